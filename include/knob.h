@@ -1,0 +1,532 @@
+/*
+ * knob.h: the public API of libknob, a hyperparameter optimization library.
+ *
+ * The model: a storage holds studies; a study is a named optimization with one or
+ * several objective directions, a sampler and a pruner; a trial is one evaluation whose
+ * parameters are suggested while it runs (define-by-run), so search spaces can be
+ * conditional.
+ *
+ *     knob_storage *st;  knob_study *s;  knob_trial *t;
+ *     knob_storage_open("sqlite:///tune.db", &st);
+ *     knob_study_create(st, "demo", NULL, &s);
+ *     for (int i = 0; i < 100; i++) {
+ *         double x, y;
+ *         knob_study_ask(s, &t);
+ *         knob_trial_suggest_float(t, "x", -10, 10, 0, 0, &x);
+ *         y = (x - 2) * (x - 2);
+ *         knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1);
+ *     }
+ *     knob_study_free(s);  knob_storage_close(st);
+ *
+ * Conventions that hold for every function below unless its comment says otherwise:
+ *
+ * - Fallible calls return an int status: KNOB_OK (0) or a KNOB_E* code. On failure
+ *   knob_errmsg() returns a message naming what failed and where; out-parameters are left
+ *   untouched. The library never prints, exits or aborts.
+ * - Input strings are copied; the caller keeps ownership of what it passes in.
+ * - Returned `const` pointers are borrowed: they stay valid as stated for each call, and
+ *   are never freed by the caller. Whatever a `_create`/`_open` makes, the matching
+ *   `_free`/`_close` releases; passing NULL to those does nothing.
+ * - Threads: handles are not locked. A storage handle and the studies and trials made
+ *   from it belong to one thread at a time; use one storage handle per thread (they may
+ *   open the same database). knob_errmsg() is per thread. Separate processes may share
+ *   one SQLite file safely.
+ */
+#ifndef KNOB_H
+#define KNOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(KNOB_BUILDING) && defined(__GNUC__)
+#define KNOB_API __attribute__((visibility("default")))
+#else
+#define KNOB_API
+#endif
+
+#define KNOB_VERSION_STRING "0.1.0"
+
+/* ---------------------------------------------------------------- status codes */
+
+/* X(name, value, description). Codes are never renumbered; new ones are appended. */
+#define KNOB_STATUS_LIST(X)                                                        \
+    X(KNOB_OK, 0, "success")                                                       \
+    X(KNOB_EINVAL, 1, "invalid argument")                                          \
+    X(KNOB_ENOMEM, 2, "out of memory")                                             \
+    X(KNOB_ENOTFOUND, 3, "not found")                                              \
+    X(KNOB_EEXIST, 4, "already exists")                                            \
+    X(KNOB_ESTATE, 5, "operation not allowed in this state")                       \
+    X(KNOB_ESTORAGE, 6, "storage error")                                           \
+    X(KNOB_ECORRUPT, 7, "corrupt or foreign data")                                 \
+    X(KNOB_EBUSY, 8, "storage busy")                                               \
+    X(KNOB_EDONE, 9, "search space exhausted")                                     \
+    X(KNOB_EUNSUPPORTED, 10, "not supported")                                      \
+    X(KNOB_EPARSE, 11, "parse error")                                              \
+    X(KNOB_EIO, 12, "input/output error")
+
+typedef enum {
+#define KNOB__STATUS_ENUM(name, value, desc) name = value,
+    KNOB_STATUS_LIST(KNOB__STATUS_ENUM)
+#undef KNOB__STATUS_ENUM
+} knob_status;
+
+/* The fixed description of a status code ("invalid argument"); never NULL. */
+KNOB_API const char *knob_status_str(int status);
+
+/* The message of this thread's last failure, with its details ("suggest 'lr': log
+ * scale needs low > 0, got low=0"). Valid until the next failing call on this thread.
+ * Never NULL; "" when nothing failed yet. */
+KNOB_API const char *knob_errmsg(void);
+
+/* ---------------------------------------------------------------- opaque handles */
+
+typedef struct knob_storage knob_storage;
+typedef struct knob_study knob_study;
+typedef struct knob_trial knob_trial;
+typedef struct knob_sampler knob_sampler;
+typedef struct knob_pruner knob_pruner;
+
+/* ---------------------------------------------------------------- enums */
+
+typedef enum { KNOB_MINIMIZE = 0, KNOB_MAXIMIZE = 1 } knob_direction;
+
+/* Stored as these numbers; never renumbered. */
+typedef enum {
+    KNOB_TRIAL_RUNNING = 0,
+    KNOB_TRIAL_COMPLETE = 1,
+    KNOB_TRIAL_PRUNED = 2,
+    KNOB_TRIAL_FAIL = 3,
+    KNOB_TRIAL_WAITING = 4
+} knob_trial_state;
+
+/* "running", "complete", "pruned", "fail", "waiting"; "?" for anything else. */
+KNOB_API const char *knob_trial_state_str(knob_trial_state state);
+
+/* Flags of knob_trial_suggest_float / knob_trial_suggest_int. */
+#define KNOB_LOG 1u
+
+/* ---------------------------------------------------------------- distributions */
+
+typedef enum {
+    KNOB_DIST_FLOAT = 0,
+    KNOB_DIST_INT = 1,
+    KNOB_DIST_CATEGORICAL = 2
+} knob_dist_kind;
+
+typedef enum {
+    KNOB_CHOICE_STRING = 0,
+    KNOB_CHOICE_NUMBER = 1,
+    KNOB_CHOICE_BOOL = 2,
+    KNOB_CHOICE_NULL = 3
+} knob_choice_type;
+
+/* One choice of a categorical parameter. `str` is used for strings, `num` for numbers
+ * and booleans (0 or 1). */
+typedef struct knob_choice {
+    knob_choice_type type;
+    const char *str;
+    double num;
+} knob_choice;
+
+/* A parameter's distribution. Floats: [low, high], step 0 = continuous, flags KNOB_LOG.
+ * Ints: [low, high] with step >= 1 (values are exact in a double up to 2^53).
+ * Categorical: `choices[0..n_choices)`. */
+typedef struct knob_distribution {
+    knob_dist_kind kind;
+    double low, high, step;
+    unsigned flags;
+    size_t n_choices;
+    const knob_choice *choices;
+} knob_distribution;
+
+/* ---------------------------------------------------------------- finished-trial views */
+
+/* A parameter of a trial. `internal` is the value in the distribution's internal form:
+ * the number itself for floats and ints, the index of the choice for categoricals. */
+typedef struct knob_param {
+    const char *name;
+    const knob_distribution *dist;
+    double internal;
+} knob_param;
+
+typedef struct knob_step_value {
+    int64_t step;
+    double value;
+} knob_step_value;
+
+/* A user or system attribute: a key and a JSON value text ("3", "\"adam\"", "[1,2]"). */
+typedef struct knob_attr {
+    const char *key;
+    const char *json;
+} knob_attr;
+
+/* A read-only view of one trial, as the storage last reported it. Every pointer in it
+ * is borrowed from the study and stays valid until the next call that syncs the study
+ * (knob_study_ask, knob_study_tell, knob_study_sync, knob_study_trials, ...). Params are
+ * in the order they were first suggested; intermediate values sorted by step. Times are
+ * Unix seconds, NaN when unset (start of a WAITING trial, end of a RUNNING one). */
+typedef struct knob_trial_info {
+    int64_t id;     /* unique in the storage */
+    int64_t number; /* 0, 1, 2 ... within the study */
+    knob_trial_state state;
+    size_t n_params;
+    const knob_param *params;
+    size_t n_values; /* 0 unless COMPLETE (or PRUNED with a last intermediate value) */
+    const double *values;
+    size_t n_intermediate;
+    const knob_step_value *intermediate;
+    size_t n_user_attrs;
+    const knob_attr *user_attrs;
+    size_t n_system_attrs;
+    const knob_attr *system_attrs;
+    double start_time, end_time;
+} knob_trial_info;
+
+/* The param of `info` named `name`, or NULL. */
+KNOB_API const knob_param *knob_trial_info_param(const knob_trial_info *info, const char *name);
+
+/* The value of a user (system = false) or system attribute of `info`, or NULL. */
+KNOB_API const char *knob_trial_info_attr(const knob_trial_info *info, const char *key,
+                                          bool system);
+
+/* Writes the param's external value as JSON (a number, or the choice as a JSON string,
+ * number, true/false or null) into buf[0..size), NUL-terminated. Returns the length it
+ * needs (excluding the NUL), like snprintf; writes nothing past size. */
+KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- storage */
+
+/* Opens a storage. `url`:
+ *   "memory:"                      in this process only, gone when closed;
+ *   "sqlite:///relative/path.db"   SQLite file relative to the working directory;
+ *   "sqlite:////absolute/path.db"  SQLite file at an absolute path.
+ * A SQLite file is created with knob's schema when missing; a file that is not a knob
+ * database (or is corrupt, or of a newer schema) is KNOB_ECORRUPT, naming its path.
+ * Returns KNOB_OK, KNOB_EINVAL (bad URL), KNOB_EUNSUPPORTED (unknown scheme),
+ * KNOB_ESTORAGE, KNOB_ECORRUPT, KNOB_ENOMEM. *out is closed with knob_storage_close. */
+KNOB_API int knob_storage_open(const char *url, knob_storage **out);
+
+/* Closes the storage. Studies made from it must be freed first. NULL does nothing. */
+KNOB_API void knob_storage_close(knob_storage *st);
+
+/* Summary of a study, as listed by knob_storage_studies. */
+typedef struct knob_study_summary {
+    const char *name;
+    size_t n_directions;
+    const knob_direction *directions;
+    int64_t n_trials;
+    int64_t n_complete;
+    double best_value; /* first objective's best over COMPLETE trials; NaN when none */
+    double created;    /* Unix seconds */
+} knob_study_summary;
+
+/* Lists every study in the storage, oldest first. *out (an array of *n entries, with
+ * every string in it) is freed by knob_study_summaries_free. */
+KNOB_API int knob_storage_studies(knob_storage *st, knob_study_summary **out, size_t *n);
+KNOB_API void knob_study_summaries_free(knob_study_summary *list, size_t n);
+
+/* Deletes a study with all its trials. KNOB_ENOTFOUND when there is none of that name. */
+KNOB_API int knob_storage_delete_study(knob_storage *st, const char *name);
+
+/* ---------------------------------------------------------------- options of plugins */
+
+typedef enum {
+    KNOB_OPT_INT = 0,
+    KNOB_OPT_DOUBLE = 1,
+    KNOB_OPT_BOOL = 2,
+    KNOB_OPT_STRING = 3
+} knob_opt_type;
+
+/* One option of a sampler or pruner. `offset` is where it lives in the plugin's state
+ * (an int64_t, double, bool or char * there; strings are owned by the state and freed
+ * by the library). `def` is the default as text; min/max bound numbers (both 0 = no
+ * bound). A table ends with an entry whose name is NULL. */
+typedef struct knob_option {
+    const char *name;
+    knob_opt_type type;
+    size_t offset;
+    const char *def;
+    double min, max;
+    const char *help;
+} knob_option;
+
+/* ---------------------------------------------------------------- samplers */
+
+/* The interface of a sampler, built in or user-written. A sampler's state is a block of
+ * `state_size` bytes, zeroed, then set from the option table, then `init` runs.
+ * Every method may be NULL (not supported). Methods report failure with a status code
+ * and knob_set_error().
+ *
+ * - before_trial: a trial was just created (or taken from the queue); the sampler may
+ *   record state in it with knob_trial_set_system_attr, or claim something with
+ *   knob_study_claim. Returning KNOB_EDONE ends the study (e.g. an exhausted grid).
+ * - sample_relative: propose values for several params jointly, with
+ *   knob_trial_propose; a proposal is used when the trial then suggests that name with
+ *   an equal distribution.
+ * - sample_independent: the internal value for one param; required.
+ * - after_trial: the trial is about to be finished with `state`.
+ */
+#define KNOB_SAMPLER_PLUGIN_VERSION 1
+typedef struct knob_sampler_plugin {
+    int version;
+    const char *name;
+    const char *help;
+    size_t state_size;
+    const knob_option *options;
+    int (*init)(void *state);
+    void (*fini)(void *state);
+    int (*before_trial)(void *state, knob_study *s, knob_trial *t);
+    int (*sample_relative)(void *state, knob_study *s, knob_trial *t);
+    int (*sample_independent)(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *dist, double *internal);
+    int (*after_trial)(void *state, knob_study *s, knob_trial *t, knob_trial_state st);
+} knob_sampler_plugin;
+
+/* Creates a built-in sampler by name ("random", "grid") with options "key=value,..."
+ * (NULL or "" for defaults). Every sampler has the option `seed` (an integer; without
+ * it a seed is drawn from the operating system). Unknown names or options, and values
+ * out of range, are KNOB_EINVAL naming them. *out is freed by knob_sampler_free, or
+ * owned by the study it is given to. */
+KNOB_API int knob_sampler_create(const char *name, const char *options, knob_sampler **out);
+
+/* Same, from a plugin table of the caller's, which must outlive the sampler. */
+KNOB_API int knob_sampler_create_plugin(const knob_sampler_plugin *plugin, const char *options,
+                                        knob_sampler **out);
+
+KNOB_API void knob_sampler_free(knob_sampler *sampler);
+
+/* Sets one option by name from text, as the options string does. */
+KNOB_API int knob_sampler_set_option(knob_sampler *sampler, const char *key, const char *value);
+
+/* The sampler's name ("random"). Borrowed; lives as long as the sampler. */
+KNOB_API const char *knob_sampler_name(const knob_sampler *sampler);
+
+/* The sampler's seed: its option `seed`, or the one drawn at creation. Plugins derive
+ * their draws from it (knob_rng_derive with the trial number). */
+KNOB_API uint64_t knob_sampler_seed(const knob_sampler *sampler);
+
+/* The sampler's state block, for plugin methods outside a call. */
+KNOB_API void *knob_sampler_state(knob_sampler *sampler);
+
+/* The NULL-terminated list of built-in sampler plugins (for listing them with their
+ * options). Borrowed, static. */
+KNOB_API const knob_sampler_plugin *const *knob_sampler_builtins(void);
+
+/* Grid search: the values of param `name` in the grid, as a JSON array text
+ * ("[0.001, 0.01, 0.1]", "[\"adam\", \"sgd\"]", "[16, 32]"). The grid is the product
+ * of every param's values; each point runs once, in a seeded random order, and then the
+ * study asks no more (knob_study_ask returns KNOB_EDONE). Workers in several processes
+ * on one storage never run the same point twice. Suggesting a param that is not in the
+ * grid, or whose distribution does not contain the grid's value, is KNOB_EINVAL. Set
+ * the grid before the sampler is given to a study. Only for a "grid" sampler. */
+KNOB_API int knob_sampler_grid_add(knob_sampler *sampler, const char *name,
+                                   const char *values_json);
+
+/* ---------------------------------------------------------------- pruners */
+
+#define KNOB_PRUNER_PLUGIN_VERSION 1
+typedef struct knob_pruner_plugin {
+    int version;
+    const char *name;
+    const char *help;
+    size_t state_size;
+    const knob_option *options;
+    int (*init)(void *state);
+    void (*fini)(void *state);
+    /* Decides whether the running trial `t` should stop, reading the study's history. */
+    int (*prune)(void *state, knob_study *s, knob_trial *t, bool *out);
+} knob_pruner_plugin;
+
+/* Creates a built-in pruner by name ("none") with options "key=value,...". */
+KNOB_API int knob_pruner_create(const char *name, const char *options, knob_pruner **out);
+KNOB_API int knob_pruner_create_plugin(const knob_pruner_plugin *plugin, const char *options,
+                                       knob_pruner **out);
+KNOB_API void knob_pruner_free(knob_pruner *pruner);
+KNOB_API int knob_pruner_set_option(knob_pruner *pruner, const char *key, const char *value);
+KNOB_API const knob_pruner_plugin *const *knob_pruner_builtins(void);
+
+/* ---------------------------------------------------------------- studies */
+
+typedef struct knob_study_options {
+    const knob_direction *directions; /* NULL: one objective, minimized */
+    size_t n_directions;
+    knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
+    knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
+} knob_study_options;
+
+/* Creates the study `name` in `st`, or loads it when it exists and its directions
+ * match (KNOB_EINVAL names both when they do not). opts NULL or zeroed: one objective,
+ * minimize, random sampler with a random seed, no pruner. *out is freed by
+ * knob_study_free, before the storage is closed. */
+KNOB_API int knob_study_create(knob_storage *st, const char *name, const knob_study_options *opts,
+                               knob_study **out);
+
+/* Loads an existing study with its stored directions (KNOB_ENOTFOUND when there is
+ * none). Sampler and pruner as in opts (directions in opts are ignored). */
+KNOB_API int knob_study_load(knob_storage *st, const char *name, const knob_study_options *opts,
+                             knob_study **out);
+
+KNOB_API void knob_study_free(knob_study *s);
+
+/* Borrowed; live as long as the study. */
+KNOB_API const char *knob_study_name(const knob_study *s);
+KNOB_API size_t knob_study_n_objectives(const knob_study *s);
+KNOB_API knob_direction knob_study_direction(const knob_study *s, size_t i);
+KNOB_API knob_sampler *knob_study_sampler(knob_study *s);
+KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
+
+/* Starts a trial: takes the oldest WAITING (enqueued) trial, or makes a new one with
+ * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler
+ * has nothing left (an exhausted grid). *out is finished (and freed) by knob_study_tell. */
+KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
+
+/* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it, whatever the
+ * result. COMPLETE needs exactly one value per objective; a NaN or infinite value
+ * records the trial as FAIL with the reason in its system attribute "fail_reason", and
+ * returns KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values
+ * may be NULL). FAIL ignores values. Telling a trial that is already finished (by
+ * another process, say) is KNOB_ESTATE and changes nothing. */
+KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state,
+                             const double *values, size_t n_values);
+
+/* Tells a trial by number, for a trial asked in another process (knob tell). The same
+ * rules as knob_study_tell; KNOB_ENOTFOUND when there is no such trial. */
+KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state,
+                                    const double *values, size_t n_values,
+                                    const char *fail_reason);
+
+/* The objective of knob_study_optimize: returns KNOB_TRIAL_COMPLETE with
+ * values[0..n_objectives) set, KNOB_TRIAL_PRUNED, or KNOB_TRIAL_FAIL. */
+typedef knob_trial_state (*knob_objective_fn)(knob_trial *t, void *ctx, double *values);
+
+/* Runs n_trials trials (ask, fn, tell), or until the sampler is done (returns KNOB_OK
+ * then). A trial whose objective fails or returns a non-finite value is recorded FAIL
+ * and the study goes on; a storage failure stops it with that status. */
+KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials);
+
+/* Enqueues a WAITING trial whose params are fixed, as a JSON object text
+ * ({"lr": 0.01, "optimizer": "adam"}); the next ask takes it. A fixed value is used when
+ * the trial suggests that name and the value fits the distribution (numbers given as
+ * strings, as a command line gives them, are accepted); otherwise the sampler decides. */
+KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
+
+/* Reads what changed in the storage since the last sync into the study's view. */
+KNOB_API int knob_study_sync(knob_study *s);
+
+/* Syncs, then gives every trial of the study in number order. *trials is borrowed (see
+ * knob_trial_info). */
+KNOB_API int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size_t *n);
+
+/* Syncs, then the best COMPLETE trial of a study with one objective. KNOB_ENOTFOUND when
+ * none is complete; KNOB_EINVAL for several objectives (see knob_study_best_trials). */
+KNOB_API int knob_study_best_trial(knob_study *s, const knob_trial_info **out);
+KNOB_API int knob_study_best_value(knob_study *s, double *out);
+
+/* The Pareto front: the COMPLETE trials that no other COMPLETE trial dominates, in
+ * number order. *out is an array of *n borrowed pointers, freed by the caller with
+ * free() (the pointers in it are borrowed as in knob_trial_info). */
+KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info ***out, size_t *n);
+
+/* Study attributes: a key and a JSON value text, validated. */
+KNOB_API int knob_study_set_user_attr(knob_study *s, const char *key, const char *json);
+/* The value, borrowed until the next call on the study, or NULL. */
+KNOB_API const char *knob_study_user_attr(knob_study *s, const char *key);
+KNOB_API int knob_study_set_system_attr(knob_study *s, const char *key, const char *json);
+KNOB_API const char *knob_study_system_attr(knob_study *s, const char *key);
+
+/* Atomically claims `key` in the study for trial `t`: *won is true for exactly one
+ * claimant across every process sharing the storage. For samplers (grid points). */
+KNOB_API int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won);
+
+/* ---------------------------------------------------------------- trials */
+
+/* Suggests a float in [low, high]: step 0 is continuous, step > 0 gives low + k*step
+ * (high is lowered to the last step); KNOB_LOG samples on a log scale (low > 0, step 0).
+ * Suggesting the same name again in a trial returns the same value; another
+ * distribution under that name is KNOB_EINVAL. */
+KNOB_API int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high,
+                                      double step, unsigned flags, double *out);
+
+/* Suggests an integer in [low, high] with step >= 1, KNOB_LOG needs low >= 1 and step 1. */
+KNOB_API int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t high,
+                                    int64_t step, unsigned flags, int64_t *out);
+
+/* Suggests one of n_choices strings; *out_index is its index. */
+KNOB_API int knob_trial_suggest_categorical(knob_trial *t, const char *name,
+                                            const char *const *choices, size_t n_choices,
+                                            size_t *out_index);
+
+/* Suggests one of typed choices (strings, numbers, booleans, null). */
+KNOB_API int knob_trial_suggest_choice(knob_trial *t, const char *name, const knob_choice *choices,
+                                       size_t n_choices, size_t *out_index);
+
+/* Suggests by a distribution; *internal as in knob_param. */
+KNOB_API int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution *dist,
+                                double *internal);
+
+KNOB_API int64_t knob_trial_number(const knob_trial *t);
+KNOB_API int64_t knob_trial_id(const knob_trial *t);
+KNOB_API knob_study *knob_trial_study(knob_trial *t);
+
+/* The params suggested so far (n, then i-th). Borrowed until the next suggest. */
+KNOB_API size_t knob_trial_n_params(const knob_trial *t);
+KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
+
+/* Records an intermediate value of the objective at `step` (>= 0). Reporting a step
+ * again is ignored (the first value stays), as is a NaN (recorded nowhere). */
+KNOB_API int knob_trial_report(knob_trial *t, int64_t step, double value);
+
+/* Asks the study's pruner whether to stop this trial now. */
+KNOB_API int knob_trial_should_prune(knob_trial *t, bool *out);
+
+/* The intermediate values this trial reported, sorted by step. Borrowed until the next
+ * report. */
+KNOB_API size_t knob_trial_intermediate(const knob_trial *t, const knob_step_value **out);
+
+KNOB_API int knob_trial_set_user_attr(knob_trial *t, const char *key, const char *json);
+KNOB_API int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json);
+/* Borrowed until the next set on the trial, or NULL. */
+KNOB_API const char *knob_trial_system_attr(const knob_trial *t, const char *key);
+
+/* For samplers: proposes `internal` for param `name` under `dist` (copied), used if
+ * the trial suggests that name with an equal distribution. */
+KNOB_API int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution *dist,
+                                double internal);
+
+/* ---------------------------------------------------------------- errors for plugins */
+
+/* Sets this thread's error message (printf format) and returns `status`, for plugins. */
+KNOB_API int knob_set_error(int status, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ---------------------------------------------------------------- randomness */
+
+/* A xoshiro256** generator. Seed it with knob_rng_seed; a plugin keeps its own. */
+typedef struct knob_rng {
+    uint64_t s[4];
+} knob_rng;
+
+KNOB_API void knob_rng_seed(knob_rng *r, uint64_t seed);
+/* A generator for one (seed, trial number, name) triple: the same triple gives the same
+ * stream in every process, so parallel workers draw reproducibly. name may be NULL. */
+KNOB_API void knob_rng_derive(knob_rng *r, uint64_t seed, int64_t number, const char *name);
+KNOB_API uint64_t knob_rng_next(knob_rng *r);
+/* Uniform in [0, 1). */
+KNOB_API double knob_rng_uniform(knob_rng *r);
+/* Uniform integer in [0, n) by rejection (no modulo bias); n >= 1. */
+KNOB_API uint64_t knob_rng_below(knob_rng *r, uint64_t n);
+/* Standard normal. */
+KNOB_API double knob_rng_normal(knob_rng *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KNOB_H */

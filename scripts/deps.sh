@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages knob needs to build, test and benchmark.
+# Idempotent: packages already present are skipped quickly.
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev)
+tool_pkgs=(python3 valgrind)
+peer_pkgs=(python3-optuna python3-sklearn)
+
+want=("${build_pkgs[@]}" "${tool_pkgs[@]}")
+if [ "${KNOB_WITH_PEERS:-1}" = 1 ]; then
+    want+=("${peer_pkgs[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed'; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+    sudo="sudo"
+fi
+echo "knob: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

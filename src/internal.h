@@ -1,0 +1,43 @@
+/*
+ * Helpers shared by the files of libknob. Nothing here is public.
+ */
+#ifndef KNOB_INTERNAL_H
+#define KNOB_INTERNAL_H
+
+#include "knob.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+/* Sets this thread's error message and returns `status`. */
+int knob__error(int status, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int knob__verror(int status, const char *fmt, va_list ap);
+
+/* Prepends "prefix: " to this thread's current error message; returns `status`. */
+int knob__error_prefix(int status, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* KNOB_ENOMEM with a message naming what could not be allocated. */
+int knob__oom(const char *what);
+
+/* strdup that may fail (NULL); NULL in gives NULL out. */
+char *knob__strdup(const char *s);
+
+/* Wall-clock time in Unix seconds. */
+double knob__now(void);
+
+/* Grows *arr (elements of `size` bytes) so it holds at least `need`; *cap updated.
+ * Returns 0, or -1 when memory runs out (*arr unchanged). */
+int knob__grow(void *arr, size_t *cap, size_t need, size_t size);
+
+/* A 64-bit hash of a string (FNV-1a), stable across machines. */
+uint64_t knob__hash(const char *s);
+
+#endif

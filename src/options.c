@@ -1,0 +1,226 @@
+/* The generic option setter shared by samplers and pruners. */
+#include "options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+int knob__parse_int(const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int knob__parse_bool(const char *text, bool *out)
+{
+    static const char *const yes[] = {"true", "1", "yes", "on"};
+    static const char *const no[] = {"false", "0", "no", "off"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(text, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(text, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static const knob_option *find(const knob_option *table, const char *key)
+{
+    for (; table && table->name; table++)
+        if (strcmp(table->name, key) == 0)
+            return table;
+    return NULL;
+}
+
+static int out_of_range(const knob_option *o, double v, const char *who)
+{
+    if (o->min == 0 && o->max == 0)
+        return KNOB_OK;
+    if (v < o->min || v > o->max)
+        return knob__error(KNOB_EINVAL, "%s: option '%s' must be in [%g, %g], got %g", who,
+                           o->name, o->min, o->max, v);
+    return KNOB_OK;
+}
+
+static int set_one(const knob_option *o, void *state, const char *value, const char *who)
+{
+    char *at = (char *)state + o->offset;
+    int64_t i;
+    double d;
+    bool b;
+    char *end;
+    switch (o->type) {
+    case KNOB_OPT_INT:
+        if (knob__parse_int(value, &i))
+            return knob__error(KNOB_EINVAL, "%s: option '%s' needs an integer, got '%s'", who,
+                               o->name, value);
+        if (out_of_range(o, (double)i, who))
+            return KNOB_EINVAL;
+        memcpy(at, &i, sizeof i);
+        return KNOB_OK;
+    case KNOB_OPT_DOUBLE:
+        errno = 0;
+        d = strtod(value, &end);
+        if (errno || end == value || *end || isnan(d))
+            return knob__error(KNOB_EINVAL, "%s: option '%s' needs a number, got '%s'", who,
+                               o->name, value);
+        if (out_of_range(o, d, who))
+            return KNOB_EINVAL;
+        memcpy(at, &d, sizeof d);
+        return KNOB_OK;
+    case KNOB_OPT_BOOL:
+        if (knob__parse_bool(value, &b))
+            return knob__error(KNOB_EINVAL, "%s: option '%s' needs true or false, got '%s'",
+                               who, o->name, value);
+        memcpy(at, &b, sizeof b);
+        return KNOB_OK;
+    case KNOB_OPT_STRING: {
+        char *copy = knob__strdup(value), *old;
+        if (!copy)
+            return knob__oom("option value");
+        memcpy(&old, at, sizeof old);
+        free(old);
+        memcpy(at, &copy, sizeof copy);
+        return KNOB_OK;
+    }
+    }
+    return knob__error(KNOB_EINVAL, "%s: option '%s' has an unknown type", who, o->name);
+}
+
+static void list_names(const knob_option *table, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (; table && table->name && used < size; table++) {
+        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", table->name);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+int knob__option_set(const knob_option *table, void *state, const char *key, const char *value,
+                     const char *who)
+{
+    const knob_option *o = find(table, key);
+    if (!o) {
+        char names[512];
+        list_names(table, names, sizeof names);
+        return knob__error(KNOB_EINVAL, "%s: unknown option '%s' (options: %s)", who, key,
+                           names[0] ? names : "none");
+    }
+    return set_one(o, state, value, who);
+}
+
+int knob__options_defaults(const knob_option *table, void *state, const char *who)
+{
+    for (; table && table->name; table++) {
+        if (!table->def)
+            continue;
+        int rc = set_one(table, state, table->def, who);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+void knob__options_free(const knob_option *table, void *state)
+{
+    for (; table && table->name; table++) {
+        if (table->type != KNOB_OPT_STRING)
+            continue;
+        char *p;
+        memcpy(&p, (char *)state + table->offset, sizeof p);
+        free(p);
+        p = NULL;
+        memcpy((char *)state + table->offset, &p, sizeof p);
+    }
+}
+
+/* Length of the next item of "k=v,k=v", honouring brackets and quotes. */
+static size_t item_len(const char *s)
+{
+    int depth = 0;
+    char quote = 0;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i];
+        if (quote) {
+            if (c == '\\' && s[i + 1])
+                i++;
+            else if (c == quote)
+                quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            break;
+        }
+    }
+    return i;
+}
+
+static char *trimmed(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    char *r = malloc(n + 1);
+    if (r) {
+        memcpy(r, s, n);
+        r[n] = 0;
+    }
+    return r;
+}
+
+int knob__options_each(const char *text, const char *who,
+                       int (*fn)(void *ctx, const char *key, const char *value), void *ctx)
+{
+    if (!text)
+        return KNOB_OK;
+    while (*text) {
+        size_t n = item_len(text);
+        const char *eq = memchr(text, '=', n);
+        char *item = trimmed(text, n);
+        if (!item)
+            return knob__oom("options");
+        if (item[0] && !eq) {
+            int rc = knob__error(KNOB_EINVAL, "%s: option '%s' needs the form key=value", who,
+                                 item);
+            free(item);
+            return rc;
+        }
+        int rc = KNOB_OK;
+        if (item[0]) {
+            char *key = trimmed(text, (size_t)(eq - text));
+            char *value = trimmed(eq + 1, n - (size_t)(eq + 1 - text));
+            rc = key && value ? fn(ctx, key, value) : knob__oom("options");
+            free(key);
+            free(value);
+        }
+        free(item);
+        if (rc)
+            return rc;
+        text += n;
+        if (*text == ',')
+            text++;
+    }
+    return KNOB_OK;
+}

@@ -1,0 +1,26 @@
+/* Plugin option tables: defaults, a generic setter by name, and "k=v,k=v" strings. */
+#ifndef KNOB_OPTIONS_H
+#define KNOB_OPTIONS_H
+
+#include "internal.h"
+
+/* Sets every option of `table` in `state` to its default. */
+int knob__options_defaults(const knob_option *table, void *state, const char *who);
+
+/* Sets option `key` from text. `who` names the plugin in messages ("sampler 'tpe'"). */
+int knob__option_set(const knob_option *table, void *state, const char *key, const char *value,
+                     const char *who);
+
+/* Calls fn(ctx, key, value) for each pair of "k=v,k=v" (commas inside [], {} or quotes
+ * do not split). Stops at the first non-OK status. */
+int knob__options_each(const char *text, const char *who,
+                       int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
+
+/* Frees the string options of `state`. */
+void knob__options_free(const knob_option *table, void *state);
+
+/* Parses a whole decimal integer or a boolean (true/false/1/0/yes/no/on/off). */
+int knob__parse_int(const char *text, int64_t *out);
+int knob__parse_bool(const char *text, bool *out);
+
+#endif

@@ -1,0 +1,51 @@
+/* Random search: each param drawn independently from its distribution, from a stream
+ * derived from (seed, trial number, param name), so parallel workers and conditional
+ * spaces stay reproducible. */
+#include "internal.h"
+
+#include <math.h>
+
+static double draw(knob_rng *r, const knob_distribution *d)
+{
+    switch (d->kind) {
+    case KNOB_DIST_CATEGORICAL:
+        return (double)knob_rng_below(r, d->n_choices);
+    case KNOB_DIST_INT:
+        if (d->flags & KNOB_LOG) {
+            /* Log-uniform over [low - 0.5, high + 0.5), rounded: each integer gets the
+             * mass of its unit interval on the log scale. */
+            double lo = log(d->low - 0.5), hi = log(d->high + 0.5);
+            double x = round(exp(lo + knob_rng_uniform(r) * (hi - lo)));
+            return fmin(fmax(x, d->low), d->high);
+        }
+        return d->low + d->step * (double)knob_rng_below(
+                                      r, (uint64_t)((d->high - d->low) / d->step) + 1);
+    case KNOB_DIST_FLOAT:
+        if (d->step > 0)
+            return d->low + d->step * (double)knob_rng_below(
+                                          r, (uint64_t)llround((d->high - d->low) / d->step) + 1);
+        if (d->flags & KNOB_LOG) {
+            double lo = log(d->low), hi = log(d->high);
+            return fmin(fmax(exp(lo + knob_rng_uniform(r) * (hi - lo)), d->low), d->high);
+        }
+        return d->low + knob_rng_uniform(r) * (d->high - d->low);
+    }
+    return d->low;
+}
+
+static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *d, double *internal)
+{
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
+    *internal = draw(&r, d);
+    return KNOB_OK;
+}
+
+const knob_sampler_plugin knob__sampler_random = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "random",
+    .help = "Uniform random search (log-uniform on log scales, uniform over steps and "
+            "choices). Options: seed.",
+    .sample_independent = sample_independent,
+};

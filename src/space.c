@@ -1,0 +1,386 @@
+/* Distributions of params. */
+#include "space.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int check_float(knob_distribution *d, const char *name)
+{
+    if (!isfinite(d->low) || !isfinite(d->high))
+        return knob__error(KNOB_EINVAL, "param '%s': low and high must be finite, got [%g, %g]",
+                           name, d->low, d->high);
+    if (d->low > d->high)
+        return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%g high=%g",
+                           name, d->low, d->high);
+    if (!(d->step >= 0) || !isfinite(d->step))
+        return knob__error(KNOB_EINVAL, "param '%s': step must be >= 0, got %g", name, d->step);
+    if (d->flags & KNOB_LOG) {
+        if (d->step != 0)
+            return knob__error(KNOB_EINVAL,
+                               "param '%s': a log scale cannot have a step (got step=%g)", name,
+                               d->step);
+        if (d->low <= 0)
+            return knob__error(KNOB_EINVAL, "param '%s': a log scale needs low > 0, got low=%g",
+                               name, d->low);
+    }
+    if (d->step > 0) {
+        double k = floor((d->high - d->low) / d->step + 1e-9);
+        d->high = d->low + k * d->step;
+    }
+    return KNOB_OK;
+}
+
+static int check_int(knob_distribution *d, const char *name)
+{
+    if (d->low > d->high)
+        return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%.0f high=%.0f",
+                           name, d->low, d->high);
+    if (fabs(d->low) > 9007199254740992.0 || fabs(d->high) > 9007199254740992.0)
+        return knob__error(KNOB_EINVAL, "param '%s': integer bounds beyond 2^53", name);
+    if (d->step < 1 || d->step != floor(d->step))
+        return knob__error(KNOB_EINVAL, "param '%s': an int step must be a whole number >= 1, got %g",
+                           name, d->step);
+    if (d->flags & KNOB_LOG) {
+        if (d->step != 1)
+            return knob__error(KNOB_EINVAL,
+                               "param '%s': a log scale cannot have a step (got step=%.0f)", name,
+                               d->step);
+        if (d->low < 1)
+            return knob__error(KNOB_EINVAL,
+                               "param '%s': a log scale needs low >= 1, got low=%.0f", name, d->low);
+    }
+    d->high = d->low + floor((d->high - d->low) / d->step) * d->step;
+    return KNOB_OK;
+}
+
+int knob__dist_check(knob_distribution *d, const char *name)
+{
+    if (!name || !name[0])
+        return knob__error(KNOB_EINVAL, "a param needs a non-empty name");
+    if (d->flags & ~KNOB_LOG)
+        return knob__error(KNOB_EINVAL, "param '%s': unknown flags 0x%x", name, d->flags);
+    switch (d->kind) {
+    case KNOB_DIST_FLOAT:
+        return check_float(d, name);
+    case KNOB_DIST_INT:
+        return check_int(d, name);
+    case KNOB_DIST_CATEGORICAL:
+        if (d->n_choices == 0 || !d->choices)
+            return knob__error(KNOB_EINVAL, "param '%s': a categorical needs at least one choice",
+                               name);
+        for (size_t i = 0; i < d->n_choices; i++)
+            if (d->choices[i].type == KNOB_CHOICE_STRING && !d->choices[i].str)
+                return knob__error(KNOB_EINVAL, "param '%s': choice %zu is a NULL string", name, i);
+        return KNOB_OK;
+    }
+    return knob__error(KNOB_EINVAL, "param '%s': unknown distribution kind %d", name, (int)d->kind);
+}
+
+static bool choice_equal(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    switch (a->type) {
+    case KNOB_CHOICE_STRING:
+        return strcmp(a->str, b->str) == 0;
+    case KNOB_CHOICE_NUMBER:
+    case KNOB_CHOICE_BOOL:
+        return a->num == b->num;
+    case KNOB_CHOICE_NULL:
+        return true;
+    }
+    return false;
+}
+
+bool knob__dist_equal(const knob_distribution *a, const knob_distribution *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind != KNOB_DIST_CATEGORICAL)
+        return a->low == b->low && a->high == b->high && a->step == b->step &&
+               (a->flags & KNOB_LOG) == (b->flags & KNOB_LOG);
+    if (a->n_choices != b->n_choices)
+        return false;
+    for (size_t i = 0; i < a->n_choices; i++)
+        if (!choice_equal(&a->choices[i], &b->choices[i]))
+            return false;
+    return true;
+}
+
+static void add_choice(knob__buf *b, const knob_choice *c)
+{
+    switch (c->type) {
+    case KNOB_CHOICE_STRING: knob__json_add_string(b, c->str); break;
+    case KNOB_CHOICE_NUMBER: knob__json_add_number(b, c->num); break;
+    case KNOB_CHOICE_BOOL: knob__buf_puts(b, c->num != 0 ? "true" : "false"); break;
+    case KNOB_CHOICE_NULL: knob__buf_puts(b, "null"); break;
+    }
+}
+
+void knob__dist_json(knob__buf *b, const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL) {
+        knob__buf_puts(b, "{\"type\":\"categorical\",\"choices\":[");
+        for (size_t i = 0; i < d->n_choices; i++) {
+            if (i)
+                knob__buf_puts(b, ",");
+            add_choice(b, &d->choices[i]);
+        }
+        knob__buf_puts(b, "]}");
+        return;
+    }
+    knob__buf_puts(b, d->kind == KNOB_DIST_FLOAT ? "{\"type\":\"float\",\"low\":"
+                                                 : "{\"type\":\"int\",\"low\":");
+    knob__json_add_number(b, d->low);
+    knob__buf_puts(b, ",\"high\":");
+    knob__json_add_number(b, d->high);
+    knob__buf_puts(b, ",\"step\":");
+    knob__json_add_number(b, d->step);
+    knob__buf_puts(b, (d->flags & KNOB_LOG) ? ",\"log\":true}" : ",\"log\":false}");
+}
+
+knob_distribution *knob__dist_clone(const knob_distribution *d)
+{
+    size_t size = sizeof *d + d->n_choices * sizeof(knob_choice);
+    for (size_t i = 0; i < d->n_choices; i++)
+        if (d->choices[i].type == KNOB_CHOICE_STRING)
+            size += strlen(d->choices[i].str) + 1;
+    knob_distribution *c = malloc(size);
+    if (!c)
+        return NULL;
+    *c = *d;
+    knob_choice *ch = (knob_choice *)(c + 1);
+    char *text = (char *)(ch + d->n_choices);
+    for (size_t i = 0; i < d->n_choices; i++) {
+        ch[i] = d->choices[i];
+        if (ch[i].type == KNOB_CHOICE_STRING) {
+            size_t n = strlen(d->choices[i].str) + 1;
+            memcpy(text, d->choices[i].str, n);
+            ch[i].str = text;
+            text += n;
+        } else {
+            ch[i].str = NULL;
+        }
+    }
+    c->choices = d->n_choices ? ch : NULL;
+    return c;
+}
+
+static int json_to_choice(const knob__json *j, knob_choice *c)
+{
+    memset(c, 0, sizeof *c);
+    switch (j->type) {
+    case KNOB__JSON_STRING: c->type = KNOB_CHOICE_STRING; c->str = j->str; return 0;
+    case KNOB__JSON_NUMBER: c->type = KNOB_CHOICE_NUMBER; c->num = j->num; return 0;
+    case KNOB__JSON_BOOL: c->type = KNOB_CHOICE_BOOL; c->num = j->b; return 0;
+    case KNOB__JSON_NULL: c->type = KNOB_CHOICE_NULL; return 0;
+    default: return -1;
+    }
+}
+
+static knob_distribution *parse_categorical(const knob__json *root)
+{
+    const knob__json *ch = knob__json_get(root, "choices");
+    if (!ch || ch->type != KNOB__JSON_ARRAY || ch->n == 0)
+        return NULL;
+    knob_choice *tmp = calloc(ch->n, sizeof *tmp);
+    if (!tmp)
+        return NULL;
+    knob_distribution d = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = ch->n, .choices = tmp};
+    knob_distribution *r = NULL;
+    size_t i = 0;
+    for (; i < ch->n; i++)
+        if (json_to_choice(ch->kids[i], &tmp[i]))
+            break;
+    if (i == ch->n)
+        r = knob__dist_clone(&d);
+    free(tmp);
+    return r;
+}
+
+static bool num_field(const knob__json *root, const char *key, double *out)
+{
+    const knob__json *v = knob__json_get(root, key);
+    if (!v || v->type != KNOB__JSON_NUMBER)
+        return false;
+    *out = v->num;
+    return true;
+}
+
+knob_distribution *knob__dist_parse(const char *json)
+{
+    knob__json *root = knob__json_parse(json, (size_t)-1, NULL, 0);
+    const knob__json *type = knob__json_get(root, "type");
+    knob_distribution *r = NULL;
+    if (!type || type->type != KNOB__JSON_STRING)
+        goto out;
+    if (strcmp(type->str, "categorical") == 0) {
+        r = parse_categorical(root);
+        goto out;
+    }
+    knob_distribution d = {0};
+    const knob__json *log = knob__json_get(root, "log");
+    if (strcmp(type->str, "float") == 0)
+        d.kind = KNOB_DIST_FLOAT;
+    else if (strcmp(type->str, "int") == 0)
+        d.kind = KNOB_DIST_INT;
+    else
+        goto out;
+    if (!num_field(root, "low", &d.low) || !num_field(root, "high", &d.high) ||
+        !num_field(root, "step", &d.step) || !log || log->type != KNOB__JSON_BOOL)
+        goto out;
+    d.flags = log->b ? KNOB_LOG : 0;
+    r = knob__dist_clone(&d);
+out:
+    knob__json_free(root);
+    return r;
+}
+
+bool knob__dist_contains(const knob_distribution *d, double x)
+{
+    if (!isfinite(x))
+        return false;
+    switch (d->kind) {
+    case KNOB_DIST_CATEGORICAL:
+        return x >= 0 && x < (double)d->n_choices && x == floor(x);
+    case KNOB_DIST_INT:
+        if (x != floor(x))
+            return false;
+        /* fall through */
+    case KNOB_DIST_FLOAT:
+        if (x < d->low || x > d->high)
+            return false;
+        if (d->step > 0) {
+            double k = (x - d->low) / d->step;
+            return fabs(k - round(k)) < 1e-8 * (1 + fabs(k));
+        }
+        return true;
+    }
+    return false;
+}
+
+double knob__dist_snap(const knob_distribution *d, double x)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL) {
+        double i = round(x);
+        return i < 0 ? 0 : i > (double)d->n_choices - 1 ? (double)d->n_choices - 1 : i;
+    }
+    if (x < d->low || isnan(x))
+        x = d->low;
+    if (x > d->high)
+        x = d->high;
+    if (d->step > 0) {
+        x = d->low + round((x - d->low) / d->step) * d->step;
+        if (x > d->high)
+            x = d->high;
+    } else if (d->kind == KNOB_DIST_INT) {
+        x = round(x);
+    }
+    return x;
+}
+
+double knob__dist_size(const knob_distribution *d)
+{
+    switch (d->kind) {
+    case KNOB_DIST_CATEGORICAL:
+        return (double)d->n_choices;
+    case KNOB_DIST_INT:
+        return floor((d->high - d->low) / d->step) + 1;
+    case KNOB_DIST_FLOAT:
+        return d->step > 0 ? floor((d->high - d->low) / d->step + 1e-9) + 1 : 0;
+    }
+    return 0;
+}
+
+/* A choice matches a JSON value of its type, or a string spelling it ("1", "true"). */
+static bool choice_matches(const knob_choice *c, const knob__json *v)
+{
+    char text[64];
+    switch (c->type) {
+    case KNOB_CHOICE_STRING:
+        return v->type == KNOB__JSON_STRING && strcmp(c->str, v->str) == 0;
+    case KNOB_CHOICE_NUMBER:
+        if (v->type == KNOB__JSON_NUMBER)
+            return v->num == c->num;
+        if (v->type == KNOB__JSON_STRING) {
+            char *end;
+            double n = strtod(v->str, &end);
+            return end != v->str && !*end && n == c->num;
+        }
+        return false;
+    case KNOB_CHOICE_BOOL:
+        if (v->type == KNOB__JSON_BOOL)
+            return (double)v->b == c->num;
+        snprintf(text, sizeof text, "%s", c->num != 0 ? "true" : "false");
+        return v->type == KNOB__JSON_STRING && strcmp(v->str, text) == 0;
+    case KNOB_CHOICE_NULL:
+        return v->type == KNOB__JSON_NULL ||
+               (v->type == KNOB__JSON_STRING && strcmp(v->str, "null") == 0);
+    }
+    return false;
+}
+
+int knob__dist_from_external(const knob_distribution *d, const knob__json *v, double *internal,
+                             const char *name)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL) {
+        for (size_t i = 0; i < d->n_choices; i++) {
+            if (choice_matches(&d->choices[i], v)) {
+                *internal = (double)i;
+                return KNOB_OK;
+            }
+        }
+        return knob__error(KNOB_EINVAL, "param '%s': the given value is not one of its %zu choices",
+                           name, d->n_choices);
+    }
+    double x;
+    if (v->type == KNOB__JSON_NUMBER) {
+        x = v->num;
+    } else if (v->type == KNOB__JSON_STRING) {
+        char *end;
+        x = strtod(v->str, &end);
+        if (end == v->str || *end)
+            return knob__error(KNOB_EINVAL, "param '%s': expected a number, got \"%s\"", name,
+                               v->str);
+    } else {
+        return knob__error(KNOB_EINVAL, "param '%s': expected a number", name);
+    }
+    if (!knob__dist_contains(d, x))
+        return knob__error(KNOB_EINVAL, "param '%s': %g is outside its distribution [%g, %g]%s",
+                           name, x, d->low, d->high,
+                           d->step > 0 ? " or off its step" : "");
+    *internal = x;
+    return KNOB_OK;
+}
+
+void knob__dist_external_json(knob__buf *b, const knob_distribution *d, double internal)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL) {
+        size_t i = (size_t)internal;
+        if (internal >= 0 && i < d->n_choices)
+            add_choice(b, &d->choices[i]);
+        else
+            knob__buf_puts(b, "null");
+        return;
+    }
+    knob__json_add_number(b, internal);
+}
+
+int knob_param_format(const knob_param *p, char *buf, size_t size)
+{
+    knob__buf b = {0};
+    knob__dist_external_json(&b, p->dist, p->internal);
+    if (b.oom) {
+        knob__buf_free(&b);
+        return knob__oom("param text");
+    }
+    int n = (int)b.len;
+    if (size) {
+        size_t m = b.len < size - 1 ? b.len : size - 1;
+        memcpy(buf, knob__buf_cstr(&b), m);
+        buf[m] = 0;
+    }
+    knob__buf_free(&b);
+    return n;
+}

@@ -1,0 +1,41 @@
+/* Distributions: validation, canonical JSON, membership, conversions. */
+#ifndef KNOB_SPACE_H
+#define KNOB_SPACE_H
+
+#include "internal.h"
+#include "util/json.h"
+
+/* Checks `d` for param `name` and normalizes it in place (a stepped range's high is
+ * lowered to its last step). KNOB_EINVAL with a message naming the param otherwise. */
+int knob__dist_check(knob_distribution *d, const char *name);
+
+bool knob__dist_equal(const knob_distribution *a, const knob_distribution *b);
+
+/* Appends the canonical JSON text of `d` (equal distributions give equal text). */
+void knob__dist_json(knob__buf *b, const knob_distribution *d);
+
+/* A copy of `d` in one malloc'd block (choices and their strings inside); free(). */
+knob_distribution *knob__dist_clone(const knob_distribution *d);
+
+/* Parses canonical JSON text into a cloned distribution (free()). NULL on bad text. */
+knob_distribution *knob__dist_parse(const char *json);
+
+/* True when `internal` is a value the distribution can take. */
+bool knob__dist_contains(const knob_distribution *d, double internal);
+
+/* Snaps a number in the param's range to the nearest value it can take (steps, ints,
+ * bounds). For categoricals, rounds to an index. */
+double knob__dist_snap(const knob_distribution *d, double x);
+
+/* Converts an external value (a JSON node: a number, or a string holding a number, or a
+ * choice) to the internal value; KNOB_EINVAL when it does not fit. */
+int knob__dist_from_external(const knob_distribution *d, const knob__json *v, double *internal,
+                             const char *name);
+
+/* Number of values a discrete distribution can take (0 for a continuous float). */
+double knob__dist_size(const knob_distribution *d);
+
+/* Appends the external value of `internal` as JSON. */
+void knob__dist_external_json(knob__buf *b, const knob_distribution *d, double internal);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * The storage backend interface: one const table per backend (memory.c, sqlite.c, ...),
+ * listed in knob__backends. Backends know nothing of samplers or of the study's view;
+ * they store rows and hand out numbers atomically.
+ *
+ * Change tracking: every study has a counter `seq`. Every write that changes a trial of
+ * the study (create, pop, param, intermediate value, attribute, finish) increments the
+ * study's seq in the same transaction and stamps the trial with it. sync() delivers every
+ * trial whose stamp is greater than `since`, whole, so a reader holding seq N is up to
+ * date after one sync. Writes to one study are serialized, so stamps commit in order.
+ *
+ * Every method returns KNOB_OK or a status with knob__error() set, naming the
+ * storage (its path) and what failed. Strings passed in are copied as needed.
+ */
+#ifndef KNOB_STORAGE_BACKEND_H
+#define KNOB_STORAGE_BACKEND_H
+
+#include "knob.h"
+
+/* A param row as stored: the distribution is its canonical JSON text (space.c). */
+typedef struct knob__param_rec {
+    const char *name;
+    const char *dist_json;
+    double internal;
+} knob__param_rec;
+
+/* A whole trial as sync() delivers it. Every pointer is borrowed for the duration of
+ * the callback only. Intermediate values sorted by step; params in insertion order. */
+typedef struct knob__trial_rec {
+    int64_t id, number;
+    knob_trial_state state;
+    double start_time, end_time; /* NaN when unset */
+    size_t n_params;
+    const knob__param_rec *params;
+    size_t n_values;
+    const double *values;
+    size_t n_intermediate;
+    const knob_step_value *intermediate;
+    size_t n_user_attrs;
+    const knob_attr *user_attrs;
+    size_t n_system_attrs;
+    const knob_attr *system_attrs;
+} knob__trial_rec;
+
+/* Returns KNOB_OK to go on; any other status stops sync() and is returned by it. */
+typedef int (*knob__sync_cb)(void *ctx, const knob__trial_rec *rec);
+
+#define KNOB__BACKEND_VERSION 1
+
+typedef struct knob__backend {
+    int version;
+    const char *scheme; /* "memory", "sqlite" */
+
+    /* `where` is the part of the URL after "scheme:" ("" for memory:, "///x.db" for
+     * sqlite:///x.db); `url` the whole URL, for messages. */
+    int (*open)(const char *url, const char *where, void **be);
+    void (*close)(void *be);
+
+    /* KNOB_EEXIST when a study of that name exists (*id is then set to it). */
+    int (*create_study)(void *be, const char *name, const knob_direction *dirs, size_t n_dirs,
+                        int64_t *id);
+    /* KNOB_ENOTFOUND when there is none. *dirs is malloc'd (caller frees). */
+    int (*find_study)(void *be, const char *name, int64_t *id, knob_direction **dirs,
+                      size_t *n_dirs);
+    /* Every study, oldest first; see knob_study_summaries_free for ownership (each string
+     * and the directions array malloc'd separately). */
+    int (*list_studies)(void *be, knob_study_summary **out, size_t *n);
+    /* Deletes the study with its trials, params, values, attributes and claims. */
+    int (*delete_study)(void *be, int64_t study);
+
+    /* Study attributes. set replaces the value of an existing key. get gives every
+     * attribute of the kind through the callback (key, json), stopping on non-OK. */
+    int (*set_study_attr)(void *be, int64_t study, bool system, const char *key,
+                          const char *json);
+    int (*get_study_attrs)(void *be, int64_t study, bool system,
+                           int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
+
+    /* Creates a trial with the next number of the study (0, 1, 2 ... with no gap and no
+     * repeat, across processes) in state RUNNING (start_time now) or WAITING (no start
+     * time). */
+    int (*create_trial)(void *be, int64_t study, knob_trial_state state, int64_t *id,
+                        int64_t *number);
+    /* Atomically takes the oldest (lowest number) WAITING trial of the study and makes it
+     * RUNNING with start_time now; *found false when there is none. No two callers ever
+     * get the same trial. */
+    int (*pop_waiting)(void *be, int64_t study, int64_t *id, int64_t *number, bool *found);
+    /* The id of the trial with this number; KNOB_ENOTFOUND. */
+    int (*trial_id)(void *be, int64_t study, int64_t number, int64_t *id);
+
+    /* Adds a param to a trial (a name is set once per trial; setting it again replaces
+     * the value). */
+    int (*set_param)(void *be, int64_t study, int64_t trial, const char *name,
+                     const char *dist_json, double internal);
+    /* Records an intermediate value; a step already recorded keeps its first value. */
+    int (*report)(void *be, int64_t study, int64_t trial, int64_t step, double value);
+    int (*set_trial_attr)(void *be, int64_t study, int64_t trial, bool system, const char *key,
+                          const char *json);
+    /* Finishes a RUNNING (or WAITING) trial: sets state, values (n may be 0), end_time
+     * now. KNOB_ESTATE when the trial is already finished, changing nothing. */
+    int (*finish)(void *be, int64_t study, int64_t trial, knob_trial_state state,
+                  const double *values, size_t n);
+
+    /* Atomically claims `key` in the study for `trial`: *won true for exactly one caller,
+     * ever, across processes. */
+    int (*claim)(void *be, int64_t study, const char *key, int64_t trial, bool *won);
+
+    /* Delivers every trial of the study changed since `since` (seq > since) to cb, in
+     * any order, each whole; then *seq is the study's current seq. */
+    int (*sync)(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                int64_t *seq);
+} knob__backend;
+
+extern const knob__backend knob__backend_memory;
+extern const knob__backend knob__backend_sqlite;
+
+/* NULL-terminated list of the built-in backends. */
+extern const knob__backend *const knob__backends[];
+
+#endif

@@ -1,0 +1,550 @@
+/* Studies: create or load, ask and tell, the best trials, attributes. */
+#include "space.h"
+#include "study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *dir_name(knob_direction d)
+{
+    return d == KNOB_MAXIMIZE ? "maximize" : "minimize";
+}
+
+static void dirs_text(char *buf, size_t size, const knob_direction *d, size_t n)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                                 dir_name(d[i]));
+}
+
+static int check_dirs(const knob_direction *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i] != KNOB_MINIMIZE && d[i] != KNOB_MAXIMIZE)
+            return knob__error(KNOB_EINVAL, "direction %zu is %d, not KNOB_MINIMIZE or "
+                               "KNOB_MAXIMIZE", i, (int)d[i]);
+    return KNOB_OK;
+}
+
+/* Takes ownership of the sampler and pruner in opts (or makes the defaults). */
+static int study_alloc(knob_storage *st, const char *name, const knob_study_options *opts,
+                       knob_study **out)
+{
+    knob_sampler *sampler = opts ? opts->sampler : NULL;
+    knob_pruner *pruner = opts ? opts->pruner : NULL;
+    knob_study *s = calloc(1, sizeof *s);
+    int rc = KNOB_OK;
+    if (!s || !(s->name = knob__strdup(name))) {
+        rc = knob__oom("study");
+        goto fail;
+    }
+    if (!sampler && (rc = knob_sampler_create("random", NULL, &sampler)))
+        goto fail;
+    if (!pruner && (rc = knob_pruner_create("none", NULL, &pruner)))
+        goto fail;
+    s->st = st;
+    s->sampler = sampler;
+    s->pruner = pruner;
+    s->view.best = -1;
+    *out = s;
+    return KNOB_OK;
+fail:
+    knob_sampler_free(sampler);
+    knob_pruner_free(pruner);
+    if (s)
+        free(s->name);
+    free(s);
+    return rc;
+}
+
+static int check_name(knob_storage *st, const char *name, knob_study **out)
+{
+    if (!st || !name || !out)
+        return knob__error(KNOB_EINVAL, "study: NULL argument");
+    if (!name[0])
+        return knob__error(KNOB_EINVAL, "a study needs a non-empty name");
+    return KNOB_OK;
+}
+
+static void drop_opts(const knob_study_options *opts)
+{
+    if (opts) {
+        knob_sampler_free(opts->sampler);
+        knob_pruner_free(opts->pruner);
+    }
+}
+
+int knob_study_create(knob_storage *st, const char *name, const knob_study_options *opts,
+                      knob_study **out)
+{
+    static const knob_direction minimize = KNOB_MINIMIZE;
+    const knob_direction *dirs = opts && opts->n_directions ? opts->directions : &minimize;
+    size_t n_dirs = opts && opts->n_directions ? opts->n_directions : 1;
+    int rc = check_name(st, name, out);
+    if (!rc && !dirs)
+        rc = knob__error(KNOB_EINVAL, "study '%s': n_directions is %zu but directions is NULL",
+                         name, n_dirs);
+    if (!rc)
+        rc = check_dirs(dirs, n_dirs);
+    if (rc) {
+        drop_opts(opts);
+        return rc;
+    }
+    knob_study *s;
+    if ((rc = study_alloc(st, name, opts, &s)))
+        return rc;
+    rc = st->be->create_study(st->h, name, dirs, n_dirs, &s->id);
+    if (rc == KNOB_EEXIST) {
+        rc = st->be->find_study(st->h, name, &s->id, &s->dirs, &s->n_dirs);
+        if (!rc && (s->n_dirs != n_dirs || memcmp(s->dirs, dirs, n_dirs * sizeof *dirs))) {
+            char have[256], want[256];
+            dirs_text(have, sizeof have, s->dirs, s->n_dirs);
+            dirs_text(want, sizeof want, dirs, n_dirs);
+            rc = knob__error(KNOB_EINVAL, "study '%s' exists with directions [%s], not [%s]",
+                             name, have, want);
+        }
+    } else if (!rc) {
+        if ((s->dirs = malloc(n_dirs * sizeof *dirs))) {
+            memcpy(s->dirs, dirs, n_dirs * sizeof *dirs);
+            s->n_dirs = n_dirs;
+        } else {
+            rc = knob__oom("study directions");
+        }
+    }
+    if (!rc)
+        rc = knob__view_sync(s);
+    if (rc) {
+        knob_study_free(s);
+        return rc;
+    }
+    *out = s;
+    return KNOB_OK;
+}
+
+int knob_study_load(knob_storage *st, const char *name, const knob_study_options *opts,
+                    knob_study **out)
+{
+    int rc = check_name(st, name, out);
+    if (rc) {
+        drop_opts(opts);
+        return rc;
+    }
+    knob_study *s;
+    if ((rc = study_alloc(st, name, opts, &s)))
+        return rc;
+    rc = st->be->find_study(st->h, name, &s->id, &s->dirs, &s->n_dirs);
+    if (!rc)
+        rc = knob__view_sync(s);
+    if (rc) {
+        knob_study_free(s);
+        return rc;
+    }
+    *out = s;
+    return KNOB_OK;
+}
+
+void knob_study_free(knob_study *s)
+{
+    if (!s)
+        return;
+    knob__view_free(&s->view);
+    knob_sampler_free(s->sampler);
+    knob_pruner_free(s->pruner);
+    free(s->dirs);
+    free(s->name);
+    free(s->attr_value);
+    free(s);
+}
+
+const char *knob_study_name(const knob_study *s)
+{
+    return s ? s->name : NULL;
+}
+
+size_t knob_study_n_objectives(const knob_study *s)
+{
+    return s ? s->n_dirs : 0;
+}
+
+knob_direction knob_study_direction(const knob_study *s, size_t i)
+{
+    return s && i < s->n_dirs ? s->dirs[i] : KNOB_MINIMIZE;
+}
+
+knob_sampler *knob_study_sampler(knob_study *s)
+{
+    return s ? s->sampler : NULL;
+}
+
+knob_pruner *knob_study_pruner(knob_study *s)
+{
+    return s ? s->pruner : NULL;
+}
+
+/* ---------------------------------------------------------------- ask */
+
+static int load_fixed(knob_trial *t)
+{
+    const knob_trial_info *info = knob__view_trial(&t->s->view, t->number);
+    const char *json = knob_trial_info_attr(info, "fixed_params", true);
+    if (!json)
+        return KNOB_OK;
+    t->fixed = knob__json_parse(json, (size_t)-1, NULL, 0);
+    if (!t->fixed || t->fixed->type != KNOB__JSON_OBJECT)
+        return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has unreadable fixed params",
+                           t->s->name, (long long)t->number);
+    return KNOB_OK;
+}
+
+int knob_study_ask(knob_study *s, knob_trial **out)
+{
+    if (!s || !out)
+        return knob__error(KNOB_EINVAL, "knob_study_ask: NULL argument");
+    const knob_sampler_plugin *sp = s->sampler->plugin;
+    knob_trial *t = knob__trial_new(s);
+    if (!t)
+        return knob__oom("trial");
+    bool queued = false;
+    int rc = knob__view_sync(s);
+    if (!rc)
+        rc = s->st->be->pop_waiting(s->st->h, s->id, &t->id, &t->number, &queued);
+    if (!rc && queued && !(rc = knob__view_sync(s)))
+        rc = load_fixed(t);
+    /* The sampler prepares the trial before its row exists, so an exhausted search
+     * space leaves no empty trial behind. A queued trial runs whatever it says. */
+    if (!rc && sp->before_trial) {
+        rc = sp->before_trial(s->sampler->state, s, t);
+        if (rc == KNOB_EDONE && queued)
+            rc = KNOB_OK;
+    }
+    if (!rc && !queued)
+        rc = s->st->be->create_trial(s->st->h, s->id, KNOB_TRIAL_RUNNING, &t->id, &t->number);
+    if (!rc)
+        rc = knob__trial_flush_attrs(t);
+    if (!rc && sp->sample_relative)
+        rc = sp->sample_relative(s->sampler->state, s, t);
+    if (rc) {
+        if (t->id >= 0 && rc != KNOB_ESTORAGE)
+            s->st->be->finish(s->st->h, s->id, t->id, KNOB_TRIAL_FAIL, NULL, 0);
+        knob__trial_free(t);
+        return rc;
+    }
+    *out = t;
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- tell */
+
+static int fail_with(knob_study *s, int64_t trial, int status, const char *fmt, ...)
+{
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    knob__buf b = {0};
+    knob__json_add_string(&b, reason);
+    if (!b.oom)
+        s->st->be->set_trial_attr(s->st->h, s->id, trial, true, "fail_reason", knob__buf_cstr(&b));
+    knob__buf_free(&b);
+    int rc = s->st->be->finish(s->st->h, s->id, trial, KNOB_TRIAL_FAIL, NULL, 0);
+    if (rc)
+        return rc;
+    return knob__error(status, "study '%s': %s", s->name, reason);
+}
+
+/* Checks the values of a COMPLETE trial; records it FAIL with the reason if wrong. */
+static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_trial_state state,
+                          const double *values, size_t n, const knob_step_value *inter,
+                          size_t n_inter)
+{
+    const knob__backend *be = s->st->be;
+    switch (state) {
+    case KNOB_TRIAL_COMPLETE:
+        if (n != s->n_dirs || !values)
+            return fail_with(s, trial, KNOB_EINVAL,
+                             "trial %lld told COMPLETE with %zu values; the study has %zu "
+                             "objectives", (long long)number, values ? n : 0, s->n_dirs);
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(values[i]))
+                return fail_with(s, trial, KNOB_EINVAL,
+                                 "trial %lld: objective %zu is %g, not a finite number",
+                                 (long long)number, i, values[i]);
+        return be->finish(s->st->h, s->id, trial, state, values, n);
+    case KNOB_TRIAL_PRUNED:
+        /* A pruned trial counts by its last intermediate value (one objective). */
+        if (n_inter && s->n_dirs == 1)
+            return be->finish(s->st->h, s->id, trial, state, &inter[n_inter - 1].value, 1);
+        return be->finish(s->st->h, s->id, trial, state, NULL, 0);
+    case KNOB_TRIAL_FAIL:
+        return be->finish(s->st->h, s->id, trial, state, NULL, 0);
+    default:
+        return fail_with(s, trial, KNOB_EINVAL, "trial %lld told with state %d; expected "
+                         "COMPLETE, PRUNED or FAIL", (long long)number, (int)state);
+    }
+}
+
+int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const double *values,
+                    size_t n_values)
+{
+    if (!s || !t)
+        return knob__error(KNOB_EINVAL, "knob_study_tell: NULL argument");
+    if (t->s != s) {
+        knob__trial_free(t);
+        return knob__error(KNOB_EINVAL, "knob_study_tell: trial belongs to another study");
+    }
+    const knob_sampler_plugin *sp = s->sampler->plugin;
+    int rc = sp->after_trial ? sp->after_trial(s->sampler->state, s, t, state) : KNOB_OK;
+    if (!rc)
+        rc = finish_checked(s, t->id, t->number, state, values, n_values, t->inter, t->n_inter);
+    knob__trial_free(t);
+    return rc;
+}
+
+int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state,
+                           const double *values, size_t n_values, const char *fail_reason)
+{
+    if (!s)
+        return knob__error(KNOB_EINVAL, "knob_study_tell_number: NULL study");
+    int64_t id;
+    int rc = s->st->be->trial_id(s->st->h, s->id, number, &id);
+    if (!rc)
+        rc = knob__view_sync(s);
+    if (rc)
+        return rc;
+    const knob_trial_info *info = knob__view_trial(&s->view, number);
+    if (info && info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
+                           (long long)number, knob_trial_state_str(info->state));
+    if (state == KNOB_TRIAL_FAIL && fail_reason) {
+        knob__buf b = {0};
+        knob__json_add_string(&b, fail_reason);
+        rc = b.oom ? knob__oom("fail reason")
+                   : s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fail_reason",
+                                               knob__buf_cstr(&b));
+        knob__buf_free(&b);
+        if (rc)
+            return rc;
+    }
+    return finish_checked(s, id, number, state, values, n_values,
+                          info ? info->intermediate : NULL, info ? info->n_intermediate : 0);
+}
+
+int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials)
+{
+    if (!s || !fn || n_trials < 0)
+        return knob__error(KNOB_EINVAL, "knob_study_optimize: NULL argument or n_trials < 0");
+    double *values = calloc(s->n_dirs, sizeof *values);
+    if (!values)
+        return knob__oom("objective values");
+    int rc = KNOB_OK;
+    for (int i = 0; i < n_trials; i++) {
+        knob_trial *t;
+        if ((rc = knob_study_ask(s, &t)))
+            break;
+        for (size_t k = 0; k < s->n_dirs; k++)
+            values[k] = NAN;
+        knob_trial_state st = fn(t, ctx, values);
+        rc = knob_study_tell(s, t, st, values, s->n_dirs);
+        /* A bad value fails that trial only; the study goes on. */
+        if (rc == KNOB_EINVAL)
+            rc = KNOB_OK;
+        if (rc)
+            break;
+    }
+    free(values);
+    return rc == KNOB_EDONE ? KNOB_OK : rc;
+}
+
+int knob_study_enqueue(knob_study *s, const char *params_json)
+{
+    if (!s || !params_json)
+        return knob__error(KNOB_EINVAL, "knob_study_enqueue: NULL argument");
+    char err[128];
+    knob__json *j = knob__json_parse(params_json, (size_t)-1, err, sizeof err);
+    bool ok = j && j->type == KNOB__JSON_OBJECT;
+    knob__json_free(j);
+    if (!ok)
+        return knob__error(KNOB_EINVAL, "study '%s': enqueued params must be a JSON object (%s)",
+                           s->name, j ? "got another JSON value" : err);
+    int64_t id, number;
+    int rc = s->st->be->create_trial(s->st->h, s->id, KNOB_TRIAL_WAITING, &id, &number);
+    if (!rc)
+        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fixed_params", params_json);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- best trials */
+
+int knob_study_best_trial(knob_study *s, const knob_trial_info **out)
+{
+    if (!s || !out)
+        return knob__error(KNOB_EINVAL, "knob_study_best_trial: NULL argument");
+    if (s->n_dirs != 1)
+        return knob__error(KNOB_EINVAL, "study '%s' has %zu objectives: use "
+                           "knob_study_best_trials for its Pareto front", s->name, s->n_dirs);
+    int rc = knob__view_sync(s);
+    if (rc)
+        return rc;
+    const knob_trial_info *best = knob__view_trial(&s->view, s->view.best);
+    if (!best)
+        return knob__error(KNOB_ENOTFOUND, "study '%s' has no complete trial yet", s->name);
+    *out = best;
+    return KNOB_OK;
+}
+
+int knob_study_best_value(knob_study *s, double *out)
+{
+    const knob_trial_info *best;
+    if (!out)
+        return knob__error(KNOB_EINVAL, "knob_study_best_value: NULL argument");
+    int rc = knob_study_best_trial(s, &best);
+    if (!rc)
+        *out = best->values[0];
+    return rc;
+}
+
+/* True when a dominates b: no worse in every objective, better in one. */
+static bool dominates(const knob_study *s, const double *a, const double *b)
+{
+    bool better = false;
+    for (size_t i = 0; i < s->n_dirs; i++) {
+        double x = s->dirs[i] == KNOB_MAXIMIZE ? -a[i] : a[i];
+        double y = s->dirs[i] == KNOB_MAXIMIZE ? -b[i] : b[i];
+        if (x > y)
+            return false;
+        if (x < y)
+            better = true;
+    }
+    return better;
+}
+
+int knob_study_best_trials(knob_study *s, const knob_trial_info ***out, size_t *n)
+{
+    if (!s || !out || !n)
+        return knob__error(KNOB_EINVAL, "knob_study_best_trials: NULL argument");
+    int rc = knob__view_sync(s);
+    if (rc)
+        return rc;
+    const knob__view *v = &s->view;
+    const knob_trial_info **front = malloc((v->n ? v->n : 1) * sizeof *front);
+    if (!front)
+        return knob__oom("Pareto front");
+    size_t count = 0;
+    /* Keeps a running front; each candidate is checked against it, which is
+     * O(n * front) rather than O(n^2). */
+    for (size_t i = 0; i < v->n; i++) {
+        const knob_trial_info *c = v->by_number[i];
+        if (!c || c->state != KNOB_TRIAL_COMPLETE || c->n_values != s->n_dirs)
+            continue;
+        bool dominated = false;
+        size_t keep = 0;
+        for (size_t j = 0; j < count; j++) {
+            if (dominates(s, front[j]->values, c->values)) {
+                dominated = true;
+                break;
+            }
+        }
+        if (dominated)
+            continue;
+        for (size_t j = 0; j < count; j++)
+            if (!dominates(s, c->values, front[j]->values))
+                front[keep++] = front[j];
+        count = keep;
+        front[count++] = c;
+    }
+    /* Restore number order (removals kept relative order, appends come last). */
+    for (size_t i = 1; i < count; i++) {
+        const knob_trial_info *x = front[i];
+        size_t j = i;
+        for (; j > 0 && front[j - 1]->number > x->number; j--)
+            front[j] = front[j - 1];
+        front[j] = x;
+    }
+    *out = front;
+    *n = count;
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- attributes */
+
+static int set_attr(knob_study *s, bool system, const char *key, const char *json)
+{
+    if (!s || !key || !json || !key[0])
+        return knob__error(KNOB_EINVAL, "study attribute: NULL or empty argument");
+    if (!knob__json_valid(json))
+        return knob__error(KNOB_EINVAL, "study '%s': attribute '%s' is not valid JSON: %.80s",
+                           s->name, key, json);
+    return s->st->be->set_study_attr(s->st->h, s->id, system, key, json);
+}
+
+typedef struct find_ctx {
+    const char *key;
+    char *found;
+    bool oom;
+} find_ctx;
+
+static int find_attr(void *ctx, const char *key, const char *json)
+{
+    find_ctx *f = ctx;
+    if (strcmp(key, f->key) != 0)
+        return KNOB_OK;
+    f->found = knob__strdup(json);
+    f->oom = !f->found;
+    return KNOB_EEXIST; /* stop */
+}
+
+static const char *get_attr(knob_study *s, bool system, const char *key)
+{
+    if (!s || !key)
+        return NULL;
+    find_ctx f = {.key = key};
+    int rc = s->st->be->get_study_attrs(s->st->h, s->id, system, find_attr, &f);
+    if (rc && rc != KNOB_EEXIST)
+        return NULL;
+    free(s->attr_value);
+    s->attr_value = f.found;
+    return f.found;
+}
+
+int knob_study_set_user_attr(knob_study *s, const char *key, const char *json)
+{
+    return set_attr(s, false, key, json);
+}
+
+int knob_study_set_system_attr(knob_study *s, const char *key, const char *json)
+{
+    return set_attr(s, true, key, json);
+}
+
+const char *knob_study_user_attr(knob_study *s, const char *key)
+{
+    return get_attr(s, false, key);
+}
+
+const char *knob_study_system_attr(knob_study *s, const char *key)
+{
+    return get_attr(s, true, key);
+}
+
+int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won)
+{
+    if (!s || !key || !won)
+        return knob__error(KNOB_EINVAL, "knob_study_claim: NULL argument");
+    return s->st->be->claim(s->st->h, s->id, key, t ? t->id : -1, won);
+}
+
+const char *knob_trial_state_str(knob_trial_state state)
+{
+    switch (state) {
+    case KNOB_TRIAL_RUNNING: return "running";
+    case KNOB_TRIAL_COMPLETE: return "complete";
+    case KNOB_TRIAL_PRUNED: return "pruned";
+    case KNOB_TRIAL_FAIL: return "fail";
+    case KNOB_TRIAL_WAITING: return "waiting";
+    }
+    return "?";
+}

@@ -1,0 +1,91 @@
+/* The structures behind the opaque handles, shared by the core's files. */
+#ifndef KNOB_STUDY_H
+#define KNOB_STUDY_H
+
+#include "internal.h"
+#include "map.h"
+#include "storage/backend.h"
+#include "util/json.h"
+
+struct knob_storage {
+    const knob__backend *be;
+    void *h;
+    char *url;
+};
+
+struct knob_sampler {
+    const knob_sampler_plugin *plugin;
+    void *state;
+    uint64_t seed;
+};
+
+struct knob_pruner {
+    const knob_pruner_plugin *plugin;
+    void *state;
+};
+
+/* The study's picture of its trials in the storage, brought up to date by sync. */
+typedef struct knob__view {
+    knob_trial_info **by_number; /* NULL where a number is not known yet */
+    size_t n, cap;
+    int64_t seq;
+    knob__map names; /* interned param names (value unused) */
+    knob__map dists; /* canonical JSON -> knob_distribution * */
+    int64_t best;    /* number of the best COMPLETE trial (one objective), -1 */
+    size_t n_finished[5]; /* by state */
+} knob__view;
+
+struct knob_study {
+    knob_storage *st;
+    int64_t id;
+    char *name;
+    knob_direction *dirs;
+    size_t n_dirs;
+    knob_sampler *sampler;
+    knob_pruner *pruner;
+    knob__view view;
+    char *attr_value; /* the last attribute read, returned borrowed */
+};
+
+typedef struct knob__proposal {
+    const char *name; /* interned in the view */
+    const knob_distribution *dist; /* interned */
+    double internal;
+} knob__proposal;
+
+struct knob_trial {
+    knob_study *s;
+    int64_t id, number; /* -1 until the storage has the trial */
+    knob_param *params;
+    size_t n_params, cap_params;
+    knob__proposal *proposals;
+    size_t n_proposals, cap_proposals;
+    knob_step_value *inter;
+    size_t n_inter, cap_inter;
+    knob_attr *sattrs; /* owned key and json strings */
+    size_t n_sattrs, cap_sattrs;
+    knob__json *fixed; /* params fixed by enqueue, or NULL */
+};
+
+/* view.c */
+int knob__view_sync(knob_study *s);
+void knob__view_free(knob__view *v);
+/* Interns a param name / distribution in the view; NULL when out of memory. */
+const char *knob__view_name(knob__view *v, const char *name);
+const knob_distribution *knob__view_dist(knob__view *v, const knob_distribution *d,
+                                         const char **json);
+/* The trial of that number, or NULL. */
+const knob_trial_info *knob__view_trial(const knob__view *v, int64_t number);
+/* True when a is better than b for objective 0 of s. */
+bool knob__better(const knob_study *s, double a, double b);
+
+/* trial.c */
+knob_trial *knob__trial_new(knob_study *s);
+void knob__trial_free(knob_trial *t);
+/* Writes the system attributes set before the trial had a storage row. */
+int knob__trial_flush_attrs(knob_trial *t);
+
+/* plugin.c */
+uint64_t knob__seed_from_os(void);
+
+#endif

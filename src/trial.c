@@ -1,0 +1,324 @@
+/* Trials: define-by-run suggestions, intermediate values, attributes. */
+#include "space.h"
+#include "study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+knob_trial *knob__trial_new(knob_study *s)
+{
+    knob_trial *t = calloc(1, sizeof *t);
+    if (t) {
+        t->s = s;
+        t->id = t->number = -1;
+    }
+    return t;
+}
+
+void knob__trial_free(knob_trial *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_sattrs; i++) {
+        free((char *)t->sattrs[i].key);
+        free((char *)t->sattrs[i].json);
+    }
+    free(t->sattrs);
+    free(t->params);
+    free(t->proposals);
+    free(t->inter);
+    knob__json_free(t->fixed);
+    free(t);
+}
+
+int64_t knob_trial_number(const knob_trial *t)
+{
+    return t ? t->number : -1;
+}
+
+int64_t knob_trial_id(const knob_trial *t)
+{
+    return t ? t->id : -1;
+}
+
+knob_study *knob_trial_study(knob_trial *t)
+{
+    return t ? t->s : NULL;
+}
+
+size_t knob_trial_n_params(const knob_trial *t)
+{
+    return t ? t->n_params : 0;
+}
+
+const knob_param *knob_trial_param(const knob_trial *t, size_t i)
+{
+    return t && i < t->n_params ? &t->params[i] : NULL;
+}
+
+/* ---------------------------------------------------------------- suggest */
+
+/* The value a fixed (enqueued) param gives, if it fits; a misfit is left to the sampler. */
+static bool from_fixed(knob_trial *t, const char *name, const knob_distribution *d, double *x)
+{
+    const knob__json *v = knob__json_get(t->fixed, name);
+    if (!v)
+        return false;
+    char saved[1024];
+    snprintf(saved, sizeof saved, "%s", knob_errmsg());
+    bool ok = knob__dist_from_external(d, v, x, name) == KNOB_OK;
+    knob__error(KNOB_OK, "%s", saved); /* a misfit is not this call's failure */
+    return ok;
+}
+
+static bool from_proposal(knob_trial *t, const char *name, const knob_distribution *d, double *x)
+{
+    for (size_t i = 0; i < t->n_proposals; i++) {
+        if (t->proposals[i].name == name) {
+            if (t->proposals[i].dist != d)
+                return false;
+            *x = t->proposals[i].internal;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int sample(knob_trial *t, const char *name, const knob_distribution *d, double *x)
+{
+    knob_study *s = t->s;
+    if (from_fixed(t, name, d, x) || from_proposal(t, name, d, x))
+        return KNOB_OK;
+    const knob_sampler_plugin *sp = s->sampler->plugin;
+    if (!sp->sample_independent)
+        return knob__error(KNOB_EUNSUPPORTED, "sampler '%s' cannot sample param '%s' alone",
+                           sp->name, name);
+    int rc = sp->sample_independent(s->sampler->state, s, t, name, d, x);
+    if (rc)
+        return rc;
+    if (!knob__dist_contains(d, *x))
+        return knob__error(KNOB_EINVAL, "sampler '%s' gave param '%s' the value %g, outside "
+                           "its distribution", sp->name, name, *x);
+    return KNOB_OK;
+}
+
+int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution *dist,
+                       double *internal)
+{
+    if (!t || !name || !dist || !internal)
+        return knob__error(KNOB_EINVAL, "suggest: NULL argument");
+    knob_distribution d = *dist;
+    int rc = knob__dist_check(&d, name);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < t->n_params; i++) {
+        if (strcmp(t->params[i].name, name) != 0)
+            continue;
+        if (!knob__dist_equal(t->params[i].dist, &d))
+            return knob__error(KNOB_EINVAL, "param '%s' was suggested in trial %lld with "
+                               "another distribution", name, (long long)t->number);
+        *internal = t->params[i].internal;
+        return KNOB_OK;
+    }
+    knob__view *v = &t->s->view;
+    const char *json = NULL;
+    const char *iname = knob__view_name(v, name);
+    const knob_distribution *id = knob__view_dist(v, &d, &json);
+    if (!iname || !id)
+        return knob__oom("param");
+    if (knob__grow(&t->params, &t->cap_params, t->n_params + 1, sizeof *t->params))
+        return knob__oom("param");
+    double x;
+    if ((rc = sample(t, iname, id, &x)))
+        return knob__error_prefix(rc, "trial %lld, param '%s'", (long long)t->number, name);
+    const knob__backend *be = t->s->st->be;
+    if ((rc = be->set_param(t->s->st->h, t->s->id, t->id, iname, json, x)))
+        return rc;
+    t->params[t->n_params++] = (knob_param){.name = iname, .dist = id, .internal = x};
+    *internal = x;
+    return KNOB_OK;
+}
+
+int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high,
+                             double step, unsigned flags, double *out)
+{
+    knob_distribution d = {.kind = KNOB_DIST_FLOAT, .low = low, .high = high, .step = step,
+                           .flags = flags};
+    if (!out)
+        return knob__error(KNOB_EINVAL, "suggest '%s': out is NULL", name ? name : "?");
+    return knob_trial_suggest(t, name, &d, out);
+}
+
+int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t high,
+                           int64_t step, unsigned flags, int64_t *out)
+{
+    knob_distribution d = {.kind = KNOB_DIST_INT, .low = (double)low, .high = (double)high,
+                           .step = (double)step, .flags = flags};
+    double x;
+    if (!out)
+        return knob__error(KNOB_EINVAL, "suggest '%s': out is NULL", name ? name : "?");
+    int rc = knob_trial_suggest(t, name, &d, &x);
+    if (!rc)
+        *out = (int64_t)llround(x);
+    return rc;
+}
+
+int knob_trial_suggest_choice(knob_trial *t, const char *name, const knob_choice *choices,
+                              size_t n_choices, size_t *out_index)
+{
+    knob_distribution d = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = n_choices,
+                           .choices = choices};
+    double x;
+    if (!out_index)
+        return knob__error(KNOB_EINVAL, "suggest '%s': out is NULL", name ? name : "?");
+    int rc = knob_trial_suggest(t, name, &d, &x);
+    if (!rc)
+        *out_index = (size_t)x;
+    return rc;
+}
+
+int knob_trial_suggest_categorical(knob_trial *t, const char *name, const char *const *choices,
+                                   size_t n_choices, size_t *out_index)
+{
+    if (!choices && n_choices)
+        return knob__error(KNOB_EINVAL, "suggest '%s': choices is NULL", name ? name : "?");
+    knob_choice small[16], *c = n_choices <= 16 ? small : malloc(n_choices * sizeof *c);
+    if (!c)
+        return knob__oom("choices");
+    for (size_t i = 0; i < n_choices; i++)
+        c[i] = (knob_choice){.type = KNOB_CHOICE_STRING, .str = choices[i]};
+    int rc = knob_trial_suggest_choice(t, name, c, n_choices, out_index);
+    if (c != small)
+        free(c);
+    return rc;
+}
+
+int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution *dist,
+                       double internal)
+{
+    if (!t || !name || !dist)
+        return knob__error(KNOB_EINVAL, "knob_trial_propose: NULL argument");
+    knob__view *v = &t->s->view;
+    const char *iname = knob__view_name(v, name);
+    const knob_distribution *id = knob__view_dist(v, dist, NULL);
+    if (!iname || !id ||
+        knob__grow(&t->proposals, &t->cap_proposals, t->n_proposals + 1, sizeof *t->proposals))
+        return knob__oom("proposal");
+    t->proposals[t->n_proposals++] = (knob__proposal){iname, id, internal};
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- report and prune */
+
+int knob_trial_report(knob_trial *t, int64_t step, double value)
+{
+    if (!t)
+        return knob__error(KNOB_EINVAL, "knob_trial_report: trial is NULL");
+    if (step < 0)
+        return knob__error(KNOB_EINVAL, "trial %lld: report step must be >= 0, got %lld",
+                           (long long)t->number, (long long)step);
+    if (!isfinite(value))
+        return KNOB_OK;
+    /* Kept sorted by step; steps usually arrive in order, so search from the end. */
+    size_t i = t->n_inter;
+    while (i > 0 && t->inter[i - 1].step > step)
+        i--;
+    if (i > 0 && t->inter[i - 1].step == step)
+        return KNOB_OK;
+    if (knob__grow(&t->inter, &t->cap_inter, t->n_inter + 1, sizeof *t->inter))
+        return knob__oom("intermediate values");
+    int rc = t->s->st->be->report(t->s->st->h, t->s->id, t->id, step, value);
+    if (rc)
+        return rc;
+    memmove(t->inter + i + 1, t->inter + i, (t->n_inter - i) * sizeof *t->inter);
+    t->inter[i] = (knob_step_value){step, value};
+    t->n_inter++;
+    return KNOB_OK;
+}
+
+size_t knob_trial_intermediate(const knob_trial *t, const knob_step_value **out)
+{
+    if (out)
+        *out = t ? t->inter : NULL;
+    return t ? t->n_inter : 0;
+}
+
+int knob_trial_should_prune(knob_trial *t, bool *out)
+{
+    if (!t || !out)
+        return knob__error(KNOB_EINVAL, "knob_trial_should_prune: NULL argument");
+    knob_pruner *p = t->s->pruner;
+    *out = false;
+    if (!p || !p->plugin->prune)
+        return KNOB_OK;
+    return p->plugin->prune(p->state, t->s, t, out);
+}
+
+/* ---------------------------------------------------------------- attributes */
+
+static int keep_sattr(knob_trial *t, const char *key, const char *json)
+{
+    for (size_t i = 0; i < t->n_sattrs; i++) {
+        if (strcmp(t->sattrs[i].key, key) == 0) {
+            char *copy = knob__strdup(json);
+            if (!copy)
+                return knob__oom("attribute");
+            free((char *)t->sattrs[i].json);
+            t->sattrs[i].json = copy;
+            return KNOB_OK;
+        }
+    }
+    if (knob__grow(&t->sattrs, &t->cap_sattrs, t->n_sattrs + 1, sizeof *t->sattrs))
+        return knob__oom("attribute");
+    char *k = knob__strdup(key), *j = knob__strdup(json);
+    if (!k || !j) {
+        free(k);
+        free(j);
+        return knob__oom("attribute");
+    }
+    t->sattrs[t->n_sattrs++] = (knob_attr){k, j};
+    return KNOB_OK;
+}
+
+static int set_attr(knob_trial *t, bool system, const char *key, const char *json)
+{
+    if (!t || !key || !json || !key[0])
+        return knob__error(KNOB_EINVAL, "trial attribute: NULL or empty argument");
+    if (!knob__json_valid(json))
+        return knob__error(KNOB_EINVAL, "trial %lld: attribute '%s' is not valid JSON: %.80s",
+                           (long long)t->number, key, json);
+    int rc = system ? keep_sattr(t, key, json) : KNOB_OK;
+    if (rc || t->id < 0)
+        return rc; /* written when the trial gets its row */
+    return t->s->st->be->set_trial_attr(t->s->st->h, t->s->id, t->id, system, key, json);
+}
+
+int knob__trial_flush_attrs(knob_trial *t)
+{
+    for (size_t i = 0; i < t->n_sattrs; i++) {
+        int rc = t->s->st->be->set_trial_attr(t->s->st->h, t->s->id, t->id, true,
+                                              t->sattrs[i].key, t->sattrs[i].json);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+int knob_trial_set_user_attr(knob_trial *t, const char *key, const char *json)
+{
+    return set_attr(t, false, key, json);
+}
+
+int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json)
+{
+    return set_attr(t, true, key, json);
+}
+
+const char *knob_trial_system_attr(const knob_trial *t, const char *key)
+{
+    for (size_t i = 0; t && key && i < t->n_sattrs; i++)
+        if (strcmp(t->sattrs[i].key, key) == 0)
+            return t->sattrs[i].json;
+    return NULL;
+}

@@ -1,0 +1,513 @@
+/* A small JSON reader (one arena per tree) and writer (knob__buf). */
+#include "util/json.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- arena */
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    max_align_t data[];
+} chunk;
+
+typedef struct parser {
+    const char *p, *end, *start;
+    chunk *arena;
+    char *err;
+    size_t errsz;
+    int depth;
+} parser;
+
+static void *arena_alloc(parser *ps, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    chunk *c = ps->arena;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > 4096 ? n : 4096;
+        chunk *nc = malloc(sizeof *nc + size);
+        if (!nc)
+            return NULL;
+        nc->used = 0;
+        nc->size = size;
+        nc->next = c;
+        ps->arena = nc;
+        c = nc;
+    }
+    void *r = (char *)c->data + c->used;
+    c->used += n;
+    return r;
+}
+
+static void arena_free(chunk *c)
+{
+    while (c) {
+        chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+}
+
+/* ---------------------------------------------------------------- parser */
+
+static knob__json *fail(parser *ps, const char *what)
+{
+    if (ps->err && !ps->err[0])
+        snprintf(ps->err, ps->errsz, "%s at byte %zu", what, (size_t)(ps->p - ps->start));
+    return NULL;
+}
+
+static void skip_ws(parser *ps)
+{
+    while (ps->p < ps->end &&
+           (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
+        ps->p++;
+}
+
+static knob__json *new_node(parser *ps, knob__json_type type)
+{
+    knob__json *n = arena_alloc(ps, sizeof *n);
+    if (!n)
+        return fail(ps, "out of memory");
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    return n;
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Decodes the string starting after the opening quote; *out in the arena. */
+static const char *parse_string_raw(parser *ps)
+{
+    const char *s = ps->p;
+    size_t n = 0;
+    while (s < ps->end && *s != '"') {
+        if (*s == '\\')
+            s++;
+        s++;
+        n++;
+    }
+    if (s >= ps->end)
+        return (const char *)fail(ps, "unterminated string");
+    char *out = arena_alloc(ps, n * 4 + 1), *o = out;
+    if (!out)
+        return (const char *)fail(ps, "out of memory");
+    while (*ps->p != '"') {
+        unsigned char c = (unsigned char)*ps->p++;
+        if (c < 0x20)
+            return (const char *)fail(ps, "control character in string");
+        if (c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
+        char e = *ps->p++;
+        switch (e) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '/': *o++ = '/'; break;
+        case 'b': *o++ = '\b'; break;
+        case 'f': *o++ = '\f'; break;
+        case 'n': *o++ = '\n'; break;
+        case 'r': *o++ = '\r'; break;
+        case 't': *o++ = '\t'; break;
+        case 'u': {
+            unsigned cp, lo;
+            if (ps->end - ps->p < 4 || hex4(ps->p, &cp))
+                return (const char *)fail(ps, "bad \\u escape");
+            ps->p += 4;
+            if (cp >= 0xD800 && cp < 0xDC00 && ps->end - ps->p >= 6 && ps->p[0] == '\\' &&
+                ps->p[1] == 'u' && !hex4(ps->p + 2, &lo) && lo >= 0xDC00 && lo < 0xE000) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                ps->p += 6;
+            }
+            o += put_utf8(o, cp);
+            break;
+        }
+        default:
+            return (const char *)fail(ps, "bad escape in string");
+        }
+    }
+    ps->p++;
+    *o = 0;
+    return out;
+}
+
+static knob__json *parse_value(parser *ps);
+
+static knob__json *parse_container(parser *ps, bool object)
+{
+    knob__json *n = new_node(ps, object ? KNOB__JSON_OBJECT : KNOB__JSON_ARRAY);
+    if (!n)
+        return NULL;
+    if (++ps->depth > 512)
+        return fail(ps, "nesting too deep");
+    char close = object ? '}' : ']';
+    knob__json *small[16], **kids = small;
+    size_t count = 0, cap = 16;
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == close) {
+        ps->p++;
+        ps->depth--;
+        return n;
+    }
+    for (;;) {
+        const char *key = NULL;
+        skip_ws(ps);
+        if (object) {
+            if (ps->p >= ps->end || *ps->p != '"')
+                goto bad_key;
+            ps->p++;
+            if (!(key = parse_string_raw(ps)))
+                goto out;
+            skip_ws(ps);
+            if (ps->p >= ps->end || *ps->p != ':') {
+                fail(ps, "expected ':'");
+                goto out;
+            }
+            ps->p++;
+        }
+        knob__json *kid = parse_value(ps);
+        if (!kid)
+            goto out;
+        kid->key = key;
+        if (count == cap) {
+            knob__json **nk = arena_alloc(ps, 2 * cap * sizeof *nk);
+            if (!nk) {
+                fail(ps, "out of memory");
+                goto out;
+            }
+            memcpy(nk, kids, count * sizeof *nk);
+            kids = nk;
+            cap *= 2;
+        }
+        kids[count++] = kid;
+        skip_ws(ps);
+        if (ps->p < ps->end && *ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+        if (ps->p < ps->end && *ps->p == close) {
+            ps->p++;
+            break;
+        }
+        fail(ps, object ? "expected ',' or '}'" : "expected ',' or ']'");
+        goto out;
+    }
+    n->kids = arena_alloc(ps, count * sizeof *kids);
+    if (!n->kids)
+        return fail(ps, "out of memory");
+    memcpy(n->kids, kids, count * sizeof *kids);
+    n->n = count;
+    ps->depth--;
+    return n;
+bad_key:
+    fail(ps, "expected a string key");
+out:
+    return NULL;
+}
+
+static knob__json *parse_number(parser *ps)
+{
+    const char *s = ps->p;
+    if (s < ps->end && *s == '-')
+        s++;
+    if (s >= ps->end || !(*s >= '0' && *s <= '9'))
+        return fail(ps, "unexpected character");
+    while (s < ps->end && ((*s >= '0' && *s <= '9') || *s == '.' || *s == 'e' || *s == 'E' ||
+                           *s == '+' || *s == '-'))
+        s++;
+    char tmp[64];
+    size_t len = (size_t)(s - ps->p);
+    if (len >= sizeof tmp)
+        return fail(ps, "number too long");
+    memcpy(tmp, ps->p, len);
+    tmp[len] = 0;
+    char *endp;
+    double v = strtod(tmp, &endp);
+    if (*endp)
+        return fail(ps, "bad number");
+    knob__json *n = new_node(ps, KNOB__JSON_NUMBER);
+    if (!n)
+        return NULL;
+    n->num = v;
+    ps->p = s;
+    return n;
+}
+
+static knob__json *parse_word(parser *ps, const char *word, knob__json_type type, bool b)
+{
+    size_t len = strlen(word);
+    if ((size_t)(ps->end - ps->p) < len || memcmp(ps->p, word, len) != 0)
+        return fail(ps, "unexpected character");
+    ps->p += len;
+    knob__json *n = new_node(ps, type);
+    if (n)
+        n->b = b;
+    return n;
+}
+
+static knob__json *parse_value(parser *ps)
+{
+    skip_ws(ps);
+    if (ps->p >= ps->end)
+        return fail(ps, "unexpected end of text");
+    switch (*ps->p) {
+    case '{':
+        ps->p++;
+        return parse_container(ps, true);
+    case '[':
+        ps->p++;
+        return parse_container(ps, false);
+    case '"': {
+        ps->p++;
+        const char *s = parse_string_raw(ps);
+        if (!s)
+            return NULL;
+        knob__json *n = new_node(ps, KNOB__JSON_STRING);
+        if (n)
+            n->str = s;
+        return n;
+    }
+    case 't':
+        return parse_word(ps, "true", KNOB__JSON_BOOL, true);
+    case 'f':
+        return parse_word(ps, "false", KNOB__JSON_BOOL, false);
+    case 'n':
+        return parse_word(ps, "null", KNOB__JSON_NULL, false);
+    default:
+        return parse_number(ps);
+    }
+}
+
+knob__json *knob__json_parse(const char *text, size_t len, char *err, size_t errsz)
+{
+    parser ps = {0};
+    if (len == (size_t)-1)
+        len = strlen(text);
+    ps.p = ps.start = text;
+    ps.end = text + len;
+    ps.err = err;
+    ps.errsz = errsz;
+    if (err && errsz)
+        err[0] = 0;
+    knob__json *root = parse_value(&ps);
+    if (root) {
+        skip_ws(&ps);
+        if (ps.p != ps.end)
+            root = fail(&ps, "trailing characters");
+    }
+    if (!root) {
+        arena_free(ps.arena);
+        return NULL;
+    }
+    root->arena_ = ps.arena;
+    return root;
+}
+
+void knob__json_free(knob__json *root)
+{
+    if (root)
+        arena_free(root->arena_);
+}
+
+const knob__json *knob__json_get(const knob__json *obj, const char *key)
+{
+    if (!obj || obj->type != KNOB__JSON_OBJECT)
+        return NULL;
+    for (size_t i = 0; i < obj->n; i++)
+        if (strcmp(obj->kids[i]->key, key) == 0)
+            return obj->kids[i];
+    return NULL;
+}
+
+bool knob__json_valid(const char *text)
+{
+    knob__json *j = knob__json_parse(text, (size_t)-1, NULL, 0);
+    knob__json_free(j);
+    return j != NULL;
+}
+
+/* ---------------------------------------------------------------- writer */
+
+void knob__buf_free(knob__buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+void knob__buf_reset(knob__buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = 0;
+}
+
+void knob__buf_add(knob__buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->oom = true;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = 0;
+}
+
+void knob__buf_puts(knob__buf *b, const char *s)
+{
+    knob__buf_add(b, s, strlen(s));
+}
+
+void knob__buf_printf(knob__buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        knob__buf_add(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    knob__buf_add(b, big, (size_t)n);
+    free(big);
+}
+
+const char *knob__buf_cstr(knob__buf *b)
+{
+    return b->data && !b->oom ? b->data : "";
+}
+
+void knob__json_add_string(knob__buf *b, const char *s)
+{
+    knob__buf_add(b, "\"", 1);
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        knob__buf_add(b, run, (size_t)(s - run));
+        run = s + 1;
+        switch (c) {
+        case '"': knob__buf_puts(b, "\\\""); break;
+        case '\\': knob__buf_puts(b, "\\\\"); break;
+        case '\n': knob__buf_puts(b, "\\n"); break;
+        case '\r': knob__buf_puts(b, "\\r"); break;
+        case '\t': knob__buf_puts(b, "\\t"); break;
+        default: knob__buf_printf(b, "\\u%04x", c); break;
+        }
+    }
+    knob__buf_add(b, run, (size_t)(s - run));
+    knob__buf_add(b, "\"", 1);
+}
+
+void knob__json_add_number(knob__buf *b, double v)
+{
+    if (!isfinite(v)) {
+        knob__buf_puts(b, "null");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        knob__buf_printf(b, "%.0f", v);
+        return;
+    }
+    /* Shortest of %.15g/%.16g/%.17g that reads back exactly. */
+    char tmp[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    knob__buf_puts(b, tmp);
+}
+
+void knob__json_add_node(knob__buf *b, const knob__json *n)
+{
+    switch (n->type) {
+    case KNOB__JSON_NULL: knob__buf_puts(b, "null"); break;
+    case KNOB__JSON_BOOL: knob__buf_puts(b, n->b ? "true" : "false"); break;
+    case KNOB__JSON_NUMBER: knob__json_add_number(b, n->num); break;
+    case KNOB__JSON_STRING: knob__json_add_string(b, n->str); break;
+    case KNOB__JSON_ARRAY:
+    case KNOB__JSON_OBJECT: {
+        bool obj = n->type == KNOB__JSON_OBJECT;
+        knob__buf_add(b, obj ? "{" : "[", 1);
+        for (size_t i = 0; i < n->n; i++) {
+            if (i)
+                knob__buf_add(b, ",", 1);
+            if (obj) {
+                knob__json_add_string(b, n->kids[i]->key);
+                knob__buf_add(b, ":", 1);
+            }
+            knob__json_add_node(b, n->kids[i]);
+        }
+        knob__buf_add(b, obj ? "}" : "]", 1);
+        break;
+    }
+    }
+}

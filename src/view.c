@@ -1,0 +1,241 @@
+/* The study's view of its trials: one malloc'd block per trial, rebuilt when the
+ * storage reports the trial changed; names and distributions interned once. */
+#include "space.h"
+#include "study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *knob__view_name(knob__view *v, const char *name)
+{
+    knob__map_slot *slot = knob__map_put(&v->names, name, NULL);
+    return slot ? slot->key : NULL;
+}
+
+const knob_distribution *knob__view_dist(knob__view *v, const knob_distribution *d,
+                                         const char **json)
+{
+    knob__buf b = {0};
+    knob__dist_json(&b, d);
+    if (b.oom) {
+        knob__buf_free(&b);
+        return NULL;
+    }
+    bool added;
+    knob__map_slot *slot = knob__map_put(&v->dists, knob__buf_cstr(&b), &added);
+    knob__buf_free(&b);
+    if (!slot)
+        return NULL;
+    if (added) {
+        slot->value = knob__dist_clone(d);
+        if (!slot->value)
+            return NULL; /* the key stays with a NULL value; cloned next time */
+    } else if (!slot->value && !(slot->value = knob__dist_clone(d))) {
+        return NULL;
+    }
+    if (json)
+        *json = slot->key;
+    return slot->value;
+}
+
+/* Interns a distribution given as stored JSON text. */
+static const knob_distribution *dist_from_json(knob__view *v, const char *json)
+{
+    knob__map_slot *slot = knob__map_find(&v->dists, json);
+    if (slot && slot->value)
+        return slot->value;
+    knob_distribution *d = knob__dist_parse(json);
+    if (!d)
+        return NULL;
+    const knob_distribution *r = knob__view_dist(v, d, NULL);
+    free(d);
+    return r;
+}
+
+const knob_trial_info *knob__view_trial(const knob__view *v, int64_t number)
+{
+    if (number < 0 || (size_t)number >= v->n)
+        return NULL;
+    return v->by_number[number];
+}
+
+bool knob__better(const knob_study *s, double a, double b)
+{
+    return s->dirs[0] == KNOB_MAXIMIZE ? a > b : a < b;
+}
+
+static size_t attrs_text(const knob_attr *a, size_t n)
+{
+    size_t size = 0;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(a[i].key) + strlen(a[i].json) + 2;
+    return size;
+}
+
+static char *copy_attrs(knob_attr *dst, const knob_attr *src, size_t n, char *text)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(src[i].key) + 1, j = strlen(src[i].json) + 1;
+        memcpy(text, src[i].key, k);
+        dst[i].key = text;
+        text += k;
+        memcpy(text, src[i].json, j);
+        dst[i].json = text;
+        text += j;
+    }
+    return text;
+}
+
+/* Builds the block of one trial: the info, then its arrays, then attribute text. */
+static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
+{
+    size_t size = sizeof(knob_trial_info) + r->n_params * sizeof(knob_param) +
+                  r->n_values * sizeof(double) + r->n_intermediate * sizeof(knob_step_value) +
+                  (r->n_user_attrs + r->n_system_attrs) * sizeof(knob_attr) +
+                  attrs_text(r->user_attrs, r->n_user_attrs) +
+                  attrs_text(r->system_attrs, r->n_system_attrs);
+    knob_trial_info *info = malloc(size);
+    if (!info)
+        return NULL;
+    knob_param *params = (knob_param *)(info + 1);
+    knob_step_value *inter = (knob_step_value *)(params + r->n_params);
+    double *values = (double *)(inter + r->n_intermediate);
+    knob_attr *ua = (knob_attr *)(values + r->n_values);
+    knob_attr *sa = ua + r->n_user_attrs;
+    char *text = (char *)(sa + r->n_system_attrs);
+
+    *info = (knob_trial_info){
+        .id = r->id, .number = r->number, .state = r->state,
+        .n_params = r->n_params, .params = params,
+        .n_values = r->n_values, .values = values,
+        .n_intermediate = r->n_intermediate, .intermediate = inter,
+        .n_user_attrs = r->n_user_attrs, .user_attrs = ua,
+        .n_system_attrs = r->n_system_attrs, .system_attrs = sa,
+        .start_time = r->start_time, .end_time = r->end_time,
+    };
+    for (size_t i = 0; i < r->n_params; i++) {
+        params[i].name = knob__view_name(v, r->params[i].name);
+        params[i].dist = dist_from_json(v, r->params[i].dist_json);
+        params[i].internal = r->params[i].internal;
+        if (!params[i].name || !params[i].dist) {
+            free(info);
+            return NULL;
+        }
+    }
+    if (r->n_intermediate)
+        memcpy(inter, r->intermediate, r->n_intermediate * sizeof *inter);
+    if (r->n_values)
+        memcpy(values, r->values, r->n_values * sizeof *values);
+    text = copy_attrs(ua, r->user_attrs, r->n_user_attrs, text);
+    copy_attrs(sa, r->system_attrs, r->n_system_attrs, text);
+    return info;
+}
+
+static void note_best(knob_study *s, const knob_trial_info *info)
+{
+    knob__view *v = &s->view;
+    if (info->state != KNOB_TRIAL_COMPLETE || info->n_values < 1 || !isfinite(info->values[0]))
+        return;
+    const knob_trial_info *best = knob__view_trial(v, v->best);
+    if (!best || knob__better(s, info->values[0], best->values[0]) ||
+        (info->values[0] == best->values[0] && info->number < best->number))
+        v->best = info->number;
+}
+
+static int on_trial(void *ctx, const knob__trial_rec *r)
+{
+    knob_study *s = ctx;
+    knob__view *v = &s->view;
+    if (r->number < 0)
+        return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has number %lld", s->name,
+                           (long long)r->id, (long long)r->number);
+    size_t num = (size_t)r->number;
+    if (num >= v->n) {
+        if (knob__grow(&v->by_number, &v->cap, num + 1, sizeof *v->by_number))
+            return knob__oom("study view");
+        memset(v->by_number + v->n, 0, (num + 1 - v->n) * sizeof *v->by_number);
+        v->n = num + 1;
+    }
+    knob_trial_info *info = build_info(v, r);
+    if (!info)
+        return knob__error(KNOB_ENOMEM, "study '%s': cannot load trial %lld (out of memory or "
+                           "a corrupt distribution)", s->name, (long long)r->number);
+    knob_trial_info *old = v->by_number[num];
+    if (old && old->state != KNOB_TRIAL_RUNNING && old->state != KNOB_TRIAL_WAITING)
+        v->n_finished[old->state]--;
+    if (info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING &&
+        (unsigned)info->state < 5)
+        v->n_finished[info->state]++;
+    free(old);
+    v->by_number[num] = info;
+    if (s->n_dirs == 1)
+        note_best(s, info);
+    return KNOB_OK;
+}
+
+int knob__view_sync(knob_study *s)
+{
+    int64_t seq = s->view.seq;
+    int rc = s->st->be->sync(s->st->h, s->id, seq, on_trial, s, &seq);
+    if (rc == KNOB_OK)
+        s->view.seq = seq;
+    return rc;
+}
+
+void knob__view_free(knob__view *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        free(v->by_number[i]);
+    free(v->by_number);
+    for (size_t i = 0; i < v->dists.cap; i++)
+        free(v->dists.slots[i].value);
+    knob__map_free(&v->dists);
+    knob__map_free(&v->names);
+    memset(v, 0, sizeof *v);
+    v->best = -1;
+}
+
+int knob_study_sync(knob_study *s)
+{
+    if (!s)
+        return knob__error(KNOB_EINVAL, "knob_study_sync: study is NULL");
+    return knob__view_sync(s);
+}
+
+int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size_t *n)
+{
+    if (!s || !trials || !n)
+        return knob__error(KNOB_EINVAL, "knob_study_trials: NULL argument");
+    int rc = knob__view_sync(s);
+    if (rc)
+        return rc;
+    /* Numbers are dense; a hole can only be a trial another process is creating right
+     * now whose row is not visible yet, so the list stops before it. */
+    size_t n_dense = 0;
+    while (n_dense < s->view.n && s->view.by_number[n_dense])
+        n_dense++;
+    *trials = (const knob_trial_info *const *)s->view.by_number;
+    *n = n_dense;
+    return KNOB_OK;
+}
+
+const knob_param *knob_trial_info_param(const knob_trial_info *info, const char *name)
+{
+    for (size_t i = 0; info && i < info->n_params; i++)
+        if (strcmp(info->params[i].name, name) == 0)
+            return &info->params[i];
+    return NULL;
+}
+
+const char *knob_trial_info_attr(const knob_trial_info *info, const char *key, bool system)
+{
+    if (!info)
+        return NULL;
+    const knob_attr *a = system ? info->system_attrs : info->user_attrs;
+    size_t n = system ? info->n_system_attrs : info->n_user_attrs;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].key, key) == 0)
+            return a[i].json;
+    return NULL;
+}
