@@ -1,0 +1,12 @@
+/* The built-in storage backends, looked up by URL scheme. */
+#include "storage/backend.h"
+
+#include <stddef.h>
+
+const knob__backend *const knob__backends[] = {
+    &knob__backend_memory,
+#ifndef KNOB_NO_SQLITE
+    &knob__backend_sqlite,
+#endif
+    NULL,
+};

@@ -1,0 +1,529 @@
+/* The in-process storage ("memory:"). Studies and trials live in arrays indexed by id;
+ * each study keeps its trials on a list ordered by change stamp, so a sync visits only
+ * what changed. */
+#include "internal.h"
+#include "map.h"
+#include "storage/backend.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct mem_trial mem_trial;
+struct mem_trial {
+    int64_t id, number, study, seq;
+    knob_trial_state state;
+    double start, end;
+    knob__param_rec *params;
+    size_t n_params, cap_params;
+    double *values;
+    size_t n_values;
+    knob_step_value *inter;
+    size_t n_inter, cap_inter;
+    knob_attr *attrs[2]; /* user, system; owned strings */
+    size_t n_attrs[2], cap_attrs[2];
+    mem_trial *prev, *next; /* the study's list, oldest change first */
+};
+
+typedef struct mem_study {
+    int64_t id, seq;
+    char *name;
+    knob_direction *dirs;
+    size_t n_dirs;
+    double created;
+    mem_trial **trials; /* by number */
+    size_t n_trials, cap_trials;
+    mem_trial *oldest, *newest;
+    int64_t *waiting; /* numbers of WAITING trials, oldest first from waiting_head */
+    size_t n_waiting, cap_waiting, waiting_head;
+    knob_attr *attrs[2];
+    size_t n_attrs[2], cap_attrs[2];
+    knob__map claims;
+} mem_study;
+
+typedef struct mem {
+    mem_study **studies; /* by id - 1; NULL once deleted */
+    size_t n_studies, cap_studies;
+    mem_trial **trials; /* by id - 1 */
+    size_t n_trials, cap_trials;
+    knob__map names; /* name -> mem_study * */
+} mem;
+
+static int open_mem(const char *url, const char *where, void **be)
+{
+    if (where[0])
+        return knob__error(KNOB_EINVAL, "storage URL '%s': memory storage takes no path "
+                           "(write \"memory:\")", url);
+    mem *m = calloc(1, sizeof *m);
+    if (!m)
+        return knob__oom("memory storage");
+    *be = m;
+    return KNOB_OK;
+}
+
+static void free_attrs(knob_attr *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((char *)a[i].key);
+        free((char *)a[i].json);
+    }
+    free(a);
+}
+
+static void free_trial(mem_trial *t)
+{
+    for (size_t i = 0; i < t->n_params; i++) {
+        free((char *)t->params[i].name);
+        free((char *)t->params[i].dist_json);
+    }
+    free(t->params);
+    free(t->values);
+    free(t->inter);
+    for (int k = 0; k < 2; k++)
+        free_attrs(t->attrs[k], t->n_attrs[k]);
+    free(t);
+}
+
+static void free_study(mem *m, mem_study *s)
+{
+    for (size_t i = 0; i < s->n_trials; i++) {
+        m->trials[s->trials[i]->id - 1] = NULL;
+        free_trial(s->trials[i]);
+    }
+    free(s->trials);
+    free(s->waiting);
+    for (int k = 0; k < 2; k++)
+        free_attrs(s->attrs[k], s->n_attrs[k]);
+    knob__map_free(&s->claims);
+    free(s->name);
+    free(s->dirs);
+    free(s);
+}
+
+static void close_mem(void *be)
+{
+    mem *m = be;
+    for (size_t i = 0; i < m->n_studies; i++)
+        if (m->studies[i])
+            free_study(m, m->studies[i]);
+    free(m->studies);
+    free(m->trials);
+    knob__map_free(&m->names);
+    free(m);
+}
+
+static mem_study *study_of(mem *m, int64_t id)
+{
+    return id >= 1 && (size_t)id <= m->n_studies ? m->studies[id - 1] : NULL;
+}
+
+static int no_study(int64_t id)
+{
+    return knob__error(KNOB_ENOTFOUND, "memory storage: no study with id %lld", (long long)id);
+}
+
+static mem_trial *trial_of(mem *m, int64_t study, int64_t id)
+{
+    mem_trial *t = id >= 1 && (size_t)id <= m->n_trials ? m->trials[id - 1] : NULL;
+    return t && t->study == study ? t : NULL;
+}
+
+static int no_trial(int64_t id)
+{
+    return knob__error(KNOB_ENOTFOUND, "memory storage: no trial with id %lld", (long long)id);
+}
+
+/* Stamps a changed trial and moves it to the newest end of its study's list. */
+static void touch(mem_study *s, mem_trial *t)
+{
+    t->seq = ++s->seq;
+    if (s->newest == t)
+        return;
+    if (t->prev || s->oldest == t) {
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            s->oldest = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+    }
+    t->prev = s->newest;
+    t->next = NULL;
+    if (s->newest)
+        s->newest->next = t;
+    else
+        s->oldest = t;
+    s->newest = t;
+}
+
+/* ---------------------------------------------------------------- studies */
+
+static int create_study(void *be, const char *name, const knob_direction *dirs, size_t n_dirs,
+                        int64_t *id)
+{
+    mem *m = be;
+    bool added;
+    knob__map_slot *slot = knob__map_put(&m->names, name, &added);
+    if (!slot)
+        return knob__oom("study");
+    if (!added) {
+        *id = ((mem_study *)slot->value)->id;
+        return KNOB_EEXIST;
+    }
+    mem_study *s = calloc(1, sizeof *s);
+    if (!s || !(s->name = knob__strdup(name)) || !(s->dirs = malloc(n_dirs * sizeof *dirs)) ||
+        knob__grow(&m->studies, &m->cap_studies, m->n_studies + 1, sizeof *m->studies)) {
+        if (s) {
+            free(s->name);
+            free(s->dirs);
+        }
+        free(s);
+        slot->value = NULL;
+        return knob__oom("study");
+    }
+    memcpy(s->dirs, dirs, n_dirs * sizeof *dirs);
+    s->n_dirs = n_dirs;
+    s->created = knob__now();
+    s->id = (int64_t)++m->n_studies;
+    m->studies[s->id - 1] = s;
+    slot->value = s;
+    *id = s->id;
+    return KNOB_OK;
+}
+
+static int find_study(void *be, const char *name, int64_t *id, knob_direction **dirs,
+                      size_t *n_dirs)
+{
+    mem *m = be;
+    knob__map_slot *slot = knob__map_find(&m->names, name);
+    mem_study *s = slot ? slot->value : NULL;
+    if (!s)
+        return knob__error(KNOB_ENOTFOUND, "no study named '%s' in memory storage", name);
+    knob_direction *d = malloc(s->n_dirs * sizeof *d);
+    if (!d)
+        return knob__oom("study directions");
+    memcpy(d, s->dirs, s->n_dirs * sizeof *d);
+    *id = s->id;
+    *dirs = d;
+    *n_dirs = s->n_dirs;
+    return KNOB_OK;
+}
+
+static void summarize(const mem_study *s, knob_study_summary *out)
+{
+    out->n_trials = (int64_t)s->n_trials;
+    out->n_complete = 0;
+    out->best_value = NAN;
+    out->created = s->created;
+    for (size_t i = 0; i < s->n_trials; i++) {
+        const mem_trial *t = s->trials[i];
+        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values == 0)
+            continue;
+        out->n_complete++;
+        double v = t->values[0];
+        if (isnan(out->best_value) ||
+            (s->dirs[0] == KNOB_MAXIMIZE ? v > out->best_value : v < out->best_value))
+            out->best_value = v;
+    }
+}
+
+static int list_studies(void *be, knob_study_summary **out, size_t *n)
+{
+    mem *m = be;
+    knob_study_summary *list = calloc(m->n_studies ? m->n_studies : 1, sizeof *list);
+    size_t count = 0;
+    if (!list)
+        return knob__oom("study list");
+    for (size_t i = 0; i < m->n_studies; i++) {
+        mem_study *s = m->studies[i];
+        if (!s)
+            continue;
+        knob_study_summary *e = &list[count++];
+        knob_direction *d = malloc(s->n_dirs * sizeof *d);
+        e->name = knob__strdup(s->name);
+        if (!d || !e->name) {
+            free(d);
+            knob_study_summaries_free(list, count);
+            return knob__oom("study list");
+        }
+        memcpy(d, s->dirs, s->n_dirs * sizeof *d);
+        e->directions = d;
+        e->n_directions = s->n_dirs;
+        summarize(s, e);
+    }
+    *out = list;
+    *n = count;
+    return KNOB_OK;
+}
+
+static int delete_study(void *be, int64_t id)
+{
+    mem *m = be;
+    mem_study *s = study_of(m, id);
+    if (!s)
+        return no_study(id);
+    knob__map_slot *slot = knob__map_find(&m->names, s->name);
+    if (slot)
+        slot->value = NULL; /* the name may be created again */
+    m->studies[id - 1] = NULL;
+    free_study(m, s);
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- attributes */
+
+static int put_attr(knob_attr **a, size_t *n, size_t *cap, const char *key, const char *json)
+{
+    char *j = knob__strdup(json);
+    if (!j)
+        return knob__oom("attribute");
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp((*a)[i].key, key) == 0) {
+            free((char *)(*a)[i].json);
+            (*a)[i].json = j;
+            return KNOB_OK;
+        }
+    }
+    char *k = knob__strdup(key);
+    if (!k || knob__grow(a, cap, *n + 1, sizeof **a)) {
+        free(k);
+        free(j);
+        return knob__oom("attribute");
+    }
+    (*a)[(*n)++] = (knob_attr){k, j};
+    return KNOB_OK;
+}
+
+static int set_study_attr(void *be, int64_t study, bool system, const char *key,
+                          const char *json)
+{
+    mem_study *s = study_of(be, study);
+    if (!s)
+        return no_study(study);
+    return put_attr(&s->attrs[system], &s->n_attrs[system], &s->cap_attrs[system], key, json);
+}
+
+static int get_study_attrs(void *be, int64_t study, bool system,
+                           int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
+{
+    mem_study *s = study_of(be, study);
+    if (!s)
+        return no_study(study);
+    for (size_t i = 0; i < s->n_attrs[system]; i++) {
+        int rc = cb(ctx, s->attrs[system][i].key, s->attrs[system][i].json);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- trials */
+
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+                        int64_t *number)
+{
+    mem *m = be;
+    mem_study *s = study_of(m, study);
+    if (!s)
+        return no_study(study);
+    mem_trial *t = calloc(1, sizeof *t);
+    if (!t || knob__grow(&m->trials, &m->cap_trials, m->n_trials + 1, sizeof *m->trials) ||
+        knob__grow(&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
+        (state == KNOB_TRIAL_WAITING &&
+         knob__grow(&s->waiting, &s->cap_waiting, s->n_waiting + 1, sizeof *s->waiting))) {
+        free(t);
+        return knob__oom("trial");
+    }
+    t->id = (int64_t)++m->n_trials;
+    t->number = (int64_t)s->n_trials;
+    t->study = study;
+    t->state = state;
+    t->start = state == KNOB_TRIAL_WAITING ? NAN : knob__now();
+    t->end = NAN;
+    m->trials[t->id - 1] = t;
+    s->trials[s->n_trials++] = t;
+    if (state == KNOB_TRIAL_WAITING)
+        s->waiting[s->n_waiting++] = t->number;
+    touch(s, t);
+    *id = t->id;
+    *number = t->number;
+    return KNOB_OK;
+}
+
+static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+{
+    mem_study *s = study_of(be, study);
+    if (!s)
+        return no_study(study);
+    *found = false;
+    while (s->waiting_head < s->n_waiting) {
+        mem_trial *t = s->trials[s->waiting[s->waiting_head++]];
+        if (t->state != KNOB_TRIAL_WAITING)
+            continue; /* finished while it waited */
+        t->state = KNOB_TRIAL_RUNNING;
+        t->start = knob__now();
+        touch(s, t);
+        *id = t->id;
+        *number = t->number;
+        *found = true;
+        break;
+    }
+    return KNOB_OK;
+}
+
+static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
+{
+    mem_study *s = study_of(be, study);
+    if (!s)
+        return no_study(study);
+    if (number < 0 || (size_t)number >= s->n_trials)
+        return knob__error(KNOB_ENOTFOUND, "study '%s' has no trial %lld", s->name,
+                           (long long)number);
+    *id = s->trials[number]->id;
+    return KNOB_OK;
+}
+
+static int set_param(void *be, int64_t study, int64_t trial, const char *name,
+                     const char *dist_json, double internal)
+{
+    mem_trial *t = trial_of(be, study, trial);
+    if (!t)
+        return no_trial(trial);
+    char *dj = knob__strdup(dist_json);
+    if (!dj)
+        return knob__oom("param");
+    size_t i = 0;
+    while (i < t->n_params && strcmp(t->params[i].name, name) != 0)
+        i++;
+    if (i == t->n_params) {
+        char *n = knob__strdup(name);
+        if (!n || knob__grow(&t->params, &t->cap_params, t->n_params + 1, sizeof *t->params)) {
+            free(n);
+            free(dj);
+            return knob__oom("param");
+        }
+        t->params[t->n_params++] = (knob__param_rec){n, NULL, 0};
+    }
+    free((char *)t->params[i].dist_json);
+    t->params[i].dist_json = dj;
+    t->params[i].internal = internal;
+    touch(study_of(be, study), t);
+    return KNOB_OK;
+}
+
+static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)
+{
+    mem_trial *t = trial_of(be, study, trial);
+    if (!t)
+        return no_trial(trial);
+    size_t i = t->n_inter;
+    while (i > 0 && t->inter[i - 1].step > step)
+        i--;
+    if (i > 0 && t->inter[i - 1].step == step)
+        return KNOB_OK;
+    if (knob__grow(&t->inter, &t->cap_inter, t->n_inter + 1, sizeof *t->inter))
+        return knob__oom("intermediate value");
+    memmove(t->inter + i + 1, t->inter + i, (t->n_inter - i) * sizeof *t->inter);
+    t->inter[i] = (knob_step_value){step, value};
+    t->n_inter++;
+    touch(study_of(be, study), t);
+    return KNOB_OK;
+}
+
+static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
+                          const char *json)
+{
+    mem_trial *t = trial_of(be, study, trial);
+    if (!t)
+        return no_trial(trial);
+    int rc = put_attr(&t->attrs[system], &t->n_attrs[system], &t->cap_attrs[system], key, json);
+    if (!rc)
+        touch(study_of(be, study), t);
+    return rc;
+}
+
+static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
+                  const double *values, size_t n)
+{
+    mem_trial *t = trial_of(be, study, trial);
+    if (!t)
+        return no_trial(trial);
+    if (t->state != KNOB_TRIAL_RUNNING && t->state != KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE, "trial %lld of study '%s' is already %s",
+                           (long long)t->number, study_of(be, study)->name,
+                           knob_trial_state_str(t->state));
+    double *v = NULL;
+    if (n && !(v = malloc(n * sizeof *v)))
+        return knob__oom("trial values");
+    if (n)
+        memcpy(v, values, n * sizeof *v);
+    free(t->values);
+    t->values = v;
+    t->n_values = n;
+    t->state = state;
+    t->end = knob__now();
+    touch(study_of(be, study), t);
+    return KNOB_OK;
+}
+
+static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *won)
+{
+    mem_study *s = study_of(be, study);
+    if (!s)
+        return no_study(study);
+    bool added;
+    if (!knob__map_put(&s->claims, key, &added))
+        return knob__oom("claim");
+    *won = added;
+    return KNOB_OK;
+}
+
+static int sync_mem(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                    int64_t *seq)
+{
+    mem_study *s = study_of(be, study);
+    if (!s)
+        return no_study(study);
+    mem_trial *t = s->newest;
+    while (t && t->prev && t->prev->seq > since)
+        t = t->prev;
+    for (; t; t = t->next) {
+        if (t->seq <= since)
+            continue;
+        knob__trial_rec r = {
+            .id = t->id, .number = t->number, .state = t->state,
+            .start_time = t->start, .end_time = t->end,
+            .n_params = t->n_params, .params = t->params,
+            .n_values = t->n_values, .values = t->values,
+            .n_intermediate = t->n_inter, .intermediate = t->inter,
+            .n_user_attrs = t->n_attrs[0], .user_attrs = t->attrs[0],
+            .n_system_attrs = t->n_attrs[1], .system_attrs = t->attrs[1],
+        };
+        int rc = cb(ctx, &r);
+        if (rc)
+            return rc;
+    }
+    *seq = s->seq;
+    return KNOB_OK;
+}
+
+const knob__backend knob__backend_memory = {
+    .version = KNOB__BACKEND_VERSION,
+    .scheme = "memory",
+    .open = open_mem,
+    .close = close_mem,
+    .create_study = create_study,
+    .find_study = find_study,
+    .list_studies = list_studies,
+    .delete_study = delete_study,
+    .set_study_attr = set_study_attr,
+    .get_study_attrs = get_study_attrs,
+    .create_trial = create_trial,
+    .pop_waiting = pop_waiting,
+    .trial_id = trial_id,
+    .set_param = set_param,
+    .report = report,
+    .set_trial_attr = set_trial_attr,
+    .finish = finish,
+    .claim = claim,
+    .sync = sync_mem,
+};

@@ -1,0 +1,95 @@
+/* Option tables and "k=v,k=v" strings. */
+#include "testutil.h"
+#include "options.h"
+
+#include <stddef.h>
+
+typedef struct st {
+    int64_t n;
+    double x;
+    bool b;
+    char *s;
+} st;
+
+static const knob_option table[] = {
+    {"n", KNOB_OPT_INT, offsetof(st, n), "10", 1, 100, "a count"},
+    {"x", KNOB_OPT_DOUBLE, offsetof(st, x), "0.5", 0, 0, "a number"},
+    {"b", KNOB_OPT_BOOL, offsetof(st, b), "false", 0, 0, "a flag"},
+    {"s", KNOB_OPT_STRING, offsetof(st, s), "hi", 0, 0, "a text"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+static int set(void *ctx, const char *k, const char *v)
+{
+    return knob__option_set(table, ctx, k, v, "test");
+}
+
+static void defaults_and_parsing(void **state)
+{
+    (void)state;
+    st s = {0};
+    assert_int_equal(knob__options_defaults(table, &s, "test"), KNOB_OK);
+    assert_int_equal(s.n, 10);
+    assert_true(s.x == 0.5);
+    assert_false(s.b);
+    assert_string_equal(s.s, "hi");
+    assert_int_equal(knob__options_each(" n=42, x = -1.5e-3,b=yes , s=[a,b] ,", "test", set, &s),
+                     KNOB_OK);
+    assert_int_equal(s.n, 42);
+    assert_true(s.x == -1.5e-3);
+    assert_true(s.b);
+    assert_string_equal(s.s, "[a,b]");
+    knob__options_free(table, &s);
+    assert_null(s.s);
+}
+
+static void errors_name_the_option(void **state)
+{
+    (void)state;
+    st s = {0};
+    knob__options_defaults(table, &s, "test");
+    assert_int_equal(knob__options_each("n=1000", "test", set, &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'n' must be in [1, 100]"));
+    assert_int_equal(knob__options_each("n=abc", "test", set, &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "integer"));
+    assert_int_equal(knob__options_each("nope=1", "test", set, &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "unknown option 'nope' (options: n, x, b, s)"));
+    assert_int_equal(knob__options_each("b=maybe", "test", set, &s), KNOB_EINVAL);
+    assert_int_equal(knob__options_each("n", "test", set, &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "key=value"));
+    knob__options_free(table, &s);
+}
+
+static void sampler_options_by_name(void **state)
+{
+    (void)state;
+    knob_sampler *s;
+    assert_int_equal(knob_sampler_create("random", "seed=7", &s), KNOB_OK);
+    assert_int_equal(knob_sampler_seed(s), 7);
+    assert_int_equal(knob_sampler_set_option(s, "seed", "-3"), KNOB_OK);
+    assert_int_equal(knob_sampler_seed(s), (uint64_t)-3);
+    assert_int_equal(knob_sampler_set_option(s, "bogus", "1"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'random'"));
+    knob_sampler_free(s);
+    assert_int_equal(knob_sampler_create("nope", NULL, &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "random, grid"));
+    assert_int_equal(knob_sampler_create("random", "seed=x", &s), KNOB_EINVAL);
+    knob_pruner *p;
+    assert_int_equal(knob_pruner_create("none", NULL, &p), KNOB_OK);
+    knob_pruner_free(p);
+    assert_int_equal(knob_pruner_create("none", "x=1", &p), KNOB_EINVAL);
+    knob_sampler_free(NULL);
+    knob_pruner_free(NULL);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_and_parsing),
+        cmocka_unit_test(errors_name_the_option),
+        cmocka_unit_test(sampler_options_by_name),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,442 @@
+/* Studies through the public API, on every storage: ask/tell, define-by-run,
+ * enqueue, attributes, best trials, bad input. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+
+typedef struct fixture {
+    char url[4200];
+    knob_storage *st;
+} fixture;
+
+/* Every case runs on each storage URL. */
+#ifdef KNOB_NO_SQLITE
+static const char *const schemes[] = {"memory"};
+#else
+static const char *const schemes[] = {"memory", "sqlite"};
+#endif
+#define N_SCHEMES (sizeof schemes / sizeof *schemes)
+
+static void open_storage(fixture *f, size_t k)
+{
+    if (k == 0)
+        snprintf(f->url, sizeof f->url, "memory:");
+    else
+        snprintf(f->url, sizeof f->url, "sqlite:///%s", knob_test_path("study.db"));
+    int rc = knob_storage_open(f->url, &f->st);
+    if (rc)
+        fail_msg("open %s: %s", f->url, knob_errmsg());
+}
+
+#define EACH_STORAGE(f)                                                            \
+    for (size_t k_ = 0; k_ < N_SCHEMES; k_++)                                      \
+        for (fixture f##_s = {0}, *f = (open_storage(&f##_s, k_), &f##_s); f;      \
+             knob_storage_close(f->st), f = NULL)
+
+static knob_study *new_study(knob_storage *st, const char *name, const char *sampler,
+                             const char *opts, knob_direction dir)
+{
+    knob_sampler *s = NULL;
+    if (sampler)
+        assert_int_equal(knob_sampler_create(sampler, opts, &s), KNOB_OK);
+    knob_study_options o = {.directions = &dir, .n_directions = 1, .sampler = s};
+    knob_study *study;
+    int rc = knob_study_create(st, name, &o, &study);
+    if (rc)
+        fail_msg("create %s: %s", name, knob_errmsg());
+    return study;
+}
+
+static void ask_tell_round_trip(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "quad", "random", "seed=1", KNOB_MINIMIZE);
+        for (int i = 0; i < 20; i++) {
+            knob_trial *t;
+            double x, y;
+            int64_t n;
+            size_t c;
+            const char *opts[] = {"adam", "sgd"};
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_number(t), i);
+            assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_int(t, "n", 1, 1024, 1, KNOB_LOG, &n), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "opt", opts, 2, &c), KNOB_OK);
+            assert_true(x >= -5 && x <= 5 && n >= 1 && n <= 1024 && c < 2);
+            assert_int_equal(knob_trial_report(t, 0, x * x + 1), KNOB_OK);
+            y = x * x;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        }
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 20);
+        double best = INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            const knob_trial_info *ti = trials[i];
+            assert_int_equal(ti->number, (int64_t)i);
+            assert_int_equal(ti->state, KNOB_TRIAL_COMPLETE);
+            assert_int_equal(ti->n_params, 3);
+            assert_string_equal(ti->params[0].name, "x");
+            assert_string_equal(ti->params[2].name, "opt");
+            assert_int_equal(ti->params[2].dist->kind, KNOB_DIST_CATEGORICAL);
+            double x = ti->params[0].internal;
+            assert_true(ti->values[0] == x * x);
+            assert_int_equal(ti->n_intermediate, 1);
+            assert_true(ti->intermediate[0].value == x * x + 1);
+            assert_true(ti->start_time > 1e9 && ti->end_time >= ti->start_time);
+            if (ti->values[0] < best)
+                best = ti->values[0];
+        }
+        double bv;
+        assert_int_equal(knob_study_best_value(s, &bv), KNOB_OK);
+        assert_true(bv == best);
+        knob_study_free(s);
+    }
+}
+
+static void define_by_run_rules(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "dbr", "random", "seed=2", KNOB_MINIMIZE);
+        knob_trial *t;
+        double a, b;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "a", 0, 1, 0, 0, &a), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "a", 0, 1, 0, 0, &b), KNOB_OK);
+        assert_true(a == b);
+        assert_int_equal(knob_trial_suggest_float(t, "a", 0, 2, 0, 0, &b), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "another distribution"));
+        assert_int_equal(knob_trial_suggest_float(t, "bad", 1, 0, 0, 0, &b), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "'bad'"));
+        assert_int_equal(knob_trial_suggest_float(t, "lg", 0, 1, 0, KNOB_LOG, &b), KNOB_EINVAL);
+        int64_t i;
+        assert_int_equal(knob_trial_suggest_int(t, "st", 0, 10, 0, 0, &i), KNOB_EINVAL);
+        assert_int_equal(knob_trial_n_params(t), 1);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &a, 1), KNOB_OK);
+        knob_study_free(s);
+    }
+}
+
+/* A conditional space: the params a trial has depend on an earlier choice. */
+static void conditional_space(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "cond", "random", "seed=3", KNOB_MAXIMIZE);
+        const char *models[] = {"svm", "tree"};
+        int seen[2] = {0};
+        for (int i = 0; i < 30; i++) {
+            knob_trial *t;
+            size_t m;
+            double v = 0, c;
+            int64_t depth;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "model", models, 2, &m), KNOB_OK);
+            seen[m]++;
+            if (m == 0) {
+                assert_int_equal(knob_trial_suggest_float(t, "C", 1e-3, 1e3, 0, KNOB_LOG, &c), 0);
+                v = -fabs(log10(c));
+            } else {
+                assert_int_equal(knob_trial_suggest_int(t, "depth", 1, 10, 1, 0, &depth), 0);
+                v = (double)depth / 10;
+            }
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        assert_true(seen[0] > 5 && seen[1] > 5);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        for (size_t i = 0; i < n; i++) {
+            const knob_param *m = knob_trial_info_param(trials[i], "model");
+            assert_non_null(m);
+            bool svm = m->internal == 0;
+            assert_true((knob_trial_info_param(trials[i], "C") != NULL) == svm);
+            assert_true((knob_trial_info_param(trials[i], "depth") != NULL) == !svm);
+        }
+        knob_study_free(s);
+    }
+}
+
+static void bad_values_fail_the_trial(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "nan", NULL, NULL, KNOB_MINIMIZE);
+        knob_trial *t;
+        double x = NAN;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "not a finite number"));
+        x = 1;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        double two[2] = {1, 2};
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, two, 2), KNOB_EINVAL);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+        /* Telling a finished trial again changes nothing. */
+        assert_int_equal(knob_study_tell_number(s, 2, KNOB_TRIAL_FAIL, NULL, 0, "late"),
+                         KNOB_ESTATE);
+        assert_int_equal(knob_study_tell_number(s, 99, KNOB_TRIAL_FAIL, NULL, 0, NULL),
+                         KNOB_ENOTFOUND);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 3);
+        assert_int_equal(trials[0]->state, KNOB_TRIAL_FAIL);
+        assert_non_null(strstr(knob_trial_info_attr(trials[0], "fail_reason", true), "finite"));
+        assert_int_equal(trials[1]->state, KNOB_TRIAL_FAIL);
+        assert_int_equal(trials[2]->state, KNOB_TRIAL_COMPLETE);
+        assert_true(trials[2]->values[0] == 1);
+        knob_study_free(s);
+    }
+}
+
+static void pruned_counts_last_value(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "pr", NULL, NULL, KNOB_MINIMIZE);
+        knob_trial *t;
+        bool prune = true;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 1, 5.0), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 7.0), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 1, 9.0), KNOB_OK); /* first value stays */
+        assert_int_equal(knob_trial_report(t, 2, NAN), KNOB_OK);  /* not recorded */
+        assert_int_equal(knob_trial_report(t, -1, 1.0), KNOB_EINVAL);
+        const knob_step_value *iv;
+        assert_int_equal(knob_trial_intermediate(t, &iv), 2);
+        assert_true(iv[0].step == 0 && iv[1].value == 5.0);
+        assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_OK);
+        assert_false(prune);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(trials[0]->state, KNOB_TRIAL_PRUNED);
+        assert_int_equal(trials[0]->n_values, 1);
+        assert_true(trials[0]->values[0] == 5.0);
+        assert_int_equal(trials[0]->n_intermediate, 2);
+        double bv;
+        assert_int_equal(knob_study_best_value(s, &bv), KNOB_ENOTFOUND);
+        knob_study_free(s);
+    }
+}
+
+static void enqueue_fixes_params(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "enq", "random", "seed=4", KNOB_MINIMIZE);
+        assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.01, \"opt\": \"sgd\", \"n\": \"8\"}"),
+                         KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"lr\": 5}"), KNOB_OK); /* out of range */
+        assert_int_equal(knob_study_enqueue(s, "[1]"), KNOB_EINVAL);
+        assert_int_equal(knob_study_enqueue(s, "{bad"), KNOB_EINVAL);
+        const char *opts[] = {"adam", "sgd"};
+        for (int i = 0; i < 3; i++) {
+            knob_trial *t;
+            double lr, y = 1;
+            size_t c;
+            int64_t n;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_number(t), i);
+            assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-4, 1, 0, KNOB_LOG, &lr), 0);
+            assert_int_equal(knob_trial_suggest_categorical(t, "opt", opts, 2, &c), 0);
+            assert_int_equal(knob_trial_suggest_int(t, "n", 1, 16, 1, 0, &n), 0);
+            if (i == 0) {
+                assert_true(lr == 0.01);
+                assert_int_equal(c, 1);
+                assert_int_equal(n, 8);
+            } else if (i == 1) {
+                assert_true(lr >= 1e-4 && lr <= 1); /* misfit: the sampler decided */
+            }
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+    }
+}
+
+static void attributes(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "attrs", NULL, NULL, KNOB_MINIMIZE);
+        assert_int_equal(knob_study_set_user_attr(s, "dataset", "\"digits\""), KNOB_OK);
+        assert_int_equal(knob_study_set_user_attr(s, "dataset", "\"iris\""), KNOB_OK);
+        assert_int_equal(knob_study_set_user_attr(s, "bad", "not json"), KNOB_EINVAL);
+        assert_string_equal(knob_study_user_attr(s, "dataset"), "\"iris\"");
+        assert_null(knob_study_user_attr(s, "missing"));
+        assert_int_equal(knob_study_set_system_attr(s, "sweep", "{\"a\":1}"), KNOB_OK);
+        assert_string_equal(knob_study_system_attr(s, "sweep"), "{\"a\":1}");
+        knob_trial *t;
+        double y = 3;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_set_user_attr(t, "gpu", "[0, 1]"), KNOB_OK);
+        assert_int_equal(knob_trial_set_user_attr(t, "gpu", "{"), KNOB_EINVAL);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        const knob_trial_info *best;
+        assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
+        assert_string_equal(knob_trial_info_attr(best, "gpu", false), "[0, 1]");
+        knob_study_free(s);
+    }
+}
+
+static void studies_list_load_delete(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *a = new_study(f->st, "a", NULL, NULL, KNOB_MINIMIZE);
+        knob_study *b = new_study(f->st, "b", NULL, NULL, KNOB_MAXIMIZE);
+        knob_trial *t;
+        double y = 2;
+        assert_int_equal(knob_study_ask(b, &t), KNOB_OK);
+        assert_int_equal(knob_study_tell(b, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        /* The same name with other directions is an error; the same ones load it. */
+        knob_direction max = KNOB_MAXIMIZE;
+        knob_study_options o = {.directions = &max, .n_directions = 1};
+        knob_study *c;
+        assert_int_equal(knob_study_create(f->st, "a", &o, &c), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "[minimize], not [maximize]"));
+        assert_int_equal(knob_study_create(f->st, "b", &o, &c), KNOB_OK);
+        assert_int_equal(knob_study_best_value(c, &y), KNOB_OK);
+        assert_true(y == 2);
+        knob_study_free(c);
+        assert_int_equal(knob_study_load(f->st, "b", NULL, &c), KNOB_OK);
+        assert_int_equal(knob_study_direction(c, 0), KNOB_MAXIMIZE);
+        knob_study_free(c);
+        assert_int_equal(knob_study_load(f->st, "zz", NULL, &c), KNOB_ENOTFOUND);
+        knob_study_summary *list;
+        size_t n;
+        assert_int_equal(knob_storage_studies(f->st, &list, &n), KNOB_OK);
+        assert_int_equal(n, 2);
+        assert_string_equal(list[0].name, "a");
+        assert_true(isnan(list[0].best_value));
+        assert_string_equal(list[1].name, "b");
+        assert_int_equal(list[1].n_trials, 1);
+        assert_int_equal(list[1].n_complete, 1);
+        assert_true(list[1].best_value == 2);
+        knob_study_summaries_free(list, n);
+        knob_study_free(a);
+        knob_study_free(b);
+        assert_int_equal(knob_storage_delete_study(f->st, "b"), KNOB_OK);
+        assert_int_equal(knob_storage_delete_study(f->st, "b"), KNOB_ENOTFOUND);
+        assert_int_equal(knob_storage_studies(f->st, &list, &n), KNOB_OK);
+        assert_int_equal(n, 1);
+        knob_study_summaries_free(list, n);
+        assert_int_equal(knob_study_create(f->st, "", NULL, &c), KNOB_EINVAL);
+    }
+}
+
+static void pareto_front(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+        knob_study_options o = {.directions = dirs, .n_directions = 2};
+        knob_study *s;
+        assert_int_equal(knob_study_create(f->st, "mo", &o, &s), KNOB_OK);
+        double pts[][2] = {{1, 1}, {2, 3}, {2, 2}, {3, 3}, {0.5, 0}, {1, 1}};
+        for (size_t i = 0; i < 6; i++) {
+            knob_trial *t;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, pts[i], 2), KNOB_OK);
+        }
+        const knob_trial_info **front;
+        size_t n;
+        assert_int_equal(knob_study_best_trials(s, &front, &n), KNOB_OK);
+        /* (1,1) twice, (2,3), (0.5,0) are non-dominated; (2,2) and (3,3) are not. */
+        assert_int_equal(n, 4);
+        assert_int_equal(front[0]->number, 0);
+        assert_int_equal(front[1]->number, 1);
+        assert_int_equal(front[2]->number, 4);
+        assert_int_equal(front[3]->number, 5);
+        free(front);
+        const knob_trial_info *best;
+        assert_int_equal(knob_study_best_trial(s, &best), KNOB_EINVAL);
+        knob_study_free(s);
+    }
+}
+
+static knob_trial_state objective(knob_trial *t, void *ctx, double *values)
+{
+    double x;
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    if (knob_trial_number(t) % 5 == 4)
+        return KNOB_TRIAL_FAIL;
+    values[0] = knob_trial_number(t) % 7 == 6 ? NAN : x * x;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void optimize_goes_on_after_failures(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "opt", "random", "seed=5", KNOB_MINIMIZE);
+        assert_int_equal(knob_study_optimize(s, objective, NULL, 35), KNOB_OK);
+        const knob_trial_info *const *trials;
+        size_t n, fails = 0;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 35);
+        for (size_t i = 0; i < n; i++)
+            fails += trials[i]->state == KNOB_TRIAL_FAIL;
+        assert_int_equal(fails, 7 + 5 - 1); /* numbers 4,9,..,34 and 6,13,..,34 */
+        knob_study_free(s);
+    }
+}
+
+static void bad_urls_and_files(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("nothing", &st), KNOB_EINVAL);
+    assert_int_equal(knob_storage_open("redis://x", &st), KNOB_EUNSUPPORTED);
+    assert_non_null(strstr(knob_errmsg(), "redis"));
+    assert_int_equal(knob_storage_open("memory:extra", &st), KNOB_EINVAL);
+    const char *path = knob_test_path("notadb.db");
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    for (int i = 0; i < 100; i++)
+        fputs("this is not a database\n", fp);
+    fclose(fp);
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    assert_int_equal(knob_storage_open(url, &st), KNOB_ECORRUPT);
+    assert_non_null(strstr(knob_errmsg(), path));
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ask_tell_round_trip),
+        cmocka_unit_test(define_by_run_rules),
+        cmocka_unit_test(conditional_space),
+        cmocka_unit_test(bad_values_fail_the_trial),
+        cmocka_unit_test(pruned_counts_last_value),
+        cmocka_unit_test(enqueue_fixes_params),
+        cmocka_unit_test(attributes),
+        cmocka_unit_test(studies_list_load_delete),
+        cmocka_unit_test(pareto_front),
+        cmocka_unit_test(optimize_goes_on_after_failures),
+        cmocka_unit_test(bad_urls_and_files),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
