@@ -209,7 +209,8 @@ int knob_study_ask(knob_study *s, knob_trial **out)
         return knob__oom("trial");
     bool queued = false;
     int rc = knob__view_sync(s);
-    if (!rc)
+    /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. */
+    if (!rc && s->view.n_waiting)
         rc = s->st->be->pop_waiting(s->st->h, s->id, &t->id, &t->number, &queued);
     if (!rc && queued && !(rc = knob__view_sync(s)))
         rc = load_fixed(t);

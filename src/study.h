@@ -33,6 +33,7 @@ typedef struct knob__view {
     knob__map dists; /* canonical JSON -> knob_distribution * */
     int64_t best;    /* number of the best COMPLETE trial (one objective), -1 */
     size_t n_finished[5]; /* by state */
+    size_t n_waiting;     /* WAITING trials as of the last sync */
 } knob__view;
 
 struct knob_study {

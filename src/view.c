@@ -162,6 +162,10 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
         return knob__error(KNOB_ENOMEM, "study '%s': cannot load trial %lld (out of memory or "
                            "a corrupt distribution)", s->name, (long long)r->number);
     knob_trial_info *old = v->by_number[num];
+    if (old && old->state == KNOB_TRIAL_WAITING)
+        v->n_waiting--;
+    if (info->state == KNOB_TRIAL_WAITING)
+        v->n_waiting++;
     if (old && old->state != KNOB_TRIAL_RUNNING && old->state != KNOB_TRIAL_WAITING)
         v->n_finished[old->state]--;
     if (info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING &&

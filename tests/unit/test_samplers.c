@@ -1,0 +1,284 @@
+/* The random and grid samplers: golden sequences, distributions, grid coverage,
+ * workers in several processes. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+#include <sys/wait.h>
+
+static knob_study *study_with(knob_storage *st, const char *name, knob_sampler *sampler)
+{
+    knob_study_options o = {.sampler = sampler};
+    knob_study *s;
+    if (knob_study_create(st, name, &o, &s))
+        fail_msg("create: %s", knob_errmsg());
+    return s;
+}
+
+static knob_storage *mem(void)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    return st;
+}
+
+/* The first suggestions of seed 42, frozen: a change here changes every user's
+ * reproduced study, so it must be deliberate. */
+static void random_golden_sequence(void **state)
+{
+    (void)state;
+    static const double golden[4][3] = {
+        {-0.37004761581807144, 0.021564734556383591, 80},
+        {-0.039690814003472186, 0.00032432172267481303, 35},
+        {0.64770519689505535, 0.17954743353927013, 15},
+        {-0.35148785307837538, 0.0022198950593254477, 15},
+    };
+    for (int run = 0; run < 2; run++) {
+        knob_storage *st = mem();
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create("random", "seed=42", &sp), KNOB_OK);
+        knob_study *s = study_with(st, "g", sp);
+        for (int i = 0; i < 4; i++) {
+            knob_trial *t;
+            double x, lr;
+            int64_t n;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-5, 1, 0, KNOB_LOG, &lr), 0);
+            assert_int_equal(knob_trial_suggest_int(t, "n", 0, 100, 5, 0, &n), KNOB_OK);
+            if (getenv("KNOB_PRINT_GOLDEN"))
+                printf("{%.17g, %.17g, %lld},\n", x, lr, (long long)n);
+            else {
+                assert_true(x == golden[i][0]);
+                assert_true(lr == golden[i][1]);
+                assert_true((double)n == golden[i][2]);
+            }
+            double y = x;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* Suggestions depend on (seed, trial number, name) only: the order of suggestions
+ * within a trial does not change them. */
+static void random_order_independent(void **state)
+{
+    (void)state;
+    double a1, b1, a2, b2;
+    for (int run = 0; run < 2; run++) {
+        knob_storage *st = mem();
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create("random", "seed=9", &sp), KNOB_OK);
+        knob_study *s = study_with(st, "o", sp);
+        knob_trial *t;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        if (run == 0) {
+            knob_trial_suggest_float(t, "a", 0, 1, 0, 0, &a1);
+            knob_trial_suggest_float(t, "b", 0, 1, 0, 0, &b1);
+        } else {
+            knob_trial_suggest_float(t, "b", 0, 1, 0, 0, &b2);
+            knob_trial_suggest_float(t, "a", 0, 1, 0, 0, &a2);
+        }
+        knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    assert_true(a1 == a2 && b1 == b2 && a1 != b1);
+}
+
+static void random_distributions(void **state)
+{
+    (void)state;
+    knob_storage *st = mem();
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("random", "seed=11", &sp), KNOB_OK);
+    knob_study *s = study_with(st, "d", sp);
+    int n = 4000, below_geo = 0, cat[3] = {0}, ints[4] = {0}, logint_small = 0;
+    bool on_step = true;
+    knob_choice ch[3] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_NUMBER, NULL, 2},
+                         {KNOB_CHOICE_BOOL, NULL, 1}};
+    for (int i = 0; i < n; i++) {
+        knob_trial *t;
+        double lr, q;
+        int64_t k, m;
+        size_t c;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        knob_trial_suggest_float(t, "lr", 1e-6, 1, 0, KNOB_LOG, &lr);
+        below_geo += lr < 1e-3;
+        knob_trial_suggest_float(t, "q", 0, 1, 0.1, 0, &q);
+        on_step &= fabs(q * 10 - round(q * 10)) < 1e-9 && q >= 0 && q <= 1;
+        knob_trial_suggest_choice(t, "c", ch, 3, &c);
+        cat[c]++;
+        knob_trial_suggest_int(t, "k", 1, 7, 2, 0, &k);
+        assert_true(k == 1 || k == 3 || k == 5 || k == 7);
+        ints[(k - 1) / 2]++;
+        knob_trial_suggest_int(t, "m", 1, 1000, 1, KNOB_LOG, &m);
+        logint_small += m <= 31;
+        knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
+    }
+    assert_true(on_step);
+    /* Log-uniform: half the mass below the geometric mean 1e-3. */
+    assert_true(abs(below_geo - n / 2) < 200);
+    for (int i = 0; i < 3; i++)
+        assert_true(abs(cat[i] - n / 3) < 200);
+    for (int i = 0; i < 4; i++)
+        assert_true(abs(ints[i] - n / 4) < 200);
+    /* log(31.5/0.5) / log(1000.5/0.5) = 0.545 of the mass lies at 1..31. */
+    assert_true(fabs((double)logint_small / n - 0.545) < 0.04);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static knob_sampler *grid3x2(const char *opts)
+{
+    knob_sampler *g;
+    assert_int_equal(knob_sampler_create("grid", opts, &g), KNOB_OK);
+    assert_int_equal(knob_sampler_grid_add(g, "lr", "[0.001, 0.01, 0.1]"), KNOB_OK);
+    assert_int_equal(knob_sampler_grid_add(g, "opt", "[\"adam\", \"sgd\"]"), KNOB_OK);
+    return g;
+}
+
+static knob_trial_state grid_objective(knob_trial *t, void *ctx, double *values)
+{
+    int *seen = ctx;
+    double lr;
+    size_t c;
+    const char *opts[] = {"adam", "sgd"};
+    if (knob_trial_suggest_float(t, "lr", 1e-4, 1, 0, KNOB_LOG, &lr) ||
+        knob_trial_suggest_categorical(t, "opt", opts, 2, &c))
+        return KNOB_TRIAL_FAIL;
+    int i = (int)lround(log10(lr)) + 3;
+    seen[i * 2 + (int)c]++;
+    values[0] = lr;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void grid_runs_every_point_once(void **state)
+{
+    (void)state;
+    knob_storage *st = mem();
+    knob_study *s = study_with(st, "grid", grid3x2("seed=1"));
+    int seen[6] = {0};
+    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(seen[i], 1);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+    assert_non_null(strstr(knob_errmsg(), "every point of the grid (6)"));
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 6);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void grid_errors(void **state)
+{
+    (void)state;
+    knob_sampler *g, *r;
+    assert_int_equal(knob_sampler_create("grid", NULL, &g), KNOB_OK);
+    assert_int_equal(knob_sampler_grid_add(g, "x", "[]"), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_grid_add(g, "x", "[[1]]"), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_grid_add(g, "x", "oops"), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_create("random", NULL, &r), KNOB_OK);
+    assert_int_equal(knob_sampler_grid_add(r, "x", "[1]"), KNOB_EINVAL);
+    knob_sampler_free(r);
+    knob_storage *st = mem();
+    knob_study *s = study_with(st, "empty", g);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "no grid"));
+    knob_study_free(s);
+    s = study_with(st, "g2", grid3x2(NULL));
+    double x;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "other", 0, 1, 0, 0, &x), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "not in the grid"));
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 0.5, 1, 0, 0, &x), KNOB_EINVAL);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* 4 processes share a grid of 60 points on one SQLite file: each point runs once. */
+static void grid_workers_never_repeat(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("grid.db"));
+    for (int w = 0; w < 4; w++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid)
+            continue;
+        knob_storage *st;
+        knob_sampler *g;
+        char seed[32];
+        snprintf(seed, sizeof seed, "seed=%d", w); /* each worker its own order */
+        if (knob_storage_open(url, &st) || knob_sampler_create("grid", seed, &g) ||
+            knob_sampler_grid_add(g, "a", "[0,1,2,3,4,5,6,7,8,9]") ||
+            knob_sampler_grid_add(g, "b", "[0,1,2,3,4,5]"))
+            _exit(2);
+        knob_study_options o = {.sampler = g};
+        knob_study *s;
+        if (knob_study_create(st, "shared-grid", &o, &s))
+            _exit(3);
+        for (;;) {
+            knob_trial *t;
+            int64_t a, b;
+            int rc = knob_study_ask(s, &t);
+            if (rc == KNOB_EDONE)
+                break;
+            if (rc || knob_trial_suggest_int(t, "a", 0, 9, 1, 0, &a) ||
+                knob_trial_suggest_int(t, "b", 0, 5, 1, 0, &b))
+                _exit(4);
+            double y = (double)(a * 6 + b);
+            if (knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1))
+                _exit(5);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+        _exit(0);
+    }
+    for (int w = 0; w < 4; w++) {
+        int status;
+        wait(&status);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "shared-grid", NULL, &s), KNOB_OK);
+    const knob_trial_info *const *trials;
+    size_t n;
+    int seen[60] = {0};
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 60);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(trials[i]->state, KNOB_TRIAL_COMPLETE);
+        seen[(int)trials[i]->values[0]]++;
+    }
+    for (int i = 0; i < 60; i++)
+        assert_int_equal(seen[i], 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(random_golden_sequence),
+        cmocka_unit_test(random_order_independent),
+        cmocka_unit_test(random_distributions),
+        cmocka_unit_test(grid_runs_every_point_once),
+        cmocka_unit_test(grid_errors),
+        cmocka_unit_test(grid_workers_never_repeat),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
