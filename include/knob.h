@@ -340,15 +340,25 @@ typedef struct knob_pruner_plugin {
     void (*fini)(void *state);
     /* Decides whether the running trial `t` should stop, reading the study's history. */
     int (*prune)(void *state, knob_study *s, knob_trial *t, bool *out);
+    /* The bracket of trial `number` (Hyperband), or -1 for none. Samplers that model the
+     * history compare a trial only with trials of its bracket (BOHB). May be NULL. */
+    int64_t (*bracket)(void *state, knob_study *s, int64_t number);
 } knob_pruner_plugin;
 
-/* Creates a built-in pruner by name ("none") with options "key=value,...". */
+/* Creates a built-in pruner by name with options "key=value,...": "none", "median",
+ * "percentile", "threshold", "patient", "successive_halving" (ASHA), "hyperband",
+ * "wilcoxon", "curve" (learning-curve extrapolation). Option names follow Optuna's;
+ * every pruner but "none" also takes `objective` (which objective's intermediate values
+ * it reads, 0 by default), so studies of several objectives can be pruned. */
 KNOB_API int knob_pruner_create(const char *name, const char *options, knob_pruner **out);
 KNOB_API int knob_pruner_create_plugin(const knob_pruner_plugin *plugin, const char *options,
                                        knob_pruner **out);
 KNOB_API void knob_pruner_free(knob_pruner *pruner);
 KNOB_API int knob_pruner_set_option(knob_pruner *pruner, const char *key, const char *value);
 KNOB_API const knob_pruner_plugin *const *knob_pruner_builtins(void);
+
+/* Asks `pruner` about trial `t` of study `s` (for pruners that wrap another). */
+KNOB_API int knob_pruner_prune(knob_pruner *pruner, knob_study *s, knob_trial *t, bool *out);
 
 /* ---------------------------------------------------------------- studies */
 
@@ -379,6 +389,9 @@ KNOB_API size_t knob_study_n_objectives(const knob_study *s);
 KNOB_API knob_direction knob_study_direction(const knob_study *s, size_t i);
 KNOB_API knob_sampler *knob_study_sampler(knob_study *s);
 KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
+
+/* The pruner's bracket of trial `number` (see knob_pruner_plugin.bracket), or -1. */
+KNOB_API int64_t knob_study_trial_bracket(knob_study *s, int64_t number);
 
 /* Starts a trial: takes the oldest WAITING (enqueued) trial, or makes a new one with
  * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler

@@ -12,6 +12,14 @@
 extern const knob_sampler_plugin knob__sampler_random;
 extern const knob_sampler_plugin knob__sampler_grid;
 extern const knob_pruner_plugin knob__pruner_none;
+extern const knob_pruner_plugin knob__pruner_median;
+extern const knob_pruner_plugin knob__pruner_percentile;
+extern const knob_pruner_plugin knob__pruner_threshold;
+extern const knob_pruner_plugin knob__pruner_patient;
+extern const knob_pruner_plugin knob__pruner_successive_halving;
+extern const knob_pruner_plugin knob__pruner_hyperband;
+extern const knob_pruner_plugin knob__pruner_wilcoxon;
+extern const knob_pruner_plugin knob__pruner_curve;
 
 static const knob_sampler_plugin *const sampler_builtins[] = {
     &knob__sampler_random,
@@ -21,6 +29,14 @@ static const knob_sampler_plugin *const sampler_builtins[] = {
 
 static const knob_pruner_plugin *const pruner_builtins[] = {
     &knob__pruner_none,
+    &knob__pruner_median,
+    &knob__pruner_percentile,
+    &knob__pruner_threshold,
+    &knob__pruner_patient,
+    &knob__pruner_successive_halving,
+    &knob__pruner_hyperband,
+    &knob__pruner_wilcoxon,
+    &knob__pruner_curve,
     NULL,
 };
 
@@ -224,4 +240,12 @@ int knob_pruner_set_option(knob_pruner *p, const char *key, const char *value)
     pruner_opt_ctx c = {.p = p};
     snprintf(c.who, sizeof c.who, "pruner '%s'", p->plugin->name);
     return pruner_opt(&c, key, value);
+}
+
+int knob_pruner_prune(knob_pruner *p, knob_study *s, knob_trial *t, bool *out)
+{
+    if (!p || !s || !t || !out)
+        return knob__error(KNOB_EINVAL, "knob_pruner_prune: NULL argument");
+    *out = false;
+    return p->plugin->prune ? p->plugin->prune(p->state, s, t, out) : KNOB_OK;
 }

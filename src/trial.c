@@ -248,11 +248,7 @@ int knob_trial_should_prune(knob_trial *t, bool *out)
 {
     if (!t || !out)
         return knob__error(KNOB_EINVAL, "knob_trial_should_prune: NULL argument");
-    knob_pruner *p = t->s->pruner;
-    *out = false;
-    if (!p || !p->plugin->prune)
-        return KNOB_OK;
-    return p->plugin->prune(p->state, t->s, t, out);
+    return knob_pruner_prune(t->s->pruner, t->s, t, out);
 }
 
 /* ---------------------------------------------------------------- attributes */

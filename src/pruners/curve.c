@@ -1,0 +1,191 @@
+/* Learning-curve extrapolation: fits a power law and an exponential saturation to a
+ * trial's intermediate values (recent points weigh more), predicts the value at the last
+ * step, and stops the trial when it is unlikely to beat the best trial so far. */
+#include "pruners/common.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+typedef struct curve {
+    int64_t n_startup_trials, min_points, max_resource, objective;
+    double threshold;
+} curve;
+
+typedef struct fit {
+    double a, b, c, sse;
+    int family; /* 0: a - b (t+1)^-c, 1: a - b exp(-c t) */
+} fit;
+
+static double basis(int family, double c, double t)
+{
+    return family == 0 ? pow(t + 1, -c) : exp(-c * t);
+}
+
+/* Weighted least squares of y = a - b * phi(t) for a fixed c; returns the SSE. */
+static double solve(const double *t, const double *y, const double *w, size_t n, int family,
+                    double c, double *a, double *b)
+{
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (size_t i = 0; i < n; i++) {
+        double x = basis(family, c, t[i]);
+        sw += w[i];
+        sx += w[i] * x;
+        sy += w[i] * y[i];
+        sxx += w[i] * x * x;
+        sxy += w[i] * x * y[i];
+    }
+    double det = sw * sxx - sx * sx;
+    if (fabs(det) < 1e-300)
+        return INFINITY;
+    double slope = (sw * sxy - sx * sy) / det; /* y = a + slope * x */
+    *a = (sy - slope * sx) / sw;
+    *b = -slope;
+    double sse = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = y[i] - (*a - *b * basis(family, c, t[i]));
+        sse += w[i] * r * r;
+    }
+    return sse;
+}
+
+/* The best c of one family: a log grid, then golden-section refinement. */
+static fit fit_family(const double *t, const double *y, const double *w, size_t n, int family,
+                      double tmax)
+{
+    double lo = family == 0 ? 1e-3 : 0.01 / (tmax + 1), hi = family == 0 ? 5.0 : 20.0 / (tmax + 1);
+    fit best = {.sse = INFINITY, .family = family};
+    int grid = 40;
+    double step = log(hi / lo) / (grid - 1);
+    int at = 0;
+    for (int k = 0; k < grid; k++) {
+        double c = lo * exp(step * k), a, b, sse = solve(t, y, w, n, family, c, &a, &b);
+        if (sse < best.sse) {
+            best = (fit){a, b, c, sse, family};
+            at = k;
+        }
+    }
+    double l = log(lo) + step * (at > 0 ? at - 1 : 0), r = log(lo) + step * (at < grid - 1 ? at + 1 : at);
+    const double g = 0.6180339887498949;
+    for (int it = 0; it < 30; it++) {
+        double m1 = r - g * (r - l), m2 = l + g * (r - l), a1, b1, a2, b2;
+        double s1 = solve(t, y, w, n, family, exp(m1), &a1, &b1);
+        double s2 = solve(t, y, w, n, family, exp(m2), &a2, &b2);
+        if (s1 < s2)
+            r = m2;
+        else
+            l = m1;
+    }
+    double c = exp((l + r) / 2), a, b, sse = solve(t, y, w, n, family, c, &a, &b);
+    if (sse < best.sse)
+        best = (fit){a, b, c, sse, family};
+    return best;
+}
+
+static double predict(const fit *f, double t)
+{
+    return f->a - f->b * basis(f->family, f->c, t);
+}
+
+/* The last step of the completed trials (the budget), or -1. */
+static int64_t horizon(const knob_trial_info *const *tr, size_t n)
+{
+    int64_t h = -1;
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_intermediate &&
+            tr[i]->intermediate[tr[i]->n_intermediate - 1].step > h)
+            h = tr[i]->intermediate[tr[i]->n_intermediate - 1].step;
+    return h;
+}
+
+/* Best final value among completed trials, as "higher is better"; NaN when none. */
+static double best_final(const knob_trial_info *const *tr, size_t n, size_t obj, double sign,
+                         size_t *n_complete)
+{
+    double best = NAN;
+    *n_complete = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (tr[i]->state != KNOB_TRIAL_COMPLETE || tr[i]->n_values <= obj)
+            continue;
+        (*n_complete)++;
+        double v = sign * tr[i]->values[obj];
+        if (isnan(best) || v > best)
+            best = v;
+    }
+    return best;
+}
+
+/* The probability that the trial ends above `best`, from its curve so far. */
+static double chance(const knob_step_value *v, size_t n, double sign, double tmax, double best)
+{
+    double *t = malloc(3 * n * sizeof *t), *y = t + n, *w = t + 2 * n;
+    if (!t)
+        return 1;
+    for (size_t i = 0; i < n; i++) {
+        t[i] = (double)v[i].step;
+        y[i] = sign * v[i].value;
+        w[i] = (double)(i + 1); /* recent points weigh more */
+    }
+    fit p = fit_family(t, y, w, n, 0, tmax), e = fit_family(t, y, w, n, 1, tmax);
+    const fit *f = p.sse <= e.sse ? &p : &e;
+    double sw = 0;
+    for (size_t i = 0; i < n; i++)
+        sw += w[i];
+    double span = t[n - 1] - t[0] + 1;
+    double resid = sqrt(f->sse / sw * (double)n / (double)(n - 2));
+    /* Uncertainty grows with how far ahead we look and with how much the two families
+     * disagree about the end. */
+    double ahead = (tmax - t[n - 1]) / span;
+    double spread = fabs(predict(&p, tmax) - predict(&e, tmax));
+    double sigma = resid * sqrt(1 + ahead) + spread + 1e-12 * (1 + fabs(best));
+    double mu = predict(f, tmax);
+    free(t);
+    return 0.5 * erfc((best - mu) / (sigma * sqrt(2.0)));
+}
+
+static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    const curve *p = state;
+    knob_direction dir;
+    const knob_trial_info *const *tr;
+    size_t n, n_complete;
+    *out = false;
+    int rc = knob__prune_direction(s, p->objective, "curve", &dir);
+    if (rc || (rc = knob_study_trials(s, &tr, &n)))
+        return rc;
+    const knob_step_value *v;
+    size_t nv = knob_trial_intermediate(t, &v);
+    double sign = dir == KNOB_MAXIMIZE ? 1 : -1;
+    double best = best_final(tr, n, (size_t)p->objective, sign, &n_complete);
+    int64_t tmax = p->max_resource > 0 ? p->max_resource : horizon(tr, n);
+    if ((int64_t)nv < p->min_points || (int64_t)n_complete < p->n_startup_trials ||
+        isnan(best) || tmax < 0 || v[nv - 1].step >= tmax)
+        return KNOB_OK;
+    *out = chance(v, nv, sign, (double)tmax, best) < p->threshold;
+    return KNOB_OK;
+}
+
+static const knob_option options[] = {
+    {"n_startup_trials", KNOB_OPT_INT, offsetof(curve, n_startup_trials), "3", 1, 1e9,
+     "completed trials needed before any pruning"},
+    {"min_points", KNOB_OPT_INT, offsetof(curve, min_points), "5", 3, 1e9,
+     "intermediate values needed to fit a curve"},
+    {"max_resource", KNOB_OPT_INT, offsetof(curve, max_resource), "0", 0, 1e15,
+     "the step to extrapolate to (0: the last step of the completed trials)"},
+    {"threshold", KNOB_OPT_DOUBLE, offsetof(curve, threshold), "0.05", 0, 1,
+     "stop when the chance of beating the best trial is below this"},
+    {"objective", KNOB_OPT_INT, offsetof(curve, objective), "0", 0, 1000,
+     "which objective's intermediate values to read"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+const knob_pruner_plugin knob__pruner_curve = {
+    .version = KNOB_PRUNER_PLUGIN_VERSION,
+    .name = "curve",
+    .help = "Learning-curve extrapolation: fits power-law and exponential-saturation curves "
+            "to a trial's values and stops it when its predicted final value is unlikely to "
+            "beat the best trial.",
+    .state_size = sizeof(curve),
+    .options = options,
+    .prune = prune,
+};

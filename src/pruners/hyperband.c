@@ -1,0 +1,114 @@
+/* Hyperband: several brackets of successive halving with growing first rungs. Each
+ * trial's bracket is a hash of the study name and the trial number, the same in every
+ * process and on every machine (and the same as Optuna's, which also uses CRC-32). */
+#include "pruners/common.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct hb {
+    int64_t min_resource, max_resource, reduction_factor, bootstrap_count, objective;
+} hb;
+
+static uint32_t crc32(const char *s)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (; *s; s++) {
+        c ^= (unsigned char)*s;
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+static int init(void *state)
+{
+    const hb *p = state;
+    if (p->max_resource < p->min_resource)
+        return knob_set_error(KNOB_EINVAL, "pruner 'hyperband': max_resource (%lld) must be >= "
+                              "min_resource (%lld)", (long long)p->max_resource,
+                              (long long)p->min_resource);
+    return KNOB_OK;
+}
+
+static int64_t n_brackets(const hb *p)
+{
+    /* A small epsilon keeps exact powers (81 / 1 with eta 3) from rounding down. */
+    double r = log((double)p->max_resource / (double)p->min_resource) /
+               log((double)p->reduction_factor);
+    return (int64_t)floor(r + 1e-9) + 1;
+}
+
+static int64_t budget(const hb *p, int64_t n, int64_t bracket)
+{
+    int64_t s = n - 1 - bracket;
+    return (int64_t)ceil((double)n * pow((double)p->reduction_factor, (double)s) / (double)(s + 1));
+}
+
+static int64_t bracket_of(void *state, knob_study *s, int64_t number)
+{
+    const hb *p = state;
+    int64_t n = n_brackets(p), total = 0;
+    for (int64_t b = 0; b < n; b++)
+        total += budget(p, n, b);
+    char key[512];
+    snprintf(key, sizeof key, "%s_%lld", knob_study_name(s), (long long)number);
+    int64_t h = (int64_t)(crc32(key) % (uint32_t)total);
+    for (int64_t b = 0; b < n; b++) {
+        h -= budget(p, n, b);
+        if (h < 0)
+            return b;
+    }
+    return n - 1;
+}
+
+typedef struct same_ctx {
+    hb *p;
+    int64_t bracket;
+} same_ctx;
+
+static bool same_bracket(const void *ctx, knob_study *s, const knob_trial_info *other)
+{
+    const same_ctx *c = ctx;
+    return bracket_of(c->p, s, other->number) == c->bracket;
+}
+
+static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    hb *o = state;
+    same_ctx ctx = {o, bracket_of(o, s, knob_trial_number(t))};
+    knob__sh p = {o->min_resource, o->reduction_factor, ctx.bracket, o->bootstrap_count,
+                  KNOB_MINIMIZE, ctx.bracket, same_bracket, &ctx};
+    *out = false;
+    int rc = knob__prune_direction(s, o->objective, "hyperband", &p.dir);
+    return rc ? rc : knob__sh_prune(&p, s, t, out);
+}
+
+static const knob_option options[] = {
+    {"min_resource", KNOB_OPT_INT, offsetof(hb, min_resource), "1", 1, 1e15,
+     "steps every trial gets before its first rung"},
+    {"max_resource", KNOB_OPT_INT, offsetof(hb, max_resource), "81", 1, 1e15,
+     "the most steps a trial runs (its last epoch)"},
+    {"reduction_factor", KNOB_OPT_INT, offsetof(hb, reduction_factor), "3", 2, 1000,
+     "eta: rungs at min_resource * eta^k; the top 1/eta go on"},
+    {"bootstrap_count", KNOB_OPT_INT, offsetof(hb, bootstrap_count), "0", 0, 1e9,
+     "trials a rung needs before any goes on"},
+    {"objective", KNOB_OPT_INT, offsetof(hb, objective), "0", 0, 1000,
+     "which objective's intermediate values to read"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+const knob_pruner_plugin knob__pruner_hyperband = {
+    .version = KNOB_PRUNER_PLUGIN_VERSION,
+    .name = "hyperband",
+    .help = "Hyperband: trials are spread over brackets of successive halving whose first "
+            "rungs start later and later; with a model-based sampler each bracket is "
+            "modelled on its own trials (BOHB).",
+    .state_size = sizeof(hb),
+    .options = options,
+    .init = init,
+    .prune = prune,
+    .bracket = bracket_of,
+};

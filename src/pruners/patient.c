@@ -1,0 +1,87 @@
+/* Waits for `patience` steps without improvement by more than min_delta, then asks the
+ * wrapped pruner (or stops the trial when none is given). */
+#include "pruners/common.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct patient {
+    int64_t patience, objective;
+    double min_delta;
+    char *wrapped, *wrapped_options;
+    knob_pruner *inner;
+} patient;
+
+static int init(void *state)
+{
+    patient *p = state;
+    if (!p->wrapped || !p->wrapped[0] || strcmp(p->wrapped, "none") == 0)
+        return KNOB_OK;
+    if (strcmp(p->wrapped, "patient") == 0)
+        return knob_set_error(KNOB_EINVAL, "pruner 'patient' cannot wrap itself");
+    /* wrapped_options may be bracketed so its commas survive the outer option string:
+     * wrapped_options=[n_startup_trials=5,n_warmup_steps=2] */
+    char *opts = p->wrapped_options;
+    size_t n = opts ? strlen(opts) : 0;
+    if (n >= 2 && opts[0] == '[' && opts[n - 1] == ']') {
+        memmove(opts, opts + 1, n - 2);
+        opts[n - 2] = 0;
+    }
+    return knob_pruner_create(p->wrapped, opts, &p->inner);
+}
+
+static void fini(void *state)
+{
+    patient *p = state;
+    knob_pruner_free(p->inner);
+}
+
+static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    patient *p = state;
+    knob_direction dir;
+    const knob_step_value *v;
+    *out = false;
+    int rc = knob__prune_direction(s, p->objective, "patient", &dir);
+    size_t n = knob_trial_intermediate(t, &v);
+    if (rc || n <= (size_t)p->patience + 1)
+        return rc;
+    size_t split = n - (size_t)p->patience - 1;
+    double before = knob__best_of(v, split, dir), after = knob__best_of(v + split, n - split, dir);
+    bool stalled = dir == KNOB_MAXIMIZE ? before - p->min_delta > after
+                                        : before + p->min_delta < after;
+    if (!stalled)
+        return KNOB_OK;
+    if (!p->inner) {
+        *out = true;
+        return KNOB_OK;
+    }
+    return knob_pruner_prune(p->inner, s, t, out);
+}
+
+static const knob_option options[] = {
+    {"patience", KNOB_OPT_INT, offsetof(patient, patience), "5", 0, 1e9,
+     "steps without improvement to tolerate"},
+    {"min_delta", KNOB_OPT_DOUBLE, offsetof(patient, min_delta), "0", 0, 1e300,
+     "an improvement smaller than this does not count"},
+    {"wrapped", KNOB_OPT_STRING, offsetof(patient, wrapped), "none", 0, 0,
+     "pruner asked once patience runs out (none: stop the trial)"},
+    {"wrapped_options", KNOB_OPT_STRING, offsetof(patient, wrapped_options), "", 0, 0,
+     "options of the wrapped pruner, in brackets: [k=v,k=v]"},
+    {"objective", KNOB_OPT_INT, offsetof(patient, objective), "0", 0, 1000,
+     "which objective's intermediate values to read"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+const knob_pruner_plugin knob__pruner_patient = {
+    .version = KNOB_PRUNER_PLUGIN_VERSION,
+    .name = "patient",
+    .help = "Tolerates `patience` steps without improvement, then defers to the wrapped pruner.",
+    .state_size = sizeof(patient),
+    .options = options,
+    .init = init,
+    .fini = fini,
+    .prune = prune,
+};

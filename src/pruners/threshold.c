@@ -1,0 +1,53 @@
+/* Stops a trial whose latest value leaves [lower, upper]. */
+#include "pruners/common.h"
+
+#include <math.h>
+#include <stddef.h>
+
+typedef struct thr {
+    double lower, upper;
+    int64_t n_warmup_steps, interval_steps;
+} thr;
+
+static int init(void *state)
+{
+    const thr *p = state;
+    if (p->lower > p->upper)
+        return knob_set_error(KNOB_EINVAL, "pruner 'threshold': lower (%g) must be <= upper (%g)",
+                              p->lower, p->upper);
+    return KNOB_OK;
+}
+
+static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    const thr *p = state;
+    int64_t step;
+    double v;
+    (void)s;
+    *out = false;
+    if (!knob__last_step(t, &step, &v) ||
+        !knob__check_step(t, step, p->n_warmup_steps, p->interval_steps))
+        return KNOB_OK;
+    *out = v < p->lower || v > p->upper;
+    return KNOB_OK;
+}
+
+static const knob_option options[] = {
+    {"lower", KNOB_OPT_DOUBLE, offsetof(thr, lower), "-inf", 0, 0, "stop below this value"},
+    {"upper", KNOB_OPT_DOUBLE, offsetof(thr, upper), "inf", 0, 0, "stop above this value"},
+    {"n_warmup_steps", KNOB_OPT_INT, offsetof(thr, n_warmup_steps), "0", 0, 1e18,
+     "no pruning of a trial before this step"},
+    {"interval_steps", KNOB_OPT_INT, offsetof(thr, interval_steps), "1", 1, 1e18,
+     "check every this many steps after the warmup"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+const knob_pruner_plugin knob__pruner_threshold = {
+    .version = KNOB_PRUNER_PLUGIN_VERSION,
+    .name = "threshold",
+    .help = "Stops a trial whose latest intermediate value is below lower or above upper.",
+    .state_size = sizeof(thr),
+    .options = options,
+    .init = init,
+    .prune = prune,
+};

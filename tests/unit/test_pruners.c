@@ -1,0 +1,337 @@
+/* Pruners on hand-made curves, rung promotion, bracket assignment, and pruning across
+ * processes. */
+#include "testutil.h"
+#include "knob.h"
+#include "pruners/common.h"
+
+#include <math.h>
+#include <sys/wait.h>
+
+typedef struct env {
+    knob_storage *st;
+    knob_study *s;
+} env;
+
+static env make(const char *url, const char *name, const char *pruner, const char *opts,
+                knob_direction dir)
+{
+    env e;
+    knob_pruner *p;
+    if (knob_storage_open(url, &e.st) || knob_pruner_create(pruner, opts, &p))
+        fail_msg("setup: %s", knob_errmsg());
+    knob_study_options o = {.directions = &dir, .n_directions = 1, .pruner = p};
+    if (knob_study_create(e.st, name, &o, &e.s))
+        fail_msg("create: %s", knob_errmsg());
+    return e;
+}
+
+static void done(env *e)
+{
+    knob_study_free(e->s);
+    knob_storage_close(e->st);
+}
+
+/* A finished trial with values curve[0..n) at steps 0..n-1. */
+static void complete(knob_study *s, const double *curve, size_t n)
+{
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(knob_trial_report(t, (int64_t)i, curve[i]), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &curve[n - 1], 1), KNOB_OK);
+}
+
+/* Reports curve step by step; returns the first step at which the pruner says stop, or
+ * -1. The trial is then told PRUNED (or COMPLETE). */
+static int64_t run(knob_study *s, const double *curve, size_t n)
+{
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    for (size_t i = 0; i < n; i++) {
+        bool stop;
+        assert_int_equal(knob_trial_report(t, (int64_t)i, curve[i]), KNOB_OK);
+        assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+        if (stop) {
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+            return (int64_t)i;
+        }
+    }
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &curve[n - 1], 1), KNOB_OK);
+    return -1;
+}
+
+static void median_decisions(void **state)
+{
+    (void)state;
+    env e = make("memory:", "m", "median", "n_startup_trials=3,n_warmup_steps=1", KNOB_MINIMIZE);
+    const double a[] = {10, 8, 6, 4}, b[] = {9, 7, 5, 3}, c[] = {12, 10, 8, 6};
+    const double worse[] = {11, 9.5, 9, 9}, better[] = {5, 4, 3, 2};
+    /* Too few completed trials: nothing is pruned. */
+    assert_int_equal(run(e.s, worse, 4), -1);
+    complete(e.s, a, 4);
+    complete(e.s, b, 4);
+    complete(e.s, c, 4);
+    /* Medians at steps 1..3 (of the 4 complete: worse, a, b, c): 9.25, 7, 5. At step 0 the
+     * warmup holds; at step 1 the trial's best 9.5 > 9.25. */
+    assert_int_equal(run(e.s, worse, 4), 1);
+    assert_int_equal(run(e.s, better, 4), -1);
+    done(&e);
+}
+
+static void percentile_maximize(void **state)
+{
+    (void)state;
+    env e = make("memory:", "p", "percentile", "percentile=25,n_startup_trials=2",
+                 KNOB_MAXIMIZE);
+    const double a[] = {0.1, 0.5, 0.7}, b[] = {0.2, 0.6, 0.8}, c[] = {0.0, 0.2, 0.3};
+    complete(e.s, a, 3);
+    complete(e.s, b, 3);
+    complete(e.s, c, 3);
+    /* 75th percentiles: 0.15 at step 0, 0.55 at step 1 ({0.5, 0.6, 0.2}), 0.75 at step 2:
+     * x's best 0.5 falls short at step 1, y's 0.58 does not. */
+    const double x[] = {0.25, 0.5, 0.9}, y[] = {0.25, 0.58, 0.9};
+    assert_int_equal(run(e.s, y, 3), -1);
+    assert_int_equal(run(e.s, x, 3), 1);
+    done(&e);
+}
+
+static void interval_steps_skip(void **state)
+{
+    (void)state;
+    env e = make("memory:", "i", "median", "n_startup_trials=1,interval_steps=3", KNOB_MINIMIZE);
+    const double good[] = {1, 1, 1, 1, 1, 1}, bad[] = {5, 5, 5, 5, 5, 5};
+    complete(e.s, good, 6);
+    /* Checked at steps 0 and 3 only: stops at 0. */
+    assert_int_equal(run(e.s, bad, 6), 0);
+    knob_pruner *p;
+    assert_int_equal(knob_pruner_create("median", "interval_steps=0", &p), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "interval_steps"));
+    done(&e);
+}
+
+static void threshold_bounds(void **state)
+{
+    (void)state;
+    env e = make("memory:", "t", "threshold", "lower=0.1,upper=2,n_warmup_steps=1",
+                 KNOB_MINIMIZE);
+    const double low[] = {0.05, 0.05, 0.5}, high[] = {1, 3, 1}, ok[] = {1, 1, 1};
+    assert_int_equal(run(e.s, low, 3), 1);
+    assert_int_equal(run(e.s, high, 3), 1);
+    assert_int_equal(run(e.s, ok, 3), -1);
+    done(&e);
+    knob_pruner *p;
+    assert_int_equal(knob_pruner_create("threshold", "lower=2,upper=1", &p), KNOB_EINVAL);
+}
+
+static void patient_waits(void **state)
+{
+    (void)state;
+    env e = make("memory:", "pa", "patient", "patience=2,min_delta=0.1", KNOB_MINIMIZE);
+    /* At step 4 the best before the last 3 steps is 5, and the best of the last 3 (5.2)
+     * is worse than 5 + min_delta. */
+    const double stall[] = {9, 5, 5.3, 5.2, 5.4, 5.15};
+    assert_int_equal(run(e.s, stall, 6), 4);
+    const double improving[] = {9, 8, 7, 6, 5, 4};
+    assert_int_equal(run(e.s, improving, 6), -1);
+    done(&e);
+    /* Wrapping another pruner: patience runs out, then the median decides. */
+    e = make("memory:", "pw", "patient",
+             "patience=1,wrapped=median,wrapped_options=[n_startup_trials=1]", KNOB_MINIMIZE);
+    const double good[] = {1, 1, 1, 1};
+    complete(e.s, good, 4);
+    const double flat_bad[] = {3, 3.1, 3.2, 3.3};
+    assert_int_equal(run(e.s, flat_bad, 4), 2);
+    done(&e);
+}
+
+/* ASHA with eta 2: rungs at steps 1, 2, 4. Trials arrive one after another. */
+static void asha_promotion_order(void **state)
+{
+    (void)state;
+    env e = make("memory:", "sh", "successive_halving", "reduction_factor=2", KNOB_MINIMIZE);
+    const double t0[] = {5, 5, 5, 5, 5}, t1[] = {6, 6, 6, 6, 6}, t2[] = {4, 4, 4, 4, 4};
+    const double t3[] = {4.5, 4.5, 4.5, 4.5, 4.5}, t4[] = {4.8, 3, 3, 3, 3};
+    /* The first trial is alone at every rung: it goes on. */
+    assert_int_equal(run(e.s, t0, 5), -1);
+    /* Rung 0 (step 1) holds {5, 6}: top 1/2 is 5, so 6 stops there. */
+    assert_int_equal(run(e.s, t1, 5), 1);
+    /* 4 is the best everywhere. */
+    assert_int_equal(run(e.s, t2, 5), -1);
+    /* Rung 0: {5,6,4,4.5} top 2 are 4 and 4.5: goes on; rung 1 (step 2): {5,4,4.5} top 1
+     * is 4: stops at step 2. */
+    assert_int_equal(run(e.s, t3, 5), 2);
+    /* Value 3 at step 1 beats rung 0; at step 2 (rung 1) 3 is the best; step 4 too. */
+    assert_int_equal(run(e.s, t4, 5), -1);
+    done(&e);
+}
+
+/* Brackets match Optuna 3.1's HyperbandPruner(1, 81, 3) for study "hb", trials 0..19. */
+static void hyperband_brackets(void **state)
+{
+    (void)state;
+    static const int64_t optuna[20] = {0, 1, 0, 3, 0, 0, 0, 1, 1, 1, 1, 0, 3, 3, 0, 0, 0, 2, 0, 0};
+    env e = make("memory:", "hb", "hyperband", "min_resource=1,max_resource=81,reduction_factor=3",
+                 KNOB_MINIMIZE);
+    for (int64_t i = 0; i < 20; i++)
+        assert_int_equal(knob_study_trial_bracket(e.s, i), optuna[i]);
+    done(&e);
+    knob_pruner *p;
+    assert_int_equal(knob_pruner_create("hyperband", "min_resource=10,max_resource=5", &p),
+                     KNOB_EINVAL);
+}
+
+static void hyperband_prunes_within_bracket(void **state)
+{
+    (void)state;
+    env e = make("memory:", "hb", "hyperband", "min_resource=1,max_resource=9,reduction_factor=3",
+                 KNOB_MINIMIZE);
+    double curve[10];
+    int pruned = 0;
+    for (int i = 0; i < 30; i++) {
+        for (int k = 0; k < 10; k++)
+            curve[k] = (double)((i * 7) % 11) + 1.0 / (k + 1);
+        pruned += run(e.s, curve, 10) >= 0;
+    }
+    assert_true(pruned >= 10 && pruned < 30);
+    done(&e);
+}
+
+static void wilcoxon_p_values(void **state)
+{
+    (void)state;
+    /* Reference p-values from scipy 1.10 (wilcoxon, alternative="greater", zsplit). */
+    const double d1[] = {1.0, 2.0, -0.5, 3.0, 4.0, 0.25};
+    const double d2[] = {0.3, -0.1, 0.2, 0.5, 0.0, 0.4, 0.4, -0.2, 0.9, 1.1, 0.7, 0.6};
+    double d3[60];
+    for (int i = 0; i < 60; i++)
+        d3[i] = -1 + 3.0 * i / 59;
+    assert_true(fabs(knob__wilcoxon_greater(d1, 6) - 0.046875) < 1e-12);
+    assert_true(fabs(knob__wilcoxon_greater(d2, 12) - 0.0047886770308728389) < 1e-9);
+    assert_true(fabs(knob__wilcoxon_greater(d3, 60) - 0.00013422010817876632) < 1e-9);
+}
+
+static void wilcoxon_prunes_worse_instances(void **state)
+{
+    (void)state;
+    env e = make("memory:", "w", "wilcoxon", "p_threshold=0.1", KNOB_MINIMIZE);
+    double best[20], worse[20], same[20];
+    for (int i = 0; i < 20; i++) {
+        best[i] = 1 + 0.1 * (i % 5);
+        worse[i] = best[i] + 0.05 + 0.01 * (i % 3);
+        same[i] = best[i] + (i % 2 ? 0.02 : -0.02);
+    }
+    complete(e.s, best, 20);
+    int64_t at = run(e.s, worse, 20);
+    assert_true(at >= 3 && at < 8);
+    assert_int_equal(run(e.s, same, 20), -1);
+    done(&e);
+}
+
+static void curve_extrapolation(void **state)
+{
+    (void)state;
+    env e = make("memory:", "c", "curve", "n_startup_trials=1,min_points=5", KNOB_MAXIMIZE);
+    double good[40], poor[40], rising[40];
+    for (int k = 0; k < 40; k++) {
+        good[k] = 0.95 - 0.5 * exp(-0.2 * k);
+        poor[k] = 0.60 - 0.3 * exp(-0.3 * k) + 0.002 * ((k * 7) % 3);
+        rising[k] = 1.05 - 0.6 * pow(k + 1, -0.5);
+    }
+    complete(e.s, good, 40);
+    /* Saturates near 0.6, far below 0.95: stopped early. */
+    int64_t at = run(e.s, poor, 40);
+    assert_true(at >= 4 && at < 15);
+    /* A power law that ends at 1.05 - 0.6/sqrt(40) = 0.955, just above the best: kept
+     * although it starts far below. */
+    assert_int_equal(run(e.s, rising, 40), -1);
+    done(&e);
+}
+
+static void several_objectives(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_pruner *p;
+    knob_study *s;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_pruner_create("median", "n_startup_trials=1,objective=1", &p), 0);
+    knob_study_options o = {.directions = dirs, .n_directions = 2, .pruner = p};
+    assert_int_equal(knob_study_create(st, "mo", &o, &s), KNOB_OK);
+    knob_trial *t;
+    bool stop;
+    double v[2] = {1, 0.9};
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_trial_report(t, 0, 0.9);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
+    /* Objective 1 is maximized: 0.5 at step 0 is below the median 0.9. */
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_trial_report(t, 0, 0.5);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+    assert_true(stop);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    assert_int_equal(knob_pruner_create("median", "objective=2", &p), KNOB_OK);
+    o.pruner = p;
+    assert_int_equal(knob_study_create(st, "mo", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_trial_report(t, 0, 0.5);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "objective=2"));
+    knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* One process finishes trials; another, on its own connection, is pruned by them. */
+static void across_processes(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("prune.db"));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        env e = make(url, "mp", "median", "n_startup_trials=2", KNOB_MINIMIZE);
+        const double a[] = {3, 2, 1}, b[] = {4, 3, 2};
+        complete(e.s, a, 3);
+        complete(e.s, b, 3);
+        done(&e);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    env e = make(url, "mp", "median", "n_startup_trials=2", KNOB_MINIMIZE);
+    const double bad[] = {9, 9, 9};
+    assert_int_equal(run(e.s, bad, 3), 0);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(e.s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(tr[2]->state, KNOB_TRIAL_PRUNED);
+    assert_true(tr[2]->values[0] == 9);
+    done(&e);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(median_decisions),
+        cmocka_unit_test(percentile_maximize),
+        cmocka_unit_test(interval_steps_skip),
+        cmocka_unit_test(threshold_bounds),
+        cmocka_unit_test(patient_waits),
+        cmocka_unit_test(asha_promotion_order),
+        cmocka_unit_test(hyperband_brackets),
+        cmocka_unit_test(hyperband_prunes_within_bracket),
+        cmocka_unit_test(wilcoxon_p_values),
+        cmocka_unit_test(wilcoxon_prunes_worse_instances),
+        cmocka_unit_test(curve_extrapolation),
+        cmocka_unit_test(several_objectives),
+        cmocka_unit_test(across_processes),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
