@@ -2,10 +2,11 @@
  * derived from (seed, trial number, param name), so parallel workers and conditional
  * spaces stay reproducible. */
 #include "internal.h"
+#include "samplers/random.h"
 
 #include <math.h>
 
-static double draw(knob_rng *r, const knob_distribution *d)
+double knob__random_draw(knob_rng *r, const knob_distribution *d)
 {
     switch (d->kind) {
     case KNOB_DIST_CATEGORICAL:
@@ -38,7 +39,7 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
 {
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
-    *internal = draw(&r, d);
+    *internal = knob__random_draw(&r, d);
     return KNOB_OK;
 }
 

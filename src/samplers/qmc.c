@@ -1,0 +1,157 @@
+/* Quasi-Monte Carlo search: scrambled Sobol (Owen) or Halton points over the search
+ * space of the first completed trial. Trial n takes point n + 1 of one sequence, so
+ * workers in any number of processes draw distinct points of it; params outside that
+ * space are drawn at random. */
+#include "math/sobol.h"
+#include "samplers/random.h"
+#include "space.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct qmc {
+    char *qmc_type;
+    bool scramble;
+    bool halton;
+    uint32_t (*dirs)[32]; /* Sobol direction numbers per dimension, made once */
+    unsigned n_dirs;
+} qmc;
+
+static int init(void *state)
+{
+    qmc *q = state;
+    if (strcmp(q->qmc_type, "sobol") == 0)
+        q->halton = false;
+    else if (strcmp(q->qmc_type, "halton") == 0)
+        q->halton = true;
+    else
+        return knob_set_error(KNOB_EINVAL, "sampler 'qmc': qmc_type must be sobol or halton, got "
+                              "'%s'", q->qmc_type);
+    return KNOB_OK;
+}
+
+static void fini(void *state)
+{
+    free(((qmc *)state)->dirs);
+}
+
+/* The first completed trial, whose params (in name order) make the space. */
+static const knob_trial_info *first_complete(knob_study *s)
+{
+    const knob_trial_info *const *tr;
+    size_t n;
+    if (knob_study_trials(s, &tr, &n))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->state == KNOB_TRIAL_COMPLETE)
+            return tr[i];
+    return NULL;
+}
+
+static int cmp_param(const void *a, const void *b)
+{
+    return strcmp((*(const knob_param *const *)a)->name, (*(const knob_param *const *)b)->name);
+}
+
+/* Maps u in [0, 1) to an internal value of the distribution. */
+static double from_unit(const knob_distribution *d, double u)
+{
+    double size = knob__dist_size(d);
+    if (d->kind == KNOB_DIST_CATEGORICAL || (size > 0 && !(d->flags & KNOB_LOG))) {
+        double k = floor(u * size);
+        if (k >= size)
+            k = size - 1;
+        return d->kind == KNOB_DIST_CATEGORICAL ? k : d->low + k * d->step;
+    }
+    if (d->flags & KNOB_LOG) {
+        double lo = d->kind == KNOB_DIST_INT ? d->low - 0.5 : d->low;
+        double hi = d->kind == KNOB_DIST_INT ? d->high + 0.5 : d->high;
+        return knob__dist_snap(d, exp(log(lo) + u * (log(hi) - log(lo))));
+    }
+    return knob__dist_snap(d, d->low + u * (d->high - d->low));
+}
+
+static double coordinate(qmc *q, unsigned dim, uint64_t index, uint64_t seed)
+{
+    if (q->halton)
+        return knob__halton(dim, index, seed, q->scramble);
+    uint32_t x = knob__sobol_bits(q->dirs[dim], index);
+    if (q->scramble) {
+        uint64_t h = seed * 0x9E3779B97F4A7C15ull + dim * 0xD1B54A32D192ED03ull;
+        x = knob__owen_scramble(x, (uint32_t)(h >> 32) ^ (uint32_t)h);
+    }
+    return ((double)x + 0.5) * 0x1.0p-32;
+}
+
+static int ensure_dirs(qmc *q, unsigned d)
+{
+    if (q->halton || d <= q->n_dirs)
+        return KNOB_OK;
+    if (d > knob__sobol_dims)
+        return knob_set_error(KNOB_EINVAL, "sampler 'qmc': Sobol points have at most %u "
+                              "dimensions; the space has %u", knob__sobol_dims, d);
+    uint32_t(*dirs)[32] = realloc(q->dirs, d * sizeof *dirs);
+    if (!dirs)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (Sobol directions)");
+    for (unsigned i = q->n_dirs; i < d; i++)
+        knob__sobol_directions(i, dirs[i]);
+    q->dirs = dirs;
+    q->n_dirs = d;
+    return KNOB_OK;
+}
+
+static int sample_relative(void *state, knob_study *s, knob_trial *t)
+{
+    qmc *q = state;
+    const knob_trial_info *first = first_complete(s);
+    if (!first || !first->n_params)
+        return KNOB_OK;
+    unsigned d = (unsigned)first->n_params;
+    const knob_param **order = malloc(d * sizeof *order);
+    if (!order)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (qmc)");
+    for (unsigned i = 0; i < d; i++)
+        order[i] = &first->params[i];
+    qsort(order, d, sizeof *order, cmp_param);
+    int rc = ensure_dirs(q, d);
+    uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
+    uint64_t index = (uint64_t)knob_trial_number(t) + 1;
+    for (unsigned i = 0; !rc && i < d; i++)
+        rc = knob_trial_propose(t, order[i]->name, order[i]->dist,
+                                from_unit(order[i]->dist, coordinate(q, i, index, seed)));
+    free(order);
+    return rc;
+}
+
+static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *d, double *internal)
+{
+    knob_rng r;
+    (void)state;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
+    *internal = knob__random_draw(&r, d);
+    return KNOB_OK;
+}
+
+static const knob_option options[] = {
+    {"qmc_type", KNOB_OPT_STRING, offsetof(qmc, qmc_type), "sobol", 0, 0,
+     "sobol (Joe-Kuo directions, up to 1111 dimensions) or halton"},
+    {"scramble", KNOB_OPT_BOOL, offsetof(qmc, scramble), "true", 0, 0,
+     "Owen scrambling (Sobol) or random digit permutations (Halton), seeded"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+const knob_sampler_plugin knob__sampler_qmc = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "qmc",
+    .help = "Quasi-random search: scrambled Sobol or Halton points, evenly spread over the "
+            "space of the first completed trial. Options: qmc_type, scramble, seed.",
+    .state_size = sizeof(qmc),
+    .options = options,
+    .init = init,
+    .fini = fini,
+    .sample_relative = sample_relative,
+    .sample_independent = sample_independent,
+};
