@@ -367,6 +367,17 @@ typedef struct knob_study_options {
     size_t n_directions;
     knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
     knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
+    /* Fault tolerance for workers that may die. With heartbeat_interval > 0 (seconds),
+     * each trial this handle asks beats at ask, on knob_trial_report once the interval
+     * has passed, and on knob_trial_heartbeat. A RUNNING trial whose last beat is older
+     * than grace_period (0: 2 x heartbeat_interval) is failed by the next ask of any
+     * worker that has heartbeats on ("no heartbeat for N s"); with max_retry > 0 a
+     * WAITING trial with the same params is then enqueued, linked to the failed one by
+     * the system attributes "retry_of" and "retry_count", up to max_retry times per
+     * original trial. Workers must agree on these settings; clocks are wall clocks. */
+    double heartbeat_interval;
+    double grace_period;
+    int max_retry;
 } knob_study_options;
 
 /* Creates the study `name` in `st`, or loads it when it exists and its directions
@@ -493,6 +504,10 @@ KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
 /* Records an intermediate value of the objective at `step` (>= 0). Reporting a step
  * again is ignored (the first value stays), as is a NaN (recorded nowhere). */
 KNOB_API int knob_trial_report(knob_trial *t, int64_t step, double value);
+
+/* Records that this trial's worker is alive (see knob_study_options); does nothing
+ * when the study has no heartbeat interval. */
+KNOB_API int knob_trial_heartbeat(knob_trial *t);
 
 /* Asks the study's pruner whether to stop this trial now. */
 KNOB_API int knob_trial_should_prune(knob_trial *t, bool *out);

@@ -49,6 +49,11 @@ static int study_alloc(knob_storage *st, const char *name, const knob_study_opti
     s->sampler = sampler;
     s->pruner = pruner;
     s->view.best = -1;
+    if (opts) {
+        s->heartbeat_interval = opts->heartbeat_interval > 0 ? opts->heartbeat_interval : 0;
+        s->grace_period = opts->grace_period > 0 ? opts->grace_period : 2 * s->heartbeat_interval;
+        s->max_retry = opts->max_retry > 0 ? opts->max_retry : 0;
+    }
     *out = s;
     return KNOB_OK;
 fail:
@@ -216,6 +221,8 @@ int knob_study_ask(knob_study *s, knob_trial **out)
         return knob__oom("trial");
     bool queued = false;
     int rc = knob__view_sync(s);
+    if (!rc && s->heartbeat_interval > 0 && !(rc = knob__fail_stale(s)))
+        rc = knob__view_sync(s);
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. */
     if (!rc && s->view.n_waiting)
         rc = s->st->be->pop_waiting(s->st->h, s->id, &t->id, &t->number, &queued);
@@ -232,6 +239,8 @@ int knob_study_ask(knob_study *s, knob_trial **out)
         rc = s->st->be->create_trial(s->st->h, s->id, KNOB_TRIAL_RUNNING, &t->id, &t->number);
     if (!rc)
         rc = knob__trial_flush_attrs(t);
+    if (!rc && s->heartbeat_interval > 0)
+        rc = knob_trial_heartbeat(t);
     if (!rc && sp->sample_relative)
         rc = sp->sample_relative(s->sampler->state, s, t);
     if (rc) {

@@ -46,6 +46,8 @@ struct knob_study {
     knob_pruner *pruner;
     knob__view view;
     char *attr_value; /* the last attribute read, returned borrowed */
+    double heartbeat_interval, grace_period;
+    int max_retry;
 };
 
 typedef struct knob__proposal {
@@ -66,6 +68,7 @@ struct knob_trial {
     knob_attr *sattrs; /* owned key and json strings */
     size_t n_sattrs, cap_sattrs;
     knob__json *fixed; /* params fixed by enqueue, or NULL */
+    double last_beat;
 };
 
 /* view.c */
@@ -85,6 +88,11 @@ knob_trial *knob__trial_new(knob_study *s);
 void knob__trial_free(knob_trial *t);
 /* Writes the system attributes set before the trial had a storage row. */
 int knob__trial_flush_attrs(knob_trial *t);
+
+/* heartbeat.c */
+/* Fails the RUNNING trials whose heartbeat is older than the grace period, and
+ * enqueues their retries. */
+int knob__fail_stale(knob_study *s);
 
 /* plugin.c */
 uint64_t knob__seed_from_os(void);

@@ -229,6 +229,9 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
     if (knob__grow(&t->inter, &t->cap_inter, t->n_inter + 1, sizeof *t->inter))
         return knob__oom("intermediate values");
     int rc = t->s->st->be->report(t->s->st->h, t->s->id, t->id, step, value);
+    if (!rc && t->s->heartbeat_interval > 0 &&
+        knob__now() - t->last_beat >= t->s->heartbeat_interval)
+        rc = knob_trial_heartbeat(t);
     if (rc)
         return rc;
     memmove(t->inter + i + 1, t->inter + i, (t->n_inter - i) * sizeof *t->inter);

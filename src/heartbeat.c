@@ -1,0 +1,111 @@
+/* Heartbeats of running trials, and the failing and retrying of trials whose worker
+ * stopped beating. */
+#include "space.h"
+#include "study.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+int knob_trial_heartbeat(knob_trial *t)
+{
+    if (!t)
+        return knob__error(KNOB_EINVAL, "knob_trial_heartbeat: trial is NULL");
+    if (t->s->heartbeat_interval <= 0 || t->id < 0)
+        return KNOB_OK;
+    double now = knob__now();
+    char json[40];
+    snprintf(json, sizeof json, "%.6f", now);
+    int rc = t->s->st->be->set_trial_attr(t->s->st->h, t->s->id, t->id, true, "heartbeat", json);
+    if (!rc)
+        t->last_beat = now;
+    return rc;
+}
+
+/* The params of a trial as a JSON object of external values, for its retry. */
+static void params_json(knob__buf *b, const knob_trial_info *info)
+{
+    knob__buf_puts(b, "{");
+    for (size_t i = 0; i < info->n_params; i++) {
+        if (i)
+            knob__buf_puts(b, ",");
+        knob__json_add_string(b, info->params[i].name);
+        knob__buf_puts(b, ":");
+        knob__dist_external_json(b, info->params[i].dist, info->params[i].internal);
+    }
+    knob__buf_puts(b, "}");
+}
+
+static int64_t attr_int(const knob_trial_info *info, const char *key, int64_t dflt)
+{
+    const char *v = knob_trial_info_attr(info, key, true);
+    int64_t x;
+    return v && sscanf(v, "%" SCNd64, &x) == 1 ? x : dflt;
+}
+
+/* Enqueues the retry of a trial that was failed for a lost heartbeat. */
+static int retry(knob_study *s, const knob_trial_info *info)
+{
+    int64_t count = attr_int(info, "retry_count", 0);
+    if (count >= s->max_retry)
+        return KNOB_OK;
+    int64_t origin = attr_int(info, "retry_of", info->number);
+    knob__buf b = {0};
+    params_json(&b, info);
+    int64_t id, number;
+    int rc = b.oom ? knob__oom("retry") : KNOB_OK;
+    if (!rc)
+        rc = s->st->be->create_trial(s->st->h, s->id, KNOB_TRIAL_WAITING, &id, &number);
+    if (!rc)
+        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fixed_params",
+                                       knob__buf_cstr(&b));
+    char text[32];
+    snprintf(text, sizeof text, "%" PRId64, origin);
+    if (!rc)
+        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "retry_of", text);
+    snprintf(text, sizeof text, "%" PRId64, count + 1);
+    if (!rc)
+        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "retry_count", text);
+    knob__buf_free(&b);
+    return rc;
+}
+
+static int fail_one(knob_study *s, const knob_trial_info *info, double silent)
+{
+    char reason[128];
+    snprintf(reason, sizeof reason, "no heartbeat for %.0f s (its worker stopped)", silent);
+    /* finish() decides who noticed first: it fails for everyone else. */
+    int rc = s->st->be->finish(s->st->h, s->id, info->id, KNOB_TRIAL_FAIL, NULL, 0);
+    if (rc == KNOB_ESTATE)
+        return KNOB_OK;
+    if (rc)
+        return rc;
+    knob__buf b = {0};
+    knob__json_add_string(&b, reason);
+    rc = s->st->be->set_trial_attr(s->st->h, s->id, info->id, true, "fail_reason",
+                                   knob__buf_cstr(&b));
+    knob__buf_free(&b);
+    return rc ? rc : retry(s, info);
+}
+
+int knob__fail_stale(knob_study *s)
+{
+    double now = knob__now();
+    const knob__view *v = &s->view;
+    for (size_t i = 0; i < v->n; i++) {
+        const knob_trial_info *info = v->by_number[i];
+        if (!info || info->state != KNOB_TRIAL_RUNNING)
+            continue;
+        const char *beat = knob_trial_info_attr(info, "heartbeat", true);
+        double last;
+        if (!beat || sscanf(beat, "%lf", &last) != 1)
+            continue; /* a trial without heartbeats is never failed for their lack */
+        if (now - last > s->grace_period) {
+            int rc = fail_one(s, info, now - last);
+            if (rc)
+                return rc;
+        }
+    }
+    return KNOB_OK;
+}
