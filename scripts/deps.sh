@@ -3,9 +3,10 @@
 # Idempotent: packages already present are skipped quickly.
 set -euo pipefail
 
-build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev)
+build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev
+            liblapacke-dev libopenblas-dev libnlopt-dev)
 tool_pkgs=(python3 valgrind)
-peer_pkgs=(python3-optuna python3-sklearn)
+peer_pkgs=(python3-optuna python3-cmaes python3-sklearn)
 
 want=("${build_pkgs[@]}" "${tool_pkgs[@]}")
 if [ "${KNOB_WITH_PEERS:-1}" = 1 ]; then

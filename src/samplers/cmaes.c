@@ -1,0 +1,609 @@
+/* CMA-ES over the numerical params every completed trial shares, in the unit cube (log
+ * params on their log scale, ints and steps as bins of equal width).
+ *
+ * The state is never stored: each trial records its generation and its continuous point
+ * ("cma:gen", "cma:x"), and the state is the replay of the completed generations in
+ * order, so every worker process computes the same state from the same history. A
+ * generation is complete when lambda of its trials are COMPLETE (the first lambda by
+ * number); failed and pruned trials are simply replaced by later asks. Restarts grow the
+ * population (IPOP) or alternate large and small populations (BIPOP). Categorical params
+ * and params outside the space are drawn at random. */
+#include "samplers/random.h"
+#include "space.h"
+#include "util/json.h"
+
+#include <lapacke.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct dim {
+    const char *name; /* interned by the study's view */
+    const knob_distribution *dist;
+    double bins; /* values a discrete param takes; 0 when continuous */
+} dim;
+
+typedef struct run {
+    int n, lambda, mu;
+    double w[512], mueff, cs, ds, cc, c1, cmu, chin;
+    double *m, sigma, *C, *B, *D, *ps, *pc;
+    int64_t gens, evals; /* in this run */
+    double hist[64];     /* best value of recent generations, for stopping */
+    int n_hist;
+    double best_ever;
+} run;
+
+typedef struct cma {
+    double sigma0;
+    char *x0, *restart_strategy;
+    bool separable, use_margin;
+    int64_t popsize, inc_popsize, n_startup_trials;
+    /* the replayed state */
+    dim *dims;
+    int n_dims;
+    run r;
+    int64_t gen;           /* the generation new trials join */
+    int64_t restarts;      /* runs started after the first */
+    int64_t large_evals, small_evals, large_pop;
+} cma;
+
+/* ---------------------------------------------------------------- the unit cube */
+
+static double to_unit(const dim *d, double internal)
+{
+    const knob_distribution *k = d->dist;
+    if (d->bins > 0)
+        return ((k->kind == KNOB_DIST_INT || k->step > 0 ? (internal - k->low) / k->step : 0) +
+                0.5) / d->bins;
+    if (k->flags & KNOB_LOG)
+        return (log(internal) - log(k->low)) / (log(k->high) - log(k->low));
+    return k->high > k->low ? (internal - k->low) / (k->high - k->low) : 0.5;
+}
+
+static double from_unit(const dim *d, double u)
+{
+    const knob_distribution *k = d->dist;
+    u = fmin(fmax(u, 0), 1);
+    if (d->bins > 0) {
+        double b = fmin(floor(u * d->bins), d->bins - 1);
+        return k->low + b * k->step;
+    }
+    if (k->flags & KNOB_LOG)
+        return knob__dist_snap(k, exp(log(k->low) + u * (log(k->high) - log(k->low))));
+    return knob__dist_snap(k, k->low + u * (k->high - k->low));
+}
+
+/* ---------------------------------------------------------------- one run */
+
+static void run_free(run *r)
+{
+    free(r->m);
+    memset(r, 0, sizeof *r);
+}
+
+static int run_init(run *r, int n, int lambda, const double *mean, double sigma, bool sep)
+{
+    run_free(r);
+    if (lambda > 512)
+        lambda = 512;
+    double *mem = calloc((size_t)(3 * n * n + 4 * n), sizeof *mem);
+    if (!mem)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+    r->n = n;
+    r->lambda = lambda;
+    r->mu = lambda / 2;
+    r->m = mem;
+    r->C = mem + n;
+    r->B = r->C + n * n;
+    r->D = r->B + n * n;
+    r->ps = r->D + n;
+    r->pc = r->ps + n;
+    memcpy(r->m, mean, (size_t)n * sizeof *mean);
+    r->sigma = sigma;
+    for (int i = 0; i < n; i++) {
+        r->C[i * n + i] = r->B[i * n + i] = r->D[i] = 1;
+    }
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < r->mu; i++) {
+        r->w[i] = log((lambda + 1) / 2.0) - log(i + 1.0);
+        sum += r->w[i];
+    }
+    for (int i = 0; i < r->mu; i++) {
+        r->w[i] /= sum;
+        sum2 += r->w[i] * r->w[i];
+    }
+    double dn = n;
+    r->mueff = 1 / sum2;
+    r->cc = (4 + r->mueff / dn) / (dn + 4 + 2 * r->mueff / dn);
+    r->cs = (r->mueff + 2) / (dn + r->mueff + 5);
+    r->c1 = 2 / ((dn + 1.3) * (dn + 1.3) + r->mueff);
+    r->cmu = fmin(1 - r->c1, 2 * (r->mueff - 2 + 1 / r->mueff) / ((dn + 2) * (dn + 2) + r->mueff));
+    if (sep) {
+        r->c1 *= (dn + 2) / 3;
+        r->cmu = fmin(1 - r->c1, r->cmu * (dn + 2) / 3);
+    }
+    r->ds = 1 + 2 * fmax(0, sqrt((r->mueff - 1) / (dn + 1)) - 1) + r->cs;
+    r->chin = sqrt(dn) * (1 - 1 / (4 * dn) + 1 / (21 * dn * dn));
+    r->best_ever = INFINITY;
+    return KNOB_OK;
+}
+
+/* B and D from C: C = B diag(D^2) B^T. */
+static int eigen(run *r, bool sep)
+{
+    int n = r->n;
+    if (sep) {
+        for (int i = 0; i < n; i++)
+            r->D[i] = sqrt(fmax(r->C[i * n + i], 1e-300));
+        return KNOB_OK;
+    }
+    memcpy(r->B, r->C, (size_t)(n * n) * sizeof *r->B);
+    lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', n, r->B, n, r->D);
+    if (info != 0)
+        return knob_set_error(KNOB_EINVAL, "cmaes: eigendecomposition failed (LAPACK info %d)",
+                               (int)info);
+    for (int i = 0; i < n; i++)
+        r->D[i] = sqrt(fmax(r->D[i], 1e-300));
+    return KNOB_OK;
+}
+
+/* x = m + sigma * B * (D .* z). */
+static void sample_point(const run *r, const double *z, double *x, bool sep)
+{
+    int n = r->n;
+    for (int i = 0; i < n; i++) {
+        double s = 0;
+        if (sep)
+            s = r->D[i] * z[i];
+        else
+            for (int j = 0; j < n; j++)
+                s += r->B[i * n + j] * r->D[j] * z[j];
+        x[i] = r->m[i] + r->sigma * s;
+    }
+}
+
+typedef struct member {
+    double f;
+    const double *x;
+} member;
+
+static int cmp_member(const void *a, const void *b)
+{
+    double x = ((const member *)a)->f, y = ((const member *)b)->f;
+    return (x > y) - (x < y);
+}
+
+/* One generation's update from lambda evaluated points (f: lower is better). */
+static int update(run *r, member *pop, bool sep)
+{
+    int n = r->n;
+    qsort(pop, (size_t)r->lambda, sizeof *pop, cmp_member);
+    double yw[64] = {0}, old[64], zw[64] = {0};
+    memcpy(old, r->m, (size_t)n * sizeof *old);
+    for (int k = 0; k < r->mu; k++)
+        for (int i = 0; i < n; i++)
+            yw[i] += r->w[k] * (pop[k].x[i] - old[i]) / r->sigma;
+    for (int i = 0; i < n; i++)
+        r->m[i] = old[i] + r->sigma * yw[i];
+    /* C^{-1/2} yw = B D^{-1} B^T yw */
+    double t[64];
+    for (int j = 0; j < n; j++) {
+        double s = 0;
+        for (int i = 0; i < n; i++)
+            s += (sep ? (i == j) : r->B[i * n + j]) * yw[i];
+        t[j] = s / r->D[j];
+    }
+    for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int j = 0; j < n; j++)
+            s += (sep ? (i == j) : r->B[i * n + j]) * t[j];
+        zw[i] = s;
+    }
+    double norm = 0, a = sqrt(r->cs * (2 - r->cs) * r->mueff);
+    for (int i = 0; i < n; i++) {
+        r->ps[i] = (1 - r->cs) * r->ps[i] + a * zw[i];
+        norm += r->ps[i] * r->ps[i];
+    }
+    norm = sqrt(norm);
+    r->gens++;
+    double denom = sqrt(1 - pow(1 - r->cs, 2.0 * (double)r->gens));
+    bool hsig = norm / denom / r->chin < 1.4 + 2 / (n + 1.0);
+    double b = sqrt(r->cc * (2 - r->cc) * r->mueff);
+    for (int i = 0; i < n; i++)
+        r->pc[i] = (1 - r->cc) * r->pc[i] + (hsig ? b * yw[i] : 0);
+    double delta = hsig ? 0 : r->cc * (2 - r->cc);
+    double keep = 1 - r->c1 - r->cmu + r->c1 * delta;
+    for (int i = 0; i < n; i++) {
+        for (int j = sep ? i : 0; j < (sep ? i + 1 : n); j++) {
+            double rank_mu = 0;
+            for (int k = 0; k < r->mu; k++)
+                rank_mu += r->w[k] * (pop[k].x[i] - old[i]) * (pop[k].x[j] - old[j]);
+            rank_mu /= r->sigma * r->sigma;
+            r->C[i * n + j] = keep * r->C[i * n + j] + r->c1 * r->pc[i] * r->pc[j] +
+                              r->cmu * rank_mu;
+        }
+    }
+    r->sigma *= exp(fmin(1.0, (r->cs / r->ds) * (norm / r->chin - 1)));
+    r->evals += r->lambda;
+    if (r->n_hist < 64)
+        r->hist[r->n_hist++] = pop[0].f;
+    else {
+        memmove(r->hist, r->hist + 1, 63 * sizeof *r->hist);
+        r->hist[63] = pop[0].f;
+    }
+    r->best_ever = fmin(r->best_ever, pop[0].f);
+    return eigen(r, sep);
+}
+
+/* Hansen's stopping rules, scaled to the unit cube. */
+static bool should_restart(const run *r, double sigma0)
+{
+    int n = r->n;
+    int window = 10 + (int)ceil(30.0 * n / r->lambda);
+    if (window > 64)
+        window = 64;
+    if (r->n_hist >= window) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int i = r->n_hist - window; i < r->n_hist; i++) {
+            lo = fmin(lo, r->hist[i]);
+            hi = fmax(hi, r->hist[i]);
+        }
+        if (hi - lo < 1e-12 * (1 + fabs(lo)))
+            return true;
+    }
+    bool tiny = true;
+    double dmax = 0, dmin = INFINITY;
+    for (int i = 0; i < n; i++) {
+        if (r->sigma * fmax(fabs(r->pc[i]), sqrt(r->C[i * n + i])) > 1e-11 * sigma0)
+            tiny = false;
+        dmax = fmax(dmax, r->D[i]);
+        dmin = fmin(dmin, r->D[i]);
+    }
+    return tiny || dmax / dmin > 1e7 || r->sigma * dmax < 1e-13;
+}
+
+/* ---------------------------------------------------------------- margin for integers */
+
+/* Keeps every discrete coordinate able to leave its bin: the marginal standard deviation
+ * is raised so that at least alpha/2 of the mass lies beyond each neighbouring edge,
+ * alpha = 1 / (n * lambda) (the margin of CMA-ES with margin, in its diagonal form). */
+static void apply_margin(run *r, const dim *dims, bool sep)
+{
+    int n = r->n;
+    double alpha = 1.0 / ((double)n * r->lambda), z = 0;
+    /* z = Phi^{-1}(1 - alpha/2) by bisection on erfc. */
+    double lo = 0, hi = 40;
+    for (int it = 0; it < 100; it++) {
+        z = (lo + hi) / 2;
+        if (0.5 * erfc(z / sqrt(2.0)) > alpha / 2)
+            lo = z;
+        else
+            hi = z;
+    }
+    bool changed = false;
+    for (int i = 0; i < n; i++) {
+        if (dims[i].bins <= 1)
+            continue;
+        double width = 1 / dims[i].bins, m = fmin(fmax(r->m[i], 0), 1 - 1e-12);
+        double left = floor(m / width) * width, right = left + width, need = 0;
+        if (left > 0)
+            need = fmax(need, (m - left) / z);
+        if (right < 1)
+            need = fmax(need, (right - m) / z);
+        double have = r->sigma * sqrt(r->C[i * n + i]);
+        if (need > have) {
+            r->C[i * n + i] = need * need / (r->sigma * r->sigma);
+            changed = true;
+        }
+    }
+    if (changed)
+        eigen(r, sep);
+}
+
+/* ---------------------------------------------------------------- the search space */
+
+static int cmp_dim(const void *a, const void *b)
+{
+    return strcmp(((const dim *)a)->name, ((const dim *)b)->name);
+}
+
+/* The numerical params every completed trial has, with one distribution, in name order. */
+static int infer_space(knob_study *s, const knob_trial_info *const *tr, size_t n, dim **out,
+                       int *n_out)
+{
+    const knob_trial_info *first = NULL;
+    for (size_t i = 0; i < n && !first; i++)
+        if (tr[i]->state == KNOB_TRIAL_COMPLETE)
+            first = tr[i];
+    *n_out = 0;
+    *out = NULL;
+    if (!first)
+        return KNOB_OK;
+    dim *d = calloc(first->n_params + 1, sizeof *d);
+    if (!d)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+    int count = 0;
+    for (size_t p = 0; p < first->n_params; p++) {
+        const knob_param *fp = &first->params[p];
+        if (fp->dist->kind == KNOB_DIST_CATEGORICAL || fp->dist->low == fp->dist->high)
+            continue;
+        bool everywhere = true;
+        for (size_t i = 0; i < n && everywhere; i++) {
+            if (tr[i]->state != KNOB_TRIAL_COMPLETE)
+                continue;
+            const knob_param *q = knob_trial_info_param(tr[i], fp->name);
+            everywhere = q && q->dist == fp->dist; /* interned: equal means same pointer */
+        }
+        if (everywhere) {
+            double size = knob__dist_size(fp->dist);
+            d[count++] = (dim){fp->name, fp->dist, (fp->dist->flags & KNOB_LOG) ? 0 : size};
+        }
+    }
+    qsort(d, (size_t)count, sizeof *d, cmp_dim);
+    (void)s;
+    *out = d;
+    *n_out = count;
+    return KNOB_OK;
+}
+
+static bool same_space(const cma *c, const dim *d, int n)
+{
+    if (n != c->n_dims)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (d[i].name != c->dims[i].name || d[i].dist != c->dims[i].dist)
+            return false;
+    return true;
+}
+
+/* ---------------------------------------------------------------- replay */
+
+static int64_t attr_gen(const knob_trial_info *t)
+{
+    const char *g = knob_trial_info_attr(t, "cma:gen", true);
+    return g ? strtoll(g, NULL, 10) : -1;
+}
+
+static int default_lambda(const cma *c, int n)
+{
+    return c->popsize > 0 ? (int)c->popsize : 4 + (int)floor(3 * log((double)n));
+}
+
+static int start_run(cma *c, knob_study *s, int lambda, double sigma)
+{
+    int n = c->n_dims;
+    double mean[64];
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), c->restarts, "cma:restart");
+    for (int i = 0; i < n; i++)
+        mean[i] = c->restarts ? knob_rng_uniform(&r) : 0.5;
+    if (!c->restarts && c->x0 && c->x0[0]) {
+        knob__json *x0 = knob__json_parse(c->x0, (size_t)-1, NULL, 0);
+        for (int i = 0; i < n; i++) {
+            const knob__json *v = knob__json_get(x0, c->dims[i].name);
+            double internal;
+            if (v && knob__dist_from_external(c->dims[i].dist, v, &internal, c->dims[i].name) == 0)
+                mean[i] = to_unit(&c->dims[i], internal);
+        }
+        knob__json_free(x0);
+    }
+    int rc = run_init(&c->r, n, lambda, mean, sigma, c->separable);
+    if (!rc && c->use_margin)
+        apply_margin(&c->r, c->dims, c->separable);
+    return rc;
+}
+
+/* After a run stops: IPOP doubles the population; BIPOP alternates a large regime
+ * (doubling) with small runs of random size and step while the small ones have used
+ * less budget. */
+static int restart(cma *c, knob_study *s)
+{
+    int base = default_lambda(c, c->n_dims);
+    double sigma0 = c->sigma0;
+    bool bipop = strcmp(c->restart_strategy, "bipop") == 0;
+    if (c->r.lambda == c->large_pop || !c->large_pop)
+        c->large_evals += c->r.evals;
+    else
+        c->small_evals += c->r.evals;
+    c->restarts++;
+    if (!c->large_pop)
+        c->large_pop = base;
+    if (bipop && c->restarts > 1 && c->small_evals < c->large_evals) {
+        knob_rng r;
+        knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), c->restarts, "cma:bipop");
+        double u = knob_rng_uniform(&r);
+        int lambda = (int)floor(base * pow(0.5 * c->large_pop / base, u * u));
+        return start_run(c, s, lambda < base ? base : lambda, sigma0 * pow(10, -2 * knob_rng_uniform(&r)));
+    }
+    c->large_pop *= c->inc_popsize;
+    return start_run(c, s, (int)c->large_pop, sigma0);
+}
+
+static int parse_x(const char *json, double *x, int n)
+{
+    knob__json *j = knob__json_parse(json, (size_t)-1, NULL, 0);
+    int ok = j && j->type == KNOB__JSON_ARRAY && (int)j->n == n;
+    for (int i = 0; ok && i < n; i++)
+        x[i] = j->kids[i]->num;
+    knob__json_free(j);
+    return ok;
+}
+
+/* Applies every generation that has lambda completed trials, in order. */
+static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size_t n, double sign)
+{
+    int rc = KNOB_OK;
+    double *xs = malloc((size_t)(512 * c->n_dims) * sizeof *xs);
+    member *pop = malloc(512 * sizeof *pop);
+    if (!xs || !pop)
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+    while (!rc) {
+        int got = 0;
+        for (size_t i = 0; i < n && got < c->r.lambda; i++) {
+            if (tr[i]->state != KNOB_TRIAL_COMPLETE || attr_gen(tr[i]) != c->gen)
+                continue;
+            const char *xj = knob_trial_info_attr(tr[i], "cma:x", true);
+            double *x = xs + got * c->n_dims;
+            if (!xj || !parse_x(xj, x, c->n_dims))
+                continue;
+            pop[got] = (member){sign * tr[i]->values[0], x};
+            got++;
+        }
+        if (got < c->r.lambda)
+            break;
+        if ((rc = update(&c->r, pop, c->separable)))
+            break;
+        c->gen++;
+        if (should_restart(&c->r, c->sigma0))
+            rc = restart(c, s);
+        else if (c->use_margin)
+            apply_margin(&c->r, c->dims, c->separable);
+    }
+    free(xs);
+    free(pop);
+    return rc;
+}
+
+/* Rebuilds the state from scratch when the space changes (or the first time). */
+static int reset(cma *c, knob_study *s, dim *d, int nd)
+{
+    free(c->dims);
+    c->dims = d;
+    c->n_dims = nd;
+    c->gen = 0;
+    c->restarts = 0;
+    c->large_evals = c->small_evals = c->large_pop = 0;
+    if (nd == 0)
+        return KNOB_OK;
+    if (nd > 64)
+        return knob_set_error(KNOB_EINVAL, "cmaes: %d numerical params; at most 64", nd);
+    return start_run(c, s, default_lambda(c, nd), c->sigma0);
+}
+
+static int sample_relative(void *state, knob_study *s, knob_trial *t)
+{
+    cma *c = state;
+    const knob_trial_info *const *tr;
+    size_t n, n_complete = 0;
+    if (knob_study_n_objectives(s) != 1)
+        return knob_set_error(KNOB_EUNSUPPORTED, "sampler 'cmaes' optimizes one objective; study "
+                              "'%s' has %zu", knob_study_name(s), knob_study_n_objectives(s));
+    int rc = knob_study_trials(s, &tr, &n);
+    for (size_t i = 0; !rc && i < n; i++)
+        n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
+    if (rc || (int64_t)n_complete < c->n_startup_trials)
+        return rc;
+    dim *d;
+    int nd;
+    if ((rc = infer_space(s, tr, n, &d, &nd)))
+        return rc;
+    if (same_space(c, d, nd))
+        free(d);
+    else if ((rc = reset(c, s, d, nd)))
+        return rc;
+    if (c->n_dims == 0)
+        return KNOB_OK;
+    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    if ((rc = advance(c, s, tr, n, sign)))
+        return rc;
+    /* This trial's point: z from (seed, trial number), resampled while outside the cube. */
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), "cma:z");
+    double z[64], x[64];
+    for (int attempt = 0; attempt < 100; attempt++) {
+        for (int i = 0; i < c->n_dims; i++)
+            z[i] = knob_rng_normal(&r);
+        sample_point(&c->r, z, x, c->separable);
+        bool inside = true;
+        for (int i = 0; i < c->n_dims; i++)
+            inside &= x[i] >= 0 && x[i] <= 1;
+        if (inside)
+            break;
+    }
+    knob__buf b = {0};
+    knob__buf_puts(&b, "[");
+    for (int i = 0; i < c->n_dims; i++) {
+        x[i] = fmin(fmax(x[i], 0), 1);
+        knob__buf_printf(&b, "%s%.17g", i ? "," : "", x[i]);
+    }
+    knob__buf_puts(&b, "]");
+    char gen[32];
+    snprintf(gen, sizeof gen, "%lld", (long long)c->gen);
+    rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)")
+               : knob_trial_set_system_attr(t, "cma:x", knob__buf_cstr(&b));
+    if (!rc)
+        rc = knob_trial_set_system_attr(t, "cma:gen", gen);
+    knob__buf_free(&b);
+    for (int i = 0; !rc && i < c->n_dims; i++)
+        rc = knob_trial_propose(t, c->dims[i].name, c->dims[i].dist, from_unit(&c->dims[i], x[i]));
+    return rc;
+}
+
+static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *d, double *internal)
+{
+    knob_rng r;
+    (void)state;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
+    *internal = knob__random_draw(&r, d);
+    return KNOB_OK;
+}
+
+static int init(void *state)
+{
+    cma *c = state;
+    if (strcmp(c->restart_strategy, "none") && strcmp(c->restart_strategy, "ipop") &&
+        strcmp(c->restart_strategy, "bipop"))
+        return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': restart_strategy must be none, ipop "
+                              "or bipop, got '%s'", c->restart_strategy);
+    if (c->x0 && c->x0[0] && !knob__json_valid(c->x0))
+        return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 must be a JSON object of param "
+                              "values, got '%s'", c->x0);
+    if (strcmp(c->restart_strategy, "none") == 0)
+        c->inc_popsize = 1;
+    return KNOB_OK;
+}
+
+static void fini(void *state)
+{
+    cma *c = state;
+    free(c->dims);
+    run_free(&c->r);
+}
+
+static const knob_option options[] = {
+    {"sigma0", KNOB_OPT_DOUBLE, offsetof(cma, sigma0), "0.1666666666666667", 1e-6, 1,
+     "initial step size, as a fraction of every param's range (on its log scale if log)"},
+    {"x0", KNOB_OPT_STRING, offsetof(cma, x0), "", 0, 0,
+     "initial mean as a JSON object of param values, e.g. {\"lr\":0.01} (default: centres)"},
+    {"popsize", KNOB_OPT_INT, offsetof(cma, popsize), "0", 0, 512,
+     "population size lambda (0: 4 + 3 ln n)"},
+    {"restart_strategy", KNOB_OPT_STRING, offsetof(cma, restart_strategy), "ipop", 0, 0,
+     "after convergence: none, ipop (grow the population) or bipop"},
+    {"inc_popsize", KNOB_OPT_INT, offsetof(cma, inc_popsize), "2", 1, 10,
+     "population growth factor at each IPOP restart"},
+    {"separable", KNOB_OPT_BOOL, offsetof(cma, separable), "false", 0, 0,
+     "diagonal covariance (sep-CMA-ES), for many params"},
+    {"use_margin", KNOB_OPT_BOOL, offsetof(cma, use_margin), "true", 0, 0,
+     "keep integer and stepped params from getting stuck on one value"},
+    {"n_startup_trials", KNOB_OPT_INT, offsetof(cma, n_startup_trials), "1", 1, 1e9,
+     "completed (random) trials before CMA-ES starts"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+const knob_sampler_plugin knob__sampler_cmaes = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "cmaes",
+    .help = "CMA-ES over the numerical params (categoricals at random), with IPOP/BIPOP "
+            "restarts, a separable variant and a margin for integers. Options: sigma0, x0, "
+            "popsize, restart_strategy, inc_popsize, separable, use_margin, n_startup_trials, "
+            "seed.",
+    .state_size = sizeof(cma),
+    .options = options,
+    .init = init,
+    .fini = fini,
+    .sample_relative = sample_relative,
+    .sample_independent = sample_independent,
+};
