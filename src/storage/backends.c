@@ -5,8 +5,6 @@
 
 const knob__backend *const knob__backends[] = {
     &knob__backend_memory,
-#ifndef KNOB_NO_SQLITE
     &knob__backend_sqlite,
-#endif
     NULL,
 };

@@ -11,11 +11,7 @@ typedef struct fixture {
 } fixture;
 
 /* Every case runs on each storage URL. */
-#ifdef KNOB_NO_SQLITE
-static const char *const schemes[] = {"memory"};
-#else
 static const char *const schemes[] = {"memory", "sqlite"};
-#endif
 #define N_SCHEMES (sizeof schemes / sizeof *schemes)
 
 static void open_storage(fixture *f, size_t k)

@@ -1,0 +1,991 @@
+/* The SQLite storage ("sqlite:///relative.db", "sqlite:////absolute.db"): WAL mode, one
+ * IMMEDIATE transaction per write with retries while another process holds the lock,
+ * cached prepared statements, a versioned schema, and change stamps so a sync reads
+ * only the trials that changed. */
+#include "internal.h"
+#include "storage/backend.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define KNOB_APPLICATION_ID 0x6b6e6f62 /* "knob" */
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 60000
+
+static const char *const schema[] = {
+    "CREATE TABLE knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE studies(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+    "directions TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL)",
+    "CREATE TABLE study_attrs(study INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE, "
+    "system INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, "
+    "PRIMARY KEY(study, system, key))",
+    "CREATE TABLE trials(id INTEGER PRIMARY KEY, study INTEGER NOT NULL REFERENCES studies(id) "
+    "ON DELETE CASCADE, number INTEGER NOT NULL, state INTEGER NOT NULL, start_time REAL, "
+    "end_time REAL, seq INTEGER NOT NULL, UNIQUE(study, number))",
+    "CREATE INDEX trials_by_seq ON trials(study, seq)",
+    "CREATE INDEX trials_by_state ON trials(study, state, number)",
+    "CREATE TABLE params(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
+    "position INTEGER NOT NULL, name TEXT NOT NULL, dist TEXT NOT NULL, internal REAL NOT NULL, "
+    "PRIMARY KEY(trial, name))",
+    "CREATE TABLE trial_values(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
+    "idx INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, idx))",
+    "CREATE TABLE intermediate(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
+    "step INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, step))",
+    "CREATE TABLE trial_attrs(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
+    "system INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, "
+    "PRIMARY KEY(trial, system, key))",
+    "CREATE TABLE claims(study INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE, "
+    "key TEXT NOT NULL, trial INTEGER, PRIMARY KEY(study, key))",
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '1')",
+};
+
+/* Every statement, prepared once on first use. */
+enum {
+    Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
+    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_BUMP, Q_NEXT_NUMBER, Q_INSERT_TRIAL,
+    Q_OLDEST_WAITING, Q_START_TRIAL, Q_TRIAL_ID, Q_PARAM_COUNT, Q_SET_PARAM, Q_STAMP,
+    Q_REPORT, Q_SET_TRIAL_ATTR, Q_TRIAL_STATE, Q_FINISH, Q_INSERT_VALUE, Q_CLAIM, Q_STUDY_SEQ,
+    Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+    [Q_FIND_STUDY] = "SELECT id, directions FROM studies WHERE name = ?1",
+    [Q_INSERT_STUDY] = "INSERT INTO studies(name, directions, created) VALUES(?1, ?2, ?3)",
+    [Q_LIST_STUDIES] = "SELECT id, name, directions, created FROM studies ORDER BY id",
+    [Q_COUNT_TRIALS] = "SELECT COUNT(*), COALESCE(SUM(state = 1), 0) FROM trials WHERE study = ?1",
+    [Q_BEST_MIN] = "SELECT MIN(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id "
+                   "AND v.idx = 0 WHERE t.study = ?1 AND t.state = 1",
+    [Q_BEST_MAX] = "SELECT MAX(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id "
+                   "AND v.idx = 0 WHERE t.study = ?1 AND t.state = 1",
+    [Q_DELETE_STUDY] = "DELETE FROM studies WHERE id = ?1",
+    [Q_SET_STUDY_ATTR] = "INSERT INTO study_attrs(study, system, key, json) VALUES(?1, ?2, ?3, ?4) "
+                         "ON CONFLICT(study, system, key) DO UPDATE SET json = excluded.json",
+    [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM study_attrs WHERE study = ?1 AND system = ?2 "
+                          "ORDER BY rowid",
+    [Q_BUMP] = "UPDATE studies SET seq = seq + 1 WHERE id = ?1 RETURNING seq",
+    [Q_NEXT_NUMBER] = "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study = ?1",
+    [Q_INSERT_TRIAL] = "INSERT INTO trials(study, number, state, start_time, seq) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_OLDEST_WAITING] = "SELECT id, number FROM trials WHERE study = ?1 AND state = 4 "
+                         "ORDER BY number LIMIT 1",
+    [Q_START_TRIAL] = "UPDATE trials SET state = 0, start_time = ?2, seq = ?3 WHERE id = ?1",
+    [Q_TRIAL_ID] = "SELECT id FROM trials WHERE study = ?1 AND number = ?2",
+    [Q_PARAM_COUNT] = "SELECT COUNT(*) FROM params WHERE trial = ?1",
+    [Q_SET_PARAM] = "INSERT INTO params(trial, position, name, dist, internal) "
+                    "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(trial, name) DO UPDATE SET "
+                    "dist = excluded.dist, internal = excluded.internal",
+    [Q_STAMP] = "UPDATE trials SET seq = ?2 WHERE id = ?1 AND study = ?3",
+    [Q_REPORT] = "INSERT OR IGNORE INTO intermediate(trial, step, value) VALUES(?1, ?2, ?3)",
+    [Q_SET_TRIAL_ATTR] = "INSERT INTO trial_attrs(trial, system, key, json) VALUES(?1, ?2, ?3, ?4) "
+                         "ON CONFLICT(trial, system, key) DO UPDATE SET json = excluded.json",
+    [Q_TRIAL_STATE] = "SELECT state, number FROM trials WHERE id = ?1 AND study = ?2",
+    [Q_FINISH] = "UPDATE trials SET state = ?2, end_time = ?3, seq = ?4 WHERE id = ?1",
+    [Q_INSERT_VALUE] = "INSERT OR REPLACE INTO trial_values(trial, idx, value) VALUES(?1, ?2, ?3)",
+    [Q_CLAIM] = "INSERT OR IGNORE INTO claims(study, key, trial) VALUES(?1, ?2, ?3)",
+    [Q_STUDY_SEQ] = "SELECT seq FROM studies WHERE id = ?1",
+    [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time FROM trials "
+                      "WHERE study = ?1 AND seq > ?2 ORDER BY id",
+    [Q_SYNC_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM params p JOIN trials t "
+                      "ON t.id = p.trial WHERE t.study = ?1 AND t.seq > ?2 "
+                      "ORDER BY p.trial, p.position",
+    [Q_SYNC_VALUES] = "SELECT v.trial, v.value FROM trial_values v JOIN trials t "
+                      "ON t.id = v.trial WHERE t.study = ?1 AND t.seq > ?2 ORDER BY v.trial, v.idx",
+    [Q_SYNC_INTER] = "SELECT i.trial, i.step, i.value FROM intermediate i JOIN trials t "
+                     "ON t.id = i.trial WHERE t.study = ?1 AND t.seq > ?2 "
+                     "ORDER BY i.trial, i.step",
+    [Q_SYNC_ATTRS] = "SELECT a.trial, a.system, a.key, a.json FROM trial_attrs a JOIN trials t "
+                     "ON t.id = a.trial WHERE t.study = ?1 AND t.seq > ?2 "
+                     "ORDER BY a.trial, a.rowid",
+};
+
+typedef struct db {
+    sqlite3 *h;
+    char *path;
+    sqlite3_stmt *q[Q_COUNT];
+} db;
+
+/* ---------------------------------------------------------------- errors and statements */
+
+static int fail(db *d, const char *op)
+{
+    int code = sqlite3_extended_errcode(d->h);
+    int status = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED ? KNOB_EBUSY
+                 : (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB
+                     ? KNOB_ECORRUPT
+                     : KNOB_ESTORAGE;
+    return knob__error(status, "sqlite storage '%s': %s: %s", d->path, op, sqlite3_errmsg(d->h));
+}
+
+static sqlite3_stmt *stmt(db *d, int which)
+{
+    if (!d->q[which] && sqlite3_prepare_v3(d->h, sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                           &d->q[which], NULL) != SQLITE_OK) {
+        fail(d, "prepare");
+        return NULL;
+    }
+    sqlite3_reset(d->q[which]);
+    sqlite3_clear_bindings(d->q[which]);
+    return d->q[which];
+}
+
+static void nap_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Runs a statement without results, retrying while the database is busy. */
+static int exec_retry(db *d, const char *text, const char *op)
+{
+    double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
+    for (int attempt = 0;; attempt++) {
+        int rc = sqlite3_exec(d->h, text, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return KNOB_OK;
+        if ((rc & 0xff) != SQLITE_BUSY || knob__now() > deadline)
+            return fail(d, op);
+        nap_ms(1 + attempt % 10);
+    }
+}
+
+static int begin(db *d)
+{
+    return exec_retry(d, "BEGIN IMMEDIATE", "begin a write transaction");
+}
+
+static int commit(db *d)
+{
+    return exec_retry(d, "COMMIT", "commit");
+}
+
+static int rollback(db *d, int status)
+{
+    sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    return status;
+}
+
+/* Steps a statement expected to finish (no row or one row); SQLITE_ROW or DONE. */
+static int step(db *d, sqlite3_stmt *s, const char *op, int *row)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        if (row)
+            *row = rc == SQLITE_ROW;
+        return KNOB_OK;
+    }
+    return fail(d, op);
+}
+
+/* ---------------------------------------------------------------- open and schema */
+
+static int create_schema(db *d)
+{
+    for (size_t i = 0; i < sizeof schema / sizeof *schema; i++)
+        if (sqlite3_exec(d->h, schema[i], NULL, NULL, NULL) != SQLITE_OK)
+            return fail(d, "create the schema");
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d", KNOB_APPLICATION_ID);
+    if (sqlite3_exec(d->h, pragma, NULL, NULL, NULL) != SQLITE_OK)
+        return fail(d, "set the application id");
+    return KNOB_OK;
+}
+
+static int int_query(db *d, const char *text, int64_t *out)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(d->h, text, -1, &s, NULL) != SQLITE_OK)
+        return fail(d, "read the database header");
+    int rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? KNOB_OK : fail(d, "read the database header");
+}
+
+/* Checks what the file holds: knob's schema (of this version or older), or nothing yet
+ * (then creates it). Anything else is another program's file. */
+static int check_schema(db *d)
+{
+    int64_t app, tables, version = 0;
+    int rc = begin(d);
+    if (!rc)
+        rc = int_query(d, "PRAGMA application_id", &app);
+    if (!rc)
+        rc = int_query(d, "SELECT COUNT(*) FROM sqlite_master", &tables);
+    if (rc)
+        return rollback(d, rc == KNOB_ESTORAGE || rc == KNOB_ECORRUPT
+                               ? knob__error(KNOB_ECORRUPT, "sqlite storage '%s': not a knob "
+                                             "database (%s)", d->path,
+                                             sqlite3_errmsg(d->h))
+                               : rc);
+    if (app == 0 && tables == 0) {
+        if ((rc = create_schema(d)))
+            return rollback(d, rc);
+        return commit(d);
+    }
+    if (app != KNOB_APPLICATION_ID)
+        return rollback(d, knob__error(KNOB_ECORRUPT, "sqlite storage '%s': the file is a SQLite "
+                                       "database of another program (%lld tables, application "
+                                       "id %lld), not a knob database", d->path,
+                                       (long long)tables, (long long)app));
+    rc = int_query(d, "SELECT CAST(value AS INTEGER) FROM knob_meta WHERE key = 'schema_version'",
+                   &version);
+    rollback(d, KNOB_OK);
+    if (rc)
+        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': knob database without its "
+                           "schema version (damaged?)", d->path);
+    if (version > SCHEMA_VERSION)
+        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': created by a newer knob (schema "
+                           "%lld; this one reads up to %d)", d->path, (long long)version,
+                           SCHEMA_VERSION);
+    return KNOB_OK;
+}
+
+static int parse_path(const char *url, const char *where, char **path)
+{
+    /* "///rel.db" -> "rel.db"; "////abs.db" -> "/abs.db" (SQLAlchemy's form). */
+    if (strncmp(where, "///", 3) != 0 || !where[3])
+        return knob__error(KNOB_EINVAL, "storage URL '%s': expected sqlite:///relative/path.db "
+                           "or sqlite:////absolute/path.db", url);
+    *path = knob__strdup(where + 3);
+    return *path ? KNOB_OK : knob__oom("sqlite path");
+}
+
+static void close_db(void *be)
+{
+    db *d = be;
+    if (!d)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(d->q[i]);
+    sqlite3_close(d->h);
+    free(d->path);
+    free(d);
+}
+
+static int open_db(const char *url, const char *where, void **be)
+{
+    db *d = calloc(1, sizeof *d);
+    if (!d)
+        return knob__oom("sqlite storage");
+    int rc = parse_path(url, where, &d->path);
+    if (rc) {
+        free(d);
+        return rc;
+    }
+    if (sqlite3_open_v2(d->path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                            SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        rc = knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: %s", d->path,
+                         d->h ? sqlite3_errmsg(d->h) : "out of memory");
+        close_db(d);
+        return rc;
+    }
+    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(d->h, 1);
+    rc = exec_retry(d, "PRAGMA journal_mode = WAL", "switch to WAL mode");
+    if (rc == KNOB_ECORRUPT || rc == KNOB_ESTORAGE)
+        rc = knob__error(KNOB_ECORRUPT, "sqlite storage '%s': not a knob database (%s)", d->path,
+                         sqlite3_errmsg(d->h));
+    if (!rc)
+        rc = exec_retry(d, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
+                        "set pragmas");
+    if (!rc)
+        rc = check_schema(d);
+    if (rc) {
+        close_db(d);
+        return rc;
+    }
+    *be = d;
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- studies */
+
+static void dirs_text(char *buf, size_t size, const knob_direction *dirs, size_t n)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && used + 10 < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "",
+                                 dirs[i] == KNOB_MAXIMIZE ? "maximize" : "minimize");
+}
+
+static int parse_dirs(db *d, const char *text, knob_direction **out, size_t *n)
+{
+    size_t count = 1;
+    for (const char *p = text; *p; p++)
+        count += *p == ',';
+    knob_direction *dirs = malloc(count * sizeof *dirs);
+    if (!dirs)
+        return knob__oom("directions");
+    size_t i = 0;
+    for (const char *p = text; i < count; i++) {
+        if (strncmp(p, "maximize", 8) == 0)
+            dirs[i] = KNOB_MAXIMIZE;
+        else if (strncmp(p, "minimize", 8) == 0)
+            dirs[i] = KNOB_MINIMIZE;
+        else {
+            free(dirs);
+            return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': unreadable directions '%s'",
+                               d->path, text);
+        }
+        p += 8;
+        if (*p == ',')
+            p++;
+    }
+    *out = dirs;
+    *n = count;
+    return KNOB_OK;
+}
+
+static int find_study(void *be, const char *name, int64_t *id, knob_direction **dirs,
+                      size_t *n_dirs)
+{
+    db *d = be;
+    sqlite3_stmt *s = stmt(d, Q_FIND_STUDY);
+    int row, rc;
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    if ((rc = step(d, s, "find a study", &row)))
+        return rc;
+    if (!row) {
+        sqlite3_reset(s);
+        return knob__error(KNOB_ENOTFOUND, "no study named '%s' in '%s'", name, d->path);
+    }
+    *id = sqlite3_column_int64(s, 0);
+    rc = parse_dirs(d, (const char *)sqlite3_column_text(s, 1), dirs, n_dirs);
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int create_study(void *be, const char *name, const knob_direction *dirs, size_t n_dirs,
+                        int64_t *id)
+{
+    db *d = be;
+    char text[4096];
+    int rc = begin(d), row;
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if (!(s = stmt(d, Q_FIND_STUDY)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    if ((rc = step(d, s, "find a study", &row)))
+        return rollback(d, rc);
+    if (row) {
+        *id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return rollback(d, KNOB_EEXIST);
+    }
+    dirs_text(text, sizeof text, dirs, n_dirs);
+    if (!(s = stmt(d, Q_INSERT_STUDY)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 3, knob__now());
+    if ((rc = step(d, s, "create a study", NULL)))
+        return rollback(d, rc);
+    *id = sqlite3_last_insert_rowid(d->h);
+    return commit(d);
+}
+
+static int summarize(db *d, int64_t id, knob_study_summary *e)
+{
+    sqlite3_stmt *s = stmt(d, Q_COUNT_TRIALS);
+    int rc, row;
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, id);
+    if ((rc = step(d, s, "count trials", &row)))
+        return rc;
+    e->n_trials = sqlite3_column_int64(s, 0);
+    e->n_complete = sqlite3_column_int64(s, 1);
+    sqlite3_reset(s);
+    if (!(s = stmt(d, e->directions[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN)))
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, id);
+    if ((rc = step(d, s, "find the best value", &row)))
+        return rc;
+    e->best_value = row && sqlite3_column_type(s, 0) != SQLITE_NULL ? sqlite3_column_double(s, 0)
+                                                                     : NAN;
+    sqlite3_reset(s);
+    return KNOB_OK;
+}
+
+static int list_studies(void *be, knob_study_summary **out, size_t *n)
+{
+    db *d = be;
+    knob_study_summary *list = NULL;
+    size_t count = 0, cap = 0;
+    sqlite3_stmt *s = stmt(d, Q_LIST_STUDIES);
+    int rc = s ? KNOB_OK : KNOB_ESTORAGE;
+    /* Read the rows first: summarizing uses other statements. */
+    int64_t *study_ids = NULL;
+    size_t cap_ids = 0;
+    while (!rc) {
+        int r = sqlite3_step(s);
+        if (r == SQLITE_DONE)
+            break;
+        if (r != SQLITE_ROW) {
+            rc = fail(d, "list studies");
+            break;
+        }
+        if (knob__grow(&list, &cap, count + 1, sizeof *list) ||
+            knob__grow(&study_ids, &cap_ids, count + 1, sizeof *study_ids)) {
+            rc = knob__oom("study list");
+            break;
+        }
+        knob_study_summary *e = &list[count];
+        memset(e, 0, sizeof *e);
+        knob_direction *dirs;
+        size_t nd;
+        study_ids[count] = sqlite3_column_int64(s, 0);
+        e->name = knob__strdup((const char *)sqlite3_column_text(s, 1));
+        rc = parse_dirs(d, (const char *)sqlite3_column_text(s, 2), &dirs, &nd);
+        e->created = sqlite3_column_double(s, 3);
+        count++;
+        if (!rc && !e->name)
+            rc = knob__oom("study list");
+        if (!rc) {
+            e->directions = dirs;
+            e->n_directions = nd;
+        }
+    }
+    if (s)
+        sqlite3_reset(s);
+    for (size_t i = 0; !rc && i < count; i++)
+        rc = summarize(d, study_ids[i], &list[i]);
+    free(study_ids);
+    if (rc) {
+        knob_study_summaries_free(list, count);
+        return rc;
+    }
+    *out = list ? list : calloc(1, sizeof *list);
+    *n = count;
+    return *out ? KNOB_OK : knob__oom("study list");
+}
+
+static int delete_study(void *be, int64_t id)
+{
+    db *d = be;
+    int rc = begin(d);
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if (!(s = stmt(d, Q_DELETE_STUDY)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, id);
+    if ((rc = step(d, s, "delete a study", NULL)))
+        return rollback(d, rc);
+    return commit(d);
+}
+
+static int set_study_attr(void *be, int64_t study, bool system, const char *key,
+                          const char *json)
+{
+    db *d = be;
+    sqlite3_stmt *s = stmt(d, Q_SET_STUDY_ATTR);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, study);
+    sqlite3_bind_int(s, 2, system);
+    sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, json, -1, SQLITE_TRANSIENT);
+    int rc = step(d, s, "set a study attribute", NULL);
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int get_study_attrs(void *be, int64_t study, bool system,
+                           int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
+{
+    db *d = be;
+    sqlite3_stmt *s = stmt(d, Q_GET_STUDY_ATTRS);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, study);
+    sqlite3_bind_int(s, 2, system);
+    int rc = KNOB_OK, r;
+    while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+        rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
+                (const char *)sqlite3_column_text(s, 1));
+    if (!rc && r != SQLITE_DONE)
+        rc = fail(d, "read study attributes");
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- trials */
+
+/* Within a write transaction: the study's next change stamp. */
+static int bump(db *d, int64_t study, int64_t *seq)
+{
+    sqlite3_stmt *s = stmt(d, Q_BUMP);
+    int rc, row;
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, study);
+    if ((rc = step(d, s, "stamp a change", &row)))
+        return rc;
+    if (!row)
+        rc = knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no study with id %lld", d->path,
+                         (long long)study);
+    else
+        *seq = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Within a write transaction: stamps a changed trial. */
+static int stamp(db *d, int64_t study, int64_t trial)
+{
+    int64_t seq;
+    int rc = bump(d, study, &seq);
+    sqlite3_stmt *s = rc ? NULL : stmt(d, Q_STAMP);
+    if (rc || !s)
+        return rc ? rc : KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int64(s, 2, seq);
+    sqlite3_bind_int64(s, 3, study);
+    if ((rc = step(d, s, "stamp a trial", NULL)))
+        return rc;
+    if (sqlite3_changes(d->h) != 1)
+        return knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no trial with id %lld in study "
+                           "%lld", d->path, (long long)trial, (long long)study);
+    return KNOB_OK;
+}
+
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+                        int64_t *number)
+{
+    db *d = be;
+    int64_t seq, num;
+    int rc = begin(d), row;
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if ((rc = bump(d, study, &seq)))
+        return rollback(d, rc);
+    if (!(s = stmt(d, Q_NEXT_NUMBER)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, study);
+    if ((rc = step(d, s, "number a trial", &row)))
+        return rollback(d, rc);
+    num = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (!(s = stmt(d, Q_INSERT_TRIAL)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, study);
+    sqlite3_bind_int64(s, 2, num);
+    sqlite3_bind_int(s, 3, (int)state);
+    if (state == KNOB_TRIAL_WAITING)
+        sqlite3_bind_null(s, 4);
+    else
+        sqlite3_bind_double(s, 4, knob__now());
+    sqlite3_bind_int64(s, 5, seq);
+    if ((rc = step(d, s, "create a trial", NULL)))
+        return rollback(d, rc);
+    int64_t new_id = sqlite3_last_insert_rowid(d->h);
+    if ((rc = commit(d)))
+        return rc;
+    *id = new_id;
+    *number = num;
+    return KNOB_OK;
+}
+
+static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+{
+    db *d = be;
+    int rc = begin(d), row;
+    sqlite3_stmt *s;
+    *found = false;
+    if (rc)
+        return rc;
+    if (!(s = stmt(d, Q_OLDEST_WAITING)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, study);
+    if ((rc = step(d, s, "find a waiting trial", &row)))
+        return rollback(d, rc);
+    if (!row) {
+        sqlite3_reset(s);
+        return rollback(d, KNOB_OK);
+    }
+    int64_t tid = sqlite3_column_int64(s, 0), num = sqlite3_column_int64(s, 1), seq;
+    sqlite3_reset(s);
+    if ((rc = bump(d, study, &seq)))
+        return rollback(d, rc);
+    if (!(s = stmt(d, Q_START_TRIAL)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, tid);
+    sqlite3_bind_double(s, 2, knob__now());
+    sqlite3_bind_int64(s, 3, seq);
+    if ((rc = step(d, s, "start a waiting trial", NULL)))
+        return rollback(d, rc);
+    if ((rc = commit(d)))
+        return rc;
+    *id = tid;
+    *number = num;
+    *found = true;
+    return KNOB_OK;
+}
+
+static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
+{
+    db *d = be;
+    sqlite3_stmt *s = stmt(d, Q_TRIAL_ID);
+    int rc, row;
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, study);
+    sqlite3_bind_int64(s, 2, number);
+    if ((rc = step(d, s, "find a trial", &row)))
+        return rc;
+    if (row)
+        *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return row ? KNOB_OK
+               : knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': study has no trial %lld",
+                             d->path, (long long)number);
+}
+
+static int set_param(void *be, int64_t study, int64_t trial, const char *name,
+                     const char *dist_json, double internal)
+{
+    db *d = be;
+    int rc = begin(d), row;
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if (!(s = stmt(d, Q_PARAM_COUNT)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, trial);
+    if ((rc = step(d, s, "count params", &row)))
+        return rollback(d, rc);
+    int64_t position = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (!(s = stmt(d, Q_SET_PARAM)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int64(s, 2, position);
+    sqlite3_bind_text(s, 3, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, dist_json, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 5, internal);
+    if ((rc = step(d, s, "set a param", NULL)) || (rc = stamp(d, study, trial)))
+        return rollback(d, rc);
+    return commit(d);
+}
+
+static int report(void *be, int64_t study, int64_t trial, int64_t stp, double value)
+{
+    db *d = be;
+    int rc = begin(d);
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if (!(s = stmt(d, Q_REPORT)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int64(s, 2, stp);
+    sqlite3_bind_double(s, 3, value);
+    if ((rc = step(d, s, "report a value", NULL)))
+        return rollback(d, rc);
+    if (sqlite3_changes(d->h) && (rc = stamp(d, study, trial)))
+        return rollback(d, rc);
+    return commit(d);
+}
+
+static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
+                          const char *json)
+{
+    db *d = be;
+    int rc = begin(d);
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if (!(s = stmt(d, Q_SET_TRIAL_ATTR)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int(s, 2, system);
+    sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, json, -1, SQLITE_TRANSIENT);
+    if ((rc = step(d, s, "set a trial attribute", NULL)) || (rc = stamp(d, study, trial)))
+        return rollback(d, rc);
+    return commit(d);
+}
+
+static const char *state_name(int st)
+{
+    return knob_trial_state_str((knob_trial_state)st);
+}
+
+static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
+                  const double *values, size_t n)
+{
+    db *d = be;
+    int64_t seq;
+    int rc = begin(d), row;
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if (!(s = stmt(d, Q_TRIAL_STATE)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int64(s, 2, study);
+    if ((rc = step(d, s, "read a trial's state", &row)))
+        return rollback(d, rc);
+    if (!row) {
+        sqlite3_reset(s);
+        return rollback(d, knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no trial with id "
+                                       "%lld", d->path, (long long)trial));
+    }
+    int old = sqlite3_column_int(s, 0);
+    int64_t number = sqlite3_column_int64(s, 1);
+    sqlite3_reset(s);
+    if (old != KNOB_TRIAL_RUNNING && old != KNOB_TRIAL_WAITING)
+        return rollback(d, knob__error(KNOB_ESTATE, "trial %lld is already %s (in '%s')",
+                                       (long long)number, state_name(old), d->path));
+    if ((rc = bump(d, study, &seq)) || !(s = stmt(d, Q_FINISH)))
+        return rollback(d, rc ? rc : KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int(s, 2, (int)state);
+    sqlite3_bind_double(s, 3, knob__now());
+    sqlite3_bind_int64(s, 4, seq);
+    if ((rc = step(d, s, "finish a trial", NULL)))
+        return rollback(d, rc);
+    for (size_t i = 0; i < n; i++) {
+        if (!(s = stmt(d, Q_INSERT_VALUE)))
+            return rollback(d, KNOB_ESTORAGE);
+        sqlite3_bind_int64(s, 1, trial);
+        sqlite3_bind_int64(s, 2, (int64_t)i);
+        sqlite3_bind_double(s, 3, values[i]);
+        if ((rc = step(d, s, "record a value", NULL)))
+            return rollback(d, rc);
+    }
+    return commit(d);
+}
+
+static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *won)
+{
+    db *d = be;
+    sqlite3_stmt *s = stmt(d, Q_CLAIM);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, study);
+    sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+    if (trial >= 0)
+        sqlite3_bind_int64(s, 3, trial);
+    else
+        sqlite3_bind_null(s, 3);
+    int rc = step(d, s, "claim", NULL);
+    if (!rc)
+        *won = sqlite3_changes(d->h) == 1;
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- sync */
+
+/* One result set walked in step with the trials, all ordered by trial id. */
+typedef struct cursor {
+    sqlite3_stmt *s;
+    bool row; /* a row is current */
+} cursor;
+
+static int advance(db *d, cursor *c)
+{
+    int r = sqlite3_step(c->s);
+    c->row = r == SQLITE_ROW;
+    return r == SQLITE_ROW || r == SQLITE_DONE ? KNOB_OK : fail(d, "read changed trials");
+}
+
+/* Scratch space for one trial's rows; strings live in `text` as offsets until the trial
+ * is complete, then pointers are fixed up (text may move while it grows). */
+typedef struct scratch {
+    knob__param_rec *params;
+    size_t n_params, cap_params;
+    double *values;
+    size_t n_values, cap_values;
+    knob_step_value *inter;
+    size_t n_inter, cap_inter;
+    knob_attr *attrs[2];
+    size_t n_attrs[2], cap_attrs[2];
+    char *text;
+    size_t n_text, cap_text;
+} scratch;
+
+static int keep_text(scratch *x, const unsigned char *s, size_t *off)
+{
+    size_t n = strlen((const char *)s) + 1;
+    if (knob__grow(&x->text, &x->cap_text, x->n_text + n, 1))
+        return knob__oom("sync");
+    memcpy(x->text + x->n_text, s, n);
+    *off = x->n_text;
+    x->n_text += n;
+    return KNOB_OK;
+}
+
+#define OFF(p) ((const char *)(uintptr_t)(p))
+#define FIX(x, p) ((p) = (x)->text + (uintptr_t)(p))
+
+static int collect(db *d, scratch *x, cursor c[4], int64_t id)
+{
+    int rc = KNOB_OK;
+    size_t a, b;
+    for (; !rc && c[0].row && sqlite3_column_int64(c[0].s, 0) == id; rc = advance(d, &c[0])) {
+        if (knob__grow(&x->params, &x->cap_params, x->n_params + 1, sizeof *x->params) ||
+            keep_text(x, sqlite3_column_text(c[0].s, 1), &a) ||
+            keep_text(x, sqlite3_column_text(c[0].s, 2), &b))
+            return knob__oom("sync");
+        x->params[x->n_params++] = (knob__param_rec){OFF(a), OFF(b),
+                                                     sqlite3_column_double(c[0].s, 3)};
+    }
+    for (; !rc && c[1].row && sqlite3_column_int64(c[1].s, 0) == id; rc = advance(d, &c[1])) {
+        if (knob__grow(&x->values, &x->cap_values, x->n_values + 1, sizeof *x->values))
+            return knob__oom("sync");
+        x->values[x->n_values++] = sqlite3_column_double(c[1].s, 1);
+    }
+    for (; !rc && c[2].row && sqlite3_column_int64(c[2].s, 0) == id; rc = advance(d, &c[2])) {
+        if (knob__grow(&x->inter, &x->cap_inter, x->n_inter + 1, sizeof *x->inter))
+            return knob__oom("sync");
+        x->inter[x->n_inter++] = (knob_step_value){sqlite3_column_int64(c[2].s, 1),
+                                                   sqlite3_column_double(c[2].s, 2)};
+    }
+    for (; !rc && c[3].row && sqlite3_column_int64(c[3].s, 0) == id; rc = advance(d, &c[3])) {
+        int k = sqlite3_column_int(c[3].s, 1) ? 1 : 0;
+        if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1, sizeof *x->attrs[k]) ||
+            keep_text(x, sqlite3_column_text(c[3].s, 2), &a) ||
+            keep_text(x, sqlite3_column_text(c[3].s, 3), &b))
+            return knob__oom("sync");
+        x->attrs[k][x->n_attrs[k]++] = (knob_attr){OFF(a), OFF(b)};
+    }
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < x->n_params; i++) {
+        FIX(x, x->params[i].name);
+        FIX(x, x->params[i].dist_json);
+    }
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < x->n_attrs[k]; i++) {
+            FIX(x, x->attrs[k][i].key);
+            FIX(x, x->attrs[k][i].json);
+        }
+    return KNOB_OK;
+}
+
+static double column_time(sqlite3_stmt *s, int col)
+{
+    return sqlite3_column_type(s, col) == SQLITE_NULL ? NAN : sqlite3_column_double(s, col);
+}
+
+static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void *ctx)
+{
+    static const int which[4] = {Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS};
+    cursor c[4];
+    scratch x = {0};
+    sqlite3_stmt *t = stmt(d, Q_SYNC_TRIALS);
+    int rc = t ? KNOB_OK : KNOB_ESTORAGE;
+    for (int i = 0; i < 4; i++) {
+        c[i].s = rc ? NULL : stmt(d, which[i]);
+        c[i].row = false;
+        if (!rc && !c[i].s)
+            rc = KNOB_ESTORAGE;
+        if (!rc) {
+            sqlite3_bind_int64(c[i].s, 1, study);
+            sqlite3_bind_int64(c[i].s, 2, since);
+            rc = advance(d, &c[i]);
+        }
+    }
+    if (!rc) {
+        sqlite3_bind_int64(t, 1, study);
+        sqlite3_bind_int64(t, 2, since);
+    }
+    while (!rc) {
+        int r = sqlite3_step(t);
+        if (r == SQLITE_DONE)
+            break;
+        if (r != SQLITE_ROW) {
+            rc = fail(d, "read changed trials");
+            break;
+        }
+        int64_t id = sqlite3_column_int64(t, 0);
+        x.n_params = x.n_values = x.n_inter = x.n_attrs[0] = x.n_attrs[1] = x.n_text = 0;
+        if ((rc = collect(d, &x, c, id)))
+            break;
+        knob__trial_rec rec = {
+            .id = id, .number = sqlite3_column_int64(t, 1),
+            .state = (knob_trial_state)sqlite3_column_int(t, 2),
+            .start_time = column_time(t, 3), .end_time = column_time(t, 4),
+            .n_params = x.n_params, .params = x.params,
+            .n_values = x.n_values, .values = x.values,
+            .n_intermediate = x.n_inter, .intermediate = x.inter,
+            .n_user_attrs = x.n_attrs[0], .user_attrs = x.attrs[0],
+            .n_system_attrs = x.n_attrs[1], .system_attrs = x.attrs[1],
+        };
+        rc = cb(ctx, &rec);
+    }
+    if (t)
+        sqlite3_reset(t);
+    for (int i = 0; i < 4; i++)
+        if (c[i].s)
+            sqlite3_reset(c[i].s);
+    free(x.params);
+    free(x.values);
+    free(x.inter);
+    free(x.attrs[0]);
+    free(x.attrs[1]);
+    free(x.text);
+    return rc;
+}
+
+static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                   int64_t *seq)
+{
+    db *d = be;
+    /* One read transaction: the stamp and the rows come from the same snapshot. */
+    int rc = exec_retry(d, "BEGIN", "begin a read"), row;
+    sqlite3_stmt *s = rc ? NULL : stmt(d, Q_STUDY_SEQ);
+    if (rc)
+        return rc;
+    if (!s)
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, study);
+    if ((rc = step(d, s, "read the study's stamp", &row)))
+        return rollback(d, rc);
+    if (!row) {
+        sqlite3_reset(s);
+        return rollback(d, knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': the study was "
+                                       "deleted", d->path));
+    }
+    int64_t now = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (now > since && (rc = sync_rows(d, study, since, cb, ctx)))
+        return rollback(d, rc);
+    rollback(d, KNOB_OK); /* ends the read */
+    *seq = now;
+    return KNOB_OK;
+}
+
+const knob__backend knob__backend_sqlite = {
+    .version = KNOB__BACKEND_VERSION,
+    .scheme = "sqlite",
+    .open = open_db,
+    .close = close_db,
+    .create_study = create_study,
+    .find_study = find_study,
+    .list_studies = list_studies,
+    .delete_study = delete_study,
+    .set_study_attr = set_study_attr,
+    .get_study_attrs = get_study_attrs,
+    .create_trial = create_trial,
+    .pop_waiting = pop_waiting,
+    .trial_id = trial_id,
+    .set_param = set_param,
+    .report = report,
+    .set_trial_attr = set_trial_attr,
+    .finish = finish,
+    .claim = claim,
+    .sync = sync_db,
+};
