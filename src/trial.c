@@ -183,7 +183,7 @@ int knob_trial_suggest_categorical(knob_trial *t, const char *name, const char *
 {
     if (!choices && n_choices)
         return knob__error(KNOB_EINVAL, "suggest '%s': choices is NULL", name ? name : "?");
-    knob_choice small[16], *c = n_choices <= 16 ? small : malloc(n_choices * sizeof *c);
+    knob_choice small[16] = {{0}}, *c = n_choices <= 16 ? small : malloc(n_choices * sizeof *c);
     if (!c)
         return knob__oom("choices");
     for (size_t i = 0; i < n_choices; i++)

@@ -160,8 +160,8 @@ int knob__sh_prune(const knob__sh *p, knob_study *s, knob_trial *t, bool *out)
         rung_key(key, sizeof key, rung);
         snprintf(json, sizeof json, "%.17g", value);
         int rc = knob_trial_set_system_attr(t, key, json);
-        double *v;
-        size_t n;
+        double *v = NULL;
+        size_t n = 0;
         if (!rc)
             rc = competing(p, s, t, rung, value, &v, &n);
         if (rc)

@@ -118,7 +118,7 @@ static double best_final(const knob_trial_info *const *tr, size_t n, size_t obj,
 /* The probability that the trial ends above `best`, from its curve so far. */
 static double chance(const knob_step_value *v, size_t n, double sign, double tmax, double best)
 {
-    double *t = malloc(3 * n * sizeof *t), *y = t + n, *w = t + 2 * n;
+    double *t = calloc(3 * n, sizeof *t), *y = t + n, *w = t + 2 * n;
     if (!t)
         return 1;
     for (size_t i = 0; i < n; i++) {

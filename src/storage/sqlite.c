@@ -345,7 +345,7 @@ static int find_study(void *be, const char *name, int64_t *id, knob_direction **
 {
     db *d = be;
     sqlite3_stmt *s = stmt(d, Q_FIND_STUDY);
-    int row, rc;
+    int row = 0, rc;
     if (!s)
         return KNOB_ESTORAGE;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
@@ -366,7 +366,7 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
 {
     db *d = be;
     char text[4096];
-    int rc = begin(d), row;
+    int rc = begin(d), row = 0;
     sqlite3_stmt *s;
     if (rc)
         return rc;
@@ -395,7 +395,7 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
 static int summarize(db *d, int64_t id, knob_study_summary *e)
 {
     sqlite3_stmt *s = stmt(d, Q_COUNT_TRIALS);
-    int rc, row;
+    int rc, row = 0;
     if (!s)
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, id);
@@ -524,7 +524,7 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 static int bump(db *d, int64_t study, int64_t *seq)
 {
     sqlite3_stmt *s = stmt(d, Q_BUMP);
-    int rc, row;
+    int rc, row = 0;
     if (!s)
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
@@ -563,7 +563,7 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
 {
     db *d = be;
     int64_t seq, num;
-    int rc = begin(d), row;
+    int rc = begin(d), row = 0;
     sqlite3_stmt *s;
     if (rc)
         return rc;
@@ -599,7 +599,7 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
 {
     db *d = be;
-    int rc = begin(d), row;
+    int rc = begin(d), row = 0;
     sqlite3_stmt *s;
     *found = false;
     if (rc)
@@ -636,7 +636,7 @@ static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
 {
     db *d = be;
     sqlite3_stmt *s = stmt(d, Q_TRIAL_ID);
-    int rc, row;
+    int rc, row = 0;
     if (!s)
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
@@ -655,7 +655,7 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
                      const char *dist_json, double internal)
 {
     db *d = be;
-    int rc = begin(d), row;
+    int rc = begin(d), row = 0;
     sqlite3_stmt *s;
     if (rc)
         return rc;
@@ -726,7 +726,7 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
 {
     db *d = be;
     int64_t seq;
-    int rc = begin(d), row;
+    int rc = begin(d), row = 0;
     sqlite3_stmt *s;
     if (rc)
         return rc;
@@ -945,7 +945,7 @@ static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
 {
     db *d = be;
     /* One read transaction: the stamp and the rows come from the same snapshot. */
-    int rc = exec_retry(d, "BEGIN", "begin a read"), row;
+    int rc = exec_retry(d, "BEGIN", "begin a read"), row = 0;
     sqlite3_stmt *s = rc ? NULL : stmt(d, Q_STUDY_SEQ);
     if (rc)
         return rc;
