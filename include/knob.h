@@ -418,6 +418,11 @@ KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state,
                              const double *values, size_t n_values);
 
+/* Frees the handle of a trial without finishing it: the trial stays RUNNING in the
+ * storage, to be finished later, by any process, with knob_study_tell_number. NULL does
+ * nothing. */
+KNOB_API void knob_trial_detach(knob_trial *t);
+
 /* Tells a trial by number, for a trial asked in another process (knob tell). The same
  * rules as knob_study_tell; KNOB_ENOTFOUND when there is no such trial. */
 KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state,

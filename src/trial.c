@@ -32,6 +32,11 @@ void knob__trial_free(knob_trial *t)
     free(t);
 }
 
+void knob_trial_detach(knob_trial *t)
+{
+    knob__trial_free(t);
+}
+
 int64_t knob_trial_number(const knob_trial *t)
 {
     return t ? t->number : -1;

@@ -1,0 +1,52 @@
+/* The knob command: tunes any program from a sweep file, and inspects studies. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *help;
+} commands[] = {
+    {"run", cmd_run, "run SWEEP.yaml        tune a program: run trials until the budget is spent"},
+    {"ask", cmd_ask, "ask STUDY --sweep F   start a trial, print {\"number\": N, \"params\": {...}}"},
+    {"tell", cmd_tell, "tell STUDY N VALUE... finish trial N (--state pruned|fail)"},
+    {"studies", cmd_studies, "studies               list the studies in the storage"},
+    {"trials", cmd_trials, "trials STUDY          list a study's trials (--format table|csv|json)"},
+    {"best", cmd_best, "best STUDY            the best trial (--json)"},
+    {"delete", cmd_delete, "delete STUDY          delete a study and its trials"},
+    {"enqueue", cmd_enqueue, "enqueue STUDY k=v...  queue a trial with given params"},
+    {"samplers", cmd_samplers, "samplers              list samplers and pruners with options"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: knob COMMAND [ARGS]   (knob COMMAND --help for more)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %s\n", commands[i].help);
+    fprintf(f, "\nEvery command takes --storage URL (default %s: the file knob.db here).\n",
+            KNOB_DEFAULT_STORAGE);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("knob %s\n", KNOB_VERSION_STRING);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 2, argv + 2);
+    fprintf(stderr, "knob: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,34 @@
+/* Suggesting a sweep's parameters in a trial, and their values as JSON and argv. */
+#ifndef KNOB_CLI_PARAMS_H
+#define KNOB_CLI_PARAMS_H
+
+#include "cli/sweep.h"
+#include "util/json.h"
+
+/* One parameter's value as the program gets it. */
+typedef struct param_value {
+    const char *name; /* borrowed from the sweep */
+    knob_choice value; /* str owned here when a string */
+} param_value;
+
+typedef struct trial_params {
+    param_value *v;
+    size_t n;
+    char *json; /* the nested JSON object given to the program */
+} trial_params;
+
+/* Suggests every param of the sweep in t (grid: enumerable params as choices). On
+ * failure prints the library's message and returns -1. */
+int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out);
+void params_free(trial_params *tp);
+
+/* The value as text for argv ("0.01", "adam", "true"). */
+void params_value_text(knob__buf *b, const knob_choice *v);
+
+/* Builds the nested JSON object of names "a.b" -> {"a": {"b": ...}}. */
+void params_json(knob__buf *b, const param_value *v, size_t n);
+
+/* Phi^{-1}(p) for 0 < p < 1. */
+double inverse_normal_cdf(double p);
+
+#endif

@@ -1,0 +1,125 @@
+#include "cli/records.h"
+#include "util/json.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool parse_number(const char *s, size_t n, double *out)
+{
+    char tmp[64];
+    while (n && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n && (isspace((unsigned char)s[n - 1]) || s[n - 1] == ','))
+        n--;
+    if (!n || n >= sizeof tmp)
+        return false;
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    char *end;
+    double v = strtod(tmp, &end);
+    if (end == tmp || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static void add(record *r, const char *key, size_t klen, double v)
+{
+    if (r->n >= sizeof r->f / sizeof *r->f || !klen || klen >= sizeof r->f[0].key)
+        return;
+    memcpy(r->f[r->n].key, key, klen);
+    r->f[r->n].key[klen] = 0;
+    r->f[r->n].value = v;
+    r->n++;
+}
+
+static bool parse_json(const char *line, record *out)
+{
+    knob__json *j = knob__json_parse(line, (size_t)-1, NULL, 0);
+    if (!j || j->type != KNOB__JSON_OBJECT) {
+        knob__json_free(j);
+        return false;
+    }
+    for (size_t i = 0; i < j->n; i++) {
+        const knob__json *k = j->kids[i];
+        double v;
+        if (k->type == KNOB__JSON_NUMBER)
+            add(out, k->key, strlen(k->key), k->num);
+        else if (k->type == KNOB__JSON_STRING && parse_number(k->str, strlen(k->str), &v))
+            add(out, k->key, strlen(k->key), v); /* "nan", "inf", "0.5" */
+        else if (k->type == KNOB__JSON_NULL)
+            add(out, k->key, strlen(k->key), NAN); /* a value that is not a number */
+    }
+    knob__json_free(j);
+    return true;
+}
+
+static bool key_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' || c == '/';
+}
+
+/* key=value pairs separated by spaces, commas or semicolons; or key: value pairs. */
+static bool parse_pairs(const char *s, record *out, char sep)
+{
+    bool any = false;
+    while (*s) {
+        while (*s && (isspace((unsigned char)*s) || *s == ',' || *s == ';' || *s == '|'))
+            s++;
+        const char *k = s;
+        while (key_char(*s))
+            s++;
+        size_t klen = (size_t)(s - k);
+        while (*s == ' ' && sep == ':')
+            s++;
+        if (!klen || *s != sep) {
+            while (*s && !isspace((unsigned char)*s))
+                s++; /* not a pair: skip the word */
+            continue;
+        }
+        s++;
+        while (*s == ' ')
+            s++;
+        const char *v = s;
+        while (*s && !isspace((unsigned char)*s) && *s != ';' && *s != '|' &&
+               !(*s == ',' && sep == '='))
+            s++;
+        double val;
+        if (parse_number(v, (size_t)(s - v), &val)) {
+            add(out, k, klen, val);
+            any = true;
+        }
+    }
+    return any;
+}
+
+bool record_parse(const char *line, record *out)
+{
+    out->n = 0;
+    while (isspace((unsigned char)*line))
+        line++;
+    if (*line == '{')
+        return parse_json(line, out) && out->n > 0;
+    if (strchr(line, '='))
+        return parse_pairs(line, out, '=');
+    if (strchr(line, ':'))
+        return parse_pairs(line, out, ':');
+    return false;
+}
+
+bool record_get(const record *r, const char *key, double *value)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->f[i].key, key) == 0) {
+            *value = r->f[i].value;
+            return true;
+        }
+    }
+    return false;
+}
