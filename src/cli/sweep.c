@@ -150,8 +150,8 @@ static int unknown_key(const ctx *c, const yaml_node_t *k, const char *where,
                        const char *const *names)
 {
     const char *near = closest(scalar(k), names);
-    return errorf(c, k, "unknown key '%s'%s%s%s%s", scalar(k), where[0] ? " in " : "", where,
-                  near ? "; did you mean '" : "", near ? near : "");
+    return errorf(c, k, "unknown key '%s'%s%s%s%s%s", scalar(k), where[0] ? " in " : "", where,
+                  near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
 /* ---------------------------------------------------------------- parameters */

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Crashing, hanging, NaN and metric-less trials end FAIL with their reason; the study
+# goes on; stdout and stderr are kept in the trial directory.
+source "$(dirname "$0")/lib.bash"
+cat > sweep.yaml <<YAML
+program: $PROGS/curve.py
+method: grid
+metric: {name: loss, goal: minimize}
+trial_timeout: 2
+parameters:
+  mode: {values: [ok, crash, hang, nan, nometric, ok]}
+  lr: {value: 0.01}
+YAML
+start=$(date +%s)
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study f --parallel 3 > out.txt || fail "run failed: $(cat out.txt)"
+[ $(( $(date +%s) - start )) -lt 20 ] || fail "the hanging trial was not killed in time"
+"$KNOB" trials f --storage "sqlite:///$T/s.db" --format json > t.json
+python3 - "$T" <<'PY' || fail "wrong states or reasons: $(cat $T/t.json)"
+import json, sys
+d = json.load(open(sys.argv[1] + "/t.json"))
+assert len(d) == 6, len(d)
+by = {}
+for t in d:
+    by.setdefault(t["params"]["mode"], []).append(t)
+assert all(t["state"] == "complete" for t in by["ok"]) and len(by["ok"]) == 2
+r = lambda m: by[m][0]["system_attrs"].get("fail_reason", "")
+assert by["crash"][0]["state"] == "fail" and "exit status 3" in r("crash") and "about to crash" in r("crash"), r("crash")
+assert by["hang"][0]["state"] == "fail" and "timed out after 2s" in r("hang"), r("hang")
+assert by["nan"][0]["state"] == "fail" and "metric 'loss' is nan" in r("nan"), r("nan")
+assert by["nometric"][0]["state"] == "fail" and "no metric 'loss'" in r("nometric"), r("nometric")
+PY
+n=$(py '[t["number"] for t in d if t["params"]["mode"]=="crash"][0]' < t.json)
+grep -q "about to crash" "knob-runs/f/$n/stderr.log" || fail "stderr not kept"
+ok=$(py '[t["number"] for t in d if t["params"]["mode"]=="ok"][0]' < t.json)
+grep -q '"loss"' "knob-runs/f/$ok/stdout.log" || fail "stdout not kept"
+expect_dead knob-runs/f/*
+echo ok

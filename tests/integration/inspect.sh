@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# studies, trials (table, csv, json), best, enqueue, delete.
+source "$(dirname "$0")/lib.bash"
+cat > sweep.yaml <<YAML
+program: $PROGS/curve.py
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+  epochs: {values: [2, 3]}
+YAML
+S="--storage sqlite:///$T/s.db"
+"$KNOB" run sweep.yaml $S --trials 3 --study insp > /dev/null
+"$KNOB" enqueue insp lr=0.01 epochs=3 $S | grep -q "enqueued" || fail "enqueue"
+"$KNOB" run sweep.yaml $S --trials 1 --study insp > /dev/null
+"$KNOB" trials insp $S --format json > t.json
+expect_eq "$(py 'd[3]["params"]' < t.json)" '{"lr": 0.01, "epochs": 3}' "the enqueued params ran"
+expect_eq "$(py 'd[3]["values"][0]' < t.json)" "0.3333333333333333" "value of the enqueued trial"
+"$KNOB" trials insp $S > table.txt
+grep -q "NUMBER  STATE" table.txt && [ "$(wc -l < table.txt)" = 5 ] || fail "table: $(cat table.txt)"
+"$KNOB" trials insp $S --format csv | python3 -c "import csv,sys; r=list(csv.DictReader(sys.stdin)); assert len(r)==4 and r[3]['state']=='complete', r" || fail "csv"
+"$KNOB" best insp $S --json | py 'd["number"]' | grep -q 3 || fail "best --json"
+"$KNOB" best insp $S | grep -q "trial 3: value 0.3333" || fail "best"
+"$KNOB" studies $S | grep -q "^insp " || fail "studies"
+"$KNOB" studies $S --json | py 'd[0]["n_trials"]' | grep -q 4 || fail "studies --json"
+"$KNOB" delete insp $S | grep -q "deleted" || fail "delete"
+if "$KNOB" trials insp $S 2> err.txt; then fail "deleted study still listed"; fi
+grep -q "no study named 'insp'" err.txt || fail "missing-study error: $(cat err.txt)"
+"$KNOB" samplers | grep -q "hyperband" || fail "samplers"
+"$KNOB" --help | grep -q "run SWEEP" || fail "help"
+echo ok

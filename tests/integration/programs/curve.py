@@ -1,0 +1,34 @@
+#!/usr/bin/env python3
+"""A trial program: a loss curve from its params (--lr=..., --mode=...), one JSON record
+per epoch. mode: ok, crash, hang, nan, nometric, slow, bad."""
+import json, math, os, sys, time
+
+args = {}
+for a in sys.argv[1:]:
+    if a.startswith("--") and "=" in a:
+        k, v = a[2:].split("=", 1)
+        args[k] = v
+mode = args.get("mode", "ok")
+if "KNOB_TRIAL_DIR" in os.environ:
+    with open(os.path.join(os.environ["KNOB_TRIAL_DIR"], "pid"), "w") as f:
+        f.write(str(os.getpid()))
+lr = float(args.get("lr", "0.01"))
+epochs = int(float(args.get("epochs", "3")))
+if mode == "crash":
+    print("about to crash", file=sys.stderr)
+    sys.exit(3)
+if mode == "hang":
+    time.sleep(60)
+for e in range(1, epochs + 1):
+    loss = (math.log10(lr) + 2) ** 2 + 1.0 / e
+    if mode == "bad":
+        loss += 10
+        time.sleep(0.3)
+    if mode == "slow":
+        time.sleep(0.2)
+    if mode == "nometric":
+        print(json.dumps({"epoch": e, "other": 1.0}), flush=True)
+    elif mode == "nan":
+        print("epoch=%d loss=nan" % e, flush=True)
+    else:
+        print(json.dumps({"epoch": e, "loss": loss}), flush=True)
