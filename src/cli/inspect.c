@@ -388,6 +388,7 @@ int cmd_ask(int argc, char **argv)
     long long seed = a.seed ? strtoll(a.seed, &end, 10) : 0;
     if (a.seed && (end == a.seed || *end)) {
         fprintf(stderr, "knob ask: --seed must be an integer\n");
+        sweep_free(&sw);
         return EXIT_USAGE;
     }
     study_ref r;

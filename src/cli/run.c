@@ -770,8 +770,10 @@ int cmd_run(int argc, char **argv)
     r.trial_timeout = sw.trial_timeout;
     int64_t v, seed_v = 0;
     if ((trials && positive(trials, "--trials", &r.limit)) ||
-        (parallel && positive(parallel, "--parallel", &v)))
+        (parallel && positive(parallel, "--parallel", &v))) {
+        sweep_free(&sw);
         return EXIT_USAGE;
+    }
     if (parallel)
         r.parallel = (int)(v > MAX_PARALLEL ? MAX_PARALLEL : v);
     if (seed) {
@@ -779,6 +781,7 @@ int cmd_run(int argc, char **argv)
         seed_v = strtoll(seed, &end, 10);
         if (end == seed || *end) {
             fprintf(stderr, "knob run: --seed must be an integer, got '%s'\n", seed);
+            sweep_free(&sw);
             return EXIT_USAGE;
         }
     }
@@ -787,6 +790,7 @@ int cmd_run(int argc, char **argv)
         r.trial_timeout = cli_duration(trial_timeout);
     if (total < 0 || r.trial_timeout < 0) {
         fprintf(stderr, "knob run: durations look like 90, 30s, 5m, 2h or 1h30m\n");
+        sweep_free(&sw);
         return EXIT_USAGE;
     }
     r.storage = storage ? storage : sw.storage ? sw.storage : KNOB_DEFAULT_STORAGE;

@@ -260,12 +260,46 @@ static int check_param(ctx *c, sweep_param *p, const yaml_node_t *n)
     return 0;
 }
 
+static void param_free(sweep_param *p)
+{
+    for (size_t j = 0; j < p->n_choices; j++)
+        free((char *)p->choices[j].str);
+    free(p->choices);
+    free(p->probs);
+    free(p->name);
+}
+
+static int parse_param_into(ctx *c, const char *name, const yaml_node_t *map, sweep_param *p,
+                            const yaml_node_t **nested);
+
 static int parse_param(ctx *c, const char *name, const yaml_node_t *map)
+{
+    sweep_param p = {.sigma = 1};
+    const yaml_node_t *nested = NULL;
+    if (parse_param_into(c, name, map, &p, &nested)) {
+        param_free(&p);
+        return -1;
+    }
+    if (nested) {
+        param_free(&p);
+        if (nested->type != YAML_MAPPING_NODE)
+            return errorf(c, nested, "parameter '%s': nested parameters must be a mapping", name);
+        return parse_params(c, nested, name);
+    }
+    sweep *sw = c->sw;
+    sw->params = realloc(sw->params, (sw->n_params + 1) * sizeof *sw->params);
+    sw->params[sw->n_params++] = p;
+    return 0;
+}
+
+static int parse_param_into(ctx *c, const char *name, const yaml_node_t *map, sweep_param *p,
+                            const yaml_node_t **nested_out)
 {
     if (map->type != YAML_MAPPING_NODE)
         return errorf(c, map, "parameter '%s': expected a mapping (values, distribution, min, "
                       "max, ...), got %s", name, kind_name(map));
-    sweep_param p = {.name = dup(name), .line = (int)map->start_mark.line + 1, .sigma = 1};
+    p->name = dup(name);
+    p->line = (int)map->start_mark.line + 1;
     const yaml_node_t *dist = NULL, *values = NULL, *value = NULL, *probs = NULL, *nested = NULL;
     char key[512];
     for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;
@@ -287,34 +321,30 @@ static int parse_param(ctx *c, const char *name, const yaml_node_t *map)
         else if (!strcmp(ks, "parameters"))
             nested = v;
         else if (!strcmp(ks, "min"))
-            rc = get_number(c, v, key, &p.min), p.has_min = true;
+            rc = get_number(c, v, key, &p->min), p->has_min = true;
         else if (!strcmp(ks, "max"))
-            rc = get_number(c, v, key, &p.max), p.has_max = true;
+            rc = get_number(c, v, key, &p->max), p->has_max = true;
         else if (!strcmp(ks, "mu"))
-            rc = get_number(c, v, key, &p.mu);
+            rc = get_number(c, v, key, &p->mu);
         else if (!strcmp(ks, "sigma"))
-            rc = get_number(c, v, key, &p.sigma);
+            rc = get_number(c, v, key, &p->sigma);
         else if (!strcmp(ks, "q"))
-            rc = get_number(c, v, key, &p.q), p.has_q = true;
+            rc = get_number(c, v, key, &p->q), p->has_q = true;
         else
             rc = unknown_key(c, k, key, param_keys);
-        if (rc) {
-            free(p.name);
+        if (rc)
             return -1;
-        }
     }
     if (nested) {
-        free(p.name);
-        if (nested->type != YAML_MAPPING_NODE)
-            return errorf(c, nested, "parameter '%s': nested parameters must be a mapping", name);
-        return parse_params(c, nested, name);
+        *nested_out = nested;
+        return 0;
     }
     snprintf(key, sizeof key, "parameters.%s", name);
-    if ((values && read_values(c, &p, values, key)) ||
+    if ((values && read_values(c, p, values, key)) ||
         (value && (!scalar(value) ? errorf(c, value, "key '%s.value': expected a scalar", key)
-                                  : (p.choices = calloc(1, sizeof *p.choices),
-                                     p.choices[0] = to_choice(value), p.n_choices = 1, 0))) ||
-        (probs && read_probs(c, &p, probs, key)))
+                                  : (p->choices = calloc(1, sizeof *p->choices),
+                                     p->choices[0] = to_choice(value), p->n_choices = 1, 0))) ||
+        (probs && read_probs(c, p, probs, key)))
         return -1;
     if (dist) {
         const char *d = scalar(dist);
@@ -331,18 +361,13 @@ static int parse_param(ctx *c, const char *name, const yaml_node_t *map)
                           d ? d : "?", near ? "; did you mean '" : "", near ? near : "",
                           near ? "'" : "");
         }
-        p.kind = kinds[i].kind;
+        p->kind = kinds[i].kind;
     } else {
-        if (!values && !value && !p.has_min && !p.has_max)
+        if (!values && !value && !p->has_min && !p->has_max)
             return errorf(c, map, "parameter '%s': give values, value, or min and max", name);
-        p.kind = infer_kind(&p, values != NULL, value != NULL);
+        p->kind = infer_kind(p, values != NULL, value != NULL);
     }
-    if (check_param(c, &p, map))
-        return -1;
-    sweep *sw = c->sw;
-    sw->params = realloc(sw->params, (sw->n_params + 1) * sizeof *sw->params);
-    sw->params[sw->n_params++] = p;
-    return 0;
+    return check_param(c, p, map);
 }
 
 static int parse_params(ctx *c, const yaml_node_t *map, const char *prefix)
@@ -365,36 +390,56 @@ static int parse_params(ctx *c, const yaml_node_t *map, const char *prefix)
 
 /* ---------------------------------------------------------------- top level */
 
+static int parse_metric_into(ctx *c, const yaml_node_t *m, objective *o);
+
 static int parse_metric(ctx *c, const yaml_node_t *m)
+{
+    objective o = {NULL, KNOB_MINIMIZE};
+    if (parse_metric_into(c, m, &o)) {
+        free(o.name);
+        return -1;
+    }
+    sweep *sw = c->sw;
+    sw->objectives = realloc(sw->objectives, (sw->n_objectives + 1) * sizeof *sw->objectives);
+    sw->objectives[sw->n_objectives++] = o;
+    return 0;
+}
+
+static int parse_metric_into(ctx *c, const yaml_node_t *m, objective *out)
 {
     static const char *const keys[] = {"name", "goal", "target", NULL};
     sweep *sw = c->sw;
     if (m->type != YAML_MAPPING_NODE)
         return errorf(c, m, "key 'metric': expected a mapping with name and goal");
-    objective o = {NULL, KNOB_MINIMIZE};
+    objective *op = out, o = *out;
     for (yaml_node_pair_t *kv = m->data.mapping.pairs.start; kv < m->data.mapping.pairs.top; kv++) {
         const yaml_node_t *k = node(c, kv->key), *v = node(c, kv->value);
         const char *ks = scalar(k), *vs = scalar(v);
         if (ks && !strcmp(ks, "name")) {
-            if (get_string(c, v, "metric.name", &o.name))
+            if (get_string(c, v, "metric.name", &o.name)) {
+                *op = o;
                 return -1;
+            }
         } else if (ks && !strcmp(ks, "goal")) {
+            *op = o;
             if (!vs || (strcmp(vs, "minimize") && strcmp(vs, "maximize")))
                 return errorf(c, v, "key 'metric.goal': expected minimize or maximize, got %s",
                               vs ? vs : kind_name(v));
             o.goal = !strcmp(vs, "maximize") ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
+            *op = o;
         } else if (ks && !strcmp(ks, "target")) {
             if (get_number(c, v, "metric.target", &sw->target))
                 return -1;
             sw->has_target = true;
         } else {
+            *op = o;
             return unknown_key(c, k, "metric", keys);
         }
+        *op = o;
     }
+    *op = o;
     if (!o.name)
         return errorf(c, m, "key 'metric': needs a name (the key the program prints)");
-    sw->objectives = realloc(sw->objectives, (sw->n_objectives + 1) * sizeof *sw->objectives);
-    sw->objectives[sw->n_objectives++] = o;
     return 0;
 }
 
@@ -611,11 +656,14 @@ int sweep_load(const char *path, sweep *out)
     out->text = read_file(path);
     if (!out->text) {
         fprintf(stderr, "knob: cannot read sweep file '%s': %s\n", path, strerror(errno));
+        sweep_free(out);
         return -1;
     }
     ctx c = {.path = path, .sw = out};
-    if (parse_text(&c))
+    if (parse_text(&c)) {
+        sweep_free(out);
         return -1;
+    }
     if (!out->method)
         out->method = dup("bayes");
     return 0;
