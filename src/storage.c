@@ -3,23 +3,53 @@
 
 #include <string.h>
 
+char *knob__redact_url(const char *url)
+{
+    char *r = knob__strdup(url);
+    char *scheme = r ? strstr(r, "://") : NULL;
+    if (scheme) {
+        char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+        char *slash = strchr(auth, '/');
+        if (at && colon && colon < at && (!slash || at < slash))
+            memmove(colon, at, strlen(at) + 1);
+    }
+    for (char *pw = r ? strstr(r, "password=") : NULL; pw; pw = strstr(pw, "password="))
+        for (pw += 9; *pw && *pw != ' ' && *pw != '&'; pw++)
+            *pw = '*';
+    return r;
+}
+
+static int bad_url(int status, const char *url, const char *fmt)
+{
+    char *shown = knob__redact_url(url);
+    int rc = knob__error(status, fmt, shown ? shown : "?");
+    free(shown);
+    return rc;
+}
+
 int knob_storage_open(const char *url, knob_storage **out)
 {
     if (!url || !out)
         return knob__error(KNOB_EINVAL, "knob_storage_open: NULL argument");
-    const char *colon = strchr(url, ':');
-    if (!colon || colon == url)
-        return knob__error(KNOB_EINVAL,
-                           "storage URL '%s' has no scheme (expected memory:, "
-                           "sqlite:///relative.db or sqlite:////absolute/path.db)", url);
+    const char *colon = strchr(url, ':'), *space = strchr(url, ' ');
+    if (!colon || colon == url || (space && space < colon))
+        return bad_url(KNOB_EINVAL, url,
+                       "storage URL '%s' has no scheme (expected memory:, "
+                       "sqlite:///relative.db, sqlite:////absolute/path.db or "
+                       "postgresql://user:password@host:port/database)");
     size_t len = (size_t)(colon - url);
     const knob__backend *be = NULL;
+    const char *scheme = url;
+    if (len == 8 && strncmp(url, "postgres", 8) == 0) { /* libpq's other spelling */
+        scheme = "postgresql";
+        len = 10;
+    }
     for (const knob__backend *const *b = knob__backends; *b; b++)
-        if (strlen((*b)->scheme) == len && strncmp((*b)->scheme, url, len) == 0)
+        if (strlen((*b)->scheme) == len && strncmp((*b)->scheme, scheme, len) == 0)
             be = *b;
     if (!be)
-        return knob__error(KNOB_EUNSUPPORTED, "storage URL '%s': unknown scheme '%.*s'", url,
-                           (int)len, url);
+        return bad_url(KNOB_EUNSUPPORTED, url,
+                       "storage URL '%s': unknown scheme (memory, sqlite, postgresql)");
     knob_storage *st = calloc(1, sizeof *st);
     if (!st || !(st->url = knob__strdup(url))) {
         free(st);

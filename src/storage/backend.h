@@ -112,6 +112,7 @@ typedef struct knob__backend {
 
 extern const knob__backend knob__backend_memory;
 extern const knob__backend knob__backend_sqlite;
+extern const knob__backend knob__backend_postgres;
 
 /* NULL-terminated list of the built-in backends. */
 extern const knob__backend *const knob__backends[];

@@ -6,5 +6,6 @@
 const knob__backend *const knob__backends[] = {
     &knob__backend_memory,
     &knob__backend_sqlite,
+    &knob__backend_postgres,
     NULL,
 };

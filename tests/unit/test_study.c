@@ -11,23 +11,30 @@ typedef struct fixture {
 } fixture;
 
 /* Every case runs on each storage URL. */
-static const char *const schemes[] = {"memory", "sqlite"};
+static const char *const schemes[] = {"memory", "sqlite", "postgresql"};
 #define N_SCHEMES (sizeof schemes / sizeof *schemes)
 
-static void open_storage(fixture *f, size_t k)
+/* Opens storage k; false when it is not available in this run (no PostgreSQL). */
+static bool open_storage(fixture *f, size_t k)
 {
+    const char *pg = k == 2 ? knob_test_pg_url() : NULL;
+    if (k == 2 && !pg)
+        return false;
     if (k == 0)
         snprintf(f->url, sizeof f->url, "memory:");
-    else
+    else if (k == 1)
         snprintf(f->url, sizeof f->url, "sqlite:///%s", knob_test_path("study.db"));
+    else
+        snprintf(f->url, sizeof f->url, "%s", pg);
     int rc = knob_storage_open(f->url, &f->st);
     if (rc)
         fail_msg("open %s: %s", f->url, knob_errmsg());
+    return true;
 }
 
 #define EACH_STORAGE(f)                                                            \
     for (size_t k_ = 0; k_ < N_SCHEMES; k_++)                                      \
-        for (fixture f##_s = {0}, *f = (open_storage(&f##_s, k_), &f##_s); f;      \
+        for (fixture f##_s = {0}, *f = open_storage(&f##_s, k_) ? &f##_s : NULL; f; \
              knob_storage_close(f->st), f = NULL)
 
 static knob_study *new_study(knob_storage *st, const char *name, const char *sampler,

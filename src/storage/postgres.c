@@ -1,0 +1,952 @@
+/* The PostgreSQL storage ("postgresql://user:pass@host:port/db", or any libpq connection
+ * string; the usual PG* environment variables and service files apply). Writes to one
+ * study are serialized by the study's row lock, taken by the change-stamp update that
+ * every write begins with, so trial numbers and stamps are handed out in order. Every
+ * query is prepared. A lost connection is re-established with backoff and the operation
+ * retried, so a finished trial is written when the server comes back; credentials never
+ * appear in a message. */
+#include "internal.h"
+#include "storage/backend.h"
+
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define SCHEMA_VERSION 1
+#define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
+
+static const char *const schema[] = {
+    "CREATE TABLE IF NOT EXISTS knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS knob_studies(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL "
+    "UNIQUE, directions TEXT NOT NULL, seq BIGINT NOT NULL DEFAULT 0, created DOUBLE PRECISION "
+    "NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS knob_study_attrs(study BIGINT NOT NULL REFERENCES "
+    "knob_studies(id) ON DELETE CASCADE, system BOOLEAN NOT NULL, key TEXT NOT NULL, json TEXT "
+    "NOT NULL, ord BIGSERIAL, PRIMARY KEY(study, system, key))",
+    "CREATE TABLE IF NOT EXISTS knob_trials(id BIGSERIAL PRIMARY KEY, study BIGINT NOT NULL "
+    "REFERENCES knob_studies(id) ON DELETE CASCADE, number BIGINT NOT NULL, state INTEGER NOT "
+    "NULL, start_time DOUBLE PRECISION, end_time DOUBLE PRECISION, seq BIGINT NOT NULL, "
+    "UNIQUE(study, number))",
+    "CREATE INDEX IF NOT EXISTS knob_trials_by_seq ON knob_trials(study, seq)",
+    "CREATE INDEX IF NOT EXISTS knob_trials_by_state ON knob_trials(study, state, number)",
+    "CREATE TABLE IF NOT EXISTS knob_params(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON "
+    "DELETE CASCADE, position INTEGER NOT NULL, name TEXT NOT NULL, dist TEXT NOT NULL, internal "
+    "DOUBLE PRECISION NOT NULL, PRIMARY KEY(trial, name))",
+    "CREATE TABLE IF NOT EXISTS knob_values(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON "
+    "DELETE CASCADE, idx INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY(trial, "
+    "idx))",
+    "CREATE TABLE IF NOT EXISTS knob_intermediate(trial BIGINT NOT NULL REFERENCES "
+    "knob_trials(id) ON DELETE CASCADE, step BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, "
+    "PRIMARY KEY(trial, step))",
+    "CREATE TABLE IF NOT EXISTS knob_trial_attrs(trial BIGINT NOT NULL REFERENCES "
+    "knob_trials(id) ON DELETE CASCADE, system BOOLEAN NOT NULL, key TEXT NOT NULL, json TEXT "
+    "NOT NULL, ord BIGSERIAL, PRIMARY KEY(trial, system, key))",
+    "CREATE TABLE IF NOT EXISTS knob_claims(study BIGINT NOT NULL REFERENCES knob_studies(id) ON "
+    "DELETE CASCADE, key TEXT NOT NULL, trial BIGINT, PRIMARY KEY(study, key))",
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '1') ON CONFLICT DO NOTHING",
+};
+
+enum {
+    Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
+    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_BUMP, Q_NEXT_NUMBER, Q_INSERT_TRIAL,
+    Q_OLDEST_WAITING, Q_START_TRIAL, Q_TRIAL_ID, Q_SET_PARAM, Q_STAMP, Q_REPORT,
+    Q_SET_TRIAL_ATTR, Q_TRIAL_STATE, Q_FINISH, Q_INSERT_VALUE, Q_CLAIM, Q_STUDY_SEQ,
+    Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+    [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
+    [Q_INSERT_STUDY] = "INSERT INTO knob_studies(name, directions, created) VALUES($1, $2, $3) "
+                       "ON CONFLICT(name) DO NOTHING RETURNING id",
+    [Q_LIST_STUDIES] = "SELECT id, name, directions, created FROM knob_studies ORDER BY id",
+    [Q_COUNT_TRIALS] = "SELECT COUNT(*), COUNT(*) FILTER (WHERE state = 1) FROM knob_trials "
+                       "WHERE study = $1",
+    [Q_BEST_MIN] = "SELECT MIN(v.value) FROM knob_trials t JOIN knob_values v ON v.trial = t.id "
+                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1",
+    [Q_BEST_MAX] = "SELECT MAX(v.value) FROM knob_trials t JOIN knob_values v ON v.trial = t.id "
+                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1",
+    [Q_DELETE_STUDY] = "DELETE FROM knob_studies WHERE id = $1",
+    [Q_SET_STUDY_ATTR] = "INSERT INTO knob_study_attrs(study, system, key, json) "
+                         "VALUES($1, $2, $3, $4) ON CONFLICT(study, system, key) DO UPDATE SET "
+                         "json = excluded.json",
+    [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM knob_study_attrs WHERE study = $1 AND system = "
+                          "$2 ORDER BY ord",
+    [Q_BUMP] = "UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 RETURNING seq",
+    [Q_NEXT_NUMBER] = "SELECT COALESCE(MAX(number) + 1, 0) FROM knob_trials WHERE study = $1",
+    [Q_INSERT_TRIAL] = "INSERT INTO knob_trials(study, number, state, start_time, seq) "
+                       "VALUES($1, $2, $3, $4, $5) RETURNING id",
+    [Q_OLDEST_WAITING] = "SELECT id, number FROM knob_trials WHERE study = $1 AND state = 4 "
+                         "ORDER BY number LIMIT 1",
+    [Q_START_TRIAL] = "UPDATE knob_trials SET state = 0, start_time = $2, seq = $3 WHERE id = $1",
+    [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
+    [Q_SET_PARAM] = "INSERT INTO knob_params(trial, position, name, dist, internal) VALUES($1, "
+                    "(SELECT COUNT(*) FROM knob_params WHERE trial = $1), $2, $3, $4) "
+                    "ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
+                    "excluded.internal",
+    [Q_STAMP] = "UPDATE knob_trials SET seq = $2 WHERE id = $1 AND study = $3",
+    [Q_REPORT] = "INSERT INTO knob_intermediate(trial, step, value) VALUES($1, $2, $3) "
+                 "ON CONFLICT DO NOTHING",
+    [Q_SET_TRIAL_ATTR] = "INSERT INTO knob_trial_attrs(trial, system, key, json) VALUES($1, $2, "
+                         "$3, $4) ON CONFLICT(trial, system, key) DO UPDATE SET json = "
+                         "excluded.json",
+    [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2 FOR "
+                      "UPDATE",
+    [Q_FINISH] = "UPDATE knob_trials SET state = $2, end_time = $3, seq = $4 WHERE id = $1",
+    [Q_INSERT_VALUE] = "INSERT INTO knob_values(trial, idx, value) VALUES($1, $2, $3) "
+                       "ON CONFLICT(trial, idx) DO UPDATE SET value = excluded.value",
+    [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
+                "NOTHING",
+    [Q_STUDY_SEQ] = "SELECT seq FROM knob_studies WHERE id = $1",
+    [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time FROM knob_trials WHERE "
+                      "study = $1 AND seq > $2 ORDER BY id",
+    [Q_SYNC_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM knob_params p JOIN "
+                      "knob_trials t ON t.id = p.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY "
+                      "p.trial, p.position",
+    [Q_SYNC_VALUES] = "SELECT v.trial, v.value FROM knob_values v JOIN knob_trials t ON t.id = "
+                      "v.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY v.trial, v.idx",
+    [Q_SYNC_INTER] = "SELECT i.trial, i.step, i.value FROM knob_intermediate i JOIN knob_trials t "
+                     "ON t.id = i.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY i.trial, "
+                     "i.step",
+    [Q_SYNC_ATTRS] = "SELECT a.trial, a.system, a.key, a.json FROM knob_trial_attrs a JOIN "
+                     "knob_trials t ON t.id = a.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY "
+                     "a.trial, a.ord",
+};
+
+typedef struct pg {
+    PGconn *c;
+    char *conninfo;
+    char *where; /* the URL without its password, for messages */
+    bool prepared;
+    double retry_for; /* seconds to keep retrying a lost connection */
+} pg;
+
+/* ---------------------------------------------------------------- connection */
+
+static void nap(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    nanosleep(&ts, NULL);
+}
+
+static int fail_msg(pg *d, const char *op, const char *detail)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s", detail ? detail : "");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = 0;
+    return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s: %s", d->where, op, msg);
+}
+
+static int prepare_all(pg *d)
+{
+    for (int i = 0; i < Q_COUNT; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "knob%d", i);
+        PGresult *r = PQprepare(d->c, name, sql[i], 0, NULL);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            fail_msg(d, "prepare", PQresultErrorMessage(r));
+        PQclear(r);
+        if (!ok)
+            return KNOB_ESTORAGE;
+    }
+    d->prepared = true;
+    return KNOB_OK;
+}
+
+/* Waits for the server to come back, with backoff; re-prepares the statements. */
+static int reconnect(pg *d)
+{
+    double waited = 0, pause = 0.1;
+    while (waited < d->retry_for) {
+        PQreset(d->c);
+        if (PQstatus(d->c) == CONNECTION_OK) {
+            d->prepared = false;
+            return prepare_all(d);
+        }
+        nap(pause);
+        waited += pause;
+        pause = pause * 2 > 5 ? 5 : pause * 2;
+    }
+    return fail_msg(d, "the connection was lost and did not come back",
+                    PQerrorMessage(d->c));
+}
+
+static bool connection_lost(pg *d)
+{
+    return PQstatus(d->c) != CONNECTION_OK;
+}
+
+/* Runs a prepared statement with text parameters. */
+static PGresult *run(pg *d, int q, int n, const char *const *params)
+{
+    char name[16];
+    snprintf(name, sizeof name, "knob%d", q);
+    return PQexecPrepared(d->c, name, n, params, NULL, NULL, 0);
+}
+
+static bool ok(const PGresult *r)
+{
+    ExecStatusType s = PQresultStatus(r);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
+static int exec_plain(pg *d, const char *text)
+{
+    PGresult *r = PQexec(d->c, text);
+    int rc = ok(r) ? KNOB_OK : fail_msg(d, text, PQresultErrorMessage(r));
+    PQclear(r);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- operations with retry */
+
+/* An operation is a function run inside one transaction; on a lost connection the
+ * transaction is rolled back by the server and the whole operation runs again. */
+typedef int (*op_fn)(pg *d, void *args);
+
+static int with_retry(pg *d, op_fn fn, void *args, bool write, const char *what)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = exec_plain(d, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        if (!rc)
+            rc = fn(d, args);
+        if (!rc)
+            rc = exec_plain(d, "COMMIT");
+        else if (!connection_lost(d))
+            exec_plain(d, "ROLLBACK");
+        if (!rc || !connection_lost(d))
+            return rc;
+        char saved[1024];
+        snprintf(saved, sizeof saved, "%s", knob_errmsg());
+        if (reconnect(d))
+            return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s: %s", d->where, what,
+                               saved);
+    }
+}
+
+static char *num(char *buf, int64_t v)
+{
+    snprintf(buf, 32, "%lld", (long long)v);
+    return buf;
+}
+
+static char *dbl(char *buf, double v)
+{
+    snprintf(buf, 32, "%.17g", v);
+    return buf;
+}
+
+static int64_t get_i64(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static double get_dbl(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+/* Runs q; on failure sets the message; the result is the caller's to clear. */
+static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const char *what)
+{
+    PGresult *r = run(d, q, n, p);
+    if (!ok(r)) {
+        int rc = fail_msg(d, what, PQresultErrorMessage(r));
+        PQclear(r);
+        return rc;
+    }
+    *out = r;
+    return KNOB_OK;
+}
+
+static int q0(pg *d, int q, int n, const char *const *p, const char *what)
+{
+    PGresult *r;
+    int rc = q1(d, q, n, p, &r, what);
+    if (!rc)
+        PQclear(r);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- open */
+
+static int create_schema(pg *d)
+{
+    char lock[64];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", KNOB_PG_LOCK);
+    int rc = exec_plain(d, "BEGIN");
+    if (!rc)
+        rc = exec_plain(d, lock);
+    for (size_t i = 0; !rc && i < sizeof schema / sizeof *schema; i++)
+        rc = exec_plain(d, schema[i]);
+    if (!rc) {
+        PGresult *r = PQexec(d->c, "SELECT value FROM knob_meta WHERE key = 'schema_version'");
+        int version = ok(r) && PQntuples(r) ? atoi(PQgetvalue(r, 0, 0)) : 0;
+        PQclear(r);
+        if (version > SCHEMA_VERSION)
+            rc = knob__error(KNOB_ECORRUPT, "postgresql storage '%s': created by a newer knob "
+                             "(schema %d; this one reads up to %d)", d->where, version,
+                             SCHEMA_VERSION);
+    }
+    if (!rc)
+        return exec_plain(d, "COMMIT");
+    exec_plain(d, "ROLLBACK");
+    return rc;
+}
+
+static void close_pg(void *be)
+{
+    pg *d = be;
+    if (!d)
+        return;
+    PQfinish(d->c);
+    free(d->conninfo);
+    free(d->where);
+    free(d);
+}
+
+static int open_pg(const char *url, const char *where, void **be)
+{
+    (void)where;
+    pg *d = calloc(1, sizeof *d);
+    if (!d || !(d->conninfo = knob__strdup(url)) || !(d->where = knob__redact_url(url))) {
+        close_pg(d);
+        return knob__oom("postgresql storage");
+    }
+    const char *env = getenv("KNOB_PG_RETRY_SECONDS");
+    d->retry_for = env ? atof(env) : 300;
+    d->c = PQconnectdb(url);
+    int rc = KNOB_OK;
+    if (!d->c || PQstatus(d->c) != CONNECTION_OK)
+        rc = fail_msg(d, "cannot connect", d->c ? PQerrorMessage(d->c) : "out of memory");
+    if (!rc) {
+        PQsetNoticeProcessor(d->c, NULL, NULL);
+        exec_plain(d, "SET client_min_messages = warning");
+        rc = create_schema(d);
+    }
+    if (!rc)
+        rc = prepare_all(d);
+    if (rc) {
+        close_pg(d);
+        return rc;
+    }
+    *be = d;
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- studies */
+
+static void dirs_text(char *buf, size_t size, const knob_direction *dirs, size_t n)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && used + 10 < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "",
+                                 dirs[i] == KNOB_MAXIMIZE ? "maximize" : "minimize");
+}
+
+static int parse_dirs(pg *d, const char *text, knob_direction **out, size_t *n)
+{
+    size_t count = 1;
+    for (const char *p = text; *p; p++)
+        count += *p == ',';
+    knob_direction *dirs = malloc(count * sizeof *dirs);
+    if (!dirs)
+        return knob__oom("directions");
+    const char *p = text;
+    for (size_t i = 0; i < count; i++) {
+        if (strncmp(p, "maximize", 8) && strncmp(p, "minimize", 8)) {
+            free(dirs);
+            return knob__error(KNOB_ECORRUPT, "postgresql storage '%s': unreadable directions "
+                               "'%s'", d->where, text);
+        }
+        dirs[i] = p[1] == 'a' ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
+        p += 8 + (p[8] == ',');
+    }
+    *out = dirs;
+    *n = count;
+    return KNOB_OK;
+}
+
+typedef struct study_args {
+    const char *name;
+    const knob_direction *dirs;
+    size_t n_dirs;
+    int64_t *id;
+    knob_direction **dirs_out;
+    size_t *n_out;
+    bool existed;
+} study_args;
+
+static int op_find(pg *d, void *a_)
+{
+    study_args *a = a_;
+    const char *p[1] = {a->name};
+    PGresult *r;
+    int rc = q1(d, Q_FIND_STUDY, 1, p, &r, "find a study");
+    if (rc)
+        return rc;
+    if (!PQntuples(r))
+        rc = knob__error(KNOB_ENOTFOUND, "no study named '%s' in '%s'", a->name, d->where);
+    else {
+        *a->id = get_i64(r, 0, 0);
+        if (a->dirs_out)
+            rc = parse_dirs(d, PQgetvalue(r, 0, 1), a->dirs_out, a->n_out);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int find_study(void *be, const char *name, int64_t *id, knob_direction **dirs,
+                      size_t *n_dirs)
+{
+    study_args a = {.name = name, .id = id, .dirs_out = dirs, .n_out = n_dirs};
+    return with_retry(be, op_find, &a, false, "find a study");
+}
+
+static int op_create_study(pg *d, void *a_)
+{
+    study_args *a = a_;
+    char text[4096], created[32];
+    dirs_text(text, sizeof text, a->dirs, a->n_dirs);
+    const char *p[3] = {a->name, text, dbl(created, knob__now())};
+    PGresult *r;
+    int rc = q1(d, Q_INSERT_STUDY, 3, p, &r, "create a study");
+    if (rc)
+        return rc;
+    a->existed = PQntuples(r) == 0;
+    if (!a->existed)
+        *a->id = get_i64(r, 0, 0);
+    PQclear(r);
+    return a->existed ? op_find(d, a) : KNOB_OK;
+}
+
+static int create_study(void *be, const char *name, const knob_direction *dirs, size_t n_dirs,
+                        int64_t *id)
+{
+    study_args a = {.name = name, .dirs = dirs, .n_dirs = n_dirs, .id = id};
+    int rc = with_retry(be, op_create_study, &a, true, "create a study");
+    return rc ? rc : a.existed ? KNOB_EEXIST : KNOB_OK;
+}
+
+typedef struct list_args {
+    knob_study_summary *list;
+    size_t n;
+} list_args;
+
+static int op_list(pg *d, void *a_)
+{
+    list_args *a = a_;
+    PGresult *r;
+    int rc = q1(d, Q_LIST_STUDIES, 0, NULL, &r, "list studies");
+    if (rc)
+        return rc;
+    int n = PQntuples(r);
+    knob_study_summaries_free(a->list, a->n); /* from an attempt cut short */
+    a->n = 0;
+    a->list = calloc((size_t)n + 1, sizeof *a->list);
+    if (!a->list) {
+        PQclear(r);
+        return knob__oom("study list");
+    }
+    for (int i = 0; !rc && i < n; i++) {
+        knob_study_summary *e = &a->list[a->n++];
+        knob_direction *dirs = NULL;
+        e->name = knob__strdup(PQgetvalue(r, i, 1));
+        rc = parse_dirs(d, PQgetvalue(r, i, 2), &dirs, &e->n_directions);
+        e->directions = dirs;
+        e->created = get_dbl(r, i, 3);
+        char id[32];
+        const char *p[1] = {num(id, get_i64(r, i, 0))};
+        PGresult *c;
+        if (!rc && !(rc = q1(d, Q_COUNT_TRIALS, 1, p, &c, "count trials"))) {
+            e->n_trials = get_i64(c, 0, 0);
+            e->n_complete = get_i64(c, 0, 1);
+            PQclear(c);
+        }
+        if (!rc && !(rc = q1(d, dirs[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN, 1, p, &c,
+                             "find the best value"))) {
+            e->best_value = get_dbl(c, 0, 0);
+            PQclear(c);
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int list_studies(void *be, knob_study_summary **out, size_t *n)
+{
+    list_args a = {0};
+    int rc = with_retry(be, op_list, &a, false, "list studies");
+    if (rc) {
+        knob_study_summaries_free(a.list, a.n);
+        return rc;
+    }
+    *out = a.list;
+    *n = a.n;
+    return KNOB_OK;
+}
+
+typedef struct id_args {
+    int64_t study, trial, number, *out, *out2;
+    bool system, found;
+    const char *key, *json, *name, *dist;
+    double value;
+    knob_trial_state state;
+    const double *values;
+    size_t n;
+    int (*cb)(void *ctx, const char *key, const char *json);
+    void *ctx;
+    bool retried;
+} id_args;
+
+static int op_delete(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char id[32];
+    const char *p[1] = {num(id, a->study)};
+    return q0(d, Q_DELETE_STUDY, 1, p, "delete a study");
+}
+
+static int delete_study(void *be, int64_t study)
+{
+    id_args a = {.study = study};
+    return with_retry(be, op_delete, &a, true, "delete a study");
+}
+
+static int op_set_study_attr(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char id[32];
+    const char *p[4] = {num(id, a->study), a->system ? "true" : "false", a->key, a->json};
+    return q0(d, Q_SET_STUDY_ATTR, 4, p, "set a study attribute");
+}
+
+static int set_study_attr(void *be, int64_t study, bool system, const char *key,
+                          const char *json)
+{
+    id_args a = {.study = study, .system = system, .key = key, .json = json};
+    return with_retry(be, op_set_study_attr, &a, true, "set a study attribute");
+}
+
+static int op_get_study_attrs(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char id[32];
+    const char *p[2] = {num(id, a->study), a->system ? "true" : "false"};
+    PGresult *r;
+    int rc = q1(d, Q_GET_STUDY_ATTRS, 2, p, &r, "read study attributes");
+    if (rc)
+        return rc;
+    for (int i = 0; !rc && i < PQntuples(r); i++)
+        rc = a->cb(a->ctx, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+    PQclear(r);
+    return rc;
+}
+
+static int get_study_attrs(void *be, int64_t study, bool system,
+                           int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
+{
+    id_args a = {.study = study, .system = system, .cb = cb, .ctx = ctx};
+    pg *d = be;
+    /* A callback stopping early is not a failure of the transaction: commit anyway. */
+    int rc = exec_plain(d, "BEGIN");
+    if (!rc)
+        rc = op_get_study_attrs(d, &a);
+    exec_plain(d, rc && rc != KNOB_EEXIST ? "ROLLBACK" : "COMMIT");
+    if (rc && connection_lost(d) && !reconnect(d))
+        return with_retry(be, op_get_study_attrs, &a, false, "read study attributes");
+    return rc;
+}
+
+/* ---------------------------------------------------------------- trials */
+
+static int bump(pg *d, int64_t study, int64_t *seq)
+{
+    char id[32];
+    const char *p[1] = {num(id, study)};
+    PGresult *r;
+    int rc = q1(d, Q_BUMP, 1, p, &r, "stamp a change");
+    if (rc)
+        return rc;
+    if (!PQntuples(r))
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no study with id %lld",
+                         d->where, (long long)study);
+    else
+        *seq = get_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+static int stamp(pg *d, int64_t study, int64_t trial)
+{
+    int64_t seq;
+    char a[32], b[32], c[32];
+    int rc = bump(d, study, &seq);
+    const char *p[3] = {num(a, trial), num(b, seq), num(c, study)};
+    return rc ? rc : q0(d, Q_STAMP, 3, p, "stamp a trial");
+}
+
+static int op_create_trial(pg *d, void *a_)
+{
+    id_args *a = a_;
+    int64_t seq;
+    char s[32], n[32], st[32], t[32], q[32];
+    int rc = bump(d, a->study, &seq); /* the study's row lock: numbers are serialized */
+    PGresult *r;
+    const char *p1[1] = {num(s, a->study)};
+    if (rc || (rc = q1(d, Q_NEXT_NUMBER, 1, p1, &r, "number a trial")))
+        return rc;
+    int64_t number = get_i64(r, 0, 0);
+    PQclear(r);
+    const char *p2[5] = {s, num(n, number), num(st, a->state),
+                         a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now()),
+                         num(q, seq)};
+    if ((rc = q1(d, Q_INSERT_TRIAL, 5, p2, &r, "create a trial")))
+        return rc;
+    *a->out = get_i64(r, 0, 0);
+    *a->out2 = number;
+    PQclear(r);
+    return KNOB_OK;
+}
+
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+                        int64_t *number)
+{
+    id_args a = {.study = study, .state = state, .out = id, .out2 = number};
+    return with_retry(be, op_create_trial, &a, true, "create a trial");
+}
+
+static int op_pop(pg *d, void *a_)
+{
+    id_args *a = a_;
+    int64_t seq;
+    char s[32], t[32], now[32], q[32];
+    int rc = bump(d, a->study, &seq);
+    PGresult *r;
+    const char *p1[1] = {num(s, a->study)};
+    a->found = false;
+    if (rc || (rc = q1(d, Q_OLDEST_WAITING, 1, p1, &r, "find a waiting trial")))
+        return rc;
+    if (PQntuples(r)) {
+        *a->out = get_i64(r, 0, 0);
+        *a->out2 = get_i64(r, 0, 1);
+        a->found = true;
+    }
+    PQclear(r);
+    if (!a->found)
+        return KNOB_OK;
+    const char *p2[3] = {num(t, *a->out), dbl(now, knob__now()), num(q, seq)};
+    return q0(d, Q_START_TRIAL, 3, p2, "start a waiting trial");
+}
+
+static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+{
+    id_args a = {.study = study, .out = id, .out2 = number};
+    int rc = with_retry(be, op_pop, &a, true, "take a waiting trial");
+    *found = !rc && a.found;
+    return rc;
+}
+
+static int op_trial_id(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char s[32], n[32];
+    const char *p[2] = {num(s, a->study), num(n, a->number)};
+    PGresult *r;
+    int rc = q1(d, Q_TRIAL_ID, 2, p, &r, "find a trial");
+    if (rc)
+        return rc;
+    if (PQntuples(r))
+        *a->out = get_i64(r, 0, 0);
+    else
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study has no trial %lld",
+                         d->where, (long long)a->number);
+    PQclear(r);
+    return rc;
+}
+
+static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
+{
+    id_args a = {.study = study, .number = number, .out = id};
+    return with_retry(be, op_trial_id, &a, false, "find a trial");
+}
+
+static int op_set_param(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char t[32], v[32];
+    const char *p[4] = {num(t, a->trial), a->name, a->dist, dbl(v, a->value)};
+    int rc = stamp(d, a->study, a->trial); /* lock first: positions stay ordered */
+    return rc ? rc : q0(d, Q_SET_PARAM, 4, p, "set a param");
+}
+
+static int set_param(void *be, int64_t study, int64_t trial, const char *name,
+                     const char *dist_json, double internal)
+{
+    id_args a = {.study = study, .trial = trial, .name = name, .dist = dist_json,
+                 .value = internal};
+    return with_retry(be, op_set_param, &a, true, "set a param");
+}
+
+static int op_report(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char t[32], s[32], v[32];
+    const char *p[3] = {num(t, a->trial), num(s, a->number), dbl(v, a->value)};
+    PGresult *r;
+    int rc = q1(d, Q_REPORT, 3, p, &r, "report a value");
+    if (rc)
+        return rc;
+    bool inserted = atoi(PQcmdTuples(r)) > 0;
+    PQclear(r);
+    return inserted ? stamp(d, a->study, a->trial) : KNOB_OK;
+}
+
+static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)
+{
+    id_args a = {.study = study, .trial = trial, .number = step, .value = value};
+    return with_retry(be, op_report, &a, true, "report a value");
+}
+
+static int op_set_trial_attr(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char t[32];
+    const char *p[4] = {num(t, a->trial), a->system ? "true" : "false", a->key, a->json};
+    int rc = q0(d, Q_SET_TRIAL_ATTR, 4, p, "set a trial attribute");
+    return rc ? rc : stamp(d, a->study, a->trial);
+}
+
+static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
+                          const char *json)
+{
+    id_args a = {.study = study, .trial = trial, .system = system, .key = key, .json = json};
+    return with_retry(be, op_set_trial_attr, &a, true, "set a trial attribute");
+}
+
+static int op_finish(pg *d, void *a_)
+{
+    id_args *a = a_;
+    int64_t seq;
+    char t[32], s[32], st[32], now[32], q[32], idx[32], v[32];
+    int rc = bump(d, a->study, &seq);
+    const char *p1[2] = {num(t, a->trial), num(s, a->study)};
+    PGresult *r;
+    if (rc || (rc = q1(d, Q_TRIAL_STATE, 2, p1, &r, "read a trial's state")))
+        return rc;
+    if (!PQntuples(r)) {
+        PQclear(r);
+        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
+                           d->where, (long long)a->trial);
+    }
+    int old = atoi(PQgetvalue(r, 0, 0));
+    int64_t number = get_i64(r, 0, 1);
+    PQclear(r);
+    if (old != KNOB_TRIAL_RUNNING && old != KNOB_TRIAL_WAITING) {
+        /* After a lost connection, the first attempt may have committed: same state, done. */
+        if (a->retried && old == (int)a->state)
+            return KNOB_OK;
+        return knob__error(KNOB_ESTATE, "trial %lld is already %s (in '%s')", (long long)number,
+                           knob_trial_state_str((knob_trial_state)old), d->where);
+    }
+    const char *p2[4] = {t, num(st, a->state), dbl(now, knob__now()), num(q, seq)};
+    if ((rc = q0(d, Q_FINISH, 4, p2, "finish a trial")))
+        return rc;
+    for (size_t i = 0; !rc && i < a->n; i++) {
+        const char *p3[3] = {t, num(idx, (int64_t)i), dbl(v, a->values[i])};
+        rc = q0(d, Q_INSERT_VALUE, 3, p3, "record a value");
+    }
+    return rc;
+}
+
+static int op_finish_retry(pg *d, void *a_)
+{
+    id_args *a = a_;
+    int rc = op_finish(d, a);
+    if (rc && connection_lost(d))
+        a->retried = true;
+    return rc;
+}
+
+static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
+                  const double *values, size_t n)
+{
+    id_args a = {.study = study, .trial = trial, .state = state, .values = values, .n = n};
+    return with_retry(be, op_finish_retry, &a, true, "finish a trial");
+}
+
+static int op_claim(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char s[32], t[32];
+    const char *p[3] = {num(s, a->study), a->key, a->trial >= 0 ? num(t, a->trial) : NULL};
+    PGresult *r;
+    int rc = q1(d, Q_CLAIM, 3, p, &r, "claim");
+    if (rc)
+        return rc;
+    a->found = atoi(PQcmdTuples(r)) == 1;
+    PQclear(r);
+    return KNOB_OK;
+}
+
+static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *won)
+{
+    id_args a = {.study = study, .key = key, .trial = trial};
+    int rc = with_retry(be, op_claim, &a, true, "claim");
+    *won = !rc && a.found;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- sync */
+
+typedef struct sync_args {
+    int64_t study, since, seq;
+    knob__sync_cb cb;
+    void *ctx;
+} sync_args;
+
+typedef struct rows {
+    PGresult *r;
+    int at, n;
+} rows;
+
+static bool rows_of(rows *c, int64_t id)
+{
+    return c->at < c->n && get_i64(c->r, c->at, 0) == id;
+}
+
+typedef struct scratch {
+    knob__param_rec *params;
+    size_t n_params, cap_params;
+    double *values;
+    size_t n_values, cap_values;
+    knob_step_value *inter;
+    size_t n_inter, cap_inter;
+    knob_attr *attrs[2];
+    size_t n_attrs[2], cap_attrs[2];
+} scratch;
+
+/* Gathers one trial's rows; strings point into the results, valid until they are
+ * cleared. */
+static int gather(scratch *x, rows c[4], int64_t id)
+{
+    x->n_params = x->n_values = x->n_inter = x->n_attrs[0] = x->n_attrs[1] = 0;
+    for (; rows_of(&c[0], id); c[0].at++) {
+        if (knob__grow(&x->params, &x->cap_params, x->n_params + 1, sizeof *x->params))
+            return knob__oom("sync");
+        x->params[x->n_params++] = (knob__param_rec){PQgetvalue(c[0].r, c[0].at, 1),
+                                                     PQgetvalue(c[0].r, c[0].at, 2),
+                                                     get_dbl(c[0].r, c[0].at, 3)};
+    }
+    for (; rows_of(&c[1], id); c[1].at++) {
+        if (knob__grow(&x->values, &x->cap_values, x->n_values + 1, sizeof *x->values))
+            return knob__oom("sync");
+        x->values[x->n_values++] = get_dbl(c[1].r, c[1].at, 1);
+    }
+    for (; rows_of(&c[2], id); c[2].at++) {
+        if (knob__grow(&x->inter, &x->cap_inter, x->n_inter + 1, sizeof *x->inter))
+            return knob__oom("sync");
+        x->inter[x->n_inter++] = (knob_step_value){get_i64(c[2].r, c[2].at, 1),
+                                                   get_dbl(c[2].r, c[2].at, 2)};
+    }
+    for (; rows_of(&c[3], id); c[3].at++) {
+        int k = PQgetvalue(c[3].r, c[3].at, 1)[0] == 't';
+        if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1, sizeof *x->attrs[k]))
+            return knob__oom("sync");
+        x->attrs[k][x->n_attrs[k]++] = (knob_attr){PQgetvalue(c[3].r, c[3].at, 2),
+                                                   PQgetvalue(c[3].r, c[3].at, 3)};
+    }
+    return KNOB_OK;
+}
+
+static int deliver(pg *d, sync_args *a, const char *const p[2])
+{
+    static const int which[4] = {Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS};
+    rows c[4] = {{0}};
+    PGresult *t = NULL;
+    scratch x = {0};
+    int rc = q1(d, Q_SYNC_TRIALS, 2, p, &t, "read changed trials");
+    for (int i = 0; !rc && i < 4; i++) {
+        rc = q1(d, which[i], 2, p, &c[i].r, "read changed trials");
+        c[i].n = rc ? 0 : PQntuples(c[i].r);
+    }
+    for (int i = 0; !rc && i < PQntuples(t); i++) {
+        int64_t id = get_i64(t, i, 0);
+        if ((rc = gather(&x, c, id)))
+            break;
+        knob__trial_rec rec = {
+            .id = id, .number = get_i64(t, i, 1), .state = (knob_trial_state)get_i64(t, i, 2),
+            .start_time = get_dbl(t, i, 3), .end_time = get_dbl(t, i, 4),
+            .n_params = x.n_params, .params = x.params, .n_values = x.n_values,
+            .values = x.values, .n_intermediate = x.n_inter, .intermediate = x.inter,
+            .n_user_attrs = x.n_attrs[0], .user_attrs = x.attrs[0],
+            .n_system_attrs = x.n_attrs[1], .system_attrs = x.attrs[1],
+        };
+        rc = a->cb(a->ctx, &rec);
+    }
+    PQclear(t);
+    for (int i = 0; i < 4; i++)
+        PQclear(c[i].r);
+    free(x.params);
+    free(x.values);
+    free(x.inter);
+    free(x.attrs[0]);
+    free(x.attrs[1]);
+    return rc;
+}
+
+static int op_sync(pg *d, void *a_)
+{
+    sync_args *a = a_;
+    char s[32], since[32];
+    const char *p[2] = {num(s, a->study), num(since, a->since)};
+    PGresult *r;
+    int rc = q1(d, Q_STUDY_SEQ, 1, p, &r, "read the study's stamp");
+    if (rc)
+        return rc;
+    if (!PQntuples(r)) {
+        PQclear(r);
+        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted",
+                           d->where);
+    }
+    a->seq = get_i64(r, 0, 0);
+    PQclear(r);
+    return a->seq > a->since ? deliver(d, a, p) : KNOB_OK;
+}
+
+static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                   int64_t *seq)
+{
+    sync_args a = {.study = study, .since = since, .cb = cb, .ctx = ctx};
+    int rc = with_retry(be, op_sync, &a, false, "read changed trials");
+    if (!rc)
+        *seq = a.seq;
+    return rc;
+}
+
+const knob__backend knob__backend_postgres = {
+    .version = KNOB__BACKEND_VERSION,
+    .scheme = "postgresql",
+    .open = open_pg,
+    .close = close_pg,
+    .create_study = create_study,
+    .find_study = find_study,
+    .list_studies = list_studies,
+    .delete_study = delete_study,
+    .set_study_attr = set_study_attr,
+    .get_study_attrs = get_study_attrs,
+    .create_trial = create_trial,
+    .pop_waiting = pop_waiting,
+    .trial_id = trial_id,
+    .set_param = set_param,
+    .report = report,
+    .set_trial_attr = set_trial_attr,
+    .finish = finish,
+    .claim = claim,
+    .sync = sync_pg,
+};
