@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 jobs=$(nproc)
 
+# A PostgreSQL server of the tests' own on 127.0.0.1, run by the unprivileged user
+# "postgres"; stopped when the tests end.
+KNOB_TEST_PG_URL=$(bash scripts/pg.sh start)
+export KNOB_TEST_PG_URL
+trap 'bash scripts/pg.sh stop' EXIT
+
 run_suite() {
     local dir=$1; shift
     cmake -S . -B "$dir" "$@" >/dev/null

@@ -37,10 +37,6 @@ double knob__now(void);
  * Returns 0, or -1 when memory runs out (*arr unchanged). */
 int knob__grow(void *arr, size_t *cap, size_t need, size_t size);
 
-/* A copy of a storage URL fit for messages: the password of "scheme://user:pw@host" and
- * of "password=..." is taken out. NULL when out of memory; free(). */
-char *knob__redact_url(const char *url);
-
 /* A 64-bit hash of a string (FNV-1a), stable across machines. */
 uint64_t knob__hash(const char *s);
 

@@ -1,23 +1,8 @@
 /* Opening storages by URL, and the storage-wide calls. */
 #include "study.h"
+#include "util/url.h"
 
 #include <string.h>
-
-char *knob__redact_url(const char *url)
-{
-    char *r = knob__strdup(url);
-    char *scheme = r ? strstr(r, "://") : NULL;
-    if (scheme) {
-        char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-        char *slash = strchr(auth, '/');
-        if (at && colon && colon < at && (!slash || at < slash))
-            memmove(colon, at, strlen(at) + 1);
-    }
-    for (char *pw = r ? strstr(r, "password=") : NULL; pw; pw = strstr(pw, "password="))
-        for (pw += 9; *pw && *pw != ' ' && *pw != '&'; pw++)
-            *pw = '*';
-    return r;
-}
 
 static int bad_url(int status, const char *url, const char *fmt)
 {

@@ -10,6 +10,11 @@
 
 #define KNOB_DEFAULT_STORAGE "sqlite:///knob.db"
 
+/* Heartbeats of the trials the CLI runs (seconds), and how long a trial may go without
+ * one before another worker fails and retries it. */
+#define CLI_HEARTBEAT 10.0
+#define CLI_GRACE 60.0
+
 /* Exit statuses: usage or sweep errors, and failures at run time. */
 #define EXIT_USAGE 2
 #define EXIT_FAIL 1
@@ -52,5 +57,6 @@ int cmd_best(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_enqueue(int argc, char **argv);
 int cmd_samplers(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
 
 #endif

@@ -169,8 +169,12 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     knob_direction dirs[64];
     for (size_t i = 0; i < sw->n_objectives && i < 64; i++)
         dirs[i] = sw->objectives[i].goal;
+    /* Workers beat for their trials; a trial whose worker died is failed after a minute
+     * and run once more. */
     knob_study_options o = {.directions = dirs, .n_directions = sw->n_objectives,
-                            .sampler = sampler, .pruner = pruner};
+                            .sampler = sampler, .pruner = pruner,
+                            .heartbeat_interval = CLI_HEARTBEAT, .grace_period = CLI_GRACE,
+                            .max_retry = 1};
     if (knob_storage_open(storage, &out->st)) {
         knob_sampler_free(sampler);
         knob_pruner_free(pruner);

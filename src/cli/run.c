@@ -3,6 +3,7 @@
 #include "cli/params.h"
 #include "cli/records.h"
 #include "util/json.h"
+#include "util/url.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +36,7 @@ typedef struct slot {
     size_t line_len;
     char tail[4096]; /* the end of stderr, a ring */
     size_t tail_len, tail_at;
-    double started, term_sent;
+    double started, term_sent, last_beat;
     int why;
     int64_t n_records;
     double last[16];
@@ -297,7 +298,7 @@ static int launch(runner *r, slot *sl)
     sl->pid = pid;
     sl->out_fd = out[0];
     sl->err_fd = err[0];
-    sl->started = now();
+    sl->started = sl->last_beat = now();
     r->running++;
     r->launched++;
     return 1;
@@ -582,11 +583,13 @@ static void summary(runner *r)
     if (knob_study_trials(r->ref.s, &tr, &n) == KNOB_OK)
         for (size_t i = 0; i < n; i++)
             by[tr[i]->state < 5 ? tr[i]->state : 0]++;
+    char *where = knob__redact_url(r->storage);
     printf("\nstudy '%s' in %s: %zu trials (%zu complete, %zu pruned, %zu failed, %zu running, "
            "%zu waiting); this run: %lld trials in ",
-           r->study_name, r->storage, n, by[KNOB_TRIAL_COMPLETE], by[KNOB_TRIAL_PRUNED],
+           r->study_name, where ? where : "?", n, by[KNOB_TRIAL_COMPLETE], by[KNOB_TRIAL_PRUNED],
            by[KNOB_TRIAL_FAIL], by[KNOB_TRIAL_RUNNING], by[KNOB_TRIAL_WAITING],
            (long long)r->done);
+    free(where);
     knob__buf b = {0};
     clock_text(&b, now() - r->started);
     knob__buf_puts(&b, "\n");
@@ -615,6 +618,10 @@ static void check_clocks(runner *r)
         slot *sl = &r->slots[i];
         if (!sl->used || !sl->pid)
             continue;
+        if (t - sl->last_beat >= CLI_HEARTBEAT) {
+            sl->last_beat = t;
+            knob_trial_heartbeat(sl->t);
+        }
         if (r->trial_timeout > 0 && t - sl->started > r->trial_timeout)
             stop(sl, WHY_TIMEOUT);
         if (interrupted)

@@ -7,6 +7,7 @@
  * appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
+#include "util/url.h"
 
 #include <libpq-fe.h>
 #include <math.h>

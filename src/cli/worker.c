@@ -1,0 +1,81 @@
+/* knob worker: joins a study by name, with the sweep stored in it, and runs trials. Start
+ * it on any number of machines pointed at one storage. */
+#include "cli/cli.h"
+#include "util/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(void)
+{
+    fputs("usage: knob worker [SWEEP.yaml] [--study NAME] [--storage URL] [--trials N] "
+          "[--parallel K] [--timeout D] [--trial-timeout D] [--seed S]\n"
+          "With a sweep file it is knob run; with only --study it reads the sweep stored with "
+          "the study.\nA worker whose trials stop beating (killed, machine gone) has them "
+          "failed and retried once by the others.\n",
+          stderr);
+}
+
+/* Writes the sweep stored with the study to a temporary file; NULL on failure. */
+static char *stored_sweep(const char *storage, const char *study)
+{
+    study_ref r;
+    if (cli_open_study(storage, study, &r))
+        return NULL;
+    const char *json = knob_study_system_attr(r.s, "sweep");
+    knob__json *j = json ? knob__json_parse(json, (size_t)-1, NULL, 0) : NULL;
+    char *path = NULL;
+    if (!j || j->type != KNOB__JSON_STRING) {
+        fprintf(stderr, "knob worker: study '%s' has no stored sweep (start it once with knob "
+                        "run SWEEP.yaml, or give the sweep file)\n", study);
+    } else {
+        char tmpl[] = "/tmp/knob-sweep-XXXXXX";
+        int fd = mkstemp(tmpl);
+        if (fd >= 0 && write(fd, j->str, strlen(j->str)) == (ssize_t)strlen(j->str))
+            path = strdup(tmpl);
+        if (fd >= 0)
+            close(fd);
+    }
+    knob__json_free(j);
+    cli_close(&r);
+    return path;
+}
+
+int cmd_worker(int argc, char **argv)
+{
+    const char *study = NULL, *storage = NULL, *sweep_path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage();
+            return 0;
+        }
+        if (cli_opt(argc, argv, &i, "--study", &study) ||
+            cli_opt(argc, argv, &i, "--storage", &storage))
+            continue;
+        if (argv[i][0] == '-' && i + 1 < argc && strchr(argv[i], '=') == NULL) {
+            i++; /* an option of knob run, with its value */
+            continue;
+        }
+        if (argv[i][0] != '-')
+            sweep_path = argv[i];
+    }
+    if (sweep_path)
+        return cmd_run(argc, argv);
+    if (!study) {
+        usage();
+        return EXIT_USAGE;
+    }
+    char *tmp = stored_sweep(storage ? storage : KNOB_DEFAULT_STORAGE, study);
+    if (!tmp)
+        return EXIT_FAIL;
+    char **args = calloc((size_t)argc + 2, sizeof *args);
+    args[0] = tmp;
+    memcpy(args + 1, argv, (size_t)argc * sizeof *argv);
+    int rc = cmd_run(argc + 1, args);
+    unlink(tmp);
+    free(tmp);
+    free(args);
+    return rc;
+}
