@@ -7,6 +7,7 @@
  * appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
+#include "util/json.h"
 #include "util/url.h"
 
 #include <libpq-fe.h>
@@ -21,8 +22,8 @@
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS knob_studies(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL "
-    "UNIQUE, directions TEXT NOT NULL, seq BIGINT NOT NULL DEFAULT 0, created DOUBLE PRECISION "
-    "NOT NULL)",
+    "UNIQUE, directions TEXT NOT NULL, seq BIGINT NOT NULL DEFAULT 0, n_trials BIGINT NOT NULL "
+    "DEFAULT 0, created DOUBLE PRECISION NOT NULL)",
     "CREATE TABLE IF NOT EXISTS knob_study_attrs(study BIGINT NOT NULL REFERENCES "
     "knob_studies(id) ON DELETE CASCADE, system BOOLEAN NOT NULL, key TEXT NOT NULL, json TEXT "
     "NOT NULL, ord BIGSERIAL, PRIMARY KEY(study, system, key))",
@@ -49,13 +50,18 @@ static const char *const schema[] = {
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '1') ON CONFLICT DO NOTHING",
 };
 
+/* Every write is one statement: it takes the study's row lock (the stamp update) and
+ * releases it at its own end, so no client round trip ever happens under the lock. Under
+ * READ COMMITTED a statement that waited for the lock re-reads the locked row, so numbers
+ * and stamps taken from it are always the latest. */
 enum {
     Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
-    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_BUMP, Q_NEXT_NUMBER, Q_INSERT_TRIAL,
-    Q_OLDEST_WAITING, Q_START_TRIAL, Q_TRIAL_ID, Q_SET_PARAM, Q_STAMP, Q_REPORT,
-    Q_SET_TRIAL_ATTR, Q_TRIAL_STATE, Q_FINISH, Q_INSERT_VALUE, Q_CLAIM, Q_STUDY_SEQ,
+    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_CREATE_TRIAL, Q_POP, Q_TRIAL_ID,
+    Q_SET_PARAM, Q_REPORT, Q_SET_TRIAL_ATTR, Q_FINISH, Q_TRIAL_STATE, Q_CLAIM, Q_STUDY_SEQ,
     Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_COUNT
 };
+
+#define BUMP(cond) "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1" cond " RETURNING seq)"
 
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
@@ -74,29 +80,39 @@ static const char *const sql[Q_COUNT] = {
                          "json = excluded.json",
     [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM knob_study_attrs WHERE study = $1 AND system = "
                           "$2 ORDER BY ord",
-    [Q_BUMP] = "UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 RETURNING seq",
-    [Q_NEXT_NUMBER] = "SELECT COALESCE(MAX(number) + 1, 0) FROM knob_trials WHERE study = $1",
-    [Q_INSERT_TRIAL] = "INSERT INTO knob_trials(study, number, state, start_time, seq) "
-                       "VALUES($1, $2, $3, $4, $5) RETURNING id",
-    [Q_OLDEST_WAITING] = "SELECT id, number FROM knob_trials WHERE study = $1 AND state = 4 "
-                         "ORDER BY number LIMIT 1",
-    [Q_START_TRIAL] = "UPDATE knob_trials SET state = 0, start_time = $2, seq = $3 WHERE id = $1",
+    /* $1 study, $2 state, $3 start time */
+    [Q_CREATE_TRIAL] = "WITH s AS (UPDATE knob_studies SET seq = seq + 1, n_trials = n_trials + "
+                       "1 WHERE id = $1 RETURNING seq, n_trials - 1 AS number) "
+                       "INSERT INTO knob_trials(study, number, state, start_time, seq) "
+                       "SELECT $1, s.number, $2, $3, s.seq FROM s RETURNING id, number",
+    /* $1 study, $2 start time */
+    [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
+              "number LIMIT 1 FOR UPDATE SKIP LOCKED), " BUMP(" AND EXISTS (SELECT 1 FROM w)")
+              " UPDATE knob_trials t SET state = 0, start_time = $2, seq = s.seq FROM w, s "
+              "WHERE t.id = w.id RETURNING t.id, t.number",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
-    [Q_SET_PARAM] = "INSERT INTO knob_params(trial, position, name, dist, internal) VALUES($1, "
-                    "(SELECT COUNT(*) FROM knob_params WHERE trial = $1), $2, $3, $4) "
-                    "ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
-                    "excluded.internal",
-    [Q_STAMP] = "UPDATE knob_trials SET seq = $2 WHERE id = $1 AND study = $3",
-    [Q_REPORT] = "INSERT INTO knob_intermediate(trial, step, value) VALUES($1, $2, $3) "
-                 "ON CONFLICT DO NOTHING",
-    [Q_SET_TRIAL_ATTR] = "INSERT INTO knob_trial_attrs(trial, system, key, json) VALUES($1, $2, "
-                         "$3, $4) ON CONFLICT(trial, system, key) DO UPDATE SET json = "
-                         "excluded.json",
-    [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2 FOR "
-                      "UPDATE",
-    [Q_FINISH] = "UPDATE knob_trials SET state = $2, end_time = $3, seq = $4 WHERE id = $1",
-    [Q_INSERT_VALUE] = "INSERT INTO knob_values(trial, idx, value) VALUES($1, $2, $3) "
-                       "ON CONFLICT(trial, idx) DO UPDATE SET value = excluded.value",
+    /* $1 study, $2 trial, $3 name, $4 dist, $5 internal */
+    [Q_SET_PARAM] = "WITH " BUMP("") ", p AS (INSERT INTO knob_params(trial, position, name, "
+                    "dist, internal) VALUES($2, (SELECT COUNT(*) FROM knob_params WHERE trial = "
+                    "$2), $3, $4, $5) ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, "
+                    "internal = excluded.internal RETURNING 1) UPDATE knob_trials t SET seq = "
+                    "s.seq FROM s WHERE t.id = $2 AND t.study = $1 RETURNING t.id",
+    /* $1 study, $2 trial, $3 step, $4 value */
+    [Q_REPORT] = "WITH i AS (INSERT INTO knob_intermediate(trial, step, value) VALUES($2, $3, $4) "
+                 "ON CONFLICT DO NOTHING RETURNING trial), " BUMP(" AND EXISTS (SELECT 1 FROM i)")
+                 " UPDATE knob_trials t SET seq = s.seq FROM s WHERE t.id = $2",
+    /* $1 study, $2 trial, $3 system, $4 key, $5 json */
+    [Q_SET_TRIAL_ATTR] = "WITH " BUMP("") ", a AS (INSERT INTO knob_trial_attrs(trial, system, "
+                         "key, json) VALUES($2, $3, $4, $5) ON CONFLICT(trial, system, key) DO "
+                         "UPDATE SET json = excluded.json RETURNING 1) UPDATE knob_trials t SET "
+                         "seq = s.seq FROM s WHERE t.id = $2 AND t.study = $1 RETURNING t.id",
+    /* $1 study, $2 trial, $3 state, $4 end time, $5 values as an array */
+    [Q_FINISH] = "WITH " BUMP("") ", t AS (UPDATE knob_trials SET state = $3, end_time = $4, "
+                 "seq = (SELECT seq FROM s) WHERE id = $2 AND study = $1 AND state IN (0, 4) "
+                 "RETURNING id), v AS (INSERT INTO knob_values(trial, idx, value) SELECT t.id, "
+                 "u.idx - 1, u.value FROM t, unnest($5::float8[]) WITH ORDINALITY AS u(value, "
+                 "idx) RETURNING 1) SELECT COUNT(*) FROM t",
+    [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
     [Q_STUDY_SEQ] = "SELECT seq FROM knob_studies WHERE id = $1",
@@ -205,20 +221,20 @@ static int exec_plain(pg *d, const char *text)
 
 /* ---------------------------------------------------------------- operations with retry */
 
-/* An operation is a function run inside one transaction; on a lost connection the
- * transaction is rolled back by the server and the whole operation runs again. */
+/* An operation is one statement (a write, atomic by itself) or, with `snapshot`, a few
+ * reads in one read-only snapshot. On a lost connection the server rolls back what was
+ * not committed and the whole operation runs again. */
 typedef int (*op_fn)(pg *d, void *args);
 
-static int with_retry(pg *d, op_fn fn, void *args, bool write, const char *what)
+static int with_retry(pg *d, op_fn fn, void *args, bool snapshot, const char *what)
 {
     for (int attempt = 0;; attempt++) {
-        int rc = exec_plain(d, write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        int rc = snapshot ? exec_plain(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                          : KNOB_OK;
         if (!rc)
             rc = fn(d, args);
-        if (!rc)
-            rc = exec_plain(d, "COMMIT");
-        else if (!connection_lost(d))
-            exec_plain(d, "ROLLBACK");
+        if (snapshot && !connection_lost(d))
+            exec_plain(d, rc ? "ROLLBACK" : "COMMIT");
         if (!rc || !connection_lost(d))
             return rc;
         char saved[1024];
@@ -430,7 +446,7 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
                         int64_t *id)
 {
     study_args a = {.name = name, .dirs = dirs, .n_dirs = n_dirs, .id = id};
-    int rc = with_retry(be, op_create_study, &a, true, "create a study");
+    int rc = with_retry(be, op_create_study, &a, false, "create a study");
     return rc ? rc : a.existed ? KNOB_EEXIST : KNOB_OK;
 }
 
@@ -482,7 +498,7 @@ static int op_list(pg *d, void *a_)
 static int list_studies(void *be, knob_study_summary **out, size_t *n)
 {
     list_args a = {0};
-    int rc = with_retry(be, op_list, &a, false, "list studies");
+    int rc = with_retry(be, op_list, &a, true, "list studies");
     if (rc) {
         knob_study_summaries_free(a.list, a.n);
         return rc;
@@ -516,7 +532,7 @@ static int op_delete(pg *d, void *a_)
 static int delete_study(void *be, int64_t study)
 {
     id_args a = {.study = study};
-    return with_retry(be, op_delete, &a, true, "delete a study");
+    return with_retry(be, op_delete, &a, false, "delete a study");
 }
 
 static int op_set_study_attr(pg *d, void *a_)
@@ -531,7 +547,7 @@ static int set_study_attr(void *be, int64_t study, bool system, const char *key,
                           const char *json)
 {
     id_args a = {.study = study, .system = system, .key = key, .json = json};
-    return with_retry(be, op_set_study_attr, &a, true, "set a study attribute");
+    return with_retry(be, op_set_study_attr, &a, false, "set a study attribute");
 }
 
 static int op_get_study_attrs(pg *d, void *a_)
@@ -553,102 +569,66 @@ static int get_study_attrs(void *be, int64_t study, bool system,
                            int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
 {
     id_args a = {.study = study, .system = system, .cb = cb, .ctx = ctx};
-    pg *d = be;
-    /* A callback stopping early is not a failure of the transaction: commit anyway. */
-    int rc = exec_plain(d, "BEGIN");
-    if (!rc)
-        rc = op_get_study_attrs(d, &a);
-    exec_plain(d, rc && rc != KNOB_EEXIST ? "ROLLBACK" : "COMMIT");
-    if (rc && connection_lost(d) && !reconnect(d))
-        return with_retry(be, op_get_study_attrs, &a, false, "read study attributes");
-    return rc;
+    return with_retry(be, op_get_study_attrs, &a, false, "read study attributes");
 }
 
 /* ---------------------------------------------------------------- trials */
 
-static int bump(pg *d, int64_t study, int64_t *seq)
+static int no_study(pg *d, int64_t study)
 {
-    char id[32];
-    const char *p[1] = {num(id, study)};
-    PGresult *r;
-    int rc = q1(d, Q_BUMP, 1, p, &r, "stamp a change");
-    if (rc)
-        return rc;
-    if (!PQntuples(r))
-        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no study with id %lld",
-                         d->where, (long long)study);
-    else
-        *seq = get_i64(r, 0, 0);
-    PQclear(r);
-    return rc;
-}
-
-static int stamp(pg *d, int64_t study, int64_t trial)
-{
-    int64_t seq;
-    char a[32], b[32], c[32];
-    int rc = bump(d, study, &seq);
-    const char *p[3] = {num(a, trial), num(b, seq), num(c, study)};
-    return rc ? rc : q0(d, Q_STAMP, 3, p, "stamp a trial");
+    return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no study with id %lld",
+                       d->where, (long long)study);
 }
 
 static int op_create_trial(pg *d, void *a_)
 {
     id_args *a = a_;
-    int64_t seq;
-    char s[32], n[32], st[32], t[32], q[32];
-    int rc = bump(d, a->study, &seq); /* the study's row lock: numbers are serialized */
+    char s[32], st[32], t[32];
+    const char *p[3] = {num(s, a->study), num(st, a->state),
+                        a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now())};
     PGresult *r;
-    const char *p1[1] = {num(s, a->study)};
-    if (rc || (rc = q1(d, Q_NEXT_NUMBER, 1, p1, &r, "number a trial")))
+    int rc = q1(d, Q_CREATE_TRIAL, 3, p, &r, "create a trial");
+    if (rc)
         return rc;
-    int64_t number = get_i64(r, 0, 0);
+    if (!PQntuples(r))
+        rc = no_study(d, a->study);
+    else {
+        *a->out = get_i64(r, 0, 0);
+        *a->out2 = get_i64(r, 0, 1);
+    }
     PQclear(r);
-    const char *p2[5] = {s, num(n, number), num(st, a->state),
-                         a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now()),
-                         num(q, seq)};
-    if ((rc = q1(d, Q_INSERT_TRIAL, 5, p2, &r, "create a trial")))
-        return rc;
-    *a->out = get_i64(r, 0, 0);
-    *a->out2 = number;
-    PQclear(r);
-    return KNOB_OK;
+    return rc;
 }
 
 static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
                         int64_t *number)
 {
     id_args a = {.study = study, .state = state, .out = id, .out2 = number};
-    return with_retry(be, op_create_trial, &a, true, "create a trial");
+    return with_retry(be, op_create_trial, &a, false, "create a trial");
 }
 
 static int op_pop(pg *d, void *a_)
 {
     id_args *a = a_;
-    int64_t seq;
-    char s[32], t[32], now[32], q[32];
-    int rc = bump(d, a->study, &seq);
+    char s[32], now[32];
+    const char *p[2] = {num(s, a->study), dbl(now, knob__now())};
     PGresult *r;
-    const char *p1[1] = {num(s, a->study)};
-    a->found = false;
-    if (rc || (rc = q1(d, Q_OLDEST_WAITING, 1, p1, &r, "find a waiting trial")))
+    int rc = q1(d, Q_POP, 2, p, &r, "take a waiting trial");
+    if (rc)
         return rc;
-    if (PQntuples(r)) {
+    a->found = PQntuples(r) > 0;
+    if (a->found) {
         *a->out = get_i64(r, 0, 0);
         *a->out2 = get_i64(r, 0, 1);
-        a->found = true;
     }
     PQclear(r);
-    if (!a->found)
-        return KNOB_OK;
-    const char *p2[3] = {num(t, *a->out), dbl(now, knob__now()), num(q, seq)};
-    return q0(d, Q_START_TRIAL, 3, p2, "start a waiting trial");
+    return KNOB_OK;
 }
 
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
 {
     id_args a = {.study = study, .out = id, .out2 = number};
-    int rc = with_retry(be, op_pop, &a, true, "take a waiting trial");
+    int rc = with_retry(be, op_pop, &a, false, "take a waiting trial");
     *found = !rc && a.found;
     return rc;
 }
@@ -677,13 +657,27 @@ static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
     return with_retry(be, op_trial_id, &a, false, "find a trial");
 }
 
+/* Runs a stamped write on one trial; KNOB_ENOTFOUND when the trial is not the study's. */
+static int trial_write(pg *d, int q, int n, const char *const *p, const char *what,
+                       int64_t trial, bool may_be_empty)
+{
+    PGresult *r;
+    int rc = q1(d, q, n, p, &r, what);
+    if (rc)
+        return rc;
+    if (!may_be_empty && !PQntuples(r))
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
+                         d->where, (long long)trial);
+    PQclear(r);
+    return rc;
+}
+
 static int op_set_param(pg *d, void *a_)
 {
     id_args *a = a_;
-    char t[32], v[32];
-    const char *p[4] = {num(t, a->trial), a->name, a->dist, dbl(v, a->value)};
-    int rc = stamp(d, a->study, a->trial); /* lock first: positions stay ordered */
-    return rc ? rc : q0(d, Q_SET_PARAM, 4, p, "set a param");
+    char s[32], t[32], v[32];
+    const char *p[5] = {num(s, a->study), num(t, a->trial), a->name, a->dist, dbl(v, a->value)};
+    return trial_write(d, Q_SET_PARAM, 5, p, "set a param", a->trial, false);
 }
 
 static int set_param(void *be, int64_t study, int64_t trial, const char *name,
@@ -691,54 +685,48 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
 {
     id_args a = {.study = study, .trial = trial, .name = name, .dist = dist_json,
                  .value = internal};
-    return with_retry(be, op_set_param, &a, true, "set a param");
+    return with_retry(be, op_set_param, &a, false, "set a param");
 }
 
 static int op_report(pg *d, void *a_)
 {
     id_args *a = a_;
-    char t[32], s[32], v[32];
-    const char *p[3] = {num(t, a->trial), num(s, a->number), dbl(v, a->value)};
-    PGresult *r;
-    int rc = q1(d, Q_REPORT, 3, p, &r, "report a value");
-    if (rc)
-        return rc;
-    bool inserted = atoi(PQcmdTuples(r)) > 0;
-    PQclear(r);
-    return inserted ? stamp(d, a->study, a->trial) : KNOB_OK;
+    char s[32], t[32], step[32], v[32];
+    const char *p[4] = {num(s, a->study), num(t, a->trial), num(step, a->number),
+                        dbl(v, a->value)};
+    return trial_write(d, Q_REPORT, 4, p, "report a value", a->trial, true);
 }
 
 static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)
 {
     id_args a = {.study = study, .trial = trial, .number = step, .value = value};
-    return with_retry(be, op_report, &a, true, "report a value");
+    return with_retry(be, op_report, &a, false, "report a value");
 }
 
 static int op_set_trial_attr(pg *d, void *a_)
 {
     id_args *a = a_;
-    char t[32];
-    const char *p[4] = {num(t, a->trial), a->system ? "true" : "false", a->key, a->json};
-    int rc = q0(d, Q_SET_TRIAL_ATTR, 4, p, "set a trial attribute");
-    return rc ? rc : stamp(d, a->study, a->trial);
+    char s[32], t[32];
+    const char *p[5] = {num(s, a->study), num(t, a->trial), a->system ? "true" : "false",
+                        a->key, a->json};
+    return trial_write(d, Q_SET_TRIAL_ATTR, 5, p, "set a trial attribute", a->trial, false);
 }
 
 static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
                           const char *json)
 {
     id_args a = {.study = study, .trial = trial, .system = system, .key = key, .json = json};
-    return with_retry(be, op_set_trial_attr, &a, true, "set a trial attribute");
+    return with_retry(be, op_set_trial_attr, &a, false, "set a trial attribute");
 }
 
-static int op_finish(pg *d, void *a_)
+/* Why a finish changed nothing: the trial is gone, or already finished. */
+static int not_finished(pg *d, id_args *a)
 {
-    id_args *a = a_;
-    int64_t seq;
-    char t[32], s[32], st[32], now[32], q[32], idx[32], v[32];
-    int rc = bump(d, a->study, &seq);
-    const char *p1[2] = {num(t, a->trial), num(s, a->study)};
+    char t[32], s[32];
+    const char *p[2] = {num(t, a->trial), num(s, a->study)};
     PGresult *r;
-    if (rc || (rc = q1(d, Q_TRIAL_STATE, 2, p1, &r, "read a trial's state")))
+    int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
+    if (rc)
         return rc;
     if (!PQntuples(r)) {
         PQclear(r);
@@ -748,37 +736,44 @@ static int op_finish(pg *d, void *a_)
     int old = atoi(PQgetvalue(r, 0, 0));
     int64_t number = get_i64(r, 0, 1);
     PQclear(r);
-    if (old != KNOB_TRIAL_RUNNING && old != KNOB_TRIAL_WAITING) {
-        /* After a lost connection, the first attempt may have committed: same state, done. */
-        if (a->retried && old == (int)a->state)
-            return KNOB_OK;
-        return knob__error(KNOB_ESTATE, "trial %lld is already %s (in '%s')", (long long)number,
-                           knob_trial_state_str((knob_trial_state)old), d->where);
-    }
-    const char *p2[4] = {t, num(st, a->state), dbl(now, knob__now()), num(q, seq)};
-    if ((rc = q0(d, Q_FINISH, 4, p2, "finish a trial")))
-        return rc;
-    for (size_t i = 0; !rc && i < a->n; i++) {
-        const char *p3[3] = {t, num(idx, (int64_t)i), dbl(v, a->values[i])};
-        rc = q0(d, Q_INSERT_VALUE, 3, p3, "record a value");
-    }
-    return rc;
+    /* After a lost connection the first attempt may have committed: same state, done. */
+    if (a->retried && old == (int)a->state)
+        return KNOB_OK;
+    return knob__error(KNOB_ESTATE, "trial %lld is already %s (in '%s')", (long long)number,
+                       knob_trial_state_str((knob_trial_state)old), d->where);
 }
 
-static int op_finish_retry(pg *d, void *a_)
+static int op_finish(pg *d, void *a_)
 {
     id_args *a = a_;
-    int rc = op_finish(d, a);
-    if (rc && connection_lost(d))
-        a->retried = true;
-    return rc;
+    char s[32], t[32], st[32], now[32];
+    knob__buf arr = {0};
+    knob__buf_puts(&arr, "{");
+    for (size_t i = 0; i < a->n; i++)
+        knob__buf_printf(&arr, "%s%.17g", i ? "," : "", a->values[i]);
+    knob__buf_puts(&arr, "}");
+    if (arr.oom)
+        return knob__oom("trial values");
+    const char *p[5] = {num(s, a->study), num(t, a->trial), num(st, a->state),
+                        dbl(now, knob__now()), knob__buf_cstr(&arr)};
+    PGresult *r;
+    int rc = q1(d, Q_FINISH, 5, p, &r, "finish a trial");
+    knob__buf_free(&arr);
+    if (rc) {
+        if (connection_lost(d))
+            a->retried = true;
+        return rc;
+    }
+    bool changed = get_i64(r, 0, 0) > 0;
+    PQclear(r);
+    return changed ? KNOB_OK : not_finished(d, a);
 }
 
 static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
                   const double *values, size_t n)
 {
     id_args a = {.study = study, .trial = trial, .state = state, .values = values, .n = n};
-    return with_retry(be, op_finish_retry, &a, true, "finish a trial");
+    return with_retry(be, op_finish, &a, false, "finish a trial");
 }
 
 static int op_claim(pg *d, void *a_)
@@ -798,7 +793,7 @@ static int op_claim(pg *d, void *a_)
 static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *won)
 {
     id_args a = {.study = study, .key = key, .trial = trial};
-    int rc = with_retry(be, op_claim, &a, true, "claim");
+    int rc = with_retry(be, op_claim, &a, false, "claim");
     *won = !rc && a.found;
     return rc;
 }
@@ -920,11 +915,32 @@ static int op_sync(pg *d, void *a_)
     return a->seq > a->since ? deliver(d, a, p) : KNOB_OK;
 }
 
+static int op_stamp(pg *d, void *a_)
+{
+    sync_args *a = a_;
+    char s[32];
+    const char *p[1] = {num(s, a->study)};
+    PGresult *r;
+    int rc = q1(d, Q_STUDY_SEQ, 1, p, &r, "read the study's stamp");
+    if (rc)
+        return rc;
+    a->seq = PQntuples(r) ? get_i64(r, 0, 0) : -1;
+    PQclear(r);
+    return KNOB_OK;
+}
+
 static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
                    int64_t *seq)
 {
     sync_args a = {.study = study, .since = since, .cb = cb, .ctx = ctx};
-    int rc = with_retry(be, op_sync, &a, false, "read changed trials");
+    /* Nothing changed (the usual case for a lone worker): one round trip. */
+    int rc = with_retry(be, op_stamp, &a, false, "read the study's stamp");
+    if (!rc && a.seq == since) {
+        *seq = since;
+        return KNOB_OK;
+    }
+    if (!rc)
+        rc = with_retry(be, op_sync, &a, true, "read changed trials");
     if (!rc)
         *seq = a.seq;
     return rc;
