@@ -541,16 +541,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     return rc;
 }
 
-static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
-                              const knob_distribution *d, double *internal)
-{
-    knob_rng r;
-    (void)state;
-    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
-    *internal = knob__random_draw(&r, d);
-    return KNOB_OK;
-}
-
 static int init(void *state)
 {
     cma *c = state;
@@ -605,5 +595,5 @@ const knob_sampler_plugin knob__sampler_cmaes = {
     .init = init,
     .fini = fini,
     .sample_relative = sample_relative,
-    .sample_independent = sample_independent,
+    .sample_independent = knob__random_independent,
 };

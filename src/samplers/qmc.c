@@ -125,16 +125,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     return rc;
 }
 
-static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
-                              const knob_distribution *d, double *internal)
-{
-    knob_rng r;
-    (void)state;
-    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
-    *internal = knob__random_draw(&r, d);
-    return KNOB_OK;
-}
-
 static const knob_option options[] = {
     {"qmc_type", KNOB_OPT_STRING, offsetof(qmc, qmc_type), "sobol", 0, 0,
      "sobol (Joe-Kuo directions, up to 1111 dimensions) or halton"},
@@ -153,5 +143,5 @@ const knob_sampler_plugin knob__sampler_qmc = {
     .init = init,
     .fini = fini,
     .sample_relative = sample_relative,
-    .sample_independent = sample_independent,
+    .sample_independent = knob__random_independent,
 };

@@ -34,8 +34,8 @@ double knob__random_draw(knob_rng *r, const knob_distribution *d)
     return d->low;
 }
 
-static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
-                              const knob_distribution *d, double *internal)
+int knob__random_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                             const knob_distribution *d, double *internal)
 {
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
@@ -48,5 +48,5 @@ const knob_sampler_plugin knob__sampler_random = {
     .name = "random",
     .help = "Uniform random search (log-uniform on log scales, uniform over steps and "
             "choices). Options: seed.",
-    .sample_independent = sample_independent,
+    .sample_independent = knob__random_independent,
 };

@@ -6,4 +6,9 @@
 
 double knob__random_draw(knob_rng *r, const knob_distribution *d);
 
+/* The random sampler's sample_independent: a draw from (seed, trial number, name). For
+ * samplers that leave the params outside their model to chance. */
+int knob__random_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                             const knob_distribution *d, double *internal);
+
 #endif
