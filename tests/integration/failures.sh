@@ -13,7 +13,8 @@ parameters:
 YAML
 start=$(date +%s)
 "$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study f --parallel 3 > out.txt || fail "run failed: $(cat out.txt)"
-[ $(( $(date +%s) - start )) -lt 20 ] || fail "the hanging trial was not killed in time"
+# the hanging trial sleeps 60 s unless killed at its 2 s timeout
+[ $(( $(date +%s) - start )) -lt 50 ] || fail "the hanging trial was not killed"
 "$KNOB" trials f --storage "sqlite:///$T/s.db" --format json > t.json
 python3 - "$T" <<'PY' || fail "wrong states or reasons: $(cat $T/t.json)"
 import json, sys
