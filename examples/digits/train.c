@@ -1,0 +1,692 @@
+/*
+ * digits_train: a small neural network trained on the UCI handwritten digits, for knob
+ * to tune.
+ *
+ * One hidden layer of ReLU units, a softmax output, cross-entropy loss, minibatch SGD
+ * with momentum and L2 weight decay. The data (1797 8x8 images, 10 classes) is split
+ * once, stratified, 80% train and 20% validation, with a fixed seed that does not depend
+ * on --seed, so every trial is scored on the same validation set; features are
+ * standardized with the training set's mean and deviation. --seed sets the initial
+ * weights and the order of the minibatches: the same arguments give the same output.
+ *
+ *     digits_train --lr=0.05 --hidden=64 --weight_decay=1e-4 --batch_size=32 --epochs=30
+ *
+ * prints one JSON record per epoch on stdout, flushed:
+ *
+ *     {"epoch": 1, "val_accuracy": 0.933148, "val_loss": 0.439416, "train_loss": 0.741463}
+ *
+ * Exit status: 0 done, 1 the data cannot be read or training diverged, 2 bad arguments.
+ * Depends on libm and zlib only (without zlib it reads the data through `gzip -dcf`).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef DIGITS_HAVE_ZLIB
+#include <zlib.h>
+#else
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
+#ifndef DIGITS_DATA_DEFAULT
+#define DIGITS_DATA_DEFAULT "examples/digits/digits.csv.gz"
+#endif
+
+#define N_FEATURES 64
+#define N_CLASSES 10
+#define MAX_SAMPLES 8192
+#define SPLIT_SEED 20240531u
+#define VAL_FRACTION 0.2
+
+/* ---------------------------------------------------------------- options */
+
+typedef struct options {
+    double lr, weight_decay, momentum;
+    long hidden, batch_size, epochs;
+    unsigned long long seed;
+    const char *data;
+} options;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: digits_train [--lr=X] [--hidden=N] [--weight_decay=X] [--batch_size=N]\n"
+            "                    [--epochs=N] [--momentum=X] [--seed=N] [--data=PATH]\n"
+            "  --lr            learning rate, > 0 (default 0.05)\n"
+            "  --hidden        hidden units, 1..4096 (default 64)\n"
+            "  --weight_decay  L2 penalty on the weights, >= 0 (default 1e-4)\n"
+            "  --batch_size    minibatch size, 1..number of training samples (default 32)\n"
+            "  --epochs        passes over the training set, 1..100000 (default 30)\n"
+            "  --momentum      SGD momentum, in [0, 1) (default 0.9)\n"
+            "  --seed          seed of the initial weights and batch order, >= 0 (default 0)\n"
+            "  --data          digits.csv.gz (default %s)\n"
+            "Both --name=value and --name value are accepted. One JSON line per epoch:\n"
+            "{\"epoch\": E, \"val_accuracy\": A, \"val_loss\": L, \"train_loss\": T}\n",
+            DIGITS_DATA_DEFAULT);
+}
+
+static int bad_arg(const char *name, const char *value, const char *why)
+{
+    fprintf(stderr, "digits_train: --%s=%s: %s (see --help)\n", name, value, why);
+    return 2;
+}
+
+static int parse_real(const char *name, const char *s, double lo, double hi, int hi_open,
+                      double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno == ERANGE || !isfinite(v))
+        return bad_arg(name, s, "expected a number");
+    if (v < lo || v > hi || (hi_open && v >= hi)) {
+        char why[128];
+        if (isinf(hi))
+            snprintf(why, sizeof why, "out of range, expected a value >= %g", lo);
+        else
+            snprintf(why, sizeof why, "out of range, expected %g <= value %s %g", lo,
+                     hi_open ? "<" : "<=", hi);
+        return bad_arg(name, s, why);
+    }
+    *out = v;
+    return 0;
+}
+
+/* Integers may come as "64" or "64.0" (some sweep tools print every number as a float). */
+static int parse_long(const char *name, const char *s, long lo, long hi, long *out)
+{
+    double v;
+    int rc = parse_real(name, s, (double)lo, (double)hi, 0, &v);
+    if (rc)
+        return rc;
+    if (v != floor(v))
+        return bad_arg(name, s, "expected an integer");
+    *out = (long)v;
+    return 0;
+}
+
+static int set_option(options *o, const char *name, const char *value)
+{
+    double seed;
+    int rc;
+    if (!strcmp(name, "lr")) {
+        if ((rc = parse_real(name, value, -INFINITY, INFINITY, 0, &o->lr)))
+            return rc;
+        return o->lr > 0 ? 0 : bad_arg(name, value, "must be > 0");
+    }
+    if (!strcmp(name, "weight_decay"))
+        return parse_real(name, value, 0, INFINITY, 0, &o->weight_decay);
+    if (!strcmp(name, "momentum"))
+        return parse_real(name, value, 0, 1, 1, &o->momentum);
+    if (!strcmp(name, "hidden"))
+        return parse_long(name, value, 1, 4096, &o->hidden);
+    if (!strcmp(name, "batch_size"))
+        return parse_long(name, value, 1, MAX_SAMPLES, &o->batch_size);
+    if (!strcmp(name, "epochs"))
+        return parse_long(name, value, 1, 100000, &o->epochs);
+    if (!strcmp(name, "seed")) {
+        if ((rc = parse_real(name, value, 0, 9007199254740992.0, 0, &seed)))
+            return rc;
+        if (seed != floor(seed))
+            return bad_arg(name, value, "expected an integer");
+        o->seed = (unsigned long long)seed;
+        return 0;
+    }
+    if (!strcmp(name, "data")) {
+        o->data = value;
+        return 0;
+    }
+    fprintf(stderr, "digits_train: unknown option '--%s' (see --help)\n", name);
+    return 2;
+}
+
+/* Returns 0, 2 for bad arguments, or -1 when --help was printed. */
+static int parse_args(int argc, char **argv, options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return -1;
+        }
+        if (strncmp(a, "--", 2) || !a[2]) {
+            fprintf(stderr, "digits_train: unexpected argument '%s' (see --help)\n", a);
+            return 2;
+        }
+        char name[64];
+        const char *eq = strchr(a + 2, '='), *value;
+        size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        if (len >= sizeof name) {
+            fprintf(stderr, "digits_train: unknown option '%s' (see --help)\n", a);
+            return 2;
+        }
+        memcpy(name, a + 2, len);
+        name[len] = 0;
+        if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            fprintf(stderr, "digits_train: option '--%s' needs a value (see --help)\n", name);
+            return 2;
+        }
+        int rc = set_option(o, name, value);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- randomness */
+
+/* xoshiro256** seeded through splitmix64: small, fast, the same on every machine. */
+typedef struct rng {
+    uint64_t s[4];
+} rng;
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static void rng_seed(rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++) {
+        uint64_t z = (seed += 0x9e3779b97f4a7c15u);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        r->s[i] = z ^ (z >> 31);
+    }
+}
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
+}
+
+static double rng_uniform(rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform in [0, n) by rejection, without modulo bias. */
+static size_t rng_below(rng *r, size_t n)
+{
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
+    do
+        x = rng_next(r);
+    while (x >= limit);
+    return (size_t)(x % n);
+}
+
+static double rng_normal(rng *r)
+{
+    double u = 1.0 - rng_uniform(r), v = rng_uniform(r);
+    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
+
+static void shuffle(rng *r, size_t *idx, size_t n)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = rng_below(r, i), t = idx[i - 1];
+        idx[i - 1] = idx[j];
+        idx[j] = t;
+    }
+}
+
+/* ---------------------------------------------------------------- data */
+
+typedef struct dataset {
+    size_t n;
+    float *x; /* n x N_FEATURES */
+    int *y;
+} dataset;
+
+static int parse_line(const char *line, long lineno, const char *path, float *x, int *y)
+{
+    const char *s = line;
+    for (int j = 0; j <= N_FEATURES; j++) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        int last = j == N_FEATURES;
+        long max = last ? N_CLASSES - 1 : 16;
+        if (end == s || v < 0 || v > max ||
+            (last ? (*end && *end != '\n' && *end != '\r') : *end != ',')) {
+            fprintf(stderr, "digits_train: %s:%ld: field %d: expected %s\n", path, lineno, j + 1,
+                    last ? "a label 0..9 ending the line" : "a pixel 0..16 then ','");
+            return -1;
+        }
+        if (last)
+            *y = (int)v;
+        else
+            x[j] = (float)v;
+        s = end + 1;
+    }
+    return 0;
+}
+
+/* The data file is read through zlib (which also reads an uncompressed file as is); a
+ * build without zlib reads it through `gzip -dcf`, run without a shell. */
+#ifdef DIGITS_HAVE_ZLIB
+typedef struct source {
+    gzFile gz;
+} source;
+
+static int source_open(source *src, const char *path)
+{
+    errno = 0;
+    src->gz = gzopen(path, "rb");
+    if (!src->gz)
+        fprintf(stderr, "digits_train: cannot open %s: %s (give the file with --data)\n", path,
+                errno ? strerror(errno) : "zlib error");
+    return src->gz ? 0 : -1;
+}
+
+static char *source_gets(source *src, char *buf, int size)
+{
+    return gzgets(src->gz, buf, size);
+}
+
+static int source_close(source *src, const char *path)
+{
+    int err;
+    const char *msg = gzerror(src->gz, &err);
+    int rc = err == Z_OK || err == Z_STREAM_END ? 0 : -1;
+    if (rc)
+        fprintf(stderr, "digits_train: %s: %s\n", path, msg);
+    gzclose(src->gz);
+    return rc;
+}
+#else
+typedef struct source {
+    FILE *f;
+    pid_t pid;
+} source;
+
+static int source_open(source *src, const char *path)
+{
+    int fd[2];
+    if (access(path, R_OK) || pipe(fd)) {
+        fprintf(stderr, "digits_train: cannot open %s: %s (give the file with --data)\n", path,
+                strerror(errno));
+        return -1;
+    }
+    src->pid = fork();
+    if (src->pid == 0) {
+        dup2(fd[1], STDOUT_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        execlp("gzip", "gzip", "-dcf", "--", path, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    src->f = src->pid > 0 ? fdopen(fd[0], "r") : NULL;
+    if (!src->f) {
+        fprintf(stderr, "digits_train: cannot run gzip on %s: %s\n", path, strerror(errno));
+        close(fd[0]);
+        return -1;
+    }
+    return 0;
+}
+
+static char *source_gets(source *src, char *buf, int size)
+{
+    return fgets(buf, size, src->f);
+}
+
+static int source_close(source *src, const char *path)
+{
+    int status = 0;
+    fclose(src->f);
+    if (waitpid(src->pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+        fprintf(stderr, "digits_train: %s: gzip -dcf failed\n", path);
+        return -1;
+    }
+    return 0;
+}
+#endif
+
+static int load_digits(const char *path, dataset *d)
+{
+    source src;
+    if (source_open(&src, path))
+        return -1;
+    d->x = malloc(sizeof *d->x * MAX_SAMPLES * N_FEATURES);
+    d->y = malloc(sizeof *d->y * MAX_SAMPLES);
+    d->n = 0;
+    char line[1024];
+    long lineno = 0;
+    int rc = d->x && d->y ? 0 : -1;
+    while (!rc && source_gets(&src, line, sizeof line)) {
+        lineno++;
+        if (line[0] == '\n' || line[0] == '\r' || !line[0])
+            continue;
+        if (d->n == MAX_SAMPLES) {
+            fprintf(stderr, "digits_train: %s: more than %d samples\n", path, MAX_SAMPLES);
+            rc = -1;
+            break;
+        }
+        rc = parse_line(line, lineno, path, d->x + d->n * N_FEATURES, d->y + d->n);
+        d->n += rc == 0;
+    }
+    if (source_close(&src, path))
+        rc = -1;
+    if (!rc && d->n < 10 * N_CLASSES) {
+        fprintf(stderr, "digits_train: %s: only %zu samples\n", path, d->n);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* Stratified: in each class a fixed-seed shuffle puts round(VAL_FRACTION * count) of its
+ * samples in validation and the rest in training. */
+static int split(const dataset *all, dataset *train, dataset *val)
+{
+    size_t *idx = malloc(sizeof *idx * all->n);
+    train->x = malloc(sizeof *train->x * all->n * N_FEATURES);
+    train->y = malloc(sizeof *train->y * all->n);
+    val->x = malloc(sizeof *val->x * all->n * N_FEATURES);
+    val->y = malloc(sizeof *val->y * all->n);
+    if (!idx || !train->x || !train->y || !val->x || !val->y) {
+        free(idx);
+        return -1;
+    }
+    rng r;
+    rng_seed(&r, SPLIT_SEED);
+    train->n = val->n = 0;
+    for (int c = 0; c < N_CLASSES; c++) {
+        size_t m = 0;
+        for (size_t i = 0; i < all->n; i++)
+            if (all->y[i] == c)
+                idx[m++] = i;
+        shuffle(&r, idx, m);
+        size_t n_val = (size_t)floor(VAL_FRACTION * (double)m + 0.5);
+        for (size_t i = 0; i < m; i++) {
+            dataset *d = i < n_val ? val : train;
+            memcpy(d->x + d->n * N_FEATURES, all->x + idx[i] * N_FEATURES,
+                   sizeof *d->x * N_FEATURES);
+            d->y[d->n++] = c;
+        }
+    }
+    free(idx);
+    return 0;
+}
+
+/* Scales each feature to zero mean and unit variance over the training set; a feature
+ * that is constant there (a corner pixel that is always 0) is only centered. */
+static void standardize(dataset *train, dataset *val)
+{
+    for (int j = 0; j < N_FEATURES; j++) {
+        double sum = 0, sq = 0;
+        for (size_t i = 0; i < train->n; i++)
+            sum += train->x[i * N_FEATURES + j];
+        double mean = sum / (double)train->n;
+        for (size_t i = 0; i < train->n; i++) {
+            double d = train->x[i * N_FEATURES + j] - mean;
+            sq += d * d;
+        }
+        double sd = sqrt(sq / (double)train->n);
+        double scale = sd > 1e-8 ? 1.0 / sd : 1.0;
+        for (size_t i = 0; i < train->n; i++)
+            train->x[i * N_FEATURES + j] = (float)((train->x[i * N_FEATURES + j] - mean) * scale);
+        for (size_t i = 0; i < val->n; i++)
+            val->x[i * N_FEATURES + j] = (float)((val->x[i * N_FEATURES + j] - mean) * scale);
+    }
+}
+
+/* ---------------------------------------------------------------- the network */
+
+/* Parameters, their gradient and their velocity share one layout, weights first so that
+ * weight decay covers a single range: [w1 (N_FEATURES x h) | w2 (N_CLASSES x h) | b1 (h) |
+ * b2 (N_CLASSES)]. w1 is stored input-major so the inner loops run over hidden units,
+ * contiguous, and vectorize without reassociating sums. */
+typedef struct net {
+    size_t h, n_weights, n_params;
+    float *p, *g, *v;
+    float *hid, *dhid; /* one sample's hidden activations and their gradient */
+} net;
+
+typedef struct layers {
+    float *w1, *w2, *b1, *b2;
+} layers;
+
+static layers view(const net *n, float *base)
+{
+    layers l;
+    l.w1 = base;
+    l.w2 = l.w1 + N_FEATURES * n->h;
+    l.b1 = l.w2 + N_CLASSES * n->h;
+    l.b2 = l.b1 + n->h;
+    return l;
+}
+
+static int net_init(net *n, size_t h, uint64_t seed)
+{
+    n->h = h;
+    n->n_weights = (N_FEATURES + N_CLASSES) * h;
+    n->n_params = n->n_weights + h + N_CLASSES;
+    n->p = calloc(n->n_params, sizeof *n->p);
+    n->g = calloc(n->n_params, sizeof *n->g);
+    n->v = calloc(n->n_params, sizeof *n->v);
+    n->hid = calloc(h, sizeof *n->hid);
+    n->dhid = calloc(h, sizeof *n->dhid);
+    if (!n->p || !n->g || !n->v || !n->hid || !n->dhid)
+        return -1;
+    rng r;
+    rng_seed(&r, seed);
+    layers l = view(n, n->p);
+    double s1 = sqrt(2.0 / N_FEATURES), s2 = sqrt(1.0 / (double)h); /* He; LeCun */
+    for (size_t i = 0; i < N_FEATURES * h; i++)
+        l.w1[i] = (float)(s1 * rng_normal(&r));
+    for (size_t i = 0; i < N_CLASSES * h; i++)
+        l.w2[i] = (float)(s2 * rng_normal(&r));
+    return 0;
+}
+
+static void net_free(net *n)
+{
+    free(n->p);
+    free(n->g);
+    free(n->v);
+    free(n->hid);
+    free(n->dhid);
+}
+
+/* Forward pass of one sample: fills n->hid and prob, returns its cross-entropy loss and
+ * sets *pred to the predicted class. */
+static double forward(net *n, const float *x, int y, float *prob, int *pred)
+{
+    layers l = view(n, n->p);
+    size_t h = n->h;
+    float *hid = n->hid;
+    memcpy(hid, l.b1, sizeof *hid * h);
+    for (size_t k = 0; k < N_FEATURES; k++) {
+        const float xk = x[k], *w = l.w1 + k * h;
+        for (size_t j = 0; j < h; j++)
+            hid[j] += xk * w[j];
+    }
+    for (size_t j = 0; j < h; j++)
+        hid[j] = hid[j] > 0 ? hid[j] : 0;
+    double z[N_CLASSES], zmax = -INFINITY, sum = 0;
+    for (int c = 0; c < N_CLASSES; c++) {
+        const float *w = l.w2 + c * h;
+        float s = l.b2[c];
+        for (size_t j = 0; j < h; j++)
+            s += w[j] * hid[j];
+        z[c] = s;
+        if (s > zmax || c == 0) {
+            zmax = s;
+            *pred = c;
+        }
+    }
+    for (int c = 0; c < N_CLASSES; c++)
+        sum += exp(z[c] - zmax);
+    for (int c = 0; c < N_CLASSES; c++)
+        prob[c] = (float)(exp(z[c] - zmax) / sum);
+    return log(sum) + zmax - z[y];
+}
+
+/* Adds one sample's gradient (after forward on it) to n->g. */
+static void backward(net *n, const float *x, int y, const float *prob)
+{
+    layers l = view(n, n->p), g = view(n, n->g);
+    size_t h = n->h;
+    float *dhid = n->dhid;
+    memset(dhid, 0, sizeof *dhid * h);
+    for (int c = 0; c < N_CLASSES; c++) {
+        const float dz = prob[c] - (c == y), *w = l.w2 + c * h;
+        float *gw = g.w2 + c * h;
+        g.b2[c] += dz;
+        for (size_t j = 0; j < h; j++) {
+            gw[j] += dz * n->hid[j];
+            dhid[j] += dz * w[j];
+        }
+    }
+    for (size_t j = 0; j < h; j++) {
+        dhid[j] = n->hid[j] > 0 ? dhid[j] : 0;
+        g.b1[j] += dhid[j];
+    }
+    for (size_t k = 0; k < N_FEATURES; k++) {
+        const float xk = x[k];
+        float *gw = g.w1 + k * h;
+        for (size_t j = 0; j < h; j++)
+            gw[j] += xk * dhid[j];
+    }
+}
+
+/* One SGD step with momentum on the averaged gradient plus weight decay on the weights;
+ * clears the gradient. */
+static void step(net *n, const options *o, size_t batch)
+{
+    const float lr = (float)o->lr, mu = (float)o->momentum, inv = 1.0f / (float)batch;
+    const float wd = (float)o->weight_decay;
+    float *p = n->p, *g = n->g, *v = n->v;
+    for (size_t i = 0; i < n->n_weights; i++) {
+        v[i] = mu * v[i] - lr * (g[i] * inv + wd * p[i]);
+        p[i] += v[i];
+        g[i] = 0;
+    }
+    for (size_t i = n->n_weights; i < n->n_params; i++) {
+        v[i] = mu * v[i] - lr * g[i] * inv;
+        p[i] += v[i];
+        g[i] = 0;
+    }
+}
+
+/* One pass over the training set in a fresh random order; returns the mean loss of the
+ * samples as they were met. */
+static double train_epoch(net *n, const dataset *d, const options *o, size_t *order, rng *r)
+{
+    float prob[N_CLASSES];
+    double total = 0;
+    int pred;
+    shuffle(r, order, d->n);
+    for (size_t start = 0; start < d->n; start += (size_t)o->batch_size) {
+        size_t end = start + (size_t)o->batch_size < d->n ? start + (size_t)o->batch_size : d->n;
+        for (size_t i = start; i < end; i++) {
+            const float *x = d->x + order[i] * N_FEATURES;
+            int y = d->y[order[i]];
+            total += forward(n, x, y, prob, &pred);
+            backward(n, x, y, prob);
+        }
+        step(n, o, end - start);
+    }
+    return total / (double)d->n;
+}
+
+static void evaluate(net *n, const dataset *d, double *accuracy, double *loss)
+{
+    float prob[N_CLASSES];
+    double total = 0;
+    size_t correct = 0;
+    int pred;
+    for (size_t i = 0; i < d->n; i++) {
+        total += forward(n, d->x + i * N_FEATURES, d->y[i], prob, &pred);
+        correct += pred == d->y[i];
+    }
+    *accuracy = (double)correct / (double)d->n;
+    *loss = total / (double)d->n;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static int run(const options *o, dataset *train, dataset *val)
+{
+    net n = {0};
+    size_t *order = malloc(sizeof *order * train->n);
+    int rc = order && !net_init(&n, (size_t)o->hidden, o->seed) ? 0 : 1;
+    rng r;
+    rng_seed(&r, o->seed ^ 0x5bd1e995u);
+    for (size_t i = 0; order && i < train->n; i++)
+        order[i] = i;
+    if (rc)
+        fprintf(stderr, "digits_train: out of memory\n");
+    for (long e = 1; !rc && e <= o->epochs; e++) {
+        double train_loss = train_epoch(&n, train, o, order, &r), acc, val_loss;
+        evaluate(&n, val, &acc, &val_loss);
+        if (!isfinite(train_loss) || !isfinite(val_loss)) {
+            fprintf(stderr,
+                    "digits_train: training diverged at epoch %ld (loss is not finite); "
+                    "try a smaller --lr\n",
+                    e);
+            rc = 1;
+            break;
+        }
+        printf("{\"epoch\": %ld, \"val_accuracy\": %.6f, \"val_loss\": %.6g, "
+               "\"train_loss\": %.6g}\n",
+               e, acc, val_loss, train_loss);
+        fflush(stdout);
+    }
+    net_free(&n);
+    free(order);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {.lr = 0.05,
+                 .weight_decay = 1e-4,
+                 .momentum = 0.9,
+                 .hidden = 64,
+                 .batch_size = 32,
+                 .epochs = 30,
+                 .seed = 0,
+                 .data = DIGITS_DATA_DEFAULT};
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    dataset all = {0}, train = {0}, val = {0};
+    rc = load_digits(o.data, &all) ? 1 : 0;
+    if (!rc && split(&all, &train, &val)) {
+        fprintf(stderr, "digits_train: out of memory\n");
+        rc = 1;
+    }
+    if (!rc && (size_t)o.batch_size > train.n) {
+        char why[96], value[32];
+        snprintf(why, sizeof why, "larger than the %zu training samples", train.n);
+        snprintf(value, sizeof value, "%ld", o.batch_size);
+        rc = bad_arg("batch_size", value, why);
+    }
+    if (!rc) {
+        standardize(&train, &val);
+        rc = run(&o, &train, &val);
+    }
+    free(all.x);
+    free(all.y);
+    free(train.x);
+    free(train.y);
+    free(val.x);
+    free(val.y);
+    return rc;
+}
