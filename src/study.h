@@ -31,6 +31,13 @@ typedef struct knob__view {
     int64_t seq;
     knob__map names; /* interned param names (value unused) */
     knob__map dists; /* canonical JSON -> knob_distribution * */
+    /* The interned distributions with their JSON, in the order first seen: a suggest
+     * compares against these before it writes any JSON. */
+    struct knob__dist_entry {
+        const knob_distribution *dist;
+        const char *json;
+    } *known;
+    size_t n_known, cap_known;
     int64_t best;    /* number of the best COMPLETE trial (one objective), -1 */
     size_t n_finished[5]; /* by state */
     size_t n_waiting;     /* WAITING trials as of the last sync */

@@ -13,9 +13,19 @@ const char *knob__view_name(knob__view *v, const char *name)
     return slot ? slot->key : NULL;
 }
 
+/* Distributions beyond this many are found through their JSON only. */
+#define KNOWN_SCAN 64
+
 const knob_distribution *knob__view_dist(knob__view *v, const knob_distribution *d,
                                          const char **json)
 {
+    for (size_t i = 0; i < v->n_known && i < KNOWN_SCAN; i++) {
+        if (knob__dist_equal(v->known[i].dist, d)) {
+            if (json)
+                *json = v->known[i].json;
+            return v->known[i].dist;
+        }
+    }
     knob__buf b = {0};
     knob__dist_json(&b, d);
     if (b.oom) {
@@ -34,6 +44,8 @@ const knob_distribution *knob__view_dist(knob__view *v, const knob_distribution 
     } else if (!slot->value && !(slot->value = knob__dist_clone(d))) {
         return NULL;
     }
+    if (added && !knob__grow(&v->known, &v->cap_known, v->n_known + 1, sizeof *v->known))
+        v->known[v->n_known++] = (struct knob__dist_entry){slot->value, slot->key};
     if (json)
         *json = slot->key;
     return slot->value;
@@ -196,6 +208,7 @@ void knob__view_free(knob__view *v)
         free(v->dists.slots[i].value);
     knob__map_free(&v->dists);
     knob__map_free(&v->names);
+    free(v->known);
     memset(v, 0, sizeof *v);
     v->best = -1;
 }

@@ -30,6 +30,8 @@ typedef struct mem_study {
     knob_direction *dirs;
     size_t n_dirs;
     double created;
+    int64_t n_complete;
+    double best; /* of objective 0 over COMPLETE trials; NaN when none */
     mem_trial **trials; /* by number */
     size_t n_trials, cap_trials;
     mem_trial *oldest, *newest;
@@ -45,7 +47,7 @@ typedef struct mem {
     size_t n_studies, cap_studies;
     mem_trial **trials; /* by id - 1 */
     size_t n_trials, cap_trials;
-    knob__map names; /* name -> mem_study * */
+    knob__map names; /* name -> mem_study *, NULL once deleted */
 } mem;
 
 static int open_mem(const char *url, const char *where, void **be)
@@ -165,12 +167,13 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
     knob__map_slot *slot = knob__map_put(&m->names, name, &added);
     if (!slot)
         return knob__oom("study");
-    if (!added) {
+    if (slot->value) {
         *id = ((mem_study *)slot->value)->id;
-        return KNOB_EEXIST;
+        return knob__error(KNOB_EEXIST, "memory storage: a study named '%s' exists", name);
     }
     mem_study *s = calloc(1, sizeof *s);
-    if (!s || !(s->name = knob__strdup(name)) || !(s->dirs = malloc(n_dirs * sizeof *dirs)) ||
+    if (!s || !(s->name = knob__strdup(name)) ||
+        !(s->dirs = malloc((n_dirs ? n_dirs : 1) * sizeof *dirs)) ||
         knob__grow(&m->studies, &m->cap_studies, m->n_studies + 1, sizeof *m->studies)) {
         if (s) {
             free(s->name);
@@ -183,6 +186,7 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
     memcpy(s->dirs, dirs, n_dirs * sizeof *dirs);
     s->n_dirs = n_dirs;
     s->created = knob__now();
+    s->best = NAN;
     s->id = (int64_t)++m->n_studies;
     m->studies[s->id - 1] = s;
     slot->value = s;
@@ -198,7 +202,7 @@ static int find_study(void *be, const char *name, int64_t *id, knob_direction **
     mem_study *s = slot ? slot->value : NULL;
     if (!s)
         return knob__error(KNOB_ENOTFOUND, "no study named '%s' in memory storage", name);
-    knob_direction *d = malloc(s->n_dirs * sizeof *d);
+    knob_direction *d = malloc((s->n_dirs ? s->n_dirs : 1) * sizeof *d);
     if (!d)
         return knob__oom("study directions");
     memcpy(d, s->dirs, s->n_dirs * sizeof *d);
@@ -208,22 +212,17 @@ static int find_study(void *be, const char *name, int64_t *id, knob_direction **
     return KNOB_OK;
 }
 
-static void summarize(const mem_study *s, knob_study_summary *out)
+/* Counts a trial that has just finished in the study's summary. */
+static void count_finished(mem_study *s, const mem_trial *t)
 {
-    out->n_trials = (int64_t)s->n_trials;
-    out->n_complete = 0;
-    out->best_value = NAN;
-    out->created = s->created;
-    for (size_t i = 0; i < s->n_trials; i++) {
-        const mem_trial *t = s->trials[i];
-        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values == 0)
-            continue;
-        out->n_complete++;
-        double v = t->values[0];
-        if (isnan(out->best_value) ||
-            (s->dirs[0] == KNOB_MAXIMIZE ? v > out->best_value : v < out->best_value))
-            out->best_value = v;
-    }
+    if (t->state != KNOB_TRIAL_COMPLETE)
+        return;
+    s->n_complete++;
+    if (t->n_values == 0 || s->n_dirs == 0)
+        return;
+    double v = t->values[0];
+    if (isnan(s->best) || (s->dirs[0] == KNOB_MAXIMIZE ? v > s->best : v < s->best))
+        s->best = v;
 }
 
 static int list_studies(void *be, knob_study_summary **out, size_t *n)
@@ -238,7 +237,7 @@ static int list_studies(void *be, knob_study_summary **out, size_t *n)
         if (!s)
             continue;
         knob_study_summary *e = &list[count++];
-        knob_direction *d = malloc(s->n_dirs * sizeof *d);
+        knob_direction *d = malloc((s->n_dirs ? s->n_dirs : 1) * sizeof *d);
         e->name = knob__strdup(s->name);
         if (!d || !e->name) {
             free(d);
@@ -248,7 +247,10 @@ static int list_studies(void *be, knob_study_summary **out, size_t *n)
         memcpy(d, s->dirs, s->n_dirs * sizeof *d);
         e->directions = d;
         e->n_directions = s->n_dirs;
-        summarize(s, e);
+        e->n_trials = (int64_t)s->n_trials;
+        e->n_complete = s->n_complete;
+        e->best_value = s->best;
+        e->created = s->created;
     }
     *out = list;
     *n = count;
@@ -461,6 +463,7 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     t->n_values = n;
     t->state = state;
     t->end = knob__now();
+    count_finished(study_of(be, study), t);
     touch(study_of(be, study), t);
     return KNOB_OK;
 }

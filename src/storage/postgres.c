@@ -315,6 +315,30 @@ static int create_schema(pg *d)
     return rc;
 }
 
+/* True for failures that go away by themselves: a server restarting or not up yet. */
+static bool transient(const PGconn *c)
+{
+    const char *m = PQerrorMessage(c);
+    return strstr(m, "Connection refused") || strstr(m, "starting up") ||
+           strstr(m, "shutting down") || strstr(m, "recovery mode");
+}
+
+/* Connects, waiting with backoff up to `patience` seconds while the server is
+ * restarting; a wrong password or an unknown host fails at once. */
+static PGconn *connect_first(const char *url, double patience)
+{
+    double waited = 0, pause = 0.1;
+    PGconn *c = PQconnectdb(url);
+    while (c && PQstatus(c) != CONNECTION_OK && transient(c) && waited < patience) {
+        PQfinish(c);
+        nap(pause);
+        waited += pause;
+        pause = pause * 2 > 2 ? 2 : pause * 2;
+        c = PQconnectdb(url);
+    }
+    return c;
+}
+
 static void close_pg(void *be)
 {
     pg *d = be;
@@ -336,7 +360,7 @@ static int open_pg(const char *url, const char *where, void **be)
     }
     const char *env = getenv("KNOB_PG_RETRY_SECONDS");
     d->retry_for = env ? atof(env) : 300;
-    d->c = PQconnectdb(url);
+    d->c = connect_first(url, d->retry_for < 30 ? d->retry_for : 30);
     int rc = KNOB_OK;
     if (!d->c || PQstatus(d->c) != CONNECTION_OK)
         rc = fail_msg(d, "cannot connect", d->c ? PQerrorMessage(d->c) : "out of memory");

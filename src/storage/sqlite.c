@@ -12,12 +12,16 @@
 #include <time.h>
 
 #define KNOB_APPLICATION_ID 0x6b6e6f62 /* "knob" */
+_Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL_WAITING == 4,
+               "the statements below name trial states by number");
 #define SCHEMA_VERSION 1
 #define BUSY_TIMEOUT_MS 60000
 
+/* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
+ * and stamp must not sync a new study under it. */
 static const char *const schema[] = {
     "CREATE TABLE knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE studies(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+    "CREATE TABLE studies(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, "
     "directions TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL)",
     "CREATE TABLE study_attrs(study INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE, "
     "system INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, "
@@ -29,11 +33,11 @@ static const char *const schema[] = {
     "CREATE INDEX trials_by_state ON trials(study, state, number)",
     "CREATE TABLE params(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
     "position INTEGER NOT NULL, name TEXT NOT NULL, dist TEXT NOT NULL, internal REAL NOT NULL, "
-    "PRIMARY KEY(trial, name))",
+    "PRIMARY KEY(trial, name)) WITHOUT ROWID",
     "CREATE TABLE trial_values(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
-    "idx INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, idx))",
+    "idx INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, idx)) WITHOUT ROWID",
     "CREATE TABLE intermediate(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
-    "step INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, step))",
+    "step INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, step)) WITHOUT ROWID",
     "CREATE TABLE trial_attrs(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "
     "system INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, "
     "PRIMARY KEY(trial, system, key))",
@@ -46,9 +50,10 @@ static const char *const schema[] = {
 enum {
     Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
     Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_BUMP, Q_NEXT_NUMBER, Q_INSERT_TRIAL,
-    Q_OLDEST_WAITING, Q_START_TRIAL, Q_TRIAL_ID, Q_PARAM_COUNT, Q_SET_PARAM, Q_STAMP,
+    Q_OLDEST_WAITING, Q_START_TRIAL, Q_TRIAL_ID, Q_SET_PARAM, Q_STAMP,
     Q_REPORT, Q_SET_TRIAL_ATTR, Q_TRIAL_STATE, Q_FINISH, Q_INSERT_VALUE, Q_CLAIM, Q_STUDY_SEQ,
-    Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_COUNT
+    Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_BEGIN_WRITE,
+    Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -73,15 +78,17 @@ static const char *const sql[Q_COUNT] = {
                          "ORDER BY number LIMIT 1",
     [Q_START_TRIAL] = "UPDATE trials SET state = 0, start_time = ?2, seq = ?3 WHERE id = ?1",
     [Q_TRIAL_ID] = "SELECT id FROM trials WHERE study = ?1 AND number = ?2",
-    [Q_PARAM_COUNT] = "SELECT COUNT(*) FROM params WHERE trial = ?1",
+    /* A new name goes after the trial's other params; a name set again keeps its place. */
     [Q_SET_PARAM] = "INSERT INTO params(trial, position, name, dist, internal) "
-                    "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(trial, name) DO UPDATE SET "
-                    "dist = excluded.dist, internal = excluded.internal",
+                    "VALUES(?1, (SELECT COUNT(*) FROM params WHERE trial = ?1), ?2, ?3, ?4) "
+                    "ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, "
+                    "internal = excluded.internal",
     [Q_STAMP] = "UPDATE trials SET seq = ?2 WHERE id = ?1 AND study = ?3",
     [Q_REPORT] = "INSERT OR IGNORE INTO intermediate(trial, step, value) VALUES(?1, ?2, ?3)",
     [Q_SET_TRIAL_ATTR] = "INSERT INTO trial_attrs(trial, system, key, json) VALUES(?1, ?2, ?3, ?4) "
                          "ON CONFLICT(trial, system, key) DO UPDATE SET json = excluded.json",
-    [Q_TRIAL_STATE] = "SELECT state, number FROM trials WHERE id = ?1 AND study = ?2",
+    [Q_TRIAL_STATE] = "SELECT t.state, t.number, s.name FROM trials t JOIN studies s "
+                      "ON s.id = t.study WHERE t.id = ?1 AND t.study = ?2",
     [Q_FINISH] = "UPDATE trials SET state = ?2, end_time = ?3, seq = ?4 WHERE id = ?1",
     [Q_INSERT_VALUE] = "INSERT OR REPLACE INTO trial_values(trial, idx, value) VALUES(?1, ?2, ?3)",
     [Q_CLAIM] = "INSERT OR IGNORE INTO claims(study, key, trial) VALUES(?1, ?2, ?3)",
@@ -99,6 +106,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_SYNC_ATTRS] = "SELECT a.trial, a.system, a.key, a.json FROM trial_attrs a JOIN trials t "
                      "ON t.id = a.trial WHERE t.study = ?1 AND t.seq > ?2 "
                      "ORDER BY a.trial, a.rowid",
+    [Q_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+    [Q_BEGIN_READ] = "BEGIN",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
 };
 
 typedef struct db {
@@ -137,34 +148,77 @@ static void nap_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Runs a statement without results, retrying while the database is busy. */
+/* Whether to try again after `rc`: busy, and the deadline not passed (then naps). */
+static bool busy_again(int rc, double deadline, int attempt)
+{
+    if ((rc & 0xff) != SQLITE_BUSY || knob__now() > deadline)
+        return false;
+    nap_ms(1 + attempt % 10);
+    return true;
+}
+
+/* Runs statements without results, retrying while the database is busy. */
 static int exec_retry(db *d, const char *text, const char *op)
 {
     double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
-    for (int attempt = 0;; attempt++) {
-        int rc = sqlite3_exec(d->h, text, NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            return KNOB_OK;
-        if ((rc & 0xff) != SQLITE_BUSY || knob__now() > deadline)
+    int rc;
+    for (int attempt = 0; (rc = sqlite3_exec(d->h, text, NULL, NULL, NULL)) != SQLITE_OK;
+         attempt++)
+        if (!busy_again(rc, deadline, attempt))
             return fail(d, op);
-        nap_ms(1 + attempt % 10);
+    return KNOB_OK;
+}
+
+/* A cached transaction statement (BEGIN, COMMIT), retried while the database is busy
+ * (beyond what the busy handler waits: SQLite skips it where waiting could deadlock). */
+static int run_retry(db *d, int which, const char *op)
+{
+    double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
+    sqlite3_stmt *s = stmt(d, which);
+    int rc;
+    if (!s)
+        return KNOB_ESTORAGE;
+    for (int attempt = 0; (rc = sqlite3_step(s)) != SQLITE_DONE; attempt++) {
+        if (!busy_again(rc, deadline, attempt)) {
+            rc = fail(d, op);
+            sqlite3_reset(s);
+            return rc;
+        }
+        sqlite3_reset(s);
     }
+    sqlite3_reset(s);
+    return KNOB_OK;
 }
 
 static int begin(db *d)
 {
-    return exec_retry(d, "BEGIN IMMEDIATE", "begin a write transaction");
+    return run_retry(d, Q_BEGIN_WRITE, "begin a write transaction");
 }
 
-static int commit(db *d)
+/* A deferred transaction: one consistent snapshot for several reads. */
+static int begin_read(db *d)
 {
-    return exec_retry(d, "COMMIT", "commit");
+    return run_retry(d, Q_BEGIN_READ, "begin a read");
 }
 
 static int rollback(db *d, int status)
 {
-    sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_stmt *s;
+    if (!sqlite3_get_autocommit(d->h) && (s = stmt(d, Q_ROLLBACK))) {
+        sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    if (!sqlite3_get_autocommit(d->h)) /* no statement (out of memory): the plain way */
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
     return status;
+}
+
+/* A COMMIT that fails for good (not busy) leaves the transaction open: end it, so the
+ * next write can begin. */
+static int commit(db *d)
+{
+    int rc = run_retry(d, Q_COMMIT, "commit");
+    return rc ? rollback(d, rc) : KNOB_OK;
 }
 
 /* Steps a statement expected to finish (no row or one row); SQLITE_ROW or DONE. */
@@ -176,7 +230,9 @@ static int step(db *d, sqlite3_stmt *s, const char *op, int *row)
             *row = rc == SQLITE_ROW;
         return KNOB_OK;
     }
-    return fail(d, op);
+    rc = fail(d, op);
+    sqlite3_reset(s); /* after the message: reset repeats the error code */
+    return rc;
 }
 
 /* ---------------------------------------------------------------- open and schema */
@@ -200,53 +256,96 @@ static int int_query(db *d, const char *text, int64_t *out)
         return fail(d, "read the database header");
     int rc = sqlite3_step(s);
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        rc = fail(d, "read the database header");
+        sqlite3_finalize(s);
+        return rc;
+    }
     sqlite3_finalize(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? KNOB_OK : fail(d, "read the database header");
+    return KNOB_OK;
+}
+
+/* The file could not be read as a database at all. */
+static int unreadable(db *d)
+{
+    int code = sqlite3_extended_errcode(d->h) & 0xff;
+    if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT)
+        return fail(d, "read the file");
+    return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': %s (%s)", d->path,
+                       code == SQLITE_NOTADB ? "not a SQLite database, so not a knob database"
+                                             : "the database is damaged",
+                       sqlite3_errmsg(d->h));
+}
+
+/* Within the open transaction: the version of knob's schema in a file that has knob's
+ * application id. */
+static int schema_version(db *d)
+{
+    int64_t version = 0;
+    if (int_query(d, "SELECT CAST(value AS INTEGER) FROM knob_meta WHERE key = "
+                     "'schema_version'", &version) || version < 1)
+        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': a knob database without its "
+                           "schema version (damaged?)", d->path);
+    if (version > SCHEMA_VERSION)
+        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': created by a newer knob (schema "
+                           "version %lld; this one reads up to %d)", d->path, (long long)version,
+                           SCHEMA_VERSION);
+    return KNOB_OK;
 }
 
 /* Checks what the file holds: knob's schema (of this version or older), or nothing yet
- * (then creates it). Anything else is another program's file. */
+ * (then creates it, under the write lock so that two openers cannot both do it).
+ * Anything else is another program's file, and is left untouched. */
 static int check_schema(db *d)
 {
-    int64_t app, tables, version = 0;
+    int64_t app = 0, tables = 0;
     int rc = begin(d);
-    if (!rc)
-        rc = int_query(d, "PRAGMA application_id", &app);
-    if (!rc)
-        rc = int_query(d, "SELECT COUNT(*) FROM sqlite_master", &tables);
     if (rc)
-        return rollback(d, rc == KNOB_ESTORAGE || rc == KNOB_ECORRUPT
-                               ? knob__error(KNOB_ECORRUPT, "sqlite storage '%s': not a knob "
-                                             "database (%s)", d->path,
-                                             sqlite3_errmsg(d->h))
-                               : rc);
+        return rc == KNOB_EBUSY ? rc : unreadable(d);
+    if (int_query(d, "PRAGMA application_id", &app) ||
+        int_query(d, "SELECT COUNT(*) FROM sqlite_master", &tables))
+        return rollback(d, unreadable(d));
     if (app == 0 && tables == 0) {
         if ((rc = create_schema(d)))
             return rollback(d, rc);
         return commit(d);
     }
     if (app != KNOB_APPLICATION_ID)
-        return rollback(d, knob__error(KNOB_ECORRUPT, "sqlite storage '%s': the file is a SQLite "
-                                       "database of another program (%lld tables, application "
-                                       "id %lld), not a knob database", d->path,
-                                       (long long)tables, (long long)app));
-    rc = int_query(d, "SELECT CAST(value AS INTEGER) FROM knob_meta WHERE key = 'schema_version'",
-                   &version);
-    rollback(d, KNOB_OK);
-    if (rc)
-        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': knob database without its "
-                           "schema version (damaged?)", d->path);
-    if (version > SCHEMA_VERSION)
-        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': created by a newer knob (schema "
-                           "%lld; this one reads up to %d)", d->path, (long long)version,
-                           SCHEMA_VERSION);
-    return KNOB_OK;
+        return rollback(d, knob__error(KNOB_ECORRUPT, "sqlite storage '%s': not a knob "
+                                       "database: a SQLite database of another program (tables: "
+                                       "%lld, application id: %lld); give knob a file of its "
+                                       "own", d->path, (long long)tables, (long long)app));
+    return rollback(d, schema_version(d));
+}
+
+/* After the schema check, so that a foreign file is never switched to WAL. */
+static int use_wal(db *d)
+{
+    sqlite3_stmt *s;
+    double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
+    if (sqlite3_prepare_v2(d->h, "PRAGMA journal_mode = WAL", -1, &s, NULL) != SQLITE_OK)
+        return fail(d, "switch to WAL mode");
+    int r;
+    for (int attempt = 0; (r = sqlite3_step(s)) == SQLITE_BUSY && knob__now() < deadline;
+         attempt++) {
+        sqlite3_reset(s);
+        nap_ms(1 + attempt % 10);
+    }
+    int rc = r == SQLITE_ROW ? KNOB_OK : fail(d, "switch to WAL mode");
+    const char *mode = rc ? NULL : (const char *)sqlite3_column_text(s, 0);
+    if (!rc && (!mode || sqlite3_stricmp(mode, "wal") != 0))
+        rc = knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot switch to WAL mode (the "
+                         "journal mode stays '%s'); is the file on a network file system?",
+                         d->path, mode ? mode : "?");
+    sqlite3_finalize(s);
+    return rc;
 }
 
 static int parse_path(const char *url, const char *where, char **path)
 {
     /* "///rel.db" -> "rel.db"; "////abs.db" -> "/abs.db" (SQLAlchemy's form). */
-    if (strncmp(where, "///", 3) != 0 || !where[3])
+    size_t n = strlen(where);
+    if (strncmp(where, "///", 3) != 0 || n == 3 || where[n - 1] == '/')
         return knob__error(KNOB_EINVAL, "storage URL '%s': expected sqlite:///relative/path.db "
                            "or sqlite:////absolute/path.db", url);
     *path = knob__strdup(where + 3);
@@ -284,15 +383,13 @@ static int open_db(const char *url, const char *where, void **be)
     }
     sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(d->h, 1);
-    rc = exec_retry(d, "PRAGMA journal_mode = WAL", "switch to WAL mode");
-    if (rc == KNOB_ECORRUPT || rc == KNOB_ESTORAGE)
-        rc = knob__error(KNOB_ECORRUPT, "sqlite storage '%s': not a knob database (%s)", d->path,
-                         sqlite3_errmsg(d->h));
-    if (!rc)
-        rc = exec_retry(d, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
-                        "set pragmas");
+    /* The first statements to read the file: a text file fails here. */
+    if (exec_retry(d, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", "set pragmas"))
+        rc = unreadable(d);
     if (!rc)
         rc = check_schema(d);
+    if (!rc)
+        rc = use_wal(d);
     if (rc) {
         close_db(d);
         return rc;
@@ -303,37 +400,61 @@ static int open_db(const char *url, const char *where, void **be)
 
 /* ---------------------------------------------------------------- studies */
 
-static void dirs_text(char *buf, size_t size, const knob_direction *dirs, size_t n)
+static int no_study(db *d, int64_t id)
 {
+    return knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no study with id %lld", d->path,
+                       (long long)id);
+}
+
+/* The study's current change stamp; KNOB_ENOTFOUND when there is no such study. */
+static int study_seq(db *d, int64_t study, int64_t *seq)
+{
+    sqlite3_stmt *s = stmt(d, Q_STUDY_SEQ);
+    int rc, row = 0;
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, study);
+    if ((rc = step(d, s, "read the study's stamp", &row)))
+        return rc;
+    if (row)
+        *seq = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return row ? KNOB_OK : no_study(d, study);
+}
+
+/* "minimize,maximize", malloc'd; NULL when out of memory. */
+static char *dirs_text(const knob_direction *dirs, size_t n)
+{
+    char *text = malloc(n * 9 + 1);
     size_t used = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < n && used + 10 < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "",
-                                 dirs[i] == KNOB_MAXIMIZE ? "maximize" : "minimize");
+    if (!text)
+        return NULL;
+    text[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)sprintf(text + used, "%s%s", i ? "," : "",
+                                dirs[i] == KNOB_MAXIMIZE ? "maximize" : "minimize");
+    return text;
 }
 
 static int parse_dirs(db *d, const char *text, knob_direction **out, size_t *n)
 {
-    size_t count = 1;
+    if (!text)
+        return knob__oom("directions");
+    size_t count = text[0] ? 1 : 0;
     for (const char *p = text; *p; p++)
         count += *p == ',';
-    knob_direction *dirs = malloc(count * sizeof *dirs);
+    knob_direction *dirs = malloc((count ? count : 1) * sizeof *dirs);
     if (!dirs)
         return knob__oom("directions");
-    size_t i = 0;
-    for (const char *p = text; i < count; i++) {
-        if (strncmp(p, "maximize", 8) == 0)
-            dirs[i] = KNOB_MAXIMIZE;
-        else if (strncmp(p, "minimize", 8) == 0)
-            dirs[i] = KNOB_MINIMIZE;
-        else {
+    const char *p = text;
+    for (size_t i = 0; i < count; i++, p += p[8] ? 9 : 8) {
+        bool max = strncmp(p, "maximize", 8) == 0;
+        if ((!max && strncmp(p, "minimize", 8) != 0) || (p[8] != ',' && p[8] != 0)) {
             free(dirs);
             return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': unreadable directions '%s'",
                                d->path, text);
         }
-        p += 8;
-        if (*p == ',')
-            p++;
+        dirs[i] = max ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
     }
     *out = dirs;
     *n = count;
@@ -353,7 +474,8 @@ static int find_study(void *be, const char *name, int64_t *id, knob_direction **
         return rc;
     if (!row) {
         sqlite3_reset(s);
-        return knob__error(KNOB_ENOTFOUND, "no study named '%s' in '%s'", name, d->path);
+        return knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no study named '%s'", d->path,
+                           name);
     }
     *id = sqlite3_column_int64(s, 0);
     rc = parse_dirs(d, (const char *)sqlite3_column_text(s, 1), dirs, n_dirs);
@@ -361,35 +483,44 @@ static int find_study(void *be, const char *name, int64_t *id, knob_direction **
     return rc;
 }
 
+static int insert_study(db *d, const char *name, const char *dirs, int64_t *id)
+{
+    int rc, row = 0;
+    sqlite3_stmt *s = stmt(d, Q_FIND_STUDY);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    if ((rc = step(d, s, "find a study", &row)))
+        return rc;
+    if (row) {
+        *id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return knob__error(KNOB_EEXIST, "sqlite storage '%s': a study named '%s' exists",
+                           d->path, name);
+    }
+    if (!(s = stmt(d, Q_INSERT_STUDY)))
+        return KNOB_ESTORAGE;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, dirs, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 3, knob__now());
+    if ((rc = step(d, s, "create a study", NULL)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(d->h);
+    return KNOB_OK;
+}
+
 static int create_study(void *be, const char *name, const knob_direction *dirs, size_t n_dirs,
                         int64_t *id)
 {
     db *d = be;
-    char text[4096];
-    int rc = begin(d), row = 0;
-    sqlite3_stmt *s;
-    if (rc)
-        return rc;
-    if (!(s = stmt(d, Q_FIND_STUDY)))
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
-    if ((rc = step(d, s, "find a study", &row)))
-        return rollback(d, rc);
-    if (row) {
-        *id = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
-        return rollback(d, KNOB_EEXIST);
-    }
-    dirs_text(text, sizeof text, dirs, n_dirs);
-    if (!(s = stmt(d, Q_INSERT_STUDY)))
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, text, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(s, 3, knob__now());
-    if ((rc = step(d, s, "create a study", NULL)))
-        return rollback(d, rc);
-    *id = sqlite3_last_insert_rowid(d->h);
-    return commit(d);
+    char *text = dirs_text(dirs, n_dirs);
+    if (!text)
+        return knob__oom("study directions");
+    int rc = begin(d);
+    if (!rc)
+        rc = insert_study(d, name, text, id);
+    free(text);
+    return rc ? rollback(d, rc) : commit(d);
 }
 
 static int summarize(db *d, int64_t id, knob_study_summary *e)
@@ -404,70 +535,78 @@ static int summarize(db *d, int64_t id, knob_study_summary *e)
     e->n_trials = sqlite3_column_int64(s, 0);
     e->n_complete = sqlite3_column_int64(s, 1);
     sqlite3_reset(s);
+    e->best_value = NAN;
+    if (e->n_directions == 0)
+        return KNOB_OK;
     if (!(s = stmt(d, e->directions[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN)))
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, id);
     if ((rc = step(d, s, "find the best value", &row)))
         return rc;
-    e->best_value = row && sqlite3_column_type(s, 0) != SQLITE_NULL ? sqlite3_column_double(s, 0)
-                                                                     : NAN;
+    if (row && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        e->best_value = sqlite3_column_double(s, 0);
     sqlite3_reset(s);
     return KNOB_OK;
+}
+
+/* Reads the study rows; summaries come after (they use other statements). */
+static int read_studies(db *d, knob_study_summary **list, int64_t **ids, size_t *count)
+{
+    size_t cap = 0, cap_ids = 0;
+    sqlite3_stmt *s = stmt(d, Q_LIST_STUDIES);
+    int rc = s ? KNOB_OK : KNOB_ESTORAGE, r = SQLITE_DONE;
+    while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        knob_direction *dirs;
+        size_t nd;
+        if (knob__grow(list, &cap, *count + 1, sizeof **list) ||
+            knob__grow(ids, &cap_ids, *count + 1, sizeof **ids)) {
+            rc = knob__oom("study list");
+            break;
+        }
+        knob_study_summary *e = &(*list)[*count];
+        memset(e, 0, sizeof *e);
+        (*ids)[(*count)++] = sqlite3_column_int64(s, 0);
+        e->created = sqlite3_column_double(s, 3);
+        if (!(e->name = knob__strdup((const char *)sqlite3_column_text(s, 1))))
+            rc = knob__oom("study list");
+        else if (!(rc = parse_dirs(d, (const char *)sqlite3_column_text(s, 2), &dirs, &nd))) {
+            e->directions = dirs;
+            e->n_directions = nd;
+        }
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = fail(d, "list studies");
+    if (s)
+        sqlite3_reset(s);
+    return rc;
 }
 
 static int list_studies(void *be, knob_study_summary **out, size_t *n)
 {
     db *d = be;
     knob_study_summary *list = NULL;
-    size_t count = 0, cap = 0;
-    sqlite3_stmt *s = stmt(d, Q_LIST_STUDIES);
-    int rc = s ? KNOB_OK : KNOB_ESTORAGE;
-    /* Read the rows first: summarizing uses other statements. */
-    int64_t *study_ids = NULL;
-    size_t cap_ids = 0;
-    while (!rc) {
-        int r = sqlite3_step(s);
-        if (r == SQLITE_DONE)
-            break;
-        if (r != SQLITE_ROW) {
-            rc = fail(d, "list studies");
-            break;
-        }
-        if (knob__grow(&list, &cap, count + 1, sizeof *list) ||
-            knob__grow(&study_ids, &cap_ids, count + 1, sizeof *study_ids)) {
-            rc = knob__oom("study list");
-            break;
-        }
-        knob_study_summary *e = &list[count];
-        memset(e, 0, sizeof *e);
-        knob_direction *dirs;
-        size_t nd;
-        study_ids[count] = sqlite3_column_int64(s, 0);
-        e->name = knob__strdup((const char *)sqlite3_column_text(s, 1));
-        rc = parse_dirs(d, (const char *)sqlite3_column_text(s, 2), &dirs, &nd);
-        e->created = sqlite3_column_double(s, 3);
-        count++;
-        if (!rc && !e->name)
-            rc = knob__oom("study list");
-        if (!rc) {
-            e->directions = dirs;
-            e->n_directions = nd;
-        }
-    }
-    if (s)
-        sqlite3_reset(s);
+    int64_t *ids = NULL;
+    size_t count = 0;
+    /* One read transaction: the counts agree with the list. */
+    int rc = begin_read(d);
+    if (!rc)
+        rc = read_studies(d, &list, &ids, &count);
     for (size_t i = 0; !rc && i < count; i++)
-        rc = summarize(d, study_ids[i], &list[i]);
-    free(study_ids);
+        rc = summarize(d, ids[i], &list[i]);
+    rollback(d, KNOB_OK);
+    free(ids);
+    if (!rc && !list && !(list = calloc(1, sizeof *list)))
+        rc = knob__oom("study list");
     if (rc) {
         knob_study_summaries_free(list, count);
         return rc;
     }
-    *out = list ? list : calloc(1, sizeof *list);
+    *out = list;
     *n = count;
-    return *out ? KNOB_OK : knob__oom("study list");
+    return KNOB_OK;
 }
 
+/* Rows of trials, params, values, attributes and claims go by ON DELETE CASCADE. */
 static int delete_study(void *be, int64_t id)
 {
     db *d = be;
@@ -480,6 +619,8 @@ static int delete_study(void *be, int64_t id)
     sqlite3_bind_int64(s, 1, id);
     if ((rc = step(d, s, "delete a study", NULL)))
         return rollback(d, rc);
+    if (sqlite3_changes(d->h) == 0)
+        return rollback(d, no_study(d, id));
     return commit(d);
 }
 
@@ -487,16 +628,22 @@ static int set_study_attr(void *be, int64_t study, bool system, const char *key,
                           const char *json)
 {
     db *d = be;
-    sqlite3_stmt *s = stmt(d, Q_SET_STUDY_ATTR);
-    if (!s)
-        return KNOB_ESTORAGE;
+    int64_t seq;
+    int rc = begin(d);
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if ((rc = study_seq(d, study, &seq)))
+        return rollback(d, rc);
+    if (!(s = stmt(d, Q_SET_STUDY_ATTR)))
+        return rollback(d, KNOB_ESTORAGE);
     sqlite3_bind_int64(s, 1, study);
     sqlite3_bind_int(s, 2, system);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 4, json, -1, SQLITE_TRANSIENT);
-    int rc = step(d, s, "set a study attribute", NULL);
-    sqlite3_reset(s);
-    return rc;
+    if ((rc = step(d, s, "set a study attribute", NULL)))
+        return rollback(d, rc);
+    return commit(d);
 }
 
 static int get_study_attrs(void *be, int64_t study, bool system,
@@ -508,17 +655,25 @@ static int get_study_attrs(void *be, int64_t study, bool system,
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
     sqlite3_bind_int(s, 2, system);
-    int rc = KNOB_OK, r;
-    while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
+    int rc = KNOB_OK, r = SQLITE_DONE, rows = 0;
+    int64_t seq;
+    for (; !rc && (r = sqlite3_step(s)) == SQLITE_ROW; rows++)
         rc = cb(ctx, (const char *)sqlite3_column_text(s, 0),
                 (const char *)sqlite3_column_text(s, 1));
     if (!rc && r != SQLITE_DONE)
         rc = fail(d, "read study attributes");
     sqlite3_reset(s);
-    return rc;
+    /* None: the study may be gone, which is an error as for every other method. */
+    return rc || rows ? rc : study_seq(d, study, &seq);
 }
 
 /* ---------------------------------------------------------------- trials */
+
+static int no_trial(db *d, int64_t study, int64_t trial)
+{
+    return knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no trial with id %lld in study "
+                       "%lld", d->path, (long long)trial, (long long)study);
+}
 
 /* Within a write transaction: the study's next change stamp. */
 static int bump(db *d, int64_t study, int64_t *seq)
@@ -531,15 +686,15 @@ static int bump(db *d, int64_t study, int64_t *seq)
     if ((rc = step(d, s, "stamp a change", &row)))
         return rc;
     if (!row)
-        rc = knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no study with id %lld", d->path,
-                         (long long)study);
+        rc = no_study(d, study);
     else
         *seq = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return rc;
 }
 
-/* Within a write transaction: stamps a changed trial. */
+/* Within a write transaction: stamps a changed trial (KNOB_ENOTFOUND when the study
+ * has no such trial). */
 static int stamp(db *d, int64_t study, int64_t trial)
 {
     int64_t seq;
@@ -552,34 +707,50 @@ static int stamp(db *d, int64_t study, int64_t trial)
     sqlite3_bind_int64(s, 3, study);
     if ((rc = step(d, s, "stamp a trial", NULL)))
         return rc;
-    if (sqlite3_changes(d->h) != 1)
-        return knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no trial with id %lld in study "
-                           "%lld", d->path, (long long)trial, (long long)study);
-    return KNOB_OK;
+    return sqlite3_changes(d->h) == 1 ? KNOB_OK : no_trial(d, study, trial);
 }
 
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+/* Within a write transaction: KNOB_ENOTFOUND unless the study has the trial; with
+ * `to_finish`, KNOB_ESTATE when it is already finished. */
+static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish)
+{
+    sqlite3_stmt *s = stmt(d, Q_TRIAL_STATE);
+    int rc, row = 0;
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int64(s, 2, study);
+    if ((rc = step(d, s, "read a trial's state", &row)))
+        return rc;
+    int state = row ? sqlite3_column_int(s, 0) : 0;
+    if (!row)
+        rc = no_trial(d, study, trial);
+    else if (to_finish && state != KNOB_TRIAL_RUNNING && state != KNOB_TRIAL_WAITING)
+        rc = knob__error(KNOB_ESTATE, "sqlite storage '%s': cannot finish trial %lld of study "
+                         "'%s': it is already %s", d->path, (long long)sqlite3_column_int64(s, 1),
+                         (const char *)sqlite3_column_text(s, 2),
+                         knob_trial_state_str((knob_trial_state)state));
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t *id,
                         int64_t *number)
 {
-    db *d = be;
-    int64_t seq, num;
-    int rc = begin(d), row = 0;
-    sqlite3_stmt *s;
-    if (rc)
-        return rc;
-    if ((rc = bump(d, study, &seq)))
-        return rollback(d, rc);
-    if (!(s = stmt(d, Q_NEXT_NUMBER)))
-        return rollback(d, KNOB_ESTORAGE);
+    int64_t seq;
+    int rc = bump(d, study, &seq), row = 0;
+    sqlite3_stmt *s = rc ? NULL : stmt(d, Q_NEXT_NUMBER);
+    if (rc || !s)
+        return rc ? rc : KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
     if ((rc = step(d, s, "number a trial", &row)))
-        return rollback(d, rc);
-    num = sqlite3_column_int64(s, 0);
+        return rc;
+    *number = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     if (!(s = stmt(d, Q_INSERT_TRIAL)))
-        return rollback(d, KNOB_ESTORAGE);
+        return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
-    sqlite3_bind_int64(s, 2, num);
+    sqlite3_bind_int64(s, 2, *number);
     sqlite3_bind_int(s, 3, (int)state);
     if (state == KNOB_TRIAL_WAITING)
         sqlite3_bind_null(s, 4);
@@ -587,8 +758,22 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
         sqlite3_bind_double(s, 4, knob__now());
     sqlite3_bind_int64(s, 5, seq);
     if ((rc = step(d, s, "create a trial", NULL)))
+        return rc;
+    *id = sqlite3_last_insert_rowid(d->h);
+    return KNOB_OK;
+}
+
+/* The number is MAX + 1 under the write lock: dense and unique across processes. */
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+                        int64_t *number)
+{
+    db *d = be;
+    int64_t new_id, num;
+    int rc = begin(d);
+    if (rc)
+        return rc;
+    if ((rc = insert_trial(d, study, state, &new_id, &num)))
         return rollback(d, rc);
-    int64_t new_id = sqlite3_last_insert_rowid(d->h);
     if ((rc = commit(d)))
         return rc;
     *id = new_id;
@@ -596,34 +781,48 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
     return KNOB_OK;
 }
 
-static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+/* Within a write transaction: starts the oldest waiting trial, if any. */
+static int start_oldest(db *d, int64_t study, int64_t *id, int64_t *number, bool *found)
 {
-    db *d = be;
-    int rc = begin(d), row = 0;
-    sqlite3_stmt *s;
-    *found = false;
-    if (rc)
-        return rc;
-    if (!(s = stmt(d, Q_OLDEST_WAITING)))
-        return rollback(d, KNOB_ESTORAGE);
+    int64_t seq;
+    int rc, row = 0;
+    sqlite3_stmt *s = stmt(d, Q_OLDEST_WAITING);
+    if (!s)
+        return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
     if ((rc = step(d, s, "find a waiting trial", &row)))
-        return rollback(d, rc);
-    if (!row) {
-        sqlite3_reset(s);
-        return rollback(d, KNOB_OK);
-    }
-    int64_t tid = sqlite3_column_int64(s, 0), num = sqlite3_column_int64(s, 1), seq;
+        return rc;
+    if (!row) /* nothing waits; still, a missing study is an error */
+        return study_seq(d, study, &seq);
+    *id = sqlite3_column_int64(s, 0);
+    *number = sqlite3_column_int64(s, 1);
     sqlite3_reset(s);
     if ((rc = bump(d, study, &seq)))
-        return rollback(d, rc);
+        return rc;
     if (!(s = stmt(d, Q_START_TRIAL)))
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_int64(s, 1, tid);
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, *id);
     sqlite3_bind_double(s, 2, knob__now());
     sqlite3_bind_int64(s, 3, seq);
     if ((rc = step(d, s, "start a waiting trial", NULL)))
+        return rc;
+    *found = true;
+    return KNOB_OK;
+}
+
+static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+{
+    db *d = be;
+    int64_t tid = 0, num = 0;
+    bool got = false;
+    int rc = begin(d);
+    *found = false;
+    if (rc)
+        return rc;
+    if ((rc = start_oldest(d, study, &tid, &num, &got)))
         return rollback(d, rc);
+    if (!got)
+        return rollback(d, KNOB_OK);
     if ((rc = commit(d)))
         return rc;
     *id = tid;
@@ -647,33 +846,33 @@ static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
         *id = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     return row ? KNOB_OK
-               : knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': study has no trial %lld",
-                             d->path, (long long)number);
+               : knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': study %lld has no trial %lld",
+                             d->path, (long long)study, (long long)number);
+}
+
+/* Within a write transaction. */
+static int upsert_param(db *d, int64_t trial, const char *name, const char *dist_json,
+                        double internal)
+{
+    sqlite3_stmt *s = stmt(d, Q_SET_PARAM);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, dist_json, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 4, internal);
+    return step(d, s, "set a param", NULL);
 }
 
 static int set_param(void *be, int64_t study, int64_t trial, const char *name,
                      const char *dist_json, double internal)
 {
     db *d = be;
-    int rc = begin(d), row = 0;
-    sqlite3_stmt *s;
+    int rc = begin(d);
     if (rc)
         return rc;
-    if (!(s = stmt(d, Q_PARAM_COUNT)))
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_int64(s, 1, trial);
-    if ((rc = step(d, s, "count params", &row)))
-        return rollback(d, rc);
-    int64_t position = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (!(s = stmt(d, Q_SET_PARAM)))
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_int64(s, 1, trial);
-    sqlite3_bind_int64(s, 2, position);
-    sqlite3_bind_text(s, 3, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, dist_json, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(s, 5, internal);
-    if ((rc = step(d, s, "set a param", NULL)) || (rc = stamp(d, study, trial)))
+    /* The stamp first: it finds out whether the study has the trial. */
+    if ((rc = stamp(d, study, trial)) || (rc = upsert_param(d, trial, name, dist_json, internal)))
         return rollback(d, rc);
     return commit(d);
 }
@@ -685,6 +884,8 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
     sqlite3_stmt *s;
     if (rc)
         return rc;
+    if ((rc = check_trial(d, study, trial, false)))
+        return rollback(d, rc);
     if (!(s = stmt(d, Q_REPORT)))
         return rollback(d, KNOB_ESTORAGE);
     sqlite3_bind_int64(s, 1, trial);
@@ -692,6 +893,7 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
     sqlite3_bind_double(s, 3, value);
     if ((rc = step(d, s, "report a value", NULL)))
         return rollback(d, rc);
+    /* A step already recorded keeps its value, and the trial is unchanged. */
     if (sqlite3_changes(d->h) && (rc = stamp(d, study, trial)))
         return rollback(d, rc);
     return commit(d);
@@ -705,85 +907,84 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     sqlite3_stmt *s;
     if (rc)
         return rc;
+    if ((rc = stamp(d, study, trial)))
+        return rollback(d, rc);
     if (!(s = stmt(d, Q_SET_TRIAL_ATTR)))
         return rollback(d, KNOB_ESTORAGE);
     sqlite3_bind_int64(s, 1, trial);
     sqlite3_bind_int(s, 2, system);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 4, json, -1, SQLITE_TRANSIENT);
-    if ((rc = step(d, s, "set a trial attribute", NULL)) || (rc = stamp(d, study, trial)))
+    if ((rc = step(d, s, "set a trial attribute", NULL)))
         return rollback(d, rc);
     return commit(d);
 }
 
-static const char *state_name(int st)
+/* Within a write transaction: the new state, end time and values. */
+static int write_finish(db *d, int64_t study, int64_t trial, knob_trial_state state,
+                        const double *values, size_t n)
 {
-    return knob_trial_state_str((knob_trial_state)st);
+    int64_t seq;
+    int rc = bump(d, study, &seq);
+    sqlite3_stmt *s = rc ? NULL : stmt(d, Q_FINISH);
+    if (rc || !s)
+        return rc ? rc : KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int(s, 2, (int)state);
+    sqlite3_bind_double(s, 3, knob__now());
+    sqlite3_bind_int64(s, 4, seq);
+    if ((rc = step(d, s, "finish a trial", NULL)))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (!(s = stmt(d, Q_INSERT_VALUE)))
+            return KNOB_ESTORAGE;
+        sqlite3_bind_int64(s, 1, trial);
+        sqlite3_bind_int64(s, 2, (int64_t)i);
+        sqlite3_bind_double(s, 3, values[i]);
+        if ((rc = step(d, s, "record a value", NULL)))
+            return rc;
+    }
+    return KNOB_OK;
 }
 
 static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
                   const double *values, size_t n)
 {
     db *d = be;
-    int64_t seq;
-    int rc = begin(d), row = 0;
-    sqlite3_stmt *s;
+    int rc = begin(d);
     if (rc)
         return rc;
-    if (!(s = stmt(d, Q_TRIAL_STATE)))
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_int64(s, 1, trial);
-    sqlite3_bind_int64(s, 2, study);
-    if ((rc = step(d, s, "read a trial's state", &row)))
+    if ((rc = check_trial(d, study, trial, true)) ||
+        (rc = write_finish(d, study, trial, state, values, n)))
         return rollback(d, rc);
-    if (!row) {
-        sqlite3_reset(s);
-        return rollback(d, knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no trial with id "
-                                       "%lld", d->path, (long long)trial));
-    }
-    int old = sqlite3_column_int(s, 0);
-    int64_t number = sqlite3_column_int64(s, 1);
-    sqlite3_reset(s);
-    if (old != KNOB_TRIAL_RUNNING && old != KNOB_TRIAL_WAITING)
-        return rollback(d, knob__error(KNOB_ESTATE, "trial %lld is already %s (in '%s')",
-                                       (long long)number, state_name(old), d->path));
-    if ((rc = bump(d, study, &seq)) || !(s = stmt(d, Q_FINISH)))
-        return rollback(d, rc ? rc : KNOB_ESTORAGE);
-    sqlite3_bind_int64(s, 1, trial);
-    sqlite3_bind_int(s, 2, (int)state);
-    sqlite3_bind_double(s, 3, knob__now());
-    sqlite3_bind_int64(s, 4, seq);
-    if ((rc = step(d, s, "finish a trial", NULL)))
-        return rollback(d, rc);
-    for (size_t i = 0; i < n; i++) {
-        if (!(s = stmt(d, Q_INSERT_VALUE)))
-            return rollback(d, KNOB_ESTORAGE);
-        sqlite3_bind_int64(s, 1, trial);
-        sqlite3_bind_int64(s, 2, (int64_t)i);
-        sqlite3_bind_double(s, 3, values[i]);
-        if ((rc = step(d, s, "record a value", NULL)))
-            return rollback(d, rc);
-    }
     return commit(d);
 }
 
 static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *won)
 {
     db *d = be;
-    sqlite3_stmt *s = stmt(d, Q_CLAIM);
-    if (!s)
-        return KNOB_ESTORAGE;
+    int64_t seq;
+    int rc = begin(d);
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if ((rc = study_seq(d, study, &seq)))
+        return rollback(d, rc);
+    if (!(s = stmt(d, Q_CLAIM)))
+        return rollback(d, KNOB_ESTORAGE);
     sqlite3_bind_int64(s, 1, study);
     sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
     if (trial >= 0)
         sqlite3_bind_int64(s, 3, trial);
     else
         sqlite3_bind_null(s, 3);
-    int rc = step(d, s, "claim", NULL);
-    if (!rc)
-        *won = sqlite3_changes(d->h) == 1;
-    sqlite3_reset(s);
-    return rc;
+    if ((rc = step(d, s, "claim", NULL)))
+        return rollback(d, rc);
+    bool first = sqlite3_changes(d->h) == 1;
+    if ((rc = commit(d)))
+        return rc;
+    *won = first;
+    return KNOB_OK;
 }
 
 /* ---------------------------------------------------------------- sync */
@@ -818,6 +1019,8 @@ typedef struct scratch {
 
 static int keep_text(scratch *x, const unsigned char *s, size_t *off)
 {
+    if (!s)
+        return knob__oom("sync"); /* SQLite gives NULL text only when out of memory */
     size_t n = strlen((const char *)s) + 1;
     if (knob__grow(&x->text, &x->cap_text, x->n_text + n, 1))
         return knob__oom("sync");
@@ -830,39 +1033,48 @@ static int keep_text(scratch *x, const unsigned char *s, size_t *off)
 #define OFF(p) ((const char *)(uintptr_t)(p))
 #define FIX(x, p) ((p) = (x)->text + (uintptr_t)(p))
 
-static int collect(db *d, scratch *x, cursor c[4], int64_t id)
+/* Each takes the current row of its result set into the trial's scratch space. */
+static int take_param(scratch *x, sqlite3_stmt *s)
 {
-    int rc = KNOB_OK;
-    size_t a, b;
-    for (; !rc && c[0].row && sqlite3_column_int64(c[0].s, 0) == id; rc = advance(d, &c[0])) {
-        if (knob__grow(&x->params, &x->cap_params, x->n_params + 1, sizeof *x->params) ||
-            keep_text(x, sqlite3_column_text(c[0].s, 1), &a) ||
-            keep_text(x, sqlite3_column_text(c[0].s, 2), &b))
-            return knob__oom("sync");
-        x->params[x->n_params++] = (knob__param_rec){OFF(a), OFF(b),
-                                                     sqlite3_column_double(c[0].s, 3)};
-    }
-    for (; !rc && c[1].row && sqlite3_column_int64(c[1].s, 0) == id; rc = advance(d, &c[1])) {
-        if (knob__grow(&x->values, &x->cap_values, x->n_values + 1, sizeof *x->values))
-            return knob__oom("sync");
-        x->values[x->n_values++] = sqlite3_column_double(c[1].s, 1);
-    }
-    for (; !rc && c[2].row && sqlite3_column_int64(c[2].s, 0) == id; rc = advance(d, &c[2])) {
-        if (knob__grow(&x->inter, &x->cap_inter, x->n_inter + 1, sizeof *x->inter))
-            return knob__oom("sync");
-        x->inter[x->n_inter++] = (knob_step_value){sqlite3_column_int64(c[2].s, 1),
-                                                   sqlite3_column_double(c[2].s, 2)};
-    }
-    for (; !rc && c[3].row && sqlite3_column_int64(c[3].s, 0) == id; rc = advance(d, &c[3])) {
-        int k = sqlite3_column_int(c[3].s, 1) ? 1 : 0;
-        if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1, sizeof *x->attrs[k]) ||
-            keep_text(x, sqlite3_column_text(c[3].s, 2), &a) ||
-            keep_text(x, sqlite3_column_text(c[3].s, 3), &b))
-            return knob__oom("sync");
-        x->attrs[k][x->n_attrs[k]++] = (knob_attr){OFF(a), OFF(b)};
-    }
-    if (rc)
-        return rc;
+    size_t a = 0, b = 0; /* set on success; zeroed for -O2 maybe-uninitialized */
+    if (knob__grow(&x->params, &x->cap_params, x->n_params + 1, sizeof *x->params) ||
+        keep_text(x, sqlite3_column_text(s, 1), &a) || keep_text(x, sqlite3_column_text(s, 2), &b))
+        return knob__oom("sync");
+    x->params[x->n_params++] = (knob__param_rec){OFF(a), OFF(b), sqlite3_column_double(s, 3)};
+    return KNOB_OK;
+}
+
+static int take_value(scratch *x, sqlite3_stmt *s)
+{
+    if (knob__grow(&x->values, &x->cap_values, x->n_values + 1, sizeof *x->values))
+        return knob__oom("sync");
+    x->values[x->n_values++] = sqlite3_column_double(s, 1);
+    return KNOB_OK;
+}
+
+static int take_step(scratch *x, sqlite3_stmt *s)
+{
+    if (knob__grow(&x->inter, &x->cap_inter, x->n_inter + 1, sizeof *x->inter))
+        return knob__oom("sync");
+    x->inter[x->n_inter++] =
+        (knob_step_value){sqlite3_column_int64(s, 1), sqlite3_column_double(s, 2)};
+    return KNOB_OK;
+}
+
+static int take_attr(scratch *x, sqlite3_stmt *s)
+{
+    int k = sqlite3_column_int(s, 1) ? 1 : 0;
+    size_t a = 0, b = 0; /* set on success; zeroed for -O2 maybe-uninitialized */
+    if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1, sizeof *x->attrs[k]) ||
+        keep_text(x, sqlite3_column_text(s, 2), &a) || keep_text(x, sqlite3_column_text(s, 3), &b))
+        return knob__oom("sync");
+    x->attrs[k][x->n_attrs[k]++] = (knob_attr){OFF(a), OFF(b)};
+    return KNOB_OK;
+}
+
+/* The text no longer moves: offsets become pointers. */
+static void fix_pointers(scratch *x)
+{
     for (size_t i = 0; i < x->n_params; i++) {
         FIX(x, x->params[i].name);
         FIX(x, x->params[i].dist_json);
@@ -872,6 +1084,23 @@ static int collect(db *d, scratch *x, cursor c[4], int64_t id)
             FIX(x, x->attrs[k][i].key);
             FIX(x, x->attrs[k][i].json);
         }
+}
+
+/* Takes the rows of trial `id` from the four result sets (each ordered by trial id, so
+ * they are at its rows now, if it has any). */
+static int collect(db *d, scratch *x, cursor c[4], int64_t id)
+{
+    static int (*const take[4])(scratch *x, sqlite3_stmt *s) = {take_param, take_value,
+                                                                 take_step, take_attr};
+    for (int i = 0; i < 4; i++) {
+        int rc = KNOB_OK;
+        while (!rc && c[i].row && sqlite3_column_int64(c[i].s, 0) == id)
+            if (!(rc = take[i](x, c[i].s)))
+                rc = advance(d, &c[i]);
+        if (rc)
+            return rc;
+    }
+    fix_pointers(x);
     return KNOB_OK;
 }
 
@@ -880,25 +1109,63 @@ static double column_time(sqlite3_stmt *s, int col)
     return sqlite3_column_type(s, col) == SQLITE_NULL ? NAN : sqlite3_column_double(s, col);
 }
 
-static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void *ctx)
+/* Starts the four row queries, each on its first row. */
+static int open_cursors(db *d, int64_t study, int64_t since, cursor c[4])
 {
     static const int which[4] = {Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS};
+    int rc = KNOB_OK;
+    for (int i = 0; i < 4; i++)
+        c[i] = (cursor){NULL, false};
+    for (int i = 0; i < 4 && !rc; i++) {
+        if (!(c[i].s = stmt(d, which[i])))
+            return KNOB_ESTORAGE;
+        sqlite3_bind_int64(c[i].s, 1, study);
+        sqlite3_bind_int64(c[i].s, 2, since);
+        rc = advance(d, &c[i]);
+    }
+    return rc;
+}
+
+/* Gathers the current trial row of `t` whole, and hands it to the callback. */
+static int deliver(db *d, sqlite3_stmt *t, scratch *x, cursor c[4], knob__sync_cb cb, void *ctx)
+{
+    int64_t id = sqlite3_column_int64(t, 0);
+    x->n_params = x->n_values = x->n_inter = x->n_attrs[0] = x->n_attrs[1] = x->n_text = 0;
+    int rc = collect(d, x, c, id);
+    if (rc)
+        return rc;
+    knob__trial_rec rec = {
+        .id = id, .number = sqlite3_column_int64(t, 1),
+        .state = (knob_trial_state)sqlite3_column_int(t, 2),
+        .start_time = column_time(t, 3), .end_time = column_time(t, 4),
+        .n_params = x->n_params, .params = x->params,
+        .n_values = x->n_values, .values = x->values,
+        .n_intermediate = x->n_inter, .intermediate = x->inter,
+        .n_user_attrs = x->n_attrs[0], .user_attrs = x->attrs[0],
+        .n_system_attrs = x->n_attrs[1], .system_attrs = x->attrs[1],
+    };
+    return cb(ctx, &rec);
+}
+
+static void free_scratch(scratch *x)
+{
+    free(x->params);
+    free(x->values);
+    free(x->inter);
+    free(x->attrs[0]);
+    free(x->attrs[1]);
+    free(x->text);
+}
+
+/* One query per table over the changed trials, all ordered by trial id, merged here:
+ * five queries however many trials changed. */
+static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void *ctx)
+{
     cursor c[4];
     scratch x = {0};
     sqlite3_stmt *t = stmt(d, Q_SYNC_TRIALS);
-    int rc = t ? KNOB_OK : KNOB_ESTORAGE;
-    for (int i = 0; i < 4; i++) {
-        c[i].s = rc ? NULL : stmt(d, which[i]);
-        c[i].row = false;
-        if (!rc && !c[i].s)
-            rc = KNOB_ESTORAGE;
-        if (!rc) {
-            sqlite3_bind_int64(c[i].s, 1, study);
-            sqlite3_bind_int64(c[i].s, 2, since);
-            rc = advance(d, &c[i]);
-        }
-    }
-    if (!rc) {
+    int rc = t ? open_cursors(d, study, since, c) : KNOB_ESTORAGE;
+    if (t && !rc) {
         sqlite3_bind_int64(t, 1, study);
         sqlite3_bind_int64(t, 2, since);
     }
@@ -906,37 +1173,15 @@ static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void
         int r = sqlite3_step(t);
         if (r == SQLITE_DONE)
             break;
-        if (r != SQLITE_ROW) {
-            rc = fail(d, "read changed trials");
-            break;
-        }
-        int64_t id = sqlite3_column_int64(t, 0);
-        x.n_params = x.n_values = x.n_inter = x.n_attrs[0] = x.n_attrs[1] = x.n_text = 0;
-        if ((rc = collect(d, &x, c, id)))
-            break;
-        knob__trial_rec rec = {
-            .id = id, .number = sqlite3_column_int64(t, 1),
-            .state = (knob_trial_state)sqlite3_column_int(t, 2),
-            .start_time = column_time(t, 3), .end_time = column_time(t, 4),
-            .n_params = x.n_params, .params = x.params,
-            .n_values = x.n_values, .values = x.values,
-            .n_intermediate = x.n_inter, .intermediate = x.inter,
-            .n_user_attrs = x.n_attrs[0], .user_attrs = x.attrs[0],
-            .n_system_attrs = x.n_attrs[1], .system_attrs = x.attrs[1],
-        };
-        rc = cb(ctx, &rec);
+        rc = r == SQLITE_ROW ? deliver(d, t, &x, c, cb, ctx) : fail(d, "read changed trials");
     }
-    if (t)
+    if (t) {
         sqlite3_reset(t);
-    for (int i = 0; i < 4; i++)
-        if (c[i].s)
-            sqlite3_reset(c[i].s);
-    free(x.params);
-    free(x.values);
-    free(x.inter);
-    free(x.attrs[0]);
-    free(x.attrs[1]);
-    free(x.text);
+        for (int i = 0; i < 4; i++)
+            if (c[i].s)
+                sqlite3_reset(c[i].s);
+    }
+    free_scratch(&x);
     return rc;
 }
 
@@ -944,24 +1189,13 @@ static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
                    int64_t *seq)
 {
     db *d = be;
+    int64_t now = 0;
     /* One read transaction: the stamp and the rows come from the same snapshot. */
-    int rc = exec_retry(d, "BEGIN", "begin a read"), row = 0;
-    sqlite3_stmt *s = rc ? NULL : stmt(d, Q_STUDY_SEQ);
+    int rc = begin_read(d);
     if (rc)
         return rc;
-    if (!s)
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_int64(s, 1, study);
-    if ((rc = step(d, s, "read the study's stamp", &row)))
-        return rollback(d, rc);
-    if (!row) {
-        sqlite3_reset(s);
-        return rollback(d, knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': the study was "
-                                       "deleted", d->path));
-    }
-    int64_t now = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (now > since && (rc = sync_rows(d, study, since, cb, ctx)))
+    if ((rc = study_seq(d, study, &now)) ||
+        (now > since && (rc = sync_rows(d, study, since, cb, ctx))))
         return rollback(d, rc);
     rollback(d, KNOB_OK); /* ends the read */
     *seq = now;

@@ -1,0 +1,1339 @@
+/* The storage conformance suite: the same checks, through the backend table itself,
+ * against every backend (memory_<case> and sqlite_<case>), then the SQLite file's own
+ * cases: reopening, foreign and damaged files, URLs, and several processes on one file. */
+#include "testutil.h"
+#include "internal.h"
+#include "storage/backend.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------- the backends */
+
+typedef struct kind {
+    const char *name;
+    const knob__backend *be;
+    /* Writes a fresh URL (and the file's path, "" when there is none). */
+    void (*make_url)(char *url, size_t size, char *path, size_t path_size);
+} kind;
+
+static void memory_url(char *url, size_t size, char *path, size_t path_size)
+{
+    snprintf(url, size, "memory:");
+    snprintf(path, path_size, "%s", "");
+}
+
+static void sqlite_url(char *url, size_t size, char *path, size_t path_size)
+{
+    snprintf(path, path_size, "%s", knob_test_path("storage.db"));
+    /* "///" + a relative path, or "///" + "/abs" = "////abs": both forms. */
+    snprintf(url, size, "sqlite:///%s", path);
+}
+
+static const kind kinds[] = {
+    {"memory", &knob__backend_memory, memory_url},
+    {"sqlite", &knob__backend_sqlite, sqlite_url},
+};
+
+/* One open storage under test. */
+typedef struct target {
+    const knob__backend *be;
+    char url[4200];
+    char path[4100];
+    void *h;
+} target;
+
+static const char *where_of(const char *url)
+{
+    return strchr(url, ':') + 1;
+}
+
+static void *open_url(const knob__backend *be, const char *url)
+{
+    void *h = NULL;
+    int rc = be->open(url, where_of(url), &h);
+    if (rc)
+        fail_msg("open %s: %s: %s", url, knob_status_str(rc), knob_errmsg());
+    return h;
+}
+
+static void open_target(target *t, const kind *k)
+{
+    memset(t, 0, sizeof *t);
+    t->be = k->be;
+    k->make_url(t->url, sizeof t->url, t->path, sizeof t->path);
+    t->h = open_url(t->be, t->url);
+}
+
+/* A second handle on the same storage: a new connection for a file, the same one for
+ * memory (which lives in one process). */
+static void *second_handle(const target *t)
+{
+    return t->path[0] ? open_url(t->be, t->url) : t->h;
+}
+
+static void close_second(const target *t, void *h)
+{
+    if (h != t->h)
+        t->be->close(h);
+}
+
+/* Fails the test with knob's message when a call does not give `want`. */
+#define CHECK(call, want)                                                                          \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        if (rc_ != (want))                                                                         \
+            fail_msg("%s: got %s, want %s (%s)", #call, knob_status_str(rc_),                      \
+                     knob_status_str(want), rc_ ? knob_errmsg() : "");                             \
+    } while (0)
+#define OK(call) CHECK(call, KNOB_OK)
+
+static int64_t new_study(target *t, const char *name, knob_direction dir)
+{
+    int64_t id = -1;
+    OK(t->be->create_study(t->h, name, &dir, 1, &id));
+    return id;
+}
+
+static int64_t new_trial(target *t, int64_t study, knob_trial_state state, int64_t *number)
+{
+    int64_t id = -1, n = -1;
+    OK(t->be->create_trial(t->h, study, state, &id, &n));
+    if (number)
+        *number = n;
+    return id;
+}
+
+/* ---------------------------------------------------------------- what sync delivers */
+
+#define MAX_ROWS 8
+
+/* A deep copy of one delivered trial (the record's pointers are borrowed). */
+typedef struct seen {
+    int64_t id, number;
+    knob_trial_state state;
+    double start, end;
+    size_t n_params, n_values, n_inter, n_attrs[2];
+    char pname[MAX_ROWS][32], pdist[MAX_ROWS][64];
+    double pval[MAX_ROWS], values[MAX_ROWS];
+    knob_step_value inter[MAX_ROWS];
+    char akey[2][MAX_ROWS][32], ajson[2][MAX_ROWS][32];
+} seen;
+
+typedef struct got {
+    seen *t;
+    size_t n, cap;
+    int calls;
+    int stop_after; /* the callback returns KNOB_EDONE after this many calls (0: never) */
+} got;
+
+static void copy_attrs(seen *s, int k, const knob_attr *a, size_t n)
+{
+    s->n_attrs[k] = n;
+    for (size_t i = 0; i < n && i < MAX_ROWS; i++) {
+        snprintf(s->akey[k][i], sizeof s->akey[k][i], "%s", a[i].key);
+        snprintf(s->ajson[k][i], sizeof s->ajson[k][i], "%s", a[i].json);
+    }
+}
+
+static int collect(void *ctx, const knob__trial_rec *r)
+{
+    got *g = ctx;
+    if (g->stop_after && g->calls >= g->stop_after)
+        return KNOB_EDONE;
+    g->calls++;
+    if (r->n_params > MAX_ROWS || r->n_values > MAX_ROWS || r->n_intermediate > MAX_ROWS ||
+        r->n_user_attrs > MAX_ROWS || r->n_system_attrs > MAX_ROWS ||
+        knob__grow(&g->t, &g->cap, g->n + 1, sizeof *g->t))
+        return knob__error(KNOB_EINVAL, "the test's copy of a trial is too small");
+    seen *s = &g->t[g->n++];
+    memset(s, 0, sizeof *s);
+    *s = (seen){.id = r->id,
+                .number = r->number,
+                .state = r->state,
+                .start = r->start_time,
+                .end = r->end_time,
+                .n_params = r->n_params,
+                .n_values = r->n_values,
+                .n_inter = r->n_intermediate};
+    for (size_t i = 0; i < r->n_params; i++) {
+        snprintf(s->pname[i], sizeof s->pname[i], "%s", r->params[i].name);
+        snprintf(s->pdist[i], sizeof s->pdist[i], "%s", r->params[i].dist_json);
+        s->pval[i] = r->params[i].internal;
+    }
+    if (r->n_values)
+        memcpy(s->values, r->values, r->n_values * sizeof *r->values);
+    if (r->n_intermediate)
+        memcpy(s->inter, r->intermediate, r->n_intermediate * sizeof *r->intermediate);
+    copy_attrs(s, 0, r->user_attrs, r->n_user_attrs);
+    copy_attrs(s, 1, r->system_attrs, r->n_system_attrs);
+    return KNOB_OK;
+}
+
+static void got_clear(got *g)
+{
+    free(g->t);
+    memset(g, 0, sizeof *g);
+}
+
+/* Syncs into a fresh `g`; returns the study's seq. */
+static int64_t sync_into(const knob__backend *be, void *h, int64_t study, int64_t since, got *g)
+{
+    int64_t seq = -1;
+    got_clear(g);
+    OK(be->sync(h, study, since, collect, g, &seq));
+    return seq;
+}
+
+static const seen *by_number(const got *g, int64_t number)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (g->t[i].number == number)
+            return &g->t[i];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- conformance checks */
+
+static void check_studies(target *t)
+{
+    const knob__backend *be = t->be;
+    knob_direction two[2] = {KNOB_MAXIMIZE, KNOB_MINIMIZE}, *dirs = NULL;
+    int64_t a = new_study(t, "alpha", KNOB_MINIMIZE), b = -1, id = -1;
+    size_t nd = 0;
+    OK(be->create_study(t->h, "beta", two, 2, &b));
+    assert_true(a != b);
+    CHECK(be->create_study(t->h, "alpha", two, 2, &id), KNOB_EEXIST);
+    assert_int_equal(id, a);
+
+    OK(be->find_study(t->h, "beta", &id, &dirs, &nd));
+    assert_int_equal(id, b);
+    assert_int_equal(nd, 2);
+    assert_int_equal(dirs[0], KNOB_MAXIMIZE);
+    assert_int_equal(dirs[1], KNOB_MINIMIZE);
+    free(dirs);
+    CHECK(be->find_study(t->h, "gamma", &id, &dirs, &nd), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "gamma"));
+
+    /* alpha: 0.5 and 0.25 complete, one failed, one running; beta: one waiting. */
+    double v[] = {0.5, 0.25};
+    for (int i = 0; i < 2; i++)
+        OK(be->finish(t->h, a, new_trial(t, a, KNOB_TRIAL_RUNNING, NULL), KNOB_TRIAL_COMPLETE,
+                      &v[i], 1));
+    OK(be->finish(t->h, a, new_trial(t, a, KNOB_TRIAL_RUNNING, NULL), KNOB_TRIAL_FAIL, NULL, 0));
+    new_trial(t, a, KNOB_TRIAL_RUNNING, NULL);
+    new_trial(t, b, KNOB_TRIAL_WAITING, NULL);
+
+    knob_study_summary *list = NULL;
+    size_t n = 0;
+    double before = knob__now();
+    OK(be->list_studies(t->h, &list, &n));
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].name, "alpha"); /* oldest first */
+    assert_int_equal(list[0].n_directions, 1);
+    assert_int_equal(list[0].directions[0], KNOB_MINIMIZE);
+    assert_int_equal(list[0].n_trials, 4);
+    assert_int_equal(list[0].n_complete, 2);
+    assert_true(list[0].best_value == 0.25);
+    assert_true(list[0].created > before - 60 && list[0].created <= before);
+    assert_string_equal(list[1].name, "beta");
+    assert_int_equal(list[1].n_directions, 2);
+    assert_int_equal(list[1].directions[0], KNOB_MAXIMIZE);
+    assert_int_equal(list[1].n_trials, 1);
+    assert_int_equal(list[1].n_complete, 0);
+    assert_true(isnan(list[1].best_value));
+    knob_study_summaries_free(list, n);
+
+    /* A maximized study's best is its largest value. */
+    int64_t c = new_study(t, "gamma", KNOB_MAXIMIZE);
+    for (int i = 0; i < 2; i++)
+        OK(be->finish(t->h, c, new_trial(t, c, KNOB_TRIAL_RUNNING, NULL), KNOB_TRIAL_COMPLETE,
+                      &v[i], 1));
+    OK(be->delete_study(t->h, a));
+    OK(be->list_studies(t->h, &list, &n));
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].name, "beta");
+    assert_string_equal(list[1].name, "gamma");
+    assert_true(list[1].best_value == 0.5);
+    knob_study_summaries_free(list, n);
+
+    CHECK(be->find_study(t->h, "alpha", &id, &dirs, &nd), KNOB_ENOTFOUND);
+    CHECK(be->delete_study(t->h, a), KNOB_ENOTFOUND);
+    /* The name is free again, and the new study starts from trial 0. */
+    int64_t a2 = new_study(t, "alpha", KNOB_MAXIMIZE), num = -1;
+    assert_true(a2 != a);
+    new_trial(t, a2, KNOB_TRIAL_RUNNING, &num);
+    assert_int_equal(num, 0);
+    OK(be->find_study(t->h, "alpha", &id, &dirs, &nd));
+    assert_int_equal(id, a2);
+    assert_int_equal(dirs[0], KNOB_MAXIMIZE);
+    free(dirs);
+
+    /* Ids are never reused, not even the newest study's: a reader still holding a
+     * deleted study's id must not sync another study under it. */
+    OK(be->delete_study(t->h, a2));
+    int64_t a3 = new_study(t, "alpha", KNOB_MINIMIZE), seq = -1;
+    assert_true(a3 != a2);
+    CHECK(be->sync(t->h, a2, 0, collect, NULL, &seq), KNOB_ENOTFOUND);
+}
+
+typedef struct attr_list {
+    int n;
+    char keys[8][32], json[8][32];
+} attr_list;
+
+static int add_attr(void *ctx, const char *key, const char *json)
+{
+    attr_list *l = ctx;
+    if (l->n == 8)
+        return KNOB_EINVAL;
+    snprintf(l->keys[l->n], sizeof l->keys[0], "%s", key);
+    snprintf(l->json[l->n++], sizeof l->json[0], "%s", json);
+    return KNOB_OK;
+}
+
+static int stop_attrs(void *ctx, const char *key, const char *json)
+{
+    ++*(int *)ctx;
+    return KNOB_EDONE;
+}
+
+static void check_study_attrs(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "attrs", KNOB_MINIMIZE), other = new_study(t, "o", KNOB_MINIMIZE);
+    attr_list l = {0};
+    OK(be->get_study_attrs(t->h, s, false, add_attr, &l));
+    assert_int_equal(l.n, 0);
+    OK(be->set_study_attr(t->h, s, false, "lr", "0.1"));
+    OK(be->set_study_attr(t->h, s, false, "opt", "\"adam\""));
+    OK(be->set_study_attr(t->h, s, true, "grid", "[1,2]"));
+    OK(be->set_study_attr(t->h, other, false, "lr", "7"));
+    OK(be->set_study_attr(t->h, s, false, "lr", "0.2")); /* replaces */
+
+    OK(be->get_study_attrs(t->h, s, false, add_attr, &l));
+    assert_int_equal(l.n, 2);
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(l.keys[i], "lr") == 0)
+            assert_string_equal(l.json[i], "0.2");
+        else {
+            assert_string_equal(l.keys[i], "opt");
+            assert_string_equal(l.json[i], "\"adam\"");
+        }
+    }
+    l.n = 0;
+    OK(be->get_study_attrs(t->h, s, true, add_attr, &l));
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.keys[0], "grid");
+    assert_string_equal(l.json[0], "[1,2]");
+    l.n = 0;
+    OK(be->get_study_attrs(t->h, other, false, add_attr, &l));
+    assert_int_equal(l.n, 1);
+    assert_string_equal(l.json[0], "7");
+
+    int calls = 0; /* the callback's status stops the walk and is returned */
+    CHECK(be->get_study_attrs(t->h, s, false, stop_attrs, &calls), KNOB_EDONE);
+    assert_int_equal(calls, 1);
+}
+
+static void check_trial_numbers(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s1 = new_study(t, "one", KNOB_MINIMIZE), s2 = new_study(t, "two", KNOB_MINIMIZE);
+    int64_t ids[60], id, num;
+    for (int i = 0; i < 60; i++) {
+        int64_t study = i % 3 == 2 ? s2 : s1;
+        knob_trial_state st = i % 4 == 1 ? KNOB_TRIAL_WAITING : KNOB_TRIAL_RUNNING;
+        ids[i] = new_trial(t, study, st, &num);
+        assert_int_equal(num, study == s1 ? i - i / 3 : i / 3); /* 0, 1, 2 ... per study */
+        for (int j = 0; j < i; j++)
+            assert_true(ids[j] != ids[i]);
+    }
+    OK(be->trial_id(t->h, s1, 0, &id));
+    assert_int_equal(id, ids[0]);
+    OK(be->trial_id(t->h, s2, 0, &id));
+    assert_int_equal(id, ids[2]);
+    OK(be->trial_id(t->h, s1, 39, &id));
+    assert_int_equal(id, ids[58]);
+    CHECK(be->trial_id(t->h, s1, 40, &id), KNOB_ENOTFOUND);
+    CHECK(be->trial_id(t->h, s2, -1, &id), KNOB_ENOTFOUND);
+
+    got g = {0};
+    sync_into(be, t->h, s1, 0, &g);
+    assert_int_equal(g.n, 40);
+    for (int64_t n = 0; n < 40; n++) {
+        const seen *x = by_number(&g, n);
+        assert_non_null(x);
+        if (x->state == KNOB_TRIAL_WAITING) {
+            assert_true(isnan(x->start));
+        } else {
+            assert_int_equal(x->state, KNOB_TRIAL_RUNNING);
+            assert_true(x->start > knob__now() - 60);
+        }
+        assert_true(isnan(x->end));
+    }
+    got_clear(&g);
+}
+
+static void check_waiting(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "queue", KNOB_MINIMIZE), id, num, ids[24];
+    bool found = true;
+    OK(be->pop_waiting(t->h, s, &id, &num, &found));
+    assert_false(found);
+    /* 24 trials: every third RUNNING, the others WAITING; trial 1 finished while waiting. */
+    for (int i = 0; i < 24; i++)
+        ids[i] = new_trial(t, s, i % 3 == 0 ? KNOB_TRIAL_RUNNING : KNOB_TRIAL_WAITING, NULL);
+    OK(be->finish(t->h, s, ids[1], KNOB_TRIAL_FAIL, NULL, 0));
+
+    /* Two handles take turns; every waiting trial comes out once, oldest first. */
+    void *h2 = second_handle(t);
+    int64_t last = -1;
+    int popped = 0;
+    for (int i = 0;; i++) {
+        OK(be->pop_waiting(i % 2 ? h2 : t->h, s, &id, &num, &found));
+        if (!found)
+            break;
+        assert_true(num > last);
+        assert_true(num % 3 != 0 && num != 1);
+        assert_int_equal(id, ids[num]);
+        last = num;
+        popped++;
+    }
+    assert_int_equal(popped, 15);
+    OK(be->pop_waiting(h2, s, &id, &num, &found));
+    assert_false(found);
+    close_second(t, h2);
+
+    got g = {0};
+    sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 24);
+    for (size_t i = 0; i < g.n; i++) {
+        const seen *x = &g.t[i];
+        assert_int_equal(x->state, x->number == 1 ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING);
+        assert_true(x->number == 1 ? isnan(x->start) : x->start > 0);
+    }
+    got_clear(&g);
+
+    /* A trial enqueued later is popped next. */
+    new_trial(t, s, KNOB_TRIAL_WAITING, &num);
+    assert_int_equal(num, 24);
+    OK(be->pop_waiting(t->h, s, &id, &num, &found));
+    assert_true(found);
+    assert_int_equal(num, 24);
+}
+
+static void check_params(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "params", KNOB_MINIMIZE), other = new_study(t, "x", KNOB_MINIMIZE);
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    int64_t b = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    OK(be->set_param(t->h, s, a, "lr", "{\"type\":\"float\"}", 0.01));
+    OK(be->set_param(t->h, s, a, "depth", "{\"type\":\"int\"}", 7));
+    OK(be->set_param(t->h, s, a, "alpha", "{\"type\":\"cat\"}", 2));
+    OK(be->set_param(t->h, s, b, "depth", "{\"type\":\"int\"}", 3));
+    OK(be->set_param(t->h, s, a, "lr", "{\"type\":\"float2\"}", 0.02)); /* replaces in place */
+    /* A trial of another study is not found there. */
+    CHECK(be->set_param(t->h, other, a, "lr", "{}", 1), KNOB_ENOTFOUND);
+
+    got g = {0};
+    sync_into(be, t->h, s, 0, &g);
+    const seen *x = by_number(&g, 0), *y = by_number(&g, 1);
+    assert_non_null(x);
+    assert_non_null(y);
+    assert_int_equal(x->n_params, 3);
+    assert_string_equal(x->pname[0], "lr");
+    assert_string_equal(x->pdist[0], "{\"type\":\"float2\"}");
+    assert_true(x->pval[0] == 0.02);
+    assert_string_equal(x->pname[1], "depth");
+    assert_true(x->pval[1] == 7);
+    assert_string_equal(x->pname[2], "alpha");
+    assert_string_equal(x->pdist[2], "{\"type\":\"cat\"}");
+    assert_int_equal(y->n_params, 1);
+    assert_true(y->pval[0] == 3);
+    got_clear(&g);
+    sync_into(be, t->h, other, 0, &g);
+    assert_int_equal(g.n, 0);
+    got_clear(&g);
+}
+
+static void check_intermediate(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "inter", KNOB_MINIMIZE), seq, seq2;
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    int64_t steps[] = {5, 1, 3, 1, 0, 5, 10};
+    double vals[] = {0.5, 0.1, 0.3, 99, 0.0, 98, 1.0};
+    for (int i = 0; i < 7; i++)
+        OK(be->report(t->h, s, a, steps[i], vals[i]));
+    got g = {0};
+    seq = sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 1);
+    const seen *x = &g.t[0];
+    assert_int_equal(x->n_inter, 5);
+    int64_t want_step[] = {0, 1, 3, 5, 10};
+    double want_val[] = {0.0, 0.1, 0.3, 0.5, 1.0}; /* a repeated step kept its first value */
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(x->inter[i].step, want_step[i]);
+        assert_true(x->inter[i].value == want_val[i]);
+    }
+    /* A repeated step changes nothing, so a sync from here is empty. */
+    OK(be->report(t->h, s, a, 3, 42));
+    seq2 = sync_into(be, t->h, s, seq, &g);
+    assert_true(seq2 >= seq);
+    for (size_t i = 0; i < g.n; i++)
+        assert_true(g.t[i].inter[2].value == 0.3);
+    CHECK(be->report(t->h, s, a + 1000, 1, 1), KNOB_ENOTFOUND);
+    got_clear(&g);
+}
+
+static void check_trial_attrs(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "tattrs", KNOB_MINIMIZE);
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    OK(be->set_trial_attr(t->h, s, a, false, "note", "\"first\""));
+    OK(be->set_trial_attr(t->h, s, a, true, "heartbeat", "1.5"));
+    OK(be->set_trial_attr(t->h, s, a, false, "loss", "[1,2]"));
+    OK(be->set_trial_attr(t->h, s, a, false, "note", "\"second\""));
+    OK(be->set_trial_attr(t->h, s, a, true, "heartbeat", "2.5"));
+    got g = {0};
+    sync_into(be, t->h, s, 0, &g);
+    const seen *x = by_number(&g, 0), *y = by_number(&g, 1);
+    assert_int_equal(x->n_attrs[0], 2);
+    assert_string_equal(x->akey[0][0], "note");
+    assert_string_equal(x->ajson[0][0], "\"second\"");
+    assert_string_equal(x->akey[0][1], "loss");
+    assert_string_equal(x->ajson[0][1], "[1,2]");
+    assert_int_equal(x->n_attrs[1], 1);
+    assert_string_equal(x->akey[1][0], "heartbeat");
+    assert_string_equal(x->ajson[1][0], "2.5");
+    assert_int_equal(y->n_attrs[0] + y->n_attrs[1], 0);
+    got_clear(&g);
+}
+
+static void check_finish(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "finish", KNOB_MINIMIZE), seq;
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    int64_t w = new_trial(t, s, KNOB_TRIAL_WAITING, NULL);
+    int64_t p = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    double v[] = {1.5, -2.5}, other = 9;
+    double before = knob__now();
+    OK(be->finish(t->h, s, a, KNOB_TRIAL_COMPLETE, v, 2));
+    OK(be->finish(t->h, s, w, KNOB_TRIAL_FAIL, NULL, 0));
+    OK(be->report(t->h, s, p, 1, 0.75));
+    OK(be->finish(t->h, s, p, KNOB_TRIAL_PRUNED, &v[0], 1));
+    got g = {0};
+    seq = sync_into(be, t->h, s, 0, &g);
+
+    /* Finishing again is refused and changes nothing. */
+    CHECK(be->finish(t->h, s, a, KNOB_TRIAL_FAIL, &other, 1), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already"));
+    assert_non_null(strstr(knob_errmsg(), "finish"));
+    CHECK(be->finish(t->h, s, w, KNOB_TRIAL_COMPLETE, &other, 1), KNOB_ESTATE);
+    CHECK(be->finish(t->h, s, p, KNOB_TRIAL_COMPLETE, &other, 1), KNOB_ESTATE);
+    CHECK(be->finish(t->h, s, p + 1000, KNOB_TRIAL_COMPLETE, &other, 1), KNOB_ENOTFOUND);
+    got g2 = {0};
+    assert_int_equal(sync_into(be, t->h, s, seq, &g2), seq);
+    assert_int_equal(g2.n, 0);
+    got_clear(&g2);
+
+    const seen *x = by_number(&g, 0), *y = by_number(&g, 1), *z = by_number(&g, 2);
+    assert_int_equal(x->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(x->n_values, 2);
+    assert_true(x->values[0] == 1.5 && x->values[1] == -2.5);
+    assert_true(x->end >= before - 1 && x->end >= x->start);
+    assert_int_equal(y->state, KNOB_TRIAL_FAIL);
+    assert_int_equal(y->n_values, 0);
+    assert_false(isnan(y->end));
+    assert_int_equal(z->state, KNOB_TRIAL_PRUNED);
+    assert_int_equal(z->n_values, 1);
+    assert_int_equal(z->n_inter, 1);
+    got_clear(&g);
+}
+
+static void check_claim(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "claims", KNOB_MINIMIZE), other = new_study(t, "c2", KNOB_MINIMIZE);
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    int64_t b = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    bool won = false;
+    void *h2 = second_handle(t);
+    OK(be->claim(t->h, s, "grid:3", a, &won));
+    assert_true(won);
+    OK(be->claim(h2, s, "grid:3", b, &won));
+    assert_false(won);
+    OK(be->claim(t->h, s, "grid:3", a, &won)); /* even the winner, asking again */
+    assert_false(won);
+    OK(be->claim(h2, s, "grid:4", b, &won));
+    assert_true(won);
+    OK(be->claim(t->h, other, "grid:3", -1, &won)); /* keys are per study */
+    assert_true(won);
+    close_second(t, h2);
+}
+
+static void check_sync(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "sync", KNOB_MINIMIZE), other = new_study(t, "o", KNOB_MINIMIZE);
+    int64_t ids[10], seq0, seq1, seq2, seq3;
+    got g = {0};
+    seq0 = sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 0);
+    for (int i = 0; i < 10; i++) {
+        ids[i] = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+        OK(be->set_param(t->h, s, ids[i], "x", "{}", i));
+    }
+    new_trial(t, other, KNOB_TRIAL_RUNNING, NULL); /* other studies never show */
+
+    seq1 = sync_into(be, t->h, s, 0, &g);
+    assert_true(seq1 > seq0);
+    assert_int_equal(g.n, 10);
+    for (int i = 0; i < 10; i++) {
+        const seen *x = by_number(&g, i);
+        assert_non_null(x);
+        assert_int_equal(x->id, ids[i]);
+        assert_int_equal(x->n_params, 1);
+        assert_true(x->pval[0] == i);
+    }
+    assert_int_equal(sync_into(be, t->h, s, seq1, &g), seq1); /* up to date: nothing */
+    assert_int_equal(g.n, 0);
+
+    /* Each kind of write delivers just the trial it changed, whole. */
+    double v = 3;
+    OK(be->report(t->h, s, ids[4], 1, 0.5));
+    seq2 = sync_into(be, t->h, s, seq1, &g);
+    assert_true(seq2 > seq1);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.t[0].number, 4);
+    assert_int_equal(g.t[0].n_params, 1);
+    assert_int_equal(g.t[0].n_inter, 1);
+    OK(be->set_trial_attr(t->h, s, ids[7], false, "k", "1"));
+    OK(be->finish(t->h, s, ids[2], KNOB_TRIAL_COMPLETE, &v, 1));
+    seq3 = sync_into(be, t->h, s, seq2, &g);
+    assert_true(seq3 > seq2);
+    assert_int_equal(g.n, 2);
+    assert_non_null(by_number(&g, 7));
+    assert_int_equal(by_number(&g, 2)->state, KNOB_TRIAL_COMPLETE);
+    assert_true(by_number(&g, 2)->values[0] == 3);
+    /* From an older seq: everything changed since then. */
+    sync_into(be, t->h, s, seq1, &g);
+    assert_int_equal(g.n, 3);
+    /* Touching the same trial again moves it past the others. */
+    OK(be->set_param(t->h, s, ids[4], "y", "{}", 1));
+    OK(be->set_param(t->h, s, ids[0], "y", "{}", 1));
+    assert_true(sync_into(be, t->h, s, seq3, &g) > seq3);
+    assert_int_equal(g.n, 2);
+    assert_non_null(by_number(&g, 4));
+    assert_non_null(by_number(&g, 0));
+    assert_int_equal(by_number(&g, 4)->n_inter, 1);
+
+    /* The callback's status stops the sync and is returned. */
+    int64_t seq = -1;
+    got_clear(&g);
+    g.stop_after = 3;
+    CHECK(be->sync(t->h, s, 0, collect, &g, &seq), KNOB_EDONE);
+    assert_int_equal(g.n, 3);
+    got_clear(&g);
+}
+
+static void check_delete_then_sync(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "doomed", KNOB_MINIMIZE), keep = new_study(t, "kept", KNOB_MINIMIZE);
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL), k = -1, id;
+    bool won;
+    double v = 1;
+    OK(be->set_param(t->h, s, a, "x", "{}", 1));
+    OK(be->report(t->h, s, a, 0, 1));
+    OK(be->set_trial_attr(t->h, s, a, true, "a", "1"));
+    OK(be->finish(t->h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
+    OK(be->set_study_attr(t->h, s, false, "a", "1"));
+    OK(be->claim(t->h, s, "key", a, &won));
+    k = new_trial(t, keep, KNOB_TRIAL_RUNNING, NULL);
+    got g = {0};
+    sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 1);
+
+    OK(be->delete_study(t->h, s));
+    int64_t seq = -1;
+    CHECK(be->sync(t->h, s, 0, collect, &g, &seq), KNOB_ENOTFOUND);
+    CHECK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, &id, &seq), KNOB_ENOTFOUND);
+    CHECK(be->set_param(t->h, s, a, "x", "{}", 1), KNOB_ENOTFOUND);
+    CHECK(be->trial_id(t->h, s, 0, &id), KNOB_ENOTFOUND);
+    sync_into(be, t->h, keep, 0, &g);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.t[0].id, k);
+
+    /* A study of the same name starts empty: no trials, attributes or claims. */
+    int64_t s2 = new_study(t, "doomed", KNOB_MINIMIZE);
+    attr_list l = {0};
+    sync_into(be, t->h, s2, 0, &g);
+    assert_int_equal(g.n, 0);
+    OK(be->get_study_attrs(t->h, s2, false, add_attr, &l));
+    assert_int_equal(l.n, 0);
+    OK(be->claim(t->h, s2, "key", -1, &won));
+    assert_true(won);
+    got_clear(&g);
+}
+
+static void check_unknown_ids(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "u", KNOB_MINIMIZE), id, num, seq;
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL), missing = s + 1000;
+    bool found;
+    double v = 1;
+    CHECK(be->create_trial(t->h, missing, KNOB_TRIAL_RUNNING, &id, &num), KNOB_ENOTFOUND);
+    CHECK(be->pop_waiting(t->h, missing, &id, &num, &found), KNOB_ENOTFOUND);
+    CHECK(be->sync(t->h, missing, 0, collect, NULL, &seq), KNOB_ENOTFOUND);
+    CHECK(be->delete_study(t->h, missing), KNOB_ENOTFOUND);
+    CHECK(be->set_study_attr(t->h, missing, false, "k", "1"), KNOB_ENOTFOUND);
+    CHECK(be->get_study_attrs(t->h, missing, false, add_attr, NULL), KNOB_ENOTFOUND);
+    CHECK(be->set_param(t->h, s, a + 1000, "x", "{}", 1), KNOB_ENOTFOUND);
+    CHECK(be->set_trial_attr(t->h, s, a + 1000, false, "k", "1"), KNOB_ENOTFOUND);
+    CHECK(be->finish(t->h, s, a + 1000, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_ENOTFOUND);
+    if (t->path[0])
+        assert_non_null(strstr(knob_errmsg(), t->path));
+}
+
+/* Sync stays incremental at scale: after one write, one trial, however many exist. */
+static void check_sync_scale(target *t)
+{
+    const knob__backend *be = t->be;
+    enum { N = 3000, ROUNDS = 200 };
+    int64_t s = new_study(t, "scale", KNOB_MINIMIZE), seq;
+    int64_t *ids = malloc(N * sizeof *ids);
+    double v = 1;
+    assert_non_null(ids);
+    for (int i = 0; i < N; i++) {
+        ids[i] = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+        OK(be->set_param(t->h, s, ids[i], "x", "{}", i));
+        OK(be->finish(t->h, s, ids[i], KNOB_TRIAL_COMPLETE, &v, 1));
+    }
+    got g = {0};
+    seq = sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, N);
+    for (int r = 0; r < ROUNDS; r++) {
+        int i = (r * 7919) % N;
+        OK(be->report(t->h, s, ids[i], r, 0.5));
+        int64_t next = sync_into(be, t->h, s, seq, &g);
+        assert_true(next > seq);
+        assert_int_equal(g.n, 1);
+        assert_int_equal(g.t[0].number, i);
+        assert_int_equal(g.t[0].n_params, 1);
+        assert_int_equal(g.t[0].n_values, 1);
+        seq = next;
+    }
+    got_clear(&g);
+    free(ids);
+}
+
+/* memory_<name> and sqlite_<name>: one check on one backend, in a fresh storage. */
+static void run_on(const kind *k, void (*check)(target *t))
+{
+    target t;
+    open_target(&t, k);
+    check(&t);
+    t.be->close(t.h);
+}
+
+#define CONFORMANCE(name)                                                                          \
+    static void memory_##name(void **state)                                                        \
+    {                                                                                              \
+        run_on(&kinds[0], check_##name);                                                           \
+    }                                                                                              \
+    static void sqlite_##name(void **state)                                                        \
+    {                                                                                              \
+        run_on(&kinds[1], check_##name);                                                           \
+    }
+
+CONFORMANCE(studies)
+CONFORMANCE(study_attrs)
+CONFORMANCE(trial_numbers)
+CONFORMANCE(waiting)
+CONFORMANCE(params)
+CONFORMANCE(intermediate)
+CONFORMANCE(trial_attrs)
+CONFORMANCE(finish)
+CONFORMANCE(claim)
+CONFORMANCE(sync)
+CONFORMANCE(delete_then_sync)
+CONFORMANCE(unknown_ids)
+CONFORMANCE(sync_scale)
+
+/* ---------------------------------------------------------------- SQLite files */
+
+static const knob__backend *const sq = &knob__backend_sqlite;
+
+static void raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err);
+    sqlite3_close(db);
+}
+
+static int64_t raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+}
+
+/* Opening `path` fails with `want`, and the message names the path and `words`. */
+static void open_fails(const char *path, int want, const char *words)
+{
+    char url[4200];
+    void *h = NULL;
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    CHECK(sq->open(url, where_of(url), &h), want);
+    assert_non_null(strstr(knob_errmsg(), path));
+    if (!strstr(knob_errmsg(), words))
+        fail_msg("message '%s' does not say '%s'", knob_errmsg(), words);
+}
+
+static void sqlite_reopen(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    int64_t s = new_study(&t, "kept", KNOB_MAXIMIZE), num, id;
+    int64_t a = new_trial(&t, s, KNOB_TRIAL_RUNNING, NULL);
+    double v[] = {2.5};
+    OK(sq->set_param(t.h, s, a, "x", "{\"k\":1}", 0.25));
+    OK(sq->report(t.h, s, a, 3, 1.25));
+    OK(sq->set_trial_attr(t.h, s, a, false, "u", "\"v\""));
+    OK(sq->finish(t.h, s, a, KNOB_TRIAL_COMPLETE, v, 1));
+    OK(sq->set_study_attr(t.h, s, true, "sys", "{}"));
+    new_trial(&t, s, KNOB_TRIAL_WAITING, NULL);
+    got g = {0};
+    int64_t seq = sync_into(sq, t.h, s, 0, &g);
+    sq->close(t.h);
+
+    t.h = open_url(sq, t.url);
+    knob_direction *dirs;
+    size_t nd;
+    OK(sq->find_study(t.h, "kept", &id, &dirs, &nd));
+    assert_int_equal(id, s);
+    assert_int_equal(dirs[0], KNOB_MAXIMIZE);
+    free(dirs);
+    got g2 = {0};
+    assert_int_equal(sync_into(sq, t.h, s, 0, &g2), seq);
+    assert_int_equal(g2.n, 2);
+    const seen *x = by_number(&g2, 0), *before = by_number(&g, 0);
+    assert_int_equal(x->id, before->id);
+    assert_int_equal(x->state, KNOB_TRIAL_COMPLETE);
+    assert_true(x->start == before->start && x->end == before->end);
+    assert_int_equal(x->n_values, 1);
+    assert_true(x->values[0] == 2.5);
+    assert_true(x->pval[0] == 0.25);
+    assert_string_equal(x->ajson[0][0], "\"v\"");
+    assert_string_equal(x->pdist[0], "{\"k\":1}");
+    assert_true(x->inter[0].value == 1.25);
+    assert_int_equal(by_number(&g2, 1)->state, KNOB_TRIAL_WAITING);
+    attr_list l = {0};
+    OK(sq->get_study_attrs(t.h, s, true, add_attr, &l));
+    assert_int_equal(l.n, 1);
+    new_trial(&t, s, KNOB_TRIAL_RUNNING, &num); /* numbering goes on */
+    assert_int_equal(num, 2);
+    got_clear(&g);
+    got_clear(&g2);
+    sq->close(t.h);
+}
+
+/* Writes through one connection reach another's incremental sync. */
+static void sqlite_two_handles(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    void *h2 = second_handle(&t);
+    int64_t s = new_study(&t, "shared", KNOB_MINIMIZE), id, num, seq = 0;
+    got g = {0};
+    for (int i = 0; i < 20; i++) {
+        void *w = i % 2 ? h2 : t.h, *r = i % 2 ? t.h : h2;
+        OK(sq->create_trial(w, s, KNOB_TRIAL_RUNNING, &id, &num));
+        assert_int_equal(num, i);
+        int64_t next = sync_into(sq, r, s, seq, &g);
+        assert_int_equal(next, seq + 1);
+        assert_int_equal(g.n, 1);
+        assert_int_equal(g.t[0].number, i);
+        seq = next;
+    }
+    got_clear(&g);
+    sq->close(h2);
+    sq->close(t.h);
+}
+
+static void sqlite_schema(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    sq->close(t.h);
+    assert_int_equal(raw_int(t.path, "PRAGMA application_id"), 0x6b6e6f62);
+    assert_int_equal(raw_int(t.path, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                     1);
+    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                                     "('studies', 'study_attrs', 'trials', 'params', "
+                                     "'trial_values', 'intermediate', 'trial_attrs', 'claims', "
+                                     "'trials_by_seq', 'trials_by_state')"),
+                     10);
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    /* A second open of a knob file leaves it as it is. */
+    void *h = open_url(sq, t.url);
+    sq->close(h);
+    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM knob_meta"), 1);
+}
+
+static void sqlite_delete_leaves_no_rows(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    check_delete_then_sync(&t);
+    sq->close(t.h);
+    /* Only "kept" (one trial) and the new "doomed" (one claim) remain. */
+    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM studies"), 2);
+    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM trials"), 1);
+    assert_int_equal(raw_int(t.path, "SELECT (SELECT COUNT(*) FROM params) + (SELECT COUNT(*) "
+                                     "FROM trial_values) + (SELECT COUNT(*) FROM intermediate) "
+                                     "+ (SELECT COUNT(*) FROM trial_attrs) + (SELECT COUNT(*) "
+                                     "FROM study_attrs)"),
+                     0);
+    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM claims"), 1);
+}
+
+static void sqlite_missing_file_created(void **state)
+{
+    char path[4100], url[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("new.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    assert_int_equal(access(path, F_OK), -1);
+    void *h = open_url(sq, url);
+    sq->close(h);
+    assert_int_equal(access(path, F_OK), 0);
+}
+
+static void sqlite_empty_file(void **state)
+{
+    char path[4100], url[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("empty.db"));
+    write_file(path, "", 0);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    void *h = open_url(sq, url);
+    int64_t id;
+    knob_direction d = KNOB_MINIMIZE;
+    OK(sq->create_study(h, "s", &d, 1, &id));
+    sq->close(h);
+    assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x6b6e6f62);
+}
+
+static void sqlite_foreign_database(void **state)
+{
+    char path[4100];
+    snprintf(path, sizeof path, "%s", knob_test_path("foreign.db"));
+    raw_exec(path, "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT);"
+                   "INSERT INTO users(name) VALUES('ada'), ('bob');");
+    open_fails(path, KNOB_ECORRUPT, "not a knob database");
+    /* The other program's file is left exactly as it was. */
+    assert_int_equal(raw_int(path, "SELECT COUNT(*) FROM sqlite_master"), 1);
+    assert_int_equal(raw_int(path, "SELECT COUNT(*) FROM users"), 2);
+    assert_int_equal(raw_int(path, "PRAGMA application_id"), 0);
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "delete");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+static void sqlite_not_a_database(void **state)
+{
+    char path[4100], text[8192];
+    snprintf(path, sizeof path, "%s", knob_test_path("notes.db"));
+    for (size_t i = 0; i < sizeof text; i++)
+        text[i] = "these are my notes, not a database\n"[i % 35];
+    write_file(path, text, sizeof text);
+    open_fails(path, KNOB_ECORRUPT, "not a");
+    /* Short text too. */
+    write_file(path, "hello\n", 6);
+    open_fails(path, KNOB_ECORRUPT, "not a");
+}
+
+static void sqlite_corrupt_file(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    new_study(&t, "s", KNOB_MINIMIZE);
+    sq->close(t.h);
+    /* Keep the 100-byte header, scribble over the rest of the first page (the schema). */
+    int fd = open(t.path, O_WRONLY);
+    char junk[3000];
+    memset(junk, 0xa5, sizeof junk);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, junk, sizeof junk, 100), (ssize_t)sizeof junk);
+    close(fd);
+    open_fails(t.path, KNOB_ECORRUPT, "malformed");
+}
+
+static void sqlite_newer_schema(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    sq->close(t.h);
+    raw_exec(t.path, "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version'");
+    open_fails(t.path, KNOB_ECORRUPT, "created by a newer knob");
+}
+
+static void sqlite_bad_url(void **state)
+{
+    const char *bad[] = {"", "x.db", "/x.db", "//x.db", "///", "////"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char url[64];
+        void *h = NULL;
+        snprintf(url, sizeof url, "sqlite:%s", bad[i]);
+        CHECK(sq->open(url, bad[i], &h), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), url));
+        assert_non_null(strstr(knob_errmsg(), "sqlite:///relative/path.db"));
+        assert_non_null(strstr(knob_errmsg(), "sqlite:////absolute/path.db"));
+    }
+    void *h = NULL;
+    CHECK(knob__backend_memory.open("memory:x", "x", &h), KNOB_EINVAL);
+}
+
+static void sqlite_unopenable_path(void **state)
+{
+    char path[4100];
+    snprintf(path, sizeof path, "%s/no/such/dir/x.db", knob_test_path("dir"));
+    open_fails(path, KNOB_ESTORAGE, "open");
+}
+
+/* ---------------------------------------------------------------- several processes */
+
+enum { WORKERS = 4 };
+
+static void wait_workers(void)
+{
+    for (int i = 0; i < WORKERS; i++) {
+        int status;
+        assert_true(wait(&status) > 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            fail_msg("worker ended with status 0x%x", status);
+    }
+}
+
+/* In a child: open the file and find the study; NULL (with a message) on failure. */
+static void *child_open(const char *url, int64_t *study)
+{
+    void *h = NULL;
+    knob_direction *dirs = NULL;
+    size_t nd;
+    if (sq->open(url, where_of(url), &h) || sq->find_study(h, "mp", study, &dirs, &nd)) {
+        fprintf(stderr, "worker: %s\n", knob_errmsg());
+        if (h)
+            sq->close(h);
+        return NULL;
+    }
+    free(dirs);
+    return h;
+}
+
+static int child_fail(void *h)
+{
+    fprintf(stderr, "worker %d: %s\n", (int)getpid(), knob_errmsg());
+    sq->close(h);
+    return 1;
+}
+
+/* Each trial in three transactions of its own: create, param, finish. */
+static int create_worker(const char *url, int w)
+{
+    int64_t study, id, num;
+    void *h = child_open(url, &study);
+    if (!h)
+        return 2;
+    for (int i = 0; i < 250; i++) {
+        double v = w * 1000 + i;
+        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, &id, &num) ||
+            sq->set_param(h, study, id, "w", "{}", w) ||
+            sq->finish(h, study, id, KNOB_TRIAL_COMPLETE, &v, 1))
+            return child_fail(h);
+    }
+    sq->close(h);
+    return 0;
+}
+
+/* A fresh file holding study "mp", closed again before any fork. */
+static void shared_file(char *url, size_t size, int n_waiting)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    int64_t s = new_study(&t, "mp", KNOB_MINIMIZE);
+    for (int i = 0; i < n_waiting; i++)
+        new_trial(&t, s, KNOB_TRIAL_WAITING, NULL);
+    sq->close(t.h);
+    snprintf(url, size, "%s", t.url);
+}
+
+static void sqlite_processes_create_trials(void **state)
+{
+    char url[4200];
+    shared_file(url, sizeof url, 0);
+    for (int w = 0; w < WORKERS; w++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(create_worker(url, w));
+    }
+    wait_workers();
+
+    void *h = open_url(sq, url);
+    int64_t study;
+    knob_direction *dirs;
+    size_t nd;
+    OK(sq->find_study(h, "mp", &study, &dirs, &nd));
+    free(dirs);
+    got g = {0};
+    int64_t seq = sync_into(sq, h, study, 0, &g);
+    assert_int_equal(seq, 3 * 1000); /* one stamp per write */
+    assert_int_equal(g.n, 1000);
+    char *hit = calloc(1000, 1);
+    int per_worker[WORKERS] = {0};
+    for (size_t i = 0; i < g.n; i++) {
+        const seen *x = &g.t[i];
+        assert_true(x->number >= 0 && x->number < 1000);
+        assert_false(hit[x->number]);
+        hit[x->number] = 1;
+        assert_int_equal(x->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(x->n_params, 1);
+        assert_int_equal(x->n_values, 1);
+        assert_true(x->values[0] == x->pval[0] * 1000 + fmod(x->values[0], 1000));
+        per_worker[(int)x->pval[0]]++;
+    }
+    for (int w = 0; w < WORKERS; w++)
+        assert_int_equal(per_worker[w], 250);
+    free(hit);
+    got_clear(&g);
+    sq->close(h);
+}
+
+/* Opens a file that may not exist yet, joins (or creates) study "mp", adds 50 trials. */
+static int fresh_file_worker(const char *url)
+{
+    void *h = NULL;
+    knob_direction dir = KNOB_MINIMIZE;
+    int64_t study, id, num;
+    if (sq->open(url, where_of(url), &h)) {
+        fprintf(stderr, "worker: %s\n", knob_errmsg());
+        return 2;
+    }
+    int rc = sq->create_study(h, "mp", &dir, 1, &study);
+    if (rc && rc != KNOB_EEXIST)
+        return child_fail(h);
+    for (int i = 0; i < 50; i++) {
+        double v = i;
+        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, &id, &num) ||
+            sq->finish(h, study, id, KNOB_TRIAL_COMPLETE, &v, 1))
+            return child_fail(h);
+    }
+    sq->close(h);
+    return 0;
+}
+
+/* Four processes race to create the file, its schema and the study. */
+static void sqlite_processes_create_file(void **state)
+{
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("fresh.db"));
+    for (int w = 0; w < WORKERS; w++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(fresh_file_worker(url));
+    }
+    wait_workers();
+    void *h = open_url(sq, url);
+    knob_study_summary *list;
+    size_t n;
+    OK(sq->list_studies(h, &list, &n));
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].n_trials, 4 * 50);
+    assert_int_equal(list[0].n_complete, 4 * 50);
+    knob_study_summaries_free(list, n);
+    int64_t id;
+    OK(sq->trial_id(h, 1, 4 * 50 - 1, &id));
+    sq->close(h);
+}
+
+/* Claims every key k0..k999 in its own order, writing the index of each win to `fd`. */
+static int claim_worker(const char *url, int w, int fd)
+{
+    static const int stride[WORKERS] = {1, 3, 7, 11}; /* prime to 1000: a permutation */
+    int64_t study;
+    void *h = child_open(url, &study);
+    if (!h)
+        return 2;
+    for (int i = 0; i < 1000; i++) {
+        int32_t k = (int32_t)((i * stride[w] + w * 250) % 1000);
+        char key[16];
+        bool won;
+        snprintf(key, sizeof key, "k%d", (int)k);
+        if (sq->claim(h, study, key, -1, &won))
+            return child_fail(h);
+        if (won && write(fd, &k, sizeof k) != (ssize_t)sizeof k)
+            return 3;
+    }
+    sq->close(h);
+    return 0;
+}
+
+/* Pops until the queue is empty, finishing each trial and writing its number to `fd`. */
+static int pop_worker(const char *url, int fd)
+{
+    int64_t study, id, num, last = -1;
+    bool found;
+    void *h = child_open(url, &study);
+    if (!h)
+        return 2;
+    for (;;) {
+        if (sq->pop_waiting(h, study, &id, &num, &found))
+            return child_fail(h);
+        if (!found)
+            break;
+        if (num <= last)
+            return 4; /* oldest first, so one worker's numbers only grow */
+        last = num;
+        double v = (double)num;
+        int32_t n32 = (int32_t)num;
+        if (sq->finish(h, study, id, KNOB_TRIAL_COMPLETE, &v, 1))
+            return child_fail(h);
+        if (write(fd, &n32, sizeof n32) != (ssize_t)sizeof n32)
+            return 3;
+    }
+    sq->close(h);
+    return 0;
+}
+
+/* Runs WORKERS children (claim or pop) and counts what they report per index. */
+static void run_reporting_workers(const char *url, bool claims, int *count, int n)
+{
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    for (int w = 0; w < WORKERS; w++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(fd[0]);
+            _exit(claims ? claim_worker(url, w, fd[1]) : pop_worker(url, fd[1]));
+        }
+    }
+    close(fd[1]);
+    int32_t k;
+    while (read(fd[0], &k, sizeof k) == (ssize_t)sizeof k) {
+        assert_true(k >= 0 && k < n);
+        count[k]++;
+    }
+    close(fd[0]);
+    wait_workers();
+}
+
+static void sqlite_processes_claim(void **state)
+{
+    char url[4200];
+    int count[1000] = {0};
+    shared_file(url, sizeof url, 0);
+    run_reporting_workers(url, true, count, 1000);
+    for (int k = 0; k < 1000; k++)
+        if (count[k] != 1)
+            fail_msg("key k%d won %d times", k, count[k]);
+}
+
+static void sqlite_processes_pop_waiting(void **state)
+{
+    char url[4200];
+    int count[400] = {0};
+    shared_file(url, sizeof url, 400);
+    run_reporting_workers(url, false, count, 400);
+    for (int k = 0; k < 400; k++)
+        if (count[k] != 1)
+            fail_msg("waiting trial %d popped %d times", k, count[k]);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(memory_studies),
+    cmocka_unit_test(sqlite_studies),
+    cmocka_unit_test(memory_study_attrs),
+    cmocka_unit_test(sqlite_study_attrs),
+    cmocka_unit_test(memory_trial_numbers),
+    cmocka_unit_test(sqlite_trial_numbers),
+    cmocka_unit_test(memory_waiting),
+    cmocka_unit_test(sqlite_waiting),
+    cmocka_unit_test(memory_params),
+    cmocka_unit_test(sqlite_params),
+    cmocka_unit_test(memory_intermediate),
+    cmocka_unit_test(sqlite_intermediate),
+    cmocka_unit_test(memory_trial_attrs),
+    cmocka_unit_test(sqlite_trial_attrs),
+    cmocka_unit_test(memory_finish),
+    cmocka_unit_test(sqlite_finish),
+    cmocka_unit_test(memory_claim),
+    cmocka_unit_test(sqlite_claim),
+    cmocka_unit_test(memory_sync),
+    cmocka_unit_test(sqlite_sync),
+    cmocka_unit_test(memory_delete_then_sync),
+    cmocka_unit_test(sqlite_delete_then_sync),
+    cmocka_unit_test(memory_unknown_ids),
+    cmocka_unit_test(sqlite_unknown_ids),
+    cmocka_unit_test(memory_sync_scale),
+    cmocka_unit_test(sqlite_sync_scale),
+    cmocka_unit_test(sqlite_reopen),
+    cmocka_unit_test(sqlite_two_handles),
+    cmocka_unit_test(sqlite_schema),
+    cmocka_unit_test(sqlite_delete_leaves_no_rows),
+    cmocka_unit_test(sqlite_missing_file_created),
+    cmocka_unit_test(sqlite_empty_file),
+    cmocka_unit_test(sqlite_foreign_database),
+    cmocka_unit_test(sqlite_not_a_database),
+    cmocka_unit_test(sqlite_corrupt_file),
+    cmocka_unit_test(sqlite_newer_schema),
+    cmocka_unit_test(sqlite_bad_url),
+    cmocka_unit_test(sqlite_unopenable_path),
+    cmocka_unit_test(sqlite_processes_create_trials),
+    cmocka_unit_test(sqlite_processes_create_file),
+    cmocka_unit_test(sqlite_processes_claim),
+    cmocka_unit_test(sqlite_processes_pop_waiting),
+};
+
+KNOB_TEST_MAIN(tests)
