@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev
-            liblapacke-dev libopenblas-dev libnlopt-dev libpq-dev postgresql)
+            liblapacke-dev libopenblas-dev libnlopt-dev libpq-dev postgresql zlib1g-dev)
 tool_pkgs=(python3 valgrind)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
 
