@@ -282,7 +282,7 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
 
 static int q0(pg *d, int q, int n, const char *const *p, const char *what)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, q, n, p, &r, what);
     if (!rc)
         PQclear(r);
@@ -427,7 +427,7 @@ static int op_find(pg *d, void *a_)
 {
     study_args *a = a_;
     const char *p[1] = {a->name};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_FIND_STUDY, 1, p, &r, "find a study");
     if (rc)
         return rc;
@@ -455,7 +455,7 @@ static int op_create_study(pg *d, void *a_)
     char text[4096], created[32];
     dirs_text(text, sizeof text, a->dirs, a->n_dirs);
     const char *p[3] = {a->name, text, dbl(created, knob__now())};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_INSERT_STUDY, 3, p, &r, "create a study");
     if (rc)
         return rc;
@@ -482,7 +482,7 @@ typedef struct list_args {
 static int op_list(pg *d, void *a_)
 {
     list_args *a = a_;
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_LIST_STUDIES, 0, NULL, &r, "list studies");
     if (rc)
         return rc;
@@ -503,7 +503,7 @@ static int op_list(pg *d, void *a_)
         e->created = get_dbl(r, i, 3);
         char id[32];
         const char *p[1] = {num(id, get_i64(r, i, 0))};
-        PGresult *c;
+        PGresult *c = NULL;
         if (!rc && !(rc = q1(d, Q_COUNT_TRIALS, 1, p, &c, "count trials"))) {
             e->n_trials = get_i64(c, 0, 0);
             e->n_complete = get_i64(c, 0, 1);
@@ -579,7 +579,7 @@ static int op_get_study_attrs(pg *d, void *a_)
     id_args *a = a_;
     char id[32];
     const char *p[2] = {num(id, a->study), a->system ? "true" : "false"};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_GET_STUDY_ATTRS, 2, p, &r, "read study attributes");
     if (rc)
         return rc;
@@ -610,7 +610,7 @@ static int op_create_trial(pg *d, void *a_)
     char s[32], st[32], t[32];
     const char *p[3] = {num(s, a->study), num(st, a->state),
                         a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now())};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_CREATE_TRIAL, 3, p, &r, "create a trial");
     if (rc)
         return rc;
@@ -636,7 +636,7 @@ static int op_pop(pg *d, void *a_)
     id_args *a = a_;
     char s[32], now[32];
     const char *p[2] = {num(s, a->study), dbl(now, knob__now())};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_POP, 2, p, &r, "take a waiting trial");
     if (rc)
         return rc;
@@ -662,7 +662,7 @@ static int op_trial_id(pg *d, void *a_)
     id_args *a = a_;
     char s[32], n[32];
     const char *p[2] = {num(s, a->study), num(n, a->number)};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_TRIAL_ID, 2, p, &r, "find a trial");
     if (rc)
         return rc;
@@ -685,7 +685,7 @@ static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
 static int trial_write(pg *d, int q, int n, const char *const *p, const char *what,
                        int64_t trial, bool may_be_empty)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, q, n, p, &r, what);
     if (rc)
         return rc;
@@ -748,7 +748,7 @@ static int not_finished(pg *d, id_args *a)
 {
     char t[32], s[32];
     const char *p[2] = {num(t, a->trial), num(s, a->study)};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
     if (rc)
         return rc;
@@ -780,7 +780,7 @@ static int op_finish(pg *d, void *a_)
         return knob__oom("trial values");
     const char *p[5] = {num(s, a->study), num(t, a->trial), num(st, a->state),
                         dbl(now, knob__now()), knob__buf_cstr(&arr)};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_FINISH, 5, p, &r, "finish a trial");
     knob__buf_free(&arr);
     if (rc) {
@@ -805,7 +805,7 @@ static int op_claim(pg *d, void *a_)
     id_args *a = a_;
     char s[32], t[32];
     const char *p[3] = {num(s, a->study), a->key, a->trial >= 0 ? num(t, a->trial) : NULL};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_CLAIM, 3, p, &r, "claim");
     if (rc)
         return rc;
@@ -925,7 +925,7 @@ static int op_sync(pg *d, void *a_)
     sync_args *a = a_;
     char s[32], since[32];
     const char *p[2] = {num(s, a->study), num(since, a->since)};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_STUDY_SEQ, 1, p, &r, "read the study's stamp");
     if (rc)
         return rc;
@@ -944,7 +944,7 @@ static int op_stamp(pg *d, void *a_)
     sync_args *a = a_;
     char s[32];
     const char *p[1] = {num(s, a->study)};
-    PGresult *r;
+    PGresult *r = NULL;
     int rc = q1(d, Q_STUDY_SEQ, 1, p, &r, "read the study's stamp");
     if (rc)
         return rc;

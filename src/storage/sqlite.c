@@ -48,12 +48,40 @@ static const char *const schema[] = {
 
 /* Every statement, prepared once on first use. */
 enum {
-    Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
-    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_BUMP, Q_NEXT_NUMBER, Q_INSERT_TRIAL,
-    Q_OLDEST_WAITING, Q_START_TRIAL, Q_TRIAL_ID, Q_SET_PARAM, Q_STAMP,
-    Q_REPORT, Q_SET_TRIAL_ATTR, Q_TRIAL_STATE, Q_FINISH, Q_INSERT_VALUE, Q_CLAIM, Q_STUDY_SEQ,
-    Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_BEGIN_WRITE,
-    Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_COUNT
+    Q_FIND_STUDY,
+    Q_INSERT_STUDY,
+    Q_LIST_STUDIES,
+    Q_COUNT_TRIALS,
+    Q_BEST_MIN,
+    Q_BEST_MAX,
+    Q_DELETE_STUDY,
+    Q_SET_STUDY_ATTR,
+    Q_GET_STUDY_ATTRS,
+    Q_BUMP,
+    Q_NEXT_NUMBER,
+    Q_INSERT_TRIAL,
+    Q_OLDEST_WAITING,
+    Q_START_TRIAL,
+    Q_TRIAL_ID,
+    Q_SET_PARAM,
+    Q_STAMP,
+    Q_REPORT,
+    Q_SET_TRIAL_ATTR,
+    Q_TRIAL_STATE,
+    Q_FINISH,
+    Q_INSERT_VALUE,
+    Q_CLAIM,
+    Q_STUDY_SEQ,
+    Q_SYNC_TRIALS,
+    Q_SYNC_PARAMS,
+    Q_SYNC_VALUES,
+    Q_SYNC_INTER,
+    Q_SYNC_ATTRS,
+    Q_BEGIN_WRITE,
+    Q_BEGIN_READ,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -162,8 +190,7 @@ static int exec_retry(db *d, const char *text, const char *op)
 {
     double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
     int rc;
-    for (int attempt = 0; (rc = sqlite3_exec(d->h, text, NULL, NULL, NULL)) != SQLITE_OK;
-         attempt++)
+    for (int attempt = 0; (rc = sqlite3_exec(d->h, text, NULL, NULL, NULL)) != SQLITE_OK; attempt++)
         if (!busy_again(rc, deadline, attempt))
             return fail(d, op);
     return KNOB_OK;
@@ -282,14 +309,20 @@ static int unreadable(db *d)
 static int schema_version(db *d)
 {
     int64_t version = 0;
-    if (int_query(d, "SELECT CAST(value AS INTEGER) FROM knob_meta WHERE key = "
-                     "'schema_version'", &version) || version < 1)
-        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': a knob database without its "
-                           "schema version (damaged?)", d->path);
+    if (int_query(d,
+                  "SELECT CAST(value AS INTEGER) FROM knob_meta WHERE key = "
+                  "'schema_version'",
+                  &version) ||
+        version < 1)
+        return knob__error(KNOB_ECORRUPT,
+                           "sqlite storage '%s': a knob database without its "
+                           "schema version (damaged?)",
+                           d->path);
     if (version > SCHEMA_VERSION)
-        return knob__error(KNOB_ECORRUPT, "sqlite storage '%s': created by a newer knob (schema "
-                           "version %lld; this one reads up to %d)", d->path, (long long)version,
-                           SCHEMA_VERSION);
+        return knob__error(KNOB_ECORRUPT,
+                           "sqlite storage '%s': created by a newer knob (schema "
+                           "version %lld; this one reads up to %d)",
+                           d->path, (long long)version, SCHEMA_VERSION);
     return KNOB_OK;
 }
 
@@ -311,10 +344,12 @@ static int check_schema(db *d)
         return commit(d);
     }
     if (app != KNOB_APPLICATION_ID)
-        return rollback(d, knob__error(KNOB_ECORRUPT, "sqlite storage '%s': not a knob "
+        return rollback(d, knob__error(KNOB_ECORRUPT,
+                                       "sqlite storage '%s': not a knob "
                                        "database: a SQLite database of another program (tables: "
                                        "%lld, application id: %lld); give knob a file of its "
-                                       "own", d->path, (long long)tables, (long long)app));
+                                       "own",
+                                       d->path, (long long)tables, (long long)app));
     return rollback(d, schema_version(d));
 }
 
@@ -334,7 +369,8 @@ static int use_wal(db *d)
     int rc = r == SQLITE_ROW ? KNOB_OK : fail(d, "switch to WAL mode");
     const char *mode = rc ? NULL : (const char *)sqlite3_column_text(s, 0);
     if (!rc && (!mode || sqlite3_stricmp(mode, "wal") != 0))
-        rc = knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot switch to WAL mode (the "
+        rc = knob__error(KNOB_ESTORAGE,
+                         "sqlite storage '%s': cannot switch to WAL mode (the "
                          "journal mode stays '%s'); is the file on a network file system?",
                          d->path, mode ? mode : "?");
     sqlite3_finalize(s);
@@ -346,8 +382,10 @@ static int parse_path(const char *url, const char *where, char **path)
     /* "///rel.db" -> "rel.db"; "////abs.db" -> "/abs.db" (SQLAlchemy's form). */
     size_t n = strlen(where);
     if (strncmp(where, "///", 3) != 0 || n == 3 || where[n - 1] == '/')
-        return knob__error(KNOB_EINVAL, "storage URL '%s': expected sqlite:///relative/path.db "
-                           "or sqlite:////absolute/path.db", url);
+        return knob__error(KNOB_EINVAL,
+                           "storage URL '%s': expected sqlite:///relative/path.db "
+                           "or sqlite:////absolute/path.db",
+                           url);
     *path = knob__strdup(where + 3);
     return *path ? KNOB_OK : knob__oom("sqlite path");
 }
@@ -374,8 +412,9 @@ static int open_db(const char *url, const char *where, void **be)
         free(d);
         return rc;
     }
-    if (sqlite3_open_v2(d->path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                            SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(d->path, &d->h,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         rc = knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: %s", d->path,
                          d->h ? sqlite3_errmsg(d->h) : "out of memory");
         close_db(d);
@@ -495,8 +534,8 @@ static int insert_study(db *d, const char *name, const char *dirs, int64_t *id)
     if (row) {
         *id = sqlite3_column_int64(s, 0);
         sqlite3_reset(s);
-        return knob__error(KNOB_EEXIST, "sqlite storage '%s': a study named '%s' exists",
-                           d->path, name);
+        return knob__error(KNOB_EEXIST, "sqlite storage '%s': a study named '%s' exists", d->path,
+                           name);
     }
     if (!(s = stmt(d, Q_INSERT_STUDY)))
         return KNOB_ESTORAGE;
@@ -624,8 +663,7 @@ static int delete_study(void *be, int64_t id)
     return commit(d);
 }
 
-static int set_study_attr(void *be, int64_t study, bool system, const char *key,
-                          const char *json)
+static int set_study_attr(void *be, int64_t study, bool system, const char *key, const char *json)
 {
     db *d = be;
     int64_t seq;
@@ -671,8 +709,10 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 static int no_trial(db *d, int64_t study, int64_t trial)
 {
-    return knob__error(KNOB_ENOTFOUND, "sqlite storage '%s': no trial with id %lld in study "
-                       "%lld", d->path, (long long)trial, (long long)study);
+    return knob__error(KNOB_ENOTFOUND,
+                       "sqlite storage '%s': no trial with id %lld in study "
+                       "%lld",
+                       d->path, (long long)trial, (long long)study);
 }
 
 /* Within a write transaction: the study's next change stamp. */
@@ -726,16 +766,17 @@ static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish)
     if (!row)
         rc = no_trial(d, study, trial);
     else if (to_finish && state != KNOB_TRIAL_RUNNING && state != KNOB_TRIAL_WAITING)
-        rc = knob__error(KNOB_ESTATE, "sqlite storage '%s': cannot finish trial %lld of study "
-                         "'%s': it is already %s", d->path, (long long)sqlite3_column_int64(s, 1),
+        rc = knob__error(KNOB_ESTATE,
+                         "sqlite storage '%s': cannot finish trial %lld of study "
+                         "'%s': it is already %s",
+                         d->path, (long long)sqlite3_column_int64(s, 1),
                          (const char *)sqlite3_column_text(s, 2),
                          knob_trial_state_str((knob_trial_state)state));
     sqlite3_reset(s);
     return rc;
 }
 
-static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t *id,
-                        int64_t *number)
+static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t *id, int64_t *number)
 {
     int64_t seq;
     int rc = bump(d, study, &seq), row = 0;
@@ -1090,8 +1131,8 @@ static void fix_pointers(scratch *x)
  * they are at its rows now, if it has any). */
 static int collect(db *d, scratch *x, cursor c[4], int64_t id)
 {
-    static int (*const take[4])(scratch *x, sqlite3_stmt *s) = {take_param, take_value,
-                                                                 take_step, take_attr};
+    static int (*const take[4])(scratch * x, sqlite3_stmt * s) = {take_param, take_value, take_step,
+                                                                  take_attr};
     for (int i = 0; i < 4; i++) {
         int rc = KNOB_OK;
         while (!rc && c[i].row && sqlite3_column_int64(c[i].s, 0) == id)
@@ -1135,14 +1176,21 @@ static int deliver(db *d, sqlite3_stmt *t, scratch *x, cursor c[4], knob__sync_c
     if (rc)
         return rc;
     knob__trial_rec rec = {
-        .id = id, .number = sqlite3_column_int64(t, 1),
+        .id = id,
+        .number = sqlite3_column_int64(t, 1),
         .state = (knob_trial_state)sqlite3_column_int(t, 2),
-        .start_time = column_time(t, 3), .end_time = column_time(t, 4),
-        .n_params = x->n_params, .params = x->params,
-        .n_values = x->n_values, .values = x->values,
-        .n_intermediate = x->n_inter, .intermediate = x->inter,
-        .n_user_attrs = x->n_attrs[0], .user_attrs = x->attrs[0],
-        .n_system_attrs = x->n_attrs[1], .system_attrs = x->attrs[1],
+        .start_time = column_time(t, 3),
+        .end_time = column_time(t, 4),
+        .n_params = x->n_params,
+        .params = x->params,
+        .n_values = x->n_values,
+        .values = x->values,
+        .n_intermediate = x->n_inter,
+        .intermediate = x->inter,
+        .n_user_attrs = x->n_attrs[0],
+        .user_attrs = x->attrs[0],
+        .n_system_attrs = x->n_attrs[1],
+        .system_attrs = x->attrs[1],
     };
     return cb(ctx, &rec);
 }
