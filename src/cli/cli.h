@@ -26,9 +26,11 @@ typedef struct study_ref {
 } study_ref;
 
 /* Opens the storage and creates or loads the study a sweep describes (sampler, pruner,
- * directions; the sweep text stored with the study). Prints errors; -1 on failure. */
+ * directions; the sweep text stored with the study on creation). The seed (has_seed) wins
+ * over the sweep's. With heartbeats, the trials asked beat and stale ones of dead workers
+ * are failed and retried. Prints errors; -1 on failure. */
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
-                         int64_t seed, study_ref *out);
+                         int64_t seed, bool heartbeats, study_ref *out);
 
 /* Opens the storage and loads an existing study. Prints errors; -1 on failure. */
 int cli_open_study(const char *storage, const char *name, study_ref *out);
@@ -37,16 +39,36 @@ void cli_close(study_ref *r);
 /* The study name a sweep gets when none is given: its file name without extension. */
 char *cli_default_study(const char *sweep_path);
 
+/* A whole number (int64); -1 when malformed. */
+int cli_int(const char *text, int64_t *out);
+
 /* Seconds from "90", "30s", "5m", "2h", "1h30m"; -1 when malformed. */
 double cli_duration(const char *text);
 
 /* The params of a trial as JSON for people: its "params" user attribute (what the
- * program got) or else its params' external values. Appends to b. */
+ * program got), else its params' external values, else (an enqueued trial) its fixed
+ * params. Appends to b. */
 struct knob__buf;
 void cli_trial_params_json(struct knob__buf *b, const knob_trial_info *t);
 
 /* Finds "--name value" or "--name=value" in argv[i]; advances *i. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* The options and positional arguments of the commands other than run. */
+typedef struct cli_args {
+    const char *storage, *format, *sweep, *state, *seed;
+    const char *pos[64];
+    int n_pos;
+    bool json;
+} cli_args;
+
+/* Parses argv into a; --help prints `usage` to
+ * stdout and exits 0; an unknown option prints it to stderr and returns -1. Numbers such
+ * as -1.5 are positional. */
+int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage);
+
+/* The storage: --storage, else the sweep's (sw may be NULL), else the default. */
+const char *cli_storage(const cli_args *a, const sweep *sw);
 
 int cmd_run(int argc, char **argv);
 int cmd_ask(int argc, char **argv);

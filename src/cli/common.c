@@ -3,6 +3,7 @@
 #include "util/json.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,17 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value
     }
     *value = argv[++*i];
     return true;
+}
+
+int cli_int(const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end || errno)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 double cli_duration(const char *text)
@@ -76,49 +88,44 @@ static int fail(const char *what)
     return -1;
 }
 
-/* A sampler for the sweep: knob's `sampler:` key, else its method. */
-static int make_sampler(const sweep *sw, bool has_seed, int64_t seed, knob_sampler **out,
-                        bool *grid)
+/* The sampler a sweep names: its `sampler` key, else its method (bayes: tpe when built
+ * in, else random). */
+static int create_sampler(const sweep *sw, knob_sampler **out)
 {
-    const char *name = sw->sampler;
-    if (!name) {
-        if (!strcmp(sw->method, "grid"))
-            name = "grid";
-        else if (!strcmp(sw->method, "random"))
-            name = "random";
-        else if (knob_sampler_create("tpe", sw->sampler_options, out) == KNOB_OK)
-            goto made;
-        else {
-            fprintf(stderr, "knob: method bayes: the tpe sampler is not available here; "
-                            "using random search\n");
-            name = "random";
-        }
-    }
-    if (knob_sampler_create(name, sw->sampler ? sw->sampler_options : NULL, out))
-        return fail("sampler");
-made:
-    *grid = !strcmp(knob_sampler_name(*out), "grid");
-    if (has_seed) {
-        char text[32];
-        snprintf(text, sizeof text, "%lld", (long long)seed);
-        if (knob_sampler_set_option(*out, "seed", text))
-            return fail("sampler");
-    } else if (sw->has_seed) {
-        char text[32];
-        snprintf(text, sizeof text, "%lld", (long long)sw->seed);
-        knob_sampler_set_option(*out, "seed", text);
-    }
-    if (!*grid)
+    if (sw->sampler.name)
+        return sweep_make_sampler(&sw->sampler, out) ? fail("sampler") : 0;
+    if (!strcmp(sw->method, "grid") || !strcmp(sw->method, "random"))
+        return knob_sampler_create(sw->method, NULL, out) ? fail("sampler") : 0;
+    if (knob_sampler_create("tpe", NULL, out) == KNOB_OK)
         return 0;
+    if (sw->method_given)
+        fprintf(stderr, "knob: warning: method bayes: the tpe sampler is not built in; using "
+                        "random search\n");
+    return knob_sampler_create("random", NULL, out) ? fail("sampler") : 0;
+}
+
+static int set_seed(knob_sampler *s, int64_t seed)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)seed);
+    return knob_sampler_set_option(s, "seed", text) ? fail("seed") : 0;
+}
+
+/* A grid sampler gets every searched param's points (constants are not searched). */
+static int add_grid(const sweep *sw, knob_sampler *s)
+{
     for (size_t i = 0; i < sw->n_params; i++) {
         char *json;
+        if (sw->params[i].kind == PK_CONSTANT)
+            continue;
         if (!sweep_grid_values(&sw->params[i], &json)) {
-            fprintf(stderr, "%s:%d: method grid needs values for parameter '%s' (values, value, "
-                            "int_uniform or q_uniform)\n", sw->path, sw->params[i].line,
-                    sw->params[i].name);
+            fprintf(stderr,
+                    "%s:%d:%d: key 'parameters.%s': method grid needs values to "
+                    "enumerate\n",
+                    sw->path, sw->params[i].line, sw->params[i].col, sw->params[i].name);
             return -1;
         }
-        int rc = knob_sampler_grid_add(*out, sw->params[i].name, json);
+        int rc = knob_sampler_grid_add(s, sw->params[i].name, json);
         free(json);
         if (rc)
             return fail("grid");
@@ -126,38 +133,56 @@ made:
     return 0;
 }
 
-static int make_pruner(const sweep *sw, knob_pruner **out)
+static int make_sampler(const sweep *sw, bool has_seed, int64_t seed, knob_sampler **out,
+                        bool *grid)
 {
-    *out = NULL;
-    if (sw->pruner) {
-        if (knob_pruner_create(sw->pruner, sw->pruner_options, out))
-            return fail("pruner");
-        return 0;
+    if (create_sampler(sw, out))
+        return -1;
+    *grid = !strcmp(knob_sampler_name(*out), "grid");
+    if (has_seed || sw->has_seed) {
+        if (set_seed(*out, has_seed ? seed : sw->seed))
+            return -1;
     }
-    if (!sw->early_type)
-        return 0;
-    /* W&B's hyperband: brackets from min_iter (or max_iter / eta^s) up with eta. */
-    int64_t eta = sw->early_eta ? sw->early_eta : 3, lo = sw->early_min_iter, hi = sw->early_max_iter;
+    return *grid ? add_grid(sw, *out) : 0;
+}
+
+/* W&B's hyperband: brackets from min_iter (or max_iter / eta^s) up with eta. */
+static void hyperband_options(const sweep *sw, char *opts, size_t size)
+{
+    int64_t eta = sw->early_eta ? sw->early_eta : 3, lo = sw->early_min_iter;
+    int64_t hi = sw->early_max_iter, s = sw->early_s ? sw->early_s : 3;
     if (!lo) {
         lo = hi;
-        for (int64_t k = 0; k < (sw->early_s ? sw->early_s : 3) && lo > 1; k++)
+        for (int64_t k = 0; k < s && lo > 1; k++)
             lo /= eta;
     }
     if (!hi) {
         hi = lo;
-        for (int64_t k = 0; k < (sw->early_s ? sw->early_s : 3); k++)
+        for (int64_t k = 0; k < s; k++)
             hi *= eta;
     }
-    char opts[128];
-    snprintf(opts, sizeof opts, "min_resource=%lld,max_resource=%lld,reduction_factor=%lld",
-             (long long)lo, (long long)hi, (long long)eta);
-    if (knob_pruner_create("hyperband", opts, out))
-        return fail("early_terminate");
+    snprintf(opts, size, "min_resource=%lld,max_resource=%lld,reduction_factor=%lld", (long long)lo,
+             (long long)hi, (long long)eta);
+}
+
+static int make_pruner(const sweep *sw, knob_pruner **out)
+{
+    char opts[160];
+    *out = NULL;
+    if (sw->pruner.name)
+        return sweep_make_pruner(&sw->pruner, out) ? fail("pruner") : 0;
+    if (!sw->early_type)
+        return 0;
+    hyperband_options(sw, opts, sizeof opts);
+    if (knob_pruner_create("hyperband", opts, out)) {
+        fprintf(stderr, "knob: warning: early_terminate is not applied: %s\n", knob_errmsg());
+        *out = NULL;
+    }
     return 0;
 }
 
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
-                         int64_t seed, study_ref *out)
+                         int64_t seed, bool heartbeats, study_ref *out)
 {
     knob_sampler *sampler = NULL;
     knob_pruner *pruner = NULL;
@@ -166,15 +191,19 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         knob_sampler_free(sampler);
         return -1;
     }
-    knob_direction dirs[64];
-    for (size_t i = 0; i < sw->n_objectives && i < 64; i++)
+    knob_direction dirs[SWEEP_MAX_OBJECTIVES];
+    for (size_t i = 0; i < sw->n_objectives && i < SWEEP_MAX_OBJECTIVES; i++)
         dirs[i] = sw->objectives[i].goal;
     /* Workers beat for their trials; a trial whose worker died is failed after a minute
-     * and run once more. */
-    knob_study_options o = {.directions = dirs, .n_directions = sw->n_objectives,
-                            .sampler = sampler, .pruner = pruner,
-                            .heartbeat_interval = CLI_HEARTBEAT, .grace_period = CLI_GRACE,
-                            .max_retry = 1};
+     * and run once more. knob ask leaves them off: its trials wait for a tell that may come
+     * much later, and must not be failed for their silence. */
+    knob_study_options o = {
+        .directions = dirs, .n_directions = sw->n_objectives, .sampler = sampler, .pruner = pruner};
+    if (heartbeats) {
+        o.heartbeat_interval = CLI_HEARTBEAT;
+        o.grace_period = CLI_GRACE;
+        o.max_retry = 1;
+    }
     if (knob_storage_open(storage, &out->st)) {
         knob_sampler_free(sampler);
         knob_pruner_free(pruner);
@@ -219,8 +248,9 @@ void cli_close(study_ref *r)
 void cli_trial_params_json(knob__buf *b, const knob_trial_info *t)
 {
     const char *given = knob_trial_info_attr(t, "params", false);
-    if (given) {
-        knob__buf_puts(b, given);
+    const char *fixed = knob_trial_info_attr(t, "fixed_params", true);
+    if (given || (!t->n_params && fixed)) { /* fixed: an enqueued trial not yet run */
+        knob__buf_puts(b, given ? given : fixed);
         return;
     }
     knob__buf_puts(b, "{");
@@ -232,4 +262,49 @@ void cli_trial_params_json(knob__buf *b, const knob_trial_info *t)
         knob__buf_printf(b, ":%s", v);
     }
     knob__buf_puts(b, "}");
+}
+
+static bool is_number_arg(const char *s)
+{
+    char *end;
+    strtod(s, &end);
+    return end != s && !*end;
+}
+
+int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: %s\n", usage);
+            exit(0);
+        }
+        if (cli_opt(argc, argv, &i, "--storage", &a->storage) ||
+            cli_opt(argc, argv, &i, "--format", &a->format) ||
+            cli_opt(argc, argv, &i, "--sweep", &a->sweep) ||
+            cli_opt(argc, argv, &i, "--state", &a->state) ||
+            cli_opt(argc, argv, &i, "--seed", &a->seed))
+            continue;
+        if (!strcmp(argv[i], "--json")) {
+            a->json = true;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] && !is_number_arg(argv[i])) {
+            fprintf(stderr, "knob: unknown option '%s'\nusage: %s\n", argv[i], usage);
+            return -1;
+        }
+        if (a->n_pos >= 64) {
+            fprintf(stderr, "knob: too many arguments\nusage: %s\n", usage);
+            return -1;
+        }
+        a->pos[a->n_pos++] = argv[i];
+    }
+    return 0;
+}
+
+const char *cli_storage(const cli_args *a, const sweep *sw)
+{
+    if (a->storage)
+        return a->storage;
+    return sw && sw->storage ? sw->storage : KNOB_DEFAULT_STORAGE;
 }

@@ -10,8 +10,10 @@ static const struct {
     const char *help;
 } commands[] = {
     {"run", cmd_run, "run SWEEP.yaml        tune a program: run trials until the budget is spent"},
-    {"worker", cmd_worker, "worker --study NAME     join a study (its stored sweep) from any machine"},
-    {"ask", cmd_ask, "ask STUDY --sweep F   start a trial, print {\"number\": N, \"params\": {...}}"},
+    {"worker", cmd_worker,
+     "worker --study NAME     join a study (its stored sweep) from any machine"},
+    {"ask", cmd_ask,
+     "ask STUDY --sweep F   start a trial, print {\"number\": N, \"params\": {...}}"},
     {"tell", cmd_tell, "tell STUDY N VALUE... finish trial N (--state pruned|fail)"},
     {"studies", cmd_studies, "studies               list the studies in the storage"},
     {"trials", cmd_trials, "trials STUDY          list a study's trials (--format table|csv|json)"},

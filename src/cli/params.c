@@ -1,127 +1,165 @@
-/* W&B parameter forms mapped onto the library's distributions. Unbounded forms (normal,
- * log_normal, probabilities) are suggested as a quantile u in (0, 1) under the param's
- * own name and mapped through the inverse CDF, so every sampler searches them. */
+/* W&B parameter forms mapped onto the library's distributions. Unbounded forms (the normal
+ * family) and weighted choices (probabilities) are suggested as a quantile u in
+ * [1e-6, 1 - 1e-6] under the param's own name and mapped through the inverse CDF, so every
+ * sampler searches them; what the program gets is recorded with the trial. */
 #include "cli/params.h"
+#include "cli/normal.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-double inverse_normal_cdf(double p)
-{
-    /* A rational approximation (relative error 1.2e-9) refined by one Halley step. */
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                               -2.759285104469687e+02, 1.383577518672690e+02,
-                               -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                               -1.556989798598866e+02, 6.680131188771972e+01,
-                               -1.328068155288572e+01};
-    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                               -2.400758277161838e+00, -2.549732539343734e+00,
-                               4.374664141464968e+00, 2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
-                               2.445134137142996e+00, 3.754408661907416e+00};
-    double q, r, x;
-    if (p < 0.02425) {
-        q = sqrt(-2 * log(p));
-        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    } else if (p > 1 - 0.02425) {
-        q = sqrt(-2 * log(1 - p));
-        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    } else {
-        q = p - 0.5;
-        r = q * q;
-        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-    }
-    double e = 0.5 * erfc(-x / sqrt(2.0)) - p;
-    double u = e * sqrt(2 * M_PI) * exp(x * x / 2);
-    return x - u / (1 + x * u / 2);
-}
+#define U_LOW 1e-6
+#define U_HIGH (1 - 1e-6)
 
 static knob_choice number(double v)
 {
     return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v};
 }
 
+/* The shortest decimal near x (15 digits): 0.30000000000000004 becomes 0.3. */
+static double tidy(double x)
+{
+    char text[40];
+    snprintf(text, sizeof text, "%.15g", x);
+    return strtod(text, NULL);
+}
+
 static double round_q(double x, const sweep_param *p)
 {
-    return p->has_q ? round(x / p->q) * p->q : x;
+    return p->has_q ? tidy(round(x / p->q) * p->q) : x;
+}
+
+static bool whole_q(const sweep_param *p)
+{
+    return p->min == floor(p->min) && p->max == floor(p->max) && (!p->has_q || p->q == floor(p->q));
 }
 
 static int quantile(knob_trial *t, const char *name, double *u)
 {
-    return knob_trial_suggest_float(t, name, 1e-6, 1 - 1e-6, 0, 0, u);
+    return knob_trial_suggest_float(t, name, U_LOW, U_HIGH, 0, 0, u);
 }
 
-static int suggest_one(const sweep_param *p, knob_trial *t, bool grid, knob_choice *out)
+/* A choice drawn with the given probabilities, from a quantile. */
+static int weighted_choice(const sweep_param *p, knob_trial *t, knob_choice *out)
 {
-    double x = 0, u = 0.5;
-    int64_t k;
+    double u, acc = 0;
     size_t idx;
-    int rc = 0;
-    bool whole = p->min == floor(p->min) && p->max == floor(p->max) &&
-                 (!p->has_q || p->q == floor(p->q));
-    switch (p->kind) {
-    case PK_CONSTANT:
-        *out = p->choices[0];
-        return 0;
-    case PK_CATEGORICAL:
-        if (p->probs && !grid) {
-            if ((rc = quantile(t, p->name, &u)))
-                return rc;
-            double acc = 0;
-            for (idx = 0; idx + 1 < p->n_choices; idx++)
-                if (u < (acc += p->probs[idx]))
-                    break;
-        } else if ((rc = knob_trial_suggest_choice(t, p->name, p->choices, p->n_choices, &idx))) {
-            return rc;
-        }
-        *out = p->choices[idx];
-        return 0;
-    case PK_INT_UNIFORM:
-        rc = knob_trial_suggest_int(t, p->name, (int64_t)p->min, (int64_t)p->max, 1, 0, &k);
+    int rc = quantile(t, p->name, &u);
+    if (rc)
+        return rc;
+    for (idx = 0; idx + 1 < p->n_choices; idx++)
+        if (u < (acc += p->probs[idx]))
+            break;
+    *out = p->choices[idx];
+    return 0;
+}
+
+/* A grid's numbers as typed choices (q_log_uniform_values in a grid). */
+static int grid_choice(const sweep_param *p, knob_trial *t, knob_choice *out)
+{
+    double *x;
+    size_t n = sweep_grid_numbers(p, &x), idx;
+    knob_choice *ch = calloc(n ? n : 1, sizeof *ch);
+    int rc = ch && n ? 0 : knob_set_error(KNOB_ENOMEM, "parameter '%s': no grid", p->name);
+    for (size_t i = 0; !rc && i < n; i++)
+        ch[i] = number(x[i]);
+    if (!rc)
+        rc = knob_trial_suggest_choice(t, p->name, ch, n, &idx);
+    if (!rc)
+        *out = ch[idx];
+    free(ch);
+    free(x);
+    return rc;
+}
+
+static int suggest_q_uniform(const sweep_param *p, knob_trial *t, knob_choice *out)
+{
+    double x;
+    int64_t k;
+    int rc;
+    if (whole_q(p)) {
+        rc = knob_trial_suggest_int(t, p->name, (int64_t)p->min, (int64_t)p->max,
+                                    p->has_q ? (int64_t)p->q : 1, 0, &k);
         *out = number((double)k);
         return rc;
-    case PK_Q_UNIFORM:
-        if (whole) {
-            rc = knob_trial_suggest_int(t, p->name, (int64_t)p->min, (int64_t)p->max,
-                                        p->has_q ? (int64_t)p->q : 1, 0, &k);
-            *out = number((double)k);
-            return rc;
-        }
-        rc = knob_trial_suggest_float(t, p->name, p->min, p->max, p->has_q ? p->q : 1, 0, &x);
-        break;
+    }
+    rc = knob_trial_suggest_float(t, p->name, p->min, p->max, p->has_q ? p->q : 1, 0, &x);
+    *out = number(tidy(x));
+    return rc;
+}
+
+/* The normal family: a quantile through Phi^{-1}, then exp and q as the form says. */
+static int suggest_normal(const sweep_param *p, knob_trial *t, knob_choice *out)
+{
+    double u, z;
+    int rc = quantile(t, p->name, &u);
+    z = p->mu + p->sigma * normal_quantile(u);
+    if (p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL)
+        z = exp(z);
+    *out = number(p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL ? round_q(z, p) : tidy(z));
+    return rc;
+}
+
+static int suggest_float_form(const sweep_param *p, knob_trial *t, knob_choice *out)
+{
+    double x = 0;
+    int rc = 0;
+    switch (p->kind) {
     case PK_UNIFORM:
         rc = knob_trial_suggest_float(t, p->name, p->min, p->max, 0, 0, &x);
         break;
-    case PK_LOG_UNIFORM:
+    case PK_LOG_UNIFORM: /* W&B: min and max are the natural logs of the bounds */
         rc = knob_trial_suggest_float(t, p->name, exp(p->min), exp(p->max), 0, KNOB_LOG, &x);
         break;
     case PK_LOG_UNIFORM_VALUES:
-    case PK_INV_LOG_UNIFORM_VALUES: /* 1/X is log-uniform exactly when X is */
         rc = knob_trial_suggest_float(t, p->name, p->min, p->max, 0, KNOB_LOG, &x);
         break;
     case PK_Q_LOG_UNIFORM_VALUES:
         rc = knob_trial_suggest_float(t, p->name, p->min, p->max, 0, KNOB_LOG, &x);
         x = round_q(x, p);
         break;
-    case PK_NORMAL:
-    case PK_Q_NORMAL:
-        rc = quantile(t, p->name, &u);
-        x = round_q(p->mu + p->sigma * inverse_normal_cdf(u), p);
+    case PK_INV_LOG_UNIFORM_VALUES: /* the reciprocal is searched on a log scale */
+        rc = knob_trial_suggest_float(t, p->name, 1 / p->max, 1 / p->min, 0, KNOB_LOG, &x);
+        x = tidy(1 / x);
         break;
-    case PK_LOG_NORMAL:
-    case PK_Q_LOG_NORMAL:
-        rc = quantile(t, p->name, &u);
-        x = round_q(exp(p->mu + p->sigma * inverse_normal_cdf(u)), p);
-        break;
+    default:
+        return suggest_normal(p, t, out);
     }
     *out = number(x);
     return rc;
+}
+
+static int suggest_one(const sweep_param *p, knob_trial *t, bool grid, knob_choice *out)
+{
+    int64_t k;
+    size_t idx;
+    int rc;
+    switch (p->kind) {
+    case PK_CONSTANT:
+        *out = p->choices[0];
+        return 0;
+    case PK_CATEGORICAL:
+        if (p->probs && !grid)
+            return weighted_choice(p, t, out);
+        rc = knob_trial_suggest_choice(t, p->name, p->choices, p->n_choices, &idx);
+        if (!rc)
+            *out = p->choices[idx];
+        return rc;
+    case PK_INT_UNIFORM:
+        rc = knob_trial_suggest_int(t, p->name, (int64_t)p->min, (int64_t)p->max, 1, 0, &k);
+        *out = number((double)k);
+        return rc;
+    case PK_Q_UNIFORM:
+        return suggest_q_uniform(p, t, out);
+    case PK_Q_LOG_UNIFORM_VALUES:
+        if (grid)
+            return grid_choice(p, t, out);
+        return suggest_float_form(p, t, out);
+    default:
+        return suggest_float_form(p, t, out);
+    }
 }
 
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
@@ -133,7 +171,8 @@ int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
     for (size_t i = 0; i < sw->n_params; i++) {
         knob_choice c;
         if (suggest_one(&sw->params[i], t, grid, &c)) {
-            fprintf(stderr, "knob: %s\n", knob_errmsg());
+            fprintf(stderr, "knob: trial %lld: %s\n", (long long)knob_trial_number(t),
+                    knob_errmsg());
             return -1;
         }
         out->v[out->n++] = (param_value){sw->params[i].name, c};
@@ -155,10 +194,18 @@ void params_free(trial_params *tp)
 void params_value_text(knob__buf *b, const knob_choice *v)
 {
     switch (v->type) {
-    case KNOB_CHOICE_STRING: knob__buf_puts(b, v->str); break;
-    case KNOB_CHOICE_NUMBER: knob__json_add_number(b, v->num); break;
-    case KNOB_CHOICE_BOOL: knob__buf_puts(b, v->num != 0 ? "true" : "false"); break;
-    case KNOB_CHOICE_NULL: knob__buf_puts(b, "null"); break;
+    case KNOB_CHOICE_STRING:
+        knob__buf_puts(b, v->str);
+        break;
+    case KNOB_CHOICE_NUMBER:
+        knob__json_add_number(b, v->num);
+        break;
+    case KNOB_CHOICE_BOOL:
+        knob__buf_puts(b, v->num != 0 ? "true" : "false");
+        break;
+    case KNOB_CHOICE_NULL:
+        knob__buf_puts(b, "null");
+        break;
     }
 }
 
@@ -212,10 +259,10 @@ void params_json(knob__buf *b, const param_value *v, size_t n)
             seg = strchr(seg, '.') + 1;
         for (size_t d = depth_of(name); open < d; open++) {
             const char *dot = strchr(seg, '.');
-            char part[256];
-            snprintf(part, sizeof part, "%.*s", (int)(dot - seg), seg);
-            knob__json_add_string(b, part);
+            char *part = strndup(seg, (size_t)(dot - seg));
+            knob__json_add_string(b, part ? part : "");
             knob__buf_puts(b, ":{");
+            free(part);
             seg = dot + 1;
         }
         knob__json_add_string(b, seg);
@@ -226,4 +273,80 @@ void params_json(knob__buf *b, const param_value *v, size_t n)
     for (; open > 0; open--)
         knob__buf_puts(b, "}");
     knob__buf_puts(b, "}");
+}
+
+/* ---------------------------------------------------------------- enqueued values */
+
+static bool same_choice(const knob_choice *c, const knob__json *j)
+{
+    switch (c->type) {
+    case KNOB_CHOICE_STRING:
+        return j->type == KNOB__JSON_STRING && !strcmp(j->str, c->str);
+    case KNOB_CHOICE_NUMBER:
+        return j->type == KNOB__JSON_NUMBER && j->num == c->num;
+    case KNOB_CHOICE_BOOL:
+        return j->type == KNOB__JSON_BOOL && j->b == (c->num != 0);
+    case KNOB_CHOICE_NULL:
+        return j->type == KNOB__JSON_NULL;
+    }
+    return false;
+}
+
+/* The middle of choice `given`'s share of [0, 1). */
+static int weighted_fixed(const sweep_param *p, const knob__json *given, knob__buf *b)
+{
+    double acc = 0;
+    for (size_t i = 0; i < p->n_choices; i++) {
+        if (same_choice(&p->choices[i], given)) {
+            knob__json_add_number(b, fmin(U_HIGH, fmax(U_LOW, acc + p->probs[i] / 2)));
+            return 0;
+        }
+        acc += p->probs[i];
+    }
+    fprintf(stderr, "knob enqueue: '%s' is not one of the values of '%s'\n",
+            given->type == KNOB__JSON_STRING ? given->str : "that value", p->name);
+    return -1;
+}
+
+static int number_of(const sweep_param *p, const knob__json *given, double *x)
+{
+    char *end;
+    if (given->type == KNOB__JSON_NUMBER)
+        *x = given->num;
+    else if (given->type != KNOB__JSON_STRING || (*x = strtod(given->str, &end), *end))
+        return fprintf(stderr, "knob enqueue: '%s' needs a number\n", p->name), -1;
+    return 0;
+}
+
+/* The quantile of x under a normal family form. */
+static int normal_fixed(const sweep_param *p, double x, knob__buf *b)
+{
+    bool lognormal = p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
+    if (lognormal && !(x > 0)) {
+        fprintf(stderr, "knob enqueue: '%s' is log-normal: it needs a value > 0\n", p->name);
+        return -1;
+    }
+    double u = normal_cdf(((lognormal ? log(x) : x) - p->mu) / p->sigma);
+    knob__json_add_number(b, fmin(U_HIGH, fmax(U_LOW, u)));
+    return 0;
+}
+
+int params_fixed_json(const sweep_param *p, bool grid, const knob__json *given, knob__buf *b)
+{
+    double x;
+    if (p->kind == PK_CATEGORICAL && p->probs && !grid)
+        return weighted_fixed(p, given, b);
+    if (p->kind == PK_INV_LOG_UNIFORM_VALUES || p->kind == PK_NORMAL || p->kind == PK_Q_NORMAL ||
+        p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL) {
+        if (number_of(p, given, &x))
+            return -1;
+        if (p->kind != PK_INV_LOG_UNIFORM_VALUES)
+            return normal_fixed(p, x, b);
+        if (!(x > 0))
+            return fprintf(stderr, "knob enqueue: '%s' needs a value > 0\n", p->name), -1;
+        knob__json_add_number(b, 1 / x);
+        return 0;
+    }
+    knob__json_add_node(b, given);
+    return 0;
 }

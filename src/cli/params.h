@@ -7,8 +7,8 @@
 
 /* One parameter's value as the program gets it. */
 typedef struct param_value {
-    const char *name; /* borrowed from the sweep */
-    knob_choice value; /* str owned here when a string */
+    const char *name;  /* borrowed from the sweep */
+    knob_choice value; /* str borrowed from the sweep when a string */
 } param_value;
 
 typedef struct trial_params {
@@ -17,8 +17,9 @@ typedef struct trial_params {
     char *json; /* the nested JSON object given to the program */
 } trial_params;
 
-/* Suggests every param of the sweep in t (grid: enumerable params as choices). On
- * failure prints the library's message and returns -1. */
+/* Suggests every param of the sweep in t. With grid, the sampler is a grid and enumerable
+ * params are suggested as their grid's points. On failure prints the library's message and
+ * returns -1. *out is freed by params_free, also after a failure. */
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out);
 void params_free(trial_params *tp);
 
@@ -28,7 +29,10 @@ void params_value_text(knob__buf *b, const knob_choice *v);
 /* Builds the nested JSON object of names "a.b" -> {"a": {"b": ...}}. */
 void params_json(knob__buf *b, const param_value *v, size_t n);
 
-/* Phi^{-1}(p) for 0 < p < 1. */
-double inverse_normal_cdf(double p);
+/* For knob enqueue: the value the library must hold under p's name so that the program
+ * gets `given` (a quantile for the normal family and for probabilities, the reciprocal for
+ * inv_log_uniform_values, else the value itself). Appends it as JSON to b; -1 (after
+ * printing why) when `given` cannot be such a value. */
+int params_fixed_json(const sweep_param *p, bool grid, const knob__json *given, knob__buf *b);
 
 #endif

@@ -32,13 +32,24 @@ typedef struct sweep_param {
     double *probs; /* categorical probabilities, or NULL */
     double min, max, mu, sigma, q;
     bool has_min, has_max, has_q;
-    int line;
+    bool min_int, max_int; /* written as integers in the YAML */
+    int line, col;
 } sweep_param;
+
+#define SWEEP_MAX_OBJECTIVES 16
 
 typedef struct objective {
     char *name;
     knob_direction goal;
 } objective;
+
+/* A sampler or pruner as the sweep names it, with its options in order. Option values are
+ * the YAML scalar's text, or JSON text for a list or mapping (cmaes' x0: {lr: 0.01}). */
+typedef struct plugin_spec {
+    char *name; /* NULL: not given */
+    char **keys, **values;
+    size_t n;
+} plugin_spec;
 
 typedef struct sweep {
     char *path;
@@ -53,10 +64,11 @@ typedef struct sweep {
     bool has_target;
     sweep_param *params;
     size_t n_params;
-    int64_t run_cap;   /* 0: none */
+    int64_t run_cap; /* 0: none */
+    bool method_given;
     char *storage, *study, *trial_dir;
-    char *sampler, *sampler_options; /* options as "k=v,k=v" */
-    char *pruner, *pruner_options;
+    char *wandb_name; /* W&B's `name`: the study's name unless `study` is given */
+    plugin_spec sampler, pruner;
     int64_t parallel, trials, seed;
     bool has_seed;
     double trial_timeout; /* seconds; 0: none */
@@ -67,9 +79,28 @@ typedef struct sweep {
 /* Reads and checks a sweep file. On failure prints "FILE:LINE:COL: ..." to stderr and
  * returns -1. */
 int sweep_load(const char *path, sweep *out);
+
+/* The same from the text of a sweep file; `path` names it in errors. */
+int sweep_load_text(const char *path, const char *text, sweep *out);
+
+/* Creates the sampler or pruner of a spec with its options; a library status (message in
+ * knob_errmsg) on failure, *out NULL then. */
+int sweep_make_sampler(const plugin_spec *ps, knob_sampler **out);
+int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out);
+
+/* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
+bool sweep_is_grid(const sweep *sw);
+
+/* The parameter named `name` ("outer.inner"), or NULL. */
+const sweep_param *sweep_find(const sweep *sw, const char *name);
 void sweep_free(sweep *sw);
 
-/* The number of choices of param i's grid, or 0 when it is not enumerable. */
+/* The values of a parameter in a grid as a JSON array text (*json, freed by the caller);
+ * returns their number, 0 (and *json NULL) when the parameter is not enumerable. */
 int sweep_grid_values(const sweep_param *p, char **json);
+
+/* The numbers of an int_uniform, q_uniform or q_log_uniform_values parameter in a grid:
+ * *out (freed by the caller) holds the returned count; 0 for other forms. */
+size_t sweep_grid_numbers(const sweep_param *p, double **out);
 
 #endif

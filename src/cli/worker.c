@@ -8,14 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static void usage(void)
+static void usage(FILE *f)
 {
     fputs("usage: knob worker [SWEEP.yaml] [--study NAME] [--storage URL] [--trials N] "
           "[--parallel K] [--timeout D] [--trial-timeout D] [--seed S]\n"
           "With a sweep file it is knob run; with only --study it reads the sweep stored with "
           "the study.\nA worker whose trials stop beating (killed, machine gone) has them "
           "failed and retried once by the others.\n",
-          stderr);
+          f);
 }
 
 /* Writes the sweep stored with the study to a temporary file; NULL on failure. */
@@ -28,8 +28,10 @@ static char *stored_sweep(const char *storage, const char *study)
     knob__json *j = json ? knob__json_parse(json, (size_t)-1, NULL, 0) : NULL;
     char *path = NULL;
     if (!j || j->type != KNOB__JSON_STRING) {
-        fprintf(stderr, "knob worker: study '%s' has no stored sweep (start it once with knob "
-                        "run SWEEP.yaml, or give the sweep file)\n", study);
+        fprintf(stderr,
+                "knob worker: study '%s' has no stored sweep (start it once with knob "
+                "run SWEEP.yaml, or give the sweep file)\n",
+                study);
     } else {
         char tmpl[] = "/tmp/knob-sweep-XXXXXX";
         int fd = mkstemp(tmpl);
@@ -48,7 +50,7 @@ int cmd_worker(int argc, char **argv)
     const char *study = NULL, *storage = NULL, *sweep_path = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            usage();
+            usage(stdout);
             return 0;
         }
         if (cli_opt(argc, argv, &i, "--study", &study) ||
@@ -64,7 +66,7 @@ int cmd_worker(int argc, char **argv)
     if (sweep_path)
         return cmd_run(argc, argv);
     if (!study) {
-        usage();
+        usage(stderr);
         return EXIT_USAGE;
     }
     char *tmp = stored_sweep(storage ? storage : KNOB_DEFAULT_STORAGE, study);

@@ -22,9 +22,29 @@ cmp a.asks b.asks || fail "the same seed gave other params"
 expect_eq "$(sort -u a.asks | wc -l)" 5 "each ask differs"
 line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
 num=$(echo "$line" | py 'd["number"]')
+# an asked trial waits for its tell, however long: it has no heartbeat that could go stale
+"$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["running"]' "asked trial"
+expect_eq "$(py "[t for t in d if t['number'] == $num][0]['system_attrs'].get('heartbeat')" < t.json)" \
+    None "heartbeat of an asked trial"
+expect_eq "$(py "[t for t in d if t['number'] == $num][0]['params'] == $(echo "$line" | py 'd["params"]')" < t.json)" \
+    True "params attribute of an asked trial"
 "$KNOB" tell demo "$num" --state pruned --storage "sqlite:///$T/a.db"
 if "$KNOB" tell demo "$num" 1.0 --storage "sqlite:///$T/a.db" 2> err.txt; then fail "told twice"; fi
 grep -q "already pruned" err.txt || fail "no clear error for telling twice: $(cat err.txt)"
 "$KNOB" best demo --storage "sqlite:///$T/a.db" --json > best.json
 [ "$(py 'd["state"]' < best.json)" = complete ] || fail "best"
+# knob tell --state fail, and usage errors
+line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
+num=$(echo "$line" | py 'd["number"]')
+"$KNOB" tell demo "$num" --state fail --storage "sqlite:///$T/a.db"
+"$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["fail"]' "told fail"
+set +e
+"$KNOB" tell demo "$num" --storage "sqlite:///$T/a.db" 2> /dev/null; s1=$?
+"$KNOB" tell demo x 1 --storage "sqlite:///$T/a.db" 2> /dev/null; s2=$?
+"$KNOB" tell nostudy 0 1 --storage "sqlite:///$T/a.db" 2> /dev/null; s3=$?
+"$KNOB" ask demo --storage "sqlite:///$T/a.db" 2> /dev/null; s4=$?
+set -e
+expect_eq "$s1 $s2 $s3 $s4" "2 2 1 2" "tell/ask errors"
 echo ok

@@ -26,6 +26,14 @@ grep -q "NUMBER  STATE" table.txt && [ "$(wc -l < table.txt)" = 5 ] || fail "tab
 "$KNOB" delete insp $S | grep -q "deleted" || fail "delete"
 if "$KNOB" trials insp $S 2> err.txt; then fail "deleted study still listed"; fi
 grep -q "no study named 'insp'" err.txt || fail "missing-study error: $(cat err.txt)"
-"$KNOB" samplers | grep -q "hyperband" || fail "samplers"
-"$KNOB" --help | grep -q "run SWEEP" || fail "help"
+"$KNOB" samplers > samplers.txt
+grep -q "^  random" samplers.txt && grep -q "^  hyperband" samplers.txt || fail "samplers"
+grep -q "seed" samplers.txt || fail "samplers: options"
+"$KNOB" --help > help.txt
+grep -q "run SWEEP" help.txt || fail "help"
+"$KNOB" --version | grep -q "^knob [0-9]" || fail "version"
+for c in run ask tell studies trials best delete enqueue samplers worker; do
+    "$KNOB" $c --help > h.txt || fail "$c --help failed"
+    grep -q "$c" h.txt || fail "$c --help: $(cat h.txt)"
+done
 echo ok

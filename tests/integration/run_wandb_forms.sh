@@ -23,6 +23,7 @@ parameters:
   qln: {distribution: q_log_normal, mu: 2, sigma: 0.3, q: 1}
   inferred_int: {min: 1, max: 3}
   inferred_float: {min: 0.5, max: 1.5}
+  inferred_float2: {min: 1.0, max: 3.0}
   optimizer:
     parameters:
       momentum: {values: [0.9, 0.99]}
@@ -53,10 +54,13 @@ for t in d:
     assert p["ln"] > 0 and p["qln"] == round(p["qln"])
     assert isinstance(p["inferred_int"], int) and 1 <= p["inferred_int"] <= 3
     assert 0.5 <= p["inferred_float"] <= 1.5
+    assert 1 <= p["inferred_float2"] <= 3
     assert p["optimizer"]["momentum"] in (0.9, 0.99) and 0.1 <= p["optimizer"]["beta"] <= 0.2
     assert t["values"] == [1.5]
 assert len(seen_cat) >= 4, seen_cat   # strings, numbers, booleans and null all drawn
 assert '"adam"' in seen_cat and 'true' in seen_cat and 'null' in seen_cat
+# W&B: min/max written as floats give a float (not an integer) parameter
+assert any(p["inferred_float2"] != int(p["inferred_float2"]) for p in (t["params"] for t in d))
 # the program got the same values as recorded
 a = json.load(open(sys.argv[1] + "/knob-runs/sweep/0/argv.json"))
 assert json.loads(a["env"]["KNOB_PARAMS_JSON"]) == d[0]["params"], a

@@ -1,0 +1,135 @@
+/* knob ask / knob tell: a study driven one step at a time from a shell or any program. */
+#include "cli/cli.h"
+#include "cli/params.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_DONE 3 /* knob ask: the sampler has nothing left (an exhausted grid) */
+
+/* Asks one trial, suggests the sweep's params in it, prints them, leaves it RUNNING. */
+static int ask_one(const sweep *sw, study_ref *r)
+{
+    knob_trial *t = NULL;
+    trial_params tp = {0};
+    int rc = knob_study_ask(r->s, &t);
+    if (rc == KNOB_EDONE) {
+        fprintf(stderr, "knob ask: the search space is exhausted (every grid point has run)\n");
+        return EXIT_DONE;
+    }
+    if (rc) {
+        fprintf(stderr, "knob: ask: %s\n", knob_errmsg());
+        return EXIT_FAIL;
+    }
+    if (params_suggest(sw, t, r->grid, &tp) || knob_trial_set_user_attr(t, "params", tp.json)) {
+        if (tp.json)
+            fprintf(stderr, "knob: %s\n", knob_errmsg());
+        knob_study_tell(r->s, t, KNOB_TRIAL_FAIL, NULL, 0);
+        params_free(&tp);
+        return EXIT_FAIL;
+    }
+    printf("{\"number\": %lld, \"params\": %s}\n", (long long)knob_trial_number(t), tp.json);
+    knob_trial_detach(t);
+    params_free(&tp);
+    return 0;
+}
+
+int cmd_ask(int argc, char **argv)
+{
+    cli_args a;
+    const char *usage = "knob ask STUDY --sweep FILE [--storage URL] [--seed S]\n"
+                        "Starts a trial and prints {\"number\": N, \"params\": {...}}; exit status "
+                        "3 when the grid is done.";
+    int64_t seed = 0;
+    if (cli_parse_args(argc, argv, &a, usage))
+        return EXIT_USAGE;
+    if (a.n_pos != 1 || !a.sweep) {
+        fprintf(stderr, "usage: %s\n", usage);
+        return EXIT_USAGE;
+    }
+    if (a.seed && cli_int(a.seed, &seed)) {
+        fprintf(stderr, "knob ask: --seed must be an integer, got '%s'\n", a.seed);
+        return EXIT_USAGE;
+    }
+    sweep sw;
+    study_ref r;
+    if (sweep_load(a.sweep, &sw))
+        return EXIT_USAGE;
+    int rc = EXIT_FAIL;
+    if (!cli_open_sweep_study(&sw, cli_storage(&a, &sw), a.pos[0], a.seed != NULL, seed, false,
+                              &r)) {
+        rc = ask_one(&sw, &r);
+        cli_close(&r);
+    }
+    sweep_free(&sw);
+    return rc;
+}
+
+static int parse_state(const char *text, knob_trial_state *out)
+{
+    *out = KNOB_TRIAL_COMPLETE;
+    if (!text || !strcmp(text, "complete"))
+        return 0;
+    if (!strcmp(text, "pruned"))
+        *out = KNOB_TRIAL_PRUNED;
+    else if (!strcmp(text, "fail"))
+        *out = KNOB_TRIAL_FAIL;
+    else {
+        fprintf(stderr, "knob tell: --state is complete, pruned or fail, got '%s'\n", text);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_values(const cli_args *a, double *values, size_t *n)
+{
+    *n = 0;
+    for (int i = 2; i < a->n_pos; i++) {
+        char *end;
+        if (*n >= SWEEP_MAX_OBJECTIVES) {
+            fprintf(stderr, "knob tell: at most %d values\n", SWEEP_MAX_OBJECTIVES);
+            return -1;
+        }
+        values[(*n)++] = strtod(a->pos[i], &end);
+        if (*end || end == a->pos[i]) {
+            fprintf(stderr, "knob tell: '%s' is not a number\n", a->pos[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cmd_tell(int argc, char **argv)
+{
+    cli_args a;
+    study_ref r;
+    const char *usage = "knob tell STUDY NUMBER VALUE... [--state complete|pruned|fail] "
+                        "[--storage URL]";
+    knob_trial_state state;
+    double values[SWEEP_MAX_OBJECTIVES];
+    size_t n;
+    int64_t number;
+    if (cli_parse_args(argc, argv, &a, usage))
+        return EXIT_USAGE;
+    if (a.n_pos < 2 || parse_state(a.state, &state) || parse_values(&a, values, &n)) {
+        fprintf(stderr, "usage: %s\n", usage);
+        return EXIT_USAGE;
+    }
+    if (cli_int(a.pos[1], &number) || number < 0) {
+        fprintf(stderr, "knob tell: '%s' is not a trial number\n", a.pos[1]);
+        return EXIT_USAGE;
+    }
+    if (state == KNOB_TRIAL_COMPLETE && n == 0) {
+        fprintf(stderr, "knob tell: a complete trial needs its value(s)\nusage: %s\n", usage);
+        return EXIT_USAGE;
+    }
+    if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
+        return EXIT_FAIL;
+    int rc = knob_study_tell_number(r.s, number, state, values, n,
+                                    state == KNOB_TRIAL_FAIL ? "told fail by knob tell" : NULL);
+    if (rc)
+        fprintf(stderr, "knob: %s\n", knob_errmsg());
+    cli_close(&r);
+    return rc ? EXIT_FAIL : 0;
+}

@@ -1,0 +1,83 @@
+/* knob run: the runner's state, shared by run*.c. One process runs up to `parallel` trials
+ * at once as child processes, in one poll() loop. */
+#ifndef KNOB_CLI_RUN_H
+#define KNOB_CLI_RUN_H
+
+#include "cli/cli.h"
+#include "cli/params.h"
+#include "util/json.h"
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#define RUN_MAX_PARALLEL 256
+#define RUN_KILL_GRACE 5.0 /* seconds from SIGTERM to SIGKILL */
+#define RUN_PIPE_GRACE 2.0 /* seconds a dead trial's pipes may stay open (escaped children) */
+
+/* Why the runner stopped a trial. */
+enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT };
+
+/* One running trial. */
+typedef struct slot {
+    bool used;
+    pid_t pid; /* 0 once reaped */
+    int status;
+    int out_fd, err_fd;
+    knob_trial *t;
+    int64_t number;
+    trial_params tp;
+    FILE *out_log, *err_log;
+    char line[16384]; /* the stdout line being read */
+    size_t line_len;
+    char tail[4096]; /* the end of stderr, a ring */
+    size_t tail_len, tail_at;
+    double started, exited, term_sent, last_beat;
+    int why;
+    int64_t n_records;
+    double last[SWEEP_MAX_OBJECTIVES]; /* each objective's last value */
+    bool have[SWEEP_MAX_OBJECTIVES];
+} slot;
+
+typedef struct runner {
+    const sweep *sw;
+    study_ref ref;
+    const char *study_name, *storage;
+    char trial_root[4096]; /* absolute: <trial_dir>/<study> */
+    slot slots[RUN_MAX_PARALLEL];
+    int parallel, running;
+    int64_t limit;    /* trials this run may start; 0: no limit */
+    int64_t expected; /* without a limit: the grid points left, for the progress line */
+    int64_t launched, done, failed, pruned;
+    double started, deadline, trial_timeout, last_tick;
+    bool exhausted, target_reached, broken, tty;
+    char *best; /* the best value and params, for the progress line; NULL: none yet */
+} runner;
+
+/* Monotonic seconds. */
+double run_now(void);
+
+/* run_loop.c: runs trials until the budget is spent; 0, EXIT_FAIL, or 130 (interrupted). */
+int run_loop(runner *r);
+
+/* run_trial.c */
+int run_launch(runner *r, slot *sl); /* 1 started, 0 nothing left to ask, -1 error */
+void run_finish(runner *r, slot *sl);
+void run_stop(slot *sl, int why); /* SIGTERM to the trial's group, once */
+void run_kill_group(slot *sl, int sig);
+
+/* run_argv.c: the argv of a trial from the command template, NULL-terminated; freed with
+ * run_argv_free. */
+char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file);
+void run_argv_free(char **argv);
+
+/* run_output.c */
+void run_read_stdout(runner *r, slot *sl);
+void run_read_stderr(slot *sl);
+void run_stderr_tail(const slot *sl, knob__buf *b, int max_lines);
+
+/* run_progress.c */
+void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason);
+void run_progress_tick(runner *r);
+void run_summary(runner *r);
+
+#endif

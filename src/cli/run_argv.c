@@ -1,0 +1,129 @@
+/* A trial's argv from the command template: W&B's macros, each element one argument, never
+ * a shell. */
+#include "cli/run.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct strv {
+    char **v;
+    size_t n, cap;
+    bool oom;
+} strv;
+
+static void push(strv *a, const char *s)
+{
+    if (a->oom)
+        return;
+    if (a->n + 2 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        char **v = realloc(a->v, cap * sizeof *v);
+        if (!v) {
+            a->oom = true;
+            return;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n] = strdup(s);
+    a->oom = !a->v[a->n];
+    a->n += !a->oom;
+    a->v[a->n] = NULL;
+}
+
+static const char *interpreter(const sweep *sw)
+{
+    size_t n = sw->program ? strlen(sw->program) : 0;
+    return n > 3 && !strcmp(sw->program + n - 3, ".py") ? "python3" : NULL;
+}
+
+/* The program as a command: "train.sh" in this directory becomes "./train.sh", since
+ * execvp (and env) would look for it on PATH. */
+static void push_program(strv *a, const sweep *sw)
+{
+    const char *p = sw->program ? sw->program : "";
+    if (!interpreter(sw) && *p && !strchr(p, '/') && access(p, F_OK) == 0) {
+        knob__buf b = {0};
+        knob__buf_printf(&b, "./%s", p);
+        push(a, knob__buf_cstr(&b));
+        knob__buf_free(&b);
+        return;
+    }
+    push(a, p);
+}
+
+static void push_args(strv *a, const trial_params *tp, bool hyphens)
+{
+    for (size_t i = 0; i < tp->n; i++) {
+        knob__buf b = {0};
+        knob__buf_printf(&b, "%s%s=", hyphens ? "--" : "", tp->v[i].name);
+        params_value_text(&b, &tp->v[i].value);
+        push(a, knob__buf_cstr(&b));
+        knob__buf_free(&b);
+    }
+}
+
+/* Replaces the macros inside one element ("--config=${args_json}"). */
+static void push_text(strv *a, const char *elem, const sweep *sw, const trial_params *tp,
+                      const char *json_file)
+{
+    static const char *const names[] = {"${program}", "${args_json_file}", "${args_json}"};
+    knob__buf b = {0};
+    for (const char *s = elem; *s;) {
+        const char *m = strstr(s, "${");
+        if (!m) {
+            knob__buf_puts(&b, s);
+            break;
+        }
+        knob__buf_add(&b, s, (size_t)(m - s));
+        const char *with[] = {sw->program ? sw->program : "", json_file, tp->json};
+        size_t i = 0;
+        while (i < 3 && strncmp(m, names[i], strlen(names[i])))
+            i++;
+        knob__buf_puts(&b, i < 3 ? with[i] : "${");
+        s = m + (i < 3 ? strlen(names[i]) : 2);
+    }
+    push(a, knob__buf_cstr(&b));
+    knob__buf_free(&b);
+}
+
+/* One element of the template; the list macros stand alone. */
+static void expand(strv *a, const char *elem, const sweep *sw, const trial_params *tp,
+                   const char *json_file)
+{
+    if (!strcmp(elem, "${args}"))
+        push_args(a, tp, true);
+    else if (!strcmp(elem, "${args_no_hyphens}"))
+        push_args(a, tp, false);
+    else if (!strcmp(elem, "${env}"))
+        push(a, "/usr/bin/env");
+    else if (!strcmp(elem, "${interpreter}")) {
+        if (interpreter(sw))
+            push(a, interpreter(sw));
+    } else if (!strcmp(elem, "${program}"))
+        push_program(a, sw);
+    else
+        push_text(a, elem, sw, tp, json_file);
+}
+
+char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file)
+{
+    static const char *const dflt[] = {"${env}", "${interpreter}", "${program}", "${args}"};
+    size_t n = sw->command ? sw->n_command : 4;
+    strv a = {0};
+    for (size_t i = 0; i < n; i++)
+        expand(&a, sw->command ? sw->command[i] : dflt[i], sw, tp, json_file);
+    if (a.oom || !a.n) {
+        run_argv_free(a.v);
+        return NULL;
+    }
+    return a.v;
+}
+
+void run_argv_free(char **argv)
+{
+    for (size_t i = 0; argv && argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}

@@ -1,0 +1,195 @@
+/* The event loop of knob run: poll() over every trial's stdout and stderr and a self-pipe
+ * that SIGCHLD, SIGINT and SIGTERM write to; one storage handle, no threads. */
+#include "cli/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define INTERRUPT_GRACE 2.0 /* seconds from SIGTERM to SIGKILL after Ctrl-C */
+
+static int wake[2] = {-1, -1};
+static volatile sig_atomic_t interrupted;
+
+double run_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+    if (sig == SIGINT || sig == SIGTERM)
+        interrupted = 1;
+    if (write(wake[1], "x", 1) < 0) {
+        /* the pipe is full: poll wakes anyway */
+    }
+    errno = saved;
+}
+
+static int install_signals(void)
+{
+    if (pipe(wake))
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(wake[i], F_SETFL, O_NONBLOCK);
+        fcntl(wake[i], F_SETFD, FD_CLOEXEC);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+static slot *slot_of(runner *r, pid_t pid)
+{
+    for (int i = 0; i < r->parallel; i++)
+        if (r->slots[i].used && r->slots[i].pid == pid)
+            return &r->slots[i];
+    return NULL;
+}
+
+static void reap(runner *r)
+{
+    int st;
+    pid_t pid;
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        slot *sl = slot_of(r, pid);
+        if (!sl)
+            continue;
+        sl->status = st;
+        sl->pid = 0;
+        sl->exited = run_now();
+        kill(-pid, SIGKILL); /* what the trial left running in its group */
+    }
+}
+
+static bool may_launch(runner *r)
+{
+    if (interrupted || r->exhausted || r->broken || r->target_reached)
+        return false;
+    if (r->limit && r->launched >= r->limit)
+        return false;
+    return !(r->deadline > 0 && run_now() >= r->deadline);
+}
+
+/* Heartbeats, timeouts, Ctrl-C, SIGKILL after the grace period, pipes held open by
+ * processes that left the trial's group. */
+static void check_clocks(runner *r)
+{
+    double t = run_now();
+    for (int i = 0; i < r->parallel; i++) {
+        slot *sl = &r->slots[i];
+        if (!sl->used)
+            continue;
+        if (!sl->pid) {
+            if (t - sl->exited > RUN_PIPE_GRACE && (sl->out_fd >= 0 || sl->err_fd >= 0)) {
+                close(sl->out_fd);
+                close(sl->err_fd);
+                sl->out_fd = sl->err_fd = -1;
+            }
+            continue;
+        }
+        if (t - sl->last_beat >= CLI_HEARTBEAT) {
+            sl->last_beat = t;
+            knob_trial_heartbeat(sl->t);
+        }
+        if (r->trial_timeout > 0 && t - sl->started > r->trial_timeout)
+            run_stop(sl, WHY_TIMEOUT);
+        if (interrupted)
+            run_stop(sl, WHY_INTERRUPT);
+        double grace = sl->why == WHY_INTERRUPT ? INTERRUPT_GRACE : RUN_KILL_GRACE;
+        if (sl->why != WHY_NONE && t - sl->term_sent > grace)
+            run_kill_group(sl, SIGKILL);
+    }
+}
+
+static void launch_some(runner *r)
+{
+    while (r->running < r->parallel && may_launch(r)) {
+        slot *free_slot = NULL;
+        for (int i = 0; i < r->parallel && !free_slot; i++)
+            if (!r->slots[i].used)
+                free_slot = &r->slots[i];
+        int rc = run_launch(r, free_slot);
+        if (rc == 0)
+            r->exhausted = true;
+        if (rc < 0)
+            r->broken = true; /* no more trials; the running ones finish */
+    }
+}
+
+/* Waits for output or a signal (200 ms at most) and reads what came. */
+static void wait_and_read(runner *r)
+{
+    struct pollfd fds[2 * RUN_MAX_PARALLEL + 1];
+    slot *owner[2 * RUN_MAX_PARALLEL + 1];
+    nfds_t n = 0;
+    fds[n] = (struct pollfd){wake[0], POLLIN, 0};
+    owner[n++] = NULL;
+    for (int i = 0; i < r->parallel; i++) {
+        slot *sl = &r->slots[i];
+        if (sl->used && sl->out_fd >= 0) {
+            fds[n] = (struct pollfd){sl->out_fd, POLLIN, 0};
+            owner[n++] = sl;
+        }
+        if (sl->used && sl->err_fd >= 0) {
+            fds[n] = (struct pollfd){sl->err_fd, POLLIN, 0};
+            owner[n++] = sl;
+        }
+    }
+    if (poll(fds, n, 200) <= 0)
+        return;
+    if (fds[0].revents) {
+        char junk[256];
+        while (read(wake[0], junk, sizeof junk) > 0) {
+        }
+    }
+    for (nfds_t i = 1; i < n; i++) {
+        if (!fds[i].revents)
+            continue;
+        if (fds[i].fd == owner[i]->out_fd)
+            run_read_stdout(r, owner[i]);
+        else if (fds[i].fd == owner[i]->err_fd)
+            run_read_stderr(owner[i]);
+    }
+}
+
+int run_loop(runner *r)
+{
+    if (install_signals()) {
+        perror("knob: pipe");
+        return EXIT_FAIL;
+    }
+    for (;;) {
+        launch_some(r);
+        if (r->running == 0)
+            break;
+        wait_and_read(r);
+        reap(r);
+        check_clocks(r);
+        for (int i = 0; i < r->parallel; i++) {
+            slot *sl = &r->slots[i];
+            if (sl->used && !sl->pid && sl->out_fd < 0 && sl->err_fd < 0)
+                run_finish(r, sl);
+        }
+        run_progress_tick(r);
+    }
+    /* The handlers stay (a late Ctrl-C only sets the flag); the pipe stays open for them. */
+    if (interrupted)
+        return 130;
+    return r->broken ? EXIT_FAIL : 0;
+}

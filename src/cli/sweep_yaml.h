@@ -1,0 +1,76 @@
+/* Helpers of the sweep parser: reading typed values out of libyaml nodes, and errors that
+ * name the file, line, column and key. Internal to sweep*.c. */
+#ifndef KNOB_CLI_SWEEP_YAML_H
+#define KNOB_CLI_SWEEP_YAML_H
+
+#include "cli/sweep.h"
+
+#include <yaml.h>
+
+typedef struct sweep_ctx {
+    const char *path;
+    yaml_document_t doc;
+    sweep *sw;
+} sweep_ctx;
+
+/* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */
+int sweep_errorf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* The same at a line and column (1-based) of the file. */
+int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+yaml_node_t *sweep_node(const sweep_ctx *c, int id);
+
+/* The text of a scalar node, or NULL for anything else. */
+const char *sweep_scalar(const yaml_node_t *n);
+
+/* "a scalar", "a list", "a mapping", "nothing": for "expected X, got Y". */
+const char *sweep_kind_name(const yaml_node_t *n);
+
+/* strdup that exits on failure (the CLI has nothing to do without memory). */
+char *sweep_dup(const char *s);
+
+/* Typed values under the key path `key` ("parameters.lr.min"); -1 after printing. */
+int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, char **out);
+int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
+int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int64_t *out,
+                  int64_t lo);
+/* Seconds from a number or a duration text ("90", "30s", "5m", "1h30m"). */
+int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
+
+/* A scalar as a typed choice: plain scalars that read as numbers, true/false or null keep
+ * that type; quoted ones are strings. The string is owned by the choice. */
+knob_choice sweep_to_choice(const yaml_node_t *n);
+
+/* The closest of the NULL-terminated `names` to `key`, when close enough to be a typo. */
+const char *sweep_closest(const char *key, const char *const *names);
+
+/* "unknown key 'K' in WHERE; did you mean 'X'?"; returns -1. */
+int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *where,
+                      const char *const *names);
+
+/* Appends a node as JSON text: scalars typed as in sweep_to_choice, lists as arrays,
+ * mappings as objects. */
+struct knob__buf;
+void sweep_node_json(const sweep_ctx *c, const yaml_node_t *n, struct knob__buf *b);
+
+/* Number of items of a sequence node. */
+size_t sweep_seq_len(const yaml_node_t *n);
+
+/* The parameters mapping (sweep_params.c). */
+int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map, const char *prefix);
+
+/* With method grid: every parameter must be enumerable; -1 after printing. */
+int sweep_check_grid(const sweep_ctx *c);
+
+void sweep_param_free(sweep_param *p);
+
+#endif

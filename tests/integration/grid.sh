@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# method: grid runs every point of the product once (values, int_uniform, q_uniform and
+# q_log_uniform_values enumerated), in parallel too, then stops; a rerun and knob ask find
+# nothing left.
+source "$(dirname "$0")/lib.bash"
+cat > sweep.yaml <<YAML
+program: $PROGS/echo_params.py
+method: grid
+metric: {name: b, goal: maximize}
+parameters:
+  a: {values: [x, "y z"]}
+  b: {distribution: int_uniform, min: 1, max: 3}
+  c: {distribution: q_uniform, min: 0, max: 1, q: 0.5}
+  d: {distribution: q_log_uniform_values, min: 10, max: 30, q: 10}
+  k: {value: 1}
+YAML
+S="--storage sqlite:///$T/s.db"
+"$KNOB" run sweep.yaml $S --study g --parallel 3 > out.txt || fail "run: $(cat out.txt)"
+grep -q "the grid is done" out.txt || fail "grid end not reported: $(cat out.txt)"
+"$KNOB" trials g $S --format json > t.json
+python3 - "$T" <<'PY' || fail "grid points: $(cat $T/t.json)"
+import json, sys, itertools
+d = json.load(open(sys.argv[1] + "/t.json"))
+assert len(d) == 54, len(d)
+assert all(t["state"] == "complete" for t in d)
+got = sorted((t["params"]["a"], t["params"]["b"], t["params"]["c"], t["params"]["d"]) for t in d)
+want = sorted(itertools.product(["x", "y z"], [1, 2, 3], [0, 0.5, 1], [10, 20, 30]))
+assert got == want, (got, want)
+assert all(t["params"]["k"] == 1 for t in d)
+assert sorted(t["number"] for t in d) == list(range(54))
+PY
+"$KNOB" run sweep.yaml $S --study g > again.txt || fail "rerun: $(cat again.txt)"
+grep -q "this run: 0 trials" again.txt || fail "a done grid ran again: $(cat again.txt)"
+set +e
+"$KNOB" ask g --sweep sweep.yaml $S > ask.txt 2> ask.err
+status=$?
+set -e
+expect_eq "$status" 3 "knob ask on a done grid ($(cat ask.err))"
+grep -q "exhausted" ask.err || fail "ask message: $(cat ask.err)"
+echo ok
