@@ -477,7 +477,10 @@ KNOB_API int knob_study_claim(knob_study *s, const char *key, knob_trial *t, boo
 /* Suggests a float in [low, high]: step 0 is continuous, step > 0 gives low + k*step
  * (high is lowered to the last step); KNOB_LOG samples on a log scale (low > 0, step 0).
  * Suggesting the same name again in a trial returns the same value; another
- * distribution under that name is KNOB_EINVAL. */
+ * distribution under that name is KNOB_EINVAL. A trial's params reach the storage
+ * together, with its next write (report, attribute, heartbeat, tell, detach) or the
+ * study's next ask, whichever comes first: one transaction, not one per param. With
+ * heartbeats on (knob_study_options), each param is written at once instead. */
 KNOB_API int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high,
                                       double step, unsigned flags, double *out);
 

@@ -14,6 +14,9 @@ int knob_trial_heartbeat(knob_trial *t)
         return knob__error(KNOB_EINVAL, "knob_trial_heartbeat: trial is NULL");
     if (t->s->heartbeat_interval <= 0 || t->id < 0)
         return KNOB_OK;
+    int frc = knob__trial_flush_params(t); /* a retry needs them */
+    if (frc)
+        return frc;
     double now = knob__now();
     char json[40];
     snprintf(json, sizeof json, "%.6f", now);

@@ -161,6 +161,7 @@ void knob_study_free(knob_study *s)
     free(s->dirs);
     free(s->name);
     free(s->attr_value);
+    free(s->open);
     free(s);
 }
 
@@ -211,10 +212,35 @@ static int load_fixed(knob_trial *t)
     return KNOB_OK;
 }
 
+static int remember(knob_study *s, knob_trial *t)
+{
+    if (knob__grow(&s->open, &s->cap_open, s->n_open + 1, sizeof *s->open))
+        return knob__oom("open trials");
+    s->open[s->n_open++] = t;
+    return KNOB_OK;
+}
+
+void knob__study_forget(knob_study *s, knob_trial *t)
+{
+    for (size_t i = 0; i < s->n_open; i++) {
+        if (s->open[i] == t) {
+            s->open[i] = s->open[--s->n_open];
+            return;
+        }
+    }
+}
+
 int knob_study_ask(knob_study *s, knob_trial **out)
 {
     if (!s || !out)
         return knob__error(KNOB_EINVAL, "knob_study_ask: NULL argument");
+    /* The params of trials still open in this process go to the storage first, so the
+     * sampler sees them (constant liar, for one). */
+    for (size_t i = 0; i < s->n_open; i++) {
+        int frc = knob__trial_flush_params(s->open[i]);
+        if (frc)
+            return frc;
+    }
     const knob_sampler_plugin *sp = s->sampler->plugin;
     knob_trial *t = knob__trial_new(s);
     if (!t)
@@ -243,6 +269,8 @@ int knob_study_ask(knob_study *s, knob_trial **out)
         rc = knob_trial_heartbeat(t);
     if (!rc && sp->sample_relative)
         rc = sp->sample_relative(s->sampler->state, s, t);
+    if (!rc)
+        rc = remember(s, t);
     if (rc) {
         if (t->id >= 0 && rc != KNOB_ESTORAGE)
             s->st->be->finish(s->st->h, s->id, t->id, KNOB_TRIAL_FAIL, NULL, 0);
@@ -314,7 +342,9 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
         return knob__error(KNOB_EINVAL, "knob_study_tell: trial belongs to another study");
     }
     const knob_sampler_plugin *sp = s->sampler->plugin;
-    int rc = sp->after_trial ? sp->after_trial(s->sampler->state, s, t, state) : KNOB_OK;
+    int rc = knob__trial_flush_params(t);
+    if (!rc && sp->after_trial)
+        rc = sp->after_trial(s->sampler->state, s, t, state);
     if (!rc)
         rc = finish_checked(s, t->id, t->number, state, values, n_values, t->inter, t->n_inter);
     knob__trial_free(t);

@@ -55,6 +55,8 @@ struct knob_study {
     char *attr_value; /* the last attribute read, returned borrowed */
     double heartbeat_interval, grace_period;
     int max_retry;
+    struct knob_trial **open; /* asked, not yet told or detached */
+    size_t n_open, cap_open;
 };
 
 typedef struct knob__proposal {
@@ -68,6 +70,7 @@ struct knob_trial {
     int64_t id, number; /* -1 until the storage has the trial */
     knob_param *params;
     size_t n_params, cap_params;
+    size_t n_written; /* params[0..n_written) are in the storage; the rest wait */
     knob__proposal *proposals;
     size_t n_proposals, cap_proposals;
     knob_step_value *inter;
@@ -90,11 +93,16 @@ const knob_trial_info *knob__view_trial(const knob__view *v, int64_t number);
 /* True when a is better than b for objective 0 of s. */
 bool knob__better(const knob_study *s, double a, double b);
 
+/* study.c: a trial told or detached leaves the study's list of open trials. */
+void knob__study_forget(knob_study *s, knob_trial *t);
+
 /* trial.c */
 knob_trial *knob__trial_new(knob_study *s);
 void knob__trial_free(knob_trial *t);
 /* Writes the system attributes set before the trial had a storage row. */
 int knob__trial_flush_attrs(knob_trial *t);
+/* Writes the params suggested since the last write, in one transaction. */
+int knob__trial_flush_params(knob_trial *t);
 
 /* heartbeat.c */
 /* Fails the RUNNING trials whose heartbeat is older than the grace period, and

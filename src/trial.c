@@ -20,6 +20,7 @@ void knob__trial_free(knob_trial *t)
 {
     if (!t)
         return;
+    knob__study_forget(t->s, t);
     for (size_t i = 0; i < t->n_sattrs; i++) {
         free((char *)t->sattrs[i].key);
         free((char *)t->sattrs[i].json);
@@ -34,7 +35,39 @@ void knob__trial_free(knob_trial *t)
 
 void knob_trial_detach(knob_trial *t)
 {
+    if (t)
+        knob__trial_flush_params(t); /* a failure leaves them unwritten; nothing to report */
     knob__trial_free(t);
+}
+
+int knob__trial_flush_params(knob_trial *t)
+{
+    size_t n = t->n_params - t->n_written;
+    if (!n || t->id < 0)
+        return KNOB_OK;
+    const knob__backend *be = t->s->st->be;
+    knob__param_rec small[16], *recs = n <= 16 ? small : malloc(n * sizeof *recs);
+    if (!recs)
+        return knob__oom("params");
+    knob__view *v = &t->s->view;
+    int rc = KNOB_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const knob_param *p = &t->params[t->n_written + i];
+        const char *json = NULL;
+        if (!knob__view_dist(v, p->dist, &json))
+            rc = knob__oom("param");
+        recs[i] = (knob__param_rec){p->name, json, p->internal};
+    }
+    if (!rc && be->set_params)
+        rc = be->set_params(t->s->st->h, t->s->id, t->id, recs, n);
+    for (size_t i = 0; !rc && !be->set_params && i < n; i++)
+        rc = be->set_param(t->s->st->h, t->s->id, t->id, recs[i].name, recs[i].dist_json,
+                           recs[i].internal);
+    if (recs != small)
+        free(recs);
+    if (!rc)
+        t->n_written = t->n_params;
+    return rc;
 }
 
 int64_t knob_trial_number(const knob_trial *t)
@@ -137,10 +170,12 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
     double x;
     if ((rc = sample(t, iname, id, &x)))
         return knob__error_prefix(rc, "trial %lld, param '%s'", (long long)t->number, name);
-    const knob__backend *be = t->s->st->be;
-    if ((rc = be->set_param(t->s->st->h, t->s->id, t->id, iname, json, x)))
-        return rc;
+    (void)json; /* written with the trial's next write: knob__trial_flush_params */
     t->params[t->n_params++] = (knob_param){.name = iname, .dist = id, .internal = x};
+    /* A study that expects workers to die writes each param at once, so a retry of this
+     * trial has all of them. */
+    if (t->s->heartbeat_interval > 0 && (rc = knob__trial_flush_params(t)))
+        return rc;
     *internal = x;
     return KNOB_OK;
 }
@@ -233,7 +268,10 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
         return KNOB_OK;
     if (knob__grow(&t->inter, &t->cap_inter, t->n_inter + 1, sizeof *t->inter))
         return knob__oom("intermediate values");
-    int rc = t->s->st->be->report(t->s->st->h, t->s->id, t->id, step, value);
+    int rc = knob__trial_flush_params(t);
+    if (rc)
+        return rc;
+    rc = t->s->st->be->report(t->s->st->h, t->s->id, t->id, step, value);
     if (!rc && t->s->heartbeat_interval > 0 &&
         knob__now() - t->last_beat >= t->s->heartbeat_interval)
         rc = knob_trial_heartbeat(t);
@@ -295,6 +333,8 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
     int rc = system ? keep_sattr(t, key, json) : KNOB_OK;
     if (rc || t->id < 0)
         return rc; /* written when the trial gets its row */
+    if ((rc = knob__trial_flush_params(t)))
+        return rc;
     return t->s->st->be->set_trial_attr(t->s->st->h, t->s->id, t->id, system, key, json);
 }
 

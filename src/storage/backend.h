@@ -108,6 +108,11 @@ typedef struct knob__backend {
      * any order, each whole; then *seq is the study's current seq. */
     int (*sync)(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
                 int64_t *seq);
+
+    /* Optional (NULL: set_param one by one): adds several params to a trial in one
+     * transaction, as set_param does each. */
+    int (*set_params)(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
+                      size_t n);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

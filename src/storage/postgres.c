@@ -360,17 +360,30 @@ static int open_pg(const char *url, const char *where, void **be)
     }
     const char *env = getenv("KNOB_PG_RETRY_SECONDS");
     d->retry_for = env ? atof(env) : 300;
-    d->c = connect_first(url, d->retry_for < 30 ? d->retry_for : 30);
-    int rc = KNOB_OK;
-    if (!d->c || PQstatus(d->c) != CONNECTION_OK)
-        rc = fail_msg(d, "cannot connect", d->c ? PQerrorMessage(d->c) : "out of memory");
-    if (!rc) {
-        PQsetNoticeProcessor(d->c, NULL, NULL);
-        exec_plain(d, "SET client_min_messages = warning");
-        rc = create_schema(d);
+    /* A server restarting in the middle of this is waited for, like one not up yet. */
+    double patience = d->retry_for < 30 ? d->retry_for : 30, start = knob__now();
+    int rc;
+    for (;;) {
+        d->c = connect_first(url, patience);
+        if (!d->c || PQstatus(d->c) != CONNECTION_OK) {
+            /* refused for good (password, host): no point in waiting */
+            rc = fail_msg(d, "cannot connect", d->c ? PQerrorMessage(d->c) : "out of memory");
+            break;
+        }
+        rc = KNOB_OK;
+        {
+            PQsetNoticeProcessor(d->c, NULL, NULL);
+            exec_plain(d, "SET client_min_messages = warning");
+            rc = create_schema(d);
+        }
+        if (!rc)
+            rc = prepare_all(d);
+        if (!rc || !connection_lost(d) || knob__now() - start > patience)
+            break;
+        PQfinish(d->c);
+        d->c = NULL;
+        nap(0.2);
     }
-    if (!rc)
-        rc = prepare_all(d);
     if (rc) {
         close_pg(d);
         return rc;

@@ -918,6 +918,19 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
     return commit(d);
 }
 
+static int set_params(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
+                      size_t n)
+{
+    db *d = be;
+    int rc = begin(d);
+    if (rc)
+        return rc;
+    rc = stamp(d, study, trial);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = upsert_param(d, trial, params[i].name, params[i].dist_json, params[i].internal);
+    return rc ? rollback(d, rc) : commit(d);
+}
+
 static int report(void *be, int64_t study, int64_t trial, int64_t stp, double value)
 {
     db *d = be;
@@ -1270,4 +1283,5 @@ const knob__backend knob__backend_sqlite = {
     .finish = finish,
     .claim = claim,
     .sync = sync_db,
+    .set_params = set_params,
 };
