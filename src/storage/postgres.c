@@ -56,7 +56,7 @@ static const char *const schema[] = {
  * and stamps taken from it are always the latest. */
 enum {
     Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
-    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_CREATE_TRIAL, Q_POP, Q_TRIAL_ID,
+    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_STUDY_EXISTS, Q_CREATE_TRIAL, Q_POP, Q_TRIAL_ID,
     Q_SET_PARAM, Q_REPORT, Q_SET_TRIAL_ATTR, Q_FINISH, Q_TRIAL_STATE, Q_CLAIM, Q_STUDY_SEQ,
     Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_COUNT
 };
@@ -76,10 +76,12 @@ static const char *const sql[Q_COUNT] = {
                    "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1",
     [Q_DELETE_STUDY] = "DELETE FROM knob_studies WHERE id = $1",
     [Q_SET_STUDY_ATTR] = "INSERT INTO knob_study_attrs(study, system, key, json) "
-                         "VALUES($1, $2, $3, $4) ON CONFLICT(study, system, key) DO UPDATE SET "
+                         "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM knob_studies WHERE "
+                         "id = $1) ON CONFLICT(study, system, key) DO UPDATE SET "
                          "json = excluded.json",
     [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM knob_study_attrs WHERE study = $1 AND system = "
                           "$2 ORDER BY ord",
+    [Q_STUDY_EXISTS] = "SELECT 1 FROM knob_studies WHERE id = $1",
     /* $1 study, $2 state, $3 start time */
     [Q_CREATE_TRIAL] = "WITH s AS (UPDATE knob_studies SET seq = seq + 1, n_trials = n_trials + "
                        "1 WHERE id = $1 RETURNING seq, n_trials - 1 AS number) "
@@ -92,26 +94,37 @@ static const char *const sql[Q_COUNT] = {
               "WHERE t.id = w.id RETURNING t.id, t.number",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 name, $4 dist, $5 internal */
-    [Q_SET_PARAM] = "WITH " BUMP("") ", p AS (INSERT INTO knob_params(trial, position, name, "
-                    "dist, internal) VALUES($2, (SELECT COUNT(*) FROM knob_params WHERE trial = "
-                    "$2), $3, $4, $5) ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, "
-                    "internal = excluded.internal RETURNING 1) UPDATE knob_trials t SET seq = "
-                    "s.seq FROM s WHERE t.id = $2 AND t.study = $1 RETURNING t.id",
+    [Q_SET_PARAM] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
+                    "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 AND EXISTS "
+                    "(SELECT 1 FROM tr) RETURNING seq), p AS (INSERT INTO knob_params(trial, "
+                    "position, name, dist, internal) SELECT tr.id, (SELECT COUNT(*) FROM "
+                    "knob_params WHERE trial = $2), $3, $4, $5 FROM tr ON CONFLICT(trial, name) "
+                    "DO UPDATE SET dist = excluded.dist, internal = excluded.internal RETURNING 1) "
+                    "UPDATE knob_trials t SET seq = s.seq FROM s WHERE t.id = $2 RETURNING t.id",
     /* $1 study, $2 trial, $3 step, $4 value */
-    [Q_REPORT] = "WITH i AS (INSERT INTO knob_intermediate(trial, step, value) VALUES($2, $3, $4) "
-                 "ON CONFLICT DO NOTHING RETURNING trial), " BUMP(" AND EXISTS (SELECT 1 FROM i)")
-                 " UPDATE knob_trials t SET seq = s.seq FROM s WHERE t.id = $2",
+    [Q_REPORT] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
+                 "i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT tr.id, $3, $4 "
+                 "FROM tr ON CONFLICT DO NOTHING RETURNING trial), "
+                 BUMP(" AND EXISTS (SELECT 1 FROM i)")
+                 ", u AS (UPDATE knob_trials t SET seq = s.seq FROM s WHERE t.id = $2 RETURNING 1) "
+                 "SELECT id FROM tr",
     /* $1 study, $2 trial, $3 system, $4 key, $5 json */
-    [Q_SET_TRIAL_ATTR] = "WITH " BUMP("") ", a AS (INSERT INTO knob_trial_attrs(trial, system, "
-                         "key, json) VALUES($2, $3, $4, $5) ON CONFLICT(trial, system, key) DO "
-                         "UPDATE SET json = excluded.json RETURNING 1) UPDATE knob_trials t SET "
-                         "seq = s.seq FROM s WHERE t.id = $2 AND t.study = $1 RETURNING t.id",
+    [Q_SET_TRIAL_ATTR] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
+                         "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 AND EXISTS "
+                         "(SELECT 1 FROM tr) RETURNING seq), a AS (INSERT INTO "
+                         "knob_trial_attrs(trial, system, key, json) SELECT tr.id, $3, $4, $5 "
+                         "FROM tr ON CONFLICT(trial, system, key) DO UPDATE SET json = "
+                         "excluded.json RETURNING 1) UPDATE knob_trials t SET seq = s.seq FROM s "
+                         "WHERE t.id = $2 RETURNING t.id",
     /* $1 study, $2 trial, $3 state, $4 end time, $5 values as an array */
-    [Q_FINISH] = "WITH " BUMP("") ", t AS (UPDATE knob_trials SET state = $3, end_time = $4, "
-                 "seq = (SELECT seq FROM s) WHERE id = $2 AND study = $1 AND state IN (0, 4) "
-                 "RETURNING id), v AS (INSERT INTO knob_values(trial, idx, value) SELECT t.id, "
-                 "u.idx - 1, u.value FROM t, unnest($5::float8[]) WITH ORDINALITY AS u(value, "
-                 "idx) RETURNING 1) SELECT COUNT(*) FROM t",
+    [Q_FINISH] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1 AND "
+                 "state IN (0, 4)), s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 "
+                 "AND EXISTS (SELECT 1 FROM tr) RETURNING seq), t AS (UPDATE knob_trials SET "
+                 "state = $3, end_time = $4, seq = s.seq FROM s WHERE knob_trials.id = $2 AND "
+                 "knob_trials.state IN (0, 4) RETURNING knob_trials.id), v AS (INSERT INTO "
+                 "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
+                 "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1) "
+                 "SELECT COUNT(*) FROM t",
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
@@ -278,15 +291,6 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
     }
     *out = r;
     return KNOB_OK;
-}
-
-static int q0(pg *d, int q, int n, const char *const *p, const char *what)
-{
-    PGresult *r = NULL;
-    int rc = q1(d, q, n, p, &r, what);
-    if (!rc)
-        PQclear(r);
-    return rc;
 }
 
 /* ---------------------------------------------------------------- open */
@@ -558,12 +562,44 @@ typedef struct id_args {
     bool retried;
 } id_args;
 
+static int no_such_study(pg *d, int64_t study)
+{
+    return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no study with id %lld",
+                       d->where, (long long)study);
+}
+
+/* Runs a statement on one study; KNOB_ENOTFOUND when it touched no row. */
+static int study_write(pg *d, int q, int n, const char *const *p, const char *what,
+                       int64_t study)
+{
+    PGresult *r = NULL;
+    int rc = q1(d, q, n, p, &r, what);
+    if (rc)
+        return rc;
+    bool touched = atoi(PQcmdTuples(r)) > 0;
+    PQclear(r);
+    return touched ? KNOB_OK : no_such_study(d, study);
+}
+
+static int study_exists(pg *d, int64_t study)
+{
+    char id[32];
+    const char *p[1] = {num(id, study)};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_STUDY_EXISTS, 1, p, &r, "find a study");
+    if (rc)
+        return rc;
+    bool found = PQntuples(r) > 0;
+    PQclear(r);
+    return found ? KNOB_OK : no_such_study(d, study);
+}
+
 static int op_delete(pg *d, void *a_)
 {
     id_args *a = a_;
     char id[32];
     const char *p[1] = {num(id, a->study)};
-    return q0(d, Q_DELETE_STUDY, 1, p, "delete a study");
+    return study_write(d, Q_DELETE_STUDY, 1, p, "delete a study", a->study);
 }
 
 static int delete_study(void *be, int64_t study)
@@ -577,7 +613,7 @@ static int op_set_study_attr(pg *d, void *a_)
     id_args *a = a_;
     char id[32];
     const char *p[4] = {num(id, a->study), a->system ? "true" : "false", a->key, a->json};
-    return q0(d, Q_SET_STUDY_ATTR, 4, p, "set a study attribute");
+    return study_write(d, Q_SET_STUDY_ATTR, 4, p, "set a study attribute", a->study);
 }
 
 static int set_study_attr(void *be, int64_t study, bool system, const char *key,
@@ -596,6 +632,10 @@ static int op_get_study_attrs(pg *d, void *a_)
     int rc = q1(d, Q_GET_STUDY_ATTRS, 2, p, &r, "read study attributes");
     if (rc)
         return rc;
+    if (!PQntuples(r) && (rc = study_exists(d, a->study))) {
+        PQclear(r);
+        return rc;
+    }
     for (int i = 0; !rc && i < PQntuples(r); i++)
         rc = a->cb(a->ctx, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
     PQclear(r);
@@ -611,12 +651,6 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 /* ---------------------------------------------------------------- trials */
 
-static int no_study(pg *d, int64_t study)
-{
-    return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no study with id %lld",
-                       d->where, (long long)study);
-}
-
 static int op_create_trial(pg *d, void *a_)
 {
     id_args *a = a_;
@@ -628,7 +662,7 @@ static int op_create_trial(pg *d, void *a_)
     if (rc)
         return rc;
     if (!PQntuples(r))
-        rc = no_study(d, a->study);
+        rc = no_such_study(d, a->study);
     else {
         *a->out = get_i64(r, 0, 0);
         *a->out2 = get_i64(r, 0, 1);
@@ -659,7 +693,7 @@ static int op_pop(pg *d, void *a_)
         *a->out2 = get_i64(r, 0, 1);
     }
     PQclear(r);
-    return KNOB_OK;
+    return a->found ? KNOB_OK : study_exists(d, a->study);
 }
 
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
@@ -731,7 +765,7 @@ static int op_report(pg *d, void *a_)
     char s[32], t[32], step[32], v[32];
     const char *p[4] = {num(s, a->study), num(t, a->trial), num(step, a->number),
                         dbl(v, a->value)};
-    return trial_write(d, Q_REPORT, 4, p, "report a value", a->trial, true);
+    return trial_write(d, Q_REPORT, 4, p, "report a value", a->trial, false);
 }
 
 static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)
@@ -776,8 +810,8 @@ static int not_finished(pg *d, id_args *a)
     /* After a lost connection the first attempt may have committed: same state, done. */
     if (a->retried && old == (int)a->state)
         return KNOB_OK;
-    return knob__error(KNOB_ESTATE, "trial %lld is already %s (in '%s')", (long long)number,
-                       knob_trial_state_str((knob_trial_state)old), d->where);
+    return knob__error(KNOB_ESTATE, "cannot finish trial %lld: it is already %s (in '%s')",
+                       (long long)number, knob_trial_state_str((knob_trial_state)old), d->where);
 }
 
 static int op_finish(pg *d, void *a_)

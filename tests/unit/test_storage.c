@@ -33,9 +33,18 @@ static void sqlite_url(char *url, size_t size, char *path, size_t path_size)
     snprintf(url, size, "sqlite:///%s", path);
 }
 
+/* A fresh schema on the server of KNOB_TEST_PG_URL; "" when there is none. */
+static void postgres_url(char *url, size_t size, char *path, size_t path_size)
+{
+    const char *u = knob_test_pg_url();
+    snprintf(url, size, "%s", u ? u : "");
+    snprintf(path, path_size, "%s", "");
+}
+
 static const kind kinds[] = {
     {"memory", &knob__backend_memory, memory_url},
     {"sqlite", &knob__backend_sqlite, sqlite_url},
+    {"postgresql", &knob__backend_postgres, postgres_url},
 };
 
 /* One open storage under test. */
@@ -738,10 +747,15 @@ static void check_sync_scale(target *t)
     free(ids);
 }
 
-/* memory_<name> and sqlite_<name>: one check on one backend, in a fresh storage. */
+/* <backend>_<name>: one check on one backend, in a fresh storage. PostgreSQL runs when
+ * KNOB_TEST_PG_URL names a server (scripts/test.sh starts one). */
 static void run_on(const kind *k, void (*check)(target *t))
 {
     target t;
+    if (k->be == &knob__backend_postgres && !knob_test_pg_url()) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
     open_target(&t, k);
     check(&t);
     t.be->close(t.h);
@@ -755,6 +769,10 @@ static void run_on(const kind *k, void (*check)(target *t))
     static void sqlite_##name(void **state)                                                        \
     {                                                                                              \
         run_on(&kinds[1], check_##name);                                                           \
+    }                                                                                              \
+    static void postgresql_##name(void **state)                                                    \
+    {                                                                                              \
+        run_on(&kinds[2], check_##name);                                                           \
     }
 
 CONFORMANCE(studies)
@@ -1294,30 +1312,43 @@ static void sqlite_processes_pop_waiting(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_studies),
     cmocka_unit_test(sqlite_studies),
+    cmocka_unit_test(postgresql_studies),
     cmocka_unit_test(memory_study_attrs),
     cmocka_unit_test(sqlite_study_attrs),
+    cmocka_unit_test(postgresql_study_attrs),
     cmocka_unit_test(memory_trial_numbers),
     cmocka_unit_test(sqlite_trial_numbers),
+    cmocka_unit_test(postgresql_trial_numbers),
     cmocka_unit_test(memory_waiting),
     cmocka_unit_test(sqlite_waiting),
+    cmocka_unit_test(postgresql_waiting),
     cmocka_unit_test(memory_params),
     cmocka_unit_test(sqlite_params),
+    cmocka_unit_test(postgresql_params),
     cmocka_unit_test(memory_intermediate),
     cmocka_unit_test(sqlite_intermediate),
+    cmocka_unit_test(postgresql_intermediate),
     cmocka_unit_test(memory_trial_attrs),
     cmocka_unit_test(sqlite_trial_attrs),
+    cmocka_unit_test(postgresql_trial_attrs),
     cmocka_unit_test(memory_finish),
     cmocka_unit_test(sqlite_finish),
+    cmocka_unit_test(postgresql_finish),
     cmocka_unit_test(memory_claim),
     cmocka_unit_test(sqlite_claim),
+    cmocka_unit_test(postgresql_claim),
     cmocka_unit_test(memory_sync),
     cmocka_unit_test(sqlite_sync),
+    cmocka_unit_test(postgresql_sync),
     cmocka_unit_test(memory_delete_then_sync),
     cmocka_unit_test(sqlite_delete_then_sync),
+    cmocka_unit_test(postgresql_delete_then_sync),
     cmocka_unit_test(memory_unknown_ids),
     cmocka_unit_test(sqlite_unknown_ids),
+    cmocka_unit_test(postgresql_unknown_ids),
     cmocka_unit_test(memory_sync_scale),
     cmocka_unit_test(sqlite_sync_scale),
+    cmocka_unit_test(postgresql_sync_scale),
     cmocka_unit_test(sqlite_reopen),
     cmocka_unit_test(sqlite_two_handles),
     cmocka_unit_test(sqlite_schema),
