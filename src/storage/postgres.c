@@ -57,7 +57,7 @@ static const char *const schema[] = {
 enum {
     Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
     Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_STUDY_EXISTS, Q_CREATE_TRIAL, Q_POP, Q_TRIAL_ID,
-    Q_SET_PARAM, Q_REPORT, Q_SET_TRIAL_ATTR, Q_FINISH, Q_TRIAL_STATE, Q_CLAIM, Q_STUDY_SEQ,
+    Q_SET_PARAM, Q_SET_PARAMS, Q_REPORT, Q_SET_TRIAL_ATTR, Q_FINISH, Q_TRIAL_STATE, Q_CLAIM, Q_STUDY_SEQ,
     Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_COUNT
 };
 
@@ -101,6 +101,16 @@ static const char *const sql[Q_COUNT] = {
                     "knob_params WHERE trial = $2), $3, $4, $5 FROM tr ON CONFLICT(trial, name) "
                     "DO UPDATE SET dist = excluded.dist, internal = excluded.internal RETURNING 1) "
                     "UPDATE knob_trials t SET seq = s.seq FROM s WHERE t.id = $2 RETURNING t.id",
+    /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params */
+    [Q_SET_PARAMS] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
+                     "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 AND EXISTS "
+                     "(SELECT 1 FROM tr) RETURNING seq), p AS (INSERT INTO knob_params(trial, "
+                     "position, name, dist, internal) SELECT tr.id, (SELECT COUNT(*) FROM "
+                     "knob_params WHERE trial = $2) + u.ord - 1, u.name, u.dist, u.internal FROM "
+                     "tr, unnest($3::text[], $4::text[], $5::float8[]) WITH ORDINALITY AS "
+                     "u(name, dist, internal, ord) ON CONFLICT(trial, name) DO UPDATE SET dist = "
+                     "excluded.dist, internal = excluded.internal RETURNING 1) UPDATE knob_trials "
+                     "t SET seq = s.seq FROM s WHERE t.id = $2 RETURNING t.id",
     /* $1 study, $2 trial, $3 step, $4 value */
     [Q_REPORT] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
                  "i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT tr.id, $3, $4 "
@@ -759,6 +769,58 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
     return with_retry(be, op_set_param, &a, false, "set a param");
 }
 
+/* Appends a PostgreSQL array element, quoted and escaped. */
+static void array_text(knob__buf *b, const char *text)
+{
+    knob__buf_puts(b, b->len > 1 ? ",\"" : "\"");
+    for (const char *c = text; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            knob__buf_add(b, "\\", 1);
+        knob__buf_add(b, c, 1);
+    }
+    knob__buf_puts(b, "\"");
+}
+
+typedef struct params_args {
+    int64_t study, trial;
+    const knob__param_rec *params;
+    size_t n;
+} params_args;
+
+static int op_set_params(pg *d, void *a_)
+{
+    params_args *a = a_;
+    knob__buf names = {0}, dists = {0}, values = {0};
+    knob__buf_puts(&names, "{");
+    knob__buf_puts(&dists, "{");
+    knob__buf_puts(&values, "{");
+    for (size_t i = 0; i < a->n; i++) {
+        array_text(&names, a->params[i].name);
+        array_text(&dists, a->params[i].dist_json);
+        knob__buf_printf(&values, "%s%.17g", i ? "," : "", a->params[i].internal);
+    }
+    knob__buf_puts(&names, "}");
+    knob__buf_puts(&dists, "}");
+    knob__buf_puts(&values, "}");
+    char s[32], t[32];
+    const char *p[5] = {num(s, a->study), num(t, a->trial), knob__buf_cstr(&names),
+                        knob__buf_cstr(&dists), knob__buf_cstr(&values)};
+    int rc = names.oom || dists.oom || values.oom
+                 ? knob__oom("params")
+                 : trial_write(d, Q_SET_PARAMS, 5, p, "set params", a->trial, false);
+    knob__buf_free(&names);
+    knob__buf_free(&dists);
+    knob__buf_free(&values);
+    return rc;
+}
+
+static int set_params(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
+                      size_t n)
+{
+    params_args a = {study, trial, params, n};
+    return with_retry(be, op_set_params, &a, false, "set params");
+}
+
 static int op_report(pg *d, void *a_)
 {
     id_args *a = a_;
@@ -1037,4 +1099,5 @@ const knob__backend knob__backend_postgres = {
     .finish = finish,
     .claim = claim,
     .sync = sync_pg,
+    .set_params = set_params,
 };
