@@ -11,6 +11,7 @@
 
 extern const knob_sampler_plugin knob__sampler_random;
 extern const knob_sampler_plugin knob__sampler_grid;
+extern const knob_sampler_plugin knob__sampler_tpe;
 extern const knob_sampler_plugin knob__sampler_qmc;
 extern const knob_sampler_plugin knob__sampler_cmaes;
 extern const knob_pruner_plugin knob__pruner_none;
@@ -26,6 +27,7 @@ extern const knob_pruner_plugin knob__pruner_curve;
 static const knob_sampler_plugin *const sampler_builtins[] = {
     &knob__sampler_random,
     &knob__sampler_grid,
+    &knob__sampler_tpe,
     &knob__sampler_qmc,
     &knob__sampler_cmaes,
     NULL,

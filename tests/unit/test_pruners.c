@@ -196,6 +196,49 @@ static void hyperband_prunes_within_bracket(void **state)
     done(&e);
 }
 
+/* BOHB: with Hyperband, TPE models a trial on its bracket's trials only, so a trial
+ * whose bracket has fewer than n_startup_trials finished trials still gets the random
+ * sampler's draw, however many the study has. */
+static void hyperband_tpe_models_each_bracket(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_sampler *tpe, *rnd;
+    knob_pruner *hb;
+    knob_study *s, *r;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_sampler_create("tpe", "seed=5,n_startup_trials=3", &tpe), KNOB_OK);
+    assert_int_equal(knob_sampler_create("random", "seed=5", &rnd), KNOB_OK);
+    assert_int_equal(knob_pruner_create("hyperband", "min_resource=1,max_resource=27,"
+                                        "reduction_factor=3", &hb), KNOB_OK);
+    knob_study_options o = {.sampler = tpe, .pruner = hb}, ro = {.sampler = rnd};
+    assert_int_equal(knob_study_create(st, "bohb", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "rnd", &ro, &r), KNOB_OK);
+    int done_in[8] = {0}, checked = 0;
+    for (int i = 0; i < 40; i++) {
+        knob_trial *t, *u;
+        double x, xr, y;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_study_ask(r, &u), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(u, "x", -5, 5, 0, 0, &xr), KNOB_OK);
+        int64_t b = knob_study_trial_bracket(s, i);
+        assert_true(b >= 0 && b < 8);
+        if (done_in[b] < 3 && i >= 3) {
+            assert_true(x == xr); /* still a startup trial of its bracket */
+            checked++;
+        }
+        y = x * x;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        assert_int_equal(knob_study_tell(r, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        done_in[b]++;
+    }
+    assert_true(checked >= 3); /* the check did bite */
+    knob_study_free(s);
+    knob_study_free(r);
+    knob_storage_close(st);
+}
+
 static void wilcoxon_p_values(void **state)
 {
     (void)state;
@@ -325,6 +368,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(asha_promotion_order),
         cmocka_unit_test(hyperband_brackets),
         cmocka_unit_test(hyperband_prunes_within_bracket),
+        cmocka_unit_test(hyperband_tpe_models_each_bracket),
         cmocka_unit_test(wilcoxon_p_values),
         cmocka_unit_test(wilcoxon_prunes_worse_instances),
         cmocka_unit_test(curve_extrapolation),

@@ -1,0 +1,221 @@
+/* bench_tpe: knob's side of the TPE benchmark, on the public API only.
+ *
+ *   bench_tpe quality --func NAME --sampler NAME [--options "k=v,..."] [--seeds S]
+ *                     [--trials T]
+ *       one JSON line per seed (0..S-1): the best value and its regret after T trials.
+ *   bench_tpe speed --n N [--measure M] [--history tpe|random] [--options "k=v,..."]
+ *       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
+ *       trials: the history is made by TPE itself (or drawn at random), then M more
+ *       trials are timed one by one; prints the median wall and thread-CPU times and the
+ *       mean wall time as one JSON line.
+ */
+#include "knob.h"
+#include "funcs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct args {
+    const char *mode, *func, *sampler, *options, *history;
+    int seeds, trials, measure;
+    long n;
+} args;
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench_tpe: %s: %s\n", what, knob_errmsg());
+    exit(1);
+}
+
+static double clock_us(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static double now_us(void)
+{
+    return clock_us(CLOCK_MONOTONIC);
+}
+
+static knob_study *open_study(knob_storage *st, const char *sampler, const char *opts, bool load)
+{
+    knob_sampler *sp;
+    if (knob_sampler_create(sampler, opts, &sp))
+        die("sampler");
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    if ((load ? knob_study_load : knob_study_create)(st, "bench", &o, &s))
+        die("study");
+    return s;
+}
+
+/* One trial of f: ask, suggest each coordinate, tell. Returns the value. */
+static double run_trial(knob_study *s, const bench_func *f)
+{
+    knob_trial *t;
+    double x[8];
+    char name[8];
+    if (knob_study_ask(s, &t))
+        die("ask");
+    for (int i = 0; i < f->dim; i++) {
+        snprintf(name, sizeof name, "x%d", i);
+        if (knob_trial_suggest_float(t, name, f->low[i], f->high[i], 0, 0, &x[i]))
+            die("suggest");
+    }
+    double y = f->f(x, f->dim);
+    if (knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1))
+        die("tell");
+    return y;
+}
+
+static void quality(const args *a)
+{
+    const bench_func *f = bench_func_find(a->func);
+    if (!f) {
+        fprintf(stderr, "bench_tpe: unknown function '%s'\n", a->func);
+        exit(2);
+    }
+    for (int seed = 0; seed < a->seeds; seed++) {
+        char opts[512];
+        snprintf(opts, sizeof opts, "seed=%d%s%s", seed, a->options[0] ? "," : "", a->options);
+        knob_storage *st;
+        if (knob_storage_open("memory:", &st))
+            die("storage");
+        knob_study *s = open_study(st, a->sampler, opts, false);
+        double best = INFINITY, t0 = now_us();
+        for (int i = 0; i < a->trials; i++) {
+            double y = run_trial(s, f);
+            best = y < best ? y : best;
+        }
+        printf("{\"func\": \"%s\", \"sampler\": \"%s\", \"options\": \"%s\", \"seed\": %d, "
+               "\"trials\": %d, \"best\": %.10g, \"regret\": %.10g, \"seconds\": %.3f}\n",
+               f->name, a->sampler, a->options, seed, a->trials, best, best - f->fmin,
+               (now_us() - t0) / 1e6);
+        fflush(stdout);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+static const bench_func sphere5 = {
+    "sphere5", 5, NULL, {-10, -10, -10, -10, -10}, {10, 10, 10, 10, 10}, 0};
+
+static double sphere(const double *x, int d)
+{
+    double s = 0;
+    for (int i = 0; i < d; i++)
+        s += x[i] * x[i];
+    return s;
+}
+
+/* The timed trials, apart so that callgrind can count only them
+ * (--toggle-collect=measured_trials). */
+__attribute__((noinline)) static void measured_trials(knob_study *s, const bench_func *f,
+                                                      double *us, double *cpu, int n)
+{
+    for (int i = 0; i < n; i++) {
+        double t = now_us(), c = clock_us(CLOCK_THREAD_CPUTIME_ID);
+        run_trial(s, f);
+        us[i] = now_us() - t;
+        cpu[i] = clock_us(CLOCK_THREAD_CPUTIME_ID) - c;
+    }
+}
+
+static void speed(const args *a)
+{
+    bench_func f = sphere5;
+    f.f = sphere;
+    knob_storage *st;
+    if (knob_storage_open("memory:", &st))
+        die("storage");
+    bool random_history = strcmp(a->history, "random") == 0;
+    char opts[512];
+    snprintf(opts, sizeof opts, "seed=1%s%s", a->options[0] ? "," : "", a->options);
+    knob_study *s =
+        open_study(st, random_history ? "random" : "tpe", random_history ? "seed=1" : opts, false);
+    double t0 = now_us();
+    for (long i = 0; i < a->n; i++)
+        run_trial(s, &f);
+    double fill = now_us() - t0;
+    if (random_history) {
+        knob_study_free(s);
+        s = open_study(st, "tpe", opts, true);
+    }
+    double *us = malloc(2 * (size_t)a->measure * sizeof *us), *cpu = us + a->measure, sum = 0;
+    measured_trials(s, &f, us, cpu, a->measure);
+    for (int i = 0; i < a->measure; i++)
+        sum += us[i];
+    qsort(us, (size_t)a->measure, sizeof *us, cmp_double);
+    qsort(cpu, (size_t)a->measure, sizeof *cpu, cmp_double);
+    printf("{\"n\": %ld, \"history\": \"%s\", \"options\": \"%s\", \"measure\": %d, "
+           "\"us_per_trial\": %.2f, \"cpu_us_per_trial\": %.2f, \"mean_us\": %.2f, "
+           "\"fill_s\": %.3f}\n",
+           a->n, a->history, a->options, a->measure, us[a->measure / 2], cpu[a->measure / 2],
+           sum / a->measure, fill / 1e6);
+    free(us);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static args parse(int argc, char **argv)
+{
+    args a = {.mode = argc > 1 ? argv[1] : "",
+              .func = "branin",
+              .sampler = "tpe",
+              .options = "",
+              .history = "tpe",
+              .seeds = 10,
+              .trials = 100,
+              .measure = 20,
+              .n = 1000};
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const char *k = argv[i], *v = argv[i + 1];
+        if (!strcmp(k, "--func"))
+            a.func = v;
+        else if (!strcmp(k, "--sampler"))
+            a.sampler = v;
+        else if (!strcmp(k, "--options"))
+            a.options = v;
+        else if (!strcmp(k, "--history"))
+            a.history = v;
+        else if (!strcmp(k, "--seeds"))
+            a.seeds = atoi(v);
+        else if (!strcmp(k, "--trials"))
+            a.trials = atoi(v);
+        else if (!strcmp(k, "--measure"))
+            a.measure = atoi(v);
+        else if (!strcmp(k, "--n"))
+            a.n = atol(v);
+        else {
+            fprintf(stderr, "bench_tpe: unknown argument '%s'\n", k);
+            exit(2);
+        }
+    }
+    return a;
+}
+
+int main(int argc, char **argv)
+{
+    args a = parse(argc, argv);
+    if (!strcmp(a.mode, "quality"))
+        quality(&a);
+    else if (!strcmp(a.mode, "speed") && a.measure > 0)
+        speed(&a);
+    else {
+        fprintf(stderr, "usage: bench_tpe quality|speed [--func F] [--sampler S] "
+                        "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
+                        "[--history tpe|random]\n");
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,103 @@
+/* The standard normal distribution for the TPE estimators (see tpe_normal.h). */
+#include "math/tpe_normal.h"
+
+#include <math.h>
+
+const double knob__tpe_exp2_32[32] = {
+    0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
+    0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
+    0x1.306fe0a31b715p+0, 0x1.371a7373aa9cbp+0, 0x1.3dea64c123422p+0, 0x1.44e086061892dp+0,
+    0x1.4bfdad5362a27p+0, 0x1.5342b569d4f82p+0, 0x1.5ab07dd485429p+0, 0x1.6247eb03a5585p+0,
+    0x1.6a09e667f3bcdp+0, 0x1.71f75e8ec5f74p+0, 0x1.7a11473eb0187p+0, 0x1.82589994cce13p+0,
+    0x1.8ace5422aa0dbp+0, 0x1.93737b0cdc5e5p+0, 0x1.9c49182a3f090p+0, 0x1.a5503b23e255dp+0,
+    0x1.ae89f995ad3adp+0, 0x1.b7f76f2fb5e47p+0, 0x1.c199bdd85529cp+0, 0x1.cb720dcef9069p+0,
+    0x1.d5818dcfba487p+0, 0x1.dfc97337b9b5fp+0, 0x1.ea4afa2a490dap+0, 0x1.f50765b6e4540p+0,
+};
+
+double knob__tpe_ndtr_neg(double x)
+{
+    return 0.5 * erfc(-x / M_SQRT2);
+}
+
+/* log Phi(x), accurate in the lower tail (asymptotic series past erfc's range). */
+static double log_ndtr(double x)
+{
+    if (x > -30)
+        return x > 0 ? log1p(-knob__tpe_ndtr_neg(-x)) : log(knob__tpe_ndtr_neg(x));
+    double x2 = x * x, s = 1 - 1 / x2 + 3 / (x2 * x2) - 15 / (x2 * x2 * x2);
+    return -0.5 * x2 - log(-x) - KNOB__TPE_LOG_SQRT_2PI + log(s);
+}
+
+double knob__tpe_log_mass(double a, double b)
+{
+    if (!(a < b))
+        return -INFINITY;
+    if (a < -8.5 && b > 8.5) /* the mass misses 1 by under 2e-17 */
+        return 0;
+    if (a >= 0) { /* mirror into the lower tail */
+        double t = a;
+        a = -b;
+        b = -t;
+    }
+    if (b <= 0) {
+        double la = log_ndtr(a), lb = log_ndtr(b);
+        return lb + log1p(-exp(la - lb));
+    }
+    return log1p(-(knob__tpe_ndtr_neg(a) + knob__tpe_ndtr_neg(-b)));
+}
+
+double knob__tpe_mass(double a, double b)
+{
+    if (a >= 0)
+        return knob__tpe_ndtr_neg(-a) - knob__tpe_ndtr_neg(-b);
+    if (b <= 0)
+        return knob__tpe_ndtr_neg(b) - knob__tpe_ndtr_neg(a);
+    return 1 - knob__tpe_ndtr_neg(a) - knob__tpe_ndtr_neg(-b);
+}
+
+/* Phi^-1(p) for 0 < p <= 0.5: Acklam's rational approximation, then one Halley step. */
+static double ndtri_low(double p)
+{
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                               -2.759285104469687e+02, 1.383577518672690e+02,
+                               -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                               -1.556989798598866e+02, 6.680131188771972e+01,
+                               -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                               -2.400758277161838e+00, -2.549732539343734e+00,
+                               4.374664141464968e+00,  2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
+    if (!(p > 0))
+        return -INFINITY;
+    double x;
+    if (p < 0.02425) {
+        double q = sqrt(-2 * log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    } else {
+        double q = p - 0.5, r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    }
+    double e = knob__tpe_ndtr_neg(x) - p;
+    double u = e * exp(KNOB__TPE_LOG_SQRT_2PI + 0.5 * x * x);
+    return x - u / (1 + 0.5 * x * u);
+}
+
+double knob__tpe_truncnorm(double a, double b, double u)
+{
+    if (a >= 0)
+        return -knob__tpe_truncnorm(-b, -a, u);
+    double x;
+    if (b <= 0) {
+        double pa = knob__tpe_ndtr_neg(a), pb = knob__tpe_ndtr_neg(b);
+        x = ndtri_low(pa + u * (pb - pa));
+    } else {
+        double pa = knob__tpe_ndtr_neg(a), qb = knob__tpe_ndtr_neg(-b), m = 1 - pa - qb,
+               p = pa + u * m;
+        x = p <= 0.5 ? ndtri_low(p) : -ndtri_low(qb + (1 - u) * m);
+    }
+    return x < a ? a : x > b ? b : x;
+}

@@ -1,0 +1,643 @@
+/* Parzen estimators of the TPE sampler, one param at a time (see tpe_parzen.h).
+ *
+ * Speed: a univariate mixture keeps its kernels sorted by mu inside classes of similar
+ * bandwidth, and a density evaluation visits, per class, only the kernels close enough
+ * to the point to matter: every term below e^-40 of the prior's (which is always in the
+ * mixture, wide and centred) is dropped, so the result is exact to about 1e-14 while
+ * costing O(log n + kernels nearby) instead of O(n) calls to exp(). The kernels at the
+ * bandwidth floor, most of a long history, go through a fast Gauss transform. */
+#include "math/tpe_parzen.h"
+#include "internal.h"
+#include "math/tpe_normal.h"
+#include "space.h"
+
+#include <math.h>
+#include <string.h>
+
+#define EPS 1e-12
+#define NEGLIGIBLE 40.0            /* terms below exp(-NEGLIGIBLE) of the prior's are dropped */
+#define TINY 4.248354255291589e-18 /* exp(-NEGLIGIBLE) */
+#define SQRT_2PI KNOB__TPE_SQRT_2PI
+#define LOG_SQRT_2PI KNOB__TPE_LOG_SQRT_2PI
+
+static inline double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static inline double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+/* ---------------------------------------------------------------- axes */
+
+void knob__tpe_axis_init(knob__tpe_axis *a, const knob_distribution *d)
+{
+    memset(a, 0, sizeof *a);
+    a->dist = d;
+    if (d->kind == KNOB_DIST_CATEGORICAL) {
+        a->n_choices = d->n_choices;
+        return;
+    }
+    if (d->flags & KNOB_LOG) {
+        a->log = true;
+        a->low = d->kind == KNOB_DIST_INT ? log(d->low - 0.5) : log(d->low);
+        a->high = d->kind == KNOB_DIST_INT ? log(d->high + 0.5) : log(d->high);
+    } else if (d->kind == KNOB_DIST_INT || d->step > 0) {
+        a->q = d->step;
+        a->low = d->low - 0.5 * d->step;
+        a->high = d->high + 0.5 * d->step;
+    } else {
+        a->low = d->low;
+        a->high = d->high;
+    }
+}
+
+double knob__tpe_to_kernel(const knob__tpe_axis *a, double internal)
+{
+    return a->log ? log(internal) : internal;
+}
+
+double knob__tpe_from_kernel(const knob__tpe_axis *a, double y)
+{
+    const knob_distribution *d = a->dist;
+    if (a->n_choices)
+        return knob__dist_snap(d, y);
+    if (a->log && d->kind == KNOB_DIST_INT)
+        return knob__dist_snap(d, round(exp(y)));
+    if (a->log)
+        return knob__dist_snap(d, exp(y));
+    if (a->q > 0)
+        return knob__dist_snap(d, round((y - d->low) / a->q) * a->q + d->low);
+    return knob__dist_snap(d, y);
+}
+
+void knob__tpe_default_weights(size_t n, double *w)
+{
+    if (n < 25) {
+        for (size_t i = 0; i < n; i++)
+            w[i] = 1;
+        return;
+    }
+    size_t ramp = n - 25;
+    double lo = 1.0 / (double)n, step = ramp > 1 ? (1 - lo) / (double)(ramp - 1) : 0;
+    for (size_t i = 0; i < ramp; i++) /* as numpy.linspace(1 / n, 1, n - 25) */
+        w[i] = (double)i * step + lo;
+    if (ramp > 1)
+        w[ramp - 1] = 1;
+    for (size_t i = ramp; i < n; i++)
+        w[i] = 1;
+}
+
+/* ---------------------------------------------------------------- sorting */
+
+/* An unsigned key in the order of the floats (negative ones flipped). Rounding to float
+ * keeps the order of doubles, only merging close ones. */
+static uint32_t sort_key(double x)
+{
+    float f = (float)x;
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return (u >> 31) ? ~u : u | (1u << 31);
+}
+
+static void insertion_sort(const double *x, uint32_t *idx, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t v = idx[i];
+        size_t j = i;
+        while (j > 0 && x[idx[j - 1]] > x[v]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = v;
+    }
+}
+
+/* Sorts idx[0..n) (initially 0..n-1) by x[], stably: insertion sort when short, else an
+ * LSD radix sort on the bytes of float keys (all four histograms in one pass, bytes every
+ * key shares skipped), then an insertion pass that orders doubles sharing a float key.
+ * key/key2/idx2 are scratch of n. */
+static void sort_by_key(const double *x, uint32_t *idx, uint32_t *key, uint32_t *key2,
+                        uint32_t *idx2, size_t n)
+{
+    if (n <= 64) {
+        insertion_sort(x, idx, n);
+        return;
+    }
+    uint32_t count[4][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t k = key[i] = sort_key(x[idx[i]]);
+        count[0][k & 255]++;
+        count[1][(k >> 8) & 255]++;
+        count[2][(k >> 16) & 255]++;
+        count[3][k >> 24]++;
+    }
+    for (int b = 0; b < 4; b++) {
+        int shift = 8 * b;
+        if (count[b][(key[0] >> shift) & 255] == n)
+            continue;
+        uint32_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            uint32_t c = count[b][d];
+            count[b][d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t at = count[b][(key[i] >> shift) & 255]++;
+            key2[at] = key[i];
+            idx2[at] = idx[i];
+        }
+        memcpy(key, key2, n * sizeof *key);
+        memcpy(idx, idx2, n * sizeof *idx);
+    }
+    insertion_sort(x, idx, n);
+}
+
+/* ---------------------------------------------------------------- one numerical param */
+
+static int mix1_reserve(knob__tpe_mix1 *m, size_t n)
+{
+    if (n <= m->cap)
+        return KNOB_OK;
+    size_t cap = n < 64 ? 64 : n + n / 2;
+    double *d = malloc(cap * 11 * sizeof *d);
+    uint32_t *u = malloc(cap * 3 * sizeof *u);
+    uint32_t *k = malloc(cap * 2 * sizeof *k);
+    if (!d || !u || !k) {
+        free(d);
+        free(u);
+        free(k);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu kernels)", n);
+    }
+    free(m->mu);
+    free(m->idx);
+    free(m->keys);
+    m->keys = k;
+    m->mu = d;
+    m->sigma = d + cap;
+    m->a = d + 2 * cap;
+    m->ab = d + 3 * cap;
+    m->cum = d + 4 * cap;
+    m->isig = d + 5 * cap;
+    m->scratch = d + 6 * cap;
+    m->idx = u;
+    m->cap = cap;
+    return KNOB_OK;
+}
+
+void knob__tpe_mix1_free(knob__tpe_mix1 *m)
+{
+    free(m->box_c);
+    free(m->mu);
+    free(m->idx);
+    free(m->keys);
+    memset(m, 0, sizeof *m);
+}
+
+/* Bandwidths from neighbour distances (Optuna's univariate rule): s[] are the m sorted
+ * kernel centres, the prior's among them; out[i] is the sigma of s[i], before clipping. */
+static void neighbour_sigmas(const double *s, size_t m, double low, double high, bool endpoints,
+                             double *out)
+{
+    for (size_t i = 0; i < m; i++) {
+        double left = s[i] - (i ? s[i - 1] : low);
+        double right = (i + 1 < m ? s[i + 1] : high) - s[i];
+        out[i] = dmax(left, right);
+    }
+    if (!endpoints && m >= 2) {
+        out[0] = s[1] - s[0];
+        out[m - 1] = s[m - 1] - s[m - 2];
+    }
+}
+
+/* A kernel's coefficient: weight over truncation mass (over sigma sqrt(2 pi) when
+ * continuous, or sqrt(2 pi) alone with `weighted`, see sigma_weighted); and its peak: the
+ * largest density (continuous) or a bound of its largest bin mass (binned). */
+static void kernel_consts(const knob__tpe_axis *a, double mu, double sigma, double w, bool weighted,
+                          double *coef, double *peak)
+{
+    double lz = knob__tpe_log_mass((a->low - mu) / sigma, (a->high - mu) / sigma);
+    double z = lz == 0 ? 1 : exp(-lz);
+    if (a->q > 0) {
+        *coef = w * z;
+        *peak = *coef * a->q / (sigma * SQRT_2PI);
+    } else {
+        *coef = w * z / (weighted ? SQRT_2PI : sigma * SQRT_2PI);
+        *peak = *coef;
+    }
+}
+
+/* The first p in [lo, hi) with mu[p] >= x. */
+static size_t lower_bound(const double *mu, size_t lo, size_t hi, double x)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (mu[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* ---------------------------------------------------------------- the fast Gauss transform */
+
+/* Kernels that share the smallest bandwidth (the magic clip's floor, where most of a long
+ * history sits) are summed by a fast Gauss transform: they are grouped in boxes one
+ * sigma wide, each box keeps FGT_TERMS moments M_n = sum a (-v)^n / n! (v: a kernel's
+ * offset from the box centre, in sigmas), and
+ *     exp(-(t - v)^2 / 2) = sum_n (-v)^n / n! G_n(t),
+ *     Phi(t - v) = Phi(t) + sum_{n >= 1} (-v)^n / n! G_{n-1}(t) / sqrt(2 pi),
+ * with the Hermite functions G_0 = exp(-t^2 / 2), G_{n+1} = -t G_n - n G_{n-1}. A density
+ * (or bin mass) then costs FGT_TERMS steps per nearby box instead of one exp() (or two
+ * erfc()) per nearby kernel. With |v| <= 1/2 the truncation error is below 4e-12 of the
+ * box's sum (Cramer's bound: 1.09 (1/2)^p / sqrt(p!)). */
+#define FGT_TERMS 16
+#define FGT_MIN 64    /* fewer kernels than this are summed directly */
+#define FGT_PER_BOX 4 /* and so are kernels sparser than this per box */
+#define FGT_CLASS KNOB__TPE_CLASSES /* the class of the FGT's kernels */
+
+static int fgt_reserve(knob__tpe_mix1 *m, size_t boxes)
+{
+    if (boxes <= m->box_cap)
+        return KNOB_OK;
+    double *b = malloc(boxes * (FGT_TERMS + 1) * sizeof *b);
+    if (!b)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu boxes)", boxes);
+    free(m->box_c);
+    m->box_c = b;
+    m->box_a = b + boxes;
+    m->box_cap = boxes;
+    return KNOB_OK;
+}
+
+/* Moments of the FGT's kernels (cls[i] == FGT_CLASS, all of bandwidth sigma), taken in mu
+ * order (order[0..n)). */
+static void fgt_build(knob__tpe_mix1 *m, const uint32_t *order, const uint32_t *cls, double sigma)
+{
+    const double *mu = m->obs_mu, *c = m->obs_a, *cb = c + m->cap;
+    double top = 0, peak = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (cls[i] == FGT_CLASS) {
+            top = dmax(top, c[i]);
+            peak = dmax(peak, cb[i]);
+        }
+    }
+    m->n_box = 0;
+    if (!(top > 0))
+        return;
+    m->fgt_c0 = log(top);
+    m->fgt_peak = log(peak);
+    m->fgt_sigma = sigma;
+    double box = -1, isig = 1 / sigma, itop = 1 / top;
+    double *acc = m->box_a;
+    for (size_t j = 0; j < m->n; j++) {
+        uint32_t i = order[j];
+        if (cls[i] != FGT_CLASS)
+            continue;
+        double b = (double)(int64_t)((mu[i] - m->ax.low) * isig); /* mu >= low */
+        if (b != box) {
+            box = b;
+            m->box_c[m->n_box] = m->ax.low + (b + 0.5) * sigma;
+            acc = m->box_a + m->n_box++ * FGT_TERMS;
+            memset(acc, 0, FGT_TERMS * sizeof *acc);
+        }
+        /* Power sums first; divided by n! below, once per box. */
+        double v = (m->box_c[m->n_box - 1] - mu[i]) * isig, term = c[i] * itop;
+        acc[0] += term;
+#ifdef __GNUC__
+#pragma GCC unroll 16
+#endif
+        for (int k = 1; k < FGT_TERMS; k++) {
+            term *= v;
+            acc[k] += term;
+        }
+    }
+    double fact[FGT_TERMS];
+    fact[0] = 1;
+    for (int k = 1; k < FGT_TERMS; k++)
+        fact[k] = fact[k - 1] / k;
+    for (size_t b = 0; b < m->n_box; b++)
+        for (int k = 0; k < FGT_TERMS; k++)
+            m->box_a[b * FGT_TERMS + k] *= fact[k];
+}
+
+/* The boxes [*first, *last) whose kernels may matter at y (bins y +- half). */
+static void fgt_window(const knob__tpe_mix1 *m, double y, double ref, double half, size_t *first,
+                       size_t *last)
+{
+    double room = m->fgt_peak - ref + NEGLIGIBLE;
+    *first = *last = 0;
+    if (!m->n_box || room <= 0)
+        return;
+    double h = half + m->fgt_sigma * (sqrt(2 * room) + 0.5);
+    *first = lower_bound(m->box_c, 0, m->n_box, y - h);
+    *last = lower_bound(m->box_c, *first, m->n_box, y + h);
+}
+
+/* sum_n M_n G_n(t) of one box. */
+static double hermite_density(const double *a, double t)
+{
+    double g0 = knob__tpe_exp(-0.5 * t * t), g1 = -t * g0, s = a[0] * g0 + a[1] * g1;
+    for (int k = 1; k + 1 < FGT_TERMS; k++) {
+        double g2 = -t * g1 - k * g0;
+        s += a[k + 1] * g2;
+        g0 = g1;
+        g1 = g2;
+    }
+    return s;
+}
+
+/* sum_{n >= 1} M_n G_{n-1}(t) of one box (the Hermite part of its CDF, times sqrt(2 pi)). */
+static double hermite_cdf(const double *a, double t)
+{
+    double g0 = knob__tpe_exp(-0.5 * t * t), g1 = -t * g0, s = a[1] * g0 + a[2] * g1;
+    for (int k = 1; k + 2 < FGT_TERMS; k++) {
+        double g2 = -t * g1 - k * g0;
+        s += a[k + 2] * g2;
+        g0 = g1;
+        g1 = g2;
+    }
+    return s;
+}
+
+/* The FGT kernels' sum of exp(log term - ref) at y: densities, or bin masses. */
+static double fgt_sum(const knob__tpe_mix1 *m, double y, double ref)
+{
+    double half = 0.5 * m->ax.q, total = 0, inv = 1 / m->fgt_sigma;
+    size_t b, e;
+    fgt_window(m, y, ref, half, &b, &e);
+    for (; b < e; b++) {
+        const double *a = m->box_a + b * FGT_TERMS;
+        double t = (y - m->box_c[b]) * inv;
+        if (half == 0) {
+            total += hermite_density(a, t);
+            continue;
+        }
+        double lo = t - half * inv, hi = t + half * inv;
+        total +=
+            a[0] * knob__tpe_mass(lo, hi) + (hermite_cdf(a, hi) - hermite_cdf(a, lo)) / SQRT_2PI;
+    }
+    return total * knob__tpe_exp(m->fgt_c0 - ref);
+}
+
+/* How many boxes the kernels of bandwidth lo fill (order: all kernels by mu). */
+static size_t boxes_of(const knob__tpe_mix1 *m, const uint32_t *order, const double *sig, double lo)
+{
+    size_t boxes = 0;
+    double box = -1, isig = 1 / lo;
+    for (size_t j = 0; j < m->n; j++) {
+        uint32_t i = order[j];
+        if (sig[i] != lo)
+            continue;
+        double b = (double)(int64_t)((m->scratch[i] - m->ax.low) * isig);
+        boxes += b != box;
+        box = b;
+    }
+    return boxes;
+}
+
+/* ---------------------------------------------------------------- bandwidth classes */
+
+
+static void assign_classes(const double *sig, size_t n, double lo, bool fgt, uint32_t *cls,
+                           size_t *count)
+{
+    for (size_t i = 0; i < n; i++) {
+        int e;
+        if (fgt && sig[i] == lo) {
+            cls[i] = FGT_CLASS;
+        } else {
+            frexp(sig[i] / lo, &e); /* ratio in [2^(e-1), 2^e) */
+            cls[i] = e - 1 < KNOB__TPE_CLASSES - 1 ? (uint32_t)(e > 0 ? e - 1 : 0)
+                                                   : KNOB__TPE_CLASSES - 1;
+        }
+        count[cls[i]]++;
+    }
+}
+
+/* Places the kernels summed directly, taken in mu order (order[0..n)), into bandwidth
+ * classes, each sorted by mu; those at the bandwidth floor, when many, go to the fast
+ * Gauss transform instead. The scratch arrays hold every kernel in observation order. */
+static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
+{
+    size_t n = m->n, count[KNOB__TPE_CLASSES + 1] = {0}, start[KNOB__TPE_CLASSES + 1];
+    const double *sig = m->obs_sigma, *c = m->obs_a, *cb = c + m->cap;
+    uint32_t *cls = m->idx + 2 * m->cap;
+    double lo = INFINITY;
+    size_t n_lo = 0;
+    for (size_t i = 0; i < n; i++)
+        lo = dmin(lo, sig[i]);
+    for (size_t i = 0; i < n; i++)
+        n_lo += sig[i] == lo;
+    bool fgt = n_lo >= FGT_MIN && (m->ax.high - m->ax.low) / lo < 1e6 && /* boxes stay few */
+               n_lo >= FGT_PER_BOX * boxes_of(m, order, sig, lo);
+    if (fgt && fgt_reserve(m, (size_t)((m->ax.high - m->ax.low) / lo) + 2))
+        return KNOB_ENOMEM;
+    assign_classes(sig, n, lo, fgt, cls, count);
+    size_t at = 0;
+    m->n_class = 0;
+    for (size_t k = 0; k < KNOB__TPE_CLASSES; k++) {
+        start[k] = at;
+        if (count[k])
+            m->cls[m->n_class++] = (knob__tpe_class){at, at + count[k], 0, -INFINITY};
+        at += count[k];
+    }
+    for (size_t j = 0; j < n; j++) {
+        uint32_t i = order[j];
+        if (cls[i] == FGT_CLASS)
+            continue;
+        size_t p = start[cls[i]]++;
+        m->mu[p] = m->obs_mu[i];
+        m->sigma[p] = sig[i];
+        m->isig[p] = 1 / sig[i];
+        m->a[p] = c[i];
+        m->ab[p] = cb[i];
+    }
+    for (size_t k = 0; k < m->n_class; k++) {
+        knob__tpe_class *cl = &m->cls[k];
+        double peak = 0;
+        for (size_t p = cl->lo; p < cl->hi; p++) {
+            cl->sig_hi = dmax(cl->sig_hi, m->sigma[p]);
+            peak = dmax(peak, m->ab[p]);
+        }
+        cl->cb_hi = log(peak);
+    }
+    m->n_box = 0;
+    if (fgt)
+        fgt_build(m, order, cls, lo);
+    return KNOB_OK;
+}
+
+int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
+                       size_t n, const knob__tpe_settings *set)
+{
+    size_t k = n + 1; /* the kernels and the prior, which is index n */
+    if (mix1_reserve(m, k))
+        return KNOB_ENOMEM;
+    double *mu = m->scratch, *sig = mu + m->cap, *c = sig + m->cap, *cb = c + m->cap;
+    double *sorted = cb + m->cap;
+    uint32_t *order = m->idx, *tmp = order + m->cap;
+    double range = a->high - a->low, total = set->prior_weight;
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
+    m->ax = *a;
+    m->n = n;
+    memcpy(mu, y, n * sizeof *mu);
+    mu[n] = 0.5 * (a->low + a->high);
+    for (size_t i = 0; i < k; i++)
+        order[i] = (uint32_t)i;
+    sort_by_key(mu, order, m->keys, m->keys + m->cap, tmp, k);
+    for (size_t i = 0; i < k; i++)
+        sorted[i] = mu[order[i]];
+    neighbour_sigmas(sorted, k, a->low, a->high, set->consider_endpoints, c);
+    double lo = set->magic_clip ? range / dmin(100.0, 1.0 + (double)k) : EPS;
+    for (size_t i = 0; i < k; i++)
+        sig[order[i]] = dmin(dmax(c[i], lo), range);
+    double acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        double wn = w[i] / total;
+        m->cum[i] = (acc += wn);
+        kernel_consts(a, mu[i], sig[i], wn, set->sigma_weighted, &c[i], &cb[i]);
+    }
+    m->obs_mu = mu;
+    m->obs_sigma = sig;
+    m->obs_a = c;
+    m->prior_mu = mu[n];
+    m->prior_sigma = range;
+    m->prior_w = set->prior_weight / total;
+    double coef, unused;
+    kernel_consts(a, m->prior_mu, range, m->prior_w, set->sigma_weighted, &coef, &unused);
+    m->prior_c = log(coef);
+    size_t j = 0;
+    for (size_t i = 0; i < k; i++)
+        if (order[i] != n)
+            order[j++] = order[i];
+    return mix1_classes(m, order);
+}
+
+double knob__tpe_mix1_sample(const knob__tpe_mix1 *m, knob_rng *r)
+{
+    double u = knob_rng_uniform(r), mu = m->prior_mu, sigma = m->prior_sigma;
+    if (m->n && u < m->cum[m->n - 1]) {
+        size_t lo = 0, hi = m->n - 1; /* the first p with cum[p] > u */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (m->cum[mid] > u)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        mu = m->obs_mu[lo];
+        sigma = m->obs_sigma[lo];
+    }
+    double a = (m->ax.low - mu) / sigma, b = (m->ax.high - mu) / sigma;
+    double y = mu + sigma * knob__tpe_truncnorm(a, b, knob_rng_uniform(r));
+    return dmin(dmax(y, m->ax.low), m->ax.high);
+}
+
+/* Sum over the kernels of a continuous mixture of exp(log term - ref). */
+static double sum_continuous(const knob__tpe_mix1 *m, double y, double ref)
+{
+    double sum0 = 0, sum1 = 0;
+    for (size_t k = 0; k < m->n_class; k++) {
+        const knob__tpe_class *cl = &m->cls[k];
+        double room = cl->cb_hi - ref + NEGLIGIBLE;
+        if (room <= 0)
+            continue;
+        double h = cl->sig_hi * sqrt(2 * room);
+        size_t lo = lower_bound(m->mu, cl->lo, cl->hi, y - h);
+        size_t hi = lower_bound(m->mu, lo, cl->hi, y + h);
+        const double *mu = m->mu, *is = m->isig, *a = m->a;
+        size_t p = lo;
+        for (; p + 1 < hi; p += 2) {
+            double t0 = (y - mu[p]) * is[p], t1 = (y - mu[p + 1]) * is[p + 1];
+            sum0 += a[p] * knob__tpe_exp(-0.5 * t0 * t0 - ref);
+            sum1 += a[p + 1] * knob__tpe_exp(-0.5 * t1 * t1 - ref);
+        }
+        if (p < hi) {
+            double t = (y - mu[p]) * is[p];
+            sum0 += a[p] * knob__tpe_exp(-0.5 * t * t - ref);
+        }
+    }
+    return sum0 + sum1;
+}
+
+/* The same for bins [y - q/2, y + q/2] clipped to the axis. */
+static double sum_binned(const knob__tpe_mix1 *m, double y, double ref)
+{
+    double sum = 0, half = 0.5 * m->ax.q, scale = knob__tpe_exp(-ref);
+    double lo = dmax(y - half, m->ax.low), hi = dmin(y + half, m->ax.high);
+    for (size_t k = 0; k < m->n_class; k++) {
+        const knob__tpe_class *cl = &m->cls[k];
+        double room = cl->cb_hi - ref + NEGLIGIBLE;
+        if (room <= 0)
+            continue;
+        double h = half + cl->sig_hi * sqrt(2 * room);
+        for (size_t p = lower_bound(m->mu, cl->lo, cl->hi, y - h); p < cl->hi; p++) {
+            double d = y - m->mu[p];
+            if (d < -h)
+                break;
+            double t = dmax(0, fabs(d) - half) * m->isig[p];
+            if (m->ab[p] * knob__tpe_exp(-0.5 * t * t - ref) <= TINY)
+                continue;
+            double s = m->sigma[p];
+            sum += m->a[p] * scale * knob__tpe_mass((lo - m->mu[p]) / s, (hi - m->mu[p]) / s);
+        }
+    }
+    return sum;
+}
+
+double knob__tpe_mix1_logpdf(const knob__tpe_mix1 *m, double y)
+{
+    double s = m->prior_sigma, ref;
+    if (m->ax.q > 0) {
+        double half = 0.5 * m->ax.q;
+        double lo = dmax(y - half, m->ax.low), hi = dmin(y + half, m->ax.high);
+        ref = m->prior_c + knob__tpe_log_mass((lo - m->prior_mu) / s, (hi - m->prior_mu) / s);
+        return ref + log1p(sum_binned(m, y, ref) + fgt_sum(m, y, ref));
+    }
+    double t = (y - m->prior_mu) / s;
+    ref = m->prior_c - 0.5 * t * t;
+    return ref + log1p(sum_continuous(m, y, ref) + fgt_sum(m, y, ref));
+}
+
+/* ---------------------------------------------------------------- one categorical param */
+
+void knob__tpe_cat_fit(double *p, size_t n_choices, const double *y, const double *w, size_t n,
+                       const knob__tpe_settings *set)
+{
+    double total = set->prior_weight, v = set->prior_weight / (double)(n + 1);
+    double row = 1 + (double)n_choices * v; /* a kernel's row sum before normalizing */
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
+    double base = set->prior_weight / total / (double)n_choices, wsum = 0;
+    for (size_t c = 0; c < n_choices; c++)
+        p[c] = 0;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w[i] / total;
+        size_t c = (size_t)y[i];
+        if (c < n_choices)
+            p[c] += wi / row;
+        wsum += wi;
+    }
+    for (size_t c = 0; c < n_choices; c++)
+        p[c] += base + wsum * v / row;
+}
+
+size_t knob__tpe_cat_sample(const double *p, size_t n_choices, knob_rng *r)
+{
+    double u = knob_rng_uniform(r), acc = 0, total = 0;
+    for (size_t c = 0; c < n_choices; c++)
+        total += p[c];
+    u *= total;
+    for (size_t c = 0; c + 1 < n_choices; c++) {
+        acc += p[c];
+        if (u < acc)
+            return c;
+    }
+    return n_choices - 1;
+}
