@@ -256,8 +256,8 @@ static size_t lower_bound(const double *mu, size_t lo, size_t hi, double x)
  * erfc()) per nearby kernel. With |v| <= 1/2 the truncation error is below 4e-12 of the
  * box's sum (Cramer's bound: 1.09 (1/2)^p / sqrt(p!)). */
 #define FGT_TERMS 16
-#define FGT_MIN 64    /* fewer kernels than this are summed directly */
-#define FGT_PER_BOX 4 /* and so are kernels sparser than this per box */
+#define FGT_MIN 64                  /* fewer kernels than this are summed directly */
+#define FGT_PER_BOX 4               /* and so are kernels sparser than this per box */
 #define FGT_CLASS KNOB__TPE_CLASSES /* the class of the FGT's kernels */
 
 static int fgt_reserve(knob__tpe_mix1 *m, size_t boxes)
@@ -401,7 +401,6 @@ static size_t boxes_of(const knob__tpe_mix1 *m, const uint32_t *order, const dou
 }
 
 /* ---------------------------------------------------------------- bandwidth classes */
-
 
 static void assign_classes(const double *sig, size_t n, double lo, bool fgt, uint32_t *cls,
                            size_t *count)
