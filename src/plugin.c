@@ -14,6 +14,7 @@ extern const knob_sampler_plugin knob__sampler_grid;
 extern const knob_sampler_plugin knob__sampler_tpe;
 extern const knob_sampler_plugin knob__sampler_qmc;
 extern const knob_sampler_plugin knob__sampler_cmaes;
+extern const knob_sampler_plugin knob__sampler_gp;
 extern const knob_pruner_plugin knob__pruner_none;
 extern const knob_pruner_plugin knob__pruner_median;
 extern const knob_pruner_plugin knob__pruner_percentile;
@@ -30,6 +31,7 @@ static const knob_sampler_plugin *const sampler_builtins[] = {
     &knob__sampler_tpe,
     &knob__sampler_qmc,
     &knob__sampler_cmaes,
+    &knob__sampler_gp,
     NULL,
 };
 

@@ -1,0 +1,327 @@
+/* Gaussian-process regression: Matern 5/2 ARD kernel, hyperparameters by maximum a
+ * posteriori (log marginal likelihood plus log priors), posterior with gradients.
+ *
+ * Priors, for inputs in the unit cube and standardized outputs:
+ * - inverse squared length scales nu: log p = -(0.1 / nu + 0.1 nu), peaked at a length
+ *   scale of the cube's side and falling off on both sides (Optuna's GPSampler uses this
+ *   shape; on bench/samplers it beat a log-normal prior growing with the dimension,
+ *   Hvarfner et al. 2024, on 5 of 6 functions);
+ * - signal variance: Gamma(2, 1), mode 1;
+ * - noise variance: Gamma(1.1, 30), most mass below 0.1, with a floor of min_noise.
+ * theta holds log inverse squared length scales, log signal variance and
+ * log(noise - min_noise). */
+#include "math/gp.h"
+#include "internal.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <nlopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQRT5 2.23606797749978969641
+
+void knob__gp_free(knob__gp *g)
+{
+    free(g->X);
+    free(g->y);
+    free(g->L);
+    free(g->alpha);
+    free(g->work);
+    memset(g, 0, sizeof *g);
+}
+
+static int reserve(knob__gp *g, int n, int d)
+{
+    size_t need = (size_t)n;
+    if (need <= g->cap && g->X)
+        return KNOB_OK;
+    size_t cap = need + need / 2 + 16;
+    double *X = realloc(g->X, cap * KNOB__GP_MAX_DIMS * sizeof *X);
+    if (X)
+        g->X = X;
+    double *y = realloc(g->y, cap * sizeof *y);
+    if (y)
+        g->y = y;
+    double *L = realloc(g->L, cap * cap * sizeof *L);
+    if (L)
+        g->L = L;
+    double *alpha = realloc(g->alpha, cap * sizeof *alpha);
+    if (alpha)
+        g->alpha = alpha;
+    double *work = realloc(g->work, (2 * cap * cap + 4 * cap) * sizeof *work);
+    if (work)
+        g->work = work;
+    if (!X || !y || !L || !alpha || !work)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp: %d observations)", n);
+    (void)d;
+    g->cap = cap;
+    return KNOB_OK;
+}
+
+static void default_theta(knob__gp *g)
+{
+    for (int k = 0; k < g->d; k++)
+        g->theta[k] = 0;
+    g->theta[g->d] = 0;
+    g->theta[g->d + 1] = log(1e-3);
+}
+
+int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int d, const bool *cat)
+{
+    if (d > KNOB__GP_MAX_DIMS)
+        return knob_set_error(KNOB_EINVAL, "gp: %d dimensions; at most %d", d, KNOB__GP_MAX_DIMS);
+    int rc = reserve(g, n, d);
+    if (rc)
+        return rc;
+    bool same = g->d == d;
+    for (int k = 0; same && k < d; k++)
+        same = g->cat[k] == cat[k];
+    if (!same) {
+        g->d = d;
+        memcpy(g->cat, cat, (size_t)d * sizeof *cat);
+        g->fitted = false;
+    }
+    if (!g->fitted)
+        default_theta(g);
+    g->n = n;
+    memcpy(g->X, X, (size_t)n * (size_t)d * sizeof *X);
+    memcpy(g->y, y, (size_t)n * sizeof *y);
+    return KNOB_OK;
+}
+
+/* Squared distance with inverse squared length scales nu. */
+static double dist2(const knob__gp *g, const double *nu, const double *a, const double *b)
+{
+    double r2 = 0;
+    for (int k = 0; k < g->d; k++) {
+        double t = g->cat[k] ? (a[k] != b[k]) : a[k] - b[k];
+        r2 += nu[k] * t * t;
+    }
+    return r2;
+}
+
+/* K into L (lower triangle), factored; r per pair into R (lower triangle). Adds
+ * growing jitter when the factorization fails. Returns the jitter's index or -1. */
+static int build_factor(knob__gp *g, const double *theta, double *L, double *R)
+{
+    int n = g->n, d = g->d;
+    double nu[KNOB__GP_MAX_DIMS];
+    for (int k = 0; k < d; k++)
+        nu[k] = exp(theta[k]);
+    double s2 = exp(theta[d]), noise = g->min_noise + exp(theta[d + 1]);
+    static const double jitter[] = {0, 1e-8, 1e-6, 1e-4};
+    for (int j = 0; j < 4; j++) {
+        for (int i = 0; i < n; i++) {
+            const double *xi = g->X + (size_t)i * d;
+            for (int c = 0; c < i; c++) {
+                double r = sqrt(dist2(g, nu, xi, g->X + (size_t)c * d));
+                if (R)
+                    R[(size_t)i * n + c] = r;
+                L[(size_t)i * n + c] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * exp(-SQRT5 * r);
+            }
+            L[(size_t)i * n + i] = s2 + noise + jitter[j] * s2;
+        }
+        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', n, L, n) == 0)
+            return j;
+    }
+    return -1;
+}
+
+static double log_prior(const knob__gp *g, const double *theta, double *grad)
+{
+    int d = g->d;
+    double lp = 0;
+    for (int k = 0; k < d; k++) {
+        double nu = exp(theta[k]);
+        lp -= 0.1 / nu + 0.1 * nu;
+        if (grad)
+            grad[k] += 0.1 / nu - 0.1 * nu;
+    }
+    double s2 = exp(theta[d]);
+    lp += theta[d] - s2; /* Gamma(2, 1): log s2 - s2 */
+    if (grad)
+        grad[d] += 1 - s2;
+    double e = exp(theta[d + 1]), noise = g->min_noise + e;
+    lp += 0.1 * log(noise) - 30 * noise;
+    if (grad)
+        grad[d + 1] += (0.1 / noise - 30) * e;
+    return lp;
+}
+
+double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
+{
+    int n = g->n, d = g->d;
+    double *L = g->work, *R = g->work + (size_t)n * n, *a = R + (size_t)n * n;
+    if (grad)
+        memset(grad, 0, (size_t)(d + 2) * sizeof *grad);
+    if (build_factor(g, theta, L, R) < 0)
+        return -HUGE_VAL;
+    memcpy(a, g->y, (size_t)n * sizeof *a);
+    LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', n, 1, L, n, a, 1);
+    double fit = 0, logdet = 0;
+    for (int i = 0; i < n; i++) {
+        fit += g->y[i] * a[i];
+        logdet += log(L[(size_t)i * n + i]);
+    }
+    double lml = -0.5 * fit - logdet - 0.5 * n * log(2 * M_PI);
+    if (grad) {
+        /* d lml / d theta = 1/2 tr((a a^T - K^-1) dK/dtheta) */
+        LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', n, L, n);
+        double nu[KNOB__GP_MAX_DIMS], gs = 0, gn = 0;
+        for (int k = 0; k < d; k++)
+            nu[k] = exp(theta[k]);
+        double s2 = exp(theta[d]), e = exp(theta[d + 1]);
+        for (int i = 0; i < n; i++) {
+            const double *xi = g->X + (size_t)i * d;
+            for (int c = 0; c < i; c++) {
+                double w = a[i] * a[c] - L[(size_t)i * n + c]; /* both triangles: x2, x1/2 */
+                double r = R[(size_t)i * n + c], ex = exp(-SQRT5 * r);
+                gs += w * s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * ex;
+                double dk = w * s2 * (-5.0 / 6.0) * (1 + SQRT5 * r) * ex;
+                const double *xc = g->X + (size_t)c * d;
+                for (int k = 0; k < d; k++) {
+                    double t = g->cat[k] ? (xi[k] != xc[k]) : xi[k] - xc[k];
+                    grad[k] += dk * nu[k] * t * t;
+                }
+            }
+            double w = a[i] * a[i] - L[(size_t)i * n + i];
+            gs += 0.5 * w * s2;
+            gn += 0.5 * w * e;
+        }
+        grad[d] += gs;
+        grad[d + 1] += gn;
+    }
+    return lml + log_prior(g, theta, grad);
+}
+
+static double nlopt_fn(unsigned nt, const double *theta, double *grad, void *data)
+{
+    knob__gp *g = data;
+    double v = knob__gp_objective(g, theta, grad);
+    g->n_evals++;
+    if (!isfinite(v)) {
+        if (grad)
+            memset(grad, 0, nt * sizeof *grad);
+        return -1e300;
+    }
+    return v;
+}
+
+int knob__gp_factor(knob__gp *g)
+{
+    int n = g->n;
+    if (build_factor(g, g->theta, g->L, NULL) < 0)
+        return knob_set_error(KNOB_EINVAL,
+                              "gp: the kernel matrix of %d observations is not "
+                              "positive definite",
+                              n);
+    memcpy(g->alpha, g->y, (size_t)n * sizeof *g->alpha);
+    LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', n, 1, g->L, n, g->alpha, 1);
+    return KNOB_OK;
+}
+
+int knob__gp_fit(knob__gp *g, int max_evals)
+{
+    int d = g->d, nt = d + 2;
+    double lo[KNOB__GP_MAX_DIMS + 2], hi[KNOB__GP_MAX_DIMS + 2];
+    for (int k = 0; k < d; k++) {
+        lo[k] = log(1e-4);
+        hi[k] = log(1e4);
+    }
+    lo[d] = log(1e-3);
+    hi[d] = log(1e3);
+    lo[d + 1] = log(1e-10);
+    hi[d + 1] = log(10.0);
+    double theta[KNOB__GP_MAX_DIMS + 2];
+    for (int k = 0; k < nt; k++)
+        theta[k] = fmin(fmax(g->theta[k], lo[k]), hi[k]);
+    g->n_evals = 0;
+    double best = -HUGE_VAL;
+    if (max_evals > 0 && g->n > 0) {
+        nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)nt);
+        if (!opt)
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp: nlopt)");
+        nlopt_set_max_objective(opt, nlopt_fn, g);
+        nlopt_set_lower_bounds(opt, lo);
+        nlopt_set_upper_bounds(opt, hi);
+        nlopt_set_maxeval(opt, max_evals);
+        nlopt_set_ftol_rel(opt, 1e-7);
+        nlopt_set_xtol_rel(opt, 1e-5);
+        nlopt_result res = nlopt_optimize(opt, theta, &best);
+        nlopt_destroy(opt);
+        if (res < 0 || !isfinite(best)) {
+            /* Keep the start when the search failed. */
+            for (int k = 0; k < nt; k++)
+                theta[k] = fmin(fmax(g->theta[k], lo[k]), hi[k]);
+            best = knob__gp_objective(g, theta, NULL);
+        }
+    }
+    memcpy(g->theta, theta, (size_t)nt * sizeof *theta);
+    g->lml = best;
+    g->fitted = true;
+    return knob__gp_factor(g);
+}
+
+static void nu_of(const knob__gp *g, double *nu)
+{
+    for (int k = 0; k < g->d; k++)
+        nu[k] = exp(g->theta[k]);
+}
+
+void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, double *var,
+                      double *work)
+{
+    int n = g->n, d = g->d;
+    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]);
+    nu_of(g, nu);
+    for (int i = 0; i < m; i++) {
+        double *row = work + (size_t)i * n;
+        for (int j = 0; j < n; j++) {
+            double r = sqrt(dist2(g, nu, x + (size_t)i * d, g->X + (size_t)j * d));
+            row[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * exp(-SQRT5 * r);
+        }
+    }
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0, work, n, g->alpha, 1, 0.0, mean, 1);
+    /* rows of work become (L^-1 k)^T */
+    cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, m, n, 1.0, g->L, n,
+                work, n);
+    for (int i = 0; i < m; i++) {
+        const double *row = work + (size_t)i * n;
+        var[i] = fmax(s2 - cblas_ddot(n, row, 1, row, 1), 1e-12 * s2);
+    }
+}
+
+void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, double *var,
+                           double *dmean, double *dvar, double *work)
+{
+    int n = g->n, d = g->d;
+    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]);
+    nu_of(g, nu);
+    double *k = work, *v = work + n, *dk = work + 2 * (size_t)n;
+    for (int j = 0; j < n; j++) {
+        double r = sqrt(dist2(g, nu, x, g->X + (size_t)j * d)), e = exp(-SQRT5 * r);
+        k[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * e;
+        dk[j] = s2 * (-5.0 / 6.0) * (1 + SQRT5 * r) * e; /* dk/d(r^2) */
+    }
+    *mean = cblas_ddot(n, k, 1, g->alpha, 1);
+    memcpy(v, k, (size_t)n * sizeof *v);
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, n, g->L, n, v, 1);
+    *var = fmax(s2 - cblas_ddot(n, v, 1, v, 1), 1e-12 * s2);
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, n, g->L, n, v, 1);
+    /* v = K^-1 k now */
+    for (int c = 0; c < d; c++) {
+        dmean[c] = dvar[c] = 0;
+        if (g->cat[c])
+            continue;
+        double sm = 0, sv = 0;
+        for (int j = 0; j < n; j++) {
+            double dkc = dk[j] * 2 * nu[c] * (x[c] - g->X[(size_t)j * d + c]);
+            sm += dkc * g->alpha[j];
+            sv += dkc * v[j];
+        }
+        dmean[c] = sm;
+        dvar[c] = -2 * sv;
+    }
+}

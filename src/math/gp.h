@@ -1,0 +1,61 @@
+/* A Gaussian-process regression model on the unit cube, for Bayesian optimization.
+ *
+ * Kernel: Matern 5/2 with one inverse squared length scale per dimension (ARD), a signal
+ * variance and a noise variance. Categorical dimensions hold a choice index and add
+ * (x_i != x'_i) to the squared distance instead of (x_i - x'_i)^2 (a Hamming kernel).
+ * Hyperparameters are fitted by maximizing the log marginal likelihood plus log priors
+ * (analytic gradients, L-BFGS through NLopt), starting from the previous fit. Outputs
+ * are expected standardized (mean 0, variance 1). */
+#ifndef KNOB_MATH_GP_H
+#define KNOB_MATH_GP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KNOB__GP_MAX_DIMS 64
+
+typedef struct knob__gp {
+    int n, d;
+    bool cat[KNOB__GP_MAX_DIMS];
+    /* log inverse squared length scales [0, d), log signal variance [d], log noise [d+1] */
+    double theta[KNOB__GP_MAX_DIMS + 2];
+    bool fitted;      /* theta holds a previous fit (for warm starts) */
+    double min_noise; /* lower bound of the noise variance */
+    double *X;        /* n x d, row major */
+    double *y;        /* n */
+    double *L;        /* n x n, lower Cholesky factor of K (row major) */
+    double *alpha;    /* K^-1 y */
+    double *work;     /* n x n + 4 n scratch */
+    size_t cap;       /* rows the buffers hold */
+    double lml;       /* log marginal likelihood + log prior at theta */
+    int n_evals;      /* objective evaluations of the last fit */
+} knob__gp;
+
+void knob__gp_free(knob__gp *g);
+
+/* Sets the data (copied) and the dimensions' kinds. d <= KNOB__GP_MAX_DIMS. When d or
+ * the kinds change, the previous fit is forgotten. KNOB_ENOMEM or KNOB_OK. */
+int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int d, const bool *cat);
+
+/* Fits theta (at most max_evals likelihood evaluations; from the previous fit when there
+ * is one, else from the priors' centres) and factors K. KNOB_OK, or an error when K
+ * cannot be factored at any jitter. */
+int knob__gp_fit(knob__gp *g, int max_evals);
+
+/* Factors K at the current theta without refitting (after data changed). */
+int knob__gp_factor(knob__gp *g);
+
+/* Log marginal likelihood plus log priors at theta, with its gradient (grad may be NULL).
+ * Uses g->work; -HUGE_VAL when K is not positive definite. */
+double knob__gp_objective(knob__gp *g, const double *theta, double *grad);
+
+/* Posterior mean and variance at m points (rows of x, m x d). work: n x m doubles. */
+void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, double *var,
+                      double *work);
+
+/* Posterior mean and variance at one point, with their gradients over the continuous
+ * dimensions (categorical entries are 0). work: 3 n doubles. */
+void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, double *var,
+                           double *dmean, double *dvar, double *work);
+
+#endif

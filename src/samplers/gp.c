@@ -1,0 +1,692 @@
+/* Bayesian optimization with a Gaussian process (math/gp.h) and log expected improvement
+ * or an upper confidence bound (math/acq.h).
+ *
+ * The space is the params every completed trial has with one distribution; each becomes
+ * one dimension of the unit cube (log params on their log scale, ints and steps as bins of
+ * equal width, rounded after the search) or a categorical dimension under a Hamming
+ * kernel. Losses (the objective, negated when maximized) are warped by a Yeo-Johnson
+ * transform fitted to them, then standardized. Trials still running elsewhere enter as
+ * fantasies: at the model's own mean (kriging believer) or at the worst loss seen
+ * (constant liar), so K parallel workers get K different points.
+ *
+ * The acquisition is maximized over n_candidates scrambled Sobol points plus a quarter as
+ * many around the best trials, then by L-BFGS (NLopt, in units of the length scales) over
+ * the continuous dimensions from the n_local_search best of them and from the incumbent,
+ * then one pass over every categorical dimension's choices. Draws derive from (seed,
+ * trial number); kernel hyperparameters start from the previous fit, so a process that
+ * asks in the same order gets the same suggestions.
+ *
+ * Defaults, measured on bench/samplers (100 trials, median regret of 20 seeds): the warp
+ * took Rosenbrock from 25 to 1.7, Ackley 4.6 -> 2.6, Levy 0.85 -> 0.40, Styblinski-Tang
+ * 91 -> 58; a noise floor of 1e-10 rather than 1e-6 took Branin from 2e-5 to 3e-7 and
+ * Hartmann from 9e-5 to 1.5e-6 (deterministic objectives interpolate; noisy ones fit
+ * their noise above the floor).
+ *
+ * Room for more: constraints or further objectives are more models in `ctx` whose terms
+ * add to the acquisition's log (probability of feasibility, hypervolume improvement). */
+#include "math/acq.h"
+#include "math/gp.h"
+#include "math/sobol.h"
+#include "samplers/random.h"
+#include "space.h"
+
+#include <math.h>
+#include <nlopt.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DIMS KNOB__GP_MAX_DIMS
+
+typedef struct dim {
+    const char *name; /* interned by the study's view */
+    const knob_distribution *dist;
+    double bins; /* values a discrete non-log param takes; 0 when continuous */
+    bool cat;
+} dim;
+
+typedef struct bo {
+    /* options */
+    int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals;
+    char *acquisition, *pending, *startup;
+    double beta, min_noise;
+    bool warp;
+    /* state */
+    bool ucb;
+    int pending_mode; /* 0 ignore, 1 believer, 2 liar */
+    dim dims[MAX_DIMS];
+    int n_dims;
+    knob__gp gp;
+    uint32_t (*dirs)[32]; /* Sobol directions of the candidate dimensions */
+    unsigned n_dirs;
+    double *buf; /* observations and candidates */
+    size_t cap_buf;
+} bo;
+
+/* ---------------------------------------------------------------- the unit cube */
+
+static double to_unit(const dim *d, double internal)
+{
+    const knob_distribution *k = d->dist;
+    if (d->cat)
+        return internal;
+    if (d->bins > 0)
+        return ((k->kind == KNOB_DIST_INT || k->step > 0 ? (internal - k->low) / k->step : 0) +
+                0.5) /
+               d->bins;
+    if (k->flags & KNOB_LOG)
+        return (log(internal) - log(k->low)) / (log(k->high) - log(k->low));
+    return k->high > k->low ? (internal - k->low) / (k->high - k->low) : 0.5;
+}
+
+static double from_unit(const dim *d, double u)
+{
+    const knob_distribution *k = d->dist;
+    if (d->cat)
+        return u;
+    u = fmin(fmax(u, 0), 1);
+    if (d->bins > 0) {
+        double b = fmin(floor(u * d->bins), d->bins - 1);
+        return k->low + b * k->step;
+    }
+    if (k->flags & KNOB_LOG)
+        return knob__dist_snap(k, exp(log(k->low) + u * (log(k->high) - log(k->low))));
+    return knob__dist_snap(k, k->low + u * (k->high - k->low));
+}
+
+/* The cube coordinate a discrete value rounds to: the centre of its bin. */
+static double round_unit(const dim *d, double u)
+{
+    if (d->cat || d->bins <= 0)
+        return u;
+    return to_unit(d, from_unit(d, u));
+}
+
+/* ---------------------------------------------------------------- the space and data */
+
+static int cmp_dim(const void *a, const void *b)
+{
+    return strcmp(((const dim *)a)->name, ((const dim *)b)->name);
+}
+
+/* The params every completed trial has with one distribution, in name order. */
+static int infer_space(bo *p, const knob_trial_info *const *tr, size_t n)
+{
+    const knob_trial_info *first = NULL;
+    for (size_t i = 0; i < n && !first; i++)
+        if (tr[i]->state == KNOB_TRIAL_COMPLETE)
+            first = tr[i];
+    p->n_dims = 0;
+    if (!first)
+        return KNOB_OK;
+    for (size_t q = 0; q < first->n_params; q++) {
+        const knob_param *fp = &first->params[q];
+        const knob_distribution *k = fp->dist;
+        bool cat = k->kind == KNOB_DIST_CATEGORICAL;
+        if (cat ? k->n_choices <= 1 : k->low >= k->high)
+            continue;
+        bool everywhere = true;
+        for (size_t i = 0; i < n && everywhere; i++) {
+            if (tr[i]->state != KNOB_TRIAL_COMPLETE)
+                continue;
+            const knob_param *o = knob_trial_info_param(tr[i], fp->name);
+            everywhere = o && o->dist == k; /* interned: equal means same pointer */
+        }
+        if (!everywhere)
+            continue;
+        if (p->n_dims == MAX_DIMS)
+            return knob_set_error(KNOB_EINVAL, "sampler 'gp': more than %d params", MAX_DIMS);
+        p->dims[p->n_dims++] =
+            (dim){fp->name, k, cat || (k->flags & KNOB_LOG) ? 0 : knob__dist_size(k), cat};
+    }
+    qsort(p->dims, (size_t)p->n_dims, sizeof *p->dims, cmp_dim);
+    return KNOB_OK;
+}
+
+/* Row of a trial's params in the cube; false when it lacks one. */
+static bool encode(const bo *p, const knob_trial_info *t, double *row)
+{
+    for (int k = 0; k < p->n_dims; k++) {
+        const knob_param *q = knob_trial_info_param(t, p->dims[k].name);
+        if (!q || q->dist != p->dims[k].dist)
+            return false;
+        row[k] = to_unit(&p->dims[k], q->internal);
+    }
+    return true;
+}
+
+static bool reserve(bo *p, size_t need)
+{
+    if (need <= p->cap_buf)
+        return true;
+    return knob__grow(&p->buf, &p->cap_buf, need, sizeof *p->buf) == 0;
+}
+
+/* ---------------------------------------------------------------- the acquisition */
+
+typedef struct ctx {
+    bo *p;
+    double best; /* the incumbent's standardized loss */
+    double *x;   /* the full point of a local search */
+    int free[MAX_DIMS], n_free;
+    double scale[MAX_DIMS]; /* of the free dimensions in a local search */
+    double *work;
+    int n_evals;
+} ctx;
+
+static double acq_value(const ctx *c, double mean, double var, double *dmean, double *dvar)
+{
+    if (c->p->ucb) {
+        double sd = sqrt(var), b = sqrt(c->p->beta);
+        if (dmean)
+            *dmean = -1;
+        if (dvar)
+            *dvar = b / (2 * sd);
+        return -mean + b * sd;
+    }
+    return knob__log_ei(mean, var, c->best, dmean, dvar);
+}
+
+static void acq_batch(ctx *c, const double *x, int m, double *out)
+{
+    double *mean = out, *var = c->work;
+    knob__gp_predict(&c->p->gp, x, m, mean, var, c->work + m);
+    for (int i = 0; i < m; i++)
+        out[i] = acq_value(c, mean[i], var[i], NULL, NULL);
+}
+
+static double local_fn(unsigned n, const double *u, double *grad, void *data)
+{
+    ctx *c = data;
+    bo *p = c->p;
+    for (unsigned i = 0; i < n; i++)
+        c->x[c->free[i]] = u[i] / c->scale[i];
+    double mean, var, dm[MAX_DIMS], dv[MAX_DIMS], am, av;
+    knob__gp_predict_grad(&p->gp, c->x, &mean, &var, dm, dv, c->work);
+    double v = acq_value(c, mean, var, &am, &av);
+    if (grad)
+        for (unsigned i = 0; i < n; i++)
+            grad[i] = (am * dm[c->free[i]] + av * dv[c->free[i]]) / c->scale[i];
+    c->n_evals++;
+    if (!isfinite(v)) {
+        if (grad)
+            memset(grad, 0, n * sizeof *grad);
+        return -1e300;
+    }
+    return v;
+}
+
+/* L-BFGS over the continuous dimensions from x (updated in place); returns the value. */
+static double local_search(ctx *c, double *x, double start_value)
+{
+    if (c->n_free == 0)
+        return start_value;
+    double u[MAX_DIMS], lo[MAX_DIMS], hi[MAX_DIMS], best = start_value;
+    /* in units of each dimension's length scale, so that one tolerance fits all */
+    for (int i = 0; i < c->n_free; i++) {
+        c->scale[i] = sqrt(exp(c->p->gp.theta[c->free[i]]));
+        u[i] = x[c->free[i]] * c->scale[i];
+        lo[i] = 0;
+        hi[i] = c->scale[i];
+    }
+    nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)c->n_free);
+    if (!opt)
+        return start_value;
+    c->x = x;
+    nlopt_set_max_objective(opt, local_fn, c);
+    nlopt_set_lower_bounds(opt, lo);
+    nlopt_set_upper_bounds(opt, hi);
+    nlopt_set_maxeval(opt, 100);
+    nlopt_set_ftol_rel(opt, 1e-9);
+    nlopt_set_xtol_abs1(opt, 1e-8);
+    double got = -HUGE_VAL, keep[MAX_DIMS];
+    memcpy(keep, x, (size_t)c->p->n_dims * sizeof *keep);
+    nlopt_result res = nlopt_optimize(opt, u, &got);
+    nlopt_destroy(opt);
+    if (res > 0 && got > best) {
+        for (int i = 0; i < c->n_free; i++)
+            x[c->free[i]] = fmin(fmax(u[i] / c->scale[i], 0), 1);
+        best = got;
+    } else {
+        memcpy(x, keep, (size_t)c->p->n_dims * sizeof *keep);
+    }
+    return best;
+}
+
+/* One pass over the categorical dimensions: each takes its best choice. */
+static double categorical_pass(ctx *c, double *x, double value)
+{
+    bo *p = c->p;
+    for (int k = 0; k < p->n_dims; k++) {
+        if (!p->dims[k].cat)
+            continue;
+        double keep = x[k], best_choice = keep;
+        for (size_t j = 0; j < p->dims[k].dist->n_choices; j++) {
+            if ((double)j == keep)
+                continue;
+            x[k] = (double)j;
+            double v;
+            acq_batch(c, x, 1, &v);
+            if (v > value) {
+                value = v;
+                best_choice = (double)j;
+            }
+        }
+        x[k] = best_choice;
+    }
+    return value;
+}
+
+/* ---------------------------------------------------------------- candidates */
+
+static int ensure_dirs(bo *p, unsigned d)
+{
+    if (d <= p->n_dirs)
+        return KNOB_OK;
+    uint32_t(*dirs)[32] = realloc(p->dirs, d * sizeof *dirs);
+    if (!dirs)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    for (unsigned i = p->n_dirs; i < d; i++)
+        knob__sobol_directions(i, dirs[i]);
+    p->dirs = dirs;
+    p->n_dirs = d;
+    return KNOB_OK;
+}
+
+static double sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t salt)
+{
+    uint32_t x = knob__sobol_bits(p->dirs[axis], index);
+    uint64_t h = salt * 0x9E3779B97F4A7C15ull + axis * 0xD1B54A32D192ED03ull;
+    x = knob__owen_scramble(x, (uint32_t)(h >> 32) ^ (uint32_t)h);
+    return ((double)x + 0.5) * 0x1.0p-32;
+}
+
+/* m Sobol points, then m/4 points around the best observations (normal steps of 0.05
+ * in the continuous dimensions, a random choice now and then in the categorical ones). */
+static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const double *X,
+                            const int *top, int n_top, double *cand, int m_sobol, int m_near)
+{
+    int d = p->n_dims;
+    for (int i = 0; i < m_sobol; i++)
+        for (int k = 0; k < d; k++) {
+            double u = sobol_u(p, (unsigned)k, (uint64_t)i + 1, salt);
+            cand[(size_t)i * d + k] = p->dims[k].cat
+                                          ? fmin(floor(u * (double)p->dims[k].dist->n_choices),
+                                                 (double)p->dims[k].dist->n_choices - 1)
+                                          : u;
+        }
+    for (int i = 0; i < m_near; i++) {
+        const double *base = X + (size_t)top[i % n_top] * d;
+        double *row = cand + (size_t)(m_sobol + i) * d;
+        for (int k = 0; k < d; k++) {
+            if (p->dims[k].cat) {
+                row[k] = knob_rng_uniform(r) < 1.0 / d
+                             ? (double)knob_rng_below(r, p->dims[k].dist->n_choices)
+                             : base[k];
+            } else {
+                row[k] = fmin(fmax(base[k] + 0.05 * knob_rng_normal(r), 0), 1);
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- one suggestion */
+
+typedef struct item {
+    double v;
+    int i;
+} item;
+
+static int cmp_item_desc(const void *a, const void *b)
+{
+    double x = ((const item *)a)->v, y = ((const item *)b)->v;
+    return (x < y) - (x > y);
+}
+
+/* Yeo-Johnson transform of a standardized value. */
+static double yeo_johnson(double y, double lambda)
+{
+    if (y >= 0)
+        return fabs(lambda) < 1e-9 ? log1p(y) : (pow(1 + y, lambda) - 1) / lambda;
+    double l2 = 2 - lambda;
+    return fabs(l2) < 1e-9 ? -log1p(-y) : -(pow(1 - y, l2) - 1) / l2;
+}
+
+/* Profile log likelihood of lambda: the transformed values as one normal sample, with
+ * the transform's Jacobian. */
+static double yeo_johnson_ll(const double *y, int n, double lambda, double jac)
+{
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++)
+        mean += yeo_johnson(y[i], lambda);
+    mean /= n;
+    for (int i = 0; i < n; i++) {
+        double t = yeo_johnson(y[i], lambda) - mean;
+        var += t * t;
+    }
+    return var > 0 ? -0.5 * n * log(var / n) + (lambda - 1) * jac : -HUGE_VAL;
+}
+
+/* Warps the losses in place: standardized, then through the Yeo-Johnson transform whose
+ * lambda makes them most normal (maximum likelihood on a grid of [-2, 4], refined by
+ * golden sections). Heavy upper tails (Rosenbrock, Styblinski-Tang) get lambda < 1 and
+ * are compressed, so the model spends itself on the low region that matters; a
+ * monotone map keeps the incumbent. HEBO (Cowen-Rivers et al., 2022) warps likewise. */
+static void warp_losses(double *y, int n)
+{
+    double mean = 0, var = 0, jac = 0;
+    for (int i = 0; i < n; i++)
+        mean += y[i];
+    mean /= n;
+    for (int i = 0; i < n; i++)
+        var += (y[i] - mean) * (y[i] - mean);
+    if (!(var > 0))
+        return;
+    double sd = sqrt(var / n);
+    for (int i = 0; i < n; i++) {
+        y[i] = (y[i] - mean) / sd;
+        jac += (y[i] >= 0 ? 1 : -1) * log1p(fabs(y[i]));
+    }
+    double best = 1, best_ll = yeo_johnson_ll(y, n, 1, jac);
+    for (double l = -2; l <= 4 + 1e-9; l += 0.25) {
+        double ll = yeo_johnson_ll(y, n, l, jac);
+        if (ll > best_ll) {
+            best_ll = ll;
+            best = l;
+        }
+    }
+    double a = best - 0.25, b = best + 0.25, g = (sqrt(5.0) - 1) / 2;
+    double c = b - g * (b - a), d = a + g * (b - a);
+    double fc = yeo_johnson_ll(y, n, c, jac), fd = yeo_johnson_ll(y, n, d, jac);
+    for (int it = 0; it < 30; it++) {
+        if (fc > fd) {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = yeo_johnson_ll(y, n, c, jac);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = yeo_johnson_ll(y, n, d, jac);
+        }
+    }
+    double l = (a + b) / 2;
+    if (yeo_johnson_ll(y, n, l, jac) > best_ll)
+        best = l;
+    for (int i = 0; i < n; i++)
+        y[i] = yeo_johnson(y[i], best);
+}
+
+static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
+                   size_t n_tr)
+{
+    int d = p->n_dims;
+    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    int64_t self = knob_trial_number(t);
+    /* rows: observations first, then pending trials */
+    if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    double *X = p->buf;
+    double *y = malloc((n_tr + 1) * sizeof *y);
+    int *top = malloc(8 * sizeof *top);
+    if (!y || !top) {
+        free(y);
+        free(top);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    int n = 0, n_pend = 0;
+    for (size_t i = 0; i < n_tr; i++) {
+        const knob_trial_info *ti = tr[i];
+        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
+            continue;
+        if (encode(p, ti, X + (size_t)n * d))
+            y[n++] = sign * ti->values[0];
+    }
+    if (p->warp && n > 2)
+        warp_losses(y, n);
+    /* standardize */
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++)
+        mean += y[i];
+    mean /= n;
+    for (int i = 0; i < n; i++)
+        var += (y[i] - mean) * (y[i] - mean);
+    double sd = n > 1 && var > 0 ? sqrt(var / (n - 1)) : 1;
+    double best = HUGE_VAL, worst = -HUGE_VAL;
+    for (int i = 0; i < n; i++) {
+        y[i] = (y[i] - mean) / sd;
+        best = fmin(best, y[i]);
+        worst = fmax(worst, y[i]);
+    }
+    /* the best few observations, centres of the local candidates */
+    int n_top = n < 5 ? n : 5;
+    for (int j = 0; j < n_top; j++) {
+        int b = -1;
+        for (int i = 0; i < n; i++) {
+            bool taken = false;
+            for (int q = 0; q < j; q++)
+                taken |= top[q] == i;
+            if (!taken && (b < 0 || y[i] < y[b]))
+                b = i;
+        }
+        top[j] = b;
+    }
+    bool cat[MAX_DIMS];
+    for (int k = 0; k < d; k++)
+        cat[k] = p->dims[k].cat;
+    p->gp.min_noise = p->min_noise;
+    int rc = knob__gp_set_data(&p->gp, X, y, n, d, cat);
+    if (!rc)
+        rc = knob__gp_fit(&p->gp, (int)p->fit_max_evals);
+    /* pending trials as fantasies */
+    if (!rc && p->pending_mode) {
+        for (size_t i = 0; i < n_tr; i++) {
+            const knob_trial_info *ti = tr[i];
+            if (ti->state != KNOB_TRIAL_RUNNING || ti->number == self)
+                continue;
+            if (encode(p, ti, X + (size_t)(n + n_pend) * d))
+                n_pend++;
+        }
+        if (n_pend) {
+            double *pm = malloc((size_t)n_pend * (1 + (size_t)n + n_pend) * sizeof *pm);
+            if (!pm) {
+                rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+            } else {
+                double *pv = pm + n_pend;
+                if (p->pending_mode == 1)
+                    knob__gp_predict(&p->gp, X + (size_t)n * d, n_pend, pm, pv, pv + n_pend);
+                for (int j = 0; j < n_pend; j++)
+                    y[n + j] = p->pending_mode == 1 ? pm[j] : worst;
+                free(pm);
+                rc = knob__gp_set_data(&p->gp, X, y, n + n_pend, d, cat);
+                if (!rc)
+                    rc = knob__gp_factor(&p->gp);
+            }
+        }
+    }
+    int m_sobol = (int)p->n_candidates, m_near = n_top ? m_sobol / 4 : 0, m = m_sobol + m_near;
+    int n_all = n + n_pend;
+    double *cand = NULL, *vals = NULL, *work = NULL;
+    item *order = NULL;
+    if (!rc)
+        rc = ensure_dirs(p, (unsigned)d);
+    if (!rc) {
+        cand = malloc((size_t)m * d * sizeof *cand);
+        vals = malloc((size_t)m * sizeof *vals);
+        work = malloc(((size_t)m * (n_all + 1) + 3 * (size_t)n_all + 16) * sizeof *work);
+        order = malloc((size_t)m * sizeof *order);
+        if (!cand || !vals || !work || !order)
+            rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    if (!rc) {
+        uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
+        knob_rng r;
+        knob_rng_derive(&r, seed, self, "gp:candidates");
+        uint64_t salt = knob_rng_next(&r);
+        make_candidates(p, &r, salt, X, top, n_top, cand, m_sobol, m_near);
+        ctx c = {.p = p, .best = best, .work = work};
+        for (int k = 0; k < d; k++)
+            if (!p->dims[k].cat)
+                c.free[c.n_free++] = k;
+        acq_batch(&c, cand, m, vals);
+        for (int i = 0; i < m; i++)
+            order[i] = (item){isfinite(vals[i]) ? vals[i] : -HUGE_VAL, i};
+        qsort(order, (size_t)m, sizeof *order, cmp_item_desc);
+        double xbest[MAX_DIMS], vbest = -HUGE_VAL;
+        int starts = (int)p->n_local_search < m ? (int)p->n_local_search : m;
+        /* the best candidates, and the incumbent itself: near it the acquisition is
+         * flat at candidate spacing, and only a local search resolves the last digits */
+        for (int j = 0; j <= starts; j++) {
+            double x[MAX_DIMS], v0;
+            if (j == starts) {
+                if (!n_top || !p->n_local_search)
+                    break;
+                memcpy(x, X + (size_t)top[0] * d, (size_t)d * sizeof *x);
+                acq_batch(&c, x, 1, &v0);
+            } else {
+                memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
+                v0 = order[j].v;
+            }
+            double v = local_search(&c, x, v0);
+            if (j == 0 || v > vbest) {
+                vbest = v;
+                memcpy(xbest, x, (size_t)d * sizeof *x);
+            }
+        }
+        categorical_pass(&c, xbest, vbest);
+        for (int k = 0; !rc && k < d; k++) {
+            xbest[k] = round_unit(&p->dims[k], xbest[k]);
+            rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
+                                    from_unit(&p->dims[k], xbest[k]));
+        }
+    }
+    free(cand);
+    free(vals);
+    free(work);
+    free(order);
+    free(y);
+    free(top);
+    return rc;
+}
+
+static int sample_relative(void *state, knob_study *s, knob_trial *t)
+{
+    bo *p = state;
+    if (knob_study_n_objectives(s) != 1)
+        return knob_set_error(KNOB_EUNSUPPORTED,
+                              "sampler 'gp' optimizes one objective; study "
+                              "'%s' has %zu",
+                              knob_study_name(s), knob_study_n_objectives(s));
+    const knob_trial_info *const *tr;
+    size_t n, n_complete = 0;
+    int rc = knob_study_trials(s, &tr, &n);
+    for (size_t i = 0; !rc && i < n; i++)
+        n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
+                      isfinite(tr[i]->values[0]);
+    if (rc || (int64_t)n_complete < p->n_startup_trials || n_complete < 2)
+        return rc;
+    if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
+        return rc;
+    return suggest(p, s, t, tr, n);
+}
+
+/* Before the model starts (and for params outside its space): random draws, or the
+ * trial's point of one scrambled Sobol sequence, a dimension per param in the order the
+ * trial suggests them. */
+static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *dist, double *internal)
+{
+    bo *p = state;
+    if (strcmp(p->startup, "sobol") != 0 || dist->kind == KNOB_DIST_CATEGORICAL)
+        return knob__random_independent(state, s, t, name, dist, internal);
+    size_t dimension = knob_trial_n_params(t);
+    if (dimension >= knob__sobol_dims || ensure_dirs(p, (unsigned)dimension + 1))
+        return knob__random_independent(state, s, t, name, dist, internal);
+    uint64_t salt = knob_sampler_seed(knob_study_sampler(s)) ^ 0x5851F42D4C957F2Dull;
+    double u = sobol_u(p, (unsigned)dimension, (uint64_t)knob_trial_number(t) + 1, salt);
+    dim d = {name, dist, (dist->flags & KNOB_LOG) ? 0 : knob__dist_size(dist), false};
+    *internal = from_unit(&d, u);
+    return KNOB_OK;
+}
+
+static int init(void *state)
+{
+    bo *p = state;
+    if (strcmp(p->acquisition, "logei") == 0 || strcmp(p->acquisition, "ei") == 0)
+        p->ucb = false;
+    else if (strcmp(p->acquisition, "ucb") == 0)
+        p->ucb = true;
+    else
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'gp': acquisition must be logei or ucb, "
+                              "got '%s'",
+                              p->acquisition);
+    if (strcmp(p->pending, "ignore") == 0)
+        p->pending_mode = 0;
+    else if (strcmp(p->pending, "believer") == 0)
+        p->pending_mode = 1;
+    else if (strcmp(p->pending, "liar") == 0)
+        p->pending_mode = 2;
+    else
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'gp': pending must be believer, liar or "
+                              "ignore, got '%s'",
+                              p->pending);
+    if (strcmp(p->startup, "sobol") && strcmp(p->startup, "random"))
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'gp': startup must be sobol or random, got "
+                              "'%s'",
+                              p->startup);
+    return KNOB_OK;
+}
+
+static void fini(void *state)
+{
+    bo *p = state;
+    knob__gp_free(&p->gp);
+    free(p->dirs);
+    free(p->buf);
+}
+
+static const knob_option options[] = {
+    {"n_startup_trials", KNOB_OPT_INT, offsetof(bo, n_startup_trials), "10", 2, 1e9,
+     "completed trials (Sobol or random) before the model"},
+    {"startup", KNOB_OPT_STRING, offsetof(bo, startup), "sobol", 0, 0,
+     "how the first trials are drawn: sobol (scrambled) or random"},
+    {"acquisition", KNOB_OPT_STRING, offsetof(bo, acquisition), "logei", 0, 0,
+     "logei (log expected improvement) or ucb (upper confidence bound)"},
+    {"beta", KNOB_OPT_DOUBLE, offsetof(bo, beta), "2", 0, 1e6,
+     "ucb: mean + sqrt(beta) x standard deviation"},
+    {"pending", KNOB_OPT_STRING, offsetof(bo, pending), "believer", 0, 0,
+     "running trials count as: believer (the model's mean), liar (the worst value) or "
+     "ignore"},
+    {"n_candidates", KNOB_OPT_INT, offsetof(bo, n_candidates), "2048", 16, 1 << 20,
+     "Sobol points scored before the local search"},
+    {"n_local_search", KNOB_OPT_INT, offsetof(bo, n_local_search), "8", 0, 1000,
+     "best candidates refined by L-BFGS"},
+    {"fit_max_evals", KNOB_OPT_INT, offsetof(bo, fit_max_evals), "60", 0, 100000,
+     "likelihood evaluations per kernel fit"},
+    {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
+     "floor of the noise variance (the losses are standardized)"},
+    {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
+     "Yeo-Johnson warp of the losses, fitted to each history (false: standardize only)"},
+    {NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+const knob_sampler_plugin knob__sampler_gp = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "gp",
+    .help = "Bayesian optimization with a Gaussian process (Matern 5/2, one length scale per "
+            "param) and log expected improvement or UCB; running trials as fantasies. "
+            "Options: n_startup_trials, startup, acquisition, beta, pending, n_candidates, "
+            "n_local_search, fit_max_evals, min_noise, warp, seed.",
+    .state_size = sizeof(bo),
+    .options = options,
+    .init = init,
+    .fini = fini,
+    .sample_relative = sample_relative,
+    .sample_independent = sample_independent,
+};
