@@ -275,6 +275,33 @@ static void gp_reproducible(void **state)
             assert_true(a[i][k] == b[i][k]);
 }
 
+/* Golden values for seed 3: five scrambled Sobol points (exact: no floating-point
+ * library in the way), then three model suggestions (through LAPACK and L-BFGS, so to
+ * 1e-6). */
+static void gp_golden_sequence(void **state)
+{
+    (void)state;
+    static const double golden[8][2] = {
+        {9.2590547370491549, 11.511481964844279},  {3.6915522947674617, 1.2968239415204152},
+        {-2.1345348394243047, 10.710427278536372}, {-4.7603487229207531, 3.3295919961528853},
+        {4.5507585856830701, 9.340449360315688},   {7.1732243073048707, 0},
+        {-3.8109614366621507, 14.461589946665539}, {-1.1276353976264599, 14.593160069927215},
+    };
+    knob_storage *st;
+    knob_study *s = new_study(&st, "gp", "seed=3,n_startup_trials=5");
+    assert_int_equal(knob_study_optimize(s, branin_objective, NULL, 8), 0);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+    for (size_t i = 0; i < 8; i++)
+        for (int k = 0; k < 2; k++) {
+            double tol = i < 5 ? 1e-12 : 1e-6;
+            assert_true(fabs(tr[i]->params[k].internal - golden[i][k]) < tol);
+        }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* Trials asked together (running, not told) get distinct points, with either fantasy. */
 static void gp_parallel_asks_distinct(void **state)
 {
@@ -370,6 +397,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(log_ei_far_tail),
         cmocka_unit_test(gp_beats_random_on_branin),
         cmocka_unit_test(gp_reproducible),
+        cmocka_unit_test(gp_golden_sequence),
         cmocka_unit_test(gp_parallel_asks_distinct),
         cmocka_unit_test(gp_mixed_space),
         cmocka_unit_test(gp_rejects_bad_options),
