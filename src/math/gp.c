@@ -37,7 +37,7 @@ static int reserve(knob__gp *g, int n, int d)
     size_t need = (size_t)n;
     if (need <= g->cap && g->X)
         return KNOB_OK;
-    size_t cap = need + need / 2 + 16;
+    size_t cap = need + need / 8 + 16;
     double *X = realloc(g->X, cap * KNOB__GP_MAX_DIMS * sizeof *X);
     if (X)
         g->X = X;
@@ -50,7 +50,7 @@ static int reserve(knob__gp *g, int n, int d)
     double *alpha = realloc(g->alpha, cap * sizeof *alpha);
     if (alpha)
         g->alpha = alpha;
-    double *work = realloc(g->work, (2 * cap * cap + 4 * cap) * sizeof *work);
+    double *work = realloc(g->work, (3 * cap * cap + 4 * cap) * sizeof *work);
     if (work)
         g->work = work;
     if (!X || !y || !L || !alpha || !work)
@@ -102,9 +102,19 @@ static double dist2(const knob__gp *g, const double *nu, const double *a, const 
     return r2;
 }
 
-/* K into L (lower triangle), factored; r per pair into R (lower triangle). Adds
- * growing jitter when the factorization fails. Returns the jitter's index or -1. */
-static int build_factor(knob__gp *g, const double *theta, double *L, double *R)
+/* Cholesky factor of the symmetric matrix whose lower triangle (row major) is in L, in
+ * place. Row-major lower is column-major upper: LAPACK reads it without a transposed
+ * copy. */
+static int potrf(double *L, int n)
+{
+    return LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', n, L, n);
+}
+
+/* K into L (lower triangle), factored. With M and Q (lower triangles), the Matern
+ * shape m(r) = (1 + sqrt5 r + 5/3 r^2) e^(-sqrt5 r) and q(r) = (1 + sqrt5 r) e^(-sqrt5 r)
+ * of each pair, for the gradient. Adds growing jitter when the factorization fails.
+ * Returns the jitter's index or -1. */
+static int build_factor(knob__gp *g, const double *theta, double *L, double *M, double *Q)
 {
     int n = g->n, d = g->d;
     double nu[KNOB__GP_MAX_DIMS];
@@ -115,15 +125,24 @@ static int build_factor(knob__gp *g, const double *theta, double *L, double *R)
     for (int j = 0; j < 4; j++) {
         for (int i = 0; i < n; i++) {
             const double *xi = g->X + (size_t)i * d;
-            for (int c = 0; c < i; c++) {
-                double r = sqrt(dist2(g, nu, xi, g->X + (size_t)c * d));
-                if (R)
-                    R[(size_t)i * n + c] = r;
-                L[(size_t)i * n + c] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * exp(-SQRT5 * r);
+            double *row = L + (size_t)i * n;
+            if (j > 0 && M) {
+                for (int c = 0; c < i; c++)
+                    row[c] = s2 * M[(size_t)i * n + c];
+            } else {
+                for (int c = 0; c < i; c++) {
+                    double r = sqrt(dist2(g, nu, xi, g->X + (size_t)c * d)), e = exp(-SQRT5 * r);
+                    double m = (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * e;
+                    if (M) {
+                        M[(size_t)i * n + c] = m;
+                        Q[(size_t)i * n + c] = (1 + SQRT5 * r) * e;
+                    }
+                    row[c] = s2 * m;
+                }
             }
-            L[(size_t)i * n + i] = s2 + noise + jitter[j] * s2;
+            row[i] = s2 + noise + jitter[j] * s2;
         }
-        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', n, L, n) == 0)
+        if (potrf(L, n) == 0)
             return j;
     }
     return -1;
@@ -153,13 +172,14 @@ static double log_prior(const knob__gp *g, const double *theta, double *grad)
 double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
 {
     int n = g->n, d = g->d;
-    double *L = g->work, *R = g->work + (size_t)n * n, *a = R + (size_t)n * n;
+    size_t nn = (size_t)n * n;
+    double *L = g->work, *M = L + nn, *Q = M + nn, *a = Q + nn;
     if (grad)
         memset(grad, 0, (size_t)(d + 2) * sizeof *grad);
-    if (build_factor(g, theta, L, R) < 0)
+    if (build_factor(g, theta, L, grad ? M : NULL, Q) < 0)
         return -HUGE_VAL;
     memcpy(a, g->y, (size_t)n * sizeof *a);
-    LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', n, 1, L, n, a, 1);
+    LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, 1, L, n, a, n);
     double fit = 0, logdet = 0;
     for (int i = 0; i < n; i++) {
         fit += g->y[i] * a[i];
@@ -167,26 +187,26 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
     }
     double lml = -0.5 * fit - logdet - 0.5 * n * log(2 * M_PI);
     if (grad) {
-        /* d lml / d theta = 1/2 tr((a a^T - K^-1) dK/dtheta) */
-        LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'L', n, L, n);
+        /* d lml / d theta = 1/2 tr((a a^T - K^-1) dK/dtheta); K^-1 into L's triangle */
+        LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', n, L, n);
         double nu[KNOB__GP_MAX_DIMS], gs = 0, gn = 0;
         for (int k = 0; k < d; k++)
             nu[k] = exp(theta[k]);
         double s2 = exp(theta[d]), e = exp(theta[d + 1]);
         for (int i = 0; i < n; i++) {
             const double *xi = g->X + (size_t)i * d;
+            const double *li = L + (size_t)i * n, *mi = M + (size_t)i * n, *qi = Q + (size_t)i * n;
             for (int c = 0; c < i; c++) {
-                double w = a[i] * a[c] - L[(size_t)i * n + c]; /* both triangles: x2, x1/2 */
-                double r = R[(size_t)i * n + c], ex = exp(-SQRT5 * r);
-                gs += w * s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * ex;
-                double dk = w * s2 * (-5.0 / 6.0) * (1 + SQRT5 * r) * ex;
+                double w = a[i] * a[c] - li[c]; /* off the diagonal: both triangles */
+                gs += w * s2 * mi[c];
+                double dk = w * s2 * (-5.0 / 6.0) * qi[c];
                 const double *xc = g->X + (size_t)c * d;
                 for (int k = 0; k < d; k++) {
                     double t = g->cat[k] ? (xi[k] != xc[k]) : xi[k] - xc[k];
                     grad[k] += dk * nu[k] * t * t;
                 }
             }
-            double w = a[i] * a[i] - L[(size_t)i * n + i];
+            double w = a[i] * a[i] - li[i];
             gs += 0.5 * w * s2;
             gn += 0.5 * w * e;
         }
@@ -212,13 +232,13 @@ static double nlopt_fn(unsigned nt, const double *theta, double *grad, void *dat
 int knob__gp_factor(knob__gp *g)
 {
     int n = g->n;
-    if (build_factor(g, g->theta, g->L, NULL) < 0)
+    if (build_factor(g, g->theta, g->L, NULL, NULL) < 0)
         return knob_set_error(KNOB_EINVAL,
                               "gp: the kernel matrix of %d observations is not "
                               "positive definite",
                               n);
     memcpy(g->alpha, g->y, (size_t)n * sizeof *g->alpha);
-    LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'L', n, 1, g->L, n, g->alpha, 1);
+    LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, 1, g->L, n, g->alpha, n);
     return KNOB_OK;
 }
 
@@ -247,8 +267,9 @@ int knob__gp_fit(knob__gp *g, int max_evals)
         nlopt_set_lower_bounds(opt, lo);
         nlopt_set_upper_bounds(opt, hi);
         nlopt_set_maxeval(opt, max_evals);
-        nlopt_set_ftol_rel(opt, 1e-7);
-        nlopt_set_xtol_rel(opt, 1e-5);
+        /* log likelihoods apart by 1e-3 are the same model */
+        nlopt_set_ftol_abs(opt, 1e-3);
+        nlopt_set_xtol_rel(opt, 1e-4);
         nlopt_result res = nlopt_optimize(opt, theta, &best);
         nlopt_destroy(opt);
         if (res < 0 || !isfinite(best)) {

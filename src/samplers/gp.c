@@ -37,6 +37,7 @@
 #include <string.h>
 
 #define MAX_DIMS KNOB__GP_MAX_DIMS
+#define REFIT_ALWAYS 200
 
 typedef struct dim {
     const char *name; /* interned by the study's view */
@@ -57,6 +58,7 @@ typedef struct bo {
     dim dims[MAX_DIMS];
     int n_dims;
     knob__gp gp;
+    int n_fitted;         /* observations at the last fit of the hyperparameters */
     uint32_t (*dirs)[32]; /* Sobol directions of the candidate dimensions */
     unsigned n_dirs;
     double *buf; /* observations and candidates */
@@ -479,8 +481,16 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
         cat[k] = p->dims[k].cat;
     p->gp.min_noise = p->min_noise;
     int rc = knob__gp_set_data(&p->gp, X, y, n, d, cat);
-    if (!rc)
+    /* Refit at every ask while the data are few; beyond REFIT_ALWAYS observations, when
+     * they grew by a twentieth since the last fit (the cost is cubic in n and the fit
+     * moves little per point), else only refactor at the last fit's hyperparameters. */
+    bool refit = !p->gp.fitted || n < REFIT_ALWAYS || n >= p->n_fitted + p->n_fitted / 20;
+    if (!rc && refit) {
         rc = knob__gp_fit(&p->gp, (int)p->fit_max_evals);
+        p->n_fitted = n;
+    } else if (!rc) {
+        rc = knob__gp_factor(&p->gp);
+    }
     /* pending trials as fantasies */
     if (!rc && p->pending_mode) {
         for (size_t i = 0; i < n_tr; i++) {
@@ -507,7 +517,12 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
             }
         }
     }
-    int m_sobol = (int)p->n_candidates, m_near = n_top ? m_sobol / 4 : 0, m = m_sobol + m_near;
+    /* by default 256 per dimension (the cube needs more points as it grows), 512..2048 */
+    int m_sobol = p->n_candidates ? (int)p->n_candidates
+                                  : (d < 2   ? 512
+                                     : d > 8 ? 2048
+                                             : 256 * d),
+        m_near = n_top ? m_sobol / 4 : 0, m = m_sobol + m_near;
     int n_all = n + n_pend;
     double *cand = NULL, *vals = NULL, *work = NULL;
     item *order = NULL;
@@ -663,8 +678,8 @@ static const knob_option options[] = {
     {"pending", KNOB_OPT_STRING, offsetof(bo, pending), "believer", 0, 0,
      "running trials count as: believer (the model's mean), liar (the worst value) or "
      "ignore"},
-    {"n_candidates", KNOB_OPT_INT, offsetof(bo, n_candidates), "2048", 16, 1 << 20,
-     "Sobol points scored before the local search"},
+    {"n_candidates", KNOB_OPT_INT, offsetof(bo, n_candidates), "0", 0, 1 << 20,
+     "Sobol points scored before the local search (0: 256 per param, 512 to 2048)"},
     {"n_local_search", KNOB_OPT_INT, offsetof(bo, n_local_search), "8", 0, 1000,
      "best candidates refined by L-BFGS"},
     {"fit_max_evals", KNOB_OPT_INT, offsetof(bo, fit_max_evals), "60", 0, 100000,
