@@ -48,7 +48,7 @@ typedef struct dim {
 
 typedef struct bo {
     /* options */
-    int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals;
+    int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
     char *acquisition, *pending, *startup;
     double beta, min_noise;
     bool warp;
@@ -422,6 +422,42 @@ static void warp_losses(double *y, int n)
         y[i] = yeo_johnson(y[i], best);
 }
 
+/* Keeps at most `max` observations, in their order: the best half of them and the
+ * most recent others. The model's cost is cubic in its data; beyond some thousand
+ * points the best and the latest tell the most about where to look next. */
+static int thin(double *X, double *y, int *n, int d, int max)
+{
+    item *by = malloc((size_t)*n * sizeof *by);
+    bool *keep = calloc((size_t)*n, sizeof *keep);
+    if (!by || !keep) {
+        free(by);
+        free(keep);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    for (int i = 0; i < *n; i++)
+        by[i] = (item){-y[i], i};
+    qsort(by, (size_t)*n, sizeof *by, cmp_item_desc);
+    int kept = 0;
+    for (int j = 0; j < max / 2; j++, kept++)
+        keep[by[j].i] = true;
+    for (int i = *n - 1; i >= 0 && kept < max; i--)
+        if (!keep[i]) {
+            keep[i] = true;
+            kept++;
+        }
+    int w = 0;
+    for (int i = 0; i < *n; i++) {
+        if (!keep[i])
+            continue;
+        memmove(X + (size_t)w * d, X + (size_t)i * d, (size_t)d * sizeof *X);
+        y[w++] = y[i];
+    }
+    *n = w;
+    free(by);
+    free(keep);
+    return KNOB_OK;
+}
+
 static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
                    size_t n_tr)
 {
@@ -439,13 +475,19 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
         free(top);
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     }
-    int n = 0, n_pend = 0;
+    int n = 0, n_pend = 0, rc0;
     for (size_t i = 0; i < n_tr; i++) {
         const knob_trial_info *ti = tr[i];
         if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
             continue;
         if (encode(p, ti, X + (size_t)n * d))
             y[n++] = sign * ti->values[0];
+    }
+    int n_seen = n; /* before thinning: what the refit schedule counts */
+    if (n > p->max_observations && (rc0 = thin(X, y, &n, d, (int)p->max_observations))) {
+        free(y);
+        free(top);
+        return rc0;
     }
     if (p->warp && n > 2)
         warp_losses(y, n);
@@ -484,10 +526,11 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     /* Refit at every ask while the data are few; beyond REFIT_ALWAYS observations, when
      * they grew by a twentieth since the last fit (the cost is cubic in n and the fit
      * moves little per point), else only refactor at the last fit's hyperparameters. */
-    bool refit = !p->gp.fitted || n < REFIT_ALWAYS || n >= p->n_fitted + p->n_fitted / 20;
+    bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
+                 n_seen >= p->n_fitted + p->n_fitted / 20;
     if (!rc && refit) {
         rc = knob__gp_fit(&p->gp, (int)p->fit_max_evals);
-        p->n_fitted = n;
+        p->n_fitted = n_seen;
     } else if (!rc) {
         rc = knob__gp_factor(&p->gp);
     }
@@ -684,6 +727,8 @@ static const knob_option options[] = {
      "best candidates refined by L-BFGS"},
     {"fit_max_evals", KNOB_OPT_INT, offsetof(bo, fit_max_evals), "60", 0, 100000,
      "likelihood evaluations per kernel fit"},
+    {"max_observations", KNOB_OPT_INT, offsetof(bo, max_observations), "1000", 10, 1e6,
+     "the model's data at most: the best half and the most recent (cost is cubic in it)"},
     {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
      "floor of the noise variance (the losses are standardized)"},
     {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
@@ -697,7 +742,7 @@ const knob_sampler_plugin knob__sampler_gp = {
     .help = "Bayesian optimization with a Gaussian process (Matern 5/2, one length scale per "
             "param) and log expected improvement or UCB; running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, pending, n_candidates, "
-            "n_local_search, fit_max_evals, min_noise, warp, seed.",
+            "n_local_search, fit_max_evals, max_observations, min_noise, warp, seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,

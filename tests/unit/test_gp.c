@@ -367,6 +367,15 @@ static void gp_mixed_space(void **state)
     knob_storage_close(st);
 }
 
+/* With more trials than max_observations the model keeps the best half and the latest:
+ * it goes on asking, and still closes in on the minimum. */
+static void gp_thins_long_histories(void **state)
+{
+    (void)state;
+    double g = best_of("gp", "seed=5,max_observations=16", 60);
+    assert_true(g - 0.397887 < 0.05);
+}
+
 static void gp_rejects_bad_options(void **state)
 {
     (void)state;
@@ -400,6 +409,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_golden_sequence),
         cmocka_unit_test(gp_parallel_asks_distinct),
         cmocka_unit_test(gp_mixed_space),
+        cmocka_unit_test(gp_thins_long_histories),
         cmocka_unit_test(gp_rejects_bad_options),
         cmocka_unit_test(gp_ucb_finds_branin),
     };
