@@ -7,9 +7,11 @@
  * generation is complete when lambda of its trials are COMPLETE (the first lambda by
  * number); failed and pruned trials are simply replaced by later asks. Restarts grow the
  * population (IPOP) or alternate large and small populations (BIPOP). Categorical params
- * and params outside the space are drawn at random. */
+ * and params outside the space are drawn at random. With warm_start_study the first run
+ * starts from the distribution of another study's best trials (WS-CMA-ES). */
 #include "samplers/random.h"
 #include "space.h"
+#include "study.h"
 #include "util/json.h"
 
 #include <lapacke.h>
@@ -40,6 +42,8 @@ typedef struct cma {
     char *x0, *restart_strategy;
     bool separable, use_margin;
     int64_t popsize, inc_popsize, n_startup_trials;
+    char *ws_study, *ws_storage;
+    double ws_gamma, ws_alpha;
     /* the replayed state */
     dim *dims;
     int n_dims;
@@ -83,7 +87,12 @@ static void run_free(run *r)
     memset(r, 0, sizeof *r);
 }
 
-static int run_init(run *r, int n, int lambda, const double *mean, double sigma, bool sep)
+static int eigen(run *r, bool sep);
+
+/* A fresh run around mean with step sigma; cov (n x n, row-major) is its initial shape,
+ * or NULL for the identity. */
+static int run_init(run *r, int n, int lambda, const double *mean, double sigma,
+                    const double *cov, bool sep)
 {
     run_free(r);
     if (lambda > 512)
@@ -127,7 +136,12 @@ static int run_init(run *r, int n, int lambda, const double *mean, double sigma,
     r->ds = 1 + 2 * fmax(0, sqrt((r->mueff - 1) / (dn + 1)) - 1) + r->cs;
     r->chin = sqrt(dn) * (1 - 1 / (4 * dn) + 1 / (21 * dn * dn));
     r->best_ever = INFINITY;
-    return KNOB_OK;
+    if (!cov)
+        return KNOB_OK;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            r->C[i * n + j] = sep && i != j ? 0 : cov[i * n + j];
+    return eigen(r, sep);
 }
 
 /* B and D from C: C = B diag(D^2) B^T. */
@@ -371,10 +385,123 @@ static int default_lambda(const cma *c, int n)
     return c->popsize > 0 ? (int)c->popsize : 4 + (int)floor(3 * log((double)n));
 }
 
+/* ---------------------------------------------------------------- warm start */
+
+typedef struct scored {
+    double f;
+    double *x;
+} scored;
+
+static int cmp_scored(const void *a, const void *b)
+{
+    double x = ((const scored *)a)->f, y = ((const scored *)b)->f;
+    return (x > y) - (x < y);
+}
+
+/* The first run's distribution from the best trials of another study (WS-CMA-ES,
+ * Nomura et al. 2021): the best ceil(gamma n) completed trials that have every param of
+ * the space, in this space's unit cube, give mu and Sigma = alpha^2 I + their covariance;
+ * then sigma = det(Sigma)^(1/2n) and the shape Sigma / sigma^2. */
+static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov)
+{
+    int n = c->n_dims, rc;
+    char why[512];
+    knob_storage *st = s->st, *own = NULL;
+    if (c->ws_storage[0]) {
+        if ((rc = knob_storage_open(c->ws_storage, &own))) {
+            snprintf(why, sizeof why, "%s", knob_errmsg());
+            return knob_set_error(rc, "cmaes: warm_start_storage '%s': %s", c->ws_storage, why);
+        }
+        st = own;
+    }
+    knob_study *src = NULL;
+    scored *pts = NULL;
+    double *xs = NULL;
+    size_t m = 0;
+    if ((rc = knob_study_load(st, c->ws_study, NULL, &src))) {
+        snprintf(why, sizeof why, "%s", knob_errmsg());
+        rc = knob_set_error(rc, "cmaes: warm_start_study '%s': %s", c->ws_study, why);
+        goto done;
+    }
+    if (knob_study_n_objectives(src) != 1) {
+        rc = knob_set_error(KNOB_EINVAL, "cmaes: warm_start_study '%s' has %zu objectives; "
+                            "it needs one", c->ws_study, knob_study_n_objectives(src));
+        goto done;
+    }
+    const knob_trial_info *const *tr;
+    size_t nt;
+    if ((rc = knob_study_trials(src, &tr, &nt)))
+        goto done;
+    pts = malloc((nt + 1) * sizeof *pts);
+    xs = malloc((nt * (size_t)n + 1) * sizeof *xs);
+    if (!pts || !xs) {
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+        goto done;
+    }
+    double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    for (size_t i = 0; i < nt; i++) {
+        if (tr[i]->state != KNOB_TRIAL_COMPLETE || !isfinite(tr[i]->values[0]))
+            continue;
+        double *x = xs + m * (size_t)n;
+        bool all = true;
+        for (int d = 0; d < n && all; d++) {
+            const knob_param *p = knob_trial_info_param(tr[i], c->dims[d].name);
+            all = p && p->dist->kind != KNOB_DIST_CATEGORICAL;
+            if (all)
+                x[d] = fmin(fmax(to_unit(&c->dims[d], p->internal), 0), 1);
+        }
+        if (all)
+            pts[m++] = (scored){sign * tr[i]->values[0], x};
+    }
+    if (m == 0) {
+        rc = knob_set_error(KNOB_EINVAL, "cmaes: warm_start_study '%s' has no completed trial "
+                            "with the params of this study (%d, e.g. '%s')", c->ws_study, n,
+                            c->dims[0].name);
+        goto done;
+    }
+    qsort(pts, m, sizeof *pts, cmp_scored);
+    size_t top = (size_t)ceil(c->ws_gamma * (double)m);
+    top = top < 1 ? 1 : top > m ? m : top;
+    for (int i = 0; i < n; i++) {
+        mean[i] = 0;
+        for (size_t k = 0; k < top; k++)
+            mean[i] += pts[k].x[i] / (double)top;
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            double v = i == j ? c->ws_alpha * c->ws_alpha : 0;
+            for (size_t k = 0; k < top; k++)
+                v += (pts[k].x[i] - mean[i]) * (pts[k].x[j] - mean[j]) / (double)top;
+            cov[i * n + j] = v;
+        }
+    /* log det(Sigma) from its Cholesky factor; Sigma is positive definite (alpha > 0). */
+    double chol[64 * 64], logdet = 0;
+    memcpy(chol, cov, (size_t)(n * n) * sizeof *chol);
+    lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', n, chol, n);
+    if (info != 0) {
+        rc = knob_set_error(KNOB_EINVAL, "cmaes: warm start covariance is not positive definite "
+                            "(LAPACK info %d)", (int)info);
+        goto done;
+    }
+    for (int i = 0; i < n; i++)
+        logdet += 2 * log(chol[i * n + i]);
+    *sigma = exp(logdet / (2.0 * n));
+    for (int i = 0; i < n * n; i++)
+        cov[i] /= *sigma * *sigma;
+done:
+    free(pts);
+    free(xs);
+    knob_study_free(src);
+    if (own)
+        knob_storage_close(own);
+    return rc;
+}
+
 static int start_run(cma *c, knob_study *s, int lambda, double sigma)
 {
     int n = c->n_dims;
-    double mean[64];
+    double mean[64], cov[64 * 64];
+    bool shaped = false;
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), c->restarts, "cma:restart");
     for (int i = 0; i < n; i++)
@@ -389,7 +516,13 @@ static int start_run(cma *c, knob_study *s, int lambda, double sigma)
         }
         knob__json_free(x0);
     }
-    int rc = run_init(&c->r, n, lambda, mean, sigma, c->separable);
+    if (!c->restarts && c->ws_study[0]) {
+        int rc = warm_start(c, s, mean, &sigma, cov);
+        if (rc)
+            return rc;
+        shaped = true;
+    }
+    int rc = run_init(&c->r, n, lambda, mean, sigma, shaped ? cov : NULL, c->separable);
     if (!rc && c->use_margin)
         apply_margin(&c->r, c->dims, c->separable);
     return rc;
@@ -551,6 +684,9 @@ static int init(void *state)
     if (c->x0 && c->x0[0] && !knob__json_valid(c->x0))
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 must be a JSON object of param "
                               "values, got '%s'", c->x0);
+    if (c->ws_study[0] && c->x0 && c->x0[0])
+        return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
+                              "the first mean; give one");
     if (strcmp(c->restart_strategy, "none") == 0)
         c->inc_popsize = 1;
     return KNOB_OK;
@@ -580,6 +716,14 @@ static const knob_option options[] = {
      "keep integer and stepped params from getting stuck on one value"},
     {"n_startup_trials", KNOB_OPT_INT, offsetof(cma, n_startup_trials), "1", 1, 1e9,
      "completed (random) trials before CMA-ES starts"},
+    {"warm_start_study", KNOB_OPT_STRING, offsetof(cma, ws_study), "", 0, 0,
+     "start from the best trials of this finished study (WS-CMA-ES); sigma0 and x0 unused"},
+    {"warm_start_storage", KNOB_OPT_STRING, offsetof(cma, ws_storage), "", 0, 0,
+     "storage URL of warm_start_study (default: this study's storage)"},
+    {"warm_start_gamma", KNOB_OPT_DOUBLE, offsetof(cma, ws_gamma), "0.1", 1e-9, 1,
+     "fraction of the warm start study's completed trials, the best, that shape the start"},
+    {"warm_start_alpha", KNOB_OPT_DOUBLE, offsetof(cma, ws_alpha), "0.1", 1e-9, 1,
+     "prior spread added around each of those trials, as a fraction of every range"},
     {NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
@@ -587,9 +731,10 @@ const knob_sampler_plugin knob__sampler_cmaes = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "cmaes",
     .help = "CMA-ES over the numerical params (categoricals at random), with IPOP/BIPOP "
-            "restarts, a separable variant and a margin for integers. Options: sigma0, x0, "
+            "restarts, a separable variant, a margin for integers and a warm start from another "
+            "study. Options: sigma0, x0, "
             "popsize, restart_strategy, inc_popsize, separable, use_margin, n_startup_trials, "
-            "seed.",
+            "warm_start_study, warm_start_storage, warm_start_gamma, warm_start_alpha, seed.",
     .state_size = sizeof(cma),
     .options = options,
     .init = init,

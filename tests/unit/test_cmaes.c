@@ -1,4 +1,5 @@
-/* CMA-ES: solves a rotated ellipsoid, handles ints, reproduces, restarts. */
+/* CMA-ES: solves a rotated ellipsoid, handles ints, reproduces, restarts, starts warm from
+ * another study. */
 #include "testutil.h"
 #include "knob.h"
 
@@ -164,6 +165,141 @@ static void reproducible_and_restarts(void **state)
     assert_int_equal(knob_sampler_create("cmaes", "x0=notjson", &bad), KNOB_EINVAL);
 }
 
+/* ---------------------------------------------------------------- warm start */
+
+/* A sphere on [-5, 5]^4 centred at ctx->at, negated when ctx->sign is -1 (maximized). */
+typedef struct task {
+    double at[4], sign;
+} task;
+
+static knob_trial_state task_objective(knob_trial *t, void *ctx, double *values)
+{
+    const task *k = ctx;
+    double f = 0;
+    char name[8];
+    for (int i = 0; i < 4; i++) {
+        double x;
+        snprintf(name, sizeof name, "x%d", i);
+        if (knob_trial_suggest_float(t, name, -5, 5, 0, 0, &x))
+            return KNOB_TRIAL_FAIL;
+        f += (x - k->at[i]) * (x - k->at[i]);
+    }
+    values[0] = k->sign * f;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static knob_study *named_study(knob_storage *st, const char *name, const char *sampler,
+                               const char *opts, knob_direction dir)
+{
+    knob_sampler *sp;
+    knob_study *s;
+    assert_int_equal(knob_sampler_create(sampler, opts, &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp, .directions = &dir, .n_directions = 1};
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    return s;
+}
+
+/* A source study (maximizing the negated sphere at (3, -3, 2, -2)) warms a new one on a
+ * sphere nearby: the first generation is already centred near the optimum, and after 40
+ * trials the warm search is far ahead of a cold one, on every seed. */
+static void warm_start_from_another_study(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    task src_task = {{3, -3, 2, -2}, -1}, dst_task = {{3.2, -2.8, 2.1, -2.2}, 1};
+    knob_study *src = named_study(st, "source", "random", "seed=9", KNOB_MAXIMIZE);
+    assert_int_equal(knob_study_optimize(src, task_objective, &src_task, 300), KNOB_OK);
+    knob_study_free(src);
+    for (int seed = 1; seed <= 5; seed++) {
+        char opts[128];
+        double best[2];
+        for (int warm = 0; warm < 2; warm++) {
+            snprintf(opts, sizeof opts, "seed=%d%s", seed, warm ? ",warm_start_study=source" : "");
+            char name[32];
+            snprintf(name, sizeof name, "target-%d-%d", seed, warm);
+            knob_study *s = named_study(st, name, "cmaes", opts, KNOB_MINIMIZE);
+            assert_int_equal(knob_study_optimize(s, task_objective, &dst_task, 40), KNOB_OK);
+            assert_int_equal(knob_study_best_value(s, &best[warm]), KNOB_OK);
+            if (warm) {
+                /* trials 1..8 are the first generation (lambda = 4 + 3 ln 4 = 8) */
+                const knob_trial_info *const *tr;
+                size_t n;
+                assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+                double centroid[4] = {0}, d2 = 0;
+                for (size_t i = 1; i <= 8; i++)
+                    for (int j = 0; j < 4; j++) {
+                        char pn[8];
+                        snprintf(pn, sizeof pn, "x%d", j);
+                        centroid[j] += knob_trial_info_param(tr[i], pn)->internal / 8;
+                    }
+                for (int j = 0; j < 4; j++)
+                    d2 += (centroid[j] - src_task.at[j]) * (centroid[j] - src_task.at[j]);
+                print_message("seed %d: first generation's centroid %.2f from the source "
+                              "optimum (the centre of the space is 5.10 from it)\n",
+                              seed, sqrt(d2));
+                assert_true(sqrt(d2) < 2.5);
+            }
+            knob_study_free(s);
+        }
+        print_message("seed %d: best after 40 trials, cold %g, warm %g\n", seed, best[0],
+                      best[1]);
+        assert_true(best[1] < best[0]);
+    }
+    knob_storage_close(st);
+}
+
+static void warm_start_errors(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_sampler *bad;
+    assert_int_equal(knob_sampler_create("cmaes", "warm_start_study=a,x0={\"x0\":1}", &bad),
+                     KNOB_EINVAL);
+    assert_int_equal(knob_sampler_create("cmaes", "warm_start_gamma=0", &bad), KNOB_EINVAL);
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    task t = {{0, 0, 0, 0}, 1};
+    /* no such study: the first CMA-ES ask says which */
+    knob_study *s = named_study(st, "w1", "cmaes", "seed=1,warm_start_study=nowhere",
+                                KNOB_MINIMIZE);
+    assert_int_equal(knob_study_optimize(s, task_objective, &t, 1), KNOB_OK);
+    knob_trial *tr;
+    assert_int_not_equal(knob_study_ask(s, &tr), KNOB_OK);
+    assert_non_null(strstr(knob_errmsg(), "nowhere"));
+    knob_study_free(s);
+    /* a study without these params */
+    knob_study *other = named_study(st, "other", "random", "seed=1", KNOB_MINIMIZE);
+    assert_int_equal(knob_study_optimize(other, int_objective, NULL, 5), KNOB_OK);
+    knob_study_free(other);
+    s = named_study(st, "w2", "cmaes", "seed=1,warm_start_study=other", KNOB_MINIMIZE);
+    assert_int_equal(knob_study_optimize(s, task_objective, &t, 1), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &tr), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "no completed trial"));
+    knob_study_free(s);
+    /* the source in another storage (an SQLite file) */
+    char url[4200], opts[4300];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("cma-source.db"));
+    knob_storage *other_st;
+    assert_int_equal(knob_storage_open(url, &other_st), KNOB_OK);
+    task near = {{1, 1, 1, 1}, 1};
+    knob_study *far_src = named_study(other_st, "far", "random", "seed=2", KNOB_MINIMIZE);
+    assert_int_equal(knob_study_optimize(far_src, task_objective, &near, 50), KNOB_OK);
+    knob_study_free(far_src);
+    knob_storage_close(other_st);
+    snprintf(opts, sizeof opts, "seed=1,warm_start_study=far,warm_start_storage=%s", url);
+    s = named_study(st, "w3", "cmaes", opts, KNOB_MINIMIZE);
+    assert_int_equal(knob_study_optimize(s, task_objective, &near, 20), KNOB_OK);
+    s = (knob_study_free(s), named_study(st, "w4", "cmaes",
+                                         "seed=1,warm_start_study=far,"
+                                         "warm_start_storage=nosuch:///x", KNOB_MINIMIZE));
+    assert_int_equal(knob_study_optimize(s, task_objective, &t, 1), KNOB_OK);
+    assert_int_not_equal(knob_study_ask(s, &tr), KNOB_OK);
+    assert_non_null(strstr(knob_errmsg(), "warm_start_storage"));
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(url + strlen("sqlite://"));
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +307,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(separable_makes_progress),
         cmocka_unit_test(integers_reach_optimum),
         cmocka_unit_test(reproducible_and_restarts),
+        cmocka_unit_test(warm_start_from_another_study),
+        cmocka_unit_test(warm_start_errors),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
