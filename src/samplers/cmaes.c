@@ -48,8 +48,8 @@ typedef struct cma {
     dim *dims;
     int n_dims;
     run r;
-    int64_t gen;           /* the generation new trials join */
-    int64_t restarts;      /* runs started after the first */
+    int64_t gen;      /* the generation new trials join */
+    int64_t restarts; /* runs started after the first */
     int64_t large_evals, small_evals, large_pop;
 } cma;
 
@@ -60,7 +60,8 @@ static double to_unit(const dim *d, double internal)
     const knob_distribution *k = d->dist;
     if (d->bins > 0)
         return ((k->kind == KNOB_DIST_INT || k->step > 0 ? (internal - k->low) / k->step : 0) +
-                0.5) / d->bins;
+                0.5) /
+               d->bins;
     if (k->flags & KNOB_LOG)
         return (log(internal) - log(k->low)) / (log(k->high) - log(k->low));
     return k->high > k->low ? (internal - k->low) / (k->high - k->low) : 0.5;
@@ -91,8 +92,8 @@ static int eigen(run *r, bool sep);
 
 /* A fresh run around mean with step sigma; cov (n x n, row-major) is its initial shape,
  * or NULL for the identity. */
-static int run_init(run *r, int n, int lambda, const double *mean, double sigma,
-                    const double *cov, bool sep)
+static int run_init(run *r, int n, int lambda, const double *mean, double sigma, const double *cov,
+                    bool sep)
 {
     run_free(r);
     if (lambda > 512)
@@ -157,7 +158,7 @@ static int eigen(run *r, bool sep)
     lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', n, r->B, n, r->D);
     if (info != 0)
         return knob_set_error(KNOB_EINVAL, "cmaes: eigendecomposition failed (LAPACK info %d)",
-                               (int)info);
+                              (int)info);
     for (int i = 0; i < n; i++)
         r->D[i] = sqrt(fmax(r->D[i], 1e-300));
     return KNOB_OK;
@@ -235,8 +236,8 @@ static int update(run *r, member *pop, bool sep)
             for (int k = 0; k < r->mu; k++)
                 rank_mu += r->w[k] * (pop[k].x[i] - old[i]) * (pop[k].x[j] - old[j]);
             rank_mu /= r->sigma * r->sigma;
-            r->C[i * n + j] = keep * r->C[i * n + j] + r->c1 * r->pc[i] * r->pc[j] +
-                              r->cmu * rank_mu;
+            r->C[i * n + j] =
+                keep * r->C[i * n + j] + r->c1 * r->pc[i] * r->pc[j] + r->cmu * rank_mu;
         }
     }
     r->sigma *= exp(fmin(1.0, (r->cs / r->ds) * (norm / r->chin - 1)));
@@ -424,8 +425,10 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
         goto done;
     }
     if (knob_study_n_objectives(src) != 1) {
-        rc = knob_set_error(KNOB_EINVAL, "cmaes: warm_start_study '%s' has %zu objectives; "
-                            "it needs one", c->ws_study, knob_study_n_objectives(src));
+        rc = knob_set_error(KNOB_EINVAL,
+                            "cmaes: warm_start_study '%s' has %zu objectives; "
+                            "it needs one",
+                            c->ws_study, knob_study_n_objectives(src));
         goto done;
     }
     const knob_trial_info *const *tr;
@@ -454,9 +457,10 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
             pts[m++] = (scored){sign * tr[i]->values[0], x};
     }
     if (m == 0) {
-        rc = knob_set_error(KNOB_EINVAL, "cmaes: warm_start_study '%s' has no completed trial "
-                            "with the params of this study (%d, e.g. '%s')", c->ws_study, n,
-                            c->dims[0].name);
+        rc = knob_set_error(KNOB_EINVAL,
+                            "cmaes: warm_start_study '%s' has no completed trial "
+                            "with the params of this study (%d, e.g. '%s')",
+                            c->ws_study, n, c->dims[0].name);
         goto done;
     }
     qsort(pts, m, sizeof *pts, cmp_scored);
@@ -479,8 +483,10 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     memcpy(chol, cov, (size_t)(n * n) * sizeof *chol);
     lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', n, chol, n);
     if (info != 0) {
-        rc = knob_set_error(KNOB_EINVAL, "cmaes: warm start covariance is not positive definite "
-                            "(LAPACK info %d)", (int)info);
+        rc = knob_set_error(KNOB_EINVAL,
+                            "cmaes: warm start covariance is not positive definite "
+                            "(LAPACK info %d)",
+                            (int)info);
         goto done;
     }
     for (int i = 0; i < n; i++)
@@ -548,7 +554,8 @@ static int restart(cma *c, knob_study *s)
         knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), c->restarts, "cma:bipop");
         double u = knob_rng_uniform(&r);
         int lambda = (int)floor(base * pow(0.5 * c->large_pop / base, u * u));
-        return start_run(c, s, lambda < base ? base : lambda, sigma0 * pow(10, -2 * knob_rng_uniform(&r)));
+        return start_run(c, s, lambda < base ? base : lambda,
+                         sigma0 * pow(10, -2 * knob_rng_uniform(&r)));
     }
     c->large_pop *= c->inc_popsize;
     return start_run(c, s, (int)c->large_pop, sigma0);
@@ -621,8 +628,10 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
     if (knob_study_n_objectives(s) != 1)
-        return knob_set_error(KNOB_EUNSUPPORTED, "sampler 'cmaes' optimizes one objective; study "
-                              "'%s' has %zu", knob_study_name(s), knob_study_n_objectives(s));
+        return knob_set_error(KNOB_EUNSUPPORTED,
+                              "sampler 'cmaes' optimizes one objective; study "
+                              "'%s' has %zu",
+                              knob_study_name(s), knob_study_n_objectives(s));
     int rc = knob_study_trials(s, &tr, &n);
     for (size_t i = 0; !rc && i < n; i++)
         n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
@@ -679,14 +688,18 @@ static int init(void *state)
     cma *c = state;
     if (strcmp(c->restart_strategy, "none") && strcmp(c->restart_strategy, "ipop") &&
         strcmp(c->restart_strategy, "bipop"))
-        return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': restart_strategy must be none, ipop "
-                              "or bipop, got '%s'", c->restart_strategy);
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'cmaes': restart_strategy must be none, ipop "
+                              "or bipop, got '%s'",
+                              c->restart_strategy);
     if (c->x0 && c->x0[0] && !knob__json_valid(c->x0))
-        return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 must be a JSON object of param "
-                              "values, got '%s'", c->x0);
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'cmaes': x0 must be a JSON object of param "
+                              "values, got '%s'",
+                              c->x0);
     if (c->ws_study[0] && c->x0 && c->x0[0])
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
-                              "the first mean; give one");
+                                           "the first mean; give one");
     if (strcmp(c->restart_strategy, "none") == 0)
         c->inc_popsize = 1;
     return KNOB_OK;

@@ -242,8 +242,7 @@ static void warm_start_from_another_study(void **state)
             }
             knob_study_free(s);
         }
-        print_message("seed %d: best after 40 trials, cold %g, warm %g\n", seed, best[0],
-                      best[1]);
+        print_message("seed %d: best after 40 trials, cold %g, warm %g\n", seed, best[0], best[1]);
         assert_true(best[1] < best[0]);
     }
     knob_storage_close(st);
@@ -260,8 +259,8 @@ static void warm_start_errors(void **state)
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     task t = {{0, 0, 0, 0}, 1};
     /* no such study: the first CMA-ES ask says which */
-    knob_study *s = named_study(st, "w1", "cmaes", "seed=1,warm_start_study=nowhere",
-                                KNOB_MINIMIZE);
+    knob_study *s =
+        named_study(st, "w1", "cmaes", "seed=1,warm_start_study=nowhere", KNOB_MINIMIZE);
     assert_int_equal(knob_study_optimize(s, task_objective, &t, 1), KNOB_OK);
     knob_trial *tr;
     assert_int_not_equal(knob_study_ask(s, &tr), KNOB_OK);
@@ -291,7 +290,8 @@ static void warm_start_errors(void **state)
     assert_int_equal(knob_study_optimize(s, task_objective, &near, 20), KNOB_OK);
     s = (knob_study_free(s), named_study(st, "w4", "cmaes",
                                          "seed=1,warm_start_study=far,"
-                                         "warm_start_storage=nosuch:///x", KNOB_MINIMIZE));
+                                         "warm_start_storage=nosuch:///x",
+                                         KNOB_MINIMIZE));
     assert_int_equal(knob_study_optimize(s, task_objective, &t, 1), KNOB_OK);
     assert_int_not_equal(knob_study_ask(s, &tr), KNOB_OK);
     assert_non_null(strstr(knob_errmsg(), "warm_start_storage"));
