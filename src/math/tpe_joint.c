@@ -117,7 +117,8 @@ static void mixn_axes(knob__tpe_mixn *m, const knob__tpe_settings *set)
             continue;
         }
         double range = a->high - a->low;
-        double lo = set->magic_clip ? range / dmin(100.0, 2.0 + (double)n) : EPS;
+        double lo =
+            set->magic_clip ? range * dmax(set->min_bandwidth, 1.0 / (2.0 + (double)n)) : EPS;
         double s = m->sigma[j] = dmin(dmax(s0 * range, lo), range);
         /* the peak of a continuous kernel */
         m->hit[j] = -(set->sigma_weighted ? 0 : log(s)) - LOG_SQRT_2PI;

@@ -493,7 +493,7 @@ int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double 
     for (size_t i = 0; i < k; i++)
         sorted[i] = mu[order[i]];
     neighbour_sigmas(sorted, k, a->low, a->high, set->consider_endpoints, c);
-    double lo = set->magic_clip ? range / dmin(100.0, 1.0 + (double)k) : EPS;
+    double lo = set->magic_clip ? range * dmax(set->min_bandwidth, 1.0 / (1.0 + (double)k)) : EPS;
     for (size_t i = 0; i < k; i++)
         sig[order[i]] = dmin(dmax(c[i], lo), range);
     double acc = 0;

@@ -27,6 +27,9 @@ typedef struct knob__tpe_settings {
      * divided by sigma, as in Optuna 3.1 to 3.4 (whose truncated normal log pdf left out
      * log sigma). Sampling still picks kernels by weight. */
     bool sigma_weighted;
+    /* The magic clip's floor of a bandwidth, as a fraction of the range: the larger of
+     * this and 1 / (1 + the number of kernels). */
+    double min_bandwidth;
 } knob__tpe_settings;
 
 void knob__tpe_axis_init(knob__tpe_axis *a, const knob_distribution *d);

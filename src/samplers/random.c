@@ -19,8 +19,8 @@ double knob__random_draw(knob_rng *r, const knob_distribution *d)
             double x = round(exp(lo + knob_rng_uniform(r) * (hi - lo)));
             return fmin(fmax(x, d->low), d->high);
         }
-        return d->low + d->step * (double)knob_rng_below(
-                                      r, (uint64_t)((d->high - d->low) / d->step) + 1);
+        return d->low +
+               d->step * (double)knob_rng_below(r, (uint64_t)((d->high - d->low) / d->step) + 1);
     case KNOB_DIST_FLOAT:
         if (d->step > 0)
             return d->low + d->step * (double)knob_rng_below(
@@ -30,6 +30,31 @@ double knob__random_draw(knob_rng *r, const knob_distribution *d)
             return fmin(fmax(exp(lo + knob_rng_uniform(r) * (hi - lo)), d->low), d->high);
         }
         return d->low + knob_rng_uniform(r) * (d->high - d->low);
+    }
+    return d->low;
+}
+
+double knob__random_at(double u, const knob_distribution *d)
+{
+    u = fmin(fmax(u, 0), 0x1.fffffffffffffp-1);
+    switch (d->kind) {
+    case KNOB_DIST_CATEGORICAL:
+        return floor(u * (double)d->n_choices);
+    case KNOB_DIST_INT:
+        if (d->flags & KNOB_LOG) {
+            double lo = log(d->low - 0.5), hi = log(d->high + 0.5);
+            return fmin(fmax(round(exp(lo + u * (hi - lo))), d->low), d->high);
+        }
+        return d->low + d->step * floor(u * (floor((d->high - d->low) / d->step) + 1));
+    case KNOB_DIST_FLOAT:
+        if (d->step > 0)
+            return d->low +
+                   d->step * floor(u * (double)(llround((d->high - d->low) / d->step) + 1));
+        if (d->flags & KNOB_LOG) {
+            double lo = log(d->low), hi = log(d->high);
+            return fmin(fmax(exp(lo + u * (hi - lo)), d->low), d->high);
+        }
+        return d->low + u * (d->high - d->low);
     }
     return d->low;
 }

@@ -111,12 +111,25 @@ static void mixed_trial(knob_study *s, double *out)
 }
 
 /* Trials 12..15 of seed 42 (TPE after 10 random ones), univariate and multivariate,
- * frozen: they were printed by this implementation (KNOB_PRINT_GOLDEN=1) and pasted here.
- * A change here changes every user's reproduced study, so it must be deliberate. */
+ * with knob's defaults and with Optuna's weights, frozen: they were printed by this implementation
+ * (KNOB_PRINT_GOLDEN=1) and pasted here. A change here changes every user's reproduced study, so it
+ * must be deliberate. */
 static void tpe_golden_sequence(void **state)
 {
     (void)state;
-    static const double golden[2][4][5] = {
+    static const double golden[4][4][5] = {
+        {
+            {0.31511365786883055, 0.0096481406534035148, 1.25, 50, 2},
+            {0.18466239532435874, 0.0013496857428684581, 1.25, 35, 2},
+            {0.25129670427632456, 0.002562367098316407, 1.25, 65, 2},
+            {0.49606681852862206, 0.043571096774275384, 1.25, 35, 2},
+        },
+        {
+            {0.45343963383458263, 0.0016094754147327592, 0.5, 25, 0},
+            {0.89229069303175912, 0.017677073591556066, 0, 45, 0},
+            {0.22974851837780244, 1.52355294349574e-05, 0, 50, 0},
+            {-0.14249659700508646, 0.001496282642156656, 0.25, 50, 0},
+        },
         {
             {0.25037211851128882, 0.001347034676913522, 1.25, 40, 2},
             {0.42363714435331978, 0.0057236990817069603, 1.25, 65, 2},
@@ -130,9 +143,13 @@ static void tpe_golden_sequence(void **state)
             {0.098226370786711592, 0.00058067692985264575, 1.25, 50, 0},
         },
     };
-    static const char *const opts[2] = {"seed=42", "seed=42,multivariate=true"};
+    static const char *const opts[4] = {
+        "seed=42", "seed=42,multivariate=true",
+        /* Optuna's weights and prior weight: the sequences of knob before its own defaults */
+        "seed=42,weights=optuna,prior_weight=1",
+        "seed=42,multivariate=true,weights=optuna,prior_weight=1"};
     bool print = getenv("KNOB_PRINT_GOLDEN") != NULL;
-    for (int run = 0; run < 4; run++) {
+    for (int run = 0; run < 8; run++) {
         int v = run / 2; /* each variant twice: the same sequence both times */
         knob_storage *st = mem();
         knob_study *s = make_study(st, "tpe", opts[v], NULL, 0);
@@ -142,13 +159,53 @@ static void tpe_golden_sequence(void **state)
             if (i < 12)
                 continue;
             if (print && run % 2 == 0)
-                printf("            {%.17g, %.17g, %.17g, %.17g, %.17g},\n", x[0], x[1], x[2], x[3],
-                       x[4]);
+                printf("%d            {%.17g, %.17g, %.17g, %.17g, %.17g},\n", v, x[0], x[1], x[2],
+                       x[3], x[4]);
             for (int j = 0; !print && j < 5; j++)
                 assert_true(x[j] == golden[v][i - 12][j]);
         }
         knob_study_free(s);
         knob_storage_close(st);
+    }
+}
+
+/* startup=sobol: the first 8 trials are a scrambled Sobol net, one point in each eighth
+ * of every param's range; the same seed gives the same points. */
+static void tpe_sobol_startup(void **state)
+{
+    (void)state;
+    double first[8][3];
+    for (int run = 0; run < 2; run++) {
+        knob_storage *st = mem();
+        knob_study *s = make_study(st, "tpe", "seed=5,startup=sobol", NULL, 0);
+        for (int i = 0; i < 8; i++) {
+            knob_trial *t;
+            double x[3], y = 0;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "a", 0, 8, 0, 0, &x[0]), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "b", 1, 1e8, 0, KNOB_LOG, &x[1]), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "c", -4, 4, 0, 0, &x[2]), KNOB_OK);
+            for (int j = 0; j < 3; j++) {
+                if (run)
+                    assert_true(x[j] == first[i][j]);
+                first[i][j] = x[j];
+                y += x[j];
+            }
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    for (int j = 0; j < 3; j++) {
+        int seen[8] = {0};
+        for (int i = 0; i < 8; i++) {
+            double u = j == 0   ? first[i][0] / 8
+                       : j == 1 ? log10(first[i][1]) / 8
+                                : (first[i][2] + 4) / 8;
+            seen[(int)floor(u * 8)]++;
+        }
+        for (int k = 0; k < 8; k++)
+            assert_int_equal(seen[k], 1);
     }
 }
 
@@ -561,6 +618,11 @@ static void tpe_options(void **state)
     assert_int_equal(knob_sampler_create("tpe", "group=true", &sp), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "multivariate"));
     assert_int_equal(knob_sampler_create("tpe", "prior_weight=0", &sp), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_create("tpe", "weights=heavy", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "heavy"));
+    assert_int_equal(knob_sampler_create("tpe", "gamma_strategy=cubic", &sp), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_create("tpe", "startup=halton", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "startup"));
     bool listed = false;
     for (const knob_sampler_plugin *const *p = knob_sampler_builtins(); *p; p++)
         listed |= strcmp((*p)->name, "tpe") == 0;
@@ -569,6 +631,14 @@ static void tpe_options(void **state)
     double b = best_of("tpe", "seed=4,consider_endpoints=true,prior_weight=2,n_ei_candidates=64", 4,
                        -5, 5, 60, bowl4);
     assert_true(b < 2); /* random search's median: 4.5 */
+    /* Optuna's weighting, uniform weights, a sqrt split, a higher bandwidth floor. */
+    b = best_of("tpe", "seed=4,weights=optuna,prior_weight=1", 4, -5, 5, 60, bowl4);
+    assert_true(b < 2);
+    b = best_of("tpe", "seed=4,weights=uniform,gamma_strategy=sqrt,gamma_beta=0.5", 4, -5, 5, 60,
+                bowl4);
+    assert_true(b < 2);
+    b = best_of("tpe", "seed=4,min_bandwidth=0.05", 4, -5, 5, 60, bowl4);
+    assert_true(b < 2);
     /* Without the magic clip kernels get narrow and TPE greedy; it still runs. */
     b = best_of("tpe", "seed=4,consider_magic_clip=false", 4, -5, 5, 60, bowl4);
     assert_true(isfinite(b));
@@ -585,7 +655,7 @@ static void check_mix1(const knob_distribution *d, const double *obs, size_t n, 
     for (size_t i = 0; i < n; i++)
         y[i] = knob__tpe_to_kernel(&ax, obs[i]);
     knob__tpe_default_weights(n, w);
-    knob__tpe_settings set = {1.0, false, true, false};
+    knob__tpe_settings set = {.prior_weight = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
     knob__tpe_mix1 m = {0};
     assert_int_equal(knob__tpe_mix1_fit(&m, &ax, y, w, n, &set), KNOB_OK);
     if (n >= 1000) /* the fast Gauss transform takes the kernels at the clip's floor */
@@ -647,7 +717,10 @@ static void check_mixn(knob_rng *r)
     }
     knob__tpe_default_weights(n, w);
     for (int weighted = 0; weighted < 2; weighted++) {
-        knob__tpe_settings set = {1.0, false, true, weighted};
+        knob__tpe_settings set = {.prior_weight = 1.0,
+                                  .magic_clip = true,
+                                  .sigma_weighted = weighted,
+                                  .min_bandwidth = 0.01};
         knob__tpe_mixn m = {0};
         assert_int_equal(knob__tpe_mixn_fit(&m, ax, 4, y, w, n, &set), KNOB_OK);
         for (int k = 0; k < 50; k++) {
@@ -708,7 +781,7 @@ static void tpe_estimator(void **state)
     check_mixn(&r);
     /* Categorical: the smoothed probabilities sum to one and favour the observed. */
     double y[4] = {2, 2, 2, 0}, w[4] = {1, 1, 1, 1}, p[3];
-    knob__tpe_settings set = {1.0, false, true, false};
+    knob__tpe_settings set = {.prior_weight = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
     knob__tpe_cat_fit(p, 3, y, w, 4, &set);
     assert_true(fabs(p[0] + p[1] + p[2] - 1) < 1e-12);
     assert_true(p[2] > p[0] && p[0] > p[1]);
@@ -724,6 +797,50 @@ static void tpe_estimator(void **state)
 }
 
 /* Nondominated selection and hypervolumes against hand-computed cases. */
+/* The univariate estimator against reference values computed by Optuna 3.1's
+ * _ParzenEstimator (prior, magic clip, no endpoints, its default weights, which ramp
+ * down the oldest of these 28 observations; its log pdf leaves out log sigma, as
+ * sigma_weighted does). */
+static void tpe_matches_optuna(void **state)
+{
+    (void)state;
+    static const double obs[28] = {-7.5, -2.25, 0.5, 1.0,  1.125, 3.0,  4.5,  8.0,  9.75, -9.5,
+                                   2.0,  2.5,   6.0, -4.0, 0.0,   7.25, 5.5,  -1.0, 3.5,  -6.0,
+                                   8.5,  -3.0,  1.5, 4.0,  -8.0,  9.0,  -5.0, 6.5};
+    static const double xs[7] = {-9.9, -3.3, 0.0, 1.05, 2.2, 7.7, 9.99};
+    static const double ref[7] = {-2.758295724347217, -2.5653504737094313, -2.4662707220206936,
+                                  -2.22906900150096,  -2.377841516259826,  -2.55345567474187,
+                                  -2.756488515830653};
+    static const double iobs[14] = {1, 3, 3, 4, 7, 7, 7, 9, 10, 2, 5, 6, 8, 8};
+    static const double ixs[6] = {1, 2, 3, 5, 7, 10};
+    static const double iref[6] = {-2.6735437909281488, -2.363613335701478,  -2.284697582638305,
+                                   -2.492285217403815,  -1.8690179711225228, -2.6677543621084383};
+    knob__tpe_settings set = {
+        .prior_weight = 1.0, .magic_clip = true, .sigma_weighted = true, .min_bandwidth = 0.01};
+    double y[28], w[28];
+    knob__tpe_mix1 m = {0};
+    knob_distribution fd = {.kind = KNOB_DIST_FLOAT, .low = -10, .high = 10};
+    knob__tpe_axis ax;
+    knob__tpe_axis_init(&ax, &fd);
+    for (int i = 0; i < 28; i++)
+        y[i] = knob__tpe_to_kernel(&ax, obs[i]);
+    knob__tpe_default_weights(28, w);
+    assert_int_equal(knob__tpe_mix1_fit(&m, &ax, y, w, 28, &set), KNOB_OK);
+    for (int i = 0; i < 7; i++)
+        assert_true(fabs(knob__tpe_mix1_logpdf(&m, knob__tpe_to_kernel(&ax, xs[i])) - ref[i]) <
+                    1e-8);
+    knob_distribution id = {.kind = KNOB_DIST_INT, .low = 1, .high = 10, .step = 1};
+    knob__tpe_axis_init(&ax, &id);
+    for (int i = 0; i < 14; i++)
+        y[i] = knob__tpe_to_kernel(&ax, iobs[i]);
+    knob__tpe_default_weights(14, w);
+    assert_int_equal(knob__tpe_mix1_fit(&m, &ax, y, w, 14, &set), KNOB_OK);
+    for (int i = 0; i < 6; i++)
+        assert_true(fabs(knob__tpe_mix1_logpdf(&m, knob__tpe_to_kernel(&ax, ixs[i])) - iref[i]) <
+                    1e-8);
+    knob__tpe_mix1_free(&m);
+}
+
 static void tpe_fronts(void **state)
 {
     (void)state;
@@ -760,6 +877,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_multi_objective), cmocka_unit_test(tpe_constant_liar),
         cmocka_unit_test(tpe_pruned_counted),  cmocka_unit_test(tpe_options),
         cmocka_unit_test(tpe_estimator),       cmocka_unit_test(tpe_fronts),
+        cmocka_unit_test(tpe_matches_optuna),  cmocka_unit_test(tpe_sobol_startup),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
