@@ -3,11 +3,12 @@
  *   bench_tpe quality --func NAME --sampler NAME [--options "k=v,..."] [--seeds S]
  *                     [--trials T]
  *       one JSON line per seed (0..S-1): the best value and its regret after T trials.
- *   bench_tpe speed --n N [--measure M] [--history tpe|random] [--options "k=v,..."]
+ *   bench_tpe speed --n N [--sampler NAME] [--measure M] [--history self|random]
+ *                   [--options "k=v,..."]
  *       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
- *       trials: the history is made by TPE itself (or drawn at random), then M more
- *       trials are timed one by one; prints the median wall and thread-CPU times and the
- *       mean wall time as one JSON line.
+ *       trials: the history is made by the sampler itself (default tpe; "tpe" is taken
+ *       for "self"), or drawn at random, then M more trials are timed one by one; prints
+ *       the median wall and thread-CPU times and the mean wall time as one JSON line.
  */
 #include "knob.h"
 #include "funcs.h"
@@ -141,15 +142,15 @@ static void speed(const args *a)
     bool random_history = strcmp(a->history, "random") == 0;
     char opts[512];
     snprintf(opts, sizeof opts, "seed=1%s%s", a->options[0] ? "," : "", a->options);
-    knob_study *s =
-        open_study(st, random_history ? "random" : "tpe", random_history ? "seed=1" : opts, false);
+    knob_study *s = open_study(st, random_history ? "random" : a->sampler,
+                               random_history ? "seed=1" : opts, false);
     double t0 = now_us();
     for (long i = 0; i < a->n; i++)
         run_trial(s, &f);
     double fill = now_us() - t0;
     if (random_history) {
         knob_study_free(s);
-        s = open_study(st, "tpe", opts, true);
+        s = open_study(st, a->sampler, opts, true);
     }
     double *us = malloc(2 * (size_t)a->measure * sizeof *us), *cpu = us + a->measure, sum = 0;
     measured_trials(s, &f, us, cpu, a->measure);
@@ -157,11 +158,12 @@ static void speed(const args *a)
         sum += us[i];
     qsort(us, (size_t)a->measure, sizeof *us, cmp_double);
     qsort(cpu, (size_t)a->measure, sizeof *cpu, cmp_double);
-    printf("{\"n\": %ld, \"history\": \"%s\", \"options\": \"%s\", \"measure\": %d, "
+    printf("{\"n\": %ld, \"sampler\": \"%s\", \"history\": \"%s\", \"options\": \"%s\", "
+           "\"measure\": %d, "
            "\"us_per_trial\": %.2f, \"cpu_us_per_trial\": %.2f, \"mean_us\": %.2f, "
            "\"fill_s\": %.3f}\n",
-           a->n, a->history, a->options, a->measure, us[a->measure / 2], cpu[a->measure / 2],
-           sum / a->measure, fill / 1e6);
+           a->n, a->sampler, a->history, a->options, a->measure, us[a->measure / 2],
+           cpu[a->measure / 2], sum / a->measure, fill / 1e6);
     free(us);
     knob_study_free(s);
     knob_storage_close(st);

@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Optuna's side of the TPE benchmark (the same functions as funcs.h).
 
-  optuna_tpe.py quality --func NAME [--multivariate] [--seeds S] [--first-seed F]
-                        [--trials T]
-      one JSON line per seed (F..F+S-1): best value and regret after T trials.
+  optuna_tpe.py quality --func NAME [--sampler tpe|cmaes|qmc|random] [--multivariate]
+                        [--seeds S] [--first-seed F] [--trials T]
+      one JSON line per seed (F..F+S-1): best value and regret after T trials, with
+      TPESampler (default), CmaEsSampler, QMCSampler (scrambled Sobol) or RandomSampler,
+      each with its defaults and the seed.
   optuna_tpe.py speed --n N [--measure M] [--history tpe|random]
       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
       trials: the history is made by TPE itself ("tpe"), or added with add_trials as
@@ -86,13 +88,21 @@ def objective_for(f, bounds):
 def quality(a):
     f, bounds, fmin = FUNCS[a.func]
     for seed in range(a.first_seed, a.first_seed + a.seeds):
-        sampler = optuna.samplers.TPESampler(seed=seed, multivariate=a.multivariate)
+        if a.sampler == "tpe":
+            sampler = optuna.samplers.TPESampler(seed=seed, multivariate=a.multivariate)
+        elif a.sampler == "cmaes":
+            sampler = optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
+        elif a.sampler == "qmc":
+            sampler = optuna.samplers.QMCSampler(seed=seed, warn_independent_sampling=False)
+        else:
+            sampler = optuna.samplers.RandomSampler(seed=seed)
         study = optuna.create_study(sampler=sampler)
         t0 = time.perf_counter()
         study.optimize(objective_for(f, bounds), n_trials=a.trials)
         best = study.best_value
-        print(json.dumps({"func": a.func, "sampler": "optuna-tpe",
-                          "options": "multivariate=true" if a.multivariate else "",
+        print(json.dumps({"func": a.func, "sampler": "optuna-" + a.sampler,
+                          "options": "multivariate=true" if a.multivariate and
+                          a.sampler == "tpe" else "",
                           "seed": seed, "trials": a.trials, "best": best,
                           "regret": best - fmin,
                           "seconds": round(time.perf_counter() - t0, 3)}), flush=True)
@@ -140,6 +150,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("mode", choices=["quality", "speed"])
     p.add_argument("--func", default="branin", choices=sorted(FUNCS))
+    p.add_argument("--sampler", choices=["tpe", "cmaes", "qmc", "random"], default="tpe")
     p.add_argument("--multivariate", action="store_true")
     p.add_argument("--seeds", type=int, default=10)
     p.add_argument("--first-seed", type=int, default=0)
