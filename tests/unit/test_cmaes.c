@@ -165,6 +165,82 @@ static void reproducible_and_restarts(void **state)
     assert_int_equal(knob_sampler_create("cmaes", "x0=notjson", &bad), KNOB_EINVAL);
 }
 
+/* Trials 1..6 of seed 7 on a 2-D bowl (trial 0 is random, then CMA-ES), frozen: printed
+ * by this implementation (KNOB_PRINT_GOLDEN=1) and pasted here. The eigendecomposition
+ * may differ in the last bits between LAPACK builds, hence the tolerance. */
+static knob_trial_state bowl2(knob_trial *t, void *ctx, double *values)
+{
+    double x, y;
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x", -3, 3, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "y", 1e-3, 1e3, 0, KNOB_LOG, &y))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (x - 1) * (x - 1) + pow(log10(y) - 1, 2);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void golden_sequence(void **state)
+{
+    (void)state;
+    static const double golden[6][2] = {
+        {-0.27962974486376968, 0.056756152389973183}, {2.0535261188159986, 0.031347852983345567},
+        {2.3379797588260605, 0.027542986303189868},   {-1.2226360887627865, 0.28997437039176172},
+        {-0.52444376259586045, 5.6694635400943501},   {-0.7144091077353858, 1.009844561121332},
+    };
+    bool print = getenv("KNOB_PRINT_GOLDEN") != NULL;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = cma_study(st, "seed=7");
+    assert_int_equal(knob_study_optimize(s, bowl2, NULL, 7), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    for (size_t i = 1; i < 7; i++) {
+        double x = knob_trial_info_param(tr[i], "x")->internal;
+        double y = knob_trial_info_param(tr[i], "y")->internal;
+        if (print)
+            printf("{%.17g, %.17g},\n", x, y);
+        else
+            assert_true(fabs(x - golden[i - 1][0]) < 1e-9 && fabs(y / golden[i - 1][1] - 1) < 1e-9);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Trials asked together, none told yet, get distinct points (each its own draw of the
+ * generation), and so do workers of one study. */
+static void parallel_asks_distinct(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = cma_study(st, "seed=8");
+    assert_int_equal(knob_study_optimize(s, bowl2, NULL, 3), KNOB_OK);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("cmaes", "seed=8", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *w;
+    assert_int_equal(knob_study_create(st, "cma", &o, &w), KNOB_OK);
+    knob_trial *t[8];
+    double x[8], y[8];
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(knob_study_ask(i % 2 ? w : s, &t[i]), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t[i], "x", -3, 3, 0, 0, &x[i]), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t[i], "y", 1e-3, 1e3, 0, KNOB_LOG, &y[i]),
+                         KNOB_OK);
+    }
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < i; j++)
+            assert_false(x[i] == x[j] && y[i] == y[j]);
+    for (int i = 0; i < 8; i++) {
+        double v = x[i] * x[i];
+        assert_int_equal(knob_study_tell(i % 2 ? w : s, t[i], KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    knob_study_free(w);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* ---------------------------------------------------------------- warm start */
 
 /* A sphere on [-5, 5]^4 centred at ctx->at, negated when ctx->sign is -1 (maximized). */
@@ -307,6 +383,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(separable_makes_progress),
         cmocka_unit_test(integers_reach_optimum),
         cmocka_unit_test(reproducible_and_restarts),
+        cmocka_unit_test(golden_sequence),
+        cmocka_unit_test(parallel_asks_distinct),
         cmocka_unit_test(warm_start_from_another_study),
         cmocka_unit_test(warm_start_errors),
     };
