@@ -29,26 +29,17 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-py=/usr/bin/python3
+. "$root/bench/lib.sh"
 here="$root/bench/tpe"
 out=$(mktemp -d /tmp/knob-bench-tpe.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-# OpenBLAS (linked by libknob for LAPACK, and by numpy) starts spinning worker threads;
-# neither side needs them here, and on a small machine they steal the CPU.
-export OPENBLAS_NUM_THREADS=1
-
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j2 --target bench_tpe >/dev/null
+bench_build "$root" "$build" bench_tpe
 knob="$build/bench/tpe/bench_tpe"
 funcs="branin hartmann6 ackley5 rosenbrock4 levy6 styblinski_tang8"
 
 echo "# TPE benchmark"
 echo
-echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores;" \
-     "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- knob: $(grep -m1 CMAKE_BUILD_TYPE "$build/CMakeCache.txt" | cut -d= -f2) build; Optuna" \
-     "$($py -c 'import optuna; print(optuna.__version__)' 2>/dev/null || echo '(missing)')," \
-     "$($py -c 'import numpy; print("numpy", numpy.__version__)' 2>/dev/null)"
+bench_machine "$build"
 echo "- quality: $trials trials, seeds 0..$((seeds - 1)); speed: see below"
 echo
 

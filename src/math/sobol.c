@@ -51,6 +51,13 @@ static uint32_t reverse_bits(uint32_t x)
     return (x >> 16) | (x << 16);
 }
 
+double knob__sobol_scrambled(const uint32_t v[32], unsigned dim, uint64_t index, uint64_t seed)
+{
+    uint64_t h = seed * 0x9E3779B97F4A7C15ull + dim * 0xD1B54A32D192ED03ull;
+    uint32_t x = knob__owen_scramble(knob__sobol_bits(v, index), (uint32_t)(h >> 32) ^ (uint32_t)h);
+    return ((double)x + 0.5) * 0x1.0p-32;
+}
+
 uint32_t knob__owen_scramble(uint32_t x, uint32_t seed)
 {
     /* With the bits reversed, a hash in which every output bit depends only on the

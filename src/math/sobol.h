@@ -18,6 +18,10 @@ uint32_t knob__sobol_bits(const uint32_t v[32], uint64_t index);
 /* Owen (nested uniform) scrambling of 32-bit coordinates, by a hash per seed. */
 uint32_t knob__owen_scramble(uint32_t x, uint32_t seed);
 
+/* The index-th point's coordinate in dimension dim (directions v) in (0, 1), Owen-scrambled
+ * by a hash of (seed, dim): each dimension of one seed gets its own scrambling. */
+double knob__sobol_scrambled(const uint32_t v[32], unsigned dim, uint64_t index, uint64_t seed);
+
 /* The index-th point of the Halton sequence in `dim` (the dim-th prime as base), with
  * each digit permuted by a seeded random permutation when scramble is set. */
 double knob__halton(unsigned dim, uint64_t index, uint64_t seed, int scramble);

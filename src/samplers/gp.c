@@ -298,10 +298,7 @@ static int ensure_dirs(bo *p, unsigned d)
 
 static double sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t salt)
 {
-    uint32_t x = knob__sobol_bits(p->dirs[axis], index);
-    uint64_t h = salt * 0x9E3779B97F4A7C15ull + axis * 0xD1B54A32D192ED03ull;
-    x = knob__owen_scramble(x, (uint32_t)(h >> 32) ^ (uint32_t)h);
-    return ((double)x + 0.5) * 0x1.0p-32;
+    return knob__sobol_scrambled(p->dirs[axis], axis, index, salt);
 }
 
 /* m Sobol points, then m/4 points around the best observations (normal steps of 0.05

@@ -27,8 +27,10 @@ static int init(void *state)
     else if (strcmp(q->qmc_type, "halton") == 0)
         q->halton = true;
     else
-        return knob_set_error(KNOB_EINVAL, "sampler 'qmc': qmc_type must be sobol or halton, got "
-                              "'%s'", q->qmc_type);
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'qmc': qmc_type must be sobol or halton, got "
+                              "'%s'",
+                              q->qmc_type);
     return KNOB_OK;
 }
 
@@ -77,12 +79,9 @@ static double coordinate(qmc *q, unsigned dim, uint64_t index, uint64_t seed)
 {
     if (q->halton)
         return knob__halton(dim, index, seed, q->scramble);
-    uint32_t x = knob__sobol_bits(q->dirs[dim], index);
-    if (q->scramble) {
-        uint64_t h = seed * 0x9E3779B97F4A7C15ull + dim * 0xD1B54A32D192ED03ull;
-        x = knob__owen_scramble(x, (uint32_t)(h >> 32) ^ (uint32_t)h);
-    }
-    return ((double)x + 0.5) * 0x1.0p-32;
+    if (q->scramble)
+        return knob__sobol_scrambled(q->dirs[dim], dim, index, seed);
+    return ((double)knob__sobol_bits(q->dirs[dim], index) + 0.5) * 0x1.0p-32;
 }
 
 static int ensure_dirs(qmc *q, unsigned d)
@@ -90,8 +89,10 @@ static int ensure_dirs(qmc *q, unsigned d)
     if (q->halton || d <= q->n_dirs)
         return KNOB_OK;
     if (d > knob__sobol_dims)
-        return knob_set_error(KNOB_EINVAL, "sampler 'qmc': Sobol points have at most %u "
-                              "dimensions; the space has %u", knob__sobol_dims, d);
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'qmc': Sobol points have at most %u "
+                              "dimensions; the space has %u",
+                              knob__sobol_dims, d);
     uint32_t(*dirs)[32] = realloc(q->dirs, d * sizeof *dirs);
     if (!dirs)
         return knob_set_error(KNOB_ENOMEM, "out of memory (Sobol directions)");

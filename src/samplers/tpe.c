@@ -464,13 +464,10 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
         }
         uint32_t dirs[32];
         knob__sobol_directions((unsigned)axis, dirs);
-        uint64_t h = (knob_sampler_seed(knob_study_sampler(s)) ^ 0x5851F42D4C957F2Dull) *
-                         0x9E3779B97F4A7C15ull +
-                     axis * 0xD1B54A32D192ED03ull;
-        uint32_t x =
-            knob__sobol_bits(dirs, (uint64_t)knob_trial_number(t)); /* scrambled: 0 is no corner */
-        x = knob__owen_scramble(x, (uint32_t)(h >> 32) ^ (uint32_t)h);
-        *internal = knob__random_at(((double)x + 0.5) * 0x1.0p-32, d);
+        /* point k for trial k: scrambled, point 0 is no corner */
+        uint64_t seed = knob_sampler_seed(knob_study_sampler(s)) ^ 0x5851F42D4C957F2Dull;
+        *internal = knob__random_at(
+            knob__sobol_scrambled(dirs, (unsigned)axis, (uint64_t)knob_trial_number(t), seed), d);
         return KNOB_OK;
     }
     if ((rc = split(p)) || (rc = reserve_buf(p, p->n_obs)))
