@@ -6,34 +6,6 @@
 
 #include <math.h>
 
-double knob__random_draw(knob_rng *r, const knob_distribution *d)
-{
-    switch (d->kind) {
-    case KNOB_DIST_CATEGORICAL:
-        return (double)knob_rng_below(r, d->n_choices);
-    case KNOB_DIST_INT:
-        if (d->flags & KNOB_LOG) {
-            /* Log-uniform over [low - 0.5, high + 0.5), rounded: each integer gets the
-             * mass of its unit interval on the log scale. */
-            double lo = log(d->low - 0.5), hi = log(d->high + 0.5);
-            double x = round(exp(lo + knob_rng_uniform(r) * (hi - lo)));
-            return fmin(fmax(x, d->low), d->high);
-        }
-        return d->low +
-               d->step * (double)knob_rng_below(r, (uint64_t)((d->high - d->low) / d->step) + 1);
-    case KNOB_DIST_FLOAT:
-        if (d->step > 0)
-            return d->low + d->step * (double)knob_rng_below(
-                                          r, (uint64_t)llround((d->high - d->low) / d->step) + 1);
-        if (d->flags & KNOB_LOG) {
-            double lo = log(d->low), hi = log(d->high);
-            return fmin(fmax(exp(lo + knob_rng_uniform(r) * (hi - lo)), d->low), d->high);
-        }
-        return d->low + knob_rng_uniform(r) * (d->high - d->low);
-    }
-    return d->low;
-}
-
 double knob__random_at(double u, const knob_distribution *d)
 {
     u = fmin(fmax(u, 0), 0x1.fffffffffffffp-1);
@@ -42,6 +14,8 @@ double knob__random_at(double u, const knob_distribution *d)
         return floor(u * (double)d->n_choices);
     case KNOB_DIST_INT:
         if (d->flags & KNOB_LOG) {
+            /* Log-uniform over [low - 0.5, high + 0.5), rounded: each integer gets the
+             * mass of its unit interval on the log scale. */
             double lo = log(d->low - 0.5), hi = log(d->high + 0.5);
             return fmin(fmax(round(exp(lo + u * (hi - lo))), d->low), d->high);
         }
@@ -57,6 +31,21 @@ double knob__random_at(double u, const knob_distribution *d)
         return d->low + u * (d->high - d->low);
     }
     return d->low;
+}
+
+/* Categorical, linear int and stepped float params by an exact draw of their index;
+ * the others through knob__random_at. */
+double knob__random_draw(knob_rng *r, const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        return (double)knob_rng_below(r, d->n_choices);
+    if (d->kind == KNOB_DIST_INT && !(d->flags & KNOB_LOG))
+        return d->low +
+               d->step * (double)knob_rng_below(r, (uint64_t)((d->high - d->low) / d->step) + 1);
+    if (d->kind == KNOB_DIST_FLOAT && d->step > 0)
+        return d->low + d->step * (double)knob_rng_below(
+                                      r, (uint64_t)llround((d->high - d->low) / d->step) + 1);
+    return knob__random_at(knob_rng_uniform(r), d);
 }
 
 int knob__random_independent(void *state, knob_study *s, knob_trial *t, const char *name,
