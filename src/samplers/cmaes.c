@@ -425,17 +425,6 @@ static int default_lambda(const cma *c, int n)
 
 /* ---------------------------------------------------------------- warm start */
 
-typedef struct scored {
-    double f;
-    double *x;
-} scored;
-
-static int cmp_scored(const void *a, const void *b)
-{
-    double x = ((const scored *)a)->f, y = ((const scored *)b)->f;
-    return (x > y) - (x < y);
-}
-
 /* The first run's distribution from the best trials of another study (WS-CMA-ES,
  * Nomura et al. 2021): the best ceil(gamma n) completed trials that have every param of
  * the space, in this space's unit cube, give mu and Sigma = alpha^2 I + their covariance;
@@ -453,7 +442,7 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
         st = own;
     }
     knob_study *src = NULL;
-    scored *pts = NULL;
+    member *pts = NULL;
     double *xs = NULL;
     size_t m = 0;
     if ((rc = knob_study_load(st, c->ws_study, NULL, &src))) {
@@ -491,7 +480,7 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
                 x[d] = fmin(fmax(to_unit(&c->dims[d], p->internal), 0), 1);
         }
         if (all)
-            pts[m++] = (scored){sign * tr[i]->values[0], x};
+            pts[m++] = (member){sign * tr[i]->values[0], x};
     }
     if (m == 0) {
         rc = knob_set_error(KNOB_EINVAL,
@@ -500,7 +489,7 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
                             c->ws_study, n, c->dims[0].name);
         goto done;
     }
-    qsort(pts, m, sizeof *pts, cmp_scored);
+    qsort(pts, m, sizeof *pts, cmp_member);
     size_t top = (size_t)ceil(c->ws_gamma * (double)m);
     top = top < 1 ? 1 : top > m ? m : top;
     for (int i = 0; i < n; i++) {
