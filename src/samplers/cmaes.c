@@ -425,53 +425,25 @@ static int default_lambda(const cma *c, int n)
 
 /* ---------------------------------------------------------------- warm start */
 
-/* The first run's distribution from the best trials of another study (WS-CMA-ES,
- * Nomura et al. 2021): the best ceil(gamma n) completed trials that have every param of
- * the space, in this space's unit cube, give mu and Sigma = alpha^2 I + their covariance;
- * then sigma = det(Sigma)^(1/2n) and the shape Sigma / sigma^2. */
-static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov)
+/* The completed trials of src that have every param of the space, as points of this
+ * space's unit cube (xs, n per point) scored by their minimized value, best first. */
+static int source_points(const cma *c, knob_study *src, member **pts, double **xs, size_t *m)
 {
     int n = c->n_dims, rc;
-    char why[512];
-    knob_storage *st = s->st, *own = NULL;
-    if (c->ws_storage[0]) {
-        if ((rc = knob_storage_open(c->ws_storage, &own))) {
-            snprintf(why, sizeof why, "%s", knob_errmsg());
-            return knob_set_error(rc, "cmaes: warm_start_storage '%s': %s", c->ws_storage, why);
-        }
-        st = own;
-    }
-    knob_study *src = NULL;
-    member *pts = NULL;
-    double *xs = NULL;
-    size_t m = 0;
-    if ((rc = knob_study_load(st, c->ws_study, NULL, &src))) {
-        snprintf(why, sizeof why, "%s", knob_errmsg());
-        rc = knob_set_error(rc, "cmaes: warm_start_study '%s': %s", c->ws_study, why);
-        goto done;
-    }
-    if (knob_study_n_objectives(src) != 1) {
-        rc = knob_set_error(KNOB_EINVAL,
-                            "cmaes: warm_start_study '%s' has %zu objectives; "
-                            "it needs one",
-                            c->ws_study, knob_study_n_objectives(src));
-        goto done;
-    }
     const knob_trial_info *const *tr;
     size_t nt;
+    *m = 0;
     if ((rc = knob_study_trials(src, &tr, &nt)))
-        goto done;
-    pts = malloc((nt + 1) * sizeof *pts);
-    xs = malloc((nt * (size_t)n + 1) * sizeof *xs);
-    if (!pts || !xs) {
-        rc = knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
-        goto done;
-    }
+        return rc;
+    *pts = malloc((nt + 1) * sizeof **pts);
+    *xs = malloc((nt * (size_t)n + 1) * sizeof **xs);
+    if (!*pts || !*xs)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
     double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
     for (size_t i = 0; i < nt; i++) {
         if (tr[i]->state != KNOB_TRIAL_COMPLETE || !isfinite(tr[i]->values[0]))
             continue;
-        double *x = xs + m * (size_t)n;
+        double *x = *xs + *m * (size_t)n;
         bool all = true;
         for (int d = 0; d < n && all; d++) {
             const knob_param *p = knob_trial_info_param(tr[i], c->dims[d].name);
@@ -480,16 +452,19 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
                 x[d] = fmin(fmax(to_unit(&c->dims[d], p->internal), 0), 1);
         }
         if (all)
-            pts[m++] = (member){sign * tr[i]->values[0], x};
+            (*pts)[(*m)++] = (member){sign * tr[i]->values[0], x};
     }
-    if (m == 0) {
-        rc = knob_set_error(KNOB_EINVAL,
-                            "cmaes: warm_start_study '%s' has no completed trial "
-                            "with the params of this study (%d, e.g. '%s')",
-                            c->ws_study, n, c->dims[0].name);
-        goto done;
-    }
-    qsort(pts, m, sizeof *pts, cmp_member);
+    qsort(*pts, *m, sizeof **pts, cmp_member);
+    return KNOB_OK;
+}
+
+/* WS-CMA-ES (Nomura et al. 2021): the best ceil(gamma m) of the m points give mu and
+ * Sigma = alpha^2 I + their covariance; then sigma = det(Sigma)^(1/2n) and the shape
+ * Sigma / sigma^2. */
+static int promising_distribution(const cma *c, const member *pts, size_t m, double *mean,
+                                  double *sigma, double *cov)
+{
+    int n = c->n_dims;
     size_t top = (size_t)ceil(c->ws_gamma * (double)m);
     top = top < 1 ? 1 : top > m ? m : top;
     for (int i = 0; i < n; i++) {
@@ -508,19 +483,53 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     double chol[64 * 64], logdet = 0;
     memcpy(chol, cov, (size_t)(n * n) * sizeof *chol);
     lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', n, chol, n);
-    if (info != 0) {
-        rc = knob_set_error(KNOB_EINVAL,
-                            "cmaes: warm start covariance is not positive definite "
-                            "(LAPACK info %d)",
-                            (int)info);
-        goto done;
-    }
+    if (info != 0)
+        return knob_set_error(KNOB_EINVAL,
+                              "cmaes: warm start covariance is not positive definite "
+                              "(LAPACK info %d)",
+                              (int)info);
     for (int i = 0; i < n; i++)
         logdet += 2 * log(chol[i * n + i]);
     *sigma = exp(logdet / (2.0 * n));
     for (int i = 0; i < n * n; i++)
         cov[i] /= *sigma * *sigma;
-done:
+    return KNOB_OK;
+}
+
+/* The first run's distribution from the best trials of warm_start_study, read from this
+ * study's storage or from warm_start_storage. */
+static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov)
+{
+    int rc;
+    char why[512];
+    knob_storage *st = s->st, *own = NULL;
+    if (c->ws_storage[0]) {
+        if ((rc = knob_storage_open(c->ws_storage, &own))) {
+            snprintf(why, sizeof why, "%s", knob_errmsg());
+            return knob_set_error(rc, "cmaes: warm_start_storage '%s': %s", c->ws_storage, why);
+        }
+        st = own;
+    }
+    knob_study *src = NULL;
+    member *pts = NULL;
+    double *xs = NULL;
+    size_t m = 0;
+    if ((rc = knob_study_load(st, c->ws_study, NULL, &src))) {
+        snprintf(why, sizeof why, "%s", knob_errmsg());
+        rc = knob_set_error(rc, "cmaes: warm_start_study '%s': %s", c->ws_study, why);
+    } else if (knob_study_n_objectives(src) != 1) {
+        rc = knob_set_error(KNOB_EINVAL,
+                            "cmaes: warm_start_study '%s' has %zu objectives; it "
+                            "needs one",
+                            c->ws_study, knob_study_n_objectives(src));
+    } else if (!(rc = source_points(c, src, &pts, &xs, &m)) && m == 0) {
+        rc = knob_set_error(KNOB_EINVAL,
+                            "cmaes: warm_start_study '%s' has no completed trial "
+                            "with the params of this study (%d, e.g. '%s')",
+                            c->ws_study, c->n_dims, c->dims[0].name);
+    }
+    if (!rc)
+        rc = promising_distribution(c, pts, m, mean, sigma, cov);
     free(pts);
     free(xs);
     knob_study_free(src);
