@@ -50,12 +50,13 @@ typedef struct dim {
 typedef struct bo {
     /* options */
     int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
-    char *acquisition, *pending, *startup;
+    char *acquisition, *pending, *startup, *failed;
     double beta, min_noise;
     bool warp;
     /* state */
     bool ucb;
     int pending_mode; /* 0 ignore, 1 believer, 2 liar */
+    bool failed_worst;
     dim dims[MAX_DIMS];
     int n_dims;
     knob__gp gp;
@@ -456,6 +457,14 @@ static int thin(double *X, double *y, int *n, int d, int max)
     return KNOB_OK;
 }
 
+/* A trial failed because its worker stopped (its heartbeat was lost), which says nothing
+ * of its params. */
+static bool worker_lost(const knob_trial_info *t)
+{
+    const char *why = knob_trial_info_attr(t, "fail_reason", true);
+    return why && strncmp(why, "\"no heartbeat", 13) == 0;
+}
+
 static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
                    size_t n_tr)
 {
@@ -532,30 +541,34 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     } else if (!rc) {
         rc = knob__gp_factor(&p->gp);
     }
-    /* pending trials as fantasies */
-    if (!rc && p->pending_mode) {
-        for (size_t i = 0; i < n_tr; i++) {
-            const knob_trial_info *ti = tr[i];
-            if (ti->state != KNOB_TRIAL_RUNNING || ti->number == self)
-                continue;
-            if (encode(p, ti, X + (size_t)(n + n_pend) * d))
-                n_pend++;
-        }
-        if (n_pend) {
-            double *pm = malloc((size_t)n_pend * (1 + (size_t)n + n_pend) * sizeof *pm);
-            if (!pm) {
-                rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-            } else {
-                double *pv = pm + n_pend;
-                if (p->pending_mode == 1)
-                    knob__gp_predict(&p->gp, X + (size_t)n * d, n_pend, pm, pv, pv + n_pend);
-                for (int j = 0; j < n_pend; j++)
-                    y[n + j] = p->pending_mode == 1 ? pm[j] : worst;
-                free(pm);
-                rc = knob__gp_set_data(&p->gp, X, y, n + n_pend, d, cat);
-                if (!rc)
-                    rc = knob__gp_factor(&p->gp);
-            }
+    /* Failed trials at the worst loss seen, so the model learns where trials fail (else
+     * the same data give the same failing point again); running ones as fantasies. */
+    int n_fail = 0;
+    for (size_t i = 0; !rc && p->failed_worst && i < n_tr; i++)
+        if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
+            encode(p, tr[i], X + (size_t)(n + n_fail) * d))
+            n_fail++;
+    for (size_t i = 0; !rc && p->pending_mode && i < n_tr; i++)
+        if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
+            encode(p, tr[i], X + (size_t)(n + n_fail + n_pend) * d))
+            n_pend++;
+    if (!rc && n_fail + n_pend) {
+        double *pm = malloc(((size_t)n_pend * (1 + (size_t)n + n_pend) + 1) * sizeof *pm);
+        if (!pm) {
+            rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        } else {
+            double *pv = pm + n_pend, *xp = X + (size_t)(n + n_fail) * d;
+            if (p->pending_mode == 1 && n_pend)
+                knob__gp_predict(&p->gp, xp, n_pend, pm, pv, pv + n_pend);
+            for (int j = 0; j < n_fail; j++)
+                y[n + j] = worst;
+            for (int j = 0; j < n_pend; j++)
+                y[n + n_fail + j] = p->pending_mode == 1 ? pm[j] : worst;
+            free(pm);
+            n_pend += n_fail; /* from here on, every row past the observations */
+            rc = knob__gp_set_data(&p->gp, X, y, n + n_pend, d, cat);
+            if (!rc)
+                rc = knob__gp_factor(&p->gp);
         }
     }
     /* by default 256 per dimension (the cube needs more points as it grows), 512..2048 */
@@ -689,6 +702,10 @@ static int init(void *state)
                               "sampler 'gp': acquisition must be logei or ucb, "
                               "got '%s'",
                               p->acquisition);
+    if (strcmp(p->failed, "worst") && strcmp(p->failed, "ignore"))
+        return knob_set_error(KNOB_EINVAL, "sampler 'gp': failed must be worst or ignore, got '%s'",
+                              p->failed);
+    p->failed_worst = strcmp(p->failed, "worst") == 0;
     if (strcmp(p->pending, "ignore") == 0)
         p->pending_mode = 0;
     else if (strcmp(p->pending, "believer") == 0)
@@ -725,6 +742,9 @@ static const knob_option options[] = {
      "logei (log expected improvement) or ucb (upper confidence bound)"},
     {"beta", KNOB_OPT_DOUBLE, offsetof(bo, beta), "2", 0, 1e6,
      "ucb: mean + sqrt(beta) x standard deviation"},
+    {"failed", KNOB_OPT_STRING, offsetof(bo, failed), "worst", 0, 0,
+     "failed trials count as: worst (the worst value seen, so their region is avoided; not "
+     "those whose worker was lost) or ignore"},
     {"pending", KNOB_OPT_STRING, offsetof(bo, pending), "believer", 0, 0,
      "running trials count as: believer (the model's mean), liar (the worst value) or "
      "ignore"},
@@ -748,7 +768,7 @@ const knob_sampler_plugin knob__sampler_gp = {
     .name = "gp",
     .help = "Bayesian optimization with a Gaussian process (Matern 5/2, one length scale per "
             "param) and log expected improvement or UCB; running trials as fantasies. "
-            "Options: n_startup_trials, startup, acquisition, beta, pending, n_candidates, "
+            "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, min_noise, warp, seed.",
     .state_size = sizeof(bo),
     .options = options,

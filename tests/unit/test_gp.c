@@ -383,8 +383,58 @@ static void gp_rejects_bad_options(void **state)
     assert_int_equal(knob_sampler_create("gp", "acquisition=pi", &sp), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "acquisition"));
     assert_int_equal(knob_sampler_create("gp", "pending=maybe", &sp), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_create("gp", "failed=retry", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "failed"));
     assert_int_equal(knob_sampler_create("gp", "acquisition=ucb,beta=4", &sp), 0);
     knob_sampler_free(sp);
+}
+
+/* The best region borders one where every trial fails (as training diverges above some
+ * learning rate): counted as the worst value, failures teach the model to stay out;
+ * ignored, the same data keep pointing into the failing region. */
+static knob_trial_state cliff(knob_trial *t, void *ctx, double *values)
+{
+    double x, y;
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y))
+        return KNOB_TRIAL_FAIL;
+    if (x > 0.7)
+        return KNOB_TRIAL_FAIL;
+    values[0] = -x + (y - 0.5) * (y - 0.5);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void gp_avoids_failed_regions(void **state)
+{
+    (void)state;
+    int fails[2] = {0, 0};
+    double best[2] = {0, 0};
+    for (int mode = 0; mode < 2; mode++) {
+        for (int seed = 1; seed <= 3; seed++) {
+            char opts[64];
+            snprintf(opts, sizeof opts, "seed=%d,failed=%s", seed, mode ? "ignore" : "worst");
+            knob_storage *st;
+            knob_study *s = new_study(&st, "gp", opts);
+            assert_int_equal(knob_study_optimize(s, cliff, NULL, 30), 0);
+            const knob_trial_info *const *tr;
+            size_t n;
+            assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+            for (size_t i = 10; i < n; i++)
+                fails[mode] += tr[i]->state == KNOB_TRIAL_FAIL;
+            double b;
+            assert_int_equal(knob_study_best_value(s, &b), 0);
+            best[mode] += b / 3;
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+    }
+    print_message("failed trials among the 60 after startup: %d counted worst, %d ignored; "
+                  "mean best %.4f and %.4f (optimum -0.7)\n",
+                  fails[0], fails[1], best[0], best[1]);
+    /* measured: 23 and 51 failures, best -0.682 and -0.633 */
+    assert_true(fails[0] * 2 <= fails[1]);
+    assert_true(best[0] < best[1]);
 }
 
 static void gp_ucb_finds_branin(void **state)
@@ -412,6 +462,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_thins_long_histories),
         cmocka_unit_test(gp_rejects_bad_options),
         cmocka_unit_test(gp_ucb_finds_branin),
+        cmocka_unit_test(gp_avoids_failed_regions),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
