@@ -543,8 +543,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     }
     /* Failed trials at the worst loss seen, so the model learns where trials fail (else
      * the same data give the same failing point again); running ones as fantasies. */
-    int n_fail = 0;
-    for (size_t i = 0; !rc && p->failed_worst && i < n_tr; i++)
+    int n_fail = 0; /* the most recent, within max_observations with the observations */
+    for (size_t i = n_tr; !rc && p->failed_worst && i-- > 0 && n + n_fail < p->max_observations;)
         if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
             encode(p, tr[i], X + (size_t)(n + n_fail) * d))
             n_fail++;
