@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Samplers through a sweep file: cmaes warm-started from an earlier study in the same
+# storage, and gp, each finding the bowl's minimum at (2, -1) with the program below.
+source "$(dirname "$0")/lib.bash"
+cat > bowl.py <<'PY'
+import json, os
+p = json.loads(os.environ["KNOB_PARAMS_JSON"])
+print(f"loss={(p['x'] - 2) ** 2 + (p['y'] + 1) ** 2!r}")
+PY
+space='parameters:
+  x: {min: -5.0, max: 5.0}
+  y: {min: -5.0, max: 5.0}'
+printf 'program: bowl.py\nmethod: random\nmetric: {name: loss}\n%s\n' "$space" > first.yaml
+printf 'program: bowl.py\nmetric: {name: loss}\nsampler: {name: cmaes, options: {warm_start_study: first}}\n%s\n' \
+    "$space" > warm.yaml
+printf 'program: bowl.py\nmetric: {name: loss}\nsampler: {name: cmaes, options: {warm_start_study: none}}\n%s\n' \
+    "$space" > missing.yaml
+printf 'program: bowl.py\nmethod: bayes\nmetric: {name: loss}\n%s\n' "$space" > gp.yaml
+db="sqlite:///$T/s.db"
+"$KNOB" run first.yaml --storage "$db" --study first --trials 40 --seed 1 > out1.txt ||
+    fail "random study failed: $(cat out1.txt)"
+"$KNOB" run warm.yaml --storage "$db" --study warm --trials 7 --seed 1 > out2.txt ||
+    fail "warm-started cmaes failed: $(cat out2.txt)"
+# Trial 0 is random; trials 1..6 are CMA-ES's first generation, centred near the best of
+# the first study, not at the centre of the space (0, 0), 2.2 away from the minimum.
+"$KNOB" trials warm --storage "$db" --format json > warm.json
+d=$(py 'sum(((t["params"]["x"] - 2) ** 2 + (t["params"]["y"] + 1) ** 2) ** 0.5 for t in d[1:7]) / 6' < warm.json)
+python3 -c "import sys; sys.exit(0 if $d < 1.5 else 1)" ||
+    fail "the first generation lies $d from the minimum on average"
+# A warm start from a study that does not exist stops the run when CMA-ES starts (after
+# its first, random trial), saying which study, and keeps the finished trial.
+if "$KNOB" run missing.yaml --storage "$db" --study missing --trials 3 --seed 1 > out3.txt 2>&1; then
+    fail "a missing warm start study did not stop the run: $(cat out3.txt)"
+fi
+grep -q "warm_start_study 'none'.*no study named 'none'" out3.txt ||
+    fail "no word of the missing study: $(cat out3.txt)"
+"$KNOB" trials missing --storage "$db" --format json > missing.json
+expect_eq "$(py 'd[0]["state"]' < missing.json)" complete "the first trial of the stopped run"
+"$KNOB" run gp.yaml --storage "$db" --study gp --trials 20 --seed 1 > out4.txt ||
+    fail "gp failed: $(cat out4.txt)"
+best=$("$KNOB" best gp --storage "$db" --json | py 'd["values"][0] if "values" in d else d["value"]')
+python3 -c "import sys; sys.exit(0 if $best < 0.05 else 1)" || fail "gp's best after 20 trials: $best"
+echo ok
