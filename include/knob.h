@@ -54,19 +54,19 @@ extern "C" {
 /* ---------------------------------------------------------------- status codes */
 
 /* X(name, value, description). Codes are never renumbered; new ones are appended. */
-#define KNOB_STATUS_LIST(X)                                                        \
-    X(KNOB_OK, 0, "success")                                                       \
-    X(KNOB_EINVAL, 1, "invalid argument")                                          \
-    X(KNOB_ENOMEM, 2, "out of memory")                                             \
-    X(KNOB_ENOTFOUND, 3, "not found")                                              \
-    X(KNOB_EEXIST, 4, "already exists")                                            \
-    X(KNOB_ESTATE, 5, "operation not allowed in this state")                       \
-    X(KNOB_ESTORAGE, 6, "storage error")                                           \
-    X(KNOB_ECORRUPT, 7, "corrupt or foreign data")                                 \
-    X(KNOB_EBUSY, 8, "storage busy")                                               \
-    X(KNOB_EDONE, 9, "search space exhausted")                                     \
-    X(KNOB_EUNSUPPORTED, 10, "not supported")                                      \
-    X(KNOB_EPARSE, 11, "parse error")                                              \
+#define KNOB_STATUS_LIST(X)                                                                        \
+    X(KNOB_OK, 0, "success")                                                                       \
+    X(KNOB_EINVAL, 1, "invalid argument")                                                          \
+    X(KNOB_ENOMEM, 2, "out of memory")                                                             \
+    X(KNOB_ENOTFOUND, 3, "not found")                                                              \
+    X(KNOB_EEXIST, 4, "already exists")                                                            \
+    X(KNOB_ESTATE, 5, "operation not allowed in this state")                                       \
+    X(KNOB_ESTORAGE, 6, "storage error")                                                           \
+    X(KNOB_ECORRUPT, 7, "corrupt or foreign data")                                                 \
+    X(KNOB_EBUSY, 8, "storage busy")                                                               \
+    X(KNOB_EDONE, 9, "search space exhausted")                                                     \
+    X(KNOB_EUNSUPPORTED, 10, "not supported")                                                      \
+    X(KNOB_EPARSE, 11, "parse error")                                                              \
     X(KNOB_EIO, 12, "input/output error")
 
 typedef enum {
@@ -112,11 +112,7 @@ KNOB_API const char *knob_trial_state_str(knob_trial_state state);
 
 /* ---------------------------------------------------------------- distributions */
 
-typedef enum {
-    KNOB_DIST_FLOAT = 0,
-    KNOB_DIST_INT = 1,
-    KNOB_DIST_CATEGORICAL = 2
-} knob_dist_kind;
+typedef enum { KNOB_DIST_FLOAT = 0, KNOB_DIST_INT = 1, KNOB_DIST_CATEGORICAL = 2 } knob_dist_kind;
 
 typedef enum {
     KNOB_CHOICE_STRING = 0,
@@ -378,6 +374,18 @@ typedef struct knob_study_options {
     double heartbeat_interval;
     double grace_period;
     int max_retry;
+    /* The study never holds more than max_trials trials (0: no limit), counted over every
+     * process sharing the storage and every state, WAITING and FAIL included. The check is
+     * made atomically where the storage hands out the next trial number, so any number of
+     * workers together stop at exactly max_trials: an ask past it returns KNOB_EDONE, an
+     * enqueue past it KNOB_EDONE, and a heartbeat retry past it is not enqueued. Workers
+     * should agree on it; each handle applies its own. */
+    int64_t max_trials;
+    /* A study whose trials have no objective value (a sweep without a metric): stored with
+     * zero directions, its trials are told COMPLETE with no values, it has no best trial,
+     * and model-based samplers refuse it. Set only at creation; directions are then
+     * ignored. A study loaded from the storage knows it by its zero directions. */
+    bool no_objective;
 } knob_study_options;
 
 /* Creates the study `name` in `st`, or loads it when it exists and its directions
@@ -406,15 +414,20 @@ KNOB_API int64_t knob_study_trial_bracket(knob_study *s, int64_t number);
 
 /* Starts a trial: takes the oldest WAITING (enqueued) trial, or makes a new one with
  * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler
- * has nothing left (an exhausted grid). *out is finished (and freed) by knob_study_tell. */
+ * has nothing left (an exhausted grid) or the study holds max_trials trials
+ * (knob_errmsg() says which). *out is finished (and freed) by knob_study_tell. */
 KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 
-/* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it, whatever the
- * result. COMPLETE needs exactly one value per objective; a NaN or infinite value
+/* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it. COMPLETE needs
+ * exactly one value per objective (none for a study without objective): another count,
+ * or values NULL, is a mistake of the caller's, refused with KNOB_EINVAL, and then the
+ * trial stays RUNNING and `t` stays valid, to be told again. A NaN or infinite value
  * records the trial as FAIL with the reason in its system attribute "fail_reason", and
  * returns KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values
  * may be NULL). FAIL ignores values. Telling a trial that is already finished (by
- * another process, say) is KNOB_ESTATE and changes nothing. */
+ * another process, say) is KNOB_ESTATE and changes nothing. Apart from the refused
+ * count, `t` is freed whatever the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY,
+ * KNOB_EIO) means the trial was not saved and stays RUNNING in the storage. */
 KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state,
                              const double *values, size_t n_values);
 
@@ -424,10 +437,10 @@ KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state stat
 KNOB_API void knob_trial_detach(knob_trial *t);
 
 /* Tells a trial by number, for a trial asked in another process (knob tell). The same
- * rules as knob_study_tell; KNOB_ENOTFOUND when there is no such trial. */
+ * rules as knob_study_tell (a wrong count of values changes nothing); KNOB_ENOTFOUND when
+ * there is no such trial. */
 KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state,
-                                    const double *values, size_t n_values,
-                                    const char *fail_reason);
+                                    const double *values, size_t n_values, const char *fail_reason);
 
 /* The objective of knob_study_optimize: returns KNOB_TRIAL_COMPLETE with
  * values[0..n_objectives) set, KNOB_TRIAL_PRUNED, or KNOB_TRIAL_FAIL. */
@@ -441,7 +454,8 @@ KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx,
 /* Enqueues a WAITING trial whose params are fixed, as a JSON object text
  * ({"lr": 0.01, "optimizer": "adam"}); the next ask takes it. A fixed value is used when
  * the trial suggests that name and the value fits the distribution (numbers given as
- * strings, as a command line gives them, are accepted); otherwise the sampler decides. */
+ * strings, as a command line gives them, are accepted); otherwise the sampler decides.
+ * KNOB_EDONE when the study already holds max_trials trials. */
 KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
 
 /* Reads what changed in the storage since the last sync into the study's view. */

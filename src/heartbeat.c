@@ -59,7 +59,11 @@ static int retry(knob_study *s, const knob_trial_info *info)
     int64_t id, number;
     int rc = b.oom ? knob__oom("retry") : KNOB_OK;
     if (!rc)
-        rc = s->st->be->create_trial(s->st->h, s->id, KNOB_TRIAL_WAITING, &id, &number);
+        rc = knob__study_new_trial(s, KNOB_TRIAL_WAITING, &id, &number);
+    if (rc == KNOB_EDONE) { /* the study is full: no retry */
+        knob__buf_free(&b);
+        return KNOB_OK;
+    }
     if (!rc)
         rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fixed_params",
                                        knob__buf_cstr(&b));

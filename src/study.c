@@ -14,18 +14,19 @@ static const char *dir_name(knob_direction d)
 static void dirs_text(char *buf, size_t size, const knob_direction *d, size_t n)
 {
     size_t used = 0;
-    buf[0] = 0;
+    snprintf(buf, size, "%s", n ? "" : "no objective");
     for (size_t i = 0; i < n && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
-                                 dir_name(d[i]));
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", dir_name(d[i]));
 }
 
 static int check_dirs(const knob_direction *d, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (d[i] != KNOB_MINIMIZE && d[i] != KNOB_MAXIMIZE)
-            return knob__error(KNOB_EINVAL, "direction %zu is %d, not KNOB_MINIMIZE or "
-                               "KNOB_MAXIMIZE", i, (int)d[i]);
+            return knob__error(KNOB_EINVAL,
+                               "direction %zu is %d, not KNOB_MINIMIZE or "
+                               "KNOB_MAXIMIZE",
+                               i, (int)d[i]);
     return KNOB_OK;
 }
 
@@ -53,6 +54,7 @@ static int study_alloc(knob_storage *st, const char *name, const knob_study_opti
         s->heartbeat_interval = opts->heartbeat_interval > 0 ? opts->heartbeat_interval : 0;
         s->grace_period = opts->grace_period > 0 ? opts->grace_period : 2 * s->heartbeat_interval;
         s->max_retry = opts->max_retry > 0 ? opts->max_retry : 0;
+        s->max_trials = opts->max_trials > 0 ? opts->max_trials : 0;
     }
     *out = s;
     return KNOB_OK;
@@ -88,6 +90,8 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
     static const knob_direction minimize = KNOB_MINIMIZE;
     const knob_direction *dirs = opts && opts->n_directions ? opts->directions : &minimize;
     size_t n_dirs = opts && opts->n_directions ? opts->n_directions : 1;
+    if (opts && opts->no_objective)
+        n_dirs = 0;
     int rc = check_name(st, name, out);
     if (!rc && !dirs)
         rc = knob__error(KNOB_EINVAL, "study '%s': n_directions is %zu but directions is NULL",
@@ -104,15 +108,16 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
     rc = st->be->create_study(st->h, name, dirs, n_dirs, &s->id);
     if (rc == KNOB_EEXIST) {
         rc = st->be->find_study(st->h, name, &s->id, &s->dirs, &s->n_dirs);
-        if (!rc && (s->n_dirs != n_dirs || memcmp(s->dirs, dirs, n_dirs * sizeof *dirs))) {
+        if (!rc &&
+            (s->n_dirs != n_dirs || (n_dirs && memcmp(s->dirs, dirs, n_dirs * sizeof *dirs)))) {
             char have[256], want[256];
             dirs_text(have, sizeof have, s->dirs, s->n_dirs);
             dirs_text(want, sizeof want, dirs, n_dirs);
-            rc = knob__error(KNOB_EINVAL, "study '%s' exists with directions [%s], not [%s]",
-                             name, have, want);
+            rc = knob__error(KNOB_EINVAL, "study '%s' exists with directions [%s], not [%s]", name,
+                             have, want);
         }
     } else if (!rc) {
-        if ((s->dirs = malloc(n_dirs * sizeof *dirs))) {
+        if ((s->dirs = malloc((n_dirs ? n_dirs : 1) * sizeof *dirs))) {
             memcpy(s->dirs, dirs, n_dirs * sizeof *dirs);
             s->n_dirs = n_dirs;
         } else {
@@ -220,6 +225,17 @@ static int remember(knob_study *s, knob_trial *t)
     return KNOB_OK;
 }
 
+int knob__study_new_trial(knob_study *s, knob_trial_state state, int64_t *id, int64_t *number)
+{
+    int rc = s->st->be->create_trial(s->st->h, s->id, state, s->max_trials, id, number);
+    if (rc == KNOB_EDONE)
+        return knob__error(KNOB_EDONE,
+                           "study '%s' holds %lld trials, its limit (max_trials, "
+                           "run_cap)",
+                           s->name, (long long)s->max_trials);
+    return rc;
+}
+
 void knob__study_forget(knob_study *s, knob_trial *t)
 {
     for (size_t i = 0; i < s->n_open; i++) {
@@ -262,7 +278,7 @@ int knob_study_ask(knob_study *s, knob_trial **out)
             rc = KNOB_OK;
     }
     if (!rc && !queued)
-        rc = s->st->be->create_trial(s->st->h, s->id, KNOB_TRIAL_RUNNING, &t->id, &t->number);
+        rc = knob__study_new_trial(s, KNOB_TRIAL_RUNNING, &t->id, &t->number);
     if (!rc)
         rc = knob__trial_flush_attrs(t);
     if (!rc && s->heartbeat_interval > 0)
@@ -301,6 +317,19 @@ static int fail_with(knob_study *s, int64_t trial, int status, const char *fmt, 
     return knob__error(status, "study '%s': %s", s->name, reason);
 }
 
+/* A COMPLETE tell with another count of values than the study's objectives is the
+ * caller's mistake, not the trial's: refused before anything is written. */
+static int check_count(const knob_study *s, int64_t number, knob_trial_state state,
+                       const double *values, size_t n)
+{
+    if (state != KNOB_TRIAL_COMPLETE || (n == s->n_dirs && (values || !n)))
+        return KNOB_OK;
+    return knob__error(KNOB_EINVAL,
+                       "study '%s': trial %lld told COMPLETE with %zu values; the "
+                       "study has %zu objectives (the trial is still running)",
+                       s->name, (long long)number, values ? n : 0, s->n_dirs);
+}
+
 /* Checks the values of a COMPLETE trial; records it FAIL with the reason if wrong. */
 static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_trial_state state,
                           const double *values, size_t n, const knob_step_value *inter,
@@ -309,10 +338,6 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
     const knob__backend *be = s->st->be;
     switch (state) {
     case KNOB_TRIAL_COMPLETE:
-        if (n != s->n_dirs || !values)
-            return fail_with(s, trial, KNOB_EINVAL,
-                             "trial %lld told COMPLETE with %zu values; the study has %zu "
-                             "objectives", (long long)number, values ? n : 0, s->n_dirs);
         for (size_t i = 0; i < n; i++)
             if (!isfinite(values[i]))
                 return fail_with(s, trial, KNOB_EINVAL,
@@ -327,8 +352,10 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
     case KNOB_TRIAL_FAIL:
         return be->finish(s->st->h, s->id, trial, state, NULL, 0);
     default:
-        return fail_with(s, trial, KNOB_EINVAL, "trial %lld told with state %d; expected "
-                         "COMPLETE, PRUNED or FAIL", (long long)number, (int)state);
+        return fail_with(s, trial, KNOB_EINVAL,
+                         "trial %lld told with state %d; expected "
+                         "COMPLETE, PRUNED or FAIL",
+                         (long long)number, (int)state);
     }
 }
 
@@ -341,8 +368,11 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
         knob__trial_free(t);
         return knob__error(KNOB_EINVAL, "knob_study_tell: trial belongs to another study");
     }
+    int rc = check_count(s, t->number, state, values, n_values);
+    if (rc)
+        return rc; /* t stays open, to be told again */
     const knob_sampler_plugin *sp = s->sampler->plugin;
-    int rc = knob__trial_flush_params(t);
+    rc = knob__trial_flush_params(t);
     if (!rc && sp->after_trial)
         rc = sp->after_trial(s->sampler->state, s, t, state);
     if (!rc)
@@ -358,6 +388,8 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
         return knob__error(KNOB_EINVAL, "knob_study_tell_number: NULL study");
     int64_t id;
     int rc = s->st->be->trial_id(s->st->h, s->id, number, &id);
+    if (!rc)
+        rc = check_count(s, number, state, values, n_values);
     if (!rc)
         rc = knob__view_sync(s);
     if (rc)
@@ -376,15 +408,15 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
         if (rc)
             return rc;
     }
-    return finish_checked(s, id, number, state, values, n_values,
-                          info ? info->intermediate : NULL, info ? info->n_intermediate : 0);
+    return finish_checked(s, id, number, state, values, n_values, info ? info->intermediate : NULL,
+                          info ? info->n_intermediate : 0);
 }
 
 int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials)
 {
     if (!s || !fn || n_trials < 0)
         return knob__error(KNOB_EINVAL, "knob_study_optimize: NULL argument or n_trials < 0");
-    double *values = calloc(s->n_dirs, sizeof *values);
+    double *values = calloc(s->n_dirs ? s->n_dirs : 1, sizeof *values);
     if (!values)
         return knob__oom("objective values");
     int rc = KNOB_OK;
@@ -418,7 +450,7 @@ int knob_study_enqueue(knob_study *s, const char *params_json)
         return knob__error(KNOB_EINVAL, "study '%s': enqueued params must be a JSON object (%s)",
                            s->name, j ? "got another JSON value" : err);
     int64_t id, number;
-    int rc = s->st->be->create_trial(s->st->h, s->id, KNOB_TRIAL_WAITING, &id, &number);
+    int rc = knob__study_new_trial(s, KNOB_TRIAL_WAITING, &id, &number);
     if (!rc)
         rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fixed_params", params_json);
     return rc;
@@ -430,9 +462,13 @@ int knob_study_best_trial(knob_study *s, const knob_trial_info **out)
 {
     if (!s || !out)
         return knob__error(KNOB_EINVAL, "knob_study_best_trial: NULL argument");
+    if (s->n_dirs == 0)
+        return knob__error(KNOB_EINVAL, "study '%s' has no objective, so no best trial", s->name);
     if (s->n_dirs != 1)
-        return knob__error(KNOB_EINVAL, "study '%s' has %zu objectives: use "
-                           "knob_study_best_trials for its Pareto front", s->name, s->n_dirs);
+        return knob__error(KNOB_EINVAL,
+                           "study '%s' has %zu objectives: use "
+                           "knob_study_best_trials for its Pareto front",
+                           s->name, s->n_dirs);
     int rc = knob__view_sync(s);
     if (rc)
         return rc;
@@ -473,6 +509,8 @@ int knob_study_best_trials(knob_study *s, const knob_trial_info ***out, size_t *
 {
     if (!s || !out || !n)
         return knob__error(KNOB_EINVAL, "knob_study_best_trials: NULL argument");
+    if (s->n_dirs == 0)
+        return knob__error(KNOB_EINVAL, "study '%s' has no objective, so no Pareto front", s->name);
     int rc = knob__view_sync(s);
     if (rc)
         return rc;
@@ -587,11 +625,16 @@ int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won)
 const char *knob_trial_state_str(knob_trial_state state)
 {
     switch (state) {
-    case KNOB_TRIAL_RUNNING: return "running";
-    case KNOB_TRIAL_COMPLETE: return "complete";
-    case KNOB_TRIAL_PRUNED: return "pruned";
-    case KNOB_TRIAL_FAIL: return "fail";
-    case KNOB_TRIAL_WAITING: return "waiting";
+    case KNOB_TRIAL_RUNNING:
+        return "running";
+    case KNOB_TRIAL_COMPLETE:
+        return "complete";
+    case KNOB_TRIAL_PRUNED:
+        return "pruned";
+    case KNOB_TRIAL_FAIL:
+        return "fail";
+    case KNOB_TRIAL_WAITING:
+        return "waiting";
     }
     return "?";
 }

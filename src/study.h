@@ -55,6 +55,7 @@ struct knob_study {
     char *attr_value; /* the last attribute read, returned borrowed */
     double heartbeat_interval, grace_period;
     int max_retry;
+    int64_t max_trials; /* 0: no cap */
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
 };
@@ -95,6 +96,9 @@ bool knob__better(const knob_study *s, double a, double b);
 
 /* study.c: a trial told or detached leaves the study's list of open trials. */
 void knob__study_forget(knob_study *s, knob_trial *t);
+/* Creates a trial row in `state` under the study's max_trials; KNOB_EDONE, worded for
+ * the study, when it is full. */
+int knob__study_new_trial(knob_study *s, knob_trial_state state, int64_t *id, int64_t *number);
 
 /* trial.c */
 knob_trial *knob__trial_new(knob_study *s);

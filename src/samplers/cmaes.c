@@ -659,6 +659,11 @@ static int reset(cma *c, knob_study *s, dim *d, int nd)
 
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
+    if (knob_study_n_objectives(s) == 0)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'cmaes': study '%s' has no objective to model "
+                              "(give it a metric, or use random, grid or qmc)",
+                              knob_study_name(s));
     cma *c = state;
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;

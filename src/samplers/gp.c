@@ -643,6 +643,11 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
 
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
+    if (knob_study_n_objectives(s) == 0)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'gp': study '%s' has no objective to model "
+                              "(give it a metric, or use random, grid or qmc)",
+                              knob_study_name(s));
     bo *p = state;
     if (knob_study_n_objectives(s) != 1)
         return knob_set_error(KNOB_EUNSUPPORTED,

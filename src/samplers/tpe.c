@@ -657,6 +657,11 @@ static int sample_group(tpe *p, knob_study *s, knob_trial *t, const size_t *mem,
 
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
+    if (knob_study_n_objectives(s) == 0)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'tpe': study '%s' has no objective to model "
+                              "(give it a metric, or use random, grid or qmc)",
+                              knob_study_name(s));
     tpe *p = state;
     if (!p->multivariate)
         return KNOB_OK;

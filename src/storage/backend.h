@@ -77,9 +77,11 @@ typedef struct knob__backend {
 
     /* Creates a trial with the next number of the study (0, 1, 2 ... with no gap and no
      * repeat, across processes) in state RUNNING (start_time now) or WAITING (no start
-     * time). */
-    int (*create_trial)(void *be, int64_t study, knob_trial_state state, int64_t *id,
-                        int64_t *number);
+     * time). With cap > 0 the study never holds more than cap trials: when it holds cap
+     * already, KNOB_EDONE and nothing is written. The count and the insert are one atomic
+     * step, so concurrent callers together stop at exactly cap. */
+    int (*create_trial)(void *be, int64_t study, knob_trial_state state, int64_t cap,
+                        int64_t *id, int64_t *number);
     /* Atomically takes the oldest (lowest number) WAITING trial of the study and makes it
      * RUNNING with start_time now; *found false when there is none. No two callers ever
      * get the same trial. */

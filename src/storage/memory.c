@@ -31,7 +31,7 @@ typedef struct mem_study {
     size_t n_dirs;
     double created;
     int64_t n_complete;
-    double best; /* of objective 0 over COMPLETE trials; NaN when none */
+    double best;        /* of objective 0 over COMPLETE trials; NaN when none */
     mem_trial **trials; /* by number */
     size_t n_trials, cap_trials;
     mem_trial *oldest, *newest;
@@ -53,8 +53,10 @@ typedef struct mem {
 static int open_mem(const char *url, const char *where, void **be)
 {
     if (where[0])
-        return knob__error(KNOB_EINVAL, "storage URL '%s': memory storage takes no path "
-                           "(write \"memory:\")", url);
+        return knob__error(KNOB_EINVAL,
+                           "storage URL '%s': memory storage takes no path "
+                           "(write \"memory:\")",
+                           url);
     mem *m = calloc(1, sizeof *m);
     if (!m)
         return knob__oom("memory storage");
@@ -295,8 +297,7 @@ static int put_attr(knob_attr **a, size_t *n, size_t *cap, const char *key, cons
     return KNOB_OK;
 }
 
-static int set_study_attr(void *be, int64_t study, bool system, const char *key,
-                          const char *json)
+static int set_study_attr(void *be, int64_t study, bool system, const char *key, const char *json)
 {
     mem_study *s = study_of(be, study);
     if (!s)
@@ -320,13 +321,16 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 /* ---------------------------------------------------------------- trials */
 
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap, int64_t *id,
                         int64_t *number)
 {
     mem *m = be;
     mem_study *s = study_of(m, study);
     if (!s)
         return no_study(study);
+    if (cap > 0 && (int64_t)s->n_trials >= cap)
+        return knob__error(KNOB_EDONE, "memory storage: study %lld holds %zu trials, its cap",
+                           (long long)study, s->n_trials);
     mem_trial *t = calloc(1, sizeof *t);
     if (!t || knob__grow(&m->trials, &m->cap_trials, m->n_trials + 1, sizeof *m->trials) ||
         knob__grow(&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
@@ -493,13 +497,21 @@ static int sync_mem(void *be, int64_t study, int64_t since, knob__sync_cb cb, vo
         if (t->seq <= since)
             continue;
         knob__trial_rec r = {
-            .id = t->id, .number = t->number, .state = t->state,
-            .start_time = t->start, .end_time = t->end,
-            .n_params = t->n_params, .params = t->params,
-            .n_values = t->n_values, .values = t->values,
-            .n_intermediate = t->n_inter, .intermediate = t->inter,
-            .n_user_attrs = t->n_attrs[0], .user_attrs = t->attrs[0],
-            .n_system_attrs = t->n_attrs[1], .system_attrs = t->attrs[1],
+            .id = t->id,
+            .number = t->number,
+            .state = t->state,
+            .start_time = t->start,
+            .end_time = t->end,
+            .n_params = t->n_params,
+            .params = t->params,
+            .n_values = t->n_values,
+            .values = t->values,
+            .n_intermediate = t->n_inter,
+            .intermediate = t->inter,
+            .n_user_attrs = t->n_attrs[0],
+            .user_attrs = t->attrs[0],
+            .n_system_attrs = t->n_attrs[1],
+            .system_attrs = t->attrs[1],
         };
         int rc = cb(ctx, &r);
         if (rc)

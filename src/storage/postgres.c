@@ -55,13 +55,37 @@ static const char *const schema[] = {
  * READ COMMITTED a statement that waited for the lock re-reads the locked row, so numbers
  * and stamps taken from it are always the latest. */
 enum {
-    Q_FIND_STUDY, Q_INSERT_STUDY, Q_LIST_STUDIES, Q_COUNT_TRIALS, Q_BEST_MIN, Q_BEST_MAX,
-    Q_DELETE_STUDY, Q_SET_STUDY_ATTR, Q_GET_STUDY_ATTRS, Q_STUDY_EXISTS, Q_CREATE_TRIAL, Q_POP, Q_TRIAL_ID,
-    Q_SET_PARAM, Q_SET_PARAMS, Q_REPORT, Q_SET_TRIAL_ATTR, Q_FINISH, Q_TRIAL_STATE, Q_CLAIM, Q_STUDY_SEQ,
-    Q_SYNC_TRIALS, Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS, Q_COUNT
+    Q_FIND_STUDY,
+    Q_INSERT_STUDY,
+    Q_LIST_STUDIES,
+    Q_COUNT_TRIALS,
+    Q_BEST_MIN,
+    Q_BEST_MAX,
+    Q_DELETE_STUDY,
+    Q_SET_STUDY_ATTR,
+    Q_GET_STUDY_ATTRS,
+    Q_STUDY_EXISTS,
+    Q_CREATE_TRIAL,
+    Q_POP,
+    Q_TRIAL_ID,
+    Q_SET_PARAM,
+    Q_SET_PARAMS,
+    Q_REPORT,
+    Q_SET_TRIAL_ATTR,
+    Q_FINISH,
+    Q_TRIAL_STATE,
+    Q_CLAIM,
+    Q_STUDY_SEQ,
+    Q_SYNC_TRIALS,
+    Q_SYNC_PARAMS,
+    Q_SYNC_VALUES,
+    Q_SYNC_INTER,
+    Q_SYNC_ATTRS,
+    Q_COUNT
 };
 
-#define BUMP(cond) "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1" cond " RETURNING seq)"
+#define BUMP(cond)                                                                                 \
+    "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1" cond " RETURNING seq)"
 
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
@@ -82,16 +106,19 @@ static const char *const sql[Q_COUNT] = {
     [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM knob_study_attrs WHERE study = $1 AND system = "
                           "$2 ORDER BY ord",
     [Q_STUDY_EXISTS] = "SELECT 1 FROM knob_studies WHERE id = $1",
-    /* $1 study, $2 state, $3 start time */
+    /* $1 study, $2 state, $3 start time, $4 cap (0: none). The row lock of the UPDATE
+     * serializes creators, so the cap holds across workers. */
     [Q_CREATE_TRIAL] = "WITH s AS (UPDATE knob_studies SET seq = seq + 1, n_trials = n_trials + "
-                       "1 WHERE id = $1 RETURNING seq, n_trials - 1 AS number) "
+                       "1 WHERE id = $1 AND ($4::bigint <= 0 OR n_trials < $4::bigint) "
+                       "RETURNING seq, n_trials - 1 AS number) "
                        "INSERT INTO knob_trials(study, number, state, start_time, seq) "
                        "SELECT $1, s.number, $2, $3, s.seq FROM s RETURNING id, number",
     /* $1 study, $2 start time */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
-              "number LIMIT 1 FOR UPDATE SKIP LOCKED), " BUMP(" AND EXISTS (SELECT 1 FROM w)")
-              " UPDATE knob_trials t SET state = 0, start_time = $2, seq = s.seq FROM w, s "
-              "WHERE t.id = w.id RETURNING t.id, t.number",
+              "number LIMIT 1 FOR UPDATE SKIP LOCKED), " BUMP(
+                  " AND EXISTS (SELECT 1 FROM w)") " UPDATE knob_trials t SET state = 0, "
+                                                   "start_time = $2, seq = s.seq FROM w, s "
+                                                   "WHERE t.id = w.id RETURNING t.id, t.number",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 name, $4 dist, $5 internal */
     [Q_SET_PARAM] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
@@ -114,10 +141,10 @@ static const char *const sql[Q_COUNT] = {
     /* $1 study, $2 trial, $3 step, $4 value */
     [Q_REPORT] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
                  "i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT tr.id, $3, $4 "
-                 "FROM tr ON CONFLICT DO NOTHING RETURNING trial), "
-                 BUMP(" AND EXISTS (SELECT 1 FROM i)")
-                 ", u AS (UPDATE knob_trials t SET seq = s.seq FROM s WHERE t.id = $2 RETURNING 1) "
-                 "SELECT id FROM tr",
+                 "FROM tr ON CONFLICT DO NOTHING RETURNING trial), " BUMP(
+                     " AND EXISTS (SELECT 1 FROM i)") ", u AS (UPDATE knob_trials t SET seq = "
+                                                      "s.seq FROM s WHERE t.id = $2 RETURNING 1) "
+                                                      "SELECT id FROM tr",
     /* $1 study, $2 trial, $3 system, $4 key, $5 json */
     [Q_SET_TRIAL_ATTR] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
                          "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 AND EXISTS "
@@ -211,8 +238,7 @@ static int reconnect(pg *d)
         waited += pause;
         pause = pause * 2 > 5 ? 5 : pause * 2;
     }
-    return fail_msg(d, "the connection was lost and did not come back",
-                    PQerrorMessage(d->c));
+    return fail_msg(d, "the connection was lost and did not come back", PQerrorMessage(d->c));
 }
 
 static bool connection_lost(pg *d)
@@ -252,8 +278,8 @@ typedef int (*op_fn)(pg *d, void *args);
 static int with_retry(pg *d, op_fn fn, void *args, bool snapshot, const char *what)
 {
     for (int attempt = 0;; attempt++) {
-        int rc = snapshot ? exec_plain(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                          : KNOB_OK;
+        int rc =
+            snapshot ? exec_plain(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") : KNOB_OK;
         if (!rc)
             rc = fn(d, args);
         if (snapshot && !connection_lost(d))
@@ -319,9 +345,10 @@ static int create_schema(pg *d)
         int version = ok(r) && PQntuples(r) ? atoi(PQgetvalue(r, 0, 0)) : 0;
         PQclear(r);
         if (version > SCHEMA_VERSION)
-            rc = knob__error(KNOB_ECORRUPT, "postgresql storage '%s': created by a newer knob "
-                             "(schema %d; this one reads up to %d)", d->where, version,
-                             SCHEMA_VERSION);
+            rc = knob__error(KNOB_ECORRUPT,
+                             "postgresql storage '%s': created by a newer knob "
+                             "(schema %d; this one reads up to %d)",
+                             d->where, version, SCHEMA_VERSION);
     }
     if (!rc)
         return exec_plain(d, "COMMIT");
@@ -419,18 +446,20 @@ static void dirs_text(char *buf, size_t size, const knob_direction *dirs, size_t
 
 static int parse_dirs(pg *d, const char *text, knob_direction **out, size_t *n)
 {
-    size_t count = 1;
+    size_t count = text[0] ? 1 : 0; /* "": a study without objective */
     for (const char *p = text; *p; p++)
         count += *p == ',';
-    knob_direction *dirs = malloc(count * sizeof *dirs);
+    knob_direction *dirs = malloc((count ? count : 1) * sizeof *dirs);
     if (!dirs)
         return knob__oom("directions");
     const char *p = text;
     for (size_t i = 0; i < count; i++) {
         if (strncmp(p, "maximize", 8) && strncmp(p, "minimize", 8)) {
             free(dirs);
-            return knob__error(KNOB_ECORRUPT, "postgresql storage '%s': unreadable directions "
-                               "'%s'", d->where, text);
+            return knob__error(KNOB_ECORRUPT,
+                               "postgresql storage '%s': unreadable directions "
+                               "'%s'",
+                               d->where, text);
         }
         dirs[i] = p[1] == 'a' ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
         p += 8 + (p[8] == ',');
@@ -536,8 +565,10 @@ static int op_list(pg *d, void *a_)
             e->n_complete = get_i64(c, 0, 1);
             PQclear(c);
         }
-        if (!rc && !(rc = q1(d, dirs[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN, 1, p, &c,
-                             "find the best value"))) {
+        e->best_value = NAN;
+        if (!rc && e->n_directions &&
+            !(rc = q1(d, dirs[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN, 1, p, &c,
+                      "find the best value"))) {
             e->best_value = get_dbl(c, 0, 0);
             PQclear(c);
         }
@@ -574,13 +605,12 @@ typedef struct id_args {
 
 static int no_such_study(pg *d, int64_t study)
 {
-    return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no study with id %lld",
-                       d->where, (long long)study);
+    return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no study with id %lld", d->where,
+                       (long long)study);
 }
 
 /* Runs a statement on one study; KNOB_ENOTFOUND when it touched no row. */
-static int study_write(pg *d, int q, int n, const char *const *p, const char *what,
-                       int64_t study)
+static int study_write(pg *d, int q, int n, const char *const *p, const char *what, int64_t study)
 {
     PGresult *r = NULL;
     int rc = q1(d, q, n, p, &r, what);
@@ -626,8 +656,7 @@ static int op_set_study_attr(pg *d, void *a_)
     return study_write(d, Q_SET_STUDY_ATTR, 4, p, "set a study attribute", a->study);
 }
 
-static int set_study_attr(void *be, int64_t study, bool system, const char *key,
-                          const char *json)
+static int set_study_attr(void *be, int64_t study, bool system, const char *key, const char *json)
 {
     id_args a = {.study = study, .system = system, .key = key, .json = json};
     return with_retry(be, op_set_study_attr, &a, false, "set a study attribute");
@@ -664,16 +693,22 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 static int op_create_trial(pg *d, void *a_)
 {
     id_args *a = a_;
-    char s[32], st[32], t[32];
-    const char *p[3] = {num(s, a->study), num(st, a->state),
-                        a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now())};
+    char s[32], st[32], t[32], cap[32];
+    const char *p[4] = {num(s, a->study), num(st, a->state),
+                        a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now()),
+                        num(cap, a->number)};
     PGresult *r = NULL;
-    int rc = q1(d, Q_CREATE_TRIAL, 3, p, &r, "create a trial");
+    int rc = q1(d, Q_CREATE_TRIAL, 4, p, &r, "create a trial");
     if (rc)
         return rc;
-    if (!PQntuples(r))
-        rc = no_such_study(d, a->study);
-    else {
+    if (!PQntuples(r)) {
+        rc = study_exists(d, a->study);
+        if (!rc)
+            rc = knob__error(KNOB_EDONE,
+                             "postgresql storage '%s': study %lld holds %lld "
+                             "trials, its cap",
+                             d->where, (long long)a->study, (long long)a->number);
+    } else {
         *a->out = get_i64(r, 0, 0);
         *a->out2 = get_i64(r, 0, 1);
     }
@@ -681,10 +716,10 @@ static int op_create_trial(pg *d, void *a_)
     return rc;
 }
 
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap, int64_t *id,
                         int64_t *number)
 {
-    id_args a = {.study = study, .state = state, .out = id, .out2 = number};
+    id_args a = {.study = study, .state = state, .number = cap, .out = id, .out2 = number};
     return with_retry(be, op_create_trial, &a, false, "create a trial");
 }
 
@@ -739,16 +774,16 @@ static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
 }
 
 /* Runs a stamped write on one trial; KNOB_ENOTFOUND when the trial is not the study's. */
-static int trial_write(pg *d, int q, int n, const char *const *p, const char *what,
-                       int64_t trial, bool may_be_empty)
+static int trial_write(pg *d, int q, int n, const char *const *p, const char *what, int64_t trial,
+                       bool may_be_empty)
 {
     PGresult *r = NULL;
     int rc = q1(d, q, n, p, &r, what);
     if (rc)
         return rc;
     if (!may_be_empty && !PQntuples(r))
-        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
-                         d->where, (long long)trial);
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld", d->where,
+                         (long long)trial);
     PQclear(r);
     return rc;
 }
@@ -764,8 +799,8 @@ static int op_set_param(pg *d, void *a_)
 static int set_param(void *be, int64_t study, int64_t trial, const char *name,
                      const char *dist_json, double internal)
 {
-    id_args a = {.study = study, .trial = trial, .name = name, .dist = dist_json,
-                 .value = internal};
+    id_args a = {
+        .study = study, .trial = trial, .name = name, .dist = dist_json, .value = internal};
     return with_retry(be, op_set_param, &a, false, "set a param");
 }
 
@@ -825,8 +860,7 @@ static int op_report(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], t[32], step[32], v[32];
-    const char *p[4] = {num(s, a->study), num(t, a->trial), num(step, a->number),
-                        dbl(v, a->value)};
+    const char *p[4] = {num(s, a->study), num(t, a->trial), num(step, a->number), dbl(v, a->value)};
     return trial_write(d, Q_REPORT, 4, p, "report a value", a->trial, false);
 }
 
@@ -840,8 +874,8 @@ static int op_set_trial_attr(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], t[32];
-    const char *p[5] = {num(s, a->study), num(t, a->trial), a->system ? "true" : "false",
-                        a->key, a->json};
+    const char *p[5] = {num(s, a->study), num(t, a->trial), a->system ? "true" : "false", a->key,
+                        a->json};
     return trial_write(d, Q_SET_TRIAL_ATTR, 5, p, "set a trial attribute", a->trial, false);
 }
 
@@ -968,9 +1002,9 @@ static int gather(scratch *x, rows c[4], int64_t id)
     for (; rows_of(&c[0], id); c[0].at++) {
         if (knob__grow(&x->params, &x->cap_params, x->n_params + 1, sizeof *x->params))
             return knob__oom("sync");
-        x->params[x->n_params++] = (knob__param_rec){PQgetvalue(c[0].r, c[0].at, 1),
-                                                     PQgetvalue(c[0].r, c[0].at, 2),
-                                                     get_dbl(c[0].r, c[0].at, 3)};
+        x->params[x->n_params++] =
+            (knob__param_rec){PQgetvalue(c[0].r, c[0].at, 1), PQgetvalue(c[0].r, c[0].at, 2),
+                              get_dbl(c[0].r, c[0].at, 3)};
     }
     for (; rows_of(&c[1], id); c[1].at++) {
         if (knob__grow(&x->values, &x->cap_values, x->n_values + 1, sizeof *x->values))
@@ -980,15 +1014,15 @@ static int gather(scratch *x, rows c[4], int64_t id)
     for (; rows_of(&c[2], id); c[2].at++) {
         if (knob__grow(&x->inter, &x->cap_inter, x->n_inter + 1, sizeof *x->inter))
             return knob__oom("sync");
-        x->inter[x->n_inter++] = (knob_step_value){get_i64(c[2].r, c[2].at, 1),
-                                                   get_dbl(c[2].r, c[2].at, 2)};
+        x->inter[x->n_inter++] =
+            (knob_step_value){get_i64(c[2].r, c[2].at, 1), get_dbl(c[2].r, c[2].at, 2)};
     }
     for (; rows_of(&c[3], id); c[3].at++) {
         int k = PQgetvalue(c[3].r, c[3].at, 1)[0] == 't';
         if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1, sizeof *x->attrs[k]))
             return knob__oom("sync");
-        x->attrs[k][x->n_attrs[k]++] = (knob_attr){PQgetvalue(c[3].r, c[3].at, 2),
-                                                   PQgetvalue(c[3].r, c[3].at, 3)};
+        x->attrs[k][x->n_attrs[k]++] =
+            (knob_attr){PQgetvalue(c[3].r, c[3].at, 2), PQgetvalue(c[3].r, c[3].at, 3)};
     }
     return KNOB_OK;
 }
@@ -1009,12 +1043,21 @@ static int deliver(pg *d, sync_args *a, const char *const p[2])
         if ((rc = gather(&x, c, id)))
             break;
         knob__trial_rec rec = {
-            .id = id, .number = get_i64(t, i, 1), .state = (knob_trial_state)get_i64(t, i, 2),
-            .start_time = get_dbl(t, i, 3), .end_time = get_dbl(t, i, 4),
-            .n_params = x.n_params, .params = x.params, .n_values = x.n_values,
-            .values = x.values, .n_intermediate = x.n_inter, .intermediate = x.inter,
-            .n_user_attrs = x.n_attrs[0], .user_attrs = x.attrs[0],
-            .n_system_attrs = x.n_attrs[1], .system_attrs = x.attrs[1],
+            .id = id,
+            .number = get_i64(t, i, 1),
+            .state = (knob_trial_state)get_i64(t, i, 2),
+            .start_time = get_dbl(t, i, 3),
+            .end_time = get_dbl(t, i, 4),
+            .n_params = x.n_params,
+            .params = x.params,
+            .n_values = x.n_values,
+            .values = x.values,
+            .n_intermediate = x.n_inter,
+            .intermediate = x.inter,
+            .n_user_attrs = x.n_attrs[0],
+            .user_attrs = x.attrs[0],
+            .n_system_attrs = x.n_attrs[1],
+            .system_attrs = x.attrs[1],
         };
         rc = a->cb(a->ctx, &rec);
     }

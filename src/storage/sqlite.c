@@ -776,7 +776,8 @@ static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish)
     return rc;
 }
 
-static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t *id, int64_t *number)
+static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t cap, int64_t *id,
+                        int64_t *number)
 {
     int64_t seq;
     int rc = bump(d, study, &seq), row = 0;
@@ -788,6 +789,10 @@ static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t *i
         return rc;
     *number = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
+    /* Numbers are dense, so the next number is the count of trials. */
+    if (cap > 0 && *number >= cap)
+        return knob__error(KNOB_EDONE, "sqlite storage '%s': study %lld holds %lld trials, its cap",
+                           d->path, (long long)study, (long long)*number);
     if (!(s = stmt(d, Q_INSERT_TRIAL)))
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
@@ -805,15 +810,15 @@ static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t *i
 }
 
 /* The number is MAX + 1 under the write lock: dense and unique across processes. */
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t *id,
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap, int64_t *id,
                         int64_t *number)
 {
     db *d = be;
-    int64_t new_id, num;
+    int64_t new_id = -1, num = -1;
     int rc = begin(d);
     if (rc)
         return rc;
-    if ((rc = insert_trial(d, study, state, &new_id, &num)))
+    if ((rc = insert_trial(d, study, state, cap, &new_id, &num)))
         return rollback(d, rc);
     if ((rc = commit(d)))
         return rc;

@@ -110,7 +110,7 @@ static int64_t new_study(target *t, const char *name, knob_direction dir)
 static int64_t new_trial(target *t, int64_t study, knob_trial_state state, int64_t *number)
 {
     int64_t id = -1, n = -1;
-    OK(t->be->create_trial(t->h, study, state, &id, &n));
+    OK(t->be->create_trial(t->h, study, state, 0, &id, &n));
     if (number)
         *number = n;
     return id;
@@ -676,7 +676,7 @@ static void check_delete_then_sync(target *t)
     OK(be->delete_study(t->h, s));
     int64_t seq = -1;
     CHECK(be->sync(t->h, s, 0, collect, &g, &seq), KNOB_ENOTFOUND);
-    CHECK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, &id, &seq), KNOB_ENOTFOUND);
+    CHECK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, 0, &id, &seq), KNOB_ENOTFOUND);
     CHECK(be->set_param(t->h, s, a, "x", "{}", 1), KNOB_ENOTFOUND);
     CHECK(be->trial_id(t->h, s, 0, &id), KNOB_ENOTFOUND);
     sync_into(be, t->h, keep, 0, &g);
@@ -702,7 +702,7 @@ static void check_unknown_ids(target *t)
     int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL), missing = s + 1000;
     bool found;
     double v = 1;
-    CHECK(be->create_trial(t->h, missing, KNOB_TRIAL_RUNNING, &id, &num), KNOB_ENOTFOUND);
+    CHECK(be->create_trial(t->h, missing, KNOB_TRIAL_RUNNING, 0, &id, &num), KNOB_ENOTFOUND);
     CHECK(be->pop_waiting(t->h, missing, &id, &num, &found), KNOB_ENOTFOUND);
     CHECK(be->sync(t->h, missing, 0, collect, NULL, &seq), KNOB_ENOTFOUND);
     CHECK(be->delete_study(t->h, missing), KNOB_ENOTFOUND);
@@ -894,7 +894,7 @@ static void sqlite_two_handles(void **state)
     got g = {0};
     for (int i = 0; i < 20; i++) {
         void *w = i % 2 ? h2 : t.h, *r = i % 2 ? t.h : h2;
-        OK(sq->create_trial(w, s, KNOB_TRIAL_RUNNING, &id, &num));
+        OK(sq->create_trial(w, s, KNOB_TRIAL_RUNNING, 0, &id, &num));
         assert_int_equal(num, i);
         int64_t next = sync_into(sq, r, s, seq, &g);
         assert_int_equal(next, seq + 1);
@@ -1104,7 +1104,7 @@ static int create_worker(const char *url, int w)
         return 2;
     for (int i = 0; i < 250; i++) {
         double v = w * 1000 + i;
-        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, &id, &num) ||
+        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, 0, &id, &num) ||
             sq->set_param(h, study, id, "w", "{}", w) ||
             sq->finish(h, study, id, KNOB_TRIAL_COMPLETE, &v, 1))
             return child_fail(h);
@@ -1182,7 +1182,7 @@ static int fresh_file_worker(const char *url)
         return child_fail(h);
     for (int i = 0; i < 50; i++) {
         double v = i;
-        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, &id, &num) ||
+        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, 0, &id, &num) ||
             sq->finish(h, study, id, KNOB_TRIAL_COMPLETE, &v, 1))
             return child_fail(h);
     }
