@@ -491,12 +491,20 @@ static void check_intermediate(target *t)
         assert_int_equal(x->inter[i].step, want_step[i]);
         assert_true(x->inter[i].value == want_val[i]);
     }
-    /* A repeated step changes nothing, so a sync from here is empty. */
+    /* A repeated step changes nothing, so a sync from here is empty: the study's seq
+     * stays where it was and no trial is delivered. */
     OK(be->report(t->h, s, a, 3, 42));
     seq2 = sync_into(be, t->h, s, seq, &g);
-    assert_true(seq2 >= seq);
-    for (size_t i = 0; i < g.n; i++)
-        assert_true(g.t[i].inter[2].value == 0.3);
+    assert_int_equal(seq2, seq);
+    assert_int_equal(g.n, 0);
+    /* ...and the stored values are those of before. */
+    sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.t[0].n_inter, 5);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(g.t[0].inter[i].step, want_step[i]);
+        assert_true(g.t[0].inter[i].value == want_val[i]);
+    }
     CHECK(be->report(t->h, s, a + 1000, 1, 1), KNOB_ENOTFOUND);
     got_clear(&g);
 }
