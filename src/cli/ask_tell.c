@@ -120,12 +120,19 @@ int cmd_tell(int argc, char **argv)
         fprintf(stderr, "knob tell: '%s' is not a trial number\n", a.pos[1]);
         return EXIT_USAGE;
     }
-    if (state == KNOB_TRIAL_COMPLETE && n == 0) {
-        fprintf(stderr, "knob tell: a complete trial needs its value(s)\nusage: %s\n", usage);
-        return EXIT_USAGE;
-    }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
+    /* A wrong count is a mistake in the call: refused, the trial goes on running. */
+    size_t want = knob_study_n_objectives(r.s);
+    if (state == KNOB_TRIAL_COMPLETE && n != want) {
+        fprintf(stderr,
+                "knob tell: study '%s' has %zu objective%s: a complete trial needs %zu value%s, "
+                "got %zu (trial %lld is still running)\nusage: %s\n",
+                a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n,
+                (long long)number, usage);
+        cli_close(&r);
+        return EXIT_USAGE;
+    }
     int rc = knob_study_tell_number(r.s, number, state, values, n,
                                     state == KNOB_TRIAL_FAIL ? "told fail by knob tell" : NULL);
     if (rc)

@@ -204,8 +204,15 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     /* Workers beat for their trials; a trial whose worker died is failed after a minute
      * and run once more. knob ask leaves them off: its trials wait for a tell that may come
      * much later, and must not be failed for their silence. */
-    knob_study_options o = {
-        .directions = dirs, .n_directions = sw->n_objectives, .sampler = sampler, .pruner = pruner};
+    /* run_cap is the study's max_trials: decided where the storage numbers the trials, so
+     * every process sharing the study stops at exactly run_cap. A sweep without a metric
+     * makes a study without objective. */
+    knob_study_options o = {.directions = dirs,
+                            .n_directions = sw->n_objectives,
+                            .sampler = sampler,
+                            .pruner = pruner,
+                            .max_trials = sw->run_cap,
+                            .no_objective = sw->n_objectives == 0};
     if (heartbeats) {
         o.heartbeat_interval = CLI_HEARTBEAT;
         o.grace_period = CLI_GRACE;

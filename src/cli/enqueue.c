@@ -60,7 +60,8 @@ static int stored_sweep(study_ref *r, sweep *sw, bool *have)
     return rc;
 }
 
-/* The given values in the form the library holds them under each name. */
+/* The given values in the form the library holds them under each name. A name the sweep
+ * does not have is refused: the trial would run without it. */
 static int library_json(const sweep *sw, bool grid, const knob__json *given, knob__buf *b)
 {
     knob__buf_puts(b, "{");
@@ -70,40 +71,159 @@ static int library_json(const sweep *sw, bool grid, const knob__json *given, kno
         knob__buf_puts(b, i ? "," : "");
         knob__json_add_string(b, v->key);
         knob__buf_puts(b, ":");
-        if (!p)
-            fprintf(stderr, "knob enqueue: warning: '%s' is not a parameter of the sweep\n",
-                    v->key);
-        else if (p->kind == PK_CONSTANT)
-            fprintf(stderr,
-                    "knob enqueue: warning: '%s' is a constant of the sweep: the "
-                    "program gets its value from the sweep\n",
-                    v->key);
         if (!p) {
-            knob__json_add_node(b, v);
-        } else if (params_fixed_json(p, grid, v, b)) {
+            fprintf(stderr, "knob enqueue: '%s' is not a parameter of the sweep\n", v->key);
             return -1;
         }
+        if (params_fixed_json(p, grid, v, b))
+            return -1;
     }
     knob__buf_puts(b, "}");
     return b->oom ? -1 : 0;
 }
 
-static int enqueue(study_ref *r, const char *given_text)
+/* A value as text: strings as they are, numbers in full. */
+static void given_text(knob__buf *b, const knob__json *v)
+{
+    if (v->type == KNOB__JSON_STRING)
+        knob__buf_puts(b, v->str);
+    else if (v->type == KNOB__JSON_NUMBER)
+        knob__buf_printf(b, "%.15g", v->num);
+    else
+        knob__json_add_node(b, v);
+}
+
+/* True when the program would get the value it was given: the same text, or numbers
+ * equal to 1e-9 of their size (reciprocals and quantiles round-trip through doubles). */
+static bool same_value(const knob__json *given, const knob_choice *got)
+{
+    knob__buf a = {0}, b = {0};
+    given_text(&a, given);
+    params_value_text(&b, got);
+    const char *x = knob__buf_cstr(&a), *y = knob__buf_cstr(&b);
+    char *ex, *ey;
+    double dx = strtod(x, &ex), dy = strtod(y, &ey);
+    bool same = !strcmp(x, y) || (*x && *y && !*ex && !*ey &&
+                                  fabs(dx - dy) <= 1e-9 * fmax(1, fmax(fabs(dx), fabs(dy))));
+    knob__buf_free(&a);
+    knob__buf_free(&b);
+    return same;
+}
+
+/* What param p can hold, for a message. */
+static void describe(knob__buf *b, const sweep_param *p)
+{
+    switch (p->kind) {
+    case PK_CONSTANT:
+    case PK_CATEGORICAL:
+        knob__buf_puts(b, p->kind == PK_CONSTANT ? "the constant " : "one of [");
+        for (size_t i = 0; i < p->n_choices; i++) {
+            knob__buf_puts(b, i ? ", " : "");
+            params_value_text(b, &p->choices[i]);
+        }
+        knob__buf_puts(b, p->kind == PK_CONSTANT ? "" : "]");
+        return;
+    case PK_INT_UNIFORM:
+        knob__buf_printf(b, "a whole number in [%.15g, %.15g]", p->min, p->max);
+        return;
+    case PK_LOG_UNIFORM:
+        knob__buf_printf(b, "a number in [%.15g, %.15g]", exp(p->min), exp(p->max));
+        return;
+    case PK_NORMAL:
+    case PK_Q_NORMAL:
+    case PK_LOG_NORMAL:
+    case PK_Q_LOG_NORMAL:
+        knob__buf_printf(b,
+                         "a %s number with mu %g and sigma %g, within its 1e-6 and 1 - 1e-6 "
+                         "quantiles",
+                         p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL ? "log-normal"
+                                                                                : "normal",
+                         p->mu, p->sigma);
+        return;
+    default:
+        knob__buf_printf(b, "a number in [%.15g, %.15g]", p->min, p->max);
+        if (p->has_q)
+            knob__buf_printf(b, " on steps of %.15g", p->q);
+        return;
+    }
+}
+
+/* Suggests the sweep's params, with the given ones fixed, in a scratch study in memory,
+ * as the study's next ask will: a value the space cannot hold comes back as another
+ * value (a misfit is left to the sampler), and is refused here instead. */
+static int check_fits(const sweep *sw, bool grid, const knob__json *given, const char *lib_json)
+{
+    knob_storage *st = NULL;
+    knob_study *s = NULL;
+    knob_sampler *sampler = NULL;
+    knob_trial *t = NULL;
+    trial_params tp = {0};
+    int rc = knob_storage_open("memory:", &st) || knob_sampler_create("random", "seed=0", &sampler);
+    if (!rc) {
+        knob_study_options o = {.sampler = sampler, .no_objective = true};
+        rc = knob_study_create(st, "enqueue-check", &o, &s) || knob_study_enqueue(s, lib_json) ||
+             knob_study_ask(s, &t);
+    } else {
+        knob_sampler_free(sampler);
+    }
+    if (rc)
+        fprintf(stderr, "knob enqueue: %s\n", knob_errmsg());
+    else if (params_suggest(sw, t, grid, &tp))
+        rc = -1;
+    for (size_t i = 0; !rc && i < given->n; i++) {
+        const knob__json *v = given->kids[i];
+        for (size_t k = 0; k < tp.n; k++) {
+            if (strcmp(tp.v[k].name, v->key) || same_value(v, &tp.v[k].value))
+                continue;
+            knob__buf why = {0}, text = {0};
+            given_text(&text, v);
+            describe(&why, sweep_find(sw, v->key));
+            fprintf(stderr, "knob enqueue: '%s' cannot be %s: the sweep's '%s' is %s\n", v->key,
+                    knob__buf_cstr(&text), v->key, knob__buf_cstr(&why));
+            knob__buf_free(&why);
+            knob__buf_free(&text);
+            rc = -1;
+        }
+    }
+    params_free(&tp);
+    if (t)
+        knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+    return rc;
+}
+
+/* EXIT_USAGE for values the sweep cannot hold, EXIT_FAIL when the storage fails. */
+static int enqueue(study_ref *r, const char *text)
 {
     sweep sw;
     bool have;
     knob__buf lib = {0};
-    knob__json *given = knob__json_parse(given_text, (size_t)-1, NULL, 0);
+    knob__json *given = knob__json_parse(text, (size_t)-1, NULL, 0);
     int rc = given ? stored_sweep(r, &sw, &have) : -1;
     if (!rc && have) {
-        rc = library_json(&sw, sweep_is_grid(&sw), given, &lib);
+        bool grid = sweep_is_grid(&sw);
+        rc = library_json(&sw, grid, given, &lib) ||
+                     check_fits(&sw, grid, given, knob__buf_cstr(&lib))
+                 ? EXIT_USAGE
+                 : 0;
+        const knob_trial_info *const *trials;
+        size_t n = 0;
+        if (!rc && sw.run_cap && !knob_study_trials(r->s, &trials, &n) &&
+            (int64_t)n >= sw.run_cap) {
+            fprintf(stderr, "knob enqueue: study '%s' holds %zu trials, its run_cap\n",
+                    knob_study_name(r->s), n);
+            rc = EXIT_FAIL;
+        }
         sweep_free(&sw);
     } else if (!rc) {
-        knob__buf_puts(&lib, given_text);
+        knob__buf_puts(&lib, text);
+    } else {
+        rc = EXIT_FAIL;
     }
     if (!rc && knob_study_enqueue(r->s, knob__buf_cstr(&lib))) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
-        rc = -1;
+        rc = EXIT_FAIL;
     }
     knob__json_free(given);
     knob__buf_free(&lib);
@@ -128,7 +248,7 @@ int cmd_enqueue(int argc, char **argv)
     }
     int rc = EXIT_FAIL;
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
-        rc = enqueue(&r, knob__buf_cstr(&b)) ? EXIT_FAIL : 0;
+        rc = enqueue(&r, knob__buf_cstr(&b));
         cli_close(&r);
     }
     if (!rc)

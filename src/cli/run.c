@@ -1,7 +1,10 @@
 /* knob run SWEEP.yaml: creates or resumes the study and runs trials until the budget is
  * spent (--trials, run_cap, --timeout, an exhausted grid, or metric.target). */
 #include "cli/run.h"
+#include "util/url.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,10 +19,11 @@ static void usage(FILE *f)
           "[--parallel K]\n"
           "                [--timeout DURATION] [--trial-timeout DURATION] [--seed S]\n\n"
           "Runs the sweep's program once per trial until the budget is spent: --trials (trials "
-          "of\nthis run), run_cap (trials of the whole study), --timeout (no new trial after "
-          "it),\nan exhausted grid, or metric.target reached. Running it again resumes the "
-          "study.\nDurations: 90, 30s, 5m, 2h, 1h30m. Storage default: " KNOB_DEFAULT_STORAGE
-          ".\nSee docs/cli.md and docs/sweep.md.\n",
+          "of\nthis process), run_cap (trials of the whole study, however many processes share "
+          "it),\n--timeout (no new trial after it), an exhausted grid, or metric.target reached. "
+          "Running it\nagain resumes the study. --trials 0 creates the study (with its sweep) "
+          "and runs nothing.\n--parallel is 1 to 256. Durations: 90, 30s, 5m, 2h, 1h30m. "
+          "Storage default: " KNOB_DEFAULT_STORAGE ".\nSee docs/cli.md and docs/sweep.md.\n",
           f);
 }
 
@@ -54,12 +58,14 @@ static int parse_run_args(int argc, char **argv, run_args *a)
     return 0;
 }
 
-static int positive(const char *text, const char *what, int64_t *out)
+static int whole(const char *text, const char *what, int64_t lo, int64_t hi, int64_t *out)
 {
     char *end;
+    errno = 0;
     long long v = strtoll(text, &end, 10);
-    if (end == text || *end || v < 1) {
-        fprintf(stderr, "knob run: %s must be a whole number >= 1, got '%s'\n", what, text);
+    if (end == text || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "knob run: %s must be a whole number from %lld to %lld, got '%s'\n", what,
+                (long long)lo, (long long)hi, text);
         return -1;
     }
     *out = v;
@@ -87,13 +93,14 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
     r->parallel = r->sw->parallel ? (int)(r->sw->parallel < RUN_MAX_PARALLEL ? r->sw->parallel
                                                                              : RUN_MAX_PARALLEL)
                                   : 1;
-    if ((a->trials && positive(a->trials, "--trials", &r->limit)) ||
-        (a->parallel && positive(a->parallel, "--parallel", &v)) ||
+    if ((a->trials && whole(a->trials, "--trials", 0, INT64_MAX, &r->limit)) ||
+        (a->parallel && whole(a->parallel, "--parallel", 1, RUN_MAX_PARALLEL, &v)) ||
         (a->timeout && duration(a->timeout, "--timeout", total)) ||
         (a->trial_timeout && duration(a->trial_timeout, "--trial-timeout", &r->trial_timeout)))
         return -1;
     if (a->parallel)
-        r->parallel = (int)(v > RUN_MAX_PARALLEL ? RUN_MAX_PARALLEL : v);
+        r->parallel = (int)v;
+    r->setup_only = a->trials && r->limit == 0;
     *has_seed = a->seed != NULL;
     if (a->seed && cli_int(a->seed, seed)) {
         fprintf(stderr, "knob run: --seed must be an integer, got '%s'\n", a->seed);
@@ -102,7 +109,9 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
     return 0;
 }
 
-/* run_cap counts the trials of the whole study, earlier runs too. */
+/* run_cap counts the trials of the whole study, earlier runs and other processes too. The
+ * library holds the study to it (max_trials); here it only shortens this run's limit and
+ * says at once when nothing is left. */
 static void apply_run_cap(runner *r)
 {
     const knob_trial_info *const *tr;
@@ -171,9 +180,25 @@ static int run(runner *r, const run_args *a, char *dflt_study)
         return EXIT_USAGE;
     r->storage = a->storage ? a->storage : sw->storage ? sw->storage : KNOB_DEFAULT_STORAGE;
     r->study_name = a->study ? a->study : sw->study ? sw->study : dflt_study;
+    if (!r->setup_only && !sw->program && !sw->command) {
+        fprintf(stderr,
+                "knob run: %s has no program or command, so there is nothing to run "
+                "(knob ask and knob tell drive such a sweep)\n",
+                sw->path);
+        return EXIT_USAGE;
+    }
     if (trial_root(r) ||
         cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref))
         return EXIT_FAIL;
+    if (r->setup_only) {
+        char *where = knob__redact_url(r->storage);
+        printf("study '%s' is ready in %s, with its sweep; workers join it with\n"
+               "  knob worker --study '%s' --storage URL\n",
+               r->study_name, where ? where : "?", r->study_name);
+        free(where);
+        cli_close(&r->ref);
+        return 0;
+    }
     apply_run_cap(r);
     grid_expected(r);
     check_target(r);

@@ -50,6 +50,7 @@ typedef struct runner {
     int64_t launched, done, failed, pruned;
     double started, deadline, trial_timeout, last_tick;
     bool exhausted, target_reached, broken, tty;
+    bool setup_only; /* --trials 0: create the study, run nothing */
     char *best; /* the best value and params, for the progress line; NULL: none yet */
 } runner;
 

@@ -47,4 +47,18 @@ set +e
 "$KNOB" ask demo --storage "sqlite:///$T/a.db" 2> /dev/null; s4=$?
 set -e
 expect_eq "$s1 $s2 $s3 $s4" "2 2 1 2" "tell/ask errors"
+# A wrong count of values is refused (exit 2) and the trial keeps running, to be told right.
+line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
+num=$(echo "$line" | py 'd["number"]')
+set +e
+"$KNOB" tell demo "$num" 1 2 --storage "sqlite:///$T/a.db" 2> err.txt; s1=$?
+"$KNOB" tell demo "$num" --storage "sqlite:///$T/a.db" 2>> err.txt; s2=$?
+set -e
+expect_eq "$s1 $s2" "2 2" "tell with a wrong count of values"
+grep -q "needs 1 value, got 2 (trial $num is still running)" err.txt || fail "count error: $(cat err.txt)"
+"$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["running"]' "after a refused tell"
+"$KNOB" tell demo "$num" 0.5 --storage "sqlite:///$T/a.db"
+"$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["complete"]' "told right"
 echo ok

@@ -42,11 +42,43 @@ for k, v in want.items():
 a = json.load(open(sys.argv[1] + "/knob-runs/e/1/params.json"))
 assert a == p, (a, p)
 PY
-# a name the sweep does not know is kept with a warning; a value outside the choices fails
-"$KNOB" enqueue e nope=1 $S > /dev/null 2> w.err || fail "enqueue of an unknown name failed"
-grep -q "'nope' is not a parameter of the sweep" w.err || fail "warning: $(cat w.err)"
-if "$KNOB" enqueue e p=purple $S 2> bad.err; then fail "enqueue of a value outside the choices"; fi
-grep -q "'purple' is not one of the values of 'p'" bad.err || fail "error: $(cat bad.err)"
+# Values the space cannot hold are refused with exit 2, naming the param and its space,
+# and nothing is enqueued: a name the sweep does not know, a value outside the choices or
+# the range, a whole number that is not whole, a value off the steps, a constant changed.
+before=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+refuse() {
+    local want=$1; shift
+    local rc=0
+    "$KNOB" enqueue e "$@" $S > /dev/null 2> bad.err || rc=$?
+    [ $rc = 2 ] || fail "enqueue $* exited $rc, not 2: $(cat bad.err)"
+    grep -q -- "$want" bad.err || fail "enqueue $*: $(cat bad.err)"
+}
+refuse "'nope' is not a parameter of the sweep" nope=1
+refuse "'purple' is not one of the values of 'p'" p=purple
+refuse "'name' cannot be rmsprop: the sweep's 'name' is one of \[adam, sgd\]" name=rmsprop
+refuse "'opt.momentum' cannot be 0.5" opt.momentum=0.5
+refuse "'inv' cannot be 2" inv=2
+refuse "'lu' cannot be 3" lu=3
+refuse "'score' cannot be 2: the sweep's 'score' is the constant 1" score=2
+refuse "'n' cannot be 1e+300" n=1e300
+refuse "'flag' cannot be maybe" flag=maybe
+cat > grid.yaml <<YAML
+program: $PROGS/echo_params.py
+method: grid
+metric: {name: score, goal: maximize}
+parameters:
+  score: {value: 1}
+  k: {min: 1, max: 3}
+  q: {min: 0, max: 1, q: 0.25, distribution: q_uniform}
+YAML
+"$KNOB" run grid.yaml $S --study g --trials 1 > /dev/null
+"$KNOB" enqueue g k=7 $S > /dev/null 2> bad.err && fail "grid: k=7 enqueued"
+grep -q "'k' cannot be 7: the sweep's 'k' is a whole number in \[1, 3\]" bad.err || fail "grid k: $(cat bad.err)"
+"$KNOB" enqueue g q=0.3 $S > /dev/null 2> bad.err && fail "grid: q=0.3 enqueued"
+grep -q "on steps of 0.25" bad.err || fail "grid q: $(cat bad.err)"
+"$KNOB" enqueue g k=2 q=0.75 $S > /dev/null || fail "grid: a point of the grid was refused"
+after=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$before" = "$after" ] || fail "a refused enqueue left a trial: $before -> $after"
 if "$KNOB" enqueue e lr $S 2> usage.err; then fail "enqueue without '='"; fi
 grep -q "not key=value" usage.err || fail "usage: $(cat usage.err)"
 echo ok
