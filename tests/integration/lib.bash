@@ -1,5 +1,6 @@
-# Sourced by the integration tests: a scratch directory, failing with a message, and
-# reading JSON with python3.
+# Sourced by the integration tests: a scratch directory, failing or skipping with a message,
+# and reading JSON with python3. Wait for a background job by its pid and check its status
+# (`wait "$pid" || fail ...`): a bare `wait` returns 0 whatever the jobs returned.
 set -euo pipefail
 : "${KNOB:?KNOB must name the knob binary}"
 : "${KNOB_SRC:?KNOB_SRC must name the repository}"
@@ -20,6 +21,13 @@ fi
 fail() {
     echo "FAIL ($(basename "$0")): $*" >&2
     exit 1
+}
+
+# A test that cannot run here says why and exits 77, which ctest reports as skipped
+# (SKIP_RETURN_CODE in tests/CMakeLists.txt), never as passed.
+skip() {
+    echo "SKIP ($(basename "$0")): $*" >&2
+    exit 77
 }
 
 # jq-like: py 'expression over d' < file.json

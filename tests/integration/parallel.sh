@@ -14,8 +14,10 @@ expect_eq "$(tail -n +2 t.csv | cut -d, -f1 | sort -n | tr '\n' ' ')" "$(seq 0 3
 expect_eq "$(tail -n +2 t.csv | cut -d, -f2 | sort -u)" "complete" "states"
 # two knob runs at once on one file: 2 x 15 trials, none lost
 "$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study two --trials 15 --parallel 2 > a.txt &
-"$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study two --trials 15 --parallel 2 > b.txt
-wait
+pid=$!
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study two --trials 15 --parallel 2 > b.txt ||
+    fail "the second run: $(cat b.txt)"
+wait "$pid" || fail "the first run: $(cat a.txt)"
 "$KNOB" trials two --storage "sqlite:///$T/s.db" --format json > two.json
 expect_eq "$(py 'sorted(t["number"] for t in d) == list(range(30))' < two.json)" True "two runs"
 echo ok

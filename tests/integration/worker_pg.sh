@@ -3,8 +3,7 @@
 # know only its name; no trial number is handed out twice.
 source "$(dirname "$0")/lib.bash"
 if [ -z "${KNOB_TEST_PG_URL:-}" ]; then
-    echo "skipped: KNOB_TEST_PG_URL is not set (scripts/test.sh starts a server)"
-    exit 0
+    skip "KNOB_TEST_PG_URL is not set (scripts/test.sh starts a server)"
 fi
 schema="w_$$_$(date +%s)"
 psql "$KNOB_TEST_PG_URL" -qc "CREATE SCHEMA $schema" || fail "cannot create a schema"
@@ -17,10 +16,14 @@ parameters:
   lr: {distribution: log_uniform_values, min: 0.001, max: 0.1}
 YAML
 "$KNOB" run sweep.yaml --storage "$URL" --study w --trials 5 > run.txt || fail "run: $(cat run.txt)"
+pids=()
 for i in 1 2 3; do
     "$KNOB" worker --study w --storage "$URL" --trials 10 > "w$i.txt" 2>&1 &
+    pids+=($!)
 done
-wait
+for i in 1 2 3; do
+    wait "${pids[i - 1]}" || fail "worker $i: $(cat "w$i.txt")"
+done
 "$KNOB" trials w --storage "$URL" --format json > t.json
 expect_eq "$(py 'sorted(t["number"] for t in d) == list(range(35))' < t.json)" True "trial numbers"
 expect_eq "$(py 'sorted(set(t["state"] for t in d))' < t.json)" '["complete"]' "states"
