@@ -323,15 +323,16 @@ static void tpe_categorical(void **state)
     knob_storage_close(st);
 }
 
-/* Log floats, stepped floats, ints with a step and log ints: every suggestion lies in
- * its distribution (on its grid), and TPE gets close to the optimum of each. */
-static void tpe_log_step_int(void **state)
+/* Log floats, stepped floats, ints with a step and log ints over 80 trials: every
+ * suggestion lies in its distribution (on its grid); returns the best value, a sum of
+ * one term per param, each 0 at that param's optimum. */
+static double log_step_int_best(const char *sampler, int seed)
 {
-    (void)state;
+    char opts[32];
+    snprintf(opts, sizeof opts, "seed=%d", seed);
     knob_storage *st = mem();
-    knob_study *s = make_study(st, "tpe", "seed=5", NULL, 0);
-    double best = INFINITY, best_lr = 0, best_q = 0;
-    int64_t best_n = 0, best_m = 0;
+    knob_study *s = make_study(st, sampler, opts, NULL, 0);
+    double best = INFINITY;
     for (int i = 0; i < 80; i++) {
         knob_trial *t;
         double lr, q;
@@ -348,22 +349,29 @@ static void tpe_log_step_int(void **state)
         assert_true(m >= 1 && m <= 1000);
         double y = pow(log10(lr) + 3, 2) + pow(q - 0.3, 2) * 4 + pow((double)n - 120, 2) / 1e3 +
                    pow(log10((double)m) - 2, 2);
-        if (y < best) {
-            best = y;
-            best_lr = lr;
-            best_q = q;
-            best_n = n;
-            best_m = m;
-        }
+        best = fmin(best, y);
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     }
-    assert_true(fabs(log10(best_lr) + 3) < 1);
-    assert_true(fabs(best_q - 0.3) < 0.35);
-    assert_true(labs((long)best_n - 120) <= 50);
-    assert_true(best_m >= 10 && best_m <= 1000);
-    assert_true(best < 1);
     knob_study_free(s);
     knob_storage_close(st);
+    return best;
+}
+
+/* TPE gets close to the optimum of every param: a best below 0.3 puts lr within 0.55
+ * decades of 1e-3, q within 0.27 of 0.3, n within 17 of 120 and m within 0.55 decades
+ * of 100. It gets there on 91.5% of seeds (1,000 seeds), random search on 6.7% (2,000
+ * seeds); so on 6 or more of 10 seeds TPE does with probability 0.9992, random search
+ * with probability 1.5e-5. Seeds 0..9: TPE 10 of 10, random search (checked here) 1. */
+static void tpe_log_step_int(void **state)
+{
+    (void)state;
+    int good[2] = {0, 0};
+    for (int seed = 0; seed < 10; seed++)
+        for (int r = 0; r < 2; r++)
+            good[r] += log_step_int_best(r ? "random" : "tpe", seed) < 0.3;
+    print_message("best below 0.3 on %d of 10 seeds (random search: %d)\n", good[0], good[1]);
+    assert_true(good[0] >= 6);
+    assert_true(good[1] < 6);
 }
 
 /* A conditional space: each branch's params appear only when chosen. */
@@ -392,10 +400,10 @@ static double conditional_trial(knob_study *s, int *branch)
     return y;
 }
 
-static void run_conditional(const char *opts, double *best, int *svm_late)
+static void run_conditional(const char *sampler, const char *opts, double *best, int *svm_late)
 {
     knob_storage *st = mem();
-    knob_study *s = make_study(st, "tpe", opts, NULL, 0);
+    knob_study *s = make_study(st, sampler, opts, NULL, 0);
     *best = INFINITY;
     *svm_late = 0;
     for (int i = 0; i < 60; i++) {
@@ -407,36 +415,67 @@ static void run_conditional(const char *opts, double *best, int *svm_late)
     knob_storage_close(st);
 }
 
+/* Over seeds 0..19 of the conditional space: on how many seeds the best is below 0.01
+ * (*good), and how many of the last 30 trials of each seed chose the svm branch, the
+ * only one that goes below 1 (*svm, of 600). */
+static void conditional_quality(const char *sampler, const char *extra, int *good, int *svm)
+{
+    *good = *svm = 0;
+    for (int seed = 0; seed < 20; seed++) {
+        char opts[96];
+        double best;
+        int late;
+        snprintf(opts, sizeof opts, "seed=%d%s", seed, extra);
+        run_conditional(sampler, opts, &best, &late);
+        *good += best < 0.01;
+        *svm += late;
+    }
+    print_message("%s%s: best below 0.01 on %d of 20 seeds, svm in %d of the 600 late trials\n",
+                  sampler, extra, *good, *svm);
+}
+
+/* What TPE learns of the conditional space, where random search would not: the better
+ * branch (random search picks svm in Binomial(600, 1/2) of the late trials: 360 or more
+ * with probability 5e-7), and a best below 0.01 on 9 or more of 20 seeds (per seed:
+ * random search 13.6% of 2,000 seeds, so 9 of 20 with probability 6e-4; TPE 81%, grouped
+ * TPE 74% of 1,000 seeds, so with probability 0.99994 and 0.9987). */
+static void assert_learns_branches(int good, int svm)
+{
+    assert_true(good >= 9);
+    assert_true(svm >= 360);
+}
+
+/* Seeds 0..19: TPE 17 seeds and 525 svm; random search 2 and 297, and fails the check. */
 static void tpe_conditional(void **state)
 {
     (void)state;
-    double best;
-    int svm;
-    run_conditional("seed=2", &best, &svm);
-    assert_true(best < 0.5); /* only the svm branch goes below 1 */
-    assert_true(svm >= 18);
+    int good, svm;
+    conditional_quality("tpe", "", &good, &svm);
+    assert_learns_branches(good, svm);
+    conditional_quality("random", "", &good, &svm);
+    assert_false(good >= 9 || svm >= 360);
 }
 
 /* Grouped multivariate TPE over the same conditional space: each branch is a group of
- * its own, sampled jointly; invalid combinations never appear. */
+ * its own, sampled jointly; invalid combinations never appear (conditional_trial checks
+ * every suggestion). Seeds 0..19: 15 seeds and 532 svm. */
 static void tpe_group(void **state)
 {
     (void)state;
-    double best;
-    int svm;
-    run_conditional("seed=2,multivariate=true,group=true", &best, &svm);
-    assert_true(best < 0.5);
-    assert_true(svm >= 18);
+    int good, svm;
+    conditional_quality("tpe", ",multivariate=true,group=true", &good, &svm);
+    assert_learns_branches(good, svm);
     /* Without group, multivariate still works on a conditional space (the branch
-     * params are left to univariate TPE). */
-    run_conditional("seed=2,multivariate=true", &best, &svm);
-    assert_true(best < 1);
+     * params are left to univariate TPE): 17 seeds and 525 svm. */
+    conditional_quality("tpe", ",multivariate=true", &good, &svm);
+    assert_learns_branches(good, svm);
 }
 
 /* ---------------------------------------------------------------- objectives and states */
 
 /* Two objectives: f1 = x^2 + y^2, f2 = (x - 2)^2 + y^2 over [-5, 5]^2. The front is the
- * segment y = 0, x in [0, 2]; MOTPE's hypervolume beats random search's on most seeds. */
+ * segment y = 0, x in [0, 2]; the hypervolume of the 60 trials' front (reference point
+ * (10, 10); at most 97.33). */
 static double hv_of_run(const char *sampler, const char *opts)
 {
     const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
@@ -468,19 +507,41 @@ static double hv_of_run(const char *sampler, const char *opts)
     return hv;
 }
 
+/* MOTPE, univariate and multivariate, against random search on seeds 0..9: a larger
+ * hypervolume than random search's on the same seed on 8 or more of them, and a mean
+ * above 90. Per seed (1,000 seeds) TPE beats random search on 99.4%, multivariate TPE on
+ * 96.2% (so 8 of 10: 0.99997 and 0.995); a second random search would on half (8 of 10:
+ * 5.5%, by the same seed: never). The mean hypervolume of 10 seeds (resampled from 1,000)
+ * is above 90 with probability 0.9999 or more for either TPE, and below 1/20,000 for
+ * random search (its 99.9th percentile: 88.6). Seeds 0..9: TPE 93.8, multivariate 93.4,
+ * random search 82.9 (checked here). */
 static void tpe_multi_objective(void **state)
 {
     (void)state;
-    int wins = 0;
+    static const char *const variant[2] = {"", ",multivariate=true"};
+    double rnd[10], mean_rnd = 0;
     for (int seed = 0; seed < 10; seed++) {
         char opts[64];
         snprintf(opts, sizeof opts, "seed=%d", seed);
-        double a = hv_of_run("tpe", opts), b = hv_of_run("random", opts);
-        wins += a > b;
+        rnd[seed] = hv_of_run("random", opts);
+        mean_rnd += rnd[seed] / 10;
     }
-    assert_true(wins >= 8);
-    /* The multivariate variant runs on several objectives too. */
-    assert_true(hv_of_run("tpe", "seed=1,multivariate=true") > 80);
+    for (int v = 0; v < 2; v++) {
+        int wins = 0;
+        double mean = 0;
+        for (int seed = 0; seed < 10; seed++) {
+            char opts[64];
+            snprintf(opts, sizeof opts, "seed=%d%s", seed, variant[v]);
+            double hv = hv_of_run("tpe", opts);
+            wins += hv > rnd[seed];
+            mean += hv / 10;
+        }
+        print_message("tpe%s: wins %d of 10, mean hypervolume %.2f (random search %.2f)\n",
+                      variant[v], wins, mean, mean_rnd);
+        assert_true(wins >= 8);
+        assert_true(mean > 90);
+    }
+    assert_true(mean_rnd < 90);
 }
 
 /* Eight trials asked at once after 20 random ones, each suggesting while the others
