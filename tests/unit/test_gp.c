@@ -353,27 +353,68 @@ static knob_trial_state mixed_objective(knob_trial *t, void *ctx, double *values
     return KNOB_TRIAL_COMPLETE;
 }
 
+/* How many of seeds 0..n-1 end within `within` of the optimum 0 of mixed_objective
+ * after 40 trials; every such best trial chose adam (any other choice costs 1). */
+static int mixed_space_good(const char *sampler, int n, double within)
+{
+    int good = 0;
+    for (int seed = 0; seed < n; seed++) {
+        char opts[32];
+        snprintf(opts, sizeof opts, "seed=%d", seed);
+        knob_storage *st;
+        knob_study *s = new_study(&st, sampler, opts);
+        assert_int_equal(knob_study_optimize(s, mixed_objective, NULL, 40), 0);
+        const knob_trial_info *best;
+        assert_int_equal(knob_study_best_trial(s, &best), 0);
+        if (best->values[0] < within) {
+            good++;
+            assert_true(knob_trial_info_param(best, "opt")->internal == 1);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    return good;
+}
+
+/* The model finds the optimum of a mixed space (lr 1e-3, 4 layers, drop 0.2, adam):
+ * within 0.05 after 40 trials on 6 or more of seeds 0..9. Per seed GP gets there on
+ * 92.1% (1,000 seeds), random search on 8.6% (2,000 seeds): 6 of 10 with probability
+ * 0.9994 and 6e-5. Seeds 0..9: GP 9 (seed 0 ends at 0.9, with 1 or 7 layers), random
+ * search 2 (checked here). */
 static void gp_mixed_space(void **state)
 {
     (void)state;
-    knob_storage *st;
-    knob_study *s = new_study(&st, "gp", "seed=2");
-    assert_int_equal(knob_study_optimize(s, mixed_objective, NULL, 40), 0);
-    const knob_trial_info *best;
-    assert_int_equal(knob_study_best_trial(s, &best), 0);
-    assert_true(best->values[0] < 0.5);
-    assert_true(knob_trial_info_param(best, "opt")->internal == 1);
-    knob_study_free(s);
-    knob_storage_close(st);
+    int gp = mixed_space_good("gp", 10, 0.05), rnd = mixed_space_good("random", 10, 0.05);
+    print_message("within 0.05 on %d of 10 seeds (random search: %d)\n", gp, rnd);
+    assert_true(gp >= 6);
+    assert_true(rnd < 6);
+}
+
+/* How many of seeds 0..n-1 end within `within` of Branin's minimum after `trials`. */
+static int branin_good(const char *sampler, const char *extra, int n, int trials, double within)
+{
+    int good = 0;
+    for (int seed = 0; seed < n; seed++) {
+        char opts[96];
+        snprintf(opts, sizeof opts, "seed=%d%s", seed, extra);
+        good += best_of(sampler, opts, trials) - 0.397887 < within;
+    }
+    return good;
 }
 
 /* With more trials than max_observations the model keeps the best half and the latest:
- * it goes on asking, and still closes in on the minimum. */
+ * it goes on asking, and still closes in on the minimum. With max_observations=16 and
+ * 60 trials it gets within 0.1 on 76% of seeds (300 seeds), random search on 11.6%
+ * (2,000 seeds): on 8 or more of 18 seeds with probability 0.9991 and 5e-4. Seeds
+ * 0..17: 15, random search 1 (checked here). */
 static void gp_thins_long_histories(void **state)
 {
     (void)state;
-    double g = best_of("gp", "seed=5,max_observations=16", 60);
-    assert_true(g - 0.397887 < 0.05);
+    int gp = branin_good("gp", ",max_observations=16", 18, 60, 0.1);
+    int rnd = branin_good("random", "", 18, 60, 0.1);
+    print_message("within 0.1 on %d of 18 seeds (random search: %d)\n", gp, rnd);
+    assert_true(gp >= 8);
+    assert_true(rnd < 8);
 }
 
 static void gp_rejects_bad_options(void **state)
@@ -437,11 +478,18 @@ static void gp_avoids_failed_regions(void **state)
     assert_true(best[0] < best[1]);
 }
 
+/* UCB gets within 0.01 of Branin's minimum in 40 trials on 93.5% of seeds (200 seeds;
+ * the others stop at 1.943, the lowest point of the edge x0 = 10), random search on
+ * 0.75% (2,000 seeds): on 3 or more of 6 seeds with probability 0.9998 and 8e-6. Seeds
+ * 0..5: 5 (seed 2 stops on the edge), random search 0 (checked here). */
 static void gp_ucb_finds_branin(void **state)
 {
     (void)state;
-    double g = best_of("gp", "seed=4,acquisition=ucb", 40);
-    assert_true(g - 0.397887 < 0.05);
+    int gp = branin_good("gp", ",acquisition=ucb", 6, 40, 0.01);
+    int rnd = branin_good("random", "", 6, 40, 0.01);
+    print_message("within 0.01 on %d of 6 seeds (random search: %d)\n", gp, rnd);
+    assert_true(gp >= 3);
+    assert_true(rnd < 3);
 }
 
 int main(int argc, char **argv)
