@@ -20,7 +20,7 @@ int knob_trial_heartbeat(knob_trial *t)
     double now = knob__now();
     char json[40];
     snprintf(json, sizeof json, "%.6f", now);
-    int rc = t->s->st->be->set_trial_attr(t->s->st->h, t->s->id, t->id, true, "heartbeat", json);
+    int rc = knob__store_trial_attr(t->s, t->id, true, "heartbeat", json);
     if (!rc)
         t->last_beat = now;
     return rc;
@@ -47,52 +47,32 @@ static int64_t attr_int(const knob_trial_info *info, const char *key, int64_t df
     return v && sscanf(v, "%" SCNd64, &x) == 1 ? x : dflt;
 }
 
-/* Enqueues the retry of a trial that was failed for a lost heartbeat. */
+/* Enqueues the retry of a trial that was failed for a lost heartbeat, unless the study is
+ * full (max_trials). */
 static int retry(knob_study *s, const knob_trial_info *info)
 {
     int64_t count = attr_int(info, "retry_count", 0);
     if (count >= s->max_retry)
         return KNOB_OK;
     int64_t origin = attr_int(info, "retry_of", info->number);
+    char of[32], nth[32];
+    snprintf(of, sizeof of, "%" PRId64, origin);
+    snprintf(nth, sizeof nth, "%" PRId64, count + 1);
+    const knob_attr links[2] = {{"retry_of", of}, {"retry_count", nth}};
     knob__buf b = {0};
     params_json(&b, info);
-    int64_t id, number;
-    int rc = b.oom ? knob__oom("retry") : KNOB_OK;
-    if (!rc)
-        rc = knob__study_new_trial(s, KNOB_TRIAL_WAITING, &id, &number);
-    if (rc == KNOB_EDONE) { /* the study is full: no retry */
-        knob__buf_free(&b);
-        return KNOB_OK;
-    }
-    if (!rc)
-        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fixed_params",
-                                       knob__buf_cstr(&b));
-    char text[32];
-    snprintf(text, sizeof text, "%" PRId64, origin);
-    if (!rc)
-        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "retry_of", text);
-    snprintf(text, sizeof text, "%" PRId64, count + 1);
-    if (!rc)
-        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "retry_count", text);
+    int rc = b.oom ? knob__oom("retry") : knob__store_enqueue(s, knob__buf_cstr(&b), links, 2);
     knob__buf_free(&b);
-    return rc;
+    return rc == KNOB_EDONE ? KNOB_OK : rc;
 }
 
 static int fail_one(knob_study *s, const knob_trial_info *info, double silent)
 {
     char reason[128];
     snprintf(reason, sizeof reason, "no heartbeat for %.0f s (its worker stopped)", silent);
-    /* finish() decides who noticed first: it fails for everyone else. */
-    int rc = s->st->be->finish(s->st->h, s->id, info->id, KNOB_TRIAL_FAIL, NULL, 0);
-    if (rc == KNOB_ESTATE)
+    int rc = knob__store_fail(s, info->id, reason, "worker_lost");
+    if (rc == KNOB_ESTATE) /* another worker noticed first */
         return KNOB_OK;
-    if (rc)
-        return rc;
-    knob__buf b = {0};
-    knob__json_add_string(&b, reason);
-    rc = s->st->be->set_trial_attr(s->st->h, s->id, info->id, true, "fail_reason",
-                                   knob__buf_cstr(&b));
-    knob__buf_free(&b);
     return rc ? rc : retry(s, info);
 }
 

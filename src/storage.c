@@ -91,3 +91,126 @@ int knob_storage_delete_study(knob_storage *st, const char *name)
         return rc;
     return st->be->delete_study(st->h, id);
 }
+
+/* ---------------------------------------------------------------- the study's rows */
+
+/* The core reaches a study's rows only through these: each names the study once, and the
+ * steps that belong together (a trial with its fixed params, a failure with its reason)
+ * are made here, once. */
+
+int knob__store_create_study(knob_storage *st, const char *name, const knob_direction *dirs,
+                             size_t n_dirs, int64_t *id)
+{
+    return st->be->create_study(st->h, name, dirs, n_dirs, id);
+}
+
+int knob__store_find_study(knob_storage *st, const char *name, int64_t *id, knob_direction **dirs,
+                           size_t *n_dirs)
+{
+    return st->be->find_study(st->h, name, id, dirs, n_dirs);
+}
+
+int knob__store_new_trial(knob_study *s, knob_trial_state state, const knob_attr *attrs,
+                          size_t n_attrs, int64_t *id, int64_t *number)
+{
+    int rc =
+        s->st->be->create_trial(s->st->h, s->id, state, s->max_trials, attrs, n_attrs, id, number);
+    if (rc == KNOB_EDONE)
+        return knob__error(KNOB_EDONE,
+                           "study '%s' holds %lld trials, its limit (max_trials, "
+                           "run_cap)",
+                           s->name, (long long)s->max_trials);
+    return rc;
+}
+
+int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more, size_t n_more)
+{
+    knob_attr attrs[8] = {{"fixed_params", fixed_json}};
+    size_t n = 1;
+    for (size_t i = 0; i < n_more && n < 8; i++)
+        attrs[n++] = more[i];
+    int64_t id, number;
+    return knob__store_new_trial(s, KNOB_TRIAL_WAITING, attrs, n, &id, &number);
+}
+
+int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found)
+{
+    return s->st->be->pop_waiting(s->st->h, s->id, id, number, found);
+}
+
+int knob__store_trial_id(knob_study *s, int64_t number, int64_t *id)
+{
+    return s->st->be->trial_id(s->st->h, s->id, number, id);
+}
+
+int knob__store_params(knob_study *s, int64_t trial, const knob__param_rec *recs, size_t n)
+{
+    const knob__backend *be = s->st->be;
+    if (be->set_params)
+        return be->set_params(s->st->h, s->id, trial, recs, n);
+    for (size_t i = 0; i < n; i++) {
+        int rc = be->set_param(s->st->h, s->id, trial, recs[i].name, recs[i].dist_json,
+                               recs[i].internal);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+int knob__store_report(knob_study *s, int64_t trial, int64_t step, double value)
+{
+    return s->st->be->report(s->st->h, s->id, trial, step, value);
+}
+
+int knob__store_trial_attr(knob_study *s, int64_t trial, bool system, const char *key,
+                           const char *json)
+{
+    return s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json);
+}
+
+int knob__store_finish(knob_study *s, int64_t trial, knob_trial_state state, const double *values,
+                       size_t n)
+{
+    return s->st->be->finish(s->st->h, s->id, trial, state, values, n);
+}
+
+int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause)
+{
+    /* The finish decides who fails it first; only that one writes why. */
+    int rc = knob__store_finish(s, trial, KNOB_TRIAL_FAIL, NULL, 0);
+    knob__buf b = {0};
+    if (!rc && reason) {
+        knob__json_add_string(&b, reason);
+        rc = b.oom ? knob__oom("fail reason")
+                   : knob__store_trial_attr(s, trial, true, "fail_reason", knob__buf_cstr(&b));
+    }
+    if (!rc && cause) {
+        knob__buf_reset(&b);
+        knob__json_add_string(&b, cause);
+        rc = b.oom ? knob__oom("fail cause")
+                   : knob__store_trial_attr(s, trial, true, "fail_cause", knob__buf_cstr(&b));
+    }
+    knob__buf_free(&b);
+    return rc;
+}
+
+int knob__store_study_attr(knob_study *s, bool system, const char *key, const char *json)
+{
+    return s->st->be->set_study_attr(s->st->h, s->id, system, key, json);
+}
+
+int knob__store_study_attrs(knob_study *s, bool system,
+                            int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
+{
+    return s->st->be->get_study_attrs(s->st->h, s->id, system, cb, ctx);
+}
+
+int knob__store_claim(knob_study *s, const char *key, int64_t trial, bool *won)
+{
+    return s->st->be->claim(s->st->h, s->id, key, trial, won);
+}
+
+int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq)
+{
+    return s->st->be->sync(s->st->h, s->id, since, cb, ctx, seq);
+}

@@ -105,9 +105,9 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
     knob_study *s;
     if ((rc = study_alloc(st, name, opts, &s)))
         return rc;
-    rc = st->be->create_study(st->h, name, dirs, n_dirs, &s->id);
+    rc = knob__store_create_study(st, name, dirs, n_dirs, &s->id);
     if (rc == KNOB_EEXIST) {
-        rc = st->be->find_study(st->h, name, &s->id, &s->dirs, &s->n_dirs);
+        rc = knob__store_find_study(st, name, &s->id, &s->dirs, &s->n_dirs);
         if (!rc &&
             (s->n_dirs != n_dirs || (n_dirs && memcmp(s->dirs, dirs, n_dirs * sizeof *dirs)))) {
             char have[256], want[256];
@@ -145,7 +145,7 @@ int knob_study_load(knob_storage *st, const char *name, const knob_study_options
     knob_study *s;
     if ((rc = study_alloc(st, name, opts, &s)))
         return rc;
-    rc = st->be->find_study(st->h, name, &s->id, &s->dirs, &s->n_dirs);
+    rc = knob__store_find_study(st, name, &s->id, &s->dirs, &s->n_dirs);
     if (!rc)
         rc = knob__view_sync(s);
     if (rc) {
@@ -225,17 +225,6 @@ static int remember(knob_study *s, knob_trial *t)
     return KNOB_OK;
 }
 
-int knob__study_new_trial(knob_study *s, knob_trial_state state, int64_t *id, int64_t *number)
-{
-    int rc = s->st->be->create_trial(s->st->h, s->id, state, s->max_trials, id, number);
-    if (rc == KNOB_EDONE)
-        return knob__error(KNOB_EDONE,
-                           "study '%s' holds %lld trials, its limit (max_trials, "
-                           "run_cap)",
-                           s->name, (long long)s->max_trials);
-    return rc;
-}
-
 void knob__study_forget(knob_study *s, knob_trial *t)
 {
     for (size_t i = 0; i < s->n_open; i++) {
@@ -267,7 +256,7 @@ int knob_study_ask(knob_study *s, knob_trial **out)
         rc = knob__view_sync(s);
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. */
     if (!rc && s->view.n_waiting)
-        rc = s->st->be->pop_waiting(s->st->h, s->id, &t->id, &t->number, &queued);
+        rc = knob__store_pop_waiting(s, &t->id, &t->number, &queued);
     if (!rc && queued && !(rc = knob__view_sync(s)))
         rc = load_fixed(t);
     /* The sampler prepares the trial before its row exists, so an exhausted search
@@ -278,7 +267,7 @@ int knob_study_ask(knob_study *s, knob_trial **out)
             rc = KNOB_OK;
     }
     if (!rc && !queued)
-        rc = knob__study_new_trial(s, KNOB_TRIAL_RUNNING, &t->id, &t->number);
+        rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &t->id, &t->number);
     if (!rc)
         rc = knob__trial_flush_attrs(t);
     if (!rc && s->heartbeat_interval > 0)
@@ -289,7 +278,7 @@ int knob_study_ask(knob_study *s, knob_trial **out)
         rc = remember(s, t);
     if (rc) {
         if (t->id >= 0 && rc != KNOB_ESTORAGE)
-            s->st->be->finish(s->st->h, s->id, t->id, KNOB_TRIAL_FAIL, NULL, 0);
+            knob__store_finish(s, t->id, KNOB_TRIAL_FAIL, NULL, 0);
         knob__trial_free(t);
         return rc;
     }
@@ -306,12 +295,7 @@ static int fail_with(knob_study *s, int64_t trial, int status, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    knob__buf b = {0};
-    knob__json_add_string(&b, reason);
-    if (!b.oom)
-        s->st->be->set_trial_attr(s->st->h, s->id, trial, true, "fail_reason", knob__buf_cstr(&b));
-    knob__buf_free(&b);
-    int rc = s->st->be->finish(s->st->h, s->id, trial, KNOB_TRIAL_FAIL, NULL, 0);
+    int rc = knob__store_fail(s, trial, reason, NULL);
     if (rc)
         return rc;
     return knob__error(status, "study '%s': %s", s->name, reason);
@@ -335,7 +319,6 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
                           const double *values, size_t n, const knob_step_value *inter,
                           size_t n_inter)
 {
-    const knob__backend *be = s->st->be;
     switch (state) {
     case KNOB_TRIAL_COMPLETE:
         for (size_t i = 0; i < n; i++)
@@ -343,14 +326,14 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
                 return fail_with(s, trial, KNOB_EINVAL,
                                  "trial %lld: objective %zu is %g, not a finite number",
                                  (long long)number, i, values[i]);
-        return be->finish(s->st->h, s->id, trial, state, values, n);
+        return knob__store_finish(s, trial, state, values, n);
     case KNOB_TRIAL_PRUNED:
         /* A pruned trial counts by its last intermediate value (one objective). */
         if (n_inter && s->n_dirs == 1)
-            return be->finish(s->st->h, s->id, trial, state, &inter[n_inter - 1].value, 1);
-        return be->finish(s->st->h, s->id, trial, state, NULL, 0);
+            return knob__store_finish(s, trial, state, &inter[n_inter - 1].value, 1);
+        return knob__store_finish(s, trial, state, NULL, 0);
     case KNOB_TRIAL_FAIL:
-        return be->finish(s->st->h, s->id, trial, state, NULL, 0);
+        return knob__store_finish(s, trial, state, NULL, 0);
     default:
         return fail_with(s, trial, KNOB_EINVAL,
                          "trial %lld told with state %d; expected "
@@ -387,7 +370,7 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
     if (!s)
         return knob__error(KNOB_EINVAL, "knob_study_tell_number: NULL study");
     int64_t id;
-    int rc = s->st->be->trial_id(s->st->h, s->id, number, &id);
+    int rc = knob__store_trial_id(s, number, &id);
     if (!rc)
         rc = check_count(s, number, state, values, n_values);
     if (!rc)
@@ -398,16 +381,8 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
     if (info && info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING)
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
                            (long long)number, knob_trial_state_str(info->state));
-    if (state == KNOB_TRIAL_FAIL && fail_reason) {
-        knob__buf b = {0};
-        knob__json_add_string(&b, fail_reason);
-        rc = b.oom ? knob__oom("fail reason")
-                   : s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fail_reason",
-                                               knob__buf_cstr(&b));
-        knob__buf_free(&b);
-        if (rc)
-            return rc;
-    }
+    if (state == KNOB_TRIAL_FAIL && fail_reason)
+        return knob__store_fail(s, id, fail_reason, NULL);
     return finish_checked(s, id, number, state, values, n_values, info ? info->intermediate : NULL,
                           info ? info->n_intermediate : 0);
 }
@@ -449,11 +424,7 @@ int knob_study_enqueue(knob_study *s, const char *params_json)
     if (!ok)
         return knob__error(KNOB_EINVAL, "study '%s': enqueued params must be a JSON object (%s)",
                            s->name, j ? "got another JSON value" : err);
-    int64_t id, number;
-    int rc = knob__study_new_trial(s, KNOB_TRIAL_WAITING, &id, &number);
-    if (!rc)
-        rc = s->st->be->set_trial_attr(s->st->h, s->id, id, true, "fixed_params", params_json);
-    return rc;
+    return knob__store_enqueue(s, params_json, NULL, 0);
 }
 
 /* ---------------------------------------------------------------- best trials */
@@ -563,7 +534,7 @@ static int set_attr(knob_study *s, bool system, const char *key, const char *jso
     if (!knob__json_valid(json))
         return knob__error(KNOB_EINVAL, "study '%s': attribute '%s' is not valid JSON: %.80s",
                            s->name, key, json);
-    return s->st->be->set_study_attr(s->st->h, s->id, system, key, json);
+    return knob__store_study_attr(s, system, key, json);
 }
 
 typedef struct find_ctx {
@@ -587,7 +558,7 @@ static const char *get_attr(knob_study *s, bool system, const char *key)
     if (!s || !key)
         return NULL;
     find_ctx f = {.key = key};
-    int rc = s->st->be->get_study_attrs(s->st->h, s->id, system, find_attr, &f);
+    int rc = knob__store_study_attrs(s, system, find_attr, &f);
     if (rc && rc != KNOB_EEXIST)
         return NULL;
     free(s->attr_value);
@@ -619,7 +590,7 @@ int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won)
 {
     if (!s || !key || !won)
         return knob__error(KNOB_EINVAL, "knob_study_claim: NULL argument");
-    return s->st->be->claim(s->st->h, s->id, key, t ? t->id : -1, won);
+    return knob__store_claim(s, key, t ? t->id : -1, won);
 }
 
 const char *knob_trial_state_str(knob_trial_state state)

@@ -36,9 +36,9 @@ typedef struct knob__view {
     struct knob__dist_entry {
         const knob_distribution *dist;
         const char *json;
-    } *known;
+    } * known;
     size_t n_known, cap_known;
-    int64_t best;    /* number of the best COMPLETE trial (one objective), -1 */
+    int64_t best;         /* number of the best COMPLETE trial (one objective), -1 */
     size_t n_finished[5]; /* by state */
     size_t n_waiting;     /* WAITING trials as of the last sync */
 } knob__view;
@@ -55,13 +55,13 @@ struct knob_study {
     char *attr_value; /* the last attribute read, returned borrowed */
     double heartbeat_interval, grace_period;
     int max_retry;
-    int64_t max_trials; /* 0: no cap */
+    int64_t max_trials;       /* 0: no cap */
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
 };
 
 typedef struct knob__proposal {
-    const char *name; /* interned in the view */
+    const char *name;              /* interned in the view */
     const knob_distribution *dist; /* interned */
     double internal;
 } knob__proposal;
@@ -96,9 +96,36 @@ bool knob__better(const knob_study *s, double a, double b);
 
 /* study.c: a trial told or detached leaves the study's list of open trials. */
 void knob__study_forget(knob_study *s, knob_trial *t);
-/* Creates a trial row in `state` under the study's max_trials; KNOB_EDONE, worded for
- * the study, when it is full. */
-int knob__study_new_trial(knob_study *s, knob_trial_state state, int64_t *id, int64_t *number);
+/* storage.c: the study's rows. Only these reach a backend for a study. */
+int knob__store_create_study(knob_storage *st, const char *name, const knob_direction *dirs,
+                             size_t n_dirs, int64_t *id);
+int knob__store_find_study(knob_storage *st, const char *name, int64_t *id, knob_direction **dirs,
+                           size_t *n_dirs);
+/* A trial row in `state` with system attributes, under the study's max_trials; KNOB_EDONE,
+ * worded for the study, when it is full. */
+int knob__store_new_trial(knob_study *s, knob_trial_state state, const knob_attr *attrs,
+                          size_t n_attrs, int64_t *id, int64_t *number);
+/* A WAITING trial with its fixed params (and up to 7 more system attributes), in one
+ * transaction: no worker ever takes it without them. */
+int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more,
+                        size_t n_more);
+int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found);
+int knob__store_trial_id(knob_study *s, int64_t number, int64_t *id);
+int knob__store_params(knob_study *s, int64_t trial, const knob__param_rec *recs, size_t n);
+int knob__store_report(knob_study *s, int64_t trial, int64_t step, double value);
+int knob__store_trial_attr(knob_study *s, int64_t trial, bool system, const char *key,
+                           const char *json);
+int knob__store_finish(knob_study *s, int64_t trial, knob_trial_state state, const double *values,
+                       size_t n);
+/* Fails a RUNNING or WAITING trial; then, if this call failed it, writes `reason` (text,
+ * for people) as fail_reason and `cause` (a word, for programs: "worker_lost") as
+ * fail_cause; either may be NULL. KNOB_ESTATE when it was already finished. */
+int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause);
+int knob__store_study_attr(knob_study *s, bool system, const char *key, const char *json);
+int knob__store_study_attrs(knob_study *s, bool system,
+                            int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
+int knob__store_claim(knob_study *s, const char *key, int64_t trial, bool *won);
+int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq);
 
 /* trial.c */
 knob_trial *knob__trial_new(knob_study *s);

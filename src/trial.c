@@ -45,7 +45,6 @@ int knob__trial_flush_params(knob_trial *t)
     size_t n = t->n_params - t->n_written;
     if (!n || t->id < 0)
         return KNOB_OK;
-    const knob__backend *be = t->s->st->be;
     knob__param_rec small[16], *recs = n <= 16 ? small : malloc(n * sizeof *recs);
     if (!recs)
         return knob__oom("params");
@@ -58,11 +57,8 @@ int knob__trial_flush_params(knob_trial *t)
             rc = knob__oom("param");
         recs[i] = (knob__param_rec){p->name, json, p->internal};
     }
-    if (!rc && be->set_params)
-        rc = be->set_params(t->s->st->h, t->s->id, t->id, recs, n);
-    for (size_t i = 0; !rc && !be->set_params && i < n; i++)
-        rc = be->set_param(t->s->st->h, t->s->id, t->id, recs[i].name, recs[i].dist_json,
-                           recs[i].internal);
+    if (!rc)
+        rc = knob__store_params(t->s, t->id, recs, n);
     if (recs != small)
         free(recs);
     if (!rc)
@@ -136,8 +132,10 @@ static int sample(knob_trial *t, const char *name, const knob_distribution *d, d
     if (rc)
         return rc;
     if (!knob__dist_contains(d, *x))
-        return knob__error(KNOB_EINVAL, "sampler '%s' gave param '%s' the value %g, outside "
-                           "its distribution", sp->name, name, *x);
+        return knob__error(KNOB_EINVAL,
+                           "sampler '%s' gave param '%s' the value %g, outside "
+                           "its distribution",
+                           sp->name, name, *x);
     return KNOB_OK;
 }
 
@@ -154,8 +152,10 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
         if (strcmp(t->params[i].name, name) != 0)
             continue;
         if (!knob__dist_equal(t->params[i].dist, &d))
-            return knob__error(KNOB_EINVAL, "param '%s' was suggested in trial %lld with "
-                               "another distribution", name, (long long)t->number);
+            return knob__error(KNOB_EINVAL,
+                               "param '%s' was suggested in trial %lld with "
+                               "another distribution",
+                               name, (long long)t->number);
         *internal = t->params[i].internal;
         return KNOB_OK;
     }
@@ -180,21 +180,24 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
     return KNOB_OK;
 }
 
-int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high,
-                             double step, unsigned flags, double *out)
+int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high, double step,
+                             unsigned flags, double *out)
 {
-    knob_distribution d = {.kind = KNOB_DIST_FLOAT, .low = low, .high = high, .step = step,
-                           .flags = flags};
+    knob_distribution d = {
+        .kind = KNOB_DIST_FLOAT, .low = low, .high = high, .step = step, .flags = flags};
     if (!out)
         return knob__error(KNOB_EINVAL, "suggest '%s': out is NULL", name ? name : "?");
     return knob_trial_suggest(t, name, &d, out);
 }
 
-int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t high,
-                           int64_t step, unsigned flags, int64_t *out)
+int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t high, int64_t step,
+                           unsigned flags, int64_t *out)
 {
-    knob_distribution d = {.kind = KNOB_DIST_INT, .low = (double)low, .high = (double)high,
-                           .step = (double)step, .flags = flags};
+    knob_distribution d = {.kind = KNOB_DIST_INT,
+                           .low = (double)low,
+                           .high = (double)high,
+                           .step = (double)step,
+                           .flags = flags};
     double x;
     if (!out)
         return knob__error(KNOB_EINVAL, "suggest '%s': out is NULL", name ? name : "?");
@@ -207,8 +210,8 @@ int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t
 int knob_trial_suggest_choice(knob_trial *t, const char *name, const knob_choice *choices,
                               size_t n_choices, size_t *out_index)
 {
-    knob_distribution d = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = n_choices,
-                           .choices = choices};
+    knob_distribution d = {
+        .kind = KNOB_DIST_CATEGORICAL, .n_choices = n_choices, .choices = choices};
     double x;
     if (!out_index)
         return knob__error(KNOB_EINVAL, "suggest '%s': out is NULL", name ? name : "?");
@@ -271,7 +274,7 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
     int rc = knob__trial_flush_params(t);
     if (rc)
         return rc;
-    rc = t->s->st->be->report(t->s->st->h, t->s->id, t->id, step, value);
+    rc = knob__store_report(t->s, t->id, step, value);
     if (!rc && t->s->heartbeat_interval > 0 &&
         knob__now() - t->last_beat >= t->s->heartbeat_interval)
         rc = knob_trial_heartbeat(t);
@@ -335,14 +338,13 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
         return rc; /* written when the trial gets its row */
     if ((rc = knob__trial_flush_params(t)))
         return rc;
-    return t->s->st->be->set_trial_attr(t->s->st->h, t->s->id, t->id, system, key, json);
+    return knob__store_trial_attr(t->s, t->id, system, key, json);
 }
 
 int knob__trial_flush_attrs(knob_trial *t)
 {
     for (size_t i = 0; i < t->n_sattrs; i++) {
-        int rc = t->s->st->be->set_trial_attr(t->s->st->h, t->s->id, t->id, true,
-                                              t->sattrs[i].key, t->sattrs[i].json);
+        int rc = knob__store_trial_attr(t->s, t->id, true, t->sattrs[i].key, t->sattrs[i].json);
         if (rc)
             return rc;
     }

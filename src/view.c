@@ -118,13 +118,21 @@ static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
     char *text = (char *)(sa + r->n_system_attrs);
 
     *info = (knob_trial_info){
-        .id = r->id, .number = r->number, .state = r->state,
-        .n_params = r->n_params, .params = params,
-        .n_values = r->n_values, .values = values,
-        .n_intermediate = r->n_intermediate, .intermediate = inter,
-        .n_user_attrs = r->n_user_attrs, .user_attrs = ua,
-        .n_system_attrs = r->n_system_attrs, .system_attrs = sa,
-        .start_time = r->start_time, .end_time = r->end_time,
+        .id = r->id,
+        .number = r->number,
+        .state = r->state,
+        .n_params = r->n_params,
+        .params = params,
+        .n_values = r->n_values,
+        .values = values,
+        .n_intermediate = r->n_intermediate,
+        .intermediate = inter,
+        .n_user_attrs = r->n_user_attrs,
+        .user_attrs = ua,
+        .n_system_attrs = r->n_system_attrs,
+        .system_attrs = sa,
+        .start_time = r->start_time,
+        .end_time = r->end_time,
     };
     for (size_t i = 0; i < r->n_params; i++) {
         params[i].name = knob__view_name(v, r->params[i].name);
@@ -171,8 +179,10 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
     }
     knob_trial_info *info = build_info(v, r);
     if (!info)
-        return knob__error(KNOB_ENOMEM, "study '%s': cannot load trial %lld (out of memory or "
-                           "a corrupt distribution)", s->name, (long long)r->number);
+        return knob__error(KNOB_ENOMEM,
+                           "study '%s': cannot load trial %lld (out of memory or "
+                           "a corrupt distribution)",
+                           s->name, (long long)r->number);
     knob_trial_info *old = v->by_number[num];
     if (old && old->state == KNOB_TRIAL_WAITING)
         v->n_waiting--;
@@ -193,7 +203,7 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
 int knob__view_sync(knob_study *s)
 {
     int64_t seq = s->view.seq;
-    int rc = s->st->be->sync(s->st->h, s->id, seq, on_trial, s, &seq);
+    int rc = knob__store_sync(s, seq, on_trial, s, &seq);
     if (rc == KNOB_OK)
         s->view.seq = seq;
     return rc;

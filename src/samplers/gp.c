@@ -461,8 +461,8 @@ static int thin(double *X, double *y, int *n, int d, int max)
  * of its params. */
 static bool worker_lost(const knob_trial_info *t)
 {
-    const char *why = knob_trial_info_attr(t, "fail_reason", true);
-    return why && strncmp(why, "\"no heartbeat", 13) == 0;
+    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
+    return cause && strcmp(cause, "\"worker_lost\"") == 0;
 }
 
 static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,

@@ -70,8 +70,7 @@ typedef struct knob__backend {
 
     /* Study attributes. set replaces the value of an existing key. get gives every
      * attribute of the kind through the callback (key, json), stopping on non-OK. */
-    int (*set_study_attr)(void *be, int64_t study, bool system, const char *key,
-                          const char *json);
+    int (*set_study_attr)(void *be, int64_t study, bool system, const char *key, const char *json);
     int (*get_study_attrs)(void *be, int64_t study, bool system,
                            int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
 
@@ -79,9 +78,11 @@ typedef struct knob__backend {
      * repeat, across processes) in state RUNNING (start_time now) or WAITING (no start
      * time). With cap > 0 the study never holds more than cap trials: when it holds cap
      * already, KNOB_EDONE and nothing is written. The count and the insert are one atomic
-     * step, so concurrent callers together stop at exactly cap. */
+     * step, so concurrent callers together stop at exactly cap. The n_attrs system
+     * attributes are written in the same transaction: a WAITING trial is never seen
+     * without its fixed params. */
     int (*create_trial)(void *be, int64_t study, knob_trial_state state, int64_t cap,
-                        int64_t *id, int64_t *number);
+                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number);
     /* Atomically takes the oldest (lowest number) WAITING trial of the study and makes it
      * RUNNING with start_time now; *found false when there is none. No two callers ever
      * get the same trial. */
@@ -108,8 +109,7 @@ typedef struct knob__backend {
 
     /* Delivers every trial of the study changed since `since` (seq > since) to cb, in
      * any order, each whole; then *seq is the study's current seq. */
-    int (*sync)(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
-                int64_t *seq);
+    int (*sync)(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq);
 
     /* Optional (NULL: set_param one by one): adds several params to a trial in one
      * transaction, as set_param does each. */

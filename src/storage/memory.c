@@ -321,8 +321,8 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 /* ---------------------------------------------------------------- trials */
 
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap, int64_t *id,
-                        int64_t *number)
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
+                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
 {
     mem *m = be;
     mem_study *s = study_of(m, study);
@@ -332,12 +332,18 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
         return knob__error(KNOB_EDONE, "memory storage: study %lld holds %zu trials, its cap",
                            (long long)study, s->n_trials);
     mem_trial *t = calloc(1, sizeof *t);
-    if (!t || knob__grow(&m->trials, &m->cap_trials, m->n_trials + 1, sizeof *m->trials) ||
-        knob__grow(&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
-        (state == KNOB_TRIAL_WAITING &&
-         knob__grow(&s->waiting, &s->cap_waiting, s->n_waiting + 1, sizeof *s->waiting))) {
-        free(t);
-        return knob__oom("trial");
+    int rc = t ? KNOB_OK : knob__oom("trial");
+    for (size_t i = 0; !rc && i < n_attrs; i++)
+        rc = put_attr(&t->attrs[1], &t->n_attrs[1], &t->cap_attrs[1], attrs[i].key, attrs[i].json);
+    if (!rc && (knob__grow(&m->trials, &m->cap_trials, m->n_trials + 1, sizeof *m->trials) ||
+                knob__grow(&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
+                (state == KNOB_TRIAL_WAITING &&
+                 knob__grow(&s->waiting, &s->cap_waiting, s->n_waiting + 1, sizeof *s->waiting))))
+        rc = knob__oom("trial");
+    if (rc) {
+        if (t)
+            free_trial(t);
+        return rc;
     }
     t->id = (int64_t)++m->n_trials;
     t->number = (int64_t)s->n_trials;

@@ -110,9 +110,12 @@ static const char *const sql[Q_COUNT] = {
      * serializes creators, so the cap holds across workers. */
     [Q_CREATE_TRIAL] = "WITH s AS (UPDATE knob_studies SET seq = seq + 1, n_trials = n_trials + "
                        "1 WHERE id = $1 AND ($4::bigint <= 0 OR n_trials < $4::bigint) "
-                       "RETURNING seq, n_trials - 1 AS number) "
-                       "INSERT INTO knob_trials(study, number, state, start_time, seq) "
-                       "SELECT $1, s.number, $2, $3, s.seq FROM s RETURNING id, number",
+                       "RETURNING seq, n_trials - 1 AS number), t AS (INSERT INTO "
+                       "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, "
+                       "$2, $3, s.seq FROM s RETURNING id, number), a AS (INSERT INTO "
+                       "knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
+                       "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) "
+                       "ORDER BY u.o RETURNING 1) SELECT id, number FROM t",
     /* $1 study, $2 start time */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), " BUMP(
@@ -598,6 +601,7 @@ typedef struct id_args {
     knob_trial_state state;
     const double *values;
     size_t n;
+    const knob_attr *attrs;
     int (*cb)(void *ctx, const char *key, const char *json);
     void *ctx;
     bool retried;
@@ -690,15 +694,32 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 /* ---------------------------------------------------------------- trials */
 
+static void array_text(knob__buf *b, const char *text);
+
 static int op_create_trial(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], st[32], t[32], cap[32];
-    const char *p[4] = {num(s, a->study), num(st, a->state),
+    knob__buf keys = {0}, jsons = {0};
+    knob__buf_puts(&keys, "{");
+    knob__buf_puts(&jsons, "{");
+    for (size_t i = 0; i < a->n; i++) {
+        array_text(&keys, a->attrs[i].key);
+        array_text(&jsons, a->attrs[i].json);
+    }
+    knob__buf_puts(&keys, "}");
+    knob__buf_puts(&jsons, "}");
+    const char *p[6] = {num(s, a->study),
+                        num(st, a->state),
                         a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now()),
-                        num(cap, a->number)};
+                        num(cap, a->number),
+                        knob__buf_cstr(&keys),
+                        knob__buf_cstr(&jsons)};
     PGresult *r = NULL;
-    int rc = q1(d, Q_CREATE_TRIAL, 4, p, &r, "create a trial");
+    int rc = keys.oom || jsons.oom ? knob__oom("trial attributes")
+                                   : q1(d, Q_CREATE_TRIAL, 6, p, &r, "create a trial");
+    knob__buf_free(&keys);
+    knob__buf_free(&jsons);
     if (rc)
         return rc;
     if (!PQntuples(r)) {
@@ -716,10 +737,16 @@ static int op_create_trial(pg *d, void *a_)
     return rc;
 }
 
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap, int64_t *id,
-                        int64_t *number)
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
+                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
 {
-    id_args a = {.study = study, .state = state, .number = cap, .out = id, .out2 = number};
+    id_args a = {.study = study,
+                 .state = state,
+                 .number = cap,
+                 .attrs = attrs,
+                 .n = n_attrs,
+                 .out = id,
+                 .out2 = number};
     return with_retry(be, op_create_trial, &a, false, "create a trial");
 }
 

@@ -810,8 +810,8 @@ static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t ca
 }
 
 /* The number is MAX + 1 under the write lock: dense and unique across processes. */
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap, int64_t *id,
-                        int64_t *number)
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
+                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
 {
     db *d = be;
     int64_t new_id = -1, num = -1;
@@ -820,6 +820,17 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
         return rc;
     if ((rc = insert_trial(d, study, state, cap, &new_id, &num)))
         return rollback(d, rc);
+    for (size_t i = 0; i < n_attrs; i++) {
+        sqlite3_stmt *s = stmt(d, Q_SET_TRIAL_ATTR);
+        if (!s)
+            return rollback(d, KNOB_ESTORAGE);
+        sqlite3_bind_int64(s, 1, new_id);
+        sqlite3_bind_int(s, 2, 1);
+        sqlite3_bind_text(s, 3, attrs[i].key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 4, attrs[i].json, -1, SQLITE_TRANSIENT);
+        if ((rc = step(d, s, "set a trial attribute", NULL)))
+            return rollback(d, rc);
+    }
     if ((rc = commit(d)))
         return rc;
     *id = new_id;

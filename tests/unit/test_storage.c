@@ -110,7 +110,7 @@ static int64_t new_study(target *t, const char *name, knob_direction dir)
 static int64_t new_trial(target *t, int64_t study, knob_trial_state state, int64_t *number)
 {
     int64_t id = -1, n = -1;
-    OK(t->be->create_trial(t->h, study, state, 0, &id, &n));
+    OK(t->be->create_trial(t->h, study, state, 0, NULL, 0, &id, &n));
     if (number)
         *number = n;
     return id;
@@ -385,6 +385,41 @@ static void check_trial_numbers(target *t)
         assert_true(isnan(x->end));
     }
     got_clear(&g);
+}
+
+/* A trial is created with its system attributes in one step (an enqueued trial is never
+ * seen without its fixed params), and never past the cap: at the cap nothing is written,
+ * not even a step of the study's seq. */
+static void check_create_capped(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "capped", KNOB_MINIMIZE), id, num, seq;
+    const knob_attr attrs[3] = {
+        {"fixed_params", "{\"x\": 1, \"q\": \"a\\\"b\"}"}, {"retry_of", "7"}, {"retry_count", "1"}};
+    OK(be->create_trial(t->h, s, KNOB_TRIAL_WAITING, 3, attrs, 3, &id, &num));
+    assert_int_equal(num, 0);
+    OK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, 3, NULL, 0, &id, &num));
+    OK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, 0, NULL, 0, &id, &num)); /* no cap */
+    assert_int_equal(num, 2);
+    got g = {0};
+    seq = sync_into(be, t->h, s, 0, &g);
+    CHECK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, 3, NULL, 0, &id, &num), KNOB_EDONE);
+    CHECK(be->create_trial(t->h, s, KNOB_TRIAL_WAITING, 2, attrs, 1, &id, &num), KNOB_EDONE);
+    assert_int_equal(sync_into(be, t->h, s, seq, &g), seq);
+    assert_int_equal(g.n, 0);
+    sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 3);
+    const seen *w = by_number(&g, 0);
+    assert_int_equal(w->state, KNOB_TRIAL_WAITING);
+    assert_int_equal(w->n_attrs[1], 3);
+    assert_string_equal(w->akey[1][0], "fixed_params");
+    assert_string_equal(w->ajson[1][0], attrs[0].json);
+    assert_string_equal(w->akey[1][1], "retry_of");
+    assert_string_equal(w->ajson[1][2], "1");
+    assert_int_equal(by_number(&g, 1)->n_attrs[1], 0);
+    got_clear(&g);
+    CHECK(be->create_trial(t->h, s + 1000, KNOB_TRIAL_RUNNING, 3, NULL, 0, &id, &num),
+          KNOB_ENOTFOUND);
 }
 
 static void check_waiting(target *t)
@@ -684,7 +719,7 @@ static void check_delete_then_sync(target *t)
     OK(be->delete_study(t->h, s));
     int64_t seq = -1;
     CHECK(be->sync(t->h, s, 0, collect, &g, &seq), KNOB_ENOTFOUND);
-    CHECK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, 0, &id, &seq), KNOB_ENOTFOUND);
+    CHECK(be->create_trial(t->h, s, KNOB_TRIAL_RUNNING, 0, NULL, 0, &id, &seq), KNOB_ENOTFOUND);
     CHECK(be->set_param(t->h, s, a, "x", "{}", 1), KNOB_ENOTFOUND);
     CHECK(be->trial_id(t->h, s, 0, &id), KNOB_ENOTFOUND);
     sync_into(be, t->h, keep, 0, &g);
@@ -710,7 +745,8 @@ static void check_unknown_ids(target *t)
     int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL), missing = s + 1000;
     bool found;
     double v = 1;
-    CHECK(be->create_trial(t->h, missing, KNOB_TRIAL_RUNNING, 0, &id, &num), KNOB_ENOTFOUND);
+    CHECK(be->create_trial(t->h, missing, KNOB_TRIAL_RUNNING, 0, NULL, 0, &id, &num),
+          KNOB_ENOTFOUND);
     CHECK(be->pop_waiting(t->h, missing, &id, &num, &found), KNOB_ENOTFOUND);
     CHECK(be->sync(t->h, missing, 0, collect, NULL, &seq), KNOB_ENOTFOUND);
     CHECK(be->delete_study(t->h, missing), KNOB_ENOTFOUND);
@@ -787,6 +823,7 @@ CONFORMANCE(studies)
 CONFORMANCE(study_attrs)
 CONFORMANCE(trial_numbers)
 CONFORMANCE(waiting)
+CONFORMANCE(create_capped)
 CONFORMANCE(params)
 CONFORMANCE(intermediate)
 CONFORMANCE(trial_attrs)
@@ -902,7 +939,7 @@ static void sqlite_two_handles(void **state)
     got g = {0};
     for (int i = 0; i < 20; i++) {
         void *w = i % 2 ? h2 : t.h, *r = i % 2 ? t.h : h2;
-        OK(sq->create_trial(w, s, KNOB_TRIAL_RUNNING, 0, &id, &num));
+        OK(sq->create_trial(w, s, KNOB_TRIAL_RUNNING, 0, NULL, 0, &id, &num));
         assert_int_equal(num, i);
         int64_t next = sync_into(sq, r, s, seq, &g);
         assert_int_equal(next, seq + 1);
@@ -1112,7 +1149,7 @@ static int create_worker(const char *url, int w)
         return 2;
     for (int i = 0; i < 250; i++) {
         double v = w * 1000 + i;
-        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, 0, &id, &num) ||
+        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, 0, NULL, 0, &id, &num) ||
             sq->set_param(h, study, id, "w", "{}", w) ||
             sq->finish(h, study, id, KNOB_TRIAL_COMPLETE, &v, 1))
             return child_fail(h);
@@ -1190,7 +1227,7 @@ static int fresh_file_worker(const char *url)
         return child_fail(h);
     for (int i = 0; i < 50; i++) {
         double v = i;
-        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, 0, &id, &num) ||
+        if (sq->create_trial(h, study, KNOB_TRIAL_RUNNING, 0, NULL, 0, &id, &num) ||
             sq->finish(h, study, id, KNOB_TRIAL_COMPLETE, &v, 1))
             return child_fail(h);
     }
@@ -1330,6 +1367,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_waiting),
     cmocka_unit_test(sqlite_waiting),
     cmocka_unit_test(postgresql_waiting),
+    cmocka_unit_test(memory_create_capped),
+    cmocka_unit_test(sqlite_create_capped),
+    cmocka_unit_test(postgresql_create_capped),
     cmocka_unit_test(memory_params),
     cmocka_unit_test(sqlite_params),
     cmocka_unit_test(postgresql_params),
