@@ -660,6 +660,18 @@ static void tpe_pruned_counted(void **state)
 
 /* ---------------------------------------------------------------- options */
 
+/* On how many of seeds 0..n-1 the best of 60 trials on bowl4 is below `within`. */
+static int bowl4_good(const char *sampler, const char *extra, int n, double within)
+{
+    int good = 0;
+    for (int seed = 0; seed < n; seed++) {
+        char opts[128];
+        snprintf(opts, sizeof opts, "seed=%d%s%s", seed, extra[0] ? "," : "", extra);
+        good += best_of(sampler, opts, 4, -5, 5, 60, bowl4) < within;
+    }
+    return good;
+}
+
 static void tpe_options(void **state)
 {
     (void)state;
@@ -688,20 +700,24 @@ static void tpe_options(void **state)
     for (const knob_sampler_plugin *const *p = knob_sampler_builtins(); *p; p++)
         listed |= strcmp((*p)->name, "tpe") == 0;
     assert_true(listed);
-    /* Non-default options still search well. */
-    double b = best_of("tpe", "seed=4,consider_endpoints=true,prior_weight=2,n_ei_candidates=64", 4,
-                       -5, 5, 60, bowl4);
-    assert_true(b < 2); /* random search's median: 4.5 */
-    /* Optuna's weighting, uniform weights, a sqrt split, a higher bandwidth floor. */
-    b = best_of("tpe", "seed=4,weights=optuna,prior_weight=1", 4, -5, 5, 60, bowl4);
-    assert_true(b < 2);
-    b = best_of("tpe", "seed=4,weights=uniform,gamma_strategy=sqrt,gamma_beta=0.5", 4, -5, 5, 60,
-                bowl4);
-    assert_true(b < 2);
-    b = best_of("tpe", "seed=4,min_bandwidth=0.05", 4, -5, 5, 60, bowl4);
-    assert_true(b < 2);
+    /* Non-default options still search well: a best below 2 after 60 trials on 6 or
+     * more of seeds 0..14. Per seed (300 seeds) these options get there on 90%, 94%, 95%
+     * and 76%, random search on 10.6% (2,000 seeds; its median is 5.0): on 6 of 15 seeds
+     * with probability 0.9994 or more, and 0.003. Seeds 0..14: 14, 15, 15 and 13, random
+     * search 0 (checked here). */
+    static const char *const variants[] = {
+        "consider_endpoints=true,prior_weight=2,n_ei_candidates=64",
+        /* Optuna's weighting, uniform weights and a sqrt split, a higher bandwidth floor */
+        "weights=optuna,prior_weight=1", "weights=uniform,gamma_strategy=sqrt,gamma_beta=0.5",
+        "min_bandwidth=0.05"};
+    for (int v = 0; v < 4; v++) {
+        int good = bowl4_good("tpe", variants[v], 15, 2);
+        print_message("%s: below 2 on %d of 15 seeds\n", variants[v], good);
+        assert_true(good >= 6);
+    }
+    assert_true(bowl4_good("random", "", 15, 2) < 6);
     /* Without the magic clip kernels get narrow and TPE greedy; it still runs. */
-    b = best_of("tpe", "seed=4,consider_magic_clip=false", 4, -5, 5, 60, bowl4);
+    double b = best_of("tpe", "seed=4,consider_magic_clip=false", 4, -5, 5, 60, bowl4);
     assert_true(isfinite(b));
 }
 
