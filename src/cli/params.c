@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define U_LOW 1e-6
-#define U_HIGH (1 - 1e-6)
+#define U_LOW PARAMS_U_LOW
+#define U_HIGH PARAMS_U_HIGH
 
 static knob_choice number(double v)
 {
@@ -29,11 +29,6 @@ static double tidy(double x)
 static double round_q(double x, const sweep_param *p)
 {
     return p->has_q ? tidy(round(x / p->q) * p->q) : x;
-}
-
-static bool whole_q(const sweep_param *p)
-{
-    return p->min == floor(p->min) && p->max == floor(p->max) && (!p->has_q || p->q == floor(p->q));
 }
 
 static int quantile(knob_trial *t, const char *name, double *u)
@@ -79,7 +74,7 @@ static int suggest_q_uniform(const sweep_param *p, knob_trial *t, knob_choice *o
     double x;
     int64_t k;
     int rc;
-    if (whole_q(p)) {
+    if (sweep_param_is_int(p)) {
         rc = knob_trial_suggest_int(t, p->name, (int64_t)p->min, (int64_t)p->max,
                                     p->has_q ? (int64_t)p->q : 1, 0, &k);
         *out = number((double)k);
@@ -175,7 +170,8 @@ int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
                     knob_errmsg());
             return -1;
         }
-        out->v[out->n++] = (param_value){sw->params[i].name, c};
+        const sweep_param *p = &sw->params[i];
+        out->v[out->n++] = (param_value){p->name, p->path, p->n_path, c};
     }
     knob__buf b = {0};
     params_json(&b, out->v, out->n);
@@ -217,58 +213,32 @@ static void value_json(knob__buf *b, const knob_choice *v)
         params_value_text(b, v);
 }
 
-/* Length of the common prefix of whole segments of a and b ("x.y" and "x.z": 1). */
-static size_t common_segments(const char *a, const char *b, size_t max)
+/* Keys of the nesting (all but the last of a path) that a and b share. */
+static size_t common_keys(const param_value *a, const param_value *b)
 {
     size_t n = 0;
-    while (n < max) {
-        const char *da = strchr(a, '.'), *db = strchr(b, '.');
-        if (!da || !db || da - a != db - b || strncmp(a, b, (size_t)(da - a)))
-            break;
-        a = da + 1;
-        b = db + 1;
+    while (n + 1 < a->n_path && n + 1 < b->n_path && !strcmp(a->path[n], b->path[n]))
         n++;
-    }
     return n;
 }
 
-static size_t depth_of(const char *name)
-{
-    size_t d = 0;
-    for (; *name; name++)
-        d += *name == '.';
-    return d;
-}
-
-/* Names of one parent are contiguous (the sweep lists nested params together), so the
- * nesting opens and closes as the names go. */
 void params_json(knob__buf *b, const param_value *v, size_t n)
 {
     knob__buf_puts(b, "{");
-    size_t open = 0; /* nested objects open */
-    const char *prev = NULL;
+    size_t open = 0; /* nested objects open: the first `open` keys of the previous path */
     for (size_t i = 0; i < n; i++) {
-        const char *name = v[i].name;
-        size_t keep = prev ? common_segments(prev, name, open) : 0;
+        size_t keep = i ? common_keys(&v[i - 1], &v[i]) : 0;
         for (; open > keep; open--)
             knob__buf_puts(b, "}");
         if (i)
             knob__buf_puts(b, ",");
-        const char *seg = name;
-        for (size_t s = 0; s < keep; s++)
-            seg = strchr(seg, '.') + 1;
-        for (size_t d = depth_of(name); open < d; open++) {
-            const char *dot = strchr(seg, '.');
-            char *part = strndup(seg, (size_t)(dot - seg));
-            knob__json_add_string(b, part ? part : "");
+        for (; open + 1 < v[i].n_path; open++) {
+            knob__json_add_string(b, v[i].path[open]);
             knob__buf_puts(b, ":{");
-            free(part);
-            seg = dot + 1;
         }
-        knob__json_add_string(b, seg);
+        knob__json_add_string(b, v[i].n_path ? v[i].path[v[i].n_path - 1] : v[i].name);
         knob__buf_puts(b, ":");
         value_json(b, &v[i].value);
-        prev = name;
     }
     for (; open > 0; open--)
         knob__buf_puts(b, "}");

@@ -5,16 +5,22 @@
 #include "cli/sweep.h"
 #include "util/json.h"
 
+/* The quantiles searched for the normal family and weighted choices. */
+#define PARAMS_U_LOW 1e-6
+#define PARAMS_U_HIGH (1 - 1e-6)
+
 /* One parameter's value as the program gets it. */
 typedef struct param_value {
-    const char *name;  /* borrowed from the sweep */
+    const char *name;  /* borrowed from the sweep: the library's name ("outer.inner") */
+    char *const *path; /* borrowed: the keys it is nested in, then its own */
+    size_t n_path;
     knob_choice value; /* str borrowed from the sweep when a string */
 } param_value;
 
 typedef struct trial_params {
     param_value *v;
     size_t n;
-    char *json; /* the nested JSON object given to the program */
+    char *json; /* the JSON object given to the program, nested as `parameters` nest */
 } trial_params;
 
 /* Suggests every param of the sweep in t. With grid, the sampler is a grid and enumerable
@@ -26,7 +32,9 @@ void params_free(trial_params *tp);
 /* The value as text for argv ("0.01", "adam", "true"). */
 void params_value_text(knob__buf *b, const knob_choice *v);
 
-/* Builds the nested JSON object of names "a.b" -> {"a": {"b": ...}}. */
+/* Builds the JSON object of the values: a param nested in `parameters` of "a" as
+ * {"a": {"b": ...}}, a name written with dots as it is ({"a.b": ...}). Params nested in
+ * one key are contiguous in v (as the sweep lists them). */
 void params_json(knob__buf *b, const param_value *v, size_t n);
 
 /* For knob enqueue: the value the library must hold under p's name so that the program

@@ -1,12 +1,22 @@
 /* Reading sweep files with libyaml: W&B's keys and knob's own. Every error names the file,
  * line, column, the key path and what was expected. */
+#include "cli/records.h"
+#include "cli/run.h"
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EXACT_INT ((int64_t)1 << 53)
+
+/* A metric's name must fit the key of a record, or no record could ever hold it. */
+_Static_assert(SWEEP_MAX_METRIC < sizeof((record_field *)0)->key, "SWEEP_MAX_METRIC");
 
 /* ---------------------------------------------------------------- metric, objectives */
 
@@ -22,7 +32,7 @@ static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where
         const char *ks = sweep_scalar(k), *vs = sweep_scalar(v);
         snprintf(key, sizeof key, "%s.%s", where, ks ? ks : "?");
         if (ks && !strcmp(ks, "name")) {
-            if (sweep_get_string(c, v, key, &o->name))
+            if (sweep_get_string(c, v, key, SWEEP_MAX_METRIC, &o->name))
                 return -1;
         } else if (ks && !strcmp(ks, "goal")) {
             if (!vs || (strcmp(vs, "minimize") && strcmp(vs, "maximize")))
@@ -154,6 +164,9 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
                                 "key '%s.options': option names are "
                                 "strings",
                                 key);
+        if (sweep_check_length(c, sweep_node(c, o->key), "options", SWEEP_MAX_NAME) ||
+            sweep_check_length(c, ov, ok, SWEEP_MAX_TEXT))
+            return -1;
         if (sweep_scalar(ov))
             knob__buf_puts(&b, sweep_scalar(ov));
         else
@@ -172,7 +185,7 @@ static int parse_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, plu
     static const char *const keys[] = {"name", "options", NULL};
     int rc = 0;
     if (sweep_scalar(v)) {
-        rc = sweep_get_string(c, v, key, &ps->name);
+        rc = sweep_get_string(c, v, key, SWEEP_MAX_NAME, &ps->name);
     } else if (v->type != YAML_MAPPING_NODE) {
         rc = sweep_errorf(c, v, "key '%s': expected a name or {name, options}, got %s", key,
                           sweep_kind_name(v));
@@ -182,7 +195,7 @@ static int parse_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, plu
             const yaml_node_t *k = sweep_node(c, kv->key), *val = sweep_node(c, kv->value);
             const char *ks = sweep_scalar(k);
             if (ks && !strcmp(ks, "name"))
-                rc = sweep_get_string(c, val, key, &ps->name);
+                rc = sweep_get_string(c, val, key, SWEEP_MAX_NAME, &ps->name);
             else if (ks && !strcmp(ks, "options"))
                 rc = read_options(c, val, key, ps);
             else
@@ -213,15 +226,15 @@ static int early_key(sweep_ctx *c, const char *ks, const yaml_node_t *k, const y
     static const char *const keys[] = {"type", "min_iter", "max_iter", "s", "eta", "strict", NULL};
     sweep *sw = c->sw;
     if (ks && !strcmp(ks, "type"))
-        return sweep_get_string(c, val, "early_terminate.type", &sw->early_type);
+        return sweep_get_string(c, val, "early_terminate.type", SWEEP_MAX_NAME, &sw->early_type);
     if (ks && !strcmp(ks, "min_iter"))
-        return sweep_get_int(c, val, "early_terminate.min_iter", &sw->early_min_iter, 1);
+        return sweep_get_int(c, val, "early_terminate.min_iter", &sw->early_min_iter, 1, EXACT_INT);
     if (ks && !strcmp(ks, "max_iter"))
-        return sweep_get_int(c, val, "early_terminate.max_iter", &sw->early_max_iter, 1);
+        return sweep_get_int(c, val, "early_terminate.max_iter", &sw->early_max_iter, 1, EXACT_INT);
     if (ks && !strcmp(ks, "s"))
-        return sweep_get_int(c, val, "early_terminate.s", &sw->early_s, 0);
+        return sweep_get_int(c, val, "early_terminate.s", &sw->early_s, 0, 32);
     if (ks && !strcmp(ks, "eta"))
-        return sweep_get_int(c, val, "early_terminate.eta", &sw->early_eta, 2);
+        return sweep_get_int(c, val, "early_terminate.eta", &sw->early_eta, 2, 1000);
     if (ks && !strcmp(ks, "strict"))
         return 0;
     return sweep_unknown_key(c, k, "early_terminate", keys);
@@ -243,6 +256,14 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
                             sw->early_type ? sw->early_type : "nothing");
     if (!sw->early_min_iter && !sw->early_max_iter)
         return sweep_errorf(c, v, "key 'early_terminate': hyperband needs min_iter or max_iter");
+    if (!sw->early_max_iter) { /* the brackets reach min_iter * eta^s */
+        int64_t hi = sw->early_min_iter, eta = sw->early_eta ? sw->early_eta : 3;
+        for (int64_t k = 0; k < (sw->early_s ? sw->early_s : 3); k++)
+            if ((hi *= eta) > EXACT_INT)
+                return sweep_errorf(c, v,
+                                    "key 'early_terminate': min_iter * eta^s is beyond 2^53; "
+                                    "give max_iter, or a smaller s or eta");
+    }
     return 0;
 }
 
@@ -258,11 +279,15 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
         return sweep_errorf(c, v, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item = sweep_node(c, v->data.sequence.items.start[i]);
+        char key[40];
+        snprintf(key, sizeof key, "command[%zu]", i);
         if (!sweep_scalar(item))
             return sweep_errorf(c, item,
-                                "key 'command[%zu]': expected a string, got %s (in a "
+                                "key '%s': expected a string, got %s (in a "
                                 "flow list, quote macros: \"${args}\")",
-                                i, sweep_kind_name(item));
+                                key, sweep_kind_name(item));
+        if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
+            return -1;
         sw->command[sw->n_command++] = sweep_dup(sweep_scalar(item));
     }
     return 0;
@@ -279,7 +304,8 @@ static int parse_method(sweep_ctx *c, const yaml_node_t *v)
                             near ? near : "", near ? "'?" : "");
     }
     c->sw->method_given = true;
-    return sweep_get_string(c, v, "method", &c->sw->method);
+    c->method = v;
+    return sweep_get_string(c, v, "method", SWEEP_MAX_NAME, &c->sw->method);
 }
 
 /* ---------------------------------------------------------------- top level */
@@ -296,23 +322,23 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     sweep *sw = c->sw;
     *done = true;
     if (!strcmp(ks, "program"))
-        return sweep_get_string(c, v, ks, &sw->program);
+        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->program);
     if (!strcmp(ks, "run_cap"))
-        return sweep_get_int(c, v, ks, &sw->run_cap, 1);
+        return sweep_get_int(c, v, ks, &sw->run_cap, 1, EXACT_INT);
     if (!strcmp(ks, "storage"))
-        return sweep_get_string(c, v, ks, &sw->storage);
+        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->storage);
     if (!strcmp(ks, "study"))
-        return sweep_get_string(c, v, ks, &sw->study);
+        return sweep_get_string(c, v, ks, SWEEP_MAX_NAME, &sw->study);
     if (!strcmp(ks, "name")) /* W&B's sweep name: the study's, unless `study` says */
-        return sweep_get_string(c, v, ks, &sw->wandb_name);
+        return sweep_get_string(c, v, ks, SWEEP_MAX_NAME, &sw->wandb_name);
     if (!strcmp(ks, "trial_dir"))
-        return sweep_get_string(c, v, ks, &sw->trial_dir);
+        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->trial_dir);
     if (!strcmp(ks, "parallel"))
-        return sweep_get_int(c, v, ks, &sw->parallel, 1);
+        return sweep_get_int(c, v, ks, &sw->parallel, 1, RUN_MAX_PARALLEL);
     if (!strcmp(ks, "trials"))
-        return sweep_get_int(c, v, ks, &sw->trials, 1);
+        return sweep_get_int(c, v, ks, &sw->trials, 1, EXACT_INT);
     if (!strcmp(ks, "seed"))
-        return (sw->has_seed = true, sweep_get_int(c, v, ks, &sw->seed, INT64_MIN / 2));
+        return (sw->has_seed = true, sweep_get_int(c, v, ks, &sw->seed, -EXACT_INT, EXACT_INT));
     if (!strcmp(ks, "trial_timeout"))
         return sweep_get_duration(c, v, ks, &sw->trial_timeout);
     if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity"))
@@ -340,14 +366,49 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
     if (!strcmp(ks, "objectives"))
         return parse_objectives(c, v);
     if (!strcmp(ks, "parameters"))
-        return sweep_parse_params(c, v, NULL);
+        return sweep_parse_params(c, v);
     if (!strcmp(ks, "early_terminate"))
-        return parse_early(c, v);
+        return (c->early = k, parse_early(c, v));
     if (!strcmp(ks, "sampler"))
-        return parse_plugin(c, v, ks, &sw->sampler);
+        return (c->sampler = k, parse_plugin(c, v, ks, &sw->sampler));
     if (!strcmp(ks, "pruner"))
-        return parse_plugin(c, v, ks, &sw->pruner);
+        return (c->pruner = k, parse_plugin(c, v, ks, &sw->pruner));
     return sweep_unknown_key(c, k, "", top_keys);
+}
+
+/* Samplers that search without values: a sweep without a metric may name them. */
+static bool needs_no_values(const char *sampler)
+{
+    return !strcmp(sampler, "random") || !strcmp(sampler, "grid") || !strcmp(sampler, "qmc");
+}
+
+/* A sweep without a metric (W&B requires one only for bayes and early termination): a
+ * search that learns nothing from values. */
+static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
+{
+    sweep *sw = c->sw;
+    const char *why = "(the name of the value the program prints, and its goal)";
+    if (sw->early_type)
+        return sweep_errorf(c, c->early,
+                            "key 'early_terminate': stops trials by their metric, and key "
+                            "'metric' is missing %s",
+                            why);
+    if (sw->pruner.name && strcmp(sw->pruner.name, "none"))
+        return sweep_errorf(c, c->pruner,
+                            "key 'pruner': %s stops trials by their metric, and key 'metric' "
+                            "is missing %s",
+                            sw->pruner.name, why);
+    if (sw->sampler.name && !needs_no_values(sw->sampler.name))
+        return sweep_errorf(c, c->sampler,
+                            "key 'sampler': %s learns from the metric, and key 'metric' is "
+                            "missing %s; random, grid and qmc search without one",
+                            sw->sampler.name, why);
+    if (!sw->sampler.name && (!sw->method || !strcmp(sw->method, "bayes")))
+        return sweep_errorf(c, sw->method ? c->method : root,
+                            "key 'metric': missing %s: method bayes%s learns from it; method "
+                            "random or grid searches without one",
+                            why, sw->method ? "" : " (the default)");
+    return 0;
 }
 
 /* What the whole file needs once every key is read. */
@@ -356,51 +417,104 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     sweep *sw = c->sw;
     if (!sw->n_params)
         return sweep_errorf(c, root, "key 'parameters': missing (the sweep has no parameters)");
-    if (!sw->n_objectives)
-        return sweep_errorf(c, root,
-                            "key 'metric': missing (the name of the value the program "
-                            "prints, and its goal)");
-    if (!sw->program && !sw->command)
-        return sweep_errorf(c, root, "key 'program': missing (or give a command)");
+    if (!sw->n_objectives && check_no_metric(c, root))
+        return -1;
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
     return sweep_is_grid(sw) ? sweep_check_grid(c) : 0;
 }
 
-static char *read_file(const char *path)
+static const char *file_kind(mode_t m)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    knob__buf b = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        knob__buf_add(&b, chunk, n);
-    fclose(f);
-    char *text = b.oom ? NULL : sweep_dup(knob__buf_cstr(&b));
-    knob__buf_free(&b);
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    return S_ISSOCK(m) ? "a socket" : "not a file";
+}
+
+/* Up to SWEEP_MAX_FILE + 1 bytes of fd (it may have grown since fstat), NUL-terminated;
+ * NULL on a read error. */
+static char *read_all(int fd, size_t *len)
+{
+    size_t cap = 0;
+    char *text = NULL;
+    *len = 0;
+    for (;;) {
+        if (*len == cap) {
+            if (cap > SWEEP_MAX_FILE)
+                break;
+            cap = cap ? cap * 2 : 8192;
+            cap = cap > SWEEP_MAX_FILE + 1 ? SWEEP_MAX_FILE + 1 : cap;
+            char *grown = realloc(text, cap + 1);
+            if (!grown) {
+                free(text);
+                return NULL;
+            }
+            text = grown;
+        }
+        ssize_t n = read(fd, text + *len, cap - *len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            free(text);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        *len += (size_t)n;
+    }
+    if (text)
+        text[*len] = 0;
     return text;
 }
 
-static int load_document(sweep_ctx *c)
+/* The text of a sweep file: a regular file of at most SWEEP_MAX_FILE bytes, no NUL in it.
+ * NULL after printing why. */
+static char *read_file(const char *path)
 {
-    yaml_parser_t parser;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)c->sw->text, strlen(c->sw->text));
-    int ok = yaml_parser_load(&parser, &c->doc);
-    if (!ok)
-        sweep_errorf_at(c, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1,
-                        "YAML error: %s%s%s", parser.problem ? parser.problem : "malformed",
-                        parser.context ? " " : "", parser.context ? parser.context : "");
-    yaml_parser_delete(&parser);
-    return ok ? 0 : -1;
+    struct stat st;
+    size_t len = 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* a FIFO must not block */
+    char *text = NULL;
+    if (fd < 0 || fstat(fd, &st)) {
+        fprintf(stderr, "knob: cannot read sweep file '%s': %s\n", path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "knob: sweep file '%s': not a regular file (%s)\n", path,
+                file_kind(st.st_mode));
+    } else if (st.st_size > SWEEP_MAX_FILE || !(text = read_all(fd, &len)) ||
+               len > SWEEP_MAX_FILE) {
+        if (st.st_size > SWEEP_MAX_FILE || text)
+            fprintf(stderr, "knob: sweep file '%s': larger than %d MiB\n", path,
+                    SWEEP_MAX_FILE >> 20);
+        else
+            fprintf(stderr, "knob: cannot read sweep file '%s': %s\n", path, strerror(errno));
+        free(text);
+        text = NULL;
+    } else if (memchr(text, 0, len)) {
+        const char *nul = memchr(text, 0, len), *line = text;
+        int lines = 1;
+        for (const char *q = text; q < nul; q++)
+            if (*q == '\n')
+                lines++, line = q + 1;
+        fprintf(stderr, "%s:%d:%d: the file holds a NUL byte\n", path, lines,
+                (int)(nul - line) + 1);
+        free(text);
+        text = NULL;
+    }
+    if (fd >= 0)
+        close(fd);
+    return text;
 }
 
 static int parse_text(sweep_ctx *c)
 {
-    if (load_document(c))
+    if (sweep_load_yaml(c))
         return -1;
     const yaml_node_t *root = yaml_document_get_root_node(&c->doc);
     int rc = 0;
@@ -422,7 +536,6 @@ int sweep_load(const char *path, sweep *out)
 {
     char *text = read_file(path);
     if (!text) {
-        fprintf(stderr, "knob: cannot read sweep file '%s': %s\n", path, strerror(errno));
         memset(out, 0, sizeof *out);
         return -1;
     }

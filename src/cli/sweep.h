@@ -24,8 +24,25 @@ typedef enum {
     PK_Q_LOG_NORMAL
 } param_kind;
 
+/* Limits of a sweep file; each is named in the error that enforces it. */
+#define SWEEP_MAX_FILE (16 << 20)    /* bytes of the sweep file */
+#define SWEEP_MAX_DEPTH 100          /* YAML levels (lists, mappings), aliases expanded */
+#define SWEEP_MAX_ANCHORS 256        /* YAML anchors (&name) */
+#define SWEEP_MAX_ALIAS_NODES 100000 /* nodes that YAML aliases (*name) add in all */
+#define SWEEP_MAX_NESTING 32         /* levels of nested `parameters` */
+#define SWEEP_MAX_PARAMS 10000
+#define SWEEP_MAX_NAME 255   /* a parameter's or study's name, option names */
+#define SWEEP_MAX_METRIC 127 /* a metric's name: the longest key a record holds */
+#define SWEEP_MAX_PATH 4095  /* program, storage, trial_dir: PATH_MAX */
+#define SWEEP_MAX_TEXT 65536 /* a string value, a command element: one argv element */
+
 typedef struct sweep_param {
-    char *name; /* flattened: "outer.inner" */
+    /* The library's name: the keys from `parameters` down, joined by dots ("outer.inner"
+     * for a nested param). A name written with dots ("optimizer.lr") is one key: the
+     * program gets it flat, {"optimizer.lr": ...}; only nested `parameters` nest. */
+    char *name;
+    char **path; /* those keys, n_path of them (1 for a param not nested) */
+    size_t n_path;
     param_kind kind;
     knob_choice *choices; /* categorical values, or the constant's one value */
     size_t n_choices;
@@ -54,10 +71,15 @@ typedef struct plugin_spec {
 typedef struct sweep {
     char *path;
     char *text; /* the file as read */
+    /* Both may be NULL: a sweep driven by knob ask/tell (or W&B from Python) runs no
+     * program; a command that runs one checks for them itself. */
     char *program;
     char **command; /* NULL: the W&B default */
     size_t n_command;
     char *method;
+    /* n_objectives == 0 (objectives NULL, no target): the sweep has no metric. Only a
+     * search that needs no values parses so: method random or grid (or a sampler random,
+     * grid or qmc), no early_terminate, no pruner. A trial then has no value. */
     objective *objectives;
     size_t n_objectives;
     double target;
@@ -76,8 +98,8 @@ typedef struct sweep {
     int64_t early_min_iter, early_max_iter, early_s, early_eta;
 } sweep;
 
-/* Reads and checks a sweep file. On failure prints "FILE:LINE:COL: ..." to stderr and
- * returns -1. */
+/* Reads and checks a sweep file (a regular file of at most SWEEP_MAX_FILE bytes). On
+ * failure prints "FILE:LINE:COL: ..." to stderr and returns -1. */
 int sweep_load(const char *path, sweep *out);
 
 /* The same from the text of a sweep file; `path` names it in errors. */
@@ -90,6 +112,10 @@ int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out);
 
 /* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
 bool sweep_is_grid(const sweep *sw);
+
+/* True when p is searched as an integer: int_uniform, and q_uniform with whole min, max
+ * and q. */
+bool sweep_param_is_int(const sweep_param *p);
 
 /* The parameter named `name` ("outer.inner"), or NULL. */
 const sweep_param *sweep_find(const sweep *sw, const char *name);

@@ -1,14 +1,18 @@
-/* The `parameters` of a sweep file: every W&B form, nested parameters flattened to
- * "outer.inner", and the points of a grid. */
+/* The `parameters` of a sweep file: every W&B form, nested parameters named "outer.inner"
+ * in the library, and the points of a grid. */
+#include "cli/normal.h"
+#include "cli/params.h"
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_GRID_POINTS 100000
+#define EXACT_INT 9007199254740992.0 /* 2^53: the library's integer bounds (src/space.c) */
 
 static const struct {
     const char *name;
@@ -37,53 +41,85 @@ static const char *const param_keys[] = {
 /* The nodes of one parameter's mapping, before they are checked together. */
 typedef struct param_nodes {
     const yaml_node_t *dist, *values, *value, *probs, *nested;
+    const yaml_node_t *min, *max, *mu, *sigma, *q;
 } param_nodes;
+
+/* The keys from `parameters` down to the mapping being read. */
+typedef struct param_path {
+    const char *keys[SWEEP_MAX_NESTING + 1];
+    size_t n;
+} param_path;
 
 void sweep_param_free(sweep_param *p)
 {
     for (size_t j = 0; j < p->n_choices; j++)
         free((char *)p->choices[j].str);
+    for (size_t j = 0; j < p->n_path; j++)
+        free(p->path[j]);
+    free(p->path);
     free(p->choices);
     free(p->probs);
     free(p->name);
     memset(p, 0, sizeof *p);
 }
 
+bool sweep_param_is_int(const sweep_param *p)
+{
+    if (p->kind == PK_INT_UNIFORM)
+        return true;
+    return p->kind == PK_Q_UNIFORM && p->min == floor(p->min) && p->max == floor(p->max) &&
+           (!p->has_q || p->q == floor(p->q));
+}
+
+static int read_choice(sweep_ctx *c, knob_choice *out, const yaml_node_t *item, const char *key)
+{
+    if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
+        return -1;
+    *out = sweep_to_choice(item);
+    return 0;
+}
+
 static int read_values(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const char *key)
 {
     size_t n = sweep_seq_len(v);
+    char k[SWEEP_MAX_NAME + 40];
+    snprintf(k, sizeof k, "%s.values", key);
     if (!n)
-        return sweep_errorf(c, v, "key '%s.values': expected a non-empty list of values, got %s",
-                            key, sweep_kind_name(v));
+        return sweep_errorf(c, v, "key '%s': expected a non-empty list of values, got %s", k,
+                            sweep_kind_name(v));
     p->choices = calloc(n, sizeof *p->choices);
     if (!p->choices)
         return sweep_errorf(c, v, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item = sweep_node(c, v->data.sequence.items.start[i]);
         if (!sweep_scalar(item))
-            return sweep_errorf(c, item, "key '%s.values': each value must be a scalar, got %s",
-                                key, sweep_kind_name(item));
-        p->choices[p->n_choices++] = sweep_to_choice(item);
+            return sweep_errorf(c, item, "key '%s': each value must be a scalar, got %s", k,
+                                sweep_kind_name(item));
+        if (read_choice(c, &p->choices[p->n_choices], item, k))
+            return -1;
+        p->n_choices++;
     }
     return 0;
 }
 
 static int read_value(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const char *key)
 {
+    char k[SWEEP_MAX_NAME + 40];
+    snprintf(k, sizeof k, "%s.value", key);
     if (!sweep_scalar(v))
-        return sweep_errorf(c, v, "key '%s.value': expected a scalar, got %s", key,
-                            sweep_kind_name(v));
+        return sweep_errorf(c, v, "key '%s': expected a scalar, got %s", k, sweep_kind_name(v));
     p->choices = calloc(1, sizeof *p->choices);
     if (!p->choices)
         return sweep_errorf(c, v, "out of memory");
-    p->choices[0] = sweep_to_choice(v);
+    if (read_choice(c, &p->choices[0], v, k))
+        return -1;
     p->n_choices = 1;
     return 0;
 }
 
 static int read_probs(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const char *key)
 {
-    char k[600];
+    char k[SWEEP_MAX_NAME + 40];
     snprintf(k, sizeof k, "%s.probabilities", key);
     if (!v || v->type != YAML_SEQUENCE_NODE)
         return sweep_errorf(c, v, "key '%s': expected a list of probabilities, got %s", k,
@@ -175,6 +211,109 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
     return 0;
 }
 
+/* ---------------------------------------------------------------- limits of the numbers */
+
+/* An integer's bound, which the library holds exactly up to 2^53. */
+static int check_int_bound(sweep_ctx *c, const sweep_param *p, const yaml_node_t *at,
+                           const char *key, double v)
+{
+    if (fabs(v) <= EXACT_INT)
+        return 0;
+    return sweep_errorf(c, at,
+                        "key 'parameters.%s.%s': %s is beyond 2^53 (9007199254740992), the "
+                        "largest integer the library holds exactly",
+                        p->name, key, sweep_scalar(at) ? sweep_scalar(at) : "the value");
+}
+
+/* Steps of q from lo to hi: a count a double holds exactly, as grids and rounding need. */
+static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
+                       const yaml_node_t *map, double lo, double hi)
+{
+    double steps = (hi - lo) / p->q;
+    if (isfinite(steps) && steps <= EXACT_INT)
+        return 0;
+    return sweep_errorf(c, pn->q ? pn->q : map,
+                        "key 'parameters.%s.q': q = %g makes %g steps from %g to %g; at most "
+                        "2^53",
+                        p->name, p->q, steps, lo, hi);
+}
+
+static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
+                         const yaml_node_t *map)
+{
+    if (sweep_param_is_int(p)) {
+        if (check_int_bound(c, p, pn->min ? pn->min : map, "min", p->min) ||
+            check_int_bound(c, p, pn->max ? pn->max : map, "max", p->max) ||
+            (p->has_q && check_int_bound(c, p, pn->q ? pn->q : map, "q", p->q)))
+            return -1;
+    } else if (!isfinite(p->max - p->min)) {
+        return sweep_errorf(c, map,
+                            "key 'parameters.%s': max - min overflows (min %g, max %g): the "
+                            "range must be at most %g wide",
+                            p->name, p->min, p->max, DBL_MAX);
+    }
+    return p->kind == PK_Q_UNIFORM && p->has_q ? check_steps(c, p, pn, map, p->min, p->max) : 0;
+}
+
+/* The log family's bounds as the library gets them: finite and > 0. */
+static int check_log(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
+                     const yaml_node_t *map)
+{
+    const yaml_node_t *at_min = pn->min ? pn->min : map, *at_max = pn->max ? pn->max : map;
+    if (p->kind == PK_LOG_UNIFORM && !isfinite(exp(p->max)))
+        return sweep_errorf(c, at_max,
+                            "key 'parameters.%s.max': log_uniform's bounds are natural logs, "
+                            "and e^%g overflows; at most %.2f",
+                            p->name, p->max, floor(log(DBL_MAX) * 100) / 100);
+    if (p->kind == PK_LOG_UNIFORM && !(exp(p->min) > 0))
+        return sweep_errorf(c, at_min,
+                            "key 'parameters.%s.min': log_uniform's bounds are natural logs, "
+                            "and e^%g is 0; at least -745",
+                            p->name, p->min);
+    if (p->kind == PK_INV_LOG_UNIFORM_VALUES && !isfinite(1 / p->min))
+        return sweep_errorf(c, at_min,
+                            "key 'parameters.%s.min': inv_log_uniform_values searches 1/x, and "
+                            "1/%g overflows",
+                            p->name, p->min);
+    if (p->kind == PK_Q_LOG_UNIFORM_VALUES && p->has_q)
+        return check_steps(c, p, pn, map, 0, p->max);
+    return 0;
+}
+
+/* The normal family: the values drawn at the extreme quantiles must be finite numbers. */
+static int check_normal(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
+                        const yaml_node_t *map)
+{
+    double z = normal_quantile(PARAMS_U_HIGH);
+    double lo = p->mu - p->sigma * z, hi = p->mu + p->sigma * z;
+    bool lognormal = p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
+    const yaml_node_t *at = pn->sigma ? pn->sigma : pn->mu ? pn->mu : map;
+    if (!isfinite(lo) || !isfinite(hi) || (lognormal && !isfinite(exp(hi))))
+        return sweep_errorf(c, at,
+                            "key 'parameters.%s': %s, the farthest value knob draws, overflows "
+                            "(mu %g, sigma %g)",
+                            p->name, lognormal ? "e^(mu + 4.75 sigma)" : "mu +- 4.75 sigma", p->mu,
+                            p->sigma);
+    double far = lognormal ? exp(hi) : fmax(fabs(lo), fabs(hi));
+    if (p->has_q && !isfinite(far / p->q))
+        return sweep_errorf(c, pn->q ? pn->q : map,
+                            "key 'parameters.%s.q': %g / q overflows; q must be larger", p->name,
+                            far);
+    return 0;
+}
+
+static int check_numbers(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
+                         const yaml_node_t *map)
+{
+    if (is_normal(p->kind))
+        return check_normal(c, p, pn, map);
+    if (p->kind == PK_INT_UNIFORM || p->kind == PK_UNIFORM || p->kind == PK_Q_UNIFORM)
+        return check_uniform(c, p, pn, map);
+    return check_log(c, p, pn, map);
+}
+
+/* ---------------------------------------------------------------- one parameter */
+
 /* A min or max: a number, and whether YAML wrote it as an integer ("3", not "3.0"). */
 static int read_bound(sweep_ctx *c, const yaml_node_t *v, const char *key, double *out, bool *has,
                       bool *is_int)
@@ -192,10 +331,10 @@ static int read_param_key(sweep_ctx *c, sweep_param *p, param_nodes *pn, const y
                           const yaml_node_t *v)
 {
     const char *ks = sweep_scalar(k);
-    char key[600];
-    snprintf(key, sizeof key, "parameters.%s.%s", p->name, ks ? ks : "?");
+    char key[SWEEP_MAX_NAME + 40];
     if (!ks)
         return sweep_errorf(c, k, "key 'parameters.%s': keys must be strings", p->name);
+    snprintf(key, sizeof key, "parameters.%s.%.20s", p->name, ks);
     if (!strcmp(ks, "distribution"))
         pn->dist = v;
     else if (!strcmp(ks, "values"))
@@ -207,15 +346,15 @@ static int read_param_key(sweep_ctx *c, sweep_param *p, param_nodes *pn, const y
     else if (!strcmp(ks, "parameters"))
         pn->nested = v;
     else if (!strcmp(ks, "min"))
-        return read_bound(c, v, key, &p->min, &p->has_min, &p->min_int);
+        return (pn->min = v, read_bound(c, v, key, &p->min, &p->has_min, &p->min_int));
     else if (!strcmp(ks, "max"))
-        return read_bound(c, v, key, &p->max, &p->has_max, &p->max_int);
+        return (pn->max = v, read_bound(c, v, key, &p->max, &p->has_max, &p->max_int));
     else if (!strcmp(ks, "mu"))
-        return sweep_get_number(c, v, key, &p->mu);
+        return (pn->mu = v, sweep_get_number(c, v, key, &p->mu));
     else if (!strcmp(ks, "sigma"))
-        return sweep_get_number(c, v, key, &p->sigma);
+        return (pn->sigma = v, sweep_get_number(c, v, key, &p->sigma));
     else if (!strcmp(ks, "q"))
-        return (p->has_q = true, sweep_get_number(c, v, key, &p->q));
+        return (pn->q = v, p->has_q = true, sweep_get_number(c, v, key, &p->q));
     else {
         snprintf(key, sizeof key, "parameters.%s", p->name);
         return sweep_unknown_key(c, k, key, param_keys);
@@ -239,7 +378,7 @@ static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *di
     const char *near = sweep_closest(d, names);
     return sweep_errorf(c, dist,
                         "key 'parameters.%s.distribution': unknown distribution "
-                        "'%s'%s%s%s",
+                        "'%.40s'%s%s%s",
                         p->name, d ? d : sweep_kind_name(dist), near ? "; did you mean '" : "",
                         near ? near : "", near ? "'?" : "");
 }
@@ -249,7 +388,7 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
                             const yaml_node_t **nested)
 {
     param_nodes pn = {0};
-    char key[600];
+    char key[SWEEP_MAX_NAME + 40];
     snprintf(key, sizeof key, "parameters.%s", p->name);
     if (map->type != YAML_MAPPING_NODE)
         return sweep_errorf(c, map,
@@ -268,12 +407,15 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
         (pn.value && !pn.values && read_value(c, p, pn.value, key)) ||
         (pn.probs && read_probs(c, p, pn.probs, key)))
         return -1;
-    if (pn.dist)
-        return read_distribution(c, p, pn.dist) ? -1 : check_param(c, p, map);
-    if (!pn.values && !pn.value && !p->has_min && !p->has_max)
+    if (pn.dist) {
+        if (read_distribution(c, p, pn.dist))
+            return -1;
+    } else if (!pn.values && !pn.value && !p->has_min && !p->has_max) {
         return sweep_errorf(c, map, "key '%s': expected values, value, or min and max", key);
-    p->kind = infer_kind(p, &pn);
-    return check_param(c, p, map);
+    } else {
+        p->kind = infer_kind(p, &pn);
+    }
+    return check_param(c, p, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
 }
 
 static int add_param(sweep *sw, sweep_param *p)
@@ -286,11 +428,33 @@ static int add_param(sweep *sw, sweep_param *p)
     return 0;
 }
 
-static int parse_param(sweep_ctx *c, const char *name, const yaml_node_t *map)
+/* The library's name of the param at `path`: its keys joined by dots. */
+static char *join_path(const param_path *path)
+{
+    knob__buf b = {0};
+    for (size_t i = 0; i < path->n; i++) {
+        knob__buf_puts(&b, i ? "." : "");
+        knob__buf_puts(&b, path->keys[i]);
+    }
+    char *name = b.oom ? NULL : sweep_dup(knob__buf_cstr(&b));
+    knob__buf_free(&b);
+    return name;
+}
+
+static int parse_level(sweep_ctx *c, const yaml_node_t *map, param_path *path);
+
+static int parse_param(sweep_ctx *c, param_path *path, const yaml_node_t *map)
 {
     sweep_param p = {.sigma = 1, .kind = PK_UNIFORM};
     const yaml_node_t *nested = NULL;
-    p.name = sweep_dup(name);
+    p.name = join_path(path);
+    p.path = calloc(path->n, sizeof *p.path);
+    if (!p.name || !p.path) {
+        sweep_param_free(&p);
+        return sweep_errorf(c, map, "out of memory");
+    }
+    for (; p.n_path < path->n; p.n_path++)
+        p.path[p.n_path] = sweep_dup(path->keys[p.n_path]);
     p.line = (int)map->start_mark.line + 1;
     p.col = (int)map->start_mark.column + 1;
     if (parse_param_into(c, map, &p, &nested)) {
@@ -298,13 +462,19 @@ static int parse_param(sweep_ctx *c, const char *name, const yaml_node_t *map)
         return -1;
     }
     if (nested) {
-        sweep_param_free(&p);
+        int rc = 0;
         if (nested->type != YAML_MAPPING_NODE)
-            return sweep_errorf(c, nested,
-                                "key 'parameters.%s.parameters': expected a mapping "
-                                "of nested parameters, got %s",
-                                name, sweep_kind_name(nested));
-        return sweep_parse_params(c, nested, name);
+            rc = sweep_errorf(c, nested,
+                              "key 'parameters.%s.parameters': expected a mapping "
+                              "of nested parameters, got %s",
+                              p.name, sweep_kind_name(nested));
+        else if (path->n > SWEEP_MAX_NESTING)
+            rc = sweep_errorf(c, nested,
+                              "key 'parameters.%.60s%s.parameters': nested deeper than %d "
+                              "levels",
+                              p.name, strlen(p.name) > 60 ? "..." : "", SWEEP_MAX_NESTING);
+        sweep_param_free(&p);
+        return rc ? rc : parse_level(c, nested, path);
     }
     if (add_param(c->sw, &p)) {
         sweep_param_free(&p);
@@ -313,53 +483,112 @@ static int parse_param(sweep_ctx *c, const char *name, const yaml_node_t *map)
     return 0;
 }
 
-int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map, const char *prefix)
+/* A name the library, argv and JSON keep whole: not empty, at most SWEEP_MAX_NAME bytes
+ * with the keys it is nested in. */
+static int check_name(sweep_ctx *c, const yaml_node_t *k, const param_path *path)
+{
+    const char *name = sweep_scalar(k);
+    size_t len = name ? k->data.scalar.length : 0;
+    if (!name || !name[0])
+        return sweep_errorf(c, k, "key 'parameters': names must be non-empty strings");
+    for (size_t i = 0; i < path->n; i++)
+        len += strlen(path->keys[i]) + 1;
+    if (len > SWEEP_MAX_NAME)
+        return sweep_errorf(c, k,
+                            "key 'parameters': the name '%.60s%s' is %zu bytes long%s, at most %d",
+                            name, strlen(name) > 60 ? "..." : "", len,
+                            path->n ? " with the keys it is nested in" : "", SWEEP_MAX_NAME);
+    if (c->sw->n_params >= SWEEP_MAX_PARAMS)
+        return sweep_errorf(c, k, "key 'parameters': more than %d parameters", SWEEP_MAX_PARAMS);
+    return 0;
+}
+
+static int parse_level(sweep_ctx *c, const yaml_node_t *map, param_path *path)
 {
     if (map->type != YAML_MAPPING_NODE)
         return sweep_errorf(c, map, "key 'parameters': expected a mapping of names, got %s",
                             sweep_kind_name(map));
     for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;
          kv++) {
-        const char *name = sweep_scalar(sweep_node(c, kv->key));
-        char full[512];
-        if (!name || !name[0])
-            return sweep_errorf(c, sweep_node(c, kv->key),
-                                "key 'parameters': names must be non-empty strings");
-        snprintf(full, sizeof full, "%s%s%s", prefix ? prefix : "", prefix ? "." : "", name);
-        for (size_t i = 0; i < c->sw->n_params; i++)
-            if (!strcmp(c->sw->params[i].name, full))
-                return sweep_errorf(c, sweep_node(c, kv->key),
-                                    "key 'parameters.%s': defined "
-                                    "twice",
-                                    full);
-        if (parse_param(c, full, sweep_node(c, kv->value)))
+        const yaml_node_t *k = sweep_node(c, kv->key);
+        if (check_name(c, k, path))
+            return -1;
+        path->keys[path->n++] = sweep_scalar(k);
+        int rc = parse_param(c, path, sweep_node(c, kv->value));
+        path->n--;
+        if (rc)
             return -1;
     }
     return 0;
 }
 
+static int index_cmp(const void *a, const void *b)
+{
+    const sweep_param *x = *(sweep_param *const *)a, *y = *(sweep_param *const *)b;
+    int r = strcmp(x->name, y->name);
+    return r ? r : (x > y) - (x < y);
+}
+
+/* Two params of one name: a dotted name ("a.b") and a nested one (a: {parameters: {b}}). */
+static int check_collisions(sweep_ctx *c)
+{
+    sweep *sw = c->sw;
+    sweep_param **sorted = malloc((sw->n_params ? sw->n_params : 1) * sizeof *sorted);
+    const sweep_param *first = NULL, *again = NULL;
+    if (!sorted)
+        return sweep_errorf(c, NULL, "out of memory");
+    for (size_t i = 0; i < sw->n_params; i++)
+        sorted[i] = &sw->params[i];
+    qsort(sorted, sw->n_params, sizeof *sorted, index_cmp);
+    for (size_t i = 1; i < sw->n_params; i++)
+        if (!strcmp(sorted[i]->name, sorted[i - 1]->name) && (!again || sorted[i] < again))
+            first = sorted[i - 1], again = sorted[i];
+    free(sorted);
+    if (!again)
+        return 0;
+    return sweep_errorf_at(c, again->line, again->col,
+                           "key 'parameters.%s': defined twice (first at line %d, column %d): "
+                           "nested parameters are named outer.inner, like a name written with "
+                           "dots",
+                           again->name, first->line, first->col);
+}
+
+int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map)
+{
+    param_path path = {.n = 0};
+    return parse_level(c, map, &path) ? -1 : check_collisions(c);
+}
+
 /* ---------------------------------------------------------------- grids */
+
+/* The grid of an int_uniform, q_uniform or q_log_uniform_values param: lo + k step for k
+ * in [k0, k1]; false for other forms. The checks of the bounds keep k within 2^53. */
+static bool grid_range(const sweep_param *p, double *lo, double *step, long long *k0, long long *k1)
+{
+    if (p->kind == PK_INT_UNIFORM || p->kind == PK_Q_UNIFORM) {
+        *step = p->kind == PK_Q_UNIFORM && p->has_q ? p->q : 1;
+        *lo = p->min;
+        *k0 = 0;
+        *k1 = (long long)floor((p->max - p->min) / *step + 1e-9);
+        return true;
+    }
+    if (p->kind == PK_Q_LOG_UNIFORM_VALUES) {
+        /* what random sampling can give: round(x / q) * q for x in [min, max] */
+        *step = p->has_q ? p->q : 1;
+        *lo = 0;
+        *k0 = llround(p->min / *step);
+        *k1 = llround(p->max / *step);
+        return true;
+    }
+    return false;
+}
 
 size_t sweep_grid_numbers(const sweep_param *p, double **out)
 {
     double lo, step;
     long long k0, k1;
     *out = NULL;
-    if (p->kind == PK_INT_UNIFORM || p->kind == PK_Q_UNIFORM) {
-        step = p->kind == PK_Q_UNIFORM && p->has_q ? p->q : 1;
-        lo = p->min;
-        k0 = 0;
-        k1 = (long long)floor((p->max - p->min) / step + 1e-9);
-    } else if (p->kind == PK_Q_LOG_UNIFORM_VALUES) {
-        /* what random sampling can give: round(x / q) * q for x in [min, max] */
-        step = p->has_q ? p->q : 1;
-        lo = 0;
-        k0 = llround(p->min / step);
-        k1 = llround(p->max / step);
-    } else {
-        return 0;
-    }
-    if (k1 - k0 + 1 > MAX_GRID_POINTS || k1 < k0)
+    if (!grid_range(p, &lo, &step, &k0, &k1) || k1 - k0 + 1 > MAX_GRID_POINTS || k1 < k0)
         return 0;
     size_t n = (size_t)(k1 - k0 + 1);
     *out = malloc(n * sizeof **out);
@@ -424,6 +653,13 @@ int sweep_check_grid(const sweep_ctx *c)
         char *json;
         if (p->kind == PK_CONSTANT)
             continue;
+        double lo, step;
+        long long k0, k1;
+        if (grid_range(p, &lo, &step, &k0, &k1) && k1 - k0 + 1 > MAX_GRID_POINTS)
+            return sweep_errorf_at(c, p->line, p->col,
+                                   "key 'parameters.%s': method grid enumerates at most %d "
+                                   "values, got %lld",
+                                   p->name, MAX_GRID_POINTS, k1 - k0 + 1);
         if (!sweep_grid_values(p, &json))
             return sweep_errorf_at(c, p->line, p->col,
                                    "key 'parameters.%s': method grid needs "

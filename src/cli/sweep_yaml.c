@@ -4,6 +4,7 @@
 #include "util/json.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,11 +72,23 @@ char *sweep_dup(const char *s)
     return d;
 }
 
-int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, char **out)
+int sweep_check_length(const sweep_ctx *c, const yaml_node_t *n, const char *key, size_t max)
+{
+    size_t len = n && n->type == YAML_SCALAR_NODE ? n->data.scalar.length : 0;
+    if (len > max)
+        return sweep_errorf(c, n, "key '%s': the string is %zu bytes long, at most %zu", key, len,
+                            max);
+    return 0;
+}
+
+int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, size_t max,
+                     char **out)
 {
     const char *s = sweep_scalar(n);
     if (!s)
         return sweep_errorf(c, n, "key '%s': expected a string, got %s", key, sweep_kind_name(n));
+    if (sweep_check_length(c, n, key, max))
+        return -1;
     free(*out);
     *out = sweep_dup(s);
     return 0;
@@ -96,14 +109,14 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
 }
 
 int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int64_t *out,
-                  int64_t lo)
+                  int64_t lo, int64_t hi)
 {
-    double v;
+    double v = 0; /* set by sweep_get_number on success; GCC -O3 cannot see it */
     if (sweep_get_number(c, n, key, &v))
         return -1;
-    if (v != floor(v) || v < (double)lo || v > 9e15)
-        return sweep_errorf(c, n, "key '%s': expected a whole number >= %lld, got %s", key,
-                            (long long)lo, sweep_scalar(n));
+    if (v != floor(v) || v < (double)lo || v > (double)hi)
+        return sweep_errorf(c, n, "key '%s': expected a whole number in [%lld, %lld], got %s", key,
+                            (long long)lo, (long long)hi, sweep_scalar(n));
     *out = (int64_t)v;
     return 0;
 }
@@ -235,4 +248,301 @@ void sweep_node_json(const sweep_ctx *c, const yaml_node_t *n, knob__buf *b)
         }
         knob__buf_puts(b, "}");
     }
+}
+
+/* ---------------------------------------------------------------- loading */
+
+/* libyaml's loader keeps an alias as a second reference to the node it names, so a file of
+ * a few hundred bytes can stand for a tree of billions of nodes (the "billion laughs"),
+ * and an alias inside the node it names makes a cycle. A first pass over the events
+ * measures the tree with aliases expanded and refuses it before it is loaded. */
+
+typedef struct anchor {
+    char *name;
+    yaml_mark_t mark;
+    uint64_t size; /* nodes, aliases expanded */
+    int height;    /* levels of lists and mappings, aliases expanded */
+    bool done;     /* false while the anchored node is open */
+} anchor;
+
+typedef struct frame {
+    int anchor; /* index, or -1 */
+    uint64_t size;
+    int height; /* the highest child's */
+} frame;
+
+typedef struct yaml_pass {
+    const sweep_ctx *c;
+    anchor anchors[SWEEP_MAX_ANCHORS];
+    int n_anchors;
+    frame stack[SWEEP_MAX_DEPTH];
+    int depth;
+    uint64_t alias_nodes;
+} yaml_pass;
+
+static int mark_errorf(const yaml_pass *p, yaml_mark_t m, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int mark_errorf(const yaml_pass *p, yaml_mark_t m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verrorf(p->c, (int)m.line + 1, (int)m.column + 1, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a + b < a ? UINT64_MAX : a + b;
+}
+
+static void add_child(yaml_pass *p, uint64_t size, int height)
+{
+    if (!p->depth)
+        return;
+    frame *f = &p->stack[p->depth - 1];
+    f->size = add_sat(f->size, size);
+    if (height > f->height)
+        f->height = height;
+}
+
+static int find_anchor(const yaml_pass *p, const char *name)
+{
+    for (int i = p->n_anchors - 1; i >= 0; i--)
+        if (!strcmp(p->anchors[i].name, name))
+            return i;
+    return -1;
+}
+
+static int add_anchor(yaml_pass *p, const yaml_event_t *e, const yaml_char_t *name, int *index)
+{
+    const char *ns = (const char *)name;
+    *index = -1;
+    if (!ns)
+        return 0;
+    int old = find_anchor(p, ns);
+    if (old >= 0)
+        return mark_errorf(
+            p, e->start_mark, "anchor '&%s' is defined twice (first at line %d, column %d)", ns,
+            (int)p->anchors[old].mark.line + 1, (int)p->anchors[old].mark.column + 1);
+    if (p->n_anchors == SWEEP_MAX_ANCHORS)
+        return mark_errorf(p, e->start_mark,
+                           "anchor '&%s': a sweep file may define at most %d anchors", ns,
+                           SWEEP_MAX_ANCHORS);
+    *index = p->n_anchors++;
+    p->anchors[*index] = (anchor){sweep_dup(ns), e->start_mark, 1, 0, false};
+    return 0;
+}
+
+static int pass_open(yaml_pass *p, const yaml_event_t *e, const yaml_char_t *name)
+{
+    int index;
+    if (p->depth == SWEEP_MAX_DEPTH)
+        return mark_errorf(p, e->start_mark, "nested deeper than %d levels of lists and mappings",
+                           SWEEP_MAX_DEPTH);
+    if (add_anchor(p, e, name, &index))
+        return -1;
+    p->stack[p->depth++] = (frame){index, 1, 0};
+    return 0;
+}
+
+static void pass_close(yaml_pass *p)
+{
+    frame f = p->stack[--p->depth];
+    if (f.anchor >= 0) {
+        p->anchors[f.anchor].size = f.size;
+        p->anchors[f.anchor].height = f.height + 1;
+        p->anchors[f.anchor].done = true;
+    }
+    add_child(p, f.size, f.height + 1);
+}
+
+static int pass_alias(yaml_pass *p, const yaml_event_t *e)
+{
+    const char *name = (const char *)e->data.alias.anchor;
+    int i = find_anchor(p, name);
+    if (i < 0)
+        return mark_errorf(p, e->start_mark, "alias '*%s' names no anchor defined before it", name);
+    const anchor *a = &p->anchors[i];
+    if (!a->done)
+        return mark_errorf(p, e->start_mark,
+                           "alias '*%s' is inside the node it names (a recursive alias)", name);
+    p->alias_nodes = add_sat(p->alias_nodes, a->size);
+    if (p->alias_nodes > SWEEP_MAX_ALIAS_NODES)
+        return mark_errorf(p, e->start_mark,
+                           "alias '*%s': aliases expand the file by more than %d nodes", name,
+                           SWEEP_MAX_ALIAS_NODES);
+    if (p->depth + a->height > SWEEP_MAX_DEPTH)
+        return mark_errorf(p, e->start_mark,
+                           "alias '*%s': nested deeper than %d levels of lists and mappings", name,
+                           SWEEP_MAX_DEPTH);
+    add_child(p, a->size, a->height);
+    return 0;
+}
+
+static int pass_scalar(yaml_pass *p, const yaml_event_t *e)
+{
+    int index;
+    if (strlen((const char *)e->data.scalar.value) != e->data.scalar.length)
+        return mark_errorf(p, e->start_mark, "a string holds a NUL byte (\\0)");
+    if (add_anchor(p, e, e->data.scalar.anchor, &index))
+        return -1;
+    if (index >= 0)
+        p->anchors[index].done = true;
+    add_child(p, 1, 0);
+    return 0;
+}
+
+/* One event; *done at the end of the first document (the one yaml_parser_load loads). */
+static int pass_event(yaml_pass *p, const yaml_event_t *e, bool *done)
+{
+    switch (e->type) {
+    case YAML_SCALAR_EVENT:
+        return pass_scalar(p, e);
+    case YAML_SEQUENCE_START_EVENT:
+        return pass_open(p, e, e->data.sequence_start.anchor);
+    case YAML_MAPPING_START_EVENT:
+        return pass_open(p, e, e->data.mapping_start.anchor);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        pass_close(p);
+        return 0;
+    case YAML_ALIAS_EVENT:
+        return pass_alias(p, e);
+    case YAML_DOCUMENT_END_EVENT:
+    case YAML_STREAM_END_EVENT:
+        *done = true;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int parser_error(const sweep_ctx *c, const yaml_parser_t *parser)
+{
+    return sweep_errorf_at(c, (int)parser->problem_mark.line + 1,
+                           (int)parser->problem_mark.column + 1, "YAML error: %s%s%s",
+                           parser->problem ? parser->problem : "malformed",
+                           parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+static int check_events(const sweep_ctx *c, const char *text)
+{
+    yaml_parser_t parser;
+    yaml_pass *p = calloc(1, sizeof *p);
+    int rc = 0;
+    bool done = false;
+    if (!p)
+        return sweep_errorf(c, NULL, "out of memory");
+    p->c = c;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
+    while (!rc && !done) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&parser, &e)) {
+            rc = parser_error(c, &parser);
+            break;
+        }
+        rc = pass_event(p, &e, &done);
+        yaml_event_delete(&e);
+    }
+    for (int i = 0; i < p->n_anchors; i++)
+        free(p->anchors[i].name);
+    yaml_parser_delete(&parser);
+    free(p);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- keys given twice */
+
+typedef struct key_ref {
+    const char *key;
+    size_t pos; /* in the mapping */
+} key_ref;
+
+static int key_ref_cmp(const void *a, const void *b)
+{
+    const key_ref *x = a, *y = b;
+    int r = strcmp(x->key, y->key);
+    return r ? r : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The first key of mapping m (in its order) that an earlier key repeats; -1 when none. */
+static long repeated_key(const sweep_ctx *c, const yaml_node_t *m, key_ref *refs, long *first)
+{
+    const yaml_node_pair_t *pairs = m->data.mapping.pairs.start;
+    size_t n = 0, len = (size_t)(m->data.mapping.pairs.top - pairs);
+    long found = -1;
+    for (size_t i = 0; i < len; i++) {
+        const char *k = sweep_scalar(sweep_node(c, pairs[i].key));
+        if (k)
+            refs[n++] = (key_ref){k, i};
+    }
+    qsort(refs, n, sizeof *refs, key_ref_cmp);
+    for (size_t i = 1, start = 0; i < n; i++) {
+        if (strcmp(refs[i].key, refs[i - 1].key)) {
+            start = i;
+        } else if (found < 0 || refs[i].pos < (size_t)found) {
+            found = (long)refs[i].pos;
+            *first = (long)refs[start].pos;
+        }
+    }
+    return found;
+}
+
+static int check_keys(const sweep_ctx *c)
+{
+    key_ref *refs = NULL;
+    size_t cap = 0;
+    for (yaml_node_t *m = c->doc.nodes.start; m < c->doc.nodes.top; m++) {
+        size_t len = m->type == YAML_MAPPING_NODE
+                         ? (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start)
+                         : 0;
+        long first = 0, again;
+        if (len < 2)
+            continue;
+        if (len > cap) {
+            key_ref *grown = realloc(refs, len * sizeof *refs);
+            if (!grown) {
+                free(refs);
+                return sweep_errorf(c, m, "out of memory");
+            }
+            refs = grown;
+            cap = len;
+        }
+        if ((again = repeated_key(c, m, refs, &first)) >= 0) {
+            const yaml_node_t *k2 = sweep_node(c, m->data.mapping.pairs.start[again].key);
+            const yaml_node_t *k1 = sweep_node(c, m->data.mapping.pairs.start[first].key);
+            free(refs);
+            return sweep_errorf(
+                c, k2, "key '%s' is given twice in this mapping (first at line %d, column %d)",
+                sweep_scalar(k2), (int)k1->start_mark.line + 1, (int)k1->start_mark.column + 1);
+        }
+    }
+    free(refs);
+    return 0;
+}
+
+int sweep_load_yaml(sweep_ctx *c)
+{
+    yaml_parser_t parser;
+    memset(&c->doc, 0, sizeof c->doc);
+    if (check_events(c, c->sw->text))
+        return -1;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)c->sw->text, strlen(c->sw->text));
+    int ok = yaml_parser_load(&parser, &c->doc);
+    if (!ok)
+        parser_error(c, &parser);
+    yaml_parser_delete(&parser);
+    if (ok && check_keys(c)) {
+        yaml_document_delete(&c->doc);
+        memset(&c->doc, 0, sizeof c->doc);
+        return -1;
+    }
+    return ok ? 0 : -1;
 }

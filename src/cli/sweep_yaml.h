@@ -11,6 +11,8 @@ typedef struct sweep_ctx {
     const char *path;
     yaml_document_t doc;
     sweep *sw;
+    /* Keys and values that checks of the whole file point at, when given. */
+    const yaml_node_t *method, *early, *sampler, *pruner;
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */
@@ -38,11 +40,22 @@ const char *sweep_kind_name(const yaml_node_t *n);
 /* strdup that exits on failure (the CLI has nothing to do without memory). */
 char *sweep_dup(const char *s);
 
-/* Typed values under the key path `key` ("parameters.lr.min"); -1 after printing. */
-int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, char **out);
+/* Loads c->sw->text into c->doc: at most SWEEP_MAX_DEPTH levels, SWEEP_MAX_ANCHORS anchors,
+ * aliases adding at most SWEEP_MAX_ALIAS_NODES nodes, none inside the node it names, no
+ * NUL in a string, no key twice in a mapping; -1 after printing (c->doc is then empty). */
+int sweep_load_yaml(sweep_ctx *c);
+
+/* Typed values under the key path `key` ("parameters.lr.min"); -1 after printing. A
+ * string is at most `max` bytes. */
+int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, size_t max,
+                     char **out);
 int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
+/* A whole number in [lo, hi]; hi at most 2^53. */
 int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int64_t *out,
-                  int64_t lo);
+                  int64_t lo, int64_t hi);
+
+/* -1 after printing when scalar n is longer than `max` bytes. */
+int sweep_check_length(const sweep_ctx *c, const yaml_node_t *n, const char *key, size_t max);
 /* Seconds from a number or a duration text ("90", "30s", "5m", "1h30m"). */
 int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
 
@@ -65,8 +78,8 @@ void sweep_node_json(const sweep_ctx *c, const yaml_node_t *n, struct knob__buf 
 /* Number of items of a sequence node. */
 size_t sweep_seq_len(const yaml_node_t *n);
 
-/* The parameters mapping (sweep_params.c). */
-int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map, const char *prefix);
+/* The top-level parameters mapping (sweep_params.c). */
+int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map);
 
 /* With method grid: every parameter must be enumerable; -1 after printing. */
 int sweep_check_grid(const sweep_ctx *c);

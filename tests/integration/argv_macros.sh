@@ -17,6 +17,7 @@ metric: {name: score, goal: maximize}
 parameters:
   evil: {values: ["a; touch $T/pwned", "\$(touch $T/pwned2)"]}
   lr: {value: 0.5}
+  lr.decay: {value: 0.1}
 YAML
 "$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study m > out.txt || fail "run failed: $(cat out.txt)"
 [ ! -e "$T/pwned" ] && [ ! -e "$T/pwned2" ] || fail "a param value was run by a shell"
@@ -26,13 +27,19 @@ import json, sys
 T, n = sys.argv[1], sys.argv[2]
 a = json.load(open(f"{T}/knob-runs/m/{n}/argv.json"))
 argv, env = a["argv"], a["env"]
-params = json.loads(env["KNOB_PARAMS_JSON"])
+def flat(text):  # a dotted name is one flat key: no key twice, lr.decay not nested in lr
+    def pairs(kv):
+        assert len(kv) == len(dict(kv)), kv
+        return dict(kv)
+    return json.loads(text, object_pairs_hook=pairs)
+params = flat(env["KNOB_PARAMS_JSON"])
 evil = params["evil"]
 assert evil in (f"a; touch {T}/pwned", f"$(touch {T}/pwned2)"), params
-assert argv[0] == f"--evil={evil}" and argv[1] == "--lr=0.5", argv
-assert argv[2] == "--" and argv[3] == f"evil={evil}" and argv[4] == "lr=0.5", argv
-assert json.loads(argv[5][len("json="):]) == params, argv
-assert json.load(open(argv[6])) == params and argv[6].startswith(env["KNOB_TRIAL_DIR"]), argv
+assert params == {"evil": evil, "lr": 0.5, "lr.decay": 0.1}, params
+assert argv[0:3] == [f"--evil={evil}", "--lr=0.5", "--lr.decay=0.1"], argv
+assert argv[3:7] == ["--", f"evil={evil}", "lr=0.5", "lr.decay=0.1"], argv
+assert flat(argv[7][len("json="):]) == params, argv
+assert flat(open(argv[8]).read()) == params and argv[8].startswith(env["KNOB_TRIAL_DIR"]), argv
 assert env["KNOB_TRIAL_NUMBER"] == n and env["KNOB_STUDY"] == "m", env
 assert env["KNOB_TRIAL_DIR"] == f"{T}/knob-runs/m/{n}", env   # absolute
 PY
@@ -51,12 +58,14 @@ parameters:
     parameters:
       lr: {values: [0.125]}
       on: {values: [true]}
+  opt.momentum: {values: [0.9]}
 YAML
 "$KNOB" run dflt.yaml --storage "sqlite:///$T/s.db" --study d --trials 1 > /dev/null
 python3 - "$T" <<'PY' || fail "default command: $(cat $T/runs/d/0/argv.json)"
 import json, sys
 a = json.load(open(sys.argv[1] + "/runs/d/0/argv.json"))
-assert a["argv"] == ["--s=a b", "--n=3", "--opt.lr=0.125", "--opt.on=true"], a["argv"]
-assert json.loads(a["env"]["KNOB_PARAMS_JSON"]) == {"s": "a b", "n": 3, "opt": {"lr": 0.125, "on": True}}
+assert a["argv"] == ["--s=a b", "--n=3", "--opt.lr=0.125", "--opt.on=true", "--opt.momentum=0.9"], a["argv"]
+assert json.loads(a["env"]["KNOB_PARAMS_JSON"]) == {"s": "a b", "n": 3, "opt": {"lr": 0.125, "on": True},
+                                                    "opt.momentum": 0.9}
 PY
 echo ok

@@ -26,11 +26,9 @@ check pkey.yaml "pkey.yaml:4:24: unknown key 'sigm' in parameters.lr; did you me
 printf 'program: x\nmetric: {name: a, goal: up}\nparameters:\n  lr: {min: 0, max: 1}\n' > goal.yaml
 check goal.yaml "goal.yaml:2:25: key 'metric.goal': expected minimize or maximize, got \"up\""
 printf 'program: x\nparameters:\n  lr: {min: 0, max: 1}\n' > nometric.yaml
-check nometric.yaml "key 'metric': missing"
+check nometric.yaml "nometric.yaml:1:1: key 'metric': missing" "method bayes (the default)"
 printf '%s\n' "$head" > noparams.yaml
 check noparams.yaml "key 'parameters': missing"
-printf 'metric: {name: a}\nparameters:\n  lr: {min: 0, max: 1}\n' > noprog.yaml
-check noprog.yaml "key 'program': missing"
 printf '%s\nparameters:\n  lr: {distribution: log_uniform_values, min: 0, max: 1}\n' "$head" > log.yaml
 check log.yaml "log.yaml:4:7: key 'parameters.lr.min': expected a number > 0"
 printf '%s\nparameters:\n  lr: {distribution: lognormal, mu: 0}\n' "$head" > dist.yaml
@@ -56,7 +54,7 @@ check cmd.yaml "key 'command[1]': expected a string, got a mapping"
 printf '%s\nmethod: grid\nparameters:\n  lr: {min: 0.1, max: 1.0}\n' "$head" > grid.yaml
 check grid.yaml "grid.yaml:5:7: key 'parameters.lr': method grid needs values to enumerate"
 printf '%s\nparameters:\n  lr: {min: 0, max: 1}\n  lr: {min: 0, max: 2}\n' "$head" > twice.yaml
-check twice.yaml "key 'parameters.lr': defined twice"
+check twice.yaml "twice.yaml:5:3: key 'lr' is given twice in this mapping (first at line 4, column 3)"
 check /nonexistent.yaml "cannot read sweep file"
 # usage errors are status 2 as well
 set +e
