@@ -653,7 +653,11 @@ static void tpe_pruned_counted(void **state)
         tell_at(s, 0.99 - 0.01 * i, KNOB_TRIAL_PRUNED, -100.0);
     double m = mean_next(s, &random_like, NULL);
     assert_false(random_like);
-    assert_true(m < 0.4);
+    /* The good trials are complete ones near 0.05: the mean of 10 suggestions is 0.22
+     * here (0.20..0.22 on seeds 1..12); 10 uniform draws have a mean below 0.25 with
+     * probability 0.0025, and ranking the pruned trials by their values instead would
+     * pull it to 0.78. */
+    assert_true(m < 0.25);
     knob_study_free(s);
     knob_storage_close(st);
 }
