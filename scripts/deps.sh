@@ -5,10 +5,14 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev
             liblapacke-dev libopenblas-dev libnlopt-dev libpq-dev postgresql zlib1g-dev)
+# What the tests run: psql and pg_isready (postgresql-client), `script` for the terminal
+# case of tests/integration/progress.sh (bsdutils), clang with libFuzzer and the
+# sanitizers' runtime for tests/fuzz (clang, libclang-rt-14-dev).
+test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev)
 tool_pkgs=(python3 valgrind)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
 
-want=("${build_pkgs[@]}" "${tool_pkgs[@]}")
+want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${tool_pkgs[@]}")
 if [ "${KNOB_WITH_PEERS:-1}" = 1 ]; then
     want+=("${peer_pkgs[@]}")
 fi
