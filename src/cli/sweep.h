@@ -29,6 +29,7 @@ typedef enum {
 #define SWEEP_MAX_DEPTH 100          /* YAML levels (lists, mappings), aliases expanded */
 #define SWEEP_MAX_ANCHORS 256        /* YAML anchors (&name) */
 #define SWEEP_MAX_ALIAS_NODES 100000 /* nodes that YAML aliases (*name) add in all */
+#define SWEEP_MAX_NODES 1000000      /* YAML nodes written in the file */
 #define SWEEP_MAX_NESTING 32         /* levels of nested `parameters` */
 #define SWEEP_MAX_PARAMS 10000
 #define SWEEP_MAX_NAME 255   /* a parameter's or study's name, option names */

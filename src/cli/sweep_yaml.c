@@ -278,6 +278,7 @@ typedef struct yaml_pass {
     frame stack[SWEEP_MAX_DEPTH];
     int depth;
     uint64_t alias_nodes;
+    long nodes; /* written ones, aliases not expanded */
 } yaml_pass;
 
 static int mark_errorf(const yaml_pass *p, yaml_mark_t m, const char *fmt, ...)
@@ -400,6 +401,12 @@ static int pass_scalar(yaml_pass *p, const yaml_event_t *e)
 /* One event; *done at the end of the first document (the one yaml_parser_load loads). */
 static int pass_event(yaml_pass *p, const yaml_event_t *e, bool *done)
 {
+    if ((e->type == YAML_SCALAR_EVENT || e->type == YAML_SEQUENCE_START_EVENT ||
+         e->type == YAML_MAPPING_START_EVENT) &&
+        ++p->nodes > SWEEP_MAX_NODES)
+        return mark_errorf(p, e->start_mark,
+                           "more than %d YAML nodes (values, keys, lists and mappings)",
+                           SWEEP_MAX_NODES);
     switch (e->type) {
     case YAML_SCALAR_EVENT:
         return pass_scalar(p, e);

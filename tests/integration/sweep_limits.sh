@@ -162,6 +162,10 @@ mkfifo fifo.yaml
 refused fifo.yaml "knob: sweep file 'fifo.yaml': not a regular file (a FIFO)"
 { printf '%s\nparameters:\n  a: {min: 0, max: 1}\n' "$head"; head -c $((16 << 20)) /dev/zero | tr '\0' ' '; } > big.yaml
 refused big.yaml "knob: sweep file 'big.yaml': larger than 16 MiB"
+python3 -c "print('''$head
+parameters:
+  a: {values: [''' + ','.join(['1'] * 1000001) + ']}')" > nodes.yaml
+refused nodes.yaml "nodes.yaml:5:1999986: more than 1000000 YAML nodes"
 printf '%s\nparameters:\n  a: {min: 0, max: 1}\n  b\0: {min: 0, max: 1}\n' "$head" > nul.yaml
 refused nul.yaml "nul.yaml:6:4: the file holds a NUL byte"
 
