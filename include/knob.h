@@ -231,17 +231,31 @@ KNOB_API int knob_storage_delete_study(knob_storage *st, const char *name);
 
 /* ---------------------------------------------------------------- options of plugins */
 
+/* Stored as these numbers; never renumbered, new types are appended. */
 typedef enum {
     KNOB_OPT_INT = 0,
     KNOB_OPT_DOUBLE = 1,
     KNOB_OPT_BOOL = 2,
-    KNOB_OPT_STRING = 3
+    KNOB_OPT_STRING = 3,
+    KNOB_OPT_ENUM = 4
 } knob_opt_type;
 
-/* One option of a sampler or pruner. `offset` is where it lives in the plugin's state
- * (an int64_t, double, bool or char * there; strings are owned by the state and freed
- * by the library). `def` is the default as text; min/max bound numbers (both 0 = no
- * bound). A table ends with an entry whose name is NULL. */
+/* One option of a sampler or pruner. `offset` is where it lives in the plugin's state:
+ *
+ *   KNOB_OPT_INT     an int64_t; min/max bound it (both 0 = no bound)
+ *   KNOB_OPT_DOUBLE  a double; min/max bound it (both 0 = no bound); NaN is refused
+ *   KNOB_OPT_BOOL    a bool, from true/false, 1/0, yes/no, on/off
+ *   KNOB_OPT_STRING  a char *, a copy of the text, owned by the state, freed by the library
+ *   KNOB_OPT_ENUM    one word of `choices` (a NULL-terminated list): stored as a string
+ *                    is (a char *, a copy of the word, freed by the library), so that a
+ *                    string option becomes an enum by changing its table entry alone. Any
+ *                    other word (they are compared exactly, case included) is KNOB_EINVAL
+ *                    with a message that lists the choices; `knob samplers` lists them.
+ *
+ * `def` is the default as text (NULL: the field stays zero, a NULL string). `choices` is
+ * used by KNOB_OPT_ENUM only (NULL for the other types). A table ends with an entry whose
+ * name is NULL ({0}). Fields may be appended to this struct: write tables with designated
+ * initializers, or {0} for the end, and new fields stay zero. */
 typedef struct knob_option {
     const char *name;
     knob_opt_type type;
@@ -249,14 +263,20 @@ typedef struct knob_option {
     const char *def;
     double min, max;
     const char *help;
+    const char *const *choices;
 } knob_option;
 
 /* ---------------------------------------------------------------- samplers */
 
-/* The interface of a sampler, built in or user-written. A sampler's state is a block of
- * `state_size` bytes, zeroed, then set from the option table, then `init` runs.
- * Every method may be NULL (not supported). Methods report failure with a status code
- * and knob_set_error().
+/* The interface of a sampler, built in or user-written (docs/plugins.md shows how to
+ * write one). The library makes a sampler's state: a block of `state_size` bytes,
+ * zeroed, then each option of `options` set to its default, then to the values given
+ * at creation; then `init` runs, once, and may check the options together and derive
+ * what it needs from them (when init fails, fini is not called: init frees what it made
+ * before failing). `fini` runs when the sampler is freed. The library frees the string
+ * and enum options itself. Every method may be NULL (not supported). Methods report
+ * failure with a status code and knob_set_error(); they are called from the thread
+ * that uses the sampler's study, never two at a time.
  *
  * - before_trial: a trial was just created (or taken from the queue); the sampler may
  *   record state in it with knob_trial_set_system_attr, or claim something with
@@ -266,8 +286,11 @@ typedef struct knob_option {
  *   an equal distribution.
  * - sample_independent: the internal value for one param; required.
  * - after_trial: the trial is about to be finished with `state`.
+ *
+ * Version 2: knob_option gained `choices`, which changed its size, so a table built
+ * against version 1 of this header is refused rather than misread.
  */
-#define KNOB_SAMPLER_PLUGIN_VERSION 1
+#define KNOB_SAMPLER_PLUGIN_VERSION 2
 typedef struct knob_sampler_plugin {
     int version;
     const char *name;
@@ -283,20 +306,33 @@ typedef struct knob_sampler_plugin {
     int (*after_trial)(void *state, knob_study *s, knob_trial *t, knob_trial_state st);
 } knob_sampler_plugin;
 
-/* Creates a built-in sampler by name ("random", "grid") with options "key=value,..."
- * (NULL or "" for defaults). Every sampler has the option `seed` (an integer; without
- * it a seed is drawn from the operating system). Unknown names or options, and values
- * out of range, are KNOB_EINVAL naming them. *out is freed by knob_sampler_free, or
- * owned by the study it is given to. */
+/* Creates a sampler by name, a built-in ("random", "grid", ...; see knob_sampler_list)
+ * or one registered with knob_sampler_register, with options "key=value,..." (NULL or
+ * "" for defaults). Every sampler has the option `seed` (an integer; without it a seed
+ * is drawn from the operating system). Unknown names or options, and values out of
+ * range or not among an enum's choices, are KNOB_EINVAL naming them. *out is freed by
+ * knob_sampler_free, or owned by the study it is given to. */
 KNOB_API int knob_sampler_create(const char *name, const char *options, knob_sampler **out);
 
-/* Same, from a plugin table of the caller's, which must outlive the sampler. */
+/* Same, with the options as n pairs keys[i] = values[i], each value taken whole as
+ * knob_sampler_set_option takes it: commas, brackets and quotes in a value are kept, as
+ * the options string cannot keep them. For callers that hold options as pairs (a sweep
+ * file's mapping, keyword arguments). keys and values may be NULL when n is 0. */
+KNOB_API int knob_sampler_create_pairs(const char *name, const char *const *keys,
+                                       const char *const *values, size_t n, knob_sampler **out);
+
+/* Same, from a plugin table of the caller's, registered or not, which must outlive the
+ * sampler. KNOB_EUNSUPPORTED when plugin->version is not KNOB_SAMPLER_PLUGIN_VERSION;
+ * KNOB_EINVAL for a table that cannot work (as knob_sampler_register checks it). */
 KNOB_API int knob_sampler_create_plugin(const knob_sampler_plugin *plugin, const char *options,
                                         knob_sampler **out);
 
 KNOB_API void knob_sampler_free(knob_sampler *sampler);
 
-/* Sets one option by name from text, as the options string does. */
+/* Sets one option by name from text, as the options string does. The sampler's init has
+ * run already and does not run again: an option the sampler reads in init (to check it
+ * against others, or to derive something from it) takes effect only when given at
+ * creation. Use this for `seed` and for what a sampler reads as it runs. */
 KNOB_API int knob_sampler_set_option(knob_sampler *sampler, const char *key, const char *value);
 
 /* The sampler's name ("random"). Borrowed; lives as long as the sampler. */
@@ -309,9 +345,45 @@ KNOB_API uint64_t knob_sampler_seed(const knob_sampler *sampler);
 /* The sampler's state block, for plugin methods outside a call. */
 KNOB_API void *knob_sampler_state(knob_sampler *sampler);
 
-/* The NULL-terminated list of built-in sampler plugins (for listing them with their
- * options). Borrowed, static. */
+/* Registers a user-written sampler under plugin->name for the whole process: from then
+ * on knob_sampler_create(name, ...) finds it, in any thread, and knob_sampler_list lists
+ * it. The table is not copied: it, and everything it points to, must stay valid and
+ * unchanged until the process ends. There is no unregistering, so a shared object that
+ * registers a plugin must never be unloaded.
+ *
+ * Returns KNOB_OK; KNOB_EEXIST when the name is taken, by a built-in or by a registered
+ * sampler (the same table registered twice included); KNOB_EUNSUPPORTED when
+ * plugin->version is not KNOB_SAMPLER_PLUGIN_VERSION (a plugin built against another
+ * knob.h); KNOB_EINVAL for NULL, a name that is empty or not made of letters, digits,
+ * '_', '-' and '.', or an option table that cannot work (an unknown type, a field past
+ * state_size, an enum without choices or whose default is not one of them, a name
+ * twice, or an option named `seed`, which every sampler has already), naming it.
+ *
+ * The registry of samplers and pruners is the one piece of process-wide state in
+ * libknob; everything else hangs off a handle. It exists because a plugin is named by
+ * text (an options string, a sweep file, `knob samplers`) that has no handle to carry
+ * it, as SQLite's sqlite3_vfs_register names VFSes. A mutex guards it: registering,
+ * creating by name and listing are safe from any thread at any time. */
+KNOB_API int knob_sampler_register(const knob_sampler_plugin *plugin);
+
+/* The samplers knob_sampler_create finds by name: the built-ins in a fixed order, then
+ * the registered ones in the order they were registered. Writes the first min(n, cap)
+ * of them to out[0..cap) and returns n, how many there are; out may be NULL when cap is
+ * 0, so (NULL, 0) asks for the count. The tables are borrowed and live for the process.
+ * Thread-safe; n grows when a sampler is registered between two calls. */
+KNOB_API size_t knob_sampler_list(const knob_sampler_plugin **out, size_t cap);
+
+/* The NULL-terminated list of built-in sampler plugins. Borrowed, static. Registered
+ * samplers are not in it: knob_sampler_list lists both. */
 KNOB_API const knob_sampler_plugin *const *knob_sampler_builtins(void);
+
+/* The entry point of a plugin built as a shared object: it exports
+ * `int knob_plugin_init(void)`, which registers the object's samplers and pruners and
+ * returns KNOB_OK or the status of the first registration that failed. A program that
+ * loads the object (dlopen) finds it by this name (dlsym) and calls it once;
+ * docs/plugins.md tells how the knob CLI loads plugins named in a sweep file. */
+typedef int (*knob_plugin_init_fn)(void);
+#define KNOB_PLUGIN_INIT_SYMBOL "knob_plugin_init"
 
 /* Grid search: the values of param `name` in the grid, as a JSON array text
  * ("[0.001, 0.01, 0.1]", "[\"adam\", \"sgd\"]", "[16, 32]"). The grid is the product
@@ -325,7 +397,11 @@ KNOB_API int knob_sampler_grid_add(knob_sampler *sampler, const char *name,
 
 /* ---------------------------------------------------------------- pruners */
 
-#define KNOB_PRUNER_PLUGIN_VERSION 1
+/* The interface of a pruner, built in or user-written: its state, options, init and
+ * fini work as a sampler's do (see knob_sampler_plugin); pruners take no `seed`. A
+ * pruner belongs to one study and is called from the thread that uses it. Version 2 for
+ * the same reason as samplers'. */
+#define KNOB_PRUNER_PLUGIN_VERSION 2
 typedef struct knob_pruner_plugin {
     int version;
     const char *name;
@@ -341,16 +417,30 @@ typedef struct knob_pruner_plugin {
     int64_t (*bracket)(void *state, knob_study *s, int64_t number);
 } knob_pruner_plugin;
 
-/* Creates a built-in pruner by name with options "key=value,...": "none", "median",
+/* Creates a pruner by name with options "key=value,...": a built-in, "none", "median",
  * "percentile", "threshold", "patient", "successive_halving" (ASHA), "hyperband",
- * "wilcoxon", "curve" (learning-curve extrapolation). Option names follow Optuna's;
- * every pruner but "none" also takes `objective` (which objective's intermediate values
- * it reads, 0 by default), so studies of several objectives can be pruned. */
+ * "wilcoxon", "curve" (learning-curve extrapolation), or one registered with
+ * knob_pruner_register. Option names follow Optuna's; every built-in pruner but "none"
+ * also takes `objective` (which objective's intermediate values it reads, 0 by
+ * default), so studies of several objectives can be pruned. The rest as for samplers:
+ * knob_sampler_create, _create_pairs, _create_plugin, _free and _set_option. */
 KNOB_API int knob_pruner_create(const char *name, const char *options, knob_pruner **out);
+KNOB_API int knob_pruner_create_pairs(const char *name, const char *const *keys,
+                                      const char *const *values, size_t n, knob_pruner **out);
 KNOB_API int knob_pruner_create_plugin(const knob_pruner_plugin *plugin, const char *options,
                                        knob_pruner **out);
 KNOB_API void knob_pruner_free(knob_pruner *pruner);
 KNOB_API int knob_pruner_set_option(knob_pruner *pruner, const char *key, const char *value);
+
+/* Registers a user-written pruner for the whole process, in the registry samplers use,
+ * with the same rules and codes as knob_sampler_register (names of pruners and of
+ * samplers are apart: a pruner may share a sampler's name). */
+KNOB_API int knob_pruner_register(const knob_pruner_plugin *plugin);
+
+/* The pruners knob_pruner_create finds by name, as knob_sampler_list lists samplers. */
+KNOB_API size_t knob_pruner_list(const knob_pruner_plugin **out, size_t cap);
+
+/* The NULL-terminated list of built-in pruner plugins. Borrowed, static. */
 KNOB_API const knob_pruner_plugin *const *knob_pruner_builtins(void);
 
 /* Asks `pruner` about trial `t` of study `s` (for pruners that wrap another). */

@@ -48,8 +48,44 @@ static int out_of_range(const knob_option *o, double v, const char *who)
     if (o->min == 0 && o->max == 0)
         return KNOB_OK;
     if (v < o->min || v > o->max)
-        return knob__error(KNOB_EINVAL, "%s: option '%s' must be in [%g, %g], got %g", who,
-                           o->name, o->min, o->max, v);
+        return knob__error(KNOB_EINVAL, "%s: option '%s' must be in [%g, %g], got %g", who, o->name,
+                           o->min, o->max, v);
+    return KNOB_OK;
+}
+
+static bool is_choice(const knob_option *o, const char *word)
+{
+    for (const char *const *c = o->choices; c && *c; c++)
+        if (strcmp(*c, word) == 0)
+            return true;
+    return false;
+}
+
+/* "a, b or c" into buf[0..size), cut short (with "...") when it does not fit. */
+static void list_choices(const knob_option *o, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (const char *const *c = o->choices; c && *c; c++) {
+        const char *sep = c == o->choices ? "" : c[1] ? ", " : " or ";
+        int n = snprintf(buf + used, size - used, "%s%s", sep, *c);
+        if (n < 0 || (size_t)n >= size - used) {
+            snprintf(buf + (size > 4 ? size - 4 : 0), size > 4 ? 4 : size, "...");
+            return;
+        }
+        used += (size_t)n;
+    }
+}
+
+/* Strings and enums: the state owns a copy of the text. */
+static int set_string(char *at, const char *value)
+{
+    char *copy = knob__strdup(value), *old;
+    if (!copy)
+        return knob__oom("option value");
+    memcpy(&old, at, sizeof old);
+    free(old);
+    memcpy(at, &copy, sizeof copy);
     return KNOB_OK;
 }
 
@@ -81,19 +117,20 @@ static int set_one(const knob_option *o, void *state, const char *value, const c
         return KNOB_OK;
     case KNOB_OPT_BOOL:
         if (knob__parse_bool(value, &b))
-            return knob__error(KNOB_EINVAL, "%s: option '%s' needs true or false, got '%s'",
-                               who, o->name, value);
+            return knob__error(KNOB_EINVAL, "%s: option '%s' needs true or false, got '%s'", who,
+                               o->name, value);
         memcpy(at, &b, sizeof b);
         return KNOB_OK;
-    case KNOB_OPT_STRING: {
-        char *copy = knob__strdup(value), *old;
-        if (!copy)
-            return knob__oom("option value");
-        memcpy(&old, at, sizeof old);
-        free(old);
-        memcpy(at, &copy, sizeof copy);
-        return KNOB_OK;
-    }
+    case KNOB_OPT_ENUM:
+        if (!is_choice(o, value)) {
+            char words[512];
+            list_choices(o, words, sizeof words);
+            return knob__error(KNOB_EINVAL, "%s: option '%s' must be one of %s; got '%s'", who,
+                               o->name, words, value);
+        }
+        return set_string(at, value);
+    case KNOB_OPT_STRING:
+        return set_string(at, value);
     }
     return knob__error(KNOB_EINVAL, "%s: option '%s' has an unknown type", who, o->name);
 }
@@ -138,7 +175,7 @@ int knob__options_defaults(const knob_option *table, void *state, const char *wh
 void knob__options_free(const knob_option *table, void *state)
 {
     for (; table && table->name; table++) {
-        if (table->type != KNOB_OPT_STRING)
+        if (table->type != KNOB_OPT_STRING && table->type != KNOB_OPT_ENUM)
             continue;
         char *p;
         memcpy(&p, (char *)state + table->offset, sizeof p);
@@ -146,6 +183,68 @@ void knob__options_free(const knob_option *table, void *state)
         p = NULL;
         memcpy((char *)state + table->offset, &p, sizeof p);
     }
+}
+
+static size_t field_size(knob_opt_type type)
+{
+    switch (type) {
+    case KNOB_OPT_INT:
+        return sizeof(int64_t);
+    case KNOB_OPT_DOUBLE:
+        return sizeof(double);
+    case KNOB_OPT_BOOL:
+        return sizeof(bool);
+    case KNOB_OPT_STRING:
+    case KNOB_OPT_ENUM:
+        return sizeof(char *);
+    }
+    return 0;
+}
+
+/* A table is read by set_one at face value, so what would write outside the state or
+ * could never be set is refused before any state exists. */
+static int check_one(const knob_option *table, const knob_option *o, size_t state_size,
+                     const char *reserved, const char *who)
+{
+    size_t size = field_size(o->type);
+    if (!o->name[0])
+        return knob__error(KNOB_EINVAL, "%s: an option has an empty name", who);
+    if (reserved && strcmp(o->name, reserved) == 0)
+        return knob__error(KNOB_EINVAL,
+                           "%s: option '%s' is the library's: declare no option of "
+                           "that name",
+                           who, o->name);
+    if (!size)
+        return knob__error(KNOB_EINVAL, "%s: option '%s' has an unknown type %d", who, o->name,
+                           (int)o->type);
+    if (o->offset > state_size || size > state_size - o->offset)
+        return knob__error(KNOB_EINVAL,
+                           "%s: option '%s' (%zu bytes at offset %zu) lies past "
+                           "the state's %zu bytes",
+                           who, o->name, size, o->offset, state_size);
+    if (o->type == KNOB_OPT_ENUM && (!o->choices || !o->choices[0]))
+        return knob__error(KNOB_EINVAL, "%s: enum option '%s' has no choices", who, o->name);
+    if (o->type == KNOB_OPT_ENUM && o->def && !is_choice(o, o->def)) {
+        char words[512];
+        list_choices(o, words, sizeof words);
+        return knob__error(KNOB_EINVAL, "%s: option '%s' has the default '%s', not one of %s", who,
+                           o->name, o->def, words);
+    }
+    for (const knob_option *p = table; p < o; p++)
+        if (strcmp(p->name, o->name) == 0)
+            return knob__error(KNOB_EINVAL, "%s: option '%s' is declared twice", who, o->name);
+    return KNOB_OK;
+}
+
+int knob__options_check(const knob_option *table, size_t state_size, const char *reserved,
+                        const char *who)
+{
+    for (const knob_option *o = table; o && o->name; o++) {
+        int rc = check_one(table, o, state_size, reserved, who);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
 }
 
 /* Length of the next item of "k=v,k=v", honouring brackets and quotes. */
@@ -202,8 +301,8 @@ int knob__options_each(const char *text, const char *who,
         if (!item)
             return knob__oom("options");
         if (item[0] && !eq) {
-            int rc = knob__error(KNOB_EINVAL, "%s: option '%s' needs the form key=value", who,
-                                 item);
+            int rc =
+                knob__error(KNOB_EINVAL, "%s: option '%s' needs the form key=value", who, item);
             free(item);
             return rc;
         }

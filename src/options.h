@@ -1,4 +1,4 @@
-/* Plugin option tables: defaults, a generic setter by name, and "k=v,k=v" strings. */
+/* Plugin option tables: checks, defaults, a generic setter by name, and "k=v,k=v" strings. */
 #ifndef KNOB_OPTIONS_H
 #define KNOB_OPTIONS_H
 
@@ -16,7 +16,13 @@ int knob__option_set(const knob_option *table, void *state, const char *key, con
 int knob__options_each(const char *text, const char *who,
                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
 
-/* Frees the string options of `state`. */
+/* Checks a plugin's table against its state size: known types, fields inside the state,
+ * enums with choices and a default among them, no name twice, none named `reserved`
+ * (NULL: none is). KNOB_EINVAL naming the option. */
+int knob__options_check(const knob_option *table, size_t state_size, const char *reserved,
+                        const char *who);
+
+/* Frees the string and enum options of `state`. */
 void knob__options_free(const knob_option *table, void *state);
 
 /* Parses a whole decimal integer or a boolean (true/false/1/0/yes/no/on/off). */

@@ -1,5 +1,7 @@
-/* Creating samplers and pruners from their plugin tables; the built-in registries. */
+/* One generic plugin handle (state block, options, seed), written once; knob_sampler and
+ * knob_pruner are typed views of it. */
 #include "options.h"
+#include "plugin.h"
 #include "study.h"
 
 #include <fcntl.h>
@@ -8,55 +10,6 @@
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
-
-extern const knob_sampler_plugin knob__sampler_random;
-extern const knob_sampler_plugin knob__sampler_grid;
-extern const knob_sampler_plugin knob__sampler_tpe;
-extern const knob_sampler_plugin knob__sampler_qmc;
-extern const knob_sampler_plugin knob__sampler_cmaes;
-extern const knob_sampler_plugin knob__sampler_gp;
-extern const knob_pruner_plugin knob__pruner_none;
-extern const knob_pruner_plugin knob__pruner_median;
-extern const knob_pruner_plugin knob__pruner_percentile;
-extern const knob_pruner_plugin knob__pruner_threshold;
-extern const knob_pruner_plugin knob__pruner_patient;
-extern const knob_pruner_plugin knob__pruner_successive_halving;
-extern const knob_pruner_plugin knob__pruner_hyperband;
-extern const knob_pruner_plugin knob__pruner_wilcoxon;
-extern const knob_pruner_plugin knob__pruner_curve;
-
-static const knob_sampler_plugin *const sampler_builtins[] = {
-    &knob__sampler_random,
-    &knob__sampler_grid,
-    &knob__sampler_tpe,
-    &knob__sampler_qmc,
-    &knob__sampler_cmaes,
-    &knob__sampler_gp,
-    NULL,
-};
-
-static const knob_pruner_plugin *const pruner_builtins[] = {
-    &knob__pruner_none,
-    &knob__pruner_median,
-    &knob__pruner_percentile,
-    &knob__pruner_threshold,
-    &knob__pruner_patient,
-    &knob__pruner_successive_halving,
-    &knob__pruner_hyperband,
-    &knob__pruner_wilcoxon,
-    &knob__pruner_curve,
-    NULL,
-};
-
-const knob_sampler_plugin *const *knob_sampler_builtins(void)
-{
-    return sampler_builtins;
-}
-
-const knob_pruner_plugin *const *knob_pruner_builtins(void)
-{
-    return pruner_builtins;
-}
 
 uint64_t knob__seed_from_os(void)
 {
@@ -68,186 +21,271 @@ uint64_t knob__seed_from_os(void)
     return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
 }
 
-/* ---------------------------------------------------------------- samplers */
+/* ---------------------------------------------------------------- the generic handle */
 
-typedef struct sampler_opt_ctx {
-    knob_sampler *s;
-    char who[96];
-} sampler_opt_ctx;
-
-static int sampler_opt(void *ctx, const char *key, const char *value)
+int knob__plugin_check(const knob__plugin_kind *k, const void *table)
 {
-    sampler_opt_ctx *c = ctx;
-    if (strcmp(key, "seed") == 0) {
+    if (!table)
+        return knob__error(KNOB_EINVAL, "%s plugin: the table is NULL", k->noun);
+    knob__plugin_head h = k->head(table);
+    if (h.version != k->version)
+        return knob__error(KNOB_EUNSUPPORTED,
+                           "%s plugin '%s' has version %d; this library "
+                           "takes version %d (rebuild it against this knob.h)",
+                           k->noun, h.name ? h.name : "?", h.version, k->version);
+    if (!h.name)
+        return knob__error(KNOB_EINVAL, "%s plugin: the table has no name", k->noun);
+    char who[96];
+    snprintf(who, sizeof who, "%s '%s'", k->noun, h.name);
+    return knob__options_check(h.options, h.state_size, k->takes_seed ? "seed" : NULL, who);
+}
+
+int knob__plugin_set_option(knob__plugin *h, const char *key, const char *value)
+{
+    if (h->kind->takes_seed && strcmp(key, "seed") == 0) {
         int64_t seed;
         if (knob__parse_int(value, &seed))
-            return knob__error(KNOB_EINVAL, "%s: option 'seed' needs an integer, got '%s'",
-                               c->who, value);
-        c->s->seed = (uint64_t)seed;
+            return knob__error(KNOB_EINVAL, "%s: option 'seed' needs an integer, got '%s'", h->who,
+                               value);
+        h->seed = (uint64_t)seed;
         return KNOB_OK;
     }
-    return knob__option_set(c->s->plugin->options, c->s->state, key, value, c->who);
+    return knob__option_set(h->head.options, h->state, key, value, h->who);
+}
+
+static int set_option_cb(void *h, const char *key, const char *value)
+{
+    return knob__plugin_set_option(h, key, value);
+}
+
+/* Everything but init and the handle itself; what a failed create and free share. */
+static void release(knob__plugin *h)
+{
+    knob__options_free(h->head.options, h->state);
+    free(h->state);
+    free(h);
+}
+
+int knob__plugin_create(const knob__plugin_kind *k, const void *table, const char *options,
+                        const char *const *keys, const char *const *values, size_t n,
+                        knob__plugin **out)
+{
+    if (!out || (n && (!keys || !values)))
+        return knob__error(KNOB_EINVAL, "knob_%s_create: NULL argument", k->noun);
+    int rc = knob__plugin_check(k, table);
+    if (rc)
+        return rc;
+    knob__plugin_head head = k->head(table);
+    knob__plugin *h = calloc(1, sizeof *h + k->view_size);
+    if (!h || !(h->state = calloc(1, head.state_size ? head.state_size : 1))) {
+        free(h);
+        return knob__oom(k->noun);
+    }
+    h->kind = k;
+    h->table = table;
+    h->head = head;
+    h->seed = k->takes_seed ? knob__seed_from_os() : 0;
+    snprintf(h->who, sizeof h->who, "%s '%s'", k->noun, head.name);
+    rc = knob__options_defaults(head.options, h->state, h->who);
+    if (!rc)
+        rc = knob__options_each(options, h->who, set_option_cb, h);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = keys[i] && values[i] ? knob__plugin_set_option(h, keys[i], values[i])
+                                  : knob__error(KNOB_EINVAL, "%s: option %zu is NULL", h->who, i);
+    if (!rc && head.init)
+        rc = head.init(h->state);
+    if (rc) {
+        release(h);
+        return rc;
+    }
+    *out = h;
+    return KNOB_OK;
+}
+
+int knob__plugin_create_named(const knob__plugin_kind *k, const char *name, const char *options,
+                              const char *const *keys, const char *const *values, size_t n,
+                              knob__plugin **out)
+{
+    if (!name)
+        return knob__error(KNOB_EINVAL, "knob_%s_create: name is NULL", k->noun);
+    const void *table = knob__registry_find(k, name);
+    if (table)
+        return knob__plugin_create(k, table, options, keys, values, n, out);
+    char names[512] = "";
+    size_t used = 0;
+    for (size_t i = 0; (table = knob__registry_at(k, i)) && used < sizeof names; i++) {
+        int w =
+            snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", k->head(table).name);
+        used += w > 0 ? (size_t)w : 0;
+    }
+    return knob__error(KNOB_EINVAL, "unknown %s '%s' (%ss: %s)", k->noun, name, k->noun, names);
+}
+
+void knob__plugin_free(knob__plugin *h)
+{
+    if (!h)
+        return;
+    if (h->head.fini)
+        h->head.fini(h->state);
+    release(h);
+}
+
+/* ---------------------------------------------------------------- samplers */
+
+/* The view's fields mirror the handle's; study.c and trial.c read them. */
+static knob_sampler *sampler_view(knob__plugin *h)
+{
+    knob_sampler *s = knob__plugin_view(h);
+    s->plugin = h->table;
+    s->state = h->state;
+    s->seed = h->seed;
+    return s;
+}
+
+static int sampler_made(int rc, knob__plugin *h, knob_sampler **out)
+{
+    if (!rc)
+        *out = sampler_view(h);
+    return rc;
+}
+
+int knob_sampler_create(const char *name, const char *options, knob_sampler **out)
+{
+    knob__plugin *h = NULL;
+    int rc = knob__plugin_create_named(&knob__sampler_kind, name, options, NULL, NULL, 0, &h);
+    return sampler_made(rc, h, out);
+}
+
+int knob_sampler_create_pairs(const char *name, const char *const *keys, const char *const *values,
+                              size_t n, knob_sampler **out)
+{
+    knob__plugin *h = NULL;
+    int rc = knob__plugin_create_named(&knob__sampler_kind, name, NULL, keys, values, n, &h);
+    return sampler_made(rc, h, out);
 }
 
 int knob_sampler_create_plugin(const knob_sampler_plugin *plugin, const char *options,
                                knob_sampler **out)
 {
-    if (!plugin || !out)
-        return knob__error(KNOB_EINVAL, "knob_sampler_create: NULL argument");
-    if (plugin->version != KNOB_SAMPLER_PLUGIN_VERSION || !plugin->name)
-        return knob__error(KNOB_EINVAL, "sampler plugin '%s' has version %d; this library "
-                           "takes version %d", plugin->name ? plugin->name : "?",
-                           plugin->version, KNOB_SAMPLER_PLUGIN_VERSION);
-    knob_sampler *s = calloc(1, sizeof *s);
-    if (!s || !(s->state = calloc(1, plugin->state_size ? plugin->state_size : 1))) {
-        free(s);
-        return knob__oom("sampler");
-    }
-    s->plugin = plugin;
-    s->seed = knob__seed_from_os();
-    sampler_opt_ctx c = {.s = s};
-    snprintf(c.who, sizeof c.who, "sampler '%s'", plugin->name);
-    int rc = knob__options_defaults(plugin->options, s->state, c.who);
-    if (!rc)
-        rc = knob__options_each(options, c.who, sampler_opt, &c);
-    if (!rc && plugin->init)
-        rc = plugin->init(s->state);
-    if (rc) {
-        knob__options_free(plugin->options, s->state);
-        free(s->state);
-        free(s);
-        return rc;
-    }
-    *out = s;
-    return KNOB_OK;
-}
-
-int knob_sampler_create(const char *name, const char *options, knob_sampler **out)
-{
-    if (!name)
-        return knob__error(KNOB_EINVAL, "knob_sampler_create: name is NULL");
-    for (const knob_sampler_plugin *const *p = sampler_builtins; *p; p++)
-        if (strcmp((*p)->name, name) == 0)
-            return knob_sampler_create_plugin(*p, options, out);
-    char names[256] = "";
-    for (const knob_sampler_plugin *const *p = sampler_builtins; *p; p++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                 p == sampler_builtins ? "" : ", ", (*p)->name);
-    return knob__error(KNOB_EINVAL, "unknown sampler '%s' (samplers: %s)", name, names);
+    knob__plugin *h = NULL;
+    int rc = knob__plugin_create(&knob__sampler_kind, plugin, options, NULL, NULL, 0, &h);
+    return sampler_made(rc, h, out);
 }
 
 void knob_sampler_free(knob_sampler *s)
 {
-    if (!s)
-        return;
-    if (s->plugin->fini)
-        s->plugin->fini(s->state);
-    knob__options_free(s->plugin->options, s->state);
-    free(s->state);
-    free(s);
+    if (s)
+        knob__plugin_free(knob__plugin_of(s));
 }
 
 int knob_sampler_set_option(knob_sampler *s, const char *key, const char *value)
 {
     if (!s || !key || !value)
         return knob__error(KNOB_EINVAL, "knob_sampler_set_option: NULL argument");
-    sampler_opt_ctx c = {.s = s};
-    snprintf(c.who, sizeof c.who, "sampler '%s'", s->plugin->name);
-    return sampler_opt(&c, key, value);
+    knob__plugin *h = knob__plugin_of(s);
+    int rc = knob__plugin_set_option(h, key, value);
+    sampler_view(h);
+    return rc;
 }
 
 const char *knob_sampler_name(const knob_sampler *s)
 {
-    return s ? s->plugin->name : NULL;
+    return s ? knob__plugin_of(s)->head.name : NULL;
 }
 
 uint64_t knob_sampler_seed(const knob_sampler *s)
 {
-    return s ? s->seed : 0;
+    return s ? knob__plugin_of(s)->seed : 0;
 }
 
 void *knob_sampler_state(knob_sampler *s)
 {
-    return s ? s->state : NULL;
+    return s ? knob__plugin_of(s)->state : NULL;
+}
+
+int knob_sampler_register(const knob_sampler_plugin *plugin)
+{
+    int rc = knob__plugin_check(&knob__sampler_kind, plugin);
+    return rc ? knob__error_prefix(rc, "knob_sampler_register")
+              : knob__registry_add(&knob__sampler_kind, plugin);
+}
+
+size_t knob_sampler_list(const knob_sampler_plugin **out, size_t cap)
+{
+    size_t n = 0;
+    for (const void *p; (p = knob__registry_at(&knob__sampler_kind, n)); n++)
+        if (n < cap)
+            out[n] = p;
+    return n;
 }
 
 /* ---------------------------------------------------------------- pruners */
 
-typedef struct pruner_opt_ctx {
-    knob_pruner *p;
-    char who[96];
-} pruner_opt_ctx;
-
-static int pruner_opt(void *ctx, const char *key, const char *value)
+static knob_pruner *pruner_view(knob__plugin *h)
 {
-    pruner_opt_ctx *c = ctx;
-    return knob__option_set(c->p->plugin->options, c->p->state, key, value, c->who);
+    knob_pruner *p = knob__plugin_view(h);
+    p->plugin = h->table;
+    p->state = h->state;
+    return p;
+}
+
+static int pruner_made(int rc, knob__plugin *h, knob_pruner **out)
+{
+    if (!rc)
+        *out = pruner_view(h);
+    return rc;
+}
+
+int knob_pruner_create(const char *name, const char *options, knob_pruner **out)
+{
+    knob__plugin *h = NULL;
+    int rc = knob__plugin_create_named(&knob__pruner_kind, name, options, NULL, NULL, 0, &h);
+    return pruner_made(rc, h, out);
+}
+
+int knob_pruner_create_pairs(const char *name, const char *const *keys, const char *const *values,
+                             size_t n, knob_pruner **out)
+{
+    knob__plugin *h = NULL;
+    int rc = knob__plugin_create_named(&knob__pruner_kind, name, NULL, keys, values, n, &h);
+    return pruner_made(rc, h, out);
 }
 
 int knob_pruner_create_plugin(const knob_pruner_plugin *plugin, const char *options,
                               knob_pruner **out)
 {
-    if (!plugin || !out)
-        return knob__error(KNOB_EINVAL, "knob_pruner_create: NULL argument");
-    if (plugin->version != KNOB_PRUNER_PLUGIN_VERSION || !plugin->name)
-        return knob__error(KNOB_EINVAL, "pruner plugin '%s' has version %d; this library "
-                           "takes version %d", plugin->name ? plugin->name : "?",
-                           plugin->version, KNOB_PRUNER_PLUGIN_VERSION);
-    knob_pruner *p = calloc(1, sizeof *p);
-    if (!p || !(p->state = calloc(1, plugin->state_size ? plugin->state_size : 1))) {
-        free(p);
-        return knob__oom("pruner");
-    }
-    p->plugin = plugin;
-    pruner_opt_ctx c = {.p = p};
-    snprintf(c.who, sizeof c.who, "pruner '%s'", plugin->name);
-    int rc = knob__options_defaults(plugin->options, p->state, c.who);
-    if (!rc)
-        rc = knob__options_each(options, c.who, pruner_opt, &c);
-    if (!rc && plugin->init)
-        rc = plugin->init(p->state);
-    if (rc) {
-        knob__options_free(plugin->options, p->state);
-        free(p->state);
-        free(p);
-        return rc;
-    }
-    *out = p;
-    return KNOB_OK;
-}
-
-int knob_pruner_create(const char *name, const char *options, knob_pruner **out)
-{
-    if (!name)
-        return knob__error(KNOB_EINVAL, "knob_pruner_create: name is NULL");
-    for (const knob_pruner_plugin *const *p = pruner_builtins; *p; p++)
-        if (strcmp((*p)->name, name) == 0)
-            return knob_pruner_create_plugin(*p, options, out);
-    char names[256] = "";
-    for (const knob_pruner_plugin *const *p = pruner_builtins; *p; p++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                 p == pruner_builtins ? "" : ", ", (*p)->name);
-    return knob__error(KNOB_EINVAL, "unknown pruner '%s' (pruners: %s)", name, names);
+    knob__plugin *h = NULL;
+    int rc = knob__plugin_create(&knob__pruner_kind, plugin, options, NULL, NULL, 0, &h);
+    return pruner_made(rc, h, out);
 }
 
 void knob_pruner_free(knob_pruner *p)
 {
-    if (!p)
-        return;
-    if (p->plugin->fini)
-        p->plugin->fini(p->state);
-    knob__options_free(p->plugin->options, p->state);
-    free(p->state);
-    free(p);
+    if (p)
+        knob__plugin_free(knob__plugin_of(p));
 }
 
 int knob_pruner_set_option(knob_pruner *p, const char *key, const char *value)
 {
     if (!p || !key || !value)
         return knob__error(KNOB_EINVAL, "knob_pruner_set_option: NULL argument");
-    pruner_opt_ctx c = {.p = p};
-    snprintf(c.who, sizeof c.who, "pruner '%s'", p->plugin->name);
-    return pruner_opt(&c, key, value);
+    return knob__plugin_set_option(knob__plugin_of(p), key, value);
+}
+
+int knob_pruner_register(const knob_pruner_plugin *plugin)
+{
+    int rc = knob__plugin_check(&knob__pruner_kind, plugin);
+    return rc ? knob__error_prefix(rc, "knob_pruner_register")
+              : knob__registry_add(&knob__pruner_kind, plugin);
+}
+
+size_t knob_pruner_list(const knob_pruner_plugin **out, size_t cap)
+{
+    size_t n = 0;
+    for (const void *p; (p = knob__registry_at(&knob__pruner_kind, n)); n++)
+        if (n < cap)
+            out[n] = p;
+    return n;
 }
 
 int knob_pruner_prune(knob_pruner *p, knob_study *s, knob_trial *t, bool *out)

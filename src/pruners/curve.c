@@ -167,16 +167,16 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 
 static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(curve, n_startup_trials), "3", 1, 1e9,
-     "completed trials needed before any pruning"},
+     "completed trials needed before any pruning", NULL},
     {"min_points", KNOB_OPT_INT, offsetof(curve, min_points), "5", 3, 1e9,
-     "intermediate values needed to fit a curve"},
+     "intermediate values needed to fit a curve", NULL},
     {"max_resource", KNOB_OPT_INT, offsetof(curve, max_resource), "0", 0, 1e15,
-     "the step to extrapolate to (0: the last step of the completed trials)"},
+     "the step to extrapolate to (0: the last step of the completed trials)", NULL},
     {"threshold", KNOB_OPT_DOUBLE, offsetof(curve, threshold), "0.05", 0, 1,
-     "stop when the chance of beating the best trial is below this"},
+     "stop when the chance of beating the best trial is below this", NULL},
     {"objective", KNOB_OPT_INT, offsetof(curve, objective), "0", 0, 1000,
-     "which objective's intermediate values to read"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "which objective's intermediate values to read", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_pruner_plugin knob__pruner_curve = {

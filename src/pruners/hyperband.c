@@ -88,16 +88,16 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 
 static const knob_option options[] = {
     {"min_resource", KNOB_OPT_INT, offsetof(hb, min_resource), "1", 1, 1e15,
-     "steps every trial gets before its first rung"},
+     "steps every trial gets before its first rung", NULL},
     {"max_resource", KNOB_OPT_INT, offsetof(hb, max_resource), "81", 1, 1e15,
-     "the most steps a trial runs (its last epoch)"},
+     "the most steps a trial runs (its last epoch)", NULL},
     {"reduction_factor", KNOB_OPT_INT, offsetof(hb, reduction_factor), "3", 2, 1000,
-     "eta: rungs at min_resource * eta^k; the top 1/eta go on"},
+     "eta: rungs at min_resource * eta^k; the top 1/eta go on", NULL},
     {"bootstrap_count", KNOB_OPT_INT, offsetof(hb, bootstrap_count), "0", 0, 1e9,
-     "trials a rung needs before any goes on"},
+     "trials a rung needs before any goes on", NULL},
     {"objective", KNOB_OPT_INT, offsetof(hb, objective), "0", 0, 1000,
-     "which objective's intermediate values to read"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "which objective's intermediate values to read", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_pruner_plugin knob__pruner_hyperband = {

@@ -63,16 +63,16 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 
 static const knob_option options[] = {
     {"patience", KNOB_OPT_INT, offsetof(patient, patience), "5", 0, 1e9,
-     "steps without improvement to tolerate"},
+     "steps without improvement to tolerate", NULL},
     {"min_delta", KNOB_OPT_DOUBLE, offsetof(patient, min_delta), "0", 0, 1e300,
-     "an improvement smaller than this does not count"},
+     "an improvement smaller than this does not count", NULL},
     {"wrapped", KNOB_OPT_STRING, offsetof(patient, wrapped), "none", 0, 0,
-     "pruner asked once patience runs out (none: stop the trial)"},
+     "pruner asked once patience runs out (none: stop the trial)", NULL},
     {"wrapped_options", KNOB_OPT_STRING, offsetof(patient, wrapped_options), "", 0, 0,
-     "options of the wrapped pruner, in brackets: [k=v,k=v]"},
+     "options of the wrapped pruner, in brackets: [k=v,k=v]", NULL},
     {"objective", KNOB_OPT_INT, offsetof(patient, objective), "0", 0, 1000,
-     "which objective's intermediate values to read"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "which objective's intermediate values to read", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_pruner_plugin knob__pruner_patient = {

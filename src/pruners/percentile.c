@@ -50,30 +50,31 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     return KNOB_OK;
 }
 
-#define COMMON_OPTIONS                                                             \
-    {"n_startup_trials", KNOB_OPT_INT, offsetof(pct, n_startup_trials), "5", 0, 1e9,  \
-     "no pruning until this many trials are complete"},                            \
-    {"n_warmup_steps", KNOB_OPT_INT, offsetof(pct, n_warmup_steps), "0", 0, 1e18,     \
-     "no pruning of a trial before this step"},                                    \
-    {"interval_steps", KNOB_OPT_INT, offsetof(pct, interval_steps), "1", 1, 1e18,     \
-     "check every this many steps after the warmup"},                              \
-    {"n_min_trials", KNOB_OPT_INT, offsetof(pct, n_min_trials), "1", 1, 1e9,          \
-     "completed trials needed at a step to compare with"},                         \
-    {"objective", KNOB_OPT_INT, offsetof(pct, objective), "0", 0, 1000,               \
-     "which objective's intermediate values to read"}
+#define COMMON_OPTIONS                                                                             \
+    {"n_startup_trials", KNOB_OPT_INT, offsetof(pct, n_startup_trials), "5", 0, 1e9,               \
+     "no pruning until this many trials are complete", NULL},                                      \
+    {"n_warmup_steps", KNOB_OPT_INT, offsetof(pct, n_warmup_steps), "0", 0, 1e18,                  \
+     "no pruning of a trial before this step", NULL},                                              \
+    {"interval_steps", KNOB_OPT_INT, offsetof(pct, interval_steps), "1", 1, 1e18,                  \
+     "check every this many steps after the warmup", NULL},                                        \
+    {"n_min_trials", KNOB_OPT_INT, offsetof(pct, n_min_trials), "1", 1, 1e9,                       \
+     "completed trials needed at a step to compare with", NULL},                                   \
+    {"objective", KNOB_OPT_INT, offsetof(pct, objective), "0", 0, 1000,                            \
+     "which objective's intermediate values to read", NULL}
 
 static const knob_option median_options[] = {
     COMMON_OPTIONS,
-    {"percentile", KNOB_OPT_DOUBLE, offsetof(pct, percentile), "50", 50, 50, "fixed at 50"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+    {"percentile", KNOB_OPT_DOUBLE, offsetof(pct, percentile), "50", 50, 50, "fixed at 50", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 static const knob_option percentile_options[] = {
     COMMON_OPTIONS,
     {"percentile", KNOB_OPT_DOUBLE, offsetof(pct, percentile), "25", 0, 100,
      "percentile of the completed trials a trial must reach (25: only trials in the best "
-     "quarter go on)"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "quarter go on)",
+     NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_pruner_plugin knob__pruner_median = {

@@ -19,16 +19,16 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 
 static const knob_option options[] = {
     {"min_resource", KNOB_OPT_INT, offsetof(sh, min_resource), "1", 1, 1e15,
-     "steps every trial gets before its first rung"},
+     "steps every trial gets before its first rung", NULL},
     {"reduction_factor", KNOB_OPT_INT, offsetof(sh, reduction_factor), "4", 2, 1000,
-     "eta: rungs at min_resource * eta^k; the top 1/eta go on"},
+     "eta: rungs at min_resource * eta^k; the top 1/eta go on", NULL},
     {"min_early_stopping_rate", KNOB_OPT_INT, offsetof(sh, min_early_stopping_rate), "0", 0, 60,
-     "s: the first rung is at min_resource * eta^s"},
+     "s: the first rung is at min_resource * eta^s", NULL},
     {"bootstrap_count", KNOB_OPT_INT, offsetof(sh, bootstrap_count), "0", 0, 1e9,
-     "trials a rung needs before any goes on"},
+     "trials a rung needs before any goes on", NULL},
     {"objective", KNOB_OPT_INT, offsetof(sh, objective), "0", 0, 1000,
-     "which objective's intermediate values to read"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "which objective's intermediate values to read", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_pruner_plugin knob__pruner_successive_halving = {

@@ -33,13 +33,13 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 }
 
 static const knob_option options[] = {
-    {"lower", KNOB_OPT_DOUBLE, offsetof(thr, lower), "-inf", 0, 0, "stop below this value"},
-    {"upper", KNOB_OPT_DOUBLE, offsetof(thr, upper), "inf", 0, 0, "stop above this value"},
+    {"lower", KNOB_OPT_DOUBLE, offsetof(thr, lower), "-inf", 0, 0, "stop below this value", NULL},
+    {"upper", KNOB_OPT_DOUBLE, offsetof(thr, upper), "inf", 0, 0, "stop above this value", NULL},
     {"n_warmup_steps", KNOB_OPT_INT, offsetof(thr, n_warmup_steps), "0", 0, 1e18,
-     "no pruning of a trial before this step"},
+     "no pruning of a trial before this step", NULL},
     {"interval_steps", KNOB_OPT_INT, offsetof(thr, interval_steps), "1", 1, 1e18,
-     "check every this many steps after the warmup"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "check every this many steps after the warmup", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_pruner_plugin knob__pruner_threshold = {

@@ -145,12 +145,12 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 
 static const knob_option options[] = {
     {"p_threshold", KNOB_OPT_DOUBLE, offsetof(wx, p_threshold), "0.1", 0, 1,
-     "stop when the one-sided p-value of being worse than the best trial is below this"},
+     "stop when the one-sided p-value of being worse than the best trial is below this", NULL},
     {"n_startup_steps", KNOB_OPT_INT, offsetof(wx, n_startup_steps), "2", 0, 1e9,
-     "paired instances needed before any test"},
+     "paired instances needed before any test", NULL},
     {"objective", KNOB_OPT_INT, offsetof(wx, objective), "0", 0, 1000,
-     "which objective's intermediate values to read"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "which objective's intermediate values to read", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_pruner_plugin knob__pruner_wilcoxon = {

@@ -726,12 +726,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 static int init(void *state)
 {
     cma *c = state;
-    if (strcmp(c->restart_strategy, "none") && strcmp(c->restart_strategy, "ipop") &&
-        strcmp(c->restart_strategy, "bipop"))
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'cmaes': restart_strategy must be none, ipop "
-                              "or bipop, got '%s'",
-                              c->restart_strategy);
     if (c->x0 && c->x0[0] && !knob__json_valid(c->x0))
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'cmaes': x0 must be a JSON object of param "
@@ -752,32 +746,34 @@ static void fini(void *state)
     run_free(&c->r);
 }
 
+static const char *const restart_strategies[] = {"none", "ipop", "bipop", NULL};
+
 static const knob_option options[] = {
     {"sigma0", KNOB_OPT_DOUBLE, offsetof(cma, sigma0), "0.1666666666666667", 1e-6, 1,
-     "initial step size, as a fraction of every param's range (on its log scale if log)"},
+     "initial step size, as a fraction of every param's range (on its log scale if log)", NULL},
     {"x0", KNOB_OPT_STRING, offsetof(cma, x0), "", 0, 0,
-     "initial mean as a JSON object of param values, e.g. {\"lr\":0.01} (default: centres)"},
+     "initial mean as a JSON object of param values, e.g. {\"lr\":0.01} (default: centres)", NULL},
     {"popsize", KNOB_OPT_INT, offsetof(cma, popsize), "0", 0, 512,
-     "population size lambda (0: 4 + 3 ln n)"},
-    {"restart_strategy", KNOB_OPT_STRING, offsetof(cma, restart_strategy), "ipop", 0, 0,
-     "after convergence: none, ipop (grow the population) or bipop"},
+     "population size lambda (0: 4 + 3 ln n)", NULL},
+    {"restart_strategy", KNOB_OPT_ENUM, offsetof(cma, restart_strategy), "ipop", 0, 0,
+     "after convergence: none, ipop (grow the population) or bipop", restart_strategies},
     {"inc_popsize", KNOB_OPT_INT, offsetof(cma, inc_popsize), "2", 1, 10,
-     "population growth factor at each IPOP restart"},
+     "population growth factor at each IPOP restart", NULL},
     {"separable", KNOB_OPT_BOOL, offsetof(cma, separable), "false", 0, 0,
-     "diagonal covariance (sep-CMA-ES), for many params"},
+     "diagonal covariance (sep-CMA-ES), for many params", NULL},
     {"use_margin", KNOB_OPT_BOOL, offsetof(cma, use_margin), "true", 0, 0,
-     "keep integer and stepped params from getting stuck on one value"},
+     "keep integer and stepped params from getting stuck on one value", NULL},
     {"n_startup_trials", KNOB_OPT_INT, offsetof(cma, n_startup_trials), "1", 1, 1e9,
-     "completed (random) trials before CMA-ES starts"},
+     "completed (random) trials before CMA-ES starts", NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(cma, ws_study), "", 0, 0,
-     "start from the best trials of this finished study (WS-CMA-ES); sigma0 and x0 unused"},
+     "start from the best trials of this finished study (WS-CMA-ES); sigma0 and x0 unused", NULL},
     {"warm_start_storage", KNOB_OPT_STRING, offsetof(cma, ws_storage), "", 0, 0,
-     "storage URL of warm_start_study (default: this study's storage)"},
+     "storage URL of warm_start_study (default: this study's storage)", NULL},
     {"warm_start_gamma", KNOB_OPT_DOUBLE, offsetof(cma, ws_gamma), "0.1", 1e-9, 1,
-     "fraction of the warm start study's completed trials, the best, that shape the start"},
+     "fraction of the warm start study's completed trials, the best, that shape the start", NULL},
     {"warm_start_alpha", KNOB_OPT_DOUBLE, offsetof(cma, ws_alpha), "0.1", 1e-9, 1,
-     "prior spread added around each of those trials, as a fraction of every range"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "prior spread added around each of those trials, as a fraction of every range", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_sampler_plugin knob__sampler_cmaes = {

@@ -695,38 +695,17 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     return KNOB_OK;
 }
 
+/* The words are checked by the option table (enums); "ei" ranks points as "logei" does. */
 static int init(void *state)
 {
     bo *p = state;
-    if (strcmp(p->acquisition, "logei") == 0 || strcmp(p->acquisition, "ei") == 0)
-        p->ucb = false;
-    else if (strcmp(p->acquisition, "ucb") == 0)
-        p->ucb = true;
-    else
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'gp': acquisition must be logei or ucb, "
-                              "got '%s'",
-                              p->acquisition);
-    if (strcmp(p->failed, "worst") && strcmp(p->failed, "ignore"))
-        return knob_set_error(KNOB_EINVAL, "sampler 'gp': failed must be worst or ignore, got '%s'",
-                              p->failed);
+    p->ucb = strcmp(p->acquisition, "ucb") == 0;
     p->failed_worst = strcmp(p->failed, "worst") == 0;
-    if (strcmp(p->pending, "ignore") == 0)
-        p->pending_mode = 0;
-    else if (strcmp(p->pending, "believer") == 0)
+    p->pending_mode = 0;
+    if (strcmp(p->pending, "believer") == 0)
         p->pending_mode = 1;
     else if (strcmp(p->pending, "liar") == 0)
         p->pending_mode = 2;
-    else
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'gp': pending must be believer, liar or "
-                              "ignore, got '%s'",
-                              p->pending);
-    if (strcmp(p->startup, "sobol") && strcmp(p->startup, "random"))
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'gp': startup must be sobol or random, got "
-                              "'%s'",
-                              p->startup);
     return KNOB_OK;
 }
 
@@ -738,34 +717,43 @@ static void fini(void *state)
     free(p->buf);
 }
 
+static const char *const startups[] = {"sobol", "random", NULL};
+static const char *const acquisitions[] = {"logei", "ucb", "ei", NULL};
+static const char *const failed_modes[] = {"worst", "ignore", NULL};
+static const char *const pending_modes[] = {"believer", "liar", "ignore", NULL};
+
 static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(bo, n_startup_trials), "10", 2, 1e9,
-     "completed trials (Sobol or random) before the model"},
-    {"startup", KNOB_OPT_STRING, offsetof(bo, startup), "sobol", 0, 0,
-     "how the first trials are drawn: sobol (scrambled) or random"},
-    {"acquisition", KNOB_OPT_STRING, offsetof(bo, acquisition), "logei", 0, 0,
-     "logei (log expected improvement) or ucb (upper confidence bound)"},
+     "completed trials (Sobol or random) before the model", NULL},
+    {"startup", KNOB_OPT_ENUM, offsetof(bo, startup), "sobol", 0, 0,
+     "how the first trials are drawn: sobol (scrambled) or random", startups},
+    {"acquisition", KNOB_OPT_ENUM, offsetof(bo, acquisition), "logei", 0, 0,
+     "logei (log expected improvement), ucb (upper confidence bound), or ei (as logei: the "
+     "logarithm keeps the best point)",
+     acquisitions},
     {"beta", KNOB_OPT_DOUBLE, offsetof(bo, beta), "2", 0, 1e6,
-     "ucb: mean + sqrt(beta) x standard deviation"},
-    {"failed", KNOB_OPT_STRING, offsetof(bo, failed), "worst", 0, 0,
+     "ucb: mean + sqrt(beta) x standard deviation", NULL},
+    {"failed", KNOB_OPT_ENUM, offsetof(bo, failed), "worst", 0, 0,
      "failed trials count as: worst (the worst value seen, so their region is avoided; not "
-     "those whose worker was lost) or ignore"},
-    {"pending", KNOB_OPT_STRING, offsetof(bo, pending), "believer", 0, 0,
+     "those whose worker was lost) or ignore",
+     failed_modes},
+    {"pending", KNOB_OPT_ENUM, offsetof(bo, pending), "believer", 0, 0,
      "running trials count as: believer (the model's mean), liar (the worst value) or "
-     "ignore"},
+     "ignore",
+     pending_modes},
     {"n_candidates", KNOB_OPT_INT, offsetof(bo, n_candidates), "0", 0, 1 << 20,
-     "Sobol points scored before the local search (0: 256 per param, 512 to 2048)"},
+     "Sobol points scored before the local search (0: 256 per param, 512 to 2048)", NULL},
     {"n_local_search", KNOB_OPT_INT, offsetof(bo, n_local_search), "8", 0, 1000,
-     "best candidates refined by L-BFGS"},
+     "best candidates refined by L-BFGS", NULL},
     {"fit_max_evals", KNOB_OPT_INT, offsetof(bo, fit_max_evals), "60", 0, 100000,
-     "likelihood evaluations per kernel fit"},
+     "likelihood evaluations per kernel fit", NULL},
     {"max_observations", KNOB_OPT_INT, offsetof(bo, max_observations), "1000", 10, 1e6,
-     "the model's data at most: the best half and the most recent (cost is cubic in it)"},
+     "the model's data at most: the best half and the most recent (cost is cubic in it)", NULL},
     {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
-     "floor of the noise variance (the losses are standardized)"},
+     "floor of the noise variance (the losses are standardized)", NULL},
     {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
-     "Yeo-Johnson warp of the losses, fitted to each history (false: standardize only)"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "Yeo-Johnson warp of the losses, fitted to each history (false: standardize only)", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_sampler_plugin knob__sampler_gp = {

@@ -22,15 +22,7 @@ typedef struct qmc {
 static int init(void *state)
 {
     qmc *q = state;
-    if (strcmp(q->qmc_type, "sobol") == 0)
-        q->halton = false;
-    else if (strcmp(q->qmc_type, "halton") == 0)
-        q->halton = true;
-    else
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'qmc': qmc_type must be sobol or halton, got "
-                              "'%s'",
-                              q->qmc_type);
+    q->halton = strcmp(q->qmc_type, "halton") == 0; /* the table checks the word */
     return KNOB_OK;
 }
 
@@ -126,12 +118,14 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     return rc;
 }
 
+static const char *const qmc_types[] = {"sobol", "halton", NULL};
+
 static const knob_option options[] = {
-    {"qmc_type", KNOB_OPT_STRING, offsetof(qmc, qmc_type), "sobol", 0, 0,
-     "sobol (Joe-Kuo directions, up to 1111 dimensions) or halton"},
+    {"qmc_type", KNOB_OPT_ENUM, offsetof(qmc, qmc_type), "sobol", 0, 0,
+     "sobol (Joe-Kuo directions, up to 1111 dimensions) or halton", qmc_types},
     {"scramble", KNOB_OPT_BOOL, offsetof(qmc, scramble), "true", 0, 0,
-     "Owen scrambling (Sobol) or random digit permutations (Halton), seeded"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "Owen scrambling (Sobol) or random digit permutations (Halton), seeded", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_sampler_plugin knob__sampler_qmc = {

@@ -685,23 +685,9 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 static int init(void *state)
 {
     tpe *p = state;
+    /* The words of weights, gamma_strategy and startup are checked by the option table. */
     p->ei_weights = strcmp(p->weights, "ei") == 0;
     p->sqrt_gamma = strcmp(p->gamma_strategy, "sqrt") == 0;
-    if (strcmp(p->weights, "optuna") && strcmp(p->weights, "uniform") && !p->ei_weights)
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'tpe': weights must be optuna, uniform or "
-                              "ei, got '%s'",
-                              p->weights);
-    if (strcmp(p->startup, "random") && strcmp(p->startup, "sobol"))
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'tpe': startup must be random or sobol, got "
-                              "'%s'",
-                              p->startup);
-    if (strcmp(p->gamma_strategy, "linear") && !p->sqrt_gamma)
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'tpe': gamma_strategy must be linear or "
-                              "sqrt, got '%s'",
-                              p->gamma_strategy);
     if (p->group && !p->multivariate)
         return knob_set_error(KNOB_EINVAL, "sampler 'tpe': option 'group' needs "
                                            "'multivariate=true'");
@@ -727,42 +713,51 @@ static void fini(void *state)
     knob__tpe_mixn_free(&p->jabove);
 }
 
+static const char *const weightings[] = {"optuna", "uniform", "ei", NULL};
+static const char *const gamma_strategies[] = {"linear", "sqrt", NULL};
+static const char *const startups[] = {"random", "sobol", NULL};
+
 static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(tpe, n_startup_trials), "10", 0, 1e9,
-     "finished trials drawn at random (as the random sampler) before TPE starts"},
+     "finished trials drawn at random (as the random sampler) before TPE starts", NULL},
     {"n_ei_candidates", KNOB_OPT_INT, offsetof(tpe, n_ei_candidates), "24", 1, 1e6,
-     "candidates drawn from the good estimator l(x); the best l(x)/g(x) wins"},
-    {"weights", KNOB_OPT_STRING, offsetof(tpe, weights), "ei", 0, 0,
+     "candidates drawn from the good estimator l(x); the best l(x)/g(x) wins", NULL},
+    {"weights", KNOB_OPT_ENUM, offsetof(tpe, weights), "ei", 0, 0,
      "weights of the observations: optuna (old ones ramp down after 25), uniform, or ei "
-     "(good ones by how far they beat the best bad one)"},
-    {"gamma_strategy", KNOB_OPT_STRING, offsetof(tpe, gamma_strategy), "linear", 0, 0,
+     "(good ones by how far they beat the best bad one)",
+     weightings},
+    {"gamma_strategy", KNOB_OPT_ENUM, offsetof(tpe, gamma_strategy), "linear", 0, 0,
      "size of the good side: linear (ceil(gamma_beta n)) or sqrt (ceil(gamma_beta sqrt n)), "
-     "at most 25"},
+     "at most 25",
+     gamma_strategies},
     {"gamma_beta", KNOB_OPT_DOUBLE, offsetof(tpe, gamma_beta), "0.1", 1e-6, 100,
-     "the factor of gamma_strategy"},
-    {"startup", KNOB_OPT_STRING, offsetof(tpe, startup), "random", 0, 0,
+     "the factor of gamma_strategy", NULL},
+    {"startup", KNOB_OPT_ENUM, offsetof(tpe, startup), "random", 0, 0,
      "how the first n_startup_trials are drawn: random, or sobol (point k of one scrambled "
-     "Sobol sequence for trial k, a dimension per param in the order the trial suggests them)"},
+     "Sobol sequence for trial k, a dimension per param in the order the trial suggests them)",
+     startups},
     {"min_bandwidth", KNOB_OPT_DOUBLE, offsetof(tpe, min_bandwidth), "0.01", 0, 1,
-     "the magic clip's floor of a kernel's bandwidth, as a fraction of the range"},
+     "the magic clip's floor of a kernel's bandwidth, as a fraction of the range", NULL},
     {"prior_weight", KNOB_OPT_DOUBLE, offsetof(tpe, prior_weight), "2.0", 1e-9, 1e9,
-     "weight of the prior kernel (centred, as wide as the range) in each estimator"},
+     "weight of the prior kernel (centred, as wide as the range) in each estimator", NULL},
     {"consider_endpoints", KNOB_OPT_BOOL, offsetof(tpe, consider_endpoints), "false", 0, 0,
-     "let the range's ends bound the bandwidth of the outermost kernels"},
+     "let the range's ends bound the bandwidth of the outermost kernels", NULL},
     {"consider_magic_clip", KNOB_OPT_BOOL, offsetof(tpe, consider_magic_clip), "true", 0, 0,
-     "keep bandwidths above the larger of min_bandwidth and 1 / (kernels + 1) of the range"},
+     "keep bandwidths above the larger of min_bandwidth and 1 / (kernels + 1) of the range", NULL},
     {"sigma_weighted", KNOB_OPT_BOOL, offsetof(tpe, sigma_weighted), "true", 0, 0,
      "score continuous kernels by weight x bandwidth, as Optuna 3.1-3.4 did (its density "
      "left out 1/sigma; it favours the prior and isolated trials, and searched better on "
-     "bench/tpe); false: normalized kernels, as Optuna >= 3.5"},
+     "bench/tpe); false: normalized kernels, as Optuna >= 3.5",
+     NULL},
     {"multivariate", KNOB_OPT_BOOL, offsetof(tpe, multivariate), "false", 0, 0,
-     "joint kernels over the params every finished trial has (multivariate TPE)"},
+     "joint kernels over the params every finished trial has (multivariate TPE)", NULL},
     {"group", KNOB_OPT_BOOL, offsetof(tpe, group), "false", 0, 0,
      "with multivariate: joint kernels per group of params that always appear together "
-     "(conditional spaces)"},
+     "(conditional spaces)",
+     NULL},
     {"constant_liar", KNOB_OPT_BOOL, offsetof(tpe, constant_liar), "false", 0, 0,
-     "count running trials as bad, so parallel workers spread out (one objective)"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+     "count running trials as bad, so parallel workers spread out (one objective)", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_sampler_plugin knob__sampler_tpe = {
