@@ -211,6 +211,8 @@ static int load_fixed(knob_trial *t)
     if (!json)
         return KNOB_OK;
     t->fixed = knob__json_parse(json, (size_t)-1, NULL, 0);
+    if (!t->fixed && knob__json_check(json) <= 0)
+        return knob__oom("fixed params");
     if (!t->fixed || t->fixed->type != KNOB__JSON_OBJECT)
         return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has unreadable fixed params",
                            t->s->name, (long long)t->number);
@@ -419,9 +421,11 @@ int knob_study_enqueue(knob_study *s, const char *params_json)
         return knob__error(KNOB_EINVAL, "knob_study_enqueue: NULL argument");
     char err[128];
     knob__json *j = knob__json_parse(params_json, (size_t)-1, err, sizeof err);
-    bool ok = j && j->type == KNOB__JSON_OBJECT;
+    bool object = j && j->type == KNOB__JSON_OBJECT;
     knob__json_free(j);
-    if (!ok)
+    if (!j && knob__json_check(params_json) <= 0)
+        return knob__oom("enqueued params");
+    if (!object)
         return knob__error(KNOB_EINVAL, "study '%s': enqueued params must be a JSON object (%s)",
                            s->name, j ? "got another JSON value" : err);
     return knob__store_enqueue(s, params_json, NULL, 0);
@@ -531,7 +535,10 @@ static int set_attr(knob_study *s, bool system, const char *key, const char *jso
 {
     if (!s || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "study attribute: NULL or empty argument");
-    if (!knob__json_valid(json))
+    int bad = knob__json_check(json);
+    if (bad < 0)
+        return knob__oom("attribute");
+    if (bad)
         return knob__error(KNOB_EINVAL, "study '%s': attribute '%s' is not valid JSON: %.80s",
                            s->name, key, json);
     return knob__store_study_attr(s, system, key, json);

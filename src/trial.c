@@ -330,7 +330,10 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
 {
     if (!t || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "trial attribute: NULL or empty argument");
-    if (!knob__json_valid(json))
+    int bad = knob__json_check(json);
+    if (bad < 0)
+        return knob__oom("attribute");
+    if (bad)
         return knob__error(KNOB_EINVAL, "trial %lld: attribute '%s' is not valid JSON: %.80s",
                            (long long)t->number, key, json);
     int rc = system ? keep_sattr(t, key, json) : KNOB_OK;

@@ -21,6 +21,7 @@ typedef struct parser {
     char *err;
     size_t errsz;
     int depth;
+    bool oom; /* the failure was memory, not the text */
 } parser;
 
 static void *arena_alloc(parser *ps, size_t n)
@@ -56,6 +57,7 @@ static void arena_free(chunk *c)
 
 static knob__json *fail(parser *ps, const char *what)
 {
+    ps->oom = ps->oom || strcmp(what, "out of memory") == 0;
     if (ps->err && !ps->err[0])
         snprintf(ps->err, ps->errsz, "%s at byte %zu", what, (size_t)(ps->p - ps->start));
     return NULL;
@@ -63,8 +65,7 @@ static knob__json *fail(parser *ps, const char *what)
 
 static void skip_ws(parser *ps)
 {
-    while (ps->p < ps->end &&
-           (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
+    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
         ps->p++;
 }
 
@@ -147,14 +148,30 @@ static const char *parse_string_raw(parser *ps)
         }
         char e = *ps->p++;
         switch (e) {
-        case '"': *o++ = '"'; break;
-        case '\\': *o++ = '\\'; break;
-        case '/': *o++ = '/'; break;
-        case 'b': *o++ = '\b'; break;
-        case 'f': *o++ = '\f'; break;
-        case 'n': *o++ = '\n'; break;
-        case 'r': *o++ = '\r'; break;
-        case 't': *o++ = '\t'; break;
+        case '"':
+            *o++ = '"';
+            break;
+        case '\\':
+            *o++ = '\\';
+            break;
+        case '/':
+            *o++ = '/';
+            break;
+        case 'b':
+            *o++ = '\b';
+            break;
+        case 'f':
+            *o++ = '\f';
+            break;
+        case 'n':
+            *o++ = '\n';
+            break;
+        case 'r':
+            *o++ = '\r';
+            break;
+        case 't':
+            *o++ = '\t';
+            break;
         case 'u': {
             unsigned cp, lo;
             if (ps->end - ps->p < 4 || hex4(ps->p, &cp))
@@ -324,7 +341,7 @@ static knob__json *parse_value(parser *ps)
     }
 }
 
-knob__json *knob__json_parse(const char *text, size_t len, char *err, size_t errsz)
+static knob__json *parse_root(const char *text, size_t len, char *err, size_t errsz, bool *oom)
 {
     parser ps = {0};
     if (len == (size_t)-1)
@@ -341,12 +358,19 @@ knob__json *knob__json_parse(const char *text, size_t len, char *err, size_t err
         if (ps.p != ps.end)
             root = fail(&ps, "trailing characters");
     }
+    if (oom)
+        *oom = ps.oom;
     if (!root) {
         arena_free(ps.arena);
         return NULL;
     }
     root->arena_ = ps.arena;
     return root;
+}
+
+knob__json *knob__json_parse(const char *text, size_t len, char *err, size_t errsz)
+{
+    return parse_root(text, len, err, errsz, NULL);
 }
 
 void knob__json_free(knob__json *root)
@@ -367,9 +391,15 @@ const knob__json *knob__json_get(const knob__json *obj, const char *key)
 
 bool knob__json_valid(const char *text)
 {
-    knob__json *j = knob__json_parse(text, (size_t)-1, NULL, 0);
+    return knob__json_check(text) == 0;
+}
+
+int knob__json_check(const char *text)
+{
+    bool oom = false;
+    knob__json *j = parse_root(text, (size_t)-1, NULL, 0, &oom);
     knob__json_free(j);
-    return j != NULL;
+    return j ? 0 : oom ? -1 : 1;
 }
 
 /* ---------------------------------------------------------------- writer */
@@ -454,12 +484,24 @@ void knob__json_add_string(knob__buf *b, const char *s)
         knob__buf_add(b, run, (size_t)(s - run));
         run = s + 1;
         switch (c) {
-        case '"': knob__buf_puts(b, "\\\""); break;
-        case '\\': knob__buf_puts(b, "\\\\"); break;
-        case '\n': knob__buf_puts(b, "\\n"); break;
-        case '\r': knob__buf_puts(b, "\\r"); break;
-        case '\t': knob__buf_puts(b, "\\t"); break;
-        default: knob__buf_printf(b, "\\u%04x", c); break;
+        case '"':
+            knob__buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            knob__buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            knob__buf_puts(b, "\\n");
+            break;
+        case '\r':
+            knob__buf_puts(b, "\\r");
+            break;
+        case '\t':
+            knob__buf_puts(b, "\\t");
+            break;
+        default:
+            knob__buf_printf(b, "\\u%04x", c);
+            break;
         }
     }
     knob__buf_add(b, run, (size_t)(s - run));
@@ -489,10 +531,18 @@ void knob__json_add_number(knob__buf *b, double v)
 void knob__json_add_node(knob__buf *b, const knob__json *n)
 {
     switch (n->type) {
-    case KNOB__JSON_NULL: knob__buf_puts(b, "null"); break;
-    case KNOB__JSON_BOOL: knob__buf_puts(b, n->b ? "true" : "false"); break;
-    case KNOB__JSON_NUMBER: knob__json_add_number(b, n->num); break;
-    case KNOB__JSON_STRING: knob__json_add_string(b, n->str); break;
+    case KNOB__JSON_NULL:
+        knob__buf_puts(b, "null");
+        break;
+    case KNOB__JSON_BOOL:
+        knob__buf_puts(b, n->b ? "true" : "false");
+        break;
+    case KNOB__JSON_NUMBER:
+        knob__json_add_number(b, n->num);
+        break;
+    case KNOB__JSON_STRING:
+        knob__json_add_string(b, n->str);
+        break;
     case KNOB__JSON_ARRAY:
     case KNOB__JSON_OBJECT: {
         bool obj = n->type == KNOB__JSON_OBJECT;

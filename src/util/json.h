@@ -75,4 +75,8 @@ void knob__json_add_node(knob__buf *b, const knob__json *node);
 /* True when `text` is one valid JSON value (with optional surrounding space). */
 bool knob__json_valid(const char *text);
 
+/* 0 when `text` is one valid JSON value, 1 when it is not, -1 when memory ran out before
+ * it could tell. */
+int knob__json_check(const char *text);
+
 #endif
