@@ -1,31 +1,106 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests (cmocka) and integration tests (the knob binary) in a
-# normal build, then the same tests in a build with AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# Runs every test, warnings as errors (-DKNOB_WERROR=ON), in three builds: the normal one
+# (RelWithDebInfo), Release, and one with AddressSanitizer and UndefinedBehaviorSanitizer;
+# then runs each fuzz target (tests/fuzz, clang's libFuzzer) for a bounded time from its
+# seed corpus. A fuzz target that crashes fails the run and leaves its input in
+# build-fuzz/artifacts/.
+#
+# With CI=true (.ci/run) or KNOB_REQUIRE_ALL=1, a test that ctest reports as skipped (no
+# PostgreSQL server, a missing tool) fails the run: CI runs every test or says why not.
+#
+#   KNOB_BUILD_DIR=dir        the builds' directories: dir, dir-release, dir-asan, dir-fuzz
+#                             (default build)
+#   KNOB_TEST_PG_URL=url      use that PostgreSQL server instead of starting one (the test
+#                             postgres.server_restart_loses_nothing restarts scripts/pg.sh's
+#                             server: KNOB_TEST_PG_NO_RESTART=1 skips it)
+#   KNOB_SKIP_RELEASE=1, KNOB_SKIP_SANITIZE=1, KNOB_SKIP_FUZZ=1   leave a stage out
+#   KNOB_FUZZ_SECONDS=n       seconds per fuzz target (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+b=${KNOB_BUILD_DIR:-build}
 
 bash scripts/deps.sh
 jobs=$(nproc)
+require_all=0
+if [ "${CI:-}" = true ] || [ "${KNOB_REQUIRE_ALL:-0}" = 1 ]; then
+    require_all=1
+fi
+start=$SECONDS
 
 # A PostgreSQL server of the tests' own on 127.0.0.1, run by the unprivileged user
-# "postgres"; stopped when the tests end.
-KNOB_TEST_PG_URL=$(bash scripts/pg.sh start)
+# "postgres" (scripts/pg.sh); stopped at the end only if this run started it.
+if [ -z "${KNOB_TEST_PG_URL:-}" ]; then
+    port=${KNOB_PG_PORT:-54329}
+    if ! pg_isready -q -h 127.0.0.1 -p "$port"; then
+        trap 'bash scripts/pg.sh stop' EXIT
+    fi
+    KNOB_TEST_PG_URL=$(bash scripts/pg.sh start)
+fi
 export KNOB_TEST_PG_URL
-trap 'bash scripts/pg.sh stop' EXIT
 
-run_suite() {
-    local dir=$1; shift
-    cmake -S . -B "$dir" "$@" >/dev/null
-    cmake --build "$dir" -j"$jobs"
-    ctest --test-dir "$dir" -j"$jobs" --output-on-failure --timeout 600
+stage() {
+    echo "== $* ($((SECONDS - start)) s) =="
 }
 
-echo "== build and test: ${KNOB_BUILD_DIR:-build} =="
-run_suite "${KNOB_BUILD_DIR:-build}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Fails when ctest reported a test as skipped and every test must run.
+check_skips() { # ctest-log
+    local skipped
+    skipped=$(grep -E '\*\*\*Skipped' "$1" | sed -E 's/^.*Test +#[0-9]+: ([^ ]+) .*$/\1/' || true)
+    [ -z "$skipped" ] && return 0
+    echo "skipped: $(echo "$skipped" | wc -l) test(s): $(echo "$skipped" | tr '\n' ' ')" >&2
+    if [ "$require_all" = 1 ]; then
+        echo "FAIL: with CI=true or KNOB_REQUIRE_ALL=1 every test must run (a skipped test" \
+            "prints why in its output: ctest --test-dir <build> -R <name> -V)" >&2
+        return 1
+    fi
+}
+
+run_suite() { # dir cmake-args...
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -DKNOB_WERROR=ON "$@" > /dev/null
+    cmake --build "$dir" -j"$jobs"
+    ctest --test-dir "$dir" -j"$jobs" --output-on-failure --timeout 600 | tee "$dir/ctest.log"
+    check_skips "$dir/ctest.log"
+}
+
+stage "build and test: $b (RelWithDebInfo)"
+run_suite "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+if [ "${KNOB_SKIP_RELEASE:-0}" != 1 ]; then
+    stage "build and test: $b-release (Release)"
+    run_suite "$b-release" -DCMAKE_BUILD_TYPE=Release
+fi
 
 if [ "${KNOB_SKIP_SANITIZE:-0}" != 1 ]; then
-    echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer: build-asan =="
+    stage "build and test with AddressSanitizer + UndefinedBehaviorSanitizer: $b-asan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DKNOB_SANITIZE=ON
+        run_suite "$b-asan" -DCMAKE_BUILD_TYPE=Debug -DKNOB_SANITIZE=ON -DKNOB_BENCH=OFF \
+        -DKNOB_EXAMPLES=OFF
 fi
+
+if [ "${KNOB_SKIP_FUZZ:-0}" != 1 ]; then
+    secs=${KNOB_FUZZ_SECONDS:-60}
+    f=$b-fuzz
+    stage "fuzz: $f (clang, libFuzzer), ${secs} s per target"
+    CC=clang cmake -S . -B "$f" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKNOB_FUZZ=ON \
+        -DKNOB_TESTS=OFF -DKNOB_BENCH=OFF -DKNOB_EXAMPLES=OFF > /dev/null
+    cmake --build "$f" -j"$jobs" --target fuzz_sweep fuzz_records
+    mkdir -p "$f/artifacts"
+    for name in sweep records; do
+        mkdir -p "$f/corpus/$name"
+        # Parse errors go to stderr by design: -close_fd_mask=2 keeps them out of the log
+        # (libFuzzer and the sanitizers still report on a copy of stderr).
+        if ! "$f/tests/fuzz/fuzz_$name" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+            -close_fd_mask=2 -print_final_stats=1 -dict="tests/fuzz/$name.dict" \
+            -artifact_prefix="$f/artifacts/$name-" "$f/corpus/$name" "tests/fuzz/corpus/$name" \
+            > "$f/fuzz_$name.log" 2>&1; then
+            tail -n 60 "$f/fuzz_$name.log" >&2
+            echo "FAIL: fuzz_$name found an input that crashes (its log: $f/fuzz_$name.log);" \
+                "reproduce with: $f/tests/fuzz/fuzz_$name $f/artifacts/$name-*" >&2
+            exit 1
+        fi
+        grep -E '^(Done|stat::number_of_executed_units)' "$f/fuzz_$name.log" || true
+    done
+fi
+stage "all tests passed"
