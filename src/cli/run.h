@@ -13,9 +13,11 @@
 #define RUN_MAX_PARALLEL 256
 #define RUN_KILL_GRACE 5.0 /* seconds from SIGTERM to SIGKILL */
 #define RUN_PIPE_GRACE 2.0 /* seconds a dead trial's pipes may stay open (escaped children) */
+#define RUN_STOP_GRACE 2.0 /* seconds from SIGTERM to SIGKILL after Ctrl-C or a storage failure */
+#define RUN_MAX_LINE (1 << 20) /* a longer stdout line is skipped whole, never parsed */
 
 /* Why the runner stopped a trial. */
-enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT };
+enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT, WHY_STORAGE };
 
 /* One running trial. */
 typedef struct slot {
@@ -27,8 +29,12 @@ typedef struct slot {
     int64_t number;
     trial_params tp;
     FILE *out_log, *err_log;
-    char line[16384]; /* the stdout line being read */
-    size_t line_len;
+    char *line; /* the stdout line being read, up to RUN_MAX_LINE bytes (malloc'd) */
+    size_t line_len, line_cap;
+    size_t line_skip; /* > 0: the bytes of an over-long line being skipped */
+    bool warned_long; /* the trial was told once that a line was skipped */
+    char in[8192];    /* stdout read but not yet taken (the read is sliced) */
+    size_t in_at, in_len;
     char tail[4096]; /* the end of stderr, a ring */
     size_t tail_len, tail_at;
     double started, exited, term_sent, last_beat;
@@ -50,7 +56,10 @@ typedef struct runner {
     int64_t launched, done, failed, pruned;
     double started, deadline, trial_timeout, last_tick;
     bool exhausted, target_reached, broken, tty;
-    bool setup_only; /* --trials 0: create the study, run nothing */
+    bool storage_failed;       /* a write was lost: no new trial, the running ones stopped */
+    int64_t lost_trial;        /* the first trial a storage failure touched */
+    int64_t complete, unsaved; /* this run's trials by outcome (beside failed, pruned) */
+    bool setup_only;           /* --trials 0: create the study, run nothing */
     char *best; /* the best value and params, for the progress line; NULL: none yet */
 } runner;
 
@@ -65,18 +74,31 @@ int run_launch(runner *r, slot *sl); /* 1 started, 0 nothing left to ask, -1 err
 void run_finish(runner *r, slot *sl);
 void run_stop(slot *sl, int why); /* SIGTERM to the trial's group, once */
 void run_kill_group(slot *sl, int sig);
+/* Whether a storage call (rc) for the trial `number` worked. A failure other than
+ * KNOB_ESTATE (the trial finished elsewhere) is a lost write: it is said on stderr with
+ * the trial and `what`, and the run stops (run_storage_failed). */
+bool run_saved(runner *r, int64_t number, int rc, const char *what);
+void run_storage_failed(runner *r, int64_t number);
+/* Replaces the study's name at the end of trial_root by its directory name
+ * (run_dir_name). */
+void run_safe_trial_root(runner *r);
+/* A study's name as one safe directory name (see docs/cli.md, "Trial directories"). */
+void run_dir_name(const char *study, knob__buf *out);
 
 /* run_argv.c: the argv of a trial from the command template, NULL-terminated; freed with
  * run_argv_free. */
 char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file);
 void run_argv_free(char **argv);
 
-/* run_output.c */
+/* run_output.c: each read takes a bounded slice (bytes and time), so that a flooding
+ * trial cannot keep the loop from signals and clocks; run_pending says that read data
+ * waits to be taken. */
 void run_read_stdout(runner *r, slot *sl);
 void run_read_stderr(slot *sl);
+bool run_pending(const slot *sl);
 void run_stderr_tail(const slot *sl, knob__buf *b, int max_lines);
 
-/* run_progress.c */
+/* run_progress.c; a trial's state RUNNING there means it was not saved. */
 void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason);
 void run_progress_tick(runner *r);
 void run_summary(runner *r);

@@ -11,8 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define INTERRUPT_GRACE 2.0 /* seconds from SIGTERM to SIGKILL after Ctrl-C */
-
 static int wake[2] = {-1, -1};
 static volatile sig_atomic_t interrupted;
 
@@ -51,6 +49,9 @@ static int install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* A file size limit (ulimit -f) makes a write fail, which is said, not kill knob
+     * silently with the study's writes half done. */
+    signal(SIGXFSZ, SIG_IGN);
     return 0;
 }
 
@@ -103,15 +104,16 @@ static void check_clocks(runner *r)
             }
             continue;
         }
-        if (t - sl->last_beat >= CLI_HEARTBEAT) {
+        if (t - sl->last_beat >= CLI_HEARTBEAT && !r->storage_failed) {
             sl->last_beat = t;
-            knob_trial_heartbeat(sl->t);
+            run_saved(r, sl->number, knob_trial_heartbeat(sl->t), "its heartbeat");
         }
         if (r->trial_timeout > 0 && t - sl->started > r->trial_timeout)
             run_stop(sl, WHY_TIMEOUT);
         if (interrupted)
             run_stop(sl, WHY_INTERRUPT);
-        double grace = sl->why == WHY_INTERRUPT ? INTERRUPT_GRACE : RUN_KILL_GRACE;
+        double grace =
+            sl->why == WHY_INTERRUPT || sl->why == WHY_STORAGE ? RUN_STOP_GRACE : RUN_KILL_GRACE;
         if (sl->why != WHY_NONE && t - sl->term_sent > grace)
             run_kill_group(sl, SIGKILL);
     }
@@ -132,39 +134,45 @@ static void launch_some(runner *r)
     }
 }
 
-/* Waits for output or a signal (200 ms at most) and reads what came. */
+/* Waits for output or a signal (200 ms at most; not at all while read output waits to be
+ * taken) and reads a slice of what came from each trial. */
 static void wait_and_read(runner *r)
 {
     struct pollfd fds[2 * RUN_MAX_PARALLEL + 1];
-    slot *owner[2 * RUN_MAX_PARALLEL + 1];
+    int out_at[RUN_MAX_PARALLEL], err_at[RUN_MAX_PARALLEL];
     nfds_t n = 0;
-    fds[n] = (struct pollfd){wake[0], POLLIN, 0};
-    owner[n++] = NULL;
+    bool pending = false;
+    fds[n++] = (struct pollfd){wake[0], POLLIN, 0};
     for (int i = 0; i < r->parallel; i++) {
         slot *sl = &r->slots[i];
-        if (sl->used && sl->out_fd >= 0) {
-            fds[n] = (struct pollfd){sl->out_fd, POLLIN, 0};
-            owner[n++] = sl;
+        out_at[i] = err_at[i] = -1;
+        if (!sl->used)
+            continue;
+        pending |= run_pending(sl);
+        if (sl->out_fd >= 0) {
+            out_at[i] = (int)n;
+            fds[n++] = (struct pollfd){sl->out_fd, POLLIN, 0};
         }
-        if (sl->used && sl->err_fd >= 0) {
-            fds[n] = (struct pollfd){sl->err_fd, POLLIN, 0};
-            owner[n++] = sl;
+        if (sl->err_fd >= 0) {
+            err_at[i] = (int)n;
+            fds[n++] = (struct pollfd){sl->err_fd, POLLIN, 0};
         }
     }
-    if (poll(fds, n, 200) <= 0)
+    if (poll(fds, n, pending ? 0 : 200) < 0)
         return;
     if (fds[0].revents) {
         char junk[256];
         while (read(wake[0], junk, sizeof junk) > 0) {
         }
     }
-    for (nfds_t i = 1; i < n; i++) {
-        if (!fds[i].revents)
+    for (int i = 0; i < r->parallel; i++) {
+        slot *sl = &r->slots[i];
+        if (!sl->used)
             continue;
-        if (fds[i].fd == owner[i]->out_fd)
-            run_read_stdout(r, owner[i]);
-        else if (fds[i].fd == owner[i]->err_fd)
-            run_read_stderr(owner[i]);
+        if (run_pending(sl) || (out_at[i] >= 0 && fds[out_at[i]].revents))
+            run_read_stdout(r, sl);
+        if (err_at[i] >= 0 && fds[err_at[i]].revents)
+            run_read_stderr(sl);
     }
 }
 
@@ -174,6 +182,7 @@ int run_loop(runner *r)
         perror("knob: pipe");
         return EXIT_FAIL;
     }
+    run_safe_trial_root(r);
     for (;;) {
         launch_some(r);
         if (r->running == 0)
@@ -183,12 +192,14 @@ int run_loop(runner *r)
         check_clocks(r);
         for (int i = 0; i < r->parallel; i++) {
             slot *sl = &r->slots[i];
-            if (sl->used && !sl->pid && sl->out_fd < 0 && sl->err_fd < 0)
+            if (sl->used && !sl->pid && sl->out_fd < 0 && sl->err_fd < 0 && !run_pending(sl))
                 run_finish(r, sl);
         }
         run_progress_tick(r);
     }
     /* The handlers stay (a late Ctrl-C only sets the flag); the pipe stays open for them. */
+    if (r->storage_failed)
+        return EXIT_FAIL;
     if (interrupted)
         return 130;
     return r->broken ? EXIT_FAIL : 0;

@@ -1,13 +1,19 @@
 /* A trial's output: stdout read line by line as it comes (records of the metric go to the
  * library at once, and to the pruner), stderr kept with its tail for failure reasons. Both
- * are copied to the trial's log files. */
+ * are copied to the trial's log files. Reads are sliced (bytes and time), so that a
+ * program that floods its pipes cannot keep the loop from signals, timeouts and the other
+ * trials. */
 #include "cli/records.h"
 #include "cli/run.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define SLICE_BYTES 65536  /* read from one pipe in one turn of the loop */
+#define SLICE_SECONDS 0.02 /* spent on one pipe in one turn: each record may write */
 
 static const char *const step_keys[] = {"step", "epoch", "iteration", "iter", NULL};
 
@@ -21,7 +27,7 @@ static void on_record(runner *r, slot *sl, const record *rec)
             sl->have[i] = true;
         }
     }
-    if (!record_get(rec, sw->objectives[0].name, &v))
+    if (!sw->n_objectives || !record_get(rec, sw->objectives[0].name, &v))
         return;
     bool has_step = false;
     for (const char *const *k = step_keys; *k && !has_step; k++)
@@ -32,60 +38,130 @@ static void on_record(runner *r, slot *sl, const record *rec)
     if (!isfinite(v) || !(step >= 0) || step > 9e15 || sl->why != WHY_NONE)
         return;
     bool prune = false;
-    if (knob_trial_report(sl->t, (int64_t)step, v) || knob_trial_should_prune(sl->t, &prune))
-        fprintf(stderr, "knob: trial %lld: %s\n", (long long)sl->number, knob_errmsg());
+    char what[64];
+    snprintf(what, sizeof what, "its value at step %lld", (long long)step);
+    if (!run_saved(r, sl->number, knob_trial_report(sl->t, (int64_t)step, v), what))
+        return;
+    if (knob_trial_should_prune(sl->t, &prune))
+        fprintf(stderr, "knob: trial %lld: pruner: %s\n", (long long)sl->number, knob_errmsg());
     if (prune)
         run_stop(sl, WHY_PRUNE);
 }
 
+/* A line has ended: parsed, unless it was too long (then it is skipped whole, and the
+ * trial's stdout.log says so below it). A line holding a NUL is not text: no record. */
 static void on_line(runner *r, slot *sl)
 {
     record rec;
-    sl->line[sl->line_len] = 0;
+    if (sl->line_skip) {
+        if (sl->out_log)
+            fprintf(sl->out_log,
+                    "knob: the line above (%zu bytes) is longer than %d bytes: skipped, not "
+                    "read as a record\n",
+                    sl->line_skip, RUN_MAX_LINE);
+        if (!sl->warned_long)
+            fprintf(stderr,
+                    "knob: trial %lld: a stdout line of more than %d bytes was skipped, not "
+                    "read as a record (see its stdout.log)\n",
+                    (long long)sl->number, RUN_MAX_LINE);
+        sl->warned_long = true;
+        sl->line_skip = 0;
+        sl->line_len = 0;
+        return;
+    }
+    size_t n = sl->line_len;
     sl->line_len = 0;
+    if (!n || memchr(sl->line, 0, n))
+        return;
+    sl->line[n] = 0;
     if (record_parse(sl->line, &rec))
         on_record(r, sl, &rec);
 }
 
-static void take_stdout(runner *r, slot *sl, const char *buf, size_t n)
+/* Room for `need` bytes in the line buffer, which grows up to RUN_MAX_LINE + 1. */
+static bool line_room(slot *sl, size_t need)
 {
+    if (need <= sl->line_cap)
+        return true;
+    size_t cap = sl->line_cap ? sl->line_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    if (cap > RUN_MAX_LINE + 1)
+        cap = RUN_MAX_LINE + 1;
+    char *p = realloc(sl->line, cap);
+    if (!p)
+        return false;
+    sl->line = p;
+    sl->line_cap = cap;
+    return true;
+}
+
+/* Takes bytes from buf up to the end of its first line (or all of it); returns how many,
+ * and whether a line ended. */
+static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
+{
+    const char *nl = memchr(buf, '\n', n);
+    size_t k = nl ? (size_t)(nl - buf) : n;
     if (sl->out_log)
-        fwrite(buf, 1, n, sl->out_log);
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] == '\n') {
-            on_line(r, sl);
-            continue;
-        }
-        if (sl->line_len + 1 >= sizeof sl->line)
-            on_line(r, sl); /* a very long line: read in pieces */
-        sl->line[sl->line_len++] = buf[i];
+        fwrite(buf, 1, k + (nl != NULL), sl->out_log);
+    if (!sl->line_skip &&
+        (sl->line_len + k > RUN_MAX_LINE || !line_room(sl, sl->line_len + k + 1))) {
+        sl->line_skip = sl->line_len;
+        sl->line_len = 0;
     }
+    if (sl->line_skip) {
+        sl->line_skip += k;
+    } else {
+        memcpy(sl->line + sl->line_len, buf, k);
+        sl->line_len += k;
+    }
+    *ended = nl != NULL;
+    if (nl)
+        on_line(r, sl);
+    return k + (nl != NULL);
+}
+
+bool run_pending(const slot *sl)
+{
+    return sl->in_at < sl->in_len;
 }
 
 void run_read_stdout(runner *r, slot *sl)
 {
-    char buf[8192];
-    while (sl->out_fd >= 0) {
-        ssize_t n = read(sl->out_fd, buf, sizeof buf);
+    double until = run_now() + SLICE_SECONDS;
+    size_t budget = SLICE_BYTES;
+    for (;;) {
+        while (sl->in_at < sl->in_len) {
+            bool ended;
+            sl->in_at += take(r, sl, sl->in + sl->in_at, sl->in_len - sl->in_at, &ended);
+            if (ended && run_now() >= until)
+                return; /* the rest waits for the next turn of the loop */
+        }
+        if (sl->out_fd < 0 || !budget || run_now() >= until)
+            return;
+        ssize_t n = read(sl->out_fd, sl->in, budget < sizeof sl->in ? budget : sizeof sl->in);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN)
             return;
         if (n <= 0) {
-            if (sl->line_len)
+            if (sl->line_len || sl->line_skip)
                 on_line(r, sl);
             close(sl->out_fd);
             sl->out_fd = -1;
             return;
         }
-        take_stdout(r, sl, buf, (size_t)n);
+        sl->in_at = 0;
+        sl->in_len = (size_t)n;
+        budget -= (size_t)n;
     }
 }
 
 void run_read_stderr(slot *sl)
 {
     char buf[8192];
-    while (sl->err_fd >= 0) {
+    size_t budget = SLICE_BYTES;
+    while (sl->err_fd >= 0 && budget) {
         ssize_t n = read(sl->err_fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
@@ -96,6 +172,7 @@ void run_read_stderr(slot *sl)
             sl->err_fd = -1;
             return;
         }
+        budget -= (size_t)n < budget ? (size_t)n : budget;
         if (sl->err_log)
             fwrite(buf, 1, (size_t)n, sl->err_log);
         for (ssize_t i = 0; i < n; i++) {
@@ -124,6 +201,8 @@ void run_stderr_tail(const slot *sl, knob__buf *b, int max_lines)
             break;
         p--;
     }
+    /* a full ring that starts the text may start in the middle of a line */
     if (*p)
-        knob__buf_printf(b, "; stderr:\n%s", p);
+        knob__buf_printf(b, "; stderr:\n%s%s",
+                         p == text && sl->tail_len == sizeof sl->tail ? "[...]" : "", p);
 }

@@ -61,8 +61,11 @@ static void status_text(runner *r, knob__buf *b)
     knob__buf_printf(b, "[%lld", (long long)r->done);
     if (total)
         knob__buf_printf(b, "/%lld", (long long)total);
-    knob__buf_printf(b, " done, %lld failed, %lld pruned, %d running, ", (long long)r->failed,
-                     (long long)r->pruned, r->running);
+    knob__buf_printf(b, " done, %lld failed, %lld pruned, ", (long long)r->failed,
+                     (long long)r->pruned);
+    if (r->unsaved)
+        knob__buf_printf(b, "%lld not saved, ", (long long)r->unsaved);
+    knob__buf_printf(b, "%d running, ", r->running);
     clock_text(b, elapsed);
     knob__buf_puts(b, " elapsed");
     double left = -1;
@@ -112,8 +115,11 @@ static void short_reason(knob__buf *b, const char *reason)
 void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason)
 {
     knob__buf b = {0};
-    refresh_best(r);
-    knob__buf_printf(&b, "trial %lld %s", (long long)sl->number, knob_trial_state_str(state));
+    bool saved = state != KNOB_TRIAL_RUNNING;
+    if (saved)
+        refresh_best(r);
+    knob__buf_printf(&b, "trial %lld %s", (long long)sl->number,
+                     saved ? knob_trial_state_str(state) : "not saved (the storage failed)");
     if (state == KNOB_TRIAL_COMPLETE)
         for (size_t i = 0; i < r->sw->n_objectives; i++)
             knob__buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, sl->last[i]);
@@ -123,7 +129,7 @@ void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const
     }
     if (r->tty) {
         /* failures stay on screen above the live line; the rest only update it */
-        if (state == KNOB_TRIAL_FAIL)
+        if (state == KNOB_TRIAL_FAIL || !saved)
             printf("\r\033[K%s\n", knob__buf_cstr(&b));
         live_line(r);
     } else {
@@ -147,18 +153,32 @@ void run_summary(runner *r)
     size_t n = 0, by[5] = {0};
     if (r->tty)
         fputs("\r\033[K", stdout);
-    if (knob_study_trials(r->ref.s, &tr, &n) == KNOB_OK)
-        for (size_t i = 0; i < n; i++)
-            by[tr[i]->state <= KNOB_TRIAL_WAITING ? tr[i]->state : 0]++;
+    bool read = knob_study_trials(r->ref.s, &tr, &n) == KNOB_OK;
+    for (size_t i = 0; read && i < n; i++)
+        by[tr[i]->state <= KNOB_TRIAL_WAITING ? tr[i]->state : 0]++;
     refresh_best(r);
     char *where = knob__redact_url(r->storage);
     knob__buf b = {0};
     clock_text(&b, run_now() - r->started);
-    printf("\nstudy '%s' in %s\n%zu trials (%zu complete, %zu pruned, %zu failed, %zu running, "
-           "%zu waiting)\nthis run: %lld trials (%lld failed, %lld pruned) in %s\n",
-           r->study_name, where ? where : "?", n, by[KNOB_TRIAL_COMPLETE], by[KNOB_TRIAL_PRUNED],
-           by[KNOB_TRIAL_FAIL], by[KNOB_TRIAL_RUNNING], by[KNOB_TRIAL_WAITING], (long long)r->done,
-           (long long)r->failed, (long long)r->pruned, knob__buf_cstr(&b));
+    printf("\nstudy '%s' in %s\n", r->study_name, where ? where : "?");
+    if (read)
+        printf("%zu trials (%zu complete, %zu pruned, %zu failed, %zu running, %zu waiting)\n", n,
+               by[KNOB_TRIAL_COMPLETE], by[KNOB_TRIAL_PRUNED], by[KNOB_TRIAL_FAIL],
+               by[KNOB_TRIAL_RUNNING], by[KNOB_TRIAL_WAITING]);
+    else
+        printf("its trials could not be read: %s\n", knob_errmsg());
+    /* every trial this run created, by how it ended (launch failures too) */
+    printf("this run: %lld trials (%lld complete, %lld failed, %lld pruned", (long long)r->launched,
+           (long long)r->complete, (long long)r->failed, (long long)r->pruned);
+    if (r->unsaved)
+        printf(", %lld not saved", (long long)r->unsaved);
+    printf(") in %s\n", knob__buf_cstr(&b));
+    if (r->storage_failed)
+        printf("the storage failed (at trial %lld), so the run stopped%s\n",
+               (long long)r->lost_trial,
+               r->unsaved ? "; a trial not saved stays RUNNING until a worker fails it for its "
+                            "lost\nheartbeat (and runs it again)"
+                          : "");
     printf("%s\n", r->best ? r->best : "no complete trial yet");
     printf("trial logs: %s/<number>/\n", r->trial_root);
     if (r->exhausted)

@@ -6,11 +6,19 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#define DEATH_SIGNAL SIGUSR1 /* what the supervisor gets when knob run dies (Linux) */
 
 static int mkdirs(const char *path)
 {
@@ -27,9 +35,163 @@ static int mkdirs(const char *path)
     return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* ---------------------------------------------------------------- trial directories */
+
+/* FNV-1a, 64 bits: a stable hash for names too long to keep whole. */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 14695981039346656037u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static bool unsafe(unsigned char c)
+{
+    return c == '/' || c == '%' || c < 0x20 || c == 0x7f;
+}
+
+void run_dir_name(const char *study, knob__buf *out)
+{
+    /* Injective: '%' is always escaped, so an escape, "%empty" and "%~" (a cut name) come
+     * from nothing else. A name without '/', '%' or control bytes, other than "." and "..",
+     * stays as it is, so the trial directories of existing studies stay where they are. */
+    knob__buf b = {0};
+    if (!*study)
+        knob__buf_puts(&b, "%empty");
+    else if (!strcmp(study, ".") || !strcmp(study, ".."))
+        knob__buf_puts(&b, study[1] ? "%2E%2E" : "%2E");
+    else
+        for (const unsigned char *p = (const unsigned char *)study; *p; p++)
+            if (unsafe(*p))
+                knob__buf_printf(&b, "%%%02X", *p);
+            else
+                knob__buf_add(&b, (const char *)p, 1);
+    const char *name = knob__buf_cstr(&b);
+    size_t n = strlen(name);
+    if (n > 255) { /* NAME_MAX: the start (whole escapes and characters) and a hash */
+        size_t cut = 200;
+        if (name[cut - 1] == '%')
+            cut -= 1;
+        else if (name[cut - 2] == '%')
+            cut -= 2;
+        while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
+            cut--;
+        knob__buf_add(out, name, cut);
+        knob__buf_printf(out, "%%~%016llx", (unsigned long long)fnv1a(study));
+    } else {
+        knob__buf_puts(out, name);
+    }
+    knob__buf_free(&b);
+}
+
+void run_safe_trial_root(runner *r)
+{
+    size_t n = strlen(r->trial_root), k = strlen(r->study_name);
+    if (k >= n || r->trial_root[n - k - 1] != '/' || strcmp(r->trial_root + n - k, r->study_name))
+        return;
+    knob__buf b = {0};
+    run_dir_name(r->study_name, &b);
+    if (!b.oom && b.len && n - k + b.len < sizeof r->trial_root)
+        memcpy(r->trial_root + n - k, knob__buf_cstr(&b), b.len + 1);
+    knob__buf_free(&b);
+}
+
+/* ---------------------------------------------------------------- the child */
+
+static void default_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGXFSZ, SIGHUP, DEATH_SIGNAL};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        signal(sigs[i], SIG_DFL);
+}
+
+/* Ends the supervisor as the program ended: the same exit status, or the same signal. */
+static void relay(int st)
+{
+    if (WIFSIGNALED(st)) {
+        int sig = WTERMSIG(st);
+        struct rlimit none = {0, 0};
+        setrlimit(RLIMIT_CORE, &none); /* the program's core, if any, is the one to keep */
+        signal(sig, SIG_DFL);
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, sig);
+        sigprocmask(SIG_UNBLOCK, &one, NULL);
+        raise(sig);
+    }
+    _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 125);
+}
+
+/* knob run is gone: SIGTERM to the trial's group, SIGKILL to what is left after the
+ * grace period (the supervisor goes with it). */
+static void orphaned(pid_t program, const sigset_t *set)
+{
+    kill(-getpgrp(), SIGTERM);
+    struct timespec grace = {(time_t)RUN_STOP_GRACE, 0};
+    siginfo_t si;
+    while (sigtimedwait(set, &si, &grace) == SIGCHLD && waitpid(program, NULL, WNOHANG) == 0) {
+    }
+    kill(-getpgrp(), SIGKILL);
+    _exit(125);
+}
+
+/* The trial's first process: it runs the program as its child, in the same group, and
+ * ends as the program ends. Its job is the death of knob run: the program and all its
+ * group are then stopped, so that a killed knob run leaves nothing running (PDEATHSIG
+ * alone would reach only the direct child, not the program's own children). */
+static void supervise(char **argv, pid_t parent)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, DEATH_SIGNAL);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    signal(SIGCHLD, SIG_DFL);
+    signal(SIGINT, SIG_IGN); /* stopping the trial is the program's to handle */
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, DEATH_SIGNAL);
+#endif
+    if (getppid() != parent) /* knob run died before the line above */
+        _exit(125);
+    pid_t pid = fork();
+    if (pid == 0) {
+        default_signals();
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        execvp(argv[0], argv);
+        fprintf(stderr, "knob: cannot run '%s': %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (pid < 0) {
+        fprintf(stderr, "knob: cannot start '%s': %s\n", argv[0], strerror(errno));
+        _exit(126);
+    }
+    /* The pipes are the program's: they close when it (and what it started) closes them. */
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
+    for (;;) {
+        siginfo_t si;
+        struct timespec second = {1, 0}; /* without PDEATHSIG: notice the parent's death */
+        int sig = sigtimedwait(&set, &si, &second);
+        int st;
+        if (sig == SIGCHLD && waitpid(pid, &st, WNOHANG) == pid)
+            relay(st);
+        if (getppid() != parent)
+            orphaned(pid, &set);
+    }
+}
+
 /* In the child: its own process group, stdin from /dev/null (a trial in a background
  * group that reads the terminal would be stopped), stdout and stderr to the pipes. */
-static void child(char **argv, int out_w, int err_w, char **env)
+static void child(char **argv, int out_w, int err_w, char **env, pid_t parent)
 {
     setpgid(0, 0);
     int null = open("/dev/null", O_RDONLY);
@@ -41,26 +203,64 @@ static void child(char **argv, int out_w, int err_w, char **env)
         close(fd);
     for (char **e = env; *e; e++)
         putenv(*e);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGCHLD, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    execvp(argv[0], argv);
-    fprintf(stderr, "knob: cannot run '%s': %s\n", argv[0], strerror(errno));
-    _exit(127);
+    supervise(argv, parent);
 }
 
+/* ---------------------------------------------------------------- storage failures */
+
+void run_storage_failed(runner *r, int64_t number)
+{
+    if (!r->storage_failed) {
+        r->storage_failed = true;
+        r->lost_trial = number;
+        fprintf(stderr, "knob: the storage failed: no new trial starts, the running ones are "
+                        "stopped\n");
+    }
+    r->broken = true;
+    for (int i = 0; i < r->parallel; i++)
+        if (r->slots[i].used)
+            run_stop(&r->slots[i], WHY_STORAGE);
+}
+
+bool run_saved(runner *r, int64_t number, int rc, const char *what)
+{
+    if (rc == KNOB_OK)
+        return true;
+    if (rc == KNOB_ESTATE) {
+        fprintf(stderr, "knob: trial %lld: %s: %s\n", (long long)number, what, knob_errmsg());
+        return false;
+    }
+    fprintf(stderr, "knob: trial %lld: %s was not saved: %s\n", (long long)number, what,
+            knob_errmsg());
+    run_storage_failed(r, number);
+    return false;
+}
+
+/* ---------------------------------------------------------------- starting */
+
+/* A trial that never ran: FAIL with the reason, counted as this run's. */
 static void fail_now(runner *r, slot *sl, const char *why)
 {
     knob__buf b = {0};
     knob__json_add_string(&b, why);
-    knob_trial_set_system_attr(sl->t, "fail_reason", knob__buf_cstr(&b));
+    bool saved = run_saved(r, sl->number,
+                           knob_trial_set_system_attr(sl->t, "fail_reason", knob__buf_cstr(&b)),
+                           "its fail_reason");
     knob__buf_free(&b);
-    knob_study_tell(r->ref.s, sl->t, KNOB_TRIAL_FAIL, NULL, 0);
+    if (saved)
+        saved = run_saved(r, sl->number, knob_study_tell(r->ref.s, sl->t, KNOB_TRIAL_FAIL, NULL, 0),
+                          "its state");
+    else
+        knob_trial_detach(sl->t);
     sl->t = NULL;
+    r->launched++;
+    if (saved) {
+        r->done++;
+        r->failed++;
+    } else {
+        r->unsaved++;
+    }
+    run_progress_trial(r, sl, saved ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING, why);
     params_free(&sl->tp);
 }
 
@@ -96,12 +296,12 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir)
     knob__buf_printf(&env[3], "KNOB_STUDY=%s", r->study_name);
     char *envp[5] = {env[0].data, env[1].data, env[2].data, env[3].data, NULL};
     int out[2] = {-1, -1}, err[2] = {-1, -1};
-    pid_t pid = -1;
+    pid_t pid = -1, parent = getpid();
     if (pipe(out) == 0 && pipe(err) == 0) {
         fflush(NULL);
         pid = fork();
         if (pid == 0)
-            child(argv, out[1], err[1], envp);
+            child(argv, out[1], err[1], envp, parent);
     }
     int saved = errno;
     for (int i = 0; i < 4; i++)
@@ -117,6 +317,8 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir)
     setpgid(pid, pid); /* both sides set it: no race with an early kill */
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
+    fcntl(out[0], F_SETFD, FD_CLOEXEC);
+    fcntl(err[0], F_SETFD, FD_CLOEXEC);
     sl->pid = pid;
     sl->out_fd = out[0];
     sl->err_fd = err[0];
@@ -139,24 +341,26 @@ int run_launch(runner *r, slot *sl)
     sl->out_fd = sl->err_fd = -1;
     char dir[4200], json_file[4300];
     char **argv = NULL;
-    const char *why = NULL;
+    knob__buf why = {0};
     if (params_suggest(r->sw, t, r->ref.grid, &sl->tp))
-        why = "its params could not be suggested";
-    else if (knob_trial_set_user_attr(t, "params", sl->tp.json))
-        fprintf(stderr, "knob: trial %lld: %s\n", (long long)sl->number, knob_errmsg());
-    if (!why && prepare_dir(r, sl, dir, sizeof dir, json_file, sizeof json_file))
-        why = "its trial directory could not be created";
-    if (!why && !(argv = run_argv(r->sw, &sl->tp, json_file)))
-        why = "its command could not be built";
-    if (!why && spawn(r, sl, argv, dir))
-        why = "its process could not be started";
+        knob__buf_printf(&why, "its params could not be suggested: %s", knob_errmsg());
+    else if (!run_saved(r, sl->number, knob_trial_set_user_attr(t, "params", sl->tp.json),
+                        "its params"))
+        knob__buf_puts(&why, "its params could not be saved");
+    if (!why.len && prepare_dir(r, sl, dir, sizeof dir, json_file, sizeof json_file))
+        knob__buf_printf(&why, "its trial directory %s could not be created", dir);
+    if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file)))
+        knob__buf_puts(&why, "its command could not be built");
+    if (!why.len && spawn(r, sl, argv, dir))
+        knob__buf_puts(&why, "its process could not be started");
     run_argv_free(argv);
-    if (why) {
+    if (why.len) {
         if (sl->out_log)
             fclose(sl->out_log);
         if (sl->err_log)
             fclose(sl->err_log);
-        fail_now(r, sl, why);
+        fail_now(r, sl, knob__buf_cstr(&why));
+        knob__buf_free(&why);
         return -1;
     }
     sl->used = true;
@@ -192,6 +396,9 @@ static void failure(const runner *r, const slot *sl, knob__buf *why, double *val
         return;
     if (sl->why == WHY_INTERRUPT)
         knob__buf_puts(why, "interrupted (knob run was stopped)");
+    else if (sl->why == WHY_STORAGE)
+        knob__buf_printf(why, "stopped: the storage failed (trial %lld was not saved)",
+                         (long long)r->lost_trial);
     else if (sl->why == WHY_TIMEOUT)
         knob__buf_printf(why, "timed out after %gs", r->trial_timeout);
     else if (WIFSIGNALED(st))
@@ -208,7 +415,7 @@ static void failure(const runner *r, const slot *sl, knob__buf *why, double *val
                                                 : "-inf");
         values[i] = sl->last[i];
     }
-    if (why->len && sl->why != WHY_INTERRUPT)
+    if (why->len && sl->why != WHY_INTERRUPT && sl->why != WHY_STORAGE)
         run_stderr_tail(sl, why, 20);
 }
 
@@ -222,35 +429,57 @@ static void check_target(runner *r, knob_trial_state state, const double *values
         r->target_reached = true;
 }
 
+/* Writes the trial's end; false when it was not saved (it stays RUNNING in the storage). A
+ * value the library refuses as not finite makes the trial FAIL there, as it does here. */
+static bool tell(runner *r, slot *sl, knob_trial_state *state, double *values, knob__buf *why)
+{
+    if (why->len) {
+        knob__buf js = {0};
+        knob__json_add_string(&js, knob__buf_cstr(why));
+        int rc = knob_trial_set_system_attr(sl->t, "fail_reason", knob__buf_cstr(&js));
+        knob__buf_free(&js);
+        if (!run_saved(r, sl->number, rc, "its fail_reason")) {
+            knob_trial_detach(sl->t);
+            return false;
+        }
+    }
+    int rc = knob_study_tell(r->ref.s, sl->t, *state, values, r->sw->n_objectives);
+    if (rc == KNOB_EINVAL && *state == KNOB_TRIAL_COMPLETE) {
+        *state = KNOB_TRIAL_FAIL;
+        knob__buf_puts(why, knob_errmsg());
+        return true;
+    }
+    return run_saved(r, sl->number, rc, "its state");
+}
+
 void run_finish(runner *r, slot *sl)
 {
     knob__buf why = {0};
     double values[SWEEP_MAX_OBJECTIVES] = {0};
     knob_trial_state state = sl->why == WHY_PRUNE ? KNOB_TRIAL_PRUNED : KNOB_TRIAL_COMPLETE;
     failure(r, sl, &why, values);
-    if (why.len) {
+    if (why.len)
         state = KNOB_TRIAL_FAIL;
-        knob__buf js = {0};
-        knob__json_add_string(&js, knob__buf_cstr(&why));
-        if (knob_trial_set_system_attr(sl->t, "fail_reason", knob__buf_cstr(&js)))
-            fprintf(stderr, "knob: trial %lld: %s\n", (long long)sl->number, knob_errmsg());
-        knob__buf_free(&js);
-    }
-    int rc = knob_study_tell(r->ref.s, sl->t, state, values, r->sw->n_objectives);
-    if (rc)
-        fprintf(stderr, "knob: tell trial %lld: %s\n", (long long)sl->number, knob_errmsg());
+    bool saved = tell(r, sl, &state, values, &why);
     sl->t = NULL;
-    check_target(r, state, values);
     r->running--;
-    r->done++;
-    r->failed += state == KNOB_TRIAL_FAIL;
-    r->pruned += state == KNOB_TRIAL_PRUNED;
-    run_progress_trial(r, sl, state, knob__buf_cstr(&why));
+    if (saved) {
+        check_target(r, state, values);
+        r->done++;
+        r->complete += state == KNOB_TRIAL_COMPLETE;
+        r->failed += state == KNOB_TRIAL_FAIL;
+        r->pruned += state == KNOB_TRIAL_PRUNED;
+    } else {
+        r->unsaved++;
+    }
+    run_progress_trial(r, sl, saved ? state : KNOB_TRIAL_RUNNING, knob__buf_cstr(&why));
     knob__buf_free(&why);
     if (sl->out_log)
         fclose(sl->out_log);
     if (sl->err_log)
         fclose(sl->err_log);
+    free(sl->line);
+    sl->line = NULL;
     params_free(&sl->tp);
     sl->used = false;
 }

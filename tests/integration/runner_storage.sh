@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# A lost write stops the run. Once the study's database cannot grow (a file size limit put
+# on the running knob run with prlimit, as `ulimit -f` does), the trial whose value cannot be
+# written is said to be not saved, never "complete"; the other running trial is stopped; knob
+# run exits 1 and the storage keeps both trials RUNNING. A non-finite value is no storage
+# failure: that trial fails and the study goes on.
+source "$(dirname "$0")/lib.bash"
+command -v prlimit > /dev/null || skip "prlimit (util-linux) is not installed"
+cat > sweep.yaml <<YAML
+program: $PROGS/runner_prog.py
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  mode: {value: wait}
+  loss: {values: [1, 2]}
+YAML
+# knob's output goes through a pipe: a file would be under the same size limit
+mkfifo out.fifo
+cat out.fifo > out.txt &
+reader=$!
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study s --parallel 2 > out.fifo 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+    [ -f knob-runs/s/0/pid ] && [ -f knob-runs/s/1/pid ] && break
+    sleep 0.1
+done
+[ -f knob-runs/s/0/pid ] && [ -f knob-runs/s/1/pid ] || fail "the trials did not start"
+prlimit --pid $pid --fsize=1024:1024
+start=$(date +%s)
+touch go.0 # trial 0 prints its value and exits; trial 1 would wait 60 s
+timeout 60 tail --pid=$pid -s 0.1 -f /dev/null || kill -9 $pid # a guard, not a measure
+status=0
+wait $pid || status=$?
+wait $reader
+expect_eq "$status" 1 "exit status after a lost write ($(cat out.txt))"
+[ $(($(date +%s) - start)) -lt 20 ] || fail "the run did not stop at once: $(cat out.txt)"
+grep -q "trial 0: .* not saved: .*disk I/O error\|trial 0: .* not saved: .*storage" out.txt ||
+    fail "which trial was not saved: $(cat out.txt)"
+grep -q "the storage failed" out.txt || fail "no word of the storage: $(cat out.txt)"
+if grep -q "trial [01] complete" out.txt; then fail "a trial not saved was said complete: $(cat out.txt)"; fi
+grep -q "this run: 2 trials (0 complete, 0 failed, 0 pruned, 2 not saved)" out.txt ||
+    fail "summary: $(cat out.txt)"
+expect_dead knob-runs/s/*
+"$KNOB" trials s --storage "sqlite:///$T/s.db" --format json > t.json
+expect_eq "$(py '[t["state"] for t in d]' < t.json)" '["running", "running"]' "states in the storage"
+
+# a non-finite value: FAIL, and the run goes on to exit 0
+cat > nan.yaml <<YAML
+program: $PROGS/runner_prog.py
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  loss: {values: [nan, 1]}
+YAML
+timeout 60 "$KNOB" run nan.yaml --storage "sqlite:///$T/s.db" --study n > nan.txt 2>&1 ||
+    fail "a NaN stopped the run: $(cat nan.txt)"
+"$KNOB" trials n --storage "sqlite:///$T/s.db" --format json > n.json
+expect_eq "$(py 'sorted(t["state"] for t in d)' < n.json)" '["complete", "fail"]' "states with a NaN"
+echo ok
