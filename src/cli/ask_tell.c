@@ -122,21 +122,25 @@ int cmd_tell(int argc, char **argv)
     }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
-    /* A wrong count is a mistake in the call: refused, the trial goes on running. */
-    size_t want = knob_study_n_objectives(r.s);
-    if (state == KNOB_TRIAL_COMPLETE && n != want) {
-        fprintf(stderr,
-                "knob tell: study '%s' has %zu objective%s: a complete trial needs %zu value%s, "
-                "got %zu (trial %lld is still running)\nusage: %s\n",
-                a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n,
-                (long long)number, usage);
-        cli_close(&r);
-        return EXIT_USAGE;
-    }
     int rc = knob_study_tell_number(r.s, number, state, values, n,
                                     state == KNOB_TRIAL_FAIL ? "told fail by knob tell" : NULL);
-    if (rc)
+    /* A wrong count of values is a mistake in the call: the library refuses it and the
+     * trial goes on running. */
+    size_t want = knob_study_n_objectives(r.s);
+    bool usage_error = rc == KNOB_EINVAL && state == KNOB_TRIAL_COMPLETE && n != want;
+    if (usage_error && want == 0)
+        fprintf(stderr,
+                "knob tell: study '%s' has no metric: tell a complete trial without "
+                "values (trial %lld is still running)\n",
+                a.pos[0], (long long)number);
+    else if (usage_error)
+        fprintf(stderr,
+                "knob tell: study '%s' has %zu objective%s: a complete trial needs %zu "
+                "value%s, got %zu (trial %lld is still running)\nusage: %s\n",
+                a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n,
+                (long long)number, usage);
+    else if (rc)
         fprintf(stderr, "knob: %s\n", knob_errmsg());
     cli_close(&r);
-    return rc ? EXIT_FAIL : 0;
+    return usage_error ? EXIT_USAGE : rc ? EXIT_FAIL : 0;
 }

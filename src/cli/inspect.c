@@ -11,7 +11,7 @@
 static const char *dirs_text(const knob_direction *d, size_t n, char *buf, size_t size)
 {
     size_t used = 0;
-    buf[0] = 0;
+    snprintf(buf, size, "%s", n ? "" : "(no metric)");
     for (size_t i = 0; i < n && used + 10 < size; i++)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "," : "",
                                  d[i] == KNOB_MAXIMIZE ? "maximize" : "minimize");
@@ -258,6 +258,11 @@ static int print_best(study_ref *r, bool json)
 {
     const knob_trial_info **front = NULL, *one = NULL;
     size_t n = 0;
+    if (knob_study_n_objectives(r->s) == 0) {
+        fprintf(stderr, "knob: study '%s' has no metric, so no best trial (see knob trials)\n",
+                knob_study_name(r->s));
+        return EXIT_FAIL;
+    }
     int rc = knob_study_n_objectives(r->s) == 1 ? knob_study_best_trial(r->s, &one)
                                                 : knob_study_best_trials(r->s, &front, &n);
     if (rc || (!one && !n)) {
