@@ -98,7 +98,7 @@ void run_read_stderr(slot *sl);
 bool run_pending(const slot *sl);
 void run_stderr_tail(const slot *sl, knob__buf *b, int max_lines);
 
-/* run_progress.c; a trial's state RUNNING there means it was not saved. */
+/* run_progress.c; a trial's state RUNNING there means it was not saved, `reason` why. */
 void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason);
 void run_progress_tick(runner *r);
 void run_summary(runner *r);

@@ -116,10 +116,12 @@ void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const
 {
     knob__buf b = {0};
     bool saved = state != KNOB_TRIAL_RUNNING;
-    if (saved)
+    if (saved) {
         refresh_best(r);
-    knob__buf_printf(&b, "trial %lld %s", (long long)sl->number,
-                     saved ? knob_trial_state_str(state) : "not saved (the storage failed)");
+        knob__buf_printf(&b, "trial %lld %s", (long long)sl->number, knob_trial_state_str(state));
+    } else {
+        knob__buf_printf(&b, "trial %lld not saved (%s)", (long long)sl->number, reason);
+    }
     if (state == KNOB_TRIAL_COMPLETE)
         for (size_t i = 0; i < r->sw->n_objectives; i++)
             knob__buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, sl->last[i]);

@@ -101,7 +101,7 @@ void run_safe_trial_root(runner *r)
 
 static void default_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGXFSZ, SIGHUP, DEATH_SIGNAL};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGXFSZ, DEATH_SIGNAL};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
         signal(sigs[i], SIG_DFL);
 }
@@ -150,7 +150,6 @@ static void supervise(char **argv, pid_t parent)
     signal(SIGCHLD, SIG_DFL);
     signal(SIGINT, SIG_IGN); /* stopping the trial is the program's to handle */
     signal(SIGTERM, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, DEATH_SIGNAL);
 #endif
@@ -260,7 +259,8 @@ static void fail_now(runner *r, slot *sl, const char *why)
     } else {
         r->unsaved++;
     }
-    run_progress_trial(r, sl, saved ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING, why);
+    run_progress_trial(r, sl, saved ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING,
+                       saved ? why : "the storage failed");
     params_free(&sl->tp);
 }
 
@@ -429,10 +429,13 @@ static void check_target(runner *r, knob_trial_state state, const double *values
         r->target_reached = true;
 }
 
-/* Writes the trial's end; false when it was not saved (it stays RUNNING in the storage). A
- * value the library refuses as not finite makes the trial FAIL there, as it does here. */
-static bool tell(runner *r, slot *sl, knob_trial_state *state, double *values, knob__buf *why)
+/* Writes the trial's end; NULL when saved, else why not (the trial is not changed in the
+ * storage). A value the library refuses as not finite makes the trial FAIL there, as it
+ * does here. */
+static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *values,
+                        knob__buf *why)
 {
+    static const char lost[] = "the storage failed", elsewhere[] = "another worker ended it";
     if (why->len) {
         knob__buf js = {0};
         knob__json_add_string(&js, knob__buf_cstr(why));
@@ -440,16 +443,16 @@ static bool tell(runner *r, slot *sl, knob_trial_state *state, double *values, k
         knob__buf_free(&js);
         if (!run_saved(r, sl->number, rc, "its fail_reason")) {
             knob_trial_detach(sl->t);
-            return false;
+            return rc == KNOB_ESTATE ? elsewhere : lost;
         }
     }
     int rc = knob_study_tell(r->ref.s, sl->t, *state, values, r->sw->n_objectives);
     if (rc == KNOB_EINVAL && *state == KNOB_TRIAL_COMPLETE) {
         *state = KNOB_TRIAL_FAIL;
         knob__buf_puts(why, knob_errmsg());
-        return true;
+        return NULL;
     }
-    return run_saved(r, sl->number, rc, "its state");
+    return run_saved(r, sl->number, rc, "its state") ? NULL : rc == KNOB_ESTATE ? elsewhere : lost;
 }
 
 void run_finish(runner *r, slot *sl)
@@ -460,10 +463,10 @@ void run_finish(runner *r, slot *sl)
     failure(r, sl, &why, values);
     if (why.len)
         state = KNOB_TRIAL_FAIL;
-    bool saved = tell(r, sl, &state, values, &why);
+    const char *unsaved = tell(r, sl, &state, values, &why);
     sl->t = NULL;
     r->running--;
-    if (saved) {
+    if (!unsaved) {
         check_target(r, state, values);
         r->done++;
         r->complete += state == KNOB_TRIAL_COMPLETE;
@@ -472,7 +475,10 @@ void run_finish(runner *r, slot *sl)
     } else {
         r->unsaved++;
     }
-    run_progress_trial(r, sl, saved ? state : KNOB_TRIAL_RUNNING, knob__buf_cstr(&why));
+    if (unsaved)
+        run_progress_trial(r, sl, KNOB_TRIAL_RUNNING, unsaved);
+    else
+        run_progress_trial(r, sl, state, knob__buf_cstr(&why));
     knob__buf_free(&why);
     if (sl->out_log)
         fclose(sl->out_log);
