@@ -9,14 +9,18 @@ typedef struct st {
     double x;
     bool b;
     char *s;
+    char *e;
 } st;
 
+static const char *const colours[] = {"red", "green", "blue", NULL};
+
 static const knob_option table[] = {
-    {"n", KNOB_OPT_INT, offsetof(st, n), "10", 1, 100, "a count"},
-    {"x", KNOB_OPT_DOUBLE, offsetof(st, x), "0.5", 0, 0, "a number"},
-    {"b", KNOB_OPT_BOOL, offsetof(st, b), "false", 0, 0, "a flag"},
-    {"s", KNOB_OPT_STRING, offsetof(st, s), "hi", 0, 0, "a text"},
-    {NULL, 0, 0, NULL, 0, 0, NULL},
+    {"n", KNOB_OPT_INT, offsetof(st, n), "10", 1, 100, "a count", NULL},
+    {"x", KNOB_OPT_DOUBLE, offsetof(st, x), "0.5", 0, 0, "a number", NULL},
+    {"b", KNOB_OPT_BOOL, offsetof(st, b), "false", 0, 0, "a flag", NULL},
+    {"s", KNOB_OPT_STRING, offsetof(st, s), "hi", 0, 0, "a text", NULL},
+    {"e", KNOB_OPT_ENUM, offsetof(st, e), "green", 0, 0, "a word of three", colours},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 static int set(void *ctx, const char *k, const char *v)
@@ -53,11 +57,61 @@ static void errors_name_the_option(void **state)
     assert_int_equal(knob__options_each("n=abc", "test", set, &s), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "integer"));
     assert_int_equal(knob__options_each("nope=1", "test", set, &s), KNOB_EINVAL);
-    assert_non_null(strstr(knob_errmsg(), "unknown option 'nope' (options: n, x, b, s)"));
+    assert_non_null(strstr(knob_errmsg(), "unknown option 'nope' (options: n, x, b, s, e)"));
     assert_int_equal(knob__options_each("b=maybe", "test", set, &s), KNOB_EINVAL);
     assert_int_equal(knob__options_each("n", "test", set, &s), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "key=value"));
     knob__options_free(table, &s);
+}
+
+/* An enum takes exactly one of its words, kept as a string the state owns; any other
+ * word, or one in another case, is refused with the choices listed and changes nothing. */
+static void enum_takes_its_words(void **state)
+{
+    (void)state;
+    st s = {0};
+    assert_int_equal(knob__options_defaults(table, &s, "test"), KNOB_OK);
+    assert_string_equal(s.e, "green");
+    for (int i = 0; colours[i]; i++) {
+        assert_int_equal(knob__option_set(table, &s, "e", colours[i], "test"), KNOB_OK);
+        assert_string_equal(s.e, colours[i]);
+        assert_ptr_not_equal(s.e, colours[i]);
+    }
+    const char *refused[] = {"purple", "Red", "red ", "", "red,green"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        assert_int_equal(knob__option_set(table, &s, "e", refused[i], "test"), KNOB_EINVAL);
+        char want[128];
+        snprintf(want, sizeof want, "test: option 'e' must be one of red, green or blue; got '%s'",
+                 refused[i]);
+        assert_string_equal(knob_errmsg(), want);
+        assert_string_equal(s.e, "blue");
+    }
+    assert_int_equal(knob__options_each("e=red,n=3", "test", set, &s), KNOB_OK);
+    assert_string_equal(s.e, "red");
+    knob__options_free(table, &s);
+    assert_null(s.e);
+}
+
+/* The checks a plugin's table gets before it is used. */
+static void tables_are_checked(void **state)
+{
+    (void)state;
+    assert_int_equal(knob__options_check(table, sizeof(st), "seed", "test"), KNOB_OK);
+    assert_int_equal(knob__options_check(NULL, 0, NULL, "test"), KNOB_OK);
+    assert_int_equal(knob__options_check(table, sizeof(st) - 1, NULL, "test"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "test: option 'e' (8 bytes at offset 32) lies past "
+                                          "the state's 39 bytes"));
+    assert_int_equal(knob__options_check(table, sizeof(st), "x", "test"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "option 'x' is the library's"));
+    static const char *const one[] = {"only", NULL};
+    const knob_option wrong_default[] = {
+        {"e", KNOB_OPT_ENUM, 0, "other", 0, 0, NULL, one},
+        {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+    };
+    assert_int_equal(knob__options_check(wrong_default, 8, NULL, "test"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "option 'e' has the default 'other', not one of only"));
+    st s = {0};
+    assert_int_equal(knob__options_defaults(wrong_default, &s, "test"), KNOB_EINVAL);
 }
 
 static void sampler_options_by_name(void **state)
@@ -85,8 +139,8 @@ static void sampler_options_by_name(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults_and_parsing),
-        cmocka_unit_test(errors_name_the_option),
+        cmocka_unit_test(defaults_and_parsing),    cmocka_unit_test(errors_name_the_option),
+        cmocka_unit_test(enum_takes_its_words),    cmocka_unit_test(tables_are_checked),
         cmocka_unit_test(sampler_options_by_name),
     };
     if (argc > 1)
