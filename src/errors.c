@@ -10,8 +10,8 @@ static _Thread_local char errbuf[1024];
 const char *knob_status_str(int status)
 {
     switch (status) {
-#define KNOB__STATUS_CASE(name, value, desc)                                       \
-    case value:                                                                    \
+#define KNOB__STATUS_CASE(name, value, desc)                                                       \
+    case value:                                                                                    \
         return desc;
         KNOB_STATUS_LIST(KNOB__STATUS_CASE)
 #undef KNOB__STATUS_CASE
@@ -105,14 +105,4 @@ int knob__grow(void *arr, size_t *cap, size_t need, size_t size)
     *p = q;
     *cap = c;
     return 0;
-}
-
-uint64_t knob__hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
 }

@@ -5,6 +5,7 @@
 #define KNOB_INTERNAL_H
 
 #include "knob.h"
+#include "math/hash.h" /* knob__hash, a number function of src/math */
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -36,8 +37,5 @@ double knob__now(void);
 /* Grows *arr (elements of `size` bytes) so it holds at least `need`; *cap updated.
  * Returns 0, or -1 when memory runs out (*arr unchanged). */
 int knob__grow(void *arr, size_t *cap, size_t need, size_t size);
-
-/* A 64-bit hash of a string (FNV-1a), stable across machines. */
-uint64_t knob__hash(const char *s);
 
 #endif

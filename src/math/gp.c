@@ -11,7 +11,6 @@
  * theta holds log inverse squared length scales, log signal variance and
  * log(noise - min_noise). */
 #include "math/gp.h"
-#include "internal.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -36,7 +35,7 @@ static int reserve(knob__gp *g, int n, int d)
 {
     size_t need = (size_t)n;
     if (need <= g->cap && g->X)
-        return KNOB_OK;
+        return KNOB__MATH_OK;
     size_t cap = need + need / 8 + 16;
     double *X = realloc(g->X, cap * KNOB__GP_MAX_DIMS * sizeof *X);
     if (X)
@@ -54,10 +53,10 @@ static int reserve(knob__gp *g, int n, int d)
     if (work)
         g->work = work;
     if (!X || !y || !L || !alpha || !work)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (gp: %d observations)", n);
+        return KNOB__MATH_ENOMEM;
     (void)d;
     g->cap = cap;
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 static void default_theta(knob__gp *g)
@@ -71,7 +70,7 @@ static void default_theta(knob__gp *g)
 int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int d, const bool *cat)
 {
     if (d > KNOB__GP_MAX_DIMS)
-        return knob_set_error(KNOB_EINVAL, "gp: %d dimensions; at most %d", d, KNOB__GP_MAX_DIMS);
+        return KNOB__MATH_EDIMS;
     int rc = reserve(g, n, d);
     if (rc)
         return rc;
@@ -88,7 +87,7 @@ int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int 
     g->n = n;
     memcpy(g->X, X, (size_t)n * (size_t)d * sizeof *X);
     memcpy(g->y, y, (size_t)n * sizeof *y);
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 /* Squared distance with inverse squared length scales nu. */
@@ -233,13 +232,10 @@ int knob__gp_factor(knob__gp *g)
 {
     int n = g->n;
     if (build_factor(g, g->theta, g->L, NULL, NULL) < 0)
-        return knob_set_error(KNOB_EINVAL,
-                              "gp: the kernel matrix of %d observations is not "
-                              "positive definite",
-                              n);
+        return KNOB__MATH_ENOTPD;
     memcpy(g->alpha, g->y, (size_t)n * sizeof *g->alpha);
     LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, 1, g->L, n, g->alpha, n);
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 int knob__gp_fit(knob__gp *g, int max_evals)
@@ -262,7 +258,7 @@ int knob__gp_fit(knob__gp *g, int max_evals)
     if (max_evals > 0 && g->n > 0) {
         nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)nt);
         if (!opt)
-            return knob_set_error(KNOB_ENOMEM, "out of memory (gp: nlopt)");
+            return KNOB__MATH_ENOMEM;
         nlopt_set_max_objective(opt, nlopt_fn, g);
         nlopt_set_lower_bounds(opt, lo);
         nlopt_set_upper_bounds(opt, hi);

@@ -9,6 +9,8 @@
 #ifndef KNOB_MATH_GP_H
 #define KNOB_MATH_GP_H
 
+#include "math/status.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,16 +35,18 @@ typedef struct knob__gp {
 
 void knob__gp_free(knob__gp *g);
 
-/* Sets the data (copied) and the dimensions' kinds. d <= KNOB__GP_MAX_DIMS. When d or
- * the kinds change, the previous fit is forgotten. KNOB_ENOMEM or KNOB_OK. */
+/* Sets the data (copied) and the dimensions' kinds. When d or the kinds change, the
+ * previous fit is forgotten. Returns 0, KNOB__MATH_EDIMS when d > KNOB__GP_MAX_DIMS, or
+ * KNOB__MATH_ENOMEM (math/status.h). */
 int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int d, const bool *cat);
 
 /* Fits theta (at most max_evals likelihood evaluations; from the previous fit when there
- * is one, else from the priors' centres) and factors K. KNOB_OK, or an error when K
- * cannot be factored at any jitter. */
+ * is one, else from the priors' centres) and factors K. Returns 0, KNOB__MATH_ENOMEM, or
+ * KNOB__MATH_ENOTPD when K cannot be factored at any jitter. */
 int knob__gp_fit(knob__gp *g, int max_evals);
 
-/* Factors K at the current theta without refitting (after data changed). */
+/* Factors K at the current theta without refitting (after data changed). Returns 0 or
+ * KNOB__MATH_ENOTPD. */
 int knob__gp_factor(knob__gp *g);
 
 /* Log marginal likelihood plus log priors at theta, with its gradient (grad may be NULL).

@@ -1,5 +1,7 @@
-/* xoshiro256** seeded through splitmix64; integer ranges by rejection. */
-#include "internal.h"
+/* xoshiro256** seeded through splitmix64; integer ranges by rejection. knob.h declares
+ * these functions (they are public) and the generator's type. */
+#include "knob.h"
+#include "math/hash.h"
 
 #include <math.h>
 

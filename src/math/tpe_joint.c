@@ -3,10 +3,10 @@
  * cannot lift it above e^-40 of the prior's; the bin masses of binned axes come from a
  * table by offset, since kernels and points sit on the grid. */
 #include "math/tpe_parzen.h"
-#include "internal.h"
 #include "math/tpe_normal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define EPS 1e-12
@@ -37,7 +37,7 @@ static int mixn_reserve(knob__tpe_mixn *m, size_t n, size_t d)
             free(nd);
             free(order);
             free(gi);
-            return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu kernels)", n);
+            return KNOB__MATH_ENOMEM;
         }
         double *tab = m->tab;
         size_t cap_tab = m->cap_tab;
@@ -61,7 +61,7 @@ static int mixn_reserve(knob__tpe_mixn *m, size_t n, size_t d)
     m->hit = m->prior_logz + m->cap_d;
     m->miss = m->hit + m->cap_d;
     m->ub = m->miss + m->cap_d; /* d + 1 */
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 void knob__tpe_mixn_free(knob__tpe_mixn *m)
@@ -159,7 +159,7 @@ static int mixn_tables(knob__tpe_mixn *m)
     if (need > m->cap_tab) {
         double *t = realloc(m->tab, need * sizeof *t);
         if (!t)
-            return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu bins)", need);
+            return KNOB__MATH_ENOMEM;
         m->tab = t;
         m->cap_tab = need;
     }
@@ -177,14 +177,14 @@ static int mixn_tables(knob__tpe_mixn *m)
             m->gi[i * d + j] = fabs(g - r) < 1e-6 ? (int32_t)r : -1;
         }
     }
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 int knob__tpe_mixn_fit(knob__tpe_mixn *m, const knob__tpe_axis *ax, size_t d, const double *y,
                        const double *w, size_t n, const knob__tpe_settings *set)
 {
     if (mixn_reserve(m, n ? n : 1, d))
-        return KNOB_ENOMEM;
+        return KNOB__MATH_ENOMEM;
     m->ax = ax;
     m->d = d;
     m->n = n;

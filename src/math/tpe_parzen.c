@@ -7,11 +7,10 @@
  * costing O(log n + kernels nearby) instead of O(n) calls to exp(). The kernels at the
  * bandwidth floor, most of a long history, go through a fast Gauss transform. */
 #include "math/tpe_parzen.h"
-#include "internal.h"
 #include "math/tpe_normal.h"
-#include "space.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define EPS 1e-12
@@ -32,26 +31,32 @@ static inline double dmax(double a, double b)
 
 /* ---------------------------------------------------------------- axes */
 
-void knob__tpe_axis_init(knob__tpe_axis *a, const knob_distribution *d)
+void knob__tpe_axis_number(knob__tpe_axis *a, double low, double high, double step, bool integer,
+                           bool log_scale)
 {
     memset(a, 0, sizeof *a);
-    a->dist = d;
-    if (d->kind == KNOB_DIST_CATEGORICAL) {
-        a->n_choices = d->n_choices;
-        return;
-    }
-    if (d->flags & KNOB_LOG) {
+    a->min = low;
+    a->max = high;
+    a->step = step;
+    a->integer = integer;
+    if (log_scale) {
         a->log = true;
-        a->low = d->kind == KNOB_DIST_INT ? log(d->low - 0.5) : log(d->low);
-        a->high = d->kind == KNOB_DIST_INT ? log(d->high + 0.5) : log(d->high);
-    } else if (d->kind == KNOB_DIST_INT || d->step > 0) {
-        a->q = d->step;
-        a->low = d->low - 0.5 * d->step;
-        a->high = d->high + 0.5 * d->step;
+        a->low = integer ? log(low - 0.5) : log(low);
+        a->high = integer ? log(high + 0.5) : log(high);
+    } else if (integer || step > 0) {
+        a->q = step;
+        a->low = low - 0.5 * step;
+        a->high = high + 0.5 * step;
     } else {
-        a->low = d->low;
-        a->high = d->high;
+        a->low = low;
+        a->high = high;
     }
+}
+
+void knob__tpe_axis_choice(knob__tpe_axis *a, size_t n_choices)
+{
+    memset(a, 0, sizeof *a);
+    a->n_choices = n_choices;
 }
 
 double knob__tpe_to_kernel(const knob__tpe_axis *a, double internal)
@@ -59,18 +64,38 @@ double knob__tpe_to_kernel(const knob__tpe_axis *a, double internal)
     return a->log ? log(internal) : internal;
 }
 
+/* The nearest value the param takes: an index, a step, an integer, within the range. */
+static double snap(const knob__tpe_axis *a, double x)
+{
+    if (a->n_choices) {
+        double i = round(x);
+        return i < 0 ? 0 : i > (double)a->n_choices - 1 ? (double)a->n_choices - 1 : i;
+    }
+    if (x < a->min || isnan(x))
+        x = a->min;
+    if (x > a->max)
+        x = a->max;
+    if (a->step > 0) {
+        x = a->min + round((x - a->min) / a->step) * a->step;
+        if (x > a->max)
+            x = a->max;
+    } else if (a->integer) {
+        x = round(x);
+    }
+    return x;
+}
+
 double knob__tpe_from_kernel(const knob__tpe_axis *a, double y)
 {
-    const knob_distribution *d = a->dist;
     if (a->n_choices)
-        return knob__dist_snap(d, y);
-    if (a->log && d->kind == KNOB_DIST_INT)
-        return knob__dist_snap(d, round(exp(y)));
+        return snap(a, y);
+    if (a->log && a->integer)
+        return snap(a, round(exp(y)));
     if (a->log)
-        return knob__dist_snap(d, exp(y));
+        return snap(a, exp(y));
     if (a->q > 0)
-        return knob__dist_snap(d, round((y - d->low) / a->q) * a->q + d->low);
-    return knob__dist_snap(d, y);
+        return snap(a, round((y - a->min) / a->q) * a->q + a->min);
+    return snap(a, y);
 }
 
 void knob__tpe_default_weights(size_t n, double *w)
@@ -161,7 +186,7 @@ static void sort_by_key(const double *x, uint32_t *idx, uint32_t *key, uint32_t 
 static int mix1_reserve(knob__tpe_mix1 *m, size_t n)
 {
     if (n <= m->cap)
-        return KNOB_OK;
+        return KNOB__MATH_OK;
     size_t cap = n < 64 ? 64 : n + n / 2;
     double *d = malloc(cap * 11 * sizeof *d);
     uint32_t *u = malloc(cap * 3 * sizeof *u);
@@ -170,7 +195,7 @@ static int mix1_reserve(knob__tpe_mix1 *m, size_t n)
         free(d);
         free(u);
         free(k);
-        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu kernels)", n);
+        return KNOB__MATH_ENOMEM;
     }
     free(m->mu);
     free(m->idx);
@@ -185,7 +210,7 @@ static int mix1_reserve(knob__tpe_mix1 *m, size_t n)
     m->scratch = d + 6 * cap;
     m->idx = u;
     m->cap = cap;
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 void knob__tpe_mix1_free(knob__tpe_mix1 *m)
@@ -263,15 +288,15 @@ static size_t lower_bound(const double *mu, size_t lo, size_t hi, double x)
 static int fgt_reserve(knob__tpe_mix1 *m, size_t boxes)
 {
     if (boxes <= m->box_cap)
-        return KNOB_OK;
+        return KNOB__MATH_OK;
     double *b = malloc(boxes * (FGT_TERMS + 1) * sizeof *b);
     if (!b)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu boxes)", boxes);
+        return KNOB__MATH_ENOMEM;
     free(m->box_c);
     m->box_c = b;
     m->box_a = b + boxes;
     m->box_cap = boxes;
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 /* Moments of the FGT's kernels (cls[i] == FGT_CLASS, all of bandwidth sigma), taken in mu
@@ -435,7 +460,7 @@ static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
     bool fgt = n_lo >= FGT_MIN && (m->ax.high - m->ax.low) / lo < 1e6 && /* boxes stay few */
                n_lo >= FGT_PER_BOX * boxes_of(m, order, sig, lo);
     if (fgt && fgt_reserve(m, (size_t)((m->ax.high - m->ax.low) / lo) + 2))
-        return KNOB_ENOMEM;
+        return KNOB__MATH_ENOMEM;
     assign_classes(sig, n, lo, fgt, cls, count);
     size_t at = 0;
     m->n_class = 0;
@@ -468,7 +493,7 @@ static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
     m->n_box = 0;
     if (fgt)
         fgt_build(m, order, cls, lo);
-    return KNOB_OK;
+    return KNOB__MATH_OK;
 }
 
 int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
@@ -476,7 +501,7 @@ int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double 
 {
     size_t k = n + 1; /* the kernels and the prior, which is index n */
     if (mix1_reserve(m, k))
-        return KNOB_ENOMEM;
+        return KNOB__MATH_ENOMEM;
     double *mu = m->scratch, *sig = mu + m->cap, *c = sig + m->cap, *cb = c + m->cap;
     double *sorted = cb + m->cap;
     uint32_t *order = m->idx, *tmp = order + m->cap;

@@ -6,16 +6,21 @@
 #ifndef KNOB_MATH_TPE_PARZEN_H
 #define KNOB_MATH_TPE_PARZEN_H
 
-#include "knob.h"
+#include "knob.h" /* knob_rng, the seeded generator every draw takes */
+#include "math/status.h"
 #include "math/tpe_normal.h"
 
-/* One param's axis in the kernel space. */
+/* One param's axis in the kernel space, with the values the param takes (draws are
+ * snapped back to them). */
 typedef struct knob__tpe_axis {
-    const knob_distribution *dist;
     double low, high; /* bounds in the kernel space */
     double q;         /* bin width (stepped floats, linear ints); 0 when continuous */
     bool log;         /* the kernel space is log(x) */
     size_t n_choices; /* categorical: the number of choices; 0 for numbers */
+    /* numbers: the param's values lie in [min, max], at min + k step when step > 0, and
+     * are integers when `integer` */
+    double min, max, step;
+    bool integer;
 } knob__tpe_axis;
 
 /* Settings shared by every estimator. */
@@ -32,10 +37,17 @@ typedef struct knob__tpe_settings {
     double min_bandwidth;
 } knob__tpe_settings;
 
-void knob__tpe_axis_init(knob__tpe_axis *a, const knob_distribution *d);
-/* An internal value to the kernel space (categorical: the index itself). */
+/* The axis of a numerical param whose values lie in [low, high]: at low + k step when
+ * step > 0 (an int's step is 1 or more), integers when `integer`, on a log scale when
+ * `log_scale` (then low > 0; an int's axis spans [low - 0.5, high + 0.5] on that scale). */
+void knob__tpe_axis_number(knob__tpe_axis *a, double low, double high, double step, bool integer,
+                           bool log_scale);
+/* The axis of a categorical param of n_choices choices, its values their indices. */
+void knob__tpe_axis_choice(knob__tpe_axis *a, size_t n_choices);
+/* A param's value to the kernel space (categorical: the index itself). */
 double knob__tpe_to_kernel(const knob__tpe_axis *a, double internal);
-/* A point of the kernel space back to an internal value the distribution holds. */
+/* A point of the kernel space back to a value the param takes (rounded to an index, to
+ * a step or an integer, clipped to its range). */
 double knob__tpe_from_kernel(const knob__tpe_axis *a, double y);
 
 /* Optuna's default weights of n observations in time order: ones below 25, else a
@@ -83,7 +95,7 @@ typedef struct knob__tpe_mix1 {
 } knob__tpe_mix1;
 
 /* Fits the mixture to n observations y[] (kernel space) with weights w[] (not
- * normalized; the prior gets settings->prior_weight). Returns KNOB_OK or KNOB_ENOMEM. */
+ * normalized; the prior gets settings->prior_weight). Returns 0 or KNOB__MATH_ENOMEM. */
 int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
                        size_t n, const knob__tpe_settings *set);
 /* One draw in the kernel space (two uniforms from r). */
@@ -133,7 +145,7 @@ typedef struct knob__tpe_mixn {
     size_t cap_n, cap_d, cap_tab;
 } knob__tpe_mixn;
 
-/* y is n x d, row-major, in the kernel space. */
+/* y is n x d, row-major, in the kernel space. Returns 0 or KNOB__MATH_ENOMEM. */
 int knob__tpe_mixn_fit(knob__tpe_mixn *m, const knob__tpe_axis *ax, size_t d, const double *y,
                        const double *w, size_t n, const knob__tpe_settings *set);
 /* One draw into out[0..d) (kernel space). */

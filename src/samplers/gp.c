@@ -24,11 +24,12 @@
  *
  * Room for more: constraints or further objectives are more models in `ctx` whose terms
  * add to the acquisition's log (probability of feasibility, hypervolume improvement). */
+#include "internal.h"
 #include "math/acq.h"
 #include "math/gp.h"
 #include "math/sobol.h"
 #include "samplers/random.h"
-#include "space.h"
+#include "samplers/transform.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -40,13 +41,6 @@
 #define MAX_DIMS KNOB__GP_MAX_DIMS
 #define REFIT_ALWAYS 200
 
-typedef struct dim {
-    const char *name; /* interned by the study's view */
-    const knob_distribution *dist;
-    double bins; /* values a discrete non-log param takes; 0 when continuous */
-    bool cat;
-} dim;
-
 typedef struct bo {
     /* options */
     int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
@@ -57,7 +51,7 @@ typedef struct bo {
     bool ucb;
     int pending_mode; /* 0 ignore, 1 believer, 2 liar */
     bool failed_worst;
-    dim dims[MAX_DIMS];
+    knob__dim *dims; /* the space (samplers/transform.h) */
     int n_dims;
     knob__gp gp;
     int n_fitted;         /* observations at the last fit of the hyperparameters */
@@ -67,83 +61,21 @@ typedef struct bo {
     size_t cap_buf;
 } bo;
 
-/* ---------------------------------------------------------------- the unit cube */
-
-static double to_unit(const dim *d, double internal)
-{
-    const knob_distribution *k = d->dist;
-    if (d->cat)
-        return internal;
-    if (d->bins > 0)
-        return ((k->kind == KNOB_DIST_INT || k->step > 0 ? (internal - k->low) / k->step : 0) +
-                0.5) /
-               d->bins;
-    if (k->flags & KNOB_LOG)
-        return (log(internal) - log(k->low)) / (log(k->high) - log(k->low));
-    return k->high > k->low ? (internal - k->low) / (k->high - k->low) : 0.5;
-}
-
-static double from_unit(const dim *d, double u)
-{
-    const knob_distribution *k = d->dist;
-    if (d->cat)
-        return u;
-    u = fmin(fmax(u, 0), 1);
-    if (d->bins > 0) {
-        double b = fmin(floor(u * d->bins), d->bins - 1);
-        return k->low + b * k->step;
-    }
-    if (k->flags & KNOB_LOG)
-        return knob__dist_snap(k, exp(log(k->low) + u * (log(k->high) - log(k->low))));
-    return knob__dist_snap(k, k->low + u * (k->high - k->low));
-}
-
-/* The cube coordinate a discrete value rounds to: the centre of its bin. */
-static double round_unit(const dim *d, double u)
-{
-    if (d->cat || d->bins <= 0)
-        return u;
-    return to_unit(d, from_unit(d, u));
-}
-
 /* ---------------------------------------------------------------- the space and data */
-
-static int cmp_dim(const void *a, const void *b)
-{
-    return strcmp(((const dim *)a)->name, ((const dim *)b)->name);
-}
 
 /* The params every completed trial has with one distribution, in name order. */
 static int infer_space(bo *p, const knob_trial_info *const *tr, size_t n)
 {
-    const knob_trial_info *first = NULL;
-    for (size_t i = 0; i < n && !first; i++)
-        if (tr[i]->state == KNOB_TRIAL_COMPLETE)
-            first = tr[i];
-    p->n_dims = 0;
-    if (!first)
-        return KNOB_OK;
-    for (size_t q = 0; q < first->n_params; q++) {
-        const knob_param *fp = &first->params[q];
-        const knob_distribution *k = fp->dist;
-        bool cat = k->kind == KNOB_DIST_CATEGORICAL;
-        if (cat ? k->n_choices <= 1 : k->low >= k->high)
-            continue;
-        bool everywhere = true;
-        for (size_t i = 0; i < n && everywhere; i++) {
-            if (tr[i]->state != KNOB_TRIAL_COMPLETE)
-                continue;
-            const knob_param *o = knob_trial_info_param(tr[i], fp->name);
-            everywhere = o && o->dist == k; /* interned: equal means same pointer */
-        }
-        if (!everywhere)
-            continue;
-        if (p->n_dims == MAX_DIMS)
-            return knob_set_error(KNOB_EINVAL, "sampler 'gp': more than %d params", MAX_DIMS);
-        p->dims[p->n_dims++] =
-            (dim){fp->name, k, cat || (k->flags & KNOB_LOG) ? 0 : knob__dist_size(k), cat};
-    }
-    qsort(p->dims, (size_t)p->n_dims, sizeof *p->dims, cmp_dim);
+    knob__dim *dims;
+    size_t nd;
+    int rc = knob__intersection(tr, n, 0, &dims, &nd);
+    if (rc)
+        return rc;
+    free(p->dims);
+    p->dims = dims;
+    p->n_dims = nd > MAX_DIMS ? 0 : (int)nd;
+    if (nd > MAX_DIMS)
+        return knob_set_error(KNOB_EINVAL, "sampler 'gp': more than %d params", MAX_DIMS);
     return KNOB_OK;
 }
 
@@ -154,7 +86,7 @@ static bool encode(const bo *p, const knob_trial_info *t, double *row)
         const knob_param *q = knob_trial_info_param(t, p->dims[k].name);
         if (!q || q->dist != p->dims[k].dist)
             return false;
-        row[k] = to_unit(&p->dims[k], q->internal);
+        row[k] = knob__dim_to_unit(&p->dims[k], q->internal);
     }
     return true;
 }
@@ -311,10 +243,7 @@ static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const doubl
     for (int i = 0; i < m_sobol; i++)
         for (int k = 0; k < d; k++) {
             double u = sobol_u(p, (unsigned)k, (uint64_t)i + 1, salt);
-            cand[(size_t)i * d + k] = p->dims[k].cat
-                                          ? fmin(floor(u * (double)p->dims[k].dist->n_choices),
-                                                 (double)p->dims[k].dist->n_choices - 1)
-                                          : u;
+            cand[(size_t)i * d + k] = p->dims[k].cat ? knob__dim_choice(&p->dims[k], u) : u;
         }
     for (int i = 0; i < m_near; i++) {
         const double *base = X + (size_t)top[i % n_top] * d;
@@ -465,40 +394,62 @@ static bool worker_lost(const knob_trial_info *t)
     return cause && strcmp(cause, "\"worker_lost\"") == 0;
 }
 
-static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
-                   size_t n_tr)
+/* The data of one suggestion. */
+typedef struct data {
+    double *X;    /* rows in the cube (p->buf): observations, then failed and pending trials */
+    double *y;    /* their standardized losses */
+    int n;        /* observations, after thinning */
+    int n_seen;   /* observations before thinning: what the refit schedule counts */
+    int n_extra;  /* failed and pending rows after the observations */
+    double best;  /* the lowest standardized loss */
+    double worst; /* the highest */
+    int top[5];   /* the best few observations, centres of the local candidates */
+    int n_top;
+} data;
+
+/* A status of math/gp.h in words. */
+static int gp_failed(int status, int n, int d)
+{
+    if (status == KNOB__MATH_ENOMEM)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp: %d observations)", n);
+    if (status == KNOB__MATH_EDIMS)
+        return knob_set_error(KNOB_EINVAL, "gp: %d dimensions; at most %d", d, MAX_DIMS);
+    return knob_set_error(KNOB_EINVAL,
+                          "gp: the kernel matrix of %d observations is not positive "
+                          "definite",
+                          n);
+}
+
+/* The completed trials with a finite value as rows of the cube, and their losses (the
+ * objective, negated when maximized); at most max_observations of them. D->y is the
+ * caller's to free. */
+static int observe(bo *p, double sign, const knob_trial_info *const *tr, size_t n_tr, data *D)
 {
     int d = p->n_dims;
-    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
-    int64_t self = knob_trial_number(t);
-    /* rows: observations first, then pending trials */
-    if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)))
+    if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)) || !(D->y = malloc((n_tr + 1) * sizeof *D->y)))
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    double *X = p->buf;
-    double *y = malloc((n_tr + 1) * sizeof *y);
-    int *top = malloc(8 * sizeof *top);
-    if (!y || !top) {
-        free(y);
-        free(top);
-        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    }
-    int n = 0, n_pend = 0, rc0;
+    D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
         const knob_trial_info *ti = tr[i];
         if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
             continue;
-        if (encode(p, ti, X + (size_t)n * d))
-            y[n++] = sign * ti->values[0];
+        if (encode(p, ti, D->X + (size_t)D->n * d))
+            D->y[D->n++] = sign * ti->values[0];
     }
-    int n_seen = n; /* before thinning: what the refit schedule counts */
-    if (n > p->max_observations && (rc0 = thin(X, y, &n, d, (int)p->max_observations))) {
-        free(y);
-        free(top);
-        return rc0;
-    }
+    D->n_seen = D->n;
+    if (D->n > p->max_observations)
+        return thin(D->X, D->y, &D->n, d, (int)p->max_observations);
+    return KNOB_OK;
+}
+
+/* Warps (with `warp`) and standardizes the losses; notes the best and the worst, and the
+ * best few observations. */
+static void standardize(const bo *p, data *D)
+{
+    double *y = D->y;
+    int n = D->n;
     if (p->warp && n > 2)
         warp_losses(y, n);
-    /* standardize */
     double mean = 0, var = 0;
     for (int i = 0; i < n; i++)
         mean += y[i];
@@ -506,33 +457,36 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     for (int i = 0; i < n; i++)
         var += (y[i] - mean) * (y[i] - mean);
     double sd = n > 1 && var > 0 ? sqrt(var / (n - 1)) : 1;
-    double best = HUGE_VAL, worst = -HUGE_VAL;
+    D->best = HUGE_VAL;
+    D->worst = -HUGE_VAL;
     for (int i = 0; i < n; i++) {
         y[i] = (y[i] - mean) / sd;
-        best = fmin(best, y[i]);
-        worst = fmax(worst, y[i]);
+        D->best = fmin(D->best, y[i]);
+        D->worst = fmax(D->worst, y[i]);
     }
-    /* the best few observations, centres of the local candidates */
-    int n_top = n < 5 ? n : 5;
-    for (int j = 0; j < n_top; j++) {
+    D->n_top = n < 5 ? n : 5;
+    for (int j = 0; j < D->n_top; j++) {
         int b = -1;
         for (int i = 0; i < n; i++) {
             bool taken = false;
             for (int q = 0; q < j; q++)
-                taken |= top[q] == i;
+                taken |= D->top[q] == i;
             if (!taken && (b < 0 || y[i] < y[b]))
                 b = i;
         }
-        top[j] = b;
+        D->top[j] = b;
     }
-    bool cat[MAX_DIMS];
-    for (int k = 0; k < d; k++)
-        cat[k] = p->dims[k].cat;
+}
+
+/* The model of the observations. Refit at every ask while the data are few; beyond
+ * REFIT_ALWAYS observations, when they grew by a twentieth since the last fit (the cost is
+ * cubic in n and the fit moves little per point), else only refactor at the last fit's
+ * hyperparameters. */
+static int fit_model(bo *p, const data *D, const bool *cat)
+{
+    int n_seen = D->n_seen;
     p->gp.min_noise = p->min_noise;
-    int rc = knob__gp_set_data(&p->gp, X, y, n, d, cat);
-    /* Refit at every ask while the data are few; beyond REFIT_ALWAYS observations, when
-     * they grew by a twentieth since the last fit (the cost is cubic in n and the fit
-     * moves little per point), else only refactor at the last fit's hyperparameters. */
+    int rc = knob__gp_set_data(&p->gp, D->X, D->y, D->n, p->n_dims, cat);
     bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
                  n_seen >= p->n_fitted + p->n_fitted / 20;
     if (!rc && refit) {
@@ -541,62 +495,102 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     } else if (!rc) {
         rc = knob__gp_factor(&p->gp);
     }
-    /* Failed trials at the worst loss seen, so the model learns where trials fail (else
-     * the same data give the same failing point again); running ones as fantasies. */
-    int n_fail = 0; /* the most recent, within max_observations with the observations */
-    for (size_t i = n_tr; !rc && p->failed_worst && i-- > 0 && n + n_fail < p->max_observations;)
+    return rc ? gp_failed(rc, D->n, p->n_dims) : KNOB_OK;
+}
+
+/* Failed trials at the worst loss seen, so the model learns where trials fail (else the
+ * same data give the same failing point again): the most recent, within max_observations
+ * with the observations. Running ones (but this trial) as fantasies: at the model's mean
+ * (believer) or the worst loss (liar). The model is then refactored with them. */
+static int add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                         const bool *cat, data *D)
+{
+    int d = p->n_dims, n = D->n, n_fail = 0, n_pend = 0;
+    double *X = D->X, *y = D->y;
+    for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + n_fail < p->max_observations;)
         if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
             encode(p, tr[i], X + (size_t)(n + n_fail) * d))
             n_fail++;
-    for (size_t i = 0; !rc && p->pending_mode && i < n_tr; i++)
+    for (size_t i = 0; p->pending_mode && i < n_tr; i++)
         if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
             encode(p, tr[i], X + (size_t)(n + n_fail + n_pend) * d))
             n_pend++;
-    if (!rc && n_fail + n_pend) {
-        double *pm = malloc(((size_t)n_pend * (1 + (size_t)n + n_pend) + 1) * sizeof *pm);
-        if (!pm) {
-            rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    if (n_fail + n_pend == 0)
+        return KNOB_OK;
+    double *pm = malloc(((size_t)n_pend * (1 + (size_t)n + n_pend) + 1) * sizeof *pm);
+    if (!pm)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    double *pv = pm + n_pend, *xp = X + (size_t)(n + n_fail) * d;
+    if (p->pending_mode == 1 && n_pend)
+        knob__gp_predict(&p->gp, xp, n_pend, pm, pv, pv + n_pend);
+    for (int j = 0; j < n_fail; j++)
+        y[n + j] = D->worst;
+    for (int j = 0; j < n_pend; j++)
+        y[n + n_fail + j] = p->pending_mode == 1 ? pm[j] : D->worst;
+    free(pm);
+    D->n_extra = n_fail + n_pend;
+    int rc = knob__gp_set_data(&p->gp, X, y, n + D->n_extra, d, cat);
+    if (!rc)
+        rc = knob__gp_factor(&p->gp);
+    return rc ? gp_failed(rc, n + D->n_extra, d) : KNOB_OK;
+}
+
+/* Local searches from the best `starts` candidates (sorted in `order`), and from the
+ * incumbent itself: near it the acquisition is flat at candidate spacing, and only a local
+ * search resolves the last digits. The best point into xbest; its value. */
+static double refine(ctx *c, const data *D, const double *cand, const item *order, int starts,
+                     double *xbest)
+{
+    int d = c->p->n_dims;
+    double vbest = -HUGE_VAL;
+    for (int j = 0; j <= starts; j++) {
+        double x[MAX_DIMS], v0;
+        if (j == starts) {
+            if (!D->n_top || !c->p->n_local_search)
+                break;
+            memcpy(x, D->X + (size_t)D->top[0] * d, (size_t)d * sizeof *x);
+            acq_batch(c, x, 1, &v0);
         } else {
-            double *pv = pm + n_pend, *xp = X + (size_t)(n + n_fail) * d;
-            if (p->pending_mode == 1 && n_pend)
-                knob__gp_predict(&p->gp, xp, n_pend, pm, pv, pv + n_pend);
-            for (int j = 0; j < n_fail; j++)
-                y[n + j] = worst;
-            for (int j = 0; j < n_pend; j++)
-                y[n + n_fail + j] = p->pending_mode == 1 ? pm[j] : worst;
-            free(pm);
-            n_pend += n_fail; /* from here on, every row past the observations */
-            rc = knob__gp_set_data(&p->gp, X, y, n + n_pend, d, cat);
-            if (!rc)
-                rc = knob__gp_factor(&p->gp);
+            memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
+            v0 = order[j].v;
+        }
+        double v = local_search(c, x, v0);
+        if (j == 0 || v > vbest) {
+            vbest = v;
+            memcpy(xbest, x, (size_t)d * sizeof *x);
         }
     }
+    return vbest;
+}
+
+/* The point of the cube where the acquisition is highest: m Sobol and nearby candidates
+ * scored, the best refined by local searches, then the categorical pass. Candidates draw
+ * from (seed, trial number). */
+static int maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest)
+{
+    int d = p->n_dims;
     /* by default 256 per dimension (the cube needs more points as it grows), 512..2048 */
     int m_sobol = p->n_candidates ? (int)p->n_candidates
                                   : (d < 2   ? 512
                                      : d > 8 ? 2048
                                              : 256 * d),
-        m_near = n_top ? m_sobol / 4 : 0, m = m_sobol + m_near;
-    int n_all = n + n_pend;
-    double *cand = NULL, *vals = NULL, *work = NULL;
-    item *order = NULL;
-    if (!rc)
-        rc = ensure_dirs(p, (unsigned)d);
-    if (!rc) {
-        cand = malloc((size_t)m * d * sizeof *cand);
-        vals = malloc((size_t)m * sizeof *vals);
-        work = malloc(((size_t)m * (n_all + 1) + 3 * (size_t)n_all + 16) * sizeof *work);
-        order = malloc((size_t)m * sizeof *order);
-        if (!cand || !vals || !work || !order)
-            rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    }
-    if (!rc) {
-        uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
+        m_near = D->n_top ? m_sobol / 4 : 0, m = m_sobol + m_near;
+    int n_all = D->n + D->n_extra;
+    int rc = ensure_dirs(p, (unsigned)d);
+    if (rc)
+        return rc;
+    double *cand = malloc((size_t)m * d * sizeof *cand);
+    double *vals = malloc((size_t)m * sizeof *vals);
+    double *work = malloc(((size_t)m * (n_all + 1) + 3 * (size_t)n_all + 16) * sizeof *work);
+    item *order = malloc((size_t)m * sizeof *order);
+    if (!cand || !vals || !work || !order) {
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    } else {
         knob_rng r;
         knob_rng_derive(&r, seed, self, "gp:candidates");
         uint64_t salt = knob_rng_next(&r);
-        make_candidates(p, &r, salt, X, top, n_top, cand, m_sobol, m_near);
-        ctx c = {.p = p, .best = best, .work = work};
+        make_candidates(p, &r, salt, D->X, D->top, D->n_top, cand, m_sobol, m_near);
+        ctx c = {.p = p, .best = D->best, .work = work};
         for (int k = 0; k < d; k++)
             if (!p->dims[k].cat)
                 c.free[c.n_free++] = k;
@@ -604,40 +598,42 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
         for (int i = 0; i < m; i++)
             order[i] = (item){isfinite(vals[i]) ? vals[i] : -HUGE_VAL, i};
         qsort(order, (size_t)m, sizeof *order, cmp_item_desc);
-        double xbest[MAX_DIMS], vbest = -HUGE_VAL;
         int starts = (int)p->n_local_search < m ? (int)p->n_local_search : m;
-        /* the best candidates, and the incumbent itself: near it the acquisition is
-         * flat at candidate spacing, and only a local search resolves the last digits */
-        for (int j = 0; j <= starts; j++) {
-            double x[MAX_DIMS], v0;
-            if (j == starts) {
-                if (!n_top || !p->n_local_search)
-                    break;
-                memcpy(x, X + (size_t)top[0] * d, (size_t)d * sizeof *x);
-                acq_batch(&c, x, 1, &v0);
-            } else {
-                memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
-                v0 = order[j].v;
-            }
-            double v = local_search(&c, x, v0);
-            if (j == 0 || v > vbest) {
-                vbest = v;
-                memcpy(xbest, x, (size_t)d * sizeof *x);
-            }
-        }
-        categorical_pass(&c, xbest, vbest);
-        for (int k = 0; !rc && k < d; k++) {
-            xbest[k] = round_unit(&p->dims[k], xbest[k]);
-            rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
-                                    from_unit(&p->dims[k], xbest[k]));
-        }
+        categorical_pass(&c, xbest, refine(&c, D, cand, order, starts, xbest));
     }
     free(cand);
     free(vals);
     free(work);
     free(order);
-    free(y);
-    free(top);
+    return rc;
+}
+
+static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
+                   size_t n_tr)
+{
+    int d = p->n_dims;
+    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    int64_t self = knob_trial_number(t);
+    bool cat[MAX_DIMS];
+    for (int k = 0; k < d; k++)
+        cat[k] = p->dims[k].cat;
+    data D = {0};
+    double xbest[MAX_DIMS];
+    int rc = observe(p, sign, tr, n_tr, &D);
+    if (!rc) {
+        standardize(p, &D);
+        rc = fit_model(p, &D, cat);
+    }
+    if (!rc)
+        rc = add_fantasies(p, tr, n_tr, self, cat, &D);
+    if (!rc)
+        rc = maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
+    for (int k = 0; !rc && k < d; k++) {
+        xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
+        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
+                                knob__dim_from_unit(&p->dims[k], xbest[k]));
+    }
+    free(D.y);
     return rc;
 }
 
@@ -690,8 +686,9 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
         return knob__random_independent(state, s, t, name, dist, internal);
     uint64_t salt = knob_sampler_seed(knob_study_sampler(s)) ^ 0x5851F42D4C957F2Dull;
     double u = sobol_u(p, (unsigned)dimension, (uint64_t)knob_trial_number(t) + 1, salt);
-    dim d = {name, dist, (dist->flags & KNOB_LOG) ? 0 : knob__dist_size(dist), false};
-    *internal = from_unit(&d, u);
+    knob__dim d;
+    knob__dim_init(&d, name, dist, 0);
+    *internal = knob__dim_from_unit(&d, u);
     return KNOB_OK;
 }
 
@@ -713,6 +710,7 @@ static void fini(void *state)
 {
     bo *p = state;
     knob__gp_free(&p->gp);
+    free(p->dims);
     free(p->dirs);
     free(p->buf);
 }

@@ -115,6 +115,22 @@ static bool single(const knob_distribution *d)
     return d->kind == KNOB_DIST_CATEGORICAL ? d->n_choices <= 1 : d->low >= d->high;
 }
 
+/* The estimators' axis of a param (math/tpe_parzen.h takes its numbers). */
+static void axis_of(knob__tpe_axis *a, const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        knob__tpe_axis_choice(a, d->n_choices);
+    else
+        knob__tpe_axis_number(a, d->low, d->high, d->step, d->kind == KNOB_DIST_INT,
+                              (d->flags & KNOB_LOG) != 0);
+}
+
+/* The estimators fail only when memory runs out (math/status.h). */
+static int estimator_failed(size_t n)
+{
+    return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: an estimator of %zu observations)", n);
+}
+
 /* ---------------------------------------------------------------- the history */
 
 /* The rank key of a trial, or false when it is not an observation. */
@@ -372,15 +388,17 @@ static double side_weights(const tpe *p, double *wg, size_t ng, double *wb, size
 
 /* ---------------------------------------------------------------- one param at a time */
 
-/* The values of one param on each side, in time order, in the kernel space. */
-static double gather(tpe *p, const char *name, const knob__tpe_axis *ax, size_t *ng, size_t *nb)
+/* The values of one param (of distribution d) on each side, in time order, in the kernel
+ * space. */
+static double gather(tpe *p, const char *name, const knob_distribution *d, const knob__tpe_axis *ax,
+                     size_t *ng, size_t *nb)
 {
     double *yg = p->buf, *wg = yg + p->cap_buf, *yb = wg + p->cap_buf, *wb = yb + p->cap_buf;
     size_t g = 0, b = 0, hint = 0;
     for (size_t i = 0; i < p->n_obs; i++) {
         const obs *o = &p->obs[i];
         const knob_param *q = find_param(o->info, name, hint);
-        if (!q || !counts(q, ax->dist))
+        if (!q || !counts(q, d))
             continue;
         hint = (size_t)(q - o->info->params);
         double v = knob__tpe_to_kernel(ax, q->internal);
@@ -402,11 +420,9 @@ static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, dou
     double *yg = p->buf, *wg = yg + p->cap_buf, *yb = wg + p->cap_buf, *wb = yb + p->cap_buf;
     knob__tpe_settings set = settings(p), set_g = set;
     set_g.prior_weight = prior_g;
-    int rc = knob__tpe_mix1_fit(&p->below, ax, yg, wg, ng, &set_g);
-    if (!rc)
-        rc = knob__tpe_mix1_fit(&p->above, ax, yb, wb, nb, &set);
-    if (rc)
-        return rc;
+    if (knob__tpe_mix1_fit(&p->below, ax, yg, wg, ng, &set_g) ||
+        knob__tpe_mix1_fit(&p->above, ax, yb, wb, nb, &set))
+        return estimator_failed(ng + nb);
     double best = -INFINITY;
     for (int64_t k = 0; k < p->n_ei_candidates; k++) {
         double x = knob__tpe_from_kernel(ax, knob__tpe_mix1_sample(&p->below, r));
@@ -474,8 +490,8 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
         return rc;
     knob__tpe_axis ax;
     size_t ng, nb;
-    knob__tpe_axis_init(&ax, d);
-    double prior_g = gather(p, name, &ax, &ng, &nb);
+    axis_of(&ax, d);
+    double prior_g = gather(p, name, d, &ax, &ng, &nb);
     return d->kind == KNOB_DIST_CATEGORICAL ? categorical(p, &ax, ng, nb, prior_g, &r, internal)
                                             : numerical(p, &ax, ng, nb, prior_g, &r, internal);
 }
@@ -623,15 +639,17 @@ static int fit_group(tpe *p, const size_t *mem, size_t d)
     }
     knob__tpe_settings set = settings(p), set_g = set;
     set_g.prior_weight = side_weights(p, wg, ng, wb, nb);
-    int rc = knob__tpe_mixn_fit(&p->jbelow, p->axes, d, good, wg, ng, &set_g);
-    return rc ? rc : knob__tpe_mixn_fit(&p->jabove, p->axes, d, bad, wb, nb, &set);
+    if (knob__tpe_mixn_fit(&p->jbelow, p->axes, d, good, wg, ng, &set_g) ||
+        knob__tpe_mixn_fit(&p->jabove, p->axes, d, bad, wb, nb, &set))
+        return estimator_failed(ng + nb);
+    return KNOB_OK;
 }
 
 static int sample_group(tpe *p, knob_study *s, knob_trial *t, const size_t *mem, size_t d)
 {
     int rc = reserve_group(p, d);
     for (size_t k = 0; !rc && k < d; k++)
-        knob__tpe_axis_init(&p->axes[k], p->space[mem[k]].dist);
+        axis_of(&p->axes[k], p->space[mem[k]].dist);
     if (rc || (rc = fit_group(p, mem, d)))
         return rc;
     double *draw = p->point, *y = draw + d, *best = y + d, top = -INFINITY;

@@ -727,11 +727,21 @@ static void tpe_options(void **state)
 
 /* ---------------------------------------------------------------- the estimators */
 
+/* The estimators' axis of a param, as the sampler makes it. */
+static void axis_init(knob__tpe_axis *ax, const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        knob__tpe_axis_choice(ax, d->n_choices);
+    else
+        knob__tpe_axis_number(ax, d->low, d->high, d->step, d->kind == KNOB_DIST_INT,
+                              (d->flags & KNOB_LOG) != 0);
+}
+
 /* The windowed density equals the sum over every kernel, and integrates to one. */
 static void check_mix1(const knob_distribution *d, const double *obs, size_t n, bool brute)
 {
     knob__tpe_axis ax;
-    knob__tpe_axis_init(&ax, d);
+    axis_init(&ax, d);
     double *y = malloc((n + 1) * sizeof *y), *w = malloc((n + 1) * sizeof *w);
     for (size_t i = 0; i < n; i++)
         y[i] = knob__tpe_to_kernel(&ax, obs[i]);
@@ -787,7 +797,7 @@ static void check_mixn(knob_rng *r)
     };
     knob__tpe_axis ax[4];
     for (int j = 0; j < 4; j++)
-        knob__tpe_axis_init(&ax[j], &dist[j]);
+        axis_init(&ax[j], &dist[j]);
     size_t n = 300;
     double *y = malloc(n * 4 * sizeof *y), *w = malloc(n * sizeof *w), pt[4];
     for (size_t i = 0; i < n; i++) {
@@ -902,7 +912,7 @@ static void tpe_matches_optuna(void **state)
     knob__tpe_mix1 m = {0};
     knob_distribution fd = {.kind = KNOB_DIST_FLOAT, .low = -10, .high = 10};
     knob__tpe_axis ax;
-    knob__tpe_axis_init(&ax, &fd);
+    axis_init(&ax, &fd);
     for (int i = 0; i < 28; i++)
         y[i] = knob__tpe_to_kernel(&ax, obs[i]);
     knob__tpe_default_weights(28, w);
@@ -911,7 +921,7 @@ static void tpe_matches_optuna(void **state)
         assert_true(fabs(knob__tpe_mix1_logpdf(&m, knob__tpe_to_kernel(&ax, xs[i])) - ref[i]) <
                     1e-8);
     knob_distribution id = {.kind = KNOB_DIST_INT, .low = 1, .high = 10, .step = 1};
-    knob__tpe_axis_init(&ax, &id);
+    axis_init(&ax, &id);
     for (int i = 0; i < 14; i++)
         y[i] = knob__tpe_to_kernel(&ax, iobs[i]);
     knob__tpe_default_weights(14, w);
