@@ -79,9 +79,9 @@ void run_kill_group(slot *sl, int sig);
  * the trial and `what`, and the run stops (run_storage_failed). */
 bool run_saved(runner *r, int64_t number, int rc, const char *what);
 void run_storage_failed(runner *r, int64_t number);
-/* Replaces the study's name at the end of trial_root by its directory name
- * (run_dir_name). */
-void run_safe_trial_root(runner *r);
+/* Sets trial_root: the absolute path of trial_dir (default knob-runs, in the current
+ * directory) and the study's directory name (run_dir_name); -1 when it cannot (said). */
+int run_trial_root(runner *r);
 /* A study's name as one safe directory name (see docs/cli.md, "Trial directories"). */
 void run_dir_name(const char *study, knob__buf *out);
 

@@ -182,7 +182,8 @@ int run_loop(runner *r)
         perror("knob: pipe");
         return EXIT_FAIL;
     }
-    run_safe_trial_root(r);
+    if (run_trial_root(r))
+        return EXIT_FAIL;
     for (;;) {
         launch_some(r);
         if (r->running == 0)

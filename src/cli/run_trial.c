@@ -85,16 +85,31 @@ void run_dir_name(const char *study, knob__buf *out)
     knob__buf_free(&b);
 }
 
-void run_safe_trial_root(runner *r)
+int run_trial_root(runner *r)
 {
-    size_t n = strlen(r->trial_root), k = strlen(r->study_name);
-    if (k >= n || r->trial_root[n - k - 1] != '/' || strcmp(r->trial_root + n - k, r->study_name))
-        return;
+    const char *dir = r->sw->trial_dir ? r->sw->trial_dir : "knob-runs";
+    char cwd[4096];
+    if (dir[0] != '/' && !getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "knob: getcwd: %s\n", strerror(errno));
+        return -1;
+    }
     knob__buf b = {0};
+    if (dir[0] != '/')
+        knob__buf_printf(&b, "%s/", cwd);
+    knob__buf_printf(&b, "%s/", dir);
     run_dir_name(r->study_name, &b);
-    if (!b.oom && b.len && n - k + b.len < sizeof r->trial_root)
-        memcpy(r->trial_root + n - k, knob__buf_cstr(&b), b.len + 1);
+    int rc = 0;
+    if (b.oom || b.len >= sizeof r->trial_root) {
+        fprintf(stderr,
+                "knob: the trial directories' path is too long (%zu bytes, at most %zu): "
+                "%.200s...\n",
+                b.len, sizeof r->trial_root - 1, knob__buf_cstr(&b));
+        rc = -1;
+    } else {
+        memcpy(r->trial_root, b.data, b.len + 1);
+    }
     knob__buf_free(&b);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- the child */
