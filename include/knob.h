@@ -246,10 +246,10 @@ typedef enum {
  *   KNOB_OPT_DOUBLE  a double; min/max bound it (both 0 = no bound); NaN is refused
  *   KNOB_OPT_BOOL    a bool, from true/false, 1/0, yes/no, on/off
  *   KNOB_OPT_STRING  a char *, a copy of the text, owned by the state, freed by the library
- *   KNOB_OPT_ENUM    one word of `choices` (a NULL-terminated list): stored as a string
- *                    is (a char *, a copy of the word, freed by the library), so that a
+ *   KNOB_OPT_ENUM    one word of `choices` (a NULL-terminated list), stored as a string
+ *                    option is (a char *, a copy of the word, freed by the library), so a
  *                    string option becomes an enum by changing its table entry alone. Any
- *                    other word (they are compared exactly, case included) is KNOB_EINVAL
+ *                    other word (words compare exactly, case included) is KNOB_EINVAL
  *                    with a message that lists the choices; `knob samplers` lists them.
  *
  * `def` is the default as text (NULL: the field stays zero, a NULL string). `choices` is
@@ -491,6 +491,18 @@ KNOB_API int knob_study_load(knob_storage *st, const char *name, const knob_stud
                              knob_study **out);
 
 KNOB_API void knob_study_free(knob_study *s);
+
+/* Opens the study `name` to read, for a sampler or pruner that learns from another study
+ * (a warm start): from the storage at `url`, or from the storage of `s` when url is NULL
+ * or "". A URL opens a storage handle of its own ("memory:" is then a new, empty storage),
+ * which knob_study_free(*out) closes; else *out shares the storage of `s` and must be freed
+ * before that storage is closed. *out has a random sampler and no pruner; its trials are
+ * read with knob_study_trials and friends. Returns KNOB_OK, KNOB_EINVAL (a NULL argument,
+ * a bad URL), KNOB_ENOTFOUND (no such study), KNOB_EUNSUPPORTED (an unknown scheme),
+ * KNOB_ESTORAGE, KNOB_ECORRUPT, KNOB_ENOMEM; the message names the study and the URL (its
+ * password taken out). *out belongs to the thread of `s`. */
+KNOB_API int knob_study_open_related(knob_study *s, const char *name, const char *url,
+                                     knob_study **out);
 
 /* Borrowed; live as long as the study. */
 KNOB_API const char *knob_study_name(const knob_study *s);

@@ -58,7 +58,8 @@ static int set_option_cb(void *h, const char *key, const char *value)
     return knob__plugin_set_option(h, key, value);
 }
 
-/* Everything but init and the handle itself; what a failed create and free share. */
+/* The options, the state block and the handle: what a failed create and a free (after
+ * fini) both release. */
 static void release(knob__plugin *h)
 {
     knob__options_free(h->head.options, h->state);
@@ -152,7 +153,8 @@ static int sampler_made(int rc, knob__plugin *h, knob_sampler **out)
 int knob_sampler_create(const char *name, const char *options, knob_sampler **out)
 {
     knob__plugin *h = NULL;
-    int rc = knob__plugin_create_named(&knob__sampler_kind, name, options, NULL, NULL, 0, &h);
+    int rc = knob__plugin_create_named(&knob__sampler_kind, name, options, NULL, NULL, 0,
+                                       out ? &h : NULL);
     return sampler_made(rc, h, out);
 }
 
@@ -160,7 +162,8 @@ int knob_sampler_create_pairs(const char *name, const char *const *keys, const c
                               size_t n, knob_sampler **out)
 {
     knob__plugin *h = NULL;
-    int rc = knob__plugin_create_named(&knob__sampler_kind, name, NULL, keys, values, n, &h);
+    int rc = knob__plugin_create_named(&knob__sampler_kind, name, NULL, keys, values, n,
+                                       out ? &h : NULL);
     return sampler_made(rc, h, out);
 }
 
@@ -168,7 +171,8 @@ int knob_sampler_create_plugin(const knob_sampler_plugin *plugin, const char *op
                                knob_sampler **out)
 {
     knob__plugin *h = NULL;
-    int rc = knob__plugin_create(&knob__sampler_kind, plugin, options, NULL, NULL, 0, &h);
+    int rc =
+        knob__plugin_create(&knob__sampler_kind, plugin, options, NULL, NULL, 0, out ? &h : NULL);
     return sampler_made(rc, h, out);
 }
 
@@ -239,7 +243,8 @@ static int pruner_made(int rc, knob__plugin *h, knob_pruner **out)
 int knob_pruner_create(const char *name, const char *options, knob_pruner **out)
 {
     knob__plugin *h = NULL;
-    int rc = knob__plugin_create_named(&knob__pruner_kind, name, options, NULL, NULL, 0, &h);
+    int rc = knob__plugin_create_named(&knob__pruner_kind, name, options, NULL, NULL, 0,
+                                       out ? &h : NULL);
     return pruner_made(rc, h, out);
 }
 
@@ -247,7 +252,8 @@ int knob_pruner_create_pairs(const char *name, const char *const *keys, const ch
                              size_t n, knob_pruner **out)
 {
     knob__plugin *h = NULL;
-    int rc = knob__plugin_create_named(&knob__pruner_kind, name, NULL, keys, values, n, &h);
+    int rc =
+        knob__plugin_create_named(&knob__pruner_kind, name, NULL, keys, values, n, out ? &h : NULL);
     return pruner_made(rc, h, out);
 }
 
@@ -255,7 +261,8 @@ int knob_pruner_create_plugin(const knob_pruner_plugin *plugin, const char *opti
                               knob_pruner **out)
 {
     knob__plugin *h = NULL;
-    int rc = knob__plugin_create(&knob__pruner_kind, plugin, options, NULL, NULL, 0, &h);
+    int rc =
+        knob__plugin_create(&knob__pruner_kind, plugin, options, NULL, NULL, 0, out ? &h : NULL);
     return pruner_made(rc, h, out);
 }
 

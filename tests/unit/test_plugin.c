@@ -510,13 +510,17 @@ static void create_pairs_before_init(void **state)
     assert_int_equal(knob_sampler_create_pairs("test-pairs", unknown, values, 1, &sp), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "unknown option 'speed' (options: value, mode, note)"));
 
-    /* A built-in: qmc's qmc_type is read by init, and pairs give what the string gives. */
-    double x[2][3];
-    for (int run = 0; run < 2; run++) {
+    /* A built-in: qmc's qmc_type is read by init, and pairs give what the string gives
+     * (Halton points), not what setting it after creation gives (Sobol points). */
+    double x[3][3];
+    for (int run = 0; run < 3; run++) {
         const char *qk[] = {"seed", "qmc_type"}, *qv[] = {"5", "halton"};
-        assert_int_equal(run ? knob_sampler_create_pairs("qmc", qk, qv, 2, &sp)
-                             : knob_sampler_create("qmc", "seed=5,qmc_type=halton", &sp),
-                         KNOB_OK);
+        if (run == 0)
+            assert_int_equal(knob_sampler_create("qmc", "seed=5,qmc_type=halton", &sp), KNOB_OK);
+        else if (run == 1)
+            assert_int_equal(knob_sampler_create_pairs("qmc", qk, qv, 2, &sp), KNOB_OK);
+        else
+            assert_int_equal(knob_sampler_create("qmc", "seed=5", &sp), KNOB_OK);
         knob_storage *st = mem();
         knob_study_options o = {.sampler = sp};
         knob_study *s;
@@ -535,6 +539,7 @@ static void create_pairs_before_init(void **state)
     }
     for (int i = 0; i < 3; i++)
         assert_true(x[0][i] == x[1][i]);
+    assert_false(x[0][1] == x[2][1] && x[0][2] == x[2][2]);
 
     knob_pruner *p;
     const char *pk[] = {"wrapped", "wrapped_options"}, *pv[] = {"median", "[n_startup_trials=2]"};
