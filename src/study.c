@@ -1,6 +1,7 @@
 /* Studies: create or load, ask and tell, the best trials, attributes. */
 #include "space.h"
 #include "study.h"
+#include "util/url.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -160,6 +161,7 @@ void knob_study_free(knob_study *s)
 {
     if (!s)
         return;
+    knob_storage *own = s->own_st;
     knob__view_free(&s->view);
     knob_sampler_free(s->sampler);
     knob_pruner_free(s->pruner);
@@ -168,6 +170,29 @@ void knob_study_free(knob_study *s)
     free(s->attr_value);
     free(s->open);
     free(s);
+    knob_storage_close(own);
+}
+
+int knob_study_open_related(knob_study *s, const char *name, const char *url, knob_study **out)
+{
+    if (!s || !name || !out)
+        return knob__error(KNOB_EINVAL, "knob_study_open_related: NULL argument");
+    bool own = url && url[0];
+    knob_storage *st = s->st, *opened = NULL;
+    knob_study *r = NULL;
+    int rc = own ? knob_storage_open(url, &opened) : KNOB_OK;
+    if (!rc)
+        rc = knob_study_load(own ? opened : st, name, NULL, &r);
+    if (rc) {
+        knob_storage_close(opened);
+        char *shown = knob__redact_url(own ? url : st->url);
+        knob__error_prefix(rc, "study '%s' in storage '%s'", name, shown ? shown : "?");
+        free(shown);
+        return rc;
+    }
+    r->own_st = opened;
+    *out = r;
+    return KNOB_OK;
 }
 
 const char *knob_study_name(const knob_study *s)
@@ -279,8 +304,13 @@ int knob_study_ask(knob_study *s, knob_trial **out)
     if (!rc)
         rc = remember(s, t);
     if (rc) {
-        if (t->id >= 0 && rc != KNOB_ESTORAGE)
-            knob__store_finish(s, t->id, KNOB_TRIAL_FAIL, NULL, 0);
+        /* The row exists: it is failed with the reason, so no trial is left RUNNING. */
+        if (t->id >= 0 && rc != KNOB_ESTORAGE) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", knob_errmsg());
+            knob__store_fail(s, t->id, why, NULL);
+            knob__error(rc, "%s", why);
+        }
         knob__trial_free(t);
         return rc;
     }

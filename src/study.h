@@ -45,6 +45,7 @@ typedef struct knob__view {
 
 struct knob_study {
     knob_storage *st;
+    knob_storage *own_st; /* st when opened for this study alone (knob_study_open_related) */
     int64_t id;
     char *name;
     knob_direction *dirs;

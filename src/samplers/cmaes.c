@@ -13,8 +13,8 @@
  * regret from 0.70 to 0.008 (10 seeds). With warm_start_study the first run
  * starts from the distribution of another study's best trials (WS-CMA-ES). */
 #include "samplers/random.h"
+#include "samplers/transform.h"
 #include "space.h"
-#include "study.h"
 #include "util/json.h"
 
 #include <lapacke.h>
@@ -23,12 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct dim {
-    const char *name; /* interned by the study's view */
-    const knob_distribution *dist;
-    double bins; /* values a discrete param takes; 0 when continuous */
-} dim;
 
 typedef struct run {
     int n, lambda, mu;
@@ -48,40 +42,13 @@ typedef struct cma {
     char *ws_study, *ws_storage;
     double ws_gamma, ws_alpha;
     /* the replayed state */
-    dim *dims;
+    knob__dim *dims; /* the space (samplers/transform.h) */
     int n_dims;
     run r;
     int64_t gen;      /* the generation new trials join */
     int64_t restarts; /* runs started after the first */
     int64_t large_evals, small_evals, large_pop;
 } cma;
-
-/* ---------------------------------------------------------------- the unit cube */
-
-static double to_unit(const dim *d, double internal)
-{
-    const knob_distribution *k = d->dist;
-    if (d->bins > 0)
-        return ((k->kind == KNOB_DIST_INT || k->step > 0 ? (internal - k->low) / k->step : 0) +
-                0.5) /
-               d->bins;
-    if (k->flags & KNOB_LOG)
-        return (log(internal) - log(k->low)) / (log(k->high) - log(k->low));
-    return k->high > k->low ? (internal - k->low) / (k->high - k->low) : 0.5;
-}
-
-static double from_unit(const dim *d, double u)
-{
-    const knob_distribution *k = d->dist;
-    u = fmin(fmax(u, 0), 1);
-    if (d->bins > 0) {
-        double b = fmin(floor(u * d->bins), d->bins - 1);
-        return k->low + b * k->step;
-    }
-    if (k->flags & KNOB_LOG)
-        return knob__dist_snap(k, exp(log(k->low) + u * (log(k->high) - log(k->low))));
-    return knob__dist_snap(k, k->low + u * (k->high - k->low));
-}
 
 /* ---------------------------------------------------------------- one run */
 
@@ -321,7 +288,7 @@ static bool should_restart(const run *r, double sigma0)
 /* Keeps every discrete coordinate able to leave its bin: the marginal standard deviation
  * is raised so that at least alpha/2 of the mass lies beyond each neighbouring edge,
  * alpha = 1 / (n * lambda) (the margin of CMA-ES with margin, in its diagonal form). */
-static void apply_margin(run *r, const dim *dims, bool sep)
+static void apply_margin(run *r, const knob__dim *dims, bool sep)
 {
     int n = r->n;
     double alpha = 1.0 / ((double)n * r->lambda), z = 0;
@@ -356,55 +323,11 @@ static void apply_margin(run *r, const dim *dims, bool sep)
 
 /* ---------------------------------------------------------------- the search space */
 
-static int cmp_dim(const void *a, const void *b)
+static bool same_space(const cma *c, const knob__dim *d, size_t n)
 {
-    return strcmp(((const dim *)a)->name, ((const dim *)b)->name);
-}
-
-/* The numerical params every completed trial has, with one distribution, in name order. */
-static int infer_space(knob_study *s, const knob_trial_info *const *tr, size_t n, dim **out,
-                       int *n_out)
-{
-    const knob_trial_info *first = NULL;
-    for (size_t i = 0; i < n && !first; i++)
-        if (tr[i]->state == KNOB_TRIAL_COMPLETE)
-            first = tr[i];
-    *n_out = 0;
-    *out = NULL;
-    if (!first)
-        return KNOB_OK;
-    dim *d = calloc(first->n_params + 1, sizeof *d);
-    if (!d)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
-    int count = 0;
-    for (size_t p = 0; p < first->n_params; p++) {
-        const knob_param *fp = &first->params[p];
-        if (fp->dist->kind == KNOB_DIST_CATEGORICAL || fp->dist->low == fp->dist->high)
-            continue;
-        bool everywhere = true;
-        for (size_t i = 0; i < n && everywhere; i++) {
-            if (tr[i]->state != KNOB_TRIAL_COMPLETE)
-                continue;
-            const knob_param *q = knob_trial_info_param(tr[i], fp->name);
-            everywhere = q && q->dist == fp->dist; /* interned: equal means same pointer */
-        }
-        if (everywhere) {
-            double size = knob__dist_size(fp->dist);
-            d[count++] = (dim){fp->name, fp->dist, (fp->dist->flags & KNOB_LOG) ? 0 : size};
-        }
-    }
-    qsort(d, (size_t)count, sizeof *d, cmp_dim);
-    (void)s;
-    *out = d;
-    *n_out = count;
-    return KNOB_OK;
-}
-
-static bool same_space(const cma *c, const dim *d, int n)
-{
-    if (n != c->n_dims)
+    if (n != (size_t)c->n_dims)
         return false;
-    for (int i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         if (d[i].name != c->dims[i].name || d[i].dist != c->dims[i].dist)
             return false;
     return true;
@@ -449,7 +372,7 @@ static int source_points(const cma *c, knob_study *src, member **pts, double **x
             const knob_param *p = knob_trial_info_param(tr[i], c->dims[d].name);
             all = p && p->dist->kind != KNOB_DIST_CATEGORICAL;
             if (all)
-                x[d] = fmin(fmax(to_unit(&c->dims[d], p->internal), 0), 1);
+                x[d] = fmin(fmax(knob__dim_to_unit(&c->dims[d], p->internal), 0), 1);
         }
         if (all)
             (*pts)[(*m)++] = (member){sign * tr[i]->values[0], x};
@@ -497,26 +420,19 @@ static int promising_distribution(const cma *c, const member *pts, size_t m, dou
 }
 
 /* The first run's distribution from the best trials of warm_start_study, read from this
- * study's storage or from warm_start_storage. */
+ * study's storage or from warm_start_storage (the core opens it). */
 static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov)
 {
     int rc;
     char why[512];
-    knob_storage *st = s->st, *own = NULL;
-    if (c->ws_storage[0]) {
-        if ((rc = knob_storage_open(c->ws_storage, &own))) {
-            snprintf(why, sizeof why, "%s", knob_errmsg());
-            return knob_set_error(rc, "cmaes: warm_start_storage '%s': %s", c->ws_storage, why);
-        }
-        st = own;
-    }
     knob_study *src = NULL;
     member *pts = NULL;
     double *xs = NULL;
     size_t m = 0;
-    if ((rc = knob_study_load(st, c->ws_study, NULL, &src))) {
+    if ((rc = knob_study_open_related(s, c->ws_study, c->ws_storage, &src))) {
         snprintf(why, sizeof why, "%s", knob_errmsg());
-        rc = knob_set_error(rc, "cmaes: warm_start_study '%s': %s", c->ws_study, why);
+        rc = knob_set_error(rc, "cmaes: warm_start_study '%s'%s: %s", c->ws_study,
+                            c->ws_storage[0] ? " from warm_start_storage" : "", why);
     } else if (knob_study_n_objectives(src) != 1) {
         rc = knob_set_error(KNOB_EINVAL,
                             "cmaes: warm_start_study '%s' has %zu objectives; it "
@@ -532,9 +448,7 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
         rc = promising_distribution(c, pts, m, mean, sigma, cov);
     free(pts);
     free(xs);
-    knob_study_free(src);
-    if (own)
-        knob_storage_close(own);
+    knob_study_free(src); /* and the storage opened for it */
     return rc;
 }
 
@@ -553,7 +467,7 @@ static int start_run(cma *c, knob_study *s, int lambda, double sigma)
             const knob__json *v = knob__json_get(x0, c->dims[i].name);
             double internal;
             if (v && knob__dist_from_external(c->dims[i].dist, v, &internal, c->dims[i].name) == 0)
-                mean[i] = to_unit(&c->dims[i], internal);
+                mean[i] = knob__dim_to_unit(&c->dims[i], internal);
         }
         knob__json_free(x0);
     }
@@ -642,7 +556,7 @@ static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size
 }
 
 /* Rebuilds the state from scratch when the space changes (or the first time). */
-static int reset(cma *c, knob_study *s, dim *d, int nd)
+static int reset(cma *c, knob_study *s, knob__dim *d, int nd)
 {
     free(c->dims);
     c->dims = d;
@@ -677,13 +591,14 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
     if (rc || (int64_t)n_complete < c->n_startup_trials)
         return rc;
-    dim *d;
-    int nd;
-    if ((rc = infer_space(s, tr, n, &d, &nd)))
+    /* the numerical params every completed trial has, with one distribution */
+    knob__dim *d;
+    size_t nd;
+    if ((rc = knob__intersection(tr, n, KNOB__NUMERICAL, &d, &nd)))
         return rc;
     if (same_space(c, d, nd))
         free(d);
-    else if ((rc = reset(c, s, d, nd)))
+    else if ((rc = reset(c, s, d, (int)nd)))
         return rc;
     if (c->n_dims == 0)
         return KNOB_OK;
@@ -719,7 +634,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         rc = knob_trial_set_system_attr(t, "cma:gen", gen);
     knob__buf_free(&b);
     for (int i = 0; !rc && i < c->n_dims; i++)
-        rc = knob_trial_propose(t, c->dims[i].name, c->dims[i].dist, from_unit(&c->dims[i], x[i]));
+        rc = knob_trial_propose(t, c->dims[i].name, c->dims[i].dist,
+                                knob__dim_from_unit(&c->dims[i], x[i]));
     return rc;
 }
 

@@ -4,9 +4,8 @@
  * space are drawn at random. */
 #include "math/sobol.h"
 #include "samplers/random.h"
-#include "space.h"
+#include "samplers/transform.h"
 
-#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +48,13 @@ static int cmp_param(const void *a, const void *b)
     return strcmp((*(const knob_param *const *)a)->name, (*(const knob_param *const *)b)->name);
 }
 
-/* Maps u in [0, 1) to an internal value of the distribution. */
-static double from_unit(const knob_distribution *d, double u)
+/* Maps u in [0, 1) to a value of param p (samplers/transform.h): a choice, a bin, or a
+ * point of the range (a log int's cell of its log scale). */
+static double from_unit(const knob_param *p, double u)
 {
-    double size = knob__dist_size(d);
-    if (d->kind == KNOB_DIST_CATEGORICAL || (size > 0 && !(d->flags & KNOB_LOG))) {
-        double k = floor(u * size);
-        if (k >= size)
-            k = size - 1;
-        return d->kind == KNOB_DIST_CATEGORICAL ? k : d->low + k * d->step;
-    }
-    if (d->flags & KNOB_LOG) {
-        double lo = d->kind == KNOB_DIST_INT ? d->low - 0.5 : d->low;
-        double hi = d->kind == KNOB_DIST_INT ? d->high + 0.5 : d->high;
-        return knob__dist_snap(d, exp(log(lo) + u * (log(hi) - log(lo))));
-    }
-    return knob__dist_snap(d, d->low + u * (d->high - d->low));
+    knob__dim d;
+    knob__dim_init(&d, p->name, p->dist, KNOB__DIM_LOG_INT_CELLS);
+    return knob__dim_from_unit(&d, d.cat ? knob__dim_choice(&d, u) : u);
 }
 
 static double coordinate(qmc *q, unsigned dim, uint64_t index, uint64_t seed)
@@ -113,7 +103,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     uint64_t index = (uint64_t)knob_trial_number(t) + 1;
     for (unsigned i = 0; !rc && i < d; i++)
         rc = knob_trial_propose(t, order[i]->name, order[i]->dist,
-                                from_unit(order[i]->dist, coordinate(q, i, index, seed)));
+                                from_unit(order[i], coordinate(q, i, index, seed)));
     free(order);
     return rc;
 }
