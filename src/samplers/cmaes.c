@@ -175,6 +175,30 @@ static int cmp_member(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The weights of the rank-mu update, into wk; returns how many are not zero at the end.
+ * A worse point's negative weight is scaled by n / |C^{-1/2} y|^2, so that it cannot
+ * shrink C by more than its share however far it lies (y: its step from the old mean). */
+static int active_weights(const run *r, const member *pop, const double *old, bool sep, double *wk)
+{
+    int n = r->n, used = r->lambda;
+    for (int k = 0; k < r->lambda; k++) {
+        wk[k] = r->w[k];
+        if (r->w[k] >= 0)
+            continue;
+        double q = 0;
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int i = 0; i < n; i++)
+                s += (sep ? (i == j) : r->B[i * n + j]) * (pop[k].x[i] - old[i]) / r->sigma;
+            q += s * s / (r->D[j] * r->D[j]);
+        }
+        wk[k] = q > 0 ? r->w[k] * n / q : 0;
+    }
+    while (used > 0 && wk[used - 1] == 0)
+        used--;
+    return used;
+}
+
 /* One generation's update from lambda evaluated points (f: lower is better). */
 static int update(run *r, member *pop, bool sep)
 {
@@ -215,25 +239,8 @@ static int update(run *r, member *pop, bool sep)
         r->pc[i] = (1 - r->cc) * r->pc[i] + (hsig ? b * yw[i] : 0);
     double delta = hsig ? 0 : r->cc * (2 - r->cc);
     double keep = 1 - r->c1 - r->cmu * r->wsum + r->c1 * delta;
-    /* A worse point's negative weight is scaled by n / |C^{-1/2} y|^2, so that it cannot
-     * shrink C by more than its share however far it lies. */
     double wk[512];
-    int used = r->lambda;
-    for (int k = 0; k < r->lambda; k++) {
-        wk[k] = r->w[k];
-        if (r->w[k] >= 0)
-            continue;
-        double q = 0;
-        for (int j = 0; j < n; j++) {
-            double s = 0;
-            for (int i = 0; i < n; i++)
-                s += (sep ? (i == j) : r->B[i * n + j]) * (pop[k].x[i] - old[i]) / r->sigma;
-            q += s * s / (r->D[j] * r->D[j]);
-        }
-        wk[k] = q > 0 ? r->w[k] * n / q : 0;
-    }
-    while (used > 0 && wk[used - 1] == 0)
-        used--;
+    int used = active_weights(r, pop, old, sep, wk);
     for (int i = 0; i < n; i++) {
         for (int j = sep ? i : 0; j < (sep ? i + 1 : n); j++) {
             double rank_mu = 0;

@@ -5,6 +5,7 @@
 #include "knob.h"
 #include "math/tpe_front.h"
 #include "math/tpe_parzen.h"
+#include "space.h"
 
 #include <math.h>
 
@@ -958,17 +959,75 @@ static void tpe_fronts(void **state)
     assert_true(fabs(fmax(fmax(w[0], w[1]), w[2]) - 1) < 1e-12);
 }
 
+/* A draw of the kernel space back to a param's value, as the sampler made it before the
+ * estimators took numbers: through the distribution's own snapping (space.c). */
+static double snapped_by_distribution(const knob__tpe_axis *a, const knob_distribution *d, double y)
+{
+    if (a->n_choices)
+        return knob__dist_snap(d, y);
+    if (a->log && d->kind == KNOB_DIST_INT)
+        return knob__dist_snap(d, round(exp(y)));
+    if (a->log)
+        return knob__dist_snap(d, exp(y));
+    if (a->q > 0)
+        return knob__dist_snap(d, round((y - d->low) / a->q) * a->q + d->low);
+    return knob__dist_snap(d, y);
+}
+
+/* The axes snap draws with the numbers they were given exactly as the distribution does,
+ * over the kernel space and beyond its ends, for every kind of param. */
+static void tpe_axis_snaps_as_distribution(void **state)
+{
+    (void)state;
+    static const knob_choice ch[3] = {
+        {KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "b", 0}, {KNOB_CHOICE_STRING, "c", 0}};
+    const knob_distribution dists[] = {
+        {.kind = KNOB_DIST_FLOAT, .low = -3, .high = 7},
+        {.kind = KNOB_DIST_FLOAT, .low = 0.1, .high = 2.35, .step = 0.25},
+        {.kind = KNOB_DIST_FLOAT, .low = 1e-4, .high = 1, .flags = KNOB_LOG},
+        {.kind = KNOB_DIST_INT, .low = -5, .high = 12, .step = 1},
+        {.kind = KNOB_DIST_INT, .low = 0, .high = 30, .step = 3},
+        {.kind = KNOB_DIST_INT, .low = 1, .high = 1000, .step = 1, .flags = KNOB_LOG},
+        {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 3, .choices = ch},
+    };
+    for (size_t j = 0; j < sizeof dists / sizeof *dists; j++) {
+        const knob_distribution *d = &dists[j];
+        knob__tpe_axis ax;
+        axis_init(&ax, d);
+        double lo = ax.n_choices ? -1 : ax.low, hi = ax.n_choices ? (double)ax.n_choices : ax.high;
+        double pad = 0.1 * (hi - lo);
+        for (int k = 0; k <= 4000; k++) {
+            double y = lo - pad + (hi - lo + 2 * pad) * k / 4000.0;
+            double got = knob__tpe_from_kernel(&ax, y), want = snapped_by_distribution(&ax, d, y);
+            if (got != want)
+                fail_msg("param %zu at %.17g: %.17g, the distribution gives %.17g", j, y, got,
+                         want);
+        }
+        assert_true(isnan(knob__tpe_from_kernel(&ax, NAN)) ==
+                    isnan(snapped_by_distribution(&ax, d, NAN)));
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(tpe_golden_sequence), cmocka_unit_test(tpe_startup_is_random),
-        cmocka_unit_test(tpe_beats_random),    cmocka_unit_test(tpe_multivariate),
-        cmocka_unit_test(tpe_categorical),     cmocka_unit_test(tpe_log_step_int),
-        cmocka_unit_test(tpe_conditional),     cmocka_unit_test(tpe_group),
-        cmocka_unit_test(tpe_multi_objective), cmocka_unit_test(tpe_constant_liar),
-        cmocka_unit_test(tpe_pruned_counted),  cmocka_unit_test(tpe_options),
-        cmocka_unit_test(tpe_estimator),       cmocka_unit_test(tpe_fronts),
-        cmocka_unit_test(tpe_matches_optuna),  cmocka_unit_test(tpe_sobol_startup),
+        cmocka_unit_test(tpe_golden_sequence),
+        cmocka_unit_test(tpe_startup_is_random),
+        cmocka_unit_test(tpe_beats_random),
+        cmocka_unit_test(tpe_multivariate),
+        cmocka_unit_test(tpe_categorical),
+        cmocka_unit_test(tpe_log_step_int),
+        cmocka_unit_test(tpe_conditional),
+        cmocka_unit_test(tpe_group),
+        cmocka_unit_test(tpe_multi_objective),
+        cmocka_unit_test(tpe_constant_liar),
+        cmocka_unit_test(tpe_pruned_counted),
+        cmocka_unit_test(tpe_options),
+        cmocka_unit_test(tpe_estimator),
+        cmocka_unit_test(tpe_fronts),
+        cmocka_unit_test(tpe_matches_optuna),
+        cmocka_unit_test(tpe_sobol_startup),
+        cmocka_unit_test(tpe_axis_snaps_as_distribution),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
