@@ -122,6 +122,8 @@ static void apply_run_cap(runner *r)
     if (left <= 0) {
         printf("study '%s' has reached its run_cap of %lld trials\n", r->study_name,
                (long long)r->sw->run_cap);
+        snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
+                 (long long)r->sw->run_cap);
         r->exhausted = true;
         left = 0;
     }
@@ -157,19 +159,6 @@ static void check_target(runner *r)
         r->target_reached = true;
 }
 
-static int trial_root(runner *r)
-{
-    const char *dir = r->sw->trial_dir ? r->sw->trial_dir : "knob-runs";
-    char cwd[2048];
-    if (dir[0] != '/' && !getcwd(cwd, sizeof cwd)) {
-        perror("knob: getcwd");
-        return -1;
-    }
-    snprintf(r->trial_root, sizeof r->trial_root, "%s%s%s/%s", dir[0] == '/' ? "" : cwd,
-             dir[0] == '/' ? "" : "/", dir, r->study_name);
-    return 0;
-}
-
 static int run(runner *r, const run_args *a, char *dflt_study)
 {
     const sweep *sw = r->sw;
@@ -187,8 +176,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
                 sw->path);
         return EXIT_USAGE;
     }
-    if (trial_root(r) ||
-        cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref))
+    if (cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref))
         return EXIT_FAIL;
     if (r->setup_only) {
         char *where = knob__redact_url(r->storage);

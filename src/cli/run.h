@@ -60,6 +60,7 @@ typedef struct runner {
     int64_t lost_trial;        /* the first trial a storage failure touched */
     int64_t complete, unsaved; /* this run's trials by outcome (beside failed, pruned) */
     bool setup_only;           /* --trials 0: create the study, run nothing */
+    char done_why[256];        /* why the study gives no more trials (exhausted), or "" */
     char *best; /* the best value and params, for the progress line; NULL: none yet */
 } runner;
 

@@ -181,10 +181,13 @@ void run_summary(runner *r)
                r->unsaved ? "; a trial not saved stays RUNNING until a worker fails it for its "
                             "lost\nheartbeat (and runs it again)"
                           : "");
-    printf("%s\n", r->best ? r->best : "no complete trial yet");
+    if (knob_study_n_objectives(r->ref.s) == 0)
+        printf("the study has no metric: a trial completes when its program exits 0\n");
+    else
+        printf("%s\n", r->best ? r->best : "no complete trial yet");
     printf("trial logs: %s/<number>/\n", r->trial_root);
     if (r->exhausted)
-        printf("the grid is done: every point has run\n");
+        printf("%s\n", r->done_why[0] ? r->done_why : "the grid is done: every point has run");
     if (r->target_reached)
         printf("the target %g of '%s' is reached\n", r->sw->target, r->sw->objectives[0].name);
     fflush(stdout);

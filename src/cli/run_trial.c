@@ -344,8 +344,15 @@ int run_launch(runner *r, slot *sl)
 {
     knob_trial *t;
     int rc = knob_study_ask(r->ref.s, &t);
-    if (rc == KNOB_EDONE)
+    if (rc == KNOB_EDONE) {
+        /* An exhausted grid, or a study at its run_cap (perhaps filled by other workers). */
+        const knob_trial_info *const *tr;
+        size_t n = 0;
+        if (r->sw->run_cap && !knob_study_trials(r->ref.s, &tr, &n) && (int64_t)n >= r->sw->run_cap)
+            snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
+                     (long long)r->sw->run_cap);
         return 0;
+    }
     if (rc) {
         fprintf(stderr, "knob: ask: %s\n", knob_errmsg());
         return -1;

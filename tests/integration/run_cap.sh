@@ -27,6 +27,11 @@ expect_eq "$(py 'len(d)' < t.json)" 20 "trials of a study with run_cap 20 after 
 expect_eq "$(py 'sorted(t["number"] for t in d) == list(range(20))' < t.json)" True "numbers"
 "$KNOB" run cap.yaml $S --study c > again.txt 2>&1 || fail "a run of a full study: $(cat again.txt)"
 grep -q "reached its run_cap of 20" again.txt || fail "a full study: $(cat again.txt)"
+grep -q "the study holds its run_cap of 20 trials" again.txt || fail "summary: $(cat again.txt)"
+grep -q "the grid is done" again.txt && fail "a run_cap called a grid: $(cat again.txt)"
+for i in 1 2 3; do # each run says why it stopped
+    grep -q "the study holds its run_cap of 20 trials" "r$i.txt" || fail "run $i: $(cat "r$i.txt")"
+done
 "$KNOB" trials c $S --format json > t.json
 expect_eq "$(py 'len(d)' < t.json)" 20 "trials after a run of a full study"
 
