@@ -81,4 +81,10 @@ int cmd_enqueue(int argc, char **argv);
 int cmd_samplers(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 
+/* plugins.c: loads a plugin (a shared object whose knob_plugin_init registers samplers and
+ * pruners) once per real path; -1 with the reason in err. */
+int cli_load_plugin(const char *path, char *err, size_t errsz);
+/* Loads the plugins of KNOB_PLUGINS (paths separated by ':'); -1 after printing why. */
+int cli_load_env_plugins(void);
+
 #endif

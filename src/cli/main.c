@@ -28,7 +28,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: knob COMMAND [ARGS]   (knob COMMAND --help for more)\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(f, "  %s\n", commands[i].help);
-    fprintf(f, "\nEvery command takes --storage URL (default %s: the file knob.db here).\n",
+    fprintf(f,
+            "\nEvery command takes --storage URL (default %s: the file knob.db here).\n"
+            "KNOB_PLUGINS=a.so:b.so loads plugins (samplers, pruners) for every command.\n",
             KNOB_DEFAULT_STORAGE);
 }
 
@@ -46,9 +48,13 @@ int main(int argc, char **argv)
         printf("knob %s\n", KNOB_VERSION_STRING);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(argv[1], commands[i].name))
+            continue;
+        if (cli_load_env_plugins())
+            return EXIT_USAGE;
+        return commands[i].fn(argc - 2, argv + 2);
+    }
     fprintf(stderr, "knob: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

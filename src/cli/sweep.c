@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,28 +88,17 @@ static int parse_objectives(sweep_ctx *c, const yaml_node_t *list)
 
 /* ---------------------------------------------------------------- sampler, pruner */
 
+/* The options go in with the creation, so that what a plugin's init reads is set. */
 int sweep_make_sampler(const plugin_spec *ps, knob_sampler **out)
 {
-    int rc = knob_sampler_create(ps->name, NULL, out);
-    for (size_t i = 0; !rc && i < ps->n; i++)
-        rc = knob_sampler_set_option(*out, ps->keys[i], ps->values[i]);
-    if (rc && *out) {
-        knob_sampler_free(*out);
-        *out = NULL;
-    }
-    return rc;
+    return knob_sampler_create_pairs(ps->name, (const char *const *)ps->keys,
+                                     (const char *const *)ps->values, ps->n, out);
 }
 
 int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out)
 {
-    int rc = knob_pruner_create(ps->name, NULL, out);
-    for (size_t i = 0; !rc && i < ps->n; i++)
-        rc = knob_pruner_set_option(*out, ps->keys[i], ps->values[i]);
-    if (rc && *out) {
-        knob_pruner_free(*out);
-        *out = NULL;
-    }
-    return rc;
+    return knob_pruner_create_pairs(ps->name, (const char *const *)ps->keys,
+                                    (const char *const *)ps->values, ps->n, out);
 }
 
 bool sweep_is_grid(const sweep *sw)
@@ -314,7 +304,7 @@ static const char *const top_keys[] = {
     "program",         "command", "method",      "metric",     "parameters", "run_cap",
     "early_terminate", "name",    "description", "project",    "entity",     "storage",
     "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
-    "trials",          "seed",    "trial_dir",   NULL};
+    "trials",          "seed",    "trial_dir",   "plugins",    NULL};
 
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
@@ -341,7 +331,8 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
         return (sw->has_seed = true, sweep_get_int(c, v, ks, &sw->seed, -EXACT_INT, EXACT_INT));
     if (!strcmp(ks, "trial_timeout"))
         return sweep_get_duration(c, v, ks, &sw->trial_timeout);
-    if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity"))
+    if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity") ||
+        !strcmp(ks, "plugins")) /* plugins: read first, by load_plugins */
         return 0;
     *done = false;
     return 0;
@@ -512,6 +503,67 @@ static char *read_file(const char *path)
     return text;
 }
 
+/* A relative plugin path is taken from the sweep file's directory, or else from the
+ * working directory (a worker reading the sweep stored with its study). */
+static char *plugin_path(const sweep_ctx *c, const char *given)
+{
+    const char *slash = strrchr(c->path, '/');
+    if (given[0] != '/' && slash) {
+        size_t dir = (size_t)(slash - c->path) + 1;
+        char *p = malloc(dir + strlen(given) + 1);
+        if (!p)
+            return NULL;
+        memcpy(p, c->path, dir);
+        strcpy(p + dir, given);
+        if (access(p, F_OK) == 0)
+            return p;
+        free(p);
+    }
+    return sweep_dup(given);
+}
+
+static int load_plugin(sweep_ctx *c, const yaml_node_t *n)
+{
+    sweep *sw = c->sw;
+    const char *given = sweep_scalar(n);
+    char err[PATH_MAX + 512];
+    if (!given || !given[0])
+        return sweep_errorf(c, n, "key 'plugins': expected paths of shared objects, got %s",
+                            sweep_kind_name(n));
+    char **grown = realloc(sw->plugins, (sw->n_plugins + 1) * sizeof *grown);
+    if (!grown)
+        return sweep_errorf(c, n, "key 'plugins': out of memory");
+    sw->plugins = grown;
+    char *path = plugin_path(c, given);
+    if (!path)
+        return sweep_errorf(c, n, "key 'plugins': out of memory");
+    sw->plugins[sw->n_plugins++] = path;
+    if (cli_load_plugin(path, err, sizeof err))
+        return sweep_errorf(c, n, "key 'plugins': %s", err);
+    return 0;
+}
+
+/* The plugins come first, wherever the key stands: the sampler and pruner may be theirs. */
+static int load_plugins(sweep_ctx *c, const yaml_node_t *root)
+{
+    for (yaml_node_pair_t *kv = root->data.mapping.pairs.start; kv < root->data.mapping.pairs.top;
+         kv++) {
+        const char *ks = sweep_scalar(sweep_node(c, kv->key));
+        const yaml_node_t *v = sweep_node(c, kv->value);
+        if (!ks || strcmp(ks, "plugins"))
+            continue;
+        if (v && v->type == YAML_SEQUENCE_NODE) {
+            for (yaml_node_item_t *it = v->data.sequence.items.start;
+                 it < v->data.sequence.items.top; it++)
+                if (load_plugin(c, sweep_node(c, *it)))
+                    return -1;
+            return 0;
+        }
+        return load_plugin(c, v);
+    }
+    return 0;
+}
+
 static int parse_text(sweep_ctx *c)
 {
     if (sweep_load_yaml(c))
@@ -523,6 +575,8 @@ static int parse_text(sweep_ctx *c)
                           "a sweep file is a mapping (program, parameters, metric, "
                           "...), got %s",
                           sweep_kind_name(root));
+    if (!rc)
+        rc = load_plugins(c, root);
     for (yaml_node_pair_t *kv = rc ? NULL : root->data.mapping.pairs.start;
          kv && kv < root->data.mapping.pairs.top && !rc; kv++)
         rc = parse_top(c, sweep_node(c, kv->key), sweep_node(c, kv->value));
@@ -582,6 +636,9 @@ void sweep_free(sweep *sw)
     free(sw->trial_dir);
     plugin_free(&sw->sampler);
     plugin_free(&sw->pruner);
+    for (size_t i = 0; i < sw->n_plugins; i++)
+        free(sw->plugins[i]);
+    free(sw->plugins);
     free(sw->early_type);
     memset(sw, 0, sizeof *sw);
 }

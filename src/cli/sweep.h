@@ -92,6 +92,8 @@ typedef struct sweep {
     char *storage, *study, *trial_dir;
     char *wandb_name; /* W&B's `name`: the study's name unless `study` is given */
     plugin_spec sampler, pruner;
+    char **plugins; /* knob's `plugins`: shared objects loaded before sampler and pruner */
+    size_t n_plugins;
     int64_t parallel, trials, seed;
     bool has_seed;
     double trial_timeout; /* seconds; 0: none */

@@ -40,4 +40,19 @@ expect_eq "$(py 'd[0]["state"]' < missing.json)" complete "the first trial of th
     fail "gp failed: $(cat out4.txt)"
 best=$("$KNOB" best gp --storage "$db" --json | py 'd["values"][0] if "values" in d else d["value"]')
 python3 -c "import sys; sys.exit(0 if $best < 0.05 else 1)" || fail "gp's best after 20 trials: $best"
+# Options a sampler reads when it is created reach it from a sweep file: qmc with
+# qmc_type halton runs other points than its default (sobol), on the same seed (qmc's
+# points start with the second trial, once the first has shown the space).
+for q in sobol halton; do
+    printf 'program: bowl.py\nmethod: random\nmetric: {name: loss}\nsampler: {name: qmc, options: {qmc_type: %s}}\n%s\n' \
+        "$q" "$space" > "$q.yaml"
+done
+for q in sobol halton; do
+    "$KNOB" run "$q.yaml" --storage "sqlite:///$T/$q.db" --study q --trials 4 --seed 3 > /dev/null
+    "$KNOB" trials q --storage "sqlite:///$T/$q.db" --format json | py '[t["params"] for t in d[1:]]' > "$q.txt"
+done
+if cmp -s sobol.txt halton.txt; then fail "qmc_type from a sweep file was ignored: $(cat halton.txt)"; fi
+"$KNOB" run halton.yaml --storage "sqlite:///$T/h2.db" --study q --trials 4 --seed 3 > /dev/null
+expect_eq "$("$KNOB" trials q --storage "sqlite:///$T/h2.db" --format json | py '[t["params"] for t in d[1:]]')" \
+    "$(cat halton.txt)" "halton, again"
 echo ok
