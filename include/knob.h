@@ -200,7 +200,13 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
 /* Opens a storage. `url`:
  *   "memory:"                      in this process only, gone when closed;
  *   "sqlite:///relative/path.db"   SQLite file relative to the working directory;
- *   "sqlite:////absolute/path.db"  SQLite file at an absolute path.
+ *   "sqlite:////absolute/path.db"  SQLite file at an absolute path;
+ *   "postgresql://user:password@host:port/database?options"  a PostgreSQL server, for many
+ *                                  workers on many machines (libpq's URL; "postgres://"
+ *                                  too; what the URL leaves out, libpq takes from PGHOST,
+ *                                  PGUSER, PGPASSWORD, ~/.pgpass and service files). knob
+ *                                  creates its tables (knob_*) on first use. Passwords are
+ *                                  never shown in messages.
  * A SQLite file is created with knob's schema when missing; a file that is not a knob
  * database (or is corrupt, or of a newer schema) is KNOB_ECORRUPT, naming its path.
  * Returns KNOB_OK, KNOB_EINVAL (bad URL), KNOB_EUNSUPPORTED (unknown scheme),
@@ -213,8 +219,8 @@ KNOB_API void knob_storage_close(knob_storage *st);
 /* Summary of a study, as listed by knob_storage_studies. */
 typedef struct knob_study_summary {
     const char *name;
-    size_t n_directions;
-    const knob_direction *directions;
+    size_t n_objectives;              /* 0 for a study without objective */
+    const knob_direction *directions; /* one per objective */
     int64_t n_trials;
     int64_t n_complete;
     double best_value; /* first objective's best over COMPLETE trials; NaN when none */
@@ -222,9 +228,10 @@ typedef struct knob_study_summary {
 } knob_study_summary;
 
 /* Lists every study in the storage, oldest first. *out (an array of *n entries, with
- * every string in it) is freed by knob_study_summaries_free. */
-KNOB_API int knob_storage_studies(knob_storage *st, knob_study_summary **out, size_t *n);
-KNOB_API void knob_study_summaries_free(knob_study_summary *list, size_t n);
+ * every string in it) is borrowed from the storage handle until the next
+ * knob_storage_studies on it or its close, as every list the library returns is
+ * borrowed from the handle it came from. */
+KNOB_API int knob_storage_studies(knob_storage *st, const knob_study_summary **out, size_t *n);
 
 /* Deletes a study with all its trials. KNOB_ENOTFOUND when there is none of that name. */
 KNOB_API int knob_storage_delete_study(knob_storage *st, const char *name);
@@ -449,8 +456,8 @@ KNOB_API int knob_pruner_prune(knob_pruner *pruner, knob_study *s, knob_trial *t
 /* ---------------------------------------------------------------- studies */
 
 typedef struct knob_study_options {
-    const knob_direction *directions; /* NULL: one objective, minimized */
-    size_t n_directions;
+    const knob_direction *directions; /* one per objective; NULL: one objective, minimized */
+    size_t n_objectives;              /* the length of directions (0 with directions NULL) */
     knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
     knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
     /* Fault tolerance for workers that may die. With heartbeat_interval > 0 (seconds),
@@ -572,10 +579,11 @@ KNOB_API int knob_study_trials(knob_study *s, const knob_trial_info *const **tri
 KNOB_API int knob_study_best_trial(knob_study *s, const knob_trial_info **out);
 KNOB_API int knob_study_best_value(knob_study *s, double *out);
 
-/* The Pareto front: the COMPLETE trials that no other COMPLETE trial dominates, in
- * number order. *out is an array of *n borrowed pointers, freed by the caller with
- * free() (the pointers in it are borrowed as in knob_trial_info). */
-KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info ***out, size_t *n);
+/* Syncs, then the Pareto front: the COMPLETE trials that no other COMPLETE trial
+ * dominates, in number order. *out (an array of *n pointers) is borrowed as
+ * knob_study_trials' is: valid until the next call that syncs the study.
+ * KNOB_EINVAL for a study without objective. */
+KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, size_t *n);
 
 /* Study attributes: a key and a JSON value text, validated. */
 KNOB_API int knob_study_set_user_attr(knob_study *s, const char *key, const char *json);
@@ -640,9 +648,17 @@ KNOB_API int knob_trial_should_prune(knob_trial *t, bool *out);
  * report. */
 KNOB_API size_t knob_trial_intermediate(const knob_trial *t, const knob_step_value **out);
 
+/* Trial attributes: a key and a JSON value text ("3", "\"adam\"", "[1,2]"), validated
+ * (KNOB_EINVAL naming the key for text that is not JSON). User attributes are the
+ * caller's; system attributes belong to knob and its plugins (samplers record their
+ * state there; keys such as "fail_reason", "heartbeat", "fixed_params" are knob's).
+ * Setting a key again replaces its value. */
 KNOB_API int knob_trial_set_user_attr(knob_trial *t, const char *key, const char *json);
 KNOB_API int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json);
-/* Borrowed until the next set on the trial, or NULL. */
+/* The value of an attribute set through this handle, or NULL. Borrowed until the next set
+ * of that key on the trial, or the trial's tell. (Attributes of finished trials, and of
+ * trials asked elsewhere: knob_trial_info_attr.) */
+KNOB_API const char *knob_trial_user_attr(const knob_trial *t, const char *key);
 KNOB_API const char *knob_trial_system_attr(const knob_trial *t, const char *key);
 
 /* For samplers: proposes `internal` for param `name` under `dist` (copied), used if

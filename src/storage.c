@@ -56,18 +56,29 @@ void knob_storage_close(knob_storage *st)
     if (!st)
         return;
     st->be->close(st->h);
+    knob__summaries_free(st->summaries, st->n_summaries);
     free(st->url);
     free(st);
 }
 
-int knob_storage_studies(knob_storage *st, knob_study_summary **out, size_t *n)
+int knob_storage_studies(knob_storage *st, const knob_study_summary **out, size_t *n)
 {
     if (!st || !out || !n)
         return knob__error(KNOB_EINVAL, "knob_storage_studies: NULL argument");
-    return st->be->list_studies(st->h, out, n);
+    knob_study_summary *list = NULL;
+    size_t count = 0;
+    int rc = st->be->list_studies(st->h, &list, &count);
+    if (rc)
+        return rc;
+    knob__summaries_free(st->summaries, st->n_summaries);
+    st->summaries = list;
+    st->n_summaries = count;
+    *out = list;
+    *n = count;
+    return KNOB_OK;
 }
 
-void knob_study_summaries_free(knob_study_summary *list, size_t n)
+void knob__summaries_free(knob_study_summary *list, size_t n)
 {
     if (!list)
         return;

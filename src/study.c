@@ -89,13 +89,13 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
                       knob_study **out)
 {
     static const knob_direction minimize = KNOB_MINIMIZE;
-    const knob_direction *dirs = opts && opts->n_directions ? opts->directions : &minimize;
-    size_t n_dirs = opts && opts->n_directions ? opts->n_directions : 1;
+    const knob_direction *dirs = opts && opts->n_objectives ? opts->directions : &minimize;
+    size_t n_dirs = opts && opts->n_objectives ? opts->n_objectives : 1;
     if (opts && opts->no_objective)
         n_dirs = 0;
     int rc = check_name(st, name, out);
     if (!rc && !dirs)
-        rc = knob__error(KNOB_EINVAL, "study '%s': n_directions is %zu but directions is NULL",
+        rc = knob__error(KNOB_EINVAL, "study '%s': n_objectives is %zu but directions is NULL",
                          name, n_dirs);
     if (!rc)
         rc = check_dirs(dirs, n_dirs);
@@ -168,6 +168,7 @@ void knob_study_free(knob_study *s)
     free(s->dirs);
     free(s->name);
     free(s->attr_value);
+    free(s->front);
     free(s->open);
     free(s);
     knob_storage_close(own);
@@ -510,7 +511,7 @@ static bool dominates(const knob_study *s, const double *a, const double *b)
     return better;
 }
 
-int knob_study_best_trials(knob_study *s, const knob_trial_info ***out, size_t *n)
+int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, size_t *n)
 {
     if (!s || !out || !n)
         return knob__error(KNOB_EINVAL, "knob_study_best_trials: NULL argument");
@@ -520,9 +521,9 @@ int knob_study_best_trials(knob_study *s, const knob_trial_info ***out, size_t *
     if (rc)
         return rc;
     const knob__view *v = &s->view;
-    const knob_trial_info **front = malloc((v->n ? v->n : 1) * sizeof *front);
-    if (!front)
+    if (knob__grow(&s->front, &s->cap_front, v->n ? v->n : 1, sizeof *s->front))
         return knob__oom("Pareto front");
+    const knob_trial_info **front = s->front;
     size_t count = 0;
     /* Keeps a running front; each candidate is checked against it, which is
      * O(n * front) rather than O(n^2). */

@@ -11,6 +11,8 @@ struct knob_storage {
     const knob__backend *be;
     void *h;
     char *url;
+    knob_study_summary *summaries; /* the last knob_storage_studies list, lent out */
+    size_t n_summaries;
 };
 
 struct knob_sampler {
@@ -56,7 +58,9 @@ struct knob_study {
     char *attr_value; /* the last attribute read, returned borrowed */
     double heartbeat_interval, grace_period;
     int max_retry;
-    int64_t max_trials;       /* 0: no cap */
+    int64_t max_trials;            /* 0: no cap */
+    const knob_trial_info **front; /* the last Pareto front, lent out */
+    size_t cap_front;
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
 };
@@ -77,8 +81,8 @@ struct knob_trial {
     size_t n_proposals, cap_proposals;
     knob_step_value *inter;
     size_t n_inter, cap_inter;
-    knob_attr *sattrs; /* owned key and json strings */
-    size_t n_sattrs, cap_sattrs;
+    knob_attr *attrs[2]; /* [0] user, [1] system: owned key and json strings */
+    size_t n_attrs[2], cap_attrs[2];
     knob__json *fixed; /* params fixed by enqueue, or NULL */
     double last_beat;
 };

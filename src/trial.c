@@ -21,11 +21,13 @@ void knob__trial_free(knob_trial *t)
     if (!t)
         return;
     knob__study_forget(t->s, t);
-    for (size_t i = 0; i < t->n_sattrs; i++) {
-        free((char *)t->sattrs[i].key);
-        free((char *)t->sattrs[i].json);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < t->n_attrs[k]; i++) {
+            free((char *)t->attrs[k][i].key);
+            free((char *)t->attrs[k][i].json);
+        }
+        free(t->attrs[k]);
     }
-    free(t->sattrs);
     free(t->params);
     free(t->proposals);
     free(t->inter);
@@ -302,19 +304,23 @@ int knob_trial_should_prune(knob_trial *t, bool *out)
 
 /* ---------------------------------------------------------------- attributes */
 
-static int keep_sattr(knob_trial *t, const char *key, const char *json)
+/* The trial handle keeps what was set through it: system attributes wait there for the
+ * trial's row, and both kinds are read back by knob_trial_*_attr. */
+static int keep_attr(knob_trial *t, bool system, const char *key, const char *json)
 {
-    for (size_t i = 0; i < t->n_sattrs; i++) {
-        if (strcmp(t->sattrs[i].key, key) == 0) {
+    knob_attr **a = &t->attrs[system];
+    size_t *n = &t->n_attrs[system];
+    for (size_t i = 0; i < *n; i++) {
+        if (strcmp((*a)[i].key, key) == 0) {
             char *copy = knob__strdup(json);
             if (!copy)
                 return knob__oom("attribute");
-            free((char *)t->sattrs[i].json);
-            t->sattrs[i].json = copy;
+            free((char *)(*a)[i].json);
+            (*a)[i].json = copy;
             return KNOB_OK;
         }
     }
-    if (knob__grow(&t->sattrs, &t->cap_sattrs, t->n_sattrs + 1, sizeof *t->sattrs))
+    if (knob__grow(a, &t->cap_attrs[system], *n + 1, sizeof **a))
         return knob__oom("attribute");
     char *k = knob__strdup(key), *j = knob__strdup(json);
     if (!k || !j) {
@@ -322,8 +328,16 @@ static int keep_sattr(knob_trial *t, const char *key, const char *json)
         free(j);
         return knob__oom("attribute");
     }
-    t->sattrs[t->n_sattrs++] = (knob_attr){k, j};
+    (*a)[(*n)++] = (knob_attr){k, j};
     return KNOB_OK;
+}
+
+static const char *find_attr(const knob_trial *t, bool system, const char *key)
+{
+    for (size_t i = 0; t && key && i < t->n_attrs[system]; i++)
+        if (strcmp(t->attrs[system][i].key, key) == 0)
+            return t->attrs[system][i].json;
+    return NULL;
 }
 
 static int set_attr(knob_trial *t, bool system, const char *key, const char *json)
@@ -336,9 +350,10 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
     if (bad)
         return knob__error(KNOB_EINVAL, "trial %lld: attribute '%s' is not valid JSON: %.80s",
                            (long long)t->number, key, json);
-    int rc = system ? keep_sattr(t, key, json) : KNOB_OK;
+    int rc = keep_attr(t, system, key, json);
     if (rc || t->id < 0)
-        return rc; /* written when the trial gets its row */
+        return rc; /* written when the trial gets its row (only samplers set attributes so
+                    * early, and only system ones) */
     if ((rc = knob__trial_flush_params(t)))
         return rc;
     return knob__store_trial_attr(t->s, t->id, system, key, json);
@@ -346,8 +361,8 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
 
 int knob__trial_flush_attrs(knob_trial *t)
 {
-    for (size_t i = 0; i < t->n_sattrs; i++) {
-        int rc = knob__store_trial_attr(t->s, t->id, true, t->sattrs[i].key, t->sattrs[i].json);
+    for (size_t i = 0; i < t->n_attrs[1]; i++) {
+        int rc = knob__store_trial_attr(t->s, t->id, true, t->attrs[1][i].key, t->attrs[1][i].json);
         if (rc)
             return rc;
     }
@@ -364,10 +379,12 @@ int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json)
     return set_attr(t, true, key, json);
 }
 
+const char *knob_trial_user_attr(const knob_trial *t, const char *key)
+{
+    return find_attr(t, false, key);
+}
+
 const char *knob_trial_system_attr(const knob_trial *t, const char *key)
 {
-    for (size_t i = 0; t && key && i < t->n_sattrs; i++)
-        if (strcmp(t->sattrs[i].key, key) == 0)
-            return t->sattrs[i].json;
-    return NULL;
+    return find_attr(t, true, key);
 }

@@ -208,7 +208,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
      * every process sharing the study stops at exactly run_cap. A sweep without a metric
      * makes a study without objective. */
     knob_study_options o = {.directions = dirs,
-                            .n_directions = sw->n_objectives,
+                            .n_objectives = sw->n_objectives,
                             .sampler = sampler,
                             .pruner = pruner,
                             .max_trials = sw->run_cap,

@@ -35,7 +35,7 @@ static void study_json(knob__buf *b, const knob_study_summary *st)
     knob__buf_puts(b, "{\"name\":");
     knob__json_add_string(b, st->name);
     knob__buf_puts(b, ",\"directions\":[");
-    for (size_t k = 0; k < st->n_directions; k++)
+    for (size_t k = 0; k < st->n_objectives; k++)
         knob__buf_printf(b, "%s\"%s\"", k ? "," : "",
                          st->directions[k] == KNOB_MAXIMIZE ? "maximize" : "minimize");
     knob__buf_printf(b, "],\"n_trials\":%lld,\"n_complete\":%lld,\"best_value\":",
@@ -47,7 +47,7 @@ static void study_json(knob__buf *b, const knob_study_summary *st)
 static void study_row(knob__buf *b, const knob_study_summary *st)
 {
     char d[256], created[64], best[32] = "-";
-    dirs_text(st->directions, st->n_directions, d, sizeof d);
+    dirs_text(st->directions, st->n_objectives, d, sizeof d);
     time_text(st->created, created, sizeof created);
     if (!isnan(st->best_value))
         snprintf(best, sizeof best, "%.6g", st->best_value);
@@ -60,7 +60,7 @@ int cmd_studies(int argc, char **argv)
     cli_args a;
     const char *usage = "knob studies [--storage URL] [--json]";
     knob_storage *st = NULL;
-    knob_study_summary *list;
+    const knob_study_summary *list;
     size_t n;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
@@ -91,7 +91,6 @@ int cmd_studies(int argc, char **argv)
         knob__buf_puts(&b, "]\n");
     fputs(knob__buf_cstr(&b), stdout);
     knob__buf_free(&b);
-    knob_study_summaries_free(list, n);
     knob_storage_close(st);
     return 0;
 }
@@ -256,7 +255,8 @@ static void best_text(knob__buf *b, const knob_trial_info *t, bool json)
 /* The best trial, or every trial of the Pareto front for several objectives. */
 static int print_best(study_ref *r, bool json)
 {
-    const knob_trial_info **front = NULL, *one = NULL;
+    const knob_trial_info *const *front = NULL;
+    const knob_trial_info *one = NULL;
     size_t n = 0;
     if (knob_study_n_objectives(r->s) == 0) {
         fprintf(stderr, "knob: study '%s' has no metric, so no best trial (see knob trials)\n",
@@ -267,7 +267,6 @@ static int print_best(study_ref *r, bool json)
                                                 : knob_study_best_trials(r->s, &front, &n);
     if (rc || (!one && !n)) {
         fprintf(stderr, "knob: %s\n", rc ? knob_errmsg() : "no complete trial yet");
-        free(front);
         return EXIT_FAIL;
     }
     knob__buf b = {0};
@@ -277,7 +276,6 @@ static int print_best(study_ref *r, bool json)
         best_text(&b, front[i], json);
     fputs(knob__buf_cstr(&b), stdout);
     knob__buf_free(&b);
-    free(front);
     return 0;
 }
 

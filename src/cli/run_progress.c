@@ -23,11 +23,10 @@ static void refresh_best(runner *r)
 {
     knob__buf b = {0};
     if (knob_study_n_objectives(r->ref.s) != 1) {
-        const knob_trial_info **front;
+        const knob_trial_info *const *front;
         size_t n;
         if (!knob_study_best_trials(r->ref.s, &front, &n) && n) {
             knob__buf_printf(&b, "Pareto front: %zu trial%s", n, n == 1 ? "" : "s");
-            free(front);
         }
     } else {
         const knob_trial_info *best;

@@ -62,7 +62,7 @@ typedef struct knob__backend {
     /* KNOB_ENOTFOUND when there is none. *dirs is malloc'd (caller frees). */
     int (*find_study)(void *be, const char *name, int64_t *id, knob_direction **dirs,
                       size_t *n_dirs);
-    /* Every study, oldest first; see knob_study_summaries_free for ownership (each string
+    /* Every study, oldest first; see knob__summaries_free for ownership (each string
      * and the directions array malloc'd separately). */
     int (*list_studies)(void *be, knob_study_summary **out, size_t *n);
     /* Deletes the study with its trials, params, values, attributes and claims. */
@@ -120,6 +120,9 @@ typedef struct knob__backend {
 extern const knob__backend knob__backend_memory;
 extern const knob__backend knob__backend_sqlite;
 extern const knob__backend knob__backend_postgres;
+
+/* Frees a list of study summaries as list_studies makes it (storage.c). */
+void knob__summaries_free(knob_study_summary *list, size_t n);
 
 /* NULL-terminated list of the built-in backends. */
 extern const knob__backend *const knob__backends[];

@@ -243,12 +243,12 @@ static int list_studies(void *be, knob_study_summary **out, size_t *n)
         e->name = knob__strdup(s->name);
         if (!d || !e->name) {
             free(d);
-            knob_study_summaries_free(list, count);
+            knob__summaries_free(list, count);
             return knob__oom("study list");
         }
         memcpy(d, s->dirs, s->n_dirs * sizeof *d);
         e->directions = d;
-        e->n_directions = s->n_dirs;
+        e->n_objectives = s->n_dirs;
         e->n_trials = (int64_t)s->n_trials;
         e->n_complete = s->n_complete;
         e->best_value = s->best;

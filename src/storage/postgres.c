@@ -546,7 +546,7 @@ static int op_list(pg *d, void *a_)
     if (rc)
         return rc;
     int n = PQntuples(r);
-    knob_study_summaries_free(a->list, a->n); /* from an attempt cut short */
+    knob__summaries_free(a->list, a->n); /* from an attempt cut short */
     a->n = 0;
     a->list = calloc((size_t)n + 1, sizeof *a->list);
     if (!a->list) {
@@ -557,7 +557,7 @@ static int op_list(pg *d, void *a_)
         knob_study_summary *e = &a->list[a->n++];
         knob_direction *dirs = NULL;
         e->name = knob__strdup(PQgetvalue(r, i, 1));
-        rc = parse_dirs(d, PQgetvalue(r, i, 2), &dirs, &e->n_directions);
+        rc = parse_dirs(d, PQgetvalue(r, i, 2), &dirs, &e->n_objectives);
         e->directions = dirs;
         e->created = get_dbl(r, i, 3);
         char id[32];
@@ -569,7 +569,7 @@ static int op_list(pg *d, void *a_)
             PQclear(c);
         }
         e->best_value = NAN;
-        if (!rc && e->n_directions &&
+        if (!rc && e->n_objectives &&
             !(rc = q1(d, dirs[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN, 1, p, &c,
                       "find the best value"))) {
             e->best_value = get_dbl(c, 0, 0);
@@ -585,7 +585,7 @@ static int list_studies(void *be, knob_study_summary **out, size_t *n)
     list_args a = {0};
     int rc = with_retry(be, op_list, &a, true, "list studies");
     if (rc) {
-        knob_study_summaries_free(a.list, a.n);
+        knob__summaries_free(a.list, a.n);
         return rc;
     }
     *out = a.list;

@@ -575,7 +575,7 @@ static int summarize(db *d, int64_t id, knob_study_summary *e)
     e->n_complete = sqlite3_column_int64(s, 1);
     sqlite3_reset(s);
     e->best_value = NAN;
-    if (e->n_directions == 0)
+    if (e->n_objectives == 0)
         return KNOB_OK;
     if (!(s = stmt(d, e->directions[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN)))
         return KNOB_ESTORAGE;
@@ -610,7 +610,7 @@ static int read_studies(db *d, knob_study_summary **list, int64_t **ids, size_t 
             rc = knob__oom("study list");
         else if (!(rc = parse_dirs(d, (const char *)sqlite3_column_text(s, 2), &dirs, &nd))) {
             e->directions = dirs;
-            e->n_directions = nd;
+            e->n_objectives = nd;
         }
     }
     if (!rc && r != SQLITE_DONE)
@@ -637,7 +637,7 @@ static int list_studies(void *be, knob_study_summary **out, size_t *n)
     if (!rc && !list && !(list = calloc(1, sizeof *list)))
         rc = knob__oom("study list");
     if (rc) {
-        knob_study_summaries_free(list, count);
+        knob__summaries_free(list, count);
         return rc;
     }
     *out = list;

@@ -251,7 +251,7 @@ static int path_create(void *ctx)
         return rc;
     }
     knob_direction dirs[1] = {KNOB_MINIMIZE};
-    knob_study_options o = {.directions = dirs, .n_directions = 1, .sampler = smp, .pruner = pr};
+    knob_study_options o = {.directions = dirs, .n_objectives = 1, .sampler = smp, .pruner = pr};
     if ((rc = knob_study_create(f->st, "created", &o, &s)))
         return rc;
     knob_study_free(s);
@@ -313,13 +313,12 @@ static int path_pareto(void *ctx)
 {
     fixture *f = ctx;
     knob_study *s;
-    const knob_trial_info **front;
+    const knob_trial_info *const *front;
     size_t n;
     int rc = knob_study_load(f->st, "base", NULL, &s);
     if (rc)
         return rc;
-    if (!(rc = knob_study_best_trials(s, &front, &n)))
-        free(front);
+    rc = knob_study_best_trials(s, &front, &n);
     knob_study_free(s);
     return rc;
 }

@@ -326,7 +326,7 @@ static knob_study *named_study(knob_storage *st, const char *name, const char *s
     knob_sampler *sp;
     knob_study *s;
     assert_int_equal(knob_sampler_create(sampler, opts, &sp), KNOB_OK);
-    knob_study_options o = {.sampler = sp, .directions = &dir, .n_directions = 1};
+    knob_study_options o = {.sampler = sp, .directions = &dir, .n_objectives = 1};
     assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
     return s;
 }

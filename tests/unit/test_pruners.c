@@ -19,7 +19,7 @@ static env make(const char *url, const char *name, const char *pruner, const cha
     knob_pruner *p;
     if (knob_storage_open(url, &e.st) || knob_pruner_create(pruner, opts, &p))
         fail_msg("setup: %s", knob_errmsg());
-    knob_study_options o = {.directions = &dir, .n_directions = 1, .pruner = p};
+    knob_study_options o = {.directions = &dir, .n_objectives = 1, .pruner = p};
     if (knob_study_create(e.st, name, &o, &e.s))
         fail_msg("create: %s", knob_errmsg());
     return e;
@@ -299,7 +299,7 @@ static void several_objectives(void **state)
     knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     assert_int_equal(knob_pruner_create("median", "n_startup_trials=1,objective=1", &p), 0);
-    knob_study_options o = {.directions = dirs, .n_directions = 2, .pruner = p};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .pruner = p};
     assert_int_equal(knob_study_create(st, "mo", &o, &s), KNOB_OK);
     knob_trial *t;
     bool stop;

@@ -75,12 +75,11 @@ static void four_processes_one_file(void **state)
         double x = trials[i]->params[0].internal;
         assert_true(trials[i]->values[0] == x * x);
     }
-    knob_study_summary *list;
+    const knob_study_summary *list;
     size_t ns;
     assert_int_equal(knob_storage_studies(st, &list, &ns), KNOB_OK);
     assert_int_equal(ns, 1);
     assert_int_equal(list[0].n_trials, 1000);
-    knob_study_summaries_free(list, ns);
     knob_study_free(s);
     knob_storage_close(st);
 }

@@ -242,19 +242,19 @@ static void check_studies(target *t)
     OK(be->list_studies(t->h, &list, &n));
     assert_int_equal(n, 2);
     assert_string_equal(list[0].name, "alpha"); /* oldest first */
-    assert_int_equal(list[0].n_directions, 1);
+    assert_int_equal(list[0].n_objectives, 1);
     assert_int_equal(list[0].directions[0], KNOB_MINIMIZE);
     assert_int_equal(list[0].n_trials, 4);
     assert_int_equal(list[0].n_complete, 2);
     assert_true(list[0].best_value == 0.25);
     assert_true(list[0].created > before - 60 && list[0].created <= before);
     assert_string_equal(list[1].name, "beta");
-    assert_int_equal(list[1].n_directions, 2);
+    assert_int_equal(list[1].n_objectives, 2);
     assert_int_equal(list[1].directions[0], KNOB_MAXIMIZE);
     assert_int_equal(list[1].n_trials, 1);
     assert_int_equal(list[1].n_complete, 0);
     assert_true(isnan(list[1].best_value));
-    knob_study_summaries_free(list, n);
+    knob__summaries_free(list, n);
 
     /* A maximized study's best is its largest value. */
     int64_t c = new_study(t, "gamma", KNOB_MAXIMIZE);
@@ -267,7 +267,7 @@ static void check_studies(target *t)
     assert_string_equal(list[0].name, "beta");
     assert_string_equal(list[1].name, "gamma");
     assert_true(list[1].best_value == 0.5);
-    knob_study_summaries_free(list, n);
+    knob__summaries_free(list, n);
 
     CHECK(be->find_study(t->h, "alpha", &id, &dirs, &nd), KNOB_ENOTFOUND);
     CHECK(be->delete_study(t->h, a), KNOB_ENOTFOUND);
@@ -1254,7 +1254,7 @@ static void sqlite_processes_create_file(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(list[0].n_trials, 4 * 50);
     assert_int_equal(list[0].n_complete, 4 * 50);
-    knob_study_summaries_free(list, n);
+    knob__summaries_free(list, n);
     int64_t id;
     OK(sq->trial_id(h, 1, 4 * 50 - 1, &id));
     sq->close(h);

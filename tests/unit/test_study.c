@@ -47,7 +47,7 @@ static knob_study *new_study(knob_storage *st, const char *name, const char *sam
     knob_sampler *s = NULL;
     if (sampler)
         assert_int_equal(knob_sampler_create(sampler, opts, &s), KNOB_OK);
-    knob_study_options o = {.directions = &dir, .n_directions = 1, .sampler = s};
+    knob_study_options o = {.directions = &dir, .n_objectives = 1, .sampler = s};
     knob_study *study;
     int rc = knob_study_create(st, name, &o, &study);
     if (rc)
@@ -326,7 +326,7 @@ static void studies_list_load_delete(void **state)
         assert_int_equal(knob_study_tell(b, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
         /* The same name with other directions is an error; the same ones load it. */
         knob_direction max = KNOB_MAXIMIZE;
-        knob_study_options o = {.directions = &max, .n_directions = 1};
+        knob_study_options o = {.directions = &max, .n_objectives = 1};
         knob_study *c;
         assert_int_equal(knob_study_create(f->st, "a", &o, &c), KNOB_EINVAL);
         assert_non_null(strstr(knob_errmsg(), "[minimize], not [maximize]"));
@@ -338,7 +338,7 @@ static void studies_list_load_delete(void **state)
         assert_int_equal(knob_study_direction(c, 0), KNOB_MAXIMIZE);
         knob_study_free(c);
         assert_int_equal(knob_study_load(f->st, "zz", NULL, &c), KNOB_ENOTFOUND);
-        knob_study_summary *list;
+        const knob_study_summary *list;
         size_t n;
         assert_int_equal(knob_storage_studies(f->st, &list, &n), KNOB_OK);
         assert_int_equal(n, 2);
@@ -348,14 +348,12 @@ static void studies_list_load_delete(void **state)
         assert_int_equal(list[1].n_trials, 1);
         assert_int_equal(list[1].n_complete, 1);
         assert_true(list[1].best_value == 2);
-        knob_study_summaries_free(list, n);
         knob_study_free(a);
         knob_study_free(b);
         assert_int_equal(knob_storage_delete_study(f->st, "b"), KNOB_OK);
         assert_int_equal(knob_storage_delete_study(f->st, "b"), KNOB_ENOTFOUND);
         assert_int_equal(knob_storage_studies(f->st, &list, &n), KNOB_OK);
         assert_int_equal(n, 1);
-        knob_study_summaries_free(list, n);
         assert_int_equal(knob_study_create(f->st, "", NULL, &c), KNOB_EINVAL);
     }
 }
@@ -366,7 +364,7 @@ static void pareto_front(void **state)
     EACH_STORAGE(f)
     {
         knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
-        knob_study_options o = {.directions = dirs, .n_directions = 2};
+        knob_study_options o = {.directions = dirs, .n_objectives = 2};
         knob_study *s;
         assert_int_equal(knob_study_create(f->st, "mo", &o, &s), KNOB_OK);
         double pts[][2] = {{1, 1}, {2, 3}, {2, 2}, {3, 3}, {0.5, 0}, {1, 1}};
@@ -375,7 +373,7 @@ static void pareto_front(void **state)
             assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, pts[i], 2), KNOB_OK);
         }
-        const knob_trial_info **front;
+        const knob_trial_info *const *front;
         size_t n;
         assert_int_equal(knob_study_best_trials(s, &front, &n), KNOB_OK);
         /* (1,1) twice, (2,3), (0.5,0) are non-dominated; (2,2) and (3,3) are not. */
@@ -384,7 +382,6 @@ static void pareto_front(void **state)
         assert_int_equal(front[1]->number, 1);
         assert_int_equal(front[2]->number, 4);
         assert_int_equal(front[3]->number, 5);
-        free(front);
         const knob_trial_info *best;
         assert_int_equal(knob_study_best_trial(s, &best), KNOB_EINVAL);
         knob_study_free(s);

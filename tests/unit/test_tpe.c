@@ -24,7 +24,7 @@ static knob_study *make_study(knob_storage *st, const char *sampler, const char 
     knob_sampler *sp;
     if (knob_sampler_create(sampler, opts, &sp))
         fail_msg("sampler %s '%s': %s", sampler, opts, knob_errmsg());
-    knob_study_options o = {.sampler = sp, .directions = dirs, .n_directions = n_dirs};
+    knob_study_options o = {.sampler = sp, .directions = dirs, .n_objectives = n_dirs};
     knob_study *s;
     if (knob_study_create(st, "t", &o, &s))
         fail_msg("create: %s", knob_errmsg());
@@ -492,7 +492,7 @@ static double hv_of_run(const char *sampler, const char *opts)
         v[1] = (x - 2) * (x - 2) + y * y;
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
     }
-    const knob_trial_info **front;
+    const knob_trial_info *const *front;
     size_t n;
     assert_int_equal(knob_study_best_trials(s, &front, &n), KNOB_OK);
     double *pts = malloc(2 * n * sizeof *pts), ref[2] = {10, 10};
@@ -502,7 +502,6 @@ static double hv_of_run(const char *sampler, const char *opts)
     }
     double hv = knob__tpe_hypervolume(pts, n, 2, ref);
     free(pts);
-    free(front);
     knob_study_free(s);
     knob_storage_close(st);
     return hv;
