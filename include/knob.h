@@ -313,9 +313,14 @@ typedef struct knob_sampler_plugin {
     int (*after_trial)(void *state, knob_study *s, knob_trial *t, knob_trial_state st);
 } knob_sampler_plugin;
 
-/* Creates a sampler by name, a built-in ("random", "grid", ...; see knob_sampler_list)
- * or one registered with knob_sampler_register, with options "key=value,..." (NULL or
- * "" for defaults). Every sampler has the option `seed` (an integer; without it a seed
+/* Creates a sampler by name: a built-in, "random", "grid" (its option search_space, a
+ * JSON object {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}, is the grid: each point runs
+ * once, in a seeded random order, across every worker, and then knob_study_ask returns
+ * KNOB_EDONE), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
+ * Bayesian optimization), "cmaes"; or one registered with knob_sampler_register
+ * (knob_sampler_list lists them all, and `knob samplers` with their options). Options
+ * "key=value,..." (NULL or "" for defaults); a value holding commas (a JSON search_space)
+ * goes through knob_sampler_create_pairs or knob_sampler_set_option. Every sampler has the option `seed` (an integer; without it a seed
  * is drawn from the operating system). Unknown names or options, and values out of
  * range or not among an enum's choices, are KNOB_EINVAL naming them. *out is freed by
  * knob_sampler_free, or owned by the study it is given to. */
@@ -392,15 +397,6 @@ KNOB_API const knob_sampler_plugin *const *knob_sampler_builtins(void);
 typedef int (*knob_plugin_init_fn)(void);
 #define KNOB_PLUGIN_INIT_SYMBOL "knob_plugin_init"
 
-/* Grid search: the values of param `name` in the grid, as a JSON array text
- * ("[0.001, 0.01, 0.1]", "[\"adam\", \"sgd\"]", "[16, 32]"). The grid is the product
- * of every param's values; each point runs once, in a seeded random order, and then the
- * study asks no more (knob_study_ask returns KNOB_EDONE). Workers in several processes
- * on one storage never run the same point twice. Suggesting a param that is not in the
- * grid, or whose distribution does not contain the grid's value, is KNOB_EINVAL. Set
- * the grid before the sampler is given to a study. Only for a "grid" sampler. */
-KNOB_API int knob_sampler_grid_add(knob_sampler *sampler, const char *name,
-                                   const char *values_json);
 
 /* ---------------------------------------------------------------- pruners */
 
@@ -452,6 +448,11 @@ KNOB_API const knob_pruner_plugin *const *knob_pruner_builtins(void);
 
 /* Asks `pruner` about trial `t` of study `s` (for pruners that wrap another). */
 KNOB_API int knob_pruner_prune(knob_pruner *pruner, knob_study *s, knob_trial *t, bool *out);
+
+/* The bracket of trial `number` of study `s` by `pruner` (see knob_pruner_plugin.bracket;
+ * knob_study_pruner(s) is the study's), or -1 when the pruner has no brackets. For samplers
+ * that model each bracket on its own (BOHB). */
+KNOB_API int64_t knob_pruner_bracket(knob_pruner *pruner, knob_study *s, int64_t number);
 
 /* ---------------------------------------------------------------- studies */
 
@@ -517,9 +518,6 @@ KNOB_API size_t knob_study_n_objectives(const knob_study *s);
 KNOB_API knob_direction knob_study_direction(const knob_study *s, size_t i);
 KNOB_API knob_sampler *knob_study_sampler(knob_study *s);
 KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
-
-/* The pruner's bracket of trial `number` (see knob_pruner_plugin.bracket), or -1. */
-KNOB_API int64_t knob_study_trial_bracket(knob_study *s, int64_t number);
 
 /* Starts a trial: takes the oldest WAITING (enqueued) trial, or makes a new one with
  * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler

@@ -295,6 +295,13 @@ size_t knob_pruner_list(const knob_pruner_plugin **out, size_t cap)
     return n;
 }
 
+int64_t knob_pruner_bracket(knob_pruner *p, knob_study *s, int64_t number)
+{
+    if (!p || !s || !p->plugin->bracket)
+        return -1;
+    return p->plugin->bracket(p->state, s, number);
+}
+
 int knob_pruner_prune(knob_pruner *p, knob_study *s, knob_trial *t, bool *out)
 {
     if (!p || !s || !t || !out)

@@ -221,13 +221,6 @@ knob_pruner *knob_study_pruner(knob_study *s)
     return s ? s->pruner : NULL;
 }
 
-int64_t knob_study_trial_bracket(knob_study *s, int64_t number)
-{
-    if (!s || !s->pruner->plugin->bracket)
-        return -1;
-    return s->pruner->plugin->bracket(s->pruner->state, s, number);
-}
-
 /* ---------------------------------------------------------------- ask */
 
 static int load_fixed(knob_trial *t)

@@ -239,7 +239,7 @@ static int run_study(const bench_config *cf, uint64_t seed, int n_trials, run_re
     int ran = r->n_complete + r->n_pruned;
     r->seconds = now() - t0;
     for (int i = 0; i < ran && !rc; i++) {
-        int64_t b = knob_study_trial_bracket(s, i);
+        int64_t b = knob_pruner_bracket(knob_study_pruner(s), s, i);
         if (b >= 0 && b < MAX_BRACKETS) {
             r->brackets[b]++;
             if (b + 1 > r->n_brackets)

@@ -119,9 +119,13 @@ static int set_seed(knob_sampler *s, int64_t seed)
 }
 
 /* A grid sampler gets every searched param's points (constants are not searched). */
+/* A grid sampler's search_space: every searched param's points (constants are not
+ * searched), in the sweep's order. */
 static int add_grid(const sweep *sw, knob_sampler *s)
 {
-    for (size_t i = 0; i < sw->n_params; i++) {
+    knob__buf b = {0};
+    knob__buf_puts(&b, "{");
+    for (size_t i = 0, k = 0; i < sw->n_params; i++) {
         char *json;
         if (sw->params[i].kind == PK_CONSTANT)
             continue;
@@ -130,14 +134,20 @@ static int add_grid(const sweep *sw, knob_sampler *s)
                     "%s:%d:%d: key 'parameters.%s': method grid needs values to "
                     "enumerate\n",
                     sw->path, sw->params[i].line, sw->params[i].col, sw->params[i].name);
+            knob__buf_free(&b);
             return -1;
         }
-        int rc = knob_sampler_grid_add(s, sw->params[i].name, json);
+        knob__buf_puts(&b, k++ ? "," : "");
+        knob__json_add_string(&b, sw->params[i].name);
+        knob__buf_puts(&b, ":");
+        knob__buf_puts(&b, json);
         free(json);
-        if (rc)
-            return fail("grid");
     }
-    return 0;
+    knob__buf_puts(&b, "}");
+    int rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (grid)")
+                   : knob_sampler_set_option(s, "search_space", knob__buf_cstr(&b));
+    knob__buf_free(&b);
+    return rc ? fail("grid") : 0;
 }
 
 static int make_sampler(const sweep *sw, bool has_seed, int64_t seed, knob_sampler **out,

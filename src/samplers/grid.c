@@ -7,34 +7,43 @@
 #include "util/json.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #define GRID_MAX_POINTS 10000000u
 
 typedef struct grid_param {
-    char *name;
-    knob__json *values; /* a non-empty array */
+    const char *name;         /* in `space` */
+    const knob__json *values; /* a non-empty array, in `space` */
 } grid_param;
 
 typedef struct grid_state {
+    char *search_space; /* the option: a JSON object, each param's values */
+    char *parsed_from;  /* the text `space` was parsed from */
+    knob__json *space;
     grid_param *params;
-    size_t n, cap;
+    size_t n;
     uint32_t *order; /* a permutation of [0, total), built at the first trial */
     uint8_t *taken;  /* one bit per point known claimed */
     uint64_t total, next;
 } grid_state;
 
-extern const knob_sampler_plugin knob__sampler_grid;
+static void drop_space(grid_state *g)
+{
+    knob__json_free(g->space);
+    free(g->params);
+    free(g->parsed_from);
+    g->space = NULL;
+    g->params = NULL;
+    g->parsed_from = NULL;
+    g->n = 0;
+}
 
 static void fini(void *state)
 {
     grid_state *g = state;
-    for (size_t i = 0; i < g->n; i++) {
-        free(g->params[i].name);
-        knob__json_free(g->params[i].values);
-    }
-    free(g->params);
+    drop_space(g);
     free(g->order);
     free(g->taken);
 }
@@ -44,60 +53,83 @@ static bool scalar(const knob__json *j)
     return j->type != KNOB__JSON_ARRAY && j->type != KNOB__JSON_OBJECT;
 }
 
-int knob_sampler_grid_add(knob_sampler *sampler, const char *name, const char *values_json)
+/* Parses the search_space option: {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}. */
+static int parse_space(grid_state *g)
 {
-    if (!sampler || !name || !name[0] || !values_json)
-        return knob__error(KNOB_EINVAL, "knob_sampler_grid_add: NULL or empty argument");
-    if (strcmp(knob_sampler_name(sampler), knob__sampler_grid.name) != 0)
-        return knob__error(KNOB_EINVAL, "knob_sampler_grid_add: sampler '%s' is not a grid",
-                           knob_sampler_name(sampler));
-    grid_state *g = knob_sampler_state(sampler);
-    if (g->order)
-        return knob__error(KNOB_ESTATE, "grid: param '%s' added after the search started", name);
+    const char *text = g->search_space ? g->search_space : "";
+    if (g->parsed_from && strcmp(g->parsed_from, text) == 0)
+        return KNOB_OK;
+    drop_space(g);
+    if (!text[0])
+        return KNOB_OK;
     char err[128];
-    knob__json *v = knob__json_parse(values_json, (size_t)-1, err, sizeof err);
-    if (!v)
-        return knob__error(KNOB_EINVAL, "grid param '%s': values are not JSON (%s)", name, err);
-    if (v->type != KNOB__JSON_ARRAY || v->n == 0) {
-        knob__json_free(v);
-        return knob__error(KNOB_EINVAL, "grid param '%s': values must be a non-empty JSON array",
-                           name);
+    knob__json *j = knob__json_parse(text, (size_t)-1, err, sizeof err);
+    if (!j && knob__json_check(text) <= 0)
+        return knob__oom("grid search space");
+    if (!j || j->type != KNOB__JSON_OBJECT) {
+        knob__json_free(j);
+        return knob__error(KNOB_EINVAL,
+                           "sampler 'grid': option 'search_space' must be a JSON "
+                           "object of value lists ({\"lr\": [0.01, 0.1]}): %s",
+                           j ? "got another JSON value" : err);
     }
-    for (size_t i = 0; i < v->n; i++) {
-        if (!scalar(v->kids[i])) {
-            knob__json_free(v);
-            return knob__error(KNOB_EINVAL, "grid param '%s': value %zu is not a string, number, "
-                               "boolean or null", name, i);
+    for (size_t i = 0; i < j->n; i++) {
+        const knob__json *v = j->kids[i];
+        if (v->type != KNOB__JSON_ARRAY || v->n == 0) {
+            knob__json_free(j);
+            return knob__error(KNOB_EINVAL,
+                               "sampler 'grid': param '%s': its values must be a "
+                               "non-empty JSON array",
+                               v->key);
         }
+        for (size_t k = 0; k < v->n; k++)
+            if (!scalar(v->kids[k])) {
+                knob__json_free(j);
+                return knob__error(KNOB_EINVAL,
+                                   "sampler 'grid': param '%s': value %zu is not "
+                                   "a string, number, boolean or null",
+                                   v->key, k);
+            }
     }
-    for (size_t i = 0; i < g->n; i++) {
-        if (strcmp(g->params[i].name, name) == 0) {
-            knob__json_free(g->params[i].values);
-            g->params[i].values = v;
-            return KNOB_OK;
-        }
+    g->params = calloc(j->n ? j->n : 1, sizeof *g->params);
+    g->parsed_from = knob__strdup(text);
+    if (!g->params || !g->parsed_from) {
+        knob__json_free(j);
+        free(g->params);
+        free(g->parsed_from);
+        g->params = NULL;
+        g->parsed_from = NULL;
+        return knob__oom("grid search space");
     }
-    char *copy = knob__strdup(name);
-    if (!copy || knob__grow(&g->params, &g->cap, g->n + 1, sizeof *g->params)) {
-        free(copy);
-        knob__json_free(v);
-        return knob__oom("grid");
-    }
-    g->params[g->n++] = (grid_param){copy, v};
+    g->space = j;
+    for (size_t i = 0; i < j->n; i++)
+        g->params[g->n++] = (grid_param){j->kids[i]->key, j->kids[i]};
     return KNOB_OK;
+}
+
+static int init(void *state)
+{
+    return parse_space(state);
 }
 
 static int start(grid_state *g, knob_study *s)
 {
+    int rc = parse_space(g); /* set after creation with knob_sampler_set_option, perhaps */
+    if (rc)
+        return rc;
     if (g->n == 0)
-        return knob_set_error(KNOB_EINVAL, "grid sampler has no grid: add params with "
-                              "knob_sampler_grid_add (or values in the sweep file)");
+        return knob_set_error(KNOB_EINVAL,
+                              "grid sampler has no grid: give its option "
+                              "search_space ({\"lr\": [0.01, 0.1], ...}), or values in the "
+                              "sweep file");
     uint64_t total = 1;
     for (size_t i = 0; i < g->n; i++) {
         total *= g->params[i].values->n;
         if (total > GRID_MAX_POINTS)
-            return knob_set_error(KNOB_EINVAL, "grid has more than %u points; use a sampler "
-                                  "that does not enumerate", GRID_MAX_POINTS);
+            return knob_set_error(KNOB_EINVAL,
+                                  "grid has more than %u points; use a sampler "
+                                  "that does not enumerate",
+                                  GRID_MAX_POINTS);
     }
     g->order = malloc(total * sizeof *g->order);
     g->taken = calloc((total + 7) / 8, 1);
@@ -114,7 +146,7 @@ static int start(grid_state *g, knob_study *s)
     /* Points claimed by trials already in the storage need no claim attempt. */
     const knob_trial_info *const *trials;
     size_t n;
-    int rc = knob_study_trials(s, &trials, &n);
+    rc = knob_study_trials(s, &trials, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         const char *id = knob_trial_info_attr(trials[i], "grid_id", true);
         uint64_t k;
@@ -145,8 +177,9 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
             return knob_trial_set_system_attr(t, "grid_id", key);
         }
     }
-    return knob_set_error(KNOB_EDONE, "study '%s': every point of the grid (%" PRIu64
-                          ") has run or is running", knob_study_name(s), g->total);
+    return knob_set_error(KNOB_EDONE,
+                          "study '%s': every point of the grid (%" PRIu64 ") has run or is running",
+                          knob_study_name(s), g->total);
 }
 
 static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
@@ -165,17 +198,30 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
             return knob__dist_from_external(d, g->params[i].values->kids[k % m], internal, name);
         k /= m;
     }
-    return knob_set_error(KNOB_EINVAL, "param '%s' is not in the grid; give it values with "
-                          "knob_sampler_grid_add", name);
+    return knob_set_error(KNOB_EINVAL,
+                          "param '%s' is not in the grid; give it values in the "
+                          "option search_space",
+                          name);
 }
+
+static const knob_option options[] = {
+    {"search_space", KNOB_OPT_STRING, offsetof(grid_state, search_space), "", 0, 0,
+     "the grid: a JSON object of each param's values, {\"lr\": [0.001, 0.01], \"opt\": "
+     "[\"adam\", \"sgd\"]}; the product of the lists is the grid, the last param varying "
+     "fastest in a point's index",
+     NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
 
 const knob_sampler_plugin knob__sampler_grid = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "grid",
     .help = "Runs every point of a grid once, in a seeded random order; no point runs twice "
-            "across workers. Values per param come from knob_sampler_grid_add (or the sweep "
-            "file's values). Options: seed.",
+            "across workers. The grid is the option search_space (a sweep file's values make "
+            "it). Options: search_space, seed.",
     .state_size = sizeof(grid_state),
+    .options = options,
+    .init = init,
     .fini = fini,
     .before_trial = before_trial,
     .sample_independent = sample_independent,

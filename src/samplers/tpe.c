@@ -220,13 +220,13 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
     double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
     /* With Hyperband, a trial is modelled on the trials of its own bracket only, whose
      * budgets are comparable (BOHB); the startup count is per bracket too. */
-    int64_t bracket = knob_study_trial_bracket(s, self);
+    int64_t bracket = knob_pruner_bracket(knob_study_pruner(s), s, self);
     p->n_obs = p->n_done = 0;
     for (size_t i = 0; i < n; i++) {
         obs *o = &p->obs[p->n_obs];
         if (tr[i]->number == self || !rank_key(p, tr[i], sign, o))
             continue;
-        if (bracket >= 0 && knob_study_trial_bracket(s, tr[i]->number) != bracket)
+        if (bracket >= 0 && knob_pruner_bracket(knob_study_pruner(s), s, tr[i]->number) != bracket)
             continue;
         o->info = tr[i];
         o->good = false;

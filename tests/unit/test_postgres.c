@@ -26,8 +26,9 @@ static int worker(const char *url, const char *study, int n, int seed, bool grid
     snprintf(opts, sizeof opts, "seed=%d", seed);
     if (knob_storage_open(url, &st) || knob_sampler_create(grid ? "grid" : "random", opts, &sp))
         return 2;
-    if (grid && (knob_sampler_grid_add(sp, "a", "[0,1,2,3,4,5,6,7,8,9]") ||
-                 knob_sampler_grid_add(sp, "b", "[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19]")))
+    if (grid && knob_sampler_set_option(sp, "search_space",
+                                        "{\"a\": [0,1,2,3,4,5,6,7,8,9], \"b\": [0,1,2,3,4,5,6,7,8,"
+                                        "9,10,11,12,13,14,15,16,17,18,19]}"))
         return 3;
     knob_study_options o = {.sampler = sp};
     if (knob_study_create(st, study, &o, &s))

@@ -81,8 +81,7 @@ static void median_decisions(void **state)
 static void percentile_maximize(void **state)
 {
     (void)state;
-    env e = make("memory:", "p", "percentile", "percentile=25,n_startup_trials=2",
-                 KNOB_MAXIMIZE);
+    env e = make("memory:", "p", "percentile", "percentile=25,n_startup_trials=2", KNOB_MAXIMIZE);
     const double a[] = {0.1, 0.5, 0.7}, b[] = {0.2, 0.6, 0.8}, c[] = {0.0, 0.2, 0.3};
     complete(e.s, a, 3);
     complete(e.s, b, 3);
@@ -112,8 +111,7 @@ static void interval_steps_skip(void **state)
 static void threshold_bounds(void **state)
 {
     (void)state;
-    env e = make("memory:", "t", "threshold", "lower=0.1,upper=2,n_warmup_steps=1",
-                 KNOB_MINIMIZE);
+    env e = make("memory:", "t", "threshold", "lower=0.1,upper=2,n_warmup_steps=1", KNOB_MINIMIZE);
     const double low[] = {0.05, 0.05, 0.5}, high[] = {1, 3, 1}, ok[] = {1, 1, 1};
     assert_int_equal(run(e.s, low, 3), 1);
     assert_int_equal(run(e.s, high, 3), 1);
@@ -173,7 +171,7 @@ static void hyperband_brackets(void **state)
     env e = make("memory:", "hb", "hyperband", "min_resource=1,max_resource=81,reduction_factor=3",
                  KNOB_MINIMIZE);
     for (int64_t i = 0; i < 20; i++)
-        assert_int_equal(knob_study_trial_bracket(e.s, i), optuna[i]);
+        assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, i), optuna[i]);
     done(&e);
     knob_pruner *p;
     assert_int_equal(knob_pruner_create("hyperband", "min_resource=10,max_resource=5", &p),
@@ -209,8 +207,11 @@ static void hyperband_tpe_models_each_bracket(void **state)
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     assert_int_equal(knob_sampler_create("tpe", "seed=5,n_startup_trials=3", &tpe), KNOB_OK);
     assert_int_equal(knob_sampler_create("random", "seed=5", &rnd), KNOB_OK);
-    assert_int_equal(knob_pruner_create("hyperband", "min_resource=1,max_resource=27,"
-                                        "reduction_factor=3", &hb), KNOB_OK);
+    assert_int_equal(knob_pruner_create("hyperband",
+                                        "min_resource=1,max_resource=27,"
+                                        "reduction_factor=3",
+                                        &hb),
+                     KNOB_OK);
     knob_study_options o = {.sampler = tpe, .pruner = hb}, ro = {.sampler = rnd};
     assert_int_equal(knob_study_create(st, "bohb", &o, &s), KNOB_OK);
     assert_int_equal(knob_study_create(st, "rnd", &ro, &r), KNOB_OK);
@@ -222,7 +223,7 @@ static void hyperband_tpe_models_each_bracket(void **state)
         assert_int_equal(knob_study_ask(r, &u), KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(u, "x", -5, 5, 0, 0, &xr), KNOB_OK);
-        int64_t b = knob_study_trial_bracket(s, i);
+        int64_t b = knob_pruner_bracket(knob_study_pruner(s), s, i);
         assert_true(b >= 0 && b < 8);
         if (done_in[b] < 3 && i >= 3) {
             assert_true(x == xr); /* still a startup trial of its bracket */

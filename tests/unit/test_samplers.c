@@ -97,8 +97,8 @@ static void random_distributions(void **state)
     knob_study *s = study_with(st, "d", sp);
     int n = 4000, below_geo = 0, cat[3] = {0}, ints[4] = {0}, logint_small = 0;
     bool on_step = true;
-    knob_choice ch[3] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_NUMBER, NULL, 2},
-                         {KNOB_CHOICE_BOOL, NULL, 1}};
+    knob_choice ch[3] = {
+        {KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_NUMBER, NULL, 2}, {KNOB_CHOICE_BOOL, NULL, 1}};
     for (int i = 0; i < n; i++) {
         knob_trial *t;
         double lr, q;
@@ -135,8 +135,10 @@ static knob_sampler *grid3x2(const char *opts)
 {
     knob_sampler *g;
     assert_int_equal(knob_sampler_create("grid", opts, &g), KNOB_OK);
-    assert_int_equal(knob_sampler_grid_add(g, "lr", "[0.001, 0.01, 0.1]"), KNOB_OK);
-    assert_int_equal(knob_sampler_grid_add(g, "opt", "[\"adam\", \"sgd\"]"), KNOB_OK);
+    assert_int_equal(
+        knob_sampler_set_option(g, "search_space",
+                                "{\"lr\": [0.001, 0.01, 0.1], \"opt\": [\"adam\", \"sgd\"]}"),
+        KNOB_OK);
     return g;
 }
 
@@ -179,14 +181,29 @@ static void grid_errors(void **state)
 {
     (void)state;
     knob_sampler *g, *r;
-    assert_int_equal(knob_sampler_create("grid", NULL, &g), KNOB_OK);
-    assert_int_equal(knob_sampler_grid_add(g, "x", "[]"), KNOB_EINVAL);
-    assert_int_equal(knob_sampler_grid_add(g, "x", "[[1]]"), KNOB_EINVAL);
-    assert_int_equal(knob_sampler_grid_add(g, "x", "oops"), KNOB_EINVAL);
-    assert_int_equal(knob_sampler_create("random", NULL, &r), KNOB_OK);
-    assert_int_equal(knob_sampler_grid_add(r, "x", "[1]"), KNOB_EINVAL);
-    knob_sampler_free(r);
+    /* A bad search space given at creation is refused there, naming what is wrong. */
+    const char *key = "search_space";
+    const char *bad[][2] = {{"{\"x\": []}", "non-empty"},
+                            {"{\"x\": [[1]]}", "value 0 is not a string"},
+                            {"oops", "must be a JSON object"},
+                            {"[1, 2]", "must be a JSON object"}};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(knob_sampler_create_pairs("grid", &key, &bad[i][0], 1, &r), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), bad[i][1]));
+    }
+    /* Set later, it is read at the first ask. */
+    assert_int_equal(knob_sampler_create("grid", NULL, &r), KNOB_OK);
+    assert_int_equal(knob_sampler_set_option(r, key, "{\"x\": []}"), KNOB_OK);
     knob_storage *st = mem();
+    knob_study *bs = study_with(st, "bad", r);
+    knob_trial *bt;
+    assert_int_equal(knob_study_ask(bs, &bt), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "non-empty"));
+    knob_study_free(bs);
+    assert_int_equal(knob_sampler_create("random", NULL, &r), KNOB_OK);
+    assert_int_equal(knob_sampler_set_option(r, key, "{\"x\": [1]}"), KNOB_EINVAL);
+    knob_sampler_free(r);
+    assert_int_equal(knob_sampler_create("grid", NULL, &g), KNOB_OK);
     knob_study *s = study_with(st, "empty", g);
     knob_trial *t;
     assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
@@ -219,8 +236,8 @@ static void grid_workers_never_repeat(void **state)
         char seed[32];
         snprintf(seed, sizeof seed, "seed=%d", w); /* each worker its own order */
         if (knob_storage_open(url, &st) || knob_sampler_create("grid", seed, &g) ||
-            knob_sampler_grid_add(g, "a", "[0,1,2,3,4,5,6,7,8,9]") ||
-            knob_sampler_grid_add(g, "b", "[0,1,2,3,4,5]"))
+            knob_sampler_set_option(g, "search_space",
+                                    "{\"a\": [0,1,2,3,4,5,6,7,8,9], \"b\": [0,1,2,3,4,5]}"))
             _exit(2);
         knob_study_options o = {.sampler = g};
         knob_study *s;
