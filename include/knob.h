@@ -692,6 +692,12 @@ KNOB_API uint64_t knob_rng_below(knob_rng *r, uint64_t n);
 /* Standard normal. */
 KNOB_API double knob_rng_normal(knob_rng *r);
 
+/* The standard normal distribution: Phi(x), and its inverse Phi^-1(p) for 0 <= p <= 1
+ * (-inf at 0, +inf at 1, NaN outside), both to double precision and thread-safe. For
+ * plugins that map uniform draws or quantiles (the CLI maps W&B's normal forms so). */
+KNOB_API double knob_normal_cdf(double x);
+KNOB_API double knob_normal_quantile(double p);
+
 #ifdef __cplusplus
 }
 #endif

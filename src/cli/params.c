@@ -3,7 +3,6 @@
  * [1e-6, 1 - 1e-6] under the param's own name and mapped through the inverse CDF, so every
  * sampler searches them; what the program gets is recorded with the trial. */
 #include "cli/params.h"
-#include "cli/normal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -90,7 +89,7 @@ static int suggest_normal(const sweep_param *p, knob_trial *t, knob_choice *out)
 {
     double u, z;
     int rc = quantile(t, p->name, &u);
-    z = p->mu + p->sigma * normal_quantile(u);
+    z = p->mu + p->sigma * knob_normal_quantile(u);
     if (p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL)
         z = exp(z);
     *out = number(p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL ? round_q(z, p) : tidy(z));
@@ -296,7 +295,7 @@ static int normal_fixed(const sweep_param *p, double x, knob__buf *b)
         fprintf(stderr, "knob enqueue: '%s' is log-normal: it needs a value > 0\n", p->name);
         return -1;
     }
-    double u = normal_cdf(((lognormal ? log(x) : x) - p->mu) / p->sigma);
+    double u = knob_normal_cdf(((lognormal ? log(x) : x) - p->mu) / p->sigma);
     knob__json_add_number(b, fmin(U_HIGH, fmax(U_LOW, u)));
     return 0;
 }

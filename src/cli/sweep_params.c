@@ -1,6 +1,5 @@
 /* The `parameters` of a sweep file: every W&B form, nested parameters named "outer.inner"
  * in the library, and the points of a grid. */
-#include "cli/normal.h"
 #include "cli/params.h"
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
@@ -284,7 +283,7 @@ static int check_log(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
 static int check_normal(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
                         const yaml_node_t *map)
 {
-    double z = normal_quantile(PARAMS_U_HIGH);
+    double z = knob_normal_quantile(PARAMS_U_HIGH);
     double lo = p->mu - p->sigma * z, hi = p->mu + p->sigma * z;
     bool lognormal = p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
     const yaml_node_t *at = pn->sigma ? pn->sigma : pn->mu ? pn->mu : map;

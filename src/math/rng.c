@@ -2,6 +2,7 @@
  * these functions (they are public) and the generator's type. */
 #include "knob.h"
 #include "math/hash.h"
+#include "math/tpe_normal.h"
 
 #include <math.h>
 
@@ -77,4 +78,19 @@ double knob_rng_normal(knob_rng *r)
     while (u1 <= 0.0);
     u2 = knob_rng_uniform(r);
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+double knob_normal_cdf(double x)
+{
+    return isnan(x) ? NAN : knob__tpe_ndtr_neg(x);
+}
+
+/* 1 - p is exact for p in [0.5, 1], so the upper half mirrors the lower one. */
+double knob_normal_quantile(double p)
+{
+    if (!(p >= 0 && p <= 1))
+        return NAN;
+    if (p == 1)
+        return INFINITY;
+    return p <= 0.5 ? knob__ndtri_low(p) : -knob__ndtri_low(1 - p);
 }

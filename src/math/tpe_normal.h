@@ -15,6 +15,8 @@ double knob__tpe_ndtr_neg(double x);
 double knob__tpe_log_mass(double a, double b);
 /* The standard normal mass of [a, b] (a <= b), accurate when both are in one tail. */
 double knob__tpe_mass(double a, double b);
+/* Phi^-1(p) for 0 < p <= 0.5 (-inf at 0), to double precision. */
+double knob__ndtri_low(double p);
 /* A draw of the standard normal truncated to [a, b] by inversion (one uniform u). */
 double knob__tpe_truncnorm(double a, double b, double u);
 

@@ -75,13 +75,45 @@ static void uniform_and_normal_moments(void **state)
     assert_true(fabs(sn2 / n - 1) < 0.03);
 }
 
+/* Phi and Phi^-1 against values to 16 digits (SciPy), at the centre, the shoulders and
+ * both far tails, and against each other over the whole range. */
+static void normal_cdf_and_quantile(void **state)
+{
+    (void)state;
+    const struct {
+        double p, x;
+    } known[] = {{0.5, 0.0},
+                 {0.975, 1.959963984540054},
+                 {0.025, -1.959963984540054},
+                 {0.8413447460685429, 1.0},
+                 {1e-10, -6.361340902404056},
+                 {1 - 1e-10, 6.361340889697422},
+                 {1e-300, -37.0470962993612},
+                 {0.02425, -1.972961051311885}};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+        double x = knob_normal_quantile(known[i].p);
+        assert_true(fabs(x - known[i].x) <= 1e-12 * fmax(1, fabs(known[i].x)));
+    }
+    assert_true(fabs(knob_normal_cdf(1.96) - 0.9750021048517795) < 1e-15);
+    assert_true(fabs(knob_normal_cdf(-8) - 6.220960574271785e-16) < 1e-28);
+    assert_true(isinf(knob_normal_quantile(0)) && knob_normal_quantile(0) < 0);
+    assert_true(isinf(knob_normal_quantile(1)) && knob_normal_quantile(1) > 0);
+    assert_true(isnan(knob_normal_quantile(-0.1)) && isnan(knob_normal_quantile(NAN)));
+    assert_true(isnan(knob_normal_cdf(NAN)));
+    for (int k = 1; k < 1000; k++) {
+        double p = k / 1000.0, x = knob_normal_quantile(p);
+        assert_true(fabs(knob_normal_cdf(x) - p) <= 2e-15 * fmax(p, 1e-3));
+        assert_true(x == -knob_normal_quantile(1 - p) ||
+                    fabs(x + knob_normal_quantile(1 - p)) < 1e-15);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(golden_sequence),
-        cmocka_unit_test(derive_depends_on_all_inputs),
-        cmocka_unit_test(below_is_uniform),
-        cmocka_unit_test(uniform_and_normal_moments),
+        cmocka_unit_test(golden_sequence),         cmocka_unit_test(derive_depends_on_all_inputs),
+        cmocka_unit_test(below_is_uniform),        cmocka_unit_test(uniform_and_normal_moments),
+        cmocka_unit_test(normal_cdf_and_quantile),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
