@@ -143,8 +143,9 @@ expect_eq "$(run_client ./client_static)" "$shared_out" "the static client's stu
 mkdir plugin
 make -f "$KNOB_SRC/examples/plugin/Makefile" OUT="$T/plugin" CFLAGS="-O2 -Wall -Wextra -Werror" \
     > make.txt 2>&1 || fail "make: $(cat make.txt)"
-grep -q -- "-I$P/include " make.txt && grep -q -- "-L$L -lknob" make.txt ||
-    fail "the plugin's build: $(cat make.txt)"
+if ! grep -q -- "-I$P/include " make.txt || ! grep -q -- "-L$L -lknob" make.txt; then
+    fail "the plugin's build did not use the installed tree: $(cat make.txt)"
+fi
 grep -qF -e "-I$KNOB_SRC/include " -e "-L$KNOB_BUILD/src " make.txt && fail "built against the tree: $(cat make.txt)"
 expect_eq "$(libknob_of plugin/run_study)" "$L/libknob.so.0" "the libknob run_study loads"
 ./plugin/run_study 100 2 > study.txt 2> err.txt || fail "run_study: $(cat study.txt err.txt)"
