@@ -27,17 +27,17 @@ int knob_trial_heartbeat(knob_trial *t)
 }
 
 /* The params of a trial as a JSON object of external values, for its retry. */
-static void params_json(knob__buf *b, const knob_trial_info *info)
+static void params_json(knobx_buf *b, const knob_trial_info *info)
 {
-    knob__buf_puts(b, "{");
+    knobx_buf_puts(b, "{");
     for (size_t i = 0; i < info->n_params; i++) {
         if (i)
-            knob__buf_puts(b, ",");
-        knob__json_add_string(b, info->params[i].name);
-        knob__buf_puts(b, ":");
+            knobx_buf_puts(b, ",");
+        knobx_json_add_string(b, info->params[i].name);
+        knobx_buf_puts(b, ":");
         knob__dist_external_json(b, info->params[i].dist, info->params[i].internal);
     }
-    knob__buf_puts(b, "}");
+    knobx_buf_puts(b, "}");
 }
 
 static int64_t attr_int(const knob_trial_info *info, const char *key, int64_t dflt)
@@ -59,10 +59,10 @@ static int retry(knob_study *s, const knob_trial_info *info)
     snprintf(of, sizeof of, "%" PRId64, origin);
     snprintf(nth, sizeof nth, "%" PRId64, count + 1);
     const knob_attr links[2] = {{"retry_of", of}, {"retry_count", nth}};
-    knob__buf b = {0};
+    knobx_buf b = {0};
     params_json(&b, info);
-    int rc = b.oom ? knob__oom("retry") : knob__store_enqueue(s, knob__buf_cstr(&b), links, 2);
-    knob__buf_free(&b);
+    int rc = b.oom ? knob__oom("retry") : knob__store_enqueue(s, knobx_buf_cstr(&b), links, 2);
+    knobx_buf_free(&b);
     return rc == KNOB_EDONE ? KNOB_OK : rc;
 }
 

@@ -108,36 +108,36 @@ bool knob__dist_equal(const knob_distribution *a, const knob_distribution *b)
     return true;
 }
 
-static void add_choice(knob__buf *b, const knob_choice *c)
+static void add_choice(knobx_buf *b, const knob_choice *c)
 {
     switch (c->type) {
-    case KNOB_CHOICE_STRING: knob__json_add_string(b, c->str); break;
-    case KNOB_CHOICE_NUMBER: knob__json_add_number(b, c->num); break;
-    case KNOB_CHOICE_BOOL: knob__buf_puts(b, c->num != 0 ? "true" : "false"); break;
-    case KNOB_CHOICE_NULL: knob__buf_puts(b, "null"); break;
+    case KNOB_CHOICE_STRING: knobx_json_add_string(b, c->str); break;
+    case KNOB_CHOICE_NUMBER: knobx_json_add_number(b, c->num); break;
+    case KNOB_CHOICE_BOOL: knobx_buf_puts(b, c->num != 0 ? "true" : "false"); break;
+    case KNOB_CHOICE_NULL: knobx_buf_puts(b, "null"); break;
     }
 }
 
-void knob__dist_json(knob__buf *b, const knob_distribution *d)
+void knob__dist_json(knobx_buf *b, const knob_distribution *d)
 {
     if (d->kind == KNOB_DIST_CATEGORICAL) {
-        knob__buf_puts(b, "{\"type\":\"categorical\",\"choices\":[");
+        knobx_buf_puts(b, "{\"type\":\"categorical\",\"choices\":[");
         for (size_t i = 0; i < d->n_choices; i++) {
             if (i)
-                knob__buf_puts(b, ",");
+                knobx_buf_puts(b, ",");
             add_choice(b, &d->choices[i]);
         }
-        knob__buf_puts(b, "]}");
+        knobx_buf_puts(b, "]}");
         return;
     }
-    knob__buf_puts(b, d->kind == KNOB_DIST_FLOAT ? "{\"type\":\"float\",\"low\":"
+    knobx_buf_puts(b, d->kind == KNOB_DIST_FLOAT ? "{\"type\":\"float\",\"low\":"
                                                  : "{\"type\":\"int\",\"low\":");
-    knob__json_add_number(b, d->low);
-    knob__buf_puts(b, ",\"high\":");
-    knob__json_add_number(b, d->high);
-    knob__buf_puts(b, ",\"step\":");
-    knob__json_add_number(b, d->step);
-    knob__buf_puts(b, (d->flags & KNOB_LOG) ? ",\"log\":true}" : ",\"log\":false}");
+    knobx_json_add_number(b, d->low);
+    knobx_buf_puts(b, ",\"high\":");
+    knobx_json_add_number(b, d->high);
+    knobx_buf_puts(b, ",\"step\":");
+    knobx_json_add_number(b, d->step);
+    knobx_buf_puts(b, (d->flags & KNOB_LOG) ? ",\"log\":true}" : ",\"log\":false}");
 }
 
 knob_distribution *knob__dist_clone(const knob_distribution *d)
@@ -167,22 +167,22 @@ knob_distribution *knob__dist_clone(const knob_distribution *d)
     return c;
 }
 
-static int json_to_choice(const knob__json *j, knob_choice *c)
+static int json_to_choice(const knobx_json *j, knob_choice *c)
 {
     memset(c, 0, sizeof *c);
     switch (j->type) {
-    case KNOB__JSON_STRING: c->type = KNOB_CHOICE_STRING; c->str = j->str; return 0;
-    case KNOB__JSON_NUMBER: c->type = KNOB_CHOICE_NUMBER; c->num = j->num; return 0;
-    case KNOB__JSON_BOOL: c->type = KNOB_CHOICE_BOOL; c->num = j->b; return 0;
-    case KNOB__JSON_NULL: c->type = KNOB_CHOICE_NULL; return 0;
+    case KNOBX_JSON_STRING: c->type = KNOB_CHOICE_STRING; c->str = j->str; return 0;
+    case KNOBX_JSON_NUMBER: c->type = KNOB_CHOICE_NUMBER; c->num = j->num; return 0;
+    case KNOBX_JSON_BOOL: c->type = KNOB_CHOICE_BOOL; c->num = j->b; return 0;
+    case KNOBX_JSON_NULL: c->type = KNOB_CHOICE_NULL; return 0;
     default: return -1;
     }
 }
 
-static knob_distribution *parse_categorical(const knob__json *root)
+static knob_distribution *parse_categorical(const knobx_json *root)
 {
-    const knob__json *ch = knob__json_get(root, "choices");
-    if (!ch || ch->type != KNOB__JSON_ARRAY || ch->n == 0)
+    const knobx_json *ch = knobx_json_get(root, "choices");
+    if (!ch || ch->type != KNOBX_JSON_ARRAY || ch->n == 0)
         return NULL;
     knob_choice *tmp = calloc(ch->n, sizeof *tmp);
     if (!tmp)
@@ -199,10 +199,10 @@ static knob_distribution *parse_categorical(const knob__json *root)
     return r;
 }
 
-static bool num_field(const knob__json *root, const char *key, double *out)
+static bool num_field(const knobx_json *root, const char *key, double *out)
 {
-    const knob__json *v = knob__json_get(root, key);
-    if (!v || v->type != KNOB__JSON_NUMBER)
+    const knobx_json *v = knobx_json_get(root, key);
+    if (!v || v->type != KNOBX_JSON_NUMBER)
         return false;
     *out = v->num;
     return true;
@@ -210,17 +210,17 @@ static bool num_field(const knob__json *root, const char *key, double *out)
 
 knob_distribution *knob__dist_parse(const char *json)
 {
-    knob__json *root = knob__json_parse(json, (size_t)-1, NULL, 0);
-    const knob__json *type = knob__json_get(root, "type");
+    knobx_json *root = knobx_json_parse(json, (size_t)-1, NULL, 0);
+    const knobx_json *type = knobx_json_get(root, "type");
     knob_distribution *r = NULL;
-    if (!type || type->type != KNOB__JSON_STRING)
+    if (!type || type->type != KNOBX_JSON_STRING)
         goto out;
     if (strcmp(type->str, "categorical") == 0) {
         r = parse_categorical(root);
         goto out;
     }
     knob_distribution d = {0};
-    const knob__json *log = knob__json_get(root, "log");
+    const knobx_json *log = knobx_json_get(root, "log");
     if (strcmp(type->str, "float") == 0)
         d.kind = KNOB_DIST_FLOAT;
     else if (strcmp(type->str, "int") == 0)
@@ -228,12 +228,12 @@ knob_distribution *knob__dist_parse(const char *json)
     else
         goto out;
     if (!num_field(root, "low", &d.low) || !num_field(root, "high", &d.high) ||
-        !num_field(root, "step", &d.step) || !log || log->type != KNOB__JSON_BOOL)
+        !num_field(root, "step", &d.step) || !log || log->type != KNOBX_JSON_BOOL)
         goto out;
     d.flags = log->b ? KNOB_LOG : 0;
     r = knob__dist_clone(&d);
 out:
-    knob__json_free(root);
+    knobx_json_free(root);
     return r;
 }
 
@@ -294,34 +294,34 @@ double knob__dist_size(const knob_distribution *d)
 }
 
 /* A choice matches a JSON value of its type, or a string spelling it ("1", "true"). */
-static bool choice_matches(const knob_choice *c, const knob__json *v)
+static bool choice_matches(const knob_choice *c, const knobx_json *v)
 {
     char text[64];
     switch (c->type) {
     case KNOB_CHOICE_STRING:
-        return v->type == KNOB__JSON_STRING && strcmp(c->str, v->str) == 0;
+        return v->type == KNOBX_JSON_STRING && strcmp(c->str, v->str) == 0;
     case KNOB_CHOICE_NUMBER:
-        if (v->type == KNOB__JSON_NUMBER)
+        if (v->type == KNOBX_JSON_NUMBER)
             return v->num == c->num;
-        if (v->type == KNOB__JSON_STRING) {
+        if (v->type == KNOBX_JSON_STRING) {
             char *end;
             double n = strtod(v->str, &end);
             return end != v->str && !*end && n == c->num;
         }
         return false;
     case KNOB_CHOICE_BOOL:
-        if (v->type == KNOB__JSON_BOOL)
+        if (v->type == KNOBX_JSON_BOOL)
             return (double)v->b == c->num;
         snprintf(text, sizeof text, "%s", c->num != 0 ? "true" : "false");
-        return v->type == KNOB__JSON_STRING && strcmp(v->str, text) == 0;
+        return v->type == KNOBX_JSON_STRING && strcmp(v->str, text) == 0;
     case KNOB_CHOICE_NULL:
-        return v->type == KNOB__JSON_NULL ||
-               (v->type == KNOB__JSON_STRING && strcmp(v->str, "null") == 0);
+        return v->type == KNOBX_JSON_NULL ||
+               (v->type == KNOBX_JSON_STRING && strcmp(v->str, "null") == 0);
     }
     return false;
 }
 
-int knob__dist_from_external(const knob_distribution *d, const knob__json *v, double *internal,
+int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, double *internal,
                              const char *name)
 {
     if (d->kind == KNOB_DIST_CATEGORICAL) {
@@ -335,9 +335,9 @@ int knob__dist_from_external(const knob_distribution *d, const knob__json *v, do
                            name, d->n_choices);
     }
     double x;
-    if (v->type == KNOB__JSON_NUMBER) {
+    if (v->type == KNOBX_JSON_NUMBER) {
         x = v->num;
-    } else if (v->type == KNOB__JSON_STRING) {
+    } else if (v->type == KNOBX_JSON_STRING) {
         char *end;
         x = strtod(v->str, &end);
         if (end == v->str || *end)
@@ -354,33 +354,33 @@ int knob__dist_from_external(const knob_distribution *d, const knob__json *v, do
     return KNOB_OK;
 }
 
-void knob__dist_external_json(knob__buf *b, const knob_distribution *d, double internal)
+void knob__dist_external_json(knobx_buf *b, const knob_distribution *d, double internal)
 {
     if (d->kind == KNOB_DIST_CATEGORICAL) {
         size_t i = (size_t)internal;
         if (internal >= 0 && i < d->n_choices)
             add_choice(b, &d->choices[i]);
         else
-            knob__buf_puts(b, "null");
+            knobx_buf_puts(b, "null");
         return;
     }
-    knob__json_add_number(b, internal);
+    knobx_json_add_number(b, internal);
 }
 
 int knob_param_format(const knob_param *p, char *buf, size_t size)
 {
-    knob__buf b = {0};
+    knobx_buf b = {0};
     knob__dist_external_json(&b, p->dist, p->internal);
     if (b.oom) {
-        knob__buf_free(&b);
+        knobx_buf_free(&b);
         return knob__oom("param text");
     }
     int n = (int)b.len;
     if (size) {
         size_t m = b.len < size - 1 ? b.len : size - 1;
-        memcpy(buf, knob__buf_cstr(&b), m);
+        memcpy(buf, knobx_buf_cstr(&b), m);
         buf[m] = 0;
     }
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
     return n;
 }

@@ -12,7 +12,7 @@ int knob__dist_check(knob_distribution *d, const char *name);
 bool knob__dist_equal(const knob_distribution *a, const knob_distribution *b);
 
 /* Appends the canonical JSON text of `d` (equal distributions give equal text). */
-void knob__dist_json(knob__buf *b, const knob_distribution *d);
+void knob__dist_json(knobx_buf *b, const knob_distribution *d);
 
 /* A copy of `d` in one malloc'd block (choices and their strings inside); free(). */
 knob_distribution *knob__dist_clone(const knob_distribution *d);
@@ -29,13 +29,13 @@ double knob__dist_snap(const knob_distribution *d, double x);
 
 /* Converts an external value (a JSON node: a number, or a string holding a number, or a
  * choice) to the internal value; KNOB_EINVAL when it does not fit. */
-int knob__dist_from_external(const knob_distribution *d, const knob__json *v, double *internal,
+int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, double *internal,
                              const char *name);
 
 /* Number of values a discrete distribution can take (0 for a continuous float). */
 double knob__dist_size(const knob_distribution *d);
 
 /* Appends the external value of `internal` as JSON. */
-void knob__dist_external_json(knob__buf *b, const knob_distribution *d, double internal);
+void knob__dist_external_json(knobx_buf *b, const knob_distribution *d, double internal);
 
 #endif

@@ -6,7 +6,7 @@
 
 static int bad_url(int status, const char *url, const char *fmt)
 {
-    char *shown = knob__redact_url(url);
+    char *shown = knobx_redact_url(url);
     int rc = knob__error(status, fmt, shown ? shown : "?");
     free(shown);
     return rc;
@@ -189,19 +189,19 @@ int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const cha
 {
     /* The finish decides who fails it first; only that one writes why. */
     int rc = knob__store_finish(s, trial, KNOB_TRIAL_FAIL, NULL, 0);
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (!rc && reason) {
-        knob__json_add_string(&b, reason);
+        knobx_json_add_string(&b, reason);
         rc = b.oom ? knob__oom("fail reason")
-                   : knob__store_trial_attr(s, trial, true, "fail_reason", knob__buf_cstr(&b));
+                   : knob__store_trial_attr(s, trial, true, "fail_reason", knobx_buf_cstr(&b));
     }
     if (!rc && cause) {
-        knob__buf_reset(&b);
-        knob__json_add_string(&b, cause);
+        knobx_buf_reset(&b);
+        knobx_json_add_string(&b, cause);
         rc = b.oom ? knob__oom("fail cause")
-                   : knob__store_trial_attr(s, trial, true, "fail_cause", knob__buf_cstr(&b));
+                   : knob__store_trial_attr(s, trial, true, "fail_cause", knobx_buf_cstr(&b));
     }
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
     return rc;
 }
 

@@ -186,7 +186,7 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
         rc = knob_study_load(own ? opened : st, name, NULL, &r);
     if (rc) {
         knob_storage_close(opened);
-        char *shown = knob__redact_url(own ? url : st->url);
+        char *shown = knobx_redact_url(own ? url : st->url);
         knob__error_prefix(rc, "study '%s' in storage '%s'", name, shown ? shown : "?");
         free(shown);
         return rc;
@@ -229,10 +229,10 @@ static int load_fixed(knob_trial *t)
     const char *json = knob_trial_info_attr(info, "fixed_params", true);
     if (!json)
         return KNOB_OK;
-    t->fixed = knob__json_parse(json, (size_t)-1, NULL, 0);
-    if (!t->fixed && knob__json_check(json) <= 0)
+    t->fixed = knobx_json_parse(json, (size_t)-1, NULL, 0);
+    if (!t->fixed && knobx_json_check(json) <= 0)
         return knob__oom("fixed params");
-    if (!t->fixed || t->fixed->type != KNOB__JSON_OBJECT)
+    if (!t->fixed || t->fixed->type != KNOBX_JSON_OBJECT)
         return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has unreadable fixed params",
                            t->s->name, (long long)t->number);
     return KNOB_OK;
@@ -444,10 +444,10 @@ int knob_study_enqueue(knob_study *s, const char *params_json)
     if (!s || !params_json)
         return knob__error(KNOB_EINVAL, "knob_study_enqueue: NULL argument");
     char err[128];
-    knob__json *j = knob__json_parse(params_json, (size_t)-1, err, sizeof err);
-    bool object = j && j->type == KNOB__JSON_OBJECT;
-    knob__json_free(j);
-    if (!j && knob__json_check(params_json) <= 0)
+    knobx_json *j = knobx_json_parse(params_json, (size_t)-1, err, sizeof err);
+    bool object = j && j->type == KNOBX_JSON_OBJECT;
+    knobx_json_free(j);
+    if (!j && knobx_json_check(params_json) <= 0)
         return knob__oom("enqueued params");
     if (!object)
         return knob__error(KNOB_EINVAL, "study '%s': enqueued params must be a JSON object (%s)",
@@ -559,7 +559,7 @@ static int set_attr(knob_study *s, bool system, const char *key, const char *jso
 {
     if (!s || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "study attribute: NULL or empty argument");
-    int bad = knob__json_check(json);
+    int bad = knobx_json_check(json);
     if (bad < 0)
         return knob__oom("attribute");
     if (bad)

@@ -83,7 +83,7 @@ struct knob_trial {
     size_t n_inter, cap_inter;
     knob_attr *attrs[2]; /* [0] user, [1] system: owned key and json strings */
     size_t n_attrs[2], cap_attrs[2];
-    knob__json *fixed; /* params fixed by enqueue, or NULL */
+    knobx_json *fixed; /* params fixed by enqueue, or NULL */
     double last_beat;
 };
 

@@ -31,7 +31,7 @@ void knob__trial_free(knob_trial *t)
     free(t->params);
     free(t->proposals);
     free(t->inter);
-    knob__json_free(t->fixed);
+    knobx_json_free(t->fixed);
     free(t);
 }
 
@@ -98,7 +98,7 @@ const knob_param *knob_trial_param(const knob_trial *t, size_t i)
 /* The value a fixed (enqueued) param gives, if it fits; a misfit is left to the sampler. */
 static bool from_fixed(knob_trial *t, const char *name, const knob_distribution *d, double *x)
 {
-    const knob__json *v = knob__json_get(t->fixed, name);
+    const knobx_json *v = knobx_json_get(t->fixed, name);
     if (!v)
         return false;
     char saved[1024];
@@ -344,7 +344,7 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
 {
     if (!t || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "trial attribute: NULL or empty argument");
-    int bad = knob__json_check(json);
+    int bad = knobx_json_check(json);
     if (bad < 0)
         return knob__oom("attribute");
     if (bad)

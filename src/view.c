@@ -26,15 +26,15 @@ const knob_distribution *knob__view_dist(knob__view *v, const knob_distribution 
             return v->known[i].dist;
         }
     }
-    knob__buf b = {0};
+    knobx_buf b = {0};
     knob__dist_json(&b, d);
     if (b.oom) {
-        knob__buf_free(&b);
+        knobx_buf_free(&b);
         return NULL;
     }
     bool added;
-    knob__map_slot *slot = knob__map_put(&v->dists, knob__buf_cstr(&b), &added);
-    knob__buf_free(&b);
+    knob__map_slot *slot = knob__map_put(&v->dists, knobx_buf_cstr(&b), &added);
+    knobx_buf_free(&b);
     if (!slot)
         return NULL;
     if (added) {

@@ -48,8 +48,8 @@ double cli_duration(const char *text);
 /* The params of a trial as JSON for people: its "params" user attribute (what the
  * program got), else its params' external values, else (an enqueued trial) its fixed
  * params. Appends to b. */
-struct knob__buf;
-void cli_trial_params_json(struct knob__buf *b, const knob_trial_info *t);
+struct knobx_buf;
+void cli_trial_params_json(struct knobx_buf *b, const knob_trial_info *t);
 
 /* Finds "--name value" or "--name=value" in argv[i]; advances *i. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);

@@ -123,8 +123,8 @@ static int set_seed(knob_sampler *s, int64_t seed)
  * searched), in the sweep's order. */
 static int add_grid(const sweep *sw, knob_sampler *s)
 {
-    knob__buf b = {0};
-    knob__buf_puts(&b, "{");
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "{");
     for (size_t i = 0, k = 0; i < sw->n_params; i++) {
         char *json;
         if (sw->params[i].kind == PK_CONSTANT)
@@ -134,19 +134,19 @@ static int add_grid(const sweep *sw, knob_sampler *s)
                     "%s:%d:%d: key 'parameters.%s': method grid needs values to "
                     "enumerate\n",
                     sw->path, sw->params[i].line, sw->params[i].col, sw->params[i].name);
-            knob__buf_free(&b);
+            knobx_buf_free(&b);
             return -1;
         }
-        knob__buf_puts(&b, k++ ? "," : "");
-        knob__json_add_string(&b, sw->params[i].name);
-        knob__buf_puts(&b, ":");
-        knob__buf_puts(&b, json);
+        knobx_buf_puts(&b, k++ ? "," : "");
+        knobx_json_add_string(&b, sw->params[i].name);
+        knobx_buf_puts(&b, ":");
+        knobx_buf_puts(&b, json);
         free(json);
     }
-    knob__buf_puts(&b, "}");
+    knobx_buf_puts(&b, "}");
     int rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (grid)")
-                   : knob_sampler_set_option(s, "search_space", knob__buf_cstr(&b));
-    knob__buf_free(&b);
+                   : knob_sampler_set_option(s, "search_space", knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
     return rc ? fail("grid") : 0;
 }
 
@@ -239,12 +239,12 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         return -1;
     }
     if (!knob_study_system_attr(out->s, "sweep")) {
-        knob__buf b = {0};
-        knob__json_add_string(&b, sw->text);
-        if (b.oom || knob_study_set_system_attr(out->s, "sweep", knob__buf_cstr(&b)))
+        knobx_buf b = {0};
+        knobx_json_add_string(&b, sw->text);
+        if (b.oom || knob_study_set_system_attr(out->s, "sweep", knobx_buf_cstr(&b)))
             fprintf(stderr, "knob: warning: could not store the sweep with the study: %s\n",
                     knob_errmsg());
-        knob__buf_free(&b);
+        knobx_buf_free(&b);
     }
     return 0;
 }
@@ -269,23 +269,23 @@ void cli_close(study_ref *r)
     memset(r, 0, sizeof *r);
 }
 
-void cli_trial_params_json(knob__buf *b, const knob_trial_info *t)
+void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
 {
     const char *given = knob_trial_info_attr(t, "params", false);
     const char *fixed = knob_trial_info_attr(t, "fixed_params", true);
     if (given || (!t->n_params && fixed)) { /* fixed: an enqueued trial not yet run */
-        knob__buf_puts(b, given ? given : fixed);
+        knobx_buf_puts(b, given ? given : fixed);
         return;
     }
-    knob__buf_puts(b, "{");
+    knobx_buf_puts(b, "{");
     for (size_t i = 0; i < t->n_params; i++) {
         char v[512];
         knob_param_format(&t->params[i], v, sizeof v);
-        knob__buf_printf(b, "%s", i ? "," : "");
-        knob__json_add_string(b, t->params[i].name);
-        knob__buf_printf(b, ":%s", v);
+        knobx_buf_printf(b, "%s", i ? "," : "");
+        knobx_json_add_string(b, t->params[i].name);
+        knobx_buf_printf(b, ":%s", v);
     }
-    knob__buf_puts(b, "}");
+    knobx_buf_puts(b, "}");
 }
 
 static bool is_number_arg(const char *s)

@@ -12,22 +12,22 @@
 #include <string.h>
 
 /* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings. */
-static void typed_value(knob__buf *b, const char *v)
+static void typed_value(knobx_buf *b, const char *v)
 {
     char *end;
     double d = strtod(v, &end);
     if (*v && !*end && isfinite(d))
-        knob__json_add_number(b, d);
+        knobx_json_add_number(b, d);
     else if (!strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null"))
-        knob__buf_puts(b, v);
+        knobx_buf_puts(b, v);
     else
-        knob__json_add_string(b, v);
+        knobx_json_add_string(b, v);
 }
 
 /* The key=value arguments as one JSON object of what the program gets. */
-static int given_json(const cli_args *a, knob__buf *b)
+static int given_json(const cli_args *a, knobx_buf *b)
 {
-    knob__buf_puts(b, "{");
+    knobx_buf_puts(b, "{");
     for (int i = 1; i < a->n_pos; i++) {
         const char *eq = strchr(a->pos[i], '=');
         if (!eq || eq == a->pos[i]) {
@@ -35,13 +35,13 @@ static int given_json(const cli_args *a, knob__buf *b)
             return -1;
         }
         char *key = strndup(a->pos[i], (size_t)(eq - a->pos[i]));
-        knob__buf_puts(b, i > 1 ? "," : "");
-        knob__json_add_string(b, key ? key : "");
-        knob__buf_puts(b, ":");
+        knobx_buf_puts(b, i > 1 ? "," : "");
+        knobx_json_add_string(b, key ? key : "");
+        knobx_buf_puts(b, ":");
         typed_value(b, eq + 1);
         free(key);
     }
-    knob__buf_puts(b, "}");
+    knobx_buf_puts(b, "}");
     return b->oom ? -1 : 0;
 }
 
@@ -49,28 +49,28 @@ static int given_json(const cli_args *a, knob__buf *b)
 static int stored_sweep(study_ref *r, sweep *sw, bool *have)
 {
     const char *text = knob_study_system_attr(r->s, "sweep");
-    knob__json *j = text ? knob__json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     int rc = 0;
     *have = false;
-    if (j && j->type == KNOB__JSON_STRING) {
+    if (j && j->type == KNOBX_JSON_STRING) {
         rc = sweep_load_text("(the sweep stored with the study)", j->str, sw);
         *have = rc == 0;
     }
-    knob__json_free(j);
+    knobx_json_free(j);
     return rc;
 }
 
 /* The given values in the form the library holds them under each name. A name the sweep
  * does not have is refused: the trial would run without it. */
-static int library_json(const sweep *sw, bool grid, const knob__json *given, knob__buf *b)
+static int library_json(const sweep *sw, bool grid, const knobx_json *given, knobx_buf *b)
 {
-    knob__buf_puts(b, "{");
+    knobx_buf_puts(b, "{");
     for (size_t i = 0; i < given->n; i++) {
-        const knob__json *v = given->kids[i];
+        const knobx_json *v = given->kids[i];
         const sweep_param *p = sweep_find(sw, v->key);
-        knob__buf_puts(b, i ? "," : "");
-        knob__json_add_string(b, v->key);
-        knob__buf_puts(b, ":");
+        knobx_buf_puts(b, i ? "," : "");
+        knobx_json_add_string(b, v->key);
+        knobx_buf_puts(b, ":");
         if (!p) {
             fprintf(stderr, "knob enqueue: '%s' is not a parameter of the sweep\n", v->key);
             return -1;
@@ -78,62 +78,62 @@ static int library_json(const sweep *sw, bool grid, const knob__json *given, kno
         if (params_fixed_json(p, grid, v, b))
             return -1;
     }
-    knob__buf_puts(b, "}");
+    knobx_buf_puts(b, "}");
     return b->oom ? -1 : 0;
 }
 
 /* A value as text: strings as they are, numbers in full. */
-static void given_text(knob__buf *b, const knob__json *v)
+static void given_text(knobx_buf *b, const knobx_json *v)
 {
-    if (v->type == KNOB__JSON_STRING)
-        knob__buf_puts(b, v->str);
-    else if (v->type == KNOB__JSON_NUMBER)
-        knob__buf_printf(b, "%.15g", v->num);
+    if (v->type == KNOBX_JSON_STRING)
+        knobx_buf_puts(b, v->str);
+    else if (v->type == KNOBX_JSON_NUMBER)
+        knobx_buf_printf(b, "%.15g", v->num);
     else
-        knob__json_add_node(b, v);
+        knobx_json_add_node(b, v);
 }
 
 /* True when the program would get the value it was given: the same text, or numbers
  * equal to 1e-9 of their size (reciprocals and quantiles round-trip through doubles). */
-static bool same_value(const knob__json *given, const knob_choice *got)
+static bool same_value(const knobx_json *given, const knob_choice *got)
 {
-    knob__buf a = {0}, b = {0};
+    knobx_buf a = {0}, b = {0};
     given_text(&a, given);
     params_value_text(&b, got);
-    const char *x = knob__buf_cstr(&a), *y = knob__buf_cstr(&b);
+    const char *x = knobx_buf_cstr(&a), *y = knobx_buf_cstr(&b);
     char *ex, *ey;
     double dx = strtod(x, &ex), dy = strtod(y, &ey);
     bool same = !strcmp(x, y) || (*x && *y && !*ex && !*ey &&
                                   fabs(dx - dy) <= 1e-9 * fmax(1, fmax(fabs(dx), fabs(dy))));
-    knob__buf_free(&a);
-    knob__buf_free(&b);
+    knobx_buf_free(&a);
+    knobx_buf_free(&b);
     return same;
 }
 
 /* What param p can hold, for a message. */
-static void describe(knob__buf *b, const sweep_param *p)
+static void describe(knobx_buf *b, const sweep_param *p)
 {
     switch (p->kind) {
     case PK_CONSTANT:
     case PK_CATEGORICAL:
-        knob__buf_puts(b, p->kind == PK_CONSTANT ? "the constant " : "one of [");
+        knobx_buf_puts(b, p->kind == PK_CONSTANT ? "the constant " : "one of [");
         for (size_t i = 0; i < p->n_choices; i++) {
-            knob__buf_puts(b, i ? ", " : "");
+            knobx_buf_puts(b, i ? ", " : "");
             params_value_text(b, &p->choices[i]);
         }
-        knob__buf_puts(b, p->kind == PK_CONSTANT ? "" : "]");
+        knobx_buf_puts(b, p->kind == PK_CONSTANT ? "" : "]");
         return;
     case PK_INT_UNIFORM:
-        knob__buf_printf(b, "a whole number in [%.15g, %.15g]", p->min, p->max);
+        knobx_buf_printf(b, "a whole number in [%.15g, %.15g]", p->min, p->max);
         return;
     case PK_LOG_UNIFORM:
-        knob__buf_printf(b, "a number in [%.15g, %.15g]", exp(p->min), exp(p->max));
+        knobx_buf_printf(b, "a number in [%.15g, %.15g]", exp(p->min), exp(p->max));
         return;
     case PK_NORMAL:
     case PK_Q_NORMAL:
     case PK_LOG_NORMAL:
     case PK_Q_LOG_NORMAL:
-        knob__buf_printf(b,
+        knobx_buf_printf(b,
                          "a %s number with mu %g and sigma %g, within its 1e-6 and 1 - 1e-6 "
                          "quantiles",
                          p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL ? "log-normal"
@@ -141,9 +141,9 @@ static void describe(knob__buf *b, const sweep_param *p)
                          p->mu, p->sigma);
         return;
     default:
-        knob__buf_printf(b, "a number in [%.15g, %.15g]", p->min, p->max);
+        knobx_buf_printf(b, "a number in [%.15g, %.15g]", p->min, p->max);
         if (p->has_q)
-            knob__buf_printf(b, " on steps of %.15g", p->q);
+            knobx_buf_printf(b, " on steps of %.15g", p->q);
         return;
     }
 }
@@ -151,7 +151,7 @@ static void describe(knob__buf *b, const sweep_param *p)
 /* Suggests the sweep's params, with the given ones fixed, in a scratch study in memory,
  * as the study's next ask will: a value the space cannot hold comes back as another
  * value (a misfit is left to the sampler), and is refused here instead. */
-static int check_fits(const sweep *sw, bool grid, const knob__json *given, const char *lib_json)
+static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const char *lib_json)
 {
     knob_storage *st = NULL;
     knob_study *s = NULL;
@@ -171,17 +171,17 @@ static int check_fits(const sweep *sw, bool grid, const knob__json *given, const
     else if (params_suggest(sw, t, grid, &tp))
         rc = -1;
     for (size_t i = 0; !rc && i < given->n; i++) {
-        const knob__json *v = given->kids[i];
+        const knobx_json *v = given->kids[i];
         for (size_t k = 0; k < tp.n; k++) {
             if (strcmp(tp.v[k].name, v->key) || same_value(v, &tp.v[k].value))
                 continue;
-            knob__buf why = {0}, text = {0};
+            knobx_buf why = {0}, text = {0};
             given_text(&text, v);
             describe(&why, sweep_find(sw, v->key));
             fprintf(stderr, "knob enqueue: '%s' cannot be %s: the sweep's '%s' is %s\n", v->key,
-                    knob__buf_cstr(&text), v->key, knob__buf_cstr(&why));
-            knob__buf_free(&why);
-            knob__buf_free(&text);
+                    knobx_buf_cstr(&text), v->key, knobx_buf_cstr(&why));
+            knobx_buf_free(&why);
+            knobx_buf_free(&text);
             rc = -1;
         }
     }
@@ -198,13 +198,13 @@ static int enqueue(study_ref *r, const char *text)
 {
     sweep sw;
     bool have;
-    knob__buf lib = {0};
-    knob__json *given = knob__json_parse(text, (size_t)-1, NULL, 0);
+    knobx_buf lib = {0};
+    knobx_json *given = knobx_json_parse(text, (size_t)-1, NULL, 0);
     int rc = given ? stored_sweep(r, &sw, &have) : -1;
     if (!rc && have) {
         bool grid = sweep_is_grid(&sw);
         rc = library_json(&sw, grid, given, &lib) ||
-                     check_fits(&sw, grid, given, knob__buf_cstr(&lib))
+                     check_fits(&sw, grid, given, knobx_buf_cstr(&lib))
                  ? EXIT_USAGE
                  : 0;
         const knob_trial_info *const *trials;
@@ -217,16 +217,16 @@ static int enqueue(study_ref *r, const char *text)
         }
         sweep_free(&sw);
     } else if (!rc) {
-        knob__buf_puts(&lib, text);
+        knobx_buf_puts(&lib, text);
     } else {
         rc = EXIT_FAIL;
     }
-    if (!rc && knob_study_enqueue(r->s, knob__buf_cstr(&lib))) {
+    if (!rc && knob_study_enqueue(r->s, knobx_buf_cstr(&lib))) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
         rc = EXIT_FAIL;
     }
-    knob__json_free(given);
-    knob__buf_free(&lib);
+    knobx_json_free(given);
+    knobx_buf_free(&lib);
     return rc;
 }
 
@@ -241,18 +241,18 @@ int cmd_enqueue(int argc, char **argv)
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (given_json(&a, &b)) {
-        knob__buf_free(&b);
+        knobx_buf_free(&b);
         return EXIT_USAGE;
     }
     int rc = EXIT_FAIL;
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
-        rc = enqueue(&r, knob__buf_cstr(&b));
+        rc = enqueue(&r, knobx_buf_cstr(&b));
         cli_close(&r);
     }
     if (!rc)
-        printf("enqueued %s in study '%s'\n", knob__buf_cstr(&b), a.pos[0]);
-    knob__buf_free(&b);
+        printf("enqueued %s in study '%s'\n", knobx_buf_cstr(&b), a.pos[0]);
+    knobx_buf_free(&b);
     return rc;
 }

@@ -30,28 +30,28 @@ static void time_text(double t, char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-static void study_json(knob__buf *b, const knob_study_summary *st)
+static void study_json(knobx_buf *b, const knob_study_summary *st)
 {
-    knob__buf_puts(b, "{\"name\":");
-    knob__json_add_string(b, st->name);
-    knob__buf_puts(b, ",\"directions\":[");
+    knobx_buf_puts(b, "{\"name\":");
+    knobx_json_add_string(b, st->name);
+    knobx_buf_puts(b, ",\"directions\":[");
     for (size_t k = 0; k < st->n_objectives; k++)
-        knob__buf_printf(b, "%s\"%s\"", k ? "," : "",
+        knobx_buf_printf(b, "%s\"%s\"", k ? "," : "",
                          st->directions[k] == KNOB_MAXIMIZE ? "maximize" : "minimize");
-    knob__buf_printf(b, "],\"n_trials\":%lld,\"n_complete\":%lld,\"best_value\":",
+    knobx_buf_printf(b, "],\"n_trials\":%lld,\"n_complete\":%lld,\"best_value\":",
                      (long long)st->n_trials, (long long)st->n_complete);
-    knob__json_add_number(b, st->best_value);
-    knob__buf_printf(b, ",\"created\":%.3f}", st->created);
+    knobx_json_add_number(b, st->best_value);
+    knobx_buf_printf(b, ",\"created\":%.3f}", st->created);
 }
 
-static void study_row(knob__buf *b, const knob_study_summary *st)
+static void study_row(knobx_buf *b, const knob_study_summary *st)
 {
     char d[256], created[64], best[32] = "-";
     dirs_text(st->directions, st->n_objectives, d, sizeof d);
     time_text(st->created, created, sizeof created);
     if (!isnan(st->best_value))
         snprintf(best, sizeof best, "%.6g", st->best_value);
-    knob__buf_printf(b, "%-24s %-20s %8lld %9lld %14s  %s\n", st->name, d, (long long)st->n_trials,
+    knobx_buf_printf(b, "%-24s %-20s %8lld %9lld %14s  %s\n", st->name, d, (long long)st->n_trials,
                      (long long)st->n_complete, best, created);
 }
 
@@ -73,85 +73,85 @@ int cmd_studies(int argc, char **argv)
         knob_storage_close(st);
         return EXIT_FAIL;
     }
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (a.json)
-        knob__buf_puts(&b, "[");
+        knobx_buf_puts(&b, "[");
     else
-        knob__buf_printf(&b, "%-24s %-20s %8s %9s %14s  %s\n", "STUDY", "DIRECTIONS", "TRIALS",
+        knobx_buf_printf(&b, "%-24s %-20s %8s %9s %14s  %s\n", "STUDY", "DIRECTIONS", "TRIALS",
                          "COMPLETE", "BEST", "CREATED");
     for (size_t i = 0; i < n; i++) {
         if (a.json) {
-            knob__buf_puts(&b, i ? ",\n" : "");
+            knobx_buf_puts(&b, i ? ",\n" : "");
             study_json(&b, &list[i]);
         } else {
             study_row(&b, &list[i]);
         }
     }
     if (a.json)
-        knob__buf_puts(&b, "]\n");
-    fputs(knob__buf_cstr(&b), stdout);
-    knob__buf_free(&b);
+        knobx_buf_puts(&b, "]\n");
+    fputs(knobx_buf_cstr(&b), stdout);
+    knobx_buf_free(&b);
     knob_storage_close(st);
     return 0;
 }
 
-static void values_json(knob__buf *b, const knob_trial_info *t)
+static void values_json(knobx_buf *b, const knob_trial_info *t)
 {
-    knob__buf_puts(b, "[");
+    knobx_buf_puts(b, "[");
     for (size_t i = 0; i < t->n_values; i++) {
         if (i)
-            knob__buf_puts(b, ",");
-        knob__json_add_number(b, t->values[i]);
+            knobx_buf_puts(b, ",");
+        knobx_json_add_number(b, t->values[i]);
     }
-    knob__buf_puts(b, "]");
+    knobx_buf_puts(b, "]");
 }
 
-static void attrs_json(knob__buf *b, const knob_attr *a, size_t n)
+static void attrs_json(knobx_buf *b, const knob_attr *a, size_t n)
 {
-    knob__buf_puts(b, "{");
+    knobx_buf_puts(b, "{");
     for (size_t i = 0; i < n; i++) {
         if (i)
-            knob__buf_puts(b, ",");
-        knob__json_add_string(b, a[i].key);
-        knob__buf_printf(b, ":%s", a[i].json);
+            knobx_buf_puts(b, ",");
+        knobx_json_add_string(b, a[i].key);
+        knobx_buf_printf(b, ":%s", a[i].json);
     }
-    knob__buf_puts(b, "}");
+    knobx_buf_puts(b, "}");
 }
 
-static void trial_json(knob__buf *b, const knob_trial_info *t)
+static void trial_json(knobx_buf *b, const knob_trial_info *t)
 {
-    knob__buf_printf(b, "{\"number\":%lld,\"state\":\"%s\",\"values\":", (long long)t->number,
+    knobx_buf_printf(b, "{\"number\":%lld,\"state\":\"%s\",\"values\":", (long long)t->number,
                      knob_trial_state_str(t->state));
     values_json(b, t);
-    knob__buf_puts(b, ",\"params\":");
+    knobx_buf_puts(b, ",\"params\":");
     cli_trial_params_json(b, t);
-    knob__buf_puts(b, ",\"intermediate\":{");
+    knobx_buf_puts(b, ",\"intermediate\":{");
     for (size_t i = 0; i < t->n_intermediate; i++) {
-        knob__buf_printf(b, "%s\"%lld\":", i ? "," : "", (long long)t->intermediate[i].step);
-        knob__json_add_number(b, t->intermediate[i].value);
+        knobx_buf_printf(b, "%s\"%lld\":", i ? "," : "", (long long)t->intermediate[i].step);
+        knobx_json_add_number(b, t->intermediate[i].value);
     }
-    knob__buf_puts(b, "},\"user_attrs\":");
+    knobx_buf_puts(b, "},\"user_attrs\":");
     attrs_json(b, t->user_attrs, t->n_user_attrs);
-    knob__buf_puts(b, ",\"system_attrs\":");
+    knobx_buf_puts(b, ",\"system_attrs\":");
     attrs_json(b, t->system_attrs, t->n_system_attrs);
-    knob__buf_puts(b, ",\"start\":");
-    knob__json_add_number(b, t->start_time);
-    knob__buf_puts(b, ",\"end\":");
-    knob__json_add_number(b, t->end_time);
-    knob__buf_puts(b, "}");
+    knobx_buf_puts(b, ",\"start\":");
+    knobx_json_add_number(b, t->start_time);
+    knobx_buf_puts(b, ",\"end\":");
+    knobx_json_add_number(b, t->end_time);
+    knobx_buf_puts(b, "}");
 }
 
 /* A CSV field: quoted when it holds a comma, quote or newline. */
-static void csv_field(knob__buf *b, const char *s)
+static void csv_field(knobx_buf *b, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
-        knob__buf_puts(b, s);
+        knobx_buf_puts(b, s);
         return;
     }
-    knob__buf_puts(b, "\"");
+    knobx_buf_puts(b, "\"");
     for (; *s; s++)
-        knob__buf_add(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
-    knob__buf_puts(b, "\"");
+        knobx_buf_add(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+    knobx_buf_puts(b, "\"");
 }
 
 static void duration_text(const knob_trial_info *t, char *buf, size_t size)
@@ -162,39 +162,39 @@ static void duration_text(const knob_trial_info *t, char *buf, size_t size)
         snprintf(buf, size, "%.1fs", t->end_time - t->start_time);
 }
 
-static void trials_table(knob__buf *b, const knob_trial_info *const *tr, size_t n, bool csv)
+static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t n, bool csv)
 {
     if (csv)
-        knob__buf_puts(b, "number,state,values,duration_s,params,fail_reason\n");
+        knobx_buf_puts(b, "number,state,values,duration_s,params,fail_reason\n");
     else
-        knob__buf_printf(b, "%6s  %-9s %-16s %9s  %s\n", "NUMBER", "STATE", "VALUE", "DURATION",
+        knobx_buf_printf(b, "%6s  %-9s %-16s %9s  %s\n", "NUMBER", "STATE", "VALUE", "DURATION",
                          "PARAMS");
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = tr[i];
-        knob__buf v = {0}, p = {0};
+        knobx_buf v = {0}, p = {0};
         for (size_t k = 0; k < t->n_values; k++)
-            knob__buf_printf(&v, "%s%.8g", k ? ";" : "", t->values[k]);
+            knobx_buf_printf(&v, "%s%.8g", k ? ";" : "", t->values[k]);
         cli_trial_params_json(&p, t);
         char dur[32];
         duration_text(t, dur, sizeof dur);
         const char *reason = knob_trial_info_attr(t, "fail_reason", true);
         if (csv) {
-            knob__buf_printf(b, "%lld,%s,%s,", (long long)t->number, knob_trial_state_str(t->state),
-                             knob__buf_cstr(&v));
-            knob__buf_printf(b, "%s,", dur[0] == '-' ? "" : dur);
-            csv_field(b, knob__buf_cstr(&p));
-            knob__buf_puts(b, ",");
-            knob__json *r = reason ? knob__json_parse(reason, (size_t)-1, NULL, 0) : NULL;
+            knobx_buf_printf(b, "%lld,%s,%s,", (long long)t->number, knob_trial_state_str(t->state),
+                             knobx_buf_cstr(&v));
+            knobx_buf_printf(b, "%s,", dur[0] == '-' ? "" : dur);
+            csv_field(b, knobx_buf_cstr(&p));
+            knobx_buf_puts(b, ",");
+            knobx_json *r = reason ? knobx_json_parse(reason, (size_t)-1, NULL, 0) : NULL;
             csv_field(b, r && r->str ? r->str : "");
-            knob__json_free(r);
-            knob__buf_puts(b, "\n");
+            knobx_json_free(r);
+            knobx_buf_puts(b, "\n");
         } else {
-            knob__buf_printf(b, "%6lld  %-9s %-16s %9s  %s\n", (long long)t->number,
-                             knob_trial_state_str(t->state), v.len ? knob__buf_cstr(&v) : "-", dur,
-                             knob__buf_cstr(&p));
+            knobx_buf_printf(b, "%6lld  %-9s %-16s %9s  %s\n", (long long)t->number,
+                             knob_trial_state_str(t->state), v.len ? knobx_buf_cstr(&v) : "-", dur,
+                             knobx_buf_cstr(&p));
         }
-        knob__buf_free(&v);
-        knob__buf_free(&p);
+        knobx_buf_free(&v);
+        knobx_buf_free(&p);
     }
 }
 
@@ -219,37 +219,37 @@ int cmd_trials(int argc, char **argv)
         cli_close(&r);
         return EXIT_FAIL;
     }
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (!strcmp(fmt, "json")) {
-        knob__buf_puts(&b, "[");
+        knobx_buf_puts(&b, "[");
         for (size_t i = 0; i < n; i++) {
             if (i)
-                knob__buf_puts(&b, ",\n");
+                knobx_buf_puts(&b, ",\n");
             trial_json(&b, tr[i]);
         }
-        knob__buf_puts(&b, "]\n");
+        knobx_buf_puts(&b, "]\n");
     } else {
         trials_table(&b, tr, n, !strcmp(fmt, "csv"));
     }
-    fputs(knob__buf_cstr(&b), stdout);
-    knob__buf_free(&b);
+    fputs(knobx_buf_cstr(&b), stdout);
+    knobx_buf_free(&b);
     cli_close(&r);
     return 0;
 }
 
-static void best_text(knob__buf *b, const knob_trial_info *t, bool json)
+static void best_text(knobx_buf *b, const knob_trial_info *t, bool json)
 {
     if (json) {
         trial_json(b, t);
-        knob__buf_puts(b, "\n");
+        knobx_buf_puts(b, "\n");
         return;
     }
-    knob__buf_printf(b, "trial %lld: value", (long long)t->number);
+    knobx_buf_printf(b, "trial %lld: value", (long long)t->number);
     for (size_t k = 0; k < t->n_values; k++)
-        knob__buf_printf(b, " %.10g", t->values[k]);
-    knob__buf_puts(b, "\n  params: ");
+        knobx_buf_printf(b, " %.10g", t->values[k]);
+    knobx_buf_puts(b, "\n  params: ");
     cli_trial_params_json(b, t);
-    knob__buf_puts(b, "\n");
+    knobx_buf_puts(b, "\n");
 }
 
 /* The best trial, or every trial of the Pareto front for several objectives. */
@@ -269,13 +269,13 @@ static int print_best(study_ref *r, bool json)
         fprintf(stderr, "knob: %s\n", rc ? knob_errmsg() : "no complete trial yet");
         return EXIT_FAIL;
     }
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (one)
         best_text(&b, one, json);
     for (size_t i = 0; i < n; i++)
         best_text(&b, front[i], json);
-    fputs(knob__buf_cstr(&b), stdout);
-    knob__buf_free(&b);
+    fputs(knobx_buf_cstr(&b), stdout);
+    knobx_buf_free(&b);
     return 0;
 }
 

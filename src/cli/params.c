@@ -172,10 +172,10 @@ int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
         const sweep_param *p = &sw->params[i];
         out->v[out->n++] = (param_value){p->name, p->path, p->n_path, c};
     }
-    knob__buf b = {0};
+    knobx_buf b = {0};
     params_json(&b, out->v, out->n);
-    out->json = b.oom ? NULL : strdup(knob__buf_cstr(&b));
-    knob__buf_free(&b);
+    out->json = b.oom ? NULL : strdup(knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
     return out->json ? 0 : -1;
 }
 
@@ -186,28 +186,28 @@ void params_free(trial_params *tp)
     memset(tp, 0, sizeof *tp);
 }
 
-void params_value_text(knob__buf *b, const knob_choice *v)
+void params_value_text(knobx_buf *b, const knob_choice *v)
 {
     switch (v->type) {
     case KNOB_CHOICE_STRING:
-        knob__buf_puts(b, v->str);
+        knobx_buf_puts(b, v->str);
         break;
     case KNOB_CHOICE_NUMBER:
-        knob__json_add_number(b, v->num);
+        knobx_json_add_number(b, v->num);
         break;
     case KNOB_CHOICE_BOOL:
-        knob__buf_puts(b, v->num != 0 ? "true" : "false");
+        knobx_buf_puts(b, v->num != 0 ? "true" : "false");
         break;
     case KNOB_CHOICE_NULL:
-        knob__buf_puts(b, "null");
+        knobx_buf_puts(b, "null");
         break;
     }
 }
 
-static void value_json(knob__buf *b, const knob_choice *v)
+static void value_json(knobx_buf *b, const knob_choice *v)
 {
     if (v->type == KNOB_CHOICE_STRING)
-        knob__json_add_string(b, v->str);
+        knobx_json_add_string(b, v->str);
     else
         params_value_text(b, v);
 }
@@ -221,74 +221,74 @@ static size_t common_keys(const param_value *a, const param_value *b)
     return n;
 }
 
-void params_json(knob__buf *b, const param_value *v, size_t n)
+void params_json(knobx_buf *b, const param_value *v, size_t n)
 {
-    knob__buf_puts(b, "{");
+    knobx_buf_puts(b, "{");
     size_t open = 0; /* nested objects open: the first `open` keys of the previous path */
     for (size_t i = 0; i < n; i++) {
         size_t keep = i ? common_keys(&v[i - 1], &v[i]) : 0;
         for (; open > keep; open--)
-            knob__buf_puts(b, "}");
+            knobx_buf_puts(b, "}");
         if (i)
-            knob__buf_puts(b, ",");
+            knobx_buf_puts(b, ",");
         for (; open + 1 < v[i].n_path; open++) {
-            knob__json_add_string(b, v[i].path[open]);
-            knob__buf_puts(b, ":{");
+            knobx_json_add_string(b, v[i].path[open]);
+            knobx_buf_puts(b, ":{");
         }
-        knob__json_add_string(b, v[i].n_path ? v[i].path[v[i].n_path - 1] : v[i].name);
-        knob__buf_puts(b, ":");
+        knobx_json_add_string(b, v[i].n_path ? v[i].path[v[i].n_path - 1] : v[i].name);
+        knobx_buf_puts(b, ":");
         value_json(b, &v[i].value);
     }
     for (; open > 0; open--)
-        knob__buf_puts(b, "}");
-    knob__buf_puts(b, "}");
+        knobx_buf_puts(b, "}");
+    knobx_buf_puts(b, "}");
 }
 
 /* ---------------------------------------------------------------- enqueued values */
 
-static bool same_choice(const knob_choice *c, const knob__json *j)
+static bool same_choice(const knob_choice *c, const knobx_json *j)
 {
     switch (c->type) {
     case KNOB_CHOICE_STRING:
-        return j->type == KNOB__JSON_STRING && !strcmp(j->str, c->str);
+        return j->type == KNOBX_JSON_STRING && !strcmp(j->str, c->str);
     case KNOB_CHOICE_NUMBER:
-        return j->type == KNOB__JSON_NUMBER && j->num == c->num;
+        return j->type == KNOBX_JSON_NUMBER && j->num == c->num;
     case KNOB_CHOICE_BOOL:
-        return j->type == KNOB__JSON_BOOL && j->b == (c->num != 0);
+        return j->type == KNOBX_JSON_BOOL && j->b == (c->num != 0);
     case KNOB_CHOICE_NULL:
-        return j->type == KNOB__JSON_NULL;
+        return j->type == KNOBX_JSON_NULL;
     }
     return false;
 }
 
 /* The middle of choice `given`'s share of [0, 1). */
-static int weighted_fixed(const sweep_param *p, const knob__json *given, knob__buf *b)
+static int weighted_fixed(const sweep_param *p, const knobx_json *given, knobx_buf *b)
 {
     double acc = 0;
     for (size_t i = 0; i < p->n_choices; i++) {
         if (same_choice(&p->choices[i], given)) {
-            knob__json_add_number(b, fmin(U_HIGH, fmax(U_LOW, acc + p->probs[i] / 2)));
+            knobx_json_add_number(b, fmin(U_HIGH, fmax(U_LOW, acc + p->probs[i] / 2)));
             return 0;
         }
         acc += p->probs[i];
     }
     fprintf(stderr, "knob enqueue: '%s' is not one of the values of '%s'\n",
-            given->type == KNOB__JSON_STRING ? given->str : "that value", p->name);
+            given->type == KNOBX_JSON_STRING ? given->str : "that value", p->name);
     return -1;
 }
 
-static int number_of(const sweep_param *p, const knob__json *given, double *x)
+static int number_of(const sweep_param *p, const knobx_json *given, double *x)
 {
     char *end;
-    if (given->type == KNOB__JSON_NUMBER)
+    if (given->type == KNOBX_JSON_NUMBER)
         *x = given->num;
-    else if (given->type != KNOB__JSON_STRING || (*x = strtod(given->str, &end), *end))
+    else if (given->type != KNOBX_JSON_STRING || (*x = strtod(given->str, &end), *end))
         return fprintf(stderr, "knob enqueue: '%s' needs a number\n", p->name), -1;
     return 0;
 }
 
 /* The quantile of x under a normal family form. */
-static int normal_fixed(const sweep_param *p, double x, knob__buf *b)
+static int normal_fixed(const sweep_param *p, double x, knobx_buf *b)
 {
     bool lognormal = p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
     if (lognormal && !(x > 0)) {
@@ -296,11 +296,11 @@ static int normal_fixed(const sweep_param *p, double x, knob__buf *b)
         return -1;
     }
     double u = knob_normal_cdf(((lognormal ? log(x) : x) - p->mu) / p->sigma);
-    knob__json_add_number(b, fmin(U_HIGH, fmax(U_LOW, u)));
+    knobx_json_add_number(b, fmin(U_HIGH, fmax(U_LOW, u)));
     return 0;
 }
 
-int params_fixed_json(const sweep_param *p, bool grid, const knob__json *given, knob__buf *b)
+int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, knobx_buf *b)
 {
     double x;
     if (p->kind == PK_CATEGORICAL && p->probs && !grid)
@@ -313,9 +313,9 @@ int params_fixed_json(const sweep_param *p, bool grid, const knob__json *given, 
             return normal_fixed(p, x, b);
         if (!(x > 0))
             return fprintf(stderr, "knob enqueue: '%s' needs a value > 0\n", p->name), -1;
-        knob__json_add_number(b, 1 / x);
+        knobx_json_add_number(b, 1 / x);
         return 0;
     }
-    knob__json_add_node(b, given);
+    knobx_json_add_node(b, given);
     return 0;
 }

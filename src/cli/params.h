@@ -30,17 +30,17 @@ int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
 void params_free(trial_params *tp);
 
 /* The value as text for argv ("0.01", "adam", "true"). */
-void params_value_text(knob__buf *b, const knob_choice *v);
+void params_value_text(knobx_buf *b, const knob_choice *v);
 
 /* Builds the JSON object of the values: a param nested in `parameters` of "a" as
  * {"a": {"b": ...}}, a name written with dots as it is ({"a.b": ...}). Params nested in
  * one key are contiguous in v (as the sweep lists them). */
-void params_json(knob__buf *b, const param_value *v, size_t n);
+void params_json(knobx_buf *b, const param_value *v, size_t n);
 
 /* For knob enqueue: the value the library must hold under p's name so that the program
  * gets `given` (a quantile for the normal family and for probabilities, the reciprocal for
  * inv_log_uniform_values, else the value itself). Appends it as JSON to b; -1 (after
  * printing why) when `given` cannot be such a value. */
-int params_fixed_json(const sweep_param *p, bool grid, const knob__json *given, knob__buf *b);
+int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, knobx_buf *b);
 
 #endif

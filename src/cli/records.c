@@ -41,22 +41,22 @@ static void add(record *r, const char *key, size_t klen, double v)
 
 static bool parse_json(const char *line, record *out)
 {
-    knob__json *j = knob__json_parse(line, (size_t)-1, NULL, 0);
-    if (!j || j->type != KNOB__JSON_OBJECT) {
-        knob__json_free(j);
+    knobx_json *j = knobx_json_parse(line, (size_t)-1, NULL, 0);
+    if (!j || j->type != KNOBX_JSON_OBJECT) {
+        knobx_json_free(j);
         return false;
     }
     for (size_t i = 0; i < j->n; i++) {
-        const knob__json *k = j->kids[i];
+        const knobx_json *k = j->kids[i];
         double v;
-        if (k->type == KNOB__JSON_NUMBER)
+        if (k->type == KNOBX_JSON_NUMBER)
             add(out, k->key, strlen(k->key), k->num);
-        else if (k->type == KNOB__JSON_STRING && parse_number(k->str, strlen(k->str), &v))
+        else if (k->type == KNOBX_JSON_STRING && parse_number(k->str, strlen(k->str), &v))
             add(out, k->key, strlen(k->key), v); /* "nan", "inf", "0.5" */
-        else if (k->type == KNOB__JSON_NULL)
+        else if (k->type == KNOBX_JSON_NULL)
             add(out, k->key, strlen(k->key), NAN); /* a value that is not a number */
     }
-    knob__json_free(j);
+    knobx_json_free(j);
     return true;
 }
 

@@ -179,7 +179,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     if (cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref))
         return EXIT_FAIL;
     if (r->setup_only) {
-        char *where = knob__redact_url(r->storage);
+        char *where = knobx_redact_url(r->storage);
         printf("study '%s' is ready in %s, with its sweep; workers join it with\n"
                "  knob worker --study '%s' --storage URL\n",
                r->study_name, where ? where : "?", r->study_name);

@@ -84,7 +84,7 @@ void run_storage_failed(runner *r, int64_t number);
  * directory) and the study's directory name (run_dir_name); -1 when it cannot (said). */
 int run_trial_root(runner *r);
 /* A study's name as one safe directory name (see docs/cli.md, "Trial directories"). */
-void run_dir_name(const char *study, knob__buf *out);
+void run_dir_name(const char *study, knobx_buf *out);
 
 /* run_argv.c: the argv of a trial from the command template, NULL-terminated; freed with
  * run_argv_free. */
@@ -97,7 +97,7 @@ void run_argv_free(char **argv);
 void run_read_stdout(runner *r, slot *sl);
 void run_read_stderr(slot *sl);
 bool run_pending(const slot *sl);
-void run_stderr_tail(const slot *sl, knob__buf *b, int max_lines);
+void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines);
 
 /* run_progress.c; a trial's state RUNNING there means it was not saved, `reason` why. */
 void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason);

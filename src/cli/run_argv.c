@@ -44,10 +44,10 @@ static void push_program(strv *a, const sweep *sw)
 {
     const char *p = sw->program ? sw->program : "";
     if (!interpreter(sw) && *p && !strchr(p, '/') && access(p, F_OK) == 0) {
-        knob__buf b = {0};
-        knob__buf_printf(&b, "./%s", p);
-        push(a, knob__buf_cstr(&b));
-        knob__buf_free(&b);
+        knobx_buf b = {0};
+        knobx_buf_printf(&b, "./%s", p);
+        push(a, knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
         return;
     }
     push(a, p);
@@ -56,11 +56,11 @@ static void push_program(strv *a, const sweep *sw)
 static void push_args(strv *a, const trial_params *tp, bool hyphens)
 {
     for (size_t i = 0; i < tp->n; i++) {
-        knob__buf b = {0};
-        knob__buf_printf(&b, "%s%s=", hyphens ? "--" : "", tp->v[i].name);
+        knobx_buf b = {0};
+        knobx_buf_printf(&b, "%s%s=", hyphens ? "--" : "", tp->v[i].name);
         params_value_text(&b, &tp->v[i].value);
-        push(a, knob__buf_cstr(&b));
-        knob__buf_free(&b);
+        push(a, knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
     }
 }
 
@@ -69,23 +69,23 @@ static void push_text(strv *a, const char *elem, const sweep *sw, const trial_pa
                       const char *json_file)
 {
     static const char *const names[] = {"${program}", "${args_json_file}", "${args_json}"};
-    knob__buf b = {0};
+    knobx_buf b = {0};
     for (const char *s = elem; *s;) {
         const char *m = strstr(s, "${");
         if (!m) {
-            knob__buf_puts(&b, s);
+            knobx_buf_puts(&b, s);
             break;
         }
-        knob__buf_add(&b, s, (size_t)(m - s));
+        knobx_buf_add(&b, s, (size_t)(m - s));
         const char *with[] = {sw->program ? sw->program : "", json_file, tp->json};
         size_t i = 0;
         while (i < 3 && strncmp(m, names[i], strlen(names[i])))
             i++;
-        knob__buf_puts(&b, i < 3 ? with[i] : "${");
+        knobx_buf_puts(&b, i < 3 ? with[i] : "${");
         s = m + (i < 3 ? strlen(names[i]) : 2);
     }
-    push(a, knob__buf_cstr(&b));
-    knob__buf_free(&b);
+    push(a, knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
 }
 
 /* One element of the template; the list macros stand alone. */

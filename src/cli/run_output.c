@@ -184,7 +184,7 @@ void run_read_stderr(slot *sl)
     }
 }
 
-void run_stderr_tail(const slot *sl, knob__buf *b, int max_lines)
+void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines)
 {
     char text[sizeof sl->tail + 1];
     size_t start = (sl->tail_at + sizeof sl->tail - sl->tail_len) % sizeof sl->tail;
@@ -203,6 +203,6 @@ void run_stderr_tail(const slot *sl, knob__buf *b, int max_lines)
     }
     /* a full ring that starts the text may start in the middle of a line */
     if (*p)
-        knob__buf_printf(b, "; stderr:\n%s%s",
+        knobx_buf_printf(b, "; stderr:\n%s%s",
                          p == text && sl->tail_len == sizeof sl->tail ? "[...]" : "", p);
 }

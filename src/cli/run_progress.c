@@ -21,125 +21,125 @@ static size_t live_width(void)
 /* The best value and its params (or the Pareto front's size), read from the storage. */
 static void refresh_best(runner *r)
 {
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (knob_study_n_objectives(r->ref.s) != 1) {
         const knob_trial_info *const *front;
         size_t n;
         if (!knob_study_best_trials(r->ref.s, &front, &n) && n) {
-            knob__buf_printf(&b, "Pareto front: %zu trial%s", n, n == 1 ? "" : "s");
+            knobx_buf_printf(&b, "Pareto front: %zu trial%s", n, n == 1 ? "" : "s");
         }
     } else {
         const knob_trial_info *best;
         if (!knob_study_best_trial(r->ref.s, &best)) {
-            knob__buf_printf(&b, "best %.6g (trial %lld) ", best->values[0],
+            knobx_buf_printf(&b, "best %.6g (trial %lld) ", best->values[0],
                              (long long)best->number);
             cli_trial_params_json(&b, best);
         }
     }
     if (b.len && !b.oom) {
         free(r->best);
-        r->best = strdup(knob__buf_cstr(&b));
+        r->best = strdup(knobx_buf_cstr(&b));
     }
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
 }
 
-static void clock_text(knob__buf *b, double s)
+static void clock_text(knobx_buf *b, double s)
 {
     long t = (long)s;
     if (t >= 3600)
-        knob__buf_printf(b, "%ldh%02ldm", t / 3600, t / 60 % 60);
+        knobx_buf_printf(b, "%ldh%02ldm", t / 3600, t / 60 % 60);
     else
-        knob__buf_printf(b, "%ldm%02lds", t / 60, t % 60);
+        knobx_buf_printf(b, "%ldm%02lds", t / 60, t % 60);
 }
 
 /* "[12/50 done, 1 failed, 0 pruned, 2 running, 1m10s elapsed, ~4m30s left] best ..." */
-static void status_text(runner *r, knob__buf *b)
+static void status_text(runner *r, knobx_buf *b)
 {
     double elapsed = run_now() - r->started;
     int64_t total = r->limit ? r->limit : r->expected;
-    knob__buf_printf(b, "[%lld", (long long)r->done);
+    knobx_buf_printf(b, "[%lld", (long long)r->done);
     if (total)
-        knob__buf_printf(b, "/%lld", (long long)total);
-    knob__buf_printf(b, " done, %lld failed, %lld pruned, ", (long long)r->failed,
+        knobx_buf_printf(b, "/%lld", (long long)total);
+    knobx_buf_printf(b, " done, %lld failed, %lld pruned, ", (long long)r->failed,
                      (long long)r->pruned);
     if (r->unsaved)
-        knob__buf_printf(b, "%lld not saved, ", (long long)r->unsaved);
-    knob__buf_printf(b, "%d running, ", r->running);
+        knobx_buf_printf(b, "%lld not saved, ", (long long)r->unsaved);
+    knobx_buf_printf(b, "%d running, ", r->running);
     clock_text(b, elapsed);
-    knob__buf_puts(b, " elapsed");
+    knobx_buf_puts(b, " elapsed");
     double left = -1;
     if (total && r->done)
         left = elapsed / (double)r->done * (double)(total > r->done ? total - r->done : 0);
     if (r->deadline > 0 && (left < 0 || r->deadline - run_now() < left))
         left = r->deadline - run_now();
     if (left >= 0) {
-        knob__buf_puts(b, ", ~");
+        knobx_buf_puts(b, ", ~");
         clock_text(b, left > 0 ? left : 0);
-        knob__buf_puts(b, " left");
+        knobx_buf_puts(b, " left");
     }
-    knob__buf_puts(b, "]");
+    knobx_buf_puts(b, "]");
     if (r->best)
-        knob__buf_printf(b, " %s", r->best);
+        knobx_buf_printf(b, " %s", r->best);
 }
 
 /* The live line: \r, the status cut to the terminal's usual width, clear to the end. */
 static void live_line(runner *r)
 {
-    knob__buf b = {0};
+    knobx_buf b = {0};
     size_t width = live_width();
     status_text(r, &b);
     if (b.len > width && width > 3) {
         b.data[width - 3] = 0; /* bytes, not columns: params are mostly ASCII */
         b.len = width - 3;
-        knob__buf_puts(&b, "...");
+        knobx_buf_puts(&b, "...");
     }
-    printf("\r%s\033[K", knob__buf_cstr(&b));
+    printf("\r%s\033[K", knobx_buf_cstr(&b));
     fflush(stdout);
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
     r->last_tick = run_now();
 }
 
 /* The first line of a failure's reason and the last line of the stderr tail after it. */
-static void short_reason(knob__buf *b, const char *reason)
+static void short_reason(knobx_buf *b, const char *reason)
 {
     const char *nl = strchr(reason, '\n'), *last = strrchr(reason, '\n');
     size_t n = nl ? (size_t)(nl - reason) : strlen(reason);
     if (n >= 9 && !strncmp(reason + n - 9, "; stderr:", 9))
         n -= 9;
-    knob__buf_add(b, reason, n > 200 ? 200 : n);
+    knobx_buf_add(b, reason, n > 200 ? 200 : n);
     if (last && last[1])
-        knob__buf_printf(b, " (stderr: %.200s)", last + 1);
+        knobx_buf_printf(b, " (stderr: %.200s)", last + 1);
 }
 
 void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason)
 {
-    knob__buf b = {0};
+    knobx_buf b = {0};
     bool saved = state != KNOB_TRIAL_RUNNING;
     if (saved) {
         refresh_best(r);
-        knob__buf_printf(&b, "trial %lld %s", (long long)sl->number, knob_trial_state_str(state));
+        knobx_buf_printf(&b, "trial %lld %s", (long long)sl->number, knob_trial_state_str(state));
     } else {
-        knob__buf_printf(&b, "trial %lld not saved (%s)", (long long)sl->number, reason);
+        knobx_buf_printf(&b, "trial %lld not saved (%s)", (long long)sl->number, reason);
     }
     if (state == KNOB_TRIAL_COMPLETE)
         for (size_t i = 0; i < r->sw->n_objectives; i++)
-            knob__buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, sl->last[i]);
+            knobx_buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, sl->last[i]);
     if (state == KNOB_TRIAL_FAIL) {
-        knob__buf_puts(&b, ": ");
+        knobx_buf_puts(&b, ": ");
         short_reason(&b, reason);
     }
     if (r->tty) {
         /* failures stay on screen above the live line; the rest only update it */
         if (state == KNOB_TRIAL_FAIL || !saved)
-            printf("\r\033[K%s\n", knob__buf_cstr(&b));
+            printf("\r\033[K%s\n", knobx_buf_cstr(&b));
         live_line(r);
     } else {
-        knob__buf_puts(&b, "  ");
+        knobx_buf_puts(&b, "  ");
         status_text(r, &b);
-        printf("%s\n", knob__buf_cstr(&b));
+        printf("%s\n", knobx_buf_cstr(&b));
         fflush(stdout);
     }
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
 }
 
 void run_progress_tick(runner *r)
@@ -158,8 +158,8 @@ void run_summary(runner *r)
     for (size_t i = 0; read && i < n; i++)
         by[tr[i]->state <= KNOB_TRIAL_WAITING ? tr[i]->state : 0]++;
     refresh_best(r);
-    char *where = knob__redact_url(r->storage);
-    knob__buf b = {0};
+    char *where = knobx_redact_url(r->storage);
+    knobx_buf b = {0};
     clock_text(&b, run_now() - r->started);
     printf("\nstudy '%s' in %s\n", r->study_name, where ? where : "?");
     if (read)
@@ -173,7 +173,7 @@ void run_summary(runner *r)
            (long long)r->complete, (long long)r->failed, (long long)r->pruned);
     if (r->unsaved)
         printf(", %lld not saved", (long long)r->unsaved);
-    printf(") in %s\n", knob__buf_cstr(&b));
+    printf(") in %s\n", knobx_buf_cstr(&b));
     if (r->storage_failed)
         printf("the storage failed (at trial %lld), so the run stopped%s\n",
                (long long)r->lost_trial,
@@ -191,5 +191,5 @@ void run_summary(runner *r)
         printf("the target %g of '%s' is reached\n", r->sw->target, r->sw->objectives[0].name);
     fflush(stdout);
     free(where);
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
 }

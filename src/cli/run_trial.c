@@ -51,23 +51,23 @@ static bool unsafe(unsigned char c)
     return c == '/' || c == '%' || c < 0x20 || c == 0x7f;
 }
 
-void run_dir_name(const char *study, knob__buf *out)
+void run_dir_name(const char *study, knobx_buf *out)
 {
     /* Injective: '%' is always escaped, so an escape, "%empty" and "%~" (a cut name) come
      * from nothing else. A name without '/', '%' or control bytes, other than "." and "..",
      * stays as it is, so the trial directories of existing studies stay where they are. */
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (!*study)
-        knob__buf_puts(&b, "%empty");
+        knobx_buf_puts(&b, "%empty");
     else if (!strcmp(study, ".") || !strcmp(study, ".."))
-        knob__buf_puts(&b, study[1] ? "%2E%2E" : "%2E");
+        knobx_buf_puts(&b, study[1] ? "%2E%2E" : "%2E");
     else
         for (const unsigned char *p = (const unsigned char *)study; *p; p++)
             if (unsafe(*p))
-                knob__buf_printf(&b, "%%%02X", *p);
+                knobx_buf_printf(&b, "%%%02X", *p);
             else
-                knob__buf_add(&b, (const char *)p, 1);
-    const char *name = knob__buf_cstr(&b);
+                knobx_buf_add(&b, (const char *)p, 1);
+    const char *name = knobx_buf_cstr(&b);
     size_t n = strlen(name);
     if (n > 255) { /* NAME_MAX: the start (whole escapes and characters) and a hash */
         size_t cut = 200;
@@ -77,12 +77,12 @@ void run_dir_name(const char *study, knob__buf *out)
             cut -= 2;
         while (cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80)
             cut--;
-        knob__buf_add(out, name, cut);
-        knob__buf_printf(out, "%%~%016llx", (unsigned long long)fnv1a(study));
+        knobx_buf_add(out, name, cut);
+        knobx_buf_printf(out, "%%~%016llx", (unsigned long long)fnv1a(study));
     } else {
-        knob__buf_puts(out, name);
+        knobx_buf_puts(out, name);
     }
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
 }
 
 int run_trial_root(runner *r)
@@ -93,22 +93,22 @@ int run_trial_root(runner *r)
         fprintf(stderr, "knob: getcwd: %s\n", strerror(errno));
         return -1;
     }
-    knob__buf b = {0};
+    knobx_buf b = {0};
     if (dir[0] != '/')
-        knob__buf_printf(&b, "%s/", cwd);
-    knob__buf_printf(&b, "%s/", dir);
+        knobx_buf_printf(&b, "%s/", cwd);
+    knobx_buf_printf(&b, "%s/", dir);
     run_dir_name(r->study_name, &b);
     int rc = 0;
     if (b.oom || b.len >= sizeof r->trial_root) {
         fprintf(stderr,
                 "knob: the trial directories' path is too long (%zu bytes, at most %zu): "
                 "%.200s...\n",
-                b.len, sizeof r->trial_root - 1, knob__buf_cstr(&b));
+                b.len, sizeof r->trial_root - 1, knobx_buf_cstr(&b));
         rc = -1;
     } else {
         memcpy(r->trial_root, b.data, b.len + 1);
     }
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
     return rc;
 }
 
@@ -255,12 +255,12 @@ bool run_saved(runner *r, int64_t number, int rc, const char *what)
 /* A trial that never ran: FAIL with the reason, counted as this run's. */
 static void fail_now(runner *r, slot *sl, const char *why)
 {
-    knob__buf b = {0};
-    knob__json_add_string(&b, why);
+    knobx_buf b = {0};
+    knobx_json_add_string(&b, why);
     bool saved = run_saved(r, sl->number,
-                           knob_trial_set_system_attr(sl->t, "fail_reason", knob__buf_cstr(&b)),
+                           knob_trial_set_system_attr(sl->t, "fail_reason", knobx_buf_cstr(&b)),
                            "its fail_reason");
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
     if (saved)
         saved = run_saved(r, sl->number, knob_study_tell(r->ref.s, sl->t, KNOB_TRIAL_FAIL, NULL, 0),
                           "its state");
@@ -304,11 +304,11 @@ static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_f
 /* Forks and execs; the parent keeps the read ends of the pipes, non-blocking. */
 static int spawn(runner *r, slot *sl, char **argv, const char *dir)
 {
-    knob__buf env[4] = {{0}};
-    knob__buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", sl->tp.json);
-    knob__buf_printf(&env[1], "KNOB_TRIAL_NUMBER=%lld", (long long)sl->number);
-    knob__buf_printf(&env[2], "KNOB_TRIAL_DIR=%s", dir);
-    knob__buf_printf(&env[3], "KNOB_STUDY=%s", r->study_name);
+    knobx_buf env[4] = {{0}};
+    knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", sl->tp.json);
+    knobx_buf_printf(&env[1], "KNOB_TRIAL_NUMBER=%lld", (long long)sl->number);
+    knobx_buf_printf(&env[2], "KNOB_TRIAL_DIR=%s", dir);
+    knobx_buf_printf(&env[3], "KNOB_STUDY=%s", r->study_name);
     char *envp[5] = {env[0].data, env[1].data, env[2].data, env[3].data, NULL};
     int out[2] = {-1, -1}, err[2] = {-1, -1};
     pid_t pid = -1, parent = getpid();
@@ -320,7 +320,7 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir)
     }
     int saved = errno;
     for (int i = 0; i < 4; i++)
-        knob__buf_free(&env[i]);
+        knobx_buf_free(&env[i]);
     close(out[1]);
     close(err[1]);
     if (pid < 0) {
@@ -363,26 +363,26 @@ int run_launch(runner *r, slot *sl)
     sl->out_fd = sl->err_fd = -1;
     char dir[4200], json_file[4300];
     char **argv = NULL;
-    knob__buf why = {0};
+    knobx_buf why = {0};
     if (params_suggest(r->sw, t, r->ref.grid, &sl->tp))
-        knob__buf_printf(&why, "its params could not be suggested: %s", knob_errmsg());
+        knobx_buf_printf(&why, "its params could not be suggested: %s", knob_errmsg());
     else if (!run_saved(r, sl->number, knob_trial_set_user_attr(t, "params", sl->tp.json),
                         "its params"))
-        knob__buf_puts(&why, "its params could not be saved");
+        knobx_buf_puts(&why, "its params could not be saved");
     if (!why.len && prepare_dir(r, sl, dir, sizeof dir, json_file, sizeof json_file))
-        knob__buf_printf(&why, "its trial directory %s could not be created", dir);
+        knobx_buf_printf(&why, "its trial directory %s could not be created", dir);
     if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file)))
-        knob__buf_puts(&why, "its command could not be built");
+        knobx_buf_puts(&why, "its command could not be built");
     if (!why.len && spawn(r, sl, argv, dir))
-        knob__buf_puts(&why, "its process could not be started");
+        knobx_buf_puts(&why, "its process could not be started");
     run_argv_free(argv);
     if (why.len) {
         if (sl->out_log)
             fclose(sl->out_log);
         if (sl->err_log)
             fclose(sl->err_log);
-        fail_now(r, sl, knob__buf_cstr(&why));
-        knob__buf_free(&why);
+        fail_now(r, sl, knobx_buf_cstr(&why));
+        knobx_buf_free(&why);
         return -1;
     }
     sl->used = true;
@@ -410,28 +410,28 @@ void run_stop(slot *sl, int why)
 /* ---------------------------------------------------------------- finishing */
 
 /* The reason a trial failed, or nothing (why->len 0) when it is complete or pruned. */
-static void failure(const runner *r, const slot *sl, knob__buf *why, double *values)
+static void failure(const runner *r, const slot *sl, knobx_buf *why, double *values)
 {
     const sweep *sw = r->sw;
     int st = sl->status;
     if (sl->why == WHY_PRUNE)
         return;
     if (sl->why == WHY_INTERRUPT)
-        knob__buf_puts(why, "interrupted (knob run was stopped)");
+        knobx_buf_puts(why, "interrupted (knob run was stopped)");
     else if (sl->why == WHY_STORAGE)
-        knob__buf_printf(why, "stopped: the storage failed (trial %lld was not saved)",
+        knobx_buf_printf(why, "stopped: the storage failed (trial %lld was not saved)",
                          (long long)r->lost_trial);
     else if (sl->why == WHY_TIMEOUT)
-        knob__buf_printf(why, "timed out after %gs", r->trial_timeout);
+        knobx_buf_printf(why, "timed out after %gs", r->trial_timeout);
     else if (WIFSIGNALED(st))
-        knob__buf_printf(why, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+        knobx_buf_printf(why, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
     else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-        knob__buf_printf(why, "exit status %d", WEXITSTATUS(st));
+        knobx_buf_printf(why, "exit status %d", WEXITSTATUS(st));
     for (size_t i = 0; i < sw->n_objectives && !why->len; i++) {
         if (!sl->have[i])
-            knob__buf_printf(why, "no metric '%s' in stdout", sw->objectives[i].name);
+            knobx_buf_printf(why, "no metric '%s' in stdout", sw->objectives[i].name);
         else if (!isfinite(sl->last[i]))
-            knob__buf_printf(why, "metric '%s' is %s", sw->objectives[i].name,
+            knobx_buf_printf(why, "metric '%s' is %s", sw->objectives[i].name,
                              isnan(sl->last[i]) ? "nan"
                              : sl->last[i] > 0  ? "inf"
                                                 : "-inf");
@@ -455,14 +455,14 @@ static void check_target(runner *r, knob_trial_state state, const double *values
  * storage). A value the library refuses as not finite makes the trial FAIL there, as it
  * does here. */
 static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *values,
-                        knob__buf *why)
+                        knobx_buf *why)
 {
     static const char lost[] = "the storage failed", elsewhere[] = "another worker ended it";
     if (why->len) {
-        knob__buf js = {0};
-        knob__json_add_string(&js, knob__buf_cstr(why));
-        int rc = knob_trial_set_system_attr(sl->t, "fail_reason", knob__buf_cstr(&js));
-        knob__buf_free(&js);
+        knobx_buf js = {0};
+        knobx_json_add_string(&js, knobx_buf_cstr(why));
+        int rc = knob_trial_set_system_attr(sl->t, "fail_reason", knobx_buf_cstr(&js));
+        knobx_buf_free(&js);
         if (!run_saved(r, sl->number, rc, "its fail_reason")) {
             knob_trial_detach(sl->t);
             return rc == KNOB_ESTATE ? elsewhere : lost;
@@ -471,7 +471,7 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
     int rc = knob_study_tell(r->ref.s, sl->t, *state, values, r->sw->n_objectives);
     if (rc == KNOB_EINVAL && *state == KNOB_TRIAL_COMPLETE) {
         *state = KNOB_TRIAL_FAIL;
-        knob__buf_puts(why, knob_errmsg());
+        knobx_buf_puts(why, knob_errmsg());
         return NULL;
     }
     return run_saved(r, sl->number, rc, "its state") ? NULL : rc == KNOB_ESTATE ? elsewhere : lost;
@@ -479,7 +479,7 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
 
 void run_finish(runner *r, slot *sl)
 {
-    knob__buf why = {0};
+    knobx_buf why = {0};
     double values[SWEEP_MAX_OBJECTIVES] = {0};
     knob_trial_state state = sl->why == WHY_PRUNE ? KNOB_TRIAL_PRUNED : KNOB_TRIAL_COMPLETE;
     failure(r, sl, &why, values);
@@ -500,8 +500,8 @@ void run_finish(runner *r, slot *sl)
     if (unsaved)
         run_progress_trial(r, sl, KNOB_TRIAL_RUNNING, unsaved);
     else
-        run_progress_trial(r, sl, state, knob__buf_cstr(&why));
-    knob__buf_free(&why);
+        run_progress_trial(r, sl, state, knobx_buf_cstr(&why));
+    knobx_buf_free(&why);
     if (sl->out_log)
         fclose(sl->out_log);
     if (sl->err_log)

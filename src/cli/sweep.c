@@ -148,7 +148,7 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
          o++) {
         const char *ok = sweep_scalar(sweep_node(c, o->key));
         const yaml_node_t *ov = sweep_node(c, o->value);
-        knob__buf b = {0};
+        knobx_buf b = {0};
         if (!ok)
             return sweep_errorf(c, sweep_node(c, o->key),
                                 "key '%s.options': option names are "
@@ -158,11 +158,11 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
             sweep_check_length(c, ov, ok, SWEEP_MAX_TEXT))
             return -1;
         if (sweep_scalar(ov))
-            knob__buf_puts(&b, sweep_scalar(ov));
+            knobx_buf_puts(&b, sweep_scalar(ov));
         else
             sweep_node_json(c, ov, &b);
-        int rc = b.oom || add_option(ps, ok, knob__buf_cstr(&b));
-        knob__buf_free(&b);
+        int rc = b.oom || add_option(ps, ok, knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
         if (rc)
             return sweep_errorf(c, ov, "out of memory");
     }

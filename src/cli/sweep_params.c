@@ -430,13 +430,13 @@ static int add_param(sweep *sw, sweep_param *p)
 /* The library's name of the param at `path`: its keys joined by dots. */
 static char *join_path(const param_path *path)
 {
-    knob__buf b = {0};
+    knobx_buf b = {0};
     for (size_t i = 0; i < path->n; i++) {
-        knob__buf_puts(&b, i ? "." : "");
-        knob__buf_puts(&b, path->keys[i]);
+        knobx_buf_puts(&b, i ? "." : "");
+        knobx_buf_puts(&b, path->keys[i]);
     }
-    char *name = b.oom ? NULL : sweep_dup(knob__buf_cstr(&b));
-    knob__buf_free(&b);
+    char *name = b.oom ? NULL : sweep_dup(knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
     return name;
 }
 
@@ -601,46 +601,46 @@ size_t sweep_grid_numbers(const sweep_param *p, double **out)
     return n;
 }
 
-static void add_choice(knob__buf *b, const knob_choice *c)
+static void add_choice(knobx_buf *b, const knob_choice *c)
 {
     switch (c->type) {
     case KNOB_CHOICE_STRING:
-        knob__json_add_string(b, c->str);
+        knobx_json_add_string(b, c->str);
         break;
     case KNOB_CHOICE_NUMBER:
-        knob__json_add_number(b, c->num);
+        knobx_json_add_number(b, c->num);
         break;
     case KNOB_CHOICE_BOOL:
-        knob__buf_puts(b, c->num != 0 ? "true" : "false");
+        knobx_buf_puts(b, c->num != 0 ? "true" : "false");
         break;
     case KNOB_CHOICE_NULL:
-        knob__buf_puts(b, "null");
+        knobx_buf_puts(b, "null");
         break;
     }
 }
 
 int sweep_grid_values(const sweep_param *p, char **json)
 {
-    knob__buf b = {0};
+    knobx_buf b = {0};
     size_t count = 0;
-    knob__buf_puts(&b, "[");
+    knobx_buf_puts(&b, "[");
     if (p->kind == PK_CATEGORICAL) {
         for (; count < p->n_choices; count++) {
-            knob__buf_puts(&b, count ? "," : "");
+            knobx_buf_puts(&b, count ? "," : "");
             add_choice(&b, &p->choices[count]);
         }
     } else {
         double *x;
         count = sweep_grid_numbers(p, &x);
         for (size_t i = 0; i < count; i++) {
-            knob__buf_puts(&b, i ? "," : "");
-            knob__json_add_number(&b, x[i]);
+            knobx_buf_puts(&b, i ? "," : "");
+            knobx_json_add_number(&b, x[i]);
         }
         free(x);
     }
-    knob__buf_puts(&b, "]");
-    *json = count && !b.oom ? sweep_dup(knob__buf_cstr(&b)) : NULL;
-    knob__buf_free(&b);
+    knobx_buf_puts(&b, "]");
+    *json = count && !b.oom ? sweep_dup(knobx_buf_cstr(&b)) : NULL;
+    knobx_buf_free(&b);
     return (int)count;
 }
 

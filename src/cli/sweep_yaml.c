@@ -203,50 +203,50 @@ int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *wher
                         where, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
-static void scalar_json(const yaml_node_t *n, knob__buf *b)
+static void scalar_json(const yaml_node_t *n, knobx_buf *b)
 {
     knob_choice ch = sweep_to_choice(n);
     switch (ch.type) {
     case KNOB_CHOICE_STRING:
-        knob__json_add_string(b, ch.str);
+        knobx_json_add_string(b, ch.str);
         break;
     case KNOB_CHOICE_NUMBER:
-        knob__json_add_number(b, ch.num);
+        knobx_json_add_number(b, ch.num);
         break;
     case KNOB_CHOICE_BOOL:
-        knob__buf_puts(b, ch.num != 0 ? "true" : "false");
+        knobx_buf_puts(b, ch.num != 0 ? "true" : "false");
         break;
     case KNOB_CHOICE_NULL:
-        knob__buf_puts(b, "null");
+        knobx_buf_puts(b, "null");
         break;
     }
     free((char *)ch.str);
 }
 
-void sweep_node_json(const sweep_ctx *c, const yaml_node_t *n, knob__buf *b)
+void sweep_node_json(const sweep_ctx *c, const yaml_node_t *n, knobx_buf *b)
 {
     if (!n) {
-        knob__buf_puts(b, "null");
+        knobx_buf_puts(b, "null");
     } else if (n->type == YAML_SCALAR_NODE) {
         scalar_json(n, b);
     } else if (n->type == YAML_SEQUENCE_NODE) {
-        knob__buf_puts(b, "[");
+        knobx_buf_puts(b, "[");
         for (size_t i = 0; i < sweep_seq_len(n); i++) {
-            knob__buf_puts(b, i ? "," : "");
+            knobx_buf_puts(b, i ? "," : "");
             sweep_node_json(c, sweep_node(c, n->data.sequence.items.start[i]), b);
         }
-        knob__buf_puts(b, "]");
+        knobx_buf_puts(b, "]");
     } else {
-        knob__buf_puts(b, "{");
+        knobx_buf_puts(b, "{");
         for (yaml_node_pair_t *kv = n->data.mapping.pairs.start; kv < n->data.mapping.pairs.top;
              kv++) {
             const char *k = sweep_scalar(sweep_node(c, kv->key));
-            knob__buf_puts(b, kv == n->data.mapping.pairs.start ? "" : ",");
-            knob__json_add_string(b, k ? k : "");
-            knob__buf_puts(b, ":");
+            knobx_buf_puts(b, kv == n->data.mapping.pairs.start ? "" : ",");
+            knobx_json_add_string(b, k ? k : "");
+            knobx_buf_puts(b, ":");
             sweep_node_json(c, sweep_node(c, kv->value), b);
         }
-        knob__buf_puts(b, "}");
+        knobx_buf_puts(b, "}");
     }
 }
 

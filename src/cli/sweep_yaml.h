@@ -72,8 +72,8 @@ int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *wher
 
 /* Appends a node as JSON text: scalars typed as in sweep_to_choice, lists as arrays,
  * mappings as objects. */
-struct knob__buf;
-void sweep_node_json(const sweep_ctx *c, const yaml_node_t *n, struct knob__buf *b);
+struct knobx_buf;
+void sweep_node_json(const sweep_ctx *c, const yaml_node_t *n, struct knobx_buf *b);
 
 /* Number of items of a sequence node. */
 size_t sweep_seq_len(const yaml_node_t *n);

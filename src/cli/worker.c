@@ -25,9 +25,9 @@ static char *stored_sweep(const char *storage, const char *study)
     if (cli_open_study(storage, study, &r))
         return NULL;
     const char *json = knob_study_system_attr(r.s, "sweep");
-    knob__json *j = json ? knob__json_parse(json, (size_t)-1, NULL, 0) : NULL;
+    knobx_json *j = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
     char *path = NULL;
-    if (!j || j->type != KNOB__JSON_STRING) {
+    if (!j || j->type != KNOBX_JSON_STRING) {
         fprintf(stderr,
                 "knob worker: study '%s' has no stored sweep (start it once with knob "
                 "run SWEEP.yaml, or give the sweep file)\n",
@@ -40,7 +40,7 @@ static char *stored_sweep(const char *storage, const char *study)
         if (fd >= 0)
             close(fd);
     }
-    knob__json_free(j);
+    knobx_json_free(j);
     cli_close(&r);
     return path;
 }

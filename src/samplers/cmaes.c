@@ -469,14 +469,14 @@ static int start_run(cma *c, knob_study *s, int lambda, double sigma)
     for (int i = 0; i < n; i++)
         mean[i] = c->restarts ? knob_rng_uniform(&r) : 0.5;
     if (!c->restarts && c->x0 && c->x0[0]) {
-        knob__json *x0 = knob__json_parse(c->x0, (size_t)-1, NULL, 0);
+        knobx_json *x0 = knobx_json_parse(c->x0, (size_t)-1, NULL, 0);
         for (int i = 0; i < n; i++) {
-            const knob__json *v = knob__json_get(x0, c->dims[i].name);
+            const knobx_json *v = knobx_json_get(x0, c->dims[i].name);
             double internal;
             if (v && knob__dist_from_external(c->dims[i].dist, v, &internal, c->dims[i].name) == 0)
                 mean[i] = knob__dim_to_unit(&c->dims[i], internal);
         }
-        knob__json_free(x0);
+        knobx_json_free(x0);
     }
     if (!c->restarts && c->ws_study[0]) {
         int rc = warm_start(c, s, mean, &sigma, cov);
@@ -519,11 +519,11 @@ static int restart(cma *c, knob_study *s)
 
 static int parse_x(const char *json, double *x, int n)
 {
-    knob__json *j = knob__json_parse(json, (size_t)-1, NULL, 0);
-    int ok = j && j->type == KNOB__JSON_ARRAY && (int)j->n == n;
+    knobx_json *j = knobx_json_parse(json, (size_t)-1, NULL, 0);
+    int ok = j && j->type == KNOBX_JSON_ARRAY && (int)j->n == n;
     for (int i = 0; ok && i < n; i++)
         x[i] = j->kids[i]->num;
-    knob__json_free(j);
+    knobx_json_free(j);
     return ok;
 }
 
@@ -626,20 +626,20 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         if (inside)
             break;
     }
-    knob__buf b = {0};
-    knob__buf_puts(&b, "[");
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "[");
     for (int i = 0; i < c->n_dims; i++) {
         x[i] = fmin(fmax(x[i], 0), 1);
-        knob__buf_printf(&b, "%s%.17g", i ? "," : "", x[i]);
+        knobx_buf_printf(&b, "%s%.17g", i ? "," : "", x[i]);
     }
-    knob__buf_puts(&b, "]");
+    knobx_buf_puts(&b, "]");
     char gen[32];
     snprintf(gen, sizeof gen, "%lld", (long long)c->gen);
     rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)")
-               : knob_trial_set_system_attr(t, "cma:x", knob__buf_cstr(&b));
+               : knob_trial_set_system_attr(t, "cma:x", knobx_buf_cstr(&b));
     if (!rc)
         rc = knob_trial_set_system_attr(t, "cma:gen", gen);
-    knob__buf_free(&b);
+    knobx_buf_free(&b);
     for (int i = 0; !rc && i < c->n_dims; i++)
         rc = knob_trial_propose(t, c->dims[i].name, c->dims[i].dist,
                                 knob__dim_from_unit(&c->dims[i], x[i]));
@@ -649,7 +649,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 static int init(void *state)
 {
     cma *c = state;
-    if (c->x0 && c->x0[0] && !knob__json_valid(c->x0))
+    if (c->x0 && c->x0[0] && !knobx_json_valid(c->x0))
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'cmaes': x0 must be a JSON object of param "
                               "values, got '%s'",

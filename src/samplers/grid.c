@@ -15,13 +15,13 @@
 
 typedef struct grid_param {
     const char *name;         /* in `space` */
-    const knob__json *values; /* a non-empty array, in `space` */
+    const knobx_json *values; /* a non-empty array, in `space` */
 } grid_param;
 
 typedef struct grid_state {
     char *search_space; /* the option: a JSON object, each param's values */
     char *parsed_from;  /* the text `space` was parsed from */
-    knob__json *space;
+    knobx_json *space;
     grid_param *params;
     size_t n;
     uint32_t *order; /* a permutation of [0, total), built at the first trial */
@@ -31,7 +31,7 @@ typedef struct grid_state {
 
 static void drop_space(grid_state *g)
 {
-    knob__json_free(g->space);
+    knobx_json_free(g->space);
     free(g->params);
     free(g->parsed_from);
     g->space = NULL;
@@ -48,9 +48,9 @@ static void fini(void *state)
     free(g->taken);
 }
 
-static bool scalar(const knob__json *j)
+static bool scalar(const knobx_json *j)
 {
-    return j->type != KNOB__JSON_ARRAY && j->type != KNOB__JSON_OBJECT;
+    return j->type != KNOBX_JSON_ARRAY && j->type != KNOBX_JSON_OBJECT;
 }
 
 /* Parses the search_space option: {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}. */
@@ -63,20 +63,20 @@ static int parse_space(grid_state *g)
     if (!text[0])
         return KNOB_OK;
     char err[128];
-    knob__json *j = knob__json_parse(text, (size_t)-1, err, sizeof err);
-    if (!j && knob__json_check(text) <= 0)
+    knobx_json *j = knobx_json_parse(text, (size_t)-1, err, sizeof err);
+    if (!j && knobx_json_check(text) <= 0)
         return knob__oom("grid search space");
-    if (!j || j->type != KNOB__JSON_OBJECT) {
-        knob__json_free(j);
+    if (!j || j->type != KNOBX_JSON_OBJECT) {
+        knobx_json_free(j);
         return knob__error(KNOB_EINVAL,
                            "sampler 'grid': option 'search_space' must be a JSON "
                            "object of value lists ({\"lr\": [0.01, 0.1]}): %s",
                            j ? "got another JSON value" : err);
     }
     for (size_t i = 0; i < j->n; i++) {
-        const knob__json *v = j->kids[i];
-        if (v->type != KNOB__JSON_ARRAY || v->n == 0) {
-            knob__json_free(j);
+        const knobx_json *v = j->kids[i];
+        if (v->type != KNOBX_JSON_ARRAY || v->n == 0) {
+            knobx_json_free(j);
             return knob__error(KNOB_EINVAL,
                                "sampler 'grid': param '%s': its values must be a "
                                "non-empty JSON array",
@@ -84,7 +84,7 @@ static int parse_space(grid_state *g)
         }
         for (size_t k = 0; k < v->n; k++)
             if (!scalar(v->kids[k])) {
-                knob__json_free(j);
+                knobx_json_free(j);
                 return knob__error(KNOB_EINVAL,
                                    "sampler 'grid': param '%s': value %zu is not "
                                    "a string, number, boolean or null",
@@ -94,7 +94,7 @@ static int parse_space(grid_state *g)
     g->params = calloc(j->n ? j->n : 1, sizeof *g->params);
     g->parsed_from = knob__strdup(text);
     if (!g->params || !g->parsed_from) {
-        knob__json_free(j);
+        knobx_json_free(j);
         free(g->params);
         free(g->parsed_from);
         g->params = NULL;

@@ -398,7 +398,7 @@ static int open_pg(const char *url, const char *where, void **be)
 {
     (void)where;
     pg *d = calloc(1, sizeof *d);
-    if (!d || !(d->conninfo = knob__strdup(url)) || !(d->where = knob__redact_url(url))) {
+    if (!d || !(d->conninfo = knob__strdup(url)) || !(d->where = knobx_redact_url(url))) {
         close_pg(d);
         return knob__oom("postgresql storage");
     }
@@ -694,32 +694,32 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 /* ---------------------------------------------------------------- trials */
 
-static void array_text(knob__buf *b, const char *text);
+static void array_text(knobx_buf *b, const char *text);
 
 static int op_create_trial(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], st[32], t[32], cap[32];
-    knob__buf keys = {0}, jsons = {0};
-    knob__buf_puts(&keys, "{");
-    knob__buf_puts(&jsons, "{");
+    knobx_buf keys = {0}, jsons = {0};
+    knobx_buf_puts(&keys, "{");
+    knobx_buf_puts(&jsons, "{");
     for (size_t i = 0; i < a->n; i++) {
         array_text(&keys, a->attrs[i].key);
         array_text(&jsons, a->attrs[i].json);
     }
-    knob__buf_puts(&keys, "}");
-    knob__buf_puts(&jsons, "}");
+    knobx_buf_puts(&keys, "}");
+    knobx_buf_puts(&jsons, "}");
     const char *p[6] = {num(s, a->study),
                         num(st, a->state),
                         a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now()),
                         num(cap, a->number),
-                        knob__buf_cstr(&keys),
-                        knob__buf_cstr(&jsons)};
+                        knobx_buf_cstr(&keys),
+                        knobx_buf_cstr(&jsons)};
     PGresult *r = NULL;
     int rc = keys.oom || jsons.oom ? knob__oom("trial attributes")
                                    : q1(d, Q_CREATE_TRIAL, 6, p, &r, "create a trial");
-    knob__buf_free(&keys);
-    knob__buf_free(&jsons);
+    knobx_buf_free(&keys);
+    knobx_buf_free(&jsons);
     if (rc)
         return rc;
     if (!PQntuples(r)) {
@@ -832,15 +832,15 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
 }
 
 /* Appends a PostgreSQL array element, quoted and escaped. */
-static void array_text(knob__buf *b, const char *text)
+static void array_text(knobx_buf *b, const char *text)
 {
-    knob__buf_puts(b, b->len > 1 ? ",\"" : "\"");
+    knobx_buf_puts(b, b->len > 1 ? ",\"" : "\"");
     for (const char *c = text; *c; c++) {
         if (*c == '"' || *c == '\\')
-            knob__buf_add(b, "\\", 1);
-        knob__buf_add(b, c, 1);
+            knobx_buf_add(b, "\\", 1);
+        knobx_buf_add(b, c, 1);
     }
-    knob__buf_puts(b, "\"");
+    knobx_buf_puts(b, "\"");
 }
 
 typedef struct params_args {
@@ -852,27 +852,27 @@ typedef struct params_args {
 static int op_set_params(pg *d, void *a_)
 {
     params_args *a = a_;
-    knob__buf names = {0}, dists = {0}, values = {0};
-    knob__buf_puts(&names, "{");
-    knob__buf_puts(&dists, "{");
-    knob__buf_puts(&values, "{");
+    knobx_buf names = {0}, dists = {0}, values = {0};
+    knobx_buf_puts(&names, "{");
+    knobx_buf_puts(&dists, "{");
+    knobx_buf_puts(&values, "{");
     for (size_t i = 0; i < a->n; i++) {
         array_text(&names, a->params[i].name);
         array_text(&dists, a->params[i].dist_json);
-        knob__buf_printf(&values, "%s%.17g", i ? "," : "", a->params[i].internal);
+        knobx_buf_printf(&values, "%s%.17g", i ? "," : "", a->params[i].internal);
     }
-    knob__buf_puts(&names, "}");
-    knob__buf_puts(&dists, "}");
-    knob__buf_puts(&values, "}");
+    knobx_buf_puts(&names, "}");
+    knobx_buf_puts(&dists, "}");
+    knobx_buf_puts(&values, "}");
     char s[32], t[32];
-    const char *p[5] = {num(s, a->study), num(t, a->trial), knob__buf_cstr(&names),
-                        knob__buf_cstr(&dists), knob__buf_cstr(&values)};
+    const char *p[5] = {num(s, a->study), num(t, a->trial), knobx_buf_cstr(&names),
+                        knobx_buf_cstr(&dists), knobx_buf_cstr(&values)};
     int rc = names.oom || dists.oom || values.oom
                  ? knob__oom("params")
                  : trial_write(d, Q_SET_PARAMS, 5, p, "set params", a->trial, false);
-    knob__buf_free(&names);
-    knob__buf_free(&dists);
-    knob__buf_free(&values);
+    knobx_buf_free(&names);
+    knobx_buf_free(&dists);
+    knobx_buf_free(&values);
     return rc;
 }
 
@@ -941,18 +941,18 @@ static int op_finish(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], t[32], st[32], now[32];
-    knob__buf arr = {0};
-    knob__buf_puts(&arr, "{");
+    knobx_buf arr = {0};
+    knobx_buf_puts(&arr, "{");
     for (size_t i = 0; i < a->n; i++)
-        knob__buf_printf(&arr, "%s%.17g", i ? "," : "", a->values[i]);
-    knob__buf_puts(&arr, "}");
+        knobx_buf_printf(&arr, "%s%.17g", i ? "," : "", a->values[i]);
+    knobx_buf_puts(&arr, "}");
     if (arr.oom)
         return knob__oom("trial values");
     const char *p[5] = {num(s, a->study), num(t, a->trial), num(st, a->state),
-                        dbl(now, knob__now()), knob__buf_cstr(&arr)};
+                        dbl(now, knob__now()), knobx_buf_cstr(&arr)};
     PGresult *r = NULL;
     int rc = q1(d, Q_FINISH, 5, p, &r, "finish a trial");
-    knob__buf_free(&arr);
+    knobx_buf_free(&arr);
     if (rc) {
         if (connection_lost(d))
             a->retried = true;

@@ -1,4 +1,4 @@
-/* A small JSON reader (one arena per tree) and writer (knob__buf). */
+/* A small JSON reader (one arena per tree) and writer (knobx_buf). */
 #include "util/json.h"
 
 #include <math.h>
@@ -55,7 +55,7 @@ static void arena_free(chunk *c)
 
 /* ---------------------------------------------------------------- parser */
 
-static knob__json *fail(parser *ps, const char *what)
+static knobx_json *fail(parser *ps, const char *what)
 {
     ps->oom = ps->oom || strcmp(what, "out of memory") == 0;
     if (ps->err && !ps->err[0])
@@ -69,9 +69,9 @@ static void skip_ws(parser *ps)
         ps->p++;
 }
 
-static knob__json *new_node(parser *ps, knob__json_type type)
+static knobx_json *new_node(parser *ps, knobx_json_type type)
 {
-    knob__json *n = arena_alloc(ps, sizeof *n);
+    knobx_json *n = arena_alloc(ps, sizeof *n);
     if (!n)
         return fail(ps, "out of memory");
     memset(n, 0, sizeof *n);
@@ -194,17 +194,17 @@ static const char *parse_string_raw(parser *ps)
     return out;
 }
 
-static knob__json *parse_value(parser *ps);
+static knobx_json *parse_value(parser *ps);
 
-static knob__json *parse_container(parser *ps, bool object)
+static knobx_json *parse_container(parser *ps, bool object)
 {
-    knob__json *n = new_node(ps, object ? KNOB__JSON_OBJECT : KNOB__JSON_ARRAY);
+    knobx_json *n = new_node(ps, object ? KNOBX_JSON_OBJECT : KNOBX_JSON_ARRAY);
     if (!n)
         return NULL;
     if (++ps->depth > 512)
         return fail(ps, "nesting too deep");
     char close = object ? '}' : ']';
-    knob__json *small[16], **kids = small;
+    knobx_json *small[16], **kids = small;
     size_t count = 0, cap = 16;
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == close) {
@@ -228,12 +228,12 @@ static knob__json *parse_container(parser *ps, bool object)
             }
             ps->p++;
         }
-        knob__json *kid = parse_value(ps);
+        knobx_json *kid = parse_value(ps);
         if (!kid)
             goto out;
         kid->key = key;
         if (count == cap) {
-            knob__json **nk = arena_alloc(ps, 2 * cap * sizeof *nk);
+            knobx_json **nk = arena_alloc(ps, 2 * cap * sizeof *nk);
             if (!nk) {
                 fail(ps, "out of memory");
                 goto out;
@@ -268,7 +268,7 @@ out:
     return NULL;
 }
 
-static knob__json *parse_number(parser *ps)
+static knobx_json *parse_number(parser *ps)
 {
     const char *s = ps->p;
     if (s < ps->end && *s == '-')
@@ -288,7 +288,7 @@ static knob__json *parse_number(parser *ps)
     double v = strtod(tmp, &endp);
     if (*endp)
         return fail(ps, "bad number");
-    knob__json *n = new_node(ps, KNOB__JSON_NUMBER);
+    knobx_json *n = new_node(ps, KNOBX_JSON_NUMBER);
     if (!n)
         return NULL;
     n->num = v;
@@ -296,19 +296,19 @@ static knob__json *parse_number(parser *ps)
     return n;
 }
 
-static knob__json *parse_word(parser *ps, const char *word, knob__json_type type, bool b)
+static knobx_json *parse_word(parser *ps, const char *word, knobx_json_type type, bool b)
 {
     size_t len = strlen(word);
     if ((size_t)(ps->end - ps->p) < len || memcmp(ps->p, word, len) != 0)
         return fail(ps, "unexpected character");
     ps->p += len;
-    knob__json *n = new_node(ps, type);
+    knobx_json *n = new_node(ps, type);
     if (n)
         n->b = b;
     return n;
 }
 
-static knob__json *parse_value(parser *ps)
+static knobx_json *parse_value(parser *ps)
 {
     skip_ws(ps);
     if (ps->p >= ps->end)
@@ -325,23 +325,23 @@ static knob__json *parse_value(parser *ps)
         const char *s = parse_string_raw(ps);
         if (!s)
             return NULL;
-        knob__json *n = new_node(ps, KNOB__JSON_STRING);
+        knobx_json *n = new_node(ps, KNOBX_JSON_STRING);
         if (n)
             n->str = s;
         return n;
     }
     case 't':
-        return parse_word(ps, "true", KNOB__JSON_BOOL, true);
+        return parse_word(ps, "true", KNOBX_JSON_BOOL, true);
     case 'f':
-        return parse_word(ps, "false", KNOB__JSON_BOOL, false);
+        return parse_word(ps, "false", KNOBX_JSON_BOOL, false);
     case 'n':
-        return parse_word(ps, "null", KNOB__JSON_NULL, false);
+        return parse_word(ps, "null", KNOBX_JSON_NULL, false);
     default:
         return parse_number(ps);
     }
 }
 
-static knob__json *parse_root(const char *text, size_t len, char *err, size_t errsz, bool *oom)
+static knobx_json *parse_root(const char *text, size_t len, char *err, size_t errsz, bool *oom)
 {
     parser ps = {0};
     if (len == (size_t)-1)
@@ -352,7 +352,7 @@ static knob__json *parse_root(const char *text, size_t len, char *err, size_t er
     ps.errsz = errsz;
     if (err && errsz)
         err[0] = 0;
-    knob__json *root = parse_value(&ps);
+    knobx_json *root = parse_value(&ps);
     if (root) {
         skip_ws(&ps);
         if (ps.p != ps.end)
@@ -368,20 +368,20 @@ static knob__json *parse_root(const char *text, size_t len, char *err, size_t er
     return root;
 }
 
-knob__json *knob__json_parse(const char *text, size_t len, char *err, size_t errsz)
+knobx_json *knobx_json_parse(const char *text, size_t len, char *err, size_t errsz)
 {
     return parse_root(text, len, err, errsz, NULL);
 }
 
-void knob__json_free(knob__json *root)
+void knobx_json_free(knobx_json *root)
 {
     if (root)
         arena_free(root->arena_);
 }
 
-const knob__json *knob__json_get(const knob__json *obj, const char *key)
+const knobx_json *knobx_json_get(const knobx_json *obj, const char *key)
 {
-    if (!obj || obj->type != KNOB__JSON_OBJECT)
+    if (!obj || obj->type != KNOBX_JSON_OBJECT)
         return NULL;
     for (size_t i = 0; i < obj->n; i++)
         if (strcmp(obj->kids[i]->key, key) == 0)
@@ -389,35 +389,35 @@ const knob__json *knob__json_get(const knob__json *obj, const char *key)
     return NULL;
 }
 
-bool knob__json_valid(const char *text)
+bool knobx_json_valid(const char *text)
 {
-    return knob__json_check(text) == 0;
+    return knobx_json_check(text) == 0;
 }
 
-int knob__json_check(const char *text)
+int knobx_json_check(const char *text)
 {
     bool oom = false;
-    knob__json *j = parse_root(text, (size_t)-1, NULL, 0, &oom);
-    knob__json_free(j);
+    knobx_json *j = parse_root(text, (size_t)-1, NULL, 0, &oom);
+    knobx_json_free(j);
     return j ? 0 : oom ? -1 : 1;
 }
 
 /* ---------------------------------------------------------------- writer */
 
-void knob__buf_free(knob__buf *b)
+void knobx_buf_free(knobx_buf *b)
 {
     free(b->data);
     memset(b, 0, sizeof *b);
 }
 
-void knob__buf_reset(knob__buf *b)
+void knobx_buf_reset(knobx_buf *b)
 {
     b->len = 0;
     if (b->data)
         b->data[0] = 0;
 }
 
-void knob__buf_add(knob__buf *b, const char *s, size_t n)
+void knobx_buf_add(knobx_buf *b, const char *s, size_t n)
 {
     if (b->oom)
         return;
@@ -438,12 +438,12 @@ void knob__buf_add(knob__buf *b, const char *s, size_t n)
     b->data[b->len] = 0;
 }
 
-void knob__buf_puts(knob__buf *b, const char *s)
+void knobx_buf_puts(knobx_buf *b, const char *s)
 {
-    knob__buf_add(b, s, strlen(s));
+    knobx_buf_add(b, s, strlen(s));
 }
 
-void knob__buf_printf(knob__buf *b, const char *fmt, ...)
+void knobx_buf_printf(knobx_buf *b, const char *fmt, ...)
 {
     char small[256];
     va_list ap;
@@ -453,7 +453,7 @@ void knob__buf_printf(knob__buf *b, const char *fmt, ...)
     if (n < 0)
         return;
     if ((size_t)n < sizeof small) {
-        knob__buf_add(b, small, (size_t)n);
+        knobx_buf_add(b, small, (size_t)n);
         return;
     }
     char *big = malloc((size_t)n + 1);
@@ -464,58 +464,58 @@ void knob__buf_printf(knob__buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    knob__buf_add(b, big, (size_t)n);
+    knobx_buf_add(b, big, (size_t)n);
     free(big);
 }
 
-const char *knob__buf_cstr(knob__buf *b)
+const char *knobx_buf_cstr(knobx_buf *b)
 {
     return b->data && !b->oom ? b->data : "";
 }
 
-void knob__json_add_string(knob__buf *b, const char *s)
+void knobx_json_add_string(knobx_buf *b, const char *s)
 {
-    knob__buf_add(b, "\"", 1);
+    knobx_buf_add(b, "\"", 1);
     const char *run = s;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        knob__buf_add(b, run, (size_t)(s - run));
+        knobx_buf_add(b, run, (size_t)(s - run));
         run = s + 1;
         switch (c) {
         case '"':
-            knob__buf_puts(b, "\\\"");
+            knobx_buf_puts(b, "\\\"");
             break;
         case '\\':
-            knob__buf_puts(b, "\\\\");
+            knobx_buf_puts(b, "\\\\");
             break;
         case '\n':
-            knob__buf_puts(b, "\\n");
+            knobx_buf_puts(b, "\\n");
             break;
         case '\r':
-            knob__buf_puts(b, "\\r");
+            knobx_buf_puts(b, "\\r");
             break;
         case '\t':
-            knob__buf_puts(b, "\\t");
+            knobx_buf_puts(b, "\\t");
             break;
         default:
-            knob__buf_printf(b, "\\u%04x", c);
+            knobx_buf_printf(b, "\\u%04x", c);
             break;
         }
     }
-    knob__buf_add(b, run, (size_t)(s - run));
-    knob__buf_add(b, "\"", 1);
+    knobx_buf_add(b, run, (size_t)(s - run));
+    knobx_buf_add(b, "\"", 1);
 }
 
-void knob__json_add_number(knob__buf *b, double v)
+void knobx_json_add_number(knobx_buf *b, double v)
 {
     if (!isfinite(v)) {
-        knob__buf_puts(b, "null");
+        knobx_buf_puts(b, "null");
         return;
     }
     if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-        knob__buf_printf(b, "%.0f", v);
+        knobx_buf_printf(b, "%.0f", v);
         return;
     }
     /* Shortest of %.15g/%.16g/%.17g that reads back exactly. */
@@ -525,38 +525,38 @@ void knob__json_add_number(knob__buf *b, double v)
         if (strtod(tmp, NULL) == v)
             break;
     }
-    knob__buf_puts(b, tmp);
+    knobx_buf_puts(b, tmp);
 }
 
-void knob__json_add_node(knob__buf *b, const knob__json *n)
+void knobx_json_add_node(knobx_buf *b, const knobx_json *n)
 {
     switch (n->type) {
-    case KNOB__JSON_NULL:
-        knob__buf_puts(b, "null");
+    case KNOBX_JSON_NULL:
+        knobx_buf_puts(b, "null");
         break;
-    case KNOB__JSON_BOOL:
-        knob__buf_puts(b, n->b ? "true" : "false");
+    case KNOBX_JSON_BOOL:
+        knobx_buf_puts(b, n->b ? "true" : "false");
         break;
-    case KNOB__JSON_NUMBER:
-        knob__json_add_number(b, n->num);
+    case KNOBX_JSON_NUMBER:
+        knobx_json_add_number(b, n->num);
         break;
-    case KNOB__JSON_STRING:
-        knob__json_add_string(b, n->str);
+    case KNOBX_JSON_STRING:
+        knobx_json_add_string(b, n->str);
         break;
-    case KNOB__JSON_ARRAY:
-    case KNOB__JSON_OBJECT: {
-        bool obj = n->type == KNOB__JSON_OBJECT;
-        knob__buf_add(b, obj ? "{" : "[", 1);
+    case KNOBX_JSON_ARRAY:
+    case KNOBX_JSON_OBJECT: {
+        bool obj = n->type == KNOBX_JSON_OBJECT;
+        knobx_buf_add(b, obj ? "{" : "[", 1);
         for (size_t i = 0; i < n->n; i++) {
             if (i)
-                knob__buf_add(b, ",", 1);
+                knobx_buf_add(b, ",", 1);
             if (obj) {
-                knob__json_add_string(b, n->kids[i]->key);
-                knob__buf_add(b, ":", 1);
+                knobx_json_add_string(b, n->kids[i]->key);
+                knobx_buf_add(b, ":", 1);
             }
-            knob__json_add_node(b, n->kids[i]);
+            knobx_json_add_node(b, n->kids[i]);
         }
-        knob__buf_add(b, obj ? "}" : "]", 1);
+        knobx_buf_add(b, obj ? "}" : "]", 1);
         break;
     }
     }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *knob__redact_url(const char *url)
+char *knobx_redact_url(const char *url)
 {
     char *r = url ? strdup(url) : NULL;
     char *scheme = r ? strstr(r, "://") : NULL;

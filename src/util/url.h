@@ -5,6 +5,6 @@
 /* A copy of a storage URL fit for messages and listings: the password of
  * "scheme://user:pw@host" and of "password=..." is taken out. NULL when out of memory;
  * free(). */
-char *knob__redact_url(const char *url);
+char *knobx_redact_url(const char *url);
 
 #endif

@@ -6,19 +6,19 @@ static void parses_nested_values(void **state)
 {
     (void)state;
     const char *text = " {\"a\": [1, 2.5, -3e2], \"b\": {\"c\": true, \"d\": null}, \"e\": \"x\\ny\\u00e9\"} ";
-    knob__json *j = knob__json_parse(text, (size_t)-1, NULL, 0);
+    knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
     assert_non_null(j);
-    assert_int_equal(j->type, KNOB__JSON_OBJECT);
+    assert_int_equal(j->type, KNOBX_JSON_OBJECT);
     assert_int_equal(j->n, 3);
-    const knob__json *a = knob__json_get(j, "a");
+    const knobx_json *a = knobx_json_get(j, "a");
     assert_int_equal(a->n, 3);
     assert_true(a->kids[1]->num == 2.5);
     assert_true(a->kids[2]->num == -300);
-    assert_true(knob__json_get(knob__json_get(j, "b"), "c")->b);
-    assert_int_equal(knob__json_get(knob__json_get(j, "b"), "d")->type, KNOB__JSON_NULL);
-    assert_string_equal(knob__json_get(j, "e")->str, "x\ny\xc3\xa9");
-    assert_null(knob__json_get(j, "zz"));
-    knob__json_free(j);
+    assert_true(knobx_json_get(knobx_json_get(j, "b"), "c")->b);
+    assert_int_equal(knobx_json_get(knobx_json_get(j, "b"), "d")->type, KNOBX_JSON_NULL);
+    assert_string_equal(knobx_json_get(j, "e")->str, "x\ny\xc3\xa9");
+    assert_null(knobx_json_get(j, "zz"));
+    knobx_json_free(j);
 }
 
 static void rejects_bad_text_with_offset(void **state)
@@ -29,9 +29,9 @@ static void rejects_bad_text_with_offset(void **state)
     char err[128];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         err[0] = 0;
-        assert_null(knob__json_parse(bad[i], (size_t)-1, err, sizeof err));
+        assert_null(knobx_json_parse(bad[i], (size_t)-1, err, sizeof err));
         assert_non_null(strstr(err, "at byte"));
-        assert_false(knob__json_valid(bad[i]));
+        assert_false(knobx_json_valid(bad[i]));
     }
 }
 
@@ -40,14 +40,14 @@ static void writes_round_trip(void **state)
     (void)state;
     const char *text = "{\"s\":\"q\\\"\\\\\\n\\t\\u0001\",\"n\":[0,1,-2,0.1,1e+300,3.3333333333333335],"
                        "\"t\":true,\"f\":false,\"z\":null,\"o\":{}}";
-    knob__json *j = knob__json_parse(text, (size_t)-1, NULL, 0);
+    knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
     assert_non_null(j);
-    knob__buf b = {0};
-    knob__json_add_node(&b, j);
+    knobx_buf b = {0};
+    knobx_json_add_node(&b, j);
     assert_false(b.oom);
-    assert_string_equal(knob__buf_cstr(&b), text);
-    knob__buf_free(&b);
-    knob__json_free(j);
+    assert_string_equal(knobx_buf_cstr(&b), text);
+    knobx_buf_free(&b);
+    knobx_json_free(j);
 }
 
 static void numbers_are_exact(void **state)
@@ -55,34 +55,34 @@ static void numbers_are_exact(void **state)
     (void)state;
     double vals[] = {0.1, 1.0 / 3, 1e-300, 123456789012345.0, -0.0001, 9007199254740991.0};
     for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
-        knob__buf b = {0};
-        knob__json_add_number(&b, vals[i]);
-        knob__json *j = knob__json_parse(knob__buf_cstr(&b), (size_t)-1, NULL, 0);
+        knobx_buf b = {0};
+        knobx_json_add_number(&b, vals[i]);
+        knobx_json *j = knobx_json_parse(knobx_buf_cstr(&b), (size_t)-1, NULL, 0);
         assert_non_null(j);
         assert_true(j->num == vals[i]);
-        knob__json_free(j);
-        knob__buf_free(&b);
+        knobx_json_free(j);
+        knobx_buf_free(&b);
     }
-    knob__buf b = {0};
-    knob__json_add_number(&b, 0.0 / 0.0);
-    assert_string_equal(knob__buf_cstr(&b), "null");
-    knob__buf_free(&b);
+    knobx_buf b = {0};
+    knobx_json_add_number(&b, 0.0 / 0.0);
+    assert_string_equal(knobx_buf_cstr(&b), "null");
+    knobx_buf_free(&b);
 }
 
 static void large_arrays(void **state)
 {
     (void)state;
-    knob__buf b = {0};
-    knob__buf_puts(&b, "[");
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "[");
     for (int i = 0; i < 10000; i++)
-        knob__buf_printf(&b, "%s%d", i ? "," : "", i);
-    knob__buf_puts(&b, "]");
-    knob__json *j = knob__json_parse(knob__buf_cstr(&b), b.len, NULL, 0);
+        knobx_buf_printf(&b, "%s%d", i ? "," : "", i);
+    knobx_buf_puts(&b, "]");
+    knobx_json *j = knobx_json_parse(knobx_buf_cstr(&b), b.len, NULL, 0);
     assert_non_null(j);
     assert_int_equal(j->n, 10000);
     assert_true(j->kids[9999]->num == 9999);
-    knob__json_free(j);
-    knob__buf_free(&b);
+    knobx_json_free(j);
+    knobx_buf_free(&b);
 }
 
 int main(int argc, char **argv)

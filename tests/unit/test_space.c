@@ -71,16 +71,16 @@ static void json_round_trips(void **state)
     knob_distribution ds[] = {fl(1e-5, 1, 0, KNOB_LOG), fl(0, 1, 0.1, 0), in(1, 64, 1, KNOB_LOG),
                               {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 4, .choices = ch}};
     for (size_t i = 0; i < 4; i++) {
-        knob__buf b = {0};
+        knobx_buf b = {0};
         knob__dist_json(&b, &ds[i]);
-        knob_distribution *p = knob__dist_parse(knob__buf_cstr(&b));
+        knob_distribution *p = knob__dist_parse(knobx_buf_cstr(&b));
         assert_non_null(p);
         assert_true(knob__dist_equal(p, &ds[i]));
         for (size_t j = 0; j < 4; j++)
             if (j != i)
                 assert_false(knob__dist_equal(p, &ds[j]));
         free(p);
-        knob__buf_free(&b);
+        knobx_buf_free(&b);
     }
     assert_null(knob__dist_parse("{\"type\":\"float\"}"));
     assert_null(knob__dist_parse("garbage"));
@@ -108,7 +108,7 @@ static void external_values(void **state)
     knob_choice ch[] = {{KNOB_CHOICE_STRING, "adam", 0}, {KNOB_CHOICE_NUMBER, NULL, 32},
                         {KNOB_CHOICE_BOOL, NULL, 0}};
     knob_distribution c = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 3, .choices = ch};
-    knob__json *j = knob__json_parse("[\"adam\", 32, \"32\", false, \"false\", \"sgd\", 1]",
+    knobx_json *j = knobx_json_parse("[\"adam\", 32, \"32\", false, \"false\", \"sgd\", 1]",
                                      (size_t)-1, NULL, 0);
     double x;
     assert_int_equal(knob__dist_from_external(&c, j->kids[0], &x, "o"), KNOB_OK);
@@ -125,7 +125,7 @@ static void external_values(void **state)
     assert_int_equal(knob__dist_from_external(&f, j->kids[2], &x, "f"), KNOB_OK);
     assert_true(x == 32);
     assert_int_equal(knob__dist_from_external(&f, j->kids[0], &x, "f"), KNOB_EINVAL);
-    knob__json_free(j);
+    knobx_json_free(j);
 
     knob_param p = {"o", &c, 0};
     char buf[32];
