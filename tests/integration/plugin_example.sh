@@ -11,7 +11,13 @@ LIB="$KNOB_BUILD/src"
 [ -e "$LIB/libknob.so" ] || fail "no libknob.so in $LIB"
 command -v make > /dev/null || fail "make is not installed (scripts/deps.sh installs build-essential)"
 
+# A sanitized libknob needs its runtime linked first into whatever loads it.
+san=""
+if grep -q '^KNOB_SANITIZE:BOOL=ON' "$KNOB_BUILD/CMakeCache.txt" 2> /dev/null; then
+    san="-fsanitize=address,undefined"
+fi
 make -s -f "$KNOB_SRC/examples/plugin/Makefile" KNOB_INCLUDE="$KNOB_SRC/include" KNOB_LIB="$LIB" \
+    LDFLAGS="$san" \
     OUT="$T" CFLAGS="-O2 -Wall -Wextra -Werror" > make.txt 2>&1 || fail "make: $(cat make.txt)"
 
 "$T/run_study" 200 5 > study.txt 2> err.txt || fail "run_study: $(cat err.txt)"
@@ -63,7 +69,7 @@ int main(int argc, char **argv)
     return 0;
 }
 C
-cc -std=c11 -Wall -Wextra -Werror -I"$KNOB_SRC/include" load.c -o load -L"$LIB" \
+cc -std=c11 -Wall -Wextra -Werror $san -I"$KNOB_SRC/include" load.c -o load -L"$LIB" \
     -Wl,-rpath,"$LIB" -lknob -ldl > cc.txt 2>&1 || fail "cc load.c: $(cat cc.txt)"
 ./load "$T/liblocalsearch.so" > load.txt 2>&1 || fail "load: $(cat load.txt)"
 grep -qx "sampler 'localsearch': option 'shape' must be one of gaussian or cauchy; got 'laplace'" \

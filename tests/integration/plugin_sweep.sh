@@ -6,8 +6,13 @@
 source "$(dirname "$0")/lib.bash"
 : "${KNOB_BUILD:?KNOB_BUILD must name the build tree}"
 mkdir -p sweeps
+san="" # a sanitized libknob needs its runtime linked into what loads it
+if grep -q '^KNOB_SANITIZE:BOOL=ON' "$KNOB_BUILD/CMakeCache.txt" 2> /dev/null; then
+    san="-fsanitize=address,undefined"
+fi
 make -s -f "$KNOB_SRC/examples/plugin/Makefile" KNOB_INCLUDE="$KNOB_SRC/include" \
-    KNOB_LIB="$KNOB_BUILD/src" OUT="$T/sweeps" > make.txt 2>&1 || fail "make: $(cat make.txt)"
+    KNOB_LIB="$KNOB_BUILD/src" OUT="$T/sweeps" LDFLAGS="$san" > make.txt 2>&1 ||
+    fail "make: $(cat make.txt)"
 cat > bowl.py <<'PY'
 import json, os
 p = json.loads(os.environ["KNOB_PARAMS_JSON"])
@@ -54,7 +59,7 @@ expect_eq "$rc" 2 "exit status of a missing plugin"
 grep -q "missing.yaml:1:11: key 'plugins': plugin '.*nowhere.so': no such file" err.txt ||
     fail "missing: $(cat err.txt)"
 printf 'int nothing(void) { return 0; }\n' > none.c
-cc -shared -fPIC -o sweeps/libnone.so none.c || fail "cc"
+cc -shared -fPIC $san -o sweeps/libnone.so none.c || fail "cc"
 sed 's/nowhere.so/libnone.so/' sweeps/missing.yaml > sweeps/none.yaml
 rc=0
 "$KNOB" ask n --sweep sweeps/none.yaml $S 2> err.txt || rc=$?
