@@ -78,10 +78,11 @@ static double median(double *v, size_t n)
 }
 
 /* A smooth 4-D bowl with a tilted valley, minimum 0 at (1, -2, 0.5, 3). */
+/* A tilted bowl in up to 4 dimensions (the missing ones at their optimum). */
 static double bowl4(const double *x, int d)
 {
-    (void)d;
-    double a = x[0] - 1, b = x[1] + 2, c = x[2] - 0.5, e = x[3] - 3;
+    double a = x[0] - 1, b = d > 1 ? x[1] + 2 : 0, c = d > 2 ? x[2] - 0.5 : 0,
+           e = d > 3 ? x[3] - 3 : 0;
     return a * a + 2 * b * b + c * c + 0.5 * e * e + 0.5 * a * b;
 }
 
