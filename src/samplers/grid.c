@@ -75,21 +75,23 @@ static int parse_space(grid_state *g)
     }
     for (size_t i = 0; i < j->n; i++) {
         const knobx_json *v = j->kids[i];
-        if (v->type != KNOBX_JSON_ARRAY || v->n == 0) {
+        /* The message is made before the tree (and the key in it) is freed. */
+        int rc = KNOB_OK;
+        if (v->type != KNOBX_JSON_ARRAY || v->n == 0)
+            rc = knob__error(KNOB_EINVAL,
+                             "sampler 'grid': param '%s': its values must be a non-empty "
+                             "JSON array",
+                             v->key);
+        for (size_t k = 0; !rc && k < v->n; k++)
+            if (!scalar(v->kids[k]))
+                rc = knob__error(KNOB_EINVAL,
+                                 "sampler 'grid': param '%s': value %zu is not a string, "
+                                 "number, boolean or null",
+                                 v->key, k);
+        if (rc) {
             knobx_json_free(j);
-            return knob__error(KNOB_EINVAL,
-                               "sampler 'grid': param '%s': its values must be a "
-                               "non-empty JSON array",
-                               v->key);
+            return rc;
         }
-        for (size_t k = 0; k < v->n; k++)
-            if (!scalar(v->kids[k])) {
-                knobx_json_free(j);
-                return knob__error(KNOB_EINVAL,
-                                   "sampler 'grid': param '%s': value %zu is not "
-                                   "a string, number, boolean or null",
-                                   v->key, k);
-            }
     }
     g->params = calloc(j->n ? j->n : 1, sizeof *g->params);
     g->parsed_from = knob__strdup(text);
