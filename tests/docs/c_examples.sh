@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every ```c block of README.md and docs/*.md is a whole C file that compiles against
 # include/knob.h as it is written (-std=c11 -Wall -Wextra -Werror), and a block with a main
-# links against libknob. The only help a block gets is placeholders.c, which defines the
+# links against libknob. The only help a block gets is reader_code.c, which defines the
 # functions the docs leave to the reader (`train_and_validate`, "your code") for the link;
 # a block must declare them itself, as a reader's file would.
 #   c_examples.sh CC LIBKNOB [EXTRA_CFLAGS]
@@ -54,7 +54,7 @@ for i in $(seq 1 "$n"); do
         continue
     fi
     if nm "$T/$i.o" | grep -q ' T main$'; then
-        if ! "$CC" "${extra[@]}" "$T/$i.o" "$KNOB_SRC/tests/docs/placeholders.c" "$LIB" \
+        if ! "$CC" "${extra[@]}" "$T/$i.o" "$KNOB_SRC/tests/docs/reader_code.c" "$LIB" \
             -Wl,-rpath,"$(dirname "$LIB")" -lm -o "$T/$i" 2> "$T/$i.err"; then
             echo "FAIL: the C example at $where does not link against libknob:" >&2
             cat "$T/$i.err" >&2
