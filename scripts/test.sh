@@ -16,6 +16,10 @@
 #   KNOB_SKIP_RELEASE=1, KNOB_SKIP_SANITIZE=1, KNOB_SKIP_FUZZ=1   leave a stage out
 #   KNOB_FUZZ_SECONDS=n       seconds per fuzz target (default 60)
 #   KNOB_CTEST_ARGS="-R re"   more arguments for every ctest run (a subset, by hand)
+#
+# Tests with the ctest label "once" (the Python package's pytest, the browser tests: they
+# drive the library through an interpreter or a page, not the build's C code paths) run in
+# the first build only; the Release and sanitizer builds leave them out with -LE once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 b=${KNOB_BUILD_DIR:-build}
@@ -58,29 +62,29 @@ check_skips() { # ctest-log
     fi
 }
 
-run_suite() { # dir cmake-args...
-    local dir=$1
-    shift
+run_suite() { # dir ctest-label-args cmake-args...
+    local dir=$1 labels=$2
+    shift 2
     cmake -S . -B "$dir" -DKNOB_WERROR=ON "$@" > /dev/null
     cmake --build "$dir" -j"$jobs"
-    # shellcheck disable=SC2086 # KNOB_CTEST_ARGS is words
-    ctest --test-dir "$dir" -j"$jobs" --output-on-failure --timeout 600 ${KNOB_CTEST_ARGS:-} |
+    # shellcheck disable=SC2086 # KNOB_CTEST_ARGS and labels are words
+    ctest --test-dir "$dir" -j"$jobs" --output-on-failure --timeout 600 $labels ${KNOB_CTEST_ARGS:-} |
         tee "$dir/ctest.log"
     check_skips "$dir/ctest.log"
 }
 
 stage "build and test: $b (RelWithDebInfo)"
-run_suite "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite "$b" "" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 if [ "${KNOB_SKIP_RELEASE:-0}" != 1 ]; then
     stage "build and test: $b-release (Release)"
-    run_suite "$b-release" -DCMAKE_BUILD_TYPE=Release
+    run_suite "$b-release" "-LE once" -DCMAKE_BUILD_TYPE=Release
 fi
 
 if [ "${KNOB_SKIP_SANITIZE:-0}" != 1 ]; then
     stage "build and test with AddressSanitizer + UndefinedBehaviorSanitizer: $b-asan"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        run_suite "$b-asan" -DCMAKE_BUILD_TYPE=Debug -DKNOB_SANITIZE=ON -DKNOB_BENCH=OFF \
+        run_suite "$b-asan" "-LE once" -DCMAKE_BUILD_TYPE=Debug -DKNOB_SANITIZE=ON -DKNOB_BENCH=OFF \
         -DKNOB_EXAMPLES=OFF
 fi
 
