@@ -1,0 +1,351 @@
+/* Regression trees grown depth first: at each node the best split of a random subset of the
+ * features (squared error), found by sorting the node's values (continuous) or by sorting the
+ * categories by their mean y and cutting that order (categorical: the best of all subsets for
+ * squared error, Breiman et al. 1984, 9.4). */
+#include "math/forest.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pair {
+    double v, y;
+} pair;
+
+typedef struct catstat {
+    double sum, mean;
+    int n, c;
+} catstat;
+
+/* What one tree's growth needs, sized for the fit's sample count. */
+typedef struct grower {
+    const double *X, *y;
+    int d;
+    const int *n_cats;
+    const knob__forest_opts *o;
+    knob_rng *r;
+    int *idx;    /* the tree's sample rows, partitioned node by node */
+    pair *pairs; /* one node's (value, y) of one feature */
+    int *feats;  /* a permutation of the features */
+    knob__tree *t;
+} grower;
+
+typedef struct split {
+    int feature;
+    double threshold;
+    uint64_t left_cats;
+    double score; /* sum_L^2 / n_L + sum_R^2 / n_R of centred y: larger is better */
+} split;
+
+knob__forest_opts knob__forest_defaults(void)
+{
+    knob__forest_opts o = {100, 1 << 30, 2, 1, 1.0, true};
+    return o;
+}
+
+void knob__forest_free(knob__forest *f)
+{
+    if (!f)
+        return;
+    for (int i = 0; i < f->n_trees; i++)
+        free(f->trees[i].nodes);
+    free(f->trees);
+    free(f->n_cats);
+    memset(f, 0, sizeof *f);
+}
+
+bool knob__forest_goes_left(const knob__forest_node *nd, double xj)
+{
+    if (isnan(nd->threshold)) {
+        int c = isnan(xj) ? KNOB__FOREST_MAX_CATS : (int)xj;
+        if (c < 0 || c > KNOB__FOREST_MAX_CATS)
+            c = KNOB__FOREST_MAX_CATS;
+        return (nd->left_cats >> c) & 1u;
+    }
+    return isnan(xj) || xj <= nd->threshold;
+}
+
+int knob__tree_leaf(const knob__tree *t, const double *x)
+{
+    int i = 0;
+    while (t->nodes[i].feature >= 0) {
+        const knob__forest_node *nd = &t->nodes[i];
+        i = knob__forest_goes_left(nd, x[nd->feature]) ? nd->left : nd->right;
+    }
+    return i;
+}
+
+/* NaN sorts below every number; ties in value are left in any order (a split never falls
+ * between equal values). */
+static int pair_cmp(const void *a, const void *b)
+{
+    double u = ((const pair *)a)->v, w = ((const pair *)b)->v;
+    if (isnan(u))
+        return isnan(w) ? 0 : -1;
+    if (isnan(w))
+        return 1;
+    return (u > w) - (u < w);
+}
+
+static int cat_cmp(const void *a, const void *b)
+{
+    const catstat *u = a, *w = b;
+    if (u->mean != w->mean)
+        return (u->mean > w->mean) - (u->mean < w->mean);
+    return (u->c > w->c) - (u->c < w->c);
+}
+
+static bool same_value(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* The best threshold of continuous feature j over rows idx[0, m); centre: the node's mean.
+ * Returns whether the feature varies in the node. */
+static bool best_continuous(grower *g, int j, const int *idx, int m, double centre, split *best)
+{
+    pair *p = g->pairs;
+    for (int i = 0; i < m; i++) {
+        p[i].v = g->X[(size_t)idx[i] * g->d + j];
+        p[i].y = g->y[idx[i]] - centre;
+    }
+    qsort(p, (size_t)m, sizeof *p, pair_cmp);
+    if (same_value(p[0].v, p[m - 1].v))
+        return false;
+    double total = 0;
+    for (int i = 0; i < m; i++)
+        total += p[i].y;
+    int leaf = g->o->min_samples_leaf;
+    double left = 0;
+    for (int i = 0; i < m - 1; i++) {
+        left += p[i].y;
+        int nl = i + 1, nr = m - nl;
+        if (nl < leaf)
+            continue;
+        if (nr < leaf)
+            break;
+        if (same_value(p[i].v, p[i + 1].v))
+            continue;
+        double right = total - left;
+        double score = left * left / nl + right * right / nr;
+        if (score > best->score) {
+            best->score = score;
+            best->feature = j;
+            best->left_cats = 0;
+            if (isnan(p[i].v))
+                best->threshold = -INFINITY;
+            else {
+                best->threshold = 0.5 * (p[i].v + p[i + 1].v);
+                /* the midpoint of two neighbouring doubles may round up to the upper one */
+                if (best->threshold >= p[i + 1].v)
+                    best->threshold = p[i].v;
+            }
+        }
+    }
+    return true;
+}
+
+/* The best subset split of categorical feature j (NaN and values out of range as category
+ * n_cats). Returns whether the feature varies in the node. */
+static bool best_categorical(grower *g, int j, const int *idx, int m, double centre, split *best)
+{
+    catstat cs[KNOB__FOREST_MAX_CATS + 1];
+    int k = g->n_cats[j] + 1;
+    for (int c = 0; c < k; c++)
+        cs[c] = (catstat){0, 0, 0, c};
+    for (int i = 0; i < m; i++) {
+        double v = g->X[(size_t)idx[i] * g->d + j];
+        int c = isnan(v) ? k - 1 : (int)v;
+        if (c < 0 || c >= k)
+            c = k - 1;
+        cs[c].sum += g->y[idx[i]] - centre;
+        cs[c].n++;
+    }
+    int present = 0;
+    for (int c = 0; c < k; c++)
+        if (cs[c].n > 0) {
+            cs[c].mean = cs[c].sum / cs[c].n;
+            cs[present++] = cs[c];
+        }
+    if (present < 2)
+        return false;
+    qsort(cs, (size_t)present, sizeof *cs, cat_cmp);
+    double total = 0;
+    for (int c = 0; c < present; c++)
+        total += cs[c].sum;
+    int leaf = g->o->min_samples_leaf, nl = 0;
+    double left = 0;
+    uint64_t mask = 0;
+    for (int c = 0; c < present - 1; c++) {
+        left += cs[c].sum;
+        nl += cs[c].n;
+        int bit = cs[c].c == k - 1 ? KNOB__FOREST_MAX_CATS : cs[c].c;
+        mask |= (uint64_t)1 << bit;
+        int nr = m - nl;
+        if (nl < leaf || nr < leaf)
+            continue;
+        double right = total - left;
+        double score = left * left / nl + right * right / nr;
+        if (score > best->score) {
+            best->score = score;
+            best->feature = j;
+            best->left_cats = mask;
+            best->threshold = NAN;
+        }
+    }
+    return true;
+}
+
+static int push_node(knob__tree *t)
+{
+    if (t->n_nodes == t->cap) {
+        int cap = t->cap ? 2 * t->cap : 64;
+        knob__forest_node *nodes = realloc(t->nodes, (size_t)cap * sizeof *nodes);
+        if (!nodes)
+            return -1;
+        t->nodes = nodes;
+        t->cap = cap;
+    }
+    return t->n_nodes++;
+}
+
+/* Grows the subtree of rows idx[0, m) at depth; returns its root's index or -1 (no memory). */
+static int grow(grower *g, int *idx, int m, int depth)
+{
+    int id = push_node(g->t);
+    if (id < 0)
+        return -1;
+    double sum = 0;
+    for (int i = 0; i < m; i++)
+        sum += g->y[idx[i]];
+    double mean = sum / m, ss = 0;
+    for (int i = 0; i < m; i++) {
+        double e = g->y[idx[i]] - mean;
+        ss += e * e;
+    }
+    knob__forest_node nd = {-1, -1, -1, NAN, 0, mean, ss / m, m};
+    g->t->nodes[id] = nd;
+    const knob__forest_opts *o = g->o;
+    if (depth >= o->max_depth || m < o->min_samples_split || m < 2 * o->min_samples_leaf ||
+        ss <= 1e-12 * (1 + mean * mean) * m)
+        return id;
+
+    /* Features in a random order; the first k that vary are tried (more when none of them
+     * has a valid split, as scikit-learn does). */
+    int d = g->d, k = (int)(o->max_features * d);
+    if (k < 1)
+        k = 1;
+    for (int i = 0; i < d; i++)
+        g->feats[i] = i;
+    split best = {-1, NAN, 0, 1e-12 * ss}; /* a split must lower the error */
+    int tried = 0;
+    for (int i = 0; i < d && (tried < k || best.feature < 0); i++) {
+        int s = i + (int)knob_rng_below(g->r, (uint64_t)(d - i));
+        int j = g->feats[s];
+        g->feats[s] = g->feats[i];
+        g->feats[i] = j;
+        /* a constant feature does not count as tried */
+        if (g->n_cats[j] > 0 ? best_categorical(g, j, idx, m, mean, &best)
+                             : best_continuous(g, j, idx, m, mean, &best))
+            tried++;
+    }
+    if (best.feature < 0)
+        return id;
+
+    /* Partition the rows: left ones first. */
+    int nc = g->n_cats[best.feature];
+    knob__forest_node probe = nd;
+    probe.threshold = best.threshold;
+    probe.left_cats = best.left_cats;
+    int nl = 0;
+    for (int i = 0; i < m; i++) {
+        double v = g->X[(size_t)idx[i] * d + best.feature];
+        if (nc > 0 && !isnan(v) && (v < 0 || v >= nc))
+            v = NAN;
+        if (knob__forest_goes_left(&probe, v)) {
+            int t = idx[i];
+            idx[i] = idx[nl];
+            idx[nl++] = t;
+        }
+    }
+    if (nl == 0 || nl == m)
+        return id;
+    int left = grow(g, idx, nl, depth + 1);
+    if (left < 0)
+        return -1;
+    int right = grow(g, idx + nl, m - nl, depth + 1);
+    if (right < 0)
+        return -1;
+    knob__forest_node *p = &g->t->nodes[id];
+    p->feature = best.feature;
+    p->threshold = best.threshold;
+    p->left_cats = best.left_cats;
+    p->left = left;
+    p->right = right;
+    return id;
+}
+
+static bool opts_valid(const knob__forest_opts *o)
+{
+    return o->n_trees >= 1 && o->max_depth >= 0 && o->min_samples_split >= 2 &&
+           o->min_samples_leaf >= 1 && o->max_features > 0 && o->max_features <= 1;
+}
+
+int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, int d,
+                     const int *n_cats, const knob__forest_opts *o, knob_rng *r)
+{
+    knob__forest_free(f);
+    if (n < 1 || d < 1 || !opts_valid(o))
+        return KNOB__MATH_EDIMS;
+    for (int j = 0; n_cats && j < d; j++)
+        if (n_cats[j] < 0 || n_cats[j] > KNOB__FOREST_MAX_CATS)
+            return KNOB__MATH_EDIMS;
+    f->n_cats = calloc((size_t)d, sizeof *f->n_cats);
+    f->trees = calloc((size_t)o->n_trees, sizeof *f->trees);
+    grower g = {X, y, d, f->n_cats, o, r, NULL, NULL, NULL, NULL};
+    g.idx = malloc((size_t)n * sizeof *g.idx);
+    g.pairs = malloc((size_t)n * sizeof *g.pairs);
+    g.feats = malloc((size_t)d * sizeof *g.feats);
+    int rc = KNOB__MATH_OK;
+    if (!f->n_cats || !f->trees || !g.idx || !g.pairs || !g.feats) {
+        rc = KNOB__MATH_ENOMEM;
+        goto done;
+    }
+    f->d = d;
+    if (n_cats)
+        memcpy(f->n_cats, n_cats, (size_t)d * sizeof *n_cats);
+    for (int t = 0; t < o->n_trees; t++) {
+        for (int i = 0; i < n; i++)
+            g.idx[i] = o->bootstrap ? (int)knob_rng_below(r, (uint64_t)n) : i;
+        g.t = &f->trees[t];
+        f->n_trees = t + 1;
+        if (grow(&g, g.idx, n, 0) < 0) {
+            rc = KNOB__MATH_ENOMEM;
+            goto done;
+        }
+    }
+done:
+    free(g.idx);
+    free(g.pairs);
+    free(g.feats);
+    if (rc != KNOB__MATH_OK)
+        knob__forest_free(f);
+    return rc;
+}
+
+void knob__forest_predict(const knob__forest *f, const double *x, double *mean, double *var)
+{
+    double s = 0, ss = 0;
+    for (int t = 0; t < f->n_trees; t++) {
+        const knob__tree *tr = &f->trees[t];
+        double v = tr->nodes[knob__tree_leaf(tr, x)].mean;
+        s += v;
+        ss += v * v;
+    }
+    double m = s / f->n_trees;
+    *mean = m;
+    if (var) {
+        double v = ss / f->n_trees - m * m;
+        *var = v > 0 ? v : 0;
+    }
+}

@@ -1,0 +1,81 @@
+/* A random forest of regression trees (CART on squared error), for fANOVA importance and the
+ * smac sampler.
+ *
+ * Features are continuous (any double) or categorical (a choice index 0 .. n_cats-1 stored
+ * as a double). NaN stands for an inactive value: a continuous split sends NaN to the left
+ * child (it sorts below every number), a categorical split treats NaN as one more category.
+ * Each tree is grown on a bootstrap sample (or on all rows), trying a random subset of the
+ * features at each node, like scikit-learn's RandomForestRegressor and SMAC's pyrfr. Values
+ * of a categorical feature outside 0 .. n_cats-1 count as NaN.
+ *
+ * Every node keeps its split, the mean, variance and size of its samples, so that fANOVA
+ * can rebuild the cells (a node's box: an interval per continuous feature, a set of
+ * categories per categorical one) and the predictions' spread across trees serves SMAC. */
+#ifndef KNOB_MATH_FOREST_H
+#define KNOB_MATH_FOREST_H
+
+#include "knob.h" /* knob_rng, the seeded generator every draw takes */
+#include "math/status.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A categorical feature has at most this many categories (one bit each, plus one for NaN). */
+#define KNOB__FOREST_MAX_CATS 63
+
+typedef struct knob__forest_opts {
+    int n_trees;           /* >= 1 */
+    int max_depth;         /* the root has depth 0; a node at max_depth is a leaf */
+    int min_samples_split; /* a node with fewer samples is a leaf */
+    int min_samples_leaf;  /* each child of a split holds at least this many samples */
+    double max_features;   /* fraction of the features tried at each node, (0, 1] */
+    bool bootstrap;        /* each tree on n rows drawn with replacement, else on all rows */
+} knob__forest_opts;
+
+typedef struct knob__forest_node {
+    int feature;        /* the split feature, -1 for a leaf */
+    int left, right;    /* children (node indices), -1 for a leaf */
+    double threshold;   /* continuous split: x <= threshold or x NaN goes left; NaN for a
+                           categorical split */
+    uint64_t left_cats; /* categorical split: bit c set sends category c left (bit n_cats: NaN) */
+    double mean;        /* mean of the node's samples' y (the prediction of a leaf) */
+    double var;         /* population variance of the node's samples' y */
+    int n;              /* samples in the node (bootstrap repeats counted) */
+} knob__forest_node;
+
+typedef struct knob__tree {
+    knob__forest_node *nodes; /* nodes[0] is the root; children come after their parent */
+    int n_nodes, cap;
+} knob__tree;
+
+typedef struct knob__forest {
+    int d;       /* features */
+    int *n_cats; /* per feature: 0 continuous, else its number of categories */
+    int n_trees; /* trees fitted */
+    knob__tree *trees;
+} knob__forest;
+
+/* Options as scikit-learn's RandomForestRegressor defaults (100 trees, no depth limit, split
+ * from 2 samples, leaves of 1, all features, bootstrap). */
+knob__forest_opts knob__forest_defaults(void);
+
+/* Fits the forest to n rows of X (n x d, row major) and y (n, finite). n_cats (d entries; NULL:
+ * all continuous) says which features are categorical. Draws come from r. A previous fit is
+ * replaced. Returns 0, KNOB__MATH_ENOMEM, or KNOB__MATH_EDIMS when n < 1, d < 1, a feature has
+ * more than KNOB__FOREST_MAX_CATS categories, or an option is out of range. */
+int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, int d,
+                     const int *n_cats, const knob__forest_opts *o, knob_rng *r);
+
+void knob__forest_free(knob__forest *f);
+
+/* The index of the leaf of tree t that x (d values) falls in. */
+int knob__tree_leaf(const knob__tree *t, const double *x);
+
+/* Whether x_j (a value of the split feature) goes to the left child of node nd. */
+bool knob__forest_goes_left(const knob__forest_node *nd, double xj);
+
+/* The mean of the trees' predictions at x and their population variance across trees (var
+ * may be NULL). */
+void knob__forest_predict(const knob__forest *f, const double *x, double *mean, double *var);
+
+#endif

@@ -1,0 +1,389 @@
+/* The random forest (math/forest.c) against a brute-force tree builder, and fANOVA
+ * (math/fanova.c) against the main effects integrated on a grid. */
+#include "testutil.h"
+#include "knob.h"
+#include "math/fanova.h"
+#include "math/forest.h"
+
+#include <math.h>
+
+/* ---- a brute-force CART: every threshold and every category subset, errors summed directly */
+
+typedef struct ref {
+    const double *X, *y;
+    int d;
+    const int *n_cats;
+    int max_depth, min_split, min_leaf;
+    double *pred; /* per row: the mean of its leaf */
+} ref;
+
+static double sse(const double *y, const int *rows, int m)
+{
+    double s = 0, e = 0;
+    for (int i = 0; i < m; i++)
+        s += y[rows[i]];
+    for (int i = 0; i < m; i++)
+        e += (y[rows[i]] - s / m) * (y[rows[i]] - s / m);
+    return e;
+}
+
+/* bin of a value: continuous values keep their order with NaN first; categories 0..k-1, NaN k */
+static bool ref_left(const ref *r, int j, double v, double thr, unsigned mask)
+{
+    if (r->n_cats[j] > 0) {
+        int c = isnan(v) ? r->n_cats[j] : (int)v;
+        return (mask >> c) & 1u;
+    }
+    return isnan(v) || v <= thr;
+}
+
+static void ref_grow(ref *r, int *rows, int m, int depth)
+{
+    double err = sse(r->y, rows, m);
+    int best_j = -1;
+    double best_thr = 0, best_err = err - 1e-12 * err;
+    unsigned best_mask = 0;
+    int *tmp = malloc((size_t)m * sizeof *tmp);
+    if (depth < r->max_depth && m >= r->min_split && m >= 2 * r->min_leaf && err > 1e-12) {
+        for (int j = 0; j < r->d; j++) {
+            int n_cand = r->n_cats[j] > 0 ? (1 << (r->n_cats[j] + 1)) : m;
+            for (int cand = 0; cand < n_cand; cand++) {
+                double thr = 0;
+                unsigned mask = 0;
+                if (r->n_cats[j] > 0)
+                    mask = (unsigned)cand;
+                else {
+                    /* threshold: the midpoint above row cand's value, or -inf for NaN */
+                    double v = r->X[rows[cand] * r->d + j], next = INFINITY;
+                    for (int i = 0; i < m; i++) {
+                        double w = r->X[rows[i] * r->d + j];
+                        if (!isnan(w) && (isnan(v) || w > v) && w < next)
+                            next = w;
+                    }
+                    if (isinf(next))
+                        continue;
+                    thr = isnan(v) ? -INFINITY : 0.5 * (v + next);
+                }
+                int nl = 0, nr = 0;
+                for (int i = 0; i < m; i++)
+                    if (ref_left(r, j, r->X[rows[i] * r->d + j], thr, mask))
+                        tmp[nl++] = rows[i];
+                for (int i = 0; i < m; i++)
+                    if (!ref_left(r, j, r->X[rows[i] * r->d + j], thr, mask))
+                        tmp[nl + nr++] = rows[i];
+                if (nl < r->min_leaf || nr < r->min_leaf)
+                    continue;
+                double e = sse(r->y, tmp, nl) + sse(r->y, tmp + nl, nr);
+                if (e < best_err - 1e-9) {
+                    best_err = e;
+                    best_j = j;
+                    best_thr = thr;
+                    best_mask = mask;
+                }
+            }
+        }
+    }
+    if (best_j < 0) {
+        double s = 0;
+        for (int i = 0; i < m; i++)
+            s += r->y[rows[i]];
+        for (int i = 0; i < m; i++)
+            r->pred[rows[i]] = s / m;
+        free(tmp);
+        return;
+    }
+    int nl = 0, nr = 0;
+    for (int i = 0; i < m; i++)
+        if (ref_left(r, best_j, r->X[rows[i] * r->d + best_j], best_thr, best_mask))
+            tmp[nl++] = rows[i];
+    for (int i = 0; i < m; i++)
+        if (!ref_left(r, best_j, r->X[rows[i] * r->d + best_j], best_thr, best_mask))
+            tmp[nl + nr++] = rows[i];
+    memcpy(rows, tmp, (size_t)m * sizeof *rows);
+    free(tmp);
+    ref_grow(r, rows, nl, depth + 1);
+    ref_grow(r, rows + nl, nr, depth + 1);
+}
+
+/* n rows: x0, x1 continuous (x1 NaN in a fifth of the rows), x2 categorical of 3. */
+static void mixed_data(double *X, double *y, int n, uint64_t seed)
+{
+    knob_rng r;
+    knob_rng_seed(&r, seed);
+    for (int i = 0; i < n; i++) {
+        double *x = X + i * 3;
+        x[0] = knob_rng_uniform(&r);
+        x[1] = knob_rng_uniform(&r) < 0.2 ? NAN : knob_rng_uniform(&r);
+        x[2] = (double)knob_rng_below(&r, 3);
+        y[i] = sin(5 * x[0]) + (isnan(x[1]) ? 2 : x[1] * x[1]) + (x[2] == 1 ? 1.5 : 0) +
+               0.1 * knob_rng_normal(&r);
+    }
+}
+
+/* One tree on all rows with every feature tried: the same leaves as exhaustive search (same
+ * training error and the same prediction for every row), at several depths and leaf sizes. */
+static void tree_matches_brute_force(void **state)
+{
+    (void)state;
+    enum { N = 60 };
+    double X[N * 3], y[N], pred[N];
+    int n_cats[3] = {0, 0, 3};
+    int settings[][3] = {{1, 2, 1}, {2, 4, 3}, {3, 2, 5}, {4, 6, 3}, {6, 2, 2}};
+    for (int seed = 1; seed <= 4; seed++) {
+        mixed_data(X, y, N, (uint64_t)seed);
+        for (size_t s = 0; s < sizeof settings / sizeof *settings; s++) {
+            knob__forest_opts o = knob__forest_defaults();
+            o.n_trees = 1;
+            o.bootstrap = false;
+            o.max_depth = settings[s][0];
+            o.min_samples_split = settings[s][1];
+            o.min_samples_leaf = settings[s][2];
+            knob__forest f = {0};
+            knob_rng r;
+            knob_rng_seed(&r, 99);
+            assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &r), 0);
+            ref rf = {X, y, 3, n_cats, o.max_depth, o.min_samples_split, o.min_samples_leaf, pred};
+            int rows[N];
+            for (int i = 0; i < N; i++)
+                rows[i] = i;
+            ref_grow(&rf, rows, N, 0);
+            double err_tree = 0, err_ref = 0;
+            for (int i = 0; i < N; i++) {
+                double m;
+                knob__forest_predict(&f, X + i * 3, &m, NULL);
+                err_tree += (y[i] - m) * (y[i] - m);
+                err_ref += (y[i] - pred[i]) * (y[i] - pred[i]);
+                assert_true(fabs(m - pred[i]) < 1e-9);
+            }
+            assert_true(fabs(err_tree - err_ref) < 1e-9);
+            knob__forest_free(&f);
+        }
+    }
+}
+
+/* Every node holds the mean, variance and count of its samples, children partition them,
+ * and a leaf's box contains its rows. */
+static void nodes_keep_their_statistics(void **state)
+{
+    (void)state;
+    enum { N = 80 };
+    double X[N * 3], y[N];
+    int n_cats[3] = {0, 0, 3};
+    mixed_data(X, y, N, 5);
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = 3;
+    o.bootstrap = false;
+    knob__forest f = {0};
+    knob_rng r;
+    knob_rng_seed(&r, 1);
+    assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &r), 0);
+    for (int t = 0; t < f.n_trees; t++) {
+        const knob__tree *tr = &f.trees[t];
+        assert_int_equal(tr->nodes[0].n, N);
+        for (int i = 0; i < tr->n_nodes; i++) {
+            const knob__forest_node *nd = &tr->nodes[i];
+            if (nd->feature < 0)
+                continue;
+            const knob__forest_node *l = &tr->nodes[nd->left], *rr = &tr->nodes[nd->right];
+            assert_int_equal(l->n + rr->n, nd->n);
+            assert_true(fabs(l->mean * l->n + rr->mean * rr->n - nd->mean * nd->n) < 1e-9);
+            double ss = l->n * (l->var + (l->mean - nd->mean) * (l->mean - nd->mean)) +
+                        rr->n * (rr->var + (rr->mean - nd->mean) * (rr->mean - nd->mean));
+            assert_true(fabs(ss - nd->var * nd->n) < 1e-9);
+        }
+        /* every row's leaf mean is the mean of the rows that reach that leaf */
+        for (int i = 0; i < N; i++) {
+            int leaf = knob__tree_leaf(tr, X + i * 3);
+            double s = 0;
+            int k = 0;
+            for (int q = 0; q < N; q++)
+                if (knob__tree_leaf(tr, X + q * 3) == leaf) {
+                    s += y[q];
+                    k++;
+                }
+            assert_int_equal(k, tr->nodes[leaf].n);
+            assert_true(fabs(s / k - tr->nodes[leaf].mean) < 1e-9);
+        }
+    }
+    knob__forest_free(&f);
+}
+
+/* The forest's mean and variance are those of its trees' predictions; the same seed gives the
+ * same forest, another seed another one (bootstrap, feature subsets). */
+static void forest_mean_variance_and_seed(void **state)
+{
+    (void)state;
+    enum { N = 100 };
+    double X[N * 3], y[N];
+    int n_cats[3] = {0, 0, 3};
+    mixed_data(X, y, N, 11);
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = 10;
+    o.max_features = 0.5;
+    o.min_samples_leaf = 3;
+    knob__forest f = {0}, g = {0}, h = {0};
+    knob_rng r;
+    knob_rng_seed(&r, 3);
+    assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &r), 0);
+    knob_rng_seed(&r, 3);
+    assert_int_equal(knob__forest_fit(&g, X, y, N, 3, n_cats, &o, &r), 0);
+    knob_rng_seed(&r, 4);
+    assert_int_equal(knob__forest_fit(&h, X, y, N, 3, n_cats, &o, &r), 0);
+    int differ = 0;
+    for (int i = 0; i < 20; i++) {
+        double x[3] = {i / 20.0, i % 3 == 0 ? NAN : 1 - i / 20.0, (double)(i % 3)};
+        double s = 0, ss = 0;
+        for (int t = 0; t < f.n_trees; t++) {
+            double v = f.trees[t].nodes[knob__tree_leaf(&f.trees[t], x)].mean;
+            s += v;
+            ss += v * v;
+        }
+        double m, v, m2, v2, m3;
+        knob__forest_predict(&f, x, &m, &v);
+        assert_true(fabs(m - s / 10) < 1e-12);
+        assert_true(fabs(v - (ss / 10 - (s / 10) * (s / 10))) < 1e-9);
+        knob__forest_predict(&g, x, &m2, &v2);
+        assert_true(m == m2 && v == v2);
+        knob__forest_predict(&h, x, &m3, NULL);
+        differ += m3 != m;
+    }
+    assert_true(differ > 0);
+    knob__forest_free(&f);
+    knob__forest_free(&g);
+    knob__forest_free(&h);
+}
+
+static void bad_input_is_refused(void **state)
+{
+    (void)state;
+    double X[4] = {0, 1, 2, 3}, y[4] = {0, 1, 0, 1};
+    knob__forest_opts o = knob__forest_defaults();
+    knob__forest f = {0};
+    knob_rng r;
+    knob_rng_seed(&r, 1);
+    int many[1] = {KNOB__FOREST_MAX_CATS + 1};
+    assert_int_equal(knob__forest_fit(&f, X, y, 4, 1, many, &o, &r), KNOB__MATH_EDIMS);
+    assert_int_equal(knob__forest_fit(&f, X, y, 0, 1, NULL, &o, &r), KNOB__MATH_EDIMS);
+    o.max_features = 0;
+    assert_int_equal(knob__forest_fit(&f, X, y, 4, 1, NULL, &o, &r), KNOB__MATH_EDIMS);
+    o = knob__forest_defaults();
+    o.min_samples_leaf = 0;
+    assert_int_equal(knob__forest_fit(&f, X, y, 4, 1, NULL, &o, &r), KNOB__MATH_EDIMS);
+    knob__forest_free(&f);
+    knob__forest_free(NULL);
+}
+
+/* ---- fANOVA: main effects against the tree integrated on a fine grid (exact up to the grid,
+ * since the tree is piecewise constant) */
+
+static void fanova_matches_grid_integration(void **state)
+{
+    (void)state;
+    enum { N = 120, G = 400 };
+    double X[N * 3], y[N];
+    int n_cats[3] = {0, 0, 3};
+    knob_rng r;
+    knob_rng_seed(&r, 21);
+    for (int i = 0; i < N; i++) {
+        double *x = X + i * 3;
+        x[0] = 2 * knob_rng_uniform(&r) - 1;
+        x[1] = 3 * knob_rng_uniform(&r);
+        x[2] = (double)knob_rng_below(&r, 3);
+        y[i] = 3 * x[0] * x[0] + x[1] * (x[2] == 2 ? 1 : -0.5) + 0.05 * knob_rng_normal(&r);
+    }
+    double lo[3] = {-1, 0, 0}, hi[3] = {1, 3, 0};
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = 4;
+    o.max_depth = 6;
+    knob__forest f = {0};
+    assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &r), 0);
+    for (int t = 0; t < f.n_trees; t++) {
+        const knob__tree *tr = &f.trees[t];
+        /* the tree on a G x G x 3 grid of cell centres */
+        static double val[G][G][3];
+        double mean = 0;
+        for (int a = 0; a < G; a++)
+            for (int b = 0; b < G; b++)
+                for (int c = 0; c < 3; c++) {
+                    double x[3] = {-1 + 2 * (a + 0.5) / G, 3 * (b + 0.5) / G, c};
+                    val[a][b][c] = tr->nodes[knob__tree_leaf(tr, x)].mean;
+                    mean += val[a][b][c];
+                }
+        mean /= (double)G * G * 3;
+        double total = 0, m0[G] = {0}, m1[G] = {0}, m2[3] = {0};
+        for (int a = 0; a < G; a++)
+            for (int b = 0; b < G; b++)
+                for (int c = 0; c < 3; c++) {
+                    double v = val[a][b][c];
+                    total += (v - mean) * (v - mean);
+                    m0[a] += v / (G * 3);
+                    m1[b] += v / (G * 3);
+                    m2[c] += v / ((double)G * G);
+                }
+        total /= (double)G * G * 3;
+        double v0 = 0, v1 = 0, v2 = 0;
+        for (int a = 0; a < G; a++) {
+            v0 += (m0[a] - mean) * (m0[a] - mean) / G;
+            v1 += (m1[a] - mean) * (m1[a] - mean) / G;
+        }
+        for (int c = 0; c < 3; c++)
+            v2 += (m2[c] - mean) * (m2[c] - mean) / 3;
+        double want[3] = {v0, v1, v2};
+        for (int j = 0; j < 3; j++) {
+            double mv, tv;
+            assert_int_equal(knob__fanova_tree(&f, t, j, lo, hi, &mv, &tv), 0);
+            /* a grid cell straddling a split blurs the integral by at most 1/G of the range */
+            assert_true(fabs(tv - total) < 0.02 * total);
+            assert_true(fabs(mv - want[j]) < 0.02 * total);
+        }
+    }
+    double imp[3];
+    assert_int_equal(knob__fanova(&f, lo, hi, imp), 0);
+    assert_true(imp[0] > imp[1] && imp[1] > 0 && imp[2] > 0);
+    knob__forest_free(&f);
+}
+
+/* f = 10 x0 + x1 + 0 x2 ranks x0 > x1 > x2; an interaction-only function (x0 x1 on [-1, 1]^2)
+ * has no main effects: its shares stay small though the forest explains it. */
+static void fanova_ranks_known_functions(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    double X[N * 3], y[N], y2[N];
+    knob_rng r;
+    knob_rng_seed(&r, 8);
+    for (int i = 0; i < N; i++) {
+        for (int k = 0; k < 3; k++)
+            X[i * 3 + k] = 2 * knob_rng_uniform(&r) - 1;
+        y[i] = 10 * X[i * 3] + X[i * 3 + 1];
+        y2[i] = X[i * 3] * X[i * 3 + 1];
+    }
+    double lo[3] = {-1, -1, -1}, hi[3] = {1, 1, 1}, imp[3];
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = 16;
+    o.max_depth = 64;
+    knob__forest f = {0};
+    assert_int_equal(knob__forest_fit(&f, X, y, N, 3, NULL, &o, &r), 0);
+    assert_int_equal(knob__fanova(&f, lo, hi, imp), 0);
+    assert_true(imp[0] > imp[1] && imp[1] > imp[2]);
+    assert_true(imp[0] > 0.9 && imp[2] < 0.01);
+    assert_int_equal(knob__forest_fit(&f, X, y2, N, 3, NULL, &o, &r), 0);
+    assert_int_equal(knob__fanova(&f, lo, hi, imp), 0);
+    assert_true(imp[0] + imp[1] + imp[2] < 0.3);
+    knob__forest_free(&f);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tree_matches_brute_force),
+        cmocka_unit_test(nodes_keep_their_statistics),
+        cmocka_unit_test(forest_mean_variance_and_seed),
+        cmocka_unit_test(bad_input_is_refused),
+        cmocka_unit_test(fanova_matches_grid_integration),
+        cmocka_unit_test(fanova_ranks_known_functions),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
