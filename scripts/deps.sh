@@ -7,8 +7,11 @@ build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev 
             liblapacke-dev libopenblas-dev libnlopt-dev libpq-dev postgresql zlib1g-dev)
 # What the tests run: psql and pg_isready (postgresql-client), `script` for the terminal
 # case of tests/integration/progress.sh (bsdutils), clang with libFuzzer and the
-# sanitizers' runtime for tests/fuzz (clang, libclang-rt-14-dev).
-test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-linux)
+# sanitizers' runtime for tests/fuzz (clang, libclang-rt-14-dev); a one-node Slurm cluster
+# for tests/integration/slurm.sh (slurm-wlm, munge); the manifests' parser of
+# tests/integration/kubernetes.sh (python3-yaml).
+test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-linux
+           slurm-wlm munge python3-yaml)
 tool_pkgs=(python3 valgrind)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
 
