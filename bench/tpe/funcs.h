@@ -91,6 +91,34 @@ static double styblinski_tang(const double *x, int d)
     return s / 2;
 }
 
+/* Plateaus: a 6-D function constant (0.9) outside a box of side 0.5963 (4.5% of
+ * [0, 1]^6, [0.404, 1] on every axis); inside, a bowl from 0 at the box's centre up to
+ * 0.9 at its corners. Random search finds the box in 64 trials 93 times in 100. */
+#define PLATEAU_LO 0.404
+#define PLATEAU_SIDE 0.5963
+static double plateau6(const double *x, int d)
+{
+    double s = 0, half = 0.5 * PLATEAU_SIDE;
+    for (int i = 0; i < d; i++) {
+        if (x[i] < PLATEAU_LO || x[i] > PLATEAU_LO + PLATEAU_SIDE)
+            return 0.9;
+        double t = (x[i] - PLATEAU_LO - half) / half;
+        s += t * t;
+    }
+    return 0.9 * s / d;
+}
+
+/* A "diverged" plateau: a 4-D bowl around (2, -1, 3, 0.5) in [-5, 5]^4 whose values
+ * above 20 are all reported as 20 (most of the space: a run that diverged). */
+static double clipped4(const double *x, int d)
+{
+    static const double c[4] = {2, -1, 3, 0.5};
+    double s = 0;
+    for (int i = 0; i < d; i++)
+        s += (x[i] - c[i]) * (x[i] - c[i]);
+    return s < 20 ? s : 20;
+}
+
 #define B6(v)                                                                                      \
     {                                                                                              \
         v, v, v, v, v, v                                                                           \
@@ -107,6 +135,8 @@ static const bench_func bench_funcs[] = {
      {-5, -5, -5, -5, -5, -5, -5, -5},
      {5, 5, 5, 5, 5, 5, 5, 5},
      -39.16616570377142 * 8},
+    {"plateau6", 6, plateau6, B6(0), B6(1), 0},
+    {"clipped4", 4, clipped4, {-5, -5, -5, -5}, {5, 5, 5, 5}, 0},
 };
 #undef B6
 

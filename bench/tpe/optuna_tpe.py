@@ -68,6 +68,19 @@ def styblinski_tang(x):
     return sum(v ** 4 - 16 * v * v + 5 * v for v in x) / 2
 
 
+def plateau6(x):
+    lo, side = 0.404, 0.5963
+    if any(v < lo or v > lo + side for v in x):
+        return 0.9
+    half = 0.5 * side
+    return 0.9 * sum(((v - lo - half) / half) ** 2 for v in x) / len(x)
+
+
+def clipped4(x):
+    s = sum((v - c) ** 2 for v, c in zip(x, (2, -1, 3, 0.5)))
+    return min(s, 20.0)
+
+
 FUNCS = {
     "branin": (branin, [(-5, 10), (0, 15)], 0.397887357729739),
     "hartmann6": (hartmann6, [(0, 1)] * 6, -3.32236801141551),
@@ -75,6 +88,8 @@ FUNCS = {
     "rosenbrock4": (rosenbrock, [(-5, 10)] * 4, 0.0),
     "levy6": (levy, [(-10, 10)] * 6, 0.0),
     "styblinski_tang8": (styblinski_tang, [(-5, 5)] * 8, -39.16616570377142 * 8),
+    "plateau6": (plateau6, [(0, 1)] * 6, 0.0),
+    "clipped4": (clipped4, [(-5, 5)] * 4, 0.0),
 }
 
 

@@ -35,7 +35,7 @@ out=$(mktemp -d /tmp/knob-bench-tpe.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 bench_build "$root" "$build" bench_tpe
 knob="$build/bench/tpe/bench_tpe"
-funcs="branin hartmann6 ackley5 rosenbrock4 levy6 styblinski_tang8"
+funcs="branin hartmann6 ackley5 rosenbrock4 levy6 styblinski_tang8 plateau6 clipped4"
 
 echo "# TPE benchmark"
 echo

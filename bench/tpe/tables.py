@@ -5,7 +5,8 @@ import json
 import statistics
 import sys
 
-FUNCS = ["branin", "hartmann6", "ackley5", "rosenbrock4", "levy6", "styblinski_tang8"]
+FUNCS = ["branin", "hartmann6", "ackley5", "rosenbrock4", "levy6", "styblinski_tang8",
+         "plateau6", "clipped4"]
 COLUMNS = [("knob", "tpe", ""), ("knob", "tpe", "multivariate=true"), ("knob", "random", ""),
            ("optuna", "optuna-tpe", ""), ("optuna", "optuna-tpe", "multivariate=true")]
 HEADS = ["knob TPE", "knob TPE mv", "knob random", "Optuna TPE", "Optuna TPE mv"]

@@ -6,7 +6,8 @@
  * the last intermediate value), and with constant_liar the RUNNING ones (always bad);
  * FAIL trials are ignored. The best gamma(n) = min(ceil(gamma_beta n), 25) are good
  * (gamma_beta 0.1), the rest bad; several objectives choose the good ones by nondominated
- * fronts (MOTPE). A Parzen estimator is fitted to each side (math/tpe_parzen.h),
+ * fronts (MOTPE). Tied losses are never split between the sides (plateaus: see
+ * split_single). A Parzen estimator is fitted to each side (math/tpe_parzen.h),
  * n_ei_candidates points are drawn from the good one l(x), and the one with the largest
  * log l(x) - log g(x) wins.
  *
@@ -80,6 +81,7 @@ typedef struct tpe {
     size_t n_sign, cap_sign;
     int64_t snap_self; /* for this trial */
     bool have_snap, split_done;
+    bool explore; /* the split found every observation tied: no model, random draws */
     double *loss; /* n_obs x n_objectives, MOTPE only */
     size_t cap_loss;
     double *buf; /* 4 arrays of cap_buf: good values, good weights, bad values, bad weights */
@@ -253,7 +255,7 @@ static bool ranks_before(const obs *a, const obs *b)
     return a->loss < b->loss; /* ties keep the older trial first */
 }
 
-/* One objective: the k best by (step key, loss), ties to the older trial. */
+/* One objective: the k best by (step key, loss), tied ones never split (below). */
 static void split_single(tpe *p, size_t k)
 {
     size_t best[25], got = 0;
@@ -267,8 +269,41 @@ static void split_single(tpe *p, size_t k)
         }
         best[j] = i;
     }
-    for (size_t j = 0; j < got; j++)
-        p->obs[best[j]].good = true;
+    if (got == 0)
+        return;
+    /* Ties at the boundary: the split goes at a value boundary, so that equal losses are
+     * never on both sides (an arbitrary choice among tied trials, on a plateau, is what
+     * kept TPE there). Strictly better trials alone are good when there are some; else
+     * the best block of tied trials is good as a whole, unless every trial is in it: then
+     * nothing is known, and the trial explores (draws as the random sampler). */
+    const obs *edge = &p->obs[best[got - 1]];
+    size_t tied = 0, better = 0, done = 0;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const obs *o = &p->obs[i];
+        if (o->step_key == INFINITY)
+            continue;
+        done++;
+        if (ranks_before(o, edge))
+            better++;
+        else if (!ranks_before(edge, o))
+            tied++;
+    }
+    if (better + tied <= got) { /* no tie across the boundary */
+        for (size_t j = 0; j < got; j++)
+            p->obs[best[j]].good = true;
+        return;
+    }
+    if (better > 0) {
+        for (size_t j = 0; j < got; j++)
+            p->obs[best[j]].good = ranks_before(&p->obs[best[j]], edge);
+        return;
+    }
+    if (tied == done) {
+        p->explore = true;
+        return;
+    }
+    for (size_t i = 0; i < p->n_obs; i++)
+        p->obs[i].good = p->obs[i].step_key != INFINITY && !ranks_before(edge, &p->obs[i]);
 }
 
 /* Several objectives: nondominated fronts, then weights by hypervolume contribution. */
@@ -303,6 +338,7 @@ static int split(tpe *p)
     int rc = KNOB_OK;
     if (p->split_done)
         return KNOB_OK;
+    p->explore = false;
     if (p->n_objectives > 1)
         rc = split_multi(p, k);
     else
@@ -488,6 +524,10 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     }
     if ((rc = split(p)) || (rc = reserve_buf(p, p->n_obs)))
         return rc;
+    if (p->explore) {
+        *internal = knob__random_draw(&r, d);
+        return KNOB_OK;
+    }
     knob__tpe_axis ax;
     size_t ng, nb;
     axis_of(&ax, d);
@@ -689,6 +729,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     if ((rc = collect_names(p)) || (rc = group_names(p)) || (rc = split(p)) ||
         (rc = reserve_buf(p, p->n_obs)))
         return rc;
+    if (p->explore) /* every param is drawn at random by sample_independent */
+        return KNOB_OK;
     size_t *mem = p->scratch + 3 * p->n_space;
     for (size_t g = 0; !rc && g < p->n_space; g++) {
         size_t d = members_of(p, g, mem);
