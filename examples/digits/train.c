@@ -49,6 +49,7 @@ typedef struct options {
     long hidden, batch_size, epochs;
     unsigned long long seed;
     const char *data;
+    const char *checkpoint_in, *checkpoint_out; /* directories, or NULL */
 } options;
 
 static void usage(FILE *f)
@@ -56,6 +57,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: digits_train [--lr=X] [--hidden=N] [--weight_decay=X] [--batch_size=N]\n"
             "                    [--epochs=N] [--momentum=X] [--seed=N] [--data=PATH]\n"
+            "                    [--checkpoint_in=DIR] [--checkpoint_out=DIR]\n"
             "  --lr            learning rate, > 0 (default 0.05)\n"
             "  --hidden        hidden units, 1..4096 (default 64)\n"
             "  --weight_decay  L2 penalty on the weights, >= 0 (default 1e-4)\n"
@@ -64,6 +66,11 @@ static void usage(FILE *f)
             "  --momentum      SGD momentum, in [0, 1) (default 0.9)\n"
             "  --seed          seed of the initial weights and batch order, >= 0 (default 0)\n"
             "  --data          digits.csv.gz (default %s)\n"
+            "  --checkpoint_in   start from the checkpoint in this directory, if it holds one\n"
+            "                    (default $KNOB_CHECKPOINT_IN); --epochs counts from zero\n"
+            "  --checkpoint_out  save a checkpoint into this directory at the end\n"
+            "                    (default $KNOB_CHECKPOINT_OUT)\n"
+            "With $KNOB_PBT_END_STEP set (knob's method pbt), --epochs defaults to it.\n"
             "Both --name=value and --name value are accepted. One JSON line per epoch:\n"
             "{\"epoch\": E, \"val_accuracy\": A, \"val_loss\": L, \"train_loss\": T}\n",
             DIGITS_DATA_DEFAULT);
@@ -138,6 +145,10 @@ static int set_option(options *o, const char *name, const char *value)
     }
     if (!strcmp(name, "data")) {
         o->data = value;
+        return 0;
+    }
+    if (!strcmp(name, "checkpoint_in") || !strcmp(name, "checkpoint_out")) {
+        *(name[11] == 'i' ? &o->checkpoint_in : &o->checkpoint_out) = value;
         return 0;
     }
     fprintf(stderr, "digits_train: unknown option '--%s' (see --help)\n", name);
@@ -619,20 +630,111 @@ static void evaluate(net *n, const dataset *d, double *accuracy, double *loss)
     *loss = total / (double)d->n;
 }
 
+/* ---------------------------------------------------------------- checkpoints */
+
+/* A checkpoint is DIR/digits.ckpt: a header (magic, hidden units, epochs done, the batch
+ * order's generator, the training samples), then the parameters and their velocities as
+ * floats, then the last batch order (each epoch shuffles the one before). What it holds
+ * is all that the next epoch depends on, so training E epochs at once or in pieces
+ * through checkpoints prints the same lines. */
+#define CKPT_MAGIC 0x6b6e6f62646731ull /* "knobdg1" */
+
+typedef struct ckpt_header {
+    uint64_t magic, hidden, epoch, rng[4], n_train;
+} ckpt_header;
+
+static void ckpt_path(const char *dir, char *out, size_t size)
+{
+    snprintf(out, size, "%s/digits.ckpt", dir);
+}
+
+static int ckpt_save(const char *dir, const net *n, long epoch, const rng *r, const size_t *order,
+                     size_t n_train)
+{
+    char path[4200], tmp[4300];
+    ckpt_path(dir, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    ckpt_header h = {
+        CKPT_MAGIC, n->h, (uint64_t)epoch, {r->s[0], r->s[1], r->s[2], r->s[3]}, n_train};
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(&h, sizeof h, 1, f) == 1 &&
+             fwrite(n->p, sizeof *n->p, n->n_params, f) == n->n_params &&
+             fwrite(n->v, sizeof *n->v, n->n_params, f) == n->n_params &&
+             fwrite(order, sizeof *order, n_train, f) == n_train;
+    if (f && fclose(f))
+        ok = 0;
+    if (!ok || rename(tmp, path)) { /* a whole checkpoint or none */
+        fprintf(stderr, "digits_train: cannot write the checkpoint %s: %s\n", path,
+                strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads a checkpoint into n (initialized here with its hidden units); 1 when dir holds
+ * none (training starts afresh), -1 when it cannot be read. */
+static int ckpt_load(const char *dir, net *n, long *epoch, rng *r, size_t *order, size_t n_train)
+{
+    char path[4200];
+    ckpt_path(dir, path, sizeof path);
+    FILE *f = fopen(path, "rb");
+    if (!f && errno == ENOENT)
+        return 1;
+    ckpt_header h;
+    int ok = f && fread(&h, sizeof h, 1, f) == 1 && h.magic == CKPT_MAGIC && h.hidden >= 1 &&
+             h.hidden <= 4096 && !net_init(n, (size_t)h.hidden, 0) &&
+             fread(n->p, sizeof *n->p, n->n_params, f) == n->n_params &&
+             fread(n->v, sizeof *n->v, n->n_params, f) == n->n_params && h.n_train == n_train &&
+             fread(order, sizeof *order, n_train, f) == n_train;
+    for (size_t i = 0; ok && i < n_train; i++)
+        ok = order[i] < n_train;
+    if (f)
+        fclose(f);
+    if (!ok) {
+        fprintf(stderr, "digits_train: cannot read the checkpoint %s\n", path);
+        return -1;
+    }
+    *epoch = (long)h.epoch;
+    memcpy(r->s, h.rng, sizeof r->s);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- main */
+
+/* The starting point: a fresh network, or the checkpoint in o->checkpoint_in (whose
+ * hidden units win over --hidden: the shape of a trained network cannot change). */
+static int start(const options *o, net *n, long *epoch, rng *r, size_t *order, size_t n_train)
+{
+    *epoch = 0;
+    rng_seed(r, o->seed ^ 0x5bd1e995u);
+    for (size_t i = 0; i < n_train; i++)
+        order[i] = i;
+    int rc = o->checkpoint_in && *o->checkpoint_in
+                 ? ckpt_load(o->checkpoint_in, n, epoch, r, order, n_train)
+                 : 1;
+    if (rc < 0)
+        return -1;
+    if (rc == 0 && n->h != (size_t)o->hidden)
+        fprintf(stderr,
+                "digits_train: the checkpoint has %zu hidden units; --hidden=%ld is "
+                "ignored\n",
+                n->h, o->hidden);
+    if (rc == 1 && net_init(n, (size_t)o->hidden, o->seed)) {
+        fprintf(stderr, "digits_train: out of memory\n");
+        return -1;
+    }
+    return 0;
+}
 
 static int run(const options *o, dataset *train, dataset *val)
 {
     net n = {0};
     size_t *order = malloc(sizeof *order * train->n);
-    int rc = order && !net_init(&n, (size_t)o->hidden, o->seed) ? 0 : 1;
     rng r;
-    rng_seed(&r, o->seed ^ 0x5bd1e995u);
-    for (size_t i = 0; order && i < train->n; i++)
-        order[i] = i;
-    if (rc)
-        fprintf(stderr, "digits_train: out of memory\n");
-    for (long e = 1; !rc && e <= o->epochs; e++) {
+    long done = 0;
+    int rc = order && !start(o, &n, &done, &r, order, train->n) ? 0 : 1;
+    for (long e = done + 1; !rc && e <= o->epochs; e++) {
         double train_loss = train_epoch(&n, train, o, order, &r), acc, val_loss;
         evaluate(&n, val, &acc, &val_loss);
         if (!isfinite(train_loss) || !isfinite(val_loss)) {
@@ -647,7 +749,11 @@ static int run(const options *o, dataset *train, dataset *val)
                "\"train_loss\": %.6g}\n",
                e, acc, val_loss, train_loss);
         fflush(stdout);
+        done = e;
     }
+    if (!rc && o->checkpoint_out && *o->checkpoint_out &&
+        ckpt_save(o->checkpoint_out, &n, done, &r, order, train->n))
+        rc = 1;
     net_free(&n);
     free(order);
     return rc;
@@ -662,8 +768,13 @@ int main(int argc, char **argv)
                  .batch_size = 32,
                  .epochs = 30,
                  .seed = 0,
-                 .data = DIGITS_DATA_DEFAULT};
-    int rc = parse_args(argc, argv, &o);
+                 .data = DIGITS_DATA_DEFAULT,
+                 .checkpoint_in = getenv("KNOB_CHECKPOINT_IN"),
+                 .checkpoint_out = getenv("KNOB_CHECKPOINT_OUT")};
+    const char *end = getenv("KNOB_PBT_END_STEP");
+    int rc = end && *end ? set_option(&o, "epochs", end) : 0;
+    if (!rc)
+        rc = parse_args(argc, argv, &o);
     if (rc)
         return rc < 0 ? 0 : rc;
     dataset all = {0}, train = {0}, val = {0};

@@ -1,5 +1,6 @@
 /* Opening studies from sweep files, durations, option parsing. */
 #include "cli/cli.h"
+#include "cli/pbt.h"
 #include "util/json.h"
 
 #include <ctype.h>
@@ -100,6 +101,8 @@ static int create_sampler(const sweep *sw, knob_sampler **out)
         return sweep_make_sampler(&sw->sampler, out) ? fail("sampler") : 0;
     if (!strcmp(sw->method, "grid") || !strcmp(sw->method, "random"))
         return knob_sampler_create(sw->method, NULL, out) ? fail("sampler") : 0;
+    if (!strcmp(sw->method, "pbt")) /* the first population; PBT explores from there */
+        return knob_sampler_create("random", NULL, out) ? fail("sampler") : 0;
     bool gp = sw->n_objectives <= 1 && !sw->early_type && !sw->pruner.name;
     if (gp && knob_sampler_create("gp", NULL, out) == KNOB_OK)
         return 0;
@@ -227,6 +230,11 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         o.heartbeat_interval = CLI_HEARTBEAT;
         o.grace_period = CLI_GRACE;
         o.max_retry = 1;
+        if (sw->pbt) { /* PBT resumes a member itself, from its last checkpoint */
+            o.heartbeat_interval = pbt_heartbeat(sw->pbt);
+            o.grace_period = sw->pbt->grace;
+            o.max_retry = 0;
+        }
     }
     if (knob_storage_open(storage, &out->st)) {
         knob_sampler_free(sampler);

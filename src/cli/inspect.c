@@ -1,5 +1,6 @@
 /* knob studies / trials / best / delete: what a storage holds, for people and scripts. */
 #include "cli/cli.h"
+#include "cli/pbt.h"
 #include "util/json.h"
 
 #include <math.h>
@@ -233,6 +234,12 @@ int cmd_trials(int argc, char **argv)
     }
     fputs(knobx_buf_cstr(&b), stdout);
     knobx_buf_free(&b);
+    const knob_trial_info *best = NULL;
+    if (!strcmp(fmt, "table") && knob_study_n_objectives(r.s) == 1 &&
+        !knob_study_best_trial(r.s, &best) && knob_trial_info_attr(best, "pbt", true)) {
+        printf("\nbest trial %lld: ", (long long)best->number);
+        pbt_print_schedule(stdout, r.s, best->number);
+    }
     cli_close(&r);
     return 0;
 }
@@ -270,12 +277,21 @@ static int print_best(study_ref *r, bool json)
         return EXIT_FAIL;
     }
     knobx_buf b = {0};
+    int64_t pbt = one && knob_trial_info_attr(one, "pbt", true) ? one->number : -1;
     if (one)
         best_text(&b, one, json);
+    if (pbt >= 0 && json && b.len >= 2) { /* method pbt: the schedule in the trial's object */
+        b.len -= 2;
+        knobx_buf_puts(&b, ",\"schedule\":");
+        pbt_schedule_json(&b, r->s, pbt);
+        knobx_buf_puts(&b, "}\n");
+    }
     for (size_t i = 0; i < n; i++)
         best_text(&b, front[i], json);
     fputs(knobx_buf_cstr(&b), stdout);
     knobx_buf_free(&b);
+    if (pbt >= 0 && !json)
+        pbt_print_schedule(stdout, r->s, pbt);
     return 0;
 }
 

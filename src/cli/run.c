@@ -1,5 +1,6 @@
 /* knob run SWEEP.yaml: creates or resumes the study and runs trials until the budget is
  * spent (--trials, run_cap, --timeout, an exhausted grid, or metric.target). */
+#include "cli/pbt_run.h"
 #include "cli/run.h"
 #include "util/url.h"
 
@@ -190,7 +191,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     apply_run_cap(r);
     grid_expected(r);
     check_target(r);
-    if (!r->limit && !total && !r->ref.grid && !r->exhausted)
+    if (!r->limit && !total && !r->ref.grid && !r->exhausted && !sw->pbt)
         fprintf(stderr, "knob: no budget (--trials, trials:, run_cap or --timeout): running "
                         "until Ctrl-C\n");
     r->tty = isatty(STDOUT_FILENO);
@@ -215,6 +216,7 @@ int cmd_run(int argc, char **argv)
     r.sw = &sw;
     char *dflt = cli_default_study(a.path);
     int rc = run(&r, &a, dflt);
+    pbt_free(r.pbt);
     free(r.best);
     free(dflt);
     sweep_free(&sw);

@@ -61,7 +61,10 @@ typedef struct runner {
     int64_t complete, unsaved; /* this run's trials by outcome (beside failed, pruned) */
     bool setup_only;           /* --trials 0: create the study, run nothing */
     char done_why[256];        /* why the study gives no more trials (exhausted), or "" */
-    char *best; /* the best value and params, for the progress line; NULL: none yet */
+    char *best;            /* the best value and params, for the progress line; NULL: none yet */
+    bool waiting;          /* nothing to start now, but later (PBT): the loop goes on */
+    double beat;           /* seconds between heartbeats of a running trial */
+    struct pbt_state *pbt; /* method pbt (pbt_run.c) */
 } runner;
 
 /* Monotonic seconds. */
@@ -71,7 +74,14 @@ double run_now(void);
 int run_loop(runner *r);
 
 /* run_trial.c */
-int run_launch(runner *r, slot *sl); /* 1 started, 0 nothing left to ask, -1 error */
+/* 1 started, 0 nothing left to ask, -1 error, 2 nothing to start now (r->waiting: PBT
+ * members busy elsewhere) */
+int run_launch(runner *r, slot *sl);
+/* Starts the asked trial t in sl (params suggested, directory, process), with up to
+ * RUN_MAX_EXTRA_ENV more NAME=value strings (NULL-terminated; NULL: none) in its
+ * environment; 1 started, -1 failed (the trial is then failed with the reason). */
+#define RUN_MAX_EXTRA_ENV 8
+int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env);
 void run_finish(runner *r, slot *sl);
 void run_stop(slot *sl, int why); /* SIGTERM to the trial's group, once */
 void run_kill_group(slot *sl, int sig);

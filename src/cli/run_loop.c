@@ -1,5 +1,6 @@
 /* The event loop of knob run: poll() over every trial's stdout and stderr and a self-pipe
  * that SIGCHLD, SIGINT and SIGTERM write to; one storage handle, no threads. */
+#include "cli/pbt.h"
 #include "cli/run.h"
 
 #include <errno.h>
@@ -104,7 +105,7 @@ static void check_clocks(runner *r)
             }
             continue;
         }
-        if (t - sl->last_beat >= CLI_HEARTBEAT && !r->storage_failed) {
+        if (t - sl->last_beat >= r->beat && !r->storage_failed) {
             sl->last_beat = t;
             run_saved(r, sl->number, knob_trial_heartbeat(sl->t), "its heartbeat");
         }
@@ -127,6 +128,8 @@ static void launch_some(runner *r)
             if (!r->slots[i].used)
                 free_slot = &r->slots[i];
         int rc = run_launch(r, free_slot);
+        if (rc == 2)
+            break; /* r->waiting: tried again after the next wait */
         if (rc == 0)
             r->exhausted = true;
         if (rc < 0)
@@ -184,9 +187,11 @@ int run_loop(runner *r)
     }
     if (run_trial_root(r))
         return EXIT_FAIL;
+    r->beat = r->sw->pbt ? pbt_heartbeat(r->sw->pbt) : CLI_HEARTBEAT;
     for (;;) {
+        r->waiting = false;
         launch_some(r);
-        if (r->running == 0)
+        if (r->running == 0 && !(r->waiting && may_launch(r)))
             break;
         wait_and_read(r);
         reap(r);

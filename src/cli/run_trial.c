@@ -1,5 +1,6 @@
 /* Starting a trial as a child process in its own process group, and finishing it with the
  * state its exit, its output and the runner's decisions give. */
+#include "cli/pbt_run.h"
 #include "cli/run.h"
 
 #include <errno.h>
@@ -302,14 +303,16 @@ static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_f
 }
 
 /* Forks and execs; the parent keeps the read ends of the pipes, non-blocking. */
-static int spawn(runner *r, slot *sl, char **argv, const char *dir)
+static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const *extra_env)
 {
     knobx_buf env[4] = {{0}};
     knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", sl->tp.json);
     knobx_buf_printf(&env[1], "KNOB_TRIAL_NUMBER=%lld", (long long)sl->number);
     knobx_buf_printf(&env[2], "KNOB_TRIAL_DIR=%s", dir);
     knobx_buf_printf(&env[3], "KNOB_STUDY=%s", r->study_name);
-    char *envp[5] = {env[0].data, env[1].data, env[2].data, env[3].data, NULL};
+    char *envp[5 + RUN_MAX_EXTRA_ENV] = {env[0].data, env[1].data, env[2].data, env[3].data, NULL};
+    for (size_t i = 0; extra_env && extra_env[i] && i < RUN_MAX_EXTRA_ENV; i++)
+        envp[4 + i] = extra_env[i];
     int out[2] = {-1, -1}, err[2] = {-1, -1};
     pid_t pid = -1, parent = getpid();
     if (pipe(out) == 0 && pipe(err) == 0) {
@@ -342,6 +345,8 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir)
 
 int run_launch(runner *r, slot *sl)
 {
+    if (r->sw->pbt)
+        return pbt_launch(r, sl);
     knob_trial *t;
     int rc = knob_study_ask(r->ref.s, &t);
     if (rc == KNOB_EDONE) {
@@ -357,6 +362,11 @@ int run_launch(runner *r, slot *sl)
         fprintf(stderr, "knob: ask: %s\n", knob_errmsg());
         return -1;
     }
+    return run_start(r, sl, t, NULL);
+}
+
+int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
+{
     memset(sl, 0, sizeof *sl);
     sl->t = t;
     sl->number = knob_trial_number(t);
@@ -373,7 +383,7 @@ int run_launch(runner *r, slot *sl)
         knobx_buf_printf(&why, "its trial directory %s could not be created", dir);
     if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file)))
         knobx_buf_puts(&why, "its command could not be built");
-    if (!why.len && spawn(r, sl, argv, dir))
+    if (!why.len && spawn(r, sl, argv, dir, extra_env))
         knobx_buf_puts(&why, "its process could not be started");
     run_argv_free(argv);
     if (why.len) {

@@ -285,11 +285,12 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
 
 static int parse_method(sweep_ctx *c, const yaml_node_t *v)
 {
-    static const char *const methods[] = {"grid", "random", "bayes", NULL};
+    static const char *const methods[] = {"grid", "random", "bayes", "pbt", NULL};
     const char *m = sweep_scalar(v);
-    if (!m || (strcmp(m, "grid") && strcmp(m, "random") && strcmp(m, "bayes"))) {
+    if (!m ||
+        (strcmp(m, "grid") && strcmp(m, "random") && strcmp(m, "bayes") && strcmp(m, "pbt"))) {
         const char *near = sweep_closest(m, methods);
-        return sweep_errorf(c, v, "key 'method': expected grid, random or bayes, got %s%s%s%s",
+        return sweep_errorf(c, v, "key 'method': expected grid, random, bayes or pbt, got %s%s%s%s",
                             m ? m : sweep_kind_name(v), near ? "; did you mean '" : "",
                             near ? near : "", near ? "'?" : "");
     }
@@ -304,7 +305,7 @@ static const char *const top_keys[] = {
     "program",         "command", "method",      "metric",     "parameters", "run_cap",
     "early_terminate", "name",    "description", "project",    "entity",     "storage",
     "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
-    "trials",          "seed",    "trial_dir",   "plugins",    NULL};
+    "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        NULL};
 
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
@@ -364,6 +365,8 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
         return (c->sampler = k, parse_plugin(c, v, ks, &sw->sampler));
     if (!strcmp(ks, "pruner"))
         return (c->pruner = k, parse_plugin(c, v, ks, &sw->pruner));
+    if (!strcmp(ks, "pbt"))
+        return sweep_parse_pbt(c, v);
     return sweep_unknown_key(c, k, "", top_keys);
 }
 
@@ -409,6 +412,8 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     if (!sw->n_params)
         return sweep_errorf(c, root, "key 'parameters': missing (the sweep has no parameters)");
     if (!sw->n_objectives && check_no_metric(c, root))
+        return -1;
+    if (sweep_check_pbt(c, root))
         return -1;
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
@@ -640,6 +645,7 @@ void sweep_free(sweep *sw)
         free(sw->plugins[i]);
     free(sw->plugins);
     free(sw->early_type);
+    free(sw->pbt);
     memset(sw, 0, sizeof *sw);
 }
 

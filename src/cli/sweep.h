@@ -99,6 +99,7 @@ typedef struct sweep {
     double trial_timeout; /* seconds; 0: none */
     char *early_type;     /* early_terminate.type, or NULL */
     int64_t early_min_iter, early_max_iter, early_s, early_eta;
+    struct pbt_config *pbt; /* method pbt: its `pbt` block (cli/pbt.h); NULL otherwise */
 } sweep;
 
 /* Reads and checks a sweep file (a regular file of at most SWEEP_MAX_FILE bytes). On

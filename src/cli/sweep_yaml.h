@@ -86,4 +86,8 @@ int sweep_check_grid(const sweep_ctx *c);
 
 void sweep_param_free(sweep_param *p);
 
+/* pbt_sweep.c: the `pbt` block, and what method pbt needs of the whole sweep. */
+int sweep_parse_pbt(sweep_ctx *c, const yaml_node_t *v);
+int sweep_check_pbt(sweep_ctx *c, const yaml_node_t *root);
+
 #endif

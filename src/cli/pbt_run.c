@@ -1,0 +1,494 @@
+#define _XOPEN_SOURCE 700 /* nftw */
+/* Method pbt in the runner. Each interval of a member is a trial whose system attribute
+ * "pbt" says which member, which interval, from which checkpoint (pbt_record). A worker
+ * reads the population from the storage, picks a member whose next interval nobody runs,
+ * and claims "pbt:MEMBER:INTERVAL:ATTEMPT" in the study before it asks for the trial, so
+ * that exactly one worker starts each interval. A member's interval whose worker was
+ * killed (no heartbeat for `grace`) or stopped (Ctrl-C) is run again, from the same
+ * checkpoint, by whichever worker claims it first. */
+#include "cli/pbt_run.h"
+#include "cli/pbt.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Seconds a member whose last interval another worker ran waits for that worker before
+ * this one takes it: the one that ran it continues it at once, so they rarely race. */
+#define PBT_STEAL_AFTER 2.0
+#define PBT_MAX_FAILS 3 /* a member whose program failed this often is left dead */
+
+typedef enum { M_NEW, M_BUSY, M_STALE, M_NEXT, M_RESUME, M_FAILED, M_FINISHED, M_DEAD } mstate;
+
+typedef struct member {
+    int64_t last; /* its latest trial (interval, then attempt), -1: none */
+    pbt_record last_rec;
+    int64_t done[2]; /* its last two COMPLETE intervals, newest first; -1: none */
+    pbt_record done_rec[2];
+    double score; /* the value of done[0] */
+    int fails;    /* intervals whose program failed */
+    mstate st;
+    double since; /* wall clock when it became free */
+} member;
+
+struct pbt_state {
+    member *m;
+    int64_t *mine; /* trials this process started */
+    size_t n_mine, cap_mine;
+    double last_clean;
+};
+
+void pbt_free(struct pbt_state *p)
+{
+    if (!p)
+        return;
+    free(p->m);
+    free(p->mine);
+    free(p);
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bool is_mine(const struct pbt_state *p, int64_t number)
+{
+    for (size_t i = p->n_mine; i-- > 0;)
+        if (p->mine[i] == number)
+            return true;
+    return false;
+}
+
+static bool attr_is(const knob_trial_info *t, const char *key, const char *prefix)
+{
+    const char *v = knob_trial_info_attr(t, key, true);
+    return v && !strncmp(v, prefix, strlen(prefix));
+}
+
+/* A FAIL that says nothing of the member: its worker died or was stopped. */
+static bool resumable(const knob_trial_info *t)
+{
+    return attr_is(t, "fail_cause", "\"worker_lost\"") ||
+           attr_is(t, "fail_reason", "\"interrupted") ||
+           attr_is(t, "fail_reason", "\"stopped: the storage failed");
+}
+
+static bool stale(const knob_trial_info *t, double grace, double now)
+{
+    const char *beat = knob_trial_info_attr(t, "heartbeat", true);
+    double last;
+    return beat && sscanf(beat, "%lf", &last) == 1 && now - last > grace;
+}
+
+/* Reads the population from the trials. */
+static void scan(runner *r, const knob_trial_info *const *tr, size_t n)
+{
+    const pbt_config *c = r->sw->pbt;
+    member *ms = r->pbt->m;
+    double now = wall();
+    for (int64_t i = 0; i < c->population; i++)
+        ms[i] = (member){.last = -1, .done = {-1, -1}, .st = M_NEW};
+    for (size_t i = 0; i < n; i++) {
+        pbt_record rec;
+        if (!pbt_record_of(tr[i], &rec) || rec.member < 0 || rec.member >= c->population)
+            continue;
+        member *m = &ms[rec.member];
+        if (m->last < 0 || rec.interval > m->last_rec.interval ||
+            (rec.interval == m->last_rec.interval && rec.attempt > m->last_rec.attempt)) {
+            m->last = tr[i]->number;
+            m->last_rec = rec;
+        }
+        if (tr[i]->state == KNOB_TRIAL_FAIL && !resumable(tr[i]))
+            m->fails++;
+        if (tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values &&
+            (m->done[0] < 0 || rec.interval > m->done_rec[0].interval)) {
+            m->done[1] = m->done[0];
+            m->done_rec[1] = m->done_rec[0];
+            m->done[0] = tr[i]->number;
+            m->done_rec[0] = rec;
+            m->score = tr[i]->values[0];
+        }
+    }
+    for (int64_t i = 0; i < c->population; i++) {
+        member *m = &ms[i];
+        if (m->last < 0)
+            continue;
+        const knob_trial_info *t = tr[m->last];
+        m->since = isnan(t->end_time) ? now : t->end_time;
+        switch (t->state) {
+        case KNOB_TRIAL_COMPLETE:
+            m->st = m->last_rec.end >= c->max_steps ? M_FINISHED : M_NEXT;
+            break;
+        case KNOB_TRIAL_FAIL:
+            m->st = resumable(t) ? M_RESUME : m->fails >= PBT_MAX_FAILS ? M_DEAD : M_FAILED;
+            break;
+        case KNOB_TRIAL_RUNNING:
+        case KNOB_TRIAL_WAITING:
+            m->st = stale(t, c->grace, now) ? M_STALE : M_BUSY;
+            break;
+        default:
+            m->st = M_DEAD;
+        }
+    }
+}
+
+static int by_score(const void *a, const void *b, void *dir)
+{
+    const member *x = *(member *const *)a, *y = *(member *const *)b;
+    double d = *(knob_direction *)dir == KNOB_MAXIMIZE ? y->score - x->score : x->score - y->score;
+    return d < 0 ? -1 : d > 0 ? 1 : (x < y ? -1 : x > y);
+}
+
+/* Members ranked best first (those with a complete interval and alive); returns how many
+ * are in the top (and the bottom) quantile. */
+static size_t rank(runner *r, member **ranked, size_t *n_ranked)
+{
+    const pbt_config *c = r->sw->pbt;
+    size_t n = 0;
+    for (int64_t i = 0; i < c->population; i++) {
+        member *m = &r->pbt->m[i];
+        if (m->done[0] >= 0 && m->st != M_FAILED && m->st != M_DEAD)
+            ranked[n++] = m;
+    }
+    knob_direction dir = r->sw->objectives[0].goal;
+    /* insertion sort: populations are small, and qsort_r is not C11 */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && by_score(&ranked[j], &ranked[j - 1], &dir) < 0; j--) {
+            member *t = ranked[j];
+            ranked[j] = ranked[j - 1];
+            ranked[j - 1] = t;
+        }
+    *n_ranked = n;
+    size_t q = (size_t)ceil((double)n * c->quantile);
+    return q > n / 2 ? n / 2 : q;
+}
+
+/* The plan for one member's next interval. */
+typedef struct plan {
+    int64_t member;
+    pbt_record rec;
+    int64_t params_from; /* the trial whose params it takes; -1: the sampler's */
+    bool explore;
+} plan;
+
+static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
+{
+    const pbt_config *c = r->sw->pbt;
+    member *m = &r->pbt->m[i];
+    memset(p, 0, sizeof *p);
+    p->member = i;
+    p->params_from = -1;
+    if (m->st == M_NEW) {
+        p->rec = (pbt_record){i, 0, 0, 0, c->interval, -1, -1, -1};
+        p->rec.end = c->interval < c->max_steps ? c->interval : c->max_steps;
+        return true;
+    }
+    if (m->st == M_RESUME || m->st == M_STALE) {
+        p->rec = m->last_rec;
+        p->rec.attempt++;
+        p->params_from = m->last;
+        return true;
+    }
+    /* M_NEXT or M_FAILED: its own checkpoint, or a copy of a top member's */
+    member *ranked[PBT_MAX_POPULATION];
+    size_t n = 0, q = rank(r, ranked, &n), pos = n;
+    for (size_t k = 0; k < n; k++)
+        if (ranked[k] == m)
+            pos = k;
+    /* donors: the best q members (at least one for a failed member) that have steps
+     * left, itself excluded */
+    member *donors[PBT_MAX_POPULATION];
+    size_t nd = 0, want = m->st == M_FAILED && q == 0 ? 1 : q;
+    if (m->st == M_FAILED || (q > 0 && pos >= n - q))
+        for (size_t k = 0; k < n && nd < want; k++)
+            if (ranked[k] != m && ranked[k]->done_rec[0].end < c->max_steps)
+                donors[nd++] = ranked[k];
+    if (m->st == M_FAILED && nd == 0)
+        return false; /* nothing to copy yet */
+    const member *from = nd ? donors[knob_rng_below(rng, nd)] : m;
+    int64_t at = from->done[0];
+    p->rec = (pbt_record){i, m->last_rec.interval + 1, 0, from->done_rec[0].end, 0, at, -1, -1};
+    p->rec.end =
+        p->rec.start + c->interval < c->max_steps ? p->rec.start + c->interval : c->max_steps;
+    if (nd) {
+        p->rec.donor = from - r->pbt->m;
+        p->rec.donor_trial = at;
+        p->explore = true;
+    }
+    p->params_from = at;
+    return true;
+}
+
+/* ---------------------------------------------------------------- checkpoints */
+
+static void checkpoint_dir(const runner *r, int64_t number, knobx_buf *b)
+{
+    knobx_buf_printf(b, "%s/%lld/checkpoint", r->trial_root, (long long)number);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+static void mark(bool *live, size_t n, int64_t number)
+{
+    if (number >= 0 && (size_t)number < n)
+        live[number] = true;
+}
+
+/* Deletes the checkpoint of every finished interval that no member can start from: all
+ * but each member's last two complete intervals and the starting points of the intervals
+ * running or to be run again. */
+static void clean(runner *r, const knob_trial_info *const *tr, size_t n)
+{
+    const pbt_config *c = r->sw->pbt;
+    bool *live = calloc(n ? n : 1, sizeof *live);
+    if (!live || c->keep_checkpoints) {
+        free(live);
+        return;
+    }
+    for (int64_t i = 0; i < c->population; i++) {
+        const member *m = &r->pbt->m[i];
+        if (m->st != M_DEAD) {
+            mark(live, n, m->done[0]);
+            mark(live, n, m->done[1]);
+        }
+        if (m->st == M_RESUME || m->st == M_STALE)
+            mark(live, n, m->last_rec.parent);
+    }
+    for (size_t i = 0; i < n; i++) {
+        pbt_record rec;
+        if ((tr[i]->state == KNOB_TRIAL_RUNNING || tr[i]->state == KNOB_TRIAL_WAITING) &&
+            pbt_record_of(tr[i], &rec))
+            mark(live, n, rec.parent);
+    }
+    for (size_t i = 0; i < n; i++) {
+        pbt_record rec;
+        if (live[i] || tr[i]->state == KNOB_TRIAL_RUNNING || tr[i]->state == KNOB_TRIAL_WAITING ||
+            !pbt_record_of(tr[i], &rec))
+            continue;
+        knobx_buf b = {0};
+        checkpoint_dir(r, tr[i]->number, &b);
+        struct stat st;
+        if (!b.oom && lstat(knobx_buf_cstr(&b), &st) == 0)
+            nftw(knobx_buf_cstr(&b), rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        knobx_buf_free(&b);
+    }
+    free(live);
+}
+
+/* ---------------------------------------------------------------- starting */
+
+static int mkdirs(const char *path)
+{
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = 0;
+        if (mkdir(tmp, 0755) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+static const knob_trial_info *trial_of(knob_study *s, int64_t number)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    if (number < 0 || knob_study_trials(s, &tr, &n) || (size_t)number >= n)
+        return NULL;
+    return tr[number]->number == number ? tr[number] : NULL;
+}
+
+/* The params of the plan's source trial, explored or not, proposed to t. */
+static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
+{
+    const knob_trial_info *src = trial_of(r->ref.s, p->params_from);
+    if (p->params_from >= 0 && !src)
+        return knob_set_error(KNOB_ENOTFOUND, "trial %lld is gone", (long long)p->params_from);
+    for (size_t i = 0; src && i < src->n_params; i++) {
+        const knob_param *q = &src->params[i];
+        double x =
+            p->explore ? pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng) : q->internal;
+        int rc = knob_trial_propose(t, q->name, q->dist, x);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rng)
+{
+    int64_t number = knob_trial_number(t);
+    knobx_buf rec = {0}, env[5] = {{0}}, dir = {0};
+    pbt_record_json(&rec, &p->rec);
+    int rc = propose(r, p, t, rng);
+    if (rc)
+        fprintf(stderr, "knob: pbt: trial %lld: %s\n", (long long)number, knob_errmsg());
+    if (!rc && !run_saved(r, number, knob_trial_set_system_attr(t, "pbt", knobx_buf_cstr(&rec)),
+                          "its pbt record"))
+        rc = -1;
+    checkpoint_dir(r, number, &dir);
+    if (!rc && mkdirs(knobx_buf_cstr(&dir))) {
+        fprintf(stderr, "knob: pbt: cannot create %s: %s\n", knobx_buf_cstr(&dir), strerror(errno));
+        rc = -1;
+    }
+    knobx_buf_printf(&env[0], "KNOB_CHECKPOINT_OUT=%s", knobx_buf_cstr(&dir));
+    knobx_buf_printf(&env[1], "KNOB_PBT_MEMBER=%lld", (long long)p->rec.member);
+    knobx_buf_printf(&env[2], "KNOB_PBT_START_STEP=%lld", (long long)p->rec.start);
+    knobx_buf_printf(&env[3], "KNOB_PBT_END_STEP=%lld", (long long)p->rec.end);
+    if (p->rec.parent >= 0) {
+        knobx_buf_puts(&env[4], "KNOB_CHECKPOINT_IN=");
+        checkpoint_dir(r, p->rec.parent, &env[4]);
+    }
+    char *extra[6] = {
+        env[0].data, env[1].data, env[2].data, env[3].data, p->rec.parent >= 0 ? env[4].data : NULL,
+        NULL};
+    if (rc) {
+        knob_trial_set_system_attr(t, "fail_reason", "\"pbt: the interval could not start\"");
+        run_saved(r, number, knob_study_tell(r->ref.s, t, KNOB_TRIAL_FAIL, NULL, 0), "its state");
+    } else {
+        rc = run_start(r, sl, t, extra);
+    }
+    knobx_buf_free(&rec);
+    knobx_buf_free(&dir);
+    for (int i = 0; i < 5; i++)
+        knobx_buf_free(&env[i]);
+    return rc;
+}
+
+static void remember(struct pbt_state *p, int64_t number)
+{
+    if (p->n_mine == p->cap_mine) {
+        size_t cap = p->cap_mine ? 2 * p->cap_mine : 64;
+        int64_t *m = realloc(p->mine, cap * sizeof *m);
+        if (!m)
+            return;
+        p->mine = m;
+        p->cap_mine = cap;
+    }
+    p->mine[p->n_mine++] = number;
+}
+
+/* Whether member i may be started by this worker now. */
+static bool ready(runner *r, const member *m, double now)
+{
+    switch (m->st) {
+    case M_NEW:
+    case M_STALE:
+        return true;
+    case M_NEXT:
+    case M_RESUME:
+    case M_FAILED:
+        return is_mine(r->pbt, m->last) || now - m->since >= PBT_STEAL_AFTER;
+    default:
+        return false;
+    }
+}
+
+/* Claims member i's planned interval and asks for its trial: 1 started, 0 lost the claim
+ * (or no plan), -1 failed, -2 the study is full (run_cap). */
+static int try_member(runner *r, slot *sl, int64_t i)
+{
+    knob_rng rng;
+    uint64_t seed = knob_sampler_seed(knob_study_sampler(r->ref.s));
+    knob_rng_derive(&rng, seed, i * 1000003 + r->pbt->m[i].last_rec.interval, "pbt");
+    plan p;
+    if (!plan_for(r, i, &p, &rng))
+        return 0;
+    char key[96];
+    snprintf(key, sizeof key, "pbt:%lld:%lld:%lld", (long long)p.member, (long long)p.rec.interval,
+             (long long)p.rec.attempt);
+    bool won = false;
+    if (knob_study_claim(r->ref.s, key, NULL, &won)) {
+        fprintf(stderr, "knob: pbt: claim %s: %s\n", key, knob_errmsg());
+        run_storage_failed(r, -1);
+        return -1;
+    }
+    if (!won)
+        return 0;
+    knob_trial *t;
+    int rc = knob_study_ask(r->ref.s, &t);
+    if (rc == KNOB_EDONE)
+        return -2;
+    if (rc) {
+        fprintf(stderr, "knob: ask: %s\n", knob_errmsg());
+        return -1;
+    }
+    remember(r->pbt, knob_trial_number(t));
+    return start(r, sl, &p, t, &rng) < 0 ? -1 : 1;
+}
+
+int pbt_launch(runner *r, slot *sl)
+{
+    const pbt_config *c = r->sw->pbt;
+    if (!r->pbt) {
+        r->pbt = calloc(1, sizeof *r->pbt);
+        if (r->pbt)
+            r->pbt->m = calloc((size_t)c->population, sizeof *r->pbt->m);
+        if (!r->pbt || !r->pbt->m) {
+            fprintf(stderr, "knob: pbt: out of memory\n");
+            return -1;
+        }
+    }
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    if (knob_study_trials(r->ref.s, &tr, &n)) {
+        fprintf(stderr, "knob: pbt: %s\n", knob_errmsg());
+        return -1;
+    }
+    scan(r, tr, n);
+    double now = wall();
+    if (now - r->pbt->last_clean >= 1) {
+        clean(r, tr, n);
+        r->pbt->last_clean = now;
+    }
+    /* New members first (the whole population starts together), then the members this
+     * worker ran, then the rest; tried in order until a claim is won. */
+    bool open = false;
+    for (int pass = 0; pass < 3; pass++) {
+        for (int64_t i = 0; i < c->population; i++) {
+            member *m = &r->pbt->m[i];
+            open |= m->st != M_FINISHED && m->st != M_DEAD;
+            int order = m->st == M_NEW ? 0 : m->last >= 0 && is_mine(r->pbt, m->last) ? 1 : 2;
+            if (pass != order || !ready(r, m, now))
+                continue;
+            int rc = try_member(r, sl, i);
+            if (rc == -2) {
+                snprintf(r->done_why, sizeof r->done_why,
+                         "the study holds its run_cap of %lld trials", (long long)r->sw->run_cap);
+                return 0;
+            }
+            if (rc)
+                return rc;
+            /* lost: the view is stale; read it again */
+            if (knob_study_trials(r->ref.s, &tr, &n))
+                return -1;
+            scan(r, tr, n);
+        }
+    }
+    if (open) {
+        r->waiting = true;
+        return 2;
+    }
+    clean(r, tr, n);
+    snprintf(r->done_why, sizeof r->done_why,
+             "every member of the population reached max_steps (%lld) or failed",
+             (long long)c->max_steps);
+    return 0;
+}

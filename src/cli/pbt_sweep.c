@@ -1,0 +1,137 @@
+/* The sweep's `pbt:` block, for method pbt. */
+#include "cli/pbt.h"
+#include "cli/sweep_yaml.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const pbt_keys[] = {
+    "population",           "interval", "max_steps", "quantile",         "perturb",
+    "resample_probability", "explore",  "grace",     "keep_checkpoints", NULL};
+
+static int parse_perturb(sweep_ctx *c, const yaml_node_t *v, pbt_config *p)
+{
+    if (v->type != YAML_SEQUENCE_NODE || sweep_seq_len(v) == 0 ||
+        sweep_seq_len(v) > PBT_MAX_PERTURB)
+        return sweep_errorf(c, v, "key 'pbt.perturb': expected a list of 1 to %d factors, got %s",
+                            PBT_MAX_PERTURB, sweep_kind_name(v));
+    p->n_perturb = 0;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
+        const yaml_node_t *n = sweep_node(c, *it);
+        double f;
+        if (sweep_get_number(c, n, "pbt.perturb", &f))
+            return -1;
+        if (!(f > 0))
+            return sweep_errorf(c, n, "key 'pbt.perturb': a factor must be > 0, got %s",
+                                sweep_scalar(n));
+        p->perturb[p->n_perturb++] = f;
+    }
+    return 0;
+}
+
+static int parse_explore(sweep_ctx *c, const yaml_node_t *v, pbt_config *p)
+{
+    const char *s = sweep_scalar(v);
+    if (s && !strcmp(s, "perturb"))
+        p->explore = PBT_EXPLORE_PERTURB;
+    else
+        return sweep_errorf(c, v, "key 'pbt.explore': expected perturb, got %s",
+                            s ? s : sweep_kind_name(v));
+    return 0;
+}
+
+static int parse_key(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v, pbt_config *p)
+{
+    const char *ks = sweep_scalar(k);
+    if (!ks)
+        return sweep_errorf(c, k, "keys of 'pbt' are strings, got %s", sweep_kind_name(k));
+    if (!strcmp(ks, "population"))
+        return sweep_get_int(c, v, "pbt.population", &p->population, 1, PBT_MAX_POPULATION);
+    if (!strcmp(ks, "interval"))
+        return sweep_get_int(c, v, "pbt.interval", &p->interval, 1, (int64_t)1 << 40);
+    if (!strcmp(ks, "max_steps"))
+        return sweep_get_int(c, v, "pbt.max_steps", &p->max_steps, 1, (int64_t)1 << 50);
+    if (!strcmp(ks, "perturb"))
+        return parse_perturb(c, v, p);
+    if (!strcmp(ks, "explore"))
+        return parse_explore(c, v, p);
+    if (!strcmp(ks, "grace"))
+        return sweep_get_duration(c, v, "pbt.grace", &p->grace);
+    if (!strcmp(ks, "keep_checkpoints")) {
+        const char *s = sweep_scalar(v);
+        if (!s || (strcmp(s, "true") && strcmp(s, "false")))
+            return sweep_errorf(c, v, "key 'pbt.keep_checkpoints': expected true or false");
+        p->keep_checkpoints = !strcmp(s, "true");
+        return 0;
+    }
+    double *x = !strcmp(ks, "quantile")               ? &p->quantile
+                : !strcmp(ks, "resample_probability") ? &p->resample_probability
+                                                      : NULL;
+    if (!x)
+        return sweep_unknown_key(c, k, "pbt", pbt_keys);
+    double hi = x == &p->quantile ? 0.5 : 1;
+    if (sweep_get_number(c, v, ks, x))
+        return -1;
+    if (*x < 0 || *x > hi || (x == &p->quantile && *x == 0))
+        return sweep_errorf(c, v, "key 'pbt.%s': expected a number in %s0, %g], got %s", ks,
+                            x == &p->quantile ? "(" : "[", hi, sweep_scalar(v));
+    return 0;
+}
+
+int sweep_parse_pbt(sweep_ctx *c, const yaml_node_t *v)
+{
+    if (v->type != YAML_MAPPING_NODE)
+        return sweep_errorf(c, v,
+                            "key 'pbt': expected a mapping (population, interval, "
+                            "max_steps, ...), got %s",
+                            sweep_kind_name(v));
+    pbt_config *p = calloc(1, sizeof *p);
+    if (!p)
+        return sweep_errorf(c, v, "key 'pbt': out of memory");
+    *p = (pbt_config){.population = 8,
+                      .quantile = 0.25,
+                      .resample_probability = 0.25,
+                      .perturb = {0.8, 1.2},
+                      .n_perturb = 2,
+                      .grace = 60};
+    c->sw->pbt = p;
+    for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++)
+        if (parse_key(c, sweep_node(c, kv->key), sweep_node(c, kv->value), p))
+            return -1;
+    if (!p->interval || !p->max_steps)
+        return sweep_errorf(c, v,
+                            "key 'pbt': needs interval and max_steps (in the steps the "
+                            "program counts: epochs, batches, ...)");
+    if (p->grace < 1)
+        return sweep_errorf(c, v, "key 'pbt.grace': at least 1 second, got %g", p->grace);
+    return 0;
+}
+
+int sweep_check_pbt(sweep_ctx *c, const yaml_node_t *root)
+{
+    sweep *sw = c->sw;
+    bool method = sw->method && !strcmp(sw->method, "pbt");
+    if (!method && sw->pbt)
+        return sweep_errorf(c, root, "key 'pbt': only with method: pbt");
+    if (!method)
+        return 0;
+    if (!sw->pbt)
+        return sweep_errorf(c, c->method,
+                            "method pbt needs a 'pbt' block (population, "
+                            "interval, max_steps)");
+    if (sw->n_objectives != 1)
+        return sweep_errorf(c, c->method,
+                            "method pbt ranks members by one metric; the sweep has %zu",
+                            sw->n_objectives);
+    if (sw->pruner.name || sw->early_type)
+        return sweep_errorf(c, c->method,
+                            "method pbt stops members itself: no pruner or "
+                            "early_terminate");
+    if (sw->sampler.name && strcmp(sw->sampler.name, "random") && strcmp(sw->sampler.name, "qmc"))
+        return sweep_errorf(c, c->sampler,
+                            "key 'sampler': method pbt draws its first population with random "
+                            "or qmc, got %s",
+                            sw->sampler.name);
+    return 0;
+}

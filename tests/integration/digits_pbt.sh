@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# examples/digits checkpoints and resumes: 4 epochs at once print the same lines as 2 and
+# then 2 more through a checkpoint (the batch order's generator is saved with the weights),
+# from options or from knob's KNOB_CHECKPOINT_* variables; a missing checkpoint file starts
+# afresh, a corrupt one is an error; a short method pbt sweep runs it.
+source "$(dirname "$0")/lib.bash"
+D="$KNOB_BUILD/examples/digits/digits_train"
+[ -x "$D" ] || fail "no $D (the build makes it)"
+"$D" --lr=0.05 --epochs=4 > whole.txt || fail "whole"
+mkdir a b
+"$D" --lr=0.05 --epochs=2 --checkpoint_out=a > part.txt || fail "first half"
+[ -s a/digits.ckpt ] || fail "no checkpoint written"
+KNOB_CHECKPOINT_IN=a KNOB_CHECKPOINT_OUT=b KNOB_PBT_END_STEP=4 "$D" --lr=0.05 >> part.txt ||
+    fail "second half"
+cmp whole.txt part.txt || fail "resumed training differs: $(diff whole.txt part.txt)"
+[ -s b/digits.ckpt ] || fail "no second checkpoint"
+mkdir empty
+"$D" --lr=0.05 --epochs=1 --checkpoint_in=empty > fresh.txt || fail "empty checkpoint dir"
+[ "$(head -1 whole.txt)" = "$(cat fresh.txt)" ] || fail "an empty checkpoint dir starts afresh"
+echo junk > empty/digits.ckpt
+if "$D" --epochs=1 --checkpoint_in=empty 2> err.txt; then fail "a corrupt checkpoint was read"; fi
+grep -q "cannot read the checkpoint" err.txt || fail "error: $(cat err.txt)"
+
+cat > sweep.yaml <<YAML
+command: ["$D", "\${args}"]
+method: pbt
+metric: {name: val_accuracy, goal: maximize}
+pbt: {population: 3, interval: 1, max_steps: 3}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.005, max: 0.2}
+  hidden: {value: 16}
+YAML
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study d --parallel 2 > run.txt 2>&1 ||
+    fail "run: $(cat run.txt)"
+"$KNOB" trials d --storage "sqlite:///$T/s.db" --format json > t.json
+expect_eq "$(py 'all(t["state"] == "complete" for t in d)' < t.json)" True "states"
+expect_eq "$(py 'sorted(set(max(int(k) for k in t["intermediate"]) for t in d)) == [1, 2, 3]' < t.json)" \
+    True "epochs of the intervals"
+echo ok

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# method pbt on a fixture population (programs/pbt_toy.sh): who copies whom (a member of the
+# bottom quantile copies one of the top, never a better one), what is perturbed (floats by
+# exactly a perturb factor, ints rounded and moved, categoricals kept), bounds kept, each
+# interval started from its parent's checkpoint at the parent's last step, checkpoints no
+# member can start from deleted, a member whose program crashes fails alone (and is given a
+# top member's checkpoint), knob best and knob trials show the best member's schedule; the
+# pbt block's errors.
+source "$(dirname "$0")/lib.bash"
+cp "$PROGS/pbt_toy.sh" .
+cat > sweep.yaml <<YAML
+program: pbt_toy.sh
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 6, interval: 1, max_steps: 6, quantile: 0.25, perturb: [0.8, 1.2],
+      resample_probability: 0}
+seed: 7
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+  width: {distribution: int_uniform, min: 1, max: 20}
+  opt: {values: [sgd, adam]}
+YAML
+S="--storage sqlite:///$T/s.db"
+TOY_CRASH=3:2 "$KNOB" run sweep.yaml $S --study p --parallel 3 > out.txt 2> err.txt ||
+    fail "run: $(cat out.txt err.txt)"
+grep -q "every member of the population reached max_steps" out.txt || fail "summary: $(cat out.txt)"
+"$KNOB" trials p $S --format json > t.json
+python3 - "$T" <<'PY' || fail "population: $(cat out.txt err.txt)"
+import json, os, sys
+T = sys.argv[1]
+d = {t["number"]: t for t in json.load(open(T + "/t.json"))}
+rec = {n: json.loads(json.dumps(t["system_attrs"]["pbt"])) for n, t in d.items()}
+failed = [n for n, t in d.items() if t["state"] == "fail"]
+assert len(failed) == 1, failed
+f = d[failed[0]]
+assert rec[f["number"]]["member"] == 3 and rec[f["number"]]["start"] >= 2, rec[f["number"]]
+assert "exit status 1" in f["system_attrs"]["fail_reason"], f
+assert all(t["state"] == "complete" for n, t in d.items() if n != f["number"])
+# every member reaches max_steps; the crashed one goes on from a copy
+ends = {}
+for n, r in rec.items():
+    if d[n]["state"] == "complete":
+        ends[r["member"]] = max(ends.get(r["member"], 0), r["end"])
+assert ends == {m: 6 for m in range(6)}, ends
+after = [r for n, r in rec.items() if r["member"] == 3 and r["interval"] > rec[f["number"]]["interval"]]
+assert after and min(after, key=lambda r: r["interval"])["donor"] >= 0, after
+copies = 0
+for n, r in rec.items():
+    t = d[n]
+    assert r["end"] - r["start"] == 1, r
+    p = t["params"]
+    assert 0.01 <= p["lr"] <= 0.45 and 1 <= p["width"] <= 20, p
+    got = open(f"{T}/knob-runs/p/{n}/from.txt").read().split()
+    assert int(got[0]) == r["parent"] and int(got[1]) == r["start"], (n, got, r)
+    if r["parent"] < 0:
+        assert r["interval"] == 0 and r["start"] == 0, r
+        continue
+    parent = d[r["parent"]]
+    assert rec[r["parent"]]["end"] == r["start"], (r, rec[r["parent"]])
+    if r["donor"] < 0:
+        assert parent["params"] == p, (n, parent["params"], p)
+        assert rec[r["parent"]]["member"] == r["member"], r
+        continue
+    copies += 1
+    assert r["donor_trial"] == r["parent"] and rec[r["parent"]]["member"] == r["donor"], r
+    assert r["donor"] != r["member"], r
+    q = parent["params"]
+    ratio = p["lr"] / q["lr"]
+    assert abs(ratio - 0.8) < 1e-9 or abs(ratio - 1.2) < 1e-9 or p["lr"] in (0.01, 0.45), (p, q)
+    assert p["width"] != q["width"] or q["width"] in (1, 20), (p, q)
+    assert abs(p["width"] - q["width"]) <= max(1, round(q["width"] * 0.2) + 1), (p, q)
+    assert p["opt"] == q["opt"], (p, q)
+    # the copier's last complete value was no better than what it copied
+    # (a member whose program failed copies whatever it can)
+    own = [m for m, s in rec.items() if s["member"] == r["member"] and s["interval"] == r["interval"] - 1]
+    last = max(own, key=lambda m: rec[m]["attempt"])
+    if d[last]["state"] == "complete":
+        assert d[last]["values"][0] <= parent["values"][0], (n, r)
+assert copies >= 3, copies
+# checkpoints left: each member's last two complete intervals, nothing else
+left = sorted(int(x) for x in os.listdir(T + "/knob-runs/p")
+              if os.path.isdir(f"{T}/knob-runs/p/{x}/checkpoint"))
+keep = []
+for m in range(6):
+    done = sorted((r["interval"], n) for n, r in rec.items()
+                  if r["member"] == m and d[n]["state"] == "complete")
+    keep += [n for _, n in done[-2:]]
+assert left == sorted(keep), (left, sorted(keep))
+PY
+"$KNOB" best p $S > best.txt || fail "best"
+grep -q "schedule (population-based training" best.txt || fail "best: $(cat best.txt)"
+[ "$(grep -c '^  [0-9]-[0-9] ' best.txt)" = 6 ] || fail "best: six intervals: $(cat best.txt)"
+"$KNOB" best p $S --json > best.json
+expect_eq "$(py '[s["end"] for s in d["schedule"]]' < best.json)" "[1, 2, 3, 4, 5, 6]" "schedule json"
+"$KNOB" trials p $S > trials.txt
+grep -q "schedule (population-based training" trials.txt || fail "trials: $(cat trials.txt)"
+# running it again starts nothing: the population is done
+"$KNOB" run sweep.yaml $S --study p > again.txt 2>&1 || fail "again: $(cat again.txt)"
+grep -q "every member" again.txt || fail "again: $(cat again.txt)"
+
+# errors of the pbt block, at their line
+bad() { # yaml-tail expected-message
+    printf 'program: pbt_toy.sh\nmetric: {name: score, goal: maximize}\nparameters:\n  lr: {min: 0.1, max: 1.0}\n%s\n' "$1" > bad.yaml
+    if "$KNOB" run bad.yaml $S --study bad > /dev/null 2> e.txt; then fail "accepted: $1"; fi
+    grep -qF "$2" e.txt || fail "for '$1': $(cat e.txt)"
+}
+bad "method: pbt" "method pbt needs a 'pbt' block"
+bad $'method: pbt\npbt: {population: 4}' "needs interval and max_steps"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: 0.7}' "bad.yaml:6:"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, perturb: [0.8, -1]}' "a factor must be > 0"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, populaton: 3}' "did you mean 'population'"
+bad $'method: random\npbt: {interval: 1, max_steps: 4}' "only with method: pbt"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its first population"
+echo ok
