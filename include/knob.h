@@ -594,6 +594,26 @@ KNOB_API const char *knob_study_system_attr(knob_study *s, const char *key);
  * claimant across every process sharing the storage. For samplers (grid points). */
 KNOB_API int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won);
 
+/* Adds a finished trial made elsewhere (copied from another study, recorded by another
+ * tool) to the study, with the next number: `info`'s state (COMPLETE, PRUNED or FAIL),
+ * params (each with its distribution; the internal value must fit it), values (one per
+ * objective for COMPLETE; a PRUNED trial without values takes its last intermediate
+ * value), intermediate values and user and system attributes. Its id, number and times
+ * are ignored: the trial is numbered after the study's others and timed now. Nothing of
+ * `info` is kept. The sampler is not asked and the pruner not called. *number (may be
+ * NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong: a
+ * state, a count of values, a non-finite value, a param outside its distribution or
+ * given twice, an attribute that is not JSON), and then nothing is written; KNOB_EDONE
+ * (max_trials), KNOB_ESTORAGE, KNOB_ENOMEM. The study's thread. */
+KNOB_API int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number);
+
+/* Calls cb(ctx, key, json) for each user (system = false) or system attribute of the
+ * study, in the order they were first set; key and json are borrowed for the call.
+ * A callback returning anything but KNOB_OK stops the walk, and that status is returned.
+ * Returns KNOB_OK, KNOB_EINVAL (NULL s or cb), KNOB_ESTORAGE. The study's thread. */
+KNOB_API int knob_study_attrs(knob_study *s, bool system,
+                              int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
+
 /* ---------------------------------------------------------------- trials */
 
 /* Suggests a float in [low, high]: step 0 is continuous, step > 0 gives low + k*step

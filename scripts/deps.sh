@@ -12,6 +12,9 @@ build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev 
 # tests/integration/kubernetes.sh (python3-yaml).
 test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-linux
            slurm-wlm munge python3-yaml)
+# The Python package (python/): pip installs it (python3-pip); its tests run with pytest
+# (python3-pytest) and read trials_dataframe() with pandas (python3-pandas).
+test_pkgs+=(python3-pip python3-pytest python3-pandas)
 tool_pkgs=(python3 valgrind)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
 

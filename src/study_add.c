@@ -1,0 +1,154 @@
+/* Adding finished trials made elsewhere (another study, another tool) to a study, and
+ * listing a study's attributes: what a binding needs to copy a study. */
+#include "space.h"
+#include "study.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const info_states[] = {"running", "complete", "pruned", "fail", "waiting"};
+
+/* Checks what add_trial would write before any row exists, so a refused trial leaves
+ * nothing behind. */
+static int check_info(const knob_study *s, const knob_trial_info *info)
+{
+    if (info->state != KNOB_TRIAL_COMPLETE && info->state != KNOB_TRIAL_PRUNED &&
+        info->state != KNOB_TRIAL_FAIL)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': an added trial must be complete, pruned or fail, "
+                           "not %s",
+                           s->name,
+                           (unsigned)info->state < 5 ? info_states[info->state] : "unknown");
+    if (info->state == KNOB_TRIAL_COMPLETE && info->n_values != s->n_dirs)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': an added complete trial has %zu values; the study "
+                           "has %zu objectives",
+                           s->name, info->n_values, s->n_dirs);
+    if (info->n_values && !info->values)
+        return knob__error(KNOB_EINVAL, "study '%s': added trial: values NULL", s->name);
+    for (size_t i = 0; i < info->n_values; i++)
+        if (!isfinite(info->values[i]))
+            return knob__error(KNOB_EINVAL, "study '%s': added trial: value %zu is %g, not finite",
+                               s->name, i, info->values[i]);
+    for (size_t i = 0; i < info->n_params; i++) {
+        const knob_param *p = &info->params[i];
+        if (!p->name || !p->name[0] || !p->dist)
+            return knob__error(KNOB_EINVAL,
+                               "study '%s': added trial: param %zu has no name or "
+                               "distribution",
+                               s->name, i);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(info->params[j].name, p->name) == 0)
+                return knob__error(KNOB_EINVAL, "study '%s': added trial: param '%s' twice",
+                                   s->name, p->name);
+    }
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = k ? info->n_system_attrs : info->n_user_attrs;
+        const knob_attr *a = k ? info->system_attrs : info->user_attrs;
+        for (size_t i = 0; i < n; i++) {
+            if (!a[i].key || !a[i].key[0] || !a[i].json)
+                return knob__error(KNOB_EINVAL,
+                                   "study '%s': added trial: attribute %zu has "
+                                   "no key or value",
+                                   s->name, i);
+            int bad = knobx_json_check(a[i].json);
+            if (bad < 0)
+                return knob__oom("attribute");
+            if (bad)
+                return knob__error(KNOB_EINVAL,
+                                   "study '%s': added trial: attribute '%s' is not valid "
+                                   "JSON: %.80s",
+                                   s->name, a[i].key, a[i].json);
+        }
+    }
+    return KNOB_OK;
+}
+
+/* The params as records, each distribution checked and interned in the view. */
+static int param_recs(knob_study *s, const knob_trial_info *info, knob__param_rec *recs)
+{
+    for (size_t i = 0; i < info->n_params; i++) {
+        const knob_param *p = &info->params[i];
+        knob_distribution *d = knob__dist_clone(p->dist);
+        if (!d)
+            return knob__oom("param");
+        int rc = knob__dist_check(d, p->name);
+        if (!rc && !knob__dist_contains(d, p->internal))
+            rc = knob__error(KNOB_EINVAL,
+                             "study '%s': added trial: param '%s' = %g is outside "
+                             "its distribution",
+                             s->name, p->name, p->internal);
+        const char *json = NULL;
+        const char *name = rc ? NULL : knob__view_name(&s->view, p->name);
+        if (!rc && (!name || !knob__view_dist(&s->view, d, &json)))
+            rc = knob__oom("param");
+        free(d);
+        if (rc)
+            return rc;
+        recs[i] = (knob__param_rec){name, json, p->internal};
+    }
+    return KNOB_OK;
+}
+
+/* Writes everything of `info` but its state into the new row `id`. */
+static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
+                      const knob__param_rec *recs)
+{
+    int rc = info->n_params ? knob__store_params(s, id, recs, info->n_params) : KNOB_OK;
+    for (size_t i = 0; i < info->n_intermediate && !rc; i++)
+        if (info->intermediate[i].step >= 0 && !isnan(info->intermediate[i].value))
+            rc = knob__store_report(s, id, info->intermediate[i].step, info->intermediate[i].value);
+    for (size_t i = 0; i < info->n_user_attrs && !rc; i++)
+        rc =
+            knob__store_trial_attr(s, id, false, info->user_attrs[i].key, info->user_attrs[i].json);
+    for (size_t i = 0; i < info->n_system_attrs && !rc; i++)
+        rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
+                                    info->system_attrs[i].json);
+    return rc;
+}
+
+int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number)
+{
+    if (!s || !info)
+        return knob__error(KNOB_EINVAL, "knob_study_add_trial: NULL argument");
+    int rc = check_info(s, info);
+    if (rc)
+        return rc;
+    knob__param_rec small[16];
+    knob__param_rec *recs = info->n_params <= 16 ? small : malloc(info->n_params * sizeof *recs);
+    if (!recs)
+        return knob__oom("params");
+    rc = param_recs(s, info, recs);
+    int64_t id = -1, num = -1;
+    if (!rc)
+        rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &id, &num);
+    if (!rc)
+        rc = write_rows(s, id, info, recs);
+    if (!rc) {
+        /* A pruned trial keeps the value it was given, else its last intermediate value. */
+        const double *v = info->values;
+        size_t n = info->n_values;
+        if (info->state == KNOB_TRIAL_PRUNED && !n && info->n_intermediate && s->n_dirs == 1) {
+            v = &info->intermediate[info->n_intermediate - 1].value;
+            n = isnan(*v) ? 0 : 1;
+        }
+        if (info->state == KNOB_TRIAL_FAIL)
+            n = 0;
+        rc = knob__store_finish(s, id, info->state, n ? v : NULL, n);
+    }
+    if (recs != small)
+        free(recs);
+    if (rc && id >= 0)
+        knob__store_fail(s, id, "the trial could not be added whole", NULL);
+    if (!rc && number)
+        *number = num;
+    return rc;
+}
+
+int knob_study_attrs(knob_study *s, bool system,
+                     int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
+{
+    if (!s || !cb)
+        return knob__error(KNOB_EINVAL, "knob_study_attrs: NULL argument");
+    return knob__store_study_attrs(s, system, cb, ctx);
+}

@@ -1,0 +1,252 @@
+/* knob_study_add_trial (finished trials made elsewhere) and knob_study_attrs (a study's
+ * attributes listed), on memory and SQLite. */
+#include "testutil.h"
+
+#include "knob.h"
+
+#include <math.h>
+
+static knob_study *new_study(knob_storage *st, const char *name, size_t n_obj)
+{
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    knob_sampler *sampler;
+    assert_int_equal(knob_sampler_create("random", "seed=1", &sampler), KNOB_OK);
+    knob_study_options o = {.directions = dirs, .n_objectives = n_obj, .sampler = sampler};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    return s;
+}
+
+static const knob_choice opt_choices[] = {
+    {.type = KNOB_CHOICE_STRING, .str = "adam"},
+    {.type = KNOB_CHOICE_STRING, .str = "sgd"},
+    {.type = KNOB_CHOICE_NULL},
+};
+static const knob_distribution lr_dist = {
+    .kind = KNOB_DIST_FLOAT, .low = 1e-5, .high = 1, .flags = KNOB_LOG};
+static const knob_distribution opt_dist = {
+    .kind = KNOB_DIST_CATEGORICAL, .n_choices = 3, .choices = opt_choices};
+static const knob_distribution depth_dist = {.kind = KNOB_DIST_INT, .low = 1, .high = 9, .step = 2};
+
+/* A complete trial with everything set: params, values, intermediate values, attributes. */
+static knob_trial_info full_info(knob_param *params, knob_step_value *inter, knob_attr *user,
+                                 knob_attr *sys, const double *values)
+{
+    params[0] = (knob_param){.name = "lr", .dist = &lr_dist, .internal = 0.01};
+    params[1] = (knob_param){.name = "opt", .dist = &opt_dist, .internal = 2};
+    params[2] = (knob_param){.name = "depth", .dist = &depth_dist, .internal = 7};
+    inter[0] = (knob_step_value){.step = 0, .value = 3.0};
+    inter[1] = (knob_step_value){.step = 5, .value = 1.5};
+    user[0] = (knob_attr){.key = "note", .json = "\"copied\""};
+    sys[0] = (knob_attr){.key = "origin", .json = "[1,2]"};
+    return (knob_trial_info){.state = KNOB_TRIAL_COMPLETE,
+                             .n_params = 3,
+                             .params = params,
+                             .n_values = 1,
+                             .values = values,
+                             .n_intermediate = 2,
+                             .intermediate = inter,
+                             .n_user_attrs = 1,
+                             .user_attrs = user,
+                             .n_system_attrs = 1,
+                             .system_attrs = sys};
+}
+
+static void add_and_read(const char *url)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = new_study(st, "add", 1);
+    knob_trial *t;
+    double x, y = 4;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 0 by ask */
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-5, 1, 0, KNOB_LOG, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+
+    knob_param params[3];
+    knob_step_value inter[2];
+    knob_attr user[1], sys[1];
+    double v = 0.5;
+    knob_trial_info info = full_info(params, inter, user, sys, &v);
+    info.number = 99; /* ignored */
+    int64_t number = -1;
+    assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+    assert_int_equal(number, 1);
+
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    const knob_trial_info *a = trials[1];
+    assert_int_equal(a->number, 1);
+    assert_int_equal(a->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(a->n_values, 1);
+    assert_true(a->values[0] == 0.5);
+    assert_int_equal(a->n_params, 3);
+    assert_true(knob_trial_info_param(a, "lr")->internal == 0.01);
+    assert_true(knob_trial_info_param(a, "lr")->dist ==
+                knob_trial_info_param(trials[0], "lr")->dist);
+    char buf[64];
+    knob_param_format(knob_trial_info_param(a, "opt"), buf, sizeof buf);
+    assert_string_equal(buf, "null");
+    knob_param_format(knob_trial_info_param(a, "depth"), buf, sizeof buf);
+    assert_string_equal(buf, "7");
+    assert_int_equal(a->n_intermediate, 2);
+    assert_int_equal(a->intermediate[1].step, 5);
+    assert_true(a->intermediate[1].value == 1.5);
+    assert_string_equal(knob_trial_info_attr(a, "note", false), "\"copied\"");
+    assert_string_equal(knob_trial_info_attr(a, "origin", true), "[1,2]");
+    assert_false(isnan(a->end_time));
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
+    assert_int_equal(best->number, 1);
+
+    /* Pruned without values: its last intermediate value; fail: no values. */
+    info.state = KNOB_TRIAL_PRUNED;
+    info.n_values = 0;
+    assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+    info.state = KNOB_TRIAL_FAIL;
+    info.n_values = 1;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(trials[2]->state, KNOB_TRIAL_PRUNED);
+    assert_int_equal(trials[2]->n_values, 1);
+    assert_true(trials[2]->values[0] == 1.5);
+    assert_int_equal(trials[3]->state, KNOB_TRIAL_FAIL);
+    assert_int_equal(trials[3]->n_values, 0);
+
+    /* The next ask numbers after the added trials. */
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 4);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void add_memory(void **state)
+{
+    (void)state;
+    add_and_read("memory:");
+}
+
+static void add_sqlite(void **state)
+{
+    (void)state;
+    char url[4200];
+    const char *path = knob_test_path("study_add.db");
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    add_and_read(url);
+    unlink(path);
+}
+
+/* A refused trial writes nothing, and the message names what is wrong. */
+static void refused(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = new_study(st, "bad", 2);
+    knob_param params[3];
+    knob_step_value inter[2];
+    knob_attr user[1], sys[1];
+    double two[2] = {1, 2};
+    knob_trial_info info = full_info(params, inter, user, sys, two);
+
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL); /* 1 value, 2 objectives */
+    assert_non_null(strstr(knob_errmsg(), "2 objectives"));
+    info.n_values = 2;
+    two[1] = NAN;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "not finite"));
+    two[1] = 2;
+    params[2].internal = 4; /* depth steps by 2 from 1 */
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'depth'"));
+    params[2].internal = 7;
+    params[1].name = "lr";
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'lr' twice"));
+    params[1].name = "opt";
+    user[0].json = "{not json";
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'note'"));
+    user[0].json = "1";
+    info.state = KNOB_TRIAL_RUNNING;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "not running"));
+    assert_int_equal(knob_study_add_trial(NULL, &info, NULL), KNOB_EINVAL);
+
+    const knob_trial_info *const *trials;
+    size_t n = 9;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 0);
+    info.state = KNOB_TRIAL_COMPLETE;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+typedef struct seen {
+    char keys[8][32];
+    char json[8][32];
+    int n;
+    int stop_at;
+} seen;
+
+static int collect(void *ctx, const char *key, const char *json)
+{
+    seen *w = ctx;
+    if (w->n == w->stop_at)
+        return KNOB_EEXIST;
+    snprintf(w->keys[w->n], sizeof w->keys[0], "%s", key);
+    snprintf(w->json[w->n], sizeof w->json[0], "%s", json);
+    w->n++;
+    return KNOB_OK;
+}
+
+static void attrs_listed(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    char url[4200];
+    const char *path = knob_test_path("study_attrs.db");
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = new_study(st, "attrs", 1);
+    assert_int_equal(knob_study_set_user_attr(s, "b", "1"), KNOB_OK);
+    assert_int_equal(knob_study_set_user_attr(s, "a", "\"x\""), KNOB_OK);
+    assert_int_equal(knob_study_set_system_attr(s, "sys", "true"), KNOB_OK);
+    assert_int_equal(knob_study_set_user_attr(s, "b", "2"), KNOB_OK); /* replaced */
+    seen w = {.stop_at = -1};
+    assert_int_equal(knob_study_attrs(s, false, collect, &w), KNOB_OK);
+    assert_int_equal(w.n, 2);
+    assert_string_equal(w.keys[0], "b");
+    assert_string_equal(w.json[0], "2");
+    assert_string_equal(w.keys[1], "a");
+    assert_string_equal(w.json[1], "\"x\"");
+    seen sys = {.stop_at = -1};
+    assert_int_equal(knob_study_attrs(s, true, collect, &sys), KNOB_OK);
+    assert_int_equal(sys.n, 1);
+    assert_string_equal(sys.keys[0], "sys");
+    seen stop = {.stop_at = 1};
+    assert_int_equal(knob_study_attrs(s, false, collect, &stop), KNOB_EEXIST);
+    assert_int_equal(stop.n, 1);
+    assert_int_equal(knob_study_attrs(s, false, NULL, NULL), KNOB_EINVAL);
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(add_memory),
+        cmocka_unit_test(add_sqlite),
+        cmocka_unit_test(refused),
+        cmocka_unit_test(attrs_listed),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
