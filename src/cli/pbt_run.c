@@ -38,6 +38,7 @@ typedef struct member {
 
 struct pbt_state {
     member *m;
+    bool *tried;   /* members tried in this launch */
     int64_t *mine; /* trials this process started */
     size_t n_mine, cap_mine;
     double last_clean;
@@ -48,6 +49,7 @@ void pbt_free(struct pbt_state *p)
     if (!p)
         return;
     free(p->m);
+    free(p->tried);
     free(p->mine);
     free(p);
 }
@@ -249,8 +251,8 @@ static void mark(bool *live, size_t n, int64_t number)
 }
 
 /* Deletes the checkpoint of every finished interval that no member can start from: all
- * but each member's last two complete intervals and the starting points of the intervals
- * running or to be run again. */
+ * but each member's last two complete intervals, the starting points of the intervals
+ * running or to be run again, and the best interval of all. */
 static void clean(runner *r, const knob_trial_info *const *tr, size_t n)
 {
     const pbt_config *c = r->sw->pbt;
@@ -268,12 +270,23 @@ static void clean(runner *r, const knob_trial_info *const *tr, size_t n)
         if (m->st == M_RESUME || m->st == M_STALE)
             mark(live, n, m->last_rec.parent);
     }
+    bool max = r->sw->objectives[0].goal == KNOB_MAXIMIZE;
+    int64_t best = -1;
+    double best_value = 0;
     for (size_t i = 0; i < n; i++) {
         pbt_record rec;
-        if ((tr[i]->state == KNOB_TRIAL_RUNNING || tr[i]->state == KNOB_TRIAL_WAITING) &&
-            pbt_record_of(tr[i], &rec))
+        if (!pbt_record_of(tr[i], &rec))
+            continue;
+        if (tr[i]->state == KNOB_TRIAL_RUNNING || tr[i]->state == KNOB_TRIAL_WAITING)
             mark(live, n, rec.parent);
+        double v = tr[i]->n_values ? tr[i]->values[0] : NAN;
+        if (tr[i]->state == KNOB_TRIAL_COMPLETE && isfinite(v) &&
+            (best < 0 || (max ? v > best_value : v < best_value))) {
+            best = tr[i]->number;
+            best_value = v;
+        }
     }
+    mark(live, n, best); /* the best model found stays */
     for (size_t i = 0; i < n; i++) {
         pbt_record rec;
         if (live[i] || tr[i]->state == KNOB_TRIAL_RUNNING || tr[i]->state == KNOB_TRIAL_WAITING ||
@@ -385,6 +398,16 @@ static void remember(struct pbt_state *p, int64_t number)
     p->mine[p->n_mine++] = number;
 }
 
+static bool tried_has(const struct pbt_state *p, int64_t i)
+{
+    return p->tried[i];
+}
+
+static void tried_add(struct pbt_state *p, int64_t i)
+{
+    p->tried[i] = true;
+}
+
 /* Whether member i may be started by this worker now. */
 static bool ready(runner *r, const member *m, double now)
 {
@@ -439,9 +462,11 @@ int pbt_launch(runner *r, slot *sl)
     const pbt_config *c = r->sw->pbt;
     if (!r->pbt) {
         r->pbt = calloc(1, sizeof *r->pbt);
-        if (r->pbt)
+        if (r->pbt) {
             r->pbt->m = calloc((size_t)c->population, sizeof *r->pbt->m);
-        if (!r->pbt || !r->pbt->m) {
+            r->pbt->tried = calloc((size_t)c->population, sizeof *r->pbt->tried);
+        }
+        if (!r->pbt || !r->pbt->m || !r->pbt->tried) {
             fprintf(stderr, "knob: pbt: out of memory\n");
             return -1;
         }
@@ -453,34 +478,51 @@ int pbt_launch(runner *r, slot *sl)
         return -1;
     }
     scan(r, tr, n);
+    memset(r->pbt->tried, 0, (size_t)c->population * sizeof *r->pbt->tried);
     double now = wall();
     if (now - r->pbt->last_clean >= 1) {
         clean(r, tr, n);
         r->pbt->last_clean = now;
     }
     /* New members first (the whole population starts together), then the members this
-     * worker ran, then the rest; tried in order until a claim is won. */
+     * worker ran, then the rest; within each, the member furthest behind (fewest steps,
+     * then free the longest), so that the population moves on together when fewer run at
+     * once than it holds. Tried in order until a claim is won. */
     bool open = false;
-    for (int pass = 0; pass < 3; pass++) {
+    for (int64_t i = 0; i < c->population; i++)
+        open |= r->pbt->m[i].st != M_FINISHED && r->pbt->m[i].st != M_DEAD;
+    for (;;) {
+        int64_t pick = -1;
+        int best_order = 3;
         for (int64_t i = 0; i < c->population; i++) {
-            member *m = &r->pbt->m[i];
-            open |= m->st != M_FINISHED && m->st != M_DEAD;
-            int order = m->st == M_NEW ? 0 : m->last >= 0 && is_mine(r->pbt, m->last) ? 1 : 2;
-            if (pass != order || !ready(r, m, now))
+            const member *m = &r->pbt->m[i];
+            if (!ready(r, m, now) || tried_has(r->pbt, i))
                 continue;
-            int rc = try_member(r, sl, i);
-            if (rc == -2) {
-                snprintf(r->done_why, sizeof r->done_why,
-                         "the study holds its run_cap of %lld trials", (long long)r->sw->run_cap);
-                return 0;
+            int order = m->st == M_NEW ? 0 : is_mine(r->pbt, m->last) ? 1 : 2;
+            const member *b = pick >= 0 ? &r->pbt->m[pick] : NULL;
+            if (!b || order < best_order ||
+                (order == best_order &&
+                 (m->last_rec.end < b->last_rec.end ||
+                  (m->last_rec.end == b->last_rec.end && m->since < b->since)))) {
+                pick = i;
+                best_order = order;
             }
-            if (rc)
-                return rc;
-            /* lost: the view is stale; read it again */
-            if (knob_study_trials(r->ref.s, &tr, &n))
-                return -1;
-            scan(r, tr, n);
         }
+        if (pick < 0)
+            break;
+        tried_add(r->pbt, pick);
+        int rc = try_member(r, sl, pick);
+        if (rc == -2) {
+            snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
+                     (long long)r->sw->run_cap);
+            return 0;
+        }
+        if (rc)
+            return rc;
+        /* lost: the view is stale; read it again */
+        if (knob_study_trials(r->ref.s, &tr, &n))
+            return -1;
+        scan(r, tr, n);
     }
     if (open) {
         r->waiting = true;

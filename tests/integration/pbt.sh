@@ -77,7 +77,7 @@ for n, r in rec.items():
     if d[last]["state"] == "complete":
         assert d[last]["values"][0] <= parent["values"][0], (n, r)
 assert copies >= 3, copies
-# checkpoints left: each member's last two complete intervals, nothing else
+# checkpoints left: each member's last two complete intervals, and the best interval of all, nothing else
 left = sorted(int(x) for x in os.listdir(T + "/knob-runs/p")
               if os.path.isdir(f"{T}/knob-runs/p/{x}/checkpoint"))
 keep = []
@@ -85,6 +85,8 @@ for m in range(6):
     done = sorted((r["interval"], n) for n, r in rec.items()
                   if r["member"] == m and d[n]["state"] == "complete")
     keep += [n for _, n in done[-2:]]
+best = max((n for n in d if d[n]["state"] == "complete"), key=lambda n: d[n]["values"][0])
+keep = set(keep) | {best}
 assert left == sorted(keep), (left, sorted(keep))
 PY
 "$KNOB" best p $S > best.txt || fail "best"
