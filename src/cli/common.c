@@ -121,35 +121,17 @@ static int set_seed(knob_sampler *s, int64_t seed)
     return knob_sampler_set_option(s, "seed", text) ? fail("seed") : 0;
 }
 
-/* A grid sampler gets every searched param's points (constants are not searched). */
 /* A grid sampler's search_space: every searched param's points (constants are not
- * searched), in the sweep's order. */
+ * searched), in the sweep's order; for a conditional sweep, the products of its valid
+ * points (sweep_grid_space). */
 static int add_grid(const sweep *sw, knob_sampler *s)
 {
-    knobx_buf b = {0};
-    knobx_buf_puts(&b, "{");
-    for (size_t i = 0, k = 0; i < sw->n_params; i++) {
-        char *json;
-        if (sw->params[i].kind == PK_CONSTANT)
-            continue;
-        if (!sweep_grid_values(&sw->params[i], &json)) {
-            fprintf(stderr,
-                    "%s:%d:%d: key 'parameters.%s': method grid needs values to "
-                    "enumerate\n",
-                    sw->path, sw->params[i].line, sw->params[i].col, sw->params[i].name);
-            knobx_buf_free(&b);
-            return -1;
-        }
-        knobx_buf_puts(&b, k++ ? "," : "");
-        knobx_json_add_string(&b, sw->params[i].name);
-        knobx_buf_puts(&b, ":");
-        knobx_buf_puts(&b, json);
-        free(json);
-    }
-    knobx_buf_puts(&b, "}");
-    int rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (grid)")
-                   : knob_sampler_set_option(s, "search_space", knobx_buf_cstr(&b));
-    knobx_buf_free(&b);
+    char *json;
+    double points;
+    if (sweep_grid_space(sw, &json, &points))
+        return -1;
+    int rc = knob_sampler_set_option(s, "search_space", json);
+    free(json);
     return rc ? fail("grid") : 0;
 }
 

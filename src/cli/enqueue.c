@@ -82,6 +82,76 @@ static int library_json(const sweep *sw, bool grid, const knobx_json *given, kno
     return b->oom ? -1 : 0;
 }
 
+/* What enqueued values say of a param: inactive, active with a known value, active with a
+ * value the sampler will choose, or unknown (a parent's value is left to the sampler). */
+enum { INACTIVE, KNOWN, CHOSEN, UNKNOWN };
+
+static knob_choice json_choice(const knobx_json *v)
+{
+    if (v->type == KNOBX_JSON_STRING)
+        return (knob_choice){KNOB_CHOICE_STRING, v->str, 0};
+    if (v->type == KNOBX_JSON_NUMBER)
+        return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v->num};
+    if (v->type == KNOBX_JSON_BOOL)
+        return (knob_choice){KNOB_CHOICE_BOOL, NULL, v->b};
+    return (knob_choice){KNOB_CHOICE_NULL, NULL, 0};
+}
+
+/* The state of param i from those of its parents (earlier in sw->order). */
+static int state_of(const sweep *sw, size_t i, const int *state, const knob_choice *values,
+                    const sweep_cond **unknown)
+{
+    const sweep_param *p = &sw->params[i];
+    *unknown = NULL;
+    for (size_t k = 0; k < p->n_when; k++) {
+        size_t j = p->when[k].parent;
+        if (state[j] == INACTIVE ||
+            (state[j] == KNOWN && !sweep_cond_holds(&p->when[k], &values[j])))
+            return INACTIVE;
+        if (state[j] != KNOWN && !*unknown)
+            *unknown = &p->when[k];
+    }
+    return *unknown ? UNKNOWN : KNOWN;
+}
+
+/* A given param must be active with the given values: an inactive one would never reach
+ * the program, and one whose parents are left to the sampler might not. */
+static int check_active(const sweep *sw, const knobx_json *given)
+{
+    size_t n = sw->n_params ? sw->n_params : 1;
+    int *state = calloc(n, sizeof *state), rc = state ? 0 : -1;
+    knob_choice *values = calloc(n, sizeof *values);
+    rc = values ? rc : -1;
+    for (size_t o = 0; !rc && o < sw->n_params; o++) {
+        size_t i = sw->order[o];
+        const sweep_param *p = &sw->params[i];
+        const knobx_json *v = knobx_json_get(given, p->name);
+        const sweep_cond *unknown;
+        state[i] = state_of(sw, i, state, values, &unknown);
+        if (v && state[i] != KNOWN) {
+            if (state[i] == INACTIVE)
+                fprintf(stderr,
+                        "knob enqueue: '%s' is not active with these values (see its `when` "
+                        "at line %d of the sweep), so the program would never get it\n",
+                        p->name, p->line);
+            else
+                fprintf(stderr,
+                        "knob enqueue: '%s' is active only for some values of '%s': give "
+                        "'%s' too\n",
+                        p->name, unknown->parent_name, unknown->parent_name);
+            rc = -1;
+        } else if (state[i] == KNOWN && v)
+            values[i] = json_choice(v);
+        else if (state[i] == KNOWN && p->kind == PK_CONSTANT)
+            values[i] = p->choices[0];
+        else if (state[i] == KNOWN)
+            state[i] = CHOSEN;
+    }
+    free(state);
+    free(values);
+    return rc;
+}
+
 /* A value as text: strings as they are, numbers in full. */
 static void given_text(knobx_buf *b, const knobx_json *v)
 {
@@ -203,7 +273,7 @@ static int enqueue(study_ref *r, const char *text)
     int rc = given ? stored_sweep(r, &sw, &have) : -1;
     if (!rc && have) {
         bool grid = sweep_is_grid(&sw);
-        rc = library_json(&sw, grid, given, &lib) ||
+        rc = library_json(&sw, grid, given, &lib) || check_active(&sw, given) ||
                      check_fits(&sw, grid, given, knobx_buf_cstr(&lib))
                  ? EXIT_USAGE
                  : 0;

@@ -156,22 +156,41 @@ static int suggest_one(const sweep_param *p, knob_trial *t, bool grid, knob_choi
     }
 }
 
-int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
+/* Suggests the active params in dependency order (a parent before its children), as a
+ * define-by-run objective written in C would; inactive ones are never suggested. */
+static int suggest_active(const sweep *sw, knob_trial *t, bool grid, knob_choice *values,
+                          bool *active)
 {
-    memset(out, 0, sizeof *out);
-    out->v = calloc(sw->n_params ? sw->n_params : 1, sizeof *out->v);
-    if (!out->v)
-        return -1;
-    for (size_t i = 0; i < sw->n_params; i++) {
-        knob_choice c;
-        if (suggest_one(&sw->params[i], t, grid, &c)) {
+    for (size_t o = 0; o < sw->n_params; o++) {
+        size_t i = sw->order ? sw->order[o] : o;
+        active[i] = sweep_param_active(sw, i, values, active);
+        if (active[i] && suggest_one(&sw->params[i], t, grid, &values[i])) {
             fprintf(stderr, "knob: trial %lld: %s\n", (long long)knob_trial_number(t),
                     knob_errmsg());
             return -1;
         }
-        const sweep_param *p = &sw->params[i];
-        out->v[out->n++] = (param_value){p->name, p->path, p->n_path, c};
     }
+    return 0;
+}
+
+int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
+{
+    size_t n = sw->n_params ? sw->n_params : 1;
+    memset(out, 0, sizeof *out);
+    out->v = calloc(n, sizeof *out->v);
+    knob_choice *values = calloc(n, sizeof *values);
+    bool *active = calloc(n, sizeof *active);
+    int rc = out->v && values && active ? suggest_active(sw, t, grid, values, active) : -1;
+    /* The program gets them in the file's order, which keeps nested params together. */
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        if (active[i])
+            out->v[out->n++] = (param_value){p->name, p->path, p->n_path, values[i]};
+    }
+    free(values);
+    free(active);
+    if (rc)
+        return -1;
     knobx_buf b = {0};
     params_json(&b, out->v, out->n);
     out->json = b.oom ? NULL : strdup(knobx_buf_cstr(&b));

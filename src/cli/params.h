@@ -23,7 +23,8 @@ typedef struct trial_params {
     char *json; /* the JSON object given to the program, nested as `parameters` nest */
 } trial_params;
 
-/* Suggests every param of the sweep in t. With grid, the sampler is a grid and enumerable
+/* Suggests every active param of the sweep in t (those whose `when` holds), parents
+ * first; out holds only those, in the file's order. With grid, the sampler is a grid and enumerable
  * params are suggested as their grid's points. On failure prints the library's message and
  * returns -1. *out is freed by params_free, also after a failure. */
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out);

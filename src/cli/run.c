@@ -131,20 +131,18 @@ static void apply_run_cap(runner *r)
     r->limit = r->limit && r->limit < left ? r->limit : left;
 }
 
-/* The grid points left: the product of the params' counts less the study's trials. */
+/* The grid points left: the grid's points (only valid ones in a conditional space) less
+ * the study's trials. */
 static void grid_expected(runner *r)
 {
     const knob_trial_info *const *tr;
     size_t n = 0;
-    double points = 1;
-    if (!r->ref.grid || knob_study_trials(r->ref.s, &tr, &n))
+    double points = 0;
+    char *json = NULL;
+    if (!r->ref.grid || knob_study_trials(r->ref.s, &tr, &n) ||
+        sweep_grid_space(r->sw, &json, &points))
         return;
-    for (size_t i = 0; i < r->sw->n_params; i++) {
-        char *json = NULL;
-        if (r->sw->params[i].kind != PK_CONSTANT)
-            points *= sweep_grid_values(&r->sw->params[i], &json);
-        free(json);
-    }
+    free(json);
     if (points < 1e15 && points > (double)n)
         r->expected = (int64_t)points - (int64_t)n;
 }

@@ -646,6 +646,7 @@ void sweep_free(sweep *sw)
     free(sw->plugins);
     free(sw->early_type);
     free(sw->pbt);
+    free(sw->order);
     memset(sw, 0, sizeof *sw);
 }
 

@@ -37,6 +37,16 @@ typedef enum {
 #define SWEEP_MAX_PATH 4095  /* program, storage, trial_dir: PATH_MAX */
 #define SWEEP_MAX_TEXT 65536 /* a string value, a command element: one argv element */
 
+/* A condition of a parameter (its `when`): the parameter is active only when `parent` is
+ * active and takes one of `allowed`. A parameter with several conditions needs them all. */
+typedef struct sweep_cond {
+    char *parent_name;
+    size_t parent; /* index in sweep.params, once the file is read */
+    knob_choice *allowed;
+    size_t n_allowed;
+    int line, col; /* of the parent's key under `when` */
+} sweep_cond;
+
 typedef struct sweep_param {
     /* The library's name: the keys from `parameters` down, joined by dots ("outer.inner"
      * for a nested param). A name written with dots ("optimizer.lr") is one key: the
@@ -52,6 +62,8 @@ typedef struct sweep_param {
     bool has_min, has_max, has_q;
     bool min_int, max_int; /* written as integers in the YAML */
     int line, col;
+    sweep_cond *when; /* its conditions (with those of the keys it is nested in) */
+    size_t n_when;
 } sweep_param;
 
 #define SWEEP_MAX_OBJECTIVES 16
@@ -100,6 +112,10 @@ typedef struct sweep {
     char *early_type;     /* early_terminate.type, or NULL */
     int64_t early_min_iter, early_max_iter, early_s, early_eta;
     struct pbt_config *pbt; /* method pbt: its `pbt` block (cli/pbt.h); NULL otherwise */
+    /* The params in dependency order (every parent before its children, else in the
+     * file's order): n_params indices. conditional: some param has a `when`. */
+    size_t *order;
+    bool conditional;
 } sweep;
 
 /* Reads and checks a sweep file (a regular file of at most SWEEP_MAX_FILE bytes). On
@@ -132,5 +148,19 @@ int sweep_grid_values(const sweep_param *p, char **json);
 /* The numbers of an int_uniform, q_uniform or q_log_uniform_values parameter in a grid:
  * *out (freed by the caller) holds the returned count; 0 for other forms. */
 size_t sweep_grid_numbers(const sweep_param *p, double **out);
+
+/* True when the value v of a condition's parent is one of its allowed values. */
+bool sweep_cond_holds(const sweep_cond *w, const knob_choice *v);
+
+/* Whether param i is active, from the values of the params before it in sw->order:
+ * active[j] says whether param j is, values[j] its value then. */
+bool sweep_param_active(const sweep *sw, size_t i, const knob_choice *values, const bool *active);
+
+/* The grid sampler's search_space for the sweep: a JSON object of each searched param's
+ * values (their product is the grid), or, for a conditional sweep, a JSON array of such
+ * objects, disjoint products whose union is every valid point and no other (a param
+ * appears in a product only where it is active). *json is freed by the caller; *points
+ * is the number of points. -1 (after printing why) when the grid is too large. */
+int sweep_grid_space(const sweep *sw, char **json, double *points);
 
 #endif

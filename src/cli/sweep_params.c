@@ -33,19 +33,21 @@ static const struct {
 };
 #define N_KINDS (sizeof kinds / sizeof *kinds)
 
-static const char *const param_keys[] = {
-    "values", "value", "distribution",  "min",        "max", "mu",
-    "sigma",  "q",     "probabilities", "parameters", NULL};
+static const char *const param_keys[] = {"values",        "value",      "distribution", "min",
+                                         "max",           "mu",         "sigma",        "q",
+                                         "probabilities", "parameters", "when",         NULL};
 
 /* The nodes of one parameter's mapping, before they are checked together. */
 typedef struct param_nodes {
-    const yaml_node_t *dist, *values, *value, *probs, *nested;
+    const yaml_node_t *dist, *values, *value, *probs, *nested, *when;
     const yaml_node_t *min, *max, *mu, *sigma, *q;
 } param_nodes;
 
-/* The keys from `parameters` down to the mapping being read. */
+/* The keys from `parameters` down to the mapping being read, and the `when` of each
+ * (NULL: none), which holds for every param nested in it. */
 typedef struct param_path {
     const char *keys[SWEEP_MAX_NESTING + 1];
+    const yaml_node_t *when[SWEEP_MAX_NESTING + 1];
     size_t n;
 } param_path;
 
@@ -55,6 +57,9 @@ void sweep_param_free(sweep_param *p)
         free((char *)p->choices[j].str);
     for (size_t j = 0; j < p->n_path; j++)
         free(p->path[j]);
+    for (size_t j = 0; j < p->n_when; j++)
+        sweep_cond_free(&p->when[j]);
+    free(p->when);
     free(p->path);
     free(p->choices);
     free(p->probs);
@@ -344,6 +349,8 @@ static int read_param_key(sweep_ctx *c, sweep_param *p, param_nodes *pn, const y
         pn->probs = v;
     else if (!strcmp(ks, "parameters"))
         pn->nested = v;
+    else if (!strcmp(ks, "when"))
+        pn->when = v;
     else if (!strcmp(ks, "min"))
         return (pn->min = v, read_bound(c, v, key, &p->min, &p->has_min, &p->min_int));
     else if (!strcmp(ks, "max"))
@@ -384,7 +391,7 @@ static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *di
 
 /* Reads one parameter's mapping into p; a nested `parameters` mapping goes to *nested. */
 static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p,
-                            const yaml_node_t **nested)
+                            const yaml_node_t **nested, const yaml_node_t **when)
 {
     param_nodes pn = {0};
     char key[SWEEP_MAX_NAME + 40];
@@ -398,6 +405,7 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
          kv++)
         if (read_param_key(c, p, &pn, sweep_node(c, kv->key), sweep_node(c, kv->value)))
             return -1;
+    *when = pn.when;
     if (pn.nested) {
         *nested = pn.nested;
         return 0;
@@ -445,7 +453,7 @@ static int parse_level(sweep_ctx *c, const yaml_node_t *map, param_path *path);
 static int parse_param(sweep_ctx *c, param_path *path, const yaml_node_t *map)
 {
     sweep_param p = {.sigma = 1, .kind = PK_UNIFORM};
-    const yaml_node_t *nested = NULL;
+    const yaml_node_t *nested = NULL, *when = NULL;
     p.name = join_path(path);
     p.path = calloc(path->n, sizeof *p.path);
     if (!p.name || !p.path) {
@@ -456,9 +464,16 @@ static int parse_param(sweep_ctx *c, param_path *path, const yaml_node_t *map)
         p.path[p.n_path] = sweep_dup(path->keys[p.n_path]);
     p.line = (int)map->start_mark.line + 1;
     p.col = (int)map->start_mark.column + 1;
-    if (parse_param_into(c, map, &p, &nested)) {
+    if (parse_param_into(c, map, &p, &nested, &when)) {
         sweep_param_free(&p);
         return -1;
+    }
+    path->when[path->n - 1] = when;
+    for (size_t i = 0; !nested && i < path->n; i++) {
+        if (path->when[i] && sweep_parse_when(c, &p, path->when[i])) {
+            sweep_param_free(&p);
+            return -1;
+        }
     }
     if (nested) {
         int rc = 0;
@@ -512,6 +527,7 @@ static int parse_level(sweep_ctx *c, const yaml_node_t *map, param_path *path)
         const yaml_node_t *k = sweep_node(c, kv->key);
         if (check_name(c, k, path))
             return -1;
+        path->when[path->n] = NULL;
         path->keys[path->n++] = sweep_scalar(k);
         int rc = parse_param(c, path, sweep_node(c, kv->value));
         path->n--;
@@ -555,7 +571,7 @@ static int check_collisions(sweep_ctx *c)
 int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map)
 {
     param_path path = {.n = 0};
-    return parse_level(c, map, &path) ? -1 : check_collisions(c);
+    return parse_level(c, map, &path) || check_collisions(c) ? -1 : sweep_resolve_conditions(c);
 }
 
 /* ---------------------------------------------------------------- grids */

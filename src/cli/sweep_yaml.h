@@ -85,6 +85,15 @@ int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map);
 int sweep_check_grid(const sweep_ctx *c);
 
 void sweep_param_free(sweep_param *p);
+void sweep_cond_free(sweep_cond *w);
+
+/* Appends the conditions of a `when` mapping ({parent: value or [values], ...}) to p;
+ * -1 after printing. */
+int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when);
+
+/* Once every param is read: resolves each condition's parent, checks the values it can
+ * take, refuses cycles, and sets sw->order and sw->conditional; -1 after printing. */
+int sweep_resolve_conditions(sweep_ctx *c);
 
 /* pbt_sweep.c: the `pbt` block, and what method pbt needs of the whole sweep. */
 int sweep_parse_pbt(sweep_ctx *c, const yaml_node_t *v);

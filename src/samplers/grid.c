@@ -1,5 +1,6 @@
-/* Grid search over the product of given value lists. Points are taken in a seeded
- * random order; each is claimed in the storage before it runs, so workers in any number
+/* Grid search over the product of given value lists, or over a union of such products
+ * (a conditional space: each product holds the params active in it). Points are taken in
+ * a seeded random order; each is claimed in the storage before it runs, so workers in any number
  * of processes never run one point twice, and the study ends when every point is
  * claimed. */
 #include "internal.h"
@@ -18,12 +19,20 @@ typedef struct grid_param {
     const knobx_json *values; /* a non-empty array, in `space` */
 } grid_param;
 
+/* One product: params[first .. first + n) of the state; `size` points. */
+typedef struct grid_product {
+    size_t first, n;
+    uint64_t size;
+} grid_product;
+
 typedef struct grid_state {
-    char *search_space; /* the option: a JSON object, each param's values */
+    char *search_space; /* the option: a JSON object of each param's values, or an array */
     char *parsed_from;  /* the text `space` was parsed from */
     knobx_json *space;
     grid_param *params;
     size_t n;
+    grid_product *products;
+    size_t n_products;
     uint32_t *order; /* a permutation of [0, total), built at the first trial */
     uint8_t *taken;  /* one bit per point known claimed */
     uint64_t total, next;
@@ -33,11 +42,14 @@ static void drop_space(grid_state *g)
 {
     knobx_json_free(g->space);
     free(g->params);
+    free(g->products);
     free(g->parsed_from);
     g->space = NULL;
     g->params = NULL;
+    g->products = NULL;
     g->parsed_from = NULL;
     g->n = 0;
+    g->n_products = 0;
 }
 
 static void fini(void *state)
@@ -53,7 +65,79 @@ static bool scalar(const knobx_json *j)
     return j->type != KNOBX_JSON_ARRAY && j->type != KNOBX_JSON_OBJECT;
 }
 
-/* Parses the search_space option: {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}. */
+/* Checks one product: an object whose every member is a non-empty array of scalars. */
+static int check_product(const knobx_json *j, const char *err)
+{
+    if (j->type != KNOBX_JSON_OBJECT)
+        return knob__error(KNOB_EINVAL,
+                           "sampler 'grid': option 'search_space' must be a JSON object of "
+                           "value lists ({\"lr\": [0.01, 0.1]}), or an array of such objects: %s",
+                           err);
+    for (size_t i = 0; i < j->n; i++) {
+        const knobx_json *v = j->kids[i];
+        if (v->type != KNOBX_JSON_ARRAY || v->n == 0)
+            return knob__error(KNOB_EINVAL,
+                               "sampler 'grid': param '%s': its values must be a non-empty "
+                               "JSON array",
+                               v->key);
+        for (size_t k = 0; k < v->n; k++)
+            if (!scalar(v->kids[k]))
+                return knob__error(KNOB_EINVAL,
+                                   "sampler 'grid': param '%s': value %zu is not a string, "
+                                   "number, boolean or null",
+                                   v->key, k);
+    }
+    return KNOB_OK;
+}
+
+/* The products of a parsed space: the object itself, or each object of the array. */
+static int check_space(const knobx_json *j, const char *err)
+{
+    if (!j)
+        return check_product(&(knobx_json){.type = KNOBX_JSON_NULL}, err);
+    if (j->type != KNOBX_JSON_ARRAY)
+        return check_product(j, "got another JSON value");
+    if (j->n == 0)
+        return knob__error(KNOB_EINVAL,
+                           "sampler 'grid': option 'search_space' is an empty array of products");
+    for (size_t i = 0; i < j->n; i++) {
+        char why[48];
+        snprintf(why, sizeof why, "item %zu of the array is another JSON value", i);
+        int rc = check_product(j->kids[i], why);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+static int take_space(grid_state *g, knobx_json *j)
+{
+    const knobx_json *const *items = j->type == KNOBX_JSON_ARRAY
+                                         ? (const knobx_json *const *)j->kids
+                                         : (const knobx_json *const *)&j;
+    size_t n_items = j->type == KNOBX_JSON_ARRAY ? j->n : 1, n = 0;
+    for (size_t i = 0; i < n_items; i++)
+        n += items[i]->n;
+    g->params = calloc(n ? n : 1, sizeof *g->params);
+    g->products = calloc(n_items, sizeof *g->products);
+    if (!g->params || !g->products)
+        return knob__oom("grid search space");
+    for (size_t i = 0; i < n_items; i++) {
+        grid_product *p = &g->products[g->n_products++];
+        p->first = g->n;
+        p->size = 1;
+        for (size_t k = 0; k < items[i]->n; k++) {
+            const knobx_json *v = items[i]->kids[k];
+            g->params[g->n++] = (grid_param){v->key, v};
+            p->size = p->size <= GRID_MAX_POINTS ? p->size * v->n : p->size;
+            p->n++;
+        }
+    }
+    return KNOB_OK;
+}
+
+/* Parses the search_space option: {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}, or an
+ * array of such objects, disjoint products whose union is the grid. */
 static int parse_space(grid_state *g)
 {
     const char *text = g->search_space ? g->search_space : "";
@@ -66,46 +150,22 @@ static int parse_space(grid_state *g)
     knobx_json *j = knobx_json_parse(text, (size_t)-1, err, sizeof err);
     if (!j && knobx_json_check(text) <= 0)
         return knob__oom("grid search space");
-    if (!j || j->type != KNOBX_JSON_OBJECT) {
-        knobx_json_free(j);
-        return knob__error(KNOB_EINVAL,
-                           "sampler 'grid': option 'search_space' must be a JSON "
-                           "object of value lists ({\"lr\": [0.01, 0.1]}): %s",
-                           j ? "got another JSON value" : err);
-    }
-    for (size_t i = 0; i < j->n; i++) {
-        const knobx_json *v = j->kids[i];
-        /* The message is made before the tree (and the key in it) is freed. */
-        int rc = KNOB_OK;
-        if (v->type != KNOBX_JSON_ARRAY || v->n == 0)
-            rc = knob__error(KNOB_EINVAL,
-                             "sampler 'grid': param '%s': its values must be a non-empty "
-                             "JSON array",
-                             v->key);
-        for (size_t k = 0; !rc && k < v->n; k++)
-            if (!scalar(v->kids[k]))
-                rc = knob__error(KNOB_EINVAL,
-                                 "sampler 'grid': param '%s': value %zu is not a string, "
-                                 "number, boolean or null",
-                                 v->key, k);
-        if (rc) {
-            knobx_json_free(j);
-            return rc;
-        }
-    }
-    g->params = calloc(j->n ? j->n : 1, sizeof *g->params);
-    g->parsed_from = knob__strdup(text);
-    if (!g->params || !g->parsed_from) {
+    /* The message is made before the tree (and the keys in it) is freed. */
+    int rc = check_space(j, err);
+    if (!rc)
+        rc = take_space(g, j);
+    if (!rc && !(g->parsed_from = knob__strdup(text)))
+        rc = knob__oom("grid search space");
+    if (rc) {
         knobx_json_free(j);
         free(g->params);
-        free(g->parsed_from);
+        free(g->products);
         g->params = NULL;
-        g->parsed_from = NULL;
-        return knob__oom("grid search space");
+        g->products = NULL;
+        g->n = g->n_products = 0;
+        return rc;
     }
     g->space = j;
-    for (size_t i = 0; i < j->n; i++)
-        g->params[g->n++] = (grid_param){j->kids[i]->key, j->kids[i]};
     return KNOB_OK;
 }
 
@@ -119,14 +179,14 @@ static int start(grid_state *g, knob_study *s)
     int rc = parse_space(g); /* set after creation with knob_sampler_set_option, perhaps */
     if (rc)
         return rc;
-    if (g->n == 0)
+    if (g->n_products == 0)
         return knob_set_error(KNOB_EINVAL,
                               "grid sampler has no grid: give its option "
                               "search_space ({\"lr\": [0.01, 0.1], ...}), or values in the "
                               "sweep file");
-    uint64_t total = 1;
-    for (size_t i = 0; i < g->n; i++) {
-        total *= g->params[i].values->n;
+    uint64_t total = 0;
+    for (size_t i = 0; i < g->n_products; i++) {
+        total += g->products[i].size;
         if (total > GRID_MAX_POINTS)
             return knob_set_error(KNOB_EINVAL,
                                   "grid has more than %u points; use a sampler "
@@ -193,13 +253,23 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if (!id || sscanf(id, "%" SCNu64, &k) != 1)
         return knob_set_error(KNOB_EINVAL, "grid: trial %lld has no grid point",
                               (long long)knob_trial_number(t));
-    /* The point's index is mixed-radix over the params, the last one fastest. */
-    for (size_t i = g->n; i-- > 0;) {
+    /* Products are numbered one after the other; within one, the point's index is
+     * mixed-radix over its params, the last one fastest. */
+    size_t j = 0;
+    while (j + 1 < g->n_products && k >= g->products[j].size)
+        k -= g->products[j++].size;
+    const grid_product *p = &g->products[j];
+    for (size_t i = p->first + p->n; i-- > p->first;) {
         size_t m = g->params[i].values->n;
         if (strcmp(g->params[i].name, name) == 0)
             return knob__dist_from_external(d, g->params[i].values->kids[k % m], internal, name);
         k /= m;
     }
+    if (g->n_products > 1)
+        return knob_set_error(KNOB_EINVAL,
+                              "param '%s' is not in the grid's product %zu, the one of trial "
+                              "%lld (a param inactive there must not be suggested)",
+                              name, j, (long long)knob_trial_number(t));
     return knob_set_error(KNOB_EINVAL,
                           "param '%s' is not in the grid; give it values in the "
                           "option search_space",
@@ -210,7 +280,8 @@ static const knob_option options[] = {
     {"search_space", KNOB_OPT_STRING, offsetof(grid_state, search_space), "", 0, 0,
      "the grid: a JSON object of each param's values, {\"lr\": [0.001, 0.01], \"opt\": "
      "[\"adam\", \"sgd\"]}; the product of the lists is the grid, the last param varying "
-     "fastest in a point's index",
+     "fastest in a point's index. For a conditional space, an array of such objects: "
+     "disjoint products, each with the params active in it, whose union is the grid",
      NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };

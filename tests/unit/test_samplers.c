@@ -220,6 +220,66 @@ static void grid_errors(void **state)
     knob_storage_close(st);
 }
 
+/* A conditional space: m exists only with sgd. */
+static knob_trial_state cond_objective(knob_trial *t, void *ctx, double *values)
+{
+    int *seen = ctx;
+    const char *opts[] = {"adam", "sgd"};
+    size_t c;
+    double m = 0;
+    if (knob_trial_suggest_categorical(t, "opt", opts, 2, &c) ||
+        (c == 1 && knob_trial_suggest_float(t, "m", 0, 1, 0, 0, &m)))
+        return KNOB_TRIAL_FAIL;
+    seen[c == 0 ? 0 : m < 0.7 ? 1 : 2]++;
+    values[0] = m;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* An array of products: their union is the grid, each point once; a param of another
+ * product than the trial's is refused. */
+static void grid_union_of_products(void **state)
+{
+    (void)state;
+    const char *key = "search_space";
+    const char *space = "[{\"opt\": [\"sgd\"], \"m\": [0.5, 0.9]}, {\"opt\": [\"adam\"]}]";
+    knob_sampler *g;
+    assert_int_equal(knob_sampler_create_pairs("grid", &key, &space, 1, &g), KNOB_OK);
+    knob_storage *st = mem();
+    knob_study *s = study_with(st, "union", g);
+    int seen[3] = {0};
+    assert_int_equal(knob_study_optimize(s, cond_objective, seen, 10), KNOB_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(seen[i], 1);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+    assert_non_null(strstr(knob_errmsg(), "every point of the grid (3)"));
+    knob_study_free(s);
+    /* The adam point has no m. */
+    assert_int_equal(knob_sampler_create_pairs("grid", &key, &space, 1, &g), KNOB_OK);
+    s = study_with(st, "union2", g);
+    for (int i = 0; i < 3; i++) {
+        size_t c;
+        double m;
+        const char *opts[] = {"adam", "sgd"};
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_categorical(t, "opt", opts, 2, &c), KNOB_OK);
+        if (c == 0) {
+            assert_int_equal(knob_trial_suggest_float(t, "m", 0, 1, 0, 0, &m), KNOB_EINVAL);
+            assert_non_null(strstr(knob_errmsg(), "inactive there"));
+        }
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    const char *bad[][2] = {{"[]", "empty array"},
+                            {"[{\"x\": [1]}, 3]", "item 1 of the array"},
+                            {"[{\"x\": []}]", "non-empty"}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(knob_sampler_create_pairs("grid", &key, &bad[i][0], 1, &g), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), bad[i][1]));
+    }
+}
+
 /* 4 processes share a grid of 60 points on one SQLite file: each point runs once. */
 static void grid_workers_never_repeat(void **state)
 {
@@ -293,6 +353,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(random_distributions),
         cmocka_unit_test(grid_runs_every_point_once),
         cmocka_unit_test(grid_errors),
+        cmocka_unit_test(grid_union_of_products),
         cmocka_unit_test(grid_workers_never_repeat),
     };
     if (argc > 1)

@@ -1,0 +1,500 @@
+/* Conditional parameters of a sweep file (`when`): a param is active only when its parents
+ * are active and take given values. The file is checked whole (unknown parents, values a
+ * parent never takes, cycles), the params are ordered parents first, and a grid over the
+ * space is written as disjoint products that hold exactly its valid points. */
+#include "cli/sweep_yaml.h"
+#include "util/json.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PRODUCTS 100000 /* disjoint products of a conditional grid */
+
+/* ---------------------------------------------------------------- reading `when` */
+
+static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const yaml_node_t *v,
+                    const char *key)
+{
+    sweep_cond w = {.line = (int)k->start_mark.line + 1, .col = (int)k->start_mark.column + 1};
+    size_t n = v->type == YAML_SEQUENCE_NODE ? sweep_seq_len(v) : 1;
+    if (v->type == YAML_MAPPING_NODE || !n)
+        return sweep_errorf(c, v,
+                            "key '%s': expected a value or a non-empty list of values, got %s", key,
+                            sweep_kind_name(v));
+    sweep_cond *grown = realloc(p->when, (p->n_when + 1) * sizeof *grown);
+    if (!grown)
+        return sweep_errorf(c, v, "out of memory");
+    p->when = grown;
+    w.parent_name = sweep_dup(sweep_scalar(k));
+    w.allowed = calloc(n, sizeof *w.allowed);
+    p->when[p->n_when++] = w; /* freed with p from here on */
+    sweep_cond *in = &p->when[p->n_when - 1];
+    if (!in->allowed)
+        return sweep_errorf(c, v, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *item =
+            v->type == YAML_SEQUENCE_NODE ? sweep_node(c, v->data.sequence.items.start[i]) : v;
+        if (!sweep_scalar(item))
+            return sweep_errorf(c, item, "key '%s': each value must be a scalar, got %s", key,
+                                sweep_kind_name(item));
+        if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
+            return -1;
+        in->allowed[in->n_allowed++] = sweep_to_choice(item);
+    }
+    return 0;
+}
+
+int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when)
+{
+    char key[2 * SWEEP_MAX_NAME + 40];
+    if (when->type != YAML_MAPPING_NODE ||
+        when->data.mapping.pairs.top == when->data.mapping.pairs.start)
+        return sweep_errorf(c, when,
+                            "key 'parameters.%s.when': expected a mapping of parent parameters "
+                            "to their values ({optimizer: sgd}), got %s",
+                            p->name, sweep_kind_name(when));
+    for (yaml_node_pair_t *kv = when->data.mapping.pairs.start; kv < when->data.mapping.pairs.top;
+         kv++) {
+        const yaml_node_t *k = sweep_node(c, kv->key);
+        const char *ks = sweep_scalar(k);
+        if (!ks || !ks[0])
+            return sweep_errorf(
+                c, k, "key 'parameters.%s.when': parent names are non-empty strings", p->name);
+        if (sweep_check_length(c, k, "when", SWEEP_MAX_NAME))
+            return -1;
+        snprintf(key, sizeof key, "parameters.%s.when.%s", p->name, ks);
+        if (add_cond(c, p, k, sweep_node(c, kv->value), key))
+            return -1;
+    }
+    return 0;
+}
+
+void sweep_cond_free(sweep_cond *w)
+{
+    for (size_t i = 0; i < w->n_allowed; i++)
+        free((char *)w->allowed[i].str);
+    free(w->allowed);
+    free(w->parent_name);
+}
+
+/* ---------------------------------------------------------------- values */
+
+static bool same_number(double a, double b)
+{
+    return a == b || fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+}
+
+static bool same(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    if (a->type == KNOB_CHOICE_STRING)
+        return !strcmp(a->str, b->str);
+    return a->type == KNOB_CHOICE_NULL || same_number(a->num, b->num);
+}
+
+bool sweep_cond_holds(const sweep_cond *w, const knob_choice *v)
+{
+    for (size_t i = 0; i < w->n_allowed; i++)
+        if (same(&w->allowed[i], v))
+            return true;
+    return false;
+}
+
+bool sweep_param_active(const sweep *sw, size_t i, const knob_choice *values, const bool *active)
+{
+    const sweep_param *p = &sw->params[i];
+    for (size_t k = 0; k < p->n_when; k++) {
+        size_t j = p->when[k].parent;
+        if (!active[j] || !sweep_cond_holds(&p->when[k], &values[j]))
+            return false;
+    }
+    return true;
+}
+
+/* Whether parent p can take v (refused: a condition that could never hold). */
+static bool can_take(const sweep_param *p, const knob_choice *v)
+{
+    if (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT) {
+        for (size_t i = 0; i < p->n_choices; i++)
+            if (same(&p->choices[i], v))
+                return true;
+        return false;
+    }
+    if (v->type != KNOB_CHOICE_NUMBER)
+        return false;
+    if (p->kind == PK_INT_UNIFORM)
+        return v->num == floor(v->num) && v->num >= p->min && v->num <= p->max;
+    double *x;
+    size_t n = sweep_grid_numbers(p, &x);
+    bool found = false;
+    for (size_t i = 0; i < n && !found; i++)
+        found = same_number(x[i], v->num);
+    free(x);
+    return found;
+}
+
+/* The parents a condition may name: params whose values can be compared. */
+static bool discrete(const sweep_param *p)
+{
+    return p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT || p->kind == PK_INT_UNIFORM ||
+           p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES;
+}
+
+static void describe_value(knobx_buf *b, const knob_choice *v)
+{
+    if (v->type == KNOB_CHOICE_STRING)
+        knobx_buf_printf(b, "\"%.60s\" (a string)", v->str);
+    else if (v->type == KNOB_CHOICE_NUMBER)
+        knobx_buf_printf(b, "%.15g", v->num);
+    else if (v->type == KNOB_CHOICE_BOOL)
+        knobx_buf_puts(b, v->num != 0 ? "true" : "false");
+    else
+        knobx_buf_puts(b, "null");
+}
+
+static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
+{
+    const sweep_param *parent = &c->sw->params[w->parent];
+    if (!discrete(parent))
+        return sweep_errorf_at(c, w->line, w->col,
+                               "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
+                               "parent must take values that compare exactly (values, value, "
+                               "int_uniform, q_uniform, q_log_uniform_values)",
+                               p->name, w->parent_name, w->parent_name);
+    for (size_t i = 0; i < w->n_allowed; i++) {
+        if (can_take(parent, &w->allowed[i]))
+            continue;
+        knobx_buf b = {0};
+        describe_value(&b, &w->allowed[i]);
+        sweep_errorf_at(c, w->line, w->col,
+                        "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
+                        "never be active there (parent defined at line %d, column %d)",
+                        p->name, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
+                        parent->line, parent->col);
+        knobx_buf_free(&b);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- resolving, order */
+
+static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
+{
+    const sweep *sw = c->sw;
+    for (size_t j = 0; j < sw->n_params; j++) {
+        if (!strcmp(sw->params[j].name, w->parent_name)) {
+            w->parent = j;
+            return check_value(c, p, w);
+        }
+    }
+    const char *names[64];
+    size_t n = 0;
+    for (size_t j = 0; j < sw->n_params && n < 63; j++)
+        names[n++] = sw->params[j].name;
+    names[n] = NULL;
+    const char *near = sweep_closest(w->parent_name, names);
+    return sweep_errorf_at(c, w->line, w->col,
+                           "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s", p->name,
+                           w->parent_name, w->parent_name, near ? "; did you mean '" : "",
+                           near ? near : "", near ? "'?" : "");
+}
+
+typedef struct dfs {
+    sweep_ctx *c;
+    unsigned char *state; /* 0 unseen, 1 on the path, 2 placed */
+    size_t *path, depth;  /* the params being visited, outermost first */
+    size_t n_order;
+} dfs;
+
+static int cycle_error(dfs *d, size_t from, const sweep_cond *w)
+{
+    const sweep *sw = d->c->sw;
+    size_t start = 0;
+    while (d->path[start] != w->parent)
+        start++;
+    knobx_buf b = {0};
+    for (size_t k = start; k < d->depth; k++)
+        knobx_buf_printf(&b, "%s -> ", sw->params[d->path[k]].name);
+    knobx_buf_puts(&b, sw->params[w->parent].name);
+    sweep_errorf_at(d->c, w->line, w->col,
+                    "key 'parameters.%s.when.%s': a cycle of conditions (%s): the `when` of "
+                    "each names the next",
+                    sw->params[from].name, w->parent_name, knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return -1;
+}
+
+/* Places every parent of param i, then i: a depth-first walk, so the order keeps the
+ * file's wherever the conditions allow. */
+static int visit(dfs *d, size_t i)
+{
+    sweep *sw = d->c->sw;
+    const sweep_param *p = &sw->params[i];
+    d->state[i] = 1;
+    d->path[d->depth++] = i;
+    for (size_t k = 0; k < p->n_when; k++) {
+        size_t j = p->when[k].parent;
+        if (d->state[j] == 1)
+            return cycle_error(d, i, &p->when[k]);
+        if (d->state[j] == 0 && visit(d, j))
+            return -1;
+    }
+    d->depth--;
+    d->state[i] = 2;
+    sw->order[d->n_order++] = i;
+    return 0;
+}
+
+int sweep_resolve_conditions(sweep_ctx *c)
+{
+    sweep *sw = c->sw;
+    size_t n = sw->n_params ? sw->n_params : 1;
+    for (size_t i = 0; i < sw->n_params; i++) {
+        sweep_param *p = &sw->params[i];
+        for (size_t k = 0; k < p->n_when; k++)
+            if (resolve_parent(c, p, &p->when[k]))
+                return -1;
+        sw->conditional |= p->n_when > 0;
+    }
+    dfs d = {.c = c, .state = calloc(n, 1), .path = malloc(n * sizeof(size_t))};
+    sw->order = malloc(n * sizeof *sw->order);
+    int rc = d.state && d.path && sw->order ? 0 : sweep_errorf(c, NULL, "out of memory");
+    for (size_t i = 0; !rc && i < sw->n_params; i++)
+        if (d.state[i] == 0)
+            rc = visit(&d, i);
+    free(d.state);
+    free(d.path);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- grids */
+
+/* The values a param takes in a grid, as choices (constants: their value). */
+typedef struct grid_values {
+    knob_choice *v;
+    size_t n;
+} grid_values;
+
+/* A product: for each param the indices of its values in it, or none (n 0: absent). */
+typedef struct product {
+    size_t **idx;
+    size_t *n;
+} product;
+
+typedef struct products {
+    product *p;
+    size_t n, cap;
+    size_t n_params;
+} products;
+
+static void product_free(product *p, size_t n_params)
+{
+    for (size_t i = 0; p->idx && i < n_params; i++)
+        free(p->idx[i]);
+    free(p->idx);
+    free(p->n);
+}
+
+/* A copy of `from` (or an empty product); false when out of memory. */
+static bool product_copy(product *to, const product *from, size_t n_params)
+{
+    to->idx = calloc(n_params ? n_params : 1, sizeof *to->idx);
+    to->n = calloc(n_params ? n_params : 1, sizeof *to->n);
+    if (!to->idx || !to->n)
+        return false;
+    for (size_t i = 0; from && i < n_params; i++) {
+        if (!from->n[i])
+            continue;
+        to->idx[i] = malloc(from->n[i] * sizeof **to->idx);
+        if (!to->idx[i])
+            return false;
+        memcpy(to->idx[i], from->idx[i], from->n[i] * sizeof **to->idx);
+        to->n[i] = from->n[i];
+    }
+    return true;
+}
+
+static bool push(products *ps, product *p)
+{
+    if (ps->n == ps->cap) {
+        size_t cap = ps->cap ? 2 * ps->cap : 16;
+        product *grown = realloc(ps->p, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        ps->p = grown;
+        ps->cap = cap;
+    }
+    ps->p[ps->n++] = *p;
+    return true;
+}
+
+/* Keeps in param j of p only the values for which the condition holds (keep) or fails. */
+static void filter(product *p, size_t j, const grid_values *gv, const sweep_cond *w, bool keep)
+{
+    size_t m = 0;
+    for (size_t k = 0; k < p->n[j]; k++)
+        if (sweep_cond_holds(w, &gv[j].v[p->idx[j][k]]) == keep)
+            p->idx[j][m++] = p->idx[j][k];
+    p->n[j] = m;
+}
+
+/* Splits `base` by the conditions of param i from the k-th on: the parts where one fails
+ * go out without i, the part where all hold with every value of i. */
+static int split(products *out, const product *base, const sweep *sw, size_t i, size_t k,
+                 const grid_values *gv)
+{
+    const sweep_param *p = &sw->params[i];
+    size_t np = out->n_params;
+    product q;
+    if (!product_copy(&q, base, np))
+        return product_free(&q, np), -1;
+    if (k == p->n_when) {
+        q.idx[i] = malloc(gv[i].n * sizeof **q.idx);
+        if (!q.idx[i])
+            return product_free(&q, np), -1;
+        for (size_t v = 0; v < gv[i].n; v++)
+            q.idx[i][v] = v;
+        q.n[i] = gv[i].n;
+        return push(out, &q) ? 0 : (product_free(&q, np), -1);
+    }
+    size_t j = p->when[k].parent;
+    if (!base->n[j]) /* the parent is inactive here, and so is i */
+        return push(out, &q) ? 0 : (product_free(&q, np), -1);
+    filter(&q, j, gv, &p->when[k], false);
+    if (q.n[j] && !push(out, &q))
+        return product_free(&q, np), -1;
+    if (!q.n[j])
+        product_free(&q, np);
+    if (!product_copy(&q, base, np))
+        return product_free(&q, np), -1;
+    filter(&q, j, gv, &p->when[k], true);
+    int rc = q.n[j] ? split(out, &q, sw, i, k + 1, gv) : 0;
+    product_free(&q, np);
+    return rc;
+}
+
+static int grid_products(const sweep *sw, const grid_values *gv, products *ps)
+{
+    product first;
+    ps->n_params = sw->n_params;
+    if (!product_copy(&first, NULL, sw->n_params) || !push(ps, &first))
+        return product_free(&first, sw->n_params), -1;
+    for (size_t o = 0; o < sw->n_params; o++) {
+        size_t i = sw->order[o];
+        products next = {.n_params = sw->n_params};
+        int rc = 0;
+        for (size_t k = 0; !rc && k < ps->n; k++)
+            rc = split(&next, &ps->p[k], sw, i, 0, gv);
+        for (size_t k = 0; k < ps->n; k++)
+            product_free(&ps->p[k], sw->n_params);
+        free(ps->p);
+        *ps = next;
+        if (rc)
+            return -1;
+        if (ps->n > MAX_PRODUCTS)
+            return 1;
+    }
+    return 0;
+}
+
+static int values_of(const sweep_param *p, grid_values *gv)
+{
+    if (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT) {
+        gv->v = malloc(p->n_choices * sizeof *gv->v);
+        if (!gv->v)
+            return -1;
+        memcpy(gv->v, p->choices, p->n_choices * sizeof *gv->v);
+        gv->n = p->n_choices;
+        return 0;
+    }
+    double *x;
+    gv->n = sweep_grid_numbers(p, &x);
+    gv->v = malloc((gv->n ? gv->n : 1) * sizeof *gv->v);
+    for (size_t k = 0; gv->v && k < gv->n; k++)
+        gv->v[k] = (knob_choice){KNOB_CHOICE_NUMBER, NULL, x[k]};
+    free(x);
+    return gv->v && gv->n ? 0 : -1;
+}
+
+static void add_choice(knobx_buf *b, const knob_choice *c)
+{
+    if (c->type == KNOB_CHOICE_STRING)
+        knobx_json_add_string(b, c->str);
+    else if (c->type == KNOB_CHOICE_NUMBER)
+        knobx_json_add_number(b, c->num);
+    else if (c->type == KNOB_CHOICE_BOOL)
+        knobx_buf_puts(b, c->num != 0 ? "true" : "false");
+    else
+        knobx_buf_puts(b, "null");
+}
+
+/* One product as a JSON object of value lists (constants are not searched); its points. */
+static double product_json(knobx_buf *b, const sweep *sw, const product *p, const grid_values *gv)
+{
+    double points = 1;
+    knobx_buf_puts(b, "{");
+    for (size_t i = 0, m = 0; i < sw->n_params; i++) {
+        if (!p->n[i] || sw->params[i].kind == PK_CONSTANT)
+            continue;
+        knobx_buf_puts(b, m++ ? "," : "");
+        knobx_json_add_string(b, sw->params[i].name);
+        knobx_buf_puts(b, ":[");
+        for (size_t k = 0; k < p->n[i]; k++) {
+            knobx_buf_puts(b, k ? "," : "");
+            add_choice(b, &gv[i].v[p->idx[i][k]]);
+        }
+        knobx_buf_puts(b, "]");
+        points *= (double)p->n[i];
+    }
+    knobx_buf_puts(b, "}");
+    return points;
+}
+
+static int not_enumerable(const sweep *sw, const sweep_param *p)
+{
+    fprintf(stderr, "%s:%d:%d: key 'parameters.%s': method grid needs values to enumerate\n",
+            sw->path, p->line, p->col, p->name);
+    return -1;
+}
+
+int sweep_grid_space(const sweep *sw, char **json, double *points)
+{
+    grid_values *gv = calloc(sw->n_params ? sw->n_params : 1, sizeof *gv);
+    products ps = {0};
+    knobx_buf b = {0};
+    int rc = gv ? 0 : -1;
+    *json = NULL;
+    *points = 0;
+    for (size_t i = 0; !rc && i < sw->n_params; i++)
+        if (values_of(&sw->params[i], &gv[i]))
+            rc = not_enumerable(sw, &sw->params[i]);
+    if (!rc && (rc = grid_products(sw, gv, &ps)) > 0)
+        fprintf(stderr, "knob: the conditional grid splits into more than %d products\n",
+                MAX_PRODUCTS);
+    if (!rc) {
+        /* Without conditions: one product, the object form the grid has always had. */
+        knobx_buf_puts(&b, sw->conditional ? "[" : "");
+        for (size_t k = 0; k < ps.n; k++) {
+            knobx_buf_puts(&b, k ? "," : "");
+            *points += product_json(&b, sw, &ps.p[k], gv);
+        }
+        knobx_buf_puts(&b, sw->conditional ? "]" : "");
+        if (b.oom)
+            rc = -1;
+        else
+            *json = sweep_dup(knobx_buf_cstr(&b));
+    }
+    for (size_t k = 0; k < ps.n; k++)
+        product_free(&ps.p[k], sw->n_params);
+    free(ps.p);
+    for (size_t i = 0; gv && i < sw->n_params; i++)
+        free(gv[i].v);
+    free(gv);
+    knobx_buf_free(&b);
+    return rc ? -1 : 0;
+}

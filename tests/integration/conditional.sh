@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Conditional params (`when`): only active ones are suggested, reach the program (argv,
+# KNOB_PARAMS_JSON, params.json) and are shown by knob trials, best and ask; a grid
+# enumerates only valid points; knob enqueue refuses inactive ones; mistakes in `when`
+# are reported at their line and column.
+source "$(dirname "$0")/lib.bash"
+space() {
+    cat <<YAML
+parameters:
+  momentum: {values: [0.5, 0.9], when: {optimizer: sgd}}
+  optimizer: {values: [sgd, adam, rms]}
+  nesterov: {values: [true, false], when: {optimizer: sgd, momentum: 0.9}}
+  beta: {values: [0.9, 0.99], when: {optimizer: [adam, rms]}}
+  k: {value: 3, when: {optimizer: adam}}
+  layers: {min: 1, max: 3}
+  net:
+    when: {layers: [2, 3]}
+    parameters:
+      width2: {values: [8, 16]}
+      width3: {values: [8, 16], when: {layers: 3}}
+YAML
+}
+{ echo "program: $PROGS/cond_prog.sh"; echo "method: grid"; echo "metric: {name: loss}"; space; } > grid.yaml
+{ echo "program: $PROGS/cond_prog.sh"; echo "sampler: {name: tpe, options: {n_startup_trials: 4}}"
+  echo "metric: {name: loss}"; space; } > tpe.yaml
+S="--storage sqlite:///$T/s.db"
+
+# The rule each trial's params must follow, checked on what the program got.
+cat > check.py <<'PY'
+import json, sys
+def check(p):
+    o = p["optimizer"]
+    want = {"optimizer", "layers"}
+    if o == "sgd":
+        want |= {"momentum"} | ({"nesterov"} if p["momentum"] == 0.9 else set())
+    else:
+        want |= {"beta"} | ({"k"} if o == "adam" else set())
+    if p["layers"] >= 2:
+        want |= {"net"}
+        net = {"width2"} | ({"width3"} if p["layers"] == 3 else set())
+        assert set(p["net"]) == net, p
+    assert set(p) == want, (sorted(p), sorted(want))
+    return p
+PY
+
+# grid: each valid point once, no other (sgd 3 x adam 2 x rms 2, times layers 1 + 2 + 4)
+"$KNOB" run grid.yaml $S --study g --parallel 8 > out.txt || fail "grid run: $(cat out.txt)"
+grep -q "the grid is done" out.txt || fail "grid end: $(cat out.txt)"
+"$KNOB" trials g $S --format json > g.json
+python3 - g.json <<'PY' || fail "grid points: $(cat g.json)"
+import json, sys
+exec(open("check.py").read())
+d = json.load(open(sys.argv[1]))
+pts = [json.dumps(check(t["params"]), sort_keys=True) for t in d]
+assert len(pts) == 49 and len(set(pts)) == 49, len(pts)
+PY
+
+# tpe: define-by-run through the model-based sampler; what the program got, three ways
+"$KNOB" run tpe.yaml $S --study t --trials 12 --seed 3 > /dev/null || fail "tpe run"
+"$KNOB" trials t $S --format json > t.json
+python3 - t.json knob-runs/t <<'PY' || fail "tpe trials"
+import json, sys, os
+exec(open("check.py").read())
+d = json.load(open(sys.argv[1]))
+assert len(d) == 12 and all(t["state"] == "complete" for t in d), d
+for t in d:
+    got = check(t["params"])
+    dr = os.path.join(sys.argv[2], str(t["number"]))
+    assert json.load(open(dr + "/env.json")) == got
+    assert json.load(open(dr + "/params.json")) == got
+    argv = open(dr + "/argv.txt").read().split()
+    flat = {}
+    for k, v in got.items():
+        for k2, v2 in (v.items() if isinstance(v, dict) else [(None, v)]):
+            flat[k + "." + k2 if k2 else k] = v2
+    assert sorted(a.split("=")[0][2:] for a in argv) == sorted(flat), (argv, flat)
+assert len({t["params"]["optimizer"] for t in d}) == 3
+PY
+# the storage holds the active params only (the constant k is not searched), in the order
+# they were suggested: parents first
+python3 - "$T/s.db" t.json <<'PY' || fail "stored params"
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for t in json.load(open(sys.argv[2])):
+    rows = db.execute("select p.name from params p join trials r on p.trial = r.id join studies s on "
+                      "r.study = s.id where s.name = 't' and r.number = ? order by p.position",
+                      (t["number"],)).fetchall()
+    names = [r[0] for r in rows]
+    flat = [k for k in t["params"] if k not in ("k", "net")] + ["net." + k for k in t["params"].get("net", {})]
+    assert sorted(names) == sorted(flat), (names, flat)
+    assert names.index("optimizer") < names.index("momentum" if "momentum" in names else "beta"), names
+    assert "net.width2" not in names or names.index("layers") < names.index("net.width2"), names
+PY
+"$KNOB" best t $S --json > best.json
+python3 -c "exec(open('check.py').read()); import json; check(json.load(open('best.json'))['params'])" ||
+    fail "best: $(cat best.json)"
+
+# knob ask shows the active params only
+for i in 1 2 3 4 5 6; do
+    "$KNOB" ask a --sweep tpe.yaml $S --seed 5 >> asks.jsonl
+done
+python3 -c "
+import json; exec(open('check.py').read())
+for l in open('asks.jsonl'): check(json.loads(l)['params'])" || fail "ask: $(cat asks.jsonl)"
+
+# enqueue: inactive params and params whose parents are left open are refused
+"$KNOB" enqueue t optimizer=adam momentum=0.9 layers=1 $S 2> e1.txt && fail "inactive enqueued"
+grep -q "'momentum' is not active" e1.txt || fail "enqueue inactive: $(cat e1.txt)"
+"$KNOB" enqueue t momentum=0.9 layers=1 $S 2> e2.txt && fail "open parent enqueued"
+grep -q "give 'optimizer' too" e2.txt || fail "enqueue parent: $(cat e2.txt)"
+"$KNOB" enqueue t optimizer=sgd momentum=0.9 nesterov=false layers=2 net.width2=16 $S > /dev/null ||
+    fail "enqueue of active params"
+"$KNOB" run tpe.yaml $S --study t --trials 1 > /dev/null
+"$KNOB" trials t $S --format json > t2.json
+expect_eq "$(py 'json.dumps(d[-1]["params"], sort_keys=True)' < t2.json)" \
+    '{"layers": 2, "momentum": 0.9, "nesterov": false, "net": {"width2": 16}, "optimizer": "sgd"}' \
+    "the enqueued trial"
+
+# mistakes, at their line and column
+err() { # expected-message yaml-lines...
+    local want=$1
+    shift
+    printf '%s\n' "program: x" "method: random" "parameters:" "$@" > e.yaml
+    if "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt; then fail "accepted: $*"; fi
+    grep -qF "$want" e.txt || fail "expected '$want', got: $(cat e.txt)"
+}
+err "e.yaml:5:34: key 'parameters.b.when.aa': unknown parameter 'aa'; did you mean 'a'?" \
+    "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: {aa: x}}"
+err "e.yaml:5:30: key 'parameters.b.when.a': a cycle of conditions (a -> b -> a)" \
+    "  a: {values: [x, y], when: {b: 1}}" "  b: {values: [1, 2], when: {a: x}}"
+err "e.yaml:4:30: key 'parameters.a.when.a': a cycle of conditions (a -> a)" \
+    "  a: {values: [x, y], when: {a: x}}"
+err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes \"z\" (a string)" \
+    "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: {a: [x, z]}}"
+err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
+    "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
+err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values" \
+    "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
+    "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: a}"
+echo ok
