@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/pbt.h"
 #include "util/json.h"
+#include "util/url.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -135,10 +136,89 @@ static int add_grid(const sweep *sw, knob_sampler *s)
     return rc ? fail("grid") : 0;
 }
 
-static int make_sampler(const sweep *sw, bool has_seed, int64_t seed, knob_sampler **out,
-                        bool *grid)
+/* The study a warm start reads must exist; one that shares no searched param with the
+ * sweep can teach the sampler nothing: a warning, and a cold start (*use false). */
+static int check_warm_source(const sweep *sw, const char *storage, bool *use)
 {
-    if (create_sampler(sw, out))
+    const char *url = sw->warm_storage ? sw->warm_storage : storage;
+    knob_storage *st = NULL;
+    knob_study *src = NULL;
+    const knob_trial_info *const *tr;
+    size_t n = 0, shared = 0;
+    *use = false;
+    int rc = knob_storage_open(url, &st);
+    if (!rc)
+        rc = knob_study_load(st, sw->warm_study, NULL, &src);
+    if (!rc)
+        rc = knob_study_trials(src, &tr, &n);
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++)
+            found = knob_trial_info_param(tr[k], sw->params[i].name) != NULL;
+        shared += found;
+    }
+    if (rc) {
+        char *shown = knobx_redact_url(url);
+        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: %s\n", sw->path,
+                sw->warm_line, sw->warm_col, sw->warm_study, shown ? shown : "its storage",
+                knob_errmsg());
+        free(shown);
+    } else if (!shared) {
+        fprintf(stderr,
+                "knob: warning: warm_start: study '%s' shares no parameter with this sweep "
+                "(%zu trials); starting cold\n",
+                sw->warm_study, n);
+    }
+    *use = !rc && shared;
+    knob_study_free(src);
+    knob_storage_close(st);
+    return rc ? -1 : 0;
+}
+
+/* Makes the chosen sampler again with its options and warm_start_study/_storage, given at
+ * creation as every option of a sweep is. */
+static int add_warm_start(const sweep *sw, knob_sampler **s)
+{
+    const char *name = knob_sampler_name(*s);
+    if (!sweep_sampler_has_option(name, "warm_start_study")) {
+        fprintf(stderr,
+                "%s:%d:%d: key 'warm_start': sampler '%s' (chosen by method %s) takes no "
+                "warm start; name one that does with the key 'sampler' (cmaes, ...)\n",
+                sw->path, sw->warm_line, sw->warm_col, name, sw->method);
+        return -1;
+    }
+    size_t n = sw->sampler.name ? sw->sampler.n : 0;
+    const char **keys = calloc(n + 2, sizeof *keys), **values = calloc(n + 2, sizeof *values);
+    int rc = keys && values ? 0 : knob_set_error(KNOB_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        keys[i] = sw->sampler.keys[i];
+        values[i] = sw->sampler.values[i];
+    }
+    keys[n] = "warm_start_study";
+    values[n++] = sw->warm_study;
+    if (sw->warm_storage) {
+        keys[n] = "warm_start_storage";
+        values[n++] = sw->warm_storage;
+    }
+    knob_sampler *made = NULL;
+    if (!rc)
+        rc = knob_sampler_create_pairs(name, keys, values, n, &made);
+    free(keys);
+    free(values);
+    if (rc)
+        return fail("sampler");
+    knob_sampler_free(*s);
+    *s = made;
+    return 0;
+}
+
+static int make_sampler(const sweep *sw, const char *storage, bool has_seed, int64_t seed,
+                        knob_sampler **out, bool *grid)
+{
+    bool warm = false;
+    if (sw->warm_study && check_warm_source(sw, storage, &warm))
+        return -1;
+    if (create_sampler(sw, out) || (warm && add_warm_start(sw, out)))
         return -1;
     *grid = !strcmp(knob_sampler_name(*out), "grid");
     if (has_seed || sw->has_seed) {
@@ -189,7 +269,8 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     knob_sampler *sampler = NULL;
     knob_pruner *pruner = NULL;
     memset(out, 0, sizeof *out);
-    if (make_sampler(sw, has_seed, seed, &sampler, &out->grid) || make_pruner(sw, &pruner)) {
+    if (make_sampler(sw, storage, has_seed, seed, &sampler, &out->grid) ||
+        make_pruner(sw, &pruner)) {
         knob_sampler_free(sampler);
         return -1;
     }

@@ -299,13 +299,76 @@ static int parse_method(sweep_ctx *c, const yaml_node_t *v)
     return sweep_get_string(c, v, "method", SWEEP_MAX_NAME, &c->sw->method);
 }
 
+/* ---------------------------------------------------------------- warm_start */
+
+bool sweep_sampler_has_option(const char *name, const char *option)
+{
+    const knob_sampler_plugin *list[256];
+    size_t n = knob_sampler_list(list, 256);
+    for (size_t i = 0; i < n && i < 256; i++) {
+        if (strcmp(list[i]->name, name))
+            continue;
+        for (const knob_option *o = list[i]->options; o && o->name; o++)
+            if (!strcmp(o->name, option))
+                return true;
+    }
+    return false;
+}
+
+/* warm_start: NAME, or {study: NAME, storage: URL}. */
+static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
+{
+    static const char *const keys[] = {"study", "storage", NULL};
+    sweep *sw = c->sw;
+    sw->warm_line = (int)k->start_mark.line + 1;
+    sw->warm_col = (int)k->start_mark.column + 1;
+    if (sweep_scalar(v))
+        return sweep_get_string(c, v, "warm_start", SWEEP_MAX_NAME, &sw->warm_study);
+    if (v->type != YAML_MAPPING_NODE)
+        return sweep_errorf(c, v,
+                            "key 'warm_start': expected a study's name or {study, storage}, "
+                            "got %s",
+                            sweep_kind_name(v));
+    for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++) {
+        const yaml_node_t *kk = sweep_node(c, kv->key), *val = sweep_node(c, kv->value);
+        const char *ks = sweep_scalar(kk);
+        int rc;
+        if (ks && !strcmp(ks, "study"))
+            rc = sweep_get_string(c, val, "warm_start.study", SWEEP_MAX_NAME, &sw->warm_study);
+        else if (ks && !strcmp(ks, "storage"))
+            rc = sweep_get_string(c, val, "warm_start.storage", SWEEP_MAX_PATH, &sw->warm_storage);
+        else
+            rc = sweep_unknown_key(c, kk, "warm_start", keys);
+        if (rc)
+            return rc;
+    }
+    if (!sw->warm_study)
+        return sweep_errorf(c, v, "key 'warm_start.study': missing (the study to learn from)");
+    return 0;
+}
+
+/* A sampler named in the file must take a warm start; one chosen by `method` is checked
+ * when it is made. */
+static int check_warm_start(sweep_ctx *c)
+{
+    const sweep *sw = c->sw;
+    if (!sw->warm_study || !sw->sampler.name ||
+        sweep_sampler_has_option(sw->sampler.name, "warm_start_study"))
+        return 0;
+    return sweep_errorf_at(c, sw->warm_line, sw->warm_col,
+                           "key 'warm_start': sampler '%s' takes no warm start (it has no "
+                           "option warm_start_study)",
+                           sw->sampler.name);
+}
+
 /* ---------------------------------------------------------------- top level */
 
 static const char *const top_keys[] = {
-    "program",         "command", "method",      "metric",     "parameters", "run_cap",
-    "early_terminate", "name",    "description", "project",    "entity",     "storage",
-    "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
-    "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        NULL};
+    "program",    "command",         "method",        "metric",      "parameters",
+    "run_cap",    "early_terminate", "name",          "description", "project",
+    "entity",     "storage",         "study",         "sampler",     "pruner",
+    "objectives", "parallel",        "trial_timeout", "trials",      "seed",
+    "trial_dir",  "plugins",         "pbt",           "warm_start",  NULL};
 
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
@@ -367,6 +430,8 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
         return (c->pruner = k, parse_plugin(c, v, ks, &sw->pruner));
     if (!strcmp(ks, "pbt"))
         return sweep_parse_pbt(c, v);
+    if (!strcmp(ks, "warm_start"))
+        return parse_warm_start(c, k, v);
     return sweep_unknown_key(c, k, "", top_keys);
 }
 
@@ -413,7 +478,7 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
         return sweep_errorf(c, root, "key 'parameters': missing (the sweep has no parameters)");
     if (!sw->n_objectives && check_no_metric(c, root))
         return -1;
-    if (sweep_check_pbt(c, root))
+    if (sweep_check_pbt(c, root) || check_warm_start(c))
         return -1;
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
@@ -647,6 +712,8 @@ void sweep_free(sweep *sw)
     free(sw->early_type);
     free(sw->pbt);
     free(sw->order);
+    free(sw->warm_study);
+    free(sw->warm_storage);
     memset(sw, 0, sizeof *sw);
 }
 

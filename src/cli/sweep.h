@@ -116,6 +116,10 @@ typedef struct sweep {
      * file's order): n_params indices. conditional: some param has a `when`. */
     size_t *order;
     bool conditional;
+    /* warm_start: {study, storage}: the sampler's warm_start_study and warm_start_storage
+     * (NULL: not given; storage NULL: the study's own), and where the key stands. */
+    char *warm_study, *warm_storage;
+    int warm_line, warm_col;
 } sweep;
 
 /* Reads and checks a sweep file (a regular file of at most SWEEP_MAX_FILE bytes). On
@@ -148,6 +152,9 @@ int sweep_grid_values(const sweep_param *p, char **json);
 /* The numbers of an int_uniform, q_uniform or q_log_uniform_values parameter in a grid:
  * *out (freed by the caller) holds the returned count; 0 for other forms. */
 size_t sweep_grid_numbers(const sweep_param *p, double **out);
+
+/* True when the sampler named `name` declares the option `option` (warm_start_study). */
+bool sweep_sampler_has_option(const char *name, const char *option);
 
 /* True when the value v of a condition's parent is one of its allowed values. */
 bool sweep_cond_holds(const sweep_cond *w, const knob_choice *v);

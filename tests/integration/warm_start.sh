@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The warm_start key: the sampler (cmaes) starts from a study in another storage; a
+# missing study is an error at the key's line; a study sharing no param is a warning and
+# a cold start; a sampler without a warm start is refused at the key's line.
+source "$(dirname "$0")/lib.bash"
+cat > src.yaml <<YAML
+program: $PROGS/quad.sh
+method: random
+metric: {name: loss}
+parameters:
+  x: {min: -5.0, max: 5.0}
+  y: {min: -5.0, max: 5.0}
+YAML
+CX=4 CY=4 "$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study src --trials 30 --seed 1 \
+    --parallel 4 > /dev/null || fail "source run"
+sweep() { # warm-start-line
+    cat <<YAML
+program: $PROGS/quad.sh
+sampler: {name: cmaes, options: {popsize: 6}}
+metric: {name: loss}
+parameters:
+  x: {min: -5.0, max: 5.0}
+  y: {min: -5.0, max: 5.0}
+$1
+YAML
+}
+# cmaes starts after one trial: the next six are its first generation
+first_gen_mean_x() { # study storage
+    "$KNOB" trials "$1" --storage "$2" --format json |
+        py 'sum(t["params"]["x"] for t in d[1:7]) / 6'
+}
+sweep "warm_start: {study: src, storage: sqlite:///$T/src.db}" > warm.yaml
+sweep "" > cold.yaml
+CX=4 CY=4 "$KNOB" run warm.yaml --storage "sqlite:///$T/b.db" --study w --trials 7 --seed 2 \
+    > w.txt 2>&1 || fail "warm run: $(cat w.txt)"
+CX=4 CY=4 "$KNOB" run cold.yaml --storage "sqlite:///$T/b.db" --study c --trials 7 --seed 2 \
+    > /dev/null || fail "cold run"
+warm=$(first_gen_mean_x w "sqlite:///$T/b.db")
+cold=$(first_gen_mean_x c "sqlite:///$T/b.db")
+python3 -c "assert $warm > 2.5 and $cold < 2.5, ($warm, $cold)" ||
+    fail "warm start not used: first generation's mean x $warm (warm), $cold (cold)"
+# the source's trials are not this study's
+expect_eq "$("$KNOB" trials w --storage "sqlite:///$T/b.db" --format json | py 'len(d)')" 7 "trials"
+
+# a missing study: a clear error at the key, nothing run
+sweep "warm_start: {study: nope, storage: sqlite:///$T/src.db}" > missing.yaml
+if "$KNOB" run missing.yaml --storage "sqlite:///$T/b.db" --study m --trials 2 2> m.txt; then
+    fail "a missing warm start study ran"
+fi
+grep -q "missing.yaml:7:1: key 'warm_start': study 'nope' in sqlite:///$T/src.db: .*no study named 'nope'" m.txt ||
+    fail "missing study message: $(cat m.txt)"
+
+# a study with a disjoint space: a warning, and a cold start that runs
+cat > other.yaml <<YAML
+program: $PROGS/quad.sh
+method: random
+metric: {name: loss}
+parameters:
+  a: {min: 0.0, max: 1.0}
+YAML
+"$KNOB" run other.yaml --storage "sqlite:///$T/src.db" --study other --trials 2 > /dev/null
+sweep "warm_start: {study: other, storage: sqlite:///$T/src.db}" > disjoint.yaml
+"$KNOB" run disjoint.yaml --storage "sqlite:///$T/b.db" --study d --trials 3 > d.txt 2>&1 ||
+    fail "disjoint: $(cat d.txt)"
+grep -q "warning: warm_start: study 'other' shares no parameter with this sweep (2 trials); starting cold" d.txt ||
+    fail "disjoint warning: $(cat d.txt)"
+expect_eq "$("$KNOB" trials d --storage "sqlite:///$T/b.db" --format json | py 'len([t for t in d if t["state"] == "complete"])')" \
+    3 "cold start trials"
+
+# the same storage as the study's, by name alone
+CX=4 CY=4 "$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study src2 --trials 3 > /dev/null
+sweep "warm_start: src" > same.yaml
+CX=4 CY=4 "$KNOB" run same.yaml --storage "sqlite:///$T/src.db" --study s --trials 3 > /dev/null 2>&1 ||
+    fail "warm start from the study's own storage"
+
+# samplers without a warm start
+{ sweep "warm_start: src" | sed 's/sampler: .*/sampler: random/'; } > rnd.yaml
+if "$KNOB" run rnd.yaml --storage "sqlite:///$T/b.db" --trials 1 2> r.txt; then fail "random warm"; fi
+grep -q "rnd.yaml:7:1: key 'warm_start': sampler 'random' takes no warm start" r.txt ||
+    fail "random message: $(cat r.txt)"
+{ sweep "warm_start: src" | sed 's/sampler: .*/method: random/'; } > meth.yaml
+if "$KNOB" run meth.yaml --storage "sqlite:///$T/src.db" --trials 1 2> r2.txt; then fail "method random warm"; fi
+grep -q "meth.yaml:7:1: key 'warm_start': sampler 'random' (chosen by method random) takes no warm start" r2.txt ||
+    fail "method message: $(cat r2.txt)"
+echo ok
