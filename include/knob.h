@@ -181,7 +181,16 @@ typedef struct knob_trial_info {
     size_t n_system_attrs;
     const knob_attr *system_attrs;
     double start_time, end_time;
+    /* The trial's constraint values (knob_trial_set_constraints), each satisfied when
+     * <= 0; n_constraints 0 when it has none. Read back from the system attribute
+     * "constraints", which knob writes. */
+    size_t n_constraints;
+    const double *constraints;
 } knob_trial_info;
+
+/* True when `info` has no constraints or every one of them is <= 0 (a NaN is not). Only
+ * feasible trials count for the best value, the best trial and the Pareto front. */
+KNOB_API bool knob_trial_info_feasible(const knob_trial_info *info);
 
 /* The param of `info` named `name`, or NULL. */
 KNOB_API const knob_param *knob_trial_info_param(const knob_trial_info *info, const char *name);
@@ -572,15 +581,18 @@ KNOB_API int knob_study_sync(knob_study *s);
  * knob_trial_info). */
 KNOB_API int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size_t *n);
 
-/* Syncs, then the best COMPLETE trial of a study with one objective. KNOB_ENOTFOUND when
- * none is complete; KNOB_EINVAL for several objectives (see knob_study_best_trials). */
+/* Syncs, then the best feasible COMPLETE trial (see knob_trial_info_feasible) of a study
+ * with one objective. KNOB_ENOTFOUND when none is complete, or none of the complete ones
+ * is feasible (the message says which); KNOB_EINVAL for several objectives (see
+ * knob_study_best_trials). */
 KNOB_API int knob_study_best_trial(knob_study *s, const knob_trial_info **out);
 KNOB_API int knob_study_best_value(knob_study *s, double *out);
 
-/* Syncs, then the Pareto front: the COMPLETE trials that no other COMPLETE trial
- * dominates, in number order. *out (an array of *n pointers) is borrowed as
- * knob_study_trials' is: valid until the next call that syncs the study.
- * KNOB_EINVAL for a study without objective. */
+/* Syncs, then the Pareto front: the feasible COMPLETE trials that no other feasible
+ * COMPLETE trial dominates, in number order. *out (an array of *n pointers) is borrowed as
+ * knob_study_trials' is: valid until the next call that syncs the study. *n is 0 when no
+ * trial is complete; KNOB_ENOTFOUND when trials are complete but none is feasible (the
+ * message says so). KNOB_EINVAL for a study without objective. */
 KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, size_t *n);
 
 /* Study attributes: a key and a JSON value text, validated. */
@@ -678,6 +690,19 @@ KNOB_API int knob_trial_set_system_attr(knob_trial *t, const char *key, const ch
  * trials asked elsewhere: knob_trial_info_attr.) */
 KNOB_API const char *knob_trial_user_attr(const knob_trial *t, const char *key);
 KNOB_API const char *knob_trial_system_attr(const knob_trial *t, const char *key);
+
+/* Records the trial's constraint values values[0..n): constraint i is satisfied when
+ * values[i] <= 0 (as Optuna's constraints_func). Called before the trial is told; set
+ * again, the new values replace the old. They are stored with the trial, as the system
+ * attribute "constraints" (a JSON array), in every backend, and read back as
+ * knob_trial_info's n_constraints and constraints. A trial is feasible when every value
+ * is <= 0; infeasible trials never count as the best trial or on the Pareto front, and
+ * samplers that honour constraints steer away from them.
+ * Returns KNOB_OK; KNOB_EINVAL for t NULL, n 0, values NULL, a value that is NaN or
+ * infinite (naming its index), or an n other than the one the study's earlier trials
+ * have (as this handle's view of the study knows them; every ask syncs it), and then
+ * nothing is written; or a storage status (KNOB_ESTORAGE, KNOB_EBUSY). */
+KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n);
 
 /* For samplers: proposes `internal` for param `name` under `dist` (copied), used if
  * the trial suggests that name with an equal distribution. */

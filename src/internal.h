@@ -38,4 +38,9 @@ double knob__now(void);
  * Returns 0, or -1 when memory runs out (*arr unchanged). */
 int knob__grow(void *arr, size_t *cap, size_t need, size_t size);
 
+/* The constraint values of the system attribute "constraints" (a JSON array of numbers,
+ * as knob_trial_set_constraints writes it): how many; written to out[0..cap) when out is
+ * not NULL. An element that is not a number reads as NaN (infeasible). */
+size_t knob__constraints_parse(const char *json, double *out, size_t cap);
+
 #endif

@@ -472,6 +472,11 @@ int knob_study_best_trial(knob_study *s, const knob_trial_info **out)
     if (rc)
         return rc;
     const knob_trial_info *best = knob__view_trial(&s->view, s->view.best);
+    if (!best && s->view.n_finished[KNOB_TRIAL_COMPLETE])
+        return knob__error(KNOB_ENOTFOUND,
+                           "study '%s' has no feasible trial: each of its %zu complete trials "
+                           "violates a constraint (a value > 0)",
+                           s->name, s->view.n_finished[KNOB_TRIAL_COMPLETE]);
     if (!best)
         return knob__error(KNOB_ENOTFOUND, "study '%s' has no complete trial yet", s->name);
     *out = best;
@@ -517,12 +522,15 @@ int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, si
     if (knob__grow(&s->front, &s->cap_front, v->n ? v->n : 1, sizeof *s->front))
         return knob__oom("Pareto front");
     const knob_trial_info **front = s->front;
-    size_t count = 0;
+    size_t count = 0, n_complete = 0;
     /* Keeps a running front; each candidate is checked against it, which is
      * O(n * front) rather than O(n^2). */
     for (size_t i = 0; i < v->n; i++) {
         const knob_trial_info *c = v->by_number[i];
         if (!c || c->state != KNOB_TRIAL_COMPLETE || c->n_values != s->n_dirs)
+            continue;
+        n_complete++;
+        if (!knob_trial_info_feasible(c))
             continue;
         bool dominated = false;
         size_t keep = 0;
@@ -548,6 +556,11 @@ int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, si
             front[j] = front[j - 1];
         front[j] = x;
     }
+    if (!count && n_complete)
+        return knob__error(KNOB_ENOTFOUND,
+                           "study '%s' has no feasible trial: each of its %zu complete trials "
+                           "violates a constraint (a value > 0), so its Pareto front is empty",
+                           s->name, n_complete);
     *out = front;
     *n = count;
     return KNOB_OK;

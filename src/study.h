@@ -43,6 +43,7 @@ typedef struct knob__view {
     int64_t best;         /* number of the best COMPLETE trial (one objective), -1 */
     size_t n_finished[5]; /* by state */
     size_t n_waiting;     /* WAITING trials as of the last sync */
+    size_t n_constraints; /* constraints per trial, as the first such trial has them; 0 */
 } knob__view;
 
 struct knob_study {

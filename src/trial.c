@@ -388,3 +388,39 @@ const char *knob_trial_system_attr(const knob_trial *t, const char *key)
 {
     return find_attr(t, true, key);
 }
+
+/* ---------------------------------------------------------------- constraints */
+
+int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
+{
+    if (!t || !values || !n)
+        return knob__error(KNOB_EINVAL, "knob_trial_set_constraints: %s",
+                           !t   ? "trial is NULL"
+                           : !n ? "no constraint values (n is 0)"
+                                : "values is NULL");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i]))
+            return knob__error(KNOB_EINVAL,
+                               "trial %lld: constraint %zu is %g; constraint values must be "
+                               "finite numbers (<= 0 satisfied)",
+                               (long long)t->number, i, values[i]);
+    knob__view *v = &t->s->view;
+    if (v->n_constraints && v->n_constraints != n)
+        return knob__error(KNOB_EINVAL,
+                           "trial %lld: %zu constraint values, but the study's earlier trials "
+                           "have %zu",
+                           (long long)t->number, n, v->n_constraints);
+    knobx_buf b = {0};
+    knobx_buf_printf(&b, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            knobx_buf_printf(&b, ",");
+        knobx_json_add_number(&b, values[i]);
+    }
+    knobx_buf_printf(&b, "]");
+    int rc = b.oom ? knob__oom("constraints") : set_attr(t, true, "constraints", b.data);
+    knobx_buf_free(&b);
+    if (!rc)
+        v->n_constraints = n;
+    return rc;
+}

@@ -77,6 +77,59 @@ bool knob__better(const knob_study *s, double a, double b)
     return s->dirs[0] == KNOB_MAXIMIZE ? a > b : a < b;
 }
 
+size_t knob__constraints_parse(const char *json, double *out, size_t cap)
+{
+    const char *p = json;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (*p++ != '[')
+        return 0;
+    size_t n = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (*p == ']' || !*p)
+            return n;
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p) { /* not a number: skip the element */
+            x = NAN;
+            int depth = 0;
+            bool quoted = false;
+            for (; *end && (quoted || depth || (*end != ',' && *end != ']')); end++) {
+                if (quoted && *end == '\\' && end[1])
+                    end++;
+                else if (*end == '"')
+                    quoted = !quoted;
+                else if (!quoted && (*end == '[' || *end == '{'))
+                    depth++;
+                else if (!quoted && (*end == ']' || *end == '}'))
+                    depth--;
+            }
+        }
+        if (out && n < cap)
+            out[n] = x;
+        n++;
+        p = end;
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        if (*p == ',')
+            p++;
+        else
+            return n;
+    }
+}
+
+bool knob_trial_info_feasible(const knob_trial_info *info)
+{
+    if (!info)
+        return false;
+    for (size_t i = 0; i < info->n_constraints; i++)
+        if (!(info->constraints[i] <= 0))
+            return false;
+    return true;
+}
+
 static size_t attrs_text(const knob_attr *a, size_t n)
 {
     size_t size = 0;
@@ -102,18 +155,24 @@ static char *copy_attrs(knob_attr *dst, const knob_attr *src, size_t n, char *te
 /* Builds the block of one trial: the info, then its arrays, then attribute text. */
 static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
 {
-    size_t size = sizeof(knob_trial_info) + r->n_params * sizeof(knob_param) +
-                  r->n_values * sizeof(double) + r->n_intermediate * sizeof(knob_step_value) +
-                  (r->n_user_attrs + r->n_system_attrs) * sizeof(knob_attr) +
-                  attrs_text(r->user_attrs, r->n_user_attrs) +
-                  attrs_text(r->system_attrs, r->n_system_attrs);
+    const char *cons = NULL;
+    for (size_t i = 0; i < r->n_system_attrs && !cons; i++)
+        if (strcmp(r->system_attrs[i].key, "constraints") == 0)
+            cons = r->system_attrs[i].json;
+    size_t n_cons = cons ? knob__constraints_parse(cons, NULL, 0) : 0;
+    size_t size =
+        sizeof(knob_trial_info) + r->n_params * sizeof(knob_param) +
+        (r->n_values + n_cons) * sizeof(double) + r->n_intermediate * sizeof(knob_step_value) +
+        (r->n_user_attrs + r->n_system_attrs) * sizeof(knob_attr) +
+        attrs_text(r->user_attrs, r->n_user_attrs) + attrs_text(r->system_attrs, r->n_system_attrs);
     knob_trial_info *info = malloc(size);
     if (!info)
         return NULL;
     knob_param *params = (knob_param *)(info + 1);
     knob_step_value *inter = (knob_step_value *)(params + r->n_params);
     double *values = (double *)(inter + r->n_intermediate);
-    knob_attr *ua = (knob_attr *)(values + r->n_values);
+    double *constraints = values + r->n_values;
+    knob_attr *ua = (knob_attr *)(constraints + n_cons);
     knob_attr *sa = ua + r->n_user_attrs;
     char *text = (char *)(sa + r->n_system_attrs);
 
@@ -133,7 +192,11 @@ static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
         .system_attrs = sa,
         .start_time = r->start_time,
         .end_time = r->end_time,
+        .n_constraints = n_cons,
+        .constraints = n_cons ? constraints : NULL,
     };
+    if (n_cons)
+        knob__constraints_parse(cons, constraints, n_cons);
     for (size_t i = 0; i < r->n_params; i++) {
         params[i].name = knob__view_name(v, r->params[i].name);
         params[i].dist = dist_from_json(v, r->params[i].dist_json);
@@ -155,7 +218,8 @@ static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
 static void note_best(knob_study *s, const knob_trial_info *info)
 {
     knob__view *v = &s->view;
-    if (info->state != KNOB_TRIAL_COMPLETE || info->n_values < 1 || !isfinite(info->values[0]))
+    if (info->state != KNOB_TRIAL_COMPLETE || info->n_values < 1 || !isfinite(info->values[0]) ||
+        !knob_trial_info_feasible(info))
         return;
     const knob_trial_info *best = knob__view_trial(v, v->best);
     if (!best || knob__better(s, info->values[0], best->values[0]) ||
@@ -195,6 +259,8 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
         v->n_finished[info->state]++;
     free(old);
     v->by_number[num] = info;
+    if (!v->n_constraints)
+        v->n_constraints = info->n_constraints;
     if (s->n_dirs == 1)
         note_best(s, info);
     return KNOB_OK;

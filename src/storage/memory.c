@@ -222,6 +222,16 @@ static void count_finished(mem_study *s, const mem_trial *t)
     s->n_complete++;
     if (t->n_values == 0 || s->n_dirs == 0)
         return;
+    /* Constraints are set before the tell; an infeasible trial is never the best. */
+    for (size_t i = 0; i < t->n_attrs[1]; i++) {
+        if (strcmp(t->attrs[1][i].key, "constraints") != 0)
+            continue;
+        double c[64];
+        size_t n = knob__constraints_parse(t->attrs[1][i].json, c, 64);
+        for (size_t k = 0; k < n; k++)
+            if (k >= 64 || !(c[k] <= 0))
+                return;
+    }
     double v = t->values[0];
     if (isnan(s->best) || (s->dirs[0] == KNOB_MAXIMIZE ? v > s->best : v < s->best))
         s->best = v;

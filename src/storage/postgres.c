@@ -95,9 +95,19 @@ static const char *const sql[Q_COUNT] = {
     [Q_COUNT_TRIALS] = "SELECT COUNT(*), COUNT(*) FILTER (WHERE state = 1) FROM knob_trials "
                        "WHERE study = $1",
     [Q_BEST_MIN] = "SELECT MIN(v.value) FROM knob_trials t JOIN knob_values v ON v.trial = t.id "
-                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1",
+                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1 "
+                   "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "
+                   "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "
+                   "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "
+                   "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "
+                   "THEN (j #>> '{}')::float8 <= 0 ELSE false END))",
     [Q_BEST_MAX] = "SELECT MAX(v.value) FROM knob_trials t JOIN knob_values v ON v.trial = t.id "
-                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1",
+                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1 "
+                   "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "
+                   "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "
+                   "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "
+                   "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "
+                   "THEN (j #>> '{}')::float8 <= 0 ELSE false END))",
     [Q_DELETE_STUDY] = "DELETE FROM knob_studies WHERE id = $1",
     [Q_SET_STUDY_ATTR] = "INSERT INTO knob_study_attrs(study, system, key, json) "
                          "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM knob_studies WHERE "

@@ -94,10 +94,16 @@ static const char *const sql[Q_COUNT] = {
     [Q_INSERT_STUDY] = "INSERT INTO studies(name, directions, created) VALUES(?1, ?2, ?3)",
     [Q_LIST_STUDIES] = "SELECT id, name, directions, created FROM studies ORDER BY id",
     [Q_COUNT_TRIALS] = "SELECT COUNT(*), COALESCE(SUM(state = 1), 0) FROM trials WHERE study = ?1",
-    [Q_BEST_MIN] = "SELECT MIN(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id "
-                   "AND v.idx = 0 WHERE t.study = ?1 AND t.state = 1",
-    [Q_BEST_MAX] = "SELECT MAX(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id "
-                   "AND v.idx = 0 WHERE t.study = ?1 AND t.state = 1",
+    [Q_BEST_MIN] =
+        "SELECT MIN(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id "
+        "AND v.idx = 0 WHERE t.study = ?1 AND t.state = 1 "
+        "AND NOT EXISTS (SELECT 1 FROM trial_attrs a, json_each(a.json) j WHERE a.trial = t.id "
+        "AND a.system = 1 AND a.key = 'constraints' AND NOT (j.value <= 0))",
+    [Q_BEST_MAX] =
+        "SELECT MAX(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id "
+        "AND v.idx = 0 WHERE t.study = ?1 AND t.state = 1 "
+        "AND NOT EXISTS (SELECT 1 FROM trial_attrs a, json_each(a.json) j WHERE a.trial = t.id "
+        "AND a.system = 1 AND a.key = 'constraints' AND NOT (j.value <= 0))",
     [Q_DELETE_STUDY] = "DELETE FROM studies WHERE id = ?1",
     [Q_SET_STUDY_ATTR] = "INSERT INTO study_attrs(study, system, key, json) VALUES(?1, ?2, ?3, ?4) "
                          "ON CONFLICT(study, system, key) DO UPDATE SET json = excluded.json",

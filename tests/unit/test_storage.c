@@ -791,6 +791,120 @@ static void check_sync_scale(target *t)
     free(ids);
 }
 
+/* Constraints through the public API: written as the system attribute "constraints",
+ * read back whole by a second handle, and only feasible trials count as the best. */
+static void tell_one(knob_study *s, const double *cons, size_t n_cons, double value)
+{
+    knob_trial *tr;
+    double x;
+    OK(knob_study_ask(s, &tr));
+    OK(knob_trial_suggest_float(tr, "x", 0, 10, 0, 0, &x));
+    if (n_cons)
+        OK(knob_trial_set_constraints(tr, cons, n_cons));
+    OK(knob_study_tell(s, tr, KNOB_TRIAL_COMPLETE, &value, 1));
+}
+
+static void check_constraint_readback(knob_storage *st)
+{
+    knob_study *s;
+    const knob_trial_info *const *all;
+    const knob_trial_info *best;
+    size_t n;
+    OK(knob_study_load(st, "c", NULL, &s));
+    OK(knob_study_trials(s, &all, &n));
+    assert_int_equal(n, 3);
+    assert_int_equal(all[0]->n_constraints, 2);
+    assert_true(all[0]->constraints[0] == -1.5 && all[0]->constraints[1] == 0);
+    assert_true(knob_trial_info_feasible(all[0]));
+    assert_int_equal(all[1]->n_constraints, 2);
+    assert_true(all[1]->constraints[0] == 0.1 && all[1]->constraints[1] == -3);
+    assert_false(knob_trial_info_feasible(all[1]));
+    assert_int_equal(all[2]->n_constraints, 0);
+    assert_null(all[2]->constraints);
+    assert_true(knob_trial_info_feasible(all[2]));
+    assert_non_null(knob_trial_info_attr(all[1], "constraints", true));
+    OK(knob_study_best_trial(s, &best));
+    assert_int_equal(best->number, 0); /* trial 1 is better (1 < 5) but infeasible */
+    knob_study_free(s);
+}
+
+static void check_constraints(target *t)
+{
+    knob_storage *st;
+    knob_study *s;
+    OK(knob_storage_open(t->url, &st));
+    OK(knob_study_create(st, "c", NULL, &s));
+    const double feasible[2] = {-1.5, 0}, violated[2] = {0.1, -3};
+    tell_one(s, feasible, 2, 5);
+    tell_one(s, violated, 2, 1);
+
+    /* Refused, naming the index or the count, and nothing written. */
+    knob_trial *tr;
+    OK(knob_study_ask(s, &tr));
+    const double with_nan[2] = {-1, NAN}, one[1] = {-1};
+    CHECK(knob_trial_set_constraints(tr, with_nan, 2), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "constraint 1 is nan"));
+    CHECK(knob_trial_set_constraints(tr, one, 1), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "earlier trials have 2"));
+    CHECK(knob_trial_set_constraints(tr, one, 0), KNOB_EINVAL);
+    CHECK(knob_trial_set_constraints(NULL, one, 1), KNOB_EINVAL);
+    assert_null(knob_trial_system_attr(tr, "constraints"));
+    double v = 9;
+    OK(knob_study_tell(s, tr, KNOB_TRIAL_COMPLETE, &v, 1));
+
+    double best;
+    OK(knob_study_best_value(s, &best));
+    assert_true(best == 5);
+    const knob_study_summary *sum;
+    size_t n;
+    OK(knob_storage_studies(st, &sum, &n));
+    assert_int_equal(n, 1);
+    assert_true(sum[0].best_value == 5);
+    check_constraint_readback(st);
+    knob_study_free(s);
+
+    /* A study whose every complete trial is infeasible says so. */
+    OK(knob_study_create(st, "none", NULL, &s));
+    tell_one(s, violated, 2, 1);
+    CHECK(knob_study_best_value(s, &best), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "no feasible trial"));
+    OK(knob_storage_studies(st, &sum, &n));
+    assert_true(isnan(sum[1].best_value));
+    knob_study_free(s);
+
+    /* The Pareto front of two objectives leaves infeasible trials out. */
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2};
+    OK(knob_study_create(st, "mo", &o, &s));
+    const double pts[3][2] = {{0, 0}, {1, 2}, {2, 1}};
+    for (int i = 0; i < 3; i++) {
+        OK(knob_study_ask(s, &tr));
+        OK(knob_trial_set_constraints(tr, i == 0 ? violated : feasible, 2));
+        OK(knob_study_tell(s, tr, KNOB_TRIAL_COMPLETE, pts[i], 2));
+    }
+    const knob_trial_info *const *front;
+    OK(knob_study_best_trials(s, &front, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(front[0]->number, 1);
+    assert_int_equal(front[1]->number, 2);
+    knob_study_free(s);
+    OK(knob_study_create(st, "mo_none", &o, &s));
+    OK(knob_study_ask(s, &tr));
+    OK(knob_trial_set_constraints(tr, violated, 2));
+    OK(knob_study_tell(s, tr, KNOB_TRIAL_COMPLETE, pts[0], 2));
+    CHECK(knob_study_best_trials(s, &front, &n), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "no feasible trial"));
+    knob_study_free(s);
+    knob_storage_close(st);
+
+    /* Another handle reads them back from the storage itself. */
+    if (t->path[0] || t->be == &knob__backend_postgres) {
+        OK(knob_storage_open(t->url, &st));
+        check_constraint_readback(st);
+        knob_storage_close(st);
+    }
+}
+
 /* <backend>_<name>: one check on one backend, in a fresh storage. PostgreSQL runs when
  * KNOB_TEST_PG_URL names a server (scripts/test.sh starts one). */
 static void run_on(const kind *k, void (*check)(target *t))
@@ -833,6 +947,7 @@ CONFORMANCE(sync)
 CONFORMANCE(delete_then_sync)
 CONFORMANCE(unknown_ids)
 CONFORMANCE(sync_scale)
+CONFORMANCE(constraints)
 
 /* ---------------------------------------------------------------- SQLite files */
 
@@ -1397,6 +1512,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_sync_scale),
     cmocka_unit_test(sqlite_sync_scale),
     cmocka_unit_test(postgresql_sync_scale),
+    cmocka_unit_test(memory_constraints),
+    cmocka_unit_test(sqlite_constraints),
+    cmocka_unit_test(postgresql_constraints),
     cmocka_unit_test(sqlite_reopen),
     cmocka_unit_test(sqlite_two_handles),
     cmocka_unit_test(sqlite_schema),
