@@ -1,0 +1,279 @@
+"""The ctypes binding of libknob: the library found, its structs and prototypes declared,
+and C failures turned into Python exceptions carrying the C message."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from ctypes import (
+    POINTER,
+    Structure,
+    c_bool,
+    c_char_p,
+    c_double,
+    c_int,
+    c_int64,
+    c_size_t,
+    c_uint,
+    c_uint64,
+    c_void_p,
+)
+
+from . import exceptions as _exc
+
+# Status codes (knob.h, KNOB_STATUS_LIST): never renumbered.
+OK, EINVAL, ENOMEM, ENOTFOUND, EEXIST, ESTATE, ESTORAGE, ECORRUPT, EBUSY, EDONE = range(10)
+EUNSUPPORTED, EPARSE, EIO = 10, 11, 12
+
+LOG = 1
+DIST_FLOAT, DIST_INT, DIST_CATEGORICAL = 0, 1, 2
+CHOICE_STRING, CHOICE_NUMBER, CHOICE_BOOL, CHOICE_NULL = 0, 1, 2, 3
+
+
+class Choice(Structure):
+    _fields_ = [("type", c_int), ("str", c_char_p), ("num", c_double)]
+
+
+class Distribution(Structure):
+    _fields_ = [
+        ("kind", c_int),
+        ("low", c_double),
+        ("high", c_double),
+        ("step", c_double),
+        ("flags", c_uint),
+        ("n_choices", c_size_t),
+        ("choices", POINTER(Choice)),
+    ]
+
+
+class Param(Structure):
+    _fields_ = [("name", c_char_p), ("dist", POINTER(Distribution)), ("internal", c_double)]
+
+
+class StepValue(Structure):
+    _fields_ = [("step", c_int64), ("value", c_double)]
+
+
+class Attr(Structure):
+    _fields_ = [("key", c_char_p), ("json", c_char_p)]
+
+
+class TrialInfo(Structure):
+    _fields_ = [
+        ("id", c_int64),
+        ("number", c_int64),
+        ("state", c_int),
+        ("n_params", c_size_t),
+        ("params", POINTER(Param)),
+        ("n_values", c_size_t),
+        ("values", POINTER(c_double)),
+        ("n_intermediate", c_size_t),
+        ("intermediate", POINTER(StepValue)),
+        ("n_user_attrs", c_size_t),
+        ("user_attrs", POINTER(Attr)),
+        ("n_system_attrs", c_size_t),
+        ("system_attrs", POINTER(Attr)),
+        ("start_time", c_double),
+        ("end_time", c_double),
+    ]
+
+
+class StudySummary(Structure):
+    _fields_ = [
+        ("name", c_char_p),
+        ("n_objectives", c_size_t),
+        ("directions", POINTER(c_int)),
+        ("n_trials", c_int64),
+        ("n_complete", c_int64),
+        ("best_value", c_double),
+        ("created", c_double),
+    ]
+
+
+class StudyOptions(Structure):
+    _fields_ = [
+        ("directions", POINTER(c_int)),
+        ("n_objectives", c_size_t),
+        ("sampler", c_void_p),
+        ("pruner", c_void_p),
+        ("heartbeat_interval", c_double),
+        ("grace_period", c_double),
+        ("max_retry", c_int),
+        ("max_trials", c_int64),
+        ("no_objective", c_bool),
+    ]
+
+
+ATTR_CB = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_char_p)
+
+_P = c_void_p
+_INFO_P = POINTER(TrialInfo)
+_PROTOTYPES = {
+    "knob_status_str": (c_char_p, [c_int]),
+    "knob_errmsg": (c_char_p, []),
+    "knob_storage_open": (c_int, [c_char_p, POINTER(_P)]),
+    "knob_storage_close": (None, [_P]),
+    "knob_storage_studies": (c_int, [_P, POINTER(POINTER(StudySummary)), POINTER(c_size_t)]),
+    "knob_storage_delete_study": (c_int, [_P, c_char_p]),
+    "knob_sampler_create_pairs": (
+        c_int,
+        [c_char_p, POINTER(c_char_p), POINTER(c_char_p), c_size_t, POINTER(_P)],
+    ),
+    "knob_sampler_free": (None, [_P]),
+    "knob_sampler_name": (c_char_p, [_P]),
+    "knob_pruner_create_pairs": (
+        c_int,
+        [c_char_p, POINTER(c_char_p), POINTER(c_char_p), c_size_t, POINTER(_P)],
+    ),
+    "knob_pruner_free": (None, [_P]),
+    "knob_study_create": (c_int, [_P, c_char_p, POINTER(StudyOptions), POINTER(_P)]),
+    "knob_study_load": (c_int, [_P, c_char_p, POINTER(StudyOptions), POINTER(_P)]),
+    "knob_study_free": (None, [_P]),
+    "knob_study_name": (c_char_p, [_P]),
+    "knob_study_n_objectives": (c_size_t, [_P]),
+    "knob_study_direction": (c_int, [_P, c_size_t]),
+    "knob_study_sampler": (_P, [_P]),
+    "knob_study_ask": (c_int, [_P, POINTER(_P)]),
+    "knob_study_tell": (c_int, [_P, _P, c_int, POINTER(c_double), c_size_t]),
+    "knob_study_tell_number": (
+        c_int,
+        [_P, c_int64, c_int, POINTER(c_double), c_size_t, c_char_p],
+    ),
+    "knob_trial_detach": (None, [_P]),
+    "knob_study_enqueue": (c_int, [_P, c_char_p]),
+    "knob_study_sync": (c_int, [_P]),
+    "knob_study_trials": (c_int, [_P, POINTER(POINTER(_INFO_P)), POINTER(c_size_t)]),
+    "knob_study_best_trial": (c_int, [_P, POINTER(_INFO_P)]),
+    "knob_study_best_trials": (c_int, [_P, POINTER(POINTER(_INFO_P)), POINTER(c_size_t)]),
+    "knob_study_set_user_attr": (c_int, [_P, c_char_p, c_char_p]),
+    "knob_study_set_system_attr": (c_int, [_P, c_char_p, c_char_p]),
+    "knob_study_attrs": (c_int, [_P, c_bool, ATTR_CB, c_void_p]),
+    "knob_study_add_trial": (c_int, [_P, _INFO_P, POINTER(c_int64)]),
+    "knob_trial_suggest_float": (
+        c_int,
+        [_P, c_char_p, c_double, c_double, c_double, c_uint, POINTER(c_double)],
+    ),
+    "knob_trial_suggest_int": (
+        c_int,
+        [_P, c_char_p, c_int64, c_int64, c_int64, c_uint, POINTER(c_int64)],
+    ),
+    "knob_trial_suggest_choice": (
+        c_int,
+        [_P, c_char_p, POINTER(Choice), c_size_t, POINTER(c_size_t)],
+    ),
+    "knob_trial_suggest": (c_int, [_P, c_char_p, POINTER(Distribution), POINTER(c_double)]),
+    "knob_trial_number": (c_int64, [_P]),
+    "knob_trial_id": (c_int64, [_P]),
+    "knob_trial_report": (c_int, [_P, c_int64, c_double]),
+    "knob_trial_should_prune": (c_int, [_P, POINTER(c_bool)]),
+    "knob_trial_set_user_attr": (c_int, [_P, c_char_p, c_char_p]),
+    "knob_trial_set_system_attr": (c_int, [_P, c_char_p, c_char_p]),
+}
+
+
+def _candidates():
+    env = os.environ.get("KNOB_LIBRARY")
+    if env:
+        yield env
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    # An installed package carries the library beside its modules.
+    yield os.path.join(here, "libknob.so")
+    # Imported from the source tree (PYTHONPATH=python): the build tree's library.
+    yield os.path.join(os.path.dirname(os.path.dirname(here)), "build", "src", "libknob.so")
+    # A libknob installed with cmake --install (found by the dynamic linker).
+    found = ctypes.util.find_library("knob")
+    if found:
+        yield found
+
+
+def _load():
+    tried = []
+    for path in _candidates():
+        if os.sep in path and not os.path.exists(path):
+            tried.append(path + " (missing)")
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError as e:
+            tried.append("%s (%s)" % (path, e))
+            continue
+        for name, (restype, argtypes) in _PROTOTYPES.items():
+            fn = getattr(lib, name, None)
+            if fn is None:
+                continue  # an older library: the call raises when used
+            fn.restype = restype
+            fn.argtypes = argtypes
+        return lib, path
+    raise ImportError(
+        "knob: libknob.so not found; tried: "
+        + "; ".join(tried or ["nothing"])
+        + ". Install the package with `pip install ./python` after building libknob, "
+        "or set KNOB_LIBRARY to the library's path"
+    )
+
+
+lib, path = _load()
+
+
+def errmsg() -> str:
+    return lib.knob_errmsg().decode("utf-8", "replace")
+
+
+def error(rc: int, context: str | None = None) -> Exception:
+    """The exception for status `rc`, with this thread's C message."""
+    msg = errmsg() or lib.knob_status_str(rc).decode()
+    if context:
+        msg = "%s: %s" % (context, msg)
+    cls = {
+        EINVAL: _exc.KnobValueError,
+        EPARSE: _exc.KnobValueError,
+        ENOTFOUND: _exc.KnobNotFoundError,
+        EEXIST: _exc.DuplicatedStudyError,
+        ESTATE: _exc.UpdateFinishedTrialError,
+        ESTORAGE: _exc.StorageInternalError,
+        EBUSY: _exc.StorageInternalError,
+        EIO: _exc.StorageInternalError,
+        ECORRUPT: _exc.StorageInternalError,
+        EUNSUPPORTED: _exc.KnobNotSupportedError,
+        ENOMEM: _exc.KnobMemoryError,
+        EDONE: _exc.KnobDoneError,
+    }.get(rc, _exc.KnobError)
+    e = cls(msg)
+    e.status = rc
+    return e
+
+
+def check(rc: int, context: str | None = None) -> None:
+    if rc:
+        raise error(rc, context)
+
+
+def enc(s: str) -> bytes:
+    return s.encode("utf-8")
+
+
+def dec(b: bytes | None) -> str | None:
+    return None if b is None else b.decode("utf-8")
+
+
+def pairs(options: dict):
+    """Option pairs (keys, values, n) as knob_*_create_pairs takes them."""
+    items = [(k, _option_text(v)) for k, v in options.items() if v is not None]
+    n = len(items)
+    keys = (c_char_p * max(n, 1))(*[enc(k) for k, _ in items])
+    vals = (c_char_p * max(n, 1))(*[enc(v) for _, v in items])
+    return keys, vals, n
+
+
+def _option_text(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if v != v:
+            return "nan"
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    return str(v)

@@ -1,0 +1,348 @@
+"""Distributions, with Optuna's classes and names. Each converts itself to libknob's
+knob_distribution; the checks (ranges, steps, log scales) are libknob's."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import math
+import warnings
+from typing import Any, Sequence
+
+from . import _lib
+
+CategoricalChoiceType = Any  # None, bool, int, float or str
+
+
+class BaseDistribution:
+    """A parameter's distribution."""
+
+    def to_external_repr(self, param_value_in_internal_repr: float) -> Any:
+        return param_value_in_internal_repr
+
+    def to_internal_repr(self, param_value_in_external_repr: Any) -> float:
+        return float(param_value_in_external_repr)
+
+    def single(self) -> bool:
+        raise NotImplementedError
+
+    def _contains(self, param_value_in_internal_repr: float) -> bool:
+        raise NotImplementedError
+
+    def _asdict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_c")}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseDistribution) or type(self) is not type(other):
+            return NotImplemented
+        return self._asdict() == other._asdict()
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, tuple(sorted((k, _hashable(v)) for k, v in self._asdict().items()))))
+
+    def __repr__(self) -> str:
+        kwargs = ", ".join("%s=%r" % (k, v) for k, v in sorted(self._asdict().items()))
+        return "%s(%s)" % (self.__class__.__name__, kwargs)
+
+    def _to_c(self) -> _lib.Distribution:
+        raise NotImplementedError
+
+
+def _hashable(v):
+    return tuple(v) if isinstance(v, list) else v
+
+
+class FloatDistribution(BaseDistribution):
+    """Floats in [low, high]: continuous (step None), stepped (low + k * step), or on a
+    log scale (log=True, low > 0)."""
+
+    def __init__(self, low: float, high: float, log: bool = False, step: float | None = None) -> None:
+        if log and step is not None:
+            raise ValueError("The parameter `step` is not supported when `log` is true.")
+        if low > high:
+            raise ValueError("`low <= high` must hold, but got (low, high) = (%s, %s)." % (low, high))
+        if log and low <= 0.0:
+            raise ValueError("`low > 0` must hold for `log=True`, but got (low, high) = (%s, %s)." % (low, high))
+        if step is not None and step <= 0:
+            raise ValueError("`step > 0` must hold, but got step = %s." % step)
+        self.step = None if step is None else float(step)
+        if step is not None:
+            high = _adjust_high(low, high, step)
+        self.low = float(low)
+        self.high = float(high)
+        self.log = log
+
+    def single(self) -> bool:
+        if self.step is None:
+            return self.low == self.high
+        return self.high - self.low < self.step
+
+    def _contains(self, v: float) -> bool:
+        if self.step is None:
+            return self.low <= v <= self.high
+        k = (v - self.low) / self.step
+        return self.low <= v <= self.high and abs(k - round(k)) < 1.0e-8
+
+    def to_external_repr(self, v: float) -> float:
+        return float(v)
+
+    def _to_c(self) -> _lib.Distribution:
+        c = self.__dict__.get("_c")
+        if c is None:
+            c = _lib.Distribution(
+                _lib.DIST_FLOAT, self.low, self.high, self.step or 0.0, _lib.LOG if self.log else 0, 0, None
+            )
+            self.__dict__["_c"] = c
+        return c
+
+
+def _adjust_high(low, high, step):
+    r = high - low
+    if math.fmod(r, step) != 0.0:
+        old = high
+        high = low + math.floor(r / step) * step
+        if abs(old - high) > 1e-12 * max(1.0, abs(old)):
+            warnings.warn(
+                "The distribution is specified by [%s, %s] and step=%s, but the range is not "
+                "divisible by `step`. It will be replaced by [%s, %s]." % (low, old, step, low, high)
+            )
+        else:
+            high = old
+    return high
+
+
+class IntDistribution(BaseDistribution):
+    """Integers in [low, high] with a step (>= 1), or on a log scale (log=True, low >= 1,
+    step 1)."""
+
+    def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
+        if log and step != 1:
+            raise ValueError("Samplers and other components in Optuna only accept step is 1 when `log` argument is True.")
+        if low > high:
+            raise ValueError("`low <= high` must hold, but got (low, high) = (%s, %s)." % (low, high))
+        if log and low < 1:
+            raise ValueError("`low >= 1` must hold for `log=True`, but got (low, high) = (%s, %s)." % (low, high))
+        if step <= 0:
+            raise ValueError("`step > 0` must hold, but got step = %s." % step)
+        self.log = log
+        self.step = int(step)
+        self.low = int(low)
+        high = int(high)
+        if (high - self.low) % self.step:
+            old = high
+            high = self.low + (high - self.low) // self.step * self.step
+            warnings.warn(
+                "The distribution is specified by [%s, %s] and step=%s, but the range is not "
+                "divisible by `step`. It will be replaced by [%s, %s]." % (low, old, step, low, high)
+            )
+        self.high = high
+
+    def to_external_repr(self, v: float) -> int:
+        return int(v)
+
+    def to_internal_repr(self, v: Any) -> float:
+        return float(v)
+
+    def single(self) -> bool:
+        if self.log:
+            return self.low == self.high
+        return self.high - self.low < self.step
+
+    def _contains(self, v: float) -> bool:
+        return self.low <= v <= self.high and (v - self.low) % self.step == 0
+
+    def _to_c(self) -> _lib.Distribution:
+        c = self.__dict__.get("_c")
+        if c is None:
+            c = _lib.Distribution(
+                _lib.DIST_INT, float(self.low), float(self.high), float(self.step), _lib.LOG if self.log else 0, 0, None
+            )
+            self.__dict__["_c"] = c
+        return c
+
+
+def _choice_c(v) -> tuple:
+    if v is None:
+        return (_lib.CHOICE_NULL, None, 0.0)
+    if isinstance(v, bool):
+        return (_lib.CHOICE_BOOL, None, 1.0 if v else 0.0)
+    if isinstance(v, (int, float)):
+        return (_lib.CHOICE_NUMBER, None, float(v))
+    if isinstance(v, str):
+        return (_lib.CHOICE_STRING, _lib.enc(v), 0.0)
+    raise ValueError(
+        "Choices for a categorical distribution should be a tuple of None, bool, int, float "
+        "and str, but got %r (%s)." % (v, type(v).__name__)
+    )
+
+
+class CategoricalDistribution(BaseDistribution):
+    """One of `choices` (None, bool, int, float or str)."""
+
+    def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
+        if len(choices) == 0:
+            raise ValueError("The `choices` must contain one or more elements.")
+        for c in choices:
+            _choice_c(c)
+        self.choices = tuple(choices)
+
+    def to_external_repr(self, v: float) -> Any:
+        return self.choices[int(v)]
+
+    def to_internal_repr(self, v: Any) -> float:
+        try:
+            return float(self.choices.index(v))
+        except ValueError as e:
+            raise ValueError("'%r' not in %r." % (v, self.choices)) from e
+
+    def single(self) -> bool:
+        return len(self.choices) == 1
+
+    def _contains(self, v: float) -> bool:
+        i = int(v)
+        return 0 <= i < len(self.choices) and i == v
+
+    def __eq__(self, other):
+        if not isinstance(other, CategoricalDistribution):
+            return NotImplemented
+        return _choices_key(self.choices) == _choices_key(other.choices)
+
+    def __hash__(self):
+        return hash((CategoricalDistribution, _choices_key(self.choices)))
+
+    def _asdict(self) -> dict:
+        return {"choices": self.choices}
+
+    def _to_c(self) -> _lib.Distribution:
+        c = self.__dict__.get("_c")
+        if c is None:
+            arr = (_lib.Choice * len(self.choices))(*[_lib.Choice(*_choice_c(v)) for v in self.choices])
+            c = _lib.Distribution(_lib.DIST_CATEGORICAL, 0.0, 0.0, 0.0, 0, len(self.choices), arr)
+            c._keep = arr
+            self.__dict__["_c"] = c
+        return c
+
+
+def _choices_key(choices):
+    # 1 and True are equal in Python but are different choices.
+    return tuple((type(c) is bool, c) for c in choices)
+
+
+# ---------------------------------------------------------------- deprecated classes
+
+
+class UniformDistribution(FloatDistribution):
+    def __init__(self, low: float, high: float) -> None:
+        super().__init__(low=low, high=high, log=False, step=None)
+
+    def _asdict(self) -> dict:
+        return {"low": self.low, "high": self.high}
+
+
+class LogUniformDistribution(FloatDistribution):
+    def __init__(self, low: float, high: float) -> None:
+        super().__init__(low=low, high=high, log=True, step=None)
+
+    def _asdict(self) -> dict:
+        return {"low": self.low, "high": self.high}
+
+
+class DiscreteUniformDistribution(FloatDistribution):
+    def __init__(self, low: float, high: float, q: float) -> None:
+        super().__init__(low=low, high=high, step=q)
+
+    @property
+    def q(self) -> float:
+        return self.step
+
+    def _asdict(self) -> dict:
+        return {"low": self.low, "high": self.high, "q": self.step}
+
+
+class IntUniformDistribution(IntDistribution):
+    def __init__(self, low: int, high: int, step: int = 1) -> None:
+        super().__init__(low=low, high=high, log=False, step=step)
+
+    def _asdict(self) -> dict:
+        return {"low": self.low, "high": self.high, "step": self.step}
+
+
+class IntLogUniformDistribution(IntDistribution):
+    def __init__(self, low: int, high: int, step: int = 1) -> None:
+        super().__init__(low=low, high=high, log=True, step=step)
+
+    def _asdict(self) -> dict:
+        return {"low": self.low, "high": self.high, "step": self.step}
+
+
+_NAMES = {
+    "FloatDistribution": FloatDistribution,
+    "IntDistribution": IntDistribution,
+    "CategoricalDistribution": CategoricalDistribution,
+    "UniformDistribution": UniformDistribution,
+    "LogUniformDistribution": LogUniformDistribution,
+    "DiscreteUniformDistribution": DiscreteUniformDistribution,
+    "IntUniformDistribution": IntUniformDistribution,
+    "IntLogUniformDistribution": IntLogUniformDistribution,
+}
+
+
+def distribution_to_json(dist: BaseDistribution) -> str:
+    return json.dumps({"name": dist.__class__.__name__, "attributes": dist._asdict()})
+
+
+def json_to_distribution(json_str: str) -> BaseDistribution:
+    d = json.loads(json_str)
+    cls = _NAMES.get(d.get("name"))
+    if cls is None:
+        raise ValueError("Unknown distribution class: %s" % d.get("name"))
+    return cls(**d["attributes"])
+
+
+def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseDistribution) -> None:
+    if dist_old.__class__ != dist_new.__class__:
+        raise ValueError("Cannot set different distribution kind to the same parameter name.")
+    if isinstance(dist_old, (FloatDistribution, IntDistribution)) and dist_old.log != dist_new.log:
+        raise ValueError("Cannot set different log configuration to the same parameter name.")
+    if isinstance(dist_old, CategoricalDistribution) and dist_old != dist_new:
+        raise ValueError(
+            CategoricalDistribution.__name__ + " does not support dynamic value space."
+        )
+
+
+def _from_c(d: _lib.Distribution) -> BaseDistribution:
+    """A distribution read from libknob (a stored trial's)."""
+    if d.kind == _lib.DIST_FLOAT:
+        return FloatDistribution(d.low, d.high, log=bool(d.flags & _lib.LOG), step=d.step or None)
+    if d.kind == _lib.DIST_INT:
+        return IntDistribution(int(d.low), int(d.high), log=bool(d.flags & _lib.LOG), step=int(d.step) or 1)
+    choices = []
+    for i in range(d.n_choices):
+        c = d.choices[i]
+        if c.type == _lib.CHOICE_STRING:
+            choices.append(c.str.decode("utf-8"))
+        elif c.type == _lib.CHOICE_BOOL:
+            choices.append(bool(c.num))
+        elif c.type == _lib.CHOICE_NULL:
+            choices.append(None)
+        else:
+            v = c.num
+            choices.append(int(v) if v.is_integer() and abs(v) < 2.0**53 else v)
+    return CategoricalDistribution(choices)
+
+
+__all__ = [
+    "BaseDistribution",
+    "FloatDistribution",
+    "IntDistribution",
+    "CategoricalDistribution",
+    "UniformDistribution",
+    "LogUniformDistribution",
+    "DiscreteUniformDistribution",
+    "IntUniformDistribution",
+    "IntLogUniformDistribution",
+    "distribution_to_json",
+    "json_to_distribution",
+    "check_distribution_compatibility",
+    "CategoricalChoiceType",
+]

@@ -1,0 +1,293 @@
+"""Samplers, with Optuna's class and argument names, each made as one of libknob's
+samplers (`knob samplers` lists them with their options). An argument left out takes
+knob's default for that sampler; an Optuna argument knob's sampler has no counterpart
+for is accepted while it keeps its default, and refused (NotImplementedError) when a
+value given would change the search. Any option of the knob sampler can also be given
+by its knob name as a keyword argument (TPESampler(startup="sobol"))."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import math
+from typing import Any, Dict, Optional, Sequence
+
+from . import _lib
+
+_UNSET: Any = object()
+
+
+class BaseSampler:
+    """A knob sampler: its name and options. A new libknob sampler is made for each study
+    it is given to. (Samplers written in Python are not supported: write them in C, as
+    knob's plugins, docs/plugins.md.)"""
+
+    _knob_name = ""
+
+    def __init__(self, **options: Any) -> None:
+        self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
+
+    def _make(self) -> int:
+        keys, vals, n = _lib.pairs(self._options)
+        out = ctypes.c_void_p()
+        _lib.check(
+            _lib.lib.knob_sampler_create_pairs(_lib.enc(self._knob_name), keys, vals, n, ctypes.byref(out)),
+            "%s" % self.__class__.__name__,
+        )
+        return out.value
+
+    def reseed_rng(self) -> None:
+        self._options.pop("seed", None)
+
+    def __repr__(self) -> str:
+        return "%s(%s)" % (self.__class__.__name__, ", ".join("%s=%r" % kv for kv in self._options.items()))
+
+
+def _unsupported(cls: str, arg: str, why: str = "") -> NotImplementedError:
+    return NotImplementedError("%s(%s=...): not supported by knob's sampler%s" % (cls, arg, ": " + why if why else ""))
+
+
+class RandomSampler(BaseSampler):
+    _knob_name = "random"
+
+    def __init__(self, seed: Optional[int] = None, **options: Any) -> None:
+        super().__init__(seed=seed, **options)
+
+
+class GridSampler(BaseSampler):
+    """Every point of the grid once, across workers; then the study stops."""
+
+    _knob_name = "grid"
+
+    def __init__(self, search_space: Dict[str, Sequence[Any]], seed: Optional[int] = None, **options: Any) -> None:
+        for name, values in search_space.items():
+            if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+                raise ValueError("GridSampler: the values of %r must be a list" % name)
+        text = json.dumps({k: list(v) for k, v in search_space.items()})
+        self._search_space = {k: list(v) for k, v in search_space.items()}
+        super().__init__(search_space=text, seed=seed, **options)
+
+
+def default_gamma(x: int) -> int:
+    """Optuna's default gamma: min(ceil(0.1 x), 25) (knob: gamma_strategy linear, beta 0.1)."""
+    return min(int(math.ceil(0.1 * x)), 25)
+
+
+def hyperopt_default_gamma(x: int) -> int:
+    """Hyperopt's gamma: min(ceil(0.25 sqrt(x)), 25) (knob: gamma_strategy sqrt, beta 0.25)."""
+    return min(int(math.ceil(0.25 * x**0.5)), 25)
+
+
+def default_weights(x: int):
+    """Optuna's default weights, old observations ramped down after 25 (knob: weights optuna)."""
+    import numpy as np
+
+    if x == 0:
+        return np.asarray([])
+    if x < 25:
+        return np.ones(x)
+    ramp = np.linspace(1.0 / x, 1.0, num=x - 25)
+    return np.concatenate([ramp, np.ones(25)], axis=0)
+
+
+class TPESampler(BaseSampler):
+    """knob's tpe: the Tree-structured Parzen Estimator."""
+
+    _knob_name = "tpe"
+
+    def __init__(
+        self,
+        consider_prior: bool = True,
+        prior_weight: float = _UNSET,
+        consider_magic_clip: bool = _UNSET,
+        consider_endpoints: bool = _UNSET,
+        n_startup_trials: int = _UNSET,
+        n_ei_candidates: int = _UNSET,
+        gamma=_UNSET,
+        weights=_UNSET,
+        seed: Optional[int] = None,
+        *,
+        multivariate: bool = _UNSET,
+        group: bool = _UNSET,
+        warn_independent_sampling: bool = True,
+        constant_liar: bool = _UNSET,
+        constraints_func=None,
+        categorical_distance_func=None,
+        **options: Any,
+    ) -> None:
+        if not consider_prior:
+            raise _unsupported("TPESampler", "consider_prior", "knob's estimators always hold the prior (set prior_weight)")
+        if constraints_func is not None:
+            raise _unsupported("TPESampler", "constraints_func")
+        if categorical_distance_func is not None:
+            raise _unsupported("TPESampler", "categorical_distance_func")
+        if gamma is not _UNSET:
+            if gamma is default_gamma:
+                options.setdefault("gamma_strategy", "linear")
+                options.setdefault("gamma_beta", 0.1)
+            elif gamma is hyperopt_default_gamma:
+                options.setdefault("gamma_strategy", "sqrt")
+                options.setdefault("gamma_beta", 0.25)
+            else:
+                raise _unsupported(
+                    "TPESampler", "gamma", "give gamma_strategy='linear'|'sqrt' and gamma_beta, or "
+                    "knob.samplers.default_gamma / hyperopt_default_gamma"
+                )
+        if weights is not _UNSET:
+            if weights is default_weights:
+                options.setdefault("weights", "optuna")
+            elif isinstance(weights, str):
+                options.setdefault("weights", weights)
+            else:
+                raise _unsupported("TPESampler", "weights", "give weights='optuna'|'uniform'|'ei' or knob.samplers.default_weights")
+        super().__init__(
+            prior_weight=prior_weight,
+            consider_magic_clip=consider_magic_clip,
+            consider_endpoints=consider_endpoints,
+            n_startup_trials=n_startup_trials,
+            n_ei_candidates=n_ei_candidates,
+            seed=seed,
+            multivariate=multivariate,
+            group=group,
+            constant_liar=constant_liar,
+            **options,
+        )
+
+    @staticmethod
+    def hyperopt_parameters() -> Dict[str, Any]:
+        return {
+            "consider_prior": True,
+            "prior_weight": 1.0,
+            "consider_magic_clip": True,
+            "consider_endpoints": False,
+            "n_startup_trials": 20,
+            "n_ei_candidates": 24,
+            "gamma": hyperopt_default_gamma,
+            "weights": default_weights,
+        }
+
+
+class GPSampler(BaseSampler):
+    """knob's gp: Bayesian optimization with a Gaussian process (log EI)."""
+
+    _knob_name = "gp"
+
+    def __init__(
+        self,
+        *,
+        seed: Optional[int] = None,
+        independent_sampler: Optional[BaseSampler] = None,
+        n_startup_trials: int = _UNSET,
+        deterministic_objective: bool = False,
+        constraints_func=None,
+        **options: Any,
+    ) -> None:
+        if independent_sampler is not None:
+            raise _unsupported("GPSampler", "independent_sampler")
+        if constraints_func is not None:
+            raise _unsupported("GPSampler", "constraints_func")
+        if deterministic_objective:
+            options.setdefault("min_noise", 1e-10)
+        super().__init__(seed=seed, n_startup_trials=n_startup_trials, **options)
+
+
+class CmaEsSampler(BaseSampler):
+    """knob's cmaes: CMA-ES with restarts, a separable variant and a margin for integers.
+    sigma0 is a fraction of each param's range (Optuna's too, on its [0, 1] scaled space)."""
+
+    _knob_name = "cmaes"
+
+    def __init__(
+        self,
+        x0: Optional[Dict[str, Any]] = None,
+        sigma0: Optional[float] = None,
+        n_startup_trials: int = _UNSET,
+        independent_sampler: Optional[BaseSampler] = None,
+        warn_independent_sampling: bool = True,
+        seed: Optional[int] = None,
+        *,
+        consider_pruned_trials: bool = False,
+        restart_strategy: Optional[str] = _UNSET,
+        popsize: Optional[int] = None,
+        inc_popsize: int = _UNSET,
+        use_separable_cma: bool = _UNSET,
+        with_margin: bool = _UNSET,
+        lr_adapt: bool = False,
+        source_trials=None,
+        **options: Any,
+    ) -> None:
+        if independent_sampler is not None:
+            raise _unsupported("CmaEsSampler", "independent_sampler", "categoricals are drawn at random")
+        if consider_pruned_trials:
+            raise _unsupported("CmaEsSampler", "consider_pruned_trials")
+        if lr_adapt:
+            raise _unsupported("CmaEsSampler", "lr_adapt")
+        if source_trials is not None:
+            raise _unsupported("CmaEsSampler", "source_trials", "give warm_start_study (and warm_start_storage)")
+        if restart_strategy is not _UNSET:
+            options["restart_strategy"] = "none" if restart_strategy is None else restart_strategy
+        super().__init__(
+            x0=None if x0 is None else json.dumps(x0),
+            sigma0=sigma0,
+            n_startup_trials=n_startup_trials,
+            seed=seed,
+            popsize=popsize,
+            inc_popsize=inc_popsize,
+            separable=use_separable_cma,
+            use_margin=with_margin,
+            **options,
+        )
+
+
+class QMCSampler(BaseSampler):
+    """knob's qmc: scrambled Sobol or Halton points."""
+
+    _knob_name = "qmc"
+
+    def __init__(
+        self,
+        *,
+        qmc_type: str = "sobol",
+        scramble: bool = _UNSET,
+        seed: Optional[int] = None,
+        independent_sampler: Optional[BaseSampler] = None,
+        warn_asynchronous_seeding: bool = True,
+        warn_independent_sampling: bool = True,
+        **options: Any,
+    ) -> None:
+        if independent_sampler is not None:
+            raise _unsupported("QMCSampler", "independent_sampler")
+        super().__init__(qmc_type=qmc_type, scramble=scramble, seed=seed, **options)
+
+
+class KnobSampler(BaseSampler):
+    """Any sampler libknob knows by name (built in or a registered plugin), with options
+    by their knob names: KnobSampler("tpe", startup="sobol")."""
+
+    def __init__(self, name: str, **options: Any) -> None:
+        self._knob_name = name
+        super().__init__(**options)
+
+
+def _has_sampler(name: str) -> bool:
+    h = ctypes.c_void_p()
+    keys, vals, n = _lib.pairs({})
+    rc = _lib.lib.knob_sampler_create_pairs(_lib.enc(name), keys, vals, n, ctypes.byref(h))
+    if rc == 0:
+        _lib.lib.knob_sampler_free(h)
+    return rc == 0
+
+
+__all__ = [
+    "BaseSampler",
+    "RandomSampler",
+    "GridSampler",
+    "TPESampler",
+    "GPSampler",
+    "CmaEsSampler",
+    "QMCSampler",
+    "KnobSampler",
+    "default_gamma",
+    "hyperopt_default_gamma",
+    "default_weights",
+]

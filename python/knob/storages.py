@@ -1,0 +1,134 @@
+"""Storages: a URL opened as a knob_storage handle ("memory:", "sqlite:///path.db",
+"postgresql://..."), with Optuna's classes InMemoryStorage and RDBStorage. One lock per
+handle: libknob's handles belong to one thread at a time, so every call on a storage and
+on the studies and trials made from it holds it."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import threading
+from typing import Optional
+
+from . import _lib
+
+
+class BaseStorage:
+    """A knob storage handle. Study options that live in Optuna's storages
+    (heartbeats, retries) are kept here and given to each study opened on it."""
+
+    heartbeat_interval: Optional[float] = None
+    grace_period: Optional[float] = None
+    max_retry: int = 0
+
+    def __init__(self, url: str) -> None:
+        self.url = _normalize(url)
+        self._lock = threading.RLock()
+        h = ctypes.c_void_p()
+        _lib.check(_lib.lib.knob_storage_open(_lib.enc(self.url), ctypes.byref(h)))
+        self._h = h.value
+
+    def __del__(self) -> None:
+        h = self.__dict__.get("_h")
+        if h:
+            self._h = None
+            _lib.lib.knob_storage_close(h)
+
+    def __repr__(self) -> str:
+        return "%s(%r)" % (self.__class__.__name__, self.url)
+
+    def _summaries(self):
+        out = ctypes.POINTER(_lib.StudySummary)()
+        n = ctypes.c_size_t()
+        with self._lock:
+            _lib.check(_lib.lib.knob_storage_studies(self._h, ctypes.byref(out), ctypes.byref(n)))
+            return [
+                (
+                    out[i].name.decode("utf-8"),
+                    [out[i].directions[k] for k in range(out[i].n_objectives)],
+                    out[i].n_trials,
+                    out[i].created,
+                )
+                for i in range(n.value)
+            ]
+
+    def get_all_study_names(self):
+        return [s[0] for s in self._summaries()]
+
+
+class InMemoryStorage(BaseStorage):
+    """A storage in this process only ("memory:"): studies made on this object share it."""
+
+    def __init__(self) -> None:
+        super().__init__("memory:")
+
+
+class RDBStorage(BaseStorage):
+    """A database storage: SQLite ("sqlite:///path.db") or PostgreSQL
+    ("postgresql://user:password@host:port/db"; a driver such as "+psycopg2" is ignored).
+    heartbeat_interval, grace_period and failed_trial_callback=RetryFailedTrialCallback(...)
+    set the studies' heartbeat, grace period and retries of failed trials."""
+
+    def __init__(
+        self,
+        url: str,
+        engine_kwargs=None,
+        skip_compatibility_check: bool = False,
+        *,
+        heartbeat_interval: Optional[int] = None,
+        grace_period: Optional[int] = None,
+        failed_trial_callback=None,
+        skip_table_creation: bool = False,
+    ) -> None:
+        if engine_kwargs:
+            raise NotImplementedError("RDBStorage: engine_kwargs are SQLAlchemy's; knob opens the database itself")
+        if heartbeat_interval is not None and heartbeat_interval <= 0:
+            raise ValueError("The value of `heartbeat_interval` should be a positive integer.")
+        if grace_period is not None and grace_period <= 0:
+            raise ValueError("The value of `grace_period` should be a positive integer.")
+        super().__init__(url)
+        self.heartbeat_interval = heartbeat_interval
+        self.grace_period = grace_period
+        if failed_trial_callback is not None:
+            if not isinstance(failed_trial_callback, RetryFailedTrialCallback):
+                raise NotImplementedError(
+                    "RDBStorage: failed_trial_callback must be a RetryFailedTrialCallback (knob retries "
+                    "failed trials itself, in libknob)"
+                )
+            self.max_retry = failed_trial_callback._max_retry
+            if self.max_retry is None:
+                self.max_retry = 1 << 30
+
+
+class RetryFailedTrialCallback:
+    """Retries a trial whose worker stopped beating (RDBStorage with heartbeat_interval)
+    up to max_retry times, with the same params: libknob does it."""
+
+    def __init__(self, max_retry: Optional[int] = None, inherit_intermediate_values: bool = False) -> None:
+        if inherit_intermediate_values:
+            raise NotImplementedError("RetryFailedTrialCallback: inherit_intermediate_values is not supported by knob")
+        self._max_retry = max_retry
+
+    @staticmethod
+    def retried_trial_number(trial) -> Optional[int]:
+        return trial.system_attrs.get("retry_of", None)
+
+
+def _normalize(url: str) -> str:
+    # Optuna's SQLAlchemy URLs name a driver: postgresql+psycopg2://
+    return re.sub(r"^(postgres(?:ql)?)\+[A-Za-z0-9_]+://", r"\1://", url)
+
+
+def get_storage(storage) -> BaseStorage:
+    if storage is None:
+        return InMemoryStorage()
+    if isinstance(storage, BaseStorage):
+        return storage
+    if isinstance(storage, str):
+        if storage in ("memory:", ":memory:"):
+            return InMemoryStorage()
+        return RDBStorage(storage)
+    raise TypeError("storage must be None, a URL string or a knob storage, not %r" % type(storage).__name__)
+
+
+__all__ = ["BaseStorage", "InMemoryStorage", "RDBStorage", "RetryFailedTrialCallback", "get_storage"]

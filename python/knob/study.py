@@ -1,0 +1,857 @@
+"""Studies, with Optuna's API: create_study, load_study, delete_study, copy_study,
+get_all_study_names, and Study (optimize, ask/tell, enqueue, add trials, best trials,
+attributes, trials_dataframe) over a knob_study handle."""
+
+from __future__ import annotations
+
+import copy as _copy
+import ctypes
+import datetime
+import enum
+import gc
+import json
+import math
+import os
+import sys
+import threading
+import time
+import uuid
+import warnings
+from numbers import Real
+from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
+
+from . import _lib
+from . import logging as _logging
+from .distributions import BaseDistribution
+from .exceptions import DuplicatedStudyError, KnobDoneError, TrialPruned, UpdateFinishedTrialError
+from .pruners import BasePruner, MedianPruner
+from .samplers import BaseSampler, TPESampler
+from .storages import BaseStorage, get_storage
+from .trial import FrozenTrial, Trial, TrialState, _attr_json, _frozen_from_info, _json, _real
+
+_logger = _logging.get_logger("knob.study")
+
+
+class StudyDirection(enum.IntEnum):
+    NOT_SET = 0
+    MINIMIZE = 1
+    MAXIMIZE = 2
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        return "StudyDirection." + self.name
+
+
+def _direction(d) -> StudyDirection:
+    if isinstance(d, StudyDirection):
+        if d == StudyDirection.NOT_SET:
+            raise ValueError("Please set either 'minimize' or 'maximize' to direction.")
+        return d
+    if isinstance(d, str) and d.lower() in ("minimize", "maximize"):
+        return StudyDirection[d.upper()]
+    raise ValueError("Please set either 'minimize' or 'maximize' to direction, got %r." % (d,))
+
+
+class Study:
+    """A study: a named optimization in a storage, with its sampler and pruner.
+    Study(study_name, storage) loads an existing study, as Optuna's does."""
+
+    def __init__(
+        self,
+        study_name: str,
+        storage: Union[str, BaseStorage, None],
+        sampler: Optional[BaseSampler] = None,
+        pruner: Optional[BasePruner] = None,
+    ) -> None:
+        self._init(get_storage(storage), study_name, sampler, pruner, None)
+
+    def _init(self, storage: BaseStorage, name: str, sampler, pruner, directions) -> None:
+        """Opens the study: creates it when `directions` is given, else loads it."""
+        self._storage = storage
+        self._lock = storage._lock
+        self._h = None
+        n_obj = len(directions) if directions else None
+        if sampler is None:
+            sampler = _default_sampler(n_obj if n_obj is not None else self._stored_n_objectives(name))
+        if pruner is None:
+            pruner = MedianPruner()
+        self.sampler = sampler
+        self.pruner = pruner
+        opts = _lib.StudyOptions()
+        if directions:
+            arr = (ctypes.c_int * len(directions))(*[int(d) - 1 for d in directions])
+            opts.directions = arr
+            opts.n_objectives = len(directions)
+        if storage.heartbeat_interval:
+            opts.heartbeat_interval = float(storage.heartbeat_interval)
+            opts.grace_period = float(storage.grace_period or 0)
+            opts.max_retry = int(storage.max_retry or 0)
+        out = ctypes.c_void_p()
+        with self._lock:
+            opts.sampler = sampler._make()
+            try:
+                opts.pruner = pruner._make()
+            except Exception:
+                _lib.lib.knob_sampler_free(opts.sampler)
+                raise
+            fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
+            rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
+            if rc:
+                raise _lib.error(rc)
+            self._h = out.value
+            self.study_name = name
+            n = _lib.lib.knob_study_n_objectives(self._h)
+            self._directions = [StudyDirection(_lib.lib.knob_study_direction(self._h, i) + 1) for i in range(n)]
+        self._frozen: Dict[int, FrozenTrial] = {}
+        self._dists: Dict[int, BaseDistribution] = {}
+        self._open: Dict[int, Trial] = {}
+        self._enqueued_attrs: List[Tuple[dict, dict]] = []
+        self._stop_flag = False
+        self._optimizing = False
+
+    def _stored_n_objectives(self, name: str) -> int:
+        for n, dirs, _, _ in self._storage._summaries():
+            if n == name:
+                return len(dirs)
+        return 1
+
+    def __del__(self) -> None:
+        h = self.__dict__.get("_h")
+        if h:
+            self._h = None
+            with self._lock:
+                for t in list(self.__dict__.get("_open", {}).values()):
+                    if t._h is not None:
+                        _lib.lib.knob_trial_detach(t._h)
+                        t._h = None
+                _lib.lib.knob_study_free(h)
+
+    # ------------------------------------------------------------ directions
+
+    @property
+    def direction(self) -> StudyDirection:
+        if len(self._directions) > 1:
+            raise RuntimeError(
+                "A single direction cannot be retrieved from a multi-objective study. Consider "
+                "using Study.directions to retrieve a list containing all directions."
+            )
+        return self._directions[0]
+
+    @property
+    def directions(self) -> List[StudyDirection]:
+        return list(self._directions)
+
+    @property
+    def _is_multi_objective(self) -> bool:
+        return len(self._directions) > 1
+
+    # ------------------------------------------------------------ trials
+
+    def _infos(self):
+        arr = ctypes.POINTER(ctypes.POINTER(_lib.TrialInfo))()
+        n = ctypes.c_size_t()
+        _lib.check(_lib.lib.knob_study_trials(self._h, ctypes.byref(arr), ctypes.byref(n)))
+        return arr, n.value
+
+    def _frozen_of(self, info: _lib.TrialInfo) -> FrozenTrial:
+        number = info.number
+        f = self._frozen.get(number)
+        if f is not None:
+            return f
+        f = _frozen_from_info(info, self._dists)
+        if f.state.is_finished():
+            self._frozen[number] = f
+        return f
+
+    def get_trials(self, deepcopy: bool = True, states: Optional[Container[TrialState]] = None) -> List[FrozenTrial]:
+        with self._lock:
+            arr, n = self._infos()
+            out = []
+            for i in range(n):
+                info = arr[i].contents
+                if states is not None and TrialState(info.state) not in states:
+                    continue
+                out.append(self._frozen_of(info))
+        return _copy.deepcopy(out) if deepcopy else list(out)
+
+    @property
+    def trials(self) -> List[FrozenTrial]:
+        return self.get_trials(deepcopy=True)
+
+    def _trial_frozen(self, number: int) -> FrozenTrial:
+        with self._lock:
+            arr, n = self._infos()
+            if number >= n or not arr[number]:
+                raise KeyError("study '%s' has no trial %d" % (self.study_name, number))
+            return self._frozen_of(arr[number].contents)
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        if self._is_multi_objective:
+            raise RuntimeError(
+                "A single best trial cannot be retrieved from a multi-objective study. Consider "
+                "using Study.best_trials to retrieve a list containing the best trials."
+            )
+        out = ctypes.POINTER(_lib.TrialInfo)()
+        with self._lock:
+            rc = _lib.lib.knob_study_best_trial(self._h, ctypes.byref(out))
+            if rc == _lib.ENOTFOUND:
+                raise ValueError("No trials are completed yet.")
+            if rc:
+                raise _lib.error(rc)
+            return _copy.deepcopy(self._frozen_of(out.contents))
+
+    @property
+    def best_value(self) -> float:
+        return self.best_trial.value
+
+    @property
+    def best_params(self) -> Dict[str, Any]:
+        return self.best_trial.params
+
+    @property
+    def best_trials(self) -> List[FrozenTrial]:
+        arr = ctypes.POINTER(ctypes.POINTER(_lib.TrialInfo))()
+        n = ctypes.c_size_t()
+        with self._lock:
+            _lib.check(_lib.lib.knob_study_best_trials(self._h, ctypes.byref(arr), ctypes.byref(n)))
+            return [_copy.deepcopy(self._frozen_of(arr[i].contents)) for i in range(n.value)]
+
+    # ------------------------------------------------------------ attributes
+
+    def _attrs(self, system: bool) -> Dict[str, Any]:
+        out: Dict[str, Any] = {}
+
+        def cb(ctx, key, text):
+            out[key.decode("utf-8")] = _json(text)
+            return 0
+
+        with self._lock:
+            _lib.check(_lib.lib.knob_study_attrs(self._h, system, _lib.ATTR_CB(cb), None))
+        return out
+
+    @property
+    def user_attrs(self) -> Dict[str, Any]:
+        return self._attrs(False)
+
+    @property
+    def system_attrs(self) -> Dict[str, Any]:
+        return self._attrs(True)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        j = _attr_json(key, value)
+        with self._lock:
+            _lib.check(_lib.lib.knob_study_set_user_attr(self._h, _lib.enc(key), j))
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        j = _attr_json(key, value)
+        with self._lock:
+            _lib.check(_lib.lib.knob_study_set_system_attr(self._h, _lib.enc(key), j))
+
+    # ------------------------------------------------------------ ask and tell
+
+    def ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None) -> Trial:
+        out = ctypes.c_void_p()
+        with self._lock:
+            rc = _lib.lib.knob_study_ask(self._h, ctypes.byref(out))
+            if rc:
+                raise _lib.error(rc)
+            trial = Trial(self, out.value)
+            self._open[trial._number] = trial
+            if self._enqueued_attrs:
+                self._apply_enqueued_attrs(trial)
+        for name, dist in (fixed_distributions or {}).items():
+            trial._suggest(name, _real(dist))
+        return trial
+
+    def _apply_enqueued_attrs(self, trial: Trial) -> None:
+        arr, n = self._infos()
+        if trial._number >= n or not arr[trial._number]:
+            return
+        info = arr[trial._number].contents
+        fixed = None
+        for i in range(info.n_system_attrs):
+            if info.system_attrs[i].key == b"fixed_params":
+                fixed = _json(info.system_attrs[i].json)
+        for k, (params, attrs) in enumerate(self._enqueued_attrs):
+            if fixed == params:
+                del self._enqueued_attrs[k]
+                for key, value in attrs.items():
+                    trial.set_user_attr(key, value)
+                return
+
+    def tell(
+        self,
+        trial: Union[Trial, int],
+        values: Union[float, Sequence[float], None] = None,
+        state: Optional[TrialState] = None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        if state is not None:
+            state = TrialState(state)
+        if state is None:
+            if values is None:
+                raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
+            state = TrialState.COMPLETE
+        if state in (TrialState.RUNNING, TrialState.WAITING):
+            raise ValueError("Cannot tell with state %s." % state.name)
+        if state != TrialState.COMPLETE and values is not None:
+            raise ValueError("Values for a %s trial should be None, got %r." % (state.name.lower(), values))
+        number = trial if isinstance(trial, int) else trial.number
+        t = trial if isinstance(trial, Trial) else self._open.get(number)
+        if t is None or t._h is None:
+            try:
+                frozen = self._trial_frozen(number)
+            except KeyError:
+                raise ValueError("Cannot tell trial %d: it does not exist." % number) from None
+            if frozen.state.is_finished():
+                if skip_if_finished:
+                    _logger.info("Trial %d already finished with %s: told nothing.", number, frozen.state.name)
+                    return frozen
+                raise UpdateFinishedTrialError(
+                    "Cannot tell a trial that is already finished (trial %d is %s)." % (number, frozen.state.name)
+                )
+        self._tell(number, t, state, values, None)
+        return _copy.deepcopy(self._trial_frozen(number))
+
+    def _values_of(self, values) -> Tuple[Optional[List[float]], Optional[str]]:
+        """The values told for a COMPLETE trial, or why they cannot be (the trial fails)."""
+        if isinstance(values, Real) and not isinstance(values, bool):
+            values = [values]
+        elif values is None:
+            return None, "The objective function returned None."
+        try:
+            vals = [float(v) for v in values]
+        except (TypeError, ValueError):
+            return None, "The value %r could not be cast to float." % (values,)
+        if len(vals) != len(self._directions):
+            return None, (
+                "The number of the values %d did not match the number of the objectives %d."
+                % (len(vals), len(self._directions))
+            )
+        return vals, None
+
+    def _tell(self, number: int, t: Optional[Trial], state: TrialState, values, reason: Optional[str]):
+        vals: Optional[List[float]] = None
+        if state == TrialState.COMPLETE:
+            vals, why = self._values_of(values)
+            if why:
+                state, reason = TrialState.FAIL, why
+                _logger.warning("Trial %d failed, because %s", number, why)
+        arr = (ctypes.c_double * len(vals))(*vals) if vals else None
+        with self._lock:
+            if t is not None and t._h is not None:
+                h = t._h
+                t._h = None
+                self._open.pop(number, None)
+                if reason:
+                    _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
+                rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
+            else:
+                rc = _lib.lib.knob_study_tell_number(
+                    self._h, number, int(state), arr, len(vals) if vals else 0, _lib.enc(reason) if reason else None
+                )
+            if rc == _lib.EINVAL and state == TrialState.COMPLETE:
+                # A NaN or infinite value: libknob recorded the trial FAIL with the reason.
+                msg = _lib.errmsg()
+                _logger.warning("Trial %d failed, because %s", number, msg)
+                return TrialState.FAIL, msg
+            if rc:
+                raise _lib.error(rc)
+        return state, reason
+
+    # ------------------------------------------------------------ optimize
+
+    def optimize(
+        self,
+        func: Callable[[Trial], Union[float, Sequence[float]]],
+        n_trials: Optional[int] = None,
+        timeout: Optional[float] = None,
+        n_jobs: int = 1,
+        catch: Union[Iterable[Type[Exception]], Type[Exception]] = (),
+        callbacks: Optional[List[Callable[["Study", FrozenTrial], None]]] = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
+    ) -> None:
+        """Runs trials of `func` until n_trials are done, timeout seconds have passed,
+        stop() is called or the sampler has nothing left; with n_jobs > 1 (-1: one per
+        CPU) trials run in that many threads."""
+        if not isinstance(catch, tuple):
+            catch = tuple(catch) if isinstance(catch, Iterable) else (catch,)
+        if self._optimizing:
+            raise RuntimeError("Nested optimization is not allowed.")
+        if n_jobs == -1:
+            n_jobs = os.cpu_count() or 1
+        if n_jobs < 1:
+            raise ValueError("n_jobs must be a positive integer or -1, got %r." % n_jobs)
+        self._stop_flag = False
+        self._optimizing = True
+        deadline = None if timeout is None else time.monotonic() + timeout
+        state = {"started": 0, "done": 0, "error": None}
+        slot_lock = threading.Lock()
+        bar = _Progress(n_trials, timeout) if show_progress_bar else None
+
+        def next_slot() -> bool:
+            with slot_lock:
+                if self._stop_flag or state["error"] is not None:
+                    return False
+                if n_trials is not None and state["started"] >= n_trials:
+                    return False
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
+                state["started"] += 1
+                return True
+
+        def worker() -> None:
+            try:
+                while next_slot():
+                    frozen_needed = bool(callbacks)
+                    number = self._run_trial(func, catch, frozen_needed, callbacks, gc_after_trial)
+                    if number is None:
+                        return
+                    if bar:
+                        with slot_lock:
+                            state["done"] += 1
+                            bar.update(state["done"], self)
+            except BaseException as e:  # noqa: B902: re-raised by the caller
+                with slot_lock:
+                    if state["error"] is None:
+                        state["error"] = e
+                if n_jobs == 1:
+                    raise
+
+        try:
+            if n_jobs == 1:
+                worker()
+            else:
+                threads = [threading.Thread(target=worker, name="knob-optimize-%d" % i, daemon=True) for i in range(n_jobs)]
+                for th in threads:
+                    th.start()
+                for th in threads:
+                    th.join()
+                if state["error"] is not None:
+                    raise state["error"]
+        finally:
+            self._optimizing = False
+            if bar:
+                bar.close()
+
+    def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
+        try:
+            trial = self.ask()
+        except KnobDoneError:
+            self._stop_flag = True
+            return None
+        number = trial.number
+        err: Optional[BaseException] = None
+        ret: Any = None
+        reason = None
+        try:
+            ret = func(trial)
+            state = TrialState.COMPLETE
+        except TrialPruned as e:
+            state = TrialState.PRUNED
+            reason = str(e)
+        except Exception as e:
+            state, err = TrialState.FAIL, e
+            reason = "%s: %s" % (type(e).__name__, e)
+        except BaseException as e:  # KeyboardInterrupt, SystemExit: the trial fails, then it propagates
+            self._tell(number, trial, TrialState.FAIL, None, "%s: %s" % (type(e).__name__, e))
+            raise
+        finally:
+            if gc_after_trial:
+                gc.collect()
+        state, why = self._tell(number, trial, state, ret if state == TrialState.COMPLETE else None, reason if state == TrialState.FAIL else None)
+        if _logger.isEnabledFor(_logging.INFO) or (state == TrialState.FAIL and err is not None):
+            self._log_trial(trial, state, ret, why, err)
+        if err is not None and not isinstance(err, catch):
+            raise err
+        if callbacks:
+            frozen = _copy.deepcopy(self._trial_frozen(number))
+            for cb in callbacks:
+                cb(self, frozen)
+        return number
+
+    def _log_trial(self, trial: Trial, state: TrialState, ret, why, err) -> None:
+        n = trial.number
+        if state == TrialState.COMPLETE:
+            if self._is_multi_objective:
+                _logger.info("Trial %d finished with values: %s and parameters: %s.", n, list(ret), trial._params)
+                return
+            try:
+                best = self.best_trial
+                tail = " Best is trial %d with value: %s." % (best.number, best.value)
+            except ValueError:
+                tail = ""
+            value = ret if isinstance(ret, Real) else list(ret)[0]
+            _logger.info("Trial %d finished with value: %s and parameters: %s.%s", n, value, trial._params, tail)
+        elif state == TrialState.PRUNED:
+            _logger.info("Trial %d pruned. %s", n, "")
+        elif err is not None:
+            _logger.warning("Trial %d failed with parameters: %s because of the following error: %r.", n, trial._params, err)
+        else:
+            _logger.warning("Trial %d failed with value %r.", n, ret)
+
+    def stop(self) -> None:
+        if not self._optimizing:
+            raise RuntimeError("`Study.stop` is supposed to be invoked inside an objective function or a callback.")
+        self._stop_flag = True
+
+    # ------------------------------------------------------------ enqueue and add
+
+    def enqueue_trial(self, params: Dict[str, Any], user_attrs: Optional[Dict[str, Any]] = None, skip_if_exists: bool = False) -> None:
+        if skip_if_exists and self._params_exist(params):
+            _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
+            return
+        text = json.dumps(params)
+        with self._lock:
+            _lib.check(_lib.lib.knob_study_enqueue(self._h, _lib.enc(text)))
+        if user_attrs:
+            self._enqueued_attrs.append((json.loads(text), dict(user_attrs)))
+
+    def _params_exist(self, params: Dict[str, Any]) -> bool:
+        for t in self.get_trials(deepcopy=False):
+            if t.state == TrialState.WAITING:
+                if t.system_attrs.get("fixed_params") == params:
+                    return True
+            elif t.params == params:
+                return True
+        return False
+
+    def add_trial(self, trial: FrozenTrial) -> None:
+        trial._validate()
+        if trial.state == TrialState.WAITING:
+            self.enqueue_trial(trial.params, user_attrs=trial.user_attrs)
+            return
+        keep = []
+        names = list(trial.params)
+        params = (_lib.Param * max(len(names), 1))()
+        for i, name in enumerate(names):
+            d = _real(trial.distributions[name])
+            c = d._to_c()
+            keep.append(c)
+            params[i] = _lib.Param(_lib.enc(name), ctypes.pointer(c), d.to_internal_repr(trial.params[name]))
+        vals = trial.values or []
+        values = (ctypes.c_double * max(len(vals), 1))(*vals)
+        steps = sorted(trial.intermediate_values.items())
+        inter = (_lib.StepValue * max(len(steps), 1))(*[_lib.StepValue(int(s), float(v)) for s, v in steps])
+        def attrs(d):
+            a = (_lib.Attr * max(len(d), 1))(*[_lib.Attr(_lib.enc(k), _attr_json(k, v)) for k, v in d.items()])
+            return a
+        user = attrs(trial.user_attrs)
+        system = attrs(trial.system_attrs)
+        info = _lib.TrialInfo(
+            id=-1,
+            number=-1,
+            state=int(trial.state),
+            n_params=len(names),
+            params=params,
+            n_values=len(vals),
+            values=values,
+            n_intermediate=len(steps),
+            intermediate=inter,
+            n_user_attrs=len(trial.user_attrs),
+            user_attrs=user,
+            n_system_attrs=len(trial.system_attrs),
+            system_attrs=system,
+            start_time=float("nan"),
+            end_time=float("nan"),
+        )
+        with self._lock:
+            _lib.check(_lib.lib.knob_study_add_trial(self._h, ctypes.byref(info), None))
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
+        for t in trials:
+            self.add_trial(t)
+
+    # ------------------------------------------------------------ dataframe
+
+    def trials_dataframe(
+        self,
+        attrs: Tuple[str, ...] = (
+            "number",
+            "value",
+            "datetime_start",
+            "datetime_complete",
+            "duration",
+            "params",
+            "user_attrs",
+            "system_attrs",
+            "state",
+        ),
+        multi_index: bool = False,
+    ):
+        """The trials as a pandas DataFrame, with Optuna's columns (pandas needed)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("trials_dataframe needs pandas: apt-get install python3-pandas, or pip install pandas") from None
+        trials = self.get_trials(deepcopy=False)
+        multi = self._is_multi_objective
+        rows = []
+        columns: List[Tuple[str, str]] = []
+        seen = set()
+
+        def col(c):
+            if c not in seen:
+                seen.add(c)
+                columns.append(c)
+
+        for t in trials:
+            row: Dict[Tuple[str, str], Any] = {}
+            for a in attrs:
+                if a == "number":
+                    row[("number", "")] = t.number
+                elif a in ("value", "values"):
+                    if multi or a == "values":
+                        vals = t.values or [None] * len(self._directions)
+                        for i, v in enumerate(vals):
+                            row[("values", i)] = v
+                    else:
+                        row[("value", "")] = t.values[0] if t.values else None
+                elif a == "datetime_start":
+                    row[(a, "")] = t.datetime_start
+                elif a == "datetime_complete":
+                    row[(a, "")] = t.datetime_complete
+                elif a == "duration":
+                    row[(a, "")] = t.duration
+                elif a == "params":
+                    for k, v in t.params.items():
+                        row[("params", k)] = v
+                elif a == "user_attrs":
+                    for k, v in t.user_attrs.items():
+                        row[("user_attrs", k)] = v
+                elif a == "system_attrs":
+                    for k, v in t.system_attrs.items():
+                        row[("system_attrs", k)] = v
+                elif a == "state":
+                    row[("state", "")] = t.state.name
+                elif a == "intermediate_values":
+                    for k, v in t.intermediate_values.items():
+                        row[("intermediate_values", k)] = v
+                else:
+                    raise ValueError("trials_dataframe: unknown attribute %r" % a)
+            for c in row:
+                col(c)
+            rows.append(row)
+        if multi_index:
+            df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=pd.MultiIndex.from_tuples(columns))
+        else:
+            names = ["_".join(str(x) for x in c if x != "") if c[1] != "" else c[0] for c in columns]
+            df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=names)
+        return df
+
+    def __repr__(self) -> str:
+        return "Study(study_name=%r, storage=%r)" % (self.study_name, self._storage)
+
+
+def _default_sampler(n_objectives: int) -> BaseSampler:
+    if n_objectives > 1:
+        from . import samplers
+
+        nsga2 = getattr(samplers, "NSGAIISampler", None)
+        if nsga2 is not None:
+            return nsga2()
+    return TPESampler()
+
+
+class _Progress:
+    """A one-line progress report on stderr (Optuna draws a tqdm bar)."""
+
+    def __init__(self, n_trials, timeout) -> None:
+        self.n, self.timeout, self.t0 = n_trials, timeout, time.monotonic()
+
+    def update(self, done: int, study: Study) -> None:
+        total = "/%d" % self.n if self.n else ""
+        try:
+            best = " best %s" % study.best_value if not study._is_multi_objective else ""
+        except ValueError:
+            best = ""
+        sys.stderr.write("\r%d%s trials, %.1f s%s" % (done, total, time.monotonic() - self.t0, best))
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+
+
+# ---------------------------------------------------------------- module functions
+
+
+def create_study(
+    *,
+    storage: Union[str, BaseStorage, None] = None,
+    sampler: Optional[BaseSampler] = None,
+    pruner: Optional[BasePruner] = None,
+    study_name: Optional[str] = None,
+    direction: Union[str, StudyDirection, None] = None,
+    load_if_exists: bool = False,
+    directions: Optional[Sequence[Union[str, StudyDirection]]] = None,
+) -> Study:
+    if direction is not None and directions is not None:
+        raise ValueError("Specify only one of `direction` and `directions`.")
+    dirs = [_direction(d) for d in directions] if directions is not None else [_direction(direction or "minimize")]
+    if not dirs:
+        raise ValueError("The number of objectives must be greater than 0.")
+    st = get_storage(storage)
+    name = study_name if study_name is not None else "no-name-" + str(uuid.uuid4())
+    study = Study.__new__(Study)
+    exists = name in st.get_all_study_names()
+    if exists and not load_if_exists:
+        raise DuplicatedStudyError(
+            "Another study with name '%s' already exists. Please specify a different name, or "
+            "reuse the existing one by setting `load_if_exists` (for Python API) or "
+            "`--skip-if-exists` flag (for CLI)." % name
+        )
+    if exists:
+        _logger.info("Using an existing study with name '%s' instead of creating a new one.", name)
+        study._init(st, name, sampler, pruner, None)
+    else:
+        study._init(st, name, sampler, pruner, dirs)
+        _logger.info("A new study created in %s with name: %s", "memory" if st.url == "memory:" else "RDB", name)
+    return study
+
+
+def load_study(
+    *,
+    study_name: Optional[str],
+    storage: Union[str, BaseStorage],
+    sampler: Optional[BaseSampler] = None,
+    pruner: Optional[BasePruner] = None,
+) -> Study:
+    st = get_storage(storage)
+    if study_name is None:
+        names = st.get_all_study_names()
+        if len(names) != 1:
+            raise ValueError("Could not determine the study name since the storage %s does not contain exactly 1 study. Specify `study_name`." % st.url)
+        study_name = names[0]
+    study = Study.__new__(Study)
+    study._init(st, study_name, sampler, pruner, None)
+    return study
+
+
+def delete_study(*, study_name: str, storage: Union[str, BaseStorage]) -> None:
+    st = get_storage(storage)
+    with st._lock:
+        _lib.check(_lib.lib.knob_storage_delete_study(st._h, _lib.enc(study_name)))
+
+
+def get_all_study_names(storage: Union[str, BaseStorage]) -> List[str]:
+    return get_storage(storage).get_all_study_names()
+
+
+class StudySummary:
+    """A study as knob_storage_studies lists it, with Optuna's fields."""
+
+    def __init__(self, study_name, direction, best_trial, user_attrs, system_attrs, n_trials, datetime_start, study_id, *, directions=None):
+        self.study_name = study_name
+        self._directions = directions or [direction]
+        self.best_trial = best_trial
+        self.user_attrs = user_attrs
+        self.system_attrs = system_attrs
+        self.n_trials = n_trials
+        self.datetime_start = datetime_start
+        self._study_id = study_id
+
+    @property
+    def direction(self):
+        if len(self._directions) > 1:
+            raise RuntimeError("This attribute is not available during multi-objective optimization.")
+        return self._directions[0]
+
+    @property
+    def directions(self):
+        return list(self._directions)
+
+
+def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial: bool = True) -> List[StudySummary]:
+    st = get_storage(storage)
+    out = []
+    for i, (name, dirs, n_trials, created) in enumerate(st._summaries()):
+        study = load_study(study_name=name, storage=st, sampler=_Plain(), pruner=_PlainPruner())
+        best = None
+        if include_best_trial and len(dirs) == 1:
+            try:
+                best = study.best_trial
+            except ValueError:
+                best = None
+        directions = [StudyDirection(d + 1) for d in dirs]
+        out.append(
+            StudySummary(
+                name,
+                directions[0] if directions else StudyDirection.NOT_SET,
+                best,
+                study.user_attrs,
+                study.system_attrs,
+                n_trials,
+                datetime.datetime.fromtimestamp(created) if created == created else None,
+                i,
+                directions=directions,
+            )
+        )
+    return out
+
+
+class _Plain(BaseSampler):
+    _knob_name = "random"
+
+
+class _PlainPruner(BasePruner):
+    _knob_name = "none"
+
+
+def copy_study(
+    *,
+    from_study_name: str,
+    from_storage: Union[str, BaseStorage],
+    to_storage: Union[str, BaseStorage],
+    to_study_name: Optional[str] = None,
+) -> None:
+    """Copies a study (directions, attributes, finished and waiting trials) to another
+    storage. Running trials are not copied: libknob adds finished trials only."""
+    src = load_study(study_name=from_study_name, storage=from_storage, sampler=_Plain(), pruner=_PlainPruner())
+    dst = create_study(
+        study_name=to_study_name or from_study_name,
+        storage=to_storage,
+        directions=src.directions,
+        sampler=_Plain(),
+        pruner=_PlainPruner(),
+    )
+    for k, v in src.system_attrs.items():
+        dst.set_system_attr(k, v)
+    for k, v in src.user_attrs.items():
+        dst.set_user_attr(k, v)
+    for t in src.get_trials(deepcopy=False):
+        if t.state == TrialState.RUNNING:
+            continue
+        if t.state == TrialState.WAITING:
+            dst.enqueue_trial(t.system_attrs.get("fixed_params", {}))
+            continue
+        dst.add_trial(t)
+
+
+class MaxTrialsCallback:
+    """Stops the study once it holds n_trials trials in `states`."""
+
+    def __init__(self, n_trials: int, states: Optional[Container[TrialState]] = (TrialState.COMPLETE,)) -> None:
+        self._n_trials = n_trials
+        self._states = states
+
+    def __call__(self, study: Study, trial: FrozenTrial) -> None:
+        if len(study.get_trials(deepcopy=False, states=self._states)) >= self._n_trials:
+            study.stop()
+
+
+__all__ = [
+    "Study",
+    "StudyDirection",
+    "StudySummary",
+    "create_study",
+    "load_study",
+    "delete_study",
+    "copy_study",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "MaxTrialsCallback",
+]

@@ -1,0 +1,631 @@
+"""Trials, with Optuna's names: Trial (a running trial, over a knob_trial handle),
+FrozenTrial (a finished or stored one), FixedTrial, TrialState, create_trial."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import enum
+import json
+import math
+import warnings
+from typing import Any, Dict, Optional, Sequence
+
+from . import _lib
+from .distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    _from_c,
+)
+
+
+class TrialState(enum.IntEnum):
+    """A trial's state, numbered as libknob stores it (and as Optuna numbers it)."""
+
+    RUNNING = 0
+    COMPLETE = 1
+    PRUNED = 2
+    FAIL = 3
+    WAITING = 4
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        return "TrialState." + self.name
+
+    def is_finished(self) -> bool:
+        return self != TrialState.RUNNING and self != TrialState.WAITING
+
+
+def _attr_json(key: str, value: Any) -> bytes:
+    try:
+        return _lib.enc(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as e:
+        raise ValueError("attribute %r: %r is not JSON serializable (%s)" % (key, value, e)) from None
+
+
+class Trial:
+    """A running trial: params are suggested as it runs. Made by Study.ask and
+    Study.optimize; its methods hold the storage's lock while they call libknob."""
+
+    def __init__(self, study, handle: int) -> None:
+        self.study = study
+        self._h = handle
+        self._lock = study._storage._lock
+        self._number = _lib.lib.knob_trial_number(handle)
+        self._trial_id = _lib.lib.knob_trial_id(handle)
+        self._params: Dict[str, Any] = {}
+        self._distributions: Dict[str, BaseDistribution] = {}
+        self._user_attrs: Dict[str, Any] = {}
+        self._system_attrs: Dict[str, Any] = {}
+        self._datetime_start = datetime.datetime.now()
+        self._out_d = ctypes.c_double()
+        self._out_i = ctypes.c_int64()
+        self._out_z = ctypes.c_size_t()
+
+    # ------------------------------------------------------------ suggestions
+
+    def _handle(self) -> int:
+        if self._h is None:
+            raise RuntimeError("trial %d is finished: it takes no more suggestions or reports" % self._number)
+        return self._h
+
+    def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
+        out = self._out_d
+        with self._lock:
+            rc = _lib.lib.knob_trial_suggest_float(
+                self._handle(), _lib.enc(name), low, high, step or 0.0, _lib.LOG if log else 0, ctypes.byref(out)
+            )
+            if rc:
+                raise _lib.error(rc)
+        v = out.value
+        if name not in self._params:
+            self._params[name] = v
+            self._distributions[name] = _LazyFloat(low, high, step, log)
+        return v
+
+    def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
+        if low != int(low) or high != int(high) or step != int(step):
+            raise ValueError("suggest_int %r: low, high and step must be integers, got %r, %r, %r" % (name, low, high, step))
+        out = self._out_i
+        with self._lock:
+            rc = _lib.lib.knob_trial_suggest_int(
+                self._handle(), _lib.enc(name), int(low), int(high), int(step), _lib.LOG if log else 0, ctypes.byref(out)
+            )
+            if rc:
+                raise _lib.error(rc)
+        v = out.value
+        if name not in self._params:
+            self._params[name] = v
+            self._distributions[name] = IntDistribution(low, high, log=log, step=step)
+        return v
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        dist = CategoricalDistribution(choices)
+        return self._suggest(name, dist)
+
+    def _suggest(self, name: str, dist: BaseDistribution) -> Any:
+        out = self._out_d
+        with self._lock:
+            rc = _lib.lib.knob_trial_suggest(self._handle(), _lib.enc(name), ctypes.byref(dist._to_c()), ctypes.byref(out))
+            if rc:
+                raise _lib.error(rc)
+        v = dist.to_external_repr(out.value)
+        if name not in self._params:
+            self._params[name] = v
+            self._distributions[name] = dist
+        return v
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        _deprecated("suggest_uniform", "suggest_float(..., low, high)")
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        _deprecated("suggest_loguniform", "suggest_float(..., log=True)")
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        _deprecated("suggest_discrete_uniform", "suggest_float(..., step=q)")
+        return self.suggest_float(name, low, high, step=q)
+
+    # ------------------------------------------------------------ pruning
+
+    def report(self, value: float, step: int) -> None:
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError("The `value` argument is of type '%s' but supposed to be a float." % type(value).__name__) from None
+        if isinstance(step, float) and not step.is_integer():
+            raise TypeError("The `step` argument is of type 'float' but supposed to be an int.")
+        step = int(step)
+        if step < 0:
+            raise ValueError("The `step` argument is %d but cannot be negative." % step)
+        with self._lock:
+            _lib.check(_lib.lib.knob_trial_report(self._handle(), step, value))
+
+    def should_prune(self) -> bool:
+        out = ctypes.c_bool()
+        with self._lock:
+            _lib.check(_lib.lib.knob_trial_should_prune(self._handle(), ctypes.byref(out)))
+        return out.value
+
+    # ------------------------------------------------------------ attributes
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        j = _attr_json(key, value)
+        with self._lock:
+            _lib.check(_lib.lib.knob_trial_set_user_attr(self._handle(), _lib.enc(key), j))
+        self._user_attrs[key] = json.loads(j)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        warnings.warn("Trial.set_system_attr is deprecated (as in Optuna 3.1).", FutureWarning, stacklevel=2)
+        self._set_system_attr(key, value)
+
+    def _set_system_attr(self, key: str, value: Any) -> None:
+        j = _attr_json(key, value)
+        with self._lock:
+            _lib.check(_lib.lib.knob_trial_set_system_attr(self._handle(), _lib.enc(key), j))
+        self._system_attrs[key] = json.loads(j)
+
+    # ------------------------------------------------------------ properties
+
+    @property
+    def number(self) -> int:
+        return self._number
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        return dict(self._params)
+
+    @property
+    def distributions(self) -> Dict[str, BaseDistribution]:
+        return {k: _real(d) for k, d in self._distributions.items()}
+
+    @property
+    def user_attrs(self) -> Dict[str, Any]:
+        return dict(self._user_attrs)
+
+    @property
+    def system_attrs(self) -> Dict[str, Any]:
+        return dict(self._system_attrs)
+
+    @property
+    def datetime_start(self) -> datetime.datetime:
+        return self._datetime_start
+
+    @property
+    def relative_params(self) -> Dict[str, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        return "Trial(number=%d, params=%r)" % (self._number, self._params)
+
+    def __del__(self) -> None:
+        h = self.__dict__.get("_h")
+        if h is not None:
+            # Not told: it stays RUNNING in the storage, as Optuna leaves it.
+            self._h = None
+            try:
+                with self._lock:
+                    _lib.lib.knob_trial_detach(h)
+            except Exception:
+                pass
+
+
+class _LazyFloat:
+    """A float distribution made only when asked for: suggest_float stays cheap."""
+
+    __slots__ = ("args",)
+
+    def __init__(self, low, high, step, log):
+        self.args = (low, high, step, log)
+
+    def real(self) -> FloatDistribution:
+        low, high, step, log = self.args
+        return FloatDistribution(low, high, log=log, step=step)
+
+    @property
+    def low(self):
+        return self.args[0]
+
+    @property
+    def high(self):
+        return self.args[1]
+
+    @property
+    def step(self):
+        return self.args[2]
+
+    @property
+    def log(self):
+        return self.args[3]
+
+
+def _real(d):
+    return d.real() if isinstance(d, _LazyFloat) else d
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn("%s has been deprecated in v3.0.0. Use %s instead." % (old, new), FutureWarning, stacklevel=3)
+
+
+# ---------------------------------------------------------------- FrozenTrial
+
+
+class FrozenTrial:
+    """A trial as stored: its state, values, params with their distributions,
+    intermediate values, attributes and times."""
+
+    def __init__(
+        self,
+        number: int,
+        state: TrialState,
+        value: Optional[float],
+        datetime_start: Optional[datetime.datetime],
+        datetime_complete: Optional[datetime.datetime],
+        params: Dict[str, Any],
+        distributions: Dict[str, BaseDistribution],
+        user_attrs: Dict[str, Any],
+        system_attrs: Dict[str, Any],
+        intermediate_values: Dict[int, float],
+        trial_id: int,
+        *,
+        values: Optional[Sequence[float]] = None,
+    ) -> None:
+        if value is not None and values is not None:
+            raise ValueError("Specify only one of `value` and `values`.")
+        self._number = number
+        self.state = TrialState(state)
+        self._values = [float(value)] if value is not None else (None if values is None else [float(v) for v in values])
+        self._datetime_start = datetime_start
+        self.datetime_complete = datetime_complete
+        self._params = dict(params)
+        self._distributions = dict(distributions)
+        self._user_attrs = dict(user_attrs)
+        self._system_attrs = dict(system_attrs)
+        self.intermediate_values = dict(intermediate_values)
+        self._trial_id = trial_id
+
+    # Optuna's FrozenTrial doubles as a trial whose params are fixed.
+    def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
+        return self._suggest(name, FloatDistribution(low, high, log=log, step=step))
+
+    def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
+        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        return self._suggest(name, CategoricalDistribution(choices))
+
+    def suggest_uniform(self, name, low, high):
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name, low, high):
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name, low, high, q):
+        return self.suggest_float(name, low, high, step=q)
+
+    def _suggest(self, name: str, dist: BaseDistribution) -> Any:
+        if name not in self._params:
+            raise ValueError("The value of the parameter '%s' is not found. Please set it at the construction of the FrozenTrial object." % name)
+        value = self._params[name]
+        if not dist._contains(dist.to_internal_repr(value)):
+            raise ValueError("The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist))
+        if name in self._distributions:
+            from .distributions import check_distribution_compatibility
+
+            check_distribution_compatibility(self._distributions[name], dist)
+        self._distributions[name] = dist
+        return value
+
+    def report(self, value: float, step: int) -> None:
+        pass
+
+    def should_prune(self) -> bool:
+        return False
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        self._user_attrs[key] = value
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        self._system_attrs[key] = value
+
+    def _validate(self) -> None:
+        if self._datetime_start is None and self.state != TrialState.WAITING:
+            raise ValueError("`datetime_start` is supposed to be set when the trial is not waiting.")
+        if self.state.is_finished() and self.datetime_complete is None:
+            raise ValueError("`datetime_complete` is supposed to be set for a finished trial.")
+        if self.state == TrialState.COMPLETE and self._values is None:
+            raise ValueError("`value` is supposed to be set for a complete trial.")
+        if self.state == TrialState.COMPLETE and any(math.isnan(v) for v in self._values):
+            raise ValueError("`value` is supposed to be a number, not NaN, for a complete trial.")
+        if set(self._params) != set(self._distributions):
+            raise ValueError("Inconsistent parameters {} and distributions {}.".format(set(self._params), set(self._distributions)))
+        for name, v in self._params.items():
+            d = self._distributions[name]
+            if not d._contains(d.to_internal_repr(v)):
+                raise ValueError("The value {} of parameter '{}' isn't contained in the distribution {}.".format(v, name, d))
+
+    @property
+    def number(self) -> int:
+        return self._number
+
+    @number.setter
+    def number(self, v: int) -> None:
+        self._number = v
+
+    @property
+    def value(self) -> Optional[float]:
+        if self._values is not None and len(self._values) > 1:
+            raise RuntimeError("This attribute is not available during multi-objective optimization.")
+        return self._values[0] if self._values else None
+
+    @value.setter
+    def value(self, v: Optional[float]) -> None:
+        self._values = None if v is None else [v]
+
+    @property
+    def values(self) -> Optional[list]:
+        return None if self._values is None else list(self._values)
+
+    @values.setter
+    def values(self, v) -> None:
+        self._values = None if v is None else list(v)
+
+    @property
+    def datetime_start(self) -> Optional[datetime.datetime]:
+        return self._datetime_start
+
+    @datetime_start.setter
+    def datetime_start(self, v) -> None:
+        self._datetime_start = v
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        return self._params
+
+    @params.setter
+    def params(self, v) -> None:
+        self._params = v
+
+    @property
+    def distributions(self) -> Dict[str, BaseDistribution]:
+        return self._distributions
+
+    @distributions.setter
+    def distributions(self, v) -> None:
+        self._distributions = v
+
+    @property
+    def user_attrs(self) -> Dict[str, Any]:
+        return self._user_attrs
+
+    @user_attrs.setter
+    def user_attrs(self, v) -> None:
+        self._user_attrs = v
+
+    @property
+    def system_attrs(self) -> Dict[str, Any]:
+        return self._system_attrs
+
+    @system_attrs.setter
+    def system_attrs(self, v) -> None:
+        self._system_attrs = v
+
+    @property
+    def duration(self) -> Optional[datetime.timedelta]:
+        if self._datetime_start and self.datetime_complete:
+            return self.datetime_complete - self._datetime_start
+        return None
+
+    @property
+    def last_step(self) -> Optional[int]:
+        return max(self.intermediate_values) if self.intermediate_values else None
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    def __lt__(self, other: Any) -> bool:
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self._number < other._number
+
+    def __hash__(self) -> int:
+        return hash(tuple(v for v in self.__dict__.values() if not isinstance(v, (dict, list))))
+
+    def __repr__(self) -> str:
+        return (
+            "FrozenTrial(number={}, state={}, values={}, datetime_start={!r}, datetime_complete={!r}, "
+            "params={}, user_attrs={}, system_attrs={}, intermediate_values={}, distributions={}, "
+            "trial_id={}, value=None)".format(
+                self._number,
+                self.state,
+                self._values,
+                self._datetime_start,
+                self.datetime_complete,
+                self._params,
+                self._user_attrs,
+                self._system_attrs,
+                self.intermediate_values,
+                self._distributions,
+                self._trial_id,
+            )
+        )
+
+
+def _time(t: float) -> Optional[datetime.datetime]:
+    return None if t != t else datetime.datetime.fromtimestamp(t)
+
+
+def _json(text: bytes) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text.decode("utf-8", "replace")
+
+
+def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict) -> FrozenTrial:
+    """A FrozenTrial copied from a borrowed knob_trial_info."""
+    params = {}
+    dists = {}
+    for i in range(info.n_params):
+        p = info.params[i]
+        addr = ctypes.addressof(p.dist.contents)
+        d = dist_cache.get(addr)
+        if d is None:
+            d = dist_cache[addr] = _from_c(p.dist.contents)
+        name = p.name.decode("utf-8")
+        params[name] = d.to_external_repr(p.internal)
+        dists[name] = d
+    state = TrialState(info.state)
+    values = None
+    if state == TrialState.COMPLETE and info.n_values:
+        values = [info.values[i] for i in range(info.n_values)]
+    inter = {}
+    for i in range(info.n_intermediate):
+        sv = info.intermediate[i]
+        inter[sv.step] = sv.value
+    user = {}
+    for i in range(info.n_user_attrs):
+        a = info.user_attrs[i]
+        user[a.key.decode("utf-8")] = _json(a.json)
+    system = {}
+    for i in range(info.n_system_attrs):
+        a = info.system_attrs[i]
+        system[a.key.decode("utf-8")] = _json(a.json)
+    return FrozenTrial(
+        number=info.number,
+        state=state,
+        value=None,
+        values=values,
+        datetime_start=_time(info.start_time),
+        datetime_complete=_time(info.end_time),
+        params=params,
+        distributions=dists,
+        user_attrs=user,
+        system_attrs=system,
+        intermediate_values=inter,
+        trial_id=info.id,
+    )
+
+
+def create_trial(
+    *,
+    state: TrialState = TrialState.COMPLETE,
+    value: Optional[float] = None,
+    values: Optional[Sequence[float]] = None,
+    params: Optional[Dict[str, Any]] = None,
+    distributions: Optional[Dict[str, BaseDistribution]] = None,
+    user_attrs: Optional[Dict[str, Any]] = None,
+    system_attrs: Optional[Dict[str, Any]] = None,
+    intermediate_values: Optional[Dict[int, float]] = None,
+) -> FrozenTrial:
+    """A FrozenTrial to add to a study with Study.add_trial."""
+    params = params or {}
+    distributions = distributions or {}
+    distributions = {k: _real(d) for k, d in distributions.items()}
+    now = datetime.datetime.now()
+    state = TrialState(state)
+    t = FrozenTrial(
+        number=-1,
+        trial_id=-1,
+        state=state,
+        value=value,
+        values=values,
+        datetime_start=None if state == TrialState.WAITING else now,
+        datetime_complete=now if state.is_finished() else None,
+        params=params,
+        distributions=distributions,
+        user_attrs=user_attrs or {},
+        system_attrs=system_attrs or {},
+        intermediate_values=intermediate_values or {},
+    )
+    t._validate()
+    return t
+
+
+class FixedTrial:
+    """A trial whose params are given, to run an objective outside a study."""
+
+    def __init__(self, params: Dict[str, Any], number: int = 0) -> None:
+        self._params = params
+        self._suggested_params: Dict[str, Any] = {}
+        self._distributions: Dict[str, BaseDistribution] = {}
+        self._user_attrs: Dict[str, Any] = {}
+        self._system_attrs: Dict[str, Any] = {}
+        self._datetime_start = datetime.datetime.now()
+        self._number = number
+
+    def suggest_float(self, name, low, high, *, step=None, log=False):
+        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
+
+    def suggest_int(self, name, low, high, step=1, log=False):
+        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name, choices):
+        return self._suggest(name, CategoricalDistribution(choices))
+
+    def suggest_uniform(self, name, low, high):
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name, low, high):
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name, low, high, q):
+        return self.suggest_float(name, low, high, step=q)
+
+    def _suggest(self, name, dist):
+        if name not in self._params:
+            raise ValueError("The value of the parameter '%s' is not found. Please set it at the construction of the FixedTrial object." % name)
+        value = self._params[name]
+        if not dist._contains(dist.to_internal_repr(value)):
+            warnings.warn("The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist))
+        self._suggested_params[name] = value
+        self._distributions[name] = dist
+        return value
+
+    def report(self, value, step):
+        pass
+
+    def should_prune(self):
+        return False
+
+    def set_user_attr(self, key, value):
+        self._user_attrs[key] = value
+
+    def set_system_attr(self, key, value):
+        self._system_attrs[key] = value
+
+    @property
+    def params(self):
+        return self._suggested_params
+
+    @property
+    def distributions(self):
+        return self._distributions
+
+    @property
+    def user_attrs(self):
+        return self._user_attrs
+
+    @property
+    def system_attrs(self):
+        return self._system_attrs
+
+    @property
+    def datetime_start(self):
+        return self._datetime_start
+
+    @property
+    def number(self):
+        return self._number
+
+
+BaseTrial = Trial
+
+__all__ = ["Trial", "FrozenTrial", "FixedTrial", "TrialState", "create_trial", "BaseTrial"]

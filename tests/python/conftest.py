@@ -1,0 +1,58 @@
+"""Fixtures of the Python package's tests. They run from the build tree: KNOB_LIBRARY names
+the build's libknob.so, PYTHONPATH the package's sources (tests/CMakeLists.txt sets both),
+KNOB the knob binary. A run that skipped a test and failed none exits 77, which ctest
+reports as skipped (and CI as a failure): a skip never passes for a pass."""
+
+import os
+import uuid
+
+import pytest
+
+import knob
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if exitstatus == 0 and reporter is not None and reporter.stats.get("skipped"):
+        session.exitstatus = 77
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    knob.logging.set_verbosity(knob.logging.WARNING)
+    yield
+
+
+@pytest.fixture
+def tmp_db(tmp_path):
+    return "sqlite:///" + str(tmp_path / "knob.db")
+
+
+def pg_url():
+    url = os.environ.get("KNOB_TEST_PG_URL")
+    if not url:
+        pytest.skip("KNOB_TEST_PG_URL is not set (scripts/pg.sh start gives one)")
+    return url
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def storage(request, tmp_path):
+    """A storage of each kind: an InMemoryStorage object, a SQLite URL, a PostgreSQL URL."""
+    if request.param == "memory":
+        return knob.storages.InMemoryStorage()
+    if request.param == "sqlite":
+        return "sqlite:///" + str(tmp_path / "knob.db")
+    return pg_url()
+
+
+@pytest.fixture
+def name():
+    return "py-" + uuid.uuid4().hex[:12]
+
+
+@pytest.fixture
+def knob_cli():
+    path = os.environ.get("KNOB")
+    if not path or not os.path.exists(path):
+        pytest.fail("KNOB must name the knob binary")
+    return path

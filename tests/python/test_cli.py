@@ -1,0 +1,69 @@
+"""A study shared with the knob command: written from Python, read and extended by
+`knob`; written by `knob`, read and extended from Python. One SQLite file, one study."""
+
+import json
+import subprocess
+
+import knob as optuna
+from knob.trial import TrialState
+
+
+def run(cli, *args):
+    p = subprocess.run([cli, *args], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def test_python_study_read_by_the_cli(knob_cli, tmp_db):
+    study = optuna.create_study(storage=tmp_db, study_name="shared", direction="maximize")
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        opt = trial.suggest_categorical("opt", ["adam", "sgd"])
+        return x + (opt == "sgd")
+
+    study.optimize(objective, n_trials=6)
+    rows = json.loads(run(knob_cli, "trials", "shared", "--storage", tmp_db, "--format", "json"))
+    assert len(rows) == 6
+    by_number = {t.number: t for t in study.trials}
+    for r in rows:
+        t = by_number[r["number"]]
+        assert r["params"] == t.params
+        assert r["state"] == "complete"
+        assert r["values"] == [t.value]
+    best = run(knob_cli, "best", "shared", "--storage", tmp_db)
+    assert best.startswith("trial %d: value" % study.best_trial.number)
+
+    # Enqueued by the CLI, run from Python.
+    run(knob_cli, "enqueue", "shared", "x=0.125", "opt=sgd", "--storage", tmp_db)
+    study.optimize(objective, n_trials=1)
+    assert study.trials[6].params == {"x": 0.125, "opt": "sgd"}
+    assert study.trials[6].value == 1.125
+
+
+def test_cli_study_read_from_python(knob_cli, tmp_path):
+    db = tmp_path / "cli.db"
+    url = "sqlite:///" + str(db)
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(
+        "method: random\n"
+        "metric: {name: loss, goal: minimize}\n"
+        "parameters:\n"
+        "  lr: {min: 0.001, max: 0.1, distribution: log_uniform_values}\n"
+        "  layers: {values: [1, 2, 3]}\n"
+    )
+    for _ in range(3):
+        asked = json.loads(run(knob_cli, "ask", "cli-study", "--sweep", str(sweep), "--storage", url))
+        loss = asked["params"]["lr"] * asked["params"]["layers"]
+        run(knob_cli, "tell", "cli-study", str(asked["number"]), repr(loss), "--storage", url)
+    study = optuna.load_study(study_name="cli-study", storage=url)
+    trials = study.trials
+    assert len(trials) == 3
+    for t in trials:
+        assert t.state == TrialState.COMPLETE
+        assert t.value == t.params["lr"] * t.params["layers"]
+        assert t.distributions["lr"].log
+    # Python goes on with the same study; the CLI sees its trials.
+    study.optimize(lambda t: t.suggest_float("lr", 0.001, 0.1, log=True) * t.suggest_categorical("layers", [1, 2, 3]), n_trials=2)
+    rows = json.loads(run(knob_cli, "trials", "cli-study", "--storage", url, "--format", "json"))
+    assert len(rows) == 5

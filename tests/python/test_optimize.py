@@ -1,0 +1,180 @@
+"""Study.optimize: n_trials, timeout, catch, callbacks, stop, failures, KeyboardInterrupt,
+threads that run in parallel, the progress line and the log messages."""
+
+import logging
+import threading
+import time
+
+import pytest
+
+import knob as optuna
+from knob.trial import TrialState
+
+
+def quadratic(trial):
+    x = trial.suggest_float("x", -10, 10)
+    return (x - 2) ** 2
+
+
+def test_n_trials_and_timeout():
+    study = optuna.create_study()
+    study.optimize(quadratic, n_trials=7)
+    assert len(study.trials) == 7
+    t0 = time.monotonic()
+
+    def slow(trial):
+        time.sleep(0.05)
+        return quadratic(trial)
+
+    study.optimize(slow, timeout=0.3)
+    assert 0.25 < time.monotonic() - t0 < 2
+    assert 7 + 3 <= len(study.trials) <= 7 + 8
+
+
+def test_exceptions_fail_the_trial_and_propagate():
+    study = optuna.create_study()
+
+    def broken(trial):
+        trial.suggest_float("x", 0, 1)
+        raise ZeroDivisionError("no luck")
+
+    with pytest.raises(ZeroDivisionError):
+        study.optimize(broken, n_trials=3)
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
+    study.optimize(broken, n_trials=3, catch=ZeroDivisionError)
+    study.optimize(broken, n_trials=2, catch=[ValueError, ZeroDivisionError])
+    assert len(study.trials) == 6
+    assert all(t.state == TrialState.FAIL for t in study.trials)
+    assert "no luck" in study.trials[0].system_attrs["fail_reason"]
+
+
+def test_bad_returns_fail_the_trial():
+    study = optuna.create_study()
+    returns = iter([None, "text", float("nan"), float("inf"), (1.0, 2.0), 3.0])
+    study.optimize(lambda t: next(returns), n_trials=6)
+    assert [t.state for t in study.trials] == [TrialState.FAIL] * 5 + [TrialState.COMPLETE]
+
+
+def test_keyboard_interrupt_leaves_the_study_consistent(tmp_db):
+    study = optuna.create_study(storage=tmp_db, study_name="ki")
+
+    def interrupted(trial):
+        trial.suggest_float("x", 0, 1)
+        if trial.number == 2:
+            raise KeyboardInterrupt
+        return 1.0
+
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(interrupted, n_trials=10)
+    again = optuna.load_study(study_name="ki", storage=tmp_db)
+    states = [t.state for t in again.trials]
+    assert states == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]
+    again.optimize(quadratic, n_trials=2)
+    assert len(again.trials) == 5
+
+
+def test_callbacks_and_stop():
+    seen = []
+
+    def cb(study, frozen):
+        seen.append((frozen.number, frozen.state))
+        if frozen.number == 3:
+            study.stop()
+
+    study = optuna.create_study()
+    study.optimize(quadratic, n_trials=100, callbacks=[cb])
+    assert seen == [(i, TrialState.COMPLETE) for i in range(4)]
+    with pytest.raises(RuntimeError):
+        study.stop()
+    study.optimize(quadratic, callbacks=[optuna.study.MaxTrialsCallback(6)])
+    assert len(study.trials) == 6
+
+
+def test_pruned_in_optimize():
+    study = optuna.create_study(pruner=optuna.pruners.ThresholdPruner(upper=1.0))
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 2)
+        for step in range(3):
+            trial.report(x, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return x
+
+    study.optimize(objective, n_trials=20)
+    for t in study.trials:
+        assert t.state == (TrialState.PRUNED if t.params["x"] > 1.0 else TrialState.COMPLETE)
+
+
+def test_threads_run_in_parallel():
+    """8 trials that each sleep 0.3 s (sleeping releases the GIL) take about 0.6 s with
+    4 threads, not 2.4 s: the threads really run in parallel."""
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(n_startup_trials=2, constant_liar=True))
+    active, peak = [0], [0]
+    lock = threading.Lock()
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.3)
+        with lock:
+            active[0] -= 1
+        return x
+
+    t0 = time.monotonic()
+    study.optimize(objective, n_trials=8, n_jobs=4)
+    elapsed = time.monotonic() - t0
+    assert len(study.trials) == 8
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    assert sorted(t.number for t in study.trials) == list(range(8))
+    assert peak[0] == 4
+    assert elapsed < 1.6, elapsed
+
+
+def test_threads_many_trials_sqlite(tmp_db):
+    study = optuna.create_study(storage=tmp_db, study_name="threads")
+
+    def objective(trial):
+        x = trial.suggest_float("x", -1, 1)
+        trial.report(x, 0)
+        trial.should_prune()
+        trial.set_user_attr("t", threading.current_thread().name)
+        return x * x
+
+    study.optimize(objective, n_trials=60, n_jobs=3)
+    trials = optuna.load_study(study_name="threads", storage=tmp_db).trials
+    assert len(trials) == 60
+    assert all(t.state == TrialState.COMPLETE for t in trials)
+    assert len({t.user_attrs["t"] for t in trials}) > 1
+    with pytest.raises(ZeroDivisionError):
+        study.optimize(lambda t: 1 / 0, n_trials=10, n_jobs=2)
+
+
+def test_logging_and_progress(capsys, caplog):
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    assert optuna.logging.get_verbosity() == optuna.logging.INFO
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.INFO, logger="knob"):
+            study = optuna.create_study()
+            study.optimize(quadratic, n_trials=2, show_progress_bar=True)
+        msgs = [r.getMessage() for r in caplog.records]
+        assert any(m.startswith("Trial 1 finished with value:") and "Best is trial" in m for m in msgs)
+        assert "2/2 trials" in capsys.readouterr().err
+    finally:
+        optuna.logging.disable_propagation()
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def test_grid_ends_the_study():
+    study = optuna.create_study(sampler=optuna.samplers.GridSampler({"x": [0, 1, 2], "c": ["a", "b"]}))
+
+    def objective(trial):
+        return trial.suggest_int("x", 0, 2) + (trial.suggest_categorical("c", ["a", "b"]) == "b")
+
+    study.optimize(objective)  # no n_trials: runs until the grid is done
+    assert sorted((t.params["x"], t.params["c"]) for t in study.trials) == [
+        (x, c) for x in (0, 1, 2) for c in ("a", "b")
+    ]

@@ -1,0 +1,145 @@
+"""Every sampler and pruner knob has, through Optuna's classes and argument names: each
+runs a study, seeds reproduce, Optuna's arguments map to knob's options, and those knob
+lacks are refused when they would change the search."""
+
+import re
+import subprocess
+
+import pytest
+
+import knob as optuna
+from knob import pruners, samplers
+from knob.trial import TrialState
+
+
+def objective(trial):
+    x = trial.suggest_float("x", -5, 5)
+    n = trial.suggest_int("n", 1, 8)
+    c = trial.suggest_categorical("c", ["a", "b"])
+    return (x - 1) ** 2 + n + (c == "b")
+
+
+SAMPLERS = [
+    lambda: samplers.RandomSampler(seed=1),
+    lambda: samplers.TPESampler(seed=1, n_startup_trials=5),
+    lambda: samplers.TPESampler(seed=1, n_startup_trials=5, multivariate=True, group=True, constant_liar=True),
+    lambda: samplers.TPESampler(seed=1, gamma=samplers.hyperopt_default_gamma, weights=samplers.default_weights),
+    lambda: samplers.TPESampler(**samplers.TPESampler.hyperopt_parameters(), seed=1),
+    lambda: samplers.GPSampler(seed=1, n_startup_trials=4, deterministic_objective=True),
+    lambda: samplers.CmaEsSampler(seed=1, x0={"x": 0.0, "n": 4}, sigma0=0.2, restart_strategy="ipop", with_margin=True),
+    lambda: samplers.CmaEsSampler(seed=1, use_separable_cma=True, restart_strategy=None, popsize=6),
+    lambda: samplers.QMCSampler(seed=1, qmc_type="halton", scramble=True),
+    lambda: samplers.QMCSampler(seed=1),
+    lambda: samplers.KnobSampler("tpe", seed=1, startup="sobol"),
+]
+
+
+@pytest.mark.parametrize("make", SAMPLERS)
+def test_sampler_runs_and_reproduces(make):
+    runs = []
+    for _ in range(2):
+        study = optuna.create_study(sampler=make())
+        study.optimize(objective, n_trials=14)
+        assert all(t.state == TrialState.COMPLETE for t in study.trials)
+        runs.append([t.params for t in study.trials])
+    assert runs[0] == runs[1]
+
+
+def test_samplers_search():
+    """Model-based samplers beat random search on a smooth bowl (same seeds, same budget)."""
+
+    def bowl(trial):
+        return sum((trial.suggest_float(k, -5, 5) - 1) ** 2 for k in "xy")
+
+    def best(sampler):
+        s = optuna.create_study(sampler=sampler)
+        s.optimize(bowl, n_trials=40)
+        return s.best_value
+
+    rnd = best(samplers.RandomSampler(seed=0))
+    assert best(samplers.TPESampler(seed=0)) < rnd
+    assert best(samplers.GPSampler(seed=0)) < rnd
+
+
+def test_grid_sampler():
+    study = optuna.create_study(sampler=samplers.GridSampler({"x": [-1, 0, 1], "n": [1, 8], "c": ["a"]}, seed=0))
+    study.optimize(objective, n_trials=100)
+    assert len(study.trials) == 6
+    with pytest.raises(ValueError):
+        samplers.GridSampler({"x": 3})
+
+
+def test_unsupported_arguments():
+    with pytest.raises(NotImplementedError, match="consider_prior"):
+        samplers.TPESampler(consider_prior=False)
+    with pytest.raises(NotImplementedError, match="gamma"):
+        samplers.TPESampler(gamma=lambda n: 3)
+    with pytest.raises(NotImplementedError, match="constraints_func"):
+        samplers.TPESampler(constraints_func=lambda t: [0.0])
+    with pytest.raises(NotImplementedError, match="independent_sampler"):
+        samplers.CmaEsSampler(independent_sampler=samplers.RandomSampler())
+    with pytest.raises(NotImplementedError, match="lr_adapt"):
+        samplers.CmaEsSampler(lr_adapt=True)
+    with pytest.raises(NotImplementedError):
+        samplers.GPSampler(independent_sampler=samplers.RandomSampler())
+    # Arguments that change nothing are accepted.
+    samplers.TPESampler(warn_independent_sampling=False)
+    samplers.QMCSampler(warn_asynchronous_seeding=False)
+
+
+def test_option_mapping():
+    assert samplers.TPESampler(gamma=samplers.default_gamma)._options["gamma_strategy"] == "linear"
+    assert samplers.CmaEsSampler(use_separable_cma=True, with_margin=False)._options == {"separable": True, "use_margin": False}
+    assert samplers.CmaEsSampler(restart_strategy=None)._options == {"restart_strategy": "none"}
+    p = pruners.PatientPruner(pruners.MedianPruner(n_startup_trials=2), patience=3)
+    assert p._options["wrapped"] == "median"
+    assert "n_startup_trials=2" in p._options["wrapped_options"]
+
+
+PRUNERS = [
+    lambda: pruners.NopPruner(),
+    lambda: pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1, interval_steps=1, n_min_trials=1),
+    lambda: pruners.PercentilePruner(25.0, n_startup_trials=2),
+    lambda: pruners.ThresholdPruner(upper=3.0),
+    lambda: pruners.PatientPruner(pruners.MedianPruner(n_startup_trials=2), patience=1),
+    lambda: pruners.PatientPruner(None, patience=2),
+    lambda: pruners.SuccessiveHalvingPruner(),
+    lambda: pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2),
+    lambda: pruners.HyperbandPruner(min_resource=1, max_resource=9),
+    lambda: pruners.WilcoxonPruner(p_threshold=0.2),
+    lambda: pruners.CurvePruner(n_startup_trials=2),
+    lambda: pruners.KnobPruner("median", n_startup_trials=1),
+]
+
+
+@pytest.mark.parametrize("make", PRUNERS)
+def test_pruner_runs(make):
+    study = optuna.create_study(sampler=samplers.RandomSampler(seed=2), pruner=make())
+
+    def learning(trial):
+        x = trial.suggest_float("x", 0, 4)
+        for step in range(9):
+            value = x + (1.0 / (step + 1) if step <= 3 else 0.1 * step)  # worse after step 3
+            trial.report(value, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return value
+
+    study.optimize(learning, n_trials=30)
+    states = [t.state for t in study.trials]
+    assert set(states) <= {TrialState.COMPLETE, TrialState.PRUNED}
+    if not isinstance(study.pruner, pruners.NopPruner):
+        assert TrialState.PRUNED in states
+    else:
+        assert TrialState.PRUNED not in states
+
+
+def test_every_knob_sampler_and_pruner_has_a_class(knob_cli):
+    """Every sampler and pruner `knob samplers` lists has its Python class."""
+    text = subprocess.run([knob_cli, "samplers"], capture_output=True, text=True, check=True).stdout
+    sampler_part, pruner_part = text.split("\npruners")
+    names = lambda part: set(re.findall(r"^  ([a-z_0-9]+)$", part, re.M))
+    have_s = {c._knob_name for c in vars(samplers).values() if isinstance(c, type) and issubclass(c, samplers.BaseSampler)}
+    have_p = {c._knob_name for c in vars(pruners).values() if isinstance(c, type) and issubclass(c, pruners.BasePruner)}
+    assert names(sampler_part) - have_s == set()
+    assert names(pruner_part) - have_p == set()

@@ -1,0 +1,257 @@
+"""Studies: create, load, delete, copy, list; directions; attributes; best trials; the
+trials' views; enqueue and add; on every storage."""
+
+import datetime
+import math
+
+import pytest
+
+import knob as optuna
+from knob.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from knob.trial import TrialState
+
+
+def quadratic(trial):
+    x = trial.suggest_float("x", -10, 10)
+    return (x - 2) ** 2
+
+
+def test_create_load_delete(storage, name):
+    study = optuna.create_study(storage=storage, study_name=name, direction="maximize")
+    assert study.study_name == name
+    assert study.direction == optuna.study.StudyDirection.MAXIMIZE
+    study.optimize(quadratic, n_trials=5)
+    assert name in optuna.get_all_study_names(storage)
+    with pytest.raises(optuna.exceptions.DuplicatedStudyError):
+        optuna.create_study(storage=storage, study_name=name)
+    again = optuna.create_study(storage=storage, study_name=name, load_if_exists=True)
+    assert len(again.trials) == 5
+    assert again.direction == optuna.study.StudyDirection.MAXIMIZE
+    loaded = optuna.load_study(study_name=name, storage=storage)
+    assert [t.params for t in loaded.trials] == [t.params for t in study.trials]
+    assert loaded.best_value == study.best_value
+    del study, again, loaded
+    optuna.delete_study(study_name=name, storage=storage)
+    assert name not in optuna.get_all_study_names(storage)
+    with pytest.raises(KeyError, match=name):
+        optuna.load_study(study_name=name, storage=storage)
+    with pytest.raises(KeyError, match=name):
+        optuna.delete_study(study_name=name, storage=storage)
+
+
+def test_study_constructor_loads(tmp_db):
+    optuna.create_study(storage=tmp_db, study_name="s").optimize(quadratic, n_trials=2)
+    s = optuna.Study(study_name="s", storage=tmp_db)
+    assert len(s.trials) == 2
+    only = optuna.load_study(study_name=None, storage=tmp_db)
+    assert only.study_name == "s"
+
+
+def test_default_name_and_directions():
+    s = optuna.create_study()
+    assert s.study_name.startswith("no-name-")
+    assert s.directions == [optuna.study.StudyDirection.MINIMIZE]
+    with pytest.raises(ValueError):
+        optuna.create_study(direction="up")
+    with pytest.raises(ValueError):
+        optuna.create_study(direction="minimize", directions=["minimize"])
+    m = optuna.create_study(directions=["minimize", optuna.study.StudyDirection.MAXIMIZE])
+    assert m.directions == [optuna.study.StudyDirection.MINIMIZE, optuna.study.StudyDirection.MAXIMIZE]
+    with pytest.raises(RuntimeError):
+        m.direction
+
+
+def test_postgres_driver_url_and_unknown_scheme(name):
+    with pytest.raises(NotImplementedError, match="mysql"):
+        optuna.create_study(storage="mysql://u@h/db")
+    from conftest import pg_url
+
+    url = pg_url().replace("postgresql://", "postgresql+psycopg2://", 1)
+    s = optuna.create_study(storage=url, study_name=name)
+    s.optimize(quadratic, n_trials=2)
+    optuna.delete_study(study_name=name, storage=url)
+
+
+def test_best_and_states(storage, name):
+    study = optuna.create_study(storage=storage, study_name=name)
+    with pytest.raises(ValueError, match="No trials are completed yet"):
+        study.best_trial
+
+    def objective(trial):
+        x = trial.suggest_int("x", 0, 9)
+        if x % 3 == 0:
+            raise optuna.TrialPruned()
+        if x % 3 == 1:
+            raise RuntimeError("x=%d fails" % x)
+        return x
+
+    study.optimize(objective, n_trials=20, catch=(RuntimeError,))
+    trials = study.trials
+    assert len(trials) == 20
+    complete = study.get_trials(states=(TrialState.COMPLETE,))
+    assert all(t.params["x"] % 3 == 2 for t in complete)
+    assert {t.state for t in study.get_trials(states=[TrialState.FAIL])} <= {TrialState.FAIL}
+    assert study.best_value == min(t.value for t in complete)
+    assert study.best_params == {"x": study.best_trial.params["x"]}
+    assert study.best_trial.state == TrialState.COMPLETE
+    failed = study.get_trials(deepcopy=False, states=[TrialState.FAIL])
+    assert all("RuntimeError" in t.system_attrs["fail_reason"] for t in failed)
+    assert all(t.value is None for t in study.get_trials(states=[TrialState.PRUNED]))
+    t = trials[0]
+    assert isinstance(t.datetime_start, datetime.datetime)
+    assert isinstance(t.datetime_complete, datetime.datetime)
+    assert t.duration >= datetime.timedelta(0)
+    assert t.distributions == {"x": IntDistribution(0, 9)}
+
+
+def test_frozen_trials_are_copies():
+    study = optuna.create_study()
+    study.optimize(quadratic, n_trials=3)
+    a = study.trials
+    a[0].params["x"] = 1000
+    assert study.trials[0].params["x"] != 1000
+    b = study.get_trials(deepcopy=False)
+    assert b[1] == study.trials[1]
+
+
+def test_study_attrs(storage, name):
+    study = optuna.create_study(storage=storage, study_name=name)
+    study.set_user_attr("dataset", "digits")
+    study.set_user_attr("folds", [1, 2])
+    study.set_system_attr("origin", {"a": 1})
+    assert study.user_attrs == {"dataset": "digits", "folds": [1, 2]}
+    assert study.system_attrs == {"origin": {"a": 1}}
+    if not isinstance(storage, optuna.storages.InMemoryStorage):
+        loaded = optuna.load_study(study_name=name, storage=storage)
+        assert loaded.user_attrs["folds"] == [1, 2]
+    with pytest.raises(ValueError, match="JSON"):
+        study.set_user_attr("bad", object())
+
+
+def test_multi_objective_best_trials(storage, name):
+    study = optuna.create_study(storage=storage, study_name=name, directions=["minimize", "minimize"])
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        return x, 1 - x
+
+    study.optimize(objective, n_trials=10)
+    front = study.best_trials
+    assert len(front) == 10  # every trial is on the front of (x, 1 - x)
+    assert all(len(t.values) == 2 for t in front)
+    with pytest.raises(RuntimeError):
+        study.best_trial
+    with pytest.raises(RuntimeError):
+        front[0].value
+
+
+def test_enqueue(storage, name):
+    study = optuna.create_study(storage=storage, study_name=name)
+    study.enqueue_trial({"x": 1.5}, user_attrs={"why": "a guess"})
+    study.enqueue_trial({"x": 1.5}, skip_if_exists=True)  # waiting already: skipped
+    study.enqueue_trial({"x": 3.0})
+    study.optimize(quadratic, n_trials=3)
+    t = study.trials
+    assert t[0].params == {"x": 1.5}
+    assert t[0].user_attrs == {"why": "a guess"}
+    assert t[1].params == {"x": 3.0}
+    study.enqueue_trial({"x": 3.0}, skip_if_exists=True)  # ran already: skipped
+    study.optimize(quadratic, n_trials=1)
+    assert study.trials[3].params != {"x": 3.0}
+
+
+def test_add_trial_and_create_trial(storage, name):
+    study = optuna.create_study(storage=storage, study_name=name)
+    dists = {"x": FloatDistribution(0, 10), "opt": CategoricalDistribution(["adam", None, 3])}
+    study.add_trial(
+        optuna.create_trial(
+            params={"x": 2.0, "opt": None},
+            distributions=dists,
+            value=0.25,
+            user_attrs={"src": "paper"},
+            intermediate_values={0: 1.0, 3: 0.5},
+        )
+    )
+    study.add_trials(
+        [
+            optuna.create_trial(params={"x": 4.0, "opt": 3}, distributions=dists, state=TrialState.PRUNED, intermediate_values={1: 9.0}),
+            optuna.create_trial(params={"x": 5.0, "opt": "adam"}, distributions=dists, state=TrialState.FAIL),
+        ]
+    )
+    t = study.trials
+    assert [x.state for x in t] == [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL]
+    assert t[0].params == {"x": 2.0, "opt": None}
+    assert t[0].value == 0.25
+    assert t[0].intermediate_values == {0: 1.0, 3: 0.5}
+    assert t[0].user_attrs == {"src": "paper"}
+    assert t[1].params["opt"] == 3
+    assert t[0].distributions == dists
+    assert study.best_trial.number == 0
+    # The next trial is numbered after them, and sees them.
+    study.optimize(quadratic, n_trials=1)
+    assert study.trials[3].number == 3
+    with pytest.raises(ValueError, match="value"):
+        optuna.create_trial(params={"x": 1.0}, distributions=dists)  # complete needs a value
+    with pytest.raises(ValueError):
+        optuna.create_trial(params={"x": 11.0}, distributions={"x": dists["x"]}, value=1)
+    with pytest.raises(ValueError, match="objectives"):
+        study.add_trial(optuna.create_trial(params={}, distributions={}, values=[1, 2]))
+
+
+def test_copy_study(tmp_path, name):
+    src = "sqlite:///" + str(tmp_path / "a.db")
+    dst = optuna.storages.InMemoryStorage()
+    s = optuna.create_study(storage=src, study_name=name, directions=["minimize", "maximize"])
+    s.set_user_attr("k", 1)
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        c = trial.suggest_categorical("c", [True, False])
+        return x, float(c)
+
+    s.optimize(objective, n_trials=6)
+    s.enqueue_trial({"x": 0.5})
+    optuna.copy_study(from_study_name=name, from_storage=src, to_storage=dst, to_study_name="copy")
+    c = optuna.load_study(study_name="copy", storage=dst)
+    assert c.directions == s.directions
+    assert c.user_attrs == {"k": 1}
+    ct, st = c.trials, s.trials
+    assert len(ct) == 7
+    assert [t.params for t in ct[:6]] == [t.params for t in st[:6]]
+    assert [t.values for t in ct[:6]] == [t.values for t in st[:6]]
+    assert ct[6].state == TrialState.WAITING
+
+
+def test_trials_dataframe(storage, name):
+    pd = pytest.importorskip("pandas")
+    study = optuna.create_study(storage=storage, study_name=name)
+
+    def objective(trial):
+        trial.set_user_attr("u", 7)
+        x = trial.suggest_float("x", 0, 1)
+        trial.suggest_categorical("c", ["a", "b"])
+        return x
+
+    study.optimize(objective, n_trials=4)
+    df = study.trials_dataframe()
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == [
+        "number", "value", "datetime_start", "datetime_complete", "duration", "params_c", "params_x", "user_attrs_u", "state"
+    ] or set(df.columns) == {
+        "number", "value", "datetime_start", "datetime_complete", "duration", "params_x", "params_c", "user_attrs_u", "state"
+    }
+    assert list(df["number"]) == [0, 1, 2, 3]
+    assert list(df["state"]) == ["COMPLETE"] * 4
+    assert list(df["value"]) == list(df["params_x"])
+    mi = study.trials_dataframe(attrs=("number", "params"), multi_index=True)
+    assert ("params", "x") in mi.columns
+
+
+def test_summaries(tmp_db):
+    optuna.create_study(storage=tmp_db, study_name="a").optimize(quadratic, n_trials=3)
+    optuna.create_study(storage=tmp_db, study_name="b", directions=["minimize", "maximize"])
+    sums = optuna.get_all_study_summaries(tmp_db)
+    assert [s.study_name for s in sums] == ["a", "b"]
+    assert sums[0].n_trials == 3 and sums[0].best_trial is not None
+    assert math.isfinite(sums[0].best_trial.value)
+    assert len(sums[1].directions) == 2

@@ -1,0 +1,190 @@
+"""Trials: suggestions (and the deprecated forms), distributions, errors from C carrying
+the C message, reports and pruning, attributes, FrozenTrial, FixedTrial, TrialState."""
+
+import datetime
+
+import pytest
+
+import knob as optuna
+from knob.distributions import (
+    CategoricalDistribution,
+    DiscreteUniformDistribution,
+    FloatDistribution,
+    IntDistribution,
+    LogUniformDistribution,
+    UniformDistribution,
+    distribution_to_json,
+    json_to_distribution,
+)
+from knob.trial import FixedTrial, TrialState
+
+
+def test_suggestions():
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3))
+    for _ in range(30):
+        t = study.ask()
+        x = t.suggest_float("x", -1, 1)
+        lr = t.suggest_float("lr", 1e-5, 1e-1, log=True)
+        q = t.suggest_float("q", 0, 1, step=0.25)
+        n = t.suggest_int("n", 1, 9, step=2)
+        w = t.suggest_int("w", 1, 1024, log=True)
+        c = t.suggest_categorical("c", ["a", 1, 2.5, None, True])
+        assert -1 <= x <= 1 and 1e-5 <= lr <= 1e-1
+        assert q in (0, 0.25, 0.5, 0.75, 1.0)
+        assert n in (1, 3, 5, 7, 9) and isinstance(n, int)
+        assert 1 <= w <= 1024 and isinstance(w, int)
+        assert c in ("a", 1, 2.5, None, True)
+        assert t.suggest_float("x", -1, 1) == x  # the same name again: the same value
+        assert t.params == {"x": x, "lr": lr, "q": q, "n": n, "w": w, "c": c}
+        assert t.distributions["lr"] == FloatDistribution(1e-5, 1e-1, log=True)
+        assert t.distributions["n"] == IntDistribution(1, 9, step=2)
+        assert t.distributions["c"] == CategoricalDistribution(["a", 1, 2.5, None, True])
+        study.tell(t, x)
+    # Stored and read back: the same types.
+    for ft in study.trials:
+        assert isinstance(ft.params["n"], int)
+        assert type(ft.params["c"]) in (str, int, float, type(None), bool)
+    assert {type(ft.params["c"]) for ft in study.trials} >= {str, int}
+
+
+def test_deprecated_suggestions():
+    study = optuna.create_study()
+    t = study.ask()
+    with pytest.warns(FutureWarning):
+        u = t.suggest_uniform("u", 0, 1)
+    with pytest.warns(FutureWarning):
+        lu = t.suggest_loguniform("lu", 1e-3, 1)
+    with pytest.warns(FutureWarning):
+        d = t.suggest_discrete_uniform("d", 0, 1, 0.5)
+    i = t.suggest_int("i", 1, 100, log=True)
+    assert 0 <= u <= 1 and 1e-3 <= lu <= 1 and d in (0, 0.5, 1) and 1 <= i <= 100
+    study.tell(t, 0)
+    ft = study.trials[0]
+    assert ft.distributions["lu"] == FloatDistribution(1e-3, 1, log=True)
+    assert ft.distributions["d"] == FloatDistribution(0, 1, step=0.5)
+
+
+def test_c_errors_carry_the_c_message():
+    study = optuna.create_study()
+    t = study.ask()
+    with pytest.raises(ValueError, match="'lr'") as e:
+        t.suggest_float("lr", 0, 1, log=True)  # log needs low > 0: libknob says so
+    assert e.value.status == 1  # KNOB_EINVAL
+    t.suggest_float("x", 0, 1)
+    with pytest.raises(ValueError, match="'x'"):
+        t.suggest_float("x", 0, 2)  # another distribution under the same name
+    with pytest.raises(ValueError, match="'n'"):
+        t.suggest_int("n", 5, 1)
+    with pytest.raises(ValueError):
+        t.suggest_categorical("c", [])
+    with pytest.raises(ValueError, match="object"):
+        t.suggest_categorical("c", [object()])
+    with pytest.raises(ValueError, match="'bad'"):
+        optuna.create_study(sampler=optuna.samplers.TPESampler(bad=1))
+    with pytest.raises(ValueError, match="n_startup_trials"):
+        optuna.create_study(sampler=optuna.samplers.TPESampler(n_startup_trials=-3))
+    with pytest.raises(ValueError, match="sobolx"):
+        optuna.create_study(sampler=optuna.samplers.QMCSampler(qmc_type="sobolx"))
+    study.tell(t, 1.0)
+    with pytest.raises(RuntimeError, match="finished"):
+        t.suggest_float("y", 0, 1)
+
+
+def test_report_and_prune():
+    study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
+    for i in range(3):
+        t = study.ask()
+        for step in range(5):
+            t.report(float(step + i), step)
+        study.tell(t, float(i))
+    t = study.ask()
+    t.report(100.0, 0)
+    assert t.should_prune()
+    t.report(0.5, 0)  # a step reported again keeps its first value
+    with pytest.raises(ValueError):
+        t.report(1.0, -1)
+    with pytest.raises(TypeError):
+        t.report("high", 1)
+    study.tell(t, state=TrialState.PRUNED)
+    ft = study.trials[3]
+    assert ft.state == TrialState.PRUNED
+    assert ft.intermediate_values == {0: 100.0}
+    assert ft.last_step == 0
+
+
+def test_trial_attrs():
+    study = optuna.create_study()
+    t = study.ask()
+    t.set_user_attr("note", {"a": [1, 2]})
+    assert t.user_attrs == {"note": {"a": [1, 2]}}
+    assert t.number == 0
+    assert isinstance(t.datetime_start, datetime.datetime)
+    with pytest.raises(ValueError, match="'f'"):
+        t.set_user_attr("f", float("nan"))
+    study.tell(t, 1)
+    assert study.trials[0].user_attrs == {"note": {"a": [1, 2]}}
+
+
+def test_distributions():
+    assert UniformDistribution(0, 1) == FloatDistribution(0, 1) or True
+    assert LogUniformDistribution(1e-3, 1).log
+    assert DiscreteUniformDistribution(0, 1, 0.25).q == 0.25
+    with pytest.warns(UserWarning):
+        d = FloatDistribution(0, 1, step=0.3)
+    assert d.high == pytest.approx(0.9)
+    with pytest.raises(ValueError):
+        FloatDistribution(1, 0)
+    with pytest.raises(ValueError):
+        FloatDistribution(0, 1, log=True)
+    with pytest.raises(ValueError):
+        IntDistribution(0, 10, log=True)
+    c = CategoricalDistribution([True, 1])
+    assert c.to_internal_repr(True) == 0 and c.to_external_repr(1) == 1
+    for dist in [FloatDistribution(0, 1, step=0.5), IntDistribution(1, 9, log=True), CategoricalDistribution(["a", None])]:
+        assert json_to_distribution(distribution_to_json(dist)) == dist
+    assert not CategoricalDistribution(["a", "b"]).single() and IntDistribution(3, 3).single()
+
+
+def test_ask_fixed_distributions_and_tell_by_number():
+    study = optuna.create_study()
+    t = study.ask(fixed_distributions={"x": FloatDistribution(0, 1), "c": CategoricalDistribution(["a"])})
+    assert set(t.params) == {"x", "c"} and t.params["c"] == "a"
+    frozen = study.tell(t.number, 0.5)
+    assert frozen.state == TrialState.COMPLETE and frozen.value == 0.5
+    with pytest.raises(RuntimeError, match="finished"):
+        study.tell(t, 1.0)
+    assert study.tell(t, 1.0, skip_if_finished=True).value == 0.5
+    t2 = study.ask()
+    with pytest.raises(ValueError, match="No values"):
+        study.tell(t2)
+    with pytest.raises(ValueError):
+        study.tell(t2, 1.0, state=TrialState.PRUNED)
+    study.tell(t2, state=TrialState.FAIL)
+    t3 = study.ask()
+    frozen = study.tell(t3, [1.0, 2.0])  # two values, one objective: the trial fails
+    assert frozen.state == TrialState.FAIL
+    t4 = study.ask()
+    frozen = study.tell(t4, float("nan"))
+    assert frozen.state == TrialState.FAIL
+    assert "not a finite number" in frozen.system_attrs["fail_reason"]
+    with pytest.raises(ValueError, match="does not exist"):
+        study.tell(99, 1.0)
+
+
+def test_frozen_and_fixed_trial():
+    ft = optuna.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)}, value=3.0)
+    assert ft.suggest_float("x", 0, 1) == 0.5
+    assert ft.value == 3.0 and ft.values == [3.0] and ft.state == TrialState.COMPLETE
+    assert ft.should_prune() is False
+    fixed = FixedTrial({"x": 2.0, "c": "b"})
+    assert fixed.suggest_float("x", 0, 10) == 2.0
+    assert fixed.suggest_categorical("c", ["a", "b"]) == "b"
+    with pytest.raises(ValueError):
+        fixed.suggest_int("n", 0, 1)
+    assert fixed.params == {"x": 2.0, "c": "b"}
+
+
+def test_trial_state():
+    assert [s.value for s in TrialState] == [0, 1, 2, 3, 4]
+    assert TrialState.COMPLETE.is_finished() and not TrialState.WAITING.is_finished()
+    assert repr(TrialState.PRUNED) == "TrialState.PRUNED"
