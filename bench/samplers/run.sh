@@ -83,10 +83,10 @@ for part in $parts; do
     speed)
         # The GP sampler after N finished trials drawn at random; its model is refitted
         # at every ask below 200 observations, then when the data grew by 5%, so the mean
-        # (a refit now and then) is given beside the median.
-        for n in 100 300 1000; do
+        # (a refit now and then) is given beside the median. At most 256 trials go into
+        # the model (max_observations).
+        for n in 100 300 1000 10000; do
             m=15
-            [ "$n" = 1000 ] && m=8
             "$knob" speed --sampler gp --history random --n "$n" --measure "$m"
         done >"$out/knob-speed.jsonl"
         ;;

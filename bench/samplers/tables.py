@@ -112,7 +112,7 @@ def main():
         print("\nOne trial (ask, five suggest_float in [-10, 10], tell) after that many "
               "completed trials drawn at random, %s trials timed per row. The model is refitted "
               "at every ask below 200 observations, then when the data grew by 5%%: the mean "
-              "counts those refits. The quoted times are Optuna 4.2's GPSampler on this kind of "
+              "counts those refits; at most 256 trials go into the model. The quoted times are Optuna 4.2's GPSampler on this kind of "
               "machine, measured before, not in this run." %
               "/".join(str(j["measure"]) for j in sorted(speed, key=lambda j: j["n"])))
 

@@ -80,6 +80,9 @@ int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int 
     if (!same) {
         g->d = d;
         memcpy(g->cat, cat, (size_t)d * sizeof *cat);
+        g->any_cat = false;
+        for (int k = 0; k < d; k++)
+            g->any_cat |= cat[k];
         g->fitted = false;
     }
     if (!g->fitted)
@@ -90,10 +93,18 @@ int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int 
     return KNOB__MATH_OK;
 }
 
-/* Squared distance with inverse squared length scales nu. */
-static double dist2(const knob__gp *g, const double *nu, const double *a, const double *b)
+/* Squared distance with inverse squared length scales nu. Inlined, with a loop without
+ * branches for continuous spaces: the kernel's evaluations are most of an ask's time. */
+static inline double dist2(const knob__gp *g, const double *nu, const double *a, const double *b)
 {
     double r2 = 0;
+    if (!g->any_cat) {
+        for (int k = 0; k < g->d; k++) {
+            double t = a[k] - b[k];
+            r2 += nu[k] * t * t;
+        }
+        return r2;
+    }
     for (int k = 0; k < g->d; k++) {
         double t = g->cat[k] ? (a[k] != b[k]) : a[k] - b[k];
         r2 += nu[k] * t * t;

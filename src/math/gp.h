@@ -19,6 +19,7 @@
 typedef struct knob__gp {
     int n, d;
     bool cat[KNOB__GP_MAX_DIMS];
+    bool any_cat; /* some dimension is categorical */
     /* log inverse squared length scales [0, d), log signal variance [d], log noise [d+1] */
     double theta[KNOB__GP_MAX_DIMS + 2];
     bool fitted;      /* theta holds a previous fit (for warm starts) */

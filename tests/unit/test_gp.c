@@ -478,18 +478,70 @@ static void gp_avoids_failed_regions(void **state)
     assert_true(best[0] < best[1]);
 }
 
-/* UCB gets within 0.01 of Branin's minimum in 40 trials on 93.5% of seeds (200 seeds;
- * the others stop at 1.943, the lowest point of the edge x0 = 10), random search on
- * 0.75% (2,000 seeds): on 3 or more of 6 seeds with probability 0.9998 and 8e-6. Seeds
- * 0..5: 5 (seed 2 stops on the edge), random search 0 (checked here). */
+/* UCB gets within 0.01 of Branin's minimum in 40 trials on most seeds, random search on
+ * 0.75% (2,000 seeds). Seeds 0..5: 6, random search 0 (checked here). */
 static void gp_ucb_finds_branin(void **state)
 {
     (void)state;
     int gp = branin_good("gp", ",acquisition=ucb", 6, 40, 0.01);
     int rnd = branin_good("random", "", 6, 40, 0.01);
     print_message("within 0.01 on %d of 6 seeds (random search: %d)\n", gp, rnd);
-    assert_true(gp >= 3);
+    assert_true(gp >= 5);
     assert_true(rnd < 3);
+}
+
+/* A stalled model explores: with UCB, seed 2 settled on the edge x0 = 10 of Branin (1.943,
+ * its lowest point on that edge) and asked for the same point to the last trial (13 of 200
+ * seeds did). Five asks in a row near the incumbent now make the next one the most
+ * uncertain point a little way off, which shows the model the slope down to the minimum
+ * at (9.42, 2.47). */
+static void gp_leaves_a_stall(void **state)
+{
+    (void)state;
+    double best = best_of("gp", "seed=2,acquisition=ucb", 60);
+    print_message("best %.6f (optimum 0.397887)\n", best);
+    assert_true(best - 0.397887 < 1e-3);
+}
+
+/* In a discrete space the acquisition's best is soon a point already tried; asks do not
+ * repeat one point while others are untried. */
+static knob_trial_state grid_objective(knob_trial *t, void *ctx, double *values)
+{
+    int64_t a, b;
+    (void)ctx;
+    if (knob_trial_suggest_int(t, "a", 0, 9, 1, 0, &a) ||
+        knob_trial_suggest_int(t, "b", 0, 9, 1, 0, &b))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)((a - 3) * (a - 3) + (b - 6) * (b - 6));
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void gp_discrete_space_no_endless_repeats(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = new_study(&st, "gp", "seed=4");
+    assert_int_equal(knob_study_optimize(s, grid_objective, NULL, 40), 0);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+    /* of every six asks in a row after the startup, at least one is a new point */
+    for (size_t i = 10; i + 6 <= n; i++) {
+        bool fresh = false;
+        for (size_t j = i; j < i + 6; j++) {
+            bool seen = false;
+            for (size_t q = 0; q < j; q++)
+                seen |= tr[q]->params[0].internal == tr[j]->params[0].internal &&
+                        tr[q]->params[1].internal == tr[j]->params[1].internal;
+            fresh |= !seen;
+        }
+        assert_true(fresh);
+    }
+    double best;
+    assert_int_equal(knob_study_best_value(s, &best), 0);
+    assert_true(best == 0);
+    knob_study_free(s);
+    knob_storage_close(st);
 }
 
 int main(int argc, char **argv)
@@ -510,6 +562,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_thins_long_histories),
         cmocka_unit_test(gp_rejects_bad_options),
         cmocka_unit_test(gp_ucb_finds_branin),
+        cmocka_unit_test(gp_leaves_a_stall),
+        cmocka_unit_test(gp_discrete_space_no_endless_repeats),
         cmocka_unit_test(gp_avoids_failed_regions),
     };
     if (argc > 1)
