@@ -709,6 +709,46 @@ KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, siz
 KNOB_API int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution *dist,
                                 double internal);
 
+/* ---------------------------------------------------------------- importance */
+
+/* One param's importance: its name and its share, in [0, 1]. */
+typedef struct knob_importance {
+    const char *name;
+    double share;
+} knob_importance;
+
+/* How much each param matters to objective `objective` (0 for the first) of the study's
+ * COMPLETE trials with a finite value of it. `method`:
+ *   "fanova" (NULL or "" too): functional ANOVA (Hutter et al. 2014) on a random forest of 64
+ *       regression trees of depth at most 64 fitted to the trials, as Optuna's
+ *       FanovaImportanceEvaluator: a param's share is the variance of its main effect over
+ *       the total variance, averaged over the trees. It reads the trials that hold every
+ *       evaluated param with the same distribution; numbers on their own scale (log params
+ *       too), categories as categories. The forest's seed is fixed: the same trials give
+ *       the same shares.
+ *   "ped-anova": PED-ANOVA (Watanabe et al. 2023) as Optuna's PedAnovaImportanceEvaluator:
+ *       how much each param's distribution among the best 10% of the trials (by the
+ *       objective's direction) differs from its distribution among all of them. Fast; a
+ *       conditional param is judged over the trials where it is active.
+ * `params` (n_params names) restricts the evaluation to those params; NULL (n_params 0)
+ * evaluates, for fanova, the params every such trial holds with one distribution, and for
+ * ped-anova every param of any such trial. The shares sum to 1, or are all 0 when nothing
+ * can be told (fewer than two trials, an objective that never varies, params that take one
+ * value). A param whose distribution holds one value has share 0.
+ *
+ * *out (an array of *n entries, most important first, ties in the order the params were
+ * first suggested) is the caller's: free it with knob_importance_free; the names in it live
+ * in the same block. Syncs the study. Returns KNOB_OK; KNOB_EINVAL for an unknown method, an
+ * objective index past the study's objectives (a study without objective included) or NULL
+ * arguments; KNOB_ENOTFOUND when a named param is in no such trial (naming it); KNOB_ENOMEM;
+ * the storage's codes of knob_study_trials. */
+KNOB_API int knob_study_importance(knob_study *s, const char *method, size_t objective,
+                                   const char *const *params, size_t n_params,
+                                   knob_importance **out, size_t *n);
+
+/* Frees an array made by knob_study_importance. NULL does nothing. */
+KNOB_API void knob_importance_free(knob_importance *list);
+
 /* ---------------------------------------------------------------- errors for plugins */
 
 /* Sets this thread's error message (printf format) and returns `status`, for plugins. */

@@ -18,6 +18,8 @@ static const struct {
     {"studies", cmd_studies, "studies               list the studies in the storage"},
     {"trials", cmd_trials, "trials STUDY          list a study's trials (--format table|csv|json)"},
     {"best", cmd_best, "best STUDY            the best trial (--json)"},
+    {"importance", cmd_importance,
+     "importance STUDY      how much each param matters (--method fanova|ped-anova)"},
     {"delete", cmd_delete, "delete STUDY          delete a study and its trials"},
     {"enqueue", cmd_enqueue, "enqueue STUDY k=v...  queue a trial with given params"},
     {"samplers", cmd_samplers, "samplers              list samplers and pruners with options"},

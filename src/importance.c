@@ -1,0 +1,388 @@
+/* knob_study_importance: fANOVA on a random forest and PED-ANOVA, over the study's trials as
+ * the public API gives them; the numbers are src/math's (forest.c, fanova.c, ped_anova.c). */
+#include "internal.h"
+#include "math/fanova.h"
+#include "math/forest.h"
+#include "math/ped_anova.h"
+#include "space.h"
+
+#include <math.h>
+#include <string.h>
+
+/* What one evaluation works on: the usable trials, their objective values, the params. */
+typedef struct job {
+    const knob_trial_info **trials;
+    double *y;
+    size_t n;
+    const char **names;
+    size_t n_names;
+    double *share; /* per name */
+} job;
+
+static void job_free(job *j)
+{
+    free(j->trials);
+    free(j->y);
+    free(j->names);
+    free(j->share);
+}
+
+static bool dist_single(const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        return d->n_choices <= 1;
+    return !(d->high > d->low);
+}
+
+static bool has_name(const job *j, const char *name)
+{
+    for (size_t i = 0; i < j->n_names; i++)
+        if (strcmp(j->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static int add_name(job *j, const char *name)
+{
+    const char **names = realloc(j->names, (j->n_names + 1) * sizeof *names);
+    if (!names)
+        return knob__oom("importance: param names");
+    j->names = names;
+    j->names[j->n_names++] = name;
+    return KNOB_OK;
+}
+
+/* The params to evaluate: the caller's, or those of the trials (all of them, or those every
+ * trial holds with one distribution). */
+static int pick_names(job *j, const char *const *params, size_t n_params, bool intersection)
+{
+    for (size_t p = 0; p < n_params; p++) {
+        bool found = false;
+        for (size_t t = 0; t < j->n && !found; t++)
+            found = knob_trial_info_param(j->trials[t], params[p]) != NULL;
+        if (!found)
+            return knob__error(KNOB_ENOTFOUND,
+                               "importance: no complete trial with a value of the objective has "
+                               "param '%s'",
+                               params[p]);
+        if (!has_name(j, params[p]) && add_name(j, params[p]) != KNOB_OK)
+            return KNOB_ENOMEM;
+    }
+    if (n_params > 0)
+        return KNOB_OK;
+    for (size_t t = 0; t < j->n; t++) {
+        const knob_trial_info *ti = j->trials[t];
+        for (size_t p = 0; p < ti->n_params; p++) {
+            const char *name = ti->params[p].name;
+            if (has_name(j, name))
+                continue;
+            if (intersection) {
+                bool everywhere = t == 0;
+                for (size_t u = 0; u < j->n && everywhere; u++) {
+                    const knob_param *q = knob_trial_info_param(j->trials[u], name);
+                    everywhere = q && knob__dist_equal(q->dist, ti->params[p].dist);
+                }
+                if (!everywhere)
+                    continue;
+            }
+            if (add_name(j, name) != KNOB_OK)
+                return KNOB_ENOMEM;
+        }
+    }
+    return KNOB_OK;
+}
+
+static void normalize(double *share, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += share[i] > 0 ? share[i] : 0;
+    for (size_t i = 0; i < n; i++)
+        share[i] = total > 0 && share[i] > 0 ? share[i] / total : 0;
+}
+
+/* ---------------------------------------------------------------- fANOVA */
+
+static int fanova(job *j)
+{
+    /* the distributions: those of the first trial holding every param */
+    const knob_distribution **dist = calloc(j->n_names + 1, sizeof *dist);
+    if (!dist)
+        return knob__oom("importance: distributions");
+    for (size_t t = 0; t < j->n && (j->n_names == 0 || !dist[0]); t++) {
+        bool all = true;
+        for (size_t p = 0; p < j->n_names && all; p++)
+            all = knob_trial_info_param(j->trials[t], j->names[p]) != NULL;
+        for (size_t p = 0; all && p < j->n_names; p++)
+            dist[p] = knob_trial_info_param(j->trials[t], j->names[p])->dist;
+    }
+    int *feat = malloc((j->n_names + 1) * sizeof *feat), d = 0;
+    if (!feat) {
+        free(dist);
+        return knob__oom("importance: features");
+    }
+    for (size_t p = 0; p < j->n_names; p++)
+        if (dist[p] && !dist_single(dist[p]))
+            feat[d++] = (int)p;
+    double *X = malloc((j->n * (size_t)d + 1) * sizeof *X);
+    double *y = malloc((j->n + 1) * sizeof *y);
+    double *lo = malloc(((size_t)d + 1) * 3 * sizeof *lo), *hi = lo + d + 1, *imp = hi + d + 1;
+    int *n_cats = calloc((size_t)d + 1, sizeof *n_cats);
+    int rc = KNOB_OK, rows = 0;
+    if (!X || !y || !lo || !n_cats) {
+        rc = knob__oom("importance: the forest's data");
+        goto done;
+    }
+    for (int k = 0; k < d; k++) {
+        const knob_distribution *ds = dist[feat[k]];
+        if (ds->kind == KNOB_DIST_CATEGORICAL && ds->n_choices <= KNOB__FOREST_MAX_CATS) {
+            n_cats[k] = (int)ds->n_choices;
+            lo[k] = hi[k] = 0;
+        } else if (ds->kind == KNOB_DIST_CATEGORICAL) {
+            lo[k] = 0; /* too many choices for category sets: ordered by index */
+            hi[k] = (double)ds->n_choices - 1;
+        } else {
+            lo[k] = ds->low;
+            hi[k] = ds->high;
+        }
+    }
+    for (size_t t = 0; t < j->n && d > 0; t++) {
+        bool ok = true;
+        for (size_t p = 0; p < j->n_names && ok; p++) {
+            const knob_param *q = knob_trial_info_param(j->trials[t], j->names[p]);
+            ok = q && dist[p] && knob__dist_equal(q->dist, dist[p]);
+        }
+        if (!ok)
+            continue;
+        for (int k = 0; k < d; k++)
+            X[(size_t)rows * d + k] =
+                knob_trial_info_param(j->trials[t], j->names[feat[k]])->internal;
+        y[rows++] = j->y[t];
+    }
+    if (rows <= 1 || d == 0)
+        goto done;
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = 64;
+    o.max_depth = 64;
+    knob_rng r;
+    knob_rng_seed(&r, 0);
+    knob__forest f = {0};
+    int mrc = knob__forest_fit(&f, X, y, rows, d, n_cats, &o, &r);
+    if (mrc == 0)
+        mrc = knob__fanova(&f, lo, hi, imp);
+    knob__forest_free(&f);
+    if (mrc != 0) {
+        rc = knob__oom("importance: the random forest");
+        goto done;
+    }
+    for (int k = 0; k < d; k++)
+        j->share[feat[k]] = imp[k];
+done:
+    free(dist);
+    free(feat);
+    free(X);
+    free(y);
+    free(lo);
+    free(n_cats);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- PED-ANOVA */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double u = *(const double *)a, w = *(const double *)b;
+    return (u > w) - (u < w);
+}
+
+/* The grid of a distribution and the grid point of a param's internal value. */
+static int grid_size(const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        return (int)d->n_choices;
+    bool log = (d->flags & KNOB_LOG) != 0;
+    if (d->kind == KNOB_DIST_INT && log)
+        return knob__ped_grid_size(d->high - d->low + 1, true);
+    if (d->step > 0 && !log)
+        return knob__ped_grid_size(round((d->high - d->low) / d->step) + 1, false);
+    return knob__ped_grid_size(0, false);
+}
+
+static int grid_index(const knob_distribution *d, double internal, int size)
+{
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        return (int)internal;
+    if (d->flags & KNOB_LOG)
+        return knob__ped_grid_index(log(internal), log(d->low), log(d->high), size);
+    return knob__ped_grid_index(internal, d->low, d->high, size);
+}
+
+/* Adds the importance of param p over the trials whose distribution of it is `regime`. */
+static int ped_regime(job *j, size_t p, const knob_distribution *regime, const bool *top,
+                      size_t n_top, double *out)
+{
+    int size = grid_size(regime);
+    double *top_c = calloc(2 * (size_t)size, sizeof *top_c);
+    if (!top_c)
+        return knob__oom("importance: PED-ANOVA counts");
+    double *all_c = top_c + size;
+    size_t n_reg = 0, n_reg_top = 0;
+    for (size_t t = 0; t < j->n; t++) {
+        const knob_param *q = knob_trial_info_param(j->trials[t], j->names[p]);
+        if (!q || !knob__dist_equal(q->dist, regime))
+            continue;
+        int g = grid_index(regime, q->internal, size);
+        all_c[g]++;
+        n_reg++;
+        if (top[t]) {
+            top_c[g]++;
+            n_reg_top++;
+        }
+    }
+    *out = 0;
+    if (n_reg >= 2 && n_reg_top > 0 && !dist_single(regime)) {
+        double alpha = (double)n_reg_top / n_top, beta = (double)n_reg / j->n;
+        double div =
+            knob__ped_divergence(top_c, all_c, size, regime->kind == KNOB_DIST_CATEGORICAL);
+        if (isnan(div)) {
+            free(top_c);
+            return knob__oom("importance: PED-ANOVA estimators");
+        }
+        *out = alpha * alpha / beta * div;
+    }
+    free(top_c);
+    return KNOB_OK;
+}
+
+static int ped_anova(job *j, knob_direction dir)
+{
+    if (j->n <= 1)
+        return KNOB_OK;
+    double *loss = malloc(j->n * 2 * sizeof *loss);
+    bool *top = malloc(j->n * sizeof *top);
+    if (!loss || !top) {
+        free(loss);
+        free(top);
+        return knob__oom("importance: PED-ANOVA");
+    }
+    double *sorted = loss + j->n;
+    for (size_t t = 0; t < j->n; t++)
+        sorted[t] = loss[t] = dir == KNOB_MAXIMIZE ? -j->y[t] : j->y[t];
+    qsort(sorted, j->n, sizeof *sorted, cmp_double);
+    size_t cut = (size_t)ceil(0.1 * (double)j->n) - 1, n_top = 0;
+    for (size_t t = 0; t < j->n; t++)
+        n_top += top[t] = loss[t] <= sorted[cut];
+    double quantile = (double)n_top / j->n;
+    int rc = KNOB_OK;
+    for (size_t p = 0; p < j->n_names && rc == KNOB_OK; p++) {
+        /* each distinct distribution of the param is a regime; inactive trials are none */
+        for (size_t t = 0; t < j->n && rc == KNOB_OK; t++) {
+            const knob_param *q = knob_trial_info_param(j->trials[t], j->names[p]);
+            bool first = q != NULL;
+            for (size_t u = 0; u < t && first; u++) {
+                const knob_param *r = knob_trial_info_param(j->trials[u], j->names[p]);
+                first = !(r && knob__dist_equal(r->dist, q->dist));
+            }
+            if (!first)
+                continue;
+            double v = 0;
+            rc = ped_regime(j, p, q->dist, top, n_top, &v);
+            j->share[p] += v * quantile * quantile;
+        }
+    }
+    free(loss);
+    free(top);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the public call */
+
+static int cmp_share(const void *a, const void *b)
+{
+    const knob_importance *u = a, *w = b;
+    return (u->share < w->share) - (u->share > w->share);
+}
+
+static int make_list(const job *j, knob_importance **out, size_t *n)
+{
+    size_t bytes = (j->n_names + 1) * sizeof **out;
+    for (size_t p = 0; p < j->n_names; p++)
+        bytes += strlen(j->names[p]) + 1;
+    knob_importance *list = malloc(bytes);
+    if (!list)
+        return knob__oom("importance: the result");
+    char *names = (char *)(list + j->n_names + 1);
+    for (size_t p = 0; p < j->n_names; p++) {
+        size_t len = strlen(j->names[p]) + 1;
+        memcpy(names, j->names[p], len);
+        list[p] = (knob_importance){names, j->share[p]};
+        names += len;
+    }
+    /* insertion sort: stable, so ties keep the params' order */
+    for (size_t p = 1; p < j->n_names; p++) {
+        knob_importance x = list[p];
+        size_t q = p;
+        for (; q > 0 && cmp_share(&list[q - 1], &x) > 0; q--)
+            list[q] = list[q - 1];
+        list[q] = x;
+    }
+    *out = list;
+    *n = j->n_names;
+    return KNOB_OK;
+}
+
+int knob_study_importance(knob_study *s, const char *method, size_t objective,
+                          const char *const *params, size_t n_params, knob_importance **out,
+                          size_t *n)
+{
+    if (!s || !out || !n || (n_params > 0 && !params))
+        return knob__error(KNOB_EINVAL, "importance: NULL argument");
+    for (size_t p = 0; p < n_params; p++)
+        if (!params[p])
+            return knob__error(KNOB_EINVAL, "importance: param name %zu is NULL", p);
+    bool fan = !method || !*method || strcmp(method, "fanova") == 0;
+    if (!fan && strcmp(method, "ped-anova") != 0)
+        return knob__error(KNOB_EINVAL,
+                           "importance: unknown method '%s' (choices: fanova, ped-anova)", method);
+    size_t n_obj = knob_study_n_objectives(s);
+    if (objective >= n_obj)
+        return knob__error(KNOB_EINVAL,
+                           "importance: objective %zu is out of range (study '%s' has %zu)",
+                           objective, knob_study_name(s), n_obj);
+    const knob_trial_info *const *all;
+    size_t n_all;
+    int rc = knob_study_trials(s, &all, &n_all);
+    if (rc != KNOB_OK)
+        return rc;
+    job j = {0};
+    j.trials = malloc((n_all + 1) * sizeof *j.trials);
+    j.y = malloc((n_all + 1) * sizeof *j.y);
+    if (!j.trials || !j.y) {
+        job_free(&j);
+        return knob__oom("importance: trials");
+    }
+    for (size_t t = 0; t < n_all; t++) {
+        const knob_trial_info *ti = all[t];
+        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values <= objective ||
+            !isfinite(ti->values[objective]))
+            continue;
+        j.trials[j.n] = ti;
+        j.y[j.n++] = ti->values[objective];
+    }
+    rc = pick_names(&j, params, n_params, fan);
+    if (rc == KNOB_OK && !(j.share = calloc(j.n_names + 1, sizeof *j.share)))
+        rc = knob__oom("importance: shares");
+    if (rc == KNOB_OK)
+        rc = fan ? fanova(&j) : ped_anova(&j, knob_study_direction(s, objective));
+    if (rc == KNOB_OK) {
+        normalize(j.share, j.n_names);
+        rc = make_list(&j, out, n);
+    }
+    job_free(&j);
+    return rc;
+}
+
+void knob_importance_free(knob_importance *list)
+{
+    free(list);
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# knob importance: bars and JSON by both methods, a param subset, usage errors.
+source "$(dirname "$0")/lib.bash"
+cat > lin.sh <<'SH'
+#!/usr/bin/env bash
+# loss = 4 x0 + 2 x1 + 0 x2, from --x0=V --x1=V --x2=V
+for a in "$@"; do declare "${a#--}"; done
+awk -v a="$x0" -v b="$x1" 'BEGIN { printf "loss=%.17g\n", 4 * a + 2 * b }'
+SH
+chmod +x lin.sh
+cat > sweep.yaml <<YAML
+program: $T/lin.sh
+command: ["\${program}", "\${args}"]
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  x0: {min: -1.0, max: 1.0}
+  x1: {min: -1.0, max: 1.0}
+  x2: {min: -1.0, max: 1.0}
+YAML
+S="--storage sqlite:///$T/s.db"
+"$KNOB" run sweep.yaml $S --trials 60 --parallel 4 --study lin --seed 3 > /dev/null
+"$KNOB" importance lin $S > bars.txt
+grep -q "importance in study 'lin' (fanova, objective 0)" bars.txt || fail "title: $(cat bars.txt)"
+expect_eq "$(sed -n 2p bars.txt | awk '{print $1}')" "x0" "fanova: x0 first"
+expect_eq "$(sed -n 3p bars.txt | awk '{print $1}')" "x1" "fanova: x1 second"
+sed -n 2p bars.txt | grep -q "##########" || fail "a bar: $(cat bars.txt)"
+"$KNOB" importance lin $S --method ped-anova --json > imp.json
+expect_eq "$(py 'list(d["importance"])' < imp.json)" '["x0", "x1", "x2"]' "ped-anova order"
+expect_eq "$(py 'round(sum(d["importance"].values()), 9)' < imp.json)" "1.0" "shares sum to 1"
+expect_eq "$(py 'd["method"]' < imp.json)" "ped-anova" "method in the JSON"
+"$KNOB" importance lin x2 x1 $S --json > sub.json
+expect_eq "$(py 'list(d["importance"])' < sub.json)" '["x1", "x2"]' "a subset"
+if "$KNOB" importance lin $S --method mdi 2> err.txt; then fail "unknown method accepted"; fi
+grep -q "unknown method 'mdi' (choices: fanova, ped-anova)" err.txt || fail "method: $(cat err.txt)"
+if "$KNOB" importance lin $S --objective 1 2> err.txt; then fail "objective 1 accepted"; fi
+grep -q "objective 1 is out of range" err.txt || fail "objective: $(cat err.txt)"
+if "$KNOB" importance lin nope $S 2> err.txt; then fail "unknown param accepted"; fi
+grep -q "param 'nope'" err.txt || fail "param: $(cat err.txt)"
+if "$KNOB" importance missing $S 2> err.txt; then fail "missing study accepted"; fi
+grep -q "missing" err.txt || fail "study: $(cat err.txt)"
+"$KNOB" importance --help | grep -q "ped-anova" || fail "help"
+echo ok

@@ -1,0 +1,319 @@
+/* knob_study_importance: fANOVA and PED-ANOVA on functions of known structure, and against
+ * the shares Optuna's evaluators give the studies of data/importance.txt (made by
+ * data/make_importance.py). */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+
+typedef double (*fn3)(const double *x);
+
+/* A study of n random trials of f over x0, x1, x2 in [lo, hi]. */
+static knob_study *random_study(knob_storage **st, fn3 f, int n, double lo, double hi,
+                                knob_direction dir)
+{
+    knob_sampler *smp;
+    assert_int_equal(knob_sampler_create("random", "seed=5", &smp), KNOB_OK);
+    assert_int_equal(knob_storage_open("memory:", st), KNOB_OK);
+    knob_study_options o = {0};
+    o.directions = &dir;
+    o.n_objectives = 1;
+    o.sampler = smp;
+    knob_study *s;
+    assert_int_equal(knob_study_create(*st, "s", &o, &s), KNOB_OK);
+    for (int i = 0; i < n; i++) {
+        knob_trial *t;
+        double x[3], y;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        for (int k = 0; k < 3; k++) {
+            char name[8];
+            snprintf(name, sizeof name, "x%d", k);
+            assert_int_equal(knob_trial_suggest_float(t, name, lo, hi, 0, 0, &x[k]), KNOB_OK);
+        }
+        y = f(x);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    return s;
+}
+
+static double share_of(const knob_importance *imp, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(imp[i].name, name) == 0)
+            return imp[i].share;
+    fail_msg("no share for %s", name);
+    return NAN;
+}
+
+static double linear(const double *x)
+{
+    return 10 * x[0] + x[1] + 0 * x[2];
+}
+
+static double product(const double *x)
+{
+    return x[0] * x[1];
+}
+
+static const char *const methods[] = {"fanova", "ped-anova"};
+
+/* f = 10 x0 + x1 + 0 x2: x0 > x1 > x2 by both methods; shares sum to 1, sorted. */
+static void linear_ranks_x0_x1_x2(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = random_study(&st, linear, 300, -1, 1, KNOB_MINIMIZE);
+    for (int m = 0; m < 2; m++) {
+        knob_importance *imp;
+        size_t n;
+        assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n), KNOB_OK);
+        assert_int_equal(n, 3);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            sum += imp[i].share;
+            if (i > 0)
+                assert_true(imp[i - 1].share >= imp[i].share);
+        }
+        assert_true(fabs(sum - 1) < 1e-9);
+        assert_string_equal(imp[0].name, "x0");
+        assert_string_equal(imp[1].name, "x1");
+        assert_string_equal(imp[2].name, "x2");
+        knob_importance_free(imp);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* f = x0 x1 on [0, 1]^3: no additive term, yet each of x0, x1 has a main effect (3/7 of the
+ * variance each) and x2 none; maximized too, for PED-ANOVA's top trials. */
+static void interaction_only(void **state)
+{
+    (void)state;
+    for (int dir = 0; dir < 2; dir++) {
+        knob_storage *st;
+        knob_study *s = random_study(&st, product, 300, 0, 1, (knob_direction)dir);
+        for (int m = 0; m < 2; m++) {
+            knob_importance *imp;
+            size_t n;
+            assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n), 0);
+            double a = share_of(imp, n, "x0"), b = share_of(imp, n, "x1");
+            double c = share_of(imp, n, "x2");
+            assert_true(a > 4 * c && b > 4 * c);
+            assert_true(a < 3 * b && b < 3 * a);
+            knob_importance_free(imp);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* ---- the fixture studies */
+
+typedef struct fparam {
+    char name[32];
+    knob_distribution dist;
+    knob_choice choices[8];
+    char labels[8][16];
+} fparam;
+
+static double spearman(const double *a, const double *b, int n)
+{
+    double ra[16], rb[16], d2 = 0;
+    for (int i = 0; i < n; i++) {
+        ra[i] = rb[i] = 0;
+        for (int j = 0; j < n; j++) {
+            ra[i] += a[j] < a[i] ? 1 : a[j] == a[i] && j != i ? 0.5 : 0;
+            rb[i] += b[j] < b[i] ? 1 : b[j] == b[i] && j != i ? 0.5 : 0;
+        }
+        d2 += (ra[i] - rb[i]) * (ra[i] - rb[i]);
+    }
+    return 1 - 6 * d2 / (n * ((double)n * n - 1));
+}
+
+/* Reads one study of the fixture into a memory storage; its Optuna shares into want. */
+static bool read_study(FILE *f, knob_storage *st, knob_study **out, fparam *ps, int *np,
+                       double want[2][16])
+{
+    char line[8192], name[64], dir[16];
+    do {
+        if (!fgets(line, sizeof line, f))
+            return false;
+    } while (line[0] == '#');
+    assert_int_equal(sscanf(line, "study %63s %15s", name, dir), 2);
+    knob_direction d = strcmp(dir, "maximize") == 0 ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
+    knob_study_options o = {0};
+    o.directions = &d;
+    o.n_objectives = 1;
+    assert_int_equal(knob_study_create(st, name, &o, out), KNOB_OK);
+    *np = 0;
+    while (fgets(line, sizeof line, f) && strncmp(line, "end", 3) != 0) {
+        char *save, *tok = strtok_r(line, " \n", &save);
+        if (strcmp(tok, "param") == 0) {
+            fparam *p = &ps[(*np)++];
+            memset(p, 0, sizeof *p);
+            snprintf(p->name, sizeof p->name, "%s", strtok_r(NULL, " \n", &save));
+            char *kind = strtok_r(NULL, " \n", &save);
+            if (strcmp(kind, "cat") == 0) {
+                p->dist.kind = KNOB_DIST_CATEGORICAL;
+                while ((tok = strtok_r(NULL, " \n", &save))) {
+                    snprintf(p->labels[p->dist.n_choices], 16, "%s", tok);
+                    p->choices[p->dist.n_choices] =
+                        (knob_choice){KNOB_CHOICE_STRING, p->labels[p->dist.n_choices], 0};
+                    p->dist.n_choices++;
+                }
+                p->dist.choices = p->choices;
+            } else {
+                p->dist.kind = strcmp(kind, "int") == 0 ? KNOB_DIST_INT : KNOB_DIST_FLOAT;
+                p->dist.low = atof(strtok_r(NULL, " \n", &save));
+                p->dist.high = atof(strtok_r(NULL, " \n", &save));
+                p->dist.step = atof(strtok_r(NULL, " \n", &save));
+                p->dist.flags = atoi(strtok_r(NULL, " \n", &save)) ? KNOB_LOG : 0;
+            }
+        } else if (strcmp(tok, "trial") == 0) {
+            double y = atof(strtok_r(NULL, " \n", &save)), got;
+            knob_trial *t;
+            assert_int_equal(knob_study_ask(*out, &t), KNOB_OK);
+            for (int k = 0; k < *np; k++) {
+                double x = atof(strtok_r(NULL, " \n", &save));
+                assert_int_equal(knob_trial_propose(t, ps[k].name, &ps[k].dist, x), KNOB_OK);
+                assert_int_equal(knob_trial_suggest(t, ps[k].name, &ps[k].dist, &got), KNOB_OK);
+                assert_true(got == x);
+            }
+            assert_int_equal(knob_study_tell(*out, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        } else {
+            int m = strcmp(tok, "fanova") == 0 ? 0 : 1;
+            while ((tok = strtok_r(NULL, " \n", &save))) {
+                double v = atof(strtok_r(NULL, " \n", &save));
+                for (int k = 0; k < *np; k++)
+                    if (strcmp(ps[k].name, tok) == 0)
+                        want[m][k] = v;
+            }
+        }
+    }
+    return true;
+}
+
+/* knob ranks the fixture studies' params as Optuna's evaluators do (Spearman >= 0.9). */
+static void fixture_ranks_as_optuna(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/unit/data/importance.txt", getenv("KNOB_SRC"));
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s;
+    fparam ps[16];
+    int np, studies = 0;
+    double want[2][16];
+    while (read_study(f, st, &s, ps, &np, want)) {
+        studies++;
+        for (int m = 0; m < 2; m++) {
+            knob_importance *imp;
+            size_t n;
+            assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n), 0);
+            assert_int_equal(n, (size_t)np);
+            double got[16];
+            for (int k = 0; k < np; k++)
+                got[k] = share_of(imp, n, ps[k].name);
+            double rho = spearman(got, want[m], np);
+            print_message("%s %s: spearman %.3f\n", knob_study_name(s), methods[m], rho);
+            for (int k = 0; k < np; k++)
+                print_message("  %-4s knob %.4f optuna %.4f\n", ps[k].name, got[k], want[m][k]);
+            assert_true(rho >= 0.9);
+            /* PED-ANOVA is deterministic: the same numbers as Optuna's */
+            for (int k = 0; m == 1 && k < np; k++)
+                assert_true(fabs(got[k] - want[m][k]) < 1e-3);
+            knob_importance_free(imp);
+        }
+        knob_study_free(s);
+    }
+    assert_int_equal(studies, 3);
+    fclose(f);
+    knob_storage_close(st);
+}
+
+/* A subset of params; errors name what is wrong; too few trials give zeros. */
+static void subsets_and_errors(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = random_study(&st, linear, 40, -1, 1, KNOB_MINIMIZE);
+    knob_importance *imp = NULL;
+    size_t n = 0;
+    const char *two[] = {"x2", "x0"};
+    assert_int_equal(knob_study_importance(s, "fanova", 0, two, 2, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(imp[0].name, "x0");
+    knob_importance_free(imp);
+    const char *bad[] = {"x9"};
+    assert_int_equal(knob_study_importance(s, "ped-anova", 0, bad, 1, &imp, &n), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "'x9'"));
+    assert_int_equal(knob_study_importance(s, "mdi", 0, NULL, 0, &imp, &n), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "fanova, ped-anova"));
+    assert_int_equal(knob_study_importance(s, NULL, 1, NULL, 0, &imp, &n), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "objective 1"));
+    knob_importance_free(NULL);
+    knob_study_free(s);
+    knob_storage_close(st);
+
+    s = random_study(&st, linear, 1, -1, 1, KNOB_MINIMIZE);
+    for (int m = 0; m < 2; m++) {
+        assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n), KNOB_OK);
+        assert_int_equal(n, 3);
+        for (size_t i = 0; i < n; i++)
+            assert_true(imp[i].share == 0);
+        knob_importance_free(imp);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A conditional param (active in half the trials, and the one that matters there): fanova
+ * reads the trials that hold every param, PED-ANOVA each param where it is active. */
+static void conditional_params(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "c", NULL, &s), KNOB_OK);
+    const char *kinds[] = {"lin", "flat"};
+    for (int i = 0; i < 200; i++) {
+        knob_trial *t;
+        size_t k;
+        double a, b = 0, y;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_categorical(t, "kind", kinds, 2, &k), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "a", 0, 1, 0, 0, &a), KNOB_OK);
+        if (k == 0)
+            assert_int_equal(knob_trial_suggest_float(t, "b", 0, 1, 0, 0, &b), KNOB_OK);
+        y = 5 * b + 0.1 * a + (k == 0 ? 0 : 6);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_importance *imp;
+    size_t n;
+    assert_int_equal(knob_study_importance(s, "ped-anova", 0, NULL, 0, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    assert_true(share_of(imp, n, "b") > share_of(imp, n, "a"));
+    knob_importance_free(imp);
+    assert_int_equal(knob_study_importance(s, "fanova", 0, NULL, 0, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 2); /* b is not in every trial */
+    assert_string_equal(imp[0].name, "kind");
+    knob_importance_free(imp);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(linear_ranks_x0_x1_x2),   cmocka_unit_test(interaction_only),
+        cmocka_unit_test(fixture_ranks_as_optuna), cmocka_unit_test(subsets_and_errors),
+        cmocka_unit_test(conditional_params),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
