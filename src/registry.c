@@ -12,6 +12,7 @@ extern const knob_sampler_plugin knob__sampler_tpe;
 extern const knob_sampler_plugin knob__sampler_qmc;
 extern const knob_sampler_plugin knob__sampler_cmaes;
 extern const knob_sampler_plugin knob__sampler_gp;
+extern const knob_sampler_plugin knob__sampler_evolution;
 extern const knob_pruner_plugin knob__pruner_none;
 extern const knob_pruner_plugin knob__pruner_median;
 extern const knob_pruner_plugin knob__pruner_percentile;
@@ -29,6 +30,7 @@ static const knob_sampler_plugin *const sampler_builtins[] = {
     &knob__sampler_qmc,
     &knob__sampler_cmaes,
     &knob__sampler_gp,
+    &knob__sampler_evolution,
     NULL,
 };
 

@@ -1,0 +1,215 @@
+/* Regularized (aging) evolution (Real et al. 2019, "Regularized Evolution for Image
+ * Classifier Architecture Search"): the population is the population_size youngest
+ * completed trials (by trial number, so the oldest member leaves as a new one comes); a
+ * new trial picks sample_size members at random, takes the best of them as its parent and
+ * changes one of the parent's params.
+ *
+ * The population is read from the stored history at each trial, so any number of workers
+ * share one evolution. Spaces may be define-by-run and conditional: the child inherits
+ * each param the parent has under the same distribution, but the mutated one; a param
+ * the parent lacks (newly active after the mutation) is drawn at random. Until the
+ * population is full, trials are random (the initial population). The parent and the
+ * mutated param are kept in the trial's system attributes (evolution_parent,
+ * evolution_mutated), drawn from (seed, trial number): parallel workers reproduce. */
+#include "internal.h"
+#include "samplers/random.h"
+#include "samplers/transform.h"
+#include "space.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct evo {
+    int64_t population_size, sample_size;
+    double mutation_scale;
+    bool include_pruned;
+} evo;
+
+/* A trial's value for the search: minimized, NaN when it cannot be a member. */
+static double score(const evo *e, knob_study *s, const knob_trial_info *t)
+{
+    bool ok =
+        t->state == KNOB_TRIAL_COMPLETE || (e->include_pruned && t->state == KNOB_TRIAL_PRUNED);
+    if (!ok || t->n_values < 1 || !isfinite(t->values[0]) || t->n_params == 0)
+        return NAN;
+    return knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -t->values[0] : t->values[0];
+}
+
+/* The population: the population_size members with the highest numbers (the youngest),
+ * as indices into tr, oldest first. Returns how many (fewer while it fills). */
+static size_t population(const evo *e, knob_study *s, const knob_trial_info *const *tr, size_t n,
+                         size_t *out)
+{
+    size_t m = 0, cap = (size_t)e->population_size;
+    for (size_t i = n; i-- > 0 && m < cap;)
+        if (!isnan(score(e, s, tr[i])))
+            out[m++] = i;
+    for (size_t i = 0; i < m / 2; i++) { /* oldest first */
+        size_t x = out[i];
+        out[i] = out[m - 1 - i];
+        out[m - 1 - i] = x;
+    }
+    return m;
+}
+
+/* Chooses the parent and the param that mutates, once the trial has its number (the draws
+ * derive from it). */
+static int choose_parent(void *state, knob_study *s, knob_trial *t)
+{
+    evo *e = state;
+    const knob_trial_info *const *tr;
+    size_t n;
+    if (knob_study_n_objectives(s) != 1)
+        return knob_set_error(KNOB_EINVAL, "evolution: the study has %zu objectives; it needs one",
+                              knob_study_n_objectives(s));
+    int rc = knob_study_trials(s, &tr, &n);
+    if (rc)
+        return rc;
+    size_t *pop = malloc(((size_t)e->population_size + 1) * sizeof *pop);
+    if (!pop)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (evolution)");
+    size_t m = population(e, s, tr, n, pop);
+    if (m < (size_t)e->population_size) { /* the initial population: random */
+        free(pop);
+        return KNOB_OK;
+    }
+    /* Tournament: sample_size members drawn with replacement, as the paper's S. */
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t),
+                    "evolution");
+    size_t best = pop[knob_rng_below(&r, m)];
+    for (int64_t k = 1; k < e->sample_size; k++) {
+        size_t c = pop[knob_rng_below(&r, m)];
+        if (score(e, s, tr[c]) < score(e, s, tr[best]))
+            best = c;
+    }
+    free(pop);
+    const knob_trial_info *parent = tr[best];
+    /* The param that changes: one that can (a distribution of one value cannot). */
+    size_t can = 0, pick;
+    for (size_t i = 0; i < parent->n_params; i++)
+        can += knob__dist_size(parent->params[i].dist) != 1;
+    pick = can ? knob_rng_below(&r, can) : 0;
+    const char *mutated = parent->params[0].name;
+    for (size_t i = 0, k = 0; i < parent->n_params; i++)
+        if (knob__dist_size(parent->params[i].dist) != 1 && k++ == pick)
+            mutated = parent->params[i].name;
+    knobx_buf b = {0};
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long)parent->number);
+    knobx_json_add_string(&b, mutated);
+    rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (evolution)")
+               : knob_trial_set_system_attr(t, "evolution_mutated", knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return rc ? rc : knob_trial_set_system_attr(t, "evolution_parent", num);
+}
+
+/* A value of d other than `from` when d has another: a categorical's other choice, or a
+ * Gaussian step of mutation_scale (of the unit range, on the log scale for log params)
+ * from it; mutation_scale 0 redraws uniformly. */
+static double mutate(const evo *e, knob_rng *r, const knob_distribution *d, const char *name,
+                     double from)
+{
+    double size = knob__dist_size(d);
+    if (d->kind == KNOB_DIST_CATEGORICAL) {
+        if (d->n_choices < 2)
+            return from;
+        double k = (double)knob_rng_below(r, d->n_choices - 1);
+        return k >= from ? k + 1 : k;
+    }
+    knob__dim dim;
+    knob__dim_init(&dim, name, d, 0);
+    double u = knob__dim_to_unit(&dim, from), x = from;
+    for (int tries = 0; tries < 32 && x == from; tries++) {
+        if (e->mutation_scale > 0)
+            x = knob__dim_from_unit(&dim, u + e->mutation_scale * knob_rng_normal(r));
+        else
+            x = knob__random_draw(r, d);
+        if (size == 1)
+            break;
+    }
+    if (x == from && size != 1 && size > 0) /* a step to the neighbour */
+        x = knob__dist_snap(d, from + (from < d->high ? 1 : -1) * (d->step > 0 ? d->step : 1));
+    return x;
+}
+
+static const knob_trial_info *parent_of(knob_study *s, knob_trial *t)
+{
+    const char *num = knob_trial_system_attr(t, "evolution_parent");
+    const knob_trial_info *const *tr;
+    size_t n;
+    char *end;
+    long long k = num ? strtoll(num, &end, 10) : -1;
+    if (k < 0 || knob_study_trials(s, &tr, &n))
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->number == k)
+            return tr[i];
+    return NULL;
+}
+
+static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *d, double *internal)
+{
+    evo *e = state;
+    const knob_trial_info *parent = parent_of(s, t);
+    const knob_param *p = parent ? knob_trial_info_param(parent, name) : NULL;
+    if (!p || !knob__dist_equal(p->dist, d))
+        return knob__random_independent(state, s, t, name, d, internal);
+    const char *mutated = knob_trial_system_attr(t, "evolution_mutated");
+    knobx_buf b = {0};
+    knobx_json_add_string(&b, name);
+    bool is_mutated = mutated && !b.oom && !strcmp(mutated, knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    if (!is_mutated) {
+        *internal = p->internal;
+        return KNOB_OK;
+    }
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
+    *internal = mutate(e, &r, d, name, p->internal);
+    return KNOB_OK;
+}
+
+static int init(void *state)
+{
+    evo *e = state;
+    if (e->sample_size > e->population_size)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'evolution': sample_size (%lld) must be at most "
+                              "population_size (%lld)",
+                              (long long)e->sample_size, (long long)e->population_size);
+    return KNOB_OK;
+}
+
+static const knob_option options[] = {
+    {"population_size", KNOB_OPT_INT, offsetof(evo, population_size), "20", 2, 100000,
+     "members: the youngest completed trials; until there are this many, trials are random", NULL},
+    {"sample_size", KNOB_OPT_INT, offsetof(evo, sample_size), "5", 1, 100000,
+     "members drawn for a tournament; the best of them is the parent (at most population_size)",
+     NULL},
+    {"mutation_scale", KNOB_OPT_DOUBLE, offsetof(evo, mutation_scale), "0.2", 0, 10,
+     "a numerical param mutates by a Gaussian step of this fraction of its range (log range "
+     "for log params); 0 draws it anew, uniformly. A categorical takes another choice",
+     NULL},
+    {"include_pruned", KNOB_OPT_BOOL, offsetof(evo, include_pruned), "false", 0, 0,
+     "pruned trials join the population with their last intermediate value", NULL},
+    {0},
+};
+
+const knob_sampler_plugin knob__sampler_evolution = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "evolution",
+    .help = "Regularized (aging) evolution (Real et al. 2019): the best of sample_size random "
+            "members of the population (the youngest population_size completed trials) is the "
+            "parent, one of its params mutates; strong on architecture search. Define-by-run "
+            "and conditional spaces; workers share the population through the storage. Options: "
+            "population_size, sample_size, mutation_scale, include_pruned, seed.",
+    .state_size = sizeof(evo),
+    .options = options,
+    .init = init,
+    .sample_relative = choose_parent,
+    .sample_independent = sample_independent,
+};

@@ -1,0 +1,283 @@
+/* The evolution sampler (regularized evolution): the initial population is random, then
+ * each child is its tournament winner with one param changed; golden sequence; the
+ * population ages (the oldest member leaves); conditional spaces; several workers share
+ * the population through the storage; it beats random search on a discrete problem. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+
+static knob_storage *mem(void)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    return st;
+}
+
+static knob_study *evo_study(knob_storage *st, const char *name, const char *sampler,
+                             const char *opts)
+{
+    knob_sampler *smp;
+    knob_study *s;
+    assert_int_equal(knob_sampler_create(sampler, opts, &smp), KNOB_OK);
+    knob_study_options o = {.sampler = smp};
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    return s;
+}
+
+/* A NAS-like discrete problem: 12 choices of 4 ops each; the loss counts the positions
+ * that differ from a hidden target, plus a width that matters only for one op. */
+#define N_OPS 12
+static knob_trial_state ops_objective(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    static const char *const ops[] = {"conv3", "conv5", "pool", "skip"};
+    double loss = 0;
+    for (int i = 0; i < N_OPS; i++) {
+        char name[16];
+        size_t c;
+        snprintf(name, sizeof name, "op%d", i);
+        if (knob_trial_suggest_categorical(t, name, ops, 4, &c))
+            return KNOB_TRIAL_FAIL;
+        loss += c != (size_t)(i % 4);
+    }
+    values[0] = loss;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static double best_of(const char *sampler, const char *opts, int trials)
+{
+    knob_storage *st = mem();
+    knob_study *s = evo_study(st, "ops", sampler, opts);
+    double best;
+    assert_int_equal(knob_study_optimize(s, ops_objective, NULL, trials), KNOB_OK);
+    assert_int_equal(knob_study_best_value(s, &best), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    return best;
+}
+
+/* On 10 seeds, evolution's median best after 200 trials is at most 2 mismatches of 12;
+ * random search's is not (the same check fails for it on the same seeds). */
+static void beats_random(void **state)
+{
+    (void)state;
+    double evo[10], rnd[10];
+    for (int seed = 0; seed < 10; seed++) {
+        char opts[64];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=20,sample_size=5", seed + 1);
+        evo[seed] = best_of("evolution", opts, 200);
+        snprintf(opts, sizeof opts, "seed=%d", seed + 1);
+        rnd[seed] = best_of("random", opts, 200);
+    }
+    int evo_ok = 0, rnd_ok = 0;
+    for (int i = 0; i < 10; i++) {
+        evo_ok += evo[i] <= 2;
+        rnd_ok += rnd[i] <= 2;
+    }
+    assert_true(evo_ok >= 6); /* the median is at most 2 */
+    assert_true(rnd_ok < 5);
+}
+
+static knob_trial_state sphere(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    double x, y;
+    int64_t k;
+    if (knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "y", 1e-3, 1e3, 0, KNOB_LOG, &y) ||
+        knob_trial_suggest_int(t, "k", 0, 9, 1, 0, &k))
+        return KNOB_TRIAL_FAIL;
+    values[0] = x * x + fabs(log10(y)) + (double)((k - 3) * (k - 3));
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* A child differs from its parent in the mutated param alone, which does change; the
+ * parent is a member of the population, at least as good as ... (the tournament's best). */
+static void child_is_parent_with_one_change(void **state)
+{
+    (void)state;
+    knob_storage *st = mem();
+    knob_study *s = evo_study(st, "c", "evolution", "seed=4,population_size=8,sample_size=3");
+    assert_int_equal(knob_study_optimize(s, sphere, NULL, 60), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 60);
+    for (size_t i = 0; i < n; i++) {
+        const char *par = knob_trial_info_attr(tr[i], "evolution_parent", true);
+        const char *mut = knob_trial_info_attr(tr[i], "evolution_mutated", true);
+        assert_true((par == NULL) == (i < 8)); /* the first 8 are the initial population */
+        if (!par)
+            continue;
+        long p = atol(par);
+        /* the population of trial i: the 8 trials before it */
+        assert_true(p < (long)i && p >= (long)i - 8);
+        int changed = 0;
+        for (size_t k = 0; k < tr[i]->n_params; k++) {
+            const knob_param *a = &tr[i]->params[k];
+            const knob_param *b = knob_trial_info_param(tr[p], a->name);
+            assert_non_null(b);
+            char q[64];
+            snprintf(q, sizeof q, "\"%s\"", a->name);
+            if (!strcmp(q, mut))
+                assert_true(a->internal != b->internal);
+            changed += a->internal != b->internal;
+        }
+        assert_int_equal(changed, 1);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Fixed seed, fixed history: the same params, as recorded. The first four are the
+ * random initial population; then one param changes per trial. */
+static void golden_sequence(void **state)
+{
+    (void)state;
+    static const double want[12][3] = {
+        {3.2465816539388062, 120.36167297306932, 2},  {4.8504056104971642, 1.8513206878575008, 4},
+        {4.5850590727905818, 0.94393424770567536, 1}, {-3.8131557135124252, 1.1828184516051037, 8},
+        {4.5850590727905818, 0.35002177694367875, 1}, {4.5850590727905818, 2.7222001766123376, 1},
+        {4.5850590727905818, 0.24547922650008355, 1}, {4.5850590727905818, 0.35002177694367875, 0},
+        {4.5850590727905818, 0.24547922650008355, 2}, {4.5850590727905818, 464.57041280182369, 1},
+        {4.5792561755014312, 0.24547922650008355, 1}, {3.8963410044972751, 0.24547922650008355, 1},
+    };
+    knob_storage *st = mem();
+    knob_study *s = evo_study(st, "g", "evolution", "seed=7,population_size=4,sample_size=2");
+    assert_int_equal(knob_study_optimize(s, sphere, NULL, 12), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 12);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(fabs(knob_trial_info_param(tr[i], "x")->internal - want[i][0]) < 1e-12);
+        assert_true(fabs(knob_trial_info_param(tr[i], "y")->internal / want[i][1] - 1) < 1e-12);
+        assert_true(knob_trial_info_param(tr[i], "k")->internal == want[i][2]);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A conditional space: width exists only with op "conv"; depth's layers only up to depth. */
+static knob_trial_state cond_objective(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    static const char *const ops[] = {"conv", "pool"};
+    size_t op;
+    int64_t depth, w = 0;
+    double loss = 0;
+    if (knob_trial_suggest_categorical(t, "op", ops, 2, &op) ||
+        (op == 0 && knob_trial_suggest_int(t, "width", 1, 64, 1, KNOB_LOG, &w)) ||
+        knob_trial_suggest_int(t, "depth", 1, 4, 1, 0, &depth))
+        return KNOB_TRIAL_FAIL;
+    for (int64_t i = 0; i < depth; i++) {
+        char name[16];
+        double x;
+        snprintf(name, sizeof name, "layer%d", (int)i);
+        if (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x))
+            return KNOB_TRIAL_FAIL;
+        loss += (x - 0.5) * (x - 0.5);
+    }
+    values[0] = loss + (op == 0 ? fabs((double)w - 16) / 16 : 1) + fabs((double)depth - 3);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* Children inherit the params their parent has; a param the parent lacks (made active by
+ * the mutation) is drawn; the search still finds the good branch. */
+static void conditional_space(void **state)
+{
+    (void)state;
+    knob_storage *st = mem();
+    knob_study *s = evo_study(st, "cond", "evolution", "seed=3,population_size=10,sample_size=3");
+    assert_int_equal(knob_study_optimize(s, cond_objective, NULL, 150), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    int with_new = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *par = knob_trial_info_attr(tr[i], "evolution_parent", true);
+        if (!par)
+            continue;
+        const knob_trial_info *p = tr[atol(par)];
+        for (size_t k = 0; k < tr[i]->n_params; k++)
+            with_new += knob_trial_info_param(p, tr[i]->params[k].name) == NULL;
+    }
+    assert_true(with_new > 0); /* some child gained params its parent lacked */
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
+    assert_true(best->values[0] < 0.5);
+    assert_int_equal(knob_trial_info_param(best, "depth")->internal, 3);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Two workers on one SQLite file share the population: each one's children have parents
+ * that the other made. */
+static void workers_share_population(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("evolution.db"));
+    knob_storage *st[2];
+    knob_study *s[2];
+    for (int w = 0; w < 2; w++) {
+        assert_int_equal(knob_storage_open(url, &st[w]), KNOB_OK);
+        s[w] = evo_study(st[w], "shared", "evolution", "seed=5,population_size=6,sample_size=2");
+    }
+    for (int i = 0; i < 40; i++) {
+        knob_trial *t;
+        double v;
+        int w = i % 2;
+        assert_int_equal(knob_study_ask(s[w], &t), KNOB_OK);
+        assert_int_equal(sphere(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+        assert_int_equal(knob_study_tell(s[w], t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    const knob_trial_info *const *tr;
+    size_t n;
+    int cross = 0;
+    assert_int_equal(knob_study_trials(s[0], &tr, &n), KNOB_OK);
+    assert_int_equal(n, 40);
+    for (size_t i = 0; i < n; i++) {
+        const char *par = knob_trial_info_attr(tr[i], "evolution_parent", true);
+        cross += par && (atol(par) % 2) != (long)(i % 2);
+    }
+    assert_true(cross > 5);
+    for (int w = 0; w < 2; w++) {
+        knob_study_free(s[w]);
+        knob_storage_close(st[w]);
+    }
+}
+
+static void options_checked(void **state)
+{
+    (void)state;
+    knob_sampler *smp = NULL;
+    assert_int_equal(knob_sampler_create("evolution", "population_size=4,sample_size=5", &smp),
+                     KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sample_size (5) must be at most population_size (4)"));
+    assert_int_equal(knob_sampler_create("evolution", "population_size=1", &smp), KNOB_EINVAL);
+    /* several objectives are refused at the first ask */
+    knob_storage *st = mem();
+    knob_direction d[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_sampler_create("evolution", NULL, &smp), KNOB_OK);
+    knob_study_options o = {.sampler = smp, .directions = d, .n_objectives = 2};
+    assert_int_equal(knob_study_create(st, "mo", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "evolution: the study has 2 objectives"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(beats_random),
+    cmocka_unit_test(child_is_parent_with_one_change),
+    cmocka_unit_test(golden_sequence),
+    cmocka_unit_test(conditional_space),
+    cmocka_unit_test(workers_share_population),
+    cmocka_unit_test(options_checked),
+};
+
+KNOB_TEST_MAIN(tests)
