@@ -215,6 +215,7 @@ static int mix1_reserve(knob__tpe_mix1 *m, size_t n)
 
 void knob__tpe_mix1_free(knob__tpe_mix1 *m)
 {
+    free(m->cell_y);
     free(m->box_c);
     free(m->mu);
     free(m->idx);
@@ -496,8 +497,55 @@ static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
     return KNOB__MATH_OK;
 }
 
+/* Merges n observations of a continuous axis into the cells of a grid of KNOB__TPE_CELLS
+ * over the axis: one kernel per occupied cell, at the weighted mean of its observations,
+ * with their summed weight. Returns the number of kernels (in m->cell_y, m->cell_w, in
+ * the order of the cells), or SIZE_MAX when memory runs out. */
+static size_t merge_cells(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y,
+                          const double *w, size_t n)
+{
+    if (!m->cell_y) {
+        m->cell_y = malloc(2 * KNOB__TPE_CELLS * sizeof *m->cell_y);
+        if (!m->cell_y)
+            return SIZE_MAX;
+        m->cell_w = m->cell_y + KNOB__TPE_CELLS;
+    }
+    double *sy = m->cell_y, *sw = m->cell_w, scale = KNOB__TPE_CELLS / (a->high - a->low);
+    memset(sy, 0, 2 * KNOB__TPE_CELLS * sizeof *sy);
+    for (size_t i = 0; i < n; i++) {
+        double c = (y[i] - a->low) * scale;
+        size_t j = c <= 0 ? 0 : c >= KNOB__TPE_CELLS - 1 ? KNOB__TPE_CELLS - 1 : (size_t)c;
+        sy[j] += w[i] * y[i];
+        sw[j] += w[i];
+    }
+    size_t k = 0;
+    for (size_t j = 0; j < KNOB__TPE_CELLS; j++) {
+        if (sw[j] > 0) {
+            sy[k] = dmin(dmax(sy[j] / sw[j], a->low), a->high);
+            sw[k++] = sw[j];
+        }
+    }
+    return k;
+}
+
+static int mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
+                    size_t n, size_t n_obs, const knob__tpe_settings *set);
+
 int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
                        size_t n, const knob__tpe_settings *set)
+{
+    size_t merge_min = set->merge_min ? set->merge_min : KNOB__TPE_MERGE_MIN;
+    if (n <= merge_min || a->q > 0 || !(a->high > a->low))
+        return mix1_fit(m, a, y, w, n, n, set);
+    size_t k = merge_cells(m, a, y, w, n);
+    if (k == SIZE_MAX)
+        return KNOB__MATH_ENOMEM;
+    return mix1_fit(m, a, m->cell_y, m->cell_w, k, n, set);
+}
+
+/* The fit of n kernels standing for n_obs observations (their count sets the clip). */
+static int mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
+                    size_t n, size_t n_obs, const knob__tpe_settings *set)
 {
     size_t k = n + 1; /* the kernels and the prior, which is index n */
     if (mix1_reserve(m, k))
@@ -518,7 +566,8 @@ int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double 
     for (size_t i = 0; i < k; i++)
         sorted[i] = mu[order[i]];
     neighbour_sigmas(sorted, k, a->low, a->high, set->consider_endpoints, c);
-    double lo = set->magic_clip ? range * dmax(set->min_bandwidth, 1.0 / (1.0 + (double)k)) : EPS;
+    double lo =
+        set->magic_clip ? range * dmax(set->min_bandwidth, 1.0 / (2.0 + (double)n_obs)) : EPS;
     for (size_t i = 0; i < k; i++)
         sig[order[i]] = dmin(dmax(c[i], lo), range);
     double acc = 0;

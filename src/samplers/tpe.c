@@ -43,19 +43,27 @@
 #define RELATIVE_SALT 0x9e3779b97f4a7c15ull
 
 typedef struct obs {
-    const knob_trial_info *info;
+    const knob_param *params; /* a copy of the trial's params (the sampler's pool) */
+    size_t n_params;
+    int64_t number;
     double step_key; /* -inf complete, -step pruned, 1 pruned without values, inf running */
     double loss;     /* the first objective, minimized */
     double w_good;   /* MOTPE weight when good */
     bool good;
 } obs;
 
-/* What identifies a trial's view for the history cache. */
-typedef struct trial_sign {
+/* What the sampler keeps of one trial of the history between asks: the view block it was
+ * read from and its signature, its rank key, and its params copied into one pool, so
+ * that a long history is read from dense memory. A finished trial never changes (a tell
+ * is final), so while the view keeps its block it is not read again. */
+typedef struct trial_rec {
     const knob_trial_info *info;
     knob_trial_state state;
     size_t n_params, n_intermediate, n_values;
-} trial_sign;
+    size_t at; /* its params: pool[at .. at + n_params) */
+    obs o;     /* valid when is_obs */
+    bool is_obs;
+} trial_rec;
 
 typedef struct space_param {
     const char *name;
@@ -77,8 +85,11 @@ typedef struct tpe {
     obs *obs;
     size_t n_obs, n_done, cap_obs; /* n_done: observations that are not running */
     size_t n_objectives;
-    trial_sign *sign; /* the history the observations were read from */
-    size_t n_sign, cap_sign;
+    trial_rec *rec; /* the history as last read, by trial number */
+    size_t n_rec, cap_rec;
+    knob_param *pool; /* the params of rec[] */
+    size_t n_pool, cap_pool, pool_waste;
+    bool cache;        /* option: keep rec[] between asks (false: read every trial every time) */
     int64_t snap_self; /* for this trial */
     bool have_snap, split_done;
     bool explore; /* the split found every observation tied: no model, random draws */
@@ -108,8 +119,8 @@ static bool grow(void *arr, size_t *cap, size_t need, size_t size)
 
 static knob__tpe_settings settings(const tpe *p)
 {
-    return (knob__tpe_settings){p->prior_weight, p->consider_endpoints, p->consider_magic_clip,
-                                p->sigma_weighted, p->min_bandwidth};
+    return (knob__tpe_settings){p->prior_weight,   p->consider_endpoints, p->consider_magic_clip,
+                                p->sigma_weighted, p->min_bandwidth,      0};
 }
 
 static bool single(const knob_distribution *d)
@@ -168,37 +179,87 @@ static bool rank_key(const tpe *p, const knob_trial_info *info, double sign, obs
     }
 }
 
-static void sign_of(const knob_trial_info *info, trial_sign *g)
+static bool settled(knob_trial_state st)
 {
-    *g = (trial_sign){info, info->state, info->n_params, info->n_intermediate, info->n_values};
+    return st == KNOB_TRIAL_COMPLETE || st == KNOB_TRIAL_PRUNED || st == KNOB_TRIAL_FAIL;
 }
 
-/* Whether the history is the one the last observe read, for the same trial: a changed
- * trial gets a new view block, and the state and counts guard against a block reused
- * at the same address. */
-static bool unchanged(const tpe *p, int64_t self, const knob_trial_info *const *tr, size_t n)
+/* Whether rec still describes the view's block: a finished trial whose block is the
+ * same, or an unfinished one whose block, state and counts are (a changed trial gets a
+ * new block; the counts guard against a new block at a freed one's address). */
+static bool rec_current(const trial_rec *r, const knob_trial_info *info)
 {
-    if (!p->have_snap || p->snap_self != self || p->n_sign != n)
+    if (r->info != info)
         return false;
-    for (size_t i = 0; i < n; i++) {
-        const trial_sign *g = &p->sign[i];
-        if (g->info != tr[i] || g->state != tr[i]->state || g->n_params != tr[i]->n_params ||
-            g->n_intermediate != tr[i]->n_intermediate || g->n_values != tr[i]->n_values)
-            return false;
-    }
-    return true;
+    if (settled(r->state))
+        return true;
+    return r->state == info->state && r->n_params == info->n_params &&
+           r->n_intermediate == info->n_intermediate && r->n_values == info->n_values;
 }
 
-static int remember(tpe *p, int64_t self, const knob_trial_info *const *tr, size_t n)
+/* Copies the pool without the params of superseded reads. */
+static int compact_pool(tpe *p)
 {
-    if (!grow(&p->sign, &p->cap_sign, n, sizeof *p->sign))
+    size_t total = 0;
+    for (size_t i = 0; i < p->n_rec; i++)
+        total += p->rec[i].n_params;
+    knob_param *q = malloc((total ? total : 1) * sizeof *q);
+    if (!q)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu params)", total);
+    size_t at = 0;
+    for (size_t i = 0; i < p->n_rec; i++) {
+        trial_rec *r = &p->rec[i];
+        memcpy(q + at, p->pool + r->at, r->n_params * sizeof *q);
+        r->at = at;
+        at += r->n_params;
+    }
+    free(p->pool);
+    p->pool = q;
+    p->n_pool = p->cap_pool = at;
+    p->pool_waste = 0;
+    return KNOB_OK;
+}
+
+/* Reads one trial into rec (fresh: rec holds nothing yet). */
+static int read_rec(tpe *p, trial_rec *r, const knob_trial_info *info, double sign, bool fresh)
+{
+    size_t np = info->n_params;
+    if (!fresh)
+        p->pool_waste += r->n_params;
+    if (!grow(&p->pool, &p->cap_pool, p->n_pool + np, sizeof *p->pool))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu params)", p->n_pool + np);
+    memcpy(p->pool + p->n_pool, info->params, np * sizeof *p->pool);
+    *r = (trial_rec){info,           info->state, np,  info->n_intermediate,
+                     info->n_values, p->n_pool,   {0}, false};
+    p->n_pool += np;
+    r->o.number = info->number;
+    r->is_obs = rank_key(p, info, sign, &r->o);
+    return KNOB_OK;
+}
+
+/* Brings rec[] up to the view's trials; *changed tells whether anything was read. */
+static int sync_recs(tpe *p, const knob_trial_info *const *tr, size_t n, double sign, bool *changed)
+{
+    if (!grow(&p->rec, &p->cap_rec, n, sizeof *p->rec))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu trials)", n);
-    for (size_t i = 0; i < n; i++)
-        sign_of(tr[i], &p->sign[i]);
-    p->n_sign = n;
-    p->snap_self = self;
-    p->have_snap = true;
-    p->split_done = false;
+    if (!p->cache || n < p->n_rec) { /* read everything again */
+        p->n_rec = p->n_pool = p->pool_waste = 0;
+        *changed = true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool fresh = i >= p->n_rec;
+        if (!fresh && rec_current(&p->rec[i], tr[i]))
+            continue;
+        int rc = read_rec(p, &p->rec[i], tr[i], sign, fresh);
+        if (rc)
+            return rc;
+        if (fresh)
+            p->n_rec = i + 1;
+        *changed = true;
+    }
+    p->n_rec = n;
+    if (p->pool_waste > 1024 && p->pool_waste > p->n_pool / 2)
+        return compact_pool(p);
     return KNOB_OK;
 }
 
@@ -212,34 +273,45 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
     if (rc)
         return rc;
     int64_t self = knob_trial_number(t);
-    if (unchanged(p, self, tr, n))
-        return KNOB_OK;
-    p->have_snap = false;
     size_t m = p->n_objectives = knob_study_n_objectives(s);
+    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    bool changed = !p->have_snap || p->snap_self != self;
+    p->have_snap = false;
+    if ((rc = sync_recs(p, tr, n, sign, &changed)))
+        return rc;
+    if (!changed) {
+        p->have_snap = true;
+        return KNOB_OK;
+    }
     if (!grow(&p->obs, &p->cap_obs, n, sizeof *p->obs) ||
         (m > 1 && !grow(&p->loss, &p->cap_loss, n * m, sizeof *p->loss)))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu trials)", n);
-    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
     /* With Hyperband, a trial is modelled on the trials of its own bracket only, whose
      * budgets are comparable (BOHB); the startup count is per bracket too. */
     int64_t bracket = knob_pruner_bracket(knob_study_pruner(s), s, self);
     p->n_obs = p->n_done = 0;
     for (size_t i = 0; i < n; i++) {
+        const trial_rec *r = &p->rec[i];
+        if (!r->is_obs || r->o.number == self)
+            continue;
+        if (bracket >= 0 && knob_pruner_bracket(knob_study_pruner(s), s, r->o.number) != bracket)
+            continue;
         obs *o = &p->obs[p->n_obs];
-        if (tr[i]->number == self || !rank_key(p, tr[i], sign, o))
-            continue;
-        if (bracket >= 0 && knob_pruner_bracket(knob_study_pruner(s), s, tr[i]->number) != bracket)
-            continue;
-        o->info = tr[i];
+        *o = r->o;
+        o->params = p->pool + r->at;
+        o->n_params = r->n_params;
         o->good = false;
         o->w_good = 1;
         for (size_t j = 0; m > 1 && j < m; j++)
             p->loss[p->n_obs * m + j] =
-                (knob_study_direction(s, j) == KNOB_MAXIMIZE ? -1 : 1) * tr[i]->values[j];
+                (knob_study_direction(s, j) == KNOB_MAXIMIZE ? -1 : 1) * r->info->values[j];
         p->n_done += o->step_key < INFINITY;
         p->n_obs++;
     }
-    return remember(p, self, tr, n);
+    p->snap_self = self;
+    p->have_snap = true;
+    p->split_done = false;
+    return KNOB_OK;
 }
 
 static size_t gamma_of(const tpe *p, size_t n)
@@ -353,16 +425,17 @@ static int split(tpe *p)
 
 /* The param `name` of a trial (hint: its likely position), or NULL. Names are interned
  * by the study, so the pointer test nearly always decides. */
-static const knob_param *find_param(const knob_trial_info *info, const char *name, size_t hint)
+static const knob_param *find_param(const obs *o, const char *name, size_t hint)
 {
-    if (hint < info->n_params && info->params[hint].name == name)
-        return &info->params[hint];
-    for (size_t i = 0; i < info->n_params; i++)
-        if (info->params[i].name == name)
-            return &info->params[i];
-    for (size_t i = 0; i < info->n_params; i++)
-        if (strcmp(info->params[i].name, name) == 0)
-            return &info->params[i];
+    const knob_param *q = o->params;
+    if (hint < o->n_params && q[hint].name == name)
+        return &q[hint];
+    for (size_t i = 0; i < o->n_params; i++)
+        if (q[i].name == name)
+            return &q[i];
+    for (size_t i = 0; i < o->n_params; i++)
+        if (strcmp(q[i].name, name) == 0)
+            return &q[i];
     return NULL;
 }
 
@@ -433,10 +506,10 @@ static double gather(tpe *p, const char *name, const knob_distribution *d, const
     size_t g = 0, b = 0, hint = 0;
     for (size_t i = 0; i < p->n_obs; i++) {
         const obs *o = &p->obs[i];
-        const knob_param *q = find_param(o->info, name, hint);
+        const knob_param *q = find_param(o, name, hint);
         if (!q || !counts(q, d))
             continue;
-        hint = (size_t)(q - o->info->params);
+        hint = (size_t)(q - o->params);
         double v = knob__tpe_to_kernel(ax, q->internal);
         if (o->good) {
             wg[g] = p->n_objectives > 1 ? o->w_good : o->loss;
@@ -555,11 +628,11 @@ static int collect_names(tpe *p)
 {
     p->n_space = 0;
     for (size_t i = 0; i < p->n_obs; i++) {
-        const knob_trial_info *info = p->obs[i].info;
-        if (p->obs[i].step_key == INFINITY)
+        const obs *o = &p->obs[i];
+        if (o->step_key == INFINITY)
             continue;
-        for (size_t k = 0; k < info->n_params; k++) {
-            const knob_param *q = &info->params[k];
+        for (size_t k = 0; k < o->n_params; k++) {
+            const knob_param *q = &o->params[k];
             size_t j = space_index(p, q->name);
             if (j == p->n_space) {
                 if (!grow(&p->space, &p->cap_space, j + 1, sizeof *p->space))
@@ -589,11 +662,11 @@ static int group_names(tpe *p)
         stamp[j] = 0;
     }
     for (size_t i = 0; i < p->n_obs; i++) {
-        const knob_trial_info *info = p->obs[i].info;
-        if (p->obs[i].step_key == INFINITY)
+        const obs *o = &p->obs[i];
+        if (o->step_key == INFINITY)
             continue;
-        for (size_t k = 0; k < info->n_params; k++)
-            stamp[space_index(p, info->params[k].name)] = i + 1;
+        for (size_t k = 0; k < o->n_params; k++)
+            stamp[space_index(p, o->params[k].name)] = i + 1;
         size_t next = 0;
         for (size_t j = 0; j < 2 * n; j++)
             renum[j] = SIZE_MAX;
@@ -651,12 +724,11 @@ static int reserve_group(tpe *p, size_t d)
 }
 
 /* One observation's row of the group, or false when it lacks one of its params. */
-static bool row_of(const tpe *p, const knob_trial_info *info, const size_t *mem, size_t d,
-                   double *row)
+static bool row_of(const tpe *p, const obs *o, const size_t *mem, size_t d, double *row)
 {
     for (size_t k = 0; k < d; k++) {
         const space_param *sp = &p->space[mem[k]];
-        const knob_param *q = find_param(info, sp->name, k);
+        const knob_param *q = find_param(o, sp->name, k);
         if (!q || (q->dist != sp->dist && !knob__dist_equal(q->dist, sp->dist)))
             return false;
         row[k] = knob__tpe_to_kernel(&p->axes[k], q->internal);
@@ -672,9 +744,9 @@ static int fit_group(tpe *p, const size_t *mem, size_t d)
     size_t ng = 0, nb = 0;
     for (size_t i = 0; i < p->n_obs; i++) {
         const obs *o = &p->obs[i];
-        if (o->good && row_of(p, o->info, mem, d, good + ng * d))
+        if (o->good && row_of(p, o, mem, d, good + ng * d))
             wg[ng++] = p->n_objectives > 1 ? o->w_good : o->loss;
-        else if (!o->good && row_of(p, o->info, mem, d, bad + nb * d))
+        else if (!o->good && row_of(p, o, mem, d, bad + nb * d))
             nb++;
     }
     knob__tpe_settings set = settings(p), set_g = set;
@@ -758,7 +830,8 @@ static void fini(void *state)
 {
     tpe *p = state;
     free(p->obs);
-    free(p->sign);
+    free(p->rec);
+    free(p->pool);
     free(p->loss);
     free(p->buf);
     free(p->probs);
@@ -817,6 +890,10 @@ static const knob_option options[] = {
      NULL},
     {"constant_liar", KNOB_OPT_BOOL, offsetof(tpe, constant_liar), "false", 0, 0,
      "count running trials as bad, so parallel workers spread out (one objective)", NULL},
+    {"cache", KNOB_OPT_BOOL, offsetof(tpe, cache), "true", 0, 0,
+     "keep what was read of finished trials between asks (false: read the whole history "
+     "on every ask; the same suggestions, slower)",
+     NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 

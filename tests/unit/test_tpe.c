@@ -378,6 +378,156 @@ static void tpe_tied_best(void **state)
     }
 }
 
+/* ---------------------------------------------------------------- the history cache */
+
+static knob_study *load_study(knob_storage *st, const char *opts)
+{
+    knob_sampler *sp;
+    if (knob_sampler_create("tpe", opts, &sp))
+        fail_msg("sampler '%s': %s", opts, knob_errmsg());
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    if (knob_study_load(st, "t", &o, &s))
+        fail_msg("load: %s", knob_errmsg());
+    return s;
+}
+
+/* One trial of a 2-D bowl ended as `how` says: 0 complete, 1 pruned (two reports),
+ * 2 failed, 3 left running. Writes the suggestions into x[2]. */
+static void trial_ending(knob_study *s, int how, double *x)
+{
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "a", -5, 5, 0, 0, &x[0]), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "b", 1e-3, 10, 0, KNOB_LOG, &x[1]), KNOB_OK);
+    double y = bowl4(x, 2);
+    if (how == 1) {
+        assert_int_equal(knob_trial_report(t, 1, y + 1), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 2, y + 0.5), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    } else if (how == 2) {
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    } else if (how == 3) {
+        knob_trial_detach(t);
+    } else {
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+}
+
+/* The history kept between asks never serves a stale model: one long-lived sampler
+ * (cache=true) and, on a twin storage, a new sampler for every ask that reads the whole
+ * history (cache=false) suggest exactly the same params through tells, prunes, failed
+ * trials, trials left running (constant liar) and the trials of another worker. */
+static void tpe_cache_never_stale(void **state)
+{
+    (void)state;
+    static const char *const variants[] = {"seed=4,n_startup_trials=5,constant_liar=true",
+                                           "seed=4,n_startup_trials=5,multivariate=true"};
+    for (int v = 0; v < 2; v++) {
+        knob_storage *st1 = mem(), *st2 = mem();
+        char opts[128];
+        snprintf(opts, sizeof opts, "%s,cache=true", variants[v]);
+        knob_study *a = make_study(st1, "tpe", opts, NULL, 0);
+        knob_study *other1 = load_study(st1, "seed=9");
+        snprintf(opts, sizeof opts, "%s,cache=false", variants[v]);
+        knob_study_free(make_study(st2, "tpe", opts, NULL, 0));
+        knob_study *other2 = load_study(st2, "seed=9");
+        for (int i = 0; i < 60; i++) {
+            int how = i % 7 == 3 ? 1 : i % 11 == 5 ? 2 : i % 13 == 8 ? 3 : 0;
+            double x1[2], x2[2];
+            if (i % 5 == 2) { /* another worker's trial on each storage */
+                trial_ending(other1, 0, x1);
+                trial_ending(other2, 0, x2);
+                assert_true(x1[0] == x2[0] && x1[1] == x2[1]);
+            }
+            knob_study *b = load_study(st2, opts);
+            trial_ending(a, how, x1);
+            trial_ending(b, how, x2);
+            knob_study_free(b);
+            assert_true(x1[0] == x2[0] && x1[1] == x2[1]);
+        }
+        knob_study_free(a);
+        knob_study_free(other1);
+        knob_study_free(other2);
+        knob_storage_close(st1);
+        knob_storage_close(st2);
+    }
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define BIG_HISTORY 5000
+#else
+#define BIG_HISTORY 100000
+#endif
+
+/* A study of 100,000 finished trials: the long-lived sampler and a new one that reads
+ * the whole history suggest the same params, with the bad side's kernels merged into
+ * cells (more than 2,048 of them). */
+static void tpe_cache_big_history(void **state)
+{
+    (void)state;
+    knob_storage *st[2] = {mem(), mem()};
+    for (int k = 0; k < 2; k++) {
+        knob_study *r = make_study(st[k], "random", "seed=3", NULL, 0);
+        double x[2];
+        for (int i = 0; i < BIG_HISTORY; i++)
+            trial_ending(r, i % 50 == 7 ? 2 : 0, x);
+        knob_study_free(r);
+    }
+    knob_study *a = load_study(st[0], "seed=8,cache=true");
+    for (int i = 0; i < 4; i++) {
+        double x1[2], x2[2];
+        knob_study *b = load_study(st[1], "seed=8,cache=false");
+        trial_ending(a, 0, x1);
+        trial_ending(b, 0, x2);
+        knob_study_free(b);
+        assert_true(x1[0] == x2[0] && x1[1] == x2[1]);
+        /* near the bowl's bottom at (1, -2), where the good trials are; b's range is
+         * [1e-3, 10], so its optimum sits at the low end */
+        assert_true(fabs(x1[0] - 1) < 1);
+    }
+    knob_study_free(a);
+    knob_storage_close(st[0]);
+    knob_storage_close(st[1]);
+}
+
+/* Merged cells move the density of a long history by under 1%: the fit of 20,000
+ * observations with and without merging, at 2,000 points. */
+static void tpe_merged_cells(void **state)
+{
+    (void)state;
+    knob_rng r;
+    knob_rng_seed(&r, 5);
+    size_t n = 20000;
+    double *y = malloc(n * sizeof *y), *w = malloc(n * sizeof *w);
+    for (size_t i = 0; i < n; i++)
+        y[i] = i % 2 ? knob_rng_uniform(&r) * 15 - 5
+                     : fmin(fmax(3 + 0.3 * knob_rng_normal(&r), -5), 10);
+    knob__tpe_default_weights(n, w);
+    knob__tpe_axis ax;
+    knob__tpe_axis_number(&ax, -5, 10, 0, false, false);
+    knob__tpe_settings set = {.prior_weight = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
+    knob__tpe_mix1 merged = {0}, exact = {0};
+    assert_int_equal(knob__tpe_mix1_fit(&merged, &ax, y, w, n, &set), KNOB_OK);
+    assert_true(merged.n <= KNOB__TPE_CELLS);
+    set.merge_min = SIZE_MAX;
+    assert_int_equal(knob__tpe_mix1_fit(&exact, &ax, y, w, n, &set), KNOB_OK);
+    assert_int_equal(exact.n, n);
+    double worst = 0;
+    for (int k = 0; k < 2000; k++) {
+        double v = -5 + 15 * (k + 0.5) / 2000;
+        worst =
+            fmax(worst, fabs(knob__tpe_mix1_logpdf(&merged, v) - knob__tpe_mix1_logpdf(&exact, v)));
+    }
+    if (getenv("KNOB_TEST_VERBOSE"))
+        printf("largest change of the log density: %g\n", worst);
+    assert_true(worst < 0.01);
+    knob__tpe_mix1_free(&merged);
+    knob__tpe_mix1_free(&exact);
+    free(y);
+    free(w);
+}
+
 /* ---------------------------------------------------------------- spaces */
 
 /* A categorical param whose best choice is "c": TPE picks it most of the time once
@@ -1112,6 +1262,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_axis_snaps_as_distribution),
         cmocka_unit_test(tpe_plateau),
         cmocka_unit_test(tpe_tied_best),
+        cmocka_unit_test(tpe_cache_never_stale),
+        cmocka_unit_test(tpe_cache_big_history),
+        cmocka_unit_test(tpe_merged_cells),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
