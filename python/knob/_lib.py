@@ -76,6 +76,8 @@ class TrialInfo(Structure):
         ("system_attrs", POINTER(Attr)),
         ("start_time", c_double),
         ("end_time", c_double),
+        ("n_constraints", c_size_t),
+        ("constraints", POINTER(c_double)),
     ]
 
 
@@ -169,6 +171,7 @@ _PROTOTYPES = {
     "knob_trial_should_prune": (c_int, [_P, POINTER(c_bool)]),
     "knob_trial_set_user_attr": (c_int, [_P, c_char_p, c_char_p]),
     "knob_trial_set_system_attr": (c_int, [_P, c_char_p, c_char_p]),
+    "knob_trial_set_constraints": (c_int, [_P, POINTER(c_double), c_size_t]),
 }
 
 

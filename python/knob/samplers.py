@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import json
 import math
+import warnings
 from typing import Any, Dict, Optional, Sequence
 
 from . import _lib
@@ -23,6 +24,7 @@ class BaseSampler:
     knob's plugins, docs/plugins.md.)"""
 
     _knob_name = ""
+    _constraints_func = None
 
     def __init__(self, **options: Any) -> None:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
@@ -41,6 +43,22 @@ class BaseSampler:
 
     def __repr__(self) -> str:
         return "%s(%s)" % (self.__class__.__name__, ", ".join("%s=%r" % kv for kv in self._options.items()))
+
+
+def _constraints(cls: str, func) -> Any:
+    """Optuna's constraints_func: called on each COMPLETE or PRUNED trial before it is told;
+    its values (each satisfied when <= 0) are stored with the trial
+    (knob_trial_set_constraints), and best_trial / best_trials count feasible trials only."""
+    if func is not None and not callable(func):
+        raise TypeError("%s: constraints_func must be callable" % cls)
+    if func is not None:
+        warnings.warn(
+            "%s(constraints_func=...): knob stores the constraints and counts only feasible "
+            "trials as best, but its sampler does not steer away from infeasible regions yet" % cls,
+            UserWarning,
+            stacklevel=3,
+        )
+    return func
 
 
 def _unsupported(cls: str, arg: str, why: str = "") -> NotImplementedError:
@@ -117,8 +135,7 @@ class TPESampler(BaseSampler):
     ) -> None:
         if not consider_prior:
             raise _unsupported("TPESampler", "consider_prior", "knob's estimators always hold the prior (set prior_weight)")
-        if constraints_func is not None:
-            raise _unsupported("TPESampler", "constraints_func")
+        self._constraints_func = _constraints("TPESampler", constraints_func)
         if categorical_distance_func is not None:
             raise _unsupported("TPESampler", "categorical_distance_func")
         if gamma is not _UNSET:
@@ -184,8 +201,7 @@ class GPSampler(BaseSampler):
     ) -> None:
         if independent_sampler is not None:
             raise _unsupported("GPSampler", "independent_sampler")
-        if constraints_func is not None:
-            raise _unsupported("GPSampler", "constraints_func")
+        self._constraints_func = _constraints("GPSampler", constraints_func)
         if deterministic_objective:
             options.setdefault("min_noise", 1e-10)
         super().__init__(seed=seed, n_startup_trials=n_startup_trials, **options)

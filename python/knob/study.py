@@ -341,9 +341,26 @@ class Study:
                 state, reason = TrialState.FAIL, why
                 _logger.warning("Trial %d failed, because %s", number, why)
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
+        cons, cons_error = None, None
+        if self.sampler._constraints_func is not None and t is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
+            try:
+                cons = self._constraints_of(t, state, vals)
+            except Exception as e:  # the trial fails, then the error propagates
+                cons_error, state, vals, arr = e, TrialState.FAIL, None, None
+                reason = "constraints_func: %s: %s" % (type(e).__name__, e)
         with self._lock:
             if t is not None and t._h is not None:
                 h = t._h
+                if cons is not None:
+                    carr = (ctypes.c_double * len(cons))(*cons)
+                    rc = _lib.lib.knob_trial_set_constraints(h, carr, len(cons))
+                    if rc:
+                        e = _lib.error(rc)
+                        t._h = None
+                        self._open.pop(number, None)
+                        _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(str(e))))
+                        _lib.lib.knob_study_tell(self._h, h, int(TrialState.FAIL), None, 0)
+                        raise e
                 t._h = None
                 self._open.pop(number, None)
                 if reason:
@@ -353,6 +370,8 @@ class Study:
                 rc = _lib.lib.knob_study_tell_number(
                     self._h, number, int(state), arr, len(vals) if vals else 0, _lib.enc(reason) if reason else None
                 )
+            if cons_error is not None:
+                raise cons_error
             if rc == _lib.EINVAL and state == TrialState.COMPLETE:
                 # A NaN or infinite value: libknob recorded the trial FAIL with the reason.
                 msg = _lib.errmsg()
@@ -361,6 +380,25 @@ class Study:
             if rc:
                 raise _lib.error(rc)
         return state, reason
+
+    def _constraints_of(self, t: Trial, state: TrialState, vals) -> List[float]:
+        """The sampler's constraints_func on the trial about to be told, as Optuna calls it."""
+        frozen = FrozenTrial(
+            number=t.number,
+            state=state,
+            value=None,
+            values=vals,
+            datetime_start=t.datetime_start,
+            datetime_complete=datetime.datetime.now(),
+            params=t.params,
+            distributions=t.distributions,
+            user_attrs=t.user_attrs,
+            system_attrs=t.system_attrs,
+            intermediate_values={},
+            trial_id=t._trial_id,
+        )
+        out = self.sampler._constraints_func(frozen)
+        return [float(c) for c in out]
 
     # ------------------------------------------------------------ optimize
 

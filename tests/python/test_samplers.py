@@ -74,8 +74,6 @@ def test_unsupported_arguments():
         samplers.TPESampler(consider_prior=False)
     with pytest.raises(NotImplementedError, match="gamma"):
         samplers.TPESampler(gamma=lambda n: 3)
-    with pytest.raises(NotImplementedError, match="constraints_func"):
-        samplers.TPESampler(constraints_func=lambda t: [0.0])
     with pytest.raises(NotImplementedError, match="independent_sampler"):
         samplers.CmaEsSampler(independent_sampler=samplers.RandomSampler())
     with pytest.raises(NotImplementedError, match="lr_adapt"):
@@ -143,3 +141,24 @@ def test_every_knob_sampler_and_pruner_has_a_class(knob_cli):
     have_p = {c._knob_name for c in vars(pruners).values() if isinstance(c, type) and issubclass(c, pruners.BasePruner)}
     assert names(sampler_part) - have_s == set()
     assert names(pruner_part) - have_p == set()
+
+
+def test_constraints_func():
+    """Optuna's constraints_func: the values are stored with each trial (system attribute
+    "constraints", as Optuna's) and the best trials are feasible ones."""
+    with pytest.warns(UserWarning, match="steer"):
+        sampler = samplers.TPESampler(seed=1, constraints_func=lambda t: [t.params["x"] - 0.5])
+    study = optuna.create_study(sampler=sampler)
+    study.optimize(lambda t: -t.suggest_float("x", 0, 1), n_trials=20)
+    for t in study.trials:
+        assert t.system_attrs["constraints"] == [pytest.approx(t.params["x"] - 0.5)]
+    feasible = [t for t in study.trials if t.params["x"] <= 0.5]
+    assert feasible and study.best_trial.number == min(feasible, key=lambda t: t.value).number
+
+    with pytest.warns(UserWarning):
+        broken = samplers.GPSampler(seed=1, constraints_func=lambda t: 1 / 0)
+    study = optuna.create_study(sampler=broken)
+    with pytest.raises(ZeroDivisionError):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
+    assert "constraints_func" in study.trials[0].system_attrs["fail_reason"]
