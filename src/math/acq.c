@@ -59,3 +59,29 @@ double knob__log_ei(double mean, double var, double best, double *dmean, double 
     }
     return v;
 }
+
+/* erfcx(x) = exp(x^2) erfc(x) for x >= 0: directly while erfc does not underflow, then its
+ * asymptotic series 1 / (x sqrt pi) (1 - 1/(2x^2) + 3/(4x^4) - 15/(8x^6) + 105/(16x^8)),
+ * whose truncation error at x = 25 is below 1e-13 relative. */
+static double erfcx_pos(double x)
+{
+    if (x < 25)
+        return exp(x * x) * erfc(x);
+    double u = 1 / (2 * x * x);
+    return (1 - u * (1 - u * (3 - u * (15 - u * 105)))) / (x * 1.77245385090551602730);
+}
+
+double knob__log_ndtr(double z, double *dz)
+{
+    if (z > -3) {
+        double cdf = 0.5 * erfc(-z * M_SQRT1_2);
+        if (dz)
+            *dz = SQRT1_2PI * exp(-0.5 * z * z) / cdf;
+        return log(cdf);
+    }
+    /* Phi(z) = exp(-z^2 / 2) erfcx(x) / 2 with x = -z / sqrt 2 */
+    double e = erfcx_pos(-z * M_SQRT1_2);
+    if (dz)
+        *dz = 2 * SQRT1_2PI / e;
+    return -0.5 * z * z + log(0.5 * e);
+}

@@ -15,4 +15,10 @@ double knob__dlog_h(double z);
  * over mean and var (either pointer may be NULL). */
 double knob__log_ei(double mean, double var, double best, double *dmean, double *dvar);
 
+/* log Phi(z), the log probability that a standard normal is below z, accurate for every z
+ * (down to z = -1e150 and below, where Phi underflows), with d/dz log Phi = phi / Phi into
+ * *dz (may be NULL). The log probability of feasibility of a constraint modelled by a
+ * normal (mean, sd) is log Phi((threshold - mean) / sd). */
+double knob__log_ndtr(double z, double *dz);
+
 #endif

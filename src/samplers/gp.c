@@ -30,8 +30,13 @@
  * most recent; an ask then costs about as much at 10,000 trials as at 300 (13.5 ms of CPU
  * at 1,000, 19 ms at 10,000, against 146 ms at 1,000 with every trial in the model).
  *
- * Room for more: constraints or further objectives are more models in `ctx` whose terms
- * add to the acquisition's log (probability of feasibility, hypervolume improvement). */
+ * Constraints: one more model per constraint value (standardized, no warp); the acquisition
+ * adds log Phi((0 - mean) / sd) of each (math/acq.h), so log EI becomes log EI plus the log
+ * probability of feasibility (Gardner et al. 2014). Only feasible trials are incumbents;
+ * while none is, the acquisition is that log probability alone.
+ *
+ * Room for more: further objectives are more models in `ctx` whose terms add to the
+ * acquisition's log (hypervolume improvement). */
 #include "internal.h"
 #include "math/acq.h"
 #include "math/gp.h"
@@ -77,6 +82,11 @@ typedef struct bo {
     double *scratch; /* the acquisition's, kept between asks (megabytes: faulting them in
                         again at each ask cost a seventh of its time) */
     size_t cap_scratch;
+    knob__gp *cgp;   /* one model per constraint (knob_trial_set_constraints) */
+    double *cthr;    /* each constraint's bound 0, standardized as its model's data */
+    bool *cok;       /* the constraint has a model (two trials or more carry it) */
+    int nc, cap_cgp; /* constraints of this ask; models allocated */
+    int n_cfitted;   /* observations at the constraint models' last fit */
 } bo;
 
 /* ---------------------------------------------------------------- the space and data */
@@ -127,6 +137,8 @@ typedef struct ctx {
     double *work;
     int n_evals;
     const double *away; /* when stalled: the incumbent, whose neighbourhood is out */
+    bool no_incumbent;  /* no trial is feasible yet: feasibility alone counts */
+    double *cm, *cv;    /* m constraint means and variances (acq_batch) */
 } ctx;
 
 static double acq_value(const ctx *c, double mean, double var, double *dmean, double *dvar)
@@ -138,6 +150,11 @@ static double acq_value(const ctx *c, double mean, double var, double *dmean, do
         if (dvar)
             *dvar = 1 / (2 * var);
         return 0.5 * log(var);
+    }
+    if (c->no_incumbent) {
+        if (dmean)
+            *dmean = *dvar = 0;
+        return 0;
     }
     if (c->p->ucb) {
         double sd = sqrt(var), b = sqrt(c->p->beta);
@@ -156,6 +173,15 @@ static void acq_batch(ctx *c, const double *x, int m, double *out)
     knob__gp_predict(&c->p->gp, x, m, mean, var, c->work + m);
     for (int i = 0; i < m; i++)
         out[i] = acq_value(c, mean[i], var[i], NULL, NULL);
+    for (int j = 0; j < c->p->nc; j++) {
+        if (!c->p->cok[j])
+            continue;
+        knob__gp_predict(&c->p->cgp[j], x, m, c->cm, c->cv, c->work);
+        for (int i = 0; i < m; i++) {
+            double sd = sqrt(c->cv[i]);
+            out[i] += knob__log_ndtr((c->p->cthr[j] - c->cm[i]) / sd, NULL);
+        }
+    }
 }
 
 static double local_fn(unsigned n, const double *u, double *grad, void *data)
@@ -170,6 +196,19 @@ static double local_fn(unsigned n, const double *u, double *grad, void *data)
     if (grad)
         for (unsigned i = 0; i < n; i++)
             grad[i] = (am * dm[c->free[i]] + av * dv[c->free[i]]) / c->scale[i];
+    for (int j = 0; j < p->nc; j++) {
+        if (!p->cok[j])
+            continue;
+        double cm, cv, cdm[MAX_DIMS], cdv[MAX_DIMS], gm, gv;
+        knob__gp_predict_grad(&p->cgp[j], c->x, &cm, &cv, cdm, cdv, c->work);
+        double sd = sqrt(cv), z = (p->cthr[j] - cm) / sd, dz;
+        v += knob__log_ndtr(z, &dz);
+        gm = -dz / sd;
+        gv = -dz * z / (2 * cv);
+        if (grad)
+            for (unsigned i = 0; i < n; i++)
+                grad[i] += (gm * cdm[c->free[i]] + gv * cdv[c->free[i]]) / c->scale[i];
+    }
     c->n_evals++;
     if (!isfinite(v)) {
         if (grad)
@@ -396,7 +435,7 @@ static void warp_losses(double *y, int n)
  * tried) tell the most about where to look next. Keeping the quarter nearest the
  * incumbent instead of the oldest recent ones did worse (gp_thins_long_histories: 11 of
  * 18 seeds, not 15). */
-static int thin(double *X, double *y, int *n, int d, int max)
+static int thin(double *X, double *y, double *C, bool *feas, int nc, int *n, int d, int max)
 {
     item *by = malloc((size_t)*n * sizeof *by);
     bool *keep = calloc((size_t)*n, sizeof *keep);
@@ -421,6 +460,10 @@ static int thin(double *X, double *y, int *n, int d, int max)
         if (!keep[i])
             continue;
         memmove(X + (size_t)w * d, X + (size_t)i * d, (size_t)d * sizeof *X);
+        if (nc) {
+            memmove(C + (size_t)w * nc, C + (size_t)i * nc, (size_t)nc * sizeof *C);
+            feas[w] = feas[i];
+        }
         y[w++] = y[i];
     }
     *n = w;
@@ -450,6 +493,8 @@ typedef struct data {
     int n_top;
     bool stalled;            /* see STALL_TRIALS */
     double center[MAX_DIMS]; /* the incumbent's row, when stalled */
+    double *C;               /* n x nc constraint values of the observations (NaN: none) */
+    bool *feas;              /* each observation is feasible */
 } data;
 
 /* Distance of two rows of the cube: Euclidean, another category counting 1. */
@@ -469,13 +514,15 @@ static double cube_dist(const bo *p, const double *a, const double *b)
  * acquisition's best is a point already seen. Rows in trial order. */
 static void detect_stall(const bo *p, data *D)
 {
-    int n = D->n, d = p->n_dims, inc = 0;
+    int n = D->n, d = p->n_dims, inc = -1;
     D->stalled = false;
     if (n < p->n_startup_trials + STALL_TRIALS || n < 2 * STALL_TRIALS)
         return;
-    for (int i = 1; i < n; i++)
-        if (D->y[i] < D->y[inc])
+    for (int i = 0; i < n; i++)
+        if ((!p->nc || D->feas[i]) && (inc < 0 || D->y[i] < D->y[inc]))
             inc = i;
+    if (inc < 0)
+        return;
     const double *c = D->X + (size_t)inc * d;
     for (int i = n - STALL_TRIALS; i < n; i++)
         if (cube_dist(p, D->X + (size_t)i * d, c) > STALL_NEAR)
@@ -498,25 +545,34 @@ static int gp_failed(int status, int n, int d)
 }
 
 /* The completed trials with a finite value as rows of the cube, and their losses (the
- * objective, negated when maximized); at most max_observations of them. D->y is the
- * caller's to free. */
+ * objective, negated when maximized) and constraints; at most max_observations of them.
+ * D->y, D->C and D->feas are the caller's to free. */
 static int observe(bo *p, double sign, const knob_trial_info *const *tr, size_t n_tr, data *D)
 {
-    int d = p->n_dims;
-    if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)) || !(D->y = malloc((n_tr + 1) * sizeof *D->y)))
+    int d = p->n_dims, nc = p->nc;
+    if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)) || !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
+        (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
+                !(D->feas = malloc(n_tr * sizeof *D->feas)))))
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
         const knob_trial_info *ti = tr[i];
         if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
             continue;
-        if (encode(p, ti, D->X + (size_t)D->n * d))
-            D->y[D->n++] = sign * ti->values[0];
+        if (!encode(p, ti, D->X + (size_t)D->n * d))
+            continue;
+        if (nc) {
+            for (int j = 0; j < nc; j++)
+                D->C[(size_t)D->n * nc + j] =
+                    ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
+            D->feas[D->n] = knob_trial_info_feasible(ti);
+        }
+        D->y[D->n++] = sign * ti->values[0];
     }
     D->n_seen = D->n;
     detect_stall(p, D);
     if (D->n > p->max_observations)
-        return thin(D->X, D->y, &D->n, d, (int)p->max_observations);
+        return thin(D->X, D->y, D->C, D->feas, nc, &D->n, d, (int)p->max_observations);
     return KNOB_OK;
 }
 
@@ -539,7 +595,8 @@ static void standardize(const bo *p, data *D)
     D->worst = -HUGE_VAL;
     for (int i = 0; i < n; i++) {
         y[i] = (y[i] - mean) / sd;
-        D->best = fmin(D->best, y[i]);
+        if (!p->nc || D->feas[i]) /* an infeasible trial is never the incumbent */
+            D->best = fmin(D->best, y[i]);
         D->worst = fmax(D->worst, y[i]);
     }
     D->n_top = n < 5 ? n : 5;
@@ -549,7 +606,9 @@ static void standardize(const bo *p, data *D)
             bool taken = false;
             for (int q = 0; q < j; q++)
                 taken |= D->top[q] == i;
-            if (!taken && (b < 0 || y[i] < y[b]))
+            /* feasible ones first */
+            if (!taken && (b < 0 || y[i] + (p->nc && !D->feas[i] ? 1e9 : 0) <
+                                        y[b] + (p->nc && !D->feas[b] ? 1e9 : 0)))
                 b = i;
         }
         D->top[j] = b;
@@ -574,6 +633,68 @@ static int fit_model(bo *p, const data *D, const bool *cat)
         rc = knob__gp_factor(&p->gp);
     }
     return rc ? gp_failed(rc, D->n, p->n_dims) : KNOB_OK;
+}
+
+/* One model per constraint, on the observations that carry it, standardized; the bound 0
+ * standardized likewise. Refit on the objective's schedule. */
+static int fit_constraints(bo *p, const data *D, const bool *cat)
+{
+    int d = p->n_dims, nc = p->nc, n = D->n;
+    if (!nc)
+        return KNOB_OK;
+    if (nc > p->cap_cgp) {
+        knob__gp *g = realloc(p->cgp, (size_t)nc * sizeof *g);
+        double *thr = g ? realloc(p->cthr, (size_t)nc * sizeof *thr) : NULL;
+        if (g)
+            p->cgp = g;
+        if (thr)
+            p->cthr = thr;
+        bool *ok = thr ? realloc(p->cok, (size_t)nc * sizeof *ok) : NULL;
+        if (!ok)
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        p->cok = ok;
+        memset(p->cgp + p->cap_cgp, 0, (size_t)(nc - p->cap_cgp) * sizeof *p->cgp);
+        p->cap_cgp = nc;
+    }
+    double *X = malloc(((size_t)n * d + n + 1) * sizeof *X), *y = X ? X + (size_t)n * d : NULL;
+    if (!X)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    int n_seen = D->n_seen, rc = KNOB_OK;
+    bool refit = n_seen < REFIT_ALWAYS || n_seen < p->n_cfitted ||
+                 n_seen >= p->n_cfitted + p->n_cfitted / 20;
+    for (int j = 0; j < nc && !rc; j++) {
+        int m = 0;
+        double mean = 0, var = 0;
+        for (int i = 0; i < n; i++) {
+            double v = D->C[(size_t)i * nc + j];
+            if (!isfinite(v))
+                continue;
+            memcpy(X + (size_t)m * d, D->X + (size_t)i * d, (size_t)d * sizeof *X);
+            y[m++] = v;
+            mean += v;
+        }
+        p->cok[j] = m >= 2;
+        if (!p->cok[j])
+            continue;
+        mean /= m;
+        for (int i = 0; i < m; i++)
+            var += (y[i] - mean) * (y[i] - mean);
+        double sd = var > 0 ? sqrt(var / (m - 1)) : 1;
+        for (int i = 0; i < m; i++)
+            y[i] = (y[i] - mean) / sd;
+        p->cthr[j] = -mean / sd;
+        knob__gp *g = &p->cgp[j];
+        g->min_noise = p->min_noise;
+        rc = knob__gp_set_data(g, X, y, m, d, cat);
+        if (!rc)
+            rc = refit || !g->fitted ? knob__gp_fit(g, (int)p->fit_max_evals) : knob__gp_factor(g);
+        if (rc)
+            rc = gp_failed(rc, m, d);
+    }
+    if (refit)
+        p->n_cfitted = n_seen;
+    free(X);
+    return rc;
 }
 
 /* Failed trials at the worst loss seen, so the model learns where trials fail (else the
@@ -663,17 +784,24 @@ static int maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *x
         return rc;
     double *cand = malloc((size_t)m * d * sizeof *cand);
     double *vals = malloc((size_t)m * sizeof *vals);
+    double *cm = malloc(2 * (size_t)m * sizeof *cm);
     size_t need = (size_t)m * (n_all + 1) + 3 * (size_t)n_all + 16;
     double *work = knob__grow(&p->scratch, &p->cap_scratch, need, sizeof *work) ? NULL : p->scratch;
     item *order = malloc((size_t)m * sizeof *order);
-    if (!cand || !vals || !work || !order) {
+    if (!cand || !vals || !cm || !work || !order) {
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     } else {
         knob_rng r;
         knob_rng_derive(&r, seed, self, "gp:candidates");
         uint64_t salt = knob_rng_next(&r);
         make_candidates(p, &r, salt, D->X, D->top, D->n_top, cand, m_sobol, m_near);
-        ctx c = {.p = p, .best = D->best, .work = work, .away = D->stalled ? D->center : NULL};
+        ctx c = {.p = p,
+                 .best = D->best,
+                 .work = work,
+                 .away = D->stalled ? D->center : NULL,
+                 .no_incumbent = !isfinite(D->best),
+                 .cm = cm,
+                 .cv = cm + m};
         for (int k = 0; k < d; k++)
             if (!p->dims[k].cat)
                 c.free[c.n_free++] = k;
@@ -687,6 +815,7 @@ static int maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *x
     }
     free(cand);
     free(vals);
+    free(cm);
     free(order);
     return rc;
 }
@@ -708,6 +837,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
         rc = fit_model(p, &D, cat);
     }
     if (!rc)
+        rc = fit_constraints(p, &D, cat);
+    if (!rc)
         rc = add_fantasies(p, tr, n_tr, self, cat, &D);
     if (!rc)
         rc = maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
@@ -717,6 +848,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
                                 knob__dim_from_unit(&p->dims[k], xbest[k]));
     }
     free(D.y);
+    free(D.C);
+    free(D.feas);
     return rc;
 }
 
@@ -736,9 +869,14 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
     int rc = knob_study_trials(s, &tr, &n);
-    for (size_t i = 0; !rc && i < n; i++)
-        n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
-                      isfinite(tr[i]->values[0]);
+    p->nc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        bool done = tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
+                    isfinite(tr[i]->values[0]);
+        n_complete += done;
+        if (done && tr[i]->n_constraints > (size_t)p->nc)
+            p->nc = tr[i]->n_constraints > 1000 ? 1000 : (int)tr[i]->n_constraints;
+    }
     if (rc || (int64_t)n_complete < p->n_startup_trials || n_complete < 2)
         return rc;
     if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
@@ -797,6 +935,11 @@ static void fini(void *state)
     free(p->dirs);
     free(p->buf);
     free(p->scratch);
+    for (int j = 0; j < p->cap_cgp; j++)
+        knob__gp_free(&p->cgp[j]);
+    free(p->cgp);
+    free(p->cthr);
+    free(p->cok);
 }
 
 static const char *const startups[] = {"sobol", "random", NULL};

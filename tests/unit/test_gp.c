@@ -192,6 +192,30 @@ static void log_ei_far_tail(void **state)
     assert_true(isfinite(knob__log_h(-1e150)));
 }
 
+/* log Phi against log(erfc / 2) where that is accurate, its asymptote -z^2/2 - log(-z
+ * sqrt(2 pi)) far out, a continuous switch, and a derivative that matches differences. */
+static void log_ndtr_accurate(void **state)
+{
+    (void)state;
+    for (double z = -35; z <= 6; z += 0.37) {
+        double dz, v = knob__log_ndtr(z, &dz);
+        double direct = log(0.5 * erfc(-z / sqrt(2.0)));
+        assert_true(fabs(v - direct) < 1e-10 * fmax(1, fabs(direct)));
+        double h = 1e-6 * fmax(1, fabs(z));
+        double fd = (knob__log_ndtr(z + h, NULL) - knob__log_ndtr(z - h, NULL)) / (2 * h);
+        assert_true(fabs(fd - dz) < 1e-5 * fmax(1, fabs(dz)));
+    }
+    for (double z = -40; z > -1e8; z *= 3) {
+        double asym = -0.5 * z * z - log(-z * sqrt(2 * M_PI));
+        assert_true(fabs(knob__log_ndtr(z, NULL) - asym) < 2 / (z * z) + 1e-15 * fabs(asym));
+    }
+    assert_true(isfinite(knob__log_ndtr(-1e150, NULL)));
+    assert_true(fabs(knob__log_ndtr(-3 - 1e-12, NULL) - knob__log_ndtr(-3 + 1e-12, NULL)) < 1e-9);
+    double a = 25 * sqrt(2.0); /* erfcx's switch to its series */
+    assert_true(fabs(knob__log_ndtr(-a - 1e-9, NULL) - knob__log_ndtr(-a + 1e-9, NULL)) < 1e-6);
+    assert_true(knob__log_ndtr(40, NULL) == 0);
+}
+
 /* ---------------------------------------------------------------- the sampler */
 
 static double branin(double x0, double x1)
@@ -544,6 +568,90 @@ static void gp_discrete_space_no_endless_repeats(void **state)
     knob_storage_close(st);
 }
 
+/* The unconstrained minimum (0.9, 0.5) breaks x <= 0.5; the constrained one is (0.5, 0.5)
+ * with 0.16. */
+static knob_trial_state constrained(knob_trial *t, void *ctx, double *values)
+{
+    double x, y;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (x - 0.9) * (x - 0.9) + (y - 0.5) * (y - 0.5);
+    double c = x - 0.5;
+    if (ctx && knob_trial_set_constraints(t, &c, 1))
+        return KNOB_TRIAL_FAIL;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* With the constraint, the model asks mostly where it holds and closes in on the
+ * constrained minimum; told nothing of it (ctx NULL), it asks mostly where it fails. */
+static void gp_constraints(void **state)
+{
+    (void)state;
+    int feasible[2] = {0, 0};
+    for (int told = 0; told < 2; told++)
+        for (int seed = 0; seed < 3; seed++) {
+            char opts[32];
+            snprintf(opts, sizeof opts, "seed=%d", seed);
+            knob_storage *st;
+            knob_study *s = new_study(&st, "gp", opts);
+            assert_int_equal(knob_study_optimize(s, constrained, told ? &told : NULL, 30), 0);
+            const knob_trial_info *const *tr;
+            size_t n;
+            assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+            double best = HUGE_VAL;
+            for (size_t i = 10; i < n; i++) {
+                double x = knob_trial_info_param(tr[i], "x")->internal;
+                feasible[told] += x <= 0.5;
+                if (x <= 0.5)
+                    best = fmin(best, tr[i]->values[0]);
+            }
+            if (told) {
+                const knob_trial_info *b;
+                assert_int_equal(knob_study_best_trial(s, &b), 0);
+                assert_true(knob_trial_info_feasible(b));
+                print_message("seed %d: best feasible %.5f (optimum 0.16)\n", seed, best);
+                assert_true(best < 0.16 + 2e-3);
+            }
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+    print_message("feasible asks after the startup: %d of 60 told, %d of 60 not told\n",
+                  feasible[1], feasible[0]);
+    assert_true(feasible[1] >= 40);
+    assert_true(feasible[0] <= 20);
+}
+
+/* No trial feasible yet: the asks go where the constraint models expect feasibility. */
+static knob_trial_state far_feasible(knob_trial *t, void *ctx, double *values)
+{
+    double x, y;
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y))
+        return KNOB_TRIAL_FAIL;
+    values[0] = x + y;
+    double c = 0.9 - x; /* feasible only for x >= 0.9 */
+    return knob_trial_set_constraints(t, &c, 1) ? KNOB_TRIAL_FAIL : KNOB_TRIAL_COMPLETE;
+}
+
+static void gp_constraints_none_feasible_yet(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = new_study(&st, "gp", "seed=5,n_startup_trials=4");
+    int found = 0;
+    for (int i = 0; i < 14; i++) {
+        assert_int_equal(knob_study_optimize(s, far_feasible, NULL, 1), 0);
+        const knob_trial_info *b;
+        found += knob_study_best_trial(s, &b) == 0;
+    }
+    print_message("feasible best after %d of 14 trials\n", found);
+    assert_true(found >= 5);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +670,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_thins_long_histories),
         cmocka_unit_test(gp_rejects_bad_options),
         cmocka_unit_test(gp_ucb_finds_branin),
+        cmocka_unit_test(log_ndtr_accurate),
+        cmocka_unit_test(gp_constraints),
+        cmocka_unit_test(gp_constraints_none_feasible_yet),
         cmocka_unit_test(gp_leaves_a_stall),
         cmocka_unit_test(gp_discrete_space_no_endless_repeats),
         cmocka_unit_test(gp_avoids_failed_regions),
