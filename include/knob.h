@@ -784,6 +784,66 @@ KNOB_API double knob_rng_normal(knob_rng *r);
 KNOB_API double knob_normal_cdf(double x);
 KNOB_API double knob_normal_quantile(double p);
 
+/* ---------------------------------------------------------------- learning-rate range test */
+
+/* The learning-rate range test (Smith 2015): one training run in which the rate rises
+ * exponentially, step by step, from min_rate to max_rate, while the loss is recorded. The
+ * loss is smoothed (an exponential moving average with bias correction); the run stops
+ * when the smoothed loss exceeds diverge_factor times its lowest value, or a loss is not
+ * finite. The result gives the rate of steepest descent of the smoothed loss (against
+ * log rate), the rate of the lowest smoothed loss, the rate at which it diverged, and a
+ * suggested rate.
+ *
+ * A training loop calls knob_lr_finder_rate for the rate of its next step, trains that
+ * step, and gives its loss to knob_lr_finder_step, until *done. A finder belongs to one
+ * thread at a time. */
+typedef struct knob_lr_finder knob_lr_finder;
+
+typedef struct knob_lr_finder_options {
+    double min_rate;       /* the first step's rate, > 0 (0: 1e-7) */
+    double max_rate;       /* the last step's rate, > min_rate (0: 10) */
+    int64_t steps;         /* steps from min_rate to max_rate, >= 2 (0: 200) */
+    double smoothing;      /* the moving average's beta, in [0, 1) (0: 0.98; < 0 for none) */
+    double diverge_factor; /* > 1 (0: 4) */
+} knob_lr_finder_options;
+
+typedef struct knob_lr_finder_result {
+    size_t n_steps;       /* steps recorded */
+    bool diverged;        /* the loss diverged before max_rate */
+    double diverge_rate;  /* the rate of the step that diverged; NaN when none did */
+    double min_loss_rate; /* the rate of the lowest smoothed loss */
+    double min_loss;      /* that smoothed loss */
+    /* The rate where the smoothed loss falls fastest against log rate, between the
+     * 10th step (n / 10 for fewer than 100) and the lowest loss. */
+    double steepest_rate;
+    /* The suggested rate: the steepest-descent rate, but at most min_loss_rate / 10 when
+     * the steepest descent lies closer to the minimum than that (there the loss is about
+     * to turn). */
+    double suggested_rate;
+} knob_lr_finder_result;
+
+/* Creates a finder (opts NULL: every default). KNOB_EINVAL names an option out of range;
+ * KNOB_ENOMEM. *out is freed by knob_lr_finder_free. */
+KNOB_API int knob_lr_finder_create(const knob_lr_finder_options *opts, knob_lr_finder **out);
+KNOB_API void knob_lr_finder_free(knob_lr_finder *f);
+
+/* The rate of the next step: min_rate * (max_rate / min_rate)^(i / (steps - 1)) for step
+ * i; NaN once the finder is done. */
+KNOB_API double knob_lr_finder_rate(const knob_lr_finder *f);
+
+/* Records the loss of the step just trained at knob_lr_finder_rate and moves to the next.
+ * *done (may be NULL) becomes true when the loss diverged or the last step was recorded;
+ * a step after that is KNOB_ESTATE. A NaN or infinite loss counts as divergence. */
+KNOB_API int knob_lr_finder_step(knob_lr_finder *f, double loss, bool *done);
+
+/* The result so far; KNOB_ESTATE before two steps are recorded. */
+KNOB_API int knob_lr_finder_result_get(const knob_lr_finder *f, knob_lr_finder_result *out);
+
+/* The recorded curve: rates, raw losses and smoothed losses, n of each, borrowed until
+ * the next step or the free. Returns n. Any pointer may be NULL. */
+KNOB_API size_t knob_lr_finder_curve(const knob_lr_finder *f, const double **rates,
+                                     const double **losses, const double **smoothed);
+
 #ifdef __cplusplus
 }
 #endif

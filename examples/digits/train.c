@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ typedef struct options {
     unsigned long long seed;
     const char *data;
     const char *checkpoint_in, *checkpoint_out; /* directories, or NULL */
+    bool lr_find; /* knob lr-find drives the rate on stdin (KNOB_LR_STEPS is set) */
 } options;
 
 static void usage(FILE *f)
@@ -71,6 +73,8 @@ static void usage(FILE *f)
             "  --checkpoint_out  save a checkpoint into this directory at the end\n"
             "                    (default $KNOB_CHECKPOINT_OUT)\n"
             "With $KNOB_PBT_END_STEP set (knob's method pbt), --epochs defaults to it.\n"
+            "With $KNOB_LR_STEPS set (knob lr-find), it trains one minibatch per \"STEP RATE\"\n"
+            "line of stdin and prints {\"step\": S, \"loss\": L} for each.\n"
             "Both --name=value and --name value are accepted. One JSON line per epoch:\n"
             "{\"epoch\": E, \"val_accuracy\": A, \"val_loss\": L, \"train_loss\": T}\n",
             DIGITS_DATA_DEFAULT);
@@ -727,8 +731,61 @@ static int start(const options *o, net *n, long *epoch, rng *r, size_t *order, s
     return 0;
 }
 
+/* knob lr-find's protocol: a "STEP RATE" line on stdin per step; one minibatch at that
+ * rate, then its mean loss (before the update) printed as {"step": S, "loss": L}; until
+ * stdin ends. */
+static int lr_find(const options *o, const dataset *train)
+{
+    net n = {0};
+    size_t *order = malloc(sizeof *order * train->n), at = train->n;
+    if (!order || net_init(&n, (size_t)o->hidden, o->seed)) {
+        fprintf(stderr, "digits_train: out of memory\n");
+        free(order);
+        net_free(&n);
+        return 1;
+    }
+    rng r;
+    rng_seed(&r, o->seed ^ 0x5bd1e995u);
+    for (size_t i = 0; i < train->n; i++)
+        order[i] = i;
+    char line[256];
+    float prob[N_CLASSES];
+    int pred;
+    while (fgets(line, sizeof line, stdin)) {
+        long s;
+        double rate;
+        if (sscanf(line, "%ld %lf", &s, &rate) != 2 || !(rate > 0))
+            continue;
+        if (at + (size_t)o->batch_size > train->n) {
+            shuffle(&r, order, train->n);
+            at = 0;
+        }
+        options step_o = *o;
+        step_o.lr = rate;
+        double total = 0;
+        for (size_t i = at; i < at + (size_t)o->batch_size; i++) {
+            const float *x = train->x + order[i] * N_FEATURES;
+            total += forward(&n, x, train->y[order[i]], prob, &pred);
+            backward(&n, x, train->y[order[i]], prob);
+        }
+        step(&n, &step_o, (size_t)o->batch_size);
+        at += (size_t)o->batch_size;
+        double loss = total / (double)o->batch_size;
+        if (isfinite(loss))
+            printf("{\"step\": %ld, \"loss\": %.6g}\n", s, loss);
+        else
+            printf("{\"step\": %ld, \"loss\": \"nan\"}\n", s);
+        fflush(stdout);
+    }
+    net_free(&n);
+    free(order);
+    return 0;
+}
+
 static int run(const options *o, dataset *train, dataset *val)
 {
+    if (o->lr_find)
+        return lr_find(o, train);
     net n = {0};
     size_t *order = malloc(sizeof *order * train->n);
     rng r;
@@ -771,6 +828,7 @@ int main(int argc, char **argv)
                  .data = DIGITS_DATA_DEFAULT,
                  .checkpoint_in = getenv("KNOB_CHECKPOINT_IN"),
                  .checkpoint_out = getenv("KNOB_CHECKPOINT_OUT")};
+    o.lr_find = getenv("KNOB_LR_STEPS") != NULL;
     const char *end = getenv("KNOB_PBT_END_STEP");
     int rc = end && *end ? set_option(&o, "epochs", end) : 0;
     if (!rc)

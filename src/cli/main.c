@@ -23,6 +23,8 @@ static const struct {
     {"delete", cmd_delete, "delete STUDY          delete a study and its trials"},
     {"enqueue", cmd_enqueue, "enqueue STUDY k=v...  queue a trial with given params"},
     {"samplers", cmd_samplers, "samplers              list samplers and pruners with options"},
+    {"lr-find", cmd_lr_find,
+     "lr-find SWEEP --param P  the learning-rate range test: loss against a rising rate"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,505 @@
+/* knob lr-find SWEEP.yaml --param lr: the learning-rate range test (Smith 2015) on the
+ * sweep's program, through knob_lr_finder. One run: knob writes the rate of each step on
+ * the program's stdin ("STEP RATE", one line per step, the next only after the loss of
+ * the last came back), and also gives the whole schedule in KNOB_LR_SCHEDULE; the program
+ * prints its loss per step as a record. knob smooths it, stops the run on divergence, and
+ * prints the rates and a plot of loss against rate. */
+#include "cli/cli.h"
+#include "cli/params.h"
+#include "cli/records.h"
+#include "cli/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_SETS 64
+
+typedef struct lr_args {
+    const char *path, *param, *min, *max, *steps, *metric, *smoothing, *out;
+    const char *sets[MAX_SETS];
+    int n_sets;
+    bool json;
+} lr_args;
+
+static void usage(FILE *f)
+{
+    fputs("usage: knob lr-find SWEEP.yaml --param NAME [--min 1e-7] [--max 10] [--steps 200]\n"
+          "                    [--metric NAME] [--smoothing 0.98] [--set NAME=VALUE]... "
+          "[--out CURVE.csv] [--json]\n\n"
+          "The learning-rate range test: runs the sweep's program once while the rate of "
+          "NAME rises\nexponentially from --min to --max, one step at a time. The program "
+          "reads \"STEP RATE\" lines\non stdin (or the whole schedule from KNOB_LR_SCHEDULE, "
+          "comma-separated) and prints its\nloss per step as a record (the metric: --metric, "
+          "else the sweep's when it is minimized,\nelse \"loss\"). knob smooths the loss, "
+          "stops the run when it diverges (4x its lowest),\nand prints the steepest-descent "
+          "rate, the divergence rate, a suggested rate and a plot.\nThe other params take "
+          "--set values, else their constant, else their middle (the geometric\nmiddle on a "
+          "log scale; the first choice). See docs/lr_find.md.\n",
+          f);
+}
+
+static int parse(int argc, char **argv, lr_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < argc; i++) {
+        const char *set = NULL;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (!strcmp(argv[i], "--json")) {
+            a->json = true;
+            continue;
+        }
+        if (cli_opt(argc, argv, &i, "--set", &set)) {
+            if (a->n_sets == MAX_SETS) {
+                fprintf(stderr, "knob lr-find: at most %d --set\n", MAX_SETS);
+                return -1;
+            }
+            a->sets[a->n_sets++] = set;
+            continue;
+        }
+        if (cli_opt(argc, argv, &i, "--param", &a->param) ||
+            cli_opt(argc, argv, &i, "--min", &a->min) ||
+            cli_opt(argc, argv, &i, "--max", &a->max) ||
+            cli_opt(argc, argv, &i, "--steps", &a->steps) ||
+            cli_opt(argc, argv, &i, "--metric", &a->metric) ||
+            cli_opt(argc, argv, &i, "--smoothing", &a->smoothing) ||
+            cli_opt(argc, argv, &i, "--out", &a->out))
+            continue;
+        if (argv[i][0] == '-' || a->path) {
+            fprintf(stderr, "knob lr-find: unexpected argument '%s'\n", argv[i]);
+            usage(stderr);
+            return -1;
+        }
+        a->path = argv[i];
+    }
+    if (!a->path || !a->param) {
+        fprintf(stderr, "knob lr-find: %s\n", !a->path ? "which sweep file?" : "which --param?");
+        usage(stderr);
+        return -1;
+    }
+    return 0;
+}
+
+static int number(const char *text, const char *what, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = text ? strtod(text, &end) : 0;
+    if (text && (end == text || *end || errno || !isfinite(v))) {
+        fprintf(stderr, "knob lr-find: %s must be a number, got '%s'\n", what, text);
+        return -1;
+    }
+    if (text)
+        *out = v;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- the run's params */
+
+static knob_choice num(double v)
+{
+    return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v};
+}
+
+/* The value a param takes during the test when --set does not give one. */
+static knob_choice middle(const sweep_param *p)
+{
+    if (p->kind == PK_CONSTANT || p->kind == PK_CATEGORICAL)
+        return p->choices[0];
+    switch (p->kind) {
+    case PK_LOG_UNIFORM:
+        return num(exp((p->min + p->max) / 2));
+    case PK_LOG_UNIFORM_VALUES:
+    case PK_Q_LOG_UNIFORM_VALUES:
+    case PK_INV_LOG_UNIFORM_VALUES:
+        return num(sqrt(p->min * p->max));
+    case PK_NORMAL:
+    case PK_Q_NORMAL:
+        return num(p->mu);
+    case PK_LOG_NORMAL:
+    case PK_Q_LOG_NORMAL:
+        return num(exp(p->mu));
+    default: {
+        double m = (p->min + p->max) / 2;
+        return num(sweep_param_is_int(p) ? floor(m) : m);
+    }
+    }
+}
+
+/* A --set value: a number when it reads as one, else the string. */
+static knob_choice given(const char *text)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && !*end)
+        return num(v);
+    if (!strcmp(text, "true") || !strcmp(text, "false"))
+        return (knob_choice){KNOB_CHOICE_BOOL, NULL, !strcmp(text, "true")};
+    return (knob_choice){KNOB_CHOICE_STRING, text, 0};
+}
+
+static int make_params(const sweep *sw, const lr_args *a, double first_rate, trial_params *tp)
+{
+    memset(tp, 0, sizeof *tp);
+    tp->v = calloc(sw->n_params ? sw->n_params : 1, sizeof *tp->v);
+    if (!tp->v)
+        return -1;
+    if (!sweep_find(sw, a->param)) {
+        fprintf(stderr, "knob lr-find: %s has no parameter '%s'\n", sw->path, a->param);
+        return -1;
+    }
+    for (int k = 0; k < a->n_sets; k++) {
+        const char *eq = strchr(a->sets[k], '=');
+        size_t len = eq ? (size_t)(eq - a->sets[k]) : 0;
+        bool found = false;
+        for (size_t i = 0; eq && i < sw->n_params; i++)
+            found |=
+                strlen(sw->params[i].name) == len && !strncmp(sw->params[i].name, a->sets[k], len);
+        if (!found) {
+            fprintf(stderr, "knob lr-find: --set %s: expected NAME=VALUE with a parameter of %s\n",
+                    a->sets[k], sw->path);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        knob_choice c = !strcmp(p->name, a->param) ? num(first_rate) : middle(p);
+        for (int k = 0; k < a->n_sets; k++) {
+            size_t len = strlen(p->name);
+            if (!strncmp(a->sets[k], p->name, len) && a->sets[k][len] == '=')
+                c = given(a->sets[k] + len + 1);
+        }
+        tp->v[tp->n++] = (param_value){p->name, p->path, p->n_path, c};
+    }
+    knobx_buf b = {0};
+    params_json(&b, tp->v, tp->n);
+    tp->json = b.oom ? NULL : strdup(knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return tp->json ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- the program */
+
+typedef struct child {
+    pid_t pid;
+    FILE *in, *out;
+} child;
+
+static int spawn(char **argv, char **env, child *c)
+{
+    int in[2], out[2];
+    if (pipe(in))
+        return -1;
+    if (pipe(out)) {
+        close(in[0]);
+        close(in[1]);
+        return -1;
+    }
+    fflush(NULL);
+    c->pid = fork();
+    if (c->pid == 0) {
+        setpgid(0, 0);
+        dup2(in[0], STDIN_FILENO);
+        dup2(out[1], STDOUT_FILENO);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        for (char **e = env; *e; e++)
+            putenv(*e);
+        signal(SIGPIPE, SIG_DFL);
+        execvp(argv[0], argv);
+        fprintf(stderr, "knob lr-find: cannot run '%s': %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    if (c->pid < 0) {
+        close(in[1]);
+        close(out[0]);
+        return -1;
+    }
+    setpgid(c->pid, c->pid);
+    c->in = fdopen(in[1], "w");
+    c->out = fdopen(out[0], "r");
+    return c->in && c->out ? 0 : -1;
+}
+
+/* Feeds the rates and reads the losses until the finder is done or the program ends;
+ * the steps recorded. */
+static size_t drive(child *c, knob_lr_finder *f, const char *metric)
+{
+    char *line = NULL;
+    size_t cap = 0, steps = 0;
+    bool done = false;
+    fprintf(c->in, "0 %.17g\n", knob_lr_finder_rate(f));
+    fflush(c->in);
+    while (!done && getline(&line, &cap, c->out) >= 0) {
+        record rec;
+        double loss;
+        if (!record_parse(line, &rec))
+            continue; /* a log line */
+        if (!record_get(&rec, metric, &loss))
+            break; /* a record without the loss: the program waits for no rate from knob */
+        knob_lr_finder_step(f, loss, &done);
+        steps++;
+        if (!done) {
+            fprintf(c->in, "%zu %.17g\n", steps, knob_lr_finder_rate(f));
+            fflush(c->in);
+        }
+    }
+    free(line);
+    return steps;
+}
+
+/* Ends the program: EOF on its stdin, then SIGTERM to its group, SIGKILL after 5 s. */
+static int reap(child *c)
+{
+    int st = 0;
+    if (c->in)
+        fclose(c->in);
+    if (c->out)
+        fclose(c->out);
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(c->pid, &st, WNOHANG) == c->pid)
+            return st;
+        if (i == 10)
+            kill(-c->pid, SIGTERM);
+        usleep(100000);
+    }
+    kill(-c->pid, SIGKILL);
+    waitpid(c->pid, &st, 0);
+    return st;
+}
+
+/* ---------------------------------------------------------------- output */
+
+#define PLOT_W 64
+#define PLOT_H 16
+
+static void plot(const knob_lr_finder *f, const knob_lr_finder_result *res)
+{
+    const double *rate, *smooth;
+    size_t n = knob_lr_finder_curve(f, &rate, NULL, &smooth);
+    size_t m = res->diverged ? n - 1 : n;
+    double lo = res->min_loss, hi = smooth[0];
+    for (size_t i = 0; i < m; i++)
+        hi = smooth[i] > hi && smooth[i] < lo + 3 * (smooth[0] - lo) ? smooth[i] : hi;
+    if (!(hi > lo))
+        hi = lo + 1;
+    double x0 = log10(rate[0]), x1 = log10(rate[m - 1]);
+    char grid[PLOT_H][PLOT_W + 1];
+    memset(grid, ' ', sizeof grid);
+    int mark = (int)lround((log10(res->suggested_rate) - x0) / (x1 - x0) * (PLOT_W - 1));
+    for (int y = 0; y < PLOT_H; y++) {
+        grid[y][PLOT_W] = 0;
+        if (mark >= 0 && mark < PLOT_W)
+            grid[y][mark] = ':';
+    }
+    for (size_t i = 0; i < m; i++) {
+        int x = (int)lround((log10(rate[i]) - x0) / (x1 - x0) * (PLOT_W - 1));
+        double v = smooth[i] > hi ? hi : smooth[i];
+        int y = (int)lround((hi - v) / (hi - lo) * (PLOT_H - 1));
+        if (x >= 0 && x < PLOT_W && y >= 0 && y < PLOT_H)
+            grid[y][x] = '*';
+    }
+    printf("\nsmoothed loss against rate (':' the suggested rate)\n");
+    for (int y = 0; y < PLOT_H; y++)
+        if (y == 0 || y == PLOT_H - 1)
+            printf("%10.4g |%s\n", y == 0 ? hi : lo, grid[y]);
+        else
+            printf("%10s |%s\n", "", grid[y]);
+    printf("%10s +", "");
+    for (int x = 0; x < PLOT_W; x++)
+        putchar('-');
+    printf("\n%11s %-10.3g%*s%10.3g\n", "", rate[0], PLOT_W - 20, "", rate[m - 1]);
+}
+
+static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bool json)
+{
+    if (json) {
+        knobx_buf b = {0};
+        const double *rate, *loss, *smooth;
+        size_t n = knob_lr_finder_curve(f, &rate, &loss, &smooth);
+        knobx_buf_puts(&b, "{\"suggested_rate\":");
+        knobx_json_add_number(&b, res->suggested_rate);
+        knobx_buf_puts(&b, ",\"steepest_rate\":");
+        knobx_json_add_number(&b, res->steepest_rate);
+        knobx_buf_puts(&b, ",\"min_loss_rate\":");
+        knobx_json_add_number(&b, res->min_loss_rate);
+        knobx_buf_puts(&b, ",\"diverge_rate\":");
+        if (res->diverged)
+            knobx_json_add_number(&b, res->diverge_rate);
+        else
+            knobx_buf_puts(&b, "null");
+        knobx_buf_printf(&b, ",\"steps\":%zu,\"curve\":[", n);
+        for (size_t i = 0; i < n; i++) {
+            knobx_buf_puts(&b, i ? ",[" : "[");
+            knobx_json_add_number(&b, rate[i]);
+            knobx_buf_puts(&b, ",");
+            knobx_json_add_number(&b, loss[i]);
+            knobx_buf_puts(&b, ",");
+            knobx_json_add_number(&b, smooth[i]);
+            knobx_buf_puts(&b, "]");
+        }
+        knobx_buf_puts(&b, "]}\n");
+        fputs(knobx_buf_cstr(&b), stdout);
+        knobx_buf_free(&b);
+        return;
+    }
+    printf("steps:            %zu%s\n", res->n_steps, res->diverged ? " (stopped: diverged)" : "");
+    printf("steepest descent: %.4g\n", res->steepest_rate);
+    printf("lowest loss:      %.4g (smoothed loss %.4g)\n", res->min_loss_rate, res->min_loss);
+    if (res->diverged)
+        printf("diverged at:      %.4g\n", res->diverge_rate);
+    else
+        printf("diverged at:      - (not up to the last rate)\n");
+    printf("suggested rate:   %.4g\n", res->suggested_rate);
+    plot(f, res);
+}
+
+static int write_curve(const knob_lr_finder *f, const char *path)
+{
+    const double *rate, *loss, *smooth;
+    size_t n = knob_lr_finder_curve(f, &rate, &loss, &smooth);
+    FILE *o = fopen(path, "w");
+    if (!o) {
+        fprintf(stderr, "knob lr-find: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fprintf(o, "step,rate,loss,smoothed\n");
+    for (size_t i = 0; i < n; i++)
+        fprintf(o, "%zu,%.17g,%.17g,%.17g\n", i, rate[i], loss[i], smooth[i]);
+    return fclose(o) ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static char *schedule_env(const knob_lr_finder_options *o)
+{
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "KNOB_LR_SCHEDULE=");
+    for (int64_t i = 0; i < o->steps; i++) {
+        double t = (double)i / (double)(o->steps - 1);
+        knobx_buf_printf(&b, "%s%.17g", i ? "," : "",
+                         o->min_rate * pow(o->max_rate / o->min_rate, t));
+    }
+    char *s = b.oom ? NULL : strdup(knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return s;
+}
+
+static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_options *o,
+                    knob_lr_finder *f)
+{
+    trial_params tp;
+    int rc = make_params(sw, a, o->min_rate, &tp);
+    char dir[] = "/tmp/knob-lr-find-XXXXXX", json_file[64];
+    char **argv = NULL;
+    if (!rc && !mkdtemp(dir)) {
+        fprintf(stderr, "knob lr-find: mkdtemp: %s\n", strerror(errno));
+        rc = -1;
+    }
+    snprintf(json_file, sizeof json_file, "%s/params.json", dir);
+    FILE *jf = rc ? NULL : fopen(json_file, "w");
+    if (jf) {
+        fprintf(jf, "%s\n", tp.json);
+        fclose(jf);
+    }
+    if (!rc && !(argv = run_argv(sw, &tp, json_file)))
+        rc = -1;
+    knobx_buf env[5] = {{0}};
+    knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", tp.json ? tp.json : "{}");
+    knobx_buf_printf(&env[1], "KNOB_TRIAL_DIR=%s", dir);
+    knobx_buf_printf(&env[2], "KNOB_LR_PARAM=%s", a->param);
+    knobx_buf_printf(&env[3], "KNOB_LR_STEPS=%lld", (long long)o->steps);
+    char *sched = schedule_env(o);
+    char *envp[] = {env[0].data, env[1].data, env[2].data, env[3].data, sched, NULL};
+    child c = {0};
+    if (!rc && (!sched || spawn(argv, envp, &c))) {
+        fprintf(stderr, "knob lr-find: cannot start the program: %s\n", strerror(errno));
+        rc = -1;
+    }
+    if (!rc) {
+        const char *metric = a->metric ? a->metric
+                             : sw->n_objectives == 1 && sw->objectives[0].goal == KNOB_MINIMIZE
+                                 ? sw->objectives[0].name
+                                 : "loss";
+        if (!a->json)
+            printf("knob lr-find: '%s' from %g to %g in %lld steps; params %s; metric '%s'\n",
+                   a->param, o->min_rate, o->max_rate, (long long)o->steps, tp.json, metric);
+        fflush(stdout);
+        drive(&c, f, metric);
+        int st = reap(&c);
+        knob_lr_finder_result res;
+        if (knob_lr_finder_result_get(f, &res)) {
+            fprintf(stderr, "knob lr-find: %s", knob_errmsg());
+            if (WIFEXITED(st) && WEXITSTATUS(st))
+                fprintf(stderr, " (the program exited with status %d)", WEXITSTATUS(st));
+            fprintf(stderr, "; it must print its '%s' once per step\n", metric);
+            rc = -1;
+        } else {
+            report(f, &res, a->json);
+            if (a->out && write_curve(f, a->out))
+                rc = -1;
+        }
+    }
+    for (int i = 0; i < 4; i++)
+        knobx_buf_free(&env[i]);
+    free(sched);
+    run_argv_free(argv);
+    params_free(&tp);
+    unlink(json_file);
+    rmdir(dir);
+    return rc;
+}
+
+int cmd_lr_find(int argc, char **argv)
+{
+    lr_args a;
+    if (parse(argc, argv, &a))
+        return EXIT_USAGE;
+    knob_lr_finder_options o = {0};
+    double steps = 0;
+    if (number(a.min, "--min", &o.min_rate) || number(a.max, "--max", &o.max_rate) ||
+        number(a.steps, "--steps", &steps) || number(a.smoothing, "--smoothing", &o.smoothing))
+        return EXIT_USAGE;
+    if (steps != floor(steps) || steps < 0 || steps > 1e8) {
+        fprintf(stderr, "knob lr-find: --steps must be a whole number, got '%s'\n", a.steps);
+        return EXIT_USAGE;
+    }
+    o.steps = (int64_t)steps;
+    if (a.smoothing && o.smoothing == 0)
+        o.smoothing = -1; /* --smoothing 0: none */
+    knob_lr_finder *f;
+    if (knob_lr_finder_create(&o, &f)) {
+        fprintf(stderr, "knob lr-find: %s\n", knob_errmsg());
+        return EXIT_USAGE;
+    }
+    knob_lr_finder_options eff = {o.min_rate ? o.min_rate : 1e-7, o.max_rate ? o.max_rate : 10,
+                                  o.steps ? o.steps : 200, 0, 0};
+    sweep sw;
+    if (sweep_load(a.path, &sw)) {
+        knob_lr_finder_free(f);
+        return EXIT_USAGE;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    int rc = 0;
+    if (!sw.program && !sw.command) {
+        fprintf(stderr, "knob lr-find: %s has no program or command\n", sw.path);
+        rc = EXIT_USAGE;
+    } else if (run_test(&sw, &a, &eff, f)) {
+        rc = EXIT_FAIL;
+    }
+    sweep_free(&sw);
+    knob_lr_finder_free(f);
+    return rc;
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# knob lr-find on a synthetic loss curve (programs/lr_curve.sh) with a known steepest
+# descent (10^-3.5), minimum (0.01) and divergence point (the first rate past
+# 0.01 * 4^(1/4), where the loss is 4x its lowest): the rates on stdin, or the schedule
+# in KNOB_LR_SCHEDULE; the run stops at divergence; the other params' values; errors.
+source "$(dirname "$0")/lib.bash"
+cp "$PROGS/lr_curve.sh" .
+cat > sweep.yaml <<YAML
+command: [$T/lr_curve.sh, "\${args}"]
+metric: {name: acc, goal: maximize}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}
+  width: {distribution: log_uniform_values, min: 4, max: 64}
+  opt: {values: [sgd, adam]}
+YAML
+expected=$(python3 -c "
+i = 0
+while 1e-6 * 1e7 ** (i / 140) <= 0.01 * 4 ** 0.25: i += 1
+print(i + 1, 1e-6 * 1e7 ** (i / 140))")
+n=${expected% *} rate=${expected#* }
+"$KNOB" lr-find sweep.yaml --param lr --min 1e-6 --max 10 --steps 141 --smoothing 0 --json \
+    > r.json 2> err.txt || fail "lr-find: $(cat err.txt)"
+expect_eq "$(py 'd["steps"]' < r.json)" "$n" "steps until divergence"
+expect_eq "$(py 'abs(d["diverge_rate"] / '"$rate"' - 1) < 1e-9' < r.json)" True "divergence rate"
+expect_eq "$(py 'abs(d["steepest_rate"] / 10 ** -3.5 - 1) < 1e-9' < r.json)" True "steepest"
+expect_eq "$(py 'abs(d["min_loss_rate"] / 0.01 - 1) < 1e-9' < r.json)" True "lowest loss"
+expect_eq "$(py 'd["suggested_rate"] == d["steepest_rate"]' < r.json)" True "suggested"
+expect_eq "$(py 'len(d["curve"])' < r.json)" "$n" "curve"
+# the same from the schedule in the environment (the program never reads stdin)
+cat > env.yaml <<YAML
+command: [$T/lr_curve.sh, env]
+method: random
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}
+YAML
+"$KNOB" lr-find env.yaml --param lr --min 1e-6 --max 10 --steps 141 --smoothing 0 --json \
+    > e.json 2> err.txt || fail "lr-find env: $(cat err.txt)"
+expect_eq "$(py 'd["steps"]' < e.json)" "$n" "steps (env)"
+expect_eq "$(py 'abs(d["steepest_rate"] / 10 ** -3.5 - 1) < 1e-9' < e.json)" True "steepest (env)"
+# people's output: the rates, a plot, the curve as CSV; the other params' middles and --set
+"$KNOB" lr-find sweep.yaml --param lr --set opt=adam --out curve.csv > out.txt 2> err.txt ||
+    fail "lr-find: $(cat err.txt)"
+grep -q '"width":16,"opt":"adam"' out.txt || fail "params: $(head -1 out.txt)"
+grep -q "^suggested rate: " out.txt || fail "output: $(cat out.txt)"
+grep -q "diverged at: " out.txt || fail "output: $(cat out.txt)"
+grep -q "smoothed loss against rate" out.txt || fail "no plot: $(cat out.txt)"
+[ "$(head -1 curve.csv)" = "step,rate,loss,smoothed" ] || fail "csv: $(head -2 curve.csv)"
+# errors
+if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"; fi
+grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
+if "$KNOB" lr-find sweep.yaml --param lr --set bogus=1 2> err.txt; then fail "unknown --set"; fi
+grep -q "\-\-set bogus=1" err.txt || fail "error: $(cat err.txt)"
+if "$KNOB" lr-find sweep.yaml --param lr --min 0 --max -1 2> err.txt; then fail "bad range"; fi
+grep -q "max_rate must be > min_rate" err.txt || fail "error: $(cat err.txt)"
+if "$KNOB" lr-find sweep.yaml --param lr --metric other 2> err.txt; then fail "no metric"; fi
+grep -q "must print its 'other' once per step" err.txt || fail "error: $(cat err.txt)"
+echo ok

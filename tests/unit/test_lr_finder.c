@@ -1,0 +1,164 @@
+/* The learning-rate range test on synthetic loss curves whose steepest descent, minimum
+ * and divergence point are known. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+
+#define assert_double_equal(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
+/* A loss against log10(rate) x: falls like a tanh centred at x = -3.5 (the steepest
+ * descent), flat near 0.2 up to x = -2, then grows as (rate / 0.01)^4. */
+static double curve(double rate)
+{
+    double x = log10(rate), base = 1.1 - 0.9 * tanh(2 * (x + 3.5));
+    if (x <= -2)
+        return base;
+    return (1.1 - 0.9 * tanh(3)) * pow(rate / 0.01, 4);
+}
+
+static double rate_at(const knob_lr_finder_options *o, int64_t i)
+{
+    return o->min_rate * pow(o->max_rate / o->min_rate, (double)i / (double)(o->steps - 1));
+}
+
+/* Runs the finder on `curve` until it is done; the steps taken. */
+static size_t run(knob_lr_finder *f)
+{
+    bool done = false;
+    size_t n = 0;
+    while (!done) {
+        double r = knob_lr_finder_rate(f);
+        assert_true(isfinite(r));
+        assert_int_equal(knob_lr_finder_step(f, curve(r), &done), KNOB_OK);
+        n++;
+    }
+    assert_true(isnan(knob_lr_finder_rate(f)));
+    return n;
+}
+
+static void known_points_without_smoothing(void **state)
+{
+    (void)state;
+    knob_lr_finder_options o = {1e-6, 10, 141, -1, 4};
+    knob_lr_finder *f;
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+    size_t n = run(f);
+    /* divergence: the first step past 0.01 * 4^(1/4), where the loss is 4x its minimum */
+    int64_t first = 0;
+    while (rate_at(&o, first) <= 0.01 * pow(4, 0.25))
+        first++;
+    knob_lr_finder_result res;
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_true(res.diverged);
+    assert_int_equal(n, (size_t)first + 1);
+    assert_int_equal(res.n_steps, n);
+    assert_double_equal(res.diverge_rate, rate_at(&o, first), 1e-12);
+    /* steps are 0.05 decades apart: the steepest point is x = -3.5 exactly on the grid */
+    assert_double_equal(log10(res.steepest_rate), -3.5, 1e-9);
+    assert_double_equal(log10(res.min_loss_rate), -2, 1e-9);
+    assert_double_equal(res.min_loss, 1.1 - 0.9 * tanh(3), 1e-12);
+    assert_double_equal(res.suggested_rate, pow(10, -3.5), 1e-12);
+    const double *rates, *loss, *smooth;
+    assert_int_equal(knob_lr_finder_curve(f, &rates, &loss, &smooth), n);
+    for (size_t i = 0; i < n; i++) {
+        assert_double_equal(rates[i], rate_at(&o, (int64_t)i), 1e-12 * rates[i]);
+        assert_double_equal(loss[i], smooth[i], 0);
+    }
+    bool done;
+    assert_int_equal(knob_lr_finder_step(f, 1, &done), KNOB_ESTATE);
+    knob_lr_finder_free(f);
+}
+
+static void smoothing_lags_and_still_stops(void **state)
+{
+    (void)state;
+    knob_lr_finder *f;
+    assert_int_equal(knob_lr_finder_create(NULL, &f), KNOB_OK); /* 1e-7 .. 10, 200, 0.98 */
+    run(f);
+    knob_lr_finder_result res;
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_true(res.diverged);
+    /* the average lags the raw loss: it diverges later, but within half a decade */
+    assert_true(res.diverge_rate > 0.01 * pow(4, 0.25));
+    assert_true(res.diverge_rate < 0.05);
+    /* and its steepest descent comes a little after the curve's */
+    assert_true(log10(res.steepest_rate) > -3.6 && log10(res.steepest_rate) < -2.9);
+    const double *loss, *smooth;
+    size_t n = knob_lr_finder_curve(f, NULL, &loss, &smooth);
+    /* bias-corrected: the first smoothed value is the first loss */
+    assert_double_equal(smooth[0], loss[0], 1e-12);
+    assert_true(n > 100 && n < 200);
+    assert_true(res.suggested_rate <= res.min_loss_rate / 10 + 1e-15);
+    knob_lr_finder_free(f);
+}
+
+static void a_loss_that_never_diverges_runs_to_max(void **state)
+{
+    (void)state;
+    knob_lr_finder_options o = {.min_rate = 1e-5, .max_rate = 1e-3, .steps = 50};
+    knob_lr_finder *f;
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+    assert_int_equal(run(f), 50);
+    knob_lr_finder_result res;
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_false(res.diverged);
+    assert_true(isnan(res.diverge_rate));
+    assert_double_equal(res.min_loss_rate, 1e-3, 1e-15);
+    knob_lr_finder_free(f);
+}
+
+static void nan_loss_diverges_at_once(void **state)
+{
+    (void)state;
+    knob_lr_finder *f;
+    bool done = false;
+    assert_int_equal(knob_lr_finder_create(NULL, &f), KNOB_OK);
+    knob_lr_finder_result res;
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_ESTATE);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(knob_lr_finder_step(f, 2.0 - i * 0.1, &done), KNOB_OK);
+    assert_false(done);
+    assert_int_equal(knob_lr_finder_step(f, NAN, &done), KNOB_OK);
+    assert_true(done);
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_true(res.diverged);
+    assert_int_equal(res.n_steps, 4);
+    knob_lr_finder_free(f);
+}
+
+static void bad_options_are_named(void **state)
+{
+    (void)state;
+    knob_lr_finder *f = (knob_lr_finder *)1;
+    knob_lr_finder_options o = {.min_rate = -1};
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
+    assert_null(f);
+    assert_non_null(strstr(knob_errmsg(), "min_rate"));
+    o = (knob_lr_finder_options){.min_rate = 1, .max_rate = 0.5};
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "max_rate"));
+    o = (knob_lr_finder_options){.steps = 1};
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "steps"));
+    o = (knob_lr_finder_options){.smoothing = 1};
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
+    o = (knob_lr_finder_options){.diverge_factor = 0.5};
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "diverge_factor"));
+    knob_lr_finder_free(NULL);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(known_points_without_smoothing),
+        cmocka_unit_test(smoothing_lags_and_still_stops),
+        cmocka_unit_test(a_loss_that_never_diverges_runs_to_max),
+        cmocka_unit_test(nan_loss_diverges_at_once),
+        cmocka_unit_test(bad_options_are_named),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
