@@ -107,6 +107,10 @@ class StudyOptions(Structure):
     ]
 
 
+class Importance(Structure):
+    _fields_ = [("name", c_char_p), ("share", c_double)]
+
+
 ATTR_CB = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_char_p)
 
 _P = c_void_p
@@ -172,6 +176,11 @@ _PROTOTYPES = {
     "knob_trial_set_user_attr": (c_int, [_P, c_char_p, c_char_p]),
     "knob_trial_set_system_attr": (c_int, [_P, c_char_p, c_char_p]),
     "knob_trial_set_constraints": (c_int, [_P, POINTER(c_double), c_size_t]),
+    "knob_study_importance": (
+        c_int,
+        [_P, c_char_p, c_size_t, POINTER(c_char_p), c_size_t, POINTER(POINTER(Importance)), POINTER(c_size_t)],
+    ),
+    "knob_importance_free": (None, [POINTER(Importance)]),
 }
 
 

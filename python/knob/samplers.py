@@ -276,6 +276,31 @@ class QMCSampler(BaseSampler):
         super().__init__(qmc_type=qmc_type, scramble=scramble, seed=seed, **options)
 
 
+class EvolutionSampler(BaseSampler):
+    """knob's evolution: regularized (aging) evolution (Real et al. 2019); not in Optuna."""
+
+    _knob_name = "evolution"
+
+    def __init__(
+        self,
+        *,
+        population_size: int = _UNSET,
+        sample_size: int = _UNSET,
+        mutation_scale: float = _UNSET,
+        include_pruned: bool = _UNSET,
+        seed: Optional[int] = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            population_size=population_size,
+            sample_size=sample_size,
+            mutation_scale=mutation_scale,
+            include_pruned=include_pruned,
+            seed=seed,
+            **options,
+        )
+
+
 class KnobSampler(BaseSampler):
     """Any sampler libknob knows by name (built in or a registered plugin), with options
     by their knob names: KnobSampler("tpe", startup="sobol")."""
@@ -302,6 +327,7 @@ __all__ = [
     "GPSampler",
     "CmaEsSampler",
     "QMCSampler",
+    "EvolutionSampler",
     "KnobSampler",
     "default_gamma",
     "hyperopt_default_gamma",

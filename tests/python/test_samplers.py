@@ -30,6 +30,7 @@ SAMPLERS = [
     lambda: samplers.CmaEsSampler(seed=1, use_separable_cma=True, restart_strategy=None, popsize=6),
     lambda: samplers.QMCSampler(seed=1, qmc_type="halton", scramble=True),
     lambda: samplers.QMCSampler(seed=1),
+    lambda: samplers.EvolutionSampler(seed=1, population_size=4, sample_size=2),
     lambda: samplers.KnobSampler("tpe", seed=1, startup="sobol"),
 ]
 
@@ -162,3 +163,11 @@ def test_constraints_func():
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     assert [t.state for t in study.trials] == [TrialState.FAIL]
     assert "constraints_func" in study.trials[0].system_attrs["fail_reason"]
+
+
+def test_evolution_sampler_options():
+    s = samplers.EvolutionSampler(population_size=4, sample_size=2, seed=3)
+    assert s._options == {"population_size": 4, "sample_size": 2, "seed": 3}
+    study = optuna.create_study(sampler=s)
+    study.optimize(objective, n_trials=12)
+    assert len({tuple(sorted(t.params.items())) for t in study.trials}) > 4
