@@ -45,13 +45,13 @@ class BaseSampler:
         return "%s(%s)" % (self.__class__.__name__, ", ".join("%s=%r" % kv for kv in self._options.items()))
 
 
-def _constraints(cls: str, func) -> Any:
+def _constraints(cls: str, func, steers: bool) -> Any:
     """Optuna's constraints_func: called on each COMPLETE or PRUNED trial before it is told;
     its values (each satisfied when <= 0) are stored with the trial
     (knob_trial_set_constraints), and best_trial / best_trials count feasible trials only."""
     if func is not None and not callable(func):
         raise TypeError("%s: constraints_func must be callable" % cls)
-    if func is not None:
+    if func is not None and not steers:
         warnings.warn(
             "%s(constraints_func=...): knob stores the constraints and counts only feasible "
             "trials as best, but its sampler does not steer away from infeasible regions yet" % cls,
@@ -135,7 +135,7 @@ class TPESampler(BaseSampler):
     ) -> None:
         if not consider_prior:
             raise _unsupported("TPESampler", "consider_prior", "knob's estimators always hold the prior (set prior_weight)")
-        self._constraints_func = _constraints("TPESampler", constraints_func)
+        self._constraints_func = _constraints("TPESampler", constraints_func, steers=False)
         if categorical_distance_func is not None:
             raise _unsupported("TPESampler", "categorical_distance_func")
         if gamma is not _UNSET:
@@ -201,7 +201,7 @@ class GPSampler(BaseSampler):
     ) -> None:
         if independent_sampler is not None:
             raise _unsupported("GPSampler", "independent_sampler")
-        self._constraints_func = _constraints("GPSampler", constraints_func)
+        self._constraints_func = _constraints("GPSampler", constraints_func, steers=True)
         if deterministic_objective:
             options.setdefault("min_noise", 1e-10)
         super().__init__(seed=seed, n_startup_trials=n_startup_trials, **options)
