@@ -582,6 +582,16 @@ KNOB_API int knob_study_sync(knob_study *s);
  * knob_trial_info). */
 KNOB_API int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size_t *n);
 
+/* Syncs, then gives the trials written to since the change stamp `since`, in number
+ * order, and in *stamp the stamp to pass next time: a poll that reads only what changed
+ * (a live view). 0 gives every trial. Stamps are the storage's own (they grow with each
+ * write to the study), so any handle on the same storage may pass a stamp another got.
+ * *out (an array of *n pointers) is borrowed as knob_study_trials' is: valid until the
+ * next call that syncs the study. Returns KNOB_OK, KNOB_EINVAL (a NULL argument),
+ * KNOB_ENOMEM, or the storage's status. */
+KNOB_API int knob_study_trials_since(knob_study *s, int64_t since,
+                                     const knob_trial_info *const **out, size_t *n, int64_t *stamp);
+
 /* Syncs, then the best feasible COMPLETE trial (see knob_trial_info_feasible) of a study
  * with one objective. KNOB_ENOTFOUND when none is complete, or none of the complete ones
  * is feasible (the message says which); KNOB_EINVAL for several objectives (see

@@ -5,6 +5,13 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libyaml-dev libcmocka-dev
             liblapacke-dev libopenblas-dev libnlopt-dev libpq-dev postgresql zlib1g-dev)
+# knob dashboard's HTTP server (libmicrohttpd-dev); the page of knob report and knob
+# dashboard is bundled from web/ by node with the npm packages of web/package-lock.json
+# (nodejs, npm: a nodejs from elsewhere, such as NodeSource's, brings its own npm).
+build_pkgs+=(libmicrohttpd-dev nodejs)
+if ! command -v npm >/dev/null; then
+    build_pkgs+=(npm)
+fi
 # What the tests run: psql and pg_isready (postgresql-client), `script` for the terminal
 # case of tests/integration/progress.sh (bsdutils), clang with libFuzzer and the
 # sanitizers' runtime for tests/fuzz (clang, libclang-rt-14-dev); a one-node Slurm cluster
@@ -15,6 +22,8 @@ test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-l
 # The Python package (python/): pip installs it (python3-pip); its tests run with pytest
 # (python3-pytest) and read trials_dataframe() with pandas (python3-pandas).
 test_pkgs+=(python3-pip python3-pytest python3-pandas)
+# The browser tests (tests/browser): headless Chromium, driven by playwright-core from npm.
+test_pkgs+=(chromium)
 tool_pkgs=(python3 valgrind)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
 

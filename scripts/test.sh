@@ -65,7 +65,8 @@ check_skips() { # ctest-log
 run_suite() { # dir ctest-label-args cmake-args...
     local dir=$1 labels=$2
     shift 2
-    cmake -S . -B "$dir" -DKNOB_WERROR=ON "$@" > /dev/null
+    # KNOB_WEB=ON: the page of knob report and knob dashboard is built, never left out.
+    cmake -S . -B "$dir" -DKNOB_WERROR=ON -DKNOB_WEB=ON "$@" > /dev/null
     cmake --build "$dir" -j"$jobs"
     # shellcheck disable=SC2086 # KNOB_CTEST_ARGS and labels are words
     ctest --test-dir "$dir" -j"$jobs" --output-on-failure --timeout 600 $labels ${KNOB_CTEST_ARGS:-} |

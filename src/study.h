@@ -44,6 +44,10 @@ typedef struct knob__view {
     size_t n_finished[5]; /* by state */
     size_t n_waiting;     /* WAITING trials as of the last sync */
     size_t n_constraints; /* constraints per trial, as the first such trial has them; 0 */
+    int64_t *stamps;      /* by number: the storage's change stamp of the trial's last write */
+    size_t cap_stamps;
+    const knob_trial_info **since; /* knob_study_trials_since's answer */
+    size_t cap_since;
 } knob__view;
 
 struct knob_study {

@@ -257,10 +257,15 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
     if (info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING &&
         (unsigned)info->state < 5)
         v->n_finished[info->state]++;
+    if (knob__grow(&v->stamps, &v->cap_stamps, v->n, sizeof *v->stamps)) {
+        free(info);
+        return knob__oom("study view");
+    }
     free(old);
     v->by_number[num] = info;
     if (!v->n_constraints)
         v->n_constraints = info->n_constraints;
+    v->stamps[num] = r->seq;
     if (s->n_dirs == 1)
         note_best(s, info);
     return KNOB_OK;
@@ -285,6 +290,8 @@ void knob__view_free(knob__view *v)
     knob__map_free(&v->dists);
     knob__map_free(&v->names);
     free(v->known);
+    free(v->stamps);
+    free(v->since);
     memset(v, 0, sizeof *v);
     v->best = -1;
 }
@@ -310,6 +317,30 @@ int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size
         n_dense++;
     *trials = (const knob_trial_info *const *)s->view.by_number;
     *n = n_dense;
+    return KNOB_OK;
+}
+
+int knob_study_trials_since(knob_study *s, int64_t since, const knob_trial_info *const **out,
+                            size_t *n, int64_t *stamp)
+{
+    if (!s || !out || !n || !stamp)
+        return knob__error(KNOB_EINVAL, "knob_study_trials_since: NULL argument");
+    const knob_trial_info *const *all;
+    size_t n_all, k = 0;
+    int rc = knob_study_trials(s, &all, &n_all);
+    if (rc)
+        return rc;
+    knob__view *v = &s->view;
+    for (size_t i = 0; i < n_all; i++) {
+        if (v->stamps[i] <= since)
+            continue;
+        if (knob__grow(&v->since, &v->cap_since, k + 1, sizeof *v->since))
+            return knob__oom("knob_study_trials_since");
+        v->since[k++] = all[i];
+    }
+    *out = (const knob_trial_info *const *)v->since;
+    *n = k;
+    *stamp = v->seq;
     return KNOB_OK;
 }
 

@@ -82,6 +82,8 @@ int cmd_samplers(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 int cmd_importance(int argc, char **argv);
 int cmd_lr_find(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_dashboard(int argc, char **argv);
 
 /* plugins.c: loads a plugin (a shared object whose knob_plugin_init registers samplers and
  * pruners) once per real path; -1 with the reason in err. */

@@ -25,6 +25,8 @@ static const struct {
     {"samplers", cmd_samplers, "samplers              list samplers and pruners with options"},
     {"lr-find", cmd_lr_find,
      "lr-find SWEEP --param P  the learning-rate range test: loss against a rising rate"},
+    {"report", cmd_report, "report STUDY -o F     write the study's report: one HTML file"},
+    {"dashboard", cmd_dashboard, "dashboard             serve a live web view of the studies"},
 };
 
 static void usage(FILE *f)

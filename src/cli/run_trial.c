@@ -113,6 +113,26 @@ int run_trial_root(runner *r)
     return rc;
 }
 
+/* Where the trial runs, as the system attribute "runner": this host and process (the
+ * dashboard's timeline lanes) and the trial directory (its stdout/stderr tails). A failure
+ * to save it is said and the trial goes on. */
+static void record_runner(runner *r, slot *sl, const char *dir)
+{
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1))
+        snprintf(host, sizeof host, "?");
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "{\"host\":");
+    knobx_json_add_string(&b, host);
+    knobx_buf_printf(&b, ",\"pid\":%ld,\"dir\":", (long)getpid());
+    knobx_json_add_string(&b, dir);
+    knobx_buf_puts(&b, "}");
+    if (!b.oom)
+        run_saved(r, sl->number, knob_trial_set_system_attr(sl->t, "runner", knobx_buf_cstr(&b)),
+                  "where it runs");
+    knobx_buf_free(&b);
+}
+
 /* ---------------------------------------------------------------- the child */
 
 static void default_signals(void)
@@ -381,6 +401,8 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
         knobx_buf_puts(&why, "its params could not be saved");
     if (!why.len && prepare_dir(r, sl, dir, sizeof dir, json_file, sizeof json_file))
         knobx_buf_printf(&why, "its trial directory %s could not be created", dir);
+    if (!why.len)
+        record_runner(r, sl, dir);
     if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file)))
         knobx_buf_puts(&why, "its command could not be built");
     if (!why.len && spawn(r, sl, argv, dir, extra_env))

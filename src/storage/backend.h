@@ -40,6 +40,7 @@ typedef struct knob__trial_rec {
     const knob_attr *user_attrs;
     size_t n_system_attrs;
     const knob_attr *system_attrs;
+    int64_t seq; /* the study's change stamp of the trial's last write */
 } knob__trial_rec;
 
 /* Returns KNOB_OK to go on; any other status stops sync() and is returned by it. */

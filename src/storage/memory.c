@@ -518,6 +518,7 @@ static int sync_mem(void *be, int64_t study, int64_t since, knob__sync_cb cb, vo
             .state = t->state,
             .start_time = t->start,
             .end_time = t->end,
+            .seq = t->seq,
             .n_params = t->n_params,
             .params = t->params,
             .n_values = t->n_values,

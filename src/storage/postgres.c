@@ -179,8 +179,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
     [Q_STUDY_SEQ] = "SELECT seq FROM knob_studies WHERE id = $1",
-    [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time FROM knob_trials WHERE "
-                      "study = $1 AND seq > $2 ORDER BY id",
+    [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM knob_trials "
+                      "WHERE study = $1 AND seq > $2 ORDER BY id",
     [Q_SYNC_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM knob_params p JOIN "
                       "knob_trials t ON t.id = p.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY "
                       "p.trial, p.position",
@@ -1085,6 +1085,7 @@ static int deliver(pg *d, sync_args *a, const char *const p[2])
             .state = (knob_trial_state)get_i64(t, i, 2),
             .start_time = get_dbl(t, i, 3),
             .end_time = get_dbl(t, i, 4),
+            .seq = get_i64(t, i, 5),
             .n_params = x.n_params,
             .params = x.params,
             .n_values = x.n_values,

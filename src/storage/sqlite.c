@@ -132,7 +132,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_INSERT_VALUE] = "INSERT OR REPLACE INTO trial_values(trial, idx, value) VALUES(?1, ?2, ?3)",
     [Q_CLAIM] = "INSERT OR IGNORE INTO claims(study, key, trial) VALUES(?1, ?2, ?3)",
     [Q_STUDY_SEQ] = "SELECT seq FROM studies WHERE id = ?1",
-    [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time FROM trials "
+    [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM trials "
                       "WHERE study = ?1 AND seq > ?2 ORDER BY id",
     [Q_SYNC_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM params p JOIN trials t "
                       "ON t.id = p.trial WHERE t.study = ?1 AND t.seq > ?2 "
@@ -1242,6 +1242,7 @@ static int deliver(db *d, sqlite3_stmt *t, scratch *x, cursor c[4], knob__sync_c
         .state = (knob_trial_state)sqlite3_column_int(t, 2),
         .start_time = column_time(t, 3),
         .end_time = column_time(t, 4),
+        .seq = sqlite3_column_int64(t, 5),
         .n_params = x->n_params,
         .params = x->params,
         .n_values = x->n_values,

@@ -122,7 +122,7 @@ static int64_t new_trial(target *t, int64_t study, knob_trial_state state, int64
 
 /* A deep copy of one delivered trial (the record's pointers are borrowed). */
 typedef struct seen {
-    int64_t id, number;
+    int64_t id, number, seq;
     knob_trial_state state;
     double start, end;
     size_t n_params, n_values, n_inter, n_attrs[2];
@@ -162,6 +162,7 @@ static int collect(void *ctx, const knob__trial_rec *r)
     memset(s, 0, sizeof *s);
     *s = (seen){.id = r->id,
                 .number = r->number,
+                .seq = r->seq,
                 .state = r->state,
                 .start = r->start_time,
                 .end = r->end_time,
@@ -669,6 +670,8 @@ static void check_sync(target *t)
     assert_int_equal(g.t[0].number, 4);
     assert_int_equal(g.t[0].n_params, 1);
     assert_int_equal(g.t[0].n_inter, 1);
+    /* The trial's stamp is the write's: past what was read before, not past the study's. */
+    assert_true(g.t[0].seq > seq1 && g.t[0].seq <= seq2);
     OK(be->set_trial_attr(t->h, s, ids[7], false, "k", "1"));
     OK(be->finish(t->h, s, ids[2], KNOB_TRIAL_COMPLETE, &v, 1));
     seq3 = sync_into(be, t->h, s, seq2, &g);
@@ -677,6 +680,8 @@ static void check_sync(target *t)
     assert_non_null(by_number(&g, 7));
     assert_int_equal(by_number(&g, 2)->state, KNOB_TRIAL_COMPLETE);
     assert_true(by_number(&g, 2)->values[0] == 3);
+    assert_true(by_number(&g, 7)->seq > seq2 && by_number(&g, 7)->seq < by_number(&g, 2)->seq);
+    assert_true(by_number(&g, 2)->seq <= seq3);
     /* From an older seq: everything changed since then. */
     sync_into(be, t->h, s, seq1, &g);
     assert_int_equal(g.n, 3);

@@ -400,6 +400,52 @@ static knob_trial_state objective(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
+/* A live view polls with the stamp it got last and reads only the trials written since;
+ * a second handle on the same storage (a reader process) takes the same stamps. */
+static void trials_since_reads_what_changed(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "since", NULL, NULL, KNOB_MINIMIZE);
+        knob_trial *t[4];
+        double x, y = 1;
+        const knob_trial_info *const *got;
+        size_t n;
+        int64_t stamp = -1, stamp2 = -1;
+        for (int i = 0; i < 4; i++) {
+            assert_int_equal(knob_study_ask(s, &t[i]), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t[i], "x", 0, 1, 0, 0, &x), KNOB_OK);
+        }
+        assert_int_equal(knob_study_tell(s, t[0], KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        assert_int_equal(knob_study_trials_since(s, 0, &got, &n, &stamp), KNOB_OK);
+        assert_int_equal(n, 4);
+        assert_true(stamp > 0);
+        assert_int_equal(knob_study_trials_since(s, stamp, &got, &n, &stamp2), KNOB_OK);
+        assert_int_equal(n, 0);
+        assert_true(stamp2 == stamp);
+
+        assert_int_equal(knob_trial_report(t[2], 0, 0.5), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t[3], KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        knob_study *reader;
+        assert_int_equal(knob_study_load(f->st, "since", NULL, &reader), KNOB_OK);
+        assert_int_equal(knob_study_trials_since(reader, stamp, &got, &n, &stamp2), KNOB_OK);
+        assert_int_equal(n, 2);
+        assert_int_equal(got[0]->number, 2);
+        assert_int_equal(got[0]->n_intermediate, 1);
+        assert_int_equal(got[1]->number, 3);
+        assert_int_equal(got[1]->state, KNOB_TRIAL_FAIL);
+        assert_true(stamp2 > stamp);
+        assert_int_equal(knob_study_trials_since(s, stamp2, &got, &n, &stamp), KNOB_OK);
+        assert_int_equal(n, 0);
+        assert_int_equal(knob_study_trials_since(s, 0, NULL, &n, &stamp), KNOB_EINVAL);
+        knob_study_free(reader);
+        assert_int_equal(knob_study_tell(s, t[1], KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t[2], KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        knob_study_free(s);
+    }
+}
+
 static void optimize_goes_on_after_failures(void **state)
 {
     (void)state;
@@ -450,6 +496,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(attributes),
         cmocka_unit_test(studies_list_load_delete),
         cmocka_unit_test(pareto_front),
+        cmocka_unit_test(trials_since_reads_what_changed),
         cmocka_unit_test(optimize_goes_on_after_failures),
         cmocka_unit_test(bad_urls_and_files),
     };

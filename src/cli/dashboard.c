@@ -1,0 +1,267 @@
+/* knob dashboard: a live web view of a storage's studies, served by libmicrohttpd (Debian's
+ * libmicrohttpd-dev: a small, mature HTTP/1.1 server library in C with its own polling
+ * thread). Every request runs on that one thread, which alone uses the storage handle;
+ * the main thread waits for SIGINT or SIGTERM. The page is the report's, fed by the JSON
+ * API of dashboard_api.c. */
+#include "cli/cli.h"
+#include "cli/dashboard.h"
+#include "cli/web.h"
+#include "util/url.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BODY 65536
+
+static const char *usage_text =
+    "knob dashboard [--storage URL] [--host 127.0.0.1] [--port 8080] [--token T] [--allow-write]\n"
+    "  serves a live web view of the storage's studies: the report's plots and table,\n"
+    "  updated as workers finish trials, the sweep file, each trial's stdout/stderr.\n"
+    "  --host      the address to listen on (default 127.0.0.1: this machine only)\n"
+    "  --port      the TCP port (default 8080; 0 picks a free one, printed at start)\n"
+    "  --token T   every request must carry it (?token=T once in the page's URL, or the\n"
+    "              header Authorization: Bearer T)\n"
+    "  --allow-write  lets the page write: notes, finish a trial by hand, enqueue a trial";
+
+/* A request's body, gathered over the calls libmicrohttpd makes while it arrives. */
+typedef struct upload {
+    knobx_buf body;
+    bool too_big;
+} upload;
+
+static const char *query_arg(void *conn, const char *key)
+{
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
+                             const char *data, size_t len)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    enum MHD_Result rc = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return rc;
+}
+
+static enum MHD_Result not_found(struct MHD_Connection *c, const char *url)
+{
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404: not "
+                       "found</title></head><body><h1>404: not found</h1><p>knob dashboard has "
+                       "no page ");
+    for (const char *p = url; *p && p - url < 300; p++) {
+        if (*p == '<' || *p == '>' || *p == '&' || *p == '"')
+            knobx_buf_printf(&b, "&#%d;", *p);
+        else
+            knobx_buf_add(&b, p, 1);
+    }
+    knobx_buf_puts(&b, ".</p><p><a href=\"/\">the studies</a></p></body></html>");
+    enum MHD_Result rc =
+        reply(c, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8", knobx_buf_cstr(&b), b.len);
+    knobx_buf_free(&b);
+    return rc;
+}
+
+/* Compares in time independent of where the texts differ. */
+static bool same_secret(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    unsigned char diff = (unsigned char)(na != nb);
+    for (size_t i = 0; i < na; i++)
+        diff |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
+    return diff == 0;
+}
+
+static bool authorized(const dash *d, struct MHD_Connection *c)
+{
+    if (!d->token)
+        return true;
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (q && same_secret(q, d->token))
+        return true;
+    return h && !strncmp(h, "Bearer ", 7) && same_secret(h + 7, d->token);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *data,
+                              size_t *data_size, void **state)
+{
+    dash *d = cls;
+    bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
+    if (post && !*state) { /* the first call: the headers only */
+        upload *u = calloc(1, sizeof *u);
+        *state = u;
+        return u ? MHD_YES : MHD_NO;
+    }
+    if (post && *data_size) {
+        upload *u = *state;
+        if (u->body.len + *data_size > MAX_BODY)
+            u->too_big = true;
+        else
+            knobx_buf_add(&u->body, data, *data_size);
+        *data_size = 0;
+        return MHD_YES;
+    }
+    const char *json = "application/json; charset=utf-8";
+    if (!post && strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+        static const char msg[] = "{\"error\":\"GET or POST only\"}";
+        return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, json, msg, sizeof msg - 1);
+    }
+    if (!authorized(d, c)) {
+        static const char msg[] = "{\"error\":\"a token is needed: open the page with ?token=T\"}";
+        return reply(c, MHD_HTTP_UNAUTHORIZED, json, msg, sizeof msg - 1);
+    }
+    if (!strncmp(url, "/api/", 5)) {
+        upload *u = *state;
+        if (u && (u->too_big || u->body.oom)) {
+            static const char msg[] = "{\"error\":\"the body is too large (64 KiB at most)\"}";
+            return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, json, msg, sizeof msg - 1);
+        }
+        dash_req r = {url, post, query_arg, c, u ? u->body.data : NULL, u ? u->body.len : 0};
+        knobx_buf out = {0};
+        int status = dash_api(d, &r, &out);
+        enum MHD_Result rc =
+            out.oom ? MHD_NO : reply(c, (unsigned)status, json, knobx_buf_cstr(&out), out.len);
+        knobx_buf_free(&out);
+        return rc;
+    }
+    if (!post && (!strcmp(url, "/") || !strcmp(url, "/study")))
+        return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8", d->page, d->page_len);
+    return not_found(c, url);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **state,
+                      enum MHD_RequestTerminationCode why)
+{
+    upload *u = *state;
+    if (u) {
+        knobx_buf_free(&u->body);
+        free(u);
+        *state = NULL;
+    }
+}
+
+static bool loopback(const struct sockaddr *a)
+{
+    if (a->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
+    if (a->sa_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)a)->sin6_addr);
+    return false;
+}
+
+static struct MHD_Daemon *start(dash *d, const char *host, int port, bool *local)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *ai;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    int rc = getaddrinfo(host, service, &hints, &ai);
+    if (rc) {
+        fprintf(stderr, "knob dashboard: --host %s: %s\n", host, gai_strerror(rc));
+        return NULL;
+    }
+    *local = loopback(ai->ai_addr);
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *m = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, handle, d, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (!m)
+        fprintf(stderr,
+                "knob dashboard: cannot listen on %s port %d (in use, or not an address "
+                "of this machine?)\n",
+                host, port);
+    return m;
+}
+
+int cmd_dashboard(int argc, char **argv)
+{
+    const char *storage = KNOB_DEFAULT_STORAGE, *host = "127.0.0.1", *port_text = "8080";
+    dash d = {0};
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: %s\n", usage_text);
+            return 0;
+        }
+        if (cli_opt(argc, argv, &i, "--storage", &storage) ||
+            cli_opt(argc, argv, &i, "--host", &host) ||
+            cli_opt(argc, argv, &i, "--port", &port_text) ||
+            cli_opt(argc, argv, &i, "--token", &d.token))
+            continue;
+        if (!strcmp(argv[i], "--allow-write")) {
+            d.writable = true;
+            continue;
+        }
+        fprintf(stderr, "knob dashboard: unexpected argument '%s'\nusage: %s\n", argv[i],
+                usage_text);
+        return EXIT_USAGE;
+    }
+    int64_t port;
+    if (cli_int(port_text, &port) || port < 0 || port > 65535) {
+        fprintf(stderr, "knob dashboard: --port %s: not a port (0 to 65535)\n", port_text);
+        return EXIT_USAGE;
+    }
+    if (d.token && !d.token[0]) {
+        fprintf(stderr, "knob dashboard: --token is empty\n");
+        return EXIT_USAGE;
+    }
+    if (!(d.page = cli_web_page(&d.page_len))) {
+        cli_web_missing("dashboard");
+        return EXIT_FAIL;
+    }
+    if (knob_storage_open(storage, &d.st)) {
+        fprintf(stderr, "knob dashboard: %s\n", knob_errmsg());
+        return EXIT_FAIL;
+    }
+    /* The signals are waited for here, not delivered to the server's thread. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    bool local;
+    struct MHD_Daemon *m = start(&d, host, (int)port, &local);
+    if (!m) {
+        knob_storage_close(d.st);
+        return EXIT_FAIL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(m, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned bound = info ? info->port : (unsigned)port;
+    if (!local)
+        fprintf(stderr,
+                "knob dashboard: warning: listening on %s, not on this machine only: whoever "
+                "reaches it can %s the studies%s\n",
+                host, d.writable ? "read and change" : "read",
+                d.token ? "" : " (--token T makes every request carry a token)");
+    char *shown = knobx_redact_url(storage);
+    printf("knob dashboard: http://%s%s%s:%u/%s (storage %s%s; Ctrl-C stops it)\n",
+           strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", bound,
+           d.token ? "?token=..." : "", shown ? shown : "?",
+           d.writable ? ", writable" : ", read-only");
+    free(shown);
+    fflush(stdout);
+    int sig;
+    sigwait(&sigs, &sig);
+    MHD_stop_daemon(m);
+    dash_free_studies(&d);
+    knob_storage_close(d.st);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* knob dashboard: the server (dashboard.c) and its JSON API (dashboard_api.c). */
+#ifndef KNOB_CLI_DASHBOARD_H
+#define KNOB_CLI_DASHBOARD_H
+
+#include "knob.h"
+#include "util/json.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The server's state; every request runs on its one thread, which alone uses the storage. */
+typedef struct dash {
+    knob_storage *st;
+    bool writable;
+    const char *token;
+    const char *page;
+    size_t page_len;
+    struct dash_study {
+        char *name;
+        knob_study *s;
+    } * studies; /* loaded on first use, kept for incremental syncs */
+    size_t n_studies, cap_studies;
+} dash;
+
+/* A request as the API sees it: the path, a lookup of query arguments, and the body. */
+typedef struct dash_req {
+    const char *path;
+    bool post;
+    const char *(*arg)(void *conn, const char *key);
+    void *conn;
+    const char *body;
+    size_t body_len;
+} dash_req;
+
+/* Answers an /api/ request: the HTTP status, and the JSON reply in out. */
+int dash_api(dash *d, const dash_req *r, knobx_buf *out);
+
+/* Frees the loaded studies. */
+void dash_free_studies(dash *d);
+
+#endif

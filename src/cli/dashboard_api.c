@@ -1,0 +1,331 @@
+/* The JSON API of knob dashboard, over the public C API:
+ *
+ *   GET  /api/info                       {"writable": bool, "version": "..."}
+ *   GET  /api/studies                    every study (as knob studies --json)
+ *   GET  /api/study?name=S&since=STAMP   the trials written since STAMP (the storage's change
+ *                                        stamps: a poll reads only what changed), "stamp" next
+ *   GET  /api/sweep?name=S               the sweep file stored with the study
+ *   GET  /api/log?name=S&trial=N         the ends of the trial's stdout.log and stderr.log
+ *   POST /api/note?name=S      {"note": "text"}                       (--allow-write)
+ *   POST /api/tell?name=S      {"trial": N, "state": "complete", "values": [..]}
+ *   POST /api/enqueue?name=S   {"params": {"lr": 0.01}}
+ *
+ * Malformed requests get 400 with {"error": "..."}, unknown studies and paths 404. */
+#include "cli/cli.h"
+#include "cli/dashboard.h"
+#include "cli/web.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LOG_TAIL 16384
+
+static int error(knobx_buf *out, int status, const char *msg)
+{
+    knobx_buf_reset(out);
+    knobx_buf_puts(out, "{\"error\":");
+    knobx_json_add_string(out, msg);
+    knobx_buf_puts(out, "}");
+    return status;
+}
+
+void dash_free_studies(dash *d)
+{
+    for (size_t i = 0; i < d->n_studies; i++) {
+        knob_study_free(d->studies[i].s);
+        free(d->studies[i].name);
+    }
+    free(d->studies);
+    d->studies = NULL;
+    d->n_studies = d->cap_studies = 0;
+}
+
+static void forget(dash *d, size_t i)
+{
+    knob_study_free(d->studies[i].s);
+    free(d->studies[i].name);
+    d->studies[i] = d->studies[--d->n_studies];
+}
+
+/* The study named by ?name=, loaded once and kept; NULL after writing the error reply. */
+static knob_study *study_arg(dash *d, const dash_req *r, knobx_buf *out, int *status)
+{
+    const char *name = r->arg(r->conn, "name");
+    if (!name || !name[0]) {
+        *status = error(out, 400, "the study's name is missing: ?name=STUDY");
+        return NULL;
+    }
+    for (size_t i = 0; i < d->n_studies; i++) {
+        if (strcmp(d->studies[i].name, name))
+            continue;
+        /* A study deleted meanwhile fails its sync: load it again (or say it is gone). */
+        if (knob_study_sync(d->studies[i].s) == KNOB_OK)
+            return d->studies[i].s;
+        forget(d, i);
+        break;
+    }
+    knob_study *s;
+    int rc = knob_study_load(d->st, name, NULL, &s);
+    if (rc) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", knob_errmsg());
+        *status = error(out, rc == KNOB_ENOTFOUND ? 404 : 500, msg);
+        return NULL;
+    }
+    if (d->n_studies == d->cap_studies) {
+        size_t cap = d->cap_studies ? 2 * d->cap_studies : 8;
+        struct dash_study *g = realloc(d->studies, cap * sizeof *g);
+        if (!g) {
+            knob_study_free(s);
+            *status = error(out, 500, "out of memory");
+            return NULL;
+        }
+        d->studies = g;
+        d->cap_studies = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        knob_study_free(s);
+        *status = error(out, 500, "out of memory");
+        return NULL;
+    }
+    d->studies[d->n_studies++] = (struct dash_study){copy, s};
+    return s;
+}
+
+static int studies(dash *d, knobx_buf *out)
+{
+    const knob_study_summary *list;
+    size_t n;
+    if (knob_storage_studies(d->st, &list, &n))
+        return error(out, 500, knob_errmsg());
+    knobx_buf_puts(out, "[");
+    for (size_t i = 0; i < n; i++) {
+        knobx_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
+        knobx_json_add_string(out, list[i].name);
+        knobx_buf_puts(out, ",\"directions\":[");
+        for (size_t k = 0; k < list[i].n_objectives; k++)
+            knobx_buf_printf(out, "%s\"%s\"", k ? "," : "",
+                             list[i].directions[k] == KNOB_MAXIMIZE ? "maximize" : "minimize");
+        knobx_buf_printf(out, "],\"n_trials\":%lld,\"n_complete\":%lld,\"best_value\":",
+                         (long long)list[i].n_trials, (long long)list[i].n_complete);
+        knobx_json_add_number(out, list[i].best_value);
+        knobx_buf_printf(out, ",\"created\":%.3f}", list[i].created);
+    }
+    knobx_buf_puts(out, "]");
+    return 200;
+}
+
+static int study(dash *d, const dash_req *r, knobx_buf *out)
+{
+    int status = 200;
+    int64_t since = 0;
+    const char *text = r->arg(r->conn, "since");
+    if (text && (cli_int(text, &since) || since < 0))
+        return error(out, 400, "since: not a change stamp (a whole number >= 0)");
+    knob_study *s = study_arg(d, r, out, &status);
+    if (!s)
+        return status;
+    if (cli_web_study_json(out, s, since, d->writable ? "\"writable\":true" : "\"writable\":false"))
+        return error(out, 500, knob_errmsg());
+    return 200;
+}
+
+static int sweep_file(dash *d, const dash_req *r, knobx_buf *out)
+{
+    int status = 200;
+    knob_study *s = study_arg(d, r, out, &status);
+    if (!s)
+        return status;
+    const char *sw = knob_study_system_attr(s, "sweep");
+    knobx_buf_printf(out, "{\"sweep\":%s}", sw ? sw : "null");
+    return 200;
+}
+
+/* The last LOG_TAIL bytes of dir/name as a JSON string, or null when it cannot be read. */
+static void tail_json(knobx_buf *out, const char *dir, const char *name)
+{
+    char path[4200], buf[LOG_TAIL];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        knobx_buf_puts(out, "null");
+        return;
+    }
+    off_t end = lseek(fd, 0, SEEK_END);
+    off_t from = end > LOG_TAIL ? end - LOG_TAIL : 0;
+    ssize_t got = end < 0 ? -1 : pread(fd, buf, sizeof buf - 1, from);
+    close(fd);
+    if (got < 0) {
+        knobx_buf_puts(out, "null");
+        return;
+    }
+    buf[got] = 0;
+    const char *start = buf;
+    if (from > 0) { /* from the first whole line */
+        const char *nl = memchr(buf, '\n', (size_t)got);
+        if (nl)
+            start = nl + 1;
+    }
+    for (char *p = buf; p < buf + got; p++)
+        if (!*p)
+            *p = ' ';
+    knobx_json_add_string(out, start);
+}
+
+static int trial_log(dash *d, const dash_req *r, knobx_buf *out)
+{
+    int status = 200;
+    int64_t number;
+    const char *text = r->arg(r->conn, "trial");
+    if (!text || cli_int(text, &number) || number < 0)
+        return error(out, 400, "trial: not a trial number (?trial=N, N >= 0)");
+    knob_study *s = study_arg(d, r, out, &status);
+    if (!s)
+        return status;
+    const knob_trial_info *const *all;
+    size_t n;
+    if (knob_study_trials(s, &all, &n))
+        return error(out, 500, knob_errmsg());
+    if ((uint64_t)number >= n)
+        return error(out, 404, "no such trial");
+    const char *runner = knob_trial_info_attr(all[number], "runner", true);
+    knobx_json *j = runner ? knobx_json_parse(runner, (size_t)-1, NULL, 0) : NULL;
+    const knobx_json *dir = knobx_json_get(j, "dir");
+    if (!dir || dir->type != KNOBX_JSON_STRING) {
+        knobx_json_free(j);
+        knobx_buf_puts(out, "{\"dir\":null}");
+        return 200;
+    }
+    knobx_buf_puts(out, "{\"dir\":");
+    knobx_json_add_string(out, dir->str);
+    knobx_buf_puts(out, ",\"stdout\":");
+    tail_json(out, dir->str, "stdout.log");
+    knobx_buf_puts(out, ",\"stderr\":");
+    tail_json(out, dir->str, "stderr.log");
+    knobx_buf_puts(out, "}");
+    knobx_json_free(j);
+    return 200;
+}
+
+/* ---------------------------------------------------------------- writes */
+
+static int note(knob_study *s, const knobx_json *body, knobx_buf *out)
+{
+    const knobx_json *t = knobx_json_get(body, "note");
+    if (!t || t->type != KNOBX_JSON_STRING)
+        return error(out, 400, "note: the body must be {\"note\": \"text\"}");
+    knobx_buf j = {0};
+    knobx_json_add_string(&j, t->str);
+    int rc = j.oom ? KNOB_ENOMEM : knob_study_set_user_attr(s, "note", knobx_buf_cstr(&j));
+    knobx_buf_free(&j);
+    if (rc)
+        return error(out, 500, knob_errmsg());
+    knobx_buf_puts(out, "{\"ok\":true}");
+    return 200;
+}
+
+static int tell(knob_study *s, const knobx_json *body, knobx_buf *out)
+{
+    static const char *const names[] = {"complete", "pruned", "fail"};
+    static const knob_trial_state states[] = {KNOB_TRIAL_COMPLETE, KNOB_TRIAL_PRUNED,
+                                              KNOB_TRIAL_FAIL};
+    const knobx_json *num = knobx_json_get(body, "trial"), *st = knobx_json_get(body, "state");
+    const knobx_json *vals = knobx_json_get(body, "values");
+    if (!num || num->type != KNOBX_JSON_NUMBER || num->num < 0 || num->num != floor(num->num))
+        return error(out, 400, "tell: \"trial\" must be a trial number");
+    int k = -1;
+    for (int i = 0; st && st->type == KNOBX_JSON_STRING && i < 3; i++)
+        if (!strcmp(st->str, names[i]))
+            k = i;
+    if (k < 0)
+        return error(out, 400, "tell: \"state\" must be \"complete\", \"pruned\" or \"fail\"");
+    double v[64];
+    size_t n = 0;
+    if (vals && vals->type != KNOBX_JSON_ARRAY)
+        return error(out, 400, "tell: \"values\" must be an array of numbers");
+    for (size_t i = 0; vals && i < vals->n; i++) {
+        if (vals->kids[i]->type != KNOBX_JSON_NUMBER || n == 64)
+            return error(out, 400, "tell: \"values\" must be an array of at most 64 numbers");
+        v[n++] = vals->kids[i]->num;
+    }
+    int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,
+                                    states[k] == KNOB_TRIAL_FAIL ? "failed by hand in the dashboard"
+                                                                 : NULL);
+    if (rc)
+        return error(out,
+                     rc == KNOB_ENOTFOUND                     ? 404
+                     : rc == KNOB_EINVAL || rc == KNOB_ESTATE ? 409
+                                                              : 500,
+                     knob_errmsg());
+    knobx_buf_puts(out, "{\"ok\":true}");
+    return 200;
+}
+
+static int enqueue(knob_study *s, const knobx_json *body, knobx_buf *out)
+{
+    const knobx_json *p = knobx_json_get(body, "params");
+    if (!p || p->type != KNOBX_JSON_OBJECT)
+        return error(out, 400, "enqueue: the body must be {\"params\": {\"name\": value, ...}}");
+    knobx_buf j = {0};
+    knobx_json_add_node(&j, p);
+    int rc = j.oom ? KNOB_ENOMEM : knob_study_enqueue(s, knobx_buf_cstr(&j));
+    knobx_buf_free(&j);
+    if (rc)
+        return error(out, rc == KNOB_EDONE || rc == KNOB_EINVAL ? 409 : 500, knob_errmsg());
+    knobx_buf_puts(out, "{\"ok\":true}");
+    return 200;
+}
+
+static int write_op(dash *d, const dash_req *r, knobx_buf *out,
+                    int (*op)(knob_study *, const knobx_json *, knobx_buf *))
+{
+    if (!r->post)
+        return error(out, 405, "this is a POST request");
+    if (!d->writable)
+        return error(out, 403, "the dashboard is read-only: start it with --allow-write");
+    char err[256];
+    knobx_json *body = knobx_json_parse(r->body ? r->body : "", r->body_len, err, sizeof err);
+    if (!body || body->type != KNOBX_JSON_OBJECT) {
+        knobx_json_free(body);
+        return error(out, 400, body ? "the body must be a JSON object" : err);
+    }
+    int status = 200;
+    knob_study *s = study_arg(d, r, out, &status);
+    if (s)
+        status = op(s, body, out);
+    knobx_json_free(body);
+    return status;
+}
+
+int dash_api(dash *d, const dash_req *r, knobx_buf *out)
+{
+    const char *p = r->path + strlen("/api/");
+    if (!strcmp(p, "note"))
+        return write_op(d, r, out, note);
+    if (!strcmp(p, "tell"))
+        return write_op(d, r, out, tell);
+    if (!strcmp(p, "enqueue"))
+        return write_op(d, r, out, enqueue);
+    if (r->post)
+        return error(out, 405, "this is a GET request");
+    if (!strcmp(p, "info")) {
+        knobx_buf_printf(out, "{\"writable\":%s,\"version\":\"%s\"}",
+                         d->writable ? "true" : "false", KNOB_VERSION_STRING);
+        return 200;
+    }
+    if (!strcmp(p, "studies"))
+        return studies(d, out);
+    if (!strcmp(p, "study"))
+        return study(d, r, out);
+    if (!strcmp(p, "sweep"))
+        return sweep_file(d, r, out);
+    if (!strcmp(p, "log"))
+        return trial_log(d, r, out);
+    return error(out, 404, "no such API call");
+}

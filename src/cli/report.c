@@ -1,0 +1,107 @@
+/* knob report: the study as one self-contained HTML file (the dashboard's page with the
+ * study's data inlined), to open from disk, mail or archive. */
+#include "cli/cli.h"
+#include "cli/web.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *usage_text = "knob report STUDY [--storage URL] [-o FILE]\n"
+                                "  writes the study's report: one HTML file with every plot and "
+                                "the trials table,\n"
+                                "  no network needed to open it (FILE: default report.html; - for "
+                                "stdout)";
+
+/* The page with the data where the mark is. '<' never appears raw in the JSON (it is
+ * \u003c in strings, the only place it can be), so the data cannot end its script. */
+static int render(knobx_buf *out, const char *page, size_t len, const knobx_buf *data)
+{
+    const char *mark = strstr(page, CLI_WEB_DATA_MARK);
+    if (!mark)
+        return knob_set_error(KNOB_ECORRUPT, "the embedded page has no %s", CLI_WEB_DATA_MARK);
+    knobx_buf_add(out, page, (size_t)(mark - page));
+    knobx_buf_puts(out, "<script id=\"knob-data\" type=\"application/json\">");
+    for (size_t i = 0; i < data->len; i++) {
+        if (data->data[i] == '<')
+            knobx_buf_puts(out, "\\u003c");
+        else
+            knobx_buf_add(out, &data->data[i], 1);
+    }
+    knobx_buf_puts(out, "</script>");
+    const char *rest = mark + strlen(CLI_WEB_DATA_MARK);
+    knobx_buf_add(out, rest, len - (size_t)(rest - page));
+    return out->oom ? knob_set_error(KNOB_ENOMEM, "the report: out of memory") : 0;
+}
+
+static int write_file(const char *path, const knobx_buf *b)
+{
+    if (!strcmp(path, "-"))
+        return fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0 ? 0 : -1;
+    knobx_buf tmp = {0};
+    knobx_buf_printf(&tmp, "%s.tmp", path);
+    FILE *f = tmp.oom ? NULL : fopen(knobx_buf_cstr(&tmp), "wb");
+    int rc = -1;
+    if (f) {
+        bool ok = fwrite(b->data, 1, b->len, f) == b->len;
+        ok = (fclose(f) == 0) && ok;
+        rc = ok && rename(knobx_buf_cstr(&tmp), path) == 0 ? 0 : -1;
+        if (rc)
+            remove(knobx_buf_cstr(&tmp));
+    }
+    if (rc)
+        fprintf(stderr, "knob report: cannot write %s: %s\n", path, strerror(errno));
+    knobx_buf_free(&tmp);
+    return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    const char *storage = NULL, *out = "report.html", *name = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: %s\n", usage_text);
+            return 0;
+        }
+        if (cli_opt(argc, argv, &i, "--storage", &storage) || cli_opt(argc, argv, &i, "-o", &out) ||
+            cli_opt(argc, argv, &i, "--output", &out))
+            continue;
+        if (argv[i][0] == '-' || name) {
+            fprintf(stderr, "knob report: unexpected argument '%s'\nusage: %s\n", argv[i],
+                    usage_text);
+            return EXIT_USAGE;
+        }
+        name = argv[i];
+    }
+    if (!name) {
+        fprintf(stderr, "usage: %s\n", usage_text);
+        return EXIT_USAGE;
+    }
+    size_t len;
+    const char *page = cli_web_page(&len);
+    if (!page) {
+        cli_web_missing("report");
+        return EXIT_FAIL;
+    }
+    study_ref r;
+    if (cli_open_study(storage ? storage : KNOB_DEFAULT_STORAGE, name, &r))
+        return EXIT_FAIL;
+    knobx_buf data = {0}, html = {0}, extra = {0};
+    knobx_buf_printf(&extra, "\"generated\":%.0f", (double)time(NULL));
+    int rc = cli_web_study_json(&data, r.s, 0, knobx_buf_cstr(&extra));
+    if (!rc)
+        rc = render(&html, page, len, &data);
+    if (rc)
+        fprintf(stderr, "knob report: study '%s': %s\n", name, knob_errmsg());
+    else
+        rc = write_file(out, &html);
+    if (!rc && strcmp(out, "-"))
+        fprintf(stderr, "knob: wrote %s (%zu bytes)\n", out, html.len);
+    knobx_buf_free(&data);
+    knobx_buf_free(&html);
+    knobx_buf_free(&extra);
+    cli_close(&r);
+    return rc ? EXIT_FAIL : 0;
+}

@@ -1,0 +1,29 @@
+/* The web page of knob report and knob dashboard (web/, bundled at build time and
+ * embedded in the binary), and the study data it reads (web/src/model.js). */
+#ifndef KNOB_CLI_WEB_H
+#define KNOB_CLI_WEB_H
+
+#include "knob.h"
+#include "util/json.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The page: one HTML file with its script and style inlined, NUL-terminated, and its
+ * length in *len; NULL when this knob was built without it (no node or npm at build time). */
+const char *cli_web_page(size_t *len);
+
+/* Where the report puts the study's data in the page. */
+#define CLI_WEB_DATA_MARK "<!--KNOB_DATA-->"
+
+/* Says on stderr that this knob has no page, and how to get one; returns -1. */
+int cli_web_missing(const char *command);
+
+/* Appends the study's JSON as the page reads it: its name, directions, params (every
+ * distribution seen), Pareto front, note, and the trials written since the change stamp
+ * `since` (0: all), with "stamp" to pass next time; then `extra` (members as JSON text,
+ * "\"a\":1,\"b\":2", or NULL). Returns 0, or -1 with knob_errmsg() saying why. */
+int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra);
+
+#endif

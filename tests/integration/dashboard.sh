@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# knob dashboard's JSON API and knob report, without a browser (tests/browser has the page):
+# polls read only what changed since their stamp, malformed requests get 4xx and the
+# server goes on, writes need --allow-write, the token is checked, a bad URL is a 404 page.
+source "$(dirname "$0")/lib.bash"
+db="sqlite:///$T/d.db"
+cat > s.yaml <<YAML
+program: $PROGS/curve.py
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.001, max: 0.1}
+  epochs: {value: 2}
+YAML
+"$KNOB" run s.yaml --storage "$db" --study w --trials 3 --seed 1 > run.txt
+
+# The report: one file, the data inlined, the page's script with it.
+"$KNOB" report w --storage "$db" -o r.html 2> report.err
+grep -q '<script id="knob-data" type="application/json">{"name":"w"' r.html || fail "no data in the report"
+[ "$(grep -c '<script' r.html)" = 2 ] || fail "the report should hold its data and its script"
+if grep -q 'src="http' r.html; then fail "the report loads something from the network"; fi
+"$KNOB" report nope --storage "$db" -o x.html 2> nope.err && fail "a report of no study"
+grep -q "no study named 'nope'" nope.err || fail "message: $(cat nope.err)"
+
+start() { # args... ; sets url and pid
+    "$KNOB" dashboard --storage "$db" --port 0 "$@" > dash.out 2> dash.err &
+    pid=$!
+    for _ in $(seq 100); do
+        url=$(grep -o 'http://[^/ ]*' dash.out || true)
+        [ -n "$url" ] && return 0
+        sleep 0.05
+    done
+    fail "the dashboard did not start: $(cat dash.err)"
+}
+stop() {
+    kill "$pid"
+    wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+}
+# get PATH [POST-BODY] [HEADER]: prints "status body"
+get() {
+    python3 - "$url$1" "${2:-}" "${3:-}" <<'PY'
+import sys, urllib.request, urllib.error
+url, body, header = sys.argv[1:4]
+req = urllib.request.Request(url, data=body.encode() if body else None)
+if header:
+    k, v = header.split(": ", 1)
+    req.add_header(k, v)
+try:
+    r = urllib.request.urlopen(req, timeout=10)
+    print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+}
+status() { get "$@" | head -n 1 | cut -d' ' -f1; }
+body() { get "$@" | sed '1s/^[0-9]* //'; }
+
+start
+grep -q "read-only" dash.out || fail "start line: $(cat dash.out)"
+[ ! -s dash.err ] || fail "warnings on 127.0.0.1: $(cat dash.err)"
+expect_eq "$(body /api/studies | py '[s["name"] for s in d]')" '["w"]' "studies"
+body "/api/study?name=w&since=0" > all.json
+expect_eq "$(py 'len(d["trials"])' < all.json)" 3 "every trial at stamp 0"
+expect_eq "$(py '[p["name"] for p in d["params"]]' < all.json)" '["lr"]' "params"
+expect_eq "$(py 'd["trials"][0]["r"]["dir"].endswith("knob-runs/w/0")' < all.json)" True "runner dir"
+stamp=$(py 'd["stamp"]' < all.json)
+expect_eq "$(body "/api/study?name=w&since=$stamp" | py 'len(d["trials"])')" 0 "nothing new"
+# A trial finished meanwhile by another process: the next poll has it alone.
+"$KNOB" run s.yaml --storage "$db" --study w --trials 1 --seed 2 > run2.txt
+body "/api/study?name=w&since=$stamp" > new.json
+expect_eq "$(py '[t["n"] for t in d["trials"]]' < new.json)" '[3]' "the new trial only"
+expect_eq "$(py 'd["stamp"] > '"$stamp" < new.json)" True "the stamp moved"
+expect_eq "$(body "/api/log?name=w&trial=0" | py '"loss" in d["stdout"]')" True "stdout tail"
+expect_eq "$(body "/api/sweep?name=w" | py '"curve.py" in d["sweep"]')" True "sweep file"
+# Malformed requests: 4xx, and the server goes on.
+expect_eq "$(status "/api/study?name=w&since=x")" 400 "bad stamp"
+expect_eq "$(status "/api/study")" 400 "no name"
+expect_eq "$(status "/api/study?name=nope")" 404 "unknown study"
+expect_eq "$(status "/api/log?name=w&trial=99")" 404 "unknown trial"
+expect_eq "$(status "/api/log?name=w&trial=-1")" 400 "bad trial"
+expect_eq "$(status "/api/nothing")" 404 "unknown call"
+expect_eq "$(status "/no/such/page")" 404 "unknown page"
+get "/no/such/<page>" | grep -q '404: not found.*no page /no/such/&#60;page&#62;' || fail "404 page"
+expect_eq "$(status "/api/note?name=w" '{"note": "x"}')" 403 "read-only"
+expect_eq "$(status "/api/studies" 'x')" 405 "POST to a GET call"
+expect_eq "$(status /)" 200 "the page"
+stop
+
+start --allow-write --token s3cret --host localhost
+expect_eq "$(status /api/studies)" 401 "no token"
+expect_eq "$(status "/api/studies?token=wrong")" 401 "wrong token"
+expect_eq "$(status "/api/studies?token=s3cret")" 200 "token in the query"
+auth="Authorization: Bearer s3cret"
+expect_eq "$(status /api/studies "" "$auth")" 200 "token in the header"
+expect_eq "$(status "/api/note?name=w" '{"note": "look at lr"}' "$auth")" 200 "note"
+expect_eq "$(body "/api/study?name=w" "" "$auth" | py 'd["note"]')" "look at lr" "the note back"
+expect_eq "$(status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not text"
+expect_eq "$(status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
+expect_eq "$(status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
+expect_eq "$(status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 4, "state": "fail"}' "$auth")" 200 "fail by hand"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 4, "state": "fail"}' "$auth")" 409 "told twice"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 0, "state": "won"}' "$auth")" 400 "bad state"
+big=$(python3 -c 'print("{\"note\": \"" + "x" * 70000 + "\"}")')
+expect_eq "$(status "/api/note?name=w" "$big" "$auth")" 413 "a body too large"
+"$KNOB" trials w --storage "$db" --format json > t.json
+expect_eq "$(py '[t["state"] for t in d][4]' < t.json)" fail "trial 4 failed by hand"
+stop
+
+# Told to listen beyond this machine, it warns.
+start --host 0.0.0.0
+grep -q "warning: listening on 0.0.0.0" dash.err || fail "no warning: $(cat dash.err)"
+stop
+"$KNOB" dashboard --storage "$db" --port 70000 2> port.err && fail "port 70000"
+grep -q "not a port" port.err || fail "message: $(cat port.err)"
+echo ok

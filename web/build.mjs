@@ -1,0 +1,33 @@
+// Bundles the page of `knob report` and `knob dashboard` into one HTML file:
+//   node build.mjs OUT.html
+// The script (src/main.js and ECharts) and the style are inlined; the C side puts the
+// study's data where the page says <!--KNOB_DATA--> (report) or serves it as is (dashboard).
+import { build } from 'esbuild';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = process.argv[2];
+if (!out) {
+    console.error('usage: node build.mjs OUT.html');
+    process.exit(2);
+}
+const result = await build({
+    entryPoints: [join(here, 'src/main.js')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2020'],
+    write: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+});
+// Inline in a <script>: no "</script" may appear in the text.
+const js = result.outputFiles[0].text.replace(/<\/(script)/gi, '<\\/$1');
+const css = readFileSync(join(here, 'src/style.css'), 'utf8');
+const page = readFileSync(join(here, 'src/page.html'), 'utf8')
+    .replace('/*KNOB_STYLE*/', () => css)
+    .replace('/*KNOB_SCRIPT*/', () => js);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, page);

@@ -1,0 +1,324 @@
+// The page of `knob report` (the study's data inlined in #knob-data) and of `knob
+// dashboard` (the same page, fed by the JSON API and polled for what changed).
+import * as echarts from 'echarts/core';
+import { ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, ParallelComponent, VisualMapComponent, LegendComponent }
+    from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { newStudy, merge, tipHtml, esc, fmt, trials } from './model.js';
+import { plotList } from './plots.js';
+import { TrialsTable } from './table.js';
+
+echarts.use([ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomChart, GridComponent,
+             TooltipComponent, ParallelComponent, VisualMapComponent, LegendComponent, CanvasRenderer]);
+
+const POLL_MS = 1000;
+const app = document.getElementById('app');
+const statusEl = document.getElementById('status');
+const charts = new Map(); // id -> {el, chart, entry, dirty}
+
+// ---------------------------------------------------------------- the JSON API
+
+function token() {
+    const q = new URLSearchParams(location.search).get('token');
+    if (q)
+        sessionStorage.setItem('knob-token', q);
+    return sessionStorage.getItem('knob-token');
+}
+
+async function api(path, body) {
+    const headers = {};
+    const t = token();
+    if (t)
+        headers.Authorization = `Bearer ${t}`;
+    const init = { headers };
+    if (body !== undefined) {
+        init.method = 'POST';
+        init.body = JSON.stringify(body);
+        headers['Content-Type'] = 'application/json';
+    }
+    const r = await fetch(path, init);
+    const doc = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
+    if (!r.ok)
+        throw new Error(doc.error || `HTTP ${r.status}`);
+    return doc;
+}
+
+// ---------------------------------------------------------------- charts, drawn when seen
+
+const seen = new IntersectionObserver(entries => {
+    for (const e of entries) {
+        const c = charts.get(e.target.dataset.id);
+        if (!c)
+            continue;
+        c.visible = e.isIntersecting;
+        if (c.visible && c.dirty)
+            draw(c);
+    }
+}, { rootMargin: '300px' });
+
+function draw(c) {
+    if (!c.chart)
+        c.chart = echarts.init(c.el, null, { renderer: 'canvas' });
+    c.chart.setOption(c.entry.option(), { notMerge: true, lazyUpdate: false });
+    c.dirty = false;
+    c.el.dataset.drawn = '1';
+}
+
+function showPlots(container, study, k) {
+    const list = plotList(study, k);
+    const ids = list.map(e => e.id).join('\n');
+    if (container.dataset.ids !== ids) {
+        for (const c of charts.values()) {
+            seen.unobserve(c.el);
+            if (c.chart)
+                c.chart.dispose();
+        }
+        charts.clear();
+        container.innerHTML = '';
+        container.dataset.ids = ids;
+        let section = null;
+        for (const e of list) {
+            if (!section || section.dataset.section !== e.section) {
+                section = document.createElement('section');
+                section.dataset.section = e.section;
+                section.className = `plots plots-${e.section}`;
+                container.appendChild(section);
+            }
+            const fig = document.createElement('figure');
+            fig.innerHTML = `<figcaption>${esc(e.title)}</figcaption>`;
+            const el = document.createElement('div');
+            el.className = 'chart';
+            el.dataset.id = e.id;
+            fig.appendChild(el);
+            section.appendChild(fig);
+            const c = { el, entry: e, dirty: true, visible: false, chart: null };
+            charts.set(e.id, c);
+            seen.observe(el);
+        }
+        return;
+    }
+    for (const e of list) {
+        const c = charts.get(e.id);
+        c.entry = e;
+        c.dirty = true;
+        if (c.visible)
+            draw(c);
+    }
+}
+
+// Hooks for the browser tests and for people at the console.
+window.knob = {
+    plots: () => [...charts.keys()],
+    drawn: id => !!charts.get(id)?.chart,
+    draw: id => { const c = charts.get(id); draw(c); return true; },
+    marks(id) {
+        const c = charts.get(id);
+        if (!c || !c.chart)
+            return 0;
+        return (c.chart.getOption().series || []).reduce((n, s) =>
+            n + (s.data || []).filter(d => d !== '-' && d !== null).length, 0);
+    },
+    // Page coordinates of a data point of a trial in chart `id`, to hover it.
+    point(id) {
+        const c = charts.get(id);
+        const series = c.chart.getOption().series;
+        for (let i = 0; i < series.length; i++) {
+            const s = series[i];
+            if (s.type === 'heatmap' || s.type === 'parallel' || s.type === 'bar')
+                continue;
+            const d = (s.data || []).find(x => x !== '-' && x !== null);
+            if (!d)
+                continue;
+            const v = Array.isArray(d) ? d : d.value;
+            const at = s.type === 'custom' ? [(v[1] + v[2]) / 2, v[0]] : [v[0], v[1]];
+            const px = c.chart.convertToPixel({ seriesIndex: i }, at);
+            const r = c.el.getBoundingClientRect();
+            return { x: r.left + window.scrollX + px[0], y: r.top + window.scrollY + px[1], n: v[v.length - 1] };
+        }
+        return null;
+    },
+};
+
+// ---------------------------------------------------------------- the study page
+
+function studyPage(study, live) {
+    document.title = `knob: ${study.name}`;
+    document.getElementById('title').textContent = study.name;
+    app.innerHTML = `
+        <div class="summary"></div>
+        <div class="objective-pick"></div>
+        <div id="plots"></div>
+        <h2>Trials</h2><div id="table"></div>
+        <div id="trial" class="trial-detail"></div>
+        ${live ? '<details id="sweep"><summary>Sweep file</summary><pre></pre></details><div id="write"></div>' : ''}`;
+    study.tip = n => tipHtml(study, n);
+    let k = 0;
+    const table = new TrialsTable(app.querySelector('#table'), study, n => showTrial(study, n, live));
+    const pick = app.querySelector('.objective-pick');
+    const refresh = () => {
+        const ts = trials(study);
+        const count = s => ts.filter(t => t.s === s).length;
+        const best = study.best;
+        app.querySelector('.summary').innerHTML =
+            `<b>${ts.length}</b> trials: ${count('complete')} complete, ${count('pruned')} pruned, ` +
+            `${count('fail')} failed, ${count('running')} running, ${count('waiting')} waiting · ` +
+            `${study.directions.length ? study.directions.join(', ') : 'no objective'}` +
+            (best ? ` · best: trial ${best.n}, value ${best.v.map(fmt).join(', ')}` : '');
+        if (study.directions.length > 1 && !pick.firstChild) {
+            pick.innerHTML = 'plots of <select>' + study.directions.map((d, i) =>
+                `<option value="${i}">objective ${i} (${d})</option>`).join('') + '</select>';
+            pick.querySelector('select').addEventListener('change', e => {
+                k = Number(e.target.value);
+                showPlots(app.querySelector('#plots'), study, k);
+            });
+        }
+        showPlots(app.querySelector('#plots'), study, k);
+        table.render();
+    };
+    return refresh;
+}
+
+function bestOf(study) {
+    if (study.directions.length !== 1)
+        return null;
+    let best = null;
+    for (const t of trials(study))
+        if (t.s === 'complete' && t.v.length && t.v[0] !== null &&
+            (!best || (study.directions[0] === 'maximize' ? t.v[0] > best.v[0] : t.v[0] < best.v[0])))
+            best = t;
+    return best;
+}
+
+async function showTrial(study, n, live) {
+    const t = study.trials[n];
+    const el = app.querySelector('#trial');
+    if (!t)
+        return;
+    let h = `<h2>Trial ${t.n}</h2><div class="tip">${tipHtml(study, n)}</div>`;
+    if (t.u && Object.keys(t.u).length)
+        h += `<pre>${esc(JSON.stringify(t.u, null, 1))}</pre>`;
+    if (live)
+        h += '<div class="logs">loading the logs...</div>';
+    if (live && study.writable && (t.s === 'running' || t.s === 'waiting'))
+        h += `<form class="tell">finish by hand: <select name="state"><option>complete</option><option>fail</option>
+              <option>pruned</option></select> values <input name="values" placeholder="0.5, 1.2">
+              <button>tell</button> <span class="msg"></span></form>`;
+    el.innerHTML = h;
+    el.scrollIntoView({ block: 'nearest' });
+    const form = el.querySelector('form.tell');
+    if (form)
+        form.addEventListener('submit', async e => {
+            e.preventDefault();
+            const values = form.values.value.split(/[\s,]+/).filter(Boolean).map(Number);
+            try {
+                await api(`/api/tell?name=${encodeURIComponent(study.name)}`,
+                          { trial: n, state: form.state.value, values });
+                form.querySelector('.msg').textContent = 'told';
+            } catch (err) {
+                form.querySelector('.msg').textContent = err.message;
+            }
+        });
+    if (live) {
+        try {
+            const log = await api(`/api/log?name=${encodeURIComponent(study.name)}&trial=${n}`);
+            el.querySelector('.logs').innerHTML = log.dir
+                ? `<div>${esc(log.dir)}</div><h3>stdout (end)</h3><pre>${esc(log.stdout ?? '(none)')}</pre>` +
+                  `<h3>stderr (end)</h3><pre>${esc(log.stderr ?? '(none)')}</pre>`
+                : 'no trial directory is recorded for this trial (it was not run by knob run or knob worker)';
+        } catch (err) {
+            el.querySelector('.logs').textContent = err.message;
+        }
+    }
+}
+
+function writeForms(study) {
+    const el = app.querySelector('#write');
+    el.innerHTML = `<h2>Notes</h2><form class="note"><textarea name="note" rows="3" cols="80"></textarea><br>
+        <button>save the note</button> <span class="msg"></span></form>
+        <h2>Enqueue a trial</h2><form class="enqueue"><input name="params" size="60" placeholder='{"lr": 0.01, "optimizer": "adam"}'>
+        <button>enqueue</button> <span class="msg"></span></form>`;
+    el.querySelector('textarea').value = study.note || '';
+    const wire = (sel, path, body) => {
+        const f = el.querySelector(sel);
+        f.addEventListener('submit', async e => {
+            e.preventDefault();
+            try {
+                await api(`${path}?name=${encodeURIComponent(study.name)}`, body(f));
+                f.querySelector('.msg').textContent = 'done';
+            } catch (err) {
+                f.querySelector('.msg').textContent = err.message;
+            }
+        });
+    };
+    wire('form.note', '/api/note', f => ({ note: f.note.value }));
+    wire('form.enqueue', '/api/enqueue', f => {
+        try {
+            return { params: JSON.parse(f.params.value) };
+        } catch (err) {
+            return { params: f.params.value };
+        }
+    });
+}
+
+// ---------------------------------------------------------------- report and dashboard
+
+function report(doc) {
+    const study = newStudy();
+    merge(study, doc);
+    study.best = bestOf(study);
+    document.getElementById('home').removeAttribute('href');
+    statusEl.textContent = `report made ${new Date(doc.generated * 1000).toLocaleString()}`;
+    studyPage(study, false)();
+}
+
+async function live(name) {
+    const study = newStudy();
+    let refresh = null;
+    const poll = async () => {
+        try {
+            const doc = await api(`/api/study?name=${encodeURIComponent(name)}&since=${study.stamp}`);
+            if (merge(study, doc) || !refresh) {
+                study.best = bestOf(study);
+                if (!refresh) {
+                    refresh = studyPage(study, true);
+                    api(`/api/sweep?name=${encodeURIComponent(name)}`).then(s => {
+                        app.querySelector('#sweep pre').textContent = s.sweep ?? '(no sweep file is stored with this study)';
+                    }).catch(() => {});
+                    if (study.writable)
+                        writeForms(study);
+                }
+                refresh();
+            }
+            statusEl.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+            statusEl.className = 'ok';
+        } catch (err) {
+            statusEl.textContent = `cannot reach knob dashboard: ${err.message}`;
+            statusEl.className = 'err';
+            if (!refresh)
+                app.innerHTML = `<p class="err">${esc(err.message)}</p>`;
+        }
+        setTimeout(poll, POLL_MS);
+    };
+    await poll();
+}
+
+async function studies() {
+    document.getElementById('title').textContent = 'studies';
+    const list = await api('/api/studies');
+    app.innerHTML = '<table class="studies"><thead><tr><th>study</th><th>directions</th><th>trials</th>' +
+        '<th>complete</th><th>best</th><th>created</th></tr></thead><tbody>' + list.map(s =>
+        `<tr><td><a href="/study?name=${encodeURIComponent(s.name)}">${esc(s.name)}</a></td>` +
+        `<td>${esc(s.directions.join(', ') || '(no objective)')}</td><td>${s.n_trials}</td><td>${s.n_complete}</td>` +
+        `<td>${esc(fmt(s.best_value))}</td><td>${new Date(s.created * 1000).toLocaleString()}</td></tr>`).join('') +
+        '</tbody></table>' + (list.length ? '' : '<p>no studies in this storage yet</p>');
+}
+
+const inline = document.getElementById('knob-data');
+if (inline) {
+    report(JSON.parse(inline.textContent));
+} else if (location.pathname === '/study') {
+    live(new URLSearchParams(location.search).get('name') || '');
+} else {
+    studies().catch(err => { app.innerHTML = `<p class="err">${esc(err.message)}</p>`; });
+}

@@ -1,0 +1,380 @@
+// The plots, each an ECharts option made from the study. plotList() says which plots a
+// study has (slices per param, contours per top pair, Pareto per pair of objectives...);
+// each entry's option() is called when its chart is drawn.
+import { complete, trials, better, objectiveName, paramAxisValue, fmt, STATES } from './model.js';
+
+const STATE_COLOR = { complete: '#3b6fb6', pruned: '#e08a1e', fail: '#c23b3b', running: '#2f9e6e',
+                      waiting: '#999999' };
+const LARGE = 2000;
+
+function base(study, extra) {
+    return Object.assign({
+        animation: false,
+        grid: { left: 64, right: 24, top: 36, bottom: 44, containLabel: false },
+        tooltip: { trigger: 'item', confine: true, formatter: p => tip(study, p) },
+        legend: { top: 4, type: 'scroll' },
+    }, extra);
+}
+
+// Every data item of a trial carries the trial's number last.
+function tip(study, p) {
+    const d = Array.isArray(p.data) ? p.data : p.data && p.data.value;
+    if (!d)
+        return '';
+    const n = Array.isArray(p.data) ? d[d.length - 1] : p.data.n;
+    return study.tip(n);
+}
+
+function valueAxis(name, extra) {
+    return Object.assign({ type: 'value', name, nameLocation: 'middle', nameGap: 28, scale: true }, extra);
+}
+
+function paramAxis(p, extra) {
+    if (p.kind === 'categorical')
+        return Object.assign({ type: 'category', name: p.name, nameLocation: 'middle', nameGap: 28,
+                               data: p.choices.map(fmt) }, extra);
+    return Object.assign({ type: p.log ? 'log' : 'value', name: p.name, nameLocation: 'middle',
+                           nameGap: 28, scale: true }, extra);
+}
+
+function scatter(name, data, color, extra) {
+    return Object.assign({ type: 'scatter', name, data, symbolSize: 5, large: data.length > LARGE,
+                           largeThreshold: LARGE, itemStyle: { color } }, extra);
+}
+
+function history(study, k) {
+    const done = complete(study, k);
+    const pts = done.map(t => [t.n, t.v[k], t.n]);
+    const best = [];
+    let b = null;
+    for (const t of done) {
+        if (b === null || better(study, k, t.v[k], b))
+            b = t.v[k];
+        best.push([t.n, b, t.n]);
+    }
+    return base(study, {
+        xAxis: valueAxis('trial'), yAxis: valueAxis(objectiveName(study, k)),
+        series: [scatter('value', pts, STATE_COLOR.complete),
+                 { type: 'line', name: 'best so far', data: best, step: 'end', showSymbol: false,
+                   lineStyle: { color: '#c23b3b', width: 2 }, itemStyle: { color: '#c23b3b' } }],
+    });
+}
+
+function slice(study, k, p) {
+    const pts = [];
+    for (const t of complete(study, k)) {
+        if (!(p.name in t.p))
+            continue;
+        const x = p.kind === 'categorical' ? fmt(t.p[p.name]) : t.p[p.name];
+        pts.push([x, t.v[k], t.n, t.n]);
+    }
+    const o = base(study, {
+        xAxis: paramAxis(p), yAxis: valueAxis(objectiveName(study, k)),
+        visualMap: { show: false, dimension: 2, min: 0, max: Math.max(1, study.trials.length - 1),
+                     inRange: { color: ['#9ecae1', '#08306b'] } },
+        series: [scatter(p.name, pts, undefined, { large: false, symbolSize: 6 })],
+    });
+    o.legend = { show: false };
+    return o;
+}
+
+// The mean objective over a grid of bins of two params, empty bins filled by inverse
+// distance weighting from the filled ones: the surface behind the trials' points.
+const BINS = 24;
+function surface(study, k, px, py) {
+    const done = complete(study, k).filter(t => px.name in t.p && py.name in t.p);
+    const tr = p => v => {
+        const a = paramAxisValue(p, v);
+        return a === null ? null : p.log ? Math.log10(a) : a;
+    };
+    const fx = tr(px), fy = tr(py);
+    const range = (p, f, vals) => {
+        if (p.kind === 'categorical')
+            return [-0.5, p.choices.length - 0.5];
+        let lo = Math.min(...vals), hi = Math.max(...vals);
+        if (p.low !== undefined && p.high !== undefined) {
+            lo = f(p.low);
+            hi = f(p.high);
+        }
+        return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
+    };
+    const xs = done.map(t => fx(t.p[px.name])), ys = done.map(t => fy(t.p[py.name]));
+    const [x0, x1] = range(px, fx, xs), [y0, y1] = range(py, fy, ys);
+    const sum = new Float64Array(BINS * BINS), cnt = new Float64Array(BINS * BINS);
+    done.forEach((t, i) => {
+        if (xs[i] === null || ys[i] === null)
+            return;
+        const bx = Math.min(BINS - 1, Math.max(0, Math.floor((xs[i] - x0) / (x1 - x0) * BINS)));
+        const by = Math.min(BINS - 1, Math.max(0, Math.floor((ys[i] - y0) / (y1 - y0) * BINS)));
+        sum[by * BINS + bx] += t.v[k];
+        cnt[by * BINS + bx]++;
+    });
+    const filled = [];
+    for (let j = 0; j < BINS * BINS; j++)
+        if (cnt[j])
+            filled.push([j % BINS, Math.floor(j / BINS), sum[j] / cnt[j]]);
+    const cells = [];
+    for (let by = 0; by < BINS; by++) {
+        for (let bx = 0; bx < BINS; bx++) {
+            let v;
+            if (cnt[by * BINS + bx]) {
+                v = sum[by * BINS + bx] / cnt[by * BINS + bx];
+            } else {
+                let ws = 0, s = 0;
+                for (const [fx2, fy2, fv] of filled) {
+                    const w = 1 / ((fx2 - bx) ** 2 + (fy2 - by) ** 2) ** 2;
+                    ws += w;
+                    s += w * fv;
+                }
+                v = ws ? s / ws : null;
+            }
+            if (v !== null)
+                cells.push([bx, by, v]);
+        }
+    }
+    return { done, cells, x0, x1, y0, y1 };
+}
+
+function contour(study, k, px, py) {
+    const { done, cells, x0, x1, y0, y1 } = surface(study, k, px, py);
+    const vals = cells.map(c => c[2]);
+    const lo = Math.min(...vals), hi = Math.max(...vals);
+    const bins = (a, b) => Array.from({ length: BINS }, (_, i) => fmt(a + (b - a) * (i + 0.5) / BINS));
+    // Axis labels in the param's terms: 10^v on a log scale, the choice at a whole index.
+    const label = p => v => p.log ? fmt(10 ** v) : p.kind === 'categorical'
+        ? (Number.isInteger(v) && v >= 0 && v < p.choices.length ? fmt(p.choices[v]) : '') : fmt(v);
+    const hid = { show: false };
+    const pts = done.map(t => {
+        const x = paramAxisValue(px, t.p[px.name]), y = paramAxisValue(py, t.p[py.name]);
+        return [px.log ? Math.log10(x) : x, py.log ? Math.log10(y) : y, t.v[k], t.n];
+    });
+    const o = base(study, {
+        xAxis: [{ type: 'category', data: bins(x0, x1), show: false },
+                { type: 'value', min: x0, max: x1, name: px.name, nameLocation: 'middle', nameGap: 28,
+                  position: 'bottom', splitLine: { show: false }, axisLabel: { formatter: label(px) } }],
+        yAxis: [{ type: 'category', data: bins(y0, y1), show: false },
+                { type: 'value', min: y0, max: y1, name: py.name, nameLocation: 'middle', nameGap: 44,
+                  position: 'left', splitLine: { show: false }, axisLabel: { formatter: label(py) } }],
+        visualMap: { type: 'continuous', seriesIndex: 0, min: lo, max: hi > lo ? hi : lo + 1,
+                     calculable: false, orient: 'vertical', right: 0, top: 'middle', itemHeight: 120,
+                     inRange: { color: ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] },
+                     text: ['', ''], formatter: v => fmt(v) },
+        series: [{ type: 'heatmap', data: cells, silent: true, xAxisIndex: 0, yAxisIndex: 0,
+                   itemStyle: { opacity: 0.85 } },
+                 scatter('trials', pts, '#ffffff', { xAxisIndex: 1, yAxisIndex: 1, symbolSize: 4,
+                         itemStyle: { color: '#ffffff', borderColor: '#222', borderWidth: 0.5 } })],
+    });
+    o.grid.right = 72;
+    o.legend = { show: false };
+    return o;
+}
+
+function parallel(study, k) {
+    const done = complete(study, k);
+    const ps = study.params;
+    const axes = ps.map((p, i) => p.kind === 'categorical'
+        ? { dim: i, name: p.name, type: 'category', data: p.choices.map(fmt) }
+        : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
+    axes.push({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true });
+    const data = done.map(t => ({
+        value: ps.map(p => p.kind === 'categorical' ? fmt(t.p[p.name]) : (p.name in t.p ? t.p[p.name] : null))
+            .concat([t.v[k]]),
+        n: t.n,
+    }));
+    const vals = done.map(t => t.v[k]);
+    const lo = Math.min(...vals), hi = Math.max(...vals);
+    return {
+        animation: false,
+        tooltip: { trigger: 'item', confine: true, formatter: p => study.tip(p.data.n) },
+        parallel: { left: 48, right: 64, top: 48, bottom: 28 },
+        parallelAxis: axes,
+        visualMap: { type: 'continuous', dimension: ps.length, min: lo, max: hi > lo ? hi : lo + 1,
+                     show: true, orient: 'horizontal', top: 0, left: 'center', itemWidth: 10,
+                     inRange: { color: study.directions[k] === 'maximize'
+                         ? ['#c6dbef', '#08306b'] : ['#08306b', '#c6dbef'] },
+                     formatter: v => fmt(v) },
+        series: [{ type: 'parallel', data, lineStyle: { width: 1, opacity: done.length > 500 ? 0.25 : 0.6 },
+                   progressive: 1000, smooth: false }],
+    };
+}
+
+function importance(study) {
+    const imp = [...study.importance].sort((a, b) => a.share - b.share);
+    const o = base(study, {
+        grid: { left: 120, right: 24, top: 12, bottom: 36 },
+        xAxis: valueAxis('share of variance', { min: 0 }),
+        yAxis: { type: 'category', data: imp.map(e => e.name) },
+        tooltip: { trigger: 'item', formatter: p => `${p.name}: ${fmt(p.value)}` },
+        series: [{ type: 'bar', data: imp.map(e => e.share), itemStyle: { color: '#3b6fb6' },
+                   label: { show: true, position: 'right', formatter: p => fmt(p.value) } }],
+    });
+    o.legend = { show: false };
+    return o;
+}
+
+function intermediate(study) {
+    const groups = { complete: [], pruned: [], other: [] };
+    const ends = [];
+    let total = 0;
+    for (const t of trials(study)) {
+        if (!t.i || !t.i.length)
+            continue;
+        const g = t.s === 'complete' ? 'complete' : t.s === 'pruned' ? 'pruned' : 'other';
+        for (const [s, v] of t.i)
+            groups[g].push([s, v, t.n]);
+        groups[g].push('-');
+        total += t.i.length;
+        if (t.s === 'pruned') {
+            const [s, v] = t.i[t.i.length - 1];
+            ends.push([s, v, t.n]);
+        }
+    }
+    const sym = total <= 4000;
+    const line = (name, data, color) => ({
+        type: 'line', name, data, connectNulls: false, showSymbol: sym, symbolSize: 3,
+        lineStyle: { width: 1, opacity: 0.5, color }, itemStyle: { color }, large: !sym,
+    });
+    return base(study, {
+        xAxis: valueAxis('step'), yAxis: valueAxis('intermediate value'),
+        series: [line('complete', groups.complete, STATE_COLOR.complete),
+                 line('pruned', groups.pruned, STATE_COLOR.pruned),
+                 line('running, failed', groups.other, STATE_COLOR.running),
+                 scatter('pruned here', ends, STATE_COLOR.pruned, { symbol: 'triangle', symbolSize: 9 })],
+    });
+}
+
+function pareto(study, a, b) {
+    const front = new Set(study.pareto || []);
+    const done = trials(study).filter(t => t.s === 'complete' && t.v.length > Math.max(a, b));
+    const pt = t => [t.v[a], t.v[b], t.n];
+    return base(study, {
+        xAxis: valueAxis(objectiveName(study, a) + ` (${study.directions[a]})`),
+        yAxis: valueAxis(objectiveName(study, b) + ` (${study.directions[b]})`, { nameGap: 44 }),
+        series: [scatter('dominated', done.filter(t => !front.has(t.n)).map(pt), '#9bb7dd'),
+                 scatter('Pareto front', done.filter(t => front.has(t.n)).map(pt), '#c23b3b',
+                         { symbolSize: 7, large: false })],
+    });
+}
+
+function hypervolume(study) {
+    return base(study, {
+        xAxis: valueAxis('trial'), yAxis: valueAxis('hypervolume'),
+        series: [{ type: 'line', name: 'hypervolume', step: 'end', showSymbol: study.hypervolume.length < 500,
+                   data: study.hypervolume.map(([n, v]) => [n, v, n]), itemStyle: { color: '#3b6fb6' } }],
+    });
+}
+
+function edf(study) {
+    const series = study.directions.map((d, k) => {
+        const done = complete(study, k).sort((x, y) => x.v[k] - y.v[k]);
+        return { type: 'line', name: objectiveName(study, k), step: 'end', showSymbol: done.length < 500,
+                 symbolSize: 3, data: done.map((t, i) => [t.v[k], (i + 1) / done.length, t.n]) };
+    });
+    return base(study, {
+        xAxis: valueAxis('objective value'), yAxis: valueAxis('fraction of trials', { min: 0, max: 1 }),
+        series,
+    });
+}
+
+// Lanes: each runner (host and pid, from the trial's "runner" attribute) gets as many as it
+// ran trials at once; trials without a runner share lanes of their own. Within a runner,
+// a trial takes the first lane free when it starts.
+function lanes(study) {
+    const ts = trials(study).filter(t => t.t0 !== null && t.t0 !== undefined)
+        .sort((x, y) => x.t0 - y.t0 || x.n - y.n);
+    const groups = new Map(), names = [];
+    const now = Date.now() / 1000;
+    for (const t of ts) {
+        const key = t.r && t.r.host ? `${t.r.host}:${t.r.pid}` : 'in process';
+        if (!groups.has(key))
+            groups.set(key, []);
+        const free = groups.get(key);
+        let i = free.findIndex(l => l.end <= t.t0);
+        if (i < 0) {
+            i = free.length;
+            free.push({ end: 0, index: -1 });
+        }
+        free[i].end = t.t1 === null || t.t1 === undefined ? now : t.t1;
+        t._lane = [key, i];
+    }
+    for (const [key, free] of groups)
+        free.forEach((l, i) => {
+            l.index = names.length;
+            names.push(free.length > 1 ? `${key} #${i}` : key);
+        });
+    for (const t of ts)
+        t._lane = groups.get(t._lane[0])[t._lane[1]].index;
+    return { ts, names };
+}
+
+function timeline(study) {
+    const { ts, names } = lanes(study);
+    const now = Date.now() / 1000;
+    const t00 = Math.min(...ts.map(t => t.t0));
+    const data = ts.map(t => ({ value: [t._lane, t.t0 - t00, (t.t1 ?? now) - t00, t.n],
+                                itemStyle: { color: STATE_COLOR[t.s] } }));
+    return {
+        animation: false,
+        tooltip: { trigger: 'item', confine: true, formatter: p => study.tip(p.value[3]) },
+        grid: { left: 150, right: 24, top: 16, bottom: 44 },
+        xAxis: valueAxis('seconds since the first trial started', { min: 0 }),
+        yAxis: { type: 'category', data: names, inverse: true },
+        series: [{
+            type: 'custom', data, encode: { x: [1, 2], y: 0 },
+            renderItem: (params, api) => {
+                const a = api.coord([api.value(1), api.value(0)]);
+                const b = api.coord([api.value(2), api.value(0)]);
+                const h = api.size([0, 1])[1] * 0.6;
+                return { type: 'rect', shape: { x: a[0], y: a[1] - h / 2, width: Math.max(1, b[0] - a[0]), height: h },
+                         style: api.style({ stroke: '#fff', lineWidth: 1 }) };
+            },
+        }],
+    };
+}
+
+// Every plot the study has: {id, section, title, option}.
+export function plotList(study, k) {
+    const out = [];
+    const ps = study.params;
+    const nobj = study.directions.length;
+    const anyComplete = nobj > 0 && complete(study, k).length > 0;
+    const add = (section, id, title, option) => out.push({ section, id, title, option });
+    if (anyComplete) {
+        add('history', 'history', 'Optimization history', () => history(study, k));
+        for (const p of ps)
+            add('slice', `slice-${p.name}`, `Slice: ${p.name}`, () => slice(study, k, p));
+    }
+    if (anyComplete && ps.length >= 2) {
+        let order = ps;
+        if (study.importance) {
+            const share = new Map(study.importance.map(e => [e.name, e.share]));
+            order = [...ps].sort((a, b) => (share.get(b.name) || 0) - (share.get(a.name) || 0));
+        }
+        const top = order.slice(0, 3);
+        for (let i = 0; i < top.length; i++)
+            for (let j = i + 1; j < top.length; j++)
+                add('contour', `contour-${top[i].name}-${top[j].name}`, `Contour: ${top[i].name} × ${top[j].name}`,
+                    () => contour(study, k, top[i], top[j]));
+    }
+    if (anyComplete && ps.length >= 1)
+        add('parallel', 'parallel', 'Parallel coordinates', () => parallel(study, k));
+    if (study.importance && study.importance.length)
+        add('importance', 'importance', 'Parameter importance', () => importance(study));
+    if (trials(study).some(t => t.i && t.i.length))
+        add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
+    if (nobj >= 2) {
+        for (let a = 0; a < nobj; a++)
+            for (let b = a + 1; b < nobj && out.filter(e => e.section === 'pareto').length < 3; b++)
+                add('pareto', `pareto-${a}-${b}`, `Pareto front: objective ${a} × objective ${b}`,
+                    () => pareto(study, a, b));
+        if (study.hypervolume && study.hypervolume.length)
+            add('hypervolume', 'hypervolume', 'Hypervolume history', () => hypervolume(study));
+    }
+    if (nobj > 0 && study.directions.some((_, kk) => complete(study, kk).length))
+        add('edf', 'edf', 'Empirical distribution function', () => edf(study));
+    if (trials(study).some(t => t.t0 !== null && t.t0 !== undefined))
+        add('timeline', 'timeline', 'Timeline', () => timeline(study));
+    return out;
+}
+
+export { STATE_COLOR, STATES };

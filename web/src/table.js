@@ -1,0 +1,104 @@
+// The trials table: sortable by any column (click its header), filtered by state and by
+// text ("lr>0.01" compares a column, other words match any cell), shown 100 rows at a time.
+import { trials, fmt, esc } from './model.js';
+
+const PAGE = 100;
+
+function columns(study) {
+    const cols = [{ name: 'number', get: t => t.n }, { name: 'state', get: t => t.s }];
+    study.directions.forEach((d, k) =>
+        cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null }));
+    for (const p of study.params)
+        cols.push({ name: p.name, get: t => (t.p && p.name in t.p ? t.p[p.name] : null) });
+    cols.push({ name: 'duration (s)', get: t => (t.t0 != null && t.t1 != null ? t.t1 - t.t0 : null) });
+    return cols;
+}
+
+function cmp(a, b) {
+    if (a === null || a === undefined)
+        return b === null || b === undefined ? 0 : 1;
+    if (b === null || b === undefined)
+        return -1;
+    if (typeof a === 'number' && typeof b === 'number')
+        return a - b;
+    return String(a).localeCompare(String(b));
+}
+
+// One word of the filter: "col<op>value" or a plain substring.
+function matcher(word, cols) {
+    const m = /^([^<>=!]+)(<=|>=|!=|=|<|>)(.*)$/.exec(word);
+    if (m) {
+        const col = cols.find(c => c.name === m[1]);
+        if (col) {
+            const num = Number(m[3]);
+            return t => {
+                const v = col.get(t);
+                const a = typeof v === 'number' && !Number.isNaN(num) ? v : String(fmt(v));
+                const b = typeof v === 'number' && !Number.isNaN(num) ? num : m[3];
+                switch (m[2]) {
+                case '<': return v !== null && a < b;
+                case '>': return v !== null && a > b;
+                case '<=': return v !== null && a <= b;
+                case '>=': return v !== null && a >= b;
+                case '!=': return a != b;
+                default: return a == b;
+                }
+            };
+        }
+    }
+    const w = word.toLowerCase();
+    return t => cols.some(c => String(fmt(c.get(t))).toLowerCase().includes(w));
+}
+
+export class TrialsTable {
+    constructor(el, study, onSelect) {
+        this.el = el;
+        this.study = study;
+        this.onSelect = onSelect;
+        this.sortCol = 'number';
+        this.sortDir = 1;
+        this.limit = PAGE;
+        el.innerHTML = `<div class="table-tools"><input type="search" class="filter" placeholder="filter: words, or lr>0.01 state=complete">
+            <select class="state"><option value="">every state</option>${['complete', 'pruned', 'fail', 'running', 'waiting']
+            .map(s => `<option>${s}</option>`).join('')}</select> <span class="count"></span></div>
+            <div class="table-wrap"><table class="trials"><thead></thead><tbody></tbody></table></div>
+            <button class="more">show more</button>`;
+        this.filterEl = el.querySelector('.filter');
+        this.stateEl = el.querySelector('.state');
+        this.filterEl.addEventListener('input', () => { this.limit = PAGE; this.render(); });
+        this.stateEl.addEventListener('change', () => { this.limit = PAGE; this.render(); });
+        el.querySelector('.more').addEventListener('click', () => { this.limit += PAGE * 5; this.render(); });
+        el.querySelector('thead').addEventListener('click', e => {
+            const th = e.target.closest('th');
+            if (!th)
+                return;
+            if (this.sortCol === th.dataset.col)
+                this.sortDir = -this.sortDir;
+            else
+                [this.sortCol, this.sortDir] = [th.dataset.col, 1];
+            this.render();
+        });
+        el.querySelector('tbody').addEventListener('click', e => {
+            const tr = e.target.closest('tr');
+            if (tr && this.onSelect)
+                this.onSelect(Number(tr.dataset.n));
+        });
+    }
+
+    render() {
+        const cols = columns(this.study);
+        const words = this.filterEl.value.trim().split(/\s+/).filter(Boolean).map(w => matcher(w, cols));
+        const state = this.stateEl.value;
+        let rows = trials(this.study).filter(t => (!state || t.s === state) && words.every(f => f(t)));
+        const col = cols.find(c => c.name === this.sortCol) || cols[0];
+        rows.sort((a, b) => this.sortDir * cmp(col.get(a), col.get(b)) || a.n - b.n);
+        this.el.querySelector('.count').textContent = `${rows.length} of ${trials(this.study).length} trials`;
+        this.el.querySelector('thead').innerHTML = '<tr>' + cols.map(c =>
+            `<th data-col="${esc(c.name)}">${esc(c.name)}${c.name === col.name ? (this.sortDir > 0 ? ' ▲' : ' ▼') : ''}</th>`)
+            .join('') + '</tr>';
+        const shown = rows.slice(0, this.limit);
+        this.el.querySelector('tbody').innerHTML = shown.map(t => `<tr data-n="${t.n}" class="st-${t.s}">` +
+            cols.map(c => `<td>${esc(fmt(c.get(t)))}</td>`).join('') + '</tr>').join('');
+        this.el.querySelector('.more').style.display = rows.length > this.limit ? '' : 'none';
+    }
+}
