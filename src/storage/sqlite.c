@@ -149,7 +149,7 @@ static const char *const sql[Q_COUNT] = {
      * order through UNIQUE(study, number) (`+seq` keeps the planner off trials_by_seq)
      * needs no sort of the whole study, only of each trial's few rows; at 100,000 trials
      * the sorts of the queries above cost more than a quarter of a study's first read. */
-    [Q_LOAD_TRIALS] = "SELECT id, number, state, start_time, end_time FROM trials "
+    [Q_LOAD_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM trials "
                       "WHERE study = ?1 AND +seq > ?2 ORDER BY number",
     [Q_LOAD_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM trials t JOIN params p "
                       "ON p.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "

@@ -657,6 +657,7 @@ static void check_sync(target *t)
         assert_int_equal(x->id, ids[i]);
         assert_int_equal(x->n_params, 1);
         assert_true(x->pval[0] == i);
+        assert_true(x->seq > seq0 && x->seq <= seq1); /* a first read has the stamps too */
     }
     assert_int_equal(sync_into(be, t->h, s, seq1, &g), seq1); /* up to date: nothing */
     assert_int_equal(g.n, 0);
