@@ -247,6 +247,10 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
                            "study '%s': cannot load trial %lld (out of memory or "
                            "a corrupt distribution)",
                            s->name, (long long)r->number);
+    if (knob__grow(&v->stamps, &v->cap_stamps, v->n, sizeof *v->stamps)) {
+        free(info);
+        return knob__oom("study view");
+    }
     knob_trial_info *old = v->by_number[num];
     if (old && old->state == KNOB_TRIAL_WAITING)
         v->n_waiting--;
@@ -257,10 +261,6 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
     if (info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING &&
         (unsigned)info->state < 5)
         v->n_finished[info->state]++;
-    if (knob__grow(&v->stamps, &v->cap_stamps, v->n, sizeof *v->stamps)) {
-        free(info);
-        return knob__oom("study view");
-    }
     free(old);
     v->by_number[num] = info;
     if (!v->n_constraints)
