@@ -64,8 +64,8 @@
 typedef struct bo {
     /* options */
     int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
-    char *acquisition, *pending, *startup, *failed;
-    double beta, min_noise;
+    char *acquisition, *pending, *startup, *failed, *cost;
+    double beta, min_noise, cost_budget;
     bool warp;
     /* state */
     bool ucb;
@@ -87,6 +87,10 @@ typedef struct bo {
     bool *cok;       /* the constraint has a model (two trials or more carry it) */
     int nc, cap_cgp; /* constraints of this ask; models allocated */
     int n_cfitted;   /* observations at the constraint models' last fit */
+    knob__gp kgp;    /* the log cost's model (option cost) */
+    bool kok;        /* it has one (two trials or more with a cost) */
+    double ksd;      /* the log costs' standard deviation: the model's unit */
+    double alpha;    /* the cost's weight this ask (CArBO's cooling: 1 down to 0) */
 } bo;
 
 /* ---------------------------------------------------------------- the space and data */
@@ -173,6 +177,11 @@ static void acq_batch(ctx *c, const double *x, int m, double *out)
     knob__gp_predict(&c->p->gp, x, m, mean, var, c->work + m);
     for (int i = 0; i < m; i++)
         out[i] = acq_value(c, mean[i], var[i], NULL, NULL);
+    if (c->p->alpha > 0) {
+        knob__gp_predict(&c->p->kgp, x, m, c->cm, c->cv, c->work);
+        for (int i = 0; i < m; i++)
+            out[i] -= c->p->alpha * c->p->ksd * c->cm[i];
+    }
     for (int j = 0; j < c->p->nc; j++) {
         if (!c->p->cok[j])
             continue;
@@ -196,6 +205,14 @@ static double local_fn(unsigned n, const double *u, double *grad, void *data)
     if (grad)
         for (unsigned i = 0; i < n; i++)
             grad[i] = (am * dm[c->free[i]] + av * dv[c->free[i]]) / c->scale[i];
+    if (p->alpha > 0) {
+        double km, kv, kdm[MAX_DIMS], kdv[MAX_DIMS], w = p->alpha * p->ksd;
+        knob__gp_predict_grad(&p->kgp, c->x, &km, &kv, kdm, kdv, c->work);
+        v -= w * km;
+        if (grad)
+            for (unsigned i = 0; i < n; i++)
+                grad[i] -= w * kdm[c->free[i]] / c->scale[i];
+    }
     for (int j = 0; j < p->nc; j++) {
         if (!p->cok[j])
             continue;
@@ -435,7 +452,8 @@ static void warp_losses(double *y, int n)
  * tried) tell the most about where to look next. Keeping the quarter nearest the
  * incumbent instead of the oldest recent ones did worse (gp_thins_long_histories: 11 of
  * 18 seeds, not 15). */
-static int thin(double *X, double *y, double *C, bool *feas, int nc, int *n, int d, int max)
+static int thin(double *X, double *y, double *C, bool *feas, int nc, double *cost, int *n, int d,
+                int max)
 {
     item *by = malloc((size_t)*n * sizeof *by);
     bool *keep = calloc((size_t)*n, sizeof *keep);
@@ -464,6 +482,8 @@ static int thin(double *X, double *y, double *C, bool *feas, int nc, int *n, int
             memmove(C + (size_t)w * nc, C + (size_t)i * nc, (size_t)nc * sizeof *C);
             feas[w] = feas[i];
         }
+        if (cost)
+            cost[w] = cost[i];
         y[w++] = y[i];
     }
     *n = w;
@@ -495,6 +515,8 @@ typedef struct data {
     double center[MAX_DIMS]; /* the incumbent's row, when stalled */
     double *C;               /* n x nc constraint values of the observations (NaN: none) */
     bool *feas;              /* each observation is feasible */
+    double *cost;            /* n costs of the observations (option cost; NaN: none) */
+    double spent, spent0;    /* the costs of all trials, and of the startup trials */
 } data;
 
 /* Distance of two rows of the cube: Euclidean, another category counting 1. */
@@ -544,6 +566,26 @@ static int gp_failed(int status, int n, int d)
                           n);
 }
 
+/* A trial's cost (option cost): its duration, or the number in the user attr so named;
+ * NaN when it has none or it is not positive. */
+static double trial_cost(const bo *p, const knob_trial_info *t)
+{
+    double k = NAN;
+    if (strcmp(p->cost, "duration") == 0) {
+        k = t->end_time - t->start_time;
+    } else {
+        const char *v = knob_trial_info_attr(t, p->cost, false);
+        char *end;
+        if (v) {
+            v += *v == '"'; /* a number written as a JSON string */
+            k = strtod(v, &end);
+            if (end == v)
+                k = NAN;
+        }
+    }
+    return isfinite(k) && k > 0 ? k : NAN;
+}
+
 /* The completed trials with a finite value as rows of the cube, and their losses (the
  * objective, negated when maximized) and constraints; at most max_observations of them.
  * D->y, D->C and D->feas are the caller's to free. */
@@ -552,7 +594,8 @@ static int observe(bo *p, double sign, const knob_trial_info *const *tr, size_t 
     int d = p->n_dims, nc = p->nc;
     if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)) || !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
         (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
-                !(D->feas = malloc(n_tr * sizeof *D->feas)))))
+                !(D->feas = malloc(n_tr * sizeof *D->feas)))) ||
+        (p->cost[0] && !(D->cost = malloc((n_tr + 1) * sizeof *D->cost))))
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
@@ -567,12 +610,21 @@ static int observe(bo *p, double sign, const knob_trial_info *const *tr, size_t 
                     ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
             D->feas[D->n] = knob_trial_info_feasible(ti);
         }
+        if (D->cost) {
+            double k = trial_cost(p, ti);
+            D->cost[D->n] = k;
+            if (isfinite(k)) {
+                D->spent += k;
+                if (D->n < p->n_startup_trials)
+                    D->spent0 += k;
+            }
+        }
         D->y[D->n++] = sign * ti->values[0];
     }
     D->n_seen = D->n;
     detect_stall(p, D);
     if (D->n > p->max_observations)
-        return thin(D->X, D->y, D->C, D->feas, nc, &D->n, d, (int)p->max_observations);
+        return thin(D->X, D->y, D->C, D->feas, nc, D->cost, &D->n, d, (int)p->max_observations);
     return KNOB_OK;
 }
 
@@ -695,6 +747,56 @@ static int fit_constraints(bo *p, const data *D, const bool *cat)
         p->n_cfitted = n_seen;
     free(X);
     return rc;
+}
+
+/* The model of the log cost (option cost), and the cost's weight: CArBO (Lee et al. 2020)
+ * divides EI by cost^alpha, alpha cooling from 1 to 0 as the budget is spent so that
+ * cheap regions do not win forever: with cost_budget B, alpha = (B - spent) / (B -
+ * spent by the startup trials); without, alpha falls linearly to 0 over the 9 x
+ * n_startup_trials trials after the startup. */
+static int fit_cost(bo *p, const data *D, const bool *cat)
+{
+    p->alpha = 0;
+    p->kok = false;
+    if (!D->cost)
+        return KNOB_OK;
+    int d = p->n_dims, n = D->n, m = 0;
+    double *X = malloc(((size_t)n * d + n + 1) * sizeof *X), *y = X ? X + (size_t)n * d : NULL;
+    if (!X)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(D->cost[i])) {
+            memcpy(X + (size_t)m * d, D->X + (size_t)i * d, (size_t)d * sizeof *X);
+            y[m] = log(D->cost[i]);
+            mean += y[m++];
+        }
+    int rc = KNOB_OK;
+    if (m >= 2) {
+        mean /= m;
+        for (int i = 0; i < m; i++)
+            var += (y[i] - mean) * (y[i] - mean);
+        p->ksd = var > 0 ? sqrt(var / (m - 1)) : 1;
+        for (int i = 0; i < m; i++)
+            y[i] = (y[i] - mean) / p->ksd;
+        p->kgp.min_noise = p->min_noise;
+        rc = knob__gp_set_data(&p->kgp, X, y, m, d, cat);
+        if (!rc)
+            rc = knob__gp_fit(&p->kgp, (int)p->fit_max_evals);
+        if (rc)
+            rc = gp_failed(rc, m, d);
+        p->kok = !rc;
+    }
+    free(X);
+    if (!p->kok)
+        return rc;
+    double a;
+    if (p->cost_budget > 0)
+        a = (p->cost_budget - D->spent) / fmax(p->cost_budget - D->spent0, 1e-300);
+    else
+        a = 1 - (double)(D->n_seen - p->n_startup_trials) / (9.0 * (double)p->n_startup_trials);
+    p->alpha = fmin(fmax(a, 0), 1);
+    return KNOB_OK;
 }
 
 /* Failed trials at the worst loss seen, so the model learns where trials fail (else the
@@ -839,6 +941,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     if (!rc)
         rc = fit_constraints(p, &D, cat);
     if (!rc)
+        rc = fit_cost(p, &D, cat);
+    if (!rc)
         rc = add_fantasies(p, tr, n_tr, self, cat, &D);
     if (!rc)
         rc = maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
@@ -850,6 +954,7 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     free(D.y);
     free(D.C);
     free(D.feas);
+    free(D.cost);
     return rc;
 }
 
@@ -938,6 +1043,7 @@ static void fini(void *state)
     for (int j = 0; j < p->cap_cgp; j++)
         knob__gp_free(&p->cgp[j]);
     free(p->cgp);
+    knob__gp_free(&p->kgp);
     free(p->cthr);
     free(p->cok);
 }
@@ -976,6 +1082,15 @@ static const knob_option options[] = {
      "the model's data at most: the best half and the most recent (an ask costs the square of it, "
      "a fit the cube)",
      NULL},
+    {"cost", KNOB_OPT_STRING, offsetof(bo, cost), "", 0, 0,
+     "cost-aware search: \"\" (cost-blind), \"duration\" (the trial's end minus start time), or "
+     "the user attr holding each trial's cost; EI per unit cost, the cost learned by its own "
+     "model on its log and weighed down to nothing as the budget is spent (CArBO)",
+     NULL},
+    {"cost_budget", KNOB_OPT_DOUBLE, offsetof(bo, cost_budget), "0", 0, 1e300,
+     "cost: the total the study will spend, over which the cost's weight cools from 1 to 0 "
+     "(0: over the 9 x n_startup_trials trials after the startup)",
+     NULL},
     {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
      "floor of the noise variance (the losses are standardized)", NULL},
     {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
@@ -989,7 +1104,8 @@ const knob_sampler_plugin knob__sampler_gp = {
     .help = "Bayesian optimization with a Gaussian process (Matern 5/2, one length scale per "
             "param) and log expected improvement or UCB; running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
-            "n_local_search, fit_max_evals, max_observations, min_noise, warp, seed.",
+            "n_local_search, fit_max_evals, max_observations, cost, cost_budget, min_noise, warp, "
+            "seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,

@@ -652,6 +652,76 @@ static void gp_constraints_none_feasible_yet(void **state)
     knob_storage_close(st);
 }
 
+/* y alone matters; x sets the cost, 10^x, in the user attr "cost". */
+static knob_trial_state costly(knob_trial *t, void *ctx, double *values)
+{
+    double x, y;
+    char json[32];
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (y - 0.3) * (y - 0.3);
+    snprintf(json, sizeof json, "%.17g", pow(10, x));
+    return knob_trial_set_user_attr(t, "cost", json) ? KNOB_TRIAL_FAIL : KNOB_TRIAL_COMPLETE;
+}
+
+/* The asks of a study (x, y) after the startup, summed cost. */
+static double cost_run(const char *opts, double *xs)
+{
+    knob_storage *st;
+    knob_study *s = new_study(&st, "gp", opts);
+    assert_int_equal(knob_study_optimize(s, costly, NULL, 30), 0);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+    double spent = 0;
+    for (size_t i = 10; i < n; i++) {
+        spent += atof(knob_trial_info_attr(tr[i], "cost", false));
+        xs[i - 10] = knob_trial_info_param(tr[i], "x")->internal;
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    return spent;
+}
+
+/* Cost-aware, the asks after the startup cost less than cost-blind ones on an objective
+ * that ignores x; with the budget spent the cost's weight has cooled to nothing and the
+ * asks are the cost-blind ones. */
+static void gp_cost_aware(void **state)
+{
+    (void)state;
+    double aware = 0, blind = 0, xa[20], xb[20];
+    for (int seed = 0; seed < 3; seed++) {
+        char opts[80];
+        snprintf(opts, sizeof opts, "seed=%d,cost=cost", seed);
+        aware += cost_run(opts, xa);
+        snprintf(opts, sizeof opts, "seed=%d", seed);
+        blind += cost_run(opts, xb);
+        snprintf(opts, sizeof opts, "seed=%d,cost=cost,cost_budget=1", seed);
+        cost_run(opts, xa);
+        for (int i = 0; i < 20; i++)
+            assert_true(xa[i] == xb[i]);
+    }
+    print_message("cost of the asks after the startup: %.1f aware, %.1f blind\n", aware, blind);
+    assert_true(aware < 0.75 * blind);
+}
+
+/* cost=duration reads the trials' times; a cost attr that is missing or not a number
+ * leaves the trial out of the cost model without an error. */
+static void gp_cost_duration_and_missing(void **state)
+{
+    (void)state;
+    const char *opts[] = {"seed=1,cost=duration", "seed=1,cost=nonesuch", "seed=1,cost=y"};
+    for (int i = 0; i < 3; i++) {
+        knob_storage *st;
+        knob_study *s = new_study(&st, "gp", opts[i]);
+        assert_int_equal(knob_study_optimize(s, i == 2 ? branin_objective : costly, NULL, 14), 0);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +743,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(log_ndtr_accurate),
         cmocka_unit_test(gp_constraints),
         cmocka_unit_test(gp_constraints_none_feasible_yet),
+        cmocka_unit_test(gp_cost_aware),
+        cmocka_unit_test(gp_cost_duration_and_missing),
         cmocka_unit_test(gp_leaves_a_stall),
         cmocka_unit_test(gp_discrete_space_no_endless_repeats),
         cmocka_unit_test(gp_avoids_failed_regions),
