@@ -854,6 +854,48 @@ KNOB_API int knob_lr_finder_result_get(const knob_lr_finder *f, knob_lr_finder_r
 KNOB_API size_t knob_lr_finder_curve(const knob_lr_finder *f, const double **rates,
                                      const double **losses, const double **smoothed);
 
+/* ---------------------------------------------------------------- hypergradient descent */
+
+/* Online hypergradient descent of the learning rate (Baydin et al. 2018, "Online Learning
+ * Rate Adaptation with Hypergradient Descent"): an optimizer that updates a vector of
+ * params from their gradient, and its own learning rate from the derivative of the loss
+ * with respect to that rate. After a step theta_t = theta_{t-1} - rate * d_t (d the
+ * step's direction: the gradient for SGD, the velocity for SGD with momentum, m^/(sqrt(v^)
+ * + eps) for Adam), the next gradient g_{t+1} gives the hypergradient
+ * h = dL(theta_t)/d(rate) = -g_{t+1} . d_t, and the rate moves to rate - hyper_rate * h
+ * before the next step. A training loop computes its gradient and calls
+ * knob_hypergrad_step; the handle belongs to one thread at a time. */
+typedef struct knob_hypergrad knob_hypergrad;
+
+typedef enum { KNOB_HYPERGRAD_SGD = 0, KNOB_HYPERGRAD_ADAM = 1 } knob_hypergrad_method;
+
+typedef struct knob_hypergrad_options {
+    knob_hypergrad_method method;
+    double rate;       /* the first learning rate, > 0 */
+    double hyper_rate; /* the hypergradient's step beta, >= 0 (0: the rate stays: plain SGD
+                        * or Adam) */
+    double momentum;   /* SGD: heavy-ball momentum in [0, 1) (v = momentum v + g) */
+    double beta1, beta2, eps; /* Adam (0: 0.9, 0.999, 1e-8) */
+    double min_rate, max_rate; /* the rate is kept in [min_rate, max_rate] (0: [0, inf)) */
+} knob_hypergrad_options;
+
+/* An optimizer for n params (n >= 1). KNOB_EINVAL names a bad option; KNOB_ENOMEM. *out
+ * is freed by knob_hypergrad_free. */
+KNOB_API int knob_hypergrad_create(const knob_hypergrad_options *opts, size_t n,
+                                   knob_hypergrad **out);
+KNOB_API void knob_hypergrad_free(knob_hypergrad *h);
+
+/* One step: updates the rate from grad (the loss's gradient at params, n values) and the
+ * last step's direction, then params in place. KNOB_EINVAL for NULL arguments; a gradient
+ * that is not finite is KNOB_EINVAL and changes nothing. The _f form takes floats. */
+KNOB_API int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad);
+KNOB_API int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad);
+
+/* The learning rate the next step starts from (before its own hypergradient update), and
+ * the hypergradient of the last step (0 before the second step). */
+KNOB_API double knob_hypergrad_rate(const knob_hypergrad *h);
+KNOB_API double knob_hypergrad_hypergradient(const knob_hypergrad *h);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,8 +16,11 @@
  *     {"epoch": 1, "val_accuracy": 0.933148, "val_loss": 0.439416, "train_loss": 0.741463}
  *
  * Exit status: 0 done, 1 the data cannot be read or training diverged, 2 bad arguments.
- * Depends on libm and zlib only (without zlib it reads the data through `gzip -dcf`).
+ * Depends on libm, zlib (without zlib it reads the data through `gzip -dcf`) and, for
+ * --hypergrad alone, libknob's knob_hypergrad_* (the rest of it is only run by knob).
  */
+#include "knob.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -51,7 +54,9 @@ typedef struct options {
     unsigned long long seed;
     const char *data;
     const char *checkpoint_in, *checkpoint_out; /* directories, or NULL */
-    bool lr_find; /* knob lr-find drives the rate on stdin (KNOB_LR_STEPS is set) */
+    bool lr_find;          /* knob lr-find drives the rate on stdin (KNOB_LR_STEPS is set) */
+    const char *hypergrad; /* NULL, "sgd" or "adam": the rate adapts (knob_hypergrad_*) */
+    double hyper_lr;       /* the hypergradient's step */
 } options;
 
 static void usage(FILE *f)
@@ -60,6 +65,7 @@ static void usage(FILE *f)
             "usage: digits_train [--lr=X] [--hidden=N] [--weight_decay=X] [--batch_size=N]\n"
             "                    [--epochs=N] [--momentum=X] [--seed=N] [--data=PATH]\n"
             "                    [--checkpoint_in=DIR] [--checkpoint_out=DIR]\n"
+            "                    [--hypergrad=sgd|adam] [--hyper_lr=X]\n"
             "  --lr            learning rate, > 0 (default 0.05)\n"
             "  --hidden        hidden units, 1..4096 (default 64)\n"
             "  --weight_decay  L2 penalty on the weights, >= 0 (default 1e-4)\n"
@@ -68,6 +74,9 @@ static void usage(FILE *f)
             "  --momentum      SGD momentum, in [0, 1) (default 0.9)\n"
             "  --seed          seed of the initial weights and batch order, >= 0 (default 0)\n"
             "  --data          digits.csv.gz (default %s)\n"
+            "  --hypergrad     sgd or adam: the learning rate adapts by hypergradient descent\n"
+            "                  (libknob's knob_hypergrad_*), starting at --lr (default none)\n"
+            "  --hyper_lr      the hypergradient's step (default 1e-4)\n"
             "  --checkpoint_in   start from the checkpoint in this directory, if it holds one\n"
             "                    (default $KNOB_CHECKPOINT_IN); --epochs counts from zero\n"
             "  --checkpoint_out  save a checkpoint into this directory at the end\n"
@@ -151,6 +160,14 @@ static int set_option(options *o, const char *name, const char *value)
         o->data = value;
         return 0;
     }
+    if (!strcmp(name, "hypergrad")) {
+        if (strcmp(value, "sgd") && strcmp(value, "adam") && strcmp(value, "none"))
+            return bad_arg(name, value, "expected sgd, adam or none");
+        o->hypergrad = strcmp(value, "none") ? value : NULL;
+        return 0;
+    }
+    if (!strcmp(name, "hyper_lr"))
+        return parse_real(name, value, 0, INFINITY, 0, &o->hyper_lr);
     if (!strcmp(name, "checkpoint_in") || !strcmp(name, "checkpoint_out")) {
         *(name[11] == 'i' ? &o->checkpoint_in : &o->checkpoint_out) = value;
         return 0;
@@ -601,7 +618,20 @@ static void step(net *n, const options *o, size_t batch)
 
 /* One pass over the training set in a fresh random order; returns the mean loss of the
  * samples as they were met. */
-static double train_epoch(net *n, const dataset *d, const options *o, size_t *order, rng *r)
+/* The same step through knob_hypergrad: the averaged gradient plus weight decay, then
+ * the optimizer's update of the rate and the params. */
+static void hyper_step(net *n, const options *o, size_t batch, knob_hypergrad *h, float *g_avg)
+{
+    const float inv = 1.0f / (float)batch, wd = (float)o->weight_decay;
+    for (size_t i = 0; i < n->n_params; i++) {
+        g_avg[i] = n->g[i] * inv + (i < n->n_weights ? wd * n->p[i] : 0);
+        n->g[i] = 0;
+    }
+    knob_hypergrad_step_f(h, n->p, g_avg);
+}
+
+static double train_epoch(net *n, const dataset *d, const options *o, size_t *order, rng *r,
+                          knob_hypergrad *h, float *g_avg)
 {
     float prob[N_CLASSES];
     double total = 0;
@@ -615,7 +645,10 @@ static double train_epoch(net *n, const dataset *d, const options *o, size_t *or
             total += forward(n, x, y, prob, &pred);
             backward(n, x, y, prob);
         }
-        step(n, o, end - start);
+        if (h)
+            hyper_step(n, o, end - start, h, g_avg);
+        else
+            step(n, o, end - start);
     }
     return total / (double)d->n;
 }
@@ -791,8 +824,22 @@ static int run(const options *o, dataset *train, dataset *val)
     rng r;
     long done = 0;
     int rc = order && !start(o, &n, &done, &r, order, train->n) ? 0 : 1;
+    knob_hypergrad *h = NULL;
+    float *g_avg = NULL;
+    if (!rc && o->hypergrad) {
+        knob_hypergrad_options ho = {.method = !strcmp(o->hypergrad, "adam") ? KNOB_HYPERGRAD_ADAM
+                                                                             : KNOB_HYPERGRAD_SGD,
+                                     .rate = o->lr,
+                                     .hyper_rate = o->hyper_lr,
+                                     .momentum = !strcmp(o->hypergrad, "sgd") ? o->momentum : 0};
+        g_avg = malloc(n.n_params * sizeof *g_avg);
+        if (!g_avg || knob_hypergrad_create(&ho, n.n_params, &h)) {
+            fprintf(stderr, "digits_train: --hypergrad: %s\n", g_avg ? knob_errmsg() : "no memory");
+            rc = 1;
+        }
+    }
     for (long e = done + 1; !rc && e <= o->epochs; e++) {
-        double train_loss = train_epoch(&n, train, o, order, &r), acc, val_loss;
+        double train_loss = train_epoch(&n, train, o, order, &r, h, g_avg), acc, val_loss;
         evaluate(&n, val, &acc, &val_loss);
         if (!isfinite(train_loss) || !isfinite(val_loss)) {
             fprintf(stderr,
@@ -802,15 +849,22 @@ static int run(const options *o, dataset *train, dataset *val)
             rc = 1;
             break;
         }
-        printf("{\"epoch\": %ld, \"val_accuracy\": %.6f, \"val_loss\": %.6g, "
-               "\"train_loss\": %.6g}\n",
-               e, acc, val_loss, train_loss);
+        if (h)
+            printf("{\"epoch\": %ld, \"val_accuracy\": %.6f, \"val_loss\": %.6g, "
+                   "\"train_loss\": %.6g, \"lr\": %.6g}\n",
+                   e, acc, val_loss, train_loss, knob_hypergrad_rate(h));
+        else
+            printf("{\"epoch\": %ld, \"val_accuracy\": %.6f, \"val_loss\": %.6g, "
+                   "\"train_loss\": %.6g}\n",
+                   e, acc, val_loss, train_loss);
         fflush(stdout);
         done = e;
     }
     if (!rc && o->checkpoint_out && *o->checkpoint_out &&
         ckpt_save(o->checkpoint_out, &n, done, &r, order, train->n))
         rc = 1;
+    knob_hypergrad_free(h);
+    free(g_avg);
     net_free(&n);
     free(order);
     return rc;
@@ -826,6 +880,7 @@ int main(int argc, char **argv)
                  .epochs = 30,
                  .seed = 0,
                  .data = DIGITS_DATA_DEFAULT,
+                 .hyper_lr = 1e-4,
                  .checkpoint_in = getenv("KNOB_CHECKPOINT_IN"),
                  .checkpoint_out = getenv("KNOB_CHECKPOINT_OUT")};
     o.lr_find = getenv("KNOB_LR_STEPS") != NULL;

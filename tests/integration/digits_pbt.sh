@@ -2,7 +2,8 @@
 # examples/digits checkpoints and resumes: 4 epochs at once print the same lines as 2 and
 # then 2 more through a checkpoint (the batch order's generator is saved with the weights),
 # from options or from knob's KNOB_CHECKPOINT_* variables; a missing checkpoint file starts
-# afresh, a corrupt one is an error; a short method pbt sweep runs it.
+# afresh, a corrupt one is an error; --hypergrad adapts the rate; a short method pbt sweep
+# runs it.
 source "$(dirname "$0")/lib.bash"
 D="$KNOB_BUILD/examples/digits/digits_train"
 [ -x "$D" ] || fail "no $D (the build makes it)"
@@ -20,6 +21,17 @@ mkdir empty
 echo junk > empty/digits.ckpt
 if "$D" --epochs=1 --checkpoint_in=empty 2> err.txt; then fail "a corrupt checkpoint was read"; fi
 grep -q "cannot read the checkpoint" err.txt || fail "error: $(cat err.txt)"
+
+# --hypergrad: the rate adapts from --lr (printed per epoch); with --hyper_lr=0 it stays
+for m in sgd adam; do
+    "$D" --lr=0.01 --epochs=3 --hypergrad=$m --hyper_lr=1e-4 > hg.txt || fail "hypergrad $m"
+    expect_eq "$(tail -1 hg.txt | py 'd["lr"] != 0.01 and d["val_accuracy"] > 0.9')" True \
+        "hypergrad $m: $(cat hg.txt)"
+    "$D" --lr=0.01 --epochs=2 --hypergrad=$m --hyper_lr=0 > hg0.txt || fail "hypergrad $m, 0"
+    expect_eq "$(tail -1 hg0.txt | py 'd["lr"]')" 0.01 "hyper_lr 0 keeps the rate ($m)"
+done
+if "$D" --hypergrad=rmsprop 2> err.txt; then fail "a bad --hypergrad"; fi
+grep -q "expected sgd, adam or none" err.txt || fail "error: $(cat err.txt)"
 
 cat > sweep.yaml <<YAML
 command: ["$D", "\${args}"]

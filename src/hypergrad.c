@@ -1,0 +1,165 @@
+/* Online hypergradient descent of the learning rate for SGD (with heavy-ball momentum)
+ * and Adam (Baydin, Cornish, Martinez Rubio, Schmidt and Wood, ICLR 2018). */
+#include "internal.h"
+
+#include <math.h>
+#include <string.h>
+
+struct knob_hypergrad {
+    knob_hypergrad_options o;
+    size_t n;
+    double *dir;   /* the last step's direction d_t: theta_t = theta_{t-1} - rate * d_t */
+    double *m, *v; /* momentum's velocity, or Adam's moments */
+    double rate, hyper;
+    int64_t t;
+};
+
+static int check(const knob_hypergrad_options *o, size_t n)
+{
+    if (o->method != KNOB_HYPERGRAD_SGD && o->method != KNOB_HYPERGRAD_ADAM)
+        return knob__error(KNOB_EINVAL, "hypergrad: method must be SGD (0) or ADAM (1), got %d",
+                           (int)o->method);
+    if (n == 0)
+        return knob__error(KNOB_EINVAL, "hypergrad: no params (n is 0)");
+    if (!(o->rate > 0) || !isfinite(o->rate))
+        return knob__error(KNOB_EINVAL, "hypergrad: rate must be > 0, got %g", o->rate);
+    if (!(o->hyper_rate >= 0) || !isfinite(o->hyper_rate))
+        return knob__error(KNOB_EINVAL, "hypergrad: hyper_rate must be >= 0, got %g",
+                           o->hyper_rate);
+    if (!(o->momentum >= 0 && o->momentum < 1))
+        return knob__error(KNOB_EINVAL, "hypergrad: momentum must be in [0, 1), got %g",
+                           o->momentum);
+    if (!(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1))
+        return knob__error(KNOB_EINVAL,
+                           "hypergrad: beta1 and beta2 must be in [0, 1), got %g "
+                           "and %g",
+                           o->beta1, o->beta2);
+    if (!(o->eps > 0))
+        return knob__error(KNOB_EINVAL, "hypergrad: eps must be > 0, got %g", o->eps);
+    if (!(o->min_rate >= 0) || !(o->max_rate > o->min_rate))
+        return knob__error(KNOB_EINVAL,
+                           "hypergrad: need 0 <= min_rate < max_rate, got min_rate %g, "
+                           "max_rate %g",
+                           o->min_rate, o->max_rate);
+    if (o->rate < o->min_rate || o->rate > o->max_rate)
+        return knob__error(KNOB_EINVAL, "hypergrad: rate %g is outside [min_rate %g, max_rate %g]",
+                           o->rate, o->min_rate, o->max_rate);
+    return KNOB_OK;
+}
+
+int knob_hypergrad_create(const knob_hypergrad_options *opts, size_t n, knob_hypergrad **out)
+{
+    if (!opts || !out)
+        return knob__error(KNOB_EINVAL, "knob_hypergrad_create: NULL argument");
+    *out = NULL;
+    knob_hypergrad_options o = *opts;
+    if (o.beta1 == 0)
+        o.beta1 = 0.9;
+    if (o.beta2 == 0)
+        o.beta2 = 0.999;
+    if (o.eps == 0)
+        o.eps = 1e-8;
+    if (o.max_rate == 0)
+        o.max_rate = INFINITY;
+    int rc = check(&o, n);
+    if (rc)
+        return rc;
+    knob_hypergrad *h = calloc(1, sizeof *h);
+    if (h) {
+        h->dir = calloc(n, sizeof *h->dir);
+        h->m = calloc(n, sizeof *h->m);
+        h->v = calloc(n, sizeof *h->v);
+    }
+    if (!h || !h->dir || !h->m || !h->v) {
+        knob_hypergrad_free(h);
+        return knob__oom("hypergrad");
+    }
+    h->o = o;
+    h->n = n;
+    h->rate = o.rate;
+    *out = h;
+    return KNOB_OK;
+}
+
+void knob_hypergrad_free(knob_hypergrad *h)
+{
+    if (!h)
+        return;
+    free(h->dir);
+    free(h->m);
+    free(h->v);
+    free(h);
+}
+
+double knob_hypergrad_rate(const knob_hypergrad *h)
+{
+    return h ? h->rate : NAN;
+}
+
+double knob_hypergrad_hypergradient(const knob_hypergrad *h)
+{
+    return h ? h->hyper : NAN;
+}
+
+/* The rate from this gradient and the last direction, then this step's direction. */
+static void advance(knob_hypergrad *h, const double *g)
+{
+    const knob_hypergrad_options *o = &h->o;
+    if (h->t > 0) {
+        double dot = 0;
+        for (size_t i = 0; i < h->n; i++)
+            dot += g[i] * h->dir[i];
+        h->hyper = -dot;
+        double r = h->rate - o->hyper_rate * h->hyper;
+        h->rate = r < o->min_rate ? o->min_rate : r > o->max_rate ? o->max_rate : r;
+    }
+    h->t++;
+    if (o->method == KNOB_HYPERGRAD_SGD) {
+        for (size_t i = 0; i < h->n; i++) {
+            h->m[i] = o->momentum * h->m[i] + g[i];
+            h->dir[i] = h->m[i];
+        }
+        return;
+    }
+    double c1 = 1 - pow(o->beta1, (double)h->t), c2 = 1 - pow(o->beta2, (double)h->t);
+    for (size_t i = 0; i < h->n; i++) {
+        h->m[i] = o->beta1 * h->m[i] + (1 - o->beta1) * g[i];
+        h->v[i] = o->beta2 * h->v[i] + (1 - o->beta2) * g[i] * g[i];
+        h->dir[i] = (h->m[i] / c1) / (sqrt(h->v[i] / c2) + o->eps);
+    }
+}
+
+int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad)
+{
+    if (!h || !params || !grad)
+        return knob__error(KNOB_EINVAL, "knob_hypergrad_step: NULL argument");
+    for (size_t i = 0; i < h->n; i++)
+        if (!isfinite(grad[i]))
+            return knob__error(KNOB_EINVAL, "hypergrad: gradient %zu is %g", i, grad[i]);
+    advance(h, grad);
+    for (size_t i = 0; i < h->n; i++)
+        params[i] -= h->rate * h->dir[i];
+    return KNOB_OK;
+}
+
+int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad)
+{
+    if (!h || !params || !grad)
+        return knob__error(KNOB_EINVAL, "knob_hypergrad_step_f: NULL argument");
+    double *g = calloc(h->n, sizeof *g);
+    if (!g)
+        return knob__oom("hypergrad gradient");
+    int rc = KNOB_OK;
+    for (size_t i = 0; i < h->n && !rc; i++) {
+        g[i] = grad[i];
+        if (!isfinite(g[i]))
+            rc = knob__error(KNOB_EINVAL, "hypergrad: gradient %zu is %g", i, g[i]);
+    }
+    if (!rc) {
+        advance(h, g);
+        for (size_t i = 0; i < h->n; i++)
+            params[i] = (float)(params[i] - h->rate * h->dir[i]);
+    }
+    free(g);
+    return rc;
+}

@@ -1,0 +1,176 @@
+/* Hypergradient descent: each step's hypergradient against a central finite difference of
+ * the loss after the last step with respect to that step's rate, for SGD, SGD with
+ * momentum and Adam; the rate adapts (a too small one grows and beats the fixed rate);
+ * bounds; the float form; option errors. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+
+#define N 5
+static const double A[N] = {1.0, 2.0, 0.5, 4.0, 3.0}, B[N] = {1.0, -2.0, 0.5, 3.0, -1.0};
+
+/* A convex quadratic with a non-diagonal term: 1/2 sum a_i x_i^2 - b.x + 1/2 (x_0 x_1)^2 */
+static double loss(const double *x)
+{
+    double s = 0.5 * (x[0] * x[1]) * (x[0] * x[1]);
+    for (int i = 0; i < N; i++)
+        s += 0.5 * A[i] * x[i] * x[i] - B[i] * x[i];
+    return s;
+}
+
+static void grad(const double *x, double *g)
+{
+    for (int i = 0; i < N; i++)
+        g[i] = A[i] * x[i] - B[i];
+    g[0] += x[0] * x[1] * x[1];
+    g[1] += x[1] * x[0] * x[0];
+}
+
+static void check_against_fd(knob_hypergrad_options o)
+{
+    knob_hypergrad *h;
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_OK);
+    double x[N] = {0.3, -0.2, 1.0, 0.5, -0.7}, g[N], before[N];
+    double fd = 0;
+    for (int t = 0; t < 30; t++) {
+        grad(x, g);
+        assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+        if (t > 0) {
+            double hg = knob_hypergrad_hypergradient(h);
+            assert_true(fabs(hg - fd) <= 1e-6 * (1 + fabs(fd)));
+        }
+        /* the loss after this step as a function of the rate it used: x = before - r d */
+        double r = knob_hypergrad_rate(h), d[N], up[N], down[N], e = 1e-6;
+        if (t == 0) /* the first step's "before" is the start */
+            memcpy(before, (double[N]){0.3, -0.2, 1.0, 0.5, -0.7}, sizeof before);
+        for (int i = 0; i < N; i++) {
+            d[i] = (before[i] - x[i]) / r;
+            up[i] = before[i] - (r + e) * d[i];
+            down[i] = before[i] - (r - e) * d[i];
+        }
+        fd = (loss(up) - loss(down)) / (2 * e);
+        memcpy(before, x, sizeof before);
+    }
+    knob_hypergrad_free(h);
+}
+
+static void sgd_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_against_fd(
+        (knob_hypergrad_options){.method = KNOB_HYPERGRAD_SGD, .rate = 0.05, .hyper_rate = 0.01});
+}
+
+static void momentum_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_against_fd((knob_hypergrad_options){
+        .method = KNOB_HYPERGRAD_SGD, .rate = 0.02, .hyper_rate = 0.005, .momentum = 0.8});
+}
+
+static void adam_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_against_fd(
+        (knob_hypergrad_options){.method = KNOB_HYPERGRAD_ADAM, .rate = 0.01, .hyper_rate = 1e-4});
+}
+
+static double train(knob_hypergrad_options o, int steps, double *final_rate)
+{
+    knob_hypergrad *h;
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_OK);
+    double x[N] = {0}, g[N];
+    for (int t = 0; t < steps; t++) {
+        grad(x, g);
+        assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    }
+    *final_rate = knob_hypergrad_rate(h);
+    knob_hypergrad_free(h);
+    return loss(x);
+}
+
+static void a_small_rate_grows_and_wins(void **state)
+{
+    (void)state;
+    knob_hypergrad_options o = {.method = KNOB_HYPERGRAD_SGD, .rate = 1e-3, .hyper_rate = 1e-3};
+    double r_hd, r_fixed;
+    double l_hd = train(o, 200, &r_hd);
+    o.hyper_rate = 0;
+    double l_fixed = train(o, 200, &r_fixed);
+    assert_true(r_fixed == 1e-3);
+    assert_true(r_hd > 10 * 1e-3);
+    assert_true(l_hd < l_fixed - 0.1);
+    /* within bounds */
+    o.hyper_rate = 1e-3;
+    o.max_rate = 0.004;
+    train(o, 200, &r_hd);
+    assert_true(r_hd <= 0.004);
+}
+
+static void float_form_follows_double(void **state)
+{
+    (void)state;
+    knob_hypergrad_options o = {.method = KNOB_HYPERGRAD_ADAM, .rate = 0.01, .hyper_rate = 1e-4};
+    knob_hypergrad *hd, *hf;
+    assert_int_equal(knob_hypergrad_create(&o, N, &hd), KNOB_OK);
+    assert_int_equal(knob_hypergrad_create(&o, N, &hf), KNOB_OK);
+    double x[N] = {0}, g[N];
+    float xf[N] = {0}, gf[N];
+    for (int t = 0; t < 50; t++) {
+        grad(x, g);
+        for (int i = 0; i < N; i++)
+            gf[i] = (float)g[i];
+        assert_int_equal(knob_hypergrad_step(hd, x, g), KNOB_OK);
+        assert_int_equal(knob_hypergrad_step_f(hf, xf, gf), KNOB_OK);
+        for (int i = 0; i < N; i++) {
+            assert_true(fabs(x[i] - xf[i]) < 1e-4);
+            x[i] = xf[i]; /* the same point for both */
+        }
+    }
+    assert_true(fabs(knob_hypergrad_rate(hd) - knob_hypergrad_rate(hf)) < 1e-6);
+    g[2] = NAN;
+    assert_int_equal(knob_hypergrad_step(hd, x, g), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "gradient 2"));
+    knob_hypergrad_free(hd);
+    knob_hypergrad_free(hf);
+}
+
+static void bad_options_are_named(void **state)
+{
+    (void)state;
+    knob_hypergrad *h = (knob_hypergrad *)1;
+    knob_hypergrad_options o = {.rate = 0};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_null(h);
+    assert_non_null(strstr(knob_errmsg(), "rate"));
+    o = (knob_hypergrad_options){.rate = 0.1, .momentum = 1};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "momentum"));
+    o = (knob_hypergrad_options){.rate = 0.1, .hyper_rate = -1};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "hyper_rate"));
+    o = (knob_hypergrad_options){.rate = 0.1, .method = (knob_hypergrad_method)7};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    o = (knob_hypergrad_options){.rate = 0.1};
+    assert_int_equal(knob_hypergrad_create(&o, 0, &h), KNOB_EINVAL);
+    o = (knob_hypergrad_options){.rate = 0.1, .min_rate = 0.5};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "outside"));
+    knob_hypergrad_free(NULL);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sgd_matches_finite_differences),
+        cmocka_unit_test(momentum_matches_finite_differences),
+        cmocka_unit_test(adam_matches_finite_differences),
+        cmocka_unit_test(a_small_rate_grows_and_wins),
+        cmocka_unit_test(float_form_follows_double),
+        cmocka_unit_test(bad_options_are_named),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
