@@ -39,7 +39,7 @@ typedef struct split {
 
 knob__forest_opts knob__forest_defaults(void)
 {
-    knob__forest_opts o = {100, 1 << 30, 2, 1, 1.0, true};
+    knob__forest_opts o = {100, 1 << 30, 2, 1, 1.0, true, false};
     return o;
 }
 
@@ -224,6 +224,14 @@ static int grow(grower *g, int *idx, int m, int depth)
         ss += e * e;
     }
     knob__forest_node nd = {-1, -1, -1, NAN, 0, mean, ss / m, m};
+    if (g->o->log_y) {
+        double top = -INFINITY, se = 0;
+        for (int i = 0; i < m; i++)
+            top = fmax(top, g->y[idx[i]]);
+        for (int i = 0; i < m; i++)
+            se += exp(g->y[idx[i]] - top);
+        nd.mean = top + log(se / m);
+    }
     g->t->nodes[id] = nd;
     const knob__forest_opts *o = g->o;
     if (depth >= o->max_depth || m < o->min_samples_split || m < 2 * o->min_samples_leaf ||

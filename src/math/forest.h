@@ -30,6 +30,8 @@ typedef struct knob__forest_opts {
     int min_samples_leaf;  /* each child of a split holds at least this many samples */
     double max_features;   /* fraction of the features tried at each node, (0, 1] */
     bool bootstrap;        /* each tree on n rows drawn with replacement, else on all rows */
+    bool log_y;            /* y are logs (of costs): a node predicts log(mean(exp(y))) of its
+                              samples, the mean in the original space (SMAC's log_y) */
 } knob__forest_opts;
 
 typedef struct knob__forest_node {
@@ -38,7 +40,8 @@ typedef struct knob__forest_node {
     double threshold;   /* continuous split: x <= threshold or x NaN goes left; NaN for a
                            categorical split */
     uint64_t left_cats; /* categorical split: bit c set sends category c left (bit n_cats: NaN) */
-    double mean;        /* mean of the node's samples' y (the prediction of a leaf) */
+    double mean;        /* mean of the node's samples' y (the prediction of a leaf; with log_y,
+                           log(mean(exp(y)))) */
     double var;         /* population variance of the node's samples' y */
     int n;              /* samples in the node (bootstrap repeats counted) */
 } knob__forest_node;
@@ -56,7 +59,7 @@ typedef struct knob__forest {
 } knob__forest;
 
 /* Options as scikit-learn's RandomForestRegressor defaults (100 trees, no depth limit, split
- * from 2 samples, leaves of 1, all features, bootstrap). */
+ * from 2 samples, leaves of 1, all features, bootstrap; not log_y). */
 knob__forest_opts knob__forest_defaults(void);
 
 /* Fits the forest to n rows of X (n x d, row major) and y (n, finite). n_cats (d entries; NULL:

@@ -253,6 +253,42 @@ static void forest_mean_variance_and_seed(void **state)
     knob__forest_free(&h);
 }
 
+/* log_y: a leaf predicts log(mean(exp(y))) of its samples, and the splits are those of y. */
+static void log_y_leaves(void **state)
+{
+    (void)state;
+    enum { N = 50 };
+    double X[N * 3], y[N];
+    int n_cats[3] = {0, 0, 3};
+    mixed_data(X, y, N, 9);
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = 1;
+    o.bootstrap = false;
+    o.min_samples_leaf = 4;
+    knob__forest f = {0}, g = {0};
+    knob_rng r;
+    knob_rng_seed(&r, 2);
+    assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &r), 0);
+    o.log_y = true;
+    knob_rng_seed(&r, 2);
+    assert_int_equal(knob__forest_fit(&g, X, y, N, 3, n_cats, &o, &r), 0);
+    assert_int_equal(f.trees[0].n_nodes, g.trees[0].n_nodes);
+    for (int i = 0; i < N; i++) {
+        int leaf = knob__tree_leaf(&g.trees[0], X + i * 3);
+        assert_int_equal(leaf, knob__tree_leaf(&f.trees[0], X + i * 3));
+        double s = 0;
+        int k = 0;
+        for (int q = 0; q < N; q++)
+            if (knob__tree_leaf(&g.trees[0], X + q * 3) == leaf) {
+                s += exp(y[q]);
+                k++;
+            }
+        assert_true(fabs(g.trees[0].nodes[leaf].mean - log(s / k)) < 1e-9);
+    }
+    knob__forest_free(&f);
+    knob__forest_free(&g);
+}
+
 static void bad_input_is_refused(void **state)
 {
     (void)state;
@@ -379,6 +415,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tree_matches_brute_force),
         cmocka_unit_test(nodes_keep_their_statistics),
         cmocka_unit_test(forest_mean_variance_and_seed),
+        cmocka_unit_test(log_y_leaves),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(fanova_matches_grid_integration),
         cmocka_unit_test(fanova_ranks_known_functions),
