@@ -326,9 +326,10 @@ typedef struct knob_sampler_plugin {
  * JSON object {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}, is the grid: each point runs
  * once, in a seeded random order, across every worker, and then knob_study_ask returns
  * KNOB_EDONE), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
- * Bayesian optimization), "cmaes", "evolution" (regularized evolution); or one
- * registered with knob_sampler_register (knob_sampler_list lists them all, and
- * `knob samplers` with their options). Options "key=value,..." (NULL or "" for
+ * Bayesian optimization), "cmaes", "evolution" (regularized evolution), "smac"
+ * (random-forest Bayesian optimization, as SMAC3); or one registered with
+ * knob_sampler_register (knob_sampler_list lists them all, and `knob samplers` with their
+ * options). Options "key=value,..." (NULL or "" for
  * defaults); a value holding commas (a JSON search_space)
  * goes through knob_sampler_create_pairs or knob_sampler_set_option. Every sampler has the option `seed` (an integer; without it a seed
  * is drawn from the operating system). Unknown names or options, and values out of

@@ -1,0 +1,532 @@
+/* SMAC: Bayesian optimization with a random forest (Hutter, Hoos and Leyton-Brown 2011), as
+ * SMAC3's hyperparameter-optimization facade sets it up:
+ *
+ * - the model: 10 regression trees (math/forest.h), bootstrapped, every feature tried at each
+ *   split, splits from 2 samples, leaves of 1, depth up to 2^20; the trees' mean and spread
+ *   are the prediction and its variance;
+ * - costs (the objective, negated when maximized) log-scaled as SMAC3's
+ *   RunHistoryLogScaledEncoder does: y = log((c - m) / (max - m)) with m the lowest cost
+ *   minus the distance from it to the 5th percentile, and leaves predicting
+ *   log(mean(exp(y))) of their samples (log_y);
+ * - the space: every param of the completed trials (the union: define-by-run and conditional
+ *   spaces), each a coordinate of the unit cube (samplers/transform.h: log params on their
+ *   log scale, ints and steps as bins) or a categorical feature; a param a trial does not
+ *   have is inactive, NaN for the forest (a split of its own, as SMAC's imputation of
+ *   inactive values out of range gives);
+ * - the acquisition: log expected improvement (the improvement of exp(y) over the
+ *   incumbent's predicted exp(y), for log-normal predictions, Hutter et al. 2009) maximized
+ *   by local search (the one-exchange neighbourhood: every other choice of a categorical,
+ *   four normal steps of 0.2 of a numerical coordinate) from the completed configurations
+ *   with the best acquisition, and by n_candidates random configurations, as SMAC3's
+ *   LocalAndSortedRandomSearch; with probability random_probability (0.2) a trial is drawn
+ *   at random instead, as SMAC3's ProbabilityRandomDesign interleaves them.
+ *
+ * Random configurations and neighbours keep the activity pattern of a completed trial (the
+ * params it had), so candidates stay inside the conditional structure the trials showed; a
+ * param a suggestion leaves inactive that the trial then suggests is drawn at random.
+ *
+ * The first n_startup_trials trials are random. With warm_start_study, the source study's
+ * completed trials (log-scaled on their own) join the model's data, over the params the
+ * two studies share, and the model starts at the first trial. Draws derive from (seed,
+ * trial number), so parallel workers get different suggestions. */
+#include "internal.h"
+#include "math/forest.h"
+#include "samplers/random.h"
+#include "samplers/transform.h"
+#include "space.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STEP_SD 0.2 /* a numerical neighbour's normal step, in the unit cube */
+#define N_NUMERIC_NEIGHBOURS 4
+#define MAX_LOCAL_STEPS 50
+#define MIN_VAR 1e-10
+
+typedef struct smac {
+    /* options */
+    int64_t n_startup_trials, n_trees, n_candidates, n_local_starts, min_samples_split,
+        min_samples_leaf;
+    double random_probability, ratio_features;
+    char *ws_study, *ws_storage;
+    /* state */
+    knob_study *src; /* warm_start_study, opened at the first ask */
+    knob__dim *dims;
+    int n_dims;
+    size_t cap_dims;
+} smac;
+
+/* One ask's data: the rows of the observations (own, then the source's) and their y. */
+typedef struct data {
+    double *X, *y;
+    int n, n_own, d;
+    int *n_cats;
+    knob__forest f;
+    double eta; /* the incumbent's predicted y */
+} data;
+
+static void fini(void *state)
+{
+    smac *p = state;
+    knob_study_free(p->src);
+    free(p->dims);
+}
+
+static bool worker_lost(const knob_trial_info *t)
+{
+    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
+    return cause && strcmp(cause, "\"worker_lost\"") == 0;
+}
+
+static bool usable(const knob_trial_info *t)
+{
+    return t->state == KNOB_TRIAL_COMPLETE && t->n_values >= 1 && isfinite(t->values[0]);
+}
+
+static bool single(const knob_distribution *d)
+{
+    return d->kind == KNOB_DIST_CATEGORICAL ? d->n_choices <= 1 : !(d->high > d->low);
+}
+
+/* ---------------------------------------------------------------- the space */
+
+static int add_params(smac *p, const knob_trial_info *t)
+{
+    for (size_t i = 0; i < t->n_params; i++) {
+        const knob_param *q = &t->params[i];
+        bool known = single(q->dist);
+        for (int k = 0; k < p->n_dims && !known; k++)
+            known = strcmp(p->dims[k].name, q->name) == 0;
+        if (known)
+            continue;
+        if (knob__grow(&p->dims, &p->cap_dims, (size_t)p->n_dims + 1, sizeof *p->dims))
+            return knob_set_error(KNOB_ENOMEM, "out of memory (smac: the space)");
+        knob__dim_init(&p->dims[p->n_dims++], q->name, q->dist, 0);
+    }
+    return KNOB_OK;
+}
+
+static int cmp_dim(const void *a, const void *b)
+{
+    return strcmp(((const knob__dim *)a)->name, ((const knob__dim *)b)->name);
+}
+
+/* The union of the params of the completed trials, each under the distribution of the most
+ * recent trial that has it, in name order; the source's when this study has none yet. */
+static int infer_space(smac *p, const knob_trial_info *const *tr, size_t n,
+                       const knob_trial_info *const *src, size_t n_src)
+{
+    p->n_dims = 0;
+    int rc = KNOB_OK;
+    for (size_t i = n; i-- > 0 && rc == KNOB_OK;)
+        if (usable(tr[i]))
+            rc = add_params(p, tr[i]);
+    if (p->n_dims == 0)
+        for (size_t i = n_src; i-- > 0 && rc == KNOB_OK;)
+            if (usable(src[i]))
+                rc = add_params(p, src[i]);
+    if (p->n_dims > 1)
+        qsort(p->dims, (size_t)p->n_dims, sizeof *p->dims, cmp_dim);
+    return rc;
+}
+
+/* A trial's row: each coordinate, NaN where the trial lacks the param (or has it under
+ * another distribution). Returns how many are active. */
+static int encode(const smac *p, const knob_trial_info *t, double *row)
+{
+    int active = 0;
+    for (int k = 0; k < p->n_dims; k++) {
+        const knob_param *q = knob_trial_info_param(t, p->dims[k].name);
+        if (q && (q->dist == p->dims[k].dist || knob__dist_equal(q->dist, p->dims[k].dist))) {
+            row[k] = knob__dim_to_unit(&p->dims[k], q->internal);
+            active++;
+        } else {
+            row[k] = NAN;
+        }
+    }
+    return active;
+}
+
+/* ---------------------------------------------------------------- the data */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double u = *(const double *)a, w = *(const double *)b;
+    return (u > w) - (u < w);
+}
+
+/* SMAC3's log scaling of costs y[0..n), in place. */
+static int log_scale(double *y, int n)
+{
+    if (n == 0)
+        return KNOB_OK;
+    double *s = malloc((size_t)n * sizeof *s);
+    if (!s)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
+    memcpy(s, y, (size_t)n * sizeof *s);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    double pos = 0.05 * (n - 1), lo = s[(int)floor(pos)], hi = s[(int)ceil(pos)];
+    double p5 = lo + (hi - lo) * (pos - floor(pos)), min = s[0], max = s[n - 1];
+    free(s);
+    double m = min - (p5 - min) - 1e-10;
+    for (int i = 0; i < n; i++)
+        y[i] = log((y[i] - m) / (max - m));
+    return KNOB_OK;
+}
+
+/* Rows and y of one study's trials into D, appended. Failed trials (not lost workers) of
+ * this study count as its worst cost. */
+static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, double sign,
+                   bool failed, data *D)
+{
+    int first = D->n, d = p->n_dims;
+    for (size_t i = 0; i < n; i++) {
+        if (!usable(tr[i]))
+            continue;
+        double *row = D->X + (size_t)D->n * d;
+        if (encode(p, tr[i], row) > 0)
+            D->y[D->n++] = sign * tr[i]->values[0];
+    }
+    double worst = -HUGE_VAL;
+    for (int i = first; i < D->n; i++)
+        worst = fmax(worst, D->y[i]);
+    for (size_t i = 0; failed && D->n > first && i < n; i++) {
+        if (tr[i]->state != KNOB_TRIAL_FAIL || worker_lost(tr[i]))
+            continue;
+        if (encode(p, tr[i], D->X + (size_t)D->n * d) > 0)
+            D->y[D->n++] = worst;
+    }
+    return log_scale(D->y + first, D->n - first);
+}
+
+/* ---------------------------------------------------------------- the acquisition */
+
+static double log_ei(const data *D, const double *x)
+{
+    double m, v;
+    knob__forest_predict(&D->f, x, &m, &v);
+    double s = sqrt(fmax(v, MIN_VAR)), z = (D->eta - m) / s;
+    double ei = exp(D->eta) * knob_normal_cdf(z) - exp(0.5 * s * s + m) * knob_normal_cdf(z - s);
+    return ei > 0 ? ei : 0;
+}
+
+/* A random configuration with the activity pattern of observed row `like`. */
+static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
+{
+    const double *like = D->X + (size_t)knob_rng_below(r, (uint64_t)D->n) * p->n_dims;
+    for (int k = 0; k < p->n_dims; k++) {
+        const knob__dim *dm = &p->dims[k];
+        if (isnan(like[k]))
+            x[k] = NAN;
+        else if (dm->cat)
+            x[k] = (double)knob_rng_below(r, dm->dist->n_choices);
+        else
+            x[k] = knob__dim_round(dm, knob_rng_uniform(r));
+    }
+}
+
+/* A neighbour of x in coordinate k: another choice, or a normal step (another bin). */
+static bool neighbour(const smac *p, const double *x, int k, int j, knob_rng *r, double *out)
+{
+    const knob__dim *dm = &p->dims[k];
+    memcpy(out, x, (size_t)p->n_dims * sizeof *out);
+    if (dm->cat) {
+        size_t n = dm->dist->n_choices;
+        if (n <= 16) {
+            double c = (double)j;
+            if (j >= (int)n - 1)
+                return false;
+            out[k] = c >= x[k] ? c + 1 : c; /* the j-th choice other than x[k] */
+            return true;
+        }
+        if (j >= N_NUMERIC_NEIGHBOURS)
+            return false;
+        out[k] = (double)knob_rng_below(r, n);
+        return out[k] != x[k];
+    }
+    if (j >= N_NUMERIC_NEIGHBOURS)
+        return false;
+    double u = x[k];
+    for (int tries = 0; tries < 10; tries++) {
+        u = x[k] + STEP_SD * knob_rng_normal(r);
+        if (u >= 0 && u <= 1)
+            break;
+    }
+    u = knob__dim_round(dm, fmin(fmax(u, 0), 1));
+    if (u == x[k] && dm->bins > 0) /* a step inside the bin: the next bin that way */
+        u = knob__dim_round(dm, fmin(fmax(x[k] + (u >= 0.5 ? -1 : 1) / dm->bins, 0), 1));
+    out[k] = u;
+    return u != x[k];
+}
+
+/* Hill climbing from x (value *v) over the one-exchange neighbourhood of its active
+ * coordinates: the best neighbour while it improves. */
+static void local_search(const smac *p, const data *D, knob_rng *r, double *x, double *v,
+                         double *nb, double *best_nb)
+{
+    int d = p->n_dims;
+    for (int step = 0; step < MAX_LOCAL_STEPS; step++) {
+        double vb = *v;
+        bool moved = false;
+        for (int k = 0; k < d; k++) {
+            if (isnan(x[k]))
+                continue;
+            for (int j = 0; neighbour(p, x, k, j, r, nb) || j < N_NUMERIC_NEIGHBOURS; j++) {
+                if (memcmp(nb, x, (size_t)d * sizeof *x) == 0)
+                    continue;
+                double vn = log_ei(D, nb);
+                if (vn > vb) {
+                    vb = vn;
+                    memcpy(best_nb, nb, (size_t)d * sizeof *nb);
+                    moved = true;
+                }
+            }
+        }
+        if (!moved)
+            return;
+        memcpy(x, best_nb, (size_t)d * sizeof *x);
+        *v = vb;
+    }
+}
+
+typedef struct scored {
+    double v;
+    int i;
+} scored;
+
+static int cmp_scored_desc(const void *a, const void *b)
+{
+    const scored *u = a, *w = b;
+    if (u->v != w->v)
+        return (u->v < w->v) - (u->v > w->v);
+    return (u->i > w->i) - (u->i < w->i);
+}
+
+/* Whether x is a configuration already observed (NaN matching NaN). */
+static bool observed(const data *D, const double *x)
+{
+    for (int i = 0; i < D->n; i++) {
+        const double *row = D->X + (size_t)i * D->d;
+        int k = 0;
+        while (k < D->d && (row[k] == x[k] || (isnan(row[k]) && isnan(x[k]))))
+            k++;
+        if (k == D->d)
+            return true;
+    }
+    return false;
+}
+
+/* The configuration of highest log EI into xbest: never one already observed (SMAC3's
+ * intensifier does not run a configuration twice either). */
+static int maximize(const smac *p, data *D, knob_rng *r, double *xbest)
+{
+    int d = p->n_dims, n_own = D->n_own > 0 ? D->n_own : D->n;
+    scored *order = malloc((size_t)D->n * sizeof *order);
+    double *x = malloc((size_t)d * 3 * sizeof *x);
+    if (!order || !x) {
+        free(order);
+        free(x);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
+    }
+    double *nb = x + d, *tmp = nb + d, vbest = -1;
+    for (int k = 0; k < d; k++)
+        xbest[k] = NAN; /* nothing found: every param at random */
+    /* the incumbent: the lowest predicted y among this study's observations */
+    D->eta = HUGE_VAL;
+    for (int i = 0; i < n_own; i++) {
+        double m;
+        knob__forest_predict(&D->f, D->X + (size_t)i * d, &m, NULL);
+        D->eta = fmin(D->eta, m);
+    }
+    /* local searches from the observations of highest acquisition */
+    for (int i = 0; i < D->n; i++)
+        order[i] = (scored){log_ei(D, D->X + (size_t)i * d), i};
+    qsort(order, (size_t)D->n, sizeof *order, cmp_scored_desc);
+    for (int j = 0; j < D->n && j < p->n_local_starts; j++) {
+        memcpy(x, D->X + (size_t)order[j].i * d, (size_t)d * sizeof *x);
+        double v = order[j].v;
+        local_search(p, D, r, x, &v, nb, tmp);
+        if (v > vbest && !observed(D, x)) {
+            vbest = v;
+            memcpy(xbest, x, (size_t)d * sizeof *x);
+        }
+    }
+    /* random configurations */
+    for (int64_t j = 0; j < p->n_candidates; j++) {
+        random_config(p, D, r, x);
+        double v = log_ei(D, x);
+        if (v > vbest && !observed(D, x)) {
+            vbest = v;
+            memcpy(xbest, x, (size_t)d * sizeof *x);
+        }
+    }
+    free(order);
+    free(x);
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- warm start */
+
+static int open_source(smac *p, knob_study *s)
+{
+    if (p->src || !p->ws_study || !*p->ws_study)
+        return KNOB_OK;
+    int rc = knob_study_open_related(s, p->ws_study, p->ws_storage, &p->src);
+    if (rc) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", knob_errmsg());
+        p->src = NULL;
+        return knob_set_error(rc, "smac: warm_start_study '%s'%s: %s", p->ws_study,
+                              p->ws_storage && *p->ws_storage ? " from warm_start_storage" : "",
+                              why);
+    }
+    if (knob_study_n_objectives(p->src) != 1) {
+        size_t k = knob_study_n_objectives(p->src);
+        knob_study_free(p->src);
+        p->src = NULL;
+        return knob_set_error(KNOB_EINVAL,
+                              "smac: warm_start_study '%s' has %zu objectives; it "
+                              "needs one",
+                              p->ws_study, k);
+    }
+    return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- the sampler */
+
+static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
+                   size_t n, const knob_trial_info *const *src, size_t n_src, data *D)
+{
+    int d = p->n_dims;
+    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    D->d = d;
+    D->X = malloc(((n + n_src) * (size_t)d + 1) * sizeof *D->X);
+    D->y = malloc((n + n_src + 1) * sizeof *D->y);
+    D->n_cats = calloc((size_t)d, sizeof *D->n_cats);
+    double *xbest = malloc((size_t)d * sizeof *xbest);
+    if (!D->X || !D->y || !D->n_cats || !xbest) {
+        free(xbest);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
+    }
+    int rc = observe(p, tr, n, sign, true, D);
+    D->n_own = D->n;
+    if (!rc && p->src) {
+        double ssign = knob_study_direction(p->src, 0) == KNOB_MAXIMIZE ? -1 : 1;
+        rc = observe(p, src, n_src, ssign, false, D);
+    }
+    if (rc || D->n < 2) {
+        free(xbest);
+        return rc;
+    }
+    for (int k = 0; k < d; k++)
+        if (p->dims[k].cat && p->dims[k].dist->n_choices <= KNOB__FOREST_MAX_CATS)
+            D->n_cats[k] = (int)p->dims[k].dist->n_choices;
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), "smac");
+    if (knob_rng_uniform(&r) < p->random_probability) {
+        free(xbest);
+        return KNOB_OK; /* interleaved at random: every param from sample_independent */
+    }
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = (int)p->n_trees;
+    o.max_depth = 1 << 20;
+    o.min_samples_split = (int)p->min_samples_split;
+    o.min_samples_leaf = (int)p->min_samples_leaf;
+    o.max_features = p->ratio_features;
+    o.log_y = true;
+    int mrc = knob__forest_fit(&D->f, D->X, D->y, D->n, d, D->n_cats, &o, &r);
+    if (mrc)
+        rc = mrc == KNOB__MATH_ENOMEM ? knob_set_error(KNOB_ENOMEM, "out of memory (smac: forest)")
+                                      : knob_set_error(KNOB_EINVAL,
+                                                       "smac: the forest refused %d "
+                                                       "observations of %d params",
+                                                       D->n, d);
+    if (!rc)
+        rc = maximize(p, D, &r, xbest);
+    for (int k = 0; !rc && k < d; k++) {
+        if (isnan(xbest[k]))
+            continue;
+        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
+                                knob__dim_from_unit(&p->dims[k], xbest[k]));
+    }
+    free(xbest);
+    return rc;
+}
+
+static int sample_relative(void *state, knob_study *s, knob_trial *t)
+{
+    smac *p = state;
+    if (knob_study_n_objectives(s) != 1)
+        return knob_set_error(knob_study_n_objectives(s) ? KNOB_EUNSUPPORTED : KNOB_EINVAL,
+                              "sampler 'smac' optimizes one objective; study '%s' has %zu",
+                              knob_study_name(s), knob_study_n_objectives(s));
+    int rc = open_source(p, s);
+    const knob_trial_info *const *tr, *const *src = NULL;
+    size_t n, n_src = 0, n_complete = 0, n_src_complete = 0;
+    if (rc || (rc = knob_study_trials(s, &tr, &n)))
+        return rc;
+    if (p->src && (rc = knob_study_trials(p->src, &src, &n_src)))
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        n_complete += usable(tr[i]);
+    if ((rc = infer_space(p, tr, n, src, n_src)) || p->n_dims == 0)
+        return rc;
+    /* the source's trials that share a param with this study's space start the model */
+    double *row = malloc((size_t)p->n_dims * sizeof *row);
+    if (!row)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
+    for (size_t i = 0; i < n_src; i++)
+        n_src_complete += usable(src[i]) && encode(p, src[i], row) > 0;
+    free(row);
+    if ((int64_t)n_complete < p->n_startup_trials && n_src_complete < 2)
+        return KNOB_OK;
+    data D = {0};
+    rc = suggest(p, s, t, tr, n, src, n_src, &D);
+    knob__forest_free(&D.f);
+    free(D.X);
+    free(D.y);
+    free(D.n_cats);
+    return rc;
+}
+
+static const knob_option options[] = {
+    {"n_startup_trials", KNOB_OPT_INT, offsetof(smac, n_startup_trials), "10", 0, 1e9,
+     "completed trials drawn at random before the forest", NULL},
+    {"n_trees", KNOB_OPT_INT, offsetof(smac, n_trees), "10", 1, 1000, "trees of the forest", NULL},
+    {"ratio_features", KNOB_OPT_DOUBLE, offsetof(smac, ratio_features), "1", 1e-9, 1,
+     "fraction of the params tried at each split", NULL},
+    {"min_samples_split", KNOB_OPT_INT, offsetof(smac, min_samples_split), "2", 2, 1e6,
+     "a node with fewer observations is a leaf", NULL},
+    {"min_samples_leaf", KNOB_OPT_INT, offsetof(smac, min_samples_leaf), "1", 1, 1e6,
+     "observations a leaf holds at least", NULL},
+    {"n_candidates", KNOB_OPT_INT, offsetof(smac, n_candidates), "5000", 0, 1 << 24,
+     "random configurations scored by the acquisition at each ask", NULL},
+    {"n_local_starts", KNOB_OPT_INT, offsetof(smac, n_local_starts), "10", 0, 1000,
+     "local searches, from the completed configurations of highest acquisition", NULL},
+    {"random_probability", KNOB_OPT_DOUBLE, offsetof(smac, random_probability), "0.2", 0, 1,
+     "probability that a trial is drawn at random (interleaved random configurations)", NULL},
+    {"warm_start_study", KNOB_OPT_STRING, offsetof(smac, ws_study), "", 0, 0,
+     "a related study whose completed trials join the forest's data (the params they share)", NULL},
+    {"warm_start_storage", KNOB_OPT_STRING, offsetof(smac, ws_storage), "", 0, 0,
+     "storage URL of warm_start_study (default: this study's storage)", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+
+const knob_sampler_plugin knob__sampler_smac = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "smac",
+    .help = "Bayesian optimization with a random forest as SMAC3's hyperparameter-optimization "
+            "facade: 10 trees on log-scaled costs, log expected improvement maximized by local "
+            "search from the best configurations and random ones, a fifth of the trials random; "
+            "mixed, conditional and define-by-run spaces. Options: n_startup_trials, n_trees, "
+            "ratio_features, min_samples_split, min_samples_leaf, n_candidates, n_local_starts, "
+            "random_probability, warm_start_study, warm_start_storage, seed.",
+    .state_size = sizeof(smac),
+    .options = options,
+    .fini = fini,
+    .sample_relative = sample_relative,
+    .sample_independent = knob__random_independent,
+};
