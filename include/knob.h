@@ -607,6 +607,29 @@ KNOB_API int knob_study_best_value(knob_study *s, double *out);
  * message says so). KNOB_EINVAL for a study without objective. */
 KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, size_t *n);
 
+/* Syncs, then the hypervolume of the feasible Pareto front (knob_study_best_trials): the
+ * measure of the objective space its trials dominate, bounded by the reference point
+ * ref[0..n_objectives), each in its objective's own units and direction (a minimized
+ * objective's reference lies above the front, a maximized one's below). ref NULL: the
+ * nadir of the front (its worst value in each objective) moved away by 10% of the front's
+ * range in that objective (10% of max(|nadir|, 1) when every point has the same value).
+ * Exact: a sweep for 2 objectives, a 3-D sweep for 3, WFG beyond.
+ * Returns KNOB_OK; KNOB_EINVAL for a NULL study or hv, a study without objective, a
+ * non-finite reference, or one that no trial of the front is strictly better than in
+ * every objective (its hypervolume would be 0: the message names the point); KNOB_ENOTFOUND
+ * when no trial is complete and feasible; KNOB_ENOMEM; a storage status from the sync. */
+KNOB_API int knob_study_hypervolume(knob_study *s, const double *ref, double *hv);
+
+/* Syncs, then the hypervolume after each finished trial (COMPLETE, PRUNED or FAIL), in
+ * the order they finished (end time, then number): (*out)[k] is the hypervolume of the
+ * feasible complete trials among the first k + 1 to finish, 0 before any of them
+ * dominates the reference point. The reference point is ref, or when NULL the default of
+ * knob_study_hypervolume for the whole study, so the values compare. *out (*n values) is
+ * borrowed from the study until the next call of this function on it or its free.
+ * Returns as knob_study_hypervolume does. */
+KNOB_API int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out,
+                                            size_t *n);
+
 /* Study attributes: a key and a JSON value text, validated. */
 KNOB_API int knob_study_set_user_attr(knob_study *s, const char *key, const char *json);
 /* The value, borrowed until the next call on the study, or NULL. */

@@ -169,6 +169,7 @@ void knob_study_free(knob_study *s)
     free(s->name);
     free(s->attr_value);
     free(s->front);
+    free(s->hv_history);
     free(s->open);
     free(s);
     knob_storage_close(own);

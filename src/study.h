@@ -66,6 +66,7 @@ struct knob_study {
     int64_t max_trials;            /* 0: no cap */
     const knob_trial_info **front; /* the last Pareto front, lent out */
     size_t cap_front;
+    double *hv_history; /* the last hypervolume history, lent out */
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
 };

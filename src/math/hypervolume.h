@@ -1,0 +1,15 @@
+/* Exact hypervolume of a set of points to minimize: the measure of the region that some
+ * point dominates and that is bounded by a reference point. */
+#ifndef KNOB_MATH_HYPERVOLUME_H
+#define KNOB_MATH_HYPERVOLUME_H
+
+#include <stddef.h>
+
+/* The hypervolume of pts (n rows of m numbers, row-major, minimized) below ref: the
+ * measure of the union of the boxes [p, ref) over the points p. Points not strictly
+ * below ref in every objective add nothing. 2 objectives: a sweep, O(n log n); 3: a
+ * sweep over the third with an ordered 2-D front, O(n^2); more: WFG (While et al. 2012),
+ * exponential in m in the worst case. Returns 0 or KNOB__MATH_ENOMEM (*out untouched). */
+int knob__hv(const double *pts, size_t n, size_t m, const double *ref, double *out);
+
+#endif

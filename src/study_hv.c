@@ -1,0 +1,219 @@
+/* The hypervolume of a study's feasible Pareto front, and its history. */
+#include "math/hypervolume.h"
+#include "study.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Objective j of a trial as a loss (maximized objectives negated). */
+static double loss(const knob_study *s, const double *values, size_t j)
+{
+    return s->dirs[j] == KNOB_MAXIMIZE ? -values[j] : values[j];
+}
+
+static void point_text(char *buf, size_t size, const double *p, size_t m)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (size_t j = 0; j < m && at < size; j++)
+        at += (size_t)snprintf(buf + at, size - at, "%s%g", j ? ", " : "(", p[j]);
+    if (at < size)
+        snprintf(buf + at, size - at, ")");
+}
+
+/* The reference point as a loss: the caller's (checked), or the default from the front. */
+static int reference(knob_study *s, const knob_trial_info *const *front, size_t n,
+                     const double *ref, double *out)
+{
+    size_t m = s->n_dirs;
+    if (ref) {
+        for (size_t j = 0; j < m; j++) {
+            if (!isfinite(ref[j]))
+                return knob__error(KNOB_EINVAL,
+                                   "study '%s': hypervolume reference point: objective %zu is "
+                                   "%g, not a finite number",
+                                   s->name, j, ref[j]);
+            out[j] = s->dirs[j] == KNOB_MAXIMIZE ? -ref[j] : ref[j];
+        }
+        return KNOB_OK;
+    }
+    for (size_t j = 0; j < m; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            lo = fmin(lo, loss(s, front[i]->values, j));
+            hi = fmax(hi, loss(s, front[i]->values, j));
+        }
+        double range = hi - lo;
+        out[j] = hi + 0.1 * (range > 0 ? range : fmax(fabs(hi), 1));
+    }
+    return KNOB_OK;
+}
+
+static int front_of(knob_study *s, const knob_trial_info *const **front, size_t *n)
+{
+    if (s->n_dirs == 0)
+        return knob__error(KNOB_EINVAL, "study '%s' has no objective, so no hypervolume", s->name);
+    int rc = knob_study_best_trials(s, front, n);
+    if (!rc && !*n)
+        rc = knob__error(KNOB_ENOTFOUND,
+                         "study '%s' has no complete trial yet, so no "
+                         "hypervolume",
+                         s->name);
+    return rc;
+}
+
+/* Checks that some point of the front lies strictly below the reference. */
+static int check_dominated(knob_study *s, const double *pts, size_t n, const double *r,
+                           const double *ref)
+{
+    size_t m = s->n_dirs;
+    for (size_t i = 0; i < n; i++) {
+        bool below = true;
+        for (size_t j = 0; j < m && below; j++)
+            below = pts[i * m + j] < r[j];
+        if (below)
+            return KNOB_OK;
+    }
+    char text[256];
+    point_text(text, sizeof text, ref, m);
+    return knob__error(KNOB_EINVAL,
+                       "study '%s': the hypervolume reference point %s is not worse than any "
+                       "trial of the Pareto front in every objective, so it bounds nothing (a "
+                       "minimized objective's reference must lie above the front, a maximized "
+                       "one's below; leave it out for the default)",
+                       s->name, text);
+}
+
+int knob_study_hypervolume(knob_study *s, const double *ref, double *hv)
+{
+    if (!s || !hv)
+        return knob__error(KNOB_EINVAL, "knob_study_hypervolume: NULL argument");
+    const knob_trial_info *const *front;
+    size_t n, m = s->n_dirs;
+    int rc = front_of(s, &front, &n);
+    if (rc)
+        return rc;
+    double *pts = malloc((n * m + m) * sizeof *pts);
+    if (!pts)
+        return knob__oom("hypervolume");
+    double *r = pts + n * m;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++)
+            pts[i * m + j] = loss(s, front[i]->values, j);
+    rc = reference(s, front, n, ref, r);
+    if (!rc)
+        rc = check_dominated(s, pts, n, r, ref ? ref : r);
+    double out = 0;
+    if (!rc && knob__hv(pts, n, m, r, &out))
+        rc = knob__oom("hypervolume");
+    free(pts);
+    if (!rc)
+        *hv = out;
+    return rc;
+}
+
+static int by_end(const void *a, const void *b)
+{
+    const knob_trial_info *x = *(const knob_trial_info *const *)a;
+    const knob_trial_info *y = *(const knob_trial_info *const *)b;
+    if (x->end_time != y->end_time)
+        return x->end_time < y->end_time ? -1 : 1;
+    return x->number < y->number ? -1 : x->number > y->number;
+}
+
+/* Adds point p to the running front pts[0..*k) unless it is dominated (or equal);
+ * returns whether the front changed. */
+static bool front_add(double *pts, size_t *k, size_t m, const double *p)
+{
+    for (size_t i = 0; i < *k; i++) {
+        bool no_worse = true;
+        for (size_t j = 0; j < m && no_worse; j++)
+            no_worse = pts[i * m + j] <= p[j];
+        if (no_worse)
+            return false;
+    }
+    size_t keep = 0;
+    for (size_t i = 0; i < *k; i++) {
+        bool dominated = true;
+        for (size_t j = 0; j < m && dominated; j++)
+            dominated = p[j] <= pts[i * m + j];
+        if (!dominated)
+            memmove(pts + keep++ * m, pts + i * m, m * sizeof *pts);
+    }
+    memcpy(pts + keep++ * m, p, m * sizeof *pts);
+    *k = keep;
+    return true;
+}
+
+static int history(knob_study *s, const double *r, const knob_trial_info **done, size_t n_done,
+                   double *out)
+{
+    size_t m = s->n_dirs, k = 0;
+    double *pts = malloc((n_done * m + 2 * m) * sizeof *pts), cur = 0;
+    if (!pts)
+        return knob__oom("hypervolume history");
+    double *p = pts + n_done * m + m;
+    for (size_t i = 0; i < n_done; i++) {
+        const knob_trial_info *t = done[i];
+        if (t->state == KNOB_TRIAL_COMPLETE && t->n_values == m && knob_trial_info_feasible(t)) {
+            for (size_t j = 0; j < m; j++)
+                p[j] = loss(s, t->values, j);
+            if (front_add(pts, &k, m, p) && knob__hv(pts, k, m, r, &cur)) {
+                free(pts);
+                return knob__oom("hypervolume history");
+            }
+        }
+        out[i] = cur;
+    }
+    free(pts);
+    return KNOB_OK;
+}
+
+int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out, size_t *n)
+{
+    if (!s || !out || !n)
+        return knob__error(KNOB_EINVAL, "knob_study_hypervolume_history: NULL argument");
+    const knob_trial_info *const *front;
+    size_t n_front, m = s->n_dirs;
+    int rc = front_of(s, &front, &n_front);
+    if (rc)
+        return rc;
+    double *r = malloc((n_front * m + m) * sizeof *r);
+    if (!r)
+        return knob__oom("hypervolume history");
+    double *pts = r + m;
+    for (size_t i = 0; i < n_front; i++)
+        for (size_t j = 0; j < m; j++)
+            pts[i * m + j] = loss(s, front[i]->values, j);
+    if (!(rc = reference(s, front, n_front, ref, r)))
+        rc = check_dominated(s, pts, n_front, r, ref ? ref : r);
+    /* The finished trials in the order they finished. */
+    const knob__view *v = &s->view;
+    const knob_trial_info **done = rc ? NULL : malloc((v->n ? v->n : 1) * sizeof *done);
+    size_t n_done = 0;
+    if (!rc && !done)
+        rc = knob__oom("hypervolume history");
+    for (size_t i = 0; !rc && i < v->n; i++) {
+        const knob_trial_info *t = v->by_number[i];
+        if (t && t->state != KNOB_TRIAL_RUNNING && t->state != KNOB_TRIAL_WAITING)
+            done[n_done++] = t;
+    }
+    double *hist = NULL;
+    if (!rc) {
+        qsort(done, n_done, sizeof *done, by_end);
+        hist = malloc((n_done ? n_done : 1) * sizeof *hist);
+        rc = hist ? history(s, r, done, n_done, hist) : knob__oom("hypervolume history");
+    }
+    free(done);
+    free(r);
+    if (rc) {
+        free(hist);
+        return rc;
+    }
+    free(s->hv_history);
+    s->hv_history = hist;
+    *out = hist;
+    *n = n_done;
+    return KNOB_OK;
+}

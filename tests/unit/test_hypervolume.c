@@ -1,0 +1,139 @@
+/* knob_study_hypervolume and its history: directions, the default reference point,
+ * feasibility, and the errors. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+
+#define OK(call) assert_int_equal((call), KNOB_OK)
+
+static knob_study *study(knob_storage **st, knob_direction d0, knob_direction d1)
+{
+    knob_direction dirs[2] = {d0, d1};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2};
+    knob_study *s;
+    OK(knob_storage_open("memory:", st));
+    OK(knob_study_create(*st, "hv", &o, &s));
+    return s;
+}
+
+static void add(knob_study *s, double a, double b, double violation)
+{
+    knob_trial *t;
+    double v[2] = {a, b};
+    OK(knob_study_ask(s, &t));
+    if (!isnan(violation))
+        OK(knob_trial_set_constraints(t, &violation, 1));
+    OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2));
+}
+
+static void given_reference(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = study(&st, KNOB_MINIMIZE, KNOB_MAXIMIZE);
+    /* As losses (a, -b): (1,-3)... written in the study's directions: minimize a,
+     * maximize b. Points (1,1) (2,2) (3,3) with ref (4, 0): losses (1,-1) (2,-2) (3,-3)
+     * below (4, 0): 3*1 + 2*1 + 1*1 = 6. */
+    add(s, 1, 1, NAN);
+    add(s, 2, 2, NAN);
+    add(s, 3, 3, NAN);
+    add(s, 3.5, 0.5, NAN); /* dominated: adds nothing */
+    double hv, ref[2] = {4, 0};
+    OK(knob_study_hypervolume(s, ref, &hv));
+    assert_true(hv == 6);
+    /* Default: nadir (3, 1) pushed out by 10% of the ranges (2 and 2): (3.2, 0.8):
+     * losses (1,-1) (2,-2) (3,-3) below (3.2, -0.8): 2.2*0.2 + 1.2*1 + 0.2*1 = 1.84. */
+    OK(knob_study_hypervolume(s, NULL, &hv));
+    assert_true(fabs(hv - 1.84) < 1e-12);
+    /* A reference the front does not dominate: named, refused. */
+    double bad[2] = {1, 5};
+    assert_int_equal(knob_study_hypervolume(s, bad, &hv), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "(1, 5)"));
+    assert_non_null(strstr(knob_errmsg(), "bounds nothing"));
+    double nan_ref[2] = {NAN, 0};
+    assert_int_equal(knob_study_hypervolume(s, nan_ref, &hv), KNOB_EINVAL);
+    assert_true(hv == 1.84 || fabs(hv - 1.84) < 1e-12); /* untouched */
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void infeasible_left_out(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = study(&st, KNOB_MINIMIZE, KNOB_MINIMIZE);
+    double hv, ref[2] = {4, 4};
+    assert_int_equal(knob_study_hypervolume(s, ref, &hv), KNOB_ENOTFOUND);
+    add(s, 0, 0, 1); /* the best point, infeasible */
+    assert_int_equal(knob_study_hypervolume(s, ref, &hv), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "no feasible trial"));
+    add(s, 2, 2, -1);
+    OK(knob_study_hypervolume(s, ref, &hv));
+    assert_true(hv == 4);
+    /* One point: the default reference moves by 10% of max(|value|, 1). */
+    OK(knob_study_hypervolume(s, NULL, &hv));
+    assert_true(fabs(hv - 0.2 * 0.2) < 1e-12);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void history_after_each_trial(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = study(&st, KNOB_MINIMIZE, KNOB_MINIMIZE);
+    knob_trial *t;
+    add(s, 3, 1, NAN);         /* 1 */
+    OK(knob_study_ask(s, &t)); /* a failure: no change */
+    OK(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0));
+    add(s, 1, 3, NAN); /* 1 + 1 = 2 ... */
+    add(s, 0, 0, 2);   /* infeasible: no change */
+    add(s, 2, 2, NAN); /* 3 */
+    const double *h;
+    size_t n;
+    double ref[2] = {4, 4};
+    OK(knob_study_hypervolume_history(s, ref, &h, &n));
+    assert_int_equal(n, 5);
+    /* (3,1): 1*3 = 3; (1,3) adds 3*1 - overlap 1*1 = 2: 5; (2,2) adds 1: 6. */
+    const double want[5] = {3, 3, 5, 5, 6};
+    for (size_t i = 0; i < n; i++)
+        if (h[i] != want[i])
+            fail_msg("history[%zu] = %g, want %g", i, h[i], want[i]);
+    double hv;
+    OK(knob_study_hypervolume(s, ref, &hv));
+    assert_true(hv == h[n - 1]);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void one_objective_and_none(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    OK(knob_storage_open("memory:", &st));
+    OK(knob_study_create(st, "one", NULL, &s));
+    knob_trial *t;
+    double v = 0.25, hv, ref = 1;
+    OK(knob_study_ask(s, &t));
+    OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1));
+    OK(knob_study_hypervolume(s, &ref, &hv));
+    assert_true(hv == 0.75);
+    knob_study_free(s);
+    knob_study_options o = {.no_objective = true};
+    OK(knob_study_create(st, "none", &o, &s));
+    assert_int_equal(knob_study_hypervolume(s, NULL, &hv), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "no objective"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(given_reference),
+    cmocka_unit_test(infeasible_left_out),
+    cmocka_unit_test(history_after_each_trial),
+    cmocka_unit_test(one_objective_and_none),
+};
+
+KNOB_TEST_MAIN(tests)
