@@ -1,0 +1,311 @@
+/* The nsga2 sampler: generations and parents in the storage, every crossover, constraints,
+ * one objective, golden sequences, and several processes sharing one population. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+#include <sys/wait.h>
+
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        if (rc_)                                                                                   \
+            fail_msg("%s: %s (%s)", #call, knob_status_str(rc_), knob_errmsg());                   \
+    } while (0)
+
+#define DIMS 6
+
+/* ZDT1 in DIMS dimensions (both minimized); constraint: x0 >= 0.2 (0.2 - x0 <= 0). */
+static void zdt1(const double *x, double *f)
+{
+    double g = 0;
+    for (int i = 1; i < DIMS; i++)
+        g += x[i];
+    g = 1 + 9 * g / (DIMS - 1);
+    f[0] = x[0];
+    f[1] = g * (1 - sqrt(x[0] / g));
+}
+
+static knob_study *run(knob_storage *st, const char *name, const char *sampler, int n_trials,
+                       bool constrained)
+{
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_sampler *sm;
+    OK(knob_sampler_create(strchr(sampler, ':') ? "nsga2" : sampler,
+                           strchr(sampler, ':') ? strchr(sampler, ':') + 1 : "seed=1", &sm));
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .sampler = sm};
+    knob_study *s;
+    OK(knob_study_create(st, name, &o, &s));
+    for (int k = 0; k < n_trials; k++) {
+        knob_trial *t;
+        double x[DIMS], f[2];
+        OK(knob_study_ask(s, &t));
+        for (int i = 0; i < DIMS; i++) {
+            char nm[8];
+            snprintf(nm, sizeof nm, "x%d", i);
+            OK(knob_trial_suggest_float(t, nm, 0, 1, 0, 0, &x[i]));
+        }
+        zdt1(x, f);
+        if (constrained) {
+            double c = 0.2 - x[0];
+            OK(knob_trial_set_constraints(t, &c, 1));
+        }
+        OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, f, 2));
+    }
+    return s;
+}
+
+static double hv_of(knob_study *s)
+{
+    double ref[2] = {1.1, 10}, hv;
+    OK(knob_study_hypervolume(s, ref, &hv));
+    return hv;
+}
+
+static void generations_and_parents(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    OK(knob_storage_open("memory:", &st));
+    knob_study *s = run(st, "g", "nsga2:seed=1,population_size=10", 45, false);
+    const knob_trial_info *const *tr;
+    size_t n;
+    OK(knob_study_trials(s, &tr, &n));
+    assert_int_equal(n, 45);
+    for (size_t i = 0; i < n; i++) {
+        const char *g = knob_trial_info_attr(tr[i], "nsga2:generation", true);
+        assert_non_null(g);
+        /* one worker: exactly population_size trials per generation */
+        assert_int_equal(atoi(g), (int)(i / 10));
+        const char *p = knob_trial_info_attr(tr[i], "nsga2:parents", true);
+        if (i < 10)
+            assert_null(p);
+        else if (p) { /* a copy has one parent, a crossover two, all earlier */
+            assert_true(p[0] == '[');
+            assert_true(atoi(p + 1) < (int)(i / 10) * 10);
+        }
+    }
+    const char *par = knob_study_system_attr(s, "nsga2:parents:2");
+    assert_non_null(par);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Evolution beats chance: the same budget, the same seeds, a larger hypervolume. */
+static void beats_random(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    OK(knob_storage_open("memory:", &st));
+    knob_study *a = run(st, "nsga", "nsga2:seed=2,population_size=20", 300, false);
+    knob_study *b = run(st, "rand", "random", 300, false);
+    double ha = hv_of(a), hb = hv_of(b);
+    if (!(ha > hb))
+        fail_msg("nsga2 hypervolume %g, random %g", ha, hb);
+    knob_study_free(a);
+    knob_study_free(b);
+    knob_storage_close(st);
+}
+
+static void every_crossover(void **state)
+{
+    (void)state;
+    const char *kinds[] = {"uniform", "blxalpha", "sbx", "vsbx", "undx", "spx"};
+    for (int k = 0; k < 6; k++) {
+        knob_storage *st;
+        char opts[128];
+        snprintf(opts, sizeof opts, "nsga2:seed=3,population_size=8,crossover=%s", kinds[k]);
+        OK(knob_storage_open("memory:", &st));
+        knob_study *s = run(st, kinds[k], opts, 60, false);
+        const knob_trial_info *const *tr;
+        size_t n, crossed = 0;
+        OK(knob_study_trials(s, &tr, &n));
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < tr[i]->n_params; j++) /* suggest checked the range too */
+                assert_true(tr[i]->params[j].internal >= 0 && tr[i]->params[j].internal <= 1);
+            const char *p = knob_trial_info_attr(tr[i], "nsga2:parents", true);
+            crossed += p && strchr(p, ',');
+        }
+        if (crossed < 20)
+            fail_msg("crossover %s: only %zu children of two or more parents", kinds[k], crossed);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+static void bad_options(void **state)
+{
+    (void)state;
+    knob_sampler *sm;
+    assert_int_equal(knob_sampler_create("nsga2", "crossover=bogus", &sm), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "spx"));
+    assert_int_equal(knob_sampler_create("nsga2", "crossover=undx,population_size=2", &sm),
+                     KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "3 parents"));
+    assert_int_equal(knob_sampler_create("nsga2", "crossover_prob=1.5", &sm), KNOB_EINVAL);
+}
+
+/* Infeasible trials never reach the front, and the search moves to the feasible side. */
+static void constrained(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    OK(knob_storage_open("memory:", &st));
+    knob_study *s = run(st, "c", "nsga2:seed=4,population_size=10", 120, true);
+    const knob_trial_info *const *front, *const *tr;
+    size_t n;
+    OK(knob_study_best_trials(s, &front, &n));
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(knob_trial_info_feasible(front[i]));
+    OK(knob_study_trials(s, &tr, &n));
+    size_t late_feasible = 0;
+    for (size_t i = 100; i < n; i++)
+        late_feasible += knob_trial_info_feasible(tr[i]);
+    if (late_feasible < 15)
+        fail_msg("only %zu of the last 20 trials are feasible", late_feasible);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* One objective: an elitist genetic algorithm, better than random on a sphere. */
+static double sphere_best(const char *sampler, const char *opts)
+{
+    knob_storage *st;
+    knob_sampler *sm;
+    knob_study *s;
+    OK(knob_storage_open("memory:", &st));
+    OK(knob_sampler_create(sampler, opts, &sm));
+    knob_study_options o = {.sampler = sm};
+    OK(knob_study_create(st, "sphere", &o, &s));
+    for (int k = 0; k < 300; k++) {
+        knob_trial *t;
+        double y = 0, x;
+        OK(knob_study_ask(s, &t));
+        for (int i = 0; i < 4; i++) {
+            char nm[8];
+            snprintf(nm, sizeof nm, "x%d", i);
+            OK(knob_trial_suggest_float(t, nm, -5, 5, 0, 0, &x));
+            y += (x - 1) * (x - 1);
+        }
+        OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1));
+    }
+    double best;
+    OK(knob_study_best_value(s, &best));
+    knob_study_free(s);
+    knob_storage_close(st);
+    return best;
+}
+
+static void one_objective(void **state)
+{
+    (void)state;
+    double ga = sphere_best("nsga2", "seed=5,population_size=20,crossover=sbx");
+    double rnd = sphere_best("random", "seed=5");
+    if (!(ga < rnd))
+        fail_msg("nsga2 best %g, random %g", ga, rnd);
+}
+
+/* The same seed and history give the same params; the values are fixed forever. */
+static void golden(void **state)
+{
+    (void)state;
+    double first[2][3];
+    for (int rep = 0; rep < 2; rep++) {
+        knob_storage *st;
+        OK(knob_storage_open("memory:", &st));
+        knob_study *s = run(st, "gold", "nsga2:seed=7,population_size=10,crossover=sbx", 25, false);
+        const knob_trial_info *const *tr;
+        size_t n;
+        OK(knob_study_trials(s, &tr, &n));
+        for (int k = 0; k < 3; k++)
+            first[rep][k] = tr[20]->params[k].internal;
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    const double want[3] = {0.14595543326409033, 0.1070635273847545, 0.46447535997642336};
+    for (int k = 0; k < 3; k++)
+        if (first[0][k] != want[k] || first[1][k] != want[k])
+            fail_msg("trial 20, param %d: %.17g and %.17g, golden %.17g", k, first[0][k],
+                     first[1][k], want[k]);
+}
+
+/* Several processes on one SQLite file share one population. */
+static void workers_share_population(void **state)
+{
+    (void)state;
+    const char *path = knob_test_path("nsga2-workers.db");
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *st;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2};
+    knob_study *s;
+    OK(knob_storage_open(url, &st));
+    OK(knob_study_create(st, "w", &o, &s));
+    knob_study_free(s);
+    knob_storage_close(st);
+    pid_t pids[3];
+    for (int w = 0; w < 3; w++) {
+        if ((pids[w] = fork()) == 0) {
+            char opts[64];
+            snprintf(opts, sizeof opts, "nsga2:seed=%d,population_size=8", 10 + w);
+            knob_storage *ws;
+            if (knob_storage_open(url, &ws))
+                _exit(1);
+            knob_study *x = run(ws, "w", opts, 20, false);
+            knob_study_free(x);
+            knob_storage_close(ws);
+            _exit(0);
+        }
+    }
+    for (int w = 0; w < 3; w++) {
+        int status;
+        waitpid(pids[w], &status, 0);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    OK(knob_storage_open(url, &st));
+    OK(knob_study_load(st, "w", NULL, &s));
+    const knob_trial_info *const *tr;
+    size_t n;
+    OK(knob_study_trials(s, &tr, &n));
+    assert_int_equal(n, 60);
+    int top = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *g = knob_trial_info_attr(tr[i], "nsga2:generation", true);
+        assert_non_null(g);
+        top = atoi(g) > top ? atoi(g) : top;
+        /* every parent of a child is a trial of an earlier generation */
+        const char *p = knob_trial_info_attr(tr[i], "nsga2:parents", true);
+        for (const char *q = p; q && *q && *q != ']'; q++) {
+            if (*q == '[' || *q == ',') {
+                int num = atoi(q + 1);
+                const char *pg = knob_trial_info_attr(tr[num], "nsga2:generation", true);
+                assert_true(atoi(pg) < atoi(g));
+            }
+        }
+    }
+    /* 60 trials of 8 a generation, together: far more than one worker's 20 would reach */
+    if (top < 4)
+        fail_msg("the workers reached generation %d only", top);
+    char key[64];
+    for (int g = 1; g <= top; g++) {
+        snprintf(key, sizeof key, "nsga2:parents:%d", g);
+        assert_non_null(knob_study_system_attr(s, key));
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(generations_and_parents),
+    cmocka_unit_test(beats_random),
+    cmocka_unit_test(every_crossover),
+    cmocka_unit_test(bad_options),
+    cmocka_unit_test(constrained),
+    cmocka_unit_test(one_objective),
+    cmocka_unit_test(golden),
+    cmocka_unit_test(workers_share_population),
+};
+
+KNOB_TEST_MAIN(tests)
