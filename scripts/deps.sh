@@ -20,8 +20,10 @@ fi
 test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-linux
            slurm-wlm munge python3-yaml)
 # The Python package (python/): pip installs it (python3-pip); its tests run with pytest
-# (python3-pytest) and read trials_dataframe() with pandas (python3-pandas).
-test_pkgs+=(python3-pip python3-pytest python3-pandas)
+# (python3-pytest), read trials_dataframe() with pandas (python3-pandas) and install it into
+# a fresh virtual environment (python3-venv); its examples use python3-sklearn and run on
+# python3-optuna too (both in peer_pkgs).
+test_pkgs+=(python3-pip python3-pytest python3-pandas python3-venv)
 # The browser tests (tests/browser): headless Chromium, driven by playwright-core from npm.
 test_pkgs+=(chromium)
 tool_pkgs=(python3 valgrind)

@@ -4,6 +4,8 @@ KNOB the knob binary. A run that skipped a test and failed none exits 77, which 
 reports as skipped (and CI as a failure): a skip never passes for a pass."""
 
 import os
+import subprocess
+import time
 import uuid
 
 import pytest
@@ -28,11 +30,28 @@ def tmp_db(tmp_path):
     return "sqlite:///" + str(tmp_path / "knob.db")
 
 
+_pg = {}
+
+
 def pg_url():
-    url = os.environ.get("KNOB_TEST_PG_URL")
-    if not url:
+    """A PostgreSQL URL whose tables live in a schema of this run's own (dropped at the
+    end), on the server named by KNOB_TEST_PG_URL; the test is skipped without one."""
+    base = os.environ.get("KNOB_TEST_PG_URL")
+    if not base:
         pytest.skip("KNOB_TEST_PG_URL is not set (scripts/pg.sh start gives one)")
-    return url
+    if "url" not in _pg:
+        schema = "py_%d_%d" % (os.getpid(), int(time.time()))
+        subprocess.run(["psql", base, "-qc", "CREATE SCHEMA " + schema], check=True)
+        _pg["schema"] = schema
+        _pg["url"] = base + ("&" if "?" in base else "?") + "options=-csearch_path%3D" + schema
+    return _pg["url"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_pg_schema():
+    yield
+    if "schema" in _pg:
+        subprocess.run(["psql", os.environ["KNOB_TEST_PG_URL"], "-qc", "DROP SCHEMA %s CASCADE" % _pg["schema"]], check=False)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
