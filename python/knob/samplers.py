@@ -301,6 +301,47 @@ class EvolutionSampler(BaseSampler):
         )
 
 
+class NSGAIISampler(BaseSampler):
+    """knob's nsga2 sampler (NSGA-II, for several objectives), with Optuna's argument names.
+    A libknob built without it refuses a study made with it, naming the sampler."""
+
+    _knob_name = "nsga2"
+
+    def __init__(
+        self,
+        *,
+        population_size: int = _UNSET,
+        mutation_prob: Optional[float] = None,
+        crossover=None,
+        crossover_prob: float = _UNSET,
+        swapping_prob: float = _UNSET,
+        seed: Optional[int] = None,
+        constraints_func=None,
+        elite_population_selection_strategy=None,
+        after_trial_strategy=None,
+        **options: Any,
+    ) -> None:
+        for arg, v in (
+            ("elite_population_selection_strategy", elite_population_selection_strategy),
+            ("after_trial_strategy", after_trial_strategy),
+        ):
+            if v is not None:
+                raise _unsupported("NSGAIISampler", arg)
+        if crossover is not None:
+            if not isinstance(crossover, str):
+                raise _unsupported("NSGAIISampler", "crossover", "give the crossover by its knob name (a string)")
+            options["crossover"] = crossover
+        self._constraints_func = _constraints("NSGAIISampler", constraints_func, steers=True)
+        super().__init__(
+            population_size=population_size,
+            mutation_prob=mutation_prob,
+            crossover_prob=crossover_prob,
+            swapping_prob=swapping_prob,
+            seed=seed,
+            **options,
+        )
+
+
 class KnobSampler(BaseSampler):
     """Any sampler libknob knows by name (built in or a registered plugin), with options
     by their knob names: KnobSampler("tpe", startup="sobol")."""
@@ -328,6 +369,7 @@ __all__ = [
     "CmaEsSampler",
     "QMCSampler",
     "EvolutionSampler",
+    "NSGAIISampler",
     "KnobSampler",
     "default_gamma",
     "hyperopt_default_gamma",

@@ -689,9 +689,8 @@ def _default_sampler(n_objectives: int) -> BaseSampler:
     if n_objectives > 1:
         from . import samplers
 
-        nsga2 = getattr(samplers, "NSGAIISampler", None)
-        if nsga2 is not None:
-            return nsga2()
+        if samplers._has_sampler("nsga2"):
+            return samplers.NSGAIISampler()
     return TPESampler()
 
 

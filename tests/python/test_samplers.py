@@ -170,3 +170,22 @@ def test_evolution_sampler_options():
     study = optuna.create_study(sampler=s)
     study.optimize(objective, n_trials=12)
     assert len({tuple(sorted(t.params.items())) for t in study.trials}) > 4
+
+
+def test_nsga2_sampler():
+    """NSGAIISampler maps Optuna's arguments to the nsga2 sampler's options; a library
+    without nsga2 refuses it by name, and studies of several objectives then default to TPE."""
+    s = samplers.NSGAIISampler(population_size=8, crossover_prob=0.8, seed=2)
+    assert s._options == {"population_size": 8, "crossover_prob": 0.8, "seed": 2}
+    with pytest.raises(NotImplementedError, match="after_trial_strategy"):
+        samplers.NSGAIISampler(after_trial_strategy=lambda *a: None)
+    default = optuna.create_study(directions=["minimize", "maximize"]).sampler
+    if samplers._has_sampler("nsga2"):
+        assert isinstance(default, samplers.NSGAIISampler)
+        study = optuna.create_study(directions=["minimize", "minimize"], sampler=s)
+        study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1)), n_trials=20)
+        assert len(study.best_trials) > 1
+    else:
+        assert isinstance(default, samplers.TPESampler)
+        with pytest.raises(ValueError, match="nsga2"):
+            optuna.create_study(directions=["minimize", "minimize"], sampler=s)
