@@ -3,6 +3,11 @@
  *   bench_tpe quality --func NAME --sampler NAME [--options "k=v,..."] [--seeds S]
  *                     [--trials T]
  *       one JSON line per seed (0..S-1): the best value and its regret after T trials.
+ *   bench_tpe warm --func NAME [--seeds S] [--trials T] [--options "k=v,..."]
+ *       warm start on a shifted pair, one JSON line per seed: a source study of T trials
+ *       of the function with its optimum moved by 10% of each range, a cold run of T
+ *       trials (its best, and the trial that first reached it), and a run warm-started
+ *       from the source: the trials it needs to reach the cold run's best (T + 1: never).
  *   bench_tpe speed --n N [--sampler NAME] [--measure M] [--history self|random]
  *                   [--options "k=v,..."]
  *       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
@@ -98,6 +103,89 @@ static void quality(const args *a)
                (now_us() - t0) / 1e6);
         fflush(stdout);
         knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* The function of a warm start's source: f with its optimum moved by 10% of each range. */
+static const bench_func *shift_base;
+static double shifted(const double *x, int d)
+{
+    double y[8];
+    for (int i = 0; i < d; i++)
+        y[i] = x[i] - 0.1 * (shift_base->high[i] - shift_base->low[i]);
+    return shift_base->f(y, d);
+}
+
+/* Runs trials of f on s until `trials` or until the best reaches `target`; returns the
+ * number of trials run, the best in *best and the trial that first reached it in *at. */
+static int run_until(knob_study *s, const bench_func *f, int trials, double target, double *best,
+                     int *at)
+{
+    *best = INFINITY;
+    for (int i = 0; i < trials; i++) {
+        double y = run_trial(s, f);
+        if (y < *best) {
+            *best = y;
+            *at = i + 1;
+        }
+        if (*best <= target)
+            return i + 1;
+    }
+    return trials;
+}
+
+static void warm(const args *a)
+{
+    const bench_func *f = bench_func_find(a->func);
+    if (!f) {
+        fprintf(stderr, "bench_tpe: unknown function '%s'\n", a->func);
+        exit(2);
+    }
+    bench_func src = *f;
+    shift_base = f;
+    src.f = shifted;
+    for (int seed = 0; seed < a->seeds; seed++) {
+        char opts[512];
+        knob_storage *st;
+        if (knob_storage_open("memory:", &st))
+            die("storage");
+        snprintf(opts, sizeof opts, "seed=%d%s%s", seed + 1000, a->options[0] ? "," : "",
+                 a->options);
+        knob_sampler *sp;
+        knob_study *s;
+        if (knob_sampler_create("tpe", opts, &sp))
+            die("sampler");
+        knob_study_options o = {.sampler = sp};
+        if (knob_study_create(st, "source", &o, &s))
+            die("study");
+        double best_src, best_cold, best_warm;
+        int at_src = 0, at_cold = 0, at_warm = 0;
+        run_until(s, &src, a->trials, -INFINITY, &best_src, &at_src);
+        knob_study_free(s);
+        snprintf(opts, sizeof opts, "seed=%d%s%s", seed, a->options[0] ? "," : "", a->options);
+        if (knob_sampler_create("tpe", opts, &sp))
+            die("sampler");
+        o.sampler = sp;
+        if (knob_study_create(st, "cold", &o, &s))
+            die("study");
+        run_until(s, f, a->trials, -INFINITY, &best_cold, &at_cold);
+        knob_study_free(s);
+        snprintf(opts, sizeof opts, "seed=%d,warm_start_study=source%s%s", seed,
+                 a->options[0] ? "," : "", a->options);
+        if (knob_sampler_create("tpe", opts, &sp))
+            die("sampler");
+        o.sampler = sp;
+        if (knob_study_create(st, "warm", &o, &s))
+            die("study");
+        int n = run_until(s, f, a->trials, best_cold, &best_warm, &at_warm);
+        knob_study_free(s);
+        printf("{\"func\": \"%s\", \"seed\": %d, \"trials\": %d, \"options\": \"%s\", "
+               "\"source_best\": %.10g, \"cold_best\": %.10g, \"cold_trials\": %d, "
+               "\"warm_trials\": %d}\n",
+               f->name, seed, a->trials, a->options, best_src, best_cold, at_cold,
+               best_warm <= best_cold ? n : a->trials + 1);
+        fflush(stdout);
         knob_storage_close(st);
     }
 }
@@ -211,10 +299,12 @@ int main(int argc, char **argv)
     args a = parse(argc, argv);
     if (!strcmp(a.mode, "quality"))
         quality(&a);
+    else if (!strcmp(a.mode, "warm"))
+        warm(&a);
     else if (!strcmp(a.mode, "speed") && a.measure > 0)
         speed(&a);
     else {
-        fprintf(stderr, "usage: bench_tpe quality|speed [--func F] [--sampler S] "
+        fprintf(stderr, "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
                         "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
                         "[--history tpe|random]\n");
         return 2;

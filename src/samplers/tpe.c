@@ -39,6 +39,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Salts the seed of joint (multivariate) draws, apart from the per-param streams. */
@@ -95,6 +96,11 @@ typedef struct tpe {
     int64_t snap_self; /* for this trial */
     bool have_snap, split_done;
     bool explore; /* the split found every observation tied: no model, random draws */
+    /* warm start: the good trials of warm_start_study, read at the first ask */
+    char *ws_study, *ws_storage;
+    bool ws_read;
+    knob_param *ws; /* their params (names and distributions owned) */
+    size_t n_ws;
     double *loss; /* n_obs x n_objectives, MOTPE only */
     size_t cap_loss;
     double *buf; /* 4 arrays of cap_buf: good values, good weights, bad values, bad weights */
@@ -350,6 +356,8 @@ static bool ranks_before(const obs *a, const obs *b)
 static void split_single(tpe *p, size_t k)
 {
     size_t best[25], got = 0;
+    if (k == 0) /* nothing finished yet (a warm start asks before any trial ends) */
+        return;
     for (size_t i = 0; i < p->n_obs; i++) {
         if (got == k && !ranks_before(&p->obs[i], &p->obs[best[got - 1]]))
             continue;
@@ -545,6 +553,118 @@ static double side_weights(const tpe *p, double *wg, size_t ng, double *wb, size
     return p->prior_weight;
 }
 
+/* ---------------------------------------------------------------- warm start */
+
+static void free_ws(tpe *p)
+{
+    for (size_t i = 0; i < p->n_ws; i++) {
+        free((char *)p->ws[i].name);
+        free((knob_distribution *)p->ws[i].dist);
+    }
+    free(p->ws);
+    p->ws = NULL;
+    p->n_ws = 0;
+}
+
+static int cmp_loss(const void *a, const void *b)
+{
+    double x = ((const obs *)a)->loss, y = ((const obs *)b)->loss;
+    return (x > y) - (x < y);
+}
+
+/* Copies the params of the good trials of src (gamma of its complete ones, best first). */
+static int copy_source(tpe *p, knob_study *src)
+{
+    const knob_trial_info *const *tr;
+    size_t n, m = 0, k, total = 0;
+    int rc = knob_study_trials(src, &tr, &n);
+    if (rc)
+        return rc;
+    obs *o = malloc((n ? n : 1) * sizeof *o);
+    if (!o)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
+    double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    for (size_t i = 0; i < n; i++) {
+        const knob_trial_info *t = tr[i];
+        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values != 1 || !isfinite(t->values[0]) ||
+            !knob_trial_info_feasible(t))
+            continue;
+        o[m] = (obs){.params = t->params, .n_params = t->n_params, .loss = sign * t->values[0]};
+        m++;
+    }
+    qsort(o, m, sizeof *o, cmp_loss);
+    k = gamma_of(p, m);
+    for (size_t i = 0; i < k; i++)
+        total += o[i].n_params;
+    p->ws = calloc(total ? total : 1, sizeof *p->ws);
+    for (size_t i = 0; p->ws && i < k; i++) {
+        for (size_t j = 0; j < o[i].n_params; j++) {
+            const knob_param *q = &o[i].params[j];
+            knob_param *c = &p->ws[p->n_ws++];
+            c->name = strdup(q->name);
+            c->dist = knob__dist_clone(q->dist);
+            c->internal = q->internal;
+            if (!c->name || !c->dist) {
+                free(o);
+                return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
+            }
+        }
+    }
+    free(o);
+    return p->ws ? KNOB_OK : knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
+}
+
+/* Reads warm_start_study once (its trials are not this study's: they only enter the good
+ * estimator). A study that shares no param with this one contributes nothing: a cold
+ * start. */
+static int read_source(tpe *p, knob_study *s)
+{
+    if (p->ws_read || !p->ws_study[0])
+        return KNOB_OK;
+    knob_study *src = NULL;
+    int rc = knob_study_open_related(s, p->ws_study, p->ws_storage, &src);
+    if (rc) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", knob_errmsg());
+        return knob_set_error(rc, "sampler 'tpe': warm_start_study '%s'%s: %s", p->ws_study,
+                              p->ws_storage[0] ? " from warm_start_storage" : "", why);
+    }
+    if (knob_study_n_objectives(src) != 1)
+        rc = knob_set_error(KNOB_EINVAL,
+                            "sampler 'tpe': warm_start_study '%s' has %zu objectives; it "
+                            "needs one",
+                            p->ws_study, knob_study_n_objectives(src));
+    else
+        rc = copy_source(p, src);
+    knob_study_free(src);
+    if (rc)
+        free_ws(p);
+    p->ws_read = rc == KNOB_OK;
+    return rc;
+}
+
+/* How many of the source's good trials have the param `name` under a distribution that
+ * counts for d. */
+static size_t source_values(const tpe *p, const char *name, const knob_distribution *d)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < p->n_ws; i++)
+        c += strcmp(p->ws[i].name, name) == 0 && counts(&p->ws[i], d);
+    return c;
+}
+
+/* A source trial's weight, for n of them: together they weigh as much as this study's
+ * good trials (as n trials of weight 1 without any), times n_startup / (n_startup + own
+ * finished trials), so that they fade as this study's own trials arrive. */
+static double source_weight(const tpe *p, const double *wg, size_t ng, size_t n)
+{
+    double total = ng ? 0 : (double)n,
+           tau = p->n_startup_trials > 0 ? (double)p->n_startup_trials : 1;
+    for (size_t i = 0; i < ng; i++)
+        total += wg[i];
+    return total / (double)n * tau / (tau + (double)p->n_done);
+}
+
 /* ---------------------------------------------------------------- one param at a time */
 
 /* The values of one param (of distribution d) on each side, in time order, in the kernel
@@ -568,9 +688,20 @@ static double gather(tpe *p, const char *name, const knob_distribution *d, const
             yb[b++] = v;
         }
     }
+    double prior_g = side_weights(p, wg, g, wb, b);
+    size_t n_src = p->n_ws ? source_values(p, name, d) : 0;
+    if (n_src) {
+        double w = source_weight(p, wg, g, n_src);
+        for (size_t i = 0; i < p->n_ws; i++) {
+            if (strcmp(p->ws[i].name, name) || !counts(&p->ws[i], d))
+                continue;
+            yg[g] = knob__tpe_to_kernel(ax, p->ws[i].internal);
+            wg[g++] = w;
+        }
+    }
     *ng = g;
     *nb = b;
-    return side_weights(p, wg, g, wb, b);
+    return prior_g;
 }
 
 static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, double prior_g,
@@ -629,9 +760,12 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     int rc = observe(p, s, t);
     if (rc)
         return rc;
+    if ((rc = read_source(p, s)))
+        return rc;
+    size_t n_src = p->n_ws ? source_values(p, name, d) : 0;
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
-    if ((int64_t)p->n_done < p->n_startup_trials) {
+    if ((int64_t)p->n_done < p->n_startup_trials && n_src == 0) {
         size_t axis = knob_trial_n_params(t);
         if (strcmp(p->startup, "sobol") || axis >= knob__sobol_dims) {
             *internal = knob__random_draw(&r, d);
@@ -645,9 +779,9 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
             knob__sobol_scrambled(dirs, (unsigned)axis, (uint64_t)knob_trial_number(t), seed), d);
         return KNOB_OK;
     }
-    if ((rc = split(p)) || (rc = reserve_buf(p, p->n_obs)))
+    if ((rc = split(p)) || (rc = reserve_buf(p, p->n_obs + n_src)))
         return rc;
-    if (p->explore) {
+    if (p->explore && n_src == 0) {
         *internal = knob__random_draw(&r, d);
         return KNOB_OK;
     }
@@ -879,6 +1013,7 @@ static int init(void *state)
 static void fini(void *state)
 {
     tpe *p = state;
+    free_ws(p);
     free(p->obs);
     free(p->rec);
     free(p->pool);
@@ -940,6 +1075,12 @@ static const knob_option options[] = {
      NULL},
     {"constant_liar", KNOB_OPT_BOOL, offsetof(tpe, constant_liar), "false", 0, 0,
      "count running trials as bad, so parallel workers spread out (one objective)", NULL},
+    {"warm_start_study", KNOB_OPT_STRING, offsetof(tpe, ws_study), "", 0, 0,
+     "a study whose good trials (the best gamma of its complete ones) join the good "
+     "estimator, weighing less as this study's trials arrive; params are matched by name",
+     NULL},
+    {"warm_start_storage", KNOB_OPT_STRING, offsetof(tpe, ws_storage), "", 0, 0,
+     "storage URL of warm_start_study (default: this study's storage)", NULL},
     {"cache", KNOB_OPT_BOOL, offsetof(tpe, cache), "true", 0, 0,
      "keep what was read of finished trials between asks (false: read the whole history "
      "on every ask; the same suggestions, slower)",

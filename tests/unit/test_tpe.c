@@ -445,6 +445,106 @@ static void tpe_constraints(void **state)
     assert_true(mo <= 65);
 }
 
+/* ---------------------------------------------------------------- warm start */
+
+/* A source study `name` of 40 TPE trials of the bowl over params a and b (or u and v). */
+static void make_source(knob_storage *st, const char *name, bool other_names)
+{
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("tpe", "seed=2", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    for (int i = 0; i < 40; i++) {
+        knob_trial *t;
+        double x[2];
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, other_names ? "u" : "a", -5, 5, 0, 0, &x[0]),
+                         KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, other_names ? "v" : "b", -5, 5, 0, 0, &x[1]),
+                         KNOB_OK);
+        double y = bowl4(x, 2);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_study_free(s);
+}
+
+/* How many of the first 8 suggestions of a study fall within 1 of the bowl's bottom
+ * (1, -2) (3% of the square: random search puts 0.25 of 8 there), with the sampler
+ * options opts; the first trial's a in *first. */
+static int first_close(knob_storage *st, const char *name, const char *opts, double *first)
+{
+    knob_sampler *sp;
+    if (knob_sampler_create("tpe", opts, &sp))
+        fail_msg("sampler '%s': %s", opts, knob_errmsg());
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    int sum = 0;
+    for (int i = 0; i < 8; i++) {
+        knob_trial *t;
+        double x[2];
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "a", -5, 5, 0, 0, &x[0]), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "b", -5, 5, 0, 0, &x[1]), KNOB_OK);
+        if (i == 0)
+            *first = x[0];
+        sum += hypot(x[0] - 1, x[1] + 2) < 1;
+        double y = bowl4(x, 2);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_study_free(s);
+    return sum;
+}
+
+/* warm_start_study: the source's good trials steer the first trials (from this storage
+ * and from another one); a source with other params is a cold start (the random
+ * sampler's draws); a missing source is an error that names it. */
+static void tpe_warm_start(void **state)
+{
+    (void)state;
+    knob_storage *st = mem();
+    make_source(st, "src", false);
+    make_source(st, "other", true);
+    double first, cold_first;
+    int warm = first_close(st, "w1", "seed=6,warm_start_study=src", &first);
+    int cold = first_close(st, "c1", "seed=6", &cold_first);
+    if (getenv("KNOB_TEST_VERBOSE"))
+        printf("of the first 8 near the bottom: warm %d, cold %d\n", warm, cold);
+    assert_true(warm >= 3 && cold <= 1);
+    /* disjoint: a cold start, the same draws as without a source */
+    double disjoint_first;
+    first_close(st, "d1", "seed=6,warm_start_study=other", &disjoint_first);
+    assert_true(disjoint_first == cold_first);
+    /* missing: the first suggestion fails and names the study */
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("tpe", "warm_start_study=nope", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "m1", &o, &s), KNOB_OK);
+    knob_trial *t;
+    double x;
+    int rc = knob_study_ask(s, &t);
+    if (rc == KNOB_OK)
+        rc = knob_trial_suggest_float(t, "a", -5, 5, 0, 0, &x);
+    assert_int_equal(rc, KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "warm_start_study 'nope'"));
+    if (t && rc != KNOB_OK)
+        knob_trial_detach(t);
+    knob_study_free(s);
+    /* from another storage */
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("tpe_warm.db"));
+    knob_storage *other;
+    assert_int_equal(knob_storage_open(url, &other), KNOB_OK);
+    make_source(other, "far", false);
+    knob_storage_close(other);
+    char opts[4400];
+    snprintf(opts, sizeof opts, "seed=6,warm_start_study=far,warm_start_storage=%s", url);
+    assert_true(first_close(st, "w2", opts, &first) >= 3);
+    knob_storage_close(st);
+}
+
 /* ---------------------------------------------------------------- the history cache */
 
 static knob_study *load_study(knob_storage *st, const char *opts)
@@ -1333,6 +1433,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_cache_big_history),
         cmocka_unit_test(tpe_merged_cells),
         cmocka_unit_test(tpe_constraints),
+        cmocka_unit_test(tpe_warm_start),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
