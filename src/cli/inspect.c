@@ -139,7 +139,13 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t)
     knobx_json_add_number(b, t->start_time);
     knobx_buf_puts(b, ",\"end\":");
     knobx_json_add_number(b, t->end_time);
-    knobx_buf_puts(b, "}");
+    knobx_buf_puts(b, ",\"constraints\":[");
+    for (size_t i = 0; i < t->n_constraints; i++) {
+        if (i)
+            knobx_buf_puts(b, ",");
+        knobx_json_add_number(b, t->constraints[i]);
+    }
+    knobx_buf_printf(b, "],\"feasible\":%s}", knob_trial_info_feasible(t) ? "true" : "false");
 }
 
 /* A CSV field: quoted when it holds a comma, quote or newline. */
@@ -190,9 +196,11 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
             knobx_json_free(r);
             knobx_buf_puts(b, "\n");
         } else {
+            /* a complete trial that violates a constraint shows as infeasible */
+            bool infeasible = t->state == KNOB_TRIAL_COMPLETE && !knob_trial_info_feasible(t);
             knobx_buf_printf(b, "%6lld  %-9s %-16s %9s  %s\n", (long long)t->number,
-                             knob_trial_state_str(t->state), v.len ? knobx_buf_cstr(&v) : "-", dur,
-                             knobx_buf_cstr(&p));
+                             infeasible ? "infeasible" : knob_trial_state_str(t->state),
+                             v.len ? knobx_buf_cstr(&v) : "-", dur, knobx_buf_cstr(&p));
         }
         knobx_buf_free(&v);
         knobx_buf_free(&p);
@@ -288,6 +296,12 @@ static int print_best(study_ref *r, bool json)
     }
     for (size_t i = 0; i < n; i++)
         best_text(&b, front[i], json);
+    double hv;
+    if (n && !json && !knob_study_hypervolume(r->s, NULL, &hv))
+        knobx_buf_printf(&b,
+                         "Pareto front: %zu feasible trials, hypervolume %.10g (reference: the "
+                         "front's nadir + 10%% of its range)\n",
+                         n, hv);
     fputs(knobx_buf_cstr(&b), stdout);
     knobx_buf_free(&b);
     if (pbt >= 0 && !json)

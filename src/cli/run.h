@@ -42,6 +42,8 @@ typedef struct slot {
     int64_t n_records;
     double last[SWEEP_MAX_OBJECTIVES]; /* each objective's last value */
     bool have[SWEEP_MAX_OBJECTIVES];
+    double clast[SWEEP_MAX_CONSTRAINTS]; /* each constraint metric's last value */
+    bool chave[SWEEP_MAX_CONSTRAINTS];
 } slot;
 
 typedef struct runner {

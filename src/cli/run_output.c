@@ -27,6 +27,12 @@ static void on_record(runner *r, slot *sl, const record *rec)
             sl->have[i] = true;
         }
     }
+    for (size_t i = 0; i < sw->n_constraints; i++) {
+        if (record_get(rec, sw->constraints[i].name, &v)) {
+            sl->clast[i] = v;
+            sl->chave[i] = true;
+        }
+    }
     if (!sw->n_objectives || !record_get(rec, sw->objectives[0].name, &v))
         return;
     bool has_step = false;

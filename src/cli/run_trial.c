@@ -469,6 +469,15 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
                                                 : "-inf");
         values[i] = sl->last[i];
     }
+    for (size_t i = 0; i < sw->n_constraints && !why->len && sl->why != WHY_PRUNE; i++) {
+        if (!sl->chave[i])
+            knobx_buf_printf(why, "no constraint metric '%s' in stdout", sw->constraints[i].name);
+        else if (!isfinite(sl->clast[i]))
+            knobx_buf_printf(why, "constraint metric '%s' is %s", sw->constraints[i].name,
+                             isnan(sl->clast[i]) ? "nan"
+                             : sl->clast[i] > 0  ? "inf"
+                                                 : "-inf");
+    }
     if (why->len && sl->why != WHY_INTERRUPT && sl->why != WHY_STORAGE)
         run_stderr_tail(sl, why, 20);
 }
@@ -498,6 +507,19 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
         if (!run_saved(r, sl->number, rc, "its fail_reason")) {
             knob_trial_detach(sl->t);
             return rc == KNOB_ESTATE ? elsewhere : lost;
+        }
+    }
+    const sweep *sw = r->sw;
+    if (*state == KNOB_TRIAL_COMPLETE && sw->n_constraints) {
+        /* each value <= 0 when satisfied: metric - max, or min - metric */
+        double c[SWEEP_MAX_CONSTRAINTS];
+        for (size_t i = 0; i < sw->n_constraints; i++)
+            c[i] = sw->constraints[i].is_min ? sw->constraints[i].bound - sl->clast[i]
+                                             : sl->clast[i] - sw->constraints[i].bound;
+        int crc = knob_trial_set_constraints(sl->t, c, sw->n_constraints);
+        if (!run_saved(r, sl->number, crc, "its constraints")) {
+            knob_trial_detach(sl->t);
+            return crc == KNOB_ESTATE ? elsewhere : lost;
         }
     }
     int rc = knob_study_tell(r->ref.s, sl->t, *state, values, r->sw->n_objectives);

@@ -86,6 +86,67 @@ static int parse_objectives(sweep_ctx *c, const yaml_node_t *list)
     return 0;
 }
 
+/* ---------------------------------------------------------------- constraints */
+
+static int parse_constraint(sweep_ctx *c, const yaml_node_t *m, const char *where,
+                            sweep_constraint *o)
+{
+    static const char *const keys[] = {"name", "max", "min", NULL};
+    char key[64];
+    bool bound = false;
+    if (m->type != YAML_MAPPING_NODE)
+        return sweep_errorf(c, m, "key '%s': expected a mapping {name, max} or {name, min}, got %s",
+                            where, sweep_kind_name(m));
+    for (yaml_node_pair_t *kv = m->data.mapping.pairs.start; kv < m->data.mapping.pairs.top; kv++) {
+        const yaml_node_t *k = sweep_node(c, kv->key), *v = sweep_node(c, kv->value);
+        const char *ks = sweep_scalar(k);
+        snprintf(key, sizeof key, "%s.%s", where, ks ? ks : "?");
+        if (ks && !strcmp(ks, "name")) {
+            if (sweep_get_string(c, v, key, SWEEP_MAX_METRIC, &o->name))
+                return -1;
+        } else if (ks && (!strcmp(ks, "max") || !strcmp(ks, "min"))) {
+            if (bound)
+                return sweep_errorf(c, k, "key '%s': a constraint has one bound, max or min", key);
+            if (sweep_get_number(c, v, key, &o->bound))
+                return -1;
+            o->is_min = !strcmp(ks, "min");
+            bound = true;
+        } else {
+            return sweep_unknown_key(c, k, where, keys);
+        }
+    }
+    if (!o->name)
+        return sweep_errorf(c, m, "key '%s.name': missing (the key the program prints)", where);
+    if (!bound)
+        return sweep_errorf(c, m, "key '%s': missing its bound, max or min", where);
+    return 0;
+}
+
+static int parse_constraints(sweep_ctx *c, const yaml_node_t *list)
+{
+    sweep *sw = c->sw;
+    size_t n = list->type == YAML_SEQUENCE_NODE ? sweep_seq_len(list) : 0;
+    if (!n)
+        return sweep_errorf(c, list,
+                            "key 'constraints': expected a list of {name, max} or {name, min}, "
+                            "got %s",
+                            sweep_kind_name(list));
+    if (n > SWEEP_MAX_CONSTRAINTS)
+        return sweep_errorf(c, list, "key 'constraints': at most %d constraints, got %zu",
+                            SWEEP_MAX_CONSTRAINTS, n);
+    if (!(sw->constraints = calloc(n, sizeof *sw->constraints)))
+        return sweep_errorf(c, list, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        char where[40];
+        snprintf(where, sizeof where, "constraints[%zu]", i);
+        sw->n_constraints = i + 1;
+        if (parse_constraint(c, sweep_node(c, list->data.sequence.items.start[i]), where,
+                             &sw->constraints[i]))
+            return -1;
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- sampler, pruner */
 
 /* The options go in with the creation, so that what a plugin's init reads is set. */
@@ -364,11 +425,11 @@ static int check_warm_start(sweep_ctx *c)
 /* ---------------------------------------------------------------- top level */
 
 static const char *const top_keys[] = {
-    "program",    "command",         "method",        "metric",      "parameters",
-    "run_cap",    "early_terminate", "name",          "description", "project",
-    "entity",     "storage",         "study",         "sampler",     "pruner",
-    "objectives", "parallel",        "trial_timeout", "trials",      "seed",
-    "trial_dir",  "plugins",         "pbt",           "warm_start",  NULL};
+    "program",         "command", "method",      "metric",     "parameters", "run_cap",
+    "early_terminate", "name",    "description", "project",    "entity",     "storage",
+    "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
+    "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        "warm_start",
+    "constraints",     NULL};
 
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
@@ -420,6 +481,8 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
         return add_objective(c, v, "metric");
     if (!strcmp(ks, "objectives"))
         return parse_objectives(c, v);
+    if (!strcmp(ks, "constraints"))
+        return parse_constraints(c, v);
     if (!strcmp(ks, "parameters"))
         return sweep_parse_params(c, v);
     if (!strcmp(ks, "early_terminate"))
@@ -478,6 +541,10 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
         return sweep_errorf(c, root, "key 'parameters': missing (the sweep has no parameters)");
     if (!sw->n_objectives && check_no_metric(c, root))
         return -1;
+    if (!sw->n_objectives && sw->n_constraints)
+        return sweep_errorf(c, root,
+                            "key 'constraints': a sweep without a metric has no best "
+                            "trial to constrain");
     if (sweep_check_pbt(c, root) || check_warm_start(c))
         return -1;
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
@@ -694,6 +761,9 @@ void sweep_free(sweep *sw)
     for (size_t i = 0; i < sw->n_objectives; i++)
         free(sw->objectives[i].name);
     free(sw->objectives);
+    for (size_t i = 0; i < sw->n_constraints; i++)
+        free(sw->constraints[i].name);
+    free(sw->constraints);
     free(sw->command);
     free(sw->params);
     free(sw->path);

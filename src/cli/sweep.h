@@ -73,6 +73,16 @@ typedef struct objective {
     knob_direction goal;
 } objective;
 
+#define SWEEP_MAX_CONSTRAINTS 16
+
+/* A constraint: the metric `name` the program prints must stay <= bound (max) or >= bound
+ * (min); stored as the trial's constraint value name - bound (or bound - name). */
+typedef struct sweep_constraint {
+    char *name;
+    double bound;
+    bool is_min;
+} sweep_constraint;
+
 /* A sampler or pruner as the sweep names it, with its options in order. Option values are
  * the YAML scalar's text, or JSON text for a list or mapping (cmaes' x0: {lr: 0.01}). */
 typedef struct plugin_spec {
@@ -120,6 +130,9 @@ typedef struct sweep {
      * (NULL: not given; storage NULL: the study's own), and where the key stands. */
     char *warm_study, *warm_storage;
     int warm_line, warm_col;
+    /* constraints: [{name, max} | {name, min}], read from the records like the metric */
+    sweep_constraint *constraints;
+    size_t n_constraints;
 } sweep;
 
 /* Reads and checks a sweep file (a regular file of at most SWEEP_MAX_FILE bytes). On

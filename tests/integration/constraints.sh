@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# constraints: in a sweep: each {name, max} / {name, min} read from the program's records
+# like the metric; knob best shows only feasible trials (the Pareto front with its
+# hypervolume for two objectives), knob trials marks the infeasible ones, and a trial
+# that never prints a constraint metric fails with that reason.
+source "$(dirname "$0")/lib.bash"
+cat > s.yaml <<'YAML'
+command: [/bin/sh, -c, 'x=${1#x=}; echo "loss=$((10 - x)) size=$((x * 10)) speed=$((100 - x))"', sh, "${args_no_hyphens}"]
+method: grid
+metric: {name: loss, goal: minimize}
+constraints:
+  - {name: size, max: 45}
+  - {name: speed, min: 60}
+parameters:
+  x: {values: [1, 3, 5, 7]}
+YAML
+cat > s2.yaml <<'YAML'
+command: [/bin/sh, -c, 'echo "loss=1 size=3"']
+method: random
+metric: {name: loss, goal: minimize}
+constraints: [{name: size, max: 2}, {name: memory, max: 10}]
+trials: 2
+parameters:
+  x: {min: 0.0, max: 1.0}
+YAML
+S="--storage sqlite:///$T/s.db"
+# x=1: size 10 (ok), speed 99 (ok); x=3 ok; x=5: size 50 > 45: infeasible; x=7 both violated.
+# The loss falls with x, so the best trials by value (x=7, x=5) are the infeasible ones.
+"$KNOB" run s.yaml $S --study c > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+"$KNOB" best c $S > best.txt || fail "best"
+grep -q '"x": *3\|"x":3' best.txt || fail "the best feasible trial is x=3: $(cat best.txt)"
+"$KNOB" trials c $S > trials.txt
+expect_eq "$(grep -c infeasible trials.txt)" 2 "infeasible trials marked: $(cat trials.txt)"
+"$KNOB" trials c $S --format json > t.json
+expect_eq "$(py 'sorted((t["params"]["x"], t["feasible"]) for t in d)' < t.json)" \
+    '[[1, true], [3, true], [5, false], [7, false]]' "feasible in JSON"
+expect_eq "$(py '[t["constraints"] for t in d if t["params"]["x"] == 5][0]' < t.json)" \
+    '[5, -35]' "constraint values (size - max, min - speed)"
+
+# A constraint metric never printed fails the trial with that reason.
+"$KNOB" run s2.yaml $S --study m > run.txt 2> run.err || true
+"$KNOB" trials m $S --format json > t.json
+expect_eq "$(py '[t["state"] for t in d]' < t.json)" '["fail", "fail"]' "states"
+py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "no constraint metric 'memory' in stdout" \
+    || fail "reason: $(py 'd[0]["system_attrs"]' < t.json)"
+
+# Two objectives: the feasible Pareto front and its hypervolume.
+cat > mo.yaml <<'YAML'
+command: [/bin/sh, -c, 'x=${1#x=}; echo "a=$x b=$((10 - x)) c=$x"', sh, "${args_no_hyphens}"]
+method: grid
+objectives: [{name: a, goal: minimize}, {name: b, goal: minimize}]
+constraints: [{name: c, min: 2}]
+parameters:
+  x: {values: [1, 2, 4, 8]}
+YAML
+"$KNOB" run mo.yaml $S --study mo > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+"$KNOB" best mo $S > best.txt || fail "best: $(cat best.txt)"
+expect_eq "$(grep -c '^trial' best.txt)" 3 "front of the feasible trials: $(cat best.txt)"
+# front (2,8) (4,6) (8,2); reference: nadir (8,8) + 10% of the ranges (6,6): (8.6, 8.6):
+# 0.6*2 ... by sweep: (8.6-2)*(8.6-8) + (8.6-4)*(8-6) + (8.6-8)*(6-2) = 3.96 + 9.2 + 2.4 = 15.56
+grep -q "hypervolume 15.56 " best.txt || fail "hypervolume: $(cat best.txt)"
+# sweep errors name the line
+cat > bad.yaml <<YAML
+method: random
+metric: {name: loss}
+constraints: [{name: size}]
+parameters:
+  x: {min: 0.0, max: 1.0}
+YAML
+rc=0
+"$KNOB" run bad.yaml $S --study bad > /dev/null 2> bad.err || rc=$?
+[ "$rc" != 0 ] || fail "a constraint without bound was accepted"
+grep -q "bad.yaml:3:.*constraints\[0\]': missing its bound, max or min" bad.err || fail "error: $(cat bad.err)"
+echo ok
