@@ -301,6 +301,60 @@ class EvolutionSampler(BaseSampler):
         )
 
 
+class SMACSampler(BaseSampler):
+    """knob's smac: Bayesian optimization with a random forest, as SMAC3's facade (OptunaHub
+    has a SMACSampler; Optuna itself has none). Options by their knob names."""
+
+    _knob_name = "smac"
+
+    def __init__(self, *, n_startup_trials: int = _UNSET, n_trees: int = _UNSET, seed: Optional[int] = None, **options: Any) -> None:
+        super().__init__(n_startup_trials=n_startup_trials, n_trees=n_trees, seed=seed, **options)
+
+
+class _Crossover:
+    """Optuna's crossover classes, as the nsga2 sampler's `crossover` words; their tuning
+    arguments are not supported (knob's defaults)."""
+
+    _knob_name = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:
+            raise NotImplementedError("%s: knob's %s crossover takes no arguments" % (type(self).__name__, self._knob_name))
+
+
+class UniformCrossover(_Crossover):
+    _knob_name = "uniform"
+
+
+class BLXAlphaCrossover(_Crossover):
+    _knob_name = "blxalpha"
+
+
+class SBXCrossover(_Crossover):
+    _knob_name = "sbx"
+
+
+class VSBXCrossover(_Crossover):
+    _knob_name = "vsbx"
+
+
+class UNDXCrossover(_Crossover):
+    _knob_name = "undx"
+
+
+class SPXCrossover(_Crossover):
+    _knob_name = "spx"
+
+
+class nsgaii:  # noqa: N801: Optuna's module optuna.samplers.nsgaii, for its crossover classes
+    UniformCrossover = UniformCrossover
+    BLXAlphaCrossover = BLXAlphaCrossover
+    SBXCrossover = SBXCrossover
+    VSBXCrossover = VSBXCrossover
+    UNDXCrossover = UNDXCrossover
+    SPXCrossover = SPXCrossover
+
+
 class NSGAIISampler(BaseSampler):
     """knob's nsga2 sampler (NSGA-II, for several objectives), with Optuna's argument names.
     A libknob built without it refuses a study made with it, naming the sampler."""
@@ -328,8 +382,10 @@ class NSGAIISampler(BaseSampler):
             if v is not None:
                 raise _unsupported("NSGAIISampler", arg)
         if crossover is not None:
+            if isinstance(crossover, _Crossover):
+                crossover = crossover._knob_name
             if not isinstance(crossover, str):
-                raise _unsupported("NSGAIISampler", "crossover", "give the crossover by its knob name (a string)")
+                raise _unsupported("NSGAIISampler", "crossover", "give one of knob.samplers.nsgaii's crossover classes, or a knob name")
             options["crossover"] = crossover
         self._constraints_func = _constraints("NSGAIISampler", constraints_func, steers=True)
         super().__init__(
@@ -370,6 +426,7 @@ __all__ = [
     "QMCSampler",
     "EvolutionSampler",
     "NSGAIISampler",
+    "SMACSampler",
     "KnobSampler",
     "default_gamma",
     "hyperopt_default_gamma",

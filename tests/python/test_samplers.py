@@ -31,6 +31,8 @@ SAMPLERS = [
     lambda: samplers.QMCSampler(seed=1, qmc_type="halton", scramble=True),
     lambda: samplers.QMCSampler(seed=1),
     lambda: samplers.EvolutionSampler(seed=1, population_size=4, sample_size=2),
+    lambda: samplers.SMACSampler(seed=1, n_startup_trials=4, n_candidates=200),
+    lambda: samplers.NSGAIISampler(seed=1, population_size=4, crossover=samplers.nsgaii.SBXCrossover()),
     lambda: samplers.KnobSampler("tpe", seed=1, startup="sobol"),
 ]
 
@@ -179,6 +181,9 @@ def test_nsga2_sampler():
     assert s._options == {"population_size": 8, "crossover_prob": 0.8, "seed": 2}
     with pytest.raises(NotImplementedError, match="after_trial_strategy"):
         samplers.NSGAIISampler(after_trial_strategy=lambda *a: None)
+    assert samplers.NSGAIISampler(crossover=samplers.nsgaii.UNDXCrossover())._options == {"crossover": "undx"}
+    with pytest.raises(NotImplementedError):
+        samplers.nsgaii.BLXAlphaCrossover(alpha=0.3)
     default = optuna.create_study(directions=["minimize", "maximize"]).sampler
     if samplers._has_sampler("nsga2"):
         assert isinstance(default, samplers.NSGAIISampler)
