@@ -221,6 +221,15 @@ static int make_sampler(const sweep *sw, const char *storage, bool has_seed, int
     if (create_sampler(sw, out) || (warm && add_warm_start(sw, out)))
         return -1;
     *grid = !strcmp(knob_sampler_name(*out), "grid");
+    if (sw->cost && sweep_sampler_has_option(knob_sampler_name(*out), "cost")) {
+        if (knob_sampler_set_option(*out, "cost", sw->cost))
+            return fail("sampler");
+    } else if (sw->cost) {
+        fprintf(stderr,
+                "knob: warning: cost: sampler '%s' takes no cost (gp and tpe do); it "
+                "searches cost-blind\n",
+                knob_sampler_name(*out));
+    }
     if (has_seed || sw->has_seed) {
         if (set_seed(*out, has_seed ? seed : sw->seed))
             return -1;

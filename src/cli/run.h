@@ -44,6 +44,8 @@ typedef struct slot {
     bool have[SWEEP_MAX_OBJECTIVES];
     double clast[SWEEP_MAX_CONSTRAINTS]; /* each constraint metric's last value */
     bool chave[SWEEP_MAX_CONSTRAINTS];
+    double cost_last; /* the cost metric's last value (sweep key cost: METRIC) */
+    bool cost_have;
 } slot;
 
 typedef struct runner {

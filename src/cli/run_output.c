@@ -27,6 +27,10 @@ static void on_record(runner *r, slot *sl, const record *rec)
             sl->have[i] = true;
         }
     }
+    if (sw->cost && strcmp(sw->cost, "duration") && record_get(rec, sw->cost, &v)) {
+        sl->cost_last = v;
+        sl->cost_have = true;
+    }
     for (size_t i = 0; i < sw->n_constraints; i++) {
         if (record_get(rec, sw->constraints[i].name, &v)) {
             sl->clast[i] = v;

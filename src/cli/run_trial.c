@@ -478,6 +478,12 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
                              : sl->clast[i] > 0  ? "inf"
                                                  : "-inf");
     }
+    if (!why->len && sl->why != WHY_PRUNE && sw->cost && strcmp(sw->cost, "duration")) {
+        if (!sl->cost_have)
+            knobx_buf_printf(why, "no cost metric '%s' in stdout", sw->cost);
+        else if (!isfinite(sl->cost_last))
+            knobx_buf_printf(why, "cost metric '%s' is not a finite number", sw->cost);
+    }
     if (why->len && sl->why != WHY_INTERRUPT && sl->why != WHY_STORAGE)
         run_stderr_tail(sl, why, 20);
 }
@@ -510,6 +516,16 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
         }
     }
     const sweep *sw = r->sw;
+    if (*state != KNOB_TRIAL_FAIL && sw->cost && sl->cost_have) {
+        /* the cost-aware samplers read it as the user attr of the metric's name */
+        char num[64];
+        snprintf(num, sizeof num, "%.17g", sl->cost_last);
+        int crc = knob_trial_set_user_attr(sl->t, sw->cost, num);
+        if (!run_saved(r, sl->number, crc, "its cost")) {
+            knob_trial_detach(sl->t);
+            return crc == KNOB_ESTATE ? elsewhere : lost;
+        }
+    }
     if (*state == KNOB_TRIAL_COMPLETE && sw->n_constraints) {
         /* each value <= 0 when satisfied: metric - max, or min - metric */
         double c[SWEEP_MAX_CONSTRAINTS];

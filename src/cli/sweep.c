@@ -429,7 +429,7 @@ static const char *const top_keys[] = {
     "early_terminate", "name",    "description", "project",    "entity",     "storage",
     "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
     "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        "warm_start",
-    "constraints",     NULL};
+    "constraints",     "cost",    NULL};
 
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
@@ -456,6 +456,8 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
         return (sw->has_seed = true, sweep_get_int(c, v, ks, &sw->seed, -EXACT_INT, EXACT_INT));
     if (!strcmp(ks, "trial_timeout"))
         return sweep_get_duration(c, v, ks, &sw->trial_timeout);
+    if (!strcmp(ks, "cost")) /* duration, or a metric's name */
+        return sweep_get_string(c, v, ks, SWEEP_MAX_METRIC, &sw->cost);
     if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity") ||
         !strcmp(ks, "plugins")) /* plugins: read first, by load_plugins */
         return 0;
@@ -764,6 +766,7 @@ void sweep_free(sweep *sw)
     for (size_t i = 0; i < sw->n_constraints; i++)
         free(sw->constraints[i].name);
     free(sw->constraints);
+    free(sw->cost);
     free(sw->command);
     free(sw->params);
     free(sw->path);

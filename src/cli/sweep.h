@@ -133,6 +133,8 @@ typedef struct sweep {
     /* constraints: [{name, max} | {name, min}], read from the records like the metric */
     sweep_constraint *constraints;
     size_t n_constraints;
+    /* cost: "duration" or the name of a metric the program prints (NULL: cost-blind) */
+    char *cost;
 } sweep;
 
 /* Reads and checks a sweep file (a regular file of at most SWEEP_MAX_FILE bytes). On

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# cost: in a sweep: a metric's last value is stored as the trial's user attr of that name
+# and the sampler's option cost is set when it has one (gp; tpe too once it has one); a sampler without it
+# warns and searches cost-blind; a trial that never prints the cost metric fails.
+source "$(dirname "$0")/lib.bash"
+cat > s.yaml <<'YAML'
+command: [/bin/sh, -c, 'x=${1#x=}; echo "loss=$x gpu_s=$(awk "BEGIN { print $x * 3 + 1 }")"', sh, "${args_no_hyphens}"]
+sampler: {name: gp, options: {n_startup_trials: 3}}
+metric: {name: loss, goal: minimize}
+cost: gpu_s
+trials: 6
+parameters:
+  x: {min: 0.0, max: 1.0}
+YAML
+S="--storage sqlite:///$T/s.db"
+"$KNOB" run s.yaml $S --study c > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+grep -q "warning: cost" run.err && fail "gp takes a cost: $(cat run.err)"
+"$KNOB" trials c $S --format json > t.json
+expect_eq "$(py 'sorted(set(t["state"] for t in d))' < t.json)" '["complete"]' "states"
+expect_eq "$(py 'all(abs(t["user_attrs"]["gpu_s"] - (1 + 3 * t["params"]["x"])) < 1e-5 for t in d)' < t.json)" \
+    'True' "the cost metric as a user attr"
+# random takes no cost: a warning, and the trials run.
+sed -i 's/sampler: .*/sampler: random/' s.yaml
+"$KNOB" run s.yaml $S --study r > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+grep -q "warning: cost: sampler 'random' takes no cost" run.err || fail "warning: $(cat run.err)"
+# never printed: the trial fails with that reason
+sed -i 's/^cost: .*/cost: energy/' s.yaml
+"$KNOB" run s.yaml $S --study e > run.txt 2> run.err || true
+"$KNOB" trials e $S --format json > t.json
+py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "no cost metric 'energy' in stdout" \
+    || fail "reason: $(py 'd[0]["system_attrs"]' < t.json)"
+echo ok
