@@ -380,12 +380,19 @@ static void memory_cmaes(void **state)
     run_all("memory:", "cmaes");
 }
 
+static void memory_smac(void **state)
+{
+    (void)state;
+    run_all("memory:", "smac");
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(memory_random), cmocka_unit_test(memory_tpe),
         cmocka_unit_test(sqlite_random), cmocka_unit_test(sqlite_tpe),
         cmocka_unit_test(memory_gp),     cmocka_unit_test(memory_cmaes),
+        cmocka_unit_test(memory_smac),
     };
     void *prime[1];
     backtrace(prime, 1); /* loads what backtrace needs before any allocation fails */
