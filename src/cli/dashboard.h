@@ -18,6 +18,11 @@ typedef struct dash {
     struct dash_study {
         char *name;
         knob_study *s;
+        /* The importance, computed again when the complete trials changed and
+         * DASH_IMPORTANCE_EVERY seconds have passed: fANOVA fits 64 trees. */
+        knobx_buf importance;
+        double importance_at;
+        size_t importance_n;
     } * studies; /* loaded on first use, kept for incremental syncs */
     size_t n_studies, cap_studies;
 } dash;

@@ -21,9 +21,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LOG_TAIL 16384
+#define DASH_IMPORTANCE_EVERY 5.0
 
 static int error(knobx_buf *out, int status, const char *msg)
 {
@@ -39,6 +41,7 @@ void dash_free_studies(dash *d)
     for (size_t i = 0; i < d->n_studies; i++) {
         knob_study_free(d->studies[i].s);
         free(d->studies[i].name);
+        knobx_buf_free(&d->studies[i].importance);
     }
     free(d->studies);
     d->studies = NULL;
@@ -49,6 +52,7 @@ static void forget(dash *d, size_t i)
 {
     knob_study_free(d->studies[i].s);
     free(d->studies[i].name);
+    knobx_buf_free(&d->studies[i].importance);
     d->studies[i] = d->studies[--d->n_studies];
 }
 
@@ -94,7 +98,7 @@ static knob_study *study_arg(dash *d, const dash_req *r, knobx_buf *out, int *st
         *status = error(out, 500, "out of memory");
         return NULL;
     }
-    d->studies[d->n_studies++] = (struct dash_study){copy, s};
+    d->studies[d->n_studies++] = (struct dash_study){.name = copy, .s = s};
     return s;
 }
 
@@ -121,6 +125,37 @@ static int studies(dash *d, knobx_buf *out)
     return 200;
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The study's importance as JSON, from the cache unless it is stale. */
+static const char *importance(dash *d, knob_study *s)
+{
+    struct dash_study *e = NULL;
+    for (size_t i = 0; i < d->n_studies && !e; i++)
+        if (d->studies[i].s == s)
+            e = &d->studies[i];
+    const knob_trial_info *const *all;
+    size_t n, n_complete = 0;
+    if (!e || knob_study_trials(s, &all, &n))
+        return "null";
+    for (size_t i = 0; i < n; i++)
+        n_complete += all[i]->state == KNOB_TRIAL_COMPLETE;
+    double t = now();
+    if (!e->importance.len ||
+        (n_complete != e->importance_n && t - e->importance_at >= DASH_IMPORTANCE_EVERY)) {
+        knobx_buf_reset(&e->importance);
+        cli_web_importance_json(&e->importance, s);
+        e->importance_at = t;
+        e->importance_n = n_complete;
+    }
+    return e->importance.oom ? "null" : knobx_buf_cstr(&e->importance);
+}
+
 static int study(dash *d, const dash_req *r, knobx_buf *out)
 {
     int status = 200;
@@ -131,7 +166,12 @@ static int study(dash *d, const dash_req *r, knobx_buf *out)
     knob_study *s = study_arg(d, r, out, &status);
     if (!s)
         return status;
-    if (cli_web_study_json(out, s, since, d->writable ? "\"writable\":true" : "\"writable\":false"))
+    knobx_buf extra = {0};
+    knobx_buf_printf(&extra, "\"writable\":%s,\"importance\":%s", d->writable ? "true" : "false",
+                     importance(d, s));
+    int rc = extra.oom ? -1 : cli_web_study_json(out, s, since, knobx_buf_cstr(&extra));
+    knobx_buf_free(&extra);
+    if (rc)
         return error(out, 500, knob_errmsg());
     return 200;
 }

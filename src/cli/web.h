@@ -26,4 +26,9 @@ int cli_web_missing(const char *command);
  * "\"a\":1,\"b\":2", or NULL). Returns 0, or -1 with knob_errmsg() saying why. */
 int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra);
 
+/* Appends the fANOVA importance of the params for the first objective, as
+ * [{"name": ..., "share": ...}, ...], most important first; null when it cannot be told
+ * (no objective, too few trials). 0, or -1 (null appended) with knob_errmsg() saying why. */
+int cli_web_importance_json(knobx_buf *b, knob_study *s);
+
 #endif

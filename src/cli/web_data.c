@@ -136,6 +136,8 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t)
         knobx_buf_printf(b, "%.3f", t->end_time);
     else
         knobx_buf_puts(b, "null");
+    if (!knob_trial_info_feasible(t))
+        knobx_buf_puts(b, ",\"infeasible\":true");
     if (knob_trial_info_attr(t, "fail_reason", true)) {
         knobx_buf_puts(b, ",\"f\":");
         attr_or_null(b, t, "fail_reason", true);
@@ -214,5 +216,29 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
                      extra ? extra : "");
     if (b->oom)
         return knob_set_error(KNOB_ENOMEM, "the study's data for the page: out of memory"), -1;
+    return 0;
+}
+
+int cli_web_importance_json(knobx_buf *b, knob_study *s)
+{
+    knob_importance *imp = NULL;
+    size_t n = 0;
+    int rc = knob_study_n_objectives(s) ? knob_study_importance(s, "fanova", 0, NULL, 0, &imp, &n)
+                                        : KNOB_OK;
+    if (rc || n == 0) {
+        knob_importance_free(imp);
+        knobx_buf_puts(b, "null");
+        return rc ? -1 : 0;
+    }
+    knobx_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        knobx_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        knobx_json_add_string(b, imp[i].name);
+        knobx_buf_puts(b, ",\"share\":");
+        num(b, imp[i].share);
+        knobx_buf_puts(b, "}");
+    }
+    knobx_buf_puts(b, "]");
+    knob_importance_free(imp);
     return 0;
 }

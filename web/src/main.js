@@ -119,7 +119,7 @@ window.knob = {
         return (c.chart.getOption().series || []).reduce((n, s) =>
             n + (s.data || []).filter(d => d !== '-' && d !== null).length, 0);
     },
-    // Page coordinates of a data point of a trial in chart `id`, to hover it.
+    // Viewport coordinates of a data point of a trial in chart `id`, to hover it.
     point(id) {
         const c = charts.get(id);
         const series = c.chart.getOption().series;
@@ -127,14 +127,15 @@ window.knob = {
             const s = series[i];
             if (s.type === 'heatmap' || s.type === 'parallel' || s.type === 'bar')
                 continue;
-            const d = (s.data || []).find(x => x !== '-' && x !== null);
+            const items = (s.data || []).filter(x => x !== '-' && x !== null);
+            const d = items[Math.floor(items.length / 2)]; /* inside the plot, not on an axis */
             if (!d)
                 continue;
             const v = Array.isArray(d) ? d : d.value;
             const at = s.type === 'custom' ? [(v[1] + v[2]) / 2, v[0]] : [v[0], v[1]];
             const px = c.chart.convertToPixel({ seriesIndex: i }, at);
             const r = c.el.getBoundingClientRect();
-            return { x: r.left + window.scrollX + px[0], y: r.top + window.scrollY + px[1], n: v[v.length - 1] };
+            return { x: r.left + px[0], y: r.top + px[1], n: v[v.length - 1] };
         }
         return null;
     },
@@ -184,7 +185,7 @@ function bestOf(study) {
         return null;
     let best = null;
     for (const t of trials(study))
-        if (t.s === 'complete' && t.v.length && t.v[0] !== null &&
+        if (t.s === 'complete' && !t.infeasible && t.v.length && t.v[0] !== null &&
             (!best || (study.directions[0] === 'maximize' ? t.v[0] > best.v[0] : t.v[0] < best.v[0])))
             best = t;
     return best;

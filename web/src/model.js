@@ -41,6 +41,11 @@ export function complete(study, k) {
     return trials(study).filter(t => t.s === 'complete' && t.v.length > k && t.v[k] !== null);
 }
 
+// The complete trials that count for the best: feasible ones (constraints all <= 0).
+export function feasible(study, k) {
+    return complete(study, k).filter(t => !t.infeasible);
+}
+
 export function objectiveName(study, k) {
     const n = study.directions.length;
     return n > 1 ? `objective ${k}` : 'objective';
@@ -77,7 +82,7 @@ export function tipHtml(study, n) {
     const t = study.trials[n];
     if (!t)
         return '';
-    let h = `<b>trial ${t.n}</b> (${t.s})<br>`;
+    let h = `<b>trial ${t.n}</b> (${t.s}${t.infeasible ? ', infeasible' : ''})<br>`;
     if (t.v.length)
         h += `value: ${t.v.map(fmt).join(', ')}<br>`;
     for (const [k, v] of Object.entries(t.p || {}))

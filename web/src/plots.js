@@ -1,7 +1,7 @@
 // The plots, each an ECharts option made from the study. plotList() says which plots a
 // study has (slices per param, contours per top pair, Pareto per pair of objectives...);
 // each entry's option() is called when its chart is drawn.
-import { complete, trials, better, objectiveName, paramAxisValue, fmt, STATES } from './model.js';
+import { complete, feasible, trials, better, objectiveName, paramAxisValue, fmt, STATES } from './model.js';
 
 const STATE_COLOR = { complete: '#3b6fb6', pruned: '#e08a1e', fail: '#c23b3b', running: '#2f9e6e',
                       waiting: '#999999' };
@@ -44,10 +44,11 @@ function scatter(name, data, color, extra) {
 
 function history(study, k) {
     const done = complete(study, k);
-    const pts = done.map(t => [t.n, t.v[k], t.n]);
+    const pts = done.filter(t => !t.infeasible).map(t => [t.n, t.v[k], t.n]);
+    const bad = done.filter(t => t.infeasible).map(t => [t.n, t.v[k], t.n]);
     const best = [];
     let b = null;
-    for (const t of done) {
+    for (const t of feasible(study, k)) {
         if (b === null || better(study, k, t.v[k], b))
             b = t.v[k];
         best.push([t.n, b, t.n]);
@@ -55,7 +56,10 @@ function history(study, k) {
     return base(study, {
         xAxis: valueAxis('trial'), yAxis: valueAxis(objectiveName(study, k)),
         series: [scatter('value', pts, STATE_COLOR.complete),
+                 ...(bad.length ? [scatter('infeasible', bad, '#bbbbbb')] : []),
+                 // Under the points and deaf to the mouse: the best trial's own point tells it.
                  { type: 'line', name: 'best so far', data: best, step: 'end', showSymbol: false,
+                   silent: true, z: 1,
                    lineStyle: { color: '#c23b3b', width: 2 }, itemStyle: { color: '#c23b3b' } }],
     });
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Makes the browser tests' fixture studies in sqlite:///$1: "one" (one objective, learning
+# curves, pruned and failed trials, two workers at once) and "two" (two objectives).
+set -euo pipefail
+db=$1
+here=$(cd "$(dirname "$0")" && pwd)
+cat > one.yaml <<YAML
+program: $here/trial.py
+metric: {name: loss, goal: minimize}
+method: random
+parallel: 2
+pruner: {name: median, options: {n_startup_trials: 4}}
+parameters:
+  x: {min: 0.0, max: 1.0}
+  y: {distribution: log_uniform_values, min: 0.01, max: 10}
+  opt: {values: [adam, sgd]}
+YAML
+cat > two.yaml <<YAML
+program: $here/trial.py
+objectives: [{name: f1, goal: minimize}, {name: f2, goal: minimize}]
+method: random
+parameters:
+  x: {min: 0.0, max: 1.0}
+  y: {min: 0.0, max: 1.0}
+  mode: {value: two}
+YAML
+"$KNOB" run one.yaml --storage "sqlite:///$db" --study one --trials 12 --seed 3 > one.log
+"$KNOB" run two.yaml --storage "sqlite:///$db" --study two --trials 8 --seed 4 > two.log
