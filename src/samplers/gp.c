@@ -64,7 +64,7 @@
 typedef struct bo {
     /* options */
     int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
-    char *acquisition, *pending, *startup, *failed, *cost;
+    char *acquisition, *pending, *startup, *failed, *cost, *ws_study, *ws_storage;
     double beta, min_noise, cost_budget;
     bool warp;
     /* state */
@@ -91,6 +91,12 @@ typedef struct bo {
     bool kok;        /* it has one (two trials or more with a cost) */
     double ksd;      /* the log costs' standard deviation: the model's unit */
     double alpha;    /* the cost's weight this ask (CArBO's cooling: 1 down to 0) */
+    /* warm start: the source study's model, as this study's prior mean */
+    bool ws_loaded, ws_on;      /* looked for; found with shared params */
+    knob__gp sgp;               /* the source's model over the shared dimensions */
+    int s_dims[MAX_DIMS], ns;   /* this space's dimension of each of the source model's */
+    char s_names[MAX_DIMS][64]; /* their names, to find them again if the space changes */
+    double ws_a, ws_b;          /* prior mean = a x the source's mean + b (fitted each ask) */
 } bo;
 
 /* ---------------------------------------------------------------- the space and data */
@@ -128,6 +134,34 @@ static bool reserve(bo *p, size_t need)
     if (need <= p->cap_buf)
         return true;
     return knob__grow(&p->buf, &p->cap_buf, need, sizeof *p->buf) == 0;
+}
+
+/* ---------------------------------------------------------------- warm start prior */
+
+/* The prior mean at m rows of x (0 without a warm start), with a (d-vector) gradient at
+ * one row when grad is not NULL. */
+static void prior_mean(const bo *p, const double *x, int m, double *out, double *grad, double *work)
+{
+    if (grad)
+        memset(grad, 0, (size_t)p->n_dims * sizeof *grad);
+    if (!p->ws_on) {
+        for (int i = 0; i < m; i++)
+            out[i] = 0;
+        return;
+    }
+    for (int i = 0; i < m; i++) {
+        double z[MAX_DIMS], mean, var, dm[MAX_DIMS], dv[MAX_DIMS];
+        for (int k = 0; k < p->ns; k++)
+            z[k] = x[(size_t)i * p->n_dims + p->s_dims[k]];
+        if (grad) {
+            knob__gp_predict_grad(&p->sgp, z, &mean, &var, dm, dv, work);
+            for (int k = 0; k < p->ns; k++)
+                grad[p->s_dims[k]] = p->ws_a * dm[k];
+        } else {
+            knob__gp_predict(&p->sgp, z, 1, &mean, &var, work);
+        }
+        out[i] = p->ws_a * mean + p->ws_b;
+    }
 }
 
 /* ---------------------------------------------------------------- the acquisition */
@@ -175,6 +209,11 @@ static void acq_batch(ctx *c, const double *x, int m, double *out)
 {
     double *mean = out, *var = c->work;
     knob__gp_predict(&c->p->gp, x, m, mean, var, c->work + m);
+    if (c->p->ws_on) {
+        prior_mean(c->p, x, m, c->cm, NULL, c->work + m);
+        for (int i = 0; i < m; i++)
+            mean[i] += c->cm[i];
+    }
     for (int i = 0; i < m; i++)
         out[i] = acq_value(c, mean[i], var[i], NULL, NULL);
     if (c->p->alpha > 0) {
@@ -201,6 +240,13 @@ static double local_fn(unsigned n, const double *u, double *grad, void *data)
         c->x[c->free[i]] = u[i] / c->scale[i];
     double mean, var, dm[MAX_DIMS], dv[MAX_DIMS], am, av;
     knob__gp_predict_grad(&p->gp, c->x, &mean, &var, dm, dv, c->work);
+    if (p->ws_on) {
+        double pm, pg[MAX_DIMS];
+        prior_mean(p, c->x, 1, &pm, pg, c->work);
+        mean += pm;
+        for (int k = 0; k < p->n_dims; k++)
+            dm[k] += pg[k];
+    }
     double v = acq_value(c, mean, var, &am, &av);
     if (grad)
         for (unsigned i = 0; i < n; i++)
@@ -647,7 +693,7 @@ static void standardize(const bo *p, data *D)
     D->worst = -HUGE_VAL;
     for (int i = 0; i < n; i++) {
         y[i] = (y[i] - mean) / sd;
-        if (!p->nc || D->feas[i]) /* an infeasible trial is never the incumbent */
+        if (!D->feas || D->feas[i]) /* an infeasible trial is never the incumbent */
             D->best = fmin(D->best, y[i]);
         D->worst = fmax(D->worst, y[i]);
     }
@@ -659,12 +705,40 @@ static void standardize(const bo *p, data *D)
             for (int q = 0; q < j; q++)
                 taken |= D->top[q] == i;
             /* feasible ones first */
-            if (!taken && (b < 0 || y[i] + (p->nc && !D->feas[i] ? 1e9 : 0) <
-                                        y[b] + (p->nc && !D->feas[b] ? 1e9 : 0)))
+            if (!taken && (b < 0 || y[i] + (D->feas && !D->feas[i] ? 1e9 : 0) <
+                                        y[b] + (D->feas && !D->feas[b] ? 1e9 : 0)))
                 b = i;
         }
         D->top[j] = b;
     }
+}
+
+/* The prior mean's scale: own standardized losses against the source's standardized mean
+ * at their rows, by least squares with the slope shrunk towards 1 (at least 0; slope 1 and
+ * offset 0 while own trials are too few to say). The residuals into resid. */
+#define WS_PRIOR_POINTS 5.0
+static void fit_prior_scale(bo *p, const data *D, double *resid, double *work)
+{
+    int n = D->n;
+    p->ws_a = 1;
+    p->ws_b = 0;
+    prior_mean(p, D->X, n, resid, NULL, work); /* the source's mean itself, a = 1, b = 0 */
+    if (n >= 3) {
+        double mx = 0, my = 0, sxx = 0, sxy = 0;
+        for (int i = 0; i < n; i++) {
+            mx += resid[i] / n;
+            my += D->y[i] / n;
+        }
+        for (int i = 0; i < n; i++) {
+            sxx += (resid[i] - mx) * (resid[i] - mx);
+            sxy += (resid[i] - mx) * (D->y[i] - my);
+        }
+        /* shrunk towards slope 1 by WS_PRIOR_POINTS points' worth: a few trials say little */
+        p->ws_a = fmax((sxy + WS_PRIOR_POINTS) / (sxx + WS_PRIOR_POINTS), 0);
+        p->ws_b = my - p->ws_a * mx;
+    }
+    for (int i = 0; i < n; i++)
+        resid[i] = D->y[i] - (p->ws_a * resid[i] + p->ws_b);
 }
 
 /* The model of the observations. Refit at every ask while the data are few; beyond
@@ -675,7 +749,17 @@ static int fit_model(bo *p, const data *D, const bool *cat)
 {
     int n_seen = D->n_seen;
     p->gp.min_noise = p->min_noise;
-    int rc = knob__gp_set_data(&p->gp, D->X, D->y, D->n, p->n_dims, cat);
+    const double *y = D->y;
+    double *resid = NULL;
+    if (p->ws_on) {
+        /* the model learns what the source's mean does not say */
+        if (!(resid = malloc((2 * (size_t)D->n + 3 * (size_t)p->sgp.n + 16) * sizeof *resid)))
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        fit_prior_scale(p, D, resid, resid + D->n);
+        y = resid;
+    }
+    int rc = knob__gp_set_data(&p->gp, D->X, y, D->n, p->n_dims, cat);
+    free(resid);
     bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
                  n_seen >= p->n_fitted + p->n_fitted / 20;
     if (!rc && refit) {
@@ -826,11 +910,35 @@ static int add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, i
         knob__gp_predict(&p->gp, xp, n_pend, pm, pv, pv + n_pend);
     for (int j = 0; j < n_fail; j++)
         y[n + j] = D->worst;
+    if (p->ws_on && p->pending_mode == 1 && n_pend) {
+        double *pr = malloc(((size_t)n_pend + 3 * (size_t)p->sgp.n + 16) * sizeof *pr);
+        if (!pr) {
+            free(pm);
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        }
+        prior_mean(p, xp, n_pend, pr, NULL, pr + n_pend);
+        for (int j = 0; j < n_pend; j++)
+            pm[j] += pr[j]; /* the believer's full mean */
+        free(pr);
+    }
     for (int j = 0; j < n_pend; j++)
         y[n + n_fail + j] = p->pending_mode == 1 ? pm[j] : D->worst;
     free(pm);
     D->n_extra = n_fail + n_pend;
-    int rc = knob__gp_set_data(&p->gp, X, y, n + D->n_extra, d, cat);
+    const double *fy = y;
+    double *resid = NULL;
+    if (p->ws_on) {
+        /* the model holds residuals of the prior mean */
+        int all = n + D->n_extra;
+        if (!(resid = malloc(((size_t)all * 2 + 3 * (size_t)p->sgp.n + 16) * sizeof *resid)))
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        prior_mean(p, X, all, resid, NULL, resid + all);
+        for (int i = 0; i < all; i++)
+            resid[i] = y[i] - resid[i];
+        fy = resid;
+    }
+    int rc = knob__gp_set_data(&p->gp, X, fy, n + D->n_extra, d, cat);
+    free(resid);
     if (!rc)
         rc = knob__gp_factor(&p->gp);
     return rc ? gp_failed(rc, n + D->n_extra, d) : KNOB_OK;
@@ -922,6 +1030,73 @@ static int maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *x
     return rc;
 }
 
+/* The source's completed trials as rows of the shared dimensions (this space's params that
+ * they carry with the same kind), their losses warped and standardized as this study's,
+ * and its model, fitted once. A source sharing no param leaves a cold start. */
+static int source_model(bo *p, knob_study *src)
+{
+    const knob_trial_info *const *tr;
+    size_t nt;
+    int rc = knob_study_trials(src, &tr, &nt);
+    if (rc)
+        return rc;
+    int d = p->n_dims;
+    p->ns = 0;
+    for (int k = 0; k < d; k++) {
+        size_t with = 0, done = 0;
+        for (size_t i = 0; i < nt; i++) {
+            if (tr[i]->state != KNOB_TRIAL_COMPLETE)
+                continue;
+            done++;
+            const knob_param *q = knob_trial_info_param(tr[i], p->dims[k].name);
+            with += q && q->dist->kind == p->dims[k].dist->kind &&
+                    (q->dist->kind != KNOB_DIST_CATEGORICAL ||
+                     q->dist->n_choices == p->dims[k].dist->n_choices);
+        }
+        if (done && with == done && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
+            snprintf(p->s_names[p->ns], sizeof p->s_names[0], "%s", p->dims[k].name);
+            p->s_dims[p->ns++] = k;
+        }
+    }
+    if (p->ns == 0)
+        return KNOB_OK;
+    double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    double *X = malloc((nt * (size_t)(p->ns + 1) + 1) * sizeof *X), *y = X + nt * (size_t)p->ns;
+    bool cat[MAX_DIMS];
+    if (!X)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    int n = 0;
+    for (size_t i = 0; i < nt; i++) {
+        const knob_trial_info *ti = tr[i];
+        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
+            continue;
+        for (int j = 0; j < p->ns; j++) {
+            const knob__dim *dim = &p->dims[p->s_dims[j]];
+            double u = knob__dim_to_unit(dim, knob_trial_info_param(ti, dim->name)->internal);
+            u = dim->cat ? u : fmin(fmax(u, 0), 1);
+            X[(size_t)n * p->ns + j] = u;
+        }
+        y[n++] = sign * ti->values[0];
+    }
+    for (int j = 0; j < p->ns; j++)
+        cat[j] = p->dims[p->s_dims[j]].cat;
+    data S = {.X = X, .y = y, .n = n};
+    if (n > p->max_observations)
+        rc = thin(X, y, NULL, NULL, 0, NULL, &S.n, p->ns, (int)p->max_observations);
+    if (!rc && S.n >= 2) {
+        standardize(p, &S);
+        p->sgp.min_noise = p->min_noise;
+        rc = knob__gp_set_data(&p->sgp, X, y, S.n, p->ns, cat);
+        if (!rc)
+            rc = knob__gp_fit(&p->sgp, (int)p->fit_max_evals);
+        if (rc)
+            rc = gp_failed(rc, S.n, p->ns);
+        p->ws_on = !rc;
+    }
+    free(X);
+    return rc;
+}
+
 static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
                    size_t n_tr)
 {
@@ -958,6 +1133,29 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     return rc;
 }
 
+/* The source study (warm_start_study, from warm_start_storage or this study's storage)
+ * and its model, once. A missing study is an error; one sharing no param, a cold start. */
+static int warm_start(bo *p, knob_study *s)
+{
+    knob_study *src = NULL;
+    char why[512];
+    int rc = knob_study_open_related(s, p->ws_study, p->ws_storage, &src);
+    if (rc) {
+        snprintf(why, sizeof why, "%s", knob_errmsg());
+        return knob_set_error(rc, "gp: warm_start_study '%s'%s: %s", p->ws_study,
+                              p->ws_storage[0] ? " from warm_start_storage" : "", why);
+    }
+    if (knob_study_n_objectives(src) != 1)
+        rc = knob_set_error(KNOB_EINVAL,
+                            "gp: warm_start_study '%s' has %zu objectives; it needs one",
+                            p->ws_study, knob_study_n_objectives(src));
+    else
+        rc = source_model(p, src);
+    knob_study_free(src);
+    p->ws_loaded = !rc;
+    return rc;
+}
+
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     if (knob_study_n_objectives(s) == 0)
@@ -982,10 +1180,25 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         if (done && tr[i]->n_constraints > (size_t)p->nc)
             p->nc = tr[i]->n_constraints > 1000 ? 1000 : (int)tr[i]->n_constraints;
     }
-    if (rc || (int64_t)n_complete < p->n_startup_trials || n_complete < 2)
+    if (rc || n_complete < 2)
         return rc;
+    if ((int64_t)n_complete < p->n_startup_trials && !p->ws_study[0])
+        return KNOB_OK;
     if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
         return rc;
+    if (p->ws_study[0] && !p->ws_loaded && (rc = warm_start(p, s)))
+        return rc;
+    for (int k = 0; p->ws_on && k < p->ns; k++) {
+        /* the space may have changed since: the shared params by name; one gone, cold */
+        int j = 0;
+        while (j < p->n_dims && strcmp(p->dims[j].name, p->s_names[k]) != 0)
+            j++;
+        p->s_dims[k] = j;
+        p->ws_on = j < p->n_dims;
+    }
+    /* warm, the source's model stands in for the startup trials */
+    if ((int64_t)n_complete < p->n_startup_trials && !p->ws_on)
+        return KNOB_OK;
     /* OpenBLAS threads gain little on matrices of a thousand rows at most, and on a busy
      * machine their spinning made an ask at 100 trials 47 times slower (0.9 s, not 20
      * ms): one thread while the model works, then the caller's setting again. */
@@ -1044,6 +1257,7 @@ static void fini(void *state)
         knob__gp_free(&p->cgp[j]);
     free(p->cgp);
     knob__gp_free(&p->kgp);
+    knob__gp_free(&p->sgp);
     free(p->cthr);
     free(p->cok);
 }
@@ -1091,6 +1305,12 @@ static const knob_option options[] = {
      "cost: the total the study will spend, over which the cost's weight cools from 1 to 0 "
      "(0: over the 9 x n_startup_trials trials after the startup)",
      NULL},
+    {"warm_start_study", KNOB_OPT_STRING, offsetof(bo, ws_study), "", 0, 0,
+     "a finished related study whose model (on the params both share) is this one's prior "
+     "mean, scaled to this study's trials; the model starts after 2 trials",
+     NULL},
+    {"warm_start_storage", KNOB_OPT_STRING, offsetof(bo, ws_storage), "", 0, 0,
+     "storage URL of warm_start_study (default: this study's storage)", NULL},
     {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
      "floor of the noise variance (the losses are standardized)", NULL},
     {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
@@ -1104,8 +1324,8 @@ const knob_sampler_plugin knob__sampler_gp = {
     .help = "Bayesian optimization with a Gaussian process (Matern 5/2, one length scale per "
             "param) and log expected improvement or UCB; running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
-            "n_local_search, fit_max_evals, max_observations, cost, cost_budget, min_noise, warp, "
-            "seed.",
+            "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
+            "warm_start_storage, min_noise, warp, seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,
