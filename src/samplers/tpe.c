@@ -234,7 +234,8 @@ static int compact_pool(tpe *p)
     size_t at = 0;
     for (size_t i = 0; i < p->n_rec; i++) {
         trial_rec *r = &p->rec[i];
-        memcpy(q + at, p->pool + r->at, r->n_params * sizeof *q);
+        if (r->n_params)
+            memcpy(q + at, p->pool + r->at, r->n_params * sizeof *q);
         r->at = at;
         at += r->n_params;
     }
@@ -253,7 +254,8 @@ static int read_rec(tpe *p, trial_rec *r, const knob_trial_info *info, double si
         p->pool_waste += r->n_params;
     if (!grow(&p->pool, &p->cap_pool, p->n_pool + np, sizeof *p->pool))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu params)", p->n_pool + np);
-    memcpy(p->pool + p->n_pool, info->params, np * sizeof *p->pool);
+    if (np) /* the pool may still be NULL */
+        memcpy(p->pool + p->n_pool, info->params, np * sizeof *p->pool);
     *r = (trial_rec){info,           info->state, np,  info->n_intermediate,
                      info->n_values, p->n_pool,   {0}, false};
     p->n_pool += np;
@@ -323,7 +325,7 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
             continue;
         obs *o = &p->obs[p->n_obs];
         *o = r->o;
-        o->params = p->pool + r->at;
+        o->params = r->n_params ? p->pool + r->at : NULL;
         o->n_params = r->n_params;
         o->good = false;
         o->w_good = 1;
