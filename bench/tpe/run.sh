@@ -3,7 +3,7 @@
 # Debian's Optuna in the same run. Prints Markdown tables. See bench/README.md.
 #
 #   bench/tpe/run.sh [--build-dir DIR] [--seeds N] [--trials T] [--jobs J]
-#                    [--quality-only | --speed-only] [--no-optuna]
+#                    [--quality-only | --speed-only] [--no-optuna] [--optuna-path DIR]
 set -eu
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -14,6 +14,7 @@ jobs=2
 quality=1
 speed=1
 optuna=1
+optuna_path=
 while [ $# -gt 0 ]; do
     case "$1" in
     --build-dir) build=$2; shift ;;
@@ -23,13 +24,18 @@ while [ $# -gt 0 ]; do
     --quality-only) speed=0 ;;
     --speed-only) quality=0 ;;
     --no-optuna) optuna=0 ;;
-    -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+    --optuna-path) optuna_path=$2; shift ;;
+    -h|--help) sed -n 2,6p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
 done
 
 . "$root/bench/lib.sh"
+# Another Optuna than Debian's (e.g. a source tree of Optuna 5, the speed peer).
+if [ -n "${optuna_path:-}" ]; then
+    export PYTHONPATH="$optuna_path${PYTHONPATH:+:$PYTHONPATH}"
+fi
 here="$root/bench/tpe"
 out=$(mktemp -d /tmp/knob-bench-tpe.XXXXXX)
 trap 'rm -rf "$out"' EXIT
