@@ -5,15 +5,18 @@
 #
 #     bash examples/nas/compare.sh [TRIALS] [SEEDS...]     (default: 40 trials, seed 1)
 #
-# Studies go to a scratch SQLite file, so runs never mix with the sweep's own storage.
+# Studies go to nas.db in a scratch directory (NAS_WORK, default a new one, kept and
+# named at the end), so runs never mix with the sweep's own storage. KNOB and NAS_TRAIN
+# name other binaries (a copy, so a rebuild cannot change them during the runs).
 set -euo pipefail
 trials=${1:-40}
 shift || true
 seeds=("${@:-1}")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 knob=${KNOB:-$root/build/knob}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+train=${NAS_TRAIN:-$root/build/examples/nas/nas_train}
+work=${NAS_WORK:-$(mktemp -d)}
+mkdir -p "$work"
 declare -A samplers=(
     [tpe]="{name: tpe, options: {group: true, multivariate: true}}"
     [evolution]="{name: evolution, options: {population_size: 10, sample_size: 3, include_pruned: true}}"
@@ -21,7 +24,8 @@ declare -A samplers=(
 )
 printf '%-10s %5s %6s %10s %9s\n' sampler seed trials best complete
 for s in tpe evolution random; do
-    sed "s|^sampler: .*|sampler: ${samplers[$s]}|" "$root/examples/nas/sweep.yaml" > "$work/$s.yaml"
+    sed -e "s|^sampler: .*|sampler: ${samplers[$s]}|" -e "s|build/examples/nas/nas_train|$train|" \
+        "$root/examples/nas/sweep.yaml" > "$work/$s.yaml"
     echo "trial_dir: $work/runs" >> "$work/$s.yaml"
     for seed in "${seeds[@]}"; do
         (cd "$root" && nice -n 10 "$knob" run "$work/$s.yaml" --storage "sqlite:///$work/nas.db" \
@@ -36,3 +40,4 @@ best = max(t['values'][0] for t in done) if done else float('nan')
 print('%-10s %5s %6d %10.4f %9d' % ('$s', '$seed', len(d), best, len(done)))"
     done
 done
+echo "studies and logs: $work"
