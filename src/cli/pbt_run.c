@@ -524,7 +524,14 @@ int pbt_launch(runner *r, slot *sl)
             return -1;
         scan(r, tr, n);
     }
-    if (open) {
+    /* A failed member waits for a member to copy; when none can appear any more (nothing
+     * runs or is left to run), it waits for nothing: the population is over. */
+    bool moving = false;
+    for (int64_t i = 0; i < c->population; i++) {
+        mstate st = r->pbt->m[i].st;
+        moving |= st == M_NEW || st == M_BUSY || st == M_STALE || st == M_NEXT || st == M_RESUME;
+    }
+    if (open && moving) {
         r->waiting = true;
         return 2;
     }

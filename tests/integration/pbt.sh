@@ -100,6 +100,18 @@ grep -q "schedule (population-based training" trials.txt || fail "trials: $(cat 
 "$KNOB" run sweep.yaml $S --study p > again.txt 2>&1 || fail "again: $(cat again.txt)"
 grep -q "every member" again.txt || fail "again: $(cat again.txt)"
 
+# a population whose every member fails has nothing to copy: the run ends
+cat > crash.yaml <<YAML
+command: ["false"]
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 2, interval: 1, max_steps: 3}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+YAML
+timeout 60 "$KNOB" run crash.yaml $S --study crash > crash.txt 2>&1 || fail "all failed: $(cat crash.txt)"
+grep -q "2 trials (0 complete, 0 pruned, 2 failed" crash.txt || fail "all failed: $(cat crash.txt)"
+
 # errors of the pbt block, at their line
 bad() { # yaml-tail expected-message
     printf 'program: pbt_toy.sh\nmetric: {name: score, goal: maximize}\nparameters:\n  lr: {min: 0.1, max: 1.0}\n%s\n' "$1" > bad.yaml
