@@ -1,0 +1,79 @@
+"""Scores bench.py's JSON lines as Bayesmark does: per problem, 100 = the best value any
+optimizer reached in the run, 0 = the median first-trial value of random search (knob's
+and Optuna's random runs pooled); a run's score is 100 * (f0 - best) / (f0 - f*), its best
+after the whole budget; a table row is the mean over problems of the mean over seeds.
+Prints Markdown: the table per batch mode and split (tune / held out / all), the seconds
+per suggestion, and each (problem, mode) where a sampler's mean best is worse than random's."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from bench import TUNE  # noqa: E402
+
+
+def main(paths):
+    runs = [json.loads(line) for p in paths for line in open(p) if line.strip()]
+    by = defaultdict(list)  # (problem, batch, opt) -> runs
+    for r in runs:
+        by[(r["problem"], r["batch"], r["opt"])].append(r)
+    problems = sorted({r["problem"] for r in runs})
+    batches = sorted({r["batch"] for r in runs})
+    opts = list(dict.fromkeys(r["opt"] for r in runs))
+    fstar, f0 = {}, {}
+    for p in problems:
+        vals = [v for r in runs if r["problem"] == p for v in r["values"]]
+        fstar[p] = min(vals)
+        firsts = [r["values"][0] for r in runs if r["problem"] == p and r["opt"].endswith(":random")]
+        f0[p] = statistics.median(firsts)
+
+    def score(p, b, o):
+        rs = by.get((p, b, o))
+        if not rs:
+            return None
+        den = f0[p] - fstar[p]
+        s = [100.0 if den <= 0 else 100.0 * (f0[p] - min(r["values"])) / den for r in rs]
+        return statistics.mean(s)
+
+    seeds = sorted({r["seed"] for r in runs})
+    print("Runs: %d; problems: %d; seeds: %s\n" % (len(runs), len(problems), ",".join(map(str, seeds))))
+    for b in batches:
+        budget = len(runs[0]["values"])
+        print("### %s\n" % ("%d sequential trials" % budget if b == 1 else "%d rounds of %d" % (budget // b, b)))
+        print("| optimizer | tuned half | held-out half | all | s / suggestion |")
+        print("|---|---:|---:|---:|---:|")
+        for o in opts:
+            cells = []
+            for half in (lambda p: p in TUNE, lambda p: p not in TUNE, lambda p: True):
+                sc = [score(p, b, o) for p in problems if half(p)]
+                sc = [x for x in sc if x is not None]
+                cells.append("%.1f (%d)" % (statistics.mean(sc), len(sc)) if sc else "-")
+            t = [r["sec_per_suggestion"] for p in problems for r in by.get((p, b, o), [])]
+            print("| %s | %s | %s | %s | %.4f |" % (o, *cells, statistics.mean(t) if t else float("nan")))
+        print()
+    print("### Per problem (mean score over seeds)\n")
+    print("| problem | half | mode | " + " | ".join(opts) + " |")
+    print("|---|---|---|" + "---:|" * len(opts))
+    for p in problems:
+        for b in batches:
+            cells = [score(p, b, o) for o in opts]
+            print("| %s | %s | %s | %s |" % (p, "tune" if p in TUNE else "held", "seq" if b == 1 else "x%d" % b,
+                                            " | ".join("-" if c is None else "%.1f" % c for c in cells)))
+    print("\n### Worse than random (mean best over seeds above knob:random's)\n")
+    for p in problems:
+        for b in batches:
+            rnd = by.get((p, b, "knob:random"))
+            if not rnd:
+                continue
+            mr = statistics.mean(min(r["values"]) for r in rnd)
+            for o in opts:
+                if o.endswith("random") or not by.get((p, b, o)):
+                    continue
+                m = statistics.mean(min(r["values"]) for r in by[(p, b, o)])
+                if m > mr + 1e-12:
+                    print("- %s %s %s: %.4g vs random %.4g" % (p, "seq" if b == 1 else "x%d" % b, o, m, mr))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
