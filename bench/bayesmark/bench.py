@@ -208,10 +208,12 @@ def _knob_default(knob, seed):
     return knob.create_study(direction="minimize", sampler=cls(seed=seed))
 
 
-def run(problem, opt, seed, budget, batch, knob, optuna):
+def run(problem, opt, seed, budget, batch, knob, optuna, rounds=None):
+    """One study: `budget` sequential trials when batch is 1, else `rounds` rounds of
+    `batch` (ask them all, evaluate, tell them all)."""
     study = make(opt, seed, knob, optuna)
     trace, t_ask = [], 0.0
-    rounds = budget // batch
+    rounds = budget if batch == 1 else rounds
     for _ in range(rounds):
         t0 = time.perf_counter()
         trials, points = [], []
@@ -237,7 +239,8 @@ def main():
                                       "optuna:gp,optuna:tpe,optuna:random")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--budget", type=int, default=64)
-    ap.add_argument("--modes", default="1,8", help="batch sizes: 1 = sequential, 8 = 16 rounds of 8")
+    ap.add_argument("--modes", default="1,8", help="batch sizes: 1 = --budget sequential trials, 8 = --rounds rounds of 8")
+    ap.add_argument("--rounds", type=int, default=16, help="rounds of the batch mode (Bayesmark: 16)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     import knob
@@ -266,7 +269,7 @@ def main():
                     for opt in opts:
                         if opt.startswith("optuna") and optuna is None:
                             continue
-                        r = run(prob, opt, seed, a.budget, batch, knob, optuna)
+                        r = run(prob, opt, seed, a.budget, batch, knob, optuna, a.rounds)
                         r["optuna_version"] = getattr(optuna, "__version__", None)
                         f.write(json.dumps(r) + "\n")
                         f.flush()

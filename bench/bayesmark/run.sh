@@ -7,7 +7,7 @@
 #
 #   bench/bayesmark/run.sh [--build-dir DIR] [--optuna-path DIR] [--seeds N]
 #                          [--problems P1,P2,...|all|tune|held] [--budget N]
-#                          [--opts knob:gp,optuna:tpe,...] [--out FILE]
+#                          [--rounds N] [--opts knob:gp,optuna:tpe,...] [--out FILE]
 #
 # --build-dir    where libknob is (or gets) built; default: build/ at the repository root
 # --optuna-path  a directory holding the optuna package to compare with (e.g.
@@ -15,7 +15,8 @@
 # --seeds        seeds 0..N-1 per optimizer and problem; default 3
 # --problems     comma-separated names (model-dataset-metric, or plateau6), or all, tune
 #                (the half tuned on) or held (the held-out half); default: 15 fast ones
-# --budget       trials per run; default 64 (the batch mode runs budget/8 rounds of 8)
+# --budget       trials of the sequential mode; default 64
+# --rounds       rounds of 8 of the batch mode; default 16 (Bayesmark's)
 # --opts         optimizers; default: all of the above
 # --out          the JSON-lines results (appended); default: a temporary file
 set -euo pipefail
@@ -32,10 +33,10 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --build-dir) build=$(realpath -m "$2"); shift 2 ;;
     --optuna-path) optuna_path=$(realpath "$2"); shift 2 ;;
-    --seeds | --budget | --opts) args+=("$1" "$2"); shift 2 ;;
+    --seeds | --budget | --rounds | --opts) args+=("$1" "$2"); shift 2 ;;
     --problems) args+=("$1" "$2"); shift 2 ;;
     --out) out=$(realpath -m "$2"); shift 2 ;;
-    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done

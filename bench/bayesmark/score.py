@@ -18,7 +18,8 @@ def main(paths):
     by = defaultdict(list)  # (problem, batch, opt) -> runs
     for r in runs:
         by[(r["problem"], r["batch"], r["opt"])].append(r)
-    problems = sorted({r["problem"] for r in runs})
+    # A problem scores only once it has random-search runs (its 0); a partial file skips it.
+    problems = sorted({r["problem"] for r in runs if r["opt"].endswith(":random")})
     batches = sorted({r["batch"] for r in runs})
     opts = list(dict.fromkeys(r["opt"] for r in runs))
     fstar, f0 = {}, {}
@@ -39,7 +40,7 @@ def main(paths):
     seeds = sorted({r["seed"] for r in runs})
     print("Runs: %d; problems: %d; seeds: %s\n" % (len(runs), len(problems), ",".join(map(str, seeds))))
     for b in batches:
-        budget = len(runs[0]["values"])
+        budget = max(len(r["values"]) for r in runs if r["batch"] == b)
         print("### %s\n" % ("%d sequential trials" % budget if b == 1 else "%d rounds of %d" % (budget // b, b)))
         print("| optimizer | tuned half | held-out half | all | s / suggestion |")
         print("|---|---:|---:|---:|---:|")
@@ -73,6 +74,12 @@ def main(paths):
                 m = statistics.mean(min(r["values"]) for r in by[(p, b, o)])
                 if m > mr + 1e-12:
                     print("- %s %s %s: %.4g vs random %.4g" % (p, "seq" if b == 1 else "x%d" % b, o, m, mr))
+    if "plateau6" in problems:
+        print("\n### plateau6: runs that left the plateau (best < 0.9)\n")
+        for b in batches:
+            cells = ["%s %d/%d" % (o, sum(min(r["values"]) < 0.9 for r in by[("plateau6", b, o)]),
+                                   len(by[("plateau6", b, o)])) for o in opts if by.get(("plateau6", b, o))]
+            print("- %s: %s" % ("seq" if b == 1 else "x%d" % b, ", ".join(cells)))
 
 
 if __name__ == "__main__":
