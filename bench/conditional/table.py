@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The median (over seeds) best loss after 50 and after 200 trials (or the last trial a
-run has), per problem and sampler, from results.jsonl lines."""
+"""Per problem and sampler: the seeds, the trials of the shortest run, and the median (over
+seeds) of the best loss after 50 trials, after 200, and after the last trial of the
+shortest run; `-` where the runs are shorter. Reads results.jsonl lines."""
 import json, statistics, sys
 from collections import defaultdict
 
@@ -9,10 +10,12 @@ for line in open(sys.argv[1]):
     if line.strip():
         r = json.loads(line)
         runs[(r["problem"], r["sampler"])].append(r["best"])
-print("%-24s %-10s %5s %12s %12s" % ("problem", "sampler", "seeds", "median@50", "median@200"))
+print("%-24s %-10s %5s %6s %10s %10s %11s" %
+      ("problem", "sampler", "seeds", "trials", "median@50", "median@200", "median@last"))
 for (problem, sampler), traces in sorted(runs.items()):
-    def at(n):
-        vals = [t[min(n, len(t)) - 1] for t in traces if len(t) >= min(n, max(map(len, traces)))]
-        return "%.4f" % statistics.median(vals) if vals else "-"
-    n200 = "-" if max(map(len, traces)) < 200 else at(200)
-    print("%-24s %-10s %5d %12s %12s" % (problem, sampler, len(traces), at(50), n200))
+    n = min(map(len, traces))
+
+    def at(k):
+        return "%.4f" % statistics.median(t[k - 1] for t in traces) if n >= k else "-"
+    print("%-24s %-10s %5d %6d %10s %10s %11s" %
+          (problem, sampler, len(traces), n, at(50), at(200), at(n)))
