@@ -110,7 +110,8 @@ const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 
 }
 {
     const page = await open(pathToFileURL(reportTwo).href, 'report-two');
-    await checkPlots(page, 'report-two', ['history', 'slice', 'parallel', 'pareto', 'edf', 'timeline']);
+    await checkPlots(page, 'report-two', ['history', 'slice', 'parallel', 'pareto', 'hypervolume', 'edf',
+                                          'timeline']);
     await checkHover(page, 'report-two', 'pareto-0-1');
     await page.screenshot({ path: `${artifacts}/report-two.png`, fullPage: true });
     failures.push(...page.errors);

@@ -3,7 +3,8 @@
 //
 // {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices}],
 //  pareto: [numbers], importance: [{name, share}] | null, hypervolume: [[number, hv]] | null,
-//  stamp, trials: [{n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, f, u, r}]}
+//  stamp, trials: [{n, s, v: [...], p: {name: value}, i: [[step, value]...] (sent as i0
+//  and iv when the steps follow each other), t0, t1, f, u, r, infeasible}]}
 
 export const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
 
@@ -23,6 +24,8 @@ export function merge(study, doc) {
         }
     }
     for (const t of doc.trials || []) {
+        if (t.iv)  // steps i0, i0 + 1, ... (web_data.c)
+            t.i = t.iv.map((v, j) => [t.i0 + j, v]);
         study.trials[t.n] = t;
         changed = true;
     }

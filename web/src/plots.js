@@ -262,9 +262,10 @@ function pareto(study, a, b) {
 
 function hypervolume(study) {
     return base(study, {
-        xAxis: valueAxis('trial'), yAxis: valueAxis('hypervolume'),
+        xAxis: valueAxis('trials finished'), yAxis: valueAxis('hypervolume'),
+        tooltip: { trigger: 'item', formatter: p => `after ${p.data[0]} trials: ${fmt(p.data[1])}` },
         series: [{ type: 'line', name: 'hypervolume', step: 'end', showSymbol: study.hypervolume.length < 500,
-                   data: study.hypervolume.map(([n, v]) => [n, v, n]), itemStyle: { color: '#3b6fb6' } }],
+                   data: study.hypervolume, itemStyle: { color: '#3b6fb6' } }],
     });
 }
 
