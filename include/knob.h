@@ -505,7 +505,10 @@ KNOB_API int knob_study_create(knob_storage *st, const char *name, const knob_st
                                knob_study **out);
 
 /* Loads an existing study with its stored directions (KNOB_ENOTFOUND when there is
- * none). Sampler and pruner as in opts (directions in opts are ignored). */
+ * none). Sampler and pruner as in opts (directions in opts are ignored).
+ * Neither this nor knob_study_create reads the study's trials: the first call that needs
+ * them (knob_study_ask, knob_study_trials, knob_study_best_trial, knob_study_sync, ...)
+ * does, and a handle that only tells trials by number never reads them. */
 KNOB_API int knob_study_load(knob_storage *st, const char *name, const knob_study_options *opts,
                              knob_study **out);
 

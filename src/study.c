@@ -125,8 +125,8 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
             rc = knob__oom("study directions");
         }
     }
-    if (!rc)
-        rc = knob__view_sync(s);
+    /* The trials are read when something first needs them (an ask, a list, the best):
+     * a process that only tells a trial never reads a study of 100,000. */
     if (rc) {
         knob_study_free(s);
         return rc;
@@ -147,8 +147,6 @@ int knob_study_load(knob_storage *st, const char *name, const knob_study_options
     if ((rc = study_alloc(st, name, opts, &s)))
         return rc;
     rc = knob__store_find_study(st, name, &s->id, &s->dirs, &s->n_dirs);
-    if (!rc)
-        rc = knob__view_sync(s);
     if (rc) {
         knob_study_free(s);
         return rc;
@@ -273,11 +271,16 @@ int knob_study_ask(knob_study *s, knob_trial **out)
     if (!t)
         return knob__oom("trial");
     bool queued = false;
-    int rc = knob__view_sync(s);
+    /* A handle's first ask without heartbeats (knob ask: one trial per process) reads no
+     * trials unless its sampler does: it looks for an enqueued trial in the storage
+     * instead of in the study's trials, so it costs the same at 100,000 trials as at 10. */
+    bool unread = !s->view.loaded && !s->asked && s->heartbeat_interval <= 0;
+    s->asked = true;
+    int rc = unread ? KNOB_OK : knob__view_sync(s);
     if (!rc && s->heartbeat_interval > 0 && !(rc = knob__fail_stale(s)))
         rc = knob__view_sync(s);
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. */
-    if (!rc && s->view.n_waiting)
+    if (!rc && (unread || s->view.n_waiting))
         rc = knob__store_pop_waiting(s, &t->id, &t->number, &queued);
     if (!rc && queued && !(rc = knob__view_sync(s)))
         rc = load_fixed(t);
@@ -400,7 +403,11 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
     int rc = knob__store_trial_id(s, number, &id);
     if (!rc)
         rc = check_count(s, number, state, values, n_values);
-    if (!rc)
+    /* Without the study read (a process that only tells: knob tell), the storage's finish
+     * refuses a finished trial itself; only a pruned trial without values needs its
+     * intermediate values, and so the read. */
+    bool need_view = s->view.loaded || (state == KNOB_TRIAL_PRUNED && n_values == 0);
+    if (!rc && need_view)
         rc = knob__view_sync(s);
     if (rc)
         return rc;

@@ -48,6 +48,7 @@ typedef struct knob__view {
     size_t cap_stamps;
     const knob_trial_info **since; /* knob_study_trials_since's answer */
     size_t cap_since;
+    bool loaded;          /* read from the storage at least once */
 } knob__view;
 
 struct knob_study {
@@ -69,6 +70,7 @@ struct knob_study {
     double *hv_history; /* the last hypervolume history, lent out */
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
+    bool asked; /* knob_study_ask ran once on this handle */
 };
 
 typedef struct knob__proposal {

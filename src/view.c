@@ -275,8 +275,10 @@ int knob__view_sync(knob_study *s)
 {
     int64_t seq = s->view.seq;
     int rc = knob__store_sync(s, seq, on_trial, s, &seq);
-    if (rc == KNOB_OK)
+    if (rc == KNOB_OK) {
         s->view.seq = seq;
+        s->view.loaded = true;
+    }
     return rc;
 }
 
