@@ -186,12 +186,25 @@ class Problem:
 
 # ---- optimizers ---------------------------------------------------------------------------
 def make(opt, seed, knob, optuna):
+    """A study for `lib:name`, or `knob:name/option=value/...` for a knob sampler with
+    options (`knob:tpe/constant_liar=true`): values are ints, floats, true/false or strings."""
     lib, name = opt.split(":")
+    name, *extra = name.split("/")
+    o = {}
+    for kv in extra:
+        k, v = kv.split("=", 1)
+        o[k] = {"true": True, "false": False}.get(v, v)
+        for conv in (int, float):
+            try:
+                o[k] = conv(v)
+                break
+            except ValueError:
+                pass
     if lib == "knob":
         S = knob.samplers
-        sampler = {"gp": lambda: S.GPSampler(seed=seed), "tpe": lambda: S.TPESampler(seed=seed),
-                   "smac": lambda: S.SMACSampler(seed=seed), "cmaes": lambda: S.CmaEsSampler(seed=seed),
-                   "random": lambda: S.RandomSampler(seed=seed)}.get(name)
+        sampler = {"gp": lambda: S.GPSampler(seed=seed, **o), "tpe": lambda: S.TPESampler(seed=seed, **o),
+                   "smac": lambda: S.SMACSampler(seed=seed, **o), "cmaes": lambda: S.CmaEsSampler(seed=seed, **o),
+                   "random": lambda: S.RandomSampler(seed=seed, **o)}.get(name)
         if name == "default":
             return _knob_default(knob, seed)
         return knob.create_study(direction="minimize", sampler=sampler())

@@ -44,10 +44,12 @@ def main(paths):
         print("### %s\n" % ("%d sequential trials" % budget if b == 1 else "%d rounds of %d" % (budget // b, b)))
         print("| optimizer | tuned half | held-out half | all | s / suggestion |")
         print("|---|---:|---:|---:|---:|")
+        # Only problems where every optimizer finished the same seeds enter the means.
+        full = [p for p in problems if len({len(by.get((p, b, o), [])) for o in opts}) == 1 and by.get((p, b, opts[0]))]
         for o in opts:
             cells = []
             for half in (lambda p: p in TUNE, lambda p: p not in TUNE, lambda p: True):
-                sc = [score(p, b, o) for p in problems if half(p)]
+                sc = [score(p, b, o) for p in full if half(p)]
                 sc = [x for x in sc if x is not None]
                 cells.append("%.1f (%d)" % (statistics.mean(sc), len(sc)) if sc else "-")
             t = [r["sec_per_suggestion"] for p in problems for r in by.get((p, b, o), [])]
