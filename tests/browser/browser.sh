@@ -18,6 +18,7 @@ bash "$KNOB_SRC/tests/browser/fixtures.sh" "$db"
 "$KNOB" report two --storage "sqlite:///$db" -o two.html
 "$KNOB" dashboard --storage "sqlite:///$db" --port 0 > dash.out 2> dash.err &
 pid=$!
+trap 'kill "$pid" 2> /dev/null || true' EXIT # a failing check leaves no server behind
 url=
 for _ in $(seq 100); do
     url=$(grep -o 'http://[^/ ]*' dash.out || true)

@@ -25,6 +25,7 @@ grep -q "no study named 'nope'" nope.err || fail "message: $(cat nope.err)"
 start() { # args... ; sets url and pid
     "$KNOB" dashboard --storage "$db" --port 0 "$@" > dash.out 2> dash.err &
     pid=$!
+    trap 'kill "$pid" 2> /dev/null || true' EXIT # a failing check leaves no server behind
     for _ in $(seq 100); do
         url=$(grep -o 'http://[^/ ]*' dash.out || true)
         [ -n "$url" ] && return 0
