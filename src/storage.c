@@ -168,6 +168,16 @@ int knob__store_params(knob_study *s, int64_t trial, const knob__param_rec *recs
     return KNOB_OK;
 }
 
+int knob__store_finish_params(knob_study *s, int64_t trial, const knob__param_rec *recs,
+                              size_t n_recs, knob_trial_state state, const double *values, size_t n)
+{
+    const knob__backend *be = s->st->be;
+    if (be->finish_params && n_recs)
+        return be->finish_params(s->st->h, s->id, trial, recs, n_recs, state, values, n);
+    int rc = n_recs ? knob__store_params(s, trial, recs, n_recs) : KNOB_OK;
+    return rc ? rc : be->finish(s->st->h, s->id, trial, state, values, n);
+}
+
 int knob__store_report(knob_study *s, int64_t trial, int64_t step, double value)
 {
     return s->st->be->report(s->st->h, s->id, trial, step, value);

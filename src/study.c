@@ -344,6 +344,14 @@ static int check_count(const knob_study *s, int64_t number, knob_trial_state sta
                        s->name, (long long)number, values ? n : 0, s->n_dirs);
 }
 
+static bool all_finite(const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i]))
+            return false;
+    return true;
+}
+
 /* Checks the values of a COMPLETE trial; records it FAIL with the reason if wrong. */
 static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_trial_state state,
                           const double *values, size_t n, const knob_step_value *inter,
@@ -385,6 +393,12 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
     if (rc)
         return rc; /* t stays open, to be told again */
     const knob_sampler_plugin *sp = s->sampler->plugin;
+    if (!sp->after_trial && state == KNOB_TRIAL_COMPLETE && all_finite(values, n_values)) {
+        /* The common case: params and finish in one write (one stamp). */
+        rc = knob__trial_finish_params(t, state, values, n_values);
+        knob__trial_free(t);
+        return rc;
+    }
     rc = knob__trial_flush_params(t);
     if (!rc && sp->after_trial)
         rc = sp->after_trial(s->sampler->state, s, t, state);

@@ -125,6 +125,10 @@ int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *
 int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found);
 int knob__store_trial_id(knob_study *s, int64_t number, int64_t *id);
 int knob__store_params(knob_study *s, int64_t trial, const knob__param_rec *recs, size_t n);
+/* Params then finish, in one write where the backend has finish_params. */
+int knob__store_finish_params(knob_study *s, int64_t trial, const knob__param_rec *recs,
+                              size_t n_recs, knob_trial_state state, const double *values,
+                              size_t n);
 int knob__store_report(knob_study *s, int64_t trial, int64_t step, double value);
 int knob__store_trial_attr(knob_study *s, int64_t trial, bool system, const char *key,
                            const char *json);
@@ -147,6 +151,10 @@ void knob__trial_free(knob_trial *t);
 int knob__trial_flush_attrs(knob_trial *t);
 /* Writes the params suggested since the last write, in one transaction. */
 int knob__trial_flush_params(knob_trial *t);
+/* Writes t's unwritten params and finishes it (state, values) in one storage write where
+ * the backend can (PostgreSQL: one statement, one stamp), else params then finish. */
+int knob__trial_finish_params(knob_trial *t, knob_trial_state state, const double *values,
+                              size_t n);
 
 /* heartbeat.c */
 /* Fails the RUNNING trials whose heartbeat is older than the grace period, and

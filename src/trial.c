@@ -42,10 +42,13 @@ void knob_trial_detach(knob_trial *t)
     knob__trial_free(t);
 }
 
-int knob__trial_flush_params(knob_trial *t)
+/* Writes t's unwritten params: with finish, also finishes t (state, values, n) in the
+ * same write. */
+static int write_params(knob_trial *t, bool finish, knob_trial_state state, const double *values,
+                        size_t n_values)
 {
     size_t n = t->n_params - t->n_written;
-    if (!n || t->id < 0)
+    if (!finish && (!n || t->id < 0))
         return KNOB_OK;
     knob__param_rec small[16], *recs = n <= 16 ? small : malloc(n * sizeof *recs);
     if (!recs)
@@ -60,12 +63,23 @@ int knob__trial_flush_params(knob_trial *t)
         recs[i] = (knob__param_rec){p->name, json, p->internal};
     }
     if (!rc)
-        rc = knob__store_params(t->s, t->id, recs, n);
+        rc = finish ? knob__store_finish_params(t->s, t->id, recs, n, state, values, n_values)
+                    : knob__store_params(t->s, t->id, recs, n);
     if (recs != small)
         free(recs);
     if (!rc)
         t->n_written = t->n_params;
     return rc;
+}
+
+int knob__trial_flush_params(knob_trial *t)
+{
+    return write_params(t, false, KNOB_TRIAL_RUNNING, NULL, 0);
+}
+
+int knob__trial_finish_params(knob_trial *t, knob_trial_state state, const double *values, size_t n)
+{
+    return write_params(t, true, state, values, n);
 }
 
 int64_t knob_trial_number(const knob_trial *t)

@@ -116,6 +116,11 @@ typedef struct knob__backend {
      * transaction, as set_param does each. */
     int (*set_params)(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
                       size_t n);
+    /* Optional (NULL: set_params, then finish): adds params to a RUNNING (or WAITING) trial
+     * and finishes it in one transaction, as set_params and finish do; a trial already
+     * finished gets neither (KNOB_ESTATE). */
+    int (*finish_params)(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
+                         size_t n_params, knob_trial_state state, const double *values, size_t n);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

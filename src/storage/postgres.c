@@ -73,6 +73,7 @@ enum {
     Q_REPORT,
     Q_SET_TRIAL_ATTR,
     Q_FINISH,
+    Q_FINISH_PARAMS,
     Q_TRIAL_STATE,
     Q_CLAIM,
     Q_STUDY_SEQ,
@@ -175,6 +176,21 @@ static const char *const sql[Q_COUNT] = {
                  "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
                  "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1) "
                  "SELECT COUNT(*) FROM t",
+    /* Q_FINISH, and $6 names, $7 dists, $8 internals: the trial's params (as Q_SET_PARAMS),
+     * written only when it finishes. Data-modifying CTEs run whether read or not. */
+    [Q_FINISH_PARAMS] =
+        "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1 AND "
+        "state IN (0, 4)), s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 "
+        "AND EXISTS (SELECT 1 FROM tr) RETURNING seq), t AS (UPDATE knob_trials SET "
+        "state = $3, end_time = $4, seq = s.seq FROM s WHERE knob_trials.id = $2 AND "
+        "knob_trials.state IN (0, 4) RETURNING knob_trials.id), v AS (INSERT INTO "
+        "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
+        "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1), p AS (INSERT INTO "
+        "knob_params(trial, position, name, dist, internal) SELECT t.id, (SELECT COUNT(*) FROM "
+        "knob_params WHERE trial = $2) + u.ord - 1, u.name, u.dist, u.internal FROM t, "
+        "unnest($6::text[], $7::text[], $8::float8[]) WITH ORDINALITY AS u(name, dist, "
+        "internal, ord) ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
+        "excluded.internal RETURNING 1) SELECT COUNT(*) FROM t",
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
@@ -615,6 +631,8 @@ typedef struct id_args {
     int (*cb)(void *ctx, const char *key, const char *json);
     void *ctx;
     bool retried;
+    const knob__param_rec *params; /* finish_params: written with the finish */
+    size_t n_params;
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -859,26 +877,33 @@ typedef struct params_args {
     size_t n;
 } params_args;
 
+/* The params as three array literals (names, dists, internals); false when out of memory. */
+static bool params_arrays(const knob__param_rec *params, size_t n, knobx_buf *names,
+                          knobx_buf *dists, knobx_buf *values)
+{
+    knobx_buf_puts(names, "{");
+    knobx_buf_puts(dists, "{");
+    knobx_buf_puts(values, "{");
+    for (size_t i = 0; i < n; i++) {
+        array_text(names, params[i].name);
+        array_text(dists, params[i].dist_json);
+        knobx_buf_printf(values, "%s%.17g", i ? "," : "", params[i].internal);
+    }
+    knobx_buf_puts(names, "}");
+    knobx_buf_puts(dists, "}");
+    knobx_buf_puts(values, "}");
+    return !names->oom && !dists->oom && !values->oom;
+}
+
 static int op_set_params(pg *d, void *a_)
 {
     params_args *a = a_;
     knobx_buf names = {0}, dists = {0}, values = {0};
-    knobx_buf_puts(&names, "{");
-    knobx_buf_puts(&dists, "{");
-    knobx_buf_puts(&values, "{");
-    for (size_t i = 0; i < a->n; i++) {
-        array_text(&names, a->params[i].name);
-        array_text(&dists, a->params[i].dist_json);
-        knobx_buf_printf(&values, "%s%.17g", i ? "," : "", a->params[i].internal);
-    }
-    knobx_buf_puts(&names, "}");
-    knobx_buf_puts(&dists, "}");
-    knobx_buf_puts(&values, "}");
+    bool ok = params_arrays(a->params, a->n, &names, &dists, &values);
     char s[32], t[32];
     const char *p[5] = {num(s, a->study), num(t, a->trial), knobx_buf_cstr(&names),
                         knobx_buf_cstr(&dists), knobx_buf_cstr(&values)};
-    int rc = names.oom || dists.oom || values.oom
-                 ? knob__oom("params")
+    int rc = !ok ? knob__oom("params")
                  : trial_write(d, Q_SET_PARAMS, 5, p, "set params", a->trial, false);
     knobx_buf_free(&names);
     knobx_buf_free(&dists);
@@ -951,20 +976,26 @@ static int op_finish(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], t[32], st[32], now[32];
-    knobx_buf arr = {0};
+    knobx_buf arr = {0}, names = {0}, dists = {0}, internals = {0};
     knobx_buf_puts(&arr, "{");
     for (size_t i = 0; i < a->n; i++)
         knobx_buf_printf(&arr, "%s%.17g", i ? "," : "", a->values[i]);
     knobx_buf_puts(&arr, "}");
-    if (arr.oom)
-        return knob__oom("trial values");
-    const char *p[5] = {num(s, a->study), num(t, a->trial), num(st, a->state),
-                        dbl(now, knob__now()), knobx_buf_cstr(&arr)};
+    bool ok = !arr.oom &&
+              (!a->params || params_arrays(a->params, a->n_params, &names, &dists, &internals));
+    const char *p[8] = {num(s, a->study),       num(t, a->trial),          num(st, a->state),
+                        dbl(now, knob__now()),  knobx_buf_cstr(&arr),      knobx_buf_cstr(&names),
+                        knobx_buf_cstr(&dists), knobx_buf_cstr(&internals)};
     PGresult *r = NULL;
-    int rc = q1(d, Q_FINISH, 5, p, &r, "finish a trial");
+    int rc = !ok         ? knob__oom("trial values")
+             : a->params ? q1(d, Q_FINISH_PARAMS, 8, p, &r, "finish a trial")
+                         : q1(d, Q_FINISH, 5, p, &r, "finish a trial");
     knobx_buf_free(&arr);
+    knobx_buf_free(&names);
+    knobx_buf_free(&dists);
+    knobx_buf_free(&internals);
     if (rc) {
-        if (connection_lost(d))
+        if (ok && connection_lost(d))
             a->retried = true;
         return rc;
     }
@@ -977,6 +1008,19 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
                   const double *values, size_t n)
 {
     id_args a = {.study = study, .trial = trial, .state = state, .values = values, .n = n};
+    return with_retry(be, op_finish, &a, false, "finish a trial");
+}
+
+static int finish_params(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
+                         size_t n_params, knob_trial_state state, const double *values, size_t n)
+{
+    id_args a = {.study = study,
+                 .trial = trial,
+                 .state = state,
+                 .values = values,
+                 .n = n,
+                 .params = params,
+                 .n_params = n_params};
     return with_retry(be, op_finish, &a, false, "finish a trial");
 }
 
@@ -1181,4 +1225,5 @@ const knob__backend knob__backend_postgres = {
     .claim = claim,
     .sync = sync_pg,
     .set_params = set_params,
+    .finish_params = finish_params,
 };

@@ -103,6 +103,54 @@ static void eight_workers(void **state)
     knob_storage_close(st);
 }
 
+/* The study's change stamp, read with psql. */
+static long long study_seq(const char *url, const char *study)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "psql '%s' -Atc \"SELECT seq FROM knob_studies WHERE name = '%s'\"",
+             url, study);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    long long seq = -1;
+    assert_int_equal(fscanf(f, "%lld", &seq), 1);
+    pclose(f);
+    return seq;
+}
+
+/* A tell writes the trial's params with its finish: one stamp (one write of the study's
+ * row) for the finish, one for the create, and another handle reads both params. */
+static void tell_writes_params_with_the_finish(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char name[64];
+    snprintf(name, sizeof name, "stamps_%d", (int)getpid());
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, name, NULL, &s), KNOB_OK);
+    long long seq0 = study_seq(url, name);
+    double x, y, v;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+    v = x + y;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    assert_int_equal(study_seq(url, name) - seq0, 2);
+    knob_study_free(s);
+    knob_storage_close(st);
+    size_t n;
+    const knob_trial_info *const *tr = load(url, name, &n, &st, &s);
+    assert_int_equal(n, 1);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(tr[0]->n_params, 2);
+    assert_true(tr[0]->params[0].internal == x && tr[0]->params[1].internal == y);
+    assert_true(tr[0]->values[0] == v);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* 8 workers share a grid of 200 points: each point runs exactly once. */
 static void grid_across_workers(void **state)
 {
@@ -258,6 +306,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(eight_workers),
         cmocka_unit_test(grid_across_workers),
+        cmocka_unit_test(tell_writes_params_with_the_finish),
         cmocka_unit_test(secrets_stay_out_of_messages),
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
