@@ -45,19 +45,13 @@ class BaseSampler:
         return "%s(%s)" % (self.__class__.__name__, ", ".join("%s=%r" % kv for kv in self._options.items()))
 
 
-def _constraints(cls: str, func, steers: bool) -> Any:
+def _constraints(cls: str, func) -> Any:
     """Optuna's constraints_func: called on each COMPLETE or PRUNED trial before it is told;
     its values (each satisfied when <= 0) are stored with the trial
-    (knob_trial_set_constraints), and best_trial / best_trials count feasible trials only."""
+    (knob_trial_set_constraints), best_trial / best_trials count feasible trials only, and
+    the sampler steers away from infeasible regions (tpe, gp and nsga2 read them)."""
     if func is not None and not callable(func):
         raise TypeError("%s: constraints_func must be callable" % cls)
-    if func is not None and not steers:
-        warnings.warn(
-            "%s(constraints_func=...): knob stores the constraints and counts only feasible "
-            "trials as best, but its sampler does not steer away from infeasible regions yet" % cls,
-            UserWarning,
-            stacklevel=3,
-        )
     return func
 
 
@@ -135,7 +129,7 @@ class TPESampler(BaseSampler):
     ) -> None:
         if not consider_prior:
             raise _unsupported("TPESampler", "consider_prior", "knob's estimators always hold the prior (set prior_weight)")
-        self._constraints_func = _constraints("TPESampler", constraints_func, steers=False)
+        self._constraints_func = _constraints("TPESampler", constraints_func)
         if categorical_distance_func is not None:
             raise _unsupported("TPESampler", "categorical_distance_func")
         if gamma is not _UNSET:
@@ -201,7 +195,7 @@ class GPSampler(BaseSampler):
     ) -> None:
         if independent_sampler is not None:
             raise _unsupported("GPSampler", "independent_sampler")
-        self._constraints_func = _constraints("GPSampler", constraints_func, steers=True)
+        self._constraints_func = _constraints("GPSampler", constraints_func)
         if deterministic_objective:
             options.setdefault("min_noise", 1e-10)
         super().__init__(seed=seed, n_startup_trials=n_startup_trials, **options)
@@ -387,7 +381,7 @@ class NSGAIISampler(BaseSampler):
             if not isinstance(crossover, str):
                 raise _unsupported("NSGAIISampler", "crossover", "give one of knob.samplers.nsgaii's crossover classes, or a knob name")
             options["crossover"] = crossover
-        self._constraints_func = _constraints("NSGAIISampler", constraints_func, steers=True)
+        self._constraints_func = _constraints("NSGAIISampler", constraints_func)
         super().__init__(
             population_size=population_size,
             mutation_prob=mutation_prob,
