@@ -160,6 +160,33 @@ static int net_init(net *n, const arch *a)
     return rc ? -1 : dense_init(&n->l[0], a->width[a->layers], N_CLASSES, &r);
 }
 
+static void dense_free(dense *d)
+{
+    free(d->w);
+    free(d->b);
+    free(d->gw);
+    free(d->gb);
+    free(d->vw);
+    free(d->vb);
+}
+
+static void net_free(net *n)
+{
+    for (int k = 0; k <= MAX_LAYERS; k++) {
+        dense_free(&n->l[k]);
+        free(n->h[k]);
+        free(n->z[k]);
+        free(n->mask[k]);
+        free(n->dh[k]);
+    }
+}
+
+static void dataset_free(dataset *d)
+{
+    free(d->x);
+    free(d->y);
+}
+
 static float act(act_kind k, float z)
 {
     if (k == ACT_RELU)
@@ -310,17 +337,19 @@ static void evaluate(net *n, const dataset *d, double *accuracy, double *loss)
 int main(int argc, char **argv)
 {
     arch a;
-    dataset all, train, val;
-    net n;
+    dataset all = {0}, train = {0}, val = {0};
+    net n = {0};
     if (parse_args(argc, argv, &a))
         return 2;
+    int rc = 1;
+    size_t *order = NULL;
     if (load_digits(a.data, &all) || split(&all, &train, &val))
-        return 1;
+        goto done;
     standardize(&train, &val);
-    size_t *order = malloc(sizeof *order * train.n);
+    order = malloc(sizeof *order * train.n);
     if (!order || net_init(&n, &a)) {
         fputs("nas_train: out of memory\n", stderr);
-        return 1;
+        goto done;
     }
     for (size_t i = 0; i < train.n; i++)
         order[i] = i;
@@ -331,10 +360,17 @@ int main(int argc, char **argv)
         evaluate(&n, &val, &acc, &vl);
         if (!isfinite(tl) || !isfinite(vl)) {
             fprintf(stderr, "nas_train: training diverged at epoch %ld (lr %g)\n", e, a.lr);
-            return 1;
+            goto done;
         }
         printf("{\"epoch\": %ld, \"val_accuracy\": %.6f, \"val_loss\": %.6f}\n", e, acc, vl);
         fflush(stdout);
     }
-    return 0;
+    rc = 0;
+done:
+    net_free(&n);
+    free(order);
+    dataset_free(&all);
+    dataset_free(&train);
+    dataset_free(&val);
+    return rc;
 }
