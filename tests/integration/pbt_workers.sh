@@ -47,8 +47,12 @@ PY
 S="sqlite:///$T/s.db"
 TOY_SLEEP=0.5 "$KNOB" run sweep.yaml --storage "$S" --study k --parallel 3 > run1.txt 2>&1 &
 pid=$!
-for _ in $(seq 100); do # until the second intervals run
-    [ "$(ls -d knob-runs/k/[3-9] 2> /dev/null | wc -l)" -ge 2 ] && break
+# Killed once the three members' second intervals (trials 3, 4, 5) all run: a trial's
+# directory is made after its pbt record is written. (A worker killed between winning an
+# interval's claim and writing that record leaves the member stuck: a known defect that
+# this test does not cover.)
+for _ in $(seq 100); do
+    [ -d knob-runs/k/3 ] && [ -d knob-runs/k/4 ] && [ -d knob-runs/k/5 ] && break
     sleep 0.1
 done
 kill -9 $pid
