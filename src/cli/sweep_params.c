@@ -591,8 +591,10 @@ static bool grid_range(const sweep_param *p, double *lo, double *step, long long
         /* what random sampling can give: round(x / q) * q for x in [min, max] */
         *step = p->has_q ? p->q : 1;
         *lo = 0;
-        *k0 = llround(p->min / *step);
-        *k1 = llround(p->max / *step);
+        /* Held within +-2^53, so that k1 - k0 + 1 cannot overflow (a max of 1e45 is a
+         * grid far too large either way). */
+        *k0 = (long long)fmax(-0x1p53, fmin(0x1p53, round(p->min / *step)));
+        *k1 = (long long)fmax(-0x1p53, fmin(0x1p53, round(p->max / *step)));
         return true;
     }
     return false;
