@@ -27,12 +27,27 @@ class BaseStorage:
         h = ctypes.c_void_p()
         _lib.check(_lib.lib.knob_storage_open(_lib.enc(self.url), ctypes.byref(h)))
         self._h = h.value
+        self._studies = 0  # open study handles made on this one (Study._init)
 
     def __del__(self) -> None:
+        # A study handle must be freed before its storage. When a storage and its studies
+        # are garbage-collected together (a cycle through a study's open trials), Python
+        # finalizes them in any order: the storage then waits for its last study.
+        if self.__dict__.get("_studies", 0) > 0:
+            self._orphaned = True
+            return
+        self._close()
+
+    def _close(self) -> None:
         h = self.__dict__.get("_h")
         if h:
             self._h = None
             _lib.lib.knob_storage_close(h)
+
+    def _study_freed(self) -> None:
+        self._studies -= 1
+        if self._studies == 0 and self.__dict__.get("_orphaned"):
+            self._close()
 
     def __repr__(self) -> str:
         return "%s(%r)" % (self.__class__.__name__, self.url)

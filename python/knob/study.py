@@ -101,6 +101,7 @@ class Study:
             if rc:
                 raise _lib.error(rc)
             self._h = out.value
+            storage._studies += 1
             self.study_name = name
             n = _lib.lib.knob_study_n_objectives(self._h)
             self._directions = [StudyDirection(_lib.lib.knob_study_direction(self._h, i) + 1) for i in range(n)]
@@ -127,6 +128,7 @@ class Study:
                         _lib.lib.knob_trial_detach(t._h)
                         t._h = None
                 _lib.lib.knob_study_free(h)
+            self._storage._study_freed()
 
     # ------------------------------------------------------------ directions
 

@@ -47,7 +47,37 @@ def _attr_json(key: str, value: Any) -> bytes:
         raise ValueError("attribute %r: %r is not JSON serializable (%s)" % (key, value, e)) from None
 
 
-class Trial:
+class _DeprecatedSuggest:
+    """Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on every kind of trial."""
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        _deprecated("suggest_uniform", "suggest_float(..., low, high)")
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        _deprecated("suggest_loguniform", "suggest_float(..., log=True)")
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        _deprecated("suggest_discrete_uniform", "suggest_float(..., step=q)")
+        return self.suggest_float(name, low, high, step=q)
+
+
+class _FixedSuggest(_DeprecatedSuggest):
+    """suggest_* of a trial whose params are given (FrozenTrial, FixedTrial): each call builds the
+    distribution and hands it to the class's _suggest, which checks the given value against it."""
+
+    def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
+        return self._suggest(name, FloatDistribution(low, high, log=log, step=step))
+
+    def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
+        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
+
+    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        return self._suggest(name, CategoricalDistribution(choices))
+
+
+class Trial(_DeprecatedSuggest):
     """A running trial: params are suggested as it runs. Made by Study.ask and
     Study.optimize; its methods hold the storage's lock while they call libknob."""
 
@@ -118,18 +148,6 @@ class Trial:
             self._params[name] = v
             self._distributions[name] = dist
         return v
-
-    def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        _deprecated("suggest_uniform", "suggest_float(..., low, high)")
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        _deprecated("suggest_loguniform", "suggest_float(..., log=True)")
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        _deprecated("suggest_discrete_uniform", "suggest_float(..., step=q)")
-        return self.suggest_float(name, low, high, step=q)
 
     # ------------------------------------------------------------ pruning
 
@@ -255,7 +273,7 @@ def _deprecated(old: str, new: str) -> None:
 # ---------------------------------------------------------------- FrozenTrial
 
 
-class FrozenTrial:
+class FrozenTrial(_FixedSuggest):
     """A trial as stored: its state, values, params with their distributions,
     intermediate values, attributes and times."""
 
@@ -289,25 +307,7 @@ class FrozenTrial:
         self.intermediate_values = dict(intermediate_values)
         self._trial_id = trial_id
 
-    # Optuna's FrozenTrial doubles as a trial whose params are fixed.
-    def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
-        return self._suggest(name, FloatDistribution(low, high, log=log, step=step))
-
-    def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
-        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
-
-    def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
-        return self._suggest(name, CategoricalDistribution(choices))
-
-    def suggest_uniform(self, name, low, high):
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name, low, high):
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name, low, high, q):
-        return self.suggest_float(name, low, high, step=q)
-
+    # Optuna's FrozenTrial doubles as a trial whose params are fixed (_FixedSuggest).
     def _suggest(self, name: str, dist: BaseDistribution) -> Any:
         if name not in self._params:
             raise ValueError("The value of the parameter '%s' is not found. Please set it at the construction of the FrozenTrial object." % name)
@@ -549,7 +549,7 @@ def create_trial(
     return t
 
 
-class FixedTrial:
+class FixedTrial(_FixedSuggest):
     """A trial whose params are given, to run an objective outside a study."""
 
     def __init__(self, params: Dict[str, Any], number: int = 0) -> None:
@@ -560,24 +560,6 @@ class FixedTrial:
         self._system_attrs: Dict[str, Any] = {}
         self._datetime_start = datetime.datetime.now()
         self._number = number
-
-    def suggest_float(self, name, low, high, *, step=None, log=False):
-        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
-
-    def suggest_int(self, name, low, high, step=1, log=False):
-        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
-
-    def suggest_categorical(self, name, choices):
-        return self._suggest(name, CategoricalDistribution(choices))
-
-    def suggest_uniform(self, name, low, high):
-        return self.suggest_float(name, low, high)
-
-    def suggest_loguniform(self, name, low, high):
-        return self.suggest_float(name, low, high, log=True)
-
-    def suggest_discrete_uniform(self, name, low, high, q):
-        return self.suggest_float(name, low, high, step=q)
 
     def _suggest(self, name, dist):
         if name not in self._params:

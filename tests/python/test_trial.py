@@ -188,3 +188,34 @@ def test_trial_state():
     assert [s.value for s in TrialState] == [0, 1, 2, 3, 4]
     assert TrialState.COMPLETE.is_finished() and not TrialState.WAITING.is_finished()
     assert repr(TrialState.PRUNED) == "TrialState.PRUNED"
+
+
+def test_deprecated_suggest_names_warn_on_every_kind_of_trial():
+    """suggest_uniform and its kin warn on Trial, FrozenTrial and FixedTrial alike, as in Optuna."""
+    frozen = optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)}, value=1.0)
+    fixed = FixedTrial({"x": 0.5})
+    study = optuna.create_study()
+    for trial in (study.ask(), frozen, fixed):
+        with pytest.warns(FutureWarning):
+            assert 0 <= trial.suggest_uniform("x", 0, 1) <= 1
+
+
+def test_study_storage_and_open_trial_collected_together():
+    """A study with a trial asked and never told is a reference cycle (the study holds its
+    open trials, each trial its study); the garbage collector then finalizes the study, its
+    storage and the trial in any order. The storage must outlive the study's handle."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, knob\n"
+        "for i in range(20):\n"
+        "    s = knob.create_study(storage=knob.storages.InMemoryStorage())\n"
+        "    t = s.ask(); t.suggest_float('x', 0, 1)\n"
+        "    del s, t\n"
+        "    gc.collect()\n"
+        "print('ok')\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "ok"

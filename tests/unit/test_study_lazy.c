@@ -9,11 +9,29 @@
 
 #include <sqlite3.h>
 
-static void db_paths(char *path, size_t n_path, char *url, size_t n_url)
+/* One case's SQLite file, its URL and the storage open on it. */
+struct db {
+    char path[4096];
+    char url[4200];
+    knob_storage *st;
+};
+
+static void db_paths(struct db *d)
 {
-    snprintf(path, n_path, "%s.db", knob_test_path("lazy"));
-    snprintf(url, n_url, "sqlite:///%s", path);
-    unlink(path);
+    snprintf(d->path, sizeof d->path, "%s.db", knob_test_path("lazy"));
+    snprintf(d->url, sizeof d->url, "sqlite:///%s", d->path);
+    unlink(d->path);
+}
+
+static void db_open(struct db *d)
+{
+    assert_int_equal(knob_storage_open(d->url, &d->st), KNOB_OK);
+}
+
+static void db_close(struct db *d)
+{
+    knob_storage_close(d->st);
+    unlink(d->path);
 }
 
 static knob_study *open_study(knob_storage *st, bool create)
@@ -63,6 +81,15 @@ static void make_study(const char *path, const char *url)
     sqlite3_close(db);
 }
 
+/* The study of make_study in a fresh file, its storage open, a handle loaded on it. */
+static knob_study *open_broken(struct db *d)
+{
+    db_paths(d);
+    make_study(d->path, d->url);
+    db_open(d);
+    return open_study(d->st, false);
+}
+
 /* What reads the trials finds the bad row; the handle's own errors say which trial. */
 static void reading_fails(knob_study *s)
 {
@@ -75,12 +102,8 @@ static void reading_fails(knob_study *s)
 static void tell_by_number_reads_no_trials(void **state)
 {
     (void)state;
-    char path[4096], url[4200];
-    db_paths(path, sizeof path, url, sizeof url);
-    make_study(path, url);
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    knob_study *s = open_study(st, false);
+    struct db d;
+    knob_study *s = open_broken(&d);
     double v = 0.25;
     assert_int_equal(knob_study_tell_number(s, 2, KNOB_TRIAL_COMPLETE, &v, 1, NULL), KNOB_OK);
     /* A finished trial is refused by the storage itself, with its state. */
@@ -91,8 +114,7 @@ static void tell_by_number_reads_no_trials(void **state)
     assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_COMPLETE, two, 2, NULL), KNOB_EINVAL);
     reading_fails(s);
     knob_study_free(s);
-    knob_storage_close(st);
-    unlink(path);
+    db_close(&d);
 }
 
 /* A pruned trial told without values takes its last intermediate value, which needs the
@@ -100,24 +122,20 @@ static void tell_by_number_reads_no_trials(void **state)
 static void pruned_without_values_reads_its_steps(void **state)
 {
     (void)state;
-    char path[4096], url[4200];
-    db_paths(path, sizeof path, url, sizeof url);
-    make_study(path, url);
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    knob_study *s = open_study(st, false);
+    struct db d;
+    knob_study *s = open_broken(&d);
     assert_int_not_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_PRUNED, NULL, 0, NULL), KNOB_OK);
     knob_study_free(s);
     /* On a readable study the value is the last step's. */
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(d.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
                                   "UPDATE params SET dist = (SELECT dist FROM params WHERE trial "
                                   "= (SELECT id FROM trials WHERE number = 2))",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
-    s = open_study(st, false);
+    s = open_study(d.st, false);
     assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_PRUNED, NULL, 0, NULL), KNOB_OK);
     const knob_trial_info *const *trials;
     size_t n;
@@ -127,8 +145,7 @@ static void pruned_without_values_reads_its_steps(void **state)
     assert_int_equal(trials[1]->n_values, 1);
     assert_true(trials[1]->values[0] == 0.5);
     knob_study_free(s);
-    knob_storage_close(st);
-    unlink(path);
+    db_close(&d);
 }
 
 /* The first ask of a handle without heartbeats, with the random sampler, reads nothing;
@@ -136,12 +153,8 @@ static void pruned_without_values_reads_its_steps(void **state)
 static void first_ask_reads_no_trials(void **state)
 {
     (void)state;
-    char path[4096], url[4200];
-    db_paths(path, sizeof path, url, sizeof url);
-    make_study(path, url);
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    knob_study *s = open_study(st, false);
+    struct db d;
+    knob_study *s = open_broken(&d);
     knob_trial *t;
     double x;
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
@@ -151,26 +164,24 @@ static void first_ask_reads_no_trials(void **state)
     assert_int_not_equal(knob_study_ask(s, &t), KNOB_OK);
     assert_non_null(strstr(knob_errmsg(), "trial 0"));
     knob_study_free(s);
-    knob_storage_close(st);
-    unlink(path);
+    db_close(&d);
 }
 
 /* An enqueued trial is found by such a first ask all the same, with its fixed params. */
 static void first_ask_takes_an_enqueued_trial(void **state)
 {
     (void)state;
-    char path[4096], url[4200];
-    db_paths(path, sizeof path, url, sizeof url);
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    knob_study *a = open_study(st, true);
+    struct db d;
+    db_paths(&d);
+    db_open(&d);
+    knob_study *a = open_study(d.st, true);
     knob_trial *t;
     double x;
     assert_int_equal(knob_study_ask(a, &t), KNOB_OK);
     assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
     assert_int_equal(knob_study_tell(a, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
     assert_int_equal(knob_study_enqueue(a, "{\"x\": 0.125}"), KNOB_OK);
-    knob_study *b = open_study(st, false);
+    knob_study *b = open_study(d.st, false);
     assert_int_equal(knob_study_ask(b, &t), KNOB_OK);
     assert_int_equal(knob_trial_number(t), 1);
     assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
@@ -178,8 +189,7 @@ static void first_ask_takes_an_enqueued_trial(void **state)
     assert_int_equal(knob_study_tell(b, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
     knob_study_free(b);
     knob_study_free(a);
-    knob_storage_close(st);
-    unlink(path);
+    db_close(&d);
 }
 
 static const struct CMUnitTest tests[] = {
