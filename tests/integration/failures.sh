@@ -6,14 +6,15 @@ cat > sweep.yaml <<YAML
 program: $PROGS/curve.py
 method: grid
 metric: {name: loss, goal: minimize}
-trial_timeout: 2
+trial_timeout: 8
 parameters:
   mode: {values: [ok, crash, hang, nan, nometric, ok]}
   lr: {value: 0.01}
 YAML
 start=$(date +%s)
 "$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study f --parallel 3 > out.txt || fail "run failed: $(cat out.txt)"
-# the hanging trial sleeps 60 s unless killed at its 2 s timeout
+# the hanging trial sleeps 60 s unless killed at its 8 s timeout (long enough for the
+# other trials' Python to start on a busy machine)
 [ $(( $(date +%s) - start )) -lt 50 ] || fail "the hanging trial was not killed"
 "$KNOB" trials f --storage "sqlite:///$T/s.db" --format json > t.json
 python3 - "$T" <<'PY' || fail "wrong states or reasons: $(cat $T/t.json)"
@@ -26,7 +27,7 @@ for t in d:
 assert all(t["state"] == "complete" for t in by["ok"]) and len(by["ok"]) == 2
 r = lambda m: by[m][0]["system_attrs"].get("fail_reason", "")
 assert by["crash"][0]["state"] == "fail" and "exit status 3" in r("crash") and "about to crash" in r("crash"), r("crash")
-assert by["hang"][0]["state"] == "fail" and "timed out after 2s" in r("hang"), r("hang")
+assert by["hang"][0]["state"] == "fail" and "timed out after 8s" in r("hang"), r("hang")
 assert by["nan"][0]["state"] == "fail" and "metric 'loss' is nan" in r("nan"), r("nan")
 assert by["nometric"][0]["state"] == "fail" and "no metric 'loss'" in r("nometric"), r("nometric")
 PY
