@@ -15,6 +15,7 @@
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
+#include "warm_start.h"
 #include "util/json.h"
 
 #include <lapacke.h>
@@ -360,30 +361,30 @@ static int default_lambda(const cma *c, int n)
 static int source_points(const cma *c, knob_study *src, member **pts, double **xs, size_t *m)
 {
     int n = c->n_dims, rc;
-    const knob_trial_info *const *tr;
+    knob__warm_trial *w;
     size_t nt;
     *m = 0;
-    if ((rc = knob_study_trials(src, &tr, &nt)))
+    if ((rc = knob__warm_trials(src, &w, &nt)))
         return rc;
     *pts = malloc((nt + 1) * sizeof **pts);
     *xs = malloc((nt * (size_t)n + 1) * sizeof **xs);
-    if (!*pts || !*xs)
+    if (!*pts || !*xs) {
+        free(w);
         return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
-    double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    }
     for (size_t i = 0; i < nt; i++) {
-        if (tr[i]->state != KNOB_TRIAL_COMPLETE || !isfinite(tr[i]->values[0]))
-            continue;
         double *x = *xs + *m * (size_t)n;
         bool all = true;
         for (int d = 0; d < n && all; d++) {
-            const knob_param *p = knob_trial_info_param(tr[i], c->dims[d].name);
+            const knob_param *p = knob_trial_info_param(w[i].trial, c->dims[d].name);
             all = p && p->dist->kind != KNOB_DIST_CATEGORICAL;
             if (all)
                 x[d] = fmin(fmax(knob__dim_to_unit(&c->dims[d], p->internal), 0), 1);
         }
         if (all)
-            (*pts)[(*m)++] = (member){sign * tr[i]->values[0], x};
+            (*pts)[(*m)++] = (member){w[i].loss, x};
     }
+    free(w);
     qsort(*pts, *m, sizeof **pts, cmp_member);
     return KNOB_OK;
 }
@@ -430,22 +431,12 @@ static int promising_distribution(const cma *c, const member *pts, size_t m, dou
  * study's storage or from warm_start_storage (the core opens it). */
 static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov)
 {
-    int rc;
-    char why[512];
     knob_study *src = NULL;
     member *pts = NULL;
     double *xs = NULL;
     size_t m = 0;
-    if ((rc = knob_study_open_related(s, c->ws_study, c->ws_storage, &src))) {
-        snprintf(why, sizeof why, "%s", knob_errmsg());
-        rc = knob_set_error(rc, "cmaes: warm_start_study '%s'%s: %s", c->ws_study,
-                            c->ws_storage[0] ? " from warm_start_storage" : "", why);
-    } else if (knob_study_n_objectives(src) != 1) {
-        rc = knob_set_error(KNOB_EINVAL,
-                            "cmaes: warm_start_study '%s' has %zu objectives; it "
-                            "needs one",
-                            c->ws_study, knob_study_n_objectives(src));
-    } else if (!(rc = source_points(c, src, &pts, &xs, &m)) && m == 0) {
+    int rc = knob__warm_open(s, "cmaes", c->ws_study, c->ws_storage, &src);
+    if (!rc && !(rc = source_points(c, src, &pts, &xs, &m)) && m == 0) {
         rc = knob_set_error(KNOB_EINVAL,
                             "cmaes: warm_start_study '%s' has no completed trial "
                             "with the params of this study (%d, e.g. '%s')",

@@ -43,6 +43,7 @@
 #include "math/sobol.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
+#include "warm_start.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -1035,49 +1036,48 @@ static int maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *x
  * and its model, fitted once. A source sharing no param leaves a cold start. */
 static int source_model(bo *p, knob_study *src)
 {
-    const knob_trial_info *const *tr;
+    knob__warm_trial *w;
     size_t nt;
-    int rc = knob_study_trials(src, &tr, &nt);
+    int rc = knob__warm_trials(src, &w, &nt);
     if (rc)
         return rc;
     int d = p->n_dims;
     p->ns = 0;
-    for (int k = 0; k < d; k++) {
-        size_t with = 0, done = 0;
+    for (int k = 0; k < d && nt; k++) {
+        size_t with = 0;
         for (size_t i = 0; i < nt; i++) {
-            if (tr[i]->state != KNOB_TRIAL_COMPLETE)
-                continue;
-            done++;
-            const knob_param *q = knob_trial_info_param(tr[i], p->dims[k].name);
+            const knob_param *q = knob_trial_info_param(w[i].trial, p->dims[k].name);
             with += q && q->dist->kind == p->dims[k].dist->kind &&
                     (q->dist->kind != KNOB_DIST_CATEGORICAL ||
                      q->dist->n_choices == p->dims[k].dist->n_choices);
         }
-        if (done && with == done && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
+        if (with == nt && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
             snprintf(p->s_names[p->ns], sizeof p->s_names[0], "%s", p->dims[k].name);
             p->s_dims[p->ns++] = k;
         }
     }
-    if (p->ns == 0)
+    if (p->ns == 0) {
+        free(w);
         return KNOB_OK;
-    double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    }
     double *X = malloc((nt * (size_t)(p->ns + 1) + 1) * sizeof *X), *y = X + nt * (size_t)p->ns;
     bool cat[MAX_DIMS];
-    if (!X)
+    if (!X) {
+        free(w);
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
     int n = 0;
     for (size_t i = 0; i < nt; i++) {
-        const knob_trial_info *ti = tr[i];
-        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
-            continue;
         for (int j = 0; j < p->ns; j++) {
             const knob__dim *dim = &p->dims[p->s_dims[j]];
-            double u = knob__dim_to_unit(dim, knob_trial_info_param(ti, dim->name)->internal);
+            double u =
+                knob__dim_to_unit(dim, knob_trial_info_param(w[i].trial, dim->name)->internal);
             u = dim->cat ? u : fmin(fmax(u, 0), 1);
             X[(size_t)n * p->ns + j] = u;
         }
-        y[n++] = sign * ti->values[0];
+        y[n++] = w[i].loss;
     }
+    free(w);
     for (int j = 0; j < p->ns; j++)
         cat[j] = p->dims[p->s_dims[j]].cat;
     data S = {.X = X, .y = y, .n = n};
@@ -1138,18 +1138,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
 static int warm_start(bo *p, knob_study *s)
 {
     knob_study *src = NULL;
-    char why[512];
-    int rc = knob_study_open_related(s, p->ws_study, p->ws_storage, &src);
-    if (rc) {
-        snprintf(why, sizeof why, "%s", knob_errmsg());
-        return knob_set_error(rc, "gp: warm_start_study '%s'%s: %s", p->ws_study,
-                              p->ws_storage[0] ? " from warm_start_storage" : "", why);
-    }
-    if (knob_study_n_objectives(src) != 1)
-        rc = knob_set_error(KNOB_EINVAL,
-                            "gp: warm_start_study '%s' has %zu objectives; it needs one",
-                            p->ws_study, knob_study_n_objectives(src));
-    else
+    int rc = knob__warm_open(s, "gp", p->ws_study, p->ws_storage, &src);
+    if (!rc)
         rc = source_model(p, src);
     knob_study_free(src);
     p->ws_loaded = !rc;

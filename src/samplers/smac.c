@@ -34,6 +34,7 @@
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
+#include "warm_start.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -374,25 +375,7 @@ static int open_source(smac *p, knob_study *s)
 {
     if (p->src || !p->ws_study || !*p->ws_study)
         return KNOB_OK;
-    int rc = knob_study_open_related(s, p->ws_study, p->ws_storage, &p->src);
-    if (rc) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", knob_errmsg());
-        p->src = NULL;
-        return knob_set_error(rc, "smac: warm_start_study '%s'%s: %s", p->ws_study,
-                              p->ws_storage && *p->ws_storage ? " from warm_start_storage" : "",
-                              why);
-    }
-    if (knob_study_n_objectives(p->src) != 1) {
-        size_t k = knob_study_n_objectives(p->src);
-        knob_study_free(p->src);
-        p->src = NULL;
-        return knob_set_error(KNOB_EINVAL,
-                              "smac: warm_start_study '%s' has %zu objectives; it "
-                              "needs one",
-                              p->ws_study, k);
-    }
-    return KNOB_OK;
+    return knob__warm_open(s, "smac", p->ws_study, p->ws_storage, &p->src);
 }
 
 /* ---------------------------------------------------------------- the sampler */

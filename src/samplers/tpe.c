@@ -36,6 +36,7 @@
 #include "math/sobol.h"
 #include "samplers/random.h"
 #include "space.h"
+#include "warm_start.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -568,51 +569,37 @@ static void free_ws(tpe *p)
     p->n_ws = 0;
 }
 
-static int cmp_loss(const void *a, const void *b)
-{
-    double x = ((const obs *)a)->loss, y = ((const obs *)b)->loss;
-    return (x > y) - (x < y);
-}
-
-/* Copies the params of the good trials of src (gamma of its complete ones, best first). */
+/* Copies the params of the good trials of src (gamma of its complete feasible ones, best
+ * first). */
 static int copy_source(tpe *p, knob_study *src)
 {
-    const knob_trial_info *const *tr;
+    knob__warm_trial *w;
     size_t n, m = 0, k, total = 0;
-    int rc = knob_study_trials(src, &tr, &n);
+    int rc = knob__warm_trials(src, &w, &n);
     if (rc)
         return rc;
-    obs *o = malloc((n ? n : 1) * sizeof *o);
-    if (!o)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
-    double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
-    for (size_t i = 0; i < n; i++) {
-        const knob_trial_info *t = tr[i];
-        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values != 1 || !isfinite(t->values[0]) ||
-            !knob_trial_info_feasible(t))
-            continue;
-        o[m] = (obs){.params = t->params, .n_params = t->n_params, .loss = sign * t->values[0]};
-        m++;
-    }
-    qsort(o, m, sizeof *o, cmp_loss);
+    for (size_t i = 0; i < n; i++)
+        if (w[i].trial->n_values == 1 && w[i].feasible)
+            w[m++] = w[i];
+    knob__warm_sort(w, m);
     k = gamma_of(p, m);
     for (size_t i = 0; i < k; i++)
-        total += o[i].n_params;
+        total += w[i].trial->n_params;
     p->ws = calloc(total ? total : 1, sizeof *p->ws);
     for (size_t i = 0; p->ws && i < k; i++) {
-        for (size_t j = 0; j < o[i].n_params; j++) {
-            const knob_param *q = &o[i].params[j];
+        for (size_t j = 0; j < w[i].trial->n_params; j++) {
+            const knob_param *q = &w[i].trial->params[j];
             knob_param *c = &p->ws[p->n_ws++];
             c->name = strdup(q->name);
             c->dist = knob__dist_clone(q->dist);
             c->internal = q->internal;
             if (!c->name || !c->dist) {
-                free(o);
+                free(w);
                 return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
             }
         }
     }
-    free(o);
+    free(w);
     return p->ws ? KNOB_OK : knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
 }
 
@@ -624,19 +611,8 @@ static int read_source(tpe *p, knob_study *s)
     if (p->ws_read || !p->ws_study[0])
         return KNOB_OK;
     knob_study *src = NULL;
-    int rc = knob_study_open_related(s, p->ws_study, p->ws_storage, &src);
-    if (rc) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", knob_errmsg());
-        return knob_set_error(rc, "sampler 'tpe': warm_start_study '%s'%s: %s", p->ws_study,
-                              p->ws_storage[0] ? " from warm_start_storage" : "", why);
-    }
-    if (knob_study_n_objectives(src) != 1)
-        rc = knob_set_error(KNOB_EINVAL,
-                            "sampler 'tpe': warm_start_study '%s' has %zu objectives; it "
-                            "needs one",
-                            p->ws_study, knob_study_n_objectives(src));
-    else
+    int rc = knob__warm_open(s, "sampler 'tpe'", p->ws_study, p->ws_storage, &src);
+    if (!rc)
         rc = copy_source(p, src);
     knob_study_free(src);
     if (rc)
