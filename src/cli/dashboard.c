@@ -21,13 +21,17 @@
 
 static const char *usage_text =
     "knob dashboard [--storage URL] [--host 127.0.0.1] [--port 8080] [--token T] [--allow-write]\n"
+    "               [--trial-dir DIR]\n"
     "  serves a live web view of the storage's studies: the report's plots and table,\n"
     "  updated as workers finish trials, the sweep file, each trial's stdout/stderr.\n"
     "  --host      the address to listen on (default 127.0.0.1: this machine only)\n"
     "  --port      the TCP port (default 8080; 0 picks a free one, printed at start)\n"
     "  --token T   every request must carry it (?token=T once in the page's URL, or the\n"
     "              header Authorization: Bearer T)\n"
-    "  --allow-write  lets the page write: notes, finish a trial by hand, enqueue a trial";
+    "  --allow-write  lets the page write: notes, finish a trial by hand, enqueue a trial\n"
+    "  --trial-dir DIR  the runs' trial_dir: a trial's stdout/stderr are shown only from\n"
+    "              DIR/<study>/ (default: the study's sweep's trial_dir, else knob-runs,\n"
+    "              relative to the current directory), whatever the trial recorded";
 
 /* A request's body, gathered over the calls libmicrohttpd makes while it arrives. */
 typedef struct upload {
@@ -203,7 +207,8 @@ int cmd_dashboard(int argc, char **argv)
         if (cli_opt(argc, argv, &i, "--storage", &storage) ||
             cli_opt(argc, argv, &i, "--host", &host) ||
             cli_opt(argc, argv, &i, "--port", &port_text) ||
-            cli_opt(argc, argv, &i, "--token", &d.token))
+            cli_opt(argc, argv, &i, "--token", &d.token) ||
+            cli_opt(argc, argv, &i, "--trial-dir", &d.trial_dir))
             continue;
         if (!strcmp(argv[i], "--allow-write")) {
             d.writable = true;
@@ -216,6 +221,10 @@ int cmd_dashboard(int argc, char **argv)
     int64_t port;
     if (cli_int(port_text, &port) || port < 0 || port > 65535) {
         fprintf(stderr, "knob dashboard: --port %s: not a port (0 to 65535)\n", port_text);
+        return EXIT_USAGE;
+    }
+    if (d.trial_dir && !d.trial_dir[0]) {
+        fprintf(stderr, "knob dashboard: --trial-dir is empty\n");
         return EXIT_USAGE;
     }
     if (d.token && !d.token[0]) {

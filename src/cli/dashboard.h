@@ -13,6 +13,10 @@ typedef struct dash {
     knob_storage *st;
     bool writable;
     const char *token;
+    /* --trial-dir: the runs' trial_dir, whose <study> directory alone the log tails are read
+     * from (NULL: each study's stored sweep's trial_dir, else knob-runs; relative to the
+     * dashboard's working directory). */
+    const char *trial_dir;
     const char *page;
     size_t page_len;
     struct dash_study {

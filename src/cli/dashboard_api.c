@@ -6,6 +6,7 @@
  *                                        stamps: a poll reads only what changed), "stamp" next
  *   GET  /api/sweep?name=S               the sweep file stored with the study
  *   GET  /api/log?name=S&trial=N         the ends of the trial's stdout.log and stderr.log
+ *                                        (only from under the study's trial directories: 403)
  *   POST /api/note?name=S      {"note": "text"}                       (--allow-write)
  *   POST /api/tell?name=S      {"trial": N, "state": "complete", "values": [..]}
  *   POST /api/enqueue?name=S   {"params": {"lr": 0.01}}
@@ -13,14 +14,18 @@
  * Malformed requests get 400 with {"error": "..."}, unknown studies and paths 404. */
 #include "cli/cli.h"
 #include "cli/dashboard.h"
+#include "cli/run.h"
+#include "cli/sweep.h"
 #include "cli/web.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,37 +192,79 @@ static int sweep_file(dash *d, const dash_req *r, knobx_buf *out)
     return 200;
 }
 
-/* The last LOG_TAIL bytes of dir/name as a JSON string, or null when it cannot be read. */
-static void tail_json(knobx_buf *out, const char *dir, const char *name)
+/* The last LOG_TAIL bytes of the regular file `name` in the open directory dfd (a symlink,
+ * a FIFO or a device is not read) as a JSON string, or null when it cannot be read. */
+static void tail_json(knobx_buf *out, int dfd, const char *name)
 {
-    char path[4200], buf[LOG_TAIL];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
+    char buf[LOG_TAIL];
+    int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
         knobx_buf_puts(out, "null");
         return;
     }
-    off_t end = lseek(fd, 0, SEEK_END);
-    off_t from = end > LOG_TAIL ? end - LOG_TAIL : 0;
-    ssize_t got = end < 0 ? -1 : pread(fd, buf, sizeof buf - 1, from);
+    off_t end = st.st_size;
+    off_t from = end > LOG_TAIL - 1 ? end - (LOG_TAIL - 1) : 0;
+    ssize_t got = pread(fd, buf, sizeof buf - 1, from);
     close(fd);
     if (got < 0) {
         knobx_buf_puts(out, "null");
         return;
     }
     buf[got] = 0;
+    for (char *p = buf; p < buf + got; p++)
+        if (!*p)
+            *p = ' ';
     const char *start = buf;
     if (from > 0) { /* from the first whole line */
         const char *nl = memchr(buf, '\n', (size_t)got);
         if (nl)
             start = nl + 1;
     }
-    for (char *p = buf; p < buf + got; p++)
-        if (!*p)
-            *p = ' ';
     knobx_json_add_string(out, start);
 }
 
+/* The trial directories' root of study `name`, resolved (realpath) into root: --trial-dir,
+ * else the stored sweep's trial_dir, else knob-runs, with the study's directory name (as
+ * knob run names it) under it. 0, or -1 with the reason in why. */
+static int trial_root(const dash *d, knob_study *s, const char *name, char *root, char *why,
+                      size_t why_size)
+{
+    knobx_buf b = {0};
+    sweep sw = {0};
+    bool parsed = false;
+    const char *dir = d->trial_dir;
+    if (!dir) {
+        const char *text = knob_study_system_attr(s, "sweep");
+        knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+        if (j && j->type == KNOBX_JSON_STRING &&
+            sweep_load_text("the study's stored sweep", j->str, &sw) == 0) {
+            parsed = true;
+            dir = sw.trial_dir;
+        }
+        knobx_json_free(j);
+    }
+    knobx_buf_printf(&b, "%s/", dir ? dir : "knob-runs");
+    run_dir_name(name, &b);
+    int rc = 0;
+    if (b.oom || !realpath(knobx_buf_cstr(&b), root)) {
+        snprintf(why, why_size,
+                 "the trial directories of study '%s' are not at %s (%s): start the dashboard "
+                 "where knob run ran, or give --trial-dir",
+                 name, b.oom ? "?" : knobx_buf_cstr(&b), b.oom ? "out of memory" : strerror(errno));
+        rc = -1;
+    }
+    if (parsed)
+        sweep_free(&sw);
+    knobx_buf_free(&b);
+    return rc;
+}
+
+/* The ends of the trial's stdout.log and stderr.log, read only from within the study's trial
+ * directories' root: the directory the trial recorded (its "runner" attribute, which anyone
+ * with the storage can write) is resolved and must lie under that root, else 403. */
 static int trial_log(dash *d, const dash_req *r, knobx_buf *out)
 {
     int status = 200;
@@ -234,23 +281,47 @@ static int trial_log(dash *d, const dash_req *r, knobx_buf *out)
         return error(out, 500, knob_errmsg());
     if ((uint64_t)number >= n)
         return error(out, 404, "no such trial");
-    const char *runner = knob_trial_info_attr(all[number], "runner", true);
-    knobx_json *j = runner ? knobx_json_parse(runner, (size_t)-1, NULL, 0) : NULL;
+    const char *rec = knob_trial_info_attr(all[number], "runner", true);
+    knobx_json *j = rec ? knobx_json_parse(rec, (size_t)-1, NULL, 0) : NULL;
     const knobx_json *dir = knobx_json_get(j, "dir");
     if (!dir || dir->type != KNOBX_JSON_STRING) {
         knobx_json_free(j);
         knobx_buf_puts(out, "{\"dir\":null}");
         return 200;
     }
-    knobx_buf_puts(out, "{\"dir\":");
-    knobx_json_add_string(out, dir->str);
-    knobx_buf_puts(out, ",\"stdout\":");
-    tail_json(out, dir->str, "stdout.log");
-    knobx_buf_puts(out, ",\"stderr\":");
-    tail_json(out, dir->str, "stderr.log");
-    knobx_buf_puts(out, "}");
+    char root[PATH_MAX], real[PATH_MAX], msg[PATH_MAX + 512];
+    int rc = 200;
+    if (trial_root(d, s, knob_study_name(s), root, msg, sizeof msg)) {
+        rc = error(out, 404, msg);
+    } else if (!realpath(dir->str, real)) {
+        snprintf(msg, sizeof msg, "trial %lld: its directory %.1024s cannot be found (%s)",
+                 (long long)number, dir->str, strerror(errno));
+        rc = error(out, 404, msg);
+    } else if (strncmp(real, root, strlen(root)) || real[strlen(root)] != '/') {
+        snprintf(msg, sizeof msg,
+                 "trial %lld: its recorded directory %.1024s is not under the trial directories' "
+                 "root %.1024s: not served",
+                 (long long)number, dir->str, root);
+        rc = error(out, 403, msg);
+    }
+    int dfd = rc == 200 ? open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) : -1;
+    if (rc == 200 && dfd < 0) {
+        snprintf(msg, sizeof msg, "trial %lld: cannot open its directory %.1024s: %s",
+                 (long long)number, real, strerror(errno));
+        rc = error(out, 404, msg);
+    }
+    if (rc == 200) {
+        knobx_buf_puts(out, "{\"dir\":");
+        knobx_json_add_string(out, real);
+        knobx_buf_puts(out, ",\"stdout\":");
+        tail_json(out, dfd, "stdout.log");
+        knobx_buf_puts(out, ",\"stderr\":");
+        tail_json(out, dfd, "stderr.log");
+        knobx_buf_puts(out, "}");
+        close(dfd);
+    }
     knobx_json_free(j);
-    return 200;
+    return rc;
 }
 
 /* ---------------------------------------------------------------- writes */
