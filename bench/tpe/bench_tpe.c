@@ -8,11 +8,12 @@
  *       of the function with its optimum moved by 10% of each range, a cold run of T
  *       trials (its best, and the trial that first reached it), and a run warm-started
  *       from the source: the trials it needs to reach the cold run's best (T + 1: never).
- *   bench_tpe speed --n N [--sampler NAME] [--measure M] [--history self|random]
- *                   [--options "k=v,..."]
+ *   bench_tpe speed --n N [--sampler NAME] [--measure M] [--warmup W]
+ *                   [--history self|random] [--options "k=v,..."]
  *       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
  *       trials: the history is made by the sampler itself (default tpe; "tpe" is taken
- *       for "self"), or drawn at random, then M more trials are timed one by one; prints
+ *       for "self"), or drawn at random (then W untimed trials, default 0, let the
+ *       sampler read the history first), then M more trials are timed one by one; prints
  *       the median wall and thread-CPU times and the mean wall time as one JSON line.
  */
 #include "knob.h"
@@ -25,7 +26,7 @@
 
 typedef struct args {
     const char *mode, *func, *sampler, *options, *history;
-    int seeds, trials, measure;
+    int seeds, trials, measure, warmup;
     long n;
 } args;
 
@@ -240,6 +241,8 @@ static void speed(const args *a)
         knob_study_free(s);
         s = open_study(st, a->sampler, opts, true);
     }
+    for (int i = 0; i < a->warmup; i++) /* untimed: the first reads of the reopened study */
+        run_trial(s, &f);
     double *us = malloc(2 * (size_t)a->measure * sizeof *us), *cpu = us + a->measure, sum = 0;
     measured_trials(s, &f, us, cpu, a->measure);
     for (int i = 0; i < a->measure; i++)
@@ -284,6 +287,8 @@ static args parse(int argc, char **argv)
             a.trials = atoi(v);
         else if (!strcmp(k, "--measure"))
             a.measure = atoi(v);
+        else if (!strcmp(k, "--warmup"))
+            a.warmup = atoi(v);
         else if (!strcmp(k, "--n"))
             a.n = atol(v);
         else {
@@ -306,7 +311,7 @@ int main(int argc, char **argv)
     else {
         fprintf(stderr, "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
                         "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
-                        "[--history tpe|random]\n");
+                        "[--warmup W] [--history tpe|random]\n");
         return 2;
     }
     return 0;
