@@ -399,8 +399,8 @@ static void builtin_enum_options(void **state)
     for (const knob_pruner_plugin *const *p = knob_pruner_builtins(); *p; p++)
         n += check_enums("pruner", (*p)->name, (*p)->options);
     /* gp: startup, acquisition, failed, pending; tpe: weights, gamma_strategy, startup;
-     * cmaes: restart_strategy; qmc: qmc_type; nsga2: crossover. */
-    assert_int_equal(n, 10);
+     * cmaes: restart_strategy; qmc: qmc_type; nsga2, nsga3: crossover. */
+    assert_int_equal(n, 11);
     knob_sampler *sp;
     assert_int_equal(knob_sampler_create("gp", "acquisition=pi", &sp), KNOB_EINVAL);
     assert_non_null(

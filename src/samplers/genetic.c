@@ -1,0 +1,636 @@
+/*
+ * The genetic machinery of the nsga2 and nsga3 samplers (samplers/genetic.h), NSGA-II as
+ * Optuna's NSGAIISampler runs it, on the stored history so that any number of workers
+ * share one population:
+ *
+ * - generations: a trial joins the latest generation of the completed trials (its system
+ *   attribute "<name>:generation"), or the next one once that holds population_size
+ *   completed trials;
+ * - the parents of generation g (a study system attribute "<name>:parents:<g>", the trial
+ *   numbers, written by the first worker that needs them) are the elite of generation
+ *   g - 1 together with its own parents: non-dominated fronts in order, the last one cut
+ *   by the sampler's survival rule; constrained domination (Deb 2000) when trials have
+ *   constraints;
+ * - a child: with crossover_prob, a crossover of parents picked by binary tournament
+ *   (numerical params in the unit cube of their scales, categorical ones uniformly), else
+ *   a copy of one parent; then each param mutates (is left to random sampling) with
+ *   probability mutation_prob (1 / params by default). Its parents are the trial's system
+ *   attribute "<name>:parents".
+ *
+ * Generation 0 is random.
+ */
+#include "samplers/genetic.h"
+#include "math/pareto.h"
+#include "samplers/random.h"
+#include "samplers/transform.h"
+#include "util/json.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef knob__ga ga;
+
+enum { X_UNIFORM, X_BLXALPHA, X_SBX, X_VSBX, X_UNDX, X_SPX };
+
+const char *const knob__ga_crossovers[] = {"uniform", "blxalpha", "sbx", "vsbx",
+                                           "undx",    "spx",      NULL};
+
+#define MAX_DIMS 256
+
+static int oom(const ga *g)
+{
+    return knob_set_error(KNOB_ENOMEM, "out of memory (%s)", g->name);
+}
+
+/* "<name>:<what>" into key. */
+static const char *key_of(const ga *g, const char *what, char *key, size_t size)
+{
+    snprintf(key, size, "%s:%s", g->name, what);
+    return key;
+}
+
+int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
+{
+    g->name = name;
+    g->cut = cut;
+    for (int k = 0; knob__ga_crossovers[k]; k++)
+        if (strcmp(g->crossover, knob__ga_crossovers[k]) == 0)
+            g->kind = k;
+    g->n_parents = g->kind == X_UNDX || g->kind == X_SPX ? 3 : 2;
+    if (g->population_size < g->n_parents)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler '%s': population_size %lld is below the %d parents "
+                              "crossover '%s' needs",
+                              name, (long long)g->population_size, g->n_parents, g->crossover);
+    return KNOB_OK;
+}
+
+void knob__ga_fini(knob__ga *g)
+{
+    for (size_t i = 0; i < g->n_gens; i++)
+        free(g->parents[i]);
+    free(g->parents);
+    free(g->n_parents_of);
+}
+
+static int64_t generation_of(const ga *g, const knob_trial_info *t)
+{
+    char key[64];
+    const char *j = knob_trial_info_attr(t, key_of(g, "generation", key, sizeof key), true);
+    return j ? strtoll(j, NULL, 10) : -1;
+}
+
+static bool usable(const knob_trial_info *t, size_t m)
+{
+    return t->state == KNOB_TRIAL_COMPLETE && t->n_values == m;
+}
+
+/* ---------------------------------------------------------------- elite selection */
+
+static double violation(const knob_trial_info *t, bool constrained)
+{
+    if (!constrained)
+        return 0;
+    if (!t->n_constraints)
+        return INFINITY; /* unknown: behind every trial that has them */
+    double v = 0;
+    for (size_t i = 0; i < t->n_constraints; i++)
+        v += t->constraints[i] > 0 ? t->constraints[i] : 0;
+    return v;
+}
+
+typedef knob__ga_pop pop;
+
+int knob__ga_pop_fill(const knob__ga *g, knob__ga_pop *p, knob_study *s, const knob_trial_info **t,
+                      size_t n)
+{
+    size_t m = knob_study_n_objectives(s);
+    p->t = t;
+    p->n = n;
+    p->constrained = false;
+    for (size_t i = 0; i < n; i++)
+        p->constrained |= t[i]->n_constraints > 0;
+    p->loss = malloc((n * m + n + 1) * sizeof *p->loss);
+    if (!p->loss)
+        return oom(g);
+    p->viol = p->loss + n * m;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < m; j++)
+            p->loss[i * m + j] =
+                knob_study_direction(s, j) == KNOB_MAXIMIZE ? -t[i]->values[j] : t[i]->values[j];
+        p->viol[i] = violation(t[i], p->constrained);
+    }
+    return KNOB_OK;
+}
+
+typedef struct crowded {
+    size_t at;
+    double crowd;
+} crowded;
+
+static int by_crowd(const void *a, const void *b)
+{
+    const crowded *x = a, *y = b;
+    if (x->crowd != y->crowd)
+        return x->crowd > y->crowd ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+int knob__ga_cut_crowding(knob__ga *g, const knob__ga_pop *p, size_t m, const size_t *elite,
+                          size_t n_elite, const size_t *front, size_t k, size_t need, knob_rng *r,
+                          size_t *out)
+{
+    (void)elite, (void)n_elite, (void)r;
+    crowded *c = malloc((k + 1) * sizeof *c);
+    double *dist = malloc((k + 1) * sizeof *dist);
+    int rc = c && dist ? knob__pareto_crowding(p->loss, m, front, k, dist) : -1;
+    if (!rc) {
+        for (size_t i = 0; i < k; i++)
+            c[i] = (crowded){front[i], dist[i]};
+        qsort(c, k, sizeof *c, by_crowd);
+        for (size_t i = 0; i < need; i++)
+            out[i] = c[i].at;
+    }
+    free(c), free(dist);
+    return rc ? oom(g) : KNOB_OK;
+}
+
+int knob__ga_elite(knob__ga *g, const knob__ga_pop *p, size_t m, size_t size, knob_rng *r,
+                   size_t *out, size_t *n_out)
+{
+    size_t n = p->n, nf, *rank = malloc((n + 1) * sizeof *rank),
+           *front = malloc((n + 1) * sizeof *front);
+    int rc = rank && front
+                 ? knob__pareto_sort(p->loss, n, m, p->constrained ? p->viol : NULL, rank, &nf)
+                 : -1;
+    if (rc) {
+        free(rank), free(front);
+        return oom(g);
+    }
+    *n_out = 0;
+    for (size_t rk = 0; !rc && rk < nf && *n_out < size; rk++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (rank[i] == rk)
+                front[k++] = i;
+        if (*n_out + k <= size) {
+            memcpy(out + *n_out, front, k * sizeof *front);
+            *n_out += k;
+            continue;
+        }
+        rc = g->cut(g, p, m, out, *n_out, front, k, size - *n_out, r, out + *n_out);
+        if (!rc)
+            *n_out = size;
+    }
+    free(rank), free(front);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- generations */
+
+static int remember(ga *g, int64_t gen, const int64_t *nums, size_t n)
+{
+    if ((size_t)gen >= g->n_gens) {
+        size_t want = (size_t)gen + 1;
+        int64_t **p = realloc(g->parents, want * sizeof *p);
+        if (!p)
+            return oom(g);
+        g->parents = p;
+        size_t *q = realloc(g->n_parents_of, want * sizeof *q);
+        if (!q)
+            return oom(g);
+        g->n_parents_of = q;
+        for (size_t i = g->n_gens; i < want; i++)
+            g->parents[i] = NULL, g->n_parents_of[i] = 0;
+        g->n_gens = want;
+    }
+    int64_t *copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!copy)
+        return oom(g);
+    memcpy(copy, nums, n * sizeof *nums);
+    free(g->parents[gen]);
+    g->parents[gen] = copy;
+    g->n_parents_of[gen] = n;
+    return KNOB_OK;
+}
+
+static bool known(const ga *g, int64_t gen)
+{
+    return (size_t)gen < g->n_gens && g->parents[gen];
+}
+
+/* Reads the parents of generation gen from the study, if some worker chose them. */
+static int read_parents(ga *g, knob_study *s, int64_t gen, bool *found)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s:parents:%lld", g->name, (long long)gen);
+    const char *json = knob_study_system_attr(s, key);
+    *found = false;
+    if (!json)
+        return KNOB_OK;
+    knobx_json *j = knobx_json_parse(json, (size_t)-1, NULL, 0);
+    if (!j || j->type != KNOBX_JSON_ARRAY) {
+        knobx_json_free(j);
+        return knob_set_error(KNOB_ECORRUPT,
+                              "study '%s': system attribute '%s' is not a list "
+                              "of trial numbers: %.80s",
+                              knob_study_name(s), key, json);
+    }
+    int64_t *nums = malloc((j->n ? j->n : 1) * sizeof *nums);
+    int rc = nums ? KNOB_OK : oom(g);
+    for (size_t i = 0; !rc && i < j->n; i++)
+        nums[i] = (int64_t)j->kids[i]->num;
+    if (!rc)
+        rc = remember(g, gen, nums, j->n);
+    free(nums);
+    knobx_json_free(j);
+    *found = !rc;
+    return rc;
+}
+
+static int parents_of(ga *g, knob_study *s, const knob_trial_info *const *tr, size_t n,
+                      int64_t gen);
+
+/* Chooses the parents of generation gen: the elite of generation gen - 1 and its parents. */
+static int choose_parents(ga *g, knob_study *s, const knob_trial_info *const *tr, size_t n,
+                          int64_t gen)
+{
+    int rc = gen > 1 ? parents_of(g, s, tr, n, gen - 1) : KNOB_OK;
+    if (rc)
+        return rc;
+    size_t m = knob_study_n_objectives(s);
+    const knob_trial_info **cand = malloc((n + 1) * sizeof *cand);
+    if (!cand)
+        return oom(g);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (usable(tr[i], m) && generation_of(g, tr[i]) == gen - 1)
+            cand[k++] = tr[i];
+    if (gen > 1)
+        for (size_t i = 0; i < g->n_parents_of[gen - 1]; i++) {
+            int64_t num = g->parents[gen - 1][i];
+            if (num >= 0 && (size_t)num < n && usable(tr[num], m))
+                cand[k++] = tr[num];
+        }
+    pop p;
+    size_t *idx = malloc((k + 1) * sizeof *idx), n_idx = 0;
+    int64_t *nums = malloc((k + 1) * sizeof *nums);
+    rc = idx && nums ? knob__ga_pop_fill(g, &p, s, cand, k) : oom(g);
+    if (!rc) {
+        char what[64];
+        knob_rng r;
+        snprintf(what, sizeof what, "%s:survival", g->name);
+        knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), gen, what);
+        rc = knob__ga_elite(g, &p, m, (size_t)g->population_size, &r, idx, &n_idx);
+        free(p.loss);
+    }
+    for (size_t i = 0; !rc && i < n_idx; i++)
+        nums[i] = cand[idx[i]]->number;
+    if (!rc) {
+        knobx_buf b = {0};
+        knobx_buf_puts(&b, "[");
+        for (size_t i = 0; i < n_idx; i++)
+            knobx_buf_printf(&b, "%s%lld", i ? "," : "", (long long)nums[i]);
+        knobx_buf_puts(&b, "]");
+        char key[64];
+        snprintf(key, sizeof key, "%s:parents:%lld", g->name, (long long)gen);
+        rc = b.oom ? oom(g) : knob_study_set_system_attr(s, key, knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
+    }
+    if (!rc)
+        rc = remember(g, gen, nums, n_idx);
+    free(cand), free(idx), free(nums);
+    return rc;
+}
+
+static int parents_of(ga *g, knob_study *s, const knob_trial_info *const *tr, size_t n, int64_t gen)
+{
+    if (known(g, gen))
+        return KNOB_OK;
+    bool found;
+    int rc = read_parents(g, s, gen, &found);
+    if (rc || found)
+        return rc;
+    return choose_parents(g, s, tr, n, gen);
+}
+
+/* The generation of a new trial: the latest one, or the next once it is full. */
+static int64_t next_generation(const ga *g, const knob_trial_info *const *tr, size_t n, size_t m)
+{
+    int64_t top = 0, count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!usable(tr[i], m))
+            continue;
+        int64_t gen = generation_of(g, tr[i]);
+        if (gen > top)
+            top = gen, count = 0;
+        if (gen == top)
+            count++;
+    }
+    return count >= g->population_size ? top + 1 : top;
+}
+
+int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t)
+{
+    const knob_trial_info *const *tr;
+    size_t n;
+    if (knob_study_n_objectives(s) == 0)
+        return knob_set_error(KNOB_EUNSUPPORTED,
+                              "sampler '%s' needs an objective; study '%s' has none", g->name,
+                              knob_study_name(s));
+    int rc = knob_study_trials(s, &tr, &n);
+    if (rc)
+        return rc;
+    char text[32], key[64];
+    snprintf(text, sizeof text, "%lld",
+             (long long)next_generation(g, tr, n, knob_study_n_objectives(s)));
+    return knob_trial_set_system_attr(t, key_of(g, "generation", key, sizeof key), text);
+}
+
+/* ---------------------------------------------------------------- crossover */
+
+/* Binary tournament among the parents not chosen yet (Optuna's _select_parent). */
+static size_t tournament(const pop *p, size_t m, const bool *taken, knob_rng *r)
+{
+    size_t free_n = 0, pick[2];
+    for (size_t i = 0; i < p->n; i++)
+        free_n += !taken[i];
+    for (int k = 0; k < 2; k++) {
+        size_t at = (size_t)knob_rng_below(r, free_n);
+        for (size_t i = 0;; i++)
+            if (!taken[i] && at-- == 0) {
+                pick[k] = i;
+                break;
+            }
+    }
+    size_t a = pick[0], b = pick[1];
+    bool a_wins = p->constrained ? knob__pareto_cdominates(p->loss + a * m, p->viol[a],
+                                                           p->loss + b * m, p->viol[b], m)
+                                 : knob__pareto_dominates(p->loss + a * m, p->loss + b * m, m);
+    return a_wins ? a : b;
+}
+
+static double sbx_beta(double u, double alpha, double eta)
+{
+    return u > 1 / alpha ? pow(1 / (2 - u * alpha), 1 / (eta + 1)) : pow(u * alpha, 1 / (eta + 1));
+}
+
+/* Mixes two candidate children gene by gene as Optuna's SBX and VSBX do. */
+static void mix_children(const double *c1, const double *c2, const double *x1, const double *x2,
+                         size_t d, knob_rng *r, double *child)
+{
+    double a[MAX_DIMS], b[MAX_DIMS];
+    for (size_t i = 0; i < d; i++) {
+        bool use_child = knob_rng_uniform(r) < 0.5;
+        bool swap = knob_rng_uniform(r) < 0.5; /* uniform_crossover_prob 0.5 */
+        double u = use_child ? c1[i] : x1[i], v = use_child ? c2[i] : x2[i];
+        a[i] = swap ? v : u;
+        b[i] = swap ? u : v;
+    }
+    memcpy(child, knob_rng_uniform(r) < 0.5 ? a : b, d * sizeof *child);
+}
+
+static void undx(const double *const *x, size_t d, knob_rng *r, double *child)
+{
+    double xp[MAX_DIMS], diff[MAX_DIMS], e12[MAX_DIMS], v13[MAX_DIMS], norm = 0;
+    for (size_t i = 0; i < d; i++) {
+        xp[i] = (x[0][i] + x[1][i]) / 2;
+        diff[i] = x[0][i] - x[1][i];
+        e12[i] = x[1][i] - x[0][i];
+        norm += e12[i] * e12[i];
+    }
+    norm = fmax(sqrt(norm), 1e-10);
+    double dot = 0, dist = 0;
+    for (size_t i = 0; i < d; i++) {
+        e12[i] /= norm;
+        v13[i] = x[2][i] - x[0][i];
+        dot += v13[i] * e12[i];
+    }
+    for (size_t i = 0; i < d; i++)
+        dist += (v13[i] - dot * e12[i]) * (v13[i] - dot * e12[i]);
+    dist = sqrt(dist);
+    /* Optuna draws with standard deviations sigma^2 (sigma_xi 0.5, sigma_eta 0.35/sqrt(d)). */
+    double sigma_eta = 0.35 / sqrt((double)d), xi = 0.25 * knob_rng_normal(r);
+    for (size_t i = 0; i < d; i++)
+        child[i] = xp[i] + xi * diff[i];
+    /* d - 1 orthonormal vectors orthogonal to e12, by Gram-Schmidt over the unit axes. */
+    static double basis[MAX_DIMS][MAX_DIMS];
+    size_t nb = 0;
+    for (size_t a = 0; a < d && nb + 1 < d; a++) {
+        double *v = basis[nb];
+        for (size_t i = 0; i < d; i++)
+            v[i] = i == a;
+        double p = e12[a];
+        for (size_t i = 0; i < d; i++)
+            v[i] -= p * e12[i];
+        for (size_t k = 0; k < nb; k++) {
+            double q = 0;
+            for (size_t i = 0; i < d; i++)
+                q += basis[k][i] * v[i];
+            for (size_t i = 0; i < d; i++)
+                v[i] -= q * basis[k][i];
+        }
+        double l = 0;
+        for (size_t i = 0; i < d; i++)
+            l += v[i] * v[i];
+        if (l < 1e-12)
+            continue;
+        for (size_t i = 0; i < d; i++)
+            v[i] /= sqrt(l);
+        nb++;
+    }
+    for (size_t k = 0; k < nb; k++) {
+        double eta = sigma_eta * sigma_eta * knob_rng_normal(r);
+        for (size_t i = 0; i < d; i++)
+            child[i] += dist * eta * basis[k][i];
+    }
+}
+
+static void crossover(const ga *g, const double *const *x, size_t d, bool multi, knob_rng *r,
+                      double *child)
+{
+    double eta = multi ? 20 : 2;
+    switch (g->kind) {
+    case X_UNIFORM:
+        for (size_t i = 0; i < d; i++)
+            child[i] = x[knob_rng_uniform(r) >= g->swapping_prob ? 1 : 0][i];
+        return;
+    case X_BLXALPHA:
+        for (size_t i = 0; i < d; i++) {
+            double lo = fmin(x[0][i], x[1][i]), hi = fmax(x[0][i], x[1][i]), w = 0.5 * (hi - lo);
+            child[i] = lo - w + knob_rng_uniform(r) * (hi - lo + 2 * w);
+        }
+        return;
+    case X_SBX: {
+        double c1[MAX_DIMS], c2[MAX_DIMS];
+        for (size_t i = 0; i < d; i++) {
+            double lo = fmin(x[0][i], x[1][i]), hi = fmax(x[0][i], x[1][i]);
+            double w = fmax(hi - lo, 1e-10), u = knob_rng_uniform(r);
+            double a1 = 2 - pow(1 + 2 * lo / w, -(eta + 1));
+            double a2 = 2 - pow(1 + 2 * (1 - hi) / w, -(eta + 1));
+            c1[i] = 0.5 * (lo + hi - sbx_beta(u, a1, eta) * w);
+            c2[i] = 0.5 * (lo + hi + sbx_beta(u, a2, eta) * w);
+        }
+        mix_children(c1, c2, x[0], x[1], d, r, child);
+        return;
+    }
+    case X_VSBX: {
+        double c1[MAX_DIMS], c2[MAX_DIMS], b1[MAX_DIMS], b2[MAX_DIMS];
+        for (size_t i = 0; i < d; i++) {
+            double u = knob_rng_uniform(r);
+            b1[i] = pow(1 / fmax(2 * u, 1e-10), 1 / (eta + 1));
+            b2[i] = pow(1 / fmax(2 * (1 - u), 1e-10), 1 / (eta + 1));
+        }
+        bool first = knob_rng_uniform(r) <= 0.5, second = knob_rng_uniform(r) <= 0.5;
+        for (size_t i = 0; i < d; i++) {
+            c1[i] = first ? 0.5 * ((1 + b1[i]) * x[0][i] + (1 - b2[i]) * x[1][i])
+                          : 0.5 * ((1 - b1[i]) * x[0][i] + (1 + b2[i]) * x[1][i]);
+            c2[i] = second ? 0.5 * ((3 - b1[i]) * x[0][i] - (1 - b2[i]) * x[1][i])
+                           : 0.5 * (-(1 - b1[i]) * x[0][i] + (3 - b2[i]) * x[1][i]);
+        }
+        mix_children(c1, c2, x[0], x[1], d, r, child);
+        return;
+    }
+    case X_UNDX:
+        undx(x, d, r, child);
+        return;
+    case X_SPX: {
+        /* Simplex crossover with epsilon sqrt(d + 2). */
+        double gc[MAX_DIMS] = {0}, ck[MAX_DIMS] = {0}, eps = sqrt((double)d + 2);
+        for (int k = 0; k < 3; k++)
+            for (size_t i = 0; i < d; i++)
+                gc[i] += x[k][i] / 3;
+        double rs[2] = {knob_rng_uniform(r), sqrt(knob_rng_uniform(r))};
+        for (int k = 1; k < 3; k++)
+            for (size_t i = 0; i < d; i++) {
+                double xa = gc[i] + eps * (x[k - 1][i] - gc[i]);
+                double xb = gc[i] + eps * (x[k][i] - gc[i]);
+                ck[i] = rs[k - 1] * (xa - xb + ck[i]);
+            }
+        for (size_t i = 0; i < d; i++)
+            child[i] = gc[i] + eps * (x[2][i] - gc[i]) + ck[i];
+        return;
+    }
+    }
+}
+
+/* ---------------------------------------------------------------- a child */
+
+static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, const knob__dim *dims,
+                         size_t nd, knob_rng *r)
+{
+    size_t m = knob_study_n_objectives(s), num[MAX_DIMS], cat[MAX_DIMS], n_num = 0, n_cat = 0;
+    for (size_t k = 0; k < nd && k < MAX_DIMS; k++) {
+        if (dims[k].cat)
+            cat[n_cat++] = k;
+        else
+            num[n_num++] = k;
+    }
+    size_t chosen[3] = {0, 0, 0}, n_chosen = 1;
+    double value[MAX_DIMS]; /* per dim: internal value */
+    const knob_param *pp;
+    if (knob_rng_uniform(r) < g->crossover_prob) {
+        bool taken[1024] = {false};
+        bool *tk = p->n <= 1024 ? taken : calloc(p->n, 1);
+        if (!tk)
+            return oom(g);
+        double child[MAX_DIMS], xs[3][MAX_DIMS];
+        bool inside = false;
+        for (int attempt = 0; attempt < 100 && !inside; attempt++) {
+            memset(tk, 0, p->n);
+            n_chosen = (size_t)g->n_parents;
+            for (size_t k = 0; k < n_chosen; k++) {
+                chosen[k] = tournament(p, m, tk, r);
+                tk[chosen[k]] = true;
+            }
+            const double *xp[3];
+            for (size_t k = 0; k < n_chosen; k++) {
+                for (size_t i = 0; i < n_num; i++) {
+                    pp = knob_trial_info_param(p->t[chosen[k]], dims[num[i]].name);
+                    xs[k][i] = knob__dim_to_unit(&dims[num[i]], pp->internal);
+                }
+                xp[k] = xs[k];
+            }
+            /* categorical params: uniform crossover of the first and last parent */
+            for (size_t i = 0; i < n_cat; i++) {
+                size_t from =
+                    knob_rng_uniform(r) >= g->swapping_prob ? chosen[n_chosen - 1] : chosen[0];
+                value[cat[i]] = knob_trial_info_param(p->t[from], dims[cat[i]].name)->internal;
+            }
+            if (n_num)
+                crossover(g, xp, n_num, m > 1, r, child);
+            inside = true;
+            for (size_t i = 0; i < n_num; i++)
+                inside &= child[i] >= 0 && child[i] <= 1;
+        }
+        if (tk != taken)
+            free(tk);
+        for (size_t i = 0; i < n_num; i++)
+            value[num[i]] = knob__dim_from_unit(&dims[num[i]], child[i]);
+    } else {
+        chosen[0] = (size_t)knob_rng_below(r, p->n);
+        for (size_t k = 0; k < nd && k < MAX_DIMS; k++)
+            value[k] = knob_trial_info_param(p->t[chosen[0]], dims[k].name)->internal;
+    }
+    double mut = g->mutation_prob >= 0 ? g->mutation_prob : 1.0 / (double)(nd ? nd : 1);
+    int rc = KNOB_OK;
+    for (size_t k = 0; k < nd && k < MAX_DIMS && !rc; k++)
+        if (knob_rng_uniform(r) >= mut) /* else mutated: left to random sampling */
+            rc = knob_trial_propose(t, dims[k].name, dims[k].dist, value[k]);
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "[");
+    for (size_t k = 0; k < n_chosen; k++)
+        knobx_buf_printf(&b, "%s%lld", k ? "," : "", (long long)p->t[chosen[k]]->number);
+    knobx_buf_puts(&b, "]");
+    char key[64];
+    if (!rc)
+        rc = b.oom ? oom(g)
+                   : knob_trial_set_system_attr(t, key_of(g, "parents", key, sizeof key),
+                                                knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return rc;
+}
+
+int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
+{
+    const knob_trial_info *const *tr;
+    size_t n;
+    char key[64];
+    int rc = knob_study_trials(s, &tr, &n);
+    const char *gj = knob_trial_system_attr(t, key_of(g, "generation", key, sizeof key));
+    int64_t gen = gj ? strtoll(gj, NULL, 10) : 0;
+    if (rc || gen <= 0)
+        return rc;
+    if ((rc = parents_of(g, s, tr, n, gen)))
+        return rc;
+    size_t m = knob_study_n_objectives(s);
+    const knob_trial_info **par = malloc((g->n_parents_of[gen] + 1) * sizeof *par);
+    if (!par)
+        return oom(g);
+    size_t np = 0;
+    for (size_t i = 0; i < g->n_parents_of[gen]; i++) {
+        int64_t num = g->parents[gen][i];
+        if (num >= 0 && (size_t)num < n && usable(tr[num], m))
+            par[np++] = tr[num];
+    }
+    knob__dim *dims = NULL;
+    size_t nd = 0;
+    if (np >= (size_t)g->n_parents)
+        rc = knob__intersection(par, np, 0, &dims, &nd);
+    if (!rc && nd) {
+        pop p;
+        knob_rng r;
+        knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t),
+                        g->name);
+        if (!(rc = knob__ga_pop_fill(g, &p, s, par, np))) {
+            rc = propose_child(g, s, t, &p, dims, nd, &r);
+            free(p.loss);
+        }
+    }
+    free(dims);
+    free(par);
+    return rc;
+}

@@ -1,0 +1,121 @@
+/*
+ * The genetic machinery shared by the nsga2 and nsga3 samplers: generations and parents
+ * kept in the storage so that any number of workers share one population, binary
+ * tournaments by (constrained) domination, the six crossovers and mutation. The samplers
+ * differ in survival only: which members of the last non-dominated front that does not
+ * fit whole join the elite (crowding distance for NSGA-II, reference-point niching for
+ * NSGA-III).
+ *
+ * A sampler's state starts with a knob__ga; its option table lists KNOB__GA_OPTIONS of
+ * its own state type; its init calls knob__ga_init, its fini knob__ga_fini, and its
+ * before_trial and sample_relative are knob__ga_before_trial and knob__ga_sample_relative.
+ * The trial attributes are "<name>:generation" and "<name>:parents", the study's
+ * "<name>:parents:<g>".
+ */
+#ifndef KNOB_SAMPLERS_GENETIC_H
+#define KNOB_SAMPLERS_GENETIC_H
+
+#include "knob.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Completed trials seen as points to minimize: loss[i * m + j] is objective j of t[i]
+ * (maximized ones negated), viol[i] the total violation of its constraints (0 when the
+ * population is unconstrained; +inf for a trial without constraints among trials that
+ * have them). */
+typedef struct knob__ga_pop {
+    const knob_trial_info **t;
+    size_t n;
+    double *loss, *viol;
+    bool constrained;
+} knob__ga_pop;
+
+struct knob__ga;
+
+/* Chooses `need` members of front[0..k) (indices into p; the front that does not fit
+ * whole) to join elite[0..n_elite) (the members of the better fronts); writes their
+ * indices to out[0..need). r is the generation's own generator. Returns a knob code. */
+typedef int (*knob__ga_cut)(struct knob__ga *g, const knob__ga_pop *p, size_t m,
+                            const size_t *elite, size_t n_elite, const size_t *front, size_t k,
+                            size_t need, knob_rng *r, size_t *out);
+
+typedef struct knob__ga {
+    /* options */
+    int64_t population_size;
+    char *crossover;
+    double crossover_prob, swapping_prob, mutation_prob;
+    /* set by knob__ga_init */
+    const char *name; /* "nsga2": attribute keys and messages */
+    knob__ga_cut cut;
+    int kind, n_parents;
+    /* parents[g]: the parent trial numbers of generation g, once read or chosen */
+    int64_t **parents;
+    size_t *n_parents_of, n_gens;
+} knob__ga;
+
+extern const char *const knob__ga_crossovers[];
+
+/* The options every genetic sampler takes, for a state type whose knob__ga is `member`. */
+#define KNOB__GA_OPTIONS(type, member)                                                             \
+    {"population_size",                                                                            \
+     KNOB_OPT_INT,                                                                                 \
+     offsetof(type, member.population_size),                                                       \
+     "50",                                                                                         \
+     2,                                                                                            \
+     1e6,                                                                                          \
+     "completed trials per generation",                                                            \
+     NULL},                                                                                        \
+        {"crossover",                                                                              \
+         KNOB_OPT_ENUM,                                                                            \
+         offsetof(type, member.crossover),                                                         \
+         "uniform",                                                                                \
+         0,                                                                                        \
+         0,                                                                                        \
+         "crossover of the numerical params (categorical ones are crossed uniformly)",             \
+         knob__ga_crossovers},                                                                     \
+        {"crossover_prob",                                                                         \
+         KNOB_OPT_DOUBLE,                                                                          \
+         offsetof(type, member.crossover_prob),                                                    \
+         "0.9",                                                                                    \
+         0,                                                                                        \
+         1,                                                                                        \
+         "probability that a child is a crossover of parents (else a copy of one)",                \
+         NULL},                                                                                    \
+        {"swapping_prob",                                                                          \
+         KNOB_OPT_DOUBLE,                                                                          \
+         offsetof(type, member.swapping_prob),                                                     \
+         "0.5",                                                                                    \
+         0,                                                                                        \
+         1,                                                                                        \
+         "probability of taking a param from the other parent (uniform crossover)",                \
+         NULL},                                                                                    \
+    {                                                                                              \
+        "mutation_prob", KNOB_OPT_DOUBLE, offsetof(type, member.mutation_prob), "-1", -1, 1,       \
+            "probability that a param is drawn at random instead (-1: 1 / number of params)", NULL \
+    }
+
+/* Checks the options (KNOB_EINVAL: a population smaller than the crossover's parents). */
+int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut);
+void knob__ga_fini(knob__ga *g);
+
+/* Fills p from t[0..n) (all COMPLETE with the study's objectives); free p->loss after. */
+int knob__ga_pop_fill(const knob__ga *g, knob__ga_pop *p, knob_study *s, const knob_trial_info **t,
+                      size_t n);
+
+/* The `size` best of p: whole non-dominated fronts in order, then g->cut on the first
+ * front that does not fit; their indices into p go to out, how many to *n_out. */
+int knob__ga_elite(knob__ga *g, const knob__ga_pop *p, size_t m, size_t size, knob_rng *r,
+                   size_t *out, size_t *n_out);
+
+/* NSGA-II's cut: the members of largest crowding distance (ties: the earlier one). */
+int knob__ga_cut_crowding(knob__ga *g, const knob__ga_pop *p, size_t m, const size_t *elite,
+                          size_t n_elite, const size_t *front, size_t k, size_t need, knob_rng *r,
+                          size_t *out);
+
+/* The plugin entry points. */
+int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t);
+int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t);
+
+#endif
