@@ -5,7 +5,9 @@
  * and claims "pbt:MEMBER:INTERVAL:ATTEMPT" in the study before it asks for the trial, so
  * that exactly one worker starts each interval. A member's interval whose worker was
  * killed (no heartbeat for `grace`) or stopped (Ctrl-C) is run again, from the same
- * checkpoint, by whichever worker claims it first. */
+ * checkpoint, by whichever worker claims it first. A worker that dies between winning a
+ * claim and writing its trial's record leaves a claim that no trial follows: after
+ * pbt.grace the other workers claim that interval again under a retry key (lost_claim). */
 #include "cli/pbt_run.h"
 #include "cli/pbt.h"
 
@@ -36,10 +38,20 @@ typedef struct member {
     double since; /* wall clock when it became free */
 } member;
 
+/* The claim this worker last lost for a member's planned interval. A claim's winner writes
+ * the interval's pbt record within milliseconds; a claim that no record follows within
+ * pbt.grace was won by a worker that died in between, and the interval is claimed again
+ * under the next retry key (pbt:MEMBER:INTERVAL:ATTEMPT:rRETRY). */
+typedef struct lost_claim {
+    int64_t interval, attempt, retry;
+    double since; /* when this worker first lost that key; < 0: not lost */
+} lost_claim;
+
 struct pbt_state {
     member *m;
-    bool *tried;   /* members tried in this launch */
-    int64_t *mine; /* trials this process started */
+    lost_claim *lost; /* per member */
+    bool *tried;      /* members tried in this launch */
+    int64_t *mine;    /* trials this process started */
     size_t n_mine, cap_mine;
     double last_clean;
 };
@@ -49,6 +61,7 @@ void pbt_free(struct pbt_state *p)
     if (!p)
         return;
     free(p->m);
+    free(p->lost);
     free(p->tried);
     free(p->mine);
     free(p);
@@ -424,6 +437,23 @@ static bool ready(runner *r, const member *m, double now)
     }
 }
 
+/* For the tests of a worker that dies between an interval's claim and its pbt record:
+ * KNOB_TEST_PBT_EXIT_AFTER_CLAIM=MEMBER:INTERVAL makes the process exit (status 70) as soon
+ * as it wins that interval's claim. */
+static void test_exit_after_claim(const plan *p)
+{
+    const char *v = getenv("KNOB_TEST_PBT_EXIT_AFTER_CLAIM");
+    long long who, interval;
+    if (v && sscanf(v, "%lld:%lld", &who, &interval) == 2 && who == p->member &&
+        interval == p->rec.interval) {
+        fprintf(stderr,
+                "knob: pbt: exiting after the claim of member %lld's interval %lld "
+                "(KNOB_TEST_PBT_EXIT_AFTER_CLAIM)\n",
+                who, interval);
+        _exit(70);
+    }
+}
+
 /* Claims member i's planned interval and asks for its trial: 1 started, 0 lost the claim
  * (or no plan), -1 failed, -2 the study is full (run_cap). */
 static int try_member(runner *r, slot *sl, int64_t i)
@@ -434,17 +464,32 @@ static int try_member(runner *r, slot *sl, int64_t i)
     plan p;
     if (!plan_for(r, i, &p, &rng))
         return 0;
-    char key[96];
-    snprintf(key, sizeof key, "pbt:%lld:%lld:%lld", (long long)p.member, (long long)p.rec.interval,
-             (long long)p.rec.attempt);
+    /* The plan's key: the same for every worker that reads the same population. */
+    lost_claim *l = &r->pbt->lost[i];
+    if (l->interval != p.rec.interval || l->attempt != p.rec.attempt)
+        *l = (lost_claim){p.rec.interval, p.rec.attempt, 0, -1};
+    double now = wall();
+    if (l->since >= 0 && now - l->since > r->sw->pbt->grace) {
+        l->retry++; /* its winner died before writing the record: claim it again */
+        l->since = -1;
+    }
+    char key[128];
+    int len = snprintf(key, sizeof key, "pbt:%lld:%lld:%lld", (long long)p.member,
+                       (long long)p.rec.interval, (long long)p.rec.attempt);
+    if (l->retry)
+        snprintf(key + len, sizeof key - (size_t)len, ":r%lld", (long long)l->retry);
     bool won = false;
     if (knob_study_claim(r->ref.s, key, NULL, &won)) {
         fprintf(stderr, "knob: pbt: claim %s: %s\n", key, knob_errmsg());
         run_storage_failed(r, -1);
         return -1;
     }
-    if (!won)
+    if (!won) {
+        if (l->since < 0)
+            l->since = now;
         return 0;
+    }
+    test_exit_after_claim(&p);
     knob_trial *t;
     int rc = knob_study_ask(r->ref.s, &t);
     if (rc == KNOB_EDONE)
@@ -465,8 +510,11 @@ int pbt_launch(runner *r, slot *sl)
         if (r->pbt) {
             r->pbt->m = calloc((size_t)c->population, sizeof *r->pbt->m);
             r->pbt->tried = calloc((size_t)c->population, sizeof *r->pbt->tried);
+            r->pbt->lost = malloc((size_t)c->population * sizeof *r->pbt->lost);
+            for (int64_t i = 0; r->pbt->lost && i < c->population; i++)
+                r->pbt->lost[i] = (lost_claim){-1, -1, 0, -1};
         }
-        if (!r->pbt || !r->pbt->m || !r->pbt->tried) {
+        if (!r->pbt || !r->pbt->m || !r->pbt->tried || !r->pbt->lost) {
             fprintf(stderr, "knob: pbt: out of memory\n");
             return -1;
         }

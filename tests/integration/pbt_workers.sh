@@ -20,7 +20,12 @@ check() { # study storage-url killed(0|1)
 import json, sys
 T, study, killed = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 d = {t["number"]: t for t in json.load(open(f"{T}/t-{study}.json"))}
-rec = {n: t["system_attrs"]["pbt"] for n, t in d.items()}
+rec = {n: t["system_attrs"]["pbt"] for n, t in d.items() if "pbt" in t["system_attrs"]}
+# a worker killed after asking for an interval's trial and before writing its record
+# leaves a trial without one: never complete, and failed as lost when it is failed
+for n, t in d.items():
+    if n not in rec:
+        assert t["state"] == "running" or t["system_attrs"].get("fail_cause") == "worker_lost", t
 keys = [(r["member"], r["interval"], r["attempt"]) for r in rec.values()]
 assert len(keys) == len(set(keys)), keys
 ends = {}
@@ -31,7 +36,7 @@ assert ends == {0: 6, 1: 6, 2: 6}, ends
 lost = [n for n, t in d.items() if t["state"] == "fail"]
 assert all(d[n]["system_attrs"].get("fail_cause") == "worker_lost" for n in lost), lost
 assert bool(lost) == killed, lost
-for n in lost:
+for n in [n for n in lost if n in rec]:
     r = rec[n]
     again = [m for m, s in rec.items() if (s["member"], s["interval"], s["attempt"]) ==
              (r["member"], r["interval"], r["attempt"] + 1)]
@@ -47,12 +52,11 @@ PY
 S="sqlite:///$T/s.db"
 TOY_SLEEP=0.5 "$KNOB" run sweep.yaml --storage "$S" --study k --parallel 3 > run1.txt 2>&1 &
 pid=$!
-# Killed once the three members' second intervals (trials 3, 4, 5) all run: a trial's
-# directory is made after its pbt record is written. (A worker killed between winning an
-# interval's claim and writing that record leaves the member stuck: a known defect that
-# this test does not cover.)
+# Killed as soon as two of the second intervals run: at any moment of the third's start,
+# between its claim, its trial and its pbt record too (pbt_dead_claim.sh kills exactly
+# there).
 for _ in $(seq 100); do
-    [ -d knob-runs/k/3 ] && [ -d knob-runs/k/4 ] && [ -d knob-runs/k/5 ] && break
+    [ "$(ls -d knob-runs/k/[3-9] 2> /dev/null | wc -l)" -ge 2 ] && break
     sleep 0.1
 done
 kill -9 $pid
