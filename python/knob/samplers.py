@@ -392,6 +392,30 @@ class NSGAIISampler(BaseSampler):
         )
 
 
+class NSGAIIISampler(NSGAIISampler):
+    """knob's nsga3 sampler (NSGA-III, for three or more objectives): NSGA-II's generations,
+    crossovers and constrained domination with survival by reference points, with Optuna's
+    argument names. reference_points: a sequence of points (a numpy array too) of as many
+    objectives as the study; left out, Das-Dennis points with dividing_parameter divisions."""
+
+    _knob_name = "nsga3"
+
+    def __init__(
+        self,
+        *,
+        reference_points=None,
+        dividing_parameter: int = _UNSET,
+        child_generation_strategy=None,
+        **kwargs: Any,
+    ) -> None:
+        if child_generation_strategy is not None:
+            raise _unsupported("NSGAIIISampler", "child_generation_strategy")
+        if reference_points is not None:
+            points = [[float(v) for v in p] for p in reference_points]
+            kwargs["reference_points"] = json.dumps(points)
+        super().__init__(dividing_parameter=dividing_parameter, **kwargs)
+
+
 class KnobSampler(BaseSampler):
     """Any sampler libknob knows by name (built in or a registered plugin), with options
     by their knob names: KnobSampler("tpe", startup="sobol")."""
@@ -420,6 +444,7 @@ __all__ = [
     "QMCSampler",
     "EvolutionSampler",
     "NSGAIISampler",
+    "NSGAIIISampler",
     "SMACSampler",
     "KnobSampler",
     "default_gamma",

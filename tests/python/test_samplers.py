@@ -2,6 +2,7 @@
 runs a study, seeds reproduce, Optuna's arguments map to knob's options, and those knob
 lacks are refused when they would change the search."""
 
+import json
 import warnings
 import re
 import subprocess
@@ -197,3 +198,32 @@ def test_nsga2_sampler():
         assert isinstance(default, samplers.TPESampler)
         with pytest.raises(ValueError, match="nsga2"):
             optuna.create_study(directions=["minimize", "minimize"], sampler=s)
+
+
+def test_nsga3_sampler():
+    """NSGAIIISampler maps Optuna's arguments (reference_points as an array) to the nsga3
+    sampler, searches three objectives, and a reference point of the wrong size is refused."""
+    import math
+
+    points = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1 / 3, 1 / 3, 1 / 3]]
+    s = samplers.NSGAIIISampler(population_size=8, seed=3, reference_points=points)
+    assert s._knob_name == "nsga3"
+    assert s._options["population_size"] == 8 and s._options["seed"] == 3
+    assert json.loads(s._options["reference_points"]) == points
+    assert samplers.NSGAIIISampler(dividing_parameter=4)._options == {"dividing_parameter": 4}
+    with pytest.raises(NotImplementedError, match="child_generation_strategy"):
+        samplers.NSGAIIISampler(child_generation_strategy=lambda *a: None)
+
+    def dtlz2(t):  # three objectives on the unit sphere's positive octant
+        x = [t.suggest_float("x%d" % i, 0, 1) for i in range(5)]
+        g = sum((v - 0.5) ** 2 for v in x[2:])
+        a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
+        return ((1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b), (1 + g) * math.sin(a))
+
+    study = optuna.create_study(directions=["minimize"] * 3, sampler=s)
+    study.optimize(dtlz2, n_trials=40)
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    assert len(study.best_trials) > 1
+    bad = optuna.create_study(directions=["minimize"] * 2, sampler=samplers.NSGAIIISampler(reference_points=points))
+    with pytest.raises(Exception, match="reference"):
+        bad.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1)), n_trials=1)
