@@ -1,9 +1,11 @@
 /* Warm-start sources, read the same way by every sampler that takes warm_start_study. */
 #include "warm_start.h"
+#include "space.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int knob__warm_open(knob_study *s, const char *sampler, const char *name, const char *url,
                     knob_study **out)
@@ -71,4 +73,98 @@ void knob__warm_sort(knob__warm_trial *w, size_t n)
 {
     if (n > 1)
         qsort(w, n, sizeof *w, cmp_warm);
+}
+
+/* A param's value on [0, 1] of its distribution's range (log scale for log params). */
+static double unit_of(const knob_param *q)
+{
+    const knob_distribution *d = q->dist;
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        return q->internal;
+    bool lg = (d->flags & KNOB_LOG) && d->low > 0;
+    double lo = lg ? log(d->low) : d->low, hi = lg ? log(d->high) : d->high;
+    double v = lg ? log(fmax(q->internal, d->low)) : q->internal;
+    return hi > lo ? (v - lo) / (hi - lo) : 0;
+}
+
+/* True when trials a and b differ by more than KNOB__WARM_APART in some param they share
+ * (or have a param the other lacks). */
+static bool apart(const knob_trial_info *a, const knob_trial_info *b)
+{
+    if (a->n_params != b->n_params)
+        return true;
+    for (size_t i = 0; i < a->n_params; i++) {
+        const knob_param *x = &a->params[i], *y = knob_trial_info_param(b, x->name);
+        if (!y || y->dist->kind != x->dist->kind)
+            return true;
+        if (x->dist->kind == KNOB_DIST_CATEGORICAL
+                ? x->internal != y->internal
+                : fabs(unit_of(x) - unit_of(y)) > KNOB__WARM_APART)
+            return true;
+    }
+    return false;
+}
+
+int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size_t n, size_t k)
+{
+    const knob_trial_info **pick = malloc((k ? k : 1) * sizeof *pick);
+    size_t m = 0, total = 0;
+    if (!pick)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
+    for (size_t i = 0; i < n && m < k; i++) {
+        bool ok = w[i].feasible;
+        for (size_t j = 0; j < m && ok; j++)
+            ok = apart(w[i].trial, pick[j]);
+        if (ok) {
+            pick[m++] = w[i].trial;
+            total += w[i].trial->n_params;
+        }
+    }
+    f->params = calloc(total ? total : 1, sizeof *f->params);
+    f->start = calloc(m + 1, sizeof *f->start);
+    f->n = 0;
+    f->n_params = f->params ? total : 0;
+    int rc = f->params && f->start ? KNOB_OK : KNOB_ENOMEM;
+    size_t used = 0;
+    for (size_t i = 0; !rc && i < m; i++) {
+        f->start[i] = used;
+        for (size_t j = 0; !rc && j < pick[i]->n_params; j++) {
+            const knob_param *q = &pick[i]->params[j];
+            knob_param *c = &f->params[used++];
+            c->name = strdup(q->name);
+            c->dist = knob__dist_clone(q->dist);
+            c->internal = q->internal;
+            rc = c->name && c->dist ? KNOB_OK : KNOB_ENOMEM;
+        }
+        f->start[i + 1] = used;
+        f->n = i + 1;
+    }
+    free(pick);
+    if (rc) {
+        knob__warm_firsts_free(f);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
+    }
+    return KNOB_OK;
+}
+
+int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t)
+{
+    int64_t i = knob_trial_number(t);
+    if (i < 0 || (size_t)i >= f->n)
+        return KNOB_OK;
+    int rc = KNOB_OK;
+    for (size_t j = f->start[i]; !rc && j < f->start[i + 1]; j++)
+        rc = knob_trial_propose(t, f->params[j].name, f->params[j].dist, f->params[j].internal);
+    return rc;
+}
+
+void knob__warm_firsts_free(knob__warm_firsts *f)
+{
+    for (size_t i = 0; i < f->n_params; i++) {
+        free((char *)f->params[i].name);
+        free((knob_distribution *)f->params[i].dist);
+    }
+    free(f->params);
+    free(f->start);
+    *f = (knob__warm_firsts){0};
 }

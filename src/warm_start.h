@@ -35,4 +35,30 @@ int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n);
 /* Orders warm trials best (lowest loss) first; equal losses keep trial order. */
 void knob__warm_sort(knob__warm_trial *w, size_t n);
 
+/* The first trials of a warm start: the configurations of the source's best trials, one
+ * per trial number (trial i gets configuration i), so that a warm study evaluates where
+ * the source did best before its model takes over, as transfer-learning baselines do.
+ * Configurations are distinct: each differs from every one before it by more than
+ * KNOB__WARM_APART of some param's range (log scale for log params; another category). */
+#define KNOB__WARM_APART 0.1
+typedef struct knob__warm_firsts {
+    knob_param *params; /* copies (name, distribution), owned */
+    size_t *start;      /* configuration i is params[start[i] .. start[i + 1]) */
+    size_t n;           /* configurations */
+    size_t n_params;    /* entries of params */
+} knob__warm_firsts;
+
+/* Copies the configurations of up to k distinct trials of w (sorted best first, feasible
+ * ones only) into *f, which must be zeroed or freed. KNOB_OK or KNOB_ENOMEM (then *f is
+ * empty). */
+int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size_t n, size_t k);
+
+/* Proposes configuration knob_trial_number(t) of f, if there is one, with
+ * knob_trial_propose (a param the trial suggests under another distribution than the
+ * source's is not taken from it). Returns KNOB_OK or knob_trial_propose's code. */
+int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t);
+
+/* Frees the copies; f is empty after. */
+void knob__warm_firsts_free(knob__warm_firsts *f);
+
 #endif

@@ -3,7 +3,7 @@
  * the trial at which a cold run reaches its best, and the trial at which a gp run with
  * warm_start_study=src reaches that value (-1: not within 100). One JSON line per seed.
  *
- *   bench_warm [SEEDS]
+ *   bench_warm [SEEDS] [WARM_OPTIONS]   (e.g. "warm_start_first=0")
  */
 #include "knob.h"
 #include <math.h>
@@ -55,10 +55,11 @@ static double run(knob_storage *st, const char *name, const char *opts, int n, d
 int main(int argc, char **argv)
 {
     int seeds = argc > 1 ? atoi(argv[1]) : 3;
+    const char *extra = argc > 2 ? argv[2] : "";
     for (int seed = 0; seed < seeds; seed++) {
         knob_storage *st;
         knob_storage_open("memory:", &st);
-        char o[128];
+        char o[512];
         int hit;
         sx = sy = 0;
         snprintf(o, sizeof o, "seed=%d", seed + 100);
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
         int chit;
         run(st2, "cold2", o, 100, cold, &chit);
         knob_storage_close(st2);
-        snprintf(o, sizeof o, "seed=%d,warm_start_study=src", seed);
+        snprintf(o, sizeof o, "seed=%d,warm_start_study=src%s%s", seed, extra[0] ? "," : "", extra);
         double warm = run(st, "warm", o, 100, cold, &hit);
         printf("{\"seed\": %d, \"cold_best\": %.10g, \"warm_best\": %.10g, \"cold_trials\": %d, "
                "\"warm_trials\": %d}\n",

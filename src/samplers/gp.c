@@ -98,6 +98,9 @@ typedef struct bo {
     int s_dims[MAX_DIMS], ns;   /* this space's dimension of each of the source model's */
     char s_names[MAX_DIMS][64]; /* their names, to find them again if the space changes */
     double ws_a, ws_b;          /* prior mean = a x the source's mean + b (fitted each ask) */
+    int64_t ws_first;           /* option warm_start_first */
+    bool ws_firsts_read;
+    knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
 } bo;
 
 /* ---------------------------------------------------------------- the space and data */
@@ -1146,6 +1149,25 @@ static int warm_start(bo *p, knob_study *s)
     return rc;
 }
 
+/* The source's best distinct configurations, once, for the first trials. */
+static int read_firsts(bo *p, knob_study *s)
+{
+    knob_study *src = NULL;
+    knob__warm_trial *w = NULL;
+    size_t n = 0;
+    int rc = knob__warm_open(s, "gp", p->ws_study, p->ws_storage, &src);
+    if (!rc)
+        rc = knob__warm_trials(src, &w, &n);
+    if (!rc) {
+        knob__warm_sort(w, n);
+        rc = knob__warm_firsts_make(&p->ws_firsts, w, n, (size_t)p->ws_first);
+    }
+    free(w);
+    knob_study_free(src);
+    p->ws_firsts_read = !rc;
+    return rc;
+}
+
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     if (knob_study_n_objectives(s) == 0)
@@ -1159,9 +1181,14 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               "sampler 'gp' optimizes one objective; study "
                               "'%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
+    int rc;
+    if (p->ws_study[0] && p->ws_first > 0 && !p->ws_firsts_read && (rc = read_firsts(p, s)))
+        return rc;
+    if (knob_trial_number(t) < (int64_t)p->ws_firsts.n)
+        return knob__warm_firsts_propose(&p->ws_firsts, t);
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
-    int rc = knob_study_trials(s, &tr, &n);
+    rc = knob_study_trials(s, &tr, &n);
     p->nc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         bool done = tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
@@ -1248,6 +1275,7 @@ static void fini(void *state)
     free(p->cgp);
     knob__gp_free(&p->kgp);
     knob__gp_free(&p->sgp);
+    knob__warm_firsts_free(&p->ws_firsts);
     free(p->cthr);
     free(p->cok);
 }
@@ -1301,6 +1329,10 @@ static const knob_option options[] = {
      NULL},
     {"warm_start_storage", KNOB_OPT_STRING, offsetof(bo, ws_storage), "", 0, 0,
      "storage URL of warm_start_study (default: this study's storage)", NULL},
+    {"warm_start_first", KNOB_OPT_INT, offsetof(bo, ws_first), "0", 0, 1000,
+     "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "
+     "configurations (0: none)",
+     NULL},
     {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
      "floor of the noise variance (the losses are standardized)", NULL},
     {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
@@ -1315,7 +1347,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "param) and log expected improvement or UCB; running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
-            "warm_start_storage, min_noise, warp, seed.",
+            "warm_start_storage, warm_start_first, min_noise, warp, seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,

@@ -102,7 +102,9 @@ typedef struct tpe {
     bool ws_read;
     knob_param *ws; /* their params (names and distributions owned) */
     size_t n_ws;
-    double *loss; /* n_obs x n_objectives, MOTPE only */
+    int64_t ws_first;            /* option warm_start_first */
+    knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
+    double *loss;                /* n_obs x n_objectives, MOTPE only */
     size_t cap_loss;
     double *buf; /* 4 arrays of cap_buf: good values, good weights, bad values, bad weights */
     size_t cap_buf;
@@ -567,6 +569,7 @@ static void free_ws(tpe *p)
     free(p->ws);
     p->ws = NULL;
     p->n_ws = 0;
+    knob__warm_firsts_free(&p->ws_firsts);
 }
 
 /* Copies the params of the good trials of src (gamma of its complete feasible ones, best
@@ -582,6 +585,10 @@ static int copy_source(tpe *p, knob_study *src)
         if (w[i].trial->n_values == 1 && w[i].feasible)
             w[m++] = w[i];
     knob__warm_sort(w, m);
+    if ((rc = knob__warm_firsts_make(&p->ws_firsts, w, m, (size_t)p->ws_first))) {
+        free(w);
+        return rc;
+    }
     k = gamma_of(p, m);
     for (size_t i = 0; i < k; i++)
         total += w[i].trial->n_params;
@@ -955,9 +962,12 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               "(give it a metric, or use random, grid or qmc)",
                               knob_study_name(s));
     tpe *p = state;
-    if (!p->multivariate)
-        return KNOB_OK;
-    int rc = observe(p, s, t);
+    int rc = read_source(p, s);
+    if (!rc && p->ws_firsts.n)
+        rc = knob__warm_firsts_propose(&p->ws_firsts, t);
+    if (rc || !p->multivariate)
+        return rc;
+    rc = observe(p, s, t);
     if (rc || (int64_t)p->n_done < p->n_startup_trials || p->n_done == 0)
         return rc;
     if ((rc = collect_names(p)) || (rc = group_names(p)) || (rc = split(p)) ||
@@ -1059,6 +1069,10 @@ static const knob_option options[] = {
      NULL},
     {"warm_start_storage", KNOB_OPT_STRING, offsetof(tpe, ws_storage), "", 0, 0,
      "storage URL of warm_start_study (default: this study's storage)", NULL},
+    {"warm_start_first", KNOB_OPT_INT, offsetof(tpe, ws_first), "0", 0, 1000,
+     "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "
+     "configurations (0: none)",
+     NULL},
     {"cache", KNOB_OPT_BOOL, offsetof(tpe, cache), "true", 0, 0,
      "keep what was read of finished trials between asks (false: read the whole history "
      "on every ask; the same suggestions, slower)",

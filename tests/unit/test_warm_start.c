@@ -110,11 +110,128 @@ static void trials_as_losses(void **state)
     knob_storage_close(mine);
 }
 
+/* trial of x (and of y when y is not NaN) valued v */
+static void point(knob_study *s, double x, double y, double v, double c)
+{
+    knob_trial *t;
+    double got;
+    char fixed[128];
+    if (isnan(y))
+        snprintf(fixed, sizeof fixed, "{\"x\": %.17g}", x);
+    else
+        snprintf(fixed, sizeof fixed, "{\"x\": %.17g, \"y\": %.17g}", x, y);
+    assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &got), KNOB_OK);
+    if (!isnan(y))
+        assert_int_equal(knob_trial_suggest_float(t, "y", 1, 100, 0, KNOB_LOG, &got), KNOB_OK);
+    if (!isnan(c))
+        assert_int_equal(knob_trial_set_constraints(t, &c, 1), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+}
+
+/* The first trials of a warm start: the best distinct feasible configurations, trial i
+ * getting configuration i, a different distribution not taken. */
+static void firsts(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "src", NULL, 0);
+    point(src, 5.0, 10, 0.0, -1);   /* best */
+    point(src, 5.5, 10, 0.1, NAN);  /* within 10% of the range of the best: skipped */
+    point(src, 1.0, 10, 0.2, 1);    /* infeasible: skipped */
+    point(src, 5.2, 30, 0.3, NAN);  /* y apart on the log scale (0.48 of it) */
+    point(src, 9.0, NAN, 0.4, NAN); /* no y: apart */
+    point(src, 2.0, 10, 0.5, NAN);  /* beyond k */
+    knob__warm_trial *w;
+    size_t n;
+    assert_int_equal(knob__warm_trials(src, &w, &n), KNOB_OK);
+    assert_int_equal(n, 6);
+    knob__warm_sort(w, n);
+    knob__warm_firsts f = {0};
+    assert_int_equal(knob__warm_firsts_make(&f, w, n, 3), KNOB_OK);
+    free(w);
+    assert_int_equal(f.n, 3);
+    assert_int_equal(f.n_params, 5);
+    double want_x[3] = {5.0, 5.2, 9.0};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(f.params[f.start[i]].name, "x");
+        assert_true(f.params[f.start[i]].internal == want_x[i]);
+    }
+    knob_study_free(src);
+
+    /* proposals: trial i gets configuration i (y only where the distribution is the same) */
+    knob_study *me = make(st, "me", NULL, 0);
+    for (int i = 0; i < 4; i++) {
+        knob_trial *t;
+        double x, y;
+        assert_int_equal(knob_study_ask(me, &t), KNOB_OK);
+        assert_int_equal(knob__warm_firsts_propose(&f, t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "y", 1, 50, 0, KNOB_LOG, &y), KNOB_OK);
+        if (i < 3)
+            assert_true(x == want_x[i]);
+        double v = 1;
+        assert_int_equal(knob_study_tell(me, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    knob__warm_firsts_free(&f);
+    assert_int_equal(f.n, 0);
+    assert_null(f.params);
+    knob__warm_firsts_free(&f); /* twice: nothing */
+    knob_study_free(me);
+    knob_storage_close(st);
+}
+
+/* warm_start_first through the samplers: tpe and gp start from the source's best
+ * configurations, then draw their own. */
+static void first_trials_of_samplers(void **state)
+{
+    (void)state;
+    const char *names[2] = {"tpe", "gp"};
+    for (int k = 0; k < 2; k++) {
+        knob_storage *st;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        knob_study *src = make(st, "src", NULL, 0);
+        point(src, 3.0, 10, 0.3, NAN);
+        point(src, 7.0, 20, 0.1, NAN);
+        point(src, 1.0, 40, 0.2, NAN);
+        knob_study_free(src);
+        knob_sampler *sp;
+        assert_int_equal(
+            knob_sampler_create(names[k], "seed=4,warm_start_study=src,warm_start_first=2", &sp),
+            KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "me", &o, &s), KNOB_OK);
+        double want[2][2] = {{7, 20}, {1, 40}};
+        for (int i = 0; i < 3; i++) {
+            knob_trial *t;
+            double x, y;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 1, 100, 0, KNOB_LOG, &y), KNOB_OK);
+            if (i < 2) {
+                assert_true(x == want[i][0]);
+                assert_true(y == want[i][1]);
+            } else {
+                assert_false(x == 3.0 && y == 10);
+            }
+            double v = x;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(open_errors),
         cmocka_unit_test(trials_as_losses),
+        cmocka_unit_test(firsts),
+        cmocka_unit_test(first_trials_of_samplers),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
