@@ -5,7 +5,7 @@ ships (digits, breast_cancer). Searched through the knob CLI (knob ask / knob te
 sweep's `when` keys making the space conditional) or with Optuna's TPE (group=True) on
 the same space, and written as one JSON line per run: the best error after each trial.
 
-    modelsel.py --sampler tpe|evolution|random|optuna --dataset digits --trials 50
+    modelsel.py --sampler tpe|smac|evolution|random|optuna --dataset digits --trials 50
                 --seed 1 [--knob build/knob] [--optuna-path DIR]
 """
 import argparse, json, os, subprocess, sys, tempfile, warnings
@@ -30,6 +30,7 @@ SAMPLERS = {
     "tpe": "{name: tpe, options: {multivariate: true, group: true}}",
     "evolution": "{name: evolution, options: {population_size: 10, sample_size: 3}}",
     "random": "random",
+    "smac": "smac",
 }
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The conditional benchmark (model selection): tpe (group), evolution and random through
+# The conditional benchmark (model selection): smac, tpe (group), evolution and random through
 # the knob CLI, and Optuna's TPE (group=True) on the same space, on two datasets sklearn
 # ships; one JSON line per run into results.jsonl, then the table (table.py).
 #
@@ -17,7 +17,7 @@ out=${OUT:-$here/results.jsonl}
 for dataset in digits breast_cancer; do
     (
         for seed in $(seq 1 "$seeds"); do
-            for s in tpe evolution random optuna; do
+            for s in smac tpe evolution random optuna; do
                 nice -n 10 /usr/bin/python3 "$here/modelsel.py" --sampler "$s" --dataset "$dataset" \
                     --trials "$trials" --seed "$seed" --knob "${KNOB:-build/knob}" \
                     --optuna-path "$optuna" >> "$out"
