@@ -28,7 +28,9 @@ typedef struct slot {
     knob_trial *t;
     int64_t number;
     trial_params tp;
-    FILE *out_log, *err_log;
+    FILE *out_log, *err_log;     /* opened at the first byte (run_log); NULL before */
+    char *dir;                   /* the trial's directory (malloc'd) */
+    bool out_failed, err_failed; /* the log could not be opened: not tried again */
     char *line; /* the stdout line being read, up to RUN_MAX_LINE bytes (malloc'd) */
     size_t line_len, line_cap;
     size_t line_skip; /* > 0: the bytes of an over-long line being skipped */
@@ -100,10 +102,23 @@ int run_trial_root(runner *r);
 /* A study's name as one safe directory name (see docs/cli.md, "Trial directories"). */
 void run_dir_name(const char *study, knobx_buf *out);
 
+/* run_guard.c: the process that stops the trials' groups when knob run dies. */
+int run_guard_start(void);           /* once, before the first trial; -1 with errno */
+int run_guard_fd(void);              /* the write end a trial lists its group on, or -1 */
+void run_guard_release(pid_t group); /* the trial's group was killed after its end */
+bool run_guard_is(pid_t pid);
+void run_guard_stop(void); /* at the end of the run: the guard exits, reaped */
+/* Closes every descriptor from `low` up (close_range where the system has it). */
+void run_close_fds_from(int low);
+
 /* run_argv.c: the argv of a trial from the command template, NULL-terminated; freed with
  * run_argv_free. */
 char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file);
 void run_argv_free(char **argv);
+
+/* The trial's stdout.log (err false) or stderr.log, created at the first byte the trial
+ * writes there (a trial that prints nothing has none); NULL when it cannot be (said once). */
+FILE *run_log(slot *sl, bool err);
 
 /* run_output.c: each read takes a bounded slice (bytes and time), so that a flooding
  * trial cannot keep the loop from signals and clocks; run_pending says that read data

@@ -76,6 +76,7 @@ static void reap(runner *r)
         sl->pid = 0;
         sl->exited = run_now();
         kill(-pid, SIGKILL); /* what the trial left running in its group */
+        run_guard_release(pid);
     }
 }
 
@@ -187,6 +188,10 @@ int run_loop(runner *r)
     }
     if (run_trial_root(r))
         return EXIT_FAIL;
+    if (run_guard_start()) {
+        perror("knob: cannot start the trials' guard process");
+        return EXIT_FAIL;
+    }
     r->beat = r->sw->pbt ? pbt_heartbeat(r->sw->pbt) : CLI_HEARTBEAT;
     for (;;) {
         r->waiting = false;
@@ -203,6 +208,7 @@ int run_loop(runner *r)
         }
         run_progress_tick(r);
     }
+    run_guard_stop();
     /* The handlers stay (a late Ctrl-C only sets the flag); the pipe stays open for them. */
     if (r->storage_failed)
         return EXIT_FAIL;

@@ -64,7 +64,7 @@ static void on_line(runner *r, slot *sl)
 {
     record rec;
     if (sl->line_skip) {
-        if (sl->out_log)
+        if (run_log(sl, false))
             fprintf(sl->out_log,
                     "knob: the line above (%zu bytes) is longer than %d bytes: skipped, not "
                     "read as a record\n",
@@ -112,7 +112,7 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
 {
     const char *nl = memchr(buf, '\n', n);
     size_t k = nl ? (size_t)(nl - buf) : n;
-    if (sl->out_log)
+    if (run_log(sl, false))
         fwrite(buf, 1, k + (nl != NULL), sl->out_log);
     if (!sl->line_skip &&
         (sl->line_len + k > RUN_MAX_LINE || !line_room(sl, sl->line_len + k + 1))) {
@@ -183,7 +183,7 @@ void run_read_stderr(slot *sl)
             return;
         }
         budget -= (size_t)n < budget ? (size_t)n : budget;
-        if (sl->err_log)
+        if (run_log(sl, true))
             fwrite(buf, 1, (size_t)n, sl->err_log);
         for (ssize_t i = 0; i < n; i++) {
             sl->tail[sl->tail_at] = buf[i];

@@ -1,5 +1,6 @@
 /* Starting a trial as a child process in its own process group, and finishing it with the
  * state its exit, its output and the runner's decisions give. */
+#define _GNU_SOURCE /* pipe2, execvpe */
 #include "cli/pbt_run.h"
 #include "cli/run.h"
 
@@ -19,10 +20,10 @@
 #include <sys/prctl.h>
 #endif
 
-#define DEATH_SIGNAL SIGUSR1 /* what the supervisor gets when knob run dies (Linux) */
-
 static int mkdirs(const char *path)
 {
+    if (mkdir(path, 0755) == 0 || errno == EEXIST)
+        return 0; /* the usual case: the study's directory is there */
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s", path);
     for (char *p = tmp + 1; *p; p++) {
@@ -135,110 +136,82 @@ static void record_runner(runner *r, slot *sl, const char *dir)
 
 /* ---------------------------------------------------------------- the child */
 
-static void default_signals(void)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGPIPE, SIGCHLD, SIGXFSZ, DEATH_SIGNAL};
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-        signal(sigs[i], SIG_DFL);
-}
+/* What the child of vfork() needs, prepared by the parent: the child only makes system
+ * calls (no malloc, no stdio: it shares the parent's memory until it execs). */
+typedef struct spawn_plan {
+    char **argv, **envp;
+    int out_w, err_w, guard;
+    pid_t parent;
+    volatile int exec_errno; /* set by the child when execvpe fails; read by the parent */
+} spawn_plan;
 
-/* Ends the supervisor as the program ended: the same exit status, or the same signal. */
-static void relay(int st)
-{
-    if (WIFSIGNALED(st)) {
-        int sig = WTERMSIG(st);
-        struct rlimit none = {0, 0};
-        setrlimit(RLIMIT_CORE, &none); /* the program's core, if any, is the one to keep */
-        signal(sig, SIG_DFL);
-        sigset_t one;
-        sigemptyset(&one);
-        sigaddset(&one, sig);
-        sigprocmask(SIG_UNBLOCK, &one, NULL);
-        raise(sig);
-    }
-    _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 125);
-}
-
-/* knob run is gone: SIGTERM to the trial's group, SIGKILL to what is left after the
- * grace period (the supervisor goes with it). */
-static void orphaned(pid_t program, const sigset_t *set)
-{
-    kill(-getpgrp(), SIGTERM);
-    struct timespec grace = {(time_t)RUN_STOP_GRACE, 0};
-    siginfo_t si;
-    while (sigtimedwait(set, &si, &grace) == SIGCHLD && waitpid(program, NULL, WNOHANG) == 0) {
-    }
-    kill(-getpgrp(), SIGKILL);
-    _exit(125);
-}
-
-/* The trial's first process: it runs the program as its child, in the same group, and
- * ends as the program ends. Its job is the death of knob run: the program and all its
- * group are then stopped, so that a killed knob run leaves nothing running (PDEATHSIG
- * alone would reach only the direct child, not the program's own children). */
-static void supervise(char **argv, pid_t parent)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGCHLD);
-    sigaddset(&set, DEATH_SIGNAL);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    signal(SIGCHLD, SIG_DFL);
-    signal(SIGINT, SIG_IGN); /* stopping the trial is the program's to handle */
-    signal(SIGTERM, SIG_IGN);
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, DEATH_SIGNAL);
-#endif
-    if (getppid() != parent) /* knob run died before the line above */
-        _exit(125);
-    pid_t pid = fork();
-    if (pid == 0) {
-        default_signals();
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        execvp(argv[0], argv);
-        fprintf(stderr, "knob: cannot run '%s': %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    if (pid < 0) {
-        fprintf(stderr, "knob: cannot start '%s': %s\n", argv[0], strerror(errno));
-        _exit(126);
-    }
-    /* The pipes are the program's: they close when it (and what it started) closes them. */
-    int null = open("/dev/null", O_WRONLY);
-    if (null >= 0) {
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        close(null);
-    }
-    for (;;) {
-        siginfo_t si;
-        struct timespec second = {1, 0}; /* without PDEATHSIG: notice the parent's death */
-        int sig = sigtimedwait(&set, &si, &second);
-        int st;
-        if (sig == SIGCHLD && waitpid(pid, &st, WNOHANG) == pid)
-            relay(st);
-        if (getppid() != parent)
-            orphaned(pid, &set);
-    }
-}
-
-/* In the child: its own process group, stdin from /dev/null (a trial in a background
- * group that reads the terminal would be stopped), stdout and stderr to the pipes. */
-static void child(char **argv, int out_w, int err_w, char **env, pid_t parent)
+/* In the child: its own process group, listed with the guard (run_guard.c) before it can
+ * start anything; PR_SET_PDEATHSIG as a second line for the program itself; stdin from
+ * /dev/null (a trial in a background group that reads the terminal would be stopped),
+ * stdout and stderr to the pipes; knob's signal handlers and mask undone. */
+static _Noreturn void child(spawn_plan *p)
 {
     setpgid(0, 0);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+    if (getppid() != p->parent) /* knob run died before the line above */
+        _exit(125);
+    int32_t me = (int32_t)getpid();
+    if (p->guard >= 0 && write(p->guard, &me, sizeof me) < 0) {
+        /* the guard is gone: PDEATHSIG still stops the program itself */
+    }
     int null = open("/dev/null", O_RDONLY);
-    if (null >= 0)
+    if (null >= 0 && null != STDIN_FILENO) {
         dup2(null, STDIN_FILENO);
-    dup2(out_w, STDOUT_FILENO);
-    dup2(err_w, STDERR_FILENO);
-    for (int fd = 3; fd < 1024; fd++)
-        close(fd);
-    for (char **e = env; *e; e++)
-        putenv(*e);
-    supervise(argv, parent);
+        close(null);
+    }
+    dup2(p->out_w, STDOUT_FILENO);
+    dup2(p->err_w, STDERR_FILENO);
+    run_close_fds_from(3);
+    struct sigaction dfl, cur;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &cur) == 0 &&
+            cur.sa_handler != SIG_DFL)
+            sigaction(sig, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execvpe(p->argv[0], p->argv, p->envp);
+    p->exec_errno = errno;
+    _exit(127);
+}
+
+/* The environment of a trial: knob's, less the names `add` sets, then `add`. Returns a
+ * malloc'd NULL-terminated array of borrowed strings, or NULL. */
+static char **trial_env(char *const *add)
+{
+    extern char **environ;
+    size_t n = 0, k = 0;
+    while (environ[n])
+        n++;
+    while (add[k])
+        k++;
+    char **env = malloc((n + k + 1) * sizeof *env);
+    if (!env)
+        return NULL;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(environ[i], '=');
+        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+        bool replaced = false;
+        for (size_t j = 0; j < k && !replaced; j++)
+            replaced = !strncmp(add[j], environ[i], len) && add[j][len] == '=';
+        if (!replaced)
+            env[m++] = environ[i];
+    }
+    for (size_t j = 0; j < k; j++)
+        env[m++] = add[j];
+    env[m] = NULL;
+    return env;
 }
 
 /* ---------------------------------------------------------------- storage failures */
@@ -300,7 +273,7 @@ static void fail_now(runner *r, slot *sl, const char *why)
     params_free(&sl->tp);
 }
 
-/* The trial's directory with its params.json and log files. */
+/* The trial's directory with its params.json; the log files come with their first byte. */
 static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_file,
                        size_t json_size)
 {
@@ -314,15 +287,29 @@ static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_f
     fputs(sl->tp.json, jf);
     fputc('\n', jf);
     fclose(jf);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/stdout.log", dir);
-    sl->out_log = fopen(path, "w");
-    snprintf(path, sizeof path, "%s/stderr.log", dir);
-    sl->err_log = fopen(path, "w");
+    sl->dir = strdup(dir);
     return 0;
 }
 
-/* Forks and execs; the parent keeps the read ends of the pipes, non-blocking. */
+FILE *run_log(slot *sl, bool err)
+{
+    FILE **f = err ? &sl->err_log : &sl->out_log;
+    bool *failed = err ? &sl->err_failed : &sl->out_failed;
+    if (*f || *failed || !sl->dir)
+        return *f;
+    char path[4300];
+    snprintf(path, sizeof path, "%s/%s", sl->dir, err ? "stderr.log" : "stdout.log");
+    *f = fopen(path, "w");
+    if (!*f) {
+        *failed = true;
+        fprintf(stderr, "knob: trial %lld: cannot create %s: %s\n", (long long)sl->number, path,
+                strerror(errno));
+    }
+    return *f;
+}
+
+/* Starts the program with vfork() (no copy of knob's memory, which made the start of a
+ * trial cost milliseconds); the parent keeps the read ends of the pipes, non-blocking. */
 static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const *extra_env)
 {
     knobx_buf env[4] = {{0}};
@@ -330,33 +317,56 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const 
     knobx_buf_printf(&env[1], "KNOB_TRIAL_NUMBER=%lld", (long long)sl->number);
     knobx_buf_printf(&env[2], "KNOB_TRIAL_DIR=%s", dir);
     knobx_buf_printf(&env[3], "KNOB_STUDY=%s", r->study_name);
-    char *envp[5 + RUN_MAX_EXTRA_ENV] = {env[0].data, env[1].data, env[2].data, env[3].data, NULL};
+    char *add[5 + RUN_MAX_EXTRA_ENV] = {env[0].data, env[1].data, env[2].data, env[3].data, NULL};
     for (size_t i = 0; extra_env && extra_env[i] && i < RUN_MAX_EXTRA_ENV; i++)
-        envp[4 + i] = extra_env[i];
+        add[4 + i] = extra_env[i];
     int out[2] = {-1, -1}, err[2] = {-1, -1};
-    pid_t pid = -1, parent = getpid();
-    if (pipe(out) == 0 && pipe(err) == 0) {
-        fflush(NULL);
-        pid = fork();
+    pid_t pid = -1;
+    int saved = ENOMEM;
+    spawn_plan plan = {.argv = argv, .guard = run_guard_fd(), .parent = getpid()};
+    plan.envp = env[0].oom || env[1].oom || env[2].oom || env[3].oom ? NULL : trial_env(add);
+    if (plan.envp && pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0) {
+        plan.out_w = out[1];
+        plan.err_w = err[1];
+        /* No handler may run in the child, which shares this memory until it execs. */
+        sigset_t all, old;
+        sigfillset(&all);
+        sigprocmask(SIG_SETMASK, &all, &old);
+        pid = vfork();
         if (pid == 0)
-            child(argv, out[1], err[1], envp, parent);
+            child(&plan);
+        saved = errno;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    } else if (plan.envp) {
+        saved = errno;
     }
-    int saved = errno;
+    if (pid > 0 && plan.exec_errno) {
+        /* The child exits 127 at once; its stderr says why, as the shell would. */
+        knobx_buf m = {0};
+        knobx_buf_printf(&m, "knob: cannot run '%s': %s\n", argv[0], strerror(plan.exec_errno));
+        if (!m.oom && write(err[1], m.data, m.len) < 0) {
+            /* the reason is then only the exit status */
+        }
+        knobx_buf_free(&m);
+    }
+    free(plan.envp);
     for (int i = 0; i < 4; i++)
         knobx_buf_free(&env[i]);
-    close(out[1]);
-    close(err[1]);
+    if (out[1] >= 0)
+        close(out[1]);
+    if (err[1] >= 0)
+        close(err[1]);
     if (pid < 0) {
-        close(out[0]);
-        close(err[0]);
+        if (out[0] >= 0)
+            close(out[0]);
+        if (err[0] >= 0)
+            close(err[0]);
         fprintf(stderr, "knob: cannot start a trial: %s\n", strerror(saved));
         return -1;
     }
     setpgid(pid, pid); /* both sides set it: no race with an early kill */
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(err[0], F_SETFL, O_NONBLOCK);
-    fcntl(out[0], F_SETFD, FD_CLOEXEC);
-    fcntl(err[0], F_SETFD, FD_CLOEXEC);
     sl->pid = pid;
     sl->out_fd = out[0];
     sl->err_fd = err[0];
@@ -413,6 +423,8 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
             fclose(sl->out_log);
         if (sl->err_log)
             fclose(sl->err_log);
+        free(sl->dir);
+        sl->dir = NULL;
         fail_now(r, sl, knobx_buf_cstr(&why));
         knobx_buf_free(&why);
         return -1;
@@ -576,6 +588,8 @@ void run_finish(runner *r, slot *sl)
         fclose(sl->out_log);
     if (sl->err_log)
         fclose(sl->err_log);
+    free(sl->dir);
+    sl->dir = NULL;
     free(sl->line);
     sl->line = NULL;
     params_free(&sl->tp);
