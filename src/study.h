@@ -48,7 +48,8 @@ typedef struct knob__view {
     size_t cap_stamps;
     const knob_trial_info **since; /* knob_study_trials_since's answer */
     size_t cap_since;
-    bool loaded; /* read from the storage at least once */
+    size_t n_dense; /* by_number[0 .. n_dense) are all set (an entry once set stays set) */
+    bool loaded;    /* read from the storage at least once */
 } knob__view;
 
 struct knob_study {

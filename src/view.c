@@ -314,9 +314,10 @@ int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size
         return rc;
     /* Numbers are dense; a hole can only be a trial another process is creating right
      * now whose row is not visible yet, so the list stops before it. */
-    size_t n_dense = 0;
+    size_t n_dense = s->view.n_dense;
     while (n_dense < s->view.n && s->view.by_number[n_dense])
         n_dense++;
+    s->view.n_dense = n_dense;
     *trials = (const knob_trial_info *const *)s->view.by_number;
     *n = n_dense;
     return KNOB_OK;

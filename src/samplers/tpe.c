@@ -54,6 +54,7 @@ typedef struct obs {
     double loss;     /* the first objective, minimized */
     double w_good;   /* MOTPE weight when good */
     bool good;
+    uint32_t rec; /* its index in rec[] */
 } obs;
 
 /* What the sampler keeps of one trial of the history between asks: the view block it was
@@ -68,6 +69,18 @@ typedef struct trial_rec {
     obs o;     /* valid when is_obs */
     bool is_obs;
 } trial_rec;
+
+/* One param's values in the kernel space, by index in rec[] (NaN: the trial has no value
+ * that counts for the distribution), so that gathering a long history reads one dense
+ * array instead of every trial's params. An entry holds while gen[i] equals the
+ * generation of rec i's last read (rgen): a trial read again is recomputed. */
+typedef struct column {
+    char *name;
+    knob_distribution *dist; /* the distribution the values count for */
+    double *val;
+    uint32_t *gen;
+    size_t cap;
+} column;
 
 typedef struct space_param {
     const char *name;
@@ -93,6 +106,17 @@ typedef struct tpe {
     size_t n_rec, cap_rec;
     knob_param *pool; /* the params of rec[] */
     size_t n_pool, cap_pool, pool_waste;
+    uint32_t *rgen; /* per rec: the generation of its last read, never 0 */
+    size_t cap_rgen;
+    /* per rec: its view block when it is finished (then it is current while the view
+     * keeps that block), else NULL; dense, so that an unchanged history is compared fast */
+    const knob_trial_info **rdone;
+    size_t cap_rdone;
+    uint32_t next_gen;
+    column *cols; /* per param asked, see column */
+    size_t n_cols, cap_cols;
+    double *wbad; /* knob__tpe_default_weights(n_wbad), kept for the next param and ask */
+    size_t n_wbad, cap_wbad;
     bool cache;        /* option: keep rec[] between asks (false: read every trial every time) */
     int64_t snap_self; /* for this trial */
     bool have_snap, split_done;
@@ -262,6 +286,13 @@ static int read_rec(tpe *p, trial_rec *r, const knob_trial_info *info, double si
     *r = (trial_rec){info,           info->state, np,  info->n_intermediate,
                      info->n_values, p->n_pool,   {0}, false};
     p->n_pool += np;
+    if (++p->next_gen == 0) { /* wrapped: every column entry is recomputed */
+        for (size_t c = 0; c < p->n_cols; c++)
+            memset(p->cols[c].gen, 0, p->cols[c].cap * sizeof *p->cols[c].gen);
+        p->next_gen = 1;
+    }
+    p->rgen[r - p->rec] = p->next_gen;
+    p->rdone[r - p->rec] = settled(info->state) ? info : NULL;
     r->o.number = info->number;
     r->is_obs = rank_key(p, info, sign, &r->o);
     return KNOB_OK;
@@ -270,15 +301,23 @@ static int read_rec(tpe *p, trial_rec *r, const knob_trial_info *info, double si
 /* Brings rec[] up to the view's trials; *changed tells whether anything was read. */
 static int sync_recs(tpe *p, const knob_trial_info *const *tr, size_t n, double sign, bool *changed)
 {
-    if (!grow(&p->rec, &p->cap_rec, n, sizeof *p->rec))
+    if (!grow(&p->rec, &p->cap_rec, n, sizeof *p->rec) ||
+        !grow(&p->rgen, &p->cap_rgen, n, sizeof *p->rgen) ||
+        !grow(&p->rdone, &p->cap_rdone, n, sizeof *p->rdone))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: %zu trials)", n);
     if (!p->cache || n < p->n_rec) { /* read everything again */
         p->n_rec = p->n_pool = p->pool_waste = 0;
         *changed = true;
     }
+    size_t known = n < p->n_rec ? n : p->n_rec;
     for (size_t i = 0; i < n; i++) {
+        /* finished trials whose blocks are unchanged, 64 at a time */
+        while (i + 64 <= known && memcmp(tr + i, p->rdone + i, 64 * sizeof *tr) == 0)
+            i += 64;
+        if (i >= n)
+            break;
         bool fresh = i >= p->n_rec;
-        if (!fresh && rec_current(&p->rec[i], tr[i]))
+        if (!fresh && (tr[i] == p->rdone[i] || rec_current(&p->rec[i], tr[i])))
             continue;
         int rc = read_rec(p, &p->rec[i], tr[i], sign, fresh);
         if (rc)
@@ -330,6 +369,7 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
         *o = r->o;
         o->params = r->n_params ? p->pool + r->at : NULL;
         o->n_params = r->n_params;
+        o->rec = (uint32_t)i;
         o->good = false;
         o->w_good = 1;
         for (size_t j = 0; m > 1 && j < m; j++)
@@ -520,17 +560,32 @@ static double good_weight(const tpe *p, const obs *o)
     return o->step_key == INFEASIBLE_KEY ? NAN : o->loss;
 }
 
+/* knob__tpe_default_weights(n) into w, computed once for each n. */
+static void default_weights(tpe *p, size_t n, double *w)
+{
+    if (n != p->n_wbad || !p->wbad) {
+        if (!grow(&p->wbad, &p->cap_wbad, n ? n : 1, sizeof *p->wbad)) {
+            knob__tpe_default_weights(n, w);
+            return;
+        }
+        knob__tpe_default_weights(n, p->wbad);
+        p->n_wbad = n;
+    }
+    if (n)
+        memcpy(w, p->wbad, n * sizeof *w);
+}
+
 /* Weights of the bad side, and of the good side with one objective (wg holds the good
  * losses on entry then, NaN for infeasible ones). Returns the prior's weight on the good
  * side. */
-static double side_weights(const tpe *p, double *wg, size_t ng, double *wb, size_t nb)
+static double side_weights(tpe *p, double *wg, size_t ng, double *wb, size_t nb)
 {
     bool uniform = strcmp(p->weights, "uniform") == 0;
     if (uniform)
         for (size_t i = 0; i < nb; i++)
             wb[i] = 1;
     else
-        knob__tpe_default_weights(nb, wb);
+        default_weights(p, nb, wb);
     if (p->n_objectives > 1)
         return p->prior_weight;
     if (p->ei_weights && isfinite(p->ei_threshold) && ng > 0) {
@@ -652,20 +707,70 @@ static double source_weight(const tpe *p, const double *wg, size_t ng, size_t n)
 
 /* ---------------------------------------------------------------- one param at a time */
 
+/* The column of param `name` under distribution d, grown to the history; NULL when
+ * memory runs out (the error is set). */
+static column *column_of(tpe *p, const char *name, const knob_distribution *d)
+{
+    column *c = NULL;
+    for (size_t i = 0; i < p->n_cols && !c; i++)
+        if (strcmp(p->cols[i].name, name) == 0 && knob__dist_equal(p->cols[i].dist, d))
+            c = &p->cols[i];
+    if (!c) {
+        if (!grow(&p->cols, &p->cap_cols, p->n_cols + 1, sizeof *p->cols))
+            goto oom;
+        c = &p->cols[p->n_cols];
+        *c = (column){strdup(name), knob__dist_clone(d), NULL, NULL, 0};
+        if (!c->name || !c->dist) {
+            free(c->name);
+            free(c->dist);
+            goto oom;
+        }
+        p->n_cols++;
+    }
+    if (c->cap < p->n_rec) {
+        size_t cap = p->n_rec + p->n_rec / 2 + 64;
+        double *v = realloc(c->val, cap * sizeof *v);
+        if (v)
+            c->val = v;
+        uint32_t *g = v ? realloc(c->gen, cap * sizeof *g) : NULL;
+        if (!g)
+            goto oom;
+        memset(g + c->cap, 0, (cap - c->cap) * sizeof *g);
+        c->gen = g;
+        c->cap = cap;
+    }
+    return c;
+oom:
+    knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the values of param '%s')", name);
+    return NULL;
+}
+
 /* The values of one param (of distribution d) on each side, in time order, in the kernel
- * space. */
-static double gather(tpe *p, const char *name, const knob_distribution *d, const knob__tpe_axis *ax,
-                     size_t *ng, size_t *nb)
+ * space, and the prior's weight on the good side. Returns KNOB_OK or KNOB_ENOMEM. */
+static int gather(tpe *p, const char *name, const knob_distribution *d, const knob__tpe_axis *ax,
+                  size_t *ng, size_t *nb, double *prior)
 {
     double *yg = p->buf, *wg = yg + p->cap_buf, *yb = wg + p->cap_buf, *wb = yb + p->cap_buf;
     size_t g = 0, b = 0, hint = 0;
+    column *c = column_of(p, name, d);
+    if (!c)
+        return KNOB_ENOMEM;
+    double *val = c->val;
+    uint32_t *gen = c->gen;
+    const uint32_t *rgen = p->rgen;
     for (size_t i = 0; i < p->n_obs; i++) {
         const obs *o = &p->obs[i];
-        const knob_param *q = find_param(o, name, hint);
-        if (!q || !counts(q, d))
+        uint32_t ri = o->rec;
+        if (gen[ri] != rgen[ri]) {
+            const knob_param *q = find_param(o, name, hint);
+            if (q)
+                hint = (size_t)(q - o->params);
+            val[ri] = q && counts(q, d) ? knob__tpe_to_kernel(ax, q->internal) : NAN;
+            gen[ri] = rgen[ri];
+        }
+        double v = val[ri];
+        if (isnan(v))
             continue;
-        hint = (size_t)(q - o->params);
-        double v = knob__tpe_to_kernel(ax, q->internal);
         if (o->good) {
             wg[g] = good_weight(p, o);
             yg[g++] = v;
@@ -686,7 +791,8 @@ static double gather(tpe *p, const char *name, const knob_distribution *d, const
     }
     *ng = g;
     *nb = b;
-    return prior_g;
+    *prior = prior_g;
+    return KNOB_OK;
 }
 
 static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, double prior_g,
@@ -773,7 +879,9 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     knob__tpe_axis ax;
     size_t ng, nb;
     axis_of(&ax, d);
-    double prior_g = gather(p, name, d, &ax, &ng, &nb);
+    double prior_g;
+    if ((rc = gather(p, name, d, &ax, &ng, &nb, &prior_g)))
+        return rc;
     return d->kind == KNOB_DIST_CATEGORICAL ? categorical(p, &ax, ng, nb, prior_g, &r, internal)
                                             : numerical(p, &ax, ng, nb, prior_g, &r, internal);
 }
@@ -1005,6 +1113,16 @@ static void fini(void *state)
     free(p->obs);
     free(p->rec);
     free(p->pool);
+    free(p->rgen);
+    free(p->rdone);
+    free(p->wbad);
+    for (size_t i = 0; i < p->n_cols; i++) {
+        free(p->cols[i].name);
+        free(p->cols[i].dist);
+        free(p->cols[i].val);
+        free(p->cols[i].gen);
+    }
+    free(p->cols);
     free(p->loss);
     free(p->buf);
     free(p->probs);
