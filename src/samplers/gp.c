@@ -35,11 +35,17 @@
  * probability of feasibility (Gardner et al. 2014). Only feasible trials are incumbents;
  * while none is, the acquisition is that log probability alone.
  *
- * Room for more: further objectives are more models in `ctx` whose terms add to the
- * acquisition's log (hypervolume improvement). */
+ * Several objectives (two or three): one model per objective, each warped and standardized
+ * as the one objective is; the acquisition is log EHVI, computed exactly by box
+ * decomposition of the feasible front's non-dominated region (math/ehvi.h) below Optuna's
+ * reference point (the worst feasible standardized loss of each objective, pushed out by a
+ * tenth), plus the constraints' log probability of feasibility, maximized as above (see
+ * suggest_mo). */
 #include "internal.h"
 #include "math/acq.h"
+#include "math/ehvi.h"
 #include "math/gp.h"
+#include "math/pareto.h"
 #include "math/sobol.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
@@ -101,6 +107,10 @@ typedef struct bo {
     int64_t ws_first;           /* option warm_start_first */
     bool ws_firsts_read;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
+    /* several objectives: objective 0's model is gp, the others' mgp (see suggest_mo) */
+    int n_obj;
+    knob__gp mgp[KNOB__EHVI_MAX_OBJ - 1];
+    knob__ehvi ehvi; /* the non-dominated region of this ask's feasible front */
 } bo;
 
 /* ---------------------------------------------------------------- the space and data */
@@ -181,6 +191,7 @@ typedef struct ctx {
     const double *away; /* when stalled: the incumbent, whose neighbourhood is out */
     bool no_incumbent;  /* no trial is feasible yet: feasibility alone counts */
     double *cm, *cv;    /* m constraint means and variances (acq_batch) */
+    bool mo;            /* several objectives: log EHVI (mo_batch, mo_local_fn) */
 } ctx;
 
 static double acq_value(const ctx *c, double mean, double var, double *dmean, double *dvar)
@@ -209,8 +220,50 @@ static double acq_value(const ctx *c, double mean, double var, double *dmean, do
     return knob__log_ei(mean, var, c->best, dmean, dvar);
 }
 
+static void mo_batch(ctx *c, const double *x, int m, double *out);
+static double mo_local_fn(unsigned n, const double *u, double *grad, void *cv);
+
+/* Adds each constraint's log probability of feasibility to out (m points). */
+static void feasibility_batch(ctx *c, const double *x, int m, double *out)
+{
+    for (int j = 0; j < c->p->nc; j++) {
+        if (!c->p->cok[j])
+            continue;
+        knob__gp_predict(&c->p->cgp[j], x, m, c->cm, c->cv, c->work);
+        for (int i = 0; i < m; i++) {
+            double sd = sqrt(c->cv[i]);
+            out[i] += knob__log_ndtr((c->p->cthr[j] - c->cm[i]) / sd, NULL);
+        }
+    }
+}
+
+/* The same at c->x, with its gradient over the free dimensions added to grad. */
+static double feasibility_grad(ctx *c, unsigned n, double *grad)
+{
+    bo *p = c->p;
+    double v = 0;
+    for (int j = 0; j < p->nc; j++) {
+        if (!p->cok[j])
+            continue;
+        double cm, cv, cdm[MAX_DIMS], cdv[MAX_DIMS], gm, gv;
+        knob__gp_predict_grad(&p->cgp[j], c->x, &cm, &cv, cdm, cdv, c->work);
+        double sd = sqrt(cv), z = (p->cthr[j] - cm) / sd, dz;
+        v += knob__log_ndtr(z, &dz);
+        gm = -dz / sd;
+        gv = -dz * z / (2 * cv);
+        if (grad)
+            for (unsigned i = 0; i < n; i++)
+                grad[i] += (gm * cdm[c->free[i]] + gv * cdv[c->free[i]]) / c->scale[i];
+    }
+    return v;
+}
+
 static void acq_batch(ctx *c, const double *x, int m, double *out)
 {
+    if (c->mo) {
+        mo_batch(c, x, m, out);
+        return;
+    }
     double *mean = out, *var = c->work;
     knob__gp_predict(&c->p->gp, x, m, mean, var, c->work + m);
     if (c->p->ws_on) {
@@ -225,15 +278,7 @@ static void acq_batch(ctx *c, const double *x, int m, double *out)
         for (int i = 0; i < m; i++)
             out[i] -= c->p->alpha * c->p->ksd * c->cm[i];
     }
-    for (int j = 0; j < c->p->nc; j++) {
-        if (!c->p->cok[j])
-            continue;
-        knob__gp_predict(&c->p->cgp[j], x, m, c->cm, c->cv, c->work);
-        for (int i = 0; i < m; i++) {
-            double sd = sqrt(c->cv[i]);
-            out[i] += knob__log_ndtr((c->p->cthr[j] - c->cm[i]) / sd, NULL);
-        }
-    }
+    feasibility_batch(c, x, m, out);
 }
 
 static double local_fn(unsigned n, const double *u, double *grad, void *data)
@@ -263,19 +308,7 @@ static double local_fn(unsigned n, const double *u, double *grad, void *data)
             for (unsigned i = 0; i < n; i++)
                 grad[i] -= w * kdm[c->free[i]] / c->scale[i];
     }
-    for (int j = 0; j < p->nc; j++) {
-        if (!p->cok[j])
-            continue;
-        double cm, cv, cdm[MAX_DIMS], cdv[MAX_DIMS], gm, gv;
-        knob__gp_predict_grad(&p->cgp[j], c->x, &cm, &cv, cdm, cdv, c->work);
-        double sd = sqrt(cv), z = (p->cthr[j] - cm) / sd, dz;
-        v += knob__log_ndtr(z, &dz);
-        gm = -dz / sd;
-        gv = -dz * z / (2 * cv);
-        if (grad)
-            for (unsigned i = 0; i < n; i++)
-                grad[i] += (gm * cdm[c->free[i]] + gv * cdv[c->free[i]]) / c->scale[i];
-    }
+    v += feasibility_grad(c, n, grad);
     c->n_evals++;
     if (!isfinite(v)) {
         if (grad)
@@ -302,7 +335,7 @@ static double local_search(ctx *c, double *x, double start_value)
     if (!opt)
         return start_value;
     c->x = x;
-    nlopt_set_max_objective(opt, local_fn, c);
+    nlopt_set_max_objective(opt, c->mo ? mo_local_fn : local_fn, c);
     nlopt_set_lower_bounds(opt, lo);
     nlopt_set_upper_bounds(opt, hi);
     nlopt_set_maxeval(opt, 100);
@@ -1015,7 +1048,8 @@ static int maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *x
                  .away = D->stalled ? D->center : NULL,
                  .no_incumbent = !isfinite(D->best),
                  .cm = cm,
-                 .cv = cm + m};
+                 .cv = cm + m,
+                 .mo = p->n_obj > 1};
         for (int k = 0; k < d; k++)
             if (!p->dims[k].cat)
                 c.free[c.n_free++] = k;
@@ -1136,6 +1170,372 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     return rc;
 }
 
+/* ---------------------------------------------------------------- several objectives */
+
+/* Objective j's model. */
+static knob__gp *objective_model(bo *p, int j)
+{
+    return j ? &p->mgp[j - 1] : &p->gp;
+}
+
+/* log EHVI at m points (knob__ehvi_log of the objectives' posteriors), plus the log
+ * probability of feasibility; 0 for the objectives while no trial is feasible. In chunks,
+ * so that the posteriors fit on the stack. */
+#define MO_CHUNK 64
+static void mo_batch(ctx *c, const double *x, int m, double *out)
+{
+    bo *p = c->p;
+    int d = p->n_dims, no = p->n_obj;
+    for (int i0 = 0; i0 < m; i0 += MO_CHUNK) {
+        int k = m - i0 < MO_CHUNK ? m - i0 : MO_CHUNK;
+        double mean[KNOB__EHVI_MAX_OBJ][MO_CHUNK], var[KNOB__EHVI_MAX_OBJ][MO_CHUNK];
+        for (int j = 0; j < no && !c->no_incumbent; j++)
+            knob__gp_predict(objective_model(p, j), x + (size_t)i0 * d, k, mean[j], var[j],
+                             c->work);
+        for (int i = 0; i < k; i++) {
+            double mu[KNOB__EHVI_MAX_OBJ], sd[KNOB__EHVI_MAX_OBJ];
+            for (int j = 0; j < no && !c->no_incumbent; j++) {
+                mu[j] = mean[j][i];
+                sd[j] = sqrt(fmax(var[j][i], 1e-30));
+            }
+            out[i0 + i] = c->no_incumbent ? 0 : knob__ehvi_log(&p->ehvi, mu, sd, NULL, NULL);
+        }
+    }
+    feasibility_batch(c, x, m, out);
+}
+
+/* The local search's objective with several objectives: log EHVI plus the log probability
+ * of feasibility at the point, with the gradient over the free dimensions (units of the
+ * length scales of objective 0's model). */
+static double mo_local_fn(unsigned n, const double *u, double *grad, void *cv)
+{
+    ctx *c = cv;
+    bo *p = c->p;
+    int no = p->n_obj;
+    for (unsigned i = 0; i < n; i++)
+        c->x[c->free[i]] = u[i] / c->scale[i];
+    if (grad)
+        memset(grad, 0, n * sizeof *grad);
+    double v = 0;
+    if (!c->no_incumbent) {
+        double mu[KNOB__EHVI_MAX_OBJ], sd[KNOB__EHVI_MAX_OBJ], gmu[KNOB__EHVI_MAX_OBJ],
+            gsd[KNOB__EHVI_MAX_OBJ], dm[KNOB__EHVI_MAX_OBJ][MAX_DIMS],
+            dv[KNOB__EHVI_MAX_OBJ][MAX_DIMS];
+        for (int j = 0; j < no; j++) {
+            double var;
+            knob__gp_predict_grad(objective_model(p, j), c->x, &mu[j], &var, dm[j], dv[j], c->work);
+            sd[j] = sqrt(fmax(var, 1e-30));
+        }
+        v = knob__ehvi_log(&p->ehvi, mu, sd, grad ? gmu : NULL, grad ? gsd : NULL);
+        if (grad)
+            for (unsigned i = 0; i < n; i++)
+                for (int j = 0; j < no; j++) /* d sd = d var / (2 sd) */
+                    grad[i] +=
+                        (gmu[j] * dm[j][c->free[i]] + gsd[j] * dv[j][c->free[i]] / (2 * sd[j])) /
+                        c->scale[i];
+    }
+    v += feasibility_grad(c, n, grad);
+    c->n_evals++;
+    if (!isfinite(v)) {
+        if (grad)
+            memset(grad, 0, n * sizeof *grad);
+        return -1e300;
+    }
+    return v;
+}
+
+/* Keeps at most max_observations, in their order: the best half by constrained
+ * non-dominated rank (the most recent first within a rank), then the most recent others. */
+static int mo_thin(bo *p, data *D, double *Y)
+{
+    int n = D->n, d = p->n_dims, no = p->n_obj, nc = p->nc, max = (int)p->max_observations;
+    size_t *rank = malloc((size_t)n * sizeof *rank), n_fronts;
+    double *viol = nc ? malloc((size_t)n * sizeof *viol) : NULL;
+    item *by = malloc((size_t)n * sizeof *by);
+    bool *keep = calloc((size_t)n, sizeof *keep);
+    int rc = !rank || (nc && !viol) || !by || !keep;
+    for (int i = 0; !rc && nc && i < n; i++)
+        viol[i] = D->feas[i] ? 0 : 1;
+    if (!rc)
+        rc = knob__pareto_sort(Y, (size_t)n, (size_t)no, viol, rank, &n_fronts) != 0;
+    if (!rc) {
+        for (int i = 0; i < n; i++)
+            by[i] = (item){-((double)rank[i] + (double)(n - i) / (n + 1)), i};
+        qsort(by, (size_t)n, sizeof *by, cmp_item_desc);
+        int kept = 0;
+        for (int j = 0; j < max / 2; j++, kept++)
+            keep[by[j].i] = true;
+        for (int i = n - 1; i >= 0 && kept < max; i--)
+            if (!keep[i]) {
+                keep[i] = true;
+                kept++;
+            }
+        int w = 0;
+        for (int i = 0; i < n; i++) {
+            if (!keep[i])
+                continue;
+            memmove(D->X + (size_t)w * d, D->X + (size_t)i * d, (size_t)d * sizeof *D->X);
+            memmove(Y + (size_t)w * no, Y + (size_t)i * no, (size_t)no * sizeof *Y);
+            if (nc) {
+                memmove(D->C + (size_t)w * nc, D->C + (size_t)i * nc, (size_t)nc * sizeof *D->C);
+                D->feas[w] = D->feas[i];
+            }
+            D->y[w++] = D->y[i];
+        }
+        D->n = w;
+    }
+    free(rank);
+    free(viol);
+    free(by);
+    free(keep);
+    return rc ? knob_set_error(KNOB_ENOMEM, "out of memory (gp)") : KNOB_OK;
+}
+
+/* The completed trials with every objective finite, as rows of the cube, their losses
+ * (each objective negated when maximized) into *Y (n x n_obj, the caller's to free), and
+ * their constraints. */
+static int observe_mo(bo *p, const double *sign, const knob_trial_info *const *tr, size_t n_tr,
+                      data *D, double **Y)
+{
+    int d = p->n_dims, nc = p->nc, no = p->n_obj;
+    if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)) || !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
+        !(*Y = malloc((n_tr + 1) * (size_t)no * sizeof **Y)) ||
+        (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
+                !(D->feas = malloc(n_tr * sizeof *D->feas)))))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    D->X = p->buf;
+    for (size_t i = 0; i < n_tr; i++) {
+        const knob_trial_info *ti = tr[i];
+        bool finite = ti->state == KNOB_TRIAL_COMPLETE && ti->n_values >= (size_t)no;
+        for (int j = 0; finite && j < no; j++)
+            finite = isfinite(ti->values[j]);
+        if (!finite || !encode(p, ti, D->X + (size_t)D->n * d))
+            continue;
+        if (nc) {
+            for (int j = 0; j < nc; j++)
+                D->C[(size_t)D->n * nc + j] =
+                    ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
+            D->feas[D->n] = knob_trial_info_feasible(ti);
+        }
+        for (int j = 0; j < no; j++)
+            (*Y)[(size_t)D->n * no + j] = sign[j] * ti->values[j];
+        D->y[D->n] = (*Y)[(size_t)D->n * no];
+        D->n++;
+    }
+    D->n_seen = D->n;
+    return D->n > p->max_observations ? mo_thin(p, D, *Y) : KNOB_OK;
+}
+
+/* Each objective warped and standardized as one objective is (standardize); then the
+ * feasible front's non-dominated region below the reference point (Optuna's: the worst
+ * feasible standardized loss of each objective, pushed out by a tenth of its size), and
+ * the candidates' centres: up to five points of that front spread along objective 0. While
+ * no trial is feasible, D->best is +inf (the acquisition is feasibility alone). */
+static int mo_standardize(bo *p, data *D, double *Y)
+{
+    int n = D->n, no = p->n_obj;
+    double *col = malloc(((size_t)n * (no + 1) + 1) * sizeof *col), *F = col + n;
+    bool *front = malloc(((size_t)n + 1) * sizeof *front);
+    int *idx = malloc(((size_t)n + 1) * sizeof *idx);
+    if (!col || !front || !idx) {
+        free(col);
+        free(front);
+        free(idx);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    for (int j = 0; j < no; j++) {
+        for (int i = 0; i < n; i++)
+            col[i] = Y[(size_t)i * no + j];
+        data one = {.y = col, .n = n, .feas = D->feas};
+        standardize(p, &one);
+        for (int i = 0; i < n; i++)
+            Y[(size_t)i * no + j] = col[i];
+    }
+    for (int i = 0; i < n; i++)
+        D->y[i] = Y[(size_t)i * no];
+    int nf = 0;
+    double ref[KNOB__EHVI_MAX_OBJ];
+    for (int j = 0; j < no; j++)
+        ref[j] = -HUGE_VAL;
+    for (int i = 0; i < n; i++) {
+        if (D->feas && !D->feas[i])
+            continue;
+        idx[nf] = i;
+        for (int j = 0; j < no; j++) {
+            F[(size_t)nf * no + j] = Y[(size_t)i * no + j];
+            ref[j] = fmax(ref[j], Y[(size_t)i * no + j]);
+        }
+        nf++;
+    }
+    D->best = nf ? 0 : HUGE_VAL;
+    D->n_top = 0;
+    int rc = KNOB_OK;
+    if (nf) {
+        for (int j = 0; j < no; j++)
+            ref[j] = nextafter(fmax(1.1 * ref[j], 0.9 * ref[j]), HUGE_VAL);
+        rc = knob__ehvi_init(&p->ehvi, F, (size_t)nf, no, ref);
+        if (rc == KNOB__MATH_EDIMS)
+            rc = knob_set_error(KNOB_EUNSUPPORTED, "gp: %d objectives; at most %d", no,
+                                KNOB__EHVI_MAX_OBJ);
+        else if (rc)
+            rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp: %d points of the front)", nf);
+        size_t k = knob__pareto_front(F, (size_t)nf, (size_t)no, front);
+        /* the front's points in order of objective 0, five of them evenly spaced */
+        int q = 0;
+        for (int i = 0; i < nf; i++)
+            if (front[i])
+                idx[q++] = idx[i];
+        for (int a = 1; a < q; a++)
+            for (int b = a; b > 0 && Y[(size_t)idx[b] * no] < Y[(size_t)idx[b - 1] * no]; b--) {
+                int t = idx[b];
+                idx[b] = idx[b - 1];
+                idx[b - 1] = t;
+            }
+        D->n_top = k < 5 ? (int)k : 5;
+        for (int t = 0; t < D->n_top; t++)
+            D->top[t] = idx[D->n_top > 1 ? t * (q - 1) / (D->n_top - 1) : 0];
+    }
+    free(col);
+    free(front);
+    free(idx);
+    return rc;
+}
+
+/* One model per objective, refit on the single objective's schedule (fit_model). */
+static int mo_fit(bo *p, const data *D, const double *Y, const bool *cat)
+{
+    int n = D->n, no = p->n_obj, n_seen = D->n_seen, rc = KNOB_OK;
+    double *col = malloc(((size_t)n + 1) * sizeof *col);
+    if (!col)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
+                 n_seen >= p->n_fitted + p->n_fitted / 20;
+    for (int j = 0; j < no && !rc; j++) {
+        knob__gp *g = objective_model(p, j);
+        for (int i = 0; i < n; i++)
+            col[i] = Y[(size_t)i * no + j];
+        g->min_noise = p->min_noise;
+        rc = knob__gp_set_data(g, D->X, col, n, p->n_dims, cat);
+        if (!rc)
+            rc = refit || !g->fitted ? knob__gp_fit(g, (int)p->fit_max_evals) : knob__gp_factor(g);
+        if (rc)
+            rc = gp_failed(rc, n, p->n_dims);
+    }
+    if (refit)
+        p->n_fitted = n_seen;
+    free(col);
+    return rc;
+}
+
+/* Failed and running trials, as add_fantasies does for one objective: failed ones at
+ * each objective's worst loss, running ones at each model's mean (believer) or the worst
+ * (liar); every objective's model refactored with them. */
+static int mo_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                        const bool *cat, data *D, const double *Y)
+{
+    int d = p->n_dims, n = D->n, no = p->n_obj, n_fail = 0, n_pend = 0;
+    double *X = D->X;
+    for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + n_fail < p->max_observations;)
+        if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
+            encode(p, tr[i], X + (size_t)(n + n_fail) * d))
+            n_fail++;
+    for (size_t i = 0; p->pending_mode && i < n_tr; i++)
+        if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
+            encode(p, tr[i], X + (size_t)(n + n_fail + n_pend) * d))
+            n_pend++;
+    if (n_fail + n_pend == 0)
+        return KNOB_OK;
+    int all = n + n_fail + n_pend, rc = KNOB_OK;
+    double *col = malloc(((size_t)all + 2 * (size_t)n_pend * (n + 1) + 1) * sizeof *col);
+    if (!col)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    double *pv = col + all, *work = pv + n_pend;
+    for (int j = 0; j < no && !rc; j++) {
+        knob__gp *g = objective_model(p, j);
+        double worst = -HUGE_VAL;
+        for (int i = 0; i < n; i++) {
+            col[i] = Y[(size_t)i * no + j];
+            worst = fmax(worst, col[i]);
+        }
+        for (int i = n; i < n + n_fail; i++)
+            col[i] = worst;
+        if (p->pending_mode == 1 && n_pend)
+            knob__gp_predict(g, X + (size_t)(n + n_fail) * d, n_pend, col + n + n_fail, pv, work);
+        else
+            for (int i = n + n_fail; i < all; i++)
+                col[i] = worst;
+        rc = knob__gp_set_data(g, X, col, all, d, cat);
+        if (!rc)
+            rc = knob__gp_factor(g);
+        if (rc)
+            rc = gp_failed(rc, all, d);
+    }
+    D->n_extra = n_fail + n_pend;
+    free(col);
+    return rc;
+}
+
+/* A suggestion for two or three objectives: one model per objective and per constraint,
+ * log EHVI (math/ehvi.h) plus the log probability of feasibility, maximized as one
+ * objective's acquisition is (maximize). */
+static int suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
+                      size_t n_tr)
+{
+    int d = p->n_dims;
+    double sign[KNOB__EHVI_MAX_OBJ], *Y = NULL, xbest[MAX_DIMS];
+    for (int j = 0; j < p->n_obj; j++)
+        sign[j] = knob_study_direction(s, (size_t)j) == KNOB_MAXIMIZE ? -1 : 1;
+    int64_t self = knob_trial_number(t);
+    bool cat[MAX_DIMS];
+    for (int k = 0; k < d; k++)
+        cat[k] = p->dims[k].cat;
+    data D = {0};
+    int rc = observe_mo(p, sign, tr, n_tr, &D, &Y);
+    if (!rc && D.n < 2)
+        goto done; /* the rest lack a param of the space: independent draws */
+    if (!rc)
+        rc = mo_standardize(p, &D, Y);
+    if (!rc)
+        rc = mo_fit(p, &D, Y, cat);
+    if (!rc)
+        rc = fit_constraints(p, &D, cat);
+    if (!rc)
+        rc = mo_fantasies(p, tr, n_tr, self, cat, &D, Y);
+    if (!rc)
+        rc = maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
+    for (int k = 0; !rc && k < d; k++) {
+        xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
+        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
+                                knob__dim_from_unit(&p->dims[k], xbest[k]));
+    }
+done:
+    free(D.y);
+    free(D.C);
+    free(D.feas);
+    free(Y);
+    return rc;
+}
+
+/* What several objectives do not combine with, in words. */
+static int mo_refused(const bo *p, knob_study *s)
+{
+    size_t no = knob_study_n_objectives(s);
+    const char *what = no > 3           ? NULL
+                       : p->ucb         ? "acquisition 'ucb' (several use log EHVI)"
+                       : p->cost[0]     ? "option cost"
+                       : p->ws_study[0] ? "option warm_start_study"
+                                        : "";
+    if (!what)
+        return knob_set_error(KNOB_EUNSUPPORTED,
+                              "sampler 'gp' optimizes one to three objectives; study '%s' has %zu",
+                              knob_study_name(s), no);
+    if (what[0])
+        return knob_set_error(KNOB_EUNSUPPORTED,
+                              "sampler 'gp': %s works with one objective; study '%s' has %zu", what,
+                              knob_study_name(s), no);
+    return KNOB_OK;
+}
+
 /* The source study (warm_start_study, from warm_start_storage or this study's storage)
  * and its model, once. A missing study is an error; one sharing no param, a cold start. */
 static int warm_start(bo *p, knob_study *s)
@@ -1176,12 +1576,10 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               "(give it a metric, or use random, grid or qmc)",
                               knob_study_name(s));
     bo *p = state;
-    if (knob_study_n_objectives(s) != 1)
-        return knob_set_error(KNOB_EUNSUPPORTED,
-                              "sampler 'gp' optimizes one objective; study "
-                              "'%s' has %zu",
-                              knob_study_name(s), knob_study_n_objectives(s));
-    int rc;
+    p->n_obj = (int)knob_study_n_objectives(s);
+    int rc = p->n_obj > 1 ? mo_refused(p, s) : KNOB_OK;
+    if (rc)
+        return rc;
     if (p->ws_study[0] && p->ws_first > 0 && !p->ws_firsts_read && (rc = read_firsts(p, s)))
         return rc;
     if (knob_trial_number(t) < (int64_t)p->ws_firsts.n)
@@ -1222,7 +1620,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     int threads = openblas_get_num_threads();
     if (threads > 1)
         openblas_set_num_threads(1);
-    rc = suggest(p, s, t, tr, n);
+    rc = p->n_obj > 1 ? suggest_mo(p, s, t, tr, n) : suggest(p, s, t, tr, n);
     if (threads > 1)
         openblas_set_num_threads(threads);
     return rc;
@@ -1276,6 +1674,9 @@ static void fini(void *state)
     knob__gp_free(&p->kgp);
     knob__gp_free(&p->sgp);
     knob__warm_firsts_free(&p->ws_firsts);
+    for (int j = 0; j < KNOB__EHVI_MAX_OBJ - 1; j++)
+        knob__gp_free(&p->mgp[j]);
+    knob__ehvi_free(&p->ehvi);
     free(p->cthr);
     free(p->cok);
 }
