@@ -28,10 +28,16 @@ test_pkgs+=(python3-pip python3-pytest python3-pandas python3-venv)
 test_pkgs+=(chromium)
 tool_pkgs=(python3 valgrind)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
+# Benchmarks only (KNOB_WITH_BENCH=1 bash scripts/deps.sh; not in CI's default set): Optuna
+# 4.2+'s GPSampler, a column of bench/bayesmark, needs torch (python3-torch).
+bench_pkgs=(python3-torch)
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${tool_pkgs[@]}")
 if [ "${KNOB_WITH_PEERS:-1}" = 1 ]; then
     want+=("${peer_pkgs[@]}")
+fi
+if [ "${KNOB_WITH_BENCH:-0}" = 1 ]; then
+    want+=("${bench_pkgs[@]}")
 fi
 
 missing=()

@@ -16,6 +16,7 @@ extern const knob_sampler_plugin knob__sampler_evolution;
 extern const knob_sampler_plugin knob__sampler_smac;
 extern const knob_sampler_plugin knob__sampler_nsga2;
 extern const knob_sampler_plugin knob__sampler_nsga3;
+extern const knob_sampler_plugin knob__sampler_auto;
 extern const knob_pruner_plugin knob__pruner_none;
 extern const knob_pruner_plugin knob__pruner_median;
 extern const knob_pruner_plugin knob__pruner_percentile;
@@ -37,6 +38,7 @@ static const knob_sampler_plugin *const sampler_builtins[] = {
     &knob__sampler_smac,
     &knob__sampler_nsga2,
     &knob__sampler_nsga3,
+    &knob__sampler_auto,
     NULL,
 };
 

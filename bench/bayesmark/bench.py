@@ -204,7 +204,8 @@ def make(opt, seed, knob, optuna):
         S = knob.samplers
         sampler = {"gp": lambda: S.GPSampler(seed=seed, **o), "tpe": lambda: S.TPESampler(seed=seed, **o),
                    "smac": lambda: S.SMACSampler(seed=seed, **o), "cmaes": lambda: S.CmaEsSampler(seed=seed, **o),
-                   "random": lambda: S.RandomSampler(seed=seed, **o)}.get(name)
+                   "random": lambda: S.RandomSampler(seed=seed, **o),
+                   "auto": lambda: S.AutoSampler(seed=seed, **o)}.get(name)
         if name == "default":
             return _knob_default(knob, seed)
         return knob.create_study(direction="minimize", sampler=sampler())
@@ -254,6 +255,8 @@ def main():
     ap.add_argument("--budget", type=int, default=64)
     ap.add_argument("--modes", default="1,8", help="batch sizes: 1 = --budget sequential trials, 8 = --rounds rounds of 8")
     ap.add_argument("--rounds", type=int, default=16, help="rounds of the batch mode (Bayesmark: 16)")
+    ap.add_argument("--order", default="problem", choices=["problem", "seed"],
+                    help="seed: every problem for seed 0, then for seed 1, ... (a run cut short has whole seeds)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     import knob
@@ -274,19 +277,24 @@ def main():
         except Exception as e:  # Optuna's GP imports torch lazily
             print("optuna:gp unavailable (%s: %s); left out" % (type(e).__name__, e), file=sys.stderr)
             opts.remove("optuna:gp")
+    batches = [int(b) for b in a.modes.split(",")]
+    if a.order == "seed":
+        plan = [(pn, b, s) for s in range(a.seeds) for pn in problems for b in batches]
+    else:
+        plan = [(pn, b, s) for pn in problems for b in batches for s in range(a.seeds)]
+    probs = {}
     with open(a.out, "a") as f:
-        for pname in problems:
-            prob = Problem(pname)
-            for batch in [int(b) for b in a.modes.split(",")]:
-                for seed in range(a.seeds):
-                    for opt in opts:
-                        if opt.startswith("optuna") and optuna is None:
-                            continue
-                        r = run(prob, opt, seed, a.budget, batch, knob, optuna, a.rounds)
-                        r["optuna_version"] = getattr(optuna, "__version__", None)
-                        f.write(json.dumps(r) + "\n")
-                        f.flush()
-            print("done", pname, file=sys.stderr, flush=True)
+        for pname, batch, seed in plan:
+            if pname not in probs:
+                probs[pname] = Problem(pname)
+            for opt in opts:
+                if opt.startswith("optuna") and optuna is None:
+                    continue
+                r = run(probs[pname], opt, seed, a.budget, batch, knob, optuna, a.rounds)
+                r["optuna_version"] = getattr(optuna, "__version__", None)
+                f.write(json.dumps(r) + "\n")
+                f.flush()
+            print("done", pname, batch, seed, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

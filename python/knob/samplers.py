@@ -201,6 +201,20 @@ class GPSampler(BaseSampler):
         super().__init__(seed=seed, n_startup_trials=n_startup_trials, **options)
 
 
+class AutoSampler(BaseSampler):
+    """knob's default sampler (``auto``): the Gaussian process (GPSampler) while the study has
+    one objective, a fixed space of at most ``gp_params`` params, no pruned trial and fewer
+    than ``gp_trials`` completed trials; TPE (with ``constant_liar``) otherwise, as
+    OptunaHub's AutoSampler reasons. ``knob.create_study()`` uses it for one objective."""
+
+    _knob_name = "auto"
+
+    def __init__(
+        self, *, seed: Optional[int] = None, gp_trials: int = _UNSET, gp_params: int = _UNSET, **options: Any
+    ) -> None:
+        super().__init__(seed=seed, gp_trials=gp_trials, gp_params=gp_params, **options)
+
+
 class CmaEsSampler(BaseSampler):
     """knob's cmaes: CMA-ES with restarts, a separable variant and a margin for integers.
     sigma0 is a fraction of each param's range (Optuna's too, on its [0, 1] scaled space)."""
@@ -440,6 +454,7 @@ __all__ = [
     "GridSampler",
     "TPESampler",
     "GPSampler",
+    "AutoSampler",
     "CmaEsSampler",
     "QMCSampler",
     "EvolutionSampler",

@@ -25,7 +25,7 @@ from . import logging as _logging
 from .distributions import BaseDistribution
 from .exceptions import DuplicatedStudyError, KnobDoneError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
-from .samplers import BaseSampler, TPESampler
+from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
 from .trial import FrozenTrial, Trial, TrialState, _attr_json, _frozen_from_info, _json, _real
 
@@ -693,7 +693,7 @@ def _default_sampler(n_objectives: int) -> BaseSampler:
 
         if samplers._has_sampler("nsga2"):
             return samplers.NSGAIISampler()
-    return TPESampler()
+    return AutoSampler()
 
 
 class _Progress:

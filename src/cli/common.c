@@ -90,12 +90,12 @@ static int fail(const char *what)
     return -1;
 }
 
-/* The sampler a sweep names: its `sampler` key, else its method. bayes is Bayesian
- * optimization with a Gaussian process (gp) when the study has one objective and stops
- * no trial early: it found better configurations than TPE on every function of
- * bench/samplers. With several objectives (MOTPE) or early termination (TPE models
- * pruned trials by their last value, and each Hyperband bracket on its own: BOHB) it is
- * TPE. Random search, with a warning, when neither is built in. */
+/* The sampler a sweep names: its `sampler` key, else its method. bayes is knob's default
+ * sampler, `auto` (as knob.create_study() picks it): a Gaussian process (gp) while the
+ * study has one objective, a fixed space and no pruned trial, TPE otherwise. With several
+ * objectives (MOTPE) or early termination (TPE models pruned trials by their last value,
+ * and each Hyperband bracket on its own: BOHB) it is TPE from the start. Random search,
+ * with a warning, when neither is built in. */
 static int create_sampler(const sweep *sw, knob_sampler **out)
 {
     if (sw->sampler.name)
@@ -105,7 +105,7 @@ static int create_sampler(const sweep *sw, knob_sampler **out)
     if (!strcmp(sw->method, "pbt")) /* the first population; PBT explores from there */
         return knob_sampler_create("random", NULL, out) ? fail("sampler") : 0;
     bool gp = sw->n_objectives <= 1 && !sw->early_type && !sw->pruner.name;
-    if (gp && knob_sampler_create("gp", NULL, out) == KNOB_OK)
+    if (gp && knob_sampler_create("auto", NULL, out) == KNOB_OK)
         return 0;
     if (knob_sampler_create("tpe", NULL, out) == KNOB_OK)
         return 0;

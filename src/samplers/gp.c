@@ -12,7 +12,10 @@
  * The acquisition is maximized over n_candidates scrambled Sobol points plus a quarter as
  * many around the best trials, then by L-BFGS (NLopt, in units of the length scales) over
  * the continuous dimensions from the n_local_search best of them and from the incumbent,
- * then one pass over every categorical dimension's choices. Draws derive from (seed,
+ * then one pass over the values of every discrete dimension (categories, and ints or steps
+ * of at most 64 values, rounded) that skips points asked before: every trial's in a space
+ * of discrete params alone (a Bayesmark kNN space of 100 points got 20 distinct points in
+ * 64 trials before), the running and failed ones' otherwise. Draws derive from (seed,
  * trial number); kernel hyperparameters start from the previous fit, so a process that
  * asks in the same order gets the same suggestions.
  *
@@ -366,25 +369,64 @@ static bool too_near(const ctx *c, const double *x)
     return r <= STALL_AWAY || r > STALL_FAR;
 }
 
-/* One pass over the categorical dimensions: each takes its best choice. */
-static double categorical_pass(ctx *c, double *x, double value)
+/* Values a binned dimension (an int or a stepped float) takes at most for the discrete
+ * pass to try each of them. */
+#define DISCRETE_PASS_BINS 64
+
+/* Row x is a point already observed, failed or pending among rows[0, n) (every
+ * coordinate within 1e-9: binned coordinates are their bins' centres, so equal). */
+static bool seen_row(const bo *p, const double *rows, int n, const double *x)
+{
+    for (int i = 0; i < n; i++) {
+        const double *r = rows + (size_t)i * p->n_dims;
+        int k = 0;
+        while (k < p->n_dims && fabs(r[k] - x[k]) <= 1e-9)
+            k++;
+        if (k == p->n_dims)
+            return true;
+    }
+    return false;
+}
+
+/* One pass over the discrete dimensions (categorical, and binned ones of at most
+ * DISCRETE_PASS_BINS values): each takes its best choice, the others held, among the points
+ * not in rows[0, n_rows) (a deterministic objective tells nothing new at a point it was
+ * asked; Optuna's GPSampler also searches discrete params by their values). A point in
+ * rows is worth nothing here. Binned coordinates are rounded to their bins' centres
+ * first. */
+static double discrete_pass(ctx *c, const double *rows, int n_rows, double *x, double value)
 {
     bo *p = c->p;
+    bool any = false;
     for (int k = 0; k < p->n_dims; k++) {
-        if (!p->dims[k].cat)
+        if (p->dims[k].bins > 0 && x[k] != knob__dim_round(&p->dims[k], x[k])) {
+            x[k] = knob__dim_round(&p->dims[k], x[k]);
+            any = true;
+        }
+    }
+    if (any)
+        acq_batch(c, x, 1, &value);
+    if (seen_row(p, rows, n_rows, x))
+        value = -HUGE_VAL;
+    for (int k = 0; k < p->n_dims; k++) {
+        const knob__dim *dk = &p->dims[k];
+        bool binned = dk->bins > 0 && dk->bins <= DISCRETE_PASS_BINS;
+        if (!dk->cat && !binned)
             continue;
+        size_t choices = dk->cat ? dk->dist->n_choices : (size_t)dk->bins;
         double keep = x[k], best_choice = keep;
-        for (size_t j = 0; j < p->dims[k].dist->n_choices; j++) {
-            if ((double)j == keep)
+        for (size_t j = 0; j < choices; j++) {
+            double u = dk->cat ? (double)j : ((double)j + 0.5) / dk->bins;
+            if (fabs(u - keep) <= 1e-12)
                 continue;
-            x[k] = (double)j;
-            if (too_near(c, x))
+            x[k] = u;
+            if (too_near(c, x) || seen_row(p, rows, n_rows, x))
                 continue;
             double v;
             acq_batch(c, x, 1, &v);
             if (v > value) {
                 value = v;
-                best_choice = (double)j;
+                best_choice = u;
             }
         }
         x[k] = best_choice;
@@ -1059,7 +1101,28 @@ static int maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *x
                 isfinite(vals[i]) && !too_near(&c, cand + (size_t)i * d) ? vals[i] : -HUGE_VAL, i};
         qsort(order, (size_t)m, sizeof *order, cmp_item_desc);
         int starts = (int)p->n_local_search < m ? (int)p->n_local_search : m;
-        categorical_pass(&c, xbest, refine(&c, D, cand, order, starts, xbest));
+        /* Points not to ask again: in a space of discrete dimensions alone every trial's;
+         * with a continuous dimension the failed and running ones' only (the local search
+         * may settle on a bound or on the incumbent, which a noisy or constrained
+         * objective may want again, gp_constraints; never twice in one batch). */
+        bool discrete = true;
+        for (int k = 0; k < d; k++)
+            discrete &= p->dims[k].cat || p->dims[k].bins > 0;
+        const double *rows = D->X + (discrete ? 0 : (size_t)D->n * d);
+        int n_rows = D->n_extra + (discrete ? D->n : 0);
+        double v =
+            discrete_pass(&c, rows, n_rows, xbest, refine(&c, D, cand, order, starts, xbest));
+        /* every neighbour of a seen point seen too: the best candidate not seen yet */
+        for (int j = 0; !(v > -HUGE_VAL) && j < m; j++) {
+            double x[MAX_DIMS];
+            memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
+            for (int k = 0; k < d; k++)
+                x[k] = knob__dim_round(&p->dims[k], x[k]);
+            if (order[j].v > -HUGE_VAL && !seen_row(p, rows, n_rows, x)) {
+                memcpy(xbest, x, (size_t)d * sizeof *x);
+                v = order[j].v;
+            }
+        }
     }
     free(cand);
     free(vals);

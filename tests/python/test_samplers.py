@@ -36,6 +36,7 @@ SAMPLERS = [
     lambda: samplers.SMACSampler(seed=1, n_startup_trials=4, n_candidates=200),
     lambda: samplers.NSGAIISampler(seed=1, population_size=4, crossover=samplers.nsgaii.SBXCrossover()),
     lambda: samplers.KnobSampler("tpe", seed=1, startup="sobol"),
+    lambda: samplers.AutoSampler(seed=1, gp_trials=10),
 ]
 
 
@@ -135,6 +136,18 @@ def test_pruner_runs(make):
         assert TrialState.PRUNED in states
     else:
         assert TrialState.PRUNED not in states
+
+
+def test_default_sampler_is_auto():
+    """knob's default for one objective is AutoSampler (libknob's auto: gp, then TPE); for
+    several, NSGA-II as Optuna's."""
+    assert isinstance(optuna.create_study().sampler, samplers.AutoSampler)
+    assert isinstance(optuna.create_study(directions=["minimize", "maximize"]).sampler, samplers.NSGAIISampler)
+    s = optuna.create_study(sampler=samplers.AutoSampler(seed=3))
+    s.optimize(objective, n_trials=14)
+    g = optuna.create_study(sampler=samplers.GPSampler(seed=3))
+    g.optimize(objective, n_trials=14)
+    assert [t.params for t in s.trials] == [t.params for t in g.trials]
 
 
 def test_every_knob_sampler_and_pruner_has_a_class(knob_cli):

@@ -529,8 +529,9 @@ static void gp_leaves_a_stall(void **state)
     assert_true(best - 0.397887 < 1e-3);
 }
 
-/* In a discrete space the acquisition's best is soon a point already tried; asks do not
- * repeat one point while others are untried. */
+/* In a discrete space the acquisition's best is soon a point already tried, which a
+ * deterministic objective tells nothing new at: asks do not repeat a point while others
+ * are untried (the discrete pass of the acquisition's search skips seen points). */
 static knob_trial_state grid_objective(knob_trial *t, void *ctx, double *values)
 {
     int64_t a, b;
@@ -551,18 +552,11 @@ static void gp_discrete_space_no_endless_repeats(void **state)
     const knob_trial_info *const *tr;
     size_t n;
     assert_int_equal(knob_study_trials(s, &tr, &n), 0);
-    /* of every six asks in a row after the startup, at least one is a new point */
-    for (size_t i = 10; i + 6 <= n; i++) {
-        bool fresh = false;
-        for (size_t j = i; j < i + 6; j++) {
-            bool seen = false;
-            for (size_t q = 0; q < j; q++)
-                seen |= tr[q]->params[0].internal == tr[j]->params[0].internal &&
-                        tr[q]->params[1].internal == tr[j]->params[1].internal;
-            fresh |= !seen;
-        }
-        assert_true(fresh);
-    }
+    /* every ask after the startup is a new point (40 of 100: untried ones remain) */
+    for (size_t j = 10; j < n; j++)
+        for (size_t q = 0; q < j; q++)
+            assert_true(tr[q]->params[0].internal != tr[j]->params[0].internal ||
+                        tr[q]->params[1].internal != tr[j]->params[1].internal);
     double best;
     assert_int_equal(knob_study_best_value(s, &best), 0);
     assert_true(best == 0);

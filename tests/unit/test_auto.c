@@ -1,0 +1,297 @@
+/* The "auto" sampler (knob's default): which sampler it hands each trial to, that it
+ * beats random search on a noisy function, and that trials asked together differ. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+#include <string.h>
+
+static knob_sampler *sampler(const char *name, const char *opts)
+{
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create(name, opts, &sp), 0);
+    return sp;
+}
+
+/* ---------------------------------------------------------------- histories */
+
+static double branin(double x0, double x1)
+{
+    double b = 5.1 / (4 * M_PI * M_PI), c = 5 / M_PI, t = 1 / (8 * M_PI);
+    double u = x1 - b * x0 * x0 + c * x0 - 6;
+    return u * u + 10 * (1 - t) * cos(x0) + 10;
+}
+
+/* kind 0: flat (x0, x1 in Branin's box); 1: conditional (a choice, then x or y); 2: flat,
+ * every fifth trial pruned. */
+static knob_trial_state history_objective(knob_trial *t, void *ctx, double *values)
+{
+    int kind = *(int *)ctx;
+    double x0, x1;
+    if (kind == 1) {
+        const char *arms[] = {"a", "b"};
+        size_t arm;
+        if (knob_trial_suggest_categorical(t, "arm", arms, 2, &arm))
+            return KNOB_TRIAL_FAIL;
+        if (knob_trial_suggest_float(t, arm ? "y" : "x", -5, 10, 0, 0, &x0))
+            return KNOB_TRIAL_FAIL;
+        values[0] = (x0 - 1) * (x0 - 1) + (double)arm;
+        return KNOB_TRIAL_COMPLETE;
+    }
+    if (knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, &x0) ||
+        knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x1))
+        return KNOB_TRIAL_FAIL;
+    values[0] = branin(x0, x1);
+    if (kind == 2 && knob_trial_number(t) % 5 == 4)
+        return KNOB_TRIAL_PRUNED;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* The point `name` (with `opts`) asks after 12 random trials of history `kind` (one
+ * objective, or two with `two`): x[0..n) in the order the objective suggests them. */
+static void next_after(int kind, bool two, const char *name, const char *opts, double *x, int n)
+{
+    knob_storage *st;
+    knob_study *s;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    assert_int_equal(knob_storage_open("memory:", &st), 0);
+    knob_study_options o = {
+        .sampler = sampler("random", "seed=1"), .directions = dirs, .n_objectives = two ? 2 : 1};
+    assert_int_equal(knob_study_create(st, "h", &o, &s), 0);
+    for (int i = 0; i < 12; i++) {
+        knob_trial *t;
+        double v[2];
+        assert_int_equal(knob_study_ask(s, &t), 0);
+        knob_trial_state state = history_objective(t, &kind, v);
+        v[1] = -v[0];
+        assert_int_equal(knob_study_tell(s, t, state, state == KNOB_TRIAL_COMPLETE ? v : NULL,
+                                         state == KNOB_TRIAL_COMPLETE ? (two ? 2 : 1) : 0),
+                         0);
+    }
+    knob_study_free(s);
+    knob_study_options lo = {.sampler = sampler(name, opts)};
+    assert_int_equal(knob_study_load(st, "h", &lo, &s), 0);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), 0);
+    if (kind == 1) {
+        const char *arms[] = {"a", "b"};
+        size_t arm;
+        assert_int_equal(knob_trial_suggest_categorical(t, "arm", arms, 2, &arm), 0);
+        x[0] = (double)arm;
+        assert_int_equal(knob_trial_suggest_float(t, arm ? "y" : "x", -5, 10, 0, 0, &x[1]), 0);
+    } else {
+        assert_int_equal(knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, &x[0]), 0);
+        assert_int_equal(knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x[1]), 0);
+    }
+    assert_int_equal(n, 2);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* auto's next point equals the delegate's, and differs from the other one's. */
+static void expect_delegate(int kind, bool two, const char *same, const char *same_opts,
+                            const char *other, const char *other_opts)
+{
+    double a[2], b[2], c[2];
+    next_after(kind, two, "auto", "seed=7", a, 2);
+    next_after(kind, two, same, same_opts, b, 2);
+    next_after(kind, two, other, other_opts, c, 2);
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(memcmp(a, c, sizeof a) != 0);
+}
+
+/* One objective, a fixed space, nothing pruned: the Gaussian process. */
+static void auto_uses_gp_on_a_fixed_space(void **state)
+{
+    (void)state;
+    expect_delegate(0, false, "gp", "seed=7", "tpe", "seed=7,constant_liar=true");
+}
+
+/* A conditional space: TPE (with constant_liar). */
+static void auto_uses_tpe_on_a_conditional_space(void **state)
+{
+    (void)state;
+    expect_delegate(1, false, "tpe", "seed=7,constant_liar=true", "gp", "seed=7");
+}
+
+/* A pruned trial: TPE, which models them. */
+static void auto_uses_tpe_once_trials_are_pruned(void **state)
+{
+    (void)state;
+    expect_delegate(2, false, "tpe", "seed=7,constant_liar=true", "gp", "seed=7");
+}
+
+/* Two objectives: TPE (gp models one). */
+static void auto_uses_tpe_for_two_objectives(void **state)
+{
+    (void)state;
+    double a[2], b[2];
+    next_after(0, true, "auto", "seed=7", a, 2);
+    next_after(0, true, "tpe", "seed=7,constant_liar=true", b, 2);
+    assert_memory_equal(a, b, sizeof a);
+}
+
+/* Beyond gp_trials completed trials, and beyond gp_params params: TPE. */
+static void auto_uses_tpe_beyond_its_limits(void **state)
+{
+    (void)state;
+    double a[2], b[2], c[2];
+    next_after(0, false, "auto", "seed=7,gp_trials=12", a, 2);
+    next_after(0, false, "tpe", "seed=7,constant_liar=true", b, 2);
+    assert_memory_equal(a, b, sizeof a);
+    next_after(0, false, "auto", "seed=7,gp_params=1", c, 2);
+    assert_memory_equal(c, b, sizeof c);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("auto", "gp_params=65", &sp), KNOB_EINVAL);
+}
+
+/* ---------------------------------------------------------------- search quality */
+
+/* Branin with normal noise of standard deviation 1 (deterministic per trial number and
+ * seed); ctx: the seed. The noise-free value goes into the trial's user attr "true". */
+static knob_trial_state noisy_branin(knob_trial *t, void *ctx, double *values)
+{
+    double x0, x1;
+    if (knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, &x0) ||
+        knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x1))
+        return KNOB_TRIAL_FAIL;
+    knob_rng r;
+    knob_rng_seed(&r, (uint64_t)knob_trial_number(t) * 7919 + *(uint64_t *)ctx);
+    char text[64];
+    double f = branin(x0, x1);
+    snprintf(text, sizeof text, "%.17g", f);
+    if (knob_trial_set_user_attr(t, "true", text))
+        return KNOB_TRIAL_FAIL;
+    values[0] = f + knob_rng_normal(&r);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* The noise-free Branin value, minus its minimum 0.397887, of the trial with the best
+ * noisy value after `trials` trials of `name` with seed `seed`. */
+static double noisy_regret(const char *name, uint64_t seed, int trials)
+{
+    char opts[32];
+    snprintf(opts, sizeof opts, "seed=%llu", (unsigned long long)seed);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), 0);
+    knob_study_options o = {.sampler = sampler(name, opts)};
+    assert_int_equal(knob_study_create(st, "noisy", &o, &s), 0);
+    assert_int_equal(knob_study_optimize(s, noisy_branin, &seed, trials), 0);
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(s, &best), 0);
+    const char *v = knob_trial_info_attr(best, "true", false);
+    assert_non_null(v);
+    double f = strtod(v + (*v == '"'), NULL) - 0.397887;
+    knob_study_free(s);
+    knob_storage_close(st);
+    return f;
+}
+
+/* Of seeds 0..9, how many end (40 trials, noise sd 1) with a best trial whose noise-free
+ * value is within 0.5 of the minimum. */
+static int noisy_good(const char *name)
+{
+    int good = 0;
+    for (uint64_t seed = 0; seed < 10; seed++)
+        good += noisy_regret(name, seed, 40) < 0.5;
+    return good;
+}
+
+/* knob's default against random search on a noisy 2-D function, seeds 0..9: the default
+ * gets within 1 of the minimum (its best noisy trial, judged noise-free) on at least 8;
+ * random search does not reach 8 (the same check fails for it). */
+static void default_beats_random_on_noisy_branin(void **state)
+{
+    (void)state;
+    int a = noisy_good("auto"), r = noisy_good("random");
+    print_message("within 0.5 of the minimum: auto %d of 10, random %d of 10\n", a, r);
+    assert_true(a >= 8);
+    assert_true(r < 8);
+}
+
+/* ---------------------------------------------------------------- batches */
+
+/* kNN-like: two ints (25 x 4 = 100 points). */
+static knob_trial_state int_objective(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    int64_t k, p;
+    if (knob_trial_suggest_int(t, "k", 1, 25, 1, 0, &k) ||
+        knob_trial_suggest_int(t, "p", 1, 4, 1, 0, &p))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)((k - 9) * (k - 9)) / 10 + (double)(p == 2 ? 0 : 1);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* 8 trials asked together (none told yet) are 8 distinct points, three rounds each, on a
+ * continuous space and on a space of 100 integer points, where none was seen before
+ * either (in a continuous space gp may ask a point again: a bound the local search
+ * settles on). */
+static void auto_batches_are_distinct(void **state)
+{
+    (void)state;
+    for (int space = 0; space < 2; space++) {
+        knob_storage *st;
+        knob_study *s;
+        assert_int_equal(knob_storage_open("memory:", &st), 0);
+        knob_study_options o = {.sampler = sampler("auto", "seed=2")};
+        assert_int_equal(knob_study_create(st, "batch", &o, &s), 0);
+        int kind = 0;
+        assert_int_equal(
+            knob_study_optimize(s, space ? int_objective : history_objective, &kind, 10), 0);
+        for (int round = 0; round < 3; round++) {
+            knob_trial *t[8];
+            double x[8][2], v[8];
+            for (int i = 0; i < 8; i++) {
+                assert_int_equal(knob_study_ask(s, &t[i]), 0);
+                if (space) {
+                    int64_t k, p;
+                    assert_int_equal(knob_trial_suggest_int(t[i], "k", 1, 25, 1, 0, &k), 0);
+                    assert_int_equal(knob_trial_suggest_int(t[i], "p", 1, 4, 1, 0, &p), 0);
+                    x[i][0] = (double)k;
+                    x[i][1] = (double)p;
+                    v[i] = (double)((k - 9) * (k - 9)) / 10 + (double)(p == 2 ? 0 : 1);
+                } else {
+                    assert_int_equal(knob_trial_suggest_float(t[i], "x0", -5, 10, 0, 0, &x[i][0]),
+                                     0);
+                    assert_int_equal(knob_trial_suggest_float(t[i], "x1", 0, 15, 0, 0, &x[i][1]),
+                                     0);
+                    v[i] = branin(x[i][0], x[i][1]);
+                }
+            }
+            const knob_trial_info *const *tr;
+            size_t n;
+            assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+            for (int i = 0; i < 8; i++) {
+                for (int j = 0; j < i; j++)
+                    assert_true(x[i][0] != x[j][0] || x[i][1] != x[j][1]);
+                for (size_t q = 0; space && q < n; q++)
+                    if (tr[q]->state == KNOB_TRIAL_COMPLETE)
+                        assert_true(tr[q]->params[0].internal != x[i][0] ||
+                                    tr[q]->params[1].internal != x[i][1]);
+            }
+            for (int i = 0; i < 8; i++)
+                assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &v[i], 1), 0);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(auto_uses_gp_on_a_fixed_space),
+        cmocka_unit_test(auto_uses_tpe_on_a_conditional_space),
+        cmocka_unit_test(auto_uses_tpe_once_trials_are_pruned),
+        cmocka_unit_test(auto_uses_tpe_for_two_objectives),
+        cmocka_unit_test(auto_uses_tpe_beyond_its_limits),
+        cmocka_unit_test(default_beats_random_on_noisy_branin),
+        cmocka_unit_test(auto_batches_are_distinct),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
