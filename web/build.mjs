@@ -16,7 +16,7 @@ if (!out) {
 const result = await build({
     entryPoints: [join(here, 'src/main.js')],
     bundle: true,
-    minify: true,
+    minify: !process.env.KNOB_WEB_NOMINIFY, // KNOB_WEB_NOMINIFY=1: readable profiles
     format: 'iife',
     target: ['es2020'],
     write: false,

@@ -20,15 +20,17 @@ const char *cli_web_page(size_t *len);
 /* Says on stderr that this knob has no page, and how to get one; returns -1. */
 int cli_web_missing(const char *command);
 
-/* Appends the study's JSON as the page reads it: its name, directions, params (every
- * distribution seen), Pareto front, note, and the trials written since the change stamp
- * `since` (0: all), with "stamp" to pass next time; then `extra` (members as JSON text,
+/* Appends the study's JSON as the page reads it (web/src/model.js): its name, directions,
+ * params (every distribution seen), Pareto front, hypervolume history, note, and the
+ * trials written since the change stamp `since` (0: all) as columns, with "stamp" to pass
+ * next time; then `extra` (members as JSON text,
  * "\"a\":1,\"b\":2", or NULL). Returns 0, or -1 with knob_errmsg() saying why. */
 int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra);
 
-/* Appends the fANOVA importance of the params for the first objective, as
- * [{"name": ..., "share": ...}, ...], most important first; null when it cannot be told
- * (no objective, too few trials). 0, or -1 (null appended) with knob_errmsg() saying why. */
+/* Appends the fANOVA importance of the params for each objective, as a list over the
+ * objectives of [{"name": ..., "share": ...}, ...] (most important first) or null when it
+ * cannot be told (too few trials); null for a study without objective. 0, or -1 (with
+ * knob_errmsg() saying why) when an objective's importance failed (null in its place). */
 int cli_web_importance_json(knobx_buf *b, knob_study *s);
 
 #endif

@@ -1,8 +1,10 @@
-/* The study as the web page reads it (web/src/model.js): short keys and numbers of 10
- * significant digits keep a report of 10,000 trials small. */
+/* The study as the web page reads it (web/src/model.js, decode): the trials as columns,
+ * params and values exact, learning curves to 6 significant digits, which keeps a report
+ * of 10,000 trials small (bench/web). */
 #include "cli/web.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,155 +34,380 @@ static void choice_json(knobx_buf *b, const knob_choice *c)
     }
 }
 
-static void dist_json(knobx_buf *b, const char *name, const knob_distribution *d)
+/* A param's column: its name, the first distribution seen under it, and for a categorical
+ * one every choice seen (the distribution's, then those of other distributions under the
+ * same name), so that a trial's value is an index into them. */
+typedef struct column {
+    const char *name;
+    const knob_distribution *dist;
+    const knob_choice **choices; /* NULL: the distribution's own */
+    size_t n_choices;
+} column;
+
+static bool same_choice(const knob_choice *a, const knob_choice *b)
 {
-    knobx_buf_puts(b, "{\"name\":");
-    knobx_json_add_string(b, name);
-    if (d->kind == KNOB_DIST_CATEGORICAL) {
-        knobx_buf_puts(b, ",\"kind\":\"categorical\",\"choices\":[");
-        for (size_t i = 0; i < d->n_choices; i++) {
-            if (i)
-                knobx_buf_puts(b, ",");
-            choice_json(b, &d->choices[i]);
-        }
-        knobx_buf_puts(b, "]}");
-        return;
-    }
-    knobx_buf_printf(
-        b, ",\"kind\":\"%s\",\"log\":%s,\"low\":", d->kind == KNOB_DIST_INT ? "int" : "float",
-        (d->flags & KNOB_LOG) ? "true" : "false");
-    num(b, d->low);
-    knobx_buf_puts(b, ",\"high\":");
-    num(b, d->high);
-    knobx_buf_puts(b, "}");
+    if (a->type != b->type)
+        return false;
+    if (a->type == KNOB_CHOICE_STRING)
+        return !strcmp(a->str ? a->str : "", b->str ? b->str : "");
+    return a->type == KNOB_CHOICE_NULL || a->num == b->num;
 }
 
-/* Every param name with the first distribution seen under it, in the order first seen. */
-static void params_json(knobx_buf *b, const knob_trial_info *const *all, size_t n)
+/* The index of v among the column's choices, or -1. */
+static ptrdiff_t choice_index(const column *c, const knob_choice *v)
 {
-    const char **names = NULL;
-    size_t n_names = 0, cap = 0;
-    knobx_buf_puts(b, "[");
+    if (c->dist->kind != KNOB_DIST_CATEGORICAL)
+        return -1;
+    if (!c->choices) {
+        for (size_t i = 0; i < c->dist->n_choices; i++)
+            if (same_choice(&c->dist->choices[i], v))
+                return (ptrdiff_t)i;
+        return -1;
+    }
+    for (size_t i = 0; i < c->n_choices; i++)
+        if (same_choice(c->choices[i], v))
+            return (ptrdiff_t)i;
+    return -1;
+}
+
+static void columns_free(column *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(cols[i].choices);
+    free(cols);
+}
+
+/* Adds choice v to the column's choices (the first distribution's, then v); -1 on OOM. */
+static int add_choice(column *c, const knob_choice *v)
+{
+    if (!c->choices) {
+        c->choices = malloc((c->dist->n_choices + 1) * sizeof *c->choices);
+        if (!c->choices)
+            return -1;
+        for (size_t k = 0; k < c->dist->n_choices; k++)
+            c->choices[c->n_choices++] = &c->dist->choices[k];
+    } else {
+        const knob_choice **g = realloc(c->choices, (c->n_choices + 1) * sizeof *g);
+        if (!g)
+            return -1;
+        c->choices = g;
+    }
+    c->choices[c->n_choices++] = v;
+    return 0;
+}
+
+/* Every param name in the order first seen; -1 when out of memory. */
+static int columns_of(const knob_trial_info *const *all, size_t n, column **out, size_t *n_out)
+{
+    column *cols = NULL;
+    size_t n_cols = 0, cap = 0;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < all[i]->n_params; j++) {
             const knob_param *p = &all[i]->params[j];
-            bool known = false;
-            for (size_t k = 0; k < n_names && !known; k++)
-                known = !strcmp(names[k], p->name);
-            if (known)
-                continue;
-            if (n_names == cap) {
-                size_t nc = cap ? 2 * cap : 16;
-                const char **g = realloc(names, nc * sizeof *g);
-                if (!g) {
-                    b->oom = true;
-                    break;
+            column *c = NULL;
+            for (size_t k = 0; k < n_cols && !c; k++)
+                if (!strcmp(cols[k].name, p->name))
+                    c = &cols[k];
+            if (!c) {
+                if (n_cols == cap) {
+                    size_t nc = cap ? 2 * cap : 16;
+                    column *g = realloc(cols, nc * sizeof *g);
+                    if (!g)
+                        goto oom;
+                    cols = g;
+                    cap = nc;
                 }
-                names = g;
-                cap = nc;
+                c = &cols[n_cols++];
+                *c = (column){.name = p->name, .dist = p->dist};
+                continue;
             }
-            if (n_names)
-                knobx_buf_puts(b, ",");
-            names[n_names++] = p->name;
-            dist_json(b, p->name, p->dist);
+            if (p->dist == c->dist || p->dist->kind != KNOB_DIST_CATEGORICAL ||
+                c->dist->kind != KNOB_DIST_CATEGORICAL)
+                continue;
+            size_t v = (size_t)p->internal;
+            if (v < p->dist->n_choices && choice_index(c, &p->dist->choices[v]) < 0 &&
+                add_choice(c, &p->dist->choices[v]))
+                goto oom;
         }
     }
-    free(names);
-    knobx_buf_puts(b, "]");
+    *out = cols;
+    *n_out = n_cols;
+    return 0;
+oom:
+    columns_free(cols, n_cols);
+    return -1;
 }
 
-/* An attribute's JSON text, or null. */
-static void attr_or_null(knobx_buf *b, const knob_trial_info *t, const char *key, bool system)
+static void params_json(knobx_buf *b, const column *cols, size_t n)
 {
-    const char *v = knob_trial_info_attr(t, key, system);
-    knobx_buf_puts(b, v ? v : "null");
-}
-
-/* Intermediate values: "i0" and "iv" (the values of steps i0, i0+1, ...) when the steps
- * follow each other, as they mostly do (half the bytes of a 10,000-trial report), else "i"
- * as [[step, value], ...]. 8 significant digits: a curve's points, not a result. */
-static void intermediate_json(knobx_buf *b, const knob_trial_info *t)
-{
-    const knob_step_value *iv = t->intermediate;
-    bool dense = true;
-    for (size_t i = 1; i < t->n_intermediate && dense; i++)
-        dense = iv[i].step == iv[0].step + (int64_t)i;
-    if (dense && t->n_intermediate)
-        knobx_buf_printf(b, ",\"i0\":%lld,\"iv\":[", (long long)iv[0].step);
-    else
-        knobx_buf_puts(b, ",\"i\":[");
-    for (size_t i = 0; i < t->n_intermediate; i++) {
-        if (i)
-            knobx_buf_puts(b, ",");
-        if (!dense)
-            knobx_buf_printf(b, "[%lld,", (long long)iv[i].step);
-        if (isfinite(iv[i].value))
-            knobx_buf_printf(b, "%.8g", iv[i].value);
-        else
-            knobx_buf_puts(b, "null");
-        if (!dense)
-            knobx_buf_puts(b, "]");
-    }
-    knobx_buf_puts(b, "]");
-}
-
-static void trial_json(knobx_buf *b, const knob_trial_info *t)
-{
-    knobx_buf_printf(b, "{\"n\":%lld,\"s\":\"%s\",\"v\":[", (long long)t->number,
-                     knob_trial_state_str(t->state));
-    for (size_t i = 0; i < t->n_values; i++) {
-        if (i)
-            knobx_buf_puts(b, ",");
-        num(b, t->values[i]);
-    }
-    knobx_buf_puts(b, "],\"p\":{");
-    for (size_t i = 0; i < t->n_params; i++) {
-        knobx_buf_puts(b, i ? "," : "");
-        knobx_json_add_string(b, t->params[i].name);
-        knobx_buf_puts(b, ":");
-        if (t->params[i].dist->kind != KNOB_DIST_CATEGORICAL) {
-            num(b, t->params[i].internal);
+    knobx_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        knobx_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        knobx_json_add_string(b, cols[i].name);
+        const knob_distribution *d = cols[i].dist;
+        if (d->kind == KNOB_DIST_CATEGORICAL) {
+            knobx_buf_puts(b, ",\"kind\":\"categorical\",\"choices\":[");
+            size_t nc = cols[i].choices ? cols[i].n_choices : d->n_choices;
+            for (size_t k = 0; k < nc; k++) {
+                knobx_buf_puts(b, k ? "," : "");
+                choice_json(b, cols[i].choices ? cols[i].choices[k] : &d->choices[k]);
+            }
+            knobx_buf_puts(b, "]}");
             continue;
         }
-        size_t c = (size_t)t->params[i].internal;
-        if (c < t->params[i].dist->n_choices)
-            choice_json(b, &t->params[i].dist->choices[c]);
+        knobx_buf_printf(
+            b, ",\"kind\":\"%s\",\"log\":%s,\"low\":", d->kind == KNOB_DIST_INT ? "int" : "float",
+            (d->flags & KNOB_LOG) ? "true" : "false");
+        num(b, d->low);
+        knobx_buf_puts(b, ",\"high\":");
+        num(b, d->high);
+        knobx_buf_puts(b, "}");
+    }
+    knobx_buf_puts(b, "]");
+}
+
+/* A trial's value of column c: its number exactly (as knob trials prints it), a
+ * categorical's index into the column's choices, or null. */
+static void cell_json(knobx_buf *b, const column *c, const knob_trial_info *t)
+{
+    const knob_param *p = knob_trial_info_param(t, c->name);
+    if (!p) {
+        knobx_buf_puts(b, "null");
+        return;
+    }
+    if (p->dist->kind != KNOB_DIST_CATEGORICAL) {
+        knobx_json_add_number(b, p->internal);
+        return;
+    }
+    size_t v = (size_t)p->internal;
+    ptrdiff_t i = -1;
+    if (v < p->dist->n_choices)
+        i = p->dist == c->dist ? (ptrdiff_t)v : choice_index(c, &p->dist->choices[v]);
+    if (i >= 0)
+        knobx_buf_printf(b, "%td", i);
+    else
+        knobx_buf_puts(b, "null");
+}
+
+/* The runners' host and pid ("host:pid") as rk, each trial's as an index into it in r
+ * (null: none): the timeline's lanes. The runner's directory is for /api/log alone. */
+static void runners_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
+{
+    knobx_buf keys = {0}, idx = {0};
+    char **seen = NULL;
+    size_t n_seen = 0;
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *r = knob_trial_info_attr(ts[i], "runner", true);
+        knobx_json *j = r ? knobx_json_parse(r, (size_t)-1, NULL, 0) : NULL;
+        const knobx_json *host = knobx_json_get(j, "host"), *pid = knobx_json_get(j, "pid");
+        char key[320];
+        ptrdiff_t at = -1;
+        if (host && host->type == KNOBX_JSON_STRING) {
+            snprintf(key, sizeof key, "%.255s:%.0f", host->str,
+                     pid && pid->type == KNOBX_JSON_NUMBER ? pid->num : 0.0);
+            for (size_t k = 0; k < n_seen && at < 0; k++)
+                if (!strcmp(seen[k], key))
+                    at = (ptrdiff_t)k;
+            if (at < 0) {
+                char **g = realloc(seen, (n_seen + 1) * sizeof *g);
+                char *copy = g ? strdup(key) : NULL;
+                if (g)
+                    seen = g;
+                if (copy) {
+                    seen[n_seen] = copy;
+                    knobx_buf_puts(&keys, n_seen ? "," : "");
+                    knobx_json_add_string(&keys, key);
+                    at = (ptrdiff_t)n_seen++;
+                } else {
+                    b->oom = true;
+                }
+            }
+        }
+        knobx_json_free(j);
+        any |= at >= 0;
+        if (at >= 0)
+            knobx_buf_printf(&idx, "%s%td", i ? "," : "", at);
+        else
+            knobx_buf_puts(&idx, i ? ",null" : "null");
+    }
+    if (any)
+        knobx_buf_printf(b, ",\"rk\":[%s],\"r\":[%s]", knobx_buf_cstr(&keys), knobx_buf_cstr(&idx));
+    b->oom |= keys.oom || idx.oom;
+    for (size_t k = 0; k < n_seen; k++)
+        free(seen[k]);
+    free(seen);
+    knobx_buf_free(&keys);
+    knobx_buf_free(&idx);
+}
+
+/* A state as one letter (web/src/model.js, STATE_OF). */
+static const char *state_code(knob_trial_state st)
+{
+    switch (st) {
+    case KNOB_TRIAL_RUNNING:
+        return "r";
+    case KNOB_TRIAL_COMPLETE:
+        return "c";
+    case KNOB_TRIAL_PRUNED:
+        return "p";
+    case KNOB_TRIAL_WAITING:
+        return "w";
+    default:
+        return "f";
+    }
+}
+
+/* The trials as columns (see web/src/model.js, decode): one array per field, a trial's
+ * position the same in each; sparse fields as {position: value}. Params and values are
+ * exact (shortest round-trip, as knob trials prints them); intermediate values, a curve's
+ * points, 6 significant digits; times in ms from the earliest start (time0, seconds). */
+static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
+                        const column *cols, size_t n_cols, size_t n_obj)
+{
+    double time0 = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(ts[i]->start_time) && ts[i]->start_time < time0)
+            time0 = ts[i]->start_time;
+    if (!isfinite(time0))
+        time0 = 0;
+    knobx_buf_puts(b, "{\"n\":[");
+    for (size_t i = 0; i < n; i++)
+        knobx_buf_printf(b, "%s%lld", i ? "," : "", (long long)ts[i]->number);
+    knobx_buf_puts(b, "],\"s\":\"");
+    for (size_t i = 0; i < n; i++)
+        knobx_buf_add(b, state_code(ts[i]->state), 1);
+    knobx_buf_puts(b, "\",\"v\":[");
+    for (size_t k = 0; k < n_obj; k++) {
+        knobx_buf_puts(b, k ? ",[" : "[");
+        for (size_t i = 0; i < n; i++) {
+            knobx_buf_puts(b, i ? "," : "");
+            if (k < ts[i]->n_values)
+                knobx_json_add_number(b, ts[i]->values[k]);
+            else
+                knobx_buf_puts(b, "null");
+        }
+        knobx_buf_puts(b, "]");
+    }
+    knobx_buf_puts(b, "],\"p\":[");
+    for (size_t c = 0; c < n_cols; c++) {
+        knobx_buf_puts(b, c ? ",[" : "[");
+        for (size_t i = 0; i < n; i++) {
+            knobx_buf_puts(b, i ? "," : "");
+            cell_json(b, &cols[c], ts[i]);
+        }
+        knobx_buf_puts(b, "]");
+    }
+    knobx_buf_puts(b, "],\"time0\":");
+    knobx_json_add_number(b, time0);
+    knobx_buf_puts(b, ",\"t0\":[");
+    for (size_t i = 0; i < n; i++) {
+        knobx_buf_puts(b, i ? "," : "");
+        if (isfinite(ts[i]->start_time))
+            knobx_buf_printf(b, "%.0f", (ts[i]->start_time - time0) * 1000);
         else
             knobx_buf_puts(b, "null");
+    }
+    /* t1: the end, in ms after the start; d: the duration in s as knob trials prints it */
+    bool ended;
+    knobx_buf_puts(b, "],\"t1\":[");
+    for (size_t i = 0; i < n; i++) {
+        ended = isfinite(ts[i]->start_time) && isfinite(ts[i]->end_time);
+        knobx_buf_puts(b, i ? "," : "");
+        if (ended)
+            knobx_buf_printf(b, "%.0f", (ts[i]->end_time - ts[i]->start_time) * 1000);
+        else
+            knobx_buf_puts(b, "null");
+    }
+    knobx_buf_puts(b, "],\"d\":[");
+    for (size_t i = 0; i < n; i++) {
+        ended = isfinite(ts[i]->start_time) && isfinite(ts[i]->end_time);
+        knobx_buf_puts(b, i ? "," : "");
+        if (ended)
+            knobx_buf_printf(b, "%.1f", ts[i]->end_time - ts[i]->start_time);
+        else
+            knobx_buf_puts(b, "null");
+    }
+    /* Intermediate values of the trials that have some: ik their positions, i0 the first
+     * step when the steps follow each other (else null, and is[position] the steps). */
+    knobx_buf ik = {0}, i0 = {0}, iv = {0}, is = {0};
+    size_t n_i = 0, n_is = 0;
+    for (size_t i = 0; i < n; i++) {
+        const knob_trial_info *t = ts[i];
+        if (!t->n_intermediate)
+            continue;
+        const knob_step_value *v = t->intermediate;
+        bool dense = true;
+        for (size_t j = 1; j < t->n_intermediate && dense; j++)
+            dense = v[j].step == v[0].step + (int64_t)j;
+        knobx_buf_printf(&ik, "%s%zu", n_i ? "," : "", i);
+        if (dense) {
+            knobx_buf_printf(&i0, "%s%lld", n_i ? "," : "", (long long)v[0].step);
+        } else {
+            knobx_buf_puts(&i0, n_i ? ",null" : "null");
+            knobx_buf_printf(&is, "%s\"%zu\":[", n_is++ ? "," : "", i);
+            for (size_t j = 0; j < t->n_intermediate; j++)
+                knobx_buf_printf(&is, "%s%lld", j ? "," : "", (long long)v[j].step);
+            knobx_buf_puts(&is, "]");
+        }
+        knobx_buf_puts(&iv, n_i++ ? ",[" : "[");
+        for (size_t j = 0; j < t->n_intermediate; j++) {
+            knobx_buf_puts(&iv, j ? "," : "");
+            if (isfinite(v[j].value))
+                knobx_buf_printf(&iv, "%.6g", v[j].value);
+            else
+                knobx_buf_puts(&iv, "null");
+        }
+        knobx_buf_puts(&iv, "]");
+    }
+    knobx_buf_puts(b, "],\"ik\":[");
+    knobx_buf_add(b, ik.data, ik.len);
+    knobx_buf_puts(b, "],\"i0\":[");
+    knobx_buf_add(b, i0.data, i0.len);
+    knobx_buf_puts(b, "],\"iv\":[");
+    knobx_buf_add(b, iv.data, iv.len);
+    knobx_buf_puts(b, "],\"is\":{");
+    knobx_buf_add(b, is.data, is.len);
+    knobx_buf_puts(b, "}");
+    b->oom |= ik.oom || i0.oom || iv.oom || is.oom;
+    knobx_buf_free(&ik);
+    knobx_buf_free(&i0);
+    knobx_buf_free(&iv);
+    knobx_buf_free(&is);
+    /* Sparse: infeasible positions, fail reasons, user attributes (not the CLI's "params",
+     * which repeats p). */
+    knobx_buf_puts(b, ",\"x\":[");
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!knob_trial_info_feasible(ts[i]))
+            knobx_buf_printf(b, "%s%zu", shown++ ? "," : "", i);
+    knobx_buf_puts(b, "],\"f\":{");
+    shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *f = knob_trial_info_attr(ts[i], "fail_reason", true);
+        if (f)
+            knobx_buf_printf(b, "%s\"%zu\":%s", shown++ ? "," : "", i, f);
+    }
+    knobx_buf_puts(b, "},\"u\":{");
+    shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t m = 0;
+        for (size_t a = 0; a < ts[i]->n_user_attrs; a++) {
+            const knob_attr *u = &ts[i]->user_attrs[a];
+            if (!strcmp(u->key, "params"))
+                continue;
+            if (m++ == 0)
+                knobx_buf_printf(b, "%s\"%zu\":{", shown++ ? "," : "", i);
+            else
+                knobx_buf_puts(b, ",");
+            knobx_json_add_string(b, u->key);
+            knobx_buf_printf(b, ":%s", u->json);
+        }
+        if (m)
+            knobx_buf_puts(b, "}");
     }
     knobx_buf_puts(b, "}");
-    intermediate_json(b, t);
-    knobx_buf_puts(b, ",\"t0\":");
-    if (isfinite(t->start_time))
-        knobx_buf_printf(b, "%.3f", t->start_time);
-    else
-        knobx_buf_puts(b, "null");
-    knobx_buf_puts(b, ",\"t1\":");
-    if (isfinite(t->end_time))
-        knobx_buf_printf(b, "%.3f", t->end_time);
-    else
-        knobx_buf_puts(b, "null");
-    if (!knob_trial_info_feasible(t))
-        knobx_buf_puts(b, ",\"infeasible\":true");
-    if (knob_trial_info_attr(t, "fail_reason", true)) {
-        knobx_buf_puts(b, ",\"f\":");
-        attr_or_null(b, t, "fail_reason", true);
-    }
-    if (knob_trial_info_attr(t, "runner", true)) {
-        knobx_buf_puts(b, ",\"r\":");
-        attr_or_null(b, t, "runner", true);
-    }
-    /* The CLI's "params" attribute repeats p; the others are the user's. */
-    size_t shown = 0;
-    for (size_t i = 0; i < t->n_user_attrs; i++) {
-        if (!strcmp(t->user_attrs[i].key, "params"))
-            continue;
-        knobx_buf_puts(b, shown++ ? "," : ",\"u\":{");
-        knobx_json_add_string(b, t->user_attrs[i].key);
-        knobx_buf_printf(b, ":%s", t->user_attrs[i].json);
-    }
-    if (shown)
-        knobx_buf_puts(b, "}");
+    runners_json(b, ts, n);
     knobx_buf_puts(b, "}");
 }
 
@@ -208,9 +435,9 @@ static int pareto_json(knobx_buf *b, knob_study *s)
     return 0;
 }
 
-/* With several objectives, the hypervolume after each finished trial as [[k, hv], ...] (k
- * trials finished), against the default reference point; null otherwise or when it
- * cannot be told yet (no complete feasible trial). */
+/* With several objectives, the hypervolume after each finished trial (the k-th number:
+ * after k trials), against the default reference point; null otherwise or when it cannot
+ * be told yet (no complete feasible trial). */
 static void hypervolume_json(knobx_buf *b, knob_study *s)
 {
     const double *hv;
@@ -221,9 +448,8 @@ static void hypervolume_json(knobx_buf *b, knob_study *s)
     }
     knobx_buf_puts(b, "[");
     for (size_t k = 0; k < n; k++) {
-        knobx_buf_printf(b, "%s[%zu,", k ? "," : "", k + 1);
+        knobx_buf_puts(b, k ? "," : "");
         num(b, hv[k]);
-        knobx_buf_puts(b, "]");
     }
     knobx_buf_puts(b, "]");
 }
@@ -235,23 +461,50 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     int64_t stamp;
     if (knob_study_trials_since(s, since, &changed, &n_changed, &stamp))
         return -1;
+    /* The changed trials by number: reading every trial syncs the view again (maybe newer
+     * than the stamp: the next poll brings the trials that came in between again), and
+     * ends the life of `changed`. */
+    int64_t *numbers = malloc((n_changed + 1) * sizeof *numbers);
+    if (!numbers)
+        return knob_set_error(KNOB_ENOMEM, "the study's data for the page: out of memory"), -1;
+    for (size_t i = 0; i < n_changed; i++)
+        numbers[i] = changed[i]->number;
+    const knob_trial_info **ts = NULL;
+    column *cols = NULL;
+    size_t n_cols = 0, n = 0;
+    int rc = knob_study_trials(s, &all, &n_all);
+    if (!rc && !(ts = malloc((n_changed + 1) * sizeof *ts)))
+        rc = KNOB_ENOMEM;
+    for (size_t i = 0; !rc && i < n_changed; i++) {
+        int64_t k = numbers[i];
+        if (k >= 0 && (uint64_t)k < n_all && all[k]->number == k)
+            ts[n++] = all[k];
+        else
+            for (size_t j = 0; j < n_all; j++) /* numbers are positions; this is in case */
+                if (all[j]->number == k) {
+                    ts[n++] = all[j];
+                    break;
+                }
+    }
+    if (!rc && columns_of(all, n_all, &cols, &n_cols))
+        rc = KNOB_ENOMEM;
+    free(numbers);
+    if (rc) {
+        free(ts);
+        if (rc == KNOB_ENOMEM)
+            knob_set_error(KNOB_ENOMEM, "the study's data for the page: out of memory");
+        return -1;
+    }
     knobx_buf_puts(b, "{\"name\":");
     knobx_json_add_string(b, knob_study_name(s));
     knobx_buf_puts(b, ",\"directions\":");
     directions_json(b, s);
-    knobx_buf_printf(b, ",\"stamp\":%lld,\"trials\":[", (long long)stamp);
-    for (size_t i = 0; i < n_changed; i++) {
-        if (i)
-            knobx_buf_puts(b, ",\n");
-        trial_json(b, changed[i]);
-    }
-    knobx_buf_puts(b, "]");
-    /* These read the view again, maybe newer than the stamp: the next poll brings the
-     * trials that came in between. */
-    if (knob_study_trials(s, &all, &n_all))
-        return -1;
-    knobx_buf_puts(b, ",\"params\":");
-    params_json(b, all, n_all);
+    knobx_buf_printf(b, ",\"stamp\":%lld,\"params\":", (long long)stamp);
+    params_json(b, cols, n_cols);
+    knobx_buf_puts(b, ",\"trials\":");
+    trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s));
+    free(ts);
+    columns_free(cols, n_cols);
     knobx_buf_puts(b, ",\"pareto\":");
     if (pareto_json(b, s))
         return -1;
@@ -267,24 +520,35 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
 
 int cli_web_importance_json(knobx_buf *b, knob_study *s)
 {
-    knob_importance *imp = NULL;
-    size_t n = 0;
-    int rc = knob_study_n_objectives(s) ? knob_study_importance(s, "fanova", 0, NULL, 0, &imp, &n)
-                                        : KNOB_OK;
-    if (rc || n == 0) {
-        knob_importance_free(imp);
+    size_t n_obj = knob_study_n_objectives(s);
+    int failed = 0;
+    if (!n_obj) {
         knobx_buf_puts(b, "null");
-        return rc ? -1 : 0;
+        return 0;
     }
     knobx_buf_puts(b, "[");
-    for (size_t i = 0; i < n; i++) {
-        knobx_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
-        knobx_json_add_string(b, imp[i].name);
-        knobx_buf_puts(b, ",\"share\":");
-        num(b, imp[i].share);
-        knobx_buf_puts(b, "}");
+    for (size_t k = 0; k < n_obj; k++) {
+        knob_importance *imp = NULL;
+        size_t n = 0;
+        int rc = knob_study_importance(s, "fanova", k, NULL, 0, &imp, &n);
+        knobx_buf_puts(b, k ? "," : "");
+        if (rc || n == 0) {
+            failed |= rc != KNOB_OK;
+            knob_importance_free(imp);
+            knobx_buf_puts(b, "null");
+            continue;
+        }
+        knobx_buf_puts(b, "[");
+        for (size_t i = 0; i < n; i++) {
+            knobx_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+            knobx_json_add_string(b, imp[i].name);
+            knobx_buf_puts(b, ",\"share\":");
+            num(b, imp[i].share);
+            knobx_buf_puts(b, "}");
+        }
+        knobx_buf_puts(b, "]");
+        knob_importance_free(imp);
     }
     knobx_buf_puts(b, "]");
-    knob_importance_free(imp);
-    return 0;
+    return failed ? -1 : 0;
 }

@@ -61,15 +61,17 @@ grep -q "read-only" dash.out || fail "start line: $(cat dash.out)"
 [ ! -s dash.err ] || fail "warnings on 127.0.0.1: $(cat dash.err)"
 expect_eq "$(body /api/studies | py '[s["name"] for s in d]')" '["w"]' "studies"
 body "/api/study?name=w&since=0" > all.json
-expect_eq "$(py 'len(d["trials"])' < all.json)" 2 "every trial at stamp 0"
+expect_eq "$(py 'len(d["trials"]["n"])' < all.json)" 2 "every trial at stamp 0"
 expect_eq "$(py '[p["name"] for p in d["params"]]' < all.json)" '["lr"]' "params"
-expect_eq "$(py 'd["trials"][0]["r"]["dir"].endswith("knob-runs/w/0")' < all.json)" True "runner dir"
+expect_eq "$(py 'd["trials"]["s"]' < all.json)" cc "states, one letter each"
+expect_eq "$(py 'len(d["trials"]["rk"]) == 1 and d["trials"]["r"] == [0, 0]' < all.json)" True "runner lanes"
+expect_eq "$(body "/api/log?name=w&trial=0" | py 'd["dir"].endswith("knob-runs/w/0")')" True "runner dir"
 stamp=$(py 'd["stamp"]' < all.json)
-expect_eq "$(body "/api/study?name=w&since=$stamp" | py 'len(d["trials"])')" 0 "nothing new"
+expect_eq "$(body "/api/study?name=w&since=$stamp" | py 'len(d["trials"]["n"])')" 0 "nothing new"
 # A trial finished meanwhile by another process: the next poll has it alone.
 "$KNOB" run s.yaml --storage "$db" --study w --trials 1 --seed 2 > run2.txt
 body "/api/study?name=w&since=$stamp" > new.json
-expect_eq "$(py '[t["n"] for t in d["trials"]]' < new.json)" '[2]' "the new trial only"
+expect_eq "$(py 'd["trials"]["n"]' < new.json)" '[2]' "the new trial only"
 expect_eq "$(py 'd["stamp"] > '"$stamp" < new.json)" True "the stamp moved"
 expect_eq "$(body "/api/log?name=w&trial=0" | py '"loss" in d["stdout"]')" True "stdout tail"
 expect_eq "$(body "/api/sweep?name=w" | py '"curve.py" in d["sweep"]')" True "sweep file"

@@ -5,7 +5,7 @@ import { ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomC
 import { GridComponent, TooltipComponent, ParallelComponent, VisualMapComponent, LegendComponent }
     from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { newStudy, merge, tipHtml, esc, fmt, trials } from './model.js';
+import { newStudy, merge, tipHtml, esc, fmt, fmtValue, fmtParam, fmtJson, trials } from './model.js';
 import { plotList } from './plots.js';
 import { TrialsTable } from './table.js';
 
@@ -46,6 +46,30 @@ async function api(path, body) {
 
 // ---------------------------------------------------------------- charts, drawn when seen
 
+// Charts are drawn when seen, one per task in page order, a frame painted between them:
+// the first plot shows before the others are built.
+const queue = [];
+let pumping = false;
+function enqueue(c) {
+    if (!queue.includes(c))
+        queue.push(c);
+    if (!pumping) {
+        pumping = true;
+        setTimeout(pump, 0);
+    }
+}
+function pump() {
+    const order = [...charts.values()];
+    queue.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    const c = queue.shift();
+    if (c && c.visible && c.dirty && charts.get(c.entry.id) === c)
+        draw(c);
+    if (queue.length)
+        requestAnimationFrame(() => setTimeout(pump, 0));
+    else
+        pumping = false;
+}
+
 const seen = new IntersectionObserver(entries => {
     for (const e of entries) {
         const c = charts.get(e.target.dataset.id);
@@ -53,14 +77,31 @@ const seen = new IntersectionObserver(entries => {
             continue;
         c.visible = e.isIntersecting;
         if (c.visible && c.dirty)
-            draw(c);
+            enqueue(c);
     }
 }, { rootMargin: '300px' });
 
+let firstMarked = false;
+const timings = []; // per chart drawn: when, and the ms to make its option and to draw it
 function draw(c) {
-    if (!c.chart)
+    if (!c.chart) {
         c.chart = echarts.init(c.el, null, { renderer: 'canvas' });
-    c.chart.setOption(c.entry.option(), { notMerge: true, lazyUpdate: false });
+        if (!firstMarked) { // for bench/web: the first plot's canvas has drawn
+            firstMarked = true;
+            const chart = c.chart;
+            // "finished" comes as the canvas is drawn; the mark, once that frame is painted
+            const done = () => {
+                chart.off('finished', done);
+                requestAnimationFrame(() => setTimeout(() => performance.mark('knob-first-plot'), 0));
+            };
+            chart.on('finished', done);
+        }
+    }
+    const t0 = performance.now();
+    const option = c.entry.option();
+    const t1 = performance.now();
+    c.chart.setOption(option, { notMerge: true, lazyUpdate: false });
+    timings.push({ id: c.entry.id, at: t0, option_ms: t1 - t0, draw_ms: performance.now() - t1 });
     c.dirty = false;
     c.el.dataset.drawn = '1';
 }
@@ -75,6 +116,7 @@ function showPlots(container, study, k) {
                 c.chart.dispose();
         }
         charts.clear();
+        queue.length = 0;
         container.innerHTML = '';
         container.dataset.ids = ids;
         let section = null;
@@ -96,6 +138,12 @@ function showPlots(container, study, k) {
             charts.set(e.id, c);
             seen.observe(el);
         }
+        // The first plot (at the top) now, without waiting for the observer.
+        const first = charts.values().next().value;
+        if (first) {
+            first.visible = true;
+            draw(first);
+        }
         return;
     }
     for (const e of list) {
@@ -103,15 +151,18 @@ function showPlots(container, study, k) {
         c.entry = e;
         c.dirty = true;
         if (c.visible)
-            draw(c);
+            enqueue(c);
     }
 }
 
 // Hooks for the browser tests and for people at the console.
+window.knobChart = id => charts.get(id)?.chart;
 window.knob = {
     plots: () => [...charts.keys()],
     drawn: id => !!charts.get(id)?.chart,
     draw: id => { const c = charts.get(id); draw(c); return true; },
+    fmt: { value: fmtValue, param: fmtParam, json: fmtJson },
+    timings,
     marks(id) {
         const c = charts.get(id);
         if (!c || !c.chart)
@@ -159,13 +210,16 @@ function studyPage(study, live) {
     const pick = app.querySelector('.objective-pick');
     const refresh = () => {
         const ts = trials(study);
-        const count = s => ts.filter(t => t.s === s).length;
+        const counts = {};
+        for (const t of ts)
+            counts[t.s] = (counts[t.s] || 0) + 1;
+        const count = s => counts[s] || 0;
         const best = study.best;
         app.querySelector('.summary').innerHTML =
             `<b>${ts.length}</b> trials: ${count('complete')} complete, ${count('pruned')} pruned, ` +
             `${count('fail')} failed, ${count('running')} running, ${count('waiting')} waiting · ` +
             `${study.directions.length ? study.directions.join(', ') : 'no objective'}` +
-            (best ? ` · best: trial ${best.n}, value ${best.v.map(fmt).join(', ')}` : '');
+            (best ? ` · best: trial ${best.n}, value ${best.v.map(fmtValue).join(', ')}` : '');
         if (study.directions.length > 1 && !pick.firstChild) {
             pick.innerHTML = 'plots of <select>' + study.directions.map((d, i) =>
                 `<option value="${i}">objective ${i} (${d})</option>`).join('') + '</select>';
@@ -175,7 +229,8 @@ function studyPage(study, live) {
             });
         }
         showPlots(app.querySelector('#plots'), study, k);
-        table.render();
+        // The table (below the plots) after the first plot has painted.
+        requestAnimationFrame(() => setTimeout(() => table.render(), 0));
     };
     return refresh;
 }
@@ -267,6 +322,7 @@ function writeForms(study) {
 function report(doc) {
     const study = newStudy();
     merge(study, doc);
+    performance.mark('knob-decoded');
     study.best = bestOf(study);
     document.getElementById('home').removeAttribute('href');
     statusEl.textContent = `report made ${new Date(doc.generated * 1000).toLocaleString()}`;
@@ -317,7 +373,10 @@ async function studies() {
 
 const inline = document.getElementById('knob-data');
 if (inline) {
-    report(JSON.parse(inline.textContent));
+    performance.mark('knob-script');
+    const doc = JSON.parse(inline.textContent);
+    performance.mark('knob-parsed');
+    report(doc);
 } else if (location.pathname === '/study') {
     live(new URLSearchParams(location.search).get('name') || '');
 } else {

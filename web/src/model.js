@@ -1,16 +1,60 @@
 // The study as the page holds it: the C side's JSON (knob report inlines it, knob
-// dashboard serves it by /api/study), merged poll after poll.
+// dashboard serves it by /api/study; src/cli/web_data.c writes it), merged poll after poll.
 //
 // {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices}],
-//  pareto: [numbers], importance: [{name, share}] | null, hypervolume: [[number, hv]] | null,
-//  stamp, trials: [{n, s, v: [...], p: {name: value}, i: [[step, value]...] (sent as i0
-//  and iv when the steps follow each other), t0, t1, f, u, r, infeasible}]}
+//  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
+//  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode)}
+// Each trial is held as {n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, d,
+// f, u, r: {host, pid}, infeasible}.
 
 export const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
+const STATE_OF = { c: 'complete', p: 'pruned', f: 'fail', r: 'running', w: 'waiting' };
 
 export function newStudy() {
     return { name: '', directions: [], params: [], trials: [], pareto: [], importance: null,
              hypervolume: null, stamp: 0, version: 0 };
+}
+
+// The trials of a response, from its columns: n (numbers), s (one letter per state), v (per
+// objective), p (per param: numbers, or a categorical's index into its choices), time0 (s)
+// with t0 (ms after it) and t1 (ms after t0), d (duration, s), ik/i0/iv/is (intermediate
+// values of the trials at positions ik: steps from i0, or is[position]), x (infeasible
+// positions), f/u (fail reasons, user attributes by position), rk/r (runners).
+export function decode(cols, params) {
+    const out = [];
+    const m = cols.n.length;
+    for (let j = 0; j < m; j++) {
+        const v = [];
+        for (const col of cols.v)
+            v.push(col[j]);
+        while (v.length && (v[v.length - 1] === null || v[v.length - 1] === undefined))
+            v.pop();
+        const p = {};
+        params.forEach((q, c) => {
+            const x = cols.p[c][j];
+            if (x !== null && x !== undefined)
+                p[q.name] = q.kind === 'categorical' ? q.choices[x] : x;
+        });
+        const t0 = cols.t0[j] === null ? null : cols.time0 + cols.t0[j] / 1000;
+        const t = { n: cols.n[j], s: STATE_OF[cols.s[j]] || 'fail', v, p, t0,
+                    t1: t0 === null || cols.t1[j] === null ? null : t0 + cols.t1[j] / 1000, d: cols.d[j] };
+        if (cols.f[j] !== undefined)
+            t.f = cols.f[j];
+        if (cols.u[j] !== undefined)
+            t.u = cols.u[j];
+        if (cols.r && cols.r[j] !== null) {
+            const key = cols.rk[cols.r[j]], at = key.lastIndexOf(':');
+            t.r = { host: key.slice(0, at), pid: Number(key.slice(at + 1)) };
+        }
+        out.push(t);
+    }
+    for (const j of cols.x)
+        out[j].infeasible = true;
+    cols.ik.forEach((j, k) => {
+        const vals = cols.iv[k], steps = cols.i0[k] === null ? cols.is[j] : null;
+        out[j].i = vals.map((v, h) => [steps ? steps[h] : cols.i0[k] + h, v]);
+    });
+    return out;
 }
 
 // Takes a response (or the report's data) into `study`; returns true when anything changed.
@@ -23,25 +67,36 @@ export function merge(study, doc) {
             changed = true;
         }
     }
-    for (const t of doc.trials || []) {
-        if (t.iv)  // steps i0, i0 + 1, ... (web_data.c)
-            t.i = t.iv.map((v, j) => [t.i0 + j, v]);
-        study.trials[t.n] = t;
+    if (doc.trials && doc.trials.n.length) {
+        for (const t of decode(doc.trials, doc.params))
+            study.trials[t.n] = t;
         changed = true;
     }
     if (doc.stamp !== undefined)
         study.stamp = doc.stamp;
-    if (changed)
+    if (changed) {
         study.version++;
+        study._cache = null;
+    }
     return changed;
 }
 
+// Every trial, and the complete ones per objective: kept until the study changes.
+function cache(study) {
+    if (!study._cache)
+        study._cache = { all: study.trials.filter(Boolean), complete: [] };
+    return study._cache;
+}
+
 export function trials(study) {
-    return study.trials.filter(Boolean);
+    return cache(study).all;
 }
 
 export function complete(study, k) {
-    return trials(study).filter(t => t.s === 'complete' && t.v.length > k && t.v[k] !== null);
+    const c = cache(study);
+    if (!c.complete[k])
+        c.complete[k] = c.all.filter(t => t.s === 'complete' && t.v.length > k && t.v[k] !== null);
+    return c.complete[k];
 }
 
 // The complete trials that count for the best: feasible ones (constraints all <= 0).
@@ -67,6 +122,113 @@ export function paramAxisValue(p, value) {
     return typeof value === 'number' ? value : null;
 }
 
+// Numbers as C's printf writes them, so that the page shows what knob trials prints.
+// digits(x, P), x > 0: the significant digits of x rounded to P of them, half to even on
+// the exact binary value as glibc rounds, and the exponent of the first (x ~ d.dd * 10^ex).
+function digits(x, P) {
+    let sig, ex;
+    if (Number.isInteger(x)) {
+        sig = BigInt(x).toString();
+        ex = sig.length - 1;
+    } else if (x >= 1e-80) { // toFixed is exact to 100 decimals: enough digits to round
+        const [ip, fp] = x.toFixed(100).split('.');
+        if (ip !== '0') {
+            sig = ip + fp;
+            ex = ip.length - 1;
+        } else {
+            const z = fp.search(/[1-9]/);
+            sig = fp.slice(z);
+            ex = -(z + 1);
+        }
+    } else {
+        const [m, e] = x.toExponential(P - 1).split('e');
+        return { ds: m.replace('.', ''), ex: Number(e) };
+    }
+    sig = sig.replace(/0+$/, '') || '0';
+    if (sig.length <= P)
+        return { ds: sig, ex };
+    let head = sig.slice(0, P);
+    const rest = sig.slice(P);
+    const up = rest[0] > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || Number(head[P - 1]) % 2 === 1));
+    if (up) {
+        const d = head.split('').map(Number);
+        let i = P - 1;
+        while (i >= 0 && d[i] === 9)
+            d[i--] = 0;
+        if (i < 0) {
+            d.unshift(1);
+            d.pop();
+            ex++;
+        } else {
+            d[i]++;
+        }
+        head = d.join('');
+    }
+    return { ds: head, ex };
+}
+
+// printf("%.Pg", v)
+export function fmtG(v, P) {
+    if (typeof v !== 'number')
+        return v === null || v === undefined ? '' : String(v);
+    if (Number.isNaN(v))
+        return Number.isNaN(v) && 1 / v < 0 ? '-nan' : 'nan';
+    if (!Number.isFinite(v))
+        return v < 0 ? '-inf' : 'inf';
+    if (v === 0)
+        return Object.is(v, -0) ? '-0' : '0';
+    const sign = v < 0 ? '-' : '';
+    let { ds, ex } = digits(Math.abs(v), P);
+    return sign + place(ds, ex, P);
+}
+
+// The digits ds (first at 10^ex) as %g places them with precision P, trailing zeros cut.
+function place(ds, ex, P) {
+    ds = ds.replace(/0+$/, '') || '0';
+    if (ex < -4 || ex >= P) {
+        const m = ds.length > 1 ? `${ds[0]}.${ds.slice(1)}` : ds;
+        const ae = Math.abs(ex);
+        return `${m}e${ex < 0 ? '-' : '+'}${ae < 10 ? '0' : ''}${ae}`;
+    }
+    if (ex < 0)
+        return `0.${'0'.repeat(-ex - 1)}${ds}`;
+    if (ds.length <= ex + 1)
+        return ds + '0'.repeat(ex + 1 - ds.length);
+    return `${ds.slice(0, ex + 1)}.${ds.slice(ex + 1)}`;
+}
+
+// A number as knob's JSON writes it (knob trials' params): whole numbers below 2^53 in
+// full, others the shortest of %.15g, %.16g, %.17g that reads back.
+export function fmtJson(v) {
+    if (typeof v !== 'number')
+        return v === null || v === undefined ? '' : String(v);
+    if (!Number.isFinite(v))
+        return 'null';
+    if (Number.isInteger(v) && Math.abs(v) < 9007199254740992)
+        return Object.is(v, -0) ? '-0' : String(BigInt(v));
+    for (let P = 15; P <= 17; P++) {
+        const s = fmtG(v, P);
+        if (Number(s) === v)
+            return s;
+    }
+    return fmtG(v, 17);
+}
+
+// A value (objective) as knob trials prints it: %.8g.
+export function fmtValue(v) {
+    return fmtG(v, 8);
+}
+
+// A param's value as knob trials prints it (in its JSON): exact numbers, choices as text.
+export function fmtParam(v) {
+    if (typeof v === 'number')
+        return fmtJson(v);
+    if (v === null || v === undefined)
+        return '';
+    return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+// Other numbers (axes, shares): 6 significant digits are plenty.
 export function fmt(v) {
     if (v === null || v === undefined)
         return '';
@@ -87,9 +249,9 @@ export function tipHtml(study, n) {
         return '';
     let h = `<b>trial ${t.n}</b> (${t.s}${t.infeasible ? ', infeasible' : ''})<br>`;
     if (t.v.length)
-        h += `value: ${t.v.map(fmt).join(', ')}<br>`;
+        h += `value: ${t.v.map(fmtValue).join(', ')}<br>`;
     for (const [k, v] of Object.entries(t.p || {}))
-        h += `${esc(k)}: ${esc(fmt(v))}<br>`;
+        h += `${esc(k)}: ${esc(fmtParam(v))}<br>`;
     if (t.f)
         h += `<i>${esc(String(t.f).slice(0, 200))}</i>`;
     return h;

@@ -46,13 +46,19 @@ function history(study, k) {
     const done = complete(study, k);
     const pts = done.filter(t => !t.infeasible).map(t => [t.n, t.v[k], t.n]);
     const bad = done.filter(t => t.infeasible).map(t => [t.n, t.v[k], t.n]);
+    // The best so far, as a step line through the trials that improved it (and the last
+    // trial): the same line as one point per trial, with far fewer points.
     const best = [];
-    let b = null;
+    let b = null, last = null;
     for (const t of feasible(study, k)) {
-        if (b === null || better(study, k, t.v[k], b))
+        if (b === null || better(study, k, t.v[k], b)) {
             b = t.v[k];
-        best.push([t.n, b, t.n]);
+            best.push([t.n, b, t.n]);
+        }
+        last = t;
     }
+    if (last && best[best.length - 1][0] !== last.n)
+        best.push([last.n, b, last.n]);
     return base(study, {
         xAxis: valueAxis('trial'), yAxis: valueAxis(objectiveName(study, k)),
         series: [scatter('value', pts, STATE_COLOR.complete),
@@ -64,6 +70,9 @@ function history(study, k) {
     });
 }
 
+// Darker for later trials: a gradient over the trial numbers, in LARGE_STEPS colour steps
+// (each a series in ECharts' large mode) when there are too many points to draw one by one.
+const LARGE_STEPS = 8;
 function slice(study, k, p) {
     const pts = [];
     for (const t of complete(study, k)) {
@@ -72,12 +81,25 @@ function slice(study, k, p) {
         const x = p.kind === 'categorical' ? fmt(t.p[p.name]) : t.p[p.name];
         pts.push([x, t.v[k], t.n, t.n]);
     }
-    const o = base(study, {
-        xAxis: paramAxis(p), yAxis: valueAxis(objectiveName(study, k)),
-        visualMap: { show: false, dimension: 2, min: 0, max: Math.max(1, study.trials.length - 1),
-                     inRange: { color: ['#9ecae1', '#08306b'] } },
-        series: [scatter(p.name, pts, undefined, { large: false, symbolSize: 6 })],
-    });
+    const last = Math.max(1, study.trials.length - 1);
+    let series, visualMap;
+    if (pts.length <= LARGE) {
+        series = [scatter(p.name, pts, undefined, { large: false, symbolSize: 6 })];
+        visualMap = { show: false, dimension: 2, min: 0, max: last, inRange: { color: ['#9ecae1', '#08306b'] } };
+    } else {
+        const bins = Array.from({ length: LARGE_STEPS }, () => []);
+        for (const q of pts)
+            bins[Math.min(LARGE_STEPS - 1, Math.floor(q[2] / (last + 1) * LARGE_STEPS))].push(q);
+        const mix = (a, b, f) => Math.round(a + (b - a) * f);
+        series = bins.map((data, i) => {
+            const f = (i + 0.5) / LARGE_STEPS;
+            const color = `rgb(${mix(0x9e, 0x08, f)},${mix(0xca, 0x30, f)},${mix(0xe1, 0x6b, f)})`;
+            return scatter(p.name, data, color, { large: true, largeThreshold: 1, symbolSize: 5 });
+        });
+    }
+    const o = base(study, { xAxis: paramAxis(p), yAxis: valueAxis(objectiveName(study, k)), series });
+    if (visualMap)
+        o.visualMap = visualMap;
     o.legend = { show: false };
     return o;
 }
@@ -202,8 +224,14 @@ function parallel(study, k) {
     };
 }
 
-function importance(study) {
-    const imp = [...study.importance].sort((a, b) => a.share - b.share);
+// The importance of objective k (study.importance holds one list per objective).
+export function importanceOf(study, k) {
+    const all = study.importance;
+    return Array.isArray(all) && Array.isArray(all[k]) && all[k].length ? all[k] : null;
+}
+
+function importance(study, k) {
+    const imp = [...importanceOf(study, k)].sort((a, b) => a.share - b.share);
     const o = base(study, {
         grid: { left: 120, right: 24, top: 12, bottom: 36 },
         xAxis: valueAxis('share of variance', { min: 0 }),
@@ -265,7 +293,7 @@ function hypervolume(study) {
         xAxis: valueAxis('trials finished'), yAxis: valueAxis('hypervolume'),
         tooltip: { trigger: 'item', formatter: p => `after ${p.data[0]} trials: ${fmt(p.data[1])}` },
         series: [{ type: 'line', name: 'hypervolume', step: 'end', showSymbol: study.hypervolume.length < 500,
-                   data: study.hypervolume, itemStyle: { color: '#3b6fb6' } }],
+                   data: study.hypervolume.map((hv, i) => [i + 1, hv]), itemStyle: { color: '#3b6fb6' } }],
     });
 }
 
@@ -351,8 +379,8 @@ export function plotList(study, k) {
     }
     if (anyComplete && ps.length >= 2) {
         let order = ps;
-        if (study.importance) {
-            const share = new Map(study.importance.map(e => [e.name, e.share]));
+        if (importanceOf(study, k)) {
+            const share = new Map(importanceOf(study, k).map(e => [e.name, e.share]));
             order = [...ps].sort((a, b) => (share.get(b.name) || 0) - (share.get(a.name) || 0));
         }
         const top = order.slice(0, 3);
@@ -363,8 +391,9 @@ export function plotList(study, k) {
     }
     if (anyComplete && ps.length >= 1)
         add('parallel', 'parallel', 'Parallel coordinates', () => parallel(study, k));
-    if (study.importance && study.importance.length)
-        add('importance', 'importance', 'Parameter importance', () => importance(study));
+    if (nobj > 0 && importanceOf(study, k))
+        add('importance', nobj > 1 ? `importance-${k}` : 'importance', `Parameter importance${nobj > 1 ? ` (objective ${k})` : ''}`,
+            () => importance(study, k));
     if (trials(study).some(t => t.i && t.i.length))
         add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
     if (nobj >= 2) {

@@ -1,16 +1,18 @@
 // The trials table: sortable by any column (click its header), filtered by state and by
 // text ("lr>0.01" compares a column, other words match any cell), shown 100 rows at a time.
-import { trials, fmt, esc } from './model.js';
+import { trials, fmt, fmtValue, fmtParam, esc } from './model.js';
 
 const PAGE = 100;
 
 function columns(study) {
-    const cols = [{ name: 'number', get: t => t.n }, { name: 'state', get: t => t.s }];
+    // Each column's text is what knob trials prints: values %.8g, params exact.
+    const cols = [{ name: 'number', get: t => t.n, text: fmt }, { name: 'state', get: t => t.s, text: fmt }];
     study.directions.forEach((d, k) =>
-        cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null }));
+        cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null,
+                    text: fmtValue }));
     for (const p of study.params)
-        cols.push({ name: p.name, get: t => (t.p && p.name in t.p ? t.p[p.name] : null) });
-    cols.push({ name: 'duration (s)', get: t => (t.t0 != null && t.t1 != null ? t.t1 - t.t0 : null) });
+        cols.push({ name: p.name, get: t => (t.p && p.name in t.p ? t.p[p.name] : null), text: fmtParam });
+    cols.push({ name: 'duration (s)', get: t => t.d ?? null, text: v => (v === null ? '' : v.toFixed(1)) });
     return cols;
 }
 
@@ -33,7 +35,7 @@ function matcher(word, cols) {
             const num = Number(m[3]);
             return t => {
                 const v = col.get(t);
-                const a = typeof v === 'number' && !Number.isNaN(num) ? v : String(fmt(v));
+                const a = typeof v === 'number' && !Number.isNaN(num) ? v : String(col.text(v));
                 const b = typeof v === 'number' && !Number.isNaN(num) ? num : m[3];
                 switch (m[2]) {
                 case '<': return v !== null && a < b;
@@ -47,7 +49,7 @@ function matcher(word, cols) {
         }
     }
     const w = word.toLowerCase();
-    return t => cols.some(c => String(fmt(c.get(t))).toLowerCase().includes(w));
+    return t => cols.some(c => String(c.text(c.get(t))).toLowerCase().includes(w));
 }
 
 export class TrialsTable {
@@ -98,7 +100,7 @@ export class TrialsTable {
             .join('') + '</tr>';
         const shown = rows.slice(0, this.limit);
         this.el.querySelector('tbody').innerHTML = shown.map(t => `<tr data-n="${t.n}" class="st-${t.s}">` +
-            cols.map(c => `<td>${esc(fmt(c.get(t)))}</td>`).join('') + '</tr>').join('');
+            cols.map(c => `<td>${esc(c.text(c.get(t)))}</td>`).join('') + '</tr>').join('');
         this.el.querySelector('.more').style.display = rows.length > this.limit ? '' : 'none';
     }
 }
