@@ -923,6 +923,45 @@ KNOB_API int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float
 KNOB_API double knob_hypergrad_rate(const knob_hypergrad *h);
 KNOB_API double knob_hypergrad_hypergradient(const knob_hypergrad *h);
 
+/* ---------------------------------------------------------------- PB2 */
+
+/* PB2 (Parker-Holder et al. 2020, "Provably Efficient Online Hyperparameter Optimization
+ * with Population-Based Bandits"): the explore step of population-based training chosen by
+ * a time-varying Gaussian-process bandit instead of a random perturbation. The data are the
+ * population's finished intervals: when each ended (`time`, in any increasing unit, e.g.
+ * intervals or steps / interval), the params it trained with (`x`, row i of n x d) and the
+ * change of its metric over the interval (`change`, higher is better: negate a loss's
+ * change). The model is a GP on (time, params) with the kernel
+ *   variance * exp(-|x - x'|^2 / (2 length^2)) * (1 - epsilon)^(|t - t'| / 2)
+ * (params scaled to [0, 1] by their bounds; changes standardized; length, variance, epsilon
+ * in [0, 0.5] and the noise fitted by the marginal likelihood), so old intervals count less
+ * as the schedule moves on. The suggestion maximizes the upper confidence bound
+ * mean + kappa sd at time_next, kappa = sqrt(0.2 + max(0, log(0.4 n))), over the bounds
+ * (Sobol candidates, then L-BFGS from the best); the intervals running now (`pending_*`,
+ * may be 0) shrink the sd near their params, so members exploring at once spread out
+ * (GP-BUCB). At most the 128 latest observations are used. A log-scale param is best
+ * passed as its log, with the logs of its bounds; an integer is rounded by the caller. */
+typedef struct knob_pb2_problem {
+    size_t d;                  /* params, 1..64 */
+    const double *lower;       /* d bounds, finite, lower[j] < upper[j] */
+    const double *upper;       /* d */
+    size_t n;                  /* observations (0 or 1: a uniform draw in the bounds) */
+    const double *time;        /* n */
+    const double *x;           /* n x d, row major, within the bounds */
+    const double *change;      /* n, finite */
+    size_t n_pending;          /* intervals running now */
+    const double *pending_time; /* n_pending */
+    const double *pending_x;   /* n_pending x d */
+    double time_next;          /* when the interval to choose params for ends */
+    uint64_t seed;             /* the candidates' and the fallback draw's seed */
+} knob_pb2_problem;
+
+/* Writes the suggested params (d values, within the bounds) to out. Deterministic for a
+ * given problem. Returns KNOB_OK; KNOB_EINVAL naming the bad field (a NULL array, d out of
+ * range, bounds, a value outside its bounds or not finite); KNOB_ENOMEM. Thread-safe: it
+ * keeps no state. */
+KNOB_API int knob_pb2_suggest(const knob_pb2_problem *p, double *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -341,16 +341,135 @@ static const knob_trial_info *trial_of(knob_study *s, int64_t number)
     return tr[number]->number == number ? tr[number] : NULL;
 }
 
+/* ---------------------------------------------------------------- PB2 */
+
+/* Whether PB2 chooses this param (floats and ints; categoricals are explored as by PBT). */
+static bool pb2_dim(const knob_distribution *d)
+{
+    return d->kind != KNOB_DIST_CATEGORICAL && d->high > d->low;
+}
+
+/* A param's value and bounds as PB2 sees them: logs for a log scale. */
+static double pb2_in(const knob_distribution *d, double x)
+{
+    return d->flags & KNOB_LOG ? log(x) : x;
+}
+
+static double pb2_out(const knob_distribution *d, double u)
+{
+    double x = d->flags & KNOB_LOG ? exp(u) : u;
+    if (d->kind == KNOB_DIST_INT || d->step > 0) {
+        double step = d->step > 0 ? d->step : 1;
+        x = d->low + round((x - d->low) / step) * step;
+    }
+    return fmin(d->high, fmax(d->low, x));
+}
+
+/* Row x of trial t's PB2 params (named as src's dims); false when one is missing. */
+static bool pb2_row(const knob_trial_info *t, const knob_param *const *dims, size_t d, double *x)
+{
+    for (size_t j = 0; j < d; j++) {
+        const knob_param *q = NULL;
+        for (size_t i = 0; i < t->n_params && !q; i++)
+            if (!strcmp(t->params[i].name, dims[j]->name))
+                q = &t->params[i];
+        if (!q || q->dist->kind == KNOB_DIST_CATEGORICAL)
+            return false;
+        x[j] = fmin(pb2_in(dims[j]->dist, dims[j]->dist->high),
+                    fmax(pb2_in(dims[j]->dist, dims[j]->dist->low), pb2_in(q->dist, q->internal)));
+    }
+    return true;
+}
+
+/* PB2's choice of the params of src's dims for an interval ending at step `end`: the data are
+ * every complete interval that started from a checkpoint (its metric's change since that
+ * checkpoint, signed so that higher is better) and the intervals running now. */
+static int pb2_choose(runner *r, const knob_param *const *dims, size_t d, int64_t end,
+                      knob_rng *rng, double *out)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    if (knob_study_trials(r->ref.s, &tr, &n))
+        return -1;
+    double sign = r->sw->objectives[0].goal == KNOB_MAXIMIZE ? 1 : -1;
+    double unit = (double)r->sw->pbt->interval;
+    double *time = malloc((n + 1) * sizeof *time), *x = malloc((n + 1) * d * sizeof *x);
+    double *change = malloc((n + 1) * sizeof *change), *ptime = malloc((n + 1) * sizeof *ptime);
+    double *px = malloc((n + 1) * d * sizeof *px), lo[64], hi[64];
+    int rc = KNOB_ENOMEM;
+    if (!time || !x || !change || !ptime || !px) {
+        knob_set_error(KNOB_ENOMEM, "pb2: out of memory");
+        goto done;
+    }
+    size_t nobs = 0, npend = 0;
+    for (size_t i = 0; i < n; i++) {
+        pbt_record rec;
+        if (!pbt_record_of(tr[i], &rec))
+            continue;
+        if (tr[i]->state == KNOB_TRIAL_RUNNING) {
+            if (pb2_row(tr[i], dims, d, px + npend * d))
+                ptime[npend++] = (double)rec.end / unit;
+            continue;
+        }
+        const knob_trial_info *from =
+            rec.parent >= 0 && (size_t)rec.parent < n ? tr[rec.parent] : NULL;
+        if (tr[i]->state != KNOB_TRIAL_COMPLETE || !tr[i]->n_values || !from ||
+            from->state != KNOB_TRIAL_COMPLETE || !from->n_values ||
+            !isfinite(tr[i]->values[0] - from->values[0]) || !pb2_row(tr[i], dims, d, x + nobs * d))
+            continue;
+        time[nobs] = (double)rec.end / unit;
+        change[nobs++] = sign * (tr[i]->values[0] - from->values[0]);
+    }
+    for (size_t j = 0; j < d; j++) {
+        lo[j] = pb2_in(dims[j]->dist, dims[j]->dist->low);
+        hi[j] = pb2_in(dims[j]->dist, dims[j]->dist->high);
+    }
+    knob_pb2_problem pb = {.d = d,
+                           .lower = lo,
+                           .upper = hi,
+                           .n = nobs,
+                           .time = time,
+                           .x = x,
+                           .change = change,
+                           .n_pending = npend,
+                           .pending_time = ptime,
+                           .pending_x = px,
+                           .time_next = (double)end / unit,
+                           .seed = knob_rng_next(rng)};
+    rc = knob_pb2_suggest(&pb, out);
+    for (size_t j = 0; !rc && j < d; j++)
+        out[j] = pb2_out(dims[j]->dist, out[j]);
+done:
+    free(time);
+    free(x);
+    free(change);
+    free(ptime);
+    free(px);
+    return rc;
+}
+
 /* The params of the plan's source trial, explored or not, proposed to t. */
 static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
 {
     const knob_trial_info *src = trial_of(r->ref.s, p->params_from);
     if (p->params_from >= 0 && !src)
         return knob_set_error(KNOB_ENOTFOUND, "trial %lld is gone", (long long)p->params_from);
-    for (size_t i = 0; src && i < src->n_params; i++) {
+    const knob_param *dims[64];
+    double chosen[64];
+    size_t d = 0;
+    bool pb2 = p->explore && r->sw->pbt->explore == PBT_EXPLORE_PB2 && src;
+    for (size_t i = 0; pb2 && i < src->n_params && d < 64; i++)
+        if (pb2_dim(src->params[i].dist))
+            dims[d++] = &src->params[i];
+    if (d && pb2_choose(r, dims, d, p->rec.end, rng, chosen))
+        return -1;
+    for (size_t i = 0, k = 0; src && i < src->n_params; i++) {
         const knob_param *q = &src->params[i];
-        double x =
-            p->explore ? pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng) : q->internal;
+        double x = q->internal;
+        if (k < d && dims[k] == q)
+            x = chosen[k++];
+        else if (p->explore)
+            x = pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
         int rc = knob_trial_propose(t, q->name, q->dist, x);
         if (rc)
             return rc;

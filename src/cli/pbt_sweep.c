@@ -35,8 +35,10 @@ static int parse_explore(sweep_ctx *c, const yaml_node_t *v, pbt_config *p)
     const char *s = sweep_scalar(v);
     if (s && !strcmp(s, "perturb"))
         p->explore = PBT_EXPLORE_PERTURB;
+    else if (s && !strcmp(s, "pb2"))
+        p->explore = PBT_EXPLORE_PB2;
     else
-        return sweep_errorf(c, v, "key 'pbt.explore': expected perturb, got %s",
+        return sweep_errorf(c, v, "key 'pbt.explore': expected perturb or pb2, got %s",
                             s ? s : sweep_kind_name(v));
     return 0;
 }

@@ -1,0 +1,482 @@
+/* PB2: the explore step of population-based training by a time-varying GP bandit
+ * (Parker-Holder et al. 2020). A GP on (time, params) -> change of the metric over an
+ * interval, with the time-varying squared-exponential kernel of Bogunovic et al. (2016);
+ * the suggestion maximizes UCB at the next time over the params' unit cube: scrambled
+ * Sobol candidates, then L-BFGS (NLopt) with the analytic gradient from the best of them,
+ * as the gp sampler optimizes its acquisition. Intervals still running enter the variance
+ * only (GP-BUCB), so members exploring at once do not all pick one point. */
+#include "pb2.h"
+#include "internal.h"
+#include "math/sobol.h"
+
+#include <math.h>
+#include <nlopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PB2_MAX_OBS 128
+#define PB2_MAX_DIMS 64
+#define PB2_CANDIDATES 512
+#define PB2_STARTS 4
+
+double knob__pb2_kernel(const knob__pb2_theta *th, double t, const double *x, double t2,
+                        const double *x2, size_t d)
+{
+    double r2 = 0;
+    for (size_t j = 0; j < d; j++)
+        r2 += (x[j] - x2[j]) * (x[j] - x2[j]);
+    double decay = pow(1 - th->epsilon, fabs(t - t2) / 2);
+    return th->variance * exp(-r2 / (2 * th->length * th->length)) * decay;
+}
+
+/* In-place lower Cholesky factor of the n x n row-major A; -1 when not positive definite. */
+static int cholesky(double *A, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        double s = A[j * n + j];
+        for (size_t k = 0; k < j; k++)
+            s -= A[j * n + k] * A[j * n + k];
+        if (!(s > 0))
+            return -1;
+        double l = sqrt(s);
+        A[j * n + j] = l;
+        for (size_t i = j + 1; i < n; i++) {
+            double v = A[i * n + j];
+            for (size_t k = 0; k < j; k++)
+                v -= A[i * n + k] * A[j * n + k];
+            A[i * n + j] = v / l;
+        }
+        for (size_t k = j + 1; k < n; k++)
+            A[j * n + k] = 0;
+    }
+    return 0;
+}
+
+/* Solves L z = b in place (forward), then L^T z = b (backward) when both. */
+static void forward(const double *L, size_t n, double *b)
+{
+    for (size_t i = 0; i < n; i++) {
+        double v = b[i];
+        for (size_t k = 0; k < i; k++)
+            v -= L[i * n + k] * b[k];
+        b[i] = v / L[i * n + i];
+    }
+}
+
+static void backward(const double *L, size_t n, double *b)
+{
+    for (size_t i = n; i-- > 0;) {
+        double v = b[i];
+        for (size_t k = i + 1; k < n; k++)
+            v -= L[k * n + i] * b[k];
+        b[i] = v / L[i * n + i];
+    }
+}
+
+/* K + noise I over the n points, factored into L; -1 when it cannot be (even with jitter). */
+static int factor(const knob__pb2_theta *th, const double *time, const double *X, size_t n,
+                  size_t d, double *L)
+{
+    for (double jitter = 1e-8; jitter < 1e-1; jitter *= 100) {
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k <= i; k++) {
+                double v = knob__pb2_kernel(th, time[i], X + i * d, time[k], X + k * d, d);
+                L[i * n + k] = L[k * n + i] = v + (i == k ? th->noise + jitter : 0);
+            }
+        if (!cholesky(L, n))
+            return 0;
+    }
+    return -1;
+}
+
+/* The model: data (standardized), its factor and alpha; the factor with the pending
+ * points too, for the variance. */
+typedef struct model {
+    knob__pb2_theta th;
+    size_t n, m, d; /* observations, observations + pending, dims */
+    const double *time, *X;
+    double *Tall, *Xall; /* m times, m x d: the observations, then the pending */
+    double *L, *alpha, *Lall;
+    double *k, *v, *dk; /* scratch: m, m, m x d */
+    double kappa;
+} model;
+
+static double log_ml(const knob__pb2_theta *th, const double *time, const double *X,
+                     const double *y, size_t n, size_t d, double *L, double *a)
+{
+    if (factor(th, time, X, n, d, L))
+        return -HUGE_VAL;
+    memcpy(a, y, n * sizeof *a);
+    forward(L, n, a);
+    double q = 0, logdet = 0;
+    for (size_t i = 0; i < n; i++) {
+        q += a[i] * a[i];
+        logdet += log(L[i * n + i]);
+    }
+    return -0.5 * q - logdet - 0.5 * (double)n * log(2 * M_PI);
+}
+
+typedef struct fit_ctx {
+    const double *time, *X, *y;
+    size_t n, d;
+    double *L, *a;
+} fit_ctx;
+
+static knob__pb2_theta unpack(const double *u)
+{
+    return (knob__pb2_theta){exp(u[0]), exp(u[1]), u[2], exp(u[3])};
+}
+
+static double fit_fn(unsigned nu, const double *u, double *grad, void *data)
+{
+    (void)nu;
+    (void)grad;
+    fit_ctx *c = data;
+    knob__pb2_theta th = unpack(u);
+    double v = log_ml(&th, c->time, c->X, c->y, c->n, c->d, c->L, c->a);
+    return isfinite(v) ? v : -1e300;
+}
+
+double knob__pb2_fit(knob__pb2_theta *th, const double *time, const double *X, const double *y,
+                     size_t n, size_t d)
+{
+    double *L = malloc(n * n * sizeof *L), *a = malloc(n * sizeof *a);
+    if (!L || !a) {
+        free(L);
+        free(a);
+        return -HUGE_VAL;
+    }
+    fit_ctx c = {time, X, y, n, d, L, a};
+    double lo[4] = {log(0.01), log(0.01), 0, log(1e-6)};
+    double hi[4] = {log(10), log(20), 0.5, log(2)};
+    /* a few starts: the likelihood of a small population is often multimodal in length */
+    static const double starts[3][4] = {
+        {-1.2, 0, 0.1, -2.3}, {0, 0, 0.1, -2.3}, {-2.3, 0, 0.25, -4.6}};
+    double best = -HUGE_VAL, bu[4] = {0};
+    for (int s = 0; s < 3; s++) {
+        double u[4];
+        memcpy(u, starts[s], sizeof u);
+        nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, 4);
+        if (!opt)
+            break;
+        nlopt_set_max_objective(opt, fit_fn, &c);
+        nlopt_set_lower_bounds(opt, lo);
+        nlopt_set_upper_bounds(opt, hi);
+        nlopt_set_maxeval(opt, 150);
+        nlopt_set_xtol_rel(opt, 1e-4);
+        double got = -HUGE_VAL;
+        nlopt_result r = nlopt_optimize(opt, u, &got);
+        nlopt_destroy(opt);
+        if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
+            continue;
+        if (got > best) {
+            best = got;
+            memcpy(bu, u, sizeof bu);
+        }
+    }
+    free(L);
+    free(a);
+    if (best > -1e300)
+        *th = unpack(bu);
+    return best > -1e300 ? best : -HUGE_VAL;
+}
+
+/* Posterior mean (from the observations) and variance (from observations and pending) at
+ * (t, x), with their gradients over x when dmean is not NULL. */
+static void predict(model *M, double t, const double *x, double *mean, double *var, double *dmean,
+                    double *dvar)
+{
+    size_t n = M->n, m = M->m, d = M->d;
+    double l2 = M->th.length * M->th.length;
+    for (size_t i = 0; i < m; i++)
+        M->k[i] = knob__pb2_kernel(&M->th, t, x, M->Tall[i], M->Xall + i * d, d);
+    double mu = 0;
+    for (size_t i = 0; i < n; i++)
+        mu += M->k[i] * M->alpha[i];
+    memcpy(M->v, M->k, m * sizeof *M->v);
+    forward(M->Lall, m, M->v);
+    double s = M->th.variance; /* k((t, x), (t, x)) */
+    for (size_t i = 0; i < m; i++)
+        s -= M->v[i] * M->v[i];
+    *mean = mu;
+    *var = s > 1e-12 ? s : 1e-12;
+    if (!dmean)
+        return;
+    /* dk_i/dx = -k_i (x - x_i) / length^2; dvar = -2 k^T Kall^-1 dk */
+    backward(M->Lall, m, M->v); /* now Kall^-1 k */
+    for (size_t j = 0; j < d; j++) {
+        double dm = 0, dv = 0;
+        for (size_t i = 0; i < m; i++) {
+            double dki = -M->k[i] * (x[j] - M->Xall[i * d + j]) / l2;
+            if (i < n)
+                dm += M->alpha[i] * dki;
+            dv += M->v[i] * dki;
+        }
+        dmean[j] = dm;
+        dvar[j] = s > 1e-12 ? -2 * dv : 0;
+    }
+}
+
+typedef struct acq_ctx {
+    model *M;
+    double t;
+    double *dm, *dv;
+} acq_ctx;
+
+static double ucb(model *M, double t, const double *x, double *grad, double *dm, double *dv)
+{
+    double mean, var;
+    predict(M, t, x, &mean, &var, grad ? dm : NULL, grad ? dv : NULL);
+    double sd = sqrt(var);
+    if (grad)
+        for (size_t j = 0; j < M->d; j++)
+            grad[j] = dm[j] + M->kappa * dv[j] / (2 * sd);
+    return mean + M->kappa * sd;
+}
+
+static double acq_fn(unsigned nu, const double *x, double *grad, void *data)
+{
+    (void)nu;
+    acq_ctx *c = data;
+    return ucb(c->M, c->t, x, grad, c->dm, c->dv);
+}
+
+int knob__pb2_posterior(const knob__pb2_theta *th, const double *time, const double *X,
+                        const double *y, size_t n, size_t d, double t, const double *x,
+                        double *mean, double *var)
+{
+    model M = {.th = *th, .n = n, .m = n, .d = d, .Tall = (double *)time, .Xall = (double *)X};
+    M.L = malloc(n * n * sizeof *M.L);
+    M.alpha = malloc(n * sizeof *M.alpha);
+    M.k = malloc(n * sizeof *M.k);
+    M.v = malloc(n * sizeof *M.v);
+    int rc = -1;
+    if (M.L && M.alpha && M.k && M.v && !factor(th, time, X, n, d, M.L)) {
+        memcpy(M.alpha, y, n * sizeof *M.alpha);
+        forward(M.L, n, M.alpha);
+        backward(M.L, n, M.alpha);
+        M.Lall = M.L;
+        predict(&M, t, x, mean, var, NULL, NULL);
+        rc = 0;
+    }
+    free(M.L);
+    free(M.alpha);
+    free(M.k);
+    free(M.v);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- the entry point */
+
+static int check(const knob_pb2_problem *p, double *out)
+{
+    if (!p || !out)
+        return knob__error(KNOB_EINVAL, "knob_pb2_suggest: NULL problem or out");
+    if (p->d < 1 || p->d > PB2_MAX_DIMS)
+        return knob__error(KNOB_EINVAL, "knob_pb2_suggest: d is %zu, expected 1 to %d", p->d,
+                           PB2_MAX_DIMS);
+    if (!p->lower || !p->upper)
+        return knob__error(KNOB_EINVAL, "knob_pb2_suggest: NULL lower or upper bounds");
+    for (size_t j = 0; j < p->d; j++)
+        if (!isfinite(p->lower[j]) || !isfinite(p->upper[j]) || !(p->lower[j] < p->upper[j]))
+            return knob__error(KNOB_EINVAL,
+                               "knob_pb2_suggest: param %zu: bounds [%g, %g] are not finite "
+                               "with lower < upper",
+                               j, p->lower[j], p->upper[j]);
+    if (p->n && (!p->time || !p->x || !p->change))
+        return knob__error(KNOB_EINVAL,
+                           "knob_pb2_suggest: %zu observations but a NULL time, "
+                           "x or change",
+                           p->n);
+    if (p->n_pending && (!p->pending_time || !p->pending_x))
+        return knob__error(KNOB_EINVAL,
+                           "knob_pb2_suggest: %zu pending intervals but a NULL pending_time "
+                           "or pending_x",
+                           p->n_pending);
+    for (size_t i = 0; i < p->n + p->n_pending; i++) {
+        bool pend = i >= p->n;
+        size_t r = pend ? i - p->n : i;
+        double t = pend ? p->pending_time[r] : p->time[r];
+        const double *x = (pend ? p->pending_x : p->x) + r * p->d;
+        const char *what = pend ? "pending interval" : "observation";
+        if (!isfinite(t) || (!pend && !isfinite(p->change[r])))
+            return knob__error(KNOB_EINVAL,
+                               "knob_pb2_suggest: %s %zu: time or change is not finite", what, r);
+        for (size_t j = 0; j < p->d; j++)
+            if (!(x[j] >= p->lower[j] && x[j] <= p->upper[j]))
+                return knob__error(KNOB_EINVAL,
+                                   "knob_pb2_suggest: %s %zu: param %zu is %g, outside [%g, %g]",
+                                   what, r, j, x[j], p->lower[j], p->upper[j]);
+    }
+    if (!isfinite(p->time_next))
+        return knob__error(KNOB_EINVAL, "knob_pb2_suggest: time_next is not finite");
+    return KNOB_OK;
+}
+
+static void free_model(model *M)
+{
+    free(M->Tall);
+    free(M->Xall);
+    free(M->L);
+    free(M->alpha);
+    free(M->Lall);
+    free(M->k);
+    free(M->v);
+    free(M->dk);
+}
+
+/* The 128 latest observations' indices (by time), in p's order, into idx; their count. */
+static size_t latest(const knob_pb2_problem *p, size_t *idx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        size_t newer = 0; /* observations later than i (ties: later index counts as newer) */
+        for (size_t k = 0; k < p->n && newer < PB2_MAX_OBS; k++)
+            newer += p->time[k] > p->time[i] || (p->time[k] == p->time[i] && k > i);
+        if (newer < PB2_MAX_OBS)
+            idx[n++] = i;
+    }
+    return n;
+}
+
+static int build(const knob_pb2_problem *p, model *M)
+{
+    size_t d = p->d, *idx = malloc(p->n * sizeof *idx);
+    if (!idx)
+        return knob__oom("pb2 data");
+    size_t n = latest(p, idx), m = n + p->n_pending;
+    M->n = n;
+    M->m = m;
+    M->d = d;
+    M->Tall = malloc(m * sizeof *M->Tall);
+    M->Xall = malloc(m * d * sizeof *M->Xall);
+    M->L = malloc(n * n * sizeof *M->L);
+    M->alpha = malloc(n * sizeof *M->alpha);
+    M->Lall = malloc(m * m * sizeof *M->Lall);
+    M->k = malloc(m * sizeof *M->k);
+    M->v = malloc(m * sizeof *M->v);
+    M->dk = malloc(2 * d * sizeof *M->dk);
+    double *y = malloc(n * sizeof *y);
+    if (!M->Tall || !M->Xall || !M->L || !M->alpha || !M->Lall || !M->k || !M->v || !M->dk || !y) {
+        free(idx);
+        free(y);
+        return knob__oom("pb2 model");
+    }
+    for (size_t r = 0; r < m; r++) {
+        bool pend = r >= n;
+        size_t i = pend ? r - n : idx[r];
+        const double *x = (pend ? p->pending_x : p->x) + i * d;
+        M->Tall[r] = pend ? p->pending_time[i] : p->time[i];
+        for (size_t j = 0; j < d; j++)
+            M->Xall[r * d + j] = (x[j] - p->lower[j]) / (p->upper[j] - p->lower[j]);
+    }
+    /* standardized changes */
+    double mu = 0, ss = 0;
+    for (size_t r = 0; r < n; r++)
+        mu += p->change[idx[r]];
+    mu /= (double)n;
+    for (size_t r = 0; r < n; r++)
+        ss += (p->change[idx[r]] - mu) * (p->change[idx[r]] - mu);
+    double sd = sqrt(ss / (double)n);
+    for (size_t r = 0; r < n; r++)
+        y[r] = sd > 0 ? (p->change[idx[r]] - mu) / sd : 0;
+    free(idx);
+    M->th = (knob__pb2_theta){0.3, 1, 0.1, 0.1};
+    knob__pb2_fit(&M->th, M->Tall, M->Xall, y, n, d);
+    int rc = KNOB_OK;
+    if (factor(&M->th, M->Tall, M->Xall, n, d, M->L) ||
+        factor(&M->th, M->Tall, M->Xall, m, d, M->Lall))
+        rc = knob__error(KNOB_EINVAL,
+                         "knob_pb2_suggest: the kernel matrix of %zu observations "
+                         "cannot be factored",
+                         n);
+    if (!rc) {
+        memcpy(M->alpha, y, n * sizeof *y);
+        forward(M->L, n, M->alpha);
+        backward(M->L, n, M->alpha);
+        M->kappa = sqrt(0.2 + fmax(0, log(0.4 * (double)n)));
+    }
+    free(y);
+    return rc;
+}
+
+int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
+{
+    int rc = check(p, out);
+    if (rc)
+        return rc;
+    size_t d = p->d;
+    uint64_t seed = p->seed;
+    if (p->n < 2) { /* no model yet: a uniform draw */
+        knob_rng rng;
+        knob_rng_seed(&rng, seed);
+        for (size_t j = 0; j < d; j++)
+            out[j] = p->lower[j] + knob_rng_uniform(&rng) * (p->upper[j] - p->lower[j]);
+        return KNOB_OK;
+    }
+    model M = {0};
+    rc = build(p, &M);
+    double *cand = malloc(PB2_CANDIDATES * d * sizeof *cand);
+    double *val = malloc(PB2_CANDIDATES * sizeof *val);
+    uint32_t(*dirs)[32] = malloc(d * sizeof *dirs);
+    if (!rc && (!cand || !val || !dirs))
+        rc = knob__oom("pb2 candidates");
+    double best[PB2_MAX_DIMS], best_value = -HUGE_VAL;
+    if (!rc) {
+        for (size_t j = 0; j < d; j++)
+            knob__sobol_directions((unsigned)j, dirs[j]);
+        /* Sobol points, then the observed params (a good member's params are often best) */
+        size_t n_obs = M.n < PB2_CANDIDATES / 4 ? M.n : PB2_CANDIDATES / 4;
+        size_t first_obs = PB2_CANDIDATES - n_obs;
+        for (size_t c = 0; c < PB2_CANDIDATES; c++) {
+            double *x = cand + c * d;
+            for (size_t j = 0; j < d; j++)
+                x[j] = c >= first_obs ? M.Xall[(M.n - n_obs + c - first_obs) * d + j]
+                                      : knob__sobol_scrambled(dirs[j], (unsigned)j, c + 1, seed);
+            val[c] = ucb(&M, p->time_next, x, NULL, NULL, NULL);
+        }
+        acq_ctx ac = {&M, p->time_next, M.dk, M.dk + d};
+        double lo[PB2_MAX_DIMS], hi[PB2_MAX_DIMS];
+        for (size_t j = 0; j < d; j++)
+            lo[j] = 0, hi[j] = 1;
+        for (int s = 0; s < PB2_STARTS; s++) {
+            size_t at = 0; /* the best candidate not yet started from */
+            for (size_t c = 1; c < PB2_CANDIDATES; c++)
+                if (val[c] > val[at])
+                    at = c;
+            if (!(val[at] > -HUGE_VAL))
+                break;
+            double x[PB2_MAX_DIMS], got = val[at];
+            memcpy(x, cand + at * d, d * sizeof *x);
+            val[at] = -HUGE_VAL;
+            nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)d);
+            if (opt) {
+                nlopt_set_max_objective(opt, acq_fn, &ac);
+                nlopt_set_lower_bounds(opt, lo);
+                nlopt_set_upper_bounds(opt, hi);
+                nlopt_set_maxeval(opt, 100);
+                nlopt_set_ftol_rel(opt, 1e-9);
+                double start = got;
+                if (nlopt_optimize(opt, x, &got) < 0 || !(got >= start)) {
+                    memcpy(x, cand + at * d, d * sizeof *x);
+                    got = start;
+                }
+                nlopt_destroy(opt);
+            }
+            if (got > best_value) {
+                best_value = got;
+                memcpy(best, x, d * sizeof *x);
+            }
+        }
+        for (size_t j = 0; j < d; j++) {
+            double u = fmin(1, fmax(0, best[j]));
+            out[j] =
+                fmin(p->upper[j], fmax(p->lower[j], p->lower[j] + u * (p->upper[j] - p->lower[j])));
+        }
+    }
+    free(cand);
+    free(val);
+    free(dirs);
+    free_model(&M);
+    return rc;
+}

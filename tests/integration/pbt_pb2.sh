@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# method pbt with pbt.explore: pb2 on the fixture population (programs/pbt_toy.sh, whose
+# score grows by lr (1 + width / 10) a step: the best params are the largest of each): the
+# explore step's params come from PB2's GP bandit, within bounds (ints whole, categoricals
+# kept or resampled), not from a perturb factor, and they move to the high-change corner;
+# every member reaches max_steps; the key's error names both choices.
+source "$(dirname "$0")/lib.bash"
+cp "$PROGS/pbt_toy.sh" .
+cat > sweep.yaml <<YAML
+program: pbt_toy.sh
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 4, interval: 1, max_steps: 8, explore: pb2, resample_probability: 0}
+seed: 2
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+  width: {distribution: int_uniform, min: 1, max: 20}
+  opt: {values: [sgd, adam]}
+YAML
+S="--storage sqlite:///$T/s.db"
+"$KNOB" run sweep.yaml $S --study p --parallel 2 > out.txt 2>&1 || fail "run: $(cat out.txt)"
+"$KNOB" trials p $S --format json > t.json
+python3 - "$T/t.json" <<'PY' || fail "population: $(cat t.json)"
+import json, sys
+d = {t["number"]: t for t in json.load(open(sys.argv[1]))}
+rec = {n: t["system_attrs"]["pbt"] for n, t in d.items()}
+assert all(t["state"] == "complete" for t in d.values()), d
+ends = {}
+for n, r in rec.items():
+    ends[r["member"]] = max(ends.get(r["member"], 0), r["end"])
+assert ends == {0: 8, 1: 8, 2: 8, 3: 8}, ends
+ex = [n for n in sorted(d) if rec[n]["donor"] >= 0]
+assert len(ex) >= 4, ex
+perturbed = 0
+for n in ex:
+    p, donor = d[n]["params"], d[rec[n]["donor_trial"]]["params"]
+    assert 0.01 - 1e-12 <= p["lr"] <= 0.45 + 1e-12, p
+    assert p["width"] == int(p["width"]) and 1 <= p["width"] <= 20, p
+    assert p["opt"] == donor["opt"], (p, donor)  # resample_probability 0: kept
+    by_factor = any(abs(p["lr"] - min(0.45, max(0.01, donor["lr"] * f))) < 1e-9 for f in (0.8, 1.2))
+    perturbed += by_factor
+assert perturbed < len(ex), "every explored lr is the donor's times a perturb factor"
+late = ex[len(ex) // 2:]  # once the GP has data: the corner of the largest changes
+assert sum(d[n]["params"]["lr"] > 0.4 for n in late) * 2 >= len(late), [d[n]["params"] for n in late]
+PY
+sed 's/explore: pb2/explore: bandit/' sweep.yaml > bad.yaml
+"$KNOB" run bad.yaml $S --study bad > bad.txt 2>&1 && fail "explore: bandit accepted"
+grep -q "pbt.explore': expected perturb or pb2, got bandit" bad.txt || fail "error: $(cat bad.txt)"
+echo ok
