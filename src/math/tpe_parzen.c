@@ -140,7 +140,8 @@ static void insertion_sort(const double *x, uint32_t *idx, size_t n)
     }
 }
 
-/* Sorts idx[0..n) (initially 0..n-1) by x[], stably: insertion sort when short, else an
+/* Sorts idx[0..n) (initially 0..n-1) by x[], stably: insertion sort when short, one
+ * insertion when only the last is out of order, else an
  * LSD radix sort on the bytes of float keys (all four histograms in one pass, bytes every
  * key shares skipped), then an insertion pass that orders doubles sharing a float key.
  * key/key2/idx2 are scratch of n. */
@@ -149,6 +150,25 @@ static void sort_by_key(const double *x, uint32_t *idx, uint32_t *key, uint32_t 
 {
     if (n <= 64) {
         insertion_sort(x, idx, n);
+        return;
+    }
+    /* Sorted but for the last (merged cells, then the prior): one insertion, after the
+     * equal ones, as the stable sort below would place it. */
+    size_t s = 1;
+    while (s < n - 1 && x[idx[s - 1]] <= x[idx[s]])
+        s++;
+    if (s == n - 1) {
+        uint32_t v = idx[n - 1];
+        size_t lo = 0, hi = n - 1; /* the first p with x[idx[p]] > x[v] */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (x[idx[mid]] > x[v])
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        memmove(idx + lo + 1, idx + lo, (n - 1 - lo) * sizeof *idx);
+        idx[lo] = v;
         return;
     }
     uint32_t count[4][256];
