@@ -40,4 +40,30 @@ grep -q "param 'nope'" err.txt || fail "param: $(cat err.txt)"
 if "$KNOB" importance missing $S 2> err.txt; then fail "missing study accepted"; fi
 grep -q "missing" err.txt || fail "study: $(cat err.txt)"
 "$KNOB" importance --help | grep -q "ped-anova" || fail "help"
+# Two objectives: the first moved by x0, the second by x1; --objective picks one.
+cat > two.sh <<'SH'
+#!/usr/bin/env bash
+for a in "$@"; do declare "${a#--}"; done
+awk -v a="$x0" -v b="$x1" 'BEGIN { printf "a=%.17g\nb=%.17g\n", 4 * a, -3 * b * b }'
+SH
+chmod +x two.sh
+cat > two.yaml <<YAML
+program: $T/two.sh
+command: ["\${program}", "\${args}"]
+objectives: [{name: a, goal: minimize}, {name: b, goal: maximize}]
+method: random
+parameters:
+  x0: {min: -1.0, max: 1.0}
+  x1: {min: -1.0, max: 1.0}
+  x2: {min: -1.0, max: 1.0}
+YAML
+"$KNOB" run two.yaml $S --trials 40 --parallel 4 --study two --seed 3 > /dev/null
+expect_eq "$("$KNOB" importance two $S --json | py 'list(d["importance"])[0]')" x0 "objective 0: x0"
+"$KNOB" importance two $S --objective 1 --json > one.json
+expect_eq "$(py 'list(d["importance"])[0]' < one.json)" x1 "objective 1: x1"
+expect_eq "$(py 'd["objective"]' < one.json)" 1 "objective 1 in the JSON"
+"$KNOB" importance two $S --objective 1 --method ped-anova | grep -q "(ped-anova, objective 1)" ||
+    fail "objective 1 by ped-anova"
+if "$KNOB" importance two $S --objective 2 2> err.txt; then fail "objective 2 accepted"; fi
+grep -q "objective 2 is out of range" err.txt || fail "objective 2: $(cat err.txt)"
 echo ok

@@ -306,12 +306,61 @@ static void conditional_params(void **state)
     knob_storage_close(st);
 }
 
+/* Two objectives: the first moved by x0 alone, the second (maximized) by x1 alone; each
+ * objective's importance names its own param, by both methods. */
+static void per_objective(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_sampler *smp;
+    assert_int_equal(knob_sampler_create("random", "seed=9", &smp), KNOB_OK);
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    knob_study_options o = {0};
+    o.directions = dirs;
+    o.n_objectives = 2;
+    o.sampler = smp;
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "two", &o, &s), KNOB_OK);
+    for (int i = 0; i < 80; i++) {
+        knob_trial *t;
+        double x[3], y[2];
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        for (int k = 0; k < 3; k++) {
+            char name[8];
+            snprintf(name, sizeof name, "x%d", k);
+            assert_int_equal(knob_trial_suggest_float(t, name, -1, 1, 0, 0, &x[k]), KNOB_OK);
+        }
+        y[0] = 5 * x[0] + 0.1 * x[2];
+        y[1] = -3 * x[1] * x[1] + 0.1 * x[2];
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, y, 2), KNOB_OK);
+    }
+    for (int m = 0; m < 2; m++) {
+        knob_importance *imp;
+        size_t n;
+        assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n), KNOB_OK);
+        assert_int_equal(n, 3);
+        assert_string_equal(imp[0].name, "x0");
+        knob_importance_free(imp);
+        assert_int_equal(knob_study_importance(s, methods[m], 1, NULL, 0, &imp, &n), KNOB_OK);
+        assert_int_equal(n, 3);
+        assert_string_equal(imp[0].name, "x1");
+        assert_true(share_of(imp, n, "x1") > 0.5);
+        knob_importance_free(imp);
+    }
+    assert_int_equal(
+        knob_study_importance(s, "fanova", 2, NULL, 0, &(knob_importance *){0}, &(size_t){0}),
+        KNOB_EINVAL);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(linear_ranks_x0_x1_x2),   cmocka_unit_test(interaction_only),
         cmocka_unit_test(fixture_ranks_as_optuna), cmocka_unit_test(subsets_and_errors),
-        cmocka_unit_test(conditional_params),
+        cmocka_unit_test(conditional_params),      cmocka_unit_test(per_objective),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
