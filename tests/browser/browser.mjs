@@ -1,12 +1,12 @@
 // The browser test of knob report and knob dashboard (tests/browser/browser.sh runs it):
 // headless Chromium (Debian's) driven by playwright-core (web/node_modules).
-//   node browser.mjs ARTIFACTS REPORT_ONE REPORT_TWO DASHBOARD_URL KNOB STORAGE
+//   node browser.mjs ARTIFACTS REPORT_ONE REPORT_TWO REPORT_THREE DASHBOARD_URL KNOB STORAGE WEB_DIR
 // Fails (exit 1) with the reasons on stderr. Screenshots go to ARTIFACTS.
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
-const [artifacts, reportOne, reportTwo, dashUrl, knob, storage, webDir] = process.argv.slice(2);
+const [artifacts, reportOne, reportTwo, reportThree, dashUrl, knob, storage, webDir] = process.argv.slice(2);
 const { chromium } = createRequire(webDir + '/')('playwright-core');
 const failures = [];
 const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
@@ -26,8 +26,9 @@ async function open(url, name) {
     return page;
 }
 
-// Every plot the page lists is drawn when scrolled to, has marks, and is saved as a PNG.
-async function checkPlots(page, name, expected) {
+// Every plot the page lists is drawn when scrolled to and has marks; those `shots` names
+// (every one by default) are saved as PNGs.
+async function checkPlots(page, name, expected, shots = null) {
     await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 10000 });
     const ids = await page.evaluate(() => window.knob.plots());
     for (const want of expected)
@@ -41,7 +42,8 @@ async function checkPlots(page, name, expected) {
         const marks = await page.evaluate(id => window.knob.marks(id), id);
         if (!(marks > 0))
             fail(`${name}: plot ${id} has no marks`);
-        await fig.screenshot({ path: `${artifacts}/${name}-${id}.png` });
+        if (!shots || shots.some(w => id === w || id.startsWith(w + '-')))
+            await fig.screenshot({ path: `${artifacts}/${name}-${id}.png` });
     }
     return ids;
 }
@@ -59,7 +61,8 @@ async function checkHover(page, name, id) {
     for (const [dx, dy] of [[0, 0], [1, 1], [-1, -1], [2, 0], [-2, 0], [0, 2], [0, -2], [3, 3], [-3, -3]]) {
         await page.mouse.move(p.x + dx, p.y + dy);
         shown = await page.waitForFunction(([id, want]) =>
-            document.querySelector(`.chart[data-id="${id}"]`).innerText.includes(want), [id, want], { timeout: 400 })
+            document.querySelector(`.chart[data-id="${id}"]`).innerText.includes(want), [id, want],
+            { timeout: dx || dy ? 300 : 1500 })
             .then(() => true, () => false);
         if (shown)
             break;
@@ -96,6 +99,71 @@ async function checkTable(page, name) {
     await page.locator('input.filter').fill('');
 }
 
+// The table shows values and params as knob trials prints them (values %.8g, params as
+// its JSON writes them), for every trial.
+async function checkExact(page, name, study) {
+    const r = spawnSync(knob, ['trials', study, '--storage', storage], { encoding: 'utf8' });
+    const want = new Map();
+    for (const line of r.stdout.split('\n').slice(1)) {
+        const m = /^\s*(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\{.*\})$/.exec(line);
+        if (m)
+            want.set(m[1], { value: m[3] === '-' ? '' : m[3], params: m[5] });
+    }
+    await page.locator('table.trials th[data-col="number"]').click(); // by number again
+    const rows = await page.evaluate(() => [...document.querySelectorAll('table.trials tbody tr')].map(tr =>
+        [tr.dataset.n, [...tr.children].map(td => td.textContent),
+         [...tr.closest('table').querySelectorAll('th')].map(th => th.dataset.col)]));
+    if (rows.length < 2 || rows.length !== want.size)
+        fail(`${name}: the table has ${rows.length} rows, knob trials ${want.size}`);
+    let checked = 0;
+    for (const [n, cells, cols] of rows) {
+        const w = want.get(n);
+        if (!w)
+            continue;
+        const value = cols.map((c, i) => (/^value( \d+)?$/.test(c) ? cells[i] : null)).filter(v => v !== null)
+            .join(';').replace(/^;+$/, '');
+        if (value !== w.value)
+            fail(`${name}: trial ${n}: value '${value}', knob trials '${w.value}'`);
+        for (const [i, col] of cols.entries()) {
+            const m = new RegExp(`"${col}":("[^"]*"|[^,}]+)`).exec(w.params);
+            if (!m)
+                continue;
+            const text = m[1].startsWith('"') ? JSON.parse(m[1]) : m[1];
+            if (cells[i] !== text)
+                fail(`${name}: trial ${n}: ${col} '${cells[i]}', knob trials '${text}'`);
+            checked++;
+        }
+    }
+    if (!checked)
+        fail(`${name}: no param compared with knob trials`);
+}
+
+// The page's number formatting against C's printf (Python's % is glibc's), on tricky values.
+async function checkFormat(page) {
+    const vals = [0.1, 1 / 3, 123456785, 1234567.25, 1234567.75, 2.5, 1e-5, 1.804687523184376e-05, 99999999.5,
+                  1e21, 1e22, -3.25, 1e-300, 5e-324, 0.0001, 12345678, 1.5e-7, 3.2699330798372639e18, 0.041386952451282655];
+    for (let i = 0; i < 300; i++)
+        vals.push((Math.sin(i * 7.1) - 0.3) * 10 ** ((i % 40) - 20), Math.round(Math.abs(Math.cos(i)) * 1e9) / 4);
+    const py = spawnSync('python3', ['-c', `
+import sys, json
+out = []
+for v in [float(x) for x in json.load(sys.stdin)]:
+    s = '%.0f' % v if v == int(v) and abs(v) < 2 ** 53 else None
+    if s is None:
+        for p in (15, 16, 17):
+            s = '%.*g' % (p, v)
+            if float(s) == v:
+                break
+    out.append(['%.8g' % v, s])
+print(json.dumps(out))`], { input: JSON.stringify(vals), encoding: 'utf8' });
+    const want = JSON.parse(py.stdout);
+    const got = await page.evaluate(vals => vals.map(v => [window.knob.fmt.value(v), window.knob.fmt.json(v)]), vals);
+    got.forEach((g, i) => {
+        if (g[0] !== want[i][0] || g[1] !== want[i][1])
+            fail(`formatting ${vals[i]}: page ${g.join(' ')}, printf ${want[i].join(' ')}`);
+    });
+}
+
 const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 'timeline'];
 {
     const page = await open(pathToFileURL(reportOne).href, 'report-one');
@@ -104,16 +172,46 @@ const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 
     await checkHover(page, 'report-one', 'slice-x');
     await checkHover(page, 'report-one', 'timeline');
     await checkTable(page, 'report-one');
+    await checkExact(page, 'report-one', 'one');
+    await checkFormat(page);
     await page.screenshot({ path: `${artifacts}/report-one.png`, fullPage: true });
     failures.push(...page.errors);
     await page.close();
 }
 {
     const page = await open(pathToFileURL(reportTwo).href, 'report-two');
-    await checkPlots(page, 'report-two', ['history', 'slice', 'parallel', 'pareto', 'hypervolume', 'edf',
-                                          'timeline']);
+    await checkPlots(page, 'report-two', ['history', 'slice', 'parallel', 'importance', 'pareto', 'hypervolume',
+                                          'edf', 'timeline'], ['pareto', 'hypervolume', 'importance']);
     await checkHover(page, 'report-two', 'pareto-0-1');
+    // The objective menu: the plots of objective 1, its importance among them.
+    await page.locator('.objective-pick select').selectOption('1');
+    await page.waitForFunction(() => window.knob.plots().includes('importance-1'), null, { timeout: 5000 })
+        .catch(() => fail('report-two: no importance of objective 1 after picking it'));
+    await page.locator('figure:has(.chart[data-id="importance-1"])').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => window.knob.drawn('importance-1') && window.knob.marks('importance-1') > 0,
+                               null, { timeout: 5000 })
+        .catch(() => fail('report-two: the importance of objective 1 is not drawn'));
+    await page.locator('figure:has(.chart[data-id="importance-1"])').screenshot({ path: `${artifacts}/report-two-importance-1.png` });
+    await checkExact(page, 'report-two', 'two');
     await page.screenshot({ path: `${artifacts}/report-two.png`, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+{
+    const page = await open(pathToFileURL(reportThree).href, 'report-three');
+    await checkPlots(page, 'report-three', ['pareto-3d', 'pareto', 'hypervolume'], ['pareto-3d']);
+    await checkHover(page, 'report-three', 'pareto-3d');
+    // Dragging turns the 3-D view: a point moves.
+    const before = await page.evaluate(() => window.knob.point('pareto-3d'));
+    const box = await page.locator('.chart[data-id="pareto-3d"]').boundingBox();
+    await page.mouse.move(box.x + 20, box.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 80, box.y + 90, { steps: 4 });
+    await page.mouse.up();
+    const after = await page.evaluate(() => window.knob.point('pareto-3d'));
+    if (!before || !after || (Math.abs(before.x - after.x) < 2 && Math.abs(before.y - after.y) < 2))
+        fail(`report-three: dragging did not turn the 3-D view (${JSON.stringify([before, after])})`);
+    await page.locator('figure:has(.chart[data-id="pareto-3d"])').screenshot({ path: `${artifacts}/report-three-pareto-3d-turned.png` });
     failures.push(...page.errors);
     await page.close();
 }
@@ -121,7 +219,7 @@ const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 
     const page = await open(dashUrl + '/', 'dashboard');
     await page.locator('table.studies a', { hasText: 'one' }).click();
     await page.waitForURL(/\/study\?name=one/);
-    await checkPlots(page, 'dashboard-one', [...common, 'intermediate']);
+    await checkPlots(page, 'dashboard-one', [...common, 'intermediate'], []);
     const count = () => page.evaluate(() => document.querySelectorAll('table.trials tbody tr').length);
     const before = await count();
     // A trial finished by a worker in another process shows within 2 s.

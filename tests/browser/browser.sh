@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # knob report and knob dashboard in a real browser: fixture studies (one objective with
-# learning curves, pruned and failed trials, two workers at once; two objectives), their
+# learning curves, pruned and failed trials, two workers at once; two and three objectives), their
 # reports and the dashboard loaded in headless Chromium by playwright-core (browser.mjs).
 # Screenshots: $KNOB_BUILD/browser-artifacts/.
 source "$KNOB_SRC/tests/integration/lib.bash"
@@ -16,6 +16,7 @@ db="$T/fx.db"
 bash "$KNOB_SRC/tests/browser/fixtures.sh" "$db"
 "$KNOB" report one --storage "sqlite:///$db" -o one.html
 "$KNOB" report two --storage "sqlite:///$db" -o two.html
+"$KNOB" report three --storage "sqlite:///$db" -o three.html
 "$KNOB" dashboard --storage "sqlite:///$db" --port 0 > dash.out 2> dash.err &
 pid=$!
 trap 'kill "$pid" 2> /dev/null || true' EXIT # a failing check leaves no server behind
@@ -27,7 +28,7 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
 rc=0
-node "$KNOB_SRC/tests/browser/browser.mjs" "$artifacts" "$T/one.html" "$T/two.html" "$url" "$KNOB" \
+node "$KNOB_SRC/tests/browser/browser.mjs" "$artifacts" "$T/one.html" "$T/two.html" "$T/three.html" "$url" "$KNOB" \
     "sqlite:///$db" "$web" || rc=$?
 kill "$pid"
 wait "$pid" || fail "the dashboard exited with $? on SIGTERM"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the browser tests' fixture studies in sqlite:///$1: "one" (one objective, learning
-# curves, pruned and failed trials, two workers at once) and "two" (two objectives).
+# curves, pruned and failed trials, two workers at once), "two" and "three" (two and three
+# objectives).
 set -euo pipefail
 db=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,5 +25,15 @@ parameters:
   y: {min: 0.0, max: 1.0}
   mode: {value: two}
 YAML
+cat > three.yaml <<YAML
+program: $here/trial.py
+objectives: [{name: f1, goal: minimize}, {name: f2, goal: minimize}, {name: f3, goal: minimize}]
+method: random
+parameters:
+  x: {min: 0.0, max: 1.0}
+  y: {min: 0.0, max: 1.0}
+  mode: {value: three}
+YAML
 "$KNOB" run one.yaml --storage "sqlite:///$db" --study one --trials 12 --seed 3 > one.log
-"$KNOB" run two.yaml --storage "sqlite:///$db" --study two --trials 8 --seed 4 > two.log
+"$KNOB" run two.yaml --storage "sqlite:///$db" --study two --trials 8 --seed 4 --parallel 4 > two.log
+"$KNOB" run three.yaml --storage "sqlite:///$db" --study three --trials 8 --seed 5 --parallel 4 > three.log

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """A trial program for the browser tests' fixture studies: --x, --y (floats), --opt
-(categorical), --mode one|two. One objective: a loss per epoch (learning curves for the
-pruner); x > 0.85 crashes (a failed trial). Two objectives: f1 and f2 at the end."""
+(categorical), --mode one|two|three. One objective: a loss per epoch (learning curves for the
+pruner); x > 0.85 crashes (a failed trial). Two (three) objectives: f1 and f2 (and f3) at the end."""
 import json, sys
 
 args = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
 x, y = float(args.get("x", 0.5)), float(args.get("y", 0.5))
 opt = args.get("opt", "adam")
+if args.get("mode", "one") == "three":
+    print(json.dumps({"f1": x, "f2": y, "f3": (1 - x) ** 2 + (1 - y) ** 2}), flush=True)
+    sys.exit(0)
 if args.get("mode", "one") == "two":
     print(json.dumps({"f1": x * x + 0.1 * y, "f2": (x - 1) ** 2 + 0.1 * (1 - y)}), flush=True)
     sys.exit(0)

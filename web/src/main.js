@@ -101,6 +101,21 @@ function draw(c) {
     const option = c.entry.option();
     const t1 = performance.now();
     c.chart.setOption(option, { notMerge: true, lazyUpdate: false });
+    if (c.entry.turn && !c.turning) { // a 3-D view: dragging turns it
+        c.turning = true;
+        let from = null;
+        const zr = c.chart.getZr();
+        zr.on('mousedown', e => { from = [e.offsetX, e.offsetY]; });
+        zr.on('mouseup', () => { from = null; });
+        zr.on('globalout', () => { from = null; });
+        zr.on('mousemove', e => {
+            if (!from)
+                return;
+            c.entry.turn(e.offsetX - from[0], e.offsetY - from[1]);
+            from = [e.offsetX, e.offsetY];
+            c.chart.setOption(c.entry.option(), { notMerge: true, lazyUpdate: true });
+        });
+    }
     timings.push({ id: c.entry.id, at: t0, option_ms: t1 - t0, draw_ms: performance.now() - t1 });
     c.dirty = false;
     c.el.dataset.drawn = '1';
@@ -176,7 +191,7 @@ window.knob = {
         const series = c.chart.getOption().series;
         for (let i = 0; i < series.length; i++) {
             const s = series[i];
-            if (s.type === 'heatmap' || s.type === 'parallel' || s.type === 'bar')
+            if (s.type === 'heatmap' || s.type === 'parallel' || s.type === 'bar' || s.silent)
                 continue;
             const items = (s.data || []).filter(x => x !== '-' && x !== null);
             const d = items[Math.floor(items.length / 2)]; /* inside the plot, not on an axis */

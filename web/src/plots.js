@@ -288,6 +288,47 @@ function pareto(study, a, b) {
     });
 }
 
+// Three objectives at once: a small 3-D scatter of our own (ECharts draws 2-D): each
+// objective scaled to [-1, 1], turned by view.yaw and view.pitch (drag to turn), projected
+// orthographically; the front in red, a box's three edges as the axes.
+export function project3d(view, p) {
+    const [x, y, z] = p;
+    const cy = Math.cos(view.yaw), sy = Math.sin(view.yaw), cp = Math.cos(view.pitch), sp = Math.sin(view.pitch);
+    const x1 = cy * x + sy * z, z1 = -sy * x + cy * z;
+    return [x1, cp * y - sp * z1];
+}
+
+function pareto3d(study, view) {
+    const front = new Set(study.pareto || []);
+    const done = trials(study).filter(t => t.s === 'complete' && t.v.length >= 3 &&
+                                           t.v.slice(0, 3).every(v => v !== null));
+    const lo = [0, 1, 2].map(k => Math.min(...done.map(t => t.v[k])));
+    const hi = [0, 1, 2].map(k => Math.max(...done.map(t => t.v[k])));
+    const unit = (v, k) => (hi[k] > lo[k] ? 2 * (v - lo[k]) / (hi[k] - lo[k]) - 1 : 0);
+    const pt = t => [...project3d(view, [unit(t.v[0], 0), unit(t.v[1], 1), unit(t.v[2], 2)]), t.n];
+    const corner = [-1, -1, -1];
+    const axes = [], labels = [];
+    for (let k = 0; k < 3; k++) {
+        const end = [-1, -1, -1];
+        end[k] = 1.15;
+        axes.push(project3d(view, corner), project3d(view, end), '-');
+        labels.push({ value: project3d(view, end), name: `objective ${k}` });
+    }
+    return base(study, {
+        xAxis: { type: 'value', show: false, min: -1.9, max: 1.9 },
+        yAxis: { type: 'value', show: false, min: -1.9, max: 1.9 },
+        grid: { left: 8, right: 8, top: 36, bottom: 8 },
+        series: [{ type: 'line', name: 'axes', data: axes, silent: true, showSymbol: false,
+                   lineStyle: { color: '#888', width: 1 }, itemStyle: { color: '#888' } },
+                 { type: 'scatter', name: 'axis names', data: labels, silent: true, symbolSize: 0,
+                   label: { show: true, formatter: p => p.name, color: '#444' } },
+                 scatter('dominated', done.filter(t => !front.has(t.n)).map(pt), '#9bb7dd'),
+                 scatter('Pareto front', done.filter(t => front.has(t.n)).map(pt), '#c23b3b',
+                         { symbolSize: 7, large: false })],
+        legend: { top: 4, data: ['dominated', 'Pareto front'] },
+    });
+}
+
 function hypervolume(study) {
     return base(study, {
         xAxis: valueAxis('trials finished'), yAxis: valueAxis('hypervolume'),
@@ -396,6 +437,15 @@ export function plotList(study, k) {
             () => importance(study, k));
     if (trials(study).some(t => t.i && t.i.length))
         add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
+    if (nobj >= 3) {
+        const view = study._view3d || (study._view3d = { yaw: 0.6, pitch: 0.45 });
+        out.push({ section: 'pareto3d', id: 'pareto-3d', title: 'Pareto front in 3-D: objectives 0, 1, 2 (drag to turn)',
+                   option: () => pareto3d(study, view),
+                   turn: (dx, dy) => {
+                       view.yaw += dx * 0.01;
+                       view.pitch = Math.max(-1.5, Math.min(1.5, view.pitch + dy * 0.01));
+                   } });
+    }
     if (nobj >= 2) {
         for (let a = 0; a < nobj; a++)
             for (let b = a + 1; b < nobj && out.filter(e => e.section === 'pareto').length < 3; b++)
