@@ -1,24 +1,40 @@
 #!/usr/bin/env bash
-# ZDT1/2/3 (30-D): knob's nsga2, random (and tpe at 200 trials) beside Optuna's
-# NSGAIISampler and RandomSampler, in the same run. usage:
-#   bench/multiobjective/run.sh BUILD_DIR [--optuna-path DIR] [--seeds N]
+# The multi-objective benchmark: knob's samplers beside Optuna's in the same run, one line per
+# (problem, sampler, trials, seed) on stdout (bench/README.md, "multiobjective"); summarize.py
+# turns the lines into the tables. usage:
+#   bench/multiobjective/run.sh BUILD_DIR [--optuna-path DIR] [--seeds N] [--first-seed K]
+#       [--problems "P ..."] [--trials "N ..."] [--long "S ..."] [--short "S ..."]
+# Seeds K .. K + N - 1 (default 1 .. 10).
+# At every trial count: the samplers of --long (default nsga2 nsga3 random, knob's and
+# Optuna's); at 200 trials or fewer also those of --short (default: knob's tpe and gp, Optuna's
+# tpe). Problems: zdt1 zdt2 zdt3 dtlz2 c2dtlz2 bnh (default: dtlz2 c2dtlz2 bnh).
 set -euo pipefail
-build=${1:?usage: run.sh BUILD_DIR [--optuna-path DIR] [--seeds N]}
+build=${1:?usage: run.sh BUILD_DIR [--optuna-path DIR] [--seeds N] [--problems LIST] [--trials LIST]}
 shift
-optuna=/usr/lib/python3/dist-packages seeds=3
+optuna=/usr/lib/python3/dist-packages seeds=10 first=1 problems="dtlz2 c2dtlz2 bnh" trials="200 1000"
+long="nsga2 nsga3 random" short="tpe gp"
 while [ $# -gt 0 ]; do
     case $1 in
     --optuna-path) optuna=$2; shift 2 ;;
     --seeds) seeds=$2; shift 2 ;;
+    --first-seed) first=$2; shift 2 ;;
+    --problems) problems=$2; shift 2 ;;
+    --trials) trials=$2; shift 2 ;;
+    --long) long=$2; shift 2 ;;
+    --short) short=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
 here=$(dirname "$0")
-zdt=$build/bench/multiobjective/bench_zdt
-for n in 200 1000; do for p in zdt1 zdt2 zdt3; do for seed in $(seq 1 "$seeds"); do
-    for s in nsga2 random; do
-        nice -n 10 "$zdt" $p $s $n $seed
-        PYTHONPATH=$optuna nice -n 10 /usr/bin/python3 "$here/optuna_zdt.py" $p $s $n $seed
+mo=$build/bench/multiobjective/bench_mo
+echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for n in $trials; do for p in $problems; do for seed in $(seq "$first" $((first + seeds - 1))); do
+    list=$long
+    [ "$n" -le 200 ] && list="$long $short"
+    for s in $list; do
+        nice -n 10 "$mo" "$p" "$s" "$n" "$seed"
+        [ "$s" = gp ] && continue # Optuna 5's GPSampler needs torch
+        PYTHONPATH=$optuna nice -n 10 /usr/bin/python3 "$here/optuna_mo.py" "$p" "$s" "$n" "$seed"
     done
-    [ $n = 200 ] && nice -n 10 "$zdt" $p tpe $n $seed
 done; done; done
+echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -45,17 +45,12 @@ static int oom(const ga *g)
     return knob_set_error(KNOB_ENOMEM, "out of memory (%s)", g->name);
 }
 
-/* "<name>:<what>" into key. */
-static const char *key_of(const ga *g, const char *what, char *key, size_t size)
-{
-    snprintf(key, size, "%s:%s", g->name, what);
-    return key;
-}
-
 int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
 {
     g->name = name;
     g->cut = cut;
+    snprintf(g->gen_key, sizeof g->gen_key, "%s:generation", name);
+    snprintf(g->parents_key, sizeof g->parents_key, "%s:parents", name);
     for (int k = 0; knob__ga_crossovers[k]; k++)
         if (strcmp(g->crossover, knob__ga_crossovers[k]) == 0)
             g->kind = k;
@@ -74,13 +69,54 @@ void knob__ga_fini(knob__ga *g)
         free(g->parents[i]);
     free(g->parents);
     free(g->n_parents_of);
+    free(g->gen_of);
+    free(g->dims);
+    g->parents = NULL, g->n_parents_of = NULL, g->n_gens = 0;
+    g->gen_of = NULL, g->gen_cap = 0;
+    g->dims = NULL, g->n_dims = 0, g->dims_gen = 0;
 }
 
-static int64_t generation_of(const ga *g, const knob_trial_info *t)
+/* The caches hold one study's trials: another study starts them afresh. */
+static void cache_for(ga *g, const knob_study *s)
 {
-    char key[64];
-    const char *j = knob_trial_info_attr(t, key_of(g, "generation", key, sizeof key), true);
-    return j ? strtoll(j, NULL, 10) : -1;
+    if (g->study != s) {
+        knob__ga_fini(g);
+        g->study = s;
+    }
+}
+
+static int64_t generation_of(ga *g, const knob_trial_info *t)
+{
+    size_t at = (size_t)t->number;
+    bool done = t->state == KNOB_TRIAL_COMPLETE && t->number >= 0; /* its attribute is final */
+    if (done && at < g->gen_cap && g->gen_of[at] != INT64_MIN)
+        return g->gen_of[at];
+    const char *j = knob_trial_info_attr(t, g->gen_key, true);
+    int64_t gen = j ? strtoll(j, NULL, 10) : -1;
+    if (done && at >= g->gen_cap) {
+        size_t cap = g->gen_cap ? g->gen_cap : 256;
+        while (cap <= at)
+            cap *= 2;
+        int64_t *q = realloc(g->gen_of, cap * sizeof *q);
+        if (!q)
+            return gen; /* no cache this time */
+        for (size_t i = g->gen_cap; i < cap; i++)
+            q[i] = INT64_MIN;
+        g->gen_of = q, g->gen_cap = cap;
+    }
+    if (done)
+        g->gen_of[at] = gen;
+    return gen;
+}
+
+/* The param of t named like dim: names are interned by the study, so the same pointer
+ * first, then by text. */
+static const knob_param *param_of(const knob_trial_info *t, const knob__dim *dim)
+{
+    for (size_t i = 0; i < t->n_params; i++)
+        if (t->params[i].name == dim->name)
+            return &t->params[i];
+    return knob_trial_info_param(t, dim->name);
 }
 
 static bool usable(const knob_trial_info *t, size_t m)
@@ -226,7 +262,7 @@ static bool known(const ga *g, int64_t gen)
 static int read_parents(ga *g, knob_study *s, int64_t gen, bool *found)
 {
     char key[64];
-    snprintf(key, sizeof key, "%s:parents:%lld", g->name, (long long)gen);
+    snprintf(key, sizeof key, "%s:%lld", g->parents_key, (long long)gen);
     const char *json = knob_study_system_attr(s, key);
     *found = false;
     if (!json)
@@ -296,7 +332,7 @@ static int choose_parents(ga *g, knob_study *s, const knob_trial_info *const *tr
             knobx_buf_printf(&b, "%s%lld", i ? "," : "", (long long)nums[i]);
         knobx_buf_puts(&b, "]");
         char key[64];
-        snprintf(key, sizeof key, "%s:parents:%lld", g->name, (long long)gen);
+        snprintf(key, sizeof key, "%s:%lld", g->parents_key, (long long)gen);
         rc = b.oom ? oom(g) : knob_study_set_system_attr(s, key, knobx_buf_cstr(&b));
         knobx_buf_free(&b);
     }
@@ -318,7 +354,7 @@ static int parents_of(ga *g, knob_study *s, const knob_trial_info *const *tr, si
 }
 
 /* The generation of a new trial: the latest one, or the next once it is full. */
-static int64_t next_generation(const ga *g, const knob_trial_info *const *tr, size_t n, size_t m)
+static int64_t next_generation(ga *g, const knob_trial_info *const *tr, size_t n, size_t m)
 {
     int64_t top = 0, count = 0;
     for (size_t i = 0; i < n; i++) {
@@ -337,6 +373,7 @@ int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t)
 {
     const knob_trial_info *const *tr;
     size_t n;
+    cache_for(g, s);
     if (knob_study_n_objectives(s) == 0)
         return knob_set_error(KNOB_EUNSUPPORTED,
                               "sampler '%s' needs an objective; study '%s' has none", g->name,
@@ -344,10 +381,10 @@ int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t)
     int rc = knob_study_trials(s, &tr, &n);
     if (rc)
         return rc;
-    char text[32], key[64];
+    char text[32];
     snprintf(text, sizeof text, "%lld",
              (long long)next_generation(g, tr, n, knob_study_n_objectives(s)));
-    return knob_trial_set_system_attr(t, key_of(g, "generation", key, sizeof key), text);
+    return knob_trial_set_system_attr(t, g->gen_key, text);
 }
 
 /* ---------------------------------------------------------------- crossover */
@@ -549,7 +586,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             const double *xp[3];
             for (size_t k = 0; k < n_chosen; k++) {
                 for (size_t i = 0; i < n_num; i++) {
-                    pp = knob_trial_info_param(p->t[chosen[k]], dims[num[i]].name);
+                    pp = param_of(p->t[chosen[k]], &dims[num[i]]);
                     xs[k][i] = knob__dim_to_unit(&dims[num[i]], pp->internal);
                 }
                 xp[k] = xs[k];
@@ -558,7 +595,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             for (size_t i = 0; i < n_cat; i++) {
                 size_t from =
                     knob_rng_uniform(r) >= g->swapping_prob ? chosen[n_chosen - 1] : chosen[0];
-                value[cat[i]] = knob_trial_info_param(p->t[from], dims[cat[i]].name)->internal;
+                value[cat[i]] = param_of(p->t[from], &dims[cat[i]])->internal;
             }
             if (n_num)
                 crossover(g, xp, n_num, m > 1, r, child);
@@ -573,7 +610,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
     } else {
         chosen[0] = (size_t)knob_rng_below(r, p->n);
         for (size_t k = 0; k < nd && k < MAX_DIMS; k++)
-            value[k] = knob_trial_info_param(p->t[chosen[0]], dims[k].name)->internal;
+            value[k] = param_of(p->t[chosen[0]], &dims[k])->internal;
     }
     double mut = g->mutation_prob >= 0 ? g->mutation_prob : 1.0 / (double)(nd ? nd : 1);
     int rc = KNOB_OK;
@@ -585,11 +622,8 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
     for (size_t k = 0; k < n_chosen; k++)
         knobx_buf_printf(&b, "%s%lld", k ? "," : "", (long long)p->t[chosen[k]]->number);
     knobx_buf_puts(&b, "]");
-    char key[64];
     if (!rc)
-        rc = b.oom ? oom(g)
-                   : knob_trial_set_system_attr(t, key_of(g, "parents", key, sizeof key),
-                                                knobx_buf_cstr(&b));
+        rc = b.oom ? oom(g) : knob_trial_set_system_attr(t, g->parents_key, knobx_buf_cstr(&b));
     knobx_buf_free(&b);
     return rc;
 }
@@ -598,9 +632,9 @@ int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
 {
     const knob_trial_info *const *tr;
     size_t n;
-    char key[64];
+    cache_for(g, s);
     int rc = knob_study_trials(s, &tr, &n);
-    const char *gj = knob_trial_system_attr(t, key_of(g, "generation", key, sizeof key));
+    const char *gj = knob_trial_system_attr(t, g->gen_key);
     int64_t gen = gj ? strtoll(gj, NULL, 10) : 0;
     if (rc || gen <= 0)
         return rc;
@@ -616,10 +650,15 @@ int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
         if (num >= 0 && (size_t)num < n && usable(tr[num], m))
             par[np++] = tr[num];
     }
-    knob__dim *dims = NULL;
-    size_t nd = 0;
-    if (np >= (size_t)g->n_parents)
-        rc = knob__intersection(par, np, 0, &dims, &nd);
+    /* the parents of a generation and their params never change: one search space each */
+    if (np >= (size_t)g->n_parents && (g->dims_gen != gen || g->dims_np != np)) {
+        free(g->dims);
+        g->dims = NULL, g->n_dims = 0, g->dims_gen = 0;
+        if (!(rc = knob__intersection(par, np, 0, &g->dims, &g->n_dims)))
+            g->dims_gen = gen, g->dims_np = np;
+    }
+    const knob__dim *dims = g->dims;
+    size_t nd = np >= (size_t)g->n_parents && !rc ? g->n_dims : 0;
     if (!rc && nd) {
         pop p;
         knob_rng r;
@@ -630,7 +669,6 @@ int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
             free(p.loss);
         }
     }
-    free(dims);
     free(par);
     return rc;
 }

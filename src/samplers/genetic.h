@@ -16,6 +16,7 @@
 #define KNOB_SAMPLERS_GENETIC_H
 
 #include "knob.h"
+#include "samplers/transform.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -50,9 +51,19 @@ typedef struct knob__ga {
     const char *name; /* "nsga2": attribute keys and messages */
     knob__ga_cut cut;
     int kind, n_parents;
+    char gen_key[48], parents_key[48]; /* "<name>:generation", "<name>:parents" */
+    /* caches of one study (dropped when the sampler sees another): */
+    const knob_study *study;
     /* parents[g]: the parent trial numbers of generation g, once read or chosen */
     int64_t **parents;
     size_t *n_parents_of, n_gens;
+    /* gen_of[number]: the generation of a completed trial (INT64_MIN: not read yet) */
+    int64_t *gen_of;
+    size_t gen_cap;
+    /* the search space of the parents of generation dims_gen (dims_np usable parents) */
+    int64_t dims_gen;
+    size_t dims_np, n_dims;
+    knob__dim *dims;
 } knob__ga;
 
 extern const char *const knob__ga_crossovers[];

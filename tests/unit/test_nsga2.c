@@ -230,6 +230,41 @@ static void golden(void **state)
                      first[1][k], want[k]);
 }
 
+/* Every param of 8 generations for fixed seeds, as one FNV-1a hash of their bits and their
+ * sum: a change that only makes nsga2 faster must not change a single suggestion. The
+ * values were recorded before the caches of generations and search spaces. */
+static void golden_all(void **state)
+{
+    (void)state;
+    const char *runs[] = {"nsga2:seed=11,population_size=10,crossover=sbx",
+                          "nsga2:seed=12,population_size=12,crossover=uniform",
+                          "nsga2:seed=13,population_size=9,crossover=undx"};
+    const uint64_t want_hash[3] = {0x88d4a9c5453c2fecu, 0x54f3abbb36f99ef3u, 0xb70f7ed280b9bdceu};
+    for (int k = 0; k < 3; k++) {
+        knob_storage *st;
+        OK(knob_storage_open("memory:", &st));
+        knob_study *s = run(st, "all", runs[k], 96, false);
+        const knob_trial_info *const *tr;
+        size_t n;
+        OK(knob_study_trials(s, &tr, &n));
+        uint64_t h = 1469598103934665603u;
+        double sum = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < tr[i]->n_params; j++) {
+                uint64_t bits;
+                memcpy(&bits, &tr[i]->params[j].internal, sizeof bits);
+                for (int b = 0; b < 8; b++)
+                    h = (h ^ ((bits >> (8 * b)) & 0xff)) * 1099511628211u;
+                sum += tr[i]->params[j].internal;
+            }
+        if (h != want_hash[k])
+            fail_msg("%s: hash 0x%016llx (sum %.17g), golden 0x%016llx", runs[k],
+                     (unsigned long long)h, sum, (unsigned long long)want_hash[k]);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* Several processes on one SQLite file share one population. */
 static void workers_share_population(void **state)
 {
@@ -305,6 +340,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(constrained),
     cmocka_unit_test(one_objective),
     cmocka_unit_test(golden),
+    cmocka_unit_test(golden_all),
     cmocka_unit_test(workers_share_population),
 };
 
