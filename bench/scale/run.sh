@@ -4,7 +4,7 @@
 #
 #   bench/scale/run.sh [--build-dir DIR] [--sizes "1000 10000 100000"] [--repeat R]
 #                      [--optuna-path DIR] [--optuna-sizes "1000 10000"]
-#                      [--optuna-rdb-sizes "1000"] [--no-optuna]
+#                      [--optuna-rdb-sizes "1000"] [--no-optuna] [--pg]
 #
 # knob, per size N: TPE CPU per trial in memory (bench_tpe speed, 5 floats, a random
 # history then TPE) and the peak RSS of that process over N; on SQLite (a study of N
@@ -15,6 +15,8 @@
 # trial, all trials and one ask+tell with TPESampler, timed inside one Python process
 # (optuna_scale.py; the interpreter's start is not counted on its side). Writing
 # Optuna's RDB study is slow (about 2 minutes for 1,000 trials on a busy machine).
+# --pg: the same knob commands on PostgreSQL too (scripts/pg.sh starts the server; the
+# study of N trials written by make_pg.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +28,7 @@ optuna_rdb_sizes="1000"
 repeat=3
 optuna=1
 optuna_path=
+pg=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --build-dir) build=$(realpath -m "$2"); shift ;;
@@ -35,7 +38,8 @@ while [ $# -gt 0 ]; do
     --repeat) repeat=$2; shift ;;
     --optuna-path) optuna_path=$2; shift ;;
     --no-optuna) optuna=0 ;;
-    -h|--help) sed -n 2,18p "$0"; exit 0 ;;
+    --pg) pg=1 ;;
+    -h|--help) sed -n 2,20p "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
@@ -90,23 +94,30 @@ echo
 
 echo "| finished trials | storage | knob ask ms | knob tell ms | knob trials --format json ms | knob best ms | Optuna open ms | Optuna best ms | Optuna trials ms | Optuna ask+tell ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
+# cli_cells URL STUDY TAG: the four knob commands, $repeat times; prints the cells
+cli_cells() {
+    local url=$1 study=$2 tag=$3 cells="" num
+    for r in $(seq "$repeat"); do
+        /usr/bin/time -f "%e %U %S" -o "$out/t" "$knob" ask "$study" --sweep "$here/sweep.yaml" \
+            --storage "$url" >"$out/ask.json"
+        awk '{printf "%.1f %.1f\n", $1 * 1000, ($2 + $3) * 1000}' "$out/t" >>"$out/ask-$tag"
+        num=$($py -c "import json; print(json.load(open('$out/ask.json'))['number'])")
+        timed "$out/tell-$tag" "$knob" tell "$study" "$num" 1.0 --storage "$url"
+        timed "$out/trials-$tag" "$knob" trials "$study" --format json --storage "$url"
+        timed "$out/best-$tag" "$knob" best "$study" --storage "$url"
+    done
+    for what in ask tell trials best; do
+        cells="$cells $(col "$out/$what-$tag" 1) ($(col "$out/$what-$tag" 2)) |"
+    done
+    echo "$cells"
+}
+if [ "$pg" = 1 ]; then
+    pg_url=$(bash "$root/scripts/pg.sh" start)
+fi
 for n in $sizes; do
     db="$out/knob-$n.db"
-    url="sqlite:///$db"
     nice -n 10 "$py" "$here/make_sqlite.py" "$knob" "$here/sweep.yaml" "$db" "$n"
-    for r in $(seq "$repeat"); do
-        /usr/bin/time -f "%e %U %S" -o "$out/t" "$knob" ask big --sweep "$here/sweep.yaml" \
-            --storage "$url" >"$out/ask.json"
-        awk '{printf "%.1f %.1f\n", $1 * 1000, ($2 + $3) * 1000}' "$out/t" >>"$out/ask-$n"
-        num=$($py -c "import json; print(json.load(open('$out/ask.json'))['number'])")
-        timed "$out/tell-$n" "$knob" tell big "$num" 1.0 --storage "$url"
-        timed "$out/trials-$n" "$knob" trials big --format json --storage "$url"
-        timed "$out/best-$n" "$knob" best big --storage "$url"
-    done
-    cells=""
-    for what in ask tell trials best; do
-        cells="$cells $(col "$out/$what-$n" 1) ($(col "$out/$what-$n" 2)) |"
-    done
+    cells=$(cli_cells "sqlite:///$db" big "sqlite-$n")
     ocells="- | - | - | - |"
     if [ "$optuna" = 1 ] && echo " $optuna_rdb_sizes " | grep -q " $n "; then
         nice -n 10 "$py" "$here/optuna_scale.py" fill "$out/optuna-$n.db" "$n"
@@ -126,6 +137,13 @@ PY
 )
     fi
     echo "| $n | SQLite |$cells $ocells"
+    if [ "$pg" = 1 ]; then
+        study="bench_scale_$n"
+        "$knob" delete "$study" --storage "$pg_url" >/dev/null 2>&1 || true
+        nice -n 10 bash "$here/make_pg.sh" "$knob" "$here/sweep.yaml" "$pg_url" "$study" "$n"
+        echo "| $n | PostgreSQL |$(cli_cells "$pg_url" "$study" "pg-$n") - | - | - | - |"
+        "$knob" delete "$study" --storage "$pg_url" >/dev/null 2>&1 || true
+    fi
 done
 echo
 echo "Each cell: median wall ms (CPU ms, user + sys) over $repeat runs. knob: one process per"
