@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 const [artifacts, reportOne, reportTwo, reportThree, dashUrl, knob, storage, webDir] = process.argv.slice(2);
 const { chromium } = createRequire(webDir + '/')('playwright-core');
 const failures = [];
+const started = Date.now();
+const lap = what => console.log(`${what}: done at ${Date.now() - started} ms`);
 const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 
 const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
@@ -29,7 +31,7 @@ async function open(url, name) {
 // Every plot the page lists is drawn when scrolled to and has marks; those `shots` names
 // (every one by default) are saved as PNGs.
 async function checkPlots(page, name, expected, shots = null) {
-    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 10000 });
+    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
     const ids = await page.evaluate(() => window.knob.plots());
     for (const want of expected)
         if (!ids.some(id => id === want || id.startsWith(want + '-')))
@@ -37,7 +39,7 @@ async function checkPlots(page, name, expected, shots = null) {
     for (const id of ids) {
         const fig = page.locator(`figure:has(.chart[data-id="${id}"])`);
         await fig.scrollIntoViewIfNeeded();
-        await page.waitForFunction(id => window.knob.drawn(id), id, { timeout: 5000 })
+        await page.waitForFunction(id => window.knob.drawn(id), id, { timeout: 30000 })
             .catch(() => fail(`${name}: plot ${id} was not drawn when seen`));
         const marks = await page.evaluate(id => window.knob.marks(id), id);
         if (!(marks > 0))
@@ -165,7 +167,9 @@ print(json.dumps(out))`], { input: JSON.stringify(vals), encoding: 'utf8' });
 }
 
 const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 'timeline'];
-{
+// The three reports, then the dashboard (one after the other: on a loaded machine pages at
+// once only compete for the same cores).
+async function reportOnePage() {
     const page = await open(pathToFileURL(reportOne).href, 'report-one');
     await checkPlots(page, 'report-one', [...common, 'intermediate']);
     await checkHover(page, 'report-one', 'history');
@@ -174,11 +178,12 @@ const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 
     await checkTable(page, 'report-one');
     await checkExact(page, 'report-one', 'one');
     await checkFormat(page);
+    lap('report-one');
     await page.screenshot({ path: `${artifacts}/report-one.png`, fullPage: true });
     failures.push(...page.errors);
     await page.close();
 }
-{
+async function reportTwoPage() {
     const page = await open(pathToFileURL(reportTwo).href, 'report-two');
     await checkPlots(page, 'report-two', ['history', 'slice', 'parallel', 'importance', 'pareto', 'hypervolume',
                                           'edf', 'timeline'], ['pareto', 'hypervolume', 'importance']);
@@ -193,11 +198,12 @@ const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 
         .catch(() => fail('report-two: the importance of objective 1 is not drawn'));
     await page.locator('figure:has(.chart[data-id="importance-1"])').screenshot({ path: `${artifacts}/report-two-importance-1.png` });
     await checkExact(page, 'report-two', 'two');
+    lap('report-two');
     await page.screenshot({ path: `${artifacts}/report-two.png`, fullPage: true });
     failures.push(...page.errors);
     await page.close();
 }
-{
+async function reportThreePage() {
     const page = await open(pathToFileURL(reportThree).href, 'report-three');
     await checkPlots(page, 'report-three', ['pareto-3d', 'pareto', 'hypervolume'], ['pareto-3d']);
     await checkHover(page, 'report-three', 'pareto-3d');
@@ -212,14 +218,19 @@ const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 
     if (!before || !after || (Math.abs(before.x - after.x) < 2 && Math.abs(before.y - after.y) < 2))
         fail(`report-three: dragging did not turn the 3-D view (${JSON.stringify([before, after])})`);
     await page.locator('figure:has(.chart[data-id="pareto-3d"])').screenshot({ path: `${artifacts}/report-three-pareto-3d-turned.png` });
+    lap('report-three');
     failures.push(...page.errors);
     await page.close();
 }
+await reportOnePage();
+await reportTwoPage();
+await reportThreePage();
 {
     const page = await open(dashUrl + '/', 'dashboard');
     await page.locator('table.studies a', { hasText: 'one' }).click();
     await page.waitForURL(/\/study\?name=one/);
     await checkPlots(page, 'dashboard-one', [...common, 'intermediate'], []);
+    lap('dashboard plots');
     const count = () => page.evaluate(() => document.querySelectorAll('table.trials tbody tr').length);
     const before = await count();
     // A trial finished by a worker in another process shows within 2 s.
@@ -244,6 +255,7 @@ const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 
     await nf.screenshot({ path: `${artifacts}/dashboard-404.png` });
     await page.close();
 }
+lap('dashboard');
 await browser.close();
 if (failures.length) {
     failures.forEach(f => console.error('FAIL: ' + f));

@@ -14,6 +14,7 @@ rm -rf "$artifacts"
 mkdir -p "$artifacts"
 db="$T/fx.db"
 bash "$KNOB_SRC/tests/browser/fixtures.sh" "$db"
+echo "fixtures: ${SECONDS} s"
 "$KNOB" report one --storage "sqlite:///$db" -o one.html
 "$KNOB" report two --storage "sqlite:///$db" -o two.html
 "$KNOB" report three --storage "sqlite:///$db" -o three.html

@@ -2,15 +2,17 @@
 // dashboard` (the same page, fed by the JSON API and polled for what changed).
 import * as echarts from 'echarts/core';
 import { ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, ParallelComponent, VisualMapComponent, LegendComponent }
+import { GridComponent, TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent }
     from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { newStudy, merge, tipHtml, esc, fmt, fmtValue, fmtParam, fmtJson, trials } from './model.js';
 import { plotList } from './plots.js';
 import { TrialsTable } from './table.js';
 
+// The parts of ECharts the plots use, and no more (a smaller page): continuous visual maps and
+// the scrolling legend only.
 echarts.use([ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomChart, GridComponent,
-             TooltipComponent, ParallelComponent, VisualMapComponent, LegendComponent, CanvasRenderer]);
+             TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent, CanvasRenderer]);
 
 const POLL_MS = 1000;
 const app = document.getElementById('app');
