@@ -117,16 +117,17 @@ int main(int argc, char **argv)
     knob_study_options o = {.directions = dirs, .n_objectives = (size_t)p->m, .sampler = sm};
     if (knob_study_create(st, "mo", &o, &s))
         return fprintf(stderr, "%s\n", knob_errmsg()), 1;
+    char names[MAX_D][8]; /* made once, as optuna_mo.py does */
+    for (int i = 0; i < p->d; i++)
+        snprintf(names[i], sizeof names[i], "x%d", i);
     double wall = seconds(CLOCK_MONOTONIC), cpu = seconds(CLOCK_PROCESS_CPUTIME_ID);
     for (int k = 0; k < n; k++) {
         knob_trial *t;
         double x[MAX_D], f[3], c[2];
         int rc = knob_study_ask(s, &t);
         for (int i = 0; !rc && i < p->d; i++) {
-            char nm[8];
-            snprintf(nm, sizeof nm, "x%d", i);
             int b = p->d == 2 ? i : 0;
-            rc = knob_trial_suggest_float(t, nm, p->lo[b], p->hi[b], 0, 0, &x[i]);
+            rc = knob_trial_suggest_float(t, names[i], p->lo[b], p->hi[b], 0, 0, &x[i]);
         }
         if (rc == KNOB_EUNSUPPORTED) { /* the sampler refuses the study */
             printf("%s knob-%s %d %s n/a (%s)\n", argv[1], argv[2], n, argv[4], knob_errmsg());

@@ -53,11 +53,14 @@ def evaluate(x):
     return f, [min(corner, centre)]
 
 
+NAMES = [f"x{i}" for i in range(D)]  # made once, as mo.c does
+
+
 def objective(t):
     if problem == "bnh":
         x = [t.suggest_float("x0", 0, 5), t.suggest_float("x1", 0, 3)]
     else:
-        x = [t.suggest_float(f"x{i}", 0, 1) for i in range(D)]
+        x = [t.suggest_float(name, 0, 1) for name in NAMES]
     f, c = evaluate(x)
     if CONSTRAINED:
         t.set_user_attr("c", c)
