@@ -1108,20 +1108,16 @@ static int gather(scratch *x, rows c[4], int64_t id)
     return KNOB_OK;
 }
 
-static int deliver(pg *d, sync_args *a, const char *const p[2])
+/* The rows of the trials changed since a->since, handed to a->cb; c[0] holds the trials,
+ * c[1..4] their params, values, intermediate values and attrs, each ordered by trial. */
+static int deliver(sync_args *a, rows c[5])
 {
-    static const int which[4] = {Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS};
-    rows c[4] = {{0}};
-    PGresult *t = NULL;
+    PGresult *t = c[0].r;
     scratch x = {0};
-    int rc = q1(d, Q_SYNC_TRIALS, 2, p, &t, "read changed trials");
-    for (int i = 0; !rc && i < 4; i++) {
-        rc = q1(d, which[i], 2, p, &c[i].r, "read changed trials");
-        c[i].n = rc ? 0 : PQntuples(c[i].r);
-    }
+    int rc = KNOB_OK;
     for (int i = 0; !rc && i < PQntuples(t); i++) {
         int64_t id = get_i64(t, i, 0);
-        if ((rc = gather(&x, c, id)))
+        if ((rc = gather(&x, c + 1, id)))
             break;
         knob__trial_rec rec = {
             .id = id,
@@ -1143,9 +1139,6 @@ static int deliver(pg *d, sync_args *a, const char *const p[2])
         };
         rc = a->cb(a->ctx, &rec);
     }
-    PQclear(t);
-    for (int i = 0; i < 4; i++)
-        PQclear(c[i].r);
     free(x.params);
     free(x.values);
     free(x.inter);
@@ -1154,51 +1147,84 @@ static int deliver(pg *d, sync_args *a, const char *const p[2])
     return rc;
 }
 
+/* The next result of a pipelined query (and the NULL that ends it); NULL when none came. */
+static PGresult *pipe_result(PGconn *c)
+{
+    PGresult *r = PQgetResult(c);
+    if (r) {
+        PGresult *end;
+        while ((end = PQgetResult(c)) != NULL)
+            PQclear(end);
+    }
+    return r;
+}
+
+/* The study's stamp and the changed trials' rows in one snapshot and one round trip: BEGIN,
+ * the 6 reads and COMMIT go to the server as one pipeline (with many workers the stamp
+ * has nearly always moved, and 8 round trips per ask, each a wake-up of this process and
+ * of its server process, cost more than the reads). */
 static int op_sync(pg *d, void *a_)
 {
+    static const int which[6] = {Q_STUDY_SEQ,   Q_SYNC_TRIALS, Q_SYNC_PARAMS,
+                                 Q_SYNC_VALUES, Q_SYNC_INTER,  Q_SYNC_ATTRS};
     sync_args *a = a_;
     char s[32], since[32];
     const char *p[2] = {num(s, a->study), num(since, a->since)};
-    PGresult *r = NULL;
-    int rc = q1(d, Q_STUDY_SEQ, 1, p, &r, "read the study's stamp");
-    if (rc)
-        return rc;
-    if (!PQntuples(r)) {
-        PQclear(r);
-        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted",
-                           d->where);
+    PGresult *res[8] = {0};
+    int rc = KNOB_OK;
+    if (!PQenterPipelineMode(d->c))
+        return fail_msg(d, "read changed trials", PQerrorMessage(d->c));
+    bool sent = PQsendQueryParams(d->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
+                                  NULL, NULL, NULL, 0);
+    for (int i = 0; sent && i < 6; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "knob%d", which[i]);
+        sent = PQsendQueryPrepared(d->c, name, i ? 2 : 1, p, NULL, NULL, 0);
     }
-    a->seq = get_i64(r, 0, 0);
-    PQclear(r);
-    return a->seq > a->since ? deliver(d, a, p) : KNOB_OK;
-}
-
-static int op_stamp(pg *d, void *a_)
-{
-    sync_args *a = a_;
-    char s[32];
-    const char *p[1] = {num(s, a->study)};
-    PGresult *r = NULL;
-    int rc = q1(d, Q_STUDY_SEQ, 1, p, &r, "read the study's stamp");
-    if (rc)
-        return rc;
-    a->seq = PQntuples(r) ? get_i64(r, 0, 0) : -1;
-    PQclear(r);
-    return KNOB_OK;
+    sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+           PQpipelineSync(d->c);
+    if (!sent)
+        rc = fail_msg(d, "read changed trials", PQerrorMessage(d->c));
+    for (int i = 0; sent && i < 8; i++) {
+        res[i] = pipe_result(d->c);
+        if (!rc && !ok(res[i]))
+            rc = fail_msg(d, "read changed trials",
+                          res[i] ? PQresultErrorMessage(res[i]) : PQerrorMessage(d->c));
+    }
+    if (sent) { /* up to the pipeline's end */
+        PGresult *r;
+        while ((r = PQgetResult(d->c)) != NULL) {
+            bool end = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            PQclear(r);
+            if (end)
+                break;
+        }
+    }
+    PQexitPipelineMode(d->c);
+    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    if (!rc && !PQntuples(res[1]))
+        rc =
+            knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted", d->where);
+    if (!rc) {
+        a->seq = get_i64(res[1], 0, 0);
+        rows c[5] = {{0}};
+        for (int i = 0; i < 5; i++)
+            c[i] = (rows){res[2 + i], 0, PQntuples(res[2 + i])};
+        rc = a->seq > a->since ? deliver(a, c) : KNOB_OK;
+    }
+    for (int i = 0; i < 8; i++)
+        PQclear(res[i]);
+    return rc;
 }
 
 static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
                    int64_t *seq)
 {
+    /* One round trip whether something changed or not: a worker's own tell moves the stamp,
+     * so a read of the stamp alone first would rarely spare the pipeline. */
     sync_args a = {.study = study, .since = since, .cb = cb, .ctx = ctx};
-    /* Nothing changed (the usual case for a lone worker): one round trip. */
-    int rc = with_retry(be, op_stamp, &a, false, "read the study's stamp");
-    if (!rc && a.seq == since) {
-        *seq = since;
-        return KNOB_OK;
-    }
-    if (!rc)
-        rc = with_retry(be, op_sync, &a, true, "read changed trials");
+    int rc = with_retry(be, op_sync, &a, false, "read changed trials");
     if (!rc)
         *seq = a.seq;
     return rc;

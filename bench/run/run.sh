@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# knob run --parallel 1/8/64 of a trivial program (/bin/echo loss=1: the cost of a trial is
+# the runner's), in memory and on SQLite, beside Optuna's optimize(n_jobs=...) of the same
+# program through subprocess, in the same run.
+#   bash bench/run/run.sh                  (from the repository root)
+#   OPTUNA_PATH=/work/peers/optuna5 bash bench/run/run.sh    (Optuna from a source tree)
+#   PARALLEL="1 8 64" TRIALS=2000 OPTUNA_TRIALS=300 bash bench/run/run.sh
+# Columns: trials/s (wall); CPU ms per trial (user+sys of the runner and its trials: the
+# program's own start is most of it); knob_self_ms: the CPU of the knob process alone
+# (perf stat --no-inherit; "-" without perf); then Optuna's trials/s and CPU ms per trial
+# (its process and the programs), and the ratio of trials/s.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" --target knob_cli >/dev/null
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cd "$TMP"
+cat > triv.yaml <<YAML
+command: [/bin/echo, "loss=1"]
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  x: {distribution: uniform, min: 0, max: 1}
+YAML
+TRIALS=${TRIALS:-2000}
+OPTUNA_TRIALS=${OPTUNA_TRIALS:-300}
+# wall seconds, CPU seconds (user+sys, the command and its children) and CPU seconds of
+# the command's own process (perf stat -i; "-" without perf) of a command
+measure() {
+    local perf=()
+    command -v perf > /dev/null && perf=(perf stat -i -x, -e task-clock -o "$TMP/self" --)
+    /usr/bin/time -f "%e %U %S" -o "$TMP/time" "${perf[@]}" "$@" > "$TMP/out" 2> "$TMP/err" || {
+        cat "$TMP/err" >&2
+        return 1
+    }
+    local self=-
+    [ ${#perf[@]} -gt 0 ] && self=$(awk -F, '/task-clock/ {printf "%.3f", $1 / 1000}' "$TMP/self")
+    awk -v self="$self" '{printf "%s %.3f %s\n", $1, $2 + $3, self}' "$TMP/time"
+}
+echo "load: $(uptime | sed 's/.*load average/load average/')"
+printf '%-8s %8s %13s %11s %12s %15s %13s %7s\n' storage parallel knob_trials/s knob_cpu_ms \
+    knob_self_ms optuna_trials/s optuna_cpu_ms ratio
+for storage in memory sqlite; do
+    for p in ${PARALLEL:-1 8 64}; do
+        n=$TRIALS
+        [ "$p" = 1 ] && n=$((TRIALS / 4))
+        if [ $storage = memory ]; then k=memory:; o=memory; else
+            k="sqlite:///$TMP/k$p.db"
+            o="sqlite:///$TMP/o$p.db"
+        fi
+        read -r kw kc kself < <(measure "$ROOT/build/knob" run triv.yaml --storage "$k" --study "s$p" \
+            --trials "$n" --parallel "$p")
+        ks=$(python3 -c "print('%.1f %.2f' % ($n / $kw, 1000 * $kc / $n))")
+        [ "$kself" = - ] || kself=$(python3 -c "print('%.2f' % (1000 * $kself / $n))")
+        rm -rf knob-runs
+        os=$(PYTHONPATH=${OPTUNA_PATH:-} /usr/bin/python3 "$ROOT/bench/run/optuna_run.py" "$o" \
+            "$p" "$OPTUNA_TRIALS" 2>> "$TMP/optuna.err" |
+            sed -n 's/trials_per_s=\([0-9.]*\) cpu_ms_per_trial=\([0-9.]*\)/\1 \2/p') || true
+        set -- $ks ${os:-failed -}
+        printf '%-8s %8d %13s %11s %12s %15s %13s %7s\n' $storage "$p" "$1" "$2" "$kself" "$3" \
+            "$4" "$(python3 -c "print('%.1fx' % ($1 / $3))" 2>/dev/null || echo -)"
+    done
+done
+echo "(knob: $TRIALS trials, $((TRIALS / 4)) at --parallel 1; optuna: $OPTUNA_TRIALS; load after: $(uptime | sed 's/.*load average: //'))"
