@@ -50,6 +50,7 @@
 #include "math/gp.h"
 #include "math/pareto.h"
 #include "math/sobol.h"
+#include "samplers/cost.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "warm_start.h"
@@ -695,20 +696,7 @@ static int gp_failed(int status, int n, int d)
  * NaN when it has none or it is not positive. */
 static double trial_cost(const bo *p, const knob_trial_info *t)
 {
-    double k = NAN;
-    if (strcmp(p->cost, "duration") == 0) {
-        k = t->end_time - t->start_time;
-    } else {
-        const char *v = knob_trial_info_attr(t, p->cost, false);
-        char *end;
-        if (v) {
-            v += *v == '"'; /* a number written as a JSON string */
-            k = strtod(v, &end);
-            if (end == v)
-                k = NAN;
-        }
-    }
-    return isfinite(k) && k > 0 ? k : NAN;
+    return knob__trial_cost(p->cost, t);
 }
 
 /* The completed trials with a finite value as rows of the cube, and their losses (the
@@ -953,12 +941,8 @@ static int fit_cost(bo *p, const data *D, const bool *cat)
     free(X);
     if (!p->kok)
         return rc;
-    double a;
-    if (p->cost_budget > 0)
-        a = (p->cost_budget - D->spent) / fmax(p->cost_budget - D->spent0, 1e-300);
-    else
-        a = 1 - (double)(D->n_seen - p->n_startup_trials) / (9.0 * (double)p->n_startup_trials);
-    p->alpha = fmin(fmax(a, 0), 1);
+    p->alpha =
+        knob__cost_alpha(p->cost_budget, D->spent, D->spent0, D->n_seen, p->n_startup_trials);
     return KNOB_OK;
 }
 

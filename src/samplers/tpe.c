@@ -34,6 +34,7 @@
 #include "math/tpe_front.h"
 #include "math/tpe_parzen.h"
 #include "math/sobol.h"
+#include "samplers/cost.h"
 #include "samplers/random.h"
 #include "space.h"
 #include "warm_start.h"
@@ -145,6 +146,14 @@ typedef struct tpe {
     size_t cap_axes;
     double *rows; /* 2 x cap_rows: the good and the bad observations of a group */
     size_t cap_rows;
+    /* cost-aware search (option cost): a model of the log cost per param or group */
+    char *cost;
+    double cost_budget;
+    double alpha;    /* the log cost's weight this ask (0: cost-blind) */
+    double *kx, *kl; /* kn x kd scaled coordinates; kn log costs, then kd bandwidths */
+    size_t kn, kd, cap_kx, cap_kl;
+    double kmean;              /* the mean log cost */
+    const knob__tpe_axis *kax; /* the kd axes */
 } tpe;
 
 static bool grow(void *arr, size_t *cap, size_t need, size_t size)
@@ -795,6 +804,11 @@ static int gather(tpe *p, const char *name, const knob_distribution *d, const kn
     return KNOB_OK;
 }
 
+static double cost_penalty(const tpe *p, const double *y);
+static int cost_param(tpe *p, const char *name, const knob_distribution *d,
+                      const knob__tpe_axis *ax);
+static int cost_group(tpe *p, const size_t *mem, size_t d);
+
 static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, double prior_g,
                      knob_rng *r, double *internal)
 {
@@ -808,7 +822,8 @@ static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, dou
     for (int64_t k = 0; k < p->n_ei_candidates; k++) {
         double x = knob__tpe_from_kernel(ax, knob__tpe_mix1_sample(&p->below, r));
         double y = knob__tpe_to_kernel(ax, x);
-        double score = knob__tpe_mix1_logpdf(&p->below, y) - knob__tpe_mix1_logpdf(&p->above, y);
+        double score = knob__tpe_mix1_logpdf(&p->below, y) - knob__tpe_mix1_logpdf(&p->above, y) -
+                       cost_penalty(p, &y);
         if (k == 0 || score > best) {
             best = score;
             *internal = x;
@@ -831,7 +846,7 @@ static int categorical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, d
     knob__tpe_cat_fit(pg, c, yb, wb, nb, &set);
     for (int64_t k = 0; k < p->n_ei_candidates; k++) {
         size_t x = knob__tpe_cat_sample(pl, c, r);
-        double score = log(pl[x]) - log(pg[x]);
+        double y = (double)x, score = log(pl[x]) - log(pg[x]) - cost_penalty(p, &y);
         if (k == 0 || score > best) {
             best = score;
             *internal = (double)x;
@@ -880,7 +895,7 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     size_t ng, nb;
     axis_of(&ax, d);
     double prior_g;
-    if ((rc = gather(p, name, d, &ax, &ng, &nb, &prior_g)))
+    if ((rc = gather(p, name, d, &ax, &ng, &nb, &prior_g)) || (rc = cost_param(p, name, d, &ax)))
         return rc;
     return d->kind == KNOB_DIST_CATEGORICAL ? categorical(p, &ax, ng, nb, prior_g, &r, internal)
                                             : numerical(p, &ax, ng, nb, prior_g, &r, internal);
@@ -1013,6 +1028,156 @@ static bool row_of(const tpe *p, const obs *o, const size_t *mem, size_t d, doub
     return true;
 }
 
+/* ---------------------------------------------------------------- cost-aware search */
+
+/* Option cost: the candidates' score log l(x) - log g(x) less alpha times the predicted log
+ * cost (its excess over the mean log cost), alpha cooling from 1 to 0 as gp's does (CArBO,
+ * samplers/cost.h). The log cost is predicted by TPE's own means: a kernel (Nadaraya-Watson)
+ * regression over the params, Gaussian kernels of Silverman's bandwidth in the kernel space
+ * scaled to the range (exact-match kernels on choices), shrunk towards the mean by one
+ * pseudo-trial. A regression rather than cost-weighted good/bad densities: the ratio l/g says
+ * where good trials are, not what a point costs, and weighing the sides by cost would move
+ * l and g alike wherever good and bad trials cost the same. Univariate TPE picks each param
+ * alone, so each param's term is its own regression of the log cost, and their sum is the
+ * additive model of log cost that matches TPE's independent params; multivariate TPE
+ * regresses over the group's joint rows. */
+
+/* Coordinate k of a kernel-space value, scaled to the axis' range (choices: the index). */
+static double cost_coord(const knob__tpe_axis *a, double y)
+{
+    return a->n_choices ? y : (y - a->low) / fmax(a->high - a->low, 1e-300);
+}
+
+/* Starts the model of one ask: the observations' costs, alpha; *on false when cost-blind. */
+static int cost_begin(tpe *p, size_t d, const knob__tpe_axis *axes, bool *on)
+{
+    p->alpha = 0;
+    *on = false;
+    if (!p->cost[0])
+        return KNOB_OK;
+    if (!grow(&p->kx, &p->cap_kx, p->n_obs * d + 1, sizeof *p->kx) ||
+        !grow(&p->kl, &p->cap_kl, p->n_obs + d + 1, sizeof *p->kl))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the costs of %zu trials)",
+                              p->n_obs);
+    double spent = 0, spent0 = 0;
+    size_t seen = 0;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const obs *o = &p->obs[i];
+        if (o->step_key == INFINITY)
+            continue;
+        double k = knob__trial_cost(p->cost, p->rec[o->rec].info);
+        if (isfinite(k)) {
+            spent += k;
+            spent0 += (int64_t)seen < p->n_startup_trials ? k : 0;
+        }
+        seen++;
+    }
+    p->alpha =
+        knob__cost_alpha(p->cost_budget, spent, spent0, (int64_t)p->n_done, p->n_startup_trials);
+    p->kn = 0;
+    p->kd = d;
+    p->kax = axes;
+    *on = p->alpha > 0;
+    return KNOB_OK;
+}
+
+/* Adds an observation's row (kernel space) and log cost to the model. */
+static void cost_add(tpe *p, const obs *o, const double *row)
+{
+    double k = knob__trial_cost(p->cost, p->rec[o->rec].info);
+    if (!isfinite(k))
+        return;
+    for (size_t j = 0; j < p->kd; j++)
+        p->kx[p->kn * p->kd + j] = cost_coord(&p->kax[j], row[j]);
+    p->kl[p->kn++] = log(k);
+}
+
+/* Ends the model: the mean log cost and each axis' bandwidth (kh, after the log costs). */
+static void cost_end(tpe *p)
+{
+    size_t n = p->kn, d = p->kd;
+    if (n < 2) {
+        p->alpha = 0;
+        return;
+    }
+    double mean = 0;
+    for (size_t i = 0; i < n; i++)
+        mean += p->kl[i] / (double)n;
+    p->kmean = mean;
+    double *h = p->kl + n;
+    for (size_t j = 0; j < d; j++) {
+        double m = 0, v = 0;
+        for (size_t i = 0; i < n; i++)
+            m += p->kx[i * d + j] / (double)n;
+        for (size_t i = 0; i < n; i++)
+            v += (p->kx[i * d + j] - m) * (p->kx[i * d + j] - m) / (double)(n - 1);
+        h[j] = fmin(fmax(1.06 * sqrt(v) * pow((double)n, -1.0 / ((double)d + 4)), 0.05), 0.5);
+    }
+}
+
+/* alpha times the predicted log cost at y (kernel space) above the mean; 0 when cost-blind. */
+static double cost_penalty(const tpe *p, const double *y)
+{
+    if (!(p->alpha > 0))
+        return 0;
+    size_t n = p->kn, d = p->kd;
+    const double *h = p->kl + n;
+    double sw = 1, sl = p->kmean; /* the pseudo-trial at the mean */
+    for (size_t i = 0; i < n; i++) {
+        double e = 0;
+        bool other = false;
+        for (size_t j = 0; j < d; j++) {
+            double u = cost_coord(&p->kax[j], y[j]), t = (u - p->kx[i * d + j]) / h[j];
+            if (p->kax[j].n_choices)
+                other |= u != p->kx[i * d + j];
+            else
+                e += t * t;
+        }
+        double w = other ? 0 : exp(-0.5 * e);
+        sw += w;
+        sl += w * p->kl[i];
+    }
+    return p->alpha * (sl / sw - p->kmean);
+}
+
+/* The model of one param for sample_independent (after gather: the column holds every
+ * observation's value). */
+static int cost_param(tpe *p, const char *name, const knob_distribution *d,
+                      const knob__tpe_axis *ax)
+{
+    bool on;
+    int rc = cost_begin(p, 1, ax, &on);
+    if (rc || !on)
+        return rc;
+    column *c = column_of(p, name, d);
+    if (!c)
+        return KNOB_ENOMEM;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const obs *o = &p->obs[i];
+        if (o->step_key != INFINITY && !isnan(c->val[o->rec]))
+            cost_add(p, o, &c->val[o->rec]);
+    }
+    cost_end(p);
+    return KNOB_OK;
+}
+
+/* The model of a group's joint rows for sample_group. */
+static int cost_group(tpe *p, const size_t *mem, size_t d)
+{
+    bool on;
+    int rc = cost_begin(p, d, p->axes, &on);
+    if (rc || !on)
+        return rc;
+    double *row = p->point; /* free until the candidates are drawn */
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const obs *o = &p->obs[i];
+        if (o->step_key != INFINITY && row_of(p, o, mem, d, row))
+            cost_add(p, o, row);
+    }
+    cost_end(p);
+    return KNOB_OK;
+}
+
 /* Fits the joint estimators of a group; the good rows first in p->rows, then the bad. */
 static int fit_group(tpe *p, const size_t *mem, size_t d)
 {
@@ -1039,7 +1204,7 @@ static int sample_group(tpe *p, knob_study *s, knob_trial *t, const size_t *mem,
     int rc = reserve_group(p, d);
     for (size_t k = 0; !rc && k < d; k++)
         axis_of(&p->axes[k], p->space[mem[k]].dist);
-    if (rc || (rc = fit_group(p, mem, d)))
+    if (rc || (rc = fit_group(p, mem, d)) || (rc = cost_group(p, mem, d)))
         return rc;
     double *draw = p->point, *y = draw + d, *best = y + d, top = -INFINITY;
     knob_rng r;
@@ -1051,7 +1216,8 @@ static int sample_group(tpe *p, knob_study *s, knob_trial *t, const size_t *mem,
             draw[k] = knob__tpe_from_kernel(&p->axes[k], draw[k]);
             y[k] = knob__tpe_to_kernel(&p->axes[k], draw[k]);
         }
-        double score = knob__tpe_mixn_logpdf(&p->jbelow, y) - knob__tpe_mixn_logpdf(&p->jabove, y);
+        double score = knob__tpe_mixn_logpdf(&p->jbelow, y) - knob__tpe_mixn_logpdf(&p->jabove, y) -
+                       cost_penalty(p, y);
         if (c == 0 || score > top) {
             top = score;
             memcpy(best, draw, d * sizeof *best);
@@ -1135,6 +1301,8 @@ static void fini(void *state)
     knob__tpe_mix1_free(&p->above);
     knob__tpe_mixn_free(&p->jbelow);
     knob__tpe_mixn_free(&p->jabove);
+    free(p->kx);
+    free(p->kl);
 }
 
 static const char *const weightings[] = {"optuna", "uniform", "ei", NULL};
@@ -1190,6 +1358,16 @@ static const knob_option options[] = {
     {"warm_start_first", KNOB_OPT_INT, offsetof(tpe, ws_first), "0", 0, 1000,
      "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "
      "configurations (0: none)",
+     NULL},
+    {"cost", KNOB_OPT_STRING, offsetof(tpe, cost), "", 0, 0,
+     "cost-aware search: \"\" (cost-blind), \"duration\" (the trial's end minus start time), or "
+     "the user attr holding each trial's cost; the score l(x)/g(x) per unit of predicted cost "
+     "(a kernel regression of the log cost over the params), the cost weighed down to nothing "
+     "as the budget is spent (CArBO, as gp)",
+     NULL},
+    {"cost_budget", KNOB_OPT_DOUBLE, offsetof(tpe, cost_budget), "0", 0, 1e300,
+     "cost: the total the study will spend, over which the cost's weight cools from 1 to 0 "
+     "(0: over the 9 x n_startup_trials trials after the startup)",
      NULL},
     {"cache", KNOB_OPT_BOOL, offsetof(tpe, cache), "true", 0, 0,
      "keep what was read of finished trials between asks (false: read the whole history "

@@ -1,0 +1,23 @@
+/* Cost-aware search (option cost of gp and tpe): a trial's cost, and the weight of the
+ * predicted cost in the acquisition, cooled as the budget is spent (CArBO, Lee et al.
+ * 2020). Each sampler predicts the cost with its own model. */
+#ifndef KNOB_SAMPLERS_COST_H
+#define KNOB_SAMPLERS_COST_H
+
+#include "knob.h"
+
+#include <stdint.h>
+
+/* A trial's cost for option cost: with "duration" its end minus start time, else the
+ * number in the user attr so named (a JSON number, or a number written as a JSON
+ * string); NaN when it has none or it is not positive. */
+double knob__trial_cost(const char *cost, const knob_trial_info *t);
+
+/* The weight alpha of the log cost in the acquisition (log acquisition - alpha log cost):
+ * with a budget (> 0), (budget - spent) / (budget - spent_startup), spent_startup being
+ * the startup trials' costs; without, 1 falling linearly to 0 over the 9 x n_startup
+ * trials after the startup (n_seen trials seen so far). Clipped to [0, 1]. */
+double knob__cost_alpha(double budget, double spent, double spent_startup, int64_t n_seen,
+                        int64_t n_startup);
+
+#endif
