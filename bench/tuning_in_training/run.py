@@ -9,11 +9,19 @@ import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
 ap = argparse.ArgumentParser()
 ap.add_argument("--build-dir", default="build")
 ap.add_argument("--seeds", type=int, default=5)
+ap.add_argument("--first-seed", type=int, default=1, help="the seeds are first-seed .. first-seed + seeds - 1")
 ap.add_argument("--population", type=int, default=8)
 ap.add_argument("--epochs", type=int, default=30)
+ap.add_argument("--task", default="digits", choices=["digits", "quadratic"],
+                help="digits: the MLP of examples/digits; quadratic: SGD on a noisy quadratic (quadratic.py)")
+ap.add_argument("--methods", default="", help="comma-separated row prefixes to run (default: all), e.g. PBT,PB2")
 a = ap.parse_args()
 B = os.path.abspath(a.build_dir)
 KNOB, D = f"{B}/knob", f"{B}/examples/digits/digits_train"
+HERE = os.path.dirname(os.path.abspath(__file__))
+QUAD = a.task == "quadratic"
+if QUAD:
+    D = f"{HERE}/quadratic.py"
 P, E = a.population, a.epochs
 BUDGET = P * E  # epochs every method may spend
 
@@ -27,6 +35,8 @@ def sweep(path, method, extra, params):
 SPACE = ("  lr: {distribution: log_uniform_values, min: 0.001, max: 1.0}\n"
          "  weight_decay: {distribution: log_uniform_values, min: 0.000001, max: 0.01}\n"
          "  hidden: {value: 64}\n  batch_size: {value: 32}\n")
+if QUAD:  # the rate alone; above 2 SGD diverges on the stiffest dimension
+    SPACE = "  lr: {distribution: log_uniform_values, min: 0.001, max: 1.9}\n"
 
 
 def knob(*args, cwd):
@@ -60,11 +70,16 @@ def study_result(cwd, study, final_only):
     return best[1], spent
 
 
-def run_pbt(seed, cwd):
-    sweep(f"{cwd}/s.yaml", "pbt", f"pbt: {{population: {P}, interval: 2, max_steps: {E}}}\n", SPACE)
+def run_pbt(seed, cwd, explore="perturb"):
+    sweep(f"{cwd}/s.yaml", "pbt", f"pbt: {{population: {P}, interval: 2, max_steps: {E}, explore: {explore}}}\n",
+          SPACE)
     knob("run", "s.yaml", "--storage", f"sqlite:///{cwd}/k.db", "--study", "pbt", "--seed", str(seed),
          "--parallel", "2", cwd=cwd)
     return study_result(cwd, "pbt", True)
+
+
+def run_pb2(seed, cwd):
+    return run_pbt(seed, cwd, "pb2")
 
 
 def run_random(seed, cwd):
@@ -93,6 +108,9 @@ def train(args):
 
 
 def run_hypergrad(seed, cwd):
+    if QUAD:
+        return train(["--lr=0.01", "--hypergrad=sgd", "--hyper_lr=1e-3", f"--libknob={B}/src/libknob.so",
+                      f"--epochs={E}", f"--seed={seed}"]), E
     return train(["--lr=0.01", "--weight_decay=1e-4", "--hypergrad=sgd", "--hyper_lr=1e-4",
                   f"--epochs={E}", f"--seed={seed}"]), E
 
@@ -106,18 +124,26 @@ def run_lr_find(seed, cwd):
     return train([f"--lr={r['suggested_rate']}", "--weight_decay=1e-4", f"--epochs={E}", f"--seed={seed}"]), E + steps
 
 
-methods = [("PBT (8 members, 2-epoch intervals)", run_pbt), ("random search (8 x 30 epochs)", run_random),
+methods = [("PBT (8 members, 2-epoch intervals)", run_pbt), ("PB2 (8 members, 2-epoch intervals)", run_pb2), ("random search (8 x 30 epochs)", run_random),
            ("ASHA (successive halving, eta 3)", run_asha), ("hypergradient SGD (lr 0.01 start)", run_hypergrad),
            ("lr-find suggestion, then 30 epochs", run_lr_find)]
-print(f"digits MLP, {a.seeds} seeds, budget {BUDGET} epochs; val_accuracy and val_loss of each method's chosen network")
+if QUAD:  # quadratic.py has no lr-find protocol
+    methods = [m for m in methods if not m[0].startswith("lr-find")]
+    methods = [(n.replace("hypergradient SGD (lr 0.01 start)", "hypergradient SGD (lr 0.01 start, beta 1e-3)"), f)
+               for n, f in methods]
+print(f"{'noisy quadratic (quadratic.py)' if QUAD else 'digits MLP'}, {a.seeds} seeds, budget {BUDGET} epochs; "
+      "val_accuracy and val_loss of each method's chosen network")
 print(f"{'method':38} {'val_accuracy':>18} {'val_loss':>18} {'epochs':>8}")
 for name, fn in methods:
+    if a.methods and not any(name.startswith(m + " ") for m in a.methods.split(",")):
+        continue
     acc, loss, spent = [], [], []
     for seed in range(a.seeds):
         cwd = tempfile.mkdtemp(prefix="knob-bench-")
-        rec, ep = fn(seed + 1, cwd)
+        rec, ep = fn(seed + a.first_seed, cwd)
         shutil.rmtree(cwd)
-        acc.append(rec["val_accuracy"]), loss.append(rec["val_loss"]), spent.append(ep)
+        acc.append(rec.get("val_accuracy", float("nan"))), loss.append(rec["val_loss"]), spent.append(ep)
+        print(f"  {name} seed {seed + a.first_seed}: {json.dumps(rec)} epochs {ep:.0f}", file=sys.stderr, flush=True)
     sd = lambda x: statistics.stdev(x) if len(x) > 1 else 0
     print(f"{name:38} {statistics.mean(acc):9.4f} ± {sd(acc):6.4f} {statistics.mean(loss):9.4f} ± {sd(loss):6.4f} "
           f"{statistics.mean(spent):8.0f}", flush=True)
