@@ -13,7 +13,7 @@ ap.add_argument("--first-seed", type=int, default=1, help="the seeds are first-s
 ap.add_argument("--population", type=int, default=8)
 ap.add_argument("--epochs", type=int, default=30)
 ap.add_argument("--task", default="digits", choices=["digits", "quadratic"],
-                help="digits: the MLP of examples/digits; quadratic: SGD on a noisy quadratic (quadratic.py)")
+                help="digits: the MLP of examples/digits; quadratic: SGD on a noisy quadratic (quadratic.c)")
 ap.add_argument("--methods", default="", help="comma-separated row prefixes to run (default: all), e.g. PBT,PB2")
 a = ap.parse_args()
 B = os.path.abspath(a.build_dir)
@@ -21,7 +21,7 @@ KNOB, D = f"{B}/knob", f"{B}/examples/digits/digits_train"
 HERE = os.path.dirname(os.path.abspath(__file__))
 QUAD = a.task == "quadratic"
 if QUAD:
-    D = f"{HERE}/quadratic.py"
+    D = f"{B}/bench/tuning_in_training/quadratic"
 P, E = a.population, a.epochs
 BUDGET = P * E  # epochs every method may spend
 
@@ -109,8 +109,7 @@ def train(args):
 
 def run_hypergrad(seed, cwd):
     if QUAD:
-        return train(["--lr=0.01", "--hypergrad=sgd", "--hyper_lr=1e-3", f"--libknob={B}/src/libknob.so",
-                      f"--epochs={E}", f"--seed={seed}"]), E
+        return train(["--lr=0.01", "--hypergrad=sgd", "--hyper_lr=1e-3", f"--epochs={E}", f"--seed={seed}"]), E
     return train(["--lr=0.01", "--weight_decay=1e-4", "--hypergrad=sgd", "--hyper_lr=1e-4",
                   f"--epochs={E}", f"--seed={seed}"]), E
 
@@ -127,11 +126,11 @@ def run_lr_find(seed, cwd):
 methods = [("PBT (8 members, 2-epoch intervals)", run_pbt), ("PB2 (8 members, 2-epoch intervals)", run_pb2), ("random search (8 x 30 epochs)", run_random),
            ("ASHA (successive halving, eta 3)", run_asha), ("hypergradient SGD (lr 0.01 start)", run_hypergrad),
            ("lr-find suggestion, then 30 epochs", run_lr_find)]
-if QUAD:  # quadratic.py has no lr-find protocol
+if QUAD:  # quadratic.c has no lr-find protocol
     methods = [m for m in methods if not m[0].startswith("lr-find")]
     methods = [(n.replace("hypergradient SGD (lr 0.01 start)", "hypergradient SGD (lr 0.01 start, beta 1e-3)"), f)
                for n, f in methods]
-print(f"{'noisy quadratic (quadratic.py)' if QUAD else 'digits MLP'}, {a.seeds} seeds, budget {BUDGET} epochs; "
+print(f"{'noisy quadratic (quadratic.c)' if QUAD else 'digits MLP'}, {a.seeds} seeds, budget {BUDGET} epochs; "
       "val_accuracy and val_loss of each method's chosen network")
 print(f"{'method':38} {'val_accuracy':>18} {'val_loss':>18} {'epochs':>8}")
 for name, fn in methods:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tuning during training on examples/digits: PBT, random search, ASHA, the hypergradient
+# Tuning during training on examples/digits (or --task quadratic): PBT, PB2, random search, ASHA, the hypergradient
 # learning rate and the lr-find suggestion at about equal epochs (README.md, this folder).
 # Usage: bench/tuning_in_training/run.sh [--build-dir DIR] [--seeds N] [--population P]
 set -euo pipefail
@@ -14,5 +14,5 @@ while [ $# -gt 0 ]; do
     *) args+=("$1"); shift ;;
     esac
 done
-cmake --build "$build" --target knob_cli digits_train > /dev/null
+cmake --build "$build" --target knob_cli digits_train bench_quadratic > /dev/null
 exec /usr/bin/python3 "$here/run.py" --build-dir "$build" "${args[@]}"
