@@ -1792,7 +1792,8 @@ const knob_sampler_plugin knob__sampler_gp = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "gp",
     .help = "Bayesian optimization with a Gaussian process (Matern 5/2, one length scale per "
-            "param) and log expected improvement or UCB; running trials as fantasies. "
+            "param) and log expected improvement or UCB (log expected hypervolume improvement with "
+            "two or three objectives); running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, min_noise, warp, seed.",
