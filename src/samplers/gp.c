@@ -53,6 +53,7 @@
 #include "samplers/cost.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
+#include "samplers/turbo.h"
 #include "warm_start.h"
 
 #include <cblas.h>
@@ -114,7 +115,9 @@ typedef struct bo {
     /* several objectives: objective 0's model is gp, the others' mgp (see suggest_mo) */
     int n_obj;
     knob__gp mgp[KNOB__EHVI_MAX_OBJ - 1];
-    knob__ehvi ehvi; /* the non-dominated region of this ask's feasible front */
+    knob__ehvi ehvi;   /* the non-dominated region of this ask's feasible front */
+    bool trust_region; /* option: TuRBO-1 (samplers/turbo.c) */
+    knob__turbo turbo;
 } bo;
 
 /* ---------------------------------------------------------------- the space and data */
@@ -1596,6 +1599,28 @@ static int warm_start(bo *p, knob_study *s)
     return rc;
 }
 
+/* TuRBO-1 (trust_region): its box and local model replace the global one. */
+static int trust_region(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
+                        size_t n)
+{
+    if (p->n_obj > 1)
+        return knob_set_error(KNOB_EUNSUPPORTED,
+                              "sampler 'gp': trust_region optimizes one objective; study '%s' "
+                              "has %d",
+                              knob_study_name(s), p->n_obj);
+    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    int d = p->n_dims, nc = 100 * d < 5000 ? 100 * d : 5000;
+    int threads = openblas_get_num_threads();
+    if (threads > 1)
+        openblas_set_num_threads(1);
+    int rc =
+        knob__turbo_suggest(&p->turbo, p->dims, d, tr, n, sign, (int)p->n_startup_trials, nc,
+                            (int)p->fit_max_evals, knob_sampler_seed(knob_study_sampler(s)), t);
+    if (threads > 1)
+        openblas_set_num_threads(threads);
+    return rc;
+}
+
 /* The source's best distinct configurations, once, for the first trials. */
 static int read_firsts(bo *p, knob_study *s)
 {
@@ -1648,6 +1673,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return KNOB_OK;
     if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
         return rc;
+    if (p->trust_region)
+        return trust_region(p, s, t, tr, n);
     if (p->ws_study[0] && !p->ws_loaded && (rc = warm_start(p, s)))
         return rc;
     for (int k = 0; p->ws_on && k < p->ns; k++) {
@@ -1724,6 +1751,7 @@ static void fini(void *state)
     for (int j = 0; j < KNOB__EHVI_MAX_OBJ - 1; j++)
         knob__gp_free(&p->mgp[j]);
     knob__ehvi_free(&p->ehvi);
+    knob__turbo_free(&p->turbo);
     free(p->cthr);
     free(p->cok);
 }
@@ -1781,6 +1809,11 @@ static const knob_option options[] = {
      "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "
      "configurations (0: none)",
      NULL},
+    {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
+     "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
+     "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
+     "random trials) below 2^-7; expected improvement inside the box",
+     NULL},
     {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
      "floor of the noise variance (the losses are standardized)", NULL},
     {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
@@ -1796,7 +1829,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "two or three objectives); running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
-            "warm_start_storage, warm_start_first, min_noise, warp, seed.",
+            "warm_start_storage, warm_start_first, trust_region, min_noise, warp, seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,
