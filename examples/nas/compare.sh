@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs examples/nas/sweep.yaml with tpe (group), evolution and random at the same budget
+# Runs examples/nas/sweep.yaml with tpe (group), smac, evolution and random at the same budget
 # and seeds, and prints each one's best validation accuracy and how many trials ran to the
 # end (the rest Hyperband pruned). From the repository root, after building into build/:
 #
@@ -7,7 +7,8 @@
 #
 # Studies go to nas.db in a scratch directory (NAS_WORK, default a new one, kept and
 # named at the end), so runs never mix with the sweep's own storage. KNOB and NAS_TRAIN
-# name other binaries (a copy, so a rebuild cannot change them during the runs).
+# name other binaries (a copy, so a rebuild cannot change them during the runs); SAMPLERS
+# chooses among them (default "tpe smac evolution random").
 set -euo pipefail
 trials=${1:-40}
 shift || true
@@ -21,9 +22,10 @@ declare -A samplers=(
     [tpe]="{name: tpe, options: {group: true, multivariate: true}}"
     [evolution]="{name: evolution, options: {population_size: 10, sample_size: 3, include_pruned: true}}"
     [random]="random"
+    [smac]="smac"
 )
 printf '%-10s %5s %6s %10s %9s\n' sampler seed trials best complete
-for s in tpe evolution random; do
+for s in ${SAMPLERS:-tpe smac evolution random}; do
     sed -e "s|^sampler: .*|sampler: ${samplers[$s]}|" -e "s|build/examples/nas/nas_train|$train|" \
         "$root/examples/nas/sweep.yaml" > "$work/$s.yaml"
     echo "trial_dir: $work/runs" >> "$work/$s.yaml"
