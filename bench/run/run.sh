@@ -9,11 +9,26 @@
 # program's own start is most of it); knob_self_ms: the CPU of the knob process alone
 # (perf stat --no-inherit; "-" without perf); then Optuna's trials/s and CPU ms per trial
 # (its process and the programs), and the ratio of trials/s.
+# Options: --build-dir DIR (default build/), --optuna-path DIR (Optuna's source tree; also
+# OPTUNA_PATH), --no-optuna, --help.
 set -euo pipefail
+SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target knob_cli >/dev/null
+BUILD=build
+NO_OPTUNA=
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --build-dir) BUILD=$2; shift 2 ;;
+    --optuna-path) OPTUNA_PATH=$2; shift 2 ;;
+    --no-optuna) NO_OPTUNA=1; shift ;;
+    --help | -h) sed -n '2,/^set -euo/p' "$SELF" | sed '$d'; exit 0 ;;
+    *) echo "bench/run/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target knob_cli >/dev/null
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
@@ -50,15 +65,17 @@ for storage in memory sqlite; do
             k="sqlite:///$TMP/k$p.db"
             o="sqlite:///$TMP/o$p.db"
         fi
-        read -r kw kc kself < <(measure "$ROOT/build/knob" run triv.yaml --storage "$k" --study "s$p" \
+        read -r kw kc kself < <(measure "$BUILD/knob" run triv.yaml --storage "$k" --study "s$p" \
             --trials "$n" --parallel "$p")
         ks=$(python3 -c "print('%.1f %.2f' % ($n / $kw, 1000 * $kc / $n))")
         [ "$kself" = - ] || kself=$(python3 -c "print('%.2f' % (1000 * $kself / $n))")
         rm -rf knob-runs
-        os=$(PYTHONPATH=${OPTUNA_PATH:-} /usr/bin/python3 "$ROOT/bench/run/optuna_run.py" "$o" \
-            "$p" "$OPTUNA_TRIALS" 2>> "$TMP/optuna.err" |
-            sed -n 's/trials_per_s=\([0-9.]*\) cpu_ms_per_trial=\([0-9.]*\)/\1 \2/p') || true
-        set -- $ks ${os:-failed -}
+        os=
+        [ -n "$NO_OPTUNA" ] ||
+            os=$(PYTHONPATH=${OPTUNA_PATH:-} /usr/bin/python3 "$ROOT/bench/run/optuna_run.py" \
+                "$o" "$p" "$OPTUNA_TRIALS" 2>> "$TMP/optuna.err" |
+                sed -n 's/trials_per_s=\([0-9.]*\) cpu_ms_per_trial=\([0-9.]*\)/\1 \2/p') || true
+        set -- $ks ${os:-- -}
         printf '%-8s %8d %13s %11s %12s %15s %13s %7s\n' $storage "$p" "$1" "$2" "$kself" "$3" \
             "$4" "$(python3 -c "print('%.1fx' % ($1 / $3))" 2>/dev/null || echo -)"
     done
