@@ -15,7 +15,7 @@
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
-#include "warm_start.h"
+#include "samplers/warm_start.h"
 #include "util/json.h"
 
 #include <lapacke.h>

@@ -54,7 +54,7 @@
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "samplers/turbo.h"
-#include "warm_start.h"
+#include "samplers/warm_start.h"
 
 #include <cblas.h>
 #include <math.h>

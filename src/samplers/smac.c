@@ -34,7 +34,7 @@
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
-#include "warm_start.h"
+#include "samplers/warm_start.h"
 
 #include <math.h>
 #include <stddef.h>

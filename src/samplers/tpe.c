@@ -37,7 +37,7 @@
 #include "samplers/cost.h"
 #include "samplers/random.h"
 #include "space.h"
-#include "warm_start.h"
+#include "samplers/warm_start.h"
 
 #include <math.h>
 #include <stddef.h>

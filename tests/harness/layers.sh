@@ -22,12 +22,12 @@ check() {
         bad=1
     fi
 }
-check src/math 'math/[a-z_]+\.h|knob\.h' "math is a leaf (numbers in, numbers and statuses out)"
-check src/util 'util/[a-z_]+\.h' "util is a part of its own, used by the core and the CLI"
-check src/cli 'cli/[a-z_]+\.h|util/[a-z_]+\.h|knob\.h' "the CLI uses the public API and util only"
-check src/samplers 'samplers/[a-z_]+\.h|math/[a-z_]+\.h|util/[a-z_]+\.h|knob\.h|internal\.h|space\.h' \
+check src/math 'math/[a-z0-9_]+\.h|knob\.h' "math is a leaf (numbers in, numbers and statuses out)"
+check src/util 'util/[a-z0-9_]+\.h' "util is a part of its own, used by the core and the CLI"
+check src/cli 'cli/[a-z0-9_]+\.h|util/[a-z0-9_]+\.h|knob\.h' "the CLI uses the public API and util only"
+check src/samplers 'samplers/[a-z0-9_]+\.h|math/[a-z0-9_]+\.h|util/[a-z0-9_]+\.h|knob\.h|internal\.h|space\.h' \
     "samplers see studies through the public API only"
-check src/pruners 'pruners/[a-z_]+\.h|math/[a-z_]+\.h|knob\.h|internal\.h' \
+check src/pruners 'pruners/[a-z0-9_]+\.h|math/[a-z0-9_]+\.h|knob\.h|internal\.h' \
     "pruners see studies through the public API only"
 core=$(grep -Hn '^#include "cli/' src/*.c src/*.h src/storage/*.c src/storage/*.h 2>/dev/null || true)
 if [ -n "$core" ]; then
@@ -46,7 +46,7 @@ fi
 tmp=$(mktemp -d)
 mkdir -p "$tmp/src/math"
 printf '#include "study.h"\n' > "$tmp/src/math/x.c"
-(cd "$tmp" && bad=0 && hits=$(grep -Hn '^#include "' src/math/*.c | grep -vE '#include "(math/[a-z_]+\.h|knob\.h)"' || true) &&
+(cd "$tmp" && bad=0 && hits=$(grep -Hn '^#include "' src/math/*.c | grep -vE '#include "(math/[a-z0-9_]+\.h|knob\.h)"' || true) &&
     [ -n "$hits" ]) || { echo "FAIL: the include check misses a bad include" >&2; bad=1; }
 rm -rf "$tmp"
 [ "$bad" = 0 ] && echo ok

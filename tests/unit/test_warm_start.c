@@ -4,7 +4,7 @@
 #include "testutil.h"
 
 #include "knob.h"
-#include "warm_start.h"
+#include "samplers/warm_start.h"
 
 #include <math.h>
 

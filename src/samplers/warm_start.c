@@ -1,5 +1,5 @@
 /* Warm-start sources, read the same way by every sampler that takes warm_start_study. */
-#include "warm_start.h"
+#include "samplers/warm_start.h"
 #include "space.h"
 
 #include <math.h>
