@@ -536,7 +536,8 @@ KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
 /* Starts a trial: takes the oldest WAITING (enqueued) trial, or makes a new one with
  * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler
  * has nothing left (an exhausted grid) or the study holds max_trials trials
- * (knob_errmsg() says which). *out is finished (and freed) by knob_study_tell. */
+ * (knob_errmsg() says which). *out is finished (and freed) by knob_study_tell; on an error
+ * *out is NULL. */
 KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 
 /* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it. COMPLETE needs

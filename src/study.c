@@ -259,6 +259,7 @@ int knob_study_ask(knob_study *s, knob_trial **out)
 {
     if (!s || !out)
         return knob__error(KNOB_EINVAL, "knob_study_ask: NULL argument");
+    *out = NULL;
     /* The params of trials still open in this process go to the storage first, so the
      * sampler sees them (constant liar, for one). */
     for (size_t i = 0; i < s->n_open; i++) {

@@ -522,11 +522,13 @@ static void tpe_warm_start(void **state)
     knob_study_options o = {.sampler = sp};
     knob_study *s;
     assert_int_equal(knob_study_create(st, "m1", &o, &s), KNOB_OK);
-    knob_trial *t;
+    knob_trial *t = (knob_trial *)&o; /* not a trial: a failed ask must set it to NULL */
     double x;
     int rc = knob_study_ask(s, &t);
     if (rc == KNOB_OK)
         rc = knob_trial_suggest_float(t, "a", -5, 5, 0, 0, &x);
+    else
+        assert_null(t);
     assert_int_equal(rc, KNOB_ENOTFOUND);
     assert_non_null(strstr(knob_errmsg(), "warm_start_study 'nope'"));
     if (t && rc != KNOB_OK)
