@@ -949,6 +949,24 @@ static int fit_cost(bo *p, const data *D, const bool *cat)
     return KNOB_OK;
 }
 
+/* The rows fantasies add after the n observed ones of X: failed trials (newest first, while
+ * max_observations allows, when failed_worst is on), then the other running trials (when a
+ * pending mode is on). */
+static void encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                         double *X, int n, int *n_fail, int *n_pend)
+{
+    int d = p->n_dims;
+    *n_fail = *n_pend = 0;
+    for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + *n_fail < p->max_observations;)
+        if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
+            encode(p, tr[i], X + (size_t)(n + *n_fail) * d))
+            (*n_fail)++;
+    for (size_t i = 0; p->pending_mode && i < n_tr; i++)
+        if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
+            encode(p, tr[i], X + (size_t)(n + *n_fail + *n_pend) * d))
+            (*n_pend)++;
+}
+
 /* Failed trials at the worst loss seen, so the model learns where trials fail (else the
  * same data give the same failing point again): the most recent, within max_observations
  * with the observations. Running ones (but this trial) as fantasies: at the model's mean
@@ -958,14 +976,7 @@ static int add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, i
 {
     int d = p->n_dims, n = D->n, n_fail = 0, n_pend = 0;
     double *X = D->X, *y = D->y;
-    for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + n_fail < p->max_observations;)
-        if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
-            encode(p, tr[i], X + (size_t)(n + n_fail) * d))
-            n_fail++;
-    for (size_t i = 0; p->pending_mode && i < n_tr; i++)
-        if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
-            encode(p, tr[i], X + (size_t)(n + n_fail + n_pend) * d))
-            n_pend++;
+    encode_extra(p, tr, n_tr, self, X, n, &n_fail, &n_pend);
     if (n_fail + n_pend == 0)
         return KNOB_OK;
     double *pm = malloc(((size_t)n_pend * (1 + (size_t)n + n_pend) + 1) * sizeof *pm);
@@ -1485,14 +1496,7 @@ static int mo_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, in
 {
     int d = p->n_dims, n = D->n, no = p->n_obj, n_fail = 0, n_pend = 0;
     double *X = D->X;
-    for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + n_fail < p->max_observations;)
-        if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
-            encode(p, tr[i], X + (size_t)(n + n_fail) * d))
-            n_fail++;
-    for (size_t i = 0; p->pending_mode && i < n_tr; i++)
-        if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
-            encode(p, tr[i], X + (size_t)(n + n_fail + n_pend) * d))
-            n_pend++;
+    encode_extra(p, tr, n_tr, self, X, n, &n_fail, &n_pend);
     if (n_fail + n_pend == 0)
         return KNOB_OK;
     int all = n + n_fail + n_pend, rc = KNOB_OK;
