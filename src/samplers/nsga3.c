@@ -134,6 +134,9 @@ static int parse_reference_points(nsga3 *st)
         st->h = j->n;
         st->ref_m = m;
         st->user_ref = true;
+    } else {
+        free(st->ref); /* init failed: fini is not called */
+        st->ref = NULL;
     }
     knobx_json_free(j);
     return rc;

@@ -433,7 +433,8 @@ void knobx_buf_add(knobx_buf *b, const char *s, size_t n)
         b->data = d;
         b->cap = cap;
     }
-    memcpy(b->data + b->len, s, n);
+    if (n) /* s may be NULL when n is 0: an empty buffer's data */
+        memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = 0;
 }

@@ -85,6 +85,19 @@ static void large_arrays(void **state)
     knobx_buf_free(&b);
 }
 
+/* An empty buffer (data NULL) appended to another adds nothing, and copies nothing from
+ * NULL (undefined behaviour, caught by the sanitizer build). */
+static void empty_buffer_appended(void **state)
+{
+    (void)state;
+    knobx_buf empty = {0}, b = {0};
+    knobx_buf_puts(&b, "[");
+    knobx_buf_add(&b, empty.data, empty.len);
+    knobx_buf_puts(&b, "]");
+    assert_string_equal(knobx_buf_cstr(&b), "[]");
+    knobx_buf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -93,6 +106,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(writes_round_trip),
         cmocka_unit_test(numbers_are_exact),
         cmocka_unit_test(large_arrays),
+        cmocka_unit_test(empty_buffer_appended),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

@@ -27,8 +27,10 @@ static void one(knob_study *s, knob_trial_state state, double v, double c)
     assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
     if (!isnan(c))
         assert_int_equal(knob_trial_set_constraints(t, &c, 1), KNOB_OK);
-    if (state == KNOB_TRIAL_RUNNING)
+    if (state == KNOB_TRIAL_RUNNING) {
+        knob_trial_detach(t); /* it stays RUNNING in the storage */
         return;
+    }
     assert_int_equal(knob_study_tell(s, t, state, state == KNOB_TRIAL_COMPLETE ? &v : NULL,
                                      state == KNOB_TRIAL_COMPLETE),
                      KNOB_OK);
