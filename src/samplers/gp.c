@@ -1807,12 +1807,8 @@ static const knob_option options[] = {
      "a finished related study whose model (on the params both share) is this one's prior "
      "mean, scaled to this study's trials; the model starts after 2 trials",
      NULL},
-    {"warm_start_storage", KNOB_OPT_STRING, offsetof(bo, ws_storage), "", 0, 0,
-     "storage URL of warm_start_study (default: this study's storage)", NULL},
-    {"warm_start_first", KNOB_OPT_INT, offsetof(bo, ws_first), "0", 0, 1000,
-     "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "
-     "configurations (0: none)",
-     NULL},
+    KNOB__WARM_STORAGE_OPTION(bo, ws_storage),
+    KNOB__WARM_FIRST_OPTION(bo, ws_first),
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "

@@ -493,8 +493,7 @@ static const knob_option options[] = {
      "probability that a trial is drawn at random (interleaved random configurations)", NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(smac, ws_study), "", 0, 0,
      "a related study whose completed trials join the forest's data (the params they share)", NULL},
-    {"warm_start_storage", KNOB_OPT_STRING, offsetof(smac, ws_storage), "", 0, 0,
-     "storage URL of warm_start_study (default: this study's storage)", NULL},
+    KNOB__WARM_STORAGE_OPTION(smac, ws_storage),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 

@@ -1353,12 +1353,8 @@ static const knob_option options[] = {
      "a study whose good trials (the best gamma of its complete ones) join the good "
      "estimator, weighing less as this study's trials arrive; params are matched by name",
      NULL},
-    {"warm_start_storage", KNOB_OPT_STRING, offsetof(tpe, ws_storage), "", 0, 0,
-     "storage URL of warm_start_study (default: this study's storage)", NULL},
-    {"warm_start_first", KNOB_OPT_INT, offsetof(tpe, ws_first), "0", 0, 1000,
-     "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "
-     "configurations (0: none)",
-     NULL},
+    KNOB__WARM_STORAGE_OPTION(tpe, ws_storage),
+    KNOB__WARM_FIRST_OPTION(tpe, ws_first),
     {"cost", KNOB_OPT_STRING, offsetof(tpe, cost), "", 0, 0,
      "cost-aware search: \"\" (cost-blind), \"duration\" (the trial's end minus start time), or "
      "the user attr holding each trial's cost; the score l(x)/g(x) per unit of predicted cost "

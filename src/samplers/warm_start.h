@@ -61,4 +61,20 @@ int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t);
 /* Frees the copies; f is empty after. */
 void knob__warm_firsts_free(knob__warm_firsts *f);
 
+/* The option rows every warm-starting sampler shares, for its option table (`type` its state,
+ * `field` the member): where the source study lives, and its best configurations as the first
+ * trials (knob__warm_firsts). */
+#define KNOB__WARM_STORAGE_OPTION(type, field)                                                     \
+    {                                                                                              \
+        "warm_start_storage", KNOB_OPT_STRING, offsetof(type, field), "", 0, 0,                    \
+            "storage URL of warm_start_study (default: this study's storage)", NULL                \
+    }
+#define KNOB__WARM_FIRST_OPTION(type, field)                                                       \
+    {                                                                                              \
+        "warm_start_first", KNOB_OPT_INT, offsetof(type, field), "0", 0, 1000,                     \
+            "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "        \
+            "configurations (0: none)",                                                            \
+            NULL                                                                                   \
+    }
+
 #endif
