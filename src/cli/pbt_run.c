@@ -218,13 +218,16 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
     for (size_t k = 0; k < n; k++)
         if (ranked[k] == m)
             pos = k;
-    /* donors: the best q members (at least one for a failed member) that have steps
-     * left, itself excluded */
+    /* donors: the best q members that have steps left (at least one for a failed
+     * member), ranked above it and outside the bottom quantile: a member that has run out
+     * of steps leaves its place to the next best, but never to one scoring below the
+     * member that copies */
     member *donors[PBT_MAX_POPULATION];
     size_t nd = 0, want = m->st == M_FAILED && q == 0 ? 1 : q;
+    size_t above = pos < n - q ? pos : n - q;
     if (m->st == M_FAILED || (q > 0 && pos >= n - q))
-        for (size_t k = 0; k < n && nd < want; k++)
-            if (ranked[k] != m && ranked[k]->done_rec[0].end < c->max_steps)
+        for (size_t k = 0; k < above && nd < want; k++)
+            if (ranked[k]->done_rec[0].end < c->max_steps)
                 donors[nd++] = ranked[k];
     if (m->st == M_FAILED && nd == 0)
         return false; /* nothing to copy yet */
