@@ -563,6 +563,13 @@ int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double 
     return mix1_fit(m, a, m->cell_y, m->cell_w, k, n, set);
 }
 
+int knob__tpe_mix1_fit_merged(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y,
+                              const double *w, size_t k, size_t n_obs,
+                              const knob__tpe_settings *set)
+{
+    return mix1_fit(m, a, y, w, k, n_obs, set);
+}
+
 /* The fit of n kernels standing for n_obs observations (their count sets the clip). */
 static int mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
                     size_t n, size_t n_obs, const knob__tpe_settings *set)

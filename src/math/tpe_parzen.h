@@ -110,6 +110,12 @@ typedef struct knob__tpe_mix1 {
  * normalized; the prior gets settings->prior_weight). Returns 0 or KNOB__MATH_ENOMEM. */
 int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
                        size_t n, const knob__tpe_settings *set);
+/* The fit of n_obs observations already merged into k kernels (y[], w[]: one per
+ * occupied cell of the grid above, at its weighted mean, with its summed weight, in the
+ * order of the cells); n_obs sets the magic clip. Returns 0 or KNOB__MATH_ENOMEM. */
+int knob__tpe_mix1_fit_merged(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y,
+                              const double *w, size_t k, size_t n_obs,
+                              const knob__tpe_settings *set);
 /* One draw in the kernel space (two uniforms from r). */
 double knob__tpe_mix1_sample(const knob__tpe_mix1 *m, knob_rng *r);
 /* The log density at y (kernel space; for binned axes y is a bin centre, and the result
