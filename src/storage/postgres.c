@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -87,6 +88,8 @@ enum {
 
 #define BUMP(cond)                                                                                 \
     "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1" cond " RETURNING seq)"
+
+#define CHANGED "SELECT id FROM knob_trials WHERE study = $1 AND seq > $2"
 
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
@@ -197,17 +200,18 @@ static const char *const sql[Q_COUNT] = {
     [Q_STUDY_SEQ] = "SELECT seq FROM knob_studies WHERE id = $1",
     [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM knob_trials "
                       "WHERE study = $1 AND seq > $2 ORDER BY id",
-    [Q_SYNC_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM knob_params p JOIN "
-                      "knob_trials t ON t.id = p.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY "
-                      "p.trial, p.position",
-    [Q_SYNC_VALUES] = "SELECT v.trial, v.value FROM knob_values v JOIN knob_trials t ON t.id = "
-                      "v.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY v.trial, v.idx",
-    [Q_SYNC_INTER] = "SELECT i.trial, i.step, i.value FROM knob_intermediate i JOIN knob_trials t "
-                     "ON t.id = i.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY i.trial, "
-                     "i.step",
-    [Q_SYNC_ATTRS] = "SELECT a.trial, a.system, a.key, a.json FROM knob_trial_attrs a JOIN "
-                     "knob_trials t ON t.id = a.trial WHERE t.study = $1 AND t.seq > $2 ORDER BY "
-                     "a.trial, a.ord",
+    /* The changed trials' ids as an array, so the rows are found through the trial's index
+     * whatever the estimates say (a join of the same was planned as a scan of the whole
+     * table, hashed: every ask read every param of the study). */
+    [Q_SYNC_PARAMS] = "SELECT trial, name, dist, internal FROM knob_params WHERE trial = ANY("
+                      "ARRAY(" CHANGED ")) ORDER BY trial, position",
+    [Q_SYNC_VALUES] = "SELECT trial, value FROM knob_values WHERE trial = ANY(ARRAY(" CHANGED
+                      ")) ORDER BY trial, idx",
+    [Q_SYNC_INTER] =
+        "SELECT trial, step, value FROM knob_intermediate WHERE trial = ANY(ARRAY(" CHANGED
+        ")) ORDER BY trial, step",
+    [Q_SYNC_ATTRS] = "SELECT trial, system, key, json FROM knob_trial_attrs WHERE trial = ANY("
+                     "ARRAY(" CHANGED ")) ORDER BY trial, ord",
 };
 
 typedef struct pg {
@@ -237,21 +241,56 @@ static int fail_msg(pg *d, const char *op, const char *detail)
     return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s: %s", d->where, op, msg);
 }
 
+/* The next result of a pipelined query (and the NULL that ends it); NULL when none came. */
+static PGresult *pipe_result(PGconn *c)
+{
+    PGresult *r = PQgetResult(c);
+    if (r) {
+        PGresult *end;
+        while ((end = PQgetResult(c)) != NULL)
+            PQclear(end);
+    }
+    return r;
+}
+
+/* Reads what is left of a pipeline, up to its sync. */
+static void pipe_drain(PGconn *c)
+{
+    PGresult *r;
+    while ((r = PQgetResult(c)) != NULL) {
+        bool end = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (end)
+            break;
+    }
+}
+
+/* Prepares every statement in one round trip (a pipeline): a `knob ask` process opens
+ * the storage for one trial, and 27 round trips were most of its wait. */
 static int prepare_all(pg *d)
 {
-    for (int i = 0; i < Q_COUNT; i++) {
+    int rc = KNOB_OK;
+    if (!PQenterPipelineMode(d->c))
+        return fail_msg(d, "prepare", PQerrorMessage(d->c));
+    bool sent = true;
+    for (int i = 0; sent && i < Q_COUNT; i++) {
         char name[16];
         snprintf(name, sizeof name, "knob%d", i);
-        PGresult *r = PQprepare(d->c, name, sql[i], 0, NULL);
-        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        if (!ok)
-            fail_msg(d, "prepare", PQresultErrorMessage(r));
-        PQclear(r);
-        if (!ok)
-            return KNOB_ESTORAGE;
+        sent = PQsendPrepare(d->c, name, sql[i], 0, NULL);
     }
-    d->prepared = true;
-    return KNOB_OK;
+    if (!(sent = sent && PQpipelineSync(d->c)))
+        rc = fail_msg(d, "prepare", PQerrorMessage(d->c));
+    for (int i = 0; sent && i < Q_COUNT; i++) {
+        PGresult *r = pipe_result(d->c);
+        if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = fail_msg(d, "prepare", r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+        PQclear(r);
+    }
+    if (sent)
+        pipe_drain(d->c);
+    PQexitPipelineMode(d->c);
+    d->prepared = !rc;
+    return rc ? KNOB_ESTORAGE : KNOB_OK;
 }
 
 /* Waits for the server to come back, with backoff; re-prepares the statements. */
@@ -361,13 +400,47 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
 
 /* ---------------------------------------------------------------- open */
 
+/* The schema's fingerprint, a hash of its statements, is the comment of knob_meta: an open
+ * that finds it there runs no DDL. The DDL is not free even when everything exists: CREATE
+ * INDEX IF NOT EXISTS takes a SHARE lock on knob_trials before it looks, so each worker
+ * starting beside running ones blocked their writes until its open committed (sampled
+ * in pg_stat_activity as "Lock relation" waits, with the opens queued on the advisory lock). */
+static void schema_mark(char *out, size_t size)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < sizeof schema / sizeof *schema; i++) {
+        for (const char *c = schema[i]; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211u;
+        h = (h ^ 0xff) * 1099511628211u; /* the statement's end */
+    }
+    snprintf(out, size, "knob schema %d %016llx", SCHEMA_VERSION, (unsigned long long)h);
+}
+
+/* Whether the current schema (the first of the search path, where CREATE puts tables)
+ * holds this knob's schema. Also sets client_min_messages: one round trip for both. */
+static bool schema_current(pg *d, const char *mark)
+{
+    PGresult *r = PQexec(d->c, "SET client_min_messages = warning; SELECT obj_description("
+                               "to_regclass(quote_ident(current_schema()) || '.knob_meta'), "
+                               "'pg_class')");
+    bool current = ok(r) && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
+                   strcmp(PQgetvalue(r, 0, 0), mark) == 0;
+    PQclear(r);
+    return current;
+}
+
 static int create_schema(pg *d)
 {
-    char lock[64];
+    char lock[64], mark[64], comment[128];
+    schema_mark(mark, sizeof mark);
+    if (schema_current(d, mark))
+        return KNOB_OK;
     snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", KNOB_PG_LOCK);
     int rc = exec_plain(d, "BEGIN");
     if (!rc)
         rc = exec_plain(d, lock);
+    if (!rc && schema_current(d, mark)) /* made by the open this one waited for */
+        return exec_plain(d, "COMMIT");
     for (size_t i = 0; !rc && i < sizeof schema / sizeof *schema; i++)
         rc = exec_plain(d, schema[i]);
     if (!rc) {
@@ -380,6 +453,9 @@ static int create_schema(pg *d)
                              "(schema %d; this one reads up to %d)",
                              d->where, version, SCHEMA_VERSION);
     }
+    snprintf(comment, sizeof comment, "COMMENT ON TABLE knob_meta IS '%s'", mark);
+    if (!rc)
+        rc = exec_plain(d, comment);
     if (!rc)
         return exec_plain(d, "COMMIT");
     exec_plain(d, "ROLLBACK");
@@ -442,11 +518,8 @@ static int open_pg(const char *url, const char *where, void **be)
             break;
         }
         rc = KNOB_OK;
-        {
-            PQsetNoticeProcessor(d->c, NULL, NULL);
-            exec_plain(d, "SET client_min_messages = warning");
-            rc = create_schema(d);
-        }
+        PQsetNoticeProcessor(d->c, NULL, NULL);
+        rc = create_schema(d);
         if (!rc)
             rc = prepare_all(d);
         if (!rc || !connection_lost(d) || knob__now() - start > patience)
@@ -1148,18 +1221,6 @@ static int deliver(sync_args *a, rows c[5])
     return rc;
 }
 
-/* The next result of a pipelined query (and the NULL that ends it); NULL when none came. */
-static PGresult *pipe_result(PGconn *c)
-{
-    PGresult *r = PQgetResult(c);
-    if (r) {
-        PGresult *end;
-        while ((end = PQgetResult(c)) != NULL)
-            PQclear(end);
-    }
-    return r;
-}
-
 /* The study's stamp and the changed trials' rows in one snapshot and one round trip: BEGIN,
  * the 6 reads and COMMIT go to the server as one pipeline (with many workers the stamp
  * has nearly always moved, and 8 round trips per ask, each a wake-up of this process and
@@ -1192,15 +1253,8 @@ static int op_sync(pg *d, void *a_)
             rc = fail_msg(d, "read changed trials",
                           res[i] ? PQresultErrorMessage(res[i]) : PQerrorMessage(d->c));
     }
-    if (sent) { /* up to the pipeline's end */
-        PGresult *r;
-        while ((r = PQgetResult(d->c)) != NULL) {
-            bool end = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-            PQclear(r);
-            if (end)
-                break;
-        }
-    }
+    if (sent)
+        pipe_drain(d->c);
     PQexitPipelineMode(d->c);
     if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         exec_plain(d, "ROLLBACK");

@@ -301,6 +301,45 @@ static void server_restart_loses_nothing(void **state)
     knob_storage_close(st);
 }
 
+/* Opening a study beside running workers runs no DDL: a transaction that writes
+ * knob_trials (ROW EXCLUSIVE) stays open while another storage opens with lock_timeout 1 s.
+ * The schema's CREATE INDEX IF NOT EXISTS took a SHARE lock on knob_trials even when the
+ * index existed, which waited for that writer (and blocked every writer behind it). */
+static void open_runs_no_ddl_beside_writers(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096], timed[4200];
+    snprintf(u, sizeof u, "%s", url);
+    snprintf(timed, sizeof timed, "%s%%20-clock_timeout%%3D1000", u);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "beside", NULL, &s), KNOB_OK);
+    PGconn *writer = PQconnectdb(u);
+    assert_int_equal(PQstatus(writer), CONNECTION_OK);
+    PGresult *r = PQexec(writer, "BEGIN; LOCK TABLE knob_trials IN ROW EXCLUSIVE MODE");
+    assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+    PQclear(r);
+    knob_storage *st2;
+    knob_study *s2;
+    knob_trial *t;
+    double y = 1;
+    int rc = knob_storage_open(timed, &st2);
+    if (rc)
+        fail_msg("open beside a writer: %s", knob_errmsg());
+    assert_int_equal(knob_study_load(st2, "beside", NULL, &s2), KNOB_OK);
+    assert_int_equal(knob_study_ask(s2, &t), KNOB_OK);
+    assert_int_equal(knob_study_tell(s2, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s2);
+    knob_storage_close(st2);
+    r = PQexec(writer, "ROLLBACK");
+    PQclear(r);
+    PQfinish(writer);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +350,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),
+        cmocka_unit_test(open_runs_no_ddl_beside_writers),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
