@@ -265,6 +265,32 @@ static double feasibility_grad(ctx *c, unsigned n, double *grad)
     return v;
 }
 
+/* Option cost: subtracts alpha x the predicted log cost (in the log costs' unit, ksd)
+ * from out (m points): log acquisition - alpha log cost, i.e. the acquisition per unit
+ * cost^alpha (CArBO), for log EI as for log EHVI. */
+static void cost_batch(ctx *c, const double *x, int m, double *out)
+{
+    if (!(c->p->alpha > 0))
+        return;
+    knob__gp_predict(&c->p->kgp, x, m, c->cm, c->cv, c->work);
+    for (int i = 0; i < m; i++)
+        out[i] -= c->p->alpha * c->p->ksd * c->cm[i];
+}
+
+/* The same at c->x, returned, with its gradient over the free dimensions added to grad. */
+static double cost_grad(ctx *c, unsigned n, double *grad)
+{
+    bo *p = c->p;
+    if (!(p->alpha > 0))
+        return 0;
+    double km, kv, kdm[MAX_DIMS], kdv[MAX_DIMS], w = p->alpha * p->ksd;
+    knob__gp_predict_grad(&p->kgp, c->x, &km, &kv, kdm, kdv, c->work);
+    if (grad)
+        for (unsigned i = 0; i < n; i++)
+            grad[i] -= w * kdm[c->free[i]] / c->scale[i];
+    return -w * km;
+}
+
 static void acq_batch(ctx *c, const double *x, int m, double *out)
 {
     if (c->mo) {
@@ -280,11 +306,7 @@ static void acq_batch(ctx *c, const double *x, int m, double *out)
     }
     for (int i = 0; i < m; i++)
         out[i] = acq_value(c, mean[i], var[i], NULL, NULL);
-    if (c->p->alpha > 0) {
-        knob__gp_predict(&c->p->kgp, x, m, c->cm, c->cv, c->work);
-        for (int i = 0; i < m; i++)
-            out[i] -= c->p->alpha * c->p->ksd * c->cm[i];
-    }
+    cost_batch(c, x, m, out);
     feasibility_batch(c, x, m, out);
 }
 
@@ -307,14 +329,7 @@ static double local_fn(unsigned n, const double *u, double *grad, void *data)
     if (grad)
         for (unsigned i = 0; i < n; i++)
             grad[i] = (am * dm[c->free[i]] + av * dv[c->free[i]]) / c->scale[i];
-    if (p->alpha > 0) {
-        double km, kv, kdm[MAX_DIMS], kdv[MAX_DIMS], w = p->alpha * p->ksd;
-        knob__gp_predict_grad(&p->kgp, c->x, &km, &kv, kdm, kdv, c->work);
-        v -= w * km;
-        if (grad)
-            for (unsigned i = 0; i < n; i++)
-                grad[i] -= w * kdm[c->free[i]] / c->scale[i];
-    }
+    v += cost_grad(c, n, grad);
     v += feasibility_grad(c, n, grad);
     c->n_evals++;
     if (!isfinite(v)) {
@@ -702,6 +717,21 @@ static double trial_cost(const bo *p, const knob_trial_info *t)
     return knob__trial_cost(p->cost, t);
 }
 
+/* Notes observation D->n's cost (option cost), and what the trials and the startup ones
+ * spent. */
+static void observe_cost(const bo *p, const knob_trial_info *ti, data *D)
+{
+    if (!D->cost)
+        return;
+    double k = trial_cost(p, ti);
+    D->cost[D->n] = k;
+    if (isfinite(k)) {
+        D->spent += k;
+        if (D->n < p->n_startup_trials)
+            D->spent0 += k;
+    }
+}
+
 /* The completed trials with a finite value as rows of the cube, and their losses (the
  * objective, negated when maximized) and constraints; at most max_observations of them.
  * D->y, D->C and D->feas are the caller's to free. */
@@ -726,15 +756,7 @@ static int observe(bo *p, double sign, const knob_trial_info *const *tr, size_t 
                     ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
             D->feas[D->n] = knob_trial_info_feasible(ti);
         }
-        if (D->cost) {
-            double k = trial_cost(p, ti);
-            D->cost[D->n] = k;
-            if (isfinite(k)) {
-                D->spent += k;
-                if (D->n < p->n_startup_trials)
-                    D->spent0 += k;
-            }
-        }
+        observe_cost(p, ti, D);
         D->y[D->n++] = sign * ti->values[0];
     }
     D->n_seen = D->n;
@@ -1262,6 +1284,7 @@ static void mo_batch(ctx *c, const double *x, int m, double *out)
             out[i0 + i] = c->no_incumbent ? 0 : knob__ehvi_log(&p->ehvi, mu, sd, NULL, NULL);
         }
     }
+    cost_batch(c, x, m, out);
     feasibility_batch(c, x, m, out);
 }
 
@@ -1295,6 +1318,7 @@ static double mo_local_fn(unsigned n, const double *u, double *grad, void *cv)
                         (gmu[j] * dm[j][c->free[i]] + gsd[j] * dv[j][c->free[i]] / (2 * sd[j])) /
                         c->scale[i];
     }
+    v += cost_grad(c, n, grad);
     v += feasibility_grad(c, n, grad);
     c->n_evals++;
     if (!isfinite(v)) {
@@ -1341,6 +1365,8 @@ static int mo_thin(bo *p, data *D, double *Y)
                 memmove(D->C + (size_t)w * nc, D->C + (size_t)i * nc, (size_t)nc * sizeof *D->C);
                 D->feas[w] = D->feas[i];
             }
+            if (D->cost)
+                D->cost[w] = D->cost[i];
             D->y[w++] = D->y[i];
         }
         D->n = w;
@@ -1362,7 +1388,8 @@ static int observe_mo(bo *p, const double *sign, const knob_trial_info *const *t
     if (!reserve(p, (n_tr + 1) * (size_t)(d + 1)) || !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
         !(*Y = malloc((n_tr + 1) * (size_t)no * sizeof **Y)) ||
         (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
-                !(D->feas = malloc(n_tr * sizeof *D->feas)))))
+                !(D->feas = malloc(n_tr * sizeof *D->feas)))) ||
+        (p->cost[0] && !(D->cost = malloc((n_tr + 1) * sizeof *D->cost))))
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
@@ -1378,6 +1405,7 @@ static int observe_mo(bo *p, const double *sign, const knob_trial_info *const *t
                     ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
             D->feas[D->n] = knob_trial_info_feasible(ti);
         }
+        observe_cost(p, ti, D);
         for (int j = 0; j < no; j++)
             (*Y)[(size_t)D->n * no + j] = sign[j] * ti->values[j];
         D->y[D->n] = (*Y)[(size_t)D->n * no];
@@ -1554,6 +1582,8 @@ static int suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_info
     if (!rc)
         rc = fit_constraints(p, &D, cat);
     if (!rc)
+        rc = fit_cost(p, &D, cat);
+    if (!rc)
         rc = mo_fantasies(p, tr, n_tr, self, cat, &D, Y);
     if (!rc)
         rc = maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
@@ -1566,6 +1596,7 @@ done:
     free(D.y);
     free(D.C);
     free(D.feas);
+    free(D.cost);
     free(Y);
     return rc;
 }
@@ -1576,7 +1607,6 @@ static int mo_refused(const bo *p, knob_study *s)
     size_t no = knob_study_n_objectives(s);
     const char *what = no > 3           ? NULL
                        : p->ucb         ? "acquisition 'ucb' (several use log EHVI)"
-                       : p->cost[0]     ? "option cost"
                        : p->ws_study[0] ? "option warm_start_study"
                                         : "";
     if (!what)
@@ -1796,8 +1826,9 @@ static const knob_option options[] = {
      NULL},
     {"cost", KNOB_OPT_STRING, offsetof(bo, cost), "", 0, 0,
      "cost-aware search: \"\" (cost-blind), \"duration\" (the trial's end minus start time), or "
-     "the user attr holding each trial's cost; EI per unit cost, the cost learned by its own "
-     "model on its log and weighed down to nothing as the budget is spent (CArBO)",
+     "the user attr holding each trial's cost; EI (EHVI with several objectives) per unit cost, "
+     "the cost learned by its own model on its log and weighed down to nothing as the budget is "
+     "spent (CArBO)",
      NULL},
     {"cost_budget", KNOB_OPT_DOUBLE, offsetof(bo, cost_budget), "0", 0, 1e300,
      "cost: the total the study will spend, over which the cost's weight cools from 1 to 0 "

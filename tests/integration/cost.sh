@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cost: in a sweep: a metric's last value is stored as the trial's user attr of that name
-# and the sampler's option cost is set when it has one (gp; tpe too once it has one); a sampler without it
+# and the sampler's option cost is set when it has one (gp, tpe); a sampler without it
 # warns and searches cost-blind; a trial that never prints the cost metric fails.
 source "$(dirname "$0")/lib.bash"
 cat > s.yaml <<'YAML'

@@ -200,14 +200,15 @@ static void gp_mo_running_trials_differ(void **state)
     knob_storage_close(st);
 }
 
-/* Four objectives, UCB, cost and warm starts are refused at the first ask, named. */
+/* Four objectives, UCB and warm starts are refused at the first ask, named (cost works:
+ * test_cost_mo.c). */
 static void gp_mo_refusals(void **state)
 {
     (void)state;
-    const char *opts[] = {"", "acquisition=ucb", "cost=duration", "warm_start_study=x"};
-    const char *says[] = {"one to three objectives", "acquisition 'ucb'", "option cost",
+    const char *opts[] = {"", "acquisition=ucb", "warm_start_study=x"};
+    const char *says[] = {"one to three objectives", "acquisition 'ucb'",
                           "option warm_start_study"};
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 3; k++) {
         knob_storage *st;
         knob_study *s = study(&st, "gp", opts[k], k ? 2 : 4, false);
         knob_trial *t;
