@@ -90,7 +90,8 @@ static int fail(const char *what)
     return -1;
 }
 
-/* The sampler a sweep names: its `sampler` key, else its method. bayes is knob's default
+/* The sampler a sweep names: its `sampler` key, else its method (grid, random, nsga2 and
+ * nsga3 are the samplers of those names, with their default options). bayes is knob's default
  * sampler, `auto` (as knob.create_study() picks it): a Gaussian process (gp) while the
  * study has one objective, a fixed space and no pruned trial, TPE otherwise. With several
  * objectives (MOTPE) or early termination (TPE models pruned trials by their last value,
@@ -100,7 +101,8 @@ static int create_sampler(const sweep *sw, knob_sampler **out)
 {
     if (sw->sampler.name)
         return sweep_make_sampler(&sw->sampler, out) ? fail("sampler") : 0;
-    if (!strcmp(sw->method, "grid") || !strcmp(sw->method, "random"))
+    if (!strcmp(sw->method, "grid") || !strcmp(sw->method, "random") ||
+        !strcmp(sw->method, "nsga2") || !strcmp(sw->method, "nsga3"))
         return knob_sampler_create(sw->method, NULL, out) ? fail("sampler") : 0;
     if (!strcmp(sw->method, "pbt")) /* the first population; PBT explores from there */
         return knob_sampler_create("random", NULL, out) ? fail("sampler") : 0;

@@ -346,12 +346,17 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
 
 static int parse_method(sweep_ctx *c, const yaml_node_t *v)
 {
-    static const char *const methods[] = {"grid", "random", "bayes", "pbt", NULL};
+    /* nsga2 and nsga3 are knob's own (W&B has no genetic method) */
+    static const char *const methods[] = {"grid", "random", "bayes", "pbt", "nsga2", "nsga3", NULL};
     const char *m = sweep_scalar(v);
-    if (!m ||
-        (strcmp(m, "grid") && strcmp(m, "random") && strcmp(m, "bayes") && strcmp(m, "pbt"))) {
+    size_t k = 0;
+    while (m && methods[k] && strcmp(m, methods[k]))
+        k++;
+    if (!m || !methods[k]) {
         const char *near = sweep_closest(m, methods);
-        return sweep_errorf(c, v, "key 'method': expected grid, random, bayes or pbt, got %s%s%s%s",
+        return sweep_errorf(c, v,
+                            "key 'method': expected grid, random, bayes, pbt, nsga2 or nsga3, got "
+                            "%s%s%s%s",
                             m ? m : sweep_kind_name(v), near ? "; did you mean '" : "",
                             near ? near : "", near ? "'?" : "");
     }
@@ -527,6 +532,11 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
                             "key 'sampler': %s learns from the metric, and key 'metric' is "
                             "missing %s; random, grid and qmc search without one",
                             sw->sampler.name, why);
+    if (!sw->sampler.name && sw->method && !strncmp(sw->method, "nsga", 4))
+        return sweep_errorf(c, c->method,
+                            "key 'metric': missing %s: method %s learns from it (or from "
+                            "'objectives'); method random or grid searches without one",
+                            why, sw->method);
     if (!sw->sampler.name && (!sw->method || !strcmp(sw->method, "bayes")))
         return sweep_errorf(c, sw->method ? c->method : root,
                             "key 'metric': missing %s: method bayes%s learns from it; method "

@@ -48,7 +48,7 @@ check sampler.yaml "sampler.yaml:3:10: key 'sampler':" "rnadom"
 printf '%s\npruner: {name: median, options: {n_startup: 3}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > pruner.yaml
 check pruner.yaml "pruner.yaml:3:9: key 'pruner':" "n_startup"
 printf '%s\nmethod: grdi\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > method.yaml
-check method.yaml "key 'method': expected grid, random, bayes or pbt, got grdi; did you mean 'grid'?"
+check method.yaml "key 'method': expected grid, random, bayes, pbt, nsga2 or nsga3, got grdi; did you mean 'grid'?"
 printf '%s\ncommand: [python3, {args}]\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > cmd.yaml
 check cmd.yaml "key 'command[1]': expected a string, got a mapping"
 printf '%s\nmethod: grid\nparameters:\n  lr: {min: 0.1, max: 1.0}\n' "$head" > grid.yaml
