@@ -8,7 +8,9 @@
 # Columns: trials/s (wall); CPU ms per trial (user+sys of the runner and its trials: the
 # program's own start is most of it); knob_self_ms: the CPU of the knob process alone
 # (perf stat --no-inherit; "-" without perf); then Optuna's trials/s and CPU ms per trial
-# (its process and the programs), and the ratio of trials/s.
+# (its process and the programs), and the ratio of trials/s; then the ceiling: the same
+# program started as many times at the same parallelism by spawn_ceiling.c (posix_spawn,
+# stdout read from a pipe, nothing else), its starts/s and CPU ms per start.
 # Options: --build-dir DIR (default build/), --optuna-path DIR (Optuna's source tree; also
 # OPTUNA_PATH), --no-optuna, --help.
 set -euo pipefail
@@ -31,6 +33,7 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target knob_cli >/dev/null
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+cc -O2 -o "$TMP/spawn_ceiling" "$ROOT/bench/run/spawn_ceiling.c"
 cd "$TMP"
 cat > triv.yaml <<YAML
 command: [/bin/echo, "loss=1"]
@@ -55,8 +58,8 @@ measure() {
     awk -v self="$self" '{printf "%s %.3f %s\n", $1, $2 + $3, self}' "$TMP/time"
 }
 echo "load: $(uptime | sed 's/.*load average/load average/')"
-printf '%-8s %8s %13s %11s %12s %15s %13s %7s\n' storage parallel knob_trials/s knob_cpu_ms \
-    knob_self_ms optuna_trials/s optuna_cpu_ms ratio
+printf '%-8s %8s %13s %11s %12s %15s %13s %7s %9s %10s\n' storage parallel knob_trials/s \
+    knob_cpu_ms knob_self_ms optuna_trials/s optuna_cpu_ms ratio ceiling/s ceiling_ms
 for storage in memory sqlite; do
     for p in ${PARALLEL:-1 8 64}; do
         n=$TRIALS
@@ -65,19 +68,24 @@ for storage in memory sqlite; do
             k="sqlite:///$TMP/k$p.db"
             o="sqlite:///$TMP/o$p.db"
         fi
-        read -r kw kc kself < <(measure "$BUILD/knob" run triv.yaml --storage "$k" --study "s$p" \
-            --trials "$n" --parallel "$p")
+        # each run its own study and trial directories, all deleted at the end: a file
+        # system makes new files slower right after many were deleted (ext4 without a
+        # journal skips inodes freed in the last seconds)
+        read -r kw kc kself < <(measure "$BUILD/knob" run triv.yaml --storage "$k" \
+            --study "$storage$p" --trials "$n" --parallel "$p")
         ks=$(python3 -c "print('%.1f %.2f' % ($n / $kw, 1000 * $kc / $n))")
         [ "$kself" = - ] || kself=$(python3 -c "print('%.2f' % (1000 * $kself / $n))")
-        rm -rf knob-runs
+        cs=$("$TMP/spawn_ceiling" "$n" "$p" /bin/echo loss=1 |
+            sed -n 's/spawns_per_s=\([0-9.]*\) cpu_ms_per_spawn=\([0-9.]*\).*/\1 \2/p')
         os=
         [ -n "$NO_OPTUNA" ] ||
             os=$(PYTHONPATH=${OPTUNA_PATH:-} /usr/bin/python3 "$ROOT/bench/run/optuna_run.py" \
                 "$o" "$p" "$OPTUNA_TRIALS" 2>> "$TMP/optuna.err" |
                 sed -n 's/trials_per_s=\([0-9.]*\) cpu_ms_per_trial=\([0-9.]*\)/\1 \2/p') || true
-        set -- $ks ${os:-- -}
-        printf '%-8s %8d %13s %11s %12s %15s %13s %7s\n' $storage "$p" "$1" "$2" "$kself" "$3" \
-            "$4" "$(python3 -c "print('%.1fx' % ($1 / $3))" 2>/dev/null || echo -)"
+        set -- $ks ${os:-- -} ${cs:-- -}
+        printf '%-8s %8d %13s %11s %12s %15s %13s %7s %9s %10s\n' $storage "$p" "$1" "$2" \
+            "$kself" "$3" "$4" "$(python3 -c "print('%.1fx' % ($1 / $3))" 2>/dev/null || echo -)" \
+            "$5" "$6"
     done
 done
 echo "(knob: $TRIALS trials, $((TRIALS / 4)) at --parallel 1; optuna: $OPTUNA_TRIALS; load after: $(uptime | sed 's/.*load average: //'))"

@@ -103,9 +103,10 @@ int run_trial_root(runner *r);
 void run_dir_name(const char *study, knobx_buf *out);
 
 /* run_guard.c: the process that stops the trials' groups when knob run dies. */
-int run_guard_start(void);           /* once, before the first trial; -1 with errno */
-int run_guard_fd(void);              /* the write end a trial lists its group on, or -1 */
-void run_guard_release(pid_t group); /* the trial's group was killed after its end */
+int run_guard_start(void); /* once, before the first trial; -1 with errno */
+int run_guard_fd(void);    /* the write end a trial lists its group on, or -1 */
+/* The trials' groups (n at most RUN_MAX_PARALLEL) were killed after their end. */
+void run_guard_release(const pid_t *group, size_t n);
 bool run_guard_is(pid_t pid);
 void run_guard_stop(void); /* at the end of the run: the guard exits, reaped */
 /* Closes every descriptor from `low` up (close_range where the system has it). */

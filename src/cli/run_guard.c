@@ -174,10 +174,15 @@ bool run_guard_is(pid_t pid)
     return pid > 0 && pid == guard_pid;
 }
 
-void run_guard_release(pid_t group)
+void run_guard_release(const pid_t *group, size_t n)
 {
-    int32_t id = -(int32_t)group;
-    if (guard_fd >= 0 && write(guard_fd, &id, sizeof id) < 0) {
+    /* One write for all (at most RUN_MAX_PARALLEL ids, under PIPE_BUF: never split), so the
+     * guard wakes once per turn of the loop, not once per trial. */
+    int32_t id[RUN_MAX_PARALLEL];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < RUN_MAX_PARALLEL; i++)
+        id[k++] = -(int32_t)group[i];
+    if (k && guard_fd >= 0 && write(guard_fd, id, k * sizeof *id) < 0) {
         /* the guard is gone: nothing to tell it */
     }
 }

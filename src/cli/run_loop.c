@@ -67,7 +67,8 @@ static slot *slot_of(runner *r, pid_t pid)
 static void reap(runner *r)
 {
     int st;
-    pid_t pid;
+    pid_t pid, ended[RUN_MAX_PARALLEL];
+    size_t n = 0;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
         slot *sl = slot_of(r, pid);
         if (!sl)
@@ -76,8 +77,10 @@ static void reap(runner *r)
         sl->pid = 0;
         sl->exited = run_now();
         kill(-pid, SIGKILL); /* what the trial left running in its group */
-        run_guard_release(pid);
+        if (n < RUN_MAX_PARALLEL)
+            ended[n++] = pid; /* each slot's pid once: at most `parallel` */
     }
+    run_guard_release(ended, n);
 }
 
 static bool may_launch(runner *r)

@@ -119,13 +119,17 @@ int run_trial_root(runner *r)
  * to save it is said and the trial goes on. */
 static void record_runner(runner *r, slot *sl, const char *dir)
 {
-    char host[256] = "";
-    if (gethostname(host, sizeof host - 1))
-        snprintf(host, sizeof host, "?");
+    static char host[256]; /* this host and process: asked once, not once per trial */
+    static long pid;
+    if (!pid) {
+        if (gethostname(host, sizeof host - 1))
+            snprintf(host, sizeof host, "?");
+        pid = (long)getpid();
+    }
     knobx_buf b = {0};
     knobx_buf_puts(&b, "{\"host\":");
     knobx_json_add_string(&b, host);
-    knobx_buf_printf(&b, ",\"pid\":%ld,\"dir\":", (long)getpid());
+    knobx_buf_printf(&b, ",\"pid\":%ld,\"dir\":", pid);
     knobx_json_add_string(&b, dir);
     knobx_buf_puts(&b, "}");
     if (!b.oom)
@@ -141,6 +145,8 @@ static void record_runner(runner *r, slot *sl, const char *dir)
 typedef struct spawn_plan {
     char **argv, **envp;
     int out_w, err_w, guard;
+    const int *reset; /* the signals knob run handles or ignores, n_reset of them */
+    int n_reset;
     pid_t parent;
     volatile int exec_errno; /* set by the child when execvpe fails; read by the parent */
 } spawn_plan;
@@ -169,20 +175,39 @@ static _Noreturn void child(spawn_plan *p)
     dup2(p->out_w, STDOUT_FILENO);
     dup2(p->err_w, STDERR_FILENO);
     run_close_fds_from(3);
-    struct sigaction dfl, cur;
+    struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &cur) == 0 &&
-            cur.sa_handler != SIG_DFL)
-            sigaction(sig, &dfl, NULL);
+    for (int i = 0; i < p->n_reset; i++)
+        sigaction(p->reset[i], &dfl, NULL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     execvpe(p->argv[0], p->argv, p->envp);
     p->exec_errno = errno;
     _exit(127);
+}
+
+/* The signals whose disposition is not the default in knob run: a handler (which must not
+ * run in the child, sharing knob run's memory until it execs) or SIG_IGN (which exec
+ * keeps). knob run sets them before its first trial (run_loop.c) and never after, so they
+ * are read once, by the parent, instead of asking the kernel about every signal in each
+ * child (64 system calls per trial). */
+static int signals_to_reset(const int **out)
+{
+    static int list[NSIG];
+    static int n = -1;
+    if (n < 0) {
+        n = 0;
+        struct sigaction cur;
+        for (int sig = 1; sig < NSIG; sig++)
+            if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &cur) == 0 &&
+                cur.sa_handler != SIG_DFL)
+                list[n++] = sig;
+    }
+    *out = list;
+    return n;
 }
 
 /* The environment of a trial: knob's, less the names `add` sets, then `add`. Returns a
@@ -273,20 +298,52 @@ static void fail_now(runner *r, slot *sl, const char *why)
     params_free(&sl->tp);
 }
 
+/* Writes all of data to fd; 0, or -1 with errno. */
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 /* The trial's directory with its params.json; the log files come with their first byte. */
 static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_file,
                        size_t json_size)
 {
     snprintf(dir, size, "%s/%lld", r->trial_root, (long long)sl->number);
     snprintf(json_file, json_size, "%s/params.json", dir);
-    FILE *jf = mkdirs(dir) ? NULL : fopen(json_file, "w");
-    if (!jf) {
+    /* open and one write: no stdio buffer to allocate and no stat of the new file */
+    int fd = mkdirs(dir) ? -1 : open(json_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
         fprintf(stderr, "knob: cannot create the trial directory %s: %s\n", dir, strerror(errno));
         return -1;
     }
-    fputs(sl->tp.json, jf);
-    fputc('\n', jf);
-    fclose(jf);
+    size_t len = strlen(sl->tp.json);
+    char small[4096], *text = len < sizeof small ? small : malloc(len + 1);
+    int err = ENOMEM;
+    if (text) {
+        memcpy(text, sl->tp.json, len);
+        text[len] = '\n';
+        err = write_all(fd, text, len + 1) ? errno : 0;
+        if (text != small)
+            free(text);
+    }
+    if (close(fd) && !err)
+        err = errno;
+    if (err) {
+        fprintf(stderr, "knob: cannot write %s: %s\n", json_file, strerror(err));
+        return -1;
+    }
     sl->dir = strdup(dir);
     return 0;
 }
@@ -323,7 +380,11 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const 
     int out[2] = {-1, -1}, err[2] = {-1, -1};
     pid_t pid = -1;
     int saved = ENOMEM;
-    spawn_plan plan = {.argv = argv, .guard = run_guard_fd(), .parent = getpid()};
+    static pid_t self;
+    if (!self)
+        self = getpid();
+    spawn_plan plan = {.argv = argv, .guard = run_guard_fd(), .parent = self};
+    plan.n_reset = signals_to_reset(&plan.reset);
     plan.envp = env[0].oom || env[1].oom || env[2].oom || env[3].oom ? NULL : trial_env(add);
     if (plan.envp && pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0) {
         plan.out_w = out[1];

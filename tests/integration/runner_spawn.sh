@@ -42,6 +42,29 @@ l=$(py '[t["number"] for t in d if t["params"]["quiet"] == 0][0]' < t.json)
 grep -q "a line on stderr" "knob-runs/p/$l/stderr.log" || fail "stderr.log of trial $l"
 [ -f "knob-runs/p/$q/params.json" ] || fail "no params.json"
 
+# params.json is the params' JSON and a newline, byte for byte what KNOB_PARAMS_JSON holds,
+# short or over 4 KiB
+pad=$(head -c 5000 /dev/zero | tr '\0' p)
+cat > long.yaml <<YAML
+program: $PROGS/spawn_probe.sh
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  quiet: {values: [1]}
+  pad: {values: ["$pad", "short"]}
+YAML
+timeout 60 "$KNOB" run long.yaml --storage "sqlite:///$T/s.db" --study l --parallel 2 > l.txt 2>&1 ||
+    fail "run: $(cat l.txt)"
+for dir in knob-runs/p/0 knob-runs/p/1 knob-runs/l/0 knob-runs/l/1; do
+    want=$(sed -n 's/^number=.* params=//p' "$dir/stdout.log")
+    [ -n "$want" ] || fail "$dir: no params line in stdout.log"
+    printf '%s\n' "$want" | cmp -s - "$dir/params.json" ||
+        fail "$dir/params.json: $(head -c 300 "$dir/params.json")"
+done
+expect_eq "$(cat knob-runs/l/[01]/params.json | sort | tr -d '\n' | wc -c)" \
+    "$(printf '{"quiet":1,"pad":"%s"}{"quiet":1,"pad":"short"}' "$pad" | wc -c)" \
+    "the sizes of params.json"
+
 # a program that cannot be run
 cat > missing.yaml <<YAML
 command: [$T/no-such-program, x]
