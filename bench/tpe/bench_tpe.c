@@ -3,11 +3,15 @@
  *   bench_tpe quality --func NAME --sampler NAME [--options "k=v,..."] [--seeds S]
  *                     [--trials T]
  *       one JSON line per seed (0..S-1): the best value and its regret after T trials.
- *   bench_tpe warm --func NAME [--seeds S] [--trials T] [--options "k=v,..."]
- *       warm start on a shifted pair, one JSON line per seed: a source study of T trials
- *       of the function with its optimum moved by 10% of each range, a cold run of T
- *       trials (its best, and the trial that first reached it), and a run warm-started
- *       from the source: the trials it needs to reach the cold run's best (T + 1: never).
+ *   bench_tpe warm --func NAME [--sampler tpe|gp] [--source shifted|negated|other]
+ *                  [--seeds S] [--trials T] [--options "k=v,..."]
+ *       warm start on a pair, one JSON line per seed: a source study of T trials (of the
+ *       same sampler) of the function with its optimum moved by 10% of each range
+ *       (shifted, the default), of its negation (negated: an anti-correlated source) or
+ *       of a bowl with its minimum at 90% of each range (other: an unrelated function),
+ *       a cold run of T trials (its best, and the trial that first reached it), and a run
+ *       warm-started from the source: the trials it needs to reach the cold run's best
+ *       (T + 1: never).
  *   bench_tpe speed --n N [--sampler NAME] [--measure M] [--warmup W]
  *                   [--history self|random] [--options "k=v,..."]
  *       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
@@ -25,7 +29,7 @@
 #include <time.h>
 
 typedef struct args {
-    const char *mode, *func, *sampler, *options, *history;
+    const char *mode, *func, *sampler, *options, *history, *source;
     int seeds, trials, measure, warmup;
     long n;
 } args;
@@ -108,7 +112,9 @@ static void quality(const args *a)
     }
 }
 
-/* The function of a warm start's source: f with its optimum moved by 10% of each range. */
+/* The function of a warm start's source: f with its optimum moved by 10% of each range,
+ * -f, or a bowl with its minimum at 90% of each range (scaled to f's range of values:
+ * 100 at the far corner). */
 static const bench_func *shift_base;
 static double shifted(const double *x, int d)
 {
@@ -116,6 +122,21 @@ static double shifted(const double *x, int d)
     for (int i = 0; i < d; i++)
         y[i] = x[i] - 0.1 * (shift_base->high[i] - shift_base->low[i]);
     return shift_base->f(y, d);
+}
+
+static double negated(const double *x, int d)
+{
+    return -shift_base->f(x, d);
+}
+
+static double other(const double *x, int d)
+{
+    double s = 0;
+    for (int i = 0; i < d; i++) {
+        double u = (x[i] - shift_base->low[i]) / (shift_base->high[i] - shift_base->low[i]);
+        s += (u - 0.9) * (u - 0.9);
+    }
+    return 100 * s / (0.81 * d);
 }
 
 /* Runs trials of f on s until `trials` or until the best reaches `target`; returns the
@@ -145,7 +166,12 @@ static void warm(const args *a)
     }
     bench_func src = *f;
     shift_base = f;
-    src.f = shifted;
+    src.f = !strcmp(a->source, "negated") ? negated : !strcmp(a->source, "other") ? other : shifted;
+    if (strcmp(a->source, "shifted") && strcmp(a->source, "negated") &&
+        strcmp(a->source, "other")) {
+        fprintf(stderr, "bench_tpe: unknown source '%s' (shifted, negated, other)\n", a->source);
+        exit(2);
+    }
     for (int seed = 0; seed < a->seeds; seed++) {
         char opts[512];
         knob_storage *st;
@@ -155,7 +181,7 @@ static void warm(const args *a)
                  a->options);
         knob_sampler *sp;
         knob_study *s;
-        if (knob_sampler_create("tpe", opts, &sp))
+        if (knob_sampler_create(a->sampler, opts, &sp))
             die("sampler");
         knob_study_options o = {.sampler = sp};
         if (knob_study_create(st, "source", &o, &s))
@@ -165,7 +191,7 @@ static void warm(const args *a)
         run_until(s, &src, a->trials, -INFINITY, &best_src, &at_src);
         knob_study_free(s);
         snprintf(opts, sizeof opts, "seed=%d%s%s", seed, a->options[0] ? "," : "", a->options);
-        if (knob_sampler_create("tpe", opts, &sp))
+        if (knob_sampler_create(a->sampler, opts, &sp))
             die("sampler");
         o.sampler = sp;
         if (knob_study_create(st, "cold", &o, &s))
@@ -174,18 +200,19 @@ static void warm(const args *a)
         knob_study_free(s);
         snprintf(opts, sizeof opts, "seed=%d,warm_start_study=source%s%s", seed,
                  a->options[0] ? "," : "", a->options);
-        if (knob_sampler_create("tpe", opts, &sp))
+        if (knob_sampler_create(a->sampler, opts, &sp))
             die("sampler");
         o.sampler = sp;
         if (knob_study_create(st, "warm", &o, &s))
             die("study");
         int n = run_until(s, f, a->trials, best_cold, &best_warm, &at_warm);
         knob_study_free(s);
-        printf("{\"func\": \"%s\", \"seed\": %d, \"trials\": %d, \"options\": \"%s\", "
+        printf("{\"func\": \"%s\", \"sampler\": \"%s\", \"source\": \"%s\", \"seed\": %d, "
+               "\"trials\": %d, \"options\": \"%s\", "
                "\"source_best\": %.10g, \"cold_best\": %.10g, \"cold_trials\": %d, "
                "\"warm_trials\": %d}\n",
-               f->name, seed, a->trials, a->options, best_src, best_cold, at_cold,
-               best_warm <= best_cold ? n : a->trials + 1);
+               f->name, a->sampler, a->source, seed, a->trials, a->options, best_src, best_cold,
+               at_cold, best_warm <= best_cold ? n : a->trials + 1);
         fflush(stdout);
         knob_storage_close(st);
     }
@@ -267,6 +294,7 @@ static args parse(int argc, char **argv)
               .sampler = "tpe",
               .options = "",
               .history = "tpe",
+              .source = "shifted",
               .seeds = 10,
               .trials = 100,
               .measure = 20,
@@ -281,6 +309,8 @@ static args parse(int argc, char **argv)
             a.options = v;
         else if (!strcmp(k, "--history"))
             a.history = v;
+        else if (!strcmp(k, "--source"))
+            a.source = v;
         else if (!strcmp(k, "--seeds"))
             a.seeds = atoi(v);
         else if (!strcmp(k, "--trials"))
@@ -311,7 +341,7 @@ int main(int argc, char **argv)
     else {
         fprintf(stderr, "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
                         "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
-                        "[--warmup W] [--history tpe|random]\n");
+                        "[--warmup W] [--history tpe|random] [--source shifted|negated|other]\n");
         return 2;
     }
     return 0;
