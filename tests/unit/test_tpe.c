@@ -694,7 +694,7 @@ static void tpe_cache_never_stale_long(void **state)
         snprintf(opts, sizeof opts, "%s,cache=false", variants[v]);
         knob_trial *held[2] = {NULL, NULL};
         double xh[2][2];
-        for (int i = 0; i < 38; i++) {
+        for (int i = 0; i < 36; i++) { /* each held trial is told */
             int how = i % 7 == 3 ? 1 : i % 11 == 5 ? 2 : i % 13 == 8 ? 3 : 0;
             double x1[2], x2[2];
             for (int k = 0; k < 2 && i % 6 == 1; k++)
