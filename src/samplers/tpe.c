@@ -971,14 +971,15 @@ oom:
     return NULL;
 }
 
-/* The value of an observation in column c (kernel space; NaN: it has none that counts
- * for c's distribution d), recomputed when its trial was read again. */
-static double value_of(const tpe *p, column *c, const obs *o, const knob_distribution *d,
-                       const knob__tpe_axis *ax, size_t *hint)
+/* The value of an observation in column c of param `name` (kernel space; NaN: it has
+ * none that counts for c's distribution d), recomputed when its trial was read again.
+ * name is the study's (interned: find_param compares pointers first). */
+static double value_of(const tpe *p, column *c, const obs *o, const char *name,
+                       const knob_distribution *d, const knob__tpe_axis *ax, size_t *hint)
 {
     uint32_t ri = o->rec;
     if (c->gen[ri] != p->rgen[ri]) {
-        const knob_param *q = find_param(o, c->name, *hint);
+        const knob_param *q = find_param(o, name, *hint);
         if (q)
             *hint = (size_t)(q - o->params);
         c->val[ri] = q && counts(q, d) ? knob__tpe_to_kernel(ax, q->internal) : NAN;
@@ -1017,7 +1018,7 @@ static int gather(tpe *p, const char *name, const knob_distribution *d, const kn
         return KNOB_ENOMEM;
     for (size_t i = 0; i < p->n_obs; i++) {
         const obs *o = &p->obs[i];
-        double v = value_of(p, c, o, d, ax, &hint);
+        double v = value_of(p, c, o, name, d, ax, &hint);
         if (isnan(v))
             continue;
         if (o->good) {
@@ -1035,12 +1036,12 @@ static int gather(tpe *p, const char *name, const knob_distribution *d, const kn
 }
 
 /* Adds obs[from .. to) that have a value to the sums s, noting their positions. */
-static void add_cells(const tpe *p, column *c, const knob_distribution *d, const knob__tpe_axis *ax,
-                      knob__tpe_cells *s, size_t from, size_t to)
+static void add_cells(const tpe *p, column *c, const char *name, const knob_distribution *d,
+                      const knob__tpe_axis *ax, knob__tpe_cells *s, size_t from, size_t to)
 {
     size_t hint = 0;
     for (size_t i = from; i < to; i++) {
-        double v = value_of(p, c, &p->obs[i], d, ax, &hint);
+        double v = value_of(p, c, &p->obs[i], name, d, ax, &hint);
         c->pos[i] = isnan(v) ? NO_POS : (uint32_t)s->n;
         if (!isnan(v))
             knob__tpe_cells_add(s, v);
@@ -1049,7 +1050,7 @@ static void add_cells(const tpe *p, column *c, const knob_distribution *d, const
 
 /* The observations the merge corrects: the good ones (g of them, in special[0 .. g)) and
  * those at the last 26 positions, merged by position; their number. */
-static size_t last_positions(tpe *p, column *c, const knob_distribution *d,
+static size_t last_positions(tpe *p, column *c, const char *name, const knob_distribution *d,
                              const knob__tpe_axis *ax, size_t g)
 {
     knob__tpe_cell_obs last[26], *sp = p->special;
@@ -1060,8 +1061,8 @@ static size_t last_positions(tpe *p, column *c, const knob_distribution *d,
         if (c->pos[i] < from)
             break;
         if (!p->obs[i].good) /* the good ones are in special[] already */
-            last[nl++] =
-                (knob__tpe_cell_obs){c->pos[i], value_of(p, c, &p->obs[i], d, ax, &hint), false};
+            last[nl++] = (knob__tpe_cell_obs){
+                c->pos[i], value_of(p, c, &p->obs[i], name, d, ax, &hint), false};
     }
     /* last[] is in descending positions; merge it in from the end */
     size_t n = g + nl, a = g, b = 0;
@@ -1094,16 +1095,16 @@ static int gather_merged(tpe *p, const char *name, const knob_distribution *d,
         (c->acc_k == 0 && knob__tpe_cells_reset(&c->acc, ax->low, ax->high)))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the cells of param '%s')", name);
     if (c->acc_k < p->n_frozen) {
-        add_cells(p, c, d, ax, &c->acc, c->acc_k, p->n_frozen);
+        add_cells(p, c, name, d, ax, &c->acc, c->acc_k, p->n_frozen);
         c->acc_k = p->n_frozen;
     }
     if (knob__tpe_cells_copy(&p->tail, &c->acc))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the cells of param '%s')", name);
-    add_cells(p, c, d, ax, &p->tail, c->acc_k, p->n_obs);
+    add_cells(p, c, name, d, ax, &p->tail, c->acc_k, p->n_obs);
     size_t g = 0, hint = 0;
     for (size_t k = 0; k < p->n_good_idx; k++) {
         size_t i = p->good_idx[k];
-        double v = value_of(p, c, &p->obs[i], d, ax, &hint);
+        double v = value_of(p, c, &p->obs[i], name, d, ax, &hint);
         if (isnan(v))
             continue;
         p->special[g] = (knob__tpe_cell_obs){c->pos[i], v, true};
@@ -1113,7 +1114,7 @@ static int gather_merged(tpe *p, const char *name, const knob_distribution *d,
     size_t bad = p->tail.n - g;
     if (bad <= KNOB__TPE_MERGE_MIN || p->tail.n <= 26)
         return KNOB_OK;
-    size_t ns = last_positions(p, c, d, ax, g);
+    size_t ns = last_positions(p, c, name, d, ax, g);
     double *cy = p->cell_y, *cw = cy + 2 * KNOB__TPE_CELLS;
     size_t k = knob__tpe_cells_merge(&p->tail, p->special, ns, ax->high, cy, cw);
     knob__tpe_settings set = settings(p);
