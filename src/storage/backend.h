@@ -8,6 +8,9 @@
  * study's seq in the same transaction and stamps the trial with it. sync() delivers every
  * trial whose stamp is greater than `since`, whole, so a reader holding seq N is up to
  * date after one sync. Writes to one study are serialized, so stamps commit in order.
+ * A backend may instead stamp a trial with any number that grows, and return from sync()
+ * a `seq` below which no write is still to come (postgres.c: transaction ids and the
+ * snapshot's xmin); a trial may then be delivered again unchanged, never missed.
  *
  * Every method returns KNOB_OK or a status with knob__error() set, naming the
  * storage (its path) and what failed. Strings passed in are copied as needed.

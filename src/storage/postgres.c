@@ -1,10 +1,11 @@
 /* The PostgreSQL storage ("postgresql://user:pass@host:port/db", or any libpq connection
- * string; the usual PG* environment variables and service files apply). Writes to one
- * study are serialized by the study's row lock, taken by the change-stamp update that
- * every write begins with, so trial numbers and stamps are handed out in order. Every
- * query is prepared. A lost connection is re-established with backoff and the operation
- * retried, so a finished trial is written when the server comes back; credentials never
- * appear in a message. */
+ * string; the usual PG* environment variables and service files apply). Creating a trial
+ * takes the study's row lock (its trial count), so numbers are dense and a cap exact; no
+ * other write touches the study's row. A trial's change stamp is the id of the transaction
+ * that last wrote it, and a sync reads up to its snapshot's xmin (Q_WATERMARK), so writers
+ * need not commit in stamp order and do not wait for each other. Every query is prepared. A lost
+ * connection is re-established with backoff and the operation retried, so a finished trial is
+ * written when the server comes back; credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "util/json.h"
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2        /* 2: trial stamps are transaction ids (1: the study's counter) */
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
 
 static const char *const schema[] = {
@@ -48,13 +49,16 @@ static const char *const schema[] = {
     "NOT NULL, ord BIGSERIAL, PRIMARY KEY(trial, system, key))",
     "CREATE TABLE IF NOT EXISTS knob_claims(study BIGINT NOT NULL REFERENCES knob_studies(id) ON "
     "DELETE CASCADE, key TEXT NOT NULL, trial BIGINT, PRIMARY KEY(study, key))",
-    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '1') ON CONFLICT DO NOTHING",
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '2') ON CONFLICT DO NOTHING",
+    /* A knob of schema 1 (stamps from the study's counter, read up to that counter) would
+     * miss every trial stamped by this one: it refuses a schema 2 database. */
+    "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version' AND value = '1'",
 };
 
-/* Every write is one statement: it takes the study's row lock (the stamp update) and
- * releases it at its own end, so no client round trip ever happens under the lock. Under
- * READ COMMITTED a statement that waited for the lock re-reads the locked row, so numbers
- * and stamps taken from it are always the latest. */
+/* Every write is one statement, so no client round trip ever happens under a lock. The
+ * create takes the study's row lock and releases it at its end; under READ COMMITTED a
+ * statement that waited for the lock re-reads the locked row, so numbers taken from it are
+ * always the latest. Other writes lock only their trial's row. */
 enum {
     Q_FIND_STUDY,
     Q_INSERT_STUDY,
@@ -77,7 +81,8 @@ enum {
     Q_FINISH_PARAMS,
     Q_TRIAL_STATE,
     Q_CLAIM,
-    Q_STUDY_SEQ,
+    Q_WATERMARK,
+    Q_CHANGED,
     Q_SYNC_TRIALS,
     Q_SYNC_PARAMS,
     Q_SYNC_VALUES,
@@ -86,8 +91,8 @@ enum {
     Q_COUNT
 };
 
-#define BUMP(cond)                                                                                 \
-    "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1" cond " RETURNING seq)"
+/* A trial's stamp: the id of the transaction that last wrote it. */
+#define STAMP "txid_current()"
 
 #define CHANGED "SELECT id FROM knob_trials WHERE study = $1 AND seq > $2"
 
@@ -121,72 +126,59 @@ static const char *const sql[Q_COUNT] = {
                           "$2 ORDER BY ord",
     [Q_STUDY_EXISTS] = "SELECT 1 FROM knob_studies WHERE id = $1",
     /* $1 study, $2 state, $3 start time, $4 cap (0: none). The row lock of the UPDATE
-     * serializes creators, so the cap holds across workers. */
-    [Q_CREATE_TRIAL] = "WITH s AS (UPDATE knob_studies SET seq = seq + 1, n_trials = n_trials + "
-                       "1 WHERE id = $1 AND ($4::bigint <= 0 OR n_trials < $4::bigint) "
-                       "RETURNING seq, n_trials - 1 AS number), t AS (INSERT INTO "
-                       "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, "
-                       "$2, $3, s.seq FROM s RETURNING id, number), a AS (INSERT INTO "
-                       "knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
-                       "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) "
-                       "ORDER BY u.o RETURNING 1) SELECT id, number FROM t",
+     * serializes creators, so numbers are dense and the cap holds across workers. */
+    [Q_CREATE_TRIAL] = "WITH s AS (UPDATE knob_studies SET n_trials = n_trials + 1 WHERE id = $1 "
+                       "AND ($4::bigint <= 0 OR n_trials < $4::bigint) RETURNING n_trials - 1 AS "
+                       "number), t AS (INSERT INTO knob_trials(study, number, state, start_time, "
+                       "seq) SELECT $1, s.number, $2, $3, " STAMP " FROM s RETURNING id, number), "
+                       "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
+                       "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
+                       "u(k, j, o) ORDER BY u.o RETURNING 1) SELECT id, number FROM t",
     /* $1 study, $2 start time */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
-              "number LIMIT 1 FOR UPDATE SKIP LOCKED), " BUMP(
-                  " AND EXISTS (SELECT 1 FROM w)") " UPDATE knob_trials t SET state = 0, "
-                                                   "start_time = $2, seq = s.seq FROM w, s "
-                                                   "WHERE t.id = w.id RETURNING t.id, t.number",
+              "number LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE knob_trials t SET state = 0, "
+              "start_time = $2, seq = " STAMP " FROM w WHERE t.id = w.id RETURNING t.id, t.number",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 name, $4 dist, $5 internal */
     [Q_SET_PARAM] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
-                    "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 AND EXISTS "
-                    "(SELECT 1 FROM tr) RETURNING seq), p AS (INSERT INTO knob_params(trial, "
-                    "position, name, dist, internal) SELECT tr.id, (SELECT COUNT(*) FROM "
-                    "knob_params WHERE trial = $2), $3, $4, $5 FROM tr ON CONFLICT(trial, name) "
-                    "DO UPDATE SET dist = excluded.dist, internal = excluded.internal RETURNING 1) "
-                    "UPDATE knob_trials t SET seq = s.seq FROM s WHERE t.id = $2 RETURNING t.id",
+                    "p AS (INSERT INTO knob_params(trial, position, name, dist, internal) SELECT "
+                    "tr.id, (SELECT COUNT(*) FROM knob_params WHERE trial = $2), $3, $4, $5 FROM "
+                    "tr ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
+                    "excluded.internal RETURNING 1) UPDATE knob_trials t SET seq = " STAMP
+                    " FROM tr WHERE t.id = tr.id RETURNING t.id",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params */
     [Q_SET_PARAMS] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
-                     "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 AND EXISTS "
-                     "(SELECT 1 FROM tr) RETURNING seq), p AS (INSERT INTO knob_params(trial, "
-                     "position, name, dist, internal) SELECT tr.id, (SELECT COUNT(*) FROM "
-                     "knob_params WHERE trial = $2) + u.ord - 1, u.name, u.dist, u.internal FROM "
-                     "tr, unnest($3::text[], $4::text[], $5::float8[]) WITH ORDINALITY AS "
-                     "u(name, dist, internal, ord) ON CONFLICT(trial, name) DO UPDATE SET dist = "
-                     "excluded.dist, internal = excluded.internal RETURNING 1) UPDATE knob_trials "
-                     "t SET seq = s.seq FROM s WHERE t.id = $2 RETURNING t.id",
+                     "p AS (INSERT INTO knob_params(trial, position, name, dist, internal) SELECT "
+                     "tr.id, (SELECT COUNT(*) FROM knob_params WHERE trial = $2) + u.ord - 1, "
+                     "u.name, u.dist, u.internal FROM tr, unnest($3::text[], $4::text[], "
+                     "$5::float8[]) WITH ORDINALITY AS u(name, dist, internal, ord) ON "
+                     "CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
+                     "excluded.internal RETURNING 1) UPDATE knob_trials t SET seq = " STAMP
+                     " FROM tr WHERE t.id = tr.id RETURNING t.id",
     /* $1 study, $2 trial, $3 step, $4 value */
     [Q_REPORT] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
                  "i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT tr.id, $3, $4 "
-                 "FROM tr ON CONFLICT DO NOTHING RETURNING trial), " BUMP(
-                     " AND EXISTS (SELECT 1 FROM i)") ", u AS (UPDATE knob_trials t SET seq = "
-                                                      "s.seq FROM s WHERE t.id = $2 RETURNING 1) "
-                                                      "SELECT id FROM tr",
+                 "FROM tr ON CONFLICT DO NOTHING RETURNING trial), u AS (UPDATE knob_trials t "
+                 "SET seq = " STAMP " FROM i WHERE t.id = i.trial RETURNING 1) SELECT id FROM tr",
     /* $1 study, $2 trial, $3 system, $4 key, $5 json */
     [Q_SET_TRIAL_ATTR] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
-                         "s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 AND EXISTS "
-                         "(SELECT 1 FROM tr) RETURNING seq), a AS (INSERT INTO "
-                         "knob_trial_attrs(trial, system, key, json) SELECT tr.id, $3, $4, $5 "
-                         "FROM tr ON CONFLICT(trial, system, key) DO UPDATE SET json = "
-                         "excluded.json RETURNING 1) UPDATE knob_trials t SET seq = s.seq FROM s "
-                         "WHERE t.id = $2 RETURNING t.id",
-    /* $1 study, $2 trial, $3 state, $4 end time, $5 values as an array */
-    [Q_FINISH] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1 AND "
-                 "state IN (0, 4)), s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 "
-                 "AND EXISTS (SELECT 1 FROM tr) RETURNING seq), t AS (UPDATE knob_trials SET "
-                 "state = $3, end_time = $4, seq = s.seq FROM s WHERE knob_trials.id = $2 AND "
-                 "knob_trials.state IN (0, 4) RETURNING knob_trials.id), v AS (INSERT INTO "
-                 "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
+                         "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT "
+                         "tr.id, $3, $4, $5 FROM tr ON CONFLICT(trial, system, key) DO UPDATE SET "
+                         "json = excluded.json RETURNING 1) UPDATE knob_trials t SET seq = " STAMP
+                         " FROM tr WHERE t.id = tr.id RETURNING t.id",
+    /* $1 study, $2 trial, $3 state, $4 end time, $5 values as an array. A finisher racing
+     * another (a worker and the one failing it as stale) waits for the trial's row lock
+     * and then finds it finished: the UPDATE's condition is checked again on the row. */
+    [Q_FINISH] = "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
+                 " WHERE id = $2 AND study = $1 AND state IN (0, 4) RETURNING id), v AS (INSERT "
+                 "INTO knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
                  "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1) "
                  "SELECT COUNT(*) FROM t",
     /* Q_FINISH, and $6 names, $7 dists, $8 internals: the trial's params (as Q_SET_PARAMS),
      * written only when it finishes. Data-modifying CTEs run whether read or not. */
     [Q_FINISH_PARAMS] =
-        "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1 AND "
-        "state IN (0, 4)), s AS (UPDATE knob_studies SET seq = seq + 1 WHERE id = $1 "
-        "AND EXISTS (SELECT 1 FROM tr) RETURNING seq), t AS (UPDATE knob_trials SET "
-        "state = $3, end_time = $4, seq = s.seq FROM s WHERE knob_trials.id = $2 AND "
-        "knob_trials.state IN (0, 4) RETURNING knob_trials.id), v AS (INSERT INTO "
+        "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
+        " WHERE id = $2 AND study = $1 AND state IN (0, 4) RETURNING id), v AS (INSERT INTO "
         "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
         "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1), p AS (INSERT INTO "
         "knob_params(trial, position, name, dist, internal) SELECT t.id, (SELECT COUNT(*) FROM "
@@ -197,7 +189,15 @@ static const char *const sql[Q_COUNT] = {
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
-    [Q_STUDY_SEQ] = "SELECT seq FROM knob_studies WHERE id = $1",
+    /* Every transaction below the snapshot's xmin has ended, so every trial whose stamp is
+     * at most this is in the snapshot, or will be written again with a larger stamp: the
+     * next sync starts there. Stamps above it already in the snapshot are read again next
+     * time (writes committed while an older one was still running): no row is missed, a
+     * few are read twice. No row: the study was deleted. */
+    [Q_WATERMARK] = "SELECT txid_snapshot_xmin(txid_current_snapshot()) - 1 FROM knob_studies "
+                    "WHERE id = $1",
+    [Q_CHANGED] = "SELECT EXISTS (SELECT 1 FROM knob_trials WHERE study = $1 AND seq > $2) FROM "
+                  "knob_studies WHERE id = $1",
     [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM knob_trials "
                       "WHERE study = $1 AND seq > $2 ORDER BY id",
     /* The changed trials' ids as an array, so the rows are found through the trial's index
@@ -220,7 +220,7 @@ typedef struct pg {
     char *where; /* the URL without its password, for messages */
     bool prepared;
     double retry_for;  /* seconds to keep retrying a lost connection */
-    bool others_write; /* the last sync found changes: the next one skips the stamp read */
+    bool others_write; /* the last sync found changes: the next one skips the first look */
 } pg;
 
 /* ---------------------------------------------------------------- connection */
@@ -1123,7 +1123,7 @@ static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *
 /* ---------------------------------------------------------------- sync */
 
 typedef struct sync_args {
-    int64_t study, since, seq;
+    int64_t study, since, seq, changed;
     knob__sync_cb cb;
     void *ctx;
 } sync_args;
@@ -1227,7 +1227,7 @@ static int deliver(sync_args *a, rows c[5])
  * of its server process, cost more than the reads). */
 static int op_sync(pg *d, void *a_)
 {
-    static const int which[6] = {Q_STUDY_SEQ,   Q_SYNC_TRIALS, Q_SYNC_PARAMS,
+    static const int which[6] = {Q_WATERMARK,   Q_SYNC_TRIALS, Q_SYNC_PARAMS,
                                  Q_SYNC_VALUES, Q_SYNC_INTER,  Q_SYNC_ATTRS};
     sync_args *a = a_;
     char s[32], since[32];
@@ -1262,27 +1262,31 @@ static int op_sync(pg *d, void *a_)
         rc =
             knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted", d->where);
     if (!rc) {
-        a->seq = get_i64(res[1], 0, 0);
+        int64_t mark = get_i64(res[1], 0, 0);
+        a->seq = mark > a->since ? mark : a->since;
+        a->changed = PQntuples(res[2]);
         rows c[5] = {{0}};
         for (int i = 0; i < 5; i++)
             c[i] = (rows){res[2 + i], 0, PQntuples(res[2 + i])};
-        rc = a->seq > a->since ? deliver(a, c) : KNOB_OK;
+        rc = deliver(a, c);
     }
     for (int i = 0; i < 8; i++)
         PQclear(res[i]);
     return rc;
 }
 
-static int op_stamp(pg *d, void *a_)
+/* Whether a trial of the study changed since a->since (true too when the study is gone:
+ * the sync that follows says so). */
+static int op_changed(pg *d, void *a_)
 {
     sync_args *a = a_;
-    char s[32];
-    const char *p[1] = {num(s, a->study)};
+    char s[32], since[32];
+    const char *p[2] = {num(s, a->study), num(since, a->since)};
     PGresult *r = NULL;
-    int rc = q1(d, Q_STUDY_SEQ, 1, p, &r, "read the study's stamp");
+    int rc = q1(d, Q_CHANGED, 2, p, &r, "look for changed trials");
     if (rc)
         return rc;
-    a->seq = PQntuples(r) ? get_i64(r, 0, 0) : -1;
+    a->changed = !PQntuples(r) || PQgetvalue(r, 0, 0)[0] == 't';
     PQclear(r);
     return KNOB_OK;
 }
@@ -1292,13 +1296,13 @@ static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
 {
     pg *d = be;
     sync_args a = {.study = study, .since = since, .cb = cb, .ctx = ctx};
-    /* A lone worker usually finds nothing changed: one read of the stamp. Where the last
-     * sync found others' changes, the next one very likely will too: the pipeline at once
-     * (one round trip instead of two). */
+    /* A worker whose last sync found nothing will likely find nothing again: one indexed
+     * look. Where the last sync found changes, the next one very likely will too: the
+     * pipeline at once (one round trip instead of two). */
     int rc = KNOB_OK;
     if (!d->others_write) {
-        rc = with_retry(be, op_stamp, &a, false, "read the study's stamp");
-        if (!rc && a.seq == since) {
+        rc = with_retry(be, op_changed, &a, false, "look for changed trials");
+        if (!rc && !a.changed) {
             *seq = since;
             return KNOB_OK;
         }
@@ -1306,7 +1310,7 @@ static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
     if (!rc)
         rc = with_retry(be, op_sync, &a, false, "read changed trials");
     if (!rc) {
-        d->others_write = a.seq != since;
+        d->others_write = a.changed > 0;
         *seq = a.seq;
     }
     return rc;
