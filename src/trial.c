@@ -164,8 +164,14 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
     int rc = knob__dist_check(&d, name);
     if (rc)
         return rc;
+    knob__view *v = &t->s->view;
+    const char *iname = knob__view_name(v, name);
+    if (!iname)
+        return knob__oom("param");
+    /* the trial's names are the view's interned ones (below): the same name, the same
+     * pointer (comparing the texts made a trial's suggests quadratic in its params) */
     for (size_t i = 0; i < t->n_params; i++) {
-        if (strcmp(t->params[i].name, name) != 0)
+        if (t->params[i].name != iname)
             continue;
         if (!knob__dist_equal(t->params[i].dist, &d))
             return knob__error(KNOB_EINVAL,
@@ -175,11 +181,9 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
         *internal = t->params[i].internal;
         return KNOB_OK;
     }
-    knob__view *v = &t->s->view;
     const char *json = NULL;
-    const char *iname = knob__view_name(v, name);
     const knob_distribution *id = knob__view_dist(v, &d, &json);
-    if (!iname || !id)
+    if (!id)
         return knob__oom("param");
     if (knob__grow(&t->params, &t->cap_params, t->n_params + 1, sizeof *t->params))
         return knob__oom("param");

@@ -73,6 +73,7 @@ void knob__ga_fini(knob__ga *g)
     free(g->dims);
     g->parents = NULL, g->n_parents_of = NULL, g->n_gens = 0;
     g->gen_of = NULL, g->gen_cap = 0;
+    g->n_settled = 0, g->settled_top = 0, g->settled_count = 0;
     g->dims = NULL, g->n_dims = 0, g->dims_gen = 0;
 }
 
@@ -110,12 +111,16 @@ static int64_t generation_of(ga *g, const knob_trial_info *t)
 }
 
 /* The param of t named like dim: names are interned by the study, so the same pointer
- * first, then by text. */
-static const knob_param *param_of(const knob_trial_info *t, const knob__dim *dim)
+ * first (at *hint, where the last trial held it, then anywhere), then by text. */
+static const knob_param *param_at(const knob_trial_info *t, const knob__dim *dim, size_t *hint)
 {
+    if (*hint < t->n_params && t->params[*hint].name == dim->name)
+        return &t->params[*hint];
     for (size_t i = 0; i < t->n_params; i++)
-        if (t->params[i].name == dim->name)
+        if (t->params[i].name == dim->name) {
+            *hint = i;
             return &t->params[i];
+        }
     return knob_trial_info_param(t, dim->name);
 }
 
@@ -353,19 +358,36 @@ static int parents_of(ga *g, knob_study *s, const knob_trial_info *const *tr, si
     return choose_parents(g, s, tr, n, gen);
 }
 
-/* The generation of a new trial: the latest one, or the next once it is full. */
+/* Counts t in the latest generation *top (from 0) and its size *count. */
+static void tally(ga *g, const knob_trial_info *t, size_t m, int64_t *top, int64_t *count)
+{
+    if (!usable(t, m))
+        return;
+    int64_t gen = generation_of(g, t);
+    if (gen > *top)
+        *top = gen, *count = 0;
+    if (gen == *top)
+        (*count)++;
+}
+
+static bool finished(knob_trial_state st)
+{
+    return st == KNOB_TRIAL_COMPLETE || st == KNOB_TRIAL_PRUNED || st == KNOB_TRIAL_FAIL;
+}
+
+/* The generation of a new trial: the latest one, or the next once it is full. The
+ * finished trials before the first unfinished one are counted once (their state and
+ * generation are final), the others at each ask: reading every trial's generation at
+ * every ask had made an ask's cost grow with the history. */
 static int64_t next_generation(ga *g, const knob_trial_info *const *tr, size_t n, size_t m)
 {
-    int64_t top = 0, count = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!usable(tr[i], m))
-            continue;
-        int64_t gen = generation_of(g, tr[i]);
-        if (gen > top)
-            top = gen, count = 0;
-        if (gen == top)
-            count++;
-    }
+    if (g->n_settled > n)
+        g->n_settled = 0, g->settled_top = 0, g->settled_count = 0;
+    for (; g->n_settled < n && finished(tr[g->n_settled]->state); g->n_settled++)
+        tally(g, tr[g->n_settled], m, &g->settled_top, &g->settled_count);
+    int64_t top = g->settled_top, count = g->settled_count;
+    for (size_t i = g->n_settled; i < n; i++)
+        tally(g, tr[i], m, &top, &count);
     return count >= g->population_size ? top + 1 : top;
 }
 
@@ -566,7 +588,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
         else
             num[n_num++] = k;
     }
-    size_t chosen[3] = {0, 0, 0}, n_chosen = 1;
+    size_t chosen[3] = {0, 0, 0}, n_chosen = 1, hint[MAX_DIMS] = {0};
     double value[MAX_DIMS]; /* per dim: internal value */
     const knob_param *pp;
     if (knob_rng_uniform(r) < g->crossover_prob) {
@@ -586,7 +608,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             const double *xp[3];
             for (size_t k = 0; k < n_chosen; k++) {
                 for (size_t i = 0; i < n_num; i++) {
-                    pp = param_of(p->t[chosen[k]], &dims[num[i]]);
+                    pp = param_at(p->t[chosen[k]], &dims[num[i]], &hint[num[i]]);
                     xs[k][i] = knob__dim_to_unit(&dims[num[i]], pp->internal);
                 }
                 xp[k] = xs[k];
@@ -595,7 +617,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             for (size_t i = 0; i < n_cat; i++) {
                 size_t from =
                     knob_rng_uniform(r) >= g->swapping_prob ? chosen[n_chosen - 1] : chosen[0];
-                value[cat[i]] = param_of(p->t[from], &dims[cat[i]])->internal;
+                value[cat[i]] = param_at(p->t[from], &dims[cat[i]], &hint[cat[i]])->internal;
             }
             if (n_num)
                 crossover(g, xp, n_num, m > 1, r, child);
@@ -610,7 +632,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
     } else {
         chosen[0] = (size_t)knob_rng_below(r, p->n);
         for (size_t k = 0; k < nd && k < MAX_DIMS; k++)
-            value[k] = param_of(p->t[chosen[0]], &dims[k])->internal;
+            value[k] = param_at(p->t[chosen[0]], &dims[k], &hint[k])->internal;
     }
     double mut = g->mutation_prob >= 0 ? g->mutation_prob : 1.0 / (double)(nd ? nd : 1);
     int rc = KNOB_OK;

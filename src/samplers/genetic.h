@@ -60,6 +60,10 @@ typedef struct knob__ga {
     /* gen_of[number]: the generation of a completed trial (INT64_MIN: not read yet) */
     int64_t *gen_of;
     size_t gen_cap;
+    /* trials [0, n_settled) are finished: the latest generation among their completed
+     * ones and how many of them it holds (next_generation) */
+    size_t n_settled;
+    int64_t settled_top, settled_count;
     /* the search space of the parents of generation dims_gen (dims_np usable parents) */
     int64_t dims_gen;
     size_t dims_np, n_dims;

@@ -66,13 +66,18 @@ static int cmp_dim(const void *a, const void *b)
     return strcmp(((const knob__dim *)a)->name, ((const knob__dim *)b)->name);
 }
 
-/* Whether every COMPLETE trial has the param under that very distribution. */
-static bool everywhere(const knob_trial_info *const *tr, size_t n, const knob_param *p)
+/* Whether every COMPLETE trial has the param under that very distribution. Names are
+ * interned by the study: trials that suggest their params in one order hold p at its index
+ * j, so that pointer first (a search by text for each param of each trial cost nsga2 a
+ * twelfth of its time at 30 params). */
+static bool everywhere(const knob_trial_info *const *tr, size_t n, const knob_param *p, size_t j)
 {
     for (size_t i = 0; i < n; i++) {
         if (tr[i]->state != KNOB_TRIAL_COMPLETE)
             continue;
-        const knob_param *q = knob_trial_info_param(tr[i], p->name);
+        const knob_param *q = j < tr[i]->n_params && tr[i]->params[j].name == p->name
+                                  ? &tr[i]->params[j]
+                                  : knob_trial_info_param(tr[i], p->name);
         if (!q || q->dist != p->dist) /* interned: equal means same pointer */
             return false;
     }
@@ -101,7 +106,7 @@ int knob__intersection(const knob_trial_info *const *tr, size_t n, unsigned flag
         bool cat = k->kind == KNOB_DIST_CATEGORICAL;
         if ((cat && (flags & KNOB__NUMERICAL)) || (cat ? k->n_choices <= 1 : k->low >= k->high))
             continue;
-        if (everywhere(tr, n, p))
+        if (everywhere(tr, n, p, j))
             knob__dim_init(&d[count++], p->name, k, 0);
     }
     qsort(d, count, sizeof *d, cmp_dim);
