@@ -645,6 +645,20 @@ KNOB_API const char *knob_study_system_attr(knob_study *s, const char *key);
  * claimant across every process sharing the storage. For samplers (grid points). */
 KNOB_API int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won);
 
+/* Asks a new trial as knob_study_ask does and claims `key` for it (as knob_study_claim) in
+ * the one storage transaction that creates the trial, with the n_attrs system attributes
+ * `attrs` (copied; each value valid JSON) and, when the study has heartbeats, its first
+ * heartbeat. *won is true for exactly one caller across every process sharing the storage,
+ * and only that caller gets the trial (*out, RUNNING; tell or detach it as any asked
+ * trial); every other caller gets *out NULL and nothing is written. So a key is never
+ * claimed without its trial and its attributes, whenever the process dies. Enqueued
+ * trials are not taken: a claimed trial is always new.
+ * Codes: KNOB_EINVAL (a NULL argument, an empty key, an attribute that is not valid
+ * JSON), KNOB_EDONE (the study holds max_trials), KNOB_ESTORAGE, KNOB_ENOMEM; *out NULL
+ * and *won false on any error. Not thread-safe on one handle, as knob_study_ask. */
+KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_attr *attrs,
+                                    size_t n_attrs, knob_trial **out, bool *won);
+
 /* Adds a finished trial made elsewhere (copied from another study, recorded by another
  * tool) to the study, with the next number: `info`'s state (COMPLETE, PRUNED or FAIL),
  * params (each with its distribution; the internal value must fit it), values (one per

@@ -134,6 +134,25 @@ int knob__store_new_trial(knob_study *s, knob_trial_state state, const knob_attr
     return rc;
 }
 
+int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_attr *attrs,
+                                  size_t n_attrs, bool *won, int64_t *id, int64_t *number)
+{
+    const knob__backend *be = s->st->be;
+    *won = false;
+    if (!be->create_claimed)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': the %s storage cannot create a trial with its claim",
+                           s->name, be->scheme);
+    int rc =
+        be->create_claimed(s->st->h, s->id, s->max_trials, key, attrs, n_attrs, won, id, number);
+    if (rc == KNOB_EDONE)
+        return knob__error(KNOB_EDONE,
+                           "study '%s' holds %lld trials, its limit (max_trials, "
+                           "run_cap)",
+                           s->name, (long long)s->max_trials);
+    return rc;
+}
+
 int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more, size_t n_more)
 {
     knob_attr attrs[8] = {{"fixed_params", fixed_json}};

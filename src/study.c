@@ -255,10 +255,11 @@ void knob__study_forget(knob_study *s, knob_trial *t)
     }
 }
 
-int knob_study_ask(knob_study *s, knob_trial **out)
+/* knob_study_ask, and with a key knob_study_ask_claimed: the new trial's row is created
+ * with the claim of `claim`, its system attributes and its first heartbeat in one write. */
+static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t n_attrs,
+               knob_trial **out, bool *won)
 {
-    if (!s || !out)
-        return knob__error(KNOB_EINVAL, "knob_study_ask: NULL argument");
     *out = NULL;
     /* The params of trials still open in this process go to the storage first, so the
      * sampler sees them (constant liar, for one). */
@@ -280,8 +281,9 @@ int knob_study_ask(knob_study *s, knob_trial **out)
     int rc = unread ? KNOB_OK : knob__view_sync(s);
     if (!rc && s->heartbeat_interval > 0 && !(rc = knob__fail_stale(s)))
         rc = knob__view_sync(s);
-    /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. */
-    if (!rc && (unread || s->view.n_waiting))
+    /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. A
+     * claimed trial is always a new one. */
+    if (!rc && !claim && (unread || s->view.n_waiting))
         rc = knob__store_pop_waiting(s, &t->id, &t->number, &queued);
     if (!rc && queued && !(rc = knob__view_sync(s)))
         rc = load_fixed(t);
@@ -292,12 +294,32 @@ int knob_study_ask(knob_study *s, knob_trial **out)
         if (rc == KNOB_EDONE && queued)
             rc = KNOB_OK;
     }
-    if (!rc && !queued)
-        rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &t->id, &t->number);
-    if (!rc)
-        rc = knob__trial_flush_attrs(t);
-    if (!rc && s->heartbeat_interval > 0)
-        rc = knob_trial_heartbeat(t);
+    if (!rc && claim) {
+        /* the caller's attributes join the sampler's, and the first heartbeat, in the
+         * trial's handle and in its creation */
+        for (size_t i = 0; !rc && i < n_attrs; i++)
+            rc = knob_trial_set_system_attr(t, attrs[i].key, attrs[i].json);
+        double now = knob__now();
+        char beat[40];
+        snprintf(beat, sizeof beat, "%.6f", now);
+        if (!rc && s->heartbeat_interval > 0 &&
+            !(rc = knob_trial_set_system_attr(t, "heartbeat", beat)))
+            t->last_beat = now;
+        if (!rc)
+            rc = knob__store_new_trial_claimed(s, claim, t->attrs[1], t->n_attrs[1], won, &t->id,
+                                               &t->number);
+        if (!rc && !*won) {
+            knob__trial_free(t);
+            return KNOB_OK;
+        }
+    } else if (!rc) {
+        if (!queued)
+            rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &t->id, &t->number);
+        if (!rc)
+            rc = knob__trial_flush_attrs(t);
+        if (!rc && s->heartbeat_interval > 0)
+            rc = knob_trial_heartbeat(t);
+    }
     if (!rc && sp->sample_relative)
         rc = sp->sample_relative(s->sampler->state, s, t);
     if (!rc)
@@ -315,6 +337,42 @@ int knob_study_ask(knob_study *s, knob_trial **out)
     }
     *out = t;
     return KNOB_OK;
+}
+
+int knob_study_ask(knob_study *s, knob_trial **out)
+{
+    if (!s || !out)
+        return knob__error(KNOB_EINVAL, "knob_study_ask: NULL argument");
+    bool won;
+    return ask(s, NULL, NULL, 0, out, &won);
+}
+
+int knob_study_ask_claimed(knob_study *s, const char *key, const knob_attr *attrs, size_t n_attrs,
+                           knob_trial **out, bool *won)
+{
+    if (out)
+        *out = NULL;
+    if (won)
+        *won = false;
+    if (!s || !key || !out || !won || (n_attrs && !attrs))
+        return knob__error(KNOB_EINVAL, "knob_study_ask_claimed: NULL argument");
+    if (!key[0])
+        return knob__error(KNOB_EINVAL, "knob_study_ask_claimed: the key is empty");
+    for (size_t i = 0; i < n_attrs; i++) {
+        if (!attrs[i].key || !attrs[i].key[0] || !attrs[i].json)
+            return knob__error(KNOB_EINVAL,
+                               "knob_study_ask_claimed: attribute %zu has a NULL or empty key "
+                               "or value",
+                               i);
+        int bad = knobx_json_check(attrs[i].json);
+        if (bad < 0)
+            return knob__oom("attribute");
+        if (bad)
+            return knob__error(KNOB_EINVAL,
+                               "knob_study_ask_claimed: attribute '%s' is not valid JSON: %.80s",
+                               attrs[i].key, attrs[i].json);
+    }
+    return ask(s, key, attrs, n_attrs, out, won);
 }
 
 /* ---------------------------------------------------------------- tell */

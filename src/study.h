@@ -119,6 +119,10 @@ int knob__store_find_study(knob_storage *st, const char *name, int64_t *id, knob
  * worded for the study, when it is full. */
 int knob__store_new_trial(knob_study *s, knob_trial_state state, const knob_attr *attrs,
                           size_t n_attrs, int64_t *id, int64_t *number);
+/* A RUNNING trial with its system attributes and the claim of `key`, in one transaction
+ * (backend create_claimed); *won false: the key was taken, nothing written. */
+int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_attr *attrs,
+                                  size_t n_attrs, bool *won, int64_t *id, int64_t *number);
 /* A WAITING trial with its fixed params (and up to 7 more system attributes), in one
  * transaction: no worker ever takes it without them. */
 int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more,

@@ -2,12 +2,12 @@
 /* Method pbt in the runner. Each interval of a member is a trial whose system attribute
  * "pbt" says which member, which interval, from which checkpoint (pbt_record). A worker
  * reads the population from the storage, picks a member whose next interval nobody runs,
- * and claims "pbt:MEMBER:INTERVAL:ATTEMPT" in the study before it asks for the trial, so
- * that exactly one worker starts each interval. A member's interval whose worker was
- * killed (no heartbeat for `grace`) or stopped (Ctrl-C) is run again, from the same
- * checkpoint, by whichever worker claims it first. A worker that dies between winning a
- * claim and writing its trial's record leaves a claim that no trial follows: after
- * pbt.grace the other workers claim that interval again under a retry key (lost_claim). */
+ * and asks for that interval's trial claiming "pbt:MEMBER:INTERVAL:ATTEMPT": the claim,
+ * the trial, its pbt record and its first heartbeat are one storage transaction
+ * (knob_study_ask_claimed), so exactly one worker starts each interval and no claim is
+ * ever left without its trial. A member's interval whose worker was killed (no heartbeat
+ * for `grace`) or stopped (Ctrl-C) is run again, from the same checkpoint, by whichever
+ * worker claims it first. */
 #include "cli/pbt_run.h"
 #include "cli/pbt.h"
 
@@ -36,22 +36,13 @@ typedef struct member {
     int fails;    /* intervals whose program failed */
     mstate st;
     double since; /* wall clock when it became free */
+    bool started; /* its latest trial's program got its params (it started) */
 } member;
-
-/* The claim this worker last lost for a member's planned interval. A claim's winner writes
- * the interval's pbt record within milliseconds; a claim that no record follows within
- * pbt.grace was won by a worker that died in between, and the interval is claimed again
- * under the next retry key (pbt:MEMBER:INTERVAL:ATTEMPT:rRETRY). */
-typedef struct lost_claim {
-    int64_t interval, attempt, retry;
-    double since; /* when this worker first lost that key; < 0: not lost */
-} lost_claim;
 
 struct pbt_state {
     member *m;
-    lost_claim *lost; /* per member */
-    bool *tried;      /* members tried in this launch */
-    int64_t *mine;    /* trials this process started */
+    bool *tried;   /* members tried in this launch */
+    int64_t *mine; /* trials this process started */
     size_t n_mine, cap_mine;
     double last_clean;
 };
@@ -61,7 +52,6 @@ void pbt_free(struct pbt_state *p)
     if (!p)
         return;
     free(p->m);
-    free(p->lost);
     free(p->tried);
     free(p->mine);
     free(p);
@@ -138,6 +128,7 @@ static void scan(runner *r, const knob_trial_info *const *tr, size_t n)
             continue;
         const knob_trial_info *t = tr[m->last];
         m->since = isnan(t->end_time) ? now : t->end_time;
+        m->started = knob_trial_info_attr(t, "params", false) != NULL;
         switch (t->state) {
         case KNOB_TRIAL_COMPLETE:
             m->st = m->last_rec.end >= c->max_steps ? M_FINISHED : M_NEXT;
@@ -210,6 +201,13 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
         p->rec = m->last_rec;
         p->rec.attempt++;
         p->params_from = m->last;
+        /* an interval lost before its program got its params (its worker died right after
+         * asking for it) is planned again from its record: its parent's params, explored
+         * when it copied a donor */
+        if (!m->started) {
+            p->params_from = m->last_rec.parent;
+            p->explore = m->last_rec.donor >= 0;
+        }
         return true;
     }
     /* M_NEXT or M_FAILED: its own checkpoint, or a copy of a top member's */
@@ -480,17 +478,14 @@ static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
     return KNOB_OK;
 }
 
+/* Starts the program of t, the plan's trial (created with its pbt record). */
 static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rng)
 {
     int64_t number = knob_trial_number(t);
-    knobx_buf rec = {0}, env[5] = {{0}}, dir = {0};
-    pbt_record_json(&rec, &p->rec);
+    knobx_buf env[5] = {{0}}, dir = {0};
     int rc = propose(r, p, t, rng);
     if (rc)
         fprintf(stderr, "knob: pbt: trial %lld: %s\n", (long long)number, knob_errmsg());
-    if (!rc && !run_saved(r, number, knob_trial_set_system_attr(t, "pbt", knobx_buf_cstr(&rec)),
-                          "its pbt record"))
-        rc = -1;
     checkpoint_dir(r, number, &dir);
     if (!rc && mkdirs(knobx_buf_cstr(&dir))) {
         fprintf(stderr, "knob: pbt: cannot create %s: %s\n", knobx_buf_cstr(&dir), strerror(errno));
@@ -513,7 +508,6 @@ static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rn
     } else {
         rc = run_start(r, sl, t, extra);
     }
-    knobx_buf_free(&rec);
     knobx_buf_free(&dir);
     for (int i = 0; i < 5; i++)
         knobx_buf_free(&env[i]);
@@ -559,7 +553,8 @@ static bool ready(runner *r, const member *m, double now)
     }
 }
 
-/* For the tests of a worker that dies between an interval's claim and its pbt record:
+/* For the tests of a worker that dies right after it won an interval's claim (its trial
+ * exists, with its pbt record and a heartbeat, and no params yet):
  * KNOB_TEST_PBT_EXIT_AFTER_CLAIM=MEMBER:INTERVAL makes the process exit (status 70) as soon
  * as it wins that interval's claim. */
 static void test_exit_after_claim(const plan *p)
@@ -576,8 +571,9 @@ static void test_exit_after_claim(const plan *p)
     }
 }
 
-/* Claims member i's planned interval and asks for its trial: 1 started, 0 lost the claim
- * (or no plan), -1 failed, -2 the study is full (run_cap). */
+/* Asks for member i's planned interval, its trial created with the interval's claim and
+ * pbt record in one transaction: 1 started, 0 lost the claim (or no plan), -1 failed, -2
+ * the study is full (run_cap). */
 static int try_member(runner *r, slot *sl, int64_t i)
 {
     knob_rng rng;
@@ -587,39 +583,31 @@ static int try_member(runner *r, slot *sl, int64_t i)
     if (!plan_for(r, i, &p, &rng))
         return 0;
     /* The plan's key: the same for every worker that reads the same population. */
-    lost_claim *l = &r->pbt->lost[i];
-    if (l->interval != p.rec.interval || l->attempt != p.rec.attempt)
-        *l = (lost_claim){p.rec.interval, p.rec.attempt, 0, -1};
-    double now = wall();
-    if (l->since >= 0 && now - l->since > r->sw->pbt->grace) {
-        l->retry++; /* its winner died before writing the record: claim it again */
-        l->since = -1;
-    }
     char key[128];
-    int len = snprintf(key, sizeof key, "pbt:%lld:%lld:%lld", (long long)p.member,
-                       (long long)p.rec.interval, (long long)p.rec.attempt);
-    if (l->retry)
-        snprintf(key + len, sizeof key - (size_t)len, ":r%lld", (long long)l->retry);
-    bool won = false;
-    if (knob_study_claim(r->ref.s, key, NULL, &won)) {
-        fprintf(stderr, "knob: pbt: claim %s: %s\n", key, knob_errmsg());
-        run_storage_failed(r, -1);
+    snprintf(key, sizeof key, "pbt:%lld:%lld:%lld", (long long)p.member, (long long)p.rec.interval,
+             (long long)p.rec.attempt);
+    knobx_buf rec = {0};
+    pbt_record_json(&rec, &p.rec);
+    if (rec.oom) {
+        fprintf(stderr, "knob: pbt: out of memory\n");
         return -1;
     }
-    if (!won) {
-        if (l->since < 0)
-            l->since = now;
-        return 0;
-    }
-    test_exit_after_claim(&p);
-    knob_trial *t;
-    int rc = knob_study_ask(r->ref.s, &t);
+    const knob_attr attrs[1] = {{"pbt", knobx_buf_cstr(&rec)}};
+    knob_trial *t = NULL;
+    bool won = false;
+    int rc = knob_study_ask_claimed(r->ref.s, key, attrs, 1, &t, &won);
+    knobx_buf_free(&rec);
     if (rc == KNOB_EDONE)
         return -2;
     if (rc) {
-        fprintf(stderr, "knob: ask: %s\n", knob_errmsg());
+        fprintf(stderr, "knob: pbt: ask for %s: %s\n", key, knob_errmsg());
+        if (rc == KNOB_ESTORAGE)
+            run_storage_failed(r, -1);
         return -1;
     }
+    if (!won)
+        return 0;
+    test_exit_after_claim(&p);
     remember(r->pbt, knob_trial_number(t));
     return start(r, sl, &p, t, &rng) < 0 ? -1 : 1;
 }
@@ -632,11 +620,8 @@ int pbt_launch(runner *r, slot *sl)
         if (r->pbt) {
             r->pbt->m = calloc((size_t)c->population, sizeof *r->pbt->m);
             r->pbt->tried = calloc((size_t)c->population, sizeof *r->pbt->tried);
-            r->pbt->lost = malloc((size_t)c->population * sizeof *r->pbt->lost);
-            for (int64_t i = 0; r->pbt->lost && i < c->population; i++)
-                r->pbt->lost[i] = (lost_claim){-1, -1, 0, -1};
         }
-        if (!r->pbt || !r->pbt->m || !r->pbt->tried || !r->pbt->lost) {
+        if (!r->pbt || !r->pbt->m || !r->pbt->tried) {
             fprintf(stderr, "knob: pbt: out of memory\n");
             return -1;
         }

@@ -124,6 +124,14 @@ typedef struct knob__backend {
      * finished gets neither (KNOB_ESTATE). */
     int (*finish_params)(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
                          size_t n_params, knob_trial_state state, const double *values, size_t n);
+    /* Creates a RUNNING trial as create_trial does (cap, the n_attrs system attributes) and
+     * claims `key` for it (as claim does), in one transaction: *won true for exactly one
+     * caller, ever; a caller that loses, or fails (KNOB_EDONE at the cap, ...), writes
+     * nothing and uses no number. So a key claimed here never exists without its trial,
+     * whoever dies when. */
+    int (*create_claimed)(void *be, int64_t study, int64_t cap, const char *key,
+                          const knob_attr *attrs, size_t n_attrs, bool *won, int64_t *id,
+                          int64_t *number);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

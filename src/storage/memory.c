@@ -520,15 +520,50 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     return KNOB_OK;
 }
 
+/* A claim's slot whose key is free again: create_claimed took it for a trial that could
+ * not be created (the map has no removal). */
+static char released;
+
+/* Claims `key` in s: *won true when it was free. */
+static int take_claim(mem_study *s, const char *key, knob__map_slot **slot, bool *won)
+{
+    bool added;
+    *slot = knob__map_put(&s->claims, key, &added);
+    if (!*slot)
+        return knob__oom("claim");
+    *won = added || (*slot)->value == &released;
+    (*slot)->value = NULL;
+    return KNOB_OK;
+}
+
 static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *won)
 {
     mem_study *s = study_of(be, study);
     if (!s)
         return no_study(study);
-    bool added;
-    if (!knob__map_put(&s->claims, key, &added))
-        return knob__oom("claim");
-    *won = added;
+    knob__map_slot *slot;
+    return take_claim(s, key, &slot, won);
+}
+
+static int create_claimed(void *be, int64_t study, int64_t cap, const char *key,
+                          const knob_attr *attrs, size_t n_attrs, bool *won, int64_t *id,
+                          int64_t *number)
+{
+    mem_study *s = study_of(be, study);
+    knob__map_slot *slot;
+    *won = false;
+    if (!s)
+        return no_study(study);
+    bool free_key = false;
+    int rc = take_claim(s, key, &slot, &free_key);
+    if (rc || !free_key)
+        return rc;
+    rc = create_trial(be, study, KNOB_TRIAL_RUNNING, cap, attrs, n_attrs, id, number);
+    if (rc) {
+        slot->value = &released; /* no trial, so no claim */
+        return rc;
+    }
+    *won = true;
     return KNOB_OK;
 }
 
@@ -591,4 +626,5 @@ const knob__backend knob__backend_memory = {
     .finish = finish,
     .claim = claim,
     .sync = sync_mem,
+    .create_claimed = create_claimed,
 };

@@ -83,6 +83,7 @@ enum {
     Q_CLAIM,
     Q_WATERMARK,
     Q_CHANGED,
+    Q_CREATE_CLAIMED,
     Q_SYNC_TRIALS,
     Q_SYNC_PARAMS,
     Q_SYNC_VALUES,
@@ -198,6 +199,21 @@ static const char *const sql[Q_COUNT] = {
                     "WHERE id = $1",
     [Q_CHANGED] = "SELECT EXISTS (SELECT 1 FROM knob_trials WHERE study = $1 AND seq > $2) FROM "
                   "knob_studies WHERE id = $1",
+    /* $1 study, $2 state, $3 start time, $4 cap, $5 keys, $6 jsons, $7 the claim's key. The
+     * study row is locked first (l: the cap checked under the lock), then the claim takes
+     * the trial's id before the trial exists; a key claimed before inserts nothing, so
+     * nothing else is written either. Row: id, number (NULL: none), whether l held. */
+    [Q_CREATE_CLAIMED] =
+        "WITH l AS (SELECT id FROM knob_studies WHERE id = $1 AND ($4::bigint <= 0 OR "
+        "n_trials < $4::bigint) FOR UPDATE), c AS (INSERT INTO knob_claims(study, key, trial) "
+        "SELECT $1, $7, nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM l ON "
+        "CONFLICT DO NOTHING RETURNING trial), s AS (UPDATE knob_studies st SET n_trials = "
+        "n_trials + 1 FROM c WHERE st.id = $1 RETURNING st.n_trials - 1 AS number), t AS "
+        "(INSERT INTO knob_trials(id, study, number, state, start_time, seq) SELECT c.trial, $1, "
+        "s.number, $2, $3, " STAMP " FROM c, s RETURNING id, number), a AS (INSERT INTO "
+        "knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j FROM t, "
+        "unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o RETURNING 1) "
+        "SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM l)",
     [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM knob_trials "
                       "WHERE study = $1 AND seq > $2 ORDER BY id",
     /* The changed trials' ids as an array, so the rows are found through the trial's index
@@ -798,19 +814,25 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 static void array_text(knobx_buf *b, const char *text);
 
+/* The attributes' keys and JSON texts as two PostgreSQL arrays. */
+static void attr_arrays(const id_args *a, knobx_buf *keys, knobx_buf *jsons)
+{
+    knobx_buf_puts(keys, "{");
+    knobx_buf_puts(jsons, "{");
+    for (size_t i = 0; i < a->n; i++) {
+        array_text(keys, a->attrs[i].key);
+        array_text(jsons, a->attrs[i].json);
+    }
+    knobx_buf_puts(keys, "}");
+    knobx_buf_puts(jsons, "}");
+}
+
 static int op_create_trial(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], st[32], t[32], cap[32];
     knobx_buf keys = {0}, jsons = {0};
-    knobx_buf_puts(&keys, "{");
-    knobx_buf_puts(&jsons, "{");
-    for (size_t i = 0; i < a->n; i++) {
-        array_text(&keys, a->attrs[i].key);
-        array_text(&jsons, a->attrs[i].json);
-    }
-    knobx_buf_puts(&keys, "}");
-    knobx_buf_puts(&jsons, "}");
+    attr_arrays(a, &keys, &jsons);
     const char *p[6] = {num(s, a->study),
                         num(st, a->state),
                         a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now()),
@@ -836,6 +858,60 @@ static int op_create_trial(pg *d, void *a_)
         *a->out2 = get_i64(r, 0, 1);
     }
     PQclear(r);
+    return rc;
+}
+
+static int op_create_claimed(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char s[32], st[32], t[32], cap[32];
+    knobx_buf keys = {0}, jsons = {0};
+    attr_arrays(a, &keys, &jsons);
+    const char *p[7] = {num(s, a->study),
+                        num(st, KNOB_TRIAL_RUNNING),
+                        dbl(t, knob__now()),
+                        num(cap, a->number),
+                        knobx_buf_cstr(&keys),
+                        knobx_buf_cstr(&jsons),
+                        a->key};
+    PGresult *r = NULL;
+    int rc = keys.oom || jsons.oom
+                 ? knob__oom("trial attributes")
+                 : q1(d, Q_CREATE_CLAIMED, 7, p, &r, "create a trial with its claim");
+    knobx_buf_free(&keys);
+    knobx_buf_free(&jsons);
+    if (rc)
+        return rc;
+    a->found = false;
+    if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+        *a->out = get_i64(r, 0, 0);
+        *a->out2 = get_i64(r, 0, 1);
+        a->found = true;
+    } else if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 2), "t")) {
+        rc = study_exists(d, a->study); /* no study, or it holds its cap */
+        if (!rc)
+            rc = knob__error(KNOB_EDONE,
+                             "postgresql storage '%s': study %lld holds %lld "
+                             "trials, its cap",
+                             d->where, (long long)a->study, (long long)a->number);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int create_claimed(void *be, int64_t study, int64_t cap, const char *key,
+                          const knob_attr *attrs, size_t n_attrs, bool *won, int64_t *id,
+                          int64_t *number)
+{
+    id_args a = {.study = study,
+                 .number = cap,
+                 .key = key,
+                 .attrs = attrs,
+                 .n = n_attrs,
+                 .out = id,
+                 .out2 = number};
+    int rc = with_retry(be, op_create_claimed, &a, false, "create a trial with its claim");
+    *won = !rc && a.found;
     return rc;
 }
 
@@ -1338,4 +1414,5 @@ const knob__backend knob__backend_postgres = {
     .sync = sync_pg,
     .set_params = set_params,
     .finish_params = finish_params,
+    .create_claimed = create_claimed,
 };

@@ -839,10 +839,12 @@ static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t ca
 }
 
 /* The number is MAX + 1 under the write lock: dense and unique across processes. */
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
-                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
+/* create_trial, and with a key create_claimed: the trial, its attributes and the claim in
+ * one transaction; a key claimed before rolls it all back (*won false). */
+static int create_in(db *d, int64_t study, knob_trial_state state, int64_t cap,
+                     const knob_attr *attrs, size_t n_attrs, const char *key, bool *won,
+                     int64_t *id, int64_t *number)
 {
-    db *d = be;
     int64_t new_id = -1, num = -1;
     int rc = begin(d);
     if (rc)
@@ -860,11 +862,39 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
         if ((rc = step(d, s, "set a trial attribute", NULL)))
             return rollback(d, rc);
     }
+    if (key) {
+        sqlite3_stmt *s = stmt(d, Q_CLAIM);
+        if (!s)
+            return rollback(d, KNOB_ESTORAGE);
+        sqlite3_bind_int64(s, 1, study);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s, 3, new_id);
+        if ((rc = step(d, s, "claim", NULL)))
+            return rollback(d, rc);
+        if (sqlite3_changes(d->h) != 1)
+            return rollback(d, KNOB_OK); /* lost: no trial either */
+    }
     if ((rc = commit(d)))
         return rc;
+    if (won)
+        *won = true;
     *id = new_id;
     *number = num;
     return KNOB_OK;
+}
+
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
+                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
+{
+    return create_in(be, study, state, cap, attrs, n_attrs, NULL, NULL, id, number);
+}
+
+static int create_claimed(void *be, int64_t study, int64_t cap, const char *key,
+                          const knob_attr *attrs, size_t n_attrs, bool *won, int64_t *id,
+                          int64_t *number)
+{
+    *won = false;
+    return create_in(be, study, KNOB_TRIAL_RUNNING, cap, attrs, n_attrs, key, won, id, number);
 }
 
 /* Within a write transaction: starts the oldest waiting trial, if any. */
@@ -1333,4 +1363,5 @@ const knob__backend knob__backend_sqlite = {
     .claim = claim,
     .sync = sync_db,
     .set_params = set_params,
+    .create_claimed = create_claimed,
 };

@@ -15,8 +15,8 @@ static void nap(double seconds)
 static knob_study *open_study(const char *url, knob_storage **st, int max_retry)
 {
     knob_study *s;
-    knob_study_options o = {.heartbeat_interval = 0.05, .grace_period = 0.3,
-                            .max_retry = max_retry};
+    knob_study_options o = {
+        .heartbeat_interval = 0.05, .grace_period = 0.3, .max_retry = max_retry};
     if (knob_storage_open(url, st) || knob_study_create(*st, "hb", &o, &s))
         fail_msg("open: %s", knob_errmsg());
     return s;
@@ -139,12 +139,114 @@ static void live_trials_keep_running(void **state)
     knob_storage_close(st);
 }
 
+/* A child process asks a trial with the claim of `key` and dies at once. */
+static void die_after_claim(const char *url, const char *key)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        knob_storage *st;
+        knob_study *s = open_study(url, &st, 0);
+        const knob_attr rec[1] = {{"pbt", "{\"member\": 0}"}};
+        knob_trial *t;
+        bool won = false;
+        if (knob_study_ask_claimed(s, key, rec, 1, &t, &won) || !won || !t)
+            _exit(2);
+        _exit(0); /* dies right after the claim: no param, no beat, no tell */
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A worker that dies right after knob_study_ask_claimed leaves its claim with its trial,
+ * record and first heartbeat (one transaction): the key stays taken, and the trial is
+ * failed after the grace period like any trial of a dead worker. */
+static void claimed_trial_of_a_dead_worker(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("claimed.db"));
+    die_after_claim(url, "pbt:0:0:0");
+    knob_storage *st;
+    knob_study *s = open_study(url, &st, 0);
+    const knob_attr rec[1] = {{"pbt", "{\"member\": 0, \"attempt\": 1}"}};
+    knob_trial *t = (knob_trial *)1;
+    bool won = true;
+    assert_int_equal(knob_study_ask_claimed(s, "pbt:0:0:0", rec, 1, &t, &won), KNOB_OK);
+    assert_false(won);
+    assert_null(t);
+    assert_int_equal(knob_study_claim(s, "pbt:0:0:0", NULL, &won), KNOB_OK);
+    assert_false(won);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_RUNNING);
+    assert_string_equal(knob_trial_info_attr(tr[0], "pbt", true), "{\"member\": 0}");
+    assert_non_null(knob_trial_info_attr(tr[0], "heartbeat", true));
+    nap(0.5);
+    /* past the grace period: the next ask fails it, and its next attempt is claimed */
+    assert_int_equal(knob_study_ask_claimed(s, "pbt:0:0:1", rec, 1, &t, &won), KNOB_OK);
+    assert_true(won);
+    assert_int_equal(knob_trial_number(t), 1);
+    assert_string_equal(knob_trial_system_attr(t, "pbt"), rec[0].json);
+    assert_non_null(knob_trial_system_attr(t, "heartbeat"));
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_FAIL);
+    assert_string_equal(knob_trial_info_attr(tr[0], "fail_cause", true), "\"worker_lost\"");
+    assert_string_equal(knob_trial_info_attr(tr[1], "pbt", true), rec[0].json);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Arguments, attributes that are not JSON, and the study's max_trials. */
+static void ask_claimed_refusals(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    knob_study_options o = {.max_trials = 1};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "c", &o, &s), KNOB_OK);
+    knob_trial *t = (knob_trial *)1;
+    bool won = true;
+    const knob_attr bad[1] = {{"pbt", "{member: 0}"}};
+    assert_int_equal(knob_study_ask_claimed(s, NULL, NULL, 0, &t, &won), KNOB_EINVAL);
+    assert_null(t);
+    assert_false(won);
+    assert_int_equal(knob_study_ask_claimed(s, "", NULL, 0, &t, &won), KNOB_EINVAL);
+    assert_int_equal(knob_study_ask_claimed(s, "k", bad, 1, &t, &won), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'pbt'"));
+    assert_int_equal(knob_study_ask_claimed(s, "k", NULL, 1, &t, &won), KNOB_EINVAL);
+    /* nothing was claimed or created by the refusals */
+    assert_int_equal(knob_study_ask_claimed(s, "k", NULL, 0, &t, &won), KNOB_OK);
+    assert_true(won);
+    assert_int_equal(knob_trial_number(t), 0);
+    assert_null(knob_trial_system_attr(t, "heartbeat")); /* no heartbeats in this study */
+    knob_trial *u = (knob_trial *)1;
+    assert_int_equal(knob_study_ask_claimed(s, "k2", NULL, 0, &u, &won), KNOB_EDONE);
+    assert_null(u);
+    assert_false(won);
+    assert_int_equal(knob_study_claim(s, "k2", NULL, &won), KNOB_OK);
+    assert_true(won); /* the full study's refusal left k2 free */
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dead_worker_is_failed_and_retried),
         cmocka_unit_test(retries_stop_at_max_retry),
         cmocka_unit_test(live_trials_keep_running),
+        cmocka_unit_test(claimed_trial_of_a_dead_worker),
+        cmocka_unit_test(ask_claimed_refusals),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

@@ -634,6 +634,62 @@ static void check_claim(target *t)
     close_second(t, h2);
 }
 
+/* create_claimed: the trial, its attributes and the claim in one step; a lost or failed
+ * creation writes nothing (no trial, no number, no claim). */
+static void check_create_claimed(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "claimed", KNOB_MINIMIZE), id = -1, num = -1, id2, num2, seq;
+    const knob_attr attrs[2] = {{"pbt", "{\"member\": 1}"}, {"heartbeat", "12.5"}};
+    bool won = false;
+    void *h2 = second_handle(t);
+    OK(be->create_claimed(t->h, s, 0, "pbt:1:0:0", attrs, 2, &won, &id, &num));
+    assert_true(won);
+    assert_int_equal(num, 0);
+    got g = {0};
+    seq = sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 1);
+    const seen *w = by_number(&g, 0);
+    assert_int_equal(w->id, id);
+    assert_int_equal(w->state, KNOB_TRIAL_RUNNING);
+    assert_false(isnan(w->start));
+    assert_int_equal(w->n_attrs[1], 2);
+    assert_string_equal(w->akey[1][0], "pbt");
+    assert_string_equal(w->ajson[1][0], attrs[0].json);
+    assert_string_equal(w->ajson[1][1], "12.5");
+    /* the key is taken: another handle, and the winner again, lose and write nothing */
+    won = true;
+    OK(be->create_claimed(h2, s, 0, "pbt:1:0:0", attrs, 2, &won, &id2, &num2));
+    assert_false(won);
+    OK(be->create_claimed(t->h, s, 0, "pbt:1:0:0", NULL, 0, &won, &id2, &num2));
+    assert_false(won);
+    assert_int_equal(sync_into(be, t->h, s, seq, &g), seq);
+    /* one key space with claim */
+    OK(be->claim(h2, s, "pbt:1:0:0", -1, &won));
+    assert_false(won);
+    OK(be->claim(h2, s, "grid:1", -1, &won));
+    assert_true(won);
+    OK(be->create_claimed(t->h, s, 0, "grid:1", NULL, 0, &won, &id2, &num2));
+    assert_false(won);
+    /* no number was used by the losers */
+    OK(be->create_claimed(h2, s, 0, "pbt:1:1:0", NULL, 0, &won, &id2, &num2));
+    assert_true(won);
+    assert_int_equal(num2, 1);
+    /* at the cap: KNOB_EDONE, and the key stays free */
+    CHECK(be->create_claimed(t->h, s, 2, "pbt:0:0:0", attrs, 2, &won, &id2, &num2), KNOB_EDONE);
+    assert_false(won);
+    OK(be->claim(t->h, s, "pbt:0:0:0", -1, &won));
+    assert_true(won);
+    CHECK(be->create_claimed(t->h, s + 1000, 0, "pbt:9:0:0", NULL, 0, &won, &id2, &num2),
+          KNOB_ENOTFOUND);
+    assert_false(won);
+    got_clear(&g);
+    sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 2);
+    got_clear(&g);
+    close_second(t, h2);
+}
+
 static void check_sync(target *t)
 {
     const knob__backend *be = t->be;
@@ -949,6 +1005,7 @@ CONFORMANCE(intermediate)
 CONFORMANCE(trial_attrs)
 CONFORMANCE(finish)
 CONFORMANCE(claim)
+CONFORMANCE(create_claimed)
 CONFORMANCE(sync)
 CONFORMANCE(delete_then_sync)
 CONFORMANCE(unknown_ids)
@@ -1403,6 +1460,29 @@ static int claim_worker(const char *url, int w, int fd)
     return 0;
 }
 
+/* Creates the trials of keys k0..k199 with their claims, in an order of its own, writing
+ * each key it won (and so the trial it created) to `fd`. */
+static int claimed_worker(const char *url, int w, int fd)
+{
+    static const int stride[WORKERS] = {1, 3, 7, 11}; /* prime to 200: a permutation */
+    int64_t study, id, num;
+    void *h = child_open(url, &study);
+    if (!h)
+        return 2;
+    for (int i = 0; i < 200; i++) {
+        int32_t k = (int32_t)((i * stride[w] + w * 50) % 200);
+        char key[16];
+        bool won;
+        snprintf(key, sizeof key, "k%d", (int)k);
+        if (sq->create_claimed(h, study, 0, key, NULL, 0, &won, &id, &num))
+            return child_fail(h);
+        if (won && write(fd, &k, sizeof k) != (ssize_t)sizeof k)
+            return 3;
+    }
+    sq->close(h);
+    return 0;
+}
+
 /* Pops until the queue is empty, finishing each trial and writing its number to `fd`. */
 static int pop_worker(const char *url, int fd)
 {
@@ -1430,8 +1510,11 @@ static int pop_worker(const char *url, int fd)
     return 0;
 }
 
-/* Runs WORKERS children (claim or pop) and counts what they report per index. */
-static void run_reporting_workers(const char *url, bool claims, int *count, int n)
+enum { POP, CLAIM, CLAIMED };
+
+/* Runs WORKERS children (pop, claim or create_claimed) and counts what they report per
+ * index. */
+static void run_reporting_workers(const char *url, int what, int *count, int n)
 {
     int fd[2];
     assert_int_equal(pipe(fd), 0);
@@ -1440,7 +1523,9 @@ static void run_reporting_workers(const char *url, bool claims, int *count, int 
         assert_true(pid >= 0);
         if (pid == 0) {
             close(fd[0]);
-            _exit(claims ? claim_worker(url, w, fd[1]) : pop_worker(url, fd[1]));
+            _exit(what == CLAIM     ? claim_worker(url, w, fd[1])
+                  : what == CLAIMED ? claimed_worker(url, w, fd[1])
+                                    : pop_worker(url, fd[1]));
         }
     }
     close(fd[1]);
@@ -1458,10 +1543,36 @@ static void sqlite_processes_claim(void **state)
     char url[4200];
     int count[1000] = {0};
     shared_file(url, sizeof url, 0);
-    run_reporting_workers(url, true, count, 1000);
+    run_reporting_workers(url, CLAIM, count, 1000);
     for (int k = 0; k < 1000; k++)
         if (count[k] != 1)
             fail_msg("key k%d won %d times", k, count[k]);
+}
+
+/* Four processes create the trials of the same 200 keys: each key's trial is created
+ * once, and the study holds exactly those 200 trials, numbered 0..199. */
+static void sqlite_processes_create_claimed(void **state)
+{
+    char url[4200];
+    int count[200] = {0};
+    shared_file(url, sizeof url, 0);
+    run_reporting_workers(url, CLAIMED, count, 200);
+    for (int k = 0; k < 200; k++)
+        if (count[k] != 1)
+            fail_msg("key k%d's trial created %d times", k, count[k]);
+    void *h = open_url(sq, url);
+    int64_t study, id;
+    knob_direction *dirs = NULL;
+    size_t nd;
+    OK(sq->find_study(h, "mp", &study, &dirs, &nd));
+    free(dirs);
+    got g = {0};
+    sync_into(sq, h, study, 0, &g);
+    assert_int_equal(g.n, 200);
+    OK(sq->trial_id(h, study, 199, &id));
+    CHECK(sq->trial_id(h, study, 200, &id), KNOB_ENOTFOUND);
+    got_clear(&g);
+    sq->close(h);
 }
 
 static void sqlite_processes_pop_waiting(void **state)
@@ -1469,7 +1580,7 @@ static void sqlite_processes_pop_waiting(void **state)
     char url[4200];
     int count[400] = {0};
     shared_file(url, sizeof url, 400);
-    run_reporting_workers(url, false, count, 400);
+    run_reporting_workers(url, POP, count, 400);
     for (int k = 0; k < 400; k++)
         if (count[k] != 1)
             fail_msg("waiting trial %d popped %d times", k, count[k]);
@@ -1506,6 +1617,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_claim),
     cmocka_unit_test(sqlite_claim),
     cmocka_unit_test(postgresql_claim),
+    cmocka_unit_test(memory_create_claimed),
+    cmocka_unit_test(sqlite_create_claimed),
+    cmocka_unit_test(postgresql_create_claimed),
     cmocka_unit_test(memory_sync),
     cmocka_unit_test(sqlite_sync),
     cmocka_unit_test(postgresql_sync),
@@ -1537,6 +1651,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(sqlite_processes_create_file),
     cmocka_unit_test(sqlite_processes_claim),
     cmocka_unit_test(sqlite_processes_pop_waiting),
+    cmocka_unit_test(sqlite_processes_create_claimed),
 };
 
 KNOB_TEST_MAIN(tests)
