@@ -143,6 +143,6 @@ for name, fn in methods:
         shutil.rmtree(cwd)
         acc.append(rec.get("val_accuracy", float("nan"))), loss.append(rec["val_loss"]), spent.append(ep)
         print(f"  {name} seed {seed + a.first_seed}: {json.dumps(rec)} epochs {ep:.0f}", file=sys.stderr, flush=True)
-    sd = lambda x: statistics.stdev(x) if len(x) > 1 else 0
+    sd = lambda x: statistics.stdev(x) if len(x) > 1 and all(v == v for v in x) else float("nan")  # no accuracy: NaN
     print(f"{name:38} {statistics.mean(acc):9.4f} ± {sd(acc):6.4f} {statistics.mean(loss):9.4f} ± {sd(loss):6.4f} "
           f"{statistics.mean(spent):8.0f}", flush=True)
