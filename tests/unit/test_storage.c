@@ -663,7 +663,8 @@ static void check_create_claimed(target *t)
     assert_false(won);
     OK(be->create_claimed(t->h, s, 0, "pbt:1:0:0", NULL, 0, &won, &id2, &num2));
     assert_false(won);
-    assert_int_equal(sync_into(be, t->h, s, seq, &g), seq);
+    sync_into(be, t->h, s, seq, &g); /* no trial changed (a stamp may move: PostgreSQL's) */
+    assert_int_equal(g.n, 0);
     /* one key space with claim */
     OK(be->claim(h2, s, "pbt:1:0:0", -1, &won));
     assert_false(won);
