@@ -1,6 +1,7 @@
 """Optuna's side of bench/run: study.optimize(n_jobs=P) of an objective that runs a trivial
 program through subprocess (as knob run does) and reads its metric from stdout.
-    optuna_run.py STORAGE PARALLEL TRIALS       (STORAGE: memory, or an SQLAlchemy URL)
+    optuna_run.py STORAGE PARALLEL TRIALS [PROGRAM ARG...]
+STORAGE: memory, or an SQLAlchemy URL; PROGRAM (default /bin/echo loss=1) prints loss=<number>.
 Prints trials_per_s=... cpu_ms_per_trial=... (CPU of this process and its children)."""
 import os
 import resource
@@ -11,9 +12,12 @@ import time
 import optuna
 
 
+PROGRAM = sys.argv[4:] or ["/bin/echo", "loss=1"]
+
+
 def objective(trial):
     x = trial.suggest_float("x", 0.0, 1.0)
-    out = subprocess.run(["/bin/echo", "loss=1"], capture_output=True, text=True, check=True,
+    out = subprocess.run(PROGRAM, capture_output=True, text=True, check=True,
                          env=dict(os.environ, KNOB_PARAMS_JSON='{"x": %r}' % x))
     return float(out.stdout.strip().split("=")[1])
 

@@ -5,6 +5,9 @@
 #   bash bench/run/run.sh                  (from the repository root)
 #   OPTUNA_PATH=/work/peers/optuna5 bash bench/run/run.sh    (Optuna from a source tree)
 #   PARALLEL="1 8 64" TRIALS=2000 OPTUNA_TRIALS=300 bash bench/run/run.sh
+#   PROGRAM="/path/to/prog arg" bash bench/run/run.sh   (another trivial program: it must
+#                                print loss=<number>; default /bin/echo loss=1)
+#   PROGRAM=static bash bench/run/run.sh   (print_loss.c built static: the cheapest start)
 # Columns: trials/s (wall); CPU ms per trial (user+sys of the runner and its trials: the
 # program's own start is most of it); knob_self_ms: the CPU of the knob process alone
 # (perf stat --no-inherit; "-" without perf); then Optuna's trials/s and CPU ms per trial
@@ -35,8 +38,13 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cc -O2 -o "$TMP/spawn_ceiling" "$ROOT/bench/run/spawn_ceiling.c"
 cd "$TMP"
+read -r -a prog <<< "${PROGRAM:-/bin/echo loss=1}"
+if [ "${prog[*]}" = static ]; then
+    cc -O2 -static -o "$TMP/print_loss" "$ROOT/bench/run/print_loss.c"
+    prog=("$TMP/print_loss")
+fi
 cat > triv.yaml <<YAML
-command: [/bin/echo, "loss=1"]
+command: [$(printf '"%s", ' "${prog[@]}" | sed 's/, $//')]
 metric: {name: loss, goal: minimize}
 method: random
 parameters:
@@ -75,12 +83,12 @@ for storage in memory sqlite; do
             --study "$storage$p" --trials "$n" --parallel "$p")
         ks=$(python3 -c "print('%.1f %.2f' % ($n / $kw, 1000 * $kc / $n))")
         [ "$kself" = - ] || kself=$(python3 -c "print('%.2f' % (1000 * $kself / $n))")
-        cs=$("$TMP/spawn_ceiling" "$n" "$p" /bin/echo loss=1 |
+        cs=$("$TMP/spawn_ceiling" "$n" "$p" "${prog[@]}" |
             sed -n 's/spawns_per_s=\([0-9.]*\) cpu_ms_per_spawn=\([0-9.]*\).*/\1 \2/p')
         os=
         [ -n "$NO_OPTUNA" ] ||
             os=$(PYTHONPATH=${OPTUNA_PATH:-} /usr/bin/python3 "$ROOT/bench/run/optuna_run.py" \
-                "$o" "$p" "$OPTUNA_TRIALS" 2>> "$TMP/optuna.err" |
+                "$o" "$p" "$OPTUNA_TRIALS" "${prog[@]}" 2>> "$TMP/optuna.err" |
                 sed -n 's/trials_per_s=\([0-9.]*\) cpu_ms_per_trial=\([0-9.]*\)/\1 \2/p') || true
         set -- $ks ${os:-- -} ${cs:-- -}
         printf '%-8s %8d %13s %11s %12s %15s %13s %7s %9s %10s\n' $storage "$p" "$1" "$2" \
@@ -88,4 +96,4 @@ for storage in memory sqlite; do
             "$5" "$6"
     done
 done
-echo "(knob: $TRIALS trials, $((TRIALS / 4)) at --parallel 1; optuna: $OPTUNA_TRIALS; load after: $(uptime | sed 's/.*load average: //'))"
+echo "(program: ${prog[*]}; knob: $TRIALS trials, $((TRIALS / 4)) at --parallel 1; optuna: $OPTUNA_TRIALS; load after: $(uptime | sed 's/.*load average: //'))"
