@@ -226,24 +226,26 @@ def run(problem, opt, seed, budget, batch, knob, optuna, rounds=None):
     """One study: `budget` sequential trials when batch is 1, else `rounds` rounds of
     `batch` (ask them all, evaluate, tell them all)."""
     study = make(opt, seed, knob, optuna)
-    trace, t_ask = [], 0.0
+    trace, t_ask, c_ask = [], 0.0, 0.0
     rounds = budget if batch == 1 else rounds
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         trials, points = [], []
         for _ in range(batch):
             tr = study.ask()
             points.append(suggest(tr, problem.space))
             trials.append(tr)
         t_ask += time.perf_counter() - t0
+        c_ask += time.process_time() - c0
         vals = [problem(p) for p in points]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for tr, v in zip(trials, vals):
             study.tell(tr, v)
         t_ask += time.perf_counter() - t0
+        c_ask += time.process_time() - c0
         trace.extend(vals)
     return {"problem": problem.name, "opt": opt, "seed": seed, "batch": batch, "values": trace,
-            "sec_per_suggestion": t_ask / (rounds * batch)}
+            "sec_per_suggestion": t_ask / (rounds * batch), "cpu_sec_per_suggestion": c_ask / (rounds * batch)}
 
 
 def main():

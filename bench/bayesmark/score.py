@@ -42,8 +42,8 @@ def main(paths):
     for b in batches:
         budget = max(len(r["values"]) for r in runs if r["batch"] == b)
         print("### %s\n" % ("%d sequential trials" % budget if b == 1 else "%d rounds of %d" % (budget // b, b)))
-        print("| optimizer | tuned half | held-out half | all | s / suggestion |")
-        print("|---|---:|---:|---:|---:|")
+        print("| optimizer | tuned half | held-out half | all | s / suggestion | CPU s / suggestion |")
+        print("|---|---:|---:|---:|---:|---:|")
         # Only problems where every optimizer finished the same seeds enter the means.
         full = [p for p in problems if len({len(by.get((p, b, o), [])) for o in opts}) == 1 and by.get((p, b, opts[0]))]
         for o in opts:
@@ -53,7 +53,9 @@ def main(paths):
                 sc = [x for x in sc if x is not None]
                 cells.append("%.1f (%d)" % (statistics.mean(sc), len(sc)) if sc else "-")
             t = [r["sec_per_suggestion"] for p in problems for r in by.get((p, b, o), [])]
-            print("| %s | %s | %s | %s | %.4f |" % (o, *cells, statistics.mean(t) if t else float("nan")))
+            c = [r["cpu_sec_per_suggestion"] for p in problems for r in by.get((p, b, o), []) if "cpu_sec_per_suggestion" in r]
+            print("| %s | %s | %s | %s | %.4f | %s |" % (o, *cells, statistics.mean(t) if t else float("nan"),
+                                                         "%.4f" % statistics.mean(c) if c else "-"))
         print()
     print("### Per problem (mean score over seeds)\n")
     print("| problem | half | mode | " + " | ".join(opts) + " |")
