@@ -143,6 +143,7 @@ static void next_ask(const knob_trial_info *const *tr, size_t n, const char *sam
         snprintf(name, sizeof name, "x%d", i);
         OK(knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x[i]));
     }
+    OK(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0));
     knob_study_free(s);
     knob_storage_close(st);
 }
