@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Trials per second with 1, 2, 4, 8, 16 and 32 workers (WORKERS to change) on one study, on PostgreSQL and SQLite,
-# knob beside Optuna's RDB storage on the same server, in the same run.
+# knob beside Optuna's RDB storage on the same server, in the same run, with CPU per trial.
 #   bash bench/workers/run.sh            (from the repository root)
 #   OPTUNA_PATH=/work/peers/optuna5 bash bench/workers/run.sh   (Optuna from a source tree;
 #   default: the installed one)
+#   STORAGES=postgresql   (one storage only)   KNOB_BIN=path/to/bench_workers   (another build)
+#   KNOB_PG_PORT=54360 KNOB_PG_DIR=/tmp/pg-bench   (a server of its own: its CPU is then the
+#   benchmark's alone; scripts/pg.sh starts it)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target bench_workers >/dev/null
+if [ -z "${KNOB_BIN:-}" ]; then
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build build -j"$(nproc)" --target bench_workers >/dev/null
+fi
+BIN=${KNOB_BIN:-./build/bench/workers/bench_workers}
 PG=$(bash scripts/pg.sh start)
+PG_DIR=${KNOB_PG_DIR:-/tmp/knob-pg-${KNOB_PG_PORT:-54329}}
 TMP=$(mktemp -d)
 KNOB_M=${KNOB_M:-300}
 OPTUNA_M=${OPTUNA_M:-30}
@@ -18,20 +25,53 @@ pg_url() { # a fresh schema per measurement: URL for knob, then for SQLAlchemy
     echo "$PG?options=-csearch_path%3D$s"
 }
 rate() { sed -n 's/.*trials_per_s=\([0-9.]*\).*/\1/p'; }
-printf '%-10s %7s %16s %16s %8s\n' storage workers knob_trials/s optuna_trials/s ratio
-for storage in postgresql sqlite; do
+count() { sed -n 's/.*trials=\([0-9]*\).*/\1/p'; }
+# CPU seconds (user+sys) of the PostgreSQL server: the postmaster, its live children, and the
+# children it has reaped (every backend of a finished connection).
+server_cpu() {
+    local pm tck
+    pm=$(head -n 1 "$PG_DIR/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    tck=$(getconf CLK_TCK)
+    { cat "/proc/$pm/stat"; for c in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do
+        cat "/proc/$c/stat" 2>/dev/null; done; } |
+        awk -v t="$tck" '{ sub(/^.*\) /, ""); s += $12 + $13 + $14 + $15 } END { printf "%.2f", s / t }'
+}
+# Runs "$@" (a bench printing trials=N trials_per_s=R); prints "rate client_ms server_ms" per trial.
+measure() {
+    local s0 s1 out
+    s0=$(server_cpu)
+    out=$( { /usr/bin/time -f 'cpu=%U+%S' "$@" 2>&1 1>&3 3>&-; } 3>&1 ) || true
+    sleep 1 # the backends of the closed connections are reaped
+    s1=$(server_cpu)
+    local r n c
+    r=$(echo "$out" | rate | head -n 1)
+    n=$(echo "$out" | count | head -n 1)
+    c=$(echo "$out" | sed -n 's/^cpu=//p' | tail -n 1)
+    echo "$out" | grep -v -e '^cpu=' -e 'trials_per_s=' >>"$TMP/errors" || true
+    if [ -z "$r" ] || [ -z "$n" ] || [ "$n" = 0 ] || [ -z "$c" ]; then echo "failed - -"; return; fi
+    python3 -c "print('$r', '%.2f' % (($c) * 1000 / $n), '%.2f' % (($s1 - $s0) * 1000 / $n))"
+}
+printf '%-10s %7s %14s %8s %8s %16s %8s %8s %7s\n' storage workers knob_trials/s knob_cms knob_sms \
+    optuna_trials/s opt_cms opt_sms ratio
+for storage in ${STORAGES:-postgresql sqlite}; do
     for n in ${WORKERS:-1 2 4 8 16 32}; do
-        if [ $storage = postgresql ]; then
+        if [ "$storage" = postgresql ]; then
             k=$(pg_url k$n)
             o=$(pg_url o$n | sed 's#^postgresql://#postgresql+psycopg2://#')
         else
             k="sqlite:///$TMP/k$n.db"
             o="sqlite:///$TMP/o$n.db"
         fi
-        kr=$(./build/bench/workers/bench_workers "$k" "$n" "$KNOB_M" | rate)
-        or=$(PYTHONPATH=${OPTUNA_PATH:-} /usr/bin/python3 bench/workers/optuna_workers.py "$o" "$n" "$OPTUNA_M" 2>>"$TMP/optuna.err" | rate)
-        printf '%-10s %7d %16s %16s %8s\n' $storage "$n" "$kr" "${or:-failed}" \
+        read -r kr kc ks < <(measure "$BIN" "$k" "$n" "$KNOB_M") || true
+        if [ -n "${NO_OPTUNA:-}" ]; then
+            or=- oc=- os=-
+        else
+            read -r or oc os < <(measure env PYTHONPATH="${OPTUNA_PATH:-}" /usr/bin/python3 \
+                bench/workers/optuna_workers.py "$o" "$n" "$OPTUNA_M") || true
+        fi
+        printf '%-10s %7d %14s %8s %8s %16s %8s %8s %7s\n' "$storage" "$n" "$kr" "$kc" "$ks" "$or" "$oc" "$os" \
             "$(python3 -c "print('%.0fx' % ($kr / $or))" 2>/dev/null || echo -)"
     done
 done
-echo "(knob: $KNOB_M trials per worker; optuna: $OPTUNA_M per worker; optuna errors in $TMP/optuna.err)"
+echo "(knob: $KNOB_M trials per worker; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
+echo " *_sms: server CPU ms per trial (PostgreSQL; includes whatever else that server ran); errors in $TMP/errors)"
