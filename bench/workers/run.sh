@@ -33,7 +33,7 @@ server_cpu() {
     pm=$(head -n 1 "$PG_DIR/postmaster.pid" 2>/dev/null) || { echo 0; return; }
     tck=$(getconf CLK_TCK)
     { cat "/proc/$pm/stat"; for c in $(cat "/proc/$pm/task/$pm/children" 2>/dev/null); do
-        cat "/proc/$c/stat" 2>/dev/null; done; } |
+        cat "/proc/$c/stat" 2>/dev/null || true; done; } | # a child may be gone
         awk -v t="$tck" '{ sub(/^.*\) /, ""); s += $12 + $13 + $14 + $15 } END { printf "%.2f", s / t }'
 }
 # Runs "$@" (a bench printing trials=N trials_per_s=R); prints "rate client_ms server_ms" per trial.
