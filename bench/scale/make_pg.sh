@@ -19,7 +19,7 @@ CREATE TEMP TABLE t0 AS SELECT t.* FROM knob_trials t JOIN knob_studies s ON s.i
 CREATE TEMP TABLE ks AS SELECT k, (SELECT MAX(id) FROM knob_trials) + k AS id
     FROM generate_series(2, $n - 1) k;
 INSERT INTO knob_trials(id, study, number, state, start_time, end_time, seq)
-    SELECT ks.id, t.study, ks.k, t.state, t.start_time, t.end_time, t.seq + ks.k FROM ks, t0 t;
+    SELECT ks.id, t.study, ks.k, t.state, t.start_time, t.end_time, txid_current() FROM ks, t0 t;
 SELECT setseed(0.5);
 CREATE TEMP TABLE pv AS SELECT ks.id, p.position, p.name, p.dist, random() * 20 - 10 AS x
     FROM ks, t0 t JOIN knob_params p ON p.trial = t.id ORDER BY ks.id, p.position;
