@@ -1,15 +1,17 @@
 /* The multi-objective problems of bench/multiobjective with a knob sampler: prints the
  * hypervolume of the feasible front at the problem's fixed reference point and the time
  * per trial (wall and CPU, user + system, of the whole loop: sampler, study and problem).
- * usage: bench_mo PROBLEM SAMPLER TRIALS SEED
+ * usage: bench_mo PROBLEM SAMPLER TRIALS SEED [OPTION=VALUE ...] (the sampler's options)
  *   zdt1, zdt2, zdt3  30 params in [0, 1], 2 objectives, reference point (1.1, 11)
  *   dtlz2             12 params in [0, 1], 3 objectives, reference point (1.1, 1.1, 1.1)
  *   c2dtlz2           DTLZ2 with the C2 constraint (Jain and Deb 2014, r = 0.4), same point
  *   bnh               Binh-Korn: 2 params, 2 objectives, 2 constraints, point (140, 50)
+ * SAMPLER gp-ref is gp with the problem's reference point as its option reference_point.
  * A sampler that refuses the study (gp before it took several objectives) prints "n/a". */
 #include "knob.h"
 
 #include <math.h>
+#include <stdbool.h>
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
@@ -19,6 +21,7 @@
 #include <time.h>
 
 #define MAX_D 30
+#define MAX_OPTS 8
 
 typedef struct problem {
     const char *name;
@@ -93,8 +96,8 @@ static double seconds(clockid_t clock)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: bench_mo PROBLEM SAMPLER TRIALS SEED\n");
+    if (argc < 5 || argc > 5 + MAX_OPTS) {
+        fprintf(stderr, "usage: bench_mo PROBLEM SAMPLER TRIALS SEED [OPTION=VALUE ...]\n");
         return 2;
     }
     const problem *p = NULL;
@@ -106,13 +109,34 @@ int main(int argc, char **argv)
         return 2;
     }
     int n = atoi(argv[3]);
-    char opts[64];
-    snprintf(opts, sizeof opts, "seed=%s", argv[4]);
+    /* the seed, then each OPTION=VALUE taken whole (a value may hold commas: [1.1, 11]) */
+    const char *keys[MAX_OPTS + 2] = {"seed"}, *vals[MAX_OPTS + 2] = {argv[4]};
+    char kbuf[MAX_OPTS][64];
+    int n_opts = 1;
+    for (int i = 5; i < argc; i++, n_opts++) {
+        const char *eq = strchr(argv[i], '=');
+        if (!eq || eq - argv[i] >= 64)
+            return fprintf(stderr, "option %s: expected OPTION=VALUE\n", argv[i]), 2;
+        snprintf(kbuf[i - 5], sizeof kbuf[i - 5], "%.*s", (int)(eq - argv[i]), argv[i]);
+        keys[n_opts] = kbuf[i - 5];
+        vals[n_opts] = eq + 1;
+    }
+    /* gp-ref: gp given the problem's reference point (option reference_point) */
+    const char *sampler = argv[2];
+    char ref[96];
+    if (!strcmp(sampler, "gp-ref")) {
+        sampler = "gp";
+        snprintf(ref, sizeof ref, p->m == 2 ? "[%.17g, %.17g]" : "[%.17g, %.17g, %.17g]", p->ref[0],
+                 p->ref[1], p->ref[2]);
+        keys[n_opts] = "reference_point";
+        vals[n_opts++] = ref;
+    }
     knob_storage *st;
     knob_sampler *sm;
     knob_study *s;
     knob_direction dirs[3] = {KNOB_MINIMIZE, KNOB_MINIMIZE, KNOB_MINIMIZE};
-    if (knob_storage_open("memory:", &st) || knob_sampler_create(argv[2], opts, &sm))
+    if (knob_storage_open("memory:", &st) ||
+        knob_sampler_create_pairs(sampler, keys, vals, (size_t)n_opts, &sm))
         return fprintf(stderr, "%s\n", knob_errmsg()), 1;
     knob_study_options o = {.directions = dirs, .n_objectives = (size_t)p->m, .sampler = sm};
     if (knob_study_create(st, "mo", &o, &s))
@@ -121,6 +145,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < p->d; i++)
         snprintf(names[i], sizeof names[i], "x%d", i);
     double wall = seconds(CLOCK_MONOTONIC), cpu = seconds(CLOCK_PROCESS_CPUTIME_ID);
+    int n_in = 0; /* trials inside the reference point's box (and feasible) */
     for (int k = 0; k < n; k++) {
         knob_trial *t;
         double x[MAX_D], f[3], c[2];
@@ -136,6 +161,12 @@ int main(int argc, char **argv)
         if (rc)
             return fprintf(stderr, "trial %d: %s\n", k, knob_errmsg()), 1;
         evaluate(p, x, f, c);
+        bool in = true;
+        for (int i = 0; i < p->m; i++)
+            in &= f[i] < p->ref[i];
+        for (int i = 0; i < p->nc; i++)
+            in &= c[i] <= 0;
+        n_in += in;
         if (p->nc && knob_trial_set_constraints(t, c, (size_t)p->nc))
             return fprintf(stderr, "trial %d: %s\n", k, knob_errmsg()), 1;
         if (knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, f, (size_t)p->m))
@@ -146,8 +177,8 @@ int main(int argc, char **argv)
     double hv = 0;
     if (knob_study_hypervolume(s, p->ref, &hv))
         hv = 0; /* no feasible trial inside the reference point */
-    printf("%s knob-%s %d %s hv=%.6f ms_per_trial=%.4f cpu_ms_per_trial=%.4f\n", argv[1], argv[2],
-           n, argv[4], hv, 1e3 * wall / n, 1e3 * cpu / n);
+    printf("%s knob-%s %d %s hv=%.6f ms_per_trial=%.4f cpu_ms_per_trial=%.4f in_ref=%d\n", argv[1],
+           argv[2], n, argv[4], hv, 1e3 * wall / n, 1e3 * cpu / n, n_in);
     knob_study_free(s);
     knob_storage_close(st);
     return 0;
