@@ -121,17 +121,22 @@ int knob__store_find_study(knob_storage *st, const char *name, int64_t *id, knob
     return st->be->find_study(st->h, name, id, dirs, n_dirs);
 }
 
+/* A backend's KNOB_EDONE from a trial's creation, said with the study's limit. */
+static int creation_refused(const knob_study *s, int rc)
+{
+    if (rc == KNOB_EDONE)
+        return knob__error(KNOB_EDONE,
+                           "study '%s' holds %lld trials, its limit (max_trials, run_cap)", s->name,
+                           (long long)s->max_trials);
+    return rc;
+}
+
 int knob__store_new_trial(knob_study *s, knob_trial_state state, const knob_attr *attrs,
                           size_t n_attrs, int64_t *id, int64_t *number)
 {
     int rc =
         s->st->be->create_trial(s->st->h, s->id, state, s->max_trials, attrs, n_attrs, id, number);
-    if (rc == KNOB_EDONE)
-        return knob__error(KNOB_EDONE,
-                           "study '%s' holds %lld trials, its limit (max_trials, "
-                           "run_cap)",
-                           s->name, (long long)s->max_trials);
-    return rc;
+    return creation_refused(s, rc);
 }
 
 int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_attr *attrs,
@@ -145,12 +150,7 @@ int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_att
                            s->name, be->scheme);
     int rc =
         be->create_claimed(s->st->h, s->id, s->max_trials, key, attrs, n_attrs, won, id, number);
-    if (rc == KNOB_EDONE)
-        return knob__error(KNOB_EDONE,
-                           "study '%s' holds %lld trials, its limit (max_trials, "
-                           "run_cap)",
-                           s->name, (long long)s->max_trials);
-    return rc;
+    return creation_refused(s, rc);
 }
 
 int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more, size_t n_more)
