@@ -67,19 +67,19 @@ static double rosenbrock(const double *x, int d)
     return s;
 }
 
-static double levy(const double *x, int d)
+static double levy(const double *x, int d) /* any d */
 {
-    double w[8] = {0};
-    for (int i = 0; i < d; i++)
-        w[i] = 1 + (x[i] - 1) / 4;
-    double s = sin(M_PI * w[0]);
+    double w = 1 + (x[0] - 1) / 4;
+    double s = sin(M_PI * w);
     s *= s;
     for (int i = 0; i + 1 < d; i++) {
-        double t = sin(M_PI * w[i] + 1);
-        s += (w[i] - 1) * (w[i] - 1) * (1 + 10 * t * t);
+        w = 1 + (x[i] - 1) / 4;
+        double t = sin(M_PI * w + 1);
+        s += (w - 1) * (w - 1) * (1 + 10 * t * t);
     }
-    double t = sin(2 * M_PI * w[d - 1]);
-    s += (w[d - 1] - 1) * (w[d - 1] - 1) * (1 + t * t);
+    w = 1 + (x[d - 1] - 1) / 4;
+    double t = sin(2 * M_PI * w);
+    s += (w - 1) * (w - 1) * (1 + t * t);
     return s;
 }
 
@@ -140,7 +140,7 @@ static const bench_func bench_funcs[] = {
 };
 #undef B6
 
-static const bench_func *bench_func_find(const char *name)
+static inline const bench_func *bench_func_find(const char *name)
 {
     for (size_t i = 0; i < sizeof bench_funcs / sizeof *bench_funcs; i++)
         if (strcmp(bench_funcs[i].name, name) == 0)

@@ -7,32 +7,13 @@
  */
 #include "knob.h"
 
+#include "../tpe/funcs.h" /* ackley, levy (any dimension) */
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double ackley(const double *x, int d)
-{
-    double s1 = 0, s2 = 0;
-    for (int i = 0; i < d; i++) {
-        s1 += x[i] * x[i];
-        s2 += cos(2 * M_PI * x[i]);
-    }
-    return -20 * exp(-0.2 * sqrt(s1 / d)) - exp(s2 / d) + 20 + M_E;
-}
-
-static double levy(const double *x, int d)
-{
-    double w0 = 1 + (x[0] - 1) / 4, wd = 1 + (x[d - 1] - 1) / 4;
-    double s = pow(sin(M_PI * w0), 2) + (wd - 1) * (wd - 1) * (1 + pow(sin(2 * M_PI * wd), 2));
-    for (int i = 0; i < d - 1; i++) {
-        double w = 1 + (x[i] - 1) / 4;
-        s += (w - 1) * (w - 1) * (1 + 10 * pow(sin(M_PI * w + 1), 2));
-    }
-    return s;
-}
 
 static void die(const char *what)
 {
