@@ -1,4 +1,4 @@
-/* gp with several objectives (log EHVI, src/samplers/gp.c with src/math/ehvi.c): better
+/* gp with several objectives (log EHVI, src/samplers/gp_mo.c with src/math/ehvi.c): better
  * fronts than random search and MOTPE at small budgets on ZDT1 and DTLZ2, constraints that
  * steer, directions, reproducibility, running trials, and what it refuses. */
 #include "testutil.h"

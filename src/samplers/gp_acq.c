@@ -1,0 +1,375 @@
+/* The gp sampler's acquisition with one objective (samplers/gp_internal.h): log EI or UCB
+ * (plus the constraints' and the cost's terms), scored on scrambled Sobol candidates and
+ * candidates around the best trials, refined by L-BFGS (NLopt) in units of the length
+ * scales, then one pass over the discrete dimensions. The candidates, the local search and
+ * the discrete pass serve several objectives too (ctx.mo: log EHVI, gp_mo.c). */
+#include "math/acq.h"
+#include "math/sobol.h"
+#include "samplers/gp_internal.h"
+
+#include <math.h>
+#include <nlopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double acq_value(const ctx *c, double mean, double var, double *dmean, double *dvar)
+{
+    if (c->away) {
+        /* stalled: the point the model knows least of */
+        if (dmean)
+            *dmean = 0;
+        if (dvar)
+            *dvar = 1 / (2 * var);
+        return 0.5 * log(var);
+    }
+    if (c->no_incumbent) {
+        if (dmean)
+            *dmean = *dvar = 0;
+        return 0;
+    }
+    if (c->p->ucb) {
+        double sd = sqrt(var), b = sqrt(c->p->beta);
+        if (dmean)
+            *dmean = -1;
+        if (dvar)
+            *dvar = b / (2 * sd);
+        return -mean + b * sd;
+    }
+    return knob__log_ei(mean, var, c->best, dmean, dvar);
+}
+
+static void acq_batch(ctx *c, const double *x, int m, double *out)
+{
+    if (c->mo) {
+        knob__bo_mo_batch(c, x, m, out);
+        return;
+    }
+    double *mean = out, *var = c->work;
+    knob__gp_predict(&c->p->gp, x, m, mean, var, c->work + m);
+    if (c->p->ws_on) {
+        knob__bo_prior_mean(c->p, x, m, c->cm, NULL, c->work + m);
+        for (int i = 0; i < m; i++)
+            mean[i] += c->cm[i];
+    }
+    for (int i = 0; i < m; i++)
+        out[i] = acq_value(c, mean[i], var[i], NULL, NULL);
+    knob__bo_cost_batch(c, x, m, out);
+    knob__bo_feasibility_batch(c, x, m, out);
+}
+
+static double local_fn(unsigned n, const double *u, double *grad, void *cv)
+{
+    ctx *c = cv;
+    bo *p = c->p;
+    for (unsigned i = 0; i < n; i++)
+        c->x[c->free[i]] = u[i] / c->scale[i];
+    double mean, var, dm[MAX_DIMS], dv[MAX_DIMS], am, av;
+    knob__gp_predict_grad(&p->gp, c->x, &mean, &var, dm, dv, c->work);
+    if (p->ws_on) {
+        double pm, pg[MAX_DIMS];
+        knob__bo_prior_mean(p, c->x, 1, &pm, pg, c->work);
+        mean += pm;
+        for (int k = 0; k < p->n_dims; k++)
+            dm[k] += pg[k];
+    }
+    double v = acq_value(c, mean, var, &am, &av);
+    if (grad)
+        for (unsigned i = 0; i < n; i++)
+            grad[i] = (am * dm[c->free[i]] + av * dv[c->free[i]]) / c->scale[i];
+    v += knob__bo_cost_grad(c, n, grad);
+    v += knob__bo_feasibility_grad(c, n, grad);
+    c->n_evals++;
+    if (!isfinite(v)) {
+        if (grad)
+            memset(grad, 0, n * sizeof *grad);
+        return -1e300;
+    }
+    return v;
+}
+
+/* L-BFGS over the continuous dimensions from x (updated in place); returns the value. */
+static double local_search(ctx *c, double *x, double start_value)
+{
+    if (c->n_free == 0)
+        return start_value;
+    double u[MAX_DIMS], lo[MAX_DIMS], hi[MAX_DIMS], best = start_value;
+    /* in units of each dimension's length scale, so that one tolerance fits all */
+    for (int i = 0; i < c->n_free; i++) {
+        c->scale[i] = sqrt(exp(c->p->gp.theta[c->free[i]]));
+        u[i] = x[c->free[i]] * c->scale[i];
+        lo[i] = 0;
+        hi[i] = c->scale[i];
+    }
+    nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)c->n_free);
+    if (!opt)
+        return start_value;
+    c->x = x;
+    nlopt_set_max_objective(opt, c->mo ? knob__bo_mo_local_fn : local_fn, c);
+    nlopt_set_lower_bounds(opt, lo);
+    nlopt_set_upper_bounds(opt, hi);
+    nlopt_set_maxeval(opt, 100);
+    nlopt_set_ftol_rel(opt, 1e-9);
+    nlopt_set_xtol_abs1(opt, 1e-8);
+    double got = -HUGE_VAL, keep[MAX_DIMS];
+    memcpy(keep, x, (size_t)c->p->n_dims * sizeof *keep);
+    nlopt_result res = nlopt_optimize(opt, u, &got);
+    nlopt_destroy(opt);
+    if (res > 0 && got > best) {
+        for (int i = 0; i < c->n_free; i++)
+            x[c->free[i]] = fmin(fmax(u[i] / c->scale[i], 0), 1);
+        best = got;
+    } else {
+        memcpy(x, keep, (size_t)c->p->n_dims * sizeof *keep);
+    }
+    return best;
+}
+
+/* Inside the neighbourhood a stalled model is kept out of. */
+static bool too_near(const ctx *c, const double *x)
+{
+    if (!c->away)
+        return false;
+    double r = knob__bo_cube_dist(c->p, x, c->away);
+    return r <= STALL_AWAY || r > STALL_FAR;
+}
+
+/* Values a binned dimension (an int or a stepped float) takes at most for the discrete
+ * pass to try each of them. */
+#define DISCRETE_PASS_BINS 64
+
+/* Row x is a point already observed, failed or pending among rows[0, n) (every
+ * coordinate within 1e-9: binned coordinates are their bins' centres, so equal). */
+static bool seen_row(const bo *p, const double *rows, int n, const double *x)
+{
+    for (int i = 0; i < n; i++) {
+        const double *r = rows + (size_t)i * p->n_dims;
+        int k = 0;
+        while (k < p->n_dims && fabs(r[k] - x[k]) <= 1e-9)
+            k++;
+        if (k == p->n_dims)
+            return true;
+    }
+    return false;
+}
+
+/* One pass over the discrete dimensions (categorical, and binned ones of at most
+ * DISCRETE_PASS_BINS values): each takes its best choice, the others held, among the points
+ * not in rows[0, n_rows) (a deterministic objective tells nothing new at a point it was
+ * asked; Optuna's GPSampler also searches discrete params by their values). A point in
+ * rows is worth nothing here. Binned coordinates are rounded to their bins' centres
+ * first. */
+static double discrete_pass(ctx *c, const double *rows, int n_rows, double *x, double value)
+{
+    bo *p = c->p;
+    bool any = false;
+    for (int k = 0; k < p->n_dims; k++) {
+        if (p->dims[k].bins > 0 && x[k] != knob__dim_round(&p->dims[k], x[k])) {
+            x[k] = knob__dim_round(&p->dims[k], x[k]);
+            any = true;
+        }
+    }
+    if (any)
+        acq_batch(c, x, 1, &value);
+    if (seen_row(p, rows, n_rows, x))
+        value = -HUGE_VAL;
+    for (int k = 0; k < p->n_dims; k++) {
+        const knob__dim *dk = &p->dims[k];
+        bool binned = dk->bins > 0 && dk->bins <= DISCRETE_PASS_BINS;
+        if (!dk->cat && !binned)
+            continue;
+        size_t choices = dk->cat ? dk->dist->n_choices : (size_t)dk->bins;
+        double keep = x[k], best_choice = keep;
+        for (size_t j = 0; j < choices; j++) {
+            double u = dk->cat ? (double)j : ((double)j + 0.5) / dk->bins;
+            if (fabs(u - keep) <= 1e-12)
+                continue;
+            x[k] = u;
+            if (too_near(c, x) || seen_row(p, rows, n_rows, x))
+                continue;
+            double v;
+            acq_batch(c, x, 1, &v);
+            if (v > value) {
+                value = v;
+                best_choice = u;
+            }
+        }
+        x[k] = best_choice;
+    }
+    return value;
+}
+
+int knob__bo_ensure_dirs(bo *p, unsigned d)
+{
+    if (d <= p->n_dirs)
+        return KNOB_OK;
+    uint32_t(*dirs)[32] = realloc(p->dirs, d * sizeof *dirs);
+    if (!dirs)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    for (unsigned i = p->n_dirs; i < d; i++)
+        knob__sobol_directions(i, dirs[i]);
+    p->dirs = dirs;
+    p->n_dirs = d;
+    return KNOB_OK;
+}
+
+double knob__bo_sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t salt)
+{
+    return knob__sobol_scrambled(p->dirs[axis], axis, index, salt);
+}
+
+/* m Sobol points, then m/4 points around the best observations (normal steps of 0.05
+ * in the continuous dimensions, a random choice now and then in the categorical ones). */
+static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const double *X,
+                            const int *top, int n_top, double *cand, int m_sobol, int m_near)
+{
+    int d = p->n_dims;
+    for (int i = 0; i < m_sobol; i++)
+        for (int k = 0; k < d; k++) {
+            double u = knob__bo_sobol_u(p, (unsigned)k, (uint64_t)i + 1, salt);
+            cand[(size_t)i * d + k] = p->dims[k].cat ? knob__dim_choice(&p->dims[k], u) : u;
+        }
+    for (int i = 0; i < m_near; i++) {
+        const double *base = X + (size_t)top[i % n_top] * d;
+        double *row = cand + (size_t)(m_sobol + i) * d;
+        for (int k = 0; k < d; k++) {
+            if (p->dims[k].cat) {
+                row[k] = knob_rng_uniform(r) < 1.0 / d
+                             ? (double)knob_rng_below(r, p->dims[k].dist->n_choices)
+                             : base[k];
+            } else {
+                row[k] = fmin(fmax(base[k] + 0.05 * knob_rng_normal(r), 0), 1);
+            }
+        }
+    }
+}
+
+/* Local searches from the best `starts` candidates (sorted in `order`), and from the
+ * incumbent itself: near it the acquisition is flat at candidate spacing, and only a local
+ * search resolves the last digits. The best point into xbest; its value. */
+static double refine(ctx *c, const data *D, const double *cand, const item *order, int starts,
+                     double *xbest)
+{
+    int d = c->p->n_dims;
+    double vbest = -HUGE_VAL;
+    for (int j = 0; j <= starts; j++) {
+        double x[MAX_DIMS], v0;
+        if (j == starts) {
+            if (!D->n_top || !c->p->n_local_search || c->away)
+                break;
+            memcpy(x, D->X + (size_t)D->top[0] * d, (size_t)d * sizeof *x);
+            acq_batch(c, x, 1, &v0);
+        } else {
+            memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
+            v0 = order[j].v;
+        }
+        double v = local_search(c, x, v0);
+        if (too_near(c, x)) {
+            memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
+            v = v0;
+        }
+        if (j == 0 || v > vbest) {
+            vbest = v;
+            memcpy(xbest, x, (size_t)d * sizeof *x);
+        }
+    }
+    return vbest;
+}
+
+/* The point of the cube where the acquisition is highest: m Sobol and nearby candidates
+ * scored, the best refined by local searches, then the categorical pass. Candidates draw
+ * from (seed, trial number). */
+int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest)
+{
+    int d = p->n_dims;
+    /* by default 256 per dimension (the cube needs more points as it grows), 512..2048 */
+    int m_sobol = p->n_candidates ? (int)p->n_candidates
+                                  : (d < 2   ? 512
+                                     : d > 8 ? 2048
+                                             : 256 * d),
+        m_near = D->n_top ? m_sobol / 4 : 0, m = m_sobol + m_near;
+    int n_all = D->n + D->n_extra;
+    int rc = knob__bo_ensure_dirs(p, (unsigned)d);
+    if (rc)
+        return rc;
+    double *cand = malloc((size_t)m * d * sizeof *cand);
+    double *vals = malloc((size_t)m * sizeof *vals);
+    double *cm = malloc(2 * (size_t)m * sizeof *cm);
+    size_t need = (size_t)m * (n_all + 1) + 3 * (size_t)n_all + 16;
+    double *work = knob__grow(&p->scratch, &p->cap_scratch, need, sizeof *work) ? NULL : p->scratch;
+    item *order = malloc((size_t)m * sizeof *order);
+    if (!cand || !vals || !cm || !work || !order) {
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    } else {
+        knob_rng r;
+        knob_rng_derive(&r, seed, self, "gp:candidates");
+        uint64_t salt = knob_rng_next(&r);
+        make_candidates(p, &r, salt, D->X, D->top, D->n_top, cand, m_sobol, m_near);
+        ctx c = {.p = p,
+                 .best = D->best,
+                 .work = work,
+                 .away = D->stalled ? D->center : NULL,
+                 .no_incumbent = !isfinite(D->best),
+                 .cm = cm,
+                 .cv = cm + m,
+                 .mo = p->n_obj > 1};
+        for (int k = 0; k < d; k++)
+            if (!p->dims[k].cat)
+                c.free[c.n_free++] = k;
+        acq_batch(&c, cand, m, vals);
+        for (int i = 0; i < m; i++)
+            order[i] = (item){
+                isfinite(vals[i]) && !too_near(&c, cand + (size_t)i * d) ? vals[i] : -HUGE_VAL, i};
+        qsort(order, (size_t)m, sizeof *order, knob__bo_cmp_item_desc);
+        int starts = (int)p->n_local_search < m ? (int)p->n_local_search : m;
+        /* Points not to ask again: in a space of discrete dimensions alone every trial's;
+         * with a continuous dimension the failed and running ones' only (the local search
+         * may settle on a bound or on the incumbent, which a noisy or constrained
+         * objective may want again, gp_constraints; never twice in one batch). */
+        bool discrete = true;
+        for (int k = 0; k < d; k++)
+            discrete &= p->dims[k].cat || p->dims[k].bins > 0;
+        const double *rows = D->X + (discrete ? 0 : (size_t)D->n * d);
+        int n_rows = D->n_extra + (discrete ? D->n : 0);
+        double v =
+            discrete_pass(&c, rows, n_rows, xbest, refine(&c, D, cand, order, starts, xbest));
+        /* every neighbour of a seen point seen too: the best candidate not seen yet */
+        for (int j = 0; !(v > -HUGE_VAL) && j < m; j++) {
+            double x[MAX_DIMS];
+            memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
+            for (int k = 0; k < d; k++)
+                x[k] = knob__dim_round(&p->dims[k], x[k]);
+            if (order[j].v > -HUGE_VAL && !seen_row(p, rows, n_rows, x)) {
+                memcpy(xbest, x, (size_t)d * sizeof *x);
+                v = order[j].v;
+            }
+        }
+    }
+    free(cand);
+    free(vals);
+    free(cm);
+    free(order);
+    return rc;
+}
+
+/* On a plateau (detect_plateau): the point of one scrambled Sobol sequence of the study's
+ * seed at this trial's number, so that the explorations of a study fill the cube as its
+ * startup trials do, whatever the model believes. *explored false (and xbest to be
+ * overwritten) when that point, rounded, was observed or is pending: a deterministic
+ * objective would only repeat itself. */
+int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
+                     bool *explored)
+{
+    int d = p->n_dims;
+    int rc = knob__bo_ensure_dirs(p, (unsigned)d);
+    *explored = false;
+    if (rc)
+        return rc;
+    uint64_t salt = seed ^ 0x9E3779B97F4A7C15ull;
+    for (int k = 0; k < d; k++) {
+        double u = knob__bo_sobol_u(p, (unsigned)k, (uint64_t)self + 1, salt);
+        xbest[k] =
+            knob__dim_round(&p->dims[k], p->dims[k].cat ? knob__dim_choice(&p->dims[k], u) : u);
+    }
+    *explored = !seen_row(p, D->X, D->n + D->n_extra, xbest);
+    return KNOB_OK;
+}

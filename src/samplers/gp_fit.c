@@ -1,0 +1,419 @@
+/* The gp sampler's data and model for one ask (samplers/gp_internal.h): the trials as rows
+ * of the unit cube, thinned to max_observations; stalls and plateaus; the Yeo-Johnson warp
+ * and the standardization of the losses; the model's fit on its schedule; failed and
+ * running trials as fantasies. */
+#include "samplers/gp_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Yeo-Johnson transform of a standardized value. */
+static double yeo_johnson(double y, double lambda)
+{
+    if (y >= 0)
+        return fabs(lambda) < 1e-9 ? log1p(y) : (pow(1 + y, lambda) - 1) / lambda;
+    double l2 = 2 - lambda;
+    return fabs(l2) < 1e-9 ? -log1p(-y) : -(pow(1 - y, l2) - 1) / l2;
+}
+
+/* Profile log likelihood of lambda: the transformed values as one normal sample, with
+ * the transform's Jacobian. */
+static double yeo_johnson_ll(const double *y, int n, double lambda, double jac)
+{
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++)
+        mean += yeo_johnson(y[i], lambda);
+    mean /= n;
+    for (int i = 0; i < n; i++) {
+        double t = yeo_johnson(y[i], lambda) - mean;
+        var += t * t;
+    }
+    return var > 0 ? -0.5 * n * log(var / n) + (lambda - 1) * jac : -HUGE_VAL;
+}
+
+/* Warps the losses in place: standardized, then through the Yeo-Johnson transform whose
+ * lambda makes them most normal (maximum likelihood on a grid of [-2, 4], refined by
+ * golden sections). Heavy upper tails (Rosenbrock, Styblinski-Tang) get lambda < 1 and
+ * are compressed, so the model spends itself on the low region that matters; a
+ * monotone map keeps the incumbent. HEBO (Cowen-Rivers et al., 2022) warps likewise. */
+static void warp_losses(double *y, int n)
+{
+    double mean = 0, var = 0, jac = 0;
+    for (int i = 0; i < n; i++)
+        mean += y[i];
+    mean /= n;
+    for (int i = 0; i < n; i++)
+        var += (y[i] - mean) * (y[i] - mean);
+    if (!(var > 0))
+        return;
+    double sd = sqrt(var / n);
+    for (int i = 0; i < n; i++) {
+        y[i] = (y[i] - mean) / sd;
+        jac += (y[i] >= 0 ? 1 : -1) * log1p(fabs(y[i]));
+    }
+    double best = 1, best_ll = yeo_johnson_ll(y, n, 1, jac);
+    for (double l = -2; l <= 4 + 1e-9; l += 0.25) {
+        double ll = yeo_johnson_ll(y, n, l, jac);
+        if (ll > best_ll) {
+            best_ll = ll;
+            best = l;
+        }
+    }
+    double a = best - 0.25, b = best + 0.25, g = (sqrt(5.0) - 1) / 2;
+    double c = b - g * (b - a), d = a + g * (b - a);
+    double fc = yeo_johnson_ll(y, n, c, jac), fd = yeo_johnson_ll(y, n, d, jac);
+    for (int it = 0; it < 30; it++) {
+        if (fc > fd) {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = yeo_johnson_ll(y, n, c, jac);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = yeo_johnson_ll(y, n, d, jac);
+        }
+    }
+    double l = (a + b) / 2;
+    if (yeo_johnson_ll(y, n, l, jac) > best_ll)
+        best = l;
+    for (int i = 0; i < n; i++)
+        y[i] = yeo_johnson(y[i], best);
+}
+
+int knob__bo_cmp_item_desc(const void *a, const void *b)
+{
+    double x = ((const item *)a)->v, y = ((const item *)b)->v;
+    return (x < y) - (x > y);
+}
+
+/* Row of a trial's params in the cube; false when it lacks one. */
+bool knob__bo_encode(const bo *p, const knob_trial_info *t, double *row)
+{
+    for (int k = 0; k < p->n_dims; k++) {
+        const knob_param *q = knob_trial_info_param(t, p->dims[k].name);
+        if (!q || q->dist != p->dims[k].dist)
+            return false;
+        row[k] = knob__dim_to_unit(&p->dims[k], q->internal);
+    }
+    return true;
+}
+
+bool knob__bo_reserve(bo *p, size_t need)
+{
+    if (need <= p->cap_buf)
+        return true;
+    return knob__grow(&p->buf, &p->cap_buf, need, sizeof *p->buf) == 0;
+}
+
+/* Keeps at most `max` observations, in their order: the best half of them and the
+ * most recent others. The model's cost is cubic in its data and an ask's quadratic; beyond
+ * a few hundred points the best and the latest (so that the model knows what it just
+ * tried) tell the most about where to look next. Keeping the quarter nearest the
+ * incumbent instead of the oldest recent ones did worse (gp_thins_long_histories: 11 of
+ * 18 seeds, not 15). */
+int knob__bo_thin(double *X, double *y, double *C, bool *feas, int nc, double *cost, int *n, int d,
+                  int max)
+{
+    item *by = malloc((size_t)*n * sizeof *by);
+    bool *keep = calloc((size_t)*n, sizeof *keep);
+    if (!by || !keep) {
+        free(by);
+        free(keep);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    for (int i = 0; i < *n; i++)
+        by[i] = (item){-y[i], i};
+    qsort(by, (size_t)*n, sizeof *by, knob__bo_cmp_item_desc);
+    int kept = 0;
+    for (int j = 0; j < max / 2; j++, kept++)
+        keep[by[j].i] = true;
+    for (int i = *n - 1; i >= 0 && kept < max; i--)
+        if (!keep[i]) {
+            keep[i] = true;
+            kept++;
+        }
+    int w = 0;
+    for (int i = 0; i < *n; i++) {
+        if (!keep[i])
+            continue;
+        memmove(X + (size_t)w * d, X + (size_t)i * d, (size_t)d * sizeof *X);
+        if (nc) {
+            memmove(C + (size_t)w * nc, C + (size_t)i * nc, (size_t)nc * sizeof *C);
+            feas[w] = feas[i];
+        }
+        if (cost)
+            cost[w] = cost[i];
+        y[w++] = y[i];
+    }
+    *n = w;
+    free(by);
+    free(keep);
+    return KNOB_OK;
+}
+
+/* A trial failed because its worker stopped (its heartbeat was lost), which says nothing
+ * of its params. */
+static bool worker_lost(const knob_trial_info *t)
+{
+    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
+    return cause && strcmp(cause, "\"worker_lost\"") == 0;
+}
+
+/* Distance of two rows of the cube: Euclidean, another category counting 1. */
+double knob__bo_cube_dist(const bo *p, const double *a, const double *b)
+{
+    double r2 = 0;
+    for (int k = 0; k < p->n_dims; k++) {
+        double t = p->dims[k].cat ? (a[k] != b[k]) : a[k] - b[k];
+        r2 += t * t;
+    }
+    return sqrt(r2);
+}
+
+/* The model keeps asking for the incumbent's neighbourhood while nothing comes of it: an
+ * overconfident model (UCB on Branin settled on the edge x0 = 10, at 1.94, on 13 of 200
+ * seeds, asking for the same point to the last trial) or a discrete space where the
+ * acquisition's best is a point already seen. Rows in trial order. */
+static void detect_stall(const bo *p, data *D)
+{
+    int n = D->n, d = p->n_dims, inc = -1;
+    D->stalled = false;
+    if (n < p->n_startup_trials + STALL_TRIALS || n < 2 * STALL_TRIALS)
+        return;
+    for (int i = 0; i < n; i++)
+        if ((!p->nc || D->feas[i]) && (inc < 0 || D->y[i] < D->y[inc]))
+            inc = i;
+    if (inc < 0)
+        return;
+    const double *c = D->X + (size_t)inc * d;
+    for (int i = n - STALL_TRIALS; i < n; i++)
+        if (knob__bo_cube_dist(p, D->X + (size_t)i * d, c) > STALL_NEAR)
+            return;
+    D->stalled = true;
+    memcpy(D->center, c, (size_t)d * sizeof *c);
+}
+
+/* Two losses are one value (a tie): equal to 12 significant digits. */
+static bool tied(double a, double b)
+{
+    return fabs(a - b) <= 1e-12 * fmax(1, fmax(fabs(a), fabs(b)));
+}
+
+/* The model keeps landing on a plateau at the best loss: PLATEAU_TIES of the last
+ * PLATEAU_WINDOW observations (in trial order) tie with the best. A stationary kernel
+ * cannot see that a region where many trials tie is flat: between the tied points the
+ * posterior mean dips below them and the variance stays open, so expected improvement
+ * keeps asking the plateau (a decision tree on iris asked one log loss 32 times in 64
+ * trials and never found the better trees random search found). Ties at the best say
+ * nothing new, so the next point explores instead (see knob__bo_explore). Losses raw, before any
+ * warp. */
+static void detect_plateau(const bo *p, data *D)
+{
+    int n = D->n, ties = 0;
+    D->plateau = false;
+    if (n < p->n_startup_trials + PLATEAU_WINDOW || n < 2 * PLATEAU_WINDOW)
+        return;
+    double best = HUGE_VAL;
+    for (int i = 0; i < n; i++)
+        if (!p->nc || D->feas[i])
+            best = fmin(best, D->y[i]);
+    for (int i = n - PLATEAU_WINDOW; i < n; i++)
+        ties += (!p->nc || D->feas[i]) && tied(D->y[i], best);
+    D->plateau = ties >= PLATEAU_TIES;
+}
+
+/* A status of math/gp.h in words. */
+int knob__bo_failed(int status, int n, int d)
+{
+    if (status == KNOB__MATH_ENOMEM)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp: %d observations)", n);
+    if (status == KNOB__MATH_EDIMS)
+        return knob_set_error(KNOB_EINVAL, "gp: %d dimensions; at most %d", d, MAX_DIMS);
+    return knob_set_error(KNOB_EINVAL,
+                          "gp: the kernel matrix of %d observations is not positive "
+                          "definite",
+                          n);
+}
+
+/* The completed trials with a finite value as rows of the cube, and their losses (the
+ * objective, negated when maximized) and constraints; at most max_observations of them.
+ * D->y, D->C and D->feas are the caller's to free. */
+int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_t n_tr, data *D)
+{
+    int d = p->n_dims, nc = p->nc;
+    if (!knob__bo_reserve(p, (n_tr + 1) * (size_t)(d + 1)) ||
+        !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
+        (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
+                !(D->feas = malloc(n_tr * sizeof *D->feas)))) ||
+        (p->cost[0] && !(D->cost = malloc((n_tr + 1) * sizeof *D->cost))))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    D->X = p->buf;
+    for (size_t i = 0; i < n_tr; i++) {
+        const knob_trial_info *ti = tr[i];
+        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
+            continue;
+        if (!knob__bo_encode(p, ti, D->X + (size_t)D->n * d))
+            continue;
+        if (nc) {
+            for (int j = 0; j < nc; j++)
+                D->C[(size_t)D->n * nc + j] =
+                    ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
+            D->feas[D->n] = knob_trial_info_feasible(ti);
+        }
+        knob__bo_observe_cost(p, ti, D);
+        D->y[D->n++] = sign * ti->values[0];
+    }
+    D->n_seen = D->n;
+    detect_stall(p, D);
+    detect_plateau(p, D);
+    if (D->n > p->max_observations)
+        return knob__bo_thin(D->X, D->y, D->C, D->feas, nc, D->cost, &D->n, d,
+                             (int)p->max_observations);
+    return KNOB_OK;
+}
+
+/* Warps (with `warp`) and standardizes the losses; notes the best and the worst, and the
+ * best few observations. */
+void knob__bo_standardize(const bo *p, data *D)
+{
+    double *y = D->y;
+    int n = D->n;
+    if (p->warp && n > 2)
+        warp_losses(y, n);
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++)
+        mean += y[i];
+    mean /= n;
+    for (int i = 0; i < n; i++)
+        var += (y[i] - mean) * (y[i] - mean);
+    double sd = n > 1 && var > 0 ? sqrt(var / (n - 1)) : 1;
+    D->best = HUGE_VAL;
+    D->worst = -HUGE_VAL;
+    for (int i = 0; i < n; i++) {
+        y[i] = (y[i] - mean) / sd;
+        if (!D->feas || D->feas[i]) /* an infeasible trial is never the incumbent */
+            D->best = fmin(D->best, y[i]);
+        D->worst = fmax(D->worst, y[i]);
+    }
+    D->n_top = n < 5 ? n : 5;
+    for (int j = 0; j < D->n_top; j++) {
+        int b = -1;
+        for (int i = 0; i < n; i++) {
+            bool taken = false;
+            for (int q = 0; q < j; q++)
+                taken |= D->top[q] == i;
+            /* feasible ones first */
+            if (!taken && (b < 0 || y[i] + (D->feas && !D->feas[i] ? 1e9 : 0) <
+                                        y[b] + (D->feas && !D->feas[b] ? 1e9 : 0)))
+                b = i;
+        }
+        D->top[j] = b;
+    }
+}
+
+/* The model of the observations. Refit at every ask while the data are few; beyond
+ * REFIT_ALWAYS observations, when they grew by a twentieth since the last fit (the cost is
+ * cubic in n and the fit moves little per point), else only refactor at the last fit's
+ * hyperparameters. */
+int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
+{
+    int n_seen = D->n_seen;
+    p->gp.min_noise = p->min_noise;
+    const double *y = D->y;
+    double *resid = NULL;
+    if (p->ws_on) {
+        /* the model learns what the source's mean does not say */
+        if (!(resid = malloc((2 * (size_t)D->n + 3 * (size_t)p->sgp.n + 16) * sizeof *resid)))
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        knob__bo_fit_prior_scale(p, D, resid, resid + D->n);
+        y = resid;
+    }
+    int rc = knob__gp_set_data(&p->gp, D->X, y, D->n, p->n_dims, cat);
+    free(resid);
+    bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
+                 n_seen >= p->n_fitted + p->n_fitted / 20;
+    if (!rc && refit) {
+        rc = knob__gp_fit(&p->gp, (int)p->fit_max_evals);
+        p->n_fitted = n_seen;
+    } else if (!rc) {
+        rc = knob__gp_factor(&p->gp);
+    }
+    return rc ? knob__bo_failed(rc, D->n, p->n_dims) : KNOB_OK;
+}
+
+/* The rows fantasies add after the n observed ones of X: failed trials (newest first, while
+ * max_observations allows, when failed_worst is on), then the other running trials (when a
+ * pending mode is on). */
+void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                           double *X, int n, int *n_fail, int *n_pend)
+{
+    int d = p->n_dims;
+    *n_fail = *n_pend = 0;
+    for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + *n_fail < p->max_observations;)
+        if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
+            knob__bo_encode(p, tr[i], X + (size_t)(n + *n_fail) * d))
+            (*n_fail)++;
+    for (size_t i = 0; p->pending_mode && i < n_tr; i++)
+        if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
+            knob__bo_encode(p, tr[i], X + (size_t)(n + *n_fail + *n_pend) * d))
+            (*n_pend)++;
+}
+
+/* Failed trials at the worst loss seen, so the model learns where trials fail (else the
+ * same data give the same failing point again): the most recent, within max_observations
+ * with the observations. Running ones (but this trial) as fantasies: at the model's mean
+ * (believer) or the worst loss (liar). The model is then refactored with them. */
+int knob__bo_add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                           const bool *cat, data *D)
+{
+    int d = p->n_dims, n = D->n, n_fail = 0, n_pend = 0;
+    double *X = D->X, *y = D->y;
+    knob__bo_encode_extra(p, tr, n_tr, self, X, n, &n_fail, &n_pend);
+    if (n_fail + n_pend == 0)
+        return KNOB_OK;
+    double *pm = malloc(((size_t)n_pend * (1 + (size_t)n + n_pend) + 1) * sizeof *pm);
+    if (!pm)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    double *pv = pm + n_pend, *xp = X + (size_t)(n + n_fail) * d;
+    if (p->pending_mode == 1 && n_pend)
+        knob__gp_predict(&p->gp, xp, n_pend, pm, pv, pv + n_pend);
+    for (int j = 0; j < n_fail; j++)
+        y[n + j] = D->worst;
+    if (p->ws_on && p->pending_mode == 1 && n_pend) {
+        double *pr = malloc(((size_t)n_pend + 3 * (size_t)p->sgp.n + 16) * sizeof *pr);
+        if (!pr) {
+            free(pm);
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        }
+        knob__bo_prior_mean(p, xp, n_pend, pr, NULL, pr + n_pend);
+        for (int j = 0; j < n_pend; j++)
+            pm[j] += pr[j]; /* the believer's full mean */
+        free(pr);
+    }
+    for (int j = 0; j < n_pend; j++)
+        y[n + n_fail + j] = p->pending_mode == 1 ? pm[j] : D->worst;
+    free(pm);
+    D->n_extra = n_fail + n_pend;
+    const double *fy = y;
+    double *resid = NULL;
+    if (p->ws_on) {
+        /* the model holds residuals of the prior mean */
+        int all = n + D->n_extra;
+        if (!(resid = malloc(((size_t)all * 2 + 3 * (size_t)p->sgp.n + 16) * sizeof *resid)))
+            return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        knob__bo_prior_mean(p, X, all, resid, NULL, resid + all);
+        for (int i = 0; i < all; i++)
+            resid[i] = y[i] - resid[i];
+        fy = resid;
+    }
+    int rc = knob__gp_set_data(&p->gp, X, fy, n + D->n_extra, d, cat);
+    free(resid);
+    if (!rc)
+        rc = knob__gp_factor(&p->gp);
+    return rc ? knob__bo_failed(rc, n + D->n_extra, d) : KNOB_OK;
+}

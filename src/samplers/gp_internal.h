@@ -1,0 +1,246 @@
+/* The gp sampler's own header, shared by its files and by nothing else:
+ *
+ *   gp.c              the plugin table and options, the ask (sample_relative), one objective's flow
+ *   gp_fit.c          the data of an ask: encoding, thinning, stalls and plateaus, the warp,
+ *                     standardization, the model's fit, fantasies
+ *   gp_acq.c          one objective's acquisition, candidates, local search, the discrete pass,
+ *                     the plateau's exploration
+ *   gp_mo.c           several objectives: log EHVI, the reference point, the models' fits
+ *   gp_constraints.c  one model per constraint and the log probability of feasibility
+ *   gp_cost.c         option cost: the log cost's model and its weight (CArBO)
+ *   gp_warm.c         warm start: the source study's model as the prior mean
+ *
+ * The state of one sampler (bo), of one maximization (ctx) and of one ask's data (data). */
+#ifndef KNOB_SAMPLERS_GP_INTERNAL_H
+#define KNOB_SAMPLERS_GP_INTERNAL_H
+
+#include "internal.h"
+#include "math/ehvi.h"
+#include "math/gp.h"
+#include "samplers/transform.h"
+#include "samplers/turbo.h"
+#include "samplers/warm_start.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_DIMS KNOB__GP_MAX_DIMS
+#define REFIT_ALWAYS 200
+
+/* Stalled: the last STALL_TRIALS observations all lie within STALL_NEAR of the incumbent
+ * (Euclidean, in the unit cube; another category is distance 1). The next point is then
+ * the acquisition's best farther than STALL_AWAY from it. */
+#define STALL_TRIALS 5
+#define STALL_NEAR 0.01
+#define STALL_AWAY 0.05
+#define STALL_FAR 0.2
+
+/* On a plateau: at least PLATEAU_TIES of the last PLATEAU_WINDOW observations tie exactly
+ * with the best loss (a decision tree that predicts one class, a diverged run). See
+ * detect_plateau (gp_fit.c). */
+#define PLATEAU_WINDOW 5
+#define PLATEAU_TIES 3
+
+typedef struct knob__bo {
+    /* options */
+    int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
+    char *acquisition, *pending, *startup, *failed, *cost, *ws_study, *ws_storage, *ref_text;
+    double beta, min_noise, cost_budget;
+    bool warp;
+    /* state */
+    bool ucb;
+    int pending_mode; /* 0 ignore, 1 believer, 2 liar */
+    bool failed_worst;
+    knob__dim *dims; /* the space (samplers/transform.h) */
+    int n_dims;
+    knob__gp gp;
+    int n_fitted;         /* observations at the last fit of the hyperparameters */
+    uint32_t (*dirs)[32]; /* Sobol directions of the candidate dimensions */
+    unsigned n_dirs;
+    double *buf; /* observations and candidates */
+    size_t cap_buf;
+    double *scratch; /* the acquisition's, kept between asks (megabytes: faulting them in
+                        again at each ask cost a seventh of its time) */
+    size_t cap_scratch;
+    knob__gp *cgp;   /* one model per constraint (knob_trial_set_constraints) */
+    double *cthr;    /* each constraint's bound 0, standardized as its model's data */
+    bool *cok;       /* the constraint has a model (two trials or more carry it) */
+    int nc, cap_cgp; /* constraints of this ask; models allocated */
+    int n_cfitted;   /* observations at the constraint models' last fit */
+    knob__gp kgp;    /* the log cost's model (option cost) */
+    bool kok;        /* it has one (two trials or more with a cost) */
+    double ksd;      /* the log costs' standard deviation: the model's unit */
+    double alpha;    /* the cost's weight this ask (CArBO's cooling: 1 down to 0) */
+    /* warm start: the source study's model, as this study's prior mean */
+    bool ws_loaded, ws_on;      /* looked for; found with shared params */
+    knob__gp sgp;               /* the source's model over the shared dimensions */
+    int s_dims[MAX_DIMS], ns;   /* this space's dimension of each of the source model's */
+    char s_names[MAX_DIMS][64]; /* their names, to find them again if the space changes */
+    double ws_a, ws_b;          /* prior mean = a x the source's mean + b (fitted each ask) */
+    int64_t ws_first;           /* option warm_start_first */
+    bool ws_firsts_read;
+    knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
+    /* several objectives: objective 0's model is gp, the others' mgp (gp_mo.c) */
+    int n_obj;
+    knob__gp mgp[KNOB__EHVI_MAX_OBJ - 1];
+    knob__ehvi ehvi;                     /* the non-dominated region of this ask's feasible front */
+    double user_ref[KNOB__EHVI_MAX_OBJ]; /* option reference_point, in objective units */
+    int n_user_ref;                      /* its coordinates (0: Optuna's reference point) */
+    bool trust_region;                   /* option: TuRBO-1 (samplers/turbo.c) */
+    knob__turbo turbo;
+} bo;
+
+typedef struct knob__bo_ctx {
+    bo *p;
+    double best; /* the incumbent's standardized loss */
+    double *x;   /* the full point of a local search */
+    int free[MAX_DIMS], n_free;
+    double scale[MAX_DIMS]; /* of the free dimensions in a local search */
+    double *work;
+    int n_evals;
+    const double *away; /* when stalled: the incumbent, whose neighbourhood is out */
+    bool no_incumbent;  /* no trial is feasible yet: feasibility alone counts */
+    double *cm, *cv;    /* m constraint means and variances (acq_batch) */
+    bool mo;            /* several objectives: log EHVI (knob__bo_mo_batch, knob__bo_mo_local_fn) */
+} ctx;
+
+typedef struct knob__bo_item {
+    double v;
+    int i;
+} item;
+
+/* The data of one suggestion. */
+typedef struct knob__bo_data {
+    double *X;    /* rows in the cube (p->buf): observations, then failed and pending trials */
+    double *y;    /* their standardized losses */
+    int n;        /* observations, after thinning */
+    int n_seen;   /* observations before thinning: what the refit schedule counts */
+    int n_extra;  /* failed and pending rows after the observations */
+    double best;  /* the lowest standardized loss */
+    double worst; /* the highest */
+    int top[5];   /* the best few observations, centres of the local candidates */
+    int n_top;
+    bool stalled;            /* see STALL_TRIALS */
+    bool plateau;            /* see PLATEAU_TIES */
+    double center[MAX_DIMS]; /* the incumbent's row, when stalled */
+    double *C;               /* n x nc constraint values of the observations (NaN: none) */
+    bool *feas;              /* each observation is feasible */
+    double *cost;            /* n costs of the observations (option cost; NaN: none) */
+    double spent, spent0;    /* the costs of all trials, and of the startup trials */
+} data;
+
+/* ---------------------------------------------------------------- gp_fit.c */
+
+/* qsort's order of items by value, the highest first. */
+int knob__bo_cmp_item_desc(const void *a, const void *b);
+
+/* Row of a trial's params in the cube; false when it lacks one. */
+bool knob__bo_encode(const bo *p, const knob_trial_info *t, double *row);
+
+/* p->buf holds at least `need` doubles; false when out of memory. */
+bool knob__bo_reserve(bo *p, size_t need);
+
+/* Keeps at most `max` of the n rows of X (d columns), y, C (nc columns), feas and cost (when
+ * not NULL), in their order: the best half by y and the most recent others. */
+int knob__bo_thin(double *X, double *y, double *C, bool *feas, int nc, double *cost, int *n, int d,
+                  int max);
+
+/* Distance of two rows of the cube: Euclidean, another category counting 1. */
+double knob__bo_cube_dist(const bo *p, const double *a, const double *b);
+
+/* A status of math/gp.h in words (knob_set_error); n observations, d dimensions. */
+int knob__bo_failed(int status, int n, int d);
+
+/* The completed trials as rows of the cube and their losses (one objective). */
+int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_t n_tr, data *D);
+
+/* Warps and standardizes D->y; notes the best, the worst and the best few. */
+void knob__bo_standardize(const bo *p, data *D);
+
+/* The model of the observations, refit on its schedule (REFIT_ALWAYS). */
+int knob__bo_fit_model(bo *p, const data *D, const bool *cat);
+
+/* Failed and running trials' rows after the n observed ones of X. */
+void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                           double *X, int n, int *n_fail, int *n_pend);
+
+/* Failed and running trials as fantasies in the model (one objective). */
+int knob__bo_add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                           const bool *cat, data *D);
+
+/* ---------------------------------------------------------------- gp_acq.c */
+
+/* The Sobol directions of the first d dimensions in p->dirs. */
+int knob__bo_ensure_dirs(bo *p, unsigned d);
+
+/* Coordinate `axis` of point `index` of the scrambled Sobol sequence `salt`. */
+double knob__bo_sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t salt);
+
+/* The point of the cube where the acquisition is highest, into xbest. */
+int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest);
+
+/* On a plateau: the study's next Sobol point, unless observed or pending (*explored). */
+int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
+                     bool *explored);
+
+/* ---------------------------------------------------------------- gp_mo.c */
+
+/* log EHVI plus the log probability of feasibility at m points. */
+void knob__bo_mo_batch(ctx *c, const double *x, int m, double *out);
+
+/* The same at one point with its gradient: the local search's objective (NLopt's form). */
+double knob__bo_mo_local_fn(unsigned n, const double *u, double *grad, void *cv);
+
+/* A suggestion for two or three objectives. */
+int knob__bo_suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
+                        size_t n_tr);
+
+/* What several objectives do not combine with, as an error; KNOB_OK if nothing. */
+int knob__bo_mo_refused(const bo *p, knob_study *s);
+
+/* Reads the option reference_point into p->user_ref and p->n_user_ref. */
+int knob__bo_parse_reference_point(bo *p);
+
+/* ---------------------------------------------------------------- gp_constraints.c */
+
+/* Adds each constraint's log probability of feasibility to out (m points). */
+void knob__bo_feasibility_batch(ctx *c, const double *x, int m, double *out);
+
+/* The same at c->x, returned, with its gradient over the free dimensions added to grad. */
+double knob__bo_feasibility_grad(ctx *c, unsigned n, double *grad);
+
+/* One model per constraint, on the observations that carry it. */
+int knob__bo_fit_constraints(bo *p, const data *D, const bool *cat);
+
+/* ---------------------------------------------------------------- gp_cost.c */
+
+/* Notes observation D->n's cost (option cost) and what the trials spent. */
+void knob__bo_observe_cost(const bo *p, const knob_trial_info *ti, data *D);
+
+/* Subtracts alpha x the predicted log cost from out (m points). */
+void knob__bo_cost_batch(ctx *c, const double *x, int m, double *out);
+
+/* The same at c->x, returned, with its gradient over the free dimensions added to grad. */
+double knob__bo_cost_grad(ctx *c, unsigned n, double *grad);
+
+/* The model of the log cost and the cost's weight p->alpha. */
+int knob__bo_fit_cost(bo *p, const data *D, const bool *cat);
+
+/* ---------------------------------------------------------------- gp_warm.c */
+
+/* The prior mean at m rows of x (0 without a warm start), with a gradient at one row when
+ * grad is not NULL. */
+void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, double *grad,
+                         double *work);
+
+/* The prior mean's scale fitted to own losses; the residuals into resid. */
+void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work);
+
+/* The source study (warm_start_study) and its model, once. */
+int knob__bo_warm_start(bo *p, knob_study *s);
+
+/* The source's best distinct configurations, once, for the first trials. */
+int knob__bo_read_firsts(bo *p, knob_study *s);
+
+#endif
