@@ -7,9 +7,12 @@
  *   shape; on bench/samplers it beat a log-normal prior growing with the dimension,
  *   Hvarfner et al. 2024, on 5 of 6 functions);
  * - signal variance: Gamma(2, 1), mode 1;
- * - noise variance: Gamma(1.1, 30), most mass below 0.1, with a floor of min_noise.
+ * - noise variance: Gamma(1.1, 30), most mass below 0.1, with a floor of min_noise;
+ * - with warp_inputs, the Kumaraswamy shapes a and b of each continuous dimension:
+ *   log-normal with median 1 (no warp) and log standard deviation WARP_SD, within
+ *   [0.1, 10].
  * theta holds log inverse squared length scales, log signal variance and
- * log(noise - min_noise). */
+ * log(noise - min_noise), then (warp_inputs) log a and log b of each dimension. */
 #include "math/gp.h"
 
 #include <cblas.h>
@@ -20,10 +23,15 @@
 #include <string.h>
 
 #define SQRT5 2.23606797749978969641
+#define WARP_SD 0.75
+#define WARP_EPS 1e-6
 
 void knob__gp_free(knob__gp *g)
 {
     free(g->X);
+    free(g->Xw);
+    free(g->dwa);
+    free(g->dwb);
     free(g->y);
     free(g->L);
     free(g->alpha);
@@ -34,9 +42,26 @@ void knob__gp_free(knob__gp *g)
 static int reserve(knob__gp *g, int n, int d)
 {
     size_t need = (size_t)n;
+    bool warp_ok = !g->warp_inputs || (g->Xw && g->dwa && g->dwb);
+    if (need <= g->cap && g->X && warp_ok)
+        return KNOB__MATH_OK;
+    size_t cap = need <= g->cap && g->X ? g->cap : need + need / 8 + 16;
+    if (g->warp_inputs) {
+        size_t bytes = cap * KNOB__GP_MAX_DIMS * sizeof(double);
+        double *a = realloc(g->Xw, bytes);
+        if (a)
+            g->Xw = a;
+        double *b = realloc(g->dwa, bytes);
+        if (b)
+            g->dwa = b;
+        double *c = realloc(g->dwb, bytes);
+        if (c)
+            g->dwb = c;
+        if (!a || !b || !c)
+            return KNOB__MATH_ENOMEM;
+    }
     if (need <= g->cap && g->X)
         return KNOB__MATH_OK;
-    size_t cap = need + need / 8 + 16;
     double *X = realloc(g->X, cap * KNOB__GP_MAX_DIMS * sizeof *X);
     if (X)
         g->X = X;
@@ -59,12 +84,83 @@ static int reserve(knob__gp *g, int n, int d)
     return KNOB__MATH_OK;
 }
 
+int knob__gp_n_theta(const knob__gp *g)
+{
+    return g->warped ? 3 * g->d + 2 : g->d + 2;
+}
+
 static void default_theta(knob__gp *g)
 {
     for (int k = 0; k < g->d; k++)
         g->theta[k] = 0;
     g->theta[g->d] = 0;
     g->theta[g->d + 1] = log(1e-3);
+    for (int k = 0; k < 2 * g->d; k++)
+        g->theta[g->d + 2 + k] = 0;
+}
+
+double knob__gp_warp(double x, double la, double lb, double *dx, double *dla, double *dlb)
+{
+    double a = exp(la), b = exp(lb);
+    double xe = WARP_EPS + (1 - 2 * WARP_EPS) * fmin(fmax(x, 0), 1);
+    double lx = log(xe), u = exp(a * lx), l1u = log1p(-u);
+    double ob = exp(b * l1u);        /* (1 - u)^b */
+    double ob1 = exp((b - 1) * l1u); /* (1 - u)^(b - 1) */
+    if (dx)
+        *dx = x < 0 || x > 1 ? 0 : (1 - 2 * WARP_EPS) * a * b * exp((a - 1) * lx) * ob1;
+    if (dla)
+        *dla = a * b * ob1 * u * lx;
+    if (dlb)
+        *dlb = -b * ob * l1u;
+    return 1 - ob;
+}
+
+/* The rows of X at the warp of theta into Xw, with the derivatives over the warp's
+ * parameters when grad. Nothing without warp_inputs. */
+static void warp_rows(knob__gp *g, const double *theta, bool grad)
+{
+    if (!g->warped)
+        return;
+    int n = g->n, d = g->d;
+    for (int k = 0; k < d; k++) {
+        double la = theta[d + 2 + 2 * k], lb = theta[d + 3 + 2 * k];
+        for (int i = 0; i < n; i++) {
+            size_t at = (size_t)i * d + k;
+            if (g->cat[k]) {
+                g->Xw[at] = g->X[at];
+                g->dwa[at] = g->dwb[at] = 0;
+            } else {
+                g->Xw[at] = knob__gp_warp(g->X[at], la, lb, NULL, grad ? &g->dwa[at] : NULL,
+                                          grad ? &g->dwb[at] : NULL);
+            }
+        }
+    }
+}
+
+/* The rows the kernel sees: warped or not. */
+static const double *kernel_rows(const knob__gp *g)
+{
+    return g->warped ? g->Xw : g->X;
+}
+
+/* One point x warped at the current theta into xw (its derivatives over x into dx when
+ * not NULL); x itself without warp_inputs. */
+static const double *warp_point(const knob__gp *g, const double *x, double *xw, double *dx)
+{
+    if (!g->warped)
+        return x;
+    int d = g->d;
+    for (int k = 0; k < d; k++) {
+        if (g->cat[k]) {
+            xw[k] = x[k];
+            if (dx)
+                dx[k] = 1;
+        } else {
+            xw[k] = knob__gp_warp(x[k], g->theta[d + 2 + 2 * k], g->theta[d + 3 + 2 * k],
+                                  dx ? &dx[k] : NULL, NULL, NULL);
+        }
+    }
+    return xw;
 }
 
 int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int d, const bool *cat)
@@ -74,11 +170,12 @@ int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int 
     int rc = reserve(g, n, d);
     if (rc)
         return rc;
-    bool same = g->d == d;
+    bool same = g->d == d && g->warped == g->warp_inputs;
     for (int k = 0; same && k < d; k++)
         same = g->cat[k] == cat[k];
     if (!same) {
         g->d = d;
+        g->warped = g->warp_inputs;
         memcpy(g->cat, cat, (size_t)d * sizeof *cat);
         g->any_cat = false;
         for (int k = 0; k < d; k++)
@@ -131,17 +228,18 @@ static int build_factor(knob__gp *g, const double *theta, double *L, double *M, 
     for (int k = 0; k < d; k++)
         nu[k] = exp(theta[k]);
     double s2 = exp(theta[d]), noise = g->min_noise + exp(theta[d + 1]);
+    const double *X = kernel_rows(g);
     static const double jitter[] = {0, 1e-8, 1e-6, 1e-4};
     for (int j = 0; j < 4; j++) {
         for (int i = 0; i < n; i++) {
-            const double *xi = g->X + (size_t)i * d;
+            const double *xi = X + (size_t)i * d;
             double *row = L + (size_t)i * n;
             if (j > 0 && M) {
                 for (int c = 0; c < i; c++)
                     row[c] = s2 * M[(size_t)i * n + c];
             } else {
                 for (int c = 0; c < i; c++) {
-                    double r = sqrt(dist2(g, nu, xi, g->X + (size_t)c * d)), e = exp(-SQRT5 * r);
+                    double r = sqrt(dist2(g, nu, xi, X + (size_t)c * d)), e = exp(-SQRT5 * r);
                     double m = (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * e;
                     if (M) {
                         M[(size_t)i * n + c] = m;
@@ -176,6 +274,12 @@ static double log_prior(const knob__gp *g, const double *theta, double *grad)
     lp += 0.1 * log(noise) - 30 * noise;
     if (grad)
         grad[d + 1] += (0.1 / noise - 30) * e;
+    for (int k = 0; g->warped && k < 2 * d; k++) {
+        double t = theta[d + 2 + k];
+        lp -= 0.5 * t * t / (WARP_SD * WARP_SD);
+        if (grad)
+            grad[d + 2 + k] -= t / (WARP_SD * WARP_SD);
+    }
     return lp;
 }
 
@@ -185,7 +289,8 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
     size_t nn = (size_t)n * n;
     double *L = g->work, *M = L + nn, *Q = M + nn, *a = Q + nn;
     if (grad)
-        memset(grad, 0, (size_t)(d + 2) * sizeof *grad);
+        memset(grad, 0, (size_t)knob__gp_n_theta(g) * sizeof *grad);
+    warp_rows(g, theta, grad != NULL);
     if (build_factor(g, theta, L, grad ? M : NULL, Q) < 0)
         return -HUGE_VAL;
     memcpy(a, g->y, (size_t)n * sizeof *a);
@@ -203,17 +308,30 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
         for (int k = 0; k < d; k++)
             nu[k] = exp(theta[k]);
         double s2 = exp(theta[d]), e = exp(theta[d + 1]);
+        const double *X = kernel_rows(g);
+        double *ga = grad + d + 2;
         for (int i = 0; i < n; i++) {
-            const double *xi = g->X + (size_t)i * d;
+            const double *xi = X + (size_t)i * d;
             const double *li = L + (size_t)i * n, *mi = M + (size_t)i * n, *qi = Q + (size_t)i * n;
             for (int c = 0; c < i; c++) {
                 double w = a[i] * a[c] - li[c]; /* off the diagonal: both triangles */
                 gs += w * s2 * mi[c];
                 double dk = w * s2 * (-5.0 / 6.0) * qi[c];
-                const double *xc = g->X + (size_t)c * d;
+                const double *xc = X + (size_t)c * d;
                 for (int k = 0; k < d; k++) {
                     double t = g->cat[k] ? (xi[k] != xc[k]) : xi[k] - xc[k];
                     grad[k] += dk * nu[k] * t * t;
+                }
+                if (!g->warped)
+                    continue;
+                /* d r^2 / d log a_k = 2 nu_k t (dw_ik - dw_ck), likewise for b */
+                size_t oi = (size_t)i * d, oc = (size_t)c * d;
+                for (int k = 0; k < d; k++) {
+                    if (g->cat[k])
+                        continue;
+                    double f = 2 * dk * nu[k] * (xi[k] - xc[k]);
+                    ga[2 * k] += f * (g->dwa[oi + k] - g->dwa[oc + k]);
+                    ga[2 * k + 1] += f * (g->dwb[oi + k] - g->dwb[oc + k]);
                 }
             }
             double w = a[i] * a[i] - li[i];
@@ -242,6 +360,7 @@ static double nlopt_fn(unsigned nt, const double *theta, double *grad, void *dat
 int knob__gp_factor(knob__gp *g)
 {
     int n = g->n;
+    warp_rows(g, g->theta, false);
     if (build_factor(g, g->theta, g->L, NULL, NULL) < 0)
         return KNOB__MATH_ENOTPD;
     memcpy(g->alpha, g->y, (size_t)n * sizeof *g->alpha);
@@ -251,8 +370,8 @@ int knob__gp_factor(knob__gp *g)
 
 int knob__gp_fit(knob__gp *g, int max_evals)
 {
-    int d = g->d, nt = d + 2;
-    double lo[KNOB__GP_MAX_DIMS + 2], hi[KNOB__GP_MAX_DIMS + 2];
+    int d = g->d, nt = knob__gp_n_theta(g);
+    double lo[3 * KNOB__GP_MAX_DIMS + 2], hi[3 * KNOB__GP_MAX_DIMS + 2];
     for (int k = 0; k < d; k++) {
         lo[k] = log(1e-4);
         hi[k] = log(1e4);
@@ -261,7 +380,12 @@ int knob__gp_fit(knob__gp *g, int max_evals)
     hi[d] = log(1e3);
     lo[d + 1] = log(1e-10);
     hi[d + 1] = log(10.0);
-    double theta[KNOB__GP_MAX_DIMS + 2];
+    for (int k = 0; k < 2 * d && g->warped; k++) {
+        bool cat = g->cat[k / 2];
+        lo[d + 2 + k] = cat ? 0 : log(0.1);
+        hi[d + 2 + k] = cat ? 0 : log(10.0);
+    }
+    double theta[3 * KNOB__GP_MAX_DIMS + 2];
     for (int k = 0; k < nt; k++)
         theta[k] = fmin(fmax(g->theta[k], lo[k]), hi[k]);
     g->n_evals = 0;
@@ -302,12 +426,14 @@ void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, d
                       double *work)
 {
     int n = g->n, d = g->d;
-    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]);
+    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]), xw[KNOB__GP_MAX_DIMS];
     nu_of(g, nu);
+    const double *X = kernel_rows(g);
     for (int i = 0; i < m; i++) {
         double *row = work + (size_t)i * n;
+        const double *xi = warp_point(g, x + (size_t)i * d, xw, NULL);
         for (int j = 0; j < n; j++) {
-            double r = sqrt(dist2(g, nu, x + (size_t)i * d, g->X + (size_t)j * d));
+            double r = sqrt(dist2(g, nu, xi, X + (size_t)j * d));
             row[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * exp(-SQRT5 * r);
         }
     }
@@ -325,11 +451,14 @@ void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, dou
                            double *dmean, double *dvar, double *work)
 {
     int n = g->n, d = g->d;
-    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]);
+    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]), xw[KNOB__GP_MAX_DIMS];
+    double dx[KNOB__GP_MAX_DIMS];
     nu_of(g, nu);
+    const double *X = kernel_rows(g);
+    x = warp_point(g, x, xw, dx);
     double *k = work, *v = work + n, *dk = work + 2 * (size_t)n;
     for (int j = 0; j < n; j++) {
-        double r = sqrt(dist2(g, nu, x, g->X + (size_t)j * d)), e = exp(-SQRT5 * r);
+        double r = sqrt(dist2(g, nu, x, X + (size_t)j * d)), e = exp(-SQRT5 * r);
         k[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * e;
         dk[j] = s2 * (-5.0 / 6.0) * (1 + SQRT5 * r) * e; /* dk/d(r^2) */
     }
@@ -345,11 +474,13 @@ void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, dou
             continue;
         double sm = 0, sv = 0;
         for (int j = 0; j < n; j++) {
-            double dkc = dk[j] * 2 * nu[c] * (x[c] - g->X[(size_t)j * d + c]);
+            double dkc = dk[j] * 2 * nu[c] * (x[c] - X[(size_t)j * d + c]);
             sm += dkc * g->alpha[j];
             sv += dkc * v[j];
         }
-        dmean[c] = sm;
-        dvar[c] = -2 * sv;
+        /* over the unwarped coordinate: times dw/dx */
+        double chain = g->warped ? dx[c] : 1;
+        dmean[c] = sm * chain;
+        dvar[c] = -2 * sv * chain;
     }
 }

@@ -5,7 +5,14 @@
  * (x_i != x'_i) to the squared distance instead of (x_i - x'_i)^2 (a Hamming kernel).
  * Hyperparameters are fitted by maximizing the log marginal likelihood plus log priors
  * (analytic gradients, L-BFGS through NLopt), starting from the previous fit. Outputs
- * are expected standardized (mean 0, variance 1). */
+ * are expected standardized (mean 0, variance 1).
+ *
+ * Input warping (warp_inputs, off by default): each continuous coordinate x goes through
+ * the Kumaraswamy CDF w(x) = 1 - (1 - x^a)^b before the kernel, a and b fitted with the
+ * other hyperparameters (log-normal priors centred on a = b = 1, the identity), so a
+ * function that varies most near one end of a param's range (a decision tree's
+ * min_impurity_decrease near 0) is stationary in the warped coordinate (HEBO,
+ * Cowen-Rivers et al. 2022; Snoek et al. 2014 with the Beta CDF). */
 #ifndef KNOB_MATH_GP_H
 #define KNOB_MATH_GP_H
 
@@ -19,19 +26,26 @@
 typedef struct knob__gp {
     int n, d;
     bool cat[KNOB__GP_MAX_DIMS];
-    bool any_cat; /* some dimension is categorical */
-    /* log inverse squared length scales [0, d), log signal variance [d], log noise [d+1] */
-    double theta[KNOB__GP_MAX_DIMS + 2];
-    bool fitted;      /* theta holds a previous fit (for warm starts) */
-    double min_noise; /* lower bound of the noise variance */
-    double *X;        /* n x d, row major */
-    double *y;        /* n */
-    double *L;        /* n x n, lower Cholesky factor of K (row major) */
-    double *alpha;    /* K^-1 y */
-    double *work;     /* n x n + 4 n scratch */
-    size_t cap;       /* rows the buffers hold */
-    double lml;       /* log marginal likelihood + log prior at theta */
-    int n_evals;      /* objective evaluations of the last fit */
+    bool any_cat;     /* some dimension is categorical */
+    bool warp_inputs; /* Kumaraswamy warping of the continuous dimensions (set before
+                         set_data; a change forgets the previous fit) */
+    /* log inverse squared length scales [0, d), log signal variance [d], log noise [d+1];
+     * with warp_inputs, log a and log b of dimension k at [d+2+2k] and [d+3+2k] (0 for
+     * categorical dimensions, which are not warped) */
+    double theta[3 * KNOB__GP_MAX_DIMS + 2];
+    bool warped;       /* the data were set with warp_inputs */
+    bool fitted;       /* theta holds a previous fit (for warm starts) */
+    double min_noise;  /* lower bound of the noise variance */
+    double *X;         /* n x d, row major */
+    double *Xw;        /* n x d: X warped at theta (X itself without warp_inputs) */
+    double *dwa, *dwb; /* n x d: d Xw / d log a and d log b (warp_inputs) */
+    double *y;         /* n */
+    double *L;         /* n x n, lower Cholesky factor of K (row major) */
+    double *alpha;     /* K^-1 y */
+    double *work;      /* n x n + 4 n scratch */
+    size_t cap;        /* rows the buffers hold */
+    double lml;        /* log marginal likelihood + log prior at theta */
+    int n_evals;       /* objective evaluations of the last fit */
 } knob__gp;
 
 void knob__gp_free(knob__gp *g);
@@ -40,6 +54,14 @@ void knob__gp_free(knob__gp *g);
  * previous fit is forgotten. Returns 0, KNOB__MATH_EDIMS when d > KNOB__GP_MAX_DIMS, or
  * KNOB__MATH_ENOMEM (math/status.h). */
 int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int d, const bool *cat);
+
+/* The number of hyperparameters in theta: d + 2, or 3 d + 2 with warp_inputs. */
+int knob__gp_n_theta(const knob__gp *g);
+
+/* The Kumaraswamy warp of a unit coordinate x (clamped to [0, 1], then mapped into
+ * [1e-6, 1 - 1e-6] so that every derivative is finite) with shapes a = e^la, b = e^lb;
+ * its derivatives over x, la and lb into dx, dla, dlb (each may be NULL). */
+double knob__gp_warp(double x, double la, double lb, double *dx, double *dla, double *dlb);
 
 /* Fits theta (at most max_evals likelihood evaluations; from the previous fit when there
  * is one, else from the priors' centres) and factors K. Returns 0, KNOB__MATH_ENOMEM, or
