@@ -254,6 +254,8 @@ def main():
     ap.add_argument("--opts", default="knob:gp,knob:tpe,knob:smac,knob:cmaes,knob:random,knob:default,"
                                       "optuna:gp,optuna:tpe,optuna:random")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="seeds run are first-seed .. first-seed + seeds - 1 (more seeds beside a run already made)")
     ap.add_argument("--budget", type=int, default=64)
     ap.add_argument("--modes", default="1,8", help="batch sizes: 1 = --budget sequential trials, 8 = --rounds rounds of 8")
     ap.add_argument("--rounds", type=int, default=16, help="rounds of the batch mode (Bayesmark: 16)")
@@ -280,10 +282,11 @@ def main():
             print("optuna:gp unavailable (%s: %s); left out" % (type(e).__name__, e), file=sys.stderr)
             opts.remove("optuna:gp")
     batches = [int(b) for b in a.modes.split(",")]
+    seeds = range(a.first_seed, a.first_seed + a.seeds)
     if a.order == "seed":
-        plan = [(pn, b, s) for s in range(a.seeds) for pn in problems for b in batches]
+        plan = [(pn, b, s) for s in seeds for pn in problems for b in batches]
     else:
-        plan = [(pn, b, s) for pn in problems for b in batches for s in range(a.seeds)]
+        plan = [(pn, b, s) for pn in problems for b in batches for s in seeds]
     probs = {}
     with open(a.out, "a") as f:
         for pname, batch, seed in plan:

@@ -324,6 +324,7 @@ int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
 {
     int n_seen = D->n_seen;
     p->gp.min_noise = p->min_noise;
+    p->gp.warp_inputs = p->warp_inputs;
     const double *y = D->y;
     double *resid = NULL;
     if (p->ws_on) {

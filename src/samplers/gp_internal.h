@@ -48,6 +48,7 @@ typedef struct knob__bo {
     char *acquisition, *pending, *startup, *failed, *cost, *ws_study, *ws_storage, *ref_text;
     double beta, min_noise, cost_budget;
     bool warp;
+    bool warp_inputs; /* Kumaraswamy warping of the continuous params (math/gp.h) */
     /* state */
     bool ucb;
     int pending_mode; /* 0 ignore, 1 believer, 2 liar */
