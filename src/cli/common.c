@@ -189,8 +189,17 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
                 sw->path, sw->warm_line, sw->warm_col, name, sw->method);
         return -1;
     }
+    if (sw->has_warm_first && !sweep_sampler_has_option(name, "warm_start_first")) {
+        fprintf(stderr,
+                "%s:%d:%d: key 'warm_start.first': sampler '%s' takes no first trials from its "
+                "source (it has no option warm_start_first; tpe, gp and smac do)\n",
+                sw->path, sw->warm_line, sw->warm_col, name);
+        return -1;
+    }
     size_t n = sw->sampler.name ? sw->sampler.n : 0;
-    const char **keys = calloc(n + 2, sizeof *keys), **values = calloc(n + 2, sizeof *values);
+    const char **keys = calloc(n + 3, sizeof *keys), **values = calloc(n + 3, sizeof *values);
+    char first[32];
+    snprintf(first, sizeof first, "%lld", (long long)sw->warm_first);
     int rc = keys && values ? 0 : knob_set_error(KNOB_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < n; i++) {
         keys[i] = sw->sampler.keys[i];
@@ -201,6 +210,10 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
     if (sw->warm_storage) {
         keys[n] = "warm_start_storage";
         values[n++] = sw->warm_storage;
+    }
+    if (sw->has_warm_first) {
+        keys[n] = "warm_start_first";
+        values[n++] = first;
     }
     knob_sampler *made = NULL;
     if (!rc)

@@ -381,10 +381,10 @@ bool sweep_sampler_has_option(const char *name, const char *option)
     return false;
 }
 
-/* warm_start: NAME, or {study: NAME, storage: URL}. */
+/* warm_start: NAME, or {study: NAME, storage: URL, first: N}. */
 static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
 {
-    static const char *const keys[] = {"study", "storage", NULL};
+    static const char *const keys[] = {"study", "storage", "first", NULL};
     sweep *sw = c->sw;
     sw->warm_line = (int)k->start_mark.line + 1;
     sw->warm_col = (int)k->start_mark.column + 1;
@@ -403,6 +403,9 @@ static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_
             rc = sweep_get_string(c, val, "warm_start.study", SWEEP_MAX_NAME, &sw->warm_study);
         else if (ks && !strcmp(ks, "storage"))
             rc = sweep_get_string(c, val, "warm_start.storage", SWEEP_MAX_PATH, &sw->warm_storage);
+        else if (ks && !strcmp(ks, "first"))
+            rc = (sw->has_warm_first = true,
+                  sweep_get_int(c, val, "warm_start.first", &sw->warm_first, 0, 1000));
         else
             rc = sweep_unknown_key(c, kk, "warm_start", keys);
         if (rc)

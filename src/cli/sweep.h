@@ -126,10 +126,13 @@ typedef struct sweep {
      * file's order): n_params indices. conditional: some param has a `when`. */
     size_t *order;
     bool conditional;
-    /* warm_start: {study, storage}: the sampler's warm_start_study and warm_start_storage
-     * (NULL: not given; storage NULL: the study's own), and where the key stands. */
+    /* warm_start: {study, storage, first}: the sampler's warm_start_study,
+     * warm_start_storage and warm_start_first (NULL / has_warm_first false: not given;
+     * storage NULL: the study's own), and where the key stands. */
     char *warm_study, *warm_storage;
     int warm_line, warm_col;
+    bool has_warm_first;
+    int64_t warm_first;
     /* constraints: [{name, max} | {name, min}], read from the records like the metric */
     sweep_constraint *constraints;
     size_t n_constraints;

@@ -27,7 +27,8 @@
  *
  * The first n_startup_trials trials are random. With warm_start_study, the source study's
  * completed trials (log-scaled on their own) join the model's data, over the params the
- * two studies share, and the model starts at the first trial. Draws derive from (seed,
+ * two studies share, and the model starts at the first trial; with warm_start_first N the
+ * first N trials evaluate the source's N best distinct configurations. Draws derive from (seed,
  * trial number), so parallel workers get different suggestions. */
 #include "internal.h"
 #include "math/forest.h"
@@ -53,8 +54,11 @@ typedef struct smac {
         min_samples_leaf;
     double random_probability, ratio_features;
     char *ws_study, *ws_storage;
+    int64_t ws_first; /* option warm_start_first */
     /* state */
-    knob_study *src; /* warm_start_study, opened at the first ask */
+    knob_study *src;             /* warm_start_study, opened at the first ask */
+    knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
+    bool ws_firsts_read;
     knob__dim *dims;
     int n_dims;
     size_t cap_dims;
@@ -73,6 +77,7 @@ static void fini(void *state)
 {
     smac *p = state;
     knob_study_free(p->src);
+    knob__warm_firsts_free(&p->ws_firsts);
     free(p->dims);
 }
 
@@ -447,9 +452,18 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               "sampler 'smac' optimizes one objective; study '%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
     int rc = open_source(p, s);
+    if (!rc && p->src && !p->ws_firsts_read) {
+        rc = knob__warm_firsts_read(&p->ws_firsts, s, "smac", p->ws_study, p->ws_storage,
+                                    (size_t)p->ws_first);
+        p->ws_firsts_read = !rc;
+    }
+    if (rc)
+        return rc;
+    if (knob_trial_number(t) < (int64_t)p->ws_firsts.n)
+        return knob__warm_firsts_propose(&p->ws_firsts, t);
     const knob_trial_info *const *tr, *const *src = NULL;
     size_t n, n_src = 0, n_complete = 0, n_src_complete = 0;
-    if (rc || (rc = knob_study_trials(s, &tr, &n)))
+    if ((rc = knob_study_trials(s, &tr, &n)))
         return rc;
     if (p->src && (rc = knob_study_trials(p->src, &src, &n_src)))
         return rc;
@@ -494,6 +508,7 @@ static const knob_option options[] = {
     {"warm_start_study", KNOB_OPT_STRING, offsetof(smac, ws_study), "", 0, 0,
      "a related study whose completed trials join the forest's data (the params they share)", NULL},
     KNOB__WARM_STORAGE_OPTION(smac, ws_storage),
+    KNOB__WARM_FIRST_OPTION(smac, ws_first),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -505,7 +520,7 @@ const knob_sampler_plugin knob__sampler_smac = {
             "search from the best configurations and random ones, a fifth of the trials random; "
             "mixed, conditional and define-by-run spaces. Options: n_startup_trials, n_trees, "
             "ratio_features, min_samples_split, min_samples_leaf, n_candidates, n_local_starts, "
-            "random_probability, warm_start_study, warm_start_storage, seed.",
+            "random_probability, warm_start_study, warm_start_storage, warm_start_first, seed.",
     .state_size = sizeof(smac),
     .options = options,
     .fini = fini,

@@ -158,6 +158,26 @@ int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t)
     return rc;
 }
 
+int knob__warm_firsts_read(knob__warm_firsts *f, knob_study *s, const char *sampler,
+                           const char *name, const char *url, size_t k)
+{
+    if (k == 0)
+        return KNOB_OK;
+    knob_study *src = NULL;
+    knob__warm_trial *w = NULL;
+    size_t n = 0;
+    int rc = knob__warm_open(s, sampler, name, url, &src);
+    if (!rc)
+        rc = knob__warm_trials(src, &w, &n);
+    if (!rc) {
+        knob__warm_sort(w, n);
+        rc = knob__warm_firsts_make(f, w, n, k);
+    }
+    free(w);
+    knob_study_free(src);
+    return rc;
+}
+
 void knob__warm_firsts_free(knob__warm_firsts *f)
 {
     for (size_t i = 0; i < f->n_params; i++) {

@@ -58,6 +58,13 @@ int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size
  * source's is not taken from it). Returns KNOB_OK or knob_trial_propose's code. */
 int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t);
 
+/* Opens the source (knob__warm_open, `sampler` naming the sampler in errors), reads its
+ * finished trials and keeps the configurations of its k best distinct feasible ones in *f
+ * (knob__warm_firsts_make; *f zeroed or freed before). k == 0: nothing is read. A source
+ * sharing no param with this study yields configurations no trial takes: a cold start. */
+int knob__warm_firsts_read(knob__warm_firsts *f, knob_study *s, const char *sampler,
+                           const char *name, const char *url, size_t k);
+
 /* Frees the copies; f is empty after. */
 void knob__warm_firsts_free(knob__warm_firsts *f);
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The warm_start key: the sampler (cmaes) starts from a study in another storage; a
+# The warm_start key: the sampler (cmaes) starts from a study in another storage; tpe and
+# smac evaluate the source's best configurations first with `first: N`; a
 # missing study is an error at the key's line; a study sharing no param is a warning and
 # a cold start; a sampler without a warm start is refused at the key's line.
 source "$(dirname "$0")/lib.bash"
@@ -72,6 +73,59 @@ CX=4 CY=4 "$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study src2 --tr
 sweep "warm_start: src" > same.yaml
 CX=4 CY=4 "$KNOB" run same.yaml --storage "sqlite:///$T/src.db" --study s --trials 3 > /dev/null 2>&1 ||
     fail "warm start from the study's own storage"
+
+# first: N (warm_start_first): tpe's first 3 trials are the source's 3 best distinct
+# configurations (each more than 10% of x's or y's range from the ones before), from
+# another storage, on the params the two share: z, which the source lacks, is drawn
+best3() { # storage study: the [x, y] of the first 3 distinct trials, best first
+    "$KNOB" trials "$2" --storage "$1" --format json | python3 -c '
+import json, sys
+ts = sorted((t for t in json.load(sys.stdin) if t["state"] == "complete"),
+            key=lambda t: (t["values"][0], t["number"]))
+pick = []
+for t in ts:
+    p = t["params"]
+    if len(pick) < 3 and all(abs(p["x"] - q[0]) > 1 or abs(p["y"] - q[1]) > 1 for q in pick):
+        pick.append([p["x"], p["y"]])
+print(json.dumps(pick))'
+}
+firsts_sweep() { # sampler warm-start-line
+    cat <<YAML
+program: $PROGS/quad.sh
+sampler: {name: $1}
+metric: {name: loss}
+parameters:
+  x: {min: -5.0, max: 5.0}
+  y: {min: -5.0, max: 5.0}
+  z: {min: 0.0, max: 1.0}
+$2
+YAML
+}
+want=$(best3 "sqlite:///$T/src.db" src)
+for smp in tpe smac; do
+    firsts_sweep $smp "warm_start: {study: src, storage: sqlite:///$T/src.db, first: 3}" > f_$smp.yaml
+    CX=4 CY=4 "$KNOB" run f_$smp.yaml --storage "sqlite:///$T/b.db" --study f_$smp --trials 4 \
+        --seed 3 > f.txt 2>&1 || fail "first: 3 with $smp: $(cat f.txt)"
+    got=$("$KNOB" trials f_$smp --storage "sqlite:///$T/b.db" --format json |
+        py '[[t["params"]["x"], t["params"]["y"]] for t in d[:3]]')
+    expect_eq "$got" "$want" "$smp's first trials against the source's best"
+    "$KNOB" trials f_$smp --storage "sqlite:///$T/b.db" --format json |
+        py 'all(0 <= t["params"]["z"] <= 1 for t in d)' | grep -q True || fail "z of $smp's trials"
+done
+# without first, the first trial is not the source's best
+firsts_sweep tpe "warm_start: {study: src, storage: sqlite:///$T/src.db}" > f_none.yaml
+CX=4 CY=4 "$KNOB" run f_none.yaml --storage "sqlite:///$T/b.db" --study f_none --trials 1 --seed 3 \
+    > /dev/null 2>&1 || fail "warm tpe without first"
+got=$("$KNOB" trials f_none --storage "sqlite:///$T/b.db" --format json |
+    py '[[t["params"]["x"], t["params"]["y"]] for t in d[:1]]')
+if [ "$got" = "$(echo "$want" | py '[d[0]]')" ]; then fail "first trial without first: $got"; fi
+# a sampler without first trials from its source: refused at the key's line
+sweep "warm_start: {study: src, storage: sqlite:///$T/src.db, first: 2}" > cf.yaml
+if "$KNOB" run cf.yaml --storage "sqlite:///$T/b.db" --study cf --trials 1 2> cf.txt; then
+    fail "cmaes with first"
+fi
+grep -q "cf.yaml:7:1: key 'warm_start.first': sampler 'cmaes' takes no first trials" cf.txt ||
+    fail "cmaes first message: $(cat cf.txt)"
 
 # samplers without a warm start
 { sweep "warm_start: src" | sed 's/sampler: .*/sampler: random/'; } > rnd.yaml
