@@ -146,18 +146,8 @@ int knob__bo_warm_start(bo *p, knob_study *s)
 /* The source's best distinct configurations, once, for the first trials. */
 int knob__bo_read_firsts(bo *p, knob_study *s)
 {
-    knob_study *src = NULL;
-    knob__warm_trial *w = NULL;
-    size_t n = 0;
-    int rc = knob__warm_open(s, "gp", p->ws_study, p->ws_storage, &src);
-    if (!rc)
-        rc = knob__warm_trials(src, &w, &n);
-    if (!rc) {
-        knob__warm_sort(w, n);
-        rc = knob__warm_firsts_make(&p->ws_firsts, w, n, (size_t)p->ws_first);
-    }
-    free(w);
-    knob_study_free(src);
+    int rc = knob__warm_firsts_read(&p->ws_firsts, s, "gp", p->ws_study, p->ws_storage,
+                                    (size_t)p->ws_first);
     p->ws_firsts_read = !rc;
     return rc;
 }

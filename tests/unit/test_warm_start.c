@@ -227,6 +227,38 @@ static void first_trials_of_samplers(void **state)
     }
 }
 
+/* knob__warm_firsts_read: the source's best distinct configurations from a study in
+ * another storage; a missing one is an error naming the sampler; k == 0 reads nothing. */
+static void firsts_read(void **state)
+{
+    (void)state;
+    char url[512];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("warm_firsts.db"));
+    knob_storage *other, *st;
+    assert_int_equal(knob_storage_open(url, &other), KNOB_OK);
+    knob_study *src = make(other, "src", NULL, 0);
+    point(src, 4.0, 10, 0.2, NAN);
+    point(src, 8.0, 10, 0.1, NAN);
+    point(src, 8.1, 10, 0.15, NAN); /* within 10% of the best: skipped */
+    knob_study_free(src);
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *me = make(st, "me", NULL, 0);
+    knob__warm_firsts f = {0};
+    assert_int_equal(knob__warm_firsts_read(&f, me, "smac", "src", url, 5), KNOB_OK);
+    assert_int_equal(f.n, 2);
+    assert_true(f.params[f.start[0]].internal == 8.0);
+    assert_true(f.params[f.start[1]].internal == 4.0);
+    knob__warm_firsts_free(&f);
+    assert_int_equal(knob__warm_firsts_read(&f, me, "smac", "src", NULL, 5), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "smac: warm_start_study 'src': "));
+    assert_int_equal(f.n, 0);
+    assert_int_equal(knob__warm_firsts_read(&f, me, "gp", "nope", url, 0), KNOB_OK);
+    assert_int_equal(f.n, 0);
+    knob_study_free(me);
+    knob_storage_close(st);
+    knob_storage_close(other);
+}
+
 /* A bowl at (3, 30) on x in [0, 10] and y in [1, 100] (log scale). */
 static double bowl(double x, double y)
 {
@@ -308,11 +340,9 @@ static void sources_alike_and_opposite(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(open_errors),
-        cmocka_unit_test(trials_as_losses),
-        cmocka_unit_test(firsts),
-        cmocka_unit_test(first_trials_of_samplers),
-        cmocka_unit_test(sources_alike_and_opposite),
+        cmocka_unit_test(open_errors), cmocka_unit_test(trials_as_losses),
+        cmocka_unit_test(firsts),      cmocka_unit_test(first_trials_of_samplers),
+        cmocka_unit_test(firsts_read), cmocka_unit_test(sources_alike_and_opposite),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
