@@ -50,6 +50,18 @@ typedef struct knob__view {
     size_t cap_since;
     size_t n_dense; /* by_number[0 .. n_dense) are all set (an entry once set stays set) */
     bool loaded;    /* read from the storage at least once */
+    /* Blocks of trials loaded from a snapshot (one malloc each, holding many trials). */
+    struct knob__arena {
+        char *lo;
+        size_t size;
+    } * arenas;
+    size_t n_arenas, cap_arenas;
+    size_t n_delivered; /* trials put into the view, ever (snapshot.c counts from it) */
+    int64_t snap_seq;   /* the stamp the storage's snapshot of the study ends at; 0: none */
+    size_t snap_segs;   /* its segments */
+    size_t snap_mark;   /* n_delivered when the view was last at snap_seq */
+    uint64_t snap_base, snap_tail; /* trials in its first segment, in the others */
+    bool snap_lost;                /* the last write found another writer's chain */
 } knob__view;
 
 struct knob_study {
@@ -68,7 +80,7 @@ struct knob_study {
     int64_t max_trials;            /* 0: no cap */
     const knob_trial_info **front; /* the last Pareto front, lent out */
     size_t cap_front;
-    double *hv_history; /* the last hypervolume history, lent out */
+    double *hv_history;       /* the last hypervolume history, lent out */
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
     bool asked; /* knob_study_ask ran once on this handle */
@@ -103,10 +115,38 @@ void knob__view_free(knob__view *v);
 const char *knob__view_name(knob__view *v, const char *name);
 const knob_distribution *knob__view_dist(knob__view *v, const knob_distribution *d,
                                          const char **json);
+/* The bytes of a trial's block as knob__view_info builds it. */
+size_t knob__view_info_size(const knob__trial_rec *r);
+/* Builds a trial's block from a record, at `mem` (knob__view_info_size bytes) or
+ * malloc'd when mem is NULL; its params from `resolved` (interned already) when not NULL,
+ * else interned from the record. NULL when out of memory or a distribution is corrupt. */
+knob_trial_info *knob__view_info(knob__view *v, const knob__trial_rec *r,
+                                 const knob_param *resolved, void *mem);
+/* Puts a built block in the view as trial r->number (replacing the one there), with the
+ * counts, stamps and best kept up to date. */
+int knob__view_put(knob_study *s, const knob__trial_rec *r, knob_trial_info *info);
+/* Empties the view of its trials (seq 0, no snapshot); interned names and distributions
+ * stay (trials in hand point at them). */
+void knob__view_drop(knob__view *v);
 /* The trial of that number, or NULL. */
 const knob_trial_info *knob__view_trial(const knob__view *v, int64_t number);
 /* True when a is better than b for objective 0 of s. */
 bool knob__better(const knob_study *s, double a, double b);
+
+/* snapshot.c: a study's view saved in its storage (backend snap_read / snap_write).
+ * knob__snap_load fills an empty view from the storage's snapshot and returns the stamp
+ * it is at (view.seq is set to it), or 0 when there is none to trust (the view is left
+ * empty). knob__snap_save writes what the view holds beyond the storage's snapshot when
+ * it is worth a write (an append, or the whole view when the snapshot is missing or in
+ * too many pieces); a failed write is dropped (a cache). Neither reports errors. */
+int64_t knob__snap_load(knob_study *s);
+void knob__snap_save(knob_study *s);
+/* Encodes trials of the view (all when from == 0, else those stamped after `from`) as
+ * one segment from `from` to the view's seq; malloc'd, *len its bytes; NULL when out of
+ * memory. Decodes a segment into the view; KNOB_ECORRUPT naming the fault when it is not
+ * one of this study's segments of this format, the view unchanged then. (For tests.) */
+void *knob__snap_encode(knob_study *s, int64_t from, size_t *len);
+int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data, size_t len);
 
 /* study.c: a trial told or detached leaves the study's list of open trials. */
 void knob__study_forget(knob_study *s, knob_trial *t);

@@ -152,20 +152,32 @@ static char *copy_attrs(knob_attr *dst, const knob_attr *src, size_t n, char *te
     return text;
 }
 
-/* Builds the block of one trial: the info, then its arrays, then attribute text. */
-static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
+/* The "constraints" system attribute of a trial record, or NULL. */
+static const char *rec_constraints(const knob__trial_rec *r)
 {
-    const char *cons = NULL;
-    for (size_t i = 0; i < r->n_system_attrs && !cons; i++)
+    for (size_t i = 0; i < r->n_system_attrs; i++)
         if (strcmp(r->system_attrs[i].key, "constraints") == 0)
-            cons = r->system_attrs[i].json;
+            return r->system_attrs[i].json;
+    return NULL;
+}
+
+size_t knob__view_info_size(const knob__trial_rec *r)
+{
+    const char *cons = rec_constraints(r);
     size_t n_cons = cons ? knob__constraints_parse(cons, NULL, 0) : 0;
-    size_t size =
-        sizeof(knob_trial_info) + r->n_params * sizeof(knob_param) +
-        (r->n_values + n_cons) * sizeof(double) + r->n_intermediate * sizeof(knob_step_value) +
-        (r->n_user_attrs + r->n_system_attrs) * sizeof(knob_attr) +
-        attrs_text(r->user_attrs, r->n_user_attrs) + attrs_text(r->system_attrs, r->n_system_attrs);
-    knob_trial_info *info = malloc(size);
+    return sizeof(knob_trial_info) + r->n_params * sizeof(knob_param) +
+           (r->n_values + n_cons) * sizeof(double) + r->n_intermediate * sizeof(knob_step_value) +
+           (r->n_user_attrs + r->n_system_attrs) * sizeof(knob_attr) +
+           attrs_text(r->user_attrs, r->n_user_attrs) +
+           attrs_text(r->system_attrs, r->n_system_attrs);
+}
+
+knob_trial_info *knob__view_info(knob__view *v, const knob__trial_rec *r,
+                                 const knob_param *resolved, void *mem)
+{
+    const char *cons = rec_constraints(r);
+    size_t n_cons = cons ? knob__constraints_parse(cons, NULL, 0) : 0;
+    knob_trial_info *info = mem ? mem : malloc(knob__view_info_size(r));
     if (!info)
         return NULL;
     knob_param *params = (knob_param *)(info + 1);
@@ -197,13 +209,18 @@ static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
     };
     if (n_cons)
         knob__constraints_parse(cons, constraints, n_cons);
-    for (size_t i = 0; i < r->n_params; i++) {
-        params[i].name = knob__view_name(v, r->params[i].name);
-        params[i].dist = dist_from_json(v, r->params[i].dist_json);
-        params[i].internal = r->params[i].internal;
-        if (!params[i].name || !params[i].dist) {
-            free(info);
-            return NULL;
+    if (resolved && r->n_params) {
+        memcpy(params, resolved, r->n_params * sizeof *params);
+    } else {
+        for (size_t i = 0; i < r->n_params; i++) {
+            params[i].name = knob__view_name(v, r->params[i].name);
+            params[i].dist = dist_from_json(v, r->params[i].dist_json);
+            params[i].internal = r->params[i].internal;
+            if (!params[i].name || !params[i].dist) {
+                if (!mem)
+                    free(info);
+                return NULL;
+            }
         }
     }
     if (r->n_intermediate)
@@ -213,6 +230,15 @@ static knob_trial_info *build_info(knob__view *v, const knob__trial_rec *r)
     text = copy_attrs(ua, r->user_attrs, r->n_user_attrs, text);
     copy_attrs(sa, r->system_attrs, r->n_system_attrs, text);
     return info;
+}
+
+/* Frees a trial's block unless it lives in one of the view's arenas. */
+static void release_info(knob__view *v, knob_trial_info *info)
+{
+    for (size_t i = 0; info && i < v->n_arenas; i++)
+        if ((char *)info >= v->arenas[i].lo && (char *)info < v->arenas[i].lo + v->arenas[i].size)
+            return;
+    free(info);
 }
 
 static void note_best(knob_study *s, const knob_trial_info *info)
@@ -227,13 +253,9 @@ static void note_best(knob_study *s, const knob_trial_info *info)
         v->best = info->number;
 }
 
-static int on_trial(void *ctx, const knob__trial_rec *r)
+int knob__view_put(knob_study *s, const knob__trial_rec *r, knob_trial_info *info)
 {
-    knob_study *s = ctx;
     knob__view *v = &s->view;
-    if (r->number < 0)
-        return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has number %lld", s->name,
-                           (long long)r->id, (long long)r->number);
     size_t num = (size_t)r->number;
     if (num >= v->n) {
         if (knob__grow(&v->by_number, &v->cap, num + 1, sizeof *v->by_number))
@@ -241,16 +263,8 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
         memset(v->by_number + v->n, 0, (num + 1 - v->n) * sizeof *v->by_number);
         v->n = num + 1;
     }
-    knob_trial_info *info = build_info(v, r);
-    if (!info)
-        return knob__error(KNOB_ENOMEM,
-                           "study '%s': cannot load trial %lld (out of memory or "
-                           "a corrupt distribution)",
-                           s->name, (long long)r->number);
-    if (knob__grow(&v->stamps, &v->cap_stamps, v->n, sizeof *v->stamps)) {
-        free(info);
+    if (knob__grow(&v->stamps, &v->cap_stamps, v->n, sizeof *v->stamps))
         return knob__oom("study view");
-    }
     knob_trial_info *old = v->by_number[num];
     if (old && old->state == KNOB_TRIAL_WAITING)
         v->n_waiting--;
@@ -261,23 +275,67 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
     if (info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING &&
         (unsigned)info->state < 5)
         v->n_finished[info->state]++;
-    free(old);
+    release_info(v, old);
     v->by_number[num] = info;
     if (!v->n_constraints)
         v->n_constraints = info->n_constraints;
     v->stamps[num] = r->seq;
+    v->n_delivered++;
     if (s->n_dirs == 1)
         note_best(s, info);
     return KNOB_OK;
 }
 
+static int on_trial(void *ctx, const knob__trial_rec *r)
+{
+    knob_study *s = ctx;
+    knob__view *v = &s->view;
+    if (r->number < 0)
+        return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has number %lld", s->name,
+                           (long long)r->id, (long long)r->number);
+    knob_trial_info *info = knob__view_info(v, r, NULL, NULL);
+    if (!info)
+        return knob__error(KNOB_ENOMEM,
+                           "study '%s': cannot load trial %lld (out of memory or "
+                           "a corrupt distribution)",
+                           s->name, (long long)r->number);
+    int rc = knob__view_put(s, r, info);
+    if (rc)
+        free(info);
+    return rc;
+}
+
+void knob__view_drop(knob__view *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        release_info(v, v->by_number[i]);
+    for (size_t i = 0; i < v->n_arenas; i++)
+        free(v->arenas[i].lo);
+    v->n = v->n_arenas = v->n_dense = v->n_waiting = v->n_constraints = 0;
+    memset(v->n_finished, 0, sizeof v->n_finished);
+    v->best = -1;
+    v->seq = v->snap_seq = 0;
+    v->snap_segs = 0;
+    v->snap_base = v->snap_tail = 0;
+    v->snap_mark = v->n_delivered;
+}
+
 int knob__view_sync(knob_study *s)
 {
+    /* A study's first read starts from its snapshot where the storage keeps one. */
+    int64_t from_snap = !s->view.loaded && s->view.n == 0 ? knob__snap_load(s) : 0;
     int64_t seq = s->view.seq;
     int rc = knob__store_sync(s, seq, on_trial, s, &seq);
+    if (rc == KNOB_OK && seq < from_snap) {
+        /* the storage is behind the snapshot: it is not this study's (never trusted) */
+        knob__view_drop(&s->view);
+        seq = 0;
+        rc = knob__store_sync(s, 0, on_trial, s, &seq);
+    }
     if (rc == KNOB_OK) {
         s->view.seq = seq;
         s->view.loaded = true;
+        knob__snap_save(s);
     }
     return rc;
 }
@@ -285,8 +343,11 @@ int knob__view_sync(knob_study *s)
 void knob__view_free(knob__view *v)
 {
     for (size_t i = 0; i < v->n; i++)
-        free(v->by_number[i]);
+        release_info(v, v->by_number[i]);
     free(v->by_number);
+    for (size_t i = 0; i < v->n_arenas; i++)
+        free(v->arenas[i].lo);
+    free(v->arenas);
     for (size_t i = 0; i < v->dists.cap; i++)
         free(v->dists.slots[i].value);
     knob__map_free(&v->dists);

@@ -132,6 +132,20 @@ typedef struct knob__backend {
     int (*create_claimed)(void *be, int64_t study, int64_t cap, const char *key,
                           const knob_attr *attrs, size_t n_attrs, bool *won, int64_t *id,
                           int64_t *number);
+    /* Optional (both or neither; NULL: no snapshots): the study snapshot of the core
+     * (snapshot.c), a cache of its trials kept as opaque segments, each with the stamps
+     * it goes from and to. snap_read gives the study's segments in the order of `to`
+     * (bytes borrowed for the callback), stopping on non-OK. snap_write, in one
+     * transaction: from == 0 replaces the study's segments with this one; from > 0
+     * appends it only when the study's last segment ends at `from`; either only while
+     * the study exists with a stamp >= to (*written says whether it was written). It
+     * may give up soon when another writer holds the storage. A study's segments go
+     * with it. */
+    int (*snap_read)(void *be, int64_t study,
+                     int (*cb)(void *ctx, int64_t from, int64_t to, const void *data, size_t len),
+                     void *ctx);
+    int (*snap_write)(void *be, int64_t study, int64_t from, int64_t to, const void *data,
+                      size_t len, bool *written);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -1342,6 +1342,135 @@ static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
     return KNOB_OK;
 }
 
+/* ---------------------------------------------------------------- snapshots */
+
+/* The study snapshots of the core (snapshot.c): opaque segments, kept in a table made on
+ * the first write (a file of an older knob has none; an older knob leaves it alone, and
+ * its writes only make a snapshot older, never wrong: a reader syncs what changed since
+ * the snapshot's stamp). A study's segments go with it (ON DELETE CASCADE), and so does
+ * a database file removed and made again. */
+#define SNAP_TABLE                                                                                 \
+    "CREATE TABLE IF NOT EXISTS knob_snapshots(study INTEGER NOT NULL REFERENCES studies(id) "     \
+    "ON DELETE CASCADE, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL, data BLOB NOT NULL, "  \
+    "PRIMARY KEY(study, to_seq))"
+
+/* A one-off statement (snapshots are read once per process and written rarely). */
+static int prepare_once(db *d, const char *text, sqlite3_stmt **s, const char *op)
+{
+    return sqlite3_prepare_v2(d->h, text, -1, s, NULL) == SQLITE_OK ? KNOB_OK : fail(d, op);
+}
+
+static int snap_read(void *be, int64_t study,
+                     int (*cb)(void *ctx, int64_t from, int64_t to, const void *data, size_t len),
+                     void *ctx)
+{
+    db *d = be;
+    int64_t has = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = begin_read(d);
+    if (rc)
+        return rc;
+    if ((rc = int_query(d,
+                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+                        "name = 'knob_snapshots'",
+                        &has)) ||
+        !has)
+        return rollback(d, rc);
+    rc = prepare_once(d,
+                      "SELECT from_seq, to_seq, data FROM knob_snapshots WHERE study = ?1 "
+                      "ORDER BY to_seq",
+                      &s, "read the study's snapshot");
+    if (!rc)
+        sqlite3_bind_int64(s, 1, study);
+    while (!rc) {
+        int r = sqlite3_step(s);
+        if (r == SQLITE_DONE)
+            break;
+        if (r != SQLITE_ROW) {
+            rc = fail(d, "read the study's snapshot");
+            break;
+        }
+        const void *data = sqlite3_column_blob(s, 2);
+        size_t len = (size_t)sqlite3_column_bytes(s, 2);
+        rc = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), data, len);
+    }
+    sqlite3_finalize(s);
+    return rollback(d, rc); /* ends the read */
+}
+
+/* Within the write transaction: appends (from > 0, after the study's last segment only)
+ * or replaces every segment (from == 0). */
+static int snap_put(db *d, int64_t study, int64_t from, int64_t to, const void *data, size_t len,
+                    bool *written)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = KNOB_OK;
+    if (sqlite3_exec(d->h, SNAP_TABLE, NULL, NULL, NULL) != SQLITE_OK)
+        return fail(d, "make the snapshot table");
+    if (from > 0) {
+        if ((rc = prepare_once(d,
+                               "SELECT COALESCE(MAX(to_seq), 0) FROM knob_snapshots "
+                               "WHERE study = ?1",
+                               &s, "read the study's snapshot")))
+            return rc;
+        sqlite3_bind_int64(s, 1, study);
+        int r = sqlite3_step(s);
+        int64_t last = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+        rc = r == SQLITE_ROW ? KNOB_OK : fail(d, "read the study's snapshot");
+        sqlite3_finalize(s);
+        if (rc || last != from)
+            return rc;
+    } else {
+        if ((rc = prepare_once(d, "DELETE FROM knob_snapshots WHERE study = ?1", &s,
+                               "replace the study's snapshot")))
+            return rc;
+        sqlite3_bind_int64(s, 1, study);
+        rc = sqlite3_step(s) == SQLITE_DONE ? KNOB_OK : fail(d, "replace the study's snapshot");
+        sqlite3_finalize(s);
+        if (rc)
+            return rc;
+    }
+    if ((rc = prepare_once(d,
+                           "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) "
+                           "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM studies "
+                           "WHERE id = ?1 AND seq >= ?3)",
+                           &s, "write the study's snapshot")))
+        return rc;
+    sqlite3_bind_int64(s, 1, study);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, to);
+    sqlite3_bind_blob64(s, 4, data, len, SQLITE_STATIC);
+    rc = sqlite3_step(s) == SQLITE_DONE ? KNOB_OK : fail(d, "write the study's snapshot");
+    *written = !rc && sqlite3_changes(d->h) == 1;
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* A cache write waits little for the lock: when another process holds it, the snapshot
+ * is left for a later reader. */
+#define SNAP_BUSY_MS 100
+
+static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const void *data,
+                      size_t len, bool *written)
+{
+    db *d = be;
+    *written = false;
+    sqlite3_busy_timeout(d->h, SNAP_BUSY_MS);
+    sqlite3_stmt *b = stmt(d, Q_BEGIN_WRITE);
+    int rc = !b                               ? KNOB_ESTORAGE
+             : sqlite3_step(b) == SQLITE_DONE ? KNOB_OK
+                                              : fail(d, "begin a write");
+    if (b)
+        sqlite3_reset(b);
+    if (!rc && (rc = snap_put(d, study, from, to, data, len, written)))
+        *written = false;
+    rc = rc ? rollback(d, rc) : commit(d);
+    if (rc)
+        *written = false;
+    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+    return rc;
+}
+
 const knob__backend knob__backend_sqlite = {
     .version = KNOB__BACKEND_VERSION,
     .scheme = "sqlite",
@@ -1364,4 +1493,6 @@ const knob__backend knob__backend_sqlite = {
     .sync = sync_db,
     .set_params = set_params,
     .create_claimed = create_claimed,
+    .snap_read = snap_read,
+    .snap_write = snap_write,
 };

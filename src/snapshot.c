@@ -1,0 +1,593 @@
+/* Study snapshots: a study's view (every trial, whole, with its change stamp) saved in
+ * its storage in a compact binary form, so that a process opening a study of 100,000
+ * trials reads it in one piece and then syncs only the trials changed since the
+ * snapshot's stamp, instead of reading every row of every trial.
+ *
+ * The storage keeps a study's snapshot as a chain of segments (backend snap_read and
+ * snap_write): a whole one from stamp 0, then appends, each holding the trials changed
+ * between its two stamps. A reader applies the chain in order and stops at the first
+ * segment it cannot trust: wrong magic, format version (a newer knob's), study, stamps
+ * that do not follow on, a checksum that does not match, a record that does not parse.
+ * What it applied is the view as it was at that segment's stamp, and the sync that
+ * follows gives every trial changed after it, so a snapshot is never served stale; it is
+ * only ever older. A storage behind the snapshot's stamp is a foreign snapshot: the view
+ * is then read again from nothing (view.c). Writers replace the chain when it is missing
+ * or in too many pieces, and append otherwise; the backend writes a segment in one
+ * transaction and appends only after the chain's current end, so concurrent writers
+ * cannot make a chain with a gap or a fork.
+ *
+ * KNOB_SNAPSHOT in the environment: "off" (no snapshot read or written), or
+ * "MIN_TRIALS[,MIN_CHANGED[,MAX_SEGMENTS]]" (defaults 1000, 64, 64): studies smaller than
+ * MIN_TRIALS get none; an append waits for MIN_CHANGED changed trials; a chain of
+ * MAX_SEGMENTS segments, or whose appends hold more trials than its first segment, is
+ * written again whole. */
+#include "space.h"
+#include "study.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SNAP_MAGIC UINT64_C(0x31706e73626f6e6b) /* "knobsnp1" read as a little-endian word */
+#define SNAP_VERSION 1u
+
+/* The first bytes of a segment, as written (native byte order: the magic tells). */
+typedef struct snap_head {
+    uint64_t magic;
+    uint32_t version, head_size;
+    int64_t study, from, to;
+    uint64_t n_trials, n_names, n_dists;
+    uint64_t body_len; /* the bytes after the header */
+    uint64_t sum;      /* checksum of the body */
+} snap_head;
+_Static_assert(sizeof(snap_head) == 80, "the header has no padding");
+
+/* One trial's fixed part; its params, values, steps and attributes follow it. */
+typedef struct snap_trial {
+    int64_t id, number, seq;
+    double start_time, end_time;
+    int32_t state;
+    uint32_t n_params, n_values, n_inter, n_attrs[2];
+} snap_trial;
+_Static_assert(sizeof(snap_trial) == 64, "the trial record has no padding");
+
+typedef struct snap_param {
+    uint32_t name, dist; /* indexes into the segment's tables */
+    double internal;
+} snap_param;
+_Static_assert(sizeof(snap_param) == 16, "the param record has no padding");
+
+/* ---------------------------------------------------------------- tuning */
+
+typedef struct tuning {
+    bool off;
+    size_t min_trials, min_changed, max_segs;
+} tuning;
+
+static tuning get_tuning(void)
+{
+    tuning t = {false, 1000, 64, 64};
+    const char *env = getenv("KNOB_SNAPSHOT");
+    if (!env || !*env)
+        return t;
+    if (strcmp(env, "off") == 0) {
+        t.off = true;
+        return t;
+    }
+    unsigned long long a = 0, b = 0, c = 0;
+    int n = sscanf(env, "%llu,%llu,%llu", &a, &b, &c);
+    if (n >= 1)
+        t.min_trials = (size_t)a;
+    if (n >= 2)
+        t.min_changed = (size_t)(b ? b : 1);
+    if (n >= 3)
+        t.max_segs = (size_t)(c ? c : 1);
+    return t;
+}
+
+/* ---------------------------------------------------------------- checksum */
+
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * UINT64_C(0x100000001b3);
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    return h ^ (h >> 32);
+}
+
+/* ---------------------------------------------------------------- encoding */
+
+typedef struct out {
+    unsigned char *p;
+    size_t n, cap;
+    bool oom;
+} out;
+
+static void put(out *o, const void *data, size_t n)
+{
+    if (o->oom || !n)
+        return;
+    if (knob__grow(&o->p, &o->cap, o->n + n, 1)) {
+        o->oom = true;
+        return;
+    }
+    memcpy(o->p + o->n, data, n);
+    o->n += n;
+}
+
+static void put_text(out *o, const char *s)
+{
+    uint32_t n = (uint32_t)strlen(s) + 1;
+    put(o, &n, sizeof n);
+    put(o, s, n);
+}
+
+/* Pointer -> index, for the interned names and distributions a segment uses. */
+typedef struct ptr_index {
+    const void **keys;
+    uint32_t *idx;
+    size_t cap;         /* a power of two */
+    const void **order; /* by index */
+    size_t n, cap_order;
+} ptr_index;
+
+static void ptr_index_free(ptr_index *t)
+{
+    free(t->keys);
+    free(t->idx);
+    free(t->order);
+}
+
+static int ptr_index_grow(ptr_index *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    const void **keys = calloc(cap, sizeof *keys);
+    uint32_t *idx = calloc(cap, sizeof *idx);
+    if (!keys || !idx) {
+        free(keys);
+        free(idx);
+        return -1;
+    }
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->keys[i])
+            continue;
+        size_t h = ((uintptr_t)t->keys[i] >> 4) * 0x9e3779b1u & (cap - 1);
+        while (keys[h])
+            h = (h + 1) & (cap - 1);
+        keys[h] = t->keys[i];
+        idx[h] = t->idx[i];
+    }
+    free(t->keys);
+    free(t->idx);
+    t->keys = keys;
+    t->idx = idx;
+    t->cap = cap;
+    return 0;
+}
+
+/* The index of p, added when new; -1 when out of memory. */
+static int64_t ptr_index_get(ptr_index *t, const void *p)
+{
+    if ((t->n + 1) * 2 > t->cap && ptr_index_grow(t))
+        return -1;
+    size_t h = ((uintptr_t)p >> 4) * 0x9e3779b1u & (t->cap - 1);
+    while (t->keys[h] && t->keys[h] != p)
+        h = (h + 1) & (t->cap - 1);
+    if (t->keys[h])
+        return t->idx[h];
+    if (knob__grow(&t->order, &t->cap_order, t->n + 1, sizeof *t->order))
+        return -1;
+    t->keys[h] = p;
+    t->idx[h] = (uint32_t)t->n;
+    t->order[t->n] = p;
+    return (int64_t)t->n++;
+}
+
+static bool wanted(const knob__view *v, size_t i, int64_t from)
+{
+    return v->by_number[i] && (from == 0 || v->stamps[i] > from);
+}
+
+/* The JSON of an interned distribution (the view keeps each with its text). */
+static const char *dist_text(const knob__view *v, const knob_distribution *d)
+{
+    for (size_t i = 0; i < v->n_known; i++)
+        if (v->known[i].dist == d)
+            return v->known[i].json;
+    return NULL;
+}
+
+static void put_attrs(out *o, const knob_attr *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        put_text(o, a[i].key);
+        put_text(o, a[i].json);
+    }
+}
+
+void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
+{
+    const knob__view *v = &s->view;
+    ptr_index names = {0}, dists = {0};
+    out o = {0};
+    snap_head h = {.magic = SNAP_MAGIC,
+                   .version = SNAP_VERSION,
+                   .head_size = sizeof h,
+                   .study = s->id,
+                   .from = from,
+                   .to = v->seq};
+    /* the tables first: the names and distributions the trials use */
+    for (size_t i = 0; i < v->n && !o.oom; i++) {
+        if (!wanted(v, i, from))
+            continue;
+        h.n_trials++;
+        const knob_trial_info *t = v->by_number[i];
+        for (size_t k = 0; k < t->n_params; k++)
+            if (ptr_index_get(&names, t->params[k].name) < 0 ||
+                ptr_index_get(&dists, t->params[k].dist) < 0)
+                o.oom = true;
+    }
+    h.n_names = names.n;
+    h.n_dists = dists.n;
+    put(&o, &h, sizeof h);
+    for (size_t i = 0; i < names.n; i++)
+        put_text(&o, names.order[i]);
+    for (size_t i = 0; i < dists.n && !o.oom; i++) {
+        const char *json = dist_text(v, dists.order[i]);
+        if (!json)
+            o.oom = true; /* not the view's: cannot happen; no snapshot then */
+        else
+            put_text(&o, json);
+    }
+    for (size_t i = 0; i < v->n && !o.oom; i++) {
+        if (!wanted(v, i, from))
+            continue;
+        const knob_trial_info *t = v->by_number[i];
+        snap_trial r = {
+            .id = t->id,
+            .number = t->number,
+            .seq = v->stamps[i],
+            .start_time = t->start_time,
+            .end_time = t->end_time,
+            .state = (int32_t)t->state,
+            .n_params = (uint32_t)t->n_params,
+            .n_values = (uint32_t)t->n_values,
+            .n_inter = (uint32_t)t->n_intermediate,
+            .n_attrs = {(uint32_t)t->n_user_attrs, (uint32_t)t->n_system_attrs},
+        };
+        put(&o, &r, sizeof r);
+        for (size_t k = 0; k < t->n_params; k++) {
+            snap_param p = {(uint32_t)ptr_index_get(&names, t->params[k].name),
+                            (uint32_t)ptr_index_get(&dists, t->params[k].dist),
+                            t->params[k].internal};
+            put(&o, &p, sizeof p);
+        }
+        put(&o, t->values, t->n_values * sizeof *t->values);
+        put(&o, t->intermediate, t->n_intermediate * sizeof *t->intermediate);
+        put_attrs(&o, t->user_attrs, t->n_user_attrs);
+        put_attrs(&o, t->system_attrs, t->n_system_attrs);
+    }
+    ptr_index_free(&names);
+    ptr_index_free(&dists);
+    if (o.oom) {
+        free(o.p);
+        return NULL;
+    }
+    snap_head *head = (snap_head *)o.p;
+    head->body_len = o.n - sizeof h;
+    head->sum = checksum(o.p + sizeof h, o.n - sizeof h);
+    *len = o.n;
+    return o.p;
+}
+
+/* ---------------------------------------------------------------- decoding */
+
+typedef struct in {
+    const unsigned char *p, *end;
+} in;
+
+static bool get(in *r, void *dst, size_t n)
+{
+    if ((size_t)(r->end - r->p) < n)
+        return false;
+    if (n)
+        memcpy(dst, r->p, n);
+    r->p += n;
+    return true;
+}
+
+/* A NUL-terminated text of its stated length, in place. */
+static bool get_text(in *r, const char **s)
+{
+    uint32_t n;
+    if (!get(r, &n, sizeof n) || n == 0 || (size_t)(r->end - r->p) < n ||
+        memchr(r->p, 0, n) != r->p + n - 1)
+        return false;
+    *s = (const char *)r->p;
+    r->p += n;
+    return true;
+}
+
+/* Scratch space for one trial's record as view.c builds blocks from it. */
+typedef struct scratch {
+    knob_param *params;
+    size_t cap_params;
+    double *values;
+    size_t cap_values;
+    knob_step_value *inter;
+    size_t cap_inter;
+    knob_attr *attrs[2];
+    size_t cap_attrs[2];
+} scratch;
+
+static void scratch_free(scratch *x)
+{
+    free(x->params);
+    free(x->values);
+    free(x->inter);
+    free(x->attrs[0]);
+    free(x->attrs[1]);
+}
+
+typedef struct tables {
+    const char **names;
+    const knob_distribution **dists;
+    uint64_t n_names, n_dists;
+} tables;
+
+/* Reads one trial into rec (pointing into the segment and scratch). -1: does not parse;
+ * -2: out of memory. */
+static int read_trial(in *r, const tables *tb, int64_t to, scratch *x, knob__trial_rec *rec)
+{
+    snap_trial t;
+    if (!get(r, &t, sizeof t) || t.state < 0 || t.state > KNOB_TRIAL_WAITING || t.number < 0 ||
+        t.number >= to)
+        return -1;
+    /* every part must fit in what is left before anything is allocated for it */
+    size_t left = (size_t)(r->end - r->p);
+    if (t.n_params > left / sizeof(snap_param) || t.n_values > left / sizeof(double) ||
+        t.n_inter > left / sizeof(knob_step_value) || t.n_attrs[0] > left / 10 ||
+        t.n_attrs[1] > left / 10)
+        return -1;
+    if ((t.n_params > x->cap_params &&
+         knob__grow(&x->params, &x->cap_params, t.n_params, sizeof *x->params)) ||
+        (t.n_values > x->cap_values &&
+         knob__grow(&x->values, &x->cap_values, t.n_values, sizeof *x->values)) ||
+        (t.n_inter > x->cap_inter &&
+         knob__grow(&x->inter, &x->cap_inter, t.n_inter, sizeof *x->inter)) ||
+        (t.n_attrs[0] > x->cap_attrs[0] &&
+         knob__grow(&x->attrs[0], &x->cap_attrs[0], t.n_attrs[0], sizeof *x->attrs[0])) ||
+        (t.n_attrs[1] > x->cap_attrs[1] &&
+         knob__grow(&x->attrs[1], &x->cap_attrs[1], t.n_attrs[1], sizeof *x->attrs[1])))
+        return -2;
+    for (uint32_t k = 0; k < t.n_params; k++) {
+        snap_param p;
+        if (!get(r, &p, sizeof p) || p.name >= tb->n_names || p.dist >= tb->n_dists)
+            return -1;
+        x->params[k] = (knob_param){tb->names[p.name], tb->dists[p.dist], p.internal};
+    }
+    if (!get(r, x->values, t.n_values * sizeof *x->values) ||
+        !get(r, x->inter, t.n_inter * sizeof *x->inter))
+        return -1;
+    for (int k = 0; k < 2; k++)
+        for (uint32_t i = 0; i < t.n_attrs[k]; i++)
+            if (!get_text(r, &x->attrs[k][i].key) || !get_text(r, &x->attrs[k][i].json))
+                return -1;
+    *rec = (knob__trial_rec){
+        .id = t.id,
+        .number = t.number,
+        .state = (knob_trial_state)t.state,
+        .start_time = t.start_time,
+        .end_time = t.end_time,
+        .n_params = t.n_params,
+        .params = NULL, /* resolved already: x->params */
+        .n_values = t.n_values,
+        .values = x->values,
+        .n_intermediate = t.n_inter,
+        .intermediate = x->inter,
+        .n_user_attrs = t.n_attrs[0],
+        .user_attrs = x->attrs[0],
+        .n_system_attrs = t.n_attrs[1],
+        .system_attrs = x->attrs[1],
+        .seq = t.seq,
+    };
+    return 0;
+}
+
+/* Blocks are placed at this alignment in an arena. */
+#define ARENA_ALIGN 16
+
+int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data, size_t len)
+{
+    knob__view *v = &s->view;
+    snap_head h;
+    in r = {data, (const unsigned char *)data + len};
+    if (!data || !get(&r, &h, sizeof h) || h.magic != SNAP_MAGIC)
+        return knob__error(KNOB_ECORRUPT, "study '%s': snapshot segment %lld..%lld: not one",
+                           s->name, (long long)from, (long long)to);
+    if (h.version != SNAP_VERSION || h.head_size != sizeof h)
+        return knob__error(KNOB_ECORRUPT,
+                           "study '%s': snapshot segment %lld..%lld: format %u (this knob "
+                           "reads %u)",
+                           s->name, (long long)from, (long long)to, h.version, SNAP_VERSION);
+    if (h.study != s->id || h.from != from || h.to != to || from < 0 || to <= from)
+        return knob__error(KNOB_ECORRUPT,
+                           "study '%s': snapshot segment %lld..%lld says study %lld, "
+                           "%lld..%lld",
+                           s->name, (long long)from, (long long)to, (long long)h.study,
+                           (long long)h.from, (long long)h.to);
+    if (h.body_len != len - sizeof h || checksum(r.p, h.body_len) != h.sum ||
+        h.n_names > h.body_len || h.n_dists > h.body_len || h.n_trials > h.body_len)
+        return knob__error(KNOB_ECORRUPT,
+                           "study '%s': snapshot segment %lld..%lld: damaged (length or "
+                           "checksum)",
+                           s->name, (long long)from, (long long)to);
+    tables tb = {calloc(h.n_names ? h.n_names : 1, sizeof *tb.names),
+                 calloc(h.n_dists ? h.n_dists : 1, sizeof *tb.dists), h.n_names, h.n_dists};
+    scratch x = {0};
+    knob__trial_rec rec;
+    int rc = tb.names && tb.dists ? KNOB_OK : knob__oom("study snapshot");
+    for (uint64_t i = 0; !rc && i < h.n_names; i++) {
+        const char *name;
+        if (!get_text(&r, &name))
+            rc = KNOB_ECORRUPT;
+        else if (!(tb.names[i] = knob__view_name(v, name)))
+            rc = knob__oom("study snapshot");
+    }
+    for (uint64_t i = 0; !rc && i < h.n_dists; i++) {
+        const char *json;
+        knob_distribution *d = NULL;
+        if (!get_text(&r, &json) || !(d = knob__dist_parse(json)))
+            rc = KNOB_ECORRUPT;
+        else if (!(tb.dists[i] = knob__view_dist(v, d, NULL)))
+            rc = knob__oom("study snapshot");
+        free(d);
+    }
+    /* a first pass checks every record and sizes the arena; nothing is put in the view
+     * unless the whole segment reads */
+    const unsigned char *trials = r.p;
+    size_t size = 0;
+    for (uint64_t i = 0; !rc && i < h.n_trials; i++) {
+        int e = read_trial(&r, &tb, to, &x, &rec);
+        if (e)
+            rc = e == -2 ? knob__oom("study snapshot") : KNOB_ECORRUPT;
+        else
+            size += (knob__view_info_size(&rec) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+    }
+    if (!rc && r.p != r.end)
+        rc = KNOB_ECORRUPT;
+    char *arena = NULL;
+    if (!rc && size &&
+        (knob__grow(&v->arenas, &v->cap_arenas, v->n_arenas + 1, sizeof *v->arenas) ||
+         !(arena = malloc(size))))
+        rc = knob__oom("study snapshot");
+    if (arena)
+        v->arenas[v->n_arenas++] = (struct knob__arena){arena, size};
+    r.p = trials;
+    for (uint64_t i = 0, off = 0; !rc && i < h.n_trials; i++) {
+        if (read_trial(&r, &tb, to, &x, &rec))
+            rc = knob__oom("study snapshot"); /* it read the first time */
+        knob_trial_info *info = rc ? NULL : knob__view_info(v, &rec, x.params, arena + off);
+        if (!rc && !info)
+            rc = knob__oom("study snapshot");
+        if (!rc) {
+            off += (knob__view_info_size(&rec) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+            rc = knob__view_put(s, &rec, info);
+        }
+    }
+    free(tb.names);
+    free(tb.dists);
+    scratch_free(&x);
+    if (rc == KNOB_ECORRUPT)
+        return knob__error(KNOB_ECORRUPT,
+                           "study '%s': snapshot segment %lld..%lld: a record does not parse",
+                           s->name, (long long)from, (long long)to);
+    if (!rc)
+        v->seq = to;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- load and save */
+
+typedef struct chain {
+    knob_study *s;
+    int64_t at;      /* the stamp the view is at */
+    size_t segs;     /* segments applied */
+    uint64_t base_n; /* trials of the first segment */
+    uint64_t tail_n; /* trials of the others */
+    bool broken;
+} chain;
+
+static int on_segment(void *ctx, int64_t from, int64_t to, const void *data, size_t len)
+{
+    chain *c = ctx;
+    snap_head h;
+    if (from != c->at || knob__snap_decode(c->s, from, to, data, len)) {
+        fprintf(stderr, "DEBUG %lld %lld %lld: %s\n", (long long)from, (long long)to,
+                (long long)c->at, knob_errmsg());
+        c->broken = true;
+        return KNOB_EDONE; /* stops the read: the chain is trusted up to here */
+    }
+    memcpy(&h, data, sizeof h);
+    if (c->segs++ == 0)
+        c->base_n = h.n_trials;
+    else
+        c->tail_n += h.n_trials;
+    c->at = to;
+    return KNOB_OK;
+}
+
+int64_t knob__snap_load(knob_study *s)
+{
+    const knob__backend *be = s->st->be;
+    knob__view *v = &s->view;
+    if (!be->snap_read || get_tuning().off)
+        return 0;
+    chain c = {.s = s};
+    int rc = be->snap_read(s->st->h, s->id, on_segment, &c);
+    if (rc && rc != KNOB_EDONE) {
+        /* the read failed part way: what was applied is still the view at c.at, but a
+         * storage that fails here fails the sync that follows too; start clean */
+        c.at = 0;
+    }
+    if (c.at == 0) {
+        /* nothing applied, or nothing to trust: an empty view, read whole by the sync */
+        knob__view_drop(v);
+        return 0;
+    }
+    v->seq = v->snap_seq = c.at;
+    /* a chain that broke part way is written again whole at the next save */
+    v->snap_segs = c.broken ? SIZE_MAX : c.segs;
+    v->snap_base = c.base_n;
+    v->snap_tail = c.tail_n;
+    v->snap_mark = v->n_delivered;
+    return c.at;
+}
+
+void knob__snap_save(knob_study *s)
+{
+    const knob__backend *be = s->st->be;
+    knob__view *v = &s->view;
+    if (!be->snap_write || !v->loaded || v->seq <= 0 || v->seq == v->snap_seq)
+        return;
+    tuning t = get_tuning();
+    if (t.off || v->n < t.min_trials)
+        return;
+    size_t changed = v->n_delivered - v->snap_mark;
+    bool whole = v->snap_seq == 0 || v->snap_segs >= t.max_segs || v->snap_tail > v->snap_base;
+    /* after a write lost to another writer, wait for an eighth of the study to change */
+    size_t wait =
+        v->snap_lost ? (v->n / 8 > t.min_changed ? v->n / 8 : t.min_changed) : t.min_changed;
+    if ((!whole || v->snap_lost) && changed < wait)
+        return;
+    if (v->snap_lost)
+        whole = true;
+    int64_t from = whole ? 0 : v->snap_seq;
+    size_t len = 0;
+    void *data = knob__snap_encode(s, from, &len);
+    bool written = false;
+    if (data)
+        be->snap_write(s->st->h, s->id, from, v->seq, data, len, &written);
+    if (written) {
+        snap_head h;
+        memcpy(&h, data, sizeof h);
+        v->snap_seq = v->seq;
+        v->snap_segs = whole ? 1 : v->snap_segs + 1;
+        if (whole)
+            v->snap_base = h.n_trials, v->snap_tail = 0;
+        else
+            v->snap_tail += h.n_trials;
+        v->snap_lost = false;
+    } else {
+        v->snap_lost = true;
+    }
+    v->snap_mark = v->n_delivered;
+    free(data);
+}
