@@ -526,12 +526,11 @@ static int on_segment(void *ctx, int64_t from, int64_t to, const void *data, siz
 
 int64_t knob__snap_load(knob_study *s)
 {
-    const knob__backend *be = s->st->be;
     knob__view *v = &s->view;
-    if (!be->snap_read || get_tuning().off)
+    if (!knob__store_has_snapshots(s) || get_tuning().off)
         return 0;
     chain c = {.s = s};
-    int rc = be->snap_read(s->st->h, s->id, on_segment, &c);
+    int rc = knob__store_snap_read(s, on_segment, &c);
     if (rc && rc != KNOB_EDONE) {
         /* the read failed part way: what was applied is still the view at c.at, but a
          * storage that fails here fails the sync that follows too; start clean */
@@ -553,9 +552,8 @@ int64_t knob__snap_load(knob_study *s)
 
 void knob__snap_save(knob_study *s)
 {
-    const knob__backend *be = s->st->be;
     knob__view *v = &s->view;
-    if (!be->snap_write || !v->loaded || v->seq <= 0 || v->seq == v->snap_seq)
+    if (!knob__store_has_snapshots(s) || !v->loaded || v->seq <= 0 || v->seq == v->snap_seq)
         return;
     tuning t = get_tuning();
     if (t.off || v->n < t.min_trials)
@@ -574,7 +572,7 @@ void knob__snap_save(knob_study *s)
     void *data = knob__snap_encode(s, from, &len);
     bool written = false;
     if (data)
-        be->snap_write(s->st->h, s->id, from, v->seq, data, len, &written);
+        knob__store_snap_write(s, from, v->seq, data, len, &written);
     if (written) {
         snap_head h;
         memcpy(&h, data, sizeof h);

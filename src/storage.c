@@ -254,3 +254,22 @@ int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, 
 {
     return s->st->be->sync(s->st->h, s->id, since, cb, ctx, seq);
 }
+
+bool knob__store_has_snapshots(const knob_study *s)
+{
+    return s->st->be->snap_read && s->st->be->snap_write;
+}
+
+int knob__store_snap_read(knob_study *s,
+                          int (*cb)(void *ctx, int64_t from, int64_t to, const void *data,
+                                    size_t len),
+                          void *ctx)
+{
+    return s->st->be->snap_read(s->st->h, s->id, cb, ctx);
+}
+
+int knob__store_snap_write(knob_study *s, int64_t from, int64_t to, const void *data, size_t len,
+                           bool *written)
+{
+    return s->st->be->snap_write(s->st->h, s->id, from, to, data, len, written);
+}

@@ -188,6 +188,15 @@ int knob__store_study_attrs(knob_study *s, bool system,
                             int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
 int knob__store_claim(knob_study *s, const char *key, int64_t trial, bool *won);
 int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq);
+/* Whether the storage keeps study snapshots (backend snap_read and snap_write); the two
+ * calls below only where it does. */
+bool knob__store_has_snapshots(const knob_study *s);
+int knob__store_snap_read(knob_study *s,
+                          int (*cb)(void *ctx, int64_t from, int64_t to, const void *data,
+                                    size_t len),
+                          void *ctx);
+int knob__store_snap_write(knob_study *s, int64_t from, int64_t to, const void *data, size_t len,
+                           bool *written);
 
 /* trial.c */
 knob_trial *knob__trial_new(knob_study *s);
