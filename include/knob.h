@@ -218,8 +218,12 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  *                                  never shown in messages.
  * A SQLite file is created with knob's schema when missing; a file that is not a knob
  * database (or is corrupt, or of a newer schema) is KNOB_ECORRUPT, naming its path.
- * Returns KNOB_OK, KNOB_EINVAL (bad URL), KNOB_EUNSUPPORTED (unknown scheme),
- * KNOB_ESTORAGE, KNOB_ECORRUPT, KNOB_ENOMEM. *out is closed with knob_storage_close. */
+ * libknob opens libpq on the first PostgreSQL URL, not when it is loaded; when libpq cannot
+ * be opened the open fails with KNOB_EUNSUPPORTED, "postgresql storage needs libpq.so.5:
+ * <why>" (so do the samplers gp and cmaes, with LAPACKE/OpenBLAS and NLopt, on their first
+ * model). Returns KNOB_OK, KNOB_EINVAL (bad URL), KNOB_EUNSUPPORTED (unknown scheme, or
+ * libpq missing), KNOB_ESTORAGE, KNOB_ECORRUPT, KNOB_ENOMEM. *out is closed with
+ * knob_storage_close. */
 KNOB_API int knob_storage_open(const char *url, knob_storage **out);
 
 /* Closes the storage. Studies made from it must be freed first. NULL does nothing. */
@@ -976,8 +980,9 @@ typedef struct knob_pb2_problem {
 
 /* Writes the suggested params (d values, within the bounds) to out. Deterministic for a
  * given problem. Returns KNOB_OK; KNOB_EINVAL naming the bad field (a NULL array, d out of
- * range, bounds, a value outside its bounds or not finite); KNOB_ENOMEM. Thread-safe: it
- * keeps no state. */
+ * range, bounds, a value outside its bounds or not finite); KNOB_ENOMEM; KNOB_EUNSUPPORTED
+ * when NLopt, opened on the first model, cannot be opened. Thread-safe: it keeps no
+ * state. */
 KNOB_API int knob_pb2_suggest(const knob_pb2_problem *p, double *out);
 
 #ifdef __cplusplus

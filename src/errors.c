@@ -73,6 +73,11 @@ int knob__oom(const char *what)
     return knob__error(KNOB_ENOMEM, "out of memory (%s)", what);
 }
 
+int knob__needs(const char *what, const char *missing)
+{
+    return missing ? knob__error(KNOB_EUNSUPPORTED, "%s needs %s", what, missing) : KNOB_OK;
+}
+
 char *knob__strdup(const char *s)
 {
     if (!s)

@@ -28,6 +28,11 @@ int knob__error_prefix(int status, const char *fmt, ...)
 /* KNOB_ENOMEM with a message naming what could not be allocated. */
 int knob__oom(const char *what);
 
+/* KNOB_OK when missing is NULL, else KNOB_EUNSUPPORTED with the message "<what> needs
+ * <missing>": for a library opened when first needed (util/lazy.h), as in
+ * knob__needs("postgresql storage", knobx_lazy_pq()). */
+int knob__needs(const char *what, const char *missing);
+
 /* strdup that may fail (NULL); NULL in gives NULL out. */
 char *knob__strdup(const char *s);
 

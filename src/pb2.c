@@ -8,6 +8,7 @@
 #include "pb2.h"
 #include "internal.h"
 #include "math/sobol.h"
+#include "util/lazy.h"
 
 #include <math.h>
 #include <nlopt.h>
@@ -414,6 +415,8 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
             out[j] = p->lower[j] + knob_rng_uniform(&rng) * (p->upper[j] - p->lower[j]);
         return KNOB_OK;
     }
+    if ((rc = knob__needs("pb2", knobx_lazy_nlopt()))) /* opened when first needed */
+        return rc;
     model M = {0};
     rc = build(p, &M);
     double *cand = malloc(PB2_CANDIDATES * d * sizeof *cand);

@@ -218,6 +218,11 @@ int cmd_dashboard(int argc, char **argv)
                 usage_text);
         return EXIT_USAGE;
     }
+    const char *missing = cli_lazy_mhd();
+    if (missing) {
+        fprintf(stderr, "knob dashboard needs %s\n", missing);
+        return EXIT_FAIL;
+    }
     int64_t port;
     if (cli_int(port_text, &port) || port < 0 || port > 65535) {
         fprintf(stderr, "knob dashboard: --port %s: not a port (0 to 65535)\n", port_text);

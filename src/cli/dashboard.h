@@ -47,4 +47,8 @@ int dash_api(dash *d, const dash_req *r, knobx_buf *out);
 /* Frees the loaded studies. */
 void dash_free_studies(dash *d);
 
+/* Opens libmicrohttpd, which the dashboard alone uses, on its first call (lazy_mhd.c,
+ * util/lazy.h): NULL when it is usable, else "<soname>: <why not>". Thread-safe. */
+const char *cli_lazy_mhd(void);
+
 #endif

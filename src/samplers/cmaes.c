@@ -12,11 +12,13 @@
  * package that Optuna uses): on Rosenbrock 4-D after 1,000 trials it took the median
  * regret from 0.70 to 0.008 (10 seeds). With warm_start_study the first run
  * starts from the distribution of another study's best trials (WS-CMA-ES). */
+#include "internal.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
 #include "samplers/warm_start.h"
 #include "util/json.h"
+#include "util/lazy.h"
 
 #include <lapacke.h>
 #include <math.h>
@@ -588,6 +590,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     for (size_t i = 0; !rc && i < n; i++)
         n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
     if (rc || (int64_t)n_complete < c->n_startup_trials)
+        return rc;
+    if ((rc = knob__needs("sampler 'cmaes'", knobx_lazy_lapack()))) /* opened when first needed */
         return rc;
     /* the numerical params every completed trial has, with one distribution */
     knob__dim *d;

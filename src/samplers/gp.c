@@ -61,6 +61,7 @@
 #include "math/sobol.h"
 #include "samplers/gp_internal.h"
 #include "samplers/random.h"
+#include "util/lazy.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -183,6 +184,10 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     if ((int64_t)n_complete < p->n_startup_trials && !p->ws_study[0])
         return KNOB_OK;
     if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
+        return rc;
+    /* the model's libraries are opened now, when it is first needed */
+    if ((rc = knob__needs("sampler 'gp'", knobx_lazy_lapack())) ||
+        (rc = knob__needs("sampler 'gp'", knobx_lazy_nlopt())))
         return rc;
     if (p->trust_region)
         return trust_region(p, s, t, tr, n);

@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "storage/backend.h"
 #include "util/json.h"
+#include "util/lazy.h"
 #include "util/url.h"
 
 #include <libpq-fe.h>
@@ -516,6 +517,8 @@ static void close_pg(void *be)
 static int open_pg(const char *url, const char *where, void **be)
 {
     (void)where;
+    if (knobx_lazy_pq()) /* libpq is opened on the first use of PostgreSQL */
+        return knob__needs("postgresql storage", knobx_lazy_pq());
     pg *d = calloc(1, sizeof *d);
     if (!d || !(d->conninfo = knob__strdup(url)) || !(d->where = knobx_redact_url(url))) {
         close_pg(d);
