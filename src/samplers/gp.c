@@ -246,6 +246,7 @@ static int init(void *state)
         p->pending_mode = 1;
     else if (strcmp(p->pending, "liar") == 0)
         p->pending_mode = 2;
+    p->parego = strcmp(p->mo_acquisition, "parego") == 0;
     return knob__bo_parse_reference_point(p);
 }
 
@@ -278,6 +279,7 @@ static const char *const acquisitions[] = {"logei", "ucb", "ei", NULL};
 static const char *const failed_modes[] = {"worst", "ignore", NULL};
 
 static const char *const pending_modes[] = {"believer", "liar", "ignore", NULL};
+static const char *const mo_acquisitions[] = {"logehvi", "parego", NULL};
 
 static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(bo, n_startup_trials), "10", 2, 1e9,
@@ -332,8 +334,7 @@ static const knob_option options[] = {
     {"min_noise", KNOB_OPT_DOUBLE, offsetof(bo, min_noise), "1e-10", 0, 1,
      "floor of the noise variance (the losses are standardized)", NULL},
     {"warp", KNOB_OPT_BOOL, offsetof(bo, warp), "true", 0, 0,
-     "Yeo-Johnson warp of the losses, fitted to each history (false: knob__bo_standardize only)",
-     NULL},
+     "Yeo-Johnson warp of the losses, fitted to each history (false: standardize only)", NULL},
     {"warp_inputs", KNOB_OPT_BOOL, offsetof(bo, warp_inputs), "false", 0, 0,
      "Kumaraswamy warping of each continuous param, fitted with the kernel (HEBO's input "
      "warping; not better on bench/bayesmark's decision trees, so off by default)",
@@ -343,6 +344,12 @@ static const knob_option options[] = {
      "such as [1.1, 11] (the worst value of each that still counts: a limit such as 50 MB); log "
      "EHVI counts improvement below it only. \"\": 1.1 x the worst value observed (Optuna's)",
      NULL},
+    {"mo_acquisition", KNOB_OPT_ENUM, offsetof(bo, mo_acquisition), "logehvi", 0, 0,
+     "several objectives: logehvi (log expected hypervolume improvement, one model per "
+     "objective) or parego (each ask one model of a random augmented Chebyshev scalarization "
+     "of the objectives and log EI, ParEGO: better where the front lies inside the cube, as "
+     "DTLZ2's; half the cost per ask)",
+     mo_acquisitions},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -355,8 +362,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, trust_region, min_noise, warp, warp_inputs, "
-            "reference_point, "
-            "seed.",
+            "reference_point, mo_acquisition, seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,

@@ -88,6 +88,8 @@ typedef struct knob__bo {
     knob__ehvi ehvi;                     /* the non-dominated region of this ask's feasible front */
     double user_ref[KNOB__EHVI_MAX_OBJ]; /* option reference_point, in objective units */
     int n_user_ref;                      /* its coordinates (0: Optuna's reference point) */
+    char *mo_acquisition;                /* option: logehvi or parego */
+    bool parego;                         /* mo_acquisition is parego (mo_parego) */
     bool trust_region;                   /* option: TuRBO-1 (samplers/turbo.c) */
     knob__turbo turbo;
 } bo;

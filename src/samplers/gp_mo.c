@@ -348,6 +348,56 @@ static int mo_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, in
     return rc;
 }
 
+/* ParEGO (Knowles 2006): each objective (warped and standardized, mo_standardize) scaled to
+ * [0, 1] over the feasible observations, then scalarized by the augmented Chebyshev
+ * function max_j w_j z_j + 0.05 sum_j w_j z_j of a weight vector drawn uniformly from the
+ * simplex at each ask (from the seed and the trial number); one model of it (p->gp), log
+ * EI, constraints and cost as for one objective. A product of objectives' models cannot
+ * see a param that scales all objectives at once where some of them are near 0 (DTLZ2's
+ * distance params at the front's corners); one scalarization sees it at every weight. */
+static int mo_parego(bo *p, uint64_t seed, const knob_trial_info *const *tr, size_t n_tr,
+                     int64_t self, const bool *cat, data *D, const double *Y, double *xbest)
+{
+    int n = D->n, no = p->n_obj;
+    knob_rng r;
+    knob_rng_derive(&r, seed, self, "gp:parego");
+    double w[KNOB__EHVI_MAX_OBJ], lo[KNOB__EHVI_MAX_OBJ], hi[KNOB__EHVI_MAX_OBJ], sum = 0;
+    for (int j = 0; j < no; j++) {
+        w[j] = -log(1 - knob_rng_uniform(&r)); /* exponential draws, normalized: uniform */
+        sum += w[j];
+        lo[j] = HUGE_VAL;
+        hi[j] = -HUGE_VAL;
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < no && (!D->feas || D->feas[i]); j++) {
+            lo[j] = fmin(lo[j], Y[(size_t)i * no + j]);
+            hi[j] = fmax(hi[j], Y[(size_t)i * no + j]);
+        }
+    for (int i = 0; i < n; i++) {
+        double mx = -HUGE_VAL, tot = 0;
+        for (int j = 0; j < no; j++) {
+            double z = hi[j] > lo[j] ? (Y[(size_t)i * no + j] - lo[j]) / (hi[j] - lo[j]) : 0;
+            mx = fmax(mx, w[j] / sum * z);
+            tot += w[j] / sum * z;
+        }
+        D->y[i] = mx + 0.05 * tot;
+    }
+    knob__bo_standardize(p, D);
+    int rc = knob__bo_fit_model(p, D, cat);
+    if (!rc)
+        rc = knob__bo_fit_constraints(p, D, cat);
+    if (!rc)
+        rc = knob__bo_fit_cost(p, D, cat);
+    if (!rc)
+        rc = knob__bo_add_fantasies(p, tr, n_tr, self, cat, D);
+    if (!rc) {
+        p->n_obj = 1; /* knob__bo_maximize: log EI of the one model */
+        rc = knob__bo_maximize(p, seed, self, D, xbest);
+        p->n_obj = no;
+    }
+    return rc;
+}
+
 /* A suggestion for two or three objectives: one model per objective and per constraint,
  * log EHVI (math/ehvi.h) plus the log probability of feasibility, maximized as one
  * objective's acquisition is (knob__bo_maximize). */
@@ -368,6 +418,11 @@ int knob__bo_suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
         goto done; /* the rest lack a param of the space: independent draws */
     if (!rc)
         rc = mo_standardize(p, sign, &D, Y);
+    if (!rc && p->parego) {
+        rc = mo_parego(p, knob_sampler_seed(knob_study_sampler(s)), tr, n_tr, self, cat, &D, Y,
+                       xbest);
+        goto propose;
+    }
     if (!rc)
         rc = mo_fit(p, &D, Y, cat);
     if (!rc)
@@ -378,6 +433,7 @@ int knob__bo_suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
         rc = mo_fantasies(p, tr, n_tr, self, cat, &D, Y);
     if (!rc)
         rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
+propose:
     for (int k = 0; !rc && k < d; k++) {
         xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
         rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
@@ -413,6 +469,10 @@ int knob__bo_mo_refused(const bo *p, knob_study *s)
         return knob_set_error(KNOB_EUNSUPPORTED,
                               "sampler 'gp': %s works with one objective; study '%s' has %zu", what,
                               knob_study_name(s), no);
+    if (p->parego && p->n_user_ref)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'gp': option 'reference_point' is for mo_acquisition "
+                              "'logehvi' (parego has no reference point)");
     return KNOB_OK;
 }
 
