@@ -48,4 +48,11 @@ int knob__grow(void *arr, size_t *cap, size_t need, size_t size);
  * not NULL. An element that is not a number reads as NaN (infeasible). */
 size_t knob__constraints_parse(const char *json, double *out, size_t cap);
 
+/* knob_trial_propose for a name and a distribution the study's view interned already (a
+ * knob__dim's of samplers/transform.h, a knob_trial_info's param's): the same proposal
+ * without looking them up. A pointer the view did not intern is never matched by the
+ * suggest, which samples that param alone. KNOB_OK or KNOB_ENOMEM. */
+int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_distribution *dist,
+                                 double internal);
+
 #endif

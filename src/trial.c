@@ -272,6 +272,15 @@ int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution 
     return KNOB_OK;
 }
 
+int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_distribution *dist,
+                                 double internal)
+{
+    if (knob__grow(&t->proposals, &t->cap_proposals, t->n_proposals + 1, sizeof *t->proposals))
+        return knob__oom("proposal");
+    t->proposals[t->n_proposals++] = (knob__proposal){name, dist, internal};
+    return KNOB_OK;
+}
+
 /* ---------------------------------------------------------------- report and prune */
 
 int knob_trial_report(knob_trial *t, int64_t step, double value)

@@ -4,7 +4,9 @@
 # turns the lines into the tables. usage:
 #   bench/multiobjective/run.sh BUILD_DIR [--optuna-path DIR] [--seeds N] [--first-seed K]
 #       [--problems "P ..."] [--trials "N ..."] [--long "S ..."] [--short "S ..."]
-# Seeds K .. K + N - 1 (default 1 .. 10).
+#       [--optuna "S ..."]
+# Seeds K .. K + N - 1 (default 1 .. 10). --optuna: the samplers also run with Optuna
+# (default: all of them but gp and gp-ref; "" runs knob's alone).
 # At every trial count: the samplers of --long (default nsga2 nsga3 random, knob's and
 # Optuna's); at 200 trials or fewer also those of --short (default: knob's tpe, gp and gp-ref,
 # which is gp given the problem's reference point; Optuna's tpe). Problems: zdt1 zdt2 zdt3 dtlz2 c2dtlz2 bnh (default: dtlz2 c2dtlz2 bnh).
@@ -12,7 +14,7 @@ set -euo pipefail
 build=${1:?usage: run.sh BUILD_DIR [--optuna-path DIR] [--seeds N] [--problems LIST] [--trials LIST]}
 shift
 optuna=/usr/lib/python3/dist-packages seeds=10 first=1 problems="dtlz2 c2dtlz2 bnh" trials="200 1000"
-long="nsga2 nsga3 random" short="tpe gp gp-ref"
+long="nsga2 nsga3 random" short="tpe gp gp-ref" with_optuna="nsga2 nsga3 tpe random"
 while [ $# -gt 0 ]; do
     case $1 in
     --optuna-path) optuna=$2; shift 2 ;;
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
     --trials) trials=$2; shift 2 ;;
     --long) long=$2; shift 2 ;;
     --short) short=$2; shift 2 ;;
+    --optuna) with_optuna=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -33,7 +36,7 @@ for n in $trials; do for p in $problems; do for seed in $(seq "$first" $((first 
     [ "$n" -le 200 ] && list="$long $short"
     for s in $list; do
         nice -n 10 "$mo" "$p" "$s" "$n" "$seed"
-        case $s in gp | gp-ref) continue ;; esac # Optuna 5's GPSampler needs torch
+        case " $with_optuna " in *" $s "*) ;; *) continue ;; esac # gp: Optuna 5's needs torch
         PYTHONPATH=$optuna nice -n 10 /usr/bin/python3 "$here/optuna_mo.py" "$p" "$s" "$n" "$seed"
     done
 done; done; done

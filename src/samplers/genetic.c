@@ -20,6 +20,7 @@
  * Generation 0 is random.
  */
 #include "samplers/genetic.h"
+#include "internal.h"
 #include "math/pareto.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
@@ -71,10 +72,43 @@ void knob__ga_fini(knob__ga *g)
     free(g->n_parents_of);
     free(g->gen_of);
     free(g->dims);
+    free(g->hint);
+    free(g->pop_loss);
     g->parents = NULL, g->n_parents_of = NULL, g->n_gens = 0;
     g->gen_of = NULL, g->gen_cap = 0;
     g->n_settled = 0, g->settled_top = 0, g->settled_count = 0;
-    g->dims = NULL, g->n_dims = 0, g->dims_gen = 0;
+    g->dims = NULL, g->n_dims = 0, g->dims_gen = 0, g->hint = NULL;
+    g->pop_loss = NULL, g->pop_viol = NULL, g->pop_gen = 0, g->pop_np = 0;
+}
+
+/* Writes v in decimal at p (no terminator); returns the end. printf's cost was a tenth of
+ * an ask's in the attributes of every child. */
+static char *put_int(char *p, int64_t v)
+{
+    char digits[24];
+    int n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        digits[n++] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *p++ = '-';
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+/* "[a,b,...]" of nums[0..n) into out (room for 21 * n + 3 chars), terminated. */
+static void put_list(char *out, const int64_t *nums, size_t n)
+{
+    *out++ = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *out++ = ',';
+        out = put_int(out, nums[i]);
+    }
+    *out++ = ']';
+    *out = 0;
 }
 
 /* The caches hold one study's trials: another study starts them afresh. */
@@ -331,15 +365,12 @@ static int choose_parents(ga *g, knob_study *s, const knob_trial_info *const *tr
     for (size_t i = 0; !rc && i < n_idx; i++)
         nums[i] = cand[idx[i]]->number;
     if (!rc) {
-        knobx_buf b = {0};
-        knobx_buf_puts(&b, "[");
-        for (size_t i = 0; i < n_idx; i++)
-            knobx_buf_printf(&b, "%s%lld", i ? "," : "", (long long)nums[i]);
-        knobx_buf_puts(&b, "]");
-        char key[64];
+        char key[64], *list = malloc(21 * n_idx + 3);
         snprintf(key, sizeof key, "%s:%lld", g->parents_key, (long long)gen);
-        rc = b.oom ? oom(g) : knob_study_set_system_attr(s, key, knobx_buf_cstr(&b));
-        knobx_buf_free(&b);
+        if (list)
+            put_list(list, nums, n_idx);
+        rc = list ? knob_study_set_system_attr(s, key, list) : oom(g);
+        free(list);
     }
     if (!rc)
         rc = remember(g, gen, nums, n_idx);
@@ -404,8 +435,7 @@ int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t)
     if (rc)
         return rc;
     char text[32];
-    snprintf(text, sizeof text, "%lld",
-             (long long)next_generation(g, tr, n, knob_study_n_objectives(s)));
+    *put_int(text, next_generation(g, tr, n, knob_study_n_objectives(s))) = 0;
     return knob_trial_set_system_attr(t, g->gen_key, text);
 }
 
@@ -579,7 +609,7 @@ static void crossover(const ga *g, const double *const *x, size_t d, bool multi,
 /* ---------------------------------------------------------------- a child */
 
 static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, const knob__dim *dims,
-                         size_t nd, knob_rng *r)
+                         size_t nd, size_t *hint, knob_rng *r)
 {
     size_t m = knob_study_n_objectives(s), num[MAX_DIMS], cat[MAX_DIMS], n_num = 0, n_cat = 0;
     for (size_t k = 0; k < nd && k < MAX_DIMS; k++) {
@@ -588,7 +618,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
         else
             num[n_num++] = k;
     }
-    size_t chosen[3] = {0, 0, 0}, n_chosen = 1, hint[MAX_DIMS] = {0};
+    size_t chosen[3] = {0, 0, 0}, n_chosen = 1;
     double value[MAX_DIMS]; /* per dim: internal value */
     const knob_param *pp;
     if (knob_rng_uniform(r) < g->crossover_prob) {
@@ -638,16 +668,13 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
     int rc = KNOB_OK;
     for (size_t k = 0; k < nd && k < MAX_DIMS && !rc; k++)
         if (knob_rng_uniform(r) >= mut) /* else mutated: left to random sampling */
-            rc = knob_trial_propose(t, dims[k].name, dims[k].dist, value[k]);
-    knobx_buf b = {0};
-    knobx_buf_puts(&b, "[");
+            rc = knob__trial_propose_interned(t, dims[k].name, dims[k].dist, value[k]);
+    int64_t nums[3];
+    char list[21 * 3 + 3];
     for (size_t k = 0; k < n_chosen; k++)
-        knobx_buf_printf(&b, "%s%lld", k ? "," : "", (long long)p->t[chosen[k]]->number);
-    knobx_buf_puts(&b, "]");
-    if (!rc)
-        rc = b.oom ? oom(g) : knob_trial_set_system_attr(t, g->parents_key, knobx_buf_cstr(&b));
-    knobx_buf_free(&b);
-    return rc;
+        nums[k] = p->t[chosen[k]]->number;
+    put_list(list, nums, n_chosen);
+    return rc ? rc : knob_trial_set_system_attr(t, g->parents_key, list);
 }
 
 int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
@@ -675,21 +702,41 @@ int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
     /* the parents of a generation and their params never change: one search space each */
     if (np >= (size_t)g->n_parents && (g->dims_gen != gen || g->dims_np != np)) {
         free(g->dims);
-        g->dims = NULL, g->n_dims = 0, g->dims_gen = 0;
-        if (!(rc = knob__intersection(par, np, 0, &g->dims, &g->n_dims)))
-            g->dims_gen = gen, g->dims_np = np;
+        free(g->hint);
+        g->dims = NULL, g->n_dims = 0, g->dims_gen = 0, g->hint = NULL;
+        if (!(rc = knob__intersection(par, np, 0, &g->dims, &g->n_dims))) {
+            /* a param is usually where the last trial had it: its index in the search
+             * space, as the trials' params are in suggest order */
+            if (!(g->hint = malloc((g->n_dims + 1) * sizeof *g->hint)))
+                rc = oom(g);
+            for (size_t k = 0; !rc && k < g->n_dims; k++)
+                g->hint[k] = k;
+            if (!rc)
+                g->dims_gen = gen, g->dims_np = np;
+        }
     }
     const knob__dim *dims = g->dims;
     size_t nd = np >= (size_t)g->n_parents && !rc ? g->n_dims : 0;
-    if (!rc && nd) {
+    /* the parents as points: the same for every child of the generation */
+    if (!rc && nd && (g->pop_gen != gen || g->pop_np != np)) {
         pop p;
+        free(g->pop_loss);
+        g->pop_loss = NULL, g->pop_viol = NULL, g->pop_gen = 0, g->pop_np = 0;
+        if (!(rc = knob__ga_pop_fill(g, &p, s, par, np))) {
+            g->pop_loss = p.loss, g->pop_viol = p.viol, g->pop_constrained = p.constrained;
+            g->pop_gen = gen, g->pop_np = np;
+        }
+    }
+    if (!rc && nd) {
+        pop p = {.t = par,
+                 .n = np,
+                 .loss = g->pop_loss,
+                 .viol = g->pop_viol,
+                 .constrained = g->pop_constrained};
         knob_rng r;
         knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t),
                         g->name);
-        if (!(rc = knob__ga_pop_fill(g, &p, s, par, np))) {
-            rc = propose_child(g, s, t, &p, dims, nd, &r);
-            free(p.loss);
-        }
+        rc = propose_child(g, s, t, &p, dims, nd, g->hint, &r);
     }
     free(par);
     return rc;

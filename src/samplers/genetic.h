@@ -64,10 +64,16 @@ typedef struct knob__ga {
      * ones and how many of them it holds (next_generation) */
     size_t n_settled;
     int64_t settled_top, settled_count;
-    /* the search space of the parents of generation dims_gen (dims_np usable parents) */
+    /* the search space of the parents of generation dims_gen (dims_np usable parents);
+     * hint[k]: where dims[k] was among the params of the last parent read */
     int64_t dims_gen;
-    size_t dims_np, n_dims;
+    size_t dims_np, n_dims, *hint;
     knob__dim *dims;
+    /* the parents of generation pop_gen as points (pop_np usable ones, in order) */
+    int64_t pop_gen;
+    size_t pop_np;
+    double *pop_loss, *pop_viol;
+    bool pop_constrained;
 } knob__ga;
 
 extern const char *const knob__ga_crossovers[];

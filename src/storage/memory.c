@@ -6,6 +6,7 @@
 #include "storage/backend.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct mem_trial mem_trial;
@@ -48,7 +49,27 @@ typedef struct mem {
     mem_trial **trials; /* by id - 1 */
     size_t n_trials, cap_trials;
     knob__map names; /* name -> mem_study *, NULL once deleted */
+    knob__map texts; /* the params' names and distributions' JSON, one copy each */
+    struct {
+        const char *from, *to;
+    } seen[256]; /* a text's last address (usually the study view's interned copy) */
 } mem;
+
+/* The one copy of a param's name or distribution JSON (freed when the storage closes):
+ * a copy per trial and param had been a tenth of a tell's cost, and hashing them each
+ * time as much. Where the same address brought the same text last, no hash. NULL: out
+ * of memory. */
+static const char *text_of(mem *m, const char *text)
+{
+    size_t h = ((uintptr_t)text >> 4) % (sizeof m->seen / sizeof *m->seen);
+    if (m->seen[h].from == text && strcmp(m->seen[h].to, text) == 0)
+        return m->seen[h].to;
+    knob__map_slot *slot = knob__map_put(&m->texts, text, NULL);
+    if (!slot)
+        return NULL;
+    m->seen[h].from = text, m->seen[h].to = slot->key;
+    return slot->key;
+}
 
 static int open_mem(const char *url, const char *where, void **be)
 {
@@ -75,11 +96,7 @@ static void free_attrs(knob_attr *a, size_t n)
 
 static void free_trial(mem_trial *t)
 {
-    for (size_t i = 0; i < t->n_params; i++) {
-        free((char *)t->params[i].name);
-        free((char *)t->params[i].dist_json);
-    }
-    free(t->params);
+    free(t->params); /* their texts are the storage's (text_of) */
     free(t->values);
     free(t->inter);
     for (int k = 0; k < 2; k++)
@@ -112,6 +129,7 @@ static void close_mem(void *be)
     free(m->studies);
     free(m->trials);
     knob__map_free(&m->names);
+    knob__map_free(&m->texts);
     free(m);
 }
 
@@ -410,22 +428,18 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
     mem_trial *t = trial_of(be, study, trial);
     if (!t)
         return no_trial(trial);
-    char *dj = knob__strdup(dist_json);
+    const char *dj = text_of(be, dist_json);
     if (!dj)
         return knob__oom("param");
     size_t i = 0;
     while (i < t->n_params && strcmp(t->params[i].name, name) != 0)
         i++;
     if (i == t->n_params) {
-        char *n = knob__strdup(name);
-        if (!n || knob__grow(&t->params, &t->cap_params, t->n_params + 1, sizeof *t->params)) {
-            free(n);
-            free(dj);
+        const char *n = text_of(be, name);
+        if (!n || knob__grow(&t->params, &t->cap_params, t->n_params + 1, sizeof *t->params))
             return knob__oom("param");
-        }
         t->params[t->n_params++] = (knob__param_rec){n, NULL, 0};
     }
-    free((char *)t->params[i].dist_json);
     t->params[i].dist_json = dj;
     t->params[i].internal = internal;
     touch(study_of(be, study), t);
@@ -453,12 +467,9 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
         return knob__oom("param");
     touch(study_of(be, study), t);
     for (size_t i = 0; i < n; i++) {
-        char *name = knob__strdup(recs[i].name), *dj = knob__strdup(recs[i].dist_json);
-        if (!name || !dj) {
-            free(name);
-            free(dj);
+        const char *name = text_of(be, recs[i].name), *dj = text_of(be, recs[i].dist_json);
+        if (!name || !dj)
             return knob__oom("param");
-        }
         t->params[t->n_params++] = (knob__param_rec){name, dj, recs[i].internal};
     }
     return KNOB_OK;

@@ -332,7 +332,64 @@ static void workers_share_population(void **state)
     knob_storage_close(st);
 }
 
+/* Without mutation every param of a child is one of its recorded parents' values (the
+ * sampler's proposals are taken by the suggests), whatever the order in which a trial
+ * suggests its params (a child looks each parent's params up where the last one had them,
+ * then anywhere). Two studies in one storage, with orders shifted between them. */
+static void children_take_parents_values(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    OK(knob_storage_open("memory:", &st));
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    for (int study = 0; study < 2; study++) {
+        knob_sampler *sm; /* taken over by the study */
+        OK(knob_sampler_create("nsga2", "seed=4,population_size=8,mutation_prob=0,crossover_prob=1",
+                               &sm));
+        knob_study_options o = {.directions = dirs, .n_objectives = 2, .sampler = sm};
+        knob_study *s;
+        OK(knob_study_create(st, study ? "second" : "first", &o, &s));
+        for (int k = 0; k < 40; k++) {
+            knob_trial *t;
+            double x[DIMS], f[2];
+            OK(knob_study_ask(s, &t));
+            for (int j = 0; j < DIMS; j++) {
+                int i = (k + study) % 3 == 0 ? DIMS - 1 - j : (j + k) % DIMS; /* orders vary */
+                char nm[8];
+                snprintf(nm, sizeof nm, "x%d", i);
+                OK(knob_trial_suggest_float(t, nm, 0, 1, 0, 0, &x[i]));
+            }
+            zdt1(x, f);
+            OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, f, 2));
+        }
+        const knob_trial_info *const *tr;
+        size_t n, children = 0;
+        OK(knob_study_trials(s, &tr, &n));
+        for (size_t c = 8; c < n; c++) {
+            const char *p = knob_trial_info_attr(tr[c], "nsga2:parents", true);
+            assert_non_null(p);
+            int a = -1, b = -1;
+            assert_int_equal(sscanf(p, "[%d,%d]", &a, &b), 2);
+            assert_true(a >= 0 && b >= 0 && (size_t)a < c && (size_t)b < c);
+            for (int i = 0; i < DIMS; i++) {
+                char nm[8];
+                snprintf(nm, sizeof nm, "x%d", i);
+                double v = knob_trial_info_param(tr[c], nm)->internal;
+                if (v != knob_trial_info_param(tr[a], nm)->internal &&
+                    v != knob_trial_info_param(tr[b], nm)->internal)
+                    fail_msg("study %d, trial %zu: %s = %g is neither parent's (%d, %d)", study, c,
+                             nm, v, a, b);
+            }
+            children++;
+        }
+        assert_int_equal(children, 32);
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(children_take_parents_values),
     cmocka_unit_test(generations_and_parents),
     cmocka_unit_test(beats_random),
     cmocka_unit_test(every_crossover),
