@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The tables of bench/multiobjective from the lines of run.sh (bench/README.md, "multiobjective").
 
-usage: summarize.py FILE... > table.md
+usage: summarize.py [--columns "S ..."] FILE... > table.md
 
 One table row per (problem, trials); one column per sampler present, knob's first. A cell is
 the median hypervolume over the seeds, the median CPU ms per trial in brackets and the number
 of seeds in parentheses. A (problem, sampler, trials, seed) measured twice counts once: the
-last line wins. Samplers that printed n/a are left out.
+last line wins. Samplers that printed n/a are left out. --columns fixes the columns and
+their order (e.g. "knob-gp knob-tpe knob-nsga2 ..."): a sampler not run has empty cells, so
+that tables of separate runs (gp's rows, measured apart) line up.
 """
 import statistics
 import sys
@@ -15,7 +17,11 @@ ORDER = ["knob-gp", "knob-tpe", "knob-nsga2", "knob-nsga3", "knob-random", "optu
          "optuna-nsga2", "optuna-nsga3", "optuna-random"]
 
 
-def main(paths):
+def main(args):
+    columns = None
+    if args[:1] == ["--columns"]:
+        columns, args = args[1].split(), args[2:]
+    paths = args
     runs = {}
     for path in paths:
         with open(path) as f:
@@ -26,7 +32,8 @@ def main(paths):
                 fields = dict(x.split("=", 1) for x in w[4:] if "=" in x)
                 runs[(w[0], w[1], int(w[2]), w[3])] = (float(fields["hv"]),
                                                        float(fields["cpu_ms_per_trial"]))
-    samplers = sorted({k[1] for k in runs}, key=lambda s: (ORDER.index(s) if s in ORDER else 99, s))
+    samplers = columns or sorted({k[1] for k in runs},
+                                 key=lambda s: (ORDER.index(s) if s in ORDER else 99, s))
     rows = sorted({(k[0], k[2]) for k in runs})
     print("| problem | trials | " + " | ".join(samplers) + " |")
     print("|---|---|" + "---|" * len(samplers))
