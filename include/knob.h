@@ -595,9 +595,11 @@ KNOB_API int knob_study_trials(knob_study *s, const knob_trial_info *const **tri
  * order, and in *stamp the stamp to pass next time: a poll that reads only what changed
  * (a live view). 0 gives every trial. Stamps are the storage's own (they grow with each
  * write to the study), so any handle on the same storage may pass a stamp another got.
- * Memory and SQLite give each change once. PostgreSQL gives it at least once: a poll reads
- * up to the oldest transaction still writing anywhere on the server, and a trial written
- * since then is given again (as it is now) at the next poll.
+ * Memory and SQLite give each change once. PostgreSQL gives it once, unless a knob write
+ * to the same tables (same database and schema; another worker's, of any study) was still
+ * running at the poll: a poll reads up to the oldest such write, and a trial written since
+ * it began is given again (as it is now) at the next poll. Other programs' transactions on
+ * the server, however long, hold nothing back.
  * *out (an array of *n pointers) is borrowed as knob_study_trials' is: valid until the
  * next call that syncs the study. Returns KNOB_OK, KNOB_EINVAL (a NULL argument),
  * KNOB_ENOMEM, or the storage's status. */

@@ -2,8 +2,9 @@
  * string; the usual PG* environment variables and service files apply). Creating a trial
  * takes the study's row lock (its trial count), so numbers are dense and a cap exact; no
  * other write touches the study's row. A trial's change stamp is the id of the transaction
- * that last wrote it, and a sync reads up to its snapshot's xmin (Q_WATERMARK), so writers
- * need not commit in stamp order and do not wait for each other. Every query is prepared. A lost
+ * that last wrote it, and a sync reads up to the oldest knob write still running on these
+ * tables (Q_WATERMARK; other transactions on the server do not count), so writers need not
+ * commit in stamp order and do not wait for each other. Every query is prepared. A lost
  * connection is re-established with backoff and the operation retried, so a finished trial is
  * written when the server comes back; credentials never appear in a message. */
 #include "internal.h"
@@ -51,8 +52,14 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS knob_claims(study BIGINT NOT NULL REFERENCES knob_studies(id) ON "
     "DELETE CASCADE, key TEXT NOT NULL, trial BIGINT, PRIMARY KEY(study, key))",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '2') ON CONFLICT DO NOTHING",
-    /* A knob of schema 1 (stamps from the study's counter, read up to that counter) would
-     * miss every trial stamped by this one: it refuses a schema 2 database. */
+    /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
+     * with this transaction's id, below what any sync after it reads up to. A counter may
+     * be above the server's transaction ids (a database restored into a new cluster,
+     * whose ids start low), and such a trial came again at every sync until the ids passed
+     * it. A knob of schema 1 (read up to the counter) would miss every trial stamped by
+     * this one: it refuses a schema 2 database. */
+    "UPDATE knob_trials SET seq = txid_current() WHERE EXISTS (SELECT 1 FROM knob_meta WHERE "
+    "key = 'schema_version' AND value = '1')",
     "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version' AND value = '1'",
 };
 
@@ -83,6 +90,7 @@ enum {
     Q_TRIAL_STATE,
     Q_CLAIM,
     Q_WATERMARK,
+    Q_STAMPED_BY,
     Q_CHANGED,
     Q_CREATE_CLAIMED,
     Q_SYNC_TRIALS,
@@ -191,13 +199,80 @@ static const char *const sql[Q_COUNT] = {
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
-    /* Every transaction below the snapshot's xmin has ended, so every trial whose stamp is
-     * at most this is in the snapshot, or will be written again with a larger stamp: the
-     * next sync starts there. Stamps above it already in the snapshot are read again next
-     * time (writes committed while an older one was still running): no row is missed, a
-     * few are read twice. No row: the study was deleted. */
-    [Q_WATERMARK] = "SELECT txid_snapshot_xmin(txid_current_snapshot()) - 1 FROM knob_studies "
-                    "WHERE id = $1",
+    /* $1 study, $2 the stamp the sync starts from. The sync's reads run in this statement's
+     * snapshot (the first of a REPEATABLE READ transaction); the watermark W is a stamp such
+     * that every transaction that may stamp a trial with an id <= W had ended before that
+     * snapshot: each trial stamped <= W is read as written, or will be written again with a
+     * larger stamp, and the next sync starts from W. Stamps above W already in the snapshot
+     * (commits of writers that began after the oldest one still running) are read again
+     * next time: no trial is missed, a few are given twice.
+     *
+     * Which transactions count: W = min(xmax, the in-progress ids of the snapshot that may
+     * stamp) - 1. Knob stamps only in single statements that write knob_trials, and a
+     * statement takes its ROW EXCLUSIVE lock on knob_trials before it runs, so before that
+     * transaction has an id; the lock is held until it ends. So a transaction seen with an
+     * id and without that lock on this schema's knob_trials never stamps: another program's
+     * (a batch job, a psql session idle in a transaction), knob's of another schema or
+     * database, an ANALYZE. Counting only the others keeps one long stranger from holding
+     * back every sync of every study (each read again everything written since it began).
+     *   - Ids at or below $2 still in progress were seen as strangers by the sync that gave
+     *     $2 (they were in progress in its snapshot, and not counted): not counted, no look.
+     *   - The locks are read after the snapshot (pg_locks, one read: the CTE is read once,
+     *     so an id's lock and its relation locks come from the same call). A stranger is an
+     *     id seen there without that lock and still in progress after that read
+     *     (pg_xact_status, called on the rows of the join, so it cannot run before it): it
+     *     held all its locks at the read. An id that ended after the snapshot cannot be
+     *     told apart by its locks: a transaction leaves the proc array, then releases its
+     *     locks (the fast-path relation locks before its id's), so a writer that just ended
+     *     may show its id without its knob_trials lock, or nothing at all; and its commit
+     *     is not in the snapshot. Such ids are returned (the second column): after the
+     *     sync, in a snapshot that holds their commits, the first that stamped a trial of
+     *     this study keeps the mark below it (Q_STAMPED_BY); the others (strangers that
+     *     ended, writers of other studies, rollbacks) do not hold it back. A later write
+     *     over such a trial is by an id that ended after the snapshot too, or one above it.
+     *   - pg_locks gives the 32-bit xid, the snapshot the 64-bit id (epoch and xid): they
+     *     are compared as xid; two transactions running at once never share the low 32
+     *     bits (the server stops assigning ids 2^31 before wraparound).
+     *   - Subtransactions: the snapshot lists top-level ids, txid_current() stamps with
+     *     the top-level id, and a backend's relation locks belong to its top-level
+     *     transaction (pg_locks' virtualtransaction, also for a prepared transaction).
+     *   - A writer waiting for its knob_trials lock has no id yet; one holding a stronger
+     *     lock also lists ROW EXCLUSIVE when it writes.
+     * pg_locks takes the lock manager's partition locks: it is read only when the plain
+     * mark (the oldest in-progress id above $2) would leave a trial of this study to be
+     * read again, that is when one of the study's trials is stamped above it (with many
+     * workers, a worker's write still running; with a stranger, every trial written since
+     * it began). The CTEs are evaluated only when read. No row: the study was deleted. */
+    [Q_WATERMARK] =
+        "WITH x AS MATERIALIZED (SELECT x AS xid8, x::text::bigint AS id FROM "
+        "pg_snapshot_xip(pg_current_snapshot()) x WHERE x::text::bigint > $2), "
+        "mark AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax), "
+        "plain AS (SELECT LEAST(xmax, (SELECT min(id) FROM x)) - 1 AS w FROM mark), "
+        "enough AS (SELECT NOT EXISTS (SELECT 1 FROM knob_trials WHERE study = $1 AND seq > "
+        "plain.w) AS yes FROM plain), "
+        "locks AS MATERIALIZED (SELECT locktype, database, relation, transactionid, pid, mode, "
+        "granted FROM pg_locks), "
+        "owner AS MATERIALIZED (SELECT x.xid8, x.id, t.pid FROM x JOIN locks t ON t.locktype = "
+        "'transactionid' AND t.transactionid = x.xid8::xid AND t.mode = 'ExclusiveLock' AND "
+        "t.granted UNION SELECT x.xid8, x.id, a.pid FROM x JOIN pg_stat_activity a ON "
+        "a.backend_xid = x.xid8::xid), "
+        "lockless AS MATERIALIZED (SELECT o.xid8, o.id FROM owner o WHERE o.pid IS NOT NULL AND "
+        "NOT EXISTS (SELECT 1 FROM locks r WHERE r.pid = o.pid AND r.locktype = 'relation' AND "
+        "r.relation = 'knob_trials'::regclass AND r.mode = 'RowExclusiveLock' AND r.database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database()))), "
+        "strangers AS MATERIALIZED (SELECT id FROM lockless WHERE pg_xact_status(xid8) = "
+        "'in progress'), "
+        "ended AS MATERIALIZED (SELECT id FROM x WHERE id NOT IN (SELECT id FROM strangers) AND "
+        "pg_xact_status(xid8) <> 'in progress'), "
+        "hope AS MATERIALIZED (SELECT LEAST(xmax, (SELECT min(id) FROM x WHERE id NOT IN (SELECT "
+        "id FROM strangers) AND id NOT IN (SELECT id FROM ended))) - 1 AS w FROM mark) "
+        "SELECT CASE WHEN enough.yes THEN plain.w ELSE (SELECT w FROM hope) END, CASE WHEN "
+        "enough.yes THEN '{}' ELSE ARRAY(SELECT id FROM ended WHERE id <= (SELECT w FROM hope) "
+        "ORDER BY id) END FROM plain, enough, knob_studies WHERE knob_studies.id = $1",
+    /* $1 study, $2 ids of transactions that ended after a sync's snapshot: the lowest that
+     * stamped a trial of the study (seen in this later snapshot), or NULL. */
+    [Q_STAMPED_BY] =
+        "SELECT min(seq) FROM knob_trials WHERE study = $1 AND seq = ANY($2::bigint[])",
     [Q_CHANGED] = "SELECT EXISTS (SELECT 1 FROM knob_trials WHERE study = $1 AND seq > $2) FROM "
                   "knob_studies WHERE id = $1",
     /* $1 study, $2 state, $3 start time, $4 cap, $5 keys, $6 jsons, $7 the claim's key. The
@@ -1300,6 +1375,27 @@ static int deliver(sync_args *a, rows c[5])
     return rc;
 }
 
+/* The stamp a sync reads up to (Q_WATERMARK's row): its mark, lowered below the first of the
+ * transactions that ended after the sync's snapshot and stamped a trial of the study, looked
+ * up in a snapshot taken after they ended (one more round trip, only when there are any). */
+static int watermark(pg *d, int64_t study, const PGresult *w, int64_t *mark)
+{
+    *mark = get_i64(w, 0, 0);
+    const char *ended = PQgetvalue(w, 0, 1);
+    if (!strcmp(ended, "{}"))
+        return KNOB_OK;
+    char s[32];
+    const char *p[2] = {num(s, study), ended};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_STAMPED_BY, 2, p, &r, "read changed trials");
+    if (rc)
+        return rc;
+    if (!PQgetisnull(r, 0, 0) && get_i64(r, 0, 0) - 1 < *mark)
+        *mark = get_i64(r, 0, 0) - 1;
+    PQclear(r);
+    return KNOB_OK;
+}
+
 /* The study's stamp and the changed trials' rows in one snapshot and one round trip: BEGIN,
  * the 6 reads and COMMIT go to the server as one pipeline (with many workers the stamp
  * has nearly always moved, and 8 round trips per ask, each a wake-up of this process and
@@ -1320,7 +1416,7 @@ static int op_sync(pg *d, void *a_)
     for (int i = 0; sent && i < 6; i++) {
         char name[16];
         snprintf(name, sizeof name, "knob%d", which[i]);
-        sent = PQsendQueryPrepared(d->c, name, i ? 2 : 1, p, NULL, NULL, 0);
+        sent = PQsendQueryPrepared(d->c, name, 2, p, NULL, NULL, 0);
     }
     sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
            PQpipelineSync(d->c);
@@ -1340,8 +1436,10 @@ static int op_sync(pg *d, void *a_)
     if (!rc && !PQntuples(res[1]))
         rc =
             knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted", d->where);
+    int64_t mark = 0;
+    if (!rc)
+        rc = watermark(d, a->study, res[1], &mark);
     if (!rc) {
-        int64_t mark = get_i64(res[1], 0, 0);
         a->seq = mark > a->since ? mark : a->since;
         a->changed = PQntuples(res[2]);
         rows c[5] = {{0}};

@@ -161,7 +161,8 @@ static void tell_leaves_the_study_row(void **state)
 
 /* Writers commit out of stamp order (no lock orders them): a handle that only ever syncs
  * what changed, many times while 8 workers run, ends with the same trials as a fresh
- * load; none missed, none left behind in an old state. */
+ * load; none missed, none left behind in an old state; also with another program's
+ * transaction open all along, which the syncs read past. */
 static void syncs_miss_nothing_while_workers_write(void **state)
 {
     (void)state;
@@ -172,6 +173,7 @@ static void syncs_miss_nothing_while_workers_write(void **state)
     knob_study *s;
     assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
     assert_int_equal(knob_study_create(st, "watch", NULL, &s), KNOB_OK);
+    PGconn *stranger = knob_test_stranger_begin(u);
     pid_t runner = fork();
     assert_true(runner >= 0);
     if (runner == 0) {
@@ -193,6 +195,7 @@ static void syncs_miss_nothing_while_workers_write(void **state)
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
     print_message("%d syncs while the workers ran\n", syncs);
+    knob_test_stranger_end(stranger);
     assert_int_equal(n, 480);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(tr[i]->number, (int64_t)i);
@@ -203,6 +206,226 @@ static void syncs_miss_nothing_while_workers_write(void **state)
     }
     knob_study_free(s);
     knob_storage_close(st);
+}
+
+/* What a poll reads up to: a knob write still running on the study's tables holds it back
+ * (the trial it writes comes once it commits, none missed); another program's transaction
+ * does not, even one that has read knob_trials (it holds a lock on it, but not the one a
+ * write takes). The write still running is played by a transaction that stamps trial 0 the
+ * way knob's statements do and stays open. */
+static void a_running_write_holds_the_stamp_back(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    PGconn *stranger = knob_test_stranger_begin(u);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x, y = 1;
+    const knob_trial_info *const *got;
+    size_t n;
+    int64_t stamp0, stamp1, stamp2, stamp3;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "held", NULL, &s), KNOB_OK);
+    knob_test_pg_exec(stranger, "SELECT count(*) FROM knob_trials");
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_trials_since(s, 0, &got, &n, &stamp0), KNOB_OK);
+    assert_int_equal(n, 1);
+
+    PGconn *writer = PQconnectdb(u);
+    assert_int_equal(PQstatus(writer), CONNECTION_OK);
+    knob_test_pg_exec(writer, "BEGIN");
+    knob_test_pg_exec(writer, "UPDATE knob_trials SET seq = txid_current() WHERE number = 0");
+    knob_test_pg_exec(writer, "INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT id, "
+                              "false, 'late', '1' FROM knob_trials WHERE number = 0");
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    /* trial 1 comes; trial 0's write is not committed: not yet, and the stamp stays below it */
+    assert_int_equal(knob_study_trials_since(s, stamp0, &got, &n, &stamp1), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0]->number, 1);
+    knob_test_pg_exec(writer, "COMMIT");
+    PQfinish(writer);
+    /* trial 0 comes with the write; trial 1, written while that write ran, comes again */
+    assert_int_equal(knob_study_trials_since(s, stamp1, &got, &n, &stamp2), KNOB_OK);
+    assert_true(n >= 1 && n <= 2);
+    assert_int_equal(got[0]->number, 0);
+    assert_string_equal(knob_trial_info_attr(got[0], "late", false), "1");
+    assert_true(stamp2 > stamp1);
+    /* nothing is running on the study's tables now: nothing more, the stranger still open */
+    assert_int_equal(knob_study_trials_since(s, stamp2, &got, &n, &stamp3), KNOB_OK);
+    assert_int_equal(n, 0);
+    knob_test_stranger_end(stranger);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* The tables of schema 1 (knob before December 2026: a trial's stamp was its study's
+ * counter), as that knob created them. */
+static const char *const schema1[] = {
+    "CREATE TABLE knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE knob_studies(id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE, directions "
+    "TEXT NOT NULL, seq BIGINT NOT NULL DEFAULT 0, n_trials BIGINT NOT NULL DEFAULT 0, created "
+    "DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE knob_study_attrs(study BIGINT NOT NULL REFERENCES knob_studies(id) ON DELETE "
+    "CASCADE, system BOOLEAN NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, ord BIGSERIAL, "
+    "PRIMARY KEY(study, system, key))",
+    "CREATE TABLE knob_trials(id BIGSERIAL PRIMARY KEY, study BIGINT NOT NULL REFERENCES "
+    "knob_studies(id) ON DELETE CASCADE, number BIGINT NOT NULL, state INTEGER NOT NULL, "
+    "start_time DOUBLE PRECISION, end_time DOUBLE PRECISION, seq BIGINT NOT NULL, UNIQUE(study, "
+    "number))",
+    "CREATE INDEX knob_trials_by_seq ON knob_trials(study, seq)",
+    "CREATE INDEX knob_trials_by_state ON knob_trials(study, state, number)",
+    "CREATE TABLE knob_params(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON DELETE "
+    "CASCADE, position INTEGER NOT NULL, name TEXT NOT NULL, dist TEXT NOT NULL, internal DOUBLE "
+    "PRECISION NOT NULL, PRIMARY KEY(trial, name))",
+    "CREATE TABLE knob_values(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON DELETE "
+    "CASCADE, idx INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY(trial, idx))",
+    "CREATE TABLE knob_intermediate(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON DELETE "
+    "CASCADE, step BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY(trial, step))",
+    "CREATE TABLE knob_trial_attrs(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON DELETE "
+    "CASCADE, system BOOLEAN NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, ord BIGSERIAL, "
+    "PRIMARY KEY(trial, system, key))",
+    "CREATE TABLE knob_claims(study BIGINT NOT NULL REFERENCES knob_studies(id) ON DELETE "
+    "CASCADE, key TEXT NOT NULL, trial BIGINT, PRIMARY KEY(study, key))",
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '1')",
+    "COMMENT ON TABLE knob_meta IS 'knob schema 1 5d1c0a6f3e2b4c19'",
+};
+
+/* A schema 1 database as a knob of that schema left it: study "old" with 5 trials (0-3
+ * complete, with a param, a value, an intermediate value and an attribute each; 4 still
+ * running) and a claim. Its stamps are the study's counter, here as high as a database
+ * restored into a new cluster has them: far above the server's transaction ids. */
+static void make_schema1(const char *url, const char *version)
+{
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    for (size_t i = 0; i < sizeof schema1 / sizeof *schema1; i++)
+        knob_test_pg_exec(c, schema1[i]);
+    char sql[512];
+    snprintf(sql, sizeof sql, "UPDATE knob_meta SET value = '%s'", version);
+    knob_test_pg_exec(c, sql);
+    knob_test_pg_exec(c, "INSERT INTO knob_studies(name, directions, seq, n_trials, created) "
+                         "VALUES('old', 'minimize', 4000000000020, 5, 1)");
+    knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, start_time, end_time, "
+                         "seq) SELECT 1, n, CASE WHEN n < 4 THEN 1 ELSE 0 END, 10 + n, CASE "
+                         "WHEN n < 4 THEN 11 + n END, 4000000000000 + 4 * n FROM "
+                         "generate_series(0, 4) n");
+    knob_test_pg_exec(
+        c, "INSERT INTO knob_params(trial, position, name, dist, internal) SELECT "
+           "id, 0, 'x', '{\"type\":\"float\",\"low\":0,\"high\":1,\"step\":0,\"log\":false}', "
+           "number / 10.0 FROM knob_trials");
+    knob_test_pg_exec(c, "INSERT INTO knob_values(trial, idx, value) SELECT id, 0, number * 2 "
+                         "FROM knob_trials WHERE state = 1");
+    knob_test_pg_exec(c, "INSERT INTO knob_intermediate(trial, step, value) SELECT id, 0, "
+                         "number * 3 FROM knob_trials WHERE state = 1");
+    knob_test_pg_exec(c, "INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT id, "
+                         "false, 'k', number::text FROM knob_trials");
+    knob_test_pg_exec(c, "INSERT INTO knob_claims(study, key, trial) VALUES(1, 'grid:7', 3)");
+    PQfinish(c);
+}
+
+static char *pg_value(const char *url, const char *sql)
+{
+    static char out[256];
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c, sql);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(r), 1);
+    snprintf(out, sizeof out, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    return out;
+}
+
+/* Opening a schema 1 database upgrades it in place: the same trials with all they held,
+ * the claim, dense numbers after them, and stamps a poll reads past (schema 1's counters
+ * above the server's transaction ids had come again at every poll). */
+static void schema1_is_upgraded_in_place(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    make_schema1(u, "1");
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    const knob_trial_info *const *got;
+    size_t n;
+    int64_t stamp, stamp2;
+    bool won = true;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "2");
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM knob_trials WHERE seq > "
+                                    "txid_current()"),
+                        "0");
+    if (knob_study_load(st, "old", NULL, &s))
+        fail_msg("load the upgraded study: %s", knob_errmsg());
+    if (knob_study_trials_since(s, 0, &got, &n, &stamp))
+        fail_msg("read the upgraded study: %s", knob_errmsg());
+    assert_int_equal(n, 5);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(got[i]->number, i);
+        assert_int_equal(got[i]->state, i < 4 ? KNOB_TRIAL_COMPLETE : KNOB_TRIAL_RUNNING);
+        assert_int_equal(got[i]->n_params, 1);
+        assert_true(got[i]->params[0].internal == i / 10.0);
+        assert_int_equal(got[i]->n_values, i < 4 ? 1 : 0);
+        assert_int_equal(got[i]->n_intermediate, i < 4 ? 1 : 0);
+        if (i < 4)
+            assert_true(got[i]->values[0] == i * 2 && got[i]->intermediate[0].value == i * 3);
+        char k[8];
+        snprintf(k, sizeof k, "%d", i);
+        assert_string_equal(knob_trial_info_attr(got[i], "k", false), k);
+    }
+    assert_int_equal(knob_study_trials_since(s, stamp, &got, &n, &stamp2), KNOB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(knob_study_claim(s, "grid:7", NULL, &won), KNOB_OK);
+    assert_false(won);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 5);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_trials_since(s, stamp2, &got, &n, &stamp), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0]->number, 5);
+    knob_study_free(s);
+    knob_storage_close(st);
+    /* opened again: nothing changes */
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "old", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &got, &n), KNOB_OK);
+    assert_int_equal(n, 6);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A database of a newer schema is refused, naming the database and both schemas, and left
+ * as it was. */
+static void newer_schema_is_refused(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    make_schema1(u, "3");
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_ECORRUPT);
+    assert_non_null(strstr(knob_errmsg(), "created by a newer knob (schema 3; this one reads up "
+                                          "to 2)"));
+    assert_non_null(strstr(knob_errmsg(), "postgresql://knob@"));
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "3");
+    assert_string_equal(pg_value(u, "SELECT obj_description('knob_meta'::regclass, 'pg_class')"),
+                        "knob schema 1 5d1c0a6f3e2b4c19");
+    assert_string_equal(pg_value(u, "SELECT sum(seq) FROM knob_trials"), "20000000000040");
 }
 
 /* 8 workers share a grid of 200 points: each point runs exactly once. */
@@ -401,6 +624,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(grid_across_workers),
         cmocka_unit_test(tell_leaves_the_study_row),
         cmocka_unit_test(syncs_miss_nothing_while_workers_write),
+        cmocka_unit_test(a_running_write_holds_the_stamp_back),
+        cmocka_unit_test(schema1_is_upgraded_in_place),
+        cmocka_unit_test(newer_schema_is_refused),
         cmocka_unit_test(secrets_stay_out_of_messages),
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),

@@ -102,4 +102,45 @@ static inline const char *knob_test_pg_url(void)
     return buf;
 }
 
+/* Runs one statement on c; fails the case with the server's message. */
+static inline void knob_test_pg_exec(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(r));
+        PQclear(r);
+        fail_msg("%s: %s", sql, msg);
+    }
+    PQclear(r);
+}
+
+/* Another program's transaction on the server of `url` (another application's batch job,
+ * a psql session left idle in a transaction): it has written a table of its own, so it has
+ * a transaction id, and it stays open until knob_test_stranger_end. */
+static inline PGconn *knob_test_stranger_begin(const char *url)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(c));
+        PQfinish(c);
+        fail_msg("the stranger cannot connect: %s", msg);
+    }
+    knob_test_pg_exec(c, "SET client_min_messages = warning");
+    knob_test_pg_exec(c, "CREATE TABLE IF NOT EXISTS stranger_rows(v INTEGER)");
+    knob_test_pg_exec(c, "BEGIN");
+    knob_test_pg_exec(c, "INSERT INTO stranger_rows VALUES (1)");
+    return c;
+}
+
+static inline void knob_test_stranger_end(PGconn *c)
+{
+    if (!c)
+        return;
+    knob_test_pg_exec(c, "ROLLBACK");
+    PQfinish(c);
+}
+
 #endif
