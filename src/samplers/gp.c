@@ -339,6 +339,10 @@ static const knob_option options[] = {
      "Kumaraswamy warping of each continuous param, fitted with the kernel (HEBO's input "
      "warping; not better on bench/bayesmark's decision trees, so off by default)",
      NULL},
+    {"tie_margin", KNOB_OPT_DOUBLE, offsetof(bo, tie_margin), "0", 0, 100,
+     "when several trials tie at the best value (a plateau), expected improvement counts only "
+     "what lies this far below it (in standard deviations of the warped losses)",
+     NULL},
     {"reference_point", KNOB_OPT_STRING, offsetof(bo, ref_text), "", 0, 0,
      "several objectives: the hypervolume's reference point, a list of one value per objective "
      "such as [1.1, 11] (the worst value of each that still counts: a limit such as 50 MB); log "
@@ -362,7 +366,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, trust_region, min_noise, warp, warp_inputs, "
-            "reference_point, mo_acquisition, seed.",
+            "tie_margin, reference_point, mo_acquisition, seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,

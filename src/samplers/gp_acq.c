@@ -304,8 +304,12 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
         knob_rng_derive(&r, seed, self, "gp:candidates");
         uint64_t salt = knob_rng_next(&r);
         make_candidates(p, &r, salt, D->X, D->top, D->n_top, cand, m_sobol, m_near);
+        /* A best that several trials tie (a plateau: ties say the region is flat) counts as
+         * improved on only tie_margin below it: inside the plateau the model is sure of its
+         * value, so the margin leaves the points it is unsure of, not the gaps between the
+         * tied points where its mean dips below them. */
         ctx c = {.p = p,
-                 .best = D->best,
+                 .best = D->best - (D->best_ties >= 2 ? p->tie_margin : 0),
                  .work = work,
                  .away = D->stalled ? D->center : NULL,
                  .no_incumbent = !isfinite(D->best),

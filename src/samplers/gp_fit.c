@@ -216,12 +216,15 @@ static void detect_plateau(const bo *p, data *D)
 {
     int n = D->n, ties = 0;
     D->plateau = false;
-    if (n < p->n_startup_trials + PLATEAU_WINDOW || n < 2 * PLATEAU_WINDOW)
-        return;
     double best = HUGE_VAL;
     for (int i = 0; i < n; i++)
         if (!p->nc || D->feas[i])
             best = fmin(best, D->y[i]);
+    D->best_ties = 0;
+    for (int i = 0; i < n; i++)
+        D->best_ties += (!p->nc || D->feas[i]) && tied(D->y[i], best);
+    if (n < p->n_startup_trials + PLATEAU_WINDOW || n < 2 * PLATEAU_WINDOW)
+        return;
     for (int i = n - PLATEAU_WINDOW; i < n; i++)
         ties += (!p->nc || D->feas[i]) && tied(D->y[i], best);
     D->plateau = ties >= PLATEAU_TIES;

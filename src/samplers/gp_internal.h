@@ -48,7 +48,8 @@ typedef struct knob__bo {
     char *acquisition, *pending, *startup, *failed, *cost, *ws_study, *ws_storage, *ref_text;
     double beta, min_noise, cost_budget;
     bool warp;
-    bool warp_inputs; /* Kumaraswamy warping of the continuous params (math/gp.h) */
+    bool warp_inputs;  /* Kumaraswamy warping of the continuous params (math/gp.h) */
+    double tie_margin; /* expected improvement's margin below a best tied by several trials */
     /* state */
     bool ucb;
     int pending_mode; /* 0 ignore, 1 believer, 2 liar */
@@ -126,6 +127,7 @@ typedef struct knob__bo_data {
     int n_top;
     bool stalled;            /* see STALL_TRIALS */
     bool plateau;            /* see PLATEAU_TIES */
+    int best_ties;           /* observations tied with the best loss (1: the best alone) */
     double center[MAX_DIMS]; /* the incumbent's row, when stalled */
     double *C;               /* n x nc constraint values of the observations (NaN: none) */
     bool *feas;              /* each observation is feasible */
