@@ -10,6 +10,7 @@
  * reader_cpu_ms_per_poll=C": D trials given by all polls, A of them unchanged since the
  * same reader was given them last (given again), the reader's CPU per poll (user+sys). */
 #include "knob.h"
+#include "trials.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -54,20 +55,8 @@ static int worker(const char *url, int n, int seed)
         fprintf(stderr, "worker: %s\n", knob_errmsg());
         return 1;
     }
-    for (int i = 0; i < n; i++) {
-        knob_trial *t;
-        double x, y, v;
-        if (knob_study_ask(s, &t) || knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x) ||
-            knob_trial_suggest_float(t, "y", -5, 5, 0, 0, &y)) {
-            fprintf(stderr, "worker: %s\n", knob_errmsg());
-            return 1;
-        }
-        v = x * x + y * y;
-        if (knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1)) {
-            fprintf(stderr, "worker: %s\n", knob_errmsg());
-            return 1;
-        }
-    }
+    if (run_trials(s, n))
+        return 1;
     knob_study_free(s);
     knob_storage_close(st);
     return 0;

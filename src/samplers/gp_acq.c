@@ -57,6 +57,22 @@ static void acq_batch(ctx *c, const double *x, int m, double *out)
     knob__bo_feasibility_batch(c, x, m, out);
 }
 
+/* The local search's value at a point from the acquisition's value v (and its gradient in
+ * grad): the cost and feasibility terms added, the evaluation counted, and a value that is
+ * not finite made the worst (its gradient zero), for one objective and for several. */
+double knob__bo_local_value(ctx *c, unsigned n, double v, double *grad)
+{
+    v += knob__bo_cost_grad(c, n, grad);
+    v += knob__bo_feasibility_grad(c, n, grad);
+    c->n_evals++;
+    if (!isfinite(v)) {
+        if (grad)
+            memset(grad, 0, n * sizeof *grad);
+        return -1e300;
+    }
+    return v;
+}
+
 static double local_fn(unsigned n, const double *u, double *grad, void *cv)
 {
     ctx *c = cv;
@@ -76,15 +92,7 @@ static double local_fn(unsigned n, const double *u, double *grad, void *cv)
     if (grad)
         for (unsigned i = 0; i < n; i++)
             grad[i] = (am * dm[c->free[i]] + av * dv[c->free[i]]) / c->scale[i];
-    v += knob__bo_cost_grad(c, n, grad);
-    v += knob__bo_feasibility_grad(c, n, grad);
-    c->n_evals++;
-    if (!isfinite(v)) {
-        if (grad)
-            memset(grad, 0, n * sizeof *grad);
-        return -1e300;
-    }
-    return v;
+    return knob__bo_local_value(c, n, v, grad);
 }
 
 /* L-BFGS over the continuous dimensions from x (updated in place); returns the value. */

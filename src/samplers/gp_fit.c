@@ -243,6 +243,20 @@ int knob__bo_failed(int status, int n, int d)
                           n);
 }
 
+/* What an observed trial brings besides its values: its nc constraint values (NAN where it
+ * has none or another count) and feasibility, and its cost, into row D->n (one objective and
+ * several alike). */
+void knob__bo_observe_extra(const bo *p, const knob_trial_info *ti, data *D, int nc)
+{
+    if (nc) {
+        for (int j = 0; j < nc; j++)
+            D->C[(size_t)D->n * nc + j] =
+                ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
+        D->feas[D->n] = knob_trial_info_feasible(ti);
+    }
+    knob__bo_observe_cost(p, ti, D);
+}
+
 /* The completed trials with a finite value as rows of the cube, and their losses (the
  * objective, negated when maximized) and constraints; at most max_observations of them.
  * D->y, D->C and D->feas are the caller's to free. */
@@ -262,13 +276,7 @@ int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_
             continue;
         if (!knob__bo_encode(p, ti, D->X + (size_t)D->n * d))
             continue;
-        if (nc) {
-            for (int j = 0; j < nc; j++)
-                D->C[(size_t)D->n * nc + j] =
-                    ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
-            D->feas[D->n] = knob_trial_info_feasible(ti);
-        }
-        knob__bo_observe_cost(p, ti, D);
+        knob__bo_observe_extra(p, ti, D, nc);
         D->y[D->n++] = sign * ti->values[0];
     }
     D->n_seen = D->n;

@@ -160,6 +160,10 @@ int knob__bo_failed(int status, int n, int d);
 /* The completed trials as rows of the cube and their losses (one objective). */
 int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_t n_tr, data *D);
 
+/* Observation D->n's constraint values (nc of them; NAN where the trial has another count)
+ * and feasibility, and its cost: shared by one objective and several. */
+void knob__bo_observe_extra(const bo *p, const knob_trial_info *ti, data *D, int nc);
+
 /* Warps and standardizes D->y; notes the best, the worst and the best few. */
 void knob__bo_standardize(const bo *p, data *D);
 
@@ -188,6 +192,10 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
 /* On a plateau: the study's next Sobol point, unless observed or pending (*explored). */
 int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
                      bool *explored);
+
+/* The local search's value from the acquisition's value v at c->x (gradient in grad): with
+ * the cost and feasibility terms, counted, and the worst where it is not finite. */
+double knob__bo_local_value(ctx *c, unsigned n, double v, double *grad);
 
 /* ---------------------------------------------------------------- gp_mo.c */
 

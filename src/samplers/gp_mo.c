@@ -73,15 +73,7 @@ double knob__bo_mo_local_fn(unsigned n, const double *u, double *grad, void *cv)
                         (gmu[j] * dm[j][c->free[i]] + gsd[j] * dv[j][c->free[i]] / (2 * sd[j])) /
                         c->scale[i];
     }
-    v += knob__bo_cost_grad(c, n, grad);
-    v += knob__bo_feasibility_grad(c, n, grad);
-    c->n_evals++;
-    if (!isfinite(v)) {
-        if (grad)
-            memset(grad, 0, n * sizeof *grad);
-        return -1e300;
-    }
-    return v;
+    return knob__bo_local_value(c, n, v, grad);
 }
 
 /* Keeps at most max_observations, in their order: the best half by constrained
@@ -155,13 +147,7 @@ static int observe_mo(bo *p, const double *sign, const knob_trial_info *const *t
             finite = isfinite(ti->values[j]);
         if (!finite || !knob__bo_encode(p, ti, D->X + (size_t)D->n * d))
             continue;
-        if (nc) {
-            for (int j = 0; j < nc; j++)
-                D->C[(size_t)D->n * nc + j] =
-                    ti->n_constraints == (size_t)nc ? ti->constraints[j] : NAN;
-            D->feas[D->n] = knob_trial_info_feasible(ti);
-        }
-        knob__bo_observe_cost(p, ti, D);
+        knob__bo_observe_extra(p, ti, D, nc);
         for (int j = 0; j < no; j++)
             (*Y)[(size_t)D->n * no + j] = sign[j] * ti->values[j];
         D->y[D->n] = (*Y)[(size_t)D->n * no];
