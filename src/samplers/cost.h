@@ -20,4 +20,14 @@ double knob__trial_cost(const char *cost, const knob_trial_info *t);
 double knob__cost_alpha(double budget, double spent, double spent_startup, int64_t n_seen,
                         int64_t n_startup);
 
+/* The option row cost_budget of every cost-aware sampler (`type` its state, `field` the
+ * member), for its option table. */
+#define KNOB__COST_BUDGET_OPTION(type, field)                                                      \
+    {                                                                                              \
+        "cost_budget", KNOB_OPT_DOUBLE, offsetof(type, field), "0", 0, 1e300,                      \
+            "cost: the total the study will spend, over which the cost's weight cools from 1 to "  \
+            "0 (0: over the 9 x n_startup_trials trials after the startup)",                       \
+            NULL                                                                                   \
+    }
+
 #endif

@@ -59,6 +59,7 @@
  *
  * The files of this sampler and what each holds: samplers/gp_internal.h. */
 #include "math/sobol.h"
+#include "samplers/cost.h"
 #include "samplers/gp_internal.h"
 #include "samplers/random.h"
 #include "util/lazy.h"
@@ -316,10 +317,7 @@ static const knob_option options[] = {
      "the cost learned by its own model on its log and weighed down to nothing as the budget is "
      "spent (CArBO)",
      NULL},
-    {"cost_budget", KNOB_OPT_DOUBLE, offsetof(bo, cost_budget), "0", 0, 1e300,
-     "cost: the total the study will spend, over which the cost's weight cools from 1 to 0 "
-     "(0: over the 9 x n_startup_trials trials after the startup)",
-     NULL},
+    KNOB__COST_BUDGET_OPTION(bo, cost_budget),
     {"warm_start_study", KNOB_OPT_STRING, offsetof(bo, ws_study), "", 0, 0,
      "a finished related study whose model (on the params both share) is this one's prior "
      "mean, scaled to this study's trials; the model starts after 2 trials",

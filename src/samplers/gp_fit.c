@@ -243,6 +243,21 @@ int knob__bo_failed(int status, int n, int d)
                           n);
 }
 
+/* Room for the rows of n_tr trials (and one more point) in p->buf, and D's losses,
+ * constraint values, feasibility and costs as the options need them; D's arrays are the
+ * caller's to free, also after a failure. */
+int knob__bo_alloc_rows(bo *p, size_t n_tr, data *D)
+{
+    int d = p->n_dims, nc = p->nc;
+    if (!knob__bo_reserve(p, (n_tr + 1) * (size_t)(d + 1)) ||
+        !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
+        (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
+                !(D->feas = malloc(n_tr * sizeof *D->feas)))) ||
+        (p->cost[0] && !(D->cost = malloc((n_tr + 1) * sizeof *D->cost))))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    return 0;
+}
+
 /* What an observed trial brings besides its values: its nc constraint values (NAN where it
  * has none or another count) and feasibility, and its cost, into row D->n (one objective and
  * several alike). */
@@ -263,12 +278,8 @@ void knob__bo_observe_extra(const bo *p, const knob_trial_info *ti, data *D, int
 int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_t n_tr, data *D)
 {
     int d = p->n_dims, nc = p->nc;
-    if (!knob__bo_reserve(p, (n_tr + 1) * (size_t)(d + 1)) ||
-        !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
-        (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
-                !(D->feas = malloc(n_tr * sizeof *D->feas)))) ||
-        (p->cost[0] && !(D->cost = malloc((n_tr + 1) * sizeof *D->cost))))
-        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    if (knob__bo_alloc_rows(p, n_tr, D))
+        return KNOB_ENOMEM;
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
         const knob_trial_info *ti = tr[i];

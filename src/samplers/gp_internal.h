@@ -164,6 +164,10 @@ int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_
  * and feasibility, and its cost: shared by one objective and several. */
 void knob__bo_observe_extra(const bo *p, const knob_trial_info *ti, data *D, int nc);
 
+/* Room for n_tr trials' rows in p->buf and D's arrays as the options need them (KNOB_ENOMEM
+ * with the error set); D's arrays are the caller's to free, also after a failure. */
+int knob__bo_alloc_rows(bo *p, size_t n_tr, data *D);
+
 /* Warps and standardizes D->y; notes the best, the worst and the best few. */
 void knob__bo_standardize(const bo *p, data *D);
 

@@ -132,12 +132,9 @@ static int observe_mo(bo *p, const double *sign, const knob_trial_info *const *t
                       data *D, double **Y)
 {
     int d = p->n_dims, nc = p->nc, no = p->n_obj;
-    if (!knob__bo_reserve(p, (n_tr + 1) * (size_t)(d + 1)) ||
-        !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
-        !(*Y = malloc((n_tr + 1) * (size_t)no * sizeof **Y)) ||
-        (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
-                !(D->feas = malloc(n_tr * sizeof *D->feas)))) ||
-        (p->cost[0] && !(D->cost = malloc((n_tr + 1) * sizeof *D->cost))))
+    if (knob__bo_alloc_rows(p, n_tr, D))
+        return KNOB_ENOMEM;
+    if (!(*Y = malloc((n_tr + 1) * (size_t)no * sizeof **Y)))
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {

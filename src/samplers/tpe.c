@@ -1699,10 +1699,7 @@ static const knob_option options[] = {
      "(a kernel regression of the log cost over the params), the cost weighed down to nothing "
      "as the budget is spent (CArBO, as gp)",
      NULL},
-    {"cost_budget", KNOB_OPT_DOUBLE, offsetof(tpe, cost_budget), "0", 0, 1e300,
-     "cost: the total the study will spend, over which the cost's weight cools from 1 to 0 "
-     "(0: over the 9 x n_startup_trials trials after the startup)",
-     NULL},
+    KNOB__COST_BUDGET_OPTION(tpe, cost_budget),
     {"cache", KNOB_OPT_BOOL, offsetof(tpe, cache), "true", 0, 0,
      "keep what was read of finished trials between asks (false: read the whole history "
      "on every ask; the same suggestions, slower)",
