@@ -25,7 +25,6 @@
 #include "study.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #define SNAP_MAGIC UINT64_C(0x31706e73626f6e6b) /* "knobsnp1" read as a little-endian word */
@@ -510,8 +509,6 @@ static int on_segment(void *ctx, int64_t from, int64_t to, const void *data, siz
     chain *c = ctx;
     snap_head h;
     if (from != c->at || knob__snap_decode(c->s, from, to, data, len)) {
-        fprintf(stderr, "DEBUG %lld %lld %lld: %s\n", (long long)from, (long long)to,
-                (long long)c->at, knob_errmsg());
         c->broken = true;
         return KNOB_EDONE; /* stops the read: the chain is trusted up to here */
     }
