@@ -25,6 +25,7 @@
 #include "study.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define SNAP_MAGIC UINT64_C(0x31706e73626f6e6b) /* "knobsnp1" read as a little-endian word */
