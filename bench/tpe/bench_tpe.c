@@ -3,12 +3,13 @@
  *   bench_tpe quality --func NAME --sampler NAME [--options "k=v,..."] [--seeds S]
  *                     [--trials T]
  *       one JSON line per seed (0..S-1): the best value and its regret after T trials.
- *   bench_tpe warm --func NAME [--sampler tpe|gp] [--source shifted|negated|other]
+ *   bench_tpe warm --func NAME [--sampler tpe|gp] [--source shifted|negated|other|same]
  *                  [--seeds S] [--trials T] [--options "k=v,..."]
  *       warm start on a pair, one JSON line per seed: a source study of T trials (of the
  *       same sampler) of the function with its optimum moved by 10% of each range
- *       (shifted, the default), of its negation (negated: an anti-correlated source) or
- *       of a bowl with its minimum at 90% of each range (other: an unrelated function),
+ *       (shifted, the default), of its negation (negated: an anti-correlated source), of
+ *       a bowl with its minimum at 90% of each range (other: an unrelated function) or of
+ *       the function itself (same: the ceiling of a warm start, a source that did not move),
  *       a cold run of T trials (its best, and the trial that first reached it), and a run
  *       warm-started from the source: the trials it needs to reach the cold run's best
  *       (T + 1: never).
@@ -166,10 +167,14 @@ static void warm(const args *a)
     }
     bench_func src = *f;
     shift_base = f;
-    src.f = !strcmp(a->source, "negated") ? negated : !strcmp(a->source, "other") ? other : shifted;
+    src.f = !strcmp(a->source, "negated") ? negated
+            : !strcmp(a->source, "other") ? other
+            : !strcmp(a->source, "same")  ? f->f
+                                          : shifted;
     if (strcmp(a->source, "shifted") && strcmp(a->source, "negated") &&
-        strcmp(a->source, "other")) {
-        fprintf(stderr, "bench_tpe: unknown source '%s' (shifted, negated, other)\n", a->source);
+        strcmp(a->source, "other") && strcmp(a->source, "same")) {
+        fprintf(stderr, "bench_tpe: unknown source '%s' (shifted, negated, other, same)\n",
+                a->source);
         exit(2);
     }
     for (int seed = 0; seed < a->seeds; seed++) {
@@ -339,9 +344,10 @@ int main(int argc, char **argv)
     else if (!strcmp(a.mode, "speed") && a.measure > 0)
         speed(&a);
     else {
-        fprintf(stderr, "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
-                        "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
-                        "[--warmup W] [--history tpe|random] [--source shifted|negated|other]\n");
+        fprintf(stderr,
+                "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
+                "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
+                "[--warmup W] [--history tpe|random] [--source shifted|negated|other|same]\n");
         return 2;
     }
     return 0;
