@@ -307,10 +307,15 @@ typedef struct knob_option {
  * - sample_independent: the internal value for one param; required.
  * - after_trial: the trial is about to be finished with `state`.
  *
+ * - save_state, load_state (both or neither): the sampler's state kept in the study's
+ *   storage between processes, so that a process that asks one trial (`knob ask`) need
+ *   not rebuild it from every trial; see below.
+ *
  * Version 2: knob_option gained `choices`, which changed its size, so a table built
- * against version 1 of this header is refused rather than misread.
+ * against version 1 of this header is refused rather than misread. Version 3: the table
+ * gained save_state and load_state at its end.
  */
-#define KNOB_SAMPLER_PLUGIN_VERSION 2
+#define KNOB_SAMPLER_PLUGIN_VERSION 3
 typedef struct knob_sampler_plugin {
     int version;
     const char *name;
@@ -324,6 +329,20 @@ typedef struct knob_sampler_plugin {
     int (*sample_independent)(void *state, knob_study *s, knob_trial *t, const char *name,
                               const knob_distribution *dist, double *internal);
     int (*after_trial)(void *state, knob_study *s, knob_trial *t, knob_trial_state st);
+    /* A persisted state, on storages that keep one per study and sampler (SQLite; not
+     * memory or PostgreSQL). It is a cache: the suggestions must be the same with it and
+     * without it. load_state runs at a handle's first ask that has read no trials yet
+     * (before sample_relative), with the record the last save_state of a sampler of the
+     * same name and options wrote for this study, as the library checked it (study, name,
+     * options, length, checksum); `stamp` is the change stamp it is as of, and the sampler
+     * reads what changed since with knob_study_trials_since(s, stamp, ...). A record it
+     * cannot use it ignores (KNOB_OK), and rebuilds from the trials. save_state runs once,
+     * when that handle's first trial is told or detached: it sets *data to a malloc'd
+     * record (the library frees it), *len, and *stamp to the stamp of the trials it holds
+     * (from knob_study_trials_since), or returns KNOB_EDONE when it has nothing to save.
+     * Errors of either are ignored (the next process rebuilds). */
+    int (*save_state)(void *state, knob_study *s, void **data, size_t *len, int64_t *stamp);
+    int (*load_state)(void *state, knob_study *s, const void *data, size_t len, int64_t stamp);
 } knob_sampler_plugin;
 
 /* Creates a sampler by name: a built-in, "random", "grid" (its option search_space, a

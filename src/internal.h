@@ -55,4 +55,9 @@ size_t knob__constraints_parse(const char *json, double *out, size_t cap);
 int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_distribution *dist,
                                  double internal);
 
+/* The change stamp of the trials knob_study_trials last gave (the stamp that
+ * knob_study_trials_since would give with them), or -1 when that list stopped before a
+ * trial it could not see yet (view.c). For samplers that keep state between processes. */
+int64_t knob__study_trials_stamp(const knob_study *s);
+
 #endif

@@ -273,3 +273,21 @@ int knob__store_snap_write(knob_study *s, int64_t from, int64_t to, const void *
 {
     return s->st->be->snap_write(s->st->h, s->id, from, to, data, len, written);
 }
+
+bool knob__store_has_states(const knob_study *s)
+{
+    return s->st->be->state_read && s->st->be->state_write;
+}
+
+int knob__store_state_read(knob_study *s, const char *key,
+                           int (*cb)(void *ctx, int64_t stamp, const void *data, size_t len),
+                           void *ctx)
+{
+    return s->st->be->state_read(s->st->h, s->id, key, cb, ctx);
+}
+
+int knob__store_state_write(knob_study *s, const char *key, int64_t stamp, const void *data,
+                            size_t len, bool *written)
+{
+    return s->st->be->state_write(s->st->h, s->id, key, stamp, data, len, written);
+}

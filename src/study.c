@@ -247,6 +247,10 @@ static int remember(knob_study *s, knob_trial *t)
 
 void knob__study_forget(knob_study *s, knob_trial *t)
 {
+    /* the first asked trial leaves: the sampler's state is as it sampled it (a failed
+     * ask's trial has no number and saves nothing) */
+    if (s->state_save && t->number >= 0)
+        knob__sampler_state_save(s);
     for (size_t i = 0; i < s->n_open; i++) {
         if (s->open[i] == t) {
             s->open[i] = s->open[--s->n_open];
@@ -278,6 +282,8 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
      * instead of in the study's trials, so it costs the same at 100,000 trials as at 10. */
     bool unread = !s->view.loaded && !s->asked && s->heartbeat_interval <= 0;
     s->asked = true;
+    if (unread)
+        knob__sampler_state_load(s);
     int rc = unread ? KNOB_OK : knob__view_sync(s);
     if (!rc && s->heartbeat_interval > 0 && !(rc = knob__fail_stale(s)))
         rc = knob__view_sync(s);

@@ -83,7 +83,8 @@ struct knob_study {
     double *hv_history;       /* the last hypervolume history, lent out */
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
-    bool asked; /* knob_study_ask ran once on this handle */
+    bool asked;      /* knob_study_ask ran once on this handle */
+    bool state_save; /* the sampler's state is saved when the first asked trial leaves */
 };
 
 typedef struct knob__proposal {
@@ -147,6 +148,29 @@ void knob__snap_save(knob_study *s);
  * one of this study's segments of this format, the view unchanged then. (For tests.) */
 void *knob__snap_encode(knob_study *s, int64_t from, size_t *len);
 int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data, size_t len);
+
+/* sampler_state.c: the sampler's persisted state (plugin save_state / load_state). load
+ * gives the storage's record of this sampler's configuration to the plugin when it checks
+ * out, and marks the handle to save once; save writes the plugin's record (once). Neither
+ * reports errors (a cache). The rest is for tests: a hash of a sampler's options (not its
+ * seed), a record's encoding (malloc'd, *out_len bytes; NULL when out of memory) and its
+ * check (KNOB_ECORRUPT naming the fault; else the body within data). */
+void knob__sampler_state_load(knob_study *s);
+void knob__sampler_state_save(knob_study *s);
+uint64_t knob__sampler_options_hash(const knob_sampler *sm);
+uint64_t knob__state_checksum(const void *data, size_t n);
+void *knob__state_encode(const knob_study *s, int64_t stamp, const void *body, size_t len,
+                         size_t *out_len);
+int knob__state_check(const knob_study *s, int64_t stamp, const void *data, size_t len,
+                      const void **body, size_t *body_len);
+/* Whether the storage keeps sampler states (backend state_read and state_write); the two
+ * calls below only where it does. */
+bool knob__store_has_states(const knob_study *s);
+int knob__store_state_read(knob_study *s, const char *key,
+                           int (*cb)(void *ctx, int64_t stamp, const void *data, size_t len),
+                           void *ctx);
+int knob__store_state_write(knob_study *s, const char *key, int64_t stamp, const void *data,
+                            size_t len, bool *written);
 
 /* study.c: a trial told or detached leaves the study's list of open trials. */
 void knob__study_forget(knob_study *s, knob_trial *t);

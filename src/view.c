@@ -384,6 +384,11 @@ int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size
     return KNOB_OK;
 }
 
+int64_t knob__study_trials_stamp(const knob_study *s)
+{
+    return s->view.loaded && s->view.n_dense == s->view.n ? s->view.seq : -1;
+}
+
 int knob_study_trials_since(knob_study *s, int64_t since, const knob_trial_info *const **out,
                             size_t *n, int64_t *stamp)
 {

@@ -43,6 +43,7 @@
 #include "math/sobol.h"
 #include "samplers/cost.h"
 #include "samplers/random.h"
+#include "samplers/tpe_state.h"
 #include "space.h"
 #include "samplers/warm_start.h"
 
@@ -195,6 +196,15 @@ typedef struct tpe {
     size_t kn, kd, cap_kx, cap_kl;
     double kmean;              /* the mean log cost */
     const knob__tpe_axis *kax; /* the kd axes */
+    /* The kept state of a long history (samplers/tpe_state.h), saved with the study: a
+     * record loaded at the first ask (read at the first sample), the state it gives, and
+     * the stamp of the trials observe last read (for a state built from them). */
+    void *kept_rec;
+    size_t kept_len;
+    knob__tpe_kept *kept;
+    bool kept_off; /* a sample could not use it: this handle reads every trial */
+    int64_t kept_self, kept_split_self;
+    int64_t full_stamp;
 } tpe;
 
 static bool grow(void *arr, size_t *cap, size_t need, size_t size)
@@ -444,6 +454,7 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
     int rc = knob_study_trials(s, &tr, &n);
     if (rc)
         return rc;
+    p->full_stamp = knob__study_trials_stamp(s);
     int64_t self = knob_trial_number(t);
     size_t m = p->n_objectives = knob_study_n_objectives(s);
     double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
@@ -1179,6 +1190,271 @@ static int categorical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, d
     return KNOB_OK;
 }
 
+/* ---------------------------------------------------------------- the kept state */
+
+/* Whether the kept state can give this study's asks what observe and the merged path give:
+ * one objective in trial order, the merged bad side's settings. */
+static bool kept_usable(const tpe *p, knob_study *s, int64_t self)
+{
+    return p->cache && !p->kept_off && knob_study_n_objectives(s) == 1 && !p->constant_liar &&
+           !p->multivariate && !p->cost[0] && !p->ws_study[0] &&
+           strcmp(p->weights, "uniform") != 0 &&
+           knob_pruner_bracket(knob_study_pruner(s), s, self) < 0;
+}
+
+/* The value a trial's params give column c (kernel space; NaN: none counts). */
+static double kept_value(const knob_param *params, size_t n_params, const knob__tpe_kept_col *c)
+{
+    const knob_param *q = NULL;
+    for (size_t i = 0; i < n_params && !q; i++)
+        if (strcmp(params[i].name, c->name) == 0)
+            q = &params[i];
+    if (!q || !counts(q, &c->dist))
+        return NAN;
+    knob__tpe_axis ax;
+    axis_of(&ax, &c->dist);
+    return knob__tpe_to_kernel(&ax, q->internal);
+}
+
+static void kept_drop(tpe *p)
+{
+    knob__tpe_kept_free(p->kept);
+    p->kept = NULL;
+    p->kept_off = true;
+}
+
+/* Decodes a loaded record and brings the state up to the trials changed since its stamp,
+ * once per asking trial; a state that does not read, or that a change makes stale (a
+ * trial it froze changed), is dropped. */
+static int kept_sync(tpe *p, knob_study *s, int64_t self)
+{
+    if (p->kept_rec) {
+        knob__tpe_kept_free(p->kept);
+        p->kept = knob__tpe_kept_decode(p->kept_rec, p->kept_len);
+        free(p->kept_rec);
+        p->kept_rec = NULL;
+        p->kept_self = -1;
+        if (!p->kept)
+            return KNOB_OK;
+    }
+    if (!p->kept || p->kept_self == self)
+        return KNOB_OK;
+    const knob_trial_info *const *tr;
+    size_t n;
+    int64_t stamp;
+    int rc = knob_study_trials_since(s, p->kept->stamp, &tr, &n, &stamp);
+    if (rc)
+        return rc;
+    knob__tpe_kept *k = p->kept;
+    double y[64];
+    double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
+    p->n_objectives = 1;
+    for (size_t i = 0; i < n; i++) {
+        obs o = {0};
+        knob__tpe_open e = {{tr[i]->number, 0, 0}, settled(tr[i]->state), false};
+        e.is_obs = rank_key(p, tr[i], sign, &o);
+        e.r.step_key = o.step_key;
+        e.r.loss = o.loss;
+        for (size_t c = 0; c < k->n_cols; c++)
+            y[c] = kept_value(tr[i]->params, tr[i]->n_params, &k->cols[c]);
+        rc = knob__tpe_kept_put(k, &e, y);
+        if (rc == KNOB_ECORRUPT) {
+            kept_drop(p); /* stale: every trial is read */
+            return KNOB_OK;
+        }
+        if (rc)
+            return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the kept state)");
+    }
+    k->stamp = stamp;
+    p->kept_self = self;
+    p->kept_split_self = -1;
+    return KNOB_OK;
+}
+
+/* sample_independent from the kept state: *handled false when it cannot decide (the
+ * caller reads every trial then, and this handle from then on). */
+static int sample_kept(tpe *p, knob_study *s, knob_trial *t, const char *name,
+                       const knob_distribution *d, double *internal, bool *handled)
+{
+    int64_t self = knob_trial_number(t);
+    *handled = false;
+    if ((!p->kept && !p->kept_rec) || !kept_usable(p, s, self))
+        return KNOB_OK;
+    int rc = kept_sync(p, s, self);
+    if (rc || !p->kept)
+        return rc;
+    knob__tpe_kept *k = p->kept;
+    knob__tpe_axis ax;
+    axis_of(&ax, d);
+    int c = knob__tpe_kept_col_of(k, name, d);
+    size_t n_obs = knob__tpe_kept_n_obs(k, self);
+    if (c < 0 || ax.n_choices || ax.q != 0 || !(ax.high > ax.low) || n_obs <= KNOB__TPE_MERGE_MIN ||
+        (int64_t)n_obs < p->n_startup_trials) {
+        kept_drop(p);
+        return KNOB_OK;
+    }
+    if (p->kept_split_self != self) {
+        if (!knob__tpe_kept_split(k, self, gamma_of(p, n_obs), n_obs, n_obs)) {
+            kept_drop(p);
+            return KNOB_OK;
+        }
+        p->kept_split_self = self;
+    }
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), self, name);
+    if (k->explore) {
+        *internal = knob__random_draw(&r, d);
+        *handled = true;
+        return KNOB_OK;
+    }
+    if ((rc = reserve_buf(p, KNOB__TPE_KEPT_TOP + 27)))
+        return rc;
+    if (!grow(&p->special, &p->cap_special, KNOB__TPE_KEPT_TOP + 27, sizeof *p->special) ||
+        (!p->cell_y && !(p->cell_y = malloc(3 * KNOB__TPE_CELLS * sizeof *p->cell_y))))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the cells of param '%s')", name);
+    double *yg = p->buf, *wg = yg + p->cap_buf, *wb = wg + 2 * p->cap_buf;
+    knob__tpe_rank lg[KNOB__TPE_KEPT_TOP];
+    size_t ns, g;
+    if (knob__tpe_kept_gather(k, (size_t)c, self, &p->tail, p->special, &ns, yg, lg, &g))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the cells of param '%s')", name);
+    size_t bad = p->tail.n - g;
+    if (bad <= KNOB__TPE_MERGE_MIN || p->tail.n <= 26) {
+        kept_drop(p);
+        return KNOB_OK;
+    }
+    for (size_t i = 0; i < g; i++)
+        wg[i] = lg[i].step_key == INFEASIBLE_KEY ? NAN : lg[i].loss;
+    p->n_objectives = 1;
+    p->ei_threshold = k->ei_threshold;
+    double *cy = p->cell_y, *cw = cy + 2 * KNOB__TPE_CELLS;
+    size_t kc = knob__tpe_cells_merge(&p->tail, p->special, ns, ax.high, cy, cw);
+    knob__tpe_settings set = settings(p);
+    if (knob__tpe_mix1_fit_merged(&p->above, &ax, cy, cw, kc, bad, &set))
+        return estimator_failed(bad);
+    double prior_g = side_weights(p, wg, g, wb, 0);
+    *handled = true;
+    return numerical(p, &ax, g, bad, prior_g, true, &r, internal);
+}
+
+/* The kept state of the history observe read last (see tpe_state.h), or NULL when it
+ * cannot hold it: the columns that went through the merged path up to the frozen
+ * observations. */
+static knob__tpe_kept *kept_build(tpe *p, knob_study *s)
+{
+    if (!p->in_order || p->full_stamp <= 0 || p->n_objectives != 1 ||
+        !kept_usable(p, s, p->last_self) || p->n_cols > 64)
+        return NULL;
+    const char *names[64];
+    const knob_distribution *dists[64];
+    size_t idx[64], nc = 0;
+    for (size_t i = 0; i < p->n_cols; i++) {
+        column *c = &p->cols[i];
+        knob__tpe_axis ax;
+        axis_of(&ax, c->dist);
+        if (ax.n_choices || ax.q != 0 || !(ax.high > ax.low) || !c->acc.sum ||
+            c->acc_k != p->n_frozen || p->n_frozen == 0 || c->cap_pos < p->n_frozen)
+            continue;
+        names[nc] = c->name;
+        dists[nc] = c->dist;
+        idx[nc++] = i;
+    }
+    knob__tpe_kept *k = nc ? knob__tpe_kept_new(nc, names, dists) : NULL;
+    if (!k)
+        return NULL;
+    k->stamp = p->full_stamp;
+    k->settled = (int64_t)p->settled;
+    k->n_frozen = p->n_frozen;
+    uint64_t pos[64];
+    double y[64];
+    bool ok = true;
+    for (size_t j = 0; j < nc && ok; j++) {
+        column *c = &p->cols[idx[j]];
+        knob__tpe_kept_col *kc = &k->cols[j];
+        knob__tpe_axis ax;
+        axis_of(&ax, c->dist);
+        ok = knob__tpe_cells_copy(&kc->acc, &c->acc) == 0;
+        size_t hint = 0, got = 0;
+        for (size_t i = p->n_frozen; ok && i-- > 0 && got < KNOB__TPE_KEPT_LAST;) {
+            if (c->pos[i] == NO_POS)
+                continue;
+            size_t at = KNOB__TPE_KEPT_LAST - 1 - got++;
+            kc->last_pos[at] = c->pos[i];
+            kc->last_y[at] = value_of(p, c, &p->obs[i], c->name, c->dist, &ax, &hint);
+            kc->last_num[at] = p->obs[i].number;
+        }
+        /* oldest first, from the front */
+        size_t skip = KNOB__TPE_KEPT_LAST - got;
+        memmove(kc->last_pos, kc->last_pos + skip, got * sizeof *kc->last_pos);
+        memmove(kc->last_y, kc->last_y + skip, got * sizeof *kc->last_y);
+        memmove(kc->last_num, kc->last_num + skip, got * sizeof *kc->last_num);
+        kc->n_last = got;
+    }
+    for (size_t i = 0; ok && i < p->n_frozen; i++) {
+        const obs *o = &p->obs[i];
+        knob__tpe_rank r = {o->number, o->step_key, o->loss};
+        const knob__tpe_rank *end = &k->top[KNOB__TPE_KEPT_TOP - 1];
+        if (k->n_top == KNOB__TPE_KEPT_TOP &&
+            !(r.step_key != end->step_key ? r.step_key < end->step_key : r.loss < end->loss))
+            continue; /* ranks after the list's last: not in it */
+        for (size_t j = 0; j < nc; j++) {
+            column *c = &p->cols[idx[j]];
+            knob__tpe_axis ax;
+            size_t hint = 0;
+            axis_of(&ax, c->dist);
+            pos[j] = c->pos[i] == NO_POS ? UINT64_MAX : c->pos[i];
+            y[j] = value_of(p, c, o, c->name, c->dist, &ax, &hint);
+        }
+        knob__tpe_kept_top_add(k, &r, pos, y);
+    }
+    for (size_t i = p->settled; ok && i < p->n_rec; i++) {
+        const trial_rec *tr = &p->rec[i];
+        knob__tpe_open e = {
+            {(int64_t)i, tr->o.step_key, tr->o.loss}, settled(tr->state), tr->is_obs};
+        if (!e.is_obs)
+            e.r.step_key = e.r.loss = 0;
+        for (size_t j = 0; j < nc; j++)
+            y[j] = kept_value(p->pool + tr->at, tr->n_params, &k->cols[j]);
+        ok = knob__tpe_kept_put(k, &e, y) == KNOB_OK;
+    }
+    if (!ok) {
+        knob__tpe_kept_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static int save_state(void *state, knob_study *s, void **data, size_t *len, int64_t *stamp)
+{
+    tpe *p = state;
+    knob__tpe_kept *built = NULL;
+    const knob__tpe_kept *k = p->kept && !p->kept_off ? p->kept : (built = kept_build(p, s));
+    if (!k)
+        return KNOB_EDONE;
+    *data = knob__tpe_kept_encode(k, len);
+    *stamp = k->stamp;
+    knob__tpe_kept_free(built);
+    return *data ? KNOB_OK : KNOB_ENOMEM;
+}
+
+static int load_state(void *state, knob_study *s, const void *data, size_t len, int64_t stamp)
+{
+    (void)s;
+    tpe *p = state;
+    free(p->kept_rec);
+    p->kept_rec = len ? malloc(len) : NULL;
+    if (!p->kept_rec)
+        return KNOB_OK;
+    memcpy(p->kept_rec, data, len);
+    p->kept_len = len;
+    /* the record's own stamp must be the one the library checked */
+    int64_t own;
+    if (len < 16 || (memcpy(&own, (const char *)data + 8, sizeof own), own != stamp)) {
+        free(p->kept_rec);
+        p->kept_rec = NULL;
+    }
+    return KNOB_OK;
+}
+
 static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
                               const knob_distribution *d, double *internal)
 {
@@ -1187,8 +1463,11 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
         *internal = d->kind == KNOB_DIST_CATEGORICAL ? 0 : d->low;
         return KNOB_OK;
     }
-    int rc = observe(p, s, t);
-    if (rc)
+    bool handled = false;
+    int rc = sample_kept(p, s, t, name, d, internal, &handled);
+    if (rc || handled)
+        return rc;
+    if ((rc = observe(p, s, t)))
         return rc;
     if ((rc = read_source(p, s)))
         return rc;
@@ -1608,6 +1887,8 @@ static void fini(void *state)
 {
     tpe *p = state;
     free_ws(p);
+    free(p->kept_rec);
+    knob__tpe_kept_free(p->kept);
     free(p->obs);
     free(p->rec);
     free(p->pool);
@@ -1721,4 +2002,6 @@ const knob_sampler_plugin knob__sampler_tpe = {
     .fini = fini,
     .sample_relative = sample_relative,
     .sample_independent = sample_independent,
+    .save_state = save_state,
+    .load_state = load_state,
 };

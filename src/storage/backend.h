@@ -146,6 +146,17 @@ typedef struct knob__backend {
                      void *ctx);
     int (*snap_write)(void *be, int64_t study, int64_t from, int64_t to, const void *data,
                       size_t len, bool *written);
+    /* Optional (both or neither; NULL: none): sampler states of the core
+     * (sampler_state.c), opaque records kept by study and key, each with the stamp it is
+     * as of. state_read calls cb once with the study's record of that key (bytes borrowed
+     * for the callback), or not at all; state_write replaces it, in one transaction, only
+     * while the study exists with a stamp >= stamp (*written says whether it was written);
+     * it may give up soon when another writer holds the storage. A study's records go with
+     * it. */
+    int (*state_read)(void *be, int64_t study, const char *key,
+                      int (*cb)(void *ctx, int64_t stamp, const void *data, size_t len), void *ctx);
+    int (*state_write)(void *be, int64_t study, const char *key, int64_t stamp, const void *data,
+                       size_t len, bool *written);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -1471,6 +1471,84 @@ static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const v
     return rc;
 }
 
+/* ---------------------------------------------------------------- sampler states */
+
+/* The sampler states of the core (sampler_state.c): one opaque record per study and key,
+ * in a table made on the first write, going with its study as the snapshots do. */
+#define STATE_TABLE                                                                                \
+    "CREATE TABLE IF NOT EXISTS knob_sampler_states(study INTEGER NOT NULL REFERENCES "            \
+    "studies(id) ON DELETE CASCADE, key TEXT NOT NULL, stamp INTEGER NOT NULL, data BLOB NOT "     \
+    "NULL, PRIMARY KEY(study, key))"
+
+static int state_read(void *be, int64_t study, const char *key,
+                      int (*cb)(void *ctx, int64_t stamp, const void *data, size_t len), void *ctx)
+{
+    db *d = be;
+    int64_t has = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = begin_read(d);
+    if (rc)
+        return rc;
+    if ((rc = int_query(d,
+                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+                        "name = 'knob_sampler_states'",
+                        &has)) ||
+        !has)
+        return rollback(d, rc);
+    rc =
+        prepare_once(d, "SELECT stamp, data FROM knob_sampler_states WHERE study = ?1 AND key = ?2",
+                     &s, "read the sampler's state");
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, study);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+        int r = sqlite3_step(s);
+        if (r == SQLITE_ROW)
+            rc = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
+                    (size_t)sqlite3_column_bytes(s, 1));
+        else if (r != SQLITE_DONE)
+            rc = fail(d, "read the sampler's state");
+    }
+    sqlite3_finalize(s);
+    return rollback(d, rc); /* ends the read */
+}
+
+static int state_write(void *be, int64_t study, const char *key, int64_t stamp, const void *data,
+                       size_t len, bool *written)
+{
+    db *d = be;
+    sqlite3_stmt *s = NULL;
+    *written = false;
+    sqlite3_busy_timeout(d->h, SNAP_BUSY_MS);
+    sqlite3_stmt *b = stmt(d, Q_BEGIN_WRITE);
+    int rc = !b                               ? KNOB_ESTORAGE
+             : sqlite3_step(b) == SQLITE_DONE ? KNOB_OK
+                                              : fail(d, "begin a write");
+    if (b)
+        sqlite3_reset(b);
+    if (!rc && sqlite3_exec(d->h, STATE_TABLE, NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(d, "make the sampler state table");
+    if (!rc)
+        rc = prepare_once(d,
+                          "INSERT OR REPLACE INTO knob_sampler_states(study, key, stamp, data) "
+                          "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM studies "
+                          "WHERE id = ?1 AND seq >= ?3)",
+                          &s, "write the sampler's state");
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, study);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, stamp);
+        sqlite3_bind_blob64(s, 4, data, len, SQLITE_STATIC);
+        rc = sqlite3_step(s) == SQLITE_DONE ? KNOB_OK : fail(d, "write the sampler's state");
+        *written = !rc && sqlite3_changes(d->h) == 1;
+    }
+    sqlite3_finalize(s);
+    rc = rc ? rollback(d, rc) : commit(d);
+    if (rc)
+        *written = false;
+    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+    return rc;
+}
+
 const knob__backend knob__backend_sqlite = {
     .version = KNOB__BACKEND_VERSION,
     .scheme = "sqlite",
@@ -1495,4 +1573,6 @@ const knob__backend knob__backend_sqlite = {
     .create_claimed = create_claimed,
     .snap_read = snap_read,
     .snap_write = snap_write,
+    .state_read = state_read,
+    .state_write = state_write,
 };
