@@ -2,13 +2,18 @@
  *
  *   bench_workers URL N TRIALS_PER_WORKER
  *
- * Prints "workers=N trials=T seconds=S trials_per_s=R". Each worker opens its own
+ * Prints "workers=N trials=T seconds=S trials_per_s=R failed_workers=F", then on PostgreSQL
+ * what the workers' syncs did, summed: looks (one indexed look for a change), syncs (the
+ * pipeline reading the changes), lock_reads (syncs whose watermark read pg_locks) and
+ * stamped_by (syncs that looked up writers that ended meanwhile). Each worker opens its own
  * connection, creates or loads the study "bench", and runs ask, two suggestions, tell. */
 #include "knob.h"
+#include "storage/postgres.h"
 #include "trials.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +23,21 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The workers' counts, summed in memory shared with the parent. */
+static knob__pg_counts *shared_counts;
+
+static void add_counts(void)
+{
+    knob__pg_counts c;
+    knob__pg_counts_get(&c);
+    if (!shared_counts)
+        return;
+    __atomic_add_fetch(&shared_counts->looks, c.looks, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->syncs, c.syncs, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->lock_reads, c.lock_reads, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->stamped_by, c.stamped_by, __ATOMIC_RELAXED);
 }
 
 static int worker(const char *url, int n, int seed)
@@ -38,6 +58,8 @@ static int worker(const char *url, int n, int seed)
     }
     if (run_trials(s, n))
         return 1;
+    if (n)
+        add_counts();
     knob_study_free(s);
     knob_storage_close(st);
     return 0;
@@ -50,6 +72,12 @@ int main(int argc, char **argv)
         return 2;
     }
     int n = atoi(argv[2]), m = atoi(argv[3]), failed = 0;
+    shared_counts = mmap(NULL, sizeof *shared_counts, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared_counts == MAP_FAILED)
+        shared_counts = NULL;
+    else
+        *shared_counts = (knob__pg_counts){0};
     /* Create the study first so the workers only load it. */
     if (worker(argv[1], 0, 0))
         return 1;
@@ -65,5 +93,9 @@ int main(int argc, char **argv)
     double dt = now() - t0;
     printf("workers=%d trials=%d seconds=%.3f trials_per_s=%.1f failed_workers=%d\n", n, n * m, dt,
            n * m / dt, failed);
+    if (shared_counts && (shared_counts->looks || shared_counts->syncs))
+        printf("looks=%lld syncs=%lld lock_reads=%lld stamped_by=%lld\n",
+               (long long)shared_counts->looks, (long long)shared_counts->syncs,
+               (long long)shared_counts->lock_reads, (long long)shared_counts->stamped_by);
     return failed ? 1 : 0;
 }

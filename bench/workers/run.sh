@@ -8,6 +8,12 @@
 #   KNOB_PG_PORT=54360 KNOB_PG_DIR=/tmp/pg-bench   (a server of its own: its CPU is then the
 #   benchmark's alone; scripts/pg.sh starts it)
 set -euo pipefail
+# A run that stops says where and why (set -e exits without a word otherwise; a run of 1..32
+# workers with Optuna takes minutes, so a time limit around it stops it between rows).
+trap 'echo "run.sh: line $LINENO: \"$BASH_COMMAND\" failed (status $?)" >&2' ERR
+for sig in HUP INT TERM; do
+    trap "echo \"run.sh: stopped by SIG$sig at workers=\${n:-?} (\${storage:-?})\" >&2; exit 1" "$sig"
+done
 cd "$(dirname "$0")/../.."
 if [ -z "${KNOB_BIN:-}" ]; then
     cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -21,7 +27,7 @@ KNOB_M=${KNOB_M:-300}
 OPTUNA_M=${OPTUNA_M:-30}
 pg_url() { # a fresh schema per measurement: URL for knob, then for SQLAlchemy
     local s="b_$1_$$_$RANDOM"
-    psql "$PG" -qc "CREATE SCHEMA $s"
+    psql "$PG" -qc "CREATE SCHEMA $s" >&2 || { echo "run.sh: cannot create schema $s" >&2; return 1; }
     echo "$PG?options=-csearch_path%3D$s"
 }
 rate() { sed -n 's/.*trials_per_s=\([0-9.]*\).*/\1/p'; }
@@ -36,7 +42,8 @@ server_cpu() {
         cat "/proc/$c/stat" 2>/dev/null || true; done; } | # a child may be gone
         awk -v t="$tck" '{ sub(/^.*\) /, ""); s += $12 + $13 + $14 + $15 } END { printf "%.2f", s / t }'
 }
-# Runs "$@" (a bench printing trials=N trials_per_s=R); prints "rate client_ms server_ms" per trial.
+# Runs "$@" (a bench printing trials=N trials_per_s=R); prints "rate client_ms server_ms" per trial,
+# and for bench_workers on PostgreSQL the share of its syncs that read pg_locks ("-" otherwise).
 measure() {
     local s0 s1 out
     s0=$(server_cpu)
@@ -47,12 +54,16 @@ measure() {
     r=$(echo "$out" | rate | head -n 1)
     n=$(echo "$out" | count | head -n 1)
     c=$(echo "$out" | sed -n 's/^cpu=//p' | tail -n 1)
-    echo "$out" | grep -v -e '^cpu=' -e 'trials_per_s=' >>"$TMP/errors" || true
-    if [ -z "$r" ] || [ -z "$n" ] || [ "$n" = 0 ] || [ -z "$c" ]; then echo "failed - -"; return; fi
-    python3 -c "print('$r', '%.2f' % (($c) * 1000 / $n), '%.2f' % (($s1 - $s0) * 1000 / $n))"
+    local syncs locks
+    syncs=$(echo "$out" | sed -n 's/.* syncs=\([0-9]*\).*/\1/p' | head -n 1)
+    locks=$(echo "$out" | sed -n 's/.*lock_reads=\([0-9]*\).*/\1/p' | head -n 1)
+    echo "$out" | grep -v -e '^cpu=' -e 'trials_per_s=' -e '^looks=' >>"$TMP/errors" || true
+    if [ -z "$r" ] || [ -z "$n" ] || [ "$n" = 0 ] || [ -z "$c" ]; then echo "failed - - -"; return; fi
+    python3 -c "print('$r', '%.2f' % (($c) * 1000 / $n), '%.2f' % (($s1 - $s0) * 1000 / $n),
+                      ('%.0f%%' % (100 * ${locks:-0} / ${syncs:-0})) if ${syncs:-0} else '-')"
 }
-printf '%-10s %7s %14s %8s %8s %16s %8s %8s %7s\n' storage workers knob_trials/s knob_cms knob_sms \
-    optuna_trials/s opt_cms opt_sms ratio
+printf '%-10s %7s %14s %8s %8s %6s %16s %8s %8s %7s\n' storage workers knob_trials/s knob_cms knob_sms \
+    locks optuna_trials/s opt_cms opt_sms ratio
 for storage in ${STORAGES:-postgresql sqlite}; do
     for n in ${WORKERS:-1 2 4 8 16 32}; do
         if [ "$storage" = postgresql ]; then
@@ -62,16 +73,18 @@ for storage in ${STORAGES:-postgresql sqlite}; do
             k="sqlite:///$TMP/k$n.db"
             o="sqlite:///$TMP/o$n.db"
         fi
-        read -r kr kc ks < <(measure "$BIN" "$k" "$n" "$KNOB_M") || true
+        read -r kr kc ks kl < <(measure "$BIN" "$k" "$n" "$KNOB_M") || true
         if [ -n "${NO_OPTUNA:-}" ]; then
             or=- oc=- os=-
         else
-            read -r or oc os < <(measure env PYTHONPATH="${OPTUNA_PATH:-}" /usr/bin/python3 \
+            read -r or oc os _ < <(measure env PYTHONPATH="${OPTUNA_PATH:-}" /usr/bin/python3 \
                 bench/workers/optuna_workers.py "$o" "$n" "$OPTUNA_M") || true
         fi
-        printf '%-10s %7d %14s %8s %8s %16s %8s %8s %7s\n' "$storage" "$n" "$kr" "$kc" "$ks" "$or" "$oc" "$os" \
+        printf '%-10s %7d %14s %8s %8s %6s %16s %8s %8s %7s\n' "$storage" "$n" "$kr" "$kc" "$ks" "${kl:--}" \
+            "$or" "$oc" "$os" \
             "$(python3 -c "print('%.0fx' % ($kr / $or))" 2>/dev/null || echo -)"
     done
 done
 echo "(knob: $KNOB_M trials per worker; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
-echo " *_sms: server CPU ms per trial (PostgreSQL; includes whatever else that server ran); errors in $TMP/errors)"
+echo " *_sms: server CPU ms per trial (PostgreSQL; includes whatever else that server ran); locks: the"
+echo " share of knob's syncs whose watermark read pg_locks; errors in $TMP/errors)"

@@ -9,12 +9,14 @@
  * written when the server comes back; credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
+#include "storage/postgres.h"
 #include "util/json.h"
 #include "util/lazy.h"
 #include "util/url.h"
 
 #include <libpq-fe.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,8 +243,14 @@ static const char *const sql[Q_COUNT] = {
      * pg_locks takes the lock manager's partition locks: it is read only when the plain
      * mark (the oldest in-progress id above $2) would leave a trial of this study to be
      * read again, that is when one of the study's trials is stamped above it (with many
-     * workers, a worker's write still running; with a stranger, every trial written since
-     * it began). The CTEs are evaluated only when read. No row: the study was deleted. */
+     * workers, a worker's write still running: 40-45% of the syncs at 16 workers, counted
+     * by bench/workers; with a stranger, every trial written since it began). An id's
+     * owner is the holder of its transaction-id lock in pg_locks. (It was also looked up
+     * in pg_stat_activity, which copies every backend's status, for ids whose lock is not
+     * shown yet, just assigned: such an id is now counted; a writer takes its knob_trials
+     * lock before it has an id, so it is never mistaken for a stranger either way.)
+     * The CTEs are evaluated only when read. No row: the study was deleted. Columns: the
+     * mark, the ended ids, whether pg_locks was read. */
     [Q_WATERMARK] =
         "WITH x AS MATERIALIZED (SELECT x AS xid8, x::text::bigint AS id FROM "
         "pg_snapshot_xip(pg_current_snapshot()) x WHERE x::text::bigint > $2), "
@@ -254,8 +262,7 @@ static const char *const sql[Q_COUNT] = {
         "granted FROM pg_locks), "
         "owner AS MATERIALIZED (SELECT x.xid8, x.id, t.pid FROM x JOIN locks t ON t.locktype = "
         "'transactionid' AND t.transactionid = x.xid8::xid AND t.mode = 'ExclusiveLock' AND "
-        "t.granted UNION SELECT x.xid8, x.id, a.pid FROM x JOIN pg_stat_activity a ON "
-        "a.backend_xid = x.xid8::xid), "
+        "t.granted), "
         "lockless AS MATERIALIZED (SELECT o.xid8, o.id FROM owner o WHERE o.pid IS NOT NULL AND "
         "NOT EXISTS (SELECT 1 FROM locks r WHERE r.pid = o.pid AND r.locktype = 'relation' AND "
         "r.relation = 'knob_trials'::regclass AND r.mode = 'RowExclusiveLock' AND r.database = "
@@ -268,7 +275,8 @@ static const char *const sql[Q_COUNT] = {
         "id FROM strangers) AND id NOT IN (SELECT id FROM ended))) - 1 AS w FROM mark) "
         "SELECT CASE WHEN enough.yes THEN plain.w ELSE (SELECT w FROM hope) END, CASE WHEN "
         "enough.yes THEN '{}' ELSE ARRAY(SELECT id FROM ended WHERE id <= (SELECT w FROM hope) "
-        "ORDER BY id) END FROM plain, enough, knob_studies WHERE knob_studies.id = $1",
+        "ORDER BY id) END, NOT enough.yes FROM plain, enough, knob_studies WHERE "
+        "knob_studies.id = $1",
     /* $1 study, $2 ids of transactions that ended after a sync's snapshot: the lowest that
      * stamped a trial of the study (seen in this later snapshot), or NULL. */
     [Q_STAMPED_BY] =
@@ -314,6 +322,23 @@ typedef struct pg {
     double retry_for;  /* seconds to keep retrying a lost connection */
     bool others_write; /* the last sync found changes: the next one skips the first look */
 } pg;
+
+/* ---------------------------------------------------------------- counts */
+
+static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by;
+
+static void count(_Atomic int64_t *c)
+{
+    atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+void knob__pg_counts_get(knob__pg_counts *out)
+{
+    out->looks = atomic_load_explicit(&count_looks, memory_order_relaxed);
+    out->syncs = atomic_load_explicit(&count_syncs, memory_order_relaxed);
+    out->lock_reads = atomic_load_explicit(&count_lock_reads, memory_order_relaxed);
+    out->stamped_by = atomic_load_explicit(&count_stamped_by, memory_order_relaxed);
+}
 
 /* ---------------------------------------------------------------- connection */
 
@@ -1381,9 +1406,12 @@ static int deliver(sync_args *a, rows c[5])
 static int watermark(pg *d, int64_t study, const PGresult *w, int64_t *mark)
 {
     *mark = get_i64(w, 0, 0);
+    if (PQgetvalue(w, 0, 2)[0] == 't')
+        count(&count_lock_reads);
     const char *ended = PQgetvalue(w, 0, 1);
     if (!strcmp(ended, "{}"))
         return KNOB_OK;
+    count(&count_stamped_by);
     char s[32];
     const char *p[2] = {num(s, study), ended};
     PGresult *r = NULL;
@@ -1409,6 +1437,7 @@ static int op_sync(pg *d, void *a_)
     const char *p[2] = {num(s, a->study), num(since, a->since)};
     PGresult *res[8] = {0};
     int rc = KNOB_OK;
+    count(&count_syncs);
     if (!PQenterPipelineMode(d->c))
         return fail_msg(d, "read changed trials", PQerrorMessage(d->c));
     bool sent = PQsendQueryParams(d->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
@@ -1460,6 +1489,7 @@ static int op_changed(pg *d, void *a_)
     char s[32], since[32];
     const char *p[2] = {num(s, a->study), num(since, a->since)};
     PGresult *r = NULL;
+    count(&count_looks);
     int rc = q1(d, Q_CHANGED, 2, p, &r, "look for changed trials");
     if (rc)
         return rc;

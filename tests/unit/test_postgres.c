@@ -3,6 +3,7 @@
  * against the server named by KNOB_TEST_PG_URL (scripts/test.sh starts one). */
 #include "testutil.h"
 #include "knob.h"
+#include "storage/postgres.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -617,6 +618,43 @@ static void open_runs_no_ddl_beside_writers(void **state)
     knob_storage_close(st);
 }
 
+/* What bench/workers prints of the syncs (knob__pg_counts_get): a handle's first read of a
+ * study looks for a change, then reads the changes; another program's transaction, begun
+ * before the trials were written, holds the plain mark back, so the watermark reads
+ * pg_locks, and reads past it. */
+static void syncs_are_counted(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    PGconn *stranger = knob_test_stranger_begin(u);
+    assert_int_equal(worker(u, "counted", 3, 1, false), 0);
+    knob_storage *st;
+    knob_study *s;
+    const knob_trial_info *const *got;
+    size_t n;
+    int64_t stamp;
+    knob__pg_counts a, b;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "counted", NULL, &s), KNOB_OK);
+    knob__pg_counts_get(&a);
+    assert_int_equal(knob_study_trials_since(s, 0, &got, &n, &stamp), KNOB_OK);
+    knob__pg_counts_get(&b);
+    assert_int_equal(n, 3);
+    assert_int_equal(b.looks - a.looks, 1);
+    assert_int_equal(b.syncs - a.syncs, 1);
+    assert_int_equal(b.lock_reads - a.lock_reads, 1);
+    /* read past the stranger: nothing comes again, with no look at pg_locks */
+    assert_int_equal(knob_study_trials_since(s, stamp, &got, &n, &stamp), KNOB_OK);
+    knob__pg_counts_get(&a);
+    assert_int_equal(n, 0);
+    assert_int_equal(a.lock_reads, b.lock_reads);
+    knob_test_stranger_end(stranger);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -632,6 +670,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),
         cmocka_unit_test(open_runs_no_ddl_beside_writers),
+        cmocka_unit_test(syncs_are_counted),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

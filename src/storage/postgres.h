@@ -1,0 +1,19 @@
+/* What the PostgreSQL storage did in this process, counted for bench/workers and the
+ * tests: how often a sync looked for changes, read them, had to read the server's lock
+ * table (pg_locks) for its watermark, and looked up the writers that ended during it. */
+#ifndef KNOB_STORAGE_POSTGRES_H
+#define KNOB_STORAGE_POSTGRES_H
+
+#include <stdint.h>
+
+typedef struct knob__pg_counts {
+    int64_t looks;      /* one indexed look: did anything change? (Q_CHANGED) */
+    int64_t syncs;      /* the sync's pipeline (watermark and the changed trials' rows) */
+    int64_t lock_reads; /* syncs whose watermark read pg_locks (the plain mark was short) */
+    int64_t stamped_by; /* syncs that then looked up writers ended after their snapshot */
+} knob__pg_counts;
+
+/* The counts of every PostgreSQL storage of this process so far (thread-safe). */
+void knob__pg_counts_get(knob__pg_counts *out);
+
+#endif
