@@ -62,6 +62,11 @@ typedef struct knob__view {
     size_t snap_mark;   /* n_delivered when the view was last at snap_seq */
     uint64_t snap_base, snap_tail; /* trials in its first segment, in the others */
     bool snap_lost;                /* the last write found another writer's chain */
+    /* Read lazily (knob_study_trials_since on a study not read yet): the view holds only
+     * the trials changed since `partial_from`, and anything that needs all of them reads
+     * the study whole first (knob__view_sync). */
+    bool partial;
+    int64_t partial_from;
 } knob__view;
 
 struct knob_study {

@@ -322,6 +322,10 @@ void knob__view_drop(knob__view *v)
 
 int knob__view_sync(knob_study *s)
 {
+    if (s->view.partial) { /* only some trials: the study is read whole */
+        knob__view_drop(&s->view);
+        s->view.partial = false;
+    }
     /* A study's first read starts from its snapshot where the storage keeps one. */
     int64_t from_snap = !s->view.loaded && s->view.n == 0 ? knob__snap_load(s) : 0;
     int64_t seq = s->view.seq;
@@ -389,17 +393,49 @@ int64_t knob__study_trials_stamp(const knob_study *s)
     return s->view.loaded && s->view.n_dense == s->view.n ? s->view.seq : -1;
 }
 
+/* knob_study_trials_since on a study not read whole: only the trials changed since
+ * `since` are read (from the storage, into a partial view), so that a process that needs
+ * only those (a sampler's kept state) does not read a study of 100,000. */
+static int trials_lazily(knob_study *s, int64_t since, const knob_trial_info *const **out,
+                         size_t *n, int64_t *stamp)
+{
+    knob__view *v = &s->view;
+    if (!v->partial) {
+        v->partial = true;
+        v->partial_from = v->seq = since;
+    }
+    int64_t seq = v->seq;
+    int rc = knob__store_sync(s, seq, on_trial, s, &seq);
+    if (rc)
+        return rc;
+    v->seq = seq;
+    size_t k = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (!v->by_number[i] || v->stamps[i] <= since)
+            continue;
+        if (knob__grow(&v->since, &v->cap_since, k + 1, sizeof *v->since))
+            return knob__oom("knob_study_trials_since");
+        v->since[k++] = v->by_number[i];
+    }
+    *out = (const knob_trial_info *const *)v->since;
+    *n = k;
+    *stamp = v->seq;
+    return KNOB_OK;
+}
+
 int knob_study_trials_since(knob_study *s, int64_t since, const knob_trial_info *const **out,
                             size_t *n, int64_t *stamp)
 {
     if (!s || !out || !n || !stamp)
         return knob__error(KNOB_EINVAL, "knob_study_trials_since: NULL argument");
+    knob__view *v = &s->view;
+    if (since > 0 && ((!v->loaded && v->n == 0) || (v->partial && since >= v->partial_from)))
+        return trials_lazily(s, since, out, n, stamp);
     const knob_trial_info *const *all;
     size_t n_all, k = 0;
     int rc = knob_study_trials(s, &all, &n_all);
     if (rc)
         return rc;
-    knob__view *v = &s->view;
     for (size_t i = 0; i < n_all; i++) {
         if (v->stamps[i] <= since)
             continue;

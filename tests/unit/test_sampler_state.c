@@ -314,13 +314,68 @@ static void recreated_study(void **state)
     remove(path);
 }
 
+/* knob_study_trials_since on a handle that read nothing yet reads only what changed; what
+ * needs every trial afterwards reads the study whole. */
+static void lazy_trials_since(void **state)
+{
+    (void)state;
+    char path[4200], url[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("state_lazy.db"));
+    make_study(path, 4, true);
+    int64_t stamp0 = raw_int(path, "SELECT seq FROM studies");
+    double x[2];
+    int64_t n = ask_one(path, false, "seed=7", x);
+    tell_one(path, n, KNOB_TRIAL_COMPLETE, -50);
+    url_of(path, url, sizeof url);
+    knob_storage *st;
+    const knob_trial_info *const *tr;
+    size_t m;
+    int64_t stamp;
+    /* an old trial that cannot be read: the lazy read never reads it, a whole read does */
+    setenv("KNOB_SNAPSHOT", "off", 1);
+    raw_exec(path, "UPDATE params SET dist = 'not json' WHERE trial = (SELECT id FROM trials "
+                   "WHERE number = 7)");
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = open_study(st, "seed=1", false);
+    assert_int_equal(knob_study_trials_since(s, stamp0, &tr, &m, &stamp), KNOB_OK);
+    assert_int_equal(m, 1);
+    assert_int_not_equal(knob_study_trials(s, &tr, &m), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    raw_exec(path, "UPDATE params SET dist = (SELECT dist FROM params WHERE trial = (SELECT id "
+                   "FROM trials WHERE number = 0) AND name = params.name) WHERE trial = "
+                   "(SELECT id FROM trials WHERE number = 7)");
+    unsetenv("KNOB_SNAPSHOT");
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    s = open_study(st, "seed=1", false);
+    assert_int_equal(knob_study_trials_since(s, stamp0, &tr, &m, &stamp), KNOB_OK);
+    assert_int_equal(m, 1);
+    assert_int_equal(tr[0]->number, n);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_true(tr[0]->values[0] == -50);
+    assert_int_equal(stamp, raw_int(path, "SELECT seq FROM studies"));
+    assert_int_equal(knob_study_trials_since(s, stamp, &tr, &m, &stamp), KNOB_OK);
+    assert_int_equal(m, 0);
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK); /* reads the study whole */
+    assert_int_equal(best->number, n);
+    assert_int_equal(knob_study_trials(s, &tr, &m), KNOB_OK);
+    assert_int_equal(m, BIG + 1);
+    for (size_t i = 0; i < m; i++)
+        assert_int_equal(tr[i]->number, (int64_t)i);
+    assert_int_equal(knob_study_trials_since(s, stamp0, &tr, &m, &stamp), KNOB_OK);
+    assert_int_equal(m, 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(saved_and_same),
-        cmocka_unit_test(never_stale),
-        cmocka_unit_test(damaged_records),
-        cmocka_unit_test(recreated_study),
+        cmocka_unit_test(saved_and_same),    cmocka_unit_test(never_stale),
+        cmocka_unit_test(damaged_records),   cmocka_unit_test(recreated_study),
+        cmocka_unit_test(lazy_trials_since),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
