@@ -108,7 +108,7 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     if (!rc)
         rc = knob__bo_add_fantasies(p, tr, n_tr, self, cat, &D);
     bool explored = false;
-    if (!rc && D.plateau)
+    if (!rc && (D.plateau || knob__bo_interleaved(p, self, &D)))
         rc = knob__bo_explore(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest,
                               &explored);
     if (!rc && !explored)
@@ -341,6 +341,18 @@ static const knob_option options[] = {
      "when several trials tie at the best value (a plateau), expected improvement counts only "
      "what lies this far below it (in standard deviations of the warped losses)",
      NULL},
+    {"explore_every", KNOB_OPT_INT, offsetof(bo, explore_every), "0", 0, 1e9,
+     "every explore_every-th trial after the startup explores (as on a plateau) instead of "
+     "maximizing the acquisition, while explore_ties trials tie at the best (0: never)",
+     NULL},
+    {"explore_ties", KNOB_OPT_INT, offsetof(bo, explore_ties), "1", 1, 1e9,
+     "explore_every applies while at least this many observations tie at the best loss (1: "
+     "always)",
+     NULL},
+    {"explore_local", KNOB_OPT_DOUBLE, offsetof(bo, explore_local), "0", 0, 10,
+     "an exploring trial (plateau, explore_every) draws near one of the best observations, with "
+     "this standard deviation in the unit cube (0: the study's next Sobol point)",
+     NULL},
     {"reference_point", KNOB_OPT_STRING, offsetof(bo, ref_text), "", 0, 0,
      "several objectives: the hypervolume's reference point, a list of one value per objective "
      "such as [1.1, 11] (the worst value of each that still counts: a limit such as 50 MB); log "
@@ -364,7 +376,8 @@ const knob_sampler_plugin knob__sampler_gp = {
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, trust_region, min_noise, warp, warp_inputs, "
-            "tie_margin, reference_point, mo_acquisition, seed.",
+            "tie_margin, explore_every, explore_ties, explore_local, reference_point, "
+            "mo_acquisition, seed.",
     .state_size = sizeof(bo),
     .options = options,
     .init = init,

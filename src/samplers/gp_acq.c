@@ -363,9 +363,41 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
     return rc;
 }
 
-/* On a plateau (detect_plateau): the point of one scrambled Sobol sequence of the study's
- * seed at this trial's number, so that the explorations of a study fill the cube as its
- * startup trials do, whatever the model believes. *explored false (and xbest to be
+/* Every explore_every-th trial, while explore_ties observations or more tie at the best
+ * (SMAC interleaves random configurations so: a model that is sure of a terrace still
+ * sees the rest of the space). */
+bool knob__bo_interleaved(const bo *p, int64_t self, const data *D)
+{
+    return p->explore_every > 0 && self % p->explore_every == 0 && D->best_ties >= p->explore_ties;
+}
+
+/* A draw near one of the best observations: each continuous or binned dimension moved by
+ * a normal step of sd explore_local (clamped to the cube), each categorical one drawn anew
+ * with probability 1 / d; up to 32 tries for a point not observed or pending. */
+static bool explore_near(const bo *p, knob_rng *r, const data *D, double *x)
+{
+    int d = p->n_dims;
+    for (int tries = 0; tries < 32; tries++) {
+        const double *base = D->X + (size_t)D->top[knob_rng_below(r, (uint64_t)D->n_top)] * d;
+        for (int k = 0; k < d; k++) {
+            if (p->dims[k].cat)
+                x[k] = knob_rng_uniform(r) < 1.0 / d
+                           ? (double)knob_rng_below(r, p->dims[k].dist->n_choices)
+                           : base[k];
+            else
+                x[k] = knob__dim_round(
+                    &p->dims[k], fmin(fmax(base[k] + p->explore_local * knob_rng_normal(r), 0), 1));
+        }
+        if (!seen_row(p, D->X, D->n + D->n_extra, x))
+            return true;
+    }
+    return false;
+}
+
+/* On a plateau (detect_plateau) or an interleaved trial: the point of one scrambled Sobol
+ * sequence of the study's seed at this trial's number, so that the explorations of a study
+ * fill the cube as its startup trials do, whatever the model believes; with explore_local,
+ * a draw near one of the best observations instead. *explored false (and xbest to be
  * overwritten) when that point, rounded, was observed or is pending: a deterministic
  * objective would only repeat itself. */
 int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
@@ -376,6 +408,12 @@ int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *
     *explored = false;
     if (rc)
         return rc;
+    if (p->explore_local > 0 && D->n_top > 0) {
+        knob_rng r;
+        knob_rng_derive(&r, seed, self, "gp:explore");
+        *explored = explore_near(p, &r, D, xbest);
+        return KNOB_OK;
+    }
     uint64_t salt = seed ^ 0x9E3779B97F4A7C15ull;
     for (int k = 0; k < d; k++) {
         double u = knob__bo_sobol_u(p, (unsigned)k, (uint64_t)self + 1, salt);

@@ -50,6 +50,8 @@ typedef struct knob__bo {
     bool warp;
     bool warp_inputs;  /* Kumaraswamy warping of the continuous params (math/gp.h) */
     double tie_margin; /* expected improvement's margin below a best tied by several trials */
+    int64_t explore_every, explore_ties; /* interleaved exploration (knob__bo_interleaved) */
+    double explore_local;                /* exploration near the best (sd in the cube; 0: Sobol) */
     /* state */
     bool ucb;
     int pending_mode; /* 0 ignore, 1 believer, 2 liar */
@@ -193,9 +195,15 @@ double knob__bo_sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t sal
 /* The point of the cube where the acquisition is highest, into xbest. */
 int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest);
 
-/* On a plateau: the study's next Sobol point, unless observed or pending (*explored). */
+/* On a plateau: the study's next Sobol point (or, with explore_local, a draw near one of
+ * the best observations), unless observed or pending (*explored). */
 int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
                      bool *explored);
+
+/* This trial explores instead of maximizing the acquisition (options explore_every and
+ * explore_ties): every explore_every-th trial while the best loss is tied by explore_ties
+ * observations or more. */
+bool knob__bo_interleaved(const bo *p, int64_t self, const data *D);
 
 /* The local search's value from the acquisition's value v at c->x (gradient in grad): with
  * the cost and feasibility terms, counted, and the worst where it is not finite. */

@@ -47,9 +47,9 @@ static knob_trial_state history_objective(knob_trial *t, void *ctx, double *valu
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* The point `name` (with `opts`) asks after 12 random trials of history `kind` (one
- * objective, or two with `two`): x[0..n) in the order the objective suggests them. */
-static void next_after(int kind, bool two, const char *name, const char *opts, double *x, int n)
+/* The point sampler sp (the study's to free) asks after 12 random trials of history `kind`
+ * (one objective, or two with `two`): x[0..n) in the order the objective suggests them. */
+static void next_after_sampler(int kind, bool two, knob_sampler *sp, double *x, int n)
 {
     knob_storage *st;
     knob_study *s;
@@ -69,7 +69,7 @@ static void next_after(int kind, bool two, const char *name, const char *opts, d
                          0);
     }
     knob_study_free(s);
-    knob_study_options lo = {.sampler = sampler(name, opts)};
+    knob_study_options lo = {.sampler = sp};
     assert_int_equal(knob_study_load(st, "h", &lo, &s), 0);
     knob_trial *t;
     assert_int_equal(knob_study_ask(s, &t), 0);
@@ -89,6 +89,12 @@ static void next_after(int kind, bool two, const char *name, const char *opts, d
     knob_storage_close(st);
 }
 
+/* The same for the sampler `name` with `opts`. */
+static void next_after(int kind, bool two, const char *name, const char *opts, double *x, int n)
+{
+    next_after_sampler(kind, two, sampler(name, opts), x, n);
+}
+
 /* auto's next point equals the delegate's, and differs from the other one's. */
 static void expect_delegate(int kind, bool two, const char *same, const char *same_opts,
                             const char *other, const char *other_opts)
@@ -101,11 +107,23 @@ static void expect_delegate(int kind, bool two, const char *same, const char *sa
     assert_true(memcmp(a, c, sizeof a) != 0);
 }
 
-/* One objective, a fixed space, nothing pruned: the Gaussian process. */
+/* One objective, a fixed space, nothing pruned: the Gaussian process, whose every fourth
+ * trial (the next, number 12) is the study's Sobol point (explore_every=4); with
+ * explore_every=0 auto's gp is gp's defaults, also when the option is set after creation. */
 static void auto_uses_gp_on_a_fixed_space(void **state)
 {
     (void)state;
-    expect_delegate(0, false, "gp", "seed=7", "tpe", "seed=7,constant_liar=true");
+    expect_delegate(0, false, "gp", "seed=7,explore_every=4", "tpe", "seed=7,constant_liar=true");
+    double a[2], b[2], c[2];
+    next_after(0, false, "auto", "seed=7,explore_every=0", a, 2);
+    next_after(0, false, "gp", "seed=7", b, 2);
+    next_after(0, false, "auto", "seed=7", c, 2);
+    assert_memory_equal(a, b, sizeof a);
+    assert_memory_not_equal(a, c, sizeof a);
+    knob_sampler *sp = sampler("auto", "seed=7");
+    assert_int_equal(knob_sampler_set_option(sp, "explore_every", "0"), 0);
+    next_after_sampler(0, false, sp, c, 2);
+    assert_memory_equal(a, c, sizeof a);
 }
 
 /* A conditional space: TPE (with constant_liar). */
