@@ -404,7 +404,8 @@ static int read_trial(in *r, const tables *tb, int64_t to, scratch *x, knob__tri
 /* Blocks are placed at this alignment in an arena. */
 #define ARENA_ALIGN 16
 
-int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data, size_t len)
+int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from, int64_t to,
+                      const void *data, size_t len)
 {
     knob__view *v = &s->view;
     snap_head h;
@@ -438,7 +439,7 @@ int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data,
         const char *name;
         if (!get_text(&r, &name))
             rc = KNOB_ECORRUPT;
-        else if (!(tb.names[i] = knob__view_name(v, name)))
+        else if (!(tb.names[i] = b->name(v, name)))
             rc = knob__oom("study snapshot");
     }
     for (uint64_t i = 0; !rc && i < h.n_dists; i++) {
@@ -446,7 +447,7 @@ int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data,
         knob_distribution *d = NULL;
         if (!get_text(&r, &json) || !(d = knob__dist_parse(json)))
             rc = KNOB_ECORRUPT;
-        else if (!(tb.dists[i] = knob__view_dist(v, d, NULL)))
+        else if (!(tb.dists[i] = b->dist(v, d, NULL)))
             rc = knob__oom("study snapshot");
         free(d);
     }
@@ -459,7 +460,7 @@ int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data,
         if (e)
             rc = e == -2 ? knob__oom("study snapshot") : KNOB_ECORRUPT;
         else
-            size += (knob__view_info_size(&rec) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+            size += (b->info_size(&rec) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
     }
     if (!rc && r.p != r.end)
         rc = KNOB_ECORRUPT;
@@ -474,12 +475,12 @@ int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data,
     for (uint64_t i = 0, off = 0; !rc && i < h.n_trials; i++) {
         if (read_trial(&r, &tb, to, &x, &rec))
             rc = knob__oom("study snapshot"); /* it read the first time */
-        knob_trial_info *info = rc ? NULL : knob__view_info(v, &rec, x.params, arena + off);
+        knob_trial_info *info = rc ? NULL : b->info(v, &rec, x.params, arena + off);
         if (!rc && !info)
             rc = knob__oom("study snapshot");
         if (!rc) {
-            off += (knob__view_info_size(&rec) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
-            rc = knob__view_put(s, &rec, info);
+            off += (b->info_size(&rec) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN;
+            rc = b->put(s, &rec, info);
         }
     }
     free(tb.names);
@@ -498,6 +499,7 @@ int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data,
 
 typedef struct chain {
     knob_study *s;
+    const knob__view_builders *b;
     int64_t at;      /* the stamp the view is at */
     size_t segs;     /* segments applied */
     uint64_t base_n; /* trials of the first segment */
@@ -509,7 +511,7 @@ static int on_segment(void *ctx, int64_t from, int64_t to, const void *data, siz
 {
     chain *c = ctx;
     snap_head h;
-    if (from != c->at || knob__snap_decode(c->s, from, to, data, len)) {
+    if (from != c->at || knob__snap_decode(c->s, c->b, from, to, data, len)) {
         c->broken = true;
         return KNOB_EDONE; /* stops the read: the chain is trusted up to here */
     }
@@ -522,12 +524,12 @@ static int on_segment(void *ctx, int64_t from, int64_t to, const void *data, siz
     return KNOB_OK;
 }
 
-int64_t knob__snap_load(knob_study *s)
+int64_t knob__snap_load(knob_study *s, const knob__view_builders *b)
 {
     knob__view *v = &s->view;
     if (!knob__store_has_snapshots(s) || get_tuning().off)
         return 0;
-    chain c = {.s = s};
+    chain c = {.s = s, .b = b};
     int rc = knob__store_snap_read(s, on_segment, &c);
     if (rc && rc != KNOB_EDONE) {
         /* the read failed part way: what was applied is still the view at c.at, but a
@@ -536,7 +538,7 @@ int64_t knob__snap_load(knob_study *s)
     }
     if (c.at == 0) {
         /* nothing applied, or nothing to trust: an empty view, read whole by the sync */
-        knob__view_drop(v);
+        b->drop(v);
         return 0;
     }
     v->seq = v->snap_seq = c.at;

@@ -139,20 +139,35 @@ const knob_trial_info *knob__view_trial(const knob__view *v, int64_t number);
 /* True when a is better than b for objective 0 of s. */
 bool knob__better(const knob_study *s, double a, double b);
 
-/* snapshot.c: a study's view saved in its storage (backend snap_read / snap_write).
+/* What snapshot.c fills a view with: view.c's builders above, passed in by view.c (which
+ * calls the snapshot), so that the snapshot does not call back into view.c. */
+typedef struct knob__view_builders {
+    const char *(*name)(knob__view *v, const char *name);
+    const knob_distribution *(*dist)(knob__view *v, const knob_distribution *d,
+                                     const char **json);
+    size_t (*info_size)(const knob__trial_rec *r);
+    knob_trial_info *(*info)(knob__view *v, const knob__trial_rec *r, const knob_param *resolved,
+                             void *mem);
+    int (*put)(knob_study *s, const knob__trial_rec *r, knob_trial_info *info);
+    void (*drop)(knob__view *v);
+} knob__view_builders;
+
+/* snapshot.c: a study's view saved in its storage (backend snap_read / snap_write), built
+ * with the builders b.
  * knob__snap_load fills an empty view from the storage's snapshot and returns the stamp
  * it is at (view.seq is set to it), or 0 when there is none to trust (the view is left
  * empty). knob__snap_save writes what the view holds beyond the storage's snapshot when
  * it is worth a write (an append, or the whole view when the snapshot is missing or in
  * too many pieces); a failed write is dropped (a cache). Neither reports errors. */
-int64_t knob__snap_load(knob_study *s);
+int64_t knob__snap_load(knob_study *s, const knob__view_builders *b);
 void knob__snap_save(knob_study *s);
 /* Encodes trials of the view (all when from == 0, else those stamped after `from`) as
  * one segment from `from` to the view's seq; malloc'd, *len its bytes; NULL when out of
  * memory. Decodes a segment into the view; KNOB_ECORRUPT naming the fault when it is not
  * one of this study's segments of this format, the view unchanged then. (For tests.) */
 void *knob__snap_encode(knob_study *s, int64_t from, size_t *len);
-int knob__snap_decode(knob_study *s, int64_t from, int64_t to, const void *data, size_t len);
+int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from, int64_t to,
+                      const void *data, size_t len);
 
 /* sampler_state.c: the sampler's persisted state (plugin save_state / load_state). load
  * gives the storage's record of this sampler's configuration to the plugin when it checks

@@ -320,6 +320,11 @@ void knob__view_drop(knob__view *v)
     v->snap_mark = v->n_delivered;
 }
 
+static const knob__view_builders builders = {
+    knob__view_name, knob__view_dist, knob__view_info_size,
+    knob__view_info, knob__view_put,  knob__view_drop,
+};
+
 int knob__view_sync(knob_study *s)
 {
     if (s->view.partial) { /* only some trials: the study is read whole */
@@ -327,7 +332,7 @@ int knob__view_sync(knob_study *s)
         s->view.partial = false;
     }
     /* A study's first read starts from its snapshot where the storage keeps one. */
-    int64_t from_snap = !s->view.loaded && s->view.n == 0 ? knob__snap_load(s) : 0;
+    int64_t from_snap = !s->view.loaded && s->view.n == 0 ? knob__snap_load(s, &builders) : 0;
     int64_t seq = s->view.seq;
     int rc = knob__store_sync(s, seq, on_trial, s, &seq);
     if (rc == KNOB_OK && seq < from_snap) {
