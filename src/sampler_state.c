@@ -145,8 +145,8 @@ typedef struct load_ctx {
 static int on_record(void *ctx, int64_t stamp, const void *data, size_t len)
 {
     load_ctx *c = ctx;
-    const void *body;
-    size_t n;
+    const void *body = NULL;
+    size_t n = 0;
     if (knob__state_check(c->s, stamp, data, len, &body, &n))
         return KNOB_OK; /* not trusted: the sampler rebuilds */
     c->s->sampler->plugin->load_state(c->s->sampler->state, c->s, body, n, stamp);
