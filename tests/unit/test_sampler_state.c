@@ -9,6 +9,7 @@
 #include "testutil.h"
 #include "knob.h"
 
+#include <limits.h>
 #include <math.h>
 #include <sqlite3.h>
 
@@ -243,8 +244,9 @@ static void never_stale(void **state)
     remove(path);
 }
 
-/* Flips a byte of the record at `at` bytes from its end (negative) or start. */
-static void damage(const char *path, int at)
+/* Flips `count` bytes of the record from `at` bytes from its end (negative) or start, or
+ * from its middle (INT_MAX). */
+static void damage(const char *path, int at, int count)
 {
     sqlite3 *db;
     sqlite3_stmt *s;
@@ -258,7 +260,9 @@ static void damage(const char *path, int at)
     unsigned char *data = malloc((size_t)len);
     memcpy(data, sqlite3_column_blob(s, 1), (size_t)len);
     sqlite3_finalize(s);
-    data[at < 0 ? len + at : at] ^= 0x40;
+    int from = at == INT_MAX ? len / 2 : at < 0 ? len + at : at;
+    for (int i = from; i < from + count && i < len; i++)
+        data[i] ^= 0x40;
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "UPDATE knob_sampler_states SET data = ?1 WHERE "
                                         "rowid = ?2",
@@ -279,12 +283,13 @@ static void damaged_records(void **state)
     snprintf(path, sizeof path, "%s", knob_test_path("state_damaged.db"));
     make_study(path, 5, true);
     double x[2];
-    /* the body's last byte, a byte of the body, the header's magic, version, study id */
-    const int places[] = {-1, 70, 0, 8, 16};
+    /* 8 KB of the body's middle (cell sums), the body's last byte, a byte of the body,
+     * the header's magic, version, study id */
+    const int places[] = {INT_MAX, -1, 70, 0, 8, 16};
     for (size_t i = 0; i < sizeof places / sizeof *places; i++) {
         int64_t n = ask_one(path, true, "seed=7", x);
         tell_one(path, n, KNOB_TRIAL_COMPLETE, 0.3);
-        damage(path, places[i]);
+        damage(path, places[i], places[i] == INT_MAX ? 8192 : 1);
         agree(path, "a damaged record");
     }
     remove(path);
