@@ -60,4 +60,8 @@ int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_dis
  * trial it could not see yet (view.c). For samplers that keep state between processes. */
 int64_t knob__study_trials_stamp(const knob_study *s);
 
+/* knob_trial_set_system_attr for JSON the caller wrote itself and knows to be valid (a
+ * sampler's numbers and lists): the same without checking the text again. */
+int knob__trial_set_system_attr_valid(knob_trial *t, const char *key, const char *json);
+
 #endif

@@ -367,6 +367,18 @@ static const char *find_attr(const knob_trial *t, bool system, const char *key)
     return NULL;
 }
 
+/* Keeps and stores an attribute whose JSON is known to be valid. */
+static int set_valid_attr(knob_trial *t, bool system, const char *key, const char *json)
+{
+    int rc = keep_attr(t, system, key, json);
+    if (rc || t->id < 0)
+        return rc; /* written when the trial gets its row (only samplers set attributes so
+                    * early, and only system ones) */
+    if ((rc = knob__trial_flush_params(t)))
+        return rc;
+    return knob__store_trial_attr(t->s, t->id, system, key, json);
+}
+
 static int set_attr(knob_trial *t, bool system, const char *key, const char *json)
 {
     if (!t || !key || !json || !key[0])
@@ -377,13 +389,7 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
     if (bad)
         return knob__error(KNOB_EINVAL, "trial %lld: attribute '%s' is not valid JSON: %.80s",
                            (long long)t->number, key, json);
-    int rc = keep_attr(t, system, key, json);
-    if (rc || t->id < 0)
-        return rc; /* written when the trial gets its row (only samplers set attributes so
-                    * early, and only system ones) */
-    if ((rc = knob__trial_flush_params(t)))
-        return rc;
-    return knob__store_trial_attr(t->s, t->id, system, key, json);
+    return set_valid_attr(t, system, key, json);
 }
 
 int knob__trial_flush_attrs(knob_trial *t)
@@ -404,6 +410,11 @@ int knob_trial_set_user_attr(knob_trial *t, const char *key, const char *json)
 int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json)
 {
     return set_attr(t, true, key, json);
+}
+
+int knob__trial_set_system_attr_valid(knob_trial *t, const char *key, const char *json)
+{
+    return set_valid_attr(t, true, key, json);
 }
 
 const char *knob_trial_user_attr(const knob_trial *t, const char *key)
@@ -437,16 +448,27 @@ int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
                            "trial %lld: %zu constraint values, but the study's earlier trials "
                            "have %zu",
                            (long long)t->number, n, v->n_constraints);
-    knobx_buf b = {0};
-    knobx_buf_printf(&b, "[");
+    /* "[v,...]", each value with 17 significant digits (it reads back exactly), written
+     * once and not checked again: the shortest of 15-17 digits that reads back, as other
+     * JSON numbers are written, cost two printfs and two strtods a value, and the check of
+     * the text as much again: most of a trial's cost in a fast sampler with two params. */
+    char stack[512], *text = n <= 16 ? stack : malloc(26 * n + 3), *p = text;
+    if (!text)
+        return knob__oom("constraints");
+    *p++ = '[';
     for (size_t i = 0; i < n; i++) {
         if (i)
-            knobx_buf_printf(&b, ",");
-        knobx_json_add_number(&b, values[i]);
+            *p++ = ',';
+        if (values[i] == floor(values[i]) && fabs(values[i]) < 9007199254740992.0)
+            p += snprintf(p, 27, "%.0f", values[i]);
+        else
+            p += snprintf(p, 27, "%.17g", values[i]);
     }
-    knobx_buf_printf(&b, "]");
-    int rc = b.oom ? knob__oom("constraints") : set_attr(t, true, "constraints", b.data);
-    knobx_buf_free(&b);
+    *p++ = ']';
+    *p = 0;
+    int rc = set_valid_attr(t, true, "constraints", text);
+    if (text != stack)
+        free(text);
     if (!rc)
         v->n_constraints = n;
     return rc;

@@ -77,6 +77,34 @@ bool knob__better(const knob_study *s, double a, double b)
     return s->dirs[0] == KNOB_MAXIMIZE ? a > b : a < b;
 }
 
+/* The end of the JSON number at p (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?), or NULL
+ * when there is none. */
+static const char *json_number_end(const char *p)
+{
+#define DIGITS(q) ((q)[0] >= '0' && (q)[0] <= '9')
+    p += *p == '-';
+    if (!DIGITS(p))
+        return NULL;
+    if (*p++ != '0')
+        while (DIGITS(p))
+            p++;
+    if (*p == '.') {
+        if (!DIGITS(++p))
+            return NULL;
+        while (DIGITS(p))
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p += p[1] == '+' || p[1] == '-';
+        if (!DIGITS(++p))
+            return NULL;
+        while (DIGITS(p))
+            p++;
+    }
+#undef DIGITS
+    return p;
+}
+
 size_t knob__constraints_parse(const char *json, double *out, size_t cap)
 {
     const char *p = json;
@@ -90,8 +118,15 @@ size_t knob__constraints_parse(const char *json, double *out, size_t cap)
             p++;
         if (*p == ']' || !*p)
             return n;
-        char *end;
-        double x = strtod(p, &end);
+        /* counting only: a JSON number followed by ',' or ']' is one element (strtod,
+         * which would end at the same place, was most of a re-read trial's cost) */
+        char *end = out ? NULL : (char *)json_number_end(p);
+        const char *after = end ? end : p;
+        while (*after == ' ' || *after == '\t' || *after == '\n' || *after == '\r')
+            after++;
+        double x = 0;
+        if (!end || (*after != ',' && *after != ']'))
+            x = strtod(p, &end);
         if (end == p) { /* not a number: skip the element */
             x = NAN;
             int depth = 0;

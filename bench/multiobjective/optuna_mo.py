@@ -3,7 +3,8 @@ hypervolume of the feasible front at the problem's fixed reference point (comput
 a 2-D sweep or 3-D slices) and the time per trial, wall and CPU (user + system).
 usage: optuna_mo.py PROBLEM SAMPLER TRIALS SEED
 (SAMPLER: nsga2, nsga3, tpe, random; constrained problems pass constraints_func to nsga2,
-nsga3 and tpe). Run with PYTHONPATH pointing at the Optuna to compare."""
+nsga3 and tpe). SEED may be a range K-L: the seeds K to L one after the other in this
+process, one line each (Optuna's import costs more CPU than a 200-trial NSGA-II run). Run with PYTHONPATH pointing at the Optuna to compare."""
 import math
 import sys
 import time
@@ -13,7 +14,9 @@ import optuna
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 warnings.filterwarnings("ignore")  # experimental / deprecated constraints_func
-problem, sampler_name, n, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+problem, sampler_name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+first, _, last = sys.argv[4].partition("-")
+seeds = range(int(first), int(last or first) + 1)
 
 DIMS = {"zdt1": 30, "zdt2": 30, "zdt3": 30, "dtlz2": 12, "c2dtlz2": 12, "bnh": 2}
 REF = {"zdt1": (1.1, 11), "zdt2": (1.1, 11), "zdt3": (1.1, 11), "dtlz2": (1.1,) * 3,
@@ -73,10 +76,10 @@ def constraints(ft):
 
 kw = {"constraints_func": constraints} if CONSTRAINED else {}
 samplers = {
-    "nsga2": lambda: optuna.samplers.NSGAIISampler(seed=seed, **kw),
-    "nsga3": lambda: optuna.samplers.NSGAIIISampler(seed=seed, **kw),
-    "tpe": lambda: optuna.samplers.TPESampler(seed=seed, **kw),
-    "random": lambda: optuna.samplers.RandomSampler(seed=seed),
+    "nsga2": lambda seed: optuna.samplers.NSGAIISampler(seed=seed, **kw),
+    "nsga3": lambda seed: optuna.samplers.NSGAIIISampler(seed=seed, **kw),
+    "tpe": lambda seed: optuna.samplers.TPESampler(seed=seed, **kw),
+    "random": lambda seed: optuna.samplers.RandomSampler(seed=seed),
 }
 
 
@@ -108,16 +111,17 @@ def front(pts):
     return out
 
 
-study = optuna.create_study(directions=["minimize"] * len(REF[problem]),
-                            sampler=samplers[sampler_name]())
-wall, cpu = time.perf_counter(), time.process_time()
-study.optimize(objective, n_trials=n)
-wall = time.perf_counter() - wall
-cpu = time.process_time() - cpu
-feasible = [tuple(t.values) for t in study.trials if t.values is not None
-            and (not CONSTRAINED or all(c <= 0 for c in t.user_attrs["c"]))]
-ref = REF[problem]
-pts = front(feasible)
-hv = hv2(pts, ref) if len(ref) == 2 else hv3(pts, ref)
-print(f"{problem} optuna-{sampler_name} {n} {seed} hv={hv:.6f} ms_per_trial={1e3 * wall / n:.4f} "
-      f"cpu_ms_per_trial={1e3 * cpu / n:.4f}")
+for seed in seeds:
+    study = optuna.create_study(directions=["minimize"] * len(REF[problem]),
+                                sampler=samplers[sampler_name](seed))
+    wall, cpu = time.perf_counter(), time.process_time()
+    study.optimize(objective, n_trials=n)
+    wall = time.perf_counter() - wall
+    cpu = time.process_time() - cpu
+    feasible = [tuple(t.values) for t in study.trials if t.values is not None
+                and (not CONSTRAINED or all(c <= 0 for c in t.user_attrs["c"]))]
+    ref = REF[problem]
+    pts = front(feasible)
+    hv = hv2(pts, ref) if len(ref) == 2 else hv3(pts, ref)
+    print(f"{problem} optuna-{sampler_name} {n} {seed} hv={hv:.6f} "
+          f"ms_per_trial={1e3 * wall / n:.4f} cpu_ms_per_trial={1e3 * cpu / n:.4f}", flush=True)

@@ -201,36 +201,81 @@ int knob__ga_pop_fill(const knob__ga *g, knob__ga_pop *p, knob_study *s, const k
     return KNOB_OK;
 }
 
+/* A member of the front being cut: its index into the population, the key of the sort
+ * under way and its place before that sort (so that qsort keeps equal keys in order, as
+ * Python's stable sort does). */
 typedef struct crowded {
-    size_t at;
-    double crowd;
+    size_t at, pos;
+    double key;
 } crowded;
 
-static int by_crowd(const void *a, const void *b)
+static int by_key(const void *a, const void *b)
 {
     const crowded *x = a, *y = b;
-    if (x->crowd != y->crowd)
-        return x->crowd > y->crowd ? -1 : 1;
-    return x->at < y->at ? -1 : x->at > y->at;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
+/* Sorts c[0..k) by key, equal keys in their present order. */
+static void stable_sort(crowded *c, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        c[i].pos = i;
+    qsort(c, k, sizeof *c, by_key);
+}
+
+/* Optuna's _calc_crowding_distance and _crowding_distance_sort, step by step, the order of
+ * ties included: the front (in population order) is sorted by each objective in turn (the
+ * objectives as the trials hold them, maximized ones not negated), each sort starting from
+ * the order the last one left; a member's distance adds, per objective whose values are not
+ * all equal, the gap between its neighbours in that order (-inf and +inf beyond the ends;
+ * equal infinities a gap of 0) over the range of the finite values (1 when there is none);
+ * then a stable sort by distance, reversed: of equal distances the member with the larger
+ * last objective goes first, then the larger earlier ones, then the later in the
+ * population. The best `need` survive. */
 int knob__ga_cut_crowding(knob__ga *g, const knob__ga_pop *p, size_t m, const size_t *elite,
                           size_t n_elite, const size_t *front, size_t k, size_t need, knob_rng *r,
                           size_t *out)
 {
     (void)elite, (void)n_elite, (void)r;
     crowded *c = malloc((k + 1) * sizeof *c);
-    double *dist = malloc((k + 1) * sizeof *dist);
-    int rc = c && dist ? knob__pareto_crowding(p->loss, m, front, k, dist) : -1;
-    if (!rc) {
-        for (size_t i = 0; i < k; i++)
-            c[i] = (crowded){front[i], dist[i]};
-        qsort(c, k, sizeof *c, by_crowd);
-        for (size_t i = 0; i < need; i++)
-            out[i] = c[i].at;
+    double *dist = malloc((k + 1) * sizeof *dist); /* by index into front */
+    if (!c || !dist) {
+        free(c), free(dist);
+        return oom(g);
     }
+    for (size_t i = 0; i < k; i++)
+        c[i].at = i, dist[i] = 0;
+    for (size_t j = 0; j < m; j++) {
+        for (size_t i = 0; i < k; i++)
+            c[i].key = p->t[front[c[i].at]]->values[j];
+        stable_sort(c, k);
+        if (k == 0 || c[0].key == c[k - 1].key)
+            continue;
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t i = 0; i < k && lo == INFINITY; i++)
+            if (c[i].key != -INFINITY)
+                lo = c[i].key;
+        for (size_t i = k; i-- > 0 && hi == -INFINITY;)
+            if (c[i].key != INFINITY)
+                hi = c[i].key;
+        double width = hi - lo;
+        if (!(width > 0))
+            width = 1;
+        for (size_t i = 0; i < k; i++) {
+            double below = i ? c[i - 1].key : -INFINITY,
+                   above = i + 1 < k ? c[i + 1].key : INFINITY;
+            dist[c[i].at] += (below == above ? 0 : above - below) / width;
+        }
+    }
+    for (size_t i = 0; i < k; i++)
+        c[i].key = dist[c[i].at];
+    stable_sort(c, k);
+    for (size_t i = 0; i < need && i < k; i++)
+        out[i] = front[c[k - 1 - i].at];
     free(c), free(dist);
-    return rc ? oom(g) : KNOB_OK;
+    return KNOB_OK;
 }
 
 int knob__ga_elite(knob__ga *g, const knob__ga_pop *p, size_t m, size_t size, knob_rng *r,
@@ -251,7 +296,7 @@ int knob__ga_elite(knob__ga *g, const knob__ga_pop *p, size_t m, size_t size, kn
         for (size_t i = 0; i < n; i++)
             if (rank[i] == rk)
                 front[k++] = i;
-        if (*n_out + k <= size) {
+        if (*n_out + k < size) { /* Optuna's test: a front that fills the rest is cut too */
             memcpy(out + *n_out, front, k * sizeof *front);
             *n_out += k;
             continue;
@@ -329,6 +374,12 @@ static int read_parents(ga *g, knob_study *s, int64_t gen, bool *found)
 static int parents_of(ga *g, knob_study *s, const knob_trial_info *const *tr, size_t n,
                       int64_t gen);
 
+static int by_number(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* Chooses the parents of generation gen: the elite of generation gen - 1 and its parents. */
 static int choose_parents(ga *g, knob_study *s, const knob_trial_info *const *tr, size_t n,
                           int64_t gen)
@@ -344,12 +395,21 @@ static int choose_parents(ga *g, knob_study *s, const knob_trial_info *const *tr
     for (size_t i = 0; i < n; i++)
         if (usable(tr[i], m) && generation_of(g, tr[i]) == gen - 1)
             cand[k++] = tr[i];
-    if (gen > 1)
-        for (size_t i = 0; i < g->n_parents_of[gen - 1]; i++) {
-            int64_t num = g->parents[gen - 1][i];
-            if (num >= 0 && (size_t)num < n && usable(tr[num], m))
-                cand[k++] = tr[num];
-        }
+    /* then the parents of generation gen - 1 by trial number, as Optuna reads them back
+     * (the order decides the ties of the survival rule) */
+    size_t n_old = gen > 1 ? g->n_parents_of[gen - 1] : 0;
+    int64_t *old = malloc((n_old + 1) * sizeof *old);
+    if (!old) {
+        free(cand);
+        return oom(g);
+    }
+    if (n_old)
+        memcpy(old, g->parents[gen - 1], n_old * sizeof *old);
+    qsort(old, n_old, sizeof *old, by_number);
+    for (size_t i = 0; i < n_old; i++)
+        if (old[i] >= 0 && (size_t)old[i] < n && usable(tr[old[i]], m))
+            cand[k++] = tr[old[i]];
+    free(old);
     pop p;
     size_t *idx = malloc((k + 1) * sizeof *idx), n_idx = 0;
     int64_t *nums = malloc((k + 1) * sizeof *nums);
@@ -436,7 +496,7 @@ int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t)
         return rc;
     char text[32];
     *put_int(text, next_generation(g, tr, n, knob_study_n_objectives(s))) = 0;
-    return knob_trial_set_system_attr(t, g->gen_key, text);
+    return knob__trial_set_system_attr_valid(t, g->gen_key, text);
 }
 
 /* ---------------------------------------------------------------- crossover */
@@ -674,7 +734,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
     for (size_t k = 0; k < n_chosen; k++)
         nums[k] = p->t[chosen[k]]->number;
     put_list(list, nums, n_chosen);
-    return rc ? rc : knob_trial_set_system_attr(t, g->parents_key, list);
+    return rc ? rc : knob__trial_set_system_attr_valid(t, g->parents_key, list);
 }
 
 int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)

@@ -125,12 +125,15 @@ void knob__ga_fini(knob__ga *g);
 int knob__ga_pop_fill(const knob__ga *g, knob__ga_pop *p, knob_study *s, const knob_trial_info **t,
                       size_t n);
 
-/* The `size` best of p: whole non-dominated fronts in order, then g->cut on the first
- * front that does not fit; their indices into p go to out, how many to *n_out. */
+/* The `size` best of p: whole non-dominated fronts in order while they leave room, then
+ * g->cut on the first front that does not (also one that fills the rest exactly, as
+ * Optuna does: the cut orders it); their indices into p go to out, how many to *n_out. */
 int knob__ga_elite(knob__ga *g, const knob__ga_pop *p, size_t m, size_t size, knob_rng *r,
                    size_t *out, size_t *n_out);
 
-/* NSGA-II's cut: the members of largest crowding distance (ties: the earlier one). */
+/* NSGA-II's cut: the members of largest crowding distance, computed and ordered as
+ * Optuna's NSGAIISampler does, ties included (genetic.c says how). p->t[i]->values are
+ * read as the trials hold them. */
 int knob__ga_cut_crowding(knob__ga *g, const knob__ga_pop *p, size_t m, const size_t *elite,
                           size_t n_elite, const size_t *front, size_t k, size_t need, knob_rng *r,
                           size_t *out);
