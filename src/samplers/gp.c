@@ -49,13 +49,12 @@
  * decomposition of the feasible front's non-dominated region (math/ehvi.h) below the
  * reference point, plus the constraints' log probability of feasibility, maximized as above
  * (knob__bo_suggest_mo, gp_mo.c). The reference point is the option reference_point
- * (objective units, mapped into each model's) or else Optuna's: the worst feasible
- * standardized loss of each objective, pushed out by a tenth. That default is far from a
- * front that is still poor, and there extreme points and uncertain corners weigh most: on
- * DTLZ2 with 12 params, whose front lies at the middle of ten of them, 56% of those ten
- * coordinates asked after the startup were within 0.01 of a bound (2% for tpe) and 3 of 100
- * trials fell inside the benchmark's reference point (32 for tpe). Given that point, gp did
- * better on most seeds, not on all (bench/README.md, "multiobjective").
+ * (objective units, mapped into each model's) or else the feasible front's nadir pushed out
+ * by a fiftieth of the front's range, never beyond Optuna's point (the worst feasible
+ * standardized loss pushed out by a tenth; knob__bo_mo_default_ref). Optuna's point alone
+ * is far from a front that is still poor, and there extreme points and uncertain corners
+ * weigh most: on DTLZ2 with 12 params 56% of the ten distance coordinates asked after the
+ * startup were within 0.01 of a bound (bench/README.md, "multiobjective").
  *
  * The files of this sampler and what each holds: samplers/gp_internal.h. */
 #include "math/sobol.h"
@@ -356,7 +355,8 @@ static const knob_option options[] = {
     {"reference_point", KNOB_OPT_STRING, offsetof(bo, ref_text), "", 0, 0,
      "several objectives: the hypervolume's reference point, a list of one value per objective "
      "such as [1.1, 11] (the worst value of each that still counts: a limit such as 50 MB); log "
-     "EHVI counts improvement below it only. \"\": 1.1 x the worst value observed (Optuna's)",
+     "EHVI counts improvement below it only. \"\": the nadir of the front observed, pushed out "
+     "by 2% of its range",
      NULL},
     {"mo_acquisition", KNOB_OPT_ENUM, offsetof(bo, mo_acquisition), "logehvi", 0, 0,
      "several objectives: logehvi (log expected hypervolume improvement, one model per "

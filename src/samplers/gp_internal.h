@@ -224,6 +224,14 @@ int knob__bo_suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
 /* What several objectives do not combine with, as an error; KNOB_OK if nothing. */
 int knob__bo_mo_refused(const bo *p, knob_study *s);
 
+/* The default reference point's coordinate j in the models' units, from the nf feasible
+ * losses F (nf x no) of which front marks the non-dominated ones, worst being the worst of
+ * them in objective j: the front's nadir pushed out by MO_REF_MARGIN of the front's range,
+ * never beyond Optuna's point (worst pushed out by a tenth); Optuna's point while the front
+ * has one point or no range in j. */
+double knob__bo_mo_default_ref(const double *F, const bool *front, int nf, int no, int j,
+                               double worst);
+
 /* Reads the option reference_point into p->user_ref and p->n_user_ref. */
 int knob__bo_parse_reference_point(bo *p);
 

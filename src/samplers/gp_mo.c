@@ -15,6 +15,10 @@ static knob__gp *objective_model(bo *p, int j)
     return j ? &p->mgp[j - 1] : &p->gp;
 }
 
+/* The default reference point's margin beyond the front's nadir, in units of the front's
+ * range (knob__bo_mo_default_ref). */
+#define MO_REF_MARGIN 0.02
+
 /* log EHVI at m points (knob__ehvi_log of the objectives' posteriors), plus the log
  * probability of feasibility; 0 for the objectives while no trial is feasible. In chunks,
  * so that the posteriors fit on the stack. */
@@ -184,10 +188,26 @@ static double mo_map_ref(const double *raw, int stride, const double *z, int n, 
 #undef RAW
 }
 
+double knob__bo_mo_default_ref(const double *F, const bool *front, int nf, int no, int j,
+                               double worst)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    int on = 0;
+    for (int i = 0; i < nf; i++)
+        if (front[i]) {
+            lo = fmin(lo, F[(size_t)i * no + j]);
+            hi = fmax(hi, F[(size_t)i * no + j]);
+            on++;
+        }
+    double optuna = nextafter(fmax(1.1 * worst, 0.9 * worst), HUGE_VAL);
+    if (on < 2 || !(hi > lo))
+        return optuna;
+    return fmin(optuna, hi + MO_REF_MARGIN * (hi - lo));
+}
+
 /* Each objective warped and standardized as one objective is (knob__bo_standardize); then the
  * feasible front's non-dominated region below the reference point (the option
- * reference_point mapped by mo_map_ref, else Optuna's: the worst feasible standardized loss
- * of each objective, pushed out by a tenth of its size), and
+ * reference_point mapped by mo_map_ref, else knob__bo_mo_default_ref), and
  * the candidates' centres: up to five points of that front spread along objective 0. While
  * no trial is feasible, D->best is +inf (the acquisition is feasibility alone). */
 static int mo_standardize(bo *p, const double *sign, data *D, double *Y)
@@ -233,16 +253,15 @@ static int mo_standardize(bo *p, const double *sign, data *D, double *Y)
     D->n_top = 0;
     int rc = KNOB_OK;
     if (nf) {
+        size_t k = knob__pareto_front(F, (size_t)nf, (size_t)no, front);
         for (int j = 0; j < no; j++)
-            ref[j] =
-                p->n_user_ref ? uref[j] : nextafter(fmax(1.1 * ref[j], 0.9 * ref[j]), HUGE_VAL);
+            ref[j] = p->n_user_ref ? uref[j] : knob__bo_mo_default_ref(F, front, nf, no, j, ref[j]);
         rc = knob__ehvi_init(&p->ehvi, F, (size_t)nf, no, ref);
         if (rc == KNOB__MATH_EDIMS)
             rc = knob_set_error(KNOB_EUNSUPPORTED, "gp: %d objectives; at most %d", no,
                                 KNOB__EHVI_MAX_OBJ);
         else if (rc)
             rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp: %d points of the front)", nf);
-        size_t k = knob__pareto_front(F, (size_t)nf, (size_t)no, front);
         /* the front's points in order of objective 0, five of them evenly spaced */
         int q = 0;
         for (int i = 0; i < nf; i++)

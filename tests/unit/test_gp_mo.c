@@ -1,8 +1,10 @@
 /* gp with several objectives (log EHVI or ParEGO, src/samplers/gp_mo.c with src/math/ehvi.c):
  * better fronts than random search and MOTPE at small budgets on ZDT1 and DTLZ2, constraints that
- * steer, directions, reproducibility, running trials, and what it refuses. */
+ * steer, directions, reproducibility, running trials, the default reference point, and what it
+ * refuses. */
 #include "testutil.h"
 #include "knob.h"
+#include "samplers/gp_internal.h"
 
 #include <math.h>
 
@@ -15,9 +17,9 @@ typedef struct problem {
     bool told;            /* constraints set (kind 2) */
 } problem;
 
-static knob_trial_state evaluate(knob_trial *t, void *ctx, double *v)
+static knob_trial_state evaluate(knob_trial *t, void *arg, double *v)
 {
-    const problem *pr = ctx;
+    const problem *pr = arg;
     double x[16] = {0};
     for (int i = 0; i < pr->dims; i++) {
         char name[8];
@@ -100,7 +102,9 @@ static double run_hv(const char *sampler, problem *pr, int trials, int seed, con
 }
 
 /* ZDT1 in 5-D, 40 trials, ref (1.1, 7): the whole front would give 7.37. Random search
- * reaches 4.9 and MOTPE 6.1-6.4 on these seeds; gp above 7.2 on each. */
+ * reaches 4.9 and MOTPE 6.1-6.4 on these seeds; gp above 7.0 on each (7.09 and 7.11 with
+ * the default reference point at the front's nadir, above 7.2 with Optuna's, which weighs
+ * the front's ends more, as this loose point does). */
 static void gp_mo_zdt1(void **state)
 {
     (void)state;
@@ -111,13 +115,17 @@ static void gp_mo_zdt1(void **state)
         double rnd = run_hv("random", &pr, 40, seed, ref);
         double tpe = run_hv("tpe", &pr, 40, seed, ref);
         print_message("ZDT1 seed %d: gp %.4f, tpe %.4f, random %.4f\n", seed, gp, tpe, rnd);
-        assert_true(gp > 7.2);
-        assert_true(rnd < 7.2 && tpe < 7.2);
+        assert_true(gp > 7.0);
+        assert_true(rnd < 7.0 && tpe < 7.0);
     }
 }
 
 /* DTLZ2 (3 objectives) in 6-D, 50 trials, ref (2, 2, 2): the whole front would give 7.48.
- * Random search 6.1-6.4, MOTPE 6.3-6.6 on these seeds; gp above 6.7. */
+ * Random search 5.88 and 6.36 on these seeds; gp 6.31 and 6.65, MOTPE 6.45 and 6.10. At this
+ * budget and a point this loose MOTPE is as good: gp's default reference point (the front's
+ * nadir pushed out by a fiftieth of its range) weighs the middle of the front, not its ends
+ * (with Optuna's point gp was above 6.7 here, and far below MOTPE at (1.1, 1.1, 1.1) with
+ * 12 params and 200 trials: bench/README.md, "multiobjective"). */
 static void gp_mo_dtlz2(void **state)
 {
     (void)state;
@@ -128,8 +136,8 @@ static void gp_mo_dtlz2(void **state)
         double rnd = run_hv("random", &pr, 50, seed, ref);
         double tpe = run_hv("tpe", &pr, 50, seed, ref);
         print_message("DTLZ2 seed %d: gp %.4f, tpe %.4f, random %.4f\n", seed, gp, tpe, rnd);
-        assert_true(gp > 6.7);
-        assert_true(rnd < 6.7 && tpe < 6.7);
+        assert_true(gp > rnd + 0.2);
+        assert_true(gp > 6.2);
     }
 }
 
@@ -340,7 +348,7 @@ static int dtlz2_inside(const char *opts, int dims, int trials, double *hv)
 /* mo_acquisition=parego on DTLZ2 in 10 params (its front at the middle of eight): more
  * trials reach the front's neighbourhood than with log EHVI, whose models of the objectives
  * see no distance param where an objective is near 0 (bench/README.md, "multiobjective"):
- * 10 against 4 of 60 on seed 0. Same seed, same asks. */
+ * 10 against 5 of 60 on seed 0 (4 with Optuna's reference point). Same seed, same asks. */
 static void gp_mo_parego(void **state)
 {
     (void)state;
@@ -354,6 +362,72 @@ static void gp_mo_parego(void **state)
     int b = dtlz2_inside("seed=1,mo_acquisition=parego", 10, 20, &hv_b);
     assert_int_equal(a, b);
     assert_true(hv_a == hv_b);
+}
+
+/* The default reference point (the front's nadir pushed out by a fiftieth of its range, not
+ * Optuna's 1.1 x the worst value seen) keeps the asks off the front's corners, where two
+ * objectives of DTLZ2 are 0 whatever its distance params are: of the 90 asks after the
+ * startup (10 params, seed 0), 97 of their 180 coordinates x0 and x1 within 0.01 of a bound
+ * against 128 with Optuna's point. */
+static void gp_mo_default_reference(void **state)
+{
+    (void)state;
+    problem pr = {.kind = 1, .dims = 10};
+    knob_storage *st;
+    knob_study *s = study(&st, "gp", "seed=0", 3, false);
+    OK(knob_study_optimize(s, evaluate, &pr, 100));
+    const knob_trial_info *const *tr;
+    size_t n;
+    int bound = 0, corner = 0;
+    OK(knob_study_trials(s, &tr, &n));
+    for (size_t i = 10; i < n; i++) {
+        for (int k = 0; k < 10; k++) {
+            char name[8];
+            snprintf(name, sizeof name, "x%d", k);
+            double x = knob_trial_info_param(tr[i], name)->internal;
+            bool at = x < 0.01 || x > 0.99;
+            bound += k >= 2 && at;
+            corner += k < 2 && at;
+        }
+    }
+    print_message("DTLZ2 10-D seed 0: distance coordinates at a bound %d of 720, x0/x1 %d of 180\n",
+                  bound, corner);
+    assert_true(corner <= 112);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* The default reference point's coordinates, in the models' units: the nadir of the front
+ * (the flagged points) plus 2% of its range, never beyond Optuna's point (1.1 x the worst
+ * of all points when positive, 0.9 x when negative); Optuna's point with one front point
+ * or no range. */
+static void gp_mo_default_reference_rule(void **state)
+{
+    (void)state;
+    /* three corners of a poor front (two objectives 0 where one is 3) and its middle, and a
+     * dominated point (not on the front) worst in every objective */
+    const double F[] = {3, 0, 0, 0, 3, 0, 0, 0, 3, 0.6, 0.6, 0.6, 4, 4, 4};
+    const bool front[] = {true, true, true, true, false};
+    for (int j = 0; j < 3; j++)
+        assert_float_equal(knob__bo_mo_default_ref(F, front, 5, 3, j, 4), 3 + 0.02 * 3, 1e-12);
+    /* the nadir's margin beyond Optuna's point (a range of 11 above a worst of 1): Optuna's */
+    const double W[] = {-10, 0, 1, -1};
+    const bool two[] = {true, true};
+    assert_float_equal(knob__bo_mo_default_ref(W, two, 2, 2, 0, 1), nextafter(1.1, HUGE_VAL),
+                       1e-12);
+    /* negative losses: the nadir -1 plus 2% of the range 2, inside Optuna's -0.9 */
+    const double G[] = {-3, -1, -1, -3};
+    assert_float_equal(knob__bo_mo_default_ref(G, two, 2, 2, 0, -1), -1 + 0.04, 1e-12);
+    const double H[] = {-3, -2, -2.5, -2.5, -2, -3};
+    const bool three[] = {true, true, true};
+    assert_float_equal(knob__bo_mo_default_ref(H, three, 3, 2, 1, -2), -2 + 0.02, 1e-12);
+    /* one point on the front, or no range in the objective: Optuna's */
+    const bool one[] = {false, false, false, true, false};
+    assert_float_equal(knob__bo_mo_default_ref(F, one, 5, 3, 0, 4), nextafter(4.4, HUGE_VAL),
+                       1e-12);
+    const double E[] = {1, 0, 1, 2};
+    assert_float_equal(knob__bo_mo_default_ref(E, two, 2, 2, 0, 1), nextafter(1.1, HUGE_VAL),
+                       1e-12);
 }
 
 /* parego has no reference point: the two together are refused at the first ask. */
@@ -390,6 +464,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(gp_mo_reference_point_errors),
     cmocka_unit_test(gp_mo_parego),
     cmocka_unit_test(gp_mo_parego_reference_point),
+    cmocka_unit_test(gp_mo_default_reference),
+    cmocka_unit_test(gp_mo_default_reference_rule),
 };
 
 KNOB_TEST_MAIN(tests)
