@@ -9,11 +9,13 @@
  * - tpe otherwise (several objectives, conditional or large spaces, pruning, long
  *   studies), with constant_liar so that trials running at once differ.
  *
- * gp's every fourth trial (explore_every) is the study's next scrambled Sobol point, not the
- * model's: SMAC interleaves random configurations so. Scores of models are terraces (a
- * decision tree's log loss is one value over a wide region of its params), and a model
- * sure of a terrace kept asking it; on bench/bayesmark's decision trees and random
- * forest (64 trials) the interleaved points did better than none on each of five problems.
+ * While two trials or more tie at the best value (explore_ties), gp's every fourth trial
+ * (explore_every) is the study's next scrambled Sobol point, not the model's: SMAC
+ * interleaves random configurations so. Scores of models are terraces (a decision tree's
+ * log loss is one value over a wide region of its params), and a model sure of a terrace
+ * kept asking it; on bench/bayesmark's decision trees and random forest (64 trials) the
+ * interleaved points did better than none. Without ties (a smooth loss) gp asks as before:
+ * there the blind quarter looked costly (SVM-wine-nll, 16 rounds of 8, two seeds).
  *
  * On bench/bayesmark (scikit-learn models, 64 trials) gp scored above TPE; on spaces
  * where some params exist only in some trials gp models the shared ones alone and draws
@@ -32,11 +34,11 @@ extern const knob_sampler_plugin knob__sampler_gp;
 extern const knob_sampler_plugin knob__sampler_tpe;
 
 typedef struct auto_state {
-    int64_t gp_trials, gp_params, explore_every; /* options */
+    int64_t gp_trials, gp_params, explore_every, explore_ties; /* options */
     knob_sampler *gp, *tpe;
     int64_t decided; /* the trial number the choice was made for (-1: none) */
     bool use_gp;
-    int64_t gp_explore_every; /* explore_every as gp has it (-1: not set yet) */
+    int64_t gp_explore_every, gp_explore_ties; /* as gp has them (-1: not set yet) */
 } auto_state;
 
 /* gp fits the study as it stands (see the comment at the top). */
@@ -77,18 +79,24 @@ static int gp_fits(const auto_state *a, knob_study *s, bool *use_gp)
     return KNOB_OK;
 }
 
-/* gp's explore_every is this sampler's (set when it changed: options may be set after
- * init). */
-static int sync_gp(auto_state *a)
+/* gp's option `key` is this sampler's value v (set when it changed: options may be set
+ * after init); *had is what gp has. */
+static int sync_option(auto_state *a, const char *key, int64_t v, int64_t *had)
 {
-    if (a->gp_explore_every == a->explore_every)
+    if (*had == v)
         return KNOB_OK;
     char text[32];
-    snprintf(text, sizeof text, "%lld", (long long)a->explore_every);
-    int rc = knob_sampler_set_option(a->gp, "explore_every", text);
+    snprintf(text, sizeof text, "%lld", (long long)v);
+    int rc = knob_sampler_set_option(a->gp, key, text);
     if (!rc)
-        a->gp_explore_every = a->explore_every;
+        *had = v;
     return rc;
+}
+
+static int sync_gp(auto_state *a)
+{
+    int rc = sync_option(a, "explore_every", a->explore_every, &a->gp_explore_every);
+    return rc ? rc : sync_option(a, "explore_ties", a->explore_ties, &a->gp_explore_ties);
 }
 
 static int choose(auto_state *a, knob_study *s, knob_trial *t)
@@ -137,7 +145,7 @@ static int init(void *state)
 {
     auto_state *a = state;
     a->decided = -1;
-    a->gp_explore_every = -1;
+    a->gp_explore_every = a->gp_explore_ties = -1;
     int rc = knob_sampler_create_plugin(&knob__sampler_gp, NULL, &a->gp);
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);
@@ -160,8 +168,11 @@ static const knob_option options[] = {
      "params at most for gp; more, tpe", NULL},
     {"explore_every", KNOB_OPT_INT, offsetof(auto_state, explore_every), "4", 0, 1e9,
      "gp's explore_every: every explore_every-th trial is the study's next Sobol point instead "
-     "of the model's (0: never; on bench/bayesmark's decision trees and random forest 4 did "
-     "better than 0)",
+     "of the model's, while explore_ties trials tie at the best (0: never)",
+     NULL},
+    {"explore_ties", KNOB_OPT_INT, offsetof(auto_state, explore_ties), "2", 1, 1e9,
+     "gp's explore_ties: explore_every applies while at least this many trials tie at the best "
+     "value (a terrace; 1: always)",
      NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
@@ -171,8 +182,9 @@ const knob_sampler_plugin knob__sampler_auto = {
     .name = "auto",
     .help = "knob's default: gp (Gaussian process) while the study has one objective, a "
             "fixed space of at most gp_params params, no pruned trial and fewer than "
-            "gp_trials completed trials, every explore_every-th trial a Sobol point; tpe (with "
-            "constant_liar) otherwise. Options: gp_trials, gp_params, explore_every, seed.",
+            "gp_trials completed trials, every explore_every-th trial a Sobol point while "
+            "explore_ties trials tie at the best; tpe (with constant_liar) otherwise. Options: "
+            "gp_trials, gp_params, explore_every, explore_ties, seed.",
     .state_size = sizeof(auto_state),
     .options = options,
     .init = init,
