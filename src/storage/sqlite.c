@@ -321,6 +321,22 @@ static int int_query(db *d, const char *text, int64_t *out)
     return KNOB_OK;
 }
 
+/* Begins a read of `table`, a table an older file may not have: KNOB_EDONE (and no
+ * transaction open) when the file has no such table, KNOB_OK inside the read otherwise. */
+static int begin_read_of(db *d, const char *table)
+{
+    char q[160];
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
+             table);
+    int64_t has = 0;
+    int rc = begin_read(d);
+    if (rc)
+        return rc;
+    if ((rc = int_query(d, q, &has)) || !has)
+        return rollback(d, rc ? rc : KNOB_EDONE);
+    return KNOB_OK;
+}
+
 /* The file could not be read as a database at all. */
 static int unreadable(db *d)
 {
@@ -1365,17 +1381,10 @@ static int snap_read(void *be, int64_t study,
                      void *ctx)
 {
     db *d = be;
-    int64_t has = 0;
     sqlite3_stmt *s = NULL;
-    int rc = begin_read(d);
+    int rc = begin_read_of(d, "knob_snapshots");
     if (rc)
-        return rc;
-    if ((rc = int_query(d,
-                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
-                        "name = 'knob_snapshots'",
-                        &has)) ||
-        !has)
-        return rollback(d, rc);
+        return rc == KNOB_EDONE ? KNOB_OK : rc;
     rc = prepare_once(d,
                       "SELECT from_seq, to_seq, data FROM knob_snapshots WHERE study = ?1 "
                       "ORDER BY to_seq",
@@ -1484,17 +1493,10 @@ static int state_read(void *be, int64_t study, const char *key,
                       int (*cb)(void *ctx, int64_t stamp, const void *data, size_t len), void *ctx)
 {
     db *d = be;
-    int64_t has = 0;
     sqlite3_stmt *s = NULL;
-    int rc = begin_read(d);
+    int rc = begin_read_of(d, "knob_sampler_states");
     if (rc)
-        return rc;
-    if ((rc = int_query(d,
-                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
-                        "name = 'knob_sampler_states'",
-                        &has)) ||
-        !has)
-        return rollback(d, rc);
+        return rc == KNOB_EDONE ? KNOB_OK : rc;
     rc =
         prepare_once(d, "SELECT stamp, data FROM knob_sampler_states WHERE study = ?1 AND key = ?2",
                      &s, "read the sampler's state");

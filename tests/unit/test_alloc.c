@@ -128,19 +128,6 @@ static void fill(fixture *f)
     knob_study_free(s);
 }
 
-static void copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    char buf[65536];
-    size_t n;
-    assert_non_null(in);
-    assert_non_null(out);
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        assert_int_equal(fwrite(buf, 1, n, out), n);
-    fclose(in);
-    fclose(out);
-}
-
 static void setup(fixture *f, const char *url, const char *sampler)
 {
     snprintf(f->url, sizeof f->url, "%s", url);
@@ -150,7 +137,7 @@ static void setup(fixture *f, const char *url, const char *sampler)
     if (strncmp(url, "sqlite:///", 10) == 0) {
         knob_storage_close(f->st); /* checkpoints the WAL into the file */
         snprintf(f->pristine, sizeof f->pristine, "%s.pristine", url + 10);
-        copy_file(url + 10, f->pristine);
+        knob_test_copy_file(url + 10, f->pristine);
         assert_int_equal(knob_storage_open(f->url, &f->st), KNOB_OK);
     }
 }
@@ -165,7 +152,7 @@ static void reset(fixture *f)
         unlink(wal);
         snprintf(wal, sizeof wal, "%s-shm", f->url + 10);
         unlink(wal);
-        copy_file(f->pristine, f->url + 10);
+        knob_test_copy_file(f->pristine, f->url + 10);
         assert_int_equal(knob_storage_open(f->url, &f->st), KNOB_OK);
     } else {
         fill(f);

@@ -7,6 +7,7 @@
  * is long enough for TPE's merged path (more than 2,048 observations), written quickly by
  * copying template trials in SQL. */
 #include "testutil.h"
+#include "testutil_sqlite.h"
 #include "knob.h"
 
 #include <limits.h>
@@ -18,44 +19,6 @@
 static const knob_distribution dist_a = {.kind = KNOB_DIST_FLOAT, .low = -5, .high = 5};
 static const knob_distribution dist_b = {
     .kind = KNOB_DIST_FLOAT, .low = 1e-3, .high = 10, .flags = KNOB_LOG};
-
-static void raw_exec(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    char *err = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-    sqlite3_close(db);
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
-}
-
-static void copy_file(const char *from, const char *to)
-{
-    FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
-    assert_non_null(a);
-    assert_non_null(b);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, a)) > 0)
-        assert_int_equal(fwrite(buf, 1, n, b), n);
-    fclose(a);
-    fclose(b);
-}
 
 static void url_of(const char *path, char *url, size_t size)
 {
@@ -122,7 +85,7 @@ static void make_study(const char *path, int salt, bool fresh)
              "UPDATE studies SET seq = (SELECT MAX(seq) FROM trials);"
              "COMMIT;",
              BIG - 1, salt, salt);
-    raw_exec(path, sql);
+    knob_test_sql_exec(path, sql);
 }
 
 /* One process's ask, as knob ask does it: open, ask, suggest a and b, detach, close. */
@@ -166,7 +129,7 @@ static void tell_one(const char *path, int64_t number, knob_trial_state state, d
 
 static int64_t records(const char *path)
 {
-    return raw_int(path, "SELECT COUNT(*) FROM knob_sampler_states");
+    return knob_test_sql_int(path, "SELECT COUNT(*) FROM knob_sampler_states");
 }
 
 /* The next ask through the state and without it (on a copy) suggests the same. */
@@ -174,7 +137,7 @@ static void agree(const char *path, const char *what)
 {
     char copy[4200];
     snprintf(copy, sizeof copy, "%s", knob_test_path("state_copy.db"));
-    copy_file(path, copy);
+    knob_test_copy_file(path, copy);
     double x[2], y[2];
     int64_t a = ask_one(path, true, "seed=7", x);
     int64_t b = ask_one(copy, false, "seed=7", y);
@@ -196,7 +159,7 @@ static void saved_and_same(void **state)
     tell_one(path, n, KNOB_TRIAL_COMPLETE, 0.25);
     for (int i = 0; i < 3; i++) { /* asks through the state, each bringing it up to date */
         agree(path, "after a tell");
-        int64_t m = raw_int(path, "SELECT MAX(number) FROM trials");
+        int64_t m = knob_test_sql_int(path, "SELECT MAX(number) FROM trials");
         tell_one(path, m, KNOB_TRIAL_COMPLETE, 0.5 + i);
     }
     /* another configuration never reads it: a record of its own */
@@ -220,10 +183,10 @@ static void never_stale(void **state)
     agree(path, "an open trial");
     tell_one(path, open, KNOB_TRIAL_FAIL, 0);
     agree(path, "a failed trial");
-    int64_t m = raw_int(path, "SELECT MAX(number) FROM trials");
+    int64_t m = knob_test_sql_int(path, "SELECT MAX(number) FROM trials");
     tell_one(path, m, KNOB_TRIAL_PRUNED, 0.01);
     agree(path, "a pruned trial");
-    m = raw_int(path, "SELECT MAX(number) FROM trials");
+    m = knob_test_sql_int(path, "SELECT MAX(number) FROM trials");
     tell_one(path, m, KNOB_TRIAL_COMPLETE, -3); /* the best so far */
     agree(path, "a new best trial");
     /* another process's trials, without a state of its own */
@@ -234,12 +197,12 @@ static void never_stale(void **state)
     agree(path, "another process's trials");
     /* a finished trial the state holds as sums changed behind it (a stamp after the
      * state's): the state is stale and is not used */
-    raw_exec(path, "BEGIN;"
-                   "UPDATE studies SET seq = seq + 1;"
-                   "UPDATE trials SET seq = (SELECT seq FROM studies) WHERE number = 10;"
-                   "UPDATE trial_values SET value = -100 WHERE trial = "
-                   "(SELECT id FROM trials WHERE number = 10);"
-                   "COMMIT;");
+    knob_test_sql_exec(path, "BEGIN;"
+                             "UPDATE studies SET seq = seq + 1;"
+                             "UPDATE trials SET seq = (SELECT seq FROM studies) WHERE number = 10;"
+                             "UPDATE trial_values SET value = -100 WHERE trial = "
+                             "(SELECT id FROM trials WHERE number = 10);"
+                             "COMMIT;");
     agree(path, "a frozen trial changed");
     remove(path);
 }
@@ -327,7 +290,7 @@ static void lazy_trials_since(void **state)
     char path[4200], url[4200];
     snprintf(path, sizeof path, "%s", knob_test_path("state_lazy.db"));
     make_study(path, 4, true);
-    int64_t stamp0 = raw_int(path, "SELECT seq FROM studies");
+    int64_t stamp0 = knob_test_sql_int(path, "SELECT seq FROM studies");
     double x[2];
     int64_t n = ask_one(path, false, "seed=7", x);
     tell_one(path, n, KNOB_TRIAL_COMPLETE, -50);
@@ -338,8 +301,9 @@ static void lazy_trials_since(void **state)
     int64_t stamp;
     /* an old trial that cannot be read: the lazy read never reads it, a whole read does */
     setenv("KNOB_SNAPSHOT", "off", 1);
-    raw_exec(path, "UPDATE params SET dist = 'not json' WHERE trial = (SELECT id FROM trials "
-                   "WHERE number = 7)");
+    knob_test_sql_exec(path,
+                       "UPDATE params SET dist = 'not json' WHERE trial = (SELECT id FROM trials "
+                       "WHERE number = 7)");
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     knob_study *s = open_study(st, "seed=1", false);
     assert_int_equal(knob_study_trials_since(s, stamp0, &tr, &m, &stamp), KNOB_OK);
@@ -347,9 +311,10 @@ static void lazy_trials_since(void **state)
     assert_int_not_equal(knob_study_trials(s, &tr, &m), KNOB_OK);
     knob_study_free(s);
     knob_storage_close(st);
-    raw_exec(path, "UPDATE params SET dist = (SELECT dist FROM params WHERE trial = (SELECT id "
-                   "FROM trials WHERE number = 0) AND name = params.name) WHERE trial = "
-                   "(SELECT id FROM trials WHERE number = 7)");
+    knob_test_sql_exec(path,
+                       "UPDATE params SET dist = (SELECT dist FROM params WHERE trial = (SELECT id "
+                       "FROM trials WHERE number = 0) AND name = params.name) WHERE trial = "
+                       "(SELECT id FROM trials WHERE number = 7)");
     unsetenv("KNOB_SNAPSHOT");
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     s = open_study(st, "seed=1", false);
@@ -358,7 +323,7 @@ static void lazy_trials_since(void **state)
     assert_int_equal(tr[0]->number, n);
     assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
     assert_true(tr[0]->values[0] == -50);
-    assert_int_equal(stamp, raw_int(path, "SELECT seq FROM studies"));
+    assert_int_equal(stamp, knob_test_sql_int(path, "SELECT seq FROM studies"));
     assert_int_equal(knob_study_trials_since(s, stamp, &tr, &m, &stamp), KNOB_OK);
     assert_int_equal(m, 0);
     const knob_trial_info *best;

@@ -6,6 +6,7 @@
  * without it; concurrent processes keep it whole. */
 #define _GNU_SOURCE /* memmem */
 #include "testutil.h"
+#include "testutil_sqlite.h"
 #include "knob.h"
 
 #include <math.h>
@@ -20,31 +21,6 @@ static void tune(const char *value)
         setenv("KNOB_SNAPSHOT", value, 1);
     else
         unsetenv("KNOB_SNAPSHOT");
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    char *err = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-    sqlite3_close(db);
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
 }
 
 /* Rewrites the blob of the study's last segment through `edit`. */
@@ -230,7 +206,7 @@ static void fresh_readers_agree(knob_storage *st, const char *name)
 
 static int64_t segments(const char *path)
 {
-    return raw_int(path, "SELECT COUNT(*) FROM knob_snapshots");
+    return knob_test_sql_int(path, "SELECT COUNT(*) FROM knob_snapshots");
 }
 
 static void reads_the_study_whole(void **state)
@@ -245,8 +221,8 @@ static void reads_the_study_whole(void **state)
     knob_study *s = open_study(st, "s", NULL);
     add_trials(s, 40, 0);
     knob_study_free(s);
-    assert_int_equal(raw_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
-                                   "'knob_snapshots'"),
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                             "'knob_snapshots'"),
                      0);
     /* a reader writes the snapshot; the next one reads it */
     tune("5,1,3");
@@ -256,11 +232,12 @@ static void reads_the_study_whole(void **state)
     assert_int_equal(knob_study_trials(r, &t, &n), KNOB_OK);
     knob_study_free(r);
     assert_int_equal(segments(path), 1);
-    assert_int_equal(raw_int(path, "SELECT to_seq = (SELECT seq FROM studies) FROM knob_snapshots"),
-                     1);
+    assert_int_equal(
+        knob_test_sql_int(path, "SELECT to_seq = (SELECT seq FROM studies) FROM knob_snapshots"),
+        1);
     fresh_readers_agree(st, "s");
     /* below MIN_TRIALS, or off: nothing is written */
-    raw_exec(path, "DELETE FROM knob_snapshots");
+    knob_test_sql_exec(path, "DELETE FROM knob_snapshots");
     tune("1000");
     r = open_study(st, "s", NULL);
     assert_int_equal(knob_study_trials(r, &t, &n), KNOB_OK);
@@ -314,7 +291,7 @@ static void never_stale(void **state)
     assert_true(b->values[0] == -1e9);
     knob_study_free(r);
     /* appends were made, and the chain was written again whole at 3 segments */
-    assert_true(raw_int(path, "SELECT MIN(from_seq) FROM knob_snapshots") == 0);
+    assert_true(knob_test_sql_int(path, "SELECT MIN(from_seq) FROM knob_snapshots") == 0);
     assert_true(segments(path) <= 3);
     /* a long-lived handle's own view goes on agreeing */
     tune("off");
@@ -439,9 +416,10 @@ static void damaged_snapshots(void **state)
         fresh_readers_agree(st, "s");
         /* written again whole and good: a reader now agrees through it */
         assert_int_equal(segments(path), 1);
-        assert_int_equal(raw_int(path, "SELECT from_seq FROM knob_snapshots"), 0);
-        assert_int_equal(
-            raw_int(path, "SELECT to_seq = (SELECT seq FROM studies) FROM knob_snapshots"), 1);
+        assert_int_equal(knob_test_sql_int(path, "SELECT from_seq FROM knob_snapshots"), 0);
+        assert_int_equal(knob_test_sql_int(
+                             path, "SELECT to_seq = (SELECT seq FROM studies) FROM knob_snapshots"),
+                         1);
         fresh_readers_agree(st, "s");
         knob_study_free(s);
         knob_storage_close(st);
@@ -466,26 +444,30 @@ static void foreign_segments(void **state)
     fresh_readers_agree(st, "a");
     fresh_readers_agree(st, "b");
     /* a's snapshot given as b's: b's readers must not take it */
-    raw_exec(path, "DELETE FROM knob_snapshots WHERE study = (SELECT id FROM studies WHERE "
-                   "name = 'b')");
-    raw_exec(path, "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT "
-                   "(SELECT id FROM studies WHERE name = 'b'), from_seq, to_seq, data FROM "
-                   "knob_snapshots WHERE study = (SELECT id FROM studies WHERE name = 'a')");
+    knob_test_sql_exec(path,
+                       "DELETE FROM knob_snapshots WHERE study = (SELECT id FROM studies WHERE "
+                       "name = 'b')");
+    knob_test_sql_exec(path,
+                       "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT "
+                       "(SELECT id FROM studies WHERE name = 'b'), from_seq, to_seq, data FROM "
+                       "knob_snapshots WHERE study = (SELECT id FROM studies WHERE name = 'a')");
     fresh_readers_agree(st, "b");
     /* a chain with a gap: only what follows on is applied */
     add_trials(a, 2, 1);
     fresh_readers_agree(st, "a"); /* appends a segment */
-    raw_exec(path, "UPDATE knob_snapshots SET from_seq = from_seq - 1 WHERE from_seq > 0");
+    knob_test_sql_exec(path,
+                       "UPDATE knob_snapshots SET from_seq = from_seq - 1 WHERE from_seq > 0");
     fresh_readers_agree(st, "a");
     /* a snapshot ahead of the storage (the study's stamp set back) */
-    raw_exec(path, "UPDATE studies SET seq = 3 WHERE name = 'a'");
+    knob_test_sql_exec(path, "UPDATE studies SET seq = 3 WHERE name = 'a'");
     tune("5,1,3");
     knob_study *r = open_study(st, "a", NULL);
     const knob_trial_info *const *t;
     size_t n;
     assert_int_equal(knob_study_trials(r, &t, &n), KNOB_OK);
-    int64_t rows = raw_int(path, "SELECT COUNT(*) FROM trials WHERE study = (SELECT id FROM "
-                                 "studies WHERE name = 'a')");
+    int64_t rows =
+        knob_test_sql_int(path, "SELECT COUNT(*) FROM trials WHERE study = (SELECT id FROM "
+                                "studies WHERE name = 'a')");
     assert_int_equal(n, rows);
     knob_study_free(r);
     knob_study_free(a);
@@ -621,9 +603,10 @@ static void concurrent_processes(void **state)
     knob_study_free(r);
     fresh_readers_agree(st, "c");
     /* the chain in the table follows on from 0 */
-    assert_int_equal(raw_int(path, "SELECT COUNT(*) FROM knob_snapshots a WHERE from_seq > 0 "
-                                   "AND NOT EXISTS (SELECT 1 FROM knob_snapshots b WHERE "
-                                   "b.study = a.study AND b.to_seq = a.from_seq)"),
+    assert_int_equal(knob_test_sql_int(path,
+                                       "SELECT COUNT(*) FROM knob_snapshots a WHERE from_seq > 0 "
+                                       "AND NOT EXISTS (SELECT 1 FROM knob_snapshots b WHERE "
+                                       "b.study = a.study AND b.to_seq = a.from_seq)"),
                      0);
     knob_storage_close(st);
     tune(NULL);

@@ -2,6 +2,7 @@
  * against every backend (memory_<case> and sqlite_<case>), then the SQLite file's own
  * cases: reopening, foreign and damaged files, URLs, and several processes on one file. */
 #include "testutil.h"
+#include "testutil_sqlite.h"
 #include "internal.h"
 #include "storage/backend.h"
 
@@ -1038,29 +1039,6 @@ CONFORMANCE(constraints)
 
 static const knob__backend *const sq = &knob__backend_sqlite;
 
-static void raw_exec(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    char *err = NULL;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-    sqlite3_close(db);
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
-}
-
 static void write_file(const char *path, const void *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
@@ -1157,13 +1135,14 @@ static void sqlite_schema(void **state)
     target t;
     open_target(&t, &kinds[1]);
     sq->close(t.h);
-    assert_int_equal(raw_int(t.path, "PRAGMA application_id"), 0x6b6e6f62);
-    assert_int_equal(raw_int(t.path, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
-                     1);
-    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-                                     "('studies', 'study_attrs', 'trials', 'params', "
-                                     "'trial_values', 'intermediate', 'trial_attrs', 'claims', "
-                                     "'trials_by_seq', 'trials_by_state')"),
+    assert_int_equal(knob_test_sql_int(t.path, "PRAGMA application_id"), 0x6b6e6f62);
+    assert_int_equal(
+        knob_test_sql_int(t.path, "SELECT value FROM knob_meta WHERE key = 'schema_version'"), 1);
+    assert_int_equal(knob_test_sql_int(t.path,
+                                       "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                                       "('studies', 'study_attrs', 'trials', 'params', "
+                                       "'trial_values', 'intermediate', 'trial_attrs', 'claims', "
+                                       "'trials_by_seq', 'trials_by_state')"),
                      10);
     sqlite3 *db;
     sqlite3_stmt *s;
@@ -1176,7 +1155,7 @@ static void sqlite_schema(void **state)
     /* A second open of a knob file leaves it as it is. */
     void *h = open_url(sq, t.url);
     sq->close(h);
-    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM knob_meta"), 1);
+    assert_int_equal(knob_test_sql_int(t.path, "SELECT COUNT(*) FROM knob_meta"), 1);
 }
 
 static void sqlite_delete_leaves_no_rows(void **state)
@@ -1186,14 +1165,15 @@ static void sqlite_delete_leaves_no_rows(void **state)
     check_delete_then_sync(&t);
     sq->close(t.h);
     /* Only "kept" (one trial) and the new "doomed" (one claim) remain. */
-    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM studies"), 2);
-    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM trials"), 1);
-    assert_int_equal(raw_int(t.path, "SELECT (SELECT COUNT(*) FROM params) + (SELECT COUNT(*) "
-                                     "FROM trial_values) + (SELECT COUNT(*) FROM intermediate) "
-                                     "+ (SELECT COUNT(*) FROM trial_attrs) + (SELECT COUNT(*) "
-                                     "FROM study_attrs)"),
+    assert_int_equal(knob_test_sql_int(t.path, "SELECT COUNT(*) FROM studies"), 2);
+    assert_int_equal(knob_test_sql_int(t.path, "SELECT COUNT(*) FROM trials"), 1);
+    assert_int_equal(knob_test_sql_int(t.path,
+                                       "SELECT (SELECT COUNT(*) FROM params) + (SELECT COUNT(*) "
+                                       "FROM trial_values) + (SELECT COUNT(*) FROM intermediate) "
+                                       "+ (SELECT COUNT(*) FROM trial_attrs) + (SELECT COUNT(*) "
+                                       "FROM study_attrs)"),
                      0);
-    assert_int_equal(raw_int(t.path, "SELECT COUNT(*) FROM claims"), 1);
+    assert_int_equal(knob_test_sql_int(t.path, "SELECT COUNT(*) FROM claims"), 1);
 }
 
 static void sqlite_missing_file_created(void **state)
@@ -1218,20 +1198,20 @@ static void sqlite_empty_file(void **state)
     knob_direction d = KNOB_MINIMIZE;
     OK(sq->create_study(h, "s", &d, 1, &id));
     sq->close(h);
-    assert_int_equal(raw_int(path, "PRAGMA application_id"), 0x6b6e6f62);
+    assert_int_equal(knob_test_sql_int(path, "PRAGMA application_id"), 0x6b6e6f62);
 }
 
 static void sqlite_foreign_database(void **state)
 {
     char path[4100];
     snprintf(path, sizeof path, "%s", knob_test_path("foreign.db"));
-    raw_exec(path, "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT);"
-                   "INSERT INTO users(name) VALUES('ada'), ('bob');");
+    knob_test_sql_exec(path, "CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT);"
+                             "INSERT INTO users(name) VALUES('ada'), ('bob');");
     open_fails(path, KNOB_ECORRUPT, "not a knob database");
     /* The other program's file is left exactly as it was. */
-    assert_int_equal(raw_int(path, "SELECT COUNT(*) FROM sqlite_master"), 1);
-    assert_int_equal(raw_int(path, "SELECT COUNT(*) FROM users"), 2);
-    assert_int_equal(raw_int(path, "PRAGMA application_id"), 0);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM sqlite_master"), 1);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM users"), 2);
+    assert_int_equal(knob_test_sql_int(path, "PRAGMA application_id"), 0);
     sqlite3 *db;
     sqlite3_stmt *s;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -1276,7 +1256,7 @@ static void sqlite_newer_schema(void **state)
     target t;
     open_target(&t, &kinds[1]);
     sq->close(t.h);
-    raw_exec(t.path, "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version'");
+    knob_test_sql_exec(t.path, "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version'");
     open_fails(t.path, KNOB_ECORRUPT, "created by a newer knob");
 }
 

@@ -49,6 +49,20 @@ static inline int knob__test_status(int failed)
         return cmocka_run_group_tests(tests, NULL, NULL);                                          \
     }
 
+/* Copies the file `from` to `to` (created or truncated); a failure fails the case. */
+static inline void knob_test_copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[65536];
+    size_t n;
+    assert_non_null(in);
+    assert_non_null(out);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    fclose(out);
+}
+
 /* A fresh scratch path "<tmp>/<tag>-<pid>-<n>" (removed if it exists). */
 static inline const char *knob_test_path(const char *tag)
 {
