@@ -23,6 +23,7 @@
  * written again whole. */
 #include "space.h"
 #include "study.h"
+#include "util/bytes.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -104,29 +105,11 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 
 /* ---------------------------------------------------------------- encoding */
 
-typedef struct out {
-    unsigned char *p;
-    size_t n, cap;
-    bool oom;
-} out;
-
-static void put(out *o, const void *data, size_t n)
-{
-    if (o->oom || !n)
-        return;
-    if (knob__grow(&o->p, &o->cap, o->n + n, 1)) {
-        o->oom = true;
-        return;
-    }
-    memcpy(o->p + o->n, data, n);
-    o->n += n;
-}
-
-static void put_text(out *o, const char *s)
+static void put_text(knobx_bytes *o, const char *s)
 {
     uint32_t n = (uint32_t)strlen(s) + 1;
-    put(o, &n, sizeof n);
-    put(o, s, n);
+    knobx_bytes_put(o, &n, sizeof n);
+    knobx_bytes_put(o, s, n);
 }
 
 /* Pointer -> index, for the interned names and distributions a segment uses. */
@@ -204,7 +187,7 @@ static const char *dist_text(const knob__view *v, const knob_distribution *d)
     return NULL;
 }
 
-static void put_attrs(out *o, const knob_attr *a, size_t n)
+static void put_attrs(knobx_bytes *o, const knob_attr *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         put_text(o, a[i].key);
@@ -216,7 +199,7 @@ void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
 {
     const knob__view *v = &s->view;
     ptr_index names = {0}, dists = {0};
-    out o = {0};
+    knobx_bytes o = {0};
     snap_head h = {.magic = SNAP_MAGIC,
                    .version = SNAP_VERSION,
                    .head_size = sizeof h,
@@ -236,7 +219,7 @@ void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
     }
     h.n_names = names.n;
     h.n_dists = dists.n;
-    put(&o, &h, sizeof h);
+    knobx_bytes_put(&o, &h, sizeof h);
     for (size_t i = 0; i < names.n; i++)
         put_text(&o, names.order[i]);
     for (size_t i = 0; i < dists.n && !o.oom; i++) {
@@ -262,15 +245,15 @@ void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
             .n_inter = (uint32_t)t->n_intermediate,
             .n_attrs = {(uint32_t)t->n_user_attrs, (uint32_t)t->n_system_attrs},
         };
-        put(&o, &r, sizeof r);
+        knobx_bytes_put(&o, &r, sizeof r);
         for (size_t k = 0; k < t->n_params; k++) {
             snap_param p = {(uint32_t)ptr_index_get(&names, t->params[k].name),
                             (uint32_t)ptr_index_get(&dists, t->params[k].dist),
                             t->params[k].internal};
-            put(&o, &p, sizeof p);
+            knobx_bytes_put(&o, &p, sizeof p);
         }
-        put(&o, t->values, t->n_values * sizeof *t->values);
-        put(&o, t->intermediate, t->n_intermediate * sizeof *t->intermediate);
+        knobx_bytes_put(&o, t->values, t->n_values * sizeof *t->values);
+        knobx_bytes_put(&o, t->intermediate, t->n_intermediate * sizeof *t->intermediate);
         put_attrs(&o, t->user_attrs, t->n_user_attrs);
         put_attrs(&o, t->system_attrs, t->n_system_attrs);
     }
@@ -289,25 +272,11 @@ void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
 
 /* ---------------------------------------------------------------- decoding */
 
-typedef struct in {
-    const unsigned char *p, *end;
-} in;
-
-static bool get(in *r, void *dst, size_t n)
-{
-    if ((size_t)(r->end - r->p) < n)
-        return false;
-    if (n)
-        memcpy(dst, r->p, n);
-    r->p += n;
-    return true;
-}
-
 /* A NUL-terminated text of its stated length, in place. */
-static bool get_text(in *r, const char **s)
+static bool get_text(knobx_reader *r, const char **s)
 {
     uint32_t n;
-    if (!get(r, &n, sizeof n) || n == 0 || (size_t)(r->end - r->p) < n ||
+    if (!knobx_read(r, &n, sizeof n) || n == 0 || (size_t)(r->end - r->p) < n ||
         memchr(r->p, 0, n) != r->p + n - 1)
         return false;
     *s = (const char *)r->p;
@@ -344,11 +313,12 @@ typedef struct tables {
 
 /* Reads one trial into rec (pointing into the segment and scratch). -1: does not parse;
  * -2: out of memory. */
-static int read_trial(in *r, const tables *tb, int64_t to, scratch *x, knob__trial_rec *rec)
+static int read_trial(knobx_reader *r, const tables *tb, int64_t to, scratch *x,
+                      knob__trial_rec *rec)
 {
     snap_trial t;
-    if (!get(r, &t, sizeof t) || t.state < 0 || t.state > KNOB_TRIAL_WAITING || t.number < 0 ||
-        t.number >= to)
+    if (!knobx_read(r, &t, sizeof t) || t.state < 0 || t.state > KNOB_TRIAL_WAITING ||
+        t.number < 0 || t.number >= to)
         return -1;
     /* every part must fit in what is left before anything is allocated for it */
     size_t left = (size_t)(r->end - r->p);
@@ -369,12 +339,12 @@ static int read_trial(in *r, const tables *tb, int64_t to, scratch *x, knob__tri
         return -2;
     for (uint32_t k = 0; k < t.n_params; k++) {
         snap_param p;
-        if (!get(r, &p, sizeof p) || p.name >= tb->n_names || p.dist >= tb->n_dists)
+        if (!knobx_read(r, &p, sizeof p) || p.name >= tb->n_names || p.dist >= tb->n_dists)
             return -1;
         x->params[k] = (knob_param){tb->names[p.name], tb->dists[p.dist], p.internal};
     }
-    if (!get(r, x->values, t.n_values * sizeof *x->values) ||
-        !get(r, x->inter, t.n_inter * sizeof *x->inter))
+    if (!knobx_read(r, x->values, t.n_values * sizeof *x->values) ||
+        !knobx_read(r, x->inter, t.n_inter * sizeof *x->inter))
         return -1;
     for (int k = 0; k < 2; k++)
         for (uint32_t i = 0; i < t.n_attrs[k]; i++)
@@ -409,8 +379,8 @@ int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from,
 {
     knob__view *v = &s->view;
     snap_head h;
-    in r = {data, (const unsigned char *)data + len};
-    if (!data || !get(&r, &h, sizeof h) || h.magic != SNAP_MAGIC)
+    knobx_reader r = {data, (const unsigned char *)data + len};
+    if (!data || !knobx_read(&r, &h, sizeof h) || h.magic != SNAP_MAGIC)
         return knob__error(KNOB_ECORRUPT, "study '%s': snapshot segment %lld..%lld: not one",
                            s->name, (long long)from, (long long)to);
     if (h.version != SNAP_VERSION || h.head_size != sizeof h)

@@ -2,6 +2,7 @@
 #include "samplers/tpe_state.h"
 #include "internal.h"
 #include "math/tpe_parzen.h"
+#include "util/bytes.h"
 
 #include <math.h>
 #include <string.h>
@@ -369,35 +370,17 @@ int knob__tpe_kept_gather(const knob__tpe_kept *k, size_t c, int64_t self, knob_
 
 #define KEPT_MAGIC UINT64_C(0x3170746b626f6e6b) /* "knobktp1" */
 
-typedef struct buf {
-    unsigned char *p;
-    size_t n, cap;
-    bool oom;
-} buf;
-
-static void put(buf *b, const void *d, size_t n)
+static void put_u64(knobx_bytes *b, uint64_t v)
 {
-    if (b->oom || !n)
-        return;
-    if (knob__grow(&b->p, &b->cap, b->n + n, 1)) {
-        b->oom = true;
-        return;
-    }
-    memcpy(b->p + b->n, d, n);
-    b->n += n;
-}
-
-static void put_u64(buf *b, uint64_t v)
-{
-    put(b, &v, sizeof v);
+    knobx_bytes_put(b, &v, sizeof v);
 }
 
 void *knob__tpe_kept_encode(const knob__tpe_kept *k, size_t *len)
 {
-    buf b = {0};
+    knobx_bytes b = {0};
     put_u64(&b, KEPT_MAGIC);
-    put(&b, &k->stamp, sizeof k->stamp);
-    put(&b, &k->settled, sizeof k->settled);
+    knobx_bytes_put(&b, &k->stamp, sizeof k->stamp);
+    knobx_bytes_put(&b, &k->settled, sizeof k->settled);
     put_u64(&b, k->n_frozen);
     put_u64(&b, k->n_cols);
     put_u64(&b, k->n_top);
@@ -406,31 +389,31 @@ void *knob__tpe_kept_encode(const knob__tpe_kept *k, size_t *len)
         const knob__tpe_kept_col *col = &k->cols[c];
         uint64_t nl = strlen(col->name);
         put_u64(&b, nl);
-        put(&b, col->name, nl);
-        put(&b, &col->dist.kind, sizeof col->dist.kind);
-        put(&b, &col->dist.low, sizeof(double));
-        put(&b, &col->dist.high, sizeof(double));
-        put(&b, &col->dist.step, sizeof(double));
-        put(&b, &col->dist.flags, sizeof col->dist.flags);
-        put(&b, &col->acc.low, sizeof(double));
-        put(&b, &col->acc.scale, sizeof(double));
+        knobx_bytes_put(&b, col->name, nl);
+        knobx_bytes_put(&b, &col->dist.kind, sizeof col->dist.kind);
+        knobx_bytes_put(&b, &col->dist.low, sizeof(double));
+        knobx_bytes_put(&b, &col->dist.high, sizeof(double));
+        knobx_bytes_put(&b, &col->dist.step, sizeof(double));
+        knobx_bytes_put(&b, &col->dist.flags, sizeof col->dist.flags);
+        knobx_bytes_put(&b, &col->acc.low, sizeof(double));
+        knobx_bytes_put(&b, &col->acc.scale, sizeof(double));
         put_u64(&b, col->acc.n);
-        put(&b, col->acc.sum, 4 * CELLS * sizeof *col->acc.sum);
+        knobx_bytes_put(&b, col->acc.sum, 4 * CELLS * sizeof *col->acc.sum);
         put_u64(&b, col->n_last);
-        put(&b, col->last_pos, col->n_last * sizeof *col->last_pos);
-        put(&b, col->last_y, col->n_last * sizeof *col->last_y);
-        put(&b, col->last_num, col->n_last * sizeof *col->last_num);
+        knobx_bytes_put(&b, col->last_pos, col->n_last * sizeof *col->last_pos);
+        knobx_bytes_put(&b, col->last_y, col->n_last * sizeof *col->last_y);
+        knobx_bytes_put(&b, col->last_num, col->n_last * sizeof *col->last_num);
     }
-    put(&b, k->top, k->n_top * sizeof *k->top);
-    put(&b, k->top_pos, k->n_top * k->n_cols * sizeof *k->top_pos);
-    put(&b, k->top_y, k->n_top * k->n_cols * sizeof *k->top_y);
+    knobx_bytes_put(&b, k->top, k->n_top * sizeof *k->top);
+    knobx_bytes_put(&b, k->top_pos, k->n_top * k->n_cols * sizeof *k->top_pos);
+    knobx_bytes_put(&b, k->top_y, k->n_top * k->n_cols * sizeof *k->top_y);
     for (size_t i = 0; i < k->n_open; i++) {
         const knob__tpe_open *o = &k->open[i];
-        put(&b, &o->r, sizeof o->r);
+        knobx_bytes_put(&b, &o->r, sizeof o->r);
         unsigned char f[2] = {o->settled, o->is_obs};
-        put(&b, f, 2);
+        knobx_bytes_put(&b, f, 2);
     }
-    put(&b, k->open_y, k->n_open * k->n_cols * sizeof *k->open_y);
+    knobx_bytes_put(&b, k->open_y, k->n_open * k->n_cols * sizeof *k->open_y);
     if (b.oom) {
         free(b.p);
         return NULL;
@@ -439,29 +422,15 @@ void *knob__tpe_kept_encode(const knob__tpe_kept *k, size_t *len)
     return b.p;
 }
 
-typedef struct rd {
-    const unsigned char *p, *end;
-} rd;
-
-static bool get(rd *r, void *d, size_t n)
-{
-    if ((size_t)(r->end - r->p) < n)
-        return false;
-    if (n)
-        memcpy(d, r->p, n);
-    r->p += n;
-    return true;
-}
-
 knob__tpe_kept *knob__tpe_kept_decode(const void *data, size_t len)
 {
-    rd r = {data, (const unsigned char *)data + len};
+    knobx_reader r = {data, (const unsigned char *)data + len};
     uint64_t magic, n_frozen, n_cols, n_top, n_open;
     int64_t stamp, settled;
-    if (!data || !get(&r, &magic, 8) || magic != KEPT_MAGIC || !get(&r, &stamp, 8) ||
-        !get(&r, &settled, 8) || !get(&r, &n_frozen, 8) || !get(&r, &n_cols, 8) ||
-        !get(&r, &n_top, 8) || !get(&r, &n_open, 8) || n_cols > 64 || n_top > TOP || n_open > len ||
-        settled < 0)
+    if (!data || !knobx_read(&r, &magic, 8) || magic != KEPT_MAGIC || !knobx_read(&r, &stamp, 8) ||
+        !knobx_read(&r, &settled, 8) || !knobx_read(&r, &n_frozen, 8) ||
+        !knobx_read(&r, &n_cols, 8) || !knobx_read(&r, &n_top, 8) || !knobx_read(&r, &n_open, 8) ||
+        n_cols > 64 || n_top > TOP || n_open > len || settled < 0)
         return NULL;
     knob__tpe_kept *k = calloc(1, sizeof *k);
     if (!k)
@@ -477,30 +446,32 @@ knob__tpe_kept *knob__tpe_kept_decode(const void *data, size_t len)
         knob__tpe_kept_col *col = &k->cols[c];
         uint64_t nl = 0, an = 0, nlast = 0;
         k->n_cols = c + 1;
-        ok = get(&r, &nl, 8) && nl < 4096 && (size_t)(r.end - r.p) >= nl &&
+        ok = knobx_read(&r, &nl, 8) && nl < 4096 && (size_t)(r.end - r.p) >= nl &&
              (col->name = malloc(nl + 1));
         if (!ok)
             break;
-        get(&r, col->name, nl);
+        knobx_read(&r, col->name, nl);
         col->name[nl] = 0;
-        ok = get(&r, &col->dist.kind, sizeof col->dist.kind) &&
-             get(&r, &col->dist.low, sizeof(double)) && get(&r, &col->dist.high, sizeof(double)) &&
-             get(&r, &col->dist.step, sizeof(double)) &&
-             get(&r, &col->dist.flags, sizeof col->dist.flags) &&
+        ok = knobx_read(&r, &col->dist.kind, sizeof col->dist.kind) &&
+             knobx_read(&r, &col->dist.low, sizeof(double)) &&
+             knobx_read(&r, &col->dist.high, sizeof(double)) &&
+             knobx_read(&r, &col->dist.step, sizeof(double)) &&
+             knobx_read(&r, &col->dist.flags, sizeof col->dist.flags) &&
              (col->acc.sum = malloc(4 * CELLS * sizeof *col->acc.sum)) &&
-             get(&r, &col->acc.low, sizeof(double)) && get(&r, &col->acc.scale, sizeof(double)) &&
-             get(&r, &an, 8) && get(&r, col->acc.sum, 4 * CELLS * sizeof *col->acc.sum) &&
-             get(&r, &nlast, 8) && nlast <= LAST &&
-             get(&r, col->last_pos, nlast * sizeof *col->last_pos) &&
-             get(&r, col->last_y, nlast * sizeof *col->last_y) &&
-             get(&r, col->last_num, nlast * sizeof *col->last_num);
+             knobx_read(&r, &col->acc.low, sizeof(double)) &&
+             knobx_read(&r, &col->acc.scale, sizeof(double)) && knobx_read(&r, &an, 8) &&
+             knobx_read(&r, col->acc.sum, 4 * CELLS * sizeof *col->acc.sum) &&
+             knobx_read(&r, &nlast, 8) && nlast <= LAST &&
+             knobx_read(&r, col->last_pos, nlast * sizeof *col->last_pos) &&
+             knobx_read(&r, col->last_y, nlast * sizeof *col->last_y) &&
+             knobx_read(&r, col->last_num, nlast * sizeof *col->last_num);
         col->acc.n = (size_t)an;
         col->n_last = (size_t)nlast;
     }
     k->n_cols = n_cols;
-    ok = ok && get(&r, k->top, n_top * sizeof *k->top) &&
-         get(&r, k->top_pos, n_top * n_cols * sizeof *k->top_pos) &&
-         get(&r, k->top_y, n_top * n_cols * sizeof *k->top_y);
+    ok = ok && knobx_read(&r, k->top, n_top * sizeof *k->top) &&
+         knobx_read(&r, k->top_pos, n_top * n_cols * sizeof *k->top_pos) &&
+         knobx_read(&r, k->top_y, n_top * n_cols * sizeof *k->top_y);
     k->n_top = n_top;
     if (ok && n_open) {
         k->open = malloc(n_open * sizeof *k->open);
@@ -509,14 +480,14 @@ knob__tpe_kept *knob__tpe_kept_decode(const void *data, size_t len)
         ok = k->open && k->open_y;
         for (size_t i = 0; ok && i < n_open; i++) {
             unsigned char f[2] = {0, 0};
-            ok = get(&r, &k->open[i].r, sizeof k->open[i].r) && get(&r, f, 2) && f[0] <= 1 &&
-                 f[1] <= 1;
+            ok = knobx_read(&r, &k->open[i].r, sizeof k->open[i].r) && knobx_read(&r, f, 2) &&
+                 f[0] <= 1 && f[1] <= 1;
             k->open[i].settled = f[0];
             k->open[i].is_obs = f[1];
             ok = ok && (i == 0 || k->open[i].r.number > k->open[i - 1].r.number) &&
                  k->open[i].r.number >= settled;
         }
-        ok = ok && get(&r, k->open_y, n_open * n_cols * sizeof *k->open_y);
+        ok = ok && knobx_read(&r, k->open_y, n_open * n_cols * sizeof *k->open_y);
         k->n_open = n_open;
     }
     if (!ok || r.p != r.end) {
