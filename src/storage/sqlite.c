@@ -1459,11 +1459,10 @@ static int snap_put(db *d, int64_t study, int64_t from, int64_t to, const void *
  * is left for a later reader. */
 #define SNAP_BUSY_MS 100
 
-static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const void *data,
-                      size_t len, bool *written)
+/* Begins a write that waits at most SNAP_BUSY_MS for the lock, once (a cache's write: if
+ * another connection holds the lock, the cache is written another time). */
+static int begin_write_briefly(db *d)
 {
-    db *d = be;
-    *written = false;
     sqlite3_busy_timeout(d->h, SNAP_BUSY_MS);
     sqlite3_stmt *b = stmt(d, Q_BEGIN_WRITE);
     int rc = !b                               ? KNOB_ESTORAGE
@@ -1471,6 +1470,15 @@ static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const v
                                               : fail(d, "begin a write");
     if (b)
         sqlite3_reset(b);
+    return rc;
+}
+
+static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const void *data,
+                      size_t len, bool *written)
+{
+    db *d = be;
+    *written = false;
+    int rc = begin_write_briefly(d);
     if (!rc && (rc = snap_put(d, study, from, to, data, len, written)))
         *written = false;
     rc = rc ? rollback(d, rc) : commit(d);
@@ -1520,13 +1528,7 @@ static int state_write(void *be, int64_t study, const char *key, int64_t stamp, 
     db *d = be;
     sqlite3_stmt *s = NULL;
     *written = false;
-    sqlite3_busy_timeout(d->h, SNAP_BUSY_MS);
-    sqlite3_stmt *b = stmt(d, Q_BEGIN_WRITE);
-    int rc = !b                               ? KNOB_ESTORAGE
-             : sqlite3_step(b) == SQLITE_DONE ? KNOB_OK
-                                              : fail(d, "begin a write");
-    if (b)
-        sqlite3_reset(b);
+    int rc = begin_write_briefly(d);
     if (!rc && sqlite3_exec(d->h, STATE_TABLE, NULL, NULL, NULL) != SQLITE_OK)
         rc = fail(d, "make the sampler state table");
     if (!rc)

@@ -1,6 +1,7 @@
 /* The "auto" sampler (knob's default): which sampler it hands each trial to, that it
  * beats random search on a noisy function, and that trials asked together differ. */
 #include "testutil.h"
+#include "terrace.h"
 #include "knob.h"
 
 #include <math.h>
@@ -230,28 +231,6 @@ static void default_beats_random_on_noisy_branin(void **state)
     assert_true(r < 8);
 }
 
-/* A plateau at the best value: 0.5 wherever x0 >= 0.3 (70% of the cube), a slope from
- * 0.8 to 0.9 elsewhere, and 0.2 in the box x0 < 0.3, 0.6 <= x1 <= 0.95, 0.2 <= x2 <= 0.55
- * (3.7% of it): as a decision tree whose large min_impurity_decrease predicts one class
- * scores one value over most of its space, and the better trees lie in a corner of the
- * rest. */
-static knob_trial_state plateau_objective(knob_trial *t, void *ctx, double *values)
-{
-    (void)ctx;
-    double x[3];
-    const char *names[] = {"x0", "x1", "x2"};
-    for (int k = 0; k < 3; k++)
-        if (knob_trial_suggest_float(t, names[k], 0, 1, 0, 0, &x[k]))
-            return KNOB_TRIAL_FAIL;
-    if (x[0] >= 0.3)
-        values[0] = 0.5;
-    else if (x[1] >= 0.6 && x[1] <= 0.95 && x[2] >= 0.2 && x[2] <= 0.55)
-        values[0] = 0.2;
-    else
-        values[0] = 0.8 + 0.1 * x[1] - 0.1 * x[2];
-    return KNOB_TRIAL_COMPLETE;
-}
-
 /* Of seeds 0..9, how many runs of `trials` trials of `name` leave the plateau (reach the
  * box). */
 static int plateau_left(const char *name, int trials)
@@ -265,7 +244,7 @@ static int plateau_left(const char *name, int trials)
         assert_int_equal(knob_storage_open("memory:", &st), 0);
         knob_study_options o = {.sampler = sampler(name, opts)};
         assert_int_equal(knob_study_create(st, "plateau", &o, &s), 0);
-        assert_int_equal(knob_study_optimize(s, plateau_objective, NULL, trials), 0);
+        assert_int_equal(knob_study_optimize(s, knob_test_terrace, NULL, trials), 0);
         const knob_trial_info *best;
         assert_int_equal(knob_study_best_trial(s, &best), 0);
         left += best->values[0] < 0.5;

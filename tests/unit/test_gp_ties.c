@@ -2,31 +2,12 @@
  * lies tie_margin below a best that several trials tie) and the interleaved exploration
  * (explore_every, explore_ties, explore_local). */
 #include "testutil.h"
+#include "terrace.h"
 #include "knob.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-/* A terrace at the best value: 0.5 wherever x0 >= 0.3 (70% of the cube), a slope from 0.8
- * to 0.9 elsewhere, and 0.2 in the box x0 < 0.3, 0.6 <= x1 <= 0.95, 0.2 <= x2 <= 0.55 (3.7%
- * of it), as a decision tree scores one value over most of its space. */
-static knob_trial_state terrace(knob_trial *t, void *ctx, double *values)
-{
-    (void)ctx;
-    double x[3];
-    const char *names[] = {"x0", "x1", "x2"};
-    for (int k = 0; k < 3; k++)
-        if (knob_trial_suggest_float(t, names[k], 0, 1, 0, 0, &x[k]))
-            return KNOB_TRIAL_FAIL;
-    if (x[0] >= 0.3)
-        values[0] = 0.5;
-    else if (x[1] >= 0.6 && x[1] <= 0.95 && x[2] >= 0.2 && x[2] <= 0.55)
-        values[0] = 0.2;
-    else
-        values[0] = 0.8 + 0.1 * x[1] - 0.1 * x[2];
-    return KNOB_TRIAL_COMPLETE;
-}
 
 /* Branin on its usual box: no two values tie. */
 static knob_trial_state branin(knob_trial *t, void *ctx, double *values)
@@ -83,8 +64,8 @@ static void gp_tie_margin_acts_on_ties_only(void **state)
     assert_memory_equal(a, b, sizeof a);
     int differ = 0;
     for (int seed = 0; seed < 4; seed++) {
-        run(terrace, seed, "0", T, a);
-        run(terrace, seed, "0.5", T, b);
+        run(knob_test_terrace, seed, "0", T, a);
+        run(knob_test_terrace, seed, "0.5", T, b);
         differ += memcmp(a, b, sizeof a) != 0;
     }
     print_message("terrace: the asks differ on %d of 4 seeds\n", differ);
@@ -93,7 +74,8 @@ static void gp_tie_margin_acts_on_ties_only(void **state)
 
 /* Interleaved exploration acts while explore_ties observations tie at the best: on Branin
  * (no ties) explore_ties=2 leaves every ask as without it, bit for bit, and explore_ties=1
- * (always) changes them; on the terrace (ties from the start) explore_ties=2 changes them. */
+ * (always) changes them; on the terrace (ties from the start) explore_ties=2 changes
+ * them. */
 static void gp_explore_every_acts_while_tied(void **state)
 {
     (void)state;
@@ -104,8 +86,8 @@ static void gp_explore_every_acts_while_tied(void **state)
     assert_memory_equal(a, b, sizeof a);
     run_opts(branin, "seed=1,explore_every=2,explore_ties=1", T, b);
     assert_memory_not_equal(a, b, sizeof a);
-    run_opts(terrace, "seed=1", T, a);
-    run_opts(terrace, "seed=1,explore_every=2,explore_ties=2", T, b);
+    run_opts(knob_test_terrace, "seed=1", T, a);
+    run_opts(knob_test_terrace, "seed=1,explore_every=2,explore_ties=2", T, b);
     assert_memory_not_equal(a, b, sizeof a);
 }
 
