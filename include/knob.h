@@ -249,6 +249,27 @@ KNOB_API int knob_storage_studies(knob_storage *st, const knob_study_summary **o
 /* Deletes a study with all its trials. KNOB_ENOTFOUND when there is none of that name. */
 KNOB_API int knob_storage_delete_study(knob_storage *st, const char *name);
 
+/* Groups the writes made through `st` from here to knob_storage_batch_end into one
+ * transaction of the storage (on SQLite one commit instead of one per write: knob run
+ * writes the trials that end and start in one turn of its loop so). Each write still
+ * succeeds or fails alone: a write that fails changes nothing and the others stay. Reads
+ * through `st` see the batch's writes; other connections see none of them before the
+ * batch ends, and their writes wait for it (keep a batch short: wait for nothing inside
+ * but the storage). memory: and postgresql: write at once, batch or not: on them both
+ * calls only mark the batch. On SQLite, knob_storage_close with a batch open discards
+ * its writes. Returns KNOB_OK, KNOB_EINVAL (NULL), KNOB_ESTATE (a batch is already open
+ * on `st`), KNOB_EBUSY or KNOB_ESTORAGE (the storage could not be locked; no batch is
+ * open then). */
+KNOB_API int knob_storage_batch_begin(knob_storage *st);
+
+/* Ends the batch, committing its writes. KNOB_OK: every write that succeeded in the batch
+ * is saved. Any other status (KNOB_ESTORAGE, KNOB_EBUSY, KNOB_EIO): none of them is (the
+ * commit failed, or a failure of the storage undid the whole transaction before it), so
+ * every trial written in the batch must be taken as not saved, whatever its own calls
+ * returned; studies made from `st` may still show those writes until opened again. The
+ * batch is closed either way. KNOB_ESTATE when no batch is open, KNOB_EINVAL (NULL). */
+KNOB_API int knob_storage_batch_end(knob_storage *st);
+
 /* ---------------------------------------------------------------- options of plugins */
 
 /* Stored as these numbers; never renumbered, new types are appended. */

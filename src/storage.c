@@ -103,6 +103,27 @@ int knob_storage_delete_study(knob_storage *st, const char *name)
     return st->be->delete_study(st->h, id);
 }
 
+int knob_storage_batch_begin(knob_storage *st)
+{
+    if (!st)
+        return knob__error(KNOB_EINVAL, "knob_storage_batch_begin: NULL storage");
+    if (st->batch)
+        return bad_url(KNOB_ESTATE, st->url, "storage '%s': a batch is already open");
+    int rc = st->be->batch_begin ? st->be->batch_begin(st->h) : KNOB_OK;
+    st->batch = rc == KNOB_OK;
+    return rc;
+}
+
+int knob_storage_batch_end(knob_storage *st)
+{
+    if (!st)
+        return knob__error(KNOB_EINVAL, "knob_storage_batch_end: NULL storage");
+    if (!st->batch)
+        return bad_url(KNOB_ESTATE, st->url, "storage '%s': no batch is open");
+    st->batch = false;
+    return st->be->batch_end ? st->be->batch_end(st->h) : KNOB_OK;
+}
+
 /* ---------------------------------------------------------------- the study's rows */
 
 /* The core reaches a study's rows only through these: each names the study once, and the

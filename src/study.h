@@ -13,6 +13,7 @@ struct knob_storage {
     char *url;
     knob_study_summary *summaries; /* the last knob_storage_studies list, lent out */
     size_t n_summaries;
+    bool batch; /* between knob_storage_batch_begin and _end */
 };
 
 struct knob_sampler {

@@ -157,6 +157,15 @@ typedef struct knob__backend {
                       int (*cb)(void *ctx, int64_t stamp, const void *data, size_t len), void *ctx);
     int (*state_write)(void *be, int64_t study, const char *key, int64_t stamp, const void *data,
                        size_t len, bool *written);
+    /* Optional (both or neither; NULL: every write commits alone, and a batch groups
+     * nothing): batch_begin opens one write transaction that every later write and read of
+     * the handle joins until batch_end commits it. Each write in it stays atomic alone (one
+     * that fails undoes itself only, as outside a batch). batch_end's KNOB_OK: every write
+     * that succeeded in the batch is committed; any other status: none is (the commit
+     * failed, or a failure undid the whole transaction before it: the writes after that
+     * fail too), and the handle is out of the batch either way. */
+    int (*batch_begin)(void *be);
+    int (*batch_end)(void *be);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -86,6 +86,9 @@ enum {
     Q_BEGIN_READ,
     Q_COMMIT,
     Q_ROLLBACK,
+    Q_SAVEPOINT,
+    Q_RELEASE,
+    Q_ROLLBACK_TO,
     Q_COUNT
 };
 
@@ -167,12 +170,16 @@ static const char *const sql[Q_COUNT] = {
     [Q_BEGIN_READ] = "BEGIN",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SAVEPOINT] = "SAVEPOINT knob_op",
+    [Q_RELEASE] = "RELEASE knob_op",
+    [Q_ROLLBACK_TO] = "ROLLBACK TO knob_op",
 };
 
 typedef struct db {
     sqlite3 *h;
     char *path;
     sqlite3_stmt *q[Q_COUNT];
+    bool batch; /* batch_begin's transaction is open: each write is a savepoint in it */
 } db;
 
 /* ---------------------------------------------------------------- errors and statements */
@@ -246,20 +253,58 @@ static int run_retry(db *d, int which, const char *op)
     return KNOB_OK;
 }
 
+/* In a batch, a write (or a read) is a savepoint of the batch's transaction, so that one
+ * that fails undoes itself alone. The transaction itself may be gone: SQLite rolls it all
+ * back on some failures (a full disk, an I/O error, no memory), and the writes after that
+ * must not begin a transaction of their own, as a savepoint outside one would. */
+static int savepoint(db *d)
+{
+    if (sqlite3_get_autocommit(d->h))
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': an earlier failure undid the batch's "
+                           "transaction, with every write of the batch",
+                           d->path);
+    return run_retry(d, Q_SAVEPOINT, "begin a write in the batch");
+}
+
 static int begin(db *d)
 {
+    if (d->batch)
+        return savepoint(d);
     return run_retry(d, Q_BEGIN_WRITE, "begin a write transaction");
 }
 
 /* A deferred transaction: one consistent snapshot for several reads. */
 static int begin_read(db *d)
 {
+    if (d->batch)
+        return savepoint(d);
     return run_retry(d, Q_BEGIN_READ, "begin a read");
+}
+
+/* In a batch: undoes the savepoint and leaves it (ROLLBACK TO keeps it open). */
+static void rollback_savepoint(db *d)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_get_autocommit(d->h))
+        return; /* the batch's transaction is gone already */
+    if ((s = stmt(d, Q_ROLLBACK_TO))) {
+        sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    if ((s = stmt(d, Q_RELEASE))) {
+        sqlite3_step(s);
+        sqlite3_reset(s);
+    }
 }
 
 static int rollback(db *d, int status)
 {
     sqlite3_stmt *s;
+    if (d->batch) {
+        rollback_savepoint(d);
+        return status;
+    }
     if (!sqlite3_get_autocommit(d->h) && (s = stmt(d, Q_ROLLBACK))) {
         sqlite3_step(s);
         sqlite3_reset(s);
@@ -273,8 +318,28 @@ static int rollback(db *d, int status)
  * next write can begin. */
 static int commit(db *d)
 {
-    int rc = run_retry(d, Q_COMMIT, "commit");
+    int rc = run_retry(d, d->batch ? Q_RELEASE : Q_COMMIT, "commit");
     return rc ? rollback(d, rc) : KNOB_OK;
+}
+
+static int batch_begin(void *be)
+{
+    db *d = be;
+    int rc = run_retry(d, Q_BEGIN_WRITE, "begin a batch");
+    d->batch = rc == KNOB_OK;
+    return rc;
+}
+
+static int batch_end(void *be)
+{
+    db *d = be;
+    d->batch = false;
+    if (sqlite3_get_autocommit(d->h))
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': an earlier failure undid the batch's "
+                           "transaction: none of its writes is saved",
+                           d->path);
+    return commit(d);
 }
 
 /* Steps a statement expected to finish (no row or one row); SQLITE_ROW or DONE. */
@@ -1463,6 +1528,8 @@ static int snap_put(db *d, int64_t study, int64_t from, int64_t to, const void *
  * another connection holds the lock, the cache is written another time). */
 static int begin_write_briefly(db *d)
 {
+    if (d->batch)
+        return savepoint(d); /* the batch holds the lock */
     sqlite3_busy_timeout(d->h, SNAP_BUSY_MS);
     sqlite3_stmt *b = stmt(d, Q_BEGIN_WRITE);
     int rc = !b                               ? KNOB_ESTORAGE
@@ -1579,4 +1646,6 @@ const knob__backend knob__backend_sqlite = {
     .snap_write = snap_write,
     .state_read = state_read,
     .state_write = state_write,
+    .batch_begin = batch_begin,
+    .batch_end = batch_end,
 };

@@ -986,6 +986,93 @@ static void check_constraints(target *t)
     }
 }
 
+/* The study's trials as another handle on the storage reads them: n, and complete ones. */
+static void count_elsewhere(knob_storage *other, int64_t *n, int64_t *complete)
+{
+    const knob_study_summary *sum;
+    size_t k;
+    OK(knob_storage_studies(other, &sum, &k));
+    assert_int_equal(k, 1);
+    *n = sum[0].n_trials;
+    *complete = sum[0].n_complete;
+}
+
+/* knob_storage_batch_begin/_end: the batch's writes are read back through its handle at
+ * once, each write still succeeds or fails alone, and after the end another handle reads
+ * every write that succeeded. SQLite shows another handle none of them before the end;
+ * memory and PostgreSQL write at once. */
+static void check_batch(target *t)
+{
+    knob_storage *st, *other = NULL;
+    knob_study *s;
+    knob_trial *a, *b, *c;
+    double one = 1, two = 2, x = -1;
+    int64_t n, complete;
+    OK(knob_storage_open(t->url, &st));
+    OK(knob_study_create(st, "batch", NULL, &s));
+    CHECK(knob_storage_batch_begin(NULL), KNOB_EINVAL);
+    CHECK(knob_storage_batch_end(NULL), KNOB_EINVAL);
+    CHECK(knob_storage_batch_end(st), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "no batch"));
+    OK(knob_study_ask(s, &a));
+    OK(knob_study_ask(s, &b));
+    OK(knob_study_tell(s, a, KNOB_TRIAL_COMPLETE, &one, 1));
+    if (t->path[0] || t->be == &knob__backend_postgres)
+        OK(knob_storage_open(t->url, &other));
+
+    OK(knob_storage_batch_begin(st));
+    CHECK(knob_storage_batch_begin(st), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already open"));
+    OK(knob_study_ask(s, &c));
+    OK(knob_trial_suggest_float(c, "x", 0, 1, 0, 0, &x));
+    OK(knob_trial_report(b, 3, 0.5));
+    /* A write that fails in the batch changes nothing, and leaves the others be. */
+    CHECK(knob_study_tell_number(s, 0, KNOB_TRIAL_FAIL, NULL, 0, "again"), KNOB_ESTATE);
+    OK(knob_study_tell(s, b, KNOB_TRIAL_COMPLETE, &two, 1));
+    OK(knob_trial_set_user_attr(c, "u", "7"));
+    const knob_trial_info *const *tr;
+    size_t k;
+    OK(knob_study_trials(s, &tr, &k));
+    assert_int_equal(k, 3);
+    assert_int_equal(tr[1]->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(tr[2]->state, KNOB_TRIAL_RUNNING);
+    if (other) {
+        count_elsewhere(other, &n, &complete);
+        bool at_once = t->be == &knob__backend_postgres;
+        assert_int_equal(n, at_once ? 3 : 2);
+        assert_int_equal(complete, at_once ? 2 : 1);
+    }
+    OK(knob_storage_batch_end(st));
+    CHECK(knob_storage_batch_end(st), KNOB_ESTATE);
+    knob_trial_detach(c);
+    knob_study_free(s);
+    knob_storage_close(st);
+
+    /* What was written, read again: from the storage itself where it outlives st. */
+    knob_storage *back = other;
+    if (!back)
+        return;
+    count_elsewhere(back, &n, &complete);
+    assert_int_equal(n, 3);
+    assert_int_equal(complete, 2);
+    OK(knob_study_load(back, "batch", NULL, &s));
+    OK(knob_study_trials(s, &tr, &k));
+    assert_int_equal(k, 3);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_true(tr[0]->values[0] == 1);
+    assert_null(knob_trial_info_attr(tr[0], "fail_reason", true));
+    assert_int_equal(tr[1]->state, KNOB_TRIAL_COMPLETE);
+    assert_true(tr[1]->values[0] == 2);
+    assert_int_equal(tr[1]->n_intermediate, 1);
+    assert_true(tr[1]->intermediate[0].step == 3 && tr[1]->intermediate[0].value == 0.5);
+    assert_int_equal(tr[2]->state, KNOB_TRIAL_RUNNING);
+    assert_non_null(knob_trial_info_param(tr[2], "x"));
+    assert_true(knob_trial_info_param(tr[2], "x")->internal == x);
+    assert_string_equal(knob_trial_info_attr(tr[2], "u", false), "7");
+    knob_study_free(s);
+    knob_storage_close(back);
+}
+
 /* <backend>_<name>: one check on one backend, in a fresh storage. PostgreSQL runs when
  * KNOB_TEST_PG_URL names a server (scripts/test.sh starts one). */
 static void run_on(const kind *k, void (*check)(target *t))
@@ -1034,6 +1121,7 @@ CONFORMANCE(delete_then_sync)
 CONFORMANCE(unknown_ids)
 CONFORMANCE(sync_scale)
 CONFORMANCE(constraints)
+CONFORMANCE(batch)
 
 /* ---------------------------------------------------------------- SQLite files */
 
@@ -1127,6 +1215,83 @@ static void sqlite_two_handles(void **state)
     }
     got_clear(&g);
     sq->close(h2);
+    sq->close(t.h);
+}
+
+/* The progress handler of sqlite_batch_undone: interrupts the first statement that
+ * writes a row, whichever it is. */
+static int interrupt_writes(void *ctx)
+{
+    sqlite3 *raw = ctx;
+    for (sqlite3_stmt *s = sqlite3_next_stmt(raw, NULL); s; s = sqlite3_next_stmt(raw, s))
+        if (sqlite3_stmt_busy(s) && !sqlite3_stmt_readonly(s) &&
+            (!strncmp(sqlite3_sql(s), "INSERT", 6) || !strncmp(sqlite3_sql(s), "UPDATE", 6)))
+            return 1;
+    return 0;
+}
+
+/* A batch's writes, each alone: one that fails undoes itself only (here a finish refused),
+ * and the others are committed at the end. */
+static void sqlite_batch_savepoints(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    void *h2 = second_handle(&t);
+    int64_t s = new_study(&t, "points", KNOB_MINIMIZE), num;
+    int64_t a = new_trial(&t, s, KNOB_TRIAL_RUNNING, NULL);
+    double v = 1, w = 2;
+    OK(sq->batch_begin(t.h));
+    OK(sq->finish(t.h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
+    CHECK(sq->finish(t.h, s, a, KNOB_TRIAL_COMPLETE, &w, 1), KNOB_ESTATE);
+    int64_t b = new_trial(&t, s, KNOB_TRIAL_RUNNING, &num);
+    OK(sq->report(t.h, s, b, 1, 0.25));
+    got g = {0};
+    sync_into(sq, h2, s, 0, &g); /* another connection: nothing of the batch yet */
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.t[0].state, KNOB_TRIAL_RUNNING);
+    got_clear(&g);
+    OK(sq->batch_end(t.h));
+    sync_into(sq, h2, s, 0, &g);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(by_number(&g, 0)->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(by_number(&g, 0)->n_values, 1);
+    assert_true(by_number(&g, 0)->values[0] == 1);
+    assert_int_equal(by_number(&g, num)->n_inter, 1);
+    got_clear(&g);
+    sq->close(h2);
+    sq->close(t.h);
+}
+
+/* A failure that undoes the batch's whole transaction (an interrupted write: SQLite then
+ * rolls the transaction back) loses every write of the batch: the writes after it fail,
+ * and so does the end, instead of each committing alone. */
+static void sqlite_batch_undone(void **state)
+{
+    target t;
+    open_target(&t, &kinds[1]);
+    int64_t s = new_study(&t, "undone", KNOB_MINIMIZE);
+    int64_t a = new_trial(&t, s, KNOB_TRIAL_RUNNING, NULL);
+    int64_t b = new_trial(&t, s, KNOB_TRIAL_RUNNING, NULL);
+    sqlite3 *raw = *(sqlite3 **)t.h; /* the connection: the first field of the handle */
+    double v = 1;
+    OK(sq->batch_begin(t.h));
+    OK(sq->finish(t.h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
+    sqlite3_progress_handler(raw, 1, interrupt_writes, raw);
+    CHECK(sq->set_trial_attr(t.h, s, b, false, "u", "1"), KNOB_ESTORAGE);
+    sqlite3_progress_handler(raw, 0, NULL, NULL);
+    assert_true(sqlite3_get_autocommit(raw)); /* the transaction is gone */
+    CHECK(sq->report(t.h, s, b, 0, 0.5), KNOB_ESTORAGE);
+    assert_non_null(strstr(knob_errmsg(), "undid the batch"));
+    CHECK(sq->batch_end(t.h), KNOB_ESTORAGE);
+    assert_non_null(strstr(knob_errmsg(), "none of its writes"));
+    got g = {0};
+    sync_into(sq, t.h, s, 0, &g);
+    assert_int_equal(by_number(&g, 0)->state, KNOB_TRIAL_RUNNING);
+    assert_int_equal(by_number(&g, 1)->n_inter, 0);
+    assert_int_equal(by_number(&g, 1)->n_attrs[0], 0);
+    /* The handle writes on, outside any batch. */
+    OK(sq->finish(t.h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
+    got_clear(&g);
     sq->close(t.h);
 }
 
@@ -1637,8 +1802,13 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_constraints),
     cmocka_unit_test(sqlite_constraints),
     cmocka_unit_test(postgresql_constraints),
+    cmocka_unit_test(memory_batch),
+    cmocka_unit_test(sqlite_batch),
+    cmocka_unit_test(postgresql_batch),
     cmocka_unit_test(sqlite_reopen),
     cmocka_unit_test(sqlite_two_handles),
+    cmocka_unit_test(sqlite_batch_savepoints),
+    cmocka_unit_test(sqlite_batch_undone),
     cmocka_unit_test(sqlite_schema),
     cmocka_unit_test(sqlite_delete_leaves_no_rows),
     cmocka_unit_test(sqlite_missing_file_created),
