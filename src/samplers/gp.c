@@ -110,8 +110,13 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     if (!rc && (D.plateau || knob__bo_interleaved(p, self, &D)))
         rc = knob__bo_explore(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest,
                               &explored);
-    if (!rc && !explored)
+    if (!rc && !explored && knob__bo_warm_refines(p, self, &D))
+        rc = knob__bo_warm_refine(p, &D, xbest, &explored);
+    if (!rc && !explored) {
         rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
+        if (!rc) /* warm: not a point asked before (gp_warm.c) */
+            rc = knob__bo_warm_unseen(p, &D, xbest);
+    }
     for (int k = 0; !rc && k < d; k++) {
         xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
         rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
@@ -323,6 +328,7 @@ static const knob_option options[] = {
      NULL},
     KNOB__WARM_STORAGE_OPTION(bo, ws_storage),
     KNOB__WARM_FIRST_OPTION(bo, ws_first),
+    KNOB__WARM_REFINE_OPTION(bo, ws_refine),
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
@@ -375,7 +381,8 @@ const knob_sampler_plugin knob__sampler_gp = {
             "two or three objectives); running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
-            "warm_start_storage, warm_start_first, trust_region, min_noise, warp, warp_inputs, "
+            "warm_start_storage, warm_start_first, warm_start_refine, trust_region, min_noise, "
+            "warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, reference_point, "
             "mo_acquisition, seed.",
     .state_size = sizeof(bo),

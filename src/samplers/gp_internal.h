@@ -83,6 +83,7 @@ typedef struct knob__bo {
     char s_names[MAX_DIMS][64]; /* their names, to find them again if the space changes */
     double ws_a, ws_b;          /* prior mean = a x the source's mean + b (fitted each ask) */
     int64_t ws_first;           /* option warm_start_first */
+    int64_t ws_refine;          /* option warm_start_refine: every k-th trial the mean's minimum */
     bool ws_firsts_read;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     /* several objectives: objective 0's model is gp, the others' mgp (gp_mo.c) */
@@ -275,5 +276,17 @@ int knob__bo_warm_start(bo *p, knob_study *s);
 
 /* The source's best distinct configurations, once, for the first trials. */
 int knob__bo_read_firsts(bo *p, knob_study *s);
+
+/* This trial refines (option warm_start_refine): warm, every k-th trial, not stalled. */
+bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D);
+
+/* The lowest local minimum of the model's full mean from the best observations, into
+ * xbest; *refined false (xbest to be overwritten) when each is a point asked before or
+ * the model sees no gain there. */
+int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined);
+
+/* Warm with warm_start_refine: when xbest (the acquisition's) was asked before, the
+ * refinement's point instead, if it has one. */
+int knob__bo_warm_unseen(bo *p, const data *D, double *xbest);
 
 #endif

@@ -4,6 +4,7 @@
 #include "samplers/gp_internal.h"
 
 #include <math.h>
+#include <nlopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,5 +150,140 @@ int knob__bo_read_firsts(bo *p, knob_study *s)
     int rc = knob__warm_firsts_read(&p->ws_firsts, s, "gp", p->ws_study, p->ws_storage,
                                     (size_t)p->ws_first);
     p->ws_firsts_read = !rc;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- refinement */
+
+/* One local minimization of the model's full mean (the prior mean plus the residual model)
+ * over the continuous dimensions, in units of the length scales, inside a box of
+ * REFINE_RADIUS length scales around the start. */
+#define REFINE_RADIUS 1.0
+
+typedef struct {
+    const bo *p;
+    double *x; /* the full point */
+    int free[MAX_DIMS], n_free;
+    double scale[MAX_DIMS];
+    double *work;
+} refine_ctx;
+
+static double refine_fn(unsigned n, const double *u, double *grad, void *cv)
+{
+    refine_ctx *c = cv;
+    const bo *p = c->p;
+    for (unsigned i = 0; i < n; i++)
+        c->x[c->free[i]] = u[i] / c->scale[i];
+    double mean, var, dm[MAX_DIMS], dv[MAX_DIMS], pm, pg[MAX_DIMS];
+    knob__gp_predict_grad(&p->gp, c->x, &mean, &var, dm, dv, c->work);
+    knob__bo_prior_mean(p, c->x, 1, &pm, pg, c->work);
+    if (grad)
+        for (unsigned i = 0; i < n; i++)
+            grad[i] = (dm[c->free[i]] + pg[c->free[i]]) / c->scale[i];
+    double v = mean + pm;
+    if (!isfinite(v)) {
+        if (grad)
+            memset(grad, 0, n * sizeof *grad);
+        return 1e300;
+    }
+    return v;
+}
+
+/* The minimum of the full mean from x (updated in place); its value. */
+static double refine_from(refine_ctx *c, double *x)
+{
+    int n = c->n_free;
+    double u[MAX_DIMS], lo[MAX_DIMS], hi[MAX_DIMS], got = HUGE_VAL;
+    c->x = x;
+    for (int i = 0; i < n; i++) {
+        c->scale[i] = sqrt(exp(c->p->gp.theta[c->free[i]]));
+        u[i] = x[c->free[i]] * c->scale[i];
+        lo[i] = fmax(u[i] - REFINE_RADIUS, 0);
+        hi[i] = fmin(u[i] + REFINE_RADIUS, c->scale[i]);
+    }
+    double start = refine_fn((unsigned)n, u, NULL, c), keep[MAX_DIMS];
+    memcpy(keep, x, (size_t)c->p->n_dims * sizeof *keep);
+    nlopt_opt opt = n ? nlopt_create(NLOPT_LD_LBFGS, (unsigned)n) : NULL;
+    if (!opt)
+        return start;
+    nlopt_set_min_objective(opt, refine_fn, c);
+    nlopt_set_lower_bounds(opt, lo);
+    nlopt_set_upper_bounds(opt, hi);
+    nlopt_set_maxeval(opt, 200);
+    nlopt_set_ftol_rel(opt, 1e-12);
+    nlopt_set_xtol_abs1(opt, 1e-10);
+    nlopt_result res = nlopt_optimize(opt, u, &got);
+    nlopt_destroy(opt);
+    if (res > 0 && got < start) {
+        for (int i = 0; i < n; i++)
+            x[c->free[i]] = fmin(fmax(u[i] / c->scale[i], 0), 1);
+        return got;
+    }
+    memcpy(x, keep, (size_t)c->p->n_dims * sizeof *keep);
+    return start;
+}
+
+/* Row x is among rows[0, n), or so near one (every coordinate within REFINE_SEEN of it)
+ * that a deterministic objective would only repeat itself. */
+#define REFINE_SEEN 1e-7
+
+static bool refine_seen(const bo *p, const double *rows, int n, const double *x)
+{
+    for (int i = 0; i < n; i++) {
+        int k = 0;
+        while (k < p->n_dims && fabs(rows[(size_t)i * p->n_dims + k] - x[k]) <= REFINE_SEEN)
+            k++;
+        if (k == p->n_dims)
+            return true;
+    }
+    return false;
+}
+
+bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D)
+{
+    if (!p->ws_on || p->ws_refine <= 0 || D->n_top == 0 || D->n < 3 || D->stalled || D->plateau)
+        return false;
+    return self % p->ws_refine == 0;
+}
+
+int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined)
+{
+    int d = p->n_dims, n_all = D->n + D->n_extra;
+    *refined = false;
+    double *work = malloc((3 * ((size_t)p->gp.n + (size_t)p->sgp.n) + 16) * sizeof *work);
+    if (!work)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    refine_ctx c = {.p = p, .work = work};
+    for (int k = 0; k < d; k++)
+        if (!p->dims[k].cat)
+            c.free[c.n_free++] = k;
+    double vbest = HUGE_VAL;
+    for (int j = 0; j < D->n_top; j++) {
+        double x[MAX_DIMS];
+        memcpy(x, D->X + (size_t)D->top[j] * d, (size_t)d * sizeof *x);
+        double v = refine_from(&c, x);
+        for (int k = 0; k < d; k++)
+            x[k] = knob__dim_round(&p->dims[k], x[k]);
+        /* a point asked before tells a deterministic objective nothing new */
+        if (v < vbest && v < D->best && !refine_seen(p, D->X, n_all, x)) {
+            vbest = v;
+            memcpy(xbest, x, (size_t)d * sizeof *x);
+            *refined = true;
+        }
+    }
+    free(work);
+    return KNOB_OK;
+}
+
+int knob__bo_warm_unseen(bo *p, const data *D, double *xbest)
+{
+    if (!p->ws_on || p->ws_refine <= 0 || D->n_top == 0 || D->n < 3 ||
+        !refine_seen(p, D->X, D->n + D->n_extra, xbest))
+        return KNOB_OK;
+    double x[MAX_DIMS];
+    bool refined;
+    int rc = knob__bo_warm_refine(p, D, x, &refined);
+    if (!rc && refined)
+        memcpy(xbest, x, (size_t)p->n_dims * sizeof *x);
     return rc;
 }
