@@ -39,6 +39,14 @@ enum { X_UNIFORM, X_BLXALPHA, X_SBX, X_VSBX, X_UNDX, X_SPX };
 const char *const knob__ga_crossovers[] = {"uniform", "blxalpha", "sbx", "vsbx",
                                            "undx",    "spx",      NULL};
 
+enum { M_RANDOM, M_POLYNOMIAL };
+
+const char *const knob__ga_mutations[] = {"random", "polynomial", NULL};
+
+enum { S_DOMINANCE, S_CROWDED };
+
+const char *const knob__ga_selections[] = {"dominance", "crowded", NULL};
+
 #define MAX_DIMS 256
 
 static int oom(const ga *g)
@@ -55,6 +63,14 @@ int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
     for (int k = 0; knob__ga_crossovers[k]; k++)
         if (strcmp(g->crossover, knob__ga_crossovers[k]) == 0)
             g->kind = k;
+    g->mutation_kind = M_RANDOM;
+    for (int k = 0; knob__ga_mutations[k]; k++)
+        if (g->mutation && strcmp(g->mutation, knob__ga_mutations[k]) == 0)
+            g->mutation_kind = k;
+    g->selection_kind = S_DOMINANCE;
+    for (int k = 0; knob__ga_selections[k]; k++)
+        if (g->selection && strcmp(g->selection, knob__ga_selections[k]) == 0)
+            g->selection_kind = k;
     g->n_parents = g->kind == X_UNDX || g->kind == X_SPX ? 3 : 2;
     if (g->population_size < g->n_parents)
         return knob_set_error(KNOB_EINVAL,
@@ -74,6 +90,8 @@ void knob__ga_fini(knob__ga *g)
     free(g->dims);
     free(g->hint);
     free(g->pop_loss);
+    free(g->pop_rank);
+    g->pop_rank = NULL;
     g->parents = NULL, g->n_parents_of = NULL, g->n_gens = 0;
     g->gen_of = NULL, g->gen_cap = 0;
     g->n_settled = 0, g->settled_top = 0, g->settled_count = 0;
@@ -501,8 +519,38 @@ int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t)
 
 /* ---------------------------------------------------------------- crossover */
 
-/* Binary tournament among the parents not chosen yet (Optuna's _select_parent). */
-static size_t tournament(const pop *p, size_t m, const bool *taken, knob_rng *r)
+/* g->pop_rank for the parents p: their non-dominated ranks (constrained domination when
+ * constrained) and their crowding distances within their fronts. */
+static int rank_parents(ga *g, const pop *p, size_t m)
+{
+    size_t n = p->n, nf = 0, *rank = malloc((n + 1) * sizeof *rank),
+           *idx = malloc((n + 1) * sizeof *idx);
+    double *out = malloc((2 * n + 1) * sizeof *out), *dist = malloc((n + 1) * sizeof *dist);
+    int rc = rank && idx && out && dist
+                 ? knob__pareto_sort(p->loss, n, m, p->constrained ? p->viol : NULL, rank, &nf)
+                 : -1;
+    for (size_t f = 0; !rc && f < nf; f++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (rank[i] == f)
+                idx[k++] = i;
+        if ((rc = knob__pareto_crowding(p->loss, m, idx, k, dist)))
+            break;
+        for (size_t i = 0; i < k; i++)
+            out[idx[i]] = (double)f, out[n + idx[i]] = dist[i];
+    }
+    free(rank), free(idx), free(dist);
+    if (rc) {
+        free(out);
+        return oom(g);
+    }
+    g->pop_rank = out;
+    return KNOB_OK;
+}
+
+/* Binary tournament among the parents not chosen yet (Optuna's _select_parent; with
+ * rank, Deb's crowded comparison: rank[i] the rank, rank[n + i] the crowding distance). */
+static size_t tournament(const pop *p, size_t m, const bool *taken, const double *rank, knob_rng *r)
 {
     size_t free_n = 0, pick[2];
     for (size_t i = 0; i < p->n; i++)
@@ -516,6 +564,12 @@ static size_t tournament(const pop *p, size_t m, const bool *taken, knob_rng *r)
             }
     }
     size_t a = pick[0], b = pick[1];
+    if (rank) {
+        const double *cd = rank + p->n;
+        if (rank[a] != rank[b])
+            return rank[a] < rank[b] ? a : b;
+        return cd[a] > cd[b] ? a : b;
+    }
     bool a_wins = p->constrained ? knob__pareto_cdominates(p->loss + a * m, p->viol[a],
                                                            p->loss + b * m, p->viol[b], m)
                                  : knob__pareto_dominates(p->loss + a * m, p->loss + b * m, m);
@@ -668,6 +722,21 @@ static void crossover(const ga *g, const double *const *x, size_t d, bool multi,
 
 /* ---------------------------------------------------------------- a child */
 
+/* Deb's polynomial mutation (Deb and Goyal 1996, with the bounds as in NSGA-II's code) of
+ * u in [0, 1] with distribution index eta; w is a uniform draw in [0, 1). */
+double knob__ga_polynomial_mutation(double u, double eta, double w)
+{
+    double e = eta + 1, d;
+    if (w < 0.5) {
+        double v = 2 * w + (1 - 2 * w) * pow(1 - u, e);
+        d = pow(v, 1 / e) - 1;
+    } else {
+        double v = 2 * (1 - w) + 2 * (w - 0.5) * pow(u, e);
+        d = 1 - pow(v, 1 / e);
+    }
+    return fmin(1, fmax(0, u + d));
+}
+
 static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, const knob__dim *dims,
                          size_t nd, size_t *hint, knob_rng *r)
 {
@@ -692,7 +761,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             memset(tk, 0, p->n);
             n_chosen = (size_t)g->n_parents;
             for (size_t k = 0; k < n_chosen; k++) {
-                chosen[k] = tournament(p, m, tk, r);
+                chosen[k] = tournament(p, m, tk, g->pop_rank, r);
                 tk[chosen[k]] = true;
             }
             const double *xp[3];
@@ -726,9 +795,17 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
     }
     double mut = g->mutation_prob >= 0 ? g->mutation_prob : 1.0 / (double)(nd ? nd : 1);
     int rc = KNOB_OK;
-    for (size_t k = 0; k < nd && k < MAX_DIMS && !rc; k++)
-        if (knob_rng_uniform(r) >= mut) /* else mutated: left to random sampling */
-            rc = knob__trial_propose_interned(t, dims[k].name, dims[k].dist, value[k]);
+    for (size_t k = 0; k < nd && k < MAX_DIMS && !rc; k++) {
+        if (knob_rng_uniform(r) < mut) {
+            /* mutated: left to random sampling, or moved by the polynomial mutation */
+            if (g->mutation_kind == M_RANDOM || dims[k].cat)
+                continue;
+            double u = knob__dim_to_unit(&dims[k], value[k]);
+            u = knob__ga_polynomial_mutation(u, g->mutation_eta, knob_rng_uniform(r));
+            value[k] = knob__dim_from_unit(&dims[k], u);
+        }
+        rc = knob__trial_propose_interned(t, dims[k].name, dims[k].dist, value[k]);
+    }
     int64_t nums[3];
     char list[21 * 3 + 3];
     for (size_t k = 0; k < n_chosen; k++)
@@ -782,9 +859,13 @@ int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
         pop p;
         free(g->pop_loss);
         g->pop_loss = NULL, g->pop_viol = NULL, g->pop_gen = 0, g->pop_np = 0;
+        free(g->pop_rank);
+        g->pop_rank = NULL;
         if (!(rc = knob__ga_pop_fill(g, &p, s, par, np))) {
             g->pop_loss = p.loss, g->pop_viol = p.viol, g->pop_constrained = p.constrained;
             g->pop_gen = gen, g->pop_np = np;
+            if (g->selection_kind == S_CROWDED)
+                rc = rank_parents(g, &p, m);
         }
     }
     if (!rc && nd) {

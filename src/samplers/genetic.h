@@ -47,10 +47,12 @@ typedef struct knob__ga {
     int64_t population_size;
     char *crossover;
     double crossover_prob, swapping_prob, mutation_prob;
+    char *mutation, *selection;
+    double mutation_eta;
     /* set by knob__ga_init */
     const char *name; /* "nsga2": attribute keys and messages */
     knob__ga_cut cut;
-    int kind, n_parents;
+    int kind, n_parents, mutation_kind, selection_kind;
     char gen_key[48], parents_key[48]; /* "<name>:generation", "<name>:parents" */
     /* caches of one study (dropped when the sampler sees another): */
     const knob_study *study;
@@ -74,9 +76,14 @@ typedef struct knob__ga {
     size_t pop_np;
     double *pop_loss, *pop_viol;
     bool pop_constrained;
+    /* with selection=crowded: each parent's rank among the parents, then its crowding
+     * distance in its front (2 pop_np numbers) */
+    double *pop_rank;
 } knob__ga;
 
 extern const char *const knob__ga_crossovers[];
+extern const char *const knob__ga_mutations[];
+extern const char *const knob__ga_selections[];
 
 /* The options every genetic sampler takes, for a state type whose knob__ga is `member`. */
 #define KNOB__GA_OPTIONS(type, member)                                                             \
@@ -117,6 +124,33 @@ extern const char *const knob__ga_crossovers[];
             "probability that a param is drawn at random instead (-1: 1 / number of params)", NULL \
     }
 
+/* The mutation options, `mutation` defaulting to `def` ("random" or "polynomial"). */
+#define KNOB__GA_MUTATION_OPTIONS(type, member, def)                                               \
+    {"mutation",                                                                                   \
+     KNOB_OPT_ENUM,                                                                                \
+     offsetof(type, member.mutation),                                                              \
+     def,                                                                                          \
+     0,                                                                                            \
+     0,                                                                                            \
+     "what a mutated numerical param becomes: random (drawn anew, as Optuna does) or "             \
+     "polynomial (Deb's polynomial mutation of the child's value, index mutation_eta); a "         \
+     "categorical one is always drawn anew",                                                       \
+     knob__ga_mutations},                                                                          \
+    {                                                                                              \
+        "mutation_eta", KNOB_OPT_DOUBLE, offsetof(type, member.mutation_eta), "20", 0, 1e6,        \
+            "distribution index of the polynomial mutation (larger: smaller steps)", NULL          \
+    }
+
+/* The parents' selection, `selection` defaulting to `def` ("dominance" or "crowded"). */
+#define KNOB__GA_SELECTION_OPTION(type, member, def)                                               \
+    {                                                                                              \
+        "selection", KNOB_OPT_ENUM, offsetof(type, member.selection), def, 0, 0,                   \
+            "binary tournament between two parents: dominance (the first wins only if it "         \
+            "dominates the second, as Optuna does) or crowded (Deb's: the lower rank among the "   \
+            "parents wins, then the larger crowding distance)",                                    \
+            knob__ga_selections                                                                    \
+    }
+
 /* Checks the options (KNOB_EINVAL: a population smaller than the crossover's parents). */
 int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut);
 void knob__ga_fini(knob__ga *g);
@@ -137,6 +171,11 @@ int knob__ga_elite(knob__ga *g, const knob__ga_pop *p, size_t m, size_t size, kn
 int knob__ga_cut_crowding(knob__ga *g, const knob__ga_pop *p, size_t m, const size_t *elite,
                           size_t n_elite, const size_t *front, size_t k, size_t need, knob_rng *r,
                           size_t *out);
+
+/* Deb's polynomial mutation of u in [0, 1] (distribution index eta, w a uniform draw in
+ * [0, 1)): a step towards 0 when w < 0.5, towards 1 otherwise, the closer to 0 the larger
+ * eta; the result stays in [0, 1]. */
+double knob__ga_polynomial_mutation(double u, double eta, double w);
 
 /* The plugin entry points. */
 int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t);

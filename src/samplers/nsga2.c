@@ -1,6 +1,7 @@
 /*
  * NSGA-II (Deb et al. 2002) as Optuna's NSGAIISampler runs it, on the stored history so
- * that any number of workers share one population:
+ * that any number of workers share one population, with two of Deb's operators by default
+ * (Optuna's are the options mutation=random,selection=dominance):
  *
  * - generations: a trial joins the latest generation of the completed trials (its system
  *   attribute "nsga2:generation"), or the next one once that holds population_size
@@ -10,10 +11,13 @@
  *   g - 1 together with its own parents: non-dominated fronts in order, the last one cut
  *   by crowding distance; constrained domination (Deb 2000) when trials have constraints;
  * - a child: with crossover_prob, a crossover of parents picked by binary tournament
- *   (numerical params in the unit cube of their scales, categorical ones uniformly), else
- *   a copy of one parent; then each param mutates (is left to random sampling) with
- *   probability mutation_prob (1 / params by default). Its parents are the trial's system
- *   attribute "nsga2:parents".
+ *   (by default Deb's crowded comparison: the lower rank among the parents, then the
+ *   larger crowding distance; Optuna's: the first wins only if it dominates), numerical
+ *   params in the unit cube of their scales, categorical ones uniformly, else a copy of
+ *   one parent; then each param mutates with probability mutation_prob (1 / params by
+ *   default): a numerical one by Deb's polynomial mutation (index mutation_eta, 20) by
+ *   default, else (and a categorical one always) left to random sampling as in Optuna.
+ *   Its parents are the trial's system attribute "nsga2:parents".
  *
  * With one objective it is an elitist genetic algorithm. Generation 0 is random. The
  * machinery (generations, parents, crossover, mutation) is samplers/genetic.c, shared with
@@ -50,6 +54,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 
 static const knob_option options[] = {
     KNOB__GA_OPTIONS(nsga2, ga),
+    KNOB__GA_MUTATION_OPTIONS(nsga2, ga, "polynomial"),
+    KNOB__GA_SELECTION_OPTION(nsga2, ga, "crowded"),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -59,9 +65,10 @@ const knob_sampler_plugin knob__sampler_nsga2 = {
     .help = "NSGA-II (Optuna's NSGAIISampler): generations of population_size trials shared "
             "by every worker through the storage, elitist survival by non-dominated sorting "
             "and crowding distance, constrained domination, crossover (uniform, blxalpha, sbx, "
-            "vsbx, undx, spx) and mutation; with one objective an elitist genetic algorithm. "
-            "Options: population_size, crossover, crossover_prob, swapping_prob, "
-            "mutation_prob, seed.",
+            "vsbx, undx, spx), Deb's crowded tournament and polynomial mutation "
+            "(selection=dominance,mutation=random: Optuna's); with one objective an elitist "
+            "genetic algorithm. Options: population_size, crossover, crossover_prob, "
+            "swapping_prob, mutation_prob, mutation, mutation_eta, selection, seed.",
     .state_size = sizeof(nsga2),
     .options = options,
     .init = init,

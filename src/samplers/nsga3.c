@@ -400,6 +400,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 
 static const knob_option options[] = {
     KNOB__GA_OPTIONS(nsga3, ga),
+    KNOB__GA_MUTATION_OPTIONS(nsga3, ga, "random"),
+    KNOB__GA_SELECTION_OPTION(nsga3, ga, "dominance"),
     {"reference_points", KNOB_OPT_STRING, offsetof(nsga3, reference_points), "", 0, 0,
      "the reference points, a list of points of as many objectives as the study, such as "
      "[[1,0,0],[0,1,0],[0,0,1]] (empty: Das-Dennis points)",
@@ -417,7 +419,9 @@ const knob_sampler_plugin knob__sampler_nsga3 = {
             "constrained domination, with survival by reference points (Das-Dennis points or "
             "the user's, normalisation by the ideal point and the intercepts of the extreme "
             "points, niching). Options: population_size, crossover, crossover_prob, "
-            "swapping_prob, mutation_prob, reference_points, dividing_parameter, seed.",
+            "swapping_prob, mutation_prob, mutation (random, as Optuna's, by default), "
+            "mutation_eta, selection (dominance, as Optuna's, by default), reference_points, "
+            "dividing_parameter, seed.",
     .state_size = sizeof(nsga3),
     .options = options,
     .init = init,
