@@ -85,3 +85,24 @@ double knob__log_ndtr(double z, double *dz)
         *dz = 2 * SQRT1_2PI / e;
     return -0.5 * z * z + log(0.5 * e);
 }
+
+double knob__log_pi(double mean, double var, double best, double *dmean, double *dvar)
+{
+    double sd = sqrt(var), z = (best - mean) / sd, dz;
+    double v = knob__log_ndtr(z, &dz);
+    if (dmean)
+        *dmean = -dz / sd;
+    if (dvar)
+        *dvar = -dz * z / (2 * var);
+    return v;
+}
+
+double knob__ucb(double mean, double var, double kappa, double *dmean, double *dvar)
+{
+    double sd = sqrt(var);
+    if (dmean)
+        *dmean = -1;
+    if (dvar)
+        *dvar = kappa / (2 * sd);
+    return -mean + kappa * sd;
+}

@@ -21,4 +21,13 @@ double knob__log_ei(double mean, double var, double best, double *dmean, double 
  * normal (mean, sd) is log Phi((threshold - mean) / sd). */
 double knob__log_ndtr(double z, double *dz);
 
+/* log PI, the log probability of improvement at a posterior (mean, var) below `best`,
+ * log Phi((best - mean) / sd), with its derivatives over mean and var (either pointer may
+ * be NULL). */
+double knob__log_pi(double mean, double var, double best, double *dmean, double *dvar);
+
+/* The upper confidence bound of a loss to minimize, -mean + kappa sd (higher is better),
+ * with its derivatives over mean and var (either pointer may be NULL). */
+double knob__ucb(double mean, double var, double kappa, double *dmean, double *dvar);
+
 #endif

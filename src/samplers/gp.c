@@ -105,6 +105,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     if (!rc)
         rc = knob__bo_fit_cost(p, &D, cat);
     if (!rc)
+        rc = knob__bo_fit_terrace(p, &D, cat);
+    if (!rc)
         rc = knob__bo_add_fantasies(p, tr, n_tr, self, cat, &D);
     bool explored = false;
     if (!rc && (D.plateau || knob__bo_interleaved(p, self, &D)))
@@ -252,6 +254,7 @@ static int init(void *state)
     else if (strcmp(p->pending, "liar") == 0)
         p->pending_mode = 2;
     p->parego = strcmp(p->mo_acquisition, "parego") == 0;
+    p->hedge = strcmp(p->batch_acquisition, "hedge") == 0;
     return knob__bo_parse_reference_point(p);
 }
 
@@ -273,6 +276,7 @@ static void fini(void *state)
         knob__gp_free(&p->mgp[j]);
     knob__ehvi_free(&p->ehvi);
     knob__turbo_free(&p->turbo);
+    knob__gp_free(&p->tgp);
     free(p->cthr);
     free(p->cok);
 }
@@ -285,6 +289,7 @@ static const char *const failed_modes[] = {"worst", "ignore", NULL};
 
 static const char *const pending_modes[] = {"believer", "liar", "ignore", NULL};
 static const char *const mo_acquisitions[] = {"logehvi", "parego", NULL};
+static const char *const batch_acquisitions[] = {"same", "hedge", NULL};
 
 static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(bo, n_startup_trials), "10", 2, 1e9,
@@ -358,6 +363,16 @@ static const knob_option options[] = {
      "an exploring trial (plateau, explore_every) draws near one of the best observations, with "
      "this standard deviation in the unit cube (0: the study's next Sobol point)",
      NULL},
+    {"terrace", KNOB_OPT_INT, offsetof(bo, terrace), "0", 0, 1e9,
+     "while at least this many trials tie at the best value (a step of a staircase, as a "
+     "decision tree's loss), a model of where the ties lie weighs the acquisition by the "
+     "probability of leaving their step (0: never)",
+     NULL},
+    {"batch_acquisition", KNOB_OPT_ENUM, offsetof(bo, batch_acquisition), "same", 0, 0,
+     "asks beside running trials (a batch, parallel workers): same (the acquisition's) or hedge "
+     "(in turn the acquisition, log probability of improvement and a wide UCB, sqrt(beta) 3: "
+     "GP-Hedge's and MACE's portfolio of EI, PI and UCB)",
+     batch_acquisitions},
     {"reference_point", KNOB_OPT_STRING, offsetof(bo, ref_text), "", 0, 0,
      "several objectives: the hypervolume's reference point, a list of one value per objective "
      "such as [1.1, 11] (the worst value of each that still counts: a limit such as 50 MB); log "
@@ -383,7 +398,8 @@ const knob_sampler_plugin knob__sampler_gp = {
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, warm_start_refine, trust_region, min_noise, "
             "warp, warp_inputs, "
-            "tie_margin, explore_every, explore_ties, explore_local, reference_point, "
+            "tie_margin, explore_every, explore_ties, explore_local, terrace, batch_acquisition, "
+            "reference_point, "
             "mo_acquisition, seed.",
     .state_size = sizeof(bo),
     .options = options,

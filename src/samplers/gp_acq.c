@@ -27,14 +27,12 @@ static double acq_value(const ctx *c, double mean, double var, double *dmean, do
             *dmean = *dvar = 0;
         return 0;
     }
-    if (c->p->ucb) {
-        double sd = sqrt(var), b = sqrt(c->p->beta);
-        if (dmean)
-            *dmean = -1;
-        if (dvar)
-            *dvar = b / (2 * sd);
-        return -mean + b * sd;
-    }
+    if (c->kind == ACQ_LOG_PI)
+        return knob__log_pi(mean, var, c->best, dmean, dvar);
+    if (c->kind == ACQ_UCB_WIDE)
+        return knob__ucb(mean, var, HEDGE_UCB_KAPPA, dmean, dvar);
+    if (c->p->ucb)
+        return knob__ucb(mean, var, sqrt(c->p->beta), dmean, dvar);
     return knob__log_ei(mean, var, c->best, dmean, dvar);
 }
 
@@ -55,6 +53,7 @@ static void acq_batch(ctx *c, const double *x, int m, double *out)
         out[i] = acq_value(c, mean[i], var[i], NULL, NULL);
     knob__bo_cost_batch(c, x, m, out);
     knob__bo_feasibility_batch(c, x, m, out);
+    knob__bo_terrace_batch(c, x, m, out);
 }
 
 /* The local search's value at a point from the acquisition's value v (and its gradient in
@@ -64,6 +63,8 @@ double knob__bo_local_value(ctx *c, unsigned n, double v, double *grad)
 {
     v += knob__bo_cost_grad(c, n, grad);
     v += knob__bo_feasibility_grad(c, n, grad);
+    if (!c->mo)
+        v += knob__bo_terrace_grad(c, n, grad);
     c->n_evals++;
     if (!isfinite(v)) {
         if (grad)
@@ -323,7 +324,8 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
                  .no_incumbent = !isfinite(D->best),
                  .cm = cm,
                  .cv = cm + m,
-                 .mo = p->n_obj > 1};
+                 .mo = p->n_obj > 1,
+                 .kind = p->n_obj > 1 ? ACQ_OPTION : knob__bo_hedge_kind(p, D->n_pend)};
         for (int k = 0; k < d; k++)
             if (!p->dims[k].cat)
                 c.free[c.n_free++] = k;
@@ -361,6 +363,17 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
     free(cm);
     free(order);
     return rc;
+}
+
+/* GP-Hedge's portfolio (Hoffman et al. 2011) and HEBO's MACE ensemble (EI, PI, UCB) serve a
+ * batch with points each acquisition prefers; here the asks of a batch take them in turn,
+ * by the number of running trials beside them: the first the option's, the second log PI,
+ * the third a UCB of sqrt(beta) HEDGE_UCB_KAPPA, then again. */
+int knob__bo_hedge_kind(const bo *p, int n_pending)
+{
+    if (!p->hedge || n_pending <= 0)
+        return ACQ_OPTION;
+    return n_pending % 3 == 1 ? ACQ_LOG_PI : n_pending % 3 == 2 ? ACQ_UCB_WIDE : ACQ_OPTION;
 }
 
 /* Every explore_every-th trial, while explore_ties observations or more tie at the best

@@ -198,12 +198,6 @@ static void detect_stall(const bo *p, data *D)
     memcpy(D->center, c, (size_t)d * sizeof *c);
 }
 
-/* Two losses are one value (a tie): equal to 12 significant digits. */
-static bool tied(double a, double b)
-{
-    return fabs(a - b) <= 1e-12 * fmax(1, fmax(fabs(a), fabs(b)));
-}
-
 /* The model keeps landing on a plateau at the best loss: PLATEAU_TIES of the last
  * PLATEAU_WINDOW observations (in trial order) tie with the best. A stationary kernel
  * cannot see that a region where many trials tie is flat: between the tied points the
@@ -222,11 +216,11 @@ static void detect_plateau(const bo *p, data *D)
             best = fmin(best, D->y[i]);
     D->best_ties = 0;
     for (int i = 0; i < n; i++)
-        D->best_ties += (!p->nc || D->feas[i]) && tied(D->y[i], best);
+        D->best_ties += (!p->nc || D->feas[i]) && knob__bo_tied(D->y[i], best);
     if (n < p->n_startup_trials + PLATEAU_WINDOW || n < 2 * PLATEAU_WINDOW)
         return;
     for (int i = n - PLATEAU_WINDOW; i < n; i++)
-        ties += (!p->nc || D->feas[i]) && tied(D->y[i], best);
+        ties += (!p->nc || D->feas[i]) && knob__bo_tied(D->y[i], best);
     D->plateau = ties >= PLATEAU_TIES;
 }
 
@@ -422,6 +416,7 @@ int knob__bo_add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr,
         y[n + n_fail + j] = p->pending_mode == 1 ? pm[j] : D->worst;
     free(pm);
     D->n_extra = n_fail + n_pend;
+    D->n_pend = n_pend;
     const double *fy = y;
     double *resid = NULL;
     if (p->ws_on) {

@@ -8,6 +8,7 @@
  *   gp_mo.c           several objectives: log EHVI, the reference point, the models' fits
  *   gp_constraints.c  one model per constraint and the log probability of feasibility
  *   gp_cost.c         option cost: the log cost's model and its weight (CArBO)
+ *   gp_terrace.c      option terrace: the model of the step the best's ties lie on
  *   gp_warm.c         warm start: the source study's model as the prior mean
  *
  * The state of one sampler (bo), of one maximization (ctx) and of one ask's data (data). */
@@ -52,6 +53,9 @@ typedef struct knob__bo {
     double tie_margin; /* expected improvement's margin below a best tied by several trials */
     int64_t explore_every, explore_ties; /* interleaved exploration (knob__bo_interleaved) */
     double explore_local;                /* exploration near the best (sd in the cube; 0: Sobol) */
+    int64_t terrace;         /* ties at the best from which the terrace model acts (0: never) */
+    char *batch_acquisition; /* option: same, or hedge (knob__bo_hedge_kind) */
+    bool hedge;              /* batch_acquisition is hedge */
     /* state */
     bool ucb;
     int pending_mode; /* 0 ignore, 1 believer, 2 liar */
@@ -96,6 +100,9 @@ typedef struct knob__bo {
     bool parego;                         /* mo_acquisition is parego (mo_parego) */
     bool trust_region;                   /* option: TuRBO-1 (samplers/turbo.c) */
     knob__turbo turbo;
+    knob__gp tgp; /* the terrace model (gp_terrace.c) */
+    bool tok;     /* it acts this ask */
+    double tthr;  /* the indicator's 1/2, standardized as its model's data */
 } bo;
 
 typedef struct knob__bo_ctx {
@@ -110,7 +117,13 @@ typedef struct knob__bo_ctx {
     bool no_incumbent;  /* no trial is feasible yet: feasibility alone counts */
     double *cm, *cv;    /* m constraint means and variances (acq_batch) */
     bool mo;            /* several objectives: log EHVI (knob__bo_mo_batch, knob__bo_mo_local_fn) */
+    int kind;           /* ACQ_* of this ask (one objective) */
 } ctx;
+
+/* The acquisitions of one objective: the option's (log EI or UCB), and the batch hedge's
+ * others (log PI, UCB with sqrt(beta) HEDGE_UCB_KAPPA). */
+enum { ACQ_OPTION, ACQ_LOG_PI, ACQ_UCB_WIDE };
+#define HEDGE_UCB_KAPPA 3.0
 
 typedef struct knob__bo_item {
     double v;
@@ -124,6 +137,7 @@ typedef struct knob__bo_data {
     int n;        /* observations, after thinning */
     int n_seen;   /* observations before thinning: what the refit schedule counts */
     int n_extra;  /* failed and pending rows after the observations */
+    int n_pend;   /* of which running trials */
     double best;  /* the lowest standardized loss */
     double worst; /* the highest */
     int top[5];   /* the best few observations, centres of the local candidates */
@@ -201,6 +215,11 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
 int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
                      bool *explored);
 
+/* The acquisition of an ask with n_pending running trials beside it (ACQ_*): with option
+ * batch_acquisition=hedge the asks of a batch take log EI (or UCB), log PI and a wide UCB in
+ * turn; else always the option's. */
+int knob__bo_hedge_kind(const bo *p, int n_pending);
+
 /* This trial explores instead of maximizing the acquisition (options explore_every and
  * explore_ties): every explore_every-th trial while the best loss is tied by explore_ties
  * observations or more. */
@@ -246,6 +265,21 @@ double knob__bo_feasibility_grad(ctx *c, unsigned n, double *grad);
 
 /* One model per constraint, on the observations that carry it. */
 int knob__bo_fit_constraints(bo *p, const data *D, const bool *cat);
+
+/* ---------------------------------------------------------------- gp_terrace.c */
+
+/* Two losses are one value (a tie): equal to 12 significant digits. */
+bool knob__bo_tied(double a, double b);
+
+/* The model of the indicator "ties the best" when at least p->terrace observations do
+ * (p->tok), else none. */
+int knob__bo_fit_terrace(bo *p, const data *D, const bool *cat);
+
+/* Adds the log probability of lying off the best's step to out (m points). */
+void knob__bo_terrace_batch(ctx *c, const double *x, int m, double *out);
+
+/* The same at c->x, returned, with its gradient over the free dimensions added to grad. */
+double knob__bo_terrace_grad(ctx *c, unsigned n, double *grad);
 
 /* ---------------------------------------------------------------- gp_cost.c */
 

@@ -280,18 +280,22 @@ static knob_trial_state int_objective(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* 8 trials asked together (none told yet) are 8 distinct points, three rounds each, on a
- * continuous space and on a space of 100 integer points, where none was seen before
- * either (in a continuous space gp may ask a point again: a bound the local search
- * settles on). */
+/* 8 trials asked together (none told yet) are 8 distinct points, three rounds each, by the
+ * default and by gp with batch_acquisition=hedge, on a continuous space and on a space of 100
+ * integer points, where none was seen before either (in a continuous space gp may ask a point
+ * again: a bound the local search settles on). */
 static void auto_batches_are_distinct(void **state)
 {
     (void)state;
-    for (int space = 0; space < 2; space++) {
+    for (int run = 0; run < 4; run++) {
+        /* runs 2 and 3: gp with the batch hedge (log EI, log PI, a wide UCB in turn) */
+        int space = run % 2;
+        bool hedge = run >= 2;
         knob_storage *st;
         knob_study *s;
         assert_int_equal(knob_storage_open("memory:", &st), 0);
-        knob_study_options o = {.sampler = sampler("auto", "seed=2")};
+        knob_study_options o = {.sampler = hedge ? sampler("gp", "seed=2,batch_acquisition=hedge")
+                                                 : sampler("auto", "seed=2")};
         assert_int_equal(knob_study_create(st, "batch", &o, &s), 0);
         int kind = 0;
         assert_int_equal(

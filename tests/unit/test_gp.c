@@ -194,6 +194,30 @@ static void log_ei_far_tail(void **state)
     assert_true(isfinite(knob__log_h(-1e150)));
 }
 
+/* log PI and UCB (the batch hedge's acquisitions) against reference values (scipy's
+ * norm.logcdf) and their derivatives against differences. */
+static void log_pi_and_ucb_reference(void **state)
+{
+    (void)state;
+    assert_true(fabs(knob__log_pi(0, 1, -1, NULL, NULL) - -1.841021645009264) < 1e-12);
+    assert_true(fabs(knob__log_pi(1, 4, 0.5, NULL, NULL) - -0.9130617648111348) < 1e-12);
+    assert_true(fabs(knob__log_pi(40, 1, 0, NULL, NULL) - -804.6084420137539) < 1e-9);
+    assert_true(fabs(knob__ucb(1, 4, 3, NULL, NULL) - 5) < 1e-15);
+    double m = 0.3, v = 0.7, h = 1e-6, dm, dv;
+    knob__log_pi(m, v, -0.2, &dm, &dv);
+    assert_true(fabs(dm - (knob__log_pi(m + h, v, -0.2, NULL, NULL) -
+                           knob__log_pi(m - h, v, -0.2, NULL, NULL)) /
+                              (2 * h)) < 1e-6);
+    assert_true(fabs(dv - (knob__log_pi(m, v + h, -0.2, NULL, NULL) -
+                           knob__log_pi(m, v - h, -0.2, NULL, NULL)) /
+                              (2 * h)) < 1e-6);
+    knob__ucb(m, v, 3, &dm, &dv);
+    assert_true(fabs(dm - -1) < 1e-15);
+    assert_true(
+        fabs(dv - (knob__ucb(m, v + h, 3, NULL, NULL) - knob__ucb(m, v - h, 3, NULL, NULL)) /
+                      (2 * h)) < 1e-6);
+}
+
 /* log Phi against log(erfc / 2) where that is accurate, its asymptote -z^2/2 - log(-z
  * sqrt(2 pi)) far out, a continuous switch, and a derivative that matches differences. */
 static void log_ndtr_accurate(void **state)
@@ -837,6 +861,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_rejects_bad_options),
         cmocka_unit_test(gp_ucb_finds_branin),
         cmocka_unit_test(log_ndtr_accurate),
+        cmocka_unit_test(log_pi_and_ucb_reference),
         cmocka_unit_test(gp_constraints),
         cmocka_unit_test(gp_constraints_none_feasible_yet),
         cmocka_unit_test(gp_cost_aware),

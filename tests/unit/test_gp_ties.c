@@ -1,6 +1,6 @@
 /* The gp sampler on plateaus: option tie_margin (expected improvement counts only what
- * lies tie_margin below a best that several trials tie) and the interleaved exploration
- * (explore_every, explore_ties, explore_local). */
+ * lies tie_margin below a best that several trials tie), the interleaved exploration
+ * (explore_every, explore_ties, explore_local) and the terrace model (terrace). */
 #include "testutil.h"
 #include "terrace.h"
 #include "knob.h"
@@ -120,12 +120,59 @@ static void gp_explore_local_draws_near_the_best(void **state)
     }
 }
 
+/* The terrace model acts on ties at the best only: on Branin (no ties) terrace=2 leaves
+ * every ask as without it, bit for bit. On the terrace (0.5 over 70% of the cube, the best
+ * value until the box at 0.2 is found) plain gp, its plateau exploration aside, asks the
+ * step again and again: over seeds 0..7, of the asks after the startup made while the best
+ * was 0.5 (and more than one trial tied it), fewer land on the step with the model than
+ * without it, and the box is found on at least as many seeds. */
+static void gp_terrace_model_leaves_the_step(void **state)
+{
+    (void)state;
+    enum { T = 30, SEEDS = 8 };
+    double a[T * 3], b[T * 3];
+    run_opts(branin, "seed=1", T, a);
+    run_opts(branin, "seed=1,terrace=2", T, b);
+    assert_memory_equal(a, b, sizeof a);
+    /* the batch hedge acts beside running trials only: one trial at a time, as without */
+    run_opts(knob_test_terrace, "seed=1", T, a);
+    run_opts(knob_test_terrace, "seed=1,batch_acquisition=hedge", T, b);
+    assert_memory_equal(a, b, sizeof a);
+    int on_step[2] = {0, 0}, asked[2] = {0, 0}, found[2] = {0, 0};
+    for (int with = 0; with < 2; with++)
+        for (int seed = 0; seed < SEEDS; seed++) {
+            char o[64];
+            snprintf(o, sizeof o, "seed=%d%s", seed, with ? ",terrace=2" : "");
+            run_opts(knob_test_terrace, o, T, a);
+            int ties = 0;
+            bool box = false;
+            for (int i = 0; i < T; i++) {
+                const double *x = a + i * 3;
+                bool step = x[0] >= 0.3;
+                bool in_box = !step && x[1] >= 0.6 && x[1] <= 0.95 && x[2] >= 0.2 && x[2] <= 0.55;
+                if (i >= 10 && !box && ties >= 2) {
+                    asked[with]++;
+                    on_step[with] += step;
+                }
+                ties += step;
+                box |= in_box;
+            }
+            found[with] += box;
+        }
+    print_message("asks on the step while it was the best: without the model %d of %d, with it "
+                  "%d of %d; the box found on %d / %d of %d seeds\n",
+                  on_step[0], asked[0], on_step[1], asked[1], found[0], found[1], SEEDS);
+    assert_true(on_step[1] * asked[0] < on_step[0] * asked[1]);
+    assert_true(found[1] >= found[0]);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gp_tie_margin_acts_on_ties_only),
         cmocka_unit_test(gp_explore_every_acts_while_tied),
         cmocka_unit_test(gp_explore_local_draws_near_the_best),
+        cmocka_unit_test(gp_terrace_model_leaves_the_step),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
