@@ -15,6 +15,7 @@
 #define RUN_PIPE_GRACE 2.0 /* seconds a dead trial's pipes may stay open (escaped children) */
 #define RUN_STOP_GRACE 2.0 /* seconds from SIGTERM to SIGKILL after Ctrl-C or a storage failure */
 #define RUN_MAX_LINE (1 << 20) /* a longer stdout line is skipped whole, never parsed */
+#define RUN_BATCH_SECONDS 0.05 /* a batch of writes is committed at least this often */
 
 /* Why the runner stopped a trial. */
 enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT, WHY_STORAGE };
@@ -48,7 +49,17 @@ typedef struct slot {
     bool chave[SWEEP_MAX_CONSTRAINTS];
     double cost_last; /* the cost metric's last value (sweep key cost: METRIC) */
     bool cost_have;
+    char **argv; /* asked in the open batch: started once the batch is committed */
 } slot;
+
+/* A trial's end (or a trial lost) said to the storage in the open batch: shown and counted
+ * once the batch is committed, or as not saved when it is not. */
+typedef struct run_told {
+    int64_t number;
+    knob_trial_state state; /* RUNNING: not saved */
+    char *reason;           /* malloc'd; NULL: none */
+    double last[SWEEP_MAX_OBJECTIVES];
+} run_told;
 
 typedef struct runner {
     const sweep *sw;
@@ -71,6 +82,15 @@ typedef struct runner {
     bool waiting;          /* nothing to start now, but later (PBT): the loop goes on */
     double beat;           /* seconds between heartbeats of a running trial */
     struct pbt_state *pbt; /* method pbt (pbt_run.c) */
+    /* The storage writes of one turn of the loop go in one batch (run_batch.c), but for
+     * PBT, whose trials are long. */
+    bool batching, in_batch;
+    double batch_opened;
+    run_told *told; /* the ends said in the open batch, to show once it is committed */
+    size_t n_told, cap_told;
+    int64_t *wrote; /* the trials written in the open batch, each once */
+    size_t n_wrote, cap_wrote;
+    bool best_fresh; /* r->best was read since the last trial ended */
 } runner;
 
 /* Monotonic seconds. */
@@ -78,6 +98,22 @@ double run_now(void);
 
 /* run_loop.c: runs trials until the budget is spent; 0, EXIT_FAIL, or 130 (interrupted). */
 int run_loop(runner *r);
+
+/* run_batch.c: the batch of one turn of the loop. Open begins it (without batching, or when
+ * the storage cannot begin one, the writes go one by one); close commits it, then shows
+ * the trials told in it (as not saved when the commit failed: the storage failed) and
+ * starts the trials asked in it; tick closes and opens it again once it is older than
+ * RUN_BATCH_SECONDS. */
+void run_batch_open(runner *r);
+bool run_batch_close(runner *r); /* false: the batch was not committed */
+void run_batch_tick(runner *r);
+/* Trial `number` wrote in the open batch (if one is open): named if its commit fails. */
+void run_batch_wrote(runner *r, int64_t number);
+/* The end of trial `number` (state RUNNING: not saved, `reason` why; FAIL: `reason` the
+ * failure), with its objectives' last values: counted and shown now, or at the batch's
+ * commit when one is open. */
+void run_ended(runner *r, int64_t number, knob_trial_state state, const char *reason,
+               const double *last);
 
 /* run_trial.c */
 /* 1 started, 0 nothing left to ask, -1 error, 2 nothing to start now (r->waiting: PBT
@@ -88,6 +124,9 @@ int run_launch(runner *r, slot *sl);
  * environment; 1 started, -1 failed (the trial is then failed with the reason). */
 #define RUN_MAX_EXTRA_ENV 8
 int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env);
+/* The process of a trial asked in a batch (sl->argv), once the batch is over: started when
+ * `committed`, else dropped (the trial is not in the storage). */
+void run_start_asked(runner *r, slot *sl, bool committed);
 void run_finish(runner *r, slot *sl);
 void run_stop(slot *sl, int why); /* SIGTERM to the trial's group, once */
 void run_kill_group(slot *sl, int sig);
@@ -130,7 +169,8 @@ bool run_pending(const slot *sl);
 void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines);
 
 /* run_progress.c; a trial's state RUNNING there means it was not saved, `reason` why. */
-void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason);
+void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const char *reason,
+                        const double *last);
 void run_progress_tick(runner *r);
 void run_summary(runner *r);
 

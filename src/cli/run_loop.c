@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -138,12 +139,18 @@ static void launch_some(runner *r)
             r->exhausted = true;
         if (rc < 0)
             r->broken = true; /* no more trials; the running ones finish */
+        run_batch_tick(r);
     }
 }
 
-/* Waits for output or a signal (200 ms at most; not at all while read output waits to be
- * taken) and reads a slice of what came from each trial. */
-static void wait_and_read(runner *r)
+/* The pipes poll() found ready, read in the next turn of the loop. */
+typedef struct ready {
+    bool out[RUN_MAX_PARALLEL], err[RUN_MAX_PARALLEL];
+} ready;
+
+/* Waits for output or a signal: 200 ms at most, not at all while read output waits to be
+ * taken. No batch is open here: the storage is not held while knob run waits. */
+static void wait_ready(runner *r, ready *rd)
 {
     struct pollfd fds[2 * RUN_MAX_PARALLEL + 1];
     int out_at[RUN_MAX_PARALLEL], err_at[RUN_MAX_PARALLEL];
@@ -153,6 +160,7 @@ static void wait_and_read(runner *r)
     for (int i = 0; i < r->parallel; i++) {
         slot *sl = &r->slots[i];
         out_at[i] = err_at[i] = -1;
+        rd->out[i] = rd->err[i] = false;
         if (!sl->used)
             continue;
         pending |= run_pending(sl);
@@ -173,13 +181,34 @@ static void wait_and_read(runner *r)
         }
     }
     for (int i = 0; i < r->parallel; i++) {
+        rd->out[i] = out_at[i] >= 0 && fds[out_at[i]].revents;
+        rd->err[i] = err_at[i] >= 0 && fds[err_at[i]].revents;
+    }
+}
+
+/* Reads a slice of what came from each trial. */
+static void read_ready(runner *r, const ready *rd)
+{
+    for (int i = 0; i < r->parallel; i++) {
         slot *sl = &r->slots[i];
         if (!sl->used)
             continue;
-        if (run_pending(sl) || (out_at[i] >= 0 && fds[out_at[i]].revents))
+        if (run_pending(sl) || rd->out[i])
             run_read_stdout(r, sl);
-        if (err_at[i] >= 0 && fds[err_at[i]].revents)
+        if (rd->err[i])
             run_read_stderr(sl);
+        run_batch_tick(r);
+    }
+}
+
+/* The trials whose process has ended and whose output is all read. */
+static void finish_ended(runner *r)
+{
+    for (int i = 0; i < r->parallel; i++) {
+        slot *sl = &r->slots[i];
+        if (sl->used && !sl->pid && !sl->argv && sl->out_fd < 0 && sl->err_fd < 0 &&
+            !run_pending(sl))
+            run_finish(r, sl);
     }
 }
 
@@ -196,21 +225,32 @@ int run_loop(runner *r)
         return EXIT_FAIL;
     }
     r->beat = r->sw->pbt ? pbt_heartbeat(r->sw->pbt) : CLI_HEARTBEAT;
+    r->batching = !r->sw->pbt;
+    ready rd;
+    bool polled = false;
     for (;;) {
+        /* One batch: what came, the trials that ended, and the trials that start. */
+        run_batch_open(r);
+        if (polled) {
+            read_ready(r, &rd);
+            reap(r);
+            check_clocks(r);
+            finish_ended(r);
+        }
         r->waiting = false;
         launch_some(r);
+        run_batch_close(r);
+        run_progress_tick(r);
         if (r->running == 0 && !(r->waiting && may_launch(r)))
             break;
-        wait_and_read(r);
-        reap(r);
-        check_clocks(r);
-        for (int i = 0; i < r->parallel; i++) {
-            slot *sl = &r->slots[i];
-            if (sl->used && !sl->pid && sl->out_fd < 0 && sl->err_fd < 0 && !run_pending(sl))
-                run_finish(r, sl);
-        }
-        run_progress_tick(r);
+        wait_ready(r, &rd);
+        polled = true;
     }
+    free(r->told);
+    free(r->wrote);
+    r->told = NULL;
+    r->wrote = NULL;
+    r->cap_told = r->cap_wrote = 0;
     run_guard_stop();
     /* The handlers stay (a late Ctrl-C only sets the flag); the pipe stays open for them. */
     if (r->storage_failed)

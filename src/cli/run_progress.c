@@ -111,19 +111,23 @@ static void short_reason(knobx_buf *b, const char *reason)
         knobx_buf_printf(b, " (stderr: %.200s)", last + 1);
 }
 
-void run_progress_trial(runner *r, const slot *sl, knob_trial_state state, const char *reason)
+void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const char *reason,
+                        const double *last)
 {
     knobx_buf b = {0};
     bool saved = state != KNOB_TRIAL_RUNNING;
     if (saved) {
-        refresh_best(r);
-        knobx_buf_printf(&b, "trial %lld %s", (long long)sl->number, knob_trial_state_str(state));
+        /* once for the trials a batch's commit shows together */
+        if (!r->best_fresh)
+            refresh_best(r);
+        r->best_fresh = true;
+        knobx_buf_printf(&b, "trial %lld %s", (long long)number, knob_trial_state_str(state));
     } else {
-        knobx_buf_printf(&b, "trial %lld not saved (%s)", (long long)sl->number, reason);
+        knobx_buf_printf(&b, "trial %lld not saved (%s)", (long long)number, reason);
     }
     if (state == KNOB_TRIAL_COMPLETE)
         for (size_t i = 0; i < r->sw->n_objectives; i++)
-            knobx_buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, sl->last[i]);
+            knobx_buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, last[i]);
     if (state == KNOB_TRIAL_FAIL) {
         knobx_buf_puts(&b, ": ");
         short_reason(&b, reason);

@@ -257,8 +257,10 @@ void run_storage_failed(runner *r, int64_t number)
 
 bool run_saved(runner *r, int64_t number, int rc, const char *what)
 {
-    if (rc == KNOB_OK)
+    if (rc == KNOB_OK) {
+        run_batch_wrote(r, number);
         return true;
+    }
     if (rc == KNOB_ESTATE) {
         fprintf(stderr, "knob: trial %lld: %s: %s\n", (long long)number, what, knob_errmsg());
         return false;
@@ -287,14 +289,8 @@ static void fail_now(runner *r, slot *sl, const char *why)
         knob_trial_detach(sl->t);
     sl->t = NULL;
     r->launched++;
-    if (saved) {
-        r->done++;
-        r->failed++;
-    } else {
-        r->unsaved++;
-    }
-    run_progress_trial(r, sl, saved ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING,
-                       saved ? why : "the storage failed");
+    run_ended(r, sl->number, saved ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING,
+              saved ? why : "the storage failed", sl->last);
     params_free(&sl->tp);
 }
 
@@ -363,6 +359,18 @@ FILE *run_log(slot *sl, bool err)
                 strerror(errno));
     }
     return *f;
+}
+
+/* The trial's log files and directory name, when it does not start. */
+static void drop_files(slot *sl)
+{
+    if (sl->out_log)
+        fclose(sl->out_log);
+    if (sl->err_log)
+        fclose(sl->err_log);
+    sl->out_log = sl->err_log = NULL;
+    free(sl->dir);
+    sl->dir = NULL;
 }
 
 /* Starts the program with vfork() (no copy of knob's memory, which made the start of a
@@ -476,16 +484,15 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
         record_runner(r, sl, dir);
     if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file)))
         knobx_buf_puts(&why, "its command could not be built");
-    if (!why.len && spawn(r, sl, argv, dir, extra_env))
+    bool later = !why.len && r->in_batch && !extra_env;
+    if (!why.len && !later && spawn(r, sl, argv, dir, extra_env))
         knobx_buf_puts(&why, "its process could not be started");
-    run_argv_free(argv);
+    if (later)
+        sl->argv = argv; /* started by run_start_asked once the batch is committed */
+    else
+        run_argv_free(argv);
     if (why.len) {
-        if (sl->out_log)
-            fclose(sl->out_log);
-        if (sl->err_log)
-            fclose(sl->err_log);
-        free(sl->dir);
-        sl->dir = NULL;
+        drop_files(sl);
         fail_now(r, sl, knobx_buf_cstr(&why));
         knobx_buf_free(&why);
         return -1;
@@ -495,6 +502,37 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
     r->running++;
     r->launched++;
     return 1;
+}
+
+void run_start_asked(runner *r, slot *sl, bool committed)
+{
+    char **argv = sl->argv;
+    sl->argv = NULL;
+    if (committed && sl->why == WHY_NONE && spawn(r, sl, argv, sl->dir, NULL) == 0) {
+        sl->started = sl->last_beat = run_now();
+        run_argv_free(argv);
+        return;
+    }
+    run_argv_free(argv);
+    if (committed && sl->why != WHY_NONE) {
+        run_finish(r, sl); /* stopped before it started (the storage failed): FAIL */
+        return;
+    }
+    /* Counted again below, as a trial that did not start, or was lost with its batch. */
+    r->running--;
+    r->launched--;
+    sl->used = false;
+    drop_files(sl);
+    if (committed) {
+        fail_now(r, sl, "its process could not be started");
+        return;
+    }
+    knob_trial_detach(sl->t);
+    sl->t = NULL;
+    r->launched++;
+    run_ended(r, sl->number, KNOB_TRIAL_RUNNING,
+              "the storage failed: its creation was not committed", sl->last);
+    params_free(&sl->tp);
 }
 
 void run_kill_group(slot *sl, int sig)
@@ -631,19 +669,12 @@ void run_finish(runner *r, slot *sl)
     const char *unsaved = tell(r, sl, &state, values, &why);
     sl->t = NULL;
     r->running--;
-    if (!unsaved) {
+    if (!unsaved)
         check_target(r, state, values);
-        r->done++;
-        r->complete += state == KNOB_TRIAL_COMPLETE;
-        r->failed += state == KNOB_TRIAL_FAIL;
-        r->pruned += state == KNOB_TRIAL_PRUNED;
-    } else {
-        r->unsaved++;
-    }
     if (unsaved)
-        run_progress_trial(r, sl, KNOB_TRIAL_RUNNING, unsaved);
+        run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last);
     else
-        run_progress_trial(r, sl, state, knobx_buf_cstr(&why));
+        run_ended(r, sl->number, state, knobx_buf_cstr(&why), sl->last);
     knobx_buf_free(&why);
     if (sl->out_log)
         fclose(sl->out_log);

@@ -1,0 +1,133 @@
+/* The storage writes of one turn of knob run's loop in one batch (knob_storage_batch_begin):
+ * on SQLite a trial was about five write transactions (its creation, its param, two
+ * attributes, its value, its end), each a commit; a batch makes them one commit for all
+ * the trials that end and start in the turn. What the run shows keeps to what is saved: a
+ * trial's end is shown and counted only once the batch holding it is committed, and a
+ * trial asked in a batch starts its program only then, so a program never runs for a trial
+ * the storage does not hold, and a knob run killed at any moment loses no trial it showed
+ * as done. */
+#include "cli/run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void count(runner *r, knob_trial_state state)
+{
+    if (state == KNOB_TRIAL_RUNNING) {
+        r->unsaved++;
+        return;
+    }
+    r->done++;
+    r->complete += state == KNOB_TRIAL_COMPLETE;
+    r->failed += state == KNOB_TRIAL_FAIL;
+    r->pruned += state == KNOB_TRIAL_PRUNED;
+}
+
+/* Keeps a trial's end to show at the commit; false when there is no memory for it. */
+static bool keep(runner *r, int64_t number, knob_trial_state state, const char *reason,
+                 const double *last)
+{
+    if (r->n_told == r->cap_told) {
+        size_t cap = r->cap_told ? 2 * r->cap_told : 64;
+        run_told *more = realloc(r->told, cap * sizeof *more);
+        if (!more)
+            return false;
+        r->told = more;
+        r->cap_told = cap;
+    }
+    run_told *t = &r->told[r->n_told];
+    memset(t, 0, sizeof *t);
+    t->number = number;
+    t->state = state;
+    if (reason && !(t->reason = strdup(reason)))
+        return false;
+    memcpy(t->last, last, sizeof t->last);
+    r->n_told++;
+    return true;
+}
+
+void run_ended(runner *r, int64_t number, knob_trial_state state, const char *reason,
+               const double *last)
+{
+    if (r->in_batch && keep(r, number, state, reason, last))
+        return;
+    /* No batch, or no memory to keep the end for the commit: the commit comes first. */
+    if (r->in_batch && !run_batch_close(r) && state != KNOB_TRIAL_RUNNING) {
+        state = KNOB_TRIAL_RUNNING;
+        reason = "the storage failed: its end was not committed";
+    }
+    r->best_fresh = false;
+    count(r, state);
+    run_progress_trial(r, number, state, reason, last);
+}
+
+void run_batch_wrote(runner *r, int64_t number)
+{
+    if (!r->in_batch)
+        return;
+    for (size_t i = 0; i < r->n_wrote; i++)
+        if (r->wrote[i] == number)
+            return;
+    if (r->n_wrote == r->cap_wrote) {
+        size_t cap = r->cap_wrote ? 2 * r->cap_wrote : 64;
+        int64_t *more = realloc(r->wrote, cap * sizeof *more);
+        if (!more)
+            return; /* only a name in a message is lost */
+        r->wrote = more;
+        r->cap_wrote = cap;
+    }
+    r->wrote[r->n_wrote++] = number;
+}
+
+void run_batch_open(runner *r)
+{
+    if (!r->batching || r->in_batch)
+        return;
+    /* A batch that cannot begin leaves each write to its own transaction, as without one:
+     * a storage that fails says so at the writes. */
+    r->in_batch = knob_storage_batch_begin(r->ref.st) == KNOB_OK;
+    r->batch_opened = run_now();
+}
+
+bool run_batch_close(runner *r)
+{
+    if (!r->in_batch)
+        return true;
+    r->in_batch = false;
+    bool committed = knob_storage_batch_end(r->ref.st) == KNOB_OK;
+    if (!committed) {
+        for (size_t i = 0; i < r->n_wrote; i++)
+            fprintf(stderr, "knob: trial %lld: its last writes were not saved: %s\n",
+                    (long long)r->wrote[i], knob_errmsg());
+        if (!r->n_wrote)
+            fprintf(stderr, "knob: a batch of writes was not saved: %s\n", knob_errmsg());
+        run_storage_failed(r, r->n_wrote ? r->wrote[0] : r->n_told ? r->told[0].number : -1);
+    }
+    r->n_wrote = 0;
+    r->best_fresh = false;
+    for (size_t i = 0; i < r->n_told; i++) {
+        run_told *t = &r->told[i];
+        if (committed || t->state == KNOB_TRIAL_RUNNING) {
+            count(r, t->state);
+            run_progress_trial(r, t->number, t->state, t->reason, t->last);
+        } else {
+            count(r, KNOB_TRIAL_RUNNING);
+            run_progress_trial(r, t->number, KNOB_TRIAL_RUNNING,
+                               "the storage failed: its end was not committed", t->last);
+        }
+        free(t->reason);
+    }
+    r->n_told = 0;
+    for (int i = 0; i < r->parallel; i++)
+        if (r->slots[i].used && r->slots[i].argv)
+            run_start_asked(r, &r->slots[i], committed);
+    return committed;
+}
+
+void run_batch_tick(runner *r)
+{
+    if (r->in_batch && run_now() - r->batch_opened >= RUN_BATCH_SECONDS) {
+        run_batch_close(r);
+        run_batch_open(r);
+    }
+}
