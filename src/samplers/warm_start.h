@@ -88,9 +88,9 @@ void knob__warm_firsts_free(knob__warm_firsts *f);
 #define KNOB__WARM_REFINE_OPTION(type, field)                                                      \
     {                                                                                              \
         "warm_start_refine", KNOB_OPT_INT, offsetof(type, field), "2", 0, 1000,                    \
-            "with warm_start_study: every N-th trial asks the local minimum of the model's mean "  \
-            "near the best trials instead of the acquisition's maximum, and a point asked before " \
-            "is never asked again while another is to be had (0: as without)",                     \
+            "with warm_start_study: every N-th trial, and one whose acquisition maximum was "      \
+            "asked before, asks the local minimum of the model's mean near the best trials when "  \
+            "that is a gain and not a point asked before (0: off)",                                \
             NULL                                                                                   \
     }
 
