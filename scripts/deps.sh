@@ -26,7 +26,8 @@ test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-l
 test_pkgs+=(python3-pip python3-pytest python3-pandas python3-venv)
 # The browser tests (tests/browser): headless Chromium, driven by playwright-core from npm.
 test_pkgs+=(chromium)
-tool_pkgs=(python3 valgrind)
+# strace: cli.sqlite_close checks that a `knob tell` syncs its WAL before it exits.
+tool_pkgs=(python3 valgrind strace)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
 # Benchmarks only (KNOB_WITH_BENCH=1 bash scripts/deps.sh; not in CI's default set): Optuna
 # 4.2+'s GPSampler, a column of bench/bayesmark, needs torch (python3-torch).

@@ -161,11 +161,17 @@ unset PKG_CONFIG_PATH
 QL=$Q/$libdir
 
 # (d) the installed knob finds the installed libknob by its RUNPATH, with no
-# LD_LIBRARY_PATH, and nothing of the build tree.
+# LD_LIBRARY_PATH, and nothing of the build tree; with KNOB_STATIC_CLI (the default) it
+# holds libknob itself, needs no libknob and has no RUNPATH.
 K=$Q/bin/knob
-readelf -d "$K" | grep -q "RUNPATH.*\[\$ORIGIN/" || fail "knob's RUNPATH: $(readelf -d "$K" | grep PATH)"
 readelf -d "$K" | grep -q "$KNOB_BUILD" && fail "knob's RUNPATH names the build tree"
-expect_eq "$(libknob_of "$K")" "$QL/libknob.so.0" "the libknob the installed knob loads"
+if [ "$(cache KNOB_STATIC_CLI)" = ON ]; then
+    expect_eq "$(libknob_of "$K")" static "the libknob the installed knob loads"
+    readelf -d "$K" | grep -q "PATH" && fail "a static knob with a RUNPATH: $(readelf -d "$K" | grep PATH)"
+else
+    readelf -d "$K" | grep -q "RUNPATH.*\[\$ORIGIN/" || fail "knob's RUNPATH: $(readelf -d "$K" | grep PATH)"
+    expect_eq "$(libknob_of "$K")" "$QL/libknob.so.0" "the libknob the installed knob loads"
+fi
 expect_eq "$(env -u LD_LIBRARY_PATH "$K" --version)" "knob $version" "installed knob --version"
 env -u LD_LIBRARY_PATH "$K" samplers > samplers.txt 2>&1 || fail "knob samplers: $(cat samplers.txt)"
 grep -q "^  tpe" samplers.txt || fail "knob samplers: $(head -c 2000 samplers.txt)"

@@ -99,7 +99,7 @@ for cmd in "--version" "tell rand $n 1.5 --storage $db" "ask rand --sweep random
     "best rand --storage $db"; do
     # shellcheck disable=SC2086 # the command's words
     mapped "$KNOB" $cmd >maps.txt
-    grep -q "libsqlite3" maps.txt || fail "LD_DEBUG=files shows no libsqlite3 for 'knob $cmd': $(cat maps.txt)"
+    grep -q "libc\.so" maps.txt || fail "LD_DEBUG=files shows no libc for 'knob $cmd': $(cat maps.txt)"
     for so in "$PQ" "$LAPACKE" "$OPENBLAS" "$NLOPT" "$MHD"; do
         ! grep -qF "$so" maps.txt || fail "'knob $cmd' maps $so: $(tr '\n' ' ' <maps.txt)"
     done

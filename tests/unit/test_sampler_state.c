@@ -137,7 +137,7 @@ static void agree(const char *path, const char *what)
 {
     char copy[4200];
     snprintf(copy, sizeof copy, "%s", knob_test_path("state_copy.db"));
-    knob_test_copy_file(path, copy);
+    knob_test_copy_db(path, copy);
     double x[2], y[2];
     int64_t a = ask_one(path, true, "seed=7", x);
     int64_t b = ask_one(copy, false, "seed=7", y);

@@ -63,6 +63,26 @@ static inline void knob_test_copy_file(const char *from, const char *to)
     fclose(out);
 }
 
+/* Copies a SQLite database `from` to `to` with its WAL (a closed knob storage leaves its
+ * last commits there, src/storage/sqlite.c): `to`'s own WAL and shared-memory files are
+ * removed first, so that nothing of an earlier file at `to` is read with the copy. */
+static inline void knob_test_copy_db(const char *from, const char *to)
+{
+    char a[4200], b[4200];
+    snprintf(b, sizeof b, "%s-wal", to);
+    remove(b);
+    snprintf(b, sizeof b, "%s-shm", to);
+    remove(b);
+    knob_test_copy_file(from, to);
+    snprintf(a, sizeof a, "%s-wal", from);
+    snprintf(b, sizeof b, "%s-wal", to);
+    FILE *wal = fopen(a, "rb");
+    if (wal) {
+        fclose(wal);
+        knob_test_copy_file(a, b);
+    }
+}
+
 /* A fresh scratch path "<tmp>/<tag>-<pid>-<n>" (removed if it exists). */
 static inline const char *knob_test_path(const char *tag)
 {
