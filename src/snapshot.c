@@ -195,7 +195,28 @@ static void put_attrs(knobx_bytes *o, const knob_attr *a, size_t n)
     }
 }
 
-void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
+/* The next trial to encode after position *pos: the view's trials stamped after `from`
+ * (pick NULL), or those of the numbers in pick[0 .. n_pick) (sorted; repeats once). */
+static bool next_trial(const knob__view *v, int64_t from, const int64_t *pick, size_t n_pick,
+                       size_t *pos, size_t *i)
+{
+    while (!pick && *pos < v->n) {
+        *i = (*pos)++;
+        if (wanted(v, *i, from))
+            return true;
+    }
+    while (pick && *pos < n_pick) {
+        int64_t num = pick[(*pos)++];
+        if (num >= 0 && (size_t)num < v->n && v->by_number[num] &&
+            (*pos == 1 || pick[*pos - 2] != num)) {
+            *i = (size_t)num;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void *encode(knob_study *s, int64_t from, const int64_t *pick, size_t n_pick, size_t *len)
 {
     const knob__view *v = &s->view;
     ptr_index names = {0}, dists = {0};
@@ -206,12 +227,11 @@ void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
                    .study = s->id,
                    .from = from,
                    .to = v->seq};
+    size_t pos = 0, at;
     /* the tables first: the names and distributions the trials use */
-    for (size_t i = 0; i < v->n && !o.oom; i++) {
-        if (!wanted(v, i, from))
-            continue;
+    while (!o.oom && next_trial(v, from, pick, n_pick, &pos, &at)) {
         h.n_trials++;
-        const knob_trial_info *t = v->by_number[i];
+        const knob_trial_info *t = v->by_number[at];
         for (size_t k = 0; k < t->n_params; k++)
             if (ptr_index_get(&names, t->params[k].name) < 0 ||
                 ptr_index_get(&dists, t->params[k].dist) < 0)
@@ -229,14 +249,12 @@ void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
         else
             put_text(&o, json);
     }
-    for (size_t i = 0; i < v->n && !o.oom; i++) {
-        if (!wanted(v, i, from))
-            continue;
-        const knob_trial_info *t = v->by_number[i];
+    for (pos = 0; !o.oom && next_trial(v, from, pick, n_pick, &pos, &at);) {
+        const knob_trial_info *t = v->by_number[at];
         snap_trial r = {
             .id = t->id,
             .number = t->number,
-            .seq = v->stamps[i],
+            .seq = v->stamps[at],
             .start_time = t->start_time,
             .end_time = t->end_time,
             .state = (int32_t)t->state,
@@ -268,6 +286,35 @@ void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
     head->sum = checksum(o.p + sizeof h, o.n - sizeof h);
     *len = o.n;
     return o.p;
+}
+
+void *knob__snap_encode(knob_study *s, int64_t from, size_t *len)
+{
+    return encode(s, from, NULL, 0, len);
+}
+
+static int by_value(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void *knob__snap_encode_some(knob_study *s, const int64_t *numbers, size_t n, size_t *len)
+{
+    int64_t *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return NULL;
+    if (n)
+        memcpy(sorted, numbers, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, by_value);
+    void *out = encode(s, 0, sorted, n, len);
+    free(sorted);
+    return out;
+}
+
+bool knob__snap_off(void)
+{
+    return get_tuning().off;
 }
 
 /* ---------------------------------------------------------------- decoding */

@@ -555,7 +555,7 @@ int knob_study_best_trial(knob_study *s, const knob_trial_info **out)
                            "study '%s' has %zu objectives: use "
                            "knob_study_best_trials for its Pareto front",
                            s->name, s->n_dirs);
-    int rc = knob__view_sync(s);
+    int rc = knob__view_sync_best(s);
     if (rc)
         return rc;
     const knob_trial_info *best = knob__view_trial(&s->view, s->view.best);
@@ -566,6 +566,7 @@ int knob_study_best_trial(knob_study *s, const knob_trial_info **out)
                            s->name, s->view.n_finished[KNOB_TRIAL_COMPLETE]);
     if (!best)
         return knob__error(KNOB_ENOTFOUND, "study '%s' has no complete trial yet", s->name);
+    knob__view_best_done(s, &best->number, 1);
     *out = best;
     return KNOB_OK;
 }
@@ -602,7 +603,7 @@ int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, si
         return knob__error(KNOB_EINVAL, "knob_study_best_trials: NULL argument");
     if (s->n_dirs == 0)
         return knob__error(KNOB_EINVAL, "study '%s' has no objective, so no Pareto front", s->name);
-    int rc = knob__view_sync(s);
+    int rc = knob__view_sync_best(s);
     if (rc)
         return rc;
     const knob__view *v = &s->view;
@@ -648,6 +649,12 @@ int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, si
                            "study '%s' has no feasible trial: each of its %zu complete trials "
                            "violates a constraint (a value > 0), so its Pareto front is empty",
                            s->name, n_complete);
+    int64_t *numbers = s->view.best_write ? malloc((count ? count : 1) * sizeof *numbers) : NULL;
+    for (size_t i = 0; numbers && i < count; i++)
+        numbers[i] = front[i]->number;
+    if (numbers)
+        knob__view_best_done(s, numbers, count);
+    free(numbers);
     *out = front;
     *n = count;
     return KNOB_OK;

@@ -68,6 +68,15 @@ typedef struct knob__view {
      * the study whole first (knob__view_sync). */
     bool partial;
     int64_t partial_from;
+    /* The record of the best trials (knob__view_sync_best): a partial view made from it
+     * (best_view), the stamp it was at and the numbers of its trials (which must not have
+     * changed since for the view to answer), and whether to write the record again once the
+     * best trials are known (best_write: it was missing, did not check out, or is behind). */
+    bool best_view, best_write;
+    int64_t best_stamp;
+    int64_t *best_nums;
+    size_t n_best_nums;
+    size_t best_mark; /* n_delivered when the record was read */
 } knob__view;
 
 struct knob_study {
@@ -117,6 +126,15 @@ struct knob_trial {
 
 /* view.c */
 int knob__view_sync(knob_study *s);
+/* What the best trials need (knob_study_best_trial, knob_study_best_trials): on a study not
+ * read yet whose storage keeps records (SQLite), the record of its best trials (one
+ * objective: the best; several: the Pareto front) and the trials changed since its stamp,
+ * in a partial view; the study read whole (knob__view_sync) otherwise, or when a trial of
+ * the record changed since. Either way the view then gives the same best trials as the
+ * whole study. knob__view_best_done writes the record (the numbers of the best trials
+ * found) when it is missing or behind; a failed write is dropped (a cache). */
+int knob__view_sync_best(knob_study *s);
+void knob__view_best_done(knob_study *s, const int64_t *numbers, size_t n);
 void knob__view_free(knob__view *v);
 /* Interns a param name / distribution in the view; NULL when out of memory. */
 const char *knob__view_name(knob__view *v, const char *name);
@@ -144,8 +162,7 @@ bool knob__better(const knob_study *s, double a, double b);
  * calls the snapshot), so that the snapshot does not call back into view.c. */
 typedef struct knob__view_builders {
     const char *(*name)(knob__view *v, const char *name);
-    const knob_distribution *(*dist)(knob__view *v, const knob_distribution *d,
-                                     const char **json);
+    const knob_distribution *(*dist)(knob__view *v, const knob_distribution *d, const char **json);
     size_t (*info_size)(const knob__trial_rec *r);
     knob_trial_info *(*info)(knob__view *v, const knob__trial_rec *r, const knob_param *resolved,
                              void *mem);
@@ -169,6 +186,11 @@ void knob__snap_save(knob_study *s);
 void *knob__snap_encode(knob_study *s, int64_t from, size_t *len);
 int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from, int64_t to,
                       const void *data, size_t len);
+/* The trials of the given numbers (those the view holds) as one segment from 0 to the
+ * view's seq, as knob__snap_encode makes them (the record of the best trials, view.c). */
+void *knob__snap_encode_some(knob_study *s, const int64_t *numbers, size_t n, size_t *len);
+/* KNOB_SNAPSHOT=off: no snapshot and no record of the best trials read or written. */
+bool knob__snap_off(void);
 
 /* sampler_state.c: the sampler's persisted state (plugin save_state / load_state). load
  * gives the storage's record of this sampler's configuration to the plugin when it checks

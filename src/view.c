@@ -360,11 +360,20 @@ static const knob__view_builders builders = {
     knob__view_info, knob__view_put,  knob__view_drop,
 };
 
+static void best_forget(knob__view *v)
+{
+    free(v->best_nums);
+    v->best_nums = NULL;
+    v->n_best_nums = 0;
+    v->best_view = false;
+}
+
 int knob__view_sync(knob_study *s)
 {
     if (s->view.partial) { /* only some trials: the study is read whole */
         knob__view_drop(&s->view);
         s->view.partial = false;
+        best_forget(&s->view);
     }
     /* A study's first read starts from its snapshot where the storage keeps one. */
     int64_t from_snap = !s->view.loaded && s->view.n == 0 ? knob__snap_load(s, &builders) : 0;
@@ -387,7 +396,8 @@ int knob__view_sync(knob_study *s)
 void knob__view_free(knob__view *v)
 {
     for (size_t i = 0; i < v->n; i++)
-        release_info(v, v->by_number[i]);
+        if (v->by_number[i]) /* a partial view is mostly holes */
+            release_info(v, v->by_number[i]);
     free(v->by_number);
     for (size_t i = 0; i < v->n_arenas; i++)
         free(v->arenas[i].lo);
@@ -399,6 +409,7 @@ void knob__view_free(knob__view *v)
     free(v->known);
     free(v->stamps);
     free(v->since);
+    free(v->best_nums);
     memset(v, 0, sizeof *v);
     v->best = -1;
 }
@@ -426,6 +437,116 @@ int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size
     *trials = (const knob_trial_info *const *)s->view.by_number;
     *n = n_dense;
     return KNOB_OK;
+}
+
+/* ---------------------------------------------------------------- the best trials' record */
+
+/* The record of a study's best trials: a snapshot segment (snapshot.c's format, from 0 to
+ * the record's stamp) of the best trial, or of the Pareto front, kept as one of the
+ * storage's records (backend state_read / state_write) under a key no sampler's can be.
+ * `knob best` at 100,000 trials reads it and the trials changed since its stamp instead of
+ * every trial.
+ *
+ * Why that gives the same answer as the whole study: the best trial is the least of the
+ * feasible complete trials in the order (value, number), and the least of a set is the
+ * least of {the old set's least} and the trials added or changed; the Pareto front of a set
+ * is the front of {the old front} and the changed trials, as strict dominance is a partial
+ * order (a trial off the old front is dominated by one on it, and by whatever removes that
+ * one). Both hold while the old best trials themselves are unchanged: when one of them
+ * changed since the stamp (or the storage is behind the stamp: not this study's), the
+ * study is read whole. */
+#define BEST_KEY "knob.best" /* sampler states' keys are "name/hash": never this */
+#define BEST_REWRITE 64      /* trials changed since the record before it is written again */
+
+static bool best_kept(const knob_study *s)
+{
+    return s->n_dirs > 0 && knob__store_has_states(s) && !knob__snap_off();
+}
+
+typedef struct best_read {
+    knob_study *s;
+    int64_t stamp;
+} best_read;
+
+static int on_best(void *ctx, int64_t stamp, const void *data, size_t len)
+{
+    best_read *c = ctx;
+    if (stamp > 0 && knob__snap_decode(c->s, &builders, 0, stamp, data, len) == KNOB_OK)
+        c->stamp = stamp;
+    return KNOB_OK;
+}
+
+/* Reads the record into the (empty) view; false when there is none to trust. */
+static bool best_load(knob_study *s)
+{
+    knob__view *v = &s->view;
+    best_read c = {s, 0};
+    size_t k = 0;
+    knob__store_state_read(s, BEST_KEY, on_best, &c);
+    for (size_t i = 0; c.stamp > 0 && i < v->n; i++)
+        k += v->by_number[i] != NULL;
+    if (c.stamp <= 0 || k == 0 || !(v->best_nums = malloc(k * sizeof *v->best_nums))) {
+        knob__view_drop(v);
+        return false;
+    }
+    v->n_best_nums = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->by_number[i])
+            v->best_nums[v->n_best_nums++] = (int64_t)i;
+    v->best_view = v->partial = true;
+    v->partial_from = v->best_stamp = c.stamp;
+    v->best_mark = v->n_delivered;
+    return true;
+}
+
+/* The partial view answers: the storage is not behind the record, and no trial of the
+ * record changed since its stamp. */
+static bool best_holds(const knob__view *v)
+{
+    if (v->seq < v->best_stamp)
+        return false;
+    for (size_t k = 0; k < v->n_best_nums; k++) {
+        size_t num = (size_t)v->best_nums[k];
+        if (num >= v->n || !v->by_number[num] || v->stamps[num] > v->best_stamp)
+            return false;
+    }
+    return true;
+}
+
+int knob__view_sync_best(knob_study *s)
+{
+    knob__view *v = &s->view;
+    bool fresh = !v->loaded && v->n == 0 && !v->partial;
+    if ((fresh || v->best_view) && best_kept(s)) {
+        if (v->best_view || best_load(s)) {
+            int64_t seq = v->seq;
+            int rc = knob__store_sync(s, seq, on_trial, s, &seq);
+            if (rc)
+                return rc;
+            v->seq = seq;
+            if (best_holds(v)) {
+                if (v->n_delivered - v->best_mark >= BEST_REWRITE)
+                    v->best_write = true;
+                return KNOB_OK;
+            }
+        }
+        v->best_write = true; /* missing, not trusted, or a trial of it changed */
+    }
+    return knob__view_sync(s);
+}
+
+void knob__view_best_done(knob_study *s, const int64_t *numbers, size_t n)
+{
+    knob__view *v = &s->view;
+    if (!v->best_write || !n || v->seq <= 0 || !best_kept(s))
+        return;
+    v->best_write = false;
+    size_t len = 0;
+    bool written = false;
+    void *data = knob__snap_encode_some(s, numbers, n, &len);
+    if (data)
+        knob__store_state_write(s, BEST_KEY, v->seq, data, len, &written);
+    free(data);
 }
 
 int64_t knob__study_trials_stamp(const knob_study *s)
