@@ -1,6 +1,7 @@
 /* Plugins for the knob command: shared objects whose knob_plugin_init() registers samplers
  * and pruners (docs/plugins.md), named by a sweep file's `plugins` key or by KNOB_PLUGINS.
- * The CLI links the shared libknob, so what they register lands in its one registry. */
+ * The CLI links the shared libknob, or holds libknob and exports its functions
+ * (KNOB_STATIC_CLI): either way what they register lands in its one registry. */
 #include "cli/cli.h"
 
 #include <dlfcn.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_LOADED 64
 
@@ -16,6 +18,34 @@
  * the registry keeps pointers into them. */
 static char *loaded[MAX_LOADED];
 static size_t n_loaded;
+
+#ifdef KNOB_STATIC_CLI
+/* This knob holds libknob (KNOB_STATIC_CLI) and exports its knob_* functions, which a
+ * plugin's calls bind to; but a plugin linked to libknob.so.0 still needs that file found
+ * by the loader, and its own RPATH may not find it (a prefix moved after the plugin was
+ * built). So the libknob installed beside knob (KNOB_BIN_TO_LIB from knob's directory) is
+ * opened first, once, as knob linked to libknob.so.0 had it loaded: the plugin's dependency
+ * is then met by it. Where there is none (a build tree) nothing is opened. */
+static void open_libknob_beside(void)
+{
+    static bool done;
+    char exe[PATH_MAX], lib[PATH_MAX + 64];
+    if (done)
+        return;
+    done = true;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return;
+    *slash = 0;
+    snprintf(lib, sizeof lib, "%s/%s/libknob.so.0", exe, KNOB_BIN_TO_LIB);
+    if (access(lib, R_OK) == 0)
+        dlopen(lib, RTLD_LAZY | RTLD_LOCAL); /* kept: the plugins that need it stay too */
+}
+#endif
 
 int cli_load_plugin(const char *path, char *err, size_t errsz)
 {
@@ -31,6 +61,9 @@ int cli_load_plugin(const char *path, char *err, size_t errsz)
         snprintf(err, errsz, "plugin '%s': at most %d plugins", path, MAX_LOADED);
         return -1;
     }
+#ifdef KNOB_STATIC_CLI
+    open_libknob_beside();
+#endif
     /* A path with a slash, so that dlopen never searches the library path for it. */
     void *so = dlopen(real, RTLD_NOW | RTLD_LOCAL);
     if (!so) {
