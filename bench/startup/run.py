@@ -5,14 +5,17 @@ NLopt and libmicrohttpd are opened when first needed, beside -DKNOB_LAZY_LIBS=OF
 
     bench/startup/run.py [--trials N] [--repeat R] [--callgrind CMDS] BUILD-DIR...
 
-Each BUILD-DIR holds `knob` and src/libknob.so.0 (a build tree; LD_LIBRARY_PATH is set to
-its src/). The study (5 floats, written by bench/scale/make_sqlite.py with the first build)
-is copied once per build. Per round, each build in turn runs: `knob --version`, `knob ask`
-(sampler random), `knob tell` of that trial, `knob ask` (tpe) and its tell (not timed),
-`knob best`. Prints per command and build the median CPU ms (user + sys of the process, from
-wait4) and wall ms over R rounds, the objects the process maps (LD_DEBUG=files), and with
---callgrind the instructions of one run of each command listed ("version,ask_random,tell,
-ask_tpe,best"; valgrind --tool=callgrind --trace-children=no, the loader's work included).
+Each BUILD-DIR holds `knob` (and src/libknob.so.0 unless knob was linked with
+-DKNOB_STATIC_CLI=ON, the default; LD_LIBRARY_PATH is set to its src/). The study (5
+floats, written by bench/scale/make_sqlite.py with the first build) is copied once per
+build. Per round, each build in turn runs: `knob --version`, `knob ask` (sampler random),
+`knob tell` of that trial, `knob ask` (tpe) and its tell (not timed), `knob best`, `knob
+trials --format json` and `knob studies` (opens the storage, lists it). Prints per command
+and build the median CPU ms (user + sys of the process, from wait4) and wall ms over R
+rounds, the objects the process maps (LD_DEBUG=files), and with --callgrind the
+instructions of one run of each command listed ("version,ask_random,tell,ask_tpe,best,
+trials_json,studies"; valgrind --tool=callgrind --trace-children=no, the loader's work
+included).
 """
 import argparse
 import os
@@ -31,7 +34,7 @@ metric: {name: loss, goal: minimize}
 sampler: %s
 parameters:
 """ + "".join("  x%d: {min: -10.0, max: 10.0}\n" % i for i in range(5))
-COMMANDS = ["version", "ask_random", "tell", "ask_tpe", "best"]
+COMMANDS = ["version", "ask_random", "tell", "ask_tpe", "best", "trials_json", "studies"]
 
 
 def run(build, argv, capture=False):
@@ -54,7 +57,9 @@ def argv_of(cmd, db, d, number=None):
             "ask_random": ["ask", "big", "--sweep", os.path.join(d, "random.yaml"), "--storage", url],
             "ask_tpe": ["ask", "big", "--sweep", os.path.join(d, "tpe.yaml"), "--storage", url],
             "tell": ["tell", "big", str(number), "1.0", "--storage", url],
-            "best": ["best", "big", "--storage", url]}[cmd]
+            "best": ["best", "big", "--storage", url],
+            "trials_json": ["trials", "big", "--format", "json", "--storage", url],
+            "studies": ["studies", "--storage", url]}[cmd]
 
 
 def number_of(out):
@@ -109,6 +114,8 @@ def main():
                 times["ask_tpe", b].append((w, c))
                 run(b, argv_of("tell", db, d, number_of(out)))
                 times["best", b].append(run(b, argv_of("best", db, d))[:2])
+                times["trials_json", b].append(run(b, argv_of("trials_json", db, d))[:2])
+                times["studies", b].append(run(b, argv_of("studies", db, d))[:2])
         grind = {}
         for cmd in [c for c in a.callgrind.split(",") if c]:
             for b, db in zip(builds, dbs):
