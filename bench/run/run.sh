@@ -14,17 +14,21 @@
 # (its process and the programs), and the ratio of trials/s; then the ceiling: the same
 # program started as many times at the same parallelism by spawn_ceiling.c (posix_spawn,
 # stdout read from a pipe, nothing else), its starts/s and CPU ms per start.
-# Options: --build-dir DIR (default build/), --optuna-path DIR (Optuna's source tree; also
-# OPTUNA_PATH), --no-optuna, --help.
+# Options: --build-dir DIR (default build/), --base-build DIR (a build of another knob,
+# built already, e.g. of an older commit: each row runs its knob too, in the same run, in
+# the columns base_trials/s, base_cpu_ms, base_self_ms), --optuna-path DIR (Optuna's source
+# tree; also OPTUNA_PATH), --no-optuna, --help.
 set -euo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 BUILD=build
 NO_OPTUNA=
+BASE=
 while [ $# -gt 0 ]; do
     case "$1" in
     --build-dir) BUILD=$2; shift 2 ;;
+    --base-build) BASE=$2; shift 2 ;;
     --optuna-path) OPTUNA_PATH=$2; shift 2 ;;
     --no-optuna) NO_OPTUNA=1; shift ;;
     --help | -h) sed -n '2,/^set -euo/p' "$SELF" | sed '$d'; exit 0 ;;
@@ -32,6 +36,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+case "$BASE" in /* | "") ;; *) BASE="$ROOT/$BASE" ;; esac
+[ -z "$BASE" ] || [ -x "$BASE/knob" ] || { echo "bench/run/run.sh: no $BASE/knob" >&2; exit 2; }
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" --target knob_cli >/dev/null
 TMP=$(mktemp -d)
@@ -66,8 +72,9 @@ measure() {
     awk -v self="$self" '{printf "%s %.3f %s\n", $1, $2 + $3, self}' "$TMP/time"
 }
 echo "load: $(uptime | sed 's/.*load average/load average/')"
-printf '%-8s %8s %13s %11s %12s %15s %13s %7s %9s %10s\n' storage parallel knob_trials/s \
+printf '%-8s %8s %13s %11s %12s %15s %13s %7s %9s %10s' storage parallel knob_trials/s \
     knob_cpu_ms knob_self_ms optuna_trials/s optuna_cpu_ms ratio ceiling/s ceiling_ms
+[ -z "$BASE" ] && echo || printf ' %13s %11s %12s\n' base_trials/s base_cpu_ms base_self_ms
 for storage in memory sqlite; do
     for p in ${PARALLEL:-1 8 64}; do
         n=$TRIALS
@@ -83,6 +90,14 @@ for storage in memory sqlite; do
             --study "$storage$p" --trials "$n" --parallel "$p")
         ks=$(python3 -c "print('%.1f %.2f' % ($n / $kw, 1000 * $kc / $n))")
         [ "$kself" = - ] || kself=$(python3 -c "print('%.2f' % (1000 * $kself / $n))")
+        bs=
+        if [ -n "$BASE" ]; then
+            [ $storage = memory ] || k="sqlite:///$TMP/b$p.db"
+            read -r bw bc bself < <(measure "$BASE/knob" run triv.yaml --storage "$k" \
+                --study "base$storage$p" --trials "$n" --parallel "$p")
+            bs=$(python3 -c "print('%.1f %.2f' % ($n / $bw, 1000 * $bc / $n))")
+            [ "$bself" = - ] || bself=$(python3 -c "print('%.2f' % (1000 * $bself / $n))")
+        fi
         cs=$("$TMP/spawn_ceiling" "$n" "$p" "${prog[@]}" |
             sed -n 's/spawns_per_s=\([0-9.]*\) cpu_ms_per_spawn=\([0-9.]*\).*/\1 \2/p')
         os=
@@ -91,9 +106,11 @@ for storage in memory sqlite; do
                 "$o" "$p" "$OPTUNA_TRIALS" "${prog[@]}" 2>> "$TMP/optuna.err" |
                 sed -n 's/trials_per_s=\([0-9.]*\) cpu_ms_per_trial=\([0-9.]*\)/\1 \2/p') || true
         set -- $ks ${os:-- -} ${cs:-- -}
-        printf '%-8s %8d %13s %11s %12s %15s %13s %7s %9s %10s\n' $storage "$p" "$1" "$2" \
+        printf '%-8s %8d %13s %11s %12s %15s %13s %7s %9s %10s' $storage "$p" "$1" "$2" \
             "$kself" "$3" "$4" "$(python3 -c "print('%.1fx' % ($1 / $3))" 2>/dev/null || echo -)" \
             "$5" "$6"
+        # shellcheck disable=SC2086
+        [ -z "$BASE" ] && echo || printf ' %13s %11s %12s\n' $bs "$bself"
     done
 done
 echo "(program: ${prog[*]}; knob: $TRIALS trials, $((TRIALS / 4)) at --parallel 1; optuna: $OPTUNA_TRIALS; load after: $(uptime | sed 's/.*load average: //'))"
