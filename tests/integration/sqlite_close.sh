@@ -23,8 +23,10 @@ for i in 1 2 3; do
 done
 n=$("$KNOB" ask s --sweep sweep.yaml --storage "$url" | py 'd["number"]')
 
+# LeakSanitizer (a sanitizer build) cannot run under ptrace: off in the traced processes
+traced() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f "$@"; }
 # the tell, traced: after its last write to the WAL, the WAL is synced
-strace -f -o trace.txt -e trace=openat,pwrite64,fdatasync,fsync,close \
+traced -o trace.txt -e trace=openat,pwrite64,fdatasync,fsync,close \
     "$KNOB" tell s "$n" 0.5 --storage "$url" >/dev/null || fail "traced tell"
 python3 - "$db-wal" trace.txt <<'PY' || fail "the tell's WAL is not synced after its last write: $(cat trace.txt)"
 import re, sys
@@ -56,7 +58,7 @@ expect_eq "$(state mode=ro)" 1 "trial $n's state read with the WAL"
 expect_eq "$("$KNOB" best s --storage "$url" --json | py 'd["number"]')" "$n" "the best trial"
 
 # a process that writes nothing syncs nothing
-strace -f -o trace2.txt -e trace=fdatasync,fsync "$KNOB" trials s --storage "$url" >/dev/null ||
+traced -o trace2.txt -e trace=fdatasync,fsync "$KNOB" trials s --storage "$url" >/dev/null ||
     fail "traced trials"
 ! grep -Eq "fdatasync|fsync" trace2.txt || fail "knob trials synced: $(cat trace2.txt)"
 
