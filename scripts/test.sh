@@ -14,7 +14,7 @@
 #                             postgres.server_restart_loses_nothing restarts scripts/pg.sh's
 #                             server: KNOB_TEST_PG_NO_RESTART=1 skips it)
 #   KNOB_SKIP_RELEASE=1, KNOB_SKIP_SANITIZE=1, KNOB_SKIP_FUZZ=1   leave a stage out
-#   KNOB_FUZZ_SECONDS=n       seconds per fuzz target (default 30)
+#   KNOB_FUZZ_SECONDS=n       seconds per fuzz target (default 20)
 #   KNOB_CTEST_ARGS="-R re"   more arguments for every ctest run (a subset, by hand)
 #
 # Tests with the ctest label "once" (the Python package's pytest, the browser tests: they
@@ -93,7 +93,7 @@ if [ "${KNOB_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 
 if [ "${KNOB_SKIP_FUZZ:-0}" != 1 ]; then
-    secs=${KNOB_FUZZ_SECONDS:-30}
+    secs=${KNOB_FUZZ_SECONDS:-20}
     f=$b-fuzz
     stage "fuzz: $f (clang, libFuzzer), ${secs} s per target"
     CC=clang cmake -S . -B "$f" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKNOB_FUZZ=ON \
