@@ -239,11 +239,15 @@ static bool refine_seen(const bo *p, const double *rows, int n, const double *x)
     return false;
 }
 
+/* The refinement can act: a warm run with the option on, best trials to start from. */
+static bool refine_on(const bo *p, const data *D)
+{
+    return p->ws_on && p->ws_refine > 0 && D->n_top > 0 && D->n >= 3;
+}
+
 bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D)
 {
-    if (!p->ws_on || p->ws_refine <= 0 || D->n_top == 0 || D->n < 3 || D->stalled || D->plateau)
-        return false;
-    return self % p->ws_refine == 0;
+    return refine_on(p, D) && !D->stalled && !D->plateau && self % p->ws_refine == 0;
 }
 
 int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined)
@@ -277,8 +281,7 @@ int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined)
 
 int knob__bo_warm_unseen(bo *p, const data *D, double *xbest)
 {
-    if (!p->ws_on || p->ws_refine <= 0 || D->n_top == 0 || D->n < 3 ||
-        !refine_seen(p, D->X, D->n + D->n_extra, xbest))
+    if (!refine_on(p, D) || !refine_seen(p, D->X, D->n + D->n_extra, xbest))
         return KNOB_OK;
     double x[MAX_DIMS];
     bool refined;
