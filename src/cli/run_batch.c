@@ -107,14 +107,12 @@ bool run_batch_close(runner *r)
     r->best_fresh = false;
     for (size_t i = 0; i < r->n_told; i++) {
         run_told *t = &r->told[i];
-        if (committed || t->state == KNOB_TRIAL_RUNNING) {
-            count(r, t->state);
-            run_progress_trial(r, t->number, t->state, t->reason, t->last);
-        } else {
-            count(r, KNOB_TRIAL_RUNNING);
-            run_progress_trial(r, t->number, KNOB_TRIAL_RUNNING,
-                               "the storage failed: its end was not committed", t->last);
-        }
+        bool saved = committed || t->state == KNOB_TRIAL_RUNNING;
+        knob_trial_state state = saved ? t->state : KNOB_TRIAL_RUNNING;
+        count(r, state);
+        run_progress_trial(r, t->number, state,
+                           saved ? t->reason : "the storage failed: its end was not committed",
+                           t->last);
         free(t->reason);
     }
     r->n_told = 0;
