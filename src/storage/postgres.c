@@ -395,16 +395,27 @@ static PGresult *pipe_result(PGconn *c)
     return r;
 }
 
-/* Reads what is left of a pipeline, up to its sync. */
-static void pipe_drain(PGconn *c)
+/* Reads what is left of a pipeline, up to its sync, and leaves pipeline mode; false when it
+ * could not leave it. Each query's results end with a NULL, so one NULL does not end the
+ * pipeline: reading stops at the sync, at two NULLs in a row (nothing left queued) or when
+ * the connection is gone. Stopping at the first NULL left a worker's connection in pipeline
+ * mode now and then while the server restarted, and each later operation failed with
+ * "cannot exit pipeline mode while busy". Nothing is read when the sync was not sent. */
+static bool pipe_end(PGconn *c, bool sent)
 {
-    PGresult *r;
-    while ((r = PQgetResult(c)) != NULL) {
+    for (int nulls = 0; sent && nulls < 2 && PQstatus(c) == CONNECTION_OK;) {
+        PGresult *r = PQgetResult(c);
+        if (!r) {
+            nulls++;
+            continue;
+        }
+        nulls = 0;
         bool end = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
         PQclear(r);
         if (end)
             break;
     }
+    return PQexitPipelineMode(c) == 1;
 }
 
 /* Prepares every statement in one round trip (a pipeline): a `knob ask` process opens
@@ -428,11 +439,16 @@ static int prepare_all(pg *d)
             rc = fail_msg(d, "prepare", r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
         PQclear(r);
     }
-    if (sent)
-        pipe_drain(d->c);
-    PQexitPipelineMode(d->c);
+    if (!pipe_end(d->c, sent) && !rc)
+        rc = fail_msg(d, "prepare", PQerrorMessage(d->c));
     d->prepared = !rc;
     return rc ? KNOB_ESTORAGE : KNOB_OK;
+}
+
+/* Lost, or left in pipeline mode by a pipeline cut short: either way only a reset helps. */
+static bool connection_lost(pg *d)
+{
+    return PQstatus(d->c) != CONNECTION_OK || PQpipelineStatus(d->c) != PQ_PIPELINE_OFF;
 }
 
 /* Waits for the server to come back, with backoff; re-prepares the statements. */
@@ -443,18 +459,16 @@ static int reconnect(pg *d)
         PQreset(d->c);
         if (PQstatus(d->c) == CONNECTION_OK) {
             d->prepared = false;
-            return prepare_all(d);
+            /* A server going down again (a restart's stop after the start's first
+             * connection) takes this connection too: try again. */
+            if (prepare_all(d) == KNOB_OK || !connection_lost(d))
+                return d->prepared ? KNOB_OK : KNOB_ESTORAGE;
         }
         nap(pause);
         waited += pause;
         pause = pause * 2 > 5 ? 5 : pause * 2;
     }
     return fail_msg(d, "the connection was lost and did not come back", PQerrorMessage(d->c));
-}
-
-static bool connection_lost(pg *d)
-{
-    return PQstatus(d->c) != CONNECTION_OK;
 }
 
 /* Runs a prepared statement with text parameters. */
@@ -532,7 +546,8 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
 {
     PGresult *r = run(d, q, n, p);
     if (!ok(r)) {
-        int rc = fail_msg(d, what, PQresultErrorMessage(r));
+        /* No result at all (the query was not sent): the connection says why. */
+        int rc = fail_msg(d, what, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
         PQclear(r);
         return rc;
     }
@@ -985,9 +1000,8 @@ static int queued(pg *d, int q, int n, const char *const *p, PGresult **out, con
         if (!rc && !ok(res[i]))
             rc = fail_msg(d, what, res[i] ? PQresultErrorMessage(res[i]) : PQerrorMessage(d->c));
     }
-    if (sent)
-        pipe_drain(d->c);
-    PQexitPipelineMode(d->c);
+    if (!pipe_end(d->c, sent) && !rc)
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
     if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         exec_plain(d, "ROLLBACK");
     for (int i = 0; i < 4; i++)
@@ -1525,9 +1539,8 @@ static int op_sync(pg *d, void *a_)
             rc = fail_msg(d, "read changed trials",
                           res[i] ? PQresultErrorMessage(res[i]) : PQerrorMessage(d->c));
     }
-    if (sent)
-        pipe_drain(d->c);
-    PQexitPipelineMode(d->c);
+    if (!pipe_end(d->c, sent) && !rc)
+        rc = fail_msg(d, "read changed trials", PQerrorMessage(d->c));
     if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         exec_plain(d, "ROLLBACK");
     if (!rc && !PQntuples(res[1]))

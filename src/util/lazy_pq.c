@@ -26,6 +26,7 @@
     F(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num),                       \
       (res, tup_num, field_num), "")                                                               \
     F(int, PQntuples, (const PGresult *res), (res), 0)                                             \
+    F(PGpipelineStatus, PQpipelineStatus, (const PGconn *conn), (conn), PQ_PIPELINE_OFF)           \
     F(int, PQpipelineSync, (PGconn * conn), (conn), 0)                                             \
     V(PQreset, (PGconn * conn), (conn))                                                            \
     F(char *, PQresultErrorMessage, (const PGresult *res), (res), (char *)lib.why)                 \

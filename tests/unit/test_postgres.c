@@ -18,7 +18,7 @@ static const char *url_or_skip(void)
     return url;
 }
 
-static int worker(const char *url, const char *study, int n, int seed, bool grid)
+static int worker_steps(const char *url, const char *study, int n, int seed, bool grid)
 {
     knob_storage *st;
     knob_sampler *sp;
@@ -54,6 +54,15 @@ static int worker(const char *url, const char *study, int n, int seed, bool grid
     knob_study_free(s);
     knob_storage_close(st);
     return 0;
+}
+
+/* A worker process: its exit status names the step that failed, stderr says why. */
+static int worker(const char *url, const char *study, int n, int seed, bool grid)
+{
+    int rc = worker_steps(url, study, n, seed, grid);
+    if (rc)
+        fprintf(stderr, "worker %d: step %d failed: %s\n", seed, rc, knob_errmsg());
+    return rc;
 }
 
 static void run_workers(const char *url, const char *study, int k, int n, bool grid)
@@ -564,7 +573,8 @@ static void server_restart_loses_nothing(void **state)
     assert_int_equal(system(cmd), 0);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the worker failed with status 0x%x", status);
     knob_storage *st;
     knob_study *s;
     size_t n, complete = 0;
@@ -781,6 +791,156 @@ static void a_creator_in_line_has_no_transaction_id(void **state)
     knob_storage_close(st);
 }
 
+/* A query that fails inside a pipeline while the connection lives on (here the creation's
+ * wait on the study's advisory lock, cancelled) aborts the queries after it: the pipeline
+ * must still be read to its end and left, or every later operation of that worker fails
+ * ("cannot exit pipeline mode while busy"). The failed ask reports the cancel; the next ask
+ * and tell on the same storage succeed. */
+static void a_failed_pipeline_leaves_the_connection_usable(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096], sql[256];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "cancel", NULL, &s), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *holder = PQconnectdb(u), *look = PQconnectdb(u);
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    knob_test_pg_exec(holder, "BEGIN");
+    knob_test_pg_exec(holder, "SELECT pg_advisory_xact_lock('knob_studies'::regclass::oid::int, "
+                              "(id & 2147483647)::int) FROM knob_studies WHERE name = 'cancel'");
+    PGresult *me = PQexec(holder, "SELECT pg_backend_pid()");
+    assert_int_equal(PQresultStatus(me), PGRES_TUPLES_OK);
+    int holder_pid = atoi(PQgetvalue(me, 0, 0));
+    PQclear(me);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        knob_trial *t;
+        double y = 1;
+        if (knob_storage_open(u, &st) || knob_study_load(st, "cancel", NULL, &s))
+            _exit(2);
+        if (knob_study_ask(s, &t) || knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1)) {
+            fprintf(stderr, "after the cancel: %s\n", knob_errmsg());
+            _exit(5);
+        }
+        _exit(0);
+    }
+    /* cancel the worker's wait once it waits (up to a minute on a loaded machine), then let
+     * the holder go only after the wait has ended */
+    snprintf(sql, sizeof sql,
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE %d = "
+             "ANY(pg_blocking_pids(pid))",
+             holder_pid);
+    int cancelled = 0;
+    for (int i = 0; i < 600 && !cancelled; i++) {
+        PGresult *r = PQexec(look, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        cancelled = PQntuples(r);
+        PQclear(r);
+        if (!cancelled)
+            usleep(100000);
+    }
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM pg_stat_activity WHERE %d = ANY(pg_blocking_pids(pid))",
+             holder_pid);
+    for (int i = 0, still = 1; i < 600 && still; i++) {
+        PGresult *r = PQexec(look, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        still = atoi(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        if (still)
+            usleep(100000);
+    }
+    knob_test_pg_exec(holder, "COMMIT");
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    PQfinish(holder);
+    PQfinish(look);
+    assert_int_equal(cancelled, 1);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the worker failed with status 0x%x", status);
+    size_t n;
+    const knob_trial_info *const *tr = load(u, "cancel", &n, &st, &s);
+    assert_int_equal(n, 1);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* The server ends a worker's idle connection (a restart, an administrator): the message
+ * waits unread on the socket, and the next operation, a pipeline, meets it. That operation
+ * and every one after it work (the connection comes back), and nothing is lost. */
+static void an_idle_connection_ended_by_the_server_comes_back(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096], sql[256], app[64];
+    snprintf(app, sizeof app, "knob_ended_%d", (int)getpid());
+    snprintf(u, sizeof u, "%s&application_name=%s", url, app);
+    PGconn *look = PQconnectdb(url);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    int to_parent[2], to_child[2];
+    assert_int_equal(pipe(to_parent), 0);
+    assert_int_equal(pipe(to_child), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        knob_storage *st;
+        knob_study *s;
+        knob_trial *t;
+        double y = 1;
+        char go;
+        if (knob_storage_open(u, &st) || knob_study_create(st, "ended", NULL, &s))
+            _exit(2);
+        for (int i = 0; i < 3; i++) {
+            if (write(to_parent[1], "r", 1) != 1 || read(to_child[0], &go, 1) != 1)
+                _exit(3);
+            if (knob_study_ask(s, &t) || knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1)) {
+                fprintf(stderr, "ask/tell %d after the end: %s\n", i, knob_errmsg());
+                _exit(4);
+            }
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+        _exit(0);
+    }
+    snprintf(sql, sizeof sql,
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+             "'%s' AND state = 'idle'",
+             app);
+    char ready;
+    int ended = 0;
+    for (int i = 0; i < 3 && read(to_parent[0], &ready, 1) == 1; i++) {
+        PGresult *r = PQexec(look, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        ended += PQntuples(r) > 0;
+        PQclear(r);
+        usleep(100000); /* the FATAL message reaches the worker's socket */
+        assert_int_equal(write(to_child[1], "g", 1), 1);
+    }
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    PQfinish(look);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the worker failed with status 0x%x", status);
+    assert_int_equal(ended, 3);
+    knob_storage *st;
+    knob_study *s;
+    size_t n;
+    const knob_trial_info *const *tr = load(url, "ended", &n, &st, &s);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(tr[i]->state, KNOB_TRIAL_COMPLETE);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -799,6 +959,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(syncs_are_counted),
         cmocka_unit_test(a_running_knob_write_needs_no_lock_read),
         cmocka_unit_test(a_creator_in_line_has_no_transaction_id),
+        cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
+        cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
