@@ -255,6 +255,7 @@ static int init(void *state)
         p->pending_mode = 2;
     p->parego = strcmp(p->mo_acquisition, "parego") == 0;
     p->hedge = strcmp(p->batch_acquisition, "hedge") == 0;
+    p->inc_mean = strcmp(p->incumbent, "mean") == 0;
     return knob__bo_parse_reference_point(p);
 }
 
@@ -290,6 +291,7 @@ static const char *const failed_modes[] = {"worst", "ignore", NULL};
 static const char *const pending_modes[] = {"believer", "liar", "ignore", NULL};
 static const char *const mo_acquisitions[] = {"logehvi", "parego", NULL};
 static const char *const batch_acquisitions[] = {"same", "hedge", NULL};
+static const char *const incumbents[] = {"observed", "mean", NULL};
 
 static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(bo, n_startup_trials), "10", 2, 1e9,
@@ -373,6 +375,16 @@ static const knob_option options[] = {
      "(in turn the acquisition, log probability of improvement and a wide UCB, sqrt(beta) 3: "
      "GP-Hedge's and MACE's portfolio of EI, PI and UCB)",
      batch_acquisitions},
+    {"round_inside", KNOB_OPT_BOOL, offsetof(bo, round_inside), "false", 0, 0,
+     "ints and stepped floats are rounded inside the acquisition's search (candidates scored at "
+     "their values, the local search over the continuous params with the rounded ones held, as "
+     "HEBO and Optuna's GPSampler do) instead of searched as continuous and rounded after",
+     NULL},
+    {"incumbent", KNOB_OPT_ENUM, offsetof(bo, incumbent), "observed", 0, 0,
+     "what expected improvement improves on: observed (the best loss seen) or mean (the lowest "
+     "posterior mean at an observed point: with a fitted noise, a lucky draw of a noisy "
+     "objective does not set the bar)",
+     incumbents},
     {"reference_point", KNOB_OPT_STRING, offsetof(bo, ref_text), "", 0, 0,
      "several objectives: the hypervolume's reference point, a list of one value per objective "
      "such as [1.1, 11] (the worst value of each that still counts: a limit such as 50 MB); log "
@@ -399,6 +411,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "warm_start_storage, warm_start_first, warm_start_refine, trust_region, min_noise, "
             "warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, terrace, batch_acquisition, "
+            "round_inside, incumbent, "
             "reference_point, "
             "mo_acquisition, seed.",
     .state_size = sizeof(bo),

@@ -227,7 +227,8 @@ double knob__bo_sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t sal
 }
 
 /* m Sobol points, then m/4 points around the best observations (normal steps of 0.05
- * in the continuous dimensions, a random choice now and then in the categorical ones). */
+ * in the continuous dimensions, a random choice now and then in the categorical ones);
+ * with round_inside, binned coordinates at their bins' centres. */
 static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const double *X,
                             const int *top, int n_top, double *cand, int m_sobol, int m_near)
 {
@@ -250,6 +251,10 @@ static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const doubl
             }
         }
     }
+    for (int k = 0; p->round_inside && k < d; k++)
+        if (p->dims[k].bins > 0)
+            for (int i = 0; i < m_sobol + m_near; i++)
+                cand[(size_t)i * d + k] = knob__dim_round(&p->dims[k], cand[(size_t)i * d + k]);
 }
 
 /* Local searches from the best `starts` candidates (sorted in `order`), and from the
@@ -297,6 +302,7 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
                                              : 256 * d),
         m_near = D->n_top ? m_sobol / 4 : 0, m = m_sobol + m_near;
     int n_all = D->n + D->n_extra;
+    double inc = D->best;
     int rc = knob__bo_ensure_dirs(p, (unsigned)d);
     if (rc)
         return rc;
@@ -308,7 +314,7 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
     item *order = malloc((size_t)m * sizeof *order);
     if (!cand || !vals || !cm || !work || !order) {
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    } else {
+    } else if (!(rc = knob__bo_incumbent(p, D, &inc))) {
         knob_rng r;
         knob_rng_derive(&r, seed, self, "gp:candidates");
         uint64_t salt = knob_rng_next(&r);
@@ -318,7 +324,7 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
          * value, so the margin leaves the points it is unsure of, not the gaps between the
          * tied points where its mean dips below them. */
         ctx c = {.p = p,
-                 .best = D->best - (D->best_ties >= 2 ? p->tie_margin : 0),
+                 .best = inc - (D->best_ties >= 2 ? p->tie_margin : 0),
                  .work = work,
                  .away = D->stalled ? D->center : NULL,
                  .no_incumbent = !isfinite(D->best),
@@ -326,8 +332,10 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
                  .cv = cm + m,
                  .mo = p->n_obj > 1,
                  .kind = p->n_obj > 1 ? ACQ_OPTION : knob__bo_hedge_kind(p, D->n_pend)};
+        /* round_inside: a binned coordinate keeps its candidate's value (the discrete pass
+         * then tries its others); the local search moves the continuous ones */
         for (int k = 0; k < d; k++)
-            if (!p->dims[k].cat)
+            if (!p->dims[k].cat && !(p->round_inside && p->dims[k].bins > 0))
                 c.free[c.n_free++] = k;
         acq_batch(&c, cand, m, vals);
         for (int i = 0; i < m; i++)
@@ -363,6 +371,35 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
     free(cm);
     free(order);
     return rc;
+}
+
+int knob__bo_incumbent(bo *p, const data *D, double *best)
+{
+    *best = D->best;
+    if (!p->inc_mean || !isfinite(D->best) || D->n < 1 || p->n_obj > 1)
+        return KNOB_OK;
+    /* predict's work: gp.n x n; the prior mean's: 3 x its source's observations */
+    size_t need = (size_t)p->gp.n * (size_t)D->n + 3 * (size_t)p->sgp.n + 16;
+    double *mean = malloc(2 * (size_t)D->n * sizeof *mean), *work = malloc(need * sizeof *work);
+    if (!mean || !work) {
+        free(mean);
+        free(work);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    double *var = mean + D->n;
+    knob__gp_predict(&p->gp, D->X, D->n, mean, var, work);
+    double prior = 0, low = HUGE_VAL;
+    for (int i = 0; i < D->n; i++) {
+        if (p->ws_on)
+            knob__bo_prior_mean(p, D->X + (size_t)i * p->n_dims, 1, &prior, NULL, work);
+        if (!D->feas || D->feas[i])
+            low = fmin(low, mean[i] + prior);
+    }
+    if (isfinite(low))
+        *best = low;
+    free(mean);
+    free(work);
+    return KNOB_OK;
 }
 
 /* GP-Hedge's portfolio (Hoffman et al. 2011) and HEBO's MACE ensemble (EI, PI, UCB) serve a

@@ -56,6 +56,9 @@ typedef struct knob__bo {
     int64_t terrace;         /* ties at the best from which the terrace model acts (0: never) */
     char *batch_acquisition; /* option: same, or hedge (knob__bo_hedge_kind) */
     bool hedge;              /* batch_acquisition is hedge */
+    bool round_inside;       /* option: binned params rounded inside the acquisition's search */
+    char *incumbent; /* option: observed or mean (the best posterior mean at an observation) */
+    bool inc_mean;   /* incumbent is mean */
     /* state */
     bool ucb;
     int pending_mode; /* 0 ignore, 1 believer, 2 liar */
@@ -219,6 +222,11 @@ int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *
  * batch_acquisition=hedge the asks of a batch take log EI (or UCB), log PI and a wide UCB in
  * turn; else always the option's. */
 int knob__bo_hedge_kind(const bo *p, int n_pending);
+
+/* Expected improvement's incumbent (standardized): with incumbent=mean the lowest
+ * posterior mean at the n feasible observations (the model's belief, not a lucky draw of a
+ * noisy objective), else D->best. */
+int knob__bo_incumbent(bo *p, const data *D, double *best);
 
 /* This trial explores instead of maximizing the acquisition (options explore_every and
  * explore_ties): every explore_every-th trial while the best loss is tied by explore_ties
