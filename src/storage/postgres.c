@@ -2,9 +2,9 @@
  * string; the usual PG* environment variables and service files apply). Creating a trial
  * takes the study's row lock (its trial count), so numbers are dense and a cap exact, after
  * waiting its turn on the study's advisory lock (queued: in that line a creator has no
- * transaction id yet); no other write touches the study's row. A trial's change stamp is the id of the transaction
- * that last wrote it, and a sync reads up to the oldest knob write still running on these
- * tables (Q_WATERMARK; other transactions on the server do not count), so writers need not
+ * transaction id yet); no other write touches the study's row. A trial's change stamp is the id of
+ * the transaction that last wrote it, and a sync reads up to the oldest knob write still running on
+ * these tables (Q_WATERMARK; other transactions on the server do not count), so writers need not
  * commit in stamp order and do not wait for each other. Every query is prepared. A lost
  * connection is re-established with backoff and the operation retried, so a finished trial is
  * written when the server comes back; credentials never appear in a message. */
@@ -54,6 +54,16 @@ static const char *const schema[] = {
     "NOT NULL, ord BIGSERIAL, PRIMARY KEY(trial, system, key))",
     "CREATE TABLE IF NOT EXISTS knob_claims(study BIGINT NOT NULL REFERENCES knob_studies(id) ON "
     "DELETE CASCADE, key TEXT NOT NULL, trial BIGINT, PRIMARY KEY(study, key))",
+    /* The core's records (snapshot.c, sampler_state.c, view.c's best record): opaque bytes
+     * with the stamps they are as of, the sync's watermarks. Added to schema 2 without a new
+     * version: a knob of schema 2 without them leaves them alone, and its writes only make a
+     * record older, never wrong (a reader syncs what changed since the record's stamp). */
+    "CREATE TABLE IF NOT EXISTS knob_snapshots(study BIGINT NOT NULL REFERENCES knob_studies(id) "
+    "ON DELETE CASCADE, from_seq BIGINT NOT NULL, to_seq BIGINT NOT NULL, data BYTEA NOT NULL, "
+    "PRIMARY KEY(study, to_seq))",
+    "CREATE TABLE IF NOT EXISTS knob_sampler_states(study BIGINT NOT NULL REFERENCES "
+    "knob_studies(id) ON DELETE CASCADE, key TEXT NOT NULL, stamp BIGINT NOT NULL, data BYTEA NOT "
+    "NULL, PRIMARY KEY(study, key))",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '2') ON CONFLICT DO NOTHING",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
@@ -102,6 +112,13 @@ enum {
     Q_SYNC_INTER,
     Q_SYNC_ATTRS,
     Q_QUEUE,
+    Q_SNAP_READ,
+    Q_SNAP_LOCK,
+    Q_SNAP_CHECK,
+    Q_SNAP_CLEAR,
+    Q_SNAP_PUT,
+    Q_STATE_READ,
+    Q_STATE_PUT,
     Q_COUNT
 };
 
@@ -109,6 +126,12 @@ enum {
 #define STAMP "txid_current()"
 
 #define CHANGED "SELECT id FROM knob_trials WHERE study = $1 AND seq > $2"
+
+/* Every transaction id this cluster has given out is below it (the current snapshot's
+ * xmax). A record's stamp is a watermark a sync returned, so always below it; a record at
+ * or above it was made in another cluster (a database restored into a new one, whose ids
+ * start low and whose new trials are stamped below the record's stamp): never served. */
+#define XMAX "pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
 
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
@@ -337,6 +360,33 @@ static const char *const sql[Q_COUNT] = {
      * advisory lock (the schema's, an application's) meets it. */
     [Q_QUEUE] = "SELECT pg_advisory_xact_lock('knob_studies'::regclass::oid::int, ($1::bigint & "
                 "2147483647)::int)",
+    /* The records (binary results: the bytes as they are, stamps as 8-byte integers). $1
+     * study. */
+    [Q_SNAP_READ] = "SELECT from_seq, to_seq, data FROM knob_snapshots WHERE study = $1 AND "
+                    "to_seq < " XMAX " ORDER BY to_seq",
+    /* A snapshot's writers of one study, one at a time: the one that finds another at it
+     * gives up (a cache). Keyed as Q_QUEUE, by knob_snapshots: a lock space of its own. */
+    [Q_SNAP_LOCK] = "SELECT pg_try_advisory_xact_lock('knob_snapshots'::regclass::oid::int, "
+                    "($1::bigint & 2147483647)::int)",
+    /* $1 study, $2 from, $3 to; after Q_SNAP_LOCK, in a later statement's snapshot (so it sees
+     * what the last holder of the lock committed): the study is there, the stamp is this
+     * cluster's, and an append follows on from the last segment. */
+    [Q_SNAP_CHECK] =
+        "SELECT EXISTS (SELECT 1 FROM knob_studies WHERE id = $1) AND $3::bigint < " XMAX
+        " AND ($2::bigint = 0 OR COALESCE((SELECT max(to_seq) FROM "
+        "knob_snapshots WHERE study = $1), 0) = $2::bigint)",
+    [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
+    [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
+                   "$2::bigint, $3::bigint, $4::bytea",
+    /* $1 study, $2 key */
+    [Q_STATE_READ] = "SELECT stamp, data FROM knob_sampler_states WHERE study = $1 AND key = $2 "
+                     "AND stamp < " XMAX,
+    /* $1 study, $2 key, $3 stamp, $4 bytes: replaces the record while the study is there. Two
+     * writers of one key queue on its row for the time of one statement. */
+    [Q_STATE_PUT] = "INSERT INTO knob_sampler_states(study, key, stamp, data) SELECT $1::bigint, "
+                    "$2::text, $3::bigint, $4::bytea WHERE EXISTS (SELECT 1 FROM knob_studies "
+                    "WHERE id = $1::bigint) AND $3::bigint < " XMAX " ON CONFLICT(study, key) DO "
+                    "UPDATE SET stamp = excluded.stamp, data = excluded.data",
 };
 
 typedef struct pg {
@@ -1604,6 +1654,185 @@ static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
     return rc;
 }
 
+/* ---------------------------------------------------------------- records */
+
+/* The core's records (snapshot.c's segments, sampler_state.c's and view.c's records): the
+ * bytes go and come in binary (a snapshot of 100,000 trials is about 15 MB: as text it
+ * would be twice that, and unescaped). A record is made by a process from a sync, and its
+ * stamp is that sync's watermark: every trial stamped at or below it was read as written
+ * (or is written again, with a larger stamp), so the trials changed since are exactly those
+ * a sync from that stamp gives, however the writers' commits were ordered. */
+
+/* Runs a prepared statement whose parameter `bin` (-1: none) is binary, with a binary
+ * result when `binary`. */
+static PGresult *run_bin(pg *d, int q, int n, const char *const *p, int bin, int bin_len,
+                         bool binary)
+{
+    char name[16];
+    int lens[8] = {0}, fmts[8] = {0};
+    if (bin >= 0)
+        lens[bin] = bin_len, fmts[bin] = 1;
+    snprintf(name, sizeof name, "knob%d", q);
+    return PQexecPrepared(d->c, name, n, p, lens, fmts, binary ? 1 : 0);
+}
+
+static int64_t get_be64(const PGresult *r, int row, int col)
+{
+    const unsigned char *b = (const unsigned char *)PQgetvalue(r, row, col);
+    uint64_t v = 0;
+    for (int i = 0; PQgetlength(r, row, col) == 8 && i < 8; i++)
+        v = v << 8 | b[i];
+    return (int64_t)v;
+}
+
+typedef struct rec_args {
+    int64_t study, from, to;
+    const char *key;
+    const void *data;
+    size_t len;
+    bool written;
+    int (*snap_cb)(void *ctx, int64_t from, int64_t to, const void *data, size_t len);
+    int (*state_cb)(void *ctx, int64_t stamp, const void *data, size_t len);
+    void *ctx;
+} rec_args;
+
+/* Runs a read of records; the result is the caller's to clear. */
+static int rec_query(pg *d, int q, int n, const char *const *p, PGresult **out, const char *what)
+{
+    PGresult *r = run_bin(d, q, n, p, -1, 0, true);
+    if (!ok(r)) {
+        int rc = fail_msg(d, what, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+        PQclear(r);
+        return rc;
+    }
+    *out = r;
+    return KNOB_OK;
+}
+
+static int op_snap_read(pg *d, void *a_)
+{
+    rec_args *a = a_;
+    char id[32];
+    const char *p[1] = {num(id, a->study)};
+    PGresult *r = NULL;
+    int rc = rec_query(d, Q_SNAP_READ, 1, p, &r, "read the study's snapshot");
+    for (int i = 0; !rc && i < PQntuples(r); i++)
+        rc = a->snap_cb(a->ctx, get_be64(r, i, 0), get_be64(r, i, 1), PQgetvalue(r, i, 2),
+                        (size_t)PQgetlength(r, i, 2));
+    PQclear(r);
+    return rc;
+}
+
+static int snap_read(void *be, int64_t study,
+                     int (*cb)(void *ctx, int64_t from, int64_t to, const void *data, size_t len),
+                     void *ctx)
+{
+    rec_args a = {.study = study, .snap_cb = cb, .ctx = ctx};
+    return with_retry(be, op_snap_read, &a, false, "read the study's snapshot");
+}
+
+/* In one transaction: the study's writers' lock (given up at once when another holds it),
+ * the checks in a snapshot taken after it, then the segments replaced or appended to. */
+static int op_snap_write(pg *d, void *a_)
+{
+    rec_args *a = a_;
+    char id[32], from[32], to[32];
+    const char *p[4] = {num(id, a->study), num(from, a->from), num(to, a->to),
+                        (const char *)a->data};
+    static const char what[] = "write the study's snapshot";
+    a->written = false;
+    int rc = exec_plain(d, "BEGIN");
+    static const int steps[4] = {Q_SNAP_LOCK, Q_SNAP_CHECK, Q_SNAP_CLEAR, Q_SNAP_PUT};
+    for (int i = 0; !rc && i < 4; i++) {
+        if (steps[i] == Q_SNAP_CLEAR && a->from > 0)
+            continue;
+        int n = steps[i] == Q_SNAP_LOCK || steps[i] == Q_SNAP_CLEAR ? 1
+                : steps[i] == Q_SNAP_CHECK                          ? 3
+                                                                    : 4;
+        PGresult *r = run_bin(d, steps[i], n, p, steps[i] == Q_SNAP_PUT ? 3 : -1,
+                              steps[i] == Q_SNAP_PUT ? (int)a->len : 0, false);
+        if (!ok(r)) {
+            rc = fail_msg(d, what, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+        } else if (PQresultStatus(r) == PGRES_TUPLES_OK &&
+                   (PQntuples(r) != 1 || PQgetvalue(r, 0, 0)[0] != 't')) {
+            PQclear(r);
+            break; /* another writer holds the lock, or the checks failed: nothing written */
+        } else if (steps[i] == Q_SNAP_PUT) {
+            a->written = atoi(PQcmdTuples(r)) == 1;
+        }
+        PQclear(r);
+    }
+    if (connection_lost(d))
+        return rc ? rc : fail_msg(d, what, PQerrorMessage(d->c));
+    if (rc || !a->written) {
+        a->written = false;
+        exec_plain(d, "ROLLBACK");
+        return rc;
+    }
+    if ((rc = exec_plain(d, "COMMIT")))
+        a->written = false;
+    return rc;
+}
+
+static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const void *data,
+                      size_t len, bool *written)
+{
+    rec_args a = {.study = study, .from = from, .to = to, .data = data, .len = len};
+    *written = false;
+    if (len > INT32_MAX)
+        return KNOB_OK; /* more than a bytea parameter carries: none kept */
+    int rc = with_retry(be, op_snap_write, &a, false, "write the study's snapshot");
+    *written = !rc && a.written;
+    return rc;
+}
+
+static int op_state_read(pg *d, void *a_)
+{
+    rec_args *a = a_;
+    char id[32];
+    const char *p[2] = {num(id, a->study), a->key};
+    PGresult *r = NULL;
+    int rc = rec_query(d, Q_STATE_READ, 2, p, &r, "read the sampler's state");
+    if (!rc && PQntuples(r) == 1)
+        rc = a->state_cb(a->ctx, get_be64(r, 0, 0), PQgetvalue(r, 0, 1),
+                         (size_t)PQgetlength(r, 0, 1));
+    PQclear(r);
+    return rc;
+}
+
+static int state_read(void *be, int64_t study, const char *key,
+                      int (*cb)(void *ctx, int64_t stamp, const void *data, size_t len), void *ctx)
+{
+    rec_args a = {.study = study, .key = key, .state_cb = cb, .ctx = ctx};
+    return with_retry(be, op_state_read, &a, false, "read the sampler's state");
+}
+
+static int op_state_write(pg *d, void *a_)
+{
+    rec_args *a = a_;
+    char id[32], stamp[32];
+    const char *p[4] = {num(id, a->study), a->key, num(stamp, a->to), (const char *)a->data};
+    PGresult *r = run_bin(d, Q_STATE_PUT, 4, p, 3, (int)a->len, false);
+    int rc = ok(r) ? KNOB_OK
+                   : fail_msg(d, "write the sampler's state",
+                              r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+    a->written = !rc && atoi(PQcmdTuples(r)) == 1;
+    PQclear(r);
+    return rc;
+}
+
+static int state_write(void *be, int64_t study, const char *key, int64_t stamp, const void *data,
+                       size_t len, bool *written)
+{
+    rec_args a = {.study = study, .key = key, .to = stamp, .data = data, .len = len};
+    *written = false;
+    if (len > INT32_MAX)
+        return KNOB_OK;
+    int rc = with_retry(be, op_state_write, &a, false, "write the sampler's state");
+    *written = !rc && a.written;
+    return rc;
+}
+
 const knob__backend knob__backend_postgres = {
     .version = KNOB__BACKEND_VERSION,
     .scheme = "postgresql",
@@ -1627,4 +1856,8 @@ const knob__backend knob__backend_postgres = {
     .set_params = set_params,
     .finish_params = finish_params,
     .create_claimed = create_claimed,
+    .snap_read = snap_read,
+    .snap_write = snap_write,
+    .state_read = state_read,
+    .state_write = state_write,
 };

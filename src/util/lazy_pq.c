@@ -23,6 +23,8 @@
     F(PGresult *, PQgetResult, (PGconn * conn), (conn), NULL)                                      \
     F(int, PQgetisnull, (const PGresult *res, int tup_num, int field_num),                         \
       (res, tup_num, field_num), 1)                                                                \
+    F(int, PQgetlength, (const PGresult *res, int tup_num, int field_num),                         \
+      (res, tup_num, field_num), 0)                                                                \
     F(char *, PQgetvalue, (const PGresult *res, int tup_num, int field_num),                       \
       (res, tup_num, field_num), "")                                                               \
     F(int, PQntuples, (const PGresult *res), (res), 0)                                             \
