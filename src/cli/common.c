@@ -376,9 +376,11 @@ void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
     for (size_t i = 0; i < t->n_params; i++) {
         char v[512];
         knob_param_format(&t->params[i], v, sizeof v);
-        knobx_buf_printf(b, "%s", i ? "," : "");
+        if (i)
+            knobx_buf_puts(b, ",");
         knobx_json_add_string(b, t->params[i].name);
-        knobx_buf_printf(b, ":%s", v);
+        knobx_buf_puts(b, ":");
+        knobx_buf_puts(b, v);
     }
     knobx_buf_puts(b, "}");
 }

@@ -2,10 +2,14 @@
 #include "testutil.h"
 #include "util/json.h"
 
+#include <math.h>
+#include <stdint.h>
+
 static void parses_nested_values(void **state)
 {
     (void)state;
-    const char *text = " {\"a\": [1, 2.5, -3e2], \"b\": {\"c\": true, \"d\": null}, \"e\": \"x\\ny\\u00e9\"} ";
+    const char *text =
+        " {\"a\": [1, 2.5, -3e2], \"b\": {\"c\": true, \"d\": null}, \"e\": \"x\\ny\\u00e9\"} ";
     knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
     assert_non_null(j);
     assert_int_equal(j->type, KNOBX_JSON_OBJECT);
@@ -24,8 +28,8 @@ static void parses_nested_values(void **state)
 static void rejects_bad_text_with_offset(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"", "{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "1 2",
-                                      "{\"a\":1,}", "[1 2]", "nan", "\"\\q\""};
+    static const char *const bad[] = {"",    "{",          "[1,]",  "{\"a\" 1}", "tru",    "\"abc",
+                                      "1 2", "{\"a\":1,}", "[1 2]", "nan",       "\"\\q\""};
     char err[128];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         err[0] = 0;
@@ -38,8 +42,9 @@ static void rejects_bad_text_with_offset(void **state)
 static void writes_round_trip(void **state)
 {
     (void)state;
-    const char *text = "{\"s\":\"q\\\"\\\\\\n\\t\\u0001\",\"n\":[0,1,-2,0.1,1e+300,3.3333333333333335],"
-                       "\"t\":true,\"f\":false,\"z\":null,\"o\":{}}";
+    const char *text =
+        "{\"s\":\"q\\\"\\\\\\n\\t\\u0001\",\"n\":[0,1,-2,0.1,1e+300,3.3333333333333335],"
+        "\"t\":true,\"f\":false,\"z\":null,\"o\":{}}";
     knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
     assert_non_null(j);
     knobx_buf b = {0};
@@ -67,6 +72,102 @@ static void numbers_are_exact(void **state)
     knobx_json_add_number(&b, 0.0 / 0.0);
     assert_string_equal(knobx_buf_cstr(&b), "null");
     knobx_buf_free(&b);
+}
+
+/* The text knob wrote for a number before the 128-bit digits (json.c): the shortest of
+ * %.15g/%.16g/%.17g that reads back exactly. */
+static void reference_number(char *tmp, size_t size, double v)
+{
+    if (!isfinite(v)) {
+        snprintf(tmp, size, "null");
+        return;
+    }
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        snprintf(tmp, size, "%.0f", v);
+        return;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, size, "%.*g", prec, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+}
+
+static uint64_t rng_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static void same_as_printf(double v, size_t *n)
+{
+    char want[64];
+    reference_number(want, sizeof want, v);
+    knobx_buf b = {0};
+    knobx_json_add_number(&b, v);
+    if (strcmp(knobx_buf_cstr(&b), want))
+        fail_msg("%a: wrote %s, printf writes %s", v, knobx_buf_cstr(&b), want);
+    knobx_buf_free(&b);
+    ++*n;
+}
+
+/* Numbers are written as printf wrote them, byte for byte: random bit patterns (every
+ * exponent, the printf fallback included), the ranges trials hold, numbers of few digits,
+ * exact ties at 15, 16 and 17 digits (n + 0.5, small multiples of powers of two: printf
+ * rounds them half to even), the neighbours of powers of ten and of two. */
+static void numbers_as_printf_wrote_them(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252u;
+    size_t n = 0;
+    for (int i = 0; i < 40000; i++) {
+        uint64_t bits = rng_next(&x);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        same_as_printf(v, &n);
+    }
+    for (int i = 0; i < 60000; i++) {
+        double u = (double)(rng_next(&x) >> 11) / 9007199254740992.0;
+        same_as_printf(u * 20 - 10, &n);
+        same_as_printf(pow(10, u * 50 - 25) * (i % 2 ? -1 : 1), &n);
+        char text[32];
+        snprintf(text, sizeof text, "%.*g", 1 + i % 17, u * pow(10, i % 30 - 15));
+        same_as_printf(strtod(text, NULL), &n);
+    }
+    for (int i = 0; i < 20000; i++) {
+        uint64_t r = rng_next(&x);
+        same_as_printf((double)(r % 9000000000000000u + 1000000000000u) + 0.5, &n);
+        same_as_printf(ldexp((double)(r >> (11 + i % 40)), -(int)(r % 70)), &n);
+    }
+    const double whole[] = {0.0,
+                            -0.0,
+                            1,
+                            -1,
+                            9,
+                            10,
+                            -4503599627370497.0,
+                            9007199254740991.0,
+                            -9007199254740991.0,
+                            9007199254740992.0,
+                            1e300};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        same_as_printf(whole[i], &n);
+    for (int k = -30; k <= 30; k++) {
+        double p = pow(10, k);
+        double q = ldexp(1, k * 2);
+        for (int j = -3; j <= 3; j++) {
+            double a = p, c = q;
+            for (int s = 0; s < (j < 0 ? -j : j); s++) {
+                a = nextafter(a, j < 0 ? 0 : INFINITY);
+                c = nextafter(c, j < 0 ? 0 : INFINITY);
+            }
+            same_as_printf(a, &n);
+            same_as_printf(-c, &n);
+        }
+    }
+    print_message("%zu numbers as printf wrote them\n", n);
 }
 
 static void large_arrays(void **state)
@@ -105,6 +206,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(rejects_bad_text_with_offset),
         cmocka_unit_test(writes_round_trip),
         cmocka_unit_test(numbers_are_exact),
+        cmocka_unit_test(numbers_as_printf_wrote_them),
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),
     };
