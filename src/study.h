@@ -77,6 +77,9 @@ typedef struct knob__view {
     int64_t *best_nums;
     size_t n_best_nums;
     size_t best_mark; /* n_delivered when the record was read */
+    /* by_number[0 .. lo) are all NULL: a partial view starts at a high number, and its
+     * loops start here instead of touching (page-faulting) the empty entries below it. */
+    size_t lo;
 } knob__view;
 
 struct knob_study {
@@ -98,8 +101,9 @@ struct knob_study {
     double *hv_history;       /* the last hypervolume history, lent out */
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
-    bool asked;      /* knob_study_ask ran once on this handle */
-    bool state_save; /* the sampler's state is saved when the first asked trial leaves */
+    bool asked;          /* knob_study_ask ran once on this handle */
+    bool state_save;     /* the sampler's state is saved when the first asked trial leaves */
+    int64_t state_stamp; /* the stamp of the sampler state record read and given; 0: none */
 };
 
 typedef struct knob__proposal {

@@ -288,16 +288,38 @@ static void note_best(knob_study *s, const knob_trial_info *info)
         v->best = info->number;
 }
 
+/* by_number to n entries, the new ones NULL. The first allocation comes zeroed from
+ * calloc: a view of the trials changed since a stamp (knob ask at 100,000 trials) starts
+ * at a high number, and a memset of every entry below it would touch (page-fault) 800 KB
+ * that fresh memory already holds as zeros. */
+static int grow_numbers(knob__view *v, size_t n)
+{
+    if (v->n == 0)
+        v->lo = n - 1; /* the number being put */
+    if (!v->by_number) {
+        size_t cap = 4;
+        while (cap < n)
+            cap *= 2;
+        if (!(v->by_number = calloc(cap, sizeof *v->by_number)))
+            return -1;
+        v->cap = cap;
+    } else if (knob__grow(&v->by_number, &v->cap, n, sizeof *v->by_number)) {
+        return -1;
+    } else {
+        memset(v->by_number + v->n, 0, (n - v->n) * sizeof *v->by_number);
+    }
+    v->n = n;
+    return 0;
+}
+
 int knob__view_put(knob_study *s, const knob__trial_rec *r, knob_trial_info *info)
 {
     knob__view *v = &s->view;
     size_t num = (size_t)r->number;
-    if (num >= v->n) {
-        if (knob__grow(&v->by_number, &v->cap, num + 1, sizeof *v->by_number))
-            return knob__oom("study view");
-        memset(v->by_number + v->n, 0, (num + 1 - v->n) * sizeof *v->by_number);
-        v->n = num + 1;
-    }
+    if (num >= v->n && grow_numbers(v, num + 1))
+        return knob__oom("study view");
+    if (num < v->lo)
+        v->lo = num;
     if (knob__grow(&v->stamps, &v->cap_stamps, v->n, sizeof *v->stamps))
         return knob__oom("study view");
     knob_trial_info *old = v->by_number[num];
@@ -342,11 +364,11 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
 
 void knob__view_drop(knob__view *v)
 {
-    for (size_t i = 0; i < v->n; i++)
+    for (size_t i = v->lo; i < v->n; i++)
         release_info(v, v->by_number[i]);
     for (size_t i = 0; i < v->n_arenas; i++)
         free(v->arenas[i].lo);
-    v->n = v->n_arenas = v->n_dense = v->n_waiting = v->n_constraints = 0;
+    v->n = v->n_arenas = v->n_dense = v->n_waiting = v->n_constraints = v->lo = 0;
     memset(v->n_finished, 0, sizeof v->n_finished);
     v->best = -1;
     v->seq = v->snap_seq = 0;
@@ -395,7 +417,7 @@ int knob__view_sync(knob_study *s)
 
 void knob__view_free(knob__view *v)
 {
-    for (size_t i = 0; i < v->n; i++)
+    for (size_t i = v->lo; i < v->n; i++)
         if (v->by_number[i]) /* a partial view is mostly holes */
             release_info(v, v->by_number[i]);
     free(v->by_number);
@@ -483,14 +505,14 @@ static bool best_load(knob_study *s)
     best_read c = {s, 0};
     size_t k = 0;
     knob__store_state_read(s, BEST_KEY, on_best, &c);
-    for (size_t i = 0; c.stamp > 0 && i < v->n; i++)
+    for (size_t i = v->lo; c.stamp > 0 && i < v->n; i++)
         k += v->by_number[i] != NULL;
     if (c.stamp <= 0 || k == 0 || !(v->best_nums = malloc(k * sizeof *v->best_nums))) {
         knob__view_drop(v);
         return false;
     }
     v->n_best_nums = 0;
-    for (size_t i = 0; i < v->n; i++)
+    for (size_t i = v->lo; i < v->n; i++)
         if (v->by_number[i])
             v->best_nums[v->n_best_nums++] = (int64_t)i;
     v->best_view = v->partial = true;
@@ -571,7 +593,7 @@ static int trials_lazily(knob_study *s, int64_t since, const knob_trial_info *co
         return rc;
     v->seq = seq;
     size_t k = 0;
-    for (size_t i = 0; i < v->n; i++) {
+    for (size_t i = v->lo; i < v->n; i++) {
         if (!v->by_number[i] || v->stamps[i] <= since)
             continue;
         if (knob__grow(&v->since, &v->cap_since, k + 1, sizeof *v->since))

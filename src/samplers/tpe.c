@@ -1192,14 +1192,18 @@ static int categorical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, d
 
 /* ---------------------------------------------------------------- the kept state */
 
-/* Whether the kept state can give this study's asks what observe and the merged path give:
+/* Whether a kept state can give this study's asks what observe and the merged path give:
  * one objective in trial order, the merged bad side's settings. */
+static bool kept_settings(const tpe *p, knob_study *s, int64_t self)
+{
+    return p->cache && knob_study_n_objectives(s) == 1 && !p->constant_liar && !p->multivariate &&
+           !p->cost[0] && !p->ws_study[0] && strcmp(p->weights, "uniform") != 0 &&
+           knob_pruner_bracket(knob_study_pruner(s), s, self) < 0;
+}
+
 static bool kept_usable(const tpe *p, knob_study *s, int64_t self)
 {
-    return p->cache && !p->kept_off && knob_study_n_objectives(s) == 1 && !p->constant_liar &&
-           !p->multivariate && !p->cost[0] && !p->ws_study[0] &&
-           strcmp(p->weights, "uniform") != 0 &&
-           knob_pruner_bracket(knob_study_pruner(s), s, self) < 0;
+    return !p->kept_off && kept_settings(p, s, self);
 }
 
 /* The value a trial's params give column c (kernel space; NaN: none counts). */
@@ -1341,8 +1345,10 @@ static int sample_kept(tpe *p, knob_study *s, knob_trial *t, const char *name,
  * observations. */
 static knob__tpe_kept *kept_build(tpe *p, knob_study *s)
 {
+    /* A handle that dropped a stale record (kept_off) read every trial: the state built
+     * from them replaces it, so that the next process does not drop it again. */
     if (!p->in_order || p->full_stamp <= 0 || p->n_objectives != 1 ||
-        !kept_usable(p, s, p->last_self) || p->n_cols > 64)
+        !kept_settings(p, s, p->last_self) || p->n_cols > 64)
         return NULL;
     const char *names[64];
     const knob_distribution *dists[64];

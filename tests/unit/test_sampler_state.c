@@ -340,12 +340,116 @@ static void lazy_trials_since(void **state)
     remove(path);
 }
 
+static int64_t record_stamp(const char *path)
+{
+    return knob_test_sql_int(path, "SELECT MAX(stamp) FROM knob_sampler_states");
+}
+
+/* A record read and used is written again only once the study has changed 256 times since
+ * its stamp (sampler_state.c's STATE_REWRITE); the asks in between bring it up to date
+ * from the trials changed since, and suggest what the asks without it suggest. */
+static void rewritten_when_behind(void **state)
+{
+    (void)state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("state_behind.db"));
+    make_study(path, 6, true);
+    double x[2];
+    int64_t n = ask_one(path, true, "seed=7", x); /* reads every trial; writes the record */
+    int64_t first = record_stamp(path);
+    assert_true(first > 0);
+    for (int i = 0; i < 3; i++) {
+        tell_one(path, n, KNOB_TRIAL_COMPLETE, 0.1 * i);
+        agree(path, "a record behind by a few trials");
+        n = knob_test_sql_int(path, "SELECT MAX(number) FROM trials");
+        assert_int_equal(record_stamp(path), first); /* not written again */
+    }
+    tell_one(path, n, KNOB_TRIAL_COMPLETE, 0.7);
+    /* the study 300 changes past the record: the next ask through it writes it again */
+    knob_test_sql_exec(path, "UPDATE studies SET seq = seq + 300");
+    n = ask_one(path, true, "seed=7", x);
+    assert_true(record_stamp(path) >= first + 300);
+    tell_one(path, n, KNOB_TRIAL_COMPLETE, 0.8);
+    agree(path, "a record written again");
+    remove(path);
+}
+
+/* A record the sampler could not use (a frozen trial changed since its stamp: it read the
+ * study whole) is written again at once, however recent. */
+static void unused_record_rewritten(void **state)
+{
+    (void)state;
+    char path[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("state_unused.db"));
+    make_study(path, 7, true);
+    double x[2];
+    int64_t n = ask_one(path, true, "seed=7", x);
+    tell_one(path, n, KNOB_TRIAL_COMPLETE, 0.2);
+    int64_t first = record_stamp(path);
+    knob_test_sql_exec(path, "BEGIN;"
+                             "UPDATE studies SET seq = seq + 1;"
+                             "UPDATE trials SET seq = (SELECT seq FROM studies) WHERE number = 12;"
+                             "UPDATE trial_values SET value = -100 WHERE trial = "
+                             "(SELECT id FROM trials WHERE number = 12);"
+                             "COMMIT;");
+    agree(path, "a frozen trial changed");
+    assert_true(record_stamp(path) > first);
+    /* and the record now written is used: the next ask reads only what changed */
+    int64_t again = record_stamp(path);
+    n = knob_test_sql_int(path, "SELECT MAX(number) FROM trials");
+    tell_one(path, n, KNOB_TRIAL_COMPLETE, 0.3);
+    agree(path, "after the record was written again");
+    assert_int_equal(record_stamp(path), again);
+    remove(path);
+}
+
+/* A lazy view begins at the first number it is given (the entries below it are never
+ * touched); a trial below that number changed later is still found, answered and freed. */
+static void lazy_view_below_its_first(void **state)
+{
+    (void)state;
+    char path[4200], url[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("state_below.db"));
+    make_study(path, 8, true);
+    int64_t stamp0 = knob_test_sql_int(path, "SELECT seq FROM studies");
+    double x[2];
+    int64_t n = ask_one(path, false, "seed=7", x);
+    tell_one(path, n, KNOB_TRIAL_COMPLETE, -5);
+    url_of(path, url, sizeof url);
+    knob_storage *st;
+    const knob_trial_info *const *tr;
+    size_t m;
+    int64_t stamp;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = open_study(st, "seed=1", false);
+    assert_int_equal(knob_study_trials_since(s, stamp0, &tr, &m, &stamp), KNOB_OK);
+    assert_int_equal(m, 1);
+    assert_int_equal(tr[0]->number, n);
+    /* trial 30 changes (another process): the same handle's next read gets it */
+    knob_test_sql_exec(path, "BEGIN;"
+                             "UPDATE studies SET seq = seq + 1;"
+                             "UPDATE trials SET seq = (SELECT seq FROM studies) WHERE number = 30;"
+                             "COMMIT;");
+    assert_int_equal(knob_study_trials_since(s, stamp0, &tr, &m, &stamp), KNOB_OK);
+    assert_int_equal(m, 2);
+    assert_int_equal(tr[0]->number, 30);
+    assert_int_equal(tr[1]->number, n);
+    assert_int_equal(knob_study_trials(s, &tr, &m), KNOB_OK); /* then the study whole */
+    assert_int_equal(m, BIG + 1);
+    for (size_t i = 0; i < m; i++)
+        assert_int_equal(tr[i]->number, (int64_t)i);
+    knob_study_free(s);
+    knob_storage_close(st);
+    remove(path);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(saved_and_same),    cmocka_unit_test(never_stale),
-        cmocka_unit_test(damaged_records),   cmocka_unit_test(recreated_study),
-        cmocka_unit_test(lazy_trials_since),
+        cmocka_unit_test(saved_and_same),          cmocka_unit_test(never_stale),
+        cmocka_unit_test(damaged_records),         cmocka_unit_test(recreated_study),
+        cmocka_unit_test(lazy_trials_since),       cmocka_unit_test(rewritten_when_behind),
+        cmocka_unit_test(unused_record_rewritten), cmocka_unit_test(lazy_view_below_its_first),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
