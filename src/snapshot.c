@@ -31,6 +31,7 @@
 
 #define SNAP_MAGIC UINT64_C(0x31706e73626f6e6b) /* "knobsnp1" read as a little-endian word */
 #define SNAP_VERSION 1u
+#define KNOB__SNAP_MAX_NUMBER (INT64_C(1) << 40) /* a trial number past it is damage */
 
 /* The first bytes of a segment, as written (native byte order: the magic tells). */
 typedef struct snap_head {
@@ -364,8 +365,12 @@ static int read_trial(knobx_reader *r, const tables *tb, int64_t to, scratch *x,
                       knob__trial_rec *rec)
 {
     snap_trial t;
+    /* A number is not bounded by the stamp: PostgreSQL's stamps are transaction ids, and
+     * one transaction may write 100,000 trials (a segment of a study whose numbers passed its
+     * stamp was taken as damaged, and the study read whole every time). */
+    (void)to;
     if (!knobx_read(r, &t, sizeof t) || t.state < 0 || t.state > KNOB_TRIAL_WAITING ||
-        t.number < 0 || t.number >= to)
+        t.number < 0 || t.number >= KNOB__SNAP_MAX_NUMBER)
         return -1;
     /* every part must fit in what is left before anything is allocated for it */
     size_t left = (size_t)(r->end - r->p);
