@@ -402,10 +402,10 @@ static void builtin_enum_options(void **state)
         n += check_enums("sampler", (*p)->name, (*p)->options);
     for (const knob_pruner_plugin *const *p = knob_pruner_builtins(); *p; p++)
         n += check_enums("pruner", (*p)->name, (*p)->options);
-    /* gp: startup, acquisition, failed, pending, mo_acquisition, batch_acquisition; tpe:
-     * weights, gamma_strategy, startup; cmaes: restart_strategy; qmc: qmc_type; nsga2,
-     * nsga3: crossover, mutation, selection. */
-    assert_int_equal(n, 17);
+    /* gp: startup, acquisition, failed, pending, mo_acquisition, batch_acquisition,
+     * incumbent; tpe: weights, gamma_strategy, startup; cmaes: restart_strategy; qmc:
+     * qmc_type; nsga2, nsga3: crossover, mutation, selection. */
+    assert_int_equal(n, 18);
     knob_sampler *sp;
     assert_int_equal(knob_sampler_create("gp", "acquisition=pi", &sp), KNOB_EINVAL);
     assert_non_null(
