@@ -378,12 +378,14 @@ static const knob_option options[] = {
     {"round_inside", KNOB_OPT_BOOL, offsetof(bo, round_inside), "false", 0, 0,
      "ints and stepped floats are rounded inside the acquisition's search (candidates scored at "
      "their values, the local search over the continuous params with the rounded ones held, as "
-     "HEBO and Optuna's GPSampler do) instead of searched as continuous and rounded after",
+     "HEBO and Optuna's GPSampler do) instead of searched as continuous and rounded after (worse "
+     "on bench/bayesmark's decision trees, so off by default)",
      NULL},
     {"incumbent", KNOB_OPT_ENUM, offsetof(bo, incumbent), "observed", 0, 0,
      "what expected improvement improves on: observed (the best loss seen) or mean (the lowest "
      "posterior mean at an observed point: with a fitted noise, a lucky draw of a noisy "
-     "objective does not set the bar)",
+     "objective does not set the bar; better in batches on a noisy SVM, worse on decision trees "
+     "in bench/bayesmark, so observed by default)",
      incumbents},
     {"reference_point", KNOB_OPT_STRING, offsetof(bo, ref_text), "", 0, 0,
      "several objectives: the hypervolume's reference point, a list of one value per objective "
