@@ -17,11 +17,12 @@
  *   probability mutation_prob (1 / params by default). Its parents are the trial's system
  *   attribute "<name>:parents".
  *
- * Generation 0 is random.
+ * Generation 0 is random, a scrambled Sobol sequence or Latin hypercubes (option initial).
  */
 #include "samplers/genetic.h"
 #include "internal.h"
 #include "math/pareto.h"
+#include "math/sobol.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "util/json.h"
@@ -47,6 +48,10 @@ enum { S_DOMINANCE, S_CROWDED };
 
 const char *const knob__ga_selections[] = {"dominance", "crowded", NULL};
 
+enum { I_RANDOM, I_SOBOL, I_LHS };
+
+const char *const knob__ga_initials[] = {"random", "sobol", "lhs", NULL};
+
 #define MAX_DIMS 256
 
 static int oom(const ga *g)
@@ -71,6 +76,10 @@ int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
     for (int k = 0; knob__ga_selections[k]; k++)
         if (g->selection && strcmp(g->selection, knob__ga_selections[k]) == 0)
             g->selection_kind = k;
+    g->initial_kind = I_RANDOM;
+    for (int k = 0; knob__ga_initials[k]; k++)
+        if (g->initial && strcmp(g->initial, knob__ga_initials[k]) == 0)
+            g->initial_kind = k;
     g->n_parents = g->kind == X_UNDX || g->kind == X_SPX ? 3 : 2;
     if (g->population_size < g->n_parents)
         return knob_set_error(KNOB_EINVAL,
@@ -881,4 +890,66 @@ int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)
     }
     free(par);
     return rc;
+}
+
+/* ------------------------------------------------------------ generation 0 */
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* A bijection of [0, n) keyed by key: a 4-round Feistel network on the smallest
+ * [0, 4^h) that holds n, walked until it lands inside (at most 4 n / n expected steps). */
+static uint64_t permute(uint64_t k, uint64_t n, uint64_t key)
+{
+    unsigned h = 1;
+    while (h < 32 && (1ull << (2 * h)) < n)
+        h++;
+    uint64_t mask = (1ull << h) - 1;
+    do {
+        uint64_t l = k >> h, r = k & mask;
+        for (uint64_t round = 0; round < 4; round++) {
+            uint64_t f = mix64(key + 0x9e3779b97f4a7c15u * (round + 1) + r) & mask;
+            uint64_t next = l ^ f;
+            l = r, r = next;
+        }
+        k = l << h | r;
+    } while (k >= n);
+    return k;
+}
+
+double knob__ga_lhs(uint64_t seed, uint64_t block, unsigned dim, uint64_t k, uint64_t n, double w)
+{
+    uint64_t key = mix64(mix64(seed ^ 0x6c68735f6b6e6f62u) + block * 0x100000001b3u + dim);
+    double u = ((double)permute(k % n, n, key) + w) / (double)n;
+    return u < 1 ? u : 0x1.fffffffffffffp-1;
+}
+
+int knob__ga_sample_independent(knob__ga *g, knob_study *s, knob_trial *t, const char *name,
+                                const knob_distribution *d, double *internal)
+{
+    const char *gj = g->initial_kind == I_RANDOM ? NULL : knob_trial_system_attr(t, g->gen_key);
+    size_t dim = knob_trial_n_params(t); /* the param's place in the trial's suggest order */
+    int64_t number = knob_trial_number(t);
+    if (!gj || strcmp(gj, "0") != 0 || number < 0 ||
+        (g->initial_kind == I_SOBOL && dim >= knob__sobol_dims))
+        return knob__random_independent(g, s, t, name, d, internal);
+    uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
+    double u;
+    if (g->initial_kind == I_SOBOL) {
+        uint32_t v[32];
+        knob__sobol_directions((unsigned)dim, v);
+        u = knob__sobol_scrambled(v, (unsigned)dim, (uint64_t)number, seed);
+    } else {
+        knob_rng r;
+        knob_rng_derive(&r, seed, number, name);
+        uint64_t n = (uint64_t)g->population_size;
+        u = knob__ga_lhs(seed, (uint64_t)number / n, (unsigned)dim, (uint64_t)number, n,
+                         knob_rng_uniform(&r));
+    }
+    *internal = knob__random_at(u, d);
+    return KNOB_OK;
 }

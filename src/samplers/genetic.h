@@ -47,12 +47,12 @@ typedef struct knob__ga {
     int64_t population_size;
     char *crossover;
     double crossover_prob, swapping_prob, mutation_prob;
-    char *mutation, *selection;
+    char *mutation, *selection, *initial;
     double mutation_eta;
     /* set by knob__ga_init */
     const char *name; /* "nsga2": attribute keys and messages */
     knob__ga_cut cut;
-    int kind, n_parents, mutation_kind, selection_kind;
+    int kind, n_parents, mutation_kind, selection_kind, initial_kind;
     char gen_key[48], parents_key[48]; /* "<name>:generation", "<name>:parents" */
     /* caches of one study (dropped when the sampler sees another): */
     const knob_study *study;
@@ -84,6 +84,7 @@ typedef struct knob__ga {
 extern const char *const knob__ga_crossovers[];
 extern const char *const knob__ga_mutations[];
 extern const char *const knob__ga_selections[];
+extern const char *const knob__ga_initials[];
 
 /* The options every genetic sampler takes, for a state type whose knob__ga is `member`. */
 #define KNOB__GA_OPTIONS(type, member)                                                             \
@@ -151,6 +152,18 @@ extern const char *const knob__ga_selections[];
             knob__ga_selections                                                                    \
     }
 
+/* The first generation's points, `initial` defaulting to `def` ("random", "sobol" or
+ * "lhs"). */
+#define KNOB__GA_INITIAL_OPTION(type, member, def)                                                 \
+    {                                                                                              \
+        "initial", KNOB_OPT_ENUM, offsetof(type, member.initial), def, 0, 0,                       \
+            "generation 0: random (independent draws, as Optuna does), sobol (a scrambled "        \
+            "Sobol sequence, point = trial number) or lhs (a Latin hypercube per "                 \
+            "population_size trials: every param's range cut into population_size cells, one "     \
+            "point in each)",                                                                      \
+            knob__ga_initials                                                                      \
+    }
+
 /* Checks the options (KNOB_EINVAL: a population smaller than the crossover's parents). */
 int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut);
 void knob__ga_fini(knob__ga *g);
@@ -177,8 +190,18 @@ int knob__ga_cut_crowding(knob__ga *g, const knob__ga_pop *p, size_t m, const si
  * eta; the result stays in [0, 1]. */
 double knob__ga_polynomial_mutation(double u, double eta, double w);
 
-/* The plugin entry points. */
+/* The point of a Latin hypercube of n points (n >= 1) in one dimension: slot k in [0, n)
+ * of the hypercube `block` of the generator `seed` goes to cell perm(k) of n, a bijection
+ * of [0, n) per (seed, block, dim), at w in [0, 1) within the cell. Returns u in [0, 1). */
+double knob__ga_lhs(uint64_t seed, uint64_t block, unsigned dim, uint64_t k, uint64_t n, double w);
+
+/* The plugin entry points. knob__ga_sample_independent: in generation 0 with
+ * initial=sobol or lhs, the trial's point in the sequence (the param's dimension is its
+ * place in the trial's suggest order); else (mutated params, initial=random) a random draw
+ * as knob__random_independent's. */
 int knob__ga_before_trial(knob__ga *g, knob_study *s, knob_trial *t);
 int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t);
+int knob__ga_sample_independent(knob__ga *g, knob_study *s, knob_trial *t, const char *name,
+                                const knob_distribution *d, double *internal);
 
 #endif

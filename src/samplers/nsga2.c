@@ -1,7 +1,8 @@
 /*
  * NSGA-II (Deb et al. 2002) as Optuna's NSGAIISampler runs it, on the stored history so
- * that any number of workers share one population, with two of Deb's operators by default
- * (Optuna's are the options mutation=random,selection=dominance):
+ * that any number of workers share one population, with two of Deb's operators and a Latin
+ * hypercube for generation 0 by default (Optuna's are the options
+ * mutation=random,selection=dominance,initial=random):
  *
  * - generations: a trial joins the latest generation of the completed trials (its system
  *   attribute "nsga2:generation"), or the next one once that holds population_size
@@ -19,7 +20,8 @@
  *   default, else (and a categorical one always) left to random sampling as in Optuna.
  *   Its parents are the trial's system attribute "nsga2:parents".
  *
- * With one objective it is an elitist genetic algorithm. Generation 0 is random. The
+ * With one objective it is an elitist genetic algorithm. Generation 0 is a Latin hypercube
+ * per population_size trials (initial=lhs; sobol: a scrambled Sobol sequence). The
  * machinery (generations, parents, crossover, mutation) is samplers/genetic.c, shared with
  * nsga3; NSGA-II's own part is its survival rule, the crowding distance.
  */
@@ -52,9 +54,16 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     return knob__ga_sample_relative(state, s, t);
 }
 
+static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *d, double *internal)
+{
+    return knob__ga_sample_independent(state, s, t, name, d, internal);
+}
+
 static const knob_option options[] = {
     KNOB__GA_OPTIONS(nsga2, ga),
     KNOB__GA_MUTATION_OPTIONS(nsga2, ga, "polynomial"),
+    KNOB__GA_INITIAL_OPTION(nsga2, ga, "lhs"),
     KNOB__GA_SELECTION_OPTION(nsga2, ga, "crowded"),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
@@ -65,15 +74,16 @@ const knob_sampler_plugin knob__sampler_nsga2 = {
     .help = "NSGA-II (Optuna's NSGAIISampler): generations of population_size trials shared "
             "by every worker through the storage, elitist survival by non-dominated sorting "
             "and crowding distance, constrained domination, crossover (uniform, blxalpha, sbx, "
-            "vsbx, undx, spx), Deb's crowded tournament and polynomial mutation "
-            "(selection=dominance,mutation=random: Optuna's); with one objective an elitist "
-            "genetic algorithm. Options: population_size, crossover, crossover_prob, "
-            "swapping_prob, mutation_prob, mutation, mutation_eta, selection, seed.",
+            "vsbx, undx, spx), Deb's crowded tournament and polynomial mutation, a Latin "
+            "hypercube for generation 0 (selection=dominance,mutation=random,initial=random: "
+            "Optuna's); with one objective an elitist genetic algorithm. Options: "
+            "population_size, crossover, crossover_prob, swapping_prob, mutation_prob, "
+            "mutation, mutation_eta, initial, selection, seed.",
     .state_size = sizeof(nsga2),
     .options = options,
     .init = init,
     .fini = fini,
     .before_trial = before_trial,
     .sample_relative = sample_relative,
-    .sample_independent = knob__random_independent,
+    .sample_independent = sample_independent,
 };

@@ -398,9 +398,16 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     return knob__ga_sample_relative(state, s, t);
 }
 
+static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
+                              const knob_distribution *d, double *internal)
+{
+    return knob__ga_sample_independent(state, s, t, name, d, internal);
+}
+
 static const knob_option options[] = {
     KNOB__GA_OPTIONS(nsga3, ga),
     KNOB__GA_MUTATION_OPTIONS(nsga3, ga, "random"),
+    KNOB__GA_INITIAL_OPTION(nsga3, ga, "random"),
     KNOB__GA_SELECTION_OPTION(nsga3, ga, "dominance"),
     {"reference_points", KNOB_OPT_STRING, offsetof(nsga3, reference_points), "", 0, 0,
      "the reference points, a list of points of as many objectives as the study, such as "
@@ -420,7 +427,8 @@ const knob_sampler_plugin knob__sampler_nsga3 = {
             "the user's, normalisation by the ideal point and the intercepts of the extreme "
             "points, niching). Options: population_size, crossover, crossover_prob, "
             "swapping_prob, mutation_prob, mutation (random, as Optuna's, by default), "
-            "mutation_eta, selection (dominance, as Optuna's, by default), reference_points, "
+            "mutation_eta, selection (dominance, as Optuna's, by default), initial (random, as "
+            "Optuna's, by default), reference_points, "
             "dividing_parameter, seed.",
     .state_size = sizeof(nsga3),
     .options = options,
@@ -428,5 +436,5 @@ const knob_sampler_plugin knob__sampler_nsga3 = {
     .fini = fini,
     .before_trial = before_trial,
     .sample_relative = sample_relative,
-    .sample_independent = knob__random_independent,
+    .sample_independent = sample_independent,
 };

@@ -16,8 +16,9 @@
 
 #define DIMS 6
 
-/* Optuna's NSGAIISampler operators (knob's defaults differ in mutation and selection). */
-#define OPTUNA_OPERATORS "crossover=uniform,mutation=random,selection=dominance"
+/* Optuna's NSGAIISampler operators (knob's defaults differ in the first generation, mutation
+ * and selection). */
+#define OPTUNA_OPERATORS "crossover=uniform,mutation=random,selection=dominance,initial=random"
 #define ZDT1_BOUND 10.6
 
 /* ZDT1 in DIMS dimensions (both minimized); constraint: x0 >= 0.2 (0.2 - x0 <= 0). */
@@ -153,6 +154,8 @@ static void bad_options(void **state)
     assert_int_equal(knob_sampler_create("nsga2", "selection=random", &sm), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "dominance or crowded"));
     assert_int_equal(knob_sampler_create("nsga2", "mutation_eta=-1", &sm), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_create("nsga2", "initial=halton", &sm), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "random, sobol or lhs"));
 }
 
 /* Deb's polynomial mutation: a step down for w < 0.5, up otherwise, none at w = 0.5,
@@ -387,7 +390,7 @@ static void golden(void **state)
         OK(knob_storage_open("memory:", &st));
         knob_study *s = run(st, "gold",
                             "nsga2:seed=7,population_size=10,crossover=sbx,mutation=random,"
-                            "selection=dominance",
+                            "selection=dominance,initial=random",
                             25, false);
         const knob_trial_info *const *tr;
         size_t n;
@@ -414,18 +417,21 @@ static void golden(void **state)
  * values were recorded before the caches of generations and search spaces, and again when
  * the crowding cut took Optuna's order of ties (crowding_ties_as_optuna); the first three
  * runs use Optuna's operators (unchanged when the defaults became polynomial mutation and
- * the crowded tournament), the last two the defaults (recorded then). */
+ * the crowded tournament, and Latin hypercubes for generation 0), the last two the
+ * defaults (recorded again when generation 0 became a Latin hypercube). */
 static void golden_all(void **state)
 {
     (void)state;
     const char *runs[] = {
-        "nsga2:seed=11,population_size=10,crossover=sbx,mutation=random,selection=dominance",
+        "nsga2:seed=11,population_size=10,crossover=sbx,mutation=random,selection=dominance,"
+        "initial=random",
         "nsga2:seed=12,population_size=12," OPTUNA_OPERATORS,
-        "nsga2:seed=13,population_size=9,crossover=undx,mutation=random,selection=dominance",
+        "nsga2:seed=13,population_size=9,crossover=undx,mutation=random,selection=dominance,"
+        "initial=random",
         /* the defaults */
         "nsga2:seed=14,population_size=10", "nsga2:seed=15,population_size=9,crossover=sbx"};
     const uint64_t want_hash[5] = {0x26053475b19d966au, 0x49c4810bcd430efdu, 0xba917f649e3c3797u,
-                                   0xe3d1dc47468a5676u, 0xf3e05cdc55631bbeu};
+                                   0x7778ff0f72b3ee6cu, 0x9cf5f45944069219u};
     int bad = 0;
     for (int k = 0; k < 5; k++) {
         knob_storage *st;
@@ -454,6 +460,138 @@ static void golden_all(void **state)
     }
     if (bad)
         fail_msg("%d of 5 runs differ from their golden hash", bad);
+}
+
+/* Generation 0 of `sampler` (population_size 10 or 16, as its options say): n trials asked
+ * before any is told (all of generation 0), a float, a log float, an int, a log int and a
+ * categorical param each; u[k][i]: trial k's param i mapped back to [0, 1) in the measure
+ * of random sampling (log scale for the log ones), cat[k] its choice. */
+#define FIRST_N 20
+static void first_generation(const char *sampler, const char *opts, int n, double u[][4],
+                             size_t *cat)
+{
+    knob_storage *st;
+    knob_sampler *sm;
+    knob_study *s;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    OK(knob_storage_open("memory:", &st));
+    OK(knob_sampler_create(sampler, opts, &sm));
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .sampler = sm};
+    OK(knob_study_create(st, "first", &o, &s));
+    knob_trial *t[FIRST_N];
+    static const char *const choices[] = {"a", "b", "c", "d", "e"};
+    for (int k = 0; k < n; k++) {
+        double x, y;
+        int64_t i, j;
+        OK(knob_study_ask(s, &t[k]));
+        OK(knob_trial_suggest_float(t[k], "x", -2, 3, 0, 0, &x));
+        OK(knob_trial_suggest_float(t[k], "lr", 1e-4, 1, 0, KNOB_LOG, &y));
+        OK(knob_trial_suggest_int(t[k], "n", 0, 159, 1, 0, &i));
+        OK(knob_trial_suggest_int(t[k], "w", 1, 1000, 1, KNOB_LOG, &j));
+        OK(knob_trial_suggest_categorical(t[k], "c", choices, 5, &cat[k]));
+        assert_true(x >= -2 && x <= 3 && y >= 1e-4 && y <= 1 && i >= 0 && i <= 159 && j >= 1 &&
+                    j <= 1000 && cat[k] < 5);
+        u[k][0] = (x + 2) / 5;
+        u[k][1] = (log(y) - log(1e-4)) / (0 - log(1e-4));
+        u[k][2] = (double)i / 160;
+        u[k][3] = (log((double)j + 0.5) - log(0.5)) / (log(1000.5) - log(0.5));
+    }
+    for (int k = 0; k < n; k++) {
+        double f[2] = {u[k][0], 1 - u[k][0]};
+        OK(knob_study_tell(s, t[k], KNOB_TRIAL_COMPLETE, f, 2));
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Whether u[from..from + n)[i] puts one point in each of n cells of [0, 1) (the log int's
+ * cells are rounded: its cell may be off by one at a boundary), and how many of them sit in
+ * the same cell as param 0 (a hypercube whose params share one permutation would say n). */
+static bool stratified(double u[][4], int from, int n, int i, bool rounded, int *same)
+{
+    int seen[FIRST_N] = {0};
+    bool ok = true;
+    for (int k = from; k < from + n; k++) {
+        int c = (int)floor(u[k][i] * n);
+        ok &= c >= 0 && c < n;
+        if (c >= 0 && c < n)
+            seen[c]++;
+        *same += c == (int)floor(u[k][0] * n);
+    }
+    for (int c = 0; c < n && !rounded; c++)
+        ok &= seen[c] == 1;
+    return ok;
+}
+
+/* initial=lhs (nsga2's default): each population_size trials of generation 0 are a Latin
+ * hypercube, every 1-D projection one point per cell (float, log float, int; the log int
+ * within its rounding; categorical choices equally often), params not sharing one
+ * permutation, in bounds; trials asked beside them beyond population_size make a second
+ * hypercube. */
+static void initial_lhs_stratified(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 4; seed++) {
+        double u[FIRST_N][4];
+        size_t cat[FIRST_N];
+        char opts[64];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=10", seed);
+        first_generation("nsga2", opts, 20, u, cat);
+        for (int block = 0; block < 2; block++) {
+            int same[4] = {0};
+            for (int i = 0; i < 4; i++)
+                if (!stratified(u, 10 * block, 10, i, i == 3, &same[i]))
+                    fail_msg("seed %d, hypercube %d: param %d not one point per cell", seed, block,
+                             i);
+            if (same[1] == 10 && same[2] == 10)
+                fail_msg("seed %d, hypercube %d: the params share one permutation", seed, block);
+            int per[5] = {0};
+            for (int k = 10 * block; k < 10 * block + 10; k++)
+                per[cat[k]]++;
+            for (int c = 0; c < 5; c++)
+                if (per[c] != 2)
+                    fail_msg("seed %d, hypercube %d: choice %d taken %d times", seed, block, c,
+                             per[c]);
+        }
+    }
+    /* the permutation itself: a bijection of [0, n) for every n, u inside its cell */
+    for (uint64_t n = 1; n <= 300; n += 7) {
+        bool hit[300] = {false};
+        for (uint64_t k = 0; k < n; k++) {
+            double v = knob__ga_lhs(5, 2, 3, k, n, 0.5);
+            size_t c = (size_t)floor(v * (double)n);
+            assert_true(v > 0 && v < 1 && c < n && !hit[c]);
+            assert_true(fabs(v * (double)n - (double)c - 0.5) < 1e-9);
+            hit[c] = true;
+        }
+    }
+}
+
+/* initial=sobol: the first 16 trials, a scrambled Sobol net, one point in each sixteenth of
+ * every param (the log int within its rounding); initial=random: generation 0 is the random
+ * sampler's, draw for draw (Optuna's NSGAIISampler). */
+static void initial_sobol_and_random(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 3; seed++) {
+        double u[FIRST_N][4], v[FIRST_N][4];
+        size_t cat[FIRST_N], cat2[FIRST_N];
+        char opts[64];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=16,initial=sobol", seed);
+        first_generation("nsga2", opts, 16, u, cat);
+        int same[4] = {0};
+        for (int i = 0; i < 4; i++)
+            if (!stratified(u, 0, 16, i, i == 3, &same[i]))
+                fail_msg("sobol, seed %d: param %d not one point per sixteenth", seed, i);
+        snprintf(opts, sizeof opts, "seed=%d,population_size=10,initial=random", seed);
+        first_generation("nsga2", opts, 10, u, cat);
+        snprintf(opts, sizeof opts, "seed=%d", seed);
+        first_generation("random", opts, 10, v, cat2);
+        for (int k = 0; k < 10; k++) {
+            assert_memory_equal(u[k], v[k], sizeof u[k]);
+            assert_int_equal(cat[k], cat2[k]);
+        }
+    }
 }
 
 /* Several processes on one SQLite file share one population. */
@@ -594,6 +732,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(polynomial_mutation),
     cmocka_unit_test(defaults_beat_optuna_operators),
     cmocka_unit_test(workers_share_population),
+    cmocka_unit_test(initial_lhs_stratified),
+    cmocka_unit_test(initial_sobol_and_random),
 };
 
 KNOB_TEST_MAIN(tests)

@@ -404,8 +404,8 @@ static void builtin_enum_options(void **state)
         n += check_enums("pruner", (*p)->name, (*p)->options);
     /* gp: startup, acquisition, failed, pending, mo_acquisition, batch_acquisition,
      * incumbent; tpe: weights, gamma_strategy, startup; cmaes: restart_strategy; qmc:
-     * qmc_type; nsga2, nsga3: crossover, mutation, selection. */
-    assert_int_equal(n, 18);
+     * qmc_type; nsga2, nsga3: crossover, mutation, selection, initial. */
+    assert_int_equal(n, 20);
     knob_sampler *sp;
     assert_int_equal(knob_sampler_create("gp", "acquisition=pi", &sp), KNOB_EINVAL);
     assert_non_null(
