@@ -4,7 +4,7 @@
  *                     [--trials T]
  *       one JSON line per seed (0..S-1): the best value and its regret after T trials.
  *   bench_tpe warm --func NAME [--sampler tpe|gp] [--source shifted|negated|other|same]
- *                  [--seeds S] [--trials T] [--options "k=v,..."]
+ *                  [--seeds S] [--trials T] [--options "k=v,..."] [--trace 1]
  *       warm start on a pair, one JSON line per seed: a source study of T trials (of the
  *       same sampler) of the function with its optimum moved by 10% of each range
  *       (shifted, the default), of its negation (negated: an anti-correlated source), of
@@ -12,7 +12,10 @@
  *       the function itself (same: the ceiling of a warm start, a source that did not move),
  *       a cold run of T trials (its best, and the trial that first reached it), and a run
  *       warm-started from the source: the trials it needs to reach the cold run's best
- *       (T + 1: never).
+ *       (T + 1: never). --trace 1 adds each run's improvements, [trial, regret] pairs
+ *       (the trial that lowered the best and the best's distance to the function's minimum),
+ *       as cold_trace and warm_trace: when a run found the optimum's basin, and how fast it
+ *       refined it after.
  *   bench_tpe speed --n N [--sampler NAME] [--measure M] [--warmup W]
  *                   [--history self|random] [--options "k=v,..."]
  *       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
@@ -31,7 +34,7 @@
 
 typedef struct args {
     const char *mode, *func, *sampler, *options, *history, *source;
-    int seeds, trials, measure, warmup;
+    int seeds, trials, measure, warmup, trace;
     long n;
 } args;
 
@@ -140,17 +143,32 @@ static double other(const double *x, int d)
     return 100 * s / (0.81 * d);
 }
 
+/* The improvements of a run (--trace): the trial that lowered the best, and the best's
+ * regret then. */
+typedef struct trace {
+    int *trial;
+    double *regret;
+    int n;
+} trace;
+
 /* Runs trials of f on s until `trials` or until the best reaches `target`; returns the
- * number of trials run, the best in *best and the trial that first reached it in *at. */
+ * number of trials run, the best in *best and the trial that first reached it in *at; each
+ * improvement into tr when it is not NULL (room for `trials` of them). */
 static int run_until(knob_study *s, const bench_func *f, int trials, double target, double *best,
-                     int *at)
+                     int *at, trace *tr)
 {
     *best = INFINITY;
+    if (tr)
+        tr->n = 0;
     for (int i = 0; i < trials; i++) {
         double y = run_trial(s, f);
         if (y < *best) {
             *best = y;
             *at = i + 1;
+            if (tr) {
+                tr->trial[tr->n] = i + 1;
+                tr->regret[tr->n++] = y - f->fmin;
+            }
         }
         if (*best <= target)
             return i + 1;
@@ -177,6 +195,19 @@ static void warm(const args *a)
                 a->source);
         exit(2);
     }
+    trace runs[2] = {{0}, {0}}, *tr_cold = NULL, *tr_warm = NULL;
+    if (a->trace) {
+        for (int k = 0; k < 2; k++) {
+            runs[k].trial = malloc((size_t)(a->trials > 0 ? a->trials : 1) * sizeof(int));
+            runs[k].regret = malloc((size_t)(a->trials > 0 ? a->trials : 1) * sizeof(double));
+            if (!runs[k].trial || !runs[k].regret) {
+                fprintf(stderr, "bench_tpe: out of memory\n");
+                exit(1);
+            }
+        }
+        tr_cold = &runs[0];
+        tr_warm = &runs[1];
+    }
     for (int seed = 0; seed < a->seeds; seed++) {
         char opts[512];
         knob_storage *st;
@@ -193,7 +224,7 @@ static void warm(const args *a)
             die("study");
         double best_src, best_cold, best_warm;
         int at_src = 0, at_cold = 0, at_warm = 0;
-        run_until(s, &src, a->trials, -INFINITY, &best_src, &at_src);
+        run_until(s, &src, a->trials, -INFINITY, &best_src, &at_src, NULL);
         knob_study_free(s);
         snprintf(opts, sizeof opts, "seed=%d%s%s", seed, a->options[0] ? "," : "", a->options);
         if (knob_sampler_create(a->sampler, opts, &sp))
@@ -201,7 +232,7 @@ static void warm(const args *a)
         o.sampler = sp;
         if (knob_study_create(st, "cold", &o, &s))
             die("study");
-        run_until(s, f, a->trials, -INFINITY, &best_cold, &at_cold);
+        run_until(s, f, a->trials, -INFINITY, &best_cold, &at_cold, tr_cold);
         knob_study_free(s);
         snprintf(opts, sizeof opts, "seed=%d,warm_start_study=source%s%s", seed,
                  a->options[0] ? "," : "", a->options);
@@ -210,16 +241,28 @@ static void warm(const args *a)
         o.sampler = sp;
         if (knob_study_create(st, "warm", &o, &s))
             die("study");
-        int n = run_until(s, f, a->trials, best_cold, &best_warm, &at_warm);
+        int n = run_until(s, f, a->trials, best_cold, &best_warm, &at_warm, tr_warm);
         knob_study_free(s);
         printf("{\"func\": \"%s\", \"sampler\": \"%s\", \"source\": \"%s\", \"seed\": %d, "
                "\"trials\": %d, \"options\": \"%s\", "
                "\"source_best\": %.10g, \"cold_best\": %.10g, \"cold_trials\": %d, "
-               "\"warm_trials\": %d}\n",
+               "\"warm_trials\": %d",
                f->name, a->sampler, a->source, seed, a->trials, a->options, best_src, best_cold,
                at_cold, best_warm <= best_cold ? n : a->trials + 1);
+        for (int k = 0; a->trace && k < 2; k++) {
+            const trace *tr = k ? tr_warm : tr_cold;
+            printf(", \"%s_trace\": [", k ? "warm" : "cold");
+            for (int i = 0; i < tr->n; i++)
+                printf("%s[%d, %.6g]", i ? ", " : "", tr->trial[i], tr->regret[i]);
+            printf("]");
+        }
+        printf("}\n");
         fflush(stdout);
         knob_storage_close(st);
+    }
+    for (int k = 0; k < 2; k++) {
+        free(runs[k].trial);
+        free(runs[k].regret);
     }
 }
 
@@ -324,6 +367,8 @@ static args parse(int argc, char **argv)
             a.measure = atoi(v);
         else if (!strcmp(k, "--warmup"))
             a.warmup = atoi(v);
+        else if (!strcmp(k, "--trace"))
+            a.trace = atoi(v);
         else if (!strcmp(k, "--n"))
             a.n = atol(v);
         else {
@@ -344,10 +389,10 @@ int main(int argc, char **argv)
     else if (!strcmp(a.mode, "speed") && a.measure > 0)
         speed(&a);
     else {
-        fprintf(stderr,
-                "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
-                "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
-                "[--warmup W] [--history tpe|random] [--source shifted|negated|other|same]\n");
+        fprintf(stderr, "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
+                        "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
+                        "[--warmup W] [--history tpe|random] [--source shifted|negated|other|same] "
+                        "[--trace 1]\n");
         return 2;
     }
     return 0;

@@ -336,6 +336,7 @@ static const knob_option options[] = {
     KNOB__WARM_STORAGE_OPTION(bo, ws_storage),
     KNOB__WARM_FIRST_OPTION(bo, ws_first),
     KNOB__WARM_REFINE_OPTION(bo, ws_refine),
+    KNOB__WARM_SHIFT_OPTION(bo, ws_shift_on),
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
@@ -410,8 +411,8 @@ const knob_sampler_plugin knob__sampler_gp = {
             "two or three objectives); running trials as fantasies. "
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
-            "warm_start_storage, warm_start_first, warm_start_refine, trust_region, min_noise, "
-            "warp, warp_inputs, "
+            "warm_start_storage, warm_start_first, warm_start_refine, warm_start_shift, "
+            "trust_region, min_noise, warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, terrace, batch_acquisition, "
             "round_inside, incumbent, "
             "reference_point, "

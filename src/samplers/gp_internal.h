@@ -89,6 +89,9 @@ typedef struct knob__bo {
     int s_dims[MAX_DIMS], ns;   /* this space's dimension of each of the source model's */
     char s_names[MAX_DIMS][64]; /* their names, to find them again if the space changes */
     double ws_a, ws_b;          /* prior mean = a x the source's mean + b (fitted each ask) */
+    double ws_shift[MAX_DIMS];  /* ... at x - ws_shift (option warm_start_shift; fitted) */
+    bool ws_shift_on;           /* option warm_start_shift */
+    double ws_sbest[MAX_DIMS];  /* the source's best trial, in the source model's dims */
     int64_t ws_first;           /* option warm_start_first */
     int64_t ws_refine;          /* option warm_start_refine: every k-th trial the mean's minimum */
     bool ws_firsts_read;

@@ -1,5 +1,6 @@
 /* The gp sampler's warm start (samplers/gp_internal.h): a finished related study's model,
- * on the params both share, as this study's prior mean, scaled to this study's trials; and
+ * on the params both share, as this study's prior mean, scaled to this study's trials (and,
+ * with warm_start_shift, moved to them); and
  * the source's best configurations for the first trials (samplers/warm_start.h). */
 #include "samplers/gp_internal.h"
 
@@ -24,7 +25,7 @@ void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, doubl
     for (int i = 0; i < m; i++) {
         double z[MAX_DIMS], mean, var, dm[MAX_DIMS], dv[MAX_DIMS];
         for (int k = 0; k < p->ns; k++)
-            z[k] = x[(size_t)i * p->n_dims + p->s_dims[k]];
+            z[k] = x[(size_t)i * p->n_dims + p->s_dims[k]] - p->ws_shift[k];
         if (grad) {
             knob__gp_predict_grad(&p->sgp, z, &mean, &var, dm, dv, work);
             for (int k = 0; k < p->ns; k++)
@@ -34,6 +35,126 @@ void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, doubl
         }
         out[i] = p->ws_a * mean + p->ws_b;
     }
+}
+
+/* The prior mean's input shift (option warm_start_shift): the source's function moved by
+ * delta in the unit cube, for a related task whose optimum moved. delta minimizes the
+ * squared error of the own standardized losses against a x the source's mean at x - delta
+ * + b (a >= 0 and b at their least-squares values for that delta) plus a Gaussian prior
+ * delta_k ~ N(0, WS_SHIFT_SD^2), which keeps delta near 0 until the own trials say
+ * otherwise; by L-BFGS within +-WS_SHIFT_MAX from three starts: 0, the last ask's delta,
+ * and the move that puts the source's best trial onto this study's. Categorical dimensions
+ * do not move. From WS_SHIFT_PER_DIM own trials per shared dimension (0 before). */
+#define WS_SHIFT_SD 0.1
+#define WS_SHIFT_MAX 0.5
+#define WS_SHIFT_PER_DIM 2
+
+typedef struct {
+    const bo *p;
+    const data *D;
+    double *work;
+    int free[MAX_DIMS], n_free;
+    double *m, *g; /* n source means at x - delta, n x ns of their gradients */
+} shift_ctx;
+
+static double shift_fn(unsigned nf, const double *u, double *grad, void *cv)
+{
+    shift_ctx *c = cv;
+    const bo *p = c->p;
+    int n = c->D->n, ns = p->ns;
+    double delta[MAX_DIMS] = {0}, mx = 0, my = 0, sxx = 0, sxy = 0, v = 0;
+    for (unsigned j = 0; j < nf; j++)
+        delta[c->free[j]] = u[j];
+    for (int i = 0; i < n; i++) {
+        double z[MAX_DIMS], var, dv[MAX_DIMS];
+        for (int k = 0; k < ns; k++)
+            z[k] = c->D->X[(size_t)i * p->n_dims + p->s_dims[k]] - delta[k];
+        knob__gp_predict_grad(&p->sgp, z, &c->m[i], &var, c->g + (size_t)i * ns, dv, c->work);
+        mx += c->m[i] / n;
+        my += c->D->y[i] / n;
+    }
+    for (int i = 0; i < n; i++) {
+        sxx += (c->m[i] - mx) * (c->m[i] - mx);
+        sxy += (c->m[i] - mx) * (c->D->y[i] - my);
+    }
+    double a = sxx > 0 ? fmax(sxy / sxx, 0) : 0, b = my - a * mx, prior = 0;
+    for (unsigned j = 0; grad && j < nf; j++)
+        grad[j] = u[j] / (WS_SHIFT_SD * WS_SHIFT_SD);
+    for (int i = 0; i < n; i++) {
+        double r = c->D->y[i] - a * c->m[i] - b;
+        v += r * r;
+        /* d r / d delta = a x the source mean's gradient at x - delta (a and b are at their
+         * least-squares values, so their own derivatives drop out) */
+        for (unsigned j = 0; grad && j < nf; j++)
+            grad[j] += 2 * r * a * c->g[(size_t)i * ns + c->free[j]];
+    }
+    for (unsigned j = 0; j < nf; j++)
+        prior += u[j] * u[j] / (2 * WS_SHIFT_SD * WS_SHIFT_SD);
+    v += prior;
+    if (!isfinite(v)) {
+        if (grad)
+            memset(grad, 0, nf * sizeof *grad);
+        return 1e300;
+    }
+    return v;
+}
+
+/* Fits p->ws_shift to the own trials D (0 with the option off or too few trials). work: 3
+ * x the source's rows. */
+static void fit_shift(bo *p, const data *D, double *work)
+{
+    shift_ctx c = {.p = p, .D = D, .work = work};
+    for (int k = 0; k < p->ns; k++)
+        if (!p->dims[p->s_dims[k]].cat)
+            c.free[c.n_free++] = k;
+    double last[MAX_DIMS];
+    memcpy(last, p->ws_shift, sizeof last);
+    memset(p->ws_shift, 0, sizeof p->ws_shift);
+    if (!p->ws_shift_on || c.n_free == 0 || D->n < WS_SHIFT_PER_DIM * p->ns)
+        return;
+    /* no memory: no shift, the prior mean as without the option */
+    if (!(c.m = malloc((size_t)D->n * (size_t)(p->ns + 1) * sizeof *c.m)))
+        return;
+    c.g = c.m + D->n;
+    unsigned nf = (unsigned)c.n_free;
+    double lo[MAX_DIMS], hi[MAX_DIMS], best[MAX_DIMS] = {0};
+    for (unsigned j = 0; j < nf; j++) {
+        lo[j] = -WS_SHIFT_MAX;
+        hi[j] = WS_SHIFT_MAX;
+    }
+    double vbest = shift_fn(nf, best, NULL, &c);
+    int ob = 0; /* this study's best trial */
+    for (int i = 1; i < D->n; i++)
+        if (D->y[i] < D->y[ob])
+            ob = i;
+    nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, nf);
+    if (opt) {
+        nlopt_set_min_objective(opt, shift_fn, &c);
+        nlopt_set_lower_bounds(opt, lo);
+        nlopt_set_upper_bounds(opt, hi);
+        nlopt_set_maxeval(opt, 100);
+        nlopt_set_ftol_rel(opt, 1e-8);
+    }
+    for (int start = 0; opt && start < 3; start++) {
+        double u[MAX_DIMS], got = HUGE_VAL;
+        for (unsigned j = 0; j < nf; j++) {
+            int k = c.free[j];
+            double move = D->X[(size_t)ob * p->n_dims + p->s_dims[k]] - p->ws_sbest[k];
+            u[j] = start == 0   ? 0
+                   : start == 1 ? last[k]
+                                : fmin(fmax(move, -WS_SHIFT_MAX), WS_SHIFT_MAX);
+        }
+        nlopt_result res = nlopt_optimize(opt, u, &got);
+        if ((res > 0 || res == NLOPT_ROUNDOFF_LIMITED) && got < vbest) {
+            vbest = got;
+            memcpy(best, u, nf * sizeof *u);
+        }
+    }
+    if (opt)
+        nlopt_destroy(opt);
+    for (unsigned j = 0; j < nf; j++)
+        p->ws_shift[c.free[j]] = best[j];
+    free(c.m);
 }
 
 /* The prior mean's scale: own standardized losses against the source's standardized mean
@@ -46,6 +167,7 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
     int n = D->n;
     p->ws_a = 1;
     p->ws_b = 0;
+    fit_shift(p, D, work);
     knob__bo_prior_mean(p, D->X, n, resid, NULL, work); /* the source's mean itself, a = 1, b = 0 */
     if (n >= 3) {
         double mx = 0, my = 0, sxx = 0, sxy = 0;
@@ -112,6 +234,11 @@ static int source_model(bo *p, knob_study *src)
         y[n++] = w[i].loss;
     }
     free(w);
+    int ib = 0; /* the source's best trial, for fit_shift */
+    for (int i = 1; i < n; i++)
+        ib = y[i] < y[ib] ? i : ib;
+    for (int j = 0; n && j < p->ns; j++)
+        p->ws_sbest[j] = X[(size_t)ib * p->ns + j];
     for (int j = 0; j < p->ns; j++)
         cat[j] = p->dims[p->s_dims[j]].cat;
     data S = {.X = X, .y = y, .n = n};

@@ -94,4 +94,13 @@ void knob__warm_firsts_free(knob__warm_firsts *f);
             NULL                                                                                   \
     }
 
+/* The option warm_start_shift of gp. */
+#define KNOB__WARM_SHIFT_OPTION(type, field)                                                       \
+    {                                                                                              \
+        "warm_start_shift", KNOB_OPT_BOOL, offsetof(type, field), "false", 0, 0,                   \
+            "with warm_start_study: the source's model as prior mean at x - delta, delta fitted "  \
+            "to this study's trials at each ask (a source whose optimum moved)",                   \
+            NULL                                                                                   \
+    }
+
 #endif

@@ -277,6 +277,100 @@ static void refine_minimizes_the_mean(void **state)
         assert_true(fabs(X[2 * i] - x[0]) > 1e-7 || fabs(X[2 * i + 1] - x[1]) > 1e-7);
 }
 
+/* warm_start_shift acts in warm runs only: without a source the asks are those without the
+ * option, bit for bit; with one they are the same while the study has fewer than 2 trials a
+ * shared param (trials 0-7 here: the shift is 0 until 8 are complete) and differ after. */
+static void shift_only_when_warm(void **state)
+{
+    (void)state;
+    enum { N = 14 };
+    double a[N * 4], b[N * 4];
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    asks(st, "cold", "seed=5", N, a);
+    asks(st, "cold_shift", "seed=5,warm_start_shift=true", N, b);
+    assert_memory_equal(a, b, sizeof a);
+    pair src = {1.5, 1};
+    knob_study *s = study(st, "source", "seed=1005");
+    assert_int_equal(knob_study_optimize(s, objective, &src, 30), KNOB_OK);
+    knob_study_free(s);
+    asks(st, "warm", "seed=5,warm_start_study=source", N, a);
+    asks(st, "warm_shift", "seed=5,warm_start_study=source,warm_start_shift=true", N, b);
+    assert_memory_equal(a, b, 8 * 4 * sizeof *a);
+    assert_true(memcmp(a + 8 * 4, b + 8 * 4, 4 * sizeof *a) != 0); /* the first with a shift */
+    assert_true(memcmp(a, b, sizeof a) != 0);
+    knob_storage_close(st);
+}
+
+/* The fitted shift on known data: a source model of the bowl (x0 - 0.6)^2 + 2 (x1 - 0.4)^2
+ * (25 grid points of the unit square), own trials of the same bowl centred at (0.5, 0.5):
+ * the prior mean's shift goes the move from the source's centre to this study's, (-0.1,
+ * 0.1), by 0.6 to 1.1 of it in each coordinate with 12 trials (the prior on the shift holds
+ * it back; measured (-0.070, 0.083)) and nearer it with 16 (measured (-0.078, 0.091));
+ * about 0 (within 0.01) when
+ * the own trials are the source's function unmoved; exactly 0 with the option off or with
+ * fewer than 4 own trials (2 a shared param). */
+static double fitted_shift(bool on, int n_own, double cx, double cy, double *shift)
+{
+    static const knob_distribution unit = {.kind = KNOB_DIST_FLOAT, .low = 0, .high = 1};
+    knob__dim dims[2];
+    knob__dim_init(&dims[0], "x0", &unit, 0);
+    knob__dim_init(&dims[1], "x1", &unit, 0);
+    bo p = {.dims = dims, .n_dims = 2, .min_noise = 1e-10, .ws_on = true, .ws_shift_on = on};
+    p.ns = 2;
+    p.s_dims[0] = 0;
+    p.s_dims[1] = 1;
+    double S[2 * 25], sy[25], X[2 * 16], y[16], resid[16], work[3 * 25 + 16];
+    int m = 0;
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 5; j++, m++) {
+            S[2 * m] = 0.1 + 0.2 * i;
+            S[2 * m + 1] = 0.1 + 0.2 * j;
+            double u = S[2 * m] - 0.6, v = S[2 * m + 1] - 0.4;
+            sy[m] = (u * u + 2 * v * v - 0.2) / 0.2;
+        }
+    p.ws_sbest[0] = 0.5; /* the best grid point, (0.5, 0.3) */
+    p.ws_sbest[1] = 0.3;
+    bool cat[2] = {false, false};
+    p.sgp.min_noise = 1e-10;
+    assert_int_equal(knob__gp_set_data(&p.sgp, S, sy, 25, 2, cat), 0);
+    assert_int_equal(knob__gp_fit(&p.sgp, 200), 0);
+    knob_rng r;
+    knob_rng_seed(&r, 3);
+    for (int i = 0; i < n_own; i++) {
+        X[2 * i] = 0.2 + 0.6 * knob_rng_uniform(&r);
+        X[2 * i + 1] = 0.2 + 0.6 * knob_rng_uniform(&r);
+        double u = X[2 * i] - cx, v = X[2 * i + 1] - cy;
+        y[i] = (u * u + 2 * v * v - 0.1) / 0.1;
+    }
+    data D = {.X = X, .y = y, .n = n_own, .n_seen = n_own};
+    knob__bo_fit_prior_scale(&p, &D, resid, work);
+    shift[0] = p.ws_shift[0];
+    shift[1] = p.ws_shift[1];
+    knob__gp_free(&p.sgp);
+    return p.ws_a;
+}
+
+static void shift_finds_the_move(void **state)
+{
+    (void)state;
+    double d[2], a;
+    a = fitted_shift(true, 12, 0.5, 0.5, d);
+    print_message("moved source, 12 trials: shift (%.4f, %.4f), slope %.3f\n", d[0], d[1], a);
+    assert_true(d[0] <= -0.06 && d[0] >= -0.11 && d[1] >= 0.06 && d[1] <= 0.11);
+    double e[2];
+    a = fitted_shift(true, 16, 0.5, 0.5, e);
+    print_message("moved source, 16 trials: shift (%.4f, %.4f), slope %.3f\n", e[0], e[1], a);
+    assert_true(e[0] < d[0] && e[0] >= -0.11 && e[1] > d[1] && e[1] <= 0.11);
+    a = fitted_shift(true, 12, 0.6, 0.4, d);
+    print_message("unmoved source: shift (%.4f, %.4f), slope %.3f\n", d[0], d[1], a);
+    assert_true(fabs(d[0]) < 0.01 && fabs(d[1]) < 0.01);
+    fitted_shift(false, 12, 0.5, 0.5, d);
+    assert_true(d[0] == 0 && d[1] == 0);
+    fitted_shift(true, 3, 0.5, 0.5, d);
+    assert_true(d[0] == 0 && d[1] == 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +378,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(negated_source_costs_little),
         cmocka_unit_test(refine_only_when_warm),
         cmocka_unit_test(refine_minimizes_the_mean),
+        cmocka_unit_test(shift_only_when_warm),
+        cmocka_unit_test(shift_finds_the_move),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
