@@ -12,12 +12,15 @@ build. Per round, each build in turn runs: `knob --version`, `knob ask` (sampler
 `knob tell` of that trial, `knob ask` (tpe) and its tell (not timed), `knob best`, `knob
 trials --format json` and `knob studies` (opens the storage, lists it). Prints per command
 and build the median CPU ms (user + sys of the process, from wait4) and wall ms over R
-rounds, the objects the process maps (LD_DEBUG=files), and with --callgrind the
+rounds with the median page faults (minor, from wait4: on a virtual machine each costs tens
+of microseconds, most of a short process's time), the objects the process maps
+(LD_DEBUG=files), and with --callgrind the
 instructions of one run of each command listed ("version,ask_random,tell,ask_tpe,best,
 trials_json,studies"; valgrind --tool=callgrind --trace-children=no, the loader's work
 included).
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -38,7 +41,7 @@ COMMANDS = ["version", "ask_random", "tell", "ask_tpe", "best", "trials_json", "
 
 
 def run(build, argv, capture=False):
-    """Runs knob of build; returns (wall ms, cpu ms, stdout)."""
+    """Runs knob of build; returns (wall ms, cpu ms, stdout, page faults)."""
     env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(build, "src"), OPENBLAS_NUM_THREADS="1")
     t = time.perf_counter()
     p = subprocess.Popen([os.path.join(build, "knob")] + argv, env=env,
@@ -48,7 +51,7 @@ def run(build, argv, capture=False):
     wall = (time.perf_counter() - t) * 1000
     if status != 0:
         sys.exit("knob %s failed (status %d)" % (" ".join(argv), status))
-    return wall, (ru.ru_utime + ru.ru_stime) * 1000, out
+    return wall, (ru.ru_utime + ru.ru_stime) * 1000, out, ru.ru_minflt
 
 
 def argv_of(cmd, db, d, number=None):
@@ -56,14 +59,18 @@ def argv_of(cmd, db, d, number=None):
     return {"version": ["--version"],
             "ask_random": ["ask", "big", "--sweep", os.path.join(d, "random.yaml"), "--storage", url],
             "ask_tpe": ["ask", "big", "--sweep", os.path.join(d, "tpe.yaml"), "--storage", url],
-            "tell": ["tell", "big", str(number), "1.0", "--storage", url],
+            "tell": ["tell", "big"] + list(number or ("0", "0")) + ["--storage", url],
             "best": ["best", "big", "--storage", url],
             "trials_json": ["trials", "big", "--format", "json", "--storage", url],
             "studies": ["studies", "--storage", url]}[cmd]
 
 
 def number_of(out):
-    return re.search(r'"number": *(\d+)', out).group(1)
+    """The trial an ask printed and the value to tell it: the sphere of its params (each
+    trial its own value: a value told to every trial would tie the best ones, and TPE's
+    state cannot split a tie)."""
+    d = json.loads(out)
+    return str(d["number"]), repr(sum(v * v for v in d["params"].values()))
 
 
 def mapped(build, argv):
@@ -106,16 +113,17 @@ def main():
         times = {(c, b): [] for c in COMMANDS for b in builds}
         for _ in range(a.repeat):
             for b, db in zip(builds, dbs):
-                times["version", b].append(run(b, argv_of("version", db, d))[:2])
-                w, c, out = run(b, argv_of("ask_random", db, d), capture=True)
-                times["ask_random", b].append((w, c))
-                times["tell", b].append(run(b, argv_of("tell", db, d, number_of(out)))[:2])
-                w, c, out = run(b, argv_of("ask_tpe", db, d), capture=True)
-                times["ask_tpe", b].append((w, c))
-                run(b, argv_of("tell", db, d, number_of(out)))
-                times["best", b].append(run(b, argv_of("best", db, d))[:2])
-                times["trials_json", b].append(run(b, argv_of("trials_json", db, d))[:2])
-                times["studies", b].append(run(b, argv_of("studies", db, d))[:2])
+                keep = lambda r: (r[0], r[1], r[3])
+                times["version", b].append(keep(run(b, argv_of("version", db, d))))
+                r = run(b, argv_of("ask_random", db, d), capture=True)
+                times["ask_random", b].append(keep(r))
+                times["tell", b].append(keep(run(b, argv_of("tell", db, d, number_of(r[2])))))
+                r = run(b, argv_of("ask_tpe", db, d), capture=True)
+                times["ask_tpe", b].append(keep(r))
+                run(b, argv_of("tell", db, d, number_of(r[2])))
+                times["best", b].append(keep(run(b, argv_of("best", db, d))))
+                times["trials_json", b].append(keep(run(b, argv_of("trials_json", db, d))))
+                times["studies", b].append(keep(run(b, argv_of("studies", db, d))))
         grind = {}
         for cmd in [c for c in a.callgrind.split(",") if c]:
             for b, db in zip(builds, dbs):
@@ -135,14 +143,17 @@ def main():
     for i, b in enumerate(builds):
         print("- build %d: %s (`knob tell` maps %d objects)" % (i + 1, b, maps[b]))
     print()
-    head = "| command | " + " | ".join("build %d CPU ms (wall ms)" % (i + 1) for i in range(len(builds)))
+    head = "| command | " + " | ".join("build %d CPU ms (wall ms) [page faults]" % (i + 1)
+                                       for i in range(len(builds)))
     if grind:
         head += " | " + " | ".join("build %d instructions" % (i + 1) for i in range(len(builds)))
     print(head + " |")
     print("|---" * (1 + len(builds) * (2 if grind else 1)) + "|")
     for c in COMMANDS:
-        cells = ["%.1f (%.1f)" % (statistics.median(t[1] for t in times[c, b]),
-                                  statistics.median(t[0] for t in times[c, b])) for b in builds]
+        cells = ["%.1f (%.1f) [%d]" % (statistics.median(t[1] for t in times[c, b]),
+                                       statistics.median(t[0] for t in times[c, b]),
+                                       statistics.median(t[2] for t in times[c, b]))
+                 for b in builds]
         if grind:
             cells += ["{:,}".format(grind[c, b]) if grind.get((c, b)) else "-" for b in builds]
         print("| %s | %s |" % (c, " | ".join(cells)))

@@ -181,7 +181,7 @@ typedef struct db {
     sqlite3 *h;
     char *path;
     sqlite3_stmt *q[Q_COUNT];
-    bool batch; /* batch_begin's transaction is open: each write is a savepoint in it */
+    bool batch;     /* batch_begin's transaction is open: each write is a savepoint in it */
     int wal_frames; /* pages in the WAL after this connection's last commit */
 } db;
 
@@ -576,10 +576,16 @@ static int open_db(const char *url, const char *where, void **be)
     }
     sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(d->h, 1);
-    /* The first statements to read the file: a text file fails here. */
+    /* The first statements to read the file: a text file fails here. A cache of 16 pages
+     * (SQLite's default is 2 MB): a page read again costs a pread from the kernel's cache,
+     * where each new page of memory costs a page fault, which is what a knob process
+     * mostly spends its time on (bench/README.md, startup: `knob studies` at 100,000
+     * trials 672 -> 172 page faults, `knob tell` -10); a write's pages stay in memory up
+     * to 500 (cache_spill) before any is written to the WAL ahead of its commit. */
     if (exec_retry(d,
                    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-                   "PRAGMA journal_size_limit = 4194304",
+                   "PRAGMA journal_size_limit = 4194304; PRAGMA cache_size = 16; "
+                   "PRAGMA cache_spill = 500",
                    "set pragmas"))
         rc = unreadable(d);
     if (!rc)
