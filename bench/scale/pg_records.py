@@ -28,6 +28,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "startup"))
+from run import callgrind  # noqa: E402  (bench/startup/run.py: one callgrind run of a command)
+
 SWEEP = """program: unused
 metric: {name: loss, goal: minimize}
 sampler: %s
@@ -83,15 +86,6 @@ def argv_of(cmd, url, d, number=None):
 
 def number_of(out):
     return re.search(r'"number": *(\d+)', out).group(1)
-
-
-def callgrind(build, argv):
-    env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(build, "src"), OPENBLAS_NUM_THREADS="1")
-    p = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=no",
-                        "--callgrind-out-file=/dev/null", os.path.join(build, "knob")] + argv,
-                       env=env, capture_output=True, text=True)
-    m = re.search(r"Collected : (\d+)", p.stderr)
-    return int(m.group(1)) if m else None
 
 
 def main():
