@@ -88,8 +88,13 @@ if [ "${KNOB_SKIP_SANITIZE:-0}" != 1 ]; then
     stage "build and test with AddressSanitizer + UndefinedBehaviorSanitizer: $b-asan"
     # The examples are built here too: the tests that run them (cli.digits_pbt,
     # cli.nas_example) run under the sanitizers like the rest.
+    # -O1, as AddressSanitizer's documentation advises: the tests' sum of times 665 -> 557 s
+    # against -O0. GCC 12 reports a false maybe-uninitialized there with the sanitizers on
+    # (a local array passed by pointer, trial.c): that one warning is left to the two
+    # other builds, which keep it as an error.
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        run_suite "$b-asan" "-LE once" -DCMAKE_BUILD_TYPE=Debug -DKNOB_SANITIZE=ON -DKNOB_BENCH=OFF
+        run_suite "$b-asan" "-LE once" -DCMAKE_BUILD_TYPE=Debug \
+        "-DCMAKE_C_FLAGS_DEBUG=-g -O1 -Wno-maybe-uninitialized" -DKNOB_SANITIZE=ON -DKNOB_BENCH=OFF
 fi
 
 if [ "${KNOB_SKIP_FUZZ:-0}" != 1 ]; then
