@@ -725,6 +725,38 @@ static void a_running_knob_write_needs_no_lock_read(void **state)
     knob_storage_close(st);
 }
 
+/* Makes study `name` and a connection that holds its creators' queue (the advisory lock)
+ * in an open transaction, and with `row` its row lock too, as a creator does; *pid is the
+ * holder's backend. */
+static PGconn *hold_the_queue(const char *u, const char *name, bool row, int *pid)
+{
+    char sql[256];
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, name, NULL, &s), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *holder = PQconnectdb(u);
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    knob_test_pg_exec(holder, "BEGIN");
+    snprintf(sql, sizeof sql,
+             "SELECT pg_advisory_xact_lock('knob_studies'::regclass::oid::int, "
+             "(id & 2147483647)::int) FROM knob_studies WHERE name = '%s'",
+             name);
+    knob_test_pg_exec(holder, sql);
+    if (row) {
+        snprintf(sql, sizeof sql, "UPDATE knob_studies SET n_trials = n_trials WHERE name = '%s'",
+                 name);
+        knob_test_pg_exec(holder, sql);
+    }
+    PGresult *me = PQexec(holder, "SELECT pg_backend_pid()");
+    assert_int_equal(PQresultStatus(me), PGRES_TUPLES_OK);
+    *pid = atoi(PQgetvalue(me, 0, 0));
+    PQclear(me);
+    return holder;
+}
+
 /* A trial's creation waits its turn on the study's advisory lock before it takes the study's
  * row lock, so a creator in line has no transaction id: it is in no sync's snapshot, holds
  * no sync's mark back, and needs no look at pg_locks. Without the queue it waits on the row
@@ -738,21 +770,9 @@ static void a_creator_in_line_has_no_transaction_id(void **state)
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
     knob_study *s;
-    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
-    assert_int_equal(knob_study_create(st, "queue", NULL, &s), KNOB_OK);
-    knob_study_free(s);
-    knob_storage_close(st);
-    PGconn *holder = PQconnectdb(u), *look = PQconnectdb(u);
-    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    int holder_pid;
+    PGconn *holder = hold_the_queue(u, "queue", true, &holder_pid), *look = PQconnectdb(u);
     assert_int_equal(PQstatus(look), CONNECTION_OK);
-    knob_test_pg_exec(holder, "BEGIN");
-    knob_test_pg_exec(holder, "SELECT pg_advisory_xact_lock('knob_studies'::regclass::oid::int, "
-                              "(id & 2147483647)::int) FROM knob_studies WHERE name = 'queue'");
-    knob_test_pg_exec(holder, "UPDATE knob_studies SET n_trials = n_trials WHERE name = 'queue'");
-    PGresult *me = PQexec(holder, "SELECT pg_backend_pid()");
-    assert_int_equal(PQresultStatus(me), PGRES_TUPLES_OK);
-    int holder_pid = atoi(PQgetvalue(me, 0, 0));
-    PQclear(me);
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) { /* loads the study (creating it would wait on its row too) and asks */
@@ -804,20 +824,9 @@ static void a_failed_pipeline_leaves_the_connection_usable(void **state)
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
     knob_study *s;
-    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
-    assert_int_equal(knob_study_create(st, "cancel", NULL, &s), KNOB_OK);
-    knob_study_free(s);
-    knob_storage_close(st);
-    PGconn *holder = PQconnectdb(u), *look = PQconnectdb(u);
-    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    int holder_pid;
+    PGconn *holder = hold_the_queue(u, "cancel", false, &holder_pid), *look = PQconnectdb(u);
     assert_int_equal(PQstatus(look), CONNECTION_OK);
-    knob_test_pg_exec(holder, "BEGIN");
-    knob_test_pg_exec(holder, "SELECT pg_advisory_xact_lock('knob_studies'::regclass::oid::int, "
-                              "(id & 2147483647)::int) FROM knob_studies WHERE name = 'cancel'");
-    PGresult *me = PQexec(holder, "SELECT pg_backend_pid()");
-    assert_int_equal(PQresultStatus(me), PGRES_TUPLES_OK);
-    int holder_pid = atoi(PQgetvalue(me, 0, 0));
-    PQclear(me);
     pid_t child = fork();
     assert_true(child >= 0);
     if (child == 0) {
