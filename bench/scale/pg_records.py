@@ -23,13 +23,13 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "startup"))
 from run import callgrind  # noqa: E402  (bench/startup/run.py: one callgrind run of a command)
+from run import run as run_knob  # noqa: E402  (a knob process: wall, CPU, stdout)
 
 SWEEP = """program: unused
 metric: {name: loss, goal: minimize}
@@ -61,18 +61,10 @@ def server_cpu_ms(pg_dir):
 
 def run(build, argv, pg_dir, capture=False):
     """Runs knob of build; returns (wall ms, client cpu ms, server cpu ms, stdout)."""
-    env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(build, "src"), OPENBLAS_NUM_THREADS="1")
     s0 = server_cpu_ms(pg_dir)
-    t = time.perf_counter()
-    p = subprocess.Popen([os.path.join(build, "knob")] + argv, env=env,
-                         stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
-    out = p.stdout.read().decode() if capture else ""
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = (time.perf_counter() - t) * 1000
-    if status != 0:
-        sys.exit("knob %s failed (status %d)" % (" ".join(argv), status))
+    wall, cpu, out, _ = run_knob(build, argv, capture)
     time.sleep(0.05)  # the backend's exit reaped by the postmaster
-    return wall, (ru.ru_utime + ru.ru_stime) * 1000, server_cpu_ms(pg_dir) - s0, out
+    return wall, cpu, server_cpu_ms(pg_dir) - s0, out
 
 
 def argv_of(cmd, url, d, number=None):
