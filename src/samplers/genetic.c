@@ -59,27 +59,26 @@ static int oom(const ga *g)
     return knob_set_error(KNOB_ENOMEM, "out of memory (%s)", g->name);
 }
 
+/* The place of value in a NULL-ended table of option values (the option table already
+ * refused any other), or otherwise when value is unset. */
+static int name_index(const char *const *table, const char *value, int otherwise)
+{
+    for (int k = 0; value && table[k]; k++)
+        if (strcmp(value, table[k]) == 0)
+            return k;
+    return otherwise;
+}
+
 int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
 {
     g->name = name;
     g->cut = cut;
     snprintf(g->gen_key, sizeof g->gen_key, "%s:generation", name);
     snprintf(g->parents_key, sizeof g->parents_key, "%s:parents", name);
-    for (int k = 0; knob__ga_crossovers[k]; k++)
-        if (strcmp(g->crossover, knob__ga_crossovers[k]) == 0)
-            g->kind = k;
-    g->mutation_kind = M_RANDOM;
-    for (int k = 0; knob__ga_mutations[k]; k++)
-        if (g->mutation && strcmp(g->mutation, knob__ga_mutations[k]) == 0)
-            g->mutation_kind = k;
-    g->selection_kind = S_DOMINANCE;
-    for (int k = 0; knob__ga_selections[k]; k++)
-        if (g->selection && strcmp(g->selection, knob__ga_selections[k]) == 0)
-            g->selection_kind = k;
-    g->initial_kind = I_RANDOM;
-    for (int k = 0; knob__ga_initials[k]; k++)
-        if (g->initial && strcmp(g->initial, knob__ga_initials[k]) == 0)
-            g->initial_kind = k;
+    g->kind = name_index(knob__ga_crossovers, g->crossover, g->kind);
+    g->mutation_kind = name_index(knob__ga_mutations, g->mutation, M_RANDOM);
+    g->selection_kind = name_index(knob__ga_selections, g->selection, S_DOMINANCE);
+    g->initial_kind = name_index(knob__ga_initials, g->initial, I_RANDOM);
     g->n_parents = g->kind == X_UNDX || g->kind == X_SPX ? 3 : 2;
     if (g->population_size < g->n_parents)
         return knob_set_error(KNOB_EINVAL,
