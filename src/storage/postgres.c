@@ -433,6 +433,13 @@ static int fail_msg(pg *d, const char *op, const char *detail)
     return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s: %s", d->where, op, msg);
 }
 
+/* A failed statement's message: its result's, or the connection's when there is no result
+ * (the statement was not sent). */
+static int result_msg(pg *d, const char *op, const PGresult *r)
+{
+    return fail_msg(d, op, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+}
+
 /* The next result of a pipelined query (and the NULL that ends it); NULL when none came. */
 static PGresult *pipe_result(PGconn *c)
 {
@@ -486,7 +493,7 @@ static int prepare_all(pg *d)
     for (int i = 0; sent && i < Q_COUNT; i++) {
         PGresult *r = pipe_result(d->c);
         if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
-            rc = fail_msg(d, "prepare", r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+            rc = result_msg(d, "prepare", r);
         PQclear(r);
     }
     if (!pipe_end(d->c, sent) && !rc)
@@ -521,12 +528,24 @@ static int reconnect(pg *d)
     return fail_msg(d, "the connection was lost and did not come back", PQerrorMessage(d->c));
 }
 
+/* Runs a prepared statement whose parameter `bin` (-1: none; at most the 8th) is binary,
+ * with a binary result when `binary`. */
+static PGresult *run_bin(pg *d, int q, int n, const char *const *p, int bin, int bin_len,
+                         bool binary)
+{
+    char name[16];
+    int lens[8] = {0}, fmts[8] = {0};
+    if (bin >= 0)
+        lens[bin] = bin_len, fmts[bin] = 1;
+    snprintf(name, sizeof name, "knob%d", q);
+    return PQexecPrepared(d->c, name, n, p, bin >= 0 ? lens : NULL, bin >= 0 ? fmts : NULL,
+                          binary ? 1 : 0);
+}
+
 /* Runs a prepared statement with text parameters. */
 static PGresult *run(pg *d, int q, int n, const char *const *params)
 {
-    char name[16];
-    snprintf(name, sizeof name, "knob%d", q);
-    return PQexecPrepared(d->c, name, n, params, NULL, NULL, 0);
+    return run_bin(d, q, n, params, -1, 0, false);
 }
 
 static bool ok(const PGresult *r)
@@ -538,7 +557,7 @@ static bool ok(const PGresult *r)
 static int exec_plain(pg *d, const char *text)
 {
     PGresult *r = PQexec(d->c, text);
-    int rc = ok(r) ? KNOB_OK : fail_msg(d, text, PQresultErrorMessage(r));
+    int rc = ok(r) ? KNOB_OK : result_msg(d, text, r);
     PQclear(r);
     return rc;
 }
@@ -591,18 +610,23 @@ static double get_dbl(const PGresult *r, int row, int col)
     return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
 }
 
-/* Runs q; on failure sets the message; the result is the caller's to clear. */
-static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const char *what)
+/* r's status checked: on failure the message set and r cleared, else r is *out, the
+ * caller's to clear. */
+static int checked(pg *d, PGresult *r, PGresult **out, const char *what)
 {
-    PGresult *r = run(d, q, n, p);
     if (!ok(r)) {
-        /* No result at all (the query was not sent): the connection says why. */
-        int rc = fail_msg(d, what, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+        int rc = result_msg(d, what, r);
         PQclear(r);
         return rc;
     }
     *out = r;
     return KNOB_OK;
+}
+
+/* Runs q; on failure sets the message; the result is the caller's to clear. */
+static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const char *what)
+{
+    return checked(d, run(d, q, n, p), out, what);
 }
 
 /* ---------------------------------------------------------------- open */
@@ -1048,7 +1072,7 @@ static int queued(pg *d, int q, int n, const char *const *p, PGresult **out, con
     for (int i = 0; sent && i < 4; i++) {
         res[i] = pipe_result(d->c);
         if (!rc && !ok(res[i]))
-            rc = fail_msg(d, what, res[i] ? PQresultErrorMessage(res[i]) : PQerrorMessage(d->c));
+            rc = result_msg(d, what, res[i]);
     }
     if (!pipe_end(d->c, sent) && !rc)
         rc = fail_msg(d, what, PQerrorMessage(d->c));
@@ -1586,8 +1610,7 @@ static int op_sync(pg *d, void *a_)
     for (int i = 0; sent && i < 8; i++) {
         res[i] = pipe_result(d->c);
         if (!rc && !ok(res[i]))
-            rc = fail_msg(d, "read changed trials",
-                          res[i] ? PQresultErrorMessage(res[i]) : PQerrorMessage(d->c));
+            rc = result_msg(d, "read changed trials", res[i]);
     }
     if (!pipe_end(d->c, sent) && !rc)
         rc = fail_msg(d, "read changed trials", PQerrorMessage(d->c));
@@ -1663,19 +1686,6 @@ static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
  * (or is written again, with a larger stamp), so the trials changed since are exactly those
  * a sync from that stamp gives, however the writers' commits were ordered. */
 
-/* Runs a prepared statement whose parameter `bin` (-1: none) is binary, with a binary
- * result when `binary`. */
-static PGresult *run_bin(pg *d, int q, int n, const char *const *p, int bin, int bin_len,
-                         bool binary)
-{
-    char name[16];
-    int lens[8] = {0}, fmts[8] = {0};
-    if (bin >= 0)
-        lens[bin] = bin_len, fmts[bin] = 1;
-    snprintf(name, sizeof name, "knob%d", q);
-    return PQexecPrepared(d->c, name, n, p, lens, fmts, binary ? 1 : 0);
-}
-
 static int64_t get_be64(const PGresult *r, int row, int col)
 {
     const unsigned char *b = (const unsigned char *)PQgetvalue(r, row, col);
@@ -1696,17 +1706,10 @@ typedef struct rec_args {
     void *ctx;
 } rec_args;
 
-/* Runs a read of records; the result is the caller's to clear. */
+/* Runs a read of records (binary results); the result is the caller's to clear. */
 static int rec_query(pg *d, int q, int n, const char *const *p, PGresult **out, const char *what)
 {
-    PGresult *r = run_bin(d, q, n, p, -1, 0, true);
-    if (!ok(r)) {
-        int rc = fail_msg(d, what, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
-        PQclear(r);
-        return rc;
-    }
-    *out = r;
-    return KNOB_OK;
+    return checked(d, run_bin(d, q, n, p, -1, 0, true), out, what);
 }
 
 static int op_snap_read(pg *d, void *a_)
@@ -1752,7 +1755,7 @@ static int op_snap_write(pg *d, void *a_)
         PGresult *r = run_bin(d, steps[i], n, p, steps[i] == Q_SNAP_PUT ? 3 : -1,
                               steps[i] == Q_SNAP_PUT ? (int)a->len : 0, false);
         if (!ok(r)) {
-            rc = fail_msg(d, what, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+            rc = result_msg(d, what, r);
         } else if (PQresultStatus(r) == PGRES_TUPLES_OK &&
                    (PQntuples(r) != 1 || PQgetvalue(r, 0, 0)[0] != 't')) {
             PQclear(r);
@@ -1813,9 +1816,7 @@ static int op_state_write(pg *d, void *a_)
     char id[32], stamp[32];
     const char *p[4] = {num(id, a->study), a->key, num(stamp, a->to), (const char *)a->data};
     PGresult *r = run_bin(d, Q_STATE_PUT, 4, p, 3, (int)a->len, false);
-    int rc = ok(r) ? KNOB_OK
-                   : fail_msg(d, "write the sampler's state",
-                              r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+    int rc = ok(r) ? KNOB_OK : result_msg(d, "write the sampler's state", r);
     a->written = !rc && atoi(PQcmdTuples(r)) == 1;
     PQclear(r);
     return rc;
