@@ -361,14 +361,12 @@ typedef struct tables {
 
 /* Reads one trial into rec (pointing into the segment and scratch). -1: does not parse;
  * -2: out of memory. */
-static int read_trial(knobx_reader *r, const tables *tb, int64_t to, scratch *x,
-                      knob__trial_rec *rec)
+static int read_trial(knobx_reader *r, const tables *tb, scratch *x, knob__trial_rec *rec)
 {
     snap_trial t;
-    /* A number is not bounded by the stamp: PostgreSQL's stamps are transaction ids, and
-     * one transaction may write 100,000 trials (a segment of a study whose numbers passed its
-     * stamp was taken as damaged, and the study read whole every time). */
-    (void)to;
+    /* A number is not bounded by the segment's stamp: PostgreSQL's stamps are transaction
+     * ids, and one transaction may write 100,000 trials (a segment of a study whose numbers
+     * passed its stamp was taken as damaged, and the study read whole every time). */
     if (!knobx_read(r, &t, sizeof t) || t.state < 0 || t.state > KNOB_TRIAL_WAITING ||
         t.number < 0 || t.number >= KNOB__SNAP_MAX_NUMBER)
         return -1;
@@ -478,7 +476,7 @@ int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from,
     const unsigned char *trials = r.p;
     size_t size = 0;
     for (uint64_t i = 0; !rc && i < h.n_trials; i++) {
-        int e = read_trial(&r, &tb, to, &x, &rec);
+        int e = read_trial(&r, &tb, &x, &rec);
         if (e)
             rc = e == -2 ? knob__oom("study snapshot") : KNOB_ECORRUPT;
         else
@@ -495,7 +493,7 @@ int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from,
         v->arenas[v->n_arenas++] = (struct knob__arena){arena, size};
     r.p = trials;
     for (uint64_t i = 0, off = 0; !rc && i < h.n_trials; i++) {
-        if (read_trial(&r, &tb, to, &x, &rec))
+        if (read_trial(&r, &tb, &x, &rec))
             rc = knob__oom("study snapshot"); /* it read the first time */
         knob_trial_info *info = rc ? NULL : b->info(v, &rec, x.params, arena + off);
         if (!rc && !info)
