@@ -380,21 +380,18 @@ int knob__bo_incumbent(bo *p, const data *D, double *best)
         return KNOB_OK;
     /* predict's work: gp.n x n; the prior mean's: 3 x its source's observations */
     size_t need = (size_t)p->gp.n * (size_t)D->n + 3 * (size_t)p->sgp.n + 16;
-    double *mean = malloc(2 * (size_t)D->n * sizeof *mean), *work = malloc(need * sizeof *work);
+    double *mean = malloc(3 * (size_t)D->n * sizeof *mean), *work = malloc(need * sizeof *work);
     if (!mean || !work) {
         free(mean);
         free(work);
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     }
-    double *var = mean + D->n;
+    double *var = mean + D->n, *prior = var + D->n, low = HUGE_VAL;
     knob__gp_predict(&p->gp, D->X, D->n, mean, var, work);
-    double prior = 0, low = HUGE_VAL;
-    for (int i = 0; i < D->n; i++) {
-        if (p->ws_on)
-            knob__bo_prior_mean(p, D->X + (size_t)i * p->n_dims, 1, &prior, NULL, work);
+    knob__bo_prior_mean(p, D->X, D->n, prior, NULL, work); /* 0 without a warm start */
+    for (int i = 0; i < D->n; i++)
         if (!D->feas || D->feas[i])
-            low = fmin(low, mean[i] + prior);
-    }
+            low = fmin(low, mean[i] + prior[i]);
     if (isfinite(low))
         *best = low;
     free(mean);
