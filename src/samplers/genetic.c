@@ -11,11 +11,11 @@
  *   g - 1 together with its own parents: non-dominated fronts in order, the last one cut
  *   by the sampler's survival rule; constrained domination (Deb 2000) when trials have
  *   constraints;
- * - a child: with crossover_prob, a crossover of parents picked by binary tournament
- *   (numerical params in the unit cube of their scales, categorical ones uniformly), else
- *   a copy of one parent; then each param mutates (is left to random sampling) with
- *   probability mutation_prob (1 / params by default). Its parents are the trial's system
- *   attribute "<name>:parents".
+ * - a child: with crossover_prob, a crossover of parents picked by tournament (binary
+ *   by default; option tournament_size) (numerical params in the unit cube of their scales,
+ * categorical ones uniformly), else a copy of one parent; then each param mutates (is left to
+ * random sampling) with probability mutation_prob (1 / params by default). Its parents are the
+ * trial's system attribute "<name>:parents".
  *
  * Generation 0 is random, a scrambled Sobol sequence or Latin hypercubes (option initial).
  */
@@ -80,6 +80,13 @@ int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
     g->selection_kind = name_index(knob__ga_selections, g->selection, S_DOMINANCE);
     g->initial_kind = name_index(knob__ga_initials, g->initial, I_RANDOM);
     g->n_parents = g->kind == X_UNDX || g->kind == X_SPX ? 3 : 2;
+    if (g->tournament_size == 0)
+        g->tournament_size = g->selection_kind == S_CROWDED ? 6 : 2;
+    if (g->tournament_size < 2)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler '%s': tournament_size %lld: a tournament draws 2 parents "
+                              "or more (0: the default)",
+                              name, (long long)g->tournament_size);
     if (g->population_size < g->n_parents)
         return knob_set_error(KNOB_EINVAL,
                               "sampler '%s': population_size %lld is below the %d parents "
@@ -556,22 +563,10 @@ static int rank_parents(ga *g, const pop *p, size_t m)
     return KNOB_OK;
 }
 
-/* Binary tournament among the parents not chosen yet (Optuna's _select_parent; with
- * rank, Deb's crowded comparison: rank[i] the rank, rank[n + i] the crowding distance). */
-static size_t tournament(const pop *p, size_t m, const bool *taken, const double *rank, knob_rng *r)
+/* The winner of a and b: with rank, Deb's crowded comparison (rank[i] the rank, rank[n + i]
+ * the crowding distance; b on a tie); else Optuna's: a only if it dominates b. */
+static size_t better(const pop *p, size_t m, const double *rank, size_t a, size_t b)
 {
-    size_t free_n = 0, pick[2];
-    for (size_t i = 0; i < p->n; i++)
-        free_n += !taken[i];
-    for (int k = 0; k < 2; k++) {
-        size_t at = (size_t)knob_rng_below(r, free_n);
-        for (size_t i = 0;; i++)
-            if (!taken[i] && at-- == 0) {
-                pick[k] = i;
-                break;
-            }
-    }
-    size_t a = pick[0], b = pick[1];
     if (rank) {
         const double *cd = rank + p->n;
         if (rank[a] != rank[b])
@@ -582,6 +577,37 @@ static size_t tournament(const pop *p, size_t m, const bool *taken, const double
                                                            p->loss + b * m, p->viol[b], m)
                                  : knob__pareto_dominates(p->loss + a * m, p->loss + b * m, m);
     return a_wins ? a : b;
+}
+
+/* A tournament of `size` draws (with replacement) among the parents not chosen yet. With 2,
+ * Optuna's _select_parent, or with rank Deb's crowded comparison. With rank and more draws,
+ * the lowest rank among the draws wins, and of the draws at that rank the first two are
+ * compared by crowding distance as in a binary tournament: more draws press towards the
+ * first fronts without pressing harder towards the ends of a front (whose distance is
+ * infinite). Without rank each further draw meets the winner so far. */
+static size_t tournament(const pop *p, size_t m, const bool *taken, const double *rank,
+                         int64_t size, knob_rng *r)
+{
+    size_t free_n = 0, win = 0, second = SIZE_MAX;
+    for (size_t i = 0; i < p->n; i++)
+        free_n += !taken[i];
+    for (int64_t k = 0; k < size; k++) {
+        size_t at = (size_t)knob_rng_below(r, free_n), pick = 0;
+        for (size_t i = 0;; i++)
+            if (!taken[i] && at-- == 0) {
+                pick = i;
+                break;
+            }
+        if (k == 0)
+            win = pick;
+        else if (!rank)
+            win = better(p, m, rank, win, pick);
+        else if (rank[pick] < rank[win])
+            win = pick, second = SIZE_MAX;
+        else if (rank[pick] == rank[win] && second == SIZE_MAX)
+            second = pick;
+    }
+    return second == SIZE_MAX ? win : better(p, m, rank, win, second);
 }
 
 static double sbx_beta(double u, double alpha, double eta)
@@ -769,7 +795,7 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             memset(tk, 0, p->n);
             n_chosen = (size_t)g->n_parents;
             for (size_t k = 0; k < n_chosen; k++) {
-                chosen[k] = tournament(p, m, tk, g->pop_rank, r);
+                chosen[k] = tournament(p, m, tk, g->pop_rank, g->tournament_size, r);
                 tk[chosen[k]] = true;
             }
             const double *xp[3];

@@ -49,6 +49,7 @@ typedef struct knob__ga {
     double crossover_prob, swapping_prob, mutation_prob;
     char *mutation, *selection, *initial;
     double mutation_eta;
+    int64_t tournament_size;
     /* set by knob__ga_init */
     const char *name; /* "nsga2": attribute keys and messages */
     knob__ga_cut cut;
@@ -150,6 +151,18 @@ extern const char *const knob__ga_initials[];
             "dominates the second, as Optuna does) or crowded (Deb's: the lower rank among the "   \
             "parents wins, then the larger crowding distance)",                                    \
             knob__ga_selections                                                                    \
+    }
+
+/* The parents' tournament size (0: 6 with selection=crowded, 2 with dominance). */
+#define KNOB__GA_TOURNAMENT_OPTION(type, member)                                                   \
+    {                                                                                              \
+        "tournament_size", KNOB_OPT_INT, offsetof(type, member.tournament_size), "0", 0, 1e6,      \
+            "parents drawn (with replacement) for each tournament, 2 or more (0: 6 with "          \
+            "selection=crowded, 2 with dominance): with crowded the lowest rank among them "       \
+            "wins, and of those at that rank the first two are compared by crowding distance; "    \
+            "with dominance each draw meets the winner so far (2: a binary tournament, as "        \
+            "Optuna's)",                                                                           \
+            NULL                                                                                   \
     }
 
 /* The first generation's points, `initial` defaulting to `def` ("random", "sobol" or

@@ -11,9 +11,10 @@
  *   numbers, written by the first worker that needs them) are the elite of generation
  *   g - 1 together with its own parents: non-dominated fronts in order, the last one cut
  *   by crowding distance; constrained domination (Deb 2000) when trials have constraints;
- * - a child: with crossover_prob, a crossover of parents picked by binary tournament
- *   (by default Deb's crowded comparison: the lower rank among the parents, then the
- *   larger crowding distance; Optuna's: the first wins only if it dominates), numerical
+ * - a child: with crossover_prob, a crossover of parents picked by tournament (by default
+ *   of 6 draws by Deb's crowded comparison: the lowest rank among the parents, then the
+ *   larger crowding distance of the first two at that rank; Optuna's: 2 draws, the first
+ *   wins only if it dominates), numerical
  *   params in the unit cube of their scales, categorical ones uniformly, else a copy of
  *   one parent; then each param mutates with probability mutation_prob (1 / params by
  *   default): a numerical one by Deb's polynomial mutation (index mutation_eta, 20) by
@@ -64,6 +65,7 @@ static const knob_option options[] = {
     KNOB__GA_OPTIONS(nsga2, ga),
     KNOB__GA_MUTATION_OPTIONS(nsga2, ga, "polynomial"),
     KNOB__GA_INITIAL_OPTION(nsga2, ga, "lhs"),
+    KNOB__GA_TOURNAMENT_OPTION(nsga2, ga),
     KNOB__GA_SELECTION_OPTION(nsga2, ga, "crowded"),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
@@ -71,14 +73,15 @@ static const knob_option options[] = {
 const knob_sampler_plugin knob__sampler_nsga2 = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "nsga2",
-    .help = "NSGA-II (Optuna's NSGAIISampler): generations of population_size trials shared "
-            "by every worker through the storage, elitist survival by non-dominated sorting "
-            "and crowding distance, constrained domination, crossover (uniform, blxalpha, sbx, "
-            "vsbx, undx, spx), Deb's crowded tournament and polynomial mutation, a Latin "
-            "hypercube for generation 0 (selection=dominance,mutation=random,initial=random: "
-            "Optuna's); with one objective an elitist genetic algorithm. Options: "
-            "population_size, crossover, crossover_prob, swapping_prob, mutation_prob, "
-            "mutation, mutation_eta, initial, selection, seed.",
+    .help =
+        "NSGA-II (Optuna's NSGAIISampler): generations of population_size trials shared "
+        "by every worker through the storage, elitist survival by non-dominated sorting "
+        "and crowding distance, constrained domination, crossover (uniform, blxalpha, sbx, "
+        "vsbx, undx, spx), Deb's crowded tournament (of 6 draws) and polynomial mutation, a Latin "
+        "hypercube for generation 0 (selection=dominance,mutation=random,initial=random: "
+        "Optuna's); with one objective an elitist genetic algorithm. Options: "
+        "population_size, crossover, crossover_prob, swapping_prob, mutation_prob, "
+        "mutation, mutation_eta, initial, tournament_size, selection, seed.",
     .state_size = sizeof(nsga2),
     .options = options,
     .init = init,
