@@ -105,21 +105,38 @@ if [ "${KNOB_SKIP_FUZZ:-0}" != 1 ]; then
         -DKNOB_TESTS=OFF -DKNOB_BENCH=OFF -DKNOB_EXAMPLES=OFF > /dev/null
     cmake --build "$f" -j"$jobs" --target fuzz_sweep fuzz_records
     mkdir -p "$f/artifacts"
-    for name in sweep records; do
-        mkdir -p "$f/corpus/$name"
+    # Each target runs on its own core for its $secs s of wall time: the targets run at
+    # once, up to one per core (one after the other, the two cost 2 x $secs s of wall time
+    # and left the second core idle).
+    fuzz() { # name
+        mkdir -p "$f/corpus/$1"
         # Parse errors go to stderr by design: -close_fd_mask=2 keeps them out of the log
         # (libFuzzer and the sanitizers still report on a copy of stderr).
-        if ! "$f/tests/fuzz/fuzz_$name" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-            -close_fd_mask=2 -print_final_stats=1 -dict="tests/fuzz/$name.dict" \
-            -artifact_prefix="$f/artifacts/$name-" "$f/corpus/$name" "tests/fuzz/corpus/$name" \
-            > "$f/fuzz_$name.log" 2>&1; then
-            tail -n 60 "$f/fuzz_$name.log" >&2
-            echo "FAIL: fuzz_$name found an input that crashes (its log: $f/fuzz_$name.log);" \
-                "reproduce with: $f/tests/fuzz/fuzz_$name $f/artifacts/$name-*" >&2
-            exit 1
-        fi
-        grep -E '^(Done|stat::number_of_executed_units)' "$f/fuzz_$name.log" || true
+        "$f/tests/fuzz/fuzz_$1" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+            -close_fd_mask=2 -print_final_stats=1 -dict="tests/fuzz/$1.dict" \
+            -artifact_prefix="$f/artifacts/$1-" "$f/corpus/$1" "tests/fuzz/corpus/$1" \
+            > "$f/fuzz_$1.log" 2>&1
+    }
+    fuzz_failed=0
+    names=(sweep records)
+    for ((i = 0; i < ${#names[@]}; i += jobs)); do
+        pids=()
+        for name in "${names[@]:i:jobs}"; do
+            fuzz "$name" &
+            pids+=("$!")
+        done
+        for k in "${!pids[@]}"; do
+            name=${names[i + k]}
+            if ! wait "${pids[k]}"; then
+                tail -n 60 "$f/fuzz_$name.log" >&2
+                echo "FAIL: fuzz_$name found an input that crashes (its log: $f/fuzz_$name.log);" \
+                    "reproduce with: $f/tests/fuzz/fuzz_$name $f/artifacts/$name-*" >&2
+                fuzz_failed=1
+            fi
+            grep -E '^(Done|stat::number_of_executed_units)' "$f/fuzz_$name.log" || true
+        done
     done
+    [ "$fuzz_failed" = 0 ] || exit 1
 fi
 if [ "$n_skipped" = 0 ]; then
     stage "all tests passed"
