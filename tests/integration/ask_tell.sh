@@ -9,17 +9,18 @@ parameters:
   x: {min: -5.0, max: 5.0}
   k: {values: [1, 2, 3]}
 YAML
+# Three asks and tells in each of two storages (a knob process each: under the sanitizers
+# each costs a tenth of a second or more), the number and the loss read by one python3.
 for db in a b; do
-    for i in 1 2 3 4 5; do
+    for i in 1 2 3; do
         line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/$db.db" --seed 7)
-        num=$(echo "$line" | py 'd["number"]')
-        x=$(echo "$line" | py 'd["params"]["x"]')
+        read -r num y < <(echo "$line" | py '"%d %r" % (d["number"], (d["params"]["x"] - 1) ** 2)')
         echo "$line" >> "$db.asks"
-        "$KNOB" tell demo "$num" "$(python3 -c "print(($x - 1) ** 2)")" --storage "sqlite:///$T/$db.db"
+        "$KNOB" tell demo "$num" "$y" --storage "sqlite:///$T/$db.db"
     done
 done
 cmp a.asks b.asks || fail "the same seed gave other params"
-expect_eq "$(sort -u a.asks | wc -l)" 5 "each ask differs"
+expect_eq "$(sort -u a.asks | wc -l)" 3 "each ask differs"
 line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
 num=$(echo "$line" | py 'd["number"]')
 # an asked trial waits for its tell, however long: it has no heartbeat that could go stale
