@@ -83,8 +83,21 @@ for storage in ${STORAGES:-postgresql sqlite}; do
         printf '%-10s %7d %14s %8s %8s %6s %16s %8s %8s %7s\n' "$storage" "$n" "$kr" "$kc" "$ks" "${kl:--}" \
             "$or" "$oc" "$os" \
             "$(python3 -c "print('%.0fx' % ($kr / $or))" 2>/dev/null || echo -)"
+        echo "$storage $n $kr" >>"$TMP/rates"
     done
 done
+# Each count's knob trials/s as a share of the storage's peak (its highest rate in this run).
+python3 - "$TMP/rates" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+for storage in dict.fromkeys(r[0] for r in rows):
+    got = [(int(n), float(r)) for s, n, r in rows if s == storage and r != "failed"]
+    if not got:
+        continue
+    peak_n, peak = max(got, key=lambda x: x[1])
+    print(f"{storage}: share of the peak ({peak:.1f} trials/s at {peak_n} workers): " +
+          ", ".join(f"{n}: {100 * r / peak:.0f}%" for n, r in got))
+PY
 echo "(knob: $KNOB_M trials per worker; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
 echo " *_sms: server CPU ms per trial (PostgreSQL; includes whatever else that server ran); locks: the"
 echo " share of knob's syncs whose watermark read pg_locks; errors in $TMP/errors)"

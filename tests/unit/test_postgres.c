@@ -950,6 +950,197 @@ static void an_idle_connection_ended_by_the_server_comes_back(void **state)
     knob_storage_close(st);
 }
 
+/* Trial `t` of a sync as the whole study's read gives it: its params, values, intermediate
+ * values and attributes, in order. */
+static void same_trial(const knob_trial_info *t, const knob_trial_info *whole)
+{
+    assert_int_equal(t->id, whole->id);
+    assert_int_equal(t->state, whole->state);
+    assert_int_equal(t->n_params, whole->n_params);
+    for (size_t i = 0; i < t->n_params; i++) {
+        assert_string_equal(t->params[i].name, whole->params[i].name);
+        assert_true(t->params[i].internal == whole->params[i].internal);
+    }
+    assert_int_equal(t->n_values, whole->n_values);
+    for (size_t i = 0; i < t->n_values; i++)
+        assert_true(t->values[i] == whole->values[i]);
+    assert_int_equal(t->n_intermediate, whole->n_intermediate);
+    for (size_t i = 0; i < t->n_intermediate; i++) {
+        assert_int_equal(t->intermediate[i].step, whole->intermediate[i].step);
+        assert_true(t->intermediate[i].value == whole->intermediate[i].value);
+    }
+    assert_int_equal(t->n_user_attrs, whole->n_user_attrs);
+    for (size_t i = 0; i < t->n_user_attrs; i++) {
+        assert_string_equal(t->user_attrs[i].key, whole->user_attrs[i].key);
+        assert_string_equal(t->user_attrs[i].json, whole->user_attrs[i].json);
+    }
+    assert_int_equal(t->n_system_attrs, whole->n_system_attrs);
+}
+
+/* Study "rows": `n` trials asked and kept open, each with two params, a user attribute and
+ * an intermediate value, with a trial of study "other" made between each two (so their ids
+ * are not consecutive and another study's rows lie between them); then the trials
+ * `done_from`.. `done_to` - 1 told. */
+static knob_study *open_trials(knob_storage *st, knob_trial **t, int n, int done_from,
+                               int done_to)
+{
+    knob_study *s, *other;
+    assert_int_equal(knob_study_create(st, "rows", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "other", NULL, &other), KNOB_OK);
+    for (int i = 0; i < n; i++) {
+        double x, y = i;
+        knob_trial *o;
+        assert_int_equal(knob_study_ask(s, &t[i]), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t[i], "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t[i], "y", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_set_user_attr(t[i], "k", "[1, \"two\"]"), KNOB_OK);
+        assert_int_equal(knob_trial_report(t[i], 3, 0.5 * i), KNOB_OK);
+        assert_int_equal(knob_study_ask(other, &o), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(o, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(other, o, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    for (int i = done_from; i < done_to; i++) {
+        double y = i;
+        assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        t[i] = NULL;
+    }
+    knob_study_free(other);
+    return s;
+}
+
+/* Tells trials `which` (-1 ends the list) of study "rows", then checks that a sync from
+ * `stamp` gives exactly them, each whole, and nothing of the trials between them or of
+ * the other study's; returns the next stamp. */
+static int64_t told_exactly(const char *u, knob_study *s, knob_trial **t, const int *which,
+                            int64_t stamp)
+{
+    size_t n_which = 0;
+    for (; which[n_which] >= 0; n_which++) {
+        double y = which[n_which];
+        assert_int_equal(knob_study_tell(s, t[which[n_which]], KNOB_TRIAL_COMPLETE, &y, 1),
+                         KNOB_OK);
+        t[which[n_which]] = NULL;
+    }
+    knob_storage *st2, *st3;
+    knob_study *s2, *s3;
+    const knob_trial_info *const *got, *const *whole;
+    size_t n, n_whole;
+    int64_t next;
+    assert_int_equal(knob_storage_open(u, &st2), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "rows", NULL, &s2), KNOB_OK);
+    assert_int_equal(knob_study_trials_since(s2, stamp, &got, &n, &next), KNOB_OK);
+    whole = load(u, "rows", &n_whole, &st3, &s3);
+    assert_int_equal(n, n_which);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(got[i]->number, which[i]);
+        assert_int_equal(got[i]->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(got[i]->n_params, 2);
+        assert_int_equal(got[i]->n_intermediate, 1);
+        assert_int_equal(got[i]->n_user_attrs, 1);
+        same_trial(got[i], whole[which[i]]);
+    }
+    knob_study_free(s3);
+    knob_storage_close(st3);
+    knob_study_free(s2);
+    knob_storage_close(st2);
+    return next;
+}
+
+/* A sync gives each changed trial whole and nothing else, when their ids are close (read
+ * by one range of each table's index, the rows of the trials between them left out: here
+ * open trials with params, attributes and intermediate values, and another study's
+ * trials) and when they are far apart (read by id). */
+static void a_sync_gives_the_changed_trials_whole(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_trial *t[60];
+    const knob_trial_info *const *got;
+    size_t n;
+    int64_t stamp;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    knob_study *s = open_trials(st, t, 60, 1, 20);
+    assert_int_equal(knob_study_trials_since(s, 0, &got, &n, &stamp), KNOB_OK);
+    assert_int_equal(n, 60);
+    static const int close_by[] = {30, 34, -1}, far_apart[] = {0, 59, -1}, many[] = {
+        20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 35, 36, 37, 38, 39, -1};
+    stamp = told_exactly(u, s, t, close_by, stamp);
+    stamp = told_exactly(u, s, t, far_apart, stamp);
+    stamp = told_exactly(u, s, t, many, stamp);
+    for (int i = 0; i < 60; i++)
+        if (t[i])
+            knob_trial_detach(t[i]);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Index pages of `table` read so far (pg_statio_user_tables), once the counts are
+ * steady: a backend's counts reach the server's when it ends (or after a second). */
+static long long index_pages(PGconn *c, const char *table)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT COALESCE(idx_blks_hit, 0) + COALESCE(idx_blks_read, 0) FROM "
+             "pg_statio_user_tables WHERE relid = '%s'::regclass",
+             table);
+    long long last = -1;
+    for (int steady = 0, i = 0; steady < 3 && i < 600; i++) {
+        knob_test_pg_exec(c, "SELECT pg_stat_clear_snapshot()");
+        PGresult *r = PQexec(c, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        long long now = atoll(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        steady = now == last ? steady + 1 : 0;
+        last = now;
+        usleep(400000);
+    }
+    return last;
+}
+
+/* A sync that finds many trials changed, their ids close together (as with many workers),
+ * reads the tables of their rows through a few index pages, not one descent of each index
+ * per trial: here 50 trials changed, and the index of intermediate values and of attributes
+ * read for them (one page deep each: a descent per trial read 50 pages of each). */
+static void a_sync_reads_few_index_pages(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_trial *t[50];
+    const knob_trial_info *const *got;
+    size_t n;
+    int64_t stamp;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    knob_study *s = open_trials(st, t, 50, 0, 0);
+    assert_int_equal(knob_study_trials_since(s, 0, &got, &n, &stamp), KNOB_OK);
+    for (int i = 0; i < 50; i++) {
+        double y = i;
+        assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *look = PQconnectdb(u);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    long long before = index_pages(look, "knob_intermediate") + index_pages(look, "knob_trial_attrs");
+    knob_storage *st2;
+    knob_study *s2;
+    assert_int_equal(knob_storage_open(u, &st2), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "rows", NULL, &s2), KNOB_OK);
+    assert_int_equal(knob_study_trials_since(s2, stamp, &got, &n, &stamp), KNOB_OK);
+    assert_int_equal(n, 50);
+    knob_study_free(s2);
+    knob_storage_close(st2);
+    long long after = index_pages(look, "knob_intermediate") + index_pages(look, "knob_trial_attrs");
+    PQfinish(look);
+    print_message("index pages of the two tables read by the sync: %lld\n", after - before);
+    assert_true(after - before <= 10);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -970,6 +1161,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_creator_in_line_has_no_transaction_id),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
+        cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
+        cmocka_unit_test(a_sync_reads_few_index_pages),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
