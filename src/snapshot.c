@@ -25,6 +25,7 @@
 #include "study.h"
 #include "util/bytes.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -513,6 +514,57 @@ int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from,
     if (!rc)
         v->seq = to;
     return rc;
+}
+
+/* ---------------------------------------------------------------- a record's trials, briefly */
+
+static bool skip_texts(knobx_reader *r, uint64_t n)
+{
+    const char *s;
+    for (uint64_t i = 0; i < n; i++)
+        if (!get_text(r, &s))
+            return false;
+    return true;
+}
+
+/* Skips n items of `size` bytes; false when fewer are left. */
+static bool skip(knobx_reader *r, uint64_t n, size_t size)
+{
+    if (n > (uint64_t)(r->end - r->p) / size)
+        return false;
+    r->p += n * size;
+    return true;
+}
+
+bool knob__snap_brief(const void *data, size_t len, int64_t study, int64_t to,
+                      void (*cb)(void *ctx, const knob__snap_trial *t), void *ctx)
+{
+    snap_head h;
+    knobx_reader r = {data, (const unsigned char *)data + len};
+    if (!data || !knobx_read(&r, &h, sizeof h) || h.magic != SNAP_MAGIC ||
+        h.version != SNAP_VERSION || h.head_size != sizeof h || h.study != study || h.from != 0 ||
+        h.to != to || to <= 0 || h.body_len != len - sizeof h ||
+        checksum(r.p, h.body_len) != h.sum || h.n_trials > h.body_len ||
+        !skip_texts(&r, h.n_names) || !skip_texts(&r, h.n_dists))
+        return false;
+    for (uint64_t i = 0; i < h.n_trials; i++) {
+        snap_trial t;
+        knob__snap_trial b = {.value = NAN};
+        if (!knobx_read(&r, &t, sizeof t) || t.state < 0 || t.state > KNOB_TRIAL_WAITING ||
+            t.number < 0 || t.number >= KNOB__SNAP_MAX_NUMBER ||
+            !skip(&r, t.n_params, sizeof(snap_param)) ||
+            (t.n_values && !knobx_read(&r, &b.value, sizeof b.value)) ||
+            (t.n_values && !skip(&r, t.n_values - 1, sizeof(double))) ||
+            !skip(&r, t.n_inter, sizeof(knob_step_value)) ||
+            !skip_texts(&r, 2 * ((uint64_t)t.n_attrs[0] + t.n_attrs[1])))
+            return false;
+        b.number = t.number;
+        b.seq = t.seq;
+        b.state = (knob_trial_state)t.state;
+        b.n_values = t.n_values;
+        cb(ctx, &b);
+    }
+    return r.p == r.end;
 }
 
 /* ---------------------------------------------------------------- load and save */

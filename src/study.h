@@ -193,6 +193,22 @@ int knob__snap_decode(knob_study *s, const knob__view_builders *b, int64_t from,
 /* The trials of the given numbers (those the view holds) as one segment from 0 to the
  * view's seq, as knob__snap_encode makes them (the record of the best trials, view.c). */
 void *knob__snap_encode_some(knob_study *s, const int64_t *numbers, size_t n, size_t *len);
+/* One trial of a segment as knob__snap_brief gives it: its first value (NaN without). */
+typedef struct knob__snap_trial {
+    int64_t number, seq;
+    knob_trial_state state;
+    size_t n_values;
+    double value;
+} knob__snap_trial;
+/* Reads a segment of the study from 0 to `to` (a record of the best trials) without a view:
+ * each trial briefly to cb, in the segment's order. False when it is not one of this
+ * study's segments of this format, or damaged (cb may have been called for some trials
+ * before that is found). */
+bool knob__snap_brief(const void *data, size_t len, int64_t study, int64_t to,
+                      void (*cb)(void *ctx, const knob__snap_trial *t), void *ctx);
+/* The key of a study's record of its best trials among the storage's records (view.c);
+ * sampler states' keys are "name/hash": never this. */
+#define KNOB__BEST_KEY "knob.best"
 /* KNOB_SNAPSHOT=off: no snapshot and no record of the best trials read or written. */
 bool knob__snap_off(void);
 

@@ -477,8 +477,8 @@ int knob_study_trials(knob_study *s, const knob_trial_info *const **trials, size
  * one). Both hold while the old best trials themselves are unchanged: when one of them
  * changed since the stamp (or the storage is behind the stamp: not this study's), the
  * study is read whole. */
-#define BEST_KEY "knob.best" /* sampler states' keys are "name/hash": never this */
-#define BEST_REWRITE 64      /* trials changed since the record before it is written again */
+#define BEST_KEY KNOB__BEST_KEY
+#define BEST_REWRITE 64 /* trials changed since the record before it is written again */
 
 static bool best_kept(const knob_study *s)
 {

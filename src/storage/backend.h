@@ -49,6 +49,14 @@ typedef struct knob__trial_rec {
 /* Returns KNOB_OK to go on; any other status stops sync() and is returned by it. */
 typedef int (*knob__sync_cb)(void *ctx, const knob__trial_rec *rec);
 
+/* How the core reads a study's record of its best trials for a summary (study_summary.c):
+ * from the record's bytes (stamp, data and len as state_read gives them), the best value of
+ * objective 0 among the record's trials in direction dir, and the numbers of those trials
+ * (borrowed until the next call). False when the record is not one to trust. */
+typedef bool (*knob__best_reader)(void *ctx, int64_t study, knob_direction dir, int64_t stamp,
+                                  const void *data, size_t len, double *best,
+                                  const int64_t **numbers, size_t *n);
+
 #define KNOB__BACKEND_VERSION 1
 
 typedef struct knob__backend {
@@ -166,6 +174,15 @@ typedef struct knob__backend {
      * fail too), and the handle is out of the batch either way. */
     int (*batch_begin)(void *be);
     int (*batch_end)(void *be);
+    /* Optional (NULL: list_studies): list_studies without reading every complete trial of a
+     * study that has a record of its best trials (under `key`, as state_read gives it). For
+     * such a study, `read` gives the record's best value and its trials' numbers; when the
+     * study is not behind the record's stamp and none of those trials is stamped after it,
+     * the best value is the better of the record's and of the trials stamped after it (the
+     * same rules as list_studies: complete, feasible, objective 0). Otherwise, and for a
+     * study without a record, the best value is found as list_studies finds it. */
+    int (*list_studies_best)(void *be, const char *key, knob__best_reader read, void *ctx,
+                             knob_study_summary **out, size_t *n);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -893,9 +893,101 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
     return rc ? rc : a.existed ? KNOB_EEXIST : KNOB_OK;
 }
 
+/* ---------------------------------------------------------------- summaries' best values */
+
+/* A summary's best value from the study's record of its best trials (list_studies_best),
+ * inside op_list's snapshot. The reads are not prepared (a listing runs them once a study). */
+static int64_t get_be64(const PGresult *r, int row, int col);
+
+typedef struct rec_best {
+    const char *key;
+    knob__best_reader read;
+    void *ctx;
+} rec_best;
+
+static int read_once(pg *d, const char *text, int n, const char *const *p, bool binary,
+                     PGresult **out, const char *what)
+{
+    if (!PQsendQueryParams(d->c, text, n, NULL, p, NULL, NULL, binary ? 1 : 0))
+        return fail_msg(d, what, PQerrorMessage(d->c));
+    PGresult *r, *last = NULL;
+    while ((r = PQgetResult(d->c))) {
+        PQclear(last);
+        last = r;
+    }
+    return checked(d, last, out, what);
+}
+
+/* The record's trials unchanged since its stamp ($2): all $3 of the numbers $4 there and
+ * stamped at or below it; then the best first value of the trials stamped after it (the
+ * list's query of every trial, narrowed). */
+static int best_after(pg *d, const char *const p[4], bool max, PGresult **out)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "SELECT (SELECT COUNT(*) = $3::bigint AND COALESCE(bool_and(seq <= $2::bigint), "
+             "true) FROM knob_trials WHERE study = $1 AND number = ANY($4::bigint[])), (%s AND "
+             "t.seq > $2::bigint)",
+             sql[max ? Q_BEST_MAX : Q_BEST_MIN]);
+    return read_once(d, text, 4, p, false, out, "find the best value");
+}
+
+/* *done false when there is no record to use (the caller queries every trial). */
+static int best_by_record(pg *d, const rec_best *b, int64_t id, knob_study_summary *e, bool *done)
+{
+    *done = false;
+    char sid[32], stamp[32];
+    const char *p[4] = {num(sid, id), b->key};
+    PGresult *r = NULL;
+    int rc = read_once(d,
+                       "SELECT stamp, data FROM knob_sampler_states WHERE study = $1 AND key = "
+                       "$2 AND stamp < " XMAX,
+                       2, p, true, &r, "read the record of the best trials");
+    double best = NAN;
+    const int64_t *numbers = NULL;
+    size_t n = 0;
+    int64_t at = rc || PQntuples(r) != 1 ? 0 : get_be64(r, 0, 0);
+    bool ok = at > 0 && b->read(b->ctx, id, e->directions[0], at, PQgetvalue(r, 0, 1),
+                                (size_t)PQgetlength(r, 0, 1), &best, &numbers, &n);
+    PQclear(r);
+    if (!ok)
+        return rc;
+    /* the numbers as an array's text: "{1,2,3}" */
+    size_t size = 3 + 21 * n, len = 1;
+    char count[32], *list = malloc(size);
+    if (!list)
+        return knob__oom("study list");
+    list[0] = '{';
+    for (size_t k = 0; k < n; k++)
+        len +=
+            (size_t)snprintf(list + len, size - len, k ? ",%lld" : "%lld", (long long)numbers[k]);
+    snprintf(list + len, size - len, "}");
+    p[1] = num(stamp, at);
+    p[2] = num(count, (int64_t)n);
+    p[3] = list;
+    bool max = e->directions[0] == KNOB_MAXIMIZE;
+    rc = best_after(d, p, max, &r);
+    free(list);
+    if (rc)
+        return rc;
+    if (PQgetvalue(r, 0, 0)[0] == 't') {
+        double v = get_dbl(r, 0, 1);
+        if (max ? v > best : v < best)
+            best = v;
+        /* a zero's sign: MIN and MAX take either of -0 and 0, as the rows come; the
+         * query of every trial answers that */
+        *done = best != 0;
+        if (*done)
+            e->best_value = best;
+    }
+    PQclear(r);
+    return KNOB_OK;
+}
+
 typedef struct list_args {
     knob_study_summary *list;
     size_t n;
+    const rec_best *rec; /* NULL: every best value found over every trial */
 } list_args;
 
 static int op_list(pg *d, void *a_)
@@ -929,7 +1021,10 @@ static int op_list(pg *d, void *a_)
             PQclear(c);
         }
         e->best_value = NAN;
-        if (!rc && e->n_objectives &&
+        bool done = false;
+        if (!rc && e->n_objectives && a->rec)
+            rc = best_by_record(d, a->rec, get_i64(r, i, 0), e, &done);
+        if (!rc && !done && e->n_objectives &&
             !(rc = q1(d, dirs[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN, 1, p, &c,
                       "find the best value"))) {
             e->best_value = get_dbl(c, 0, 0);
@@ -943,6 +1038,21 @@ static int op_list(pg *d, void *a_)
 static int list_studies(void *be, knob_study_summary **out, size_t *n)
 {
     list_args a = {0};
+    int rc = with_retry(be, op_list, &a, true, "list studies");
+    if (rc) {
+        knob__summaries_free(a.list, a.n);
+        return rc;
+    }
+    *out = a.list;
+    *n = a.n;
+    return KNOB_OK;
+}
+
+static int list_studies_best(void *be, const char *key, knob__best_reader read, void *ctx,
+                             knob_study_summary **out, size_t *n)
+{
+    rec_best b = {key, read, ctx};
+    list_args a = {.rec = &b};
     int rc = with_retry(be, op_list, &a, true, "list studies");
     if (rc) {
         knob__summaries_free(a.list, a.n);
@@ -1868,6 +1978,7 @@ const knob__backend knob__backend_postgres = {
     .create_study = create_study,
     .find_study = find_study,
     .list_studies = list_studies,
+    .list_studies_best = list_studies_best,
     .delete_study = delete_study,
     .set_study_attr = set_study_attr,
     .get_study_attrs = get_study_attrs,

@@ -730,7 +730,132 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
     return rc ? rollback(d, rc) : commit(d);
 }
 
-static int summarize(db *d, int64_t id, knob_study_summary *e)
+static int prepare_once(db *d, const char *text, sqlite3_stmt **s, const char *op)
+{
+    return sqlite3_prepare_v2(d->h, text, -1, s, NULL) == SQLITE_OK ? KNOB_OK : fail(d, op);
+}
+
+/* A summary's best value from the study's record of its best trials (list_studies_best):
+ * the reader, and the statements of the records' table (made for one list: the table may
+ * not exist). */
+typedef struct rec_best {
+    const char *key;
+    knob__best_reader read;
+    void *ctx;
+    sqlite3_stmt *rec, *trial, *since[2]; /* since: minimize, maximize */
+} rec_best;
+
+/* Q_BEST_MIN and Q_BEST_MAX over the trials stamped after ?2, found through their stamps */
+#define BEST_SINCE(agg)                                                                            \
+    "SELECT " agg "(v.value) FROM trials t INDEXED BY trials_by_seq JOIN trial_values v ON "       \
+    "v.trial = t.id AND v.idx = 0 WHERE t.study = ?1 AND t.seq > ?2 AND t.state = 1 "              \
+    "AND NOT EXISTS (SELECT 1 FROM trial_attrs a, json_each(a.json) j WHERE a.trial = t.id "       \
+    "AND a.system = 1 AND a.key = 'constraints' AND NOT (j.value <= 0))"
+
+static int rec_best_prepare(db *d, rec_best *b)
+{
+    int64_t has = 0;
+    int rc = int_query(d,
+                       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                       "'knob_sampler_states'",
+                       &has);
+    if (rc || !has)
+        return rc; /* no records: b->rec stays NULL */
+    static const char op[] = "prepare the reads of the best trials' records";
+    if ((rc = prepare_once(d,
+                           "SELECT stamp, data FROM knob_sampler_states WHERE study = ?1 AND "
+                           "key = ?2",
+                           &b->rec, op)) ||
+        (rc = prepare_once(d, "SELECT seq FROM trials WHERE study = ?1 AND number = ?2", &b->trial,
+                           op)) ||
+        (rc = prepare_once(d, BEST_SINCE("MIN"), &b->since[0], op)) ||
+        (rc = prepare_once(d, BEST_SINCE("MAX"), &b->since[1], op)))
+        return rc;
+    return KNOB_OK;
+}
+
+static void rec_best_free(rec_best *b)
+{
+    sqlite3_finalize(b->rec);
+    sqlite3_finalize(b->trial);
+    sqlite3_finalize(b->since[0]);
+    sqlite3_finalize(b->since[1]);
+}
+
+/* One integer column of a one-row statement (bound already); *row false without a row. */
+static int one_int(db *d, sqlite3_stmt *s, const char *op, int64_t *out, int *row)
+{
+    int rc = step(d, s, op, row);
+    if (!rc && *row)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Whether the record can be used: the study is not behind its stamp, and none of its
+ * trials is stamped after it. */
+static int record_holds(db *d, rec_best *b, int64_t id, int64_t stamp, const int64_t *numbers,
+                        size_t n, bool *holds)
+{
+    int row = 0;
+    int64_t seq = 0;
+    sqlite3_stmt *s = stmt(d, Q_STUDY_SEQ);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = one_int(d, s, "read the study's stamp", &seq, &row);
+    *holds = !rc && row && seq >= stamp;
+    for (size_t k = 0; *holds && k < n; k++) {
+        sqlite3_bind_int64(b->trial, 1, id);
+        sqlite3_bind_int64(b->trial, 2, numbers[k]);
+        rc = one_int(d, b->trial, "read a best trial's stamp", &seq, &row);
+        *holds = !rc && row && seq <= stamp;
+    }
+    return rc;
+}
+
+/* The best value from the record and the trials stamped after it; *done false when there
+ * is no record to use (the caller queries every trial). */
+static int best_by_record(db *d, rec_best *b, int64_t id, knob_study_summary *e, bool *done)
+{
+    int row = 0;
+    *done = false;
+    if (!b || !b->rec)
+        return KNOB_OK;
+    sqlite3_bind_int64(b->rec, 1, id);
+    sqlite3_bind_text(b->rec, 2, b->key, -1, SQLITE_STATIC);
+    int rc = step(d, b->rec, "read the record of the best trials", &row);
+    double best = NAN;
+    const int64_t *numbers = NULL;
+    size_t n = 0;
+    int64_t stamp = row ? sqlite3_column_int64(b->rec, 0) : 0;
+    bool ok = !rc && row &&
+              b->read(b->ctx, id, e->directions[0], stamp, sqlite3_column_blob(b->rec, 1),
+                      (size_t)sqlite3_column_bytes(b->rec, 1), &best, &numbers, &n);
+    sqlite3_reset(b->rec);
+    bool holds = false;
+    if (!ok || (rc = record_holds(d, b, id, stamp, numbers, n, &holds)) || !holds)
+        return rc;
+    bool max = e->directions[0] == KNOB_MAXIMIZE;
+    sqlite3_stmt *s = b->since[max];
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, stamp);
+    if ((rc = step(d, s, "find the best value", &row)))
+        return rc;
+    if (row && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+        double v = sqlite3_column_double(s, 0);
+        if (max ? v > best : v < best)
+            best = v;
+    }
+    sqlite3_reset(s);
+    /* the rows' REAL keeps no sign of a zero (SQLite stores an integral REAL as an integer):
+     * a -0 of the record is the rows' 0 */
+    e->best_value = best == 0 ? 0.0 : best;
+    *done = true;
+    return KNOB_OK;
+}
+
+static int summarize(db *d, int64_t id, knob_study_summary *e, rec_best *b)
 {
     sqlite3_stmt *s = stmt(d, Q_COUNT_TRIALS);
     int rc, row = 0;
@@ -745,6 +870,9 @@ static int summarize(db *d, int64_t id, knob_study_summary *e)
     e->best_value = NAN;
     if (e->n_objectives == 0)
         return KNOB_OK;
+    bool done = false;
+    if ((rc = best_by_record(d, b, id, e, &done)) || done)
+        return rc;
     if (!(s = stmt(d, e->directions[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN)))
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, id);
@@ -788,18 +916,22 @@ static int read_studies(db *d, knob_study_summary **list, int64_t **ids, size_t 
     return rc;
 }
 
-static int list_studies(void *be, knob_study_summary **out, size_t *n)
+/* rec NULL: every best value found over every trial. */
+static int list_with(db *d, rec_best *rec, knob_study_summary **out, size_t *n)
 {
-    db *d = be;
     knob_study_summary *list = NULL;
     int64_t *ids = NULL;
     size_t count = 0;
     /* One read transaction: the counts agree with the list. */
     int rc = begin_read(d);
+    if (!rc && rec)
+        rc = rec_best_prepare(d, rec);
     if (!rc)
         rc = read_studies(d, &list, &ids, &count);
     for (size_t i = 0; !rc && i < count; i++)
-        rc = summarize(d, ids[i], &list[i]);
+        rc = summarize(d, ids[i], &list[i], rec);
+    if (rec)
+        rec_best_free(rec);
     rollback(d, KNOB_OK);
     free(ids);
     if (!rc && !list && !(list = calloc(1, sizeof *list)))
@@ -811,6 +943,18 @@ static int list_studies(void *be, knob_study_summary **out, size_t *n)
     *out = list;
     *n = count;
     return KNOB_OK;
+}
+
+static int list_studies(void *be, knob_study_summary **out, size_t *n)
+{
+    return list_with(be, NULL, out, n);
+}
+
+static int list_studies_best(void *be, const char *key, knob__best_reader read, void *ctx,
+                             knob_study_summary **out, size_t *n)
+{
+    rec_best b = {.key = key, .read = read, .ctx = ctx};
+    return list_with(be, &b, out, n);
 }
 
 /* Rows of trials, params, values, attributes and claims go by ON DELETE CASCADE. */
@@ -1494,11 +1638,6 @@ static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
     "PRIMARY KEY(study, to_seq))"
 
 /* A one-off statement (snapshots are read once per process and written rarely). */
-static int prepare_once(db *d, const char *text, sqlite3_stmt **s, const char *op)
-{
-    return sqlite3_prepare_v2(d->h, text, -1, s, NULL) == SQLITE_OK ? KNOB_OK : fail(d, op);
-}
-
 static int snap_read(void *be, int64_t study,
                      int (*cb)(void *ctx, int64_t from, int64_t to, const void *data, size_t len),
                      void *ctx)
@@ -1686,6 +1825,7 @@ const knob__backend knob__backend_sqlite = {
     .create_study = create_study,
     .find_study = find_study,
     .list_studies = list_studies,
+    .list_studies_best = list_studies_best,
     .delete_study = delete_study,
     .set_study_attr = set_study_attr,
     .get_study_attrs = get_study_attrs,
