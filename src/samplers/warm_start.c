@@ -188,3 +188,88 @@ void knob__warm_firsts_free(knob__warm_firsts *f)
     free(f->start);
     *f = (knob__warm_firsts){0};
 }
+
+/* ---------------------------------------------------------------- the local phase */
+
+/* The internal value at u on [0, 1] of d's range (unit_of's inverse), snapped to a value d
+ * can take. */
+static double from_unit(const knob_distribution *d, double u)
+{
+    bool lg = (d->flags & KNOB_LOG) && d->low > 0;
+    double lo = lg ? log(d->low) : d->low, hi = lg ? log(d->high) : d->high;
+    double v = lo + u * (hi - lo);
+    return knob__dist_snap(d, lg ? exp(v) : v);
+}
+
+/* u reflected into [0, 1]. */
+static double reflect(double u)
+{
+    u = fmod(fabs(u), 2);
+    return u > 1 ? 2 - u : u;
+}
+
+#define LOCAL_SALT 0x6c6f63616c5f7761ULL /* "local_wa" */
+
+/* The length of the local phase's step, the one-fifth rule replayed over the study's
+ * trials in number order (so no state is kept between asks): LOCAL_STEP0 of the unit
+ * cube's side at first, times LOCAL_GROW after a local trial that beat every trial before
+ * it, times LOCAL_GROW^(-1/4) after one that did not; within [LOCAL_MIN, 0.5]. w: the
+ * complete feasible trials, in trial order. */
+#define LOCAL_STEP0 0.1
+#define LOCAL_GROW 1.5
+#define LOCAL_MIN 1e-7
+
+static double local_step(const knob__warm_trial *w, size_t m, int64_t every, int64_t number)
+{
+    double step = LOCAL_STEP0, best = INFINITY;
+    for (size_t i = 0; i < m && w[i].trial->number < number; i++) {
+        int64_t k = w[i].trial->number;
+        if (k >= KNOB__WARM_LOCAL_FROM && k % every == 0)
+            step = w[i].loss < best ? step * LOCAL_GROW : step * pow(LOCAL_GROW, -0.25);
+        step = fmin(fmax(step, LOCAL_MIN), 0.5);
+        best = fmin(best, w[i].loss);
+    }
+    return step;
+}
+
+int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_t every,
+                             const knob_param *shared, size_t n_shared, bool *proposed)
+{
+    *proposed = false;
+    int64_t number = knob_trial_number(t);
+    if (every <= 0 || number < KNOB__WARM_LOCAL_FROM || number % every != 0 ||
+        knob_study_n_objectives(s) != 1)
+        return KNOB_OK;
+    knob__warm_trial *w;
+    size_t n, m = 0;
+    int rc = knob__warm_trials(s, &w, &n);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (w[i].feasible)
+            w[m++] = w[i];
+    if (m < KNOB__WARM_LOCAL_TOP) {
+        free(w);
+        return KNOB_OK;
+    }
+    double step = local_step(w, m, every, number);
+    knob__warm_sort(w, m);
+    const knob_trial_info *best = w[0].trial;
+    step /= sqrt((double)(best->n_params ? best->n_params : 1)); /* each param's share */
+    bool shares = false;
+    for (size_t j = 0; j < best->n_params && !shares; j++)
+        for (size_t i = 0; i < n_shared && !shares; i++)
+            shares = strcmp(best->params[j].name, shared[i].name) == 0;
+    knob_rng r;
+    knob_rng_derive(&r, seed ^ LOCAL_SALT, number, "warm_start_local");
+    for (size_t j = 0; shares && !rc && j < best->n_params; j++) {
+        const knob_param *q = &best->params[j];
+        double x = q->internal;
+        if (q->dist->kind != KNOB_DIST_CATEGORICAL)
+            x = from_unit(q->dist, reflect(unit_of(q) + step * knob_rng_normal(&r)));
+        rc = knob_trial_propose(t, q->name, q->dist, x);
+    }
+    *proposed = shares && !rc;
+    free(w);
+    return rc;
+}
