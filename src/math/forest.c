@@ -12,6 +12,12 @@ typedef struct pair {
     double v, y;
 } pair;
 
+/* A pair with its value's sort key (key_of). */
+typedef struct keyed {
+    uint64_t key;
+    pair p;
+} keyed;
+
 typedef struct catstat {
     double sum, mean;
     int n, c;
@@ -26,6 +32,7 @@ typedef struct grower {
     knob_rng *r;
     int *idx;    /* the tree's sample rows, partitioned node by node */
     pair *pairs; /* one node's (value, y) of one feature */
+    keyed *keys, *spare; /* the same with sort keys, and the radix sort's second buffer */
     int *feats;  /* a permutation of the features */
     knob__tree *t;
 } grower;
@@ -75,16 +82,66 @@ int knob__tree_leaf(const knob__tree *t, const double *x)
     return i;
 }
 
-/* NaN sorts below every number; ties in value are left in any order (a split never falls
- * between equal values). */
-static int pair_cmp(const void *a, const void *b)
+/* An unsigned key that orders values as the splits need them: NaN below every number, -0 and
+ * +0 equal, and otherwise as the doubles. */
+static uint64_t key_of(double v)
 {
-    double u = ((const pair *)a)->v, w = ((const pair *)b)->v;
-    if (isnan(u))
-        return isnan(w) ? 0 : -1;
-    if (isnan(w))
-        return 1;
-    return (u > w) - (u < w);
+    if (isnan(v))
+        return 0;
+    if (v == 0)
+        v = 0; /* -0 */
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    /* negative numbers: all bits flipped (larger magnitude, smaller key); positive ones: the
+     * sign bit set, above every negative; -inf stays above NaN's 0 */
+    return (b >> 63) ? ~b : b | (uint64_t)1 << 63;
+}
+
+/* Sorts p[0, m) by key_of(v), stably: equal values keep their order, the order glibc's
+ * qsort (a merge sort) gave them before, so that every split and every sum is as it was.
+ * Small nodes by insertion, larger ones by a least-significant-digit radix sort over the
+ * key's bytes, skipping the bytes that all keys share (an exponent, a sign). */
+static void sort_pairs(grower *g, pair *p, int m)
+{
+    keyed *a = g->keys, *b = g->spare;
+    if (m < 32) {
+        for (int i = 0; i < m; i++) {
+            keyed e = {key_of(p[i].v), p[i]};
+            int k = i;
+            for (; k > 0 && a[k - 1].key > e.key; k--)
+                a[k] = a[k - 1];
+            a[k] = e;
+        }
+        for (int i = 0; i < m; i++)
+            p[i] = a[i].p;
+        return;
+    }
+    int count[8][256];
+    memset(count, 0, sizeof count);
+    for (int i = 0; i < m; i++) {
+        uint64_t k = key_of(p[i].v);
+        a[i] = (keyed){k, p[i]};
+        for (int d = 0; d < 8; d++)
+            count[d][(k >> (8 * d)) & 255]++;
+    }
+    for (int d = 0; d < 8; d++) {
+        int *c = count[d];
+        if (c[(a[0].key >> (8 * d)) & 255] == m)
+            continue; /* every key has this byte */
+        int at = 0;
+        for (int v = 0; v < 256; v++) {
+            int n = c[v];
+            c[v] = at;
+            at += n;
+        }
+        for (int i = 0; i < m; i++)
+            b[c[(a[i].key >> (8 * d)) & 255]++] = a[i];
+        keyed *t = a;
+        a = b;
+        b = t;
+    }
+    for (int i = 0; i < m; i++)
+        p[i] = a[i].p;
 }
 
 static int cat_cmp(const void *a, const void *b)
@@ -109,7 +166,7 @@ static bool best_continuous(grower *g, int j, const int *idx, int m, double cent
         p[i].v = g->X[(size_t)idx[i] * g->d + j];
         p[i].y = g->y[idx[i]] - centre;
     }
-    qsort(p, (size_t)m, sizeof *p, pair_cmp);
+    sort_pairs(g, p, m);
     if (same_value(p[0].v, p[m - 1].v))
         return false;
     double total = 0;
@@ -310,12 +367,15 @@ int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, i
             return KNOB__MATH_EDIMS;
     f->n_cats = calloc((size_t)d, sizeof *f->n_cats);
     f->trees = calloc((size_t)o->n_trees, sizeof *f->trees);
-    grower g = {X, y, d, f->n_cats, o, r, NULL, NULL, NULL, NULL};
+    grower g = {X, y, d, f->n_cats, o, r, NULL, NULL, NULL, NULL, NULL, NULL};
     g.idx = malloc((size_t)n * sizeof *g.idx);
     g.pairs = malloc((size_t)n * sizeof *g.pairs);
+    g.keys = malloc((size_t)n * sizeof *g.keys);
+    g.spare = malloc((size_t)n * sizeof *g.spare);
     g.feats = malloc((size_t)d * sizeof *g.feats);
     int rc = KNOB__MATH_OK;
-    if (!f->n_cats || !f->trees || !g.idx || !g.pairs || !g.feats) {
+    if (!f->n_cats || !f->trees || !g.idx || !g.pairs || !g.keys || !g.spare ||
+        !g.feats) {
         rc = KNOB__MATH_ENOMEM;
         goto done;
     }
@@ -335,6 +395,8 @@ int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, i
 done:
     free(g.idx);
     free(g.pairs);
+    free(g.keys);
+    free(g.spare);
     free(g.feats);
     if (rc != KNOB__MATH_OK)
         knob__forest_free(f);
