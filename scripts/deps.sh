@@ -30,8 +30,11 @@ test_pkgs+=(chromium)
 tool_pkgs=(python3 valgrind strace)
 peer_pkgs=(python3-optuna python3-cmaes python3-sklearn python3-psycopg2)
 # Benchmarks only (KNOB_WITH_BENCH=1 bash scripts/deps.sh; not in CI's default set): Optuna
-# 4.2+'s GPSampler, a column of bench/bayesmark, needs torch (python3-torch).
-bench_pkgs=(python3-torch)
+# 4.2+'s GPSampler, a column of bench/bayesmark, needs torch (python3-torch); SMAC3, the
+# peer of the smac sampler (bench/tpe/smac3_peer.sh), needs SWIG and a compiler for its
+# forest (swig, python3-dev, python3-setuptools) and dask, emcee, regex and psutil.
+bench_pkgs=(python3-torch swig python3-dev python3-setuptools python3-dask python3-distributed
+            python3-emcee python3-regex python3-psutil)
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${tool_pkgs[@]}")
 if [ "${KNOB_WITH_PEERS:-1}" = 1 ]; then
