@@ -287,14 +287,30 @@ def main():
         plan = [(pn, b, s) for s in seeds for pn in problems for b in batches]
     else:
         plan = [(pn, b, s) for pn in problems for b in batches for s in seeds]
+    done = set()
+    if os.path.exists(a.out):  # resumable: a run already in the file is not run again
+        with open(a.out) as f:
+            for line in f:
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by a stopped run
+                done.add((r["problem"], r["opt"], r["seed"], r["batch"]))
     probs = {}
     with open(a.out, "a") as f:
+        if f.tell() > 0:
+            with open(a.out, "rb") as g:
+                g.seek(-1, 2)
+                if g.read(1) != b"\n":
+                    f.write("\n")
         for pname, batch, seed in plan:
+            todo = [o for o in opts if (pname, o, seed, batch) not in done
+                    and not (o.startswith("optuna") and optuna is None)]
+            if not todo:
+                continue
             if pname not in probs:
                 probs[pname] = Problem(pname)
-            for opt in opts:
-                if opt.startswith("optuna") and optuna is None:
-                    continue
+            for opt in todo:
                 r = run(probs[pname], opt, seed, a.budget, batch, knob, optuna, a.rounds)
                 r["optuna_version"] = getattr(optuna, "__version__", None)
                 f.write(json.dumps(r) + "\n")

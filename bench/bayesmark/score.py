@@ -14,7 +14,13 @@ from bench import TUNE  # noqa: E402
 
 
 def main(paths):
-    runs = [json.loads(line) for p in paths for line in open(p) if line.strip()]
+    runs = []
+    for p in paths:
+        for line in open(p):
+            try:
+                runs.append(json.loads(line))
+            except ValueError:
+                pass  # empty, or cut short by a stopped run (bench.py runs it again)
     by = defaultdict(list)  # (problem, batch, opt) -> runs
     for r in runs:
         by[(r["problem"], r["batch"], r["opt"])].append(r)
