@@ -15,7 +15,10 @@
  * log loss is one value over a wide region of its params), and a model sure of a terrace
  * kept asking it; on bench/bayesmark's decision trees and random forest (64 trials) the
  * interleaved points did better than none. Without ties (a smooth loss) gp asks as before:
- * there the blind quarter looked costly (SVM-wine-nll, 16 rounds of 8, two seeds).
+ * there the blind quarter looked costly (SVM-wine-nll, 16 rounds of 8, two seeds). gp's
+ * model asks no point whose three nearest trials tie exactly (step_mask=3: inside a step of
+ * a staircase loss, where a deterministic objective repeats itself); without ties, and
+ * beside running trials, it asks as gp does.
  *
  * On bench/bayesmark (scikit-learn models, 64 trials) gp scored above TPE; on spaces
  * where some params exist only in some trials gp models the shared ones alone and draws
@@ -34,11 +37,12 @@ extern const knob_sampler_plugin knob__sampler_gp;
 extern const knob_sampler_plugin knob__sampler_tpe;
 
 typedef struct auto_state {
-    int64_t gp_trials, gp_params, explore_every, explore_ties; /* options */
+    int64_t gp_trials, gp_params, explore_every, explore_ties, step_mask; /* options */
     knob_sampler *gp, *tpe;
     int64_t decided; /* the trial number the choice was made for (-1: none) */
     bool use_gp;
-    int64_t gp_explore_every, gp_explore_ties; /* as gp has them (-1: not set yet) */
+    /* gp's explore options as gp has them (-1: not set yet) */
+    int64_t gp_explore_every, gp_explore_ties, gp_step_mask;
 } auto_state;
 
 /* gp fits the study as it stands (see the comment at the top). */
@@ -96,7 +100,9 @@ static int sync_option(auto_state *a, const char *key, int64_t v, int64_t *had)
 static int sync_gp(auto_state *a)
 {
     int rc = sync_option(a, "explore_every", a->explore_every, &a->gp_explore_every);
-    return rc ? rc : sync_option(a, "explore_ties", a->explore_ties, &a->gp_explore_ties);
+    if (!rc)
+        rc = sync_option(a, "explore_ties", a->explore_ties, &a->gp_explore_ties);
+    return rc ? rc : sync_option(a, "step_mask", a->step_mask, &a->gp_step_mask);
 }
 
 static int choose(auto_state *a, knob_study *s, knob_trial *t)
@@ -145,7 +151,7 @@ static int init(void *state)
 {
     auto_state *a = state;
     a->decided = -1;
-    a->gp_explore_every = a->gp_explore_ties = -1;
+    a->gp_explore_every = a->gp_explore_ties = a->gp_step_mask = -1;
     int rc = knob_sampler_create_plugin(&knob__sampler_gp, NULL, &a->gp);
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);
@@ -174,6 +180,10 @@ static const knob_option options[] = {
      "gp's explore_ties: explore_every applies while at least this many trials tie at the best "
      "value (a terrace; 1: always)",
      NULL},
+    {"step_mask", KNOB_OPT_INT, offsetof(auto_state, step_mask), "3", 0, 8,
+     "gp's step_mask: the model's asks avoid points whose step_mask nearest trials tie exactly "
+     "(inside a step of a staircase loss; 0: never)",
+     NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -183,8 +193,9 @@ const knob_sampler_plugin knob__sampler_auto = {
     .help = "knob's default: gp (Gaussian process) while the study has one objective, a "
             "fixed space of at most gp_params params, no pruned trial and fewer than "
             "gp_trials completed trials, every explore_every-th trial a Sobol point while "
-            "explore_ties trials tie at the best; tpe (with constant_liar) otherwise. Options: "
-            "gp_trials, gp_params, explore_every, explore_ties, seed.",
+            "explore_ties trials tie at the best, no ask inside a step (step_mask); "
+            "tpe (with constant_liar) otherwise. Options: gp_trials, gp_params, explore_every, "
+            "explore_ties, step_mask, seed.",
     .state_size = sizeof(auto_state),
     .options = options,
     .init = init,

@@ -257,6 +257,54 @@ static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const doubl
                 cand[(size_t)i * d + k] = knob__dim_round(&p->dims[k], cand[(size_t)i * d + k]);
 }
 
+/* x lies on a step: its step_mask nearest observations (distances in the model's length
+ * scales, nu the inverse squared ones) tie exactly. A deterministic staircase (a decision
+ * tree's loss) gives that loss again there, so the acquisition's asks inside a step teach
+ * nothing; its edges, where neighbours differ, are where another value lies. */
+static bool on_step(const bo *p, const data *D, const double *nu, const double *x)
+{
+    int k = (int)p->step_mask, d = p->n_dims, near[8], got = 0;
+    double dist[8];
+    for (int i = 0; i < D->n; i++) {
+        const double *r = D->X + (size_t)i * d;
+        double r2 = 0;
+        for (int j = 0; j < d; j++) {
+            double t = p->dims[j].cat ? (r[j] != x[j]) : r[j] - x[j];
+            r2 += nu[j] * t * t;
+        }
+        if (got == k && r2 >= dist[k - 1])
+            continue;
+        int at = got < k ? got++ : k - 1;
+        while (at > 0 && dist[at - 1] > r2) {
+            dist[at] = dist[at - 1];
+            near[at] = near[at - 1];
+            at--;
+        }
+        dist[at] = r2;
+        near[at] = i;
+    }
+    for (int j = 1; j < got; j++)
+        if (!knob__bo_tied(D->y[near[j]], D->y[near[0]]))
+            return false;
+    return got == k;
+}
+
+/* The step mask acts (into nu the inverse squared length scales): step_mask is 2 or more, no
+ * other trial is running (beside running trials, a batch, it did worse) and two observations
+ * at least tie (without ties, a smooth loss, nothing is on a step). */
+static bool steps_apply(const bo *p, const data *D, double *nu)
+{
+    if (p->step_mask < 2 || D->n < p->step_mask || D->n_pend > 0)
+        return false;
+    for (int j = 0; j < p->n_dims; j++)
+        nu[j] = exp(p->gp.theta[j]);
+    for (int i = 1; i < D->n; i++)
+        for (int j = 0; j < i; j++)
+            if (knob__bo_tied(D->y[i], D->y[j]))
+                return true;
+    return false;
+}
+
 /* Local searches from the best `starts` candidates (sorted in `order`), and from the
  * incumbent itself: near it the acquisition is flat at candidate spacing, and only a local
  * search resolves the last digits. The best point into xbest; its value. */
@@ -341,6 +389,19 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
         for (int i = 0; i < m; i++)
             order[i] = (item){
                 isfinite(vals[i]) && !too_near(&c, cand + (size_t)i * d) ? vals[i] : -HUGE_VAL, i};
+        double nu[MAX_DIMS];
+        bool steps = steps_apply(p, D, nu);
+        if (steps) {
+            /* candidates on a step are out, unless every one is */
+            int off = 0;
+            for (int i = 0; i < m; i++)
+                if (order[i].v > -HUGE_VAL && on_step(p, D, nu, cand + (size_t)i * d))
+                    vals[i] = -HUGE_VAL;
+                else
+                    off += order[i].v > -HUGE_VAL;
+            for (int i = 0; off > 0 && i < m; i++)
+                order[i].v = vals[i] == -HUGE_VAL ? -HUGE_VAL : order[i].v;
+        }
         qsort(order, (size_t)m, sizeof *order, knob__bo_cmp_item_desc);
         int starts = (int)p->n_local_search < m ? (int)p->n_local_search : m;
         /* Points not to ask again: in a space of discrete dimensions alone every trial's;
@@ -354,13 +415,18 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
         int n_rows = D->n_extra + (discrete ? D->n : 0);
         double v =
             discrete_pass(&c, rows, n_rows, xbest, refine(&c, D, cand, order, starts, xbest));
+        /* the local search went onto a step: the best candidate off every step */
+        bool off_steps = steps && v > -HUGE_VAL && on_step(p, D, nu, xbest);
+        if (off_steps)
+            v = -HUGE_VAL;
         /* every neighbour of a seen point seen too: the best candidate not seen yet */
         for (int j = 0; !(v > -HUGE_VAL) && j < m; j++) {
             double x[MAX_DIMS];
             memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
             for (int k = 0; k < d; k++)
                 x[k] = knob__dim_round(&p->dims[k], x[k]);
-            if (order[j].v > -HUGE_VAL && !seen_row(p, rows, n_rows, x)) {
+            if (order[j].v > -HUGE_VAL && !seen_row(p, rows, n_rows, x) &&
+                !(off_steps && on_step(p, D, nu, x))) {
                 memcpy(xbest, x, (size_t)d * sizeof *x);
                 v = order[j].v;
             }

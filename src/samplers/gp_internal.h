@@ -53,6 +53,7 @@ typedef struct knob__bo {
     double tie_margin; /* expected improvement's margin below a best tied by several trials */
     int64_t explore_every, explore_ties; /* interleaved exploration (knob__bo_interleaved) */
     double explore_local;                /* exploration near the best (sd in the cube; 0: Sobol) */
+    int64_t step_mask;       /* asks off points whose this many nearest observations tie (0: off) */
     int64_t terrace;         /* ties at the best from which the terrace model acts (0: never) */
     char *batch_acquisition; /* option: same, or hedge (knob__bo_hedge_kind) */
     bool hedge;              /* batch_acquisition is hedge */

@@ -1,6 +1,7 @@
 /* The gp sampler on plateaus: option tie_margin (expected improvement counts only what
  * lies tie_margin below a best that several trials tie), the interleaved exploration
- * (explore_every, explore_ties, explore_local) and the terrace model (terrace). */
+ * (explore_every, explore_ties, explore_local), the step mask (step_mask) and the terrace
+ * model (terrace). */
 #include "testutil.h"
 #include "terrace.h"
 #include "knob.h"
@@ -91,6 +92,27 @@ static void gp_explore_every_acts_while_tied(void **state)
     assert_memory_not_equal(a, b, sizeof a);
 }
 
+/* The step mask acts where observations tie: on Branin (no ties) step_mask=3 leaves every
+ * ask as without it, bit for bit; on the terrace (a step over 70% of the cube) some asks
+ * differ on every seed of 0..3. */
+static void gp_step_mask_acts_on_ties_only(void **state)
+{
+    (void)state;
+    enum { T = 24 };
+    double a[T * 3], b[T * 3];
+    run_opts(branin, "seed=1", T, a);
+    run_opts(branin, "seed=1,step_mask=3", T, b);
+    assert_memory_equal(a, b, sizeof a);
+    for (int seed = 0; seed < 4; seed++) {
+        char o[64];
+        snprintf(o, sizeof o, "seed=%d", seed);
+        run_opts(knob_test_terrace, o, T, a);
+        snprintf(o, sizeof o, "seed=%d,step_mask=3", seed);
+        run_opts(knob_test_terrace, o, T, b);
+        assert_memory_not_equal(a, b, sizeof a);
+    }
+}
+
 /* With explore_local every exploring trial lies near one of the trials before it: every
  * trial after the 10 startup ones explores (explore_every=1), with a step of sd 0.01 of the
  * cube, so each lies within 0.1 of the cube (Branin's box is 15 wide: 1.5) of an earlier
@@ -172,6 +194,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_tie_margin_acts_on_ties_only),
         cmocka_unit_test(gp_explore_every_acts_while_tied),
         cmocka_unit_test(gp_explore_local_draws_near_the_best),
+        cmocka_unit_test(gp_step_mask_acts_on_ties_only),
         cmocka_unit_test(gp_terrace_model_leaves_the_step),
     };
     if (argc > 1)
