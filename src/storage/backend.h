@@ -49,7 +49,7 @@ typedef struct knob__trial_rec {
 /* Returns KNOB_OK to go on; any other status stops sync() and is returned by it. */
 typedef int (*knob__sync_cb)(void *ctx, const knob__trial_rec *rec);
 
-/* How the core reads a study's record of its best trials for a summary (study_summary.c):
+/* How the core reads a study's record of its best trials for a summary (src/storage.c):
  * from the record's bytes (stamp, data and len as state_read gives them), the best value of
  * objective 0 among the record's trials in direction dir, and the numbers of those trials
  * (borrowed until the next call). False when the record is not one to trust. */
