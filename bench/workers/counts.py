@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 
-import psycopg2
+from waits import stats_cursor
 
 
 def server_cpu(pg_dir):
@@ -56,13 +56,7 @@ def main():
     if len(sys.argv) != 7:
         sys.exit(__doc__)
     dsn, pg_dir, binary, url, n, m = sys.argv[1:]
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    cur = conn.cursor()
-    cur.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements')")
-    statements = cur.fetchone()[0]
-    if statements:
-        cur.execute("SELECT pg_stat_statements_reset()")
+    cur, statements = stats_cursor(dsn)
     cur.execute("SELECT pg_stat_reset()")
     time.sleep(0.6)  # the statistics collector's reset reaches every backend
     log = os.path.join(pg_dir, "server.log")

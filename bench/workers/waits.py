@@ -23,6 +23,19 @@ import time
 import psycopg2
 
 
+def stats_cursor(dsn):
+    """A cursor on DSN (autocommit) and whether pg_stat_statements is loaded there; its
+    statistics are reset."""
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements')")
+    statements = cur.fetchone()[0]
+    if statements:
+        cur.execute("SELECT pg_stat_statements_reset()")
+    return cur, statements
+
+
 def main():
     args = sys.argv[1:]
     if "--" not in args:
@@ -35,13 +48,7 @@ def main():
             interval = float(opts[i + 1])
         elif opts[i] == "--top":
             top = int(opts[i + 1])
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    cur = conn.cursor()
-    cur.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements')")
-    statements = cur.fetchone()[0]
-    if statements:
-        cur.execute("SELECT pg_stat_statements_reset()")
+    cur, statements = stats_cursor(dsn)
     db = ("SELECT xact_commit, xact_rollback, deadlocks FROM pg_stat_database "
           "WHERE datname = current_database()")
     cur.execute("SELECT pg_stat_clear_snapshot()")

@@ -116,20 +116,7 @@ static int64_t add(const char *path, knob_trial_state state, const double *value
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     assert_int_equal(knob_study_load(st, "s", NULL, &s), KNOB_OK);
     knob_param p = {"x", &dist_x, x};
-    knob_attr c = {"constraints", constraints};
-    knob_step_value step = {1, values ? values[0] : 0};
-    knob_trial_info info = {.state = state,
-                            .n_params = 1,
-                            .params = &p,
-                            .n_values = state == KNOB_TRIAL_COMPLETE ? n : 0,
-                            .values = values,
-                            .n_intermediate = state == KNOB_TRIAL_PRUNED ? 1 : 0,
-                            .intermediate = &step,
-                            .n_system_attrs = constraints ? 1 : 0,
-                            .system_attrs = &c};
-    int64_t number = -1;
-    if (knob_study_add_trial(s, &info, &number))
-        fail_msg("add: %s", knob_errmsg());
+    int64_t number = knob_test_add_trial(s, p, state, values, n, constraints);
     knob_study_free(s);
     knob_storage_close(st);
     return number;

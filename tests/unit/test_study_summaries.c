@@ -92,20 +92,7 @@ static int64_t add(const where *w, const char *name, knob_trial_state state, con
     knob_storage *st;
     knob_study *s = load(&st, w, name);
     knob_param p = {"x", &dist_x, 0.5};
-    knob_attr c = {"constraints", constraints};
-    knob_step_value step = {1, values ? values[0] : 0};
-    knob_trial_info info = {.state = state,
-                            .n_params = 1,
-                            .params = &p,
-                            .n_values = state == KNOB_TRIAL_COMPLETE ? n : 0,
-                            .values = values,
-                            .n_intermediate = state == KNOB_TRIAL_PRUNED ? 1 : 0,
-                            .intermediate = &step,
-                            .n_system_attrs = constraints ? 1 : 0,
-                            .system_attrs = &c};
-    int64_t number = -1;
-    if (knob_study_add_trial(s, &info, &number))
-        fail_msg("add: %s", knob_errmsg());
+    int64_t number = knob_test_add_trial(s, p, state, values, n, constraints);
     knob_study_free(s);
     knob_storage_close(st);
     return number;

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "knob.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +97,31 @@ static inline const char *knob_test_path(const char *tag)
     snprintf(buf, sizeof buf, "%s/%s-%d-%d", base, tag, (int)getpid(), n++);
     unlink(buf);
     return buf;
+}
+
+/* Adds one finished trial of param p to s, as another process would write it: its values
+ * when complete, one intermediate value (the first value) when pruned, and the system attr
+ * "constraints" (JSON text) unless NULL. Returns the trial's number; fails the case on an
+ * error. */
+static inline int64_t knob_test_add_trial(knob_study *s, knob_param p, knob_trial_state state,
+                                          const double *values, size_t n,
+                                          const char *constraints)
+{
+    knob_attr c = {"constraints", constraints};
+    knob_step_value step = {1, values ? values[0] : 0};
+    knob_trial_info info = {.state = state,
+                            .n_params = 1,
+                            .params = &p,
+                            .n_values = state == KNOB_TRIAL_COMPLETE ? n : 0,
+                            .values = values,
+                            .n_intermediate = state == KNOB_TRIAL_PRUNED ? 1 : 0,
+                            .intermediate = &step,
+                            .n_system_attrs = constraints ? 1 : 0,
+                            .system_attrs = &c};
+    int64_t number = -1;
+    if (knob_study_add_trial(s, &info, &number))
+        fail_msg("add: %s", knob_errmsg());
+    return number;
 }
 
 /* A PostgreSQL URL for a fresh schema of its own on the server named by
