@@ -66,11 +66,13 @@ traced -o trace2.txt -e trace=fdatasync,fsync "$KNOB" trials s --storage "$url" 
 static=$(sed -n 's/^KNOB_STATIC_CLI:BOOL=//p' "${KNOB_BUILD:?KNOB_BUILD must name the build tree}/CMakeCache.txt")
 maps=$(LD_DEBUG=files "$KNOB" --version 2>&1 >/dev/null | sed -n 's/.*file=\([^ ]*\).*/\1/p' | sort -u)
 if [ "$static" = ON ]; then
-    ! echo "$maps" | grep -Eq "libknob|libsqlite3|libyaml" || fail "a static knob maps: $maps"
+    ! grep -Eq "libknob|libsqlite3|libyaml" <<<"$maps" || fail "a static knob maps: $maps"
     exported=$(nm -D --defined-only "$KNOB")
-    echo "$exported" | grep -q " knob_study_create$" ||
+    # a here-string, not a pipe: grep -q leaves at its match, and under pipefail an echo
+    # still writing (the list is over 4 KB, two writes) would fail the line with SIGPIPE
+    grep -q " knob_study_create$" <<<"$exported" ||
         fail "the static knob does not export knob_study_create (plugins bind to it)"
 else
-    echo "$maps" | grep -q "libknob" || fail "knob linked to libknob.so does not map it: $maps"
+    grep -q "libknob" <<<"$maps" || fail "knob linked to libknob.so does not map it: $maps"
 fi
 echo ok
