@@ -304,13 +304,13 @@ def main():
                 if g.read(1) != b"\n":
                     f.write("\n")
         for pname, batch, seed in plan:
-            todo = [o for o in opts if (pname, o, seed, batch) not in done
+            pending = [o for o in opts if (pname, o, seed, batch) not in done
                     and not (o.startswith("optuna") and optuna is None)]
-            if not todo:
+            if not pending:
                 continue
             if pname not in probs:
                 probs[pname] = Problem(pname)
-            for opt in todo:
+            for opt in pending:
                 r = run(probs[pname], opt, seed, a.budget, batch, knob, optuna, a.rounds)
                 r["optuna_version"] = getattr(optuna, "__version__", None)
                 f.write(json.dumps(r) + "\n")
