@@ -128,7 +128,7 @@ class Problem:
         if m == "kNN":
             return (neighbors.KNeighborsClassifier if c else neighbors.KNeighborsRegressor)(**p)
         if m == "SVM":
-            return svm.SVC(kernel="rbf", probability=True, **p) if c else svm.SVR(kernel="rbf", **p)
+            return svm.SVC(kernel="rbf", probability=True, random_state=0, **p) if c else svm.SVR(kernel="rbf", **p)
         if m == "DT":
             return (tree.DecisionTreeClassifier if c else tree.DecisionTreeRegressor)(random_state=0, **p)
         if m == "RF":
