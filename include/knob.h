@@ -325,7 +325,10 @@ typedef struct knob_option {
  * - sample_relative: propose values for several params jointly, with
  *   knob_trial_propose; a proposal is used when the trial then suggests that name with
  *   an equal distribution.
- * - sample_independent: the internal value for one param; required.
+ * - sample_independent: the internal value for one param; required. A sampler with
+ *   none of the other methods (random search) is asked without the study being read
+ *   first on PostgreSQL: it reads the trials it needs with knob_study_trials, which
+ *   reads what changed since.
  * - after_trial: the trial is about to be finished with `state`.
  *
  * - save_state, load_state (both or neither): the sampler's state kept in the study's

@@ -254,6 +254,11 @@ int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *f
     return s->st->be->pop_waiting(s->st->h, s->id, id, number, found);
 }
 
+bool knob__store_pop_is_a_read(const knob_study *s)
+{
+    return s->st->be->pop_is_a_read;
+}
+
 int knob__store_trial_id(knob_study *s, int64_t number, int64_t *id)
 {
     return s->st->be->trial_id(s->st->h, s->id, number, id);

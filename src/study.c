@@ -259,6 +259,15 @@ void knob__study_forget(knob_study *s, knob_trial *t)
     }
 }
 
+/* A sampler with none of the methods that see a trial before its params are drawn, or
+ * after it ends (random search), takes nothing from the study at an ask: whatever its
+ * sample_independent reads, it reads through knob_study_trials. */
+static bool reads_no_trials(const knob_sampler_plugin *sp)
+{
+    return !sp->before_trial && !sp->sample_relative && !sp->after_trial && !sp->save_state &&
+           !sp->load_state;
+}
+
 /* knob_study_ask, and with a key knob_study_ask_claimed: the new trial's row is created
  * with the claim of `claim`, its system attributes and its first heartbeat in one write. */
 static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t n_attrs,
@@ -280,9 +289,15 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     /* A handle's first ask without heartbeats (knob ask: one trial per process) reads no
      * trials unless its sampler does: it looks for an enqueued trial in the storage
      * instead of in the study's trials, so it costs the same at 100,000 trials as at 10. */
-    bool unread = !s->view.loaded && !s->asked && s->heartbeat_interval <= 0;
+    bool first = !s->view.loaded && !s->asked && s->heartbeat_interval <= 0;
+    /* So does every ask of a sampler that reads no trials, where that look is a read
+     * under no lock: with many workers, reading what the others changed since the last ask
+     * was most of a random search's trial on PostgreSQL. A sampler reads what it needs
+     * through knob_study_trials, which reads what changed first. */
+    bool unread = first || (s->heartbeat_interval <= 0 && reads_no_trials(sp) &&
+                            knob__store_pop_is_a_read(s));
     s->asked = true;
-    if (unread)
+    if (first)
         knob__sampler_state_load(s);
     int rc = unread ? KNOB_OK : knob__view_sync(s);
     if (!rc && s->heartbeat_interval > 0 && !(rc = knob__fail_stale(s)))

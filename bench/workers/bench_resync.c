@@ -55,7 +55,7 @@ static int worker(const char *url, int n, int seed)
         fprintf(stderr, "worker: %s\n", knob_errmsg());
         return 1;
     }
-    if (run_trials(s, n))
+    if (run_trials(s, n, false))
         return 1;
     knob_study_free(s);
     knob_storage_close(st);

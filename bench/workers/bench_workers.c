@@ -2,6 +2,9 @@
  *
  *   bench_workers URL N TRIALS_PER_WORKER
  *
+ *   bench_workers URL N TRIALS_PER_WORKER read   (each worker reads the study's trials before
+ *                                                each ask, as a sampler that reads them does)
+ *
  * Prints "workers=N trials=T seconds=S trials_per_s=R failed_workers=F", then on PostgreSQL
  * what the workers' syncs did, summed: looks (one indexed look for a change), syncs (the
  * pipeline reading the changes), lock_reads (syncs whose watermark read pg_locks) and
@@ -13,6 +16,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,6 +28,8 @@ static double now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+
+static bool read_trials;
 
 /* The workers' counts, summed in memory shared with the parent. */
 static knob__pg_counts *shared_counts;
@@ -56,7 +62,7 @@ static int worker(const char *url, int n, int seed)
         fprintf(stderr, "worker: %s\n", knob_errmsg());
         return 1;
     }
-    if (run_trials(s, n))
+    if (run_trials(s, n, read_trials))
         return 1;
     if (n)
         add_counts();
@@ -67,10 +73,11 @@ static int worker(const char *url, int n, int seed)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_workers URL N TRIALS_PER_WORKER\n");
+    if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "read"))) {
+        fprintf(stderr, "usage: bench_workers URL N TRIALS_PER_WORKER [read]\n");
         return 2;
     }
+    read_trials = argc == 5;
     int n = atoi(argv[2]), m = atoi(argv[3]), failed = 0;
     shared_counts = mmap(NULL, sizeof *shared_counts, PROT_READ | PROT_WRITE,
                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -2,11 +2,11 @@
 """What the server does per trial while bench_workers runs: counts that the machine's load
 does not move (bench/workers).
 
-    counts.py DSN PG_DIR BENCH_WORKERS URL N M
+    counts.py DSN PG_DIR BENCH_WORKERS URL N M [read]
 
 DSN: the server's superuser (to read every backend and reset the statistics), for
 instance "host=/tmp/pg-x port=54364 user=postgres dbname=knob"; PG_DIR its data directory
-(postmaster.pid, the log). URL, N, M: bench_workers' arguments (a fresh schema). Prints, per
+(postmaster.pid, the log). URL, N, M [read]: bench_workers' arguments (a fresh schema). Prints, per
 trial: statements and rows by statement (pg_stat_statements, when it is loaded), buffer
 pages touched, transactions, rows read from the tables (sequential and through indexes),
 index entries read, updates and how many were HOT, the backends' context switches (read
@@ -53,9 +53,10 @@ def switches(pid):
 
 
 def main():
-    if len(sys.argv) != 7:
+    if len(sys.argv) not in (7, 8):
         sys.exit(__doc__)
-    dsn, pg_dir, binary, url, n, m = sys.argv[1:]
+    dsn, pg_dir, binary, url, n, m = sys.argv[1:7]
+    extra = sys.argv[7:]
     cur, statements = stats_cursor(dsn)
     cur.execute("SELECT pg_stat_reset()")
     time.sleep(0.6)  # the statistics collector's reset reaches every backend
@@ -63,7 +64,7 @@ def main():
     log_at = os.path.getsize(log) if os.path.exists(log) else 0
     before = set(backends(pg_dir))
     cpu0 = server_cpu(pg_dir)
-    proc = subprocess.Popen([binary, url, n, m], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([binary, url, n, m] + extra, stdout=subprocess.PIPE, text=True)
     last = {}
     while proc.poll() is None:
         for p in backends(pg_dir):

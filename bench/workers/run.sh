@@ -7,6 +7,8 @@
 #   STORAGES=postgresql   (one storage only)   KNOB_BIN=path/to/bench_workers   (another build)
 #   KNOB_PG_PORT=54360 KNOB_PG_DIR=/tmp/pg-bench   (a server of its own: its CPU is then the
 #   benchmark's alone; scripts/pg.sh starts it)
+#   KNOB_READ=1   (each knob worker reads the study's trials before each ask, as a sampler that
+#   reads them does; a random search's ask reads none)
 set -euo pipefail
 # A run that stops says where and why (set -e exits without a word otherwise; a run of 1..32
 # workers with Optuna takes minutes, so a time limit around it stops it between rows).
@@ -73,7 +75,7 @@ for storage in ${STORAGES:-postgresql sqlite}; do
             k="sqlite:///$TMP/k$n.db"
             o="sqlite:///$TMP/o$n.db"
         fi
-        read -r kr kc ks kl < <(measure "$BIN" "$k" "$n" "$KNOB_M") || true
+        read -r kr kc ks kl < <(measure "$BIN" "$k" "$n" "$KNOB_M" ${KNOB_READ:+read}) || true
         if [ -n "${NO_OPTUNA:-}" ]; then
             or=- oc=- os=-
         else

@@ -183,6 +183,11 @@ typedef struct knob__backend {
      * study without a record, the best value is found as list_studies finds it. */
     int (*list_studies_best)(void *be, const char *key, knob__best_reader read, void *ctx,
                              knob_study_summary **out, size_t *n);
+    /* True when a pop_waiting that finds nothing is one read under no lock (postgres.c). An
+     * ask whose sampler reads no trials (random search) then looks for a waiting trial with
+     * it instead of reading every trial the other workers changed since its last ask (study.c);
+     * false (SQLite: a pop takes the write lock) keeps the read. */
+    bool pop_is_a_read;
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

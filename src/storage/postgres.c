@@ -166,10 +166,13 @@ static const char *const sql[Q_COUNT] = {
                        "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
                        "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
                        "u(k, j, o) ORDER BY u.o RETURNING 1) SELECT id, number FROM t",
-    /* $1 study, $2 start time */
+    /* $1 study, $2 start time. No row: no such study; a row of NULLs: nothing waits (a
+     * random search's every ask: one statement, no transaction id taken). */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
-              "number LIMIT 1 FOR UPDATE SKIP LOCKED) UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP " FROM w WHERE t.id = w.id RETURNING t.id, t.number",
+              "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
+              "start_time = $2, seq = " STAMP " FROM w WHERE t.id = w.id RETURNING t.id, "
+              "t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON true WHERE "
+              "s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 name, $4 dist, $5 internal */
     [Q_SET_PARAM] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
@@ -1333,13 +1336,14 @@ static int op_pop(pg *d, void *a_)
     int rc = q1(d, Q_POP, 2, p, &r, "take a waiting trial");
     if (rc)
         return rc;
-    a->found = PQntuples(r) > 0;
+    bool study = PQntuples(r) > 0;
+    a->found = study && !PQgetisnull(r, 0, 0);
     if (a->found) {
         *a->out = get_i64(r, 0, 0);
         *a->out2 = get_i64(r, 0, 1);
     }
     PQclear(r);
-    return a->found ? KNOB_OK : study_exists(d, a->study);
+    return study ? KNOB_OK : no_such_study(d, a->study);
 }
 
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
@@ -1998,4 +2002,5 @@ const knob__backend knob__backend_postgres = {
     .snap_write = snap_write,
     .state_read = state_read,
     .state_write = state_write,
+    .pop_is_a_read = true,
 };

@@ -1141,6 +1141,112 @@ static void a_sync_reads_few_index_pages(void **state)
     assert_true(after - before <= 10);
 }
 
+/* A random search's ask takes nothing from the study: it reads none of the trials the other
+ * workers made since its last ask (no sync, no look for a change), and still takes first a
+ * trial another worker enqueued, with its fixed params. The numbers stay dense. */
+static void a_random_ask_reads_no_other_trials(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    knob_storage *st, *st2;
+    knob_study *s, *s2;
+    knob_trial *t;
+    double x, y = 1;
+    knob__pg_counts a, b;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "lean", NULL, &s), KNOB_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        if (i == 0) /* another worker's trials between this handle's asks */
+            assert_int_equal(worker(url, "lean", 20, 7, false), 0);
+    }
+    knob__pg_counts_get(&a);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(worker(url, "lean", 2, 8 + i, false), 0);
+        knob__pg_counts c0, c1;
+        knob__pg_counts_get(&c0);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        knob__pg_counts_get(&c1);
+        assert_int_equal(c1.syncs - c0.syncs, 0);
+        assert_int_equal(c1.looks - c0.looks, 0);
+    }
+    knob__pg_counts_get(&b);
+    /* enqueued by another handle: the next ask takes it */
+    assert_int_equal(knob_storage_open(url, &st2), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "lean", NULL, &s2), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s2, "{\"x\": 0.25}"), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 31);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_true(x == 0.25);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    const knob_trial_info *const *got;
+    size_t n;
+    assert_int_equal(knob_study_trials(s2, &got, &n), KNOB_OK);
+    assert_int_equal(n, 32);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(got[i]->number, (int64_t)i);
+        assert_int_equal(got[i]->state, KNOB_TRIAL_COMPLETE);
+    }
+    knob_study_free(s2);
+    knob_storage_close(st2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A sampler with only sample_independent that reads the trials: it sees every trial the other
+ * workers made before its ask, and its own, at every ask (its reads are never stale). */
+static size_t seen_trials;
+
+static int count_trials(void *state, knob_study *s, knob_trial *t, const char *name,
+                        const knob_distribution *d, double *internal)
+{
+    (void)state;
+    (void)t;
+    (void)name;
+    const knob_trial_info *const *got;
+    int rc = knob_study_trials(s, &got, &seen_trials);
+    *internal = d->low;
+    return rc;
+}
+
+static void a_history_sampler_sees_every_trial(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    static const knob_sampler_plugin counter = {
+        .version = KNOB_SAMPLER_PLUGIN_VERSION,
+        .name = "trial_counter",
+        .help = "test: reads the trials at each suggestion",
+        .sample_independent = count_trials,
+    };
+    knob_storage *st;
+    knob_sampler *sp;
+    knob_study *s;
+    knob_trial *t;
+    double x, y = 1;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_sampler_create_plugin(&counter, NULL, &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    assert_int_equal(knob_study_create(st, "history", &o, &s), KNOB_OK);
+    size_t made = 0;
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(worker(url, "history", i + 1, 20 + i, false), 0);
+        made += (size_t)i + 1;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        made++;
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(seen_trials, made);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1163,6 +1269,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
+        cmocka_unit_test(a_random_ask_reads_no_other_trials),
+        cmocka_unit_test(a_history_sampler_sees_every_trial),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
