@@ -254,9 +254,16 @@ int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *f
     return s->st->be->pop_waiting(s->st->h, s->id, id, number, found);
 }
 
-bool knob__store_pop_is_a_read(const knob_study *s)
+bool knob__store_has_pop_or_create(const knob_study *s)
 {
-    return s->st->be->pop_is_a_read;
+    return s->st->be->pop_or_create != NULL;
+}
+
+int knob__store_pop_or_create(knob_study *s, int64_t *id, int64_t *number, bool *popped)
+{
+    *popped = false;
+    int rc = s->st->be->pop_or_create(s->st->h, s->id, s->max_trials, id, number, popped);
+    return creation_refused(s, rc);
 }
 
 int knob__store_trial_id(knob_study *s, int64_t number, int64_t *id)

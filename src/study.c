@@ -290,12 +290,14 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
      * trials unless its sampler does: it looks for an enqueued trial in the storage
      * instead of in the study's trials, so it costs the same at 100,000 trials as at 10. */
     bool first = !s->view.loaded && !s->asked && s->heartbeat_interval <= 0;
-    /* So does every ask of a sampler that reads no trials, where that look is a read
-     * under no lock: with many workers, reading what the others changed since the last ask
-     * was most of a random search's trial on PostgreSQL. A sampler reads what it needs
-     * through knob_study_trials, which reads what changed first. */
-    bool unread = first || (s->heartbeat_interval <= 0 && reads_no_trials(sp) &&
-                            knob__store_pop_is_a_read(s));
+    /* So does every ask of a sampler that reads no trials, where the storage takes an
+     * enqueued trial or else makes a new one in one round trip (pop_or_create): with many
+     * workers, reading what the others changed since the last ask was most of a random
+     * search's trial on PostgreSQL. A sampler reads what it needs through
+     * knob_study_trials, which reads what changed first. */
+    bool lean =
+        s->heartbeat_interval <= 0 && reads_no_trials(sp) && knob__store_has_pop_or_create(s);
+    bool unread = first || lean, fused = lean && !claim;
     s->asked = true;
     if (first)
         knob__sampler_state_load(s);
@@ -304,8 +306,10 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
         rc = knob__view_sync(s);
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. A
      * claimed trial is always a new one. */
-    if (!rc && !claim && (unread || s->view.n_waiting))
+    if (!rc && !claim && !fused && (unread || s->view.n_waiting))
         rc = knob__store_pop_waiting(s, &t->id, &t->number, &queued);
+    if (!rc && fused) /* no before_trial: the trial can be made now */
+        rc = knob__store_pop_or_create(s, &t->id, &t->number, &queued);
     if (!rc && queued && !(rc = knob__view_sync(s)))
         rc = load_fixed(t);
     /* The sampler prepares the trial before its row exists, so an exhausted search
@@ -334,7 +338,7 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
             return KNOB_OK;
         }
     } else if (!rc) {
-        if (!queued)
+        if (!queued && !fused)
             rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &t->id, &t->number);
         if (!rc)
             rc = knob__trial_flush_attrs(t);

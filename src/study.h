@@ -255,8 +255,10 @@ int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_att
 int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more,
                         size_t n_more);
 int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found);
-/* Whether a pop that finds nothing is one read under no lock (backend.h). */
-bool knob__store_pop_is_a_read(const knob_study *s);
+/* A waiting trial taken (*popped), or else a new RUNNING one, in one round trip, where the
+ * backend has pop_or_create (backend.h); the cap as knob__store_new_trial. */
+bool knob__store_has_pop_or_create(const knob_study *s);
+int knob__store_pop_or_create(knob_study *s, int64_t *id, int64_t *number, bool *popped);
 int knob__store_trial_id(knob_study *s, int64_t number, int64_t *id);
 int knob__store_params(knob_study *s, int64_t trial, const knob__param_rec *recs, size_t n);
 /* Params then finish, in one write where the backend has finish_params. */

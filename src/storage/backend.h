@@ -183,11 +183,15 @@ typedef struct knob__backend {
      * study without a record, the best value is found as list_studies finds it. */
     int (*list_studies_best)(void *be, const char *key, knob__best_reader read, void *ctx,
                              knob_study_summary **out, size_t *n);
-    /* True when a pop_waiting that finds nothing is one read under no lock (postgres.c). An
-     * ask whose sampler reads no trials (random search) then looks for a waiting trial with
-     * it instead of reading every trial the other workers changed since its last ask (study.c);
-     * false (SQLite: a pop takes the write lock) keeps the read. */
-    bool pop_is_a_read;
+    /* Optional (NULL: pop_waiting, then create_trial): takes the oldest waiting trial as
+     * pop_waiting does (*popped true), or else creates a RUNNING trial as create_trial does
+     * (no attributes; KNOB_EDONE at the cap), in one round trip, with a look for a waiting
+     * trial that takes no lock when there is none (postgres.c). An ask whose sampler reads no
+     * trials (random search) then makes its trial with it and reads nothing else (study.c),
+     * instead of reading every trial the other workers changed since its last ask; without
+     * it (SQLite: a pop takes the write lock) the ask reads them. */
+    int (*pop_or_create)(void *be, int64_t study, int64_t cap, int64_t *id, int64_t *number,
+                         bool *popped);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

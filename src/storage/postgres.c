@@ -116,6 +116,7 @@ enum {
     Q_SNAP_PUT,
     Q_STATE_READ,
     Q_STATE_PUT,
+    Q_CREATE_UNPOPPED,
     Q_COUNT
 };
 
@@ -408,6 +409,16 @@ static const char *const sql[Q_COUNT] = {
     [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
     [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
                    "$2::bigint, $3::bigint, $4::bytea",
+    /* $1 study, $2 start time, $3 cap: Q_CREATE_TRIAL (RUNNING, no attributes) after a
+     * Q_POP in the same transaction (pop_or_create), unless that took a trial: only such an
+     * update gives the transaction an id before this statement (BEGIN, Q_POP finding
+     * nothing and Q_QUEUE take none), and the row's condition is checked before this
+     * statement writes. */
+    [Q_CREATE_UNPOPPED] =
+        "WITH s AS (UPDATE knob_studies SET n_trials = n_trials + 1 WHERE id = $1 AND "
+        "($3::bigint <= 0 OR n_trials < $3::bigint) AND txid_current_if_assigned() IS NULL "
+        "RETURNING n_trials - 1 AS number) INSERT INTO knob_trials(study, number, state, "
+        "start_time, seq) SELECT $1, s.number, 0, $2, " STAMP " FROM s RETURNING id, number",
     /* $1 study, $2 key */
     [Q_STATE_READ] = "SELECT stamp, data FROM knob_sampler_states WHERE study = $1 AND key = $2 "
                      "AND stamp < " XMAX,
@@ -1346,6 +1357,67 @@ static int op_pop(pg *d, void *a_)
     return study ? KNOB_OK : no_such_study(d, a->study);
 }
 
+/* Q_POP, then in the creators' line (queued) Q_CREATE_UNPOPPED, in one transaction and one
+ * round trip: BEGIN, the pop, the advisory lock, the creation, COMMIT. The pop comes first,
+ * so a worker that finds no waiting trial has looked without waiting in the line. */
+static int op_pop_or_create(pg *d, void *a_)
+{
+    static const int which[3] = {Q_POP, Q_QUEUE, Q_CREATE_UNPOPPED}, n_params[3] = {2, 1, 3};
+    id_args *a = a_;
+    char s[32], now[32], cap[32];
+    const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(cap, a->number)};
+    const char *what = "take a waiting trial or create one";
+    PGresult *res[5] = {0};
+    int rc = KNOB_OK;
+    if (!PQenterPipelineMode(d->c))
+        return fail_msg(d, what, PQerrorMessage(d->c));
+    bool sent = PQsendQueryParams(d->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+    for (int i = 0; sent && i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "knob%d", which[i]);
+        sent = PQsendQueryPrepared(d->c, name, n_params[i], p, NULL, NULL, 0);
+    }
+    sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+           PQpipelineSync(d->c);
+    if (!sent)
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    for (int i = 0; sent && i < 5; i++) {
+        res[i] = pipe_result(d->c);
+        if (!rc && !ok(res[i]))
+            rc = result_msg(d, what, res[i]);
+    }
+    if (!pipe_end(d->c, sent) && !rc)
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    if (!rc && !PQntuples(res[1])) {
+        rc = no_such_study(d, a->study);
+    } else if (!rc && !PQgetisnull(res[1], 0, 0)) {
+        a->found = true;
+        *a->out = get_i64(res[1], 0, 0);
+        *a->out2 = get_i64(res[1], 0, 1);
+    } else if (!rc && PQntuples(res[3])) {
+        *a->out = get_i64(res[3], 0, 0);
+        *a->out2 = get_i64(res[3], 0, 1);
+    } else if (!rc) {
+        rc = knob__error(KNOB_EDONE,
+                         "postgresql storage '%s': study %lld holds %lld trials, its cap", d->where,
+                         (long long)a->study, (long long)a->number);
+    }
+    for (int i = 0; i < 5; i++)
+        PQclear(res[i]);
+    return rc;
+}
+
+static int pop_or_create(void *be, int64_t study, int64_t cap, int64_t *id, int64_t *number,
+                         bool *popped)
+{
+    id_args a = {.study = study, .number = cap, .out = id, .out2 = number};
+    int rc = with_retry(be, op_pop_or_create, &a, false, "take a waiting trial or create one");
+    *popped = !rc && a.found;
+    return rc;
+}
+
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
 {
     id_args a = {.study = study, .out = id, .out2 = number};
@@ -2002,5 +2074,5 @@ const knob__backend knob__backend_postgres = {
     .snap_write = snap_write,
     .state_read = state_read,
     .state_write = state_write,
-    .pop_is_a_read = true,
+    .pop_or_create = pop_or_create,
 };

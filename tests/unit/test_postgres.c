@@ -1247,6 +1247,75 @@ static void a_history_sampler_sees_every_trial(void **state)
     knob_storage_close(st);
 }
 
+/* Random-search workers stop at the cap together, exactly: a trial enqueued before them is
+ * taken (not created again), and none is left running or made twice. */
+static int capped_worker(const char *url, int seed)
+{
+    knob_storage *st;
+    knob_sampler *sp;
+    knob_study *s;
+    char opts[32];
+    snprintf(opts, sizeof opts, "seed=%d", seed);
+    if (knob_storage_open(url, &st) || knob_sampler_create("random", opts, &sp))
+        return 2;
+    knob_study_options o = {.sampler = sp, .max_trials = 30};
+    if (knob_study_load(st, "capped", &o, &s))
+        return 3;
+    for (int i = 0; i < 40; i++) {
+        knob_trial *t;
+        double x, y;
+        int rc = knob_study_ask(s, &t);
+        if (rc == KNOB_EDONE)
+            break;
+        if (rc || knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x))
+            return 4;
+        y = x;
+        if (knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1))
+            return 5;
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    return 0;
+}
+
+static void random_workers_stop_at_the_cap(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "capped", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5}"), KNOB_OK);
+    for (int w = 0; w < 4; w++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            int rc = capped_worker(url, w);
+            if (rc)
+                fprintf(stderr, "worker %d: step %d failed: %s\n", w, rc, knob_errmsg());
+            _exit(rc);
+        }
+    }
+    for (int w = 0; w < 4; w++) {
+        int status;
+        assert_true(wait(&status) > 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status))
+            fail_msg("a worker failed with status 0x%x", status);
+    }
+    const knob_trial_info *const *got;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &got, &n), KNOB_OK);
+    assert_int_equal(n, 30);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(got[i]->number, (int64_t)i);
+        assert_int_equal(got[i]->state, KNOB_TRIAL_COMPLETE);
+    }
+    assert_true(got[0]->n_params == 1 && got[0]->params[0].internal == 0.5);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1271,6 +1340,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_sync_reads_few_index_pages),
         cmocka_unit_test(a_random_ask_reads_no_other_trials),
         cmocka_unit_test(a_history_sampler_sees_every_trial),
+        cmocka_unit_test(random_workers_stop_at_the_cap),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
