@@ -114,7 +114,10 @@ static const char *const sql[Q_COUNT] = {
                          "ON CONFLICT(study, system, key) DO UPDATE SET json = excluded.json",
     [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM study_attrs WHERE study = ?1 AND system = ?2 "
                           "ORDER BY rowid",
-    [Q_BUMP] = "UPDATE studies SET seq = seq + 1 WHERE id = ?1 RETURNING seq",
+    /* Then Q_STUDY_SEQ reads the stamp: with RETURNING, SQLite runs the UPDATE as a
+     * statement with a trigger and opens a statement journal for it (a copy of the page,
+     * in a 64 KB buffer), where a single-row UPDATE in a transaction needs none. */
+    [Q_BUMP] = "UPDATE studies SET seq = seq + 1 WHERE id = ?1",
     [Q_NEXT_NUMBER] = "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study = ?1",
     [Q_INSERT_TRIAL] = "INSERT INTO trials(study, number, state, start_time, seq) "
                        "VALUES(?1, ?2, ?3, ?4, ?5)",
@@ -134,7 +137,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_TRIAL_STATE] = "SELECT t.state, t.number, s.name FROM trials t JOIN studies s "
                       "ON s.id = t.study WHERE t.id = ?1 AND t.study = ?2",
     [Q_FINISH] = "UPDATE trials SET state = ?2, end_time = ?3, seq = ?4 WHERE id = ?1",
-    [Q_INSERT_VALUE] = "INSERT OR REPLACE INTO trial_values(trial, idx, value) VALUES(?1, ?2, ?3)",
+    /* An upsert, not INSERT OR REPLACE: a REPLACE on a table with a foreign key opens a
+     * statement journal (tests/unit/test_sqlite_writes.c). */
+    [Q_INSERT_VALUE] = "INSERT INTO trial_values(trial, idx, value) VALUES(?1, ?2, ?3) "
+                       "ON CONFLICT(trial, idx) DO UPDATE SET value = excluded.value",
     [Q_CLAIM] = "INSERT OR IGNORE INTO claims(study, key, trial) VALUES(?1, ?2, ?3)",
     [Q_STUDY_SEQ] = "SELECT seq FROM studies WHERE id = ?1",
     [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM trials "
@@ -1031,18 +1037,16 @@ static int no_trial(db *d, int64_t study, int64_t trial)
 static int bump(db *d, int64_t study, int64_t *seq)
 {
     sqlite3_stmt *s = stmt(d, Q_BUMP);
-    int rc, row = 0;
+    int rc;
     if (!s)
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, study);
-    if ((rc = step(d, s, "stamp a change", &row)))
+    if ((rc = step(d, s, "stamp a change", NULL)))
         return rc;
-    if (!row)
-        rc = no_study(d, study);
-    else
-        *seq = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
-    return rc;
+    if (sqlite3_changes(d->h) != 1)
+        return no_study(d, study);
+    return study_seq(d, study, seq);
 }
 
 /* Within a write transaction: stamps a changed trial (KNOB_ENOTFOUND when the study
