@@ -4,7 +4,8 @@
  *                     [--trials T]
  *       one JSON line per seed (0..S-1): the best value and its regret after T trials.
  *   bench_tpe warm --func NAME [--sampler tpe|gp] [--source shifted|negated|other|same]
- *                  [--seeds S] [--trials T] [--options "k=v,..."] [--trace 1]
+ *                  [--seeds S] [--first-seed F] [--trials T] [--options "k=v,..."]
+ *                  [--warm-options "k=v,...|k=v,...|..."] [--trace 1]
  *       warm start on a pair, one JSON line per seed: a source study of T trials (of the
  *       same sampler) of the function with its optimum moved by 10% of each range
  *       (shifted, the default), of its negation (negated: an anti-correlated source), of
@@ -15,7 +16,10 @@
  *       (T + 1: never). --trace 1 adds each run's improvements, [trial, regret] pairs
  *       (the trial that lowered the best and the best's distance to the function's minimum),
  *       as cold_trace and warm_trace: when a run found the optimum's basin, and how fast it
- *       refined it after.
+ *       refined it after. --warm-options gives variants for the warm run alone, separated by
+ *       '|' (an empty one: as --options): the source and the cold run are made once a seed,
+ *       and each variant's warm run prints a line, its "options" the two lists joined.
+ *       Seeds F .. F+S-1 (F: 0 unless given).
  *   bench_tpe speed --n N [--sampler NAME] [--measure M] [--warmup W]
  *                   [--history self|random] [--options "k=v,..."]
  *       microseconds of one ask (5 suggest_float in [-10, 10]) + tell after N finished
@@ -33,8 +37,8 @@
 #include <time.h>
 
 typedef struct args {
-    const char *mode, *func, *sampler, *options, *history, *source;
-    int seeds, trials, measure, warmup, trace;
+    const char *mode, *func, *sampler, *options, *history, *source, *warm_options;
+    int seeds, first_seed, trials, measure, warmup, trace;
     long n;
 } args;
 
@@ -208,8 +212,8 @@ static void warm(const args *a)
         tr_cold = &runs[0];
         tr_warm = &runs[1];
     }
-    for (int seed = 0; seed < a->seeds; seed++) {
-        char opts[512];
+    for (int seed = a->first_seed; seed < a->first_seed + a->seeds; seed++) {
+        char opts[600];
         knob_storage *st;
         if (knob_storage_open("memory:", &st))
             die("storage");
@@ -234,30 +238,42 @@ static void warm(const args *a)
             die("study");
         run_until(s, f, a->trials, -INFINITY, &best_cold, &at_cold, tr_cold);
         knob_study_free(s);
-        snprintf(opts, sizeof opts, "seed=%d,warm_start_study=source%s%s", seed,
-                 a->options[0] ? "," : "", a->options);
-        if (knob_sampler_create(a->sampler, opts, &sp))
-            die("sampler");
-        o.sampler = sp;
-        if (knob_study_create(st, "warm", &o, &s))
-            die("study");
-        int n = run_until(s, f, a->trials, best_cold, &best_warm, &at_warm, tr_warm);
-        knob_study_free(s);
-        printf("{\"func\": \"%s\", \"sampler\": \"%s\", \"source\": \"%s\", \"seed\": %d, "
-               "\"trials\": %d, \"options\": \"%s\", "
-               "\"source_best\": %.10g, \"cold_best\": %.10g, \"cold_trials\": %d, "
-               "\"warm_trials\": %d",
-               f->name, a->sampler, a->source, seed, a->trials, a->options, best_src, best_cold,
-               at_cold, best_warm <= best_cold ? n : a->trials + 1);
-        for (int k = 0; a->trace && k < 2; k++) {
-            const trace *tr = k ? tr_warm : tr_cold;
-            printf(", \"%s_trace\": [", k ? "warm" : "cold");
-            for (int i = 0; i < tr->n; i++)
-                printf("%s[%d, %.6g]", i ? ", " : "", tr->trial[i], tr->regret[i]);
-            printf("]");
+        const char *variant = a->warm_options;
+        for (;;) {
+            const char *bar = strchr(variant, '|');
+            int len = bar ? (int)(bar - variant) : (int)strlen(variant);
+            char all[512], name[64];
+            snprintf(all, sizeof all, "%s%s%.*s", a->options, a->options[0] && len ? "," : "",
+                     len, variant);
+            snprintf(opts, sizeof opts, "seed=%d,warm_start_study=source%s%s", seed,
+                     all[0] ? "," : "", all);
+            if (knob_sampler_create(a->sampler, opts, &sp))
+                die("sampler");
+            o.sampler = sp;
+            snprintf(name, sizeof name, "warm%d", (int)(variant - a->warm_options));
+            if (knob_study_create(st, name, &o, &s))
+                die("study");
+            int n = run_until(s, f, a->trials, best_cold, &best_warm, &at_warm, tr_warm);
+            knob_study_free(s);
+            printf("{\"func\": \"%s\", \"sampler\": \"%s\", \"source\": \"%s\", \"seed\": %d, "
+                   "\"trials\": %d, \"options\": \"%s\", "
+                   "\"source_best\": %.10g, \"cold_best\": %.10g, \"cold_trials\": %d, "
+                   "\"warm_trials\": %d",
+                   f->name, a->sampler, a->source, seed, a->trials, all, best_src, best_cold,
+                   at_cold, best_warm <= best_cold ? n : a->trials + 1);
+            for (int k = 0; a->trace && k < 2; k++) {
+                const trace *tr = k ? tr_warm : tr_cold;
+                printf(", \"%s_trace\": [", k ? "warm" : "cold");
+                for (int i = 0; i < tr->n; i++)
+                    printf("%s[%d, %.6g]", i ? ", " : "", tr->trial[i], tr->regret[i]);
+                printf("]");
+            }
+            printf("}\n");
+            fflush(stdout);
+            if (!bar)
+                break;
+            variant = bar + 1;
         }
-        printf("}\n");
-        fflush(stdout);
         knob_storage_close(st);
     }
     for (int k = 0; k < 2; k++) {
@@ -343,6 +359,7 @@ static args parse(int argc, char **argv)
               .options = "",
               .history = "tpe",
               .source = "shifted",
+              .warm_options = "",
               .seeds = 10,
               .trials = 100,
               .measure = 20,
@@ -361,6 +378,10 @@ static args parse(int argc, char **argv)
             a.source = v;
         else if (!strcmp(k, "--seeds"))
             a.seeds = atoi(v);
+        else if (!strcmp(k, "--first-seed"))
+            a.first_seed = atoi(v);
+        else if (!strcmp(k, "--warm-options"))
+            a.warm_options = v;
         else if (!strcmp(k, "--trials"))
             a.trials = atoi(v);
         else if (!strcmp(k, "--measure"))
@@ -392,7 +413,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_tpe quality|warm|speed [--func F] [--sampler S] "
                         "[--options O] [--seeds N] [--trials T] [--n N] [--measure M] "
                         "[--warmup W] [--history tpe|random] [--source shifted|negated|other|same] "
-                        "[--trace 1]\n");
+                        "[--first-seed F] [--warm-options \"A|B\"] [--trace 1]\n");
         return 2;
     }
     return 0;

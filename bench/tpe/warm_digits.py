@@ -13,9 +13,23 @@ the validation set is 180 samples, so val_accuracy ties too often to count trial
 
     warm_digits.py --knob build/knob --train build/examples/digits/digits_train
                    [--sampler tpe|gp] [--seeds S] [--first-seed F] [--trials T]
-                   [--options "k: v, ..."]
+                   [--options "k: v, ..."] [--warm-options "k: v, ...|k: v, ..."]
+                   [--keep DIR]
+
+--warm-options: variants of the warm study alone, separated by '|' (an empty one: as
+--options); the source and cold studies are made once a seed, and each variant prints a
+line, its "options" the two lists joined.
+
+Each seed's studies (s<seed>/s.db) and trial logs (s<seed>/knob-runs/) go to a temporary
+directory, removed at the end, or to DIR with --keep (created; a seed's old study file is
+removed first). Processes run side by side and seeds share no file. "failed" counts the
+trials of the source, cold and warm studies that did not complete: a failed trial counts as
+never reaching anything, so a run with failures measures something else. Their reasons go to
+stderr and the script exits with status 1. (A seen cause: a rebuild of the build tree while
+the script runs. digits_train loads libknob.so from it, and a trial started while the
+library is being relinked fails with "file too short".)
 """
-import argparse, gzip, json, os, subprocess, sys, tempfile
+import argparse, contextlib, gzip, json, os, subprocess, sys, tempfile
 
 SPACE = """parameters:
   lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}
@@ -37,13 +51,22 @@ def sweep(path, a, data, sampler, options, warm):
         f.write(SPACE)
 
 
+FAILED = []
+
+
 def run(a, yaml, db, study, seed):
     subprocess.run([a.knob, "run", yaml, "--storage", db, "--study", study, "--trials",
                     str(a.trials), "--seed", str(seed)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   cwd=os.path.dirname(yaml))
     out = subprocess.run([a.knob, "trials", study, "--storage", db, "--format", "json"],
                          check=True, capture_output=True, text=True).stdout
     trials = sorted(json.loads(out), key=lambda t: t["number"])
+    for t in trials:
+        if t["state"] != "complete":
+            why = t.get("system_attrs", {}).get("fail_reason", t["state"])
+            FAILED.append(why)
+            print(f"warm_digits: {db} {study} trial {t['number']}: {why}", file=sys.stderr)
     return [t["values"][0] if t["state"] == "complete" else float("inf") for t in trials]
 
 
@@ -58,11 +81,16 @@ def main():
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--trials", type=int, default=100)
     p.add_argument("--options", default="")
+    p.add_argument("--warm-options", default=None)
+    p.add_argument("--keep", default=None)
     a = p.parse_args()
     a.knob, a.train = os.path.abspath(a.knob), os.path.abspath(a.train)
     with gzip.open(a.data, "rt") as f:
         rows = [r for r in f.read().splitlines() if r.strip()]
-    with tempfile.TemporaryDirectory() as tmp:
+    if a.keep:
+        os.makedirs(a.keep, exist_ok=True)
+    with (contextlib.nullcontext(os.path.abspath(a.keep)) if a.keep
+          else tempfile.TemporaryDirectory()) as tmp:
         halves = []
         for h in range(2):
             path = os.path.join(tmp, f"half{h}.csv")
@@ -70,23 +98,35 @@ def main():
                 f.write("\n".join(rows[h::2]) + "\n")
             halves.append(path)
         for seed in range(a.first_seed, a.first_seed + a.seeds):
-            db = f"sqlite:///{tmp}/s{seed}.db"
-            y = os.path.join(tmp, "s.yaml")
+            here = os.path.join(tmp, f"s{seed}")  # this seed's studies, sweep file and logs
+            os.makedirs(here, exist_ok=True)
+            if os.path.exists(f"{here}/s.db"):
+                os.remove(f"{here}/s.db")
+            db = f"sqlite:///{here}/s.db"
+            y = os.path.join(here, "s.yaml")
             sweep(y, a, halves[0], a.sampler, a.options, None)
             src = run(a, y, db, "source", seed + 1000)
             sweep(y, a, halves[1], a.sampler, a.options, None)
             cold = run(a, y, db, "cold", seed)
-            sweep(y, a, halves[1], a.sampler, a.options, "source")
-            warm = run(a, y, db, "warm", seed)
-            best = min(cold)
-            at_cold = cold.index(best) + 1
-            at_warm = next((i + 1 for i, v in enumerate(warm) if v <= best), a.trials + 1)
-            print(json.dumps({"func": "digits", "sampler": a.sampler, "source": "other_half",
-                              "seed": seed, "trials": a.trials, "options": a.options,
-                              "source_best": min(src), "cold_best": best,
-                              "cold_trials": at_cold, "warm_trials": at_warm,
-                              "warm_best": min(warm)}), flush=True)
-
+            variants = a.warm_options.split("|") if a.warm_options is not None else [""]
+            for i, variant in enumerate(variants):
+                opts = ", ".join(o for o in (a.options, variant) if o)
+                sweep(y, a, halves[1], a.sampler, opts, "source")
+                name = "warm" if i == 0 else f"warm{i}"
+                warm = run(a, y, db, name, seed)
+                best = min(cold)
+                at_cold = cold.index(best) + 1
+                at_warm = next((i + 1 for i, v in enumerate(warm) if v <= best), a.trials + 1)
+                print(json.dumps({"func": "digits", "sampler": a.sampler, "source": "other_half",
+                                  "seed": seed, "trials": a.trials, "options": opts,
+                                  "source_best": min(src), "cold_best": best,
+                                  "cold_trials": at_cold, "warm_trials": at_warm,
+                                  "warm_best": min(warm),
+                                  "failed": sum(v == float("inf") for v in src + cold + warm)}),
+                      flush=True)
+    if FAILED:
+        print(f"warm_digits: {len(FAILED)} trials did not complete", file=sys.stderr)
+        sys.exit(1)
 
 if __name__ == "__main__":
     main()
