@@ -281,6 +281,7 @@ static void fini(void *state)
     free(p->cgp);
     knob__gp_free(&p->kgp);
     knob__gp_free(&p->sgp);
+    knob__gp_free(&p->lgp);
     knob__warm_firsts_free(&p->ws_firsts);
     for (int j = 0; j < KNOB__EHVI_MAX_OBJ - 1; j++)
         knob__gp_free(&p->mgp[j]);
@@ -346,6 +347,11 @@ static const knob_option options[] = {
     KNOB__WARM_FIRST_OPTION(bo, ws_first),
     KNOB__WARM_REFINE_OPTION(bo, ws_refine),
     KNOB__WARM_SHIFT_OPTION(bo, ws_shift_on),
+    {"warm_start_local", KNOB_OPT_INT, offsetof(bo, ws_local), "6", 0, 200,
+     "with warm_start_study: the refinement (warm_start_refine) minimizes the mean of a local "
+     "model of the N x params trials nearest the best (at least 10), in their bounding box, "
+     "when the global model's refinement lands in that box (0: the global model's alone)",
+     NULL},
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
@@ -425,6 +431,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, warm_start_refine, warm_start_shift, "
+            "warm_start_local, "
             "trust_region, min_noise, warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, step_mask, terrace, "
             "batch_acquisition, "

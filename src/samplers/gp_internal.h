@@ -95,6 +95,8 @@ typedef struct knob__bo {
     double ws_sbest[MAX_DIMS];  /* the source's best trial, in the source model's dims */
     int64_t ws_first;           /* option warm_start_first */
     int64_t ws_refine;          /* option warm_start_refine: every k-th trial the mean's minimum */
+    int64_t ws_local;           /* option warm_start_local: the local model's trials a param */
+    knob__gp lgp;               /* ... that model, of the trials nearest the best (gp_warm.c) */
     bool ws_firsts_read;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     /* several objectives: objective 0's model is gp, the others' mgp (gp_mo.c) */
@@ -328,7 +330,8 @@ bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D);
 
 /* The lowest local minimum of the model's full mean from the best observations, into
  * xbest; *refined false (xbest to be overwritten) when each is a point asked before or
- * the model sees no gain there. */
+ * the model sees no gain there. With warm_start_local, the local model's minimum instead
+ * when the global model's point lies in the local model's box (or there is none). */
 int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined);
 
 /* Warm with warm_start_refine: when xbest (the acquisition's) was asked before, the

@@ -353,6 +353,7 @@ static double refine_from(refine_ctx *c, double *x)
 /* Row x is among rows[0, n), or so near one (every coordinate within REFINE_SEEN of it)
  * that a deterministic objective would only repeat itself. */
 #define REFINE_SEEN 1e-7
+#define REFINE_SEEN_LOCAL 1e-12
 
 static bool refine_seen(const bo *p, const double *rows, int n, const double *x)
 {
@@ -377,7 +378,206 @@ bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D)
     return refine_on(p, D) && !D->stalled && !D->plateau && self % p->ws_refine == 0;
 }
 
+/* ---------------------------------------------------------------- the local model */
+
+/* The refinement's local model (option warm_start_local = k): a GP of its own over the m =
+ * max(k x params, LOCAL_MIN_ROWS) distinct observations nearest the best (in the global
+ * model's length scales; categorical dimensions at the best's choices), their losses
+ * standardized among themselves, its box the bounding box of those rows widened by
+ * LOCAL_WIDEN of its side each way, mapped onto the unit cube. Near the optimum the global
+ * model's length scales and noise floor are set by the whole space; the local model's by
+ * the basin, so it resolves the last digits the global one blurs. It is used when the
+ * global model's own refinement lands inside its box (the two agree on the region: the
+ * basin is found) or has no point; a global step out of the box is taken as before. */
+#define LOCAL_WIDEN 0.25
+#define LOCAL_MIN_ROWS 10
+#define LOCAL_MIN_SIDE 1e-9
+
+typedef struct {
+    const knob__gp *g;
+    double *work;
+} local_ctx;
+
+static int cmp_near(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+static double local_fn(unsigned n, const double *u, double *grad, void *cv)
+{
+    local_ctx *c = cv;
+    double mean, var, dm[MAX_DIMS], dv[MAX_DIMS];
+    knob__gp_predict_grad(c->g, u, &mean, &var, dm, dv, c->work);
+    if (!isfinite(mean)) {
+        if (grad)
+            memset(grad, 0, n * sizeof *grad);
+        return 1e300;
+    }
+    if (grad)
+        memcpy(grad, dm, n * sizeof *grad);
+    return mean;
+}
+
+/* The local model's minimum into x (a full row), when it predicts a gain over the best
+ * observation and is not a point asked before; *got tells, and its box (continuous
+ * dimensions) goes into blo, bhi. */
+static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo, double *bhi)
+{
+    int d = p->n_dims, n = D->n, n_all = D->n + D->n_extra;
+    int m = (int)p->ws_local * d > LOCAL_MIN_ROWS ? (int)p->ws_local * d : LOCAL_MIN_ROWS;
+    *got = false;
+    if (m < 3 || n < m || D->n_top == 0)
+        return KNOB_OK;
+    const double *xb = D->X + (size_t)D->top[0] * d;
+    int fr[MAX_DIMS], nf = 0;
+    for (int k = 0; k < d; k++)
+        if (!p->dims[k].cat)
+            fr[nf++] = k;
+    if (nf == 0)
+        return KNOB_OK;
+    item *near = malloc((size_t)n * sizeof *near);
+    int *ids = malloc((size_t)m * sizeof *ids);
+    double *X = malloc(((size_t)m * (size_t)(nf + 2) + 3 * (size_t)m + 16) * sizeof *X);
+    if (!near || !ids || !X) {
+        free(near);
+        free(ids);
+        free(X);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    double *y = X + (size_t)m * nf, *vals = y + m, *work = vals + m;
+    int nn = 0;
+    for (int i = 0; i < n; i++) {
+        const double *r = D->X + (size_t)i * d;
+        double s = 0;
+        bool same = true;
+        for (int k = 0; k < d; k++) {
+            if (p->dims[k].cat)
+                same = same && r[k] == xb[k];
+            else
+                s += (r[k] - xb[k]) * (r[k] - xb[k]) * exp(p->gp.theta[k]);
+        }
+        if (same)
+            near[nn++] = (item){s, i};
+    }
+    qsort(near, (size_t)nn, sizeof *near, cmp_near);
+    /* distinct rows only: a point asked again adds nothing and makes K singular */
+    int k_rows = 0;
+    double lo[MAX_DIMS], hi[MAX_DIMS];
+    for (int j = 0; j < nn && k_rows < m; j++) {
+        const double *r = D->X + (size_t)near[j].i * d;
+        bool dup = false;
+        for (int q = 0; q < k_rows && !dup; q++) {
+            const double *o = D->X + (size_t)ids[q] * d;
+            int k = 0;
+            while (k < d && fabs(o[k] - r[k]) <= REFINE_SEEN_LOCAL)
+                k++;
+            dup = k == d;
+        }
+        if (!dup)
+            ids[k_rows++] = near[j].i;
+    }
+    int rc = KNOB_OK;
+    if (k_rows >= m) {
+        for (int j = 0; j < nf; j++) {
+            lo[j] = HUGE_VAL;
+            hi[j] = -HUGE_VAL;
+        }
+        for (int q = 0; q < k_rows; q++)
+            for (int j = 0; j < nf; j++) {
+                double v = D->X[(size_t)ids[q] * d + fr[j]];
+                lo[j] = fmin(lo[j], v);
+                hi[j] = fmax(hi[j], v);
+            }
+        for (int j = 0; j < nf; j++) {
+            double side = fmax(hi[j] - lo[j], LOCAL_MIN_SIDE);
+            lo[j] = fmax(lo[j] - LOCAL_WIDEN * side, 0);
+            hi[j] = fmin(hi[j] + LOCAL_WIDEN * side, 1);
+            if (hi[j] - lo[j] < LOCAL_MIN_SIDE)
+                hi[j] = lo[j] + LOCAL_MIN_SIDE;
+            blo[fr[j]] = lo[j];
+            bhi[fr[j]] = hi[j];
+        }
+        double mean = 0, sd = 0, yb = 0;
+        int ib = 0;
+        for (int q = 0; q < k_rows; q++) {
+            int i = ids[q];
+            for (int j = 0; j < nf; j++)
+                X[(size_t)q * nf + j] = (D->X[(size_t)i * d + fr[j]] - lo[j]) / (hi[j] - lo[j]);
+            vals[q] = D->y[i];
+            mean += vals[q] / k_rows;
+            if (vals[q] < vals[ib])
+                ib = q;
+        }
+        for (int q = 0; q < k_rows; q++)
+            sd += (vals[q] - mean) * (vals[q] - mean) / k_rows;
+        sd = sqrt(sd);
+        for (int q = 0; q < k_rows; q++)
+            y[q] = sd > 0 ? (vals[q] - mean) / sd : 0;
+        yb = y[ib];
+        bool cat[MAX_DIMS] = {false};
+        p->lgp.min_noise = p->min_noise;
+        if (sd > 0 && !knob__gp_set_data(&p->lgp, X, y, k_rows, nf, cat) &&
+            !knob__gp_fit(&p->lgp, (int)p->fit_max_evals)) {
+            local_ctx c = {.g = &p->lgp, .work = work};
+            double u[MAX_DIMS], ulo[MAX_DIMS], uhi[MAX_DIMS], v = HUGE_VAL;
+            for (int j = 0; j < nf; j++) {
+                u[j] = X[(size_t)ib * nf + j];
+                ulo[j] = 0;
+                uhi[j] = 1;
+            }
+            nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)nf);
+            if (opt) {
+                nlopt_set_min_objective(opt, local_fn, &c);
+                nlopt_set_lower_bounds(opt, ulo);
+                nlopt_set_upper_bounds(opt, uhi);
+                nlopt_set_maxeval(opt, 200);
+                nlopt_set_ftol_rel(opt, 1e-14);
+                nlopt_set_xtol_abs1(opt, 1e-12);
+                nlopt_result res = nlopt_optimize(opt, u, &v);
+                nlopt_destroy(opt);
+                if (res > 0 && v < yb) {
+                    memcpy(x, xb, (size_t)d * sizeof *x);
+                    for (int j = 0; j < nf; j++)
+                        x[fr[j]] = fmin(fmax(lo[j] + u[j] * (hi[j] - lo[j]), 0), 1);
+                    for (int k = 0; k < d; k++)
+                        x[k] = knob__dim_round(&p->dims[k], x[k]);
+                    *got = !refine_seen(p, D->X, n_all, x);
+                }
+            }
+        }
+    }
+    free(near);
+    free(ids);
+    free(X);
+    return rc;
+}
+
+static int global_refine(bo *p, const data *D, double *xbest, bool *refined);
+
 int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined)
+{
+    int rc = global_refine(p, D, xbest, refined);
+    if (rc || p->ws_local <= 0)
+        return rc;
+    double xl[MAX_DIMS], blo[MAX_DIMS], bhi[MAX_DIMS];
+    bool got;
+    if ((rc = local_refine(p, D, xl, &got, blo, bhi)) || !got)
+        return rc;
+    bool inside = true;
+    for (int k = 0; *refined && k < p->n_dims; k++)
+        if (!p->dims[k].cat)
+            inside = inside && xbest[k] >= blo[k] && xbest[k] <= bhi[k];
+    if (inside) {
+        memcpy(xbest, xl, (size_t)p->n_dims * sizeof *xl);
+        *refined = true;
+    }
+    return KNOB_OK;
+}
+
+static int global_refine(bo *p, const data *D, double *xbest, bool *refined)
 {
     int d = p->n_dims, n_all = D->n + D->n_extra;
     *refined = false;
