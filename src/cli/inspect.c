@@ -181,7 +181,7 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
     if (csv)
         knobx_buf_puts(b, "number,state,values,duration_s,params,fail_reason\n");
     else
-        knobx_buf_printf(b, "%6s  %-9s %-16s %9s  %s\n", "NUMBER", "STATE", "VALUE", "DURATION",
+        knobx_buf_printf(b, "%6s  %-10s %-16s %9s  %s\n", "NUMBER", "STATE", "VALUE", "DURATION",
                          "PARAMS");
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = tr[i];
@@ -205,7 +205,7 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
         } else {
             /* a complete trial that violates a constraint shows as infeasible */
             bool infeasible = t->state == KNOB_TRIAL_COMPLETE && !knob_trial_info_feasible(t);
-            knobx_buf_printf(b, "%6lld  %-9s %-16s %9s  %s\n", (long long)t->number,
+            knobx_buf_printf(b, "%6lld  %-10s %-16s %9s  %s\n", (long long)t->number,
                              infeasible ? "infeasible" : knob_trial_state_str(t->state),
                              v.len ? knobx_buf_cstr(&v) : "-", dur, knobx_buf_cstr(&p));
         }
