@@ -14,7 +14,8 @@
  * - a child: with crossover_prob, a crossover of parents picked by tournament (binary
  *   by default; option tournament_size) (numerical params in the unit cube of their scales,
  * categorical ones uniformly), else a copy of one parent; then each param mutates (is left to
- * random sampling) with probability mutation_prob (1 / params by default). Its parents are the
+ * random sampling) with probability mutation_prob (1 / params by default), and a child that
+ * would still copy a parent has one param mutated (option avoid_clones). Its parents are the
  * trial's system attribute "<name>:parents".
  *
  * Generation 0 is random, a scrambled Sobol sequence or Latin hypercubes (option initial).
@@ -82,6 +83,8 @@ int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
     g->n_parents = g->kind == X_UNDX || g->kind == X_SPX ? 3 : 2;
     if (g->tournament_size == 0)
         g->tournament_size = g->selection_kind == S_CROWDED ? 6 : 2;
+    if (g->avoid_clones < 0)
+        g->avoid_clones = g->mutation_kind == M_POLYNOMIAL;
     if (g->tournament_size < 2)
         return knob_set_error(KNOB_EINVAL,
                               "sampler '%s': tournament_size %lld: a tournament draws 2 parents "
@@ -771,6 +774,42 @@ double knob__ga_polynomial_mutation(double u, double eta, double w)
     return fmin(1, fmax(0, u + d));
 }
 
+/* Mutates one param of a child: a numerical one moves by the polynomial mutation, or is
+ * left to random sampling (*drawn) as a categorical one always is. Returns whether the
+ * param may differ from before. */
+static bool mutate(const ga *g, const knob__dim *dim, double *value, bool *drawn, knob_rng *r)
+{
+    if (g->mutation_kind == M_RANDOM || dim->cat)
+        return *drawn = true;
+    double u = knob__dim_to_unit(dim, *value);
+    u = knob__ga_polynomial_mutation(u, g->mutation_eta, knob_rng_uniform(r));
+    double v = knob__dim_from_unit(dim, u);
+    bool moved = v != *value;
+    *value = v;
+    return moved;
+}
+
+/* Whether value[0..nd) (internal values) is one of the chosen parents, param for param
+ * (numerical params within 1e-12 in the unit cube: a round trip through it may move the
+ * last bit). */
+static bool clone_of(const pop *p, const size_t *chosen, size_t n_chosen, const knob__dim *dims,
+                     size_t nd, size_t *hint, const double *value)
+{
+    for (size_t c = 0; c < n_chosen; c++) {
+        size_t k = 0;
+        for (; k < nd; k++) {
+            double x = param_at(p->t[chosen[c]], &dims[k], &hint[k])->internal;
+            if (dims[k].cat ? x != value[k]
+                            : fabs(knob__dim_to_unit(&dims[k], x) -
+                                   knob__dim_to_unit(&dims[k], value[k])) > 1e-12)
+                break;
+        }
+        if (k == nd)
+            return true;
+    }
+    return false;
+}
+
 static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, const knob__dim *dims,
                          size_t nd, size_t *hint, knob_rng *r)
 {
@@ -828,18 +867,24 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             value[k] = param_at(p->t[chosen[0]], &dims[k], &hint[k])->internal;
     }
     double mut = g->mutation_prob >= 0 ? g->mutation_prob : 1.0 / (double)(nd ? nd : 1);
-    int rc = KNOB_OK;
-    for (size_t k = 0; k < nd && k < MAX_DIMS && !rc; k++) {
-        if (knob_rng_uniform(r) < mut) {
-            /* mutated: left to random sampling, or moved by the polynomial mutation */
-            if (g->mutation_kind == M_RANDOM || dims[k].cat)
-                continue;
-            double u = knob__dim_to_unit(&dims[k], value[k]);
-            u = knob__ga_polynomial_mutation(u, g->mutation_eta, knob_rng_uniform(r));
-            value[k] = knob__dim_from_unit(&dims[k], u);
-        }
-        rc = knob__trial_propose_interned(t, dims[k].name, dims[k].dist, value[k]);
+    size_t n_dims = nd < MAX_DIMS ? nd : MAX_DIMS;
+    bool drawn[MAX_DIMS]; /* mutated dims left to random sampling */
+    bool changed = false;
+    for (size_t k = 0; k < n_dims; k++) {
+        drawn[k] = false;
+        if (knob_rng_uniform(r) < mut)
+            changed |= mutate(g, &dims[k], &value[k], &drawn[k], r);
     }
+    if (!changed && g->avoid_clones && mut > 0 && n_dims &&
+        clone_of(p, chosen, n_chosen, dims, n_dims, hint, value))
+        for (int attempt = 0; attempt < 8 && !changed; attempt++) {
+            size_t k = (size_t)knob_rng_below(r, n_dims);
+            changed = mutate(g, &dims[k], &value[k], &drawn[k], r);
+        }
+    int rc = KNOB_OK;
+    for (size_t k = 0; k < n_dims && !rc; k++)
+        if (!drawn[k])
+            rc = knob__trial_propose_interned(t, dims[k].name, dims[k].dist, value[k]);
     int64_t nums[3];
     char list[21 * 3 + 3];
     for (size_t k = 0; k < n_chosen; k++)

@@ -50,6 +50,7 @@ typedef struct knob__ga {
     char *mutation, *selection, *initial;
     double mutation_eta;
     int64_t tournament_size;
+    int64_t avoid_clones; /* -1: 1 with polynomial mutation, 0 with random */
     /* set by knob__ga_init */
     const char *name; /* "nsga2": attribute keys and messages */
     knob__ga_cut cut;
@@ -162,6 +163,17 @@ extern const char *const knob__ga_initials[];
             "wins, and of those at that rank the first two are compared by crowding distance; "    \
             "with dominance each draw meets the winner so far (2: a binary tournament, as "        \
             "Optuna's)",                                                                           \
+            NULL                                                                                   \
+    }
+
+/* Whether a child that would copy a parent exactly gets one param mutated. */
+#define KNOB__GA_CLONES_OPTION(type, member)                                                       \
+    {                                                                                              \
+        "avoid_clones", KNOB_OPT_INT, offsetof(type, member.avoid_clones), "-1", -1, 1,            \
+            "1: a child equal to one of its parents in every param (no param mutated, the "        \
+            "crossover took every param from one parent) gets one param, drawn at random, "        \
+            "mutated, so that no trial re-evaluates its parent; 0: clones are kept (as Optuna "    \
+            "does); -1: 1 with mutation=polynomial, 0 with random. Never with mutation_prob=0",    \
             NULL                                                                                   \
     }
 

@@ -66,6 +66,7 @@ static const knob_option options[] = {
     KNOB__GA_MUTATION_OPTIONS(nsga2, ga, "polynomial"),
     KNOB__GA_INITIAL_OPTION(nsga2, ga, "lhs"),
     KNOB__GA_TOURNAMENT_OPTION(nsga2, ga),
+    KNOB__GA_CLONES_OPTION(nsga2, ga),
     KNOB__GA_SELECTION_OPTION(nsga2, ga, "crowded"),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
@@ -81,7 +82,7 @@ const knob_sampler_plugin knob__sampler_nsga2 = {
         "hypercube for generation 0 (selection=dominance,mutation=random,initial=random: "
         "Optuna's); with one objective an elitist genetic algorithm. Options: "
         "population_size, crossover, crossover_prob, swapping_prob, mutation_prob, "
-        "mutation, mutation_eta, initial, tournament_size, selection, seed.",
+        "mutation, mutation_eta, initial, tournament_size, avoid_clones, selection, seed.",
     .state_size = sizeof(nsga2),
     .options = options,
     .init = init,

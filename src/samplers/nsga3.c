@@ -409,6 +409,7 @@ static const knob_option options[] = {
     KNOB__GA_MUTATION_OPTIONS(nsga3, ga, "random"),
     KNOB__GA_INITIAL_OPTION(nsga3, ga, "random"),
     KNOB__GA_TOURNAMENT_OPTION(nsga3, ga),
+    KNOB__GA_CLONES_OPTION(nsga3, ga),
     KNOB__GA_SELECTION_OPTION(nsga3, ga, "dominance"),
     {"reference_points", KNOB_OPT_STRING, offsetof(nsga3, reference_points), "", 0, 0,
      "the reference points, a list of points of as many objectives as the study, such as "
@@ -429,7 +430,8 @@ const knob_sampler_plugin knob__sampler_nsga3 = {
             "points, niching). Options: population_size, crossover, crossover_prob, "
             "swapping_prob, mutation_prob, mutation (random, as Optuna's, by default), "
             "mutation_eta, selection (dominance, as Optuna's, by default), initial (random, as "
-            "Optuna's, by default), tournament_size (2 with dominance), reference_points, "
+            "Optuna's, by default), tournament_size (2 with dominance), avoid_clones (0 with "
+            "random mutation), reference_points, "
             "dividing_parameter, seed.",
     .state_size = sizeof(nsga3),
     .options = options,
