@@ -603,6 +603,39 @@ static int exec_plain(pg *d, const char *text)
     return rc;
 }
 
+/* Runs `begin` (BEGIN with its options), the prepared statements which[0..k) (statement i
+ * takes the first n_params[i] of p) and COMMIT as one pipeline, one round trip. res[0..k+2)
+ * get every result, BEGIN's first and COMMIT's last, for the caller to read and clear; a
+ * failure is rolled back while the connection still holds the transaction. `what` names
+ * the operation in errors. */
+static int pipelined(pg *d, const char *begin, const int *which, const int *n_params, int k,
+                     const char *const *p, PGresult **res, const char *what)
+{
+    int rc = KNOB_OK;
+    if (!PQenterPipelineMode(d->c))
+        return fail_msg(d, what, PQerrorMessage(d->c));
+    bool sent = PQsendQueryParams(d->c, begin, 0, NULL, NULL, NULL, NULL, 0);
+    for (int i = 0; sent && i < k; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "knob%d", which[i]);
+        sent = PQsendQueryPrepared(d->c, name, n_params[i], p, NULL, NULL, 0);
+    }
+    sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+           PQpipelineSync(d->c);
+    if (!sent)
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    for (int i = 0; sent && i < k + 2; i++) {
+        res[i] = pipe_result(d->c);
+        if (!rc && !ok(res[i]))
+            rc = result_msg(d, what, res[i]);
+    }
+    if (!pipe_end(d->c, sent) && !rc)
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    return rc;
+}
+
 /* ---------------------------------------------------------------- operations with retry */
 
 /* An operation is one statement (a write, atomic by itself) or, with `snapshot`, a few
@@ -1207,28 +1240,8 @@ static void attr_arrays(const id_args *a, knobx_buf *keys, knobx_buf *jsons)
 static int queued(pg *d, int q, int n, const char *const *p, PGresult **out, const char *what)
 {
     PGresult *res[4] = {0};
-    char lock[16], name[16];
-    snprintf(lock, sizeof lock, "knob%d", Q_QUEUE);
-    snprintf(name, sizeof name, "knob%d", q);
-    int rc = KNOB_OK;
-    if (!PQenterPipelineMode(d->c))
-        return fail_msg(d, what, PQerrorMessage(d->c));
-    bool sent = PQsendQueryParams(d->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-                PQsendQueryPrepared(d->c, lock, 1, p, NULL, NULL, 0) &&
-                PQsendQueryPrepared(d->c, name, n, p, NULL, NULL, 0) &&
-                PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
-                PQpipelineSync(d->c);
-    if (!sent)
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
-    for (int i = 0; sent && i < 4; i++) {
-        res[i] = pipe_result(d->c);
-        if (!rc && !ok(res[i]))
-            rc = result_msg(d, what, res[i]);
-    }
-    if (!pipe_end(d->c, sent) && !rc)
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
-    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
-        exec_plain(d, "ROLLBACK");
+    const int which[2] = {Q_QUEUE, q}, n_params[2] = {1, n};
+    int rc = pipelined(d, "BEGIN", which, n_params, 2, p, res, what);
     for (int i = 0; i < 4; i++)
         if (i != 2 || rc)
             PQclear(res[i]);
@@ -1368,28 +1381,7 @@ static int op_pop_or_create(pg *d, void *a_)
     const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(cap, a->number)};
     const char *what = "take a waiting trial or create one";
     PGresult *res[5] = {0};
-    int rc = KNOB_OK;
-    if (!PQenterPipelineMode(d->c))
-        return fail_msg(d, what, PQerrorMessage(d->c));
-    bool sent = PQsendQueryParams(d->c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
-    for (int i = 0; sent && i < 3; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "knob%d", which[i]);
-        sent = PQsendQueryPrepared(d->c, name, n_params[i], p, NULL, NULL, 0);
-    }
-    sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
-           PQpipelineSync(d->c);
-    if (!sent)
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
-    for (int i = 0; sent && i < 5; i++) {
-        res[i] = pipe_result(d->c);
-        if (!rc && !ok(res[i]))
-            rc = result_msg(d, what, res[i]);
-    }
-    if (!pipe_end(d->c, sent) && !rc)
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
-    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
-        exec_plain(d, "ROLLBACK");
+    int rc = pipelined(d, "BEGIN", which, n_params, 3, p, res, what);
     if (!rc && !PQntuples(res[1])) {
         rc = no_such_study(d, a->study);
     } else if (!rc && !PQgetisnull(res[1], 0, 0)) {
@@ -1803,35 +1795,14 @@ static int watermark(pg *d, int64_t study, const PGresult *w, int64_t *mark)
  * and of its server process, cost more than the reads). */
 static int op_sync(pg *d, void *a_)
 {
-    static const int which[3] = {Q_SYNC_PLAN, Q_WATERMARK, Q_SYNC_ROWS};
+    static const int which[3] = {Q_SYNC_PLAN, Q_WATERMARK, Q_SYNC_ROWS}, n_params[3] = {0, 2, 2};
     sync_args *a = a_;
     char s[32], since[32];
     const char *p[2] = {num(s, a->study), num(since, a->since)};
     PGresult *res[5] = {0};
-    int rc = KNOB_OK;
     count(&count_syncs);
-    if (!PQenterPipelineMode(d->c))
-        return fail_msg(d, "read changed trials", PQerrorMessage(d->c));
-    bool sent = PQsendQueryParams(d->c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-                                  NULL, NULL, NULL, 0);
-    for (int i = 0; sent && i < 3; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "knob%d", which[i]);
-        sent = PQsendQueryPrepared(d->c, name, which[i] == Q_SYNC_PLAN ? 0 : 2, p, NULL, NULL, 0);
-    }
-    sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
-           PQpipelineSync(d->c);
-    if (!sent)
-        rc = fail_msg(d, "read changed trials", PQerrorMessage(d->c));
-    for (int i = 0; sent && i < 5; i++) {
-        res[i] = pipe_result(d->c);
-        if (!rc && !ok(res[i]))
-            rc = result_msg(d, "read changed trials", res[i]);
-    }
-    if (!pipe_end(d->c, sent) && !rc)
-        rc = fail_msg(d, "read changed trials", PQerrorMessage(d->c));
-    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
-        exec_plain(d, "ROLLBACK");
+    int rc = pipelined(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", which, n_params, 3, p,
+                       res, "read changed trials");
     if (!rc && !PQntuples(res[2]))
         rc =
             knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted", d->where);
