@@ -99,6 +99,25 @@ static double shift_fn(unsigned nf, const double *u, double *grad, void *cv)
     return v;
 }
 
+/* A bounded L-BFGS minimizer of f over [lo, hi]: at most maxeval evaluations, relative
+ * tolerance ftol on f and (when xtol > 0) absolute tolerance xtol on the point. NULL
+ * without memory. */
+static nlopt_opt lbfgs(unsigned n, nlopt_func f, void *arg, const double *lo, const double *hi,
+                       int maxeval, double ftol, double xtol)
+{
+    nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, n);
+    if (!opt)
+        return NULL;
+    nlopt_set_min_objective(opt, f, arg);
+    nlopt_set_lower_bounds(opt, lo);
+    nlopt_set_upper_bounds(opt, hi);
+    nlopt_set_maxeval(opt, maxeval);
+    nlopt_set_ftol_rel(opt, ftol);
+    if (xtol > 0)
+        nlopt_set_xtol_abs1(opt, xtol);
+    return opt;
+}
+
 /* Fits p->ws_shift to the own trials D (0 with the option off or too few trials). work: 3
  * x the source's rows. */
 static void fit_shift(bo *p, const data *D, double *work)
@@ -127,14 +146,7 @@ static void fit_shift(bo *p, const data *D, double *work)
     for (int i = 1; i < D->n; i++)
         if (D->y[i] < D->y[ob])
             ob = i;
-    nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, nf);
-    if (opt) {
-        nlopt_set_min_objective(opt, shift_fn, &c);
-        nlopt_set_lower_bounds(opt, lo);
-        nlopt_set_upper_bounds(opt, hi);
-        nlopt_set_maxeval(opt, 100);
-        nlopt_set_ftol_rel(opt, 1e-8);
-    }
+    nlopt_opt opt = lbfgs(nf, shift_fn, &c, lo, hi, 100, 1e-8, 0);
     for (int start = 0; opt && start < 3; start++) {
         double u[MAX_DIMS], got = HUGE_VAL;
         for (unsigned j = 0; j < nf; j++) {
@@ -330,15 +342,9 @@ static double refine_from(refine_ctx *c, double *x)
     }
     double start = refine_fn((unsigned)n, u, NULL, c), keep[MAX_DIMS];
     memcpy(keep, x, (size_t)c->p->n_dims * sizeof *keep);
-    nlopt_opt opt = n ? nlopt_create(NLOPT_LD_LBFGS, (unsigned)n) : NULL;
+    nlopt_opt opt = n ? lbfgs((unsigned)n, refine_fn, c, lo, hi, 200, 1e-12, 1e-10) : NULL;
     if (!opt)
         return start;
-    nlopt_set_min_objective(opt, refine_fn, c);
-    nlopt_set_lower_bounds(opt, lo);
-    nlopt_set_upper_bounds(opt, hi);
-    nlopt_set_maxeval(opt, 200);
-    nlopt_set_ftol_rel(opt, 1e-12);
-    nlopt_set_xtol_abs1(opt, 1e-10);
     nlopt_result res = nlopt_optimize(opt, u, &got);
     nlopt_destroy(opt);
     if (res > 0 && got < start) {
@@ -528,14 +534,8 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
                 ulo[j] = 0;
                 uhi[j] = 1;
             }
-            nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)nf);
+            nlopt_opt opt = lbfgs((unsigned)nf, local_fn, &c, ulo, uhi, 200, 1e-14, 1e-12);
             if (opt) {
-                nlopt_set_min_objective(opt, local_fn, &c);
-                nlopt_set_lower_bounds(opt, ulo);
-                nlopt_set_upper_bounds(opt, uhi);
-                nlopt_set_maxeval(opt, 200);
-                nlopt_set_ftol_rel(opt, 1e-14);
-                nlopt_set_xtol_abs1(opt, 1e-12);
                 nlopt_result res = nlopt_optimize(opt, u, &v);
                 nlopt_destroy(opt);
                 if (res > 0 && v < yb) {
