@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TRIALS 40
@@ -173,28 +174,44 @@ static void asks(knob_storage *st, const char *name, const char *opts, int trial
     knob_study_free(s);
 }
 
-/* warm_start_refine acts in warm runs only: without a source the asks are those without the
- * option, bit for bit; with one they differ from the warm run without it (from the first
- * refining trial on), and the first trials (before the model) are the same. */
-static void refine_only_when_warm(void **state)
+/* An option that acts in warm runs only: n asks without a source are bit for bit those with
+ * `off` ("<option>=0") and with the default; with a source, the asks with `on` are those
+ * with `off` for the first `same` trials and differ after. */
+static void warm_only(const char *off, const char *on, int n, int same)
 {
-    (void)state;
-    enum { N = 16 };
-    double a[N * 4], b[N * 4];
+    double *a = calloc((size_t)n * 4, sizeof *a), *b = calloc((size_t)n * 4, sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    char o[160];
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    asks(st, "cold", "seed=5,warm_start_refine=0", N, a);
-    asks(st, "cold_refine", "seed=5", N, b); /* warm_start_refine=2 by default */
-    assert_memory_equal(a, b, sizeof a);
+    snprintf(o, sizeof o, "seed=5,%s", off);
+    asks(st, "cold", o, n, a);
+    asks(st, "cold_default", "seed=5", n, b);
+    assert_memory_equal(a, b, (size_t)n * 4 * sizeof *a);
     pair src = {1.5, 1};
     knob_study *s = study(st, "source", "seed=1005");
     assert_int_equal(knob_study_optimize(s, objective, &src, 30), KNOB_OK);
     knob_study_free(s);
-    asks(st, "warm", "seed=5,warm_start_study=source,warm_start_refine=0", N, a);
-    asks(st, "warm_refine", "seed=5,warm_start_study=source,warm_start_refine=2", N, b);
-    assert_memory_equal(a, b, 3 * 4 * sizeof *a); /* trials 0-2: the model has < 3 trials */
-    assert_true(memcmp(a, b, sizeof a) != 0);
+    snprintf(o, sizeof o, "seed=5,warm_start_study=source,%s", off);
+    asks(st, "warm", o, n, a);
+    snprintf(o, sizeof o, "seed=5,warm_start_study=source,%s", on);
+    asks(st, "warm_on", o, n, b);
+    assert_memory_equal(a, b, (size_t)same * 4 * sizeof *a);
+    assert_true(memcmp(a, b, (size_t)n * 4 * sizeof *a) != 0);
     knob_storage_close(st);
+    free(a);
+    free(b);
+}
+
+/* warm_start_refine acts in warm runs only: without a source the asks are those without the
+ * option, bit for bit; with one they differ from the warm run without it (from the first
+ * refining trial on), and the first trials (before the model) are the same: trials 0-2, the
+ * model has < 3 trials. warm_start_refine=2 is the default. */
+static void refine_only_when_warm(void **state)
+{
+    (void)state;
+    warm_only("warm_start_refine=0", "warm_start_refine=2", 16, 3);
 }
 
 /* The refinement's step on a model of a bowl (minimum 0 at (0.37, 0.61) of the unit square,
@@ -280,26 +297,11 @@ static void refine_minimizes_the_mean(void **state)
 
 /* warm_start_local acts in warm runs only: without a source the asks are those without the
  * option, bit for bit; with one they are the same until the local model has its trials (24
- * here: 6 a param) and differ after. */
+ * here: 6 a param) and differ after. warm_start_local=6 is the default. */
 static void local_only_when_warm(void **state)
 {
     (void)state;
-    enum { N = 36 };
-    double a[N * 4], b[N * 4];
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    asks(st, "cold", "seed=5,warm_start_local=0", N, a);
-    asks(st, "cold_local", "seed=5", N, b); /* warm_start_local=6 by default */
-    assert_memory_equal(a, b, sizeof a);
-    pair src = {1.5, 1};
-    knob_study *s = study(st, "source", "seed=1005");
-    assert_int_equal(knob_study_optimize(s, objective, &src, 30), KNOB_OK);
-    knob_study_free(s);
-    asks(st, "warm", "seed=5,warm_start_study=source,warm_start_local=0", N, a);
-    asks(st, "warm_local", "seed=5,warm_start_study=source,warm_start_local=6", N, b);
-    assert_memory_equal(a, b, 24 * 4 * sizeof *a);
-    assert_true(memcmp(a, b, sizeof a) != 0);
-    knob_storage_close(st);
+    warm_only("warm_start_local=0", "warm_start_local=6", 36, 24);
 }
 
 /* The local model's step (warm_start_local) in a basin the global model cannot resolve: a
