@@ -16,8 +16,14 @@ rounds with the median page faults (minor, from wait4: on a virtual machine each
 of microseconds, most of a short process's time), the objects the process maps
 (LD_DEBUG=files), and with --callgrind the
 instructions of one run of each command listed ("version,ask_random,tell,ask_tpe,best,
-trials_json,studies"; valgrind --tool=callgrind --trace-children=no, the loader's work
+trials_json,studies" and the floors' rows below; valgrind --tool=callgrind --trace-children=no, the loader's work
 included).
+
+A build that holds bench/startup/tell_floor (the bench CMake builds it: tell_floor.c) also
+times, right after each `knob tell`, the floor under it: that program telling the same
+trial again (open, knob's pragmas, one transaction that updates the trial and its value,
+knob's sync at close), then an empty program; each linked as knob is (`floor_tell`,
+`empty`) and linked -static (`floor_tell_static`, `empty_static`).
 """
 import argparse
 import json
@@ -38,19 +44,27 @@ sampler: %s
 parameters:
 """ + "".join("  x%d: {min: -10.0, max: 10.0}\n" % i for i in range(5))
 COMMANDS = ["version", "ask_random", "tell", "ask_tpe", "best", "trials_json", "studies"]
+# The floor programs of bench/startup (tell_floor.c, empty.c), by the row they fill.
+FLOORS = {"floor_tell": "tell_floor", "floor_tell_static": "tell_floor_static",
+          "empty": "startup_empty", "empty_static": "startup_empty_static"}
 
 
-def run(build, argv, capture=False):
-    """Runs knob of build; returns (wall ms, cpu ms, stdout, page faults)."""
+def floor_path(build, row):
+    path = os.path.join(build, "bench", "startup", FLOORS[row])
+    return path if os.access(path, os.X_OK) else None
+
+
+def run(build, argv, capture=False, program=None):
+    """Runs knob of build (or program); returns (wall ms, cpu ms, stdout, page faults)."""
     env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(build, "src"), OPENBLAS_NUM_THREADS="1")
     t = time.perf_counter()
-    p = subprocess.Popen([os.path.join(build, "knob")] + argv, env=env,
+    p = subprocess.Popen([program or os.path.join(build, "knob")] + argv, env=env,
                          stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
     out = p.stdout.read().decode() if capture else ""
     _, status, ru = os.wait4(p.pid, 0)
     wall = (time.perf_counter() - t) * 1000
     if status != 0:
-        sys.exit("knob %s failed (status %d)" % (" ".join(argv), status))
+        sys.exit("%s %s failed (status %d)" % (program or "knob", " ".join(argv), status))
     return wall, (ru.ru_utime + ru.ru_stime) * 1000, out, ru.ru_minflt
 
 
@@ -79,10 +93,11 @@ def mapped(build, argv):
     return len(set(re.findall(r"file=(\S+)", p.stderr)))
 
 
-def callgrind(build, argv):
+def callgrind(build, argv, program=None):
     env = dict(os.environ, LD_LIBRARY_PATH=os.path.join(build, "src"), OPENBLAS_NUM_THREADS="1")
     p = subprocess.run(["valgrind", "--tool=callgrind", "--trace-children=no",
-                        "--callgrind-out-file=/dev/null", os.path.join(build, "knob")] + argv,
+                        "--callgrind-out-file=/dev/null",
+                        program or os.path.join(build, "knob")] + argv,
                        env=env, capture_output=True, text=True)
     m = re.search(r"Collected : (\d+)", p.stderr)
     return int(m.group(1)) if m else None
@@ -110,14 +125,20 @@ def main():
         for i, _ in enumerate(builds):
             dbs.append(os.path.join(d, "b%d.db" % i))
             shutil.copy(base, dbs[-1])
-        times = {(c, b): [] for c in COMMANDS for b in builds}
+        times = {(c, b): [] for c in COMMANDS + list(FLOORS) for b in builds}
         for _ in range(a.repeat):
             for b, db in zip(builds, dbs):
                 keep = lambda r: (r[0], r[1], r[3])
                 times["version", b].append(keep(run(b, argv_of("version", db, d))))
                 r = run(b, argv_of("ask_random", db, d), capture=True)
                 times["ask_random", b].append(keep(r))
-                times["tell", b].append(keep(run(b, argv_of("tell", db, d, number_of(r[2])))))
+                told = number_of(r[2])
+                times["tell", b].append(keep(run(b, argv_of("tell", db, d, told))))
+                for row in FLOORS:
+                    prog = floor_path(b, row)
+                    if prog:
+                        args = [db, "big"] + list(told) if row.startswith("floor") else []
+                        times[row, b].append(keep(run(b, args, program=prog)))
                 r = run(b, argv_of("ask_tpe", db, d), capture=True)
                 times["ask_tpe", b].append(keep(r))
                 run(b, argv_of("tell", db, d, number_of(r[2])))
@@ -128,8 +149,13 @@ def main():
         for cmd in [c for c in a.callgrind.split(",") if c]:
             for b, db in zip(builds, dbs):
                 n = None
-                if cmd == "tell":
+                if cmd == "tell" or cmd.startswith("floor"):
                     n = number_of(run(b, argv_of("ask_random", db, d), capture=True)[2])
+                if cmd in FLOORS:
+                    prog = floor_path(b, cmd)
+                    args = [db, "big"] + list(n) if n else []
+                    grind[cmd, b] = callgrind(b, args, prog) if prog else None
+                    continue
                 grind[cmd, b] = callgrind(b, argv_of(cmd, db, d, n))
         n = number_of(run(builds[0], argv_of("ask_random", dbs[0], d), capture=True)[2])
         maps = {b: mapped(b, argv_of("tell", dbs[0], d, n)) for b in builds[:1]}
@@ -149,11 +175,11 @@ def main():
         head += " | " + " | ".join("build %d instructions" % (i + 1) for i in range(len(builds)))
     print(head + " |")
     print("|---" * (1 + len(builds) * (2 if grind else 1)) + "|")
-    for c in COMMANDS:
+    for c in COMMANDS + [r for r in FLOORS if any(times[r, b] for b in builds)]:
         cells = ["%.1f (%.1f) [%d]" % (statistics.median(t[1] for t in times[c, b]),
                                        statistics.median(t[0] for t in times[c, b]),
                                        statistics.median(t[2] for t in times[c, b]))
-                 for b in builds]
+                 if times[c, b] else "-" for b in builds]
         if grind:
             cells += ["{:,}".format(grind[c, b]) if grind.get((c, b)) else "-" for b in builds]
         print("| %s | %s |" % (c, " | ".join(cells)))
