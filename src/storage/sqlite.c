@@ -445,22 +445,54 @@ static int schema_version(db *d)
     return KNOB_OK;
 }
 
+/* Within the open transaction: whether the file is in WAL mode already (the mode is in the
+ * file's header; a file knob made is). */
+static bool in_wal(db *d)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(d->h, "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
+        return false;
+    const char *mode = sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0)
+                                                     : NULL;
+    bool wal = mode && sqlite3_stricmp(mode, "wal") == 0;
+    sqlite3_finalize(s);
+    return wal;
+}
+
+/* PRAGMA application_id and the count of schema objects, in the open transaction. */
+static int read_header(db *d, int64_t *app, int64_t *tables)
+{
+    if (int_query(d, "PRAGMA application_id", app) ||
+        int_query(d, "SELECT COUNT(*) FROM sqlite_master", tables))
+        return rollback(d, unreadable(d));
+    return KNOB_OK;
+}
+
 /* Checks what the file holds: knob's schema (of this version or older), or nothing yet
  * (then creates it, under the write lock so that two openers cannot both do it).
- * Anything else is another program's file, and is left untouched. */
-static int check_schema(db *d)
+ * Anything else is another program's file, and is left untouched. The check is a read:
+ * opening a knob file takes no write lock (each `knob ask` and `knob tell` process opens
+ * it, and would wait behind every other process's write); only a file with nothing in it
+ * is looked at again under the write lock. *wal: the file is in WAL mode already. */
+static int check_schema(db *d, bool *wal)
 {
     int64_t app = 0, tables = 0;
-    int rc = begin(d);
+    int rc = begin_read(d);
     if (rc)
         return rc == KNOB_EBUSY ? rc : unreadable(d);
-    if (int_query(d, "PRAGMA application_id", &app) ||
-        int_query(d, "SELECT COUNT(*) FROM sqlite_master", &tables))
-        return rollback(d, unreadable(d));
+    if ((rc = read_header(d, &app, &tables)))
+        return rc;
     if (app == 0 && tables == 0) {
-        if ((rc = create_schema(d)))
-            return rollback(d, rc);
-        return commit(d);
+        rollback(d, KNOB_OK);
+        if ((rc = begin(d)))
+            return rc == KNOB_EBUSY ? rc : unreadable(d);
+        if ((rc = read_header(d, &app, &tables)))
+            return rc;
+        if (app == 0 && tables == 0) {
+            if ((rc = create_schema(d)))
+                return rollback(d, rc);
+            return commit(d);
+        }
     }
     if (app != KNOB_APPLICATION_ID)
         return rollback(d, knob__error(KNOB_ECORRUPT,
@@ -469,7 +501,10 @@ static int check_schema(db *d)
                                        "%lld, application id: %lld); give knob a file of its "
                                        "own",
                                        d->path, (long long)tables, (long long)app));
-    return rollback(d, schema_version(d));
+    if ((rc = schema_version(d)))
+        return rollback(d, rc);
+    *wal = in_wal(d);
+    return rollback(d, KNOB_OK);
 }
 
 /* After the schema check, so that a foreign file is never switched to WAL. */
@@ -594,9 +629,10 @@ static int open_db(const char *url, const char *where, void **be)
                    "PRAGMA cache_spill = 500",
                    "set pragmas"))
         rc = unreadable(d);
+    bool wal = false;
     if (!rc)
-        rc = check_schema(d);
-    if (!rc)
+        rc = check_schema(d, &wal);
+    if (!rc && !wal)
         rc = use_wal(d);
     /* The WAL at close: close_wal. */
     if (!rc && sqlite3_db_config(d->h, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) != SQLITE_OK)
