@@ -1,8 +1,9 @@
 /* The PostgreSQL storage ("postgresql://user:pass@host:port/db", or any libpq connection
  * string; the usual PG* environment variables and service files apply). Creating a trial
- * takes the study's row lock (its trial count), so numbers are dense and a cap exact, after
- * waiting its turn on the study's advisory lock (queued: in that line a creator has no
- * transaction id yet); no other write touches the study's row. A trial's change stamp is the id of
+ * takes the lowest of the study's free numbers that no other creation holds, in the statement
+ * that inserts it, so creators do not wait for each other, numbers are dense and a cap exact;
+ * one creation in FREE_BLOCK allots the next numbers under the study's row lock, and no other
+ * write touches the study's row. A trial's change stamp is the id of
  * the transaction that last wrote it, and a sync reads up to the oldest knob write still running on
  * these tables (Q_WATERMARK; other transactions on the server do not count), so writers need not
  * commit in stamp order and do not wait for each other. Every query is prepared. A lost
@@ -23,7 +24,9 @@
 #include <string.h>
 #include <time.h>
 
-#define SCHEMA_VERSION 2        /* 2: trial stamps are transaction ids (1: the study's counter) */
+/* 3: trial numbers are taken from the study's free numbers (2: each creation counted the study's
+ * row up; 1: a trial's stamp was the study's counter, now the id of its writer) */
+#define SCHEMA_VERSION 3
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
 
 static const char *const schema[] = {
@@ -64,7 +67,14 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS knob_sampler_states(study BIGINT NOT NULL REFERENCES "
     "knob_studies(id) ON DELETE CASCADE, key TEXT NOT NULL, stamp BIGINT NOT NULL, data BYTEA NOT "
     "NULL, PRIMARY KEY(study, key))",
-    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '2') ON CONFLICT DO NOTHING",
+    /* Numbers allotted to the study (knob_studies.n_trials counts them) and not yet taken by
+     * a trial. A creation takes the lowest it can lock (SKIP LOCKED) and deletes it in the
+     * statement that inserts the trial, so creators wait for no other creator; only when none
+     * is left does one allot the next FREE_BLOCK numbers under the study's row lock. Added by
+     * schema 3: a schema 2 study has none, and its first creation allots from its count. */
+    "CREATE TABLE IF NOT EXISTS knob_free_numbers(study BIGINT NOT NULL REFERENCES "
+    "knob_studies(id) ON DELETE CASCADE, number BIGINT NOT NULL, PRIMARY KEY(study, number))",
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '3') ON CONFLICT DO NOTHING",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
      * be above the server's transaction ids (a database restored into a new cluster,
@@ -74,6 +84,10 @@ static const char *const schema[] = {
     "UPDATE knob_trials SET seq = txid_current() WHERE EXISTS (SELECT 1 FROM knob_meta WHERE "
     "key = 'schema_version' AND value = '1')",
     "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version' AND value = '1'",
+    /* Upgrading schema 2: its studies' counts are their trials, every number below taken,
+     * so they have no free numbers. A knob of schema 2 (numbers from the count alone) would
+     * take numbers allotted here: it refuses a schema 3 database. */
+    "UPDATE knob_meta SET value = '3' WHERE key = 'schema_version' AND value = '2'",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -108,7 +122,7 @@ enum {
     Q_CREATE_CLAIMED,
     Q_SYNC_PLAN,
     Q_SYNC_ROWS,
-    Q_QUEUE,
+    Q_FREE_WAIT,
     Q_SNAP_READ,
     Q_SNAP_LOCK,
     Q_SNAP_CHECK,
@@ -122,6 +136,37 @@ enum {
 
 /* A trial's stamp: the id of the transaction that last wrote it. */
 #define STAMP "txid_current()"
+
+/* Numbers a creation allots at once when the study has no free number left (one UPDATE of the
+ * study's row per FREE_BLOCK creations; the numbers past a cap stay free for a later cap). */
+#define FREE_BLOCK "64"
+
+/* A creation's number, as the CTEs f, d, r, g and s for $1 the study, CAP the cap (0: none)
+ * and GATE a further condition (" AND ..." or ""): f locks the lowest free number below the
+ * cap that no other creator holds (SKIP LOCKED: a creator waits for none), d deletes it, s is
+ * it. When there is none, r allots the next FREE_BLOCK numbers under the study's row lock
+ * (n_trials: the numbers allotted) and g frees them all, and the caller tries again: the
+ * allotting creation takes no number of its own, since its snapshot may miss free numbers
+ * below the new ones (freed by an allotment that committed after it began), and a number
+ * taken above a free one would leave a hole when the creations stop. No number and no
+ * allotment: the study is gone, or at its cap, or every free number below the cap is held
+ * by a creation still running (the caller waits for those, free_wait, and tries again). A
+ * creation that rolls back frees its number again and the next creation takes it (the
+ * lowest first), so a hole is only ever a trial being created, or one whose creation
+ * rolled back with no creation after it. */
+#define TAKE_NUMBER(CAP, GATE)                                                                   \
+    "f AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1::bigint AND ("    \
+    CAP " <= 0 OR number < " CAP ")" GATE " ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), " \
+    "d AS (DELETE FROM knob_free_numbers x USING f WHERE x.study = $1::bigint AND x.number = "  \
+    "f.number RETURNING x.number), r AS (UPDATE knob_studies SET n_trials = n_trials + "         \
+    FREE_BLOCK " WHERE id = $1::bigint AND (" CAP " <= 0 OR n_trials < " CAP ") AND NOT EXISTS " \
+    "(SELECT 1 FROM f)" GATE " RETURNING n_trials - " FREE_BLOCK " AS first), g AS (INSERT INTO " \
+    "knob_free_numbers(study, number) SELECT $1::bigint, generate_series(r.first, r.first + "    \
+    FREE_BLOCK " - 1) FROM r), s AS (SELECT number FROM d)"
+
+/* A creation's result after TAKE_NUMBER and t, the trial inserted: one row, the trial's id and
+ * number (NULLs: none), and whether numbers were allotted (then try again). */
+#define TAKEN "SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM r)"
 
 /* Every transaction id this cluster has given out is below it (the current snapshot's
  * xmax). A record's stamp is a watermark a sync returned, so always below it; a record at
@@ -158,15 +203,15 @@ static const char *const sql[Q_COUNT] = {
     [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM knob_study_attrs WHERE study = $1 AND system = "
                           "$2 ORDER BY ord",
     [Q_STUDY_EXISTS] = "SELECT 1 FROM knob_studies WHERE id = $1",
-    /* $1 study, $2 state, $3 start time, $4 cap (0: none). The row lock of the UPDATE
-     * serializes creators, so numbers are dense and the cap holds across workers. */
-    [Q_CREATE_TRIAL] = "WITH s AS (UPDATE knob_studies SET n_trials = n_trials + 1 WHERE id = $1 "
-                       "AND ($4::bigint <= 0 OR n_trials < $4::bigint) RETURNING n_trials - 1 AS "
-                       "number), t AS (INSERT INTO knob_trials(study, number, state, start_time, "
-                       "seq) SELECT $1, s.number, $2, $3, " STAMP " FROM s RETURNING id, number), "
+    /* $1 study, $2 state, $3 start time, $4 cap (0: none), $5 keys, $6 jsons. The number is
+     * a free one (TAKE_NUMBER): numbers stay dense and the cap holds across workers. One row:
+     * the trial's id and number (NULL: none), whether numbers were allotted (TAKEN). */
+    [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER("$4::bigint", "") ", t AS (INSERT INTO "
+                       "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, "
+                       "$2, $3, " STAMP " FROM s RETURNING id, number), "
                        "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
                        "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
-                       "u(k, j, o) ORDER BY u.o RETURNING 1) SELECT id, number FROM t",
+                       "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
     /* $1 study, $2 start time. No row: no such study; a row of NULLs: nothing waits (a
      * random search's every ask: one statement, no transaction id taken). */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
@@ -268,9 +313,10 @@ static const char *const sql[Q_COUNT] = {
      * mark (the oldest in-progress id above $2) would leave a trial of this study to be
      * read again, that is when one of the study's trials is stamped above it (with a
      * stranger, every trial written since it began), and the oldest id is not shown as a
-     * knob write of the study: the xmax of the study's row (a trial's creation updates it)
-     * or of one of its running or waiting trials (every other stamping write updates its
-     * trial). Such an id holds the mark at the plain mark whatever pg_locks says, so the
+     * knob write of the study: the xmax of the study's row (a creation that allots numbers
+     * updates it), of one of its free numbers (a creation takes one: it locks and deletes
+     * it) or of one of its running or waiting trials (every other stamping write updates
+     * its trial). Such an id holds the mark at the plain mark whatever pg_locks says, so the
      * lookup would give the plain mark too (with many workers, a worker's write still
      * running: that was 5-45% of the syncs at 8-32 workers, counted by bench/workers, and
      * nearly all of the lookups). The plain mark is never above the lookup's, so an id
@@ -298,7 +344,8 @@ static const char *const sql[Q_COUNT] = {
         "seq > "
         "plain.w) OR EXISTS (SELECT 1 FROM oldest o WHERE EXISTS (SELECT 1 FROM knob_studies "
         "WHERE id = $1 AND xmax = o.xid8::xid) OR EXISTS (SELECT 1 FROM knob_trials WHERE "
-        "study = $1 AND state IN (0, 4) AND xmax = o.xid8::xid)) AS yes FROM plain), "
+        "study = $1 AND state IN (0, 4) AND xmax = o.xid8::xid) OR EXISTS (SELECT 1 FROM "
+        "knob_free_numbers WHERE study = $1 AND xmax = o.xid8::xid)) AS yes FROM plain), "
         "locks AS MATERIALIZED (SELECT locktype, database, relation, transactionid, pid, mode, "
         "granted FROM pg_locks), "
         "owner AS MATERIALIZED (SELECT x.xid8, x.id, t.pid FROM x JOIN locks t ON t.locktype = "
@@ -326,20 +373,30 @@ static const char *const sql[Q_COUNT] = {
     [Q_CHANGED] = "SELECT EXISTS (SELECT 1 FROM knob_trials WHERE study = $1 AND seq > $2) FROM "
                   "knob_studies WHERE id = $1",
     /* $1 study, $2 state, $3 start time, $4 cap, $5 keys, $6 jsons, $7 the claim's key. The
-     * study row is locked first (l: the cap checked under the lock), then the claim takes
-     * the trial's id before the trial exists; a key claimed before inserts nothing, so
-     * nothing else is written either. Row: id, number (NULL: none), whether l held. */
+     * study row is locked first (l: claimers one at a time), then the lowest free number
+     * below the cap (f, waiting for a creation that holds it: it frees it again if it rolls
+     * back) or else the next one allotted (n: NULL at the cap); the claim takes the trial's
+     * id before the trial exists; a key claimed before inserts nothing, so nothing else is
+     * written either (the free number stays free). Row: id, number (NULL: none), whether a
+     * number was there. A creation holding a free number never waits for the study's row
+     * (it allots none), so the two locks are never taken in the other order. */
     [Q_CREATE_CLAIMED] =
-        "WITH l AS (SELECT id FROM knob_studies WHERE id = $1 AND ($4::bigint <= 0 OR "
-        "n_trials < $4::bigint) FOR UPDATE), c AS (INSERT INTO knob_claims(study, key, trial) "
-        "SELECT $1, $7, nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM l ON "
-        "CONFLICT DO NOTHING RETURNING trial), s AS (UPDATE knob_studies st SET n_trials = "
-        "n_trials + 1 FROM c WHERE st.id = $1 RETURNING st.n_trials - 1 AS number), t AS "
-        "(INSERT INTO knob_trials(id, study, number, state, start_time, seq) SELECT c.trial, $1, "
-        "s.number, $2, $3, " STAMP " FROM c, s RETURNING id, number), a AS (INSERT INTO "
-        "knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j FROM t, "
-        "unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o RETURNING 1) "
-        "SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM l)",
+        "WITH l AS MATERIALIZED (SELECT id, n_trials FROM knob_studies WHERE id = $1 FOR "
+        "UPDATE), f AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1 AND "
+        "($4::bigint <= 0 OR number < $4::bigint) AND EXISTS (SELECT 1 FROM l) ORDER BY number "
+        "LIMIT 1 FOR UPDATE), n AS MATERIALIZED (SELECT COALESCE((SELECT number FROM f), (SELECT "
+        "n_trials FROM l WHERE $4::bigint <= 0 OR n_trials < $4::bigint)) AS number), c AS "
+        "(INSERT INTO knob_claims(study, key, trial) SELECT $1, $7, "
+        "nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM n WHERE n.number IS NOT NULL "
+        "ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE FROM knob_free_numbers x USING f, "
+        "c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
+        "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
+        "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq) "
+        "SELECT c.trial, $1, n.number, $2, $3, " STAMP " FROM c, n RETURNING id, number), a AS "
+        "(INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
+        "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o "
+        "RETURNING 1) SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM n "
+        "WHERE number IS NOT NULL)",
     /* The sync's transaction plans its two reads once per connection, for index scans: a
      * plan made while the study was small (the first syncs of a new study) scanned all of
      * knob_trials for the changed trials at every later sync (a generic plan is kept), and
@@ -386,17 +443,14 @@ static const char *const sql[Q_COUNT] = {
         "UNION ALL SELECT 4, t.trial, t.ord, t.system::int, 0, 0, NULL, NULL, t.key, t.json "
         "FROM r, knob_trial_attrs t WHERE NOT r.dense AND t.trial = ANY(r.a) "
         "ORDER BY 2, 1, 3",
-    /* $1 study: the queue in front of the study's row lock (queued). The two-key form, keyed
-     * by this schema's knob_studies and the study, is a lock space of its own: no bigint
-     * advisory lock (the schema's, an application's) meets it. */
-    [Q_QUEUE] = "SELECT pg_advisory_xact_lock('knob_studies'::regclass::oid::int, ($1::bigint & "
-                "2147483647)::int)",
     /* The records (binary results: the bytes as they are, stamps as 8-byte integers). $1
      * study. */
     [Q_SNAP_READ] = "SELECT from_seq, to_seq, data FROM knob_snapshots WHERE study = $1 AND "
                     "to_seq < " XMAX " ORDER BY to_seq",
     /* A snapshot's writers of one study, one at a time: the one that finds another at it
-     * gives up (a cache). Keyed as Q_QUEUE, by knob_snapshots: a lock space of its own. */
+     * gives up (a cache). The two-key form, keyed by this schema's knob_snapshots and the
+     * study, is a lock space of its own: no bigint advisory lock (the schema's, an
+     * application's) meets it. */
     [Q_SNAP_LOCK] = "SELECT pg_try_advisory_xact_lock('knob_snapshots'::regclass::oid::int, "
                     "($1::bigint & 2147483647)::int)",
     /* $1 study, $2 from, $3 to; after Q_SNAP_LOCK, in a later statement's snapshot (so it sees
@@ -411,14 +465,18 @@ static const char *const sql[Q_COUNT] = {
                    "$2::bigint, $3::bigint, $4::bytea",
     /* $1 study, $2 start time, $3 cap: Q_CREATE_TRIAL (RUNNING, no attributes) after a
      * Q_POP in the same transaction (pop_or_create), unless that took a trial: only such an
-     * update gives the transaction an id before this statement (BEGIN, Q_POP finding
-     * nothing and Q_QUEUE take none), and the row's condition is checked before this
-     * statement writes. */
+     * update gives the transaction an id before this statement (BEGIN and Q_POP finding
+     * nothing take none); go is read once, before f locks anything. */
     [Q_CREATE_UNPOPPED] =
-        "WITH s AS (UPDATE knob_studies SET n_trials = n_trials + 1 WHERE id = $1 AND "
-        "($3::bigint <= 0 OR n_trials < $3::bigint) AND txid_current_if_assigned() IS NULL "
-        "RETURNING n_trials - 1 AS number) INSERT INTO knob_trials(study, number, state, "
-        "start_time, seq) SELECT $1, s.number, 0, $2, " STAMP " FROM s RETURNING id, number",
+        "WITH go AS MATERIALIZED (SELECT txid_current_if_assigned() IS NULL AS yes), " TAKE_NUMBER(
+            "$3::bigint",
+            " AND (SELECT yes FROM go)") ", t AS (INSERT INTO knob_trials(study, number, state, "
+                                         "start_time, seq) SELECT $1, s.number, 0, $2, " STAMP
+                                         " FROM s RETURNING id, number) " TAKEN,
+    /* $1 study, $2 cap: waits for the creations that hold a free number below the cap, and
+     * counts the free numbers left (a creation that rolled back freed its own). */
+    [Q_FREE_WAIT] = "SELECT count(*) FROM (SELECT 1 FROM knob_free_numbers WHERE study = $1 AND "
+                    "number < $2::bigint FOR UPDATE) f",
     /* $1 study, $2 key */
     [Q_STATE_READ] = "SELECT stamp, data FROM knob_sampler_states WHERE study = $1 AND key = $2 "
                      "AND stamp < " XMAX,
@@ -1228,26 +1286,32 @@ static void attr_arrays(const id_args *a, knobx_buf *keys, knobx_buf *jsons)
     knobx_buf_puts(jsons, "}");
 }
 
-/* Runs q, a trial's creation (it takes the study's row lock), in a transaction that first
- * waits its turn on the study's advisory lock (Q_QUEUE): BEGIN, the lock, q and COMMIT as
- * one pipeline, one round trip. The row lock alone kept numbers dense and the cap exact, and
- * still does; the queue changes who waits and how. A creator waiting for the row lock has
- * already taken a transaction id (an UPDATE takes it before it waits), so with many workers
- * the creators in line were in every sync's snapshot: they held the syncs' mark back, and,
- * shown nowhere as writers, made the watermark read pg_locks. In the advisory lock's queue
- * a creator has no id yet; its UPDATE finds the row free, and its id appears with the row's
- * xmax. The parameters are q's, the study first. */
-static int queued(pg *d, int q, int n, const char *const *p, PGresult **out, const char *what)
+/* After a creation that found no number while the study has a cap (TAKE_NUMBER): waits for
+ * the creations that hold a free number below the cap; *again when one is free now (its
+ * creation rolled back), else every number below the cap is a trial. */
+static int free_wait(pg *d, int64_t study, int64_t cap, bool *again, const char *what)
 {
-    PGresult *res[4] = {0};
-    const int which[2] = {Q_QUEUE, q}, n_params[2] = {1, n};
-    int rc = pipelined(d, "BEGIN", which, n_params, 2, p, res, what);
-    for (int i = 0; i < 4; i++)
-        if (i != 2 || rc)
-            PQclear(res[i]);
-    if (!rc)
-        *out = res[2];
-    return rc;
+    *again = false;
+    if (cap <= 0)
+        return KNOB_OK;
+    char s[32], c[32];
+    const char *p[2] = {num(s, study), num(c, cap)};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_FREE_WAIT, 2, p, &r, what);
+    if (rc)
+        return rc;
+    *again = get_i64(r, 0, 0) > 0;
+    PQclear(r);
+    return KNOB_OK;
+}
+
+static int at_cap(pg *d, int64_t study, int64_t cap)
+{
+    int rc = study_exists(d, study);
+    return rc ? rc
+              : knob__error(KNOB_EDONE,
+                            "postgresql storage '%s': study %lld holds %lld trials, its cap",
+                            d->where, (long long)study, (long long)cap);
 }
 
 static int op_create_trial(pg *d, void *a_)
@@ -1263,24 +1327,24 @@ static int op_create_trial(pg *d, void *a_)
                         knobx_buf_cstr(&keys),
                         knobx_buf_cstr(&jsons)};
     PGresult *r = NULL;
-    int rc = keys.oom || jsons.oom ? knob__oom("trial attributes")
-                                   : queued(d, Q_CREATE_TRIAL, 6, p, &r, "create a trial");
+    bool again = true;
+    int rc = keys.oom || jsons.oom ? knob__oom("trial attributes") : KNOB_OK;
+    while (!rc && again) {
+        if ((rc = q1(d, Q_CREATE_TRIAL, 6, p, &r, "create a trial")))
+            break;
+        bool made = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
+        again = !made && PQntuples(r) == 1 && PQgetvalue(r, 0, 2)[0] == 't';
+        if (made) {
+            *a->out = get_i64(r, 0, 0);
+            *a->out2 = get_i64(r, 0, 1);
+        }
+        PQclear(r);
+        if (!made && !again &&
+            !(rc = free_wait(d, a->study, a->number, &again, "create a trial")) && !again)
+            rc = at_cap(d, a->study, a->number);
+    }
     knobx_buf_free(&keys);
     knobx_buf_free(&jsons);
-    if (rc)
-        return rc;
-    if (!PQntuples(r)) {
-        rc = study_exists(d, a->study);
-        if (!rc)
-            rc = knob__error(KNOB_EDONE,
-                             "postgresql storage '%s': study %lld holds %lld "
-                             "trials, its cap",
-                             d->where, (long long)a->study, (long long)a->number);
-    } else {
-        *a->out = get_i64(r, 0, 0);
-        *a->out2 = get_i64(r, 0, 1);
-    }
-    PQclear(r);
     return rc;
 }
 
@@ -1300,7 +1364,7 @@ static int op_create_claimed(pg *d, void *a_)
     PGresult *r = NULL;
     int rc = keys.oom || jsons.oom
                  ? knob__oom("trial attributes")
-                 : queued(d, Q_CREATE_CLAIMED, 7, p, &r, "create a trial with its claim");
+                 : q1(d, Q_CREATE_CLAIMED, 7, p, &r, "create a trial with its claim");
     knobx_buf_free(&keys);
     knobx_buf_free(&jsons);
     if (rc)
@@ -1311,12 +1375,7 @@ static int op_create_claimed(pg *d, void *a_)
         *a->out2 = get_i64(r, 0, 1);
         a->found = true;
     } else if (PQntuples(r) != 1 || strcmp(PQgetvalue(r, 0, 2), "t")) {
-        rc = study_exists(d, a->study); /* no study, or it holds its cap */
-        if (!rc)
-            rc = knob__error(KNOB_EDONE,
-                             "postgresql storage '%s': study %lld holds %lld "
-                             "trials, its cap",
-                             d->where, (long long)a->study, (long long)a->number);
+        rc = at_cap(d, a->study, a->number); /* no study, or it holds its cap */
     }
     PQclear(r);
     return rc;
@@ -1370,35 +1429,40 @@ static int op_pop(pg *d, void *a_)
     return study ? KNOB_OK : no_such_study(d, a->study);
 }
 
-/* Q_POP, then in the creators' line (queued) Q_CREATE_UNPOPPED, in one transaction and one
- * round trip: BEGIN, the pop, the advisory lock, the creation, COMMIT. The pop comes first,
- * so a worker that finds no waiting trial has looked without waiting in the line. */
+/* Q_POP, then Q_CREATE_UNPOPPED, in one transaction and one round trip: BEGIN, the pop, the
+ * creation, COMMIT. The pop comes first, so a waiting trial is taken before a new one is
+ * made; neither waits for another worker (both skip what others hold). */
 static int op_pop_or_create(pg *d, void *a_)
 {
-    static const int which[3] = {Q_POP, Q_QUEUE, Q_CREATE_UNPOPPED}, n_params[3] = {2, 1, 3};
+    static const int which[2] = {Q_POP, Q_CREATE_UNPOPPED}, n_params[2] = {2, 3};
     id_args *a = a_;
     char s[32], now[32], cap[32];
     const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(cap, a->number)};
     const char *what = "take a waiting trial or create one";
-    PGresult *res[5] = {0};
-    int rc = pipelined(d, "BEGIN", which, n_params, 3, p, res, what);
-    if (!rc && !PQntuples(res[1])) {
-        rc = no_such_study(d, a->study);
-    } else if (!rc && !PQgetisnull(res[1], 0, 0)) {
-        a->found = true;
-        *a->out = get_i64(res[1], 0, 0);
-        *a->out2 = get_i64(res[1], 0, 1);
-    } else if (!rc && PQntuples(res[3])) {
-        *a->out = get_i64(res[3], 0, 0);
-        *a->out2 = get_i64(res[3], 0, 1);
-    } else if (!rc) {
-        rc = knob__error(KNOB_EDONE,
-                         "postgresql storage '%s': study %lld holds %lld trials, its cap", d->where,
-                         (long long)a->study, (long long)a->number);
+    for (bool again = true; again;) {
+        PGresult *res[4] = {0};
+        int rc = pipelined(d, "BEGIN", which, n_params, 2, p, res, what);
+        again = false;
+        if (!rc && !PQntuples(res[1])) {
+            rc = no_such_study(d, a->study);
+        } else if (!rc && !PQgetisnull(res[1], 0, 0)) {
+            a->found = true;
+            *a->out = get_i64(res[1], 0, 0);
+            *a->out2 = get_i64(res[1], 0, 1);
+        } else if (!rc && PQntuples(res[2]) == 1 && !PQgetisnull(res[2], 0, 0)) {
+            *a->out = get_i64(res[2], 0, 0);
+            *a->out2 = get_i64(res[2], 0, 1);
+        } else if (!rc && PQntuples(res[2]) == 1 && PQgetvalue(res[2], 0, 2)[0] == 't') {
+            again = true; /* numbers allotted: take one */
+        } else if (!rc && !(rc = free_wait(d, a->study, a->number, &again, what)) && !again) {
+            rc = at_cap(d, a->study, a->number);
+        }
+        for (int i = 0; i < 4; i++)
+            PQclear(res[i]);
+        if (rc)
+            return rc;
     }
-    for (int i = 0; i < 5; i++)
-        PQclear(res[i]);
-    return rc;
+    return KNOB_OK;
 }
 
 static int pop_or_create(void *be, int64_t study, int64_t cap, int64_t *id, int64_t *number,

@@ -373,7 +373,7 @@ static void schema1_is_upgraded_in_place(void **state)
     bool won = true;
     assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
     assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
-                        "2");
+                        "3");
     assert_string_equal(pg_value(u, "SELECT count(*) FROM knob_trials WHERE seq > "
                                     "txid_current()"),
                         "0");
@@ -425,14 +425,14 @@ static void newer_schema_is_refused(void **state)
     const char *url = url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
-    make_schema1(u, "3");
+    make_schema1(u, "4");
     knob_storage *st;
     assert_int_equal(knob_storage_open(u, &st), KNOB_ECORRUPT);
-    assert_non_null(strstr(knob_errmsg(), "created by a newer knob (schema 3; this one reads up "
-                                          "to 2)"));
+    assert_non_null(strstr(knob_errmsg(), "created by a newer knob (schema 4; this one reads up "
+                                          "to 3)"));
     assert_non_null(strstr(knob_errmsg(), "postgresql://knob@"));
     assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
-                        "3");
+                        "4");
     assert_string_equal(pg_value(u, "SELECT obj_description('knob_meta'::regclass, 'pg_class')"),
                         "knob schema 1 5d1c0a6f3e2b4c19");
     assert_string_equal(pg_value(u, "SELECT sum(seq) FROM knob_trials"), "20000000000040");
@@ -725,31 +725,30 @@ static void a_running_knob_write_needs_no_lock_read(void **state)
     knob_storage_close(st);
 }
 
-/* Makes study `name` and a connection that holds its creators' queue (the advisory lock)
- * in an open transaction, and with `row` its row lock too, as a creator does; *pid is the
+/* Makes study `name` (with `trials` trials, run to completion) and a connection that holds
+ * its row lock in an open transaction, as a creation that allots numbers does; *pid is the
  * holder's backend. */
-static PGconn *hold_the_queue(const char *u, const char *name, bool row, int *pid)
+static PGconn *hold_the_study_row(const char *u, const char *name, int trials, int *pid)
 {
     char sql[256];
     knob_storage *st;
     knob_study *s;
     assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
     assert_int_equal(knob_study_create(st, name, NULL, &s), KNOB_OK);
+    for (int i = 0; i < trials; i++) {
+        knob_trial *t;
+        double y = i;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
     knob_study_free(s);
     knob_storage_close(st);
     PGconn *holder = PQconnectdb(u);
     assert_int_equal(PQstatus(holder), CONNECTION_OK);
     knob_test_pg_exec(holder, "BEGIN");
-    snprintf(sql, sizeof sql,
-             "SELECT pg_advisory_xact_lock('knob_studies'::regclass::oid::int, "
-             "(id & 2147483647)::int) FROM knob_studies WHERE name = '%s'",
+    snprintf(sql, sizeof sql, "UPDATE knob_studies SET n_trials = n_trials WHERE name = '%s'",
              name);
     knob_test_pg_exec(holder, sql);
-    if (row) {
-        snprintf(sql, sizeof sql, "UPDATE knob_studies SET n_trials = n_trials WHERE name = '%s'",
-                 name);
-        knob_test_pg_exec(holder, sql);
-    }
     PGresult *me = PQexec(holder, "SELECT pg_backend_pid()");
     assert_int_equal(PQresultStatus(me), PGRES_TUPLES_OK);
     *pid = atoi(PQgetvalue(me, 0, 0));
@@ -757,12 +756,101 @@ static PGconn *hold_the_queue(const char *u, const char *name, bool row, int *pi
     return holder;
 }
 
-/* A trial's creation waits its turn on the study's advisory lock before it takes the study's
- * row lock, so a creator in line has no transaction id: it is in no sync's snapshot, holds
- * no sync's mark back, and needs no look at pg_locks. Without the queue it waits on the row
- * lock with an id (an UPDATE takes one before it waits). Played here by a connection that
- * holds the queue and the row as a creator does; numbers stay dense. */
-static void a_creator_in_line_has_no_transaction_id(void **state)
+/* In the holder's open transaction, takes study `name`'s lowest free number as a creation
+ * does (locks and deletes it): a creation still running, or one that will roll back. */
+static int64_t hold_a_number(PGconn *holder, const char *name)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "DELETE FROM knob_free_numbers WHERE (study, number) = (SELECT f.study, f.number "
+             "FROM knob_free_numbers f JOIN knob_studies s ON s.id = f.study WHERE s.name = '%s' "
+             "ORDER BY f.number LIMIT 1 FOR UPDATE OF f) RETURNING number",
+             name);
+    PGresult *r = PQexec(holder, sql);
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(r), 1);
+    int64_t number = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return number;
+}
+
+/* Waits up to a minute (a loaded machine) for `child` to end; its status, or -1. */
+static int wait_a_minute(pid_t child)
+{
+    int status;
+    for (int i = 0; i < 600; i++) {
+        pid_t got = waitpid(child, &status, WNOHANG);
+        assert_true(got >= 0);
+        if (got == child)
+            return status;
+        usleep(100000);
+    }
+    return -1;
+}
+
+/* A creation waits for no other: with the study's row locked (a creation allotting numbers)
+ * and its lowest free number held (a creation running), another worker's two asks and tells
+ * end while both are held, taking the numbers after the held one. The held creation then
+ * rolls back: the next ask takes its number, so the numbers stay dense. (The code before
+ * waited for the study's row at every creation; with the free numbers locked without SKIP
+ * LOCKED the asks wait for the held number: either way the worker does not end while they
+ * are held.) */
+static void a_creator_waits_for_no_other_creator(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    int holder_pid;
+    PGconn *holder = hold_the_study_row(u, "nowait", 1, &holder_pid);
+    assert_int_equal(hold_a_number(holder, "nowait"), 1);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        double y = 1;
+        if (knob_storage_open(u, &st) || knob_study_load(st, "nowait", NULL, &s))
+            _exit(2);
+        for (int i = 0; i < 2; i++)
+            if (knob_study_ask(s, &t) || knob_trial_number(t) != 2 + i ||
+                knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1)) {
+                fprintf(stderr, "the worker's trial %d: %s\n", i, knob_errmsg());
+                _exit(3);
+            }
+        _exit(0);
+    }
+    int status = wait_a_minute(child);
+    knob_test_pg_exec(holder, "ROLLBACK");
+    if (status == -1)
+        assert_int_equal(waitpid(child, &status, 0), child);
+    PQfinish(holder);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the worker failed or waited for the holder: status 0x%x", status);
+    size_t n;
+    double y = 2;
+    const knob_trial_info *const *tr = load(u, "nowait", &n, &st, &s);
+    assert_int_equal(n, 1); /* the view stops at the hole: trial 1, rolled back */
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 1);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(tr[i]->number, (int64_t)i);
+        assert_int_equal(tr[i]->state, KNOB_TRIAL_COMPLETE);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* At the cap, a creation waits for one that holds the last free number below it: that one
+ * may roll back (a lost connection, a killed worker), and the cap is then not reached. Here
+ * it rolls back, and the waiting ask takes its number; the ask after it is past the cap.
+ * (Fails with a creation that finds no free number taken as the cap: that ask returns
+ * KNOB_EDONE at 2 trials of 3.) */
+static void at_the_cap_a_creation_waits_for_a_held_number(void **state)
 {
     (void)state;
     const char *url = url_or_skip();
@@ -770,49 +858,94 @@ static void a_creator_in_line_has_no_transaction_id(void **state)
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
     knob_study *s;
+    knob_trial *t;
     int holder_pid;
-    PGconn *holder = hold_the_queue(u, "queue", true, &holder_pid), *look = PQconnectdb(u);
+    PGconn *holder = hold_the_study_row(u, "edge", 2, &holder_pid), *look = PQconnectdb(u);
+    knob_test_pg_exec(holder, "ROLLBACK");
+    knob_test_pg_exec(holder, "BEGIN");
+    assert_int_equal(hold_a_number(holder, "edge"), 2);
     assert_int_equal(PQstatus(look), CONNECTION_OK);
     pid_t child = fork();
     assert_true(child >= 0);
-    if (child == 0) { /* loads the study (creating it would wait on its row too) and asks */
-        knob_trial *t;
+    if (child == 0) {
         double y = 1;
-        _exit(knob_storage_open(u, &st) || knob_study_load(st, "queue", NULL, &s) ||
-              knob_study_ask(s, &t) || knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1));
+        knob_study_options o = {.max_trials = 3};
+        if (knob_storage_open(u, &st) || knob_study_load(st, "edge", &o, &s))
+            _exit(2);
+        if (knob_study_ask(s, &t) || knob_trial_number(t) != 2 ||
+            knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1))
+            _exit(3);
+        _exit(knob_study_ask(s, &t) == KNOB_EDONE ? 0 : 4);
     }
-    /* the worker's backend, once it waits for the holder (up to a minute on a loaded machine) */
-    snprintf(
-        sql, sizeof sql,
-        "SELECT backend_xid IS NULL FROM pg_stat_activity WHERE %d = ANY(pg_blocking_pids(pid))",
-        holder_pid);
-    char waiting[8] = "";
-    for (int i = 0; i < 600 && !waiting[0]; i++) {
+    /* the worker's ask, once it waits for the holder */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM pg_stat_activity WHERE %d = ANY(pg_blocking_pids(pid))",
+             holder_pid);
+    int waiting = 0;
+    for (int i = 0; i < 600 && !waiting && waitpid(child, NULL, WNOHANG) == 0; i++) {
         PGresult *r = PQexec(look, sql);
         assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-        if (PQntuples(r) == 1)
-            snprintf(waiting, sizeof waiting, "%s", PQgetvalue(r, 0, 0));
+        waiting = atoi(PQgetvalue(r, 0, 0));
         PQclear(r);
-        if (!waiting[0])
+        if (!waiting)
             usleep(100000);
     }
-    knob_test_pg_exec(holder, "COMMIT");
-    int status;
-    assert_int_equal(waitpid(child, &status, 0), child);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    assert_string_equal(waiting, "t");
+    knob_test_pg_exec(holder, "ROLLBACK");
     PQfinish(holder);
     PQfinish(look);
+    int status;
+    if (waiting)
+        assert_int_equal(waitpid(child, &status, 0), child);
+    else
+        fail_msg("the worker's ask did not wait for the held number");
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the worker failed with status 0x%x", status);
     size_t n;
-    const knob_trial_info *const *tr = load(u, "queue", &n, &st, &s);
-    assert_int_equal(n, 1);
-    assert_int_equal(tr[0]->number, 0);
+    const knob_trial_info *const *tr = load(u, "edge", &n, &st, &s);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(tr[i]->number, (int64_t)i);
     knob_study_free(s);
     knob_storage_close(st);
 }
 
-/* A query that fails inside a pipeline while the connection lives on (here the creation's
- * wait on the study's advisory lock, cancelled) aborts the queries after it: the pipeline
+/* A schema 2 database (its studies' counts are their trials, no free numbers) is upgraded on
+ * open: its trials as they were, numbers dense after them, also with workers at once. */
+static void schema2_is_upgraded_in_place(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_study *s;
+    int holder_pid;
+    PGconn *c = hold_the_study_row(u, "two", 3, &holder_pid);
+    knob_test_pg_exec(c, "ROLLBACK");
+    /* as a knob of schema 2 left it */
+    knob_test_pg_exec(c, "DROP TABLE knob_free_numbers");
+    knob_test_pg_exec(c, "UPDATE knob_studies SET n_trials = 3");
+    knob_test_pg_exec(c, "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version'");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 2 0123456789abcdef'");
+    PQfinish(c);
+    run_workers(u, "two", 4, 10, false);
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "3");
+    size_t n;
+    const knob_trial_info *const *tr = load(u, "two", &n, &st, &s);
+    assert_int_equal(n, 43);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(tr[i]->number, (int64_t)i);
+        assert_int_equal(tr[i]->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(tr[i]->n_values, 1);
+    }
+    assert_true(tr[2]->values[0] == 2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A query that fails inside a pipeline while the connection lives on (here the first
+ * creation's wait for the study's row, to allot numbers, ended) aborts the queries after it: the pipeline
  * must still be read to its end and left, or every later operation of that worker fails
  * ("cannot exit pipeline mode while busy"). The failed ask reports the cancel; the next ask
  * and tell on the same storage succeed. */
@@ -825,7 +958,7 @@ static void a_failed_pipeline_leaves_the_connection_usable(void **state)
     knob_storage *st;
     knob_study *s;
     int holder_pid;
-    PGconn *holder = hold_the_queue(u, "cancel", false, &holder_pid), *look = PQconnectdb(u);
+    PGconn *holder = hold_the_study_row(u, "cancel", 0, &holder_pid), *look = PQconnectdb(u);
     assert_int_equal(PQstatus(look), CONNECTION_OK);
     pid_t child = fork();
     assert_true(child >= 0);
@@ -1333,7 +1466,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(open_runs_no_ddl_beside_writers),
         cmocka_unit_test(syncs_are_counted),
         cmocka_unit_test(a_running_knob_write_needs_no_lock_read),
-        cmocka_unit_test(a_creator_in_line_has_no_transaction_id),
+        cmocka_unit_test(a_creator_waits_for_no_other_creator),
+        cmocka_unit_test(at_the_cap_a_creation_waits_for_a_held_number),
+        cmocka_unit_test(schema2_is_upgraded_in_place),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
