@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A SIGKILLed knob run leaves nothing running: its trial's program and the program's own
-# child are gone within a few seconds. A trial killed by a signal still fails with that
-# signal as its reason.
+# child are gone within a few seconds (the test waits up to 30 s: a loaded machine is slow).
+# A trial killed by a signal still fails with that signal as its reason.
 source "$(dirname "$0")/lib.bash"
 # alive, and not a zombie waiting for a parent that does not reap
 alive() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2> /dev/null; }
@@ -25,7 +25,7 @@ child=$(cat knob-runs/o/0/child.pid)
 alive "$program" && alive "$child" || fail "the trial is not running"
 kill -9 $pid
 wait $pid 2> /dev/null || true
-for _ in $(seq 50); do
+for _ in $(seq 300); do
     alive "$program" || alive "$child" || break
     sleep 0.1
 done
@@ -36,7 +36,7 @@ for p in "$program" "$child"; do
         kill -9 "$p" 2> /dev/null || true # not left behind by the test either
     fi
 done
-expect_eq "$gone" yes "the trial's processes gone 5 s after knob run was killed"
+expect_eq "$gone" yes "the trial's processes gone 30 s after knob run was killed"
 
 # a program killed by a signal: its signal is the reason
 sed 's/value: family/value: signal/' sweep.yaml > signal.yaml
