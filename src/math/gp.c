@@ -11,8 +11,10 @@
  * - with warp_inputs, the Kumaraswamy shapes a and b of each continuous dimension:
  *   log-normal with median 1 (no warp) and log standard deviation WARP_SD, within
  *   [0.1, 10].
+ * - with task, the tasks' correlation rho = tanh(t): t ~ N(0, 1), within [-3, 3].
  * theta holds log inverse squared length scales, log signal variance and
- * log(noise - min_noise), then (warp_inputs) log a and log b of each dimension. */
+ * log(noise - min_noise), then (warp_inputs) log a and log b of each dimension, then (task)
+ * t. */
 #include "math/gp.h"
 
 #include <cblas.h>
@@ -86,7 +88,24 @@ static int reserve(knob__gp *g, int n, int d)
 
 int knob__gp_n_theta(const knob__gp *g)
 {
+    return (g->warped ? 3 * g->d + 2 : g->d + 2) + g->tasked;
+}
+
+/* The index of the task correlation's t in theta. */
+static int task_at(const knob__gp *g)
+{
     return g->warped ? 3 * g->d + 2 : g->d + 2;
+}
+
+double knob__gp_task_rho(const knob__gp *g)
+{
+    return g->tasked ? tanh(g->theta[task_at(g)]) : 1;
+}
+
+/* B[s, s'] of rows i and c at correlation rho: rho when one row is the other task's. */
+static inline double task_factor(const knob__gp *g, int i, int c, double rho)
+{
+    return g->tasked && (i < g->n_src) != (c < g->n_src) ? rho : 1;
 }
 
 static void default_theta(knob__gp *g)
@@ -95,7 +114,7 @@ static void default_theta(knob__gp *g)
         g->theta[k] = 0;
     g->theta[g->d] = 0;
     g->theta[g->d + 1] = log(1e-3);
-    for (int k = 0; k < 2 * g->d; k++)
+    for (int k = 0; k < 2 * g->d + 1; k++)
         g->theta[g->d + 2 + k] = 0;
 }
 
@@ -170,12 +189,13 @@ int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int 
     int rc = reserve(g, n, d);
     if (rc)
         return rc;
-    bool same = g->d == d && g->warped == g->warp_inputs;
+    bool same = g->d == d && g->warped == g->warp_inputs && g->tasked == g->task;
     for (int k = 0; same && k < d; k++)
         same = g->cat[k] == cat[k];
     if (!same) {
         g->d = d;
         g->warped = g->warp_inputs;
+        g->tasked = g->task;
         memcpy(g->cat, cat, (size_t)d * sizeof *cat);
         g->any_cat = false;
         for (int k = 0; k < d; k++)
@@ -228,6 +248,7 @@ static int build_factor(knob__gp *g, const double *theta, double *L, double *M, 
     for (int k = 0; k < d; k++)
         nu[k] = exp(theta[k]);
     double s2 = exp(theta[d]), noise = g->min_noise + exp(theta[d + 1]);
+    double rho = g->tasked ? tanh(theta[task_at(g)]) : 1;
     const double *X = kernel_rows(g);
     static const double jitter[] = {0, 1e-8, 1e-6, 1e-4};
     for (int j = 0; j < 4; j++) {
@@ -236,7 +257,7 @@ static int build_factor(knob__gp *g, const double *theta, double *L, double *M, 
             double *row = L + (size_t)i * n;
             if (j > 0 && M) {
                 for (int c = 0; c < i; c++)
-                    row[c] = s2 * M[(size_t)i * n + c];
+                    row[c] = s2 * M[(size_t)i * n + c] * task_factor(g, i, c, rho);
             } else {
                 for (int c = 0; c < i; c++) {
                     double r = sqrt(dist2(g, nu, xi, X + (size_t)c * d)), e = exp(-SQRT5 * r);
@@ -245,7 +266,7 @@ static int build_factor(knob__gp *g, const double *theta, double *L, double *M, 
                         M[(size_t)i * n + c] = m;
                         Q[(size_t)i * n + c] = (1 + SQRT5 * r) * e;
                     }
-                    row[c] = s2 * m;
+                    row[c] = s2 * m * task_factor(g, i, c, rho);
                 }
             }
             row[i] = s2 + noise + jitter[j] * s2;
@@ -280,6 +301,12 @@ static double log_prior(const knob__gp *g, const double *theta, double *grad)
         if (grad)
             grad[d + 2 + k] -= t / (WARP_SD * WARP_SD);
     }
+    if (g->tasked) {
+        double t = theta[task_at(g)];
+        lp -= 0.5 * t * t;
+        if (grad)
+            grad[task_at(g)] -= t;
+    }
     return lp;
 }
 
@@ -307,7 +334,8 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
         double nu[KNOB__GP_MAX_DIMS], gs = 0, gn = 0;
         for (int k = 0; k < d; k++)
             nu[k] = exp(theta[k]);
-        double s2 = exp(theta[d]), e = exp(theta[d + 1]);
+        double s2 = exp(theta[d]), e = exp(theta[d + 1]), gt = 0;
+        double rho = g->tasked ? tanh(theta[task_at(g)]) : 1;
         const double *X = kernel_rows(g);
         double *ga = grad + d + 2;
         for (int i = 0; i < n; i++) {
@@ -315,6 +343,10 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
             const double *li = L + (size_t)i * n, *mi = M + (size_t)i * n, *qi = Q + (size_t)i * n;
             for (int c = 0; c < i; c++) {
                 double w = a[i] * a[c] - li[c]; /* off the diagonal: both triangles */
+                if (g->tasked && (i < g->n_src) != (c < g->n_src)) {
+                    gt += w * s2 * mi[c] * (1 - rho * rho); /* d rho / d t = 1 - rho^2 */
+                    w *= rho;
+                }
                 gs += w * s2 * mi[c];
                 double dk = w * s2 * (-5.0 / 6.0) * qi[c];
                 const double *xc = X + (size_t)c * d;
@@ -340,6 +372,8 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
         }
         grad[d] += gs;
         grad[d + 1] += gn;
+        if (g->tasked)
+            grad[task_at(g)] += gt;
     }
     return lml + log_prior(g, theta, grad);
 }
@@ -371,7 +405,7 @@ int knob__gp_factor(knob__gp *g)
 int knob__gp_fit(knob__gp *g, int max_evals)
 {
     int d = g->d, nt = knob__gp_n_theta(g);
-    double lo[3 * KNOB__GP_MAX_DIMS + 2], hi[3 * KNOB__GP_MAX_DIMS + 2];
+    double lo[3 * KNOB__GP_MAX_DIMS + 3], hi[3 * KNOB__GP_MAX_DIMS + 3];
     for (int k = 0; k < d; k++) {
         lo[k] = log(1e-4);
         hi[k] = log(1e4);
@@ -385,7 +419,11 @@ int knob__gp_fit(knob__gp *g, int max_evals)
         lo[d + 2 + k] = cat ? 0 : log(0.1);
         hi[d + 2 + k] = cat ? 0 : log(10.0);
     }
-    double theta[3 * KNOB__GP_MAX_DIMS + 2];
+    if (g->tasked) {
+        lo[task_at(g)] = -3;
+        hi[task_at(g)] = 3;
+    }
+    double theta[3 * KNOB__GP_MAX_DIMS + 3];
     for (int k = 0; k < nt; k++)
         theta[k] = fmin(fmax(g->theta[k], lo[k]), hi[k]);
     g->n_evals = 0;
@@ -427,6 +465,7 @@ void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, d
 {
     int n = g->n, d = g->d;
     double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]), xw[KNOB__GP_MAX_DIMS];
+    double rho = knob__gp_task_rho(g);
     nu_of(g, nu);
     const double *X = kernel_rows(g);
     for (int i = 0; i < m; i++) {
@@ -436,6 +475,8 @@ void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, d
             double r = sqrt(dist2(g, nu, xi, X + (size_t)j * d));
             row[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * exp(-SQRT5 * r);
         }
+        for (int j = 0; g->tasked && j < g->n_src; j++)
+            row[j] *= rho;
     }
     cblas_dgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0, work, n, g->alpha, 1, 0.0, mean, 1);
     /* rows of work become (L^-1 k)^T */
@@ -461,6 +502,11 @@ void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, dou
         double r = sqrt(dist2(g, nu, x, X + (size_t)j * d)), e = exp(-SQRT5 * r);
         k[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * e;
         dk[j] = s2 * (-5.0 / 6.0) * (1 + SQRT5 * r) * e; /* dk/d(r^2) */
+    }
+    for (int j = 0; g->tasked && j < g->n_src; j++) {
+        double rho = knob__gp_task_rho(g);
+        k[j] *= rho;
+        dk[j] *= rho;
     }
     *mean = cblas_ddot(n, k, 1, g->alpha, 1);
     memcpy(v, k, (size_t)n * sizeof *v);

@@ -12,7 +12,14 @@
  * other hyperparameters (log-normal priors centred on a = b = 1, the identity), so a
  * function that varies most near one end of a param's range (a decision tree's
  * min_impurity_decrease near 0) is stationary in the warped coordinate (HEBO,
- * Cowen-Rivers et al. 2022; Snoek et al. 2014 with the Beta CDF). */
+ * Cowen-Rivers et al. 2022; Snoek et al. 2014 with the Beta CDF).
+ *
+ * Two tasks (task, off by default): the first n_src rows are observations of a related
+ * task, the others of this one, and the kernel is the intrinsic coregionalization model
+ * k((x, s), (x', s')) = k_x(x, x') B[s, s'] with B = [[1, rho], [rho, 1]], rho = tanh(t)
+ * fitted with the other hyperparameters (prior t ~ N(0, 1)). Predictions are of this task:
+ * the other task's rows inform them through rho, and this task's rows correct them where
+ * the two disagree (Swersky et al. 2013, multi-task Bayesian optimization). */
 #ifndef KNOB_MATH_GP_H
 #define KNOB_MATH_GP_H
 
@@ -29,11 +36,14 @@ typedef struct knob__gp {
     bool any_cat;     /* some dimension is categorical */
     bool warp_inputs; /* Kumaraswamy warping of the continuous dimensions (set before
                          set_data; a change forgets the previous fit) */
+    bool task;        /* two tasks (set before set_data; a change forgets the previous fit) */
+    int n_src;        /* with task: the first n_src rows are the other task's */
     /* log inverse squared length scales [0, d), log signal variance [d], log noise [d+1];
      * with warp_inputs, log a and log b of dimension k at [d+2+2k] and [d+3+2k] (0 for
-     * categorical dimensions, which are not warped) */
-    double theta[3 * KNOB__GP_MAX_DIMS + 2];
+     * categorical dimensions, which are not warped); with task, the correlation's t last */
+    double theta[3 * KNOB__GP_MAX_DIMS + 3];
     bool warped;       /* the data were set with warp_inputs */
+    bool tasked;       /* the data were set with task */
     bool fitted;       /* theta holds a previous fit (for warm starts) */
     double min_noise;  /* lower bound of the noise variance */
     double *X;         /* n x d, row major */
@@ -55,7 +65,8 @@ void knob__gp_free(knob__gp *g);
  * KNOB__MATH_ENOMEM (math/status.h). */
 int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int d, const bool *cat);
 
-/* The number of hyperparameters in theta: d + 2, or 3 d + 2 with warp_inputs. */
+/* The number of hyperparameters in theta: d + 2, or 3 d + 2 with warp_inputs; one more
+ * with task. */
 int knob__gp_n_theta(const knob__gp *g);
 
 /* The Kumaraswamy warp of a unit coordinate x (clamped to [0, 1], then mapped into
@@ -76,7 +87,11 @@ int knob__gp_factor(knob__gp *g);
  * Uses g->work; -HUGE_VAL when K is not positive definite. */
 double knob__gp_objective(knob__gp *g, const double *theta, double *grad);
 
-/* Posterior mean and variance at m points (rows of x, m x d). work: n x m doubles. */
+/* The two tasks' correlation rho (1 without task). */
+double knob__gp_task_rho(const knob__gp *g);
+
+/* Posterior mean and variance at m points (rows of x, m x d; with task, of this task).
+ * work: n x m doubles. */
 void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, double *var,
                       double *work);
 

@@ -352,6 +352,11 @@ static const knob_option options[] = {
      "model of the N x params trials nearest the best (at least 10), in their bounding box, "
      "when the global model's refinement lands in that box (0: the global model's alone)",
      NULL},
+    {"warm_start_task", KNOB_OPT_BOOL, offsetof(bo, ws_task), "false", 0, 0,
+     "with warm_start_study: one model of the source's trials and this study's, with a task "
+     "kernel whose correlation is fitted with the other kernel params (a multi-task GP) in "
+     "place of the source's model as prior mean (when the two studies share every param)",
+     NULL},
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
@@ -431,7 +436,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, warm_start_refine, warm_start_shift, "
-            "warm_start_local, "
+            "warm_start_local, warm_start_task, "
             "trust_region, min_noise, warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, step_mask, terrace, "
             "batch_acquisition, "

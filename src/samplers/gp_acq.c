@@ -357,7 +357,10 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
     double *cand = malloc((size_t)m * d * sizeof *cand);
     double *vals = malloc((size_t)m * sizeof *vals);
     double *cm = malloc(2 * (size_t)m * sizeof *cm);
-    size_t need = (size_t)m * (n_all + 1) + 3 * (size_t)n_all + 16;
+    /* the model's rows: the observations and fantasies, and a warm start's source rows
+     * (warm_start_task) */
+    int n_model = p->gp.n > n_all ? p->gp.n : n_all;
+    size_t need = (size_t)m * (n_model + 1) + 3 * (size_t)n_model + 16;
     double *work = knob__grow(&p->scratch, &p->cap_scratch, need, sizeof *work) ? NULL : p->scratch;
     item *order = malloc((size_t)m * sizeof *order);
     if (!cand || !vals || !cm || !work || !order) {

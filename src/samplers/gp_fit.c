@@ -348,9 +348,10 @@ int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
         if (!(resid = malloc((2 * (size_t)D->n + 3 * (size_t)p->sgp.n + 16) * sizeof *resid)))
             return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
         knob__bo_fit_prior_scale(p, D, resid, resid + D->n);
-        y = resid;
+        y = knob__bo_task_on(p) ? D->y : resid; /* or both studies' trials in one model */
     }
-    int rc = knob__gp_set_data(&p->gp, D->X, y, D->n, p->n_dims, cat);
+    int rc = knob__bo_task_on(p) ? knob__bo_task_set_data(p, D->X, y, D->n, cat)
+                                 : knob__gp_set_data(&p->gp, D->X, y, D->n, p->n_dims, cat);
     free(resid);
     bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
                  n_seen >= p->n_fitted + p->n_fitted / 20;
@@ -393,7 +394,8 @@ int knob__bo_add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr,
     knob__bo_encode_extra(p, tr, n_tr, self, X, n, &n_fail, &n_pend);
     if (n_fail + n_pend == 0)
         return KNOB_OK;
-    double *pm = malloc(((size_t)n_pend * (1 + (size_t)n + n_pend) + 1) * sizeof *pm);
+    /* the model's rows: n, and a warm start's source rows (warm_start_task) */
+    double *pm = malloc(((size_t)n_pend * (1 + (size_t)p->gp.n + n_pend) + 1) * sizeof *pm);
     if (!pm)
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     double *pv = pm + n_pend, *xp = X + (size_t)(n + n_fail) * d;
@@ -429,7 +431,8 @@ int knob__bo_add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr,
             resid[i] = y[i] - resid[i];
         fy = resid;
     }
-    int rc = knob__gp_set_data(&p->gp, X, fy, n + D->n_extra, d, cat);
+    int rc = knob__bo_task_on(p) ? knob__bo_task_set_data(p, X, fy, n + D->n_extra, cat)
+                                 : knob__gp_set_data(&p->gp, X, fy, n + D->n_extra, d, cat);
     free(resid);
     if (!rc)
         rc = knob__gp_factor(&p->gp);

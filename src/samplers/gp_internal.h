@@ -97,6 +97,7 @@ typedef struct knob__bo {
     int64_t ws_refine;          /* option warm_start_refine: every k-th trial the mean's minimum */
     int64_t ws_local;           /* option warm_start_local: the local model's trials a param */
     knob__gp lgp;               /* ... that model, of the trials nearest the best (gp_warm.c) */
+    bool ws_task;               /* option warm_start_task: one model of both studies' trials */
     bool ws_firsts_read;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     /* several objectives: objective 0's model is gp, the others' mgp (gp_mo.c) */
@@ -318,6 +319,14 @@ void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, doubl
 
 /* The prior mean's scale fitted to own losses; the residuals into resid. */
 void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work);
+
+/* Option warm_start_task acts: a warm run whose source shares every param. The model is
+ * then one GP of the source's and the own rows with a task kernel, and the prior mean 0. */
+bool knob__bo_task_on(const bo *p);
+
+/* With knob__bo_task_on: the model's data, the source's rows (its losses at this study's
+ * scale, a x its standardized loss + b) before the n own rows of X and y. */
+int knob__bo_task_set_data(bo *p, const double *X, const double *y, int n, const bool *cat);
 
 /* The source study (warm_start_study) and its model, once. */
 int knob__bo_warm_start(bo *p, knob_study *s);

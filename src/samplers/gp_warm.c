@@ -1,6 +1,7 @@
 /* The gp sampler's warm start (samplers/gp_internal.h): a finished related study's model,
  * on the params both share, as this study's prior mean, scaled to this study's trials (and,
- * with warm_start_shift, moved to them); and
+ * with warm_start_shift, moved to them), or with warm_start_task the source's trials, so
+ * scaled, in the model itself under a two-task kernel (math/gp.h); and
  * the source's best configurations for the first trials (samplers/warm_start.h). */
 #include "samplers/gp_internal.h"
 
@@ -10,10 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The prior mean at m rows of x (0 without a warm start), with a (d-vector) gradient at
- * one row when grad is not NULL. */
-void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, double *grad,
-                         double *work)
+bool knob__bo_task_on(const bo *p)
+{
+    return p->ws_on && p->ws_task && p->ns == p->n_dims;
+}
+
+/* The source's scaled mean a x its model's mean at x - shift + b at m rows of x (0 without
+ * a warm start), with a (d-vector) gradient at one row when grad is not NULL. */
+static void source_mean(const bo *p, const double *x, int m, double *out, double *grad,
+                        double *work)
 {
     if (grad)
         memset(grad, 0, (size_t)p->n_dims * sizeof *grad);
@@ -35,6 +41,42 @@ void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, doubl
         }
         out[i] = p->ws_a * mean + p->ws_b;
     }
+}
+
+/* The prior mean: the source's scaled mean, or 0 when the source's trials are in the model
+ * itself (knob__bo_task_on). */
+void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, double *grad,
+                         double *work)
+{
+    if (!knob__bo_task_on(p)) {
+        source_mean(p, x, m, out, grad, work);
+        return;
+    }
+    if (grad)
+        memset(grad, 0, (size_t)p->n_dims * sizeof *grad);
+    for (int i = 0; i < m; i++)
+        out[i] = 0;
+}
+
+int knob__bo_task_set_data(bo *p, const double *X, const double *y, int n, const bool *cat)
+{
+    int d = p->n_dims, ns = p->sgp.n;
+    double *R = malloc(((size_t)(ns + n) * (size_t)(d + 1) + 1) * sizeof *R), *v;
+    if (!R)
+        return KNOB__MATH_ENOMEM;
+    v = R + (size_t)(ns + n) * d;
+    for (int i = 0; i < ns; i++) {
+        for (int k = 0; k < p->ns; k++)
+            R[(size_t)i * d + p->s_dims[k]] = p->sgp.X[(size_t)i * p->ns + k] + p->ws_shift[k];
+        v[i] = p->ws_a * p->sgp.y[i] + p->ws_b;
+    }
+    memcpy(R + (size_t)ns * d, X, (size_t)n * (size_t)d * sizeof *R);
+    memcpy(v + ns, y, (size_t)n * sizeof *v);
+    p->gp.task = true;
+    p->gp.n_src = ns;
+    int rc = knob__gp_set_data(&p->gp, R, v, ns + n, d, cat);
+    free(R);
+    return rc;
 }
 
 /* The prior mean's input shift (option warm_start_shift): the source's function moved by
@@ -180,7 +222,7 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
     p->ws_a = 1;
     p->ws_b = 0;
     fit_shift(p, D, work);
-    knob__bo_prior_mean(p, D->X, n, resid, NULL, work); /* the source's mean itself, a = 1, b = 0 */
+    source_mean(p, D->X, n, resid, NULL, work); /* the source's mean itself, a = 1, b = 0 */
     if (n >= 3) {
         double mx = 0, my = 0, sxx = 0, sxy = 0;
         for (int i = 0; i < n; i++) {
