@@ -31,6 +31,13 @@
  *   did (their truncated normal density left out 1/sigma; fixed in 3.5). It searched
  *   better here, and makes knob follow the Optuna that Debian ships; sigma_weighted=false
  *   gives normalized kernels.
+ * - Several objectives (bench/multiobjective: ZDT1-3, DTLZ2, C2-DTLZ2, Binh-Korn, 200 and
+ *   1,000 trials): the good trials weigh the same (mo_weights=uniform, as Optuna >= 4;
+ *   Optuna 3's MOTPE weighed them by hypervolume contribution, which searched worse on five
+ *   of the six problems), and sigma_weighted holds only for the first
+ *   mo_sigma_weighted_per_param = 20 finished trials per param. Its lean to the prior
+ *   explores while the trials are few; with many it kept the good estimator from narrowing,
+ *   and the hypervolume stalled after 200 trials. One objective is not affected.
  *
  * Draws come from knob_rng_derive(seed, trial number, param name), so the first
  * n_startup_trials are exactly the random sampler's (startup=sobol: points of one
@@ -119,6 +126,9 @@ typedef struct tpe {
     double ei_threshold; /* EI weights: the best loss of the bad side */
     bool consider_endpoints, consider_magic_clip, multivariate, group, constant_liar;
     bool sigma_weighted;
+    char *mo_weights;           /* several objectives: the good trials' weights */
+    int64_t mo_sigma_per_param; /* several objectives: sigma_weighted's end, trials per param */
+    size_t mo_params;           /* several objectives: the params of the widest observation */
     /* the history as last read; arrays reused from call to call */
     obs *obs;
     size_t n_obs, n_done, cap_obs; /* n_done: observations that are not running */
@@ -213,10 +223,21 @@ static bool grow(void *arr, size_t *cap, size_t need, size_t size)
     return need <= *cap || knob__grow(arr, cap, need, size) == 0;
 }
 
+/* Whether continuous kernels are scored by weight x bandwidth in this ask: sigma_weighted,
+ * which with several objectives holds only while the finished trials are fewer than
+ * mo_sigma_weighted_per_param per param (split_multi counts the params). */
+static bool sigma_weighted_now(const tpe *p)
+{
+    if (!p->sigma_weighted || p->n_objectives < 2 || p->mo_sigma_per_param <= 0)
+        return p->sigma_weighted;
+    return (double)p->n_done < (double)p->mo_sigma_per_param * (double)p->mo_params;
+}
+
 static knob__tpe_settings settings(const tpe *p)
 {
-    return (knob__tpe_settings){p->prior_weight,   p->consider_endpoints, p->consider_magic_clip,
-                                p->sigma_weighted, p->min_bandwidth,      0};
+    return (knob__tpe_settings){p->prior_weight,        p->consider_endpoints,
+                                p->consider_magic_clip, sigma_weighted_now(p),
+                                p->min_bandwidth,       0};
 }
 
 static bool single(const knob_distribution *d)
@@ -595,7 +616,11 @@ static int split_multi(tpe *p, size_t k)
      * infeasible ones stay bad. */
     size_t *at = malloc((n ? n : 1) * sizeof *at);
     int rc = sel && good && w && at ? 0 : -1;
+    bool hv = strcmp(p->mo_weights, "hypervolume") == 0;
+    p->mo_params = 0;
     for (size_t i = 0; !rc && i < n; i++) {
+        if (p->obs[i].n_params > p->mo_params)
+            p->mo_params = p->obs[i].n_params;
         if (p->obs[i].step_key == INFEASIBLE_KEY)
             continue;
         memmove(p->loss + nf * m, p->loss + i * m, m * sizeof *p->loss);
@@ -607,8 +632,10 @@ static int split_multi(tpe *p, size_t k)
     for (size_t i = 0; !rc && i < nf; i++)
         if (sel[i] && g < k)
             memcpy(good + g++ * m, p->loss + i * m, m * sizeof *good);
-    if (!rc)
+    if (!rc && hv)
         rc = knob__tpe_hv_weights(good, g, m, w);
+    for (size_t j = 0; !rc && !hv && j < g; j++)
+        w[j] = 1;
     for (size_t i = 0, j = 0; !rc && i < nf; i++) {
         if (sel[i] && j < g) {
             p->obs[at[i]].good = true;
@@ -1938,6 +1965,7 @@ static void fini(void *state)
 static const char *const weightings[] = {"optuna", "uniform", "ei", NULL};
 static const char *const gamma_strategies[] = {"linear", "sqrt", NULL};
 static const char *const startups[] = {"random", "sobol", NULL};
+static const char *const mo_weightings[] = {"uniform", "hypervolume", NULL};
 
 static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(tpe, n_startup_trials), "10", 0, 1e9,
@@ -1971,6 +1999,15 @@ static const knob_option options[] = {
      "left out 1/sigma; it favours the prior and isolated trials, and searched better on "
      "bench/tpe); false: normalized kernels, as Optuna >= 3.5",
      NULL},
+    {"mo_sigma_weighted_per_param", KNOB_OPT_INT, offsetof(tpe, mo_sigma_per_param), "20", 0, 1e9,
+     "with several objectives, sigma_weighted holds only while the finished trials are fewer "
+     "than this many per param (the params of the trial that has the most); then kernels are "
+     "normalized, so that the good estimator narrows as the trials grow (0: it always holds)",
+     NULL},
+    {"mo_weights", KNOB_OPT_ENUM, offsetof(tpe, mo_weights), "uniform", 0, 0,
+     "with several objectives, the good trials' weights: uniform (as Optuna >= 4), or "
+     "hypervolume (each one's hypervolume contribution over the largest, MOTPE as in Optuna 3)",
+     mo_weightings},
     {"multivariate", KNOB_OPT_BOOL, offsetof(tpe, multivariate), "false", 0, 0,
      "joint kernels over the params every finished trial has (multivariate TPE)", NULL},
     {"group", KNOB_OPT_BOOL, offsetof(tpe, group), "false", 0, 0,
