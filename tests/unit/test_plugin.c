@@ -403,9 +403,10 @@ static void builtin_enum_options(void **state)
     for (const knob_pruner_plugin *const *p = knob_pruner_builtins(); *p; p++)
         n += check_enums("pruner", (*p)->name, (*p)->options);
     /* gp: startup, acquisition, failed, pending, mo_acquisition, batch_acquisition,
-     * incumbent; tpe: weights, gamma_strategy, startup; cmaes: restart_strategy; qmc:
-     * qmc_type; nsga2, nsga3: crossover, mutation, selection, initial. */
-    assert_int_equal(n, 20);
+     * incumbent; tpe: weights, gamma_strategy, startup, mo_weights; cmaes:
+     * restart_strategy; qmc: qmc_type; nsga2, nsga3: crossover, mutation, selection,
+     * initial. */
+    assert_int_equal(n, 21);
     knob_sampler *sp;
     assert_int_equal(knob_sampler_create("gp", "acquisition=pi", &sp), KNOB_EINVAL);
     assert_non_null(
