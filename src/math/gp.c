@@ -102,10 +102,16 @@ double knob__gp_task_rho(const knob__gp *g)
     return g->tasked ? tanh(g->theta[task_at(g)]) : 1;
 }
 
+/* Rows i and c are of different tasks (the source's rows come first). */
+static inline bool across(const knob__gp *g, int i, int c)
+{
+    return g->tasked && (i < g->n_src) != (c < g->n_src);
+}
+
 /* B[s, s'] of rows i and c at correlation rho: rho when one row is the other task's. */
 static inline double task_factor(const knob__gp *g, int i, int c, double rho)
 {
-    return g->tasked && (i < g->n_src) != (c < g->n_src) ? rho : 1;
+    return across(g, i, c) ? rho : 1;
 }
 
 static void default_theta(knob__gp *g)
@@ -343,7 +349,7 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
             const double *li = L + (size_t)i * n, *mi = M + (size_t)i * n, *qi = Q + (size_t)i * n;
             for (int c = 0; c < i; c++) {
                 double w = a[i] * a[c] - li[c]; /* off the diagonal: both triangles */
-                if (g->tasked && (i < g->n_src) != (c < g->n_src)) {
+                if (across(g, i, c)) {
                     gt += w * s2 * mi[c] * (1 - rho * rho); /* d rho / d t = 1 - rho^2 */
                     w *= rho;
                 }

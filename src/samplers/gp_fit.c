@@ -350,8 +350,7 @@ int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
         knob__bo_fit_prior_scale(p, D, resid, resid + D->n);
         y = knob__bo_task_on(p) ? D->y : resid; /* or both studies' trials in one model */
     }
-    int rc = knob__bo_task_on(p) ? knob__bo_task_set_data(p, D->X, y, D->n, cat)
-                                 : knob__gp_set_data(&p->gp, D->X, y, D->n, p->n_dims, cat);
+    int rc = knob__bo_set_model_data(p, D->X, y, D->n, cat);
     free(resid);
     bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
                  n_seen >= p->n_fitted + p->n_fitted / 20;
@@ -431,8 +430,7 @@ int knob__bo_add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr,
             resid[i] = y[i] - resid[i];
         fy = resid;
     }
-    int rc = knob__bo_task_on(p) ? knob__bo_task_set_data(p, X, fy, n + D->n_extra, cat)
-                                 : knob__gp_set_data(&p->gp, X, fy, n + D->n_extra, d, cat);
+    int rc = knob__bo_set_model_data(p, X, fy, n + D->n_extra, cat);
     free(resid);
     if (!rc)
         rc = knob__gp_factor(&p->gp);

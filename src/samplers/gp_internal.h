@@ -324,9 +324,9 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
  * then one GP of the source's and the own rows with a task kernel, and the prior mean 0. */
 bool knob__bo_task_on(const bo *p);
 
-/* With knob__bo_task_on: the model's data, the source's rows (its losses at this study's
- * scale, a x its standardized loss + b) before the n own rows of X and y. */
-int knob__bo_task_set_data(bo *p, const double *X, const double *y, int n, const bool *cat);
+/* The model's data: the n own rows of X and y; with knob__bo_task_on, the source's rows
+ * (its losses at this study's scale, a x its standardized loss + b) before them. */
+int knob__bo_set_model_data(bo *p, const double *X, const double *y, int n, const bool *cat);
 
 /* The source study (warm_start_study) and its model, once. */
 int knob__bo_warm_start(bo *p, knob_study *s);

@@ -58,8 +58,10 @@ void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, doubl
         out[i] = 0;
 }
 
-int knob__bo_task_set_data(bo *p, const double *X, const double *y, int n, const bool *cat)
+int knob__bo_set_model_data(bo *p, const double *X, const double *y, int n, const bool *cat)
 {
+    if (!knob__bo_task_on(p))
+        return knob__gp_set_data(&p->gp, X, y, n, p->n_dims, cat);
     int d = p->n_dims, ns = p->sgp.n;
     double *R = malloc(((size_t)(ns + n) * (size_t)(d + 1) + 1) * sizeof *R), *v;
     if (!R)

@@ -1314,6 +1314,25 @@ static int at_cap(pg *d, int64_t study, int64_t cap)
                             d->where, (long long)study, (long long)cap);
 }
 
+/* A creation's TAKEN row (TAKE_NUMBER): the trial made (its id and number into a), or
+ * *again when numbers were allotted or a held number came free (free_wait), else the cap's
+ * error (or no such study). a->number is the cap. */
+static int taken(pg *d, const PGresult *r, id_args *a, bool *again, const char *what)
+{
+    *again = false;
+    if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+        *a->out = get_i64(r, 0, 0);
+        *a->out2 = get_i64(r, 0, 1);
+        return KNOB_OK;
+    }
+    if (PQntuples(r) == 1 && PQgetvalue(r, 0, 2)[0] == 't') {
+        *again = true; /* numbers allotted: take one */
+        return KNOB_OK;
+    }
+    int rc = free_wait(d, a->study, a->number, again, what);
+    return rc || *again ? rc : at_cap(d, a->study, a->number);
+}
+
 static int op_create_trial(pg *d, void *a_)
 {
     id_args *a = a_;
@@ -1332,16 +1351,8 @@ static int op_create_trial(pg *d, void *a_)
     while (!rc && again) {
         if ((rc = q1(d, Q_CREATE_TRIAL, 6, p, &r, "create a trial")))
             break;
-        bool made = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0);
-        again = !made && PQntuples(r) == 1 && PQgetvalue(r, 0, 2)[0] == 't';
-        if (made) {
-            *a->out = get_i64(r, 0, 0);
-            *a->out2 = get_i64(r, 0, 1);
-        }
+        rc = taken(d, r, a, &again, "create a trial");
         PQclear(r);
-        if (!made && !again &&
-            !(rc = free_wait(d, a->study, a->number, &again, "create a trial")) && !again)
-            rc = at_cap(d, a->study, a->number);
     }
     knobx_buf_free(&keys);
     knobx_buf_free(&jsons);
@@ -1449,13 +1460,8 @@ static int op_pop_or_create(pg *d, void *a_)
             a->found = true;
             *a->out = get_i64(res[1], 0, 0);
             *a->out2 = get_i64(res[1], 0, 1);
-        } else if (!rc && PQntuples(res[2]) == 1 && !PQgetisnull(res[2], 0, 0)) {
-            *a->out = get_i64(res[2], 0, 0);
-            *a->out2 = get_i64(res[2], 0, 1);
-        } else if (!rc && PQntuples(res[2]) == 1 && PQgetvalue(res[2], 0, 2)[0] == 't') {
-            again = true; /* numbers allotted: take one */
-        } else if (!rc && !(rc = free_wait(d, a->study, a->number, &again, what)) && !again) {
-            rc = at_cap(d, a->study, a->number);
+        } else if (!rc) {
+            rc = taken(d, res[2], a, &again, what);
         }
         for (int i = 0; i < 4; i++)
             PQclear(res[i]);

@@ -966,6 +966,24 @@ static void tpe_group(void **state)
 
 /* ---------------------------------------------------------------- objectives and states */
 
+/* The hypervolume at ref of the two-objective study s's front; frees s and st. */
+static double front_hv(knob_storage *st, knob_study *s, const double ref[2])
+{
+    const knob_trial_info *const *front;
+    size_t n;
+    assert_int_equal(knob_study_best_trials(s, &front, &n), KNOB_OK);
+    double *pts = malloc(2 * n * sizeof *pts);
+    for (size_t i = 0; i < n; i++) {
+        pts[2 * i] = front[i]->values[0];
+        pts[2 * i + 1] = front[i]->values[1];
+    }
+    double hv = knob__tpe_hypervolume(pts, n, 2, ref);
+    free(pts);
+    knob_study_free(s);
+    knob_storage_close(st);
+    return hv;
+}
+
 /* Two objectives: f1 = x^2 + y^2, f2 = (x - 2)^2 + y^2 over [-5, 5]^2. The front is the
  * segment y = 0, x in [0, 2]; the hypervolume of the 60 trials' front (reference point
  * (10, 10); at most 97.33). */
@@ -984,19 +1002,8 @@ static double hv_of_run(const char *sampler, const char *opts)
         v[1] = (x - 2) * (x - 2) + y * y;
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
     }
-    const knob_trial_info *const *front;
-    size_t n;
-    assert_int_equal(knob_study_best_trials(s, &front, &n), KNOB_OK);
-    double *pts = malloc(2 * n * sizeof *pts), ref[2] = {10, 10};
-    for (size_t i = 0; i < n; i++) {
-        pts[2 * i] = front[i]->values[0];
-        pts[2 * i + 1] = front[i]->values[1];
-    }
-    double hv = knob__tpe_hypervolume(pts, n, 2, ref);
-    free(pts);
-    knob_study_free(s);
-    knob_storage_close(st);
-    return hv;
+    static const double ref[2] = {10, 10};
+    return front_hv(st, s, ref);
 }
 
 /* MOTPE, univariate and multivariate, against random search on seeds 0..9: a larger
@@ -1058,19 +1065,8 @@ static double zdt1_hv(const char *opts, int d, int trials)
         v[1] = g * (1 - sqrt(x[0] / g));
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
     }
-    const knob_trial_info *const *front;
-    size_t n;
-    assert_int_equal(knob_study_best_trials(s, &front, &n), KNOB_OK);
-    double *pts = malloc(2 * n * sizeof *pts), ref[2] = {1.1, 11};
-    for (size_t i = 0; i < n; i++) {
-        pts[2 * i] = front[i]->values[0];
-        pts[2 * i + 1] = front[i]->values[1];
-    }
-    double hv = knob__tpe_hypervolume(pts, n, 2, ref);
-    free(pts);
-    knob_study_free(s);
-    knob_storage_close(st);
-    return hv;
+    static const double ref[2] = {1.1, 11};
+    return front_hv(st, s, ref);
 }
 
 /* Several objectives: the good trials weigh the same and sigma_weighted ends after 20
