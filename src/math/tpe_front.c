@@ -1,5 +1,6 @@
 /* Nondominated fronts and hypervolumes for MOTPE (see tpe_front.h). The sets are small
- * (the good set holds at most 25 points), so exact WFG recursion is cheap enough. */
+ * (the good set holds 25 points per objective past the first unless mo_gamma_cap says
+ * otherwise), so exact WFG recursion is cheap enough. */
 #include "math/tpe_front.h"
 
 #include <math.h>

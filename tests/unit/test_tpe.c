@@ -1090,6 +1090,70 @@ static void tpe_multi_objective_narrows(void **state)
     assert_true(low > 11.4);
 }
 
+/* x0 of each of `trials` trials of a DTLZ2-like problem in 4 params with m objectives
+ * (2 or 3). */
+static void dtlz2_firsts(const char *opts, size_t m, int trials, double *x0)
+{
+    const knob_direction dirs[3] = {KNOB_MINIMIZE, KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_storage *st = mem();
+    knob_study *s = make_study(st, "tpe", opts, dirs, m);
+    for (int i = 0; i < trials; i++) {
+        knob_trial *t;
+        double x[4], v[3], g = 0;
+        char name[8];
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        for (int j = 0; j < 4; j++) {
+            snprintf(name, sizeof name, "x%d", j);
+            assert_int_equal(knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x[j]), KNOB_OK);
+            g += j >= 2 ? (x[j] - 0.5) * (x[j] - 0.5) : 0;
+        }
+        double a = x[0] * M_PI / 2, b = x[1] * M_PI / 2;
+        v[0] = (1 + g) * cos(a) * (m == 3 ? cos(b) : 1);
+        v[1] = (1 + g) * (m == 3 ? cos(a) * sin(b) : sin(a));
+        v[2] = (1 + g) * sin(a);
+        x0[i] = x[0];
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, m), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* The good side's cap with several objectives: 25 per objective past the first, so that
+ * on three objectives it grows to 50 (gamma = ceil(0.1 n) passes 25 at the 251st finished
+ * trial) and on two it stays 25. The asks are the same as with the cap given until then. */
+static void tpe_mo_gamma_cap(void **state)
+{
+    (void)state;
+    enum { N = 290, SAME = 251 };
+    static double a[N], b[N];
+    const struct {
+        size_t m;
+        const char *other;
+        bool differs;
+    } cases[] = {
+        {3, "seed=3,mo_gamma_cap=25", true},
+        {3, "seed=3,mo_gamma_cap=50", false},
+        {2, "seed=3,mo_gamma_cap=25", false},
+        {2, "seed=3,mo_gamma_cap=-1", true},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        dtlz2_firsts("seed=3", cases[c].m, N, a);
+        dtlz2_firsts(cases[c].other, cases[c].m, N, b);
+        int first_diff = -1;
+        for (int i = 0; i < N && first_diff < 0; i++)
+            if (a[i] != b[i])
+                first_diff = i;
+        print_message("%zu objectives, %s: first different trial %d\n", cases[c].m,
+                      cases[c].other, first_diff);
+        if (cases[c].differs)
+            assert_true(first_diff >= SAME);
+        else
+            assert_int_equal(first_diff, -1);
+    }
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("tpe", "mo_gamma_cap=-2", &sp), KNOB_EINVAL);
+}
+
 /* Eight trials asked at once after 20 random ones, each suggesting while the others
  * run: with constant_liar the running ones count as bad, so the eight land apart rather
  * than all near the best point so far. Returns the mean distance between them. */
@@ -1566,6 +1630,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_group),
         cmocka_unit_test(tpe_multi_objective),
         cmocka_unit_test(tpe_multi_objective_narrows),
+        cmocka_unit_test(tpe_mo_gamma_cap),
         cmocka_unit_test(tpe_constant_liar),
         cmocka_unit_test(tpe_pruned_counted),
         cmocka_unit_test(tpe_options),
