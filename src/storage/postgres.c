@@ -135,7 +135,7 @@ enum {
     Q_SNAP_PUT,
     Q_STATE_READ,
     Q_STATE_PUT,
-    Q_CREATE_UNPOPPED,
+    Q_POP_OR_CREATE,
     Q_COUNT
 };
 
@@ -468,16 +468,23 @@ static const char *const sql[Q_COUNT] = {
     [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
     [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
                    "$2::bigint, $3::bigint, $4::bytea",
-    /* $1 study, $2 start time, $3 cap: Q_CREATE_TRIAL (RUNNING, no attributes) after a
-     * Q_POP in the same transaction (pop_or_create), unless that took a trial: only such an
-     * update gives the transaction an id before this statement (BEGIN and Q_POP finding
-     * nothing take none); go is read once, before f locks anything. */
-    [Q_CREATE_UNPOPPED] =
-        "WITH go AS MATERIALIZED (SELECT txid_current_if_assigned() IS NULL AS yes), " TAKE_NUMBER(
-            "$3::bigint",
-            " AND (SELECT yes FROM go)") ", t AS (INSERT INTO knob_trials(study, number, state, "
-                                         "start_time, seq) SELECT $1, s.number, 0, $2, " STAMP
-                                         " FROM s RETURNING id, number) " TAKEN,
+    /* $1 study, $2 start time, $3 cap: Q_POP, or else Q_CREATE_TRIAL (RUNNING, no
+     * attributes), in one statement: w, the waiting trial locked (read once), gates the
+     * creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id and
+     * number are the first two). The study's row is not read unless numbers are allotted
+     * (no study: no trial and no allotment, and the caller looks). It was BEGIN, Q_POP, a
+     * creation gated on the pop and COMMIT in one pipeline: four statements, two snapshots
+     * and a read of the study's row, which every creation's key-share lock keeps under a
+     * multixact with many workers. */
+    [Q_POP_OR_CREATE] =
+        "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
+        "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
+        "0, start_time = $2, seq = " STAMP " FROM w WHERE x.id = w.id RETURNING x.id, x.number), "
+        TAKE_NUMBER("$3::bigint", " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
+        "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, 0, $2, " STAMP
+        " FROM s RETURNING id, number) SELECT COALESCE((SELECT id FROM u), (SELECT id FROM t)), "
+        "COALESCE((SELECT number FROM u), (SELECT number FROM t)), EXISTS (SELECT 1 FROM r), "
+        "EXISTS (SELECT 1 FROM u)",
     /* $1 study, $2 cap: waits for the creations that hold a free number below the cap, and
      * counts the free numbers left (a creation that rolled back freed its own). */
     [Q_FREE_WAIT] = "SELECT count(*) FROM (SELECT 1 FROM knob_free_numbers WHERE study = $1 AND "
@@ -504,7 +511,8 @@ typedef struct pg {
 
 /* ---------------------------------------------------------------- counts */
 
-static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by;
+static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by,
+    count_trials, count_unfinished;
 
 static void count(_Atomic int64_t *c)
 {
@@ -517,6 +525,8 @@ void knob__pg_counts_get(knob__pg_counts *out)
     out->syncs = atomic_load_explicit(&count_syncs, memory_order_relaxed);
     out->lock_reads = atomic_load_explicit(&count_lock_reads, memory_order_relaxed);
     out->stamped_by = atomic_load_explicit(&count_stamped_by, memory_order_relaxed);
+    out->trials = atomic_load_explicit(&count_trials, memory_order_relaxed);
+    out->unfinished = atomic_load_explicit(&count_unfinished, memory_order_relaxed);
 }
 
 /* ---------------------------------------------------------------- connection */
@@ -1474,31 +1484,26 @@ static int op_pop(pg *d, void *a_)
     return study ? KNOB_OK : no_such_study(d, a->study);
 }
 
-/* Q_POP, then Q_CREATE_UNPOPPED, in one transaction and one round trip: BEGIN, the pop, the
- * creation, COMMIT. The pop comes first, so a waiting trial is taken before a new one is
- * made; neither waits for another worker (both skip what others hold). */
+/* Q_POP_OR_CREATE: a waiting trial is taken before a new one is made; neither waits for
+ * another worker (both skip what others hold). One statement, one round trip. */
 static int op_pop_or_create(pg *d, void *a_)
 {
-    static const int which[2] = {Q_POP, Q_CREATE_UNPOPPED}, n_params[2] = {2, 3};
     id_args *a = a_;
     char s[32], now[32], cap[32];
     const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(cap, a->number)};
     const char *what = "take a waiting trial or create one";
     for (bool again = true; again;) {
-        PGresult *res[4] = {0};
-        int rc = pipelined(d, "BEGIN", which, n_params, 2, 0, p, res, what);
+        PGresult *r = NULL;
+        int rc = q1(d, Q_POP_OR_CREATE, 3, p, &r, what);
         again = false;
-        if (!rc && !PQntuples(res[1])) {
-            rc = no_such_study(d, a->study);
-        } else if (!rc && !PQgetisnull(res[1], 0, 0)) {
+        if (!rc && PQntuples(r) == 1 && PQgetvalue(r, 0, 3)[0] == 't') {
             a->found = true;
-            *a->out = get_i64(res[1], 0, 0);
-            *a->out2 = get_i64(res[1], 0, 1);
+            *a->out = get_i64(r, 0, 0);
+            *a->out2 = get_i64(r, 0, 1);
         } else if (!rc) {
-            rc = taken(d, res[2], a, &again, what);
+            rc = taken(d, r, a, &again, what);
         }
-        for (int i = 0; i < 4; i++)
-            PQclear(res[i]);
+        PQclear(r);
         if (rc)
             return rc;
     }
@@ -1860,6 +1865,9 @@ static int deliver(sync_args *a, const PGresult *r)
         rec.n_system_attrs = x.n_attrs[1];
         rec.system_attrs = x.attrs[1];
         a->changed++;
+        count(&count_trials);
+        if (rec.state == KNOB_TRIAL_RUNNING || rec.state == KNOB_TRIAL_WAITING)
+            count(&count_unfinished);
         rc = a->cb(a->ctx, &rec);
     }
     free(x.params);
