@@ -479,12 +479,18 @@ static const char *const sql[Q_COUNT] = {
     [Q_POP_OR_CREATE] =
         "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
         "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
-        "0, start_time = $2, seq = " STAMP " FROM w WHERE x.id = w.id RETURNING x.id, x.number), "
-        TAKE_NUMBER("$3::bigint", " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
-        "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, 0, $2, " STAMP
-        " FROM s RETURNING id, number) SELECT COALESCE((SELECT id FROM u), (SELECT id FROM t)), "
-        "COALESCE((SELECT number FROM u), (SELECT number FROM t)), EXISTS (SELECT 1 FROM r), "
-        "EXISTS (SELECT 1 FROM u)",
+        "0, start_time = $2, seq = " STAMP
+        " FROM w WHERE x.id = w.id RETURNING x.id, x.number), " TAKE_NUMBER(
+            "$3::bigint",
+            " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
+                                                 "knob_trials(study, number, state, start_time, "
+                                                 "seq) SELECT $1, s.number, 0, $2, " STAMP
+                                                 " FROM s RETURNING id, number) SELECT "
+                                                 "COALESCE((SELECT id FROM u), (SELECT id FROM "
+                                                 "t)), "
+                                                 "COALESCE((SELECT number FROM u), (SELECT number "
+                                                 "FROM t)), EXISTS (SELECT 1 FROM r), "
+                                                 "EXISTS (SELECT 1 FROM u)",
     /* $1 study, $2 cap: waits for the creations that hold a free number below the cap, and
      * counts the free numbers left (a creation that rolled back freed its own). */
     [Q_FREE_WAIT] = "SELECT count(*) FROM (SELECT 1 FROM knob_free_numbers WHERE study = $1 AND "
@@ -511,8 +517,8 @@ typedef struct pg {
 
 /* ---------------------------------------------------------------- counts */
 
-static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by,
-    count_trials, count_unfinished;
+static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by, count_trials,
+    count_unfinished;
 
 static void count(_Atomic int64_t *c)
 {
