@@ -7,8 +7,9 @@
  *
  * Prints "workers=N trials=T seconds=S trials_per_s=R failed_workers=F", then on PostgreSQL
  * what the workers' syncs did, summed: looks (one indexed look for a change), syncs (the
- * pipeline reading the changes), lock_reads (syncs whose watermark read pg_locks) and
- * stamped_by (syncs that looked up writers that ended meanwhile). Each worker opens its own
+ * pipeline reading the changes), lock_reads (syncs whose watermark read pg_locks),
+ * stamped_by (syncs that looked up writers that ended meanwhile), read (the trials the
+ * syncs read) and unfinished (those read while running or waiting). Each worker opens its own
  * connection, creates or loads the study "bench", and runs ask, two suggestions, tell. */
 #include "knob.h"
 #include "storage/postgres.h"
@@ -44,6 +45,8 @@ static void add_counts(void)
     __atomic_add_fetch(&shared_counts->syncs, c.syncs, __ATOMIC_RELAXED);
     __atomic_add_fetch(&shared_counts->lock_reads, c.lock_reads, __ATOMIC_RELAXED);
     __atomic_add_fetch(&shared_counts->stamped_by, c.stamped_by, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->trials, c.trials, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->unfinished, c.unfinished, __ATOMIC_RELAXED);
 }
 
 static int worker(const char *url, int n, int seed)
@@ -101,8 +104,9 @@ int main(int argc, char **argv)
     printf("workers=%d trials=%d seconds=%.3f trials_per_s=%.1f failed_workers=%d\n", n, n * m, dt,
            n * m / dt, failed);
     if (shared_counts && (shared_counts->looks || shared_counts->syncs))
-        printf("looks=%lld syncs=%lld lock_reads=%lld stamped_by=%lld\n",
+        printf("looks=%lld syncs=%lld lock_reads=%lld stamped_by=%lld read=%lld unfinished=%lld\n",
                (long long)shared_counts->looks, (long long)shared_counts->syncs,
-               (long long)shared_counts->lock_reads, (long long)shared_counts->stamped_by);
+               (long long)shared_counts->lock_reads, (long long)shared_counts->stamped_by,
+               (long long)shared_counts->trials, (long long)shared_counts->unfinished);
     return failed ? 1 : 0;
 }

@@ -74,6 +74,11 @@ static const char *const schema[] = {
      * schema 3: a schema 2 study has none, and its first creation allots from its count. */
     "CREATE TABLE IF NOT EXISTS knob_free_numbers(study BIGINT NOT NULL REFERENCES "
     "knob_studies(id) ON DELETE CASCADE, number BIGINT NOT NULL, PRIMARY KEY(study, number))",
+    /* A record's bytes are kept as they come, not compressed: with many workers the server
+     * spent 2-3% of its time in pglz compressing snapshots (mostly doubles, which it barely
+     * shrinks). Only new rows change; a knob before this leaves the setting alone. */
+    "ALTER TABLE knob_snapshots ALTER COLUMN data SET STORAGE EXTERNAL",
+    "ALTER TABLE knob_sampler_states ALTER COLUMN data SET STORAGE EXTERNAL",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '3') ON CONFLICT DO NOTHING",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
@@ -130,7 +135,7 @@ enum {
     Q_SNAP_PUT,
     Q_STATE_READ,
     Q_STATE_PUT,
-    Q_CREATE_UNPOPPED,
+    Q_POP_OR_CREATE,
     Q_COUNT
 };
 
@@ -463,16 +468,29 @@ static const char *const sql[Q_COUNT] = {
     [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
     [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
                    "$2::bigint, $3::bigint, $4::bytea",
-    /* $1 study, $2 start time, $3 cap: Q_CREATE_TRIAL (RUNNING, no attributes) after a
-     * Q_POP in the same transaction (pop_or_create), unless that took a trial: only such an
-     * update gives the transaction an id before this statement (BEGIN and Q_POP finding
-     * nothing take none); go is read once, before f locks anything. */
-    [Q_CREATE_UNPOPPED] =
-        "WITH go AS MATERIALIZED (SELECT txid_current_if_assigned() IS NULL AS yes), " TAKE_NUMBER(
+    /* $1 study, $2 start time, $3 cap: Q_POP, or else Q_CREATE_TRIAL (RUNNING, no
+     * attributes), in one statement: w, the waiting trial locked (read once), gates the
+     * creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id and
+     * number are the first two). The study's row is not read unless numbers are allotted
+     * (no study: no trial and no allotment, and the caller looks). It was BEGIN, Q_POP, a
+     * creation gated on the pop and COMMIT in one pipeline: four statements, two snapshots
+     * and a read of the study's row, which every creation's key-share lock keeps under a
+     * multixact with many workers. */
+    [Q_POP_OR_CREATE] =
+        "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
+        "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
+        "0, start_time = $2, seq = " STAMP
+        " FROM w WHERE x.id = w.id RETURNING x.id, x.number), " TAKE_NUMBER(
             "$3::bigint",
-            " AND (SELECT yes FROM go)") ", t AS (INSERT INTO knob_trials(study, number, state, "
-                                         "start_time, seq) SELECT $1, s.number, 0, $2, " STAMP
-                                         " FROM s RETURNING id, number) " TAKEN,
+            " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
+                                                 "knob_trials(study, number, state, start_time, "
+                                                 "seq) SELECT $1, s.number, 0, $2, " STAMP
+                                                 " FROM s RETURNING id, number) SELECT "
+                                                 "COALESCE((SELECT id FROM u), (SELECT id FROM "
+                                                 "t)), "
+                                                 "COALESCE((SELECT number FROM u), (SELECT number "
+                                                 "FROM t)), EXISTS (SELECT 1 FROM r), "
+                                                 "EXISTS (SELECT 1 FROM u)",
     /* $1 study, $2 cap: waits for the creations that hold a free number below the cap, and
      * counts the free numbers left (a creation that rolled back freed its own). */
     [Q_FREE_WAIT] = "SELECT count(*) FROM (SELECT 1 FROM knob_free_numbers WHERE study = $1 AND "
@@ -499,7 +517,8 @@ typedef struct pg {
 
 /* ---------------------------------------------------------------- counts */
 
-static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by;
+static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by, count_trials,
+    count_unfinished;
 
 static void count(_Atomic int64_t *c)
 {
@@ -512,6 +531,8 @@ void knob__pg_counts_get(knob__pg_counts *out)
     out->syncs = atomic_load_explicit(&count_syncs, memory_order_relaxed);
     out->lock_reads = atomic_load_explicit(&count_lock_reads, memory_order_relaxed);
     out->stamped_by = atomic_load_explicit(&count_stamped_by, memory_order_relaxed);
+    out->trials = atomic_load_explicit(&count_trials, memory_order_relaxed);
+    out->unfinished = atomic_load_explicit(&count_unfinished, memory_order_relaxed);
 }
 
 /* ---------------------------------------------------------------- connection */
@@ -662,12 +683,12 @@ static int exec_plain(pg *d, const char *text)
 }
 
 /* Runs `begin` (BEGIN with its options), the prepared statements which[0..k) (statement i
- * takes the first n_params[i] of p) and COMMIT as one pipeline, one round trip. res[0..k+2)
- * get every result, BEGIN's first and COMMIT's last, for the caller to read and clear; a
- * failure is rolled back while the connection still holds the transaction. `what` names
- * the operation in errors. */
+ * takes the first n_params[i] of p, and gives a binary result when bit i of `binary` is
+ * set) and COMMIT as one pipeline, one round trip. res[0..k+2) get every result, BEGIN's
+ * first and COMMIT's last, for the caller to read and clear; a failure is rolled back while
+ * the connection still holds the transaction. `what` names the operation in errors. */
 static int pipelined(pg *d, const char *begin, const int *which, const int *n_params, int k,
-                     const char *const *p, PGresult **res, const char *what)
+                     unsigned binary, const char *const *p, PGresult **res, const char *what)
 {
     int rc = KNOB_OK;
     if (!PQenterPipelineMode(d->c))
@@ -676,7 +697,7 @@ static int pipelined(pg *d, const char *begin, const int *which, const int *n_pa
     for (int i = 0; sent && i < k; i++) {
         char name[16];
         snprintf(name, sizeof name, "knob%d", which[i]);
-        sent = PQsendQueryPrepared(d->c, name, n_params[i], p, NULL, NULL, 0);
+        sent = PQsendQueryPrepared(d->c, name, n_params[i], p, NULL, NULL, (binary >> i) & 1);
     }
     sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
            PQpipelineSync(d->c);
@@ -740,6 +761,35 @@ static int64_t get_i64(const PGresult *r, int row, int col)
 static double get_dbl(const PGresult *r, int row, int col)
 {
     return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+/* A binary result's integer (int2, int4 or int8: big-endian, sign-extended; NULL: 0) and
+ * double (float8; NULL: NaN). The sync's rows come binary: with many workers each trial is
+ * read by every worker, and printing and parsing their numbers as text was a large part of
+ * both sides' work per row. */
+static int64_t bin_i64(const PGresult *r, int row, int col)
+{
+    int n = PQgetlength(r, row, col);
+    if (PQgetisnull(r, row, col) || n <= 0 || n > 8)
+        return 0;
+    const unsigned char *b = (const unsigned char *)PQgetvalue(r, row, col);
+    uint64_t v = b[0] & 0x80 ? UINT64_MAX : 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | b[i];
+    return (int64_t)v;
+}
+
+static double bin_dbl(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col) || PQgetlength(r, row, col) != 8)
+        return NAN;
+    const unsigned char *b = (const unsigned char *)PQgetvalue(r, row, col);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    double x;
+    memcpy(&x, &v, sizeof x);
+    return x;
 }
 
 /* r's status checked: on failure the message set and r cleared, else r is *out, the
@@ -1440,31 +1490,26 @@ static int op_pop(pg *d, void *a_)
     return study ? KNOB_OK : no_such_study(d, a->study);
 }
 
-/* Q_POP, then Q_CREATE_UNPOPPED, in one transaction and one round trip: BEGIN, the pop, the
- * creation, COMMIT. The pop comes first, so a waiting trial is taken before a new one is
- * made; neither waits for another worker (both skip what others hold). */
+/* Q_POP_OR_CREATE: a waiting trial is taken before a new one is made; neither waits for
+ * another worker (both skip what others hold). One statement, one round trip. */
 static int op_pop_or_create(pg *d, void *a_)
 {
-    static const int which[2] = {Q_POP, Q_CREATE_UNPOPPED}, n_params[2] = {2, 3};
     id_args *a = a_;
     char s[32], now[32], cap[32];
     const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(cap, a->number)};
     const char *what = "take a waiting trial or create one";
     for (bool again = true; again;) {
-        PGresult *res[4] = {0};
-        int rc = pipelined(d, "BEGIN", which, n_params, 2, p, res, what);
+        PGresult *r = NULL;
+        int rc = q1(d, Q_POP_OR_CREATE, 3, p, &r, what);
         again = false;
-        if (!rc && !PQntuples(res[1])) {
-            rc = no_such_study(d, a->study);
-        } else if (!rc && !PQgetisnull(res[1], 0, 0)) {
+        if (!rc && PQntuples(r) == 1 && PQgetvalue(r, 0, 3)[0] == 't') {
             a->found = true;
-            *a->out = get_i64(res[1], 0, 0);
-            *a->out2 = get_i64(res[1], 0, 1);
+            *a->out = get_i64(r, 0, 0);
+            *a->out2 = get_i64(r, 0, 1);
         } else if (!rc) {
-            rc = taken(d, res[2], a, &again, what);
+            rc = taken(d, r, a, &again, what);
         }
-        for (int i = 0; i < 4; i++)
-            PQclear(res[i]);
+        PQclear(r);
         if (rc)
             return rc;
     }
@@ -1749,32 +1794,33 @@ typedef struct scratch {
     size_t n_attrs[2], cap_attrs[2];
 } scratch;
 
-/* Gathers one trial's rows of Q_SYNC_ROWS from row *at (after its trial row) to the next
- * trial; strings point into the result, valid until it is cleared. */
+/* Gathers one trial's rows of Q_SYNC_ROWS (a binary result) from row *at (after its trial
+ * row) to the next trial; strings point into the result (libpq ends each value with a zero
+ * byte), valid until it is cleared. */
 static int gather(scratch *x, const PGresult *r, int *at, int64_t id)
 {
     x->n_params = x->n_values = x->n_inter = x->n_attrs[0] = x->n_attrs[1] = 0;
-    for (int n = PQntuples(r); *at < n && get_i64(r, *at, 1) == id; ++*at) {
+    for (int n = PQntuples(r); *at < n && bin_i64(r, *at, 1) == id; ++*at) {
         int i = *at;
-        switch (PQgetvalue(r, i, 0)[0]) {
-        case '1':
+        switch (bin_i64(r, i, 0)) {
+        case 1:
             if (knob__grow(&x->params, &x->cap_params, x->n_params + 1, sizeof *x->params))
                 return knob__oom("sync");
             x->params[x->n_params++] =
-                (knob__param_rec){PQgetvalue(r, i, 8), PQgetvalue(r, i, 9), get_dbl(r, i, 6)};
+                (knob__param_rec){PQgetvalue(r, i, 8), PQgetvalue(r, i, 9), bin_dbl(r, i, 6)};
             break;
-        case '2':
+        case 2:
             if (knob__grow(&x->values, &x->cap_values, x->n_values + 1, sizeof *x->values))
                 return knob__oom("sync");
-            x->values[x->n_values++] = get_dbl(r, i, 6);
+            x->values[x->n_values++] = bin_dbl(r, i, 6);
             break;
-        case '3':
+        case 3:
             if (knob__grow(&x->inter, &x->cap_inter, x->n_inter + 1, sizeof *x->inter))
                 return knob__oom("sync");
-            x->inter[x->n_inter++] = (knob_step_value){get_i64(r, i, 2), get_dbl(r, i, 6)};
+            x->inter[x->n_inter++] = (knob_step_value){bin_i64(r, i, 2), bin_dbl(r, i, 6)};
             break;
-        case '4': {
-            int k = get_i64(r, i, 3) != 0;
+        case 4: {
+            int k = bin_i64(r, i, 3) != 0;
             if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1,
                            sizeof *x->attrs[k]))
                 return knob__oom("sync");
@@ -1797,19 +1843,19 @@ static int deliver(sync_args *a, const PGresult *r)
     int rc = KNOB_OK;
     a->changed = 0;
     for (int i = 0, n = PQntuples(r); !rc && i < n;) {
-        int64_t id = get_i64(r, i, 1);
-        if (PQgetvalue(r, i, 0)[0] != '0') {
+        int64_t id = bin_i64(r, i, 1);
+        if (bin_i64(r, i, 0) != 0) {
             rc = knob__error(KNOB_ECORRUPT, "postgresql storage: rows of trial %lld without it",
                              (long long)id);
             break;
         }
         knob__trial_rec rec = {
             .id = id,
-            .number = get_i64(r, i, 3),
-            .state = (knob_trial_state)get_i64(r, i, 4),
-            .start_time = get_dbl(r, i, 6),
-            .end_time = get_dbl(r, i, 7),
-            .seq = get_i64(r, i, 5),
+            .number = bin_i64(r, i, 3),
+            .state = (knob_trial_state)bin_i64(r, i, 4),
+            .start_time = bin_dbl(r, i, 6),
+            .end_time = bin_dbl(r, i, 7),
+            .seq = bin_i64(r, i, 5),
         };
         i++;
         if ((rc = gather(&x, r, &i, id)))
@@ -1825,6 +1871,9 @@ static int deliver(sync_args *a, const PGresult *r)
         rec.n_system_attrs = x.n_attrs[1];
         rec.system_attrs = x.attrs[1];
         a->changed++;
+        count(&count_trials);
+        if (rec.state == KNOB_TRIAL_RUNNING || rec.state == KNOB_TRIAL_WAITING)
+            count(&count_unfinished);
         rc = a->cb(a->ctx, &rec);
     }
     free(x.params);
@@ -1871,8 +1920,8 @@ static int op_sync(pg *d, void *a_)
     const char *p[2] = {num(s, a->study), num(since, a->since)};
     PGresult *res[5] = {0};
     count(&count_syncs);
-    int rc = pipelined(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", which, n_params, 3, p,
-                       res, "read changed trials");
+    int rc = pipelined(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", which, n_params, 3,
+                       1u << 2, p, res, "read changed trials");
     if (!rc && !PQntuples(res[2]))
         rc =
             knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted", d->where);
@@ -1987,8 +2036,56 @@ static int snap_read(void *be, int64_t study,
     return with_retry(be, op_snap_read, &a, false, "read the study's snapshot");
 }
 
+/* One statement of a pipeline (send_pipe): a prepared query `q` whose parameter `bin` (-1:
+ * none) is binary, or the text `text` without parameters. */
+typedef struct pipe_step {
+    int q;
+    const char *text;
+    int n, bin, bin_len;
+} pipe_step;
+
+/* Sends steps[0..k) (parameters from p) and a sync as one pipeline, one round trip, and reads
+ * their results into res[0..k), the caller's to clear. A failure leaves the transaction as
+ * the server left it (aborted, when a step failed inside one). */
+static int send_pipe(pg *d, const pipe_step *steps, int k, const char *const *p, PGresult **res,
+                     const char *what)
+{
+    int rc = KNOB_OK;
+    if (!PQenterPipelineMode(d->c))
+        return fail_msg(d, what, PQerrorMessage(d->c));
+    bool sent = true;
+    for (int i = 0; sent && i < k; i++) {
+        const pipe_step *st = &steps[i];
+        if (st->text) {
+            sent = PQsendQueryParams(d->c, st->text, 0, NULL, NULL, NULL, NULL, 0);
+            continue;
+        }
+        char name[16];
+        int lens[8] = {0}, fmts[8] = {0};
+        if (st->bin >= 0)
+            lens[st->bin] = st->bin_len, fmts[st->bin] = 1;
+        snprintf(name, sizeof name, "knob%d", st->q);
+        sent = PQsendQueryPrepared(d->c, name, st->n, p, st->bin >= 0 ? lens : NULL,
+                                   st->bin >= 0 ? fmts : NULL, 0);
+    }
+    if (!(sent = sent && PQpipelineSync(d->c)))
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    for (int i = 0; sent && i < k; i++) {
+        res[i] = pipe_result(d->c);
+        if (!rc && !ok(res[i]))
+            rc = result_msg(d, what, res[i]);
+    }
+    if (!pipe_end(d->c, sent) && !rc)
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    return rc;
+}
+
 /* In one transaction: the study's writers' lock (given up at once when another holds it),
- * the checks in a snapshot taken after it, then the segments replaced or appended to. */
+ * the checks in a snapshot taken after it, then the segments replaced or appended to. Two
+ * round trips, the lock and the checks, then the writes and the commit: the transaction
+ * takes its id at the writes and holds it for one round trip, not three: a writer of
+ * the snapshot writes no trial, and while it runs the workers' syncs read pg_locks to see
+ * past it (Q_WATERMARK). The bytes are sent only by a writer that holds the lock. */
 static int op_snap_write(pg *d, void *a_)
 {
     rec_args *a = a_;
@@ -1996,36 +2093,33 @@ static int op_snap_write(pg *d, void *a_)
     const char *p[4] = {num(id, a->study), num(from, a->from), num(to, a->to),
                         (const char *)a->data};
     static const char what[] = "write the study's snapshot";
+    const pipe_step first[3] = {{.text = "BEGIN"},
+                                {.q = Q_SNAP_LOCK, .n = 1, .bin = -1},
+                                {.q = Q_SNAP_CHECK, .n = 3, .bin = -1}};
+    const pipe_step put[3] = {{.q = Q_SNAP_CLEAR, .n = 1, .bin = -1},
+                              {.q = Q_SNAP_PUT, .n = 4, .bin = 3, .bin_len = (int)a->len},
+                              {.text = "COMMIT"}};
+    PGresult *res[3] = {0};
     a->written = false;
-    int rc = exec_plain(d, "BEGIN");
-    static const int steps[4] = {Q_SNAP_LOCK, Q_SNAP_CHECK, Q_SNAP_CLEAR, Q_SNAP_PUT};
-    for (int i = 0; !rc && i < 4; i++) {
-        if (steps[i] == Q_SNAP_CLEAR && a->from > 0)
-            continue;
-        int n = steps[i] == Q_SNAP_LOCK || steps[i] == Q_SNAP_CLEAR ? 1
-                : steps[i] == Q_SNAP_CHECK                          ? 3
-                                                                    : 4;
-        PGresult *r = run_bin(d, steps[i], n, p, steps[i] == Q_SNAP_PUT ? 3 : -1,
-                              steps[i] == Q_SNAP_PUT ? (int)a->len : 0, false);
-        if (!ok(r)) {
-            rc = result_msg(d, what, r);
-        } else if (PQresultStatus(r) == PGRES_TUPLES_OK &&
-                   (PQntuples(r) != 1 || PQgetvalue(r, 0, 0)[0] != 't')) {
-            PQclear(r);
-            break; /* another writer holds the lock, or the checks failed: nothing written */
-        } else if (steps[i] == Q_SNAP_PUT) {
-            a->written = atoi(PQcmdTuples(r)) == 1;
-        }
-        PQclear(r);
+    int rc = send_pipe(d, first, 3, p, res, what);
+    bool go = !rc;
+    for (int i = 1; go && i < 3; i++)
+        go = PQntuples(res[i]) == 1 && PQgetvalue(res[i], 0, 0)[0] == 't';
+    for (int i = 0; i < 3; i++)
+        PQclear(res[i]), res[i] = NULL;
+    if (go) {
+        /* a whole chain replaces the old one; an append only adds */
+        int skip = a->from > 0;
+        rc = send_pipe(d, put + skip, 3 - skip, p, res, what);
+        a->written = !rc && atoi(PQcmdTuples(res[1 - skip])) == 1;
+        for (int i = 0; i < 3; i++)
+            PQclear(res[i]);
     }
     if (connection_lost(d))
         return rc ? rc : fail_msg(d, what, PQerrorMessage(d->c));
-    if (rc || !a->written) {
-        a->written = false;
-        exec_plain(d, "ROLLBACK");
-        return rc;
-    }
-    if ((rc = exec_plain(d, "COMMIT")))
+    if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK"); /* nothing written: the lock was held, a check failed */
+    if (rc)
         a->written = false;
     return rc;
 }

@@ -1,6 +1,7 @@
 /* What the PostgreSQL storage did in this process, counted for bench/workers and the
  * tests: how often a sync looked for changes, read them, had to read the server's lock
- * table (pg_locks) for its watermark, and looked up the writers that ended during it. */
+ * table (pg_locks) for its watermark, and looked up the writers that ended during it; the
+ * trials its syncs read, and how many of those were running or waiting. */
 #ifndef KNOB_STORAGE_POSTGRES_H
 #define KNOB_STORAGE_POSTGRES_H
 
@@ -11,6 +12,8 @@ typedef struct knob__pg_counts {
     int64_t syncs;      /* the sync's pipeline (watermark and the changed trials' rows) */
     int64_t lock_reads; /* syncs whose watermark read pg_locks (the plain mark was short) */
     int64_t stamped_by; /* syncs that then looked up writers ended after their snapshot */
+    int64_t trials;     /* trials the syncs read (a trial read again counts again) */
+    int64_t unfinished; /* of those, trials read while running or waiting */
 } knob__pg_counts;
 
 /* The counts of every PostgreSQL storage of this process so far (thread-safe). */

@@ -629,9 +629,9 @@ static void open_runs_no_ddl_beside_writers(void **state)
 }
 
 /* What bench/workers prints of the syncs (knob__pg_counts_get): a handle's first read of a
- * study looks for a change, then reads the changes; another program's transaction, begun
- * before the trials were written, holds the plain mark back, so the watermark reads
- * pg_locks, and reads past it. */
+ * study looks for a change, then reads the changes (the trials read, none unfinished);
+ * another program's transaction, begun before the trials were written, holds the plain mark
+ * back, so the watermark reads pg_locks, and reads past it. */
 static void syncs_are_counted(void **state)
 {
     (void)state;
@@ -655,6 +655,8 @@ static void syncs_are_counted(void **state)
     assert_int_equal(b.looks - a.looks, 1);
     assert_int_equal(b.syncs - a.syncs, 1);
     assert_int_equal(b.lock_reads - a.lock_reads, 1);
+    assert_int_equal(b.trials - a.trials, 3); /* the three trials, finished */
+    assert_int_equal(b.unfinished - a.unfinished, 0);
     /* read past the stranger: nothing comes again, with no look at pg_locks */
     assert_int_equal(knob_study_trials_since(s, stamp, &got, &n, &stamp), KNOB_OK);
     knob__pg_counts_get(&a);
