@@ -667,7 +667,7 @@ int knob__bo_warm_unseen(bo *p, const data *D, double *xbest)
 /* The acquisition's region (option warm_start_region). A related task's optimum lies near
  * the source's, but the source's model as the prior mean says where the source's optimum
  * was, sharply: a target moved by 10% of each range was searched about the source's optimum,
- * in the params where the source is steepest, for 10-15 trials (Hartmann-6), and found its
+ * in the param where the source is steepest, for 20 trials (Hartmann-6), and found its
  * basin as late as a cold run. The box keeps the acquisition's search near the source's best
  * (where the related optimum should be) and then near this study's best, so that it moves
  * with what this study finds there (a trust region of fixed size, TuRBO's without its
@@ -675,11 +675,12 @@ int knob__bo_warm_unseen(bo *p, const data *D, double *xbest)
  * A source that points the wrong way costs a little: once a trial away from it is the best
  * (the startup's Sobol trials, say), the box moves there. */
 
-/* Row x lies in the box centred on c with half side h (its continuous dimensions). */
-static bool in_box(const bo *p, const double *x, const double *c, double h)
+/* Row x lies in the box centred on c with half side h (in its continuous dimensions that
+ * `in` marks). */
+static bool in_box(const bo *p, const double *x, const double *c, double h, const bool *in)
 {
     for (int k = 0; k < p->n_dims; k++)
-        if (!p->dims[k].cat && fabs(x[k] - c[k]) > h)
+        if (in[k] && !p->dims[k].cat && fabs(x[k] - c[k]) > h)
             return false;
     return true;
 }
@@ -700,7 +701,7 @@ void knob__bo_warm_box(bo *p, const data *D)
     }
     bool inside = false;
     for (int i = 0; i < D->n && !inside; i++)
-        inside = in_box(p, D->X + (size_t)i * d, c, h);
+        inside = in_box(p, D->X + (size_t)i * d, c, h, shared);
     if (inside)
         memcpy(c, D->X + (size_t)D->top[0] * d, (size_t)d * sizeof *c);
     /* a param the source lacks spans its range until the box follows this study's best */
