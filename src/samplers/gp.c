@@ -124,7 +124,9 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     if (!rc && !explored && knob__bo_warm_refines(p, self, &D))
         rc = knob__bo_warm_refine(p, &D, xbest, &explored);
     if (!rc && !explored) {
+        knob__bo_warm_box(p, &D); /* warm: the acquisition near the source's best (gp_warm.c) */
         rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
+        p->ws_box_on = false;
         if (!rc) /* warm: not a point asked before (gp_warm.c) */
             rc = knob__bo_warm_unseen(p, &D, xbest);
     }
@@ -357,6 +359,11 @@ static const knob_option options[] = {
      "kernel whose correlation is fitted with the other kernel params (a multi-task GP) in "
      "place of the source's model as prior mean (when the two studies share every param)",
      NULL},
+    {"warm_start_region", KNOB_OPT_DOUBLE, offsetof(bo, ws_region), "0.1", 0, 1,
+     "with warm_start_study: the acquisition searches a box of this half side (a share of each "
+     "param's range) around the source's best trial, then around this study's best once one of "
+     "its trials lies in the box (0: the whole space)",
+     NULL},
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
@@ -436,7 +443,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, warm_start_refine, warm_start_shift, "
-            "warm_start_local, warm_start_task, "
+            "warm_start_local, warm_start_task, warm_start_region, "
             "trust_region, min_noise, warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, step_mask, terrace, "
             "batch_acquisition, "

@@ -108,6 +108,11 @@ static double local_search(ctx *c, double *x, double start_value)
         u[i] = x[c->free[i]] * c->scale[i];
         lo[i] = 0;
         hi[i] = c->scale[i];
+        if (c->p->ws_box_on) {
+            lo[i] = c->p->ws_lo[c->free[i]] * c->scale[i];
+            hi[i] = c->p->ws_hi[c->free[i]] * c->scale[i];
+            u[i] = fmin(fmax(u[i], lo[i]), hi[i]);
+        }
     }
     nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)c->n_free);
     if (!opt)
@@ -236,6 +241,8 @@ static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const doubl
     for (int i = 0; i < m_sobol; i++)
         for (int k = 0; k < d; k++) {
             double u = knob__bo_sobol_u(p, (unsigned)k, (uint64_t)i + 1, salt);
+            if (p->ws_box_on && !p->dims[k].cat)
+                u = p->ws_lo[k] + u * (p->ws_hi[k] - p->ws_lo[k]);
             cand[(size_t)i * d + k] = p->dims[k].cat ? knob__dim_choice(&p->dims[k], u) : u;
         }
     for (int i = 0; i < m_near; i++) {
@@ -248,6 +255,8 @@ static void make_candidates(const bo *p, knob_rng *r, uint64_t salt, const doubl
                              : base[k];
             } else {
                 row[k] = fmin(fmax(base[k] + 0.05 * knob_rng_normal(r), 0), 1);
+                if (p->ws_box_on)
+                    row[k] = fmin(fmax(row[k], p->ws_lo[k]), p->ws_hi[k]);
             }
         }
     }

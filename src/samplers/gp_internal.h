@@ -100,6 +100,9 @@ typedef struct knob__bo {
     bool ws_task;               /* option warm_start_task: one model of both studies' trials */
     bool ws_firsts_read;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
+    double ws_region; /* option warm_start_region: the acquisition's box, its half side */
+    bool ws_box_on;   /* this ask's acquisition searches [ws_lo, ws_hi] alone (gp_warm.c) */
+    double ws_lo[MAX_DIMS], ws_hi[MAX_DIMS];
     /* several objectives: objective 0's model is gp, the others' mgp (gp_mo.c) */
     int n_obj;
     knob__gp mgp[KNOB__EHVI_MAX_OBJ - 1];
@@ -346,5 +349,11 @@ int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined);
 /* Warm with warm_start_refine: when xbest (the acquisition's) was asked before, the
  * refinement's point instead, if it has one. */
 int knob__bo_warm_unseen(bo *p, const data *D, double *xbest);
+
+/* This ask's region (option warm_start_region) into p->ws_box_on, ws_lo and ws_hi: in a warm
+ * run, the box of half side ws_region (unit cube) around the source's best trial until one of
+ * this study's trials lies in that box, then around this study's best trial; off (the whole
+ * cube) in a cold run. */
+void knob__bo_warm_box(bo *p, const data *D);
 
 #endif

@@ -661,3 +661,54 @@ int knob__bo_warm_unseen(bo *p, const data *D, double *xbest)
         memcpy(xbest, x, (size_t)p->n_dims * sizeof *x);
     return rc;
 }
+
+/* ---------------------------------------------------------------- the region */
+
+/* The acquisition's region (option warm_start_region). A related task's optimum lies near
+ * the source's, but the source's model as the prior mean says where the source's optimum
+ * was, sharply: a target moved by 10% of each range was searched about the source's optimum,
+ * in the param where the source is steepest, for 20 trials (Hartmann-6), and found its
+ * basin as late as a cold run. The box keeps the acquisition's search near the source's best
+ * (where the related optimum should be) and then near this study's best, so that it moves
+ * with what this study finds there (a trust region of fixed size, TuRBO's without its
+ * shrinking: the refinement, warm_start_refine and warm_start_local, does the last digits).
+ * A source that points the wrong way costs a little: once a trial away from it is the best
+ * (the startup's Sobol trials, say), the box moves there. */
+
+/* Row x lies in the box centred on c with half side h (in its continuous dimensions that
+ * `in` marks). */
+static bool in_box(const bo *p, const double *x, const double *c, double h, const bool *in)
+{
+    for (int k = 0; k < p->n_dims; k++)
+        if (in[k] && !p->dims[k].cat && fabs(x[k] - c[k]) > h)
+            return false;
+    return true;
+}
+
+void knob__bo_warm_box(bo *p, const data *D)
+{
+    int d = p->n_dims;
+    double h = p->ws_region, c[MAX_DIMS];
+    bool shared[MAX_DIMS] = {false};
+    p->ws_box_on = false;
+    if (!p->ws_on || h <= 0 || D->n_top == 0)
+        return;
+    for (int k = 0; k < d; k++)
+        c[k] = 0.5;
+    for (int j = 0; j < p->ns; j++) {
+        c[p->s_dims[j]] = p->ws_sbest[j] + p->ws_shift[j];
+        shared[p->s_dims[j]] = true;
+    }
+    bool inside = false;
+    for (int i = 0; i < D->n && !inside; i++)
+        inside = in_box(p, D->X + (size_t)i * d, c, h, shared);
+    if (inside)
+        memcpy(c, D->X + (size_t)D->top[0] * d, (size_t)d * sizeof *c);
+    /* a param the source lacks spans its range until the box follows this study's best */
+    for (int k = 0; k < d; k++) {
+        bool whole = p->dims[k].cat || (!inside && !shared[k]);
+        p->ws_lo[k] = whole ? 0 : fmax(c[k] - h, 0);
+        p->ws_hi[k] = whole ? 1 : fmin(c[k] + h, 1);
+    }
+    p->ws_box_on = true;
+}
