@@ -518,7 +518,7 @@ typedef struct pg {
 /* ---------------------------------------------------------------- counts */
 
 static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by, count_trials,
-    count_unfinished;
+    count_unfinished, count_snap_tries, count_snap_written, count_snap_whole, count_snap_bytes;
 
 static void count(_Atomic int64_t *c)
 {
@@ -533,6 +533,10 @@ void knob__pg_counts_get(knob__pg_counts *out)
     out->stamped_by = atomic_load_explicit(&count_stamped_by, memory_order_relaxed);
     out->trials = atomic_load_explicit(&count_trials, memory_order_relaxed);
     out->unfinished = atomic_load_explicit(&count_unfinished, memory_order_relaxed);
+    out->snap_tries = atomic_load_explicit(&count_snap_tries, memory_order_relaxed);
+    out->snap_written = atomic_load_explicit(&count_snap_written, memory_order_relaxed);
+    out->snap_whole = atomic_load_explicit(&count_snap_whole, memory_order_relaxed);
+    out->snap_bytes = atomic_load_explicit(&count_snap_bytes, memory_order_relaxed);
 }
 
 /* ---------------------------------------------------------------- connection */
@@ -2131,8 +2135,14 @@ static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const v
     *written = false;
     if (len > INT32_MAX)
         return KNOB_OK; /* more than a bytea parameter carries: none kept */
+    count(&count_snap_tries);
+    atomic_fetch_add_explicit(&count_snap_bytes, (int64_t)len, memory_order_relaxed);
     int rc = with_retry(be, op_snap_write, &a, false, "write the study's snapshot");
     *written = !rc && a.written;
+    if (*written)
+        count(&count_snap_written);
+    if (*written && from == 0)
+        count(&count_snap_whole);
     return rc;
 }
 
