@@ -60,7 +60,7 @@ measure() {
     syncs=$(echo "$out" | sed -n 's/.* syncs=\([0-9]*\).*/\1/p' | head -n 1)
     locks=$(echo "$out" | sed -n 's/.*lock_reads=\([0-9]*\).*/\1/p' | head -n 1)
     echo "$out" | grep -v -e '^cpu=' -e 'trials_per_s=' -e '^looks=' -e '^snap_' >>"$TMP/errors" || true
-    echo "$out" | grep -e '^looks=' -e '^snap_' | sed "s/^/$*: /" >>"$TMP/counts" || true
+    echo "$out" | grep -e '^looks=' -e '^snap_' | sed "s|^|$*: |" >>"$TMP/counts" || true
     if [ -z "$r" ] || [ -z "$n" ] || [ "$n" = 0 ] || [ -z "$c" ]; then echo "failed - - -"; return; fi
     python3 -c "print('$r', '%.2f' % (($c) * 1000 / $n), '%.2f' % (($s1 - $s0) * 1000 / $n),
                       ('%.0f%%' % (100 * ${locks:-0} / ${syncs:-0})) if ${syncs:-0} else '-')"
