@@ -10,8 +10,9 @@
  * pipeline reading the changes), lock_reads (syncs whose watermark read pg_locks),
  * stamped_by (syncs that looked up writers that ended meanwhile), read (the trials the
  * syncs read) and unfinished (those read while running or waiting); then the study
- * snapshot's writes begun, written, written whole, and the megabytes encoded for them. Each worker opens its own
- * connection, creates or loads the study "bench", and runs ask, two suggestions, tell. */
+ * snapshot's writes begun, written, written whole, and the megabytes encoded for them. Each worker
+ * opens its own connection, creates or loads the study "bench", and runs ask, two suggestions,
+ * tell. */
 #include "knob.h"
 #include "storage/postgres.h"
 #include "trials.h"
