@@ -11,16 +11,19 @@
  * What it applied is the view as it was at that segment's stamp, and the sync that
  * follows gives every trial changed after it, so a snapshot is never served stale; it is
  * only ever older. A storage behind the snapshot's stamp is a foreign snapshot: the view
- * is then read again from nothing (view.c). Writers replace the chain when it is missing
- * or in too many pieces, and append otherwise; the backend writes a segment in one
- * transaction and appends only after the chain's current end, so concurrent writers
- * cannot make a chain with a gap or a fork.
+ * is then read again from nothing (view.c). One process writes a study's snapshot at a
+ * time: the storage gives it the study's snapshot for itself, and only then does it look
+ * at the chain as it is and encode anything (another process at it: it skips, and tries
+ * again after more trials changed). It replaces the chain when it is missing, in too
+ * many pieces or broken, and otherwise appends what changed since the chain's end,
+ * whoever wrote it: a process that did not write the last segment appends after it all
+ * the same, so many processes make one chain of appends, not a rewrite each.
  *
  * KNOB_SNAPSHOT in the environment: "off" (no snapshot read or written), or
  * "MIN_TRIALS[,MIN_CHANGED[,MAX_SEGMENTS]]" (defaults 1000, 64, 64): studies smaller than
- * MIN_TRIALS get none; an append waits for MIN_CHANGED changed trials; a chain of
- * MAX_SEGMENTS segments, or whose appends hold more trials than its first segment, is
- * written again whole. */
+ * MIN_TRIALS get none; an append waits for MIN_CHANGED trials changed since the chain's
+ * end; a chain of MAX_SEGMENTS segments, or whose appends hold more bytes than its first
+ * segment, is written again whole. */
 #include "space.h"
 #include "study.h"
 #include "util/bytes.h"
@@ -572,26 +575,19 @@ bool knob__snap_brief(const void *data, size_t len, int64_t study, int64_t to,
 typedef struct chain {
     knob_study *s;
     const knob__view_builders *b;
-    int64_t at;      /* the stamp the view is at */
-    size_t segs;     /* segments applied */
-    uint64_t base_n; /* trials of the first segment */
-    uint64_t tail_n; /* trials of the others */
+    int64_t at;  /* the stamp the view is at */
+    size_t segs; /* segments applied */
     bool broken;
 } chain;
 
 static int on_segment(void *ctx, int64_t from, int64_t to, const void *data, size_t len)
 {
     chain *c = ctx;
-    snap_head h;
     if (from != c->at || knob__snap_decode(c->s, c->b, from, to, data, len)) {
         c->broken = true;
         return KNOB_EDONE; /* stops the read: the chain is trusted up to here */
     }
-    memcpy(&h, data, sizeof h);
-    if (c->segs++ == 0)
-        c->base_n = h.n_trials;
-    else
-        c->tail_n += h.n_trials;
+    c->segs++;
     c->at = to;
     return KNOB_OK;
 }
@@ -609,17 +605,64 @@ int64_t knob__snap_load(knob_study *s, const knob__view_builders *b)
         c.at = 0;
     }
     if (c.at == 0) {
-        /* nothing applied, or nothing to trust: an empty view, read whole by the sync */
+        /* nothing applied, or nothing to trust: an empty view, read whole by the sync, and
+         * a chain found broken written again whole (not appended to) */
         b->drop(v);
+        if (c.broken)
+            v->snap_segs = SIZE_MAX;
         return 0;
     }
     v->seq = v->snap_seq = c.at;
     /* a chain that broke part way is written again whole at the next save */
     v->snap_segs = c.broken ? SIZE_MAX : c.segs;
-    v->snap_base = c.base_n;
-    v->snap_tail = c.tail_n;
     v->snap_mark = v->n_delivered;
     return c.at;
+}
+
+/* What a save knows and makes under the storage's lock on the study's snapshot. */
+typedef struct saving {
+    knob_study *s;
+    tuning t;
+    bool made;  /* make was called: this process held the snapshot */
+    bool whole; /* what it made */
+    int64_t end;
+    void *data;
+    size_t len;
+} saving;
+
+/* The view's trials stamped after `from`. */
+static size_t changed_since(const knob__view *v, int64_t from)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->n; i++)
+        n += wanted(v, i, from);
+    return n;
+}
+
+/* Called by the storage once this process holds the study's snapshot, with the chain as
+ * it is (another process's writes included): a whole chain when there is none, it is in
+ * too many pieces or its appends outweigh its first segment, or this process found it
+ * broken; otherwise an append from the chain's end, when the view holds enough trials
+ * changed since it. The view behind the chain's end adds nothing. */
+static int make(void *ctx, const knob__snap_chain *c, knob__snap_seg *out)
+{
+    saving *w = ctx;
+    knob__view *v = &w->s->view;
+    free(w->data);
+    w->data = NULL;
+    w->made = true;
+    w->end = c->end;
+    if (c->end > v->seq)
+        return KNOB_OK;
+    w->whole = c->end == 0 || c->segs == 0 || c->segs >= w->t.max_segs ||
+               c->tail_len > c->base_len || v->snap_segs == SIZE_MAX;
+    if (!w->whole && (c->end == v->seq || changed_since(v, c->end) < w->t.min_changed))
+        return KNOB_OK;
+    int64_t from = w->whole ? 0 : c->end;
+    w->data = knob__snap_encode(w->s, from, &w->len);
+    if (w->data)
+        *out = (knob__snap_seg){from, v->seq, w->data, w->len};
+    return KNOB_OK;
 }
 
 void knob__snap_save(knob_study *s)
@@ -630,34 +673,30 @@ void knob__snap_save(knob_study *s)
     tuning t = get_tuning();
     if (t.off || v->n < t.min_trials)
         return;
-    size_t changed = v->n_delivered - v->snap_mark;
-    bool whole = v->snap_seq == 0 || v->snap_segs >= t.max_segs || v->snap_tail > v->snap_base;
-    /* after a write lost to another writer, wait for an eighth of the study to change */
-    size_t wait =
-        v->snap_lost ? (v->n / 8 > t.min_changed ? v->n / 8 : t.min_changed) : t.min_changed;
-    if ((!whole || v->snap_lost) && changed < wait)
+    /* a process tries again after `wait` changed trials: the tuning's least after its own
+     * write, twice the last wait (up to an eighth of the study) after finding another
+     * writer's: so the tries of many processes together stay about one per MIN_CHANGED
+     * changed trials of the study, not one per process */
+    size_t wait = v->snap_wait ? v->snap_wait : t.min_changed;
+    if (v->n_delivered - v->snap_mark < wait)
         return;
-    if (v->snap_lost)
-        whole = true;
-    int64_t from = whole ? 0 : v->snap_seq;
-    size_t len = 0;
-    void *data = knob__snap_encode(s, from, &len);
+    saving w = {.s = s, .t = t};
     bool written = false;
-    if (data)
-        knob__store_snap_write(s, from, v->seq, data, len, &written);
+    knob__store_snap_write(s, make, &w, &written);
+    size_t most = v->n / 8 > t.min_changed ? v->n / 8 : t.min_changed;
     if (written) {
-        snap_head h;
-        memcpy(&h, data, sizeof h);
         v->snap_seq = v->seq;
-        v->snap_segs = whole ? 1 : v->snap_segs + 1;
-        if (whole)
-            v->snap_base = h.n_trials, v->snap_tail = 0;
-        else
-            v->snap_tail += h.n_trials;
-        v->snap_lost = false;
+        v->snap_segs = w.whole ? 1 : v->snap_segs + 1;
+        v->snap_wait = t.min_changed;
     } else {
-        v->snap_lost = true;
+        /* another holds the snapshot, or keeps it: its chain's end is what this process
+         * appends to next (when its view is past it) */
+        if (w.made && w.end > 0 && w.end <= v->seq)
+            v->snap_seq = w.end;
+        if (w.made && v->snap_segs == SIZE_MAX)
+            v->snap_segs = 0; /* the broken chain is another's to rewrite now */
+        v->snap_wait = wait * 2 < most ? wait * 2 : most;
     }
     v->snap_mark = v->n_delivered;
-    free(data);
+    free(w.data);
 }

@@ -366,10 +366,9 @@ int knob__store_snap_read(knob_study *s,
     return s->st->be->snap_read(s->st->h, s->id, cb, ctx);
 }
 
-int knob__store_snap_write(knob_study *s, int64_t from, int64_t to, const void *data, size_t len,
-                           bool *written)
+int knob__store_snap_write(knob_study *s, knob__snap_make make, void *ctx, bool *written)
 {
-    return s->st->be->snap_write(s->st->h, s->id, from, to, data, len, written);
+    return s->st->be->snap_write(s->st->h, s->id, make, ctx, written);
 }
 
 bool knob__store_has_states(const knob_study *s)

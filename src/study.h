@@ -61,8 +61,8 @@ typedef struct knob__view {
     int64_t snap_seq;   /* the stamp the storage's snapshot of the study ends at; 0: none */
     size_t snap_segs;   /* its segments */
     size_t snap_mark;   /* n_delivered when the view was last at snap_seq */
-    uint64_t snap_base, snap_tail; /* trials in its first segment, in the others */
-    bool snap_lost;                /* the last write found another writer's chain */
+    size_t snap_wait;   /* changed trials before this process tries to write again (0: the
+                         * tuning's least): it grows while other writers keep the chain */
     /* Read lazily (knob_study_trials_since on a study not read yet): the view holds only
      * the trials changed since `partial_from`, and anything that needs all of them reads
      * the study whole first (knob__view_sync). */
@@ -286,8 +286,7 @@ int knob__store_snap_read(knob_study *s,
                           int (*cb)(void *ctx, int64_t from, int64_t to, const void *data,
                                     size_t len),
                           void *ctx);
-int knob__store_snap_write(knob_study *s, int64_t from, int64_t to, const void *data, size_t len,
-                           bool *written);
+int knob__store_snap_write(knob_study *s, knob__snap_make make, void *ctx, bool *written);
 
 /* trial.c */
 knob_trial *knob__trial_new(knob_study *s);

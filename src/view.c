@@ -373,7 +373,7 @@ void knob__view_drop(knob__view *v)
     v->best = -1;
     v->seq = v->snap_seq = 0;
     v->snap_segs = 0;
-    v->snap_base = v->snap_tail = 0;
+    v->snap_wait = 0;
     v->snap_mark = v->n_delivered;
 }
 

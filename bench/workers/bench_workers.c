@@ -9,8 +9,10 @@
  * what the workers' syncs did, summed: looks (one indexed look for a change), syncs (the
  * pipeline reading the changes), lock_reads (syncs whose watermark read pg_locks),
  * stamped_by (syncs that looked up writers that ended meanwhile), read (the trials the
- * syncs read) and unfinished (those read while running or waiting). Each worker opens its own
- * connection, creates or loads the study "bench", and runs ask, two suggestions, tell. */
+ * syncs read) and unfinished (those read while running or waiting); then the study
+ * snapshot's writes begun, written, written whole, and the megabytes encoded for them. Each worker
+ * opens its own connection, creates or loads the study "bench", and runs ask, two suggestions,
+ * tell. */
 #include "knob.h"
 #include "storage/postgres.h"
 #include "trials.h"
@@ -47,6 +49,10 @@ static void add_counts(void)
     __atomic_add_fetch(&shared_counts->stamped_by, c.stamped_by, __ATOMIC_RELAXED);
     __atomic_add_fetch(&shared_counts->trials, c.trials, __ATOMIC_RELAXED);
     __atomic_add_fetch(&shared_counts->unfinished, c.unfinished, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->snap_tries, c.snap_tries, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->snap_written, c.snap_written, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->snap_whole, c.snap_whole, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->snap_bytes, c.snap_bytes, __ATOMIC_RELAXED);
 }
 
 static int worker(const char *url, int n, int seed)
@@ -108,5 +114,9 @@ int main(int argc, char **argv)
                (long long)shared_counts->looks, (long long)shared_counts->syncs,
                (long long)shared_counts->lock_reads, (long long)shared_counts->stamped_by,
                (long long)shared_counts->trials, (long long)shared_counts->unfinished);
+    if (shared_counts && shared_counts->snap_tries)
+        printf("snap_tries=%lld snap_written=%lld snap_whole=%lld snap_mb=%.1f\n",
+               (long long)shared_counts->snap_tries, (long long)shared_counts->snap_written,
+               (long long)shared_counts->snap_whole, shared_counts->snap_bytes / 1e6);
     return failed ? 1 : 0;
 }

@@ -59,7 +59,8 @@ measure() {
     local syncs locks
     syncs=$(echo "$out" | sed -n 's/.* syncs=\([0-9]*\).*/\1/p' | head -n 1)
     locks=$(echo "$out" | sed -n 's/.*lock_reads=\([0-9]*\).*/\1/p' | head -n 1)
-    echo "$out" | grep -v -e '^cpu=' -e 'trials_per_s=' -e '^looks=' >>"$TMP/errors" || true
+    echo "$out" | grep -v -e '^cpu=' -e 'trials_per_s=' -e '^looks=' -e '^snap_' >>"$TMP/errors" || true
+    echo "$out" | grep -e '^looks=' -e '^snap_' | sed "s|^|$*: |" >>"$TMP/counts" || true
     if [ -z "$r" ] || [ -z "$n" ] || [ "$n" = 0 ] || [ -z "$c" ]; then echo "failed - - -"; return; fi
     python3 -c "print('$r', '%.2f' % (($c) * 1000 / $n), '%.2f' % (($s1 - $s0) * 1000 / $n),
                       ('%.0f%%' % (100 * ${locks:-0} / ${syncs:-0})) if ${syncs:-0} else '-')"
@@ -100,6 +101,7 @@ for storage in dict.fromkeys(r[0] for r in rows):
     print(f"{storage}: share of the peak ({peak:.1f} trials/s at {peak_n} workers): " +
           ", ".join(f"{n}: {100 * r / peak:.0f}%" for n, r in got))
 PY
+[ -s "$TMP/counts" ] && sed 's#^[^:]*bench_workers [^ ]* \([0-9]*\) [0-9]*#workers=\1#' "$TMP/counts"
 echo "(knob: $KNOB_M trials per worker; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
 echo " *_sms: server CPU ms per trial (PostgreSQL; includes whatever else that server ran); locks: the"
 echo " share of knob's syncs whose watermark read pg_locks; errors in $TMP/errors)"

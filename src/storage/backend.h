@@ -59,6 +59,20 @@ typedef bool (*knob__best_reader)(void *ctx, int64_t study, knob_direction dir, 
 
 #define KNOB__BACKEND_VERSION 1
 
+/* The study snapshot's chain as its writer finds it (snap_write), and what make gives to
+ * write: the segment from..to (its bytes stay make's caller's; NULL: nothing to write). */
+typedef struct knob__snap_chain {
+    int64_t end;                 /* the stamp its last segment ends at; 0: no chain to add to */
+    size_t segs;                 /* its segments */
+    uint64_t base_len, tail_len; /* bytes of its first segment, of the others */
+} knob__snap_chain;
+typedef struct knob__snap_seg {
+    int64_t from, to;
+    const void *data;
+    size_t len;
+} knob__snap_seg;
+typedef int (*knob__snap_make)(void *ctx, const knob__snap_chain *c, knob__snap_seg *out);
+
 typedef struct knob__backend {
     int version;
     const char *scheme; /* "memory", "sqlite" */
@@ -144,16 +158,16 @@ typedef struct knob__backend {
      * (snapshot.c), a cache of its trials kept as opaque segments, each with the stamps
      * it goes from and to. snap_read gives the study's segments in the order of `to`
      * (bytes borrowed for the callback), stopping on non-OK. snap_write, in one
-     * transaction: from == 0 replaces the study's segments with this one; from > 0
-     * appends it only when the study's last segment ends at `from`; either only while
-     * the study exists with a stamp >= to (*written says whether it was written). It
-     * may give up soon when another writer holds the storage. A study's segments go
-     * with it. */
+     * transaction, first takes the study's snapshot for itself (it gives up soon, without
+     * calling make, when another writer holds it or the storage), then calls make once with
+     * the chain as it is, and writes what make gives: from == 0 replaces the study's
+     * segments with it, from > 0 appends it (make is told the chain's end, and appends only
+     * there); either only while the study exists with a stamp >= to (*written says whether
+     * it was written; make giving no data writes nothing). A study's segments go with it. */
     int (*snap_read)(void *be, int64_t study,
                      int (*cb)(void *ctx, int64_t from, int64_t to, const void *data, size_t len),
                      void *ctx);
-    int (*snap_write)(void *be, int64_t study, int64_t from, int64_t to, const void *data,
-                      size_t len, bool *written);
+    int (*snap_write)(void *be, int64_t study, knob__snap_make make, void *ctx, bool *written);
     /* Optional (both or neither; NULL: none): sampler states of the core
      * (sampler_state.c), opaque records kept by study and key, each with the stamp it is
      * as of. state_read calls cb once with the study's record of that key (bytes borrowed

@@ -130,7 +130,7 @@ enum {
     Q_FREE_WAIT,
     Q_SNAP_READ,
     Q_SNAP_LOCK,
-    Q_SNAP_CHECK,
+    Q_SNAP_CHAIN,
     Q_SNAP_CLEAR,
     Q_SNAP_PUT,
     Q_STATE_READ,
@@ -458,16 +458,20 @@ static const char *const sql[Q_COUNT] = {
      * application's) meets it. */
     [Q_SNAP_LOCK] = "SELECT pg_try_advisory_xact_lock('knob_snapshots'::regclass::oid::int, "
                     "($1::bigint & 2147483647)::int)",
-    /* $1 study, $2 from, $3 to; after Q_SNAP_LOCK, in a later statement's snapshot (so it sees
-     * what the last holder of the lock committed): the study is there, the stamp is this
-     * cluster's, and an append follows on from the last segment. */
-    [Q_SNAP_CHECK] =
-        "SELECT EXISTS (SELECT 1 FROM knob_studies WHERE id = $1) AND $3::bigint < " XMAX
-        " AND ($2::bigint = 0 OR COALESCE((SELECT max(to_seq) FROM "
-        "knob_snapshots WHERE study = $1), 0) = $2::bigint)",
+    /* $1 study; after Q_SNAP_LOCK, in a later statement's snapshot (so it sees what the
+     * last holder of the lock committed): whether the study is there, then its chain: the
+     * end (0 when a segment's stamp is not this cluster's: the chain is then replaced), the
+     * segments, the bytes of the first and of the others (the stored lengths: nothing is
+     * read of the data). */
+    [Q_SNAP_CHAIN] =
+        "SELECT EXISTS (SELECT 1 FROM knob_studies WHERE id = $1), CASE WHEN "
+        "COALESCE(bool_and(to_seq < " XMAX "), true) THEN COALESCE(max(to_seq), 0) ELSE 0 END, "
+        "count(*), COALESCE(sum(octet_length(data)) FILTER (WHERE from_seq = 0), 0), "
+        "COALESCE(sum(octet_length(data)) FILTER (WHERE from_seq > 0), 0) FROM knob_snapshots "
+        "WHERE study = $1",
     [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
     [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
-                   "$2::bigint, $3::bigint, $4::bytea",
+                   "$2::bigint, $3::bigint, $4::bytea WHERE $3::bigint < " XMAX,
     /* $1 study, $2 start time, $3 cap: Q_POP, or else Q_CREATE_TRIAL (RUNNING, no
      * attributes), in one statement: w, the waiting trial locked (read once), gates the
      * creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id and
@@ -518,7 +522,7 @@ typedef struct pg {
 /* ---------------------------------------------------------------- counts */
 
 static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by, count_trials,
-    count_unfinished;
+    count_unfinished, count_snap_tries, count_snap_written, count_snap_whole, count_snap_bytes;
 
 static void count(_Atomic int64_t *c)
 {
@@ -533,6 +537,10 @@ void knob__pg_counts_get(knob__pg_counts *out)
     out->stamped_by = atomic_load_explicit(&count_stamped_by, memory_order_relaxed);
     out->trials = atomic_load_explicit(&count_trials, memory_order_relaxed);
     out->unfinished = atomic_load_explicit(&count_unfinished, memory_order_relaxed);
+    out->snap_tries = atomic_load_explicit(&count_snap_tries, memory_order_relaxed);
+    out->snap_written = atomic_load_explicit(&count_snap_written, memory_order_relaxed);
+    out->snap_whole = atomic_load_explicit(&count_snap_whole, memory_order_relaxed);
+    out->snap_bytes = atomic_load_explicit(&count_snap_bytes, memory_order_relaxed);
 }
 
 /* ---------------------------------------------------------------- connection */
@@ -2005,6 +2013,7 @@ typedef struct rec_args {
     bool written;
     int (*snap_cb)(void *ctx, int64_t from, int64_t to, const void *data, size_t len);
     int (*state_cb)(void *ctx, int64_t stamp, const void *data, size_t len);
+    knob__snap_make make;
     void *ctx;
 } rec_args;
 
@@ -2080,59 +2089,73 @@ static int send_pipe(pg *d, const pipe_step *steps, int k, const char *const *p,
     return rc;
 }
 
-/* In one transaction: the study's writers' lock (given up at once when another holds it),
- * the checks in a snapshot taken after it, then the segments replaced or appended to. Two
- * round trips, the lock and the checks, then the writes and the commit: the transaction
- * takes its id at the writes and holds it for one round trip, not three: a writer of
- * the snapshot writes no trial, and while it runs the workers' syncs read pg_locks to see
- * past it (Q_WATERMARK). The bytes are sent only by a writer that holds the lock. */
+/* In one transaction: the study's writers' lock (given up at once when another holds it)
+ * and the chain as it is, in a snapshot taken after it; then make, with the transaction
+ * holding no id (a lock and reads take none: the workers' syncs do not see it, Q_WATERMARK);
+ * then the segments replaced or appended to, and the commit. Two round trips; the
+ * transaction takes its id at the writes and holds it for the last one only. Nothing is
+ * encoded and no bytes are sent by a writer that does not hold the lock. */
 static int op_snap_write(pg *d, void *a_)
 {
     rec_args *a = a_;
     char id[32], from[32], to[32];
-    const char *p[4] = {num(id, a->study), num(from, a->from), num(to, a->to),
-                        (const char *)a->data};
     static const char what[] = "write the study's snapshot";
     const pipe_step first[3] = {{.text = "BEGIN"},
                                 {.q = Q_SNAP_LOCK, .n = 1, .bin = -1},
-                                {.q = Q_SNAP_CHECK, .n = 3, .bin = -1}};
-    const pipe_step put[3] = {{.q = Q_SNAP_CLEAR, .n = 1, .bin = -1},
-                              {.q = Q_SNAP_PUT, .n = 4, .bin = 3, .bin_len = (int)a->len},
-                              {.text = "COMMIT"}};
+                                {.q = Q_SNAP_CHAIN, .n = 1, .bin = -1}};
     PGresult *res[3] = {0};
+    const char *p0[1] = {num(id, a->study)};
     a->written = false;
-    int rc = send_pipe(d, first, 3, p, res, what);
-    bool go = !rc;
-    for (int i = 1; go && i < 3; i++)
-        go = PQntuples(res[i]) == 1 && PQgetvalue(res[i], 0, 0)[0] == 't';
+    int rc = send_pipe(d, first, 3, p0, res, what);
+    bool go = !rc && PQntuples(res[1]) == 1 && PQgetvalue(res[1], 0, 0)[0] == 't' &&
+              PQntuples(res[2]) == 1 && PQgetvalue(res[2], 0, 0)[0] == 't';
+    knob__snap_chain c = {0};
+    if (go) {
+        c.end = strtoll(PQgetvalue(res[2], 0, 1), NULL, 10);
+        c.segs = (size_t)strtoull(PQgetvalue(res[2], 0, 2), NULL, 10);
+        c.base_len = strtoull(PQgetvalue(res[2], 0, 3), NULL, 10);
+        c.tail_len = strtoull(PQgetvalue(res[2], 0, 4), NULL, 10);
+    }
     for (int i = 0; i < 3; i++)
         PQclear(res[i]), res[i] = NULL;
+    knob__snap_seg seg = {0};
+    if (go)
+        rc = a->make(a->ctx, &c, &seg);
+    go = go && !rc && seg.data && seg.len <= INT32_MAX && (seg.from == 0 || seg.from == c.end);
     if (go) {
+        const char *p[4] = {id, num(from, seg.from), num(to, seg.to), (const char *)seg.data};
+        const pipe_step put[3] = {{.q = Q_SNAP_CLEAR, .n = 1, .bin = -1},
+                                  {.q = Q_SNAP_PUT, .n = 4, .bin = 3, .bin_len = (int)seg.len},
+                                  {.text = "COMMIT"}};
         /* a whole chain replaces the old one; an append only adds */
-        int skip = a->from > 0;
+        int skip = seg.from > 0;
+        atomic_fetch_add_explicit(&count_snap_bytes, (int64_t)seg.len, memory_order_relaxed);
         rc = send_pipe(d, put + skip, 3 - skip, p, res, what);
         a->written = !rc && atoi(PQcmdTuples(res[1 - skip])) == 1;
+        a->from = seg.from;
         for (int i = 0; i < 3; i++)
             PQclear(res[i]);
     }
     if (connection_lost(d))
         return rc ? rc : fail_msg(d, what, PQerrorMessage(d->c));
     if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
-        exec_plain(d, "ROLLBACK"); /* nothing written: the lock was held, a check failed */
+        exec_plain(d, "ROLLBACK"); /* nothing written: the lock was held, nothing to add */
     if (rc)
         a->written = false;
     return rc;
 }
 
-static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const void *data,
-                      size_t len, bool *written)
+static int snap_write(void *be, int64_t study, knob__snap_make make, void *ctx, bool *written)
 {
-    rec_args a = {.study = study, .from = from, .to = to, .data = data, .len = len};
+    rec_args a = {.study = study, .make = make, .ctx = ctx};
     *written = false;
-    if (len > INT32_MAX)
-        return KNOB_OK; /* more than a bytea parameter carries: none kept */
+    count(&count_snap_tries);
     int rc = with_retry(be, op_snap_write, &a, false, "write the study's snapshot");
     *written = !rc && a.written;
+    if (*written)
+        count(&count_snap_written);
+    if (*written && a.from == 0)
+        count(&count_snap_whole);
     return rc;
 }
 

@@ -1777,13 +1777,48 @@ static int begin_write_briefly(db *d)
     return rc;
 }
 
-static int snap_write(void *be, int64_t study, int64_t from, int64_t to, const void *data,
-                      size_t len, bool *written)
+/* Within the write transaction: the study's chain as it is. */
+static int snap_chain(db *d, int64_t study, knob__snap_chain *c)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = prepare_once(d,
+                          "SELECT COALESCE(MAX(to_seq), 0), COUNT(*), COALESCE(SUM(CASE WHEN "
+                          "from_seq = 0 THEN length(data) END), 0), COALESCE(SUM(CASE WHEN "
+                          "from_seq > 0 THEN length(data) END), 0) FROM knob_snapshots WHERE "
+                          "study = ?1",
+                          &s, "read the study's snapshot");
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, study);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        c->end = sqlite3_column_int64(s, 0);
+        c->segs = (size_t)sqlite3_column_int64(s, 1);
+        c->base_len = (uint64_t)sqlite3_column_int64(s, 2);
+        c->tail_len = (uint64_t)sqlite3_column_int64(s, 3);
+    } else {
+        rc = fail(d, "read the study's snapshot");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The chain read and written under the write lock, so make's view of it holds until the
+ * commit; make encodes under it (one machine's processes: a cache's write is brief). */
+static int snap_write(void *be, int64_t study, knob__snap_make make, void *ctx, bool *written)
 {
     db *d = be;
     *written = false;
+    knob__snap_chain c = {0};
+    knob__snap_seg seg = {0};
     int rc = begin_write_briefly(d);
-    if (!rc && (rc = snap_put(d, study, from, to, data, len, written)))
+    if (!rc && sqlite3_exec(d->h, SNAP_TABLE, NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(d, "make the snapshot table");
+    if (!rc)
+        rc = snap_chain(d, study, &c);
+    if (!rc)
+        rc = make(ctx, &c, &seg);
+    if (!rc && seg.data && (seg.from == 0 || seg.from == c.end) &&
+        (rc = snap_put(d, study, seg.from, seg.to, seg.data, seg.len, written)))
         *written = false;
     rc = rc ? rollback(d, rc) : commit(d);
     if (rc)

@@ -413,6 +413,59 @@ static void records_are_stored_as_they_come(void **state)
                      0);
 }
 
+/* Many processes at one study's snapshot, each syncing after every round of another's
+ * trials: whoever holds the snapshot appends after the chain's end, whoever wrote it, and
+ * none rewrites it whole (a lost append was followed by a whole rewrite, each process its
+ * own, once an eighth of the study had changed). The chain follows on, and a fresh
+ * process through it sees what one reading every row sees. */
+static void many_writers_one_chain(void **state)
+{
+    (void)state;
+    char buf[4096];
+    const char *url = url_or_skip(buf, sizeof buf);
+    make_study(url);
+    enum { N = 5, ROUNDS = 3, PER_ROUND = 400 };
+    setenv("KNOB_SNAPSHOT", "1000,8,1000", 1);
+    knob_storage *st[N];
+    knob_study *s[N];
+    const knob_trial_info *const *t;
+    size_t n;
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(knob_storage_open(url, &st[k]), KNOB_OK);
+        s[k] = open_study(st[k], "seed=3", false);
+        assert_int_equal(knob_study_trials(s[k], &t, &n), KNOB_OK);
+    }
+    assert_int_equal(sql_int(url, "SELECT count(*) FROM knob_snapshots"), 1);
+    long long base_to = sql_int(url, "SELECT to_seq FROM knob_snapshots");
+    for (int r = 0; r < ROUNDS; r++) {
+        for (int i = 0; i < PER_ROUND; i++) {
+            knob_trial *tr;
+            double a, b;
+            assert_int_equal(knob_study_ask(s[r % N], &tr), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(tr, "a", -5, 5, 0, 0, &a), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(tr, "b", 1e-3, 10, 0, KNOB_LOG, &b), KNOB_OK);
+            double y = (a - 1) * (a - 1) + (b - 2) * (b - 2);
+            assert_int_equal(knob_study_tell(s[r % N], tr, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        }
+        for (int k = 0; k < N; k++)
+            assert_int_equal(knob_study_trials(s[(r + k) % N], &t, &n), KNOB_OK);
+        assert_int_equal(sql_int(url, "SELECT count(*) FROM knob_snapshots WHERE from_seq = 0"), 1);
+        assert_int_equal(sql_int(url, "SELECT to_seq FROM knob_snapshots WHERE from_seq = 0"),
+                         base_to);
+    }
+    assert_int_equal(sql_int(url, "SELECT count(*) FROM knob_snapshots a WHERE from_seq > 0 AND "
+                                  "NOT EXISTS (SELECT 1 FROM knob_snapshots b WHERE b.to_seq = "
+                                  "a.from_seq)"),
+                     0);
+    for (int k = 0; k < N; k++) {
+        knob_study_free(s[k]);
+        knob_storage_close(st[k]);
+    }
+    unsetenv("KNOB_SNAPSHOT");
+    seen got = same_as_rows(url, "after many writers");
+    assert_int_equal(got.n, BIG + ROUNDS * PER_ROUND);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +474,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(same_suggestions_through_the_state),
         cmocka_unit_test(schema2_without_records_is_upgraded),
         cmocka_unit_test(records_are_stored_as_they_come),
+        cmocka_unit_test(many_writers_one_chain),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

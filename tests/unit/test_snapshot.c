@@ -647,6 +647,72 @@ static void concurrent_processes(void **state)
     tune(NULL);
 }
 
+/* Many processes at one study's snapshot, each syncing after every round of new trials:
+ * the first of them appends, and the others, whose last known segment is not the chain's
+ * end any more, append after whoever wrote it or skip; none rewrites the chain whole (a
+ * lost append was followed by a whole rewrite, each process its own). The chain follows
+ * on, and a reader through it gets every trial. */
+static void many_writers(void **state)
+{
+    (void)state;
+    const char *path = knob_test_path("snap_many.db");
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    enum { N = 6, ROUNDS = 4, BASE = 100, PER_ROUND = 16 };
+    knob_storage *st[N];
+    knob_study *s[N];
+    const knob_trial_info *const *t;
+    size_t n;
+    for (int k = 0; k < N; k++)
+        assert_int_equal(knob_storage_open(url, &st[k]), KNOB_OK);
+    tune("off");
+    knob_study *w = open_study(st[0], "m", NULL);
+    add_trials(w, BASE, 0);
+    knob_study_free(w);
+    /* the first segment, written whole by the first reader; every other reads it */
+    tune("5,8,1000");
+    for (int k = 0; k < N; k++) {
+        s[k] = open_study(st[k], "m", NULL);
+        assert_int_equal(knob_study_trials(s[k], &t, &n), KNOB_OK);
+    }
+    assert_int_equal(segments(path), 1);
+    int64_t base_to = knob_test_sql_int(path, "SELECT to_seq FROM knob_snapshots");
+    for (int r = 0; r < ROUNDS; r++) {
+        add_trials(s[r % N], PER_ROUND, r + 1);
+        for (int k = 0; k < N; k++)
+            assert_int_equal(knob_study_trials(s[(r + k) % N], &t, &n), KNOB_OK);
+        /* the first segment is the one written first: no whole rewrite */
+        assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM knob_snapshots WHERE "
+                                                 "from_seq = 0"),
+                         1);
+        assert_int_equal(
+            knob_test_sql_int(path, "SELECT to_seq FROM knob_snapshots WHERE from_seq = 0"),
+            base_to);
+        assert_true(segments(path) >= 2);
+    }
+    /* the chain follows on from 0, to the study's stamp */
+    assert_int_equal(knob_test_sql_int(path,
+                                       "SELECT COUNT(*) FROM knob_snapshots a WHERE from_seq > 0 "
+                                       "AND NOT EXISTS (SELECT 1 FROM knob_snapshots b WHERE "
+                                       "b.study = a.study AND b.to_seq = a.from_seq)"),
+                     0);
+    for (int k = 0; k < N; k++) {
+        knob_study_free(s[k]);
+        knob_storage_close(st[k]);
+    }
+    assert_int_equal(knob_storage_open(url, &st[0]), KNOB_OK);
+    knob_study *rd = open_study(st[0], "m", NULL);
+    assert_int_equal(knob_study_trials(rd, &t, &n), KNOB_OK);
+    /* each round's first ask took the trial the last one enqueued */
+    assert_int_equal(n, BASE + ROUNDS * PER_ROUND + 1);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(t[i]->number, (int64_t)i);
+    knob_study_free(rd);
+    fresh_readers_agree(st[0], "m");
+    knob_storage_close(st[0]);
+    tune(NULL);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +720,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(recreated_study),       cmocka_unit_test(damaged_snapshots),
         cmocka_unit_test(foreign_segments),      cmocka_unit_test(same_suggestions),
         cmocka_unit_test(concurrent_processes),  cmocka_unit_test(numbers_past_the_stamp),
+        cmocka_unit_test(many_writers),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
