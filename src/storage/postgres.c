@@ -690,6 +690,54 @@ static int exec_plain(pg *d, const char *text)
     return rc;
 }
 
+#define PIPE_MAX 4 /* statements between pipelined's BEGIN and COMMIT */
+
+/* One statement of a pipeline (send_pipe): a prepared query `q` whose parameter `bin` (-1:
+ * none) is binary and whose result is binary when `bin_result`, or the text `text` without
+ * parameters. */
+typedef struct pipe_step {
+    int q;
+    const char *text;
+    int n, bin, bin_len;
+    bool bin_result;
+} pipe_step;
+
+/* Sends steps[0..k) (parameters from p) and a sync as one pipeline, one round trip, and reads
+ * their results into res[0..k), the caller's to clear. A failure leaves the transaction as
+ * the server left it (aborted, when a step failed inside one). */
+static int send_pipe(pg *d, const pipe_step *steps, int k, const char *const *p, PGresult **res,
+                     const char *what)
+{
+    int rc = KNOB_OK;
+    if (!PQenterPipelineMode(d->c))
+        return fail_msg(d, what, PQerrorMessage(d->c));
+    bool sent = true;
+    for (int i = 0; sent && i < k; i++) {
+        const pipe_step *st = &steps[i];
+        if (st->text) {
+            sent = PQsendQueryParams(d->c, st->text, 0, NULL, NULL, NULL, NULL, 0);
+            continue;
+        }
+        char name[16];
+        int lens[8] = {0}, fmts[8] = {0};
+        if (st->bin >= 0)
+            lens[st->bin] = st->bin_len, fmts[st->bin] = 1;
+        snprintf(name, sizeof name, "knob%d", st->q);
+        sent = PQsendQueryPrepared(d->c, name, st->n, p, st->bin >= 0 ? lens : NULL,
+                                   st->bin >= 0 ? fmts : NULL, st->bin_result);
+    }
+    if (!(sent = sent && PQpipelineSync(d->c)))
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    for (int i = 0; sent && i < k; i++) {
+        res[i] = pipe_result(d->c);
+        if (!rc && !ok(res[i]))
+            rc = result_msg(d, what, res[i]);
+    }
+    if (!pipe_end(d->c, sent) && !rc)
+        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    return rc;
+}
+
 /* Runs `begin` (BEGIN with its options), the prepared statements which[0..k) (statement i
  * takes the first n_params[i] of p, and gives a binary result when bit i of `binary` is
  * set) and COMMIT as one pipeline, one round trip. res[0..k+2) get every result, BEGIN's
@@ -698,26 +746,14 @@ static int exec_plain(pg *d, const char *text)
 static int pipelined(pg *d, const char *begin, const int *which, const int *n_params, int k,
                      unsigned binary, const char *const *p, PGresult **res, const char *what)
 {
-    int rc = KNOB_OK;
-    if (!PQenterPipelineMode(d->c))
-        return fail_msg(d, what, PQerrorMessage(d->c));
-    bool sent = PQsendQueryParams(d->c, begin, 0, NULL, NULL, NULL, NULL, 0);
-    for (int i = 0; sent && i < k; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "knob%d", which[i]);
-        sent = PQsendQueryPrepared(d->c, name, n_params[i], p, NULL, NULL, (binary >> i) & 1);
-    }
-    sent = sent && PQsendQueryParams(d->c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
-           PQpipelineSync(d->c);
-    if (!sent)
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
-    for (int i = 0; sent && i < k + 2; i++) {
-        res[i] = pipe_result(d->c);
-        if (!rc && !ok(res[i]))
-            rc = result_msg(d, what, res[i]);
-    }
-    if (!pipe_end(d->c, sent) && !rc)
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
+    pipe_step steps[PIPE_MAX + 2] = {{.text = begin}};
+    if (k > PIPE_MAX)
+        return knob__error(KNOB_EINVAL, "postgresql storage: %d statements in one pipeline", k);
+    for (int i = 0; i < k; i++)
+        steps[i + 1] = (pipe_step){
+            .q = which[i], .n = n_params[i], .bin = -1, .bin_result = (binary >> i) & 1};
+    steps[k + 1] = (pipe_step){.text = "COMMIT"};
+    int rc = send_pipe(d, steps, k + 2, p, res, what);
     if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         exec_plain(d, "ROLLBACK");
     return rc;
@@ -2043,50 +2079,6 @@ static int snap_read(void *be, int64_t study,
 {
     rec_args a = {.study = study, .snap_cb = cb, .ctx = ctx};
     return with_retry(be, op_snap_read, &a, false, "read the study's snapshot");
-}
-
-/* One statement of a pipeline (send_pipe): a prepared query `q` whose parameter `bin` (-1:
- * none) is binary, or the text `text` without parameters. */
-typedef struct pipe_step {
-    int q;
-    const char *text;
-    int n, bin, bin_len;
-} pipe_step;
-
-/* Sends steps[0..k) (parameters from p) and a sync as one pipeline, one round trip, and reads
- * their results into res[0..k), the caller's to clear. A failure leaves the transaction as
- * the server left it (aborted, when a step failed inside one). */
-static int send_pipe(pg *d, const pipe_step *steps, int k, const char *const *p, PGresult **res,
-                     const char *what)
-{
-    int rc = KNOB_OK;
-    if (!PQenterPipelineMode(d->c))
-        return fail_msg(d, what, PQerrorMessage(d->c));
-    bool sent = true;
-    for (int i = 0; sent && i < k; i++) {
-        const pipe_step *st = &steps[i];
-        if (st->text) {
-            sent = PQsendQueryParams(d->c, st->text, 0, NULL, NULL, NULL, NULL, 0);
-            continue;
-        }
-        char name[16];
-        int lens[8] = {0}, fmts[8] = {0};
-        if (st->bin >= 0)
-            lens[st->bin] = st->bin_len, fmts[st->bin] = 1;
-        snprintf(name, sizeof name, "knob%d", st->q);
-        sent = PQsendQueryPrepared(d->c, name, st->n, p, st->bin >= 0 ? lens : NULL,
-                                   st->bin >= 0 ? fmts : NULL, 0);
-    }
-    if (!(sent = sent && PQpipelineSync(d->c)))
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
-    for (int i = 0; sent && i < k; i++) {
-        res[i] = pipe_result(d->c);
-        if (!rc && !ok(res[i]))
-            rc = result_msg(d, what, res[i]);
-    }
-    if (!pipe_end(d->c, sent) && !rc)
-        rc = fail_msg(d, what, PQerrorMessage(d->c));
-    return rc;
 }
 
 /* In one transaction: the study's writers' lock (given up at once when another holds it)
