@@ -1709,29 +1709,15 @@ static int snap_read(void *be, int64_t study,
     return rollback(d, rc); /* ends the read */
 }
 
-/* Within the write transaction: appends (from > 0, after the study's last segment only)
- * or replaces every segment (from == 0). */
+/* Within the write transaction, after snap_write made the table and read the chain: appends
+ * (from > 0, which snap_write checked is the chain's end) or replaces every segment
+ * (from == 0). */
 static int snap_put(db *d, int64_t study, int64_t from, int64_t to, const void *data, size_t len,
                     bool *written)
 {
     sqlite3_stmt *s = NULL;
     int rc = KNOB_OK;
-    if (sqlite3_exec(d->h, SNAP_TABLE, NULL, NULL, NULL) != SQLITE_OK)
-        return fail(d, "make the snapshot table");
-    if (from > 0) {
-        if ((rc = prepare_once(d,
-                               "SELECT COALESCE(MAX(to_seq), 0) FROM knob_snapshots "
-                               "WHERE study = ?1",
-                               &s, "read the study's snapshot")))
-            return rc;
-        sqlite3_bind_int64(s, 1, study);
-        int r = sqlite3_step(s);
-        int64_t last = r == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-        rc = r == SQLITE_ROW ? KNOB_OK : fail(d, "read the study's snapshot");
-        sqlite3_finalize(s);
-        if (rc || last != from)
-            return rc;
-    } else {
+    if (from == 0) {
         if ((rc = prepare_once(d, "DELETE FROM knob_snapshots WHERE study = ?1", &s,
                                "replace the study's snapshot")))
             return rc;
