@@ -184,6 +184,7 @@ typedef struct tpe {
     size_t n_ws;
     int64_t ws_first;            /* option warm_start_first */
     int64_t ws_local;            /* option warm_start_local: every N-th trial near the best */
+    bool ws_model;               /* option warm_start_model: every second of them a model's */
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     double *loss;                /* n_obs x n_objectives, MOTPE only */
     size_t cap_loss;
@@ -1896,7 +1897,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     bool local = false; /* warm: around the best trial (warm_start.h) */
     if (!rc && p->n_ws && knob_trial_number(t) >= (int64_t)p->ws_firsts.n)
         rc = knob__warm_local_propose(s, t, knob_sampler_seed(knob_study_sampler(s)), p->ws_local,
-                                      p->ws, p->n_ws, &local);
+                                      p->ws_model, p->ws, p->n_ws, &local);
     if (rc || local || !p->multivariate)
         return rc;
     rc = observe(p, s, t);
@@ -2036,6 +2037,7 @@ static const knob_option options[] = {
     KNOB__WARM_STORAGE_OPTION(tpe, ws_storage),
     KNOB__WARM_FIRST_OPTION(tpe, ws_first),
     KNOB__WARM_LOCAL_OPTION(tpe, ws_local),
+    KNOB__WARM_MODEL_OPTION(tpe, ws_model),
     {"cost", KNOB_OPT_STRING, offsetof(tpe, cost), "", 0, 0,
      "cost-aware search: \"\" (cost-blind), \"duration\" (the trial's end minus start time), or "
      "the user attr holding each trial's cost; the score l(x)/g(x) per unit of predicted cost "

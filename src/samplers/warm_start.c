@@ -1,5 +1,7 @@
 /* Warm-start sources, read the same way by every sampler that takes warm_start_study. */
 #include "samplers/warm_start.h"
+#include "math/quad.h"
+#include "math/status.h"
 #include "space.h"
 
 #include <math.h>
@@ -210,21 +212,30 @@ static double reflect(double u)
 
 #define LOCAL_SALT 0x6c6f63616c5f7761ULL /* "local_wa" */
 
+/* Whether local trial `number` is the quadratic model's: every second one of the local
+ * phase when `model` is on, the strategy's others. */
+static bool model_trial(int64_t number, int64_t every, bool model)
+{
+    return model && ((number - KNOB__WARM_LOCAL_FROM) / every) % 2 == 1;
+}
+
 /* The length of the local phase's step, the one-fifth rule replayed over the study's
  * trials in number order (so no state is kept between asks): LOCAL_STEP0 of the unit
- * cube's side at first, times LOCAL_GROW after a local trial that beat every trial before
- * it, times LOCAL_GROW^(-1/4) after one that did not; within [LOCAL_MIN, 0.5]. w: the
- * complete feasible trials, in trial order. */
+ * cube's side at first, times LOCAL_GROW after a strategy's trial that beat every trial
+ * before it, times LOCAL_GROW^(-1/4) after one that did not (the model's trials do not
+ * count: they would inflate the rate of success); within [LOCAL_MIN, 0.5]. w: the complete
+ * feasible trials, in trial order. */
 #define LOCAL_STEP0 0.1
 #define LOCAL_GROW 1.5
 #define LOCAL_MIN 1e-7
 
-static double local_step(const knob__warm_trial *w, size_t m, int64_t every, int64_t number)
+static double local_step(const knob__warm_trial *w, size_t m, int64_t every, bool model,
+                         int64_t number)
 {
     double step = LOCAL_STEP0, best = INFINITY;
     for (size_t i = 0; i < m && w[i].trial->number < number; i++) {
         int64_t k = w[i].trial->number;
-        if (k >= KNOB__WARM_LOCAL_FROM && k % every == 0)
+        if (k >= KNOB__WARM_LOCAL_FROM && k % every == 0 && !model_trial(k, every, model))
             step = w[i].loss < best ? step * LOCAL_GROW : step * pow(LOCAL_GROW, -0.25);
         step = fmin(fmax(step, LOCAL_MIN), 0.5);
         best = fmin(best, w[i].loss);
@@ -232,7 +243,116 @@ static double local_step(const knob__warm_trial *w, size_t m, int64_t every, int
     return step;
 }
 
-int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_t every,
+/* A trial's unit coordinate of param `like`'s name when it has it under the same kind of
+ * distribution, else NaN. */
+static double unit_in(const knob_trial_info *t, const knob_param *like)
+{
+    const knob_param *q = knob_trial_info_param(t, like->name);
+    return q && q->dist->kind == like->dist->kind ? unit_of(q) : NAN;
+}
+
+typedef struct near_trial {
+    double d2;
+    size_t i;
+} near_trial;
+
+static int cmp_near(const void *a, const void *b)
+{
+    const near_trial *x = a, *y = b;
+    if (x->d2 != y->d2)
+        return x->d2 < y->d2 ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The model's step: the minimizer of a quadratic (full up to LOCAL_FULL params, diagonal
+ * beyond) fitted to the LOCAL_NEAR x (its coefficients) trials nearest the best, in the
+ * unit coordinates of the best's continuous and integer params, within radius `radius` of
+ * the best; into u (unit coordinates of qs[0 .. nq)). *ok false when the model cannot be
+ * fitted (too few trials, or no step): the strategy's step is taken instead. */
+#define LOCAL_FULL 4
+#define LOCAL_NEAR 2
+
+static int model_step(const knob__warm_trial *w, size_t m, const knob_trial_info *best,
+                      const knob_param *const *qs, size_t nq, double radius, double *u, bool *ok)
+{
+    *ok = false;
+    bool full = nq <= LOCAL_FULL;
+    size_t nc = knob__quad_coefs(nq, full), want = LOCAL_NEAR * nc, np = 0;
+    if (m < nc + 2)
+        return KNOB_OK;
+    near_trial *nt = malloc(m * sizeof *nt);
+    double *x = malloc((m * nq + m + nq) * sizeof *x), *y = x ? x + m * nq : NULL,
+           *x0 = y ? y + m : NULL;
+    if (!nt || !x) {
+        free(nt);
+        free(x);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start: the local model)");
+    }
+    for (size_t j = 0; j < nq; j++)
+        x0[j] = unit_in(best, qs[j]);
+    for (size_t i = 0; i < m; i++) {
+        double d2 = 0;
+        for (size_t j = 0; j < nq && isfinite(d2); j++) {
+            double v = unit_in(w[i].trial, qs[j]) - x0[j];
+            d2 += v * v;
+        }
+        if (isfinite(d2))
+            nt[np++] = (near_trial){d2, i};
+    }
+    qsort(nt, np, sizeof *nt, cmp_near);
+    np = np < want ? np : want;
+    for (size_t k = 0; k < np; k++) {
+        for (size_t j = 0; j < nq; j++)
+            x[k * nq + j] = unit_in(w[nt[k].i].trial, qs[j]) - x0[j];
+        y[k] = w[nt[k].i].loss;
+    }
+    int rc = knob__quad_min(x, y, np, nq, full, radius, u);
+    if (rc == KNOB__MATH_ENOMEM) {
+        free(nt);
+        free(x);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start: the local model)");
+    }
+    *ok = rc == KNOB__MATH_OK;
+    for (size_t j = 0; *ok && j < nq; j++)
+        u[j] = fmin(fmax(x0[j] + u[j], 0), 1);
+    free(nt);
+    free(x);
+    return KNOB_OK;
+}
+
+/* Proposes the model's step from the best trial (categorical params at its choices);
+ * *proposed false when the model could not give one. */
+static int propose_model(const knob__warm_trial *w, size_t m, const knob_trial_info *best,
+                         double step, knob_trial *t, bool *proposed)
+{
+    *proposed = false;
+    size_t nq = 0;
+    const knob_param **qs = malloc((best->n_params ? best->n_params : 1) * sizeof *qs);
+    double *u = malloc((best->n_params ? best->n_params : 1) * sizeof *u);
+    if (!qs || !u) {
+        free(qs);
+        free(u);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start: the local model)");
+    }
+    for (size_t j = 0; j < best->n_params; j++)
+        if (best->params[j].dist->kind != KNOB_DIST_CATEGORICAL)
+            qs[nq++] = &best->params[j];
+    bool ok = false;
+    int rc = nq ? model_step(w, m, best, qs, nq, 2 * step * sqrt((double)nq), u, &ok) : KNOB_OK;
+    for (size_t j = 0, a = 0; !rc && ok && j < best->n_params; j++) {
+        const knob_param *q = &best->params[j];
+        double v = q->internal;
+        if (a < nq && qs[a] == q)
+            v = from_unit(q->dist, u[a++]);
+        rc = knob_trial_propose(t, q->name, q->dist, v);
+    }
+    *proposed = ok && !rc;
+    free(qs);
+    free(u);
+    return rc;
+}
+
+int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_t every, bool model,
                              const knob_param *shared, size_t n_shared, bool *proposed)
 {
     *proposed = false;
@@ -252,7 +372,7 @@ int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_
         free(w);
         return KNOB_OK;
     }
-    double step = local_step(w, m, every, number);
+    double step = local_step(w, m, every, model, number);
     knob__warm_sort(w, m);
     const knob_trial_info *best = w[0].trial;
     step /= sqrt((double)(best->n_params ? best->n_params : 1)); /* each param's share */
@@ -260,6 +380,13 @@ int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_
     for (size_t j = 0; j < best->n_params && !shares; j++)
         for (size_t i = 0; i < n_shared && !shares; i++)
             shares = strcmp(best->params[j].name, shared[i].name) == 0;
+    if (shares && model_trial(number, every, model)) {
+        rc = propose_model(w, m, best, step, t, proposed);
+        if (rc || *proposed) {
+            free(w);
+            return rc;
+        }
+    }
     knob_rng r;
     knob_rng_derive(&r, seed ^ LOCAL_SALT, number, "warm_start_local");
     for (size_t j = 0; shares && !rc && j < best->n_params; j++) {

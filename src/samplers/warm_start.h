@@ -67,20 +67,25 @@ int knob__warm_firsts_read(knob__warm_firsts *f, knob_study *s, const char *samp
 
 /* The local phase of a warm start (option warm_start_local): once the source has pointed
  * the study to its region, every `every`-th trial from trial KNOB__WARM_LOCAL_FROM on is
- * a (1+1) evolution strategy's step from this study's best trial: each continuous or
+ * a step from this study's best trial. A (1+1) evolution strategy's step: each continuous or
  * integer param at the best's value plus a normal step on [0, 1] of its range (log scale
  * for log params; reflected at the bounds, then snapped to a value the param can take),
  * categorical params at the best's choice. The step's length follows the one-fifth rule,
  * replayed over the study's trials at each ask (no state is kept): 0.1 of the cube's side
- * at first, longer after a local trial that improved the best, shorter after one that did
- * not. It acts only when the best trial has a param named in shared[0, n_shared) (the
- * source's), and from KNOB__WARM_LOCAL_TOP complete feasible trials. `seed` is the
- * sampler's; the draws come from it and the trial number alone. *proposed tells whether t
- * got proposals. Returns KNOB_OK, KNOB_ENOMEM, or the storage's or knob_trial_propose's
- * code. */
-#define KNOB__WARM_LOCAL_FROM 10
+ * at first, longer after a strategy's trial that improved the best, shorter after one that
+ * did not. With `model` (option warm_start_model), every second local trial is instead the
+ * minimizer of a quadratic model (math/quad.h; full up to 4 params, diagonal beyond) of
+ * the losses of the trials nearest the best, twice as many as its coefficients, in the
+ * same unit coordinates, within twice the strategy's step length of the best, clipped to
+ * the ranges and snapped; when too few trials share the best's params to fit it, or the
+ * model gives no step, the strategy's step is taken. It acts only when the best trial has
+ * a param named in shared[0, n_shared) (the source's), and from KNOB__WARM_LOCAL_TOP
+ * complete feasible trials. `seed` is the sampler's; the draws come from it and the trial
+ * number alone. *proposed tells whether t got proposals. Returns KNOB_OK, KNOB_ENOMEM, or
+ * the storage's or knob_trial_propose's code. */
+#define KNOB__WARM_LOCAL_FROM 20
 #define KNOB__WARM_LOCAL_TOP 5
-int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_t every,
+int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_t every, bool model,
                              const knob_param *shared, size_t n_shared, bool *proposed);
 
 /* Frees the copies; f is empty after. */
@@ -124,9 +129,19 @@ void knob__warm_firsts_free(knob__warm_firsts *f);
 /* The option warm_start_local of tpe (knob__warm_local_propose). */
 #define KNOB__WARM_LOCAL_OPTION(type, field)                                                       \
     {                                                                                              \
-        "warm_start_local", KNOB_OPT_INT, offsetof(type, field), "0", 0, 1000,                     \
-            "with warm_start_study: from trial 10 on, every N-th trial is a step of a (1+1) "      \
-            "evolution strategy from the best trial, its length by the one-fifth rule (0: off)",   \
+        "warm_start_local", KNOB_OPT_INT, offsetof(type, field), "1", 0, 1000,                     \
+            "with warm_start_study: from trial 20 on, every N-th trial is a local step from the "  \
+            "best trial (warm_start_model; 0: off)",                                               \
+            NULL                                                                                   \
+    }
+
+/* The option warm_start_model of tpe (knob__warm_local_propose's `model`). */
+#define KNOB__WARM_MODEL_OPTION(type, field)                                                       \
+    {                                                                                              \
+        "warm_start_model", KNOB_OPT_BOOL, offsetof(type, field), "true", 0, 0,                    \
+            "with warm_start_local: every second local step is the minimizer of a quadratic "      \
+            "model of the trials nearest the best; the others (all when false) a (1+1) "           \
+            "evolution strategy's, its length by the one-fifth rule",                              \
             NULL                                                                                   \
     }
 
