@@ -35,12 +35,13 @@
 
 extern const knob_sampler_plugin knob__sampler_gp;
 extern const knob_sampler_plugin knob__sampler_tpe;
+extern const knob_sampler_plugin knob__sampler_smac;
 
 typedef struct auto_state {
-    int64_t gp_trials, gp_params, explore_every, explore_ties, step_mask; /* options */
-    knob_sampler *gp, *tpe;
+    int64_t gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every; /* options */
+    knob_sampler *gp, *tpe, *smac;
     int64_t decided; /* the trial number the choice was made for (-1: none) */
-    bool use_gp;
+    bool use_gp, use_smac;
     /* gp's explore options as gp has them (-1: not set yet) */
     int64_t gp_explore_every, gp_explore_ties, gp_step_mask;
 } auto_state;
@@ -111,6 +112,7 @@ static int choose(auto_state *a, knob_study *s, knob_trial *t)
     if (a->decided == number)
         return KNOB_OK;
     int rc = gp_fits(a, s, &a->use_gp);
+    a->use_smac = a->use_gp && a->smac_every > 0 && number % a->smac_every == a->smac_every - 1;
     if (!rc && a->use_gp)
         rc = sync_gp(a);
     if (!rc)
@@ -120,6 +122,10 @@ static int choose(auto_state *a, knob_study *s, knob_trial *t)
 
 static const knob_sampler_plugin *delegate(const auto_state *a, void **state)
 {
+    if (a->use_smac) {
+        *state = knob_sampler_state(a->smac);
+        return &knob__sampler_smac;
+    }
     *state = knob_sampler_state(a->use_gp ? a->gp : a->tpe);
     return a->use_gp ? &knob__sampler_gp : &knob__sampler_tpe;
 }
@@ -155,6 +161,8 @@ static int init(void *state)
     int rc = knob_sampler_create_plugin(&knob__sampler_gp, NULL, &a->gp);
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);
+    if (!rc)
+        rc = knob_sampler_create_plugin(&knob__sampler_smac, NULL, &a->smac);
     return rc;
 }
 
@@ -163,6 +171,7 @@ static void fini(void *state)
     auto_state *a = state;
     knob_sampler_free(a->gp);
     knob_sampler_free(a->tpe);
+    knob_sampler_free(a->smac);
 }
 
 static const knob_option options[] = {
@@ -183,6 +192,10 @@ static const knob_option options[] = {
     {"step_mask", KNOB_OPT_INT, offsetof(auto_state, step_mask), "3", 0, 8,
      "gp's step_mask: the model's asks avoid points whose step_mask nearest trials tie exactly "
      "(inside a step of a staircase loss; 0: never)",
+     NULL},
+    {"smac_every", KNOB_OPT_INT, offsetof(auto_state, smac_every), "3", 0, 1e9,
+     "while gp is used, every smac_every-th trial is asked by smac (a random forest) instead "
+     "(0: never)",
      NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
