@@ -5,6 +5,7 @@ after the whole budget; a table row is the mean over problems of the mean over s
 Prints Markdown: the table per batch mode and split (tune / held out / all), the seconds
 per suggestion, and each (problem, mode) where a sampler's mean best is worse than random's."""
 import argparse
+import gzip
 import json
 import statistics
 import sys
@@ -16,7 +17,7 @@ from bench import TUNE  # noqa: E402
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("files", nargs="+", help="bench.py's JSON-lines files, pooled")
+    ap.add_argument("files", nargs="+", help="bench.py's JSON-lines files (.gz too), pooled")
     ap.add_argument("--seeds", help="only these seeds: A-B or a comma-separated list")
     ap.add_argument("--opts", help="only these optimizers (comma-separated), in this order")
     ap.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
@@ -28,10 +29,10 @@ def main(argv):
         for part in a.seeds.split(","):
             lo, _, hi = part.partition("-")
             seeds_kept.update(range(int(lo), int(hi or lo) + 1))
-    rename = dict(kv.split("=", 1) for kv in a.rename)
+    rename = dict(kv.rsplit("=", 1) for kv in a.rename)  # OLD may hold "=" (options)
     runs = []
     for p in a.files:
-        for line in open(p):
+        for line in (gzip.open(p, "rt") if p.endswith(".gz") else open(p)):
             try:
                 r = json.loads(line)
             except ValueError:

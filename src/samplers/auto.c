@@ -20,6 +20,12 @@
  * a staircase loss, where a deterministic objective repeats itself); without ties, and
  * beside running trials, it asks as gp does.
  *
+ * Where gp is used, every third trial (smac_every) is smac's: a random forest over the same
+ * trials, which models the steps of a decision tree's or a boosted model's loss that gp's
+ * stationary kernel smooths over, while gp keeps refining smooth losses between its turns. On
+ * bench/bayesmark (15 problems, seeds 0-9, both modes) the mix scored above gp alone and
+ * above smac alone (bench/bayesmark/README.md, 2026-12-03).
+ *
  * On bench/bayesmark (scikit-learn models, 64 trials) gp scored above TPE; on spaces
  * where some params exist only in some trials gp models the shared ones alone and draws
  * the rest at random, where TPE models each param where it exists.
@@ -206,9 +212,10 @@ const knob_sampler_plugin knob__sampler_auto = {
     .help = "knob's default: gp (Gaussian process) while the study has one objective, a "
             "fixed space of at most gp_params params, no pruned trial and fewer than "
             "gp_trials completed trials, every explore_every-th trial a Sobol point while "
-            "explore_ties trials tie at the best, no ask inside a step (step_mask); "
-            "tpe (with constant_liar) otherwise. Options: gp_trials, gp_params, explore_every, "
-            "explore_ties, step_mask, seed.",
+            "explore_ties trials tie at the best, no ask inside a step (step_mask), every "
+            "smac_every-th trial smac's (a random forest); tpe (with constant_liar) otherwise. "
+            "Options: gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every, "
+            "seed.",
     .state_size = sizeof(auto_state),
     .options = options,
     .init = init,
