@@ -4,6 +4,8 @@ and Optuna's random runs pooled); a run's score is 100 * (f0 - best) / (f0 - f*)
 after the whole budget; a table row is the mean over problems of the mean over seeds.
 Prints Markdown: the table per batch mode and split (tune / held out / all), the seconds
 per suggestion, and each (problem, mode) where a sampler's mean best is worse than random's."""
+import argparse
+import gzip
 import json
 import statistics
 import sys
@@ -13,14 +15,37 @@ sys.path.insert(0, __import__("os").path.dirname(__file__))
 from bench import TUNE  # noqa: E402
 
 
-def main(paths):
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("files", nargs="+", help="bench.py's JSON-lines files (.gz too), pooled")
+    ap.add_argument("--seeds", help="only these seeds: A-B or a comma-separated list")
+    ap.add_argument("--opts", help="only these optimizers (comma-separated), in this order")
+    ap.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                    help="show optimizer OLD as NEW (e.g. the same sampler run under another name)")
+    a = ap.parse_args(argv)
+    seeds_kept = None
+    if a.seeds:
+        seeds_kept = set()
+        for part in a.seeds.split(","):
+            lo, _, hi = part.partition("-")
+            seeds_kept.update(range(int(lo), int(hi or lo) + 1))
+    rename = dict(kv.rsplit("=", 1) for kv in a.rename)  # OLD may hold "=" (options)
     runs = []
-    for p in paths:
-        for line in open(p):
+    for p in a.files:
+        for line in (gzip.open(p, "rt") if p.endswith(".gz") else open(p)):
             try:
-                runs.append(json.loads(line))
+                r = json.loads(line)
             except ValueError:
-                pass  # empty, or cut short by a stopped run (bench.py runs it again)
+                continue  # empty, or cut short by a stopped run (bench.py runs it again)
+            r["opt"] = rename.get(r["opt"], r["opt"])
+            if seeds_kept is not None and r["seed"] not in seeds_kept:
+                continue
+            if a.opts and r["opt"] not in a.opts.split(","):
+                continue
+            runs.append(r)
+    if a.opts:
+        order = a.opts.split(",")
+        runs.sort(key=lambda r: order.index(r["opt"]))
     by = defaultdict(list)  # (problem, batch, opt) -> runs
     for r in runs:
         by[(r["problem"], r["batch"], r["opt"])].append(r)

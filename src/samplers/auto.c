@@ -20,6 +20,12 @@
  * a staircase loss, where a deterministic objective repeats itself); without ties, and
  * beside running trials, it asks as gp does.
  *
+ * Where gp is used, every third trial (smac_every) is smac's: a random forest over the same
+ * trials, which models the steps of a decision tree's or a boosted model's loss that gp's
+ * stationary kernel smooths over, while gp keeps refining smooth losses between its turns. On
+ * bench/bayesmark (15 problems, seeds 0-9, both modes) the mix scored above gp alone and
+ * above smac alone (bench/bayesmark/README.md, 2026-12-03).
+ *
  * On bench/bayesmark (scikit-learn models, 64 trials) gp scored above TPE; on spaces
  * where some params exist only in some trials gp models the shared ones alone and draws
  * the rest at random, where TPE models each param where it exists.
@@ -35,12 +41,13 @@
 
 extern const knob_sampler_plugin knob__sampler_gp;
 extern const knob_sampler_plugin knob__sampler_tpe;
+extern const knob_sampler_plugin knob__sampler_smac;
 
 typedef struct auto_state {
-    int64_t gp_trials, gp_params, explore_every, explore_ties, step_mask; /* options */
-    knob_sampler *gp, *tpe;
+    int64_t gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every; /* options */
+    knob_sampler *gp, *tpe, *smac;
     int64_t decided; /* the trial number the choice was made for (-1: none) */
-    bool use_gp;
+    bool use_gp, use_smac;
     /* gp's explore options as gp has them (-1: not set yet) */
     int64_t gp_explore_every, gp_explore_ties, gp_step_mask;
 } auto_state;
@@ -111,6 +118,7 @@ static int choose(auto_state *a, knob_study *s, knob_trial *t)
     if (a->decided == number)
         return KNOB_OK;
     int rc = gp_fits(a, s, &a->use_gp);
+    a->use_smac = a->use_gp && a->smac_every > 0 && number % a->smac_every == a->smac_every - 1;
     if (!rc && a->use_gp)
         rc = sync_gp(a);
     if (!rc)
@@ -120,6 +128,10 @@ static int choose(auto_state *a, knob_study *s, knob_trial *t)
 
 static const knob_sampler_plugin *delegate(const auto_state *a, void **state)
 {
+    if (a->use_smac) {
+        *state = knob_sampler_state(a->smac);
+        return &knob__sampler_smac;
+    }
     *state = knob_sampler_state(a->use_gp ? a->gp : a->tpe);
     return a->use_gp ? &knob__sampler_gp : &knob__sampler_tpe;
 }
@@ -155,6 +167,8 @@ static int init(void *state)
     int rc = knob_sampler_create_plugin(&knob__sampler_gp, NULL, &a->gp);
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);
+    if (!rc)
+        rc = knob_sampler_create_plugin(&knob__sampler_smac, NULL, &a->smac);
     return rc;
 }
 
@@ -163,6 +177,7 @@ static void fini(void *state)
     auto_state *a = state;
     knob_sampler_free(a->gp);
     knob_sampler_free(a->tpe);
+    knob_sampler_free(a->smac);
 }
 
 static const knob_option options[] = {
@@ -184,6 +199,10 @@ static const knob_option options[] = {
      "gp's step_mask: the model's asks avoid points whose step_mask nearest trials tie exactly "
      "(inside a step of a staircase loss; 0: never)",
      NULL},
+    {"smac_every", KNOB_OPT_INT, offsetof(auto_state, smac_every), "3", 0, 1e9,
+     "while gp is used, every smac_every-th trial is asked by smac (a random forest) instead "
+     "(0: never)",
+     NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -193,9 +212,10 @@ const knob_sampler_plugin knob__sampler_auto = {
     .help = "knob's default: gp (Gaussian process) while the study has one objective, a "
             "fixed space of at most gp_params params, no pruned trial and fewer than "
             "gp_trials completed trials, every explore_every-th trial a Sobol point while "
-            "explore_ties trials tie at the best, no ask inside a step (step_mask); "
-            "tpe (with constant_liar) otherwise. Options: gp_trials, gp_params, explore_every, "
-            "explore_ties, step_mask, seed.",
+            "explore_ties trials tie at the best, no ask inside a step (step_mask), every "
+            "smac_every-th trial smac's (a random forest); tpe (with constant_liar) otherwise. "
+            "Options: gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every, "
+            "seed.",
     .state_size = sizeof(auto_state),
     .options = options,
     .init = init,

@@ -64,10 +64,11 @@ typedef struct smac {
     size_t cap_dims;
 } smac;
 
-/* One ask's data: the rows of the observations (own, then the source's) and their y. */
+/* One ask's data: the rows of the observations (own, then the source's) and their y; the
+ * rows of the trials running now (asked, not told). */
 typedef struct data {
-    double *X, *y;
-    int n, n_own, d;
+    double *X, *y, *busy;
+    int n, n_own, n_busy, d;
     int *n_cats;
     knob__forest f;
     double eta; /* the incumbent's predicted y */
@@ -311,22 +312,29 @@ static int cmp_scored_desc(const void *a, const void *b)
     return (u->i > w->i) - (u->i < w->i);
 }
 
-/* Whether x is a configuration already observed (NaN matching NaN). */
-static bool observed(const data *D, const double *x)
+/* Whether x is one of the n rows of X (NaN matching NaN). */
+static bool among(const double *X, int n, int d, const double *x)
 {
-    for (int i = 0; i < D->n; i++) {
-        const double *row = D->X + (size_t)i * D->d;
+    for (int i = 0; i < n; i++) {
+        const double *row = X + (size_t)i * d;
         int k = 0;
-        while (k < D->d && (row[k] == x[k] || (isnan(row[k]) && isnan(x[k]))))
+        while (k < d && (row[k] == x[k] || (isnan(row[k]) && isnan(x[k]))))
             k++;
-        if (k == D->d)
+        if (k == d)
             return true;
     }
     return false;
 }
 
-/* The configuration of highest log EI into xbest: never one already observed (SMAC3's
- * intensifier does not run a configuration twice either). */
+/* Whether x was observed already or is running now. */
+static bool observed(const data *D, const double *x)
+{
+    return among(D->X, D->n, D->d, x) || among(D->busy, D->n_busy, D->d, x);
+}
+
+/* The configuration of highest log EI into xbest: never one already observed or running
+ * (SMAC3's intensifier does not run a configuration twice either; trials asked together,
+ * in a discrete space above all, would otherwise get the same one). */
 static int maximize(const smac *p, data *D, knob_rng *r, double *xbest)
 {
     int d = p->n_dims, n_own = D->n_own > 0 ? D->n_own : D->n;
@@ -394,13 +402,18 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     D->X = malloc(((n + n_src) * (size_t)d + 1) * sizeof *D->X);
     D->y = malloc((n + n_src + 1) * sizeof *D->y);
     D->n_cats = calloc((size_t)d, sizeof *D->n_cats);
+    D->busy = malloc((n * (size_t)d + 1) * sizeof *D->busy);
     double *xbest = malloc((size_t)d * sizeof *xbest);
-    if (!D->X || !D->y || !D->n_cats || !xbest) {
+    if (!D->X || !D->y || !D->n_cats || !D->busy || !xbest) {
         free(xbest);
         return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
     }
     int rc = observe(p, tr, n, sign, true, D);
     D->n_own = D->n;
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->state == KNOB_TRIAL_RUNNING &&
+            encode(p, tr[i], D->busy + (size_t)D->n_busy * d) > 0)
+            D->n_busy++;
     if (!rc && p->src) {
         double ssign = knob_study_direction(p->src, 0) == KNOB_MAXIMIZE ? -1 : 1;
         rc = observe(p, src, n_src, ssign, false, D);
@@ -485,6 +498,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     knob__forest_free(&D.f);
     free(D.X);
     free(D.y);
+    free(D.busy);
     free(D.n_cats);
     return rc;
 }

@@ -48,9 +48,10 @@ static knob_trial_state history_objective(knob_trial *t, void *ctx, double *valu
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* The point sampler sp (the study's to free) asks after 12 random trials of history `kind`
- * (one objective, or two with `two`): x[0..n) in the order the objective suggests them. */
-static void next_after_sampler(int kind, bool two, knob_sampler *sp, double *x, int n)
+/* The point sampler sp (the study's to free) asks after `history` random trials of history
+ * `kind` (one objective, or two with `two`): x[0..n) in the order the objective suggests them. */
+static void next_after_history(int kind, bool two, int history, knob_sampler *sp, double *x,
+                               int n)
 {
     knob_storage *st;
     knob_study *s;
@@ -59,7 +60,7 @@ static void next_after_sampler(int kind, bool two, knob_sampler *sp, double *x, 
     knob_study_options o = {
         .sampler = sampler("random", "seed=1"), .directions = dirs, .n_objectives = two ? 2 : 1};
     assert_int_equal(knob_study_create(st, "h", &o, &s), 0);
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < history; i++) {
         knob_trial *t;
         double v[2];
         assert_int_equal(knob_study_ask(s, &t), 0);
@@ -88,6 +89,12 @@ static void next_after_sampler(int kind, bool two, knob_sampler *sp, double *x, 
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), 0);
     knob_study_free(s);
     knob_storage_close(st);
+}
+
+/* The same after 12 trials. */
+static void next_after_sampler(int kind, bool two, knob_sampler *sp, double *x, int n)
+{
+    next_after_history(kind, two, 12, sp, x, n);
 }
 
 /* The same for the sampler `name` with `opts`. */
@@ -127,6 +134,22 @@ static void auto_uses_gp_on_a_fixed_space(void **state)
     next_after_sampler(0, false, sp, a, 2);
     next_after(0, false, "gp", "seed=7,explore_every=4", b, 2);
     assert_memory_equal(a, b, sizeof a);
+}
+
+/* Where gp is used, every third trial (numbers 2, 5, 8, ...: smac_every=3) is smac's (a
+ * random forest), on Branin and on a terrace: the next trial after 14 (number 14) is the one
+ * smac asks, not gp's; number 12 stays gp's (above). */
+static void auto_interleaves_smac(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind <= 3; kind += 3) {
+        double a[2], b[2], c[2];
+        next_after_history(kind, false, 14, sampler("auto", "seed=7"), a, 2);
+        next_after_history(kind, false, 14, sampler("smac", "seed=7"), b, 2);
+        next_after_history(kind, false, 14, sampler("auto", "seed=7,smac_every=0"), c, 2);
+        assert_memory_equal(a, b, sizeof a);
+        assert_true(memcmp(a, c, sizeof a) != 0);
+    }
 }
 
 /* A conditional space: TPE (with constant_liar). */
@@ -288,8 +311,8 @@ static knob_trial_state plateau6(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* The best of 64 trials of `name` (options `opts` and seed) on plateau6. */
-static double plateau6_best(const char *name, const char *opts, uint64_t seed)
+/* The best value `name` with `opts` (and the seed) reaches on f in 64 trials. */
+static double best_of(knob_objective_fn f, const char *name, const char *opts, uint64_t seed)
 {
     char o[128];
     snprintf(o, sizeof o, "%s%sseed=%llu", opts, *opts ? "," : "", (unsigned long long)seed);
@@ -297,14 +320,59 @@ static double plateau6_best(const char *name, const char *opts, uint64_t seed)
     knob_study *s;
     assert_int_equal(knob_storage_open("memory:", &st), 0);
     knob_study_options so = {.sampler = sampler(name, o)};
-    assert_int_equal(knob_study_create(st, "plateau6", &so, &s), 0);
-    assert_int_equal(knob_study_optimize(s, plateau6, NULL, 64), 0);
+    assert_int_equal(knob_study_create(st, "f", &so, &s), 0);
+    assert_int_equal(knob_study_optimize(s, f, NULL, 64), 0);
     const knob_trial_info *best;
     assert_int_equal(knob_study_best_trial(s, &best), 0);
     double v = best->values[0];
     knob_study_free(s);
     knob_storage_close(st);
     return v;
+}
+
+/* A staircase in 6-D, as a decision tree's loss over its params: 0.3 (a stump) wherever x0 >
+ * 0.4, below that a bowl around (0.25, 0.4, 0.6, 0.5) in x1..x4 (x5 is not used) in steps:
+ * 0.1 + 0.01 per 0.004 of squared distance from the centre, never above 0.29. */
+static knob_trial_state staircase6(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    const double c[6] = {0, 0.25, 0.4, 0.6, 0.5, 0};
+    double x[6], r = 0;
+    for (int k = 0; k < 6; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "x%d", k);
+        if (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x[k]))
+            return KNOB_TRIAL_FAIL;
+        if (k >= 1 && k <= 4)
+            r += (x[k] - c[k]) * (x[k] - c[k]);
+    }
+    values[0] = x[0] > 0.4 ? 0.3 : fmin(0.29, 0.1 + 0.01 * floor(r / 0.004));
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* Every third trial smac's (smac_every=3): on the staircase (64 trials, seeds 0..19) the
+ * default ends lower than with gp alone (smac_every=0) on more seeds than it ends higher,
+ * by three at least, and lower on average; random search ends higher than both. */
+static void default_on_a_staircase(void **state)
+{
+    (void)state;
+    int better = 0, worse = 0;
+    double sum_now = 0, sum_before = 0, sum_random = 0;
+    for (uint64_t seed = 0; seed < 20; seed++) {
+        double now = best_of(staircase6, "auto", "", seed);
+        double before = best_of(staircase6, "auto", "smac_every=0", seed);
+        double random = best_of(staircase6, "random", "", seed);
+        print_message("seed %d: default %.2f, gp alone %.2f, random %.2f\n", (int)seed, now,
+                      before, random);
+        better += now < before;
+        worse += now > before;
+        sum_now += now;
+        sum_before += before;
+        sum_random += random;
+    }
+    assert_true(better >= worse + 3);
+    assert_true(sum_now < sum_before);
+    assert_true(sum_before < sum_random);
 }
 
 /* The default's model asks no point inside a step (step_mask=3: where the three nearest
@@ -317,9 +385,9 @@ static void default_asks_off_steps(void **state)
     (void)state;
     int better = 0, worse = 0, beats_random = 0;
     for (uint64_t seed = 0; seed < 10; seed++) {
-        double now = plateau6_best("auto", "", seed);
-        double before = plateau6_best("gp", "explore_every=4,explore_ties=2", seed);
-        double random = plateau6_best("random", "", seed);
+        double now = best_of(plateau6, "auto", "smac_every=0", seed);
+        double before = best_of(plateau6, "gp", "explore_every=4,explore_ties=2", seed);
+        double random = best_of(plateau6, "random", "", seed);
         print_message("seed %d: default %.4f, before %.4f, random %.4f\n", (int)seed, now, before,
                       random);
         better += now < before;
@@ -408,6 +476,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(auto_uses_gp_on_a_fixed_space),
+        cmocka_unit_test(auto_interleaves_smac),
         cmocka_unit_test(auto_uses_tpe_on_a_conditional_space),
         cmocka_unit_test(auto_uses_tpe_once_trials_are_pruned),
         cmocka_unit_test(auto_uses_tpe_for_two_objectives),
@@ -415,6 +484,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(default_beats_random_on_noisy_branin),
         cmocka_unit_test(default_leaves_a_plateau_as_random_does),
         cmocka_unit_test(default_asks_off_steps),
+        cmocka_unit_test(default_on_a_staircase),
         cmocka_unit_test(auto_batches_are_distinct),
     };
     if (argc > 1)
