@@ -139,15 +139,19 @@ def test_pruner_runs(make):
 
 
 def test_default_sampler_is_auto():
-    """knob's default for one objective is AutoSampler (libknob's auto: gp, then TPE); for
-    several, NSGA-II as Optuna's."""
+    """knob's default for one objective is AutoSampler (libknob's auto: gp, every third trial
+    smac's, then TPE); for several, NSGA-II as Optuna's."""
     assert isinstance(optuna.create_study().sampler, samplers.AutoSampler)
     assert isinstance(optuna.create_study(directions=["minimize", "maximize"]).sampler, samplers.NSGAIISampler)
-    s = optuna.create_study(sampler=samplers.AutoSampler(seed=3))
+    s = optuna.create_study(sampler=samplers.AutoSampler(seed=3, smac_every=0))
     s.optimize(objective, n_trials=14)
     g = optuna.create_study(sampler=samplers.GPSampler(seed=3))
     g.optimize(objective, n_trials=14)
     assert [t.params for t in s.trials] == [t.params for t in g.trials]
+    d = optuna.create_study(sampler=samplers.AutoSampler(seed=3))
+    d.optimize(objective, n_trials=14)
+    same = [a.params == b.params for a, b in zip(d.trials, g.trials)]
+    assert same[:2] == [True, True] and not same[2]  # trial 2 is smac's
 
 
 def test_every_knob_sampler_and_pruner_has_a_class(knob_cli):
