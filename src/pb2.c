@@ -7,7 +7,9 @@
  * only (GP-BUCB), so members exploring at once do not all pick one point. */
 #include "pb2.h"
 #include "internal.h"
+#include "math/chol.h"
 #include "math/sobol.h"
+#include "math/status.h"
 #include "util/lazy.h"
 
 #include <math.h>
@@ -30,50 +32,6 @@ double knob__pb2_kernel(const knob__pb2_theta *th, double t, const double *x, do
     return th->variance * exp(-r2 / (2 * th->length * th->length)) * decay;
 }
 
-/* In-place lower Cholesky factor of the n x n row-major A; -1 when not positive definite. */
-static int cholesky(double *A, size_t n)
-{
-    for (size_t j = 0; j < n; j++) {
-        double s = A[j * n + j];
-        for (size_t k = 0; k < j; k++)
-            s -= A[j * n + k] * A[j * n + k];
-        if (!(s > 0))
-            return -1;
-        double l = sqrt(s);
-        A[j * n + j] = l;
-        for (size_t i = j + 1; i < n; i++) {
-            double v = A[i * n + j];
-            for (size_t k = 0; k < j; k++)
-                v -= A[i * n + k] * A[j * n + k];
-            A[i * n + j] = v / l;
-        }
-        for (size_t k = j + 1; k < n; k++)
-            A[j * n + k] = 0;
-    }
-    return 0;
-}
-
-/* Solves L z = b in place (forward), then L^T z = b (backward) when both. */
-static void forward(const double *L, size_t n, double *b)
-{
-    for (size_t i = 0; i < n; i++) {
-        double v = b[i];
-        for (size_t k = 0; k < i; k++)
-            v -= L[i * n + k] * b[k];
-        b[i] = v / L[i * n + i];
-    }
-}
-
-static void backward(const double *L, size_t n, double *b)
-{
-    for (size_t i = n; i-- > 0;) {
-        double v = b[i];
-        for (size_t k = i + 1; k < n; k++)
-            v -= L[k * n + i] * b[k];
-        b[i] = v / L[i * n + i];
-    }
-}
-
 /* K + noise I over the n points, factored into L; -1 when it cannot be (even with jitter). */
 static int factor(const knob__pb2_theta *th, const double *time, const double *X, size_t n,
                   size_t d, double *L)
@@ -84,7 +42,7 @@ static int factor(const knob__pb2_theta *th, const double *time, const double *X
                 double v = knob__pb2_kernel(th, time[i], X + i * d, time[k], X + k * d, d);
                 L[i * n + k] = L[k * n + i] = v + (i == k ? th->noise + jitter : 0);
             }
-        if (!cholesky(L, n))
+        if (knob__chol(L, n) == KNOB__MATH_OK)
             return 0;
     }
     return -1;
@@ -108,7 +66,7 @@ static double log_ml(const knob__pb2_theta *th, const double *time, const double
     if (factor(th, time, X, n, d, L))
         return -HUGE_VAL;
     memcpy(a, y, n * sizeof *a);
-    forward(L, n, a);
+    knob__chol_forward(L, n, a);
     double q = 0, logdet = 0;
     for (size_t i = 0; i < n; i++) {
         q += a[i] * a[i];
@@ -195,7 +153,7 @@ static void predict(model *M, double t, const double *x, double *mean, double *v
     for (size_t i = 0; i < n; i++)
         mu += M->k[i] * M->alpha[i];
     memcpy(M->v, M->k, m * sizeof *M->v);
-    forward(M->Lall, m, M->v);
+    knob__chol_forward(M->Lall, m, M->v);
     double s = M->th.variance; /* k((t, x), (t, x)) */
     for (size_t i = 0; i < m; i++)
         s -= M->v[i] * M->v[i];
@@ -204,7 +162,7 @@ static void predict(model *M, double t, const double *x, double *mean, double *v
     if (!dmean)
         return;
     /* dk_i/dx = -k_i (x - x_i) / length^2; dvar = -2 k^T Kall^-1 dk */
-    backward(M->Lall, m, M->v); /* now Kall^-1 k */
+    knob__chol_backward(M->Lall, m, M->v); /* now Kall^-1 k */
     for (size_t j = 0; j < d; j++) {
         double dm = 0, dv = 0;
         for (size_t i = 0; i < m; i++) {
@@ -254,8 +212,8 @@ int knob__pb2_posterior(const knob__pb2_theta *th, const double *time, const dou
     int rc = -1;
     if (M.L && M.alpha && M.k && M.v && !factor(th, time, X, n, d, M.L)) {
         memcpy(M.alpha, y, n * sizeof *M.alpha);
-        forward(M.L, n, M.alpha);
-        backward(M.L, n, M.alpha);
+        knob__chol_forward(M.L, n, M.alpha);
+        knob__chol_backward(M.L, n, M.alpha);
         M.Lall = M.L;
         predict(&M, t, x, mean, var, NULL, NULL);
         rc = 0;
@@ -393,8 +351,8 @@ static int build(const knob_pb2_problem *p, model *M)
                          n);
     if (!rc) {
         memcpy(M->alpha, y, n * sizeof *y);
-        forward(M->L, n, M->alpha);
-        backward(M->L, n, M->alpha);
+        knob__chol_forward(M->L, n, M->alpha);
+        knob__chol_backward(M->L, n, M->alpha);
         M->kappa = sqrt(0.2 + fmax(0, log(0.4 * (double)n)));
     }
     free(y);

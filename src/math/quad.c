@@ -1,5 +1,6 @@
 /* A quadratic model's minimizer within a ball (quad.h). */
 #include "math/quad.h"
+#include "math/chol.h"
 #include "math/status.h"
 
 #include <math.h>
@@ -15,33 +16,10 @@ size_t knob__quad_coefs(size_t d, bool full)
  * with its factor. False when M is not positive definite. */
 static bool chol_solve(double *M, double *b, size_t n)
 {
-    for (size_t j = 0; j < n; j++) {
-        double s = M[j * n + j];
-        for (size_t k = 0; k < j; k++)
-            s -= M[j * n + k] * M[j * n + k];
-        if (!(s > 1e-300))
-            return false;
-        s = sqrt(s);
-        M[j * n + j] = s;
-        for (size_t i = j + 1; i < n; i++) {
-            double v = M[i * n + j];
-            for (size_t k = 0; k < j; k++)
-                v -= M[i * n + k] * M[j * n + k];
-            M[i * n + j] = v / s;
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        double v = b[i];
-        for (size_t k = 0; k < i; k++)
-            v -= M[i * n + k] * b[k];
-        b[i] = v / M[i * n + i];
-    }
-    for (size_t i = n; i-- > 0;) {
-        double v = b[i];
-        for (size_t k = i + 1; k < n; k++)
-            v -= M[k * n + i] * b[k];
-        b[i] = v / M[i * n + i];
-    }
+    if (knob__chol(M, n) != KNOB__MATH_OK)
+        return false;
+    knob__chol_forward(M, n, b);
+    knob__chol_backward(M, n, b);
     return true;
 }
 
