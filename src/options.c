@@ -135,10 +135,14 @@ static int set_one(const knob_option *o, void *state, const char *value, const c
     return knob__error(KNOB_EINVAL, "%s: option '%s' has an unknown type", who, o->name);
 }
 
-static void list_names(const knob_option *table, char *buf, size_t size)
+static void list_names(const knob_option *table, const char *also, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = 0;
+    if (also) {
+        int n = snprintf(buf, size, "%s", also);
+        used = n < 0 ? 0 : (size_t)n;
+    }
     for (; table && table->name && used < size; table++) {
         int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", table->name);
         if (n < 0)
@@ -148,12 +152,12 @@ static void list_names(const knob_option *table, char *buf, size_t size)
 }
 
 int knob__option_set(const knob_option *table, void *state, const char *key, const char *value,
-                     const char *who)
+                     const char *who, const char *also)
 {
     const knob_option *o = find(table, key);
     if (!o) {
         char names[512];
-        list_names(table, names, sizeof names);
+        list_names(table, also, names, sizeof names);
         return knob__error(KNOB_EINVAL, "%s: unknown option '%s' (options: %s)", who, key,
                            names[0] ? names : "none");
     }

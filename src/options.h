@@ -7,9 +7,11 @@
 /* Sets every option of `table` in `state` to its default. */
 int knob__options_defaults(const knob_option *table, void *state, const char *who);
 
-/* Sets option `key` from text. `who` names the plugin in messages ("sampler 'tpe'"). */
+/* Sets option `key` from text. `who` names the plugin in messages ("sampler 'tpe'");
+ * `also` (NULL: none) is an option the caller handles outside the table ("seed"), listed
+ * with the table's when `key` is unknown. */
 int knob__option_set(const knob_option *table, void *state, const char *key, const char *value,
-                     const char *who);
+                     const char *who, const char *also);
 
 /* Calls fn(ctx, key, value) for each pair of "k=v,k=v" (commas inside [], {} or quotes
  * do not split). Stops at the first non-OK status. */

@@ -50,7 +50,8 @@ int knob__plugin_set_option(knob__plugin *h, const char *key, const char *value)
         h->seed = (uint64_t)seed;
         return KNOB_OK;
     }
-    return knob__option_set(h->head.options, h->state, key, value, h->who);
+    return knob__option_set(h->head.options, h->state, key, value, h->who,
+                            h->kind->takes_seed ? "seed" : NULL);
 }
 
 static int set_option_cb(void *h, const char *key, const char *value)

@@ -54,6 +54,35 @@ static int check_int(knob_distribution *d, const char *name)
     return KNOB_OK;
 }
 
+/* A choice must be stored as it was given and read back equal: a type of the four, a
+ * finite number (JSON holds no NaN or infinity), a boolean as 0 or 1. */
+static int check_choice(const knob_choice *c, const char *name, size_t i)
+{
+    switch (c->type) {
+    case KNOB_CHOICE_STRING:
+        if (!c->str)
+            return knob__error(KNOB_EINVAL, "param '%s': choice %zu is a NULL string", name, i);
+        return KNOB_OK;
+    case KNOB_CHOICE_NUMBER:
+        if (!isfinite(c->num))
+            return knob__error(KNOB_EINVAL, "param '%s': choice %zu is %g, not a finite number",
+                               name, i, c->num);
+        return KNOB_OK;
+    case KNOB_CHOICE_BOOL:
+        if (c->num != 0 && c->num != 1)
+            return knob__error(KNOB_EINVAL,
+                               "param '%s': choice %zu is a boolean of num %g; expected 0 or 1",
+                               name, i, c->num);
+        return KNOB_OK;
+    case KNOB_CHOICE_NULL:
+        return KNOB_OK;
+    }
+    return knob__error(KNOB_EINVAL,
+                       "param '%s': choice %zu has an unknown type %d (string, number, bool "
+                       "or null)",
+                       name, i, (int)c->type);
+}
+
 int knob__dist_check(knob_distribution *d, const char *name)
 {
     if (!name || !name[0])
@@ -69,9 +98,11 @@ int knob__dist_check(knob_distribution *d, const char *name)
         if (d->n_choices == 0 || !d->choices)
             return knob__error(KNOB_EINVAL, "param '%s': a categorical needs at least one choice",
                                name);
-        for (size_t i = 0; i < d->n_choices; i++)
-            if (d->choices[i].type == KNOB_CHOICE_STRING && !d->choices[i].str)
-                return knob__error(KNOB_EINVAL, "param '%s': choice %zu is a NULL string", name, i);
+        for (size_t i = 0; i < d->n_choices; i++) {
+            int rc = check_choice(&d->choices[i], name, i);
+            if (rc)
+                return rc;
+        }
         return KNOB_OK;
     }
     return knob__error(KNOB_EINVAL, "param '%s': unknown distribution kind %d", name, (int)d->kind);

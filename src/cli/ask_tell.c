@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/params.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,14 @@ static int parse_values(const cli_args *a, double *values, size_t *n)
     return 0;
 }
 
+static bool all_finite(const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i]))
+            return false;
+    return true;
+}
+
 int cmd_tell(int argc, char **argv)
 {
     cli_args a;
@@ -139,6 +148,11 @@ int cmd_tell(int argc, char **argv)
                 "value%s, got %zu (trial %lld is still running)\nusage: %s\n",
                 a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n,
                 (long long)number, usage);
+    else if (rc == KNOB_EINVAL && state == KNOB_TRIAL_COMPLETE && !all_finite(values, n))
+        fprintf(stderr,
+                "knob: %s (trial %lld is recorded as failed: a value that is not finite "
+                "fails the trial)\n",
+                knob_errmsg(), (long long)number);
     else if (rc)
         fprintf(stderr, "knob: %s\n", knob_errmsg());
     cli_close(&r);

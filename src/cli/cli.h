@@ -32,8 +32,18 @@ typedef struct study_ref {
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          int64_t seed, bool heartbeats, study_ref *out);
 
-/* Opens the storage and loads an existing study. Prints errors; -1 on failure. */
+/* Opens the storage and loads an existing study. Prints errors; -1 on failure. A SQLite
+ * file that does not exist is that failure, and is not created (a mistyped path, or the
+ * wrong directory, would leave an empty database behind). */
 int cli_open_study(const char *storage, const char *name, study_ref *out);
+
+/* True, with the reason in msg, when `url` names a SQLite file that does not exist: what
+ * only reads or changes existing studies opens nothing there. */
+bool cli_sqlite_missing(const char *url, char *msg, size_t size);
+
+/* Prints "knob: [study 'NAME': ]storage URL: no file ..." and returns -1 when `url` names a
+ * SQLite file that does not exist (study may be NULL); 0 otherwise. */
+int cli_refuse_missing(const char *url, const char *study);
 void cli_close(study_ref *r);
 
 /* The study name a sweep gets when none is given: its file name without extension. */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value)
 {
@@ -138,6 +140,25 @@ static int add_grid(const sweep *sw, knob_sampler *s)
     return rc ? fail("grid") : 0;
 }
 
+/* The samplers that take a warm start (the option warm_start_study), for messages. */
+static const char *warm_samplers(char buf[256])
+{
+    const knob_sampler_plugin *list[256];
+    size_t n = knob_sampler_list(list, 256), used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && i < 256; i++) {
+        if (!sweep_sampler_has_option(list[i]->name, "warm_start_study"))
+            continue;
+        int k = snprintf(buf + used, 256 - used, "%s%s", used ? ", " : "", list[i]->name);
+        if (k < 0 || used + (size_t)k >= 256) {
+            buf[used] = 0; /* the names that fit */
+            break;
+        }
+        used += (size_t)k;
+    }
+    return buf;
+}
+
 /* The study a warm start reads must exist; one that shares no searched param with the
  * sweep can teach the sampler nothing: a warning, and a cold start (*use false). */
 static int check_warm_source(const sweep *sw, const char *storage, bool *use)
@@ -147,7 +168,13 @@ static int check_warm_source(const sweep *sw, const char *storage, bool *use)
     knob_study *src = NULL;
     const knob_trial_info *const *tr;
     size_t n = 0, shared = 0;
+    char why[4400];
     *use = false;
+    if (cli_sqlite_missing(url, why, sizeof why)) {
+        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: %s\n", sw->path,
+                sw->warm_line, sw->warm_col, sw->warm_study, url, why);
+        return -1;
+    }
     int rc = knob_storage_open(url, &st);
     if (!rc)
         rc = knob_study_load(st, sw->warm_study, NULL, &src);
@@ -183,10 +210,11 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
 {
     const char *name = knob_sampler_name(*s);
     if (!sweep_sampler_has_option(name, "warm_start_study")) {
+        char which[256];
         fprintf(stderr,
                 "%s:%d:%d: key 'warm_start': sampler '%s' (chosen by method %s) takes no "
-                "warm start; name one that does with the key 'sampler' (cmaes, ...)\n",
-                sw->path, sw->warm_line, sw->warm_col, name, sw->method);
+                "warm start; name one that does with the key 'sampler' (%s)\n",
+                sw->path, sw->warm_line, sw->warm_col, name, sw->method, warm_samplers(which));
         return -1;
     }
     if (sw->has_warm_first && !sweep_sampler_has_option(name, "warm_start_first")) {
@@ -344,9 +372,40 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     return 0;
 }
 
+bool cli_sqlite_missing(const char *url, char *msg, size_t size)
+{
+    static const char scheme[] = "sqlite:///";
+    struct stat st;
+    if (strncmp(url, scheme, sizeof scheme - 1) != 0)
+        return false;
+    const char *path = url + sizeof scheme - 1;
+    if (!*path || stat(path, &st) == 0 || errno != ENOENT)
+        return false; /* the storage says what else is wrong */
+    char cwd[4096];
+    if (*path != '/' && getcwd(cwd, sizeof cwd))
+        snprintf(msg, size, "no file '%s' in %s (knob run creates it)", path, cwd);
+    else
+        snprintf(msg, size, "no file '%s' (knob run creates it)", path);
+    return true;
+}
+
+int cli_refuse_missing(const char *url, const char *study)
+{
+    char why[4400];
+    if (!cli_sqlite_missing(url, why, sizeof why))
+        return 0;
+    if (study)
+        fprintf(stderr, "knob: study '%s': storage %s: %s\n", study, url, why);
+    else
+        fprintf(stderr, "knob: storage %s: %s\n", url, why);
+    return -1;
+}
+
 int cli_open_study(const char *storage, const char *name, study_ref *out)
 {
     memset(out, 0, sizeof *out);
+    if (cli_refuse_missing(storage, name))
+        return -1;
     if (knob_storage_open(storage, &out->st))
         return fail("storage");
     if (knob_study_load(out->st, name, NULL, &out->s)) {

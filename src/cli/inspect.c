@@ -69,6 +69,8 @@ int cmd_studies(int argc, char **argv)
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }
+    if (cli_refuse_missing(cli_storage(&a, NULL), NULL))
+        return EXIT_FAIL;
     if (knob_storage_open(cli_storage(&a, NULL), &st) || knob_storage_studies(st, &list, &n)) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
         knob_storage_close(st);
@@ -345,6 +347,8 @@ int cmd_delete(int argc, char **argv)
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }
+    if (cli_refuse_missing(cli_storage(&a, NULL), a.pos[0]))
+        return EXIT_FAIL;
     if (knob_storage_open(cli_storage(&a, NULL), &st) || knob_storage_delete_study(st, a.pos[0])) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
         knob_storage_close(st);

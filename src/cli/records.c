@@ -39,9 +39,25 @@ static void add(record *r, const char *key, size_t klen, double v)
     r->n++;
 }
 
+static void add_bad(record *r, const char *key, size_t klen, const char *text, size_t tlen)
+{
+    if (r->n_bad >= sizeof r->bad / sizeof *r->bad || !klen || klen >= sizeof r->bad[0].key)
+        return;
+    record_text *b = &r->bad[r->n_bad++];
+    memcpy(b->key, key, klen);
+    b->key[klen] = 0;
+    if (tlen >= sizeof b->text) {
+        memcpy(b->text, text, sizeof b->text - 4);
+        memcpy(b->text + sizeof b->text - 4, "...", 4);
+    } else {
+        memcpy(b->text, text, tlen);
+        b->text[tlen] = 0;
+    }
+}
+
 static bool parse_json(const char *line, record *out)
 {
-    knobx_json *j = knobx_json_parse(line, (size_t)-1, NULL, 0);
+    knobx_json *j = knobx_json_parse_nonfinite(line, (size_t)-1, NULL, 0);
     if (!j || j->type != KNOBX_JSON_OBJECT) {
         knobx_json_free(j);
         return false;
@@ -55,6 +71,14 @@ static bool parse_json(const char *line, record *out)
             add(out, k->key, strlen(k->key), v); /* "nan", "inf", "0.5" */
         else if (k->type == KNOBX_JSON_NULL)
             add(out, k->key, strlen(k->key), NAN); /* a value that is not a number */
+        else if (k->type == KNOBX_JSON_STRING)
+            add_bad(out, k->key, strlen(k->key), k->str, strlen(k->str));
+        else {
+            const char *what = k->type == KNOBX_JSON_BOOL    ? (k->b ? "true" : "false")
+                               : k->type == KNOBX_JSON_ARRAY ? "a list"
+                                                             : "an object";
+            add_bad(out, k->key, strlen(k->key), what, strlen(what));
+        }
     }
     knobx_json_free(j);
     return true;
@@ -94,6 +118,8 @@ static bool parse_pairs(const char *s, record *out, char sep)
         if (parse_number(v, (size_t)(s - v), &val)) {
             add(out, k, klen, val);
             any = true;
+        } else if (s > v) {
+            add_bad(out, k, klen, v, (size_t)(s - v));
         }
     }
     return any;
@@ -102,6 +128,7 @@ static bool parse_pairs(const char *s, record *out, char sep)
 bool record_parse(const char *line, record *out)
 {
     out->n = 0;
+    out->n_bad = 0;
     while (isspace((unsigned char)*line))
         line++;
     if (*line == '{')
@@ -122,4 +149,12 @@ bool record_get(const record *r, const char *key, double *value)
         }
     }
     return false;
+}
+
+const char *record_bad(const record *r, const char *key)
+{
+    for (size_t i = 0; i < r->n_bad; i++)
+        if (strcmp(r->bad[i].key, key) == 0)
+            return r->bad[i].text;
+    return NULL;
 }

@@ -12,20 +12,25 @@
 #include <unistd.h>
 
 typedef struct run_args {
-    const char *path, *storage, *study, *trials, *parallel, *timeout, *trial_timeout, *seed;
+    const char *path, *storage, *study, *trials, *parallel, *timeout, *trial_timeout, *seed,
+        *max_initial_failures;
 } run_args;
 
 static void usage(FILE *f)
 {
     fputs("usage: knob run SWEEP.yaml [--storage URL] [--study NAME] [--trials N] "
           "[--parallel K]\n"
-          "                [--timeout DURATION] [--trial-timeout DURATION] [--seed S]\n\n"
+          "                [--timeout DURATION] [--trial-timeout DURATION] [--seed S]\n"
+          "                [--max-initial-failures N]\n\n"
           "Runs the sweep's program once per trial until the budget is spent: --trials (trials "
           "of\nthis process), run_cap (trials of the whole study, however many processes share "
           "it),\n--timeout (no new trial after it), an exhausted grid, or metric.target reached. "
           "Running it\nagain resumes the study. --trials 0 creates the study (with its sweep) "
-          "and runs nothing.\n--parallel is 1 to 256. Durations: 90, 30s, 5m, 2h, 1h30m. "
-          "Storage default: " KNOB_DEFAULT_STORAGE ".\nSee docs/cli.md and docs/sweep.md.\n",
+          "and runs nothing.\nOnce the first N trials of this run (5) failed to run (exit "
+          "status, signal, no metric)\nbefore any ran through, no new trial starts "
+          "(--max-initial-failures 0: never).\n--parallel is 1 to 256. Durations: 90, 30s, "
+          "5m, 2h, 1h30m. Storage default: " KNOB_DEFAULT_STORAGE ".\nSee docs/cli.md and "
+          "docs/sweep.md.\n",
           f);
 }
 
@@ -43,7 +48,8 @@ static int parse_run_args(int argc, char **argv, run_args *a)
             cli_opt(argc, argv, &i, "--parallel", &a->parallel) ||
             cli_opt(argc, argv, &i, "--timeout", &a->timeout) ||
             cli_opt(argc, argv, &i, "--trial-timeout", &a->trial_timeout) ||
-            cli_opt(argc, argv, &i, "--seed", &a->seed))
+            cli_opt(argc, argv, &i, "--seed", &a->seed) ||
+            cli_opt(argc, argv, &i, "--max-initial-failures", &a->max_initial_failures))
             continue;
         if (argv[i][0] == '-' || a->path) {
             fprintf(stderr, "knob run: unexpected argument '%s'\n", argv[i]);
@@ -102,6 +108,10 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
         return -1;
     if (a->parallel)
         r->parallel = (int)v;
+    r->max_initial_failures = RUN_MAX_INITIAL_FAILURES;
+    if (a->max_initial_failures && whole(a->max_initial_failures, "--max-initial-failures", 0,
+                                         INT64_MAX, &r->max_initial_failures))
+        return -1;
     r->setup_only = a->trials && r->limit == 0;
     *has_seed = a->seed != NULL;
     if (a->seed && cli_int(a->seed, seed)) {
@@ -190,12 +200,13 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     apply_run_cap(r);
     grid_expected(r);
     check_target(r);
-    if (!r->limit && !total && !r->ref.grid && !r->exhausted && !sw->pbt)
+    if (!r->limit && !a->timeout && !r->ref.grid && !r->exhausted && !sw->pbt)
         fprintf(stderr, "knob: no budget (--trials, trials:, run_cap or --timeout): running "
                         "until Ctrl-C\n");
     r->tty = isatty(STDOUT_FILENO);
     r->started = run_now();
-    r->deadline = total > 0 ? r->started + total : 0;
+    /* --timeout 0: no new trial after 0 s, so none (as --trials 0), never "no timeout" */
+    r->deadline = a->timeout ? r->started + total : 0;
     int rc = run_loop(r);
     run_summary(r);
     cli_close(&r->ref);

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/params.h"
+#include "cli/records.h"
 #include "util/json.h"
 
 #include <stdio.h>
@@ -16,6 +17,9 @@
 #define RUN_STOP_GRACE 2.0 /* seconds from SIGTERM to SIGKILL after Ctrl-C or a storage failure */
 #define RUN_MAX_LINE (1 << 20) /* a longer stdout line is skipped whole, never parsed */
 #define RUN_BATCH_SECONDS 0.05 /* a batch of writes is committed at least this often */
+
+/* W&B's agent stops after as many failures when no run has succeeded yet. */
+#define RUN_MAX_INITIAL_FAILURES 5
 
 /* Why the runner stopped a trial. */
 enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT, WHY_STORAGE };
@@ -45,7 +49,8 @@ typedef struct slot {
     int64_t n_records;
     double last[SWEEP_MAX_OBJECTIVES]; /* each objective's last value */
     bool have[SWEEP_MAX_OBJECTIVES];
-    double clast[SWEEP_MAX_CONSTRAINTS]; /* each constraint metric's last value */
+    char bad[SWEEP_MAX_OBJECTIVES][RECORD_TEXT_MAX]; /* its last value that was no number */
+    double clast[SWEEP_MAX_CONSTRAINTS];             /* each constraint metric's last value */
     bool chave[SWEEP_MAX_CONSTRAINTS];
     double cost_last; /* the cost metric's last value (sweep key cost: METRIC) */
     bool cost_have;
@@ -91,6 +96,11 @@ typedef struct runner {
     int64_t *wrote; /* the trials written in the open batch, each once */
     size_t n_wrote, cap_wrote;
     bool best_fresh; /* r->best was read since the last trial ended */
+    /* The first trials of this run that failed to run (exit status, signal, no metric)
+     * before any ran through; at max_initial_failures (0: never) no new trial starts. */
+    int64_t max_initial_failures, initial_failures;
+    bool ran_through;  /* a trial of this run gave its metric (or was pruned) */
+    bool initial_stop; /* max_initial_failures was reached: to be said once shown */
 } runner;
 
 /* Monotonic seconds. */
@@ -167,6 +177,9 @@ void run_read_stdout(runner *r, slot *sl);
 void run_read_stderr(slot *sl);
 bool run_pending(const slot *sl);
 void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines);
+
+/* Says, once, that max_initial_failures stopped the run (after the trials' ends are shown). */
+void run_say_initial_stop(runner *r);
 
 /* run_progress.c; a trial's state RUNNING there means it was not saved, `reason` why. */
 void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const char *reason,

@@ -59,6 +59,7 @@ void run_ended(runner *r, int64_t number, knob_trial_state state, const char *re
     r->best_fresh = false;
     count(r, state);
     run_progress_trial(r, number, state, reason, last);
+    run_say_initial_stop(r);
 }
 
 void run_batch_wrote(runner *r, int64_t number)
@@ -116,6 +117,7 @@ bool run_batch_close(runner *r)
         free(t->reason);
     }
     r->n_told = 0;
+    run_say_initial_stop(r);
     for (int i = 0; i < r->parallel; i++)
         if (r->slots[i].used && r->slots[i].argv)
             run_start_asked(r, &r->slots[i], committed);

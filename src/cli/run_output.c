@@ -86,6 +86,11 @@ static void on_line(runner *r, slot *sl)
     sl->line[n] = 0;
     if (record_parse(sl->line, &rec))
         on_record(r, sl, &rec);
+    for (size_t i = 0; rec.n_bad && i < r->sw->n_objectives; i++) {
+        const char *text = record_bad(&rec, r->sw->objectives[i].name);
+        if (text) /* kept for the reason of a trial that prints no number for it */
+            snprintf(sl->bad[i], sizeof sl->bad[i], "%s", text);
+    }
 }
 
 /* Room for `need` bytes in the line buffer, which grows up to RUN_MAX_LINE + 1. */

@@ -571,7 +571,10 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
     else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
         knobx_buf_printf(why, "exit status %d", WEXITSTATUS(st));
     for (size_t i = 0; i < sw->n_objectives && !why->len; i++) {
-        if (!sl->have[i])
+        if (!sl->have[i] && sl->bad[i][0])
+            knobx_buf_printf(why, "no metric '%s' in stdout: its value '%s' is not a number",
+                             sw->objectives[i].name, sl->bad[i]);
+        else if (!sl->have[i])
             knobx_buf_printf(why, "no metric '%s' in stdout", sw->objectives[i].name);
         else if (!isfinite(sl->last[i]))
             knobx_buf_printf(why, "metric '%s' is %s", sw->objectives[i].name,
@@ -658,6 +661,47 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
     return run_saved(r, sl->number, rc, "its state") ? NULL : rc == KNOB_ESTATE ? elsewhere : lost;
 }
 
+/* Whether the trial's program failed to run: a signal or exit status of its own, or no
+ * value of an objective (not a value that is not finite, a timeout, a stop by knob). */
+static bool failed_to_run(const runner *r, const slot *sl)
+{
+    int st = sl->status;
+    if (WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) != 0))
+        return true;
+    for (size_t i = 0; i < r->sw->n_objectives; i++)
+        if (!sl->have[i])
+            return true;
+    return false;
+}
+
+/* Counts the run's first trials that failed to run; at max_initial_failures before any
+ * trial ran through, no new trial starts (W&B's agent does as much). */
+static void count_initial(runner *r, const slot *sl, knob_trial_state state)
+{
+    if (sl->why != WHY_NONE && sl->why != WHY_PRUNE)
+        return; /* timed out, or stopped by knob: says nothing of the program */
+    if (state != KNOB_TRIAL_FAIL || !failed_to_run(r, sl)) {
+        r->ran_through = true;
+        return;
+    }
+    if (r->ran_through || ++r->initial_failures != r->max_initial_failures || r->broken)
+        return;
+    r->broken = true;
+    r->initial_stop = true;
+}
+
+void run_say_initial_stop(runner *r)
+{
+    if (!r->initial_stop)
+        return;
+    r->initial_stop = false;
+    fprintf(stderr,
+            "knob: the first %lld trials of this run failed to run (exit status, signal or no "
+            "metric) and none ran through, so no new trial starts%s; check the program and "
+            "the reasons above (--max-initial-failures 0 goes on regardless)\n",
+            (long long)r->initial_failures, r->running ? " (the running ones finish)" : "");
+}
+
 void run_finish(runner *r, slot *sl)
 {
     knobx_buf why = {0};
@@ -669,8 +713,10 @@ void run_finish(runner *r, slot *sl)
     const char *unsaved = tell(r, sl, &state, values, &why);
     sl->t = NULL;
     r->running--;
-    if (!unsaved)
+    if (!unsaved) {
         check_target(r, state, values);
+        count_initial(r, sl, state);
+    }
     if (unsaved)
         run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last);
     else

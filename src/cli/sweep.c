@@ -62,6 +62,14 @@ static int add_objective(sweep_ctx *c, const yaml_node_t *m, const char *where)
         free(o.name);
         return -1;
     }
+    for (size_t i = 0; i < sw->n_objectives; i++) {
+        if (strcmp(sw->objectives[i].name, o.name))
+            continue;
+        sweep_errorf(c, m, "key '%s': objective '%s' is given twice (first as objectives[%zu])",
+                     where, o.name, i);
+        free(o.name);
+        return -1;
+    }
     objective *grown = realloc(sw->objectives, (sw->n_objectives + 1) * sizeof *grown);
     if (!grown) {
         free(o.name);
@@ -84,6 +92,21 @@ static int parse_objectives(sweep_ctx *c, const yaml_node_t *list)
             return -1;
     }
     return 0;
+}
+
+/* `metric` is one objective, `objectives` several instead: given both, the metric would
+ * silently be objective 0 of several. */
+static int check_one_objective_key(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *other)
+{
+    if (!other)
+        return 0;
+    const char *ks = sweep_scalar(k), *os = sweep_scalar(other);
+    return sweep_errorf(c, k,
+                        "key '%s': 'metric' (one objective) and 'objectives' (several) are both "
+                        "given ('%s' at line %lu, column %lu): list every objective under "
+                        "'objectives'",
+                        ks, os, (unsigned long)other->start_mark.line + 1,
+                        (unsigned long)other->start_mark.column + 1);
 }
 
 /* ---------------------------------------------------------------- constraints */
@@ -487,10 +510,14 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
         return parse_command(c, v);
     if (!strcmp(ks, "method"))
         return parse_method(c, v);
-    if (!strcmp(ks, "metric"))
-        return add_objective(c, v, "metric");
-    if (!strcmp(ks, "objectives"))
-        return parse_objectives(c, v);
+    if (!strcmp(ks, "metric")) {
+        c->metric = k;
+        return check_one_objective_key(c, k, c->objectives) || add_objective(c, v, "metric");
+    }
+    if (!strcmp(ks, "objectives")) {
+        c->objectives = k;
+        return check_one_objective_key(c, k, c->metric) || parse_objectives(c, v);
+    }
     if (!strcmp(ks, "constraints"))
         return parse_constraints(c, v);
     if (!strcmp(ks, "parameters"))

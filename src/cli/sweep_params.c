@@ -242,6 +242,35 @@ static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
                         p->name, p->q, steps, lo, hi);
 }
 
+/* A q that leaves fewer values than the range suggests is allowed (W&B runs it), and said:
+ * Optuna warns the same of a step that does not divide its range. */
+static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *at)
+{
+    double lo = p->min, hi = p->max, q = p->q;
+    char what[160];
+    if (p->kind == PK_Q_UNIFORM) {
+        double k = floor((hi - lo) / q + 1e-9);
+        if (k >= 1 && fabs((hi - lo) - k * q) <= 1e-9 * fmax(fabs(hi - lo), 1))
+            return; /* q divides the range */
+        if (k < 1)
+            snprintf(what, sizeof what,
+                     "q (%g) is more than max - min (%g): min, %g, is the only value", q, hi - lo,
+                     lo);
+        else
+            snprintf(what, sizeof what,
+                     "q (%g) does not divide max - min (%g): the values are min + k q up to %g", q,
+                     hi - lo, lo + k * q);
+    } else {
+        if (round(lo / q) != round(hi / q))
+            return;
+        snprintf(what, sizeof what, "q (%g) rounds every value in [%g, %g] to %g, the only value",
+                 q, lo, hi, round(lo / q) * q);
+    }
+    fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
+            (unsigned long)at->start_mark.line + 1, (unsigned long)at->start_mark.column + 1,
+            p->name, what);
+}
+
 static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
                          const yaml_node_t *map)
 {
@@ -256,7 +285,12 @@ static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *
                             "range must be at most %g wide",
                             p->name, p->min, p->max, DBL_MAX);
     }
-    return p->kind == PK_Q_UNIFORM && p->has_q ? check_steps(c, p, pn, map, p->min, p->max) : 0;
+    if (p->kind != PK_Q_UNIFORM || !p->has_q)
+        return 0;
+    if (check_steps(c, p, pn, map, p->min, p->max))
+        return -1;
+    warn_q(c, p, pn->q ? pn->q : map);
+    return 0;
 }
 
 /* The log family's bounds as the library gets them: finite and > 0. */
@@ -279,8 +313,11 @@ static int check_log(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
                             "key 'parameters.%s.min': inv_log_uniform_values searches 1/x, and "
                             "1/%g overflows",
                             p->name, p->min);
-    if (p->kind == PK_Q_LOG_UNIFORM_VALUES && p->has_q)
-        return check_steps(c, p, pn, map, 0, p->max);
+    if (p->kind == PK_Q_LOG_UNIFORM_VALUES && p->has_q) {
+        if (check_steps(c, p, pn, map, 0, p->max))
+            return -1;
+        warn_q(c, p, pn->q ? pn->q : map);
+    }
     return 0;
 }
 

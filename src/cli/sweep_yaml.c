@@ -52,7 +52,11 @@ const char *sweep_kind_name(const yaml_node_t *n)
         return "nothing";
     if (n->type == YAML_SCALAR_NODE)
         return "a scalar";
-    return n->type == YAML_SEQUENCE_NODE ? "a list" : "a mapping";
+    if (n->type == YAML_SEQUENCE_NODE) /* [] is what "expected a non-empty list" refuses */
+        return n->data.sequence.items.top == n->data.sequence.items.start ? "an empty list"
+                                                                          : "a list";
+    return n->data.mapping.pairs.top == n->data.mapping.pairs.start ? "an empty mapping"
+                                                                    : "a mapping";
 }
 
 size_t sweep_seq_len(const yaml_node_t *n)

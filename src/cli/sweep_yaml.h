@@ -12,7 +12,7 @@ typedef struct sweep_ctx {
     yaml_document_t doc;
     sweep *sw;
     /* Keys and values that checks of the whole file point at, when given. */
-    const yaml_node_t *method, *early, *sampler, *pruner;
+    const yaml_node_t *method, *early, *sampler, *pruner, *metric, *objectives;
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */

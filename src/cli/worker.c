@@ -12,6 +12,7 @@ static void usage(FILE *f)
 {
     fputs("usage: knob worker [SWEEP.yaml] [--study NAME] [--storage URL] [--trials N] "
           "[--parallel K] [--timeout D] [--trial-timeout D] [--seed S]\n"
+          "                   [--max-initial-failures N]\n"
           "With a sweep file it is knob run; with only --study it reads the sweep stored with "
           "the study.\nA worker whose trials stop beating (killed, machine gone) has them "
           "failed and retried once by the others.\n",

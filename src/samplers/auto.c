@@ -32,12 +32,16 @@
  * the rest at random, where TPE models each param where it exists.
  *
  * Both delegates draw from this sampler's seed and derive everything from the study's
- * trials, so switching between them as the study grows loses nothing. */
+ * trials, so switching between them as the study grows loses nothing. A warm start
+ * (warm_start_study, warm_start_storage, warm_start_first) is each delegate's own: gp's
+ * source model as prior mean, smac's source trials in the forest, tpe's good source trials. */
 #include "internal.h"
+#include "samplers/warm_start.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 extern const knob_sampler_plugin knob__sampler_gp;
@@ -51,6 +55,10 @@ typedef struct auto_state {
     bool use_gp, use_smac;
     /* gp's explore options as gp has them (-1: not set yet) */
     int64_t gp_explore_every, gp_explore_ties, gp_step_mask;
+    char *ws_study, *ws_storage; /* options: the warm start, given to every delegate */
+    int64_t ws_first;
+    char *ws_had_study, *ws_had_storage; /* as the delegates have them (NULL: not given yet) */
+    int64_t ws_had_first;
 } auto_state;
 
 /* gp fits the study as it stands (see the comment at the top). */
@@ -113,12 +121,45 @@ static int sync_gp(auto_state *a)
     return rc ? rc : sync_option(a, "step_mask", a->step_mask, &a->gp_step_mask);
 }
 
+/* The warm start's options given to gp, tpe and smac when they changed. */
+static int sync_warm(auto_state *a)
+{
+    const char *study = a->ws_study ? a->ws_study : "",
+               *storage = a->ws_storage ? a->ws_storage : "";
+    if (a->ws_had_study && !strcmp(a->ws_had_study, study) && a->ws_had_storage &&
+        !strcmp(a->ws_had_storage, storage) && a->ws_had_first == a->ws_first)
+        return KNOB_OK;
+    char first[32];
+    snprintf(first, sizeof first, "%lld", (long long)a->ws_first);
+    knob_sampler *const all[] = {a->gp, a->tpe, a->smac};
+    int rc = KNOB_OK;
+    for (size_t i = 0; i < sizeof all / sizeof *all && !rc; i++) {
+        rc = knob_sampler_set_option(all[i], "warm_start_study", study);
+        if (!rc)
+            rc = knob_sampler_set_option(all[i], "warm_start_storage", storage);
+        if (!rc)
+            rc = knob_sampler_set_option(all[i], "warm_start_first", first);
+    }
+    if (rc)
+        return rc;
+    free(a->ws_had_study);
+    free(a->ws_had_storage);
+    a->ws_had_study = strdup(study);
+    a->ws_had_storage = strdup(storage);
+    a->ws_had_first = a->ws_first;
+    if (!a->ws_had_study || !a->ws_had_storage)
+        return knob__error(KNOB_ENOMEM, "out of memory");
+    return KNOB_OK;
+}
+
 static int choose(auto_state *a, knob_study *s, knob_trial *t)
 {
     int64_t number = knob_trial_number(t);
     if (a->decided == number)
         return KNOB_OK;
-    int rc = gp_fits(a, s, &a->use_gp);
+    int rc = sync_warm(a);
+    if (!rc)
+        rc = gp_fits(a, s, &a->use_gp);
     a->use_smac = a->use_gp && a->smac_every > 0 && number % a->smac_every == a->smac_every - 1;
     if (!rc && a->use_gp)
         rc = sync_gp(a);
@@ -179,6 +220,8 @@ static void fini(void *state)
     knob_sampler_free(a->gp);
     knob_sampler_free(a->tpe);
     knob_sampler_free(a->smac);
+    free(a->ws_had_study);
+    free(a->ws_had_storage);
 }
 
 static const knob_option options[] = {
@@ -204,6 +247,12 @@ static const knob_option options[] = {
      "while gp is used, every smac_every-th trial is asked by smac (a random forest) instead "
      "(0: never)",
      NULL},
+    {"warm_start_study", KNOB_OPT_STRING, offsetof(auto_state, ws_study), "", 0, 0,
+     "a related study each delegate learns from as with its own warm_start_study (gp: the "
+     "source's model as prior mean; smac: its trials in the forest; tpe: its good trials)",
+     NULL},
+    KNOB__WARM_STORAGE_OPTION(auto_state, ws_storage),
+    KNOB__WARM_FIRST_OPTION(auto_state, ws_first),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -216,7 +265,7 @@ const knob_sampler_plugin knob__sampler_auto = {
             "explore_ties trials tie at the best, no ask inside a step (step_mask), every "
             "smac_every-th trial smac's (a random forest); tpe (with constant_liar) otherwise. "
             "Options: gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every, "
-            "seed.",
+            "warm_start_study, warm_start_storage, warm_start_first, seed.",
     .state_size = sizeof(auto_state),
     .options = options,
     .init = init,

@@ -23,7 +23,8 @@ typedef struct parser {
     char *err;
     size_t errsz;
     int depth;
-    bool oom; /* the failure was memory, not the text */
+    bool oom;       /* the failure was memory, not the text */
+    bool nonfinite; /* NaN, Infinity and -Infinity read as numbers */
 } parser;
 
 static void *arena_alloc(parser *ps, size_t n)
@@ -270,9 +271,33 @@ out:
     return NULL;
 }
 
+/* Python's json.dumps writes NaN, Infinity and -Infinity for the non-finite floats. */
+static knobx_json *parse_nonfinite(parser *ps)
+{
+    static const struct {
+        const char *word;
+        double v;
+    } words[] = {{"NaN", NAN}, {"Infinity", INFINITY}, {"-Infinity", -INFINITY}};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t len = strlen(words[i].word);
+        if ((size_t)(ps->end - ps->p) >= len && memcmp(ps->p, words[i].word, len) == 0) {
+            knobx_json *n = new_node(ps, KNOBX_JSON_NUMBER);
+            if (!n)
+                return NULL;
+            n->num = words[i].v;
+            ps->p += len;
+            return n;
+        }
+    }
+    return fail(ps, "unexpected character");
+}
+
 static knobx_json *parse_number(parser *ps)
 {
     const char *s = ps->p;
+    if (ps->nonfinite && s < ps->end &&
+        (*s == 'N' || *s == 'I' || (*s == '-' && s + 1 < ps->end && s[1] == 'I')))
+        return parse_nonfinite(ps);
     if (s < ps->end && *s == '-')
         s++;
     if (s >= ps->end || !(*s >= '0' && *s <= '9'))
@@ -343,9 +368,11 @@ static knobx_json *parse_value(parser *ps)
     }
 }
 
-static knobx_json *parse_root(const char *text, size_t len, char *err, size_t errsz, bool *oom)
+static knobx_json *parse_root(const char *text, size_t len, char *err, size_t errsz, bool *oom,
+                              bool nonfinite)
 {
     parser ps = {0};
+    ps.nonfinite = nonfinite;
     if (len == (size_t)-1)
         len = strlen(text);
     ps.p = ps.start = text;
@@ -372,7 +399,12 @@ static knobx_json *parse_root(const char *text, size_t len, char *err, size_t er
 
 knobx_json *knobx_json_parse(const char *text, size_t len, char *err, size_t errsz)
 {
-    return parse_root(text, len, err, errsz, NULL);
+    return parse_root(text, len, err, errsz, NULL, false);
+}
+
+knobx_json *knobx_json_parse_nonfinite(const char *text, size_t len, char *err, size_t errsz)
+{
+    return parse_root(text, len, err, errsz, NULL, true);
 }
 
 void knobx_json_free(knobx_json *root)
@@ -399,7 +431,7 @@ bool knobx_json_valid(const char *text)
 int knobx_json_check(const char *text)
 {
     bool oom = false;
-    knobx_json *j = parse_root(text, (size_t)-1, NULL, 0, &oom);
+    knobx_json *j = parse_root(text, (size_t)-1, NULL, 0, &oom, false);
     knobx_json_free(j);
     return j ? 0 : oom ? -1 : 1;
 }

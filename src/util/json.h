@@ -42,6 +42,10 @@ struct knobx_json {
 /* Parses `text` (len bytes; len (size_t)-1 = NUL-terminated). On failure returns NULL
  * and, if err is not NULL, writes a message with the byte offset into err[0..errsz). */
 knobx_json *knobx_json_parse(const char *text, size_t len, char *err, size_t errsz);
+/* As knobx_json_parse, and also reads NaN, Infinity and -Infinity (what Python's
+ * json.dumps writes for the non-finite floats) as numbers: for the records a trial
+ * prints, never for text knob stores. */
+knobx_json *knobx_json_parse_nonfinite(const char *text, size_t len, char *err, size_t errsz);
 void knobx_json_free(knobx_json *root);
 
 /* The member `key` of an object, or NULL (also when `obj` is not an object). */

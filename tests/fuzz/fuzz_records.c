@@ -13,7 +13,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void parse_line(const char *line)
 {
     record r;
-    if (!record_parse(line, &r))
+    bool is_record = record_parse(line, &r);
+    if (r.n_bad > sizeof r.bad / sizeof *r.bad)
+        abort();
+    for (size_t i = 0; i < r.n_bad; i++) {
+        if (!memchr(r.bad[i].key, 0, sizeof r.bad[i].key) || !r.bad[i].key[0] ||
+            !memchr(r.bad[i].text, 0, sizeof r.bad[i].text) || !record_bad(&r, r.bad[i].key))
+            abort(); /* a key given no number, and its text, are C strings within their arrays */
+    }
+    if (!is_record)
         return;
     if (r.n > sizeof r.f / sizeof *r.f)
         abort(); /* no more fields than fit */

@@ -62,4 +62,10 @@ expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["r
 "$KNOB" tell demo "$num" 0.5 --storage "sqlite:///$T/a.db"
 "$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
 expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["complete"]' "told right"
+# a value that is not finite fails the trial (knob_study_tell), and the message says so:
+# a retry with a right value would be refused as "already fail"
+num=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db" | py 'd["number"]')
+if "$KNOB" tell demo "$num" nan --storage "sqlite:///$T/a.db" 2> err.txt; then fail "nan told"; fi
+grep -q "objective 0 is nan, not a finite number (trial $num is recorded as failed" err.txt ||
+    fail "tell nan: $(cat err.txt)"
 echo ok

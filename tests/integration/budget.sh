@@ -44,4 +44,10 @@ PY
 n=$(py 'len(d)' < slow.json)
 "$KNOB" trials slow $S --format json > slow2.json
 expect_eq "$(py 'len(d)' < slow2.json)" "$((n + 2))" "--trials counts this run"
+# --timeout 0 (a script's time left, run out) starts no trial, as --trials 0: it ran
+# until Ctrl-C, as if no budget were given
+timeout 60 "$KNOB" run slow.yaml $S --study slow --timeout 0 > zero.txt 2> zero.err ||
+    fail "--timeout 0: status $? $(cat zero.txt zero.err)"
+grep -q "this run: 0 trials" zero.txt || fail "--timeout 0: $(cat zero.txt)"
+if grep -q "no budget" zero.err; then fail "--timeout 0: $(cat zero.err)"; fi
 echo ok

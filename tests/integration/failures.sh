@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Crashing, hanging, NaN and metric-less trials end FAIL with their reason; the study
-# goes on; stdout and stderr are kept in the trial directory.
+# Crashing, hanging, NaN and metric-less trials end FAIL with their reason (a NaN printed
+# by Python's json.dumps too, after finite losses; a metric printed as something other
+# than a number is named with that value); the study goes on; stdout and stderr are kept
+# in the trial directory.
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: $PROGS/curve.py
@@ -8,7 +10,7 @@ method: grid
 metric: {name: loss, goal: minimize}
 trial_timeout: 8
 parameters:
-  mode: {values: [ok, crash, hang, nan, nometric, ok]}
+  mode: {values: [ok, crash, hang, nan, diverge, tensor, nometric, ok]}
   lr: {value: 0.01}
 YAML
 start=$(date +%s)
@@ -20,7 +22,7 @@ start=$(date +%s)
 python3 - "$T" <<'PY' || fail "wrong states or reasons: $(cat $T/t.json)"
 import json, sys
 d = json.load(open(sys.argv[1] + "/t.json"))
-assert len(d) == 6, len(d)
+assert len(d) == 8, len(d)
 by = {}
 for t in d:
     by.setdefault(t["params"]["mode"], []).append(t)
@@ -29,7 +31,11 @@ r = lambda m: by[m][0]["system_attrs"].get("fail_reason", "")
 assert by["crash"][0]["state"] == "fail" and "exit status 3" in r("crash") and "about to crash" in r("crash"), r("crash")
 assert by["hang"][0]["state"] == "fail" and "timed out after 8s" in r("hang"), r("hang")
 assert by["nan"][0]["state"] == "fail" and "metric 'loss' is nan" in r("nan"), r("nan")
-assert by["nometric"][0]["state"] == "fail" and "no metric 'loss'" in r("nometric"), r("nometric")
+assert by["diverge"][0]["state"] == "fail" and "metric 'loss' is nan" in r("diverge"), by["diverge"]
+assert len(by["diverge"][0]["intermediate"]) == 2, by["diverge"]
+assert by["nometric"][0]["state"] == "fail" and r("nometric").startswith("no metric 'loss' in stdout") and "not a number" not in r("nometric"), r("nometric")
+assert by["tensor"][0]["state"] == "fail" and r("tensor").startswith(
+    "no metric 'loss' in stdout: its value 'tensor(0.3333' is not a number"), r("tensor")
 PY
 n=$(py '[t["number"] for t in d if t["params"]["mode"]=="crash"][0]' < t.json)
 grep -q "about to crash" "knob-runs/f/$n/stderr.log" || fail "stderr not kept"

@@ -32,6 +32,20 @@ grep -q "seed" samplers.txt || fail "samplers: options"
 "$KNOB" --help > help.txt
 grep -q "run SWEEP" help.txt || fail "help"
 "$KNOB" --version | grep -q "^knob [0-9]" || fail "version"
+# A command that only reads or changes existing studies, on a SQLite file that does not
+# exist (a mistyped path, the wrong directory, the default knob.db elsewhere): exit 1
+# naming the file, and no empty database left behind (each made one before)
+mkdir -p elsewhere
+for c in "studies" "trials insp" "best insp" "delete insp" "tell insp 0 1" "enqueue insp x=1" \
+    "importance insp" "worker --study insp"; do
+    set +e
+    (cd elsewhere && "$KNOB" $c > ../out.txt 2> ../err.txt)
+    status=$?
+    set -e
+    expect_eq "$status" 1 "'knob $c' without knob.db ($(cat err.txt))"
+    grep -q "no file 'knob.db' in .*/elsewhere (knob run creates it)" err.txt || fail "knob $c: $(cat err.txt)"
+    [ -z "$(ls -A elsewhere)" ] || fail "knob $c created $(ls -A elsewhere)"
+done
 for c in run ask tell studies trials best delete enqueue samplers worker; do
     "$KNOB" $c --help > h.txt || fail "$c --help failed"
     grep -q "$c" h.txt || fail "$c --help: $(cat h.txt)"

@@ -6,7 +6,7 @@
 # a sweep without program is refused by knob run, not by knob ask.
 source "$(dirname "$0")/lib.bash"
 cat > cap.yaml <<YAML
-command: [/bin/sh, -c, "sleep 0.02; echo loss=\$RANDOM"]
+command: [/bin/sh, -c, "sleep 0.02; echo loss=\$\$"]
 metric: {name: loss, goal: minimize}
 method: random
 run_cap: 20

@@ -51,11 +51,34 @@ printf '%s\nmethod: grdi\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > metho
 check method.yaml "key 'method': expected grid, random, bayes, pbt, nsga2 or nsga3, got grdi; did you mean 'grid'?"
 printf '%s\ncommand: [python3, {args}]\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > cmd.yaml
 check cmd.yaml "key 'command[1]': expected a string, got a mapping"
+# an empty list or mapping is named so (the message said "expected a non-empty list ...,
+# got a list")
+printf '%s\nparameters:\n  opt: {values: []}\n' "$head" > emptyvalues.yaml
+check emptyvalues.yaml "emptyvalues.yaml:4:17: key 'parameters.opt.values': expected a non-empty list of values, got an empty list"
+printf '%s\nparameters:\n  opt: {values: [a, b]}\n  lr: {min: 0.0, max: 1.0, when: {}}\n' "$head" > emptywhen.yaml
+check emptywhen.yaml "key 'parameters.lr.when': expected a mapping of parent parameters to their values" "got an empty mapping"
 printf '%s\nmethod: grid\nparameters:\n  lr: {min: 0.1, max: 1.0}\n' "$head" > grid.yaml
 check grid.yaml "grid.yaml:5:7: key 'parameters.lr': method grid needs values to enumerate"
 printf '%s\nparameters:\n  lr: {min: 0, max: 1}\n  lr: {min: 0, max: 2}\n' "$head" > twice.yaml
 check twice.yaml "twice.yaml:5:3: key 'lr' is given twice in this mapping (first at line 4, column 3)"
 check /nonexistent.yaml "cannot read sweep file"
+# a q that does not divide the range, or leaves one value, runs (as in W&B) with a warning
+# at its line (it was silent: Optuna warns of such a step)
+printf '%s\nparameters:\n  a: {distribution: q_uniform, min: 0, max: 1, q: 0.3}\n  b: {distribution: q_uniform, min: 0, max: 1, q: 2}\n  c: {distribution: q_uniform, min: 0, max: 100, q: 5}\n  d: {distribution: q_log_uniform_values, min: 1, max: 3, q: 20}\n' "$head" > q.yaml
+"$KNOB" run q.yaml --storage memory: --trials 0 > out.txt 2> err.txt || fail "q.yaml: $(cat err.txt)"
+grep -qF "q.yaml:4:51: warning: key 'parameters.a.q': q (0.3) does not divide max - min (1): the values are min + k q up to 0.9" err.txt ||
+    fail "q.yaml: $(cat err.txt)"
+grep -qF "q.yaml:5:51: warning: key 'parameters.b.q': q (2) is more than max - min (1): min, 0, is the only value" err.txt ||
+    fail "q.yaml: $(cat err.txt)"
+grep -qF "warning: key 'parameters.d.q': q (20) rounds every value in [1, 3] to 0, the only value" err.txt ||
+    fail "q.yaml: $(cat err.txt)"
+if grep -q "parameters.c" err.txt; then fail "q.yaml: a q that divides warned: $(cat err.txt)"; fi
+# one objective or several, never both, and none twice: each made a study of more
+# objectives than the file meant (a metric beside objectives was objective 0 of them)
+printf 'program: x\nmetric: {name: a}\nobjectives: [{name: a}, {name: b}]\nparameters:\n  lr: {min: 0, max: 1}\n' > both.yaml
+check both.yaml "both.yaml:3:1: key 'objectives': 'metric' (one objective) and 'objectives' (several) are both given ('metric' at line 2, column 1)"
+printf 'program: x\nobjectives:\n  - {name: a, goal: minimize}\n  - {name: a, goal: maximize}\nparameters:\n  lr: {min: 0, max: 1}\n' > objtwice.yaml
+check objtwice.yaml "objtwice.yaml:4:5: key 'objectives[1]': objective 'a' is given twice (first as objectives[0])"
 # usage errors are status 2 as well
 set +e
 "$KNOB" run > /dev/null 2>&1; s1=$?

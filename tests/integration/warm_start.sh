@@ -112,6 +112,14 @@ for smp in tpe smac; do
     "$KNOB" trials f_$smp --storage "sqlite:///$T/b.db" --format json |
         py 'all(0 <= t["params"]["z"] <= 1 for t in d)' | grep -q True || fail "z of $smp's trials"
 done
+# the default (method bayes: the auto sampler) gives its warm start to its delegates
+firsts_sweep tpe "warm_start: {study: src, storage: sqlite:///$T/src.db, first: 3}" |
+    sed 's/sampler: .*/method: bayes/' > f_bayes.yaml
+CX=4 CY=4 "$KNOB" run f_bayes.yaml --storage "sqlite:///$T/b.db" --study f_bayes --trials 4 \
+    --seed 3 > f.txt 2>&1 || fail "first: 3 with method bayes: $(cat f.txt)"
+got=$("$KNOB" trials f_bayes --storage "sqlite:///$T/b.db" --format json |
+    py '[[t["params"]["x"], t["params"]["y"]] for t in d[:3]]')
+expect_eq "$got" "$want" "method bayes's first trials against the source's best"
 # without first, the first trial is not the source's best
 firsts_sweep tpe "warm_start: {study: src, storage: sqlite:///$T/src.db}" > f_none.yaml
 CX=4 CY=4 "$KNOB" run f_none.yaml --storage "sqlite:///$T/b.db" --study f_none --trials 1 --seed 3 \
@@ -136,4 +144,7 @@ grep -q "rnd.yaml:7:1: key 'warm_start': sampler 'random' takes no warm start" r
 if "$KNOB" run meth.yaml --storage "sqlite:///$T/src.db" --trials 1 2> r2.txt; then fail "method random warm"; fi
 grep -q "meth.yaml:7:1: key 'warm_start': sampler 'random' (chosen by method random) takes no warm start" r2.txt ||
     fail "method message: $(cat r2.txt)"
+# the message names every sampler that takes one (it said "(cmaes, ...)")
+grep -q "name one that does with the key 'sampler' (tpe, cmaes, gp, smac, auto)" r2.txt ||
+    fail "method message's samplers: $(cat r2.txt)"
 echo ok

@@ -39,6 +39,32 @@ static void rejects_bad_text_with_offset(void **state)
     }
 }
 
+/* The records a trial prints: Python's json.dumps writes a diverged loss as NaN or
+ * Infinity, which knobx_json_parse refuses and knobx_json_parse_nonfinite reads. */
+static void nonfinite_words_only_when_asked(void **state)
+{
+    (void)state;
+    const char *text = "{\"a\": NaN, \"b\": Infinity, \"c\": -Infinity, \"d\": [-1.5, NaN]}";
+    assert_null(knobx_json_parse(text, (size_t)-1, NULL, 0));
+    assert_false(knobx_json_valid(text));
+    knobx_json *j = knobx_json_parse_nonfinite(text, (size_t)-1, NULL, 0);
+    assert_non_null(j);
+    assert_true(isnan(knobx_json_get(j, "a")->num));
+    assert_true(isinf(knobx_json_get(j, "b")->num) && knobx_json_get(j, "b")->num > 0);
+    assert_true(isinf(knobx_json_get(j, "c")->num) && knobx_json_get(j, "c")->num < 0);
+    assert_true(knobx_json_get(j, "d")->kids[0]->num == -1.5);
+    assert_true(isnan(knobx_json_get(j, "d")->kids[1]->num));
+    knobx_json_free(j);
+    static const char *const bad[] = {"nan",     "-NaN",          "Inf",     "-Inf",
+                                      "Infinit", "{\"a\": NaNa}", "infinity"};
+    char err[128];
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err[0] = 0;
+        assert_null(knobx_json_parse_nonfinite(bad[i], (size_t)-1, err, sizeof err));
+        assert_non_null(strstr(err, "at byte"));
+    }
+}
+
 static void writes_round_trip(void **state)
 {
     (void)state;
@@ -204,6 +230,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_nested_values),
         cmocka_unit_test(rejects_bad_text_with_offset),
+        cmocka_unit_test(nonfinite_words_only_when_asked),
         cmocka_unit_test(writes_round_trip),
         cmocka_unit_test(numbers_are_exact),
         cmocka_unit_test(numbers_as_printf_wrote_them),

@@ -25,7 +25,7 @@ static const knob_option table[] = {
 
 static int set(void *ctx, const char *k, const char *v)
 {
-    return knob__option_set(table, ctx, k, v, "test");
+    return knob__option_set(table, ctx, k, v, "test", NULL);
 }
 
 static void defaults_and_parsing(void **state)
@@ -73,13 +73,13 @@ static void enum_takes_its_words(void **state)
     assert_int_equal(knob__options_defaults(table, &s, "test"), KNOB_OK);
     assert_string_equal(s.e, "green");
     for (int i = 0; colours[i]; i++) {
-        assert_int_equal(knob__option_set(table, &s, "e", colours[i], "test"), KNOB_OK);
+        assert_int_equal(knob__option_set(table, &s, "e", colours[i], "test", NULL), KNOB_OK);
         assert_string_equal(s.e, colours[i]);
         assert_ptr_not_equal(s.e, colours[i]);
     }
     const char *refused[] = {"purple", "Red", "red ", "", "red,green"};
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
-        assert_int_equal(knob__option_set(table, &s, "e", refused[i], "test"), KNOB_EINVAL);
+        assert_int_equal(knob__option_set(table, &s, "e", refused[i], "test", NULL), KNOB_EINVAL);
         char want[128];
         snprintf(want, sizeof want, "test: option 'e' must be one of red, green or blue; got '%s'",
                  refused[i]);

@@ -416,6 +416,24 @@ static void builtin_enum_options(void **state)
     knob_sampler_free(sp);
 }
 
+/* An unknown option's message lists every option the sampler takes, seed included (the
+ * random sampler's only one: "sed" was answered "(options: none)"); a pruner takes none. */
+static void unknown_option_lists_seed(void **state)
+{
+    (void)state;
+    knob_sampler *sp = NULL;
+    assert_int_equal(knob_sampler_create("random", "sed=1", &sp), KNOB_EINVAL);
+    assert_non_null(
+        strstr(knob_errmsg(), "sampler 'random': unknown option 'sed' (options: seed)"));
+    assert_int_equal(knob_sampler_create("tpe", "seeds=1", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "(options: seed, n_startup_trials, "));
+    assert_null(sp);
+    knob_pruner *pr = NULL;
+    assert_int_equal(knob_pruner_create("median", "seed=1", &pr), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "(options: n_startup_trials, "));
+    assert_null(pr);
+}
+
 /* An enum of a plugin's own: the default, each word, a refused word that changes
  * nothing; the state owns a copy of the word. */
 static void enum_option_of_a_plugin(void **state)
@@ -514,7 +532,8 @@ static void create_pairs_before_init(void **state)
     assert_int_equal(knob_sampler_create_pairs("test-pairs", NULL, values, 1, &sp), KNOB_EINVAL);
     const char *unknown[] = {"speed"};
     assert_int_equal(knob_sampler_create_pairs("test-pairs", unknown, values, 1, &sp), KNOB_EINVAL);
-    assert_non_null(strstr(knob_errmsg(), "unknown option 'speed' (options: value, mode, note)"));
+    assert_non_null(
+        strstr(knob_errmsg(), "unknown option 'speed' (options: seed, value, mode, note)"));
 
     /* A built-in: qmc's qmc_type is read by init, and pairs give what the string gives
      * (Halton points), not what setting it after creation gives (Sobol points). */
@@ -665,6 +684,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(register_refuses_bad_tables),
         cmocka_unit_test(list_covers_builtins_and_registered),
         cmocka_unit_test(builtin_enum_options),
+        cmocka_unit_test(unknown_option_lists_seed),
         cmocka_unit_test(enum_option_of_a_plugin),
         cmocka_unit_test(create_plugin_runs_init_and_fini),
         cmocka_unit_test(create_pairs_before_init),

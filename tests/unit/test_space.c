@@ -47,6 +47,51 @@ static void rejects_invalid_ranges(void **state)
     assert_int_equal(knob__dist_check(&d, ""), KNOB_EINVAL);
 }
 
+/* A choice that could not be stored and read back as given (an unknown type, a NaN or
+ * infinite number, a boolean other than 0 or 1) is refused by the suggest; before, it was
+ * stored and every later read of the study failed ("cannot load trial 0"). */
+static void rejects_choices_storage_cannot_hold(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("choices.db"));
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "c", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    const knob_choice bad[][2] = {
+        {{KNOB_CHOICE_STRING, "a", 0}, {(knob_choice_type)9, "x", 0}},
+        {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_NUMBER, NULL, NAN}},
+        {{KNOB_CHOICE_NUMBER, NULL, 1}, {KNOB_CHOICE_NUMBER, NULL, -INFINITY}},
+        {{KNOB_CHOICE_BOOL, NULL, 0}, {KNOB_CHOICE_BOOL, NULL, 2}},
+    };
+    const char *const what[] = {"unknown type 9", "is nan", "is -inf", "expected 0 or 1"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        size_t k = 99;
+        assert_int_equal(knob_trial_suggest_choice(t, "c", bad[i], 2, &k), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "param 'c': choice 1 "));
+        assert_non_null(strstr(knob_errmsg(), what[i]));
+        assert_int_equal(k, 99);
+    }
+    const knob_choice good[] = {{KNOB_CHOICE_BOOL, NULL, 1}, {KNOB_CHOICE_NUMBER, NULL, 2.5},
+                                {KNOB_CHOICE_NULL, NULL, 0}};
+    size_t k;
+    assert_int_equal(knob_trial_suggest_choice(t, "c", good, 3, &k), KNOB_OK);
+    double v = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    knob_study_free(s);
+    assert_int_equal(knob_study_load(st, "c", NULL, &s), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &ts, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ts[0]->n_params, 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void steps_lower_high(void **state)
 {
     (void)state;
@@ -145,6 +190,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rejects_invalid_ranges),
+        cmocka_unit_test(rejects_choices_storage_cannot_hold),
         cmocka_unit_test(steps_lower_high),
         cmocka_unit_test(json_round_trips),
         cmocka_unit_test(membership),

@@ -185,13 +185,14 @@ static void firsts(void **state)
     knob_storage_close(st);
 }
 
-/* warm_start_first through the samplers: tpe, gp and smac start from the source's best
- * configurations, then draw their own. */
+/* warm_start_first through the samplers: tpe, gp, smac and the default (auto, which gives
+ * its warm start to its delegates) start from the source's best configurations, then draw
+ * their own. */
 static void first_trials_of_samplers(void **state)
 {
     (void)state;
-    const char *names[3] = {"tpe", "gp", "smac"};
-    for (int k = 0; k < 3; k++) {
+    const char *names[4] = {"tpe", "gp", "smac", "auto"};
+    for (int k = 0; k < 4; k++) {
         knob_storage *st;
         assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
         knob_study *src = make(st, "src", NULL, 0);

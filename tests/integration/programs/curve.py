@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A trial program: a loss curve from its params (--lr=..., --mode=...), one JSON record
-per epoch. mode: ok, crash, hang, nan, nometric, slow, bad."""
+per epoch. mode: ok, crash, hang, nan, diverge (its last loss NaN as json.dumps writes it),
+tensor (a PyTorch tensor printed as the loss), nometric, slow, bad."""
 import json, math, os, sys, time
 
 args = {}
@@ -28,6 +29,10 @@ for e in range(1, epochs + 1):
         time.sleep(0.2)
     if mode == "nometric":
         print(json.dumps({"epoch": e, "other": 1.0}), flush=True)
+    elif mode == "diverge" and e == epochs:
+        print(json.dumps({"epoch": e, "loss": float("nan")}), flush=True)  # {..., "loss": NaN}
+    elif mode == "tensor":
+        print("epoch=%d loss=tensor(%.4f, grad_fn=<AddBackward0>)" % (e, loss), flush=True)
     elif mode == "nan":
         print("epoch=%d loss=nan" % e, flush=True)
     else:
