@@ -29,7 +29,11 @@ def _configure() -> None:
 
 
 def get_logger(name: str) -> _logging.Logger:
+    """The logger `name`; Optuna's names are knob's ("optuna" is "knob", "optuna.study"
+    is "knob.study"), so Optuna's get_logger("optuna").addHandler(...) sees knob's messages."""
     _configure()
+    if name == "optuna" or name.startswith("optuna."):
+        name = "knob" + name[len("optuna") :]
     return _logging.getLogger(name)
 
 

@@ -81,8 +81,10 @@ class InMemoryStorage(BaseStorage):
 class RDBStorage(BaseStorage):
     """A database storage: SQLite ("sqlite:///path.db") or PostgreSQL
     ("postgresql://user:password@host:port/db"; a driver such as "+psycopg2" is ignored).
-    heartbeat_interval, grace_period and failed_trial_callback=RetryFailedTrialCallback(...)
-    set the studies' heartbeat, grace period and retries of failed trials."""
+    heartbeat_interval, grace_period and heartbeat_stale_trial_callback=
+    RetryHeartbeatStaleTrialCallback(...) (or Optuna's older failed_trial_callback=
+    RetryFailedTrialCallback(...)) set the studies' heartbeat, grace period and retries of
+    the trials whose worker stopped beating."""
 
     def __init__(
         self,
@@ -92,6 +94,7 @@ class RDBStorage(BaseStorage):
         *,
         heartbeat_interval: Optional[int] = None,
         grace_period: Optional[int] = None,
+        heartbeat_stale_trial_callback=None,
         failed_trial_callback=None,
         skip_table_creation: bool = False,
     ) -> None:
@@ -101,23 +104,29 @@ class RDBStorage(BaseStorage):
             raise ValueError("The value of `heartbeat_interval` should be a positive integer.")
         if grace_period is not None and grace_period <= 0:
             raise ValueError("The value of `grace_period` should be a positive integer.")
+        if heartbeat_stale_trial_callback is not None and failed_trial_callback is not None:
+            raise ValueError("Specify only one of `heartbeat_stale_trial_callback` and `failed_trial_callback`.")
+        # Optuna 5's name, and failed_trial_callback, its deprecated one
+        callback = heartbeat_stale_trial_callback if heartbeat_stale_trial_callback is not None else failed_trial_callback
+        if callback is not None and not isinstance(callback, RetryHeartbeatStaleTrialCallback):
+            raise NotImplementedError(
+                "RDBStorage: heartbeat_stale_trial_callback must be a RetryHeartbeatStaleTrialCallback "
+                "(or RetryFailedTrialCallback): knob retries the trials of dead workers itself, in libknob"
+            )
         super().__init__(url)
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
-        if failed_trial_callback is not None:
-            if not isinstance(failed_trial_callback, RetryFailedTrialCallback):
-                raise NotImplementedError(
-                    "RDBStorage: failed_trial_callback must be a RetryFailedTrialCallback (knob retries "
-                    "failed trials itself, in libknob)"
-                )
-            self.max_retry = failed_trial_callback._max_retry
+        self.heartbeat_stale_trial_callback = self.failed_trial_callback = callback
+        if callback is not None:
+            self.max_retry = callback._max_retry
             if self.max_retry is None:
                 self.max_retry = 1 << 30
 
 
-class RetryFailedTrialCallback:
+class RetryHeartbeatStaleTrialCallback:
     """Retries a trial whose worker stopped beating (RDBStorage with heartbeat_interval)
-    up to max_retry times, with the same params: libknob does it."""
+    up to max_retry times, with the same params: libknob does it. Optuna 5's name;
+    RetryFailedTrialCallback is the same class by its older name."""
 
     def __init__(self, max_retry: Optional[int] = None, inherit_intermediate_values: bool = False) -> None:
         if inherit_intermediate_values:
@@ -129,7 +138,15 @@ class RetryFailedTrialCallback:
         return trial.system_attrs.get("retry_of", None)
 
 
+class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
+    """RetryHeartbeatStaleTrialCallback by its name before Optuna 4.9."""
+
+
 def _normalize(url: str) -> str:
+    # SQLAlchemy's in-memory SQLite database (Optuna's RDBStorage examples use it): a new,
+    # empty database for this process only, which is knob's memory storage
+    if re.fullmatch(r"sqlite(\+[A-Za-z0-9_]+)?:///:memory:", url):
+        return "memory:"
     # Optuna's SQLAlchemy URLs name a driver: postgresql+psycopg2://
     return re.sub(r"^(postgres(?:ql)?)\+[A-Za-z0-9_]+://", r"\1://", url)
 
@@ -146,4 +163,11 @@ def get_storage(storage) -> BaseStorage:
     raise TypeError("storage must be None, a URL string or a knob storage, not %r" % type(storage).__name__)
 
 
-__all__ = ["BaseStorage", "InMemoryStorage", "RDBStorage", "RetryFailedTrialCallback", "get_storage"]
+__all__ = [
+    "BaseStorage",
+    "InMemoryStorage",
+    "RDBStorage",
+    "RetryFailedTrialCallback",
+    "RetryHeartbeatStaleTrialCallback",
+    "get_storage",
+]

@@ -4,6 +4,7 @@ attributes, trials_dataframe) over a knob_study handle."""
 
 from __future__ import annotations
 
+import collections.abc as _abc
 import copy as _copy
 import ctypes
 import datetime
@@ -30,6 +31,17 @@ from .storages import BaseStorage, get_storage
 from .trial import FrozenTrial, Trial, TrialState, _attr_json, _frozen_from_info, _json, _real
 
 _logger = _logging.get_logger("knob.study")
+
+
+def _wait_workers(ended, state, threads) -> None:
+    """Waits until optimize's worker threads have ended (state["live"] counts those
+    started; one that never ran is not alive). Not Thread.join: on Python 3.11 a
+    KeyboardInterrupt that interrupts a join can mark a thread that still runs as stopped,
+    and a later join then returns at once. The short waits let Ctrl-C through wherever the
+    signal lands."""
+    with ended:
+        while state["live"] > 0 and any(th.is_alive() for th in threads):
+            ended.wait(0.25)
 
 
 class StudyDirection(enum.IntEnum):
@@ -108,7 +120,9 @@ class Study:
         self._frozen: Dict[int, FrozenTrial] = {}
         self._dists: Dict[int, BaseDistribution] = {}
         self._open: Dict[int, Trial] = {}
+        self._optimize_trials: set = set()  # the trials optimize() runs now
         self._enqueued_attrs: List[Tuple[dict, dict]] = []
+        self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
         self._optimizing = False
 
@@ -262,7 +276,7 @@ class Study:
                 raise _lib.error(rc)
             trial = Trial(self, out.value)
             self._open[trial._number] = trial
-            if self._enqueued_attrs:
+            if self._enqueued_attrs or self._enqueued_waiting:
                 self._apply_enqueued_attrs(trial)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, _real(dist))
@@ -277,6 +291,9 @@ class Study:
         for i in range(info.n_system_attrs):
             if info.system_attrs[i].key == b"fixed_params":
                 fixed = _json(info.system_attrs[i].json)
+        if fixed is not None:  # an enqueued trial: its values are checked as suggested
+            trial._fixed = fixed
+            self._enqueued_waiting = max(0, self._enqueued_waiting - 1)
         for k, (params, attrs) in enumerate(self._enqueued_attrs):
             if fixed == params:
                 del self._enqueued_attrs[k]
@@ -308,6 +325,8 @@ class Study:
                 frozen = self._trial_frozen(number)
             except KeyError:
                 raise ValueError("Cannot tell trial %d: it does not exist." % number) from None
+            if frozen.state == TrialState.WAITING:  # enqueued, never asked: Optuna refuses it too
+                raise ValueError("Cannot tell a WAITING trial (trial %d was enqueued and not asked)." % number)
             if frozen.state.is_finished():
                 if skip_if_finished:
                     _logger.info("Trial %d already finished with %s: told nothing.", number, frozen.state.name)
@@ -325,7 +344,15 @@ class Study:
         elif values is None:
             return None, "The objective function returned None."
         try:
-            vals = [float(v) for v in values]
+            if isinstance(values, (str, bytes)):
+                raise TypeError("text")
+            if isinstance(values, _abc.Sequence):
+                vals = [float(v) for v in values]
+            else:
+                try:  # one value that converts: a 0-d NumPy array, a torch or JAX scalar, as Optuna takes it
+                    vals = [float(values)]
+                except (TypeError, ValueError):
+                    vals = [float(v) for v in values]  # a 1-d array of values
         except (TypeError, ValueError):
             return None, "The value %r could not be cast to float." % (values,)
         if len(vals) != len(self._directions):
@@ -429,8 +456,9 @@ class Study:
         self._stop_flag = False
         self._optimizing = True
         deadline = None if timeout is None else time.monotonic() + timeout
-        state = {"started": 0, "done": 0, "error": None}
+        state = {"started": 0, "done": 0, "error": None, "live": 0}
         slot_lock = threading.Lock()
+        ended = threading.Condition(slot_lock)  # a worker thread has ended
         bar = _Progress(n_trials, timeout) if show_progress_bar else None
 
         def next_slot() -> bool:
@@ -461,14 +489,29 @@ class Study:
                         state["error"] = e
                 if n_jobs == 1:
                     raise
+            finally:
+                if n_jobs > 1:
+                    with ended:
+                        state["live"] -= 1
+                        ended.notify_all()
 
         try:
             if n_jobs == 1:
                 worker()
             else:
                 threads = [threading.Thread(target=worker, name="knob-optimize-%d" % i, daemon=True) for i in range(n_jobs)]
-                for th in threads:
-                    th.start()
+                try:
+                    for th in threads:
+                        with ended:
+                            state["live"] += 1
+                        th.start()
+                    _wait_workers(ended, state, threads)
+                except BaseException as e:  # Ctrl-C reaches this thread, not the workers
+                    self._interrupted(ended, state, threads, e)  # raises when interrupted again
+                    for th in threads:
+                        if th.ident is not None:
+                            th.join()  # each has ended its work: a moment at most
+                    raise
                 for th in threads:
                     th.join()
                 if state["error"] is not None:
@@ -478,12 +521,37 @@ class Study:
             if bar:
                 bar.close()
 
+    def _interrupted(self, ended, state, threads, e: BaseException) -> None:
+        """optimize(n_jobs > 1) interrupted (KeyboardInterrupt in the main thread): no
+        trial starts any more and the running ones finish, as Optuna's; interrupted again
+        while they run, they are failed at once. Either way no trial of this optimize is
+        left RUNNING in the storage."""
+        with ended:
+            if state["error"] is None:
+                state["error"] = e
+        try:
+            _wait_workers(ended, state, threads)
+        except BaseException as again:
+            for trial in list(self._optimize_trials):
+                try:
+                    self._tell(trial.number, trial, TrialState.FAIL, None, "%s: %s" % (type(again).__name__, again))
+                except Exception:  # its worker told it meanwhile
+                    pass
+            raise
+
     def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
         try:
             trial = self.ask()
         except KnobDoneError:
             self._stop_flag = True
             return None
+        self._optimize_trials.add(trial)
+        try:
+            return self._run_asked(trial, func, catch, frozen_needed, callbacks, gc_after_trial)
+        finally:
+            self._optimize_trials.discard(trial)
+
+    def _run_asked(self, trial, func, catch, frozen_needed, callbacks, gc_after_trial) -> int:
         number = trial.number
         err: Optional[BaseException] = None
         ret: Any = None
@@ -548,6 +616,7 @@ class Study:
         text = json.dumps(params)
         with self._lock:
             _lib.check(_lib.lib.knob_study_enqueue(self._h, _lib.enc(text)))
+            self._enqueued_waiting += 1
         if user_attrs:
             self._enqueued_attrs.append((json.loads(text), dict(user_attrs)))
 

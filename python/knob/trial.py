@@ -92,6 +92,7 @@ class Trial(_DeprecatedSuggest):
         self._user_attrs: Dict[str, Any] = {}
         self._system_attrs: Dict[str, Any] = {}
         self._datetime_start = datetime.datetime.now()
+        self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
         self._out_d = ctypes.c_double()
         self._out_i = ctypes.c_int64()
         self._out_z = ctypes.c_size_t()
@@ -115,6 +116,7 @@ class Trial(_DeprecatedSuggest):
         if name not in self._params:
             self._params[name] = v
             self._distributions[name] = _LazyFloat(low, high, step, log)
+            self._check_fixed(name, v)
         return v
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
@@ -131,6 +133,7 @@ class Trial(_DeprecatedSuggest):
         if name not in self._params:
             self._params[name] = v
             self._distributions[name] = IntDistribution(low, high, log=log, step=step)
+            self._check_fixed(name, v)
         return v
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
@@ -147,7 +150,23 @@ class Trial(_DeprecatedSuggest):
         if name not in self._params:
             self._params[name] = v
             self._distributions[name] = dist
+            self._check_fixed(name, v, 4)
         return v
+
+    def _check_fixed(self, name: str, value: Any, stacklevel: int = 3) -> None:
+        """An enqueued value that does not fit the distribution is not used: libknob's
+        sampler decides instead. Optuna uses such a value, with a warning; knob warns."""
+        if self._fixed is None or name not in self._fixed:
+            return
+        fixed = self._fixed[name]
+        if _fixed_used(fixed, value):
+            return
+        warnings.warn(
+            "Fixed parameter %s with value %r is out of range for distribution %r: trial %d "
+            "takes the sampler's value %r instead." % (name, fixed, _real(self._distributions[name]), self._number, value),
+            UserWarning,
+            stacklevel=stacklevel,
+        )
 
     # ------------------------------------------------------------ pruning
 
@@ -260,6 +279,19 @@ class _LazyFloat:
     @property
     def log(self):
         return self.args[3]
+
+
+def _fixed_used(fixed: Any, value: Any) -> bool:
+    """Whether the suggested value is the enqueued one (numbers may be enqueued as text,
+    as libknob accepts them)."""
+    if isinstance(value, bool) or isinstance(fixed, bool) or value is None or fixed is None:
+        return fixed is value
+    if isinstance(value, (int, float)):
+        try:
+            return float(fixed) == float(value)
+        except (TypeError, ValueError):
+            return False
+    return fixed == value
 
 
 def _real(d):
@@ -484,7 +516,8 @@ def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict) -> FrozenTrial:
         dists[name] = d
     state = TrialState(info.state)
     values = None
-    if state == TrialState.COMPLETE and info.n_values:
+    # a PRUNED trial's value is its last intermediate value (one objective), as Optuna's
+    if state in (TrialState.COMPLETE, TrialState.PRUNED) and info.n_values:
         values = [info.values[i] for i in range(info.n_values)]
     inter = {}
     for i in range(info.n_intermediate):

@@ -2,6 +2,8 @@
 threads that run in parallel, the progress line and the log messages."""
 
 import logging
+import os
+import signal
 import threading
 import time
 
@@ -58,6 +60,29 @@ def test_bad_returns_fail_the_trial():
     assert [t.state for t in study.trials] == [TrialState.FAIL] * 5 + [TrialState.COMPLETE]
 
 
+class _Scalar:
+    """One number that converts with float() and is not iterable, as a 0-d NumPy array,
+    a torch tensor or a JAX array."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def __float__(self):
+        return self.v
+
+
+def test_returns_that_convert_to_float():
+    # Optuna takes float(value): a 0-d array or tensor completes the trial (it failed:
+    # "could not be cast to float"), and so does one inside a list
+    study = optuna.create_study()
+    returns = iter([_Scalar(0.25), [_Scalar(0.5)], 7])
+    study.optimize(lambda t: next(returns), n_trials=3)
+    assert [(t.state, t.value) for t in study.trials] == [(TrialState.COMPLETE, v) for v in (0.25, 0.5, 7.0)]
+    two = optuna.create_study(directions=["minimize", "minimize"])
+    two.optimize(lambda t: iter([1.0, 2.0]), n_trials=1)  # an iterable of values, as a 1-d array
+    assert two.trials[0].values == [1.0, 2.0]
+
+
 def test_keyboard_interrupt_leaves_the_study_consistent(tmp_db):
     study = optuna.create_study(storage=tmp_db, study_name="ki")
 
@@ -74,6 +99,56 @@ def test_keyboard_interrupt_leaves_the_study_consistent(tmp_db):
     assert states == [TrialState.COMPLETE, TrialState.COMPLETE, TrialState.FAIL]
     again.optimize(quadratic, n_trials=2)
     assert len(again.trials) == 5
+
+
+def _optimize_threads():
+    return [th for th in threading.enumerate() if th.name.startswith("knob-optimize-")]
+
+
+def test_keyboard_interrupt_stops_the_threads(tmp_db):
+    # Ctrl-C reaches the main thread, which waits for the n_jobs workers: no trial starts
+    # after it and the running ones finish, as Optuna's (the workers went on asking new
+    # trials, and the trials they ran at exit stayed RUNNING)
+    study = optuna.create_study(storage=tmp_db, study_name="kij")
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number == 4:
+            os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+        return x
+
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(objective, n_trials=100, n_jobs=3)
+    assert _optimize_threads() == []
+    states = [t.state for t in study.trials]
+    assert TrialState.RUNNING not in states and len(states) < 100, states
+    time.sleep(0.5)
+    assert len(optuna.load_study(study_name="kij", storage=tmp_db).trials) == len(states)
+
+
+def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db):
+    # interrupted again while the running trials finish: they are failed at once
+    study = optuna.create_study(storage=tmp_db, study_name="kij2")
+
+    def objective(trial):
+        trial.suggest_float("x", 0, 1)
+        if trial.number == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.3)
+            os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1.5)
+        return 1.0
+
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(objective, n_trials=100, n_jobs=3)
+    states = [t.state for t in optuna.load_study(study_name="kij2", storage=tmp_db).trials]
+    assert 2 <= len(states) <= 3 and set(states) == {TrialState.FAIL}, states
+    assert all(t.system_attrs["fail_reason"].startswith("KeyboardInterrupt") for t in study.trials)
+    deadline = time.monotonic() + 30
+    while _optimize_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [t.state for t in optuna.load_study(study_name="kij2", storage=tmp_db).trials] == states
 
 
 def test_callbacks_and_stop():
@@ -107,6 +182,10 @@ def test_pruned_in_optimize():
     study.optimize(objective, n_trials=20)
     for t in study.trials:
         assert t.state == (TrialState.PRUNED if t.params["x"] > 1.0 else TrialState.COMPLETE)
+        # a pruned trial's value is its last intermediate value, as Optuna's (it was None)
+        assert t.value == t.params["x"] and t.values == [t.params["x"]], t
+    study.tell(study.ask(), state=TrialState.PRUNED)  # no intermediate value: no value
+    assert study.trials[-1].value is None and study.trials[-1].state == TrialState.PRUNED
 
 
 def test_threads_run_in_parallel():
@@ -169,6 +248,29 @@ def test_logging_and_progress(capsys, caplog):
     finally:
         optuna.logging.disable_propagation()
         optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def test_optuna_logger_name():
+    # Optuna's tutorial: get_logger("optuna").addHandler(StreamHandler(sys.stdout)) shows
+    # each trial there (the handler sat on a logger knob never writes to)
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    keep = Keep()
+    optuna.logging.get_logger("optuna").addHandler(keep)
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    try:
+        study = optuna.create_study(study_name="logged")
+        study.optimize(quadratic, n_trials=1)
+    finally:
+        optuna.logging.get_logger("optuna").removeHandler(keep)
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    assert any("A new study created in memory with name: logged" in m for m in seen), seen
+    assert any(m.startswith("Trial 0 finished with value:") for m in seen), seen
+    assert optuna.logging.get_logger("optuna.study") is logging.getLogger("knob.study")
 
 
 def test_grid_ends_the_study():

@@ -3,6 +3,8 @@ trials' views; enqueue and add; on every storage."""
 
 import datetime
 import math
+import time
+import warnings
 
 import pytest
 
@@ -59,6 +61,57 @@ def test_default_name_and_directions():
     assert m.directions == [optuna.study.StudyDirection.MINIMIZE, optuna.study.StudyDirection.MAXIMIZE]
     with pytest.raises(RuntimeError):
         m.direction
+
+
+def test_sqlite_memory_url(tmp_path, monkeypatch):
+    # SQLAlchemy's in-memory SQLite, as in Optuna's RDBStorage example: a new, empty
+    # database of this process (it failed: "cannot switch to WAL mode ... network file system?")
+    monkeypatch.chdir(tmp_path)
+    storage = optuna.storages.RDBStorage(url="sqlite:///:memory:")
+    study = optuna.create_study(storage=storage)
+    study.optimize(quadratic, n_trials=3)
+    assert len(study.trials) == 3 and storage.url == "memory:"
+    again = optuna.create_study(storage="sqlite:///:memory:", study_name=study.study_name)
+    assert again.trials == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_heartbeat_stale_trial_callback(tmp_path):
+    # Optuna 5's RDBStorage example: heartbeat_stale_trial_callback=
+    # RetryHeartbeatStaleTrialCallback(...) (an ImportError and a TypeError before);
+    # failed_trial_callback=RetryFailedTrialCallback(...) is its older spelling
+    from knob.storages import RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback
+
+    url = "sqlite:///%s" % (tmp_path / "hb.db")
+    storage = optuna.storages.RDBStorage(
+        url=url,
+        heartbeat_interval=1,
+        grace_period=1,
+        heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=3),
+    )
+    assert storage.max_retry == 3
+    with pytest.raises(ValueError, match="only one"):
+        optuna.storages.RDBStorage(
+            url=url,
+            heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(),
+            failed_trial_callback=RetryFailedTrialCallback(),
+        )
+    with pytest.raises(NotImplementedError, match="RetryHeartbeatStaleTrialCallback"):
+        optuna.storages.RDBStorage(url=url, heartbeat_stale_trial_callback=lambda study, trial: None)
+    study = optuna.create_study(storage=storage, study_name="h")
+    lost = study.ask()  # its worker dies: no heartbeat after the first
+    x = lost.suggest_float("x", 0, 1)
+    time.sleep(2.5)
+    old = optuna.storages.RDBStorage(
+        url=url, heartbeat_interval=1, grace_period=1, failed_trial_callback=RetryFailedTrialCallback(max_retry=3)
+    )
+    again = optuna.load_study(study_name="h", storage=old)
+    retry = again.ask()
+    assert retry.suggest_float("x", 0, 1) == x
+    again.tell(retry, 1.0)
+    frozen = again.trials
+    assert [t.state for t in frozen] == [TrialState.FAIL, TrialState.COMPLETE]
+    assert RetryHeartbeatStaleTrialCallback.retried_trial_number(frozen[1]) == 0
 
 
 def test_postgres_driver_url_and_unknown_scheme(name):
@@ -160,6 +213,17 @@ def test_enqueue(storage, name):
     study.enqueue_trial({"x": 3.0}, skip_if_exists=True)  # ran already: skipped
     study.optimize(quadratic, n_trials=1)
     assert study.trials[3].params != {"x": 3.0}
+    # an enqueued value outside the distribution is not used (the sampler decides): a
+    # warning says so (Optuna uses it, with a warning; knob said nothing)
+    study.enqueue_trial({"x": 50.0})
+    with pytest.warns(UserWarning, match=r"Fixed parameter x with value 50\.0 is out of range .* trial 4 takes the sampler's value"):
+        study.optimize(quadratic, n_trials=1)
+    assert -10 <= study.trials[4].params["x"] <= 10
+    study.enqueue_trial({"x": "2"})  # a number as text, as libknob takes it: used, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.optimize(quadratic, n_trials=1)
+    assert study.trials[5].params == {"x": 2.0}
 
 
 def test_add_trial_and_create_trial(storage, name):

@@ -169,6 +169,17 @@ def test_ask_fixed_distributions_and_tell_by_number():
     assert "not a finite number" in frozen.system_attrs["fail_reason"]
     with pytest.raises(ValueError, match="does not exist"):
         study.tell(99, 1.0)
+    # an enqueued trial that no ask took is not told (Optuna: "Cannot tell a WAITING
+    # trial."): it stays WAITING, and the next ask runs it with its params
+    study.enqueue_trial({"x": 0.25})
+    waiting = study.get_trials(states=(TrialState.WAITING,))[0].number
+    with pytest.raises(ValueError, match="WAITING"):
+        study.tell(waiting, 1.0)
+    with pytest.raises(ValueError, match="WAITING"):
+        study.tell(waiting, state=TrialState.FAIL)
+    assert study.trials[waiting].state == TrialState.WAITING
+    t5 = study.ask()
+    assert t5.number == waiting and t5.suggest_float("x", 0, 1) == 0.25
 
 
 def test_frozen_and_fixed_trial():
