@@ -22,6 +22,9 @@ def main(argv):
     ap.add_argument("--opts", help="only these optimizers (comma-separated), in this order")
     ap.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
                     help="show optimizer OLD as NEW (e.g. the same sampler run under another name)")
+    ap.add_argument("--oracle", action="store_true",
+                    help="add a row 'oracle': per problem and mode the best column's mean score "
+                         "(what picking among the columns per problem could reach)")
     a = ap.parse_args(argv)
     seeds_kept = None
     if a.seeds:
@@ -87,6 +90,12 @@ def main(argv):
             c = [r["cpu_sec_per_suggestion"] for p in problems for r in by.get((p, b, o), []) if "cpu_sec_per_suggestion" in r]
             print("| %s | %s | %s | %s | %.4f | %s |" % (o, *cells, statistics.mean(t) if t else float("nan"),
                                                          "%.4f" % statistics.mean(c) if c else "-"))
+        if a.oracle:
+            cells = []
+            for half in (lambda p: p in TUNE, lambda p: p not in TUNE, lambda p: True):
+                sc = [max(x for x in (score(p, b, o) for o in opts) if x is not None) for p in full if half(p)]
+                cells.append("%.1f (%d)" % (statistics.mean(sc), len(sc)) if sc else "-")
+            print("| oracle (the best column per problem) | %s | %s | %s | - | - |" % tuple(cells))
         print()
     print("### Per problem (mean score over seeds)\n")
     print("| problem | half | mode | " + " | ".join(opts) + " |")
