@@ -106,7 +106,7 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     double xbest[MAX_DIMS];
     int rc = knob__bo_observe(p, sign, tr, n_tr, &D);
     if (!rc) {
-        knob__bo_standardize(p, &D);
+        knob__bo_standardize_by(p, &D, knob__bo_warm_scale(p, &D), NULL);
         rc = knob__bo_fit_model(p, &D, cat);
     }
     if (!rc)
@@ -364,6 +364,11 @@ static const knob_option options[] = {
      "param's range) around the source's best trial, then around this study's best once one of "
      "its trials lies in the box (0: the whole space)",
      NULL},
+    {"warm_start_scale", KNOB_OPT_BOOL, offsetof(bo, ws_scale_on), "true", 0, 0,
+     "with warm_start_study: this study's losses are warped and standardized as the source's "
+     "were (one scale for the source's model as prior mean and this study's losses) while their "
+     "median lies within the source's losses; else by their own",
+     NULL},
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
@@ -443,7 +448,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "Options: n_startup_trials, startup, acquisition, beta, failed, pending, n_candidates, "
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, warm_start_refine, warm_start_shift, "
-            "warm_start_local, warm_start_task, warm_start_region, "
+            "warm_start_local, warm_start_task, warm_start_region, warm_start_scale, "
             "trust_region, min_noise, warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, step_mask, terrace, "
             "batch_acquisition, "

@@ -17,29 +17,31 @@ static double yeo_johnson(double y, double lambda)
     return fabs(l2) < 1e-9 ? -log1p(-y) : -(pow(1 - y, l2) - 1) / l2;
 }
 
-/* Profile log likelihood of lambda: the transformed values as one normal sample, with
- * the transform's Jacobian. */
-static double yeo_johnson_ll(const double *y, int n, double lambda, double jac)
+/* Profile log likelihood of lambda: the transformed values of (y - m) / s as one normal
+ * sample, with the transform's Jacobian. */
+static double yeo_johnson_ll(const double *y, int n, double m, double s, double lambda, double jac)
 {
     double mean = 0, var = 0;
     for (int i = 0; i < n; i++)
-        mean += yeo_johnson(y[i], lambda);
+        mean += yeo_johnson((y[i] - m) / s, lambda);
     mean /= n;
     for (int i = 0; i < n; i++) {
-        double t = yeo_johnson(y[i], lambda) - mean;
+        double t = yeo_johnson((y[i] - m) / s, lambda) - mean;
         var += t * t;
     }
     return var > 0 ? -0.5 * n * log(var / n) + (lambda - 1) * jac : -HUGE_VAL;
 }
 
-/* Warps the losses in place: standardized, then through the Yeo-Johnson transform whose
- * lambda makes them most normal (maximum likelihood on a grid of [-2, 4], refined by
- * golden sections). Heavy upper tails (Rosenbrock, Styblinski-Tang) get lambda < 1 and
- * are compressed, so the model spends itself on the low region that matters; a
- * monotone map keeps the incumbent. HEBO (Cowen-Rivers et al., 2022) warps likewise. */
-static void warp_losses(double *y, int n)
+/* The warp of losses y (not changed): standardized, then through the Yeo-Johnson transform
+ * whose lambda makes them most normal (maximum likelihood on a grid of [-2, 4], refined by
+ * golden sections); yj false when they do not vary. Heavy upper tails (Rosenbrock,
+ * Styblinski-Tang) get lambda < 1 and are compressed, so the model spends itself on the
+ * low region that matters; a monotone map keeps the incumbent. HEBO (Cowen-Rivers et al.,
+ * 2022) warps likewise. */
+static void fit_warp(const double *y, int n, knob__bo_scale *sc)
 {
     double mean = 0, var = 0, jac = 0;
+    sc->yj = false;
     for (int i = 0; i < n; i++)
         mean += y[i];
     mean /= n;
@@ -49,12 +51,12 @@ static void warp_losses(double *y, int n)
         return;
     double sd = sqrt(var / n);
     for (int i = 0; i < n; i++) {
-        y[i] = (y[i] - mean) / sd;
-        jac += (y[i] >= 0 ? 1 : -1) * log1p(fabs(y[i]));
+        double z = (y[i] - mean) / sd;
+        jac += (z >= 0 ? 1 : -1) * log1p(fabs(z));
     }
-    double best = 1, best_ll = yeo_johnson_ll(y, n, 1, jac);
+    double best = 1, best_ll = yeo_johnson_ll(y, n, mean, sd, 1, jac);
     for (double l = -2; l <= 4 + 1e-9; l += 0.25) {
-        double ll = yeo_johnson_ll(y, n, l, jac);
+        double ll = yeo_johnson_ll(y, n, mean, sd, l, jac);
         if (ll > best_ll) {
             best_ll = ll;
             best = l;
@@ -62,27 +64,31 @@ static void warp_losses(double *y, int n)
     }
     double a = best - 0.25, b = best + 0.25, g = (sqrt(5.0) - 1) / 2;
     double c = b - g * (b - a), d = a + g * (b - a);
-    double fc = yeo_johnson_ll(y, n, c, jac), fd = yeo_johnson_ll(y, n, d, jac);
+    double fc = yeo_johnson_ll(y, n, mean, sd, c, jac), fd = yeo_johnson_ll(y, n, mean, sd, d, jac);
     for (int it = 0; it < 30; it++) {
         if (fc > fd) {
             b = d;
             d = c;
             fd = fc;
             c = b - g * (b - a);
-            fc = yeo_johnson_ll(y, n, c, jac);
+            fc = yeo_johnson_ll(y, n, mean, sd, c, jac);
         } else {
             a = c;
             c = d;
             fc = fd;
             d = a + g * (b - a);
-            fd = yeo_johnson_ll(y, n, d, jac);
+            fd = yeo_johnson_ll(y, n, mean, sd, d, jac);
         }
     }
     double l = (a + b) / 2;
-    if (yeo_johnson_ll(y, n, l, jac) > best_ll)
+    if (yeo_johnson_ll(y, n, mean, sd, l, jac) > best_ll)
         best = l;
-    for (int i = 0; i < n; i++)
-        y[i] = yeo_johnson(y[i], best);
+    *sc = (knob__bo_scale){.yj = true, .m0 = mean, .s0 = sd, .lambda = best};
+}
+
+static double warp_one(const knob__bo_scale *sc, double y)
+{
+    return sc->yj ? yeo_johnson((y - sc->m0) / sc->s0, sc->lambda) : y;
 }
 
 int knob__bo_cmp_item_desc(const void *a, const void *b)
@@ -297,21 +303,37 @@ int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_
  * best few observations. */
 void knob__bo_standardize(const bo *p, data *D)
 {
+    knob__bo_standardize_by(p, D, NULL, NULL);
+}
+
+void knob__bo_standardize_by(const bo *p, data *D, const knob__bo_scale *use,
+                             knob__bo_scale *fitted)
+{
     double *y = D->y;
     int n = D->n;
-    if (p->warp && n > 2)
-        warp_losses(y, n);
-    double mean = 0, var = 0;
+    knob__bo_scale own = {.s1 = 1};
+    if (!use) {
+        if (p->warp && n > 2)
+            fit_warp(y, n, &own);
+        own.m1 = 0;
+        for (int i = 0; i < n; i++)
+            own.m1 += warp_one(&own, y[i]);
+        own.m1 /= n;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            double v = warp_one(&own, y[i]) - own.m1;
+            var += v * v;
+        }
+        own.s1 = n > 1 && var > 0 ? sqrt(var / (n - 1)) : 1;
+        use = &own;
+    }
+    if (fitted)
+        *fitted = *use;
     for (int i = 0; i < n; i++)
-        mean += y[i];
-    mean /= n;
-    for (int i = 0; i < n; i++)
-        var += (y[i] - mean) * (y[i] - mean);
-    double sd = n > 1 && var > 0 ? sqrt(var / (n - 1)) : 1;
+        y[i] = (warp_one(use, y[i]) - use->m1) / use->s1;
     D->best = HUGE_VAL;
     D->worst = -HUGE_VAL;
     for (int i = 0; i < n; i++) {
-        y[i] = (y[i] - mean) / sd;
         if (!D->feas || D->feas[i]) /* an infeasible trial is never the incumbent */
             D->best = fmin(D->best, y[i]);
         D->worst = fmax(D->worst, y[i]);

@@ -43,6 +43,13 @@
 #define PLATEAU_WINDOW 5
 #define PLATEAU_TIES 3
 
+/* How losses become a model's data: with yj, centred by m0, scaled by s0 and through the
+ * Yeo-Johnson transform of lambda (the `warp`); then centred by m1 and scaled by s1. */
+typedef struct knob__bo_scale {
+    bool yj;
+    double m0, s0, lambda, m1, s1;
+} knob__bo_scale;
+
 typedef struct knob__bo {
     /* options */
     int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
@@ -100,8 +107,11 @@ typedef struct knob__bo {
     bool ws_task;               /* option warm_start_task: one model of both studies' trials */
     bool ws_firsts_read;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
-    double ws_region; /* option warm_start_region: the acquisition's box, its half side */
-    bool ws_box_on;   /* this ask's acquisition searches [ws_lo, ws_hi] alone (gp_warm.c) */
+    double ws_region;        /* option warm_start_region: the acquisition's box, its half side */
+    bool ws_scale_on;        /* option warm_start_scale */
+    knob__bo_scale ws_scale; /* the source's losses' warp and standardization */
+    double ws_ylo, ws_yhi;   /* the source's lowest and highest loss */
+    bool ws_box_on;          /* this ask's acquisition searches [ws_lo, ws_hi] alone (gp_warm.c) */
     double ws_lo[MAX_DIMS], ws_hi[MAX_DIMS];
     /* several objectives: objective 0's model is gp, the others' mgp (gp_mo.c) */
     int n_obj;
@@ -200,6 +210,16 @@ int knob__bo_alloc_rows(bo *p, size_t n_tr, data *D);
 
 /* Warps and standardizes D->y; notes the best, the worst and the best few. */
 void knob__bo_standardize(const bo *p, data *D);
+
+/* The same by the scale `use` when not NULL, else by one fitted to D->y (into *fitted when
+ * not NULL). */
+void knob__bo_standardize_by(const bo *p, data *D, const knob__bo_scale *use,
+                             knob__bo_scale *fitted);
+
+/* The scale of this ask's losses in a warm run (option warm_start_scale): the source's, so
+ * that its model as prior mean and these losses share one, while the median of D->y (raw
+ * losses) lies within the source's losses; else NULL (fit their own). */
+const knob__bo_scale *knob__bo_warm_scale(const bo *p, const data *D);
 
 /* The model of the observations, refit on its schedule (REFIT_ALWAYS). */
 int knob__bo_fit_model(bo *p, const data *D, const bool *cat);

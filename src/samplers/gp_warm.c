@@ -297,11 +297,17 @@ static int source_model(bo *p, knob_study *src)
         p->ws_sbest[j] = X[(size_t)ib * p->ns + j];
     for (int j = 0; j < p->ns; j++)
         cat[j] = p->dims[p->s_dims[j]].cat;
+    p->ws_ylo = HUGE_VAL;
+    p->ws_yhi = -HUGE_VAL;
+    for (int i = 0; i < n; i++) {
+        p->ws_ylo = fmin(p->ws_ylo, y[i]);
+        p->ws_yhi = fmax(p->ws_yhi, y[i]);
+    }
     data S = {.X = X, .y = y, .n = n};
     if (n > p->max_observations)
         rc = knob__bo_thin(X, y, NULL, NULL, 0, NULL, &S.n, p->ns, (int)p->max_observations);
     if (!rc && S.n >= 2) {
-        knob__bo_standardize(p, &S);
+        knob__bo_standardize_by(p, &S, NULL, &p->ws_scale);
         p->sgp.min_noise = p->min_noise;
         rc = knob__gp_set_data(&p->sgp, X, y, S.n, p->ns, cat);
         if (!rc)
@@ -312,6 +318,35 @@ static int source_model(bo *p, knob_study *src)
     }
     free(X);
     return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The source's scale for this study's losses (option warm_start_scale). The source's model
+ * as prior mean is fitted to the source's losses warped and standardized by their own
+ * scale; this study's first few losses, standardized by theirs, land elsewhere in the warp
+ * (a moved optimum puts them in another part of the same function), and the prior's slope
+ * and the residual model pay for the difference. One scale for both keeps the source's
+ * mean and these losses comparable. A source whose losses have another range (another
+ * scale, an opposite or unrelated task) would squeeze this study's low end, where the
+ * refinement works: so only while the median of this study's losses lies within the
+ * source's. */
+const knob__bo_scale *knob__bo_warm_scale(const bo *p, const data *D)
+{
+    if (!p->ws_on || !p->ws_scale_on || D->n < 1)
+        return NULL;
+    double *v = malloc((size_t)D->n * sizeof *v);
+    if (!v) /* no memory: their own scale, as in a cold run */
+        return NULL;
+    memcpy(v, D->y, (size_t)D->n * sizeof *v);
+    qsort(v, (size_t)D->n, sizeof *v, cmp_double);
+    double median = D->n % 2 ? v[D->n / 2] : (v[D->n / 2 - 1] + v[D->n / 2]) / 2;
+    free(v);
+    return median >= p->ws_ylo && median <= p->ws_yhi ? &p->ws_scale : NULL;
 }
 
 /* The source study (warm_start_study, from warm_start_storage or this study's storage)
