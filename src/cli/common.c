@@ -391,7 +391,7 @@ int cli_open_study(const char *storage, const char *name, study_ref *out)
     if (knob_storage_open(storage, &out->st))
         return fail("storage");
     if (knob_study_load(out->st, name, NULL, &out->s)) {
-        fail("study");
+        fprintf(stderr, "knob: %s\n", knob_errmsg()); /* it names the study and the storage */
         knob_storage_close(out->st);
         return -1;
     }

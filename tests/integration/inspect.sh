@@ -34,7 +34,8 @@ PY
 "$KNOB" studies $S --json | py 'd[0]["n_trials"]' | grep -q 4 || fail "studies --json"
 "$KNOB" delete insp $S | grep -q "deleted" || fail "delete"
 if "$KNOB" trials insp $S 2> err.txt; then fail "deleted study still listed"; fi
-grep -q "no study named 'insp'" err.txt || fail "missing-study error: $(cat err.txt)"
+grep -q "^knob: sqlite storage '.*s.db': no study named 'insp'$" err.txt ||
+    fail "missing-study error: $(cat err.txt)"
 "$KNOB" samplers > samplers.txt
 grep -q "^  random" samplers.txt && grep -q "^  hyperband" samplers.txt || fail "samplers"
 grep -q "seed" samplers.txt || fail "samplers: options"
