@@ -499,6 +499,8 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
         return knob__error(KNOB_EINVAL, "knob_study_tell_number: NULL study");
     int64_t id;
     int rc = knob__store_trial_id(s, number, &id);
+    if (rc == KNOB_ENOTFOUND) /* a backend knows the study by its row id alone */
+        return knob__error(rc, "study '%s' has no trial %lld", s->name, (long long)number);
     if (!rc)
         rc = check_count(s, number, state, values, n_values);
     /* Without the study read (a process that only tells: knob tell), the storage's finish

@@ -140,25 +140,6 @@ static int add_grid(const sweep *sw, knob_sampler *s)
     return rc ? fail("grid") : 0;
 }
 
-/* The samplers that take a warm start (the option warm_start_study), for messages. */
-static const char *warm_samplers(char buf[256])
-{
-    const knob_sampler_plugin *list[256];
-    size_t n = knob_sampler_list(list, 256), used = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < n && i < 256; i++) {
-        if (!sweep_sampler_has_option(list[i]->name, "warm_start_study"))
-            continue;
-        int k = snprintf(buf + used, 256 - used, "%s%s", used ? ", " : "", list[i]->name);
-        if (k < 0 || used + (size_t)k >= 256) {
-            buf[used] = 0; /* the names that fit */
-            break;
-        }
-        used += (size_t)k;
-    }
-    return buf;
-}
-
 /* The study a warm start reads must exist; one that shares no searched param with the
  * sweep can teach the sampler nothing: a warning, and a cold start (*use false). */
 static int check_warm_source(const sweep *sw, const char *storage, bool *use)
@@ -214,7 +195,8 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
         fprintf(stderr,
                 "%s:%d:%d: key 'warm_start': sampler '%s' (chosen by method %s) takes no "
                 "warm start; name one that does with the key 'sampler' (%s)\n",
-                sw->path, sw->warm_line, sw->warm_col, name, sw->method, warm_samplers(which));
+                sw->path, sw->warm_line, sw->warm_col, name, sw->method,
+                sweep_samplers_with_option("warm_start_study", which));
         return -1;
     }
     if (sw->has_warm_first && !sweep_sampler_has_option(name, "warm_start_first")) {
@@ -409,7 +391,7 @@ int cli_open_study(const char *storage, const char *name, study_ref *out)
     if (knob_storage_open(storage, &out->st))
         return fail("storage");
     if (knob_study_load(out->st, name, NULL, &out->s)) {
-        fail("study");
+        fprintf(stderr, "knob: %s\n", knob_errmsg()); /* it names the study and the storage */
         knob_storage_close(out->st);
         return -1;
     }

@@ -188,8 +188,16 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = tr[i];
         knobx_buf v = {0}, p = {0};
-        for (size_t k = 0; k < t->n_values; k++)
-            knobx_buf_printf(&v, "%s%.8g", k ? ";" : "", t->values[k]);
+        /* the table rounds values to 8 digits; CSV, which is read back, keeps them exact */
+        for (size_t k = 0; k < t->n_values; k++) {
+            if (!csv) {
+                knobx_buf_printf(&v, "%s%.8g", k ? ";" : "", t->values[k]);
+                continue;
+            }
+            if (k)
+                knobx_buf_puts(&v, ";");
+            knobx_json_add_number(&v, t->values[k]);
+        }
         cli_trial_params_json(&p, t);
         char dur[32];
         duration_text(t, dur, sizeof dur);
@@ -197,7 +205,10 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
         if (csv) {
             knobx_buf_printf(b, "%lld,%s,%s,", (long long)t->number, knob_trial_state_str(t->state),
                              knobx_buf_cstr(&v));
-            knobx_buf_printf(b, "%s,", dur[0] == '-' ? "" : dur);
+            /* duration_s: a number of seconds, as the column's name says */
+            if (!isnan(t->start_time) && !isnan(t->end_time))
+                knobx_buf_printf(b, "%.3f", t->end_time - t->start_time);
+            knobx_buf_puts(b, ",");
             csv_field(b, knobx_buf_cstr(&p));
             knobx_buf_puts(b, ",");
             knobx_json *r = reason ? knobx_json_parse(reason, (size_t)-1, NULL, 0) : NULL;

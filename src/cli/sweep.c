@@ -404,6 +404,24 @@ bool sweep_sampler_has_option(const char *name, const char *option)
     return false;
 }
 
+const char *sweep_samplers_with_option(const char *option, char buf[256])
+{
+    const knob_sampler_plugin *list[256];
+    size_t n = knob_sampler_list(list, 256), used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && i < 256; i++) {
+        if (!sweep_sampler_has_option(list[i]->name, option))
+            continue;
+        int k = snprintf(buf + used, 256 - used, "%s%s", used ? ", " : "", list[i]->name);
+        if (k < 0 || used + (size_t)k >= 256) {
+            buf[used] = 0; /* the names that fit */
+            break;
+        }
+        used += (size_t)k;
+    }
+    return buf;
+}
+
 /* warm_start: NAME, or {study: NAME, storage: URL, first: N}. */
 static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
 {
@@ -439,18 +457,37 @@ static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_
     return 0;
 }
 
-/* A sampler named in the file must take a warm start; one chosen by `method` is checked
- * when it is made. */
+/* The sampler a warm start goes to, named in the file or chosen by a method other than
+ * bayes, must take one (and its first trials, with `first`), so that the file is refused at
+ * the key's line, before any storage is opened. bayes's auto and tpe take both; a build
+ * without them falls back to random, which is refused when it is made. */
 static int check_warm_start(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
-    if (!sw->warm_study || !sw->sampler.name ||
-        sweep_sampler_has_option(sw->sampler.name, "warm_start_study"))
+    char which[256];
+    if (!sw->warm_study || (!sw->sampler.name && (!sw->method || !strcmp(sw->method, "bayes"))))
         return 0;
-    return sweep_errorf_at(c, sw->warm_line, sw->warm_col,
-                           "key 'warm_start': sampler '%s' takes no warm start (it has no "
-                           "option warm_start_study)",
-                           sw->sampler.name);
+    const char *name = sw->sampler.name            ? sw->sampler.name
+                       : strcmp(sw->method, "pbt") ? sw->method
+                                                   : "random";
+    if (!sweep_sampler_has_option(name, "warm_start_study")) {
+        if (sw->sampler.name)
+            return sweep_errorf_at(c, sw->warm_line, sw->warm_col,
+                                   "key 'warm_start': sampler '%s' takes no warm start (it has "
+                                   "no option warm_start_study)",
+                                   name);
+        return sweep_errorf_at(c, sw->warm_line, sw->warm_col,
+                               "key 'warm_start': sampler '%s' (chosen by method %s) takes no "
+                               "warm start; name one that does with the key 'sampler' (%s)",
+                               name, sw->method,
+                               sweep_samplers_with_option("warm_start_study", which));
+    }
+    if (sw->has_warm_first && !sweep_sampler_has_option(name, "warm_start_first"))
+        return sweep_errorf_at(c, sw->warm_line, sw->warm_col,
+                               "key 'warm_start.first': sampler '%s' takes no first trials "
+                               "from its source (it has no option warm_start_first; %s do)",
+                               name, sweep_samplers_with_option("warm_start_first", which));
+    return 0;
 }
 
 /* ---------------------------------------------------------------- top level */

@@ -173,6 +173,9 @@ size_t sweep_grid_numbers(const sweep_param *p, double **out);
 
 /* True when the sampler named `name` declares the option `option` (warm_start_study). */
 bool sweep_sampler_has_option(const char *name, const char *option);
+/* The names of the registered samplers that have `option`, joined by ", " into buf (those
+ * that fit); returns buf. */
+const char *sweep_samplers_with_option(const char *option, char buf[256]);
 
 /* True when the value v of a condition's parent is one of its allowed values. */
 bool sweep_cond_holds(const sweep_cond *w, const knob_choice *v);

@@ -48,6 +48,11 @@ set +e
 "$KNOB" ask demo --storage "sqlite:///$T/a.db" 2> /dev/null; s4=$?
 set -e
 expect_eq "$s1 $s2 $s3 $s4" "2 2 1 2" "tell/ask errors"
+# a trial number the study does not have: exit 1, the message names the study (not its row id)
+for db in a b; do
+    if "$KNOB" tell demo 999 0.5 --storage "sqlite:///$T/$db.db" 2> err.txt; then fail "trial 999 told"; fi
+    grep -q "study 'demo' has no trial 999" err.txt || fail "no-such-trial message: $(cat err.txt)"
+done
 # A wrong count of values is refused (exit 2) and the trial keeps running, to be told right.
 line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
 num=$(echo "$line" | py 'd["number"]')

@@ -19,13 +19,23 @@ expect_eq "$(py 'd[3]["values"][0]' < t.json)" "0.3333333333333333" "value of th
 "$KNOB" trials insp $S > table.txt
 grep -q "NUMBER  STATE" table.txt && [ "$(wc -l < table.txt)" = 5 ] || fail "table: $(cat table.txt)"
 "$KNOB" trials insp $S --format csv | python3 -c "import csv,sys; r=list(csv.DictReader(sys.stdin)); assert len(r)==4 and r[3]['state']=='complete', r" || fail "csv"
+# CSV is read back by programs: values as exact as JSON's, duration_s a number of seconds
+"$KNOB" trials insp $S --format csv > t.csv
+python3 - t.csv t.json <<'PY' || fail "csv values and durations: $(cat t.csv)"
+import csv, json, sys
+rows, js = list(csv.DictReader(open(sys.argv[1]))), json.load(open(sys.argv[2]))
+for r, t in zip(rows, js):
+    assert [float(v) for v in r["values"].split(";")] == t["values"], (r, t["values"])
+    assert abs(float(r["duration_s"]) - (t["end"] - t["start"])) < 1e-3, (r, t["start"], t["end"])
+PY
 "$KNOB" best insp $S --json | py 'd["number"]' | grep -q 3 || fail "best --json"
 "$KNOB" best insp $S | grep -q "trial 3: value 0.3333" || fail "best"
 "$KNOB" studies $S | grep -q "^insp " || fail "studies"
 "$KNOB" studies $S --json | py 'd[0]["n_trials"]' | grep -q 4 || fail "studies --json"
 "$KNOB" delete insp $S | grep -q "deleted" || fail "delete"
 if "$KNOB" trials insp $S 2> err.txt; then fail "deleted study still listed"; fi
-grep -q "no study named 'insp'" err.txt || fail "missing-study error: $(cat err.txt)"
+grep -q "^knob: sqlite storage '.*s.db': no study named 'insp'$" err.txt ||
+    fail "missing-study error: $(cat err.txt)"
 "$KNOB" samplers > samplers.txt
 grep -q "^  random" samplers.txt && grep -q "^  hyperband" samplers.txt || fail "samplers"
 grep -q "seed" samplers.txt || fail "samplers: options"

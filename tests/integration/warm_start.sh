@@ -129,9 +129,15 @@ got=$("$KNOB" trials f_none --storage "sqlite:///$T/b.db" --format json |
 if [ "$got" = "$(echo "$want" | py '[d[0]]')" ]; then fail "first trial without first: $got"; fi
 # a sampler without first trials from its source: refused at the key's line
 sweep "warm_start: {study: src, storage: sqlite:///$T/src.db, first: 2}" > cf.yaml
-if "$KNOB" run cf.yaml --storage "sqlite:///$T/b.db" --study cf --trials 1 2> cf.txt; then
+# (a sweep-file error: exit status 2, even where the source shares no param with the sweep)
+"$KNOB" run cf.yaml --storage "sqlite:///$T/b.db" --study cf --trials 1 2> cf.txt &&
     fail "cmaes with first"
-fi
+expect_eq "$?" 2 "exit status of cmaes with first"
+sed 's/study: src,/study: other,/' cf.yaml > cf_other.yaml
+"$KNOB" run cf_other.yaml --storage "sqlite:///$T/b.db" --study cf --trials 1 2> cfo.txt &&
+    fail "cmaes with first, from a study sharing no param"
+grep -q "cf_other.yaml:7:1: key 'warm_start.first': sampler 'cmaes' takes no first trials" cfo.txt ||
+    fail "cmaes first message, source sharing no param: $(cat cfo.txt)"
 grep -q "cf.yaml:7:1: key 'warm_start.first': sampler 'cmaes' takes no first trials" cf.txt ||
     fail "cmaes first message: $(cat cf.txt)"
 
@@ -141,10 +147,17 @@ if "$KNOB" run rnd.yaml --storage "sqlite:///$T/b.db" --trials 1 2> r.txt; then 
 grep -q "rnd.yaml:7:1: key 'warm_start': sampler 'random' takes no warm start" r.txt ||
     fail "random message: $(cat r.txt)"
 { sweep "warm_start: src" | sed 's/sampler: .*/method: random/'; } > meth.yaml
-if "$KNOB" run meth.yaml --storage "sqlite:///$T/src.db" --trials 1 2> r2.txt; then fail "method random warm"; fi
+"$KNOB" run meth.yaml --storage "sqlite:///$T/src.db" --trials 1 2> r2.txt && fail "method random warm"
+expect_eq "$?" 2 "exit status of method random with warm_start"
 grep -q "meth.yaml:7:1: key 'warm_start': sampler 'random' (chosen by method random) takes no warm start" r2.txt ||
     fail "method message: $(cat r2.txt)"
 # the message names every sampler that takes one (it said "(cmaes, ...)")
 grep -q "name one that does with the key 'sampler' (tpe, cmaes, gp, smac, auto)" r2.txt ||
     fail "method message's samplers: $(cat r2.txt)"
+# refused as a sweep-file error before the source is looked for (it said the study was missing)
+{ sweep "warm_start: nope" | sed 's/sampler: .*/method: random/'; } > meth_nope.yaml
+"$KNOB" run meth_nope.yaml --storage "sqlite:///$T/src.db" --trials 1 2> r3.txt && fail "method random, missing source"
+expect_eq "$?" 2 "exit status of method random with a missing warm_start study"
+grep -q "meth_nope.yaml:7:1: key 'warm_start': sampler 'random' (chosen by method random) takes no warm start" r3.txt ||
+    fail "method message, missing source: $(cat r3.txt)"
 echo ok
