@@ -809,6 +809,16 @@ KNOB_API const char *knob_trial_system_attr(const knob_trial *t, const char *key
  * nothing is written; or a storage status (KNOB_ESTORAGE, KNOB_EBUSY). */
 KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n);
 
+/* Records the constraint values of trial `number` of `s`, a trial asked in another process
+ * (knob tell --constraints), as knob_trial_set_constraints does for a trial in hand: called
+ * before the trial is told, and the new values replace the old. Syncs the study first.
+ * Returns KNOB_OK; KNOB_EINVAL as knob_trial_set_constraints (s NULL, n 0, values NULL, a
+ * value not finite, a count other than the study's earlier trials have); KNOB_ENOTFOUND
+ * when there is no such trial; KNOB_ESTATE when the trial is already finished; or a
+ * storage status. Nothing is written on an error. */
+KNOB_API int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double *values,
+                                              size_t n);
+
 /* For samplers: proposes `internal` for param `name` under `dist` (copied), used if
  * the trial suggests that name with an equal distribution. */
 KNOB_API int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution *dist,

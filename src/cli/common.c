@@ -463,7 +463,8 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
             cli_opt(argc, argv, &i, "--format", &a->format) ||
             cli_opt(argc, argv, &i, "--sweep", &a->sweep) ||
             cli_opt(argc, argv, &i, "--state", &a->state) ||
-            cli_opt(argc, argv, &i, "--seed", &a->seed))
+            cli_opt(argc, argv, &i, "--seed", &a->seed) ||
+            cli_opt(argc, argv, &i, "--constraints", &a->constraints))
             continue;
         if (!strcmp(argv[i], "--json")) {
             a->json = true;
