@@ -209,7 +209,11 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
 /* Opens a storage. `url`:
  *   "memory:"                      in this process only, gone when closed;
  *   "sqlite:///relative/path.db"   SQLite file relative to the working directory;
- *   "sqlite:////absolute/path.db"  SQLite file at an absolute path;
+ *   "sqlite:////absolute/path.db"  SQLite file at an absolute path; either may end in
+ *                                  "?timeout=SECONDS" (SQLAlchemy's pysqlite query): how
+ *                                  long a write waits for another process's lock (60 s
+ *                                  without it); another query parameter is KNOB_EINVAL,
+ *                                  naming it;
  *   "postgresql://user:password@host:port/database?options"  a PostgreSQL server, for many
  *                                  workers on many machines (libpq's URL; "postgres://"
  *                                  too; what the URL leaves out, libpq takes from PGHOST,

@@ -378,9 +378,16 @@ bool cli_sqlite_missing(const char *url, char *msg, size_t size)
     struct stat st;
     if (strncmp(url, scheme, sizeof scheme - 1) != 0)
         return false;
-    const char *path = url + sizeof scheme - 1;
-    if (!*path || stat(path, &st) == 0 || errno != ENOENT)
+    /* the file name ends at the query ("?timeout=10"), which the storage checks */
+    char path[4096];
+    const char *p = url + sizeof scheme - 1;
+    size_t n = strcspn(p, "?");
+    if (!n || n >= sizeof path)
         return false; /* the storage says what else is wrong */
+    memcpy(path, p, n);
+    path[n] = 0;
+    if (stat(path, &st) == 0 || errno != ENOENT)
+        return false;
     char cwd[4096];
     if (*path != '/' && getcwd(cwd, sizeof cwd))
         snprintf(msg, size, "no file '%s' in %s (knob run creates it)", path, cwd);

@@ -23,6 +23,10 @@ grep -q "NUMBER  STATE" table.txt && [ "$(wc -l < table.txt)" = 5 ] || fail "tab
 "$KNOB" best insp $S | grep -q "trial 3: value 0.3333" || fail "best"
 "$KNOB" studies $S | grep -q "^insp " || fail "studies"
 "$KNOB" studies $S --json | py 'd[0]["n_trials"]' | grep -q 4 || fail "studies --json"
+# SQLAlchemy's query on the URL: the same file, its timeout taken; another parameter refused
+"$KNOB" studies --storage "sqlite:///$T/s.db?timeout=10" | grep -q "^insp " || fail "studies ?timeout=10"
+if "$KNOB" studies --storage "sqlite:///$T/s.db?mode=ro" 2> err.txt; then fail "?mode=ro taken"; fi
+grep -q "unknown query parameter 'mode'" err.txt || fail "?mode=ro: $(cat err.txt)"
 "$KNOB" delete insp $S | grep -q "deleted" || fail "delete"
 if "$KNOB" trials insp $S 2> err.txt; then fail "deleted study still listed"; fi
 grep -q "no study named 'insp'" err.txt || fail "missing-study error: $(cat err.txt)"

@@ -76,6 +76,29 @@ def test_sqlite_memory_url(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_sqlite_url_query(tmp_path, monkeypatch):
+    # SQLAlchemy's URLs as Optuna users paste them: "?timeout=10" is the busy timeout of
+    # the file before the query (it made a file named "q.db?timeout=10"), a driver name
+    # is ignored, connect_args={"timeout": ...} is the same query; others are refused by name
+    monkeypatch.chdir(tmp_path)
+    study = optuna.create_study(storage="sqlite:///q.db?timeout=10", study_name="q")
+    study.optimize(quadratic, n_trials=2)
+    assert sorted(p.name for p in tmp_path.iterdir() if "q.db" in p.name)[0] == "q.db"
+    assert not [p for p in tmp_path.iterdir() if "?" in p.name]
+    again = optuna.load_study(study_name="q", storage="sqlite+pysqlite:///q.db")
+    assert len(again.trials) == 2
+    storage = optuna.storages.RDBStorage("sqlite:///q.db", engine_kwargs={"connect_args": {"timeout": 20}})
+    assert storage.url == "sqlite:///q.db?timeout=20"
+    assert len(optuna.load_study(study_name="q", storage=storage).trials) == 2
+    with pytest.raises(ValueError, match="unknown query parameter 'mode'"):
+        optuna.load_study(study_name="q", storage="sqlite:///q.db?mode=ro")
+    with pytest.raises(NotImplementedError, match="'pool_size'"):
+        optuna.storages.RDBStorage("sqlite:///q.db", engine_kwargs={"pool_size": 5})
+    with pytest.raises(NotImplementedError, match="'check_same_thread'"):
+        optuna.storages.RDBStorage("sqlite:///q.db", engine_kwargs={"connect_args": {"check_same_thread": False}})
+    assert not [p for p in tmp_path.iterdir() if "?" in p.name]
+
+
 def test_heartbeat_stale_trial_callback(tmp_path):
     # Optuna 5's RDBStorage example: heartbeat_stale_trial_callback=
     # RetryHeartbeatStaleTrialCallback(...) (an ImportError and a TypeError before);
