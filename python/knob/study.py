@@ -31,6 +31,7 @@ from .storages import BaseStorage, get_storage
 from .trial import FrozenTrial, Trial, TrialState, _attr_json, _frozen_from_info, _json, _real
 
 _logger = _logging.get_logger("knob.study")
+_METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
 
 
 def _wait_workers(ended, state, threads) -> None:
@@ -265,6 +266,21 @@ class Study:
         j = _attr_json(key, value)
         with self._lock:
             _lib.check(_lib.lib.knob_study_set_system_attr(self._h, _lib.enc(key), j))
+
+    # ------------------------------------------------------------ metric names
+
+    def set_metric_names(self, metric_names: List[str]) -> None:
+        """Names each objective (Optuna's study system attribute "study:metric_names"):
+        used by the log of finished trials, trials_dataframe and metric_names."""
+        names = list(metric_names)
+        if len(names) != len(self._directions):
+            raise ValueError("The number of objectives must match the length of the metric names.")
+        self.set_system_attr(_METRIC_NAMES, names)
+
+    @property
+    def metric_names(self) -> Optional[List[str]]:
+        """The names set_metric_names gave the objectives, or None."""
+        return self._attrs(True).get(_METRIC_NAMES)
 
     # ------------------------------------------------------------ ask and tell
 
@@ -585,15 +601,20 @@ class Study:
     def _log_trial(self, trial: Trial, state: TrialState, ret, why, err) -> None:
         n = trial.number
         if state == TrialState.COMPLETE:
+            # the values as stored (floats: True is 1.0, as Optuna logs it), by metric name
+            # when the study has them
+            values, _ = self._values_of(ret)
+            names = self.metric_names
+            shown: Any = values if names is None else dict(zip(names, values))
             if self._is_multi_objective:
-                _logger.info("Trial %d finished with values: %s and parameters: %s.", n, list(ret), trial._params)
+                _logger.info("Trial %d finished with values: %s and parameters: %s.", n, shown, trial._params)
                 return
             try:
                 best = self.best_trial
                 tail = " Best is trial %d with value: %s." % (best.number, best.value)
             except ValueError:
                 tail = ""
-            value = ret if isinstance(ret, Real) else list(ret)[0]
+            value = values[0] if names is None else shown
             _logger.info("Trial %d finished with value: %s and parameters: %s.%s", n, value, trial._params, tail)
         elif state == TrialState.PRUNED:
             _logger.info("Trial %d pruned. %s", n, "")
@@ -699,6 +720,7 @@ class Study:
             raise ImportError("trials_dataframe needs pandas: apt-get install python3-pandas, or pip install pandas") from None
         trials = self.get_trials(deepcopy=False)
         multi = self._is_multi_objective
+        metric_names = self.metric_names
         rows = []
         columns: List[Tuple[str, str]] = []
         seen = set()
@@ -717,9 +739,9 @@ class Study:
                     if multi or a == "values":
                         vals = t.values or [None] * len(self._directions)
                         for i, v in enumerate(vals):
-                            row[("values", i)] = v
+                            row[("values", i if metric_names is None else metric_names[i])] = v
                     else:
-                        row[("value", "")] = t.values[0] if t.values else None
+                        row[("value", "" if metric_names is None else metric_names[0])] = t.values[0] if t.values else None
                 elif a == "datetime_start":
                     row[(a, "")] = t.datetime_start
                 elif a == "datetime_complete":

@@ -2,6 +2,7 @@
 trials' views; enqueue and add; on every storage."""
 
 import datetime
+import logging
 import math
 import time
 import warnings
@@ -344,3 +345,63 @@ def test_summaries(tmp_db):
     assert sums[0].n_trials == 3 and sums[0].best_trial is not None
     assert math.isfinite(sums[0].best_trial.value)
     assert len(sums[1].directions) == 2
+
+
+def test_metric_names(tmp_db, caplog):
+    # Optuna's set_metric_names / metric_names (an AttributeError before): kept in the
+    # storage as Optuna keeps them, shown in the log of each trial and in trials_dataframe
+    study = optuna.create_study(storage=tmp_db, study_name="named", directions=["minimize", "maximize"])
+    assert study.metric_names is None
+    with pytest.raises(ValueError, match="must match"):
+        study.set_metric_names(["only one"])
+    study.set_metric_names(["loss", "acc"])
+    assert study.metric_names == ["loss", "acc"]
+    assert study.system_attrs["study:metric_names"] == ["loss", "acc"]
+    again = optuna.load_study(study_name="named", storage=tmp_db)
+    assert again.metric_names == ["loss", "acc"]
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.INFO, logger="knob"):
+            study.optimize(lambda t: (t.suggest_float("x", 0, 1), 0.5), n_trials=1)
+    finally:
+        optuna.logging.disable_propagation()
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    assert any("finished with values: {'loss': " in r.getMessage() and "'acc': 0.5}" in r.getMessage() for r in caplog.records)
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return
+    df = study.trials_dataframe(multi_index=True)
+    assert ("values", "loss") in df.columns and ("values", "acc") in df.columns
+    assert "values_acc" in study.trials_dataframe().columns
+
+
+class _FloatLike:
+    """A value that converts with float() and is neither a number nor a sequence (a 0-d
+    array's or a torch scalar's shape)."""
+
+    def __float__(self):
+        return 0.25
+
+
+def test_bool_and_float_like_values(caplog):
+    # Optuna converts an objective's value with float(): True is 1.0, and the log shows
+    # the stored value (it showed "True", and a float-like value raised in the log)
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.INFO, logger="knob"):
+            study = optuna.create_study()
+            study.optimize(lambda t: t.suggest_int("x", 1, 1) == 1, n_trials=1)
+            study.optimize(lambda t: _FloatLike(), n_trials=1)
+    finally:
+        optuna.logging.disable_propagation()
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    assert [t.value for t in study.trials] == [1.0, 0.25]
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    msgs = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("Trial 0 finished with value: 1.0 ") for m in msgs), msgs
+    assert any(m.startswith("Trial 1 finished with value: 0.25 ") for m in msgs), msgs
+    t = study.ask()
+    assert study.tell(t, False).value == 0.0
