@@ -631,6 +631,15 @@ KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx,
  * KNOB_EDONE when the study already holds max_trials trials. */
 KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
 
+/* Fixes params in every trial this handle asks from now on, as a JSON object text
+ * ({"lr": 0.01}; Optuna's PartialFixedSampler): a trial that suggests one of these names
+ * gets the value when it fits the distribution (as an enqueued value does), and the
+ * sampler draws the others; a misfit is left to the sampler. An enqueued trial's own fixed
+ * params come first. Kept in the handle only, not stored; NULL clears them. Returns
+ * KNOB_OK; KNOB_EINVAL for s NULL or a text that is not a JSON object (nothing changes);
+ * KNOB_ENOMEM. */
+KNOB_API int knob_study_set_fixed_params(knob_study *s, const char *params_json);
+
 /* Reads what changed in the storage since the last sync into the study's view. */
 KNOB_API int knob_study_sync(knob_study *s);
 

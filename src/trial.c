@@ -109,10 +109,13 @@ const knob_param *knob_trial_param(const knob_trial *t, size_t i)
 
 /* ---------------------------------------------------------------- suggest */
 
-/* The value a fixed (enqueued) param gives, if it fits; a misfit is left to the sampler. */
+/* The value a fixed param gives, if it fits: the trial's own (enqueued), else the study
+ * handle's (knob_study_set_fixed_params); a misfit is left to the sampler. */
 static bool from_fixed(knob_trial *t, const char *name, const knob_distribution *d, double *x)
 {
     const knobx_json *v = knobx_json_get(t->fixed, name);
+    if (!v)
+        v = knobx_json_get(t->s->fixed, name);
     if (!v)
         return false;
     char saved[1024];

@@ -148,6 +148,7 @@ _PROTOTYPES = {
     ),
     "knob_trial_detach": (None, [_P]),
     "knob_study_enqueue": (c_int, [_P, c_char_p]),
+    "knob_study_set_fixed_params": (c_int, [_P, c_char_p]),
     "knob_study_sync": (c_int, [_P]),
     "knob_study_trials": (c_int, [_P, POINTER(POINTER(_INFO_P)), POINTER(c_size_t)]),
     "knob_study_best_trial": (c_int, [_P, POINTER(_INFO_P)]),

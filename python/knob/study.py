@@ -90,30 +90,10 @@ class Study:
             sampler = _default_sampler(n_obj if n_obj is not None else self._stored_n_objectives(name))
         if pruner is None:
             pruner = MedianPruner()
-        self.sampler = sampler
-        self.pruner = pruner
-        opts = _lib.StudyOptions()
-        if directions:
-            arr = (ctypes.c_int * len(directions))(*[int(d) - 1 for d in directions])
-            opts.directions = arr
-            opts.n_objectives = len(directions)
-        if storage.heartbeat_interval:
-            opts.heartbeat_interval = float(storage.heartbeat_interval)
-            opts.grace_period = float(storage.grace_period or 0)
-            opts.max_retry = int(storage.max_retry or 0)
-        out = ctypes.c_void_p()
+        self._sampler = sampler
+        self._pruner = pruner
         with self._lock:
-            opts.sampler = sampler._make()
-            try:
-                opts.pruner = pruner._make()
-            except Exception:
-                _lib.lib.knob_sampler_free(opts.sampler)
-                raise
-            fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
-            rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
-            if rc:
-                raise _lib.error(rc)
-            self._h = out.value
+            self._h = self._open_handle(name, sampler, pruner, directions)
             storage._studies += 1
             self.study_name = name
             n = _lib.lib.knob_study_n_objectives(self._h)
@@ -126,6 +106,75 @@ class Study:
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
         self._optimizing = False
+
+    def _open_handle(self, name: str, sampler, pruner, directions) -> int:
+        """A knob_study handle with this sampler and pruner: the study created when
+        `directions` is given, else loaded. Called with the lock held."""
+        storage = self._storage
+        opts = _lib.StudyOptions()
+        if directions:
+            arr = (ctypes.c_int * len(directions))(*[int(d) - 1 for d in directions])
+            opts.directions = arr
+            opts.n_objectives = len(directions)
+        if storage.heartbeat_interval:
+            opts.heartbeat_interval = float(storage.heartbeat_interval)
+            opts.grace_period = float(storage.grace_period or 0)
+            opts.max_retry = int(storage.max_retry or 0)
+        out = ctypes.c_void_p()
+        opts.sampler = sampler._make()
+        try:
+            opts.pruner = pruner._make()
+        except Exception:
+            _lib.lib.knob_sampler_free(opts.sampler)
+            raise
+        fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
+        rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
+        if rc:
+            raise _lib.error(rc)
+        fixed = getattr(sampler, "_fixed_json", None)
+        if fixed is not None:
+            rc = _lib.lib.knob_study_set_fixed_params(out.value, _lib.enc(fixed))
+            if rc:
+                e = _lib.error(rc)
+                _lib.lib.knob_study_free(out.value)
+                raise e
+        return out.value
+
+    @property
+    def sampler(self) -> BaseSampler:
+        return self._sampler
+
+    @sampler.setter
+    def sampler(self, sampler: BaseSampler) -> None:
+        """Optuna lets a study change its sampler (PartialFixedSampler's example): the
+        study's handle is opened again with the new one."""
+        self._replace(sampler, self._pruner)
+
+    @property
+    def pruner(self) -> BasePruner:
+        return self._pruner
+
+    @pruner.setter
+    def pruner(self, pruner: BasePruner) -> None:
+        self._replace(self._sampler, pruner)
+
+    def _replace(self, sampler, pruner) -> None:
+        if not isinstance(sampler, BaseSampler):
+            raise TypeError("Study.sampler must be a knob sampler, got %r" % (sampler,))
+        if not isinstance(pruner, BasePruner):
+            raise TypeError("Study.pruner must be a knob pruner, got %r" % (pruner,))
+        with self._lock:
+            running = sorted(n for n, t in self._open.items() if t._h is not None)
+            if running:
+                raise RuntimeError(
+                    "Cannot change the sampler or pruner of study '%s' while trials %s asked by this "
+                    "Study are running: tell them first." % (self.study_name, running)
+                )
+            h = self._open_handle(self.study_name, sampler, pruner, None)
+            old, self._h = self._h, h
+            _lib.lib.knob_study_free(old)
+            self._sampler, self._pruner = sampler, pruner
+            self._frozen.clear()
 
     def _stored_n_objectives(self, name: str) -> int:
         for n, dirs, _, _ in self._storage._summaries():
@@ -292,13 +341,16 @@ class Study:
                 raise _lib.error(rc)
             trial = Trial(self, out.value)
             self._open[trial._number] = trial
-            if self._enqueued_attrs or self._enqueued_waiting:
-                self._apply_enqueued_attrs(trial)
+            partial = getattr(self.sampler, "_fixed_params", None)
+            if self._enqueued_attrs or self._enqueued_waiting or partial:
+                self._apply_enqueued_attrs(trial, partial)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, _real(dist))
         return trial
 
-    def _apply_enqueued_attrs(self, trial: Trial) -> None:
+    def _apply_enqueued_attrs(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:
+        # PartialFixedSampler's values are checked as suggested too, under the enqueued ones
+        trial._fixed = dict(partial) if partial else None
         arr, n = self._infos()
         if trial._number >= n or not arr[trial._number]:
             return
@@ -308,7 +360,7 @@ class Study:
             if info.system_attrs[i].key == b"fixed_params":
                 fixed = _json(info.system_attrs[i].json)
         if fixed is not None:  # an enqueued trial: its values are checked as suggested
-            trial._fixed = fixed
+            trial._fixed = dict(trial._fixed or {}, **fixed)
             self._enqueued_waiting = max(0, self._enqueued_waiting - 1)
         for k, (params, attrs) in enumerate(self._enqueued_attrs):
             if fixed == params:

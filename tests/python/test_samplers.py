@@ -244,3 +244,50 @@ def test_nsga3_sampler():
     bad = optuna.create_study(directions=["minimize"] * 2, sampler=samplers.NSGAIIISampler(reference_points=points))
     with pytest.raises(Exception, match="reference"):
         bad.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1)), n_trials=1)
+
+
+def test_partial_fixed_sampler(tmp_db):
+    # Optuna's example: optimize, then fix y at its best and go on with the same base
+    # sampler by assigning study.sampler (an AttributeError before, and the assignment
+    # was ignored)
+    def obj(trial):
+        x = trial.suggest_float("x", -1, 1)
+        y = trial.suggest_int("y", -1, 1)
+        return x**2 + y
+
+    study = optuna.create_study(storage=tmp_db, study_name="pf", sampler=samplers.TPESampler(seed=3, n_startup_trials=3))
+    study.optimize(obj, n_trials=6)
+    fixed = {"y": study.best_params["y"]}
+    study.sampler = samplers.PartialFixedSampler(fixed, study.sampler)
+    assert isinstance(study.sampler, samplers.PartialFixedSampler)
+    study.optimize(obj, n_trials=6)
+    later = study.trials[6:]
+    assert [t.params["y"] for t in later] == [fixed["y"]] * 6
+    assert len({t.params["x"] for t in later}) == 6
+    # an enqueued trial's own value comes first; another process's study (no fixed params)
+    # samples y itself
+    study.enqueue_trial({"y": [v for v in (-1, 0, 1) if v != fixed["y"]][0]})
+    study.optimize(obj, n_trials=1)
+    assert study.trials[-1].params["y"] != fixed["y"]
+    # given to create_study, with a categorical and a value that does not fit: it warns as
+    # Optuna does, and the base sampler draws it
+    s2 = optuna.create_study(sampler=samplers.PartialFixedSampler({"c": "b", "n": 99}, samplers.RandomSampler(seed=1)))
+    with pytest.warns(UserWarning, match="Fixed parameter n with value 99 is out of range"):
+        s2.optimize(lambda t: t.suggest_int("n", 0, 5) + (t.suggest_categorical("c", ["a", "b"]) == "b"), n_trials=3)
+    assert [t.params["c"] for t in s2.trials] == ["b"] * 3
+    assert all(0 <= t.params["n"] <= 5 for t in s2.trials)
+    with pytest.raises(TypeError):
+        samplers.PartialFixedSampler({"x": 1}, None)
+
+
+def test_sampler_change_refused_while_running():
+    study = optuna.create_study(sampler=samplers.RandomSampler(seed=1))
+    t = study.ask()
+    t.suggest_float("x", 0, 1)
+    with pytest.raises(RuntimeError, match=r"trials \[0\] asked by this Study are running"):
+        study.sampler = samplers.TPESampler()
+    study.tell(t, 1.0)
+    study.sampler = samplers.TPESampler(seed=2)
+    study.pruner = pruners.NopPruner()
+    study.optimize(lambda tr: tr.suggest_float("x", 0, 1), n_trials=2)
+    assert len(study.trials) == 3
