@@ -378,7 +378,8 @@ typedef struct knob_sampler_plugin {
  * once, in a seeded random order, across every worker, and then knob_study_ask returns
  * KNOB_EDONE), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
  * Bayesian optimization), "cmaes", "evolution" (regularized evolution), "smac"
- * (random-forest Bayesian optimization, as SMAC3); or one registered with
+ * (random-forest Bayesian optimization, as SMAC3), "brute_force" (every combination of a
+ * finite define-by-run space once, then KNOB_EDONE); or one registered with
  * knob_sampler_register (knob_sampler_list lists them all, and `knob samplers` with their
  * options). Options "key=value,..." (NULL or "" for
  * defaults); a value holding commas (a JSON search_space)

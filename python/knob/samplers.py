@@ -431,6 +431,18 @@ class NSGAIIISampler(NSGAIISampler):
         super().__init__(dividing_parameter=dividing_parameter, **kwargs)
 
 
+class BruteForceSampler(BaseSampler):
+    """knob's brute_force sampler (Optuna's BruteForceSampler): every combination of a
+    finite define-by-run search space (categoricals, ints, floats with a step; conditional
+    params too) once, in a seeded random order; then the study stops (optimize returns).
+    A float without a step is refused when suggested."""
+
+    _knob_name = "brute_force"
+
+    def __init__(self, seed: Optional[int] = None, avoid_premature_stop: bool = _UNSET, **options: Any) -> None:
+        super().__init__(seed=seed, avoid_premature_stop=avoid_premature_stop, **options)
+
+
 class PartialFixedSampler(BaseSampler):
     """Optuna's PartialFixedSampler: the params named in fixed_params take those values in
     every trial of the study (knob_study_set_fixed_params), and base_sampler draws the
@@ -496,6 +508,7 @@ __all__ = [
     "NSGAIISampler",
     "NSGAIIISampler",
     "PartialFixedSampler",
+    "BruteForceSampler",
     "SMACSampler",
     "KnobSampler",
     "default_gamma",

@@ -545,7 +545,9 @@ class Study:
                 while next_slot():
                     frozen_needed = bool(callbacks)
                     number = self._run_trial(func, catch, frozen_needed, callbacks, gc_after_trial)
-                    if number is None:
+                    if number is None:  # the sampler is done: the slot is not a trial
+                        with slot_lock:
+                            state["started"] -= 1
                         return
                     if bar:
                         with slot_lock:
@@ -611,7 +613,10 @@ class Study:
         try:
             trial = self.ask()
         except KnobDoneError:
-            self._stop_flag = True
+            # The sampler has nothing left to start now (an exhausted grid, a brute-force
+            # search whose last combinations the other threads are running): this worker
+            # ends; the others ask again when their trials end, and a brute-force search
+            # may find more below what they ran, so they are not stopped.
             return None
         self._optimize_trials.add(trial)
         try:

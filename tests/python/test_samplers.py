@@ -291,3 +291,37 @@ def test_sampler_change_refused_while_running():
     study.pruner = pruners.NopPruner()
     study.optimize(lambda tr: tr.suggest_float("x", 0, 1), n_trials=2)
     assert len(study.trials) == 3
+
+
+def _brute_objective(trial):
+    # Optuna's BruteForceSampler example: 5 + 6 combinations
+    c = trial.suggest_categorical("c", ["float", "int"])
+    if c == "float":
+        return trial.suggest_float("x", 1, 3, step=0.5)
+    a = trial.suggest_int("a", 1, 3)
+    b = trial.suggest_int("b", a, 3)
+    return a + b
+
+
+def _combos(study):
+    return sorted(tuple(sorted(t.params.items())) for t in study.trials)
+
+
+def test_brute_force_sampler(tmp_db):
+    # every combination of the define-by-run space once, then optimize() returns (an
+    # AttributeError before)
+    study = optuna.create_study(sampler=samplers.BruteForceSampler(seed=2))
+    study.optimize(_brute_objective)
+    assert len(study.trials) == 11 and len(set(_combos(study))) == 11
+    assert study.best_value == 1.0
+    again = optuna.create_study(sampler=samplers.BruteForceSampler(seed=2))
+    again.optimize(_brute_objective)
+    assert [t.params for t in again.trials] == [t.params for t in study.trials]
+    # two threads on one storage: all of them, and the study stops
+    par = optuna.create_study(storage=tmp_db, study_name="bf", sampler=samplers.BruteForceSampler(seed=1))
+    par.optimize(_brute_objective, n_jobs=2)
+    assert set(_combos(par)) == set(_combos(study))
+    # an infinite space is refused when suggested
+    inf = optuna.create_study(sampler=samplers.BruteForceSampler())
+    with pytest.raises(ValueError, match="float without a step"):
+        inf.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
