@@ -220,6 +220,8 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  *                                  PGUSER, PGPASSWORD, ~/.pgpass and service files). knob
  *                                  creates its tables (knob_*) on first use. Passwords are
  *                                  never shown in messages.
+ * A SQLAlchemy driver after the scheme ("sqlite+pysqlite://", "postgresql+psycopg2://"),
+ * as Optuna's URLs have it, is dropped.
  * A SQLite file is created with knob's schema when missing; a file that is not a knob
  * database (or is corrupt, or of a newer schema) is KNOB_ECORRUPT, naming its path.
  * libknob opens libpq on the first PostgreSQL URL, not when it is loaded; when libpq cannot
@@ -609,6 +611,15 @@ KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state stat
  * storage, to be finished later, by any process, with knob_study_tell_number. NULL does
  * nothing. */
 KNOB_API void knob_trial_detach(knob_trial *t);
+
+/* Writes the params `t` has suggested so far to the storage now. They are otherwise written
+ * with the trial's next write (an attribute, a report, a heartbeat, its tell): a trial that
+ * another process tells by number (knob_study_tell_number) while this handle holds it
+ * would finish without them, and other processes do not see them while it runs. Does
+ * nothing when every param is written, or before the trial has its row. Returns KNOB_OK,
+ * KNOB_EINVAL (t NULL) or a storage status (the params stay unwritten, to be written with
+ * the next write). */
+KNOB_API int knob_trial_flush(knob_trial *t);
 
 /* Tells a trial by number, for a trial asked in another process (knob tell). The same
  * rules as knob_study_tell (a wrong count of values changes nothing); KNOB_ENOTFOUND when

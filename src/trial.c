@@ -77,6 +77,13 @@ int knob__trial_flush_params(knob_trial *t)
     return write_params(t, false, KNOB_TRIAL_RUNNING, NULL, 0);
 }
 
+int knob_trial_flush(knob_trial *t)
+{
+    if (!t)
+        return knob__error(KNOB_EINVAL, "knob_trial_flush: trial is NULL");
+    return t->id < 0 ? KNOB_OK : knob__trial_flush_params(t);
+}
+
 int knob__trial_finish_params(knob_trial *t, knob_trial_state state, const double *values, size_t n)
 {
     return write_params(t, true, state, values, n);

@@ -334,12 +334,18 @@ class Study:
     # ------------------------------------------------------------ ask and tell
 
     def ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None) -> Trial:
+        # A trial of the ask-and-tell interface may be told by number from anywhere: its
+        # params are written as suggested, as Optuna's are (inside optimize, with its tell)
+        return self._ask(fixed_distributions, eager=True)
+
+    def _ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None, eager: bool = False) -> Trial:
         out = ctypes.c_void_p()
         with self._lock:
             rc = _lib.lib.knob_study_ask(self._h, ctypes.byref(out))
             if rc:
                 raise _lib.error(rc)
             trial = Trial(self, out.value)
+            trial._eager = eager
             self._open[trial._number] = trial
             partial = getattr(self.sampler, "_fixed_params", None)
             if self._enqueued_attrs or self._enqueued_waiting or partial:
@@ -439,9 +445,10 @@ class Study:
                 _logger.warning("Trial %d failed, because %s", number, why)
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error = None, None
-        if self.sampler._constraints_func is not None and t is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
+        if self.sampler._constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
             try:
-                cons = self._constraints_of(t, state, vals)
+                # a trial asked by another Study or process: as the storage has it
+                cons = self._constraints_of(t if t is not None else self._trial_frozen(number), state, vals)
             except Exception as e:  # the trial fails, then the error propagates
                 cons_error, state, vals, arr = e, TrialState.FAIL, None, None
                 reason = "constraints_func: %s: %s" % (type(e).__name__, e)
@@ -464,6 +471,13 @@ class Study:
                     _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
                 rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
             else:
+                if cons is not None:
+                    carr = (ctypes.c_double * len(cons))(*cons)
+                    rc = _lib.lib.knob_study_set_trial_constraints(self._h, number, carr, len(cons))
+                    if rc:
+                        e = _lib.error(rc)
+                        _lib.lib.knob_study_tell_number(self._h, number, int(TrialState.FAIL), None, 0, _lib.enc(str(e)))
+                        raise e
                 rc = _lib.lib.knob_study_tell_number(
                     self._h, number, int(state), arr, len(vals) if vals else 0, _lib.enc(reason) if reason else None
                 )
@@ -478,8 +492,9 @@ class Study:
                 raise _lib.error(rc)
         return state, reason
 
-    def _constraints_of(self, t: Trial, state: TrialState, vals) -> List[float]:
-        """The sampler's constraints_func on the trial about to be told, as Optuna calls it."""
+    def _constraints_of(self, t, state: TrialState, vals) -> List[float]:
+        """The sampler's constraints_func on the trial about to be told (a Trial, or the
+        FrozenTrial of one asked elsewhere), as Optuna calls it."""
         frozen = FrozenTrial(
             number=t.number,
             state=state,
@@ -611,7 +626,7 @@ class Study:
 
     def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
         try:
-            trial = self.ask()
+            trial = self._ask()
         except KnobDoneError:
             # The sampler has nothing left to start now (an exhausted grid, a brute-force
             # search whose last combinations the other threads are running): this worker

@@ -93,6 +93,7 @@ class Trial(_DeprecatedSuggest):
         self._system_attrs: Dict[str, Any] = {}
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
+        self._eager = False  # params written as suggested (Study.ask)
         self._out_d = ctypes.c_double()
         self._out_i = ctypes.c_int64()
         self._out_z = ctypes.c_size_t()
@@ -117,6 +118,8 @@ class Trial(_DeprecatedSuggest):
             self._params[name] = v
             self._distributions[name] = _LazyFloat(low, high, step, log)
             self._check_fixed(name, v)
+            if self._eager:
+                self._flush()
         return v
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
@@ -134,6 +137,8 @@ class Trial(_DeprecatedSuggest):
             self._params[name] = v
             self._distributions[name] = IntDistribution(low, high, log=log, step=step)
             self._check_fixed(name, v)
+            if self._eager:
+                self._flush()
         return v
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
@@ -151,7 +156,15 @@ class Trial(_DeprecatedSuggest):
             self._params[name] = v
             self._distributions[name] = dist
             self._check_fixed(name, v, 4)
+            if self._eager:
+                self._flush()
         return v
+
+    def _flush(self) -> None:
+        """Writes the params suggested so far (knob_trial_flush)."""
+        with self._lock:
+            if self._h is not None:
+                _lib.check(_lib.lib.knob_trial_flush(self._h))
 
     def _check_fixed(self, name: str, value: Any, stacklevel: int = 3) -> None:
         """An enqueued value that does not fit the distribution is not used: libknob's

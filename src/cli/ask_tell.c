@@ -16,7 +16,8 @@ static int ask_one(const sweep *sw, study_ref *r)
     trial_params tp = {0};
     int rc = knob_study_ask(r->s, &t);
     if (rc == KNOB_EDONE) {
-        fprintf(stderr, "knob ask: the search space is exhausted (every grid point has run)\n");
+        /* the sampler's reason: a grid's points, brute_force's combinations, a cap */
+        fprintf(stderr, "knob ask: nothing left to ask: %s\n", knob_errmsg());
         return EXIT_DONE;
     }
     if (rc) {

@@ -374,13 +374,18 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
 
 bool cli_sqlite_missing(const char *url, char *msg, size_t size)
 {
-    static const char scheme[] = "sqlite:///";
     struct stat st;
-    if (strncmp(url, scheme, sizeof scheme - 1) != 0)
+    if (strncmp(url, "sqlite", 6) != 0)
         return false;
+    /* a SQLAlchemy driver ("sqlite+pysqlite:///"), which the storage drops */
+    const char *p = url + 6;
+    if (*p == '+')
+        p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    if (strncmp(p, ":///", 4) != 0)
+        return false;
+    p += 4;
     /* the file name ends at the query ("?timeout=10"), which the storage checks */
     char path[4096];
-    const char *p = url + sizeof scheme - 1;
     size_t n = strcspn(p, "?");
     if (!n || n >= sizeof path)
         return false; /* the storage says what else is wrong */

@@ -26,4 +26,11 @@ assert all(t["state"] == "complete" for t in d)
 PY
 "$KNOB" run sweep.yaml $S --study bf > again.txt || fail "rerun: $(cat again.txt)"
 grep -q "this run: 0 trials" again.txt || fail "a done search ran again: $(cat again.txt)"
+set +e
+"$KNOB" ask bf --sweep sweep.yaml $S > ask.txt 2> ask.err
+status=$?
+set -e
+expect_eq "$status" 3 "knob ask on a done search ($(cat ask.err))"
+grep -q "nothing left to ask: study 'bf': brute_force has tried every combination" ask.err ||
+    fail "ask message: $(cat ask.err)"
 echo ok

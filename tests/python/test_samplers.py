@@ -325,3 +325,23 @@ def test_brute_force_sampler(tmp_db):
     inf = optuna.create_study(sampler=samplers.BruteForceSampler())
     with pytest.raises(ValueError, match="float without a step"):
         inf.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+
+def test_constraints_func_on_tell_by_number(tmp_db):
+    # a trial asked by one process and told by number from another: the teller's
+    # sampler's constraints_func runs on it, as Optuna's after_trial does (it was skipped:
+    # the trial counted as feasible)
+    asker = optuna.create_study(storage=tmp_db, study_name="c")
+    numbers = []
+    for _ in range(2):
+        t = asker.ask()
+        t.suggest_float("x", 0, 1)
+        numbers.append(t.number)
+    sampler = samplers.TPESampler(seed=1, constraints_func=lambda ft: [ft.params["x"] - 2.0 * (ft.number == 0) + 1.0])
+    teller = optuna.load_study(study_name="c", storage=tmp_db, sampler=sampler)
+    teller.tell(numbers[0], 0.0)  # constraint x - 1 <= 0: feasible
+    teller.tell(numbers[1], -1.0)  # x + 1 > 0: infeasible, though better
+    trials = teller.trials
+    assert trials[0].system_attrs["constraints"] == [trials[0].params["x"] - 1.0]
+    assert trials[1].system_attrs["constraints"] == [trials[1].params["x"] + 1.0]
+    assert teller.best_trial.number == numbers[0]

@@ -405,3 +405,18 @@ def test_bool_and_float_like_values(caplog):
     assert any(m.startswith("Trial 1 finished with value: 0.25 ") for m in msgs), msgs
     t = study.ask()
     assert study.tell(t, False).value == 0.0
+
+
+def test_ask_tell_elsewhere_keeps_params(tmp_db):
+    # Optuna's distributed ask-and-tell: a trial asked in one place and told by number in
+    # another keeps its params, and others see them while it runs (they were written only
+    # with the asker's own tell, so the trial finished without them)
+    asker = optuna.create_study(storage=tmp_db, study_name="elsewhere")
+    t = asker.ask()
+    x = t.suggest_float("x", 0, 1)
+    n = t.suggest_int("n", 1, 4)
+    teller = optuna.load_study(study_name="elsewhere", storage=tmp_db)
+    assert teller.trials[0].params == {"x": x, "n": n}
+    teller.tell(t.number, 0.5)
+    done = optuna.load_study(study_name="elsewhere", storage=tmp_db).trials[0]
+    assert done.state == TrialState.COMPLETE and done.params == {"x": x, "n": n}
