@@ -17,6 +17,7 @@ from .distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    _adjust_high,
     _from_c,
 )
 
@@ -115,6 +116,8 @@ class Trial(_DeprecatedSuggest):
                 raise _lib.error(rc)
         v = out.value
         if name not in self._params:
+            if step is not None:
+                _adjust_high(low, high, step)  # warns, as Optuna does, of a range not divisible by step
             self._params[name] = v
             self._distributions[name] = _LazyFloat(low, high, step, log)
             self._check_fixed(name, v)
