@@ -174,7 +174,9 @@ class Study:
             old, self._h = self._h, h
             _lib.lib.knob_study_free(old)
             self._sampler, self._pruner = sampler, pruner
+            # both hold what the old handle's memory held: distributions by address
             self._frozen.clear()
+            self._dists.clear()
 
     def _stored_n_objectives(self, name: str) -> int:
         for n, dirs, _, _ in self._storage._summaries():

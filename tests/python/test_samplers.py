@@ -345,3 +345,20 @@ def test_constraints_func_on_tell_by_number(tmp_db):
     assert trials[0].system_attrs["constraints"] == [trials[0].params["x"] - 1.0]
     assert trials[1].system_attrs["constraints"] == [trials[1].params["x"] + 1.0]
     assert teller.best_trial.number == numbers[0]
+
+
+def test_sampler_change_reads_params_right(tmp_db):
+    # after study.sampler = ..., the trials' params read back with their own distributions
+    # (the distributions were cached by the address of the old handle's copy: a new
+    # handle's float could be read as the old one's int, x in (-1, 1) as 0). The addresses
+    # come back about one time in four: twenty changes catch it almost always.
+    study = optuna.create_study(storage=tmp_db, study_name="swap", sampler=samplers.RandomSampler(seed=1))
+
+    def obj(trial):
+        return trial.suggest_float("x", -1, 1) ** 2 + trial.suggest_int("y", -1, 1)
+
+    for k in range(20):
+        study.optimize(obj, n_trials=2)
+        assert all(type(t.params["y"]) is int and type(t.params["x"]) is float for t in study.trials)
+        study.sampler = samplers.RandomSampler(seed=k + 2)
+    assert len({t.params["x"] for t in study.trials}) == 40
