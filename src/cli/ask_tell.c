@@ -157,6 +157,13 @@ int cmd_tell(int argc, char **argv)
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }
+    if (n && state != KNOB_TRIAL_COMPLETE) { /* as Optuna's tell refuses them */
+        fprintf(stderr, "knob tell: a %s trial takes no values, got %zu%s\nusage: %s\n",
+                state == KNOB_TRIAL_PRUNED ? "pruned" : "failed", n,
+                state == KNOB_TRIAL_PRUNED ? " (its value is its last intermediate value)" : "",
+                usage);
+        return EXIT_USAGE;
+    }
     if (n_cons && state == KNOB_TRIAL_FAIL) {
         fprintf(stderr,
                 "knob tell: --constraints count for complete and pruned trials, not "

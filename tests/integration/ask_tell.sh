@@ -48,6 +48,16 @@ set +e
 "$KNOB" ask demo --storage "sqlite:///$T/a.db" 2> /dev/null; s4=$?
 set -e
 expect_eq "$s1 $s2 $s3 $s4" "2 2 1 2" "tell/ask errors"
+# a value with --state pruned or fail is refused (it was dropped without a word)
+line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
+num=$(echo "$line" | py 'd["number"]')
+set +e
+"$KNOB" tell demo "$num" 0.5 --state pruned --storage "sqlite:///$T/a.db" 2> err.txt; s1=$?
+"$KNOB" tell demo "$num" 0.5 --state fail --storage "sqlite:///$T/a.db" 2>> err.txt; s2=$?
+set -e
+expect_eq "$s1 $s2" "2 2" "tell with values and --state pruned/fail"
+grep -q "a pruned trial takes no values, got 1" err.txt || fail "pruned with a value: $(cat err.txt)"
+"$KNOB" tell demo "$num" --state pruned --storage "sqlite:///$T/a.db"
 # A wrong count of values is refused (exit 2) and the trial keeps running, to be told right.
 line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
 num=$(echo "$line" | py 'd["number"]')
