@@ -396,6 +396,12 @@ class Study:
             raise ValueError("Values for a %s trial should be None, got %r." % (state.name.lower(), values))
         number = trial if isinstance(trial, int) else trial.number
         t = trial if isinstance(trial, Trial) else self._open.get(number)
+        if t is not None and t.study is not self:
+            # asked by another Study object (of this study): told by number, its params
+            # written first (libknob refused the other handle's trial, and freed it)
+            if t._h is not None:
+                t._flush()
+            t = None
         if t is None or t._h is None:
             try:
                 frozen = self._trial_frozen(number)

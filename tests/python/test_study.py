@@ -420,3 +420,18 @@ def test_ask_tell_elsewhere_keeps_params(tmp_db):
     teller.tell(t.number, 0.5)
     done = optuna.load_study(study_name="elsewhere", storage=tmp_db).trials[0]
     assert done.state == TrialState.COMPLETE and done.params == {"x": x, "n": n}
+
+
+def test_tell_a_trial_of_another_study_object(tmp_db):
+    # a Trial asked through one Study object and told through another of the same study,
+    # as Optuna allows (libknob refused the other handle's trial: the trial stayed running
+    # and the tell was logged as a failure)
+    a = optuna.create_study(storage=tmp_db, study_name="two")
+    t = a.ask()
+    x = t.suggest_float("x", 0, 1)
+    b = optuna.load_study(study_name="two", storage=tmp_db)
+    done = b.tell(t, 0.25)
+    assert done.state == TrialState.COMPLETE and done.value == 0.25 and done.params == {"x": x}
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+        a.tell(t, 0.5)
+    assert a.trials[0].value == 0.25
