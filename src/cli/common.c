@@ -463,22 +463,41 @@ static bool is_number_arg(const char *s)
     return end != s && !*end;
 }
 
+/* Whether the command's usage names the option `name` ("--seed"): an option of another
+ * command is refused, not ignored. */
+static bool in_usage(const char *usage, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(usage, name); p; p = strstr(p + 1, name))
+        if (!isalnum((unsigned char)p[n]) && p[n] != '-' && p[n] != '_')
+            return true;
+    return false;
+}
+
 int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
 {
+    static const char *const names[] = {"--storage", "--format", "--sweep",
+                                        "--state",   "--seed",   "--constraints"};
+    const char **slots[] = {&a->storage, &a->format, &a->sweep,
+                            &a->state,   &a->seed,   &a->constraints};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("usage: %s\n", usage);
             exit(0);
         }
-        if (cli_opt(argc, argv, &i, "--storage", &a->storage) ||
-            cli_opt(argc, argv, &i, "--format", &a->format) ||
-            cli_opt(argc, argv, &i, "--sweep", &a->sweep) ||
-            cli_opt(argc, argv, &i, "--state", &a->state) ||
-            cli_opt(argc, argv, &i, "--seed", &a->seed) ||
-            cli_opt(argc, argv, &i, "--constraints", &a->constraints))
+        int at = i, k = 0;
+        while (k < 6 && !cli_opt(argc, argv, &i, names[k], slots[k]))
+            k++;
+        bool json = k == 6 && !strcmp(argv[i], "--json");
+        if ((k < 6 || json) && !in_usage(usage, json ? "--json" : names[k])) {
+            fprintf(stderr, "knob: option '%s' is not one of this command's\nusage: %s\n", argv[at],
+                    usage);
+            return -1;
+        }
+        if (k < 6)
             continue;
-        if (!strcmp(argv[i], "--json")) {
+        if (json) {
             a->json = true;
             continue;
         }

@@ -220,7 +220,7 @@ int cmd_trials(int argc, char **argv)
 {
     cli_args a;
     study_ref r;
-    const char *usage = "knob trials STUDY [--storage URL] [--format table|csv|json]";
+    const char *usage = "knob trials STUDY [--storage URL] [--format table|csv|json] [--json]";
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
     const char *fmt = a.format ? a.format : a.json ? "json" : "table";
