@@ -209,13 +209,19 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
 /* Opens a storage. `url`:
  *   "memory:"                      in this process only, gone when closed;
  *   "sqlite:///relative/path.db"   SQLite file relative to the working directory;
- *   "sqlite:////absolute/path.db"  SQLite file at an absolute path;
+ *   "sqlite:////absolute/path.db"  SQLite file at an absolute path; either may end in
+ *                                  "?timeout=SECONDS" (SQLAlchemy's pysqlite query): how
+ *                                  long a write waits for another process's lock (60 s
+ *                                  without it); another query parameter is KNOB_EINVAL,
+ *                                  naming it;
  *   "postgresql://user:password@host:port/database?options"  a PostgreSQL server, for many
  *                                  workers on many machines (libpq's URL; "postgres://"
  *                                  too; what the URL leaves out, libpq takes from PGHOST,
  *                                  PGUSER, PGPASSWORD, ~/.pgpass and service files). knob
  *                                  creates its tables (knob_*) on first use. Passwords are
  *                                  never shown in messages.
+ * A SQLAlchemy driver after the scheme ("sqlite+pysqlite://", "postgresql+psycopg2://"),
+ * as Optuna's URLs have it, is dropped.
  * A SQLite file is created with knob's schema when missing; a file that is not a knob
  * database (or is corrupt, or of a newer schema) is KNOB_ECORRUPT, naming its path.
  * libknob opens libpq on the first PostgreSQL URL, not when it is loaded; when libpq cannot
@@ -374,14 +380,15 @@ typedef struct knob_sampler_plugin {
  * once, in a seeded random order, across every worker, and then knob_study_ask returns
  * KNOB_EDONE), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
  * Bayesian optimization), "cmaes", "evolution" (regularized evolution), "smac"
- * (random-forest Bayesian optimization, as SMAC3); or one registered with
+ * (random-forest Bayesian optimization, as SMAC3), "brute_force" (every combination of a
+ * finite define-by-run space once, then KNOB_EDONE); or one registered with
  * knob_sampler_register (knob_sampler_list lists them all, and `knob samplers` with their
  * options). Options "key=value,..." (NULL or "" for
  * defaults); a value holding commas (a JSON search_space)
- * goes through knob_sampler_create_pairs or knob_sampler_set_option. Every sampler has the option `seed` (an integer; without it a seed
- * is drawn from the operating system). Unknown names or options, and values out of
- * range or not among an enum's choices, are KNOB_EINVAL naming them. *out is freed by
- * knob_sampler_free, or owned by the study it is given to. */
+ * goes through knob_sampler_create_pairs or knob_sampler_set_option. Every sampler has the option
+ * `seed` (an integer; without it a seed is drawn from the operating system). Unknown names or
+ * options, and values out of range or not among an enum's choices, are KNOB_EINVAL naming them.
+ * *out is freed by knob_sampler_free, or owned by the study it is given to. */
 KNOB_API int knob_sampler_create(const char *name, const char *options, knob_sampler **out);
 
 /* Same, with the options as n pairs keys[i] = values[i], each value taken whole as
@@ -455,7 +462,6 @@ KNOB_API const knob_sampler_plugin *const *knob_sampler_builtins(void);
 typedef int (*knob_plugin_init_fn)(void);
 #define KNOB_PLUGIN_INIT_SYMBOL "knob_plugin_init"
 
-
 /* ---------------------------------------------------------------- pruners */
 
 /* The interface of a pruner, built in or user-written: its state, options, init and
@@ -517,8 +523,8 @@ KNOB_API int64_t knob_pruner_bracket(knob_pruner *pruner, knob_study *s, int64_t
 typedef struct knob_study_options {
     const knob_direction *directions; /* one per objective; NULL: one objective, minimized */
     size_t n_objectives;              /* the length of directions (0 with directions NULL) */
-    knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
-    knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
+    knob_sampler *sampler;            /* taken over by the study, even on failure; NULL: "random" */
+    knob_pruner *pruner;              /* taken over by the study, even on failure; NULL: "none" */
     /* Fault tolerance for workers that may die. With heartbeat_interval > 0 (seconds),
      * each trial this handle asks beats at ask, on knob_trial_report once the interval
      * has passed, and on knob_trial_heartbeat. A RUNNING trial whose last beat is older
@@ -605,6 +611,15 @@ KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state stat
  * nothing. */
 KNOB_API void knob_trial_detach(knob_trial *t);
 
+/* Writes the params `t` has suggested so far to the storage now. They are otherwise written
+ * with the trial's next write (an attribute, a report, a heartbeat, its tell): a trial that
+ * another process tells by number (knob_study_tell_number) while this handle holds it
+ * would finish without them, and other processes do not see them while it runs. Does
+ * nothing when every param is written, or before the trial has its row. Returns KNOB_OK,
+ * KNOB_EINVAL (t NULL) or a storage status (the params stay unwritten, to be written with
+ * the next write). */
+KNOB_API int knob_trial_flush(knob_trial *t);
+
 /* Tells a trial by number, for a trial asked in another process (knob tell). The same
  * rules as knob_study_tell (a wrong count of values changes nothing); KNOB_ENOTFOUND when
  * there is no such trial. */
@@ -626,6 +641,15 @@ KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx,
  * strings, as a command line gives them, are accepted); otherwise the sampler decides.
  * KNOB_EDONE when the study already holds max_trials trials. */
 KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
+
+/* Fixes params in every trial this handle asks from now on, as a JSON object text
+ * ({"lr": 0.01}; Optuna's PartialFixedSampler): a trial that suggests one of these names
+ * gets the value when it fits the distribution (as an enqueued value does), and the
+ * sampler draws the others; a misfit is left to the sampler. An enqueued trial's own fixed
+ * params come first. Kept in the handle only, not stored; NULL clears them. Returns
+ * KNOB_OK; KNOB_EINVAL for s NULL or a text that is not a JSON object (nothing changes);
+ * KNOB_ENOMEM. */
+KNOB_API int knob_study_set_fixed_params(knob_study *s, const char *params_json);
 
 /* Reads what changed in the storage since the last sync into the study's view. */
 KNOB_API int knob_study_sync(knob_study *s);
@@ -809,6 +833,16 @@ KNOB_API const char *knob_trial_system_attr(const knob_trial *t, const char *key
  * nothing is written; or a storage status (KNOB_ESTORAGE, KNOB_EBUSY). */
 KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n);
 
+/* Records the constraint values of trial `number` of `s`, a trial asked in another process
+ * (knob tell --constraints), as knob_trial_set_constraints does for a trial in hand: called
+ * before the trial is told, and the new values replace the old. Syncs the study first.
+ * Returns KNOB_OK; KNOB_EINVAL as knob_trial_set_constraints (s NULL, n 0, values NULL, a
+ * value not finite, a count other than the study's earlier trials have); KNOB_ENOTFOUND
+ * when there is no such trial; KNOB_ESTATE when the trial is already finished; or a
+ * storage status. Nothing is written on an error. */
+KNOB_API int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double *values,
+                                              size_t n);
+
 /* For samplers: proposes `internal` for param `name` under `dist` (copied), used if
  * the trial suggests that name with an equal distribution. */
 KNOB_API int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution *dist,
@@ -965,11 +999,11 @@ typedef enum { KNOB_HYPERGRAD_SGD = 0, KNOB_HYPERGRAD_ADAM = 1 } knob_hypergrad_
 
 typedef struct knob_hypergrad_options {
     knob_hypergrad_method method;
-    double rate;       /* the first learning rate, > 0 */
-    double hyper_rate; /* the hypergradient's step beta, >= 0 (0: the rate stays: plain SGD
-                        * or Adam) */
-    double momentum;   /* SGD: heavy-ball momentum in [0, 1) (v = momentum v + g) */
-    double beta1, beta2, eps; /* Adam (0: 0.9, 0.999, 1e-8) */
+    double rate;               /* the first learning rate, > 0 */
+    double hyper_rate;         /* the hypergradient's step beta, >= 0 (0: the rate stays: plain SGD
+                                * or Adam) */
+    double momentum;           /* SGD: heavy-ball momentum in [0, 1) (v = momentum v + g) */
+    double beta1, beta2, eps;  /* Adam (0: 0.9, 0.999, 1e-8) */
     double min_rate, max_rate; /* the rate is kept in [min_rate, max_rate] (0: [0, inf)) */
 } knob_hypergrad_options;
 
@@ -1009,18 +1043,18 @@ KNOB_API double knob_hypergrad_hypergradient(const knob_hypergrad *h);
  * (GP-BUCB). At most the 128 latest observations are used. A log-scale param is best
  * passed as its log, with the logs of its bounds; an integer is rounded by the caller. */
 typedef struct knob_pb2_problem {
-    size_t d;                  /* params, 1..64 */
-    const double *lower;       /* d bounds, finite, lower[j] < upper[j] */
-    const double *upper;       /* d */
-    size_t n;                  /* observations (0 or 1: a uniform draw in the bounds) */
-    const double *time;        /* n */
-    const double *x;           /* n x d, row major, within the bounds */
-    const double *change;      /* n, finite */
-    size_t n_pending;          /* intervals running now */
+    size_t d;                   /* params, 1..64 */
+    const double *lower;        /* d bounds, finite, lower[j] < upper[j] */
+    const double *upper;        /* d */
+    size_t n;                   /* observations (0 or 1: a uniform draw in the bounds) */
+    const double *time;         /* n */
+    const double *x;            /* n x d, row major, within the bounds */
+    const double *change;       /* n, finite */
+    size_t n_pending;           /* intervals running now */
     const double *pending_time; /* n_pending */
-    const double *pending_x;   /* n_pending x d */
-    double time_next;          /* when the interval to choose params for ends */
-    uint64_t seed;             /* the candidates' and the fallback draw's seed */
+    const double *pending_x;    /* n_pending x d */
+    double time_next;           /* when the interval to choose params for ends */
+    uint64_t seed;              /* the candidates' and the fallback draw's seed */
 } knob_pb2_problem;
 
 /* Writes the suggested params (d values, within the bounds) to out. Deterministic for a

@@ -17,6 +17,7 @@ extern const knob_sampler_plugin knob__sampler_smac;
 extern const knob_sampler_plugin knob__sampler_nsga2;
 extern const knob_sampler_plugin knob__sampler_nsga3;
 extern const knob_sampler_plugin knob__sampler_auto;
+extern const knob_sampler_plugin knob__sampler_brute_force;
 extern const knob_pruner_plugin knob__pruner_none;
 extern const knob_pruner_plugin knob__pruner_median;
 extern const knob_pruner_plugin knob__pruner_percentile;
@@ -39,6 +40,7 @@ static const knob_sampler_plugin *const sampler_builtins[] = {
     &knob__sampler_nsga2,
     &knob__sampler_nsga3,
     &knob__sampler_auto,
+    &knob__sampler_brute_force,
     NULL,
 };
 

@@ -13,6 +13,22 @@ static int bad_url(int status, const char *url, const char *fmt)
     return rc;
 }
 
+/* SQLAlchemy's URLs name a driver after the scheme ("postgresql+psycopg2://",
+ * "sqlite+pysqlite://"), as Optuna users write them: knob talks to the database itself, so
+ * the driver is dropped. A malloc'd copy of url without it, or NULL when out of memory. */
+static char *without_driver(const char *url, size_t scheme_len)
+{
+    const char *plus = memchr(url, '+', scheme_len);
+    size_t cut = plus ? scheme_len - (size_t)(plus - url) : 0, n = strlen(url);
+    char *out = malloc(n - cut + 1);
+    if (!out)
+        return NULL;
+    size_t head = plus ? (size_t)(plus - url) : scheme_len;
+    memcpy(out, url, head);
+    memcpy(out + head, url + scheme_len, n - scheme_len + 1);
+    return out;
+}
+
 int knob_storage_open(const char *url, knob_storage **out)
 {
     if (!url || !out)
@@ -23,7 +39,8 @@ int knob_storage_open(const char *url, knob_storage **out)
                        "storage URL '%s' has no scheme (expected memory:, "
                        "sqlite:///relative.db, sqlite:////absolute/path.db or "
                        "postgresql://user:password@host:port/database)");
-    size_t len = (size_t)(colon - url);
+    const char *plus = memchr(url, '+', (size_t)(colon - url));
+    size_t len = (size_t)((plus ? plus : colon) - url);
     const knob__backend *be = NULL;
     const char *scheme = url;
     if (len == 8 && strncmp(url, "postgres", 8) == 0) { /* libpq's other spelling */
@@ -33,16 +50,16 @@ int knob_storage_open(const char *url, knob_storage **out)
     for (const knob__backend *const *b = knob__backends; *b; b++)
         if (strlen((*b)->scheme) == len && strncmp((*b)->scheme, scheme, len) == 0)
             be = *b;
-    if (!be)
+    if (!be || (plus && !strcmp(be->scheme, "memory")))
         return bad_url(KNOB_EUNSUPPORTED, url,
                        "storage URL '%s': unknown scheme (memory, sqlite, postgresql)");
     knob_storage *st = calloc(1, sizeof *st);
-    if (!st || !(st->url = knob__strdup(url))) {
+    if (!st || !(st->url = without_driver(url, (size_t)(colon - url)))) {
         free(st);
         return knob__oom("storage");
     }
     st->be = be;
-    int rc = be->open(url, colon + 1, &st->h);
+    int rc = be->open(st->url, strchr(st->url, ':') + 1, &st->h);
     if (rc) {
         free(st->url);
         free(st);

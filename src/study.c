@@ -169,6 +169,7 @@ void knob_study_free(knob_study *s)
     free(s->front);
     free(s->hv_history);
     free(s->open);
+    knobx_json_free(s->fixed);
     free(s);
     knob_storage_close(own);
 }
@@ -545,6 +546,27 @@ int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_tr
     }
     free(values);
     return rc == KNOB_EDONE ? KNOB_OK : rc;
+}
+
+int knob_study_set_fixed_params(knob_study *s, const char *params_json)
+{
+    if (!s)
+        return knob__error(KNOB_EINVAL, "knob_study_set_fixed_params: NULL study");
+    knobx_json *j = NULL;
+    if (params_json) {
+        char err[128];
+        j = knobx_json_parse(params_json, (size_t)-1, err, sizeof err);
+        if (!j && knobx_json_check(params_json) <= 0)
+            return knob__oom("fixed params");
+        if (!j || j->type != KNOBX_JSON_OBJECT) {
+            knobx_json_free(j);
+            return knob__error(KNOB_EINVAL, "study '%s': fixed params must be a JSON object (%s)",
+                               s->name, j ? "got another JSON value" : err);
+        }
+    }
+    knobx_json_free(s->fixed);
+    s->fixed = j;
+    return KNOB_OK;
 }
 
 int knob_study_enqueue(knob_study *s, const char *params_json)

@@ -104,6 +104,7 @@ struct knob_study {
     bool asked;          /* knob_study_ask ran once on this handle */
     bool state_save;     /* the sampler's state is saved when the first asked trial leaves */
     int64_t state_stamp; /* the stamp of the sampler state record read and given; 0: none */
+    knobx_json *fixed;   /* params fixed in every trial asked (knob_study_set_fixed_params) */
 };
 
 typedef struct knob__proposal {

@@ -77,6 +77,13 @@ int knob__trial_flush_params(knob_trial *t)
     return write_params(t, false, KNOB_TRIAL_RUNNING, NULL, 0);
 }
 
+int knob_trial_flush(knob_trial *t)
+{
+    if (!t)
+        return knob__error(KNOB_EINVAL, "knob_trial_flush: trial is NULL");
+    return t->id < 0 ? KNOB_OK : knob__trial_flush_params(t);
+}
+
 int knob__trial_finish_params(knob_trial *t, knob_trial_state state, const double *values, size_t n)
 {
     return write_params(t, true, state, values, n);
@@ -109,10 +116,13 @@ const knob_param *knob_trial_param(const knob_trial *t, size_t i)
 
 /* ---------------------------------------------------------------- suggest */
 
-/* The value a fixed (enqueued) param gives, if it fits; a misfit is left to the sampler. */
+/* The value a fixed param gives, if it fits: the trial's own (enqueued), else the study
+ * handle's (knob_study_set_fixed_params); a misfit is left to the sampler. */
 static bool from_fixed(knob_trial *t, const char *name, const knob_distribution *d, double *x)
 {
     const knobx_json *v = knobx_json_get(t->fixed, name);
+    if (!v)
+        v = knobx_json_get(t->s->fixed, name);
     if (!v)
         return false;
     char saved[1024];
@@ -429,31 +439,30 @@ const char *knob_trial_system_attr(const knob_trial *t, const char *key)
 
 /* ---------------------------------------------------------------- constraints */
 
-int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
+/* Checks constraint values for trial `number` against the study's view, and writes them as
+ * a JSON array in `stack` (512 bytes) or, for more than 16, in a text of its own (*text is
+ * then not `stack`, and the caller frees it). */
+static int constraints_json(const knob_study *s, int64_t number, const double *values, size_t n,
+                            char *stack, char **text)
 {
-    if (!t || !values || !n)
-        return knob__error(KNOB_EINVAL, "knob_trial_set_constraints: %s",
-                           !t   ? "trial is NULL"
-                           : !n ? "no constraint values (n is 0)"
-                                : "values is NULL");
     for (size_t i = 0; i < n; i++)
         if (!isfinite(values[i]))
             return knob__error(KNOB_EINVAL,
                                "trial %lld: constraint %zu is %g; constraint values must be "
                                "finite numbers (<= 0 satisfied)",
-                               (long long)t->number, i, values[i]);
-    knob__view *v = &t->s->view;
+                               (long long)number, i, values[i]);
+    const knob__view *v = &s->view;
     if (v->n_constraints && v->n_constraints != n)
         return knob__error(KNOB_EINVAL,
                            "trial %lld: %zu constraint values, but the study's earlier trials "
                            "have %zu",
-                           (long long)t->number, n, v->n_constraints);
+                           (long long)number, n, v->n_constraints);
     /* "[v,...]", each value with 17 significant digits (it reads back exactly), written
      * once and not checked again: the shortest of 15-17 digits that reads back, as other
      * JSON numbers are written, cost two printfs and two strtods a value, and the check of
      * the text as much again: most of a trial's cost in a fast sampler with two params. */
-    char stack[512], *text = n <= 16 ? stack : malloc(26 * n + 3), *p = text;
-    if (!text)
+    char *p = *text = n <= 16 ? stack : malloc(26 * n + 3);
+    if (!p)
         return knob__oom("constraints");
     *p++ = '[';
     for (size_t i = 0; i < n; i++) {
@@ -466,10 +475,54 @@ int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
     }
     *p++ = ']';
     *p = 0;
-    int rc = set_valid_attr(t, true, "constraints", text);
+    return KNOB_OK;
+}
+
+int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
+{
+    if (!t || !values || !n)
+        return knob__error(KNOB_EINVAL, "knob_trial_set_constraints: %s",
+                           !t   ? "trial is NULL"
+                           : !n ? "no constraint values (n is 0)"
+                                : "values is NULL");
+    char stack[512], *text;
+    int rc = constraints_json(t->s, t->number, values, n, stack, &text);
+    if (rc)
+        return rc;
+    rc = set_valid_attr(t, true, "constraints", text);
     if (text != stack)
         free(text);
     if (!rc)
-        v->n_constraints = n;
+        t->s->view.n_constraints = n;
+    return rc;
+}
+
+int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double *values, size_t n)
+{
+    if (!s || !values || !n)
+        return knob__error(KNOB_EINVAL, "knob_study_set_trial_constraints: %s",
+                           !s   ? "study is NULL"
+                           : !n ? "no constraint values (n is 0)"
+                                : "values is NULL");
+    int64_t id;
+    int rc = knob__store_trial_id(s, number, &id);
+    if (!rc)
+        rc = knob__view_sync(s); /* the count of the study's earlier constraints */
+    if (rc)
+        return rc;
+    const knob_trial_info *info = knob__view_trial(&s->view, number);
+    if (info && info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "study '%s': trial %lld is already %s; its constraints are set "
+                           "before it is told",
+                           s->name, (long long)number, knob_trial_state_str(info->state));
+    char stack[512], *text;
+    if ((rc = constraints_json(s, number, values, n, stack, &text)))
+        return rc;
+    rc = knob__store_trial_attr(s, id, true, "constraints", text);
+    if (text != stack)
+        free(text);
+    if (!rc)
+        s->view.n_constraints = n;
     return rc;
 }

@@ -147,7 +147,9 @@ _PROTOTYPES = {
         [_P, c_int64, c_int, POINTER(c_double), c_size_t, c_char_p],
     ),
     "knob_trial_detach": (None, [_P]),
+    "knob_trial_flush": (c_int, [_P]),
     "knob_study_enqueue": (c_int, [_P, c_char_p]),
+    "knob_study_set_fixed_params": (c_int, [_P, c_char_p]),
     "knob_study_sync": (c_int, [_P]),
     "knob_study_trials": (c_int, [_P, POINTER(POINTER(_INFO_P)), POINTER(c_size_t)]),
     "knob_study_best_trial": (c_int, [_P, POINTER(_INFO_P)]),
@@ -176,6 +178,7 @@ _PROTOTYPES = {
     "knob_trial_set_user_attr": (c_int, [_P, c_char_p, c_char_p]),
     "knob_trial_set_system_attr": (c_int, [_P, c_char_p, c_char_p]),
     "knob_trial_set_constraints": (c_int, [_P, POINTER(c_double), c_size_t]),
+    "knob_study_set_trial_constraints": (c_int, [_P, c_int64, POINTER(c_double), c_size_t]),
     "knob_study_importance": (
         c_int,
         [_P, c_char_p, c_size_t, POINTER(c_char_p), c_size_t, POINTER(POINTER(Importance)), POINTER(c_size_t)],

@@ -4,6 +4,7 @@ knob_distribution; the checks (ranges, steps, log scales) are libknob's."""
 from __future__ import annotations
 
 import ctypes
+import decimal
 import json
 import math
 import warnings
@@ -97,17 +98,16 @@ class FloatDistribution(BaseDistribution):
 
 
 def _adjust_high(low, high, step):
-    r = high - low
-    if math.fmod(r, step) != 0.0:
+    # in decimal, as Optuna: [0, 1] with step 0.3 ends at 0.9, not 0.8999999999999999
+    d_low, d_step = decimal.Decimal(str(low)), decimal.Decimal(str(step))
+    d_r = decimal.Decimal(str(high)) - d_low
+    if d_r % d_step != 0:
         old = high
-        high = low + math.floor(r / step) * step
-        if abs(old - high) > 1e-12 * max(1.0, abs(old)):
-            warnings.warn(
-                "The distribution is specified by [%s, %s] and step=%s, but the range is not "
-                "divisible by `step`. It will be replaced by [%s, %s]." % (low, old, step, low, high)
-            )
-        else:
-            high = old
+        high = float((d_r // d_step) * d_step + d_low)
+        warnings.warn(
+            "The distribution is specified by [%s, %s] and step=%s, but the range is not "
+            "divisible by `step`. It will be replaced by [%s, %s]." % (low, old, step, low, high)
+        )
     return high
 
 

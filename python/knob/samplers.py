@@ -431,6 +431,52 @@ class NSGAIIISampler(NSGAIISampler):
         super().__init__(dividing_parameter=dividing_parameter, **kwargs)
 
 
+class BruteForceSampler(BaseSampler):
+    """knob's brute_force sampler (Optuna's BruteForceSampler): every combination of a
+    finite define-by-run search space (categoricals, ints, floats with a step; conditional
+    params too) once, in a seeded random order; then the study stops (optimize returns).
+    A float without a step is refused when suggested."""
+
+    _knob_name = "brute_force"
+
+    def __init__(self, seed: Optional[int] = None, avoid_premature_stop: bool = _UNSET, **options: Any) -> None:
+        super().__init__(seed=seed, avoid_premature_stop=avoid_premature_stop, **options)
+
+
+class PartialFixedSampler(BaseSampler):
+    """Optuna's PartialFixedSampler: the params named in fixed_params take those values in
+    every trial of the study (knob_study_set_fixed_params), and base_sampler draws the
+    others. An enqueued trial's own values come first. A value that does not fit its
+    distribution warns, as Optuna's does, and then base_sampler draws that param (Optuna
+    uses the value anyway)."""
+
+    def __init__(self, fixed_params: Dict[str, Any], base_sampler: BaseSampler) -> None:
+        if not isinstance(base_sampler, BaseSampler):
+            raise TypeError("PartialFixedSampler: base_sampler must be a knob sampler, got %r" % (base_sampler,))
+        self._fixed_params = dict(fixed_params)
+        self._fixed_json = json.dumps(self._fixed_params, default=_json_number)
+        self._base_sampler = base_sampler
+        self._knob_name = base_sampler._knob_name
+        self._options = base_sampler._options
+        self._constraints_func = base_sampler._constraints_func
+
+    def _make(self) -> int:
+        return self._base_sampler._make()
+
+    def reseed_rng(self) -> None:
+        self._base_sampler.reseed_rng()
+
+    def __repr__(self) -> str:
+        return "PartialFixedSampler(%r, %r)" % (self._fixed_params, self._base_sampler)
+
+
+def _json_number(v: Any) -> Any:
+    """A NumPy scalar (np.int64, np.bool_ ...) as the Python number it holds."""
+    if hasattr(v, "item"):
+        return v.item()
+    raise TypeError("PartialFixedSampler: fixed value %r is not a number, a string, a bool or None" % (v,))
+
+
 class KnobSampler(BaseSampler):
     """Any sampler libknob knows by name (built in or a registered plugin), with options
     by their knob names: KnobSampler("tpe", startup="sobol")."""
@@ -461,6 +507,8 @@ __all__ = [
     "EvolutionSampler",
     "NSGAIISampler",
     "NSGAIIISampler",
+    "PartialFixedSampler",
+    "BruteForceSampler",
     "SMACSampler",
     "KnobSampler",
     "default_gamma",

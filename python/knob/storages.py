@@ -99,7 +99,7 @@ class RDBStorage(BaseStorage):
         skip_table_creation: bool = False,
     ) -> None:
         if engine_kwargs:
-            raise NotImplementedError("RDBStorage: engine_kwargs are SQLAlchemy's; knob opens the database itself")
+            url = _with_connect_args(url, engine_kwargs)
         if heartbeat_interval is not None and heartbeat_interval <= 0:
             raise ValueError("The value of `heartbeat_interval` should be a positive integer.")
         if grace_period is not None and grace_period <= 0:
@@ -145,10 +145,40 @@ class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
 def _normalize(url: str) -> str:
     # SQLAlchemy's in-memory SQLite database (Optuna's RDBStorage examples use it): a new,
     # empty database for this process only, which is knob's memory storage
-    if re.fullmatch(r"sqlite(\+[A-Za-z0-9_]+)?:///:memory:", url):
+    if re.fullmatch(r"sqlite(\+[A-Za-z0-9_]+)?:///:memory:(\?.*)?", url):
         return "memory:"
-    # Optuna's SQLAlchemy URLs name a driver: postgresql+psycopg2://
-    return re.sub(r"^(postgres(?:ql)?)\+[A-Za-z0-9_]+://", r"\1://", url)
+    # Optuna's SQLAlchemy URLs name a driver: postgresql+psycopg2://, sqlite+pysqlite://
+    return re.sub(r"^(postgres(?:ql)?|sqlite)\+[A-Za-z0-9_]+://", r"\1://", url)
+
+
+# The connect_args of SQLAlchemy's engine_kwargs that mean something to knob, by scheme,
+# as the URL's query parameters of the same name: SQLite's timeout (seconds a write waits
+# for another process's lock), libpq's connect_timeout.
+_CONNECT_ARGS = {"sqlite": ("timeout",), "postgresql": ("connect_timeout",), "postgres": ("connect_timeout",)}
+
+
+def _with_connect_args(url: str, engine_kwargs) -> str:
+    """The URL with engine_kwargs={"connect_args": {...}} as query parameters; any other
+    engine keyword (a pool's, say) or connect argument is refused by name."""
+    scheme = re.sub(r"\+.*", "", url.split(":", 1)[0])
+    other = sorted(k for k in engine_kwargs if k != "connect_args")
+    if other:
+        raise NotImplementedError(
+            "RDBStorage: engine_kwargs %s are SQLAlchemy's; knob opens the database itself "
+            "(it takes connect_args only)" % ", ".join(map(repr, other))
+        )
+    args = engine_kwargs.get("connect_args") or {}
+    known = _CONNECT_ARGS.get(scheme, ())
+    unknown = sorted(k for k in args if k not in known)
+    if unknown:
+        raise NotImplementedError(
+            "RDBStorage: connect_args %s not supported for %s storages (knob takes %s)"
+            % (", ".join(map(repr, unknown)), scheme, ", ".join(known) or "none")
+        )
+    for key in known:
+        if key in args:
+            url += "%s%s=%s" % ("&" if "?" in url else "?", key, args[key])
+    return url
 
 
 def get_storage(storage) -> BaseStorage:

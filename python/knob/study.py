@@ -31,6 +31,7 @@ from .storages import BaseStorage, get_storage
 from .trial import FrozenTrial, Trial, TrialState, _attr_json, _frozen_from_info, _json, _real
 
 _logger = _logging.get_logger("knob.study")
+_METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
 
 
 def _wait_workers(ended, state, threads) -> None:
@@ -89,30 +90,10 @@ class Study:
             sampler = _default_sampler(n_obj if n_obj is not None else self._stored_n_objectives(name))
         if pruner is None:
             pruner = MedianPruner()
-        self.sampler = sampler
-        self.pruner = pruner
-        opts = _lib.StudyOptions()
-        if directions:
-            arr = (ctypes.c_int * len(directions))(*[int(d) - 1 for d in directions])
-            opts.directions = arr
-            opts.n_objectives = len(directions)
-        if storage.heartbeat_interval:
-            opts.heartbeat_interval = float(storage.heartbeat_interval)
-            opts.grace_period = float(storage.grace_period or 0)
-            opts.max_retry = int(storage.max_retry or 0)
-        out = ctypes.c_void_p()
+        self._sampler = sampler
+        self._pruner = pruner
         with self._lock:
-            opts.sampler = sampler._make()
-            try:
-                opts.pruner = pruner._make()
-            except Exception:
-                _lib.lib.knob_sampler_free(opts.sampler)
-                raise
-            fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
-            rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
-            if rc:
-                raise _lib.error(rc)
-            self._h = out.value
+            self._h = self._open_handle(name, sampler, pruner, directions)
             storage._studies += 1
             self.study_name = name
             n = _lib.lib.knob_study_n_objectives(self._h)
@@ -125,6 +106,77 @@ class Study:
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
         self._optimizing = False
+
+    def _open_handle(self, name: str, sampler, pruner, directions) -> int:
+        """A knob_study handle with this sampler and pruner: the study created when
+        `directions` is given, else loaded. Called with the lock held."""
+        storage = self._storage
+        opts = _lib.StudyOptions()
+        if directions:
+            arr = (ctypes.c_int * len(directions))(*[int(d) - 1 for d in directions])
+            opts.directions = arr
+            opts.n_objectives = len(directions)
+        if storage.heartbeat_interval:
+            opts.heartbeat_interval = float(storage.heartbeat_interval)
+            opts.grace_period = float(storage.grace_period or 0)
+            opts.max_retry = int(storage.max_retry or 0)
+        out = ctypes.c_void_p()
+        opts.sampler = sampler._make()
+        try:
+            opts.pruner = pruner._make()
+        except Exception:
+            _lib.lib.knob_sampler_free(opts.sampler)
+            raise
+        fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
+        rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
+        if rc:
+            raise _lib.error(rc)
+        fixed = getattr(sampler, "_fixed_json", None)
+        if fixed is not None:
+            rc = _lib.lib.knob_study_set_fixed_params(out.value, _lib.enc(fixed))
+            if rc:
+                e = _lib.error(rc)
+                _lib.lib.knob_study_free(out.value)
+                raise e
+        return out.value
+
+    @property
+    def sampler(self) -> BaseSampler:
+        return self._sampler
+
+    @sampler.setter
+    def sampler(self, sampler: BaseSampler) -> None:
+        """Optuna lets a study change its sampler (PartialFixedSampler's example): the
+        study's handle is opened again with the new one."""
+        self._replace(sampler, self._pruner)
+
+    @property
+    def pruner(self) -> BasePruner:
+        return self._pruner
+
+    @pruner.setter
+    def pruner(self, pruner: BasePruner) -> None:
+        self._replace(self._sampler, pruner)
+
+    def _replace(self, sampler, pruner) -> None:
+        if not isinstance(sampler, BaseSampler):
+            raise TypeError("Study.sampler must be a knob sampler, got %r" % (sampler,))
+        if not isinstance(pruner, BasePruner):
+            raise TypeError("Study.pruner must be a knob pruner, got %r" % (pruner,))
+        with self._lock:
+            running = sorted(n for n, t in self._open.items() if t._h is not None)
+            if running:
+                raise RuntimeError(
+                    "Cannot change the sampler or pruner of study '%s' while trials %s asked by this "
+                    "Study are running: tell them first." % (self.study_name, running)
+                )
+            h = self._open_handle(self.study_name, sampler, pruner, None)
+            old, self._h = self._h, h
+            _lib.lib.knob_study_free(old)
+            self._sampler, self._pruner = sampler, pruner
+            # both hold what the old handle's memory held: distributions by address
+            self._frozen.clear()
+            self._dists.clear()
 
     def _stored_n_objectives(self, name: str) -> int:
         for n, dirs, _, _ in self._storage._summaries():
@@ -266,23 +318,47 @@ class Study:
         with self._lock:
             _lib.check(_lib.lib.knob_study_set_system_attr(self._h, _lib.enc(key), j))
 
+    # ------------------------------------------------------------ metric names
+
+    def set_metric_names(self, metric_names: List[str]) -> None:
+        """Names each objective (Optuna's study system attribute "study:metric_names"):
+        used by the log of finished trials, trials_dataframe and metric_names."""
+        names = list(metric_names)
+        if len(names) != len(self._directions):
+            raise ValueError("The number of objectives must match the length of the metric names.")
+        self.set_system_attr(_METRIC_NAMES, names)
+
+    @property
+    def metric_names(self) -> Optional[List[str]]:
+        """The names set_metric_names gave the objectives, or None."""
+        return self._attrs(True).get(_METRIC_NAMES)
+
     # ------------------------------------------------------------ ask and tell
 
     def ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None) -> Trial:
+        # A trial of the ask-and-tell interface may be told by number from anywhere: its
+        # params are written as suggested, as Optuna's are (inside optimize, with its tell)
+        return self._ask(fixed_distributions, eager=True)
+
+    def _ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None, eager: bool = False) -> Trial:
         out = ctypes.c_void_p()
         with self._lock:
             rc = _lib.lib.knob_study_ask(self._h, ctypes.byref(out))
             if rc:
                 raise _lib.error(rc)
             trial = Trial(self, out.value)
+            trial._eager = eager
             self._open[trial._number] = trial
-            if self._enqueued_attrs or self._enqueued_waiting:
-                self._apply_enqueued_attrs(trial)
+            partial = getattr(self.sampler, "_fixed_params", None)
+            if self._enqueued_attrs or self._enqueued_waiting or partial:
+                self._apply_enqueued_attrs(trial, partial)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, _real(dist))
         return trial
 
-    def _apply_enqueued_attrs(self, trial: Trial) -> None:
+    def _apply_enqueued_attrs(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:
+        # PartialFixedSampler's values are checked as suggested too, under the enqueued ones
+        trial._fixed = dict(partial) if partial else None
         arr, n = self._infos()
         if trial._number >= n or not arr[trial._number]:
             return
@@ -292,7 +368,7 @@ class Study:
             if info.system_attrs[i].key == b"fixed_params":
                 fixed = _json(info.system_attrs[i].json)
         if fixed is not None:  # an enqueued trial: its values are checked as suggested
-            trial._fixed = fixed
+            trial._fixed = dict(trial._fixed or {}, **fixed)
             self._enqueued_waiting = max(0, self._enqueued_waiting - 1)
         for k, (params, attrs) in enumerate(self._enqueued_attrs):
             if fixed == params:
@@ -320,6 +396,12 @@ class Study:
             raise ValueError("Values for a %s trial should be None, got %r." % (state.name.lower(), values))
         number = trial if isinstance(trial, int) else trial.number
         t = trial if isinstance(trial, Trial) else self._open.get(number)
+        if t is not None and t.study is not self:
+            # asked by another Study object (of this study): told by number, its params
+            # written first (libknob refused the other handle's trial, and freed it)
+            if t._h is not None:
+                t._flush()
+            t = None
         if t is None or t._h is None:
             try:
                 frozen = self._trial_frozen(number)
@@ -371,9 +453,10 @@ class Study:
                 _logger.warning("Trial %d failed, because %s", number, why)
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error = None, None
-        if self.sampler._constraints_func is not None and t is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
+        if self.sampler._constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
             try:
-                cons = self._constraints_of(t, state, vals)
+                # a trial asked by another Study or process: as the storage has it
+                cons = self._constraints_of(t if t is not None else self._trial_frozen(number), state, vals)
             except Exception as e:  # the trial fails, then the error propagates
                 cons_error, state, vals, arr = e, TrialState.FAIL, None, None
                 reason = "constraints_func: %s: %s" % (type(e).__name__, e)
@@ -396,6 +479,13 @@ class Study:
                     _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
                 rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
             else:
+                if cons is not None:
+                    carr = (ctypes.c_double * len(cons))(*cons)
+                    rc = _lib.lib.knob_study_set_trial_constraints(self._h, number, carr, len(cons))
+                    if rc:
+                        e = _lib.error(rc)
+                        _lib.lib.knob_study_tell_number(self._h, number, int(TrialState.FAIL), None, 0, _lib.enc(str(e)))
+                        raise e
                 rc = _lib.lib.knob_study_tell_number(
                     self._h, number, int(state), arr, len(vals) if vals else 0, _lib.enc(reason) if reason else None
                 )
@@ -410,8 +500,9 @@ class Study:
                 raise _lib.error(rc)
         return state, reason
 
-    def _constraints_of(self, t: Trial, state: TrialState, vals) -> List[float]:
-        """The sampler's constraints_func on the trial about to be told, as Optuna calls it."""
+    def _constraints_of(self, t, state: TrialState, vals) -> List[float]:
+        """The sampler's constraints_func on the trial about to be told (a Trial, or the
+        FrozenTrial of one asked elsewhere), as Optuna calls it."""
         frozen = FrozenTrial(
             number=t.number,
             state=state,
@@ -477,7 +568,9 @@ class Study:
                 while next_slot():
                     frozen_needed = bool(callbacks)
                     number = self._run_trial(func, catch, frozen_needed, callbacks, gc_after_trial)
-                    if number is None:
+                    if number is None:  # the sampler is done: the slot is not a trial
+                        with slot_lock:
+                            state["started"] -= 1
                         return
                     if bar:
                         with slot_lock:
@@ -541,9 +634,12 @@ class Study:
 
     def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
         try:
-            trial = self.ask()
+            trial = self._ask()
         except KnobDoneError:
-            self._stop_flag = True
+            # The sampler has nothing left to start now (an exhausted grid, a brute-force
+            # search whose last combinations the other threads are running): this worker
+            # ends; the others ask again when their trials end, and a brute-force search
+            # may find more below what they ran, so they are not stopped.
             return None
         self._optimize_trials.add(trial)
         try:
@@ -585,15 +681,20 @@ class Study:
     def _log_trial(self, trial: Trial, state: TrialState, ret, why, err) -> None:
         n = trial.number
         if state == TrialState.COMPLETE:
+            # the values as stored (floats: True is 1.0, as Optuna logs it), by metric name
+            # when the study has them
+            values, _ = self._values_of(ret)
+            names = self.metric_names
+            shown: Any = values if names is None else dict(zip(names, values))
             if self._is_multi_objective:
-                _logger.info("Trial %d finished with values: %s and parameters: %s.", n, list(ret), trial._params)
+                _logger.info("Trial %d finished with values: %s and parameters: %s.", n, shown, trial._params)
                 return
             try:
                 best = self.best_trial
                 tail = " Best is trial %d with value: %s." % (best.number, best.value)
             except ValueError:
                 tail = ""
-            value = ret if isinstance(ret, Real) else list(ret)[0]
+            value = values[0] if names is None else shown
             _logger.info("Trial %d finished with value: %s and parameters: %s.%s", n, value, trial._params, tail)
         elif state == TrialState.PRUNED:
             _logger.info("Trial %d pruned. %s", n, "")
@@ -699,6 +800,7 @@ class Study:
             raise ImportError("trials_dataframe needs pandas: apt-get install python3-pandas, or pip install pandas") from None
         trials = self.get_trials(deepcopy=False)
         multi = self._is_multi_objective
+        metric_names = self.metric_names
         rows = []
         columns: List[Tuple[str, str]] = []
         seen = set()
@@ -717,9 +819,9 @@ class Study:
                     if multi or a == "values":
                         vals = t.values or [None] * len(self._directions)
                         for i, v in enumerate(vals):
-                            row[("values", i)] = v
+                            row[("values", i if metric_names is None else metric_names[i])] = v
                     else:
-                        row[("value", "")] = t.values[0] if t.values else None
+                        row[("value", "" if metric_names is None else metric_names[0])] = t.values[0] if t.values else None
                 elif a == "datetime_start":
                     row[(a, "")] = t.datetime_start
                 elif a == "datetime_complete":

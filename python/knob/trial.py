@@ -17,6 +17,7 @@ from .distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    _adjust_high,
     _from_c,
 )
 
@@ -93,6 +94,7 @@ class Trial(_DeprecatedSuggest):
         self._system_attrs: Dict[str, Any] = {}
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
+        self._eager = False  # params written as suggested (Study.ask)
         self._out_d = ctypes.c_double()
         self._out_i = ctypes.c_int64()
         self._out_z = ctypes.c_size_t()
@@ -114,9 +116,13 @@ class Trial(_DeprecatedSuggest):
                 raise _lib.error(rc)
         v = out.value
         if name not in self._params:
+            if step is not None:
+                _adjust_high(low, high, step)  # warns, as Optuna does, of a range not divisible by step
             self._params[name] = v
             self._distributions[name] = _LazyFloat(low, high, step, log)
             self._check_fixed(name, v)
+            if self._eager:
+                self._flush()
         return v
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
@@ -134,6 +140,8 @@ class Trial(_DeprecatedSuggest):
             self._params[name] = v
             self._distributions[name] = IntDistribution(low, high, log=log, step=step)
             self._check_fixed(name, v)
+            if self._eager:
+                self._flush()
         return v
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
@@ -151,7 +159,15 @@ class Trial(_DeprecatedSuggest):
             self._params[name] = v
             self._distributions[name] = dist
             self._check_fixed(name, v, 4)
+            if self._eager:
+                self._flush()
         return v
+
+    def _flush(self) -> None:
+        """Writes the params suggested so far (knob_trial_flush)."""
+        with self._lock:
+            if self._h is not None:
+                _lib.check(_lib.lib.knob_trial_flush(self._h))
 
     def _check_fixed(self, name: str, value: Any, stacklevel: int = 3) -> None:
         """An enqueued value that does not fit the distribution is not used: libknob's

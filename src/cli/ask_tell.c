@@ -16,7 +16,8 @@ static int ask_one(const sweep *sw, study_ref *r)
     trial_params tp = {0};
     int rc = knob_study_ask(r->s, &t);
     if (rc == KNOB_EDONE) {
-        fprintf(stderr, "knob ask: the search space is exhausted (every grid point has run)\n");
+        /* the sampler's reason: a grid's points, brute_force's combinations, a cap */
+        fprintf(stderr, "knob ask: nothing left to ask: %s\n", knob_errmsg());
         return EXIT_DONE;
     }
     if (rc) {
@@ -101,6 +102,36 @@ static int parse_values(const cli_args *a, double *values, size_t *n)
     return 0;
 }
 
+#define MAX_CONSTRAINTS 64
+
+/* --constraints V,V,...: the trial's constraint values, each satisfied when <= 0. */
+static int parse_constraints(const char *text, double *out, size_t *n)
+{
+    *n = 0;
+    if (!text)
+        return 0;
+    const char *p = text;
+    for (;;) {
+        char *end;
+        if (*n >= MAX_CONSTRAINTS) {
+            fprintf(stderr, "knob tell: --constraints takes at most %d values\n", MAX_CONSTRAINTS);
+            return -1;
+        }
+        double v = strtod(p, &end);
+        if (end == p || (*end && *end != ',') || !isfinite(v)) {
+            fprintf(stderr,
+                    "knob tell: --constraints is a list of finite numbers separated by "
+                    "commas (each satisfied when <= 0), got '%s'\n",
+                    text);
+            return -1;
+        }
+        out[(*n)++] = v;
+        if (!*end)
+            return 0;
+        p = end + 1;
+    }
+}
+
 static bool all_finite(const double *values, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -114,15 +145,30 @@ int cmd_tell(int argc, char **argv)
     cli_args a;
     study_ref r;
     const char *usage = "knob tell STUDY NUMBER VALUE... [--state complete|pruned|fail] "
-                        "[--storage URL]";
+                        "[--constraints C,...] [--storage URL]";
     knob_trial_state state;
-    double values[SWEEP_MAX_OBJECTIVES];
-    size_t n;
+    double values[SWEEP_MAX_OBJECTIVES], cons[MAX_CONSTRAINTS];
+    size_t n, n_cons;
     int64_t number;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos < 2 || parse_state(a.state, &state) || parse_values(&a, values, &n)) {
+    if (a.n_pos < 2 || parse_state(a.state, &state) || parse_values(&a, values, &n) ||
+        parse_constraints(a.constraints, cons, &n_cons)) {
         fprintf(stderr, "usage: %s\n", usage);
+        return EXIT_USAGE;
+    }
+    if (n && state != KNOB_TRIAL_COMPLETE) { /* as Optuna's tell refuses them */
+        fprintf(stderr, "knob tell: a %s trial takes no values, got %zu%s\nusage: %s\n",
+                state == KNOB_TRIAL_PRUNED ? "pruned" : "failed", n,
+                state == KNOB_TRIAL_PRUNED ? " (its value is its last intermediate value)" : "",
+                usage);
+        return EXIT_USAGE;
+    }
+    if (n_cons && state == KNOB_TRIAL_FAIL) {
+        fprintf(stderr,
+                "knob tell: --constraints count for complete and pruned trials, not "
+                "for a failed one\nusage: %s\n",
+                usage);
         return EXIT_USAGE;
     }
     if (cli_int(a.pos[1], &number) || number < 0) {
@@ -131,11 +177,22 @@ int cmd_tell(int argc, char **argv)
     }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
+    /* The constraints first (a trial is feasible or not when it finishes), unless the
+     * count of values is wrong: then the tell below refuses, and nothing is written. */
+    size_t want = knob_study_n_objectives(r.s);
+    if (n_cons && !(state == KNOB_TRIAL_COMPLETE && n != want)) {
+        int crc = knob_study_set_trial_constraints(r.s, number, cons, n_cons);
+        if (crc) {
+            fprintf(stderr, "knob: %s%s\n", knob_errmsg(),
+                    crc == KNOB_EINVAL ? " (the trial is still running)" : "");
+            cli_close(&r);
+            return crc == KNOB_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+        }
+    }
     int rc = knob_study_tell_number(r.s, number, state, values, n,
                                     state == KNOB_TRIAL_FAIL ? "told fail by knob tell" : NULL);
     /* A wrong count of values is a mistake in the call: the library refuses it and the
      * trial goes on running. */
-    size_t want = knob_study_n_objectives(r.s);
     bool usage_error = rc == KNOB_EINVAL && state == KNOB_TRIAL_COMPLETE && n != want;
     if (usage_error && want == 0)
         fprintf(stderr,

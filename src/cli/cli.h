@@ -66,7 +66,7 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value
 
 /* The options and positional arguments of the commands other than run. */
 typedef struct cli_args {
-    const char *storage, *format, *sweep, *state, *seed;
+    const char *storage, *format, *sweep, *state, *seed, *constraints;
     const char *pos[64];
     int n_pos;
     bool json;

@@ -356,13 +356,25 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
 
 bool cli_sqlite_missing(const char *url, char *msg, size_t size)
 {
-    static const char scheme[] = "sqlite:///";
     struct stat st;
-    if (strncmp(url, scheme, sizeof scheme - 1) != 0)
+    if (strncmp(url, "sqlite", 6) != 0)
         return false;
-    const char *path = url + sizeof scheme - 1;
-    if (!*path || stat(path, &st) == 0 || errno != ENOENT)
+    /* a SQLAlchemy driver ("sqlite+pysqlite:///"), which the storage drops */
+    const char *p = url + 6;
+    if (*p == '+')
+        p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    if (strncmp(p, ":///", 4) != 0)
+        return false;
+    p += 4;
+    /* the file name ends at the query ("?timeout=10"), which the storage checks */
+    char path[4096];
+    size_t n = strcspn(p, "?");
+    if (!n || n >= sizeof path)
         return false; /* the storage says what else is wrong */
+    memcpy(path, p, n);
+    path[n] = 0;
+    if (stat(path, &st) == 0 || errno != ENOENT)
+        return false;
     char cwd[4096];
     if (*path != '/' && getcwd(cwd, sizeof cwd))
         snprintf(msg, size, "no file '%s' in %s (knob run creates it)", path, cwd);
@@ -433,21 +445,41 @@ static bool is_number_arg(const char *s)
     return end != s && !*end;
 }
 
+/* Whether the command's usage names the option `name` ("--seed"): an option of another
+ * command is refused, not ignored. */
+static bool in_usage(const char *usage, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(usage, name); p; p = strstr(p + 1, name))
+        if (!isalnum((unsigned char)p[n]) && p[n] != '-' && p[n] != '_')
+            return true;
+    return false;
+}
+
 int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
 {
+    static const char *const names[] = {"--storage", "--format", "--sweep",
+                                        "--state",   "--seed",   "--constraints"};
+    const char **slots[] = {&a->storage, &a->format, &a->sweep,
+                            &a->state,   &a->seed,   &a->constraints};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("usage: %s\n", usage);
             exit(0);
         }
-        if (cli_opt(argc, argv, &i, "--storage", &a->storage) ||
-            cli_opt(argc, argv, &i, "--format", &a->format) ||
-            cli_opt(argc, argv, &i, "--sweep", &a->sweep) ||
-            cli_opt(argc, argv, &i, "--state", &a->state) ||
-            cli_opt(argc, argv, &i, "--seed", &a->seed))
+        int at = i, k = 0;
+        while (k < 6 && !cli_opt(argc, argv, &i, names[k], slots[k]))
+            k++;
+        bool json = k == 6 && !strcmp(argv[i], "--json");
+        if ((k < 6 || json) && !in_usage(usage, json ? "--json" : names[k])) {
+            fprintf(stderr, "knob: option '%s' is not one of this command's\nusage: %s\n", argv[at],
+                    usage);
+            return -1;
+        }
+        if (k < 6)
             continue;
-        if (!strcmp(argv[i], "--json")) {
+        if (json) {
             a->json = true;
             continue;
         }

@@ -181,22 +181,20 @@ static void duration_text(const knob_trial_info *t, char *buf, size_t size)
 static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t n, bool csv)
 {
     if (csv)
-        knobx_buf_puts(b, "number,state,values,duration_s,params,fail_reason\n");
+        knobx_buf_puts(b, "number,state,values,duration_s,params,fail_reason,feasible\n");
     else
         knobx_buf_printf(b, "%6s  %-10s %-16s %9s  %s\n", "NUMBER", "STATE", "VALUE", "DURATION",
                          "PARAMS");
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = tr[i];
         knobx_buf v = {0}, p = {0};
-        /* the table rounds values to 8 digits; CSV, which is read back, keeps them exact */
         for (size_t k = 0; k < t->n_values; k++) {
-            if (!csv) {
-                knobx_buf_printf(&v, "%s%.8g", k ? ";" : "", t->values[k]);
-                continue;
-            }
-            if (k)
-                knobx_buf_puts(&v, ";");
-            knobx_json_add_number(&v, t->values[k]);
+            /* CSV is for programs: every digit, as JSON has them; the table 8 */
+            knobx_buf_puts(&v, k ? ";" : "");
+            if (csv)
+                knobx_json_add_number(&v, t->values[k]);
+            else
+                knobx_buf_printf(&v, "%.8g", t->values[k]);
         }
         cli_trial_params_json(&p, t);
         char dur[32];
@@ -214,7 +212,7 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
             knobx_json *r = reason ? knobx_json_parse(reason, (size_t)-1, NULL, 0) : NULL;
             csv_field(b, r && r->str ? r->str : "");
             knobx_json_free(r);
-            knobx_buf_puts(b, "\n");
+            knobx_buf_puts(b, knob_trial_info_feasible(t) ? ",true\n" : ",false\n");
         } else {
             /* a complete trial that violates a constraint shows as infeasible */
             bool infeasible = t->state == KNOB_TRIAL_COMPLETE && !knob_trial_info_feasible(t);
@@ -231,7 +229,7 @@ int cmd_trials(int argc, char **argv)
 {
     cli_args a;
     study_ref r;
-    const char *usage = "knob trials STUDY [--storage URL] [--format table|csv|json]";
+    const char *usage = "knob trials STUDY [--storage URL] [--format table|csv|json] [--json]";
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
     const char *fmt = a.format ? a.format : a.json ? "json" : "table";

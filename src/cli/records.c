@@ -89,7 +89,8 @@ static bool key_char(char c)
     return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' || c == '/';
 }
 
-/* key=value pairs separated by spaces, commas or semicolons; or key: value pairs. */
+/* key=value pairs separated by spaces, commas or semicolons; or key: value pairs; spaces
+ * may stand around the '=' or before the ':'. */
 static bool parse_pairs(const char *s, record *out, char sep)
 {
     bool any = false;
@@ -100,11 +101,14 @@ static bool parse_pairs(const char *s, record *out, char sep)
         while (key_char(*s))
             s++;
         size_t klen = (size_t)(s - k);
-        while (*s == ' ' && sep == ':')
-            s++;
+        const char *after = s;
+        while (*s == ' ')
+            s++; /* "loss = 0.25", "loss : 0.25" */
         if (!klen || *s != sep) {
-            while (*s && !isspace((unsigned char)*s))
-                s++; /* not a pair: skip the word */
+            s = after; /* not a pair: the next word may be a key ("train loss: 0.25") */
+            if (!klen)
+                while (*s && !isspace((unsigned char)*s))
+                    s++; /* not a key: skip the word */
             continue;
         }
         s++;

@@ -200,7 +200,8 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     apply_run_cap(r);
     grid_expected(r);
     check_target(r);
-    if (!r->limit && !a->timeout && !r->ref.grid && !r->exhausted && !sw->pbt)
+    bool ends = r->ref.grid || (sw->sampler.name && !strcmp(sw->sampler.name, "brute_force"));
+    if (!r->limit && !a->timeout && !ends && !r->exhausted && !sw->pbt)
         fprintf(stderr, "knob: no budget (--trials, trials:, run_cap or --timeout): running "
                         "until Ctrl-C\n");
     r->tty = isatty(STDOUT_FILENO);

@@ -455,6 +455,8 @@ int run_launch(runner *r, slot *sl)
         if (r->sw->run_cap && !knob_study_trials(r->ref.s, &tr, &n) && (int64_t)n >= r->sw->run_cap)
             snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
                      (long long)r->sw->run_cap);
+        else if (!r->ref.grid) /* the sampler's reason (brute_force: every combination ran) */
+            snprintf(r->done_why, sizeof r->done_why, "%s", knob_errmsg());
         return 0;
     }
     if (rc) {

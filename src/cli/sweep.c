@@ -575,7 +575,8 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
 /* Samplers that search without values: a sweep without a metric may name them. */
 static bool needs_no_values(const char *sampler)
 {
-    return !strcmp(sampler, "random") || !strcmp(sampler, "grid") || !strcmp(sampler, "qmc");
+    return !strcmp(sampler, "random") || !strcmp(sampler, "grid") || !strcmp(sampler, "qmc") ||
+           !strcmp(sampler, "brute_force");
 }
 
 /* A sweep without a metric (W&B requires one only for bayes and early termination): a

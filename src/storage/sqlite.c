@@ -1,4 +1,5 @@
-/* The SQLite storage ("sqlite:///relative.db", "sqlite:////absolute.db"): WAL mode, one
+/* The SQLite storage ("sqlite:///relative.db", "sqlite:////absolute.db", and
+ * "?timeout=SECONDS" as SQLAlchemy's URLs give it): WAL mode, one
  * IMMEDIATE transaction per write with retries while another process holds the lock,
  * cached prepared statements, a versioned schema, and change stamps so a sync reads
  * only the trials that changed. */
@@ -17,7 +18,8 @@
 _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL_WAITING == 4,
                "the statements below name trial states by number");
 #define SCHEMA_VERSION 1
-#define BUSY_TIMEOUT_MS 60000
+#define BUSY_TIMEOUT_MS 60000   /* without ?timeout= */
+#define MAX_TIMEOUT_S 2000000.0 /* in an int of milliseconds */
 
 /* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
  * and stamp must not sync a new study under it. */
@@ -186,6 +188,7 @@ static const char *const sql[Q_COUNT] = {
 typedef struct db {
     sqlite3 *h;
     char *path;
+    int busy_ms; /* how long a write waits for another process's lock */
     sqlite3_stmt *q[Q_COUNT];
     bool batch;     /* batch_begin's transaction is open: each write is a savepoint in it */
     int wal_frames; /* pages in the WAL after this connection's last commit */
@@ -233,7 +236,7 @@ static bool busy_again(int rc, double deadline, int attempt)
 /* Runs statements without results, retrying while the database is busy. */
 static int exec_retry(db *d, const char *text, const char *op)
 {
-    double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
+    double deadline = knob__now() + d->busy_ms / 1000.0;
     int rc;
     for (int attempt = 0; (rc = sqlite3_exec(d->h, text, NULL, NULL, NULL)) != SQLITE_OK; attempt++)
         if (!busy_again(rc, deadline, attempt))
@@ -245,7 +248,7 @@ static int exec_retry(db *d, const char *text, const char *op)
  * (beyond what the busy handler waits: SQLite skips it where waiting could deadlock). */
 static int run_retry(db *d, int which, const char *op)
 {
-    double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
+    double deadline = knob__now() + d->busy_ms / 1000.0;
     sqlite3_stmt *s = stmt(d, which);
     int rc;
     if (!s)
@@ -452,8 +455,8 @@ static bool in_wal(db *d)
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(d->h, "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
         return false;
-    const char *mode = sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0)
-                                                     : NULL;
+    const char *mode =
+        sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
     bool wal = mode && sqlite3_stricmp(mode, "wal") == 0;
     sqlite3_finalize(s);
     return wal;
@@ -511,7 +514,7 @@ static int check_schema(db *d, bool *wal)
 static int use_wal(db *d)
 {
     sqlite3_stmt *s;
-    double deadline = knob__now() + BUSY_TIMEOUT_MS / 1000.0;
+    double deadline = knob__now() + d->busy_ms / 1000.0;
     if (sqlite3_prepare_v2(d->h, "PRAGMA journal_mode = WAL", -1, &s, NULL) != SQLITE_OK)
         return fail(d, "switch to WAL mode");
     int r;
@@ -531,17 +534,53 @@ static int use_wal(db *d)
     return rc;
 }
 
-static int parse_path(const char *url, const char *where, char **path)
+/* One parameter of the URL's query, q[0..len) ("timeout=10"), into d. */
+static int parse_param(const char *url, const char *q, size_t len, db *d)
 {
-    /* "///rel.db" -> "rel.db"; "////abs.db" -> "/abs.db" (SQLAlchemy's form). */
-    size_t n = strlen(where);
+    if (len >= 8 && strncmp(q, "timeout=", 8) == 0) {
+        char *end;
+        double seconds = strtod(q + 8, &end);
+        if (end == q + 8 || end != q + len || !(seconds >= 0 && seconds <= MAX_TIMEOUT_S))
+            return knob__error(KNOB_EINVAL,
+                               "storage URL '%s': timeout is how many seconds a write waits "
+                               "for another process's lock, a number from 0 to %.0f; got "
+                               "'%.*s'",
+                               url, MAX_TIMEOUT_S, (int)(len - 8), q + 8);
+        d->busy_ms = (int)(seconds * 1000 + 0.5);
+        return KNOB_OK;
+    }
+    const char *eq = memchr(q, '=', len);
+    return knob__error(KNOB_EINVAL,
+                       "storage URL '%s': unknown query parameter '%.*s' (a sqlite URL "
+                       "takes timeout=SECONDS)",
+                       url, (int)(eq ? (size_t)(eq - q) : len), q);
+}
+
+/* "///rel.db" -> "rel.db"; "////abs.db" -> "/abs.db" (SQLAlchemy's form). A query after
+ * '?' holds the parameters of SQLAlchemy's pysqlite URLs that mean something here:
+ * timeout=SECONDS (60 without it); any other is refused, by name. */
+static int parse_url(const char *url, const char *where, db *d)
+{
+    size_t n = strcspn(where, "?");
     if (strncmp(where, "///", 3) != 0 || n == 3 || where[n - 1] == '/')
         return knob__error(KNOB_EINVAL,
                            "storage URL '%s': expected sqlite:///relative/path.db "
                            "or sqlite:////absolute/path.db",
                            url);
-    *path = knob__strdup(where + 3);
-    return *path ? KNOB_OK : knob__oom("sqlite path");
+    d->busy_ms = BUSY_TIMEOUT_MS;
+    for (const char *q = where + n; *q;) {
+        q++; /* the '?' or '&' */
+        size_t len = strcspn(q, "&");
+        int rc = len ? parse_param(url, q, len, d) : KNOB_OK;
+        if (rc)
+            return rc;
+        q += len;
+    }
+    if (!(d->path = malloc(n - 2)))
+        return knob__oom("sqlite path");
+    memcpy(d->path, where + 3, n - 3);
+    d->path[n - 3] = 0;
+    return KNOB_OK;
 }
 
 /* A connection's commits go to the WAL (synchronous = NORMAL: not synced at each commit)
@@ -602,7 +641,7 @@ static int open_db(const char *url, const char *where, void **be)
     db *d = calloc(1, sizeof *d);
     if (!d)
         return knob__oom("sqlite storage");
-    int rc = parse_path(url, where, &d->path);
+    int rc = parse_url(url, where, d);
     if (rc) {
         free(d);
         return rc;
@@ -615,7 +654,7 @@ static int open_db(const char *url, const char *where, void **be)
         close_db(d);
         return rc;
     }
-    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(d->h, d->busy_ms);
     sqlite3_extended_result_codes(d->h, 1);
     /* The first statements to read the file: a text file fails here. A cache of 16 pages
      * (SQLite's default is 2 MB): a page read again costs a pread from the kernel's cache,
@@ -1809,7 +1848,7 @@ static int snap_write(void *be, int64_t study, knob__snap_make make, void *ctx, 
     rc = rc ? rollback(d, rc) : commit(d);
     if (rc)
         *written = false;
-    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(d->h, d->busy_ms);
     return rc;
 }
 
@@ -1874,7 +1913,7 @@ static int state_write(void *be, int64_t study, const char *key, int64_t stamp, 
     rc = rc ? rollback(d, rc) : commit(d);
     if (rc)
         *written = false;
-    sqlite3_busy_timeout(d->h, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(d->h, d->busy_ms);
     return rc;
 }
 

@@ -53,6 +53,16 @@ for db in a b; do
     if "$KNOB" tell demo 999 0.5 --storage "sqlite:///$T/$db.db" 2> err.txt; then fail "trial 999 told"; fi
     grep -q "study 'demo' has no trial 999" err.txt || fail "no-such-trial message: $(cat err.txt)"
 done
+# a value with --state pruned or fail is refused (it was dropped without a word)
+line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
+num=$(echo "$line" | py 'd["number"]')
+set +e
+"$KNOB" tell demo "$num" 0.5 --state pruned --storage "sqlite:///$T/a.db" 2> err.txt; s1=$?
+"$KNOB" tell demo "$num" 0.5 --state fail --storage "sqlite:///$T/a.db" 2>> err.txt; s2=$?
+set -e
+expect_eq "$s1 $s2" "2 2" "tell with values and --state pruned/fail"
+grep -q "a pruned trial takes no values, got 1" err.txt || fail "pruned with a value: $(cat err.txt)"
+"$KNOB" tell demo "$num" --state pruned --storage "sqlite:///$T/a.db"
 # A wrong count of values is refused (exit 2) and the trial keeps running, to be told right.
 line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
 num=$(echo "$line" | py 'd["number"]')

@@ -36,5 +36,5 @@ set +e
 status=$?
 set -e
 expect_eq "$status" 3 "knob ask on a done grid ($(cat ask.err))"
-grep -q "exhausted" ask.err || fail "ask message: $(cat ask.err)"
+grep -q "nothing left to ask: study .g.: every point of the grid (54) has run" ask.err || fail "ask message: $(cat ask.err)"
 echo ok

@@ -31,7 +31,12 @@ PY
 "$KNOB" best insp $S --json | py 'd["number"]' | grep -q 3 || fail "best --json"
 "$KNOB" best insp $S | grep -q "trial 3: value 0.3333" || fail "best"
 "$KNOB" studies $S | grep -q "^insp " || fail "studies"
+"$KNOB" trials insp $S --json | py 'len(d)' | grep -qx 4 || fail "trials --json"
 "$KNOB" studies $S --json | py 'd[0]["n_trials"]' | grep -q 4 || fail "studies --json"
+# SQLAlchemy's query on the URL: the same file, its timeout taken; another parameter refused
+"$KNOB" studies --storage "sqlite:///$T/s.db?timeout=10" | grep -q "^insp " || fail "studies ?timeout=10"
+if "$KNOB" studies --storage "sqlite:///$T/s.db?mode=ro" 2> err.txt; then fail "?mode=ro taken"; fi
+grep -q "unknown query parameter 'mode'" err.txt || fail "?mode=ro: $(cat err.txt)"
 "$KNOB" delete insp $S | grep -q "deleted" || fail "delete"
 if "$KNOB" trials insp $S 2> err.txt; then fail "deleted study still listed"; fi
 grep -q "^knob: sqlite storage '.*s.db': no study named 'insp'$" err.txt ||
@@ -55,6 +60,17 @@ for c in "studies" "trials insp" "best insp" "delete insp" "tell insp 0 1" "enqu
     expect_eq "$status" 1 "'knob $c' without knob.db ($(cat err.txt))"
     grep -q "no file 'knob.db' in .*/elsewhere (knob run creates it)" err.txt || fail "knob $c: $(cat err.txt)"
     [ -z "$(ls -A elsewhere)" ] || fail "knob $c created $(ls -A elsewhere)"
+done
+# an option of another command is refused, naming it (it was ignored: best --state fail)
+for c in "best insp --state fail" "studies --seed 3" "trials insp --sweep x.yaml" \
+    "delete insp --json" "enqueue insp x=1 --constraints 1" "samplers --storage memory:" \
+    "tell insp 0 1 --seed=2" "ask insp --sweep sweep.yaml --format json"; do
+    set +e
+    "$KNOB" $c $S > /dev/null 2> err.txt
+    status=$?
+    set -e
+    expect_eq "$status" 2 "'knob $c' ($(cat err.txt))"
+    grep -q "knob: option '--[a-z]*[=0-9]*' is not one of this command's" err.txt || fail "knob $c: $(cat err.txt)"
 done
 for c in run ask tell studies trials best delete enqueue samplers worker; do
     "$KNOB" $c --help > h.txt || fail "$c --help failed"

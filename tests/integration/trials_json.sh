@@ -30,8 +30,8 @@ for i in "${!values[@]}"; do
     state=complete
     [ "$i" = 3 ] && state=pruned
     [ "$i" = 6 ] && state=fail
-    if [ "$state" = fail ]; then
-        "$KNOB" tell demo "$num" --state fail $S
+    if [ "$state" != complete ]; then
+        "$KNOB" tell demo "$num" --state "$state" $S
     else
         "$KNOB" tell demo "$num" "${values[$i]}" --state "$state" $S
     fi

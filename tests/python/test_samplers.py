@@ -244,3 +244,121 @@ def test_nsga3_sampler():
     bad = optuna.create_study(directions=["minimize"] * 2, sampler=samplers.NSGAIIISampler(reference_points=points))
     with pytest.raises(Exception, match="reference"):
         bad.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("x", 0, 1)), n_trials=1)
+
+
+def test_partial_fixed_sampler(tmp_db):
+    # Optuna's example: optimize, then fix y at its best and go on with the same base
+    # sampler by assigning study.sampler (an AttributeError before, and the assignment
+    # was ignored)
+    def obj(trial):
+        x = trial.suggest_float("x", -1, 1)
+        y = trial.suggest_int("y", -1, 1)
+        return x**2 + y
+
+    study = optuna.create_study(storage=tmp_db, study_name="pf", sampler=samplers.TPESampler(seed=3, n_startup_trials=3))
+    study.optimize(obj, n_trials=6)
+    fixed = {"y": study.best_params["y"]}
+    study.sampler = samplers.PartialFixedSampler(fixed, study.sampler)
+    assert isinstance(study.sampler, samplers.PartialFixedSampler)
+    study.optimize(obj, n_trials=6)
+    later = study.trials[6:]
+    assert [t.params["y"] for t in later] == [fixed["y"]] * 6
+    assert len({t.params["x"] for t in later}) == 6
+    # an enqueued trial's own value comes first; another process's study (no fixed params)
+    # samples y itself
+    study.enqueue_trial({"y": [v for v in (-1, 0, 1) if v != fixed["y"]][0]})
+    study.optimize(obj, n_trials=1)
+    assert study.trials[-1].params["y"] != fixed["y"]
+    # given to create_study, with a categorical and a value that does not fit: it warns as
+    # Optuna does, and the base sampler draws it
+    s2 = optuna.create_study(sampler=samplers.PartialFixedSampler({"c": "b", "n": 99}, samplers.RandomSampler(seed=1)))
+    with pytest.warns(UserWarning, match="Fixed parameter n with value 99 is out of range"):
+        s2.optimize(lambda t: t.suggest_int("n", 0, 5) + (t.suggest_categorical("c", ["a", "b"]) == "b"), n_trials=3)
+    assert [t.params["c"] for t in s2.trials] == ["b"] * 3
+    assert all(0 <= t.params["n"] <= 5 for t in s2.trials)
+    with pytest.raises(TypeError):
+        samplers.PartialFixedSampler({"x": 1}, None)
+
+
+def test_sampler_change_refused_while_running():
+    study = optuna.create_study(sampler=samplers.RandomSampler(seed=1))
+    t = study.ask()
+    t.suggest_float("x", 0, 1)
+    with pytest.raises(RuntimeError, match=r"trials \[0\] asked by this Study are running"):
+        study.sampler = samplers.TPESampler()
+    study.tell(t, 1.0)
+    study.sampler = samplers.TPESampler(seed=2)
+    study.pruner = pruners.NopPruner()
+    study.optimize(lambda tr: tr.suggest_float("x", 0, 1), n_trials=2)
+    assert len(study.trials) == 3
+
+
+def _brute_objective(trial):
+    # Optuna's BruteForceSampler example: 5 + 6 combinations
+    c = trial.suggest_categorical("c", ["float", "int"])
+    if c == "float":
+        return trial.suggest_float("x", 1, 3, step=0.5)
+    a = trial.suggest_int("a", 1, 3)
+    b = trial.suggest_int("b", a, 3)
+    return a + b
+
+
+def _combos(study):
+    return sorted(tuple(sorted(t.params.items())) for t in study.trials)
+
+
+def test_brute_force_sampler(tmp_db):
+    # every combination of the define-by-run space once, then optimize() returns (an
+    # AttributeError before)
+    study = optuna.create_study(sampler=samplers.BruteForceSampler(seed=2))
+    study.optimize(_brute_objective)
+    assert len(study.trials) == 11 and len(set(_combos(study))) == 11
+    assert study.best_value == 1.0
+    again = optuna.create_study(sampler=samplers.BruteForceSampler(seed=2))
+    again.optimize(_brute_objective)
+    assert [t.params for t in again.trials] == [t.params for t in study.trials]
+    # two threads on one storage: all of them, and the study stops
+    par = optuna.create_study(storage=tmp_db, study_name="bf", sampler=samplers.BruteForceSampler(seed=1))
+    par.optimize(_brute_objective, n_jobs=2)
+    assert set(_combos(par)) == set(_combos(study))
+    # an infinite space is refused when suggested
+    inf = optuna.create_study(sampler=samplers.BruteForceSampler())
+    with pytest.raises(ValueError, match="float without a step"):
+        inf.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+
+def test_constraints_func_on_tell_by_number(tmp_db):
+    # a trial asked by one process and told by number from another: the teller's
+    # sampler's constraints_func runs on it, as Optuna's after_trial does (it was skipped:
+    # the trial counted as feasible)
+    asker = optuna.create_study(storage=tmp_db, study_name="c")
+    numbers = []
+    for _ in range(2):
+        t = asker.ask()
+        t.suggest_float("x", 0, 1)
+        numbers.append(t.number)
+    sampler = samplers.TPESampler(seed=1, constraints_func=lambda ft: [ft.params["x"] - 2.0 * (ft.number == 0) + 1.0])
+    teller = optuna.load_study(study_name="c", storage=tmp_db, sampler=sampler)
+    teller.tell(numbers[0], 0.0)  # constraint x - 1 <= 0: feasible
+    teller.tell(numbers[1], -1.0)  # x + 1 > 0: infeasible, though better
+    trials = teller.trials
+    assert trials[0].system_attrs["constraints"] == [trials[0].params["x"] - 1.0]
+    assert trials[1].system_attrs["constraints"] == [trials[1].params["x"] + 1.0]
+    assert teller.best_trial.number == numbers[0]
+
+
+def test_sampler_change_reads_params_right(tmp_db):
+    # after study.sampler = ..., the trials' params read back with their own distributions
+    # (the distributions were cached by the address of the old handle's copy: a new
+    # handle's float could be read as the old one's int, x in (-1, 1) as 0). The addresses
+    # come back about one time in four: twenty changes catch it almost always.
+    study = optuna.create_study(storage=tmp_db, study_name="swap", sampler=samplers.RandomSampler(seed=1))
+
+    def obj(trial):
+        return trial.suggest_float("x", -1, 1) ** 2 + trial.suggest_int("y", -1, 1)
+
+    for k in range(20):
+        study.optimize(obj, n_trials=2)
+        assert all(type(t.params["y"]) is int and type(t.params["x"]) is float for t in study.trials)
+        study.sampler = samplers.RandomSampler(seed=k + 2)
+    assert len({t.params["x"] for t in study.trials}) == 40

@@ -2,6 +2,7 @@
 trials' views; enqueue and add; on every storage."""
 
 import datetime
+import logging
 import math
 import time
 import warnings
@@ -74,6 +75,29 @@ def test_sqlite_memory_url(tmp_path, monkeypatch):
     again = optuna.create_study(storage="sqlite:///:memory:", study_name=study.study_name)
     assert again.trials == []
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sqlite_url_query(tmp_path, monkeypatch):
+    # SQLAlchemy's URLs as Optuna users paste them: "?timeout=10" is the busy timeout of
+    # the file before the query (it made a file named "q.db?timeout=10"), a driver name
+    # is ignored, connect_args={"timeout": ...} is the same query; others are refused by name
+    monkeypatch.chdir(tmp_path)
+    study = optuna.create_study(storage="sqlite:///q.db?timeout=10", study_name="q")
+    study.optimize(quadratic, n_trials=2)
+    assert sorted(p.name for p in tmp_path.iterdir() if "q.db" in p.name)[0] == "q.db"
+    assert not [p for p in tmp_path.iterdir() if "?" in p.name]
+    again = optuna.load_study(study_name="q", storage="sqlite+pysqlite:///q.db")
+    assert len(again.trials) == 2
+    storage = optuna.storages.RDBStorage("sqlite:///q.db", engine_kwargs={"connect_args": {"timeout": 20}})
+    assert storage.url == "sqlite:///q.db?timeout=20"
+    assert len(optuna.load_study(study_name="q", storage=storage).trials) == 2
+    with pytest.raises(ValueError, match="unknown query parameter 'mode'"):
+        optuna.load_study(study_name="q", storage="sqlite:///q.db?mode=ro")
+    with pytest.raises(NotImplementedError, match="'pool_size'"):
+        optuna.storages.RDBStorage("sqlite:///q.db", engine_kwargs={"pool_size": 5})
+    with pytest.raises(NotImplementedError, match="'check_same_thread'"):
+        optuna.storages.RDBStorage("sqlite:///q.db", engine_kwargs={"connect_args": {"check_same_thread": False}})
+    assert not [p for p in tmp_path.iterdir() if "?" in p.name]
 
 
 def test_heartbeat_stale_trial_callback(tmp_path):
@@ -321,3 +345,93 @@ def test_summaries(tmp_db):
     assert sums[0].n_trials == 3 and sums[0].best_trial is not None
     assert math.isfinite(sums[0].best_trial.value)
     assert len(sums[1].directions) == 2
+
+
+def test_metric_names(tmp_db, caplog):
+    # Optuna's set_metric_names / metric_names (an AttributeError before): kept in the
+    # storage as Optuna keeps them, shown in the log of each trial and in trials_dataframe
+    study = optuna.create_study(storage=tmp_db, study_name="named", directions=["minimize", "maximize"])
+    assert study.metric_names is None
+    with pytest.raises(ValueError, match="must match"):
+        study.set_metric_names(["only one"])
+    study.set_metric_names(["loss", "acc"])
+    assert study.metric_names == ["loss", "acc"]
+    assert study.system_attrs["study:metric_names"] == ["loss", "acc"]
+    again = optuna.load_study(study_name="named", storage=tmp_db)
+    assert again.metric_names == ["loss", "acc"]
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.INFO, logger="knob"):
+            study.optimize(lambda t: (t.suggest_float("x", 0, 1), 0.5), n_trials=1)
+    finally:
+        optuna.logging.disable_propagation()
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    assert any("finished with values: {'loss': " in r.getMessage() and "'acc': 0.5}" in r.getMessage() for r in caplog.records)
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return
+    df = study.trials_dataframe(multi_index=True)
+    assert ("values", "loss") in df.columns and ("values", "acc") in df.columns
+    assert "values_acc" in study.trials_dataframe().columns
+
+
+class _FloatLike:
+    """A value that converts with float() and is neither a number nor a sequence (a 0-d
+    array's or a torch scalar's shape)."""
+
+    def __float__(self):
+        return 0.25
+
+
+def test_bool_and_float_like_values(caplog):
+    # Optuna converts an objective's value with float(): True is 1.0, and the log shows
+    # the stored value (it showed "True", and a float-like value raised in the log)
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.INFO, logger="knob"):
+            study = optuna.create_study()
+            study.optimize(lambda t: t.suggest_int("x", 1, 1) == 1, n_trials=1)
+            study.optimize(lambda t: _FloatLike(), n_trials=1)
+    finally:
+        optuna.logging.disable_propagation()
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    assert [t.value for t in study.trials] == [1.0, 0.25]
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
+    msgs = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("Trial 0 finished with value: 1.0 ") for m in msgs), msgs
+    assert any(m.startswith("Trial 1 finished with value: 0.25 ") for m in msgs), msgs
+    t = study.ask()
+    assert study.tell(t, False).value == 0.0
+
+
+def test_ask_tell_elsewhere_keeps_params(tmp_db):
+    # Optuna's distributed ask-and-tell: a trial asked in one place and told by number in
+    # another keeps its params, and others see them while it runs (they were written only
+    # with the asker's own tell, so the trial finished without them)
+    asker = optuna.create_study(storage=tmp_db, study_name="elsewhere")
+    t = asker.ask()
+    x = t.suggest_float("x", 0, 1)
+    n = t.suggest_int("n", 1, 4)
+    teller = optuna.load_study(study_name="elsewhere", storage=tmp_db)
+    assert teller.trials[0].params == {"x": x, "n": n}
+    teller.tell(t.number, 0.5)
+    done = optuna.load_study(study_name="elsewhere", storage=tmp_db).trials[0]
+    assert done.state == TrialState.COMPLETE and done.params == {"x": x, "n": n}
+
+
+def test_tell_a_trial_of_another_study_object(tmp_db):
+    # a Trial asked through one Study object and told through another of the same study,
+    # as Optuna allows (libknob refused the other handle's trial: the trial stayed running
+    # and the tell was logged as a failure)
+    a = optuna.create_study(storage=tmp_db, study_name="two")
+    t = a.ask()
+    x = t.suggest_float("x", 0, 1)
+    b = optuna.load_study(study_name="two", storage=tmp_db)
+    done = b.tell(t, 0.25)
+    assert done.state == TrialState.COMPLETE and done.value == 0.25 and done.params == {"x": x}
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+        a.tell(t, 0.5)
+    assert a.trials[0].value == 0.25

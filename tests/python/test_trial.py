@@ -2,6 +2,7 @@
 the C message, reports and pruning, attributes, FrozenTrial, FixedTrial, TrialState."""
 
 import datetime
+import warnings
 
 import pytest
 
@@ -230,3 +231,19 @@ def test_study_storage_and_open_trial_collected_together():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip() == "ok"
+
+
+def test_step_not_dividing_the_range_warns():
+    # Optuna warns when step does not divide [low, high] and the range ends at the last
+    # step: suggest_int did, suggest_float did not
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
+    t = study.ask()
+    with pytest.warns(UserWarning, match=r"replaced by \[0, 0.9"):
+        x = t.suggest_float("x", 0, 1, step=0.3)
+    assert min(abs(x - v) for v in (0.0, 0.3, 0.6, 0.9)) < 1e-12
+    with pytest.warns(UserWarning, match=r"replaced by \[0, 9\]"):
+        t.suggest_int("n", 0, 10, step=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.suggest_float("y", 0, 1, step=0.25)
+        t.suggest_float("x", 0, 1, step=0.3)  # the same param again: its value, no new warning

@@ -129,9 +129,59 @@ static void count_as_parse(void **state)
     assert_true(out[0] == -500 && out[1] == 2e-7);
 }
 
+/* knob_study_set_trial_constraints: a trial asked by one handle (detached, as knob ask
+ * leaves it) gets its constraints through another, by number, before its tell. */
+static void set_by_number(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s, *s2;
+    knob_trial *t;
+    OK(knob_storage_open("memory:", &st));
+    knob_study_options o = {0};
+    OK(knob_study_create(st, "n", &o, &s));
+    for (int k = 0; k < 3; k++) {
+        OK(knob_study_ask(s, &t));
+        knob_trial_detach(t);
+    }
+    OK(knob_study_load(st, "n", &o, &s2));
+    double bad[2] = {0.5, -1}, good[2] = {-1, 0}, y0 = 0, y1 = 1;
+    OK(knob_study_set_trial_constraints(s2, 0, bad, 2));
+    OK(knob_study_set_trial_constraints(s2, 0, bad, 2)); /* again: replaces */
+    OK(knob_study_tell_number(s2, 0, KNOB_TRIAL_COMPLETE, &y0, 1, NULL));
+    OK(knob_study_set_trial_constraints(s2, 1, good, 2));
+    OK(knob_study_tell_number(s2, 1, KNOB_TRIAL_COMPLETE, &y1, 1, NULL));
+    /* a count other than the earlier trials', a NaN, a finished trial, no such trial */
+    double nan2[2] = {NAN, 0};
+    assert_int_equal(knob_study_set_trial_constraints(s2, 2, good, 1), KNOB_EINVAL);
+    assert_int_equal(knob_study_set_trial_constraints(s2, 2, nan2, 2), KNOB_EINVAL);
+    assert_int_equal(knob_study_set_trial_constraints(s2, 0, good, 2), KNOB_ESTATE);
+    assert_int_equal(knob_study_set_trial_constraints(s2, 9, good, 2), KNOB_ENOTFOUND);
+    assert_int_equal(knob_study_set_trial_constraints(NULL, 0, good, 2), KNOB_EINVAL);
+    assert_int_equal(knob_study_set_trial_constraints(s2, 2, good, 0), KNOB_EINVAL);
+    /* trial 0 is infeasible: the best is trial 1 though its value is worse, in either
+     * handle */
+    const knob_trial_info *best;
+    OK(knob_study_best_trial(s, &best));
+    assert_int_equal(best->number, 1);
+    OK(knob_study_best_trial(s2, &best));
+    assert_int_equal(best->number, 1);
+    const knob_trial_info *const *tr;
+    size_t n;
+    OK(knob_study_trials(s, &tr, &n));
+    assert_int_equal(tr[0]->n_constraints, 2);
+    assert_true(tr[0]->constraints[0] == 0.5 && tr[0]->constraints[1] == -1);
+    assert_false(knob_trial_info_feasible(tr[0]));
+    assert_int_equal(tr[2]->n_constraints, 0);
+    knob_study_free(s2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(read_back_exactly),
     cmocka_unit_test(count_as_parse),
+    cmocka_unit_test(set_by_number),
 };
 
 KNOB_TEST_MAIN(tests)

@@ -63,7 +63,70 @@ static void opens_beside_a_writer(void **state)
     unlink(path);
 }
 
+/* "?timeout=SECONDS" (SQLAlchemy's pysqlite URLs) is how long a write waits for another
+ * process's lock: with timeout=0 a write beside a writer fails at once as busy, in the
+ * file the URL names before its query; other parameters are refused by name. */
+static void url_query(void **state)
+{
+    (void)state;
+    char path[4096], url[4300];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("query"));
+    snprintf(url, sizeof url, "sqlite:///%s?timeout=0", path);
+    make_study(url);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM trials"), 1);
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE studies SET seq = seq", NULL, NULL, NULL),
+        SQLITE_OK);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "s", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{}"), KNOB_EBUSY);
+    knob_study_free(s);
+    knob_storage_close(st);
+    assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    const char *bad[] = {"?timeout=x", "?timeout=-1", "?timeout=", "?timeout=1&mode=ro",
+                         "?check_same_thread=False"};
+    const char *why[] = {"got 'x'", "got '-1'", "got ''", "unknown query parameter 'mode'",
+                         "unknown query parameter 'check_same_thread'"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(url, sizeof url, "sqlite:///%s%s", path, bad[i]);
+        st = NULL;
+        assert_int_equal(knob_storage_open(url, &st), KNOB_EINVAL);
+        assert_null(st);
+        if (!strstr(knob_errmsg(), why[i]) || !strstr(knob_errmsg(), bad[i]))
+            fail_msg("%s: %s", url, knob_errmsg());
+    }
+    snprintf(url, sizeof url, "sqlite:///%s?timeout=2.5&", path);
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_storage_close(st);
+    unlink(path);
+}
+
+/* SQLAlchemy's driver after the scheme, as Optuna's URLs have it, is dropped: the same
+ * file ("unknown scheme" before); a driver on a scheme knob does not have is still refused. */
+static void url_driver(void **state)
+{
+    (void)state;
+    char path[4096], url[4300];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("driver"));
+    snprintf(url, sizeof url, "sqlite+pysqlite:///%s?timeout=5", path);
+    make_study(url);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM trials"), 1);
+    knob_storage *st = NULL;
+    assert_int_equal(knob_storage_open("redis+hiredis://x", &st), KNOB_EUNSUPPORTED);
+    assert_non_null(strstr(knob_errmsg(), "redis+hiredis://x"));
+    assert_int_equal(knob_storage_open("memory+x:", &st), KNOB_EUNSUPPORTED);
+    assert_null(st);
+    unlink(path);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(opens_beside_a_writer),
+    cmocka_unit_test(url_query),
+    cmocka_unit_test(url_driver),
 };
 KNOB_TEST_MAIN(tests)

@@ -287,6 +287,52 @@ static void enqueue_fixes_params(void **state)
     }
 }
 
+/* knob_study_set_fixed_params (PartialFixedSampler): every trial asked takes the fixed
+ * value, over the sampler's joint proposal too; an enqueued trial's own value comes first;
+ * a misfit is left to the sampler; NULL clears. */
+static void fixed_params_in_every_trial(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "fix", "tpe",
+                                  "seed=2,n_startup_trials=2,multivariate=true", KNOB_MINIMIZE);
+        assert_int_equal(knob_study_set_fixed_params(s, "[1]"), KNOB_EINVAL);
+        assert_int_equal(knob_study_set_fixed_params(s, "{bad"), KNOB_EINVAL);
+        assert_int_equal(knob_study_set_fixed_params(NULL, "{}"), KNOB_EINVAL);
+        assert_int_equal(knob_study_set_fixed_params(s, "{\"y\": 0.25, \"k\": 7}"), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"y\": 0.5}"), KNOB_OK);
+        double xs[8];
+        for (int i = 0; i < 8; i++) {
+            knob_trial *t;
+            double x, y, v;
+            int64_t k;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_int(t, "k", 0, 5, 1, 0, &k), KNOB_OK);
+            assert_true(y == (i == 0 ? 0.5 : 0.25)); /* the enqueued trial's own first */
+            assert_true(k >= 0 && k <= 5);           /* 7 does not fit: the sampler's */
+            xs[i] = x;
+            v = x * x + y;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        assert_true(xs[6] != xs[7]); /* x still searched */
+        assert_int_equal(knob_study_set_fixed_params(s, NULL), KNOB_OK);
+        int other = 0;
+        for (int i = 0; i < 5; i++) {
+            knob_trial *t;
+            double y, v = 1;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+            other += y != 0.25;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        assert_int_equal(other, 5);
+        knob_study_free(s);
+    }
+}
+
 static void attributes(void **state)
 {
     (void)state;
@@ -498,6 +544,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bad_values_fail_the_trial),
         cmocka_unit_test(pruned_counts_last_value),
         cmocka_unit_test(enqueue_fixes_params),
+        cmocka_unit_test(fixed_params_in_every_trial),
         cmocka_unit_test(attributes),
         cmocka_unit_test(studies_list_load_delete),
         cmocka_unit_test(pareto_front),

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# knob tell --constraints: a trial asked with knob ask and told infeasible is not the best,
+# is marked infeasible (table, JSON, CSV), and a wrong list is refused with the trial left
+# running.
+source "$(dirname "$0")/lib.bash"
+cat > sweep.yaml <<YAML
+program: unused
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  x: {min: -5.0, max: 5.0}
+YAML
+S="sqlite:///$T/c.db"
+for i in 1 2 3 4; do "$KNOB" ask demo --sweep sweep.yaml --storage "$S" > /dev/null; done
+"$KNOB" tell demo 0 0.1 --constraints 0.3,-1 --storage "$S"
+"$KNOB" tell demo 1 0.123456789012345 --constraints=-1,0 --storage "$S"
+"$KNOB" best demo --storage "$S" --json > best.json
+expect_eq "$(py 'd["number"]' < best.json)" 1 "best of a feasible and an infeasible trial"
+"$KNOB" trials demo --storage "$S" --format json > t.json
+expect_eq "$(py '[(t["constraints"], t["feasible"]) for t in d[:2]]' < t.json)" \
+    '[[[0.3, -1], false], [[-1, 0], true]]' "constraints told"
+"$KNOB" trials demo --storage "$S" | grep -q '^ *0 *infeasible' || fail "table: $("$KNOB" trials demo --storage "$S")"
+# CSV: a feasible column, and every digit of the values (they had 8)
+"$KNOB" trials demo --storage "$S" --format csv > t.csv
+python3 - "$T/t.csv" <<'PY' || fail "csv: $(cat t.csv)"
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))
+assert [x["feasible"] for x in r[:2]] == ["false", "true"], r
+assert float(r[1]["values"]) == 0.123456789012345, r
+PY
+set +e
+"$KNOB" tell demo 2 1 --constraints 1 --storage "$S" 2> err1.txt; s1=$?
+"$KNOB" tell demo 2 1 --constraints 1,x --storage "$S" 2> err2.txt; s2=$?
+"$KNOB" tell demo 2 1 --constraints 1,nan --storage "$S" 2> /dev/null; s3=$?
+"$KNOB" tell demo 2 --state fail --constraints 1,1 --storage "$S" 2> /dev/null; s4=$?
+"$KNOB" tell demo 0 1 --constraints 1,1 --storage "$S" 2> err5.txt; s5=$?
+"$KNOB" tell demo 2 1 2 --constraints 1,1 --storage "$S" 2> /dev/null; s6=$?
+set -e
+expect_eq "$s1 $s2 $s3 $s4 $s5 $s6" "2 2 2 2 1 2" "wrong constraints"
+grep -q "1 constraint values, but the study's earlier trials have 2" err1.txt || fail "count: $(cat err1.txt)"
+grep -q "got '1,x'" err2.txt || fail "not a number: $(cat err2.txt)"
+grep -q "already complete" err5.txt || fail "finished: $(cat err5.txt)"
+"$KNOB" trials demo --storage "$S" --format json > t.json
+expect_eq "$(py '[t["state"] for t in d[2:]]' < t.json)" '["running", "running"]' "after refused tells"
+expect_eq "$(py 'd[2]["constraints"]' < t.json)" "[]" "nothing written by a refused tell"
+# a pruned trial keeps its constraints too
+"$KNOB" tell demo 2 --state pruned --constraints 2,2 --storage "$S"
+"$KNOB" trials demo --storage "$S" --format json > t.json
+expect_eq "$(py '[d[2]["state"], d[2]["constraints"]]' < t.json)" '["pruned", [2, 2]]' "pruned"
+echo ok

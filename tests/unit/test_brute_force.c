@@ -1,0 +1,166 @@
+/* The brute_force sampler: every combination of a conditional define-by-run space once,
+ * then KNOB_EDONE; running trials; a seed reproduces the order; an infinite space is
+ * refused. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+#include <string.h>
+
+static knob_study *study_with(knob_storage *st, const char *name, const char *opts)
+{
+    knob_sampler *sampler;
+    if (knob_sampler_create("brute_force", opts, &sampler))
+        fail_msg("sampler: %s", knob_errmsg());
+    knob_study_options o = {.sampler = sampler};
+    knob_study *s;
+    if (knob_study_create(st, name, &o, &s))
+        fail_msg("create: %s", knob_errmsg());
+    return s;
+}
+
+/* Optuna's example: c in {float, int}; float: x in 1..3 step 0.5 (5); int: a in 1..3,
+ * b in a..3 (6). 11 combinations. The key of one: a number unique to it. */
+static int objective(knob_trial *t, double *y)
+{
+    static const char *const kinds[] = {"float", "int"};
+    size_t c;
+    int rc = knob_trial_suggest_categorical(t, "c", kinds, 2, &c);
+    if (rc)
+        return rc;
+    if (c == 0) {
+        double x;
+        if ((rc = knob_trial_suggest_float(t, "x", 1, 3, 0.5, 0, &x)))
+            return rc;
+        *y = x * 2; /* 2..6 */
+        return 0;
+    }
+    int64_t a, b;
+    if ((rc = knob_trial_suggest_int(t, "a", 1, 3, 1, 0, &a)) ||
+        (rc = knob_trial_suggest_int(t, "b", a, 3, 1, 0, &b)))
+        return rc;
+    *y = (double)(10 * a + b); /* 11..33 */
+    return 0;
+}
+
+/* Runs the study until it is done; the keys in order into keys[], their count returned. */
+static int run_all(knob_study *s, double *keys, int cap)
+{
+    int n = 0;
+    for (;;) {
+        knob_trial *t;
+        int rc = knob_study_ask(s, &t);
+        if (rc == KNOB_EDONE)
+            break;
+        assert_int_equal(rc, KNOB_OK);
+        assert_true(n < cap);
+        double y;
+        assert_int_equal(objective(t, &y), KNOB_OK);
+        keys[n++] = y;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    assert_non_null(strstr(knob_errmsg(), "every combination"));
+    return n;
+}
+
+static void every_combination_once(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    double keys[2][40];
+    for (int k = 0; k < 2; k++) {
+        knob_study *s = study_with(st, k ? "b" : "a", "seed=5");
+        assert_int_equal(run_all(s, keys[k], 40), 11);
+        knob_study_free(s);
+    }
+    /* each once: 2, 3, 4, 5, 6 and 11, 12, 13, 22, 23, 33 */
+    static const double all[] = {2, 3, 4, 5, 6, 11, 12, 13, 22, 23, 33};
+    for (size_t i = 0; i < 11; i++) {
+        int seen = 0;
+        for (int j = 0; j < 11; j++)
+            seen += keys[0][j] == all[i];
+        if (seen != 1)
+            fail_msg("combination %g tried %d times", all[i], seen);
+    }
+    /* the same seed, the same order */
+    assert_memory_equal(keys[0], keys[1], 11 * sizeof(double));
+    knob_storage_close(st);
+}
+
+/* A combination a running trial is on: the study is done without it by default (another
+ * worker runs it), and not with avoid_premature_stop. */
+static void running_trials(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    for (int avoid = 0; avoid < 2; avoid++) {
+        knob_study *s = study_with(st, avoid ? "avoid" : "default",
+                                   avoid ? "seed=1,avoid_premature_stop=true" : "seed=1");
+        int64_t n;
+        knob_trial *t, *last = NULL;
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_int(t, "n", 0, 2, 1, 0, &n), KNOB_OK);
+            if (i < 2) {
+                double y = (double)n;
+                assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+            } else {
+                last = t; /* still running */
+            }
+        }
+        int rc = knob_study_ask(s, &t);
+        if (!avoid) {
+            assert_int_equal(rc, KNOB_EDONE);
+        } else {
+            assert_int_equal(rc, KNOB_OK);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        }
+        double y = 0;
+        assert_int_equal(knob_study_tell(s, last, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+}
+
+/* A float without a step has no end of values: refused, naming the param. A pruned or
+ * failed trial's combination counts as tried. */
+static void infinite_space_refused(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = study_with(st, "inf", NULL);
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 'x' is a float without a step"));
+    assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0.5, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0.5, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    }
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    double seen = 0;
+    for (size_t i = 0; i < n; i++)
+        seen += knob_trial_info_param(tr[i], "y")->internal;
+    assert_true(seen == 1.5); /* 0, 0.5 and 1 */
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(every_combination_once),
+    cmocka_unit_test(running_trials),
+    cmocka_unit_test(infinite_space_refused),
+};
+KNOB_TEST_MAIN(tests)
