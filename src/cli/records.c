@@ -21,6 +21,10 @@ static bool parse_number(const char *s, size_t n, double *out)
         return false;
     memcpy(tmp, s, n);
     tmp[n] = 0;
+    /* decimal only, as JSON and Python's float() read numbers: strtod would take hex
+     * ("0x7ffd" of a printed pointer is no loss) */
+    if (strpbrk(tmp, "xX"))
+        return false;
     char *end;
     double v = strtod(tmp, &end);
     if (end == tmp || *end)

@@ -26,6 +26,18 @@ double run_now(void)
 static void on_signal(int sig)
 {
     int saved = errno;
+    /* A second stop while the first is under way ends knob at once, as kill -9 would: the
+     * storage may be away and each of its writes retried for minutes. What was committed
+     * stays; the guard stops the trials; those not saved stay RUNNING until a worker fails
+     * them for their lost heartbeat. */
+    if ((sig == SIGINT || sig == SIGTERM) && interrupted) {
+        static const char msg[] = "\nknob: stopped again: exiting at once; trials not saved stay "
+                                  "RUNNING until their heartbeat is missed\n";
+        if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+            /* nothing more to do */
+        }
+        _exit(130);
+    }
     if (sig == SIGINT || sig == SIGTERM)
         interrupted = 1;
     if (write(wake[1], "x", 1) < 0) {

@@ -312,7 +312,8 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-/* The trial's directory with its params.json; the log files come with their first byte. */
+/* The trial's directory with its params.json; the log files come with their first byte.
+ * 0, or the errno of what failed (said on stderr, and kept in the trial's reason). */
 static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_file,
                        size_t json_size)
 {
@@ -321,8 +322,9 @@ static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_f
     /* open and one write: no stdio buffer to allocate and no stat of the new file */
     int fd = mkdirs(dir) ? -1 : open(json_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
-        fprintf(stderr, "knob: cannot create the trial directory %s: %s\n", dir, strerror(errno));
-        return -1;
+        int e = errno;
+        fprintf(stderr, "knob: cannot create the trial directory %s: %s\n", dir, strerror(e));
+        return e ? e : EIO;
     }
     size_t len = strlen(sl->tp.json);
     char small[4096], *text = len < sizeof small ? small : malloc(len + 1);
@@ -338,7 +340,7 @@ static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_f
         err = errno;
     if (err) {
         fprintf(stderr, "knob: cannot write %s: %s\n", json_file, strerror(err));
-        return -1;
+        return err;
     }
     sl->dir = strdup(dir);
     return 0;
@@ -480,8 +482,10 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
     else if (!run_saved(r, sl->number, knob_trial_set_user_attr(t, "params", sl->tp.json),
                         "its params"))
         knobx_buf_puts(&why, "its params could not be saved");
-    if (!why.len && prepare_dir(r, sl, dir, sizeof dir, json_file, sizeof json_file))
-        knobx_buf_printf(&why, "its trial directory %s could not be created", dir);
+    int dir_err = why.len ? 0 : prepare_dir(r, sl, dir, sizeof dir, json_file, sizeof json_file);
+    if (dir_err)
+        knobx_buf_printf(&why, "its trial directory %s could not be created: %s", dir,
+                         strerror(dir_err));
     if (!why.len)
         record_runner(r, sl, dir);
     if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file)))

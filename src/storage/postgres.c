@@ -639,8 +639,10 @@ static bool connection_lost(pg *d)
 /* Waits for the server to come back, with backoff; re-prepares the statements. */
 static int reconnect(pg *d)
 {
-    double waited = 0, pause = 0.1;
-    while (waited < d->retry_for) {
+    /* Measured by the clock: a signal (a trial's SIGCHLD) cuts a nap short, and counting
+     * naps made every signal spend a whole pause of the time given to the server. */
+    double start = knob__now(), pause = 0.1;
+    while (knob__now() - start < d->retry_for) {
         PQreset(d->c);
         if (PQstatus(d->c) == CONNECTION_OK) {
             d->prepared = false;
@@ -650,7 +652,6 @@ static int reconnect(pg *d)
                 return d->prepared ? KNOB_OK : KNOB_ESTORAGE;
         }
         nap(pause);
-        waited += pause;
         pause = pause * 2 > 5 ? 5 : pause * 2;
     }
     return fail_msg(d, "the connection was lost and did not come back", PQerrorMessage(d->c));

@@ -6,11 +6,13 @@
 #include "internal.h"
 #include "storage/backend.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -636,6 +638,46 @@ static void close_db(void *be)
     free(d);
 }
 
+/* Why the file could not be opened, in words that say what to change: SQLite's own
+ * ("unable to open database file") names neither the cause nor the directory. */
+static int open_failed(db *d)
+{
+    if (!d->h)
+        return knob__oom("sqlite storage");
+    int err = sqlite3_system_errno(d->h);
+    char dir[4096];
+    const char *slash = strrchr(d->path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash == d->path ? 1 : slash - d->path), d->path);
+    struct stat st;
+    const char *p = d->path;
+    if (stat(dir, &st) != 0 && errno == ENOENT)
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': cannot open: the directory '%s' does not exist", p,
+                           dir);
+    if (stat(dir, &st) != 0)
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': cannot open: the directory '%s': %s", p, dir,
+                           strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': cannot open: '%s' is not a directory", p, dir);
+    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+        return knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: it is a directory", p);
+    if (stat(p, &st) != 0 && errno == ENOENT && access(dir, W_OK | X_OK) != 0)
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': cannot create it: the directory '%s' is not "
+                           "writable (%s)",
+                           p, dir, strerror(errno));
+    if (err)
+        return knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: %s (%s)", p,
+                           sqlite3_errmsg(d->h), strerror(err));
+    return knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: %s", p,
+                       sqlite3_errmsg(d->h));
+}
+
 static int open_db(const char *url, const char *where, void **be)
 {
     db *d = calloc(1, sizeof *d);
@@ -649,8 +691,7 @@ static int open_db(const char *url, const char *where, void **be)
     if (sqlite3_open_v2(d->path, &d->h,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
-        rc = knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: %s", d->path,
-                         d->h ? sqlite3_errmsg(d->h) : "out of memory");
+        rc = open_failed(d);
         close_db(d);
         return rc;
     }

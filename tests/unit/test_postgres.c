@@ -589,6 +589,67 @@ static void server_restart_loses_nothing(void **state)
     knob_storage_close(st);
 }
 
+static void on_usr1(int sig)
+{
+    (void)sig;
+}
+
+/* Signals (a runner's SIGCHLD) arriving while a worker waits for the server cut its naps
+ * short; the time it waits is the clock's, not a count of naps: with 20 s to wait and a
+ * signal every 5 ms, a server away for 2 s is waited for. Each signal counted as a whole
+ * pause of the backoff, so the 20 s were spent in a fraction of a second. */
+static void signals_do_not_shorten_the_wait(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    const char *src = getenv("KNOB_SRC");
+    if (!src || getenv("KNOB_TEST_PG_NO_RESTART")) {
+        print_message("%s: the server is not restarted in this run\n",
+                      src ? "KNOB_TEST_PG_NO_RESTART is set" : "KNOB_SRC is not set");
+        skip();
+    }
+    char u[4096], cmd[4300];
+    snprintf(u, sizeof u, "%s", url);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_usr1; /* no SA_RESTART: a nap ends at each signal */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGUSR1, &sa, NULL);
+        setenv("KNOB_PG_RETRY_SECONDS", "20", 1);
+        if (write(ready[1], "r", 1) != 1)
+            _exit(9);
+        _exit(worker(u, "signals", 2000, 1, false));
+    }
+    char r;
+    assert_int_equal(read(ready[0], &r, 1), 1);
+    pid_t flood = fork();
+    assert_true(flood >= 0);
+    if (flood == 0) {
+        struct timespec ts = {0, 5000000};
+        for (;;) {
+            kill(pid, SIGUSR1);
+            nanosleep(&ts, NULL);
+        }
+    }
+    struct timespec ts = {0, 300000000};
+    nanosleep(&ts, NULL);
+    snprintf(cmd, sizeof cmd,
+             "bash %s/scripts/pg.sh stop && sleep 2 && bash %s/scripts/pg.sh start >/dev/null", src,
+             src);
+    assert_int_equal(system(cmd), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    kill(flood, SIGKILL);
+    waitpid(flood, NULL, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the worker failed with status 0x%x", status);
+}
+
 /* Opening a study beside running workers runs no DDL: a transaction that writes
  * knob_trials (ROW EXCLUSIVE) stays open while another storage opens with lock_timeout 1 s.
  * The schema's CREATE INDEX IF NOT EXISTS took a SHARE lock on knob_trials even when the
@@ -947,8 +1008,8 @@ static void schema2_is_upgraded_in_place(void **state)
 }
 
 /* A query that fails inside a pipeline while the connection lives on (here the first
- * creation's wait for the study's row, to allot numbers, ended) aborts the queries after it: the pipeline
- * must still be read to its end and left, or every later operation of that worker fails
+ * creation's wait for the study's row, to allot numbers, ended) aborts the queries after it: the
+ * pipeline must still be read to its end and left, or every later operation of that worker fails
  * ("cannot exit pipeline mode while busy"). The failed ask reports the cancel; the next ask
  * and tell on the same storage succeed. */
 static void a_failed_pipeline_leaves_the_connection_usable(void **state)
@@ -1116,8 +1177,7 @@ static void same_trial(const knob_trial_info *t, const knob_trial_info *whole)
  * an intermediate value, with a trial of study "other" made between each two (so their ids
  * are not consecutive and another study's rows lie between them); then the trials
  * `done_from`.. `done_to` - 1 told. */
-static knob_study *open_trials(knob_storage *st, knob_trial **t, int n, int done_from,
-                               int done_to)
+static knob_study *open_trials(knob_storage *st, knob_trial **t, int n, int done_from, int done_to)
 {
     knob_study *s, *other;
     assert_int_equal(knob_study_create(st, "rows", NULL, &s), KNOB_OK);
@@ -1200,8 +1260,9 @@ static void a_sync_gives_the_changed_trials_whole(void **state)
     knob_study *s = open_trials(st, t, 60, 1, 20);
     assert_int_equal(knob_study_trials_since(s, 0, &got, &n, &stamp), KNOB_OK);
     assert_int_equal(n, 60);
-    static const int close_by[] = {30, 34, -1}, far_apart[] = {0, 59, -1}, many[] = {
-        20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 31, 32, 33, 35, 36, 37, 38, 39, -1};
+    static const int close_by[] = {30, 34, -1}, far_apart[] = {0, 59, -1},
+                     many[] = {20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+                               31, 32, 33, 35, 36, 37, 38, 39, -1};
     stamp = told_exactly(u, s, t, close_by, stamp);
     stamp = told_exactly(u, s, t, far_apart, stamp);
     stamp = told_exactly(u, s, t, many, stamp);
@@ -1261,7 +1322,8 @@ static void a_sync_reads_few_index_pages(void **state)
     knob_storage_close(st);
     PGconn *look = PQconnectdb(u);
     assert_int_equal(PQstatus(look), CONNECTION_OK);
-    long long before = index_pages(look, "knob_intermediate") + index_pages(look, "knob_trial_attrs");
+    long long before =
+        index_pages(look, "knob_intermediate") + index_pages(look, "knob_trial_attrs");
     knob_storage *st2;
     knob_study *s2;
     assert_int_equal(knob_storage_open(u, &st2), KNOB_OK);
@@ -1270,7 +1332,8 @@ static void a_sync_reads_few_index_pages(void **state)
     assert_int_equal(n, 50);
     knob_study_free(s2);
     knob_storage_close(st2);
-    long long after = index_pages(look, "knob_intermediate") + index_pages(look, "knob_trial_attrs");
+    long long after =
+        index_pages(look, "knob_intermediate") + index_pages(look, "knob_trial_attrs");
     PQfinish(look);
     print_message("index pages of the two tables read by the sync: %lld\n", after - before);
     assert_true(after - before <= 10);
@@ -1465,6 +1528,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),
+        cmocka_unit_test(signals_do_not_shorten_the_wait),
         cmocka_unit_test(open_runs_no_ddl_beside_writers),
         cmocka_unit_test(syncs_are_counted),
         cmocka_unit_test(a_running_knob_write_needs_no_lock_read),
