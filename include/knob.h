@@ -385,10 +385,10 @@ typedef struct knob_sampler_plugin {
  * knob_sampler_register (knob_sampler_list lists them all, and `knob samplers` with their
  * options). Options "key=value,..." (NULL or "" for
  * defaults); a value holding commas (a JSON search_space)
- * goes through knob_sampler_create_pairs or knob_sampler_set_option. Every sampler has the option
- * `seed` (an integer; without it a seed is drawn from the operating system). Unknown names or
- * options, and values out of range or not among an enum's choices, are KNOB_EINVAL naming them.
- * *out is freed by knob_sampler_free, or owned by the study it is given to. */
+ * goes through knob_sampler_create_pairs or knob_sampler_set_option. Every sampler has the option `seed` (an integer; without it a seed
+ * is drawn from the operating system). Unknown names or options, and values out of
+ * range or not among an enum's choices, are KNOB_EINVAL naming them. *out is freed by
+ * knob_sampler_free, or owned by the study it is given to. */
 KNOB_API int knob_sampler_create(const char *name, const char *options, knob_sampler **out);
 
 /* Same, with the options as n pairs keys[i] = values[i], each value taken whole as
@@ -462,6 +462,7 @@ KNOB_API const knob_sampler_plugin *const *knob_sampler_builtins(void);
 typedef int (*knob_plugin_init_fn)(void);
 #define KNOB_PLUGIN_INIT_SYMBOL "knob_plugin_init"
 
+
 /* ---------------------------------------------------------------- pruners */
 
 /* The interface of a pruner, built in or user-written: its state, options, init and
@@ -523,8 +524,8 @@ KNOB_API int64_t knob_pruner_bracket(knob_pruner *pruner, knob_study *s, int64_t
 typedef struct knob_study_options {
     const knob_direction *directions; /* one per objective; NULL: one objective, minimized */
     size_t n_objectives;              /* the length of directions (0 with directions NULL) */
-    knob_sampler *sampler;            /* taken over by the study, even on failure; NULL: "random" */
-    knob_pruner *pruner;              /* taken over by the study, even on failure; NULL: "none" */
+    knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
+    knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
     /* Fault tolerance for workers that may die. With heartbeat_interval > 0 (seconds),
      * each trial this handle asks beats at ask, on knob_trial_report once the interval
      * has passed, and on knob_trial_heartbeat. A RUNNING trial whose last beat is older
@@ -999,11 +1000,11 @@ typedef enum { KNOB_HYPERGRAD_SGD = 0, KNOB_HYPERGRAD_ADAM = 1 } knob_hypergrad_
 
 typedef struct knob_hypergrad_options {
     knob_hypergrad_method method;
-    double rate;               /* the first learning rate, > 0 */
-    double hyper_rate;         /* the hypergradient's step beta, >= 0 (0: the rate stays: plain SGD
-                                * or Adam) */
-    double momentum;           /* SGD: heavy-ball momentum in [0, 1) (v = momentum v + g) */
-    double beta1, beta2, eps;  /* Adam (0: 0.9, 0.999, 1e-8) */
+    double rate;       /* the first learning rate, > 0 */
+    double hyper_rate; /* the hypergradient's step beta, >= 0 (0: the rate stays: plain SGD
+                        * or Adam) */
+    double momentum;   /* SGD: heavy-ball momentum in [0, 1) (v = momentum v + g) */
+    double beta1, beta2, eps; /* Adam (0: 0.9, 0.999, 1e-8) */
     double min_rate, max_rate; /* the rate is kept in [min_rate, max_rate] (0: [0, inf)) */
 } knob_hypergrad_options;
 
@@ -1043,18 +1044,18 @@ KNOB_API double knob_hypergrad_hypergradient(const knob_hypergrad *h);
  * (GP-BUCB). At most the 128 latest observations are used. A log-scale param is best
  * passed as its log, with the logs of its bounds; an integer is rounded by the caller. */
 typedef struct knob_pb2_problem {
-    size_t d;                   /* params, 1..64 */
-    const double *lower;        /* d bounds, finite, lower[j] < upper[j] */
-    const double *upper;        /* d */
-    size_t n;                   /* observations (0 or 1: a uniform draw in the bounds) */
-    const double *time;         /* n */
-    const double *x;            /* n x d, row major, within the bounds */
-    const double *change;       /* n, finite */
-    size_t n_pending;           /* intervals running now */
+    size_t d;                  /* params, 1..64 */
+    const double *lower;       /* d bounds, finite, lower[j] < upper[j] */
+    const double *upper;       /* d */
+    size_t n;                  /* observations (0 or 1: a uniform draw in the bounds) */
+    const double *time;        /* n */
+    const double *x;           /* n x d, row major, within the bounds */
+    const double *change;      /* n, finite */
+    size_t n_pending;          /* intervals running now */
     const double *pending_time; /* n_pending */
-    const double *pending_x;    /* n_pending x d */
-    double time_next;           /* when the interval to choose params for ends */
-    uint64_t seed;              /* the candidates' and the fallback draw's seed */
+    const double *pending_x;   /* n_pending x d */
+    double time_next;          /* when the interval to choose params for ends */
+    uint64_t seed;             /* the candidates' and the fallback draw's seed */
 } knob_pb2_problem;
 
 /* Writes the suggested params (d values, within the bounds) to out. Deterministic for a

@@ -200,10 +200,12 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
         return -1;
     }
     if (sw->has_warm_first && !sweep_sampler_has_option(name, "warm_start_first")) {
+        char which[256];
         fprintf(stderr,
                 "%s:%d:%d: key 'warm_start.first': sampler '%s' takes no first trials from its "
-                "source (it has no option warm_start_first; tpe, gp and smac do)\n",
-                sw->path, sw->warm_line, sw->warm_col, name);
+                "source (it has no option warm_start_first; %s do)\n",
+                sw->path, sw->warm_line, sw->warm_col, name,
+                sweep_samplers_with_option("warm_start_first", which));
         return -1;
     }
     size_t n = sw->sampler.name ? sw->sampler.n : 0;
@@ -462,6 +464,7 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
                                         "--state",   "--seed",   "--constraints"};
     const char **slots[] = {&a->storage, &a->format, &a->sweep,
                             &a->state,   &a->seed,   &a->constraints};
+    const int n_names = (int)(sizeof names / sizeof *names);
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -469,15 +472,15 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
             exit(0);
         }
         int at = i, k = 0;
-        while (k < 6 && !cli_opt(argc, argv, &i, names[k], slots[k]))
+        while (k < n_names && !cli_opt(argc, argv, &i, names[k], slots[k]))
             k++;
-        bool json = k == 6 && !strcmp(argv[i], "--json");
-        if ((k < 6 || json) && !in_usage(usage, json ? "--json" : names[k])) {
+        bool json = k == n_names && !strcmp(argv[i], "--json");
+        if ((k < n_names || json) && !in_usage(usage, json ? "--json" : names[k])) {
             fprintf(stderr, "knob: option '%s' is not one of this command's\nusage: %s\n", argv[at],
                     usage);
             return -1;
         }
-        if (k < 6)
+        if (k < n_names)
             continue;
         if (json) {
             a->json = true;

@@ -106,8 +106,8 @@ static bool on_grid(const knob_param *p)
     return n_values(p->dist) > 0 && index_of(p->dist, p->internal) >= 0;
 }
 
-static int unexplored_below(const path *paths, size_t *ids, size_t m, size_t pos,
-                            const knob_param *head, bool avoid, double *out);
+static int by_value(const path *paths, size_t *ids, size_t m, size_t pos, const knob_param *head,
+                    bool avoid, double *counts, double *sum);
 
 /* *out: the unexplored paths under the node that paths ids[0..n) reach at depth `pos`
  * (n > 0): none for a leaf (a finished trial ends there), one for the node a running
@@ -135,16 +135,17 @@ static int unexplored(const path *paths, size_t *ids, size_t n, size_t pos, bool
         *out = leaf || !avoid ? 0 : 1;
         return KNOB_OK;
     }
-    return unexplored_below(paths, ids, m, pos, head, avoid, out);
+    return by_value(paths, ids, m, pos, head, avoid, NULL, out);
 }
 
-/* The sum over head's values: a value no path took is one unexplored path, the others
- * their subtrees'. */
-static int unexplored_below(const path *paths, size_t *ids, size_t m, size_t pos,
-                            const knob_param *head, bool avoid, double *out)
+/* Groups ids[0..m) (paths holding head at depth pos) by head's value and counts, per value
+ * taken, the unexplored paths of its subtree: into counts[value] when counts is not NULL,
+ * and into *sum the total over head's values (a value no path took is one). */
+static int by_value(const path *paths, size_t *ids, size_t m, size_t pos, const knob_param *head,
+                    bool avoid, double *counts, double *sum)
 {
     int rc = group(paths, ids, m, pos, head);
-    double sum = (double)n_values(head->dist);
+    *sum = (double)n_values(head->dist);
     for (size_t i = 0; !rc && i < m;) {
         size_t j = i + 1;
         int64_t k = index_of(head->dist, paths[ids[i]].p[pos]->internal);
@@ -152,10 +153,11 @@ static int unexplored_below(const path *paths, size_t *ids, size_t m, size_t pos
             j++;
         double below;
         rc = unexplored(paths, ids + i, j - i, pos + 1, avoid, &below);
-        sum += below - 1;
+        *sum += below - 1;
+        if (counts)
+            counts[k] = below;
         i = j;
     }
-    *out = sum;
     return rc;
 }
 
@@ -258,15 +260,8 @@ static int count_children(const path *paths, size_t n, const knob_param *head, b
     for (size_t i = 0; i < n; i++)
         if (paths[i].n && same_param(head, paths[i].p[0]) && on_grid(paths[i].p[0]))
             ids[m++] = i;
-    int rc = group(paths, ids, m, 0, head);
-    for (size_t i = 0; !rc && i < m;) {
-        size_t j = i + 1;
-        int64_t k = index_of(head->dist, paths[ids[i]].p[0]->internal);
-        while (j < m && index_of(head->dist, paths[ids[j]].p[0]->internal) == k)
-            j++;
-        rc = unexplored(paths, ids + i, j - i, 1, avoid, &counts[k]);
-        i = j;
-    }
+    double sum;
+    int rc = by_value(paths, ids, m, 0, head, avoid, counts, &sum);
     free(ids);
     return rc;
 }

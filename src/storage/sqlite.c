@@ -457,8 +457,8 @@ static bool in_wal(db *d)
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(d->h, "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
         return false;
-    const char *mode =
-        sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+    const char *mode = sqlite3_step(s) == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0)
+                                                     : NULL;
     bool wal = mode && sqlite3_stricmp(mode, "wal") == 0;
     sqlite3_finalize(s);
     return wal;
@@ -653,20 +653,24 @@ static int open_failed(db *d)
         snprintf(dir, sizeof dir, "%.*s", (int)(slash == d->path ? 1 : slash - d->path), d->path);
     struct stat st;
     const char *p = d->path;
-    if (stat(dir, &st) != 0 && errno == ENOENT)
-        return knob__error(KNOB_ESTORAGE,
-                           "sqlite storage '%s': cannot open: the directory '%s' does not exist", p,
-                           dir);
-    if (stat(dir, &st) != 0)
+    if (stat(dir, &st) != 0) {
+        int e = errno;
+        if (e == ENOENT)
+            return knob__error(KNOB_ESTORAGE,
+                               "sqlite storage '%s': cannot open: the directory '%s' does not "
+                               "exist",
+                               p, dir);
         return knob__error(KNOB_ESTORAGE,
                            "sqlite storage '%s': cannot open: the directory '%s': %s", p, dir,
-                           strerror(errno));
+                           strerror(e));
+    }
     if (!S_ISDIR(st.st_mode))
         return knob__error(KNOB_ESTORAGE,
                            "sqlite storage '%s': cannot open: '%s' is not a directory", p, dir);
-    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+    bool exists = stat(p, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
         return knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: it is a directory", p);
-    if (stat(p, &st) != 0 && errno == ENOENT && access(dir, W_OK | X_OK) != 0)
+    if (!exists && errno == ENOENT && access(dir, W_OK | X_OK) != 0)
         return knob__error(KNOB_ESTORAGE,
                            "sqlite storage '%s': cannot create it: the directory '%s' is not "
                            "writable (%s)",
