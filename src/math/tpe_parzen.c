@@ -233,8 +233,11 @@ static int mix1_reserve(knob__tpe_mix1 *m, size_t n)
     return KNOB__MATH_OK;
 }
 
+static void ramp_free(struct knob__tpe_ramp *r);
+
 void knob__tpe_mix1_free(knob__tpe_mix1 *m)
 {
+    ramp_free(m->ramp);
     free(m->cell_y);
     free(m->box_c);
     free(m->mu);
@@ -617,6 +620,384 @@ static int mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y,
         if (order[i] != n)
             order[j++] = order[i];
     return mix1_classes(m, order);
+}
+
+/* ---------------------------------------------------------------- a fit that extends the last */
+
+#define RAMP_FLAT 25 /* the newest observations, of weight 1 (knob__tpe_default_weights) */
+#define RAMP_REFIT 1 /* ramp_extend: fit from scratch */
+
+struct knob__tpe_ramp {
+    knob__tpe_axis ax;
+    knob__tpe_settings set;
+    double lo;            /* the bandwidth floor, the transform's kernels' */
+    size_t n, cap;        /* observations (0: nothing kept) */
+    double *y, *sig, *z;  /* by observation: centre, bandwidth, 1 / truncation mass */
+    uint32_t *sorted;     /* observations by (y, index) */
+    uint8_t *at_floor;    /* its bandwidth is the floor: it is in the transform */
+    size_t ramp;          /* observations [0, ramp) are summed in s0 and s1 */
+    size_t n_lo, used;    /* kernels at the floor, boxes holding one */
+    size_t n_box;         /* boxes of width lo over the axis */
+    double *s0, *s1, *fl; /* n_box x FGT_TERMS: sums of z v^k, z i v^k, the newest's z v^k */
+    uint32_t *count;      /* kernels at the floor per box */
+    uint8_t *touched;     /* per box: fl's row holds the newest's sums (scratch) */
+    double zmax;          /* the largest z at the floor */
+};
+
+static void ramp_free(struct knob__tpe_ramp *r)
+{
+    if (!r)
+        return;
+    free(r->y);
+    free(r->sorted);
+    free(r->at_floor);
+    free(r->s0);
+    free(r->count);
+    free(r);
+}
+
+static int ramp_reserve(struct knob__tpe_ramp *r, size_t n, size_t n_box)
+{
+    if (n > r->cap) {
+        size_t cap = n + n / 2;
+        double *d = realloc(r->y, 3 * cap * sizeof *d);
+        if (!d)
+            return KNOB__MATH_ENOMEM;
+        r->y = d;
+        uint32_t *s = realloc(r->sorted, cap * sizeof *s);
+        if (!s)
+            return KNOB__MATH_ENOMEM;
+        r->sorted = s;
+        uint8_t *f = realloc(r->at_floor, cap);
+        if (!f)
+            return KNOB__MATH_ENOMEM;
+        r->at_floor = f;
+        /* sig and z move with the block; their contents are the caller's to refill */
+        if (r->n)
+            memmove(d + 2 * cap, d + 2 * r->cap, r->n * sizeof *d);
+        if (r->n)
+            memmove(d + cap, d + r->cap, r->n * sizeof *d);
+        r->cap = cap;
+    }
+    r->sig = r->y + r->cap;
+    r->z = r->y + 2 * r->cap;
+    if (n_box > r->n_box || !r->s0) {
+        double *b = realloc(r->s0, 3 * n_box * FGT_TERMS * sizeof *b);
+        if (!b)
+            return KNOB__MATH_ENOMEM;
+        r->s0 = b;
+        uint32_t *c = realloc(r->count, n_box * (sizeof *c + 1));
+        if (!c)
+            return KNOB__MATH_ENOMEM;
+        r->count = c;
+    }
+    r->touched = (uint8_t *)(r->count + n_box);
+    r->n_box = n_box;
+    r->s1 = r->s0 + n_box * FGT_TERMS;
+    r->fl = r->s1 + n_box * FGT_TERMS;
+    return KNOB__MATH_OK;
+}
+
+static bool same_axis(const knob__tpe_axis *a, const knob__tpe_axis *b)
+{
+    return a->low == b->low && a->high == b->high && a->q == b->q && a->log == b->log &&
+           a->n_choices == b->n_choices && a->min == b->min && a->max == b->max &&
+           a->step == b->step && a->integer == b->integer;
+}
+
+static bool same_settings(const knob__tpe_settings *a, const knob__tpe_settings *b)
+{
+    return a->consider_endpoints == b->consider_endpoints && a->magic_clip == b->magic_clip &&
+           a->sigma_weighted == b->sigma_weighted && a->min_bandwidth == b->min_bandwidth &&
+           a->merge_min == b->merge_min;
+}
+
+/* The box of a kernel at the floor, as fgt_build places it. */
+static size_t ramp_box(const struct knob__tpe_ramp *r, double mu)
+{
+    return (size_t)(int64_t)((mu - r->ax.low) * (1 / r->lo));
+}
+
+/* Adds observation i's power sums z v^k to row (times `times`, the row's own factor). */
+static void ramp_add(const struct knob__tpe_ramp *r, double *row, size_t i, double times)
+{
+    double isig = 1 / r->lo, b = (double)(int64_t)((r->y[i] - r->ax.low) * isig);
+    double v = (r->ax.low + (b + 0.5) * r->lo - r->y[i]) * isig, term = r->z[i] * times;
+    row += (size_t)b * FGT_TERMS;
+    row[0] += term;
+    for (int k = 1; k < FGT_TERMS; k++) {
+        term *= v;
+        row[k] += term;
+    }
+}
+
+/* Observation i joins the transform (its bandwidth is the floor). */
+static void ramp_join(struct knob__tpe_ramp *r, size_t i)
+{
+    r->at_floor[i] = 1;
+    r->n_lo++;
+    if (!r->count[ramp_box(r, r->y[i])]++)
+        r->used++;
+    r->zmax = dmax(r->zmax, r->z[i]);
+    if (i < r->ramp) {
+        ramp_add(r, r->s0, i, 1);
+        ramp_add(r, r->s1, i, (double)i);
+    }
+}
+
+/* 1 / the truncation mass of a kernel (kernel_consts' z). */
+static double inv_mass(const knob__tpe_axis *a, double mu, double sigma)
+{
+    double lz = knob__tpe_log_mass((a->low - mu) / sigma, (a->high - mu) / sigma);
+    return lz == 0 ? 1 : exp(-lz);
+}
+
+/* The bandwidth of the observation at sorted position q of n, by the neighbour rule of
+ * mix1_fit, the prior's centre among the centres. */
+static double ramp_sigma(const struct knob__tpe_ramp *r, size_t q, size_t n)
+{
+    const knob__tpe_axis *a = &r->ax;
+    double prior = 0.5 * (a->low + a->high);
+    size_t pp = 0, hi = n; /* the prior's position: after every centre <= its own */
+    while (pp < hi) {
+        size_t mid = pp + (hi - pp) / 2;
+        if (r->y[r->sorted[mid]] <= prior)
+            pp = mid + 1;
+        else
+            hi = mid;
+    }
+#define AT(k) ((k) < pp ? r->y[r->sorted[k]] : (k) == pp ? prior : r->y[r->sorted[(k)-1]])
+    size_t qm = q + (q >= pp), m = n + 1;
+    double s = AT(qm), left = s - (qm ? AT(qm - 1) : a->low);
+    double right = (qm + 1 < m ? AT(qm + 1) : a->high) - s, out = dmax(left, right);
+    if (!r->set.consider_endpoints) {
+        if (qm == 0)
+            out = AT(1) - AT(0);
+        else if (qm == m - 1)
+            out = AT(m - 1) - AT(m - 2);
+    }
+#undef AT
+    return dmin(dmax(out, r->lo), a->high - a->low);
+}
+
+/* Keeps the fit just made of n observations y[] with weights w[] (mix1_fit's arrays in m)
+ * for the next, when its fast Gauss transform holds the kernels at the floor lo. */
+static int ramp_keep(knob__tpe_mix1 *m, const double *y, const double *w, size_t n,
+                     const knob__tpe_settings *set, double lo)
+{
+    if (!m->ramp && !(m->ramp = calloc(1, sizeof *m->ramp)))
+        return KNOB__MATH_ENOMEM;
+    struct knob__tpe_ramp *r = m->ramp;
+    r->n = 0;
+    if (!m->n_box || m->fgt_sigma != lo)
+        return KNOB__MATH_OK;
+    const knob__tpe_axis *a = &m->ax;
+    r->ax = *a;
+    r->set = *set;
+    r->lo = lo;
+    if (ramp_reserve(r, n, (size_t)((a->high - a->low) / lo) + 2))
+        return KNOB__MATH_ENOMEM;
+    double total = set->prior_weight;
+    for (size_t i = 0; i < n; i++)
+        total += w[i];
+    memcpy(r->y, y, n * sizeof *y);
+    memcpy(r->sig, m->obs_sigma, n * sizeof *y);
+    memcpy(r->sorted, m->idx, n * sizeof *r->sorted);
+    for (size_t i = 0; i < n; i++) /* kernel_consts' coefficient, undone */
+        r->z[i] =
+            m->obs_a[i] * (set->sigma_weighted ? SQRT_2PI : r->sig[i] * SQRT_2PI) / (w[i] / total);
+    memset(r->s0, 0, 2 * r->n_box * FGT_TERMS * sizeof *r->s0);
+    memset(r->count, 0, r->n_box * sizeof *r->count);
+    memset(r->at_floor, 0, n);
+    r->n_lo = r->used = 0;
+    r->zmax = 0;
+    r->ramp = n - RAMP_FLAT;
+    for (size_t i = 0; i < n; i++)
+        if (r->sig[i] == lo)
+            ramp_join(r, i);
+    r->n = n;
+    return KNOB__MATH_OK;
+}
+
+/* Observation i's bandwidth is now s. RAMP_REFIT when it would leave the transform. */
+static int ramp_resize(struct knob__tpe_ramp *r, size_t i, double s)
+{
+    if (r->sig[i] == s)
+        return KNOB__MATH_OK;
+    if (r->at_floor[i])
+        return RAMP_REFIT; /* (bandwidths only shrink as kernels are added) */
+    r->sig[i] = s;
+    r->z[i] = inv_mass(&r->ax, r->y[i], s);
+    if (s == r->lo)
+        ramp_join(r, i);
+    return KNOB__MATH_OK;
+}
+
+/* Adds observations r->n .. n - 1 of y[] to the kept fit. RAMP_REFIT when the kept
+ * sums cannot give the new fit. */
+static int ramp_extend(struct knob__tpe_ramp *r, const double *y, size_t n)
+{
+    if (ramp_reserve(r, n, r->n_box))
+        return KNOB__MATH_ENOMEM;
+    for (size_t j = r->n; j < n; j++) {
+        r->y[j] = y[j];
+        r->sig[j] = NAN;
+        r->at_floor[j] = 0;
+        size_t p = 0, hi = j; /* after the equal centres, as the stable sort */
+        while (p < hi) {
+            size_t mid = p + (hi - p) / 2;
+            if (r->y[r->sorted[mid]] <= y[j])
+                p = mid + 1;
+            else
+                hi = mid;
+        }
+        memmove(r->sorted + p + 1, r->sorted + p, (j - p) * sizeof *r->sorted);
+        r->sorted[p] = (uint32_t)j;
+        for (size_t q = p ? p - 1 : 0; q <= p + 1 && q <= j; q++)
+            if (ramp_resize(r, r->sorted[q], ramp_sigma(r, q, j + 1)))
+                return RAMP_REFIT;
+    }
+    r->n = n;
+    for (size_t i = r->ramp; i < n - RAMP_FLAT; i++) {
+        if (r->at_floor[i]) {
+            ramp_add(r, r->s0, i, 1);
+            ramp_add(r, r->s1, i, (double)i);
+        }
+    }
+    r->ramp = n - RAMP_FLAT;
+    return r->n_lo >= FGT_MIN && r->n_lo >= FGT_PER_BOX * r->used ? KNOB__MATH_OK : RAMP_REFIT;
+}
+
+/* The mixture of the kept observations with knob__tpe_default_weights(n), into m. */
+static int ramp_apply(knob__tpe_mix1 *m, struct knob__tpe_ramp *r)
+{
+    size_t n = r->n, ramp = r->ramp;
+    const knob__tpe_axis *a = &r->ax;
+    bool weighted = r->set.sigma_weighted;
+    if (mix1_reserve(m, n + 1) || fgt_reserve(m, r->n_box))
+        return KNOB__MATH_ENOMEM;
+    double lo_w = 1.0 / (double)n, step = (1 - lo_w) / (double)(ramp - 1);
+#define W(i) ((i) < ramp - 1 ? (double)(i)*step + lo_w : 1.0)
+    /* the ramp's sum, the last of it 1, and the newest ones */
+    double rm = (double)(ramp - 1), total = r->set.prior_weight;
+    total += rm * lo_w + step * rm * (rm - 1) / 2 + 1 + (double)(n - ramp);
+    double acc = 0, it = 1 / total;
+    for (size_t i = 0; i + 1 < ramp; i++)
+        m->cum[i] = (acc += ((double)i * step + lo_w) * it);
+    for (size_t i = ramp - 1; i < n; i++)
+        m->cum[i] = (acc += it);
+    m->ax = *a;
+    m->n = n;
+    m->obs_mu = r->y;
+    m->obs_sigma = r->sig;
+    m->obs_a = NULL;
+    m->prior_mu = 0.5 * (a->low + a->high);
+    m->prior_sigma = a->high - a->low;
+    m->prior_w = r->set.prior_weight / total;
+    double coef, unused;
+    kernel_consts(a, m->prior_mu, m->prior_sigma, m->prior_w, weighted, &coef, &unused);
+    m->prior_c = log(coef);
+    /* the kernels above the floor, summed directly, in classes as mix1_classes makes them */
+    size_t count[KNOB__TPE_CLASSES] = {0}, start[KNOB__TPE_CLASSES];
+    uint32_t *cls = m->idx + 2 * m->cap;
+    for (size_t i = 0; i < n; i++) {
+        if (r->at_floor[i])
+            continue;
+        int e;
+        frexp(r->sig[i] / r->lo, &e);
+        cls[i] =
+            e - 1 < KNOB__TPE_CLASSES - 1 ? (uint32_t)(e > 0 ? e - 1 : 0) : KNOB__TPE_CLASSES - 1;
+        count[cls[i]]++;
+    }
+    size_t at = 0;
+    m->n_class = 0;
+    for (size_t k = 0; k < KNOB__TPE_CLASSES; k++) {
+        start[k] = at;
+        if (count[k])
+            m->cls[m->n_class++] = (knob__tpe_class){at, at + count[k], 0, -INFINITY};
+        at += count[k];
+    }
+    for (size_t q = 0; q < n; q++) {
+        uint32_t i = r->sorted[q];
+        if (r->at_floor[i])
+            continue;
+        size_t p = start[cls[i]]++;
+        double s = r->sig[i];
+        m->mu[p] = r->y[i];
+        m->sigma[p] = s;
+        m->isig[p] = 1 / s;
+        m->a[p] = m->ab[p] = W(i) * it * r->z[i] / (weighted ? SQRT_2PI : s * SQRT_2PI);
+    }
+    for (size_t k = 0; k < m->n_class; k++) {
+        knob__tpe_class *cl = &m->cls[k];
+        double peak = 0;
+        for (size_t p = cl->lo; p < cl->hi; p++) {
+            cl->sig_hi = dmax(cl->sig_hi, m->sigma[p]);
+            peak = dmax(peak, m->ab[p]);
+        }
+        cl->cb_hi = log(peak);
+    }
+    /* the transform: the ramp's sums at this n's weights, plus the newest kernels' */
+    double *fl = r->fl, fact[FGT_TERMS], iz = 1 / r->zmax;
+    uint8_t *touched = r->touched;
+    memset(touched, 0, r->n_box);
+    for (size_t i = ramp; i < n; i++) {
+        size_t b = ramp_box(r, r->y[i]);
+        if (r->at_floor[i] && !touched[b]) {
+            touched[b] = 1;
+            memset(fl + b * FGT_TERMS, 0, FGT_TERMS * sizeof *fl);
+        }
+    }
+    for (size_t i = ramp; i < n; i++)
+        if (r->at_floor[i])
+            ramp_add(r, fl, i, 1);
+    fact[0] = iz;
+    for (int k = 1; k < FGT_TERMS; k++)
+        fact[k] = fact[k - 1] / k;
+    m->n_box = 0;
+    for (size_t b = 0; b < r->n_box; b++) {
+        if (!r->count[b])
+            continue;
+        const double *s0 = r->s0 + b * FGT_TERMS, *s1 = r->s1 + b * FGT_TERMS;
+        const double *f = fl + b * FGT_TERMS;
+        double *out = m->box_a + m->n_box * FGT_TERMS;
+        m->box_c[m->n_box++] = a->low + ((double)b + 0.5) * r->lo;
+        for (int k = 0; k < FGT_TERMS; k++)
+            out[k] = (lo_w * s0[k] + step * s1[k]) * fact[k];
+        if (touched[b])
+            for (int k = 0; k < FGT_TERMS; k++)
+                out[k] += f[k] * fact[k];
+    }
+#undef W
+    double top = r->zmax / (total * (weighted ? SQRT_2PI : r->lo * SQRT_2PI));
+    m->fgt_c0 = m->fgt_peak = log(top);
+    m->fgt_sigma = r->lo;
+    return KNOB__MATH_OK;
+}
+
+int knob__tpe_mix1_fit_ramp(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y,
+                            const double *w, size_t n, const knob__tpe_settings *set)
+{
+    size_t merge_min = set->merge_min ? set->merge_min : KNOB__TPE_MERGE_MIN;
+    struct knob__tpe_ramp *r = m->ramp;
+    if (a->q > 0 || a->n_choices || !(a->high > a->low) || n > merge_min || n <= RAMP_FLAT + 1 ||
+        !set->magic_clip) {
+        if (r)
+            r->n = 0;
+        return knob__tpe_mix1_fit(m, a, y, w, n, set);
+    }
+    double lo = (a->high - a->low) * dmax(set->min_bandwidth, 1.0 / (2.0 + (double)n));
+    if (r && r->n && r->n < n && r->lo == lo && same_axis(&r->ax, a) &&
+        same_settings(&r->set, set) && memcmp(r->y, y, r->n * sizeof *y) == 0) {
+        r->set.prior_weight = set->prior_weight;
+        int rc = ramp_extend(r, y, n);
+        if (rc == KNOB__MATH_OK)
+            return ramp_apply(m, r);
+        if (rc != RAMP_REFIT)
+            return rc;
+    }
+    int rc = mix1_fit(m, a, y, w, n, n, set);
+    return rc ? rc : ramp_keep(m, y, w, n, set, lo);
 }
 
 double knob__tpe_mix1_sample(const knob__tpe_mix1 *m, knob_rng *r)

@@ -80,8 +80,9 @@ typedef struct knob__tpe_mix1 {
      * its bin masses. */
     double *mu, *sigma, *a, *ab; /* the kernels summed directly */
     double *isig;                /* 1 / sigma */
-    /* Every kernel (the FGT's too) in observation order: centre, bandwidth, coefficient,
-     * and the cumulative normalized weights, for sampling. Valid until the next fit. */
+    /* Every kernel (the FGT's too) in observation order: centre, bandwidth, coefficient
+     * (NULL after a fit that extended the last, knob__tpe_mix1_fit_ramp), and the
+     * cumulative normalized weights, for sampling. Valid until the next fit. */
     const double *obs_mu, *obs_sigma, *obs_a;
     double *cum;
     size_t n_class;
@@ -95,7 +96,8 @@ typedef struct knob__tpe_mix1 {
     uint32_t *idx;   /* 3 arrays of cap */
     uint32_t *keys;  /* 2 arrays of cap, for sorting */
     size_t cap;
-    double *cell_y, *cell_w; /* the merged kernels of a long history (KNOB__TPE_CELLS each) */
+    double *cell_y, *cell_w;     /* the merged kernels of a long history (KNOB__TPE_CELLS each) */
+    struct knob__tpe_ramp *ramp; /* what knob__tpe_mix1_fit_ramp keeps between fits */
 } knob__tpe_mix1;
 
 /* Continuous axes with more observations than KNOB__TPE_MERGE_MIN merge them into one
@@ -116,6 +118,19 @@ int knob__tpe_mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double 
 int knob__tpe_mix1_fit_merged(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y,
                               const double *w, size_t k, size_t n_obs,
                               const knob__tpe_settings *set);
+/* knob__tpe_mix1_fit with w[] = knob__tpe_default_weights(n) (the caller's), which also
+ * keeps what the next such fit needs when its observations are these n, unchanged and in
+ * the same order, followed by new ones (a study's bad side between two asks): that fit
+ * then inserts the new kernels, recomputes their neighbours' bandwidths and moves the
+ * kernels that enter the weights' ramp into the fast Gauss transform's moments, which
+ * are kept per box as sums over the ramp's kernels with weight 1 and with weight equal
+ * to their index (the ramp's weights are affine in the index), at a cost of O(n) memory
+ * traffic instead of O(n log n) sorting and O(n) truncation masses and moments. Any other
+ * change (an observation changed or removed, other settings, another bandwidth floor, a
+ * transform no longer worth it) fits from scratch. The result is the same mixture as
+ * knob__tpe_mix1_fit's up to rounding. Returns 0 or KNOB__MATH_ENOMEM. */
+int knob__tpe_mix1_fit_ramp(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y,
+                            const double *w, size_t n, const knob__tpe_settings *set);
 /* One draw in the kernel space (two uniforms from r). */
 double knob__tpe_mix1_sample(const knob__tpe_mix1 *m, knob_rng *r);
 /* The log density at y (kernel space; for binned axes y is a bin centre, and the result

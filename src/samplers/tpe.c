@@ -105,6 +105,9 @@ typedef struct column {
     size_t acc_k;
     uint32_t *pos;
     size_t cap_pos;
+    /* The bad side's fit with the default weights, kept for the next ask to extend
+     * (knob__tpe_mix1_fit_ramp) */
+    knob__tpe_mix1 above;
 } column;
 
 #define NO_POS UINT32_MAX
@@ -1023,18 +1026,23 @@ oom:
 /* The value of an observation in column c of param `name` (kernel space; NaN: it has
  * none that counts for c's distribution d), recomputed when its trial was read again.
  * name is the study's (interned: find_param compares pointers first). */
-static double value_of(const tpe *p, column *c, const obs *o, const char *name,
-                       const knob_distribution *d, const knob__tpe_axis *ax, size_t *hint)
+static double value_read(const tpe *p, column *c, const obs *o, const char *name,
+                         const knob_distribution *d, const knob__tpe_axis *ax, size_t *hint)
 {
     uint32_t ri = o->rec;
-    if (c->gen[ri] != p->rgen[ri]) {
-        const knob_param *q = find_param(o, name, *hint);
-        if (q)
-            *hint = (size_t)(q - o->params);
-        c->val[ri] = q && counts(q, d) ? knob__tpe_to_kernel(ax, q->internal) : NAN;
-        c->gen[ri] = p->rgen[ri];
-    }
+    const knob_param *q = find_param(o, name, *hint);
+    if (q)
+        *hint = (size_t)(q - o->params);
+    c->val[ri] = q && counts(q, d) ? knob__tpe_to_kernel(ax, q->internal) : NAN;
+    c->gen[ri] = p->rgen[ri];
     return c->val[ri];
+}
+
+static inline double value_of(const tpe *p, column *c, const obs *o, const char *name,
+                              const knob_distribution *d, const knob__tpe_axis *ax, size_t *hint)
+{
+    uint32_t ri = o->rec;
+    return c->gen[ri] == p->rgen[ri] ? c->val[ri] : value_read(p, c, o, name, d, ax, hint);
 }
 
 /* The warm start's good trials of param `name` after this study's g good ones. */
@@ -1181,21 +1189,25 @@ static int cost_param(tpe *p, const char *name, const knob_distribution *d,
                       const knob__tpe_axis *ax);
 static int cost_group(tpe *p, const size_t *mem, size_t d);
 
-/* above_fitted: gather_merged fitted the bad side already. */
+/* The bad side's estimator is p->above when gather_merged fitted it (above_fitted), else
+ * the fit into `above`: with the default weights the column's kept one, which the next ask
+ * extends. */
 static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, double prior_g,
-                     bool above_fitted, knob_rng *r, double *internal)
+                     bool above_fitted, knob__tpe_mix1 *kept, knob_rng *r, double *internal)
 {
     double *yg = p->buf, *wg = yg + p->cap_buf, *yb = wg + p->cap_buf, *wb = yb + p->cap_buf;
     knob__tpe_settings set = settings(p), set_g = set;
     set_g.prior_weight = prior_g;
+    knob__tpe_mix1 *above = above_fitted || !kept ? &p->above : kept;
     if (knob__tpe_mix1_fit(&p->below, ax, yg, wg, ng, &set_g) ||
-        (!above_fitted && knob__tpe_mix1_fit(&p->above, ax, yb, wb, nb, &set)))
+        (!above_fitted && kept && knob__tpe_mix1_fit_ramp(kept, ax, yb, wb, nb, &set)) ||
+        (!above_fitted && !kept && knob__tpe_mix1_fit(&p->above, ax, yb, wb, nb, &set)))
         return estimator_failed(ng + nb);
     double best = -INFINITY;
     for (int64_t k = 0; k < p->n_ei_candidates; k++) {
         double x = knob__tpe_from_kernel(ax, knob__tpe_mix1_sample(&p->below, r));
         double y = knob__tpe_to_kernel(ax, x);
-        double score = knob__tpe_mix1_logpdf(&p->below, y) - knob__tpe_mix1_logpdf(&p->above, y) -
+        double score = knob__tpe_mix1_logpdf(&p->below, y) - knob__tpe_mix1_logpdf(above, y) -
                        cost_penalty(p, &y);
         if (k == 0 || score > best) {
             best = score;
@@ -1375,7 +1387,7 @@ static int sample_kept(tpe *p, knob_study *s, knob_trial *t, const char *name,
         return estimator_failed(bad);
     double prior_g = side_weights(p, wg, g, wb, 0);
     *handled = true;
-    return numerical(p, &ax, g, bad, prior_g, true, &r, internal);
+    return numerical(p, &ax, g, bad, prior_g, true, NULL, &r, internal);
 }
 
 /* The kept state of the history observe read last (see tpe_state.h), or NULL when it
@@ -1551,9 +1563,17 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if ((!merged && (rc = gather(p, name, d, &ax, &ng, &nb, &prior_g))) ||
         (rc = cost_param(p, name, d, &ax)))
         return rc;
-    return d->kind == KNOB_DIST_CATEGORICAL
-               ? categorical(p, &ax, ng, nb, prior_g, &r, internal)
-               : numerical(p, &ax, ng, nb, prior_g, merged, &r, internal);
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        return categorical(p, &ax, ng, nb, prior_g, &r, internal);
+    /* the bad side's default weights: its fit is kept for the next ask (freed once the
+     * merged cells take over) */
+    column *c = NULL;
+    if (strcmp(p->weights, "uniform") != 0 && !(c = column_of(p, name, d)))
+        return KNOB_ENOMEM;
+    if (c && merged)
+        knob__tpe_mix1_free(&c->above);
+    return numerical(p, &ax, ng, nb, prior_g, merged, c && !merged ? &c->above : NULL, &r,
+                     internal);
 }
 
 /* ---------------------------------------------------------------- the relative search space */
@@ -1950,6 +1970,7 @@ static void fini(void *state)
         free(p->cols[i].gen);
         free(p->cols[i].pos);
         knob__tpe_cells_free(&p->cols[i].acc);
+        knob__tpe_mix1_free(&p->cols[i].above);
     }
     knob__tpe_cells_free(&p->tail);
     free(p->special);

@@ -787,6 +787,67 @@ static void tpe_sorted_input(void **state)
     knob__tpe_mix1_free(&b);
 }
 
+/* A fit that extends the last (knob__tpe_mix1_fit_ramp) gives the mixture a fit from
+ * scratch gives, as observations arrive one or a few at a time (the bad side between
+ * asks), when an earlier one changes, and when the settings change; and it does extend
+ * (obs_a is NULL after such a fit) most of the time. */
+static void tpe_ramp_extends(void **state)
+{
+    (void)state;
+    enum { N = 1400 };
+    knob_rng r;
+    knob_rng_seed(&r, 17);
+    double *y = malloc(N * sizeof *y), *w = malloc(N * sizeof *w);
+    for (size_t i = 0; i < N; i++) /* clustered, spread, repeated, at the ends */
+        y[i] = i % 7 == 0   ? 10
+               : i % 5 == 0 ? y[i / 2]
+               : i % 2      ? knob_rng_uniform(&r) * 15 - 5
+                            : fmin(fmax(3 + 0.3 * knob_rng_normal(&r), -5), 10);
+    knob__tpe_axis ax;
+    knob__tpe_axis_number(&ax, -5, 10, 0, false, false);
+    knob__tpe_settings set = {
+        .prior_weight = 2.0, .magic_clip = true, .min_bandwidth = 0.01, .sigma_weighted = true};
+    knob__tpe_mix1 inc = {0}, ref = {0};
+    size_t fits = 0, extended = 0;
+    for (size_t n = 60; n <= N; n += 1 + (n % 11 == 0 ? 3 : 0)) {
+        if (n == 700)
+            y[123] += 0.5; /* an earlier observation changes */
+        if (n == 900)
+            set.sigma_weighted = false;
+        if (n == 1100)
+            set.consider_endpoints = true;
+        knob__tpe_default_weights(n, w);
+        assert_int_equal(knob__tpe_mix1_fit_ramp(&inc, &ax, y, w, n, &set), KNOB_OK);
+        assert_int_equal(knob__tpe_mix1_fit(&ref, &ax, y, w, n, &set), KNOB_OK);
+        fits++;
+        extended += inc.obs_a == NULL;
+        if (n == 700 || n == 900 || n == 1100)
+            assert_non_null(inc.obs_a); /* fitted from scratch */
+        assert_int_equal(inc.n, n);
+        for (int k = 0; k < 40; k++) {
+            double v = -5 + 15 * (k + 0.37) / 40, a = knob__tpe_mix1_logpdf(&inc, v);
+            double b = knob__tpe_mix1_logpdf(&ref, v);
+            if (!(fabs(a - b) < 1e-10))
+                fail_msg("n = %zu, y = %g: log density %.17g, from scratch %.17g", n, v, a, b);
+        }
+        for (size_t i = 0; i < n; i += 37)
+            assert_true(fabs(inc.obs_sigma[i] - ref.obs_sigma[i]) < 1e-12);
+        knob_rng ra, rb;
+        knob_rng_seed(&ra, n);
+        knob_rng_seed(&rb, n);
+        for (int k = 0; k < 5; k++)
+            assert_true(fabs(knob__tpe_mix1_sample(&inc, &ra) - knob__tpe_mix1_sample(&ref, &rb)) <
+                        1e-9);
+    }
+    if (getenv("KNOB_TEST_VERBOSE"))
+        printf("%zu of %zu fits extended the last\n", extended, fits);
+    assert_true(extended * 10 >= fits * 8);
+    knob__tpe_mix1_free(&inc);
+    knob__tpe_mix1_free(&ref);
+    free(y);
+    free(w);
+}
+
 /* ---------------------------------------------------------------- spaces */
 
 /* A categorical param whose best choice is "c": TPE picks it most of the time once
@@ -1621,6 +1682,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tpe_golden_sequence),
+        cmocka_unit_test(tpe_ramp_extends),
         cmocka_unit_test(tpe_startup_is_random),
         cmocka_unit_test(tpe_beats_random),
         cmocka_unit_test(tpe_multivariate),
