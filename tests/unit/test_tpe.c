@@ -670,20 +670,18 @@ static knob_trial *trial_open(knob_study *s, double *x)
     return t;
 }
 
-/* The same past a long history (2,400 trials: the bad side is merged into cells whose
- * sums the long-lived sampler keeps between asks): its suggestions equal a new sampler's
- * through tells, prunes, failed trials, trials left running (constant liar) and another
- * worker's trials told out of order. */
-static void tpe_cache_never_stale_long(void **state)
+/* The same past a history of `history` random trials: the long-lived sampler's
+ * suggestions equal a new sampler's through tells, prunes, failed trials, trials left
+ * running (constant liar) and another worker's trials told out of order. */
+static void never_stale_after(int history)
 {
-    (void)state;
     static const char *const variants[] = {"seed=4,constant_liar=true", "seed=4"};
     for (int v = 0; v < 2; v++) {
         knob_storage *st[2] = {mem(), mem()};
         for (int k = 0; k < 2; k++) {
             knob_study *r = make_study(st[k], "random", "seed=3", NULL, 0);
             double x[2];
-            for (int i = 0; i < 2400; i++)
+            for (int i = 0; i < history; i++)
                 trial_ending(r, i % 50 == 7 ? 2 : i % 9 == 4 ? 1 : 0, x);
             knob_study_free(r);
         }
@@ -718,6 +716,22 @@ static void tpe_cache_never_stale_long(void **state)
         knob_storage_close(st[0]);
         knob_storage_close(st[1]);
     }
+}
+
+/* 2,400 trials: the bad side is merged into cells whose sums the long-lived sampler keeps
+ * between asks. */
+static void tpe_cache_never_stale_long(void **state)
+{
+    (void)state;
+    never_stale_after(2400);
+}
+
+/* 600 trials: each param's bad side is fitted by extending the last ask's fit
+ * (knob__tpe_mix1_fit_ramp), a new sampler's from scratch. */
+static void tpe_cache_never_stale_ramp(void **state)
+{
+    (void)state;
+    never_stale_after(600);
 }
 
 /* Merged cells move the density of a long history by under 1%: the fit of 20,000
@@ -1706,6 +1720,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_cache_never_stale),
         cmocka_unit_test(tpe_cache_big_history),
         cmocka_unit_test(tpe_cache_never_stale_long),
+        cmocka_unit_test(tpe_cache_never_stale_ramp),
         cmocka_unit_test(tpe_sorted_input),
         cmocka_unit_test(tpe_merged_cells),
         cmocka_unit_test(tpe_constraints),
