@@ -5,7 +5,9 @@
  * to the point to matter: every term below e^-40 of the prior's (which is always in the
  * mixture, wide and centred) is dropped, so the result is exact to about 1e-14 while
  * costing O(log n + kernels nearby) instead of O(n) calls to exp(). The kernels at the
- * bandwidth floor, most of a long history, go through a fast Gauss transform. */
+ * bandwidth floor, most of a long history, go through a fast Gauss transform. A study's
+ * bad side changes little between asks: knob__tpe_mix1_fit_ramp extends the last fit
+ * instead of making it again. */
 #include "math/tpe_parzen.h"
 #include "math/tpe_normal.h"
 
@@ -234,6 +236,7 @@ static int mix1_reserve(knob__tpe_mix1 *m, size_t n)
 }
 
 static void ramp_free(struct knob__tpe_ramp *r);
+static void ramp_forget(struct knob__tpe_ramp *r);
 
 void knob__tpe_mix1_free(knob__tpe_mix1 *m)
 {
@@ -577,7 +580,8 @@ int knob__tpe_mix1_fit_merged(knob__tpe_mix1 *m, const knob__tpe_axis *a, const 
 static int mix1_fit(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, const double *w,
                     size_t n, size_t n_obs, const knob__tpe_settings *set)
 {
-    size_t k = n + 1; /* the kernels and the prior, which is index n */
+    size_t k = n + 1;     /* the kernels and the prior, which is index n */
+    ramp_forget(m->ramp); /* what knob__tpe_mix1_fit_ramp noted is not m's fit any more */
     if (mix1_reserve(m, k))
         return KNOB__MATH_ENOMEM;
     double *mu = m->scratch, *sig = mu + m->cap, *c = sig + m->cap, *cb = c + m->cap;
@@ -631,7 +635,8 @@ struct knob__tpe_ramp {
     knob__tpe_axis ax;
     knob__tpe_settings set;
     double lo;            /* the bandwidth floor, the transform's kernels' */
-    size_t n, cap;        /* observations (0: nothing kept) */
+    size_t n, cap;        /* observations (0: nothing noted) */
+    bool kept;            /* the fields below are set (else only y: ramp_note) */
     double *y, *sig, *z;  /* by observation: centre, bandwidth, 1 / truncation mass */
     uint32_t *sorted;     /* observations by (y, index) */
     uint8_t *at_floor;    /* its bandwidth is the floor: it is in the transform */
@@ -654,6 +659,12 @@ static void ramp_free(struct knob__tpe_ramp *r)
     free(r->s0);
     free(r->count);
     free(r);
+}
+
+static void ramp_forget(struct knob__tpe_ramp *r)
+{
+    if (r)
+        r->n = 0;
 }
 
 static int ramp_reserve(struct knob__tpe_ramp *r, size_t n, size_t n_box)
@@ -780,43 +791,53 @@ static double ramp_sigma(const struct knob__tpe_ramp *r, size_t q, size_t n)
     return dmin(dmax(out, r->lo), a->high - a->low);
 }
 
-/* Keeps the fit just made of n observations y[] with weights w[] (mix1_fit's arrays in m)
- * for the next, when its fast Gauss transform holds the kernels at the floor lo. */
-static int ramp_keep(knob__tpe_mix1 *m, const double *y, const double *w, size_t n,
+/* Notes the fit just made from scratch of n observations y[]: a next fit that extends them
+ * keeps it (ramp_keep) before extending it. */
+static int ramp_note(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, size_t n,
                      const knob__tpe_settings *set, double lo)
 {
     if (!m->ramp && !(m->ramp = calloc(1, sizeof *m->ramp)))
         return KNOB__MATH_ENOMEM;
     struct knob__tpe_ramp *r = m->ramp;
     r->n = 0;
+    r->kept = false;
     if (!m->n_box || m->fgt_sigma != lo)
-        return KNOB__MATH_OK;
-    const knob__tpe_axis *a = &m->ax;
+        return KNOB__MATH_OK; /* no transform: nothing to keep */
+    if (ramp_reserve(r, n, (size_t)((a->high - a->low) / lo) + 2))
+        return KNOB__MATH_ENOMEM;
     r->ax = *a;
     r->set = *set;
     r->lo = lo;
-    if (ramp_reserve(r, n, (size_t)((a->high - a->low) / lo) + 2))
-        return KNOB__MATH_ENOMEM;
-    double total = set->prior_weight;
-    for (size_t i = 0; i < n; i++)
-        total += w[i];
     memcpy(r->y, y, n * sizeof *y);
-    memcpy(r->sig, m->obs_sigma, n * sizeof *y);
+    r->n = n;
+    return KNOB__MATH_OK;
+}
+
+/* Keeps the noted fit, still m's (mix1_fit's arrays), for the next to extend: its
+ * bandwidths, sorted order, truncation masses and the transform's sums per box. */
+static void ramp_keep(const knob__tpe_mix1 *m, struct knob__tpe_ramp *r)
+{
+    size_t n = r->n, ramp = n - RAMP_FLAT;
+    double lo_w = 1.0 / (double)n, step = (1 - lo_w) / (double)(ramp - 1);
+    double total = r->set.prior_weight;
+    for (size_t i = 0; i < n; i++) /* knob__tpe_default_weights(n), summed as mix1_fit */
+        total += i + 1 < ramp ? (double)i * step + lo_w : 1;
+    memcpy(r->sig, m->obs_sigma, n * sizeof *r->sig);
     memcpy(r->sorted, m->idx, n * sizeof *r->sorted);
-    for (size_t i = 0; i < n; i++) /* kernel_consts' coefficient, undone */
-        r->z[i] =
-            m->obs_a[i] * (set->sigma_weighted ? SQRT_2PI : r->sig[i] * SQRT_2PI) / (w[i] / total);
+    for (size_t i = 0; i < n; i++) { /* kernel_consts' coefficient, undone */
+        double wn = (i + 1 < ramp ? (double)i * step + lo_w : 1) / total;
+        r->z[i] = m->obs_a[i] * (r->set.sigma_weighted ? SQRT_2PI : r->sig[i] * SQRT_2PI) / wn;
+    }
     memset(r->s0, 0, 2 * r->n_box * FGT_TERMS * sizeof *r->s0);
     memset(r->count, 0, r->n_box * sizeof *r->count);
     memset(r->at_floor, 0, n);
     r->n_lo = r->used = 0;
     r->zmax = 0;
-    r->ramp = n - RAMP_FLAT;
+    r->ramp = ramp;
     for (size_t i = 0; i < n; i++)
-        if (r->sig[i] == lo)
+        if (r->sig[i] == r->lo)
             ramp_join(r, i);
-    r->n = n;
-    return KNOB__MATH_OK;
+    r->kept = true;
 }
 
 /* Observation i's bandwidth is now s. RAMP_REFIT when it would leave the transform. */
@@ -833,31 +854,58 @@ static int ramp_resize(struct knob__tpe_ramp *r, size_t i, double s)
     return KNOB__MATH_OK;
 }
 
-/* Adds observations r->n .. n - 1 of y[] to the kept fit. RAMP_REFIT when the kept
- * sums cannot give the new fit. */
-static int ramp_extend(struct knob__tpe_ramp *r, const double *y, size_t n)
+/* Places observation k of value v among the kept ones (r->n of them): those from k on move
+ * up one index (k < r->n: one that moved over from the other side, in time order; else a
+ * new one). RAMP_REFIT when the kept sums cannot follow. */
+static int ramp_place(struct knob__tpe_ramp *r, size_t k, double v)
+{
+    size_t n = r->n;
+    if (k < n) {
+        memmove(r->y + k + 1, r->y + k, (n - k) * sizeof *r->y);
+        memmove(r->sig + k + 1, r->sig + k, (n - k) * sizeof *r->sig);
+        memmove(r->z + k + 1, r->z + k, (n - k) * sizeof *r->z);
+        memmove(r->at_floor + k + 1, r->at_floor + k, n - k);
+        for (size_t q = 0; q < n; q++)
+            r->sorted[q] += r->sorted[q] >= k;
+        if (k < r->ramp) { /* the ramp's kernels from k on: each index one more */
+            for (size_t i = k + 1; i <= r->ramp; i++)
+                if (r->at_floor[i])
+                    ramp_add(r, r->s1, i, 1);
+            r->ramp++; /* the sums hold [0, ramp) but k, which ramp_join adds */
+        }
+    }
+    r->y[k] = v;
+    r->sig[k] = NAN;
+    r->at_floor[k] = 0;
+    size_t p = 0, hi = n; /* by (centre, index), as the stable sort */
+    while (p < hi) {
+        size_t mid = p + (hi - p) / 2, i = r->sorted[mid];
+        if (r->y[i] < v || (r->y[i] == v && i < k))
+            p = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(r->sorted + p + 1, r->sorted + p, (n - p) * sizeof *r->sorted);
+    r->sorted[p] = (uint32_t)k;
+    r->n = n + 1;
+    for (size_t q = p ? p - 1 : 0; q <= p + 1 && q <= n; q++)
+        if (ramp_resize(r, r->sorted[q], ramp_sigma(r, q, n + 1)))
+            return RAMP_REFIT;
+    return KNOB__MATH_OK;
+}
+
+/* The kept fit's observations become y[0 .. n): the kept ones with y[ins] placed among
+ * them (ins < SIZE_MAX), then the new ones. RAMP_REFIT when the kept sums cannot give
+ * the new fit. */
+static int ramp_extend(struct knob__tpe_ramp *r, const double *y, size_t n, size_t ins)
 {
     if (ramp_reserve(r, n, r->n_box))
         return KNOB__MATH_ENOMEM;
-    for (size_t j = r->n; j < n; j++) {
-        r->y[j] = y[j];
-        r->sig[j] = NAN;
-        r->at_floor[j] = 0;
-        size_t p = 0, hi = j; /* after the equal centres, as the stable sort */
-        while (p < hi) {
-            size_t mid = p + (hi - p) / 2;
-            if (r->y[r->sorted[mid]] <= y[j])
-                p = mid + 1;
-            else
-                hi = mid;
-        }
-        memmove(r->sorted + p + 1, r->sorted + p, (j - p) * sizeof *r->sorted);
-        r->sorted[p] = (uint32_t)j;
-        for (size_t q = p ? p - 1 : 0; q <= p + 1 && q <= j; q++)
-            if (ramp_resize(r, r->sorted[q], ramp_sigma(r, q, j + 1)))
-                return RAMP_REFIT;
-    }
-    r->n = n;
+    int rc = ins < SIZE_MAX ? ramp_place(r, ins, y[ins]) : KNOB__MATH_OK;
+    for (size_t j = r->n; j < n && !rc; j++)
+        rc = ramp_place(r, j, y[j]);
+    if (rc)
+        return rc;
     for (size_t i = r->ramp; i < n - RAMP_FLAT; i++) {
         if (r->at_floor[i]) {
             ramp_add(r, r->s0, i, 1);
@@ -987,17 +1035,30 @@ int knob__tpe_mix1_fit_ramp(knob__tpe_mix1 *m, const knob__tpe_axis *a, const do
         return knob__tpe_mix1_fit(m, a, y, w, n, set);
     }
     double lo = (a->high - a->low) * dmax(set->min_bandwidth, 1.0 / (2.0 + (double)n));
-    if (r && r->n && r->n < n && r->lo == lo && same_axis(&r->ax, a) &&
-        same_settings(&r->set, set) && memcmp(r->y, y, r->n * sizeof *y) == 0) {
+    /* y[] is the noted observations followed by new ones, or with one placed among them
+     * (the good side's last, moved over) and new ones after */
+    size_t k = 0, ins = SIZE_MAX;
+    bool extends =
+        r && r->n && r->n < n && r->lo == lo && same_axis(&r->ax, a) && same_settings(&r->set, set);
+    while (extends && k < r->n && memcmp(&r->y[k], &y[k], sizeof *y) == 0)
+        k++;
+    if (extends && k < r->n) {
+        ins = k;
+        extends = memcmp(r->y + k, y + k + 1, (r->n - k) * sizeof *y) == 0;
+    }
+    if (extends) {
+        /* the noted fit is m's until a fit replaces it: this one, or ramp_apply's */
+        if (!r->kept)
+            ramp_keep(m, r);
         r->set.prior_weight = set->prior_weight;
-        int rc = ramp_extend(r, y, n);
+        int rc = ramp_extend(r, y, n, ins);
         if (rc == KNOB__MATH_OK)
             return ramp_apply(m, r);
         if (rc != RAMP_REFIT)
             return rc;
     }
     int rc = mix1_fit(m, a, y, w, n, n, set);
-    return rc ? rc : ramp_keep(m, y, w, n, set, lo);
+    return rc ? rc : ramp_note(m, a, y, n, set, lo);
 }
 
 double knob__tpe_mix1_sample(const knob__tpe_mix1 *m, knob_rng *r)

@@ -803,40 +803,54 @@ static void tpe_sorted_input(void **state)
 
 /* A fit that extends the last (knob__tpe_mix1_fit_ramp) gives the mixture a fit from
  * scratch gives, as observations arrive one or a few at a time (the bad side between
- * asks), when an earlier one changes, and when the settings change; and it does extend
- * (obs_a is NULL after such a fit) most of the time. */
+ * asks), as one is placed among the earlier ones (the good side's last, moved over),
+ * when an earlier one changes and when the settings change; and it does extend (obs_a is
+ * NULL after such a fit) most of the time. */
 static void tpe_ramp_extends(void **state)
 {
     (void)state;
     enum { N = 1400 };
     knob_rng r;
     knob_rng_seed(&r, 17);
-    double *y = malloc(N * sizeof *y), *w = malloc(N * sizeof *w);
+    double *src = malloc(N * sizeof *src), *y = malloc(N * sizeof *y), *w = malloc(N * sizeof *w);
     for (size_t i = 0; i < N; i++) /* clustered, spread, repeated, at the ends */
-        y[i] = i % 7 == 0   ? 10
-               : i % 5 == 0 ? y[i / 2]
-               : i % 2      ? knob_rng_uniform(&r) * 15 - 5
-                            : fmin(fmax(3 + 0.3 * knob_rng_normal(&r), -5), 10);
+        src[i] = i % 7 == 0   ? 10
+                 : i % 5 == 0 ? src[i / 2]
+                 : i % 2      ? knob_rng_uniform(&r) * 15 - 5
+                              : fmin(fmax(3 + 0.3 * knob_rng_normal(&r), -5), 10);
     knob__tpe_axis ax;
     knob__tpe_axis_number(&ax, -5, 10, 0, false, false);
     knob__tpe_settings set = {
         .prior_weight = 2.0, .magic_clip = true, .min_bandwidth = 0.01, .sigma_weighted = true};
     knob__tpe_mix1 inc = {0}, ref = {0};
-    size_t fits = 0, extended = 0;
-    for (size_t n = 60; n <= N; n += 1 + (n % 11 == 0 ? 3 : 0)) {
-        if (n == 700)
+    size_t fits = 0, extended = 0, n = 0;
+    for (size_t taken = 0; taken < N;) {
+        /* one or four new ones at the end; every ninth step one placed among them first
+         * (near the start, in the weights' ramp, or among the newest 25) */
+        size_t step = fits % 9 == 4 && n > 60 ? 1 : 0, at = (fits / 9) % 3;
+        if (step) {
+            size_t k = at == 0 ? 3 : at == 1 ? n / 2 : n - 10;
+            memmove(y + k + 1, y + k, (n - k) * sizeof *y);
+            y[k] = src[taken++];
+            n++;
+        }
+        for (size_t j = 0; j < (fits % 11 == 0 ? 4u : 1u) && taken < N; j++)
+            y[n++] = src[taken++];
+        if (n < 60)
+            continue;
+        if (fits == 300)
             y[123] += 0.5; /* an earlier observation changes */
-        if (n == 900)
+        if (fits == 500)
             set.sigma_weighted = false;
-        if (n == 1100)
+        if (fits == 700)
             set.consider_endpoints = true;
         knob__tpe_default_weights(n, w);
         assert_int_equal(knob__tpe_mix1_fit_ramp(&inc, &ax, y, w, n, &set), KNOB_OK);
         assert_int_equal(knob__tpe_mix1_fit(&ref, &ax, y, w, n, &set), KNOB_OK);
-        fits++;
         extended += inc.obs_a == NULL;
-        if (n == 700 || n == 900 || n == 1100)
+        if (fits == 300 || fits == 500 || fits == 700)
             assert_non_null(inc.obs_a); /* fitted from scratch */
+        fits++;
         assert_int_equal(inc.n, n);
         for (int k = 0; k < 40; k++) {
             double v = -5 + 15 * (k + 0.37) / 40, a = knob__tpe_mix1_logpdf(&inc, v);
@@ -858,6 +872,7 @@ static void tpe_ramp_extends(void **state)
     assert_true(extended * 10 >= fits * 8);
     knob__tpe_mix1_free(&inc);
     knob__tpe_mix1_free(&ref);
+    free(src);
     free(y);
     free(w);
 }
