@@ -867,10 +867,20 @@ static int ramp_place(struct knob__tpe_ramp *r, size_t k, double v)
         memmove(r->at_floor + k + 1, r->at_floor + k, n - k);
         for (size_t q = 0; q < n; q++)
             r->sorted[q] += r->sorted[q] >= k;
-        if (k < r->ramp) { /* the ramp's kernels from k on: each index one more */
-            for (size_t i = k + 1; i <= r->ramp; i++)
-                if (r->at_floor[i])
-                    ramp_add(r, r->s1, i, 1);
+        if (k < r->ramp) {         /* the ramp's kernels from k on: each index one more */
+            if (k < r->ramp / 2) { /* s1 += s0 - (the sums over those before k) */
+                double *pre = r->fl;
+                memset(pre, 0, r->n_box * FGT_TERMS * sizeof *pre);
+                for (size_t i = 0; i < k; i++)
+                    if (r->at_floor[i])
+                        ramp_add(r, pre, i, 1);
+                for (size_t j = 0; j < r->n_box * FGT_TERMS; j++)
+                    r->s1[j] += r->s0[j] - pre[j];
+            } else {
+                for (size_t i = k + 1; i <= r->ramp; i++)
+                    if (r->at_floor[i])
+                        ramp_add(r, r->s1, i, 1);
+            }
             r->ramp++; /* the sums hold [0, ramp) but k, which ramp_join adds */
         }
     }
