@@ -403,6 +403,26 @@ static double hermite_density(const double *a, double t)
     return s;
 }
 
+/* hermite_density of two boxes at once (the two recurrences interleave; each is computed
+ * as hermite_density computes it). */
+static void hermite_density2(const double *a, const double *b, double t, double u, double *sa,
+                             double *sb)
+{
+    double g0 = knob__tpe_exp(-0.5 * t * t), g1 = -t * g0, s = a[0] * g0 + a[1] * g1;
+    double h0 = knob__tpe_exp(-0.5 * u * u), h1 = -u * h0, r = b[0] * h0 + b[1] * h1;
+    for (int k = 1; k + 1 < FGT_TERMS; k++) {
+        double g2 = -t * g1 - k * g0, h2 = -u * h1 - k * h0;
+        s += a[k + 1] * g2;
+        r += b[k + 1] * h2;
+        g0 = g1;
+        g1 = g2;
+        h0 = h1;
+        h1 = h2;
+    }
+    *sa = s;
+    *sb = r;
+}
+
 /* sum_{n >= 1} M_n G_{n-1}(t) of one box (the Hermite part of its CDF, times sqrt(2 pi)). */
 static double hermite_cdf(const double *a, double t)
 {
@@ -422,13 +442,21 @@ static double fgt_sum(const knob__tpe_mix1 *m, double y, double ref)
     double half = 0.5 * m->ax.q, total = 0, inv = 1 / m->fgt_sigma;
     size_t b, e;
     fgt_window(m, y, ref, half, &b, &e);
+    if (half == 0) {
+        for (; b + 1 < e; b += 2) {
+            double s0, s1;
+            hermite_density2(m->box_a + b * FGT_TERMS, m->box_a + (b + 1) * FGT_TERMS,
+                             (y - m->box_c[b]) * inv, (y - m->box_c[b + 1]) * inv, &s0, &s1);
+            total += s0;
+            total += s1;
+        }
+        if (b < e)
+            total += hermite_density(m->box_a + b * FGT_TERMS, (y - m->box_c[b]) * inv);
+        return total * knob__tpe_exp(m->fgt_c0 - ref);
+    }
     for (; b < e; b++) {
         const double *a = m->box_a + b * FGT_TERMS;
         double t = (y - m->box_c[b]) * inv;
-        if (half == 0) {
-            total += hermite_density(a, t);
-            continue;
-        }
         double lo = t - half * inv, hi = t + half * inv;
         total +=
             a[0] * knob__tpe_mass(lo, hi) + (hermite_cdf(a, hi) - hermite_cdf(a, lo)) / SQRT_2PI;
