@@ -326,6 +326,19 @@ static int fgt_reserve(knob__tpe_mix1 *m, size_t boxes)
     return KNOB__MATH_OK;
 }
 
+/* row[k] += term v^k, k < FGT_TERMS: a kernel's power sums (its offset v in sigmas). */
+static inline void add_powers(double *row, double term, double v)
+{
+    row[0] += term;
+#ifdef __GNUC__
+#pragma GCC unroll 16
+#endif
+    for (int k = 1; k < FGT_TERMS; k++) {
+        term *= v;
+        row[k] += term;
+    }
+}
+
 /* Moments of the FGT's kernels (cls[i] == FGT_CLASS, all of bandwidth sigma), taken in mu
  * order (order[0..n)). */
 static void fgt_build(knob__tpe_mix1 *m, const uint32_t *order, const uint32_t *cls, double sigma)
@@ -358,15 +371,7 @@ static void fgt_build(knob__tpe_mix1 *m, const uint32_t *order, const uint32_t *
             memset(acc, 0, FGT_TERMS * sizeof *acc);
         }
         /* Power sums first; divided by n! below, once per box. */
-        double v = (m->box_c[m->n_box - 1] - mu[i]) * isig, term = c[i] * itop;
-        acc[0] += term;
-#ifdef __GNUC__
-#pragma GCC unroll 16
-#endif
-        for (int k = 1; k < FGT_TERMS; k++) {
-            term *= v;
-            acc[k] += term;
-        }
+        add_powers(acc, c[i] * itop, (m->box_c[m->n_box - 1] - mu[i]) * isig);
     }
     double fact[FGT_TERMS];
     fact[0] = 1;
@@ -498,26 +503,14 @@ static void assign_classes(const double *sig, size_t n, double lo, bool fgt, uin
     }
 }
 
-/* Places the kernels summed directly, taken in mu order (order[0..n)), into bandwidth
- * classes, each sorted by mu; those at the bandwidth floor, when many, go to the fast
- * Gauss transform instead. The scratch arrays hold every kernel in observation order. */
-static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
+/* Places the kernels summed directly (cls[i] < FGT_CLASS, count[k] of class k), taken in
+ * mu order (order[0..n)), into m's classes, each sorted by mu, with each class's largest
+ * bandwidth and peak. mu, sig, c (coefficient) and cb (peak) are by observation. */
+static void place_classes(knob__tpe_mix1 *m, const uint32_t *order, size_t n, const uint32_t *cls,
+                          const size_t *count, const double *mu, const double *sig, const double *c,
+                          const double *cb)
 {
-    size_t n = m->n, count[KNOB__TPE_CLASSES + 1] = {0}, start[KNOB__TPE_CLASSES + 1];
-    const double *sig = m->obs_sigma, *c = m->obs_a, *cb = c + m->cap;
-    uint32_t *cls = m->idx + 2 * m->cap;
-    double lo = INFINITY;
-    size_t n_lo = 0;
-    for (size_t i = 0; i < n; i++)
-        lo = dmin(lo, sig[i]);
-    for (size_t i = 0; i < n; i++)
-        n_lo += sig[i] == lo;
-    bool fgt = n_lo >= FGT_MIN && (m->ax.high - m->ax.low) / lo < 1e6 && /* boxes stay few */
-               n_lo >= FGT_PER_BOX * boxes_of(m, order, sig, lo);
-    if (fgt && fgt_reserve(m, (size_t)((m->ax.high - m->ax.low) / lo) + 2))
-        return KNOB__MATH_ENOMEM;
-    assign_classes(sig, n, lo, fgt, cls, count);
-    size_t at = 0;
+    size_t at = 0, start[KNOB__TPE_CLASSES];
     m->n_class = 0;
     for (size_t k = 0; k < KNOB__TPE_CLASSES; k++) {
         start[k] = at;
@@ -530,7 +523,7 @@ static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
         if (cls[i] == FGT_CLASS)
             continue;
         size_t p = start[cls[i]]++;
-        m->mu[p] = m->obs_mu[i];
+        m->mu[p] = mu[i];
         m->sigma[p] = sig[i];
         m->isig[p] = 1 / sig[i];
         m->a[p] = c[i];
@@ -545,6 +538,28 @@ static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
         }
         cl->cb_hi = log(peak);
     }
+}
+
+/* Places the kernels summed directly, taken in mu order (order[0..n)), into bandwidth
+ * classes, each sorted by mu; those at the bandwidth floor, when many, go to the fast
+ * Gauss transform instead. The scratch arrays hold every kernel in observation order. */
+static int mix1_classes(knob__tpe_mix1 *m, const uint32_t *order)
+{
+    size_t n = m->n, count[KNOB__TPE_CLASSES + 1] = {0};
+    const double *sig = m->obs_sigma, *c = m->obs_a, *cb = c + m->cap;
+    uint32_t *cls = m->idx + 2 * m->cap;
+    double lo = INFINITY;
+    size_t n_lo = 0;
+    for (size_t i = 0; i < n; i++)
+        lo = dmin(lo, sig[i]);
+    for (size_t i = 0; i < n; i++)
+        n_lo += sig[i] == lo;
+    bool fgt = n_lo >= FGT_MIN && (m->ax.high - m->ax.low) / lo < 1e6 && /* boxes stay few */
+               n_lo >= FGT_PER_BOX * boxes_of(m, order, sig, lo);
+    if (fgt && fgt_reserve(m, (size_t)((m->ax.high - m->ax.low) / lo) + 2))
+        return KNOB__MATH_ENOMEM;
+    assign_classes(sig, n, lo, fgt, cls, count);
+    place_classes(m, order, n, cls, count, m->obs_mu, sig, c, cb);
     m->n_box = 0;
     if (fgt)
         fgt_build(m, order, cls, lo);
@@ -761,13 +776,8 @@ static size_t ramp_box(const struct knob__tpe_ramp *r, double mu)
 static void ramp_add(const struct knob__tpe_ramp *r, double *row, size_t i, double times)
 {
     double isig = 1 / r->lo, b = (double)(int64_t)((r->y[i] - r->ax.low) * isig);
-    double v = (r->ax.low + (b + 0.5) * r->lo - r->y[i]) * isig, term = r->z[i] * times;
-    row += (size_t)b * FGT_TERMS;
-    row[0] += term;
-    for (int k = 1; k < FGT_TERMS; k++) {
-        term *= v;
-        row[k] += term;
-    }
+    double v = (r->ax.low + (b + 0.5) * r->lo - r->y[i]) * isig;
+    add_powers(row + (size_t)b * FGT_TERMS, r->z[i] * times, v);
 }
 
 /* Observation i joins the transform (its bandwidth is the floor). */
@@ -984,45 +994,14 @@ static int ramp_apply(knob__tpe_mix1 *m, struct knob__tpe_ramp *r)
     kernel_consts(a, m->prior_mu, m->prior_sigma, m->prior_w, weighted, &coef, &unused);
     m->prior_c = log(coef);
     /* the kernels above the floor, summed directly, in classes as mix1_classes makes them */
-    size_t count[KNOB__TPE_CLASSES] = {0}, start[KNOB__TPE_CLASSES];
+    size_t count[KNOB__TPE_CLASSES + 1] = {0};
     uint32_t *cls = m->idx + 2 * m->cap;
-    for (size_t i = 0; i < n; i++) {
-        if (r->at_floor[i])
-            continue;
-        int e;
-        frexp(r->sig[i] / r->lo, &e);
-        cls[i] =
-            e - 1 < KNOB__TPE_CLASSES - 1 ? (uint32_t)(e > 0 ? e - 1 : 0) : KNOB__TPE_CLASSES - 1;
-        count[cls[i]]++;
-    }
-    size_t at = 0;
-    m->n_class = 0;
-    for (size_t k = 0; k < KNOB__TPE_CLASSES; k++) {
-        start[k] = at;
-        if (count[k])
-            m->cls[m->n_class++] = (knob__tpe_class){at, at + count[k], 0, -INFINITY};
-        at += count[k];
-    }
-    for (size_t q = 0; q < n; q++) {
-        uint32_t i = r->sorted[q];
-        if (r->at_floor[i])
-            continue;
-        size_t p = start[cls[i]]++;
-        double s = r->sig[i];
-        m->mu[p] = r->y[i];
-        m->sigma[p] = s;
-        m->isig[p] = 1 / s;
-        m->a[p] = m->ab[p] = W(i) * it * r->z[i] / (weighted ? SQRT_2PI : s * SQRT_2PI);
-    }
-    for (size_t k = 0; k < m->n_class; k++) {
-        knob__tpe_class *cl = &m->cls[k];
-        double peak = 0;
-        for (size_t p = cl->lo; p < cl->hi; p++) {
-            cl->sig_hi = dmax(cl->sig_hi, m->sigma[p]);
-            peak = dmax(peak, m->ab[p]);
-        }
-        cl->cb_hi = log(peak);
-    }
+    double *c = m->scratch + 2 * m->cap; /* free: the observations are r's */
+    for (size_t i = 0; i < n; i++)
+        if (!r->at_floor[i])
+            c[i] = W(i) * it * r->z[i] / (weighted ? SQRT_2PI : r->sig[i] * SQRT_2PI);
+    assign_classes(r->sig, n, r->lo, true, cls, count); /* at the floor: sig == lo */
+    place_classes(m, r->sorted, n, cls, count, r->y, r->sig, c, c);
     /* the transform: the ramp's sums at this n's weights, plus the newest kernels' */
     double *fl = r->fl, fact[FGT_TERMS], iz = 1 / r->zmax;
     uint8_t *touched = r->touched;
