@@ -710,14 +710,12 @@ static void ramp_forget(struct knob__tpe_ramp *r)
         r->n = 0;
 }
 
+/* Room for n observations and n_box boxes. The observations' block is grown last, so that
+ * a failure leaves the kept ones where they were. */
 static int ramp_reserve(struct knob__tpe_ramp *r, size_t n, size_t n_box)
 {
     if (n > r->cap) {
         size_t cap = n + n / 2;
-        double *d = realloc(r->y, 3 * cap * sizeof *d);
-        if (!d)
-            return KNOB__MATH_ENOMEM;
-        r->y = d;
         uint32_t *s = realloc(r->sorted, cap * sizeof *s);
         if (!s)
             return KNOB__MATH_ENOMEM;
@@ -726,24 +724,28 @@ static int ramp_reserve(struct knob__tpe_ramp *r, size_t n, size_t n_box)
         if (!f)
             return KNOB__MATH_ENOMEM;
         r->at_floor = f;
-        /* sig and z move with the block; their contents are the caller's to refill */
-        if (r->n)
+        double *d = realloc(r->y, 3 * cap * sizeof *d);
+        if (!d)
+            return KNOB__MATH_ENOMEM;
+        /* y, sig and z in one block: sig and z move up with it */
+        if (r->n) {
             memmove(d + 2 * cap, d + 2 * r->cap, r->n * sizeof *d);
-        if (r->n)
             memmove(d + cap, d + r->cap, r->n * sizeof *d);
+        }
+        r->y = d;
+        r->sig = d + cap;
+        r->z = d + 2 * cap;
         r->cap = cap;
     }
-    r->sig = r->y + r->cap;
-    r->z = r->y + 2 * r->cap;
     if (n_box > r->n_box || !r->s0) {
-        double *b = realloc(r->s0, 3 * n_box * FGT_TERMS * sizeof *b);
-        if (!b)
-            return KNOB__MATH_ENOMEM;
-        r->s0 = b;
         uint32_t *c = realloc(r->count, n_box * (sizeof *c + 1));
         if (!c)
             return KNOB__MATH_ENOMEM;
         r->count = c;
+        double *b = realloc(r->s0, 3 * n_box * FGT_TERMS * sizeof *b);
+        if (!b)
+            return KNOB__MATH_ENOMEM;
+        r->s0 = b;
     }
     r->touched = (uint8_t *)(r->count + n_box);
     r->n_box = n_box;
@@ -1070,9 +1072,12 @@ int knob__tpe_mix1_fit_ramp(knob__tpe_mix1 *m, const knob__tpe_axis *a, const do
         r->set.prior_weight = set->prior_weight;
         int rc = ramp_extend(r, y, n, ins);
         if (rc == KNOB__MATH_OK)
-            return ramp_apply(m, r);
-        if (rc != RAMP_REFIT)
+            rc = ramp_apply(m, r);
+        if (rc != RAMP_REFIT) {
+            if (rc) /* out of memory: what is kept may be half done */
+                r->n = 0;
             return rc;
+        }
     }
     int rc = mix1_fit(m, a, y, w, n, n, set);
     return rc ? rc : ramp_note(m, a, y, n, set, lo);
