@@ -1199,9 +1199,11 @@ static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, dou
     knob__tpe_settings set = settings(p), set_g = set;
     set_g.prior_weight = prior_g;
     knob__tpe_mix1 *above = above_fitted || !kept ? &p->above : kept;
-    if (knob__tpe_mix1_fit(&p->below, ax, yg, wg, ng, &set_g) ||
-        (!above_fitted && kept && knob__tpe_mix1_fit_ramp(kept, ax, yb, wb, nb, &set)) ||
-        (!above_fitted && !kept && knob__tpe_mix1_fit(&p->above, ax, yb, wb, nb, &set)))
+    int rc = knob__tpe_mix1_fit(&p->below, ax, yg, wg, ng, &set_g);
+    if (!rc && !above_fitted)
+        rc = kept ? knob__tpe_mix1_fit_ramp(kept, ax, yb, wb, nb, &set)
+                  : knob__tpe_mix1_fit(above, ax, yb, wb, nb, &set);
+    if (rc)
         return estimator_failed(ng + nb);
     double best = -INFINITY;
     for (int64_t k = 0; k < p->n_ei_candidates; k++) {
