@@ -256,7 +256,7 @@ static const char *const sql[Q_COUNT] = {
      * another (a worker and the one failing it as stale) waits for the trial's row lock
      * and then finds it finished: the UPDATE's condition is checked again on the row. */
     [Q_FINISH] = "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
-                 " WHERE id = $2 AND study = $1 AND state IN (0, 4) RETURNING id), v AS (INSERT "
+                 " WHERE id = $2 AND study = $1 AND state = 0 RETURNING id), v AS (INSERT "
                  "INTO knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
                  "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1) "
                  "SELECT COUNT(*) FROM t",
@@ -264,7 +264,7 @@ static const char *const sql[Q_COUNT] = {
      * written only when it finishes. Data-modifying CTEs run whether read or not. */
     [Q_FINISH_PARAMS] =
         "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
-        " WHERE id = $2 AND study = $1 AND state IN (0, 4) RETURNING id), v AS (INSERT INTO "
+        " WHERE id = $2 AND study = $1 AND state = 0 RETURNING id), v AS (INSERT INTO "
         "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
         "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1), p AS (INSERT INTO "
         "knob_params(trial, position, name, dist, internal) SELECT t.id, (SELECT COUNT(*) FROM "
@@ -1722,7 +1722,7 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     return with_retry(be, op_set_trial_attr, &a, false, "set a trial attribute");
 }
 
-/* Why a finish changed nothing: the trial is gone, or already finished. */
+/* Why a finish changed nothing: the trial is gone, already finished, or WAITING. */
 static int not_finished(pg *d, id_args *a)
 {
     char t[32], s[32];
@@ -1742,6 +1742,11 @@ static int not_finished(pg *d, id_args *a)
     /* After a lost connection the first attempt may have committed: same state, done. */
     if (a->retried && old == (int)a->state)
         return KNOB_OK;
+    if (old == KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "cannot finish trial %lld: it is waiting (enqueued, not asked yet); a "
+                           "trial is finished once it has been asked (in '%s')",
+                           (long long)number, d->where);
     return knob__error(KNOB_ESTATE, "cannot finish trial %lld: it is already %s (in '%s')",
                        (long long)number, knob_trial_state_str((knob_trial_state)old), d->where);
 }
