@@ -235,6 +235,18 @@ KNOB_API int knob_storage_open(const char *url, knob_storage **out);
 /* Closes the storage. Studies made from it must be freed first. NULL does nothing. */
 KNOB_API void knob_storage_close(knob_storage *st);
 
+/* Stops the waits for a storage that is away, as sqlite3_interrupt stops a statement: a
+ * PostgreSQL storage whose connection is lost retries for minutes (KNOB_PG_RETRY_SECONDS,
+ * 300 by default) before a call fails; once interrupted, the call under way stops retrying
+ * within a tenth of a second and every later call that finds the connection lost fails at
+ * once, with KNOB_ESTORAGE and "interrupted" in its message. Calls that reach the storage
+ * go on as before. For a program that is stopping (knob run on its first SIGTERM): what
+ * it could not write is left as it was (a RUNNING trial is failed later, when its
+ * heartbeat is missed). memory: and SQLite have no such wait (a SQLite write waits for
+ * another process's lock for its timeout, and that wait is not cut). It only sets a flag,
+ * so it may be called from a signal handler or from another thread. NULL does nothing. */
+KNOB_API void knob_storage_interrupt(knob_storage *st);
+
 /* Summary of a study, as listed by knob_storage_studies. */
 typedef struct knob_study_summary {
     const char *name;
