@@ -317,6 +317,7 @@ static void open_trial_by_number(void **state)
         assert_false(prune); /* 0.9, at step 0, beats the median */
         knob_trial_detach(u);
         assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* the enqueued trial 2 */
+        knob_trial_detach(t);
         assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 3 */
         assert_int_equal(knob_trial_number(t), 3);
         knob_trial_detach(t);
