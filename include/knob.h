@@ -235,6 +235,18 @@ KNOB_API int knob_storage_open(const char *url, knob_storage **out);
 /* Closes the storage. Studies made from it must be freed first. NULL does nothing. */
 KNOB_API void knob_storage_close(knob_storage *st);
 
+/* Stops the waits for a storage that is away, as sqlite3_interrupt stops a statement: a
+ * PostgreSQL storage whose connection is lost retries for minutes (KNOB_PG_RETRY_SECONDS,
+ * 300 by default) before a call fails; once interrupted, the call under way stops retrying
+ * within a tenth of a second and every later call that finds the connection lost fails at
+ * once, with KNOB_ESTORAGE and "interrupted" in its message. Calls that reach the storage
+ * go on as before. For a program that is stopping (knob run on its first SIGTERM): what
+ * it could not write is left as it was (a RUNNING trial is failed later, when its
+ * heartbeat is missed). memory: and SQLite have no such wait (a SQLite write waits for
+ * another process's lock for its timeout, and that wait is not cut). It only sets a flag,
+ * so it may be called from a signal handler or from another thread. NULL does nothing. */
+KNOB_API void knob_storage_interrupt(knob_storage *st);
+
 /* Summary of a study, as listed by knob_storage_studies. */
 typedef struct knob_study_summary {
     const char *name;
@@ -612,6 +624,19 @@ KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state stat
  * nothing. */
 KNOB_API void knob_trial_detach(knob_trial *t);
 
+/* Opens a handle on RUNNING trial `number` of `s`, one asked by another process or
+ * handle and detached there (knob ask, knob_trial_detach), as Optuna's Trial(study,
+ * trial_id) does: syncs the study, then the handle has the trial's params, intermediate
+ * values and attributes as stored. Use it as an asked trial: knob_trial_report and
+ * knob_trial_should_prune (the pruner sees every value reported so far, whoever
+ * reported it), attributes, suggest (a param the trial has gives its value; a new one is
+ * sampled independently); then knob_study_tell it, or knob_trial_detach it to leave it
+ * running. Returns KNOB_OK; KNOB_EINVAL (a NULL argument), KNOB_ENOTFOUND (no such
+ * trial), KNOB_ESTATE (the trial is finished, or WAITING: enqueued and not asked yet),
+ * KNOB_ENOMEM or a storage status, and then *out is NULL. Not thread-safe on one study
+ * handle, as knob_study_ask. */
+KNOB_API int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out);
+
 /* Writes the params `t` has suggested so far to the storage now. They are otherwise written
  * with the trial's next write (an attribute, a report, a heartbeat, its tell): a trial that
  * another process tells by number (knob_study_tell_number) while this handle holds it
@@ -623,7 +648,9 @@ KNOB_API int knob_trial_flush(knob_trial *t);
 
 /* Tells a trial by number, for a trial asked in another process (knob tell). The same
  * rules as knob_study_tell (a wrong count of values changes nothing); KNOB_ENOTFOUND when
- * there is no such trial. */
+ * there is no such trial. A WAITING trial (enqueued, not asked yet: it has no params) is
+ * refused with KNOB_ESTATE whatever the state told, as Optuna's tell refuses it, and
+ * changes nothing; it is told once an ask has taken it. */
 KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state,
                                     const double *values, size_t n_values, const char *fail_reason);
 
@@ -839,8 +866,8 @@ KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, siz
  * before the trial is told, and the new values replace the old. Syncs the study first.
  * Returns KNOB_OK; KNOB_EINVAL as knob_trial_set_constraints (s NULL, n 0, values NULL, a
  * value not finite, a count other than the study's earlier trials have); KNOB_ENOTFOUND
- * when there is no such trial; KNOB_ESTATE when the trial is already finished; or a
- * storage status. Nothing is written on an error. */
+ * when there is no such trial; KNOB_ESTATE when the trial is already finished, or WAITING
+ * (enqueued, not asked yet); or a storage status. Nothing is written on an error. */
 KNOB_API int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double *values,
                                               size_t n);
 

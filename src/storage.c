@@ -69,6 +69,12 @@ int knob_storage_open(const char *url, knob_storage **out)
     return KNOB_OK;
 }
 
+void knob_storage_interrupt(knob_storage *st)
+{
+    if (st && st->be->interrupt)
+        st->be->interrupt(st->h);
+}
+
 void knob_storage_close(knob_storage *st)
 {
     if (!st)

@@ -401,6 +401,43 @@ int knob_study_ask_claimed(knob_study *s, const char *key, const knob_attr *attr
     return ask(s, key, attrs, n_attrs, out, won);
 }
 
+int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out)
+{
+    if (out)
+        *out = NULL;
+    if (!s || !out)
+        return knob__error(KNOB_EINVAL, "knob_study_open_trial: NULL argument");
+    int rc = knob__view_sync(s);
+    if (rc)
+        return rc;
+    const knob_trial_info *info = knob__view_trial(&s->view, number);
+    if (!info)
+        return knob__error(KNOB_ENOTFOUND, "study '%s' has no trial %lld", s->name,
+                           (long long)number);
+    if (info->state == KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "study '%s': trial %lld is waiting (enqueued, not asked yet): a "
+                           "trial is opened once it has been asked",
+                           s->name, (long long)number);
+    if (info->state != KNOB_TRIAL_RUNNING)
+        return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
+                           (long long)number, knob_trial_state_str(info->state));
+    knob_trial *t = knob__trial_new(s);
+    if (!t)
+        return knob__oom("trial");
+    rc = knob__trial_load(t, info);
+    if (!rc)
+        rc = load_fixed(t);
+    if (!rc)
+        rc = remember(s, t);
+    if (rc) {
+        knob__trial_free(t);
+        return rc;
+    }
+    *out = t;
+    return KNOB_OK;
+}
+
 /* ---------------------------------------------------------------- tell */
 
 static int fail_with(knob_study *s, int64_t trial, int status, const char *fmt, ...)
@@ -513,7 +550,14 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
     if (rc)
         return rc;
     const knob_trial_info *info = knob__view_trial(&s->view, number);
-    if (info && info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING)
+    /* An enqueued trial has no params until it is asked: as Optuna's tell, refused (the
+     * storage's finish refuses it too, for a process that has not read the study). */
+    if (info && info->state == KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "study '%s': trial %lld is waiting (enqueued, not asked yet): a "
+                           "trial is told once it has been asked",
+                           s->name, (long long)number);
+    if (info && info->state != KNOB_TRIAL_RUNNING)
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
                            (long long)number, knob_trial_state_str(info->state));
     if (state == KNOB_TRIAL_FAIL && fail_reason)

@@ -294,6 +294,9 @@ knob_trial *knob__trial_new(knob_study *s);
 void knob__trial_free(knob_trial *t);
 /* Writes the system attributes set before the trial had a storage row. */
 int knob__trial_flush_attrs(knob_trial *t);
+/* Fills a new handle with a stored trial's id, number, params (all written already),
+ * intermediate values and attributes, as `info` has them (copied). */
+int knob__trial_load(knob_trial *t, const knob_trial_info *info);
 /* Writes the params suggested since the last write, in one transaction. */
 int knob__trial_flush_params(knob_trial *t);
 /* Writes t's unwritten params and finishes it (state, values) in one storage write where

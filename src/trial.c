@@ -402,6 +402,31 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
     return set_valid_attr(t, system, key, json);
 }
 
+int knob__trial_load(knob_trial *t, const knob_trial_info *info)
+{
+    t->id = info->id;
+    t->number = info->number;
+    size_t n = info->n_params, m = info->n_intermediate;
+    if ((n && knob__grow(&t->params, &t->cap_params, n, sizeof *t->params)) ||
+        (m && knob__grow(&t->inter, &t->cap_inter, m, sizeof *t->inter)))
+        return knob__oom("trial");
+    if (n) /* the names and distributions are the view's, interned: they stay */
+        memcpy(t->params, info->params, n * sizeof *t->params);
+    if (m)
+        memcpy(t->inter, info->intermediate, m * sizeof *t->inter);
+    t->n_params = t->n_written = n;
+    t->n_inter = m;
+    const knob_attr *a[2] = {info->user_attrs, info->system_attrs};
+    size_t na[2] = {info->n_user_attrs, info->n_system_attrs};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < na[k]; i++) {
+            int rc = keep_attr(t, k == 1, a[k][i].key, a[k][i].json);
+            if (rc)
+                return rc;
+        }
+    return KNOB_OK;
+}
+
 int knob__trial_flush_attrs(knob_trial *t)
 {
     for (size_t i = 0; i < t->n_attrs[1]; i++) {
@@ -511,7 +536,12 @@ int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double
     if (rc)
         return rc;
     const knob_trial_info *info = knob__view_trial(&s->view, number);
-    if (info && info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING)
+    if (info && info->state == KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "study '%s': trial %lld is waiting (enqueued, not asked yet); its "
+                           "constraints are set once it has been asked, before it is told",
+                           s->name, (long long)number);
+    if (info && info->state != KNOB_TRIAL_RUNNING)
         return knob__error(KNOB_ESTATE,
                            "study '%s': trial %lld is already %s; its constraints are set "
                            "before it is told",

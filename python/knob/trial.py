@@ -19,6 +19,7 @@ from .distributions import (
     IntDistribution,
     _adjust_high,
     _from_c,
+    check_distribution_compatibility,
 )
 
 
@@ -106,7 +107,25 @@ class Trial(_DeprecatedSuggest):
             raise RuntimeError("trial %d is finished: it takes no more suggestions or reports" % self._number)
         return self._h
 
+    def _again(self, name: str, dist: BaseDistribution) -> Any:
+        """A name this trial has suggested already gives its value, as Optuna's does for any
+        distribution of the same kind and log scale (a categorical: the same choices), even
+        another range; another kind, log scale or choices raise ValueError, as Optuna's."""
+        old = self._distributions[name]
+        if isinstance(old, _LazyFloat):
+            old = old.real()
+        try:
+            check_distribution_compatibility(old, dist)
+        except ValueError as e:
+            raise ValueError("param '%s': %s (trial %d has %r)" % (name, e, self._number, old)) from None
+        return self._params[name]
+
     def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
+        if name in self._params:
+            old = self._distributions[name]
+            if isinstance(old, _LazyFloat) and old.args == (low, high, step, log):
+                return self._params[name]  # the same again: no new warning of its step
+            return self._again(name, FloatDistribution(low, high, log=log, step=step))
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_float(
@@ -128,6 +147,8 @@ class Trial(_DeprecatedSuggest):
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
         if low != int(low) or high != int(high) or step != int(step):
             raise ValueError("suggest_int %r: low, high and step must be integers, got %r, %r, %r" % (name, low, high, step))
+        if name in self._params:
+            return self._again(name, IntDistribution(low, high, log=log, step=step))
         out = self._out_i
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_int(
@@ -149,6 +170,8 @@ class Trial(_DeprecatedSuggest):
         return self._suggest(name, dist)
 
     def _suggest(self, name: str, dist: BaseDistribution) -> Any:
+        if name in self._params:
+            return self._again(name, dist)
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest(self._handle(), _lib.enc(name), ctypes.byref(dist._to_c()), ctypes.byref(out))

@@ -140,6 +140,18 @@ static bool all_finite(const double *values, size_t n)
     return true;
 }
 
+/* A trial enqueued and not asked has no params: telling it is a mistake in the call, as
+ * Optuna's tell refuses it. */
+static int refuse_waiting(const char *study, int64_t number)
+{
+    fprintf(stderr,
+            "knob tell: trial %lld of study '%s' is waiting: it was enqueued and has not "
+            "been asked, so it has no params yet; the next `knob ask` takes it, and then it "
+            "is told (nothing was written)\n",
+            (long long)number, study);
+    return EXIT_USAGE;
+}
+
 int cmd_tell(int argc, char **argv)
 {
     cli_args a;
@@ -182,6 +194,10 @@ int cmd_tell(int argc, char **argv)
     size_t want = knob_study_n_objectives(r.s);
     if (n_cons && !(state == KNOB_TRIAL_COMPLETE && n != want)) {
         int crc = knob_study_set_trial_constraints(r.s, number, cons, n_cons);
+        if ((crc == KNOB_ESTATE || crc == KNOB_EINVAL) && cli_trial_waiting(&r, number)) {
+            cli_close(&r);
+            return refuse_waiting(a.pos[0], number);
+        }
         if (crc) {
             fprintf(stderr, "knob: %s%s\n", knob_errmsg(),
                     crc == KNOB_EINVAL ? " (the trial is still running)" : "");
@@ -194,6 +210,10 @@ int cmd_tell(int argc, char **argv)
     /* A wrong count of values is a mistake in the call: the library refuses it and the
      * trial goes on running. */
     bool usage_error = rc == KNOB_EINVAL && state == KNOB_TRIAL_COMPLETE && n != want;
+    if ((rc == KNOB_ESTATE || usage_error) && cli_trial_waiting(&r, number)) {
+        cli_close(&r);
+        return refuse_waiting(a.pos[0], number);
+    }
     if (usage_error && want == 0)
         fprintf(stderr,
                 "knob tell: study '%s' has no metric: tell a complete trial without "

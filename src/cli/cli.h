@@ -37,6 +37,11 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
  * wrong directory, would leave an empty database behind). */
 int cli_open_study(const char *storage, const char *name, study_ref *out);
 
+/* cli_open_study, with the pruner of the sweep stored with the study (by knob run or
+ * knob ask), if it has one, for the trials' intermediate values. Prints errors; -1 on
+ * failure. */
+int cli_open_study_pruner(const char *storage, const char *name, study_ref *out);
+
 /* True, with the reason in msg, when `url` names a SQLite file that does not exist: what
  * only reads or changes existing studies opens nothing there. */
 bool cli_sqlite_missing(const char *url, char *msg, size_t size);
@@ -66,7 +71,7 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value
 
 /* The options and positional arguments of the commands other than run. */
 typedef struct cli_args {
-    const char *storage, *format, *sweep, *state, *seed, *constraints;
+    const char *storage, *format, *sweep, *state, *seed, *step, *constraints;
     const char *pos[64];
     int n_pos;
     bool json;
@@ -77,12 +82,18 @@ typedef struct cli_args {
  * as -1.5 are positional. */
 int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage);
 
+/* Whether trial `number` of the study is WAITING (enqueued, not asked yet): after a
+ * refusal (KNOB_ESTATE), to tell that mistake in the call from a finished trial. Reads the
+ * study. */
+bool cli_trial_waiting(study_ref *r, int64_t number);
+
 /* The storage: --storage, else the sweep's (sw may be NULL), else the default. */
 const char *cli_storage(const cli_args *a, const sweep *sw);
 
 int cmd_run(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
 int cmd_tell(int argc, char **argv);
+int cmd_intermediate(int argc, char **argv);
 int cmd_studies(int argc, char **argv);
 int cmd_trials(int argc, char **argv);
 int cmd_best(int argc, char **argv);

@@ -412,6 +412,36 @@ int cli_open_study(const char *storage, const char *name, study_ref *out)
     return 0;
 }
 
+int cli_open_study_pruner(const char *storage, const char *name, study_ref *out)
+{
+    if (cli_open_study(storage, name, out))
+        return -1;
+    const char *text = knob_study_system_attr(out->s, "sweep");
+    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    sweep sw;
+    knob_pruner *pruner = NULL;
+    int rc = 0;
+    if (j && j->type == KNOBX_JSON_STRING &&
+        !(rc = sweep_load_text("(the sweep stored with the study)", j->str, &sw))) {
+        rc = make_pruner(&sw, &pruner);
+        sweep_free(&sw);
+    }
+    knobx_json_free(j);
+    if (!rc && pruner) { /* loaded again, with it */
+        knob_study_options o = {.pruner = pruner};
+        knob_study *s;
+        if ((rc = knob_study_load(out->st, name, &o, &s)))
+            fprintf(stderr, "knob: %s\n", knob_errmsg());
+        else {
+            knob_study_free(out->s);
+            out->s = s;
+        }
+    }
+    if (rc)
+        cli_close(out);
+    return rc ? -1 : 0;
+}
+
 void cli_close(study_ref *r)
 {
     knob_study_free(r->s);
@@ -460,10 +490,10 @@ static bool in_usage(const char *usage, const char *name)
 
 int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
 {
-    static const char *const names[] = {"--storage", "--format", "--sweep",
-                                        "--state",   "--seed",   "--constraints"};
-    const char **slots[] = {&a->storage, &a->format, &a->sweep,
-                            &a->state,   &a->seed,   &a->constraints};
+    static const char *const names[] = {"--storage", "--format", "--sweep",      "--state",
+                                        "--seed",    "--step",   "--constraints"};
+    const char **slots[] = {&a->storage, &a->format, &a->sweep,      &a->state,
+                            &a->seed,    &a->step,   &a->constraints};
     const int n_names = (int)(sizeof names / sizeof *names);
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
@@ -497,6 +527,18 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
         a->pos[a->n_pos++] = argv[i];
     }
     return 0;
+}
+
+bool cli_trial_waiting(study_ref *r, int64_t number)
+{
+    const knob_trial_info *const *trials;
+    size_t n;
+    if (knob_study_trials(r->s, &trials, &n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (trials[i]->number == number)
+            return trials[i]->state == KNOB_TRIAL_WAITING;
+    return false;
 }
 
 const char *cli_storage(const cli_args *a, const sweep *sw)

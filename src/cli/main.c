@@ -22,6 +22,8 @@ static const struct {
     {"ask", cmd_ask,
      "ask STUDY --sweep F   start a trial, print {\"number\": N, \"params\": {...}}"},
     {"tell", cmd_tell, "tell STUDY N VALUE... finish trial N (--state pruned|fail)"},
+    {"intermediate", cmd_intermediate,
+     "intermediate STUDY N VALUE  report a value of trial N at a step: continue or prune"},
     {"studies", cmd_studies, "studies               list the studies in the storage"},
     {"trials", cmd_trials, "trials STUDY          list a study's trials (--format table|csv|json)"},
     {"best", cmd_best, "best STUDY            the best trial (--json)"},

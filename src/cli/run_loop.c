@@ -15,6 +15,7 @@
 
 static int wake[2] = {-1, -1};
 static volatile sig_atomic_t interrupted;
+static knob_storage *volatile stopping; /* the run's storage, for the first stop */
 
 double run_now(void)
 {
@@ -27,9 +28,9 @@ static void on_signal(int sig)
 {
     int saved = errno;
     /* A second stop while the first is under way ends knob at once, as kill -9 would: the
-     * storage may be away and each of its writes retried for minutes. What was committed
-     * stays; the guard stops the trials; those not saved stay RUNNING until a worker fails
-     * them for their lost heartbeat. */
+     * storage may be held by another process's lock (SQLite waits for it). What was
+     * committed stays; the guard stops the trials; those not saved stay RUNNING until a
+     * worker fails them for their lost heartbeat. */
     if ((sig == SIGINT || sig == SIGTERM) && interrupted) {
         static const char msg[] = "\nknob: stopped again: exiting at once; trials not saved stay "
                                   "RUNNING until their heartbeat is missed\n";
@@ -38,16 +39,22 @@ static void on_signal(int sig)
         }
         _exit(130);
     }
-    if (sig == SIGINT || sig == SIGTERM)
+    /* The first stop ends the waits for a storage that is away (a PostgreSQL server down
+     * is retried for minutes): what is written still is, what cannot be is left to the
+     * heartbeats. knob_storage_interrupt only sets a flag. */
+    if (sig == SIGINT || sig == SIGTERM) {
         interrupted = 1;
+        knob_storage_interrupt(stopping);
+    }
     if (write(wake[1], "x", 1) < 0) {
         /* the pipe is full: poll wakes anyway */
     }
     errno = saved;
 }
 
-static int install_signals(void)
+static int install_signals(knob_storage *st)
 {
+    stopping = st;
     if (pipe(wake))
         return -1;
     for (int i = 0; i < 2; i++) {
@@ -226,7 +233,7 @@ static void finish_ended(runner *r)
 
 int run_loop(runner *r)
 {
-    if (install_signals()) {
+    if (install_signals(r->ref.st)) {
         perror("knob: pipe");
         return EXIT_FAIL;
     }
@@ -265,9 +272,11 @@ int run_loop(runner *r)
     r->cap_told = r->cap_wrote = 0;
     run_guard_stop();
     /* The handlers stay (a late Ctrl-C only sets the flag); the pipe stays open for them. */
-    if (r->storage_failed)
-        return EXIT_FAIL;
+    /* Stopped: 130, also when the storage then failed (the first stop gives up waiting
+     * for it, and says what was not saved). */
     if (interrupted)
         return 130;
+    if (r->storage_failed)
+        return EXIT_FAIL;
     return r->broken ? EXIT_FAIL : 0;
 }

@@ -206,6 +206,11 @@ typedef struct knob__backend {
      * it (SQLite: a pop takes the write lock) the ask reads them. */
     int (*pop_or_create)(void *be, int64_t study, int64_t cap, int64_t *id, int64_t *number,
                          bool *popped);
+
+    /* Optional: from here on, gives up every wait for a storage that is away (postgres.c:
+     * the retries of a lost connection), in the call under way and the later ones (see
+     * knob_storage_interrupt). Async-signal-safe: it only sets a flag. */
+    void (*interrupt)(void *be);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -512,7 +512,12 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     mem_trial *t = trial_of(be, study, trial);
     if (!t)
         return no_trial(trial);
-    if (t->state != KNOB_TRIAL_RUNNING && t->state != KNOB_TRIAL_WAITING)
+    if (t->state == KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "trial %lld of study '%s' is waiting (enqueued, not asked yet): "
+                           "a trial is finished once it has been asked",
+                           (long long)t->number, study_of(be, study)->name);
+    if (t->state != KNOB_TRIAL_RUNNING)
         return knob__error(KNOB_ESTATE, "trial %lld of study '%s' is already %s",
                            (long long)t->number, study_of(be, study)->name,
                            knob_trial_state_str(t->state));

@@ -256,7 +256,7 @@ static const char *const sql[Q_COUNT] = {
      * another (a worker and the one failing it as stale) waits for the trial's row lock
      * and then finds it finished: the UPDATE's condition is checked again on the row. */
     [Q_FINISH] = "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
-                 " WHERE id = $2 AND study = $1 AND state IN (0, 4) RETURNING id), v AS (INSERT "
+                 " WHERE id = $2 AND study = $1 AND state = 0 RETURNING id), v AS (INSERT "
                  "INTO knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
                  "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1) "
                  "SELECT COUNT(*) FROM t",
@@ -264,7 +264,7 @@ static const char *const sql[Q_COUNT] = {
      * written only when it finishes. Data-modifying CTEs run whether read or not. */
     [Q_FINISH_PARAMS] =
         "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
-        " WHERE id = $2 AND study = $1 AND state IN (0, 4) RETURNING id), v AS (INSERT INTO "
+        " WHERE id = $2 AND study = $1 AND state = 0 RETURNING id), v AS (INSERT INTO "
         "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
         "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1), p AS (INSERT INTO "
         "knob_params(trial, position, name, dist, internal) SELECT t.id, (SELECT COUNT(*) FROM "
@@ -517,6 +517,8 @@ typedef struct pg {
     bool prepared;
     double retry_for;  /* seconds to keep retrying a lost connection */
     bool others_write; /* the last sync found changes: the next one skips the first look */
+    /* set by knob_storage_interrupt: no more waiting for a lost connection */
+    atomic_int interrupted;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -636,13 +638,29 @@ static bool connection_lost(pg *d)
     return PQstatus(d->c) != CONNECTION_OK || PQpipelineStatus(d->c) != PQ_PIPELINE_OFF;
 }
 
-/* Waits for the server to come back, with backoff; re-prepares the statements. */
+static void interrupt_pg(void *be)
+{
+    atomic_store(&((pg *)be)->interrupted, 1);
+}
+
+/* Naps `s` seconds in slices, so that an interrupt from another thread ends it soon (one
+ * from a signal handler ends the nap at once). */
+static void nap_unless_interrupted(pg *d, double s)
+{
+    double until = knob__now() + s, left;
+    while (!atomic_load(&d->interrupted) && (left = until - knob__now()) > 0)
+        nap(left < 0.1 ? left : 0.1);
+}
+
+/* Waits for the server to come back, with backoff, unless interrupted; re-prepares the
+ * statements. On failure the message says why the waiting ended (without the storage's
+ * name: with_retry adds it, once). */
 static int reconnect(pg *d)
 {
     /* Measured by the clock: a signal (a trial's SIGCHLD) cuts a nap short, and counting
      * naps made every signal spend a whole pause of the time given to the server. */
     double start = knob__now(), pause = 0.1;
-    while (knob__now() - start < d->retry_for) {
+    while (!atomic_load(&d->interrupted) && knob__now() - start < d->retry_for) {
         PQreset(d->c);
         if (PQstatus(d->c) == CONNECTION_OK) {
             d->prepared = false;
@@ -651,10 +669,26 @@ static int reconnect(pg *d)
             if (prepare_all(d) == KNOB_OK || !connection_lost(d))
                 return d->prepared ? KNOB_OK : KNOB_ESTORAGE;
         }
-        nap(pause);
+        nap_unless_interrupted(d, pause);
         pause = pause * 2 > 5 ? 5 : pause * 2;
     }
-    return fail_msg(d, "the connection was lost and did not come back", PQerrorMessage(d->c));
+    if (atomic_load(&d->interrupted))
+        return knob__error(KNOB_ESTORAGE,
+                           "the connection was lost, and waiting for the server was "
+                           "interrupted after %.1f s",
+                           knob__now() - start);
+    return knob__error(KNOB_ESTORAGE, "the connection was lost and did not come back in %g s",
+                       d->retry_for);
+}
+
+/* `msg` without the "postgresql storage '<where>': " that fail_msg begins it with. */
+static const char *without_prefix(const pg *d, const char *msg)
+{
+    static const char head[] = "postgresql storage '";
+    size_t n = sizeof head - 1, w = strlen(d->where);
+    if (!strncmp(msg, head, n) && !strncmp(msg + n, d->where, w) && !strncmp(msg + n + w, "': ", 3))
+        return msg + n + w + 3;
+    return msg;
 }
 
 /* Runs a prepared statement whose parameter `bin` (-1: none; at most the 8th) is binary,
@@ -778,11 +812,22 @@ static int with_retry(pg *d, op_fn fn, void *args, bool snapshot, const char *wh
             exec_plain(d, rc ? "ROLLBACK" : "COMMIT");
         if (!rc || !connection_lost(d))
             return rc;
+        /* The failure's message names the storage and its own step already ("finish a
+         * trial", "read a trial's state"): the storage once, `what` when it is not that
+         * step, then why the waiting ended. */
         char saved[1024];
-        snprintf(saved, sizeof saved, "%s", knob_errmsg());
-        if (reconnect(d))
-            return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s: %s", d->where, what,
-                               saved);
+        snprintf(saved, sizeof saved, "%s", without_prefix(d, knob_errmsg()));
+        size_t n = strlen(saved);
+        while (n && (saved[n - 1] == '\n' || saved[n - 1] == ' ' || saved[n - 1] == '.'))
+            saved[--n] = 0;
+        size_t w = strlen(what);
+        bool named = !strncmp(saved, what, w) && !strncmp(saved + w, ": ", 2);
+        if (reconnect(d)) {
+            char why[700];
+            snprintf(why, sizeof why, "%s", without_prefix(d, knob_errmsg()));
+            return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s%s%s; %s", d->where,
+                               named ? "" : what, named ? "" : ": ", saved, why);
+        }
     }
 }
 
@@ -1722,7 +1767,7 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     return with_retry(be, op_set_trial_attr, &a, false, "set a trial attribute");
 }
 
-/* Why a finish changed nothing: the trial is gone, or already finished. */
+/* Why a finish changed nothing: the trial is gone, already finished, or WAITING. */
 static int not_finished(pg *d, id_args *a)
 {
     char t[32], s[32];
@@ -1742,6 +1787,11 @@ static int not_finished(pg *d, id_args *a)
     /* After a lost connection the first attempt may have committed: same state, done. */
     if (a->retried && old == (int)a->state)
         return KNOB_OK;
+    if (old == KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "cannot finish trial %lld: it is waiting (enqueued, not asked yet); a "
+                           "trial is finished once it has been asked (in '%s')",
+                           (long long)number, d->where);
     return knob__error(KNOB_ESTATE, "cannot finish trial %lld: it is already %s (in '%s')",
                        (long long)number, knob_trial_state_str((knob_trial_state)old), d->where);
 }
@@ -2226,4 +2276,5 @@ const knob__backend knob__backend_postgres = {
     .state_read = state_read,
     .state_write = state_write,
     .pop_or_create = pop_or_create,
+    .interrupt = interrupt_pg,
 };

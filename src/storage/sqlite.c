@@ -1187,7 +1187,8 @@ static int stamp(db *d, int64_t study, int64_t trial)
 }
 
 /* Within a write transaction: KNOB_ENOTFOUND unless the study has the trial; with
- * `to_finish`, KNOB_ESTATE when it is already finished. */
+ * `to_finish`, KNOB_ESTATE unless it is RUNNING (already finished, or WAITING: an enqueued
+ * trial is asked before it is finished, so that it has its params). */
 static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish)
 {
     sqlite3_stmt *s = stmt(d, Q_TRIAL_STATE);
@@ -1201,7 +1202,14 @@ static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish)
     int state = row ? sqlite3_column_int(s, 0) : 0;
     if (!row)
         rc = no_trial(d, study, trial);
-    else if (to_finish && state != KNOB_TRIAL_RUNNING && state != KNOB_TRIAL_WAITING)
+    else if (to_finish && state == KNOB_TRIAL_WAITING)
+        rc = knob__error(KNOB_ESTATE,
+                         "sqlite storage '%s': cannot finish trial %lld of study '%s': it is "
+                         "waiting (enqueued, not asked yet); a trial is finished once it has "
+                         "been asked",
+                         d->path, (long long)sqlite3_column_int64(s, 1),
+                         (const char *)sqlite3_column_text(s, 2));
+    else if (to_finish && state != KNOB_TRIAL_RUNNING)
         rc = knob__error(KNOB_ESTATE,
                          "sqlite storage '%s': cannot finish trial %lld of study "
                          "'%s': it is already %s",

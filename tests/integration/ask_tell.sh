@@ -83,4 +83,27 @@ num=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db" | py 'd[
 if "$KNOB" tell demo "$num" nan --storage "sqlite:///$T/a.db" 2> err.txt; then fail "nan told"; fi
 grep -q "objective 0 is nan, not a finite number (trial $num is recorded as failed" err.txt ||
     fail "tell nan: $(cat err.txt)"
+# An enqueued trial not asked yet has no params: telling it (a value, --state fail,
+# --constraints, a wrong count) is refused with exit status 2 and it stays in the queue;
+# the next ask takes it with its params, and then it is told.
+"$KNOB" enqueue demo x=1.5 k=2 --storage "sqlite:///$T/a.db" > /dev/null
+num=$("$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json | py "max(t['number'] for t in d)")
+set +e
+"$KNOB" tell demo "$num" 0.25 --storage "sqlite:///$T/a.db" 2> err.txt; s1=$?
+"$KNOB" tell demo "$num" --state fail --storage "sqlite:///$T/a.db" 2>> err.txt; s2=$?
+"$KNOB" tell demo "$num" 0.25 --constraints 1 --storage "sqlite:///$T/a.db" 2>> err.txt; s3=$?
+"$KNOB" tell demo "$num" 1 2 --storage "sqlite:///$T/a.db" 2>> err.txt; s4=$?
+set -e
+expect_eq "$s1 $s2 $s3 $s4" "2 2 2 2" "tell of a waiting trial"
+expect_eq "$(grep -c "trial $num of study 'demo' is waiting: it was enqueued and has not been asked" err.txt)" \
+    4 "waiting-trial message: $(cat err.txt)"
+"$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+expect_eq "$(py "[(t['state'], t['values'], t['constraints']) for t in d if t['number'] == $num]" < t.json)" \
+    '[["waiting", [], []]]' "a refused waiting trial"
+line=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db")
+expect_eq "$(echo "$line" | py '[d["number"], d["params"]]')" "[$num, {\"x\": 1.5, \"k\": 2}]" "the enqueued trial asked"
+"$KNOB" tell demo "$num" 0.25 --storage "sqlite:///$T/a.db"
+"$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+expect_eq "$(py "[(t['state'], t['values'], t['params']) for t in d if t['number'] == $num]" < t.json)" \
+    '[["complete", [0.25], {"x": 1.5, "k": 2}]]' "the enqueued trial told once asked"
 echo ok

@@ -101,6 +101,12 @@ expect_eq "$(status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not tex
 expect_eq "$(status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
 expect_eq "$(status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
 expect_eq "$(status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
+# trial 3, enqueued and not asked yet, has no params: no tell, in any state, until an ask takes it
+expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "tell of a waiting trial"
+expect_eq "$(body "/api/tell?name=w" '{"trial": 3, "state": "complete", "values": [1]}' "$auth" |
+    py '"waiting" in d["error"]')" True "the message of a waiting trial"
+"$KNOB" ask w --sweep s.yaml --storage "$db" > ask.json
+expect_eq "$(py '[d["number"], d["params"]["lr"]]' < ask.json)" "[3, 0.01]" "the enqueued trial asked"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 200 "fail by hand"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "told twice"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"

@@ -71,9 +71,6 @@ def test_c_errors_carry_the_c_message():
     with pytest.raises(ValueError, match="'lr'") as e:
         t.suggest_float("lr", 0, 1, log=True)  # log needs low > 0: libknob says so
     assert e.value.status == 1  # KNOB_EINVAL
-    t.suggest_float("x", 0, 1)
-    with pytest.raises(ValueError, match="'x'"):
-        t.suggest_float("x", 0, 2)  # another distribution under the same name
     with pytest.raises(ValueError, match="'n'"):
         t.suggest_int("n", 5, 1)
     with pytest.raises(ValueError):
@@ -89,6 +86,35 @@ def test_c_errors_carry_the_c_message():
     study.tell(t, 1.0)
     with pytest.raises(RuntimeError, match="finished"):
         t.suggest_float("y", 0, 1)
+
+
+def test_a_name_suggested_again_gives_its_value_as_optuna():
+    """Optuna's rule (check_distribution_compatibility): the same kind and log scale give the
+    trial's value again, even under another range or step; another kind, log scale or set of
+    choices raises ValueError naming the param. Another range had raised."""
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
+    t = study.ask()
+    x = t.suggest_float("x", 0, 1)
+    assert t.suggest_float("x", 0, 2) == x
+    assert t.suggest_float("x", 5, 6, step=0.5) == x  # out of the new range: still x, as Optuna
+    n = t.suggest_int("n", 1, 3)
+    assert t.suggest_int("n", 1, 9, step=2) == n
+    c = t.suggest_categorical("c", ["a", "b"])
+    assert t.suggest_categorical("c", ["a", "b"]) == c
+    lr = t.suggest_float("lr", 1e-3, 1, log=True)
+    with pytest.raises(ValueError, match="'x'.*different distribution kind"):
+        t.suggest_int("x", 0, 1)
+    with pytest.raises(ValueError, match="'lr'.*different log configuration"):
+        t.suggest_float("lr", 1e-3, 1)
+    with pytest.raises(ValueError, match="'c'.*dynamic value space"):
+        t.suggest_categorical("c", ["a", "b", "z"])
+    with pytest.raises(ValueError):
+        t.suggest_float("x", 2, 1)  # a distribution that cannot be is refused first
+    assert t.params == {"x": x, "n": n, "c": c, "lr": lr}
+    study.tell(t, 1.0)
+    ft = study.trials[0]
+    assert ft.params == {"x": x, "n": n, "c": c, "lr": lr}
+    assert ft.distributions["x"] == FloatDistribution(0, 1)  # the first one, as stored
 
 
 def test_report_and_prune():

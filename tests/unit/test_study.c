@@ -219,6 +219,139 @@ static void bad_values_fail_the_trial(void **state)
     }
 }
 
+/* An enqueued trial that no ask has taken has no params: telling it (in any state) is
+ * refused, as Optuna's tell refuses a WAITING trial, by a handle that has read the study
+ * and by one that has not (the storage refuses it), and nothing is written. */
+static void tell_refuses_waiting_trial(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "queued", NULL, NULL, KNOB_MINIMIZE), *told;
+        const knob_trial_info *const *trials;
+        size_t n;
+        double v = 0.5, c = 1;
+        assert_int_equal(knob_study_enqueue(s, "{\"x\": 1.5}"), KNOB_OK);
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK); /* s has read it */
+        assert_int_equal(knob_study_load(f->st, "queued", NULL, &told), KNOB_OK);
+        for (int h = 0; h < 2; h++) {
+            knob_study *x = h ? told : s;
+            assert_int_equal(knob_study_tell_number(x, 0, KNOB_TRIAL_COMPLETE, &v, 1, NULL),
+                             KNOB_ESTATE);
+            assert_non_null(strstr(knob_errmsg(), "waiting"));
+            assert_int_equal(knob_study_tell_number(x, 0, KNOB_TRIAL_FAIL, NULL, 0, "no"),
+                             KNOB_ESTATE);
+            assert_int_equal(knob_study_tell_number(x, 0, KNOB_TRIAL_PRUNED, NULL, 0, NULL),
+                             KNOB_ESTATE);
+        }
+        assert_int_equal(knob_study_set_trial_constraints(told, 0, &c, 1), KNOB_ESTATE);
+        assert_non_null(strstr(knob_errmsg(), "waiting"));
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(trials[0]->state, KNOB_TRIAL_WAITING);
+        assert_int_equal(trials[0]->n_values, 0);
+        assert_int_equal(trials[0]->n_constraints, 0);
+        assert_null(knob_trial_info_attr(trials[0], "fail_reason", true));
+        /* Asked, it has its params and is told as any trial. */
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_number(t), 0);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 2, 0, 0, &x), KNOB_OK);
+        assert_true(x == 1.5);
+        knob_trial_detach(t);
+        assert_int_equal(knob_study_tell_number(told, 0, KNOB_TRIAL_COMPLETE, &v, 1, NULL),
+                         KNOB_OK);
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(trials[0]->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(trials[0]->n_params, 1);
+        knob_study_free(told);
+        knob_study_free(s);
+    }
+}
+
+/* A trial asked and detached (knob ask) is opened again by number in another handle
+ * (knob intermediate): its params, intermediate values and attributes as stored; reports
+ * and the pruner through it, then a tell. Waiting, finished and unknown trials are refused. */
+static void open_trial_by_number(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_pruner *p;
+        assert_int_equal(knob_pruner_create("median", "n_startup_trials=1,n_warmup_steps=0", &p),
+                         KNOB_OK);
+        knob_study_options o = {.pruner = p};
+        knob_study *s = new_study(f->st, "reopen", NULL, NULL, KNOB_MINIMIZE), *other;
+        knob_trial *t, *u;
+        double x, again, y = 1;
+        /* trial 0 completes with 1.0 at steps 0 and 1 */
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 1.0), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 1, 1.0), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        /* trial 1: asked, a param, a report and an attribute, detached */
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 0.9), KNOB_OK);
+        assert_int_equal(knob_trial_set_user_attr(t, "note", "\"hi\""), KNOB_OK);
+        knob_trial_detach(t);
+        assert_int_equal(knob_study_enqueue(s, "{}"), KNOB_OK); /* trial 2 waits */
+        assert_int_equal(knob_study_load(f->st, "reopen", &o, &other), KNOB_OK);
+        assert_int_equal(knob_study_open_trial(other, 1, &u), KNOB_OK);
+        assert_int_equal(knob_trial_number(u), 1);
+        assert_int_equal(knob_trial_n_params(u), 1);
+        assert_int_equal(knob_trial_suggest_float(u, "x", -1, 1, 0, 0, &again), KNOB_OK);
+        assert_true(again == x);
+        const knob_step_value *iv;
+        assert_int_equal(knob_trial_intermediate(u, &iv), 1);
+        assert_true(iv[0].step == 0 && iv[0].value == 0.9);
+        assert_string_equal(knob_trial_user_attr(u, "note"), "\"hi\"");
+        bool prune = true;
+        assert_int_equal(knob_trial_should_prune(u, &prune), KNOB_OK);
+        assert_false(prune);
+        /* worse than trial 0 at step 1, but the median pruner looks at its best so far */
+        assert_int_equal(knob_trial_report(u, 1, 5.0), KNOB_OK);
+        assert_int_equal(knob_trial_report(u, 0, 7.0), KNOB_OK); /* the first value stays */
+        assert_int_equal(knob_trial_should_prune(u, &prune), KNOB_OK);
+        assert_false(prune); /* 0.9, at step 0, beats the median */
+        knob_trial_detach(u);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* the enqueued trial 2 */
+        knob_trial_detach(t);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 3 */
+        assert_int_equal(knob_trial_number(t), 3);
+        knob_trial_detach(t);
+        assert_int_equal(knob_study_open_trial(other, 3, &u), KNOB_OK);
+        assert_int_equal(knob_trial_report(u, 0, 4.0), KNOB_OK);
+        assert_int_equal(knob_trial_should_prune(u, &prune), KNOB_OK);
+        assert_true(prune);
+        assert_int_equal(knob_study_tell(other, u, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+        assert_int_equal(knob_study_open_trial(other, 1, &u), KNOB_OK);
+        assert_int_equal(knob_study_tell(other, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(trials[1]->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(trials[1]->n_params, 1);
+        assert_int_equal(trials[1]->n_intermediate, 2);
+        assert_true(trials[1]->intermediate[1].value == 5.0);
+        assert_int_equal(trials[3]->state, KNOB_TRIAL_PRUNED);
+        assert_true(trials[3]->n_values == 1 && trials[3]->values[0] == 4.0);
+        /* refused: finished, unknown, waiting */
+        u = (knob_trial *)1;
+        assert_int_equal(knob_study_open_trial(other, 1, &u), KNOB_ESTATE);
+        assert_null(u);
+        assert_non_null(strstr(knob_errmsg(), "already complete"));
+        assert_int_equal(knob_study_open_trial(other, 99, &u), KNOB_ENOTFOUND);
+        assert_int_equal(knob_study_enqueue(s, "{}"), KNOB_OK); /* trial 4 waits */
+        assert_int_equal(knob_study_open_trial(other, 4, &u), KNOB_ESTATE);
+        assert_non_null(strstr(knob_errmsg(), "waiting"));
+        assert_int_equal(knob_study_open_trial(NULL, 1, &u), KNOB_EINVAL);
+        knob_study_free(other);
+        knob_study_free(s);
+    }
+}
+
 static void pruned_counts_last_value(void **state)
 {
     (void)state;
@@ -542,6 +675,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(define_by_run_rules),
         cmocka_unit_test(conditional_space),
         cmocka_unit_test(bad_values_fail_the_trial),
+        cmocka_unit_test(tell_refuses_waiting_trial),
+        cmocka_unit_test(open_trial_by_number),
         cmocka_unit_test(pruned_counts_last_value),
         cmocka_unit_test(enqueue_fixes_params),
         cmocka_unit_test(fixed_params_in_every_trial),

@@ -273,7 +273,8 @@ async function showTrial(study, n, live) {
         h += `<pre>${esc(JSON.stringify(t.u, null, 1))}</pre>`;
     if (live)
         h += '<div class="logs">loading the logs...</div>';
-    if (live && study.writable && (t.s === 'running' || t.s === 'waiting'))
+    // a waiting (enqueued) trial has no params until it is asked: the storage refuses its tell
+    if (live && study.writable && t.s === 'running')
         h += `<form class="tell">finish by hand: <select name="state"><option>complete</option><option>fail</option>
               <option>pruned</option></select> values <input name="values" placeholder="0.5, 1.2">
               <button>tell</button> <span class="msg"></span></form>`;
