@@ -189,8 +189,9 @@ def test_pruned_in_optimize():
 
 
 def test_threads_run_in_parallel():
-    """8 trials that each sleep 0.3 s (sleeping releases the GIL) take about 0.6 s with
-    4 threads, not 2.4 s: the threads really run in parallel."""
+    """8 trials that each sleep 0.3 s (sleeping releases the GIL) with 4 threads: four of
+    them are inside the objective at once, so the threads really run in parallel (counted,
+    not timed: a busy machine stretches the time)."""
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(n_startup_trials=2, constant_liar=True))
     active, peak = [0], [0]
     lock = threading.Lock()
@@ -205,14 +206,11 @@ def test_threads_run_in_parallel():
             active[0] -= 1
         return x
 
-    t0 = time.monotonic()
     study.optimize(objective, n_trials=8, n_jobs=4)
-    elapsed = time.monotonic() - t0
     assert len(study.trials) == 8
     assert all(t.state == TrialState.COMPLETE for t in study.trials)
     assert sorted(t.number for t in study.trials) == list(range(8))
     assert peak[0] == 4
-    assert elapsed < 1.6, elapsed
 
 
 def test_threads_many_trials_sqlite(tmp_db):
