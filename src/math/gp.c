@@ -466,6 +466,21 @@ static void nu_of(const knob__gp *g, double *nu)
         nu[k] = exp(g->theta[k]);
 }
 
+void knob__gp_loo(const knob__gp *g, double *mean, double *var, double *work)
+{
+    int n = g->n, d = g->d;
+    double noise = g->min_noise + exp(g->theta[d + 1]);
+    /* K^-1 from the factor: its diagonal gives every left-out prediction at once (Rasmussen
+     * and Williams 2006, 5.4.2) */
+    memcpy(work, g->L, (size_t)n * n * sizeof *work);
+    LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', n, work, n);
+    for (int i = 0; i < n; i++) {
+        double kii = work[(size_t)i * n + i];
+        mean[i] = g->y[i] - g->alpha[i] / kii;
+        var[i] = fmax(1 / kii - noise, 1e-12 * exp(g->theta[d]));
+    }
+}
+
 void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, double *var,
                       double *work)
 {

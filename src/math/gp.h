@@ -95,6 +95,11 @@ double knob__gp_task_rho(const knob__gp *g);
 void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, double *var,
                       double *work);
 
+/* The leave-one-out posterior of each observation: the mean and variance (of the latent
+ * function, without the noise) at row i of a model of the other n - 1 rows, at the current
+ * theta, for every i (after a fit or a factor). work: n x n doubles. */
+void knob__gp_loo(const knob__gp *g, double *mean, double *var, double *work);
+
 /* Posterior mean and variance at one point, with their gradients over the continuous
  * dimensions (categorical entries are 0). work: 3 n doubles. */
 void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, double *var,

@@ -228,6 +228,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     int threads = openblas_get_num_threads();
     if (threads > 1)
         openblas_set_num_threads(1);
+    p->ws_seed = knob_sampler_seed(knob_study_sampler(s));
+    p->ws_self = knob_trial_number(t);
     rc = p->n_obj > 1 ? knob__bo_suggest_mo(p, s, t, tr, n) : suggest(p, s, t, tr, n);
     if (threads > 1)
         openblas_set_num_threads(threads);
@@ -284,6 +286,7 @@ static void fini(void *state)
     knob__gp_free(&p->kgp);
     knob__gp_free(&p->sgp);
     knob__gp_free(&p->lgp);
+    knob__gp_free(&p->rgp);
     knob__warm_firsts_free(&p->ws_firsts);
     for (int j = 0; j < KNOB__EHVI_MAX_OBJ - 1; j++)
         knob__gp_free(&p->mgp[j]);
@@ -369,6 +372,12 @@ static const knob_option options[] = {
      "were (one scale for the source's model as prior mean and this study's losses) while their "
      "median lies within the source's losses; else by their own",
      NULL},
+    {"warm_start_rank", KNOB_OPT_BOOL, offsetof(bo, ws_rank_on), "false", 0, 0,
+     "with warm_start_study: the source's mean is weighted in the prior by the probability that "
+     "it orders this study's trials better than this study's own model does (RGPE's ranking "
+     "weight, leave-one-out for the own model), so a misleading source fades as trials arrive "
+     "(from 5 trials; not with warm_start_task)",
+     NULL},
     {"trust_region", KNOB_OPT_BOOL, offsetof(bo, trust_region), "false", 0, 0,
      "TuRBO-1 for many params: a local model in a box around the best trial that doubles "
      "after 3 successes, halves after max(4, params) failures, and restarts (n_startup_trials "
@@ -449,7 +458,7 @@ const knob_sampler_plugin knob__sampler_gp = {
             "n_local_search, fit_max_evals, max_observations, cost, cost_budget, warm_start_study, "
             "warm_start_storage, warm_start_first, warm_start_refine, warm_start_shift, "
             "warm_start_local, warm_start_task, warm_start_region, warm_start_scale, "
-            "trust_region, min_noise, warp, warp_inputs, "
+            "warm_start_rank, trust_region, min_noise, warp, warp_inputs, "
             "tie_margin, explore_every, explore_ties, explore_local, step_mask, terrace, "
             "batch_acquisition, "
             "round_inside, incumbent, "

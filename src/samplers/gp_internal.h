@@ -113,6 +113,11 @@ typedef struct knob__bo {
     double ws_ylo, ws_yhi;   /* the source's lowest and highest loss */
     bool ws_box_on;          /* this ask's acquisition searches [ws_lo, ws_hi] alone (gp_warm.c) */
     double ws_lo[MAX_DIMS], ws_hi[MAX_DIMS];
+    bool ws_rank_on;  /* option warm_start_rank */
+    knob__gp rgp;     /* ... this study's own model, whose ranking the source's is tested against */
+    double ws_w;      /* ... the source's weight this ask (1 without the option) */
+    uint64_t ws_seed; /* ... this ask's draws: the sampler's seed and the trial's number */
+    int64_t ws_self;
     /* several objectives: objective 0's model is gp, the others' mgp (gp_mo.c) */
     int n_obj;
     knob__gp mgp[KNOB__EHVI_MAX_OBJ - 1];

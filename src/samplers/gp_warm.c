@@ -213,6 +213,85 @@ static void fit_shift(bo *p, const data *D, double *work)
     free(c.m);
 }
 
+/* The source's weight (option warm_start_rank), as RGPE weighs the models of its ensemble
+ * (Feurer, Letham and Bakshy 2018, ranking-weighted Gaussian process ensembles): the share
+ * of RANK_DRAWS joint draws in which the source's model orders the pairs of this study's
+ * losses with fewer mistakes than this study's own model does, each of the own model's
+ * values drawn from its posterior with that trial left out (a model is not tested on what it
+ * was fitted to). A source that misleads this study (another task, or a basin of the source
+ * that is not this study's) loses the draws as this study's own trials arrive, and its mean
+ * fades from the prior; a source whose errors are typically worse than nearly all of the own
+ * model's (the median of its mistakes above the own model's RANK_DILUTE quantile) gets 0,
+ * as RGPE's guard against weight dilution. From RANK_MIN_TRIALS own trials; 1 before, and
+ * with warm_start_task (the source's trials are in the model itself). */
+#define RANK_DRAWS 256
+#define RANK_MIN_TRIALS 5
+#define RANK_DILUTE 0.95
+
+/* Pairs of y that f orders otherwise (ties in y count for nothing). */
+static long misranked(const double *f, const double *y, int n)
+{
+    long bad = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            bad += y[i] != y[j] && ((f[i] < f[j]) != (y[i] < y[j]));
+    return bad;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* src: the source's mean at D's rows (as source_mean gives it, before a and b). */
+static double rank_weight(bo *p, const data *D, const double *src)
+{
+    int n = D->n, d = p->n_dims;
+    if (!p->ws_rank_on || n < RANK_MIN_TRIALS || knob__bo_task_on(p))
+        return 1;
+    bool cat[MAX_DIMS];
+    for (int k = 0; k < d; k++)
+        cat[k] = p->dims[k].cat;
+    double *buf = malloc(((size_t)n * (size_t)n + 5 * (size_t)n + (size_t)p->sgp.n) * sizeof *buf);
+    long *ls = malloc(2 * RANK_DRAWS * sizeof *ls), *lt = ls + RANK_DRAWS;
+    p->rgp.min_noise = p->min_noise;
+    /* no memory, or no model of this study's own: the source's mean as without the option */
+    if (!buf || !ls || knob__gp_set_data(&p->rgp, D->X, D->y, n, d, cat) ||
+        knob__gp_fit(&p->rgp, (int)p->fit_max_evals)) {
+        free(buf);
+        free(ls);
+        return 1;
+    }
+    double *lm = buf, *lv = lm + n, *sv = lv + n, *fs = sv + n, *ft = fs + n, *w = ft + n;
+    knob__gp_loo(&p->rgp, lm, lv, w);
+    /* the source's posterior variance at the rows, in its own units as src */
+    for (int i = 0; i < n; i++) {
+        double z[MAX_DIMS], m;
+        for (int k = 0; k < p->ns; k++)
+            z[k] = D->X[(size_t)i * d + p->s_dims[k]] - p->ws_shift[k];
+        knob__gp_predict(&p->sgp, z, 1, &m, &sv[i], w);
+    }
+    knob_rng r;
+    knob_rng_derive(&r, p->ws_seed, p->ws_self, "warm_start_rank");
+    double won = 0;
+    for (int s = 0; s < RANK_DRAWS; s++) {
+        for (int i = 0; i < n; i++) {
+            fs[i] = src[i] + sqrt(sv[i]) * knob_rng_normal(&r);
+            ft[i] = lm[i] + sqrt(lv[i]) * knob_rng_normal(&r);
+        }
+        ls[s] = misranked(fs, D->y, n);
+        lt[s] = misranked(ft, D->y, n);
+        won += ls[s] < lt[s] ? 1 : ls[s] == lt[s] ? 0.5 : 0;
+    }
+    qsort(ls, RANK_DRAWS, sizeof *ls, cmp_long);
+    qsort(lt, RANK_DRAWS, sizeof *lt, cmp_long);
+    bool diluted = ls[RANK_DRAWS / 2] > lt[(int)(RANK_DILUTE * (RANK_DRAWS - 1))];
+    free(buf);
+    free(ls);
+    return diluted ? 0 : won / RANK_DRAWS;
+}
+
 /* The prior mean's scale: own standardized losses against the source's standardized mean
  * at their rows, by least squares with the slope shrunk towards 1 (at least 0; slope 1 and
  * offset 0 while own trials are too few to say). The residuals into resid. */
@@ -223,6 +302,7 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
     int n = D->n;
     p->ws_a = 1;
     p->ws_b = 0;
+    p->ws_w = 1;
     fit_shift(p, D, work);
     source_mean(p, D->X, n, resid, NULL, work); /* the source's mean itself, a = 1, b = 0 */
     if (n >= 3) {
@@ -237,6 +317,8 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
         }
         /* shrunk towards slope 1 by WS_PRIOR_POINTS points' worth: a few trials say little */
         p->ws_a = fmax((sxy + WS_PRIOR_POINTS) / (sxx + WS_PRIOR_POINTS), 0);
+        p->ws_w = rank_weight(p, D, resid);
+        p->ws_a *= p->ws_w;
         p->ws_b = my - p->ws_a * mx;
     }
     for (int i = 0; i < n; i++)

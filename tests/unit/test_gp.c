@@ -125,6 +125,40 @@ static void fit_improves_the_likelihood(void **state)
     knob__gp_free(&g);
 }
 
+/* The leave-one-out posterior (knob__gp_loo) is, for every row, the posterior at that row of
+ * a model of the other rows at the same hyperparameters: its mean and its variance (of the
+ * latent function). */
+static void loo_is_the_model_without_the_row(void **state)
+{
+    (void)state;
+    enum { N = 20 };
+    double X[N * 3], y[N], lm[N], lv[N], work[N * N];
+    toy_data(X, y, N);
+    knob__gp g = {0}, h = {0};
+    bool cat[3] = {false, false, true};
+    assert_int_equal(knob__gp_set_data(&g, X, y, N, 3, cat), 0);
+    g.min_noise = 1e-6;
+    assert_int_equal(knob__gp_fit(&g, 100), 0);
+    knob__gp_loo(&g, lm, lv, work);
+    for (int i = 0; i < N; i++) {
+        double Xo[(N - 1) * 3], yo[N - 1], m, v, w[N];
+        for (int j = 0, o = 0; j < N; j++)
+            if (j != i) {
+                memcpy(Xo + o * 3, X + j * 3, 3 * sizeof *X);
+                yo[o++] = y[j];
+            }
+        assert_int_equal(knob__gp_set_data(&h, Xo, yo, N - 1, 3, cat), 0);
+        h.min_noise = g.min_noise;
+        memcpy(h.theta, g.theta, sizeof h.theta);
+        assert_int_equal(knob__gp_factor(&h), 0);
+        knob__gp_predict(&h, X + i * 3, 1, &m, &v, w);
+        assert_float_equal(lm[i], m, 1e-7 * (1 + fabs(m)));
+        assert_float_equal(lv[i], v, 1e-7 * (1 + v));
+    }
+    knob__gp_free(&g);
+    knob__gp_free(&h);
+}
+
 static void predict_gradient_matches_differences(void **state)
 {
     (void)state;
@@ -850,6 +884,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(likelihood_gradient_matches_differences),
         cmocka_unit_test(fit_improves_the_likelihood),
         cmocka_unit_test(predict_gradient_matches_differences),
+        cmocka_unit_test(loo_is_the_model_without_the_row),
         cmocka_unit_test(log_ei_matches_direct),
         cmocka_unit_test(log_ei_far_tail),
         cmocka_unit_test(gp_beats_random_on_branin),

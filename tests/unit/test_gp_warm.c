@@ -376,8 +376,8 @@ static void local_model_resolves_the_basin(void **state)
     local_step(0, g, &rg);
     local_step(5, l, &rl);
     double dg = rg ? hypot(g[0], g[1]) : INFINITY, dl = hypot(l[0], l[1]);
-    print_message("distance to the minimum: global model %.3g (refined %d), local %.3g (%d)\n",
-                  dg, rg, dl, rl);
+    print_message("distance to the minimum: global model %.3g (refined %d), local %.3g (%d)\n", dg,
+                  rg, dl, rl);
     assert_true(rl);
     assert_true(dl < 2e-4);
     assert_true(!rg || dl < dg);
@@ -620,6 +620,96 @@ static void scale_off_for_an_opposite_source(void **state)
     free(b);
 }
 
+/* warm_start_rank acts in warm runs only: without a source the asks are those without it,
+ * bit for bit; with a source they are the same while this study has fewer than 5 trials (its
+ * own model is not tested before) and differ after. */
+static void rank_only_when_warm(void **state)
+{
+    (void)state;
+    warm_only("warm_start_rank=false", "warm_start_rank=true", 16, 5);
+}
+
+/* The source's weight (warm_start_rank) after n own trials of a bowl centred at (0.3, 0.6)
+ * of the unit square, whose source model was fitted to 30 trials of sign x a bowl centred at
+ * (cx, cy). */
+static double bowl(const double *x, double cx, double cy)
+{
+    return (x[0] - cx) * (x[0] - cx) + 2 * (x[1] - cy) * (x[1] - cy);
+}
+
+static void standardized(double *y, int n)
+{
+    double m = 0, v = 0;
+    for (int i = 0; i < n; i++)
+        m += y[i] / n;
+    for (int i = 0; i < n; i++)
+        v += (y[i] - m) * (y[i] - m) / (n - 1);
+    for (int i = 0; i < n; i++)
+        y[i] = (y[i] - m) / sqrt(v);
+}
+
+static double rank_weight_of(double sign, double cx, double cy, int n, bool on)
+{
+    enum { NS = 30, NMAX = 20 };
+    static const knob_distribution unit = {.kind = KNOB_DIST_FLOAT, .low = 0, .high = 1};
+    knob__dim dims[2];
+    knob__dim_init(&dims[0], "x0", &unit, 0);
+    knob__dim_init(&dims[1], "x1", &unit, 0);
+    bo p = {.dims = dims,
+            .n_dims = 2,
+            .ws_on = true,
+            .ws_rank_on = on,
+            .ns = 2,
+            .s_dims = {0, 1},
+            .min_noise = 1e-10,
+            .fit_max_evals = 100,
+            .ws_seed = 3,
+            .ws_self = n};
+    double XS[2 * NS], yS[NS], X[2 * NMAX], y[NMAX], resid[NMAX], work[3 * NS + 16];
+    knob_rng r;
+    knob_rng_seed(&r, 11);
+    for (int i = 0; i < NS; i++) {
+        XS[2 * i] = knob_rng_uniform(&r);
+        XS[2 * i + 1] = knob_rng_uniform(&r);
+        yS[i] = sign * bowl(XS + 2 * i, cx, cy);
+    }
+    for (int i = 0; i < n; i++) {
+        X[2 * i] = knob_rng_uniform(&r);
+        X[2 * i + 1] = knob_rng_uniform(&r);
+        y[i] = bowl(X + 2 * i, 0.3, 0.6);
+    }
+    standardized(yS, NS);
+    standardized(y, n);
+    bool cat[2] = {false, false};
+    p.sgp.min_noise = 1e-10;
+    assert_int_equal(knob__gp_set_data(&p.sgp, XS, yS, NS, 2, cat), 0);
+    assert_int_equal(knob__gp_fit(&p.sgp, 100), 0);
+    data D = {.X = X, .y = y, .n = n, .n_seen = n};
+    knob__bo_fit_prior_scale(&p, &D, resid, work);
+    knob__gp_free(&p.sgp);
+    knob__gp_free(&p.rgp);
+    return p.ws_w;
+}
+
+/* A source of the same bowl orders this study's trials as well as this study's own model
+ * does, or better, and keeps much of the weight; a negated bowl, or a bowl centred at the
+ * far corner (0.9, 0.1), orders them worse and loses it. Without the option, or with fewer
+ * than 5 own trials, the weight is 1 (the prior as before). */
+static void rank_fades_a_misleading_source(void **state)
+{
+    (void)state;
+    double same = rank_weight_of(1, 0.3, 0.6, 16, true);
+    double negated = rank_weight_of(-1, 0.3, 0.6, 16, true);
+    double far = rank_weight_of(1, 0.9, 0.1, 16, true);
+    print_message("source's weight after 16 trials: same bowl %.3f, negated %.3f, far %.3f\n", same,
+                  negated, far);
+    assert_true(same >= 0.9);
+    assert_true(negated <= 0.05);
+    assert_true(far <= 0.05);
+    assert_true(rank_weight_of(-1, 0.3, 0.6, 16, false) == 1);
+    assert_true(rank_weight_of(-1, 0.3, 0.6, 4, true) == 1);
+}
+
 /* warm_start_region acts in warm runs only: without a source the asks are those without
  * it, bit for bit; with one they are the same for the first 2 trials (before the model) and
  * differ after. */
@@ -740,6 +830,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(scale_only_when_warm),
         cmocka_unit_test(scale_within_the_source_range),
         cmocka_unit_test(scale_off_for_an_opposite_source),
+        cmocka_unit_test(rank_only_when_warm),
+        cmocka_unit_test(rank_fades_a_misleading_source),
         cmocka_unit_test(region_only_when_warm),
         cmocka_unit_test(region_keeps_the_asks_near),
         cmocka_unit_test(region_reaches_cold_best_sooner),
