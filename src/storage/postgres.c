@@ -3,12 +3,13 @@
  * takes the lowest of the study's free numbers that no other creation holds, in the statement
  * that inserts it, so creators do not wait for each other, numbers are dense and a cap exact;
  * one creation in FREE_BLOCK allots the next numbers under the study's row lock, and no other
- * write touches the study's row. A trial's change stamp is the id of
- * the transaction that last wrote it, and a sync reads up to the oldest knob write still running on
- * these tables (Q_WATERMARK; other transactions on the server do not count), so writers need not
- * commit in stamp order and do not wait for each other. Every query is prepared. A lost
- * connection is re-established with backoff and the operation retried, so a finished trial is
- * written when the server comes back; credentials never appear in a message. */
+ * write touches or locks the study's row (no foreign key points at it from the trials). A
+ * trial's change stamp is the id of the transaction that last wrote it, and a sync reads up
+ * to the oldest knob write still running on these tables (Q_WATERMARK; other transactions on
+ * the server do not count), so writers need not commit in stamp order and do not wait for
+ * each other. Every query is prepared. A lost connection is re-established with backoff and
+ * the operation retried, so a finished trial is written when the server comes back;
+ * credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
@@ -24,9 +25,10 @@
 #include <string.h>
 #include <time.h>
 
-/* 3: trial numbers are taken from the study's free numbers (2: each creation counted the study's
- * row up; 1: a trial's stamp was the study's counter, now the id of its writer) */
-#define SCHEMA_VERSION 3
+/* 4: a trial and a free number no longer reference their study's row (3: trial numbers are
+ * taken from the study's free numbers; 2: each creation counted the study's row up; 1: a
+ * trial's stamp was the study's counter, now the id of its writer) */
+#define SCHEMA_VERSION 4
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
 
 static const char *const schema[] = {
@@ -37,10 +39,14 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS knob_study_attrs(study BIGINT NOT NULL REFERENCES "
     "knob_studies(id) ON DELETE CASCADE, system BOOLEAN NOT NULL, key TEXT NOT NULL, json TEXT "
     "NOT NULL, ord BIGSERIAL, PRIMARY KEY(study, system, key))",
-    "CREATE TABLE IF NOT EXISTS knob_trials(id BIGSERIAL PRIMARY KEY, study BIGINT NOT NULL "
-    "REFERENCES knob_studies(id) ON DELETE CASCADE, number BIGINT NOT NULL, state INTEGER NOT "
-    "NULL, start_time DOUBLE PRECISION, end_time DOUBLE PRECISION, seq BIGINT NOT NULL, "
-    "UNIQUE(study, number))",
+    /* A trial's study is no foreign key (schema 4): its check locked the study's row FOR KEY
+     * SHARE at every creation, so with many workers every creation of every worker locked
+     * the same row (a multixact of all of them, rewritten at each lock, under an exclusive
+     * lock of its page). A trial is made only from a free number of its study, which exists
+     * only while the study does; delete_study removes the trials. */
+    "CREATE TABLE IF NOT EXISTS knob_trials(id BIGSERIAL PRIMARY KEY, study BIGINT NOT NULL, "
+    "number BIGINT NOT NULL, state INTEGER NOT NULL, start_time DOUBLE PRECISION, end_time "
+    "DOUBLE PRECISION, seq BIGINT NOT NULL, UNIQUE(study, number))",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_seq ON knob_trials(study, seq)",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_state ON knob_trials(study, state, number)",
     "CREATE TABLE IF NOT EXISTS knob_params(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON "
@@ -72,14 +78,21 @@ static const char *const schema[] = {
      * statement that inserts the trial, so creators wait for no other creator; only when none
      * is left does one allot the next FREE_BLOCK numbers under the study's row lock. Added by
      * schema 3: a schema 2 study has none, and its first creation allots from its count. */
-    "CREATE TABLE IF NOT EXISTS knob_free_numbers(study BIGINT NOT NULL REFERENCES "
-    "knob_studies(id) ON DELETE CASCADE, number BIGINT NOT NULL, PRIMARY KEY(study, number))",
+    "CREATE TABLE IF NOT EXISTS knob_free_numbers(study BIGINT NOT NULL, number BIGINT NOT NULL, "
+    "PRIMARY KEY(study, number))",
+    /* Upgrading schema 3: the two foreign keys to the study's row go (see knob_trials). The
+     * ALTER (an ACCESS EXCLUSIVE lock of both tables) only runs where there is a key to drop. */
+    "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'knob_trials'::regclass "
+    "AND conname = 'knob_trials_study_fkey') THEN ALTER TABLE knob_trials DROP CONSTRAINT "
+    "knob_trials_study_fkey; END IF; IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
+    "'knob_free_numbers'::regclass AND conname = 'knob_free_numbers_study_fkey') THEN ALTER "
+    "TABLE knob_free_numbers DROP CONSTRAINT knob_free_numbers_study_fkey; END IF; END$$",
     /* A record's bytes are kept as they come, not compressed: with many workers the server
      * spent 2-3% of its time in pglz compressing snapshots (mostly doubles, which it barely
      * shrinks). Only new rows change; a knob before this leaves the setting alone. */
     "ALTER TABLE knob_snapshots ALTER COLUMN data SET STORAGE EXTERNAL",
     "ALTER TABLE knob_sampler_states ALTER COLUMN data SET STORAGE EXTERNAL",
-    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '3') ON CONFLICT DO NOTHING",
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '4') ON CONFLICT DO NOTHING",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
      * be above the server's transaction ids (a database restored into a new cluster,
@@ -93,6 +106,9 @@ static const char *const schema[] = {
      * so they have no free numbers. A knob of schema 2 (numbers from the count alone) would
      * take numbers allotted here: it refuses a schema 3 database. */
     "UPDATE knob_meta SET value = '3' WHERE key = 'schema_version' AND value = '2'",
+    /* Upgrading schema 3: a knob of schema 3 deletes a study by its row alone, relying on the
+     * foreign keys to delete its trials: it refuses a schema 4 database. */
+    "UPDATE knob_meta SET value = '4' WHERE key = 'schema_version' AND value = '3'",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -136,6 +152,8 @@ enum {
     Q_STATE_READ,
     Q_STATE_PUT,
     Q_POP_OR_CREATE,
+    Q_DELETE_FREE,
+    Q_DELETE_TRIALS,
     Q_COUNT
 };
 
@@ -200,7 +218,13 @@ static const char *const sql[Q_COUNT] = {
                    "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "
                    "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "
                    "THEN (j #>> '{}')::float8 <= 0 ELSE false END))",
+    /* A study's deletion, in one transaction (op_delete): its row first (an allotment or a
+     * claimed creation waits for it, then finds no study), then its free numbers (waiting for
+     * the creations that hold one: they commit their trials or roll back), then, in a
+     * snapshot taken after those, its trials (their rows in the other tables go with them). */
     [Q_DELETE_STUDY] = "DELETE FROM knob_studies WHERE id = $1",
+    [Q_DELETE_FREE] = "DELETE FROM knob_free_numbers WHERE study = $1",
+    [Q_DELETE_TRIALS] = "DELETE FROM knob_trials WHERE study = $1",
     [Q_SET_STUDY_ATTR] = "INSERT INTO knob_study_attrs(study, system, key, json) "
                          "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM knob_studies WHERE "
                          "id = $1) ON CONFLICT(study, system, key) DO UPDATE SET "
@@ -920,12 +944,20 @@ static void schema_mark(char *out, size_t size)
 }
 
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
- * holds this knob's schema. Also sets client_min_messages: one round trip for both. */
+ * holds this knob's schema. Also sets client_min_messages: one round trip for both. The
+ * catalogs are read by a query, in its snapshot: to_regclass looked knob_meta up in the
+ * backend's catalog cache, which an open that waited for another's schema had not refreshed
+ * (a lookup before the wait had cached "no such table", and an advisory lock accepts no
+ * invalidations), so it ran the DDL again beside the workers already preparing their
+ * statements; with a DDL statement that locks a table ACCESS EXCLUSIVE, they deadlocked. */
 static bool schema_current(pg *d, const char *mark)
 {
-    PGresult *r = PQexec(d->c, "SET client_min_messages = warning; SELECT obj_description("
-                               "to_regclass(quote_ident(current_schema()) || '.knob_meta'), "
-                               "'pg_class')");
+    PGresult *r = PQexec(d->c, "SET client_min_messages = warning; SELECT (SELECT d.description "
+                               "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_description d ON "
+                               "d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass "
+                               "AND d.objsubid = 0 WHERE c.relname = 'knob_meta' AND "
+                               "c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE "
+                               "nspname = current_schema()))");
     bool current = ok(r) && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
                    strcmp(PQgetvalue(r, 0, 0), mark) == 0;
     PQclear(r);
@@ -1357,10 +1389,17 @@ static int study_exists(pg *d, int64_t study)
 
 static int op_delete(pg *d, void *a_)
 {
+    static const int which[3] = {Q_DELETE_STUDY, Q_DELETE_FREE, Q_DELETE_TRIALS},
+                     n_params[3] = {1, 1, 1};
     id_args *a = a_;
     char id[32];
     const char *p[1] = {num(id, a->study)};
-    return study_write(d, Q_DELETE_STUDY, 1, p, "delete a study", a->study);
+    PGresult *res[5] = {0};
+    int rc = pipelined(d, "BEGIN", which, n_params, 3, 0, p, res, "delete a study");
+    bool touched = !rc && atoi(PQcmdTuples(res[1])) > 0;
+    for (int i = 0; i < 5; i++)
+        PQclear(res[i]);
+    return rc ? rc : touched ? KNOB_OK : no_such_study(d, a->study);
 }
 
 static int delete_study(void *be, int64_t study)

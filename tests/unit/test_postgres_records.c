@@ -370,7 +370,7 @@ static void schema2_without_records_is_upgraded(void **state)
     assert_true(n_records(url) >= 2);
     assert_int_equal(sql_int(url, "SELECT value::int FROM knob_meta WHERE key = "
                                   "'schema_version'"),
-                     3);
+                     4);
     assert_int_equal(sql_int(url, "SELECT count(*) FROM knob_studies"), 1);
     knob_storage *st;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
