@@ -120,10 +120,12 @@ void knob__tpe_default_weights(size_t n, double *w)
 /* ---------------------------------------------------------------- sorting */
 
 /* An unsigned key in the order of the floats (negative ones flipped). Rounding to float
- * keeps the order of doubles, only merging close ones. */
+ * keeps the order of doubles, only merging close ones. -0 and 0 are equal doubles and get
+ * one key, so that the sort keeps them in index order as it keeps other equal ones (a fit
+ * that extends the last places its new ones so). */
 static uint32_t sort_key(double x)
 {
-    float f = (float)x;
+    float f = (float)x + 0.0f; /* -0 + 0 is 0 */
     uint32_t u;
     memcpy(&u, &f, sizeof u);
     return (u >> 31) ? ~u : u | (1u << 31);

@@ -877,6 +877,186 @@ static void tpe_ramp_extends(void **state)
     free(w);
 }
 
+/* A fresh estimator's fit of y[0 .. n) (knob__tpe_mix1_fit) against inc, which
+ * knob__tpe_mix1_fit_ramp made of the same: log densities at the bounds, the prior's
+ * centre, a grid and some observations, the bandwidths and draws. */
+static void ramp_same_as_fresh(const knob__tpe_mix1 *inc, const knob__tpe_axis *ax, const double *y,
+                               const double *w, size_t n, const knob__tpe_settings *set,
+                               const char *what)
+{
+    knob__tpe_mix1 ref = {0};
+    assert_int_equal(knob__tpe_mix1_fit(&ref, ax, y, w, n, set), KNOB_OK);
+    double lo = ax->low, hi = ax->high, range = hi - lo;
+    if (inc->n != ref.n)
+        fail_msg("%s: %zu kernels, from scratch %zu", what, inc->n, ref.n);
+    double at[64];
+    size_t k = 0;
+    at[k++] = lo;
+    at[k++] = hi;
+    at[k++] = 0.5 * (lo + hi);
+    at[k++] = nextafter(lo, hi);
+    at[k++] = nextafter(hi, lo);
+    for (int j = 0; j < 40; j++)
+        at[k++] = lo + range * (j + 0.37) / 40;
+    for (size_t j = 0; j < 19 && n; j++)
+        at[k++] = y[(j * 7919) % n];
+    for (size_t j = 0; j < k; j++) {
+        double a = knob__tpe_mix1_logpdf(inc, at[j]), b = knob__tpe_mix1_logpdf(&ref, at[j]);
+        if (!(fabs(a - b) < 1e-10))
+            fail_msg("%s: log density at %.17g: %.17g, from scratch %.17g", what, at[j], a, b);
+    }
+    for (size_t i = 0; i < ref.n; i++)
+        if (!(fabs(inc->obs_sigma[i] - ref.obs_sigma[i]) <= 1e-12 * range))
+            fail_msg("%s: kernel %zu (at %.17g): sigma %.17g, from scratch %.17g", what, i,
+                     ref.obs_mu[i], inc->obs_sigma[i], ref.obs_sigma[i]);
+    knob_rng ra, rb;
+    knob_rng_seed(&ra, n);
+    knob_rng_seed(&rb, n);
+    for (int j = 0; j < 8; j++) {
+        double a = knob__tpe_mix1_sample(inc, &ra), b = knob__tpe_mix1_sample(&ref, &rb);
+        if (!(fabs(a - b) <= 1e-9 * range))
+            fail_msg("%s: draw %d: %.17g, from scratch %.17g", what, j, a, b);
+    }
+    knob__tpe_mix1_free(&ref);
+}
+
+/* A value for a ramp sequence in the kernel space of ax: the bounds, the prior's centre,
+ * a duplicate of one of y[0 .. n), one of a tight cluster, or anywhere. When the centre is
+ * 0, -0 too once the history is long (so that the first comes in a fit that extends the
+ * last), and nothing just below it (so that the first zero's bandwidth is its gap to the
+ * left, above the floor). */
+static double ramp_value(knob_rng *r, const knob__tpe_axis *ax, const double *y, size_t n,
+                         double cluster)
+{
+    double lo = ax->low, hi = ax->high, c = 0.5 * (lo + hi), v;
+    switch (knob_rng_below(r, 10)) {
+    case 0:
+        return lo;
+    case 1:
+        return hi;
+    case 2:
+        return c == 0 && n > 200 && knob_rng_below(r, 2) ? -0.0 : c;
+    case 3:
+    case 4:
+        return n ? y[knob_rng_below(r, n)] : lo;
+    case 5:
+    case 6:
+        v = fmin(fmax(cluster + (hi - lo) * 0.003 * knob_rng_normal(r), lo), hi);
+        break;
+    default:
+        v = fmin(lo + (hi - lo) * knob_rng_uniform(r), hi);
+        break;
+    }
+    return c == 0 && v < 0 && v > 0.45 * lo ? v + 0.45 * lo : v;
+}
+
+/* knob__tpe_mix1_fit_ramp against a fresh knob__tpe_mix1_fit after each of long random
+ * sequences of changes to the observations (appends of 1 to 5, one placed at a random
+ * position, one removed, one changed; duplicates, values at the bounds and the prior's
+ * centre), on linear axes of ordinary, tiny and huge ranges and on log axes, with the
+ * settings varied (now and then mid-sequence: the bandwidth floor, consider_endpoints) and
+ * the prior's weight changing between fits, some past merge_min; a good share of the fits
+ * must extend the last (obs_a NULL after one). */
+static void tpe_ramp_random(void **state)
+{
+    (void)state;
+    enum { CAP = 1600, SCENARIOS = 18, FITS = 400 };
+    double *y = malloc(CAP * sizeof *y), *w = malloc(CAP * sizeof *w);
+    size_t fits = 0, extended = 0;
+    for (int sc = 0; sc < SCENARIOS; sc++) {
+        knob_rng r;
+        knob_rng_seed(&r, 1000 + (uint64_t)sc);
+        knob__tpe_axis ax;
+        switch (sc % 6) {
+        case 0:
+            knob__tpe_axis_number(&ax, -5, 10, 0, false, false);
+            break;
+        case 1: /* the prior's centre is 0 */
+            knob__tpe_axis_number(&ax, -1, 1, 0, false, false);
+            break;
+        case 2:
+            knob__tpe_axis_number(&ax, 0.3, 0.3 + 1e-9, 0, false, false);
+            break;
+        case 3:
+            knob__tpe_axis_number(&ax, -2e12, 7e12, 0, false, false);
+            break;
+        case 4:
+            knob__tpe_axis_number(&ax, 1e-5, 1e3, 0, false, true);
+            break;
+        default:
+            knob__tpe_axis_number(&ax, 1, 1000, 1, true, true);
+            break;
+        }
+        static const double floors[] = {0, 0.01, 0.2};
+        static const size_t merges[] = {0, 400, 900};
+        knob__tpe_settings set = {.prior_weight = 1.0,
+                                  .magic_clip = sc != 16, /* else always from scratch */
+                                  .consider_endpoints = knob_rng_below(&r, 2),
+                                  .sigma_weighted = knob_rng_below(&r, 2),
+                                  .min_bandwidth = floors[(sc / 6 + sc) % 3],
+                                  .merge_min = merges[sc % 3]};
+        knob__tpe_mix1 inc = {0};
+        size_t n = 0, ext = 0;
+        double cluster = ax.low + (ax.high - ax.low) * knob_rng_uniform(&r);
+        for (int f = 0; f < FITS; f++) {
+            const char *op = "append";
+            unsigned u = (unsigned)knob_rng_below(&r, 100);
+            if (n > 40 && u < 12) { /* one placed among them, then maybe new ones */
+                size_t k = knob_rng_below(&r, n + 1);
+                memmove(y + k + 1, y + k, (n - k) * sizeof *y);
+                y[k] = ramp_value(&r, &ax, y, n, cluster);
+                n++;
+                op = "place";
+                u = knob_rng_below(&r, 2) ? 50 : 100;
+            } else if (n > 40 && u < 16) {
+                size_t k = knob_rng_below(&r, n);
+                memmove(y + k, y + k + 1, (n - k - 1) * sizeof *y);
+                n--;
+                op = "remove";
+            } else if (n > 40 && u < 19) {
+                y[knob_rng_below(&r, n)] = ramp_value(&r, &ax, y, n, cluster);
+                op = "change";
+            }
+            if (u >= 19 && u < 100) {
+                size_t add = 1 + knob_rng_below(&r, 5);
+                for (size_t j = 0; j < add && n < CAP; j++, n++)
+                    y[n] = ramp_value(&r, &ax, y, n, cluster);
+            }
+            if (knob_rng_below(&r, 5) == 0)
+                set.prior_weight = 0.5 + 2.5 * knob_rng_uniform(&r);
+            if (knob_rng_below(&r, 100) == 0) {
+                set.consider_endpoints = !set.consider_endpoints;
+                op = "endpoints toggled";
+            }
+            if (knob_rng_below(&r, 150) == 0) {
+                set.min_bandwidth = floors[knob_rng_below(&r, 3)];
+                op = "floor changed";
+            }
+            if (knob_rng_below(&r, 40) == 0)
+                cluster = ax.low + (ax.high - ax.low) * knob_rng_uniform(&r);
+            knob__tpe_default_weights(n, w);
+            assert_int_equal(knob__tpe_mix1_fit_ramp(&inc, &ax, y, w, n, &set), KNOB_OK);
+            bool ext_now = inc.obs_a == NULL;
+            ext += ext_now;
+            char what[200];
+            snprintf(what, sizeof what,
+                     "scenario %d fit %d (%s, n = %zu, %s, floor %g, endpoints %d, weighted %d)",
+                     sc, f, op, n, ext_now ? "extended" : "from scratch", set.min_bandwidth,
+                     set.consider_endpoints, set.sigma_weighted);
+            ramp_same_as_fresh(&inc, &ax, y, w, n, &set, what);
+        }
+        if (getenv("KNOB_TEST_VERBOSE"))
+            printf("scenario %d: %zu of %d fits extended the last, n = %zu, floor %g\n", sc, ext,
+                   FITS, n, set.min_bandwidth);
+        fits += FITS;
+        extended += ext;
+        knob__tpe_mix1_free(&inc);
+    }
+    assert_true(extended * 4 >= fits);
+    free(y);
+    free(w);
+}
+
 /* ---------------------------------------------------------------- spaces */
 
 /* A categorical param whose best choice is "c": TPE picks it most of the time once
@@ -1712,6 +1892,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tpe_golden_sequence),
         cmocka_unit_test(tpe_ramp_extends),
+        cmocka_unit_test(tpe_ramp_random),
         cmocka_unit_test(tpe_startup_is_random),
         cmocka_unit_test(tpe_beats_random),
         cmocka_unit_test(tpe_multivariate),
