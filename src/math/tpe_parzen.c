@@ -834,25 +834,24 @@ static double ramp_sigma(const struct knob__tpe_ramp *r, size_t q, size_t n)
 }
 
 /* Notes the fit just made from scratch of n observations y[]: a next fit that extends them
- * keeps it (ramp_keep) before extending it. */
-static int ramp_note(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, size_t n,
-                     const knob__tpe_settings *set, double lo)
+ * keeps it (ramp_keep) before extending it. Without the memory for it nothing is noted (the
+ * fit itself stands; the next fits from scratch). */
+static void ramp_note(knob__tpe_mix1 *m, const knob__tpe_axis *a, const double *y, size_t n,
+                      const knob__tpe_settings *set, double lo)
 {
     if (!m->ramp && !(m->ramp = calloc(1, sizeof *m->ramp)))
-        return KNOB__MATH_ENOMEM;
+        return;
     struct knob__tpe_ramp *r = m->ramp;
     r->n = 0;
     r->kept = false;
-    if (!m->n_box || m->fgt_sigma != lo)
-        return KNOB__MATH_OK; /* no transform: nothing to keep */
-    if (ramp_reserve(r, n, (size_t)((a->high - a->low) / lo) + 2))
-        return KNOB__MATH_ENOMEM;
+    if (!m->n_box || m->fgt_sigma != lo || /* no transform: nothing to keep */
+        ramp_reserve(r, n, (size_t)((a->high - a->low) / lo) + 2))
+        return;
     r->ax = *a;
     r->set = *set;
     r->lo = lo;
     memcpy(r->y, y, n * sizeof *y);
     r->n = n;
-    return KNOB__MATH_OK;
 }
 
 /* Keeps the noted fit, still m's (mix1_fit's arrays), for the next to extend: its
@@ -1082,7 +1081,9 @@ int knob__tpe_mix1_fit_ramp(knob__tpe_mix1 *m, const knob__tpe_axis *a, const do
         }
     }
     int rc = mix1_fit(m, a, y, w, n, n, set);
-    return rc ? rc : ramp_note(m, a, y, n, set, lo);
+    if (!rc)
+        ramp_note(m, a, y, n, set, lo);
+    return rc;
 }
 
 double knob__tpe_mix1_sample(const knob__tpe_mix1 *m, knob_rng *r)
