@@ -1050,8 +1050,7 @@ int knob__tpe_mix1_fit_ramp(knob__tpe_mix1 *m, const knob__tpe_axis *a, const do
     struct knob__tpe_ramp *r = m->ramp;
     if (a->q > 0 || a->n_choices || !(a->high > a->low) || n > merge_min || n <= RAMP_FLAT + 1 ||
         !set->magic_clip) {
-        if (r)
-            r->n = 0;
+        ramp_forget(r); /* (mix1_fit forgets too, but a merge may fail before it) */
         return knob__tpe_mix1_fit(m, a, y, w, n, set);
     }
     double lo = (a->high - a->low) * dmax(set->min_bandwidth, 1.0 / (2.0 + (double)n));

@@ -17,15 +17,19 @@ bool knob__bo_task_on(const bo *p)
 }
 
 /* The source's scaled mean a x its model's mean at x - shift + b at m rows of x (0 without
- * a warm start), with a (d-vector) gradient at one row when grad is not NULL. */
+ * a warm start), with a (d-vector) gradient at one row when grad is not NULL, and its
+ * model's variance there (unscaled) when var_out is not NULL. */
 static void source_mean(const bo *p, const double *x, int m, double *out, double *grad,
-                        double *work)
+                        double *var_out, double *work)
 {
     if (grad)
         memset(grad, 0, (size_t)p->n_dims * sizeof *grad);
     if (!p->ws_on) {
-        for (int i = 0; i < m; i++)
+        for (int i = 0; i < m; i++) {
             out[i] = 0;
+            if (var_out)
+                var_out[i] = 0;
+        }
         return;
     }
     for (int i = 0; i < m; i++) {
@@ -40,6 +44,8 @@ static void source_mean(const bo *p, const double *x, int m, double *out, double
             knob__gp_predict(&p->sgp, z, 1, &mean, &var, work);
         }
         out[i] = p->ws_a * mean + p->ws_b;
+        if (var_out)
+            var_out[i] = var;
     }
 }
 
@@ -49,7 +55,7 @@ void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, doubl
                          double *work)
 {
     if (!knob__bo_task_on(p)) {
-        source_mean(p, x, m, out, grad, work);
+        source_mean(p, x, m, out, grad, NULL, work);
         return;
     }
     if (grad)
@@ -265,13 +271,9 @@ static double rank_weight(bo *p, const data *D, const double *src)
     }
     double *lm = buf, *lv = lm + n, *sv = lv + n, *fs = sv + n, *ft = fs + n, *w = ft + n;
     knob__gp_loo(&p->rgp, lm, lv, w);
-    /* the source's posterior variance at the rows, in its own units as src */
-    for (int i = 0; i < n; i++) {
-        double z[MAX_DIMS], m;
-        for (int k = 0; k < p->ns; k++)
-            z[k] = D->X[(size_t)i * d + p->s_dims[k]] - p->ws_shift[k];
-        knob__gp_predict(&p->sgp, z, 1, &m, &sv[i], w);
-    }
+    /* the source's posterior variance at the rows, in its own units as src (the mean into
+     * ft, overwritten below) */
+    source_mean(p, D->X, n, ft, NULL, sv, w);
     knob_rng r;
     knob_rng_derive(&r, p->ws_seed, p->ws_self, "warm_start_rank");
     double won = 0;
@@ -304,7 +306,7 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
     p->ws_b = 0;
     p->ws_w = 1;
     fit_shift(p, D, work);
-    source_mean(p, D->X, n, resid, NULL, work); /* the source's mean itself, a = 1, b = 0 */
+    source_mean(p, D->X, n, resid, NULL, NULL, work); /* the source's mean itself, a = 1, b = 0 */
     if (n >= 3) {
         double mx = 0, my = 0, sxx = 0, sxy = 0;
         for (int i = 0; i < n; i++) {
