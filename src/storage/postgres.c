@@ -25,10 +25,11 @@
 #include <string.h>
 #include <time.h>
 
-/* 4: a trial and a free number no longer reference their study's row (3: trial numbers are
- * taken from the study's free numbers; 2: each creation counted the study's row up; 1: a
- * trial's stamp was the study's counter, now the id of its writer) */
-#define SCHEMA_VERSION 4
+/* 5: a trial's params and values are arrays in its row (4: a trial and a free number no
+ * longer reference their study's row; 3: trial numbers are taken from the study's free
+ * numbers; 2: each creation counted the study's row up; 1: a trial's stamp was the study's
+ * counter, now the id of its writer) */
+#define SCHEMA_VERSION 5
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
 
 static const char *const schema[] = {
@@ -44,17 +45,20 @@ static const char *const schema[] = {
      * the same row (a multixact of all of them, rewritten at each lock, under an exclusive
      * lock of its page). A trial is made only from a free number of its study, which exists
      * only while the study does; delete_study removes the trials. */
+    /* A trial's params (names, distributions as JSON, internal values, in the order they were
+     * set) and its values are arrays in its row (schema 5): a finish is one row's update. As
+     * rows of two tables of their own (schema 4), a random search's trial wrote four more
+     * tuples and index entries, and checked three foreign keys, each locking the trial's row
+     * again, all on the pages every worker appends to: with 32 workers on 2 cores the
+     * server's processes spent about as many samples waiting for those pages' locks as
+     * running. */
     "CREATE TABLE IF NOT EXISTS knob_trials(id BIGSERIAL PRIMARY KEY, study BIGINT NOT NULL, "
     "number BIGINT NOT NULL, state INTEGER NOT NULL, start_time DOUBLE PRECISION, end_time "
-    "DOUBLE PRECISION, seq BIGINT NOT NULL, UNIQUE(study, number))",
+    "DOUBLE PRECISION, seq BIGINT NOT NULL, param_names TEXT[] NOT NULL DEFAULT '{}', "
+    "param_dists TEXT[] NOT NULL DEFAULT '{}', param_internals FLOAT8[] NOT NULL DEFAULT '{}', "
+    "vals FLOAT8[] NOT NULL DEFAULT '{}', UNIQUE(study, number))",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_seq ON knob_trials(study, seq)",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_state ON knob_trials(study, state, number)",
-    "CREATE TABLE IF NOT EXISTS knob_params(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON "
-    "DELETE CASCADE, position INTEGER NOT NULL, name TEXT NOT NULL, dist TEXT NOT NULL, internal "
-    "DOUBLE PRECISION NOT NULL, PRIMARY KEY(trial, name))",
-    "CREATE TABLE IF NOT EXISTS knob_values(trial BIGINT NOT NULL REFERENCES knob_trials(id) ON "
-    "DELETE CASCADE, idx INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY(trial, "
-    "idx))",
     "CREATE TABLE IF NOT EXISTS knob_intermediate(trial BIGINT NOT NULL REFERENCES "
     "knob_trials(id) ON DELETE CASCADE, step BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, "
     "PRIMARY KEY(trial, step))",
@@ -92,7 +96,22 @@ static const char *const schema[] = {
      * shrinks). Only new rows change; a knob before this leaves the setting alone. */
     "ALTER TABLE knob_snapshots ALTER COLUMN data SET STORAGE EXTERNAL",
     "ALTER TABLE knob_sampler_states ALTER COLUMN data SET STORAGE EXTERNAL",
-    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '4') ON CONFLICT DO NOTHING",
+    /* Upgrading schema 4: the params and values move into their trials' rows (order kept:
+     * params by position, then name; values by index) and their tables go. Only where
+     * knob_params is (a database of schema 4 or older), read from the catalogs by query. */
+    "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = 'knob_params' AND "
+    "relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema())) "
+    "THEN ALTER TABLE knob_trials ADD COLUMN IF NOT EXISTS param_names TEXT[] NOT NULL DEFAULT "
+    "'{}', ADD COLUMN IF NOT EXISTS param_dists TEXT[] NOT NULL DEFAULT '{}', ADD COLUMN IF NOT "
+    "EXISTS param_internals FLOAT8[] NOT NULL DEFAULT '{}', ADD COLUMN IF NOT EXISTS vals "
+    "FLOAT8[] NOT NULL DEFAULT '{}'; UPDATE knob_trials t SET param_names = p.n, param_dists = "
+    "p.d, param_internals = p.i FROM (SELECT trial, array_agg(name ORDER BY position, name) AS n, "
+    "array_agg(dist ORDER BY position, name) AS d, array_agg(internal ORDER BY position, name) "
+    "AS i FROM knob_params GROUP BY trial) p WHERE p.trial = t.id; UPDATE knob_trials t SET vals "
+    "= v.a FROM (SELECT trial, array_agg(value ORDER BY idx) AS a FROM knob_values GROUP BY "
+    "trial) v WHERE v.trial = t.id; DROP TABLE knob_params; DROP TABLE knob_values; END IF; "
+    "END$$",
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
      * be above the server's transaction ids (a database restored into a new cluster,
@@ -109,6 +128,9 @@ static const char *const schema[] = {
     /* Upgrading schema 3: a knob of schema 3 deletes a study by its row alone, relying on the
      * foreign keys to delete its trials: it refuses a schema 4 database. */
     "UPDATE knob_meta SET value = '4' WHERE key = 'schema_version' AND value = '3'",
+    /* Upgrading schema 4: a knob of schema 4 reads and writes the two tables gone: it refuses
+     * a schema 5 database. */
+    "UPDATE knob_meta SET value = '5' WHERE key = 'schema_version' AND value = '4'",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -129,7 +151,6 @@ enum {
     Q_CREATE_TRIAL,
     Q_POP,
     Q_TRIAL_ID,
-    Q_SET_PARAM,
     Q_SET_PARAMS,
     Q_REPORT,
     Q_SET_TRIAL_ATTR,
@@ -197,6 +218,20 @@ enum {
  * start low and whose new trials are stamped below the record's stamp): never served. */
 #define XMAX "pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
 
+/* The SET clause that merges params (arrays $N names, $D dists, $I internals) into the row
+ * x's: a param already there keeps its place and takes the new distribution and value; the
+ * others follow in the order given. */
+#define MERGE_PARAMS(N, D, I)                                                                      \
+    "(param_names, param_dists, param_internals) = (SELECT COALESCE(array_agg(m.name ORDER BY "    \
+    "m.k), '{}'), COALESCE(array_agg(m.dist ORDER BY m.k), '{}'), COALESCE(array_agg(m.internal "  \
+    "ORDER BY m.k), '{}') FROM (SELECT o.name, COALESCE(n.dist, o.dist) AS dist, "                 \
+    "COALESCE(n.internal, o.internal) AS internal, o.k FROM unnest(x.param_names, "                \
+    "x.param_dists, x.param_internals) WITH ORDINALITY AS o(name, dist, internal, k) LEFT JOIN "   \
+    "unnest(" N "::text[], " D "::text[], " I "::float8[]) AS n(name, dist, internal) ON "         \
+    "n.name = o.name UNION ALL SELECT n.name, n.dist, n.internal, cardinality(x.param_names) + "   \
+    "n.k FROM unnest(" N "::text[], " D "::text[], " I "::float8[]) WITH ORDINALITY AS n(name, "   \
+    "dist, internal, k) WHERE n.name <> ALL (x.param_names)) m)"
+
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
     [Q_INSERT_STUDY] = "INSERT INTO knob_studies(name, directions, created) VALUES($1, $2, $3) "
@@ -204,15 +239,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_LIST_STUDIES] = "SELECT id, name, directions, created FROM knob_studies ORDER BY id",
     [Q_COUNT_TRIALS] = "SELECT COUNT(*), COUNT(*) FILTER (WHERE state = 1) FROM knob_trials "
                        "WHERE study = $1",
-    [Q_BEST_MIN] = "SELECT MIN(v.value) FROM knob_trials t JOIN knob_values v ON v.trial = t.id "
-                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1 "
+    [Q_BEST_MIN] = "SELECT MIN(t.vals[1]) FROM knob_trials t WHERE t.study = $1 AND t.state = 1 "
                    "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "
                    "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "
                    "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "
                    "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "
                    "THEN (j #>> '{}')::float8 <= 0 ELSE false END))",
-    [Q_BEST_MAX] = "SELECT MAX(v.value) FROM knob_trials t JOIN knob_values v ON v.trial = t.id "
-                   "AND v.idx = 0 WHERE t.study = $1 AND t.state = 1 "
+    [Q_BEST_MAX] = "SELECT MAX(t.vals[1]) FROM knob_trials t WHERE t.study = $1 AND t.state = 1 "
                    "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "
                    "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "
                    "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "
@@ -249,22 +282,10 @@ static const char *const sql[Q_COUNT] = {
               "t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON true WHERE "
               "s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
-    /* $1 study, $2 trial, $3 name, $4 dist, $5 internal */
-    [Q_SET_PARAM] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
-                    "p AS (INSERT INTO knob_params(trial, position, name, dist, internal) SELECT "
-                    "tr.id, (SELECT COUNT(*) FROM knob_params WHERE trial = $2), $3, $4, $5 FROM "
-                    "tr ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
-                    "excluded.internal RETURNING 1) UPDATE knob_trials t SET seq = " STAMP
-                    " FROM tr WHERE t.id = tr.id RETURNING t.id",
-    /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params */
-    [Q_SET_PARAMS] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
-                     "p AS (INSERT INTO knob_params(trial, position, name, dist, internal) SELECT "
-                     "tr.id, (SELECT COUNT(*) FROM knob_params WHERE trial = $2) + u.ord - 1, "
-                     "u.name, u.dist, u.internal FROM tr, unnest($3::text[], $4::text[], "
-                     "$5::float8[]) WITH ORDINALITY AS u(name, dist, internal, ord) ON "
-                     "CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
-                     "excluded.internal RETURNING 1) UPDATE knob_trials t SET seq = " STAMP
-                     " FROM tr WHERE t.id = tr.id RETURNING t.id",
+    /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
+     * merged into its own (MERGE_PARAMS). */
+    [Q_SET_PARAMS] = "UPDATE knob_trials x SET seq = " STAMP ", " MERGE_PARAMS("$3", "$4", "$5")
+                     " WHERE x.id = $2 AND x.study = $1 RETURNING x.id",
     /* $1 study, $2 trial, $3 step, $4 value */
     [Q_REPORT] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
                  "i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT tr.id, $3, $4 "
@@ -280,22 +301,13 @@ static const char *const sql[Q_COUNT] = {
      * another (a worker and the one failing it as stale) waits for the trial's row lock
      * and then finds it finished: the UPDATE's condition is checked again on the row. */
     [Q_FINISH] = "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
-                 " WHERE id = $2 AND study = $1 AND state = 0 RETURNING id), v AS (INSERT "
-                 "INTO knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
-                 "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1) "
+                 ", vals = $5::float8[] WHERE id = $2 AND study = $1 AND state = 0 RETURNING id) "
                  "SELECT COUNT(*) FROM t",
     /* Q_FINISH, and $6 names, $7 dists, $8 internals: the trial's params (as Q_SET_PARAMS),
-     * written only when it finishes. Data-modifying CTEs run whether read or not. */
-    [Q_FINISH_PARAMS] =
-        "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
-        " WHERE id = $2 AND study = $1 AND state = 0 RETURNING id), v AS (INSERT INTO "
-        "knob_values(trial, idx, value) SELECT t.id, u.idx - 1, u.value FROM t, "
-        "unnest($5::float8[]) WITH ORDINALITY AS u(value, idx) RETURNING 1), p AS (INSERT INTO "
-        "knob_params(trial, position, name, dist, internal) SELECT t.id, (SELECT COUNT(*) FROM "
-        "knob_params WHERE trial = $2) + u.ord - 1, u.name, u.dist, u.internal FROM t, "
-        "unnest($6::text[], $7::text[], $8::float8[]) WITH ORDINALITY AS u(name, dist, "
-        "internal, ord) ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, internal = "
-        "excluded.internal RETURNING 1) SELECT COUNT(*) FROM t",
+     * written only when it finishes. */
+    [Q_FINISH_PARAMS] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, seq = " STAMP
+                        ", vals = $5::float8[], " MERGE_PARAMS("$6", "$7", "$8") " WHERE x.id = $2 "
+                        "AND x.study = $1 AND x.state = 0 RETURNING x.id) SELECT COUNT(*) FROM t",
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
@@ -446,21 +458,17 @@ static const char *const sql[Q_COUNT] = {
      * most of them for the empty tables of intermediate values and attributes. An array of
      * ids is a parameter of the scans, so the planner never hashes a whole table for them. */
     [Q_SYNC_ROWS] =
-        "WITH c AS MATERIALIZED (SELECT id, number, state, start_time, end_time, seq FROM "
-        "knob_trials WHERE study = $1 AND seq > $2), r AS MATERIALIZED (SELECT min(id) AS lo, "
+        "WITH c AS MATERIALIZED (SELECT id, number, state, start_time, end_time, seq, param_names, "
+        "param_dists, param_internals, vals FROM knob_trials WHERE study = $1 AND seq > $2), r AS MATERIALIZED (SELECT min(id) AS lo, "
         "max(id) AS hi, array_agg(id) AS a, max(id) - min(id) < 4 * count(*) + 16 AS dense FROM "
         "c HAVING count(*) > 0) "
         "SELECT 0 AS k, id AS trial, 0::bigint AS o, number AS i, state::bigint AS j, seq AS l, "
         "start_time AS x, end_time AS y, NULL::text AS s, NULL::text AS u FROM c "
-        "UNION ALL SELECT 1, p.trial, p.position, 0, 0, 0, p.internal, NULL, p.name, p.dist "
-        "FROM r, knob_params p WHERE r.dense AND p.trial BETWEEN r.lo AND r.hi AND p.trial + 0 = "
-        "ANY(r.a) "
-        "UNION ALL SELECT 1, p.trial, p.position, 0, 0, 0, p.internal, NULL, p.name, p.dist "
-        "FROM r, knob_params p WHERE NOT r.dense AND p.trial = ANY(r.a) "
-        "UNION ALL SELECT 2, v.trial, v.idx, 0, 0, 0, v.value, NULL, NULL, NULL FROM r, "
-        "knob_values v WHERE r.dense AND v.trial BETWEEN r.lo AND r.hi AND v.trial + 0 = ANY(r.a) "
-        "UNION ALL SELECT 2, v.trial, v.idx, 0, 0, 0, v.value, NULL, NULL, NULL FROM r, "
-        "knob_values v WHERE NOT r.dense AND v.trial = ANY(r.a) "
+        "UNION ALL SELECT 1, c.id, p.k - 1, 0, 0, 0, p.internal, NULL, p.name, p.dist FROM c, "
+        "unnest(c.param_names, c.param_dists, c.param_internals) WITH ORDINALITY AS p(name, dist, "
+        "internal, k) "
+        "UNION ALL SELECT 2, c.id, v.k - 1, 0, 0, 0, v.value, NULL, NULL, NULL FROM c, "
+        "unnest(c.vals) WITH ORDINALITY AS v(value, k) "
         "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM r, "
         "knob_intermediate m WHERE r.dense AND m.trial BETWEEN r.lo AND r.hi AND m.trial + 0 = "
         "ANY(r.a) "
@@ -1701,22 +1709,6 @@ static int trial_write(pg *d, int q, int n, const char *const *p, const char *wh
     return rc;
 }
 
-static int op_set_param(pg *d, void *a_)
-{
-    id_args *a = a_;
-    char s[32], t[32], v[32];
-    const char *p[5] = {num(s, a->study), num(t, a->trial), a->name, a->dist, dbl(v, a->value)};
-    return trial_write(d, Q_SET_PARAM, 5, p, "set a param", a->trial, false);
-}
-
-static int set_param(void *be, int64_t study, int64_t trial, const char *name,
-                     const char *dist_json, double internal)
-{
-    id_args a = {
-        .study = study, .trial = trial, .name = name, .dist = dist_json, .value = internal};
-    return with_retry(be, op_set_param, &a, false, "set a param");
-}
-
 /* Appends a PostgreSQL array element, quoted and escaped. */
 static void array_text(knobx_buf *b, const char *text)
 {
@@ -1774,6 +1766,13 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
 {
     params_args a = {study, trial, params, n};
     return with_retry(be, op_set_params, &a, false, "set params");
+}
+
+static int set_param(void *be, int64_t study, int64_t trial, const char *name,
+                     const char *dist_json, double internal)
+{
+    knob__param_rec rec = {.name = name, .dist_json = dist_json, .internal = internal};
+    return set_params(be, study, trial, &rec, 1);
 }
 
 static int op_report(pg *d, void *a_)

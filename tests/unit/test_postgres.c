@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "knob.h"
 #include "storage/postgres.h"
+#include "util/json.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -373,7 +374,7 @@ static void schema1_is_upgraded_in_place(void **state)
     bool won = true;
     assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
     assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
-                        "4");
+                        "5");
     assert_string_equal(pg_value(u, "SELECT count(*) FROM knob_trials WHERE seq > "
                                     "txid_current()"),
                         "0");
@@ -425,14 +426,15 @@ static void newer_schema_is_refused(void **state)
     const char *url = url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
-    make_schema1(u, "5");
+    make_schema1(u, "6");
     knob_storage *st;
     assert_int_equal(knob_storage_open(u, &st), KNOB_ECORRUPT);
-    assert_non_null(strstr(knob_errmsg(), "created by a newer knob (schema 5; this one reads up "
-                                          "to 4)"));
+    assert_non_null(strstr(knob_errmsg(), "created by a newer knob (schema 6; this one reads up "
+                                          "to 5)"));
     assert_non_null(strstr(knob_errmsg(), "postgresql://knob@"));
     assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
-                        "5");
+                        "6");
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM knob_params"), "5");
     assert_string_equal(pg_value(u, "SELECT obj_description('knob_meta'::regclass, 'pg_class')"),
                         "knob schema 1 5d1c0a6f3e2b4c19");
     assert_string_equal(pg_value(u, "SELECT sum(seq) FROM knob_trials"), "20000000000040");
@@ -972,6 +974,31 @@ static void at_the_cap_a_creation_waits_for_a_held_number(void **state)
     knob_storage_close(st);
 }
 
+/* Makes a database of this knob's schema look as a knob of schema 4 left it: the params and
+ * values out of the trials' rows into their own tables (params at positions 0, 2, 4, ... as
+ * such a knob could leave them). */
+static void as_schema4(PGconn *c)
+{
+    knob_test_pg_exec(c, "CREATE TABLE knob_params(trial BIGINT NOT NULL REFERENCES "
+                         "knob_trials(id) ON DELETE CASCADE, position INTEGER NOT NULL, name "
+                         "TEXT NOT NULL, dist TEXT NOT NULL, internal DOUBLE PRECISION NOT NULL, "
+                         "PRIMARY KEY(trial, name))");
+    knob_test_pg_exec(c, "CREATE TABLE knob_values(trial BIGINT NOT NULL REFERENCES "
+                         "knob_trials(id) ON DELETE CASCADE, idx INTEGER NOT NULL, value DOUBLE "
+                         "PRECISION NOT NULL, PRIMARY KEY(trial, idx))");
+    knob_test_pg_exec(c, "INSERT INTO knob_params(trial, position, name, dist, internal) SELECT "
+                         "t.id, 2 * (p.k - 1), p.name, p.dist, p.internal FROM knob_trials t, "
+                         "unnest(t.param_names, t.param_dists, t.param_internals) WITH "
+                         "ORDINALITY AS p(name, dist, internal, k)");
+    knob_test_pg_exec(c, "INSERT INTO knob_values(trial, idx, value) SELECT t.id, v.k - 1, "
+                         "v.value FROM knob_trials t, unnest(t.vals) WITH ORDINALITY AS v(value, "
+                         "k)");
+    knob_test_pg_exec(c, "ALTER TABLE knob_trials DROP COLUMN param_names, DROP COLUMN "
+                         "param_dists, DROP COLUMN param_internals, DROP COLUMN vals");
+    knob_test_pg_exec(c, "UPDATE knob_meta SET value = '4' WHERE key = 'schema_version'");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 4 0123456789abcdef'");
+}
+
 /* A schema 2 database (its studies' counts are their trials, no free numbers) is upgraded on
  * open: its trials as they were, numbers dense after them, also with workers at once. */
 static void schema2_is_upgraded_in_place(void **state)
@@ -985,6 +1012,7 @@ static void schema2_is_upgraded_in_place(void **state)
     int holder_pid;
     PGconn *c = hold_the_study_row(u, "two", 3, &holder_pid);
     knob_test_pg_exec(c, "ROLLBACK");
+    as_schema4(c);
     /* as a knob of schema 2 left it */
     knob_test_pg_exec(c, "DROP TABLE knob_free_numbers");
     knob_test_pg_exec(c, "UPDATE knob_studies SET n_trials = 3");
@@ -993,7 +1021,7 @@ static void schema2_is_upgraded_in_place(void **state)
     PQfinish(c);
     run_workers(u, "two", 4, 10, false);
     assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
-                        "4");
+                        "5");
     size_t n;
     const knob_trial_info *const *tr = load(u, "two", &n, &st, &s);
     assert_int_equal(n, 43);
@@ -1097,9 +1125,9 @@ static void an_open_that_waited_runs_no_ddl(void **state)
 {
     (void)state;
     static const char *const tables[] = {
-        "knob_meta",   "knob_studies",   "knob_study_attrs",    "knob_trials",
-        "knob_params", "knob_values",    "knob_intermediate",   "knob_trial_attrs",
-        "knob_claims", "knob_snapshots", "knob_sampler_states", "knob_free_numbers"};
+        "knob_meta",           "knob_studies",     "knob_study_attrs", "knob_trials",
+        "knob_intermediate",   "knob_trial_attrs", "knob_claims",      "knob_snapshots",
+        "knob_sampler_states", "knob_free_numbers"};
     char x[4096], y[4096], sql[512];
     snprintf(x, sizeof x, "%s", url_or_skip());
     snprintf(y, sizeof y, "%s", url_or_skip());
@@ -1153,6 +1181,99 @@ static void an_open_that_waited_runs_no_ddl(void **state)
                         mark_xmin);
 }
 
+/* The trials of study `name` as text: number, state, each param (name, kind, bounds, choices,
+ * internal value) in order, each value. */
+static void trials_text(const char *url, const char *name, knobx_buf *out)
+{
+    knob_storage *st;
+    knob_study *s;
+    size_t n;
+    const knob_trial_info *const *tr = load(url, name, &n, &st, &s);
+    for (size_t i = 0; i < n; i++) {
+        knobx_buf_printf(out, "%lld %d:", (long long)tr[i]->number, (int)tr[i]->state);
+        for (size_t j = 0; j < tr[i]->n_params; j++) {
+            const knob_param *pa = &tr[i]->params[j];
+            knobx_buf_printf(out, " %s %d %.17g %.17g %.17g %u %zu", pa->name, (int)pa->dist->kind,
+                             pa->dist->low, pa->dist->high, pa->dist->step, pa->dist->flags,
+                             pa->dist->n_choices);
+            for (size_t k = 0; k < pa->dist->n_choices; k++)
+                knobx_buf_printf(out, " %s", pa->dist->choices[k].str);
+            knobx_buf_printf(out, " = %.17g", pa->internal);
+        }
+        knobx_buf_puts(out, " |");
+        for (size_t j = 0; j < tr[i]->n_values; j++)
+            knobx_buf_printf(out, " %.17g", tr[i]->values[j]);
+        knobx_buf_puts(out, "\n");
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A schema 4 database (params and values in tables of their own) is upgraded on open: every
+ * trial reads as before (params in the order they were set, with their distributions, and
+ * every objective's value; a running trial with params and none), the two tables go, and
+ * trials go on from there. */
+static void schema4_is_upgraded_in_place(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    static const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    static const char *const colors[] = {"red", "green \"x\"", "b,l{u}e"};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2};
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "four", &o, &s), KNOB_OK);
+    for (int i = 0; i < 7; i++) {
+        double x, v[2];
+        int64_t k;
+        size_t c;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 1e-3, 10, 0, KNOB_LOG, &x), KNOB_OK);
+        if (i >= 5) /* written while running; the others are added to it */
+            assert_int_equal(knob_trial_flush(t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_int(t, "k", 0, 20, 2, 0, &k), KNOB_OK);
+        if (i % 2)
+            assert_int_equal(knob_trial_suggest_categorical(t, "color", colors, 3, &c), KNOB_OK);
+        if (i == 6) {
+            assert_int_equal(knob_trial_flush(t), KNOB_OK);
+            break; /* left running, with its params */
+        }
+        v[0] = x + (double)k;
+        v[1] = -x;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
+    }
+    assert_int_equal(knob_study_enqueue(s, "{\"k\": 6, \"x\": 0.5}"), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    knobx_buf before = {0}, after = {0};
+    trials_text(u, "four", &before);
+    assert_non_null(strstr(knobx_buf_cstr(&before), "\n6 0: x 0 "));
+    assert_non_null(strstr(knobx_buf_cstr(&before), "\n5 1: x 0 "));
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    as_schema4(c);
+    PQfinish(c);
+    trials_text(u, "four", &after);
+    assert_string_equal(knobx_buf_cstr(&after), knobx_buf_cstr(&before));
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "5");
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM pg_class WHERE relname IN "
+                                    "('knob_params', 'knob_values') AND relnamespace = "
+                                    "current_schema()::regnamespace"),
+                        "0");
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "four", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 7);
+    knob_study_free(s);
+    knob_storage_close(st);
+    knobx_buf_free(&before);
+    knobx_buf_free(&after);
+}
+
 /* A schema 3 database (trials and free numbers with foreign keys to their study) is upgraded
  * on open: the keys go, its trials stay, numbers stay dense after them, also with workers at
  * once; a study deleted then takes its trials and free numbers with it. */
@@ -1167,6 +1288,7 @@ static void schema3_is_upgraded_in_place(void **state)
     int holder_pid;
     PGconn *c = hold_the_study_row(u, "three", 3, &holder_pid);
     knob_test_pg_exec(c, "ROLLBACK");
+    as_schema4(c);
     /* as a knob of schema 3 left it (a knob of schema 3 has the keys already) */
     knob_test_pg_exec(c,
                       "ALTER TABLE knob_trials DROP CONSTRAINT IF EXISTS knob_trials_study_fkey");
@@ -1182,7 +1304,7 @@ static void schema3_is_upgraded_in_place(void **state)
     PQfinish(c);
     run_workers(u, "three", 4, 10, false);
     assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
-                        "4");
+                        "5");
     assert_string_equal(pg_value(u, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND "
                                     "confrelid = 'knob_studies'::regclass AND conrelid IN "
                                     "('knob_trials'::regclass, 'knob_free_numbers'::regclass)"),
@@ -1200,7 +1322,7 @@ static void schema3_is_upgraded_in_place(void **state)
     knob_storage_close(st);
     assert_string_equal(pg_value(u, "SELECT (SELECT count(*) FROM knob_trials) + (SELECT "
                                     "count(*) FROM knob_free_numbers) + (SELECT count(*) FROM "
-                                    "knob_values) + (SELECT count(*) FROM knob_params)"),
+                                    "knob_intermediate) + (SELECT count(*) FROM knob_trial_attrs)"),
                         "0");
 }
 
@@ -1273,7 +1395,7 @@ static void deleting_a_study_beside_creators(void **state)
     }
     assert_string_equal(pg_value(u, "SELECT (SELECT count(*) FROM knob_trials) + (SELECT "
                                     "count(*) FROM knob_free_numbers) + (SELECT count(*) FROM "
-                                    "knob_values) + (SELECT count(*) FROM knob_params)"),
+                                    "knob_intermediate) + (SELECT count(*) FROM knob_trial_attrs)"),
                         "0");
 }
 
@@ -1808,6 +1930,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_creation_leaves_the_study_row_alone),
         cmocka_unit_test(an_open_that_waited_runs_no_ddl),
         cmocka_unit_test(schema3_is_upgraded_in_place),
+        cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(deleting_a_study_beside_creators),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),

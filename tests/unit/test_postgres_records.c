@@ -85,21 +85,16 @@ static void make_study(const char *url)
     char text[4096];
     snprintf(text, sizeof text,
              "BEGIN;"
-             "INSERT INTO knob_trials(study, number, state, start_time, end_time, seq) "
-             "SELECT t.study, k, t.state, t.start_time, t.end_time, txid_current() "
-             "FROM generate_series(2, %d) k JOIN knob_trials t ON t.number = "
-             "(CASE WHEN k %% 50 = 1 THEN 1 ELSE 0 END);"
-             "INSERT INTO knob_params(trial, position, name, dist, internal) "
-             "SELECT n.id, p.position, p.name, p.dist, CASE p.name WHEN 'a' THEN "
-             "((n.number * 7919) %% 10007) / 10007.0 * 10 - 5 ELSE 0.001 + "
-             "((n.number * 104729) %% 10009) / 10009.0 * 9.999 END FROM knob_trials n "
-             "JOIN knob_trials t ON t.number = (CASE WHEN n.number %% 50 = 1 THEN 1 ELSE 0 END) "
-             "JOIN knob_params p ON p.trial = t.id WHERE n.number >= 2;"
-             "INSERT INTO knob_values(trial, idx, value) SELECT n.id, 0, "
-             "power(pa.internal - 1, 2) + power(pb.internal - 2, 2) FROM knob_trials n "
-             "JOIN knob_params pa ON pa.trial = n.id AND pa.name = 'a' "
-             "JOIN knob_params pb ON pb.trial = n.id AND pb.name = 'b' "
-             "WHERE n.number >= 2 AND n.state = 1;"
+             "INSERT INTO knob_trials(study, number, state, start_time, end_time, seq, "
+             "param_names, param_dists, param_internals, vals) "
+             "SELECT t.study, k, t.state, t.start_time, t.end_time, txid_current(), "
+             "t.param_names, t.param_dists, ARRAY(SELECT CASE u.name WHEN 'a' THEN v.a ELSE v.b "
+             "END FROM unnest(t.param_names) WITH ORDINALITY AS u(name, o) ORDER BY u.o), "
+             "CASE WHEN t.state = 1 THEN ARRAY[power(v.a - 1, 2) + power(v.b - 2, 2)] ELSE "
+             "'{}' END FROM generate_series(2, %d) k JOIN knob_trials t ON t.number = "
+             "(CASE WHEN k %% 50 = 1 THEN 1 ELSE 0 END), LATERAL (SELECT "
+             "((k * 7919) %% 10007) / 10007.0::float8 * 10 - 5 AS a, 0.001 + "
+             "((k * 104729) %% 10009) / 10009.0::float8 * 9.999 AS b) v;"
              "UPDATE knob_studies SET n_trials = %d; DELETE FROM knob_free_numbers;"
              "COMMIT;",
              BIG - 1, BIG);
@@ -206,9 +201,8 @@ static PGconn *begin_late_write(const char *url, int number, double value)
     char text[512];
     knob_test_pg_exec(c, "BEGIN");
     snprintf(text, sizeof text,
-             "UPDATE knob_trials SET seq = txid_current() WHERE number = %d; UPDATE knob_values "
-             "SET value = %.17g WHERE trial = (SELECT id FROM knob_trials WHERE number = %d)",
-             number, value, number);
+             "UPDATE knob_trials SET seq = txid_current(), vals[1] = %.17g WHERE number = %d",
+             value, number);
     knob_test_pg_exec(c, text);
     return c;
 }
@@ -267,8 +261,7 @@ static void records_are_never_stale(void **state)
 
     /* the records are read: a value changed in SQL without a new stamp, which no sync sees,
      * is seen from every row and not through the records */
-    sql(url, "UPDATE knob_values SET value = -5000 WHERE trial = (SELECT id FROM knob_trials "
-             "WHERE number = 20)");
+    sql(url, "UPDATE knob_trials SET vals[1] = -5000 WHERE number = 20");
     seen a = look(url, true), b = look(url, false);
     assert_int_equal(b.best, 20);
     assert_int_equal(a.best, 7);
@@ -370,7 +363,7 @@ static void schema2_without_records_is_upgraded(void **state)
     assert_true(n_records(url) >= 2);
     assert_int_equal(sql_int(url, "SELECT value::int FROM knob_meta WHERE key = "
                                   "'schema_version'"),
-                     4);
+                     5);
     assert_int_equal(sql_int(url, "SELECT count(*) FROM knob_studies"), 1);
     knob_storage *st;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);

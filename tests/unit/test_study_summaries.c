@@ -186,9 +186,8 @@ static void rewrite(const where *w, const char *name, int64_t number, double val
              "t.number = %lld); COMMIT",
              bump_lite, value, name, (long long)number);
     snprintf(pg, sizeof pg,
-             "BEGIN; %s UPDATE knob_values SET value = %.17g WHERE idx = 0 AND trial = (SELECT "
-             "t.id FROM knob_trials t JOIN knob_studies s ON s.id = t.study WHERE s.name = '%s' "
-             "AND t.number = %lld); COMMIT",
+             "BEGIN; %s UPDATE knob_trials t SET vals[1] = %.17g FROM knob_studies s WHERE s.id "
+             "= t.study AND s.name = '%s' AND t.number = %lld; COMMIT",
              bump_pg, value, name, (long long)number);
     sql_any(w, lite, pg);
 }
