@@ -9,6 +9,9 @@
 #   benchmark's alone; scripts/pg.sh starts it)
 #   KNOB_READ=1   (each knob worker reads the study's trials before each ask, as a sampler that
 #   reads them does; a random search's ask reads none)
+#   KNOB_TOTAL=9600   (knob trials per row, split among its workers, instead of KNOB_M per
+#   worker: every row then runs on a study of one size, and the rows of few workers last
+#   seconds rather than a fraction of one)
 set -euo pipefail
 # A run that stops says where and why (set -e exits without a word otherwise; a run of 1..32
 # workers with Optuna takes minutes, so a time limit around it stops it between rows).
@@ -76,7 +79,9 @@ for storage in ${STORAGES:-postgresql sqlite}; do
             k="sqlite:///$TMP/k$n.db"
             o="sqlite:///$TMP/o$n.db"
         fi
-        read -r kr kc ks kl < <(measure "$BIN" "$k" "$n" "$KNOB_M" ${KNOB_READ:+read}) || true
+        m=$KNOB_M
+        [ -n "${KNOB_TOTAL:-}" ] && m=$(( (KNOB_TOTAL + n - 1) / n ))
+        read -r kr kc ks kl < <(measure "$BIN" "$k" "$n" "$m" ${KNOB_READ:+read}) || true
         if [ -n "${NO_OPTUNA:-}" ]; then
             or=- oc=- os=-
         else
@@ -102,6 +107,6 @@ for storage in dict.fromkeys(r[0] for r in rows):
           ", ".join(f"{n}: {100 * r / peak:.0f}%" for n, r in got))
 PY
 [ -s "$TMP/counts" ] && sed 's#^[^:]*bench_workers [^ ]* \([0-9]*\) [0-9]*#workers=\1#' "$TMP/counts"
-echo "(knob: $KNOB_M trials per worker; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
+echo "(knob: ${KNOB_TOTAL:+$KNOB_TOTAL trials per row, split among its workers}${KNOB_TOTAL:-$KNOB_M trials per worker}; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
 echo " *_sms: server CPU ms per trial (PostgreSQL; includes whatever else that server ran); locks: the"
 echo " share of knob's syncs whose watermark read pg_locks; errors in $TMP/errors)"

@@ -58,7 +58,10 @@ static const char *const schema[] = {
     "param_dists TEXT[] NOT NULL DEFAULT '{}', param_internals FLOAT8[] NOT NULL DEFAULT '{}', "
     "vals FLOAT8[] NOT NULL DEFAULT '{}', UNIQUE(study, number))",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_seq ON knob_trials(study, seq)",
-    "CREATE INDEX IF NOT EXISTS knob_trials_by_state ON knob_trials(study, state, number)",
+    /* Running and waiting trials (schema 5; before, every trial by state): a finish adds no
+     * entry. */
+    "CREATE INDEX IF NOT EXISTS knob_trials_unfinished ON knob_trials(study, state, number) "
+    "WHERE state IN (0, 4)",
     "CREATE TABLE IF NOT EXISTS knob_intermediate(trial BIGINT NOT NULL REFERENCES "
     "knob_trials(id) ON DELETE CASCADE, step BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, "
     "PRIMARY KEY(trial, step))",
@@ -109,7 +112,8 @@ static const char *const schema[] = {
     "array_agg(dist ORDER BY position, name) AS d, array_agg(internal ORDER BY position, name) "
     "AS i FROM knob_params GROUP BY trial) p WHERE p.trial = t.id; UPDATE knob_trials t SET vals "
     "= v.a FROM (SELECT trial, array_agg(value ORDER BY idx) AS a FROM knob_values GROUP BY "
-    "trial) v WHERE v.trial = t.id; DROP TABLE knob_params; DROP TABLE knob_values; END IF; "
+    "trial) v WHERE v.trial = t.id; DROP TABLE knob_params; DROP TABLE knob_values; DROP INDEX "
+    "IF EXISTS knob_trials_by_state; END IF; "
     "END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
@@ -152,10 +156,12 @@ enum {
     Q_POP,
     Q_TRIAL_ID,
     Q_SET_PARAMS,
+    Q_SET_PARAMS_MERGE,
     Q_REPORT,
     Q_SET_TRIAL_ATTR,
     Q_FINISH,
     Q_FINISH_PARAMS,
+    Q_FINISH_PARAMS_MERGE,
     Q_TRIAL_STATE,
     Q_CLAIM,
     Q_WATERMARK,
@@ -232,6 +238,11 @@ enum {
     "n.k FROM unnest(" N "::text[], " D "::text[], " I "::float8[]) WITH ORDINALITY AS n(name, "   \
     "dist, internal, k) WHERE n.name <> ALL (x.param_names)) m)"
 
+/* The SET clause that appends params (arrays $N names, $D dists, $I internals) to the row x's. */
+#define APPEND_PARAMS(N, D, I)                                                                     \
+    "param_names = x.param_names || " N "::text[], param_dists = x.param_dists || " D "::text[], " \
+    "param_internals = x.param_internals || " I "::float8[]"
+
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
     [Q_INSERT_STUDY] = "INSERT INTO knob_studies(name, directions, created) VALUES($1, $2, $3) "
@@ -283,9 +294,15 @@ static const char *const sql[Q_COUNT] = {
               "s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
-     * merged into its own (MERGE_PARAMS). */
-    [Q_SET_PARAMS] = "UPDATE knob_trials x SET seq = " STAMP ", " MERGE_PARAMS("$3", "$4", "$5")
-                     " WHERE x.id = $2 AND x.study = $1 RETURNING x.id",
+     * appended to its own when it has none of those names (the core writes each param once:
+     * this is every write but one repeated after a lost connection). No row: no such trial,
+     * or a name it has (then Q_SET_PARAMS_MERGE). */
+    [Q_SET_PARAMS] = "UPDATE knob_trials x SET seq = " STAMP ", " APPEND_PARAMS("$3", "$4", "$5")
+                     " WHERE x.id = $2 AND x.study = $1 AND NOT x.param_names && $3::text[] "
+                     "RETURNING x.id",
+    /* Q_SET_PARAMS for a trial that may have some of the names: merged (MERGE_PARAMS). */
+    [Q_SET_PARAMS_MERGE] = "UPDATE knob_trials x SET seq = " STAMP ", " MERGE_PARAMS(
+        "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 RETURNING x.id",
     /* $1 study, $2 trial, $3 step, $4 value */
     [Q_REPORT] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
                  "i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT tr.id, $3, $4 "
@@ -306,8 +323,14 @@ static const char *const sql[Q_COUNT] = {
     /* Q_FINISH, and $6 names, $7 dists, $8 internals: the trial's params (as Q_SET_PARAMS),
      * written only when it finishes. */
     [Q_FINISH_PARAMS] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, seq = " STAMP
-                        ", vals = $5::float8[], " MERGE_PARAMS("$6", "$7", "$8") " WHERE x.id = $2 "
-                        "AND x.study = $1 AND x.state = 0 RETURNING x.id) SELECT COUNT(*) FROM t",
+                        ", vals = $5::float8[], " APPEND_PARAMS("$6", "$7", "$8") " WHERE x.id = "
+                        "$2 AND x.study = $1 AND x.state = 0 AND NOT x.param_names && $6::text[] "
+                        "RETURNING x.id) SELECT COUNT(*) FROM t",
+    [Q_FINISH_PARAMS_MERGE] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, "
+                              "seq = " STAMP ", vals = $5::float8[], " MERGE_PARAMS(
+                                  "$6", "$7", "$8") " WHERE x.id = $2 AND x.study = $1 AND "
+                                                    "x.state = 0 RETURNING x.id) SELECT COUNT(*) "
+                                                    "FROM t",
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
@@ -1753,8 +1776,11 @@ static int op_set_params(pg *d, void *a_)
     char s[32], t[32];
     const char *p[5] = {num(s, a->study), num(t, a->trial), knobx_buf_cstr(&names),
                         knobx_buf_cstr(&dists), knobx_buf_cstr(&values)};
-    int rc = !ok ? knob__oom("params")
-                 : trial_write(d, Q_SET_PARAMS, 5, p, "set params", a->trial, false);
+    PGresult *r = NULL;
+    int rc = !ok ? knob__oom("params") : q1(d, Q_SET_PARAMS, 5, p, &r, "set params");
+    if (!rc && !PQntuples(r))
+        rc = trial_write(d, Q_SET_PARAMS_MERGE, 5, p, "set params", a->trial, false);
+    PQclear(r);
     knobx_buf_free(&names);
     knobx_buf_free(&dists);
     knobx_buf_free(&values);
@@ -1852,6 +1878,11 @@ static int op_finish(pg *d, void *a_)
     int rc = !ok         ? knob__oom("trial values")
              : a->params ? q1(d, Q_FINISH_PARAMS, 8, p, &r, "finish a trial")
                          : q1(d, Q_FINISH, 5, p, &r, "finish a trial");
+    if (!rc && a->params && get_i64(r, 0, 0) == 0) { /* not running, or a name it has */
+        PQclear(r);
+        r = NULL;
+        rc = q1(d, Q_FINISH_PARAMS_MERGE, 8, p, &r, "finish a trial");
+    }
     knobx_buf_free(&arr);
     knobx_buf_free(&names);
     knobx_buf_free(&dists);

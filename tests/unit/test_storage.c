@@ -524,6 +524,53 @@ static void check_params(target *t)
     sync_into(be, t->h, other, 0, &g);
     assert_int_equal(g.n, 0);
     got_clear(&g);
+
+    /* Several at once: a name the trial has keeps its place and takes the new distribution
+     * and value, the others follow in their order; the same write again (as after a lost
+     * connection) changes nothing. */
+    const knob__param_rec more[3] = {{"gamma", "{\"type\":\"g\"}", 5},
+                                     {"depth", "{\"type\":\"int2\"}", 8},
+                                     {"beta", "{\"type\":\"b\"}", 6}};
+    const char *want[5] = {"lr", "depth", "alpha", "gamma", "beta"};
+    const double want_val[5] = {0.02, 8, 2, 5, 6};
+    for (int again = 0; again < 2; again++)
+        OK(be->set_params ? be->set_params(t->h, s, a, more, 3) : KNOB_OK);
+    if (be->set_params) {
+        sync_into(be, t->h, s, 0, &g);
+        x = by_number(&g, 0);
+        assert_int_equal(x->n_params, 5);
+        for (int i = 0; i < 5; i++) {
+            assert_string_equal(x->pname[i], want[i]);
+            assert_true(x->pval[i] == want_val[i]);
+        }
+        assert_string_equal(x->pdist[1], "{\"type\":\"int2\"}");
+        got_clear(&g);
+    }
+    /* Params with the finish, one of them a name the trial has. */
+    if (be->finish_params) {
+        const knob__param_rec last[2] = {{"alpha", "{\"type\":\"cat2\"}", 9},
+                                         {"delta", "{\"type\":\"d\"}", 4}};
+        const knob__param_rec first = {"eps", "{\"type\":\"e\"}", 1};
+        double v = 1.5;
+        OK(be->finish_params(t->h, s, a, last, 2, KNOB_TRIAL_COMPLETE, &v, 1));
+        OK(be->finish_params(t->h, s, b, &first, 1, KNOB_TRIAL_PRUNED, NULL, 0));
+        CHECK(be->finish_params(t->h, s, a, &first, 1, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_ESTATE);
+        sync_into(be, t->h, s, 0, &g);
+        x = by_number(&g, 0);
+        y = by_number(&g, 1);
+        assert_int_equal(x->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(x->n_values, 1);
+        assert_true(x->values[0] == 1.5);
+        assert_int_equal(x->n_params, 6);
+        assert_string_equal(x->pname[2], "alpha");
+        assert_string_equal(x->pdist[2], "{\"type\":\"cat2\"}");
+        assert_true(x->pval[2] == 9);
+        assert_string_equal(x->pname[5], "delta");
+        assert_int_equal(y->state, KNOB_TRIAL_PRUNED);
+        assert_int_equal(y->n_params, 2);
+        assert_string_equal(y->pname[1], "eps");
+        got_clear(&g);
+    }
 }
 
 static void check_intermediate(target *t)
