@@ -107,14 +107,15 @@ static const char *const schema[] = {
     "THEN ALTER TABLE knob_trials ADD COLUMN IF NOT EXISTS param_names TEXT[] NOT NULL DEFAULT "
     "'{}', ADD COLUMN IF NOT EXISTS param_dists TEXT[] NOT NULL DEFAULT '{}', ADD COLUMN IF NOT "
     "EXISTS param_internals FLOAT8[] NOT NULL DEFAULT '{}', ADD COLUMN IF NOT EXISTS vals "
-    "FLOAT8[] NOT NULL DEFAULT '{}'; UPDATE knob_trials t SET param_names = p.n, param_dists = "
-    "p.d, param_internals = p.i FROM (SELECT trial, array_agg(name ORDER BY position, name) AS n, "
-    "array_agg(dist ORDER BY position, name) AS d, array_agg(internal ORDER BY position, name) "
-    "AS i FROM knob_params GROUP BY trial) p WHERE p.trial = t.id; UPDATE knob_trials t SET vals "
-    "= v.a FROM (SELECT trial, array_agg(value ORDER BY idx) AS a FROM knob_values GROUP BY "
-    "trial) v WHERE v.trial = t.id; DROP TABLE knob_params; DROP TABLE knob_values; DROP INDEX "
-    "IF EXISTS knob_trials_by_state; END IF; "
-    "END$$",
+    "FLOAT8[] NOT NULL DEFAULT '{}'; UPDATE knob_trials t SET param_names = COALESCE(p.n, "
+    "'{}'), param_dists = COALESCE(p.d, '{}'), param_internals = COALESCE(p.i, '{}'), vals = "
+    "COALESCE(v.a, '{}') FROM knob_trials u LEFT JOIN (SELECT trial, array_agg(name ORDER BY "
+    "position, name) AS n, array_agg(dist ORDER BY position, name) AS d, array_agg(internal "
+    "ORDER BY position, name) AS i FROM knob_params GROUP BY trial) p ON p.trial = u.id LEFT "
+    "JOIN (SELECT trial, array_agg(value ORDER BY idx) AS a FROM knob_values GROUP BY trial) v "
+    "ON v.trial = u.id WHERE u.id = t.id AND (p.trial IS NOT NULL OR v.trial IS NOT NULL); DROP "
+    "TABLE knob_params; DROP TABLE knob_values; DROP INDEX IF EXISTS knob_trials_by_state; END "
+    "IF; END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
