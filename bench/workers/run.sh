@@ -107,6 +107,8 @@ for storage in dict.fromkeys(r[0] for r in rows):
           ", ".join(f"{n}: {100 * r / peak:.0f}%" for n, r in got))
 PY
 [ -s "$TMP/counts" ] && sed 's#^[^:]*bench_workers [^ ]* \([0-9]*\) [0-9]*#workers=\1#' "$TMP/counts"
-echo "(knob: ${KNOB_TOTAL:+$KNOB_TOTAL trials per row, split among its workers}${KNOB_TOTAL:-$KNOB_M trials per worker}; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
+per="$KNOB_M trials per worker"
+[ -n "${KNOB_TOTAL:-}" ] && per="$KNOB_TOTAL trials per row, split among its workers"
+echo "(knob: $per; optuna: $OPTUNA_M per worker; *_cms: client CPU ms per trial,"
 echo " *_sms: server CPU ms per trial (PostgreSQL; includes whatever else that server ran); locks: the"
 echo " share of knob's syncs whose watermark read pg_locks; errors in $TMP/errors)"

@@ -58,10 +58,12 @@ static const char *const schema[] = {
     "param_dists TEXT[] NOT NULL DEFAULT '{}', param_internals FLOAT8[] NOT NULL DEFAULT '{}', "
     "vals FLOAT8[] NOT NULL DEFAULT '{}', UNIQUE(study, number))",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_seq ON knob_trials(study, seq)",
-    /* Running and waiting trials (schema 5; before, every trial by state): a finish adds no
-     * entry. */
-    "CREATE INDEX IF NOT EXISTS knob_trials_unfinished ON knob_trials(study, state, number) "
-    "WHERE state IN (0, 4)",
+    /* Running and waiting trials, each in an index of its own (schema 5; before, every trial
+     * by state): a finish adds no entry, and an ask that looks for a waiting trial reads a
+     * page no creation writes (in one index, the waiting trials' place was the end of the
+     * running ones, where every creation added its entry). */
+    "CREATE INDEX IF NOT EXISTS knob_trials_running ON knob_trials(study, number) WHERE state = 0",
+    "CREATE INDEX IF NOT EXISTS knob_trials_waiting ON knob_trials(study, number) WHERE state = 4",
     "CREATE TABLE IF NOT EXISTS knob_intermediate(trial BIGINT NOT NULL REFERENCES "
     "knob_trials(id) ON DELETE CASCADE, step BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, "
     "PRIMARY KEY(trial, step))",
@@ -409,7 +411,8 @@ static const char *const sql[Q_COUNT] = {
         "seq > "
         "plain.w) OR EXISTS (SELECT 1 FROM oldest o WHERE EXISTS (SELECT 1 FROM knob_studies "
         "WHERE id = $1 AND xmax = o.xid8::xid) OR EXISTS (SELECT 1 FROM knob_trials WHERE "
-        "study = $1 AND state IN (0, 4) AND xmax = o.xid8::xid) OR EXISTS (SELECT 1 FROM "
+        "study = $1 AND state = 0 AND xmax = o.xid8::xid) OR EXISTS (SELECT 1 FROM knob_trials "
+        "WHERE study = $1 AND state = 4 AND xmax = o.xid8::xid) OR EXISTS (SELECT 1 FROM "
         "knob_free_numbers WHERE study = $1 AND xmax = o.xid8::xid)) AS yes FROM plain), "
         "locks AS MATERIALIZED (SELECT locktype, database, relation, transactionid, pid, mode, "
         "granted FROM pg_locks), "
