@@ -329,6 +329,7 @@ static const char *const sql[Q_COUNT] = {
                         ", vals = $5::float8[], " APPEND_PARAMS("$6", "$7", "$8") " WHERE x.id = "
                         "$2 AND x.study = $1 AND x.state = 0 AND NOT x.param_names && $6::text[] "
                         "RETURNING x.id) SELECT COUNT(*) FROM t",
+    /* Q_FINISH_PARAMS for a trial that may have some of the names (MERGE_PARAMS). */
     [Q_FINISH_PARAMS_MERGE] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, "
                               "seq = " STAMP ", vals = $5::float8[], " MERGE_PARAMS(
                                   "$6", "$7", "$8") " WHERE x.id = $2 AND x.study = $1 AND "
@@ -475,20 +476,22 @@ static const char *const sql[Q_COUNT] = {
      * values, intermediate values and attributes as one result, ordered by trial, then kind
      * (0 the trial, 1 params, 2 values, 3 intermediate values, 4 attributes), then order.
      * Columns: kind, trial, order, number or system, state, stamp, two doubles, two texts.
-     * The changed trials are found once (one scan of the stamp index, five with a statement
-     * per table). Their rows in the four tables: when the changed ids are dense (the
+     * The changed trials are found once (one scan of the stamp index, three with a statement
+     * per table); their params and values come from their rows. Their rows in the two other
+     * tables: when the changed ids are dense (the
      * usual case: with many workers, each sync finds the trials of the last moments, ids in a
      * short run) one range scan of each table's trial index from the lowest to the highest id,
      * the rows of other trials in that range left out by a filter; otherwise one index
      * descent per changed id (`= ANY`). With 32 workers a sync finds ~36 trials: a descent
-     * each in each of four tables touched ~430 index pages per trial (pg_stat_statements),
-     * most of them for the empty tables of intermediate values and attributes. An array of
+     * each in each of four tables (schema 4) touched ~430 index pages per trial
+     * (pg_stat_statements), most of them for the empty tables of intermediate values and
+     * attributes. An array of
      * ids is a parameter of the scans, so the planner never hashes a whole table for them. */
     [Q_SYNC_ROWS] =
         "WITH c AS MATERIALIZED (SELECT id, number, state, start_time, end_time, seq, param_names, "
-        "param_dists, param_internals, vals FROM knob_trials WHERE study = $1 AND seq > $2), r AS MATERIALIZED (SELECT min(id) AS lo, "
-        "max(id) AS hi, array_agg(id) AS a, max(id) - min(id) < 4 * count(*) + 16 AS dense FROM "
-        "c HAVING count(*) > 0) "
+        "param_dists, param_internals, vals FROM knob_trials WHERE study = $1 AND seq > $2), "
+        "r AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi, array_agg(id) AS a, max(id) - "
+        "min(id) < 4 * count(*) + 16 AS dense FROM c HAVING count(*) > 0) "
         "SELECT 0 AS k, id AS trial, 0::bigint AS o, number AS i, state::bigint AS j, seq AS l, "
         "start_time AS x, end_time AS y, NULL::text AS s, NULL::text AS u FROM c "
         "UNION ALL SELECT 1, c.id, p.k - 1, 0, 0, 0, p.internal, NULL, p.name, p.dist FROM c, "
@@ -1378,7 +1381,7 @@ static int list_studies_best(void *be, const char *key, knob__best_reader read, 
 typedef struct id_args {
     int64_t study, trial, number, *out, *out2;
     bool system, found;
-    const char *key, *json, *name, *dist;
+    const char *key, *json;
     double value;
     knob_trial_state state;
     const double *values;

@@ -1239,6 +1239,7 @@ static void schema4_is_upgraded_in_place(void **state)
             assert_int_equal(knob_trial_suggest_categorical(t, "color", colors, 3, &c), KNOB_OK);
         if (i == 6) {
             assert_int_equal(knob_trial_flush(t), KNOB_OK);
+            knob_trial_detach(t);
             break; /* left running, with its params */
         }
         v[0] = x + (double)k;
@@ -1268,6 +1269,7 @@ static void schema4_is_upgraded_in_place(void **state)
     assert_int_equal(knob_study_load(st, "four", NULL, &s), KNOB_OK);
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
     assert_int_equal(knob_trial_number(t), 7);
+    knob_trial_detach(t);
     knob_study_free(s);
     knob_storage_close(st);
     knobx_buf_free(&before);
