@@ -1457,21 +1457,26 @@ static int create_until_gone(const char *url, int seed)
         if (i == 5000)
             return 5; /* the study was not deleted */
         knob_trial *t;
-        double x = 0;
+        double x = 0, y = 0;
         rc = knob_study_ask(s, &t);
         if (!rc)
             rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
+        if (!rc && i % 2) /* params written while running, and more with the finish */
+            rc = knob_trial_flush(t);
+        if (!rc)
+            rc = knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y);
         if (!rc)
             rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
     }
     return rc == KNOB_ENOTFOUND ? 0 : 4;
 }
 
-/* A study deleted while 4 workers create and finish its trials leaves nothing behind: no
- * trial, free number, param or value of it (its rows are deleted by its deletion, not by
- * foreign keys to its row), and each worker stops with "not found". (Before schema 4 the
- * deletion deadlocked with a creation: the deletion held the study's row and waited for the
- * free number the creation held, and the creation's foreign-key check waited for the row.) */
+/* A study deleted while 4 workers create and finish its trials, writing params while they
+ * run and with their finish, leaves nothing behind: no trial, free number, param or value
+ * of it (its rows are deleted by its deletion, not by foreign keys to its row), and each
+ * worker stops with "not found". (Before schema 4 the deletion deadlocked with a creation:
+ * the deletion held the study's row and waited for the free number the creation held, and
+ * the creation's foreign-key check waited for the row.) */
 static void deleting_a_study_beside_creators(void **state)
 {
     (void)state;
