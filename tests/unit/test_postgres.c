@@ -1740,6 +1740,86 @@ static void ended_connections_write_each_param_once(void **state)
     knob_storage_close(st);
 }
 
+/* Two processes write params to one running trial at once (each opened it, as `knob tell`
+ * does): 100 names of their own each, flushed one by one, and 10 names both write. The
+ * trial ends with each of the 210 names once, each process's own in the order it set
+ * them. */
+static int write_beside(const char *url, char who)
+{
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    char name[16];
+    double x;
+    if (knob_storage_open(url, &st) || knob_study_load(st, "both", NULL, &s) ||
+        knob_study_open_trial(s, 0, &t))
+        return 2;
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "%c%03d", who, i);
+        if (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x) || knob_trial_flush(t))
+            return 3;
+        snprintf(name, sizeof name, "s%03d", i / 10);
+        if (i % 10 == 9 &&
+            (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x) || knob_trial_flush(t)))
+            return 4;
+    }
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+    return 0;
+}
+
+static void two_writers_of_one_trial(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "both", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+    pid_t kids[2];
+    for (int w = 0; w < 2; w++) {
+        kids[w] = fork();
+        assert_true(kids[w] >= 0);
+        if (kids[w] == 0) {
+            int rc = write_beside(u, w ? 'b' : 'a');
+            if (rc)
+                fprintf(stderr, "writer %d: step %d: %s\n", w, rc, knob_errmsg());
+            _exit(rc);
+        }
+    }
+    for (int w = 0; w < 2; w++) {
+        int status;
+        assert_int_equal(waitpid(kids[w], &status, 0), kids[w]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status))
+            fail_msg("writer %d ended with status 0x%x", w, status);
+    }
+    size_t n;
+    const knob_trial_info *const *tr = load(u, "both", &n, &st, &s);
+    assert_int_equal(n, 1);
+    assert_int_equal(tr[0]->n_params, 210);
+    int next[3] = {0, 0, 0};
+    for (size_t i = 0; i < tr[0]->n_params; i++) {
+        const char *name = tr[0]->params[i].name;
+        int k = name[0] == 'a' ? 0 : name[0] == 'b' ? 1 : 2;
+        assert_true(name[0] == "abs"[k]);
+        if (k < 2) /* each writer's own names in its order */
+            assert_int_equal(atoi(name + 1), next[k]);
+        next[k]++;
+    }
+    assert_int_equal(next[0], 100);
+    assert_int_equal(next[1], 100);
+    assert_int_equal(next[2], 10);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* Trial `t` of a sync as the whole study's read gives it: its params, values, intermediate
  * values and attributes, in order. */
 static void same_trial(const knob_trial_info *t, const knob_trial_info *whole)
@@ -2138,6 +2218,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
         cmocka_unit_test(ended_connections_write_each_param_once),
+        cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
         cmocka_unit_test(a_random_ask_reads_no_other_trials),
