@@ -1386,6 +1386,48 @@ static void schema4_odd_rows_are_upgraded(void **state)
                         "6");
 }
 
+/* An upgrade the server refuses (here a view of the user's over knob_params, which the
+ * upgrade would drop) fails the open with the server's reason in the message, not only the
+ * upgrade's statement (1,500 characters, which left the reason out of the message), and
+ * changes nothing: the database stays at schema 4 until the view is gone. */
+static void a_refused_upgrade_says_why(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "viewed", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    as_schema4(c);
+    knob_test_pg_exec(c, "CREATE VIEW params_report AS SELECT name, internal FROM knob_params");
+    assert_int_not_equal(knob_storage_open(u, &st), KNOB_OK);
+    const char *msg = knob_errmsg();
+    if (!strstr(msg, "cannot drop table knob_params because other objects depend on it") ||
+        !strstr(msg, "params_report"))
+        fail_msg("the message does not say why: %s", msg);
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "4");
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM knob_params"), "1");
+    knob_test_pg_exec(c, "DROP VIEW params_report");
+    PQfinish(c);
+    size_t n;
+    const knob_trial_info *const *tr = load(u, "viewed", &n, &st, &s);
+    assert_int_equal(n, 1);
+    assert_true(tr[0]->values[0] == x && tr[0]->params[0].internal == x);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A schema 3 database (trials and free numbers with foreign keys to their study) is upgraded
  * on open: the keys go, its trials stay, numbers stay dense after them, also with workers at
  * once; a study deleted then takes its trials and free numbers with it. */
@@ -2214,6 +2256,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema3_is_upgraded_in_place),
         cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(schema4_odd_rows_are_upgraded),
+        cmocka_unit_test(a_refused_upgrade_says_why),
         cmocka_unit_test(deleting_a_study_beside_creators),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
