@@ -783,10 +783,17 @@ static bool ok(const PGresult *r)
     return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
+/* A failure names the statement by its first 60 characters: the schema's run to 1,500,
+ * and whole they left the server's reason out of the message. */
 static int exec_plain(pg *d, const char *text)
 {
     PGresult *r = PQexec(d->c, text);
-    int rc = ok(r) ? KNOB_OK : result_msg(d, text, r);
+    int rc = KNOB_OK;
+    if (!ok(r)) {
+        char op[72];
+        snprintf(op, sizeof op, "%.60s%s", text, strlen(text) > 60 ? "..." : "");
+        rc = result_msg(d, op, r);
+    }
     PQclear(r);
     return rc;
 }

@@ -1276,6 +1276,158 @@ static void schema4_is_upgraded_in_place(void **state)
     knobx_buf_free(&after);
 }
 
+/* Every trial's params (name, distribution, the bits of the internal value) and values as
+ * text, from the tables of schema 4 (`arrays` false: params by position, then name; values
+ * by index) or from the rows of schema 5. */
+static char *trials_as_rows(const char *url, bool arrays, long long max_id)
+{
+    static char out[1 << 20];
+    char sql[2048];
+    const char *text =
+        arrays ? "SELECT string_agg(t.number || ':' || (SELECT COALESCE(string_agg(p.n || '=' || "
+                 "p.d || '=' || float8send(p.i)::text, ';' ORDER BY p.k), '') FROM "
+                 "unnest(t.param_names, t.param_dists, t.param_internals) WITH ORDINALITY AS "
+                 "p(n, d, i, k)) || '|' || (SELECT COALESCE(string_agg(float8send(v)::text, ';' "
+                 "ORDER BY k), '') FROM unnest(t.vals) WITH ORDINALITY AS u(v, k)), E'\\n' "
+                 "ORDER BY t.study, t.number) FROM knob_trials t WHERE t.id <= %lld"
+               : "SELECT string_agg(t.number || ':' || (SELECT COALESCE(string_agg(p.name || '=' "
+                 "|| p.dist || '=' || float8send(p.internal)::text, ';' ORDER BY p.position, "
+                 "p.name), '') FROM knob_params p WHERE p.trial = t.id) || '|' || (SELECT "
+                 "COALESCE(string_agg(float8send(v.value)::text, ';' ORDER BY v.idx), '') FROM "
+                 "knob_values v WHERE v.trial = t.id), E'\\n' ORDER BY t.study, t.number) FROM "
+                 "knob_trials t WHERE t.id <= %lld";
+    snprintf(sql, sizeof sql, text, max_id);
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s", PQresultErrorMessage(r));
+    assert_true(strlen(PQgetvalue(r, 0, 0)) < sizeof out);
+    snprintf(out, sizeof out, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(c);
+    return out;
+}
+
+/* Rows a knob of schema 4 could leave, upgraded: several studies; params at one position
+ * (ordered by name), in reverse order of setting, hundreds on one trial (their arrays
+ * stored out of the row); values without params and params without values; values -0, a
+ * denormal, 1e308 and NaN. Every trial's params and values move into its row as they were,
+ * bit for bit, in the order of schema 4's reads. */
+static void schema4_odd_rows_are_upgraded(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    static const knob_direction dirs[3] = {KNOB_MINIMIZE, KNOB_MAXIMIZE, KNOB_MINIMIZE};
+    knob_study_options three = {.directions = dirs, .n_objectives = 3};
+    knob_storage *st;
+    knob_study *a, *b;
+    knob_trial *t;
+    double x, v[3] = {-0.0, 4.9406564584124654e-324, 1e308};
+    char name[32];
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "odd_a", NULL, &a), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "odd_b", &three, &b), KNOB_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(knob_study_ask(a, &t), KNOB_OK);
+        for (int k = 0; k < 4; k++) {
+            snprintf(name, sizeof name, "%c,\"%d\"", 'z' - k, i);
+            assert_int_equal(knob_trial_suggest_float(t, name, -1, 1, 0, 0, &x), KNOB_OK);
+        }
+        if (i == 2) {
+            assert_int_equal(knob_trial_flush(t), KNOB_OK);
+            knob_trial_detach(t);
+            break; /* running, params and no values */
+        }
+        assert_int_equal(knob_study_tell(a, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    }
+    assert_int_equal(knob_study_ask(b, &t), KNOB_OK);
+    for (int k = 0; k < 300; k++) {
+        snprintf(name, sizeof name, "p%03d {%d}", k, k % 7);
+        assert_int_equal(knob_trial_suggest_float(t, name, -1e300, 1e300, 0, 0, &x), KNOB_OK);
+    }
+    assert_int_equal(knob_study_tell(b, t, KNOB_TRIAL_COMPLETE, v, 3), KNOB_OK);
+    assert_int_equal(knob_study_ask(b, &t), KNOB_OK); /* values, no params */
+    assert_int_equal(knob_study_tell(b, t, KNOB_TRIAL_COMPLETE, v, 3), KNOB_OK);
+    knob_study_free(a);
+    knob_study_free(b);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    as_schema4(c);
+    knob_test_pg_exec(c, "UPDATE knob_params SET position = 0 WHERE trial = (SELECT t.id FROM "
+                         "knob_trials t JOIN knob_studies s ON s.id = t.study WHERE s.name = "
+                         "'odd_a' AND t.number = 0)");
+    knob_test_pg_exec(c, "UPDATE knob_params SET position = 1000 - position WHERE trial = "
+                         "(SELECT t.id FROM knob_trials t JOIN knob_studies s ON s.id = t.study "
+                         "WHERE s.name = 'odd_a' AND t.number = 1)");
+    knob_test_pg_exec(c, "INSERT INTO knob_values(trial, idx, value) SELECT t.id, 0, 'NaN' FROM "
+                         "knob_trials t JOIN knob_studies s ON s.id = t.study WHERE s.name = "
+                         "'odd_a' AND t.number = 2");
+    PQfinish(c);
+    long long max_id = atoll(pg_value(u, "SELECT max(id) FROM knob_trials"));
+    static char before[1 << 20];
+    snprintf(before, sizeof before, "%s", trials_as_rows(u, false, max_id));
+    assert_true(strlen(before) > 300 * 40);
+    assert_memory_equal(before, "0:w,\"0\"=", 7);              /* one position: by name */
+    assert_non_null(strstr(before, "\n1:w,\"1\"="));           /* positions reversed */
+    assert_non_null(strstr(before, "\n2:z,\"2\"="));           /* as set */
+    assert_non_null(strstr(before, "|\\x7ff8000000000000\n")); /* trial 2's NaN */
+    assert_non_null(strstr(before, "\n1:|\\x8000000000000000;\\x0000000000000001;"));
+    /* three workers open it at once: one upgrades it, the others wait, then all go on */
+    run_workers(u, "odd_a", 3, 2, false);
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "5");
+    assert_string_equal(trials_as_rows(u, true, max_id), before);
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM knob_trials t JOIN knob_studies s ON "
+                                    "s.id = t.study WHERE s.name = 'odd_a' AND t.state = 1 AND "
+                                    "cardinality(t.param_names) = 1 AND cardinality(t.vals) = 1"),
+                        "6");
+}
+
+/* An upgrade the server refuses (here a view of the user's over knob_params, which the
+ * upgrade would drop) fails the open with the server's reason in the message, not only the
+ * upgrade's statement (1,500 characters, which left the reason out of the message), and
+ * changes nothing: the database stays at schema 4 until the view is gone. */
+static void a_refused_upgrade_says_why(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "viewed", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    as_schema4(c);
+    knob_test_pg_exec(c, "CREATE VIEW params_report AS SELECT name, internal FROM knob_params");
+    assert_int_not_equal(knob_storage_open(u, &st), KNOB_OK);
+    const char *msg = knob_errmsg();
+    if (!strstr(msg, "cannot drop table knob_params because other objects depend on it") ||
+        !strstr(msg, "params_report"))
+        fail_msg("the message does not say why: %s", msg);
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "4");
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM knob_params"), "1");
+    knob_test_pg_exec(c, "DROP VIEW params_report");
+    PQfinish(c);
+    size_t n;
+    const knob_trial_info *const *tr = load(u, "viewed", &n, &st, &s);
+    assert_int_equal(n, 1);
+    assert_true(tr[0]->values[0] == x && tr[0]->params[0].internal == x);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A schema 3 database (trials and free numbers with foreign keys to their study) is upgraded
  * on open: the keys go, its trials stay, numbers stay dense after them, also with workers at
  * once; a study deleted then takes its trials and free numbers with it. */
@@ -1347,21 +1499,26 @@ static int create_until_gone(const char *url, int seed)
         if (i == 5000)
             return 5; /* the study was not deleted */
         knob_trial *t;
-        double x = 0;
+        double x = 0, y = 0;
         rc = knob_study_ask(s, &t);
         if (!rc)
             rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
+        if (!rc && i % 2) /* params written while running, and more with the finish */
+            rc = knob_trial_flush(t);
+        if (!rc)
+            rc = knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y);
         if (!rc)
             rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
     }
     return rc == KNOB_ENOTFOUND ? 0 : 4;
 }
 
-/* A study deleted while 4 workers create and finish its trials leaves nothing behind: no
- * trial, free number, param or value of it (its rows are deleted by its deletion, not by
- * foreign keys to its row), and each worker stops with "not found". (Before schema 4 the
- * deletion deadlocked with a creation: the deletion held the study's row and waited for the
- * free number the creation held, and the creation's foreign-key check waited for the row.) */
+/* A study deleted while 4 workers create and finish its trials, writing params while they
+ * run and with their finish, leaves nothing behind: no trial, free number, param or value
+ * of it (its rows are deleted by its deletion, not by foreign keys to its row), and each
+ * worker stops with "not found". (Before schema 4 the deletion deadlocked with a creation:
+ * the deletion held the study's row and waited for the free number the creation held, and
+ * the creation's foreign-key check waited for the row.) */
 static void deleting_a_study_beside_creators(void **state)
 {
     (void)state;
@@ -1536,6 +1693,171 @@ static void an_idle_connection_ended_by_the_server_comes_back(void **state)
     assert_int_equal(n, 3);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(tr[i]->state, KNOB_TRIAL_COMPLETE);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A worker's connection ended by the server again and again while it writes params (three
+ * flushed while running, two more with the finish) and finishes trials: every write is
+ * retried, and each told trial holds each of its params once, in the order set, with its
+ * value; each of the 120 tells landed once. */
+static void ended_connections_write_each_param_once(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    static const char *const names[5] = {"a", "NULL", "c,\"d\"", "{e}", "f\\g"};
+    char u[4096], sql[256], app[64];
+    snprintf(app, sizeof app, "knob_cut_%d", (int)getpid());
+    snprintf(u, sizeof u, "%s&application_name=%s", url, app);
+    PGconn *look = PQconnectdb(url);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        knob_storage *st;
+        knob_study *s;
+        if (knob_storage_open(u, &st) || knob_study_create(st, "cut", NULL, &s) ||
+            write(ready[1], "r", 1) != 1)
+            _exit(2);
+        for (int i = 0; i < 120; i++) {
+            knob_trial *t;
+            double x[5];
+            if (knob_study_ask(s, &t))
+                _exit(3);
+            for (int k = 0; k < 5; k++) {
+                if (knob_trial_suggest_float(t, names[k], -1, 1, 0, 0, &x[k]))
+                    _exit(4);
+                if (k == 2 && knob_trial_flush(t)) {
+                    fprintf(stderr, "flush %d: %s\n", i, knob_errmsg());
+                    _exit(5);
+                }
+            }
+            if (knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x[4], 1)) {
+                fprintf(stderr, "tell %d: %s\n", i, knob_errmsg());
+                _exit(6);
+            }
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+        _exit(0);
+    }
+    char r;
+    assert_int_equal(read(ready[0], &r, 1), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+             "'%s'",
+             app);
+    int status, ended = 0;
+    while (waitpid(child, &status, WNOHANG) == 0) {
+        PGresult *res = PQexec(look, sql);
+        assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+        ended += PQntuples(res);
+        PQclear(res);
+        usleep(ended < 40 ? 40000 : 200000);
+    }
+    PQfinish(look);
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the worker failed with status 0x%x", status);
+    print_message("%d connections ended\n", ended);
+    knob_storage *st;
+    knob_study *s;
+    size_t n, complete = 0;
+    const knob_trial_info *const *tr = load(url, "cut", &n, &st, &s);
+    for (size_t i = 0; i < n; i++) {
+        if (tr[i]->state != KNOB_TRIAL_COMPLETE) {
+            assert_int_equal(tr[i]->state, KNOB_TRIAL_RUNNING); /* created as its reply was lost */
+            continue;
+        }
+        complete++;
+        assert_int_equal(tr[i]->n_params, 5);
+        for (size_t k = 0; k < 5; k++)
+            assert_string_equal(tr[i]->params[k].name, names[k]);
+        assert_int_equal(tr[i]->n_values, 1);
+        assert_true(tr[i]->values[0] == tr[i]->params[4].internal);
+    }
+    assert_int_equal(complete, 120);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Two processes write params to one running trial at once (each opened it, as `knob tell`
+ * does): 100 names of their own each, flushed one by one, and 10 names both write. The
+ * trial ends with each of the 210 names once, each process's own in the order it set
+ * them. */
+static int write_beside(const char *url, char who)
+{
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    char name[16];
+    double x;
+    if (knob_storage_open(url, &st) || knob_study_load(st, "both", NULL, &s) ||
+        knob_study_open_trial(s, 0, &t))
+        return 2;
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "%c%03d", who, i);
+        if (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x) || knob_trial_flush(t))
+            return 3;
+        snprintf(name, sizeof name, "s%03d", i / 10);
+        if (i % 10 == 9 &&
+            (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x) || knob_trial_flush(t)))
+            return 4;
+    }
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+    return 0;
+}
+
+static void two_writers_of_one_trial(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "both", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+    pid_t kids[2];
+    for (int w = 0; w < 2; w++) {
+        kids[w] = fork();
+        assert_true(kids[w] >= 0);
+        if (kids[w] == 0) {
+            int rc = write_beside(u, w ? 'b' : 'a');
+            if (rc)
+                fprintf(stderr, "writer %d: step %d: %s\n", w, rc, knob_errmsg());
+            _exit(rc);
+        }
+    }
+    for (int w = 0; w < 2; w++) {
+        int status;
+        assert_int_equal(waitpid(kids[w], &status, 0), kids[w]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status))
+            fail_msg("writer %d ended with status 0x%x", w, status);
+    }
+    size_t n;
+    const knob_trial_info *const *tr = load(u, "both", &n, &st, &s);
+    assert_int_equal(n, 1);
+    assert_int_equal(tr[0]->n_params, 210);
+    int next[3] = {0, 0, 0};
+    for (size_t i = 0; i < tr[0]->n_params; i++) {
+        const char *name = tr[0]->params[i].name;
+        int k = name[0] == 'a' ? 0 : name[0] == 'b' ? 1 : 2;
+        assert_true(name[0] == "abs"[k]);
+        if (k < 2) /* each writer's own names in its order */
+            assert_int_equal(atoi(name + 1), next[k]);
+        next[k]++;
+    }
+    assert_int_equal(next[0], 100);
+    assert_int_equal(next[1], 100);
+    assert_int_equal(next[2], 10);
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -1933,9 +2255,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_open_that_waited_runs_no_ddl),
         cmocka_unit_test(schema3_is_upgraded_in_place),
         cmocka_unit_test(schema4_is_upgraded_in_place),
+        cmocka_unit_test(schema4_odd_rows_are_upgraded),
+        cmocka_unit_test(a_refused_upgrade_says_why),
         cmocka_unit_test(deleting_a_study_beside_creators),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
+        cmocka_unit_test(ended_connections_write_each_param_once),
+        cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
         cmocka_unit_test(a_random_ask_reads_no_other_trials),

@@ -5,6 +5,7 @@
 #include "testutil_sqlite.h"
 #include "internal.h"
 #include "storage/backend.h"
+#include "util/json.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -1125,6 +1126,256 @@ static void check_batch(target *t)
     knob_storage_close(back);
 }
 
+/* ---------------------------------------------------------------- awkward params */
+
+/* Every delivered trial as text, into ctx's buffer of its number (an array of 6): number,
+ * state, each param (name, distribution, the bits of its internal value), each value's bits;
+ * sync delivers in any order. */
+static int dump_trial(void *ctx, const knob__trial_rec *r)
+{
+    if (r->number < 0 || r->number >= 6)
+        return knob__error(KNOB_EINVAL, "trial %lld is not the test's", (long long)r->number);
+    knobx_buf *b = (knobx_buf *)ctx + r->number;
+    uint64_t u;
+    knobx_buf_printf(b, "#%lld %d\n", (long long)r->number, (int)r->state);
+    for (size_t i = 0; i < r->n_params; i++) {
+        memcpy(&u, &r->params[i].internal, sizeof u);
+        knobx_buf_printf(b, "[%s] [%s] %016llx\n", r->params[i].name, r->params[i].dist_json,
+                         (unsigned long long)u);
+    }
+    for (size_t i = 0; i < r->n_values; i++) {
+        memcpy(&u, &r->values[i], sizeof u);
+        knobx_buf_printf(b, "= %016llx\n", (unsigned long long)u);
+    }
+    return KNOB_OK;
+}
+
+static void dump_params(knobx_buf *b, const knob__param_rec *p, size_t n)
+{
+    uint64_t u;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&u, &p[i].internal, sizeof u);
+        knobx_buf_printf(b, "[%s] [%s] %016llx\n", p[i].name, p[i].dist_json,
+                         (unsigned long long)u);
+    }
+}
+
+static void dump_values(knobx_buf *b, const double *v, size_t n)
+{
+    uint64_t u;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(&u, &v[i], sizeof u);
+        knobx_buf_printf(b, "= %016llx\n", (unsigned long long)u);
+    }
+}
+
+static void check_awkward_params(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "awkward", KNOB_MINIMIZE), n0, n1, n2;
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, &n0);
+    int64_t b = new_trial(t, s, KNOB_TRIAL_RUNNING, &n1);
+    int64_t c = new_trial(t, s, KNOB_TRIAL_RUNNING, &n2);
+    static const knob__param_rec first[] = {
+        {"NULL", "{\"choices\":[\"NULL\",null]}", -0.0},
+        {"", "{}", 4.9406564584124654e-324},
+        {" sp ace ", "{\"a\": \" x \"}", 1e308},
+        {"quo\"te", "{\"q\":\"\\\"\"}", -1.7976931348623157e308},
+        {"back\\slash\\", "{\"b\":\"\\\\\"}", 2.2250738585072009e-308},
+        {"co,mma{br}ace", "{\"c\":[1,2,{}]}", 0.1},
+        {"null", "null", 3},
+        {"\xc3\xbcn\xc3\xaf \xe2\x9c\x93", "{\"u\":\"\xe2\x9c\x93\"}", 1.0 / 3},
+        {"tab\tnl\n", "{\"t\":\"\\t\"}", -4.9406564584124654e-324},
+    };
+    size_t nf = sizeof first / sizeof *first;
+    OK(be->set_params(t->h, s, a, first, nf));
+    /* Again, some of them, with new values: the merge */
+    static const knob__param_rec again[] = {
+        {"quo\"te", "{\"q2\":\"\\\"\"}", 7},
+        {"NULL", "{\"N\":1}", 8},
+        {"new,\"one\"", "{\"n\":\"{}\"}", 9},
+    };
+    OK(be->set_params(t->h, s, a, again, 3));
+    double vals[] = {-0.0, 4.9406564584124654e-324, 1e308, -1e308, 0.1, INFINITY, -INFINITY};
+    if (be->finish_params) {
+        OK(be->finish_params(t->h, s, b, first, nf, KNOB_TRIAL_COMPLETE, vals, 7));
+        OK(be->finish_params(t->h, s, c, first, 2, KNOB_TRIAL_COMPLETE, vals, 1));
+    }
+    knobx_buf by_number[6] = {{0}}, out = {0}, want = {0};
+    int64_t seq;
+    OK(be->sync(t->h, s, 0, dump_trial, by_number, &seq));
+    for (int i = 0; i < 6; i++) {
+        knobx_buf_puts(&out, knobx_buf_cstr(&by_number[i]));
+        knobx_buf_free(&by_number[i]);
+    }
+    knob__param_rec merged[10];
+    memcpy(merged, first, sizeof first);
+    merged[3] = again[0];
+    merged[0] = again[1];
+    merged[9] = again[2];
+    knobx_buf_printf(&want, "#%lld 0\n", (long long)n0);
+    dump_params(&want, merged, 10);
+    if (be->finish_params) {
+        knobx_buf_printf(&want, "#%lld 1\n", (long long)n1);
+        dump_params(&want, first, nf);
+        dump_values(&want, vals, 7);
+        knobx_buf_printf(&want, "#%lld 1\n", (long long)n2);
+        dump_params(&want, first, 2);
+        dump_values(&want, vals, 1);
+    } else {
+        knobx_buf_printf(&want, "#%lld 0\n#%lld 0\n", (long long)n1, (long long)n2);
+    }
+    assert_string_equal(knobx_buf_cstr(&out), knobx_buf_cstr(&want));
+    knobx_buf_free(&out);
+    knobx_buf_free(&want);
+}
+
+/* A trial's params as the contract says they are: set in order, a name set again keeps its
+ * place and takes the new distribution and value. */
+typedef struct model_trial {
+    int64_t id, number;
+    bool finished;
+    size_t n;
+    int name[16];
+    char dist[16][40];
+    double internal[16];
+    size_t n_values;
+    double values[3];
+} model_trial;
+
+static void model_set(model_trial *m, const knob__param_rec *p, size_t n, const int *which)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < m->n && m->name[j] != which[i])
+            j++;
+        if (j == m->n)
+            m->name[m->n++] = which[i];
+        snprintf(m->dist[j], sizeof m->dist[j], "%s", p[i].dist_json);
+        m->internal[j] = p[i].internal;
+    }
+}
+
+/* Random writes of params (new names, names a trial has, both), finishes with params,
+ * finishes refused, over trials of two studies: every trial reads as the model says, bit
+ * for bit. */
+static void check_params_sequence(target *t)
+{
+    static const char *const names[12] = {"NULL",    "",     "a,b", "{x}",
+                                          "q\"uote", "b\\s", " s ", "\xe2\x9c\x93",
+                                          "null",    "n",    "nn",  "x y"};
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "seq", KNOB_MINIMIZE), other = new_study(t, "seq2", KNOB_MINIMIZE);
+    model_trial m[6] = {{0}};
+    for (int i = 0; i < 6; i++)
+        m[i].id = new_trial(t, s, KNOB_TRIAL_RUNNING, &m[i].number);
+    uint64_t r = 88172645463325252u;
+    for (int op = 0; op < 300; op++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        model_trial *x = &m[r % 6];
+        size_t n = 1 + (r >> 8) % 5;
+        knob__param_rec p[5];
+        int which[5];
+        char dist[5][40];
+        for (size_t i = 0; i < n; i++) {
+            bool dup;
+            do { /* distinct names in one write, as the core writes them */
+                r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+                which[i] = (int)(r % 12);
+                dup = false;
+                for (size_t k = 0; k < i; k++)
+                    dup = dup || which[k] == which[i];
+            } while (dup);
+            snprintf(dist[i], sizeof dist[i], "{\"op\":%d,\"s\":\"\\\"%zu\"}", op, i);
+            p[i] = (knob__param_rec){names[which[i]], dist[i], (double)op + 1.0 / (double)(i + 3)};
+        }
+        int what = (int)((r >> 20) % 8);
+        if (what == 0 && be->finish_params) {
+            double v[2] = {-(double)op, 1.0 / (op + 1)};
+            int rc = be->finish_params(t->h, s, x->id, p, n, KNOB_TRIAL_COMPLETE, v, 2);
+            if (x->finished) {
+                CHECK(rc, KNOB_ESTATE);
+            } else {
+                OK(rc);
+                model_set(x, p, n, which);
+                x->finished = true;
+                x->n_values = 2;
+                memcpy(x->values, v, sizeof v);
+            }
+        } else if (what == 1) {
+            OK(be->set_param(t->h, s, x->id, p[0].name, p[0].dist_json, p[0].internal));
+            model_set(x, p, 1, which);
+        } else if (what == 2) {
+            CHECK(be->set_params(t->h, other, x->id, p, n), KNOB_ENOTFOUND);
+        } else {
+            OK(be->set_params(t->h, s, x->id, p, n));
+            model_set(x, p, n, which);
+        }
+    }
+    knobx_buf by_number[6] = {{0}}, out = {0}, want = {0};
+    int64_t seq;
+    OK(be->sync(t->h, s, 0, dump_trial, by_number, &seq));
+    for (int i = 0; i < 6; i++) {
+        knobx_buf_puts(&out, knobx_buf_cstr(&by_number[i]));
+        knobx_buf_free(&by_number[i]);
+        knobx_buf_printf(&want, "#%lld %d\n", (long long)m[i].number, m[i].finished ? 1 : 0);
+        for (size_t j = 0; j < m[i].n; j++) {
+            knob__param_rec q = {names[m[i].name[j]], m[i].dist[j], m[i].internal[j]};
+            dump_params(&want, &q, 1);
+        }
+        dump_values(&want, m[i].values, m[i].n_values);
+    }
+    assert_string_equal(knobx_buf_cstr(&out), knobx_buf_cstr(&want));
+    knobx_buf_free(&out);
+    knobx_buf_free(&want);
+}
+
+/* Hundreds of params on one trial, with long distributions (on PostgreSQL, arrays stored out
+ * of the row), written in three overlapping writes, the last with the finish, and many
+ * objectives: the trial reads as written, each name once, in the order first set. */
+static void check_wide_params(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "wide", KNOB_MINIMIZE), n0;
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, &n0);
+    enum { N = 500, W = 300 };
+    static char names[N][16], dists[3][N][320];
+    knob__param_rec w[3][W];
+    const int from[3] = {0, 150, 440}, count[3] = {300, 300, 60};
+    for (int k = 0; k < 3; k++)
+        for (int i = 0; i < count[k]; i++) {
+            int j = from[k] + i;
+            snprintf(names[j], sizeof names[j], "p,\"%d\"", j);
+            snprintf(dists[k][j], sizeof dists[k][j], "{\"w\":%d,\"pad\":\"%0290d\"}", k, j);
+            w[k][i] = (knob__param_rec){names[j], dists[k][j], j + k / 8.0};
+        }
+    double v[40];
+    for (int i = 0; i < 40; i++)
+        v[i] = (i % 2 ? -1.0 : 1.0) * i / 7.0;
+    OK(be->set_params(t->h, s, a, w[0], (size_t)count[0]));
+    OK(be->set_params(t->h, s, a, w[1], (size_t)count[1]));
+    if (be->finish_params)
+        OK(be->finish_params(t->h, s, a, w[2], (size_t)count[2], KNOB_TRIAL_COMPLETE, v, 40));
+    else {
+        OK(be->set_params(t->h, s, a, w[2], (size_t)count[2]));
+        OK(be->finish(t->h, s, a, KNOB_TRIAL_COMPLETE, v, 40));
+    }
+    knobx_buf by_number[6] = {{0}}, want = {0};
+    int64_t seq;
+    OK(be->sync(t->h, s, 0, dump_trial, by_number, &seq));
+    knobx_buf_printf(&want, "#%lld 1\n", (long long)n0);
+    for (int j = 0; j < N; j++) {
+        int k = j >= from[2] ? 2 : j >= from[1] ? 1 : 0;
+        knob__param_rec p = {names[j], dists[k][j], j + k / 8.0};
+        dump_params(&want, &p, 1);
+    }
+    dump_values(&want, v, 40);
+    assert_string_equal(knobx_buf_cstr(&by_number[n0]), knobx_buf_cstr(&want));
+    for (int i = 0; i < 6; i++)
+        knobx_buf_free(&by_number[i]);
+    knobx_buf_free(&want);
+}
+
 /* <backend>_<name>: one check on one backend, in a fresh storage. PostgreSQL runs when
  * KNOB_TEST_PG_URL names a server (scripts/test.sh starts one). */
 static void run_on(const kind *k, void (*check)(target *t))
@@ -1174,6 +1425,9 @@ CONFORMANCE(unknown_ids)
 CONFORMANCE(sync_scale)
 CONFORMANCE(constraints)
 CONFORMANCE(batch)
+CONFORMANCE(awkward_params)
+CONFORMANCE(params_sequence)
+CONFORMANCE(wide_params)
 
 /* ---------------------------------------------------------------- SQLite files */
 
@@ -1824,6 +2078,15 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_params),
     cmocka_unit_test(sqlite_params),
     cmocka_unit_test(postgresql_params),
+    cmocka_unit_test(memory_awkward_params),
+    cmocka_unit_test(sqlite_awkward_params),
+    cmocka_unit_test(postgresql_awkward_params),
+    cmocka_unit_test(memory_params_sequence),
+    cmocka_unit_test(sqlite_params_sequence),
+    cmocka_unit_test(postgresql_params_sequence),
+    cmocka_unit_test(memory_wide_params),
+    cmocka_unit_test(sqlite_wide_params),
+    cmocka_unit_test(postgresql_wide_params),
     cmocka_unit_test(memory_intermediate),
     cmocka_unit_test(sqlite_intermediate),
     cmocka_unit_test(postgresql_intermediate),
