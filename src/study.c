@@ -552,18 +552,26 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
     const knob_trial_info *info = knob__view_trial(&s->view, number);
     /* An enqueued trial has no params until it is asked: as Optuna's tell, refused (the
      * storage's finish refuses it too, for a process that has not read the study). */
-    if (info && info->state == KNOB_TRIAL_WAITING)
-        return knob__error(KNOB_ESTATE,
-                           "study '%s': trial %lld is waiting (enqueued, not asked yet): a "
-                           "trial is told once it has been asked",
-                           s->name, (long long)number);
-    if (info && info->state != KNOB_TRIAL_RUNNING)
-        return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
-                           (long long)number, knob_trial_state_str(info->state));
+    if ((rc = knob__refuse_unless_running(s, number, info,
+                                          ": a trial is told once it has been asked", "")))
+        return rc;
     if (state == KNOB_TRIAL_FAIL && fail_reason)
         return knob__store_fail(s, id, fail_reason, NULL);
     return finish_checked(s, id, number, state, values, n_values, info ? info->intermediate : NULL,
                           info ? info->n_intermediate : 0);
+}
+
+int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_trial_info *info,
+                                const char *waiting, const char *done)
+{
+    if (info && info->state == KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ESTATE,
+                           "study '%s': trial %lld is waiting (enqueued, not asked yet)%s", s->name,
+                           (long long)number, waiting);
+    if (info && info->state != KNOB_TRIAL_RUNNING)
+        return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s%s", s->name,
+                           (long long)number, knob_trial_state_str(info->state), done);
+    return KNOB_OK;
 }
 
 int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials)

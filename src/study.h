@@ -292,6 +292,11 @@ int knob__store_snap_write(knob_study *s, knob__snap_make make, void *ctx, bool 
 /* trial.c */
 knob_trial *knob__trial_new(knob_study *s);
 void knob__trial_free(knob_trial *t);
+/* KNOB_OK when trial `number` of s, as the view has it (`info`; NULL: not read), is RUNNING;
+ * else KNOB_ESTATE, the message ending with `waiting` for a WAITING trial and with `done`
+ * for a finished one. */
+int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_trial_info *info,
+                                const char *waiting, const char *done);
 /* Writes the system attributes set before the trial had a storage row. */
 int knob__trial_flush_attrs(knob_trial *t);
 /* Fills a new handle with a stored trial's id, number, params (all written already),

@@ -535,17 +535,11 @@ int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double
         rc = knob__view_sync(s); /* the count of the study's earlier constraints */
     if (rc)
         return rc;
-    const knob_trial_info *info = knob__view_trial(&s->view, number);
-    if (info && info->state == KNOB_TRIAL_WAITING)
-        return knob__error(KNOB_ESTATE,
-                           "study '%s': trial %lld is waiting (enqueued, not asked yet); its "
-                           "constraints are set once it has been asked, before it is told",
-                           s->name, (long long)number);
-    if (info && info->state != KNOB_TRIAL_RUNNING)
-        return knob__error(KNOB_ESTATE,
-                           "study '%s': trial %lld is already %s; its constraints are set "
-                           "before it is told",
-                           s->name, (long long)number, knob_trial_state_str(info->state));
+    if ((rc = knob__refuse_unless_running(
+             s, number, knob__view_trial(&s->view, number),
+             "; its constraints are set once it has been asked, before it is told",
+             "; its constraints are set before it is told")))
+        return rc;
     char stack[512], *text;
     if ((rc = constraints_json(s, number, values, n, stack, &text)))
         return rc;

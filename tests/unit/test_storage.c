@@ -1128,28 +1128,6 @@ static void check_batch(target *t)
 
 /* ---------------------------------------------------------------- awkward params */
 
-/* Every delivered trial as text, into ctx's buffer of its number (an array of 6): number,
- * state, each param (name, distribution, the bits of its internal value), each value's bits;
- * sync delivers in any order. */
-static int dump_trial(void *ctx, const knob__trial_rec *r)
-{
-    if (r->number < 0 || r->number >= 6)
-        return knob__error(KNOB_EINVAL, "trial %lld is not the test's", (long long)r->number);
-    knobx_buf *b = (knobx_buf *)ctx + r->number;
-    uint64_t u;
-    knobx_buf_printf(b, "#%lld %d\n", (long long)r->number, (int)r->state);
-    for (size_t i = 0; i < r->n_params; i++) {
-        memcpy(&u, &r->params[i].internal, sizeof u);
-        knobx_buf_printf(b, "[%s] [%s] %016llx\n", r->params[i].name, r->params[i].dist_json,
-                         (unsigned long long)u);
-    }
-    for (size_t i = 0; i < r->n_values; i++) {
-        memcpy(&u, &r->values[i], sizeof u);
-        knobx_buf_printf(b, "= %016llx\n", (unsigned long long)u);
-    }
-    return KNOB_OK;
-}
-
 static void dump_params(knobx_buf *b, const knob__param_rec *p, size_t n)
 {
     uint64_t u;
@@ -1166,6 +1144,32 @@ static void dump_values(knobx_buf *b, const double *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         memcpy(&u, &v[i], sizeof u);
         knobx_buf_printf(b, "= %016llx\n", (unsigned long long)u);
+    }
+}
+
+/* Every delivered trial as text, into ctx's buffer of its number (an array of 6): number,
+ * state, each param (name, distribution, the bits of its internal value), each value's bits;
+ * sync delivers in any order. */
+static int dump_trial(void *ctx, const knob__trial_rec *r)
+{
+    if (r->number < 0 || r->number >= 6)
+        return knob__error(KNOB_EINVAL, "trial %lld is not the test's", (long long)r->number);
+    knobx_buf *b = (knobx_buf *)ctx + r->number;
+    knobx_buf_printf(b, "#%lld %d\n", (long long)r->number, (int)r->state);
+    dump_params(b, r->params, r->n_params);
+    dump_values(b, r->values, r->n_values);
+    return KNOB_OK;
+}
+
+/* The study's trials 0-5 as dump_trial writes them, in order of number, into out. */
+static void dump_study(target *t, int64_t s, knobx_buf *out)
+{
+    knobx_buf by_number[6] = {{0}};
+    int64_t seq;
+    OK(t->be->sync(t->h, s, 0, dump_trial, by_number, &seq));
+    for (int i = 0; i < 6; i++) {
+        knobx_buf_puts(out, knobx_buf_cstr(&by_number[i]));
+        knobx_buf_free(&by_number[i]);
     }
 }
 
@@ -1201,13 +1205,8 @@ static void check_awkward_params(target *t)
         OK(be->finish_params(t->h, s, b, first, nf, KNOB_TRIAL_COMPLETE, vals, 7));
         OK(be->finish_params(t->h, s, c, first, 2, KNOB_TRIAL_COMPLETE, vals, 1));
     }
-    knobx_buf by_number[6] = {{0}}, out = {0}, want = {0};
-    int64_t seq;
-    OK(be->sync(t->h, s, 0, dump_trial, by_number, &seq));
-    for (int i = 0; i < 6; i++) {
-        knobx_buf_puts(&out, knobx_buf_cstr(&by_number[i]));
-        knobx_buf_free(&by_number[i]);
-    }
+    knobx_buf out = {0}, want = {0};
+    dump_study(t, s, &out);
     knob__param_rec merged[10];
     memcpy(merged, first, sizeof first);
     merged[3] = again[0];
@@ -1312,12 +1311,9 @@ static void check_params_sequence(target *t)
             model_set(x, p, n, which);
         }
     }
-    knobx_buf by_number[6] = {{0}}, out = {0}, want = {0};
-    int64_t seq;
-    OK(be->sync(t->h, s, 0, dump_trial, by_number, &seq));
+    knobx_buf out = {0}, want = {0};
+    dump_study(t, s, &out);
     for (int i = 0; i < 6; i++) {
-        knobx_buf_puts(&out, knobx_buf_cstr(&by_number[i]));
-        knobx_buf_free(&by_number[i]);
         knobx_buf_printf(&want, "#%lld %d\n", (long long)m[i].number, m[i].finished ? 1 : 0);
         for (size_t j = 0; j < m[i].n; j++) {
             knob__param_rec q = {names[m[i].name[j]], m[i].dist[j], m[i].internal[j]};
