@@ -12,6 +12,10 @@
 #   KNOB_TOTAL=9600   (knob trials per row, split among its workers, instead of KNOB_M per
 #   worker: every row then runs on a study of one size, and the rows of few workers last
 #   seconds rather than a fraction of one)
+#   PGBENCH=8   (PostgreSQL: beside each row, the server's own ceiling for that many clients:
+#   pgbench runs bench/workers/minimal.sql, the least a trial can be (one row inserted running,
+#   then updated finished, two autocommit statements), for 8 seconds with one connection per
+#   worker; its share of its own peak is printed beside knob's)
 set -euo pipefail
 # A run that stops says where and why (set -e exits without a word otherwise; a run of 1..32
 # workers with Optuna takes minutes, so a time limit around it stops it between rows).
@@ -30,11 +34,21 @@ PG_DIR=${KNOB_PG_DIR:-/tmp/knob-pg-${KNOB_PG_PORT:-54329}}
 TMP=$(mktemp -d)
 KNOB_M=${KNOB_M:-300}
 OPTUNA_M=${OPTUNA_M:-30}
-pg_url() { # a fresh schema per measurement: URL for knob, then for SQLAlchemy
+SCHEMAS=()
+pg_schema() { # a fresh schema per measurement, dropped at the end (a server used for many runs
+    # otherwise keeps every one: thousands of tables and gigabytes after a day of runs)
     local s="b_$1_$$_$RANDOM"
     psql "$PG" -qc "CREATE SCHEMA $s" >&2 || { echo "run.sh: cannot create schema $s" >&2; return 1; }
-    echo "$PG?options=-csearch_path%3D$s"
+    echo "$s"
 }
+drop_schemas() {
+    local s
+    for s in "${SCHEMAS[@]}"; do
+        psql "$PG" -qc "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $s CASCADE" >&2 || true
+    done
+    SCHEMAS=()
+}
+trap drop_schemas EXIT
 rate() { sed -n 's/.*trials_per_s=\([0-9.]*\).*/\1/p'; }
 count() { sed -n 's/.*trials=\([0-9]*\).*/\1/p'; }
 # CPU seconds (user+sys) of the PostgreSQL server: the postmaster, its live children, and the
@@ -68,13 +82,32 @@ measure() {
     python3 -c "print('$r', '%.2f' % (($c) * 1000 / $n), '%.2f' % (($s1 - $s0) * 1000 / $n),
                       ('%.0f%%' % (100 * ${locks:-0} / ${syncs:-0})) if ${syncs:-0} else '-')"
 }
+# pgbench's trials/s for bench/workers/minimal.sql with N clients (a connection and a thread
+# each), on a table of its own in a fresh schema.
+pgbench_minimal() {
+    local s pb
+    pb=$(ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$pb" ] || { echo "failed"; return; }
+    s=$(pg_schema m$1) || { echo "failed"; return; }
+    PGOPTIONS="-csearch_path=$s" psql "$PG" -q >&2 <<'SQL'
+CREATE TABLE trials(id BIGSERIAL PRIMARY KEY, study INT NOT NULL, number BIGINT NOT NULL,
+    state INT NOT NULL, value FLOAT8, UNIQUE(study, number));
+CREATE INDEX trials_running ON trials(study, number) WHERE state = 0;
+CREATE SEQUENCE numbers;
+SQL
+    PGOPTIONS="-csearch_path=$s" "$pb" -n -f bench/workers/minimal.sql -c "$1" -j "$1" -T "$PGBENCH" \
+        -M prepared "$PG" 2>>"$TMP/errors" | sed -n 's/^tps = \([0-9]*\.[0-9]\).*/\1/p' | grep . || echo failed
+    psql "$PG" -qc "SET client_min_messages = warning; DROP SCHEMA $s CASCADE" >&2 || true
+}
 printf '%-10s %7s %14s %8s %8s %6s %16s %8s %8s %7s\n' storage workers knob_trials/s knob_cms knob_sms \
     locks optuna_trials/s opt_cms opt_sms ratio
 for storage in ${STORAGES:-postgresql sqlite}; do
     for n in ${WORKERS:-1 2 4 8 16 32}; do
         if [ "$storage" = postgresql ]; then
-            k=$(pg_url k$n)
-            o=$(pg_url o$n | sed 's#^postgresql://#postgresql+psycopg2://#')
+            sk=$(pg_schema k$n) && so=$(pg_schema o$n)
+            SCHEMAS+=("$sk" "$so")
+            k="$PG?options=-csearch_path%3D$sk"
+            o="postgresql+psycopg2://${PG#postgresql://}?options=-csearch_path%3D$so"
         else
             k="sqlite:///$TMP/k$n.db"
             o="sqlite:///$TMP/o$n.db"
@@ -92,6 +125,12 @@ for storage in ${STORAGES:-postgresql sqlite}; do
             "$or" "$oc" "$os" \
             "$(python3 -c "print('%.0fx' % ($kr / $or))" 2>/dev/null || echo -)"
         echo "$storage $n $kr" >>"$TMP/rates"
+        if [ "$storage" = postgresql ] && [ -n "${PGBENCH:-}" ]; then
+            pr=$(pgbench_minimal "$n")
+            printf '%-10s %7d %14s\n' pgbench "$n" "$pr"
+            echo "pgbench-minimal $n $pr" >>"$TMP/rates"
+        fi
+        drop_schemas
     done
 done
 # Each count's knob trials/s as a share of the storage's peak (its highest rate in this run).
