@@ -5,7 +5,8 @@
  *   bench_workers URL N TRIALS_PER_WORKER read   (each worker reads the study's trials before
  *                                                each ask, as a sampler that reads them does)
  *
- * Prints "workers=N trials=T seconds=S trials_per_s=R failed_workers=F", then on PostgreSQL
+ * Prints "workers=N trials=T seconds=S trials_per_s=R failed_workers=F statements_prepared=P"
+ * (P: statements the workers prepared on their connections), then on PostgreSQL
  * what the workers' syncs did, summed: looks (one indexed look for a change), syncs (the
  * pipeline reading the changes), lock_reads (syncs whose watermark read pg_locks),
  * stamped_by (syncs that looked up writers that ended meanwhile), read (the trials the
@@ -53,6 +54,7 @@ static void add_counts(void)
     __atomic_add_fetch(&shared_counts->snap_written, c.snap_written, __ATOMIC_RELAXED);
     __atomic_add_fetch(&shared_counts->snap_whole, c.snap_whole, __ATOMIC_RELAXED);
     __atomic_add_fetch(&shared_counts->snap_bytes, c.snap_bytes, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&shared_counts->parses, c.parses, __ATOMIC_RELAXED);
 }
 
 static int worker(const char *url, int n, int seed)
@@ -107,8 +109,10 @@ int main(int argc, char **argv)
         failed += !WIFEXITED(status) || WEXITSTATUS(status);
     }
     double dt = now() - t0;
-    printf("workers=%d trials=%d seconds=%.3f trials_per_s=%.1f failed_workers=%d\n", n, n * m, dt,
-           n * m / dt, failed);
+    printf("workers=%d trials=%d seconds=%.3f trials_per_s=%.1f failed_workers=%d "
+           "statements_prepared=%lld\n",
+           n, n * m, dt, n * m / dt, failed,
+           shared_counts ? (long long)shared_counts->parses : 0LL);
     if (shared_counts && (shared_counts->looks || shared_counts->syncs))
         printf("looks=%lld syncs=%lld lock_reads=%lld stamped_by=%lld read=%lld unfinished=%lld\n",
                (long long)shared_counts->looks, (long long)shared_counts->syncs,

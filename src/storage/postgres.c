@@ -7,9 +7,9 @@
  * trial's change stamp is the id of the transaction that last wrote it, and a sync reads up
  * to the oldest knob write still running on these tables (Q_WATERMARK; other transactions on
  * the server do not count), so writers need not commit in stamp order and do not wait for
- * each other. Every query is prepared. A lost connection is re-established with backoff and
- * the operation retried, so a finished trial is written when the server comes back;
- * credentials never appear in a message. */
+ * each other. Every query is prepared, by its first use. A lost connection is re-established
+ * with backoff and the operation retried, so a finished trial is written when the server
+ * comes back; credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
@@ -575,8 +575,12 @@ static const char *const sql[Q_COUNT] = {
 typedef struct pg {
     PGconn *c;
     char *conninfo;
-    char *where; /* the URL without its password, for messages */
-    bool prepared;
+    char *where;   /* the URL without its password, for messages */
+    bool prepared; /* the session is set up (start_session) */
+    /* ready[q]: statement q is prepared on this connection. A statement is prepared by its
+     * first use, in the same round trip: a worker uses a handful of the Q_COUNT, and a `knob
+     * ask` process one or two, where preparing them all cost the server 7.5 ms a connection. */
+    bool ready[Q_COUNT];
     double retry_for;  /* seconds to keep retrying a lost connection */
     bool others_write; /* the last sync found changes: the next one skips the first look */
     /* set by knob_storage_interrupt: no more waiting for a lost connection */
@@ -586,7 +590,8 @@ typedef struct pg {
 /* ---------------------------------------------------------------- counts */
 
 static _Atomic int64_t count_looks, count_syncs, count_lock_reads, count_stamped_by, count_trials,
-    count_unfinished, count_snap_tries, count_snap_written, count_snap_whole, count_snap_bytes;
+    count_unfinished, count_snap_tries, count_snap_written, count_snap_whole, count_snap_bytes,
+    count_parses;
 
 static void count(_Atomic int64_t *c)
 {
@@ -605,6 +610,7 @@ void knob__pg_counts_get(knob__pg_counts *out)
     out->snap_written = atomic_load_explicit(&count_snap_written, memory_order_relaxed);
     out->snap_whole = atomic_load_explicit(&count_snap_whole, memory_order_relaxed);
     out->snap_bytes = atomic_load_explicit(&count_snap_bytes, memory_order_relaxed);
+    out->parses = atomic_load_explicit(&count_parses, memory_order_relaxed);
 }
 
 /* ---------------------------------------------------------------- connection */
@@ -667,33 +673,19 @@ static bool pipe_end(PGconn *c, bool sent)
     return PQexitPipelineMode(c) == 1;
 }
 
-/* Prepares every statement in one round trip (a pipeline): a `knob ask` process opens
- * the storage for one trial, and 27 round trips were most of its wait. The same round trip
- * turns the server's JIT compilation off for the session: knob's statements read a few rows
- * by index, but a generic plan's estimates (a third of a study's trials for "stamp above
- * $2") can pass the JIT's cost threshold, and compiling took 40 ms for a sync that read
- * nothing (100,000 trials, `knob best` 3x slower on the server than its 0.2 ms plan). */
-static int prepare_all(pg *d)
+static bool ok(const PGresult *r);
+
+/* Sets up a new session: no statement prepared yet (each is by its first use, send_q), and
+ * the server's JIT compilation off: knob's statements read a few rows by index, but a generic
+ * plan's estimates (a third of a study's trials for "stamp above $2") can pass the JIT's cost
+ * threshold, and compiling took 40 ms for a sync that read nothing (100,000 trials, `knob
+ * best` 3x slower on the server than its 0.2 ms plan). */
+static int start_session(pg *d)
 {
-    int rc = KNOB_OK;
-    if (!PQenterPipelineMode(d->c))
-        return fail_msg(d, "prepare", PQerrorMessage(d->c));
-    bool sent = PQsendQueryParams(d->c, "SET jit = off", 0, NULL, NULL, NULL, NULL, 0);
-    for (int i = 0; sent && i < Q_COUNT; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "knob%d", i);
-        sent = PQsendPrepare(d->c, name, sql[i], 0, NULL);
-    }
-    if (!(sent = sent && PQpipelineSync(d->c)))
-        rc = fail_msg(d, "prepare", PQerrorMessage(d->c));
-    for (int i = 0; sent && i <= Q_COUNT; i++) {
-        PGresult *r = pipe_result(d->c);
-        if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
-            rc = result_msg(d, "prepare", r);
-        PQclear(r);
-    }
-    if (!pipe_end(d->c, sent) && !rc)
-        rc = fail_msg(d, "prepare", PQerrorMessage(d->c));
+    memset(d->ready, 0, sizeof d->ready);
+    PGresult *r = PQexec(d->c, "SET jit = off");
+    int rc = ok(r) ? KNOB_OK : result_msg(d, "start a session", r);
+    PQclear(r);
     d->prepared = !rc;
     return rc ? KNOB_ESTORAGE : KNOB_OK;
 }
@@ -732,7 +724,7 @@ static int reconnect(pg *d)
             d->prepared = false;
             /* A server going down again (a restart's stop after the start's first
              * connection) takes this connection too: try again. */
-            if (prepare_all(d) == KNOB_OK || !connection_lost(d))
+            if (start_session(d) == KNOB_OK || !connection_lost(d))
                 return d->prepared ? KNOB_OK : KNOB_ESTORAGE;
         }
         nap_unless_interrupted(d, pause);
@@ -757,8 +749,42 @@ static const char *without_prefix(const pg *d, const char *msg)
     return msg;
 }
 
+/* Sends statement q (in pipeline mode), after its Parse when this connection has not
+ * prepared it yet (*parsed: the Parse's result comes before the statement's). False when
+ * it could not be sent. */
+static bool send_q(pg *d, int q, int n, const char *const *p, const int *lens, const int *fmts,
+                   bool binary, bool *parsed)
+{
+    char name[16];
+    snprintf(name, sizeof name, "knob%d", q);
+    *parsed = !d->ready[q];
+    if (*parsed && !PQsendPrepare(d->c, name, sql[q], 0, NULL))
+        return false;
+    return PQsendQueryPrepared(d->c, name, n, p, lens, fmts, binary ? 1 : 0) == 1;
+}
+
+/* Reads the results of a statement sent by send_q: its Parse's first when one was sent (a
+ * Parse that failed is the statement's result: its message says why). */
+static PGresult *read_q(pg *d, int q, bool parsed)
+{
+    PGresult *prep = parsed ? pipe_result(d->c) : NULL;
+    if (parsed && PQresultStatus(prep) == PGRES_COMMAND_OK) {
+        d->ready[q] = true;
+        atomic_fetch_add_explicit(&count_parses, 1, memory_order_relaxed);
+        PQclear(prep);
+        prep = NULL;
+    }
+    PGresult *r = pipe_result(d->c);
+    if (prep) {
+        PQclear(r);
+        return prep;
+    }
+    return r;
+}
+
 /* Runs a prepared statement whose parameter `bin` (-1: none; at most the 8th) is binary,
- * with a binary result when `binary`. */
+ * with a binary result when `binary`; prepared first (in the same round trip) when this
+ * connection has not yet. */
 static PGresult *run_bin(pg *d, int q, int n, const char *const *p, int bin, int bin_len,
                          bool binary)
 {
@@ -766,9 +792,18 @@ static PGresult *run_bin(pg *d, int q, int n, const char *const *p, int bin, int
     int lens[8] = {0}, fmts[8] = {0};
     if (bin >= 0)
         lens[bin] = bin_len, fmts[bin] = 1;
-    snprintf(name, sizeof name, "knob%d", q);
-    return PQexecPrepared(d->c, name, n, p, bin >= 0 ? lens : NULL, bin >= 0 ? fmts : NULL,
-                          binary ? 1 : 0);
+    const int *l = bin >= 0 ? lens : NULL, *f = bin >= 0 ? fmts : NULL;
+    if (d->ready[q]) {
+        snprintf(name, sizeof name, "knob%d", q);
+        return PQexecPrepared(d->c, name, n, p, l, f, binary ? 1 : 0);
+    }
+    if (!PQenterPipelineMode(d->c))
+        return NULL;
+    bool parsed;
+    bool sent = send_q(d, q, n, p, l, f, binary, &parsed) && PQpipelineSync(d->c);
+    PGresult *r = sent ? read_q(d, q, parsed) : NULL;
+    pipe_end(d->c, sent);
+    return r;
 }
 
 /* Runs a prepared statement with text parameters. */
@@ -817,27 +852,27 @@ static int send_pipe(pg *d, const pipe_step *steps, int k, const char *const *p,
                      const char *what)
 {
     int rc = KNOB_OK;
+    if (k > PIPE_MAX + 2)
+        return knob__error(KNOB_EINVAL, "postgresql storage: %d statements in one pipeline", k);
     if (!PQenterPipelineMode(d->c))
         return fail_msg(d, what, PQerrorMessage(d->c));
-    bool sent = true;
+    bool sent = true, parsed[PIPE_MAX + 2] = {false};
     for (int i = 0; sent && i < k; i++) {
         const pipe_step *st = &steps[i];
         if (st->text) {
             sent = PQsendQueryParams(d->c, st->text, 0, NULL, NULL, NULL, NULL, 0);
             continue;
         }
-        char name[16];
         int lens[8] = {0}, fmts[8] = {0};
         if (st->bin >= 0)
             lens[st->bin] = st->bin_len, fmts[st->bin] = 1;
-        snprintf(name, sizeof name, "knob%d", st->q);
-        sent = PQsendQueryPrepared(d->c, name, st->n, p, st->bin >= 0 ? lens : NULL,
-                                   st->bin >= 0 ? fmts : NULL, st->bin_result);
+        sent = send_q(d, st->q, st->n, p, st->bin >= 0 ? lens : NULL, st->bin >= 0 ? fmts : NULL,
+                      st->bin_result, &parsed[i]);
     }
     if (!(sent = sent && PQpipelineSync(d->c)))
         rc = fail_msg(d, what, PQerrorMessage(d->c));
     for (int i = 0; sent && i < k; i++) {
-        res[i] = pipe_result(d->c);
+        res[i] = steps[i].text ? pipe_result(d->c) : read_q(d, steps[i].q, parsed[i]);
         if (!rc && !ok(res[i]))
             rc = result_msg(d, what, res[i]);
     }
@@ -1107,7 +1142,7 @@ static int open_pg(const char *url, const char *where, void **be)
         PQsetNoticeProcessor(d->c, NULL, NULL);
         rc = create_schema(d);
         if (!rc)
-            rc = prepare_all(d);
+            rc = start_session(d);
         if (!rc || !connection_lost(d) || knob__now() - start > patience)
             break;
         PQfinish(d->c);

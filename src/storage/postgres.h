@@ -2,7 +2,7 @@
  * tests: how often a sync looked for changes, read them, had to read the server's lock
  * table (pg_locks) for its watermark, and looked up the writers that ended during it; the
  * trials its syncs read, and how many of those were running or waiting; the study
- * snapshot's writes. */
+ * snapshot's writes; the statements prepared. */
 #ifndef KNOB_STORAGE_POSTGRES_H
 #define KNOB_STORAGE_POSTGRES_H
 
@@ -19,6 +19,7 @@ typedef struct knob__pg_counts {
     int64_t snap_written; /* of those, segments written */
     int64_t snap_whole;   /* of those written, whole chains (from stamp 0) */
     int64_t snap_bytes;   /* bytes encoded for snapshot writes, written or not */
+    int64_t parses;       /* statements prepared (each by its first use on a connection) */
 } knob__pg_counts;
 
 /* The counts of every PostgreSQL storage of this process so far (thread-safe). */

@@ -691,6 +691,45 @@ static void open_runs_no_ddl_beside_writers(void **state)
     knob_storage_close(st);
 }
 
+/* A connection prepares a statement by its first use, once: more trials prepare nothing
+ * more (opening prepared all the statements, about 45, where a worker uses a few). A
+ * statement whose preparation fails says why. */
+static void statements_are_prepared_by_their_first_use(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    knob__pg_counts a, b, c;
+    assert_int_equal(worker(u, "lazy", 5, 1, false), 0); /* creates the study */
+    knob__pg_counts_get(&a);
+    assert_int_equal(worker(u, "lazy", 10, 2, false), 0);
+    knob__pg_counts_get(&b);
+    assert_int_equal(worker(u, "lazy", 60, 3, false), 0);
+    knob__pg_counts_get(&c);
+    int64_t few = b.parses - a.parses, many = c.parses - b.parses;
+    assert_true(few > 0);
+    assert_true(few <= 10);
+    assert_int_equal(many, few);
+
+    PGconn *pc = PQconnectdb(u);
+    assert_int_equal(PQstatus(pc), CONNECTION_OK);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "lazy", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_test_pg_exec(pc, "DROP TABLE knob_intermediate");
+    PQfinish(pc);
+    assert_int_not_equal(knob_trial_report(t, 1, 0.5), KNOB_OK);
+    if (!strstr(knob_errmsg(), "knob_intermediate") || !strstr(knob_errmsg(), "does not exist"))
+        fail_msg("the message does not say why: %s", knob_errmsg());
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* What bench/workers prints of the syncs (knob__pg_counts_get): a handle's first read of a
  * study looks for a change, then reads the changes (the trials read, none unfinished);
  * another program's transaction, begun before the trials were written, holds the plain mark
@@ -2244,6 +2283,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),
+        cmocka_unit_test(statements_are_prepared_by_their_first_use),
         cmocka_unit_test(signals_do_not_shorten_the_wait),
         cmocka_unit_test(open_runs_no_ddl_beside_writers),
         cmocka_unit_test(syncs_are_counted),
