@@ -692,7 +692,7 @@ static void open_runs_no_ddl_beside_writers(void **state)
 }
 
 /* A connection prepares a statement by its first use, once: more trials prepare nothing
- * more (opening prepared all the statements, about 45, where a worker uses a few). A
+ * more (opening prepared all 40 statements, where a worker uses 6). A
  * statement whose preparation fails says why. */
 static void statements_are_prepared_by_their_first_use(void **state)
 {
