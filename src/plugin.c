@@ -308,5 +308,12 @@ int knob_pruner_prune(knob_pruner *p, knob_study *s, knob_trial *t, bool *out)
     if (!p || !s || !t || !out)
         return knob__error(KNOB_EINVAL, "knob_pruner_prune: NULL argument");
     *out = false;
-    return p->plugin->prune ? p->plugin->prune(p->state, s, t, out) : KNOB_OK;
+    if (!p->plugin->prune)
+        return KNOB_OK;
+    /* The latest report was NaN or an infinite loss (knob_trial_report): a diverged run. */
+    if (t->diverged && (!t->n_inter || t->diverged - 1 > t->inter[t->n_inter - 1].step)) {
+        *out = true;
+        return KNOB_OK;
+    }
+    return p->plugin->prune(p->state, s, t, out);
 }

@@ -123,6 +123,9 @@ struct knob_trial {
     size_t n_proposals, cap_proposals;
     knob_step_value *inter;
     size_t n_inter, cap_inter;
+    /* 1 + the step of the latest report that was NaN or an infinity on the losing side (not
+     * stored: a diverged run), 0: none. Every pruner but none prunes while it is the latest. */
+    int64_t diverged;
     knob_attr *attrs[2]; /* [0] user, [1] system: owned key and json strings */
     size_t n_attrs[2], cap_attrs[2];
     knobx_json *fixed; /* params fixed by enqueue, or NULL */

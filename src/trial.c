@@ -300,8 +300,14 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
     if (step < 0)
         return knob__error(KNOB_EINVAL, "trial %lld: report step must be >= 0, got %lld",
                            (long long)t->number, (long long)step);
-    if (!isfinite(value))
+    if (!isfinite(value)) {
+        /* A diverged run (NaN, or a loss of +inf): nothing to store, but the pruners prune
+         * it (knob_pruner_prune), as Optuna's do; a gain of +inf is just not stored. */
+        bool max = knob_study_direction(t->s, 0) == KNOB_MAXIMIZE;
+        if ((isnan(value) || (value > 0) != max) && step + 1 > t->diverged)
+            t->diverged = step + 1;
         return KNOB_OK;
+    }
     /* Kept sorted by step; steps usually arrive in order, so search from the end. */
     size_t i = t->n_inter;
     while (i > 0 && t->inter[i - 1].step > step)

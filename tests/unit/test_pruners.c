@@ -78,6 +78,36 @@ static void median_decisions(void **state)
     done(&e);
 }
 
+/* A diverged run (NaN, or an infinite loss) is pruned by every pruner but none, even before
+ * any trial completes or the warmup ends, as Optuna's pruners prune a NaN; a later finite
+ * report (the run recovered) leaves it to the pruner again; an infinite gain is ignored. */
+static void diverged_runs_are_pruned(void **state)
+{
+    (void)state;
+    const char *pruners[] = {"median", "percentile", "successive_halving", "hyperband",
+                             "threshold", "patient", "wilcoxon"};
+    const char *opts[] = {"n_warmup_steps=5", "percentile=50", "", "", "upper=100",
+                          "patience=3", ""};
+    for (size_t k = 0; k < sizeof pruners / sizeof *pruners; k++) {
+        env e = make("memory:", pruners[k], pruners[k], opts[k], KNOB_MINIMIZE);
+        const double nan_curve[] = {3, 2, NAN}, inf_curve[] = {3, INFINITY};
+        if (run(e.s, nan_curve, 3) != 2 || run(e.s, inf_curve, 2) != 1)
+            fail_msg("%s did not prune a diverged run", pruners[k]);
+        done(&e);
+    }
+    env e = make("memory:", "none", "none", "", KNOB_MINIMIZE);
+    const double nan_curve[] = {3, NAN, 2};
+    assert_int_equal(run(e.s, nan_curve, 3), -1);
+    done(&e);
+    /* maximizing: -inf diverged, +inf not; NaN then a finite value: recovered */
+    e = make("memory:", "max", "median", "n_startup_trials=5", KNOB_MAXIMIZE);
+    const double down[] = {0.5, -INFINITY}, up[] = {0.5, INFINITY, 0.6}, back[] = {0.5, NAN, 0.7};
+    assert_int_equal(run(e.s, down, 2), 1);
+    assert_int_equal(run(e.s, up, 3), -1);
+    assert_int_equal(run(e.s, back, 3), 1);
+    done(&e);
+}
+
 static void percentile_maximize(void **state)
 {
     (void)state;
@@ -362,6 +392,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(median_decisions),
+        cmocka_unit_test(diverged_runs_are_pruned),
         cmocka_unit_test(percentile_maximize),
         cmocka_unit_test(interval_steps_skip),
         cmocka_unit_test(threshold_bounds),
