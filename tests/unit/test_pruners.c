@@ -84,10 +84,11 @@ static void median_decisions(void **state)
 static void diverged_runs_are_pruned(void **state)
 {
     (void)state;
-    const char *pruners[] = {"median", "percentile", "successive_halving", "hyperband",
-                             "threshold", "patient", "wilcoxon"};
-    const char *opts[] = {"n_warmup_steps=5", "percentile=50", "", "", "upper=100",
-                          "patience=3", ""};
+    const char *pruners[] = {"median",    "percentile", "successive_halving",
+                             "hyperband", "threshold",  "patient",
+                             "wilcoxon"};
+    const char *opts[] = {"n_warmup_steps=5", "percentile=50", "", "",
+                          "upper=100",        "patience=3",    ""};
     for (size_t k = 0; k < sizeof pruners / sizeof *pruners; k++) {
         env e = make("memory:", pruners[k], pruners[k], opts[k], KNOB_MINIMIZE);
         const double nan_curve[] = {3, 2, NAN}, inf_curve[] = {3, INFINITY};
