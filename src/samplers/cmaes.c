@@ -559,15 +559,22 @@ static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size
 static int reset(cma *c, knob_study *s, knob__dim *d, int nd)
 {
     free(c->dims);
-    c->dims = d;
-    c->n_dims = nd;
     c->gen = 0;
     c->restarts = 0;
     c->large_evals = c->small_evals = c->large_pop = 0;
+    if (nd > 64) { /* no space kept: the next ask refuses again, not replays past 64 */
+        free(d);
+        c->dims = NULL;
+        c->n_dims = 0;
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'cmaes': the trials have %d numerical params; cmaes "
+                              "takes at most 64 (tpe takes more)",
+                              nd);
+    }
+    c->dims = d;
+    c->n_dims = nd;
     if (nd == 0)
         return KNOB_OK;
-    if (nd > 64)
-        return knob_set_error(KNOB_EINVAL, "cmaes: %d numerical params; at most 64", nd);
     return start_run(c, s, default_lambda(c, nd), c->sigma0);
 }
 

@@ -499,6 +499,40 @@ static void warm_start_errors(void **state)
     unlink(url + strlen("sqlite://"));
 }
 
+/* More numerical params than CMA-ES takes (64): every ask after the startup refuses with
+ * the limit in its message, and a later ask does not go on with the refused space (it
+ * wrote past the state's arrays of 64). */
+static void too_many_params_refused_every_ask(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = named_study(st, "wide", "cmaes", "seed=1", KNOB_MINIMIZE);
+    for (int i = 0; i < 4; i++) {
+        knob_trial *t;
+        int rc = knob_study_ask(s, &t);
+        if (i == 0) { /* the startup trial is drawn at random */
+            assert_int_equal(rc, KNOB_OK);
+            double y = 0;
+            for (int k = 0; k < 70; k++) {
+                char name[8];
+                double x;
+                snprintf(name, sizeof name, "x%d", k);
+                assert_int_equal(knob_trial_suggest_float(t, name, -1, 1, 0, 0, &x), KNOB_OK);
+                y += x * x;
+            }
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+            continue;
+        }
+        assert_int_equal(rc, KNOB_EINVAL);
+        assert_null(t);
+        assert_non_null(strstr(knob_errmsg(), "70 numerical params"));
+        assert_non_null(strstr(knob_errmsg(), "at most 64"));
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +544,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(parallel_asks_distinct),
         cmocka_unit_test(warm_start_from_another_study),
         cmocka_unit_test(warm_start_errors),
+        cmocka_unit_test(too_many_params_refused_every_ask),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
