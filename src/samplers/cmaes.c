@@ -578,6 +578,16 @@ static int reset(cma *c, knob_study *s, knob__dim *d, int nd)
     return start_run(c, s, default_lambda(c, nd), c->sigma0);
 }
 
+/* A population of one has no parents (mu = lambda / 2): its weights would be 0 / 0. At
+ * creation and at each ask (knob_sampler_set_option sets options after init). */
+static int check_popsize(const cma *c)
+{
+    if (c->popsize != 1)
+        return KNOB_OK;
+    return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': option 'popsize' must be 0 (4 + 3 ln n) "
+                                       "or at least 2, got 1");
+}
+
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     if (knob_study_n_objectives(s) == 0)
@@ -588,12 +598,15 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     cma *c = state;
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
+    int rc = check_popsize(c);
+    if (rc)
+        return rc;
     if (knob_study_n_objectives(s) != 1)
         return knob_set_error(KNOB_EUNSUPPORTED,
                               "sampler 'cmaes' optimizes one objective; study "
                               "'%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
-    int rc = knob_study_trials(s, &tr, &n);
+    rc = knob_study_trials(s, &tr, &n);
     for (size_t i = 0; !rc && i < n; i++)
         n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
     if (rc || (int64_t)n_complete < c->n_startup_trials)
@@ -659,6 +672,9 @@ static int init(void *state)
     if (c->ws_study[0] && c->x0 && c->x0[0])
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
                                            "the first mean; give one");
+    int rc = check_popsize(c);
+    if (rc)
+        return rc;
     if (strcmp(c->restart_strategy, "none") == 0)
         c->inc_popsize = 1;
     return KNOB_OK;
@@ -679,7 +695,7 @@ static const knob_option options[] = {
     {"x0", KNOB_OPT_STRING, offsetof(cma, x0), "", 0, 0,
      "initial mean as a JSON object of param values, e.g. {\"lr\":0.01} (default: centres)", NULL},
     {"popsize", KNOB_OPT_INT, offsetof(cma, popsize), "0", 0, 512,
-     "population size lambda (0: 4 + 3 ln n)", NULL},
+     "population size lambda, 2 or more (0: 4 + 3 ln n)", NULL},
     {"restart_strategy", KNOB_OPT_ENUM, offsetof(cma, restart_strategy), "ipop", 0, 0,
      "after convergence: none, ipop (grow the population) or bipop", restart_strategies},
     {"inc_popsize", KNOB_OPT_INT, offsetof(cma, inc_popsize), "2", 1, 10,

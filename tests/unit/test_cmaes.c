@@ -533,6 +533,37 @@ static void too_many_params_refused_every_ask(void **state)
     knob_storage_close(st);
 }
 
+/* A population of one has no parent to recombine (mu = lambda / 2 = 0): the weights were
+ * 0 / 0 and every ask after the first generation failed with "eigendecomposition failed
+ * (LAPACK info -5)". Refused when the sampler is made, naming the option; 2 works. */
+static void popsize_one_refused(void **state)
+{
+    (void)state;
+    knob_sampler *bad = NULL;
+    assert_int_equal(knob_sampler_create("cmaes", "popsize=1", &bad), KNOB_EINVAL);
+    assert_null(bad);
+    assert_non_null(strstr(knob_errmsg(), "popsize"));
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = named_study(st, "two", "cmaes", "seed=2,popsize=2", KNOB_MINIMIZE);
+    for (int i = 0; i < 12; i++) {
+        knob_trial *t;
+        double x;
+        if (knob_study_ask(s, &t))
+            fail_msg("ask %d: %s", i, knob_errmsg());
+        assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
+        double y = x * x;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    /* set after creation: refused at the ask */
+    assert_int_equal(knob_sampler_set_option(knob_study_sampler(s), "popsize", "1"), KNOB_OK);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "popsize"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -545,6 +576,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(warm_start_from_another_study),
         cmocka_unit_test(warm_start_errors),
         cmocka_unit_test(too_many_params_refused_every_ask),
+        cmocka_unit_test(popsize_one_refused),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
