@@ -27,9 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_LAMBDA 512 /* the largest population of a run (option popsize has this max) */
+
 typedef struct run {
     int n, lambda, mu;
-    double w[512], wsum, mueff, cs, ds, cc, c1, cmu, chin;
+    double w[MAX_LAMBDA], wsum, mueff, cs, ds, cc, c1, cmu, chin;
     double *m, sigma, *C, *B, *D, *ps, *pc;
     int64_t gens, evals; /* in this run */
     double hist[64];     /* best value of recent generations, for stopping */
@@ -69,8 +71,8 @@ static int run_init(run *r, int n, int lambda, const double *mean, double sigma,
                     bool sep)
 {
     run_free(r);
-    if (lambda > 512)
-        lambda = 512;
+    if (lambda > MAX_LAMBDA)
+        lambda = MAX_LAMBDA;
     double *mem = calloc((size_t)(3 * n * n + 4 * n), sizeof *mem);
     if (!mem)
         return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
@@ -242,7 +244,7 @@ static int update(run *r, member *pop, bool sep)
         r->pc[i] = (1 - r->cc) * r->pc[i] + (hsig ? b * yw[i] : 0);
     double delta = hsig ? 0 : r->cc * (2 - r->cc);
     double keep = 1 - r->c1 - r->cmu * r->wsum + r->c1 * delta;
-    double wk[512];
+    double wk[MAX_LAMBDA];
     int used = active_weights(r, pop, old, sep, wk);
     for (int i = 0; i < n; i++) {
         for (int j = sep ? i : 0; j < (sep ? i + 1 : n); j++) {
@@ -506,7 +508,10 @@ static int restart(cma *c, knob_study *s)
         return start_run(c, s, lambda < base ? base : lambda,
                          sigma0 * pow(10, -2 * knob_rng_uniform(&r)));
     }
-    c->large_pop *= c->inc_popsize;
+    /* held at the runs' cap: a larger one never equalled a run's lambda (its runs counted as
+     * small ones, so BIPOP ran no small run again), and grew past an int after ~22 restarts */
+    c->large_pop =
+        c->large_pop * c->inc_popsize < MAX_LAMBDA ? c->large_pop * c->inc_popsize : MAX_LAMBDA;
     return start_run(c, s, (int)c->large_pop, sigma0);
 }
 
@@ -524,8 +529,8 @@ static int parse_x(const char *json, double *x, int n)
 static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size_t n, double sign)
 {
     int rc = KNOB_OK;
-    double *xs = malloc((size_t)(512 * c->n_dims) * sizeof *xs);
-    member *pop = malloc(512 * sizeof *pop);
+    double *xs = malloc((size_t)(MAX_LAMBDA * c->n_dims) * sizeof *xs);
+    member *pop = malloc(MAX_LAMBDA * sizeof *pop);
     if (!xs || !pop)
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
     while (!rc) {

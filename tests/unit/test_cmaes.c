@@ -564,6 +564,50 @@ static void popsize_one_refused(void **state)
     knob_storage_close(st);
 }
 
+static knob_trial_state flat_objective(knob_trial *t, void *ctx, double *values)
+{
+    double x;
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    values[0] = 1;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* BIPOP past the largest population (512): the large regime's population grew on (2, 20,
+ * 200, 2000, ...) while its runs stayed at 512, so a large run never matched it, counted
+ * as a small one, and no small run came again (and after ~22 restarts the population
+ * passed an int). Held at 512, the large run of 512 is followed by small runs again. A
+ * flat objective restarts every 10 + 30 / lambda generations. */
+enum { BIPOP_TRIALS = 11200 };
+
+static void bipop_small_runs_after_the_cap(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s =
+        named_study(st, "flat", "cmaes", "seed=1,popsize=2,inc_popsize=10,restart_strategy=bipop",
+                    KNOB_MINIMIZE);
+    assert_int_equal(knob_study_optimize(s, flat_objective, NULL, BIPOP_TRIALS), KNOB_OK);
+    int *size = malloc(8192 * sizeof *size);
+    assert_non_null(size);
+    int gens = generation_sizes(s, size, 8192), first_large = -1, small_after = -1;
+    for (int g = 0; g < gens - 1; g++) {
+        if (size[g] == 512 && first_large < 0)
+            first_large = g;
+        else if (first_large >= 0 && size[g] < 512 && small_after < 0)
+            small_after = g;
+    }
+    print_message("%d generations; the first of 512 trials: %d; a smaller one after it: %d\n", gens,
+                  first_large, small_after);
+    free(size);
+    assert_true(first_large >= 0);
+    assert_true(small_after > first_large);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -577,6 +621,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(warm_start_errors),
         cmocka_unit_test(too_many_params_refused_every_ask),
         cmocka_unit_test(popsize_one_refused),
+        cmocka_unit_test(bipop_small_runs_after_the_cap),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
