@@ -113,12 +113,14 @@ int knob__pareto_crowding(const double *pts, size_t m, const size_t *idx, size_t
         double lo = o[0].v, hi = o[k - 1].v;
         if (lo == hi)
             continue;
-        double width = hi - lo;
+        /* A range past the largest double: gaps and range halved, the same ratios. */
+        double width = hi - lo, half = isfinite(width) ? 1 : 0.5;
+        width = half * hi - half * lo;
         if (!(width > 0) || !isfinite(width))
             width = 1;
         for (size_t i = 0; i < k; i++) {
             double below = i ? o[i - 1].v : -INFINITY, above = i + 1 < k ? o[i + 1].v : INFINITY;
-            double gap = below == above ? 0 : above - below;
+            double gap = below == above ? 0 : half * above - half * below;
             dist[o[i].at] += gap / width;
         }
     }

@@ -149,6 +149,36 @@ double knob__tpe_hypervolume(const double *pts, size_t n, size_t m, const double
     return hv_rec(pts, n, m, ref);
 }
 
+/* The losses the volumes are computed on: a box's volume is a product of m sides each up
+ * to about twice the largest |loss|, which overflowed for losses near the largest double
+ * (inf - inf then gave a NaN, read as out of memory). An objective whose losses exceed
+ * 2^(960/m) is scaled by a power of two, which keeps the order, the fronts and the ratios
+ * of the hypervolume contributions; other objectives pass as they are, so ordinary losses
+ * give the same results to the bit. *copy (to free) is the scaled copy when one is made.
+ * NULL when out of memory. */
+static const double *in_range(const double *loss, size_t n, size_t m, double **copy)
+{
+    double limit = ldexp(1, (int)(960 / (m ? m : 1)));
+    *copy = NULL;
+    for (size_t j = 0; j < m; j++) {
+        double top = 0;
+        for (size_t i = 0; i < n; i++)
+            top = fmax(top, fabs(loss[i * m + j]));
+        if (top <= limit)
+            continue;
+        if (!*copy) {
+            if (!(*copy = malloc(n * m * sizeof **copy)))
+                return NULL;
+            memcpy(*copy, loss, n * m * sizeof **copy);
+        }
+        int e;
+        frexp(top, &e);
+        for (size_t i = 0; i < n; i++)
+            (*copy)[i * m + j] = ldexp(loss[i * m + j], -e);
+    }
+    return *copy ? *copy : loss;
+}
+
 /* max(1.1 w, 0.9 w) of the worst point w of the rows listed in idx; 0 becomes EPS. */
 static void reference(const double *loss, const size_t *idx, size_t n, size_t m, double *ref)
 {
@@ -204,10 +234,12 @@ static int hssp(const double *loss, const size_t *front, size_t f, size_t m, siz
     return rc;
 }
 
-int knob__tpe_select(const double *loss, size_t n, size_t m, size_t k, bool *sel)
+int knob__tpe_select(const double *given, size_t n, size_t m, size_t k, bool *sel)
 {
+    double *copy;
+    const double *loss = in_range(given, n, m, &copy);
     size_t *rest = malloc(n * sizeof *rest), *front = malloc(n * sizeof *front);
-    int rc = rest && front ? 0 : -1;
+    int rc = loss && rest && front ? 0 : -1;
     size_t n_rest = n, got = 0;
     for (size_t i = 0; i < n; i++)
         sel[i] = false;
@@ -234,21 +266,24 @@ int knob__tpe_select(const double *loss, size_t n, size_t m, size_t k, bool *sel
             got = k;
         }
     }
+    free(copy);
     free(rest);
     free(front);
     return rc;
 }
 
-int knob__tpe_hv_weights(const double *loss, size_t n, size_t m, double *w)
+int knob__tpe_hv_weights(const double *given, size_t n, size_t m, double *w)
 {
     if (n <= 1) {
         if (n == 1)
             w[0] = 1;
         return 0;
     }
+    double *copy;
+    const double *loss = in_range(given, n, m, &copy);
     size_t *all = malloc(n * sizeof *all);
     double *ref = malloc(m * sizeof *ref), *others = malloc(n * m * sizeof *others);
-    int rc = all && ref && others ? 0 : -1;
+    int rc = loss && all && ref && others ? 0 : -1;
     double top = 0;
     for (size_t i = 0; !rc && i < n; i++)
         all[i] = i;
@@ -266,6 +301,7 @@ int knob__tpe_hv_weights(const double *loss, size_t n, size_t m, double *w)
     }
     for (size_t i = 0; !rc && i < n; i++)
         w[i] = fmin(fmax(w[i] / top, 0), 1);
+    free(copy);
     free(all);
     free(ref);
     free(others);

@@ -12,7 +12,8 @@ double knob__tpe_hypervolume(const double *pts, size_t n, size_t m, const double
 
 /* Marks k of the n points in sel[]: whole nondominated fronts in order, the last one
  * cut by greedy hypervolume subset selection against a reference point a little worse
- * than that front's worst (Optuna's rule). Returns 0, or -1 when out of memory. */
+ * than that front's worst (Optuna's rule). Any finite losses: an objective whose volumes
+ * would overflow is scaled by a power of two first. Returns 0, or -1 when out of memory. */
 int knob__tpe_select(const double *loss, size_t n, size_t m, size_t k, bool *sel);
 
 /* MOTPE's weights of the good points: each one's hypervolume contribution (plus 1e-12)

@@ -36,8 +36,10 @@ static uint64_t n_values(const knob_distribution *d)
         return d->n_choices;
     case KNOB_DIST_INT:
         return (uint64_t)floor((d->high - d->low) / (d->step > 0 ? d->step : 1)) + 1;
-    case KNOB_DIST_FLOAT:
-        return d->step > 0 ? (uint64_t)llround((d->high - d->low) / d->step) + 1 : 0;
+    case KNOB_DIST_FLOAT: /* without a step, finite only with one value (low == high) */
+        if (d->step > 0)
+            return (uint64_t)llround((d->high - d->low) / d->step) + 1;
+        return d->low == d->high ? 1 : 0;
     }
     return 0;
 }

@@ -27,9 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_LAMBDA 512 /* the largest population of a run (option popsize has this max) */
+
 typedef struct run {
     int n, lambda, mu;
-    double w[512], wsum, mueff, cs, ds, cc, c1, cmu, chin;
+    double w[MAX_LAMBDA], wsum, mueff, cs, ds, cc, c1, cmu, chin;
     double *m, sigma, *C, *B, *D, *ps, *pc;
     int64_t gens, evals; /* in this run */
     double hist[64];     /* best value of recent generations, for stopping */
@@ -69,8 +71,8 @@ static int run_init(run *r, int n, int lambda, const double *mean, double sigma,
                     bool sep)
 {
     run_free(r);
-    if (lambda > 512)
-        lambda = 512;
+    if (lambda > MAX_LAMBDA)
+        lambda = MAX_LAMBDA;
     double *mem = calloc((size_t)(3 * n * n + 4 * n), sizeof *mem);
     if (!mem)
         return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
@@ -242,7 +244,7 @@ static int update(run *r, member *pop, bool sep)
         r->pc[i] = (1 - r->cc) * r->pc[i] + (hsig ? b * yw[i] : 0);
     double delta = hsig ? 0 : r->cc * (2 - r->cc);
     double keep = 1 - r->c1 - r->cmu * r->wsum + r->c1 * delta;
-    double wk[512];
+    double wk[MAX_LAMBDA];
     int used = active_weights(r, pop, old, sep, wk);
     for (int i = 0; i < n; i++) {
         for (int j = sep ? i : 0; j < (sep ? i + 1 : n); j++) {
@@ -506,7 +508,10 @@ static int restart(cma *c, knob_study *s)
         return start_run(c, s, lambda < base ? base : lambda,
                          sigma0 * pow(10, -2 * knob_rng_uniform(&r)));
     }
-    c->large_pop *= c->inc_popsize;
+    /* held at the runs' cap: a larger one never equalled a run's lambda (its runs counted as
+     * small ones, so BIPOP ran no small run again), and grew past an int after ~22 restarts */
+    c->large_pop =
+        c->large_pop * c->inc_popsize < MAX_LAMBDA ? c->large_pop * c->inc_popsize : MAX_LAMBDA;
     return start_run(c, s, (int)c->large_pop, sigma0);
 }
 
@@ -524,8 +529,8 @@ static int parse_x(const char *json, double *x, int n)
 static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size_t n, double sign)
 {
     int rc = KNOB_OK;
-    double *xs = malloc((size_t)(512 * c->n_dims) * sizeof *xs);
-    member *pop = malloc(512 * sizeof *pop);
+    double *xs = malloc((size_t)(MAX_LAMBDA * c->n_dims) * sizeof *xs);
+    member *pop = malloc(MAX_LAMBDA * sizeof *pop);
     if (!xs || !pop)
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
     while (!rc) {
@@ -559,16 +564,33 @@ static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size
 static int reset(cma *c, knob_study *s, knob__dim *d, int nd)
 {
     free(c->dims);
-    c->dims = d;
-    c->n_dims = nd;
     c->gen = 0;
     c->restarts = 0;
     c->large_evals = c->small_evals = c->large_pop = 0;
+    if (nd > 64) { /* no space kept: the next ask refuses again, not replays past 64 */
+        free(d);
+        c->dims = NULL;
+        c->n_dims = 0;
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'cmaes': the trials have %d numerical params; cmaes "
+                              "takes at most 64 (tpe takes more)",
+                              nd);
+    }
+    c->dims = d;
+    c->n_dims = nd;
     if (nd == 0)
         return KNOB_OK;
-    if (nd > 64)
-        return knob_set_error(KNOB_EINVAL, "cmaes: %d numerical params; at most 64", nd);
     return start_run(c, s, default_lambda(c, nd), c->sigma0);
+}
+
+/* A population of one has no parents (mu = lambda / 2): its weights would be 0 / 0. At
+ * creation and at each ask (knob_sampler_set_option sets options after init). */
+static int check_popsize(const cma *c)
+{
+    if (c->popsize != 1)
+        return KNOB_OK;
+    return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': option 'popsize' must be 0 (4 + 3 ln n) "
+                                       "or at least 2, got 1");
 }
 
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
@@ -581,12 +603,15 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     cma *c = state;
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
+    int rc = check_popsize(c);
+    if (rc)
+        return rc;
     if (knob_study_n_objectives(s) != 1)
         return knob_set_error(KNOB_EUNSUPPORTED,
                               "sampler 'cmaes' optimizes one objective; study "
                               "'%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
-    int rc = knob_study_trials(s, &tr, &n);
+    rc = knob_study_trials(s, &tr, &n);
     for (size_t i = 0; !rc && i < n; i++)
         n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
     if (rc || (int64_t)n_complete < c->n_startup_trials)
@@ -652,6 +677,9 @@ static int init(void *state)
     if (c->ws_study[0] && c->x0 && c->x0[0])
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
                                            "the first mean; give one");
+    int rc = check_popsize(c);
+    if (rc)
+        return rc;
     if (strcmp(c->restart_strategy, "none") == 0)
         c->inc_popsize = 1;
     return KNOB_OK;
@@ -672,7 +700,7 @@ static const knob_option options[] = {
     {"x0", KNOB_OPT_STRING, offsetof(cma, x0), "", 0, 0,
      "initial mean as a JSON object of param values, e.g. {\"lr\":0.01} (default: centres)", NULL},
     {"popsize", KNOB_OPT_INT, offsetof(cma, popsize), "0", 0, 512,
-     "population size lambda (0: 4 + 3 ln n)", NULL},
+     "population size lambda, 2 or more (0: 4 + 3 ln n)", NULL},
     {"restart_strategy", KNOB_OPT_ENUM, offsetof(cma, restart_strategy), "ipop", 0, 0,
      "after convergence: none, ipop (grow the population) or bipop", restart_strategies},
     {"inc_popsize", KNOB_OPT_INT, offsetof(cma, inc_popsize), "2", 1, 10,

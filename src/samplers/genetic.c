@@ -296,13 +296,16 @@ int knob__ga_cut_crowding(knob__ga *g, const knob__ga_pop *p, size_t m, const si
         for (size_t i = k; i-- > 0 && hi == -INFINITY;)
             if (c[i].key != INFINITY)
                 hi = c[i].key;
-        double width = hi - lo;
+        /* A range past the largest double (inf / inf, a NaN qsort cannot order): gaps and
+         * range halved, the same ratios. */
+        double width = hi - lo, half = isfinite(width) ? 1 : 0.5;
+        width = half * hi - half * lo;
         if (!(width > 0))
             width = 1;
         for (size_t i = 0; i < k; i++) {
             double below = i ? c[i - 1].key : -INFINITY,
                    above = i + 1 < k ? c[i + 1].key : INFINITY;
-            dist[c[i].at] += (below == above ? 0 : above - below) / width;
+            dist[c[i].at] += (below == above ? 0 : half * above - half * below) / width;
         }
     }
     for (size_t i = 0; i < k; i++)

@@ -213,9 +213,19 @@ int knob__nsga3_normalize(double *f, size_t n, size_t m)
     if (n == 0 || m == 0)
         return 0;
     for (size_t j = 0; j < m; j++) {
-        double lo = INFINITY;
+        double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; i < n; i++)
-            lo = fmin(lo, f[i * m + j]);
+            lo = fmin(lo, f[i * m + j]), hi = fmax(hi, f[i * m + j]);
+        /* Objectives near the largest double: f - lo (and the scalarising weights of 1e6
+         * below) would overflow. Scaled by a power of two to at most 1, which the division by
+         * an intercept or a nadir takes out. */
+        if (!(hi - lo <= 0x1p980)) {
+            int e;
+            frexp(fmax(fabs(lo), fabs(hi)), &e);
+            for (size_t i = 0; i < n; i++)
+                f[i * m + j] = ldexp(f[i * m + j], -e);
+            lo = ldexp(lo, -e);
+        }
         for (size_t i = 0; i < n; i++)
             f[i * m + j] -= lo;
     }

@@ -158,9 +158,41 @@ static void infinite_space_refused(void **state)
     knob_storage_close(st);
 }
 
+/* A float of one value (low == high, on a linear or a log scale) has one value without a
+ * step, as in Optuna: enumerated, not refused as infinite. x in {0, 1} beside them: two
+ * combinations, then done. */
+static void one_value_float_enumerated(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = study_with(st, "one", "seed=2");
+    double sum = 0;
+    for (int i = 0; i < 2; i++) {
+        knob_trial *t;
+        double a, l;
+        int64_t x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        if (knob_trial_suggest_float(t, "a", 2.5, 2.5, 0, 0, &a) ||
+            knob_trial_suggest_float(t, "l", 1e-3, 1e-3, 0, KNOB_LOG, &l))
+            fail_msg("trial %d: %s", i, knob_errmsg());
+        assert_true(a == 2.5 && l == 1e-3);
+        assert_int_equal(knob_trial_suggest_int(t, "x", 0, 1, 1, 0, &x), KNOB_OK);
+        double y = (double)x;
+        sum += y;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    assert_true(sum == 1);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_combination_once),
     cmocka_unit_test(running_trials),
     cmocka_unit_test(infinite_space_refused),
+    cmocka_unit_test(one_value_float_enumerated),
 };
 KNOB_TEST_MAIN(tests)

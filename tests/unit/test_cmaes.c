@@ -499,6 +499,115 @@ static void warm_start_errors(void **state)
     unlink(url + strlen("sqlite://"));
 }
 
+/* More numerical params than CMA-ES takes (64): every ask after the startup refuses with
+ * the limit in its message, and a later ask does not go on with the refused space (it
+ * wrote past the state's arrays of 64). */
+static void too_many_params_refused_every_ask(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = named_study(st, "wide", "cmaes", "seed=1", KNOB_MINIMIZE);
+    for (int i = 0; i < 4; i++) {
+        knob_trial *t;
+        int rc = knob_study_ask(s, &t);
+        if (i == 0) { /* the startup trial is drawn at random */
+            assert_int_equal(rc, KNOB_OK);
+            double y = 0;
+            for (int k = 0; k < 70; k++) {
+                char name[8];
+                double x;
+                snprintf(name, sizeof name, "x%d", k);
+                assert_int_equal(knob_trial_suggest_float(t, name, -1, 1, 0, 0, &x), KNOB_OK);
+                y += x * x;
+            }
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+            continue;
+        }
+        assert_int_equal(rc, KNOB_EINVAL);
+        assert_null(t);
+        assert_non_null(strstr(knob_errmsg(), "70 numerical params"));
+        assert_non_null(strstr(knob_errmsg(), "at most 64"));
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A population of one has no parent to recombine (mu = lambda / 2 = 0): the weights were
+ * 0 / 0 and every ask after the first generation failed with "eigendecomposition failed
+ * (LAPACK info -5)". Refused when the sampler is made, naming the option; 2 works. */
+static void popsize_one_refused(void **state)
+{
+    (void)state;
+    knob_sampler *bad = NULL;
+    assert_int_equal(knob_sampler_create("cmaes", "popsize=1", &bad), KNOB_EINVAL);
+    assert_null(bad);
+    assert_non_null(strstr(knob_errmsg(), "popsize"));
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = named_study(st, "two", "cmaes", "seed=2,popsize=2", KNOB_MINIMIZE);
+    for (int i = 0; i < 12; i++) {
+        knob_trial *t;
+        double x;
+        if (knob_study_ask(s, &t))
+            fail_msg("ask %d: %s", i, knob_errmsg());
+        assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
+        double y = x * x;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    /* set after creation: refused at the ask */
+    assert_int_equal(knob_sampler_set_option(knob_study_sampler(s), "popsize", "1"), KNOB_OK);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "popsize"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static knob_trial_state flat_objective(knob_trial *t, void *ctx, double *values)
+{
+    double x;
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    values[0] = 1;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* BIPOP past the largest population (512): the large regime's population grew on (2, 20,
+ * 200, 2000, ...) while its runs stayed at 512, so a large run never matched it, counted
+ * as a small one, and no small run came again (and after ~22 restarts the population
+ * passed an int). Held at 512, the large run of 512 is followed by small runs again. A
+ * flat objective restarts every 10 + 30 / lambda generations. */
+enum { BIPOP_TRIALS = 11200 };
+
+static void bipop_small_runs_after_the_cap(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s =
+        named_study(st, "flat", "cmaes", "seed=1,popsize=2,inc_popsize=10,restart_strategy=bipop",
+                    KNOB_MINIMIZE);
+    assert_int_equal(knob_study_optimize(s, flat_objective, NULL, BIPOP_TRIALS), KNOB_OK);
+    int *size = malloc(8192 * sizeof *size);
+    assert_non_null(size);
+    int gens = generation_sizes(s, size, 8192), first_large = -1, small_after = -1;
+    for (int g = 0; g < gens - 1; g++) {
+        if (size[g] == 512 && first_large < 0)
+            first_large = g;
+        else if (first_large >= 0 && size[g] < 512 && small_after < 0)
+            small_after = g;
+    }
+    print_message("%d generations; the first of 512 trials: %d; a smaller one after it: %d\n", gens,
+                  first_large, small_after);
+    free(size);
+    assert_true(first_large >= 0);
+    assert_true(small_after > first_large);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -510,6 +619,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(parallel_asks_distinct),
         cmocka_unit_test(warm_start_from_another_study),
         cmocka_unit_test(warm_start_errors),
+        cmocka_unit_test(too_many_params_refused_every_ask),
+        cmocka_unit_test(popsize_one_refused),
+        cmocka_unit_test(bipop_small_runs_after_the_cap),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

@@ -4,6 +4,7 @@
 #include "knob.h"
 #include "samplers/genetic.h"
 
+#include <float.h>
 #include <math.h>
 #include <sys/wait.h>
 
@@ -367,6 +368,33 @@ static void crowding_ties_as_optuna(void **state)
                              out[i], cases[c].want[i]);
         }
     }
+}
+
+/* Objectives spanning more than the largest double (-DBL_MAX to DBL_MAX): their range is
+ * not finite, so the gaps are taken over 1, as for a range of 0, and the two extremes keep
+ * their infinite distance and survive first. The gap over an infinite range was a NaN
+ * (inf / inf), a key qsort cannot order, and the extremes were cut. */
+static void crowding_range_beyond_double(void **state)
+{
+    (void)state;
+    static const double pts[][2] = {
+        {-1, 1}, {-DBL_MAX, DBL_MAX}, {0, 0}, {DBL_MAX, -DBL_MAX}, {1, -1}};
+    knob_trial_info info[5];
+    const knob_trial_info *t[5];
+    double loss[10], viol[5] = {0};
+    size_t front[5], out[5];
+    for (size_t i = 0; i < 5; i++) {
+        info[i] = (knob_trial_info){
+            .number = (int64_t)i, .state = KNOB_TRIAL_COMPLETE, .n_values = 2, .values = pts[i]};
+        t[i] = &info[i];
+        memcpy(loss + i * 2, pts[i], sizeof pts[i]);
+        front[i] = i;
+    }
+    knob__ga_pop p = {.t = t, .n = 5, .loss = loss, .viol = viol};
+    knob__ga g = {.name = "nsga2"};
+    OK(knob__ga_cut_crowding(&g, &p, 2, NULL, 0, front, 5, 2, NULL, out));
+    if (!((out[0] == 1 && out[1] == 3) || (out[0] == 3 && out[1] == 1)))
+        fail_msg("the extremes 1 and 3 should survive; got %zu and %zu", out[0], out[1]);
 }
 
 /* The survival of a whole study in Optuna's order: with population_size 2 and these
@@ -879,6 +907,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(constrained),
     cmocka_unit_test(one_objective),
     cmocka_unit_test(crowding_ties_as_optuna),
+    cmocka_unit_test(crowding_range_beyond_double),
     cmocka_unit_test(survival_order_as_optuna),
     cmocka_unit_test(golden),
     cmocka_unit_test(golden_all),

@@ -5,6 +5,7 @@
 #include "knob.h"
 #include "samplers/nsga3.h"
 
+#include <float.h>
 #include <math.h>
 
 #define OK(call)                                                                                   \
@@ -76,6 +77,21 @@ static void normalize_intercepts(void **state)
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 3; j++)
             if (fabs(f[i][j] - want[i][j]) > 1e-12)
+                fail_msg("point %d, objective %d: %.17g, want %g", i, j, f[i][j], want[i][j]);
+}
+
+/* Objectives near the largest double, one spanning more than it (-DBL_MAX to DBL_MAX):
+ * normalised as the same points at a small scale (g of normalize_nadir_fallback), not
+ * through an infinite difference to the ideal point (inf, then inf * 0 = NaN). */
+static void normalize_huge_objectives(void **state)
+{
+    (void)state;
+    double f[3][2] = {{-DBL_MAX, 1e308}, {0, 0.9e308}, {DBL_MAX, 0}};
+    const double want[3][2] = {{0, 1}, {0.5, 0.9}, {1, 0}};
+    assert_int_equal(knob__nsga3_normalize(&f[0][0], 3, 2), 1);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++)
+            if (!(fabs(f[i][j] - want[i][j]) < 1e-12))
                 fail_msg("point %d, objective %d: %.17g, want %g", i, j, f[i][j], want[i][j]);
 }
 
@@ -343,6 +359,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(das_dennis_points),
     cmocka_unit_test(normalize_intercepts),
     cmocka_unit_test(normalize_nadir_fallback),
+    cmocka_unit_test(normalize_huge_objectives),
     cmocka_unit_test(associate_hand_case),
     cmocka_unit_test(niching_hand_case),
     cmocka_unit_test(beats_random_dtlz2),

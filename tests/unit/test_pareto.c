@@ -6,6 +6,7 @@
 #include "math/hypervolume.h"
 #include "math/pareto.h"
 
+#include <float.h>
 #include <math.h>
 
 static void dominance(void **state)
@@ -65,6 +66,23 @@ static void crowding_hand_case(void **state)
     const size_t all[3] = {0, 1, 2};
     assert_int_equal(knob__pareto_crowding(&q[0][0], 2, all, 3, d), 0);
     assert_true(isinf(d[0]) && d[1] == 1 && isinf(d[2]));
+}
+
+/* An objective whose range passes the largest double (-DBL_MAX to DBL_MAX): the gaps are
+ * over that range still (halved both), not over 1, where every gap beside an extreme was
+ * DBL_MAX and two of them made an inner point's distance infinite, as the ends'. */
+static void crowding_range_beyond_double(void **state)
+{
+    (void)state;
+    const double p[5][2] = {{-1, 1}, {-DBL_MAX, DBL_MAX}, {0, 0}, {DBL_MAX, -DBL_MAX}, {1, -1}};
+    const size_t all[5] = {0, 1, 2, 3, 4};
+    double d[5];
+    assert_int_equal(knob__pareto_crowding(&p[0][0], 2, all, 5, d), 0);
+    assert_true(isinf(d[1]) && isinf(d[3]));
+    for (int i = 0; i < 5; i += 2)
+        if (!(isfinite(d[i]) && d[i] > 0 && d[i] <= 2))
+            fail_msg("point %d: crowding distance %g", i, d[i]);
+    assert_true(d[0] == 1 && d[4] == 1); /* (0 - -DBL_MAX) / (2 DBL_MAX), twice */
 }
 
 static void front_keeps_first_duplicate(void **state)
@@ -161,9 +179,13 @@ static void hv_random_sets(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(dominance),          cmocka_unit_test(sort_hand_case),
-    cmocka_unit_test(crowding_hand_case), cmocka_unit_test(front_keeps_first_duplicate),
-    cmocka_unit_test(hv_exact_values),    cmocka_unit_test(hv_random_sets),
+    cmocka_unit_test(dominance),
+    cmocka_unit_test(sort_hand_case),
+    cmocka_unit_test(crowding_hand_case),
+    cmocka_unit_test(front_keeps_first_duplicate),
+    cmocka_unit_test(hv_exact_values),
+    cmocka_unit_test(hv_random_sets),
+    cmocka_unit_test(crowding_range_beyond_double),
 };
 
 KNOB_TEST_MAIN(tests)
