@@ -1,7 +1,7 @@
 // The plots, each an ECharts option made from the study. plotList() says which plots a
 // study has (slices per param, contours per top pair, Pareto per pair of objectives...);
 // each entry's option() is called when its chart is drawn.
-import { complete, feasible, trials, better, objectiveName, paramAxisValue, fmt, STATES } from './model.js';
+import { complete, feasible, trials, better, objectiveName, paramAxisValue, fmt, esc, STATES } from './model.js';
 
 const STATE_COLOR = { complete: '#3b6fb6', pruned: '#e08a1e', fail: '#c23b3b', running: '#2f9e6e',
                       waiting: '#999999' };
@@ -236,7 +236,8 @@ function importance(study, k) {
         grid: { left: 120, right: 24, top: 12, bottom: 36 },
         xAxis: valueAxis('share of variance', { min: 0 }),
         yAxis: { type: 'category', data: imp.map(e => e.name) },
-        tooltip: { trigger: 'item', formatter: p => `${p.name}: ${fmt(p.value)}` },
+        // a tooltip is HTML: the param's name is text in it
+        tooltip: { trigger: 'item', formatter: p => `${esc(p.name)}: ${fmt(p.value)}` },
         series: [{ type: 'bar', data: imp.map(e => e.share), itemStyle: { color: '#3b6fb6' },
                    label: { show: true, position: 'right', formatter: p => fmt(p.value) } }],
     });

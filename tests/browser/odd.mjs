@@ -1,0 +1,104 @@
+// The browser test of odd studies (tests/browser/odd.sh runs it):
+//   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR
+// DIR holds evil.html (odd_fixtures.py says what the study is).
+// Fails (exit 1) with the reasons on stderr.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const [artifacts, dir, dashUrl, evilName, webDir] = process.argv.slice(2);
+const { chromium } = createRequire(webDir + '/')('playwright-core');
+const failures = [];
+const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
+
+const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
+                                        args: ['--no-sandbox', '--disable-gpu'] });
+
+async function open(url, name) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.errors = [];
+    page.on('console', m => {
+        // the dashboard's 404 for a missing resource is not the page's error
+        if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
+            page.errors.push(`${name}: console: ${m.text()}`);
+    });
+    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
+    page.on('dialog', d => { page.errors.push(`${name}: a dialog: ${d.message()}`); d.dismiss(); });
+    await page.goto(url);
+    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
+    return page;
+}
+
+// Script from the data ran, or markup from it became elements (the page has no <img> of its own).
+async function injected(page) {
+    return page.evaluate(() => [window.__xss ? `window.__xss = ${window.__xss}` : '',
+                                document.querySelector('img') ? 'an <img> in the page' : '']
+        .filter(Boolean).join(', '));
+}
+
+// Draws every plot and shows the tooltip of the first data items of each series.
+async function everyTip(page, name) {
+    for (const id of await page.evaluate(() => window.knob.plots())) {
+        try {
+            await page.evaluate(id => window.knob.draw(id), id);
+        } catch (e) {
+            fail(`${name}: plot ${id} is not drawn: ${e.message.split('\n')[0]}`);
+            continue;
+        }
+        if (!(await page.evaluate(id => window.knob.marks(id), id) > 0))
+            fail(`${name}: plot ${id} has no marks`);
+        const n = await page.evaluate(id => (window.knobChart(id).getOption().series || []).length, id);
+        for (let s = 0; s < n; s++) {
+            for (let d = 0; d < 3; d++) {
+                await page.evaluate(([id, s, d]) => {
+                    try { // a series without such an item (or a kind without tooltips) shows none
+                        window.knobChart(id).dispatchAction({ type: 'showTip', seriesIndex: s, dataIndex: d });
+                    } catch (e) { /* nothing shown */ }
+                }, [id, s, d]);
+                await page.waitForTimeout(30);
+                const bad = await injected(page);
+                if (bad)
+                    return fail(`${name}: the tooltip of plot ${id} (series ${s}, item ${d}) runs the data: ${bad}`);
+            }
+        }
+    }
+}
+
+async function evilPage(url, name) {
+    const page = await open(url, name);
+    if ((await page.title()) !== `knob: ${evilName}`)
+        fail(`${name}: the title is '${await page.title()}'`);
+    await everyTip(page, name);
+    await page.locator('table.trials tbody tr').first().click(); // its params, attributes, logs
+    await page.locator('table.trials tbody tr.st-fail').first().click(); // its fail reason
+    await page.locator('input.filter').fill('é😀');
+    await page.waitForTimeout(300);
+    const bad = await injected(page);
+    if (bad)
+        fail(`${name}: the page runs the data: ${bad}`);
+    await page.screenshot({ path: `${artifacts}/odd-${name}.png`, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+
+await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
+await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
+{
+    const page = await browser.newPage();
+    page.on('pageerror', e => fail(`dashboard-studies: ${e.message}`));
+    await page.goto(dashUrl + '/');
+    await page.waitForSelector('table.studies');
+    const names = await page.locator('table.studies tbody td:first-child').allTextContents();
+    if (!names.includes(evilName))
+        fail(`dashboard-studies: the list shows ${JSON.stringify(names)}`);
+    const bad = await injected(page);
+    if (bad)
+        fail(`dashboard-studies: the page runs the data: ${bad}`);
+    await page.close();
+}
+await browser.close();
+if (failures.length) {
+    failures.forEach(f => console.error('FAIL: ' + f));
+    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
+    process.exit(1);
+}
+console.log('ok');

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Makes the odd studies of the browser test odd.sh in the storage sys.argv[1], through the
+Python package over this build's libknob (KNOB_LIBRARY):
+  "evil"  (named with markup): params, a choice, user attributes, a note and fail reasons
+          that are HTML which sets window.__xss when it runs."""
+import sys
+
+import knob
+
+storage = sys.argv[1]
+EVIL = '<img src=x onerror="window.__xss=(window.__xss||0)+1">'
+EVIL_STUDY = "evil" + EVIL + "</script><script>window.__xss=1</script>"
+
+
+def study(name, **kw):
+    return knob.create_study(study_name=name, storage=storage, sampler=knob.samplers.RandomSampler(seed=1), **kw)
+
+
+s = study(EVIL_STUDY)
+s.set_user_attr("note", EVIL)
+
+
+def evil(t):
+    a = t.suggest_float(EVIL, 0, 1)
+    b = t.suggest_float("b</script>", 0.1, 10, log=True)
+    c = t.suggest_categorical("c\"'", [EVIL, "é😀", "x" * 300])
+    t.set_user_attr(EVIL, EVIL)
+    if c == EVIL and a > 0.5:
+        raise RuntimeError(EVIL)
+    return a + b + (c == EVIL)
+
+
+s.optimize(evil, n_trials=30, catch=(RuntimeError,))
+
+print(EVIL_STUDY)
