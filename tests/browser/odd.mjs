@@ -1,6 +1,6 @@
 // The browser test of odd studies (tests/browser/odd.sh runs it):
 //   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR
-// DIR holds evil.html (odd_fixtures.py says what the study is).
+// DIR holds evil.html and proto.html (odd_fixtures.py says what each study is).
 // Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -80,7 +80,34 @@ async function evilPage(url, name) {
     await page.close();
 }
 
+// Params named __proto__, constructor and toString, each absent from some trials: every plot
+// draws, and a trial without one shows nothing in its column.
+async function protoPage() {
+    const page = await open(pathToFileURL(`${dir}/proto.html`).href, 'report-proto');
+    await everyTip(page, 'report-proto');
+    const rows = await page.evaluate(() => {
+        const cols = [...document.querySelectorAll('table.trials th')].map(th => th.dataset.col);
+        return [...document.querySelectorAll('table.trials tbody tr')].map(tr =>
+            [...tr.children].map((td, i) => [cols[i], td.textContent]));
+    }).then(rows => rows.map(r => new Map(r))); // a Map: an object's __proto__ is no member
+    if (rows.length !== 30)
+        fail(`report-proto: the table has ${rows.length} rows, not 30`);
+    for (const r of rows) {
+        const svm = r.get('model') === 'svm';
+        for (const [col, w] of [['constructor', svm ? 'num' : ''], ['toString', svm ? '' : 'num'],
+                                ['__proto__', svm ? '' : 'num']]) {
+            const ok = w === 'num' ? /^[0-9.e+-]+$/.test(r.get(col) ?? '') : r.get(col) === '';
+            if (!ok)
+                fail(`report-proto: trial ${r.get('number')} (${r.get('model')}): ${col} shows '${r.get(col)}'`);
+        }
+    }
+    await page.screenshot({ path: `${artifacts}/odd-report-proto.png`, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+
 await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
+await protoPage();
 await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
 {
     const page = await browser.newPage();

@@ -2,7 +2,9 @@
 """Makes the odd studies of the browser test odd.sh in the storage sys.argv[1], through the
 Python package over this build's libknob (KNOB_LIBRARY):
   "evil"  (named with markup): params, a choice, user attributes, a note and fail reasons
-          that are HTML which sets window.__xss when it runs."""
+          that are HTML which sets window.__xss when it runs;
+  "proto" conditional params named as Object.prototype's members (__proto__, constructor,
+          toString), each absent from part of the trials."""
 import sys
 
 import knob
@@ -32,4 +34,12 @@ def evil(t):
 
 s.optimize(evil, n_trials=30, catch=(RuntimeError,))
 
+
+def proto(t):
+    if t.suggest_categorical("model", ["svm", "rf"]) == "svm":
+        return t.suggest_float("constructor", 0.001, 1, log=True)
+    return t.suggest_int("toString", 1, 10) / 10 + t.suggest_float("__proto__", 0, 1)
+
+
+study("proto").optimize(proto, n_trials=30)
 print(EVIL_STUDY)

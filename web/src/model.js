@@ -29,7 +29,9 @@ export function decode(cols, params) {
             v.push(col[j]);
         while (v.length && (v[v.length - 1] === null || v[v.length - 1] === undefined))
             v.pop();
-        const p = {};
+        // no prototype: a param named __proto__, constructor or toString is a param like any
+        // other, and `name in p` holds only for the params the trial has
+        const p = Object.create(null);
         params.forEach((q, c) => {
             const x = cols.p[c][j];
             if (x !== null && x !== undefined)
