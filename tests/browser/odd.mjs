@@ -1,6 +1,6 @@
 // The browser test of odd studies (tests/browser/odd.sh runs it):
 //   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR
-// DIR holds evil.html and proto.html (odd_fixtures.py says what each study is).
+// DIR holds evil.html, proto.html and multi.html (odd_fixtures.py says what each study is).
 // Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -106,8 +106,49 @@ async function protoPage() {
     await page.close();
 }
 
+// The best-so-far line of the history plot of objective k: at each of its points, the best
+// value of the trials up to that one.
+async function checkBestLine(page, k) {
+    await page.evaluate(() => window.knob.draw('history'));
+    const [pts, best] = await page.evaluate(() => {
+        const series = window.knobChart('history').getOption().series;
+        return [series.find(s => s.name === 'value').data, series.find(s => s.name === 'best so far').data];
+    });
+    const maximize = k === 1;
+    let b = null;
+    const want = new Map();
+    for (const [n, v] of [...pts].sort((x, y) => x[0] - y[0])) {
+        if (b === null || (maximize ? v > b : v < b))
+            b = v;
+        want.set(n, b);
+    }
+    if (best.length < 2)
+        fail(`report-multi: objective ${k}: the best-so-far line has ${best.length} points`);
+    best.forEach(([n, v], i) => {
+        if (i && n <= best[i - 1][0])
+            fail(`report-multi: objective ${k}: the best-so-far line goes back from trial ${best[i - 1][0]} to ${n}`);
+        if (want.get(n) !== v)
+            fail(`report-multi: objective ${k}: best so far at trial ${n} is ${v}, not ${want.get(n)}`);
+    });
+}
+
+// The best-so-far lines after the other plots (the distribution function among them) drew.
+async function multiPage() {
+    const page = await open(pathToFileURL(`${dir}/multi.html`).href, 'report-multi');
+    await checkBestLine(page, 0);
+    for (const id of await page.evaluate(() => window.knob.plots()))
+        await page.evaluate(id => window.knob.draw(id), id);
+    await page.locator('.objective-pick select').selectOption('1');
+    await checkBestLine(page, 1);
+    await page.locator('.objective-pick select').selectOption('0');
+    await checkBestLine(page, 0);
+    failures.push(...page.errors);
+    await page.close();
+}
+
 await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
 await protoPage();
+await multiPage();
 await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
 {
     const page = await browser.newPage();

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # knob report and knob dashboard on odd studies in headless Chromium (odd.mjs): names and
 # values that are HTML or script must stay text, whatever is shown and hovered; params named
-# as JavaScript's own members draw like any other. Screenshots:
-# $KNOB_BUILD/browser-artifacts/odd-*.
+# as JavaScript's own members draw like any other; the plots of one objective stay right
+# after those of another are drawn. Screenshots: $KNOB_BUILD/browser-artifacts/odd-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 chromium=${KNOB_CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || skip "no Chromium at $chromium (scripts/deps.sh installs Debian's chromium)"
@@ -17,6 +17,7 @@ evil=$(python3 "$KNOB_SRC/tests/browser/odd_fixtures.py" "$db" 2> fixtures.err |
     fail "the fixtures: $(cat fixtures.err)"
 "$KNOB" report "$evil" --storage "$db" -o evil.html
 "$KNOB" report proto --storage "$db" -o proto.html
+"$KNOB" report multi --storage "$db" -o multi.html
 "$KNOB" dashboard --storage "$db" --port 0 > dash.out 2> dash.err &
 pid=$!
 trap 'kill "$pid" 2> /dev/null || true' EXIT # a failing check leaves no server behind

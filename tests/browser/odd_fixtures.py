@@ -4,7 +4,8 @@ Python package over this build's libknob (KNOB_LIBRARY):
   "evil"  (named with markup): params, a choice, user attributes, a note and fail reasons
           that are HTML which sets window.__xss when it runs;
   "proto" conditional params named as Object.prototype's members (__proto__, constructor,
-          toString), each absent from part of the trials."""
+          toString), each absent from part of the trials;
+  "multi" two objectives, one minimized, one maximized."""
 import sys
 
 import knob
@@ -42,4 +43,6 @@ def proto(t):
 
 
 study("proto").optimize(proto, n_trials=30)
+study("multi", directions=["minimize", "maximize"]).optimize(
+    lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=30)
 print(EVIL_STUDY)

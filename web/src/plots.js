@@ -341,7 +341,8 @@ function hypervolume(study) {
 
 function edf(study) {
     const series = study.directions.map((d, k) => {
-        const done = complete(study, k).sort((x, y) => x.v[k] - y.v[k]);
+        // a copy: complete() is the cached list in trial order that the other plots read
+        const done = [...complete(study, k)].sort((x, y) => x.v[k] - y.v[k]);
         return { type: 'line', name: objectiveName(study, k), step: 'end', showSymbol: done.length < 500,
                  symbolSize: 3, data: done.map((t, i) => [t.v[k], (i + 1) / done.length, t.n]) };
     });
