@@ -348,7 +348,9 @@ static int tell(knob_study *s, const knobx_json *body, knobx_buf *out)
                                               KNOB_TRIAL_FAIL};
     const knobx_json *num = knobx_json_get(body, "trial"), *st = knobx_json_get(body, "state");
     const knobx_json *vals = knobx_json_get(body, "values");
-    if (!num || num->type != KNOBX_JSON_NUMBER || num->num < 0 || num->num != floor(num->num))
+    /* 2^53 and beyond: past any trial, and no int64_t for some of them */
+    if (!num || num->type != KNOBX_JSON_NUMBER || num->num < 0 || num->num != floor(num->num) ||
+        num->num >= 9007199254740992.0)
         return error(out, 400, "tell: \"trial\" must be a trial number");
     int k = -1;
     for (int i = 0; st && st->type == KNOBX_JSON_STRING && i < 3; i++)
@@ -363,6 +365,14 @@ static int tell(knob_study *s, const knobx_json *body, knobx_buf *out)
     for (size_t i = 0; vals && i < vals->n; i++) {
         if (vals->kids[i]->type != KNOBX_JSON_NUMBER || n == 64)
             return error(out, 400, "tell: \"values\" must be an array of at most 64 numbers");
+        /* 1e400 reads as inf, which the study records as a FAIL: refused here, the trial
+         * left running */
+        if (!isfinite(vals->kids[i]->num)) {
+            char msg[128];
+            snprintf(msg, sizeof msg,
+                     "tell: value %zu is beyond a double's range: \"values\" must be finite", i);
+            return error(out, 400, msg);
+        }
         v[n++] = vals->kids[i]->num;
     }
     int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,

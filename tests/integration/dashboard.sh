@@ -111,10 +111,19 @@ expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "told twice"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 0, "state": "won"}' "$auth")" 400 "bad state"
+# A value beyond a double's range (inf once read) is refused, the trial left running; a trial
+# number past 2^53 is none.
+"$KNOB" ask w --sweep s.yaml --storage "$db" > ask4.json
+expect_eq "$(py 'd["number"]' < ask4.json)" 4 "trial 4 asked"
+expect_eq "$(body "/api/tell?name=w" '{"trial": 4, "state": "complete", "values": [1e400]}' "$auth")" \
+    '{"error":"tell: value 0 is beyond a double'"'"'s range: \"values\" must be finite"}' "a value of 1e400"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 1e300, "state": "fail"}' "$auth")" 400 "trial 1e300"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 9007199254740996, "state": "fail"}' "$auth")" 400 "trial 2^53+4"
 big=$(python3 -c 'print("{\"note\": \"" + "x" * 70000 + "\"}")')
 expect_eq "$(status "/api/note?name=w" "$big" "$auth")" 413 "a body too large"
 "$KNOB" trials w --storage "$db" --format json > t.json
 expect_eq "$(py '[t["state"] for t in d][3]' < t.json)" fail "trial 3 failed by hand"
+expect_eq "$(py '[t["state"] for t in d][4]' < t.json)" running "trial 4 after a tell of 1e400"
 stop
 
 # Told to listen beyond this machine, it warns.
