@@ -532,7 +532,12 @@ int cli_web_importance_json(knobx_buf *b, knob_study *s)
         size_t n = 0;
         int rc = knob_study_importance(s, "fanova", k, NULL, 0, &imp, &n);
         knobx_buf_puts(b, k ? "," : "");
-        if (rc || n == 0) {
+        /* every share 0: nothing could be told (one trial, an objective that never varied),
+         * which is no plot of zeros */
+        bool told = false;
+        for (size_t i = 0; !rc && i < n; i++)
+            told |= imp[i].share > 0;
+        if (rc || !told) {
             failed |= rc != KNOB_OK;
             knob_importance_free(imp);
             knobx_buf_puts(b, "null");

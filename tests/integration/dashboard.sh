@@ -21,6 +21,13 @@ grep -q '<script id="knob-data" type="application/json">{"name":"w"' r.html || f
 if grep -q 'src="http' r.html; then fail "the report loads something from the network"; fi
 "$KNOB" report nope --storage "$db" -o x.html 2> nope.err && fail "a report of no study"
 grep -q "no study named 'nope'" nope.err || fail "message: $(cat nope.err)"
+# One trial tells nothing of importance: null, not a plot of shares that are all 0.
+"$KNOB" run s.yaml --storage "sqlite:///$T/one.db" --study one --trials 1 --seed 1 > run1.txt
+"$KNOB" report one --storage "sqlite:///$T/one.db" -o - 2> /dev/null |
+    python3 -c 'import json, re, sys
+print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > one.json
+expect_eq "$(py 'd["importance"]' < one.json)" '[null]' "the importance of one trial"
+expect_eq "$(py 'len(d["trials"]["n"])' < one.json)" 1 "one trial in the report"
 
 start() { # args... ; sets url and pid
     "$KNOB" dashboard --storage "$db" --port 0 "$@" > dash.out 2> dash.err &
