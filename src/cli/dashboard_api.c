@@ -61,7 +61,21 @@ static void forget(dash *d, size_t i)
     d->studies[i] = d->studies[--d->n_studies];
 }
 
-/* The study named by ?name=, loaded once and kept; NULL after writing the error reply. */
+/* When study `name` was made, from the storage's list; 0 when it cannot be told. */
+static double created(dash *d, const char *name)
+{
+    const knob_study_summary *list;
+    size_t n;
+    if (knob_storage_studies(d->st, &list, &n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i].name, name))
+            return list[i].created;
+    return 0;
+}
+
+/* The study named by ?name=, loaded once and kept; NULL after writing the error reply. A
+ * kept study that fails its sync was deleted (maybe made again): it is loaded anew. */
 static knob_study *study_arg(dash *d, const dash_req *r, knobx_buf *out, int *status)
 {
     const char *name = r->arg(r->conn, "name");
@@ -103,7 +117,8 @@ static knob_study *study_arg(dash *d, const dash_req *r, knobx_buf *out, int *st
         *status = error(out, 500, "out of memory");
         return NULL;
     }
-    d->studies[d->n_studies++] = (struct dash_study){.name = copy, .s = s};
+    d->studies[d->n_studies++] =
+        (struct dash_study){.name = copy, .s = s, .created = created(d, name)};
     return s;
 }
 
@@ -171,9 +186,14 @@ static int study(dash *d, const dash_req *r, knobx_buf *out)
     knob_study *s = study_arg(d, r, out, &status);
     if (!s)
         return status;
+    double made = 0;
+    for (size_t i = 0; i < d->n_studies; i++)
+        if (d->studies[i].s == s)
+            made = d->studies[i].created;
     knobx_buf extra = {0};
-    knobx_buf_printf(&extra, "\"writable\":%s,\"importance\":%s", d->writable ? "true" : "false",
-                     importance(d, s));
+    knobx_buf_printf(&extra, "\"writable\":%s,\"importance\":%s,\"created\":",
+                     d->writable ? "true" : "false", importance(d, s));
+    knobx_json_add_number(&extra, made);
     int rc = extra.oom ? -1 : cli_web_study_json(out, s, since, knobx_buf_cstr(&extra));
     knobx_buf_free(&extra);
     if (rc)

@@ -1,11 +1,12 @@
 // The browser test of odd studies (tests/browser/odd.sh runs it):
-//   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR
+//   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR STORAGE
 // DIR holds evil.html, proto.html and multi.html (odd_fixtures.py says what each study is).
 // Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
-const [artifacts, dir, dashUrl, evilName, webDir] = process.argv.slice(2);
+const [artifacts, dir, dashUrl, evilName, webDir, storage] = process.argv.slice(2);
 const { chromium } = createRequire(webDir + '/')('playwright-core');
 const failures = [];
 const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
@@ -146,10 +147,34 @@ async function multiPage() {
     await page.close();
 }
 
+// The study shown deleted and made again (other trials, another param) under its name: the
+// page shows the new study's trials alone.
+async function remadePage() {
+    const page = await open(`${dashUrl}/study?name=re`, 'dashboard-re');
+    const shown = () => page.evaluate(() => [document.querySelectorAll('table.trials tbody tr').length,
+        [...document.querySelectorAll('table.trials th')].map(th => th.dataset.col)]);
+    await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length === 5, null,
+                               { timeout: 30000 })
+        .catch(() => fail('dashboard-re: the five trials did not show'));
+    const r = spawnSync('python3', [new URL('odd_fixtures.py', import.meta.url).pathname, storage, 'remake'],
+                        { encoding: 'utf8' });
+    if (r.status !== 0)
+        fail(`dashboard-re: making the study again: ${r.stderr}`);
+    await page.waitForFunction(() => {
+        const cols = [...document.querySelectorAll('table.trials th')].map(th => th.dataset.col);
+        return document.querySelectorAll('table.trials tbody tr').length === 2 && cols.includes('y') &&
+            !cols.includes('x');
+    }, null, { timeout: 30000 })
+        .catch(async () => fail(`dashboard-re: the study made again shows as ${JSON.stringify(await shown())}`));
+    failures.push(...page.errors);
+    await page.close();
+}
+
 await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
 await protoPage();
 await multiPage();
 await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
+await remadePage();
 {
     const page = await browser.newPage();
     page.on('pageerror', e => fail(`dashboard-studies: ${e.message}`));

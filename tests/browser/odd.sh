@@ -2,7 +2,8 @@
 # knob report and knob dashboard on odd studies in headless Chromium (odd.mjs): names and
 # values that are HTML or script must stay text, whatever is shown and hovered; params named
 # as JavaScript's own members draw like any other; the plots of one objective stay right
-# after those of another are drawn. Screenshots: $KNOB_BUILD/browser-artifacts/odd-*.
+# after those of another are drawn; a study deleted and made again under the same name while
+# the dashboard shows it is shown anew. Screenshots: $KNOB_BUILD/browser-artifacts/odd-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 chromium=${KNOB_CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || skip "no Chromium at $chromium (scripts/deps.sh installs Debian's chromium)"
@@ -29,7 +30,7 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
 rc=0
-node "$KNOB_SRC/tests/browser/odd.mjs" "$artifacts" "$T" "$url" "$evil" "$web" || rc=$?
+node "$KNOB_SRC/tests/browser/odd.mjs" "$artifacts" "$T" "$url" "$evil" "$web" "$db" || rc=$?
 kill "$pid"
 wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
 [ "$rc" = 0 ] || fail "the browser test failed (screenshots in $artifacts)"

@@ -5,12 +5,18 @@ Python package over this build's libknob (KNOB_LIBRARY):
           that are HTML which sets window.__xss when it runs;
   "proto" conditional params named as Object.prototype's members (__proto__, constructor,
           toString), each absent from part of the trials;
-  "multi" two objectives, one minimized, one maximized."""
+  "multi" two objectives, one minimized, one maximized;
+  "re"    five trials of a param x.
+With "remake" after the storage: deletes "re" and makes it again, with two trials of a param y."""
 import sys
 
 import knob
 
 storage = sys.argv[1]
+if sys.argv[2:] == ["remake"]:
+    knob.delete_study(study_name="re", storage=storage)
+    knob.create_study(study_name="re", storage=storage).optimize(lambda t: t.suggest_float("y", 0, 1), n_trials=2)
+    sys.exit(0)
 EVIL = '<img src=x onerror="window.__xss=(window.__xss||0)+1">'
 EVIL_STUDY = "evil" + EVIL + "</script><script>window.__xss=1</script>"
 
@@ -45,4 +51,5 @@ def proto(t):
 study("proto").optimize(proto, n_trials=30)
 study("multi", directions=["minimize", "maximize"]).optimize(
     lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=30)
+study("re").optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
 print(EVIL_STUDY)

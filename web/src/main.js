@@ -352,8 +352,18 @@ async function live(name) {
     let refresh = null;
     const poll = async () => {
         try {
-            const doc = await api(`/api/study?name=${encodeURIComponent(name)}&since=${study.stamp}`);
-            if (merge(study, doc) || !refresh) {
+            let doc = await api(`/api/study?name=${encodeURIComponent(name)}&since=${study.stamp}`);
+            let remade = false;
+            if (study.created !== undefined && doc.created !== study.created) {
+                // deleted and made again under this name: its stamps and trials are another
+                // study's, so all of it again
+                doc = await api(`/api/study?name=${encodeURIComponent(name)}&since=0`);
+                Object.assign(study, { trials: [], stamp: 0, _cache: null });
+                study.version++;
+                remade = true;
+            }
+            study.created = doc.created;
+            if (merge(study, doc) || remade || !refresh) {
                 study.best = bestOf(study);
                 if (!refresh) {
                     refresh = studyPage(study, true);

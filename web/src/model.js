@@ -3,7 +3,8 @@
 //
 // {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices}],
 //  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
-//  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode)}
+//  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
+//  the dashboard's also writable and created (when the study was made)}
 // Each trial is held as {n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, d,
 // f, u, r: {host, pid}, infeasible}.
 
