@@ -1,6 +1,7 @@
 // The browser test of odd studies (tests/browser/odd.sh runs it):
 //   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR STORAGE
-// DIR holds evil.html, proto.html and multi.html (odd_fixtures.py says what each study is).
+// DIR holds evil.html, proto.html, multi.html and inf.html (odd_fixtures.py says what each
+// study is).
 // Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -147,6 +148,17 @@ async function multiPage() {
     await page.close();
 }
 
+// Pruned trials valued inf and -inf: the table shows what knob trials prints.
+async function infPage() {
+    const page = await open(pathToFileURL(`${dir}/inf.html`).href, 'report-inf');
+    await page.locator('table.trials tbody tr').first().waitFor();
+    const values = await page.locator('table.trials tbody tr td:nth-child(3)').allTextContents();
+    if (JSON.stringify(values) !== JSON.stringify(['inf', '-inf', '2.5']))
+        fail(`report-inf: the values show as ${JSON.stringify(values)}, knob trials prints inf, -inf, 2.5`);
+    failures.push(...page.errors);
+    await page.close();
+}
+
 // The study shown deleted and made again (other trials, another param) under its name: the
 // page shows the new study's trials alone.
 async function remadePage() {
@@ -173,6 +185,7 @@ async function remadePage() {
 await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
 await protoPage();
 await multiPage();
+await infPage();
 await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
 await remadePage();
 {
