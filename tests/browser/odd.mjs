@@ -159,8 +159,8 @@ async function infPage() {
     await page.close();
 }
 
-// The study shown deleted and made again (other trials, another param) under its name: the
-// page shows the new study's trials alone.
+// The study shown (two objectives, the second picked) deleted and made again (other trials,
+// another param, one objective) under its name: the page shows the new study alone.
 async function remadePage() {
     const page = await open(`${dashUrl}/study?name=re`, 'dashboard-re');
     const shown = () => page.evaluate(() => [document.querySelectorAll('table.trials tbody tr').length,
@@ -168,6 +168,7 @@ async function remadePage() {
     await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length === 5, null,
                                { timeout: 30000 })
         .catch(() => fail('dashboard-re: the five trials did not show'));
+    await page.locator('.objective-pick select').selectOption('1');
     const r = spawnSync('python3', [new URL('odd_fixtures.py', import.meta.url).pathname, storage, 'remake'],
                         { encoding: 'utf8' });
     if (r.status !== 0)
@@ -178,6 +179,11 @@ async function remadePage() {
             !cols.includes('x');
     }, null, { timeout: 30000 })
         .catch(async () => fail(`dashboard-re: the study made again shows as ${JSON.stringify(await shown())}`));
+    const [picker, plots] = await page.evaluate(() => [!!document.querySelector('.objective-pick select'),
+                                                      window.knob.plots()]);
+    if (picker || !plots.includes('history'))
+        fail(`dashboard-re: the study made again with one objective shows ${picker ? 'a menu of objectives and ' : ''}` +
+             `the plots ${plots.join(', ')}`);
     failures.push(...page.errors);
     await page.close();
 }

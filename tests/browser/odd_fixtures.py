@@ -6,10 +6,11 @@ Python package over this build's libknob (KNOB_LIBRARY):
   "proto" conditional params named as Object.prototype's members (__proto__, constructor,
           toString), each absent from part of the trials;
   "multi" two objectives, one minimized, one maximized;
-  "re"    five trials of a param x;
+  "re"    five trials of a param x, two objectives;
   "inf"   pruned trials whose last intermediate value, their value, is inf, -inf, 2.5
           (add_trial takes them, as Optuna's storages hold them).
-With "remake" after the storage: deletes "re" and makes it again, with two trials of a param y."""
+With "remake" after the storage: deletes "re" and makes it again, with two trials of a param y
+and one objective."""
 import sys
 
 import knob
@@ -53,7 +54,7 @@ def proto(t):
 study("proto").optimize(proto, n_trials=30)
 study("multi", directions=["minimize", "maximize"]).optimize(
     lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=30)
-study("re").optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+study("re", directions=["minimize", "minimize"]).optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0), n_trials=5)
 s = study("inf")
 for last in (float("inf"), float("-inf"), 2.5):
     s.add_trial(knob.trial.create_trial(params={"x": 0.5}, distributions={"x": knob.distributions.FloatDistribution(0, 1)},

@@ -237,6 +237,14 @@ function studyPage(study, live) {
             `${count('fail')} failed, ${count('running')} running, ${count('waiting')} waiting · ` +
             `${study.directions.length ? study.directions.join(', ') : 'no objective'}` +
             (best ? ` · best: trial ${best.n}, value ${best.v.map(fmtValue).join(', ')}` : '');
+        // The menu of objectives, made again when they changed (a study deleted and made
+        // again under its name), objective 0 then picked.
+        const dirs = study.directions.join(',');
+        if (pick.dataset.dirs !== dirs) {
+            pick.dataset.dirs = dirs;
+            pick.innerHTML = '';
+            k = 0;
+        }
         if (study.directions.length > 1 && !pick.firstChild) {
             pick.innerHTML = 'plots of <select>' + study.directions.map((d, i) =>
                 `<option value="${i}">objective ${i} (${d})</option>`).join('') + '</select>';
