@@ -1,7 +1,7 @@
 // The browser test of odd studies (tests/browser/odd.sh runs it):
 //   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR STORAGE
-// DIR holds evil.html, proto.html, multi.html and inf.html (odd_fixtures.py says what each
-// study is).
+// DIR holds evil.html, proto.html, multi.html, inf.html, mfail.html and mrun.html
+// (odd_fixtures.py says what each study is).
 // Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -192,6 +192,13 @@ await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
 await protoPage();
 await multiPage();
 await infPage();
+// Several objectives, no complete trial: every plot listed has marks (no empty Pareto front).
+for (const name of ['mfail', 'mrun']) {
+    const page = await open(pathToFileURL(`${dir}/${name}.html`).href, `report-${name}`);
+    await everyTip(page, `report-${name}`);
+    failures.push(...page.errors);
+    await page.close();
+}
 await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
 await remadePage();
 {

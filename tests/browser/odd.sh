@@ -3,7 +3,8 @@
 # values that are HTML or script must stay text, whatever is shown and hovered; params named
 # as JavaScript's own members draw like any other; the plots of one objective stay right
 # after those of another are drawn; a study deleted and made again under the same name while
-# the dashboard shows it is shown anew; values of inf show as knob trials prints them. Screenshots: $KNOB_BUILD/browser-artifacts/odd-*.
+# the dashboard shows it is shown anew; values of inf show as knob trials prints them; a
+# study of several objectives without a complete trial has no empty plot. Screenshots: $KNOB_BUILD/browser-artifacts/odd-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 chromium=${KNOB_CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || skip "no Chromium at $chromium (scripts/deps.sh installs Debian's chromium)"
@@ -20,6 +21,8 @@ evil=$(python3 "$KNOB_SRC/tests/browser/odd_fixtures.py" "$db" 2> fixtures.err |
 "$KNOB" report proto --storage "$db" -o proto.html
 "$KNOB" report multi --storage "$db" -o multi.html
 "$KNOB" report inf --storage "$db" -o inf.html
+"$KNOB" report mfail --storage "$db" -o mfail.html
+"$KNOB" report mrun --storage "$db" -o mrun.html
 "$KNOB" dashboard --storage "$db" --port 0 > dash.out 2> dash.err &
 pid=$!
 trap 'kill "$pid" 2> /dev/null || true' EXIT # a failing check leaves no server behind

@@ -8,7 +8,8 @@ Python package over this build's libknob (KNOB_LIBRARY):
   "multi" two objectives, one minimized, one maximized;
   "re"    five trials of a param x, two objectives;
   "inf"   pruned trials whose last intermediate value, their value, is inf, -inf, 2.5
-          (add_trial takes them, as Optuna's storages hold them).
+          (add_trial takes them, as Optuna's storages hold them);
+  "mfail" two and "mrun" three objectives, the trials failed or still running.
 With "remake" after the storage: deletes "re" and makes it again, with two trials of a param y
 and one objective."""
 import sys
@@ -59,4 +60,11 @@ s = study("inf")
 for last in (float("inf"), float("-inf"), 2.5):
     s.add_trial(knob.trial.create_trial(params={"x": 0.5}, distributions={"x": knob.distributions.FloatDistribution(0, 1)},
                                         state=knob.trial.TrialState.PRUNED, intermediate_values={0: 1.0, 1: last}))
+for name, n_obj, state in (("mfail", 2, knob.trial.TrialState.FAIL), ("mrun", 3, None)):
+    s = study(name, directions=["minimize"] * n_obj)
+    for _ in range(3):
+        t = s.ask()
+        t.suggest_float("x", 0, 1)
+        if state is not None:
+            s.tell(t, state=state)
 print(EVIL_STUDY)

@@ -439,7 +439,9 @@ export function plotList(study, k) {
             () => importance(study, k));
     if (trials(study).some(t => t.i && t.i.length))
         add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
-    if (nobj >= 3) {
+    // The Pareto fronts once a trial has completed with every objective: none is empty.
+    const anyFront = nobj >= 2 && complete(study, nobj - 1).length > 0;
+    if (nobj >= 3 && anyFront) {
         const view = study._view3d || (study._view3d = { yaw: 0.6, pitch: 0.45 });
         out.push({ section: 'pareto3d', id: 'pareto-3d', title: 'Pareto front in 3-D: objectives 0, 1, 2 (drag to turn)',
                    option: () => pareto3d(study, view),
@@ -448,7 +450,7 @@ export function plotList(study, k) {
                        view.pitch = Math.max(-1.5, Math.min(1.5, view.pitch + dy * 0.01));
                    } });
     }
-    if (nobj >= 2) {
+    if (anyFront) {
         for (let a = 0; a < nobj; a++)
             for (let b = a + 1; b < nobj && out.filter(e => e.section === 'pareto').length < 3; b++)
                 add('pareto', `pareto-${a}-${b}`, `Pareto front: objective ${a} × objective ${b}`,
