@@ -413,6 +413,16 @@ static int enqueue(knob_study *s, const knobx_json *body, knobx_buf *out)
     const knobx_json *p = knobx_json_get(body, "params");
     if (!p || p->type != KNOBX_JSON_OBJECT)
         return error(out, 400, "enqueue: the body must be {\"params\": {\"name\": value, ...}}");
+    /* 1e400 reads as inf, which would be written as null: refused, as tell refuses it */
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->kids[i]->type == KNOBX_JSON_NUMBER && !isfinite(p->kids[i]->num)) {
+            char msg[384];
+            snprintf(msg, sizeof msg,
+                     "enqueue: param '%.256s' is beyond a double's range: values must be finite",
+                     p->kids[i]->key);
+            return error(out, 400, msg);
+        }
+    }
     knobx_buf j = {0};
     knobx_json_add_node(&j, p);
     int rc = j.oom ? KNOB_ENOMEM : knob_study_enqueue(s, knobx_buf_cstr(&j));

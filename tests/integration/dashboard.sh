@@ -108,6 +108,8 @@ expect_eq "$(status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not tex
 expect_eq "$(status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
 expect_eq "$(status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
 expect_eq "$(status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
+expect_eq "$(body "/api/enqueue?name=w" '{"params": {"lr": 1e400}}' "$auth")" \
+    '{"error":"enqueue: param '"'lr'"' is beyond a double'"'"'s range: values must be finite"}' "enqueue of 1e400"
 # trial 3, enqueued and not asked yet, has no params: no tell, in any state, until an ask takes it
 expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "tell of a waiting trial"
 expect_eq "$(body "/api/tell?name=w" '{"trial": 3, "state": "complete", "values": [1]}' "$auth" |
