@@ -22,6 +22,9 @@ typedef struct dash {
     struct dash_study {
         char *name;
         knob_study *s;
+        /* When the study was made (the storage's summary; 0 unknown): a study deleted and
+         * made again under its name has another, which tells a page to start over. */
+        double created;
         /* The importance, computed again when the complete trials changed and
          * DASH_IMPORTANCE_EVERY seconds have passed: fANOVA fits 64 trees. */
         knobx_buf importance;

@@ -61,7 +61,21 @@ static void forget(dash *d, size_t i)
     d->studies[i] = d->studies[--d->n_studies];
 }
 
-/* The study named by ?name=, loaded once and kept; NULL after writing the error reply. */
+/* When study `name` was made, from the storage's list; 0 when it cannot be told. */
+static double created(dash *d, const char *name)
+{
+    const knob_study_summary *list;
+    size_t n;
+    if (knob_storage_studies(d->st, &list, &n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(list[i].name, name))
+            return list[i].created;
+    return 0;
+}
+
+/* The study named by ?name=, loaded once and kept; NULL after writing the error reply. A
+ * kept study that fails its sync was deleted (maybe made again): it is loaded anew. */
 static knob_study *study_arg(dash *d, const dash_req *r, knobx_buf *out, int *status)
 {
     const char *name = r->arg(r->conn, "name");
@@ -103,7 +117,8 @@ static knob_study *study_arg(dash *d, const dash_req *r, knobx_buf *out, int *st
         *status = error(out, 500, "out of memory");
         return NULL;
     }
-    d->studies[d->n_studies++] = (struct dash_study){.name = copy, .s = s};
+    d->studies[d->n_studies++] =
+        (struct dash_study){.name = copy, .s = s, .created = created(d, name)};
     return s;
 }
 
@@ -171,9 +186,14 @@ static int study(dash *d, const dash_req *r, knobx_buf *out)
     knob_study *s = study_arg(d, r, out, &status);
     if (!s)
         return status;
+    double made = 0;
+    for (size_t i = 0; i < d->n_studies; i++)
+        if (d->studies[i].s == s)
+            made = d->studies[i].created;
     knobx_buf extra = {0};
-    knobx_buf_printf(&extra, "\"writable\":%s,\"importance\":%s", d->writable ? "true" : "false",
-                     importance(d, s));
+    knobx_buf_printf(&extra, "\"writable\":%s,\"importance\":%s,\"created\":",
+                     d->writable ? "true" : "false", importance(d, s));
+    knobx_json_add_number(&extra, made);
     int rc = extra.oom ? -1 : cli_web_study_json(out, s, since, knobx_buf_cstr(&extra));
     knobx_buf_free(&extra);
     if (rc)
@@ -348,7 +368,9 @@ static int tell(knob_study *s, const knobx_json *body, knobx_buf *out)
                                               KNOB_TRIAL_FAIL};
     const knobx_json *num = knobx_json_get(body, "trial"), *st = knobx_json_get(body, "state");
     const knobx_json *vals = knobx_json_get(body, "values");
-    if (!num || num->type != KNOBX_JSON_NUMBER || num->num < 0 || num->num != floor(num->num))
+    /* 2^53 and beyond: past any trial, and no int64_t for some of them */
+    if (!num || num->type != KNOBX_JSON_NUMBER || num->num < 0 || num->num != floor(num->num) ||
+        num->num >= 9007199254740992.0)
         return error(out, 400, "tell: \"trial\" must be a trial number");
     int k = -1;
     for (int i = 0; st && st->type == KNOBX_JSON_STRING && i < 3; i++)
@@ -363,6 +385,14 @@ static int tell(knob_study *s, const knobx_json *body, knobx_buf *out)
     for (size_t i = 0; vals && i < vals->n; i++) {
         if (vals->kids[i]->type != KNOBX_JSON_NUMBER || n == 64)
             return error(out, 400, "tell: \"values\" must be an array of at most 64 numbers");
+        /* 1e400 reads as inf, which the study records as a FAIL: refused here, the trial
+         * left running */
+        if (!isfinite(vals->kids[i]->num)) {
+            char msg[128];
+            snprintf(msg, sizeof msg,
+                     "tell: value %zu is beyond a double's range: \"values\" must be finite", i);
+            return error(out, 400, msg);
+        }
         v[n++] = vals->kids[i]->num;
     }
     int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,
@@ -383,6 +413,16 @@ static int enqueue(knob_study *s, const knobx_json *body, knobx_buf *out)
     const knobx_json *p = knobx_json_get(body, "params");
     if (!p || p->type != KNOBX_JSON_OBJECT)
         return error(out, 400, "enqueue: the body must be {\"params\": {\"name\": value, ...}}");
+    /* 1e400 reads as inf, which would be written as null: refused, as tell refuses it */
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->kids[i]->type == KNOBX_JSON_NUMBER && !isfinite(p->kids[i]->num)) {
+            char msg[384];
+            snprintf(msg, sizeof msg,
+                     "enqueue: param '%.256s' is beyond a double's range: values must be finite",
+                     p->kids[i]->key);
+            return error(out, 400, msg);
+        }
+    }
     knobx_buf j = {0};
     knobx_json_add_node(&j, p);
     int rc = j.oom ? KNOB_ENOMEM : knob_study_enqueue(s, knobx_buf_cstr(&j));

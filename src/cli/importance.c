@@ -90,6 +90,8 @@ int cmd_importance(int argc, char **argv)
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }
+    if (!method[0]) /* the library's default, named as such in the output */
+        method = "fanova";
     study_ref r;
     if (cli_open_study(storage ? storage : KNOB_DEFAULT_STORAGE, pos[0], &r))
         return EXIT_FAIL;

@@ -29,7 +29,8 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
 
 /* Appends the fANOVA importance of the params for each objective, as a list over the
  * objectives of [{"name": ..., "share": ...}, ...] (most important first) or null when it
- * cannot be told (too few trials); null for a study without objective. 0, or -1 (with
+ * cannot be told (no params, fewer than two trials, an objective that never varied: every
+ * share 0); null for a study without objective. 0, or -1 (with
  * knob_errmsg() saying why) when an objective's importance failed (null in its place). */
 int cli_web_importance_json(knobx_buf *b, knob_study *s);
 

@@ -17,6 +17,16 @@ static void num(knobx_buf *b, double v)
         knobx_buf_puts(b, "null");
 }
 
+/* An objective's value exactly; inf and -inf (a pruned trial's last intermediate value may
+ * be) as the strings "inf" and "-inf", which JSON has no numbers for (web/src/model.js). */
+static void value_json(knobx_buf *b, double v)
+{
+    if (isinf(v))
+        knobx_buf_puts(b, v > 0 ? "\"inf\"" : "\"-inf\"");
+    else
+        knobx_json_add_number(b, v);
+}
+
 static void choice_json(knobx_buf *b, const knob_choice *c)
 {
     switch (c->type) {
@@ -260,7 +270,8 @@ static const char *state_code(knob_trial_state st)
 
 /* The trials as columns (see web/src/model.js, decode): one array per field, a trial's
  * position the same in each; sparse fields as {position: value}. Params and values are
- * exact (shortest round-trip, as knob trials prints them); intermediate values, a curve's
+ * exact (shortest round-trip, as knob trials prints them; values of inf as "inf" and
+ * "-inf"); intermediate values, a curve's
  * points, 6 significant digits; times in ms from the earliest start (time0, seconds). */
 static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
                         const column *cols, size_t n_cols, size_t n_obj)
@@ -283,7 +294,7 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
         for (size_t i = 0; i < n; i++) {
             knobx_buf_puts(b, i ? "," : "");
             if (k < ts[i]->n_values)
-                knobx_json_add_number(b, ts[i]->values[k]);
+                value_json(b, ts[i]->values[k]);
             else
                 knobx_buf_puts(b, "null");
         }
@@ -532,7 +543,12 @@ int cli_web_importance_json(knobx_buf *b, knob_study *s)
         size_t n = 0;
         int rc = knob_study_importance(s, "fanova", k, NULL, 0, &imp, &n);
         knobx_buf_puts(b, k ? "," : "");
-        if (rc || n == 0) {
+        /* every share 0: nothing could be told (one trial, an objective that never varied),
+         * which is no plot of zeros */
+        bool told = false;
+        for (size_t i = 0; !rc && i < n; i++)
+            told |= imp[i].share > 0;
+        if (rc || !told) {
             failed |= rc != KNOB_OK;
             knob_importance_free(imp);
             knobx_buf_puts(b, "null");

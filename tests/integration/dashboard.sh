@@ -21,6 +21,13 @@ grep -q '<script id="knob-data" type="application/json">{"name":"w"' r.html || f
 if grep -q 'src="http' r.html; then fail "the report loads something from the network"; fi
 "$KNOB" report nope --storage "$db" -o x.html 2> nope.err && fail "a report of no study"
 grep -q "no study named 'nope'" nope.err || fail "message: $(cat nope.err)"
+# One trial tells nothing of importance: null, not a plot of shares that are all 0.
+"$KNOB" run s.yaml --storage "sqlite:///$T/one.db" --study one --trials 1 --seed 1 > run1.txt
+"$KNOB" report one --storage "sqlite:///$T/one.db" -o - 2> /dev/null |
+    python3 -c 'import json, re, sys
+print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > one.json
+expect_eq "$(py 'd["importance"]' < one.json)" '[null]' "the importance of one trial"
+expect_eq "$(py 'len(d["trials"]["n"])' < one.json)" 1 "one trial in the report"
 
 start() { # args... ; sets url and pid
     "$KNOB" dashboard --storage "$db" --port 0 "$@" > dash.out 2> dash.err &
@@ -101,6 +108,8 @@ expect_eq "$(status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not tex
 expect_eq "$(status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
 expect_eq "$(status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
 expect_eq "$(status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
+expect_eq "$(body "/api/enqueue?name=w" '{"params": {"lr": 1e400}}' "$auth")" \
+    '{"error":"enqueue: param '"'lr'"' is beyond a double'"'"'s range: values must be finite"}' "enqueue of 1e400"
 # trial 3, enqueued and not asked yet, has no params: no tell, in any state, until an ask takes it
 expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "tell of a waiting trial"
 expect_eq "$(body "/api/tell?name=w" '{"trial": 3, "state": "complete", "values": [1]}' "$auth" |
@@ -111,10 +120,19 @@ expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "told twice"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"
 expect_eq "$(status "/api/tell?name=w" '{"trial": 0, "state": "won"}' "$auth")" 400 "bad state"
+# A value beyond a double's range (inf once read) is refused, the trial left running; a trial
+# number past 2^53 is none.
+"$KNOB" ask w --sweep s.yaml --storage "$db" > ask4.json
+expect_eq "$(py 'd["number"]' < ask4.json)" 4 "trial 4 asked"
+expect_eq "$(body "/api/tell?name=w" '{"trial": 4, "state": "complete", "values": [1e400]}' "$auth")" \
+    '{"error":"tell: value 0 is beyond a double'"'"'s range: \"values\" must be finite"}' "a value of 1e400"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 1e300, "state": "fail"}' "$auth")" 400 "trial 1e300"
+expect_eq "$(status "/api/tell?name=w" '{"trial": 9007199254740996, "state": "fail"}' "$auth")" 400 "trial 2^53+4"
 big=$(python3 -c 'print("{\"note\": \"" + "x" * 70000 + "\"}")')
 expect_eq "$(status "/api/note?name=w" "$big" "$auth")" 413 "a body too large"
 "$KNOB" trials w --storage "$db" --format json > t.json
 expect_eq "$(py '[t["state"] for t in d][3]' < t.json)" fail "trial 3 failed by hand"
+expect_eq "$(py '[t["state"] for t in d][4]' < t.json)" running "trial 4 after a tell of 1e400"
 stop
 
 # Told to listen beyond this machine, it warns.

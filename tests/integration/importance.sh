@@ -31,6 +31,11 @@ expect_eq "$(py 'round(sum(d["importance"].values()), 9)' < imp.json)" "1.0" "sh
 expect_eq "$(py 'd["method"]' < imp.json)" "ped-anova" "method in the JSON"
 "$KNOB" importance lin x2 x1 $S --json > sub.json
 expect_eq "$(py 'list(d["importance"])' < sub.json)" '["x1", "x2"]' "a subset"
+# An empty method is the default, and says so.
+"$KNOB" importance lin $S --method '' > empty.txt
+head -n 1 empty.txt | grep -q "(fanova, objective 0)" || fail "an empty method: $(head -n 1 empty.txt)"
+expect_eq "$(sed -n 2p empty.txt)" "$(sed -n 2p bars.txt)" "an empty method is fanova"
+expect_eq "$("$KNOB" importance lin $S --method '' --json | py 'd["method"]')" fanova "an empty method in the JSON"
 if "$KNOB" importance lin $S --method mdi 2> err.txt; then fail "unknown method accepted"; fi
 grep -q "unknown method 'mdi' (choices: fanova, ped-anova)" err.txt || fail "method: $(cat err.txt)"
 if "$KNOB" importance lin $S --objective 1 2> err.txt; then fail "objective 1 accepted"; fi

@@ -237,6 +237,14 @@ function studyPage(study, live) {
             `${count('fail')} failed, ${count('running')} running, ${count('waiting')} waiting · ` +
             `${study.directions.length ? study.directions.join(', ') : 'no objective'}` +
             (best ? ` · best: trial ${best.n}, value ${best.v.map(fmtValue).join(', ')}` : '');
+        // The menu of objectives, made again when they changed (a study deleted and made
+        // again under its name), objective 0 then picked.
+        const dirs = study.directions.join(',');
+        if (pick.dataset.dirs !== dirs) {
+            pick.dataset.dirs = dirs;
+            pick.innerHTML = '';
+            k = 0;
+        }
         if (study.directions.length > 1 && !pick.firstChild) {
             pick.innerHTML = 'plots of <select>' + study.directions.map((d, i) =>
                 `<option value="${i}">objective ${i} (${d})</option>`).join('') + '</select>';
@@ -352,8 +360,18 @@ async function live(name) {
     let refresh = null;
     const poll = async () => {
         try {
-            const doc = await api(`/api/study?name=${encodeURIComponent(name)}&since=${study.stamp}`);
-            if (merge(study, doc) || !refresh) {
+            let doc = await api(`/api/study?name=${encodeURIComponent(name)}&since=${study.stamp}`);
+            let remade = false;
+            if (study.created !== undefined && doc.created !== study.created) {
+                // deleted and made again under this name: its stamps and trials are another
+                // study's, so all of it again
+                doc = await api(`/api/study?name=${encodeURIComponent(name)}&since=0`);
+                Object.assign(study, { trials: [], stamp: 0, _cache: null });
+                study.version++;
+                remade = true;
+            }
+            study.created = doc.created;
+            if (merge(study, doc) || remade || !refresh) {
                 study.best = bestOf(study);
                 if (!refresh) {
                     refresh = studyPage(study, true);

@@ -3,7 +3,8 @@
 //
 // {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices}],
 //  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
-//  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode)}
+//  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
+//  the dashboard's also writable and created (when the study was made)}
 // Each trial is held as {n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, d,
 // f, u, r: {host, pid}, infeasible}.
 
@@ -16,20 +17,23 @@ export function newStudy() {
 }
 
 // The trials of a response, from its columns: n (numbers), s (one letter per state), v (per
-// objective), p (per param: numbers, or a categorical's index into its choices), time0 (s)
-// with t0 (ms after it) and t1 (ms after t0), d (duration, s), ik/i0/iv/is (intermediate
-// values of the trials at positions ik: steps from i0, or is[position]), x (infeasible
-// positions), f/u (fail reasons, user attributes by position), rk/r (runners).
+// objective; "inf" and "-inf" for those values), p (per param: numbers, or a categorical's
+// index into its choices), time0 (s) with t0 (ms after it) and t1 (ms after t0), d
+// (duration, s), ik/i0/iv/is (intermediate values of the trials at positions ik: steps from
+// i0, or is[position]), x (infeasible positions), f/u (fail reasons, user attributes by
+// position), rk/r (runners).
 export function decode(cols, params) {
     const out = [];
     const m = cols.n.length;
     for (let j = 0; j < m; j++) {
         const v = [];
-        for (const col of cols.v)
-            v.push(col[j]);
+        for (const col of cols.v) // inf and -inf come as strings: JSON has no such numbers
+            v.push(col[j] === 'inf' ? Infinity : col[j] === '-inf' ? -Infinity : col[j]);
         while (v.length && (v[v.length - 1] === null || v[v.length - 1] === undefined))
             v.pop();
-        const p = {};
+        // no prototype: a param named __proto__, constructor or toString is a param like any
+        // other, and `name in p` holds only for the params the trial has
+        const p = Object.create(null);
         params.forEach((q, c) => {
             const x = cols.p[c][j];
             if (x !== null && x !== undefined)

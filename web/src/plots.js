@@ -1,7 +1,7 @@
 // The plots, each an ECharts option made from the study. plotList() says which plots a
 // study has (slices per param, contours per top pair, Pareto per pair of objectives...);
 // each entry's option() is called when its chart is drawn.
-import { complete, feasible, trials, better, objectiveName, paramAxisValue, fmt, STATES } from './model.js';
+import { complete, feasible, trials, better, objectiveName, paramAxisValue, fmt, esc, STATES } from './model.js';
 
 const STATE_COLOR = { complete: '#3b6fb6', pruned: '#e08a1e', fail: '#c23b3b', running: '#2f9e6e',
                       waiting: '#999999' };
@@ -236,7 +236,8 @@ function importance(study, k) {
         grid: { left: 120, right: 24, top: 12, bottom: 36 },
         xAxis: valueAxis('share of variance', { min: 0 }),
         yAxis: { type: 'category', data: imp.map(e => e.name) },
-        tooltip: { trigger: 'item', formatter: p => `${p.name}: ${fmt(p.value)}` },
+        // a tooltip is HTML: the param's name is text in it
+        tooltip: { trigger: 'item', formatter: p => `${esc(p.name)}: ${fmt(p.value)}` },
         series: [{ type: 'bar', data: imp.map(e => e.share), itemStyle: { color: '#3b6fb6' },
                    label: { show: true, position: 'right', formatter: p => fmt(p.value) } }],
     });
@@ -340,7 +341,8 @@ function hypervolume(study) {
 
 function edf(study) {
     const series = study.directions.map((d, k) => {
-        const done = complete(study, k).sort((x, y) => x.v[k] - y.v[k]);
+        // a copy: complete() is the cached list in trial order that the other plots read
+        const done = [...complete(study, k)].sort((x, y) => x.v[k] - y.v[k]);
         return { type: 'line', name: objectiveName(study, k), step: 'end', showSymbol: done.length < 500,
                  symbolSize: 3, data: done.map((t, i) => [t.v[k], (i + 1) / done.length, t.n]) };
     });
@@ -437,7 +439,9 @@ export function plotList(study, k) {
             () => importance(study, k));
     if (trials(study).some(t => t.i && t.i.length))
         add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
-    if (nobj >= 3) {
+    // The Pareto fronts once a trial has completed with every objective: none is empty.
+    const anyFront = nobj >= 2 && complete(study, nobj - 1).length > 0;
+    if (nobj >= 3 && anyFront) {
         const view = study._view3d || (study._view3d = { yaw: 0.6, pitch: 0.45 });
         out.push({ section: 'pareto3d', id: 'pareto-3d', title: 'Pareto front in 3-D: objectives 0, 1, 2 (drag to turn)',
                    option: () => pareto3d(study, view),
@@ -446,7 +450,7 @@ export function plotList(study, k) {
                        view.pitch = Math.max(-1.5, Math.min(1.5, view.pitch + dy * 0.01));
                    } });
     }
-    if (nobj >= 2) {
+    if (anyFront) {
         for (let a = 0; a < nobj; a++)
             for (let b = a + 1; b < nobj && out.filter(e => e.section === 'pareto').length < 3; b++)
                 add('pareto', `pareto-${a}-${b}`, `Pareto front: objective ${a} × objective ${b}`,

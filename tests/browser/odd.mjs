@@ -1,0 +1,223 @@
+// The browser test of odd studies (tests/browser/odd.sh runs it):
+//   node odd.mjs ARTIFACTS DIR DASHBOARD_URL EVIL_STUDY WEB_DIR STORAGE
+// DIR holds evil.html, proto.html, multi.html, inf.html, mfail.html and mrun.html
+// (odd_fixtures.py says what each study is).
+// Fails (exit 1) with the reasons on stderr.
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+
+const [artifacts, dir, dashUrl, evilName, webDir, storage] = process.argv.slice(2);
+const { chromium } = createRequire(webDir + '/')('playwright-core');
+const failures = [];
+const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
+
+const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
+                                        args: ['--no-sandbox', '--disable-gpu'] });
+
+async function open(url, name) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.errors = [];
+    page.on('console', m => {
+        // the dashboard's 404 for a missing resource is not the page's error
+        if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
+            page.errors.push(`${name}: console: ${m.text()}`);
+    });
+    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
+    page.on('dialog', d => { page.errors.push(`${name}: a dialog: ${d.message()}`); d.dismiss(); });
+    await page.goto(url);
+    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
+    return page;
+}
+
+// Script from the data ran, or markup from it became elements (the page has no <img> of its own).
+async function injected(page) {
+    return page.evaluate(() => [window.__xss ? `window.__xss = ${window.__xss}` : '',
+                                document.querySelector('img') ? 'an <img> in the page' : '']
+        .filter(Boolean).join(', '));
+}
+
+// Draws every plot and shows the tooltip of the first data items of each series.
+async function everyTip(page, name) {
+    for (const id of await page.evaluate(() => window.knob.plots())) {
+        try {
+            await page.evaluate(id => window.knob.draw(id), id);
+        } catch (e) {
+            fail(`${name}: plot ${id} is not drawn: ${e.message.split('\n')[0]}`);
+            continue;
+        }
+        if (!(await page.evaluate(id => window.knob.marks(id), id) > 0))
+            fail(`${name}: plot ${id} has no marks`);
+        const n = await page.evaluate(id => (window.knobChart(id).getOption().series || []).length, id);
+        for (let s = 0; s < n; s++) {
+            for (let d = 0; d < 3; d++) {
+                await page.evaluate(([id, s, d]) => {
+                    try { // a series without such an item (or a kind without tooltips) shows none
+                        window.knobChart(id).dispatchAction({ type: 'showTip', seriesIndex: s, dataIndex: d });
+                    } catch (e) { /* nothing shown */ }
+                }, [id, s, d]);
+                await page.waitForTimeout(30);
+                const bad = await injected(page);
+                if (bad)
+                    return fail(`${name}: the tooltip of plot ${id} (series ${s}, item ${d}) runs the data: ${bad}`);
+            }
+        }
+    }
+}
+
+async function evilPage(url, name) {
+    const page = await open(url, name);
+    if ((await page.title()) !== `knob: ${evilName}`)
+        fail(`${name}: the title is '${await page.title()}'`);
+    await everyTip(page, name);
+    await page.locator('table.trials tbody tr').first().click(); // its params, attributes, logs
+    await page.locator('table.trials tbody tr.st-fail').first().click(); // its fail reason
+    await page.locator('input.filter').fill('é😀');
+    await page.waitForTimeout(300);
+    const bad = await injected(page);
+    if (bad)
+        fail(`${name}: the page runs the data: ${bad}`);
+    await page.screenshot({ path: `${artifacts}/odd-${name}.png`, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+
+// Params named __proto__, constructor and toString, each absent from some trials: every plot
+// draws, and a trial without one shows nothing in its column.
+async function protoPage() {
+    const page = await open(pathToFileURL(`${dir}/proto.html`).href, 'report-proto');
+    await everyTip(page, 'report-proto');
+    const rows = await page.evaluate(() => {
+        const cols = [...document.querySelectorAll('table.trials th')].map(th => th.dataset.col);
+        return [...document.querySelectorAll('table.trials tbody tr')].map(tr =>
+            [...tr.children].map((td, i) => [cols[i], td.textContent]));
+    }).then(rows => rows.map(r => new Map(r))); // a Map: an object's __proto__ is no member
+    if (rows.length !== 30)
+        fail(`report-proto: the table has ${rows.length} rows, not 30`);
+    for (const r of rows) {
+        const svm = r.get('model') === 'svm';
+        for (const [col, w] of [['constructor', svm ? 'num' : ''], ['toString', svm ? '' : 'num'],
+                                ['__proto__', svm ? '' : 'num']]) {
+            const ok = w === 'num' ? /^[0-9.e+-]+$/.test(r.get(col) ?? '') : r.get(col) === '';
+            if (!ok)
+                fail(`report-proto: trial ${r.get('number')} (${r.get('model')}): ${col} shows '${r.get(col)}'`);
+        }
+    }
+    await page.screenshot({ path: `${artifacts}/odd-report-proto.png`, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+
+// The best-so-far line of the history plot of objective k: at each of its points, the best
+// value of the trials up to that one.
+async function checkBestLine(page, k) {
+    await page.evaluate(() => window.knob.draw('history'));
+    const [pts, best] = await page.evaluate(() => {
+        const series = window.knobChart('history').getOption().series;
+        return [series.find(s => s.name === 'value').data, series.find(s => s.name === 'best so far').data];
+    });
+    const maximize = k === 1;
+    let b = null;
+    const want = new Map();
+    for (const [n, v] of [...pts].sort((x, y) => x[0] - y[0])) {
+        if (b === null || (maximize ? v > b : v < b))
+            b = v;
+        want.set(n, b);
+    }
+    if (best.length < 2)
+        fail(`report-multi: objective ${k}: the best-so-far line has ${best.length} points`);
+    best.forEach(([n, v], i) => {
+        if (i && n <= best[i - 1][0])
+            fail(`report-multi: objective ${k}: the best-so-far line goes back from trial ${best[i - 1][0]} to ${n}`);
+        if (want.get(n) !== v)
+            fail(`report-multi: objective ${k}: best so far at trial ${n} is ${v}, not ${want.get(n)}`);
+    });
+}
+
+// The best-so-far lines after the other plots (the distribution function among them) drew.
+async function multiPage() {
+    const page = await open(pathToFileURL(`${dir}/multi.html`).href, 'report-multi');
+    await checkBestLine(page, 0);
+    for (const id of await page.evaluate(() => window.knob.plots()))
+        await page.evaluate(id => window.knob.draw(id), id);
+    await page.locator('.objective-pick select').selectOption('1');
+    await checkBestLine(page, 1);
+    await page.locator('.objective-pick select').selectOption('0');
+    await checkBestLine(page, 0);
+    failures.push(...page.errors);
+    await page.close();
+}
+
+// Pruned trials valued inf and -inf: the table shows what knob trials prints.
+async function infPage() {
+    const page = await open(pathToFileURL(`${dir}/inf.html`).href, 'report-inf');
+    await page.locator('table.trials tbody tr').first().waitFor();
+    const values = await page.locator('table.trials tbody tr td:nth-child(3)').allTextContents();
+    if (JSON.stringify(values) !== JSON.stringify(['inf', '-inf', '2.5']))
+        fail(`report-inf: the values show as ${JSON.stringify(values)}, knob trials prints inf, -inf, 2.5`);
+    failures.push(...page.errors);
+    await page.close();
+}
+
+// The study shown (two objectives, the second picked) deleted and made again (other trials,
+// another param, one objective) under its name: the page shows the new study alone.
+async function remadePage() {
+    const page = await open(`${dashUrl}/study?name=re`, 'dashboard-re');
+    const shown = () => page.evaluate(() => [document.querySelectorAll('table.trials tbody tr').length,
+        [...document.querySelectorAll('table.trials th')].map(th => th.dataset.col)]);
+    await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length === 5, null,
+                               { timeout: 30000 })
+        .catch(() => fail('dashboard-re: the five trials did not show'));
+    await page.locator('.objective-pick select').selectOption('1');
+    const r = spawnSync('python3', [new URL('odd_fixtures.py', import.meta.url).pathname, storage, 'remake'],
+                        { encoding: 'utf8' });
+    if (r.status !== 0)
+        fail(`dashboard-re: making the study again: ${r.stderr}`);
+    await page.waitForFunction(() => {
+        const cols = [...document.querySelectorAll('table.trials th')].map(th => th.dataset.col);
+        return document.querySelectorAll('table.trials tbody tr').length === 2 && cols.includes('y') &&
+            !cols.includes('x');
+    }, null, { timeout: 30000 })
+        .catch(async () => fail(`dashboard-re: the study made again shows as ${JSON.stringify(await shown())}`));
+    const [picker, plots] = await page.evaluate(() => [!!document.querySelector('.objective-pick select'),
+                                                      window.knob.plots()]);
+    if (picker || !plots.includes('history'))
+        fail(`dashboard-re: the study made again with one objective shows ${picker ? 'a menu of objectives and ' : ''}` +
+             `the plots ${plots.join(', ')}`);
+    failures.push(...page.errors);
+    await page.close();
+}
+
+await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
+await protoPage();
+await multiPage();
+await infPage();
+// Several objectives, no complete trial: every plot listed has marks (no empty Pareto front).
+for (const name of ['mfail', 'mrun']) {
+    const page = await open(pathToFileURL(`${dir}/${name}.html`).href, `report-${name}`);
+    await everyTip(page, `report-${name}`);
+    failures.push(...page.errors);
+    await page.close();
+}
+await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
+await remadePage();
+{
+    const page = await browser.newPage();
+    page.on('pageerror', e => fail(`dashboard-studies: ${e.message}`));
+    await page.goto(dashUrl + '/');
+    await page.waitForSelector('table.studies');
+    const names = await page.locator('table.studies tbody td:first-child').allTextContents();
+    if (!names.includes(evilName))
+        fail(`dashboard-studies: the list shows ${JSON.stringify(names)}`);
+    const bad = await injected(page);
+    if (bad)
+        fail(`dashboard-studies: the page runs the data: ${bad}`);
+    await page.close();
+}
+await browser.close();
+if (failures.length) {
+    failures.forEach(f => console.error('FAIL: ' + f));
+    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
+    process.exit(1);
+}
+console.log('ok');
