@@ -24,7 +24,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 from . import _lib
 from . import logging as _logging
 from .distributions import BaseDistribution
-from .exceptions import DuplicatedStudyError, KnobDoneError, TrialPruned, UpdateFinishedTrialError
+from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
@@ -410,14 +410,23 @@ class Study:
             if frozen.state == TrialState.WAITING:  # enqueued, never asked: Optuna refuses it too
                 raise ValueError("Cannot tell a WAITING trial (trial %d was enqueued and not asked)." % number)
             if frozen.state.is_finished():
-                if skip_if_finished:
-                    _logger.info("Trial %d already finished with %s: told nothing.", number, frozen.state.name)
-                    return frozen
-                raise UpdateFinishedTrialError(
-                    "Cannot tell a trial that is already finished (trial %d is %s)." % (number, frozen.state.name)
-                )
-        self._tell(number, t, state, values, None)
+                return self._told_already(_copy.deepcopy(frozen), skip_if_finished)
+        try:
+            self._tell(number, t, state, values, None)
+        except UpdateFinishedTrialError:
+            # finished meanwhile by another process or Study object: this one's handle did
+            # not know (libknob freed it and changed nothing)
+            return self._told_already(_copy.deepcopy(self._trial_frozen(number)), skip_if_finished)
         return _copy.deepcopy(self._trial_frozen(number))
+
+    def _told_already(self, frozen: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
+        """tell of a finished trial: skipped with skip_if_finished, else ValueError, as Optuna's."""
+        if skip_if_finished:
+            _logger.info("Trial %d already finished with %s: told nothing.", frozen.number, frozen.state.name)
+            return frozen
+        raise TellFinishedTrialError(
+            "Cannot tell a %s trial (trial %d of study '%s' is finished)." % (frozen.state.name, frozen.number, self.study_name)
+        )
 
     def _values_of(self, values) -> Tuple[Optional[List[float]], Optional[str]]:
         """The values told for a COMPLETE trial, or why they cannot be (the trial fails)."""
