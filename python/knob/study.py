@@ -384,12 +384,22 @@ class Study:
         state: Optional[TrialState] = None,
         skip_if_finished: bool = False,
     ) -> FrozenTrial:
+        if not isinstance(trial, (Trial, int)):
+            raise TypeError("Trial must be a trial object or trial number, got %r." % (trial,))
         if state is not None:
             state = TrialState(state)
-        if state is None:
-            if values is None:
-                raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
-            state = TrialState.COMPLETE
+            if state == TrialState.COMPLETE:
+                # said outright, as Optuna: values that cannot complete it are refused and
+                # the trial stays RUNNING (without a state they fail it, in _tell)
+                if values is None:
+                    raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
+                vals, why = self._values_of(values)
+                if why is None and any(math.isnan(v) for v in vals):
+                    why = "The value nan is not acceptable."
+                if why:
+                    raise ValueError(why)
+        else:
+            state = TrialState.COMPLETE  # no values: the trial fails, as Optuna's
         if state in (TrialState.RUNNING, TrialState.WAITING):
             raise ValueError("Cannot tell with state %s." % state.name)
         if state != TrialState.COMPLETE and values is not None:

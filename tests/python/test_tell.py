@@ -2,16 +2,13 @@
 waiting trial and for values refused under state=COMPLETE, TypeError for what is not a
 trial), skip_if_finished whoever finished the trial, and a tell without values."""
 
-import math
-import warnings
-
 import pytest
 
 import knob as optuna
 from knob.trial import TrialState
 
 
-def test_tell_a_finished_trial_raises_value_error(tmp_db):
+def test_tell_a_finished_trial_raises_value_error():
     # Optuna raises ValueError ("Cannot tell a COMPLETE trial."); scripts catch that
     study = optuna.create_study()
     t = study.ask()
@@ -39,3 +36,35 @@ def test_skip_if_finished_when_another_process_finished_it(tmp_db):
     with pytest.raises(ValueError, match="Cannot tell a PRUNED trial"):
         a.tell(t2, 0.5)
     assert [x.state for x in a.trials] == [TrialState.COMPLETE, TrialState.PRUNED]
+
+
+def test_tell_without_values_fails_the_trial():
+    # Optuna: tell(trial) without values and state fails the trial (with a warning)
+    study = optuna.create_study()
+    t = study.ask()
+    done = study.tell(t)
+    assert done.state == TrialState.FAIL and done.values is None
+    t = study.ask()  # state=COMPLETE said outright needs values: refused, still running
+    with pytest.raises(ValueError, match="No values were told"):
+        study.tell(t, state=TrialState.COMPLETE)
+    assert study.trials[1].state == TrialState.RUNNING
+
+
+def test_tell_complete_refuses_values_that_fail(tmp_db):
+    # state=COMPLETE given: Optuna raises ValueError for NaN, a wrong count or a
+    # non-number, and the trial stays RUNNING to be told again
+    study = optuna.create_study(storage=tmp_db)
+    t = study.ask()
+    for bad, msg in ((float("nan"), "nan"), ([1.0, 2.0], "number of the values"), ("abc", "could not be cast")):
+        with pytest.raises(ValueError, match=msg):
+            study.tell(t, bad, state=TrialState.COMPLETE)
+        assert study.trials[0].state == TrialState.RUNNING
+    assert study.tell(t, 3.0, state=TrialState.COMPLETE).value == 3.0
+    t = study.ask()  # without state, they fail the trial, as Optuna's
+    assert study.tell(t, float("nan")).state == TrialState.FAIL
+
+
+def test_tell_something_that_is_not_a_trial():
+    study = optuna.create_study()
+    with pytest.raises(TypeError, match="trial object or trial number"):
+        study.tell("0", 1.0)

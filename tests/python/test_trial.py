@@ -183,7 +183,7 @@ def test_ask_fixed_distributions_and_tell_by_number():
     assert study.tell(t, 1.0, skip_if_finished=True).value == 0.5
     t2 = study.ask()
     with pytest.raises(ValueError, match="No values"):
-        study.tell(t2)
+        study.tell(t2, state=TrialState.COMPLETE)
     with pytest.raises(ValueError):
         study.tell(t2, 1.0, state=TrialState.PRUNED)
     study.tell(t2, state=TrialState.FAIL)
