@@ -126,6 +126,9 @@ class Trial(_DeprecatedSuggest):
             if isinstance(old, _LazyFloat) and old.args == (low, high, step, log):
                 return self._params[name]  # the same again: no new warning of its step
             return self._again(name, FloatDistribution(low, high, log=log, step=step))
+        if step is not None and not step > 0:
+            # libknob reads step 0 as no step: refused here, as Optuna refuses it
+            raise ValueError("param '%s': `step > 0` must hold, but got step=%s." % (name, step))
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_float(
