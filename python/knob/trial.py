@@ -387,10 +387,13 @@ class FrozenTrial(_FixedSuggest):
             raise ValueError("The value of the parameter '%s' is not found. Please set it at the construction of the FrozenTrial object." % name)
         value = self._params[name]
         if not dist._contains(dist.to_internal_repr(value)):
-            raise ValueError("The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist))
+            # the stored value is returned, as Optuna's FrozenTrial does (an objective run
+            # again on study.best_trial after its range changed)
+            warnings.warn(
+                "The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist),
+                stacklevel=3,
+            )
         if name in self._distributions:
-            from .distributions import check_distribution_compatibility
-
             check_distribution_compatibility(self._distributions[name], dist)
         self._distributions[name] = dist
         return value

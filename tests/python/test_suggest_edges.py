@@ -23,3 +23,18 @@ def test_suggest_float_step_not_positive():
     assert x in (0.0, 0.5, 1.0)
     study.tell(t, x)
     assert study.trials[0].distributions["x"] == FloatDistribution(0, 1, step=0.5)
+
+
+def test_frozen_trial_value_outside_the_distribution_warns():
+    # re-running an objective on study.best_trial after its range changed: Optuna warns
+    # and returns the stored value
+    study = optuna.create_study()
+    study.add_trial(optuna.trial.create_trial(params={"x": 5.0}, distributions={"x": FloatDistribution(0, 10)}, value=1.0))
+    best = study.best_trial
+    with pytest.warns(UserWarning, match="out of the range"):
+        assert best.suggest_float("x", 0, 1) == 5.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert best.suggest_float("x", 0, 10) == 5.0
+    with pytest.raises(ValueError, match="not found"):
+        best.suggest_float("y", 0, 1)
