@@ -415,6 +415,10 @@ class FrozenTrial(_FixedSuggest):
             raise ValueError("`datetime_start` is supposed to be set when the trial is not waiting.")
         if self.state.is_finished() and self.datetime_complete is None:
             raise ValueError("`datetime_complete` is supposed to be set for a finished trial.")
+        if not self.state.is_finished() and self.datetime_complete is not None:
+            raise ValueError("`datetime_complete` is supposed to be None for an unfinished trial.")
+        if self.state == TrialState.FAIL and self._values is not None:
+            raise ValueError("values should be None for a failed trial, but got %s." % (self._values,))
         if self.state == TrialState.COMPLETE and self._values is None:
             raise ValueError("`value` is supposed to be set for a complete trial.")
         if self.state == TrialState.COMPLETE and any(math.isnan(v) for v in self._values):
