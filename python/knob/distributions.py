@@ -193,7 +193,7 @@ class CategoricalDistribution(BaseDistribution):
         try:
             return float(self.choices.index(v))
         except ValueError as e:
-            raise ValueError("'%r' not in %r." % (v, self.choices)) from e
+            raise ValueError("%r not in %r." % (v, self.choices)) from e
 
     def single(self) -> bool:
         return len(self.choices) == 1

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 import knob as optuna
+from knob.distributions import CategoricalDistribution
 from knob.trial import TrialState, create_trial
 
 
@@ -26,3 +27,8 @@ def test_an_unfinished_trial_has_no_completion_time():
     t.datetime_complete = None
     t._validate()
 
+
+def test_a_categorical_value_not_among_the_choices():
+    with pytest.raises(ValueError) as e:
+        create_trial(params={"c": "z"}, distributions={"c": CategoricalDistribution(["a", "b"])}, value=0)
+    assert "'z' not in ('a', 'b')" in str(e.value)
