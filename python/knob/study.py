@@ -812,65 +812,60 @@ class Study:
         ),
         multi_index: bool = False,
     ):
-        """The trials as a pandas DataFrame, with Optuna's columns (pandas needed)."""
+        """The trials as a pandas DataFrame, with Optuna's columns (pandas needed): each
+        attribute of `attrs` (any FrozenTrial attribute; a leading _ is dropped from its
+        column) makes one column, or one per key of a dict (params, user_attrs ...) or per
+        objective (values, by metric name when the study has them); the groups follow
+        `attrs`, and each group's columns are sorted."""
         try:
             import pandas as pd
         except ImportError:
             raise ImportError("trials_dataframe needs pandas: apt-get install python3-pandas, or pip install pandas") from None
         trials = self.get_trials(deepcopy=False)
-        multi = self._is_multi_objective
+        if not trials:
+            return pd.DataFrame()
+        n_obj = len(self._directions)
+        if n_obj > 1:
+            attrs = tuple("values" if a == "value" else a for a in attrs)
         metric_names = self.metric_names
+        groups: Dict[str, set] = {a: set() for a in attrs}  # the columns each attribute made
         rows = []
-        columns: List[Tuple[str, str]] = []
-        seen = set()
-
-        def col(c):
-            if c not in seen:
-                seen.add(c)
-                columns.append(c)
-
         for t in trials:
-            row: Dict[Tuple[str, str], Any] = {}
+            row: Dict[Tuple[str, Any], Any] = {}
             for a in attrs:
-                if a == "number":
-                    row[("number", "")] = t.number
-                elif a in ("value", "values"):
-                    if multi or a == "values":
-                        vals = t.values or [None] * len(self._directions)
-                        for i, v in enumerate(vals):
-                            row[("values", i if metric_names is None else metric_names[i])] = v
-                    else:
-                        row[("value", "" if metric_names is None else metric_names[0])] = t.values[0] if t.values else None
-                elif a == "datetime_start":
-                    row[(a, "")] = t.datetime_start
-                elif a == "datetime_complete":
-                    row[(a, "")] = t.datetime_complete
-                elif a == "duration":
-                    row[(a, "")] = t.duration
-                elif a == "params":
-                    for k, v in t.params.items():
-                        row[("params", k)] = v
-                elif a == "user_attrs":
-                    for k, v in t.user_attrs.items():
-                        row[("user_attrs", k)] = v
-                elif a == "system_attrs":
-                    for k, v in t.system_attrs.items():
-                        row[("system_attrs", k)] = v
-                elif a == "state":
-                    row[("state", "")] = t.state.name
-                elif a == "intermediate_values":
-                    for k, v in t.intermediate_values.items():
-                        row[("intermediate_values", k)] = v
+                col = a[1:] if a.startswith("_") else a
+                if a == "values":
+                    vals = t.values if t.values is not None else [None] * n_obj
+                    keys = range(n_obj) if metric_names is None else metric_names
+                    cells = [((col, k), v) for k, v in zip(keys, vals)]
+                elif a == "value":
+                    cells = [((col, "" if metric_names is None else metric_names[0]), t.value)]
                 else:
-                    raise ValueError("trials_dataframe: unknown attribute %r" % a)
-            for c in row:
-                col(c)
+                    try:
+                        v = getattr(t, a)
+                    except AttributeError:
+                        raise AttributeError("trials_dataframe: a trial has no attribute %r" % a) from None
+                    if isinstance(v, TrialState):
+                        v = v.name
+                    if isinstance(v, dict):
+                        cells = [((col, k), x) for k, x in v.items()]
+                    elif isinstance(v, list):
+                        cells = [((col, k), x) for k, x in enumerate(v)]
+                    else:
+                        cells = [((col, ""), v)]
+                for key, v in cells:
+                    row[key] = v
+                    groups[a].add(key)
             rows.append(row)
-        if multi_index:
-            df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=pd.MultiIndex.from_tuples(columns))
-        else:
-            names = ["_".join(str(x) for x in c if x != "") if c[1] != "" else c[0] for c in columns]
-            df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=names)
+        columns: List[Tuple[str, Any]] = []
+        for a in dict.fromkeys(attrs):
+            if a == "values" and metric_names is not None:
+                columns.extend(("values", m) for m in metric_names)
+            else:
+                columns.extend(sorted(groups[a]))
+        df = pd.DataFrame(rows, columns=pd.MultiIndex.from_tuples(columns))
+        if not multi_index:
+            df.columns = ["_".join(str(x) for x in c if x != "") for c in columns]
         return df
 
     def __repr__(self) -> str:
