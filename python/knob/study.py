@@ -741,11 +741,15 @@ class Study:
             self._enqueued_attrs.append((json.loads(text), dict(user_attrs)))
 
     def _params_exist(self, params: Dict[str, Any]) -> bool:
+        """Whether a trial has these params, as Optuna's skip_if_exists decides: a trial
+        that was enqueued by the params it was enqueued with (whatever else it drew), the
+        others by their params; the same keys, values of the same type, numbers within a
+        relative 1e-5 of the stored one."""
         for t in self.get_trials(deepcopy=False):
-            if t.state == TrialState.WAITING:
-                if t.system_attrs.get("fixed_params") == params:
-                    return True
-            elif t.params == params:
+            have = t.system_attrs.get("fixed_params", t.params)
+            if not isinstance(have, dict) or have.keys() != params.keys():
+                continue
+            if all(_same_param(v, have[k]) for k, v in params.items()):
                 return True
         return False
 
@@ -870,6 +874,15 @@ class Study:
 
     def __repr__(self) -> str:
         return "Study(study_name=%r, storage=%r)" % (self.study_name, self._storage)
+
+
+def _same_param(new: Any, old: Any) -> bool:
+    if not isinstance(new, type(old)):
+        return False  # an int enqueued for a float param, a string for a number ...
+    if isinstance(new, Real):
+        a, b = float(new), float(old)
+        return a == b or (a != a and b != b) or abs(a - b) <= 1e-5 * abs(b)
+    return new == old
 
 
 def _default_sampler(n_objectives: int) -> BaseSampler:

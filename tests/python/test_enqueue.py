@@ -1,0 +1,30 @@
+"""enqueue_trial(skip_if_exists=True) as Optuna's: a trial that was enqueued is compared
+by the params it was enqueued with, numbers within a relative 1e-5."""
+
+import knob as optuna
+
+
+def _objective(t):
+    return t.suggest_float("x", 0, 1) + t.suggest_int("y", 0, 5)
+
+
+def test_skip_if_exists_compares_an_enqueued_trial_by_its_enqueued_params():
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.enqueue_trial({"x": 0.5})
+    study.optimize(_objective, n_trials=2)
+    # trial 0 ran {"x": 0.5} and drew y: enqueuing {"x": 0.5} again is skipped (knob
+    # compared with all its params, {"x": 0.5, "y": ...}, and enqueued it again)
+    study.enqueue_trial({"x": 0.5}, skip_if_exists=True)
+    assert len(study.trials) == 2
+    study.enqueue_trial({"x": 0.5 + 1e-9}, skip_if_exists=True)  # as close as Optuna's np.isclose
+    assert len(study.trials) == 2
+    t1 = study.trials[1]  # not enqueued: compared by its params
+    study.enqueue_trial({"x": t1.params["x"], "y": t1.params["y"]}, skip_if_exists=True)
+    assert len(study.trials) == 2
+    # other keys than trial 0 was enqueued with: a new trial
+    study.enqueue_trial({"x": 0.5, "y": study.trials[0].params["y"]}, skip_if_exists=True)
+    assert len(study.trials) == 3
+    study.enqueue_trial({"x": 0.75}, skip_if_exists=True)
+    assert len(study.trials) == 4
+    study.enqueue_trial({"x": 0.75}, skip_if_exists=True)  # a waiting one with them
+    assert len(study.trials) == 4
