@@ -21,6 +21,7 @@ from .distributions import (
     _from_c,
     check_distribution_compatibility,
 )
+from .exceptions import UpdateFinishedTrialError
 
 
 class TrialState(enum.IntEnum):
@@ -104,7 +105,7 @@ class Trial(_DeprecatedSuggest):
 
     def _handle(self) -> int:
         if self._h is None:
-            raise RuntimeError("trial %d is finished: it takes no more suggestions or reports" % self._number)
+            raise UpdateFinishedTrialError("trial %d is finished: it takes no more suggestions or reports" % self._number)
         return self._h
 
     def _again(self, name: str, dist: BaseDistribution) -> Any:

@@ -1,0 +1,18 @@
+"""A Trial used as Optuna's scripts use one: after its tell, a step reported twice, and
+FixedTrial asked a name again under another kind of distribution."""
+
+import warnings
+
+import pytest
+
+import knob as optuna
+
+
+def test_a_told_trial_raises_update_finished_trial_error():
+    # Optuna: UpdateFinishedTrialError (a RuntimeError); knob raised a bare RuntimeError
+    study = optuna.create_study()
+    t = study.ask()
+    study.tell(t, 1.0)
+    for call in (lambda: t.report(1.0, 0), lambda: t.suggest_float("x", 0, 1), lambda: t.set_user_attr("k", 1)):
+        with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match="finished"):
+            call()
