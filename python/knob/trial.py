@@ -94,6 +94,7 @@ class Trial(_DeprecatedSuggest):
         self._distributions: Dict[str, BaseDistribution] = {}
         self._user_attrs: Dict[str, Any] = {}
         self._system_attrs: Dict[str, Any] = {}
+        self._steps: set = set()  # the steps reported
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
         self._eager = False  # params written as suggested (Study.ask)
@@ -223,8 +224,12 @@ class Trial(_DeprecatedSuggest):
         step = int(step)
         if step < 0:
             raise ValueError("The `step` argument is %d but cannot be negative." % step)
+        if step in self._steps and self._handle():  # libknob keeps the first value; Optuna warns of the second
+            warnings.warn("The reported value is ignored because this `step=%d` is already reported." % step, stacklevel=2)
+            return
         with self._lock:
             _lib.check(_lib.lib.knob_trial_report(self._handle(), step, value))
+        self._steps.add(step)
 
     def should_prune(self) -> bool:
         out = ctypes.c_bool()

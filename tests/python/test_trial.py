@@ -127,7 +127,8 @@ def test_report_and_prune():
     t = study.ask()
     t.report(100.0, 0)
     assert t.should_prune()
-    t.report(0.5, 0)  # a step reported again keeps its first value
+    with pytest.warns(UserWarning, match="already reported"):
+        t.report(0.5, 0)  # a step reported again keeps its first value
     with pytest.raises(ValueError):
         t.report(1.0, -1)
     with pytest.raises(TypeError):

@@ -16,3 +16,19 @@ def test_a_told_trial_raises_update_finished_trial_error():
     for call in (lambda: t.report(1.0, 0), lambda: t.suggest_float("x", 0, 1), lambda: t.set_user_attr("k", 1)):
         with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match="finished"):
             call()
+
+
+def test_a_step_reported_again_warns_and_is_ignored():
+    # Optuna warns that the value is ignored; knob ignored it silently
+    study = optuna.create_study()
+    t = study.ask()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.report(1.0, 0)
+        t.report(1.5, 1)
+    with pytest.warns(UserWarning, match="step=0. is already reported"):
+        t.report(2.0, 0)
+    study.tell(t, 1.0)
+    assert study.trials[0].intermediate_values == {0: 1.0, 1: 1.5}
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+        t.report(2.0, 0)
