@@ -655,6 +655,8 @@ class FixedTrial(_FixedSuggest):
         value = self._params[name]
         if not dist._contains(dist.to_internal_repr(value)):
             warnings.warn("The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist))
+        if name in self._distributions:
+            check_distribution_compatibility(self._distributions[name], dist)
         self._suggested_params[name] = value
         self._distributions[name] = dist
         return value

@@ -32,3 +32,14 @@ def test_a_step_reported_again_warns_and_is_ignored():
     assert study.trials[0].intermediate_values == {0: 1.0, 1: 1.5}
     with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
         t.report(2.0, 0)
+
+
+def test_fixed_trial_refuses_another_kind_for_a_name():
+    # Optuna's FixedTrial checks a name asked again as a Trial does; knob returned the value
+    t = optuna.trial.FixedTrial({"x": 1.0})
+    assert t.suggest_float("x", 0, 2) == 1.0
+    assert t.suggest_float("x", 0, 3) == 1.0  # another range of the same kind: fine
+    with pytest.raises(ValueError, match="different distribution kind"):
+        t.suggest_int("x", 0, 2)
+    with pytest.raises(ValueError, match="log"):
+        t.suggest_float("x", 0.5, 2, log=True)
