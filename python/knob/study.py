@@ -266,6 +266,8 @@ class Study:
         with self._lock:
             rc = _lib.lib.knob_study_best_trial(self._h, ctypes.byref(out))
             if rc == _lib.ENOTFOUND:
+                if "no feasible trial" in _lib.errmsg():  # complete trials, each infeasible
+                    raise ValueError("No feasible trials are completed yet (%s)." % _lib.errmsg())
                 raise ValueError("No trials are completed yet.")
             if rc:
                 raise _lib.error(rc)
@@ -284,7 +286,10 @@ class Study:
         arr = ctypes.POINTER(ctypes.POINTER(_lib.TrialInfo))()
         n = ctypes.c_size_t()
         with self._lock:
-            _lib.check(_lib.lib.knob_study_best_trials(self._h, ctypes.byref(arr), ctypes.byref(n)))
+            rc = _lib.lib.knob_study_best_trials(self._h, ctypes.byref(arr), ctypes.byref(n))
+            if rc == _lib.ENOTFOUND:
+                return []  # no feasible trial: an empty front, as Optuna's
+            _lib.check(rc)
             return [_copy.deepcopy(self._frozen_of(arr[i].contents)) for i in range(n.value)]
 
     # ------------------------------------------------------------ attributes
