@@ -185,6 +185,8 @@ class CategoricalDistribution(BaseDistribution):
         for c in choices:
             _choice_c(c)
         self.choices = tuple(choices)
+        if any(type(c) is float and c.is_integer() for c in self.choices):
+            _WHOLE_FLOATS[_as_stored(self.choices)] = self.choices
 
     def to_external_repr(self, v: float) -> Any:
         return self.choices[int(v)]
@@ -221,6 +223,20 @@ class CategoricalDistribution(BaseDistribution):
             c._keep = arr
             self.__dict__["_c"] = c
         return c
+
+
+# libknob stores a number choice as a double and _from_c reads a whole one back as an int;
+# choices with a whole float (0.0 of [0.0, 0.5]) made in this process are remembered by how
+# they read back, so a stored trial gives the floats, as Optuna's does. (The same choices
+# made once with floats and once with ints read back as the floats.)
+_WHOLE_FLOATS: dict = {}
+
+
+def _as_stored(choices) -> tuple:
+    return tuple(
+        (int, int(c)) if type(c) is float and c.is_integer() and abs(c) < 2.0**53 else (type(c), c)
+        for c in choices
+    )
 
 
 def _choices_key(choices):
@@ -328,7 +344,8 @@ def _from_c(d: _lib.Distribution) -> BaseDistribution:
         else:
             v = c.num
             choices.append(int(v) if v.is_integer() and abs(v) < 2.0**53 else v)
-    return CategoricalDistribution(choices)
+    made = _WHOLE_FLOATS.get(tuple((type(c), c) for c in choices))
+    return CategoricalDistribution(made if made is not None else choices)
 
 
 __all__ = [
