@@ -111,6 +111,15 @@ def _adjust_high(low, high, step):
     return high
 
 
+def _last_step(low: float, high: float, step: float) -> float:
+    """The end of a stored stepped range in decimal, as FloatDistribution makes it: libknob
+    keeps the last step in binary (0.8999999999999999 for [0, 1] by 0.3), which would
+    otherwise be adjusted again, down a step."""
+    n = (high - low) / step
+    k = math.floor(n + 1e-9 * max(1.0, n))
+    return float(decimal.Decimal(str(low)) + k * decimal.Decimal(str(step)))
+
+
 class IntDistribution(BaseDistribution):
     """Integers in [low, high] with a step (>= 1), or on a log scale (log=True, low >= 1,
     step 1)."""
@@ -329,7 +338,9 @@ def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseD
 def _from_c(d: _lib.Distribution) -> BaseDistribution:
     """A distribution read from libknob (a stored trial's)."""
     if d.kind == _lib.DIST_FLOAT:
-        return FloatDistribution(d.low, d.high, log=bool(d.flags & _lib.LOG), step=d.step or None)
+        step = d.step or None
+        high = d.high if step is None else _last_step(d.low, d.high, step)
+        return FloatDistribution(d.low, high, log=bool(d.flags & _lib.LOG), step=step)
     if d.kind == _lib.DIST_INT:
         return IntDistribution(int(d.low), int(d.high), log=bool(d.flags & _lib.LOG), step=int(d.step) or 1)
     choices = []
