@@ -7,6 +7,7 @@ import ctypes
 import decimal
 import json
 import math
+import numbers
 import warnings
 from typing import Any, Sequence
 
@@ -170,12 +171,17 @@ class IntDistribution(BaseDistribution):
         return c
 
 
+def _is_bool(v) -> bool:
+    # NumPy's bool is no bool subclass (np.bool_, np.bool in NumPy 2)
+    return isinstance(v, bool) or (type(v).__module__ == "numpy" and type(v).__name__ in ("bool_", "bool"))
+
+
 def _choice_c(v) -> tuple:
     if v is None:
         return (_lib.CHOICE_NULL, None, 0.0)
-    if isinstance(v, bool):
+    if _is_bool(v):
         return (_lib.CHOICE_BOOL, None, 1.0 if v else 0.0)
-    if isinstance(v, (int, float)):
+    if isinstance(v, numbers.Real):  # int, float and NumPy's scalars (np.arange's ints)
         return (_lib.CHOICE_NUMBER, None, float(v))
     if isinstance(v, str):
         return (_lib.CHOICE_STRING, _lib.enc(v), 0.0)
@@ -194,7 +200,7 @@ class CategoricalDistribution(BaseDistribution):
         for c in choices:
             _choice_c(c)
         self.choices = tuple(choices)
-        if any(type(c) is float and c.is_integer() for c in self.choices):
+        if any(_whole_float(c) for c in self.choices):
             _WHOLE_FLOATS[_as_stored(self.choices)] = self.choices
 
     def to_external_repr(self, v: float) -> Any:
@@ -241,16 +247,27 @@ class CategoricalDistribution(BaseDistribution):
 _WHOLE_FLOATS: dict = {}
 
 
+def _whole_float(c) -> bool:
+    return isinstance(c, numbers.Real) and not isinstance(c, numbers.Integral) and not _is_bool(c) and float(c).is_integer()
+
+
 def _as_stored(choices) -> tuple:
-    return tuple(
-        (int, int(c)) if type(c) is float and c.is_integer() and abs(c) < 2.0**53 else (type(c), c)
-        for c in choices
-    )
+    """The choices as _from_c reads them back, with their types."""
+    out = []
+    for c in choices:
+        if _is_bool(c):
+            out.append((bool, bool(c)))
+        elif isinstance(c, numbers.Real):
+            v = float(c)
+            out.append((int, int(v)) if v.is_integer() and abs(v) < 2.0**53 else (float, v))
+        else:
+            out.append((type(c), c))
+    return tuple(out)
 
 
 def _choices_key(choices):
     # 1 and True are equal in Python but are different choices.
-    return tuple((type(c) is bool, c) for c in choices)
+    return tuple((_is_bool(c), c) for c in choices)
 
 
 # ---------------------------------------------------------------- deprecated classes
