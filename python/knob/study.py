@@ -738,7 +738,7 @@ class Study:
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return
-        text = json.dumps(params)
+        text = json.dumps(params, default=_lib.json_default)
         with self._lock:
             _lib.check(_lib.lib.knob_study_enqueue(self._h, _lib.enc(text)))
             self._enqueued_waiting += 1

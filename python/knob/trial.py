@@ -45,7 +45,7 @@ class TrialState(enum.IntEnum):
 
 def _attr_json(key: str, value: Any) -> bytes:
     try:
-        return _lib.enc(json.dumps(value, allow_nan=False))
+        return _lib.enc(json.dumps(value, allow_nan=False, default=_lib.json_default))
     except (TypeError, ValueError) as e:
         raise ValueError("attribute %r: %r is not JSON serializable (%s)" % (key, value, e)) from None
 
