@@ -28,7 +28,7 @@ from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialEr
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
-from .trial import FrozenTrial, Trial, TrialState, _attr_json, _frozen_from_info, _json, _real
+from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list, _frozen_from_info, _json, _real
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
@@ -426,8 +426,10 @@ class Study:
                 raise ValueError("Cannot tell a WAITING trial (trial %d was enqueued and not asked)." % number)
             if frozen.state.is_finished():
                 return self._told_already(_copy.deepcopy(frozen), skip_if_finished)
+        else:
+            frozen = None
         try:
-            self._tell(number, t, state, values, None)
+            self._tell(number, t, state, values, None, frozen)
         except UpdateFinishedTrialError:
             # finished meanwhile by another process or Study object: this one's handle did
             # not know (libknob freed it and changed nothing)
@@ -468,7 +470,9 @@ class Study:
             )
         return vals, None
 
-    def _tell(self, number: int, t: Optional[Trial], state: TrialState, values, reason: Optional[str]):
+    def _tell(self, number: int, t: Optional[Trial], state: TrialState, values, reason: Optional[str], frozen=None):
+        """Tells trial `number`: through `t`'s handle when it has one, else by number
+        (`frozen`, when given, is the trial as the storage has it)."""
         vals: Optional[List[float]] = None
         if state == TrialState.COMPLETE:
             vals, why = self._values_of(values)
@@ -477,13 +481,19 @@ class Study:
                 _logger.warning("Trial %d failed, because %s", number, why)
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error = None, None
-        if self.sampler._constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
-            try:
-                # a trial asked by another Study or process: as the storage has it
-                cons = self._constraints_of(t if t is not None else self._trial_frozen(number), state, vals)
-            except Exception as e:  # the trial fails, then the error propagates
-                cons_error, state, vals, arr = e, TrialState.FAIL, None, None
-                reason = "constraints_func: %s: %s" % (type(e).__name__, e)
+        if state in (TrialState.COMPLETE, TrialState.PRUNED):
+            # a trial asked by another Study or process: as the storage has it
+            src = t if t is not None else frozen if frozen is not None else self._trial_frozen(number)
+            # libknob's list: constraints_func's values, then those set by name (set_constraint)
+            named = _constraints_list([], src.system_attrs)
+            if self.sampler._constraints_func is not None:
+                try:
+                    cons = self._constraints_of(src, state, vals) + named
+                except Exception as e:  # the trial fails, then the error propagates
+                    cons_error, state, vals, arr = e, TrialState.FAIL, None, None
+                    reason = "constraints_func: %s: %s" % (type(e).__name__, e)
+            elif named:
+                cons = named
         with self._lock:
             if t is not None and t._h is not None:
                 h = t._h
@@ -779,7 +789,11 @@ class Study:
             a = (_lib.Attr * max(len(d), 1))(*[_lib.Attr(_lib.enc(k), _attr_json(k, v)) for k, v in d.items()])
             return a
         user = attrs(trial.user_attrs)
-        system = attrs(trial.system_attrs)
+        system_attrs = dict(trial.system_attrs)
+        merged = _constraints_list(system_attrs.get("constraints") or [], system_attrs)
+        if merged:  # those set by name too, in the list libknob reads
+            system_attrs["constraints"] = merged
+        system = attrs(system_attrs)
         info = _lib.TrialInfo(
             id=-1,
             number=-1,
@@ -792,7 +806,7 @@ class Study:
             intermediate=inter,
             n_user_attrs=len(trial.user_attrs),
             user_attrs=user,
-            n_system_attrs=len(trial.system_attrs),
+            n_system_attrs=len(system_attrs),
             system_attrs=system,
             start_time=float("nan"),
             end_time=float("nan"),

@@ -50,6 +50,55 @@ def _attr_json(key: str, value: Any) -> bytes:
         raise ValueError("attribute %r: %r is not JSON serializable (%s)" % (key, value, e)) from None
 
 
+# Optuna 5's constraints set by name (set_constraint): the system attribute
+# "constraints:<name>" each. libknob reads one list, the system attribute "constraints":
+# constraints_func's values, then these in the order of their names.
+_NAMED = "constraints:"
+
+
+def _constraint_value(key: str, value: Any) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError("The `value` argument is of type '%s' but supposed to be a float." % type(value).__name__) from None
+    if math.isnan(value):
+        raise ValueError("Attempted to set a constraint for %r, but NaN is not allowed." % key)
+    return value
+
+
+def _named_constraints(attrs: Dict[str, Any]) -> list:
+    return sorted((k[len(_NAMED) :], v) for k, v in attrs.items() if k.startswith(_NAMED))
+
+
+def _constraints_list(listed, attrs: Dict[str, Any]) -> list:
+    """The list of constraint values libknob stores: `listed` (constraints_func's, or a
+    stored list), then the named ones unless the list ends with them already."""
+    listed = list(listed)
+    named = [v for _, v in _named_constraints(attrs)]
+    if named and listed[-len(named) :] == named:
+        return listed
+    return listed + named
+
+
+def _constraints_dict(attrs: Dict[str, Any]) -> Dict[str, float]:
+    """Optuna's trial.constraints: constraints_func's values by index ("0", "1" ...), then
+    those set by name."""
+    listed = list(attrs.get("constraints") or [])
+    named = _named_constraints(attrs)
+    if named and listed[-len(named) :] == [v for _, v in named]:
+        listed = listed[: -len(named)]  # the named ones, as knob stored them for libknob
+    out = {str(i): v for i, v in enumerate(listed)}
+    out.update(named)
+    return out
+
+
+def _constraint_set(attrs: Dict[str, Any], key: str) -> bool:
+    if _NAMED + key in attrs:
+        warnings.warn("The constraint value is ignored because this constraint `key=%r` is already set." % key, stacklevel=3)
+        return True
+    return False
+
+
 class _DeprecatedSuggest:
     """Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on every kind of trial."""
 
@@ -255,6 +304,17 @@ class Trial(_DeprecatedSuggest):
             _lib.check(_lib.lib.knob_trial_set_system_attr(self._handle(), _lib.enc(key), j))
         self._system_attrs[key] = json.loads(j)
 
+    def set_constraint(self, key: str, value: float) -> None:
+        """Optuna 5's constraint by name: the trial is feasible when every value is <= 0.
+        Stored with the trial when it is told (COMPLETE or PRUNED), after constraints_func's."""
+        value = _constraint_value(key, value)
+        if not _constraint_set(self._system_attrs, key):
+            self._set_system_attr(_NAMED + key, value)
+
+    @property
+    def constraints(self) -> Dict[str, float]:
+        return _constraints_dict(self._system_attrs)
+
     # ------------------------------------------------------------ properties
 
     @property
@@ -415,6 +475,15 @@ class FrozenTrial(_FixedSuggest):
 
     def set_system_attr(self, key: str, value: Any) -> None:
         self._system_attrs[key] = value
+
+    def set_constraint(self, key: str, value: float) -> None:
+        value = _constraint_value(key, value)
+        if not _constraint_set(self._system_attrs, key):
+            self._system_attrs[_NAMED + key] = value
+
+    @property
+    def constraints(self) -> Dict[str, float]:
+        return _constraints_dict(self._system_attrs)
 
     def _validate(self) -> None:
         if self._datetime_start is None and self.state != TrialState.WAITING:
