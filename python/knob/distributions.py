@@ -34,6 +34,11 @@ class BaseDistribution:
     def _asdict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_c")}
 
+    def __getstate__(self) -> dict:
+        # without the cached knob_distribution (_c): ctypes cannot copy its pointers, and a
+        # copy makes its own when libknob needs it
+        return {k: v for k, v in self.__dict__.items() if k != "_c"}
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BaseDistribution) or type(self) is not type(other):
             return NotImplemented
