@@ -745,6 +745,8 @@ class Study:
     # ------------------------------------------------------------ enqueue and add
 
     def enqueue_trial(self, params: Dict[str, Any], user_attrs: Optional[Dict[str, Any]] = None, skip_if_exists: bool = False) -> None:
+        if not isinstance(params, dict):
+            raise TypeError("params must be a dictionary.")
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return

@@ -1,6 +1,8 @@
 """enqueue_trial(skip_if_exists=True) as Optuna's: a trial that was enqueued is compared
 by the params it was enqueued with, numbers within a relative 1e-5."""
 
+import pytest
+
 import knob as optuna
 
 
@@ -28,3 +30,12 @@ def test_skip_if_exists_compares_an_enqueued_trial_by_its_enqueued_params():
     assert len(study.trials) == 4
     study.enqueue_trial({"x": 0.75}, skip_if_exists=True)  # a waiting one with them
     assert len(study.trials) == 4
+
+
+def test_enqueue_params_must_be_a_dict():
+    # Optuna: TypeError "params must be a dictionary."; knob raised KnobValueError from C
+    study = optuna.create_study()
+    for bad in ([1, 2], "x=1", None):
+        with pytest.raises(TypeError, match="params must be a dictionary"):
+            study.enqueue_trial(bad)
+    assert study.trials == []
