@@ -50,9 +50,6 @@ class StudyDirection(enum.IntEnum):
     MINIMIZE = 1
     MAXIMIZE = 2
 
-    def __repr__(self) -> str:
-        return str(self)
-
     def __str__(self) -> str:
         return "StudyDirection." + self.name
 

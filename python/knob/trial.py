@@ -33,9 +33,6 @@ class TrialState(enum.IntEnum):
     FAIL = 3
     WAITING = 4
 
-    def __repr__(self) -> str:
-        return str(self)
-
     def __str__(self) -> str:
         return "TrialState." + self.name
 
@@ -596,7 +593,7 @@ class FrozenTrial(_FixedSuggest):
 
     def __repr__(self) -> str:
         return (
-            "FrozenTrial(number={}, state={}, values={}, datetime_start={!r}, datetime_complete={!r}, "
+            "FrozenTrial(number={}, state={!r}, values={}, datetime_start={!r}, datetime_complete={!r}, "
             "params={}, user_attrs={}, system_attrs={}, intermediate_values={}, distributions={}, "
             "trial_id={}, value=None)".format(
                 self._number,

@@ -226,7 +226,11 @@ def test_frozen_and_fixed_trial():
 def test_trial_state():
     assert [s.value for s in TrialState] == [0, 1, 2, 3, 4]
     assert TrialState.COMPLETE.is_finished() and not TrialState.WAITING.is_finished()
-    assert repr(TrialState.PRUNED) == "TrialState.PRUNED"
+    # Optuna's: the enum's repr, and str() by name
+    assert repr(TrialState.PRUNED) == "<TrialState.PRUNED: 2>" and str(TrialState.PRUNED) == "TrialState.PRUNED"
+    assert repr([optuna.study.StudyDirection.MAXIMIZE]) == "[<StudyDirection.MAXIMIZE: 2>]"
+    frozen = optuna.trial.create_trial(value=1.0)
+    assert repr(frozen).startswith("FrozenTrial(number=-1, state=<TrialState.COMPLETE: 1>, values=[1.0], ")
 
 
 def test_deprecated_suggest_names_warn_on_every_kind_of_trial():
