@@ -1023,7 +1023,7 @@ class StudySummary:
 def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial: bool = True) -> List[StudySummary]:
     st = get_storage(storage)
     out = []
-    for i, (name, dirs, n_trials, created) in enumerate(st._summaries()):
+    for i, (name, dirs, n_trials, _) in enumerate(st._summaries()):
         study = load_study(study_name=name, storage=st, sampler=_Plain(), pruner=_PlainPruner())
         best = None
         if include_best_trial and len(dirs) == 1:
@@ -1032,6 +1032,8 @@ def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial
             except ValueError:
                 best = None
         directions = [StudyDirection(d + 1) for d in dirs]
+        # the first trial's start, as Optuna's (None without trials), not the study's creation
+        starts = [t.datetime_start for t in study.get_trials(deepcopy=False) if t.datetime_start is not None]
         out.append(
             StudySummary(
                 name,
@@ -1040,7 +1042,7 @@ def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial
                 study.user_attrs,
                 study.system_attrs,
                 n_trials,
-                datetime.datetime.fromtimestamp(created) if created == created else None,
+                min(starts, default=None),
                 i,
                 directions=directions,
             )
