@@ -96,8 +96,9 @@ def _constraint_set(attrs: Dict[str, Any], key: str) -> bool:
     return False
 
 
-class _DeprecatedSuggest:
-    """Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on every kind of trial."""
+class BaseTrial:
+    """The base of every kind of trial (Trial, FrozenTrial, FixedTrial), as Optuna's: it
+    holds Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on each."""
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:
         _deprecated("suggest_uniform", "suggest_float(..., low, high)")
@@ -112,7 +113,7 @@ class _DeprecatedSuggest:
         return self.suggest_float(name, low, high, step=q)
 
 
-class _FixedSuggest(_DeprecatedSuggest):
+class _FixedSuggest(BaseTrial):
     """suggest_* of a trial whose params are given (FrozenTrial, FixedTrial): each call builds the
     distribution and hands it to the class's _suggest, which checks the given value against it."""
 
@@ -126,7 +127,7 @@ class _FixedSuggest(_DeprecatedSuggest):
         return self._suggest(name, CategoricalDistribution(choices))
 
 
-class Trial(_DeprecatedSuggest):
+class Trial(BaseTrial):
     """A running trial: params are suggested as it runs. Made by Study.ask and
     Study.optimize; its methods hold the storage's lock while they call libknob."""
 
@@ -764,6 +765,5 @@ class FixedTrial(_FixedSuggest):
         return self._number
 
 
-BaseTrial = Trial
 
 __all__ = ["Trial", "FrozenTrial", "FixedTrial", "TrialState", "create_trial", "BaseTrial"]

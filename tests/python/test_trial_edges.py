@@ -43,3 +43,13 @@ def test_fixed_trial_refuses_another_kind_for_a_name():
         t.suggest_int("x", 0, 2)
     with pytest.raises(ValueError, match="log"):
         t.suggest_float("x", 0.5, 2, log=True)
+
+
+def test_base_trial_is_the_base_of_every_kind_of_trial():
+    # Optuna's BaseTrial: objectives typed (or checked) against it take any trial; knob's
+    # BaseTrial was Trial itself
+    study = optuna.create_study()
+    t = study.ask()
+    for trial in (t, optuna.trial.FixedTrial({}), optuna.trial.create_trial(value=1.0)):
+        assert isinstance(trial, optuna.trial.BaseTrial)
+    study.tell(t, 1.0)
