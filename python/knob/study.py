@@ -770,7 +770,10 @@ class Study:
     def add_trial(self, trial: FrozenTrial) -> None:
         trial._validate()
         if trial.state == TrialState.WAITING:
-            self.enqueue_trial(trial.params, user_attrs=trial.user_attrs)
+            # its params: those enqueued (system attribute fixed_params), and those it has
+            params = dict(trial.system_attrs.get("fixed_params") or {})
+            params.update(trial.params)
+            self.enqueue_trial(params, user_attrs=trial.user_attrs)
             return
         keep = []
         names = list(trial.params)

@@ -39,3 +39,15 @@ def test_enqueue_params_must_be_a_dict():
         with pytest.raises(TypeError, match="params must be a dictionary"):
             study.enqueue_trial(bad)
     assert study.trials == []
+
+
+def test_add_trial_of_a_waiting_trial_keeps_its_enqueued_params():
+    # an enqueued trial (params in its system attribute fixed_params), added to another
+    # study: Optuna runs it with those params; knob enqueued {} and the sampler drew x
+    study = optuna.create_study()
+    study.enqueue_trial({"x": 0.25})
+    other = optuna.create_study()
+    other.add_trials(study.trials)
+    assert other.trials[0].system_attrs["fixed_params"] == {"x": 0.25}
+    other.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 3), n_trials=1)
+    assert other.trials[0].params["x"] == 0.25
