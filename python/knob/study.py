@@ -406,6 +406,10 @@ class Study:
             raise ValueError("Cannot tell with state %s." % state.name)
         if state != TrialState.COMPLETE and values is not None:
             raise ValueError("Values for a %s trial should be None, got %r." % (state.name.lower(), values))
+        if isinstance(trial, Trial) and trial.study is not self and not trial.study._same_study(self):
+            # a trial of another study: told there, as Optuna tells a trial by its id (knob
+            # told this study's trial of the same number)
+            return trial.study.tell(trial, values, state, skip_if_finished)
         number = trial if isinstance(trial, int) else trial.number
         t = trial if isinstance(trial, Trial) else self._open.get(number)
         if t is not None and t.study is not self:
@@ -432,6 +436,13 @@ class Study:
             # not know (libknob freed it and changed nothing)
             return self._told_already(_copy.deepcopy(self._trial_frozen(number)), skip_if_finished)
         return _copy.deepcopy(self._trial_frozen(number))
+
+    def _same_study(self, other: "Study") -> bool:
+        """Whether `other` is a Study object of this study: its name in the same storage (one
+        storage object, or one database; every InMemoryStorage is its own)."""
+        a, b = self._storage, other._storage
+        same_storage = a is b or (a.url == b.url and a.url != "memory:")
+        return same_storage and self.study_name == other.study_name
 
     def _told_already(self, frozen: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
         """tell of a finished trial: skipped with skip_if_finished, else ValueError, as Optuna's."""

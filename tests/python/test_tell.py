@@ -68,3 +68,24 @@ def test_tell_something_that_is_not_a_trial():
     study = optuna.create_study()
     with pytest.raises(TypeError, match="trial object or trial number"):
         study.tell("0", 1.0)
+
+
+def test_tell_a_trial_of_another_study(tmp_db):
+    # Optuna tells the trial itself, in its own study; knob told the trial of the same
+    # number in this study (B's trial 0 completed with A's value, A's left running)
+    a = optuna.create_study(study_name="A", storage=tmp_db)
+    b = optuna.create_study(study_name="B", storage=tmp_db)
+    ta, tb = a.ask(), b.ask()
+    ta.suggest_float("x", 0, 1)
+    done = b.tell(ta, 1.0)
+    assert done.state == TrialState.COMPLETE and done.value == 1.0 and "x" in done.params
+    assert [(t.state, t.value) for t in a.trials] == [(TrialState.COMPLETE, 1.0)]
+    assert [t.state for t in b.trials] == [TrialState.RUNNING]
+    b.tell(tb, 2.0)
+    # two studies in memory of one name are two studies (two storages): the trial is told in
+    # its own (Optuna's in-memory storages find the other's trial of the same id instead)
+    mem_a, mem_b = optuna.create_study(study_name="A"), optuna.create_study(study_name="A")
+    t = mem_a.ask()
+    mem_b.ask()
+    mem_b.tell(t, 3.0)
+    assert mem_a.trials[0].value == 3.0 and mem_b.trials[0].state == TrialState.RUNNING
