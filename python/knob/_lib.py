@@ -265,6 +265,14 @@ def check(rc: int, context: str | None = None) -> None:
         raise error(rc, context)
 
 
+def json_default(v):
+    """json.dumps's default: a NumPy scalar or array as the Python value it holds (np.int64
+    is no int), as Optuna's scripts hand them over; anything else is refused."""
+    if type(v).__module__ == "numpy" and hasattr(v, "tolist"):
+        return v.tolist()
+    raise TypeError("Object of type %s is not JSON serializable" % type(v).__name__)
+
+
 def enc(s: str) -> bytes:
     return s.encode("utf-8")
 

@@ -7,6 +7,7 @@ import ctypes
 import decimal
 import json
 import math
+import numbers
 import warnings
 from typing import Any, Sequence
 
@@ -32,6 +33,11 @@ class BaseDistribution:
 
     def _asdict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_c")}
+
+    def __getstate__(self) -> dict:
+        # without the cached knob_distribution (_c): ctypes cannot copy its pointers, and a
+        # copy makes its own when libknob needs it
+        return {k: v for k, v in self.__dict__.items() if k != "_c"}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BaseDistribution) or type(self) is not type(other):
@@ -111,6 +117,15 @@ def _adjust_high(low, high, step):
     return high
 
 
+def _last_step(low: float, high: float, step: float) -> float:
+    """The end of a stored stepped range in decimal, as FloatDistribution makes it: libknob
+    keeps the last step in binary (0.8999999999999999 for [0, 1] by 0.3), which would
+    otherwise be adjusted again, down a step."""
+    n = (high - low) / step
+    k = math.floor(n + 1e-9 * max(1.0, n))
+    return float(decimal.Decimal(str(low)) + k * decimal.Decimal(str(step)))
+
+
 class IntDistribution(BaseDistribution):
     """Integers in [low, high] with a step (>= 1), or on a log scale (log=True, low >= 1,
     step 1)."""
@@ -161,12 +176,17 @@ class IntDistribution(BaseDistribution):
         return c
 
 
+def _is_bool(v) -> bool:
+    # NumPy's bool is no bool subclass (np.bool_, np.bool in NumPy 2)
+    return isinstance(v, bool) or (type(v).__module__ == "numpy" and type(v).__name__ in ("bool_", "bool"))
+
+
 def _choice_c(v) -> tuple:
     if v is None:
         return (_lib.CHOICE_NULL, None, 0.0)
-    if isinstance(v, bool):
+    if _is_bool(v):
         return (_lib.CHOICE_BOOL, None, 1.0 if v else 0.0)
-    if isinstance(v, (int, float)):
+    if isinstance(v, numbers.Real):  # int, float and NumPy's scalars (np.arange's ints)
         return (_lib.CHOICE_NUMBER, None, float(v))
     if isinstance(v, str):
         return (_lib.CHOICE_STRING, _lib.enc(v), 0.0)
@@ -185,6 +205,8 @@ class CategoricalDistribution(BaseDistribution):
         for c in choices:
             _choice_c(c)
         self.choices = tuple(choices)
+        if any(_whole_float(c) for c in self.choices):
+            _WHOLE_FLOATS[_as_stored(self.choices)] = self.choices
 
     def to_external_repr(self, v: float) -> Any:
         return self.choices[int(v)]
@@ -193,7 +215,7 @@ class CategoricalDistribution(BaseDistribution):
         try:
             return float(self.choices.index(v))
         except ValueError as e:
-            raise ValueError("'%r' not in %r." % (v, self.choices)) from e
+            raise ValueError("%r not in %r." % (v, self.choices)) from e
 
     def single(self) -> bool:
         return len(self.choices) == 1
@@ -223,9 +245,34 @@ class CategoricalDistribution(BaseDistribution):
         return c
 
 
+# libknob stores a number choice as a double and _from_c reads a whole one back as an int;
+# choices with a whole float (0.0 of [0.0, 0.5]) made in this process are remembered by how
+# they read back, so a stored trial gives the floats, as Optuna's does. (The same choices
+# made once with floats and once with ints read back as the floats.)
+_WHOLE_FLOATS: dict = {}
+
+
+def _whole_float(c) -> bool:
+    return isinstance(c, numbers.Real) and not isinstance(c, numbers.Integral) and not _is_bool(c) and float(c).is_integer()
+
+
+def _as_stored(choices) -> tuple:
+    """The choices as _from_c reads them back, with their types."""
+    out = []
+    for c in choices:
+        if _is_bool(c):
+            out.append((bool, bool(c)))
+        elif isinstance(c, numbers.Real):
+            v = float(c)
+            out.append((int, int(v)) if v.is_integer() and abs(v) < 2.0**53 else (float, v))
+        else:
+            out.append((type(c), c))
+    return tuple(out)
+
+
 def _choices_key(choices):
     # 1 and True are equal in Python but are different choices.
-    return tuple((type(c) is bool, c) for c in choices)
+    return tuple((_is_bool(c), c) for c in choices)
 
 
 # ---------------------------------------------------------------- deprecated classes
@@ -313,7 +360,9 @@ def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseD
 def _from_c(d: _lib.Distribution) -> BaseDistribution:
     """A distribution read from libknob (a stored trial's)."""
     if d.kind == _lib.DIST_FLOAT:
-        return FloatDistribution(d.low, d.high, log=bool(d.flags & _lib.LOG), step=d.step or None)
+        step = d.step or None
+        high = d.high if step is None else _last_step(d.low, d.high, step)
+        return FloatDistribution(d.low, high, log=bool(d.flags & _lib.LOG), step=step)
     if d.kind == _lib.DIST_INT:
         return IntDistribution(int(d.low), int(d.high), log=bool(d.flags & _lib.LOG), step=int(d.step) or 1)
     choices = []
@@ -328,7 +377,8 @@ def _from_c(d: _lib.Distribution) -> BaseDistribution:
         else:
             v = c.num
             choices.append(int(v) if v.is_integer() and abs(v) < 2.0**53 else v)
-    return CategoricalDistribution(choices)
+    made = _WHOLE_FLOATS.get(tuple((type(c), c) for c in choices))
+    return CategoricalDistribution(made if made is not None else choices)
 
 
 __all__ = [

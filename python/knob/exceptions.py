@@ -32,6 +32,11 @@ class UpdateFinishedTrialError(OptunaError, RuntimeError):
     """The trial is finished already: it cannot be told or changed again."""
 
 
+class TellFinishedTrialError(UpdateFinishedTrialError, ValueError):
+    """Study.tell of a trial that is finished: a ValueError, as Optuna's tell raises, and
+    knob's UpdateFinishedTrialError."""
+
+
 class KnobValueError(OptunaError, ValueError):
     """An argument libknob refused (a bad range, a distribution that changed, an unknown
     option or sampler name ...)."""

@@ -75,7 +75,7 @@ class GridSampler(BaseSampler):
         for name, values in search_space.items():
             if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
                 raise ValueError("GridSampler: the values of %r must be a list" % name)
-        text = json.dumps({k: list(v) for k, v in search_space.items()})
+        text = json.dumps({k: list(v) for k, v in search_space.items()}, default=_lib.json_default)
         self._search_space = {k: list(v) for k, v in search_space.items()}
         super().__init__(search_space=text, seed=seed, **options)
 

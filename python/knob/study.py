@@ -24,11 +24,11 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 from . import _lib
 from . import logging as _logging
 from .distributions import BaseDistribution
-from .exceptions import DuplicatedStudyError, KnobDoneError, TrialPruned, UpdateFinishedTrialError
+from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
-from .trial import FrozenTrial, Trial, TrialState, _attr_json, _frozen_from_info, _json, _real
+from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list, _frozen_from_info, _json, _real
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
@@ -49,9 +49,6 @@ class StudyDirection(enum.IntEnum):
     NOT_SET = 0
     MINIMIZE = 1
     MAXIMIZE = 2
-
-    def __repr__(self) -> str:
-        return str(self)
 
     def __str__(self) -> str:
         return "StudyDirection." + self.name
@@ -266,6 +263,8 @@ class Study:
         with self._lock:
             rc = _lib.lib.knob_study_best_trial(self._h, ctypes.byref(out))
             if rc == _lib.ENOTFOUND:
+                if "no feasible trial" in _lib.errmsg():  # complete trials, each infeasible
+                    raise ValueError("No feasible trials are completed yet (%s)." % _lib.errmsg())
                 raise ValueError("No trials are completed yet.")
             if rc:
                 raise _lib.error(rc)
@@ -284,7 +283,10 @@ class Study:
         arr = ctypes.POINTER(ctypes.POINTER(_lib.TrialInfo))()
         n = ctypes.c_size_t()
         with self._lock:
-            _lib.check(_lib.lib.knob_study_best_trials(self._h, ctypes.byref(arr), ctypes.byref(n)))
+            rc = _lib.lib.knob_study_best_trials(self._h, ctypes.byref(arr), ctypes.byref(n))
+            if rc == _lib.ENOTFOUND:
+                return []  # no feasible trial: an empty front, as Optuna's
+            _lib.check(rc)
             return [_copy.deepcopy(self._frozen_of(arr[i].contents)) for i in range(n.value)]
 
     # ------------------------------------------------------------ attributes
@@ -384,16 +386,30 @@ class Study:
         state: Optional[TrialState] = None,
         skip_if_finished: bool = False,
     ) -> FrozenTrial:
+        if not isinstance(trial, (Trial, int)):
+            raise TypeError("Trial must be a trial object or trial number, got %r." % (trial,))
         if state is not None:
             state = TrialState(state)
-        if state is None:
-            if values is None:
-                raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
-            state = TrialState.COMPLETE
+            if state == TrialState.COMPLETE:
+                # said outright, as Optuna: values that cannot complete it are refused and
+                # the trial stays RUNNING (without a state they fail it, in _tell)
+                if values is None:
+                    raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
+                vals, why = self._values_of(values)
+                if why is None and any(math.isnan(v) for v in vals):
+                    why = "The value nan is not acceptable."
+                if why:
+                    raise ValueError(why)
+        else:
+            state = TrialState.COMPLETE  # no values: the trial fails, as Optuna's
         if state in (TrialState.RUNNING, TrialState.WAITING):
             raise ValueError("Cannot tell with state %s." % state.name)
         if state != TrialState.COMPLETE and values is not None:
             raise ValueError("Values for a %s trial should be None, got %r." % (state.name.lower(), values))
+        if isinstance(trial, Trial) and trial.study is not self and not trial.study._same_study(self):
+            # a trial of another study: told there, as Optuna tells a trial by its id (knob
+            # told this study's trial of the same number)
+            return trial.study.tell(trial, values, state, skip_if_finished)
         number = trial if isinstance(trial, int) else trial.number
         t = trial if isinstance(trial, Trial) else self._open.get(number)
         if t is not None and t.study is not self:
@@ -410,14 +426,32 @@ class Study:
             if frozen.state == TrialState.WAITING:  # enqueued, never asked: Optuna refuses it too
                 raise ValueError("Cannot tell a WAITING trial (trial %d was enqueued and not asked)." % number)
             if frozen.state.is_finished():
-                if skip_if_finished:
-                    _logger.info("Trial %d already finished with %s: told nothing.", number, frozen.state.name)
-                    return frozen
-                raise UpdateFinishedTrialError(
-                    "Cannot tell a trial that is already finished (trial %d is %s)." % (number, frozen.state.name)
-                )
-        self._tell(number, t, state, values, None)
+                return self._told_already(_copy.deepcopy(frozen), skip_if_finished)
+        else:
+            frozen = None
+        try:
+            self._tell(number, t, state, values, None, frozen)
+        except UpdateFinishedTrialError:
+            # finished meanwhile by another process or Study object: this one's handle did
+            # not know (libknob freed it and changed nothing)
+            return self._told_already(_copy.deepcopy(self._trial_frozen(number)), skip_if_finished)
         return _copy.deepcopy(self._trial_frozen(number))
+
+    def _same_study(self, other: "Study") -> bool:
+        """Whether `other` is a Study object of this study: its name in the same storage (one
+        storage object, or one database; every InMemoryStorage is its own)."""
+        a, b = self._storage, other._storage
+        same_storage = a is b or (a.url == b.url and a.url != "memory:")
+        return same_storage and self.study_name == other.study_name
+
+    def _told_already(self, frozen: FrozenTrial, skip_if_finished: bool) -> FrozenTrial:
+        """tell of a finished trial: skipped with skip_if_finished, else ValueError, as Optuna's."""
+        if skip_if_finished:
+            _logger.info("Trial %d already finished with %s: told nothing.", frozen.number, frozen.state.name)
+            return frozen
+        raise TellFinishedTrialError(
+            "Cannot tell a %s trial (trial %d of study '%s' is finished)." % (frozen.state.name, frozen.number, self.study_name)
+        )
 
     def _values_of(self, values) -> Tuple[Optional[List[float]], Optional[str]]:
         """The values told for a COMPLETE trial, or why they cannot be (the trial fails)."""
@@ -444,7 +478,9 @@ class Study:
             )
         return vals, None
 
-    def _tell(self, number: int, t: Optional[Trial], state: TrialState, values, reason: Optional[str]):
+    def _tell(self, number: int, t: Optional[Trial], state: TrialState, values, reason: Optional[str], frozen=None):
+        """Tells trial `number`: through `t`'s handle when it has one, else by number
+        (`frozen`, when given, is the trial as the storage has it)."""
         vals: Optional[List[float]] = None
         if state == TrialState.COMPLETE:
             vals, why = self._values_of(values)
@@ -453,13 +489,19 @@ class Study:
                 _logger.warning("Trial %d failed, because %s", number, why)
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error = None, None
-        if self.sampler._constraints_func is not None and state in (TrialState.COMPLETE, TrialState.PRUNED):
-            try:
-                # a trial asked by another Study or process: as the storage has it
-                cons = self._constraints_of(t if t is not None else self._trial_frozen(number), state, vals)
-            except Exception as e:  # the trial fails, then the error propagates
-                cons_error, state, vals, arr = e, TrialState.FAIL, None, None
-                reason = "constraints_func: %s: %s" % (type(e).__name__, e)
+        if state in (TrialState.COMPLETE, TrialState.PRUNED):
+            # a trial asked by another Study or process: as the storage has it
+            src = t if t is not None else frozen if frozen is not None else self._trial_frozen(number)
+            # libknob's list: constraints_func's values, then those set by name (set_constraint)
+            named = _constraints_list([], src.system_attrs)
+            if self.sampler._constraints_func is not None:
+                try:
+                    cons = self._constraints_of(src, state, vals) + named
+                except Exception as e:  # the trial fails, then the error propagates
+                    cons_error, state, vals, arr = e, TrialState.FAIL, None, None
+                    reason = "constraints_func: %s: %s" % (type(e).__name__, e)
+            elif named:
+                cons = named
         with self._lock:
             if t is not None and t._h is not None:
                 h = t._h
@@ -711,10 +753,12 @@ class Study:
     # ------------------------------------------------------------ enqueue and add
 
     def enqueue_trial(self, params: Dict[str, Any], user_attrs: Optional[Dict[str, Any]] = None, skip_if_exists: bool = False) -> None:
+        if not isinstance(params, dict):
+            raise TypeError("params must be a dictionary.")
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return
-        text = json.dumps(params)
+        text = json.dumps(params, default=_lib.json_default)
         with self._lock:
             _lib.check(_lib.lib.knob_study_enqueue(self._h, _lib.enc(text)))
             self._enqueued_waiting += 1
@@ -722,18 +766,25 @@ class Study:
             self._enqueued_attrs.append((json.loads(text), dict(user_attrs)))
 
     def _params_exist(self, params: Dict[str, Any]) -> bool:
+        """Whether a trial has these params, as Optuna's skip_if_exists decides: a trial
+        that was enqueued by the params it was enqueued with (whatever else it drew), the
+        others by their params; the same keys, values of the same type, numbers within a
+        relative 1e-5 of the stored one."""
         for t in self.get_trials(deepcopy=False):
-            if t.state == TrialState.WAITING:
-                if t.system_attrs.get("fixed_params") == params:
-                    return True
-            elif t.params == params:
+            have = t.system_attrs.get("fixed_params", t.params)
+            if not isinstance(have, dict) or have.keys() != params.keys():
+                continue
+            if all(_same_param(v, have[k]) for k, v in params.items()):
                 return True
         return False
 
     def add_trial(self, trial: FrozenTrial) -> None:
         trial._validate()
         if trial.state == TrialState.WAITING:
-            self.enqueue_trial(trial.params, user_attrs=trial.user_attrs)
+            # its params: those enqueued (system attribute fixed_params), and those it has
+            params = dict(trial.system_attrs.get("fixed_params") or {})
+            params.update(trial.params)
+            self.enqueue_trial(params, user_attrs=trial.user_attrs)
             return
         keep = []
         names = list(trial.params)
@@ -751,7 +802,11 @@ class Study:
             a = (_lib.Attr * max(len(d), 1))(*[_lib.Attr(_lib.enc(k), _attr_json(k, v)) for k, v in d.items()])
             return a
         user = attrs(trial.user_attrs)
-        system = attrs(trial.system_attrs)
+        system_attrs = dict(trial.system_attrs)
+        merged = _constraints_list(system_attrs.get("constraints") or [], system_attrs)
+        if merged:  # those set by name too, in the list libknob reads
+            system_attrs["constraints"] = merged
+        system = attrs(system_attrs)
         info = _lib.TrialInfo(
             id=-1,
             number=-1,
@@ -764,7 +819,7 @@ class Study:
             intermediate=inter,
             n_user_attrs=len(trial.user_attrs),
             user_attrs=user,
-            n_system_attrs=len(trial.system_attrs),
+            n_system_attrs=len(system_attrs),
             system_attrs=system,
             start_time=float("nan"),
             end_time=float("nan"),
@@ -793,69 +848,73 @@ class Study:
         ),
         multi_index: bool = False,
     ):
-        """The trials as a pandas DataFrame, with Optuna's columns (pandas needed)."""
+        """The trials as a pandas DataFrame, with Optuna's columns (pandas needed): each
+        attribute of `attrs` (any FrozenTrial attribute; a leading _ is dropped from its
+        column) makes one column, or one per key of a dict (params, user_attrs ...) or per
+        objective (values, by metric name when the study has them); the groups follow
+        `attrs`, and each group's columns are sorted."""
         try:
             import pandas as pd
         except ImportError:
             raise ImportError("trials_dataframe needs pandas: apt-get install python3-pandas, or pip install pandas") from None
         trials = self.get_trials(deepcopy=False)
-        multi = self._is_multi_objective
+        if not trials:
+            return pd.DataFrame()
+        n_obj = len(self._directions)
+        if n_obj > 1:
+            attrs = tuple("values" if a == "value" else a for a in attrs)
         metric_names = self.metric_names
+        groups: Dict[str, set] = {a: set() for a in attrs}  # the columns each attribute made
         rows = []
-        columns: List[Tuple[str, str]] = []
-        seen = set()
-
-        def col(c):
-            if c not in seen:
-                seen.add(c)
-                columns.append(c)
-
         for t in trials:
-            row: Dict[Tuple[str, str], Any] = {}
+            row: Dict[Tuple[str, Any], Any] = {}
             for a in attrs:
-                if a == "number":
-                    row[("number", "")] = t.number
-                elif a in ("value", "values"):
-                    if multi or a == "values":
-                        vals = t.values or [None] * len(self._directions)
-                        for i, v in enumerate(vals):
-                            row[("values", i if metric_names is None else metric_names[i])] = v
-                    else:
-                        row[("value", "" if metric_names is None else metric_names[0])] = t.values[0] if t.values else None
-                elif a == "datetime_start":
-                    row[(a, "")] = t.datetime_start
-                elif a == "datetime_complete":
-                    row[(a, "")] = t.datetime_complete
-                elif a == "duration":
-                    row[(a, "")] = t.duration
-                elif a == "params":
-                    for k, v in t.params.items():
-                        row[("params", k)] = v
-                elif a == "user_attrs":
-                    for k, v in t.user_attrs.items():
-                        row[("user_attrs", k)] = v
-                elif a == "system_attrs":
-                    for k, v in t.system_attrs.items():
-                        row[("system_attrs", k)] = v
-                elif a == "state":
-                    row[("state", "")] = t.state.name
-                elif a == "intermediate_values":
-                    for k, v in t.intermediate_values.items():
-                        row[("intermediate_values", k)] = v
+                col = a[1:] if a.startswith("_") else a
+                if a == "values":
+                    vals = t.values if t.values is not None else [None] * n_obj
+                    keys = range(n_obj) if metric_names is None else metric_names
+                    cells = [((col, k), v) for k, v in zip(keys, vals)]
+                elif a == "value":
+                    cells = [((col, "" if metric_names is None else metric_names[0]), t.value)]
                 else:
-                    raise ValueError("trials_dataframe: unknown attribute %r" % a)
-            for c in row:
-                col(c)
+                    try:
+                        v = getattr(t, a)
+                    except AttributeError:
+                        raise AttributeError("trials_dataframe: a trial has no attribute %r" % a) from None
+                    if isinstance(v, TrialState):
+                        v = v.name
+                    if isinstance(v, dict):
+                        cells = [((col, k), x) for k, x in v.items()]
+                    elif isinstance(v, list):
+                        cells = [((col, k), x) for k, x in enumerate(v)]
+                    else:
+                        cells = [((col, ""), v)]
+                for key, v in cells:
+                    row[key] = v
+                    groups[a].add(key)
             rows.append(row)
-        if multi_index:
-            df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=pd.MultiIndex.from_tuples(columns))
-        else:
-            names = ["_".join(str(x) for x in c if x != "") if c[1] != "" else c[0] for c in columns]
-            df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=names)
+        columns: List[Tuple[str, Any]] = []
+        for a in dict.fromkeys(attrs):
+            if a == "values" and metric_names is not None:
+                columns.extend(("values", m) for m in metric_names)
+            else:
+                columns.extend(sorted(groups[a]))
+        df = pd.DataFrame(rows, columns=pd.MultiIndex.from_tuples(columns))
+        if not multi_index:
+            df.columns = ["_".join(str(x) for x in c if x != "") for c in columns]
         return df
 
     def __repr__(self) -> str:
         return "Study(study_name=%r, storage=%r)" % (self.study_name, self._storage)
+
+
+def _same_param(new: Any, old: Any) -> bool:
+    if not isinstance(new, type(old)):
+        return False  # an int enqueued for a float param, a string for a number ...
+    if isinstance(new, Real):
+        a, b = float(new), float(old)
+        return a == b or (a != a and b != b) or abs(a - b) <= 1e-5 * abs(b)
+    return new == old
 
 
 def _default_sampler(n_objectives: int) -> BaseSampler:
@@ -978,7 +1037,7 @@ class StudySummary:
 def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial: bool = True) -> List[StudySummary]:
     st = get_storage(storage)
     out = []
-    for i, (name, dirs, n_trials, created) in enumerate(st._summaries()):
+    for i, (name, dirs, n_trials, _) in enumerate(st._summaries()):
         study = load_study(study_name=name, storage=st, sampler=_Plain(), pruner=_PlainPruner())
         best = None
         if include_best_trial and len(dirs) == 1:
@@ -987,6 +1046,8 @@ def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial
             except ValueError:
                 best = None
         directions = [StudyDirection(d + 1) for d in dirs]
+        # the first trial's start, as Optuna's (None without trials), not the study's creation
+        starts = [t.datetime_start for t in study.get_trials(deepcopy=False) if t.datetime_start is not None]
         out.append(
             StudySummary(
                 name,
@@ -995,7 +1056,7 @@ def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial
                 study.user_attrs,
                 study.system_attrs,
                 n_trials,
-                datetime.datetime.fromtimestamp(created) if created == created else None,
+                min(starts, default=None),
                 i,
                 directions=directions,
             )

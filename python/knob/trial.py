@@ -21,6 +21,7 @@ from .distributions import (
     _from_c,
     check_distribution_compatibility,
 )
+from .exceptions import UpdateFinishedTrialError
 
 
 class TrialState(enum.IntEnum):
@@ -32,9 +33,6 @@ class TrialState(enum.IntEnum):
     FAIL = 3
     WAITING = 4
 
-    def __repr__(self) -> str:
-        return str(self)
-
     def __str__(self) -> str:
         return "TrialState." + self.name
 
@@ -44,13 +42,63 @@ class TrialState(enum.IntEnum):
 
 def _attr_json(key: str, value: Any) -> bytes:
     try:
-        return _lib.enc(json.dumps(value, allow_nan=False))
+        return _lib.enc(json.dumps(value, allow_nan=False, default=_lib.json_default))
     except (TypeError, ValueError) as e:
         raise ValueError("attribute %r: %r is not JSON serializable (%s)" % (key, value, e)) from None
 
 
-class _DeprecatedSuggest:
-    """Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on every kind of trial."""
+# Optuna 5's constraints set by name (set_constraint): the system attribute
+# "constraints:<name>" each. libknob reads one list, the system attribute "constraints":
+# constraints_func's values, then these in the order of their names.
+_NAMED = "constraints:"
+
+
+def _constraint_value(key: str, value: Any) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError("The `value` argument is of type '%s' but supposed to be a float." % type(value).__name__) from None
+    if math.isnan(value):
+        raise ValueError("Attempted to set a constraint for %r, but NaN is not allowed." % key)
+    return value
+
+
+def _named_constraints(attrs: Dict[str, Any]) -> list:
+    return sorted((k[len(_NAMED) :], v) for k, v in attrs.items() if k.startswith(_NAMED))
+
+
+def _constraints_list(listed, attrs: Dict[str, Any]) -> list:
+    """The list of constraint values libknob stores: `listed` (constraints_func's, or a
+    stored list), then the named ones unless the list ends with them already."""
+    listed = list(listed)
+    named = [v for _, v in _named_constraints(attrs)]
+    if named and listed[-len(named) :] == named:
+        return listed
+    return listed + named
+
+
+def _constraints_dict(attrs: Dict[str, Any]) -> Dict[str, float]:
+    """Optuna's trial.constraints: constraints_func's values by index ("0", "1" ...), then
+    those set by name."""
+    listed = list(attrs.get("constraints") or [])
+    named = _named_constraints(attrs)
+    if named and listed[-len(named) :] == [v for _, v in named]:
+        listed = listed[: -len(named)]  # the named ones, as knob stored them for libknob
+    out = {str(i): v for i, v in enumerate(listed)}
+    out.update(named)
+    return out
+
+
+def _constraint_set(attrs: Dict[str, Any], key: str) -> bool:
+    if _NAMED + key in attrs:
+        warnings.warn("The constraint value is ignored because this constraint `key=%r` is already set." % key, stacklevel=3)
+        return True
+    return False
+
+
+class BaseTrial:
+    """The base of every kind of trial (Trial, FrozenTrial, FixedTrial), as Optuna's: it
+    holds Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on each."""
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:
         _deprecated("suggest_uniform", "suggest_float(..., low, high)")
@@ -65,7 +113,7 @@ class _DeprecatedSuggest:
         return self.suggest_float(name, low, high, step=q)
 
 
-class _FixedSuggest(_DeprecatedSuggest):
+class _FixedSuggest(BaseTrial):
     """suggest_* of a trial whose params are given (FrozenTrial, FixedTrial): each call builds the
     distribution and hands it to the class's _suggest, which checks the given value against it."""
 
@@ -79,7 +127,7 @@ class _FixedSuggest(_DeprecatedSuggest):
         return self._suggest(name, CategoricalDistribution(choices))
 
 
-class Trial(_DeprecatedSuggest):
+class Trial(BaseTrial):
     """A running trial: params are suggested as it runs. Made by Study.ask and
     Study.optimize; its methods hold the storage's lock while they call libknob."""
 
@@ -93,6 +141,7 @@ class Trial(_DeprecatedSuggest):
         self._distributions: Dict[str, BaseDistribution] = {}
         self._user_attrs: Dict[str, Any] = {}
         self._system_attrs: Dict[str, Any] = {}
+        self._steps: set = set()  # the steps reported
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
         self._eager = False  # params written as suggested (Study.ask)
@@ -104,7 +153,7 @@ class Trial(_DeprecatedSuggest):
 
     def _handle(self) -> int:
         if self._h is None:
-            raise RuntimeError("trial %d is finished: it takes no more suggestions or reports" % self._number)
+            raise UpdateFinishedTrialError("trial %d is finished: it takes no more suggestions or reports" % self._number)
         return self._h
 
     def _again(self, name: str, dist: BaseDistribution) -> Any:
@@ -126,6 +175,9 @@ class Trial(_DeprecatedSuggest):
             if isinstance(old, _LazyFloat) and old.args == (low, high, step, log):
                 return self._params[name]  # the same again: no new warning of its step
             return self._again(name, FloatDistribution(low, high, log=log, step=step))
+        if step is not None and not step > 0:
+            # libknob reads step 0 as no step: refused here, as Optuna refuses it
+            raise ValueError("param '%s': `step > 0` must hold, but got step=%s." % (name, step))
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_float(
@@ -219,8 +271,12 @@ class Trial(_DeprecatedSuggest):
         step = int(step)
         if step < 0:
             raise ValueError("The `step` argument is %d but cannot be negative." % step)
+        if step in self._steps and self._handle():  # libknob keeps the first value; Optuna warns of the second
+            warnings.warn("The reported value is ignored because this `step=%d` is already reported." % step, stacklevel=2)
+            return
         with self._lock:
             _lib.check(_lib.lib.knob_trial_report(self._handle(), step, value))
+        self._steps.add(step)
 
     def should_prune(self) -> bool:
         out = ctypes.c_bool()
@@ -245,6 +301,17 @@ class Trial(_DeprecatedSuggest):
         with self._lock:
             _lib.check(_lib.lib.knob_trial_set_system_attr(self._handle(), _lib.enc(key), j))
         self._system_attrs[key] = json.loads(j)
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Optuna 5's constraint by name: the trial is feasible when every value is <= 0.
+        Stored with the trial when it is told (COMPLETE or PRUNED), after constraints_func's."""
+        value = _constraint_value(key, value)
+        if not _constraint_set(self._system_attrs, key):
+            self._set_system_attr(_NAMED + key, value)
+
+    @property
+    def constraints(self) -> Dict[str, float]:
+        return _constraints_dict(self._system_attrs)
 
     # ------------------------------------------------------------ properties
 
@@ -384,10 +451,13 @@ class FrozenTrial(_FixedSuggest):
             raise ValueError("The value of the parameter '%s' is not found. Please set it at the construction of the FrozenTrial object." % name)
         value = self._params[name]
         if not dist._contains(dist.to_internal_repr(value)):
-            raise ValueError("The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist))
+            # the stored value is returned, as Optuna's FrozenTrial does (an objective run
+            # again on study.best_trial after its range changed)
+            warnings.warn(
+                "The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist),
+                stacklevel=3,
+            )
         if name in self._distributions:
-            from .distributions import check_distribution_compatibility
-
             check_distribution_compatibility(self._distributions[name], dist)
         self._distributions[name] = dist
         return value
@@ -404,11 +474,24 @@ class FrozenTrial(_FixedSuggest):
     def set_system_attr(self, key: str, value: Any) -> None:
         self._system_attrs[key] = value
 
+    def set_constraint(self, key: str, value: float) -> None:
+        value = _constraint_value(key, value)
+        if not _constraint_set(self._system_attrs, key):
+            self._system_attrs[_NAMED + key] = value
+
+    @property
+    def constraints(self) -> Dict[str, float]:
+        return _constraints_dict(self._system_attrs)
+
     def _validate(self) -> None:
         if self._datetime_start is None and self.state != TrialState.WAITING:
             raise ValueError("`datetime_start` is supposed to be set when the trial is not waiting.")
         if self.state.is_finished() and self.datetime_complete is None:
             raise ValueError("`datetime_complete` is supposed to be set for a finished trial.")
+        if not self.state.is_finished() and self.datetime_complete is not None:
+            raise ValueError("`datetime_complete` is supposed to be None for an unfinished trial.")
+        if self.state == TrialState.FAIL and self._values is not None:
+            raise ValueError("values should be None for a failed trial, but got %s." % (self._values,))
         if self.state == TrialState.COMPLETE and self._values is None:
             raise ValueError("`value` is supposed to be set for a complete trial.")
         if self.state == TrialState.COMPLETE and any(math.isnan(v) for v in self._values):
@@ -511,7 +594,7 @@ class FrozenTrial(_FixedSuggest):
 
     def __repr__(self) -> str:
         return (
-            "FrozenTrial(number={}, state={}, values={}, datetime_start={!r}, datetime_complete={!r}, "
+            "FrozenTrial(number={}, state={!r}, values={}, datetime_start={!r}, datetime_complete={!r}, "
             "params={}, user_attrs={}, system_attrs={}, intermediate_values={}, distributions={}, "
             "trial_id={}, value=None)".format(
                 self._number,
@@ -639,6 +722,8 @@ class FixedTrial(_FixedSuggest):
         value = self._params[name]
         if not dist._contains(dist.to_internal_repr(value)):
             warnings.warn("The value %r of the parameter '%s' is out of the range of the distribution %r." % (value, name, dist))
+        if name in self._distributions:
+            check_distribution_compatibility(self._distributions[name], dist)
         self._suggested_params[name] = value
         self._distributions[name] = dist
         return value
@@ -680,6 +765,5 @@ class FixedTrial(_FixedSuggest):
         return self._number
 
 
-BaseTrial = Trial
 
 __all__ = ["Trial", "FrozenTrial", "FixedTrial", "TrialState", "create_trial", "BaseTrial"]

@@ -127,7 +127,8 @@ def test_report_and_prune():
     t = study.ask()
     t.report(100.0, 0)
     assert t.should_prune()
-    t.report(0.5, 0)  # a step reported again keeps its first value
+    with pytest.warns(UserWarning, match="already reported"):
+        t.report(0.5, 0)  # a step reported again keeps its first value
     with pytest.raises(ValueError):
         t.report(1.0, -1)
     with pytest.raises(TypeError):
@@ -183,7 +184,7 @@ def test_ask_fixed_distributions_and_tell_by_number():
     assert study.tell(t, 1.0, skip_if_finished=True).value == 0.5
     t2 = study.ask()
     with pytest.raises(ValueError, match="No values"):
-        study.tell(t2)
+        study.tell(t2, state=TrialState.COMPLETE)
     with pytest.raises(ValueError):
         study.tell(t2, 1.0, state=TrialState.PRUNED)
     study.tell(t2, state=TrialState.FAIL)
@@ -225,7 +226,11 @@ def test_frozen_and_fixed_trial():
 def test_trial_state():
     assert [s.value for s in TrialState] == [0, 1, 2, 3, 4]
     assert TrialState.COMPLETE.is_finished() and not TrialState.WAITING.is_finished()
-    assert repr(TrialState.PRUNED) == "TrialState.PRUNED"
+    # Optuna's: the enum's repr, and str() by name
+    assert repr(TrialState.PRUNED) == "<TrialState.PRUNED: 2>" and str(TrialState.PRUNED) == "TrialState.PRUNED"
+    assert repr([optuna.study.StudyDirection.MAXIMIZE]) == "[<StudyDirection.MAXIMIZE: 2>]"
+    frozen = optuna.trial.create_trial(value=1.0)
+    assert repr(frozen).startswith("FrozenTrial(number=-1, state=<TrialState.COMPLETE: 1>, values=[1.0], ")
 
 
 def test_deprecated_suggest_names_warn_on_every_kind_of_trial():

@@ -1,0 +1,53 @@
+"""enqueue_trial(skip_if_exists=True) as Optuna's: a trial that was enqueued is compared
+by the params it was enqueued with, numbers within a relative 1e-5."""
+
+import pytest
+
+import knob as optuna
+
+
+def _objective(t):
+    return t.suggest_float("x", 0, 1) + t.suggest_int("y", 0, 5)
+
+
+def test_skip_if_exists_compares_an_enqueued_trial_by_its_enqueued_params():
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.enqueue_trial({"x": 0.5})
+    study.optimize(_objective, n_trials=2)
+    # trial 0 ran {"x": 0.5} and drew y: enqueuing {"x": 0.5} again is skipped (knob
+    # compared with all its params, {"x": 0.5, "y": ...}, and enqueued it again)
+    study.enqueue_trial({"x": 0.5}, skip_if_exists=True)
+    assert len(study.trials) == 2
+    study.enqueue_trial({"x": 0.5 + 1e-9}, skip_if_exists=True)  # as close as Optuna's np.isclose
+    assert len(study.trials) == 2
+    t1 = study.trials[1]  # not enqueued: compared by its params
+    study.enqueue_trial({"x": t1.params["x"], "y": t1.params["y"]}, skip_if_exists=True)
+    assert len(study.trials) == 2
+    # other keys than trial 0 was enqueued with: a new trial
+    study.enqueue_trial({"x": 0.5, "y": study.trials[0].params["y"]}, skip_if_exists=True)
+    assert len(study.trials) == 3
+    study.enqueue_trial({"x": 0.75}, skip_if_exists=True)
+    assert len(study.trials) == 4
+    study.enqueue_trial({"x": 0.75}, skip_if_exists=True)  # a waiting one with them
+    assert len(study.trials) == 4
+
+
+def test_enqueue_params_must_be_a_dict():
+    # Optuna: TypeError "params must be a dictionary."; knob raised KnobValueError from C
+    study = optuna.create_study()
+    for bad in ([1, 2], "x=1", None):
+        with pytest.raises(TypeError, match="params must be a dictionary"):
+            study.enqueue_trial(bad)
+    assert study.trials == []
+
+
+def test_add_trial_of_a_waiting_trial_keeps_its_enqueued_params():
+    # an enqueued trial (params in its system attribute fixed_params), added to another
+    # study: Optuna runs it with those params; knob enqueued {} and the sampler drew x
+    study = optuna.create_study()
+    study.enqueue_trial({"x": 0.25})
+    other = optuna.create_study()
+    other.add_trials(study.trials)
+    assert other.trials[0].system_attrs["fixed_params"] == {"x": 0.25}
+    other.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 3), n_trials=1)
+    assert other.trials[0].params["x"] == 0.25

@@ -1,0 +1,75 @@
+"""Optuna 5's Trial.set_constraint / constraints and FrozenTrial's: constraint values set
+in the objective by name count for best_trial and best_trials as constraints_func's do,
+and a FrozenTrial carries them to add_trial and copy_study (knob had neither method)."""
+
+import warnings
+
+import pytest
+
+import knob as optuna
+from knob.trial import TrialState, create_trial
+
+
+def _objective(t):
+    x = t.suggest_float("x", 0, 1)
+    t.set_constraint("x_le_half", x - 0.5)
+    t.set_constraint("tiny", -1.0)
+    assert t.constraints == {"x_le_half": x - 0.5, "tiny": -1.0}
+    return -x
+
+
+def test_set_constraint_counts_for_the_best_trial(tmp_db):
+    study = optuna.create_study(storage=tmp_db, study_name="c")
+    for x in (0.9, 0.3, 0.45, 0.7):
+        study.enqueue_trial({"x": x})
+    study.optimize(_objective, n_trials=4)
+    assert study.best_trial.params == {"x": 0.45}  # 0.9 and 0.7 are infeasible
+    assert study.trials[0].constraints == {"tiny": -1.0, "x_le_half": pytest.approx(0.4)}
+    other = optuna.create_study()
+    other.add_trials(study.trials)
+    assert other.best_trial.params == {"x": 0.45}
+    assert other.trials[0].constraints == study.trials[0].constraints
+
+
+def test_set_constraint_checks_as_optuna():
+    study = optuna.create_study()
+    t = study.ask()
+    with pytest.raises(TypeError):
+        t.set_constraint("a", "high")
+    with pytest.raises(ValueError, match="NaN"):
+        t.set_constraint("a", float("nan"))
+    t.set_constraint("a", 1)
+    with pytest.warns(UserWarning, match="already set"):
+        t.set_constraint("a", -1)
+    assert t.constraints == {"a": 1.0}
+    study.tell(t, 0.0)
+    with pytest.raises(ValueError, match="No feasible trials"):
+        study.best_trial
+
+
+def test_frozen_trial_set_constraint():
+    f = create_trial(value=1.0)
+    assert f.constraints == {}
+    f.set_constraint("c", 2.0)
+    assert f.constraints == {"c": 2.0}
+    g = create_trial(value=0.5, system_attrs={"constraints": [-1.0]})  # the list of constraints_func
+    assert g.constraints == {"0": -1.0}
+    study = optuna.create_study()
+    study.add_trials([f, g])
+    assert study.best_trial.value == 0.5
+    assert [t.constraints for t in study.trials] == [{"c": 2.0}, {"0": -1.0}]
+
+
+def test_set_constraint_with_constraints_func_and_a_tell_by_number(tmp_db):
+    def func(ft):
+        return [ft.params["x"] - 0.8]
+
+    study = optuna.create_study(storage=tmp_db, study_name="f", sampler=optuna.samplers.TPESampler(seed=0, constraints_func=func))
+    t = study.ask()
+    t.suggest_float("x", 0, 1)
+    t.set_constraint("neg", -2.0)
+    teller = optuna.load_study(study_name="f", storage=tmp_db, sampler=optuna.samplers.TPESampler(constraints_func=func))
+    teller.tell(t.number, 1.0)  # asked here, told there: the storage's attributes
+    done = study.trials[0]
+    assert done.constraints == {"0": pytest.approx(done.params["x"] - 0.8), "neg": -2.0}
+    assert done.system_attrs["constraints"] == [pytest.approx(done.params["x"] - 0.8), -2.0]

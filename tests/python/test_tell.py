@@ -1,0 +1,91 @@
+"""Study.tell as Optuna's: the exceptions a script catches (ValueError for a finished or
+waiting trial and for values refused under state=COMPLETE, TypeError for what is not a
+trial), skip_if_finished whoever finished the trial, and a tell without values."""
+
+import pytest
+
+import knob as optuna
+from knob.trial import TrialState
+
+
+def test_tell_a_finished_trial_raises_value_error():
+    # Optuna raises ValueError ("Cannot tell a COMPLETE trial."); scripts catch that
+    study = optuna.create_study()
+    t = study.ask()
+    study.tell(t, 1.0)
+    with pytest.raises(ValueError, match="Cannot tell a COMPLETE trial"):
+        study.tell(t, 2.0)
+    with pytest.raises(ValueError, match="Cannot tell a COMPLETE trial"):
+        study.tell(0, 2.0)
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):  # knob's name for it too
+        study.tell(0, 2.0)
+    assert study.trials[0].value == 1.0
+
+
+def test_skip_if_finished_when_another_process_finished_it(tmp_db):
+    # the trial object is still open here, and the storage has it finished: Optuna skips
+    a = optuna.create_study(storage=tmp_db, study_name="s")
+    t = a.ask()
+    t.suggest_float("x", 0, 1)
+    b = optuna.load_study(study_name="s", storage=tmp_db)
+    b.tell(t.number, 0.25)
+    done = a.tell(t, 0.5, skip_if_finished=True)
+    assert done.state == TrialState.COMPLETE and done.value == 0.25
+    t2 = a.ask()
+    b.tell(t2.number, state=TrialState.PRUNED)
+    with pytest.raises(ValueError, match="Cannot tell a PRUNED trial"):
+        a.tell(t2, 0.5)
+    assert [x.state for x in a.trials] == [TrialState.COMPLETE, TrialState.PRUNED]
+
+
+def test_tell_without_values_fails_the_trial():
+    # Optuna: tell(trial) without values and state fails the trial (with a warning)
+    study = optuna.create_study()
+    t = study.ask()
+    done = study.tell(t)
+    assert done.state == TrialState.FAIL and done.values is None
+    t = study.ask()  # state=COMPLETE said outright needs values: refused, still running
+    with pytest.raises(ValueError, match="No values were told"):
+        study.tell(t, state=TrialState.COMPLETE)
+    assert study.trials[1].state == TrialState.RUNNING
+
+
+def test_tell_complete_refuses_values_that_fail(tmp_db):
+    # state=COMPLETE given: Optuna raises ValueError for NaN, a wrong count or a
+    # non-number, and the trial stays RUNNING to be told again
+    study = optuna.create_study(storage=tmp_db)
+    t = study.ask()
+    for bad, msg in ((float("nan"), "nan"), ([1.0, 2.0], "number of the values"), ("abc", "could not be cast")):
+        with pytest.raises(ValueError, match=msg):
+            study.tell(t, bad, state=TrialState.COMPLETE)
+        assert study.trials[0].state == TrialState.RUNNING
+    assert study.tell(t, 3.0, state=TrialState.COMPLETE).value == 3.0
+    t = study.ask()  # without state, they fail the trial, as Optuna's
+    assert study.tell(t, float("nan")).state == TrialState.FAIL
+
+
+def test_tell_something_that_is_not_a_trial():
+    study = optuna.create_study()
+    with pytest.raises(TypeError, match="trial object or trial number"):
+        study.tell("0", 1.0)
+
+
+def test_tell_a_trial_of_another_study(tmp_db):
+    # Optuna tells the trial itself, in its own study; knob told the trial of the same
+    # number in this study (B's trial 0 completed with A's value, A's left running)
+    a = optuna.create_study(study_name="A", storage=tmp_db)
+    b = optuna.create_study(study_name="B", storage=tmp_db)
+    ta, tb = a.ask(), b.ask()
+    ta.suggest_float("x", 0, 1)
+    done = b.tell(ta, 1.0)
+    assert done.state == TrialState.COMPLETE and done.value == 1.0 and "x" in done.params
+    assert [(t.state, t.value) for t in a.trials] == [(TrialState.COMPLETE, 1.0)]
+    assert [t.state for t in b.trials] == [TrialState.RUNNING]
+    b.tell(tb, 2.0)
+    # two studies in memory of one name are two studies (two storages): the trial is told in
+    # its own (Optuna's in-memory storages find the other's trial of the same id instead)
+    mem_a, mem_b = optuna.create_study(study_name="A"), optuna.create_study(study_name="A")
+    t = mem_a.ask()
+    mem_b.ask()
+    mem_b.tell(t, 3.0)
+    assert mem_a.trials[0].value == 3.0 and mem_b.trials[0].state == TrialState.RUNNING

@@ -1,0 +1,55 @@
+"""A Trial used as Optuna's scripts use one: after its tell, a step reported twice, and
+FixedTrial asked a name again under another kind of distribution."""
+
+import warnings
+
+import pytest
+
+import knob as optuna
+
+
+def test_a_told_trial_raises_update_finished_trial_error():
+    # Optuna: UpdateFinishedTrialError (a RuntimeError); knob raised a bare RuntimeError
+    study = optuna.create_study()
+    t = study.ask()
+    study.tell(t, 1.0)
+    for call in (lambda: t.report(1.0, 0), lambda: t.suggest_float("x", 0, 1), lambda: t.set_user_attr("k", 1)):
+        with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match="finished"):
+            call()
+
+
+def test_a_step_reported_again_warns_and_is_ignored():
+    # Optuna warns that the value is ignored; knob ignored it silently
+    study = optuna.create_study()
+    t = study.ask()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.report(1.0, 0)
+        t.report(1.5, 1)
+    with pytest.warns(UserWarning, match="step=0. is already reported"):
+        t.report(2.0, 0)
+    study.tell(t, 1.0)
+    assert study.trials[0].intermediate_values == {0: 1.0, 1: 1.5}
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+        t.report(2.0, 0)
+
+
+def test_fixed_trial_refuses_another_kind_for_a_name():
+    # Optuna's FixedTrial checks a name asked again as a Trial does; knob returned the value
+    t = optuna.trial.FixedTrial({"x": 1.0})
+    assert t.suggest_float("x", 0, 2) == 1.0
+    assert t.suggest_float("x", 0, 3) == 1.0  # another range of the same kind: fine
+    with pytest.raises(ValueError, match="different distribution kind"):
+        t.suggest_int("x", 0, 2)
+    with pytest.raises(ValueError, match="log"):
+        t.suggest_float("x", 0.5, 2, log=True)
+
+
+def test_base_trial_is_the_base_of_every_kind_of_trial():
+    # Optuna's BaseTrial: objectives typed (or checked) against it take any trial; knob's
+    # BaseTrial was Trial itself
+    study = optuna.create_study()
+    t = study.ask()
+    for trial in (t, optuna.trial.FixedTrial({}), optuna.trial.create_trial(value=1.0)):
+        assert isinstance(trial, optuna.trial.BaseTrial)
+    study.tell(t, 1.0)
