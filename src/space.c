@@ -24,6 +24,17 @@ static int check_float(knob_distribution *d, const char *name)
             return knob__error(KNOB_EINVAL, "param '%s': a log scale needs low > 0, got low=%g",
                                name, d->low);
     }
+    /* A width or a count of steps a double cannot hold: every draw would be inf, or off
+     * its step. */
+    if (!isfinite(d->high - d->low))
+        return knob__error(KNOB_EINVAL,
+                           "param '%s': the range [%g, %g] is wider than a double can hold", name,
+                           d->low, d->high);
+    if (d->step > 0 && !((d->high - d->low) / d->step < 9007199254740992.0))
+        return knob__error(KNOB_EINVAL,
+                           "param '%s': [%g, %g] by %g holds 2^53 steps or more; a double cannot "
+                           "tell them apart",
+                           name, d->low, d->high, d->step);
     if (d->step > 0) {
         double k = floor((d->high - d->low) / d->step + 1e-9);
         d->high = d->low + k * d->step;
@@ -276,17 +287,17 @@ bool knob__dist_contains(const knob_distribution *d, double x)
     case KNOB_DIST_CATEGORICAL:
         return x >= 0 && x < (double)d->n_choices && x == floor(x);
     case KNOB_DIST_INT:
-        if (x != floor(x))
-            return false;
-        /* fall through */
+        /* exactly: a slack of a fraction of a step let 3 pass as a step of 3 from -2^52 */
+        return x == floor(x) && x >= d->low && x <= d->high && fmod(x - d->low, d->step) == 0;
     case KNOB_DIST_FLOAT:
-        if (x < d->low || x > d->high)
-            return false;
         if (d->step > 0) {
-            double k = (x - d->low) / d->step;
-            return fabs(k - round(k)) < 1e-8 * (1 + fabs(k));
+            /* On a step, within rounding: the top of [0, 1] by 0.3 is 0.8999999999999999
+             * here, and a user's 0.9 is that point (knob__dist_snap gives it). */
+            double k = (x - d->low) / d->step, top = round((d->high - d->low) / d->step);
+            double tol = 1e-8 * (1 + fabs(k));
+            return k > -tol && k < top + tol && fabs(k - round(k)) < tol;
         }
-        return true;
+        return x >= d->low && x <= d->high;
     }
     return false;
 }
@@ -381,7 +392,7 @@ int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, do
         return knob__error(KNOB_EINVAL, "param '%s': %g is outside its distribution [%g, %g]%s",
                            name, x, d->low, d->high,
                            d->step > 0 ? " or off its step" : "");
-    *internal = x;
+    *internal = d->step > 0 && d->kind == KNOB_DIST_FLOAT ? knob__dist_snap(d, x) : x;
     return KNOB_OK;
 }
 

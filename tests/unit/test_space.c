@@ -6,14 +6,14 @@
 
 static knob_distribution fl(double lo, double hi, double step, unsigned flags)
 {
-    return (knob_distribution){.kind = KNOB_DIST_FLOAT, .low = lo, .high = hi, .step = step,
-                               .flags = flags};
+    return (knob_distribution){
+        .kind = KNOB_DIST_FLOAT, .low = lo, .high = hi, .step = step, .flags = flags};
 }
 
 static knob_distribution in(double lo, double hi, double step, unsigned flags)
 {
-    return (knob_distribution){.kind = KNOB_DIST_INT, .low = lo, .high = hi, .step = step,
-                               .flags = flags};
+    return (knob_distribution){
+        .kind = KNOB_DIST_INT, .low = lo, .high = hi, .step = step, .flags = flags};
 }
 
 static void rejects_invalid_ranges(void **state)
@@ -47,6 +47,47 @@ static void rejects_invalid_ranges(void **state)
     assert_int_equal(knob__dist_check(&d, ""), KNOB_EINVAL);
 }
 
+/* Ranges a double cannot span or step are refused at the check, naming the param (every
+ * draw was inf, or off its step, and the sampler was blamed); ints are on their step
+ * exactly; a stepped float's top as a user writes it (0.9 of [0, 1] by 0.3) is its top. */
+static void ranges_and_steps_a_double_can_hold(void **state)
+{
+    (void)state;
+    knob_distribution d = fl(-1e308, 1e308, 0, 0);
+    assert_int_equal(knob__dist_check(&d, "w"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'w'"));
+    assert_non_null(strstr(knob_errmsg(), "wider than a double"));
+    d = fl(0, 1, 1e-300, 0);
+    assert_int_equal(knob__dist_check(&d, "s"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "2^53 steps"));
+    d = fl(-1e200, 1e200, 1e-200, 0);
+    assert_int_equal(knob__dist_check(&d, "s"), KNOB_EINVAL);
+    d = fl(0, 1e15, 1, 0);
+    assert_int_equal(knob__dist_check(&d, "ok"), KNOB_OK);
+
+    d = in(-4503599627370496.0, 4503599627370496.0, 3, 0);
+    assert_int_equal(knob__dist_check(&d, "n"), KNOB_OK);
+    assert_false(knob__dist_contains(&d, 3));
+    assert_false(knob__dist_contains(&d, 1));
+    assert_true(knob__dist_contains(&d, -4503599627370496.0 + 3));
+    assert_true(knob__dist_contains(&d, 2)); /* -2^52 + 3k: 2^52 = 1 mod 3 */
+
+    d = fl(0, 1, 0.3, 0);
+    assert_int_equal(knob__dist_check(&d, "x"), KNOB_OK);
+    assert_true(knob__dist_contains(&d, 0.9));
+    assert_true(knob__dist_contains(&d, d.high));
+    assert_false(knob__dist_contains(&d, 0.91));
+    assert_false(knob__dist_contains(&d, 1.2));
+    assert_false(knob__dist_contains(&d, -0.3));
+    char err[64];
+    knobx_json *v = knobx_json_parse("0.9", (size_t)-1, err, sizeof err);
+    double x;
+    assert_int_equal(knob__dist_from_external(&d, v, &x, "x"), KNOB_OK);
+    assert_true(x == d.high);
+    assert_true(x == 3 * 0.3);
+    knobx_json_free(v);
+}
+
 /* A choice that could not be stored and read back as given (an unknown type, a NaN or
  * infinite number, a boolean other than 0 or 1) is refused by the suggest; before, it was
  * stored and every later read of the study failed ("cannot load trial 0"). */
@@ -75,8 +116,8 @@ static void rejects_choices_storage_cannot_hold(void **state)
         assert_non_null(strstr(knob_errmsg(), what[i]));
         assert_int_equal(k, 99);
     }
-    const knob_choice good[] = {{KNOB_CHOICE_BOOL, NULL, 1}, {KNOB_CHOICE_NUMBER, NULL, 2.5},
-                                {KNOB_CHOICE_NULL, NULL, 0}};
+    const knob_choice good[] = {
+        {KNOB_CHOICE_BOOL, NULL, 1}, {KNOB_CHOICE_NUMBER, NULL, 2.5}, {KNOB_CHOICE_NULL, NULL, 0}};
     size_t k;
     assert_int_equal(knob_trial_suggest_choice(t, "c", good, 3, &k), KNOB_OK);
     double v = 1;
@@ -111,9 +152,13 @@ static void steps_lower_high(void **state)
 static void json_round_trips(void **state)
 {
     (void)state;
-    knob_choice ch[] = {{KNOB_CHOICE_STRING, "adam", 0}, {KNOB_CHOICE_NUMBER, NULL, 0.5},
-                        {KNOB_CHOICE_BOOL, NULL, 1}, {KNOB_CHOICE_NULL, NULL, 0}};
-    knob_distribution ds[] = {fl(1e-5, 1, 0, KNOB_LOG), fl(0, 1, 0.1, 0), in(1, 64, 1, KNOB_LOG),
+    knob_choice ch[] = {{KNOB_CHOICE_STRING, "adam", 0},
+                        {KNOB_CHOICE_NUMBER, NULL, 0.5},
+                        {KNOB_CHOICE_BOOL, NULL, 1},
+                        {KNOB_CHOICE_NULL, NULL, 0}};
+    knob_distribution ds[] = {fl(1e-5, 1, 0, KNOB_LOG),
+                              fl(0, 1, 0.1, 0),
+                              in(1, 64, 1, KNOB_LOG),
                               {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 4, .choices = ch}};
     for (size_t i = 0; i < 4; i++) {
         knobx_buf b = {0};
@@ -150,7 +195,8 @@ static void membership(void **state)
 static void external_values(void **state)
 {
     (void)state;
-    knob_choice ch[] = {{KNOB_CHOICE_STRING, "adam", 0}, {KNOB_CHOICE_NUMBER, NULL, 32},
+    knob_choice ch[] = {{KNOB_CHOICE_STRING, "adam", 0},
+                        {KNOB_CHOICE_NUMBER, NULL, 32},
                         {KNOB_CHOICE_BOOL, NULL, 0}};
     knob_distribution c = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 3, .choices = ch};
     knobx_json *j = knobx_json_parse("[\"adam\", 32, \"32\", false, \"false\", \"sgd\", 1]",
@@ -190,6 +236,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rejects_invalid_ranges),
+        cmocka_unit_test(ranges_and_steps_a_double_can_hold),
         cmocka_unit_test(rejects_choices_storage_cannot_hold),
         cmocka_unit_test(steps_lower_high),
         cmocka_unit_test(json_round_trips),
