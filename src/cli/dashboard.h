@@ -26,9 +26,11 @@ typedef struct dash {
          * made again under its name has another, which tells a page to start over. */
         double created;
         /* The importance, computed again when the complete trials changed and
-         * DASH_IMPORTANCE_EVERY seconds have passed: fANOVA fits 64 trees. */
+         * DASH_IMPORTANCE_EVERY seconds have passed, or DASH_IMPORTANCE_SHARE times as long
+         * as it took last (importance_cost): fANOVA fits 64 trees, 4.3 s at 18,000 trials,
+         * and the dashboard's one thread answers nothing meanwhile. */
         knobx_buf importance;
-        double importance_at;
+        double importance_at, importance_cost;
         size_t importance_n;
     } * studies; /* loaded on first use, kept for incremental syncs */
     size_t n_studies, cap_studies;

@@ -31,6 +31,7 @@
 
 #define LOG_TAIL 16384
 #define DASH_IMPORTANCE_EVERY 5.0
+#define DASH_IMPORTANCE_SHARE 20.0
 
 static int error(knobx_buf *out, int status, const char *msg)
 {
@@ -165,12 +166,14 @@ static const char *importance(dash *d, knob_study *s)
         return "null";
     for (size_t i = 0; i < n; i++)
         n_complete += all[i]->state == KNOB_TRIAL_COMPLETE;
-    double t = now();
-    if (!e->importance.len ||
-        (n_complete != e->importance_n && t - e->importance_at >= DASH_IMPORTANCE_EVERY)) {
+    double t = now(), wait = DASH_IMPORTANCE_SHARE * e->importance_cost;
+    if (wait < DASH_IMPORTANCE_EVERY)
+        wait = DASH_IMPORTANCE_EVERY;
+    if (!e->importance.len || (n_complete != e->importance_n && t - e->importance_at >= wait)) {
         knobx_buf_reset(&e->importance);
         cli_web_importance_json(&e->importance, s);
-        e->importance_at = t;
+        e->importance_at = now();
+        e->importance_cost = e->importance_at - t;
         e->importance_n = n_complete;
     }
     return e->importance.oom ? "null" : knobx_buf_cstr(&e->importance);
