@@ -433,20 +433,21 @@ static int promising_distribution(const cma *c, const member *pts, size_t m, dou
 
 /* The first run's distribution from the best trials of warm_start_study, read from this
  * study's storage or from warm_start_storage (the core opens it). */
-static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov)
+/* A source without a completed trial holding this study's params (empty, or another
+ * space) leaves a cold start (*used false), as gp's, tpe's and smac's do; a missing one is
+ * an error. */
+static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov,
+                      bool *used)
 {
     knob_study *src = NULL;
     member *pts = NULL;
     double *xs = NULL;
     size_t m = 0;
     int rc = knob__warm_open(s, "cmaes", c->ws_study, c->ws_storage, &src);
-    if (!rc && !(rc = source_points(c, src, &pts, &xs, &m)) && m == 0) {
-        rc = knob_set_error(KNOB_EINVAL,
-                            "cmaes: warm_start_study '%s' has no completed trial "
-                            "with the params of this study (%d, e.g. '%s')",
-                            c->ws_study, c->n_dims, c->dims[0].name);
-    }
     if (!rc)
+        rc = source_points(c, src, &pts, &xs, &m);
+    *used = !rc && m > 0;
+    if (*used)
         rc = promising_distribution(c, pts, m, mean, sigma, cov);
     free(pts);
     free(xs);
@@ -474,10 +475,9 @@ static int start_run(cma *c, knob_study *s, int lambda, double sigma)
         knobx_json_free(x0);
     }
     if (!c->restarts && c->ws_study[0]) {
-        int rc = warm_start(c, s, mean, &sigma, cov);
+        int rc = warm_start(c, s, mean, &sigma, cov, &shaped);
         if (rc)
             return rc;
-        shaped = true;
     }
     int rc = run_init(&c->r, n, lambda, mean, sigma, shaped ? cov : NULL, c->separable);
     if (!rc && c->use_margin)
