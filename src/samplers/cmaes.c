@@ -436,8 +436,7 @@ static int promising_distribution(const cma *c, const member *pts, size_t m, dou
 /* A source without a completed trial holding this study's params (empty, or another
  * space) leaves a cold start (*used false), as gp's, tpe's and smac's do; a missing one is
  * an error. */
-static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov,
-                      bool *used)
+static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double *cov, bool *used)
 {
     knob_study *src = NULL;
     member *pts = NULL;
