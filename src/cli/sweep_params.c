@@ -173,6 +173,13 @@ static bool is_normal(param_kind k)
     return k == PK_NORMAL || k == PK_Q_NORMAL || k == PK_LOG_NORMAL || k == PK_Q_LOG_NORMAL;
 }
 
+/* The forms that round to a multiple of q. */
+static bool is_quantized(param_kind k)
+{
+    return k == PK_Q_UNIFORM || k == PK_Q_LOG_UNIFORM_VALUES || k == PK_Q_NORMAL ||
+           k == PK_Q_LOG_NORMAL;
+}
+
 static const char *kind_str(param_kind k)
 {
     for (size_t i = 0; i < N_KINDS; i++)
@@ -244,27 +251,30 @@ static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
 
 /* A q that leaves fewer values than the range suggests is allowed (W&B runs it), and said:
  * Optuna warns the same of a step that does not divide its range. */
-static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *at)
+static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *q_node,
+                   const yaml_node_t *map)
 {
     double lo = p->min, hi = p->max, q = p->q;
-    char what[160];
+    const yaml_node_t *at = q_node ? q_node : map;
+    const char *dflt = q_node ? "" : " by default"; /* W&B's q when none is given */
+    char what[200];
     if (p->kind == PK_Q_UNIFORM) {
         double k = floor((hi - lo) / q + 1e-9);
         if (k >= 1 && fabs((hi - lo) - k * q) <= 1e-9 * fmax(fabs(hi - lo), 1))
             return; /* q divides the range */
         if (k < 1)
             snprintf(what, sizeof what,
-                     "q (%g) is more than max - min (%g): min, %g, is the only value", q, hi - lo,
-                     lo);
+                     "q (%g%s) is more than max - min (%g): min, %g, is the only value", q, dflt,
+                     hi - lo, lo);
         else
             snprintf(what, sizeof what,
-                     "q (%g) does not divide max - min (%g): the values are min + k q up to %g", q,
-                     hi - lo, lo + k * q);
+                     "q (%g%s) does not divide max - min (%g): the values are min + k q up to %g",
+                     q, dflt, hi - lo, lo + k * q);
     } else {
         if (round(lo / q) != round(hi / q))
             return;
-        snprintf(what, sizeof what, "q (%g) rounds every value in [%g, %g] to %g, the only value",
-                 q, lo, hi, round(lo / q) * q);
+        snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value",
+                 q, dflt, lo, hi, round(lo / q) * q);
     }
     fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
             (unsigned long)at->start_mark.line + 1, (unsigned long)at->start_mark.column + 1,
@@ -289,7 +299,7 @@ static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *
         return 0;
     if (check_steps(c, p, pn, map, p->min, p->max))
         return -1;
-    warn_q(c, p, pn->q ? pn->q : map);
+    warn_q(c, p, pn->q, map);
     return 0;
 }
 
@@ -316,7 +326,7 @@ static int check_log(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
     if (p->kind == PK_Q_LOG_UNIFORM_VALUES && p->has_q) {
         if (check_steps(c, p, pn, map, 0, p->max))
             return -1;
-        warn_q(c, p, pn->q ? pn->q : map);
+        warn_q(c, p, pn->q, map);
     }
     return 0;
 }
@@ -458,6 +468,10 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
         return sweep_errorf(c, map, "key '%s': expected values, value, or min and max", key);
     } else {
         p->kind = infer_kind(p, &pn);
+    }
+    if (is_quantized(p->kind) && !p->has_q) { /* W&B: q defaults to 1 */
+        p->q = 1;
+        p->has_q = true;
     }
     return check_param(c, p, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
 }
