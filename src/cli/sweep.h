@@ -55,6 +55,7 @@ typedef struct sweep_param {
     char **path; /* those keys, n_path of them (1 for a param not nested) */
     size_t n_path;
     param_kind kind;
+    const char *form;     /* the distribution as written ("q_log_uniform"), static; NULL: none */
     knob_choice *choices; /* categorical values, or the constant's one value */
     size_t n_choices;
     double *probs; /* categorical probabilities, or NULL */

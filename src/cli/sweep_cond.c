@@ -163,7 +163,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
         return sweep_errorf_at(c, w->line, w->col,
                                "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
                                "parent must take values that compare exactly (values, value, "
-                               "int_uniform, q_uniform, q_log_uniform_values)",
+                               "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values)",
                                p->name, w->parent_name, w->parent_name);
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]))

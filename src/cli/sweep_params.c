@@ -16,20 +16,23 @@
 static const struct {
     const char *name;
     param_kind kind;
+    bool ln_bounds; /* min and max are natural logs of the bounds of `kind` */
 } kinds[] = {
-    {"constant", PK_CONSTANT},
-    {"categorical", PK_CATEGORICAL},
-    {"int_uniform", PK_INT_UNIFORM},
-    {"uniform", PK_UNIFORM},
-    {"q_uniform", PK_Q_UNIFORM},
-    {"log_uniform", PK_LOG_UNIFORM},
-    {"log_uniform_values", PK_LOG_UNIFORM_VALUES},
-    {"q_log_uniform_values", PK_Q_LOG_UNIFORM_VALUES},
-    {"inv_log_uniform_values", PK_INV_LOG_UNIFORM_VALUES},
-    {"normal", PK_NORMAL},
-    {"q_normal", PK_Q_NORMAL},
-    {"log_normal", PK_LOG_NORMAL},
-    {"q_log_normal", PK_Q_LOG_NORMAL},
+    {"constant", PK_CONSTANT, false},
+    {"categorical", PK_CATEGORICAL, false},
+    {"int_uniform", PK_INT_UNIFORM, false},
+    {"uniform", PK_UNIFORM, false},
+    {"q_uniform", PK_Q_UNIFORM, false},
+    {"log_uniform", PK_LOG_UNIFORM, false},
+    {"log_uniform_values", PK_LOG_UNIFORM_VALUES, false},
+    {"q_log_uniform_values", PK_Q_LOG_UNIFORM_VALUES, false},
+    {"inv_log_uniform_values", PK_INV_LOG_UNIFORM_VALUES, false},
+    {"q_log_uniform", PK_Q_LOG_UNIFORM_VALUES, true},
+    {"inv_log_uniform", PK_INV_LOG_UNIFORM_VALUES, true},
+    {"normal", PK_NORMAL, false},
+    {"q_normal", PK_Q_NORMAL, false},
+    {"log_normal", PK_LOG_NORMAL, false},
+    {"q_log_normal", PK_Q_LOG_NORMAL, false},
 };
 #define N_KINDS (sizeof kinds / sizeof *kinds)
 
@@ -180,17 +183,18 @@ static bool is_quantized(param_kind k)
            k == PK_Q_LOG_NORMAL;
 }
 
-static const char *kind_str(param_kind k)
+/* The distribution's name as the file wrote it, else as W&B infers it. */
+static const char *kind_str(const sweep_param *p)
 {
-    for (size_t i = 0; i < N_KINDS; i++)
-        if (kinds[i].kind == k)
+    for (size_t i = 0; !p->form && i < N_KINDS; i++)
+        if (kinds[i].kind == p->kind)
             return kinds[i].name;
-    return "?";
+    return p->form ? p->form : "?";
 }
 
 static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
 {
-    const char *k = p->name, *d = kind_str(p->kind);
+    const char *k = p->name, *d = kind_str(p);
     if (needs_range(p->kind) && (!p->has_min || !p->has_max))
         return sweep_errorf(c, n, "key 'parameters.%s': %s needs min and max", k, d);
     if (needs_range(p->kind) && p->min > p->max)
@@ -363,6 +367,41 @@ static int check_numbers(sweep_ctx *c, const sweep_param *p, const param_nodes *
     return check_log(c, p, pn, map);
 }
 
+/* q_log_uniform and inv_log_uniform: W&B's min and max are natural logs (of x, and of 1/x),
+ * read as q_log_uniform_values and inv_log_uniform_values between e^min and e^max (e^-max
+ * and e^-min for 1/x), which the library holds as they are. */
+static int from_ln_bounds(sweep_ctx *c, sweep_param *p, const param_nodes *pn,
+                          const yaml_node_t *map)
+{
+    const yaml_node_t *at_min = pn->min ? pn->min : map, *at_max = pn->max ? pn->max : map;
+    bool inv = p->kind == PK_INV_LOG_UNIFORM_VALUES;
+    if (!p->has_min || !p->has_max)
+        return sweep_errorf(c, map, "key 'parameters.%s': %s needs min and max", p->name, p->form);
+    if (p->min > p->max)
+        return sweep_errorf(c, map, "key 'parameters.%s': min (%g) must be <= max (%g)", p->name,
+                            p->min, p->max);
+    if (!isfinite(exp(p->max)))
+        return sweep_errorf(c, at_max,
+                            "key 'parameters.%s.max': %s's bounds are natural logs, and e^%g "
+                            "overflows; at most %.2f",
+                            p->name, p->form, p->max, floor(log(DBL_MAX) * 100) / 100);
+    if (inv && !isfinite(exp(-p->min)))
+        return sweep_errorf(c, at_min,
+                            "key 'parameters.%s.min': inv_log_uniform's bounds are natural logs "
+                            "of 1/x, and x = e^%g overflows; at least %.2f",
+                            p->name, -p->min, -floor(log(DBL_MAX) * 100) / 100);
+    if (!inv && !(exp(p->min) > 0))
+        return sweep_errorf(c, at_min,
+                            "key 'parameters.%s.min': q_log_uniform's bounds are natural logs, "
+                            "and e^%g is 0; at least -745",
+                            p->name, p->min);
+    double lo = p->min, hi = p->max;
+    p->min = inv ? exp(-hi) : exp(lo);
+    p->max = inv ? exp(-lo) : exp(hi);
+    p->min_int = p->max_int = false;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- one parameter */
 
 /* A min or max: a number, and whether YAML wrote it as an integer ("3", not "3.0"). */
@@ -415,12 +454,14 @@ static int read_param_key(sweep_ctx *c, sweep_param *p, param_nodes *pn, const y
     return 0;
 }
 
-static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *dist)
+static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *dist, bool *ln_bounds)
 {
     const char *d = sweep_scalar(dist);
     for (size_t i = 0; d && i < N_KINDS; i++) {
         if (!strcmp(kinds[i].name, d)) {
             p->kind = kinds[i].kind;
+            p->form = kinds[i].name;
+            *ln_bounds = kinds[i].ln_bounds;
             return 0;
         }
     }
@@ -441,6 +482,7 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
                             const yaml_node_t **nested, const yaml_node_t **when)
 {
     param_nodes pn = {0};
+    bool ln_bounds = false;
     char key[SWEEP_MAX_NAME + 40];
     snprintf(key, sizeof key, "parameters.%s", p->name);
     if (map->type != YAML_MAPPING_NODE)
@@ -462,7 +504,7 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
         (pn.probs && read_probs(c, p, pn.probs, key)))
         return -1;
     if (pn.dist) {
-        if (read_distribution(c, p, pn.dist))
+        if (read_distribution(c, p, pn.dist, &ln_bounds))
             return -1;
     } else if (!pn.values && !pn.value && !p->has_min && !p->has_max) {
         return sweep_errorf(c, map, "key '%s': expected values, value, or min and max", key);
@@ -473,6 +515,8 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
         p->q = 1;
         p->has_q = true;
     }
+    if (ln_bounds && from_ln_bounds(c, p, &pn, map))
+        return -1;
     return check_param(c, p, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
 }
 
@@ -731,9 +775,9 @@ int sweep_check_grid(const sweep_ctx *c)
         if (!sweep_grid_values(p, &json))
             return sweep_errorf_at(c, p->line, p->col,
                                    "key 'parameters.%s': method grid needs "
-                                   "values to enumerate (values, value, int_uniform, q_uniform "
-                                   "or q_log_uniform_values), got %s",
-                                   p->name, kind_str(p->kind));
+                                   "values to enumerate (values, value, int_uniform, q_uniform, "
+                                   "q_log_uniform or q_log_uniform_values), got %s",
+                                   p->name, kind_str(p));
         free(json);
     }
     return 0;
