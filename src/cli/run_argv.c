@@ -79,7 +79,9 @@ static void push_args(strv *a, const trial_params *tp, args_style style)
 static void push_text(strv *a, const char *elem, const sweep *sw, const trial_params *tp,
                       const char *json_file)
 {
-    static const char *const names[] = {"${program}", "${args_json_file}", "${args_json}"};
+    static const char *const names[] = {"${program}", "${args_json_file}", "${args_json}", "${env}",
+                                        "${interpreter}"};
+    enum { N_NAMES = sizeof names / sizeof *names };
     knobx_buf b = {0};
     for (const char *s = elem; *s;) {
         const char *m = strstr(s, "${");
@@ -88,12 +90,13 @@ static void push_text(strv *a, const char *elem, const sweep *sw, const trial_pa
             break;
         }
         knobx_buf_add(&b, s, (size_t)(m - s));
-        const char *with[] = {sw->program ? sw->program : "", json_file, tp->json};
+        const char *with[] = {sw->program ? sw->program : "", json_file, tp->json, "/usr/bin/env",
+                              interpreter(sw) ? interpreter(sw) : ""};
         size_t i = 0;
-        while (i < 3 && strncmp(m, names[i], strlen(names[i])))
+        while (i < N_NAMES && strncmp(m, names[i], strlen(names[i])))
             i++;
-        knobx_buf_puts(&b, i < 3 ? with[i] : "${");
-        s = m + (i < 3 ? strlen(names[i]) : 2);
+        knobx_buf_puts(&b, i < N_NAMES ? with[i] : "${");
+        s = m + (i < N_NAMES ? strlen(names[i]) : 2);
     }
     push(a, knobx_buf_cstr(&b));
     knobx_buf_free(&b);
