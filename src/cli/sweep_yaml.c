@@ -140,22 +140,37 @@ int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key
     return 0;
 }
 
+/* The index of s in a NULL-terminated list, or -1. */
+static int word_index(const char *s, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(s, words[i]))
+            return i;
+    return -1;
+}
+
 knob_choice sweep_to_choice(const yaml_node_t *n)
 {
+    /* YAML 1.1's booleans and nulls, as PyYAML (and so W&B) reads them: `values: [yes, no]`
+     * is two booleans there. The true words come first, in pairs with the false ones. */
+    static const char *const bools[] = {"true", "True", "TRUE",  "yes",   "Yes",   "YES", "on",
+                                        "On",   "ON",   "false", "False", "FALSE", "no",  "No",
+                                        "NO",   "off",  "Off",   "OFF",   NULL};
+    static const char *const nulls[] = {"null", "Null", "NULL", "~", "None", NULL};
     const char *s = sweep_scalar(n);
     knob_choice ch = {KNOB_CHOICE_STRING, sweep_dup(s), 0};
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return ch;
     char *end;
     double v = strtod(s, &end);
+    int b = word_index(s, bools);
     if (end != s && !*end && isfinite(v)) {
         ch.type = KNOB_CHOICE_NUMBER;
         ch.num = v;
-    } else if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "false") ||
-               !strcmp(s, "False")) {
+    } else if (b >= 0) {
         ch.type = KNOB_CHOICE_BOOL;
-        ch.num = s[0] == 't' || s[0] == 'T';
-    } else if (!strcmp(s, "null") || !strcmp(s, "~") || !strcmp(s, "None")) {
+        ch.num = b < 9;
+    } else if (word_index(s, nulls) >= 0) {
         ch.type = KNOB_CHOICE_NULL;
     }
     return ch;
