@@ -543,7 +543,30 @@ static const char *const top_keys[] = {
     "early_terminate", "name",    "description", "project",    "entity",     "storage",
     "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
     "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        "warm_start",
-    "constraints",     "cost",    NULL};
+    "constraints",     "cost",    "controller",  NULL};
+
+/* W&B's `controller: {type: local}`, its older way to run the search on the agent's machine
+ * instead of W&B's servers: knob always runs it where it runs. Another type is refused. */
+static int check_controller(sweep_ctx *c, const yaml_node_t *v)
+{
+    const yaml_node_t *type = NULL;
+    if (v->type == YAML_MAPPING_NODE)
+        for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top;
+             kv++) {
+            static const char *const keys[] = {"type", NULL};
+            const yaml_node_t *k = sweep_node(c, kv->key);
+            if (!sweep_scalar(k) || strcmp(sweep_scalar(k), "type"))
+                return sweep_unknown_key(c, k, "controller", keys);
+            type = sweep_node(c, kv->value);
+        }
+    const char *t = type ? sweep_scalar(type) : NULL;
+    if (!t || strcmp(t, "local"))
+        return sweep_errorf(c, type ? type : v,
+                            "key 'controller': expected {type: local} (knob runs the search "
+                            "where it runs), got %s%s%s",
+                            t ? "\"" : "", t ? t : sweep_kind_name(type ? type : v), t ? "\"" : "");
+    return 0;
+}
 
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
@@ -575,6 +598,8 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity") ||
         !strcmp(ks, "plugins")) /* plugins: read first, by load_plugins */
         return 0;
+    if (!strcmp(ks, "controller")) /* W&B's local controller: knob's always runs here */
+        return check_controller(c, v);
     *done = false;
     return 0;
 }
