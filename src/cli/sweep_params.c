@@ -63,6 +63,7 @@ void sweep_param_free(sweep_param *p)
     for (size_t j = 0; j < p->n_when; j++)
         sweep_cond_free(&p->when[j]);
     free(p->when);
+    free(p->is_json);
     free(p->path);
     free(p->choices);
     free(p->probs);
@@ -78,11 +79,35 @@ bool sweep_param_is_int(const sweep_param *p)
            (!p->has_q || p->q == floor(p->q));
 }
 
-static int read_choice(sweep_ctx *c, knob_choice *out, const yaml_node_t *item, const char *key)
+/* One value of `values` or `value`: a scalar, typed, or a list (W&B takes lists, such as
+ * layer widths [64, 64]), held as its JSON text and marked in p->is_json. */
+static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t *item,
+                       const char *key)
 {
+    if (item->type == YAML_SEQUENCE_NODE) {
+        knobx_buf b = {0};
+        sweep_node_json(c, item, &b);
+        if (!b.oom && b.len > SWEEP_MAX_TEXT) {
+            knobx_buf_free(&b);
+            return sweep_errorf(c, item, "key '%s': the list is %zu bytes long as JSON, at most %d",
+                                key, b.len, SWEEP_MAX_TEXT);
+        }
+        if (!p->is_json)
+            p->is_json = calloc(p->n_alloc, sizeof *p->is_json);
+        p->choices[i] =
+            (knob_choice){KNOB_CHOICE_STRING, b.oom ? NULL : sweep_dup(knobx_buf_cstr(&b)), 0};
+        knobx_buf_free(&b);
+        if (!p->is_json || !p->choices[i].str)
+            return sweep_errorf(c, item, "out of memory");
+        p->is_json[i] = true;
+        return 0;
+    }
+    if (!sweep_scalar(item))
+        return sweep_errorf(c, item, "key '%s': each value must be a scalar or a list, got %s", key,
+                            sweep_kind_name(item));
     if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
         return -1;
-    *out = sweep_to_choice(item);
+    p->choices[i] = sweep_to_choice(item);
     return 0;
 }
 
@@ -97,12 +122,9 @@ static int read_values(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const
     p->choices = calloc(n, sizeof *p->choices);
     if (!p->choices)
         return sweep_errorf(c, v, "out of memory");
+    p->n_alloc = n;
     for (size_t i = 0; i < n; i++) {
-        const yaml_node_t *item = sweep_node(c, v->data.sequence.items.start[i]);
-        if (!sweep_scalar(item))
-            return sweep_errorf(c, item, "key '%s': each value must be a scalar, got %s", k,
-                                sweep_kind_name(item));
-        if (read_choice(c, &p->choices[p->n_choices], item, k))
+        if (read_choice(c, p, i, sweep_node(c, v->data.sequence.items.start[i]), k))
             return -1;
         p->n_choices++;
     }
@@ -113,12 +135,11 @@ static int read_value(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const 
 {
     char k[SWEEP_MAX_NAME + 40];
     snprintf(k, sizeof k, "%s.value", key);
-    if (!sweep_scalar(v))
-        return sweep_errorf(c, v, "key '%s': expected a scalar, got %s", k, sweep_kind_name(v));
     p->choices = calloc(1, sizeof *p->choices);
     if (!p->choices)
         return sweep_errorf(c, v, "out of memory");
-    if (read_choice(c, &p->choices[0], v, k))
+    p->n_alloc = 1;
+    if (read_choice(c, p, 0, v, k))
         return -1;
     p->n_choices = 1;
     return 0;
