@@ -55,8 +55,9 @@ static void push_program(strv *a, const sweep *sw)
 
 /* ${args}, ${args_no_hyphens}, ${args_no_boolean_flags}: one argument per param. As flags,
  * a true boolean is "--name" alone and a false one no argument at all (W&B's
- * store_true style), every other value "--name=value". */
-typedef enum { ARGS_HYPHENS, ARGS_NO_HYPHENS, ARGS_FLAGS } args_style;
+ * store_true style), every other value "--name=value". ${args_no_equals}: two per param,
+ * "--name" and "value". */
+typedef enum { ARGS_HYPHENS, ARGS_NO_HYPHENS, ARGS_FLAGS, ARGS_NO_EQUALS } args_style;
 
 static void push_args(strv *a, const trial_params *tp, args_style style)
 {
@@ -66,10 +67,14 @@ static void push_args(strv *a, const trial_params *tp, args_style style)
         if (style == ARGS_FLAGS && v->type == KNOB_CHOICE_BOOL && v->num == 0)
             continue;
         knobx_buf_printf(&b, "%s%s", style == ARGS_NO_HYPHENS ? "" : "--", tp->v[i].name);
-        if (style != ARGS_FLAGS || v->type != KNOB_CHOICE_BOOL) {
+        if (style == ARGS_NO_EQUALS) {
+            push(a, knobx_buf_cstr(&b));
+            knobx_buf_reset(&b);
+        } else if (style != ARGS_FLAGS || v->type != KNOB_CHOICE_BOOL) {
             knobx_buf_puts(&b, "=");
-            params_value_text(&b, v);
         }
+        if (style != ARGS_FLAGS || v->type != KNOB_CHOICE_BOOL)
+            params_value_text(&b, v);
         push(a, knobx_buf_cstr(&b));
         knobx_buf_free(&b);
     }
@@ -112,6 +117,8 @@ static void expand(strv *a, const char *elem, const sweep *sw, const trial_param
         push_args(a, tp, ARGS_NO_HYPHENS);
     else if (!strcmp(elem, "${args_no_boolean_flags}"))
         push_args(a, tp, ARGS_FLAGS);
+    else if (!strcmp(elem, "${args_no_equals}"))
+        push_args(a, tp, ARGS_NO_EQUALS);
     else if (!strcmp(elem, "${env}"))
         push(a, "/usr/bin/env");
     else if (!strcmp(elem, "${interpreter}")) {

@@ -348,10 +348,18 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
  * (`sh -c "... ${HOME}"`). */
 static int check_macros(sweep_ctx *c, const yaml_node_t *item, const char *key)
 {
-    static const char *const lists[] = {"args", "args_no_hyphens", "args_no_boolean_flags", NULL};
-    static const char *const all[] = {"env",       "interpreter",     "program",
-                                      "args",      "args_no_hyphens", "args_no_boolean_flags",
-                                      "args_json", "args_json_file",  NULL};
+    static const char *const lists[] = {"args", "args_no_hyphens", "args_no_boolean_flags",
+                                        "args_no_equals", NULL};
+    static const char *const all[] = {"env",
+                                      "interpreter",
+                                      "program",
+                                      "args",
+                                      "args_no_hyphens",
+                                      "args_no_boolean_flags",
+                                      "args_no_equals",
+                                      "args_json",
+                                      "args_json_file",
+                                      NULL};
     const char *elem = sweep_scalar(item);
     for (const char *m = strstr(elem, "${"); m; m = strstr(m + 2, "${")) {
         const char *end = strchr(m + 2, '}');
@@ -372,7 +380,8 @@ static int check_macros(sweep_ctx *c, const yaml_node_t *item, const char *key)
             return sweep_errorf(c, item,
                                 "key '%s': unknown macro '${%s}'%s%s%s (macros: ${env}, "
                                 "${interpreter}, ${program}, ${args}, ${args_no_hyphens}, "
-                                "${args_no_boolean_flags}, ${args_json}, ${args_json_file}; "
+                                "${args_no_boolean_flags}, ${args_no_equals}, ${args_json}, "
+                                "${args_json_file}; "
                                 "no shell runs the command)",
                                 key, name, near ? "; did you mean '${" : "", near ? near : "",
                                 near ? "}'?" : "");
