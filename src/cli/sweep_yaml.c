@@ -456,6 +456,21 @@ static int parser_error(const sweep_ctx *c, const yaml_parser_t *parser)
                            parser->context ? " " : "", parser->context ? parser->context : "");
 }
 
+/* After the first document: the stream's end. A second document is refused, as PyYAML (and
+ * so W&B) refuses it, rather than left unread. */
+static int check_one_document(const sweep_ctx *c, yaml_parser_t *parser)
+{
+    yaml_event_t e;
+    if (!yaml_parser_parse(parser, &e))
+        return parser_error(c, parser);
+    int rc = 0;
+    if (e.type == YAML_DOCUMENT_START_EVENT)
+        rc = sweep_errorf_at(c, (int)e.start_mark.line + 1, (int)e.start_mark.column + 1,
+                             "a sweep file is one YAML document, and a second one starts here");
+    yaml_event_delete(&e);
+    return rc;
+}
+
 static int check_events(const sweep_ctx *c, const char *text)
 {
     yaml_parser_t parser;
@@ -474,7 +489,10 @@ static int check_events(const sweep_ctx *c, const char *text)
             break;
         }
         rc = pass_event(p, &e, &done);
+        bool doc_end = e.type == YAML_DOCUMENT_END_EVENT;
         yaml_event_delete(&e);
+        if (!rc && doc_end)
+            rc = check_one_document(c, &parser);
     }
     for (int i = 0; i < p->n_anchors; i++)
         free(p->anchors[i].name);
