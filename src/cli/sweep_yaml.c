@@ -3,6 +3,7 @@
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <math.h>
@@ -98,17 +99,36 @@ int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
     return 0;
 }
 
+/* A finite number as YAML 1.1 (PyYAML, and so W&B) writes it, digits grouped by underscores
+ * included (1_000_000), else false; with strict, also false when it is out of range. */
+static bool read_number(const char *s, double *out, bool strict)
+{
+    char *end, *plain = NULL;
+    if (strchr(s, '_') && (isdigit((unsigned char)s[0]) || strchr("+-.", s[0])) &&
+        s[strspn(s, "0123456789_+-.eE")] == '\0' && (plain = malloc(strlen(s) + 1))) {
+        size_t k = 0;
+        for (const char *q = s; *q; q++)
+            if (*q != '_')
+                plain[k++] = *q;
+        plain[k] = '\0';
+        s = plain;
+    }
+    errno = 0;
+    double v = strtod(s, &end);
+    bool ok = end != s && !*end && !(strict && errno) && isfinite(v);
+    free(plain);
+    if (ok)
+        *out = v;
+    return ok;
+}
+
 int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out)
 {
     const char *s = sweep_scalar(n);
-    char *end;
     if (!s)
         return sweep_errorf(c, n, "key '%s': expected a number, got %s", key, sweep_kind_name(n));
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !isfinite(v))
+    if (!read_number(s, out, true))
         return sweep_errorf(c, n, "key '%s': expected a number, got \"%s\"", key, s);
-    *out = v;
     return 0;
 }
 
@@ -161,10 +181,9 @@ knob_choice sweep_to_choice(const yaml_node_t *n)
     knob_choice ch = {KNOB_CHOICE_STRING, sweep_dup(s), 0};
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return ch;
-    char *end;
-    double v = strtod(s, &end);
+    double v;
     int b = word_index(s, bools);
-    if (end != s && !*end && isfinite(v)) {
+    if (read_number(s, &v, false)) {
         ch.type = KNOB_CHOICE_NUMBER;
         ch.num = v;
     } else if (b >= 0) {
