@@ -156,6 +156,16 @@ static int suggest_one(const sweep_param *p, knob_trial *t, bool grid, knob_choi
     }
 }
 
+/* A list value (one of p's choices held as JSON text) marked as such for the program's
+ * JSON: the choices the library gets stay plain strings. */
+static knob_choice json_marked(const sweep_param *p, knob_choice v)
+{
+    for (size_t j = 0; p->is_json && v.type == KNOB_CHOICE_STRING && j < p->n_choices; j++)
+        if (p->is_json[j] && p->choices[j].str == v.str)
+            v.num = PARAMS_JSON_TEXT;
+    return v;
+}
+
 /* Suggests the active params in dependency order (a parent before its children), as a
  * define-by-run objective written in C would; inactive ones are never suggested. */
 static int suggest_active(const sweep *sw, knob_trial *t, bool grid, knob_choice *values,
@@ -185,7 +195,8 @@ int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
         if (active[i])
-            out->v[out->n++] = (param_value){p->name, p->path, p->n_path, values[i]};
+            out->v[out->n++] =
+                (param_value){p->name, p->path, p->n_path, json_marked(p, values[i])};
     }
     free(values);
     free(active);
@@ -225,7 +236,9 @@ void params_value_text(knobx_buf *b, const knob_choice *v)
 
 static void value_json(knobx_buf *b, const knob_choice *v)
 {
-    if (v->type == KNOB_CHOICE_STRING)
+    if (v->type == KNOB_CHOICE_STRING && v->num == PARAMS_JSON_TEXT)
+        knobx_buf_puts(b, v->str);
+    else if (v->type == KNOB_CHOICE_STRING)
         knobx_json_add_string(b, v->str);
     else
         params_value_text(b, v);

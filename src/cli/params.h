@@ -9,6 +9,10 @@
 #define PARAMS_U_LOW 1e-6
 #define PARAMS_U_HIGH (1 - 1e-6)
 
+/* A string value whose num is this is JSON text, a list value ([64,64]): written into the
+ * program's JSON as it is, and as that text in argv. */
+#define PARAMS_JSON_TEXT 1.0
+
 /* One parameter's value as the program gets it. */
 typedef struct param_value {
     const char *name;  /* borrowed from the sweep: the library's name ("outer.inner") */

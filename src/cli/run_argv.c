@@ -53,12 +53,28 @@ static void push_program(strv *a, const sweep *sw)
     push(a, p);
 }
 
-static void push_args(strv *a, const trial_params *tp, bool hyphens)
+/* ${args}, ${args_no_hyphens}, ${args_no_boolean_flags}: one argument per param. As flags,
+ * a true boolean is "--name" alone and a false one no argument at all (W&B's
+ * store_true style), every other value "--name=value". ${args_no_equals}: two per param,
+ * "--name" and "value". */
+typedef enum { ARGS_HYPHENS, ARGS_NO_HYPHENS, ARGS_FLAGS, ARGS_NO_EQUALS } args_style;
+
+static void push_args(strv *a, const trial_params *tp, args_style style)
 {
     for (size_t i = 0; i < tp->n; i++) {
+        const knob_choice *v = &tp->v[i].value;
         knobx_buf b = {0};
-        knobx_buf_printf(&b, "%s%s=", hyphens ? "--" : "", tp->v[i].name);
-        params_value_text(&b, &tp->v[i].value);
+        if (style == ARGS_FLAGS && v->type == KNOB_CHOICE_BOOL && v->num == 0)
+            continue;
+        knobx_buf_printf(&b, "%s%s", style == ARGS_NO_HYPHENS ? "" : "--", tp->v[i].name);
+        if (style == ARGS_NO_EQUALS) {
+            push(a, knobx_buf_cstr(&b));
+            knobx_buf_reset(&b);
+        } else if (style != ARGS_FLAGS || v->type != KNOB_CHOICE_BOOL) {
+            knobx_buf_puts(&b, "=");
+        }
+        if (style != ARGS_FLAGS || v->type != KNOB_CHOICE_BOOL)
+            params_value_text(&b, v);
         push(a, knobx_buf_cstr(&b));
         knobx_buf_free(&b);
     }
@@ -68,7 +84,9 @@ static void push_args(strv *a, const trial_params *tp, bool hyphens)
 static void push_text(strv *a, const char *elem, const sweep *sw, const trial_params *tp,
                       const char *json_file)
 {
-    static const char *const names[] = {"${program}", "${args_json_file}", "${args_json}"};
+    static const char *const names[] = {"${program}", "${args_json_file}", "${args_json}", "${env}",
+                                        "${interpreter}"};
+    enum { N_NAMES = sizeof names / sizeof *names };
     knobx_buf b = {0};
     for (const char *s = elem; *s;) {
         const char *m = strstr(s, "${");
@@ -77,12 +95,13 @@ static void push_text(strv *a, const char *elem, const sweep *sw, const trial_pa
             break;
         }
         knobx_buf_add(&b, s, (size_t)(m - s));
-        const char *with[] = {sw->program ? sw->program : "", json_file, tp->json};
+        const char *with[] = {sw->program ? sw->program : "", json_file, tp->json, "/usr/bin/env",
+                              interpreter(sw) ? interpreter(sw) : ""};
         size_t i = 0;
-        while (i < 3 && strncmp(m, names[i], strlen(names[i])))
+        while (i < N_NAMES && strncmp(m, names[i], strlen(names[i])))
             i++;
-        knobx_buf_puts(&b, i < 3 ? with[i] : "${");
-        s = m + (i < 3 ? strlen(names[i]) : 2);
+        knobx_buf_puts(&b, i < N_NAMES ? with[i] : "${");
+        s = m + (i < N_NAMES ? strlen(names[i]) : 2);
     }
     push(a, knobx_buf_cstr(&b));
     knobx_buf_free(&b);
@@ -93,9 +112,13 @@ static void expand(strv *a, const char *elem, const sweep *sw, const trial_param
                    const char *json_file)
 {
     if (!strcmp(elem, "${args}"))
-        push_args(a, tp, true);
+        push_args(a, tp, ARGS_HYPHENS);
     else if (!strcmp(elem, "${args_no_hyphens}"))
-        push_args(a, tp, false);
+        push_args(a, tp, ARGS_NO_HYPHENS);
+    else if (!strcmp(elem, "${args_no_boolean_flags}"))
+        push_args(a, tp, ARGS_FLAGS);
+    else if (!strcmp(elem, "${args_no_equals}"))
+        push_args(a, tp, ARGS_NO_EQUALS);
     else if (!strcmp(elem, "${env}"))
         push(a, "/usr/bin/env");
     else if (!strcmp(elem, "${interpreter}")) {

@@ -341,6 +341,61 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
     return 0;
 }
 
+/* The macros of a command element: the list macros stand alone as elements, the others may
+ * also be part of one ("--config=${args_json}"). An element that is a whole ${name} of no
+ * macro is a mistake (W&B drops it, knob would pass it as written); within a longer
+ * element an unknown ${name} is passed as written, for a shell the command may run
+ * (`sh -c "... ${HOME}"`). */
+static int check_macros(sweep_ctx *c, const yaml_node_t *item, const char *key)
+{
+    static const char *const lists[] = {"args", "args_no_hyphens", "args_no_boolean_flags",
+                                        "args_no_equals", NULL};
+    static const char *const all[] = {"env",
+                                      "interpreter",
+                                      "program",
+                                      "args",
+                                      "args_no_hyphens",
+                                      "args_no_boolean_flags",
+                                      "args_no_equals",
+                                      "args_json",
+                                      "args_json_file",
+                                      NULL};
+    const char *elem = sweep_scalar(item);
+    for (const char *m = strstr(elem, "${"); m; m = strstr(m + 2, "${")) {
+        const char *end = strchr(m + 2, '}');
+        char name[64];
+        size_t len = end ? (size_t)(end - m - 2) : 0;
+        if (!end || len >= sizeof name)
+            continue; /* not a macro's shape: passed as it is */
+        memcpy(name, m + 2, len);
+        name[len] = '\0';
+        bool whole = m == elem && !end[1];
+        size_t k = 0;
+        while (all[k] && strcmp(all[k], name))
+            k++;
+        if (!all[k] && !whole)
+            continue;
+        if (!all[k]) {
+            const char *near = sweep_closest(name, all);
+            return sweep_errorf(c, item,
+                                "key '%s': unknown macro '${%s}'%s%s%s (macros: ${env}, "
+                                "${interpreter}, ${program}, ${args}, ${args_no_hyphens}, "
+                                "${args_no_boolean_flags}, ${args_no_equals}, ${args_json}, "
+                                "${args_json_file}; "
+                                "no shell runs the command)",
+                                key, name, near ? "; did you mean '${" : "", near ? near : "",
+                                near ? "}'?" : "");
+        }
+        for (size_t i = 0; lists[i] && !whole; i++)
+            if (!strcmp(lists[i], name))
+                return sweep_errorf(c, item,
+                                    "key '%s': ${%s} is one argument per parameter, so it "
+                                    "stands alone as an element, got \"%.60s\"",
+                                    key, name, elem);
+    }
+    return 0;
+}
+
 static int parse_command(sweep_ctx *c, const yaml_node_t *v)
 {
     sweep *sw = c->sw;
@@ -360,7 +415,7 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
                                 "key '%s': expected a string, got %s (in a "
                                 "flow list, quote macros: \"${args}\")",
                                 key, sweep_kind_name(item));
-        if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
+        if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT) || check_macros(c, item, key))
             return -1;
         sw->command[sw->n_command++] = sweep_dup(sweep_scalar(item));
     }
@@ -497,7 +552,30 @@ static const char *const top_keys[] = {
     "early_terminate", "name",    "description", "project",    "entity",     "storage",
     "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
     "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        "warm_start",
-    "constraints",     "cost",    NULL};
+    "constraints",     "cost",    "controller",  NULL};
+
+/* W&B's `controller: {type: local}`, its older way to run the search on the agent's machine
+ * instead of W&B's servers: knob always runs it where it runs. Another type is refused. */
+static int check_controller(sweep_ctx *c, const yaml_node_t *v)
+{
+    const yaml_node_t *type = NULL;
+    if (v->type == YAML_MAPPING_NODE)
+        for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top;
+             kv++) {
+            static const char *const keys[] = {"type", NULL};
+            const yaml_node_t *k = sweep_node(c, kv->key);
+            if (!sweep_scalar(k) || strcmp(sweep_scalar(k), "type"))
+                return sweep_unknown_key(c, k, "controller", keys);
+            type = sweep_node(c, kv->value);
+        }
+    const char *t = type ? sweep_scalar(type) : NULL;
+    if (!t || strcmp(t, "local"))
+        return sweep_errorf(c, type ? type : v,
+                            "key 'controller': expected {type: local} (knob runs the search "
+                            "where it runs), got %s%s%s",
+                            t ? "\"" : "", t ? t : sweep_kind_name(type ? type : v), t ? "\"" : "");
+    return 0;
+}
 
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
@@ -529,6 +607,8 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity") ||
         !strcmp(ks, "plugins")) /* plugins: read first, by load_plugins */
         return 0;
+    if (!strcmp(ks, "controller")) /* W&B's local controller: knob's always runs here */
+        return check_controller(c, v);
     *done = false;
     return 0;
 }

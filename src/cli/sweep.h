@@ -55,8 +55,10 @@ typedef struct sweep_param {
     char **path; /* those keys, n_path of them (1 for a param not nested) */
     size_t n_path;
     param_kind kind;
+    const char *form;     /* the distribution as written ("q_log_uniform"), static; NULL: none */
     knob_choice *choices; /* categorical values, or the constant's one value */
-    size_t n_choices;
+    size_t n_choices, n_alloc;
+    bool *is_json; /* per choice: a list, held as its JSON text ("[64,64]"); NULL: none */
     double *probs; /* categorical probabilities, or NULL */
     double min, max, mu, sigma, q;
     bool has_min, has_max, has_q;

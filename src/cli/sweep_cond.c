@@ -37,6 +37,17 @@ static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const ya
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item =
             v->type == YAML_SEQUENCE_NODE ? sweep_node(c, v->data.sequence.items.start[i]) : v;
+        if (item->type == YAML_SEQUENCE_NODE && v->type == YAML_SEQUENCE_NODE) {
+            /* a list value of a parent, [[64, 64]], compared as its JSON text */
+            knobx_buf b = {0};
+            sweep_node_json(c, item, &b);
+            char *text = b.oom ? NULL : sweep_dup(knobx_buf_cstr(&b));
+            knobx_buf_free(&b);
+            if (!text)
+                return sweep_errorf(c, item, "out of memory");
+            in->allowed[in->n_allowed++] = (knob_choice){KNOB_CHOICE_STRING, text, 0};
+            continue;
+        }
         if (!sweep_scalar(item))
             return sweep_errorf(c, item, "key '%s': each value must be a scalar, got %s", key,
                                 sweep_kind_name(item));
@@ -163,7 +174,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
         return sweep_errorf_at(c, w->line, w->col,
                                "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
                                "parent must take values that compare exactly (values, value, "
-                               "int_uniform, q_uniform, q_log_uniform_values)",
+                               "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values)",
                                p->name, w->parent_name, w->parent_name);
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]))

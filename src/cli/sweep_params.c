@@ -16,20 +16,23 @@
 static const struct {
     const char *name;
     param_kind kind;
+    bool ln_bounds; /* min and max are natural logs of the bounds of `kind` */
 } kinds[] = {
-    {"constant", PK_CONSTANT},
-    {"categorical", PK_CATEGORICAL},
-    {"int_uniform", PK_INT_UNIFORM},
-    {"uniform", PK_UNIFORM},
-    {"q_uniform", PK_Q_UNIFORM},
-    {"log_uniform", PK_LOG_UNIFORM},
-    {"log_uniform_values", PK_LOG_UNIFORM_VALUES},
-    {"q_log_uniform_values", PK_Q_LOG_UNIFORM_VALUES},
-    {"inv_log_uniform_values", PK_INV_LOG_UNIFORM_VALUES},
-    {"normal", PK_NORMAL},
-    {"q_normal", PK_Q_NORMAL},
-    {"log_normal", PK_LOG_NORMAL},
-    {"q_log_normal", PK_Q_LOG_NORMAL},
+    {"constant", PK_CONSTANT, false},
+    {"categorical", PK_CATEGORICAL, false},
+    {"int_uniform", PK_INT_UNIFORM, false},
+    {"uniform", PK_UNIFORM, false},
+    {"q_uniform", PK_Q_UNIFORM, false},
+    {"log_uniform", PK_LOG_UNIFORM, false},
+    {"log_uniform_values", PK_LOG_UNIFORM_VALUES, false},
+    {"q_log_uniform_values", PK_Q_LOG_UNIFORM_VALUES, false},
+    {"inv_log_uniform_values", PK_INV_LOG_UNIFORM_VALUES, false},
+    {"q_log_uniform", PK_Q_LOG_UNIFORM_VALUES, true},
+    {"inv_log_uniform", PK_INV_LOG_UNIFORM_VALUES, true},
+    {"normal", PK_NORMAL, false},
+    {"q_normal", PK_Q_NORMAL, false},
+    {"log_normal", PK_LOG_NORMAL, false},
+    {"q_log_normal", PK_Q_LOG_NORMAL, false},
 };
 #define N_KINDS (sizeof kinds / sizeof *kinds)
 
@@ -60,6 +63,7 @@ void sweep_param_free(sweep_param *p)
     for (size_t j = 0; j < p->n_when; j++)
         sweep_cond_free(&p->when[j]);
     free(p->when);
+    free(p->is_json);
     free(p->path);
     free(p->choices);
     free(p->probs);
@@ -75,11 +79,35 @@ bool sweep_param_is_int(const sweep_param *p)
            (!p->has_q || p->q == floor(p->q));
 }
 
-static int read_choice(sweep_ctx *c, knob_choice *out, const yaml_node_t *item, const char *key)
+/* One value of `values` or `value`: a scalar, typed, or a list (W&B takes lists, such as
+ * layer widths [64, 64]), held as its JSON text and marked in p->is_json. */
+static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t *item,
+                       const char *key)
 {
+    if (item->type == YAML_SEQUENCE_NODE) {
+        knobx_buf b = {0};
+        sweep_node_json(c, item, &b);
+        if (!b.oom && b.len > SWEEP_MAX_TEXT) {
+            knobx_buf_free(&b);
+            return sweep_errorf(c, item, "key '%s': the list is %zu bytes long as JSON, at most %d",
+                                key, b.len, SWEEP_MAX_TEXT);
+        }
+        if (!p->is_json)
+            p->is_json = calloc(p->n_alloc, sizeof *p->is_json);
+        p->choices[i] =
+            (knob_choice){KNOB_CHOICE_STRING, b.oom ? NULL : sweep_dup(knobx_buf_cstr(&b)), 0};
+        knobx_buf_free(&b);
+        if (!p->is_json || !p->choices[i].str)
+            return sweep_errorf(c, item, "out of memory");
+        p->is_json[i] = true;
+        return 0;
+    }
+    if (!sweep_scalar(item))
+        return sweep_errorf(c, item, "key '%s': each value must be a scalar or a list, got %s", key,
+                            sweep_kind_name(item));
     if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
         return -1;
-    *out = sweep_to_choice(item);
+    p->choices[i] = sweep_to_choice(item);
     return 0;
 }
 
@@ -94,12 +122,9 @@ static int read_values(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const
     p->choices = calloc(n, sizeof *p->choices);
     if (!p->choices)
         return sweep_errorf(c, v, "out of memory");
+    p->n_alloc = n;
     for (size_t i = 0; i < n; i++) {
-        const yaml_node_t *item = sweep_node(c, v->data.sequence.items.start[i]);
-        if (!sweep_scalar(item))
-            return sweep_errorf(c, item, "key '%s': each value must be a scalar, got %s", k,
-                                sweep_kind_name(item));
-        if (read_choice(c, &p->choices[p->n_choices], item, k))
+        if (read_choice(c, p, i, sweep_node(c, v->data.sequence.items.start[i]), k))
             return -1;
         p->n_choices++;
     }
@@ -110,12 +135,11 @@ static int read_value(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const 
 {
     char k[SWEEP_MAX_NAME + 40];
     snprintf(k, sizeof k, "%s.value", key);
-    if (!sweep_scalar(v))
-        return sweep_errorf(c, v, "key '%s': expected a scalar, got %s", k, sweep_kind_name(v));
     p->choices = calloc(1, sizeof *p->choices);
     if (!p->choices)
         return sweep_errorf(c, v, "out of memory");
-    if (read_choice(c, &p->choices[0], v, k))
+    p->n_alloc = 1;
+    if (read_choice(c, p, 0, v, k))
         return -1;
     p->n_choices = 1;
     return 0;
@@ -173,17 +197,25 @@ static bool is_normal(param_kind k)
     return k == PK_NORMAL || k == PK_Q_NORMAL || k == PK_LOG_NORMAL || k == PK_Q_LOG_NORMAL;
 }
 
-static const char *kind_str(param_kind k)
+/* The forms that round to a multiple of q. */
+static bool is_quantized(param_kind k)
 {
-    for (size_t i = 0; i < N_KINDS; i++)
-        if (kinds[i].kind == k)
+    return k == PK_Q_UNIFORM || k == PK_Q_LOG_UNIFORM_VALUES || k == PK_Q_NORMAL ||
+           k == PK_Q_LOG_NORMAL;
+}
+
+/* The distribution's name as the file wrote it, else as W&B infers it. */
+static const char *kind_str(const sweep_param *p)
+{
+    for (size_t i = 0; !p->form && i < N_KINDS; i++)
+        if (kinds[i].kind == p->kind)
             return kinds[i].name;
-    return "?";
+    return p->form ? p->form : "?";
 }
 
 static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
 {
-    const char *k = p->name, *d = kind_str(p->kind);
+    const char *k = p->name, *d = kind_str(p);
     if (needs_range(p->kind) && (!p->has_min || !p->has_max))
         return sweep_errorf(c, n, "key 'parameters.%s': %s needs min and max", k, d);
     if (needs_range(p->kind) && p->min > p->max)
@@ -244,27 +276,30 @@ static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
 
 /* A q that leaves fewer values than the range suggests is allowed (W&B runs it), and said:
  * Optuna warns the same of a step that does not divide its range. */
-static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *at)
+static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *q_node,
+                   const yaml_node_t *map)
 {
     double lo = p->min, hi = p->max, q = p->q;
-    char what[160];
+    const yaml_node_t *at = q_node ? q_node : map;
+    const char *dflt = q_node ? "" : " by default"; /* W&B's q when none is given */
+    char what[200];
     if (p->kind == PK_Q_UNIFORM) {
         double k = floor((hi - lo) / q + 1e-9);
         if (k >= 1 && fabs((hi - lo) - k * q) <= 1e-9 * fmax(fabs(hi - lo), 1))
             return; /* q divides the range */
         if (k < 1)
             snprintf(what, sizeof what,
-                     "q (%g) is more than max - min (%g): min, %g, is the only value", q, hi - lo,
-                     lo);
+                     "q (%g%s) is more than max - min (%g): min, %g, is the only value", q, dflt,
+                     hi - lo, lo);
         else
             snprintf(what, sizeof what,
-                     "q (%g) does not divide max - min (%g): the values are min + k q up to %g", q,
-                     hi - lo, lo + k * q);
+                     "q (%g%s) does not divide max - min (%g): the values are min + k q up to %g",
+                     q, dflt, hi - lo, lo + k * q);
     } else {
         if (round(lo / q) != round(hi / q))
             return;
-        snprintf(what, sizeof what, "q (%g) rounds every value in [%g, %g] to %g, the only value",
-                 q, lo, hi, round(lo / q) * q);
+        snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value",
+                 q, dflt, lo, hi, round(lo / q) * q);
     }
     fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
             (unsigned long)at->start_mark.line + 1, (unsigned long)at->start_mark.column + 1,
@@ -289,7 +324,7 @@ static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *
         return 0;
     if (check_steps(c, p, pn, map, p->min, p->max))
         return -1;
-    warn_q(c, p, pn->q ? pn->q : map);
+    warn_q(c, p, pn->q, map);
     return 0;
 }
 
@@ -316,7 +351,7 @@ static int check_log(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
     if (p->kind == PK_Q_LOG_UNIFORM_VALUES && p->has_q) {
         if (check_steps(c, p, pn, map, 0, p->max))
             return -1;
-        warn_q(c, p, pn->q ? pn->q : map);
+        warn_q(c, p, pn->q, map);
     }
     return 0;
 }
@@ -351,6 +386,41 @@ static int check_numbers(sweep_ctx *c, const sweep_param *p, const param_nodes *
     if (p->kind == PK_INT_UNIFORM || p->kind == PK_UNIFORM || p->kind == PK_Q_UNIFORM)
         return check_uniform(c, p, pn, map);
     return check_log(c, p, pn, map);
+}
+
+/* q_log_uniform and inv_log_uniform: W&B's min and max are natural logs (of x, and of 1/x),
+ * read as q_log_uniform_values and inv_log_uniform_values between e^min and e^max (e^-max
+ * and e^-min for 1/x), which the library holds as they are. */
+static int from_ln_bounds(sweep_ctx *c, sweep_param *p, const param_nodes *pn,
+                          const yaml_node_t *map)
+{
+    const yaml_node_t *at_min = pn->min ? pn->min : map, *at_max = pn->max ? pn->max : map;
+    bool inv = p->kind == PK_INV_LOG_UNIFORM_VALUES;
+    if (!p->has_min || !p->has_max)
+        return sweep_errorf(c, map, "key 'parameters.%s': %s needs min and max", p->name, p->form);
+    if (p->min > p->max)
+        return sweep_errorf(c, map, "key 'parameters.%s': min (%g) must be <= max (%g)", p->name,
+                            p->min, p->max);
+    if (!isfinite(exp(p->max)))
+        return sweep_errorf(c, at_max,
+                            "key 'parameters.%s.max': %s's bounds are natural logs, and e^%g "
+                            "overflows; at most %.2f",
+                            p->name, p->form, p->max, floor(log(DBL_MAX) * 100) / 100);
+    if (inv && !isfinite(exp(-p->min)))
+        return sweep_errorf(c, at_min,
+                            "key 'parameters.%s.min': inv_log_uniform's bounds are natural logs "
+                            "of 1/x, and x = e^%g overflows; at least %.2f",
+                            p->name, -p->min, -floor(log(DBL_MAX) * 100) / 100);
+    if (!inv && !(exp(p->min) > 0))
+        return sweep_errorf(c, at_min,
+                            "key 'parameters.%s.min': q_log_uniform's bounds are natural logs, "
+                            "and e^%g is 0; at least -745",
+                            p->name, p->min);
+    double lo = p->min, hi = p->max;
+    p->min = inv ? exp(-hi) : exp(lo);
+    p->max = inv ? exp(-lo) : exp(hi);
+    p->min_int = p->max_int = false;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- one parameter */
@@ -405,12 +475,14 @@ static int read_param_key(sweep_ctx *c, sweep_param *p, param_nodes *pn, const y
     return 0;
 }
 
-static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *dist)
+static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *dist, bool *ln_bounds)
 {
     const char *d = sweep_scalar(dist);
     for (size_t i = 0; d && i < N_KINDS; i++) {
         if (!strcmp(kinds[i].name, d)) {
             p->kind = kinds[i].kind;
+            p->form = kinds[i].name;
+            *ln_bounds = kinds[i].ln_bounds;
             return 0;
         }
     }
@@ -431,6 +503,7 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
                             const yaml_node_t **nested, const yaml_node_t **when)
 {
     param_nodes pn = {0};
+    bool ln_bounds = false;
     char key[SWEEP_MAX_NAME + 40];
     snprintf(key, sizeof key, "parameters.%s", p->name);
     if (map->type != YAML_MAPPING_NODE)
@@ -452,13 +525,19 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
         (pn.probs && read_probs(c, p, pn.probs, key)))
         return -1;
     if (pn.dist) {
-        if (read_distribution(c, p, pn.dist))
+        if (read_distribution(c, p, pn.dist, &ln_bounds))
             return -1;
     } else if (!pn.values && !pn.value && !p->has_min && !p->has_max) {
         return sweep_errorf(c, map, "key '%s': expected values, value, or min and max", key);
     } else {
         p->kind = infer_kind(p, &pn);
     }
+    if (is_quantized(p->kind) && !p->has_q) { /* W&B: q defaults to 1 */
+        p->q = 1;
+        p->has_q = true;
+    }
+    if (ln_bounds && from_ln_bounds(c, p, &pn, map))
+        return -1;
     return check_param(c, p, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
 }
 
@@ -717,9 +796,9 @@ int sweep_check_grid(const sweep_ctx *c)
         if (!sweep_grid_values(p, &json))
             return sweep_errorf_at(c, p->line, p->col,
                                    "key 'parameters.%s': method grid needs "
-                                   "values to enumerate (values, value, int_uniform, q_uniform "
-                                   "or q_log_uniform_values), got %s",
-                                   p->name, kind_str(p->kind));
+                                   "values to enumerate (values, value, int_uniform, q_uniform, "
+                                   "q_log_uniform or q_log_uniform_values), got %s",
+                                   p->name, kind_str(p));
         free(json);
     }
     return 0;

@@ -3,6 +3,7 @@
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <math.h>
@@ -98,17 +99,36 @@ int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
     return 0;
 }
 
+/* A finite number as YAML 1.1 (PyYAML, and so W&B) writes it, digits grouped by underscores
+ * included (1_000_000), else false; with strict, also false when it is out of range. */
+static bool read_number(const char *s, double *out, bool strict)
+{
+    char *end, *plain = NULL;
+    if (strchr(s, '_') && (isdigit((unsigned char)s[0]) || strchr("+-.", s[0])) &&
+        s[strspn(s, "0123456789_+-.eE")] == '\0' && (plain = malloc(strlen(s) + 1))) {
+        size_t k = 0;
+        for (const char *q = s; *q; q++)
+            if (*q != '_')
+                plain[k++] = *q;
+        plain[k] = '\0';
+        s = plain;
+    }
+    errno = 0;
+    double v = strtod(s, &end);
+    bool ok = end != s && !*end && !(strict && errno) && isfinite(v);
+    free(plain);
+    if (ok)
+        *out = v;
+    return ok;
+}
+
 int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out)
 {
     const char *s = sweep_scalar(n);
-    char *end;
     if (!s)
         return sweep_errorf(c, n, "key '%s': expected a number, got %s", key, sweep_kind_name(n));
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || *end || errno || !isfinite(v))
+    if (!read_number(s, out, true))
         return sweep_errorf(c, n, "key '%s': expected a number, got \"%s\"", key, s);
-    *out = v;
     return 0;
 }
 
@@ -140,22 +160,36 @@ int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key
     return 0;
 }
 
+/* The index of s in a NULL-terminated list, or -1. */
+static int word_index(const char *s, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (!strcmp(s, words[i]))
+            return i;
+    return -1;
+}
+
 knob_choice sweep_to_choice(const yaml_node_t *n)
 {
+    /* YAML 1.1's booleans and nulls, as PyYAML (and so W&B) reads them: `values: [yes, no]`
+     * is two booleans there. The true words come first, in pairs with the false ones. */
+    static const char *const bools[] = {"true", "True", "TRUE",  "yes",   "Yes",   "YES", "on",
+                                        "On",   "ON",   "false", "False", "FALSE", "no",  "No",
+                                        "NO",   "off",  "Off",   "OFF",   NULL};
+    static const char *const nulls[] = {"null", "Null", "NULL", "~", "None", NULL};
     const char *s = sweep_scalar(n);
     knob_choice ch = {KNOB_CHOICE_STRING, sweep_dup(s), 0};
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return ch;
-    char *end;
-    double v = strtod(s, &end);
-    if (end != s && !*end && isfinite(v)) {
+    double v;
+    int b = word_index(s, bools);
+    if (read_number(s, &v, false)) {
         ch.type = KNOB_CHOICE_NUMBER;
         ch.num = v;
-    } else if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "false") ||
-               !strcmp(s, "False")) {
+    } else if (b >= 0) {
         ch.type = KNOB_CHOICE_BOOL;
-        ch.num = s[0] == 't' || s[0] == 'T';
-    } else if (!strcmp(s, "null") || !strcmp(s, "~") || !strcmp(s, "None")) {
+        ch.num = b < 9;
+    } else if (word_index(s, nulls) >= 0) {
         ch.type = KNOB_CHOICE_NULL;
     }
     return ch;
@@ -441,6 +475,21 @@ static int parser_error(const sweep_ctx *c, const yaml_parser_t *parser)
                            parser->context ? " " : "", parser->context ? parser->context : "");
 }
 
+/* After the first document: the stream's end. A second document is refused, as PyYAML (and
+ * so W&B) refuses it, rather than left unread. */
+static int check_one_document(const sweep_ctx *c, yaml_parser_t *parser)
+{
+    yaml_event_t e;
+    if (!yaml_parser_parse(parser, &e))
+        return parser_error(c, parser);
+    int rc = 0;
+    if (e.type == YAML_DOCUMENT_START_EVENT)
+        rc = sweep_errorf_at(c, (int)e.start_mark.line + 1, (int)e.start_mark.column + 1,
+                             "a sweep file is one YAML document, and a second one starts here");
+    yaml_event_delete(&e);
+    return rc;
+}
+
 static int check_events(const sweep_ctx *c, const char *text)
 {
     yaml_parser_t parser;
@@ -459,7 +508,10 @@ static int check_events(const sweep_ctx *c, const char *text)
             break;
         }
         rc = pass_event(p, &e, &done);
+        bool doc_end = e.type == YAML_DOCUMENT_END_EVENT;
         yaml_event_delete(&e);
+        if (!rc && doc_end)
+            rc = check_one_document(c, &parser);
     }
     for (int i = 0; i < p->n_anchors; i++)
         free(p->anchors[i].name);
@@ -538,6 +590,128 @@ static int check_keys(const sweep_ctx *c)
     return 0;
 }
 
+/* ---------------------------------------------------------------- merge keys */
+
+/* YAML 1.1's merge key, as PyYAML (and so W&B) reads it: `<<: *defaults` (or a list of
+ * mappings) gives a mapping the pairs of those mappings whose keys it does not give itself.
+ * The merged pairs come first, in the order of the mappings named (the first one naming a
+ * key gives it), a key also given explicitly at its merged place with its explicit value;
+ * then the other explicit pairs. Each mapping is resolved once, its merged mappings
+ * before it. */
+static bool is_merge_key(const sweep_ctx *c, const yaml_node_pair_t *kv)
+{
+    const yaml_node_t *k = sweep_node(c, kv->key);
+    const char *s = sweep_scalar(k);
+    return s && k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(s, "<<");
+}
+
+static const yaml_node_pair_t *find_pair(const sweep_ctx *c, const yaml_node_pair_t *from,
+                                         const yaml_node_pair_t *to, const char *key, bool merges)
+{
+    for (const yaml_node_pair_t *kv = from; kv < to; kv++) {
+        const char *k = sweep_scalar(sweep_node(c, kv->key));
+        if (k && !strcmp(k, key) && merges == is_merge_key(c, kv))
+            return kv;
+    }
+    return NULL;
+}
+
+static int merge_mapping(sweep_ctx *c, yaml_node_t *m, char *state);
+
+/* Appends the pairs of source `src` to out (at *n) that it does not hold yet. */
+static int merge_from(sweep_ctx *c, yaml_node_t *m, yaml_node_t *src, yaml_node_pair_t *out,
+                      size_t *n, char *state)
+{
+    if (src->type != YAML_MAPPING_NODE)
+        return sweep_errorf(c, src,
+                            "key '<<': a merge takes a mapping or a list of mappings, got %s",
+                            sweep_kind_name(src));
+    if (merge_mapping(c, src, state))
+        return -1;
+    const yaml_node_pair_t *own = m->data.mapping.pairs.start, *own_end = m->data.mapping.pairs.top;
+    for (const yaml_node_pair_t *kv = src->data.mapping.pairs.start;
+         kv < src->data.mapping.pairs.top; kv++) {
+        const char *k = sweep_scalar(sweep_node(c, kv->key));
+        if (!k || find_pair(c, out, out + *n, k, false))
+            continue;
+        const yaml_node_pair_t *explicit = find_pair(c, own, own_end, k, false);
+        out[(*n)++] = explicit ? *explicit : *kv;
+    }
+    return 0;
+}
+
+static int merge_mapping(sweep_ctx *c, yaml_node_t *m, char *state)
+{
+    size_t idx = (size_t)(m - c->doc.nodes.start);
+    if (state[idx])
+        return 0; /* done, or under way higher up (an alias inside its own node is refused) */
+    state[idx] = 1;
+    yaml_node_pair_t *start = m->data.mapping.pairs.start, *top = m->data.mapping.pairs.top;
+    if (!find_pair(c, start, top, "<<", true))
+        return 0;
+    size_t cap = (size_t)(top - start);
+    for (yaml_node_pair_t *kv = start; kv < top; kv++) { /* an upper bound of the result */
+        yaml_node_t *v = sweep_node(c, kv->value);
+        if (!is_merge_key(c, kv))
+            continue;
+        for (size_t i = 0; v->type == YAML_SEQUENCE_NODE && i < sweep_seq_len(v); i++) {
+            yaml_node_t *src = sweep_node(c, v->data.sequence.items.start[i]);
+            if (src->type == YAML_MAPPING_NODE && merge_mapping(c, src, state))
+                return -1;
+            cap += src->type == YAML_MAPPING_NODE
+                       ? (size_t)(src->data.mapping.pairs.top - src->data.mapping.pairs.start)
+                       : 0;
+        }
+        if (v->type == YAML_MAPPING_NODE && merge_mapping(c, v, state))
+            return -1;
+        cap += v->type == YAML_MAPPING_NODE
+                   ? (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start)
+                   : 0;
+    }
+    yaml_node_pair_t *out = malloc((cap ? cap : 1) * sizeof *out);
+    size_t n = 0;
+    if (!out)
+        return sweep_errorf(c, m, "out of memory");
+    for (yaml_node_pair_t *kv = start; kv < top; kv++) {
+        yaml_node_t *v = sweep_node(c, kv->value);
+        int rc = 0;
+        if (!is_merge_key(c, kv))
+            continue;
+        if (v->type == YAML_SEQUENCE_NODE)
+            for (size_t i = 0; !rc && i < sweep_seq_len(v); i++)
+                rc = merge_from(c, m, sweep_node(c, v->data.sequence.items.start[i]), out, &n,
+                                state);
+        else
+            rc = merge_from(c, m, v, out, &n, state);
+        if (rc) {
+            free(out);
+            return -1;
+        }
+    }
+    for (yaml_node_pair_t *kv = start; kv < top; kv++) {
+        const char *k = sweep_scalar(sweep_node(c, kv->key));
+        if (!is_merge_key(c, kv) && !(k && find_pair(c, out, out + n, k, false)))
+            out[n++] = *kv;
+    }
+    free(start); /* libyaml's own allocator is malloc */
+    m->data.mapping.pairs.start = out;
+    m->data.mapping.pairs.top = out + n;
+    m->data.mapping.pairs.end = out + cap;
+    return 0;
+}
+
+static int merge_keys(sweep_ctx *c)
+{
+    size_t n = (size_t)(c->doc.nodes.top - c->doc.nodes.start);
+    char *state = calloc(n ? n : 1, 1);
+    int rc = state ? 0 : sweep_errorf(c, NULL, "out of memory");
+    for (yaml_node_t *m = c->doc.nodes.start; !rc && m < c->doc.nodes.top; m++)
+        if (m->type == YAML_MAPPING_NODE)
+            rc = merge_mapping(c, m, state);
+    free(state);
+    return rc;
+}
+
 int sweep_load_yaml(sweep_ctx *c)
 {
     yaml_parser_t parser;
@@ -550,7 +724,7 @@ int sweep_load_yaml(sweep_ctx *c)
     if (!ok)
         parser_error(c, &parser);
     yaml_parser_delete(&parser);
-    if (ok && check_keys(c)) {
+    if (ok && (check_keys(c) || merge_keys(c))) {
         yaml_document_delete(&c->doc);
         memset(&c->doc, 0, sizeof c->doc);
         return -1;

@@ -59,8 +59,9 @@ int sweep_check_length(const sweep_ctx *c, const yaml_node_t *n, const char *key
 /* Seconds from a number or a duration text ("90", "30s", "5m", "1h30m"). */
 int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
 
-/* A scalar as a typed choice: plain scalars that read as numbers, true/false or null keep
- * that type; quoted ones are strings. The string is owned by the choice. */
+/* A scalar as a typed choice: plain scalars that read as numbers, booleans (YAML 1.1's:
+ * true, yes, on, false, no, off, in lower, capitalized and upper case) or null keep that
+ * type; quoted ones are strings. The string is owned by the choice. */
 knob_choice sweep_to_choice(const yaml_node_t *n);
 
 /* The closest of the NULL-terminated `names` to `key`, when close enough to be a typo. */

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The command's macros: a whole element that names no macro is refused at its line and
+# column (a typo would reach the program as written), a list macro must stand alone, and
+# ${env} and ${interpreter} work within an element as the other single macros do. An
+# unknown ${name} within a longer element is left for a shell the command may run.
+source "$(dirname "$0")/lib.bash"
+S="--storage sqlite:///$T/s.db"
+cat > head.yaml <<YAML
+program: $PROGS/argv.py
+method: random
+parameters:
+  lr: {value: 0.5}
+command:
+  - /usr/bin/env
+  - python3
+  - \${program}
+YAML
+check() { # element expected-message
+    { cat head.yaml; printf '  - "%s"\n' "$1"; } > bad.yaml
+    rc=0
+    "$KNOB" run bad.yaml $S --study bad --trials 1 > /dev/null 2> bad.err || rc=$?
+    [ $rc = 2 ] || fail "$1: exit $rc, not 2: $(cat bad.err)"
+    grep -qF "$2" bad.err || fail "$1: expected '$2', got: $(cat bad.err)"
+}
+check '${args_no_boolean_flag}' \
+    "bad.yaml:9:5: key 'command[3]': unknown macro '\${args_no_boolean_flag}'; did you mean '\${args_no_boolean_flags}'?"
+check '${HOME}' "bad.yaml:9:5: key 'command[3]': unknown macro '\${HOME}' (macros: \${env},"
+check '--flags=${args}' \
+    "bad.yaml:9:5: key 'command[3]': \${args} is one argument per parameter, so it stands alone as an element"
+[ ! -e knob-runs/bad ] || fail "a refused sweep ran a trial"
+
+{ cat head.yaml; printf '  - "%s"\n' '--python=${interpreter}' '--env=${env}' 'echo ${HOME} ${args_json}'; } > ok.yaml
+sed -i "s|^program: .*|program: $PROGS/argv.py|" ok.yaml
+"$KNOB" run ok.yaml $S --study ok --trials 1 > out.txt 2>&1 || fail "run failed: $(cat out.txt)"
+python3 - "$T" <<'PY' || fail "argv: $(cat $T/knob-runs/ok/0/argv.json)"
+import json, sys
+a = json.load(open(sys.argv[1] + "/knob-runs/ok/0/argv.json"))
+assert a["argv"] == ["--python=python3", "--env=/usr/bin/env", 'echo ${HOME} {"lr":0.5}'], a["argv"]
+PY
+echo ok

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# W&B's q_log_uniform and inv_log_uniform, whose min and max are natural logs: their values
+# in random search, in a grid, through knob enqueue, and bounds that overflow.
+source "$(dirname "$0")/lib.bash"
+cat > sweep.yaml <<YAML
+program: $PROGS/argv.py
+method: random
+metric: {name: score, goal: maximize}
+parameters:
+  qlu: {distribution: q_log_uniform, min: 0, max: 6.93, q: 8}
+  qlu1: {distribution: q_log_uniform, min: 0, max: 4.6}
+  ilu: {distribution: inv_log_uniform, min: 0, max: 4.6}
+YAML
+S="--storage sqlite:///$T/s.db"
+"$KNOB" run sweep.yaml $S --study r --trials 10 > out.txt 2>&1 || fail "run failed: $(cat out.txt)"
+"$KNOB" enqueue r ilu=0.5 qlu=64 qlu1=7 $S > enq.txt 2>&1 || fail "enqueue: $(cat enq.txt)"
+"$KNOB" run sweep.yaml $S --study r --trials 1 > out2.txt 2>&1 || fail "run: $(cat out2.txt)"
+"$KNOB" trials r $S --format json > trials.json
+python3 - trials.json <<'PY' || fail "a value does not fit its form: $(cat trials.json)"
+import json, sys
+trials = json.load(open(sys.argv[1]))
+assert len(trials) == 11, len(trials)
+for t in trials:
+    p = t["params"]
+    assert p["qlu"] % 8 == 0 and 0 <= p["qlu"] <= 1024, p          # e^0 .. e^6.93, on q
+    assert p["qlu1"] == round(p["qlu1"]) and 1 <= p["qlu1"] <= 100, p  # q defaults to 1
+    assert 0.0100 <= p["ilu"] <= 1, p                               # e^-4.6 .. e^0
+assert any(t["params"]["ilu"] < 0.5 for t in trials[:10])
+assert trials[10]["params"] == {"qlu": 64, "qlu1": 7, "ilu": 0.5}, trials[10]
+PY
+
+# a grid enumerates q_log_uniform (e^0 .. e^2.4: 1 to 11)
+printf 'program: %s\nmethod: grid\nparameters:\n  k: {distribution: q_log_uniform, min: 0, max: 2.4}\n' \
+    "$PROGS/argv.py" > grid.yaml
+"$KNOB" run grid.yaml $S --study g > gout.txt 2>&1 || fail "grid run: $(cat gout.txt)"
+"$KNOB" trials g $S --format json > g.json
+expect_eq "$(py 'sorted(t["params"]["k"] for t in d)' < g.json)" "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]" "grid"
+
+# bounds beyond what a double holds, at their line and column
+check() { # form expected-message
+    printf 'program: %s\nmethod: random\nparameters:\n  x: {distribution: %s}\n' "$PROGS/argv.py" "$1" > bad.yaml
+    rc=0
+    "$KNOB" run bad.yaml $S --study bad > /dev/null 2> bad.err || rc=$?
+    [ $rc = 2 ] || fail "$1: exit $rc, not 2: $(cat bad.err)"
+    grep -qF "$2" bad.err || fail "$1: expected '$2', got: $(cat bad.err)"
+}
+check "inv_log_uniform, min: 0, max: 800" \
+    "bad.yaml:4:51: key 'parameters.x.max': inv_log_uniform's bounds are natural logs, and e^800 overflows"
+check "inv_log_uniform, min: -800, max: 0" \
+    "bad.yaml:4:43: key 'parameters.x.min': inv_log_uniform's bounds are natural logs of 1/x, and x = e^800 overflows"
+check "q_log_uniform, min: -800, max: 0" \
+    "bad.yaml:4:41: key 'parameters.x.min': q_log_uniform's bounds are natural logs, and e^-800 is 0"
+check "q_log_uniform, min: 3, max: 1" "bad.yaml:4:6: key 'parameters.x': min (3) must be <= max (1)"
+echo ok
