@@ -263,6 +263,28 @@ static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const
     return rc;
 }
 
+/* `knob enqueue S amp=yes` for `amp: {values: [yes, no]}`: the sweep reads yes as a boolean
+ * (YAML 1.1, as W&B), so the word given is that boolean too, unless the param has the word
+ * as a string among its values. */
+static void given_bools(const sweep *sw, knobx_json *given)
+{
+    for (size_t i = 0; i < given->n; i++) {
+        knobx_json *v = given->kids[i];
+        const sweep_param *p = sweep_find(sw, v->key);
+        int b = p && v->type == KNOBX_JSON_STRING ? sweep_bool_word(v->str) : -1;
+        bool has_bool = false, has_word = false;
+        for (size_t k = 0; b >= 0 && k < p->n_choices; k++) {
+            const knob_choice *c = &p->choices[k];
+            has_bool |= c->type == KNOB_CHOICE_BOOL;
+            has_word |= c->type == KNOB_CHOICE_STRING && !strcmp(c->str, v->str);
+        }
+        if (has_bool && !has_word) {
+            v->type = KNOBX_JSON_BOOL;
+            v->b = b;
+        }
+    }
+}
+
 /* EXIT_USAGE for values the sweep cannot hold, EXIT_FAIL when the storage fails. */
 static int enqueue(study_ref *r, const char *text)
 {
@@ -273,6 +295,7 @@ static int enqueue(study_ref *r, const char *text)
     int rc = given ? stored_sweep(r, &sw, &have) : -1;
     if (!rc && have) {
         bool grid = sweep_is_grid(&sw);
+        given_bools(&sw, given);
         rc = library_json(&sw, grid, given, &lib) || check_active(&sw, given) ||
                      check_fits(&sw, grid, given, knobx_buf_cstr(&lib))
                  ? EXIT_USAGE

@@ -163,6 +163,10 @@ bool sweep_param_is_int(const sweep_param *p);
 
 /* The parameter named `name` ("outer.inner"), or NULL. */
 const sweep_param *sweep_find(const sweep *sw, const char *name);
+
+/* 1 or 0 for a word YAML 1.1 (PyYAML, and so W&B) reads as true or false (yes, On, FALSE,
+ * ...), -1 for any other. */
+int sweep_bool_word(const char *s);
 void sweep_free(sweep *sw);
 
 /* The values of a parameter in a grid as a JSON array text (*json, freed by the caller);

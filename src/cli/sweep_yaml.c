@@ -169,26 +169,33 @@ static int word_index(const char *s, const char *const *words)
     return -1;
 }
 
-knob_choice sweep_to_choice(const yaml_node_t *n)
+int sweep_bool_word(const char *s)
 {
-    /* YAML 1.1's booleans and nulls, as PyYAML (and so W&B) reads them: `values: [yes, no]`
-     * is two booleans there. The true words come first, in pairs with the false ones. */
+    /* YAML 1.1's booleans, as PyYAML (and so W&B) reads them: `values: [yes, no]` is two
+     * booleans there. The true words come first, in pairs with the false ones. */
     static const char *const bools[] = {"true", "True", "TRUE",  "yes",   "Yes",   "YES", "on",
                                         "On",   "ON",   "false", "False", "FALSE", "no",  "No",
                                         "NO",   "off",  "Off",   "OFF",   NULL};
+    int b = word_index(s, bools);
+    return b < 0 ? -1 : b < 9;
+}
+
+knob_choice sweep_to_choice(const yaml_node_t *n)
+{
+    /* YAML 1.1's booleans (sweep_bool_word) and nulls, as PyYAML reads them */
     static const char *const nulls[] = {"null", "Null", "NULL", "~", "None", NULL};
     const char *s = sweep_scalar(n);
     knob_choice ch = {KNOB_CHOICE_STRING, sweep_dup(s), 0};
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return ch;
     double v;
-    int b = word_index(s, bools);
+    int b = sweep_bool_word(s);
     if (read_number(s, &v, false)) {
         ch.type = KNOB_CHOICE_NUMBER;
         ch.num = v;
     } else if (b >= 0) {
         ch.type = KNOB_CHOICE_BOOL;
-        ch.num = b < 9;
+        ch.num = b;
     } else if (word_index(s, nulls) >= 0) {
         ch.type = KNOB_CHOICE_NULL;
     }

@@ -26,4 +26,28 @@ for f in glob.glob(sys.argv[1] + "/knob-runs/b/*/argv.json"):
     seen.add((p["amp"], p["mode"]))
 assert len(seen) == 6, seen
 PY
+# knob enqueue takes the words as the sweep reads them: amp=yes is amp's true, mode=off is
+# the string "off" (one of mode's values), mode=Off its false
+cat > rnd.yaml <<YAML
+program: $PROGS/argv.py
+method: random
+parameters:
+  amp: {values: [yes, no]}
+  mode: {values: [On, OFF, "off"]}
+YAML
+"$KNOB" run rnd.yaml --storage "sqlite:///$T/e.db" --study e --trials 1 > /dev/null 2>&1 ||
+    fail "the study was not made"
+"$KNOB" enqueue e amp=yes mode=off --storage "sqlite:///$T/e.db" > enq.txt 2>&1 ||
+    fail "amp=yes refused: $(cat enq.txt)"
+"$KNOB" enqueue e amp=no mode=Off --storage "sqlite:///$T/e.db" > enq.txt 2>&1 ||
+    fail "amp=no refused: $(cat enq.txt)"
+"$KNOB" run rnd.yaml --storage "sqlite:///$T/e.db" --study e --trials 2 > out.txt 2>&1 ||
+    fail "the enqueued trials did not run: $(cat out.txt)"
+python3 - "$T" <<'PY' || fail "enqueued params: $(cat $T/knob-runs/e/*/argv.json)"
+import glob, json, sys
+got = []
+for f in sorted(glob.glob(sys.argv[1] + "/knob-runs/e/*/argv.json")):
+    got.append(json.loads(json.load(open(f))["env"]["KNOB_PARAMS_JSON"]))
+assert {"amp": True, "mode": "off"} in got and {"amp": False, "mode": False} in got, got
+PY
 echo ok
