@@ -45,7 +45,8 @@ static void on_record(runner *r, slot *sl, const record *rec)
     if (!has_step)
         step = (double)sl->n_records;
     sl->n_records++;
-    if (!isfinite(v) || !(step >= 0) || step > 9e15 || sl->why != WHY_NONE)
+    /* NaN and infinities are reported too: the library prunes a diverged run on them */
+    if (!(step >= 0) || step > 9e15 || sl->why != WHY_NONE)
         return;
     bool prune = false;
     char what[64];

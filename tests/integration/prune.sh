@@ -39,3 +39,33 @@ YAML
 "$KNOB" trials hb --storage "sqlite:///$T/s.db" --format json > hb.json
 [ "$(py 'sum(t["state"]=="pruned" for t in d)' < hb.json)" -ge 1 ] || fail "hyperband pruned nothing"
 echo ok
+
+# A diverged run (the metric printed as nan) is pruned at that record, even as the study's
+# first trial (before the median has anything to compare), with its last finite value; one
+# printing nan without a pruner runs to its end.
+cat > nan.sh <<'SH'
+#!/bin/sh
+echo "step=0 loss=1.5"
+echo "step=1 loss=nan"
+sleep 3
+echo "step=2 loss=0.5"
+SH
+chmod +x nan.sh
+for p in median none; do
+    cat > nan-$p.yaml <<YAML
+program: ./nan.sh
+command: ["\${program}"]
+metric: {name: loss, goal: minimize}
+method: random
+pruner: $p
+parameters:
+  x: {min: 0.0, max: 1.0}
+YAML
+    "$KNOB" run nan-$p.yaml --storage "sqlite:///$T/s.db" --study nan-$p --trials 1 > nan-$p.txt 2>&1 ||
+        fail "run: $(cat nan-$p.txt)"
+    "$KNOB" trials nan-$p --storage "sqlite:///$T/s.db" --format json > nan-$p.json
+done
+expect_eq "$(py '[d[0]["state"], d[0]["values"], d[0]["intermediate"]]' < nan-median.json)" \
+    '["pruned", [1.5], {"0": 1.5}]' "the diverged trial"
+expect_eq "$(py '[d[0]["state"], d[0]["values"]]' < nan-none.json)" '["complete", [0.5]]' \
+    "without a pruner"
