@@ -767,10 +767,11 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * tool) to the study, with the next number: `info`'s state (COMPLETE, PRUNED or FAIL),
  * params (each with its distribution; the internal value must fit it), values (one per
  * objective for COMPLETE; a PRUNED trial without values takes its last intermediate
- * value), intermediate values and user and system attributes. Its id, number and times
- * are ignored: the trial is numbered after the study's others and timed now. Nothing of
- * `info` is kept. The sampler is not asked and the pruner not called. *number (may be
- * NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong: a
+ * value), intermediate values and user and system attributes, and its start and end
+ * times when they are positive (a copied trial keeps its own; NaN or 0: the time of the
+ * writes). Its id and number are ignored: the trial is numbered after the study's others.
+ * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
+ * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong: a
  * state, a count of values, a non-finite value, a param outside its distribution or
  * given twice, an attribute that is not JSON), and then nothing is written; KNOB_EDONE
  * (max_trials), KNOB_ESTORAGE, KNOB_ENOMEM. The study's thread. */

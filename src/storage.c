@@ -335,6 +335,12 @@ int knob__store_finish(knob_study *s, int64_t trial, knob_trial_state state, con
     return s->st->be->finish(s->st->h, s->id, trial, state, values, n);
 }
 
+int knob__store_set_times(knob_study *s, int64_t trial, double start, double end)
+{
+    const knob__backend *be = s->st->be;
+    return be->set_times ? be->set_times(s->st->h, s->id, trial, start, end) : KNOB_OK;
+}
+
 int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause)
 {
     /* The finish decides who fails it first; only that one writes why. */

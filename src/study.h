@@ -274,6 +274,8 @@ int knob__store_trial_attr(knob_study *s, int64_t trial, bool system, const char
                            const char *json);
 int knob__store_finish(knob_study *s, int64_t trial, knob_trial_state state, const double *values,
                        size_t n);
+/* A trial's own start and end times (each unless NaN), for a trial added whole. */
+int knob__store_set_times(knob_study *s, int64_t trial, double start, double end);
 /* Fails a RUNNING or WAITING trial; then, if this call failed it, writes `reason` (text,
  * for people) as fail_reason and `cause` (a word, for programs: "worker_lost") as
  * fail_cause; either may be NULL. KNOB_ESTATE when it was already finished. */

@@ -140,6 +140,12 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
             n = 0;
         rc = knob__store_finish(s, id, info->state, n ? v : NULL, n);
     }
+    /* its own times, as Optuna's add_trial keeps them (copy_study); none given (NaN, or 0
+     * from a zeroed struct): the writes' */
+    double t0 = isfinite(info->start_time) && info->start_time > 0 ? info->start_time : NAN;
+    double t1 = isfinite(info->end_time) && info->end_time > 0 ? info->end_time : NAN;
+    if (!rc && (!isnan(t0) || !isnan(t1)))
+        rc = knob__store_set_times(s, id, t0, t1);
     if (recs != small)
         free(recs);
     if (rc && id >= 0)

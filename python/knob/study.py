@@ -821,8 +821,9 @@ class Study:
             user_attrs=user,
             n_system_attrs=len(system_attrs),
             system_attrs=system,
-            start_time=float("nan"),
-            end_time=float("nan"),
+            # its own times, as Optuna's add_trial keeps them (copy_study)
+            start_time=trial.datetime_start.timestamp() if trial.datetime_start else float("nan"),
+            end_time=trial.datetime_complete.timestamp() if trial.datetime_complete else float("nan"),
         )
         with self._lock:
             _lib.check(_lib.lib.knob_study_add_trial(self._h, ctypes.byref(info), None))

@@ -207,6 +207,10 @@ typedef struct knob__backend {
     int (*pop_or_create)(void *be, int64_t study, int64_t cap, int64_t *id, int64_t *number,
                          bool *popped);
 
+    /* Optional (NULL: a trial keeps the times of its writes): sets a trial's start and end
+     * times, each unless NaN, for a trial added whole with its own (knob_study_add_trial);
+     * stamped as any write. KNOB_ENOTFOUND when the study has no such trial. */
+    int (*set_times)(void *be, int64_t study, int64_t trial, double start, double end);
     /* Optional: from here on, gives up every wait for a storage that is away (postgres.c:
      * the retries of a lost connection), in the call under way and the later ones (see
      * knob_storage_interrupt). Async-signal-safe: it only sets a flag. */

@@ -536,6 +536,19 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     return KNOB_OK;
 }
 
+static int set_times(void *be, int64_t study, int64_t trial, double start, double end)
+{
+    mem_trial *t = trial_of(be, study, trial);
+    if (!t)
+        return no_trial(trial);
+    if (!isnan(start))
+        t->start = start;
+    if (!isnan(end))
+        t->end = end;
+    touch(study_of(be, study), t);
+    return KNOB_OK;
+}
+
 /* A claim's slot whose key is free again: create_claimed took it for a trial that could
  * not be created (the map has no removal). */
 static char released;
@@ -640,6 +653,7 @@ const knob__backend knob__backend_memory = {
     .report = report,
     .set_trial_attr = set_trial_attr,
     .finish = finish,
+    .set_times = set_times,
     .claim = claim,
     .sync = sync_mem,
     .create_claimed = create_claimed,

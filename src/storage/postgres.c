@@ -184,6 +184,7 @@ enum {
     Q_POP_OR_CREATE,
     Q_DELETE_FREE,
     Q_DELETE_TRIALS,
+    Q_SET_TIMES,
     Q_COUNT
 };
 
@@ -336,6 +337,10 @@ static const char *const sql[Q_COUNT] = {
                                                     "x.state = 0 RETURNING x.id) SELECT COUNT(*) "
                                                     "FROM t",
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
+    /* $1 study, $2 trial, $3 start time, $4 end time (NULL: as it is) */
+    [Q_SET_TIMES] = "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), "
+                    "end_time = COALESCE($4::float8, end_time), seq = " STAMP " WHERE id = $2 "
+                    "AND study = $1 RETURNING id",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
     /* $1 study, $2 the stamp the sync starts from. The sync's reads run in this statement's
@@ -1884,6 +1889,23 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     return with_retry(be, op_set_trial_attr, &a, false, "set a trial attribute");
 }
 
+static int op_set_times(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char s[32], t[32], t0[32], t1[32];
+    const char *p[4] = {num(s, a->study), num(t, a->trial),
+                        isnan(a->values[0]) ? NULL : dbl(t0, a->values[0]),
+                        isnan(a->values[1]) ? NULL : dbl(t1, a->values[1])};
+    return trial_write(d, Q_SET_TIMES, 4, p, "set a trial's times", a->trial, false);
+}
+
+static int set_times(void *be, int64_t study, int64_t trial, double start, double end)
+{
+    double times[2] = {start, end};
+    id_args a = {.study = study, .trial = trial, .values = times};
+    return with_retry(be, op_set_times, &a, false, "set a trial's times");
+}
+
 /* Why a finish changed nothing: the trial is gone, already finished, or WAITING. */
 static int not_finished(pg *d, id_args *a)
 {
@@ -2392,6 +2414,7 @@ const knob__backend knob__backend_postgres = {
     .sync = sync_pg,
     .set_params = set_params,
     .finish_params = finish_params,
+    .set_times = set_times,
     .create_claimed = create_claimed,
     .snap_read = snap_read,
     .snap_write = snap_write,

@@ -95,6 +95,7 @@ enum {
     Q_SAVEPOINT,
     Q_RELEASE,
     Q_ROLLBACK_TO,
+    Q_SET_TIMES,
     Q_COUNT
 };
 
@@ -135,6 +136,8 @@ static const char *const sql[Q_COUNT] = {
                     "ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, "
                     "internal = excluded.internal",
     [Q_STAMP] = "UPDATE trials SET seq = ?2 WHERE id = ?1 AND study = ?3",
+    [Q_SET_TIMES] = "UPDATE trials SET start_time = COALESCE(?2, start_time), end_time = "
+                    "COALESCE(?3, end_time) WHERE id = ?1",
     [Q_REPORT] = "INSERT OR IGNORE INTO intermediate(trial, step, value) VALUES(?1, ?2, ?3)",
     [Q_SET_TRIAL_ATTR] = "INSERT INTO trial_attrs(trial, system, key, json) VALUES(?1, ?2, ?3, ?4) "
                          "ON CONFLICT(trial, system, key) DO UPDATE SET json = excluded.json",
@@ -1464,6 +1467,31 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     return commit(d);
 }
 
+static int set_times(void *be, int64_t study, int64_t trial, double start, double end)
+{
+    db *d = be;
+    int rc = begin(d);
+    sqlite3_stmt *s;
+    if (rc)
+        return rc;
+    if ((rc = stamp(d, study, trial)))
+        return rollback(d, rc);
+    if (!(s = stmt(d, Q_SET_TIMES)))
+        return rollback(d, KNOB_ESTORAGE);
+    sqlite3_bind_int64(s, 1, trial);
+    if (isnan(start))
+        sqlite3_bind_null(s, 2);
+    else
+        sqlite3_bind_double(s, 2, start);
+    if (isnan(end))
+        sqlite3_bind_null(s, 3);
+    else
+        sqlite3_bind_double(s, 3, end);
+    if ((rc = step(d, s, "set a trial's times", NULL)))
+        return rollback(d, rc);
+    return commit(d);
+}
+
 /* Within a write transaction: the new state, end time and values. */
 static int write_finish(db *d, int64_t study, int64_t trial, knob_trial_state state,
                         const double *values, size_t n)
@@ -1989,6 +2017,7 @@ const knob__backend knob__backend_sqlite = {
     .report = report,
     .set_trial_attr = set_trial_attr,
     .finish = finish,
+    .set_times = set_times,
     .claim = claim,
     .sync = sync_db,
     .set_params = set_params,

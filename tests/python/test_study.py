@@ -309,6 +309,9 @@ def test_copy_study(tmp_path, name):
     assert len(ct) == 7
     assert [t.params for t in ct[:6]] == [t.params for t in st[:6]]
     assert [t.values for t in ct[:6]] == [t.values for t in st[:6]]
+    # the trials keep their times, as Optuna's copy_study keeps them
+    assert [t.datetime_start for t in ct[:6]] == [t.datetime_start for t in st[:6]]
+    assert [t.datetime_complete for t in ct[:6]] == [t.datetime_complete for t in st[:6]]
     assert ct[6].state == TrialState.WAITING
 
 

@@ -1,5 +1,5 @@
 /* knob_study_add_trial (finished trials made elsewhere) and knob_study_attrs (a study's
- * attributes listed), on memory and SQLite. */
+ * attributes listed), on memory, SQLite and PostgreSQL. */
 #include "testutil.h"
 
 #include "knob.h"
@@ -120,6 +120,27 @@ static void add_and_read(const char *url)
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
     assert_int_equal(knob_trial_number(t), 4);
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+
+    /* A trial's own times are kept (a copied study's), as read by another handle; 0 (a
+     * zeroed struct) and NaN are the time of the writes. */
+    info.state = KNOB_TRIAL_COMPLETE;
+    info.n_values = 1;
+    info.start_time = 1000.5;
+    info.end_time = 1012.25;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    info.start_time = 0;
+    info.end_time = NAN;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    knob_study *again;
+    assert_int_equal(knob_study_load(st, "add", NULL, &again), KNOB_OK);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(knob_study_trials(k ? again : s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 7);
+        assert_true(trials[5]->start_time == 1000.5);
+        assert_true(trials[5]->end_time == 1012.25);
+        assert_true(trials[6]->start_time > 1.7e9 && trials[6]->end_time >= trials[6]->start_time);
+    }
+    knob_study_free(again);
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -141,6 +162,19 @@ static void add_sqlite(void **state)
 }
 
 /* A refused trial writes nothing, and the message names what is wrong. */
+static void add_postgres(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    add_and_read(u);
+}
+
 static void refused(void **state)
 {
     (void)state;
@@ -241,9 +275,8 @@ static void attrs_listed(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(add_memory),
-        cmocka_unit_test(add_sqlite),
-        cmocka_unit_test(refused),
+        cmocka_unit_test(add_memory),   cmocka_unit_test(add_sqlite),
+        cmocka_unit_test(add_postgres), cmocka_unit_test(refused),
         cmocka_unit_test(attrs_listed),
     };
     if (argc > 1)
