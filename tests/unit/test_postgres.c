@@ -343,12 +343,14 @@ static void make_schema1(const char *url, const char *version)
 
 static char *pg_value(const char *url, const char *sql)
 {
-    static char out[256];
+    static char out[1 << 20];
     PGconn *c = PQconnectdb(url);
     assert_int_equal(PQstatus(c), CONNECTION_OK);
     PGresult *r = PQexec(c, sql);
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s", PQresultErrorMessage(r));
     assert_int_equal(PQntuples(r), 1);
+    assert_true(strlen(PQgetvalue(r, 0, 0)) < sizeof out);
     snprintf(out, sizeof out, "%s", PQgetvalue(r, 0, 0));
     PQclear(r);
     PQfinish(c);
@@ -1320,7 +1322,6 @@ static void schema4_is_upgraded_in_place(void **state)
  * by index) or from the rows of schema 5. */
 static char *trials_as_rows(const char *url, bool arrays, long long max_id)
 {
-    static char out[1 << 20];
     char sql[2048];
     const char *text =
         arrays ? "SELECT string_agg(t.number || ':' || (SELECT COALESCE(string_agg(p.n || '=' || "
@@ -1336,16 +1337,7 @@ static char *trials_as_rows(const char *url, bool arrays, long long max_id)
                  "knob_values v WHERE v.trial = t.id), E'\\n' ORDER BY t.study, t.number) FROM "
                  "knob_trials t WHERE t.id <= %lld";
     snprintf(sql, sizeof sql, text, max_id);
-    PGconn *c = PQconnectdb(url);
-    assert_int_equal(PQstatus(c), CONNECTION_OK);
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        fail_msg("%s", PQresultErrorMessage(r));
-    assert_true(strlen(PQgetvalue(r, 0, 0)) < sizeof out);
-    snprintf(out, sizeof out, "%s", PQgetvalue(r, 0, 0));
-    PQclear(r);
-    PQfinish(c);
-    return out;
+    return pg_value(url, sql);
 }
 
 /* Rows a knob of schema 4 could leave, upgraded: several studies; params at one position
