@@ -825,7 +825,10 @@ static bool ok(const PGresult *r)
 
 /* A failure names the statement by its first 60 characters: the schema's run to 1,500,
  * and whole they left the server's reason out of the message. */
-static int exec_plain(pg *d, const char *text)
+/* Runs `text`; on failure, when `lost_race` is given, sets it when the server ended the
+ * statement to undo a deadlock or a serialization failure (SQLSTATE class 40: the same
+ * statements may well go through once the other transaction is done). */
+static int exec_text(pg *d, const char *text, bool *lost_race)
 {
     PGresult *r = PQexec(d->c, text);
     int rc = KNOB_OK;
@@ -833,9 +836,17 @@ static int exec_plain(pg *d, const char *text)
         char op[72];
         snprintf(op, sizeof op, "%.60s%s", text, strlen(text) > 60 ? "..." : "");
         rc = result_msg(d, op, r);
+        const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+        if (lost_race)
+            *lost_race = state && (!strcmp(state, "40P01") || !strcmp(state, "40001"));
     }
     PQclear(r);
     return rc;
+}
+
+static int exec_plain(pg *d, const char *text)
+{
+    return exec_text(d, text, NULL);
 }
 
 #define PIPE_MAX 4 /* statements between pipelined's BEGIN and COMMIT */
@@ -1021,6 +1032,9 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
  * INDEX IF NOT EXISTS takes a SHARE lock on knob_trials before it looks, so each worker
  * starting beside running ones blocked their writes until its open committed (sampled
  * in pg_stat_activity as "Lock relation" waits, with the opens queued on the advisory lock). */
+/* Attempts at creating or upgrading the schema that the server ends for a deadlock. */
+#define SCHEMA_TRIES 8
+
 static void schema_mark(char *out, size_t size)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
@@ -1053,20 +1067,18 @@ static bool schema_current(pg *d, const char *mark)
     return current;
 }
 
-static int create_schema(pg *d)
+/* One attempt at create_schema; `lost_race` set: the server undid it for a deadlock. */
+static int create_schema_once(pg *d, const char *mark, bool *lost_race)
 {
-    char lock[64], mark[64], comment[128];
-    schema_mark(mark, sizeof mark);
-    if (schema_current(d, mark))
-        return KNOB_OK;
+    char lock[64], comment[128];
     snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", KNOB_PG_LOCK);
-    int rc = exec_plain(d, "BEGIN");
+    int rc = exec_text(d, "BEGIN", lost_race);
     if (!rc)
-        rc = exec_plain(d, lock);
+        rc = exec_text(d, lock, lost_race);
     if (!rc && schema_current(d, mark)) /* made by the open this one waited for */
-        return exec_plain(d, "COMMIT");
+        return exec_text(d, "COMMIT", lost_race);
     for (size_t i = 0; !rc && i < sizeof schema / sizeof *schema; i++)
-        rc = exec_plain(d, schema[i]);
+        rc = exec_text(d, schema[i], lost_race);
     if (!rc) {
         PGresult *r = PQexec(d->c, "SELECT value FROM knob_meta WHERE key = 'schema_version'");
         int version = ok(r) && PQntuples(r) ? atoi(PQgetvalue(r, 0, 0)) : 0;
@@ -1079,11 +1091,32 @@ static int create_schema(pg *d)
     }
     snprintf(comment, sizeof comment, "COMMENT ON TABLE knob_meta IS '%s'", mark);
     if (!rc)
-        rc = exec_plain(d, comment);
+        rc = exec_text(d, comment, lost_race);
     if (!rc)
-        return exec_plain(d, "COMMIT");
+        return exec_text(d, "COMMIT", lost_race);
     exec_plain(d, "ROLLBACK");
     return rc;
+}
+
+/* Creates or upgrades the schema unless it is current. An upgrade locks the tables it changes
+ * while a worker of the older knob may still be writing them in the other order: the server
+ * then ends one of the two with a deadlock, often the upgrade, which changed nothing and is
+ * tried again once the writer's statement is through (the writer goes on). */
+static int create_schema(pg *d)
+{
+    char mark[64];
+    schema_mark(mark, sizeof mark);
+    if (schema_current(d, mark))
+        return KNOB_OK;
+    double pause = 0.05;
+    for (int attempt = 1;; attempt++) {
+        bool lost_race = false;
+        int rc = create_schema_once(d, mark, &lost_race);
+        if (!rc || !lost_race || attempt == SCHEMA_TRIES)
+            return rc;
+        nap(pause);
+        pause = pause * 2 > 1 ? 1 : pause * 2;
+    }
 }
 
 /* True for failures that go away by themselves: a server restarting or not up yet. */

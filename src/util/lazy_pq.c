@@ -32,6 +32,7 @@
     F(int, PQpipelineSync, (PGconn * conn), (conn), 0)                                             \
     V(PQreset, (PGconn * conn), (conn))                                                            \
     F(char *, PQresultErrorMessage, (const PGresult *res), (res), (char *)lib.why)                 \
+    F(char *, PQresultErrorField, (const PGresult *res, int fieldcode), (res, fieldcode), NULL)    \
     F(ExecStatusType, PQresultStatus, (const PGresult *res), (res), PGRES_FATAL_ERROR)             \
     F(int, PQsendPrepare,                                                                          \
       (PGconn * conn, const char *stmtName, const char *query, int nParams,                        \

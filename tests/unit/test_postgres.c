@@ -1459,6 +1459,79 @@ static void a_refused_upgrade_says_why(void **state)
     knob_storage_close(st);
 }
 
+/* A worker of schema 4 that still writes while a newer knob opens the database: its
+ * transaction holds knob_params and then asks for knob_trials, which the upgrade has locked
+ * while it waits to drop knob_params. The server ends the upgrade for the deadlock (it waited
+ * first, so its check runs first); the open tries again once the writer is through and
+ * upgrades the database, and the writer's work stands. */
+static void an_upgrade_ended_by_a_deadlock_is_tried_again(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "raced", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    as_schema4(c);
+    knob_test_pg_exec(c, "BEGIN");
+    knob_test_pg_exec(c, "LOCK TABLE knob_params IN ROW EXCLUSIVE MODE");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (knob_storage_open(u, &st)) {
+            fprintf(stderr, "the upgrading open failed: %s\n", knob_errmsg());
+            _exit(1);
+        }
+        knob_storage_close(st);
+        _exit(0);
+    }
+    /* until the upgrade waits for the writer's lock on knob_params */
+    bool waiting = false;
+    for (int i = 0; i < 600 && !waiting; i++) {
+        waiting = !strcmp(pg_value(u, "SELECT count(*) FROM pg_stat_activity WHERE "
+                                      "wait_event = 'relation' AND query LIKE 'DO $$BEGIN IF "
+                                      "EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname "
+                                      "= ''knob_params''%'"),
+                          "1");
+        struct timespec ts = {0, 50000000};
+        nanosleep(&ts, NULL);
+    }
+    if (!waiting) {
+        PQfinish(c);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("the upgrade did not wait for the writer's lock on knob_params");
+    }
+    /* the writer's next statement needs knob_trials: granted once the upgrade is undone */
+    knob_test_pg_exec(c, "LOCK TABLE knob_trials IN ROW EXCLUSIVE MODE");
+    knob_test_pg_exec(c, "INSERT INTO knob_meta(key, value) VALUES('writer', 'done')");
+    knob_test_pg_exec(c, "COMMIT");
+    PQfinish(c);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
+                        "5");
+    assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'writer'"), "done");
+    size_t n;
+    const knob_trial_info *const *tr = load(u, "raced", &n, &st, &s);
+    assert_int_equal(n, 1);
+    assert_true(tr[0]->values[0] == x && tr[0]->params[0].internal == x);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A schema 3 database (trials and free numbers with foreign keys to their study) is upgraded
  * on open: the keys go, its trials stay, numbers stay dense after them, also with workers at
  * once; a study deleted then takes its trials and free numbers with it. */
@@ -2289,6 +2362,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(schema4_odd_rows_are_upgraded),
         cmocka_unit_test(a_refused_upgrade_says_why),
+        cmocka_unit_test(an_upgrade_ended_by_a_deadlock_is_tried_again),
         cmocka_unit_test(deleting_a_study_beside_creators),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
