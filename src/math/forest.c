@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A sample of a tree: its value of one feature, its y and its row of X. */
 typedef struct pair {
     double v, y;
+    int row;
 } pair;
 
 /* A pair with its value's sort key (key_of). */
@@ -30,10 +32,18 @@ typedef struct grower {
     const int *n_cats;
     const knob__forest_opts *o;
     knob_rng *r;
-    int *idx;    /* the tree's sample rows, partitioned node by node */
-    pair *pairs; /* one node's (value, y) of one feature */
-    keyed *keys, *spare; /* the same with sort keys, and the radix sort's second buffer */
-    int *feats;  /* a permutation of the features */
+    int n;    /* samples of a tree */
+    int *idx; /* the tree's sample rows, partitioned node by node, each side in its order */
+    /* For each continuous feature (slot[j] >= 0), the tree's samples sorted by that feature
+     * at sorted + slot[j] * n, partitioned node by node as idx is: a node's samples are the
+     * same stretch of every list, already in order. */
+    int *slot;
+    pair *sorted;
+    pair *spare_pairs;   /* a stretch of a list while it is partitioned */
+    int *spare_idx;      /* the same for idx */
+    unsigned char *left; /* by row of X: the row goes to the left child of the split */
+    keyed *keys, *spare; /* sort keys of one list, and the radix sort's second buffer */
+    int *feats;          /* a permutation of the features */
     knob__tree *t;
 } grower;
 
@@ -97,10 +107,10 @@ static uint64_t key_of(double v)
     return (b >> 63) ? ~b : b | (uint64_t)1 << 63;
 }
 
-/* Sorts p[0, m) by key_of(v), stably: equal values keep their order, the order glibc's
- * qsort (a merge sort) gave them before, so that every split and every sum is as it was.
- * Small nodes by insertion, larger ones by a least-significant-digit radix sort over the
- * key's bytes, skipping the bytes that all keys share (an exponent, a sign). */
+/* Sorts p[0, m) by key_of(v), stably: equal values keep their order (the tree's sample
+ * order, which every node keeps). Short lists by insertion, longer ones by a
+ * least-significant-digit radix sort over the key's bytes, skipping the bytes that all keys
+ * share (an exponent, a sign). */
 static void sort_pairs(grower *g, pair *p, int m)
 {
     keyed *a = g->keys, *b = g->spare;
@@ -157,25 +167,20 @@ static bool same_value(double a, double b)
     return (isnan(a) && isnan(b)) || a == b;
 }
 
-/* The best threshold of continuous feature j over rows idx[0, m); centre: the node's mean.
- * Returns whether the feature varies in the node. */
-static bool best_continuous(grower *g, int j, const int *idx, int m, double centre, split *best)
+/* The best threshold of continuous feature j over the node's samples p[0, m), sorted by
+ * their values of j; centre: the node's mean. Returns whether the feature varies in the
+ * node. */
+static bool best_continuous(grower *g, int j, const pair *p, int m, double centre, split *best)
 {
-    pair *p = g->pairs;
-    for (int i = 0; i < m; i++) {
-        p[i].v = g->X[(size_t)idx[i] * g->d + j];
-        p[i].y = g->y[idx[i]] - centre;
-    }
-    sort_pairs(g, p, m);
     if (same_value(p[0].v, p[m - 1].v))
         return false;
     double total = 0;
     for (int i = 0; i < m; i++)
-        total += p[i].y;
+        total += p[i].y - centre;
     int leaf = g->o->min_samples_leaf;
     double left = 0;
     for (int i = 0; i < m - 1; i++) {
-        left += p[i].y;
+        left += p[i].y - centre;
         int nl = i + 1, nr = m - nl;
         if (nl < leaf)
             continue;
@@ -266,9 +271,25 @@ static int push_node(knob__tree *t)
     return t->n_nodes++;
 }
 
-/* Grows the subtree of rows idx[0, m) at depth; returns its root's index or -1 (no memory). */
-static int grow(grower *g, int *idx, int m, int depth)
+/* Moves the samples of p[0, m) whose rows go left (g->left) before the others, each side in
+ * its order; `spare` holds m. */
+static void partition_pairs(const grower *g, pair *p, int m, pair *spare)
 {
+    int nl = 0, nr = 0;
+    for (int i = 0; i < m; i++) {
+        if (g->left[p[i].row])
+            p[nl++] = p[i];
+        else
+            spare[nr++] = p[i];
+    }
+    memcpy(p + nl, spare, (size_t)nr * sizeof *p);
+}
+
+/* Grows the subtree of the samples at lo .. lo + m of idx and of the sorted lists at depth;
+ * returns its root's index or -1 (no memory). */
+static int grow(grower *g, int lo, int m, int depth)
+{
+    int *idx = g->idx + lo;
     int id = push_node(g->t);
     if (id < 0)
         return -1;
@@ -310,35 +331,42 @@ static int grow(grower *g, int *idx, int m, int depth)
         g->feats[s] = g->feats[i];
         g->feats[i] = j;
         /* a constant feature does not count as tried */
-        if (g->n_cats[j] > 0 ? best_categorical(g, j, idx, m, mean, &best)
-                             : best_continuous(g, j, idx, m, mean, &best))
+        if (g->n_cats[j] > 0
+                ? best_categorical(g, j, idx, m, mean, &best)
+                : best_continuous(g, j, g->sorted + (size_t)g->slot[j] * g->n + lo, m, mean, &best))
             tried++;
     }
     if (best.feature < 0)
         return id;
 
-    /* Partition the rows: left ones first. */
+    /* Partition the samples, left ones first, each side in its order: idx and every sorted
+     * list, so that each child's lists are sorted too. */
     int nc = g->n_cats[best.feature];
     knob__forest_node probe = nd;
     probe.threshold = best.threshold;
     probe.left_cats = best.left_cats;
-    int nl = 0;
+    int nl = 0, nr = 0;
     for (int i = 0; i < m; i++) {
         double v = g->X[(size_t)idx[i] * d + best.feature];
         if (nc > 0 && !isnan(v) && (v < 0 || v >= nc))
             v = NAN;
-        if (knob__forest_goes_left(&probe, v)) {
-            int t = idx[i];
-            idx[i] = idx[nl];
-            idx[nl++] = t;
-        }
+        bool l = knob__forest_goes_left(&probe, v);
+        g->left[idx[i]] = l;
+        if (l)
+            idx[nl++] = idx[i];
+        else
+            g->spare_idx[nr++] = idx[i];
     }
     if (nl == 0 || nl == m)
         return id;
-    int left = grow(g, idx, nl, depth + 1);
+    memcpy(idx + nl, g->spare_idx, (size_t)nr * sizeof *idx);
+    for (int j = 0; j < d; j++)
+        if (g->slot[j] >= 0)
+            partition_pairs(g, g->sorted + (size_t)g->slot[j] * g->n + lo, m, g->spare_pairs);
+    int left = grow(g, lo, nl, depth + 1);
     if (left < 0)
         return -1;
-    int right = grow(g, idx + nl, m - nl, depth + 1);
+    int right = grow(g, lo + nl, m - nl, depth + 1);
     if (right < 0)
         return -1;
     knob__forest_node *p = &g->t->nodes[id];
@@ -367,34 +395,56 @@ int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, i
             return KNOB__MATH_EDIMS;
     f->n_cats = calloc((size_t)d, sizeof *f->n_cats);
     f->trees = calloc((size_t)o->n_trees, sizeof *f->trees);
-    grower g = {X, y, d, f->n_cats, o, r, NULL, NULL, NULL, NULL, NULL, NULL};
+    grower g = {.X = X, .y = y, .d = d, .n_cats = f->n_cats, .o = o, .r = r, .n = n};
+    int n_cont = 0;
+    for (int j = 0; j < d; j++)
+        n_cont += !n_cats || n_cats[j] == 0;
     g.idx = malloc((size_t)n * sizeof *g.idx);
-    g.pairs = malloc((size_t)n * sizeof *g.pairs);
+    g.slot = malloc((size_t)d * sizeof *g.slot);
+    g.sorted = malloc((size_t)n * (size_t)(n_cont ? n_cont : 1) * sizeof *g.sorted);
+    g.spare_pairs = malloc((size_t)n * sizeof *g.spare_pairs);
+    g.spare_idx = malloc((size_t)n * sizeof *g.spare_idx);
+    g.left = malloc((size_t)n);
     g.keys = malloc((size_t)n * sizeof *g.keys);
     g.spare = malloc((size_t)n * sizeof *g.spare);
     g.feats = malloc((size_t)d * sizeof *g.feats);
     int rc = KNOB__MATH_OK;
-    if (!f->n_cats || !f->trees || !g.idx || !g.pairs || !g.keys || !g.spare ||
-        !g.feats) {
+    if (!f->n_cats || !f->trees || !g.idx || !g.slot || !g.sorted || !g.spare_pairs ||
+        !g.spare_idx || !g.left || !g.keys || !g.spare || !g.feats) {
         rc = KNOB__MATH_ENOMEM;
         goto done;
     }
     f->d = d;
     if (n_cats)
         memcpy(f->n_cats, n_cats, (size_t)d * sizeof *n_cats);
+    for (int j = 0, k = 0; j < d; j++)
+        g.slot[j] = f->n_cats[j] == 0 ? k++ : -1;
     for (int t = 0; t < o->n_trees; t++) {
         for (int i = 0; i < n; i++)
             g.idx[i] = o->bootstrap ? (int)knob_rng_below(r, (uint64_t)n) : i;
+        /* each continuous feature's list, sorted once a tree */
+        for (int j = 0; j < d; j++) {
+            if (g.slot[j] < 0)
+                continue;
+            pair *p = g.sorted + (size_t)g.slot[j] * n;
+            for (int i = 0; i < n; i++)
+                p[i] = (pair){X[(size_t)g.idx[i] * d + j], y[g.idx[i]], g.idx[i]};
+            sort_pairs(&g, p, n);
+        }
         g.t = &f->trees[t];
         f->n_trees = t + 1;
-        if (grow(&g, g.idx, n, 0) < 0) {
+        if (grow(&g, 0, n, 0) < 0) {
             rc = KNOB__MATH_ENOMEM;
             goto done;
         }
     }
 done:
     free(g.idx);
-    free(g.pairs);
+    free(g.slot);
+    free(g.sorted);
+    free(g.spare_pairs);
+    free(g.spare_idx);
+    free(g.left);
     free(g.keys);
     free(g.spare);
     free(g.feats);
