@@ -99,7 +99,6 @@ class Study:
         self._dists: Dict[int, BaseDistribution] = {}
         self._open: Dict[int, Trial] = {}
         self._optimize_trials: set = set()  # the trials optimize() runs now
-        self._enqueued_attrs: List[Tuple[dict, dict]] = []
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
         self._optimizing = False
@@ -109,6 +108,7 @@ class Study:
         `directions` is given, else loaded. Called with the lock held."""
         storage = self._storage
         opts = _lib.StudyOptions()
+        opts.infinite_values = True  # +-inf complete a trial, as in Optuna (NaN fails it)
         if directions:
             arr = (ctypes.c_int * len(directions))(*[int(d) - 1 for d in directions])
             opts.directions = arr
@@ -310,6 +310,7 @@ class Study:
     def system_attrs(self) -> Dict[str, Any]:
         return self._attrs(True)
 
+
     def set_user_attr(self, key: str, value: Any) -> None:
         j = _attr_json(key, value)
         with self._lock:
@@ -351,14 +352,16 @@ class Study:
             trial = Trial(self, out.value)
             trial._eager = eager
             self._open[trial._number] = trial
+            # the user attributes an enqueued trial was stored with, as Optuna's trial has them
+            _lib.check(_lib.lib.knob_trial_attrs(out.value, False, _lib.ATTRS_INTO, id(trial._user_attrs)))
             partial = getattr(self.sampler, "_fixed_params", None)
-            if self._enqueued_attrs or self._enqueued_waiting or partial:
-                self._apply_enqueued_attrs(trial, partial)
+            if self._enqueued_waiting or partial:
+                self._apply_enqueued(trial, partial)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, _real(dist))
         return trial
 
-    def _apply_enqueued_attrs(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:
+    def _apply_enqueued(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:
         # PartialFixedSampler's values are checked as suggested too, under the enqueued ones
         trial._fixed = dict(partial) if partial else None
         arr, n = self._infos()
@@ -372,12 +375,6 @@ class Study:
         if fixed is not None:  # an enqueued trial: its values are checked as suggested
             trial._fixed = dict(trial._fixed or {}, **fixed)
             self._enqueued_waiting = max(0, self._enqueued_waiting - 1)
-        for k, (params, attrs) in enumerate(self._enqueued_attrs):
-            if fixed == params:
-                del self._enqueued_attrs[k]
-                for key, value in attrs.items():
-                    trial.set_user_attr(key, value)
-                return
 
     def tell(
         self,
@@ -758,12 +755,14 @@ class Study:
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return
+        if user_attrs:
+            # stored with the waiting trial, as Optuna's: whoever asks it has them
+            self._add_trial(TrialState.WAITING, {}, {}, None, {}, dict(user_attrs), {"fixed_params": params}, None, None)
+            return
         text = json.dumps(params, default=_lib.json_default)
         with self._lock:
             _lib.check(_lib.lib.knob_study_enqueue(self._h, _lib.enc(text)))
             self._enqueued_waiting += 1
-        if user_attrs:
-            self._enqueued_attrs.append((json.loads(text), dict(user_attrs)))
 
     def _params_exist(self, params: Dict[str, Any]) -> bool:
         """Whether a trial has these params, as Optuna's skip_if_exists decides: a trial
@@ -780,29 +779,41 @@ class Study:
 
     def add_trial(self, trial: FrozenTrial) -> None:
         trial._validate()
-        if trial.state == TrialState.WAITING:
-            # its params: those enqueued (system attribute fixed_params), and those it has
-            params = dict(trial.system_attrs.get("fixed_params") or {})
-            params.update(trial.params)
-            self.enqueue_trial(params, user_attrs=trial.user_attrs)
-            return
+        state = trial.state
+        system_attrs = dict(trial.system_attrs)
+        params, dists = trial.params, trial.distributions
+        if state == TrialState.WAITING:
+            # its params are those it is enqueued with (the system attribute fixed_params,
+            # as libknob keeps a waiting trial's), the asked trial takes them as suggested
+            fixed = dict(system_attrs.get("fixed_params") or {})
+            fixed.update(params)
+            system_attrs["fixed_params"] = fixed
+            params, dists = {}, {}
+        # an unfinished trial has no values in libknob until it is told
+        values = trial.values if state.is_finished() else None
+        start = trial.datetime_start if state != TrialState.WAITING else None
+        end = trial.datetime_complete if state.is_finished() else None
+        self._add_trial(state, params, dists, values, trial.intermediate_values, trial.user_attrs, system_attrs, start, end)
+
+    def _add_trial(self, state, params, dists, vals, intermediate, user_attrs, system_attrs, start, end) -> None:
         keep = []
-        names = list(trial.params)
-        params = (_lib.Param * max(len(names), 1))()
+        names = list(params)
+        cparams = (_lib.Param * max(len(names), 1))()
         for i, name in enumerate(names):
-            d = _real(trial.distributions[name])
+            d = _real(dists[name])
             c = d._to_c()
             keep.append(c)
-            params[i] = _lib.Param(_lib.enc(name), ctypes.pointer(c), d.to_internal_repr(trial.params[name]))
-        vals = trial.values or []
+            cparams[i] = _lib.Param(_lib.enc(name), ctypes.pointer(c), d.to_internal_repr(params[name]))
+        vals = vals or []
         values = (ctypes.c_double * max(len(vals), 1))(*vals)
-        steps = sorted(trial.intermediate_values.items())
+        steps = sorted(intermediate.items())
         inter = (_lib.StepValue * max(len(steps), 1))(*[_lib.StepValue(int(s), float(v)) for s, v in steps])
+
         def attrs(d):
-            a = (_lib.Attr * max(len(d), 1))(*[_lib.Attr(_lib.enc(k), _attr_json(k, v)) for k, v in d.items()])
-            return a
-        user = attrs(trial.user_attrs)
-        system_attrs = dict(trial.system_attrs)
+            return (_lib.Attr * max(len(d), 1))(*[_lib.Attr(_lib.enc(k), _attr_json(k, v)) for k, v in d.items()])
+
+        user = attrs(user_attrs)
+        system_attrs = dict(system_attrs)
         merged = _constraints_list(system_attrs.get("constraints") or [], system_attrs)
         if merged:  # those set by name too, in the list libknob reads
             system_attrs["constraints"] = merged
@@ -810,23 +821,25 @@ class Study:
         info = _lib.TrialInfo(
             id=-1,
             number=-1,
-            state=int(trial.state),
+            state=int(state),
             n_params=len(names),
-            params=params,
+            params=cparams,
             n_values=len(vals),
             values=values,
             n_intermediate=len(steps),
             intermediate=inter,
-            n_user_attrs=len(trial.user_attrs),
+            n_user_attrs=len(user_attrs),
             user_attrs=user,
             n_system_attrs=len(system_attrs),
             system_attrs=system,
             # its own times, as Optuna's add_trial keeps them (copy_study)
-            start_time=trial.datetime_start.timestamp() if trial.datetime_start else float("nan"),
-            end_time=trial.datetime_complete.timestamp() if trial.datetime_complete else float("nan"),
+            start_time=start.timestamp() if start else float("nan"),
+            end_time=end.timestamp() if end else float("nan"),
         )
         with self._lock:
             _lib.check(_lib.lib.knob_study_add_trial(self._h, ctypes.byref(info), None))
+            if state == TrialState.WAITING:
+                self._enqueued_waiting += 1
 
     def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
         for t in trials:
@@ -1080,8 +1093,7 @@ def copy_study(
     to_storage: Union[str, BaseStorage],
     to_study_name: Optional[str] = None,
 ) -> None:
-    """Copies a study (directions, attributes, finished and waiting trials) to another
-    storage. Running trials are not copied: libknob adds finished trials only."""
+    """Copies a study (directions, attributes, every trial as it is) to another storage."""
     src = load_study(study_name=from_study_name, storage=from_storage, sampler=_Plain(), pruner=_PlainPruner())
     dst = create_study(
         study_name=to_study_name or from_study_name,
@@ -1094,13 +1106,7 @@ def copy_study(
         dst.set_system_attr(k, v)
     for k, v in src.user_attrs.items():
         dst.set_user_attr(k, v)
-    for t in src.get_trials(deepcopy=False):
-        if t.state == TrialState.RUNNING:
-            continue
-        if t.state == TrialState.WAITING:
-            dst.enqueue_trial(t.system_attrs.get("fixed_params", {}))
-            continue
-        dst.add_trial(t)
+    dst.add_trials(src.get_trials(deepcopy=False))
 
 
 class MaxTrialsCallback:
