@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -32,6 +32,11 @@ from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
+# A categorical's choices with a whole float (1.0 of [1.0, 2.0, 0.5]), recorded in a study
+# system attribute of this prefix (the choices as JSON, which keeps 1.0 a float): libknob
+# stores a number choice as a double, and another process reads the choices back as floats
+# by this record, as Optuna's storages give them. Not listed in Study.system_attrs.
+_WHOLE_FLOATS_KEY = "knob:float_choices:"
 
 
 def _wait_workers(ended, state, threads) -> None:
@@ -97,6 +102,7 @@ class Study:
             self._directions = [StudyDirection(_lib.lib.knob_study_direction(self._h, i) + 1) for i in range(n)]
         self._frozen: Dict[int, FrozenTrial] = {}
         self._dists: Dict[int, BaseDistribution] = {}
+        self._whole_noted: Optional[set] = None  # the float choices the study records
         self._open: Dict[int, Trial] = {}
         self._optimize_trials: set = set()  # the trials optimize() runs now
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
@@ -225,7 +231,7 @@ class Study:
         f = self._frozen.get(number)
         if f is not None:
             return f
-        f = _frozen_from_info(info, self._dists)
+        f = _frozen_from_info(info, self._dists, self._read_whole_floats)
         if f.state.is_finished():
             self._frozen[number] = f
         return f
@@ -308,8 +314,28 @@ class Study:
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
-        return self._attrs(True)
+        return {k: v for k, v in self._attrs(True).items() if not k.startswith(_WHOLE_FLOATS_KEY)}
 
+    def _read_whole_floats(self) -> set:
+        """Reads the float choices the study records (each made known to _from_c)."""
+        keys = set()
+        for k, choices in self._attrs(True).items():
+            if k.startswith(_WHOLE_FLOATS_KEY) and isinstance(choices, list):
+                try:
+                    keys.add(_as_stored(CategoricalDistribution(choices).choices))
+                except (TypeError, ValueError):
+                    pass  # not a list of choices: not ours
+        self._whole_noted = keys
+        return keys
+
+    def _note_whole_floats(self, dist: CategoricalDistribution) -> None:
+        """Records choices with a whole float in the study, once (see _WHOLE_FLOATS_KEY)."""
+        key = _as_stored(dist.choices)
+        noted = self._whole_noted if self._whole_noted is not None else self._read_whole_floats()
+        if key not in noted:
+            text = json.dumps(list(dist.choices), default=_lib.json_default)
+            self.set_system_attr(_WHOLE_FLOATS_KEY + text, list(dist.choices))
+            noted.add(key)
 
     def set_user_attr(self, key: str, value: Any) -> None:
         j = _attr_json(key, value)
@@ -782,6 +808,9 @@ class Study:
         state = trial.state
         system_attrs = dict(trial.system_attrs)
         params, dists = trial.params, trial.distributions
+        for d in dists.values():
+            if isinstance(d, CategoricalDistribution) and any(_whole_float(c) for c in d.choices):
+                self._note_whole_floats(d)
         if state == TrialState.WAITING:
             # its params are those it is enqueued with (the system attribute fixed_params,
             # as libknob keeps a waiting trial's), the asked trial takes them as suggested
