@@ -724,8 +724,12 @@ class Study:
             state = TrialState.PRUNED
             reason = str(e)
         except Exception as e:
-            state, err = TrialState.FAIL, e
-            reason = "%s: %s" % (type(e).__name__, e)
+            if _optuna_pruned(e):  # raised by code written for Optuna (an integration's callback)
+                state = TrialState.PRUNED
+                reason = str(e)
+            else:
+                state, err = TrialState.FAIL, e
+                reason = "%s: %s" % (type(e).__name__, e)
         except BaseException as e:  # KeyboardInterrupt, SystemExit: the trial fails, then it propagates
             self._tell(number, trial, TrialState.FAIL, None, "%s: %s" % (type(e).__name__, e))
             raise
@@ -950,6 +954,20 @@ class Study:
     def __repr__(self) -> str:
         return "Study(study_name=%r, storage=%r)" % (self.study_name, self._storage)
 
+    def __getstate__(self) -> dict:
+        # as Optuna's: the study in its storage (a database's opened again, an in-memory
+        # one copied), with its sampler and pruner; no trial of this object stays open
+        return {"storage": self._storage, "study_name": self.study_name, "sampler": self._sampler, "pruner": self._pruner}
+
+    def __setstate__(self, state: dict) -> None:
+        self._init(state["storage"], state["study_name"], state["sampler"], state["pruner"], None)
+
+
+def _optuna_pruned(e: BaseException) -> bool:
+    """Whether `e` is Optuna's own TrialPruned (optuna.TrialPruned, or a subclass): a trial
+    that raises it is pruned, as under Optuna."""
+    return any(c.__name__ == "TrialPruned" and c.__module__.split(".")[0] == "optuna" for c in type(e).__mro__)
+
 
 def _same_param(new: Any, old: Any) -> bool:
     if not isinstance(new, type(old)):
@@ -1105,6 +1123,25 @@ def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial
             )
         )
     return out
+
+
+def _memory_dump(storage: BaseStorage) -> list:
+    """An in-memory storage's studies as picklable values (see _memory_load)."""
+    out = []
+    for name in storage.get_all_study_names():
+        study = load_study(study_name=name, storage=storage, sampler=_Plain(), pruner=_PlainPruner())
+        out.append((name, study.directions, study.user_attrs, study._attrs(True), study.get_trials(deepcopy=False)))
+    return out
+
+
+def _memory_load(storage: BaseStorage, dump: list) -> None:
+    for name, directions, user_attrs, system_attrs, trials in dump:
+        study = create_study(storage=storage, study_name=name, directions=directions, sampler=_Plain(), pruner=_PlainPruner())
+        for k, v in system_attrs.items():
+            study.set_system_attr(k, v)
+        for k, v in user_attrs.items():
+            study.set_user_attr(k, v)
+        study.add_trials(trials)
 
 
 class _Plain(BaseSampler):
