@@ -561,6 +561,12 @@ typedef struct knob_study_options {
      * and model-based samplers refuse it. Set only at creation; directions are then
      * ignored. A study loaded from the storage knows it by its zero directions. */
     bool no_objective;
+    /* COMPLETE values may be +inf or -inf, as Optuna takes them (the Python package sets
+     * it): knob_study_tell, knob_study_tell_number and knob_study_add_trial store them, and
+     * such a trial counts as any other (an -inf of a minimized objective is the best
+     * trial). NaN still fails the trial. Off (the default): any non-finite value fails it.
+     * Each handle applies its own; samplers see the infinite values as stored. */
+    bool infinite_values;
 } knob_study_options;
 
 /* Creates the study `name` in `st`, or loads it when it exists and its directions
@@ -610,9 +616,10 @@ KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
  * exactly one value per objective (none for a study without objective): another count,
  * or values NULL, is a mistake of the caller's, refused with KNOB_EINVAL, and then the
  * trial stays RUNNING and `t` stays valid, to be told again. A NaN or infinite value
- * records the trial as FAIL with the reason in its system attribute "fail_reason", and
- * returns KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values
- * may be NULL). FAIL ignores values. Telling a trial that is already finished (by
+ * (an infinite one is stored when the study was opened with infinite_values) records the
+ * trial as FAIL with the reason in its system attribute "fail_reason", and returns
+ * KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values may be
+ * NULL). FAIL ignores values. Telling a trial that is already finished (by
  * another process, say) is KNOB_ESTATE and changes nothing. Apart from the refused
  * count, `t` is freed whatever the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY,
  * KNOB_EIO) means the trial was not saved and stays RUNNING in the storage. */
@@ -763,18 +770,25 @@ KNOB_API int knob_study_claim(knob_study *s, const char *key, knob_trial *t, boo
 KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_attr *attrs,
                                     size_t n_attrs, knob_trial **out, bool *won);
 
-/* Adds a finished trial made elsewhere (copied from another study, recorded by another
- * tool) to the study, with the next number: `info`'s state (COMPLETE, PRUNED or FAIL),
- * params (each with its distribution; the internal value must fit it), values (one per
- * objective for COMPLETE; a PRUNED trial without values takes its last intermediate
- * value), intermediate values and user and system attributes, and its start and end
- * times when they are positive (a copied trial keeps its own; NaN or 0: the time of the
- * writes). Its id and number are ignored: the trial is numbered after the study's others.
+/* Adds a trial made elsewhere (copied from another study, recorded by another tool) to
+ * the study, with the next number: `info`'s state, params (each with its distribution; the
+ * internal value must fit it), values (one per objective for COMPLETE; a PRUNED trial
+ * without values takes its last intermediate value), intermediate values and user and
+ * system attributes, and its start and end times when they are positive (a copied trial
+ * keeps its own; NaN or 0: the time of the writes). A RUNNING trial has no values and no
+ * end time: it is told later, by number, as a detached one. A WAITING trial has no values,
+ * params or times: its params are the system attribute "fixed_params" (a JSON object, as
+ * knob_study_enqueue writes it), stored with the trial's row in one write, so the next ask
+ * takes it as an enqueued one; its user attributes and intermediate values are written
+ * after the row (an ask in another process at that moment may take it without them).
+ * Its id and number are ignored: the trial is numbered after the study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong: a
- * state, a count of values, a non-finite value, a param outside its distribution or
- * given twice, an attribute that is not JSON), and then nothing is written; KNOB_EDONE
- * (max_trials), KNOB_ESTORAGE, KNOB_ENOMEM. The study's thread. */
+ * state, a count of values, values or params where the state has none, a non-finite value
+ * (an infinite one is taken with the study's option infinite_values), fixed_params not a
+ * JSON object, a param outside its distribution or given twice, an attribute that is not
+ * JSON), and then nothing is written; KNOB_EDONE (max_trials), KNOB_ESTORAGE, KNOB_ENOMEM.
+ * The study's thread. */
 KNOB_API int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number);
 
 /* Calls cb(ctx, key, json) for each user (system = false) or system attribute of the
@@ -846,11 +860,20 @@ KNOB_API size_t knob_trial_intermediate(const knob_trial *t, const knob_step_val
  * Setting a key again replaces its value. */
 KNOB_API int knob_trial_set_user_attr(knob_trial *t, const char *key, const char *json);
 KNOB_API int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json);
-/* The value of an attribute set through this handle, or NULL. Borrowed until the next set
- * of that key on the trial, or the trial's tell. (Attributes of finished trials, and of
- * trials asked elsewhere: knob_trial_info_attr.) */
+/* The value of an attribute set through this handle, or NULL; the user attributes an
+ * enqueued trial was stored with (knob_study_add_trial) are read too, once an ask has taken
+ * it. Borrowed until the next set of that key on the trial, or the trial's tell.
+ * (Attributes of finished trials, and of trials asked elsewhere: knob_trial_info_attr.) */
 KNOB_API const char *knob_trial_user_attr(const knob_trial *t, const char *key);
 KNOB_API const char *knob_trial_system_attr(const knob_trial *t, const char *key);
+
+/* Calls cb(ctx, key, json) for each user (system = false) or system attribute that
+ * knob_trial_user_attr / knob_trial_system_attr read, in the order they were first set;
+ * key and json are borrowed for the call. A callback returning anything but KNOB_OK stops
+ * the walk, and that status is returned. Returns KNOB_OK or KNOB_EINVAL (t or cb NULL).
+ * Reads the handle only. */
+KNOB_API int knob_trial_attrs(const knob_trial *t, bool system,
+                              int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
 
 /* Records the trial's constraint values values[0..n): constraint i is satisfied when
  * values[i] <= 0 (as Optuna's constraints_func). Called before the trial is told; set

@@ -56,6 +56,7 @@ static int study_alloc(knob_storage *st, const char *name, const knob_study_opti
         s->grace_period = opts->grace_period > 0 ? opts->grace_period : 2 * s->heartbeat_interval;
         s->max_retry = opts->max_retry > 0 ? opts->max_retry : 0;
         s->max_trials = opts->max_trials > 0 ? opts->max_trials : 0;
+        s->infinite_values = opts->infinite_values;
     }
     *out = s;
     return KNOB_OK;
@@ -226,9 +227,12 @@ knob_pruner *knob_study_pruner(knob_study *s)
 static int load_fixed(knob_trial *t)
 {
     const knob_trial_info *info = knob__view_trial(&t->s->view, t->number);
+    /* the user attributes it was enqueued with (knob_study_add_trial), as Optuna's trial
+     * has them */
+    int rc = knob__trial_keep_user_attrs(t, info);
     const char *json = knob_trial_info_attr(info, "fixed_params", true);
-    if (!json)
-        return KNOB_OK;
+    if (rc || !json)
+        return rc;
     t->fixed = knobx_json_parse(json, (size_t)-1, NULL, 0);
     if (!t->fixed && knobx_json_check(json) <= 0)
         return knob__oom("fixed params");
@@ -482,10 +486,10 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
     switch (state) {
     case KNOB_TRIAL_COMPLETE:
         for (size_t i = 0; i < n; i++)
-            if (!isfinite(values[i]))
-                return fail_with(s, trial, KNOB_EINVAL,
-                                 "trial %lld: objective %zu is %g, not a finite number",
-                                 (long long)number, i, values[i]);
+            if (s->infinite_values ? isnan(values[i]) : !isfinite(values[i]))
+                return fail_with(s, trial, KNOB_EINVAL, "trial %lld: objective %zu is %g, not %s",
+                                 (long long)number, i, values[i],
+                                 s->infinite_values ? "a number" : "a finite number");
         return knob__store_finish(s, trial, state, values, n);
     case KNOB_TRIAL_PRUNED:
         /* A pruned trial counts by its last intermediate value (one objective). */

@@ -96,6 +96,7 @@ struct knob_study {
     double heartbeat_interval, grace_period;
     int max_retry;
     int64_t max_trials;            /* 0: no cap */
+    bool infinite_values;          /* +-inf complete values are stored (NaN fails) */
     const knob_trial_info **front; /* the last Pareto front, lent out */
     size_t cap_front;
     double *hv_history;       /* the last hypervolume history, lent out */
@@ -307,6 +308,9 @@ int knob__trial_flush_attrs(knob_trial *t);
 /* Fills a new handle with a stored trial's id, number, params (all written already),
  * intermediate values and attributes, as `info` has them (copied). */
 int knob__trial_load(knob_trial *t, const knob_trial_info *info);
+/* Keeps the user attributes of `info` (an enqueued trial's, stored with it) in `t`, so
+ * knob_trial_user_attr and knob_trial_attrs read them; not written again. */
+int knob__trial_keep_user_attrs(knob_trial *t, const knob_trial_info *info);
 /* Writes the params suggested since the last write, in one transaction. */
 int knob__trial_flush_params(knob_trial *t);
 /* Writes t's unwritten params and finishes it (state, values) in one storage write where

@@ -1,4 +1,4 @@
-/* Adding finished trials made elsewhere (another study, another tool) to a study, and
+/* Adding trials made elsewhere (another study, another tool) to a study, and
  * listing a study's attributes: what a binding needs to copy a study. */
 #include "space.h"
 #include "study.h"
@@ -8,17 +8,32 @@
 
 static const char *const info_states[] = {"running", "complete", "pruned", "fail", "waiting"};
 
+/* Whether valid JSON text `json` is an object ('{' after any white space). */
+static bool json_object(const char *json)
+{
+    json += strspn(json, " \t\r\n");
+    return *json == '{';
+}
+
 /* Checks what add_trial would write before any row exists, so a refused trial leaves
  * nothing behind. */
 static int check_info(const knob_study *s, const knob_trial_info *info)
 {
-    if (info->state != KNOB_TRIAL_COMPLETE && info->state != KNOB_TRIAL_PRUNED &&
-        info->state != KNOB_TRIAL_FAIL)
+    if ((unsigned)info->state >= 5)
+        return knob__error(KNOB_EINVAL, "study '%s': an added trial has an unknown state %d",
+                           s->name, (int)info->state);
+    bool finished = info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING;
+    if (!finished && info->n_values)
         return knob__error(KNOB_EINVAL,
-                           "study '%s': an added trial must be complete, pruned or fail, "
-                           "not %s",
-                           s->name,
-                           (unsigned)info->state < 5 ? info_states[info->state] : "unknown");
+                           "study '%s': an added %s trial has %zu values; it has none "
+                           "until it is told",
+                           s->name, info_states[info->state], info->n_values);
+    if (info->state == KNOB_TRIAL_WAITING && info->n_params)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': an added waiting trial has %zu params; its params are "
+                           "its fixed params, the system attribute fixed_params (a JSON object, "
+                           "as knob_study_enqueue writes it)",
+                           s->name, info->n_params);
     if (info->state == KNOB_TRIAL_COMPLETE && info->n_values != s->n_dirs)
         return knob__error(KNOB_EINVAL,
                            "study '%s': an added complete trial has %zu values; the study "
@@ -27,9 +42,10 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
     if (info->n_values && !info->values)
         return knob__error(KNOB_EINVAL, "study '%s': added trial: values NULL", s->name);
     for (size_t i = 0; i < info->n_values; i++)
-        if (!isfinite(info->values[i]))
-            return knob__error(KNOB_EINVAL, "study '%s': added trial: value %zu is %g, not finite",
-                               s->name, i, info->values[i]);
+        if (s->infinite_values ? isnan(info->values[i]) : !isfinite(info->values[i]))
+            return knob__error(KNOB_EINVAL, "study '%s': added trial: value %zu is %g, not %s",
+                               s->name, i, info->values[i],
+                               s->infinite_values ? "a number" : "finite");
     for (size_t i = 0; i < info->n_params; i++) {
         const knob_param *p = &info->params[i];
         if (!p->name || !p->name[0] || !p->dist)
@@ -59,6 +75,11 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                    "study '%s': added trial: attribute '%s' is not valid "
                                    "JSON: %.80s",
                                    s->name, a[i].key, a[i].json);
+            if (k && strcmp(a[i].key, "fixed_params") == 0 && !json_object(a[i].json))
+                return knob__error(KNOB_EINVAL,
+                                   "study '%s': added trial: system attribute fixed_params is "
+                                   "not a JSON object: %.80s",
+                                   s->name, a[i].json);
         }
     }
     return KNOB_OK;
@@ -94,9 +115,10 @@ static int param_recs(knob_study *s, const knob_trial_info *info, knob__param_re
     return KNOB_OK;
 }
 
-/* Writes everything of `info` but its state into the new row `id`. */
+/* Writes everything of `info` but its state into the new row `id` (but its system
+ * attributes, when `system` is false: a waiting row is made with them). */
 static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
-                      const knob__param_rec *recs)
+                      const knob__param_rec *recs, bool system)
 {
     int rc = info->n_params ? knob__store_params(s, id, recs, info->n_params) : KNOB_OK;
     for (size_t i = 0; i < info->n_intermediate && !rc; i++)
@@ -105,7 +127,7 @@ static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
     for (size_t i = 0; i < info->n_user_attrs && !rc; i++)
         rc =
             knob__store_trial_attr(s, id, false, info->user_attrs[i].key, info->user_attrs[i].json);
-    for (size_t i = 0; i < info->n_system_attrs && !rc; i++)
+    for (size_t i = 0; system && i < info->n_system_attrs && !rc; i++)
         rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
                                     info->system_attrs[i].json);
     return rc;
@@ -124,11 +146,18 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         return knob__oom("params");
     rc = param_recs(s, info, recs);
     int64_t id = -1, num = -1;
-    if (!rc)
+    /* A waiting row is made with its system attributes, fixed_params among them, in one
+     * write (as knob_study_enqueue's): no ask takes it without them. */
+    bool waiting = info->state == KNOB_TRIAL_WAITING;
+    bool finished = !waiting && info->state != KNOB_TRIAL_RUNNING;
+    if (!rc && waiting)
+        rc = knob__store_new_trial(s, KNOB_TRIAL_WAITING, info->system_attrs, info->n_system_attrs,
+                                   &id, &num);
+    else if (!rc)
         rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &id, &num);
     if (!rc)
-        rc = write_rows(s, id, info, recs);
-    if (!rc) {
+        rc = write_rows(s, id, info, recs, !waiting);
+    if (!rc && finished) {
         /* A pruned trial keeps the value it was given, else its last intermediate value. */
         const double *v = info->values;
         size_t n = info->n_values;
@@ -142,8 +171,9 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
     }
     /* its own times, as Optuna's add_trial keeps them (copy_study); none given (NaN, or 0
      * from a zeroed struct): the writes' */
-    double t0 = isfinite(info->start_time) && info->start_time > 0 ? info->start_time : NAN;
-    double t1 = isfinite(info->end_time) && info->end_time > 0 ? info->end_time : NAN;
+    double t0 =
+        isfinite(info->start_time) && info->start_time > 0 && !waiting ? info->start_time : NAN;
+    double t1 = isfinite(info->end_time) && info->end_time > 0 && finished ? info->end_time : NAN;
     if (!rc && (!isnan(t0) || !isnan(t1)))
         rc = knob__store_set_times(s, id, t0, t1);
     if (recs != small)

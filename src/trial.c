@@ -433,6 +433,16 @@ int knob__trial_load(knob_trial *t, const knob_trial_info *info)
     return KNOB_OK;
 }
 
+int knob__trial_keep_user_attrs(knob_trial *t, const knob_trial_info *info)
+{
+    for (size_t i = 0; info && i < info->n_user_attrs; i++) {
+        int rc = keep_attr(t, false, info->user_attrs[i].key, info->user_attrs[i].json);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
 int knob__trial_flush_attrs(knob_trial *t)
 {
     for (size_t i = 0; i < t->n_attrs[1]; i++) {
@@ -466,6 +476,19 @@ const char *knob_trial_user_attr(const knob_trial *t, const char *key)
 const char *knob_trial_system_attr(const knob_trial *t, const char *key)
 {
     return find_attr(t, true, key);
+}
+
+int knob_trial_attrs(const knob_trial *t, bool system,
+                     int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
+{
+    if (!t || !cb)
+        return knob__error(KNOB_EINVAL, "knob_trial_attrs: NULL argument");
+    for (size_t i = 0; i < t->n_attrs[system]; i++) {
+        int rc = cb(ctx, t->attrs[system][i].key, t->attrs[system][i].json);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
 }
 
 /* ---------------------------------------------------------------- constraints */

@@ -279,7 +279,8 @@ static void release_info(knob__view *v, knob_trial_info *info)
 static void note_best(knob_study *s, const knob_trial_info *info)
 {
     knob__view *v = &s->view;
-    if (info->state != KNOB_TRIAL_COMPLETE || info->n_values < 1 || !isfinite(info->values[0]) ||
+    /* an infinite value is stored by a study that takes them (infinite_values) */
+    if (info->state != KNOB_TRIAL_COMPLETE || info->n_values < 1 || isnan(info->values[0]) ||
         !knob_trial_info_feasible(info))
         return;
     const knob_trial_info *best = knob__view_trial(v, v->best);

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import os
 from ctypes import (
     POINTER,
@@ -104,6 +105,7 @@ class StudyOptions(Structure):
         ("max_retry", c_int),
         ("max_trials", c_int64),
         ("no_objective", c_bool),
+        ("infinite_values", c_bool),
     ]
 
 
@@ -112,6 +114,18 @@ class Importance(Structure):
 
 
 ATTR_CB = ctypes.CFUNCTYPE(c_int, c_void_p, c_char_p, c_char_p)
+
+
+@ATTR_CB
+def ATTRS_INTO(ctx, key, text):
+    """An attribute walk's callback that puts each attribute into the dict whose id() is
+    ctx (alive for the call), its value read as JSON."""
+    d = ctypes.cast(ctx, ctypes.py_object).value
+    try:
+        d[key.decode("utf-8")] = json.loads(text)
+    except ValueError:
+        d[key.decode("utf-8")] = text.decode("utf-8", "replace")
+    return 0
 
 _P = c_void_p
 _INFO_P = POINTER(TrialInfo)
@@ -177,6 +191,7 @@ _PROTOTYPES = {
     "knob_trial_should_prune": (c_int, [_P, POINTER(c_bool)]),
     "knob_trial_set_user_attr": (c_int, [_P, c_char_p, c_char_p]),
     "knob_trial_set_system_attr": (c_int, [_P, c_char_p, c_char_p]),
+    "knob_trial_attrs": (c_int, [_P, c_bool, ATTR_CB, c_void_p]),
     "knob_trial_set_constraints": (c_int, [_P, POINTER(c_double), c_size_t]),
     "knob_study_set_trial_constraints": (c_int, [_P, c_int64, POINTER(c_double), c_size_t]),
     "knob_study_importance": (

@@ -357,8 +357,11 @@ def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseD
         )
 
 
-def _from_c(d: _lib.Distribution) -> BaseDistribution:
-    """A distribution read from libknob (a stored trial's)."""
+def _from_c(d: _lib.Distribution, refresh=None) -> BaseDistribution:
+    """A distribution read from libknob (a stored trial's). `refresh`, when given, is
+    called once when whole-number choices are not known to be floats: it may make them
+    known (a study's record of the choices another process made), and they are looked up
+    again."""
     if d.kind == _lib.DIST_FLOAT:
         step = d.step or None
         high = d.high if step is None else _last_step(d.low, d.high, step)
@@ -377,7 +380,11 @@ def _from_c(d: _lib.Distribution) -> BaseDistribution:
         else:
             v = c.num
             choices.append(int(v) if v.is_integer() and abs(v) < 2.0**53 else v)
-    made = _WHOLE_FLOATS.get(tuple((type(c), c) for c in choices))
+    key = tuple((type(c), c) for c in choices)
+    made = _WHOLE_FLOATS.get(key)
+    if made is None and refresh is not None and any(t is int for t, _ in key):
+        refresh()
+        made = _WHOLE_FLOATS.get(key)
     return CategoricalDistribution(made if made is not None else choices)
 
 

@@ -52,6 +52,17 @@ class BaseStorage:
     def __repr__(self) -> str:
         return "%s(%r)" % (self.__class__.__name__, self.url)
 
+    def __reduce__(self):
+        # A handle is not pickled: a database storage is opened again by its URL (with its
+        # heartbeat settings), an in-memory one is copied with its studies, as Optuna's
+        # storages pickle.
+        if self.url == "memory:":
+            from .study import _memory_dump
+
+            return (_memory_from, (type(self), _memory_dump(self)))
+        state = {k: v for k, v in self.__dict__.items() if k not in _HANDLE_FIELDS}
+        return (_reopened, (type(self), state))
+
     def _summaries(self):
         out = ctypes.POINTER(_lib.StudySummary)()
         n = ctypes.c_size_t()
@@ -179,6 +190,27 @@ def _with_connect_args(url: str, engine_kwargs) -> str:
         if key in args:
             url += "%s%s=%s" % ("&" if "?" in url else "?", key, args[key])
     return url
+
+
+_HANDLE_FIELDS = ("_h", "_lock", "_studies", "_orphaned")
+
+
+def _reopened(cls, state: dict) -> BaseStorage:
+    """A pickled database storage, opened again by its URL."""
+    st = cls.__new__(cls)
+    BaseStorage.__init__(st, state["url"])
+    st.__dict__.update(state)
+    return st
+
+
+def _memory_from(cls, dump) -> BaseStorage:
+    """A pickled in-memory storage: a new one holding copies of its studies."""
+    from .study import _memory_load
+
+    st = cls.__new__(cls)
+    BaseStorage.__init__(st, "memory:")
+    _memory_load(st, dump)
+    return st
 
 
 def get_storage(storage) -> BaseStorage:

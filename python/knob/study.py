@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -32,6 +32,11 @@ from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
+# A categorical's choices with a whole float (1.0 of [1.0, 2.0, 0.5]), recorded in a study
+# system attribute of this prefix (the choices as JSON, which keeps 1.0 a float): libknob
+# stores a number choice as a double, and another process reads the choices back as floats
+# by this record, as Optuna's storages give them. Not listed in Study.system_attrs.
+_WHOLE_FLOATS_KEY = "knob:float_choices:"
 
 
 def _wait_workers(ended, state, threads) -> None:
@@ -97,9 +102,9 @@ class Study:
             self._directions = [StudyDirection(_lib.lib.knob_study_direction(self._h, i) + 1) for i in range(n)]
         self._frozen: Dict[int, FrozenTrial] = {}
         self._dists: Dict[int, BaseDistribution] = {}
+        self._whole_noted: Optional[set] = None  # the float choices the study records
         self._open: Dict[int, Trial] = {}
         self._optimize_trials: set = set()  # the trials optimize() runs now
-        self._enqueued_attrs: List[Tuple[dict, dict]] = []
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
         self._optimizing = False
@@ -109,6 +114,7 @@ class Study:
         `directions` is given, else loaded. Called with the lock held."""
         storage = self._storage
         opts = _lib.StudyOptions()
+        opts.infinite_values = True  # +-inf complete a trial, as in Optuna (NaN fails it)
         if directions:
             arr = (ctypes.c_int * len(directions))(*[int(d) - 1 for d in directions])
             opts.directions = arr
@@ -225,7 +231,7 @@ class Study:
         f = self._frozen.get(number)
         if f is not None:
             return f
-        f = _frozen_from_info(info, self._dists)
+        f = _frozen_from_info(info, self._dists, self._read_whole_floats)
         if f.state.is_finished():
             self._frozen[number] = f
         return f
@@ -308,7 +314,28 @@ class Study:
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
-        return self._attrs(True)
+        return {k: v for k, v in self._attrs(True).items() if not k.startswith(_WHOLE_FLOATS_KEY)}
+
+    def _read_whole_floats(self) -> set:
+        """Reads the float choices the study records (each made known to _from_c)."""
+        keys = set()
+        for k, choices in self._attrs(True).items():
+            if k.startswith(_WHOLE_FLOATS_KEY) and isinstance(choices, list):
+                try:
+                    keys.add(_as_stored(CategoricalDistribution(choices).choices))
+                except (TypeError, ValueError):
+                    pass  # not a list of choices: not ours
+        self._whole_noted = keys
+        return keys
+
+    def _note_whole_floats(self, dist: CategoricalDistribution) -> None:
+        """Records choices with a whole float in the study, once (see _WHOLE_FLOATS_KEY)."""
+        key = _as_stored(dist.choices)
+        noted = self._whole_noted if self._whole_noted is not None else self._read_whole_floats()
+        if key not in noted:
+            text = json.dumps(list(dist.choices), default=_lib.json_default)
+            self.set_system_attr(_WHOLE_FLOATS_KEY + text, list(dist.choices))
+            noted.add(key)
 
     def set_user_attr(self, key: str, value: Any) -> None:
         j = _attr_json(key, value)
@@ -351,14 +378,16 @@ class Study:
             trial = Trial(self, out.value)
             trial._eager = eager
             self._open[trial._number] = trial
+            # the user attributes an enqueued trial was stored with, as Optuna's trial has them
+            _lib.check(_lib.lib.knob_trial_attrs(out.value, False, _lib.ATTRS_INTO, id(trial._user_attrs)))
             partial = getattr(self.sampler, "_fixed_params", None)
-            if self._enqueued_attrs or self._enqueued_waiting or partial:
-                self._apply_enqueued_attrs(trial, partial)
+            if self._enqueued_waiting or partial:
+                self._apply_enqueued(trial, partial)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, _real(dist))
         return trial
 
-    def _apply_enqueued_attrs(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:
+    def _apply_enqueued(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:
         # PartialFixedSampler's values are checked as suggested too, under the enqueued ones
         trial._fixed = dict(partial) if partial else None
         arr, n = self._infos()
@@ -372,12 +401,6 @@ class Study:
         if fixed is not None:  # an enqueued trial: its values are checked as suggested
             trial._fixed = dict(trial._fixed or {}, **fixed)
             self._enqueued_waiting = max(0, self._enqueued_waiting - 1)
-        for k, (params, attrs) in enumerate(self._enqueued_attrs):
-            if fixed == params:
-                del self._enqueued_attrs[k]
-                for key, value in attrs.items():
-                    trial.set_user_attr(key, value)
-                return
 
     def tell(
         self,
@@ -701,8 +724,12 @@ class Study:
             state = TrialState.PRUNED
             reason = str(e)
         except Exception as e:
-            state, err = TrialState.FAIL, e
-            reason = "%s: %s" % (type(e).__name__, e)
+            if _optuna_pruned(e):  # raised by code written for Optuna (an integration's callback)
+                state = TrialState.PRUNED
+                reason = str(e)
+            else:
+                state, err = TrialState.FAIL, e
+                reason = "%s: %s" % (type(e).__name__, e)
         except BaseException as e:  # KeyboardInterrupt, SystemExit: the trial fails, then it propagates
             self._tell(number, trial, TrialState.FAIL, None, "%s: %s" % (type(e).__name__, e))
             raise
@@ -758,12 +785,14 @@ class Study:
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return
+        if user_attrs:
+            # stored with the waiting trial, as Optuna's: whoever asks it has them
+            self._add_trial(TrialState.WAITING, {}, {}, None, {}, dict(user_attrs), {"fixed_params": params}, None, None)
+            return
         text = json.dumps(params, default=_lib.json_default)
         with self._lock:
             _lib.check(_lib.lib.knob_study_enqueue(self._h, _lib.enc(text)))
             self._enqueued_waiting += 1
-        if user_attrs:
-            self._enqueued_attrs.append((json.loads(text), dict(user_attrs)))
 
     def _params_exist(self, params: Dict[str, Any]) -> bool:
         """Whether a trial has these params, as Optuna's skip_if_exists decides: a trial
@@ -780,29 +809,44 @@ class Study:
 
     def add_trial(self, trial: FrozenTrial) -> None:
         trial._validate()
-        if trial.state == TrialState.WAITING:
-            # its params: those enqueued (system attribute fixed_params), and those it has
-            params = dict(trial.system_attrs.get("fixed_params") or {})
-            params.update(trial.params)
-            self.enqueue_trial(params, user_attrs=trial.user_attrs)
-            return
+        state = trial.state
+        system_attrs = dict(trial.system_attrs)
+        params, dists = trial.params, trial.distributions
+        for d in dists.values():
+            if isinstance(d, CategoricalDistribution) and any(_whole_float(c) for c in d.choices):
+                self._note_whole_floats(d)
+        if state == TrialState.WAITING:
+            # its params are those it is enqueued with (the system attribute fixed_params,
+            # as libknob keeps a waiting trial's), the asked trial takes them as suggested
+            fixed = dict(system_attrs.get("fixed_params") or {})
+            fixed.update(params)
+            system_attrs["fixed_params"] = fixed
+            params, dists = {}, {}
+        # an unfinished trial has no values in libknob until it is told
+        values = trial.values if state.is_finished() else None
+        start = trial.datetime_start if state != TrialState.WAITING else None
+        end = trial.datetime_complete if state.is_finished() else None
+        self._add_trial(state, params, dists, values, trial.intermediate_values, trial.user_attrs, system_attrs, start, end)
+
+    def _add_trial(self, state, params, dists, vals, intermediate, user_attrs, system_attrs, start, end) -> None:
         keep = []
-        names = list(trial.params)
-        params = (_lib.Param * max(len(names), 1))()
+        names = list(params)
+        cparams = (_lib.Param * max(len(names), 1))()
         for i, name in enumerate(names):
-            d = _real(trial.distributions[name])
+            d = _real(dists[name])
             c = d._to_c()
             keep.append(c)
-            params[i] = _lib.Param(_lib.enc(name), ctypes.pointer(c), d.to_internal_repr(trial.params[name]))
-        vals = trial.values or []
+            cparams[i] = _lib.Param(_lib.enc(name), ctypes.pointer(c), d.to_internal_repr(params[name]))
+        vals = vals or []
         values = (ctypes.c_double * max(len(vals), 1))(*vals)
-        steps = sorted(trial.intermediate_values.items())
+        steps = sorted(intermediate.items())
         inter = (_lib.StepValue * max(len(steps), 1))(*[_lib.StepValue(int(s), float(v)) for s, v in steps])
+
         def attrs(d):
-            a = (_lib.Attr * max(len(d), 1))(*[_lib.Attr(_lib.enc(k), _attr_json(k, v)) for k, v in d.items()])
-            return a
-        user = attrs(trial.user_attrs)
-        system_attrs = dict(trial.system_attrs)
+            return (_lib.Attr * max(len(d), 1))(*[_lib.Attr(_lib.enc(k), _attr_json(k, v)) for k, v in d.items()])
+
+        user = attrs(user_attrs)
+        system_attrs = dict(system_attrs)
         merged = _constraints_list(system_attrs.get("constraints") or [], system_attrs)
         if merged:  # those set by name too, in the list libknob reads
             system_attrs["constraints"] = merged
@@ -810,23 +854,25 @@ class Study:
         info = _lib.TrialInfo(
             id=-1,
             number=-1,
-            state=int(trial.state),
+            state=int(state),
             n_params=len(names),
-            params=params,
+            params=cparams,
             n_values=len(vals),
             values=values,
             n_intermediate=len(steps),
             intermediate=inter,
-            n_user_attrs=len(trial.user_attrs),
+            n_user_attrs=len(user_attrs),
             user_attrs=user,
             n_system_attrs=len(system_attrs),
             system_attrs=system,
             # its own times, as Optuna's add_trial keeps them (copy_study)
-            start_time=trial.datetime_start.timestamp() if trial.datetime_start else float("nan"),
-            end_time=trial.datetime_complete.timestamp() if trial.datetime_complete else float("nan"),
+            start_time=start.timestamp() if start else float("nan"),
+            end_time=end.timestamp() if end else float("nan"),
         )
         with self._lock:
             _lib.check(_lib.lib.knob_study_add_trial(self._h, ctypes.byref(info), None))
+            if state == TrialState.WAITING:
+                self._enqueued_waiting += 1
 
     def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
         for t in trials:
@@ -907,6 +953,20 @@ class Study:
 
     def __repr__(self) -> str:
         return "Study(study_name=%r, storage=%r)" % (self.study_name, self._storage)
+
+    def __getstate__(self) -> dict:
+        # as Optuna's: the study in its storage (a database's opened again, an in-memory
+        # one copied), with its sampler and pruner; no trial of this object stays open
+        return {"storage": self._storage, "study_name": self.study_name, "sampler": self._sampler, "pruner": self._pruner}
+
+    def __setstate__(self, state: dict) -> None:
+        self._init(state["storage"], state["study_name"], state["sampler"], state["pruner"], None)
+
+
+def _optuna_pruned(e: BaseException) -> bool:
+    """Whether `e` is Optuna's own TrialPruned (optuna.TrialPruned, or a subclass): a trial
+    that raises it is pruned, as under Optuna."""
+    return any(c.__name__ == "TrialPruned" and c.__module__.split(".")[0] == "optuna" for c in type(e).__mro__)
 
 
 def _same_param(new: Any, old: Any) -> bool:
@@ -1065,6 +1125,25 @@ def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial
     return out
 
 
+def _memory_dump(storage: BaseStorage) -> list:
+    """An in-memory storage's studies as picklable values (see _memory_load)."""
+    out = []
+    for name in storage.get_all_study_names():
+        study = load_study(study_name=name, storage=storage, sampler=_Plain(), pruner=_PlainPruner())
+        out.append((name, study.directions, study.user_attrs, study._attrs(True), study.get_trials(deepcopy=False)))
+    return out
+
+
+def _memory_load(storage: BaseStorage, dump: list) -> None:
+    for name, directions, user_attrs, system_attrs, trials in dump:
+        study = create_study(storage=storage, study_name=name, directions=directions, sampler=_Plain(), pruner=_PlainPruner())
+        for k, v in system_attrs.items():
+            study.set_system_attr(k, v)
+        for k, v in user_attrs.items():
+            study.set_user_attr(k, v)
+        study.add_trials(trials)
+
+
 class _Plain(BaseSampler):
     _knob_name = "random"
 
@@ -1080,8 +1159,7 @@ def copy_study(
     to_storage: Union[str, BaseStorage],
     to_study_name: Optional[str] = None,
 ) -> None:
-    """Copies a study (directions, attributes, finished and waiting trials) to another
-    storage. Running trials are not copied: libknob adds finished trials only."""
+    """Copies a study (directions, attributes, every trial as it is) to another storage."""
     src = load_study(study_name=from_study_name, storage=from_storage, sampler=_Plain(), pruner=_PlainPruner())
     dst = create_study(
         study_name=to_study_name or from_study_name,
@@ -1094,13 +1172,7 @@ def copy_study(
         dst.set_system_attr(k, v)
     for k, v in src.user_attrs.items():
         dst.set_user_attr(k, v)
-    for t in src.get_trials(deepcopy=False):
-        if t.state == TrialState.RUNNING:
-            continue
-        if t.state == TrialState.WAITING:
-            dst.enqueue_trial(t.system_attrs.get("fixed_params", {}))
-            continue
-        dst.add_trial(t)
+    dst.add_trials(src.get_trials(deepcopy=False))
 
 
 class MaxTrialsCallback:

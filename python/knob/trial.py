@@ -19,6 +19,7 @@ from .distributions import (
     IntDistribution,
     _adjust_high,
     _from_c,
+    _whole_float,
     check_distribution_compatibility,
 )
 from .exceptions import UpdateFinishedTrialError
@@ -231,6 +232,8 @@ class Trial(BaseTrial):
                 raise _lib.error(rc)
         v = dist.to_external_repr(out.value)
         if name not in self._params:
+            if isinstance(dist, CategoricalDistribution) and any(_whole_float(c) for c in dist.choices):
+                self.study._note_whole_floats(dist)
             self._params[name] = v
             self._distributions[name] = dist
             self._check_fixed(name, v, 4)
@@ -623,8 +626,8 @@ def _json(text: bytes) -> Any:
         return text.decode("utf-8", "replace")
 
 
-def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict) -> FrozenTrial:
-    """A FrozenTrial copied from a borrowed knob_trial_info."""
+def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, refresh=None) -> FrozenTrial:
+    """A FrozenTrial copied from a borrowed knob_trial_info (`refresh`: as _from_c's)."""
     params = {}
     dists = {}
     for i in range(info.n_params):
@@ -632,7 +635,7 @@ def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict) -> FrozenTrial:
         addr = ctypes.addressof(p.dist.contents)
         d = dist_cache.get(addr)
         if d is None:
-            d = dist_cache[addr] = _from_c(p.dist.contents)
+            d = dist_cache[addr] = _from_c(p.dist.contents, refresh)
         name = p.name.decode("utf-8")
         params[name] = d.to_external_repr(p.internal)
         dists[name] = d

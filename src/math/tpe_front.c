@@ -154,27 +154,46 @@ double knob__tpe_hypervolume(const double *pts, size_t n, size_t m, const double
  * (inf - inf then gave a NaN, read as out of memory). An objective whose losses exceed
  * 2^(960/m) is scaled by a power of two, which keeps the order, the fronts and the ratios
  * of the hypervolume contributions; other objectives pass as they are, so ordinary losses
- * give the same results to the bit. *copy (to free) is the scaled copy when one is made.
- * NULL when out of memory. */
+ * give the same results to the bit. An infinite loss (a study that takes infinite values)
+ * has no finite volume: its objective's finite losses are scaled into [-1, 1] and each
+ * infinity stands at 2 past them (+inf after the worst, -inf before the best; infinities
+ * of one sign tie), which keeps the order and the fronts. *copy (to free) is the changed
+ * copy when one is made. NULL when out of memory. */
 static const double *in_range(const double *loss, size_t n, size_t m, double **copy)
 {
     double limit = ldexp(1, (int)(960 / (m ? m : 1)));
     *copy = NULL;
     for (size_t j = 0; j < m; j++) {
-        double top = 0;
-        for (size_t i = 0; i < n; i++)
-            top = fmax(top, fabs(loss[i * m + j]));
-        if (top <= limit)
+        double top = 0, lo = INFINITY, hi = -INFINITY;
+        bool infinite = false;
+        for (size_t i = 0; i < n; i++) {
+            double v = loss[i * m + j];
+            if (isinf(v)) {
+                infinite = true;
+                continue;
+            }
+            top = fmax(top, fabs(v));
+            lo = fmin(lo, v);
+            hi = fmax(hi, v);
+        }
+        if (top <= limit && !infinite)
             continue;
         if (!*copy) {
             if (!(*copy = malloc(n * m * sizeof **copy)))
                 return NULL;
             memcpy(*copy, loss, n * m * sizeof **copy);
         }
-        int e;
-        frexp(top, &e);
-        for (size_t i = 0; i < n; i++)
-            (*copy)[i * m + j] = ldexp(loss[i * m + j], -e);
+        int e = 0;
+        if (top > limit || (infinite && top > 1))
+            frexp(top, &e);
+        if (lo > hi) /* no finite loss */
+            lo = hi = 0;
+        for (size_t i = 0; i < n; i++) {
+            double v = loss[i * m + j];
+            (*copy)[i * m + j] = v == INFINITY    ? ldexp(hi, -e) + 2
+                                 : v == -INFINITY ? ldexp(lo, -e) - 2
+                                                  : ldexp(v, -e);
+        }
     }
     return *copy ? *copy : loss;
 }

@@ -30,3 +30,24 @@ def test_trials_of_a_study_after_adding_them_elsewhere():
     other.add_trials(study.get_trials(deepcopy=False))
     assert [t.params for t in study.trials] == [t.params for t in other.trials]
     assert len(pickle.loads(pickle.dumps(study.trials))) == 3
+
+
+def test_a_study_pickles_as_optunas(tmp_db):
+    # in memory: the copy is a new study with the same trials, on a storage of its own;
+    # in a database: the same study (knob raised "cannot pickle '_thread.RLock' object")
+    for storage in (None, tmp_db):
+        study = optuna.create_study(storage=storage, study_name="p", direction="maximize")
+        study.set_user_attr("u", [1, 2])
+        study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_categorical("c", [1.0, 2.5]), n_trials=3)
+        study.enqueue_trial({"x": 0.5}, user_attrs={"why": "guess"})
+        copy_ = pickle.loads(pickle.dumps(study))
+        assert copy_.study_name == "p" and copy_.direction == study.direction
+        assert copy_.user_attrs == {"u": [1, 2]}
+        assert [(t.state, t.params, t.values, t.user_attrs) for t in copy_.trials] == [
+            (t.state, t.params, t.values, t.user_attrs) for t in study.trials
+        ]
+        assert all(type(t.params["c"]) is float for t in copy_.trials[:3])
+        copy_.optimize(lambda t: t.suggest_float("x", 0, 1) + 1, n_trials=2)
+        assert copy_.trials[3].params == {"x": 0.5} and copy_.trials[3].user_attrs == {"why": "guess"}
+        assert len(copy_.trials) == 5
+        assert len(study.trials) == (4 if storage is None else 5)

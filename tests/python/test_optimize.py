@@ -55,9 +55,9 @@ def test_exceptions_fail_the_trial_and_propagate():
 
 def test_bad_returns_fail_the_trial():
     study = optuna.create_study()
-    returns = iter([None, "text", float("nan"), float("inf"), (1.0, 2.0), 3.0])
-    study.optimize(lambda t: next(returns), n_trials=6)
-    assert [t.state for t in study.trials] == [TrialState.FAIL] * 5 + [TrialState.COMPLETE]
+    returns = iter([None, "text", float("nan"), (1.0, 2.0), 3.0])
+    study.optimize(lambda t: next(returns), n_trials=5)
+    assert [t.state for t in study.trials] == [TrialState.FAIL] * 4 + [TrialState.COMPLETE]
 
 
 class _Scalar:
@@ -281,3 +281,27 @@ def test_grid_ends_the_study():
     assert sorted((t.params["x"], t.params["c"]) for t in study.trials) == [
         (x, c) for x in (0, 1, 2) for c in ("a", "b")
     ]
+
+
+def test_optunas_own_trial_pruned_prunes():
+    # code written for Optuna (an integration's pruning callback) raises optuna.TrialPruned,
+    # which is not knob's: the trial failed and the exception propagated out of optimize
+    class TrialPruned(Exception):
+        pass
+
+    TrialPruned.__module__ = "optuna.exceptions"
+
+    class Subclass(TrialPruned):
+        pass
+
+    study = optuna.create_study()
+
+    def objective(trial):
+        trial.report(0.5, 0)
+        raise (TrialPruned if trial.number == 0 else Subclass)("pruned by an integration")
+
+    study.optimize(objective, n_trials=2)
+    assert [t.state for t in study.trials] == [TrialState.PRUNED] * 2
+    assert study.trials[0].value == 0.5
+    study.optimize(lambda t: (_ for _ in ()).throw(ValueError("x")), n_trials=1, catch=ValueError)
+    assert study.trials[-1].state == TrialState.FAIL

@@ -194,7 +194,7 @@ def test_ask_fixed_distributions_and_tell_by_number():
     t4 = study.ask()
     frozen = study.tell(t4, float("nan"))
     assert frozen.state == TrialState.FAIL
-    assert "not a finite number" in frozen.system_attrs["fail_reason"]
+    assert "nan, not a number" in frozen.system_attrs["fail_reason"]
     with pytest.raises(ValueError, match="does not exist"):
         study.tell(99, 1.0)
     # an enqueued trial that no ask took is not told (Optuna: "Cannot tell a WAITING

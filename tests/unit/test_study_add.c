@@ -1,5 +1,5 @@
-/* knob_study_add_trial (finished trials made elsewhere) and knob_study_attrs (a study's
- * attributes listed), on memory, SQLite and PostgreSQL. */
+/* knob_study_add_trial (trials made elsewhere) and knob_study_attrs (a study's attributes
+ * listed), on memory, SQLite and PostgreSQL; a study's infinite_values. */
 #include "testutil.h"
 
 #include "knob.h"
@@ -206,9 +206,23 @@ static void refused(void **state)
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "'note'"));
     user[0].json = "1";
-    info.state = KNOB_TRIAL_RUNNING;
+    info.state = KNOB_TRIAL_RUNNING; /* with values */
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
-    assert_non_null(strstr(knob_errmsg(), "not running"));
+    assert_non_null(strstr(knob_errmsg(), "running trial has 2 values"));
+    info.state = KNOB_TRIAL_WAITING;
+    info.n_values = 0;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL); /* with params */
+    assert_non_null(strstr(knob_errmsg(), "fixed_params"));
+    info.n_params = 0;
+    sys[0] = (knob_attr){.key = "fixed_params", .json = "[1]"};
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "not a JSON object"));
+    sys[0] = (knob_attr){.key = "origin", .json = "[1,2]"};
+    info.n_params = 3;
+    info.n_values = 2;
+    info.state = 7;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "unknown state 7"));
     assert_int_equal(knob_study_add_trial(NULL, &info, NULL), KNOB_EINVAL);
 
     const knob_trial_info *const *trials;
@@ -272,12 +286,214 @@ static void attrs_listed(void **state)
     unlink(path);
 }
 
+/* Running and waiting trials added: a running one is told later by number; a waiting one
+ * is taken by the next ask with its fixed params and its user attributes. */
+static void add_unfinished(const char *url)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = new_study(st, "unfinished", 1);
+    knob_param params[3];
+    knob_step_value inter[2];
+    knob_attr user[1], sys[2];
+    knob_trial_info info = full_info(params, inter, user, sys, NULL);
+    info.state = KNOB_TRIAL_RUNNING;
+    info.n_values = 0;
+    info.start_time = 1000.5;
+    info.end_time = 1012.25; /* a running trial has none: not kept */
+    int64_t number = -1;
+    assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+    assert_int_equal(number, 0);
+
+    info.state = KNOB_TRIAL_WAITING;
+    info.n_params = 0;
+    info.n_intermediate = 0;
+    sys[1] = (knob_attr){.key = "fixed_params", .json = "{\"lr\": 0.125}"};
+    info.n_system_attrs = 2;
+    assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+    assert_int_equal(number, 1);
+
+    knob_study *other;
+    assert_int_equal(knob_study_load(st, "unfinished", NULL, &other), KNOB_OK);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(other, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(trials[0]->state, KNOB_TRIAL_RUNNING);
+    assert_int_equal(trials[0]->n_params, 3);
+    assert_int_equal(trials[0]->n_intermediate, 2);
+    assert_true(trials[0]->start_time == 1000.5);
+    assert_true(isnan(trials[0]->end_time));
+    assert_string_equal(knob_trial_info_attr(trials[0], "note", false), "\"copied\"");
+    assert_int_equal(trials[1]->state, KNOB_TRIAL_WAITING);
+    assert_int_equal(trials[1]->n_params, 0);
+    assert_true(isnan(trials[1]->start_time));
+    assert_string_equal(knob_trial_info_attr(trials[1], "note", false), "\"copied\"");
+    assert_string_equal(knob_trial_info_attr(trials[1], "origin", true), "[1,2]");
+
+    /* the waiting trial is the next ask's, with its params and user attributes */
+    knob_trial *t;
+    double lr;
+    assert_int_equal(knob_study_ask(other, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 1);
+    assert_string_equal(knob_trial_user_attr(t, "note"), "\"copied\"");
+    seen w = {.stop_at = -1};
+    assert_int_equal(knob_trial_attrs(t, false, collect, &w), KNOB_OK);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.keys[0], "note");
+    assert_int_equal(knob_trial_attrs(NULL, false, collect, &w), KNOB_EINVAL);
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-5, 1, 0, KNOB_LOG, &lr), KNOB_OK);
+    assert_true(lr == 0.125);
+    double v = 2;
+    assert_int_equal(knob_study_tell(other, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    /* the running one is told by number */
+    v = 1;
+    assert_int_equal(knob_study_tell_number(other, 0, KNOB_TRIAL_COMPLETE, &v, 1, NULL), KNOB_OK);
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(other, &best), KNOB_OK);
+    assert_int_equal(best->number, 0);
+    assert_true(best->start_time == 1000.5 && best->end_time > 1.7e9);
+    knob_study_free(other);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void unfinished_memory(void **state)
+{
+    (void)state;
+    add_unfinished("memory:");
+}
+
+static void unfinished_sqlite(void **state)
+{
+    (void)state;
+    char url[4200];
+    const char *path = knob_test_path("study_add_unfinished.db");
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    unlink(path);
+    add_unfinished(url);
+    unlink(path);
+}
+
+static void unfinished_postgres(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    add_unfinished(u);
+}
+
+/* With infinite_values, +-inf complete a trial (told, told by number, added) and count for
+ * the best trial; NaN still fails it. Without it any non-finite value fails the trial. */
+static void infinite_told(const char *url)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study_options o = {.infinite_values = true};
+    knob_study *s, *plain;
+    assert_int_equal(knob_study_create(st, "inf", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "inf", NULL, &plain), KNOB_OK);
+    double v[] = {3, INFINITY, -INFINITY, NAN};
+    knob_trial *t;
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v[i], 1),
+                         i == 3 ? KNOB_EINVAL : KNOB_OK);
+    }
+    assert_non_null(strstr(knob_errmsg(), "is nan, not a number"));
+    assert_int_equal(knob_study_ask(plain, &t), KNOB_OK); /* trial 4 */
+    assert_int_equal(knob_study_tell(plain, t, KNOB_TRIAL_COMPLETE, &v[1], 1), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "not a finite number"));
+    assert_int_equal(knob_study_ask(plain, &t), KNOB_OK); /* trial 5, told by s */
+    knob_trial_detach(t);
+    assert_int_equal(knob_study_tell_number(s, 5, KNOB_TRIAL_COMPLETE, &v[1], 1, NULL), KNOB_OK);
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE, .n_values = 1, .values = &v[2]};
+    assert_int_equal(knob_study_add_trial(plain, &info, NULL), KNOB_EINVAL);
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK); /* trial 6 */
+    info.values = &v[3];
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+
+    knob_study *again;
+    assert_int_equal(knob_study_load(st, "inf", NULL, &again), KNOB_OK);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(again, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 7);
+    knob_trial_state states[] = {KNOB_TRIAL_COMPLETE, KNOB_TRIAL_COMPLETE, KNOB_TRIAL_COMPLETE,
+                                 KNOB_TRIAL_FAIL,     KNOB_TRIAL_FAIL,     KNOB_TRIAL_COMPLETE,
+                                 KNOB_TRIAL_COMPLETE};
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(trials[i]->state, states[i]);
+    assert_true(trials[1]->values[0] == INFINITY && trials[2]->values[0] == -INFINITY);
+    assert_true(trials[5]->values[0] == INFINITY && trials[6]->values[0] == -INFINITY);
+    const knob_trial_info *best;
+    for (int k = 0; k < 3; k++) {
+        knob_study *h = k == 0 ? s : k == 1 ? plain : again;
+        assert_int_equal(knob_study_best_trial(h, &best), KNOB_OK);
+        assert_int_equal(best->number, 2); /* the first -inf */
+    }
+    knob_study_free(again);
+    knob_study_free(plain);
+    knob_study_free(s);
+
+    /* a maximized study whose every value is +inf has a best trial: the first */
+    knob_direction max = KNOB_MAXIMIZE;
+    o = (knob_study_options){.directions = &max, .n_objectives = 1, .infinite_values = true};
+    assert_int_equal(knob_study_create(st, "inf_max", &o, &s), KNOB_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v[1], 1), KNOB_OK);
+    }
+    assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
+    assert_int_equal(best->number, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void infinite_memory(void **state)
+{
+    (void)state;
+    infinite_told("memory:");
+}
+
+static void infinite_sqlite(void **state)
+{
+    (void)state;
+    char url[4200];
+    const char *path = knob_test_path("study_add_inf.db");
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    unlink(path);
+    infinite_told(url);
+    unlink(path);
+}
+
+static void infinite_postgres(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    infinite_told(u);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(add_memory),   cmocka_unit_test(add_sqlite),
-        cmocka_unit_test(add_postgres), cmocka_unit_test(refused),
-        cmocka_unit_test(attrs_listed),
+        cmocka_unit_test(add_memory),        cmocka_unit_test(add_sqlite),
+        cmocka_unit_test(add_postgres),      cmocka_unit_test(refused),
+        cmocka_unit_test(attrs_listed),      cmocka_unit_test(unfinished_memory),
+        cmocka_unit_test(unfinished_sqlite), cmocka_unit_test(unfinished_postgres),
+        cmocka_unit_test(infinite_memory),   cmocka_unit_test(infinite_sqlite),
+        cmocka_unit_test(infinite_postgres),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

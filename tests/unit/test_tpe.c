@@ -1879,6 +1879,54 @@ static void tpe_fronts_huge_losses(void **state)
     knob_storage_close(st);
 }
 
+/* Infinite losses (a study with infinite_values): the hypervolume weights were NaN, read as
+ * out of memory, and every ask of a multi-objective study with such a value failed with
+ * KNOB_ENOMEM. An infinity ranks after (or, -inf, before) every finite loss of its
+ * objective, and infinities of one sign tie. */
+static void tpe_fronts_infinite_losses(void **state)
+{
+    (void)state;
+    /* (inf, 0) (1, 1) (2, -inf) (3, 3) (inf, 5): fronts {1, 2}, {0, 3}, {4}; the third
+     * point of three is one of the second front's, chosen by their hypervolumes */
+    double five[] = {INFINITY, 0, 1, 1, 2, -INFINITY, 3, 3, INFINITY, 5};
+    bool sel[5];
+    assert_int_equal(knob__tpe_select(five, 5, 2, 3, sel), 0);
+    assert_true(sel[1] && sel[2] && sel[0] + sel[3] == 1 && !sel[4]);
+    double w[5];
+    assert_int_equal(knob__tpe_hv_weights(five, 3, 2, w), 0);
+    for (int i = 0; i < 3; i++)
+        assert_true(w[i] > 0 && w[i] <= 1);
+    /* of two points that tie at +inf in the first objective, the better in the second wins */
+    double tied[] = {INFINITY, 2, INFINITY, 1, -INFINITY, 7};
+    assert_int_equal(knob__tpe_select(tied, 3, 2, 2, sel), 0);
+    assert_true(!sel[0] && sel[1] && sel[2]);
+    double all[] = {INFINITY, -INFINITY, -INFINITY, INFINITY};
+    assert_int_equal(knob__tpe_hv_weights(all, 2, 2, w), 0);
+    assert_true(w[0] > 0 && w[1] > 0);
+
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    knob_sampler *sampler;
+    assert_int_equal(knob_sampler_create("tpe", "seed=3,n_startup_trials=4", &sampler), KNOB_OK);
+    knob_study_options o = {
+        .directions = dirs, .n_objectives = 2, .sampler = sampler, .infinite_values = true};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "tpe_inf", &o, &s), KNOB_OK);
+    for (int i = 0; i < 16; i++) {
+        knob_trial *t;
+        double x;
+        if (knob_study_ask(s, &t))
+            fail_msg("ask %d: %s", i, knob_errmsg());
+        if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x))
+            fail_msg("suggest %d: %s", i, knob_errmsg());
+        double v[2] = {i % 3 ? x : INFINITY, i % 4 ? 1 - x : -INFINITY};
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A draw of the kernel space back to a param's value, as the sampler made it before the
  * estimators took numbers: through the distribution's own snapping (space.c). */
 static double snapped_by_distribution(const knob__tpe_axis *a, const knob_distribution *d, double y)
@@ -1950,6 +1998,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_estimator),
         cmocka_unit_test(tpe_fronts),
         cmocka_unit_test(tpe_fronts_huge_losses),
+        cmocka_unit_test(tpe_fronts_infinite_losses),
         cmocka_unit_test(tpe_matches_optuna),
         cmocka_unit_test(tpe_sobol_startup),
         cmocka_unit_test(tpe_axis_snaps_as_distribution),
