@@ -7,6 +7,7 @@
 # - every option written after `knob COMMAND` in README.md, docs/*.md, python/README.md,
 #   examples/*/README.md and the man page's EXAMPLES is one of COMMAND's usage (its
 #   `knob COMMAND --help`), as a reader would type it.
+# - README.md's "Samplers and pruners" names every sampler and pruner `knob samplers` lists.
 #   cli_help.sh KNOB
 set -euo pipefail
 KNOB=$1
@@ -85,6 +86,14 @@ if [ -s "$found" ]; then
     cat "$found"
     status=1
 fi
+
+# 4. The built-in samplers and pruners in the README (KNOB_PLUGINS would add a plugin's).
+section=$(awk '/^## / { on = ($0 == "## Samplers and pruners"); next } on' "$KNOB_SRC/README.md")
+[ -n "$section" ] || fail "README.md has no section '## Samplers and pruners'"
+for name in $(env -u KNOB_PLUGINS "$KNOB" samplers | awk '/^  [a-z][a-z0-9_]*$/ { print $1 }'); do
+    grep -qF "\`$name\`" <<< "$section" ||
+        fail "README.md's 'Samplers and pruners' does not name '$name', which knob samplers lists"
+done
 
 [ "$status" = 0 ] && echo ok
 exit "$status"
