@@ -7,7 +7,8 @@
 # - every option written after `knob COMMAND` in README.md, docs/*.md, python/README.md,
 #   examples/*/README.md and the man page's EXAMPLES is one of COMMAND's usage (its
 #   `knob COMMAND --help`), as a reader would type it.
-# - README.md's "Samplers and pruners" names every sampler and pruner `knob samplers` lists.
+# - README.md's "Samplers and pruners" names every sampler and pruner `knob samplers` lists,
+#   and docs/sweep.md's keys `sampler` and `pruner` list exactly them.
 #   cli_help.sh KNOB
 set -euo pipefail
 KNOB=$1
@@ -90,9 +91,18 @@ fi
 # 4. The built-in samplers and pruners in the README (KNOB_PLUGINS would add a plugin's).
 section=$(awk '/^## / { on = ($0 == "## Samplers and pruners"); next } on' "$KNOB_SRC/README.md")
 [ -n "$section" ] || fail "README.md has no section '## Samplers and pruners'"
-for name in $(env -u KNOB_PLUGINS "$KNOB" samplers | awk '/^  [a-z][a-z0-9_]*$/ { print $1 }'); do
+listed=$(env -u KNOB_PLUGINS "$KNOB" samplers |
+    awk '/^samplers/ { k = "sampler" } /^pruners/ { k = "pruner" } /^  [a-z][a-z0-9_]*$/ { print k, $1 }')
+while read -r _ name; do
     grep -qF "\`$name\`" <<< "$section" ||
         fail "README.md's 'Samplers and pruners' does not name '$name', which knob samplers lists"
+done <<< "$listed"
+for k in sampler pruner; do
+    want=$(awk -v k="$k" '$1 == k { print $2 }' <<< "$listed" | sort)
+    have=$(grep -oE "any $k of \`knob samplers\` \([a-z0-9_, ]*\)" "$KNOB_SRC/docs/sweep.md" |
+        sed -E 's/.*\(//; s/\)//; s/, /\n/g' | sort || true)
+    [ "$have" = "$want" ] ||
+        fail "docs/sweep.md's key '$k' lists [$(tr '\n' ' ' <<< "$have")]; knob samplers lists [$(tr '\n' ' ' <<< "$want")]"
 done
 
 [ "$status" = 0 ] && echo ok
