@@ -233,7 +233,17 @@ int cmd_trials(int argc, char **argv)
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
     const char *fmt = a.format ? a.format : a.json ? "json" : "table";
-    if (a.n_pos != 1 || (strcmp(fmt, "table") && strcmp(fmt, "csv") && strcmp(fmt, "json"))) {
+    if (strcmp(fmt, "table") && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
+        fprintf(stderr, "knob trials: unknown format '%s' (table, csv or json)\nusage: %s\n", fmt,
+                usage);
+        return EXIT_USAGE;
+    }
+    if (a.json && strcmp(fmt, "json")) { /* --json is --format json: not silently the other */
+        fprintf(stderr, "knob trials: --json and --format %s ask for two formats\nusage: %s\n", fmt,
+                usage);
+        return EXIT_USAGE;
+    }
+    if (a.n_pos != 1) {
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }

@@ -18,7 +18,7 @@ static const struct {
 } commands[] = {
     {"run", cmd_run, "run SWEEP.yaml        tune a program: run trials until the budget is spent"},
     {"worker", cmd_worker,
-     "worker --study NAME     join a study (its stored sweep) from any machine"},
+     "worker --study NAME   join a study (its stored sweep) from any machine"},
     {"ask", cmd_ask,
      "ask STUDY --sweep F   start a trial, print {\"number\": N, \"params\": {...}}"},
     {"tell", cmd_tell, "tell STUDY N VALUE... finish trial N (--state pruned|fail)"},
@@ -44,7 +44,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(f, "  %s\n", commands[i].help);
     fprintf(f,
-            "\nEvery command takes --storage URL (default %s: the file knob.db here).\n"
+            "\nEvery command but samplers and lr-find takes --storage URL (default %s: the\n"
+            "file knob.db here).\n"
             "KNOB_PLUGINS=a.so:b.so loads plugins (samplers, pruners) for every command.\n",
             KNOB_DEFAULT_STORAGE);
 }

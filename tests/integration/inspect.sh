@@ -37,6 +37,19 @@ PY
 "$KNOB" studies --storage "sqlite:///$T/s.db?timeout=10" | grep -q "^insp " || fail "studies ?timeout=10"
 if "$KNOB" studies --storage "sqlite:///$T/s.db?mode=ro" 2> err.txt; then fail "?mode=ro taken"; fi
 grep -q "unknown query parameter 'mode'" err.txt || fail "?mode=ro: $(cat err.txt)"
+# a format knob trials does not have, or --json beside another --format: refused, named
+# (csv won over --json, silently)
+for c in "--format xml" "--format csv --json" "--json --format table"; do
+    set +e
+    "$KNOB" trials insp $c $S > out.txt 2> err.txt
+    status=$?
+    set -e
+    expect_eq "$status" 2 "'knob trials insp $c' ($(cat err.txt))"
+    [ ! -s out.txt ] || fail "knob trials insp $c printed: $(cat out.txt)"
+    grep -qE "^knob trials: (unknown format 'xml' \(table, csv or json\)|--json and --format (csv|table) ask for two formats)$" err.txt ||
+        fail "knob trials insp $c: $(cat err.txt)"
+done
+"$KNOB" trials insp $S --format json --json | py 'len(d)' | grep -qx 4 || fail "--format json --json"
 "$KNOB" delete insp $S | grep -q "deleted" || fail "delete"
 if "$KNOB" trials insp $S 2> err.txt; then fail "deleted study still listed"; fi
 grep -q "^knob: sqlite storage '.*s.db': no study named 'insp'$" err.txt ||
