@@ -169,19 +169,6 @@ static int dbl_cmp(const void *x, const void *y)
     return (u > w) - (u < w);
 }
 
-static int find(const double *xs, int n, double x)
-{
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (xs[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Weighted variance of values f with weights wt (n). */
 static double wvar(const double *f, const double *wt, int n)
 {
@@ -221,34 +208,80 @@ static int main_variance_cat(const cells *c, int j, int n_cats, double *out)
     return 0;
 }
 
+/* The distinct values of a feature's leaf bounds, sorted, each with its index: a hash set
+ * of the values (a tree's bounds on one feature are the few thresholds of its splits on it,
+ * each repeated by many leaves), so only the distinct ones are sorted. */
+typedef struct bounds {
+    double *sorted; /* n distinct values, ascending */
+    int n;
+    double *key; /* the hash table: cap slots of values (-0 as +0), and their index in sorted */
+    int *at;     /* -1: an empty slot */
+    size_t cap;
+} bounds;
+
+static size_t bound_slot(const bounds *b, double v)
+{
+    uint64_t h;
+    memcpy(&h, &v, sizeof h);
+    h *= 0x9e3779b97f4a7c15u;
+    size_t i = (size_t)(h >> 32) & (b->cap - 1);
+    while (b->at[i] >= 0 && memcmp(&b->key[i], &v, sizeof v) != 0)
+        i = (i + 1) & (b->cap - 1);
+    return i;
+}
+
+static void bound_add(bounds *b, double v)
+{
+    if (v == 0)
+        v = 0; /* -0 */
+    size_t i = bound_slot(b, v);
+    if (b->at[i] < 0) {
+        b->key[i] = v;
+        b->at[i] = b->n;
+        b->sorted[b->n++] = v;
+    }
+}
+
+/* The index of v (a value added) among the sorted ones. */
+static int bound_index(const bounds *b, double v)
+{
+    if (v == 0)
+        v = 0;
+    return b->at[bound_slot(b, v)];
+}
+
 static int main_variance_cont(const cells *c, int j, double lo, double hi, double *out)
 {
-    int nb = 0;
-    double *bp = malloc(((size_t)c->n * 2 + 2) * sizeof *bp);
-    double *acc = calloc(((size_t)c->n * 2 + 2) * 3, sizeof *acc);
-    if (!bp || !acc) {
-        free(bp);
-        free(acc);
-        return -1;
-    }
-    bp[nb++] = lo;
-    bp[nb++] = hi;
+    size_t most = (size_t)c->n * 2 + 2;
+    bounds bs = {0};
+    for (bs.cap = 16; bs.cap < 2 * most; bs.cap *= 2)
+        ;
+    bs.sorted = malloc(most * sizeof *bs.sorted);
+    bs.key = malloc(bs.cap * sizeof *bs.key);
+    bs.at = malloc(bs.cap * sizeof *bs.at);
+    double *acc = calloc(most * 3, sizeof *acc);
+    int rc = -1;
+    if (!bs.sorted || !bs.key || !bs.at || !acc)
+        goto done;
+    memset(bs.at, 0xff, bs.cap * sizeof *bs.at);
+    bound_add(&bs, lo);
+    bound_add(&bs, hi);
     for (int l = 0; l < c->n; l++) {
-        bp[nb++] = c->a[(size_t)l * c->d + j];
-        bp[nb++] = c->b[(size_t)l * c->d + j];
+        bound_add(&bs, c->a[(size_t)l * c->d + j]);
+        bound_add(&bs, c->b[(size_t)l * c->d + j]);
     }
-    qsort(bp, (size_t)nb, sizeof *bp, dbl_cmp);
-    int u = 0;
-    for (int i = 0; i < nb; i++)
-        if (u == 0 || bp[i] != bp[u - 1])
-            bp[u++] = bp[i];
-    double *num = acc, *den = acc + nb, *wt = acc + 2 * nb;
+    int u = bs.n;
+    qsort(bs.sorted, (size_t)u, sizeof *bs.sorted, dbl_cmp);
+    for (int i = 0; i < u; i++)
+        bs.at[bound_slot(&bs, bs.sorted[i])] = i;
+    const double *bp = bs.sorted;
+    double *num = acc, *den = acc + u, *wt = acc + 2 * (size_t)u;
     for (int l = 0; l < c->n; l++) {
         double a = c->a[(size_t)l * c->d + j], b = c->b[(size_t)l * c->d + j];
         if (!(b > a))
             continue;
         double vol = volume_without(c, l, j);
-        int ia = find(bp, u, a), ib = find(bp, u, b);
+        int ia = bound_index(&bs, a), ib = bound_index(&bs, b);
         num[ia] += c->v[l] * vol;
         num[ib] -= c->v[l] * vol;
         den[ia] += vol;
@@ -263,9 +296,13 @@ static int main_variance_cont(const cells *c, int j, double lo, double hi, doubl
         wt[s] = sd > 0 ? sd * (bp[s + 1] - bp[s]) : 0;
     }
     *out = u > 1 ? wvar(num, wt, u - 1) : 0;
-    free(bp);
+    rc = 0;
+done:
+    free(bs.sorted);
+    free(bs.key);
+    free(bs.at);
     free(acc);
-    return 0;
+    return rc;
 }
 
 static int cells_init(cells *c, int d)
