@@ -338,12 +338,11 @@ int knob__fanova_tree(const knob__forest *f, int t, int j, const double *lo, con
     return rc == 0 ? KNOB__MATH_OK : KNOB__MATH_ENOMEM;
 }
 
-int knob__fanova(const knob__forest *f, const double *lo, const double *hi, double *importance)
+int knob__fanova_add(const knob__forest *f, const double *lo, const double *hi, double *sum,
+                     int *used)
 {
-    for (int j = 0; j < f->d; j++)
-        importance[j] = 0;
     cells c;
-    int rc = cells_init(&c, f->d), used = 0;
+    int rc = cells_init(&c, f->d);
     for (int t = 0; rc == 0 && t < f->n_trees; t++) {
         rc = tree_cells(&c, f, &f->trees[t], lo, hi);
         if (rc != 0)
@@ -351,17 +350,24 @@ int knob__fanova(const knob__forest *f, const double *lo, const double *hi, doub
         double total = total_variance(&c);
         if (!(total > 0))
             continue;
-        used++;
+        (*used)++;
         for (int j = 0; rc == 0 && j < f->d; j++) {
             double v = 0;
             rc = feature_variance(&c, f, j, lo, hi, &v);
-            importance[j] += v / total;
+            sum[j] += v / total;
         }
     }
     cells_free(&c);
-    if (rc != 0)
-        return KNOB__MATH_ENOMEM;
-    for (int j = 0; used > 0 && j < f->d; j++)
+    return rc == 0 ? KNOB__MATH_OK : KNOB__MATH_ENOMEM;
+}
+
+int knob__fanova(const knob__forest *f, const double *lo, const double *hi, double *importance)
+{
+    for (int j = 0; j < f->d; j++)
+        importance[j] = 0;
+    int used = 0;
+    int rc = knob__fanova_add(f, lo, hi, importance, &used);
+    for (int j = 0; rc == 0 && used > 0 && j < f->d; j++)
         importance[j] /= used;
-    return KNOB__MATH_OK;
+    return rc;
 }

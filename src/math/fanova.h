@@ -15,6 +15,13 @@
  * no tree varies. The shares are not normalized. Returns 0 or KNOB__MATH_ENOMEM. */
 int knob__fanova(const knob__forest *f, const double *lo, const double *hi, double *importance);
 
+/* knob__fanova in parts, for a forest fitted a few trees at a time (one tree of a large forest
+ * is all the memory it needs): adds each tree's shares to sum[j] (f->d entries) and the trees
+ * that vary to *used; knob__fanova's importance is sum / used (0 when used is 0). Returns 0 or
+ * KNOB__MATH_ENOMEM. */
+int knob__fanova_add(const knob__forest *f, const double *lo, const double *hi, double *sum,
+                     int *used);
+
 /* The main-effect variance of feature j in tree t and the tree's total variance (for tests
  * and for callers that weigh the trees otherwise). Returns 0 or KNOB__MATH_ENOMEM. */
 int knob__fanova_tree(const knob__forest *f, int t, int j, const double *lo, const double *hi,
