@@ -254,7 +254,8 @@ typedef struct knob_study_summary {
     const knob_direction *directions; /* one per objective */
     int64_t n_trials;
     int64_t n_complete;
-    double best_value; /* first objective's best over COMPLETE trials; NaN when none */
+    double best_value; /* first objective's best over feasible COMPLETE trials (see
+                        * knob_trial_info_feasible); NaN when none */
     double created;    /* Unix seconds */
 } knob_study_summary;
 
