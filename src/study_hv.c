@@ -46,6 +46,10 @@ static int reference(knob_study *s, const knob_trial_info *const *front, size_t 
         }
         double range = hi - lo;
         out[j] = hi + 0.1 * (range > 0 ? range : fmax(fabs(hi), 1));
+        /* A range below the rounding of the values (trials an ulp apart) moves nothing:
+         * the nearest double beyond the nadir then, so the front still bounds a volume. */
+        if (!(out[j] > hi))
+            out[j] = nextafter(hi, INFINITY);
     }
     return KNOB_OK;
 }

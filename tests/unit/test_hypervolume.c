@@ -129,11 +129,44 @@ static void one_objective_and_none(void **state)
     knob_storage_close(st);
 }
 
+/* A front whose range in an objective is below the rounding of its values (two trials a
+ * unit in the last place apart, or 16 apart at 1e17): the default reference still lies
+ * beyond the nadir, so the hypervolume is positive rather than refused. */
+static void default_reference_tiny_range(void **state)
+{
+    (void)state;
+    const double lo[2] = {1, 1e17}, hi[2] = {nextafter(1.0, 2), 1e17 + 16};
+    for (int k = 0; k < 2; k++) {
+        knob_storage *st;
+        /* a trade-off: minimize both, or minimize the first and maximize the second */
+        knob_study *s = study(&st, KNOB_MINIMIZE, k ? KNOB_MAXIMIZE : KNOB_MINIMIZE);
+        add(s, lo[k], k ? lo[k] : hi[k], NAN);
+        add(s, hi[k], k ? hi[k] : lo[k], NAN);
+        const knob_trial_info *const *front;
+        size_t n_front;
+        OK(knob_study_best_trials(s, &front, &n_front));
+        assert_int_equal(n_front, 2);
+        double hv = -1;
+        int rc = knob_study_hypervolume(s, NULL, &hv);
+        if (rc)
+            fail_msg("case %d: %s", k, knob_errmsg());
+        assert_true(hv > 0 && isfinite(hv));
+        const double *h;
+        size_t n;
+        OK(knob_study_hypervolume_history(s, NULL, &h, &n));
+        assert_int_equal(n, 2);
+        assert_true(h[1] == hv);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(given_reference),
     cmocka_unit_test(infeasible_left_out),
     cmocka_unit_test(history_after_each_trial),
     cmocka_unit_test(one_objective_and_none),
+    cmocka_unit_test(default_reference_tiny_range),
 };
 
 KNOB_TEST_MAIN(tests)
