@@ -896,8 +896,9 @@ typedef struct knob_importance {
  *       FanovaImportanceEvaluator: a param's share is the variance of its main effect over
  *       the total variance, averaged over the trees. It reads the trials that hold every
  *       evaluated param with the same distribution; numbers on their own scale (log params
- *       too), categories as categories. The forest's seed is fixed: the same trials give
- *       the same shares.
+ *       too), categories as categories. The objective's unit and offset change nothing
+ *       (values of 1e-9 or 1e200 give the shares of the same values near 1). The forest's
+ *       seed is fixed: the same trials give the same shares.
  *   "ped-anova": PED-ANOVA (Watanabe et al. 2023) as Optuna's PedAnovaImportanceEvaluator:
  *       how much each param's distribution among the best 10% of the trials (by the
  *       objective's direction) differs from its distribution among all of them. Fast; a
