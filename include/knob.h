@@ -733,7 +733,9 @@ KNOB_API int knob_study_hypervolume(knob_study *s, const double *ref, double *hv
  * the order they finished (end time, then number): (*out)[k] is the hypervolume of the
  * feasible complete trials among the first k + 1 to finish, 0 before any of them
  * dominates the reference point. The reference point is ref, or when NULL the default of
- * knob_study_hypervolume for the whole study, so the values compare. *out (*n values) is
+ * knob_study_hypervolume for the whole study, so the values compare (the last is
+ * knob_study_hypervolume's value, up to rounding: each trial that joins the front adds what
+ * it covers beyond the front before it). *out (*n values) is
  * borrowed from the study until the next call of this function on it or its free.
  * Returns as knob_study_hypervolume does. */
 KNOB_API int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out,

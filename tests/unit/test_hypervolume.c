@@ -161,12 +161,76 @@ static void default_reference_tiny_range(void **state)
     }
 }
 
+/* The history of studies of 3 to 5 objectives (mixed directions) on an integer grid, against
+ * the count of grid cells the feasible trials finished so far dominate, after each trial:
+ * ties, duplicates, dominated and infeasible trials, and trials outside the reference. */
+static void history_against_cells(void **state)
+{
+    (void)state;
+    enum { N = 40, K = 5 };
+    knob_rng r;
+    knob_rng_seed(&r, 3);
+    for (size_t m = 3; m <= 5; m++) {
+        knob_direction dirs[5];
+        double ref[5], p[N][5];
+        for (size_t j = 0; j < m; j++) {
+            dirs[j] = j % 2 ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
+            ref[j] = dirs[j] == KNOB_MAXIMIZE ? -(K - 1) : K - 1;
+        }
+        knob_study_options o = {.directions = dirs, .n_objectives = m};
+        knob_storage *st;
+        knob_study *s;
+        OK(knob_storage_open("memory:", &st));
+        OK(knob_study_create(st, "cells", &o, &s));
+        bool feasible[N];
+        for (size_t i = 0; i < N; i++) {
+            knob_trial *t;
+            double v[5], c = knob_rng_below(&r, 5) ? -1 : 1;
+            OK(knob_study_ask(s, &t));
+            OK(knob_trial_set_constraints(t, &c, 1));
+            feasible[i] = c < 0;
+            for (size_t j = 0; j < m; j++) {
+                p[i][j] = (double)knob_rng_below(&r, K); /* K - 1: on the reference */
+                v[j] = dirs[j] == KNOB_MAXIMIZE ? -p[i][j] : p[i][j];
+            }
+            OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, m));
+        }
+        const double *h;
+        size_t n;
+        OK(knob_study_hypervolume_history(s, ref, &h, &n));
+        assert_int_equal(n, N);
+        size_t cells = 1;
+        for (size_t j = 0; j < m; j++)
+            cells *= K - 1;
+        for (size_t i = 0; i < N; i++) {
+            double want = 0;
+            for (size_t c = 0; c < cells; c++) {
+                for (size_t a = 0; a <= i; a++) {
+                    size_t rest = c, j = 0;
+                    for (; feasible[a] && j < m; j++, rest /= K - 1)
+                        if (p[a][j] > (double)(rest % (K - 1)))
+                            break;
+                    if (feasible[a] && j == m) {
+                        want++;
+                        break;
+                    }
+                }
+            }
+            if (h[i] != want)
+                fail_msg("%zu objectives, after trial %zu: history %g, cells %g", m, i, h[i], want);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(given_reference),
     cmocka_unit_test(infeasible_left_out),
     cmocka_unit_test(history_after_each_trial),
     cmocka_unit_test(one_objective_and_none),
     cmocka_unit_test(default_reference_tiny_range),
+    cmocka_unit_test(history_against_cells),
 };
 
 KNOB_TEST_MAIN(tests)
