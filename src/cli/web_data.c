@@ -436,8 +436,10 @@ static int pareto_json(knobx_buf *b, knob_study *s)
     knobx_buf_puts(b, "[");
     if (knob_study_n_objectives(s) >= 2) {
         const knob_trial_info *const *front;
-        size_t n;
-        if (knob_study_best_trials(s, &front, &n))
+        size_t n = 0;
+        /* No feasible trial: an empty front, as a page of one objective shows no best. */
+        int rc = knob_study_best_trials(s, &front, &n);
+        if (rc && rc != KNOB_ENOTFOUND)
             return -1;
         for (size_t i = 0; i < n; i++)
             knobx_buf_printf(b, "%s%lld", i ? "," : "", (long long)front[i]->number);
