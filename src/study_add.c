@@ -4,6 +4,8 @@
 #include "study.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const info_states[] = {"running", "complete", "pruned", "fail", "waiting"};
@@ -30,6 +32,20 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
         if (!isfinite(info->values[i]))
             return knob__error(KNOB_EINVAL, "study '%s': added trial: value %zu is %g, not finite",
                                s->name, i, info->values[i]);
+    if (info->n_constraints && !info->constraints)
+        return knob__error(KNOB_EINVAL, "study '%s': added trial: constraints NULL", s->name);
+    for (size_t i = 0; i < info->n_constraints; i++)
+        if (!isfinite(info->constraints[i]))
+            return knob__error(KNOB_EINVAL,
+                               "study '%s': added trial: constraint %zu is %g; constraint "
+                               "values must be finite numbers (<= 0 satisfied)",
+                               s->name, i, info->constraints[i]);
+    if (info->n_constraints && s->view.n_constraints &&
+        info->n_constraints != s->view.n_constraints)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': added trial: %zu constraint values, but the study's "
+                           "trials have %zu",
+                           s->name, info->n_constraints, s->view.n_constraints);
     for (size_t i = 0; i < info->n_params; i++) {
         const knob_param *p = &info->params[i];
         if (!p->name || !p->name[0] || !p->dist)
@@ -95,6 +111,25 @@ static int param_recs(knob_study *s, const knob_trial_info *info, knob__param_re
 }
 
 /* Writes everything of `info` but its state into the new row `id`. */
+/* The system attribute "constraints": a JSON array of the values (finite, checked), each
+ * with the digits that read back exactly. */
+static int write_constraints(knob_study *s, int64_t id, const double *values, size_t n)
+{
+    char *text = malloc(26 * n + 3), *p = text;
+    if (!text)
+        return knob__oom("constraints");
+    *p++ = '[';
+    for (size_t i = 0; i < n; i++)
+        p += snprintf(p, 27, "%s%.17g", i ? "," : "", values[i]);
+    *p++ = ']';
+    *p = 0;
+    int rc = knob__store_trial_attr(s, id, true, "constraints", text);
+    free(text);
+    if (!rc && !s->view.n_constraints)
+        s->view.n_constraints = n;
+    return rc;
+}
+
 static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
                       const knob__param_rec *recs)
 {
@@ -105,9 +140,15 @@ static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
     for (size_t i = 0; i < info->n_user_attrs && !rc; i++)
         rc =
             knob__store_trial_attr(s, id, false, info->user_attrs[i].key, info->user_attrs[i].json);
+    /* The constraint values, when given, are the "constraints" attribute (a trial read
+     * back holds both, the same values). */
+    bool cons = info->n_constraints > 0;
     for (size_t i = 0; i < info->n_system_attrs && !rc; i++)
-        rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
-                                    info->system_attrs[i].json);
+        if (!cons || strcmp(info->system_attrs[i].key, "constraints") != 0)
+            rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
+                                        info->system_attrs[i].json);
+    if (cons && !rc)
+        rc = write_constraints(s, id, info->constraints, info->n_constraints);
     return rc;
 }
 
