@@ -223,7 +223,11 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
         return knob__error(KNOB_EINVAL, "knob_study_hypervolume_history: NULL argument");
     const knob_trial_info *const *front;
     size_t n_front, m = s->n_dirs;
-    int rc = front_of(s, &front, &n_front);
+    /* Every trial, read first: a study opened anew would otherwise hold only its front's
+     * record and the trials changed since (knob_study_best_trials' read), not the history. */
+    int rc = s->n_dirs ? knob__view_sync(s) : KNOB_OK;
+    if (!rc)
+        rc = front_of(s, &front, &n_front);
     if (rc)
         return rc;
     double *r = malloc((n_front * m + m) * sizeof *r);

@@ -4,6 +4,7 @@
 #include "knob.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #define OK(call) assert_int_equal((call), KNOB_OK)
 
@@ -224,6 +225,49 @@ static void history_against_cells(void **state)
     }
 }
 
+/* A study opened anew reads only its Pareto front's record for knob_study_best_trials (at
+ * 100,000 trials, not the whole study): the history asked after it still covers every
+ * finished trial. */
+static void history_after_front_record(void **state)
+{
+    (void)state;
+    char url[4200];
+    const char *path = knob_test_path("hv_record.db");
+    unlink(path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2};
+    knob_storage *st;
+    knob_study *s;
+    OK(knob_storage_open(url, &st));
+    OK(knob_study_create(st, "rec", &o, &s));
+    for (int i = 0; i < 30; i++)
+        add(s, (i * 7) % 30, (i * 11) % 30, NAN);
+    const double *h;
+    size_t n, want_n;
+    OK(knob_study_hypervolume_history(s, NULL, &h, &want_n));
+    double want[30];
+    memcpy(want, h, sizeof want);
+    assert_int_equal(want_n, 30);
+    knob_study_free(s);
+    for (int round = 0; round < 3; round++) {
+        /* round 0 writes the front's record; the next read it first */
+        OK(knob_study_load(st, "rec", NULL, &s));
+        const knob_trial_info *const *front;
+        size_t n_front;
+        OK(knob_study_best_trials(s, &front, &n_front));
+        assert_true(n_front > 0);
+        OK(knob_study_hypervolume_history(s, NULL, &h, &n));
+        if (n != want_n)
+            fail_msg("round %d: %zu values in the history, want %zu", round, n, want_n);
+        for (size_t i = 0; i < n; i++)
+            assert_true(h[i] == want[i]);
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+    unlink(path);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(given_reference),
     cmocka_unit_test(infeasible_left_out),
@@ -231,6 +275,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(one_objective_and_none),
     cmocka_unit_test(default_reference_tiny_range),
     cmocka_unit_test(history_against_cells),
+    cmocka_unit_test(history_after_front_record),
 };
 
 KNOB_TEST_MAIN(tests)
