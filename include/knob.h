@@ -772,15 +772,16 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * objective for COMPLETE; a PRUNED trial without values takes its last intermediate
  * value), intermediate values and user and system attributes, its constraint values
  * (n_constraints of them, as knob_trial_set_constraints records them: they replace a
- * "constraints" system attribute; an infeasible trial is then neither the best trial nor
- * on the Pareto front), and its start and end times when they are positive (a copied trial
- * keeps its own; NaN or 0: the time of the writes). Its id and number are ignored: the
- * trial is numbered after the study's others. Nothing of `info` is kept. The sampler is
- * not asked and the pruner not called. *number (may be NULL) is the trial's number.
- * Returns KNOB_OK; KNOB_EINVAL (naming what is wrong: a state, a count of values, a
- * non-finite value or constraint value, a count of constraint values other than the
- * study's trials have (as this handle's view knows them), a param outside its
- * distribution or given twice, an attribute that is not JSON), and then nothing is
+ * "constraints" system attribute, which is otherwise checked as they are; an infeasible
+ * trial is then neither the best trial nor on the Pareto front), and its start and end
+ * times when they are positive (a copied trial keeps its own; NaN or 0: the time of the
+ * writes). Its id and number are ignored: the trial is numbered after the study's others.
+ * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
+ * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
+ * a state, a count of values, a non-finite value or constraint value, a "constraints"
+ * system attribute that is not a JSON array of numbers, a count of constraint values
+ * other than the study's trials have (as this handle's view knows them), a param outside
+ * its distribution or given twice, an attribute that is not JSON), and then nothing is
  * written; KNOB_EDONE (max_trials), KNOB_ESTORAGE, KNOB_ENOMEM. The study's thread. */
 KNOB_API int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number);
 

@@ -10,6 +10,45 @@
 
 static const char *const info_states[] = {"running", "complete", "pruned", "fail", "waiting"};
 
+/* Constraint values: finite, and as many as the study's trials have (as this handle's
+ * view knows them). */
+static int check_constraints(const knob_study *s, const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i]))
+            return knob__error(KNOB_EINVAL,
+                               "study '%s': added trial: constraint %zu is %g; constraint "
+                               "values must be finite numbers (<= 0 satisfied)",
+                               s->name, i, values[i]);
+    if (n && s->view.n_constraints && n != s->view.n_constraints)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': added trial: %zu constraint values, but the study's "
+                           "trials have %zu",
+                           s->name, n, s->view.n_constraints);
+    return KNOB_OK;
+}
+
+/* The system attribute "constraints" (knob's key, as a trial read back holds it): a JSON
+ * array of constraint values, checked as info's constraints are. */
+static int check_constraints_attr(const knob_study *s, const char *json)
+{
+    const char *p = json + strspn(json, " \t\r\n");
+    if (*p != '[')
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': added trial: the system attribute 'constraints' must be "
+                           "a JSON array of numbers, got %.80s",
+                           s->name, json);
+    size_t n = knob__constraints_parse(json, NULL, 0);
+    double small[16], *v = n <= 16 ? small : malloc(n * sizeof *v);
+    if (!v)
+        return knob__oom("constraints");
+    knob__constraints_parse(json, v, n);
+    int rc = check_constraints(s, v, n);
+    if (v != small)
+        free(v);
+    return rc;
+}
+
 /* Checks what add_trial would write before any row exists, so a refused trial leaves
  * nothing behind. */
 static int check_info(const knob_study *s, const knob_trial_info *info)
@@ -34,18 +73,9 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                s->name, i, info->values[i]);
     if (info->n_constraints && !info->constraints)
         return knob__error(KNOB_EINVAL, "study '%s': added trial: constraints NULL", s->name);
-    for (size_t i = 0; i < info->n_constraints; i++)
-        if (!isfinite(info->constraints[i]))
-            return knob__error(KNOB_EINVAL,
-                               "study '%s': added trial: constraint %zu is %g; constraint "
-                               "values must be finite numbers (<= 0 satisfied)",
-                               s->name, i, info->constraints[i]);
-    if (info->n_constraints && s->view.n_constraints &&
-        info->n_constraints != s->view.n_constraints)
-        return knob__error(KNOB_EINVAL,
-                           "study '%s': added trial: %zu constraint values, but the study's "
-                           "trials have %zu",
-                           s->name, info->n_constraints, s->view.n_constraints);
+    int rc = check_constraints(s, info->constraints, info->n_constraints);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < info->n_params; i++) {
         const knob_param *p = &info->params[i];
         if (!p->name || !p->name[0] || !p->dist)
@@ -75,6 +105,9 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                    "study '%s': added trial: attribute '%s' is not valid "
                                    "JSON: %.80s",
                                    s->name, a[i].key, a[i].json);
+            if (k && !info->n_constraints && strcmp(a[i].key, "constraints") == 0 &&
+                (rc = check_constraints_attr(s, a[i].json)))
+                return rc;
         }
     }
     return KNOB_OK;

@@ -317,6 +317,19 @@ static void constraints_kept(void **state)
     assert_non_null(strstr(knob_errmsg(), "have 2"));
     info.constraints = NULL;
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    /* given as the system attribute "constraints" (knob's own key): the same checks */
+    info.n_constraints = 0;
+    const char *attrs[] = {"\"feasible\"", "[1, \"x\"]", "[1e999, 0]", "[-1]"};
+    const char *why[] = {"JSON array", "constraint 1", "constraint 0", "have 2"};
+    for (int k = 0; k < 4; k++) {
+        knob_attr sys = {.key = "constraints", .json = attrs[k]};
+        info.n_system_attrs = 1;
+        info.system_attrs = &sys;
+        assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), why[k]))
+            fail_msg("attribute %s: %s", attrs[k], knob_errmsg());
+    }
+    info.n_system_attrs = 0;
     assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
     assert_int_equal(n, 3);
     knob_study_free(s);
