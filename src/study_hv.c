@@ -168,14 +168,17 @@ static int gain(const double *pts, size_t k, size_t m, const double *p, const do
     *out = 0;
     if (!(box > 0))
         return KNOB_OK;
-    size_t c = 0;
+    size_t c = k;
     for (size_t i = 0; i < k; i++)
         for (size_t j = 0; j < m; j++)
             lim[i * m + j] = fmax(pts[i * m + j], p[j]);
-    knob__pareto_front(lim, k, m, keep);
-    for (size_t i = 0; i < k; i++)
-        if (keep[i])
-            memmove(lim + c++ * m, lim + i * m, m * sizeof *lim);
+    if (m > 3) { /* the sweeps of 2 and 3 objectives pass over dominated points themselves */
+        knob__pareto_front(lim, k, m, keep);
+        c = 0;
+        for (size_t i = 0; i < k; i++)
+            if (keep[i])
+                memmove(lim + c++ * m, lim + i * m, m * sizeof *lim);
+    }
     double inner = 0;
     if (c && knob__hv(lim, c, m, r, &inner))
         return KNOB_ENOMEM;
