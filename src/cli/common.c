@@ -45,12 +45,13 @@ int cli_int(const char *text, int64_t *out)
 
 bool cli_hv_affordable(size_t m, size_t n_front)
 {
-    /* the largest fronts whose points lie on a sphere (none dominating another) that the
-     * exact computation takes about a second for, 4 to 10 objectives */
-    static const size_t most[] = {3000, 1500, 800, 500, 300, 200, 120};
+    /* the largest fronts whose points lie on a plane (none dominating another) whose
+     * hypervolume history, the costlier of the two, takes about a second, 4 to 10
+     * objectives */
+    static const size_t most[] = {1500, 800, 400, 250, 150, 100, 70};
     if (m <= 3)
         return true;
-    return n_front <= (m - 4 < sizeof most / sizeof *most ? most[m - 4] : 60);
+    return n_front <= (m - 4 < sizeof most / sizeof *most ? most[m - 4] : 40);
 }
 
 double cli_duration(const char *text)
