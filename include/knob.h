@@ -728,7 +728,8 @@ KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info *const 
  * ref[0..n_objectives), each in its objective's own units and direction (a minimized
  * objective's reference lies above the front, a maximized one's below). ref NULL: the
  * nadir of the front (its worst value in each objective) moved away by 10% of the front's
- * range in that objective (10% of max(|nadir|, 1) when every point has the same value).
+ * range in that objective (10% of max(|nadir|, 1) when every point has the same value; at
+ * least to the next double, when the range is too small for 10% of it to move the nadir).
  * Exact: a sweep for 2 objectives, a 3-D sweep for 3, WFG beyond.
  * Returns KNOB_OK; KNOB_EINVAL for a NULL study or hv, a study without objective, a
  * non-finite reference, or one that no trial of the front is strictly better than in
@@ -740,7 +741,9 @@ KNOB_API int knob_study_hypervolume(knob_study *s, const double *ref, double *hv
  * the order they finished (end time, then number): (*out)[k] is the hypervolume of the
  * feasible complete trials among the first k + 1 to finish, 0 before any of them
  * dominates the reference point. The reference point is ref, or when NULL the default of
- * knob_study_hypervolume for the whole study, so the values compare. *out (*n values) is
+ * knob_study_hypervolume for the whole study, so the values compare (the last is
+ * knob_study_hypervolume's value, up to rounding: each trial that joins the front adds what
+ * it covers beyond the front before it). *out (*n values) is
  * borrowed from the study until the next call of this function on it or its free.
  * Returns as knob_study_hypervolume does. */
 KNOB_API int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out,
@@ -775,21 +778,26 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * the study, with the next number: `info`'s state, params (each with its distribution; the
  * internal value must fit it), values (one per objective for COMPLETE; a PRUNED trial
  * without values takes its last intermediate value), intermediate values and user and
- * system attributes, and its start and end times when they are positive (a copied trial
- * keeps its own; NaN or 0: the time of the writes). A RUNNING trial has no values and no
- * end time: it is told later, by number, as a detached one. A WAITING trial has no values,
- * params or times: its params are the system attribute "fixed_params" (a JSON object, as
- * knob_study_enqueue writes it), stored with the trial's row in one write, so the next ask
- * takes it as an enqueued one; its user attributes and intermediate values are written
- * after the row (an ask in another process at that moment may take it without them).
- * Its id and number are ignored: the trial is numbered after the study's others.
+ * system attributes, its constraint values (n_constraints of them, as
+ * knob_trial_set_constraints records them: they replace a "constraints" system attribute,
+ * which is otherwise checked as they are; an infeasible trial is then neither the best
+ * trial nor on the Pareto front), and its start and end times when they are positive (a
+ * copied trial keeps its own; NaN or 0: the time of the writes). A RUNNING trial has no
+ * values and no end time: it is told later, by number, as a detached one. A WAITING trial
+ * has no values, params or times: its params are the system attribute "fixed_params" (a
+ * JSON object, as knob_study_enqueue writes it), stored with the trial's row in one write,
+ * so the next ask takes it as an enqueued one; its user attributes and intermediate values
+ * are written after the row (an ask in another process at that moment may take it without
+ * them). Its id and number are ignored: the trial is numbered after the study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
- * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong: a
- * state, a count of values, values or params where the state has none, a non-finite value
- * (an infinite one is taken with the study's option infinite_values), fixed_params not a
- * JSON object, a param outside its distribution or given twice, an attribute that is not
- * JSON), and then nothing is written; KNOB_EDONE (max_trials), KNOB_ESTORAGE, KNOB_ENOMEM.
- * The study's thread. */
+ * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
+ * a state, a count of values, values or params where the state has none, a non-finite
+ * value (an infinite one is taken with the study's option infinite_values) or constraint
+ * value, a "constraints" system attribute that is not a JSON array of numbers, a count of
+ * constraint values other than the study's trials have (as this handle's view knows
+ * them), fixed_params not a JSON object, a param outside its distribution or given twice,
+ * an attribute that is not JSON), and then nothing is written; KNOB_EDONE (max_trials),
+ * KNOB_ESTORAGE, KNOB_ENOMEM. The study's thread. */
 KNOB_API int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number);
 
 /* Calls cb(ctx, key, json) for each user (system = false) or system attribute of the
@@ -919,8 +927,9 @@ typedef struct knob_importance {
  *       FanovaImportanceEvaluator: a param's share is the variance of its main effect over
  *       the total variance, averaged over the trees. It reads the trials that hold every
  *       evaluated param with the same distribution; numbers on their own scale (log params
- *       too), categories as categories. The forest's seed is fixed: the same trials give
- *       the same shares.
+ *       too), categories as categories. The objective's unit and offset change nothing
+ *       (values of 1e-9 or 1e200 give the shares of the same values near 1). The forest's
+ *       seed is fixed: the same trials give the same shares.
  *   "ped-anova": PED-ANOVA (Watanabe et al. 2023) as Optuna's PedAnovaImportanceEvaluator:
  *       how much each param's distribution among the best 10% of the trials (by the
  *       objective's direction) differs from its distribution among all of them. Fast; a

@@ -4,6 +4,8 @@
 #include "study.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const info_states[] = {"running", "complete", "pruned", "fail", "waiting"};
@@ -13,6 +15,45 @@ static bool json_object(const char *json)
 {
     json += strspn(json, " \t\r\n");
     return *json == '{';
+}
+
+/* Constraint values: finite, and as many as the study's trials have (as this handle's
+ * view knows them). */
+static int check_constraints(const knob_study *s, const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(values[i]))
+            return knob__error(KNOB_EINVAL,
+                               "study '%s': added trial: constraint %zu is %g; constraint "
+                               "values must be finite numbers (<= 0 satisfied)",
+                               s->name, i, values[i]);
+    if (n && s->view.n_constraints && n != s->view.n_constraints)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': added trial: %zu constraint values, but the study's "
+                           "trials have %zu",
+                           s->name, n, s->view.n_constraints);
+    return KNOB_OK;
+}
+
+/* The system attribute "constraints" (knob's key, as a trial read back holds it): a JSON
+ * array of constraint values, checked as info's constraints are. */
+static int check_constraints_attr(const knob_study *s, const char *json)
+{
+    const char *p = json + strspn(json, " \t\r\n");
+    if (*p != '[')
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': added trial: the system attribute 'constraints' must be "
+                           "a JSON array of numbers, got %.80s",
+                           s->name, json);
+    size_t n = knob__constraints_parse(json, NULL, 0);
+    double small[16], *v = n <= 16 ? small : malloc(n * sizeof *v);
+    if (!v)
+        return knob__oom("constraints");
+    knob__constraints_parse(json, v, n);
+    int rc = check_constraints(s, v, n);
+    if (v != small)
+        free(v);
+    return rc;
 }
 
 /* Checks what add_trial would write before any row exists, so a refused trial leaves
@@ -46,6 +87,11 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
             return knob__error(KNOB_EINVAL, "study '%s': added trial: value %zu is %g, not %s",
                                s->name, i, info->values[i],
                                s->infinite_values ? "a number" : "finite");
+    if (info->n_constraints && !info->constraints)
+        return knob__error(KNOB_EINVAL, "study '%s': added trial: constraints NULL", s->name);
+    int rc = check_constraints(s, info->constraints, info->n_constraints);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < info->n_params; i++) {
         const knob_param *p = &info->params[i];
         if (!p->name || !p->name[0] || !p->dist)
@@ -80,6 +126,9 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                    "study '%s': added trial: system attribute fixed_params is "
                                    "not a JSON object: %.80s",
                                    s->name, a[i].json);
+            if (k && !info->n_constraints && strcmp(a[i].key, "constraints") == 0 &&
+                (rc = check_constraints_attr(s, a[i].json)))
+                return rc;
         }
     }
     return KNOB_OK;
@@ -115,6 +164,25 @@ static int param_recs(knob_study *s, const knob_trial_info *info, knob__param_re
     return KNOB_OK;
 }
 
+/* The system attribute "constraints": a JSON array of the values (finite, checked), each
+ * with the digits that read back exactly. */
+static int write_constraints(knob_study *s, int64_t id, const double *values, size_t n)
+{
+    char *text = malloc(26 * n + 3), *p = text;
+    if (!text)
+        return knob__oom("constraints");
+    *p++ = '[';
+    for (size_t i = 0; i < n; i++)
+        p += snprintf(p, 27, "%s%.17g", i ? "," : "", values[i]);
+    *p++ = ']';
+    *p = 0;
+    int rc = knob__store_trial_attr(s, id, true, "constraints", text);
+    free(text);
+    if (!rc && !s->view.n_constraints)
+        s->view.n_constraints = n;
+    return rc;
+}
+
 /* Writes everything of `info` but its state into the new row `id` (but its system
  * attributes, when `system` is false: a waiting row is made with them). */
 static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
@@ -127,9 +195,15 @@ static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
     for (size_t i = 0; i < info->n_user_attrs && !rc; i++)
         rc =
             knob__store_trial_attr(s, id, false, info->user_attrs[i].key, info->user_attrs[i].json);
+    /* The constraint values, when given, are the "constraints" attribute (a trial read
+     * back holds both, the same values). */
+    bool cons = info->n_constraints > 0;
     for (size_t i = 0; system && i < info->n_system_attrs && !rc; i++)
-        rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
-                                    info->system_attrs[i].json);
+        if (!cons || strcmp(info->system_attrs[i].key, "constraints") != 0)
+            rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
+                                        info->system_attrs[i].json);
+    if (cons && !rc)
+        rc = write_constraints(s, id, info->constraints, info->n_constraints);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* The hypervolume of a study's feasible Pareto front, and its history. */
 #include "math/hypervolume.h"
+#include "math/pareto.h"
 #include "study.h"
 
 #include <math.h>
@@ -46,6 +47,10 @@ static int reference(knob_study *s, const knob_trial_info *const *front, size_t 
         }
         double range = hi - lo;
         out[j] = hi + 0.1 * (range > 0 ? range : fmax(fabs(hi), 1));
+        /* A range below the rounding of the values (trials an ulp apart) moves nothing:
+         * the nearest double beyond the nadir then, so the front still bounds a volume. */
+        if (!(out[j] > hi))
+            out[j] = nextafter(hi, INFINITY);
     }
     return KNOB_OK;
 }
@@ -122,17 +127,22 @@ static int by_end(const void *a, const void *b)
     return x->number < y->number ? -1 : x->number > y->number;
 }
 
-/* Adds point p to the running front pts[0..*k) unless it is dominated (or equal);
- * returns whether the front changed. */
-static bool front_add(double *pts, size_t *k, size_t m, const double *p)
+/* Whether p is dominated by (or equal to) a point of the running front pts[0..k). */
+static bool covered(const double *pts, size_t k, size_t m, const double *p)
 {
-    for (size_t i = 0; i < *k; i++) {
+    for (size_t i = 0; i < k; i++) {
         bool no_worse = true;
         for (size_t j = 0; j < m && no_worse; j++)
             no_worse = pts[i * m + j] <= p[j];
         if (no_worse)
-            return false;
+            return true;
     }
+    return false;
+}
+
+/* Adds point p, which no point of the front pts[0..*k) covers, dropping those it dominates. */
+static void front_add(double *pts, size_t *k, size_t m, const double *p)
+{
     size_t keep = 0;
     for (size_t i = 0; i < *k; i++) {
         bool dominated = true;
@@ -143,31 +153,71 @@ static bool front_add(double *pts, size_t *k, size_t m, const double *p)
     }
     memcpy(pts + keep++ * m, p, m * sizeof *pts);
     *k = keep;
-    return true;
 }
 
+/* What p adds to the hypervolume of the front pts[0..k) below r: its box less the part
+ * the front already covers, the hypervolume of the front's points limited to the box
+ * (lim, keep: scratch for k points). One hypervolume of that limited set, often small,
+ * instead of the whole front's. */
+static int gain(const double *pts, size_t k, size_t m, const double *p, const double *r,
+                double *lim, bool *keep, double *out)
+{
+    double box = 1;
+    for (size_t j = 0; j < m; j++)
+        box *= p[j] < r[j] ? r[j] - p[j] : 0;
+    *out = 0;
+    if (!(box > 0))
+        return KNOB_OK;
+    size_t c = k;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < m; j++)
+            lim[i * m + j] = fmax(pts[i * m + j], p[j]);
+    if (m > 3) { /* the sweeps of 2 and 3 objectives pass over dominated points themselves */
+        knob__pareto_front(lim, k, m, keep);
+        c = 0;
+        for (size_t i = 0; i < k; i++)
+            if (keep[i])
+                memmove(lim + c++ * m, lim + i * m, m * sizeof *lim);
+    }
+    double inner = 0;
+    if (c && knob__hv(lim, c, m, r, &inner))
+        return KNOB_ENOMEM;
+    *out = box - inner;
+    return KNOB_OK;
+}
+
+/* The hypervolume after each finished trial, added up trial by trial: each new point of the
+ * front adds its gain (the trials the front covers add nothing). */
 static int history(knob_study *s, const double *r, const knob_trial_info **done, size_t n_done,
                    double *out)
 {
     size_t m = s->n_dirs, k = 0;
-    double *pts = malloc((n_done * m + 2 * m) * sizeof *pts), cur = 0;
-    if (!pts)
+    double *pts = malloc((2 * n_done * m + m) * sizeof *pts), cur = 0;
+    bool *keep = malloc((n_done ? n_done : 1) * sizeof *keep);
+    if (!pts || !keep) {
+        free(pts);
+        free(keep);
         return knob__oom("hypervolume history");
-    double *p = pts + n_done * m + m;
-    for (size_t i = 0; i < n_done; i++) {
+    }
+    double *lim = pts + n_done * m, *p = lim + n_done * m;
+    int rc = KNOB_OK;
+    for (size_t i = 0; i < n_done && !rc; i++) {
         const knob_trial_info *t = done[i];
         if (t->state == KNOB_TRIAL_COMPLETE && t->n_values == m && knob_trial_info_feasible(t)) {
             for (size_t j = 0; j < m; j++)
                 p[j] = loss(s, t->values, j);
-            if (front_add(pts, &k, m, p) && knob__hv(pts, k, m, r, &cur)) {
-                free(pts);
-                return knob__oom("hypervolume history");
+            double add = 0;
+            if (!covered(pts, k, m, p)) {
+                rc = gain(pts, k, m, p, r, lim, keep, &add);
+                front_add(pts, &k, m, p);
             }
+            cur += add;
         }
         out[i] = cur;
     }
     free(pts);
-    return KNOB_OK;
+    free(keep);
+    return rc ? knob__oom("hypervolume history") : KNOB_OK;
 }
 
 int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out, size_t *n)
@@ -176,7 +226,11 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
         return knob__error(KNOB_EINVAL, "knob_study_hypervolume_history: NULL argument");
     const knob_trial_info *const *front;
     size_t n_front, m = s->n_dirs;
-    int rc = front_of(s, &front, &n_front);
+    /* Every trial, read first: a study opened anew would otherwise hold only its front's
+     * record and the trials changed since (knob_study_best_trials' read), not the history. */
+    int rc = s->n_dirs ? knob__view_sync(s) : KNOB_OK;
+    if (!rc)
+        rc = front_of(s, &front, &n_front);
     if (rc)
         return rc;
     double *r = malloc((n_front * m + m) * sizeof *r);

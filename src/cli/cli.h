@@ -60,6 +60,13 @@ int cli_int(const char *text, int64_t *out);
 /* Seconds from "90", "30s", "5m", "2h", "1h30m"; -1 when malformed. */
 double cli_duration(const char *text);
 
+/* Whether the exact hypervolume of a front of n_front points in m objectives is cheap
+ * enough (about a second at most, the hypervolume history included) to compute unasked, for
+ * knob best and the web page: any front of up to 3 objectives; beyond, a front of at most
+ * 1,500 points (4 objectives) down to 70 (10) and 40 (more), as its cost grows
+ * exponentially with the objectives. */
+bool cli_hv_affordable(size_t m, size_t n_front);
+
 /* The params of a trial as JSON for people: its "params" user attribute (what the
  * program got), else its params' external values, else (an enqueued trial) its fixed
  * params. Appends to b. */

@@ -43,6 +43,17 @@ int cli_int(const char *text, int64_t *out)
     return 0;
 }
 
+bool cli_hv_affordable(size_t m, size_t n_front)
+{
+    /* the largest fronts whose points lie on a plane (none dominating another) whose
+     * hypervolume history, the costlier of the two, takes about a second, 4 to 10
+     * objectives */
+    static const size_t most[] = {1500, 800, 400, 250, 150, 100, 70};
+    if (m <= 3)
+        return true;
+    return n_front <= (m - 4 < sizeof most / sizeof *most ? most[m - 4] : 40);
+}
+
 double cli_duration(const char *text)
 {
     double total = 0;

@@ -325,7 +325,14 @@ static int print_best(study_ref *r, bool json)
     for (size_t i = 0; i < n; i++)
         best_text(&b, front[i], json);
     double hv;
-    if (n && !json && !knob_study_hypervolume(r->s, NULL, &hv))
+    size_t m = knob_study_n_objectives(r->s);
+    if (n && !json && !cli_hv_affordable(m, n))
+        knobx_buf_printf(&b,
+                         "Pareto front: %zu feasible trials (hypervolume not computed: the exact "
+                         "hypervolume of %zu points in %zu objectives takes too long; "
+                         "knob_study_hypervolume computes it)\n",
+                         n, n, m);
+    else if (n && !json && !knob_study_hypervolume(r->s, NULL, &hv))
         knobx_buf_printf(&b,
                          "Pareto front: %zu feasible trials, hypervolume %.10g (reference: the "
                          "front's nadir + 10%% of its range)\n",

@@ -1,6 +1,7 @@
 /* The study as the web page reads it (web/src/model.js, decode): the trials as columns,
  * params and values exact, learning curves to 6 significant digits, which keeps a report
  * of 10,000 trials small (bench/web). */
+#include "cli/cli.h"
 #include "cli/web.h"
 
 #include <math.h>
@@ -431,29 +432,35 @@ static void directions_json(knobx_buf *b, knob_study *s)
     knobx_buf_puts(b, "]");
 }
 
-static int pareto_json(knobx_buf *b, knob_study *s)
+static int pareto_json(knobx_buf *b, knob_study *s, size_t *n_front)
 {
     knobx_buf_puts(b, "[");
+    *n_front = 0;
     if (knob_study_n_objectives(s) >= 2) {
         const knob_trial_info *const *front;
-        size_t n;
-        if (knob_study_best_trials(s, &front, &n))
+        size_t n = 0;
+        /* No feasible trial: an empty front, as a page of one objective shows no best. */
+        int rc = knob_study_best_trials(s, &front, &n);
+        if (rc && rc != KNOB_ENOTFOUND)
             return -1;
         for (size_t i = 0; i < n; i++)
             knobx_buf_printf(b, "%s%lld", i ? "," : "", (long long)front[i]->number);
+        *n_front = n;
     }
     knobx_buf_puts(b, "]");
     return 0;
 }
 
 /* With several objectives, the hypervolume after each finished trial (the k-th number:
- * after k trials), against the default reference point; null otherwise or when it cannot
- * be told yet (no complete feasible trial). */
-static void hypervolume_json(knobx_buf *b, knob_study *s)
+ * after k trials), against the default reference point; null otherwise, when it cannot be
+ * told yet (no complete feasible trial), or when the front is too large for its exact
+ * hypervolume in this many objectives (cli_hv_affordable). */
+static void hypervolume_json(knobx_buf *b, knob_study *s, size_t n_front)
 {
     const double *hv;
-    size_t n;
-    if (knob_study_n_objectives(s) < 2 || knob_study_hypervolume_history(s, NULL, &hv, &n) || !n) {
+    size_t n, m = knob_study_n_objectives(s);
+    if (m < 2 || !cli_hv_affordable(m, n_front) ||
+        knob_study_hypervolume_history(s, NULL, &hv, &n) || !n) {
         knobx_buf_puts(b, "null");
         return;
     }
@@ -517,10 +524,11 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     free(ts);
     columns_free(cols, n_cols);
     knobx_buf_puts(b, ",\"pareto\":");
-    if (pareto_json(b, s))
+    size_t n_front;
+    if (pareto_json(b, s, &n_front))
         return -1;
     knobx_buf_puts(b, ",\"hypervolume\":");
-    hypervolume_json(b, s);
+    hypervolume_json(b, s, n_front);
     const char *note = knob_study_user_attr(s, "note");
     knobx_buf_printf(b, ",\"note\":%s%s%s}", note ? note : "null", extra ? "," : "",
                      extra ? extra : "");

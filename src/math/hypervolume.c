@@ -94,10 +94,13 @@ static int hv3(row *r, size_t n, const double *ref, double *out)
 static int hv_rows(row *r, size_t n, size_t m, const double *ref, double *out);
 
 /* WFG: the sum over points of their exclusive hypervolume, each point's exclusive part
- * being its box less the hypervolume of the later points limited to its box. */
+ * being its box less the hypervolume of the later points limited to its box. The points go
+ * worst first in the last objective, so every later point is no worse there: limited to
+ * the box, they all take the point's own last coordinate, and what they cover is a slab of
+ * that height over the (m - 1)-dimensional hypervolume of their first m - 1 coordinates.
+ * Each level of the recursion so drops one objective, down to the 3-D sweep. */
 static int wfg(row *r, size_t n, size_t m, const double *ref, double *out)
 {
-    /* Sorting by the last objective, worst first, keeps limited sets small. */
     for (size_t i = 0; i < n; i++)
         r[i].key = m - 1;
     qsort(r, n, sizeof *r, cmp_row);
@@ -106,9 +109,10 @@ static int wfg(row *r, size_t n, size_t m, const double *ref, double *out)
         r[a] = r[b];
         r[b] = t;
     }
-    double *lim = malloc(n * m * sizeof *lim);
-    row *lr = malloc(n * sizeof *lr);
-    bool *keep = malloc(n * sizeof *keep);
+    size_t k1 = m - 1; /* the coordinates of the limited points */
+    double *lim = malloc((n * k1 + 1) * sizeof *lim);
+    row *lr = malloc((n + 1) * sizeof *lr);
+    bool *keep = malloc((n + 1) * sizeof *keep);
     if (!lim || !lr || !keep) {
         free(lim), free(lr), free(keep);
         return KNOB__MATH_ENOMEM;
@@ -116,22 +120,22 @@ static int wfg(row *r, size_t n, size_t m, const double *ref, double *out)
     double total = 0;
     int rc = KNOB__MATH_OK;
     for (size_t i = 0; i < n && !rc; i++) {
-        double box = 1;
-        for (size_t j = 0; j < m; j++)
-            box *= ref[j] - r[i].p[j];
+        double base = 1;
+        for (size_t j = 0; j < k1; j++)
+            base *= ref[j] - r[i].p[j];
         size_t k = n - i - 1;
         for (size_t a = 0; a < k; a++)
-            for (size_t j = 0; j < m; j++)
-                lim[a * m + j] = fmax(r[i].p[j], r[i + 1 + a].p[j]);
+            for (size_t j = 0; j < k1; j++)
+                lim[a * k1 + j] = fmax(r[i].p[j], r[i + 1 + a].p[j]);
         size_t c = 0;
-        knob__pareto_front(lim, k, m, keep);
+        knob__pareto_front(lim, k, k1, keep);
         for (size_t a = 0; a < k; a++)
             if (keep[a])
-                lr[c++] = (row){lim + a * m, 0};
+                lr[c++] = (row){lim + a * k1, 0};
         double inner = 0;
         if (c)
-            rc = hv_rows(lr, c, m, ref, &inner);
-        total += box - inner;
+            rc = hv_rows(lr, c, k1, ref, &inner);
+        total += (ref[m - 1] - r[i].p[m - 1]) * (base - inner);
     }
     free(lim), free(lr), free(keep);
     if (!rc)

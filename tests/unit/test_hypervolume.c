@@ -4,6 +4,7 @@
 #include "knob.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #define OK(call) assert_int_equal((call), KNOB_OK)
 
@@ -129,11 +130,152 @@ static void one_objective_and_none(void **state)
     knob_storage_close(st);
 }
 
+/* A front whose range in an objective is below the rounding of its values (two trials a
+ * unit in the last place apart, or 16 apart at 1e17): the default reference still lies
+ * beyond the nadir, so the hypervolume is positive rather than refused. */
+static void default_reference_tiny_range(void **state)
+{
+    (void)state;
+    const double lo[2] = {1, 1e17}, hi[2] = {nextafter(1.0, 2), 1e17 + 16};
+    for (int k = 0; k < 2; k++) {
+        knob_storage *st;
+        /* a trade-off: minimize both, or minimize the first and maximize the second */
+        knob_study *s = study(&st, KNOB_MINIMIZE, k ? KNOB_MAXIMIZE : KNOB_MINIMIZE);
+        add(s, lo[k], k ? lo[k] : hi[k], NAN);
+        add(s, hi[k], k ? hi[k] : lo[k], NAN);
+        const knob_trial_info *const *front;
+        size_t n_front;
+        OK(knob_study_best_trials(s, &front, &n_front));
+        assert_int_equal(n_front, 2);
+        double hv = -1;
+        int rc = knob_study_hypervolume(s, NULL, &hv);
+        if (rc)
+            fail_msg("case %d: %s", k, knob_errmsg());
+        assert_true(hv > 0 && isfinite(hv));
+        const double *h;
+        size_t n;
+        OK(knob_study_hypervolume_history(s, NULL, &h, &n));
+        assert_int_equal(n, 2);
+        assert_true(h[1] == hv);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* The history of studies of 3 to 5 objectives (mixed directions) on an integer grid, against
+ * the count of grid cells the feasible trials finished so far dominate, after each trial:
+ * ties, duplicates, dominated and infeasible trials, and trials outside the reference. */
+static void history_against_cells(void **state)
+{
+    (void)state;
+    enum { N = 40, K = 5 };
+    knob_rng r;
+    knob_rng_seed(&r, 3);
+    for (size_t m = 3; m <= 5; m++) {
+        knob_direction dirs[5];
+        double ref[5], p[N][5];
+        for (size_t j = 0; j < m; j++) {
+            dirs[j] = j % 2 ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
+            ref[j] = dirs[j] == KNOB_MAXIMIZE ? -(K - 1) : K - 1;
+        }
+        knob_study_options o = {.directions = dirs, .n_objectives = m};
+        knob_storage *st;
+        knob_study *s;
+        OK(knob_storage_open("memory:", &st));
+        OK(knob_study_create(st, "cells", &o, &s));
+        bool feasible[N];
+        for (size_t i = 0; i < N; i++) {
+            knob_trial *t;
+            double v[5], c = knob_rng_below(&r, 5) ? -1 : 1;
+            OK(knob_study_ask(s, &t));
+            OK(knob_trial_set_constraints(t, &c, 1));
+            feasible[i] = c < 0;
+            for (size_t j = 0; j < m; j++) {
+                p[i][j] = (double)knob_rng_below(&r, K); /* K - 1: on the reference */
+                v[j] = dirs[j] == KNOB_MAXIMIZE ? -p[i][j] : p[i][j];
+            }
+            OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, m));
+        }
+        const double *h;
+        size_t n;
+        OK(knob_study_hypervolume_history(s, ref, &h, &n));
+        assert_int_equal(n, N);
+        size_t cells = 1;
+        for (size_t j = 0; j < m; j++)
+            cells *= K - 1;
+        for (size_t i = 0; i < N; i++) {
+            double want = 0;
+            for (size_t c = 0; c < cells; c++) {
+                for (size_t a = 0; a <= i; a++) {
+                    size_t rest = c, j = 0;
+                    for (; feasible[a] && j < m; j++, rest /= K - 1)
+                        if (p[a][j] > (double)(rest % (K - 1)))
+                            break;
+                    if (feasible[a] && j == m) {
+                        want++;
+                        break;
+                    }
+                }
+            }
+            if (h[i] != want)
+                fail_msg("%zu objectives, after trial %zu: history %g, cells %g", m, i, h[i], want);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* A study opened anew reads only its Pareto front's record for knob_study_best_trials (at
+ * 100,000 trials, not the whole study): the history asked after it still covers every
+ * finished trial. */
+static void history_after_front_record(void **state)
+{
+    (void)state;
+    char url[4200];
+    const char *path = knob_test_path("hv_record.db");
+    unlink(path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2};
+    knob_storage *st;
+    knob_study *s;
+    OK(knob_storage_open(url, &st));
+    OK(knob_study_create(st, "rec", &o, &s));
+    for (int i = 0; i < 30; i++)
+        add(s, (i * 7) % 30, (i * 11) % 30, NAN);
+    const double *h;
+    size_t n, want_n;
+    OK(knob_study_hypervolume_history(s, NULL, &h, &want_n));
+    double want[30];
+    memcpy(want, h, sizeof want);
+    assert_int_equal(want_n, 30);
+    knob_study_free(s);
+    for (int round = 0; round < 3; round++) {
+        /* round 0 writes the front's record; the next read it first */
+        OK(knob_study_load(st, "rec", NULL, &s));
+        const knob_trial_info *const *front;
+        size_t n_front;
+        OK(knob_study_best_trials(s, &front, &n_front));
+        assert_true(n_front > 0);
+        OK(knob_study_hypervolume_history(s, NULL, &h, &n));
+        if (n != want_n)
+            fail_msg("round %d: %zu values in the history, want %zu", round, n, want_n);
+        for (size_t i = 0; i < n; i++)
+            assert_true(h[i] == want[i]);
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+    unlink(path);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(given_reference),
     cmocka_unit_test(infeasible_left_out),
     cmocka_unit_test(history_after_each_trial),
     cmocka_unit_test(one_objective_and_none),
+    cmocka_unit_test(default_reference_tiny_range),
+    cmocka_unit_test(history_against_cells),
+    cmocka_unit_test(history_after_front_record),
 };
 
 KNOB_TEST_MAIN(tests)

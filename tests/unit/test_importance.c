@@ -355,12 +355,56 @@ static void per_objective(void **state)
     knob_storage_close(st);
 }
 
+static double scale = 1, offset = 0;
+
+static double scaled(const double *x)
+{
+    return offset + scale * (x[0] * x[0] * 4 + 0.5 * x[1]);
+}
+
+/* fANOVA's shares are ratios of variances: the objective's unit or offset changes nothing.
+ * Runtimes in seconds of a fast kernel (1e-9), huge values (1e200, whose variance overflows)
+ * and a small spread on a large offset give the shares of the plain objective. */
+static void fanova_scale_free(void **state)
+{
+    (void)state;
+    const double cases[][2] = {{1, 0}, {1e-9, 0}, {1e-300, 0}, {1e200, 0}, {1e-4, 1e3}};
+    double want[3] = {0};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        scale = cases[c][0];
+        offset = cases[c][1];
+        knob_storage *st;
+        knob_study *s = random_study(&st, scaled, 200, -1, 1, KNOB_MINIMIZE);
+        knob_importance *imp;
+        size_t n;
+        assert_int_equal(knob_study_importance(s, "fanova", 0, NULL, 0, &imp, &n), KNOB_OK);
+        assert_int_equal(n, 3);
+        for (int k = 0; k < 3; k++) {
+            char name[8];
+            snprintf(name, sizeof name, "x%d", k);
+            double got = share_of(imp, n, name);
+            if (c == 0)
+                want[k] = got;
+            else if (!(fabs(got - want[k]) < 1e-3))
+                fail_msg("objective %g + %g f: share of %s %g, %g for f", offset, scale, name, got,
+                         want[k]);
+        }
+        assert_true(want[0] > 0.8);
+        knob_importance_free(imp);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    scale = 1;
+    offset = 0;
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(linear_ranks_x0_x1_x2),   cmocka_unit_test(interaction_only),
         cmocka_unit_test(fixture_ranks_as_optuna), cmocka_unit_test(subsets_and_errors),
         cmocka_unit_test(conditional_params),      cmocka_unit_test(per_objective),
+        cmocka_unit_test(fanova_scale_free),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

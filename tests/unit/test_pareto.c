@@ -178,6 +178,45 @@ static void hv_random_sets(void **state)
     }
 }
 
+/* Many objectives (4 to 10) and fronts of up to 60 points on an integer grid, where the
+ * hypervolume is the count of unit cells some point dominates: checks the WFG recursion,
+ * which drops one objective per level, against that count. */
+static void hv_many_objectives_cells(void **state)
+{
+    (void)state;
+    knob_rng r;
+    knob_rng_seed(&r, 11);
+    static double p[60 * 10];
+    double ref[10];
+    for (int trial = 0; trial < 28; trial++) {
+        size_t m = 4 + (size_t)trial % 7, n = 20 + knob_rng_below(&r, 41);
+        int k = m <= 5 ? 6 : m <= 7 ? 4 : 3; /* grid values 0..k-1, the reference k */
+        for (size_t j = 0; j < m; j++)
+            ref[j] = k;
+        for (size_t i = 0; i < n * m; i++)
+            p[i] = (double)knob_rng_below(&r, (uint64_t)k);
+        size_t cells = 1;
+        for (size_t j = 0; j < m; j++)
+            cells *= (size_t)k;
+        double want = 0;
+        for (size_t c = 0; c < cells; c++) {
+            for (size_t i = 0; i < n; i++) {
+                size_t rest = c, j = 0;
+                for (; j < m; j++, rest /= (size_t)k)
+                    if (p[i * m + j] > (double)(rest % (size_t)k))
+                        break;
+                if (j == m) {
+                    want++;
+                    break;
+                }
+            }
+        }
+        double got = hv(p, n, m, ref);
+        if (got != want)
+            fail_msg("case %d (n %zu, m %zu): hv %.17g, cells %.17g", trial, n, m, got, want);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(dominance),
     cmocka_unit_test(sort_hand_case),
@@ -185,6 +224,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(front_keeps_first_duplicate),
     cmocka_unit_test(hv_exact_values),
     cmocka_unit_test(hv_random_sets),
+    cmocka_unit_test(hv_many_objectives_cells),
     cmocka_unit_test(crowding_range_beyond_double),
 };
 

@@ -455,6 +455,85 @@ static void infinite_told(const char *url)
     knob_storage_close(st);
 }
 
+/* An added trial's constraint values (info's n_constraints and constraints, as
+ * knob_study_trials gives them) are kept: an infeasible trial is not the best trial nor on
+ * the Pareto front, and reads back with its values; a value that is not finite, or a count
+ * other than the study's trials have, is refused and nothing is written. */
+static void constraints_kept(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = new_study(st, "cons", 1);
+    double low = 1, high = 5, bad[2] = {3, -1};
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE, .n_values = 1, .values = &low};
+    info.n_constraints = 2;
+    info.constraints = bad; /* violates its first constraint */
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    double ok[2] = {0, -2};
+    info.values = &high;
+    info.constraints = ok;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
+    assert_int_equal(best->number, 1);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(trials[0]->n_constraints, 2);
+    assert_true(trials[0]->constraints[0] == 3 && trials[0]->constraints[1] == -1);
+    assert_false(knob_trial_info_feasible(trials[0]));
+    /* a trial read back is added again as it is: its constraints come once */
+    assert_int_equal(knob_study_add_trial(s, trials[0], NULL), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(trials[2]->n_constraints, 2);
+    assert_false(knob_trial_info_feasible(trials[2]));
+
+    ok[1] = NAN;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "constraint 1"));
+    ok[1] = -2;
+    info.n_constraints = 1;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "have 2"));
+    info.constraints = NULL;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    /* given as the system attribute "constraints" (knob's own key): the same checks */
+    info.n_constraints = 0;
+    const char *attrs[] = {"\"feasible\"", "[1, \"x\"]", "[1e999, 0]", "[-1]"};
+    const char *why[] = {"JSON array", "constraint 1", "constraint 0", "have 2"};
+    for (int k = 0; k < 4; k++) {
+        knob_attr sys = {.key = "constraints", .json = attrs[k]};
+        info.n_system_attrs = 1;
+        info.system_attrs = &sys;
+        assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), why[k]))
+            fail_msg("attribute %s: %s", attrs[k], knob_errmsg());
+    }
+    info.n_system_attrs = 0;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    knob_study_free(s);
+
+    /* two objectives: the infeasible trial that would dominate is off the front */
+    s = new_study(st, "cons2", 2);
+    double a[2] = {0, 9}, b[2] = {1, 1};
+    knob_trial_info two = {.state = KNOB_TRIAL_COMPLETE, .n_values = 2, .values = a};
+    two.n_constraints = 1;
+    two.constraints = &bad[0];
+    assert_int_equal(knob_study_add_trial(s, &two, NULL), KNOB_OK);
+    two.values = b;
+    two.constraints = &ok[0];
+    assert_int_equal(knob_study_add_trial(s, &two, NULL), KNOB_OK);
+    assert_int_equal(knob_study_best_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(trials[0]->number, 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void infinite_memory(void **state)
 {
     (void)state;
@@ -493,7 +572,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(attrs_listed),      cmocka_unit_test(unfinished_memory),
         cmocka_unit_test(unfinished_sqlite), cmocka_unit_test(unfinished_postgres),
         cmocka_unit_test(infinite_memory),   cmocka_unit_test(infinite_sqlite),
-        cmocka_unit_test(infinite_postgres),
+        cmocka_unit_test(infinite_postgres), cmocka_unit_test(constraints_kept),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# knob best and knob report of a study of 10 objectives whose 400 trials all lie on its
+# Pareto front: the exact hypervolume of such a front takes hours (exponential in the
+# objectives), so knob best lists the front and says the hypervolume was not computed, and
+# the report has no hypervolume history; both finish at once. A small front of as many
+# objectives still gets its hypervolume.
+source "$(dirname "$0")/lib.bash"
+objs=""
+for j in 0 1 2 3 4 5 6 7 8 9; do objs="$objs{name: f$j, goal: minimize}, "; done
+# each trial a point of the unit sphere's positive part, 1 - u / |u|: none dominates another
+cat > sweep.yaml <<YAML
+command: [awk, 'BEGIN { for (i = 1; i < ARGC; i++) { split(ARGV[i], kv, "="); u[i] = kv[2]; s += u[i] * u[i] }
+  for (i = 1; i < ARGC; i++) printf "f%d=%.17g ", i - 1, 1 - u[i] / sqrt(s); print "" }', "\${args_no_hyphens}"]
+method: random
+objectives: [${objs%, }]
+parameters:
+YAML
+for j in 0 1 2 3 4 5 6 7 8 9; do echo "  u$j: {min: 0.01, max: 1.0}" >> sweep.yaml; done
+S="sqlite:///$T/m.db"
+"$KNOB" run sweep.yaml --storage "$S" --study small --trials 20 --seed 1 > /dev/null 2> run.err ||
+    fail "run: $(cat run.err)"
+"$KNOB" best small --storage "$S" > best.txt || fail "best: $(cat best.txt)"
+grep -q "^Pareto front: 20 feasible trials, hypervolume [0-9]" best.txt || fail "small: $(tail -1 best.txt)"
+"$KNOB" run sweep.yaml --storage "$S" --study big --trials 400 --parallel 2 --seed 2 > /dev/null 2> run.err ||
+    fail "run: $(cat run.err)"
+"$KNOB" best big --storage "$S" > best.txt || fail "best: $(cat best.txt)"
+expect_eq "$(grep -c '^trial' best.txt)" 400 "every trial on the front"
+grep -q "^Pareto front: 400 feasible trials (hypervolume not computed: .*10 objectives" best.txt ||
+    fail "big: $(tail -1 best.txt)"
+"$KNOB" report big --storage "$S" -o - 2> report.err |
+    python3 -c 'import json, re, sys
+print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > data.json
+expect_eq "$(py '[len(d["pareto"]), d["hypervolume"]]' < data.json)" '[400, null]' "report"
+echo ok
