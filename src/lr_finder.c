@@ -81,8 +81,12 @@ void knob_lr_finder_free(knob_lr_finder *f)
 
 static double rate_at(const knob_lr_finder_options *o, size_t i)
 {
-    double t = (double)i / (double)(o->steps - 1);
-    return o->min_rate * exp(t * log(o->max_rate / o->min_rate));
+    /* in log space throughout: the ratio max_rate / min_rate, or min_rate times a factor
+     * as large, can overflow a double where the rate itself does not */
+    if (i == 0)
+        return o->min_rate;
+    double t = (double)i / (double)(o->steps - 1), lo = log(o->min_rate);
+    return exp(lo + t * (log(o->max_rate) - lo));
 }
 
 double knob_lr_finder_rate(const knob_lr_finder *f)
