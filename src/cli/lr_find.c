@@ -476,6 +476,15 @@ int cmd_lr_find(int argc, char **argv)
         fprintf(stderr, "knob lr-find: --steps must be a whole number, got '%s'\n", a.steps);
         return EXIT_USAGE;
     }
+    /* 0 means "the default" to the library; given here, it is a mistake */
+    const char *zero = a.min && o.min_rate == 0   ? "--min must be > 0"
+                       : a.max && o.max_rate == 0 ? "--max must be > --min"
+                       : a.steps && steps == 0    ? "--steps must be at least 2"
+                                                  : NULL;
+    if (zero) {
+        fprintf(stderr, "knob lr-find: %s, got 0\n", zero);
+        return EXIT_USAGE;
+    }
     o.steps = (int64_t)steps;
     if (a.smoothing && o.smoothing == 0)
         o.smoothing = -1; /* --smoothing 0: none */

@@ -50,8 +50,20 @@ if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"
 grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --set bogus=1 2> err.txt; then fail "unknown --set"; fi
 grep -q "\-\-set bogus=1" err.txt || fail "error: $(cat err.txt)"
-if "$KNOB" lr-find sweep.yaml --param lr --min 0 --max -1 2> err.txt; then fail "bad range"; fi
+if "$KNOB" lr-find sweep.yaml --param lr --min 1 --max 0.5 2> err.txt; then fail "bad range"; fi
 grep -q "max_rate must be > min_rate" err.txt || fail "error: $(cat err.txt)"
+if "$KNOB" lr-find sweep.yaml --param lr --min -1 2> err.txt; then fail "negative --min"; fi
+grep -q "min_rate must be > 0, got -1" err.txt || fail "error: $(cat err.txt)"
+# a 0 given is refused, not read as the default (1e-7, 10, 200)
+for opt in "--min 0:--min must be > 0" "--max 0:--max must be > --min" \
+    "--steps 0:--steps must be at least 2" "--min -0:--min must be > 0"; do
+    if "$KNOB" lr-find sweep.yaml --param lr ${opt%%:*} > out.txt 2> err.txt; then
+        fail "${opt%%:*} accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "${opt#*:}, got 0" err.txt || fail "${opt%%:*}: $(cat err.txt)"
+done
+if "$KNOB" lr-find sweep.yaml --param lr --steps 1 2> err.txt; then fail "--steps 1"; fi
+grep -q "steps must be in \[2, 1e8\], got 1" err.txt || fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --metric other 2> err.txt; then fail "no metric"; fi
 grep -q "must print its 'other' once per step" err.txt || fail "error: $(cat err.txt)"
 echo ok
