@@ -10,6 +10,7 @@
 #include "cli/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -190,7 +191,9 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
 
 typedef struct child {
     pid_t pid;
-    FILE *in, *out;
+    int in; /* the program's stdin, non-blocking; -1 once closed */
+    FILE *out;
+    bool deaf; /* its stdin filled up: it reads no rates from knob */
 } child;
 
 static int spawn(char **argv, char **env, child *c)
@@ -228,9 +231,31 @@ static int spawn(char **argv, char **env, child *c)
         return -1;
     }
     setpgid(c->pid, c->pid);
-    c->in = fdopen(in[1], "w");
+    /* A program that takes its rates from KNOB_LR_SCHEDULE never reads stdin: a blocking
+     * write there, once the pipe is full, would wait for it while it waits for knob to
+     * read its output. */
+    c->in = in[1];
+    fcntl(c->in, F_SETFL, fcntl(c->in, F_GETFL) | O_NONBLOCK);
     c->out = fdopen(out[0], "r");
-    return c->in && c->out ? 0 : -1;
+    return c->out ? 0 : -1;
+}
+
+/* Writes "STEP RATE" to the program's stdin, unless it has shown it does not read it: a
+ * line (shorter than PIPE_BUF, so written whole or not at all) that does not fit in the
+ * pipe means the program has not read the ones before, and then no more are written, so
+ * a program never sees a line missing. */
+static void feed(child *c, size_t step, double rate)
+{
+    char line[64];
+    int len = snprintf(line, sizeof line, "%zu %.17g\n", step, rate);
+    if (c->deaf || c->in < 0)
+        return;
+    ssize_t w;
+    do
+        w = write(c->in, line, (size_t)len);
+    while (w < 0 && errno == EINTR);
+    if (w != len)
+        c->deaf = true; /* EAGAIN: a full pipe; EPIPE: stdin closed */
 }
 
 /* Feeds the rates and reads the losses until the finder is done or the program ends;
@@ -240,8 +265,7 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
     char *line = NULL;
     size_t cap = 0, steps = 0;
     bool done = false;
-    fprintf(c->in, "0 %.17g\n", knob_lr_finder_rate(f));
-    fflush(c->in);
+    feed(c, 0, knob_lr_finder_rate(f));
     while (!done && getline(&line, &cap, c->out) >= 0) {
         record rec;
         double loss;
@@ -251,10 +275,8 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
             break; /* a record without the loss: the program waits for no rate from knob */
         knob_lr_finder_step(f, loss, &done);
         steps++;
-        if (!done) {
-            fprintf(c->in, "%zu %.17g\n", steps, knob_lr_finder_rate(f));
-            fflush(c->in);
-        }
+        if (!done)
+            feed(c, steps, knob_lr_finder_rate(f));
     }
     free(line);
     return steps;
@@ -264,8 +286,9 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
 static int reap(child *c)
 {
     int st = 0;
-    if (c->in)
-        fclose(c->in);
+    if (c->in >= 0)
+        close(c->in);
+    c->in = -1;
     if (c->out)
         fclose(c->out);
     for (int i = 0; i < 50; i++) {
@@ -423,7 +446,7 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
     knobx_buf_printf(&env[3], "KNOB_LR_STEPS=%lld", (long long)o->steps);
     char *sched = schedule_env(o);
     char *envp[] = {env[0].data, env[1].data, env[2].data, env[3].data, sched, NULL};
-    child c = {0};
+    child c = {.in = -1};
     if (!rc && (!sched || spawn(argv, envp, &c))) {
         fprintf(stderr, "knob lr-find: cannot start the program: %s\n", strerror(errno));
         rc = -1;
