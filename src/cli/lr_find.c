@@ -406,16 +406,24 @@ static int write_curve(const knob_lr_finder *f, const char *path)
 
 /* ---------------------------------------------------------------- the command */
 
-static char *schedule_env(const knob_lr_finder_options *o)
+/* The longest environment string Linux passes to a program (MAX_ARG_STRLEN, 32 pages of
+ * 4 KiB, with its NUL): execve refuses a longer one (E2BIG). */
+#define LR_SCHEDULE_MAX (128 * 1024 - 1)
+
+/* "KNOB_LR_SCHEDULE=r0,r1,...", the rates as knob_lr_finder gives them (in log space); NULL
+ * with *too_long when it would pass LR_SCHEDULE_MAX (about 5,000 steps), or on OOM. */
+static char *schedule_env(const knob_lr_finder_options *o, bool *too_long)
 {
     knobx_buf b = {0};
+    double lo = log(o->min_rate), span = log(o->max_rate) - lo;
     knobx_buf_puts(&b, "KNOB_LR_SCHEDULE=");
-    for (int64_t i = 0; i < o->steps; i++) {
+    *too_long = false;
+    for (int64_t i = 0; i < o->steps && !b.oom && !*too_long; i++) {
         double t = (double)i / (double)(o->steps - 1);
-        knobx_buf_printf(&b, "%s%.17g", i ? "," : "",
-                         o->min_rate * pow(o->max_rate / o->min_rate, t));
+        knobx_buf_printf(&b, "%s%.17g", i ? "," : "", i ? exp(lo + t * span) : o->min_rate);
+        *too_long = b.len > LR_SCHEDULE_MAX;
     }
-    char *s = b.oom ? NULL : strdup(knobx_buf_cstr(&b));
+    char *s = b.oom || *too_long ? NULL : strdup(knobx_buf_cstr(&b));
     knobx_buf_free(&b);
     return s;
 }
@@ -444,10 +452,12 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
     knobx_buf_printf(&env[1], "KNOB_TRIAL_DIR=%s", dir);
     knobx_buf_printf(&env[2], "KNOB_LR_PARAM=%s", a->param);
     knobx_buf_printf(&env[3], "KNOB_LR_STEPS=%lld", (long long)o->steps);
-    char *sched = schedule_env(o);
+    bool too_long;
+    char *sched = schedule_env(o, &too_long);
+    /* too long for the environment: the program reads its rates from stdin */
     char *envp[] = {env[0].data, env[1].data, env[2].data, env[3].data, sched, NULL};
     child c = {.in = -1};
-    if (!rc && (!sched || spawn(argv, envp, &c))) {
+    if (!rc && ((!sched && !too_long) || spawn(argv, envp, &c))) {
         fprintf(stderr, "knob lr-find: cannot start the program: %s\n", strerror(errno));
         rc = -1;
     }
