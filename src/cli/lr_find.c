@@ -282,6 +282,40 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
     return steps;
 }
 
+/* Stopping the test from outside: Ctrl-C, SIGTERM, or the sweep's trial_timeout (SIGALRM).
+ * The handler sends SIGTERM to the program's group, whose output then ends (drive
+ * returns), and SIGKILL at the next signal or 5 s later. Without it knob died alone and
+ * left the program running, and a program that hung was waited for forever. */
+static volatile sig_atomic_t stop_signal, stop_group;
+
+static void on_stop(int sig)
+{
+    if (stop_group <= 0)
+        return;
+    if (stop_signal) {
+        kill(-(pid_t)stop_group, SIGKILL);
+        return;
+    }
+    stop_signal = sig;
+    kill(-(pid_t)stop_group, SIGTERM);
+    alarm(5);
+}
+
+static void catch_stops(pid_t group, double timeout)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    stop_group = (sig_atomic_t)group;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
+    if (timeout > 0)
+        alarm(timeout < 1 ? 1 : (unsigned)ceil(timeout));
+}
+
 /* Ends the program: EOF on its stdin, then SIGTERM to its group, SIGKILL after 5 s. */
 static int reap(child *c)
 {
@@ -470,8 +504,21 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             printf("knob lr-find: '%s' from %g to %g in %lld steps; params %s; metric '%s'\n",
                    a->param, o->min_rate, o->max_rate, (long long)o->steps, tp.json, metric);
         fflush(stdout);
-        drive(&c, f, metric);
+        catch_stops(c.pid, sw->trial_timeout);
+        size_t steps = drive(&c, f, metric);
+        alarm(0);
         int st = reap(&c);
+        int why = stop_signal;
+        stop_group = 0;
+        if (why) {
+            if (why == SIGALRM)
+                fprintf(stderr, "knob lr-find: the program ran past trial_timeout (%gs)",
+                        sw->trial_timeout);
+            else
+                fprintf(stderr, "knob lr-find: stopped by %s", strsignal(why));
+            fprintf(stderr, " after %zu steps\n", steps);
+            rc = -1;
+        }
         knob_lr_finder_result res;
         if (knob_lr_finder_result_get(f, &res)) {
             fprintf(stderr, "knob lr-find: %s", knob_errmsg());
