@@ -11,6 +11,7 @@
 #include "cli/pbt_run.h"
 #include "cli/pbt.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <math.h>
@@ -603,6 +604,28 @@ static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
     return rc;
 }
 
+/* Says so when the checkpoint an interval starts from is missing or empty: its program
+ * saved nothing into KNOB_CHECKPOINT_OUT, or trial_dir is not shared between machines.
+ * The interval is run all the same (its program decides what an empty start means). */
+static void check_parent(const runner *r, int64_t number, int64_t parent)
+{
+    knobx_buf b = {0};
+    checkpoint_dir(r, parent, &b);
+    DIR *d = b.oom ? NULL : opendir(knobx_buf_cstr(&b));
+    bool empty = true;
+    for (struct dirent *e; d && empty && (e = readdir(d));)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    if (!b.oom && empty)
+        fprintf(stderr,
+                "knob: pbt: trial %lld starts from the checkpoint of trial %lld, and %s is %s "
+                "(its program saved nothing into KNOB_CHECKPOINT_OUT, or trial_dir is not on a "
+                "file system this worker shares)\n",
+                (long long)number, (long long)parent, knobx_buf_cstr(&b), d ? "empty" : "missing");
+    if (d)
+        closedir(d);
+    knobx_buf_free(&b);
+}
+
 /* Starts the program of t, the plan's trial (created with its pbt record). */
 static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rng)
 {
@@ -621,6 +644,8 @@ static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rn
     knobx_buf_printf(&env[2], "KNOB_PBT_START_STEP=%lld", (long long)p->rec.start);
     knobx_buf_printf(&env[3], "KNOB_PBT_END_STEP=%lld", (long long)p->rec.end);
     if (p->rec.parent >= 0) {
+        if (!rc)
+            check_parent(r, number, p->rec.parent);
         knobx_buf_puts(&env[4], "KNOB_CHECKPOINT_IN=");
         checkpoint_dir(r, p->rec.parent, &env[4]);
     }

@@ -112,6 +112,21 @@ YAML
 timeout 60 "$KNOB" run crash.yaml $S --study crash > crash.txt 2>&1 || fail "all failed: $(cat crash.txt)"
 grep -q "2 trials (0 complete, 0 pruned, 2 failed" crash.txt || fail "all failed: $(cat crash.txt)"
 
+# a program that saves no checkpoint: the intervals that start from one are run, and knob
+# says which checkpoint was empty
+cat > nockpt.yaml <<YAML
+command: [sh, -c, 'echo "step=\$KNOB_PBT_END_STEP score=1"']
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 1, interval: 1, max_steps: 2}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+YAML
+"$KNOB" run nockpt.yaml $S --study nockpt > nockpt.txt 2>&1 || fail "no checkpoint: $(cat nockpt.txt)"
+grep -q "2 trials (2 complete" nockpt.txt || fail "no checkpoint: $(cat nockpt.txt)"
+grep -q "trial 1 starts from the checkpoint of trial 0, and .*/nockpt/0/checkpoint is empty" \
+    nockpt.txt || fail "no checkpoint, no warning: $(cat nockpt.txt)"
+
 # errors of the pbt block, at their line
 bad() { # yaml-tail expected-message
     printf 'program: pbt_toy.sh\nmetric: {name: score, goal: maximize}\nparameters:\n  lr: {min: 0.1, max: 1.0}\n%s\n' "$1" > bad.yaml
