@@ -528,6 +528,17 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             rc = -1;
         } else {
             report(f, &res, a->json);
+            const double *rate;
+            knob_lr_finder_curve(f, &rate, NULL, NULL);
+            /* a loss that never fell: the suggestion (a tenth of the first rate) lies
+             * below every rate tried */
+            fflush(stdout);
+            if (res.min_loss_rate == rate[0])
+                fprintf(stderr,
+                        "knob lr-find: the smoothed loss was lowest at the first rate, %g: "
+                        "it never fell, and the suggested rate %g lies below the range "
+                        "tried; try a lower --min\n",
+                        rate[0], res.suggested_rate);
             if (a->out && write_curve(f, a->out))
                 rc = -1;
         }

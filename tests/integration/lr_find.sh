@@ -45,6 +45,21 @@ grep -q "^suggested rate: " out.txt || fail "output: $(cat out.txt)"
 grep -q "diverged at: " out.txt || fail "output: $(cat out.txt)"
 grep -q "smoothed loss against rate" out.txt || fail "no plot: $(cat out.txt)"
 [ "$(head -1 curve.csv)" = "step,rate,loss,smoothed" ] || fail "csv: $(head -2 curve.csv)"
+# a loss that rises from the first step: the suggestion lies below the range, and knob
+# says so
+cat > rising.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do echo "step=$step loss=$((step + 1))"; done
+SH
+chmod +x rising.sh
+sed "s|command: .*|command: [$T/rising.sh]|" sweep.yaml > rising.yaml
+"$KNOB" lr-find rising.yaml --param lr --min 1e-6 --steps 50 > out.txt 2> err.txt ||
+    fail "rising: $(cat err.txt)"
+grep -q "suggested rate:   1e-07" out.txt || fail "rising: $(cat out.txt)"
+grep -q "lowest at the first rate, 1e-06: it never fell.*try a lower --min" err.txt ||
+    fail "rising, no word of it: $(cat err.txt)"
+"$KNOB" lr-find sweep.yaml --param lr > out.txt 2> err.txt || fail "lr-find: $(cat err.txt)"
+if grep -q "never fell" err.txt; then fail "a falling loss said to never fall: $(cat err.txt)"; fi
 # errors
 if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"; fi
 grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
