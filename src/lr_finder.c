@@ -133,11 +133,13 @@ int knob_lr_finder_result_get(const knob_lr_finder *f, knob_lr_finder_result *ou
         return knob__error(KNOB_EINVAL, "knob_lr_finder_result_get: NULL argument");
     /* the curve without its diverged tail */
     size_t n = f->diverged ? f->n - 1 : f->n;
-    if (n < 2)
+    if (n < 2 && f->diverged)
         return knob__error(KNOB_ESTATE,
                            "lr finder: %zu steps before divergence; at least 2 "
                            "are needed (a lower min_rate?)",
                            n);
+    if (n < 2) /* not a divergence: too few steps were given yet */
+        return knob__error(KNOB_ESTATE, "lr finder: %zu steps recorded; at least 2 are needed", n);
     memset(out, 0, sizeof *out);
     out->n_steps = f->n;
     out->diverged = f->diverged;

@@ -138,6 +138,9 @@ static void nan_loss_diverges_at_once(void **state)
     assert_int_equal(knob_lr_finder_create(NULL, &f), KNOB_OK);
     knob_lr_finder_result res;
     assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_ESTATE);
+    /* too few steps, not a divergence: the message says so, and no lower min_rate */
+    assert_non_null(strstr(knob_errmsg(), "0 steps recorded; at least 2 are needed"));
+    assert_null(strstr(knob_errmsg(), "divergence"));
     for (int i = 0; i < 3; i++)
         assert_int_equal(knob_lr_finder_step(f, 2.0 - i * 0.1, &done), KNOB_OK);
     assert_false(done);
