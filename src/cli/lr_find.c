@@ -564,7 +564,8 @@ int cmd_lr_find(int argc, char **argv)
         number(a.steps, "--steps", &steps) || number(a.smoothing, "--smoothing", &o.smoothing))
         return EXIT_USAGE;
     if (steps != floor(steps) || steps < 0 || steps > 1e8) {
-        fprintf(stderr, "knob lr-find: --steps must be a whole number, got '%s'\n", a.steps);
+        fprintf(stderr, "knob lr-find: --steps must be a whole number from 2 to 10^8, got '%s'\n",
+                a.steps);
         return EXIT_USAGE;
     }
     /* 0 means "the default" to the library; given here, it is a mistake */

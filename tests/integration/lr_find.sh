@@ -77,6 +77,9 @@ for opt in "--min 0:--min must be > 0" "--max 0:--max must be > --min" \
     fi
     grep -q -- "${opt#*:}, got 0" err.txt || fail "${opt%%:*}: $(cat err.txt)"
 done
+if "$KNOB" lr-find sweep.yaml --param lr --steps 1e9 2> err.txt; then fail "--steps 1e9"; fi
+grep -q "\-\-steps must be a whole number from 2 to 10^8, got '1e9'" err.txt ||
+    fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --steps 1 2> err.txt; then fail "--steps 1"; fi
 grep -q "steps must be in \[2, 1e8\], got 1" err.txt || fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --metric other 2> err.txt; then fail "no metric"; fi
