@@ -630,15 +630,18 @@ static void check_parent(const runner *r, int64_t number, int64_t parent)
 static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rng)
 {
     int64_t number = knob_trial_number(t);
-    knobx_buf env[5] = {{0}}, dir = {0};
+    knobx_buf env[5] = {{0}}, dir = {0}, why = {0};
     int rc = propose(r, p, t, rng);
     if (rc)
-        fprintf(stderr, "knob: pbt: trial %lld: %s\n", (long long)number, knob_errmsg());
+        knobx_buf_printf(&why, "%s", knob_errmsg());
     checkpoint_dir(r, number, &dir);
     if (!rc && mkdirs(knobx_buf_cstr(&dir))) {
-        fprintf(stderr, "knob: pbt: cannot create %s: %s\n", knobx_buf_cstr(&dir), strerror(errno));
+        int e = errno;
+        knobx_buf_printf(&why, "cannot create %s: %s", knobx_buf_cstr(&dir), strerror(e));
         rc = -1;
     }
+    if (rc)
+        fprintf(stderr, "knob: pbt: trial %lld: %s\n", (long long)number, knobx_buf_cstr(&why));
     knobx_buf_printf(&env[0], "KNOB_CHECKPOINT_OUT=%s", knobx_buf_cstr(&dir));
     knobx_buf_printf(&env[1], "KNOB_PBT_MEMBER=%lld", (long long)p->rec.member);
     knobx_buf_printf(&env[2], "KNOB_PBT_START_STEP=%lld", (long long)p->rec.start);
@@ -653,12 +656,21 @@ static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rn
         env[0].data, env[1].data, env[2].data, env[3].data, p->rec.parent >= 0 ? env[4].data : NULL,
         NULL};
     if (rc) {
-        knob_trial_set_system_attr(t, "fail_reason", "\"pbt: the interval could not start\"");
+        /* the reason in the trial too, where knob trials and the report show it */
+        knobx_buf text = {0}, reason = {0};
+        knobx_buf_printf(&text, "pbt: the interval could not start: %s", knobx_buf_cstr(&why));
+        knobx_json_add_string(&reason, knobx_buf_cstr(&text));
+        knob_trial_set_system_attr(t, "fail_reason",
+                                   text.oom || reason.oom ? "\"pbt: the interval could not start\""
+                                                          : knobx_buf_cstr(&reason));
+        knobx_buf_free(&text);
+        knobx_buf_free(&reason);
         run_saved(r, number, knob_study_tell(r->ref.s, t, KNOB_TRIAL_FAIL, NULL, 0), "its state");
     } else {
         rc = run_start(r, sl, t, extra);
     }
     knobx_buf_free(&dir);
+    knobx_buf_free(&why);
     for (int i = 0; i < 5; i++)
         knobx_buf_free(&env[i]);
     return rc;

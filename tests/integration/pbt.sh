@@ -127,6 +127,18 @@ grep -q "2 trials (2 complete" nockpt.txt || fail "no checkpoint: $(cat nockpt.t
 grep -q "trial 1 starts from the checkpoint of trial 0, and .*/nockpt/0/checkpoint is empty" \
     nockpt.txt || fail "no checkpoint, no warning: $(cat nockpt.txt)"
 
+# a trial_dir where no checkpoint directory can be made: the interval fails with the
+# reason, in the trial as on stderr, and the run stops
+touch notadir
+sed "s|^command: .*|&\ntrial_dir: $T/notadir/x|" nockpt.yaml > nodir.yaml
+if "$KNOB" run nodir.yaml $S --study nodir > nodir.txt 2>&1; then fail "no trial dir: $(cat nodir.txt)"; fi
+grep -q "cannot create $T/notadir/x/nodir/0/checkpoint: Not a directory" nodir.txt ||
+    fail "no trial dir: $(cat nodir.txt)"
+"$KNOB" trials nodir $S --format json > nodir.json
+expect_eq "$(py 'd[0]["system_attrs"]["fail_reason"]' < nodir.json)" \
+    "pbt: the interval could not start: cannot create $T/notadir/x/nodir/0/checkpoint: Not a directory" \
+    "fail_reason of an interval without a checkpoint directory"
+
 # errors of the pbt block, at their line
 bad() { # yaml-tail expected-message
     printf 'program: pbt_toy.sh\nmetric: {name: score, goal: maximize}\nparameters:\n  lr: {min: 0.1, max: 1.0}\n%s\n' "$1" > bad.yaml
