@@ -271,8 +271,15 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
         double loss;
         if (!record_parse(line, &rec))
             continue; /* a log line */
-        if (!record_get(&rec, metric, &loss))
-            break; /* a record without the loss: the program waits for no rate from knob */
+        if (!record_get(&rec, metric, &loss)) {
+            /* a record without the loss: the program waits for no rate from knob */
+            line[strcspn(line, "\r\n")] = 0;
+            fprintf(stderr,
+                    "knob lr-find: step %zu: the record '%.200s' has no number '%s': the test "
+                    "ends there\n",
+                    steps, line, metric);
+            break;
+        }
         knob_lr_finder_step(f, loss, &done);
         steps++;
         if (!done)

@@ -60,6 +60,19 @@ grep -q "lowest at the first rate, 1e-06: it never fell.*try a lower --min" err.
     fail "rising, no word of it: $(cat err.txt)"
 "$KNOB" lr-find sweep.yaml --param lr > out.txt 2> err.txt || fail "lr-find: $(cat err.txt)"
 if grep -q "never fell" err.txt; then fail "a falling loss said to never fall: $(cat err.txt)"; fi
+# a loss that is not a number ends the test there, and knob says so
+cat > garbage.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do
+    if [ "$step" = 5 ]; then echo "step=$step loss=abc"; else echo "step=$step loss=$((100 - step))"; fi
+done
+SH
+chmod +x garbage.sh
+sed "s|command: .*|command: [$T/garbage.sh]|" sweep.yaml > garbage.yaml
+"$KNOB" lr-find garbage.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "garbage: $(cat err.txt)"
+grep -q "^steps: *5$" out.txt || fail "garbage: $(cat out.txt)"
+grep -q "step 5: the record 'step=5 loss=abc' has no number 'loss': the test ends there" err.txt ||
+    fail "garbage, no word of it: $(cat err.txt)"
 # errors
 if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"; fi
 grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
