@@ -101,18 +101,42 @@ double knob_hypergrad_hypergradient(const knob_hypergrad *h)
     return h ? h->hyper : NAN;
 }
 
-/* The rate from this gradient and the last direction, then this step's direction. */
-static void advance(knob_hypergrad *h, const double *g)
+/* The rate this step takes, from its gradient and the last step's direction, into *rate
+ * and *hyper; changes nothing in h. A gradient whose product with the last direction
+ * overflows (finite numbers near DBL_MAX) would make the rate NaN or infinite, and every
+ * param after it: that is KNOB_EINVAL too. With hyper_rate 0 the rate stays whatever the
+ * hypergradient is. */
+static int next_rate(const knob_hypergrad *h, const double *g, double *rate, double *hyper)
 {
     const knob_hypergrad_options *o = &h->o;
-    if (h->t > 0) {
-        double dot = 0;
-        for (size_t i = 0; i < h->n; i++)
-            dot += g[i] * h->dir[i];
-        h->hyper = -dot;
-        double r = h->rate - o->hyper_rate * h->hyper;
-        h->rate = r < o->min_rate ? o->min_rate : r > o->max_rate ? o->max_rate : r;
-    }
+    *rate = h->rate;
+    *hyper = h->hyper;
+    if (h->t == 0)
+        return KNOB_OK;
+    double dot = 0;
+    for (size_t i = 0; i < h->n; i++)
+        dot += g[i] * h->dir[i];
+    *hyper = -dot;
+    if (o->hyper_rate == 0)
+        return KNOB_OK;
+    double r = h->rate - o->hyper_rate * *hyper;
+    r = r < o->min_rate ? o->min_rate : r > o->max_rate ? o->max_rate : r;
+    if (!isfinite(dot) || !isfinite(r))
+        return knob__error(KNOB_EINVAL,
+                           "hypergrad: step %lld: the hypergradient (the gradient times the "
+                           "last step's direction) is %g and makes the rate %g: the gradient "
+                           "is too large (nothing changed)",
+                           (long long)h->t + 1, *hyper, r);
+    *rate = r;
+    return KNOB_OK;
+}
+
+/* Takes the rate, then this step's direction. */
+static void advance(knob_hypergrad *h, const double *g, double rate, double hyper)
+{
+    const knob_hypergrad_options *o = &h->o;
+    h->rate = rate;
+    h->hyper = hyper;
     h->t++;
     if (o->method == KNOB_HYPERGRAD_SGD) {
         for (size_t i = 0; i < h->n; i++) {
@@ -136,7 +160,10 @@ int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad)
     for (size_t i = 0; i < h->n; i++)
         if (!isfinite(grad[i]))
             return knob__error(KNOB_EINVAL, "hypergrad: gradient %zu is %g", i, grad[i]);
-    advance(h, grad);
+    double rate = 0, hyper = 0;
+    if (next_rate(h, grad, &rate, &hyper))
+        return KNOB_EINVAL;
+    advance(h, grad, rate, hyper);
     for (size_t i = 0; i < h->n; i++)
         params[i] -= h->rate * h->dir[i];
     return KNOB_OK;
@@ -155,8 +182,11 @@ int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad)
         if (!isfinite(g[i]))
             rc = knob__error(KNOB_EINVAL, "hypergrad: gradient %zu is %g", i, g[i]);
     }
+    double rate = 0, hyper = 0;
+    if (!rc)
+        rc = next_rate(h, g, &rate, &hyper);
     if (!rc) {
-        advance(h, g);
+        advance(h, g, rate, hyper);
         for (size_t i = 0; i < h->n; i++)
             params[i] = (float)(params[i] - h->rate * h->dir[i]);
     }

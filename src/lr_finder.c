@@ -81,8 +81,12 @@ void knob_lr_finder_free(knob_lr_finder *f)
 
 static double rate_at(const knob_lr_finder_options *o, size_t i)
 {
-    double t = (double)i / (double)(o->steps - 1);
-    return o->min_rate * exp(t * log(o->max_rate / o->min_rate));
+    /* in log space throughout: the ratio max_rate / min_rate, or min_rate times a factor
+     * as large, can overflow a double where the rate itself does not */
+    if (i == 0)
+        return o->min_rate;
+    double t = (double)i / (double)(o->steps - 1), lo = log(o->min_rate);
+    return exp(lo + t * (log(o->max_rate) - lo));
 }
 
 double knob_lr_finder_rate(const knob_lr_finder *f)
@@ -129,11 +133,13 @@ int knob_lr_finder_result_get(const knob_lr_finder *f, knob_lr_finder_result *ou
         return knob__error(KNOB_EINVAL, "knob_lr_finder_result_get: NULL argument");
     /* the curve without its diverged tail */
     size_t n = f->diverged ? f->n - 1 : f->n;
-    if (n < 2)
+    if (n < 2 && f->diverged)
         return knob__error(KNOB_ESTATE,
                            "lr finder: %zu steps before divergence; at least 2 "
                            "are needed (a lower min_rate?)",
                            n);
+    if (n < 2) /* not a divergence: too few steps were given yet */
+        return knob__error(KNOB_ESTATE, "lr finder: %zu steps recorded; at least 2 are needed", n);
     memset(out, 0, sizeof *out);
     out->n_steps = f->n;
     out->diverged = f->diverged;

@@ -329,16 +329,20 @@ static int build(const knob_pb2_problem *p, model *M)
         for (size_t j = 0; j < d; j++)
             M->Xall[r * d + j] = (x[j] - p->lower[j]) / (p->upper[j] - p->lower[j]);
     }
-    /* standardized changes */
-    double mu = 0, ss = 0;
+    /* standardized changes, from the changes over their largest magnitude: the sum of
+     * changes near DBL_MAX overflows (the model was NaN and the suggestion garbage), and
+     * the squares of tiny ones (1e-200) underflow to 0 (they looked constant) */
+    double scale = 0, mu = 0, ss = 0;
     for (size_t r = 0; r < n; r++)
-        mu += p->change[idx[r]];
+        scale = fmax(scale, fabs(p->change[idx[r]]));
+    for (size_t r = 0; r < n; r++)
+        mu += y[r] = scale > 0 ? p->change[idx[r]] / scale : 0;
     mu /= (double)n;
     for (size_t r = 0; r < n; r++)
-        ss += (p->change[idx[r]] - mu) * (p->change[idx[r]] - mu);
+        ss += (y[r] - mu) * (y[r] - mu);
     double sd = sqrt(ss / (double)n);
     for (size_t r = 0; r < n; r++)
-        y[r] = sd > 0 ? (p->change[idx[r]] - mu) / sd : 0;
+        y[r] = sd > 0 ? (y[r] - mu) / sd : 0;
     free(idx);
     M->th = (knob__pb2_theta){0.3, 1, 0.1, 0.1};
     knob__pb2_fit(&M->th, M->Tall, M->Xall, y, n, d);
@@ -396,6 +400,7 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
                                       : knob__sobol_scrambled(dirs[j], (unsigned)j, c + 1, seed);
             val[c] = ucb(&M, p->time_next, x, NULL, NULL, NULL);
         }
+        memcpy(best, cand, d * sizeof *best); /* were no bound finite */
         acq_ctx ac = {&M, p->time_next, M.dk, M.dk + d};
         double lo[PB2_MAX_DIMS], hi[PB2_MAX_DIMS];
         for (size_t j = 0; j < d; j++)

@@ -10,6 +10,7 @@
 #include "cli/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -190,7 +191,9 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
 
 typedef struct child {
     pid_t pid;
-    FILE *in, *out;
+    int in; /* the program's stdin, non-blocking; -1 once closed */
+    FILE *out;
+    bool deaf; /* its stdin filled up: it reads no rates from knob */
 } child;
 
 static int spawn(char **argv, char **env, child *c)
@@ -228,9 +231,31 @@ static int spawn(char **argv, char **env, child *c)
         return -1;
     }
     setpgid(c->pid, c->pid);
-    c->in = fdopen(in[1], "w");
+    /* A program that takes its rates from KNOB_LR_SCHEDULE never reads stdin: a blocking
+     * write there, once the pipe is full, would wait for it while it waits for knob to
+     * read its output. */
+    c->in = in[1];
+    fcntl(c->in, F_SETFL, fcntl(c->in, F_GETFL) | O_NONBLOCK);
     c->out = fdopen(out[0], "r");
-    return c->in && c->out ? 0 : -1;
+    return c->out ? 0 : -1;
+}
+
+/* Writes "STEP RATE" to the program's stdin, unless it has shown it does not read it: a
+ * line (shorter than PIPE_BUF, so written whole or not at all) that does not fit in the
+ * pipe means the program has not read the ones before, and then no more are written, so
+ * a program never sees a line missing. */
+static void feed(child *c, size_t step, double rate)
+{
+    char line[64];
+    int len = snprintf(line, sizeof line, "%zu %.17g\n", step, rate);
+    if (c->deaf || c->in < 0)
+        return;
+    ssize_t w;
+    do
+        w = write(c->in, line, (size_t)len);
+    while (w < 0 && errno == EINTR);
+    if (w != len)
+        c->deaf = true; /* EAGAIN: a full pipe; EPIPE: stdin closed */
 }
 
 /* Feeds the rates and reads the losses until the finder is done or the program ends;
@@ -240,32 +265,71 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
     char *line = NULL;
     size_t cap = 0, steps = 0;
     bool done = false;
-    fprintf(c->in, "0 %.17g\n", knob_lr_finder_rate(f));
-    fflush(c->in);
+    feed(c, 0, knob_lr_finder_rate(f));
     while (!done && getline(&line, &cap, c->out) >= 0) {
         record rec;
         double loss;
         if (!record_parse(line, &rec))
             continue; /* a log line */
-        if (!record_get(&rec, metric, &loss))
-            break; /* a record without the loss: the program waits for no rate from knob */
+        if (!record_get(&rec, metric, &loss)) {
+            /* a record without the loss: the program waits for no rate from knob */
+            line[strcspn(line, "\r\n")] = 0;
+            fprintf(stderr,
+                    "knob lr-find: step %zu: the record '%.200s' has no number '%s': the test "
+                    "ends there\n",
+                    steps, line, metric);
+            break;
+        }
         knob_lr_finder_step(f, loss, &done);
         steps++;
-        if (!done) {
-            fprintf(c->in, "%zu %.17g\n", steps, knob_lr_finder_rate(f));
-            fflush(c->in);
-        }
+        if (!done)
+            feed(c, steps, knob_lr_finder_rate(f));
     }
     free(line);
     return steps;
+}
+
+/* Stopping the test from outside: Ctrl-C, SIGTERM, or the sweep's trial_timeout (SIGALRM).
+ * The handler sends SIGTERM to the program's group, whose output then ends (drive
+ * returns), and SIGKILL at the next signal or 5 s later. Without it knob died alone and
+ * left the program running, and a program that hung was waited for forever. */
+static volatile sig_atomic_t stop_signal, stop_group;
+
+static void on_stop(int sig)
+{
+    if (stop_group <= 0)
+        return;
+    if (stop_signal) {
+        kill(-(pid_t)stop_group, SIGKILL);
+        return;
+    }
+    stop_signal = sig;
+    kill(-(pid_t)stop_group, SIGTERM);
+    alarm(5);
+}
+
+static void catch_stops(pid_t group, double timeout)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    stop_group = (sig_atomic_t)group;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
+    if (timeout > 0)
+        alarm(timeout < 1 ? 1 : (unsigned)ceil(timeout));
 }
 
 /* Ends the program: EOF on its stdin, then SIGTERM to its group, SIGKILL after 5 s. */
 static int reap(child *c)
 {
     int st = 0;
-    if (c->in)
-        fclose(c->in);
+    if (c->in >= 0)
+        close(c->in);
+    c->in = -1;
     if (c->out)
         fclose(c->out);
     for (int i = 0; i < 50; i++) {
@@ -383,16 +447,24 @@ static int write_curve(const knob_lr_finder *f, const char *path)
 
 /* ---------------------------------------------------------------- the command */
 
-static char *schedule_env(const knob_lr_finder_options *o)
+/* The longest environment string Linux passes to a program (MAX_ARG_STRLEN, 32 pages of
+ * 4 KiB, with its NUL): execve refuses a longer one (E2BIG). */
+#define LR_SCHEDULE_MAX (128 * 1024 - 1)
+
+/* "KNOB_LR_SCHEDULE=r0,r1,...", the rates as knob_lr_finder gives them (in log space); NULL
+ * with *too_long when it would pass LR_SCHEDULE_MAX (about 5,000 steps), or on OOM. */
+static char *schedule_env(const knob_lr_finder_options *o, bool *too_long)
 {
     knobx_buf b = {0};
+    double lo = log(o->min_rate), span = log(o->max_rate) - lo;
     knobx_buf_puts(&b, "KNOB_LR_SCHEDULE=");
-    for (int64_t i = 0; i < o->steps; i++) {
+    *too_long = false;
+    for (int64_t i = 0; i < o->steps && !b.oom && !*too_long; i++) {
         double t = (double)i / (double)(o->steps - 1);
-        knobx_buf_printf(&b, "%s%.17g", i ? "," : "",
-                         o->min_rate * pow(o->max_rate / o->min_rate, t));
+        knobx_buf_printf(&b, "%s%.17g", i ? "," : "", i ? exp(lo + t * span) : o->min_rate);
+        *too_long = b.len > LR_SCHEDULE_MAX;
     }
-    char *s = b.oom ? NULL : strdup(knobx_buf_cstr(&b));
+    char *s = b.oom || *too_long ? NULL : strdup(knobx_buf_cstr(&b));
     knobx_buf_free(&b);
     return s;
 }
@@ -421,10 +493,12 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
     knobx_buf_printf(&env[1], "KNOB_TRIAL_DIR=%s", dir);
     knobx_buf_printf(&env[2], "KNOB_LR_PARAM=%s", a->param);
     knobx_buf_printf(&env[3], "KNOB_LR_STEPS=%lld", (long long)o->steps);
-    char *sched = schedule_env(o);
+    bool too_long;
+    char *sched = schedule_env(o, &too_long);
+    /* too long for the environment: the program reads its rates from stdin */
     char *envp[] = {env[0].data, env[1].data, env[2].data, env[3].data, sched, NULL};
-    child c = {0};
-    if (!rc && (!sched || spawn(argv, envp, &c))) {
+    child c = {.in = -1};
+    if (!rc && ((!sched && !too_long) || spawn(argv, envp, &c))) {
         fprintf(stderr, "knob lr-find: cannot start the program: %s\n", strerror(errno));
         rc = -1;
     }
@@ -437,8 +511,21 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             printf("knob lr-find: '%s' from %g to %g in %lld steps; params %s; metric '%s'\n",
                    a->param, o->min_rate, o->max_rate, (long long)o->steps, tp.json, metric);
         fflush(stdout);
-        drive(&c, f, metric);
+        catch_stops(c.pid, sw->trial_timeout);
+        size_t steps = drive(&c, f, metric);
+        alarm(0);
         int st = reap(&c);
+        int why = stop_signal;
+        stop_group = 0;
+        if (why) {
+            if (why == SIGALRM)
+                fprintf(stderr, "knob lr-find: the program ran past trial_timeout (%gs)",
+                        sw->trial_timeout);
+            else
+                fprintf(stderr, "knob lr-find: stopped by %s", strsignal(why));
+            fprintf(stderr, " after %zu steps\n", steps);
+            rc = -1;
+        }
         knob_lr_finder_result res;
         if (knob_lr_finder_result_get(f, &res)) {
             fprintf(stderr, "knob lr-find: %s", knob_errmsg());
@@ -448,6 +535,17 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             rc = -1;
         } else {
             report(f, &res, a->json);
+            const double *rate;
+            knob_lr_finder_curve(f, &rate, NULL, NULL);
+            /* a loss that never fell: the suggestion (a tenth of the first rate) lies
+             * below every rate tried */
+            fflush(stdout);
+            if (res.min_loss_rate == rate[0])
+                fprintf(stderr,
+                        "knob lr-find: the smoothed loss was lowest at the first rate, %g: "
+                        "it never fell, and the suggested rate %g lies below the range "
+                        "tried; try a lower --min\n",
+                        rate[0], res.suggested_rate);
             if (a->out && write_curve(f, a->out))
                 rc = -1;
         }
@@ -473,7 +571,17 @@ int cmd_lr_find(int argc, char **argv)
         number(a.steps, "--steps", &steps) || number(a.smoothing, "--smoothing", &o.smoothing))
         return EXIT_USAGE;
     if (steps != floor(steps) || steps < 0 || steps > 1e8) {
-        fprintf(stderr, "knob lr-find: --steps must be a whole number, got '%s'\n", a.steps);
+        fprintf(stderr, "knob lr-find: --steps must be a whole number from 2 to 10^8, got '%s'\n",
+                a.steps);
+        return EXIT_USAGE;
+    }
+    /* 0 means "the default" to the library; given here, it is a mistake */
+    const char *zero = a.min && o.min_rate == 0   ? "--min must be > 0"
+                       : a.max && o.max_rate == 0 ? "--max must be > --min"
+                       : a.steps && steps == 0    ? "--steps must be at least 2"
+                                                  : NULL;
+    if (zero) {
+        fprintf(stderr, "knob lr-find: %s, got 0\n", zero);
         return EXIT_USAGE;
     }
     o.steps = (int64_t)steps;

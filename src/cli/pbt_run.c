@@ -11,6 +11,7 @@
 #include "cli/pbt_run.h"
 #include "cli/pbt.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <math.h>
@@ -24,6 +25,9 @@
  * this one takes it: the one that ran it continues it at once, so they rarely race. */
 #define PBT_STEAL_AFTER 2.0
 #define PBT_MAX_FAILS 3 /* a member whose program failed this often is left dead */
+/* Scratch trials that suggest a sweep's params, to learn their distributions: conditional
+ * params exist in the branches a trial's draw takes, and 16 draws take most of them. */
+#define PBT_NOW_DRAWS 16
 
 typedef enum { M_NEW, M_BUSY, M_STALE, M_NEXT, M_RESUME, M_FAILED, M_FINISHED, M_DEAD } mstate;
 
@@ -45,6 +49,12 @@ struct pbt_state {
     int64_t *mine; /* trials this process started */
     size_t n_mine, cap_mine;
     double last_clean;
+    /* the sweep's distributions now: trials of a study in memory that suggested them */
+    knob_storage *now_st;
+    knob_study *now_s;
+    knob_trial *now_t[PBT_NOW_DRAWS];
+    size_t n_now;
+    bool now_tried;
 };
 
 void pbt_free(struct pbt_state *p)
@@ -54,6 +64,10 @@ void pbt_free(struct pbt_state *p)
     free(p->m);
     free(p->tried);
     free(p->mine);
+    for (size_t i = 0; i < p->n_now; i++)
+        knob_trial_detach(p->now_t[i]);
+    knob_study_free(p->now_s);
+    knob_storage_close(p->now_st);
     free(p);
 }
 
@@ -449,53 +463,192 @@ done:
     return rc;
 }
 
+/* ---------------------------------------------------------------- a changed sweep */
+
+/* The distribution the sweep gives param `name` now, as its trials suggest it; NULL when
+ * the sweep has no such param (or, for a conditional param, not in the branches the
+ * scratch trials' draws took). The scratch trials, of a study in memory, suggest the
+ * params once. */
+static const knob_distribution *dist_now(runner *r, const char *name)
+{
+    struct pbt_state *p = r->pbt;
+    if (!p->now_tried) {
+        p->now_tried = true;
+        int rc = knob_storage_open("memory:", &p->now_st);
+        /* a fixed seed: the same sweep, the same branches */
+        knob_study_options o = {0};
+        if (!rc)
+            rc = knob_sampler_create("random", "seed=1", &o.sampler);
+        if (!rc)
+            rc = knob_study_create(p->now_st, "pbt", &o, &p->now_s);
+        while (!rc && p->n_now < PBT_NOW_DRAWS) {
+            trial_params tp = {0};
+            knob_trial *t = NULL;
+            rc = knob_study_ask(p->now_s, &t);
+            if (!rc)
+                p->now_t[p->n_now++] = t;
+            if (!rc && params_suggest(r->sw, t, false, &tp))
+                rc = -1;
+            params_free(&tp);
+        }
+        if (rc)
+            fprintf(stderr, "knob: pbt: the sweep's params: %s\n", knob_errmsg());
+    }
+    for (size_t k = 0; k < p->n_now; k++)
+        for (size_t i = 0; i < knob_trial_n_params(p->now_t[k]); i++) {
+            const knob_param *q = knob_trial_param(p->now_t[k], i);
+            if (!strcmp(q->name, name))
+                return q->dist;
+        }
+    return NULL;
+}
+
+static bool same_choice(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    return a->type == KNOB_CHOICE_STRING ? !strcmp(a->str, b->str) : a->num == b->num;
+}
+
+static bool same_dist(const knob_distribution *a, const knob_distribution *b)
+{
+    if (a->kind != b->kind || a->low != b->low || a->high != b->high || a->step != b->step ||
+        a->flags != b->flags || a->n_choices != b->n_choices)
+        return false;
+    for (size_t i = 0; i < a->n_choices; i++)
+        if (!same_choice(&a->choices[i], &b->choices[i]))
+            return false;
+    return true;
+}
+
+/* A value under `from` as a value under `to`, the param's distribution in a sweep file
+ * changed since: a number clipped to the new bounds and rounded to the new step, a
+ * choice found among the new choices. False when it has no such value (a choice gone, a
+ * number become a choice): the sampler draws the param afresh. */
+static bool carry(const knob_distribution *from, const knob_distribution *to, double x, double *out)
+{
+    bool cat = from->kind == KNOB_DIST_CATEGORICAL;
+    if (cat != (to->kind == KNOB_DIST_CATEGORICAL))
+        return false;
+    if (cat) {
+        size_t at = (size_t)x;
+        for (size_t i = 0; at < from->n_choices && i < to->n_choices; i++)
+            if (same_choice(&from->choices[at], &to->choices[i])) {
+                *out = (double)i;
+                return true;
+            }
+        return false;
+    }
+    double step = to->step > 0 ? to->step : to->kind == KNOB_DIST_INT ? 1 : 0;
+    double y = fmin(to->high, fmax(to->low, x));
+    if (step > 0)
+        y = fmin(to->high, to->low + round((y - to->low) / step) * step);
+    *out = y;
+    return true;
+}
+
+/* The params of src as the sweep has them now: a param whose distribution changed since
+ * (the sweep file was edited before the study was resumed) carries its value over into
+ * the new one; one that cannot is left out (drawn afresh). n, out: src->n_params. Were
+ * they proposed under their old distribution, the trial (suggesting the new one) would
+ * ignore every one of them, and a member would go on from its checkpoint with params
+ * drawn at random. */
+static size_t params_now(runner *r, const knob_trial_info *src, knob_param *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < src->n_params; i++) {
+        knob_param q = src->params[i];
+        const knob_distribution *now = dist_now(r, q.name);
+        if (now && !same_dist(now, q.dist)) {
+            if (!carry(q.dist, now, q.internal, &q.internal))
+                continue;
+            q.dist = now;
+        }
+        out[n++] = q;
+    }
+    return n;
+}
+
 /* The params of the plan's source trial, explored or not, proposed to t. */
 static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
 {
     const knob_trial_info *src = trial_of(r->ref.s, p->params_from);
     if (p->params_from >= 0 && !src)
         return knob_set_error(KNOB_ENOTFOUND, "trial %lld is gone", (long long)p->params_from);
+    if (!src)
+        return KNOB_OK;
+    knob_param *cur = malloc((src->n_params ? src->n_params : 1) * sizeof *cur);
+    if (!cur)
+        return knob_set_error(KNOB_ENOMEM, "pbt: out of memory");
+    size_t n = params_now(r, src, cur);
     const knob_param *dims[64];
     double chosen[64];
     size_t d = 0;
-    bool pb2 = p->explore && r->sw->pbt->explore == PBT_EXPLORE_PB2 && src;
-    for (size_t i = 0; pb2 && i < src->n_params && d < 64; i++)
-        if (pb2_dim(src->params[i].dist))
-            dims[d++] = &src->params[i];
+    int rc = KNOB_OK;
+    bool pb2 = p->explore && r->sw->pbt->explore == PBT_EXPLORE_PB2;
+    for (size_t i = 0; pb2 && i < n && d < 64; i++)
+        if (pb2_dim(cur[i].dist))
+            dims[d++] = &cur[i];
     if (d && pb2_choose(r, dims, d, p->rec.end, rng, chosen))
-        return -1;
-    for (size_t i = 0, k = 0; src && i < src->n_params; i++) {
-        const knob_param *q = &src->params[i];
+        rc = -1;
+    for (size_t i = 0, k = 0; !rc && i < n; i++) {
+        const knob_param *q = &cur[i];
         double x = q->internal;
         if (k < d && dims[k] == q)
             x = chosen[k++];
         else if (p->explore)
             x = pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
-        int rc = knob_trial_propose(t, q->name, q->dist, x);
-        if (rc)
-            return rc;
+        rc = knob_trial_propose(t, q->name, q->dist, x);
     }
-    return KNOB_OK;
+    free(cur);
+    return rc;
+}
+
+/* Says so when the checkpoint an interval starts from is missing or empty: its program
+ * saved nothing into KNOB_CHECKPOINT_OUT, or trial_dir is not shared between machines.
+ * The interval is run all the same (its program decides what an empty start means). */
+static void check_parent(const runner *r, int64_t number, int64_t parent)
+{
+    knobx_buf b = {0};
+    checkpoint_dir(r, parent, &b);
+    DIR *d = b.oom ? NULL : opendir(knobx_buf_cstr(&b));
+    bool empty = true;
+    for (struct dirent *e; d && empty && (e = readdir(d));)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    if (!b.oom && empty)
+        fprintf(stderr,
+                "knob: pbt: trial %lld starts from the checkpoint of trial %lld, and %s is %s "
+                "(its program saved nothing into KNOB_CHECKPOINT_OUT, or trial_dir is not on a "
+                "file system this worker shares)\n",
+                (long long)number, (long long)parent, knobx_buf_cstr(&b), d ? "empty" : "missing");
+    if (d)
+        closedir(d);
+    knobx_buf_free(&b);
 }
 
 /* Starts the program of t, the plan's trial (created with its pbt record). */
 static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rng)
 {
     int64_t number = knob_trial_number(t);
-    knobx_buf env[5] = {{0}}, dir = {0};
+    knobx_buf env[5] = {{0}}, dir = {0}, why = {0};
     int rc = propose(r, p, t, rng);
     if (rc)
-        fprintf(stderr, "knob: pbt: trial %lld: %s\n", (long long)number, knob_errmsg());
+        knobx_buf_printf(&why, "%s", knob_errmsg());
     checkpoint_dir(r, number, &dir);
     if (!rc && mkdirs(knobx_buf_cstr(&dir))) {
-        fprintf(stderr, "knob: pbt: cannot create %s: %s\n", knobx_buf_cstr(&dir), strerror(errno));
+        int e = errno;
+        knobx_buf_printf(&why, "cannot create %s: %s", knobx_buf_cstr(&dir), strerror(e));
         rc = -1;
     }
+    if (rc)
+        fprintf(stderr, "knob: pbt: trial %lld: %s\n", (long long)number, knobx_buf_cstr(&why));
     knobx_buf_printf(&env[0], "KNOB_CHECKPOINT_OUT=%s", knobx_buf_cstr(&dir));
     knobx_buf_printf(&env[1], "KNOB_PBT_MEMBER=%lld", (long long)p->rec.member);
     knobx_buf_printf(&env[2], "KNOB_PBT_START_STEP=%lld", (long long)p->rec.start);
     knobx_buf_printf(&env[3], "KNOB_PBT_END_STEP=%lld", (long long)p->rec.end);
     if (p->rec.parent >= 0) {
+        if (!rc)
+            check_parent(r, number, p->rec.parent);
         knobx_buf_puts(&env[4], "KNOB_CHECKPOINT_IN=");
         checkpoint_dir(r, p->rec.parent, &env[4]);
     }
@@ -503,12 +656,21 @@ static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rn
         env[0].data, env[1].data, env[2].data, env[3].data, p->rec.parent >= 0 ? env[4].data : NULL,
         NULL};
     if (rc) {
-        knob_trial_set_system_attr(t, "fail_reason", "\"pbt: the interval could not start\"");
+        /* the reason in the trial too, where knob trials and the report show it */
+        knobx_buf text = {0}, reason = {0};
+        knobx_buf_printf(&text, "pbt: the interval could not start: %s", knobx_buf_cstr(&why));
+        knobx_json_add_string(&reason, knobx_buf_cstr(&text));
+        knob_trial_set_system_attr(t, "fail_reason",
+                                   text.oom || reason.oom ? "\"pbt: the interval could not start\""
+                                                          : knobx_buf_cstr(&reason));
+        knobx_buf_free(&text);
+        knobx_buf_free(&reason);
         run_saved(r, number, knob_study_tell(r->ref.s, t, KNOB_TRIAL_FAIL, NULL, 0), "its state");
     } else {
         rc = run_start(r, sl, t, extra);
     }
     knobx_buf_free(&dir);
+    knobx_buf_free(&why);
     for (int i = 0; i < 5; i++)
         knobx_buf_free(&env[i]);
     return rc;

@@ -73,7 +73,7 @@ static int parse_key(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v, p
     if (!x)
         return sweep_unknown_key(c, k, "pbt", pbt_keys);
     double hi = x == &p->quantile ? 0.5 : 1;
-    if (sweep_get_number(c, v, ks, x))
+    if (sweep_get_number(c, v, x == &p->quantile ? "pbt.quantile" : "pbt.resample_probability", x))
         return -1;
     if (*x < 0 || *x > hi || (x == &p->quantile && *x == 0))
         return sweep_errorf(c, v, "key 'pbt.%s': expected a number in %s0, %g], got %s", ks,

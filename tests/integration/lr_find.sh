@@ -45,13 +45,56 @@ grep -q "^suggested rate: " out.txt || fail "output: $(cat out.txt)"
 grep -q "diverged at: " out.txt || fail "output: $(cat out.txt)"
 grep -q "smoothed loss against rate" out.txt || fail "no plot: $(cat out.txt)"
 [ "$(head -1 curve.csv)" = "step,rate,loss,smoothed" ] || fail "csv: $(head -2 curve.csv)"
+# a loss that rises from the first step: the suggestion lies below the range, and knob
+# says so
+cat > rising.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do echo "step=$step loss=$((step + 1))"; done
+SH
+chmod +x rising.sh
+sed "s|command: .*|command: [$T/rising.sh]|" sweep.yaml > rising.yaml
+"$KNOB" lr-find rising.yaml --param lr --min 1e-6 --steps 50 > out.txt 2> err.txt ||
+    fail "rising: $(cat err.txt)"
+grep -q "suggested rate:   1e-07" out.txt || fail "rising: $(cat out.txt)"
+grep -q "lowest at the first rate, 1e-06: it never fell.*try a lower --min" err.txt ||
+    fail "rising, no word of it: $(cat err.txt)"
+"$KNOB" lr-find sweep.yaml --param lr > out.txt 2> err.txt || fail "lr-find: $(cat err.txt)"
+if grep -q "never fell" err.txt; then fail "a falling loss said to never fall: $(cat err.txt)"; fi
+# a loss that is not a number ends the test there, and knob says so
+cat > garbage.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do
+    if [ "$step" = 5 ]; then echo "step=$step loss=abc"; else echo "step=$step loss=$((100 - step))"; fi
+done
+SH
+chmod +x garbage.sh
+sed "s|command: .*|command: [$T/garbage.sh]|" sweep.yaml > garbage.yaml
+"$KNOB" lr-find garbage.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "garbage: $(cat err.txt)"
+grep -q "^steps: *5$" out.txt || fail "garbage: $(cat out.txt)"
+grep -q "step 5: the record 'step=5 loss=abc' has no number 'loss': the test ends there" err.txt ||
+    fail "garbage, no word of it: $(cat err.txt)"
 # errors
 if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"; fi
 grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --set bogus=1 2> err.txt; then fail "unknown --set"; fi
 grep -q "\-\-set bogus=1" err.txt || fail "error: $(cat err.txt)"
-if "$KNOB" lr-find sweep.yaml --param lr --min 0 --max -1 2> err.txt; then fail "bad range"; fi
+if "$KNOB" lr-find sweep.yaml --param lr --min 1 --max 0.5 2> err.txt; then fail "bad range"; fi
 grep -q "max_rate must be > min_rate" err.txt || fail "error: $(cat err.txt)"
+if "$KNOB" lr-find sweep.yaml --param lr --min -1 2> err.txt; then fail "negative --min"; fi
+grep -q "min_rate must be > 0, got -1" err.txt || fail "error: $(cat err.txt)"
+# a 0 given is refused, not read as the default (1e-7, 10, 200)
+for opt in "--min 0:--min must be > 0" "--max 0:--max must be > --min" \
+    "--steps 0:--steps must be at least 2" "--min -0:--min must be > 0"; do
+    if "$KNOB" lr-find sweep.yaml --param lr ${opt%%:*} > out.txt 2> err.txt; then
+        fail "${opt%%:*} accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "${opt#*:}, got 0" err.txt || fail "${opt%%:*}: $(cat err.txt)"
+done
+if "$KNOB" lr-find sweep.yaml --param lr --steps 1e9 2> err.txt; then fail "--steps 1e9"; fi
+grep -q "\-\-steps must be a whole number from 2 to 10^8, got '1e9'" err.txt ||
+    fail "error: $(cat err.txt)"
+if "$KNOB" lr-find sweep.yaml --param lr --steps 1 2> err.txt; then fail "--steps 1"; fi
+grep -q "steps must be in \[2, 1e8\], got 1" err.txt || fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --metric other 2> err.txt; then fail "no metric"; fi
 grep -q "must print its 'other' once per step" err.txt || fail "error: $(cat err.txt)"
 echo ok

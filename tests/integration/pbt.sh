@@ -112,6 +112,33 @@ YAML
 timeout 60 "$KNOB" run crash.yaml $S --study crash > crash.txt 2>&1 || fail "all failed: $(cat crash.txt)"
 grep -q "2 trials (0 complete, 0 pruned, 2 failed" crash.txt || fail "all failed: $(cat crash.txt)"
 
+# a program that saves no checkpoint: the intervals that start from one are run, and knob
+# says which checkpoint was empty
+cat > nockpt.yaml <<YAML
+command: [sh, -c, 'echo "step=\$KNOB_PBT_END_STEP score=1"']
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 1, interval: 1, max_steps: 2}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+YAML
+"$KNOB" run nockpt.yaml $S --study nockpt > nockpt.txt 2>&1 || fail "no checkpoint: $(cat nockpt.txt)"
+grep -q "2 trials (2 complete" nockpt.txt || fail "no checkpoint: $(cat nockpt.txt)"
+grep -q "trial 1 starts from the checkpoint of trial 0, and .*/nockpt/0/checkpoint is empty" \
+    nockpt.txt || fail "no checkpoint, no warning: $(cat nockpt.txt)"
+
+# a trial_dir where no checkpoint directory can be made: the interval fails with the
+# reason, in the trial as on stderr, and the run stops
+touch notadir
+sed "s|^command: .*|&\ntrial_dir: $T/notadir/x|" nockpt.yaml > nodir.yaml
+if "$KNOB" run nodir.yaml $S --study nodir > nodir.txt 2>&1; then fail "no trial dir: $(cat nodir.txt)"; fi
+grep -q "cannot create $T/notadir/x/nodir/0/checkpoint: Not a directory" nodir.txt ||
+    fail "no trial dir: $(cat nodir.txt)"
+"$KNOB" trials nodir $S --format json > nodir.json
+expect_eq "$(py 'd[0]["system_attrs"]["fail_reason"]' < nodir.json)" \
+    "pbt: the interval could not start: cannot create $T/notadir/x/nodir/0/checkpoint: Not a directory" \
+    "fail_reason of an interval without a checkpoint directory"
+
 # errors of the pbt block, at their line
 bad() { # yaml-tail expected-message
     printf 'program: pbt_toy.sh\nmetric: {name: score, goal: maximize}\nparameters:\n  lr: {min: 0.1, max: 1.0}\n%s\n' "$1" > bad.yaml
@@ -122,6 +149,9 @@ bad "method: pbt" "method pbt needs a 'pbt' block"
 bad $'method: pbt\npbt: {population: 4}' "needs interval and max_steps"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: 0.7}' "bad.yaml:6:"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, perturb: [0.8, -1]}' "a factor must be > 0"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: .nan}' "key 'pbt.quantile': expected a number"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, resample_probability: x}' \
+    "key 'pbt.resample_probability': expected a number"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, populaton: 3}' "did you mean 'population'"
 bad $'method: random\npbt: {interval: 1, max_steps: 4}' "only with method: pbt"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its first population"

@@ -136,6 +136,46 @@ static void float_form_follows_double(void **state)
     knob_hypergrad_free(hf);
 }
 
+/* Finite gradients whose product with the last direction overflows: with hyper_rate 0 the
+ * rate stays (0 times an infinite hypergradient is no NaN); with hyper_rate > 0 the step
+ * is refused and changes nothing, where the rate and every param used to become NaN. */
+static void an_overflowing_hypergradient_is_refused(void **state)
+{
+    (void)state;
+    knob_hypergrad_options o = {.method = KNOB_HYPERGRAD_SGD, .rate = 1, .hyper_rate = 0};
+    knob_hypergrad *h;
+    double x[2] = {0, 0}, g[2] = {1e200, 1e200};
+    assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    assert_true(knob_hypergrad_rate(h) == 1);
+    assert_true(isfinite(x[0]) && isfinite(x[1]));
+    knob_hypergrad_free(h);
+
+    o.hyper_rate = 1e-3;
+    assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    double before[2] = {x[0], x[1]};
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "hypergradient"));
+    assert_non_null(strstr(knob_errmsg(), "step 2"));
+    assert_true(x[0] == before[0] && x[1] == before[1]);
+    assert_true(knob_hypergrad_rate(h) == 1);
+    assert_true(knob_hypergrad_hypergradient(h) == 0);
+    /* a usable gradient afterwards steps as before */
+    double small[2] = {1, 1};
+    assert_int_equal(knob_hypergrad_step(h, x, small), KNOB_OK);
+    assert_true(isfinite(knob_hypergrad_rate(h)) && isfinite(x[0]));
+    float xf[2] = {0, 0}, gf[2] = {3e38f, 3e38f};
+    knob_hypergrad_free(h);
+    o.hyper_rate = 1e300;
+    assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step_f(h, xf, gf), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step_f(h, xf, gf), KNOB_EINVAL); /* the rate would be inf */
+    assert_true(knob_hypergrad_rate(h) == 1);
+    knob_hypergrad_free(h);
+}
+
 static void bad_options_are_named(void **state)
 {
     (void)state;
@@ -168,6 +208,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(adam_matches_finite_differences),
         cmocka_unit_test(a_small_rate_grows_and_wins),
         cmocka_unit_test(float_form_follows_double),
+        cmocka_unit_test(an_overflowing_hypergradient_is_refused),
         cmocka_unit_test(bad_options_are_named),
     };
     if (argc > 1)

@@ -108,6 +108,28 @@ static void a_loss_that_never_diverges_runs_to_max(void **state)
     knob_lr_finder_free(f);
 }
 
+/* A range whose ratio overflows a double (max_rate / min_rate > DBL_MAX) still has every
+ * rate: they were NaN (0 times log(inf) at the first step). */
+static void a_range_wider_than_a_double_has_every_rate(void **state)
+{
+    (void)state;
+    knob_lr_finder_options o = {.min_rate = 1e-300, .max_rate = 1e300, .steps = 3};
+    knob_lr_finder *f;
+    bool done = false;
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+    double want[3] = {1e-300, 1, 1e300};
+    for (int i = 0; i < 3; i++) {
+        double r = knob_lr_finder_rate(f);
+        assert_true(fabs(r / want[i] - 1) < 1e-9);
+        assert_int_equal(knob_lr_finder_step(f, 3.0 - i, &done), KNOB_OK);
+    }
+    assert_true(done);
+    knob_lr_finder_result res;
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_true(fabs(res.min_loss_rate / 1e300 - 1) < 1e-9);
+    knob_lr_finder_free(f);
+}
+
 static void nan_loss_diverges_at_once(void **state)
 {
     (void)state;
@@ -116,6 +138,9 @@ static void nan_loss_diverges_at_once(void **state)
     assert_int_equal(knob_lr_finder_create(NULL, &f), KNOB_OK);
     knob_lr_finder_result res;
     assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_ESTATE);
+    /* too few steps, not a divergence: the message says so, and no lower min_rate */
+    assert_non_null(strstr(knob_errmsg(), "0 steps recorded; at least 2 are needed"));
+    assert_null(strstr(knob_errmsg(), "divergence"));
     for (int i = 0; i < 3; i++)
         assert_int_equal(knob_lr_finder_step(f, 2.0 - i * 0.1, &done), KNOB_OK);
     assert_false(done);
@@ -188,6 +213,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(known_points_without_smoothing),
         cmocka_unit_test(smoothing_lags_and_still_stops),
         cmocka_unit_test(a_loss_that_never_diverges_runs_to_max),
+        cmocka_unit_test(a_range_wider_than_a_double_has_every_rate),
         cmocka_unit_test(nan_loss_diverges_at_once),
         cmocka_unit_test(early_noise_is_not_the_descent),
         cmocka_unit_test(bad_options_are_named),

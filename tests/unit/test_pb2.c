@@ -176,6 +176,45 @@ static void several_params_in_their_bounds(void **state)
     assert_true(fabs(out[1] + 2) < 2);
 }
 
+/* The changes' scale does not matter (they are standardized): the same changes times
+ * 2^1023 (their sum overflows) or times 2^-1000 (their squares underflow) give the same
+ * suggestion. The first gave a NaN model (and read a suggestion never written), the
+ * second a model of constant changes. */
+static void the_scale_of_the_changes_does_not_matter(void **state)
+{
+    (void)state;
+    double T[40], X[80], Y[40], Z[40], lo[2] = {0, -5}, hi[2] = {1, 5}, want[2], out[2];
+    size_t n = 0;
+    for (int t = 1; t <= 5; t++)
+        for (int k = 0; k < 8; k++, n++) {
+            T[n] = t;
+            X[2 * n] = fmod(0.37 * (double)(k * 5 + t), 1.0);
+            X[2 * n + 1] = -5 + fmod(0.61 * (double)(k * 7 + 3 * t), 1.0) * 10;
+            double a = X[2 * n] - 0.3, b = (X[2 * n + 1] + 2) / 10;
+            Y[n] = -(a * a + b * b) - 0.5;
+        }
+    knob_pb2_problem p = {.d = 2,
+                          .lower = lo,
+                          .upper = hi,
+                          .n = n,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 6,
+                          .seed = 2};
+    assert_int_equal(knob_pb2_suggest(&p, want), KNOB_OK);
+    assert_true(fabs(want[0] - 0.3) < 0.2);
+    double scales[2] = {ldexp(1, 1023), ldexp(1, -1000)};
+    for (int s = 0; s < 2; s++) {
+        for (size_t i = 0; i < n; i++)
+            Z[i] = Y[i] * scales[s];
+        p.change = Z;
+        out[0] = out[1] = NAN;
+        assert_int_equal(knob_pb2_suggest(&p, out), KNOB_OK);
+        assert_true(fabs(out[0] - want[0]) < 1e-9 && fabs(out[1] - want[1]) < 1e-9);
+    }
+}
+
 static void without_a_model_a_uniform_draw(void **state)
 {
     (void)state;
@@ -233,6 +272,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(recent_times_outweigh_old_ones),
         cmocka_unit_test(a_running_interval_pushes_the_next_elsewhere),
         cmocka_unit_test(several_params_in_their_bounds),
+        cmocka_unit_test(the_scale_of_the_changes_does_not_matter),
         cmocka_unit_test(without_a_model_a_uniform_draw),
         cmocka_unit_test(errors_name_what),
     };
