@@ -123,21 +123,30 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
 
 /* run_cap counts the trials of the whole study, earlier runs and other processes too. The
  * library holds the study to it (max_trials); here it only shortens this run's limit and
- * says at once when nothing is left. */
+ * says at once when nothing is left. A WAITING trial (enqueued, or the retry of a trial
+ * whose worker died) is counted but not run yet: it leaves this run one trial more to take.
+ * A study at its run_cap with RUNNING trials is still asked once: that ask fails the trials
+ * of dead workers (their heartbeats stopped), which would otherwise stay RUNNING for good,
+ * and returns KNOB_EDONE (a retry past run_cap is not enqueued). */
 static void apply_run_cap(runner *r)
 {
     const knob_trial_info *const *tr;
     size_t n = 0;
     if (!r->sw->run_cap || knob_study_trials(r->ref.s, &tr, &n))
         return;
-    int64_t left = r->sw->run_cap - (int64_t)n;
+    int64_t waiting = 0, running = 0;
+    for (size_t i = 0; i < n; i++) {
+        waiting += tr[i]->state == KNOB_TRIAL_WAITING;
+        running += tr[i]->state == KNOB_TRIAL_RUNNING;
+    }
+    int64_t left = r->sw->run_cap - ((int64_t)n - waiting);
     if (left <= 0) {
         printf("study '%s' has reached its run_cap of %lld trials\n", r->study_name,
                (long long)r->sw->run_cap);
         snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
                  (long long)r->sw->run_cap);
-        r->exhausted = true;
-        left = 0;
+        r->exhausted = !running && !waiting;
+        left = r->exhausted ? 0 : 1;
     }
     r->limit = r->limit && r->limit < left ? r->limit : left;
 }
