@@ -60,15 +60,21 @@ static int write_file(const char *path, const knobx_buf *b)
 int cmd_report(int argc, char **argv)
 {
     const char *storage = NULL, *out = "report.html", *name = NULL;
+    bool options = true; /* until "--": after it, a study named "-x" is a name */
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+        if (options && !strcmp(argv[i], "--")) {
+            options = false;
+            continue;
+        }
+        if (options && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
             printf("usage: %s\n", usage_text);
             return 0;
         }
-        if (cli_opt(argc, argv, &i, "--storage", &storage) || cli_opt(argc, argv, &i, "-o", &out) ||
-            cli_opt(argc, argv, &i, "--output", &out))
+        if (options &&
+            (cli_opt(argc, argv, &i, "--storage", &storage) ||
+             cli_opt(argc, argv, &i, "-o", &out) || cli_opt(argc, argv, &i, "--output", &out)))
             continue;
-        if (argv[i][0] == '-' || name) {
+        if ((options && argv[i][0] == '-') || name) {
             fprintf(stderr, "knob report: unexpected argument '%s'\nusage: %s\n", argv[i],
                     usage_text);
             return EXIT_USAGE;

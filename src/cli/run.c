@@ -37,21 +37,27 @@ static void usage(FILE *f)
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
     memset(a, 0, sizeof *a);
+    bool options = true; /* until "--": after it, a sweep file named "-x.yaml" is a path */
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+        if (options && !strcmp(argv[i], "--")) {
+            options = false;
+            continue;
+        }
+        if (options && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
             usage(stdout);
             exit(0);
         }
-        if (cli_opt(argc, argv, &i, "--storage", &a->storage) ||
-            cli_opt(argc, argv, &i, "--study", &a->study) ||
-            cli_opt(argc, argv, &i, "--trials", &a->trials) ||
-            cli_opt(argc, argv, &i, "--parallel", &a->parallel) ||
-            cli_opt(argc, argv, &i, "--timeout", &a->timeout) ||
-            cli_opt(argc, argv, &i, "--trial-timeout", &a->trial_timeout) ||
-            cli_opt(argc, argv, &i, "--seed", &a->seed) ||
-            cli_opt(argc, argv, &i, "--max-initial-failures", &a->max_initial_failures))
+        if (options &&
+            (cli_opt(argc, argv, &i, "--storage", &a->storage) ||
+             cli_opt(argc, argv, &i, "--study", &a->study) ||
+             cli_opt(argc, argv, &i, "--trials", &a->trials) ||
+             cli_opt(argc, argv, &i, "--parallel", &a->parallel) ||
+             cli_opt(argc, argv, &i, "--timeout", &a->timeout) ||
+             cli_opt(argc, argv, &i, "--trial-timeout", &a->trial_timeout) ||
+             cli_opt(argc, argv, &i, "--seed", &a->seed) ||
+             cli_opt(argc, argv, &i, "--max-initial-failures", &a->max_initial_failures)))
             continue;
-        if (argv[i][0] == '-' || a->path) {
+        if ((options && argv[i][0] == '-') || a->path) {
             fprintf(stderr, "knob run: unexpected argument '%s'\n", argv[i]);
             usage(stderr);
             return -1;

@@ -50,6 +50,11 @@ int cmd_worker(int argc, char **argv)
 {
     const char *study = NULL, *storage = NULL, *sweep_path = NULL;
     for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) { /* what follows is the sweep file (knob run's "--") */
+            if (i + 1 < argc)
+                sweep_path = argv[i + 1];
+            break;
+        }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;
