@@ -91,6 +91,9 @@ bool cli_trial_waiting(study_ref *r, int64_t number);
 const char *cli_storage(const cli_args *a, const sweep *sw);
 
 int cmd_run(int argc, char **argv);
+/* knob run with the arguments of knob worker --study (no sweep file) on the sweep `text`
+ * stored with the study; `label` names it in errors. */
+int cli_run_stored(int argc, char **argv, const char *label, const char *text);
 int cmd_ask(int argc, char **argv);
 int cmd_tell(int argc, char **argv);
 int cmd_intermediate(int argc, char **argv);

@@ -34,7 +34,9 @@ static void usage(FILE *f)
           f);
 }
 
-static int parse_run_args(int argc, char **argv, run_args *a)
+/* `stored`: the sweep is the one stored with the study (knob worker --study), so a sweep
+ * file is one argument too many. */
+static int parse_run_args(int argc, char **argv, run_args *a, bool stored)
 {
     memset(a, 0, sizeof *a);
     bool options = true; /* until "--": after it, a sweep file named "-x.yaml" is a path */
@@ -57,14 +59,14 @@ static int parse_run_args(int argc, char **argv, run_args *a)
              cli_opt(argc, argv, &i, "--seed", &a->seed) ||
              cli_opt(argc, argv, &i, "--max-initial-failures", &a->max_initial_failures)))
             continue;
-        if ((options && argv[i][0] == '-') || a->path) {
+        if ((options && argv[i][0] == '-') || a->path || stored) {
             fprintf(stderr, "knob run: unexpected argument '%s'\n", argv[i]);
             usage(stderr);
             return -1;
         }
         a->path = argv[i];
     }
-    if (!a->path) {
+    if (!a->path && !stored) {
         fprintf(stderr, "knob run: which sweep file?\n");
         usage(stderr);
         return -1;
@@ -245,23 +247,34 @@ static void keep_heap(void)
 #endif
 }
 
-int cmd_run(int argc, char **argv)
+/* knob run, from a sweep file, or (label and text) from the sweep stored with a study. */
+static int run_command(int argc, char **argv, const char *label, const char *text)
 {
     keep_heap();
     static runner r;
     run_args a;
     sweep sw;
-    if (parse_run_args(argc, argv, &a))
+    if (parse_run_args(argc, argv, &a, text != NULL))
         return EXIT_USAGE;
-    if (sweep_load(a.path, &sw))
+    if (text ? sweep_load_text(label, text, &sw) : sweep_load(a.path, &sw))
         return EXIT_USAGE;
     memset(&r, 0, sizeof r);
     r.sw = &sw;
-    char *dflt = cli_default_study(a.path);
+    char *dflt = cli_default_study(text ? label : a.path);
     int rc = run(&r, &a, dflt);
     pbt_free(r.pbt);
     free(r.best);
     free(dflt);
     sweep_free(&sw);
     return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_command(argc, argv, NULL, NULL);
+}
+
+int cli_run_stored(int argc, char **argv, const char *label, const char *text)
+{
+    return run_command(argc, argv, label, text);
 }
