@@ -82,6 +82,11 @@ typedef struct cli_args {
  * as -1.5 are positional. */
 int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage);
 
+/* Checks that the command got from `lo` to `hi` (-1: any number) positional arguments,
+ * `names` naming them in order ("STUDY NUMBER VALUE"); else prints which is missing or
+ * which one is too many, then `usage`, and returns -1. */
+int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const char *usage);
+
 /* Whether trial `number` of the study is WAITING (enqueued, not asked yet): after a
  * refusal (KNOB_ESTATE), to tell that mistake in the call from a finished trial. Reads the
  * study. */

@@ -546,6 +546,21 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
     return 0;
 }
 
+int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const char *usage)
+{
+    if (a->n_pos > hi && hi >= 0) {
+        fprintf(stderr, "knob: unexpected argument '%s'\nusage: %s\n", a->pos[hi], usage);
+        return -1;
+    }
+    if (a->n_pos >= lo)
+        return 0;
+    const char *w = names; /* the first name not given */
+    for (int k = 0; k < a->n_pos && strchr(w, ' '); k++)
+        w = strchr(w, ' ') + 1;
+    fprintf(stderr, "knob: missing %.*s\nusage: %s\n", (int)strcspn(w, " "), w, usage);
+    return -1;
+}
+
 bool cli_trial_waiting(study_ref *r, int64_t number)
 {
     const knob_trial_info *const *trials;

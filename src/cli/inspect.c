@@ -65,10 +65,8 @@ int cmd_studies(int argc, char **argv)
     size_t n;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "", 0, 0, usage))
         return EXIT_USAGE;
-    }
     if (cli_refuse_missing(cli_storage(&a, NULL), NULL))
         return EXIT_FAIL;
     if (knob_storage_open(cli_storage(&a, NULL), &st) || knob_storage_studies(st, &list, &n)) {
@@ -233,6 +231,8 @@ int cmd_trials(int argc, char **argv)
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
     const char *fmt = a.format ? a.format : a.json ? "json" : "table";
+    if (cli_check_count(&a, "STUDY", 1, 1, usage))
+        return EXIT_USAGE;
     if (strcmp(fmt, "table") && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
         fprintf(stderr, "knob trials: unknown format '%s' (table, csv or json)\nusage: %s\n", fmt,
                 usage);
@@ -241,10 +241,6 @@ int cmd_trials(int argc, char **argv)
     if (a.json && strcmp(fmt, "json")) { /* --json is --format json: not silently the other */
         fprintf(stderr, "knob trials: --json and --format %s ask for two formats\nusage: %s\n", fmt,
                 usage);
-        return EXIT_USAGE;
-    }
-    if (a.n_pos != 1) {
-        fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
@@ -344,10 +340,8 @@ int cmd_best(int argc, char **argv)
     const char *usage = "knob best STUDY [--storage URL] [--json]";
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos != 1) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
-    }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
     int rc = print_best(&r, a.json);
@@ -362,10 +356,8 @@ int cmd_delete(int argc, char **argv)
     const char *usage = "knob delete STUDY [--storage URL]";
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos != 1) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
-    }
     if (cli_refuse_missing(cli_storage(&a, NULL), a.pos[0]))
         return EXIT_FAIL;
     if (knob_storage_open(cli_storage(&a, NULL), &st) || knob_storage_delete_study(st, a.pos[0])) {
