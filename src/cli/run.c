@@ -153,7 +153,8 @@ static void apply_run_cap(runner *r)
                (long long)r->sw->run_cap);
         snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
                  (long long)r->sw->run_cap);
-        r->exhausted = !running && !waiting;
+        /* PBT resumes its members itself (pbt_run.c) */
+        r->exhausted = (!running && !waiting) || r->sw->pbt;
         left = r->exhausted ? 0 : 1;
     }
     r->limit = r->limit && r->limit < left ? r->limit : left;
