@@ -187,6 +187,20 @@ static void check_target(runner *r)
         r->target_reached = true;
 }
 
+/* `s` as one word of a POSIX shell's command line: in single quotes, a quote in it as '\''
+ * (a study named "it's" is --study 'it'\''s'). */
+static void print_shell_word(const char *s)
+{
+    putchar('\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*s);
+    }
+    putchar('\'');
+}
+
 static int run(runner *r, const run_args *a, char *dflt_study)
 {
     const sweep *sw = r->sw;
@@ -209,8 +223,10 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     if (r->setup_only) {
         char *where = knobx_redact_url(r->storage);
         printf("study '%s' is ready in %s, with its sweep; workers join it with\n"
-               "  knob worker --study '%s' --storage URL\n",
-               r->study_name, where ? where : "?", r->study_name);
+               "  knob worker --study ",
+               r->study_name, where ? where : "?");
+        print_shell_word(r->study_name);
+        printf(" --storage URL\n");
         free(where);
         cli_close(&r->ref);
         return 0;

@@ -2,7 +2,8 @@
 # A study's name may begin with '-' (knob run --study -x makes one, as Optuna's names may):
 # every command that takes a STUDY reaches it after '--', the end of the options, and a
 # sweep file named so goes after '--' too. Without '--' such a name is an unknown option,
-# refused with exit status 2 and a word on '--'.
+# refused with exit status 2 and a word on '--'. The worker command knob run --trials 0
+# prints for a study named with a quote runs as it is printed.
 source "$(dirname "$0")/lib.bash"
 S="--storage sqlite:///$T/s.db"
 cat > ./-s.yaml <<'YAML'
@@ -42,4 +43,11 @@ grep -q "unknown option '-x'.*'--'" err.txt || fail "the message: $(cat err.txt)
 "$KNOB" delete $S -- -x 2> err.txt || fail "delete: $(cat err.txt)"
 "$KNOB" studies $S --json > s.json
 expect_eq "$(py '[s["name"] for s in d]' < s.json)" '["--json"]' "studies after the delete"
+
+"$KNOB" run $S --study "it's" --trials 0 -- -s.yaml > ready.txt 2>&1 || fail "$(cat ready.txt)"
+line=$(grep "knob worker" ready.txt) || fail "no worker command: $(cat ready.txt)"
+eval "set -- ${line#*knob worker }"
+expect_eq "$#:$2" "4:it's" "the printed command's words ($line)"
+"$KNOB" worker "$@" --trials 1 $S > w3.txt 2>&1 || fail "the printed command: $(cat w3.txt)"
+grep -q "this run: 1 trials (1 complete" w3.txt || fail "the printed command: $(cat w3.txt)"
 echo ok
