@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 typedef struct run_args {
@@ -100,6 +101,27 @@ static int duration(const char *text, const char *what, double *out)
     return 0;
 }
 
+/* Each running trial holds up to four files (its two pipes and two logs): at --parallel 256
+ * that is past the usual soft limit of 1024 open files, and the trials past it lost their
+ * logs or could not start. The soft limit is raised as far as the hard one allows, and a
+ * limit still too low is said before any trial starts. */
+static void raise_open_files(int parallel)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)parallel * 4 + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+    if (rl.rlim_cur > was && setrlimit(RLIMIT_NOFILE, &rl) == 0)
+        was = rl.rlim_cur;
+    if (was < need)
+        fprintf(stderr,
+                "knob run: warning: --parallel %d needs about %llu open files, and this process "
+                "may have %llu (ulimit -n): trials past it lose their logs or fail to start\n",
+                parallel, (unsigned long long)need, (unsigned long long)was);
+}
+
 /* The budget and limits from the flags, over the sweep's keys. */
 static int apply_flags(runner *r, const run_args *a, double *total, bool *has_seed, int64_t *seed)
 {
@@ -116,6 +138,7 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
         return -1;
     if (a->parallel)
         r->parallel = (int)v;
+    raise_open_files(r->parallel);
     r->max_initial_failures = RUN_MAX_INITIAL_FAILURES;
     if (a->max_initial_failures && whole(a->max_initial_failures, "--max-initial-failures", 0,
                                          INT64_MAX, &r->max_initial_failures))
