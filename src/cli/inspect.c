@@ -45,6 +45,29 @@ static void study_json(knobx_buf *b, const knob_study_summary *st)
     knobx_buf_printf(b, ",\"created\":%.3f}", st->created);
 }
 
+/* A study's name as a cell of the table: a control character (a newline would break the
+ * row) written \n, \t or \xNN, padded to `width` characters (UTF-8 counted by characters,
+ * not bytes). */
+static void name_cell(knobx_buf *b, const char *name, int width)
+{
+    int shown = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            char esc[8];
+            int n = *p == '\n'   ? snprintf(esc, sizeof esc, "\\n")
+                    : *p == '\t' ? snprintf(esc, sizeof esc, "\\t")
+                                 : snprintf(esc, sizeof esc, "\\x%02x", *p);
+            knobx_buf_puts(b, esc);
+            shown += n;
+        } else {
+            knobx_buf_add(b, (const char *)p, 1);
+            shown += (*p & 0xc0) != 0x80; /* a continuation byte is no new character */
+        }
+    }
+    for (; shown < width; shown++)
+        knobx_buf_puts(b, " ");
+}
+
 static void study_row(knobx_buf *b, const knob_study_summary *st)
 {
     char d[256], created[64], best[32] = "-";
@@ -52,7 +75,8 @@ static void study_row(knobx_buf *b, const knob_study_summary *st)
     time_text(st->created, created, sizeof created);
     if (!isnan(st->best_value))
         snprintf(best, sizeof best, "%.6g", st->best_value);
-    knobx_buf_printf(b, "%-24s %-20s %8lld %9lld %14s  %s\n", st->name, d, (long long)st->n_trials,
+    name_cell(b, st->name, 24);
+    knobx_buf_printf(b, " %-20s %8lld %9lld %14s  %s\n", d, (long long)st->n_trials,
                      (long long)st->n_complete, best, created);
 }
 
