@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *usage_text = "knob report STUDY [--storage URL] [-o FILE]\n"
@@ -40,6 +41,14 @@ static int write_file(const char *path, const knobx_buf *b)
 {
     if (!strcmp(path, "-"))
         return fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0 ? 0 : -1;
+    struct stat st;
+    size_t len = strlen(path);
+    if ((len && path[len - 1] == '/') || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+        /* the file would be PATH.tmp renamed onto the directory: "Not a directory" */
+        fprintf(stderr, "knob report: cannot write %s: it is a directory (-o names the file)\n",
+                path);
+        return -1;
+    }
     knobx_buf tmp = {0};
     knobx_buf_printf(&tmp, "%s.tmp", path);
     FILE *f = tmp.oom ? NULL : fopen(knobx_buf_cstr(&tmp), "wb");
