@@ -46,8 +46,10 @@ int cmd_ask(int argc, char **argv)
     int64_t seed = 0;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos != 1 || !a.sweep) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "STUDY", 1, 1, usage))
+        return EXIT_USAGE;
+    if (!a.sweep) {
+        fprintf(stderr, "knob ask: which sweep file? (--sweep FILE)\nusage: %s\n", usage);
         return EXIT_USAGE;
     }
     if (a.seed && cli_int(a.seed, &seed)) {
@@ -164,7 +166,9 @@ int cmd_tell(int argc, char **argv)
     int64_t number;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos < 2 || parse_state(a.state, &state) || parse_values(&a, values, &n) ||
+    if (cli_check_count(&a, "STUDY NUMBER", 2, -1, usage))
+        return EXIT_USAGE;
+    if (parse_state(a.state, &state) || parse_values(&a, values, &n) ||
         parse_constraints(a.constraints, cons, &n_cons)) {
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;

@@ -89,6 +89,11 @@ typedef struct cli_args {
  * as -1.5 are positional. */
 int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage);
 
+/* Checks that the command got from `lo` to `hi` (-1: any number) positional arguments,
+ * `names` naming them in order ("STUDY NUMBER VALUE"); else prints which is missing or
+ * which one is too many, then `usage`, and returns -1. */
+int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const char *usage);
+
 /* Whether trial `number` of the study is WAITING (enqueued, not asked yet): after a
  * refusal (KNOB_ESTATE), to tell that mistake in the call from a finished trial. Reads the
  * study. */
@@ -98,6 +103,9 @@ bool cli_trial_waiting(study_ref *r, int64_t number);
 const char *cli_storage(const cli_args *a, const sweep *sw);
 
 int cmd_run(int argc, char **argv);
+/* knob run with the arguments of knob worker --study (no sweep file) on the sweep `text`
+ * stored with the study; `label` names it in errors. */
+int cli_run_stored(int argc, char **argv, const char *label, const char *text);
 int cmd_ask(int argc, char **argv);
 int cmd_tell(int argc, char **argv);
 int cmd_intermediate(int argc, char **argv);

@@ -499,38 +499,55 @@ static bool in_usage(const char *usage, const char *name)
     return false;
 }
 
-int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
+/* One option of cli_parse_args at argv[*i]: 1 taken, 0 not an option (a positional
+ * argument), -1 refused (said). */
+static int parse_option(int argc, char **argv, int *i, cli_args *a, const char *usage)
 {
     static const char *const names[] = {"--storage", "--format", "--sweep",      "--state",
                                         "--seed",    "--step",   "--constraints"};
     const char **slots[] = {&a->storage, &a->format, &a->sweep,      &a->state,
                             &a->seed,    &a->step,   &a->constraints};
     const int n_names = (int)(sizeof names / sizeof *names);
+    if (!strcmp(argv[*i], "-h") || !strcmp(argv[*i], "--help")) {
+        printf("usage: %s\n", usage);
+        exit(0);
+    }
+    int at = *i, k = 0;
+    while (k < n_names && !cli_opt(argc, argv, i, names[k], slots[k]))
+        k++;
+    bool json = k == n_names && !strcmp(argv[*i], "--json");
+    if ((k < n_names || json) && !in_usage(usage, json ? "--json" : names[k])) {
+        fprintf(stderr, "knob: option '%s' is not one of this command's\nusage: %s\n", argv[at],
+                usage);
+        return -1;
+    }
+    if (json)
+        a->json = true;
+    if (k < n_names || json)
+        return 1;
+    if (argv[*i][0] == '-' && argv[*i][1] && !is_number_arg(argv[*i])) {
+        fprintf(stderr,
+                "knob: unknown option '%s' (an argument of that name goes after '--')\nusage: %s\n",
+                argv[*i], usage);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
+{
     memset(a, 0, sizeof *a);
+    bool options = true; /* until "--": after it, a study named "-x" is a name */
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: %s\n", usage);
-            exit(0);
-        }
-        int at = i, k = 0;
-        while (k < n_names && !cli_opt(argc, argv, &i, names[k], slots[k]))
-            k++;
-        bool json = k == n_names && !strcmp(argv[i], "--json");
-        if ((k < n_names || json) && !in_usage(usage, json ? "--json" : names[k])) {
-            fprintf(stderr, "knob: option '%s' is not one of this command's\nusage: %s\n", argv[at],
-                    usage);
-            return -1;
-        }
-        if (k < n_names)
-            continue;
-        if (json) {
-            a->json = true;
+        if (options && !strcmp(argv[i], "--")) {
+            options = false;
             continue;
         }
-        if (argv[i][0] == '-' && argv[i][1] && !is_number_arg(argv[i])) {
-            fprintf(stderr, "knob: unknown option '%s'\nusage: %s\n", argv[i], usage);
+        int rc = options ? parse_option(argc, argv, &i, a, usage) : 0;
+        if (rc < 0)
             return -1;
-        }
+        if (rc)
+            continue;
         if (a->n_pos >= 64) {
             fprintf(stderr, "knob: too many arguments\nusage: %s\n", usage);
             return -1;
@@ -538,6 +555,21 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
         a->pos[a->n_pos++] = argv[i];
     }
     return 0;
+}
+
+int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const char *usage)
+{
+    if (a->n_pos > hi && hi >= 0) {
+        fprintf(stderr, "knob: unexpected argument '%s'\nusage: %s\n", a->pos[hi], usage);
+        return -1;
+    }
+    if (a->n_pos >= lo)
+        return 0;
+    const char *w = names; /* the first name not given */
+    for (int k = 0; k < a->n_pos && strchr(w, ' '); k++)
+        w = strchr(w, ' ') + 1;
+    fprintf(stderr, "knob: missing %.*s\nusage: %s\n", (int)strcspn(w, " "), w, usage);
+    return -1;
 }
 
 bool cli_trial_waiting(study_ref *r, int64_t number)

@@ -330,10 +330,8 @@ int cmd_enqueue(int argc, char **argv)
     const char *usage = "knob enqueue STUDY key=value ... [--storage URL]";
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos < 2) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "STUDY key=value", 2, -1, usage))
         return EXIT_USAGE;
-    }
     knobx_buf b = {0};
     if (given_json(&a, &b)) {
         knobx_buf_free(&b);

@@ -61,23 +61,35 @@ int cmd_importance(int argc, char **argv)
     const char *storage = NULL, *method = "fanova", *objective_text = "0";
     const char *pos[64];
     int n_pos = 0;
-    bool json = false;
+    bool json = false, options = true;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: %s\n", usage);
-            return 0;
-        }
-        if (cli_opt(argc, argv, &i, "--storage", &storage) ||
-            cli_opt(argc, argv, &i, "--method", &method) ||
-            cli_opt(argc, argv, &i, "--objective", &objective_text))
-            continue;
-        if (!strcmp(argv[i], "--json")) {
-            json = true;
+        if (options && !strcmp(argv[i], "--")) { /* after it, a study named "-x" is a name */
+            options = false;
             continue;
         }
-        if (argv[i][0] == '-' || n_pos == 64) {
-            fprintf(stderr, "knob: %s '%s'\nusage: %s\n",
-                    n_pos == 64 ? "too many arguments at" : "unknown option", argv[i], usage);
+        if (options) {
+            if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+                printf("usage: %s\n", usage);
+                return 0;
+            }
+            if (cli_opt(argc, argv, &i, "--storage", &storage) ||
+                cli_opt(argc, argv, &i, "--method", &method) ||
+                cli_opt(argc, argv, &i, "--objective", &objective_text))
+                continue;
+            if (!strcmp(argv[i], "--json")) {
+                json = true;
+                continue;
+            }
+            if (argv[i][0] == '-') {
+                fprintf(stderr,
+                        "knob: unknown option '%s' (an argument of that name goes after "
+                        "'--')\nusage: %s\n",
+                        argv[i], usage);
+                return EXIT_USAGE;
+            }
+        }
+        if (n_pos == 64) {
+            fprintf(stderr, "knob: too many arguments at '%s'\nusage: %s\n", argv[i], usage);
             return EXIT_USAGE;
         }
         pos[n_pos++] = argv[i];

@@ -45,6 +45,29 @@ static void study_json(knobx_buf *b, const knob_study_summary *st)
     knobx_buf_printf(b, ",\"created\":%.3f}", st->created);
 }
 
+/* A study's name as a cell of the table: a control character (a newline would break the
+ * row) written \n, \t or \xNN, padded to `width` characters (UTF-8 counted by characters,
+ * not bytes). */
+static void name_cell(knobx_buf *b, const char *name, int width)
+{
+    int shown = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            char esc[8];
+            int n = *p == '\n'   ? snprintf(esc, sizeof esc, "\\n")
+                    : *p == '\t' ? snprintf(esc, sizeof esc, "\\t")
+                                 : snprintf(esc, sizeof esc, "\\x%02x", *p);
+            knobx_buf_puts(b, esc);
+            shown += n;
+        } else {
+            knobx_buf_add(b, (const char *)p, 1);
+            shown += (*p & 0xc0) != 0x80; /* a continuation byte is no new character */
+        }
+    }
+    for (; shown < width; shown++)
+        knobx_buf_puts(b, " ");
+}
+
 static void study_row(knobx_buf *b, const knob_study_summary *st)
 {
     char d[256], created[64], best[32] = "-";
@@ -52,7 +75,8 @@ static void study_row(knobx_buf *b, const knob_study_summary *st)
     time_text(st->created, created, sizeof created);
     if (!isnan(st->best_value))
         snprintf(best, sizeof best, "%.6g", st->best_value);
-    knobx_buf_printf(b, "%-24s %-20s %8lld %9lld %14s  %s\n", st->name, d, (long long)st->n_trials,
+    name_cell(b, st->name, 24);
+    knobx_buf_printf(b, " %-20s %8lld %9lld %14s  %s\n", d, (long long)st->n_trials,
                      (long long)st->n_complete, best, created);
 }
 
@@ -65,10 +89,8 @@ int cmd_studies(int argc, char **argv)
     size_t n;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "", 0, 0, usage))
         return EXIT_USAGE;
-    }
     if (cli_refuse_missing(cli_storage(&a, NULL), NULL))
         return EXIT_FAIL;
     if (knob_storage_open(cli_storage(&a, NULL), &st) || knob_storage_studies(st, &list, &n)) {
@@ -233,6 +255,8 @@ int cmd_trials(int argc, char **argv)
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
     const char *fmt = a.format ? a.format : a.json ? "json" : "table";
+    if (cli_check_count(&a, "STUDY", 1, 1, usage))
+        return EXIT_USAGE;
     if (strcmp(fmt, "table") && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
         fprintf(stderr, "knob trials: unknown format '%s' (table, csv or json)\nusage: %s\n", fmt,
                 usage);
@@ -241,10 +265,6 @@ int cmd_trials(int argc, char **argv)
     if (a.json && strcmp(fmt, "json")) { /* --json is --format json: not silently the other */
         fprintf(stderr, "knob trials: --json and --format %s ask for two formats\nusage: %s\n", fmt,
                 usage);
-        return EXIT_USAGE;
-    }
-    if (a.n_pos != 1) {
-        fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
     }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
@@ -351,10 +371,8 @@ int cmd_best(int argc, char **argv)
     const char *usage = "knob best STUDY [--storage URL] [--json]";
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos != 1) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
-    }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
     int rc = print_best(&r, a.json);
@@ -369,10 +387,8 @@ int cmd_delete(int argc, char **argv)
     const char *usage = "knob delete STUDY [--storage URL]";
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos != 1) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
-    }
     if (cli_refuse_missing(cli_storage(&a, NULL), a.pos[0]))
         return EXIT_FAIL;
     if (knob_storage_open(cli_storage(&a, NULL), &st) || knob_storage_delete_study(st, a.pos[0])) {

@@ -60,10 +60,8 @@ int cmd_intermediate(int argc, char **argv)
     int64_t number, step = -1;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
-    if (a.n_pos != 3) {
-        fprintf(stderr, "usage: %s\n", usage);
+    if (cli_check_count(&a, "STUDY NUMBER VALUE", 3, 3, usage))
         return EXIT_USAGE;
-    }
     if (cli_int(a.pos[1], &number) || number < 0) {
         fprintf(stderr, "knob intermediate: '%s' is not a trial number\n", a.pos[1]);
         return EXIT_USAGE;

@@ -33,9 +33,22 @@ static bool parse_number(const char *s, size_t n, double *out)
     return true;
 }
 
+/* Whether the record keeps `key` (record_parse_keys). */
+static bool kept(const record *r, const char *key, size_t klen)
+{
+    if (!r->keys)
+        return true;
+    for (size_t i = 0; i < r->n_keys; i++)
+        if (strlen(r->keys[i]) == klen && !memcmp(r->keys[i], key, klen))
+            return true;
+    return false;
+}
+
 static void add(record *r, const char *key, size_t klen, double v)
 {
-    if (r->n >= sizeof r->f / sizeof *r->f || !klen || klen >= sizeof r->f[0].key)
+    r->n_numbers++;
+    if (!kept(r, key, klen) || r->n >= sizeof r->f / sizeof *r->f || !klen ||
+        klen >= sizeof r->f[0].key)
         return;
     memcpy(r->f[r->n].key, key, klen);
     r->f[r->n].key[klen] = 0;
@@ -45,7 +58,8 @@ static void add(record *r, const char *key, size_t klen, double v)
 
 static void add_bad(record *r, const char *key, size_t klen, const char *text, size_t tlen)
 {
-    if (r->n_bad >= sizeof r->bad / sizeof *r->bad || !klen || klen >= sizeof r->bad[0].key)
+    if (!kept(r, key, klen) || r->n_bad >= sizeof r->bad / sizeof *r->bad || !klen ||
+        klen >= sizeof r->bad[0].key)
         return;
     record_text *b = &r->bad[r->n_bad++];
     memcpy(b->key, key, klen);
@@ -133,19 +147,27 @@ static bool parse_pairs(const char *s, record *out, char sep)
     return any;
 }
 
-bool record_parse(const char *line, record *out)
+bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys, record *out)
 {
     out->n = 0;
     out->n_bad = 0;
+    out->n_numbers = 0;
+    out->keys = keys;
+    out->n_keys = n_keys;
     while (isspace((unsigned char)*line))
         line++;
     if (*line == '{')
-        return parse_json(line, out) && out->n > 0;
+        return parse_json(line, out) && out->n_numbers > 0;
     if (strchr(line, '='))
         return parse_pairs(line, out, '=');
     if (strchr(line, ':'))
         return parse_pairs(line, out, ':');
     return false;
+}
+
+bool record_parse(const char *line, record *out)
+{
+    return record_parse_keys(line, NULL, 0, out);
 }
 
 bool record_get(const record *r, const char *key, double *value)

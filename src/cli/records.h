@@ -19,15 +19,22 @@ typedef struct record_text {
 } record_text;
 
 typedef struct record {
-    record_field f[64];
+    record_field f[64]; /* the first 64 numbers, or the first of the keys asked for */
     size_t n;
     record_text bad[8]; /* the first keys whose value is not a number */
     size_t n_bad;
+    const char *const *keys; /* record_parse_keys: the keys kept (NULL: every key) */
+    size_t n_keys;
+    size_t n_numbers; /* the line's numbers, kept or not */
 } record;
 
 /* Parses one line; false when it is not a record (an ordinary log line). The keys given a
  * value that is not a number are in out->bad either way. */
 bool record_parse(const char *line, record *out);
+
+/* record_parse keeping only `keys` (at most 64): a line of many numbers (a JSON log of
+ * per-class scores, say) keeps the metric wherever it stands in the line. */
+bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys, record *out);
 
 /* The value of `key` as printed when the line gave it one that is not a number, or NULL. */
 const char *record_bad(const record *r, const char *key);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *usage_text = "knob report STUDY [--storage URL] [-o FILE]\n"
@@ -40,6 +41,14 @@ static int write_file(const char *path, const knobx_buf *b)
 {
     if (!strcmp(path, "-"))
         return fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0 ? 0 : -1;
+    struct stat st;
+    size_t len = strlen(path);
+    if ((len && path[len - 1] == '/') || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+        /* the file would be PATH.tmp renamed onto the directory: "Not a directory" */
+        fprintf(stderr, "knob report: cannot write %s: it is a directory (-o names the file)\n",
+                path);
+        return -1;
+    }
     knobx_buf tmp = {0};
     knobx_buf_printf(&tmp, "%s.tmp", path);
     FILE *f = tmp.oom ? NULL : fopen(knobx_buf_cstr(&tmp), "wb");
@@ -60,15 +69,21 @@ static int write_file(const char *path, const knobx_buf *b)
 int cmd_report(int argc, char **argv)
 {
     const char *storage = NULL, *out = "report.html", *name = NULL;
+    bool options = true; /* until "--": after it, a study named "-x" is a name */
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+        if (options && !strcmp(argv[i], "--")) {
+            options = false;
+            continue;
+        }
+        if (options && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
             printf("usage: %s\n", usage_text);
             return 0;
         }
-        if (cli_opt(argc, argv, &i, "--storage", &storage) || cli_opt(argc, argv, &i, "-o", &out) ||
-            cli_opt(argc, argv, &i, "--output", &out))
+        if (options &&
+            (cli_opt(argc, argv, &i, "--storage", &storage) ||
+             cli_opt(argc, argv, &i, "-o", &out) || cli_opt(argc, argv, &i, "--output", &out)))
             continue;
-        if (argv[i][0] == '-' || name) {
+        if ((options && argv[i][0] == '-') || name) {
             fprintf(stderr, "knob report: unexpected argument '%s'\nusage: %s\n", argv[i],
                     usage_text);
             return EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 typedef struct run_args {
@@ -34,31 +35,39 @@ static void usage(FILE *f)
           f);
 }
 
-static int parse_run_args(int argc, char **argv, run_args *a)
+/* `stored`: the sweep is the one stored with the study (knob worker --study), so a sweep
+ * file is one argument too many. */
+static int parse_run_args(int argc, char **argv, run_args *a, bool stored)
 {
     memset(a, 0, sizeof *a);
+    bool options = true; /* until "--": after it, a sweep file named "-x.yaml" is a path */
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+        if (options && !strcmp(argv[i], "--")) {
+            options = false;
+            continue;
+        }
+        if (options && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
             usage(stdout);
             exit(0);
         }
-        if (cli_opt(argc, argv, &i, "--storage", &a->storage) ||
-            cli_opt(argc, argv, &i, "--study", &a->study) ||
-            cli_opt(argc, argv, &i, "--trials", &a->trials) ||
-            cli_opt(argc, argv, &i, "--parallel", &a->parallel) ||
-            cli_opt(argc, argv, &i, "--timeout", &a->timeout) ||
-            cli_opt(argc, argv, &i, "--trial-timeout", &a->trial_timeout) ||
-            cli_opt(argc, argv, &i, "--seed", &a->seed) ||
-            cli_opt(argc, argv, &i, "--max-initial-failures", &a->max_initial_failures))
+        if (options &&
+            (cli_opt(argc, argv, &i, "--storage", &a->storage) ||
+             cli_opt(argc, argv, &i, "--study", &a->study) ||
+             cli_opt(argc, argv, &i, "--trials", &a->trials) ||
+             cli_opt(argc, argv, &i, "--parallel", &a->parallel) ||
+             cli_opt(argc, argv, &i, "--timeout", &a->timeout) ||
+             cli_opt(argc, argv, &i, "--trial-timeout", &a->trial_timeout) ||
+             cli_opt(argc, argv, &i, "--seed", &a->seed) ||
+             cli_opt(argc, argv, &i, "--max-initial-failures", &a->max_initial_failures)))
             continue;
-        if (argv[i][0] == '-' || a->path) {
+        if ((options && argv[i][0] == '-') || a->path || stored) {
             fprintf(stderr, "knob run: unexpected argument '%s'\n", argv[i]);
             usage(stderr);
             return -1;
         }
         a->path = argv[i];
     }
-    if (!a->path) {
+    if (!a->path && !stored) {
         fprintf(stderr, "knob run: which sweep file?\n");
         usage(stderr);
         return -1;
@@ -92,6 +101,27 @@ static int duration(const char *text, const char *what, double *out)
     return 0;
 }
 
+/* Each running trial holds up to four files (its two pipes and two logs): at --parallel 256
+ * that is past the usual soft limit of 1024 open files, and the trials past it lost their
+ * logs or could not start. The soft limit is raised as far as the hard one allows, and a
+ * limit still too low is said before any trial starts. */
+static void raise_open_files(int parallel)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)parallel * 4 + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+    if (rl.rlim_cur > was && setrlimit(RLIMIT_NOFILE, &rl) == 0)
+        was = rl.rlim_cur;
+    if (was < need)
+        fprintf(stderr,
+                "knob run: warning: --parallel %d needs about %llu open files, and this process "
+                "may have %llu (ulimit -n): trials past it lose their logs or fail to start\n",
+                parallel, (unsigned long long)need, (unsigned long long)was);
+}
+
 /* The budget and limits from the flags, over the sweep's keys. */
 static int apply_flags(runner *r, const run_args *a, double *total, bool *has_seed, int64_t *seed)
 {
@@ -108,6 +138,7 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
         return -1;
     if (a->parallel)
         r->parallel = (int)v;
+    raise_open_files(r->parallel);
     r->max_initial_failures = RUN_MAX_INITIAL_FAILURES;
     if (a->max_initial_failures && whole(a->max_initial_failures, "--max-initial-failures", 0,
                                          INT64_MAX, &r->max_initial_failures))
@@ -123,21 +154,31 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
 
 /* run_cap counts the trials of the whole study, earlier runs and other processes too. The
  * library holds the study to it (max_trials); here it only shortens this run's limit and
- * says at once when nothing is left. */
+ * says at once when nothing is left. A WAITING trial (enqueued, or the retry of a trial
+ * whose worker died) is counted but not run yet: it leaves this run one trial more to take.
+ * A study at its run_cap with RUNNING trials is still asked once: that ask fails the trials
+ * of dead workers (their heartbeats stopped), which would otherwise stay RUNNING for good,
+ * and returns KNOB_EDONE (a retry past run_cap is not enqueued). */
 static void apply_run_cap(runner *r)
 {
     const knob_trial_info *const *tr;
     size_t n = 0;
     if (!r->sw->run_cap || knob_study_trials(r->ref.s, &tr, &n))
         return;
-    int64_t left = r->sw->run_cap - (int64_t)n;
+    int64_t waiting = 0, running = 0;
+    for (size_t i = 0; i < n; i++) {
+        waiting += tr[i]->state == KNOB_TRIAL_WAITING;
+        running += tr[i]->state == KNOB_TRIAL_RUNNING;
+    }
+    int64_t left = r->sw->run_cap - ((int64_t)n - waiting);
     if (left <= 0) {
         printf("study '%s' has reached its run_cap of %lld trials\n", r->study_name,
                (long long)r->sw->run_cap);
         snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
                  (long long)r->sw->run_cap);
-        r->exhausted = true;
-        left = 0;
+        /* PBT resumes its members itself (pbt_run.c) */
+        r->exhausted = (!running && !waiting) || r->sw->pbt;
+        left = r->exhausted ? 0 : 1;
     }
     r->limit = r->limit && r->limit < left ? r->limit : left;
 }
@@ -169,6 +210,20 @@ static void check_target(runner *r)
         r->target_reached = true;
 }
 
+/* `s` as one word of a POSIX shell's command line: in single quotes, a quote in it as '\''
+ * (a study named "it's" is --study 'it'\''s'). */
+static void print_shell_word(const char *s)
+{
+    putchar('\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*s);
+    }
+    putchar('\'');
+}
+
 static int run(runner *r, const run_args *a, char *dflt_study)
 {
     const sweep *sw = r->sw;
@@ -191,8 +246,10 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     if (r->setup_only) {
         char *where = knobx_redact_url(r->storage);
         printf("study '%s' is ready in %s, with its sweep; workers join it with\n"
-               "  knob worker --study '%s' --storage URL\n",
-               r->study_name, where ? where : "?", r->study_name);
+               "  knob worker --study ",
+               r->study_name, where ? where : "?");
+        print_shell_word(r->study_name);
+        printf(" --storage URL\n");
         free(where);
         cli_close(&r->ref);
         return 0;
@@ -230,23 +287,34 @@ static void keep_heap(void)
 #endif
 }
 
-int cmd_run(int argc, char **argv)
+/* knob run, from a sweep file, or (label and text) from the sweep stored with a study. */
+static int run_command(int argc, char **argv, const char *label, const char *text)
 {
     keep_heap();
     static runner r;
     run_args a;
     sweep sw;
-    if (parse_run_args(argc, argv, &a))
+    if (parse_run_args(argc, argv, &a, text != NULL))
         return EXIT_USAGE;
-    if (sweep_load(a.path, &sw))
+    if (text ? sweep_load_text(label, text, &sw) : sweep_load(a.path, &sw))
         return EXIT_USAGE;
     memset(&r, 0, sizeof r);
     r.sw = &sw;
-    char *dflt = cli_default_study(a.path);
+    char *dflt = cli_default_study(text ? label : a.path);
     int rc = run(&r, &a, dflt);
     pbt_free(r.pbt);
     free(r.best);
     free(dflt);
     sweep_free(&sw);
     return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    return run_command(argc, argv, NULL, NULL);
+}
+
+int cli_run_stored(int argc, char **argv, const char *label, const char *text)
+{
+    return run_command(argc, argv, label, text);
 }

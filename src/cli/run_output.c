@@ -85,7 +85,19 @@ static void on_line(runner *r, slot *sl)
     if (!n || memchr(sl->line, 0, n))
         return;
     sl->line[n] = 0;
-    if (record_parse(sl->line, &rec))
+    /* only the keys on_record reads: the metric may come after any number of others */
+    const sweep *sw = r->sw;
+    const char *keys[SWEEP_MAX_OBJECTIVES + SWEEP_MAX_CONSTRAINTS + 8];
+    size_t n_keys = 0;
+    for (size_t i = 0; i < sw->n_objectives; i++)
+        keys[n_keys++] = sw->objectives[i].name;
+    for (size_t i = 0; i < sw->n_constraints; i++)
+        keys[n_keys++] = sw->constraints[i].name;
+    if (sw->cost)
+        keys[n_keys++] = sw->cost;
+    for (const char *const *k = step_keys; *k; k++)
+        keys[n_keys++] = *k;
+    if (record_parse_keys(sl->line, keys, n_keys, &rec))
         on_record(r, sl, &rec);
     for (size_t i = 0; rec.n_bad && i < r->sw->n_objectives; i++) {
         const char *text = record_bad(&rec, r->sw->objectives[i].name);

@@ -26,12 +26,10 @@ static void print_options(const knob_option *o)
 int cmd_samplers(int argc, char **argv)
 {
     cli_args a;
-    if (cli_parse_args(argc, argv, &a, "knob samplers") || a.n_pos) {
-        fputs("usage: knob samplers   (KNOB_PLUGINS=a.so:b.so lists their samplers and pruners "
-              "too)\n",
-              stderr);
+    const char *usage = "knob samplers   (KNOB_PLUGINS=a.so:b.so lists their samplers and "
+                        "pruners too)";
+    if (cli_parse_args(argc, argv, &a, usage) || cli_check_count(&a, "", 0, 0, usage))
         return EXIT_USAGE;
-    }
     size_t ns = knob_sampler_list(NULL, 0), np = knob_pruner_list(NULL, 0);
     const knob_sampler_plugin **s = calloc(ns ? ns : 1, sizeof *s);
     const knob_pruner_plugin **p = calloc(np ? np : 1, sizeof *p);

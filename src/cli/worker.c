@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -19,7 +18,7 @@ static void usage(FILE *f)
           f);
 }
 
-/* Writes the sweep stored with the study to a temporary file; NULL on failure. */
+/* The text of the sweep stored with the study (free it); NULL after saying why. */
 static char *stored_sweep(const char *storage, const char *study)
 {
     study_ref r;
@@ -27,29 +26,28 @@ static char *stored_sweep(const char *storage, const char *study)
         return NULL;
     const char *json = knob_study_system_attr(r.s, "sweep");
     knobx_json *j = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
-    char *path = NULL;
-    if (!j || j->type != KNOBX_JSON_STRING) {
+    char *text = NULL;
+    if (!j || j->type != KNOBX_JSON_STRING)
         fprintf(stderr,
                 "knob worker: study '%s' has no stored sweep (start it once with knob "
                 "run SWEEP.yaml, or give the sweep file)\n",
                 study);
-    } else {
-        char tmpl[] = "/tmp/knob-sweep-XXXXXX";
-        int fd = mkstemp(tmpl);
-        if (fd >= 0 && write(fd, j->str, strlen(j->str)) == (ssize_t)strlen(j->str))
-            path = strdup(tmpl);
-        if (fd >= 0)
-            close(fd);
-    }
+    else if (!(text = strdup(j->str)))
+        fprintf(stderr, "knob worker: out of memory\n");
     knobx_json_free(j);
     cli_close(&r);
-    return path;
+    return text;
 }
 
 int cmd_worker(int argc, char **argv)
 {
     const char *study = NULL, *storage = NULL, *sweep_path = NULL;
     for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) { /* what follows is the sweep file (knob run's "--") */
+            if (i + 1 < argc)
+                sweep_path = argv[i + 1];
+            break;
+        }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;
@@ -70,15 +68,12 @@ int cmd_worker(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    char *tmp = stored_sweep(storage ? storage : KNOB_DEFAULT_STORAGE, study);
-    if (!tmp)
+    char *text = stored_sweep(storage ? storage : KNOB_DEFAULT_STORAGE, study);
+    if (!text)
         return EXIT_FAIL;
-    char **args = calloc((size_t)argc + 2, sizeof *args);
-    args[0] = tmp;
-    memcpy(args + 1, argv, (size_t)argc * sizeof *argv);
-    int rc = cmd_run(argc + 1, args);
-    unlink(tmp);
-    free(tmp);
-    free(args);
+    char label[300];
+    snprintf(label, sizeof label, "(the sweep stored with study '%.200s')", study);
+    int rc = cli_run_stored(argc, argv, label, text);
+    free(text);
     return rc;
 }
