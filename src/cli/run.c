@@ -245,11 +245,24 @@ static int run(runner *r, const run_args *a, char *dflt_study)
         return EXIT_FAIL;
     if (r->setup_only) {
         char *where = knobx_redact_url(r->storage);
-        printf("study '%s' is ready in %s, with its sweep; workers join it with\n"
-               "  knob worker --study ",
-               r->study_name, where ? where : "?");
-        print_shell_word(r->study_name);
-        printf(" --storage URL\n");
+        if (strncmp(r->storage, "memory:", 7) == 0)
+            printf("study '%s' is ready in memory:, which ends with this process: no worker "
+                   "can join it (a file or a server can: --storage sqlite:///PATH or "
+                   "postgresql://...)\n",
+                   r->study_name);
+        else {
+            printf("study '%s' is ready in %s, with its sweep; workers join it with\n"
+                   "  knob worker --study ",
+                   r->study_name, where ? where : "?");
+            print_shell_word(r->study_name);
+            /* the URL as it is, unless a password was taken out of it for the message */
+            printf(" --storage ");
+            if (where && strcmp(where, r->storage) == 0)
+                print_shell_word(r->storage);
+            else
+                printf("URL");
+            printf("\n");
+        }
         free(where);
         cli_close(&r->ref);
         return 0;

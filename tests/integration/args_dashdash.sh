@@ -47,7 +47,11 @@ expect_eq "$(py '[s["name"] for s in d]' < s.json)" '["--json"]' "studies after 
 "$KNOB" run $S --study "it's" --trials 0 -- -s.yaml > ready.txt 2>&1 || fail "$(cat ready.txt)"
 line=$(grep "knob worker" ready.txt) || fail "no worker command: $(cat ready.txt)"
 eval "set -- ${line#*knob worker }"
-expect_eq "$#:$2" "4:it's" "the printed command's words ($line)"
-"$KNOB" worker "$@" --trials 1 $S > w3.txt 2>&1 || fail "the printed command: $(cat w3.txt)"
+expect_eq "$#:$2:$4" "4:it's:sqlite:///$T/s.db" "the printed command's words ($line)"
+"$KNOB" worker "$@" --trials 1 > w3.txt 2>&1 || fail "the printed command: $(cat w3.txt)"
 grep -q "this run: 1 trials (1 complete" w3.txt || fail "the printed command: $(cat w3.txt)"
+# a study in memory: has no workers to tell of
+"$KNOB" run --storage memory: --trials 0 -- -s.yaml > mem.txt 2>&1 || fail "$(cat mem.txt)"
+grep -q "ends with this process: no worker can join it" mem.txt || fail "memory: $(cat mem.txt)"
+! grep -q "knob worker" mem.txt || fail "a worker command for memory: $(cat mem.txt)"
 echo ok
