@@ -144,6 +144,22 @@ static bool all_finite(const double *values, size_t n)
 
 /* A trial enqueued and not asked has no params: telling it is a mistake in the call, as
  * Optuna's tell refuses it. */
+/* " (trial N is still running)", " (trial N is already finished: STATE)" or " (the study
+ * has no trial N)", for a message on a tell refused before the trial's state was looked at. */
+static void trial_now(study_ref *r, int64_t number, char *out, size_t size)
+{
+    int state = cli_trial_state(r, number);
+    if (state == KNOB_TRIAL_RUNNING)
+        snprintf(out, size, " (trial %lld is still running)", (long long)number);
+    else if (state < 0)
+        snprintf(out, size, " (the study has no trial %lld)", (long long)number);
+    else
+        snprintf(out, size, " (trial %lld is already finished: %s)", (long long)number,
+                 state == KNOB_TRIAL_COMPLETE ? "complete"
+                 : state == KNOB_TRIAL_PRUNED ? "pruned"
+                                              : "failed");
+}
+
 static int refuse_waiting(const char *study, int64_t number)
 {
     fprintf(stderr,
@@ -203,8 +219,10 @@ int cmd_tell(int argc, char **argv)
             return refuse_waiting(a.pos[0], number);
         }
         if (crc) {
-            fprintf(stderr, "knob: %s%s\n", knob_errmsg(),
-                    crc == KNOB_EINVAL ? " (the trial is still running)" : "");
+            char now[96] = "";
+            if (crc == KNOB_EINVAL)
+                trial_now(&r, number, now, sizeof now);
+            fprintf(stderr, "knob: %s%s\n", knob_errmsg(), now);
             cli_close(&r);
             return crc == KNOB_EINVAL ? EXIT_USAGE : EXIT_FAIL;
         }
@@ -218,17 +236,19 @@ int cmd_tell(int argc, char **argv)
         cli_close(&r);
         return refuse_waiting(a.pos[0], number);
     }
+    char now[96] = "";
+    if (usage_error)
+        trial_now(&r, number, now, sizeof now);
     if (usage_error && want == 0)
         fprintf(stderr,
                 "knob tell: study '%s' has no metric: tell a complete trial without "
-                "values (trial %lld is still running)\n",
-                a.pos[0], (long long)number);
+                "values%s\n",
+                a.pos[0], now);
     else if (usage_error)
         fprintf(stderr,
                 "knob tell: study '%s' has %zu objective%s: a complete trial needs %zu "
-                "value%s, got %zu (trial %lld is still running)\nusage: %s\n",
-                a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n,
-                (long long)number, usage);
+                "value%s, got %zu%s\nusage: %s\n",
+                a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n, now, usage);
     else if (rc == KNOB_EINVAL && state == KNOB_TRIAL_COMPLETE && !all_finite(values, n))
         fprintf(stderr,
                 "knob: %s (trial %lld is recorded as failed: a value that is not finite "

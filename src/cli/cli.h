@@ -99,6 +99,10 @@ int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const 
  * study. */
 bool cli_trial_waiting(study_ref *r, int64_t number);
 
+/* Trial `number`'s state (a knob_trial_state), or -1 when the study has no such trial (or
+ * cannot be read). Reads the study. */
+int cli_trial_state(study_ref *r, int64_t number);
+
 /* The storage: --storage, else the sweep's (sw may be NULL), else the default. */
 const char *cli_storage(const cli_args *a, const sweep *sw);
 

@@ -572,16 +572,21 @@ int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const 
     return -1;
 }
 
-bool cli_trial_waiting(study_ref *r, int64_t number)
+int cli_trial_state(study_ref *r, int64_t number)
 {
     const knob_trial_info *const *trials;
     size_t n;
     if (knob_study_trials(r->s, &trials, &n))
-        return false;
+        return -1;
     for (size_t i = 0; i < n; i++)
         if (trials[i]->number == number)
-            return trials[i]->state == KNOB_TRIAL_WAITING;
-    return false;
+            return (int)trials[i]->state;
+    return -1;
+}
+
+bool cli_trial_waiting(study_ref *r, int64_t number)
+{
+    return cli_trial_state(r, number) == KNOB_TRIAL_WAITING;
 }
 
 const char *cli_storage(const cli_args *a, const sweep *sw)

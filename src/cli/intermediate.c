@@ -74,7 +74,7 @@ int cmd_intermediate(int argc, char **argv)
     double value = strtod(a.pos[2], &end);
     if (*end || end == a.pos[2] || !isfinite(value)) {
         fprintf(stderr,
-                "knob intermediate: the value is a finite number, got '%s' (a trial whose "
+                "knob intermediate: the value must be a finite number, got '%s' (a trial whose "
                 "value is no number any more is told --state fail)\n",
                 a.pos[2]);
         return EXIT_USAGE;

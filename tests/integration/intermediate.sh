@@ -64,7 +64,7 @@ set +e
 "$KNOB" intermediate demo "$n" --storage "$db" 2> /dev/null; s7=$?
 set -e
 expect_eq "$s1 $s2 $s3 $s4 $s5 $s6 $s7" "2 2 2 2 1 1 2" "exit statuses of mistakes"
-grep -q "the value is a finite number, got 'nan'" e1.txt || fail "nan: $(cat e1.txt)"
+grep -q "the value must be a finite number, got 'nan'" e1.txt || fail "nan: $(cat e1.txt)"
 grep -q -- "--step is a whole number >= 0, got '-1'" e2.txt || fail "step: $(cat e2.txt)"
 grep -q "trial $w is waiting" e4.txt || fail "waiting: $(cat e4.txt)"
 grep -q "trial 0 is already complete" e5.txt || fail "finished: $(cat e5.txt)"
