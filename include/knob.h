@@ -678,6 +678,15 @@ KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx,
  * KNOB_EDONE when the study already holds max_trials trials. */
 KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
 
+/* Runs FAIL trial `number` again as a trial whose worker was lost is run (see max_retry in
+ * knob_study_options): enqueues a WAITING trial with its params, linked to it by the system
+ * attributes "retry_of" and "retry_count", unless its chain of retries already holds
+ * max_retry of them, the trial was retried already, or the study holds max_trials trials.
+ * For a trial stopped through no fault of its params (its worker preempted, say).
+ * *enqueued (may be NULL): whether a retry was enqueued. Syncs. Returns KNOB_OK; KNOB_ENOTFOUND (no such trial), KNOB_ESTATE (the
+ * trial is not FAIL), KNOB_EINVAL (s NULL), or the storage's status. The study's thread. */
+KNOB_API int knob_study_retry_trial(knob_study *s, int64_t number, bool *enqueued);
+
 /* Fixes params in every trial this handle asks from now on, as a JSON object text
  * ({"lr": 0.01}; Optuna's PartialFixedSampler): a trial that suggests one of these names
  * gets the value when it fits the distribution (as an enqueued value does), and the

@@ -47,10 +47,13 @@ static int64_t attr_int(const knob_trial_info *info, const char *key, int64_t df
     return v && sscanf(v, "%" SCNd64, &x) == 1 ? x : dflt;
 }
 
-/* Enqueues the retry of a trial that was failed for a lost heartbeat, unless the study is
- * full (max_trials). */
-static int retry(knob_study *s, const knob_trial_info *info)
+/* Enqueues the retry of a failed trial (its heartbeat lost, or knob_study_retry_trial),
+ * unless its chain holds max_retry retries or the study is full (max_trials); *enqueued
+ * (may be NULL) says whether it was. */
+static int retry(knob_study *s, const knob_trial_info *info, bool *enqueued)
 {
+    if (enqueued)
+        *enqueued = false;
     int64_t count = attr_int(info, "retry_count", 0);
     if (count >= s->max_retry)
         return KNOB_OK;
@@ -63,7 +66,39 @@ static int retry(knob_study *s, const knob_trial_info *info)
     params_json(&b, info);
     int rc = b.oom ? knob__oom("retry") : knob__store_enqueue(s, knobx_buf_cstr(&b), links, 2);
     knobx_buf_free(&b);
+    if (enqueued)
+        *enqueued = rc == KNOB_OK;
     return rc == KNOB_EDONE ? KNOB_OK : rc;
+}
+
+int knob_study_retry_trial(knob_study *s, int64_t number, bool *enqueued)
+{
+    if (enqueued)
+        *enqueued = false;
+    if (!s)
+        return knob__error(KNOB_EINVAL, "knob_study_retry_trial: study is NULL");
+    int rc = knob__view_sync(s);
+    if (rc)
+        return rc;
+    const knob_trial_info *info = knob__view_trial(&s->view, number);
+    if (!info)
+        return knob__error(KNOB_ENOTFOUND, "study '%s': no trial %lld to retry", s->name,
+                           (long long)number);
+    if (info->state != KNOB_TRIAL_FAIL)
+        return knob__error(KNOB_ESTATE,
+                           "study '%s': trial %lld is not failed: only a failed "
+                           "trial is run again",
+                           s->name, (long long)number);
+    /* once: a trial already holding this one's place in the chain is its retry */
+    int64_t origin = attr_int(info, "retry_of", info->number);
+    int64_t next = attr_int(info, "retry_count", 0) + 1;
+    for (size_t i = 0; i < s->view.n; i++) {
+        const knob_trial_info *t = s->view.by_number[i];
+        if (t && t != info && attr_int(t, "retry_of", -1) == origin &&
+            attr_int(t, "retry_count", 0) == next)
+            return KNOB_OK;
+    }
+    return retry(s, info, enqueued);
 }
 
 static int fail_one(knob_study *s, const knob_trial_info *info, double silent)
@@ -73,7 +108,7 @@ static int fail_one(knob_study *s, const knob_trial_info *info, double silent)
     int rc = knob__store_fail(s, info->id, reason, "worker_lost");
     if (rc == KNOB_ESTATE) /* another worker noticed first */
         return KNOB_OK;
-    return rc ? rc : retry(s, info);
+    return rc ? rc : retry(s, info, NULL);
 }
 
 int knob__fail_stale(knob_study *s)

@@ -43,7 +43,7 @@ static void on_signal(int sig)
      * is retried for minutes): what is written still is, what cannot be is left to the
      * heartbeats. knob_storage_interrupt only sets a flag. */
     if (sig == SIGINT || sig == SIGTERM) {
-        interrupted = 1;
+        interrupted = sig;
         knob_storage_interrupt(stopping);
     }
     if (write(wake[1], "x", 1) < 0) {
@@ -135,8 +135,10 @@ static void check_clocks(runner *r)
         }
         if (r->trial_timeout > 0 && t - sl->started > r->trial_timeout)
             run_stop(sl, WHY_TIMEOUT);
-        if (interrupted)
+        if (interrupted) {
+            r->stop_signal = interrupted;
             run_stop(sl, WHY_INTERRUPT);
+        }
         double grace =
             sl->why == WHY_INTERRUPT || sl->why == WHY_STORAGE ? RUN_STOP_GRACE : RUN_KILL_GRACE;
         if (sl->why != WHY_NONE && t - sl->term_sent > grace)

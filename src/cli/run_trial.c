@@ -565,7 +565,9 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
     int st = sl->status;
     if (sl->why == WHY_PRUNE)
         return;
-    if (sl->why == WHY_INTERRUPT)
+    if (sl->why == WHY_INTERRUPT && r->stop_signal == SIGTERM)
+        knobx_buf_puts(why, "interrupted (knob run was stopped by SIGTERM)");
+    else if (sl->why == WHY_INTERRUPT)
         knobx_buf_puts(why, "interrupted (knob run was stopped)");
     else if (sl->why == WHY_STORAGE)
         knobx_buf_printf(why, "stopped: the storage failed (trial %lld was not saved)",
@@ -723,6 +725,12 @@ void run_finish(runner *r, slot *sl)
         check_target(r, state, values);
         count_initial(r, sl, state);
     }
+    /* SIGTERM is how a cluster takes a worker's place back (Slurm's preemption and time
+     * limit, a Kubernetes pod deleted): the trial is run again as a lost worker's is (Ctrl-C,
+     * a user's stop, is not) */
+    if (!unsaved && state == KNOB_TRIAL_FAIL && sl->why == WHY_INTERRUPT &&
+        r->stop_signal == SIGTERM)
+        run_saved(r, sl->number, knob_study_retry_trial(r->ref.s, sl->number, NULL), "its retry");
     if (unsaved)
         run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last);
     else

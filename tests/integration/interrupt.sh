@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ctrl-C: running trials are killed and marked FAIL, finished ones are kept, and a second
-# knob run resumes the study.
+# knob run resumes the study. SIGTERM (a cluster taking the worker's place back) fails them
+# too, and enqueues each one's retry with its params, which the next run takes.
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: $PROGS/curve.py
@@ -34,4 +35,34 @@ expect_eq "$(py '"interrupted" in d[2]["system_attrs"]["fail_reason"]' < t.json)
 "$KNOB" trials i --storage "sqlite:///$T/s.db" --format json > t2.json
 expect_eq "$(py 'len(d)' < t2.json)" 7 "trials after resuming"
 expect_eq "$(py 'sum(t["state"]=="complete" for t in d)' < t2.json)" 5 "complete after resuming"
+
+"$KNOB" run slow.yaml --storage "sqlite:///$T/s.db" --study j --trials 5 --parallel 2 > d.txt &
+pid=$!
+for _ in $(seq 100); do
+    [ -f knob-runs/j/0/pid ] && [ -f knob-runs/j/1/pid ] && break
+    sleep 0.1
+done
+kill -TERM $pid
+set +e
+wait $pid
+status=$?
+set -e
+expect_eq "$status" 130 "exit status after SIGTERM"
+sleep 0.5
+expect_dead knob-runs/j/*
+"$KNOB" trials j --storage "sqlite:///$T/s.db" --format json > t3.json
+expect_eq "$(py '[t["state"] for t in d]' < t3.json)" '["fail", "fail", "waiting", "waiting"]' \
+    "states after SIGTERM"
+expect_eq "$(py 'd[0]["system_attrs"]["fail_reason"]' < t3.json)" \
+    "interrupted (knob run was stopped by SIGTERM)" "reason"
+expect_eq "$(py '[[t["system_attrs"]["retry_of"], t["system_attrs"]["retry_count"]] for t in d[2:]]' \
+    < t3.json)" "[[0, 1], [1, 1]]" "retries"
+"$KNOB" run fast.yaml --storage "sqlite:///$T/s.db" --study j --trials 2 > e.txt
+"$KNOB" trials j --storage "sqlite:///$T/s.db" --format json > t4.json
+expect_eq "$(py '[t["state"] for t in d]' < t4.json)" '["fail", "fail", "complete", "complete"]' \
+    "the retries run"
+expect_eq "$(py '[t["params"]["lr"] for t in d[:2]] == [t["params"]["lr"] for t in d[2:]]' \
+    < t4.json)" True "a retry's params"
+# Ctrl-C (above) enqueued none
+expect_eq "$(py 'sum("retry_of" in t["system_attrs"] for t in d)' < t2.json)" 0 "no retry after Ctrl-C"
 echo ok

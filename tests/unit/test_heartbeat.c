@@ -122,6 +122,51 @@ static void retries_stop_at_max_retry(void **state)
     knob_storage_close(st);
 }
 
+/* knob_study_retry_trial runs a failed trial again as a lost worker's trial is: once, with
+ * its params, within max_retry along the chain; not a trial that did not fail. */
+static void failed_trial_retried_by_call(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("hb_call.db"));
+    unlink(knob_test_path("hb_call.db"));
+    knob_storage *st;
+    knob_study *s = open_study(url, &st, 1);
+    knob_trial *t;
+    double x, y;
+    bool enq = true;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    assert_int_equal(knob_study_retry_trial(s, 0, &enq), KNOB_ESTATE);
+    assert_false(enq);
+    assert_int_equal(knob_study_retry_trial(s, 7, &enq), KNOB_ENOTFOUND);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 1 fails */
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    assert_int_equal(knob_study_retry_trial(s, 1, &enq), KNOB_OK);
+    assert_true(enq);
+    assert_int_equal(knob_study_retry_trial(s, 1, &enq), KNOB_OK); /* once */
+    assert_false(enq);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* the retry, trial 2 */
+    assert_int_equal(knob_trial_number(t), 2);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &y), KNOB_OK);
+    assert_true(y == x);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    assert_int_equal(knob_study_retry_trial(s, 2, &enq), KNOB_OK); /* max_retry is 1 */
+    assert_false(enq);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(knob_trial_info_attr(tr[2], "retry_of", true), "1");
+    assert_string_equal(knob_trial_info_attr(tr[2], "retry_count", true), "1");
+    assert_int_equal(knob_study_retry_trial(NULL, 0, NULL), KNOB_EINVAL);
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(knob_test_path("hb_call.db"));
+}
+
 static void live_trials_keep_running(void **state)
 {
     (void)state;
@@ -255,6 +300,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dead_worker_is_failed_and_retried),
         cmocka_unit_test(retries_stop_at_max_retry),
+        cmocka_unit_test(failed_trial_retried_by_call),
         cmocka_unit_test(live_trials_keep_running),
         cmocka_unit_test(claimed_trial_of_a_dead_worker),
         cmocka_unit_test(ask_claimed_refusals),
