@@ -240,6 +240,7 @@ int cmd_dashboard(int argc, char **argv)
         cli_web_missing("dashboard");
         return EXIT_FAIL;
     }
+    d.url = storage;
     if (knob_storage_open(storage, &d.st)) {
         fprintf(stderr, "knob dashboard: %s\n", knob_errmsg());
         return EXIT_FAIL;
