@@ -1417,6 +1417,26 @@ static void schema4_odd_rows_are_upgraded(void **state)
                         "6");
 }
 
+/* A database of schema 4 (as_schema4) holding study `name` with one complete trial, whose
+ * value and param x are *x; the connection made for it, to go on with. */
+static PGconn *schema4_with_one_trial(const char *u, const char *name, double *x)
+{
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, name, NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    as_schema4(c);
+    return c;
+}
+
 /* An upgrade the server refuses (here a view of the user's over knob_params, which the
  * upgrade would drop) fails the open with the server's reason in the message, not only the
  * upgrade's statement (1,500 characters, which left the reason out of the message), and
@@ -1428,18 +1448,8 @@ static void a_refused_upgrade_says_why(void **state)
     snprintf(u, sizeof u, "%s", url_or_skip());
     knob_storage *st;
     knob_study *s;
-    knob_trial *t;
     double x;
-    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
-    assert_int_equal(knob_study_create(st, "viewed", NULL, &s), KNOB_OK);
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
-    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
-    knob_study_free(s);
-    knob_storage_close(st);
-    PGconn *c = PQconnectdb(u);
-    assert_int_equal(PQstatus(c), CONNECTION_OK);
-    as_schema4(c);
+    PGconn *c = schema4_with_one_trial(u, "viewed", &x);
     knob_test_pg_exec(c, "CREATE VIEW params_report AS SELECT name, internal FROM knob_params");
     assert_int_not_equal(knob_storage_open(u, &st), KNOB_OK);
     const char *msg = knob_errmsg();
@@ -1471,18 +1481,8 @@ static void an_upgrade_ended_by_a_deadlock_is_tried_again(void **state)
     snprintf(u, sizeof u, "%s", url_or_skip());
     knob_storage *st;
     knob_study *s;
-    knob_trial *t;
     double x;
-    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
-    assert_int_equal(knob_study_create(st, "raced", NULL, &s), KNOB_OK);
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
-    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
-    knob_study_free(s);
-    knob_storage_close(st);
-    PGconn *c = PQconnectdb(u);
-    assert_int_equal(PQstatus(c), CONNECTION_OK);
-    as_schema4(c);
+    PGconn *c = schema4_with_one_trial(u, "raced", &x);
     knob_test_pg_exec(c, "BEGIN");
     knob_test_pg_exec(c, "LOCK TABLE knob_params IN ROW EXCLUSIVE MODE");
     pid_t pid = fork();
