@@ -178,9 +178,17 @@ static int write_constraints(knob_study *s, int64_t id, const double *values, si
     *p = 0;
     int rc = knob__store_trial_attr(s, id, true, "constraints", text);
     free(text);
-    if (!rc && !s->view.n_constraints)
-        s->view.n_constraints = n;
     return rc;
+}
+
+/* The count of constraint values `info` is added with: its own, else its "constraints"
+ * system attribute's. */
+static size_t constraints_count(const knob_trial_info *info)
+{
+    if (info->n_constraints)
+        return info->n_constraints;
+    const char *json = knob_trial_info_attr(info, "constraints", true);
+    return json ? knob__constraints_parse(json, NULL, 0) : 0;
 }
 
 /* Writes everything of `info` but its state into the new row `id` (but its system
@@ -254,6 +262,10 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         free(recs);
     if (rc && id >= 0)
         knob__store_fail(s, id, "the trial could not be added whole", NULL);
+    /* the study's count from now on, whichever door the values came by (a trial asked
+     * next, or added next, is checked against it before the view reads this one) */
+    if (!rc && !s->view.n_constraints)
+        s->view.n_constraints = constraints_count(info);
     if (!rc && number)
         *number = num;
     return rc;
