@@ -797,7 +797,7 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * JSON object, as knob_study_enqueue writes it), stored with the trial's row in one write,
  * so the next ask takes it as an enqueued one; its user attributes and intermediate values
  * are written after the row (an ask in another process at that moment may take it without
- * them). Its id and number are ignored: the trial is numbered after the study's others.
+ * them; a failure to write them leaves it waiting without them, and the message says so). Its id and number are ignored: the trial is numbered after the study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
  * a state, a count of values, values or params where the state has none, a non-finite

@@ -4,6 +4,7 @@
 #include "study.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,8 +237,18 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         rc = knob__store_set_times(s, id, t0, t1);
     if (recs != small)
         free(recs);
-    if (rc && id >= 0)
+    if (rc && id >= 0 && waiting) /* only an asked trial can be failed */
+        knob__error_prefix(rc,
+                           "study '%s': added waiting trial %lld stays waiting, without what "
+                           "was to be written after its row",
+                           s->name, (long long)num);
+    else if (rc && id >= 0) {
+        /* the message says why the add failed, not what failing the trial met */
+        char why[1024];
+        snprintf(why, sizeof why, "%s", knob_errmsg());
         knob__store_fail(s, id, "the trial could not be added whole", NULL);
+        knob__error(rc, "%s", why);
+    }
     /* the study's count from now on, whichever door the values came by (a trial asked
      * next, or added next, is checked against it before the view reads this one) */
     if (!rc && !s->view.n_constraints)
