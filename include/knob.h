@@ -797,7 +797,7 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * JSON object, as knob_study_enqueue writes it), stored with the trial's row in one write,
  * so the next ask takes it as an enqueued one; its user attributes and intermediate values
  * are written after the row (an ask in another process at that moment may take it without
- * them). Its id and number are ignored: the trial is numbered after the study's others.
+ * them; a failure to write them leaves it waiting without them, and the message says so). Its id and number are ignored: the trial is numbered after the study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
  * a state, a count of values, values or params where the state has none, a non-finite
@@ -1090,7 +1090,8 @@ KNOB_API void knob_hypergrad_free(knob_hypergrad *h);
 /* One step: updates the rate from grad (the loss's gradient at params, n values) and the
  * last step's direction, then params in place. KNOB_EINVAL for NULL arguments; a gradient
  * that is not finite is KNOB_EINVAL and changes nothing, and so is one so large that the
- * hypergradient or the new rate is not (hyper_rate > 0). The _f form takes floats. */
+ * hypergradient or the new rate is not (hyper_rate > 0), or (Adam) that its square is not
+ * (a value past about 1e154). The _f form takes floats. */
 KNOB_API int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad);
 KNOB_API int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad);
 

@@ -104,13 +104,21 @@ double knob_hypergrad_hypergradient(const knob_hypergrad *h)
 /* The rate this step takes, from its gradient and the last step's direction, into *rate
  * and *hyper; changes nothing in h. A gradient whose product with the last direction
  * overflows (finite numbers near DBL_MAX) would make the rate NaN or infinite, and every
- * param after it: that is KNOB_EINVAL too. With hyper_rate 0 the rate stays whatever the
- * hypergradient is. */
+ * param after it: that is KNOB_EINVAL too, as is (Adam) a gradient whose square overflows. With
+ * hyper_rate 0 the rate stays whatever the hypergradient is. */
 static int next_rate(const knob_hypergrad *h, const double *g, double *rate, double *hyper)
 {
     const knob_hypergrad_options *o = &h->o;
     *rate = h->rate;
     *hyper = h->hyper;
+    /* Adam's second moment takes g squared: past about 1e154 it is inf, and then every later
+     * direction is 0 and the params never move again */
+    for (size_t i = 0; o->method == KNOB_HYPERGRAD_ADAM && i < h->n; i++)
+        if (!isfinite(o->beta2 * h->v[i] + (1 - o->beta2) * g[i] * g[i]))
+            return knob__error(KNOB_EINVAL,
+                               "hypergrad: step %lld: gradient %zu is %g, whose square overflows "
+                               "Adam's second moment: the gradient is too large (nothing changed)",
+                               (long long)h->t + 1, i, g[i]);
     if (h->t == 0)
         return KNOB_OK;
     double dot = 0;

@@ -311,6 +311,14 @@ int knob__trial_load(knob_trial *t, const knob_trial_info *info);
 /* Keeps the user attributes of `info` (an enqueued trial's, stored with it) in `t`, so
  * knob_trial_user_attr and knob_trial_attrs read them; not written again. */
 int knob__trial_keep_user_attrs(knob_trial *t, const knob_trial_info *info);
+/* Checks constraint values for trial `number` (-1: a trial being added) against the
+ * study's view: each finite, and as many as the study's trials have (n 0: no count to
+ * check). KNOB_OK or KNOB_EINVAL naming the study, the trial and the value. */
+int knob__constraints_check(const knob_study *s, int64_t number, const double *values, size_t n);
+/* Constraint values as the JSON array of the system attribute "constraints" (each reads
+ * back exactly), in `stack` (512 bytes) or, for more than 16, in a text of its own (*text
+ * is then not `stack`, and the caller frees it). KNOB_OK or KNOB_ENOMEM. */
+int knob__constraints_text(const double *values, size_t n, char *stack, char **text);
 /* Writes the params suggested since the last write, in one transaction. */
 int knob__trial_flush_params(knob_trial *t);
 /* Writes t's unwritten params and finishes it (state, values) in one storage write where

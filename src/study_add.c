@@ -17,24 +17,6 @@ static bool json_object(const char *json)
     return *json == '{';
 }
 
-/* Constraint values: finite, and as many as the study's trials have (as this handle's
- * view knows them). */
-static int check_constraints(const knob_study *s, const double *values, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(values[i]))
-            return knob__error(KNOB_EINVAL,
-                               "study '%s': added trial: constraint %zu is %g; constraint "
-                               "values must be finite numbers (<= 0 satisfied)",
-                               s->name, i, values[i]);
-    if (n && s->view.n_constraints && n != s->view.n_constraints)
-        return knob__error(KNOB_EINVAL,
-                           "study '%s': added trial: %zu constraint values, but the study's "
-                           "trials have %zu",
-                           s->name, n, s->view.n_constraints);
-    return KNOB_OK;
-}
-
 /* The system attribute "constraints" (knob's key, as a trial read back holds it): a JSON
  * array of constraint values, checked as info's constraints are. */
 static int check_constraints_attr(const knob_study *s, const char *json)
@@ -50,7 +32,7 @@ static int check_constraints_attr(const knob_study *s, const char *json)
     if (!v)
         return knob__oom("constraints");
     knob__constraints_parse(json, v, n);
-    int rc = check_constraints(s, v, n);
+    int rc = knob__constraints_check(s, -1, v, n);
     if (v != small)
         free(v);
     return rc;
@@ -89,7 +71,7 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                s->infinite_values ? "a number" : "finite");
     if (info->n_constraints && !info->constraints)
         return knob__error(KNOB_EINVAL, "study '%s': added trial: constraints NULL", s->name);
-    int rc = check_constraints(s, info->constraints, info->n_constraints);
+    int rc = knob__constraints_check(s, -1, info->constraints, info->n_constraints);
     if (rc)
         return rc;
     for (size_t i = 0; i < info->n_params; i++) {
@@ -164,23 +146,26 @@ static int param_recs(knob_study *s, const knob_trial_info *info, knob__param_re
     return KNOB_OK;
 }
 
-/* The system attribute "constraints": a JSON array of the values (finite, checked), each
- * with the digits that read back exactly. */
+/* The system attribute "constraints": the values (checked) as a JSON array. */
 static int write_constraints(knob_study *s, int64_t id, const double *values, size_t n)
 {
-    char *text = malloc(26 * n + 3), *p = text;
-    if (!text)
-        return knob__oom("constraints");
-    *p++ = '[';
-    for (size_t i = 0; i < n; i++)
-        p += snprintf(p, 27, "%s%.17g", i ? "," : "", values[i]);
-    *p++ = ']';
-    *p = 0;
-    int rc = knob__store_trial_attr(s, id, true, "constraints", text);
-    free(text);
-    if (!rc && !s->view.n_constraints)
-        s->view.n_constraints = n;
+    char stack[512], *text;
+    int rc = knob__constraints_text(values, n, stack, &text);
+    if (!rc)
+        rc = knob__store_trial_attr(s, id, true, "constraints", text);
+    if (text != stack)
+        free(text);
     return rc;
+}
+
+/* The count of constraint values `info` is added with: its own, else its "constraints"
+ * system attribute's. */
+static size_t constraints_count(const knob_trial_info *info)
+{
+    if (info->n_constraints)
+        return info->n_constraints;
+    const char *json = knob_trial_info_attr(info, "constraints", true);
+    return json ? knob__constraints_parse(json, NULL, 0) : 0;
 }
 
 /* Writes everything of `info` but its state into the new row `id` (but its system
@@ -252,8 +237,22 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         rc = knob__store_set_times(s, id, t0, t1);
     if (recs != small)
         free(recs);
-    if (rc && id >= 0)
+    if (rc && id >= 0 && waiting) /* only an asked trial can be failed */
+        knob__error_prefix(rc,
+                           "study '%s': added waiting trial %lld stays waiting, without what "
+                           "was to be written after its row",
+                           s->name, (long long)num);
+    else if (rc && id >= 0) {
+        /* the message says why the add failed, not what failing the trial met */
+        char why[1024];
+        snprintf(why, sizeof why, "%s", knob_errmsg());
         knob__store_fail(s, id, "the trial could not be added whole", NULL);
+        knob__error(rc, "%s", why);
+    }
+    /* the study's count from now on, whichever door the values came by (a trial asked
+     * next, or added next, is checked against it before the view reads this one) */
+    if (!rc && !s->view.n_constraints)
+        s->view.n_constraints = constraints_count(info);
     if (!rc && number)
         *number = num;
     return rc;

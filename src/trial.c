@@ -493,24 +493,30 @@ int knob_trial_attrs(const knob_trial *t, bool system,
 
 /* ---------------------------------------------------------------- constraints */
 
-/* Checks constraint values for trial `number` against the study's view, and writes them as
- * a JSON array in `stack` (512 bytes) or, for more than 16, in a text of its own (*text is
- * then not `stack`, and the caller frees it). */
-static int constraints_json(const knob_study *s, int64_t number, const double *values, size_t n,
-                            char *stack, char **text)
+int knob__constraints_check(const knob_study *s, int64_t number, const double *values, size_t n)
 {
+    char what[40];
+    if (number >= 0)
+        snprintf(what, sizeof what, "trial %lld", (long long)number);
+    else
+        snprintf(what, sizeof what, "added trial");
     for (size_t i = 0; i < n; i++)
         if (!isfinite(values[i]))
             return knob__error(KNOB_EINVAL,
-                               "trial %lld: constraint %zu is %g; constraint values must be "
+                               "study '%s': %s: constraint %zu is %g; constraint values must be "
                                "finite numbers (<= 0 satisfied)",
-                               (long long)number, i, values[i]);
+                               s->name, what, i, values[i]);
     const knob__view *v = &s->view;
-    if (v->n_constraints && v->n_constraints != n)
+    if (n && v->n_constraints && v->n_constraints != n)
         return knob__error(KNOB_EINVAL,
-                           "trial %lld: %zu constraint values, but the study's earlier trials "
-                           "have %zu",
-                           (long long)number, n, v->n_constraints);
+                           "study '%s': %s: %zu constraint values, but the study's earlier "
+                           "trials have %zu",
+                           s->name, what, n, v->n_constraints);
+    return KNOB_OK;
+}
+
+int knob__constraints_text(const double *values, size_t n, char *stack, char **text)
+{
     /* "[v,...]", each value with 17 significant digits (it reads back exactly), written
      * once and not checked again: the shortest of 15-17 digits that reads back, as other
      * JSON numbers are written, cost two printfs and two strtods a value, and the check of
@@ -530,6 +536,15 @@ static int constraints_json(const knob_study *s, int64_t number, const double *v
     *p++ = ']';
     *p = 0;
     return KNOB_OK;
+}
+
+/* Checks constraint values for trial `number` against the study's view, and writes them as
+ * knob__constraints_text does. */
+static int constraints_json(const knob_study *s, int64_t number, const double *values, size_t n,
+                            char *stack, char **text)
+{
+    int rc = knob__constraints_check(s, number, values, n);
+    return rc ? rc : knob__constraints_text(values, n, stack, text);
 }
 
 int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)

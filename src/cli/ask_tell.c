@@ -142,8 +142,6 @@ static bool all_finite(const double *values, size_t n)
     return true;
 }
 
-/* A trial enqueued and not asked has no params: telling it is a mistake in the call, as
- * Optuna's tell refuses it. */
 /* " (trial N is still running)", " (trial N is already finished: STATE)" or " (the study
  * has no trial N)", for a message on a tell refused before the trial's state was looked at. */
 static void trial_now(study_ref *r, int64_t number, char *out, size_t size)
@@ -160,6 +158,8 @@ static void trial_now(study_ref *r, int64_t number, char *out, size_t size)
                                               : "failed");
 }
 
+/* A trial enqueued and not asked has no params: telling it is a mistake in the call, as
+ * Optuna's tell refuses it. */
 static int refuse_waiting(const char *study, int64_t number)
 {
     fprintf(stderr,

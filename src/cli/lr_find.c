@@ -269,7 +269,8 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
     while (!done && getline(&line, &cap, c->out) >= 0) {
         record rec;
         double loss;
-        if (!record_parse(line, &rec))
+        /* only the loss is read: it may come after any number of other numbers */
+        if (!record_parse_keys(line, &metric, 1, &rec))
             continue; /* a log line */
         if (!record_get(&rec, metric, &loss)) {
             /* a record without the loss: the program waits for no rate from knob */

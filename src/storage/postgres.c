@@ -823,11 +823,11 @@ static bool ok(const PGresult *r)
     return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
-/* A failure names the statement by its first 60 characters: the schema's run to 1,500,
- * and whole they left the server's reason out of the message. */
 /* Runs `text`; on failure, when `lost_race` is given, sets it when the server ended the
  * statement to undo a deadlock or a serialization failure (SQLSTATE class 40: the same
- * statements may well go through once the other transaction is done). */
+ * statements may well go through once the other transaction is done). A failure names the
+ * statement by its first 60 characters: the schema's run to 1,500, and whole they left the
+ * server's reason out of the message. */
 static int exec_text(pg *d, const char *text, bool *lost_race)
 {
     PGresult *r = PQexec(d->c, text);
@@ -1027,14 +1027,14 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
 
 /* ---------------------------------------------------------------- open */
 
+/* Attempts at creating or upgrading the schema that the server ends for a deadlock. */
+#define SCHEMA_TRIES 8
+
 /* The schema's fingerprint, a hash of its statements, is the comment of knob_meta: an open
  * that finds it there runs no DDL. The DDL is not free even when everything exists: CREATE
  * INDEX IF NOT EXISTS takes a SHARE lock on knob_trials before it looks, so each worker
  * starting beside running ones blocked their writes until its open committed (sampled
  * in pg_stat_activity as "Lock relation" waits, with the opens queued on the advisory lock). */
-/* Attempts at creating or upgrading the schema that the server ends for a deadlock. */
-#define SCHEMA_TRIES 8
-
 static void schema_mark(char *out, size_t size)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */

@@ -368,13 +368,62 @@ static void memory_smac(void **state)
     run_all("memory:", "smac");
 }
 
+/* knob_study_add_trial of a WAITING trial whose row is made (it holds its fixed params) but
+ * whose user attribute or intermediate value cannot be written: the status is KNOB_ENOMEM
+ * and the message says so and names the trial left waiting. It said "trial N ... is waiting
+ * (enqueued, not asked yet): a trial is finished once it has been asked", from the attempt
+ * to fail the half-written trial, which a waiting trial cannot be. */
+static void added_waiting_trial_message(void **state)
+{
+    (void)state;
+    int failed_after_row = 0;
+    for (long nth = 1;; nth++) {
+        knob_storage *st;
+        knob_study *s;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        knob_study_options o = {0};
+        assert_int_equal(knob_study_create(st, "w", &o, &s), KNOB_OK);
+        knob_attr sys = {.key = "fixed_params", .json = "{\"x\": 0.5}"};
+        knob_attr user = {.key = "why", .json = "\"a guess\""};
+        knob_step_value step = {.step = 1, .value = 2};
+        knob_trial_info info = {.state = KNOB_TRIAL_WAITING,
+                                .n_system_attrs = 1,
+                                .system_attrs = &sys,
+                                .n_user_attrs = 1,
+                                .user_attrs = &user,
+                                .n_intermediate = 1,
+                                .intermediate = &step};
+        arm(nth);
+        int rc = knob_study_add_trial(s, &info, NULL);
+        bool hit = fired;
+        disarm();
+        const knob_trial_info *const *tr;
+        size_t n = 0;
+        if (rc) {
+            assert_int_equal(rc, KNOB_ENOMEM);
+            if (strstr(knob_errmsg(), "is waiting (enqueued"))
+                fail_msg("allocation %ld failed: the message is %s", nth, knob_errmsg());
+            assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+            if (n) {
+                failed_after_row++;
+                assert_non_null(strstr(knob_errmsg(), "trial 0"));
+            }
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+        if (!hit)
+            break;
+    }
+    assert_true(failed_after_row > 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(memory_random), cmocka_unit_test(memory_tpe),
         cmocka_unit_test(sqlite_random), cmocka_unit_test(sqlite_tpe),
         cmocka_unit_test(memory_gp),     cmocka_unit_test(memory_cmaes),
-        cmocka_unit_test(memory_smac),
+        cmocka_unit_test(memory_smac),   cmocka_unit_test(added_waiting_trial_message),
     };
     void *prime[1];
     backtrace(prime, 1); /* loads what backtrace needs before any allocation fails */

@@ -176,6 +176,32 @@ static void an_overflowing_hypergradient_is_refused(void **state)
     knob_hypergrad_free(h);
 }
 
+/* Adam with a finite gradient whose square overflows (|g| > 1e154): the second moment became
+ * inf, every later direction 0, and the params never moved again, the step having returned
+ * KNOB_OK. It is refused and changes nothing, and the next usable gradient steps. */
+static void an_overflowing_adam_moment_is_refused(void **state)
+{
+    (void)state;
+    knob_hypergrad_options o = {.method = KNOB_HYPERGRAD_ADAM, .rate = 0.1};
+    knob_hypergrad *h;
+    double x[2] = {0, 0}, g[2] = {1, 1e200};
+    assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "gradient 1"));
+    assert_true(x[0] == 0 && x[1] == 0);
+    double ok[2] = {1, 1};
+    assert_int_equal(knob_hypergrad_step(h, x, ok), KNOB_OK);
+    assert_true(x[0] < 0 && x[1] < 0);
+    double was = x[1];
+    assert_int_equal(knob_hypergrad_step(h, x, ok), KNOB_OK);
+    assert_true(x[1] < was);
+    float xf[1] = {0}, gf[1] = {3e38f};
+    knob_hypergrad_free(h);
+    assert_int_equal(knob_hypergrad_create(&o, 1, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step_f(h, xf, gf), KNOB_OK); /* 9e76: a square that fits */
+    knob_hypergrad_free(h);
+}
+
 static void bad_options_are_named(void **state)
 {
     (void)state;
@@ -209,6 +235,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_small_rate_grows_and_wins),
         cmocka_unit_test(float_form_follows_double),
         cmocka_unit_test(an_overflowing_hypergradient_is_refused),
+        cmocka_unit_test(an_overflowing_adam_moment_is_refused),
         cmocka_unit_test(bad_options_are_named),
     };
     if (argc > 1)

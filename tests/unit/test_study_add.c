@@ -534,6 +534,44 @@ static void constraints_kept(void **state)
     knob_storage_close(st);
 }
 
+/* A trial added with its constraints as the system attribute "constraints" sets the study's
+ * count as one added with n_constraints does: a later added trial with another count is
+ * refused, by either door, and so is a trial of this handle setting another count. */
+static void constraints_attr_count_kept(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = new_study(st, "cons_attr", 1);
+    double v = 1, three[3] = {1, 2, 3};
+    knob_attr sys = {.key = "constraints", .json = "[1, 2]"};
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE, .n_values = 1, .values = &v};
+    info.n_system_attrs = 1;
+    info.system_attrs = &sys;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    info.n_system_attrs = 0;
+    info.n_constraints = 3;
+    info.constraints = three;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "have 2"));
+    info.n_constraints = 0;
+    info.n_system_attrs = 1;
+    sys.json = "[1, 2, 3]";
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "have 2"));
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(t, three, 3), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "have 2"));
+    knob_trial_detach(t);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 2); /* the added trial and the asked one */
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void infinite_memory(void **state)
 {
     (void)state;
@@ -567,12 +605,19 @@ static void infinite_postgres(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(add_memory),        cmocka_unit_test(add_sqlite),
-        cmocka_unit_test(add_postgres),      cmocka_unit_test(refused),
-        cmocka_unit_test(attrs_listed),      cmocka_unit_test(unfinished_memory),
-        cmocka_unit_test(unfinished_sqlite), cmocka_unit_test(unfinished_postgres),
-        cmocka_unit_test(infinite_memory),   cmocka_unit_test(infinite_sqlite),
-        cmocka_unit_test(infinite_postgres), cmocka_unit_test(constraints_kept),
+        cmocka_unit_test(add_memory),
+        cmocka_unit_test(add_sqlite),
+        cmocka_unit_test(add_postgres),
+        cmocka_unit_test(refused),
+        cmocka_unit_test(attrs_listed),
+        cmocka_unit_test(unfinished_memory),
+        cmocka_unit_test(unfinished_sqlite),
+        cmocka_unit_test(unfinished_postgres),
+        cmocka_unit_test(infinite_memory),
+        cmocka_unit_test(infinite_sqlite),
+        cmocka_unit_test(infinite_postgres),
+        cmocka_unit_test(constraints_kept),
+        cmocka_unit_test(constraints_attr_count_kept),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
