@@ -1446,38 +1446,49 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
     return commit(d);
 }
 
+/* Begins a write of trial `trial`, stamps it and gives statement q to bind; NULL (the write
+ * rolled back, *rc its status) when any of that failed. */
+static sqlite3_stmt *begin_trial_write(db *d, int64_t study, int64_t trial, int q, int *rc)
+{
+    sqlite3_stmt *s = NULL;
+    if ((*rc = begin(d)))
+        return NULL;
+    if (!(*rc = stamp(d, study, trial)) && !(s = stmt(d, q)))
+        *rc = KNOB_ESTORAGE;
+    if (*rc)
+        rollback(d, *rc);
+    return *rc ? NULL : s;
+}
+
+/* Runs the bound statement of begin_trial_write and ends its write. */
+static int end_trial_write(db *d, sqlite3_stmt *s, const char *what)
+{
+    int rc = step(d, s, what, NULL);
+    return rc ? rollback(d, rc) : commit(d);
+}
+
 static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
                           const char *json)
 {
     db *d = be;
-    int rc = begin(d);
-    sqlite3_stmt *s;
-    if (rc)
+    int rc;
+    sqlite3_stmt *s = begin_trial_write(d, study, trial, Q_SET_TRIAL_ATTR, &rc);
+    if (!s)
         return rc;
-    if ((rc = stamp(d, study, trial)))
-        return rollback(d, rc);
-    if (!(s = stmt(d, Q_SET_TRIAL_ATTR)))
-        return rollback(d, KNOB_ESTORAGE);
     sqlite3_bind_int64(s, 1, trial);
     sqlite3_bind_int(s, 2, system);
     sqlite3_bind_text(s, 3, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 4, json, -1, SQLITE_TRANSIENT);
-    if ((rc = step(d, s, "set a trial attribute", NULL)))
-        return rollback(d, rc);
-    return commit(d);
+    return end_trial_write(d, s, "set a trial attribute");
 }
 
 static int set_times(void *be, int64_t study, int64_t trial, double start, double end)
 {
     db *d = be;
-    int rc = begin(d);
-    sqlite3_stmt *s;
-    if (rc)
+    int rc;
+    sqlite3_stmt *s = begin_trial_write(d, study, trial, Q_SET_TIMES, &rc);
+    if (!s)
         return rc;
-    if ((rc = stamp(d, study, trial)))
-        return rollback(d, rc);
-    if (!(s = stmt(d, Q_SET_TIMES)))
-        return rollback(d, KNOB_ESTORAGE);
     sqlite3_bind_int64(s, 1, trial);
     if (isnan(start))
         sqlite3_bind_null(s, 2);
@@ -1487,9 +1498,7 @@ static int set_times(void *be, int64_t study, int64_t trial, double start, doubl
         sqlite3_bind_null(s, 3);
     else
         sqlite3_bind_double(s, 3, end);
-    if ((rc = step(d, s, "set a trial's times", NULL)))
-        return rollback(d, rc);
-    return commit(d);
+    return end_trial_write(d, s, "set a trial's times");
 }
 
 /* Within a write transaction: the new state, end time and values. */

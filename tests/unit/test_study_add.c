@@ -145,6 +145,30 @@ static void add_and_read(const char *url)
     knob_storage_close(st);
 }
 
+/* Runs body on a fresh SQLite file `file` of the test directory, and removes it. */
+static void in_sqlite(void (*body)(const char *url), const char *file)
+{
+    char url[4200];
+    const char *path = knob_test_path(file);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    unlink(path);
+    body(url);
+    unlink(path);
+}
+
+/* Runs body on the test PostgreSQL server; skips without one. */
+static void in_postgres(void (*body)(const char *url))
+{
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    body(u);
+}
+
 static void add_memory(void **state)
 {
     (void)state;
@@ -154,27 +178,16 @@ static void add_memory(void **state)
 static void add_sqlite(void **state)
 {
     (void)state;
-    char url[4200];
-    const char *path = knob_test_path("study_add.db");
-    snprintf(url, sizeof url, "sqlite:///%s", path);
-    add_and_read(url);
-    unlink(path);
+    in_sqlite(add_and_read, "study_add.db");
 }
 
-/* A refused trial writes nothing, and the message names what is wrong. */
 static void add_postgres(void **state)
 {
     (void)state;
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
-    char u[4096];
-    snprintf(u, sizeof u, "%s", url);
-    add_and_read(u);
+    in_postgres(add_and_read);
 }
 
+/* A refused trial writes nothing, and the message names what is wrong. */
 static void refused(void **state)
 {
     (void)state;
@@ -367,25 +380,13 @@ static void unfinished_memory(void **state)
 static void unfinished_sqlite(void **state)
 {
     (void)state;
-    char url[4200];
-    const char *path = knob_test_path("study_add_unfinished.db");
-    snprintf(url, sizeof url, "sqlite:///%s", path);
-    unlink(path);
-    add_unfinished(url);
-    unlink(path);
+    in_sqlite(add_unfinished, "study_add_unfinished.db");
 }
 
 static void unfinished_postgres(void **state)
 {
     (void)state;
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
-    char u[4096];
-    snprintf(u, sizeof u, "%s", url);
-    add_unfinished(u);
+    in_postgres(add_unfinished);
 }
 
 /* With infinite_values, +-inf complete a trial (told, told by number, added) and count for
@@ -581,25 +582,13 @@ static void infinite_memory(void **state)
 static void infinite_sqlite(void **state)
 {
     (void)state;
-    char url[4200];
-    const char *path = knob_test_path("study_add_inf.db");
-    snprintf(url, sizeof url, "sqlite:///%s", path);
-    unlink(path);
-    infinite_told(url);
-    unlink(path);
+    in_sqlite(infinite_told, "study_add_inf.db");
 }
 
 static void infinite_postgres(void **state)
 {
     (void)state;
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
-    char u[4096];
-    snprintf(u, sizeof u, "%s", url);
-    infinite_told(u);
+    in_postgres(infinite_told);
 }
 
 int main(int argc, char **argv)
