@@ -16,6 +16,7 @@
  * log(noise - min_noise), then (warp_inputs) log a and log b of each dimension, then (task)
  * t. */
 #include "math/gp.h"
+#include "math/fastexp.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -34,6 +35,7 @@ void knob__gp_free(knob__gp *g)
     free(g->Xw);
     free(g->dwa);
     free(g->dwb);
+    free(g->Xt);
     free(g->y);
     free(g->L);
     free(g->alpha);
@@ -67,6 +69,9 @@ static int reserve(knob__gp *g, int n, int d)
     double *X = realloc(g->X, cap * KNOB__GP_MAX_DIMS * sizeof *X);
     if (X)
         g->X = X;
+    double *Xt = realloc(g->Xt, cap * KNOB__GP_MAX_DIMS * sizeof *Xt);
+    if (Xt)
+        g->Xt = Xt;
     double *y = realloc(g->y, cap * sizeof *y);
     if (y)
         g->y = y;
@@ -79,7 +84,7 @@ static int reserve(knob__gp *g, int n, int d)
     double *work = realloc(g->work, (3 * cap * cap + 4 * cap) * sizeof *work);
     if (work)
         g->work = work;
-    if (!X || !y || !L || !alpha || !work)
+    if (!X || !Xt || !y || !L || !alpha || !work)
         return KNOB__MATH_ENOMEM;
     (void)d;
     g->cap = cap;
@@ -216,23 +221,60 @@ int knob__gp_set_data(knob__gp *g, const double *X, const double *y, int n, int 
     return KNOB__MATH_OK;
 }
 
-/* Squared distance with inverse squared length scales nu. Inlined, with a loop without
- * branches for continuous spaces: the kernel's evaluations are most of an ask's time. */
-static inline double dist2(const knob__gp *g, const double *nu, const double *a, const double *b)
+/* The kernel's rows (kernel_rows) transposed into Xt. */
+static void transpose_rows(knob__gp *g)
 {
-    double r2 = 0;
-    if (!g->any_cat) {
-        for (int k = 0; k < g->d; k++) {
-            double t = a[k] - b[k];
-            r2 += nu[k] * t * t;
-        }
-        return r2;
-    }
+    int n = g->n, d = g->d;
+    const double *X = kernel_rows(g);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < d; k++)
+            g->Xt[(size_t)k * n + i] = X[(size_t)i * d + k];
+}
+
+/* Squared distances, with inverse squared length scales nu, between x and rows [0, m) of
+ * the data (from Xt), into r2. Loops over the rows inside one over the dimensions: the
+ * kernel's evaluations are most of an ask's time, and these loops vectorize. */
+static void dist2_rows(const knob__gp *g, const double *nu, const double *x, int m, double *r2)
+{
+    size_t ld = (size_t)g->n;
+    for (int j = 0; j < m; j++)
+        r2[j] = 0;
     for (int k = 0; k < g->d; k++) {
-        double t = g->cat[k] ? (a[k] != b[k]) : a[k] - b[k];
-        r2 += nu[k] * t * t;
+        const double *col = g->Xt + (size_t)k * ld;
+        double xk = x[k], nk = nu[k];
+        if (g->cat[k]) {
+#pragma omp simd
+            for (int j = 0; j < m; j++)
+                r2[j] += xk != col[j] ? nk : 0;
+        } else {
+#pragma omp simd
+            for (int j = 0; j < m; j++) {
+                double t = xk - col[j];
+                r2[j] += nk * t * t;
+            }
+        }
     }
-    return r2;
+}
+
+/* The Matern 5/2 kernel of squared distances r2[0, m), in place: s2 m(r) with
+ * m(r) = (1 + sqrt5 r + 5/3 r^2) e^(-sqrt5 r); with q, also q(r) = (1 + sqrt5 r) e^(-sqrt5 r)
+ * (the derivative's shape: d m / d r^2 = -5/6 q). */
+static void matern_rows(double s2, double *r2, double *q, int m)
+{
+    if (q) {
+#pragma omp simd
+        for (int j = 0; j < m; j++) {
+            double r = sqrt(r2[j]), e = knob__exp_neg(-SQRT5 * r);
+            q[j] = (1 + SQRT5 * r) * e;
+            r2[j] = s2 * (q[j] + 5.0 / 3.0 * r2[j] * e);
+        }
+        return;
+    }
+#pragma omp simd
+    for (int j = 0; j < m; j++) {
+        double r = sqrt(r2[j]), e = knob__exp_neg(-SQRT5 * r);
+        r2[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r2[j]) * e;
+    }
 }
 
 /* Cholesky factor of the symmetric matrix whose lower triangle (row major) is in L, in
@@ -256,25 +298,17 @@ static int build_factor(knob__gp *g, const double *theta, double *L, double *M, 
     double s2 = exp(theta[d]), noise = g->min_noise + exp(theta[d + 1]);
     double rho = g->tasked ? tanh(theta[task_at(g)]) : 1;
     const double *X = kernel_rows(g);
+    transpose_rows(g);
     static const double jitter[] = {0, 1e-8, 1e-6, 1e-4};
     for (int j = 0; j < 4; j++) {
         for (int i = 0; i < n; i++) {
-            const double *xi = X + (size_t)i * d;
-            double *row = L + (size_t)i * n;
-            if (j > 0 && M) {
-                for (int c = 0; c < i; c++)
-                    row[c] = s2 * M[(size_t)i * n + c] * task_factor(g, i, c, rho);
-            } else {
-                for (int c = 0; c < i; c++) {
-                    double r = sqrt(dist2(g, nu, xi, X + (size_t)c * d)), e = exp(-SQRT5 * r);
-                    double m = (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * e;
-                    if (M) {
-                        M[(size_t)i * n + c] = m;
-                        Q[(size_t)i * n + c] = (1 + SQRT5 * r) * e;
-                    }
-                    row[c] = s2 * m * task_factor(g, i, c, rho);
-                }
+            double *row = L + (size_t)i * n, *mi = M ? M + (size_t)i * n : row;
+            if (j == 0 || !M) {
+                dist2_rows(g, nu, X + (size_t)i * d, i, mi);
+                matern_rows(1, mi, M ? Q + (size_t)i * n : NULL, i);
             }
+            for (int c = 0; c < i; c++)
+                row[c] = s2 * mi[c] * task_factor(g, i, c, rho);
             row[i] = s2 + noise + jitter[j] * s2;
         }
         if (potrf(L, n) == 0)
@@ -343,7 +377,7 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
         double s2 = exp(theta[d]), e = exp(theta[d + 1]), gt = 0;
         double rho = g->tasked ? tanh(theta[task_at(g)]) : 1;
         const double *X = kernel_rows(g);
-        double *ga = grad + d + 2;
+        double *ga = grad + d + 2, *dk = a + n; /* dk: d K_ic / d r^2 times the weight */
         for (int i = 0; i < n; i++) {
             const double *xi = X + (size_t)i * d;
             const double *li = L + (size_t)i * n, *mi = M + (size_t)i * n, *qi = Q + (size_t)i * n;
@@ -354,20 +388,33 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
                     w *= rho;
                 }
                 gs += w * s2 * mi[c];
-                double dk = w * s2 * (-5.0 / 6.0) * qi[c];
-                const double *xc = X + (size_t)c * d;
-                for (int k = 0; k < d; k++) {
-                    double t = g->cat[k] ? (xi[k] != xc[k]) : xi[k] - xc[k];
-                    grad[k] += dk * nu[k] * t * t;
+                dk[c] = w * s2 * (-5.0 / 6.0) * qi[c];
+            }
+            /* d r^2 / d log nu_k = nu_k t^2, over the rows before i at once */
+            for (int k = 0; k < d; k++) {
+                const double *col = g->Xt + (size_t)k * n;
+                double sum = 0;
+                if (g->cat[k]) {
+#pragma omp simd reduction(+ : sum)
+                    for (int c = 0; c < i; c++)
+                        sum += xi[k] != col[c] ? dk[c] : 0;
+                } else {
+#pragma omp simd reduction(+ : sum)
+                    for (int c = 0; c < i; c++) {
+                        double t = xi[k] - col[c];
+                        sum += dk[c] * t * t;
+                    }
                 }
-                if (!g->warped)
-                    continue;
-                /* d r^2 / d log a_k = 2 nu_k t (dw_ik - dw_ck), likewise for b */
+                grad[k] += nu[k] * sum;
+            }
+            /* d r^2 / d log a_k = 2 nu_k t (dw_ik - dw_ck), likewise for b */
+            for (int c = 0; g->warped && c < i; c++) {
+                const double *xc = X + (size_t)c * d;
                 size_t oi = (size_t)i * d, oc = (size_t)c * d;
                 for (int k = 0; k < d; k++) {
                     if (g->cat[k])
                         continue;
-                    double f = 2 * dk * nu[k] * (xi[k] - xc[k]);
+                    double f = 2 * dk[c] * nu[k] * (xi[k] - xc[k]);
                     ga[2 * k] += f * (g->dwa[oi + k] - g->dwa[oc + k]);
                     ga[2 * k + 1] += f * (g->dwb[oi + k] - g->dwb[oc + k]);
                 }
@@ -488,14 +535,10 @@ void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, d
     double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]), xw[KNOB__GP_MAX_DIMS];
     double rho = knob__gp_task_rho(g);
     nu_of(g, nu);
-    const double *X = kernel_rows(g);
     for (int i = 0; i < m; i++) {
         double *row = work + (size_t)i * n;
-        const double *xi = warp_point(g, x + (size_t)i * d, xw, NULL);
-        for (int j = 0; j < n; j++) {
-            double r = sqrt(dist2(g, nu, xi, X + (size_t)j * d));
-            row[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * exp(-SQRT5 * r);
-        }
+        dist2_rows(g, nu, warp_point(g, x + (size_t)i * d, xw, NULL), n, row);
+        matern_rows(s2, row, NULL, n);
         for (int j = 0; g->tasked && j < g->n_src; j++)
             row[j] *= rho;
     }
@@ -516,14 +559,12 @@ void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, dou
     double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]), xw[KNOB__GP_MAX_DIMS];
     double dx[KNOB__GP_MAX_DIMS];
     nu_of(g, nu);
-    const double *X = kernel_rows(g);
     x = warp_point(g, x, xw, dx);
     double *k = work, *v = work + n, *dk = work + 2 * (size_t)n;
-    for (int j = 0; j < n; j++) {
-        double r = sqrt(dist2(g, nu, x, X + (size_t)j * d)), e = exp(-SQRT5 * r);
-        k[j] = s2 * (1 + SQRT5 * r + 5.0 / 3.0 * r * r) * e;
-        dk[j] = s2 * (-5.0 / 6.0) * (1 + SQRT5 * r) * e; /* dk/d(r^2) */
-    }
+    dist2_rows(g, nu, x, n, k);
+    matern_rows(s2, k, dk, n);
+    for (int j = 0; j < n; j++)
+        dk[j] *= s2 * (-5.0 / 6.0); /* dk/d(r^2) */
     for (int j = 0; g->tasked && j < g->n_src; j++) {
         double rho = knob__gp_task_rho(g);
         k[j] *= rho;
@@ -540,8 +581,10 @@ void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, dou
         if (g->cat[c])
             continue;
         double sm = 0, sv = 0;
+        const double *col = g->Xt + (size_t)c * n;
+#pragma omp simd reduction(+ : sm, sv)
         for (int j = 0; j < n; j++) {
-            double dkc = dk[j] * 2 * nu[c] * (x[c] - X[(size_t)j * d + c]);
+            double dkc = dk[j] * 2 * nu[c] * (x[c] - col[j]);
             sm += dkc * g->alpha[j];
             sv += dkc * v[j];
         }

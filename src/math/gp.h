@@ -49,10 +49,13 @@ typedef struct knob__gp {
     double *X;         /* n x d, row major */
     double *Xw;        /* n x d: X warped at theta (X itself without warp_inputs) */
     double *dwa, *dwb; /* n x d: d Xw / d log a and d log b (warp_inputs) */
+    double *Xt;        /* d x n: the rows the kernel sees (Xw or X) transposed, column k at
+                          Xt + k n, so the kernel's loops over the rows run over contiguous
+                          memory (set with each factorization) */
     double *y;         /* n */
     double *L;         /* n x n, lower Cholesky factor of K (row major) */
     double *alpha;     /* K^-1 y */
-    double *work;      /* n x n + 4 n scratch */
+    double *work;      /* 3 n x n + 4 n scratch */
     size_t cap;        /* rows the buffers hold */
     double lml;        /* log marginal likelihood + log prior at theta */
     int n_evals;       /* objective evaluations of the last fit */

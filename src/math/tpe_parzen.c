@@ -8,6 +8,7 @@
  * bandwidth floor, most of a long history, go through a fast Gauss transform. A study's
  * bad side changes little between asks: knob__tpe_mix1_fit_ramp extends the last fit
  * instead of making it again. */
+#include "math/fastexp.h"
 #include "math/tpe_parzen.h"
 #include "math/tpe_normal.h"
 
@@ -400,7 +401,7 @@ static void fgt_window(const knob__tpe_mix1 *m, double y, double ref, double hal
 /* sum_n M_n G_n(t) of one box. */
 static double hermite_density(const double *a, double t)
 {
-    double g0 = knob__tpe_exp(-0.5 * t * t), g1 = -t * g0, s = a[0] * g0 + a[1] * g1;
+    double g0 = knob__exp_fast(-0.5 * t * t), g1 = -t * g0, s = a[0] * g0 + a[1] * g1;
     for (int k = 1; k + 1 < FGT_TERMS; k++) {
         double g2 = -t * g1 - k * g0;
         s += a[k + 1] * g2;
@@ -415,8 +416,8 @@ static double hermite_density(const double *a, double t)
 static void hermite_density2(const double *a, const double *b, double t, double u, double *sa,
                              double *sb)
 {
-    double g0 = knob__tpe_exp(-0.5 * t * t), g1 = -t * g0, s = a[0] * g0 + a[1] * g1;
-    double h0 = knob__tpe_exp(-0.5 * u * u), h1 = -u * h0, r = b[0] * h0 + b[1] * h1;
+    double g0 = knob__exp_fast(-0.5 * t * t), g1 = -t * g0, s = a[0] * g0 + a[1] * g1;
+    double h0 = knob__exp_fast(-0.5 * u * u), h1 = -u * h0, r = b[0] * h0 + b[1] * h1;
     for (int k = 1; k + 1 < FGT_TERMS; k++) {
         double g2 = -t * g1 - k * g0, h2 = -u * h1 - k * h0;
         s += a[k + 1] * g2;
@@ -433,7 +434,7 @@ static void hermite_density2(const double *a, const double *b, double t, double 
 /* sum_{n >= 1} M_n G_{n-1}(t) of one box (the Hermite part of its CDF, times sqrt(2 pi)). */
 static double hermite_cdf(const double *a, double t)
 {
-    double g0 = knob__tpe_exp(-0.5 * t * t), g1 = -t * g0, s = a[1] * g0 + a[2] * g1;
+    double g0 = knob__exp_fast(-0.5 * t * t), g1 = -t * g0, s = a[1] * g0 + a[2] * g1;
     for (int k = 1; k + 2 < FGT_TERMS; k++) {
         double g2 = -t * g1 - k * g0;
         s += a[k + 2] * g2;
@@ -459,7 +460,7 @@ static double fgt_sum(const knob__tpe_mix1 *m, double y, double ref)
         }
         if (b < e)
             total += hermite_density(m->box_a + b * FGT_TERMS, (y - m->box_c[b]) * inv);
-        return total * knob__tpe_exp(m->fgt_c0 - ref);
+        return total * knob__exp_fast(m->fgt_c0 - ref);
     }
     for (; b < e; b++) {
         const double *a = m->box_a + b * FGT_TERMS;
@@ -468,7 +469,7 @@ static double fgt_sum(const knob__tpe_mix1 *m, double y, double ref)
         total +=
             a[0] * knob__tpe_mass(lo, hi) + (hermite_cdf(a, hi) - hermite_cdf(a, lo)) / SQRT_2PI;
     }
-    return total * knob__tpe_exp(m->fgt_c0 - ref);
+    return total * knob__exp_fast(m->fgt_c0 - ref);
 }
 
 /* How many boxes the kernels of bandwidth lo fill (order: all kernels by mu). */
@@ -1121,12 +1122,12 @@ static double sum_continuous(const knob__tpe_mix1 *m, double y, double ref)
         size_t p = lo;
         for (; p + 1 < hi; p += 2) {
             double t0 = (y - mu[p]) * is[p], t1 = (y - mu[p + 1]) * is[p + 1];
-            sum0 += a[p] * knob__tpe_exp(-0.5 * t0 * t0 - ref);
-            sum1 += a[p + 1] * knob__tpe_exp(-0.5 * t1 * t1 - ref);
+            sum0 += a[p] * knob__exp_fast(-0.5 * t0 * t0 - ref);
+            sum1 += a[p + 1] * knob__exp_fast(-0.5 * t1 * t1 - ref);
         }
         if (p < hi) {
             double t = (y - mu[p]) * is[p];
-            sum0 += a[p] * knob__tpe_exp(-0.5 * t * t - ref);
+            sum0 += a[p] * knob__exp_fast(-0.5 * t * t - ref);
         }
     }
     return sum0 + sum1;
@@ -1135,7 +1136,7 @@ static double sum_continuous(const knob__tpe_mix1 *m, double y, double ref)
 /* The same for bins [y - q/2, y + q/2] clipped to the axis. */
 static double sum_binned(const knob__tpe_mix1 *m, double y, double ref)
 {
-    double sum = 0, half = 0.5 * m->ax.q, scale = knob__tpe_exp(-ref);
+    double sum = 0, half = 0.5 * m->ax.q, scale = knob__exp_fast(-ref);
     double lo = dmax(y - half, m->ax.low), hi = dmin(y + half, m->ax.high);
     for (size_t k = 0; k < m->n_class; k++) {
         const knob__tpe_class *cl = &m->cls[k];
@@ -1148,7 +1149,7 @@ static double sum_binned(const knob__tpe_mix1 *m, double y, double ref)
             if (d < -h)
                 break;
             double t = dmax(0, fabs(d) - half) * m->isig[p];
-            if (m->ab[p] * knob__tpe_exp(-0.5 * t * t - ref) <= TINY)
+            if (m->ab[p] * knob__exp_fast(-0.5 * t * t - ref) <= TINY)
                 continue;
             double s = m->sigma[p];
             sum += m->a[p] * scale * knob__tpe_mass((lo - m->mu[p]) / s, (hi - m->mu[p]) / s);
