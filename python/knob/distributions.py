@@ -91,7 +91,11 @@ class FloatDistribution(BaseDistribution):
         return self.low <= v <= self.high and abs(k - round(k)) < 1.0e-8
 
     def to_external_repr(self, v: float) -> float:
-        return float(v)
+        if self.step is None:
+            return float(v)
+        # libknob's top step is low + k * step in binary, which may round past high (k = 7 of
+        # [0, 0.7] by 0.1 is 0.7000000000000001): clipped to high, as Optuna's samplers clip
+        return min(max(float(v), self.low), self.high)
 
     def _to_c(self) -> _lib.Distribution:
         c = self.__dict__.get("_c")
@@ -112,7 +116,7 @@ def _adjust_high(low, high, step):
         high = float((d_r // d_step) * d_step + d_low)
         warnings.warn(
             "The distribution is specified by [%s, %s] and step=%s, but the range is not "
-            "divisible by `step`. It will be replaced by [%s, %s]." % (low, old, step, low, high)
+            "divisible by `step`. It will be replaced with [%s, %s]." % (low, old, step, low, high)
         )
     return high
 
@@ -148,7 +152,7 @@ class IntDistribution(BaseDistribution):
             high = self.low + (high - self.low) // self.step * self.step
             warnings.warn(
                 "The distribution is specified by [%s, %s] and step=%s, but the range is not "
-                "divisible by `step`. It will be replaced by [%s, %s]." % (low, old, step, low, high)
+                "divisible by `step`. It will be replaced with [%s, %s]." % (low, old, step, low, high)
             )
         self.high = high
 

@@ -179,19 +179,25 @@ class Trial(BaseTrial):
         if step is not None and not step > 0:
             # libknob reads step 0 as no step: refused here, as Optuna refuses it
             raise ValueError("param '%s': `step > 0` must hold, but got step=%s." % (name, step))
+        top = high
+        if step is not None and not log and low <= high:
+            # the end of the range as Optuna's FloatDistribution makes it (in decimal, with a
+            # warning when step does not divide the range), given to libknob: its own end
+            # (in binary, within 1e-9 of a step) could take one step more, past this one
+            top = _adjust_high(low, high, step)
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_float(
-                self._handle(), _lib.enc(name), low, high, step or 0.0, _lib.LOG if log else 0, ctypes.byref(out)
+                self._handle(), _lib.enc(name), low, top, step or 0.0, _lib.LOG if log else 0, ctypes.byref(out)
             )
             if rc:
                 raise _lib.error(rc)
         v = out.value
+        if step is not None:
+            v = min(v, top)  # the top step in binary may round past it, as FloatDistribution clips
         if name not in self._params:
-            if step is not None:
-                _adjust_high(low, high, step)  # warns, as Optuna does, of a range not divisible by step
             self._params[name] = v
-            self._distributions[name] = _LazyFloat(low, high, step, log)
+            self._distributions[name] = _LazyFloat(low, high, step, log, top)
             self._check_fixed(name, v)
             if self._eager:
                 self._flush()
@@ -364,14 +370,15 @@ class Trial(BaseTrial):
 class _LazyFloat:
     """A float distribution made only when asked for: suggest_float stays cheap."""
 
-    __slots__ = ("args",)
+    __slots__ = ("args", "top")
 
-    def __init__(self, low, high, step, log):
-        self.args = (low, high, step, log)
+    def __init__(self, low, high, step, log, top):
+        self.args = (low, high, step, log)  # as suggested (the same call again is this param)
+        self.top = top  # high as adjusted to the last step, warned of once by suggest_float
 
     def real(self) -> FloatDistribution:
-        low, high, step, log = self.args
-        return FloatDistribution(low, high, log=log, step=step)
+        low, _, step, log = self.args
+        return FloatDistribution(low, self.top, log=log, step=step)
 
     @property
     def low(self):
@@ -379,7 +386,7 @@ class _LazyFloat:
 
     @property
     def high(self):
-        return self.args[1]
+        return self.top
 
     @property
     def step(self):

@@ -269,10 +269,10 @@ def test_step_not_dividing_the_range_warns():
     # step: suggest_int did, suggest_float did not
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
     t = study.ask()
-    with pytest.warns(UserWarning, match=r"replaced by \[0, 0.9"):
+    with pytest.warns(UserWarning, match=r"replaced with \[0, 0.9"):
         x = t.suggest_float("x", 0, 1, step=0.3)
     assert min(abs(x - v) for v in (0.0, 0.3, 0.6, 0.9)) < 1e-12
-    with pytest.warns(UserWarning, match=r"replaced by \[0, 9\]"):
+    with pytest.warns(UserWarning, match=r"replaced with \[0, 9\]"):
         t.suggest_int("n", 0, 10, step=3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
