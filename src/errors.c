@@ -1,11 +1,42 @@
 /* Status strings and the per-thread error message. */
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+/* This thread's message: in errbuf when it fits, else whole in errlong, a heap block the
+ * thread owns, freed when the message is replaced and at the thread's exit (the key's
+ * destructor). A message can name a user's long value or a long list of options, and a
+ * cut one loses what it names. Only when errlong cannot be had (no memory, no key) is the
+ * message cut to errbuf. */
 static _Thread_local char errbuf[1024];
+static _Thread_local char *errlong;
+static pthread_key_t errlong_key;
+static pthread_once_t errlong_once = PTHREAD_ONCE_INIT;
+static int errlong_key_made;
+
+static void make_errlong_key(void)
+{
+    errlong_key_made = pthread_key_create(&errlong_key, free) == 0;
+}
+
+/* Makes msg (malloc'd, or NULL when the message is in errbuf) this thread's long
+ * message; false (msg freed) when the key that frees it at the thread's exit is missing. */
+static bool set_errlong(char *msg)
+{
+    pthread_once(&errlong_once, make_errlong_key);
+    if (msg && (!errlong_key_made || pthread_setspecific(errlong_key, msg) != 0)) {
+        free(msg);
+        return false;
+    }
+    if (!msg && errlong_key_made)
+        pthread_setspecific(errlong_key, NULL);
+    free(errlong);
+    errlong = msg;
+    return true;
+}
 
 const char *knob_status_str(int status)
 {
@@ -21,12 +52,26 @@ const char *knob_status_str(int status)
 
 const char *knob_errmsg(void)
 {
-    return errbuf;
+    return errlong ? errlong : errbuf;
 }
 
 int knob__verror(int status, const char *fmt, va_list ap)
 {
-    vsnprintf(errbuf, sizeof errbuf, fmt, ap);
+    /* Written aside first: an argument may be the message being replaced (knob_errmsg()). */
+    char small[sizeof errbuf];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n < 0)
+        small[0] = 0, n = 0;
+    char *big = (size_t)n < sizeof small ? NULL : malloc((size_t)n + 1);
+    if (big)
+        vsnprintf(big, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (!set_errlong(big))
+        set_errlong(NULL); /* the message cut to errbuf */
+    if (!errlong)
+        memcpy(errbuf, small, (size_t)n < sizeof small ? (size_t)n + 1 : sizeof small);
     return status;
 }
 
@@ -50,21 +95,25 @@ int knob_set_error(int status, const char *fmt, ...)
 
 int knob__error_prefix(int status, const char *fmt, ...)
 {
-    char prefix[512], old[sizeof errbuf];
-    va_list ap;
+    char small[256], *prefix = small;
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    memcpy(old, errbuf, sizeof old);
-    size_t np = strlen(prefix), no = strlen(old);
-    if (np + 2 >= sizeof errbuf)
-        np = sizeof errbuf - 3;
-    if (np + 2 + no >= sizeof errbuf)
-        no = sizeof errbuf - np - 3;
-    memcpy(errbuf, prefix, np);
-    memcpy(errbuf + np, ": ", 2);
-    memcpy(errbuf + np + 2, old, no);
-    errbuf[np + 2 + no] = 0;
+    if (n < 0) {
+        small[0] = 0;
+    } else if ((size_t)n >= sizeof small) {
+        char *whole = malloc((size_t)n + 1);
+        if (whole) { /* else the prefix's start */
+            vsnprintf(whole, (size_t)n + 1, fmt, again);
+            prefix = whole;
+        }
+    }
+    va_end(again);
+    knob__error(status, "%s: %s", prefix, knob_errmsg());
+    if (prefix != small)
+        free(prefix);
     return status;
 }
 

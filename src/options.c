@@ -1,5 +1,6 @@
 /* The generic option setter shared by samplers and pruners. */
 #include "options.h"
+#include "util/json.h"
 
 #include <errno.h>
 #include <math.h>
@@ -135,19 +136,16 @@ static int set_one(const knob_option *o, void *state, const char *value, const c
     return knob__error(KNOB_EINVAL, "%s: option '%s' has an unknown type", who, o->name);
 }
 
-static void list_names(const knob_option *table, const char *also, char *buf, size_t size)
+/* The names of table's options after `also` (NULL or a list), comma-separated, whole:
+ * an unknown option's message lists them all. */
+static void list_names(const knob_option *table, const char *also, knobx_buf *b)
 {
-    size_t used = 0;
-    buf[0] = 0;
-    if (also) {
-        int n = snprintf(buf, size, "%s", also);
-        used = n < 0 ? 0 : (size_t)n;
-    }
-    for (; table && table->name && used < size; table++) {
-        int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", table->name);
-        if (n < 0)
-            break;
-        used += (size_t)n;
+    if (also)
+        knobx_buf_puts(b, also);
+    for (; table && table->name; table++) {
+        if (b->len)
+            knobx_buf_puts(b, ", ");
+        knobx_buf_puts(b, table->name);
     }
 }
 
@@ -156,10 +154,15 @@ int knob__option_set(const knob_option *table, void *state, const char *key, con
 {
     const knob_option *o = find(table, key);
     if (!o) {
-        char names[512];
-        list_names(table, also, names, sizeof names);
-        return knob__error(KNOB_EINVAL, "%s: unknown option '%s' (options: %s)", who, key,
-                           names[0] ? names : "none");
+        knobx_buf names = {0};
+        list_names(table, also, &names);
+        const char *listed = names.len ? names.data : "none";
+        if (names.oom)
+            listed = "?";
+        int rc =
+            knob__error(KNOB_EINVAL, "%s: unknown option '%s' (options: %s)", who, key, listed);
+        knobx_buf_free(&names);
+        return rc;
     }
     return set_one(o, state, value, who);
 }
