@@ -191,8 +191,10 @@ class GPSampler(BaseSampler):
         n_startup_trials: int = _UNSET,
         deterministic_objective: bool = False,
         constraints_func=None,
+        warn_independent_sampling: bool = True,
         **options: Any,
     ) -> None:
+        # warn_independent_sampling: accepted, as TPESampler's; knob's gp logs no such warning
         if independent_sampler is not None:
             raise _unsupported("GPSampler", "independent_sampler")
         self._constraints_func = _constraints("GPSampler", constraints_func)

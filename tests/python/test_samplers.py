@@ -362,3 +362,12 @@ def test_sampler_change_reads_params_right(tmp_db):
         assert all(type(t.params["y"]) is int and type(t.params["x"]) is float for t in study.trials)
         study.sampler = samplers.RandomSampler(seed=k + 2)
     assert len({t.params["x"] for t in study.trials}) == 40
+
+
+def test_gp_sampler_takes_optunas_arguments():
+    # Optuna's GPSampler(*, seed, independent_sampler, n_startup_trials,
+    # deterministic_objective, constraints_func, warn_independent_sampling)
+    for warn in (True, False):
+        study = optuna.create_study(sampler=samplers.GPSampler(seed=1, n_startup_trials=2, warn_independent_sampling=warn))
+        study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=4)
+        assert len(study.trials) == 4
