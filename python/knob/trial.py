@@ -689,8 +689,11 @@ def create_trial(
     user_attrs: Optional[Dict[str, Any]] = None,
     system_attrs: Optional[Dict[str, Any]] = None,
     intermediate_values: Optional[Dict[int, float]] = None,
+    constraints: Optional[Dict[str, float]] = None,
 ) -> FrozenTrial:
-    """A FrozenTrial to add to a study with Study.add_trial."""
+    """A FrozenTrial to add to a study with Study.add_trial. `constraints` (Optuna 5's):
+    values by name, set as FrozenTrial.set_constraint sets them; the trial is feasible
+    when every one is <= 0."""
     params = params or {}
     distributions = distributions or {}
     distributions = {k: _real(d) for k, d in distributions.items()}
@@ -710,6 +713,8 @@ def create_trial(
         system_attrs=system_attrs or {},
         intermediate_values=intermediate_values or {},
     )
+    for key, v in (constraints or {}).items():
+        t.set_constraint(key, v)
     t._validate()
     return t
 
@@ -749,6 +754,16 @@ class FixedTrial(_FixedSuggest):
 
     def set_system_attr(self, key, value):
         self._system_attrs[key] = value
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Optuna 5's constraint by name, kept with the trial's system attributes."""
+        value = _constraint_value(key, value)
+        if not _constraint_set(self._system_attrs, key):
+            self._system_attrs[_NAMED + key] = value
+
+    @property
+    def constraints(self) -> Dict[str, float]:
+        return _constraints_dict(self._system_attrs)
 
     @property
     def params(self):

@@ -73,3 +73,32 @@ def test_set_constraint_with_constraints_func_and_a_tell_by_number(tmp_db):
     done = study.trials[0]
     assert done.constraints == {"0": pytest.approx(done.params["x"] - 0.8), "neg": -2.0}
     assert done.system_attrs["constraints"] == [pytest.approx(done.params["x"] - 0.8), -2.0]
+
+
+def test_fixed_trial_set_constraint():
+    # Optuna 5's FixedTrial has set_constraint and constraints, as Trial and FrozenTrial
+    ft = optuna.trial.FixedTrial({"x": 0.75})
+    assert _objective(ft) == -0.75
+    assert ft.constraints == {"x_le_half": 0.25, "tiny": -1.0}
+    assert ft.system_attrs == {"constraints:x_le_half": 0.25, "constraints:tiny": -1.0}
+    with pytest.warns(UserWarning, match="already set"):
+        ft.set_constraint("tiny", 5.0)
+    assert ft.constraints["tiny"] == -1.0
+    with pytest.raises(TypeError):
+        ft.set_constraint("a", "high")
+    with pytest.raises(ValueError, match="NaN"):
+        ft.set_constraint("a", float("nan"))
+
+
+def test_create_trial_takes_constraints(tmp_db):
+    # Optuna 5's create_trial(constraints={name: value}): set as set_constraint sets them
+    infeasible = create_trial(params={"x": 0.9}, distributions={"x": optuna.distributions.FloatDistribution(0, 1)}, value=-0.9, constraints={"c": 0.4})
+    feasible = optuna.trial.create_trial(params={"x": 0.2}, distributions={"x": optuna.distributions.FloatDistribution(0, 1)}, value=-0.2, constraints={"c": -0.3})
+    assert infeasible.constraints == {"c": 0.4}
+    assert feasible.system_attrs == {"constraints:c": -0.3}
+    study = optuna.create_study(storage=tmp_db, study_name="ct")
+    study.add_trials([infeasible, feasible])
+    assert study.best_trial.params == {"x": 0.2}
+    assert [t.constraints for t in study.trials] == [{"c": 0.4}, {"c": -0.3}]
+    with pytest.raises(ValueError, match="NaN"):
+        create_trial(value=1.0, constraints={"c": float("nan")})
