@@ -13,7 +13,16 @@ import math
 import warnings
 from typing import Any, Dict, Optional, Sequence
 
-from . import _lib
+from .. import _lib
+from . import nsgaii
+from .nsgaii import (  # noqa: F401: knob.samplers.SBXCrossover ... as before knob.samplers.nsgaii
+    BLXAlphaCrossover,
+    SBXCrossover,
+    SPXCrossover,
+    UNDXCrossover,
+    UniformCrossover,
+    VSBXCrossover,
+)
 
 _UNSET: Any = object()
 
@@ -322,53 +331,11 @@ class SMACSampler(BaseSampler):
         super().__init__(n_startup_trials=n_startup_trials, n_trees=n_trees, seed=seed, **options)
 
 
-class _Crossover:
-    """Optuna's crossover classes, as the nsga2 sampler's `crossover` words; their tuning
-    arguments are not supported (knob's defaults)."""
-
-    _knob_name = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args or kwargs:
-            raise NotImplementedError("%s: knob's %s crossover takes no arguments" % (type(self).__name__, self._knob_name))
-
-
-class UniformCrossover(_Crossover):
-    _knob_name = "uniform"
-
-
-class BLXAlphaCrossover(_Crossover):
-    _knob_name = "blxalpha"
-
-
-class SBXCrossover(_Crossover):
-    _knob_name = "sbx"
-
-
-class VSBXCrossover(_Crossover):
-    _knob_name = "vsbx"
-
-
-class UNDXCrossover(_Crossover):
-    _knob_name = "undx"
-
-
-class SPXCrossover(_Crossover):
-    _knob_name = "spx"
-
-
-class nsgaii:  # noqa: N801: Optuna's module optuna.samplers.nsgaii, for its crossover classes
-    UniformCrossover = UniformCrossover
-    BLXAlphaCrossover = BLXAlphaCrossover
-    SBXCrossover = SBXCrossover
-    VSBXCrossover = VSBXCrossover
-    UNDXCrossover = UNDXCrossover
-    SPXCrossover = SPXCrossover
-
-
 class NSGAIISampler(BaseSampler):
     """knob's nsga2 sampler (NSGA-II, for several objectives), with Optuna's argument names.
-    A libknob built without it refuses a study made with it, naming the sampler."""
+    crossover: one of knob.samplers.nsgaii's crossovers (or a knob name); mutation:
+    nsgaii.PolynomialMutation (left out: knob's default, polynomial). A libknob built
+    without it refuses a study made with it, naming the sampler."""
 
     _knob_name = "nsga2"
 
@@ -376,6 +343,7 @@ class NSGAIISampler(BaseSampler):
         self,
         *,
         population_size: int = _UNSET,
+        mutation=None,
         mutation_prob: Optional[float] = None,
         crossover=None,
         crossover_prob: float = _UNSET,
@@ -386,19 +354,25 @@ class NSGAIISampler(BaseSampler):
         after_trial_strategy=None,
         **options: Any,
     ) -> None:
+        cls = type(self).__name__
         for arg, v in (
             ("elite_population_selection_strategy", elite_population_selection_strategy),
             ("after_trial_strategy", after_trial_strategy),
         ):
             if v is not None:
-                raise _unsupported("NSGAIISampler", arg)
+                raise _unsupported(cls, arg)
         if crossover is not None:
-            if isinstance(crossover, _Crossover):
-                crossover = crossover._knob_name
-            if not isinstance(crossover, str):
-                raise _unsupported("NSGAIISampler", "crossover", "give one of knob.samplers.nsgaii's crossover classes, or a knob name")
-            options["crossover"] = crossover
-        self._constraints_func = _constraints("NSGAIISampler", constraints_func)
+            options.update(_operator(cls, "crossover", crossover, nsgaii.BaseCrossover, swapping_prob))
+            swapping_prob = options.pop("swapping_prob", swapping_prob)
+            parents = getattr(crossover, "n_parents", 2)
+            if population_size is not _UNSET and isinstance(population_size, int) and population_size < parents:
+                raise ValueError(
+                    "Using %s, the population size should be greater than or equal to %d. The specified "
+                    "`population_size` is %d." % (crossover, parents, population_size)
+                )
+        if mutation is not None:
+            options.update(_operator(cls, "mutation", mutation, nsgaii.BaseMutation, _UNSET))
+        self._constraints_func = _constraints(cls, constraints_func)
         super().__init__(
             population_size=population_size,
             mutation_prob=mutation_prob,
@@ -407,6 +381,29 @@ class NSGAIISampler(BaseSampler):
             seed=seed,
             **options,
         )
+
+
+def _operator(cls: str, arg: str, op: Any, base: type, swapping_prob: Any) -> Dict[str, Any]:
+    """The nsga2 options of a crossover or mutation of knob.samplers.nsgaii (or a knob name
+    of one)."""
+    if isinstance(op, str):
+        return {arg: op}
+    if isinstance(op, type) and issubclass(op, base):
+        raise TypeError("%s: %s must be an instance (%s()), got the class" % (cls, arg, op.__name__))
+    if not isinstance(op, base):
+        raise ValueError("%s: '%s' is not a valid %s: give one of knob.samplers.nsgaii's, or a knob name" % (cls, op, arg))
+    if not op._knob_name:
+        raise _unsupported(cls, arg, "%ss written in Python (%s) are not supported; give one of knob.samplers.nsgaii's" % (arg, op))
+    out = op._knob_options()
+    mine = out.get("swapping_prob")
+    if mine is not None and swapping_prob is not _UNSET and swapping_prob is not None and float(swapping_prob) != mine:
+        raise _unsupported(
+            cls,
+            "swapping_prob",
+            "it differs from UniformCrossover(swapping_prob=%r), and knob's nsga2 has one swapping_prob, "
+            "for the uniform crossover and the categorical params" % mine,
+        )
+    return out
 
 
 class NSGAIIISampler(NSGAIISampler):
@@ -498,6 +495,7 @@ def _has_sampler(name: str) -> bool:
 
 
 __all__ = [
+    "nsgaii",
     "BaseSampler",
     "RandomSampler",
     "GridSampler",
