@@ -7,8 +7,19 @@ import ctypes
 from typing import Any, Dict, Optional, Union
 
 from . import _lib
+from ._args import UNSET as _UNSET
+from ._args import arg as _arg
 
-_UNSET: Any = object()
+
+def _steps(cls: str, n_startup_trials: Any, n_warmup_steps: Any, interval_steps: Any, n_min_trials: Any) -> tuple:
+    """The checked arguments Optuna's MedianPruner and PercentilePruner share (and some of
+    them ThresholdPruner); None for one a pruner does not have."""
+    return (
+        None if n_startup_trials is None else _arg(cls, "n_startup_trials", n_startup_trials, int, 0),
+        _arg(cls, "n_warmup_steps", n_warmup_steps, int, 0),
+        _arg(cls, "interval_steps", interval_steps, int, 1),
+        None if n_min_trials is None else _arg(cls, "n_min_trials", n_min_trials, int, 1),
+    )
 
 
 class BasePruner:
@@ -21,6 +32,11 @@ class BasePruner:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
 
     def _make(self) -> int:
+        if not self._knob_name:
+            raise NotImplementedError(
+                "%s: pruners written in Python are not supported by knob: write it in C as a "
+                "plugin (docs/plugins.md), then use KnobPruner(name)" % self.__class__.__name__
+            )
         keys, vals, n = _lib.pairs(self._options)
         out = ctypes.c_void_p()
         _lib.check(
@@ -44,6 +60,9 @@ class MedianPruner(BasePruner):
     _knob_name = "median"
 
     def __init__(self, n_startup_trials: int = 5, n_warmup_steps: int = 0, interval_steps: int = 1, *, n_min_trials: int = 1, **options: Any) -> None:
+        n_startup_trials, n_warmup_steps, interval_steps, n_min_trials = _steps(
+            "MedianPruner", n_startup_trials, n_warmup_steps, interval_steps, n_min_trials
+        )
         super().__init__(
             n_startup_trials=n_startup_trials,
             n_warmup_steps=n_warmup_steps,
@@ -57,8 +76,13 @@ class PercentilePruner(BasePruner):
     _knob_name = "percentile"
 
     def __init__(self, percentile: float, n_startup_trials: int = 5, n_warmup_steps: int = 0, interval_steps: int = 1, *, n_min_trials: int = 1, **options: Any) -> None:
+        cls = "PercentilePruner"
+        percentile = _arg(cls, "percentile", percentile, float, 0, 100)
+        n_startup_trials, n_warmup_steps, interval_steps, n_min_trials = _steps(
+            cls, n_startup_trials, n_warmup_steps, interval_steps, n_min_trials
+        )
         super().__init__(
-            percentile=float(percentile),
+            percentile=percentile,
             n_startup_trials=n_startup_trials,
             n_warmup_steps=n_warmup_steps,
             interval_steps=interval_steps,
@@ -73,9 +97,15 @@ class ThresholdPruner(BasePruner):
     def __init__(self, lower: Optional[float] = None, upper: Optional[float] = None, n_warmup_steps: int = 0, interval_steps: int = 1, **options: Any) -> None:
         if lower is None and upper is None:
             raise TypeError("Either lower or upper must be specified.")
+        cls = "ThresholdPruner"
+        lower = _arg(cls, "lower", lower, float, none=True)
+        upper = _arg(cls, "upper", upper, float, none=True)
+        if lower is not None and upper is not None and lower > upper:
+            raise ValueError("lower should be smaller than upper.")
+        _, n_warmup_steps, interval_steps, _ = _steps(cls, None, n_warmup_steps, interval_steps, None)
         super().__init__(
-            lower=None if lower is None else float(lower),
-            upper=None if upper is None else float(upper),
+            lower=lower,
+            upper=upper,
             n_warmup_steps=n_warmup_steps,
             interval_steps=interval_steps,
             **options,
@@ -89,6 +119,15 @@ class PatientPruner(BasePruner):
     _knob_name = "patient"
 
     def __init__(self, wrapped_pruner: Optional[BasePruner], patience: int, min_delta: float = 0.0, **options: Any) -> None:
+        cls = "PatientPruner"
+        if wrapped_pruner is not None and not isinstance(wrapped_pruner, BasePruner):
+            raise TypeError("PatientPruner: `wrapped_pruner` must be a knob pruner (MedianPruner() ...) or None, got %r" % (wrapped_pruner,))
+        if isinstance(wrapped_pruner, PatientPruner):
+            raise NotImplementedError("PatientPruner(wrapped_pruner=PatientPruner(...)): knob's patient pruner cannot wrap another patient pruner")
+        if wrapped_pruner is not None and not wrapped_pruner._knob_name:
+            wrapped_pruner._make()  # raises: written in Python
+        patience = _arg(cls, "patience", patience, int)
+        min_delta = _arg(cls, "min_delta", min_delta, float)
         if patience < 0:
             raise ValueError("patience cannot be negative but got %d." % patience)
         if min_delta < 0:
@@ -104,6 +143,17 @@ class SuccessiveHalvingPruner(BasePruner):
     _knob_name = "successive_halving"
 
     def __init__(self, min_resource: Union[str, int] = "auto", reduction_factor: int = 4, min_early_stopping_rate: int = 0, bootstrap_count: int = 0, **options: Any) -> None:
+        cls = "SuccessiveHalvingPruner"
+        if isinstance(min_resource, str):
+            if min_resource != "auto":
+                raise ValueError("The value of `min_resource` is %s, but must be either `min_resource` >= 1 or 'auto'" % min_resource)
+        else:
+            min_resource = _arg(cls, "min_resource", min_resource, int, 1)
+        reduction_factor = _arg(cls, "reduction_factor", reduction_factor, int, 2)
+        min_early_stopping_rate = _arg(cls, "min_early_stopping_rate", min_early_stopping_rate, int, 0)
+        bootstrap_count = _arg(cls, "bootstrap_count", bootstrap_count, int, 0)
+        if bootstrap_count > 0 and min_resource == "auto":
+            raise ValueError("bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible, bootstrap_count is %d" % bootstrap_count)
         super().__init__(
             min_resource=None if min_resource == "auto" else min_resource,
             reduction_factor=reduction_factor,
@@ -120,6 +170,17 @@ class HyperbandPruner(BasePruner):
     _knob_name = "hyperband"
 
     def __init__(self, min_resource: int = 1, max_resource: Union[str, int] = "auto", reduction_factor: int = 3, bootstrap_count: int = 0, **options: Any) -> None:
+        cls = "HyperbandPruner"
+        min_resource = _arg(cls, "min_resource", min_resource, int, 1)
+        if isinstance(max_resource, str):
+            if max_resource != "auto":
+                raise ValueError("The 'max_resource' should be integer or 'auto'. But max_resource = %s" % max_resource)
+        else:
+            max_resource = _arg(cls, "max_resource", max_resource, int, 1)
+        reduction_factor = _arg(cls, "reduction_factor", reduction_factor, int, 2)
+        bootstrap_count = _arg(cls, "bootstrap_count", bootstrap_count, int, 0)
+        if bootstrap_count > 0 and max_resource == "auto":
+            raise ValueError("bootstrap_count > 0 and max_resource == 'auto' are mutually incompatible, bootstrap_count is %d" % bootstrap_count)
         super().__init__(
             min_resource=min_resource,
             max_resource=None if max_resource == "auto" else max_resource,
@@ -133,7 +194,9 @@ class WilcoxonPruner(BasePruner):
     _knob_name = "wilcoxon"
 
     def __init__(self, *, p_threshold: float = 0.1, n_startup_steps: int = 2, **options: Any) -> None:
-        super().__init__(p_threshold=float(p_threshold), n_startup_steps=n_startup_steps, **options)
+        p_threshold = _arg("WilcoxonPruner", "p_threshold", p_threshold, float, 0, 1)
+        n_startup_steps = _arg("WilcoxonPruner", "n_startup_steps", n_startup_steps, int, 0)
+        super().__init__(p_threshold=p_threshold, n_startup_steps=n_startup_steps, **options)
 
 
 class CurvePruner(BasePruner):
@@ -149,6 +212,8 @@ class KnobPruner(BasePruner):
     """Any pruner libknob knows by name, with options by their knob names."""
 
     def __init__(self, name: str, **options: Any) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError("KnobPruner: `name` must be the name of a libknob pruner (`knob samplers` lists them), got %r" % (name,))
         self._knob_name = name
         super().__init__(**options)
 

@@ -92,6 +92,7 @@ class Study:
             sampler = _default_sampler(n_obj if n_obj is not None else self._stored_n_objectives(name))
         if pruner is None:
             pruner = MedianPruner()
+        _check_sampler_pruner(sampler, pruner)
         self._sampler = sampler
         self._pruner = pruner
         with self._lock:
@@ -162,10 +163,7 @@ class Study:
         self._replace(self._sampler, pruner)
 
     def _replace(self, sampler, pruner) -> None:
-        if not isinstance(sampler, BaseSampler):
-            raise TypeError("Study.sampler must be a knob sampler, got %r" % (sampler,))
-        if not isinstance(pruner, BasePruner):
-            raise TypeError("Study.pruner must be a knob pruner, got %r" % (pruner,))
+        _check_sampler_pruner(sampler, pruner)
         with self._lock:
             running = sorted(n for n, t in self._open.items() if t._h is not None)
             if running:
@@ -976,6 +974,19 @@ def _same_param(new: Any, old: Any) -> bool:
         a, b = float(new), float(old)
         return a == b or (a != a and b != b) or abs(a - b) <= 1e-5 * abs(b)
     return new == old
+
+
+def _check_sampler_pruner(sampler: Any, pruner: Any) -> None:
+    """A study's sampler and pruner must be instances of knob's classes (TypeError naming
+    what was given: a class, a name, another library's object)."""
+    for arg, v, base, where, example in (
+        ("sampler", sampler, BaseSampler, "knob.samplers", "TPESampler"),
+        ("pruner", pruner, BasePruner, "knob.pruners", "MedianPruner"),
+    ):
+        if isinstance(v, type) and issubclass(v, base):
+            raise TypeError("%s must be an instance (%s()), got the class %s" % (arg, v.__name__, v.__name__))
+        if not isinstance(v, base):
+            raise TypeError("%s must be a %s of %s (an instance, such as %s()), got %r" % (arg, arg, where, example, v))
 
 
 def _default_sampler(n_objectives: int) -> BaseSampler:

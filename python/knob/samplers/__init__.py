@@ -11,9 +11,13 @@ import ctypes
 import json
 import math
 import warnings
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Mapping, Optional, Sequence
 
 from .. import _lib
+from .._args import UNSET as _UNSET
+from .._args import arg as _arg
+from .._args import choice as _choice
+from .._args import seed as _seed
 from . import nsgaii
 from .nsgaii import (  # noqa: F401: knob.samplers.SBXCrossover ... as before knob.samplers.nsgaii
     BLXAlphaCrossover,
@@ -23,8 +27,6 @@ from .nsgaii import (  # noqa: F401: knob.samplers.SBXCrossover ... as before kn
     UniformCrossover,
     VSBXCrossover,
 )
-
-_UNSET: Any = object()
 
 
 class BaseSampler:
@@ -39,6 +41,11 @@ class BaseSampler:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
 
     def _make(self) -> int:
+        if not self._knob_name:
+            raise NotImplementedError(
+                "%s: samplers written in Python are not supported by knob: write it in C as a "
+                "plugin (docs/plugins.md), then use KnobSampler(name)" % self.__class__.__name__
+            )
         keys, vals, n = _lib.pairs(self._options)
         out = ctypes.c_void_p()
         _lib.check(
@@ -72,7 +79,7 @@ class RandomSampler(BaseSampler):
     _knob_name = "random"
 
     def __init__(self, seed: Optional[int] = None, **options: Any) -> None:
-        super().__init__(seed=seed, **options)
+        super().__init__(seed=_seed("RandomSampler", seed), **options)
 
 
 class GridSampler(BaseSampler):
@@ -81,6 +88,9 @@ class GridSampler(BaseSampler):
     _knob_name = "grid"
 
     def __init__(self, search_space: Dict[str, Sequence[Any]], seed: Optional[int] = None, **options: Any) -> None:
+        if not isinstance(search_space, Mapping):
+            raise TypeError("GridSampler: `search_space` must be a dict of param names to lists of values, got %r" % (search_space,))
+        seed = _seed("GridSampler", seed)
         for name, values in search_space.items():
             if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
                 raise ValueError("GridSampler: the values of %r must be a list" % name)
@@ -136,8 +146,19 @@ class TPESampler(BaseSampler):
         categorical_distance_func=None,
         **options: Any,
     ) -> None:
-        if not consider_prior:
+        cls = "TPESampler"
+        if not _arg(cls, "consider_prior", consider_prior, bool):
             raise _unsupported("TPESampler", "consider_prior", "knob's estimators always hold the prior (set prior_weight)")
+        prior_weight = _arg(cls, "prior_weight", prior_weight, float, 0, above=True)
+        consider_magic_clip = _arg(cls, "consider_magic_clip", consider_magic_clip, bool)
+        consider_endpoints = _arg(cls, "consider_endpoints", consider_endpoints, bool)
+        n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
+        n_ei_candidates = _arg(cls, "n_ei_candidates", n_ei_candidates, int, 1)
+        seed = _seed(cls, seed)
+        multivariate = _arg(cls, "multivariate", multivariate, bool)
+        group = _arg(cls, "group", group, bool)
+        constant_liar = _arg(cls, "constant_liar", constant_liar, bool)
+        _arg(cls, "warn_independent_sampling", warn_independent_sampling, bool)
         self._constraints_func = _constraints("TPESampler", constraints_func)
         if categorical_distance_func is not None:
             raise _unsupported("TPESampler", "categorical_distance_func")
@@ -204,6 +225,11 @@ class GPSampler(BaseSampler):
         **options: Any,
     ) -> None:
         # warn_independent_sampling: accepted, as TPESampler's; knob's gp logs no such warning
+        cls = "GPSampler"
+        seed = _seed(cls, seed)
+        n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
+        deterministic_objective = _arg(cls, "deterministic_objective", deterministic_objective, bool)
+        _arg(cls, "warn_independent_sampling", warn_independent_sampling, bool)
         if independent_sampler is not None:
             raise _unsupported("GPSampler", "independent_sampler")
         self._constraints_func = _constraints("GPSampler", constraints_func)
@@ -224,7 +250,9 @@ class AutoSampler(BaseSampler):
     def __init__(
         self, *, seed: Optional[int] = None, gp_trials: int = _UNSET, gp_params: int = _UNSET, **options: Any
     ) -> None:
-        super().__init__(seed=seed, gp_trials=gp_trials, gp_params=gp_params, **options)
+        gp_trials = _arg("AutoSampler", "gp_trials", gp_trials, int, 0)
+        gp_params = _arg("AutoSampler", "gp_params", gp_params, int, 0)
+        super().__init__(seed=_seed("AutoSampler", seed), gp_trials=gp_trials, gp_params=gp_params, **options)
 
 
 class CmaEsSampler(BaseSampler):
@@ -252,6 +280,18 @@ class CmaEsSampler(BaseSampler):
         source_trials=None,
         **options: Any,
     ) -> None:
+        cls = "CmaEsSampler"
+        if x0 is not None and not isinstance(x0, Mapping):
+            raise TypeError("CmaEsSampler: `x0` must be a dict of param names to values, got %r" % (x0,))
+        sigma0 = _arg(cls, "sigma0", sigma0, float, 0, none=True, above=True)
+        n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
+        _arg(cls, "warn_independent_sampling", warn_independent_sampling, bool)
+        seed = _seed(cls, seed)
+        _choice(cls, "restart_strategy", restart_strategy, (None, "ipop", "bipop"))
+        popsize = _arg(cls, "popsize", popsize, int, 1, none=True)
+        inc_popsize = _arg(cls, "inc_popsize", inc_popsize, int, 1)
+        use_separable_cma = _arg(cls, "use_separable_cma", use_separable_cma, bool)
+        with_margin = _arg(cls, "with_margin", with_margin, bool)
         if independent_sampler is not None:
             raise _unsupported("CmaEsSampler", "independent_sampler", "categoricals are drawn at random")
         if consider_pruned_trials:
@@ -263,7 +303,7 @@ class CmaEsSampler(BaseSampler):
         if restart_strategy is not _UNSET:
             options["restart_strategy"] = "none" if restart_strategy is None else restart_strategy
         super().__init__(
-            x0=None if x0 is None else json.dumps(x0),
+            x0=None if x0 is None else json.dumps(dict(x0), default=_lib.json_default),
             sigma0=sigma0,
             n_startup_trials=n_startup_trials,
             seed=seed,
@@ -291,6 +331,10 @@ class QMCSampler(BaseSampler):
         warn_independent_sampling: bool = True,
         **options: Any,
     ) -> None:
+        cls = "QMCSampler"
+        _choice(cls, "qmc_type", qmc_type, ("sobol", "halton"))
+        scramble = _arg(cls, "scramble", scramble, bool)
+        seed = _seed(cls, seed)
         if independent_sampler is not None:
             raise _unsupported("QMCSampler", "independent_sampler")
         super().__init__(qmc_type=qmc_type, scramble=scramble, seed=seed, **options)
@@ -311,12 +355,13 @@ class EvolutionSampler(BaseSampler):
         seed: Optional[int] = None,
         **options: Any,
     ) -> None:
+        cls = "EvolutionSampler"
         super().__init__(
-            population_size=population_size,
-            sample_size=sample_size,
-            mutation_scale=mutation_scale,
-            include_pruned=include_pruned,
-            seed=seed,
+            population_size=_arg(cls, "population_size", population_size, int, 2),
+            sample_size=_arg(cls, "sample_size", sample_size, int, 1),
+            mutation_scale=_arg(cls, "mutation_scale", mutation_scale, float, 0, above=True),
+            include_pruned=_arg(cls, "include_pruned", include_pruned, bool),
+            seed=_seed(cls, seed),
             **options,
         )
 
@@ -328,7 +373,10 @@ class SMACSampler(BaseSampler):
     _knob_name = "smac"
 
     def __init__(self, *, n_startup_trials: int = _UNSET, n_trees: int = _UNSET, seed: Optional[int] = None, **options: Any) -> None:
-        super().__init__(n_startup_trials=n_startup_trials, n_trees=n_trees, seed=seed, **options)
+        cls = "SMACSampler"
+        n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
+        n_trees = _arg(cls, "n_trees", n_trees, int, 1)
+        super().__init__(n_startup_trials=n_startup_trials, n_trees=n_trees, seed=_seed(cls, seed), **options)
 
 
 class NSGAIISampler(BaseSampler):
@@ -355,6 +403,11 @@ class NSGAIISampler(BaseSampler):
         **options: Any,
     ) -> None:
         cls = type(self).__name__
+        population_size = _arg(cls, "population_size", population_size, int, 2)
+        mutation_prob = _arg(cls, "mutation_prob", mutation_prob, float, 0, 1, none=True)
+        crossover_prob = _arg(cls, "crossover_prob", crossover_prob, float, 0, 1)
+        swapping_prob = _arg(cls, "swapping_prob", swapping_prob, float, 0, 1)
+        seed = _seed(cls, seed)
         for arg, v in (
             ("elite_population_selection_strategy", elite_population_selection_strategy),
             ("after_trial_strategy", after_trial_strategy),
@@ -425,9 +478,29 @@ class NSGAIIISampler(NSGAIISampler):
         if child_generation_strategy is not None:
             raise _unsupported("NSGAIIISampler", "child_generation_strategy")
         if reference_points is not None:
-            points = [[float(v) for v in p] for p in reference_points]
-            kwargs["reference_points"] = json.dumps(points)
+            kwargs["reference_points"] = json.dumps(_points(reference_points))
+        dividing_parameter = _arg("NSGAIIISampler", "dividing_parameter", dividing_parameter, int, 1)
         super().__init__(dividing_parameter=dividing_parameter, **kwargs)
+
+
+def _points(reference_points: Any) -> list:
+    """NSGAIIISampler's reference_points as lists of floats, all of one length."""
+    bad = TypeError("NSGAIIISampler: `reference_points` must be a sequence (or 2-d numpy array) of points, each a "
+                    "sequence of numbers, one per objective; got %r" % (reference_points,))
+    if isinstance(reference_points, (str, bytes)) or not hasattr(reference_points, "__iter__"):
+        raise bad
+    points = []
+    for p in reference_points:
+        if isinstance(p, (str, bytes)) or not hasattr(p, "__iter__"):
+            raise bad
+        try:
+            points.append([_arg("NSGAIIISampler", "reference_points", v, float) for v in p])
+        except TypeError:
+            raise bad from None
+    if not points or len({len(p) for p in points}) != 1 or not points[0]:
+        raise ValueError("NSGAIIISampler: `reference_points` must hold points of one length (one value per objective), "
+                         "got lengths %s" % sorted({len(p) for p in points}))
+    return points
 
 
 class BruteForceSampler(BaseSampler):
@@ -439,7 +512,8 @@ class BruteForceSampler(BaseSampler):
     _knob_name = "brute_force"
 
     def __init__(self, seed: Optional[int] = None, avoid_premature_stop: bool = _UNSET, **options: Any) -> None:
-        super().__init__(seed=seed, avoid_premature_stop=avoid_premature_stop, **options)
+        avoid_premature_stop = _arg("BruteForceSampler", "avoid_premature_stop", avoid_premature_stop, bool)
+        super().__init__(seed=_seed("BruteForceSampler", seed), avoid_premature_stop=avoid_premature_stop, **options)
 
 
 class PartialFixedSampler(BaseSampler):
@@ -450,6 +524,8 @@ class PartialFixedSampler(BaseSampler):
     uses the value anyway)."""
 
     def __init__(self, fixed_params: Dict[str, Any], base_sampler: BaseSampler) -> None:
+        if not isinstance(fixed_params, Mapping):
+            raise TypeError("PartialFixedSampler: `fixed_params` must be a dict of param names to values, got %r" % (fixed_params,))
         if not isinstance(base_sampler, BaseSampler):
             raise TypeError("PartialFixedSampler: base_sampler must be a knob sampler, got %r" % (base_sampler,))
         self._fixed_params = dict(fixed_params)
@@ -481,6 +557,8 @@ class KnobSampler(BaseSampler):
     by their knob names: KnobSampler("tpe", startup="sobol")."""
 
     def __init__(self, name: str, **options: Any) -> None:
+        if not isinstance(name, str) or not name:
+            raise TypeError("KnobSampler: `name` must be the name of a libknob sampler (`knob samplers` lists them), got %r" % (name,))
         self._knob_name = name
         super().__init__(**options)
 

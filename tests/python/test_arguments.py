@@ -1,0 +1,87 @@
+"""Samplers and pruners given wrong arguments raise, when they are made, TypeError (a
+wrong type) or ValueError (a value out of range) naming the class and Optuna's argument,
+not libknob's refusal of its option when a study is made, nor an AttributeError or a
+ctypes error; a sampler or pruner written in Python is refused, saying so."""
+
+import pytest
+
+import knob as optuna
+from knob import pruners, samplers
+
+WRONG = [
+    (TypeError, "seed", lambda: samplers.RandomSampler(seed="abc")),
+    (TypeError, "seed", lambda: samplers.TPESampler(seed=1.5)),
+    (TypeError, "seed", lambda: samplers.GPSampler(seed=True)),
+    (ValueError, "n_startup_trials", lambda: samplers.TPESampler(n_startup_trials=-1)),
+    (TypeError, "n_startup_trials", lambda: samplers.TPESampler(n_startup_trials="ten")),
+    (TypeError, "prior_weight", lambda: samplers.TPESampler(prior_weight=[1])),
+    (TypeError, "multivariate", lambda: samplers.TPESampler(multivariate="yes")),
+    (TypeError, "search_space", lambda: samplers.GridSampler([1, 2, 3])),
+    (TypeError, "x0", lambda: samplers.CmaEsSampler(x0=[1, 2])),
+    (ValueError, "sigma0", lambda: samplers.CmaEsSampler(sigma0=-1)),
+    (ValueError, "restart_strategy", lambda: samplers.CmaEsSampler(restart_strategy="foo")),
+    (ValueError, "qmc_type", lambda: samplers.QMCSampler(qmc_type="foo")),
+    (ValueError, "population_size", lambda: samplers.NSGAIISampler(population_size=1)),
+    (ValueError, "mutation_prob", lambda: samplers.NSGAIISampler(mutation_prob=2)),
+    (TypeError, "reference_points", lambda: samplers.NSGAIIISampler(reference_points=[1, 2])),
+    (ValueError, "reference_points", lambda: samplers.NSGAIIISampler(reference_points=[[1, 2], [1]])),
+    (TypeError, "fixed_params", lambda: samplers.PartialFixedSampler([1], samplers.RandomSampler())),
+    (ValueError, "n_startup_trials", lambda: pruners.MedianPruner(n_startup_trials=-1)),
+    (TypeError, "n_warmup_steps", lambda: pruners.MedianPruner(n_warmup_steps=1.5)),
+    (ValueError, "percentile", lambda: pruners.PercentilePruner(150)),
+    (TypeError, "percentile", lambda: pruners.PercentilePruner("a")),
+    (TypeError, "lower", lambda: pruners.ThresholdPruner(lower="a")),
+    (TypeError, "wrapped_pruner", lambda: pruners.PatientPruner("median", patience=1)),
+    (TypeError, "patience", lambda: pruners.PatientPruner(None, patience="a")),
+    (ValueError, "reduction_factor", lambda: pruners.SuccessiveHalvingPruner(reduction_factor=1)),
+    (ValueError, "min_resource", lambda: pruners.SuccessiveHalvingPruner(min_resource="x")),
+    (ValueError, "max_resource", lambda: pruners.HyperbandPruner(max_resource="x")),
+    (TypeError, "p_threshold", lambda: pruners.WilcoxonPruner(p_threshold="a")),
+    (ValueError, "p_threshold", lambda: pruners.WilcoxonPruner(p_threshold=2)),
+]
+
+
+@pytest.mark.parametrize("error,arg,make", WRONG)
+def test_wrong_argument_is_named_when_made(error, arg, make):
+    with pytest.raises(error, match=arg) as e:
+        make()
+    assert not isinstance(e.value, optuna.exceptions.KnobError)  # Python's check, not libknob's
+
+
+def test_right_arguments_of_other_types_are_taken():
+    np = pytest.importorskip("numpy")
+    s = samplers.TPESampler(n_startup_trials=np.int64(3), seed=np.int64(7), prior_weight=1)
+    assert s._options == {"n_startup_trials": 3, "seed": 7, "prior_weight": 1.0}
+    assert pruners.PercentilePruner(25, n_startup_trials=np.int32(2))._options["percentile"] == 25.0
+    optuna.create_study(sampler=s, pruner=pruners.HyperbandPruner(min_resource=1, max_resource=np.int64(9)))
+
+
+def test_sampler_and_pruner_must_be_knobs():
+    with pytest.raises(TypeError, match="sampler.*'tpe'"):
+        optuna.create_study(sampler="tpe")
+    with pytest.raises(TypeError, match="instance.*TPESampler"):
+        optuna.create_study(sampler=samplers.TPESampler)
+    with pytest.raises(TypeError, match="pruner.*'median'"):
+        optuna.create_study(pruner="median")
+    study = optuna.create_study()
+    with pytest.raises(TypeError, match="sampler"):
+        study.sampler = "random"
+
+
+def test_written_in_python_is_refused():
+    class MySampler(samplers.BaseSampler):
+        def infer_relative_search_space(self, study, trial):
+            return {}
+
+    class MyPruner(pruners.BasePruner):
+        def prune(self, study, trial):
+            return False
+
+    with pytest.raises(NotImplementedError, match="MySampler: samplers written in Python"):
+        optuna.create_study(sampler=MySampler())
+    with pytest.raises(NotImplementedError, match="MyPruner: pruners written in Python"):
+        optuna.create_study(pruner=MyPruner())
+    with pytest.raises(NotImplementedError, match="written in Python"):
+        pruners.PatientPruner(MyPruner(), patience=1)
+    with pytest.raises(NotImplementedError, match="patient"):
+        pruners.PatientPruner(pruners.PatientPruner(None, patience=1), patience=1)
