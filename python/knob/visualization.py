@@ -1,20 +1,25 @@
-"""Visualization, as Optuna's optuna.visualization entry points: each plot_* function
-makes knob's report of the study (`knob report`: one self-contained HTML page with the
-optimization history, slices, contours, parallel coordinates, intermediate values,
-Pareto fronts, EDF, the timeline and the trials table) and returns it as a figure with
-plotly's `write_html(path)` and `show()`. The report is written by the knob command,
-found as $KNOB, on PATH, or beside the build's libknob.so."""
+"""Visualization, as Optuna's optuna.visualization entry points. With plotly importable,
+each plot_* function returns a plotly Figure of that plot, made from the study's trials
+(as Optuna's: update_layout, write_html, show ... are plotly's). Without plotly, each
+returns knob's report of the study (`knob report`: one self-contained HTML page with every
+plot and the trials table) as a figure with plotly's `write_html(path)`, `to_html()` and
+`show()`; plotly's other figure methods (update_layout ...) raise ImportError naming
+plotly. The report is written by the knob command, found as $KNOB, on PATH, or beside the
+build's libknob.so."""
 
 from __future__ import annotations
 
+import ctypes
+import datetime
 import os
 import shutil
 import subprocess
 import tempfile
 import webbrowser
-from typing import Any
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _lib
+from .trial import FrozenTrial, TrialState
 
 
 def _knob_command() -> str:
@@ -54,6 +59,24 @@ class Report:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __getattr__(self, name: str) -> Any:
+        if name in _FIGURE_API:
+            raise ImportError(
+                "%s() is a plotly figure's: knob.visualization returns plotly figures when plotly is "
+                "installed (apt-get install python3-plotly, or pip install plotly); without it, knob's "
+                "report, which has write_html, to_html and show" % name
+            )
+        raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+
+
+# plotly's Figure API an Optuna script calls on a plot (the report has write_html, to_html, show)
+_FIGURE_API = frozenset(
+    "update_layout update_traces update_xaxes update_yaxes update_layout_images update add_trace add_traces "
+    "add_annotation add_shape add_hline add_vline add_hrect add_vrect add_scatter add_bar for_each_trace "
+    "for_each_xaxis for_each_yaxis select_traces to_dict to_json write_json to_image write_image to_plotly_json "
+    "data layout full_figure_for_development".split()
+)
+
 
 def report(study) -> Report:
     """knob's report of `study`. A study in memory is copied to a scratch SQLite file first,
@@ -72,26 +95,288 @@ def report(study) -> Report:
         return Report(p.stdout, study.study_name)
 
 
-def _plot(name: str):
-    def plot(study, *args: Any, **kwargs: Any) -> Report:
-        return report(study)
+def _go():
+    """plotly.graph_objects, or None when plotly is not installed."""
+    try:
+        import plotly.graph_objects as go
+    except ImportError:
+        return None
+    return go
+
+
+def _plot(name: str, make: Callable):
+    def plot(study, *args: Any, **kwargs: Any):
+        go = _go()
+        if go is None:
+            return report(_studies(study)[0])  # of several studies (plot_edf's), the first's
+        return make(go, study, *args, **kwargs)
 
     plot.__name__ = name
-    plot.__doc__ = "knob's report of the study (every plot, %s among them): see knob.visualization." % name[5:].replace("_", " ")
+    plot.__doc__ = (
+        "Optuna's %s: a plotly Figure (plotly installed), else knob's report of the study (every plot, "
+        "%s among them): see knob.visualization." % (name, name[5:].replace("_", " "))
+    )
     return plot
 
 
-plot_optimization_history = _plot("plot_optimization_history")
-plot_intermediate_values = _plot("plot_intermediate_values")
-plot_parallel_coordinate = _plot("plot_parallel_coordinate")
-plot_contour = _plot("plot_contour")
-plot_slice = _plot("plot_slice")
-plot_param_importances = _plot("plot_param_importances")
-plot_edf = _plot("plot_edf")
-plot_pareto_front = _plot("plot_pareto_front")
-plot_timeline = _plot("plot_timeline")
-plot_rank = _plot("plot_rank")
-plot_hypervolume_history = _plot("plot_hypervolume_history")
+def _studies(study) -> list:
+    if hasattr(study, "study_name"):
+        return [study]
+    studies = list(study)
+    if not studies or not all(hasattr(s, "study_name") for s in studies):
+        raise TypeError("give a study or a sequence of studies, got %r" % (study,))
+    return studies
+
+
+def _complete(study, target: Optional[Callable], what: str = "target") -> tuple:
+    """The study's COMPLETE trials and their target values (the objective's value)."""
+    if target is None and len(study.directions) > 1:
+        raise ValueError("If the `study` is being used for multi-objective optimization, please specify the `%s`." % what)
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    return trials, [float(target(t)) if target is not None else t.value for t in trials]
+
+
+def _figure(go, traces: list, title: str, **layout: Any):
+    fig = go.Figure(data=traces)
+    fig.update_layout(title=title, **layout)
+    return fig
+
+
+def _optimization_history(go, study, *, target=None, target_name: str = "Objective Value", error_bar: bool = False):
+    studies = _studies(study)
+    traces = []
+    for s in studies:
+        trials, values = _complete(s, target)
+        label = target_name if len(studies) == 1 else "%s of %s" % (target_name, s.study_name)
+        xs = [t.number for t in trials]
+        traces.append(go.Scatter(x=xs, y=values, mode="markers", name=label))
+        if target is None and values:
+            pick = min if s.direction.name == "MINIMIZE" else max
+            best, run = [], values[0]
+            for v in values:
+                run = pick(run, v)
+                best.append(run)
+            traces.append(go.Scatter(x=xs, y=best, mode="lines", name="Best Value" if len(studies) == 1 else "Best Value of %s" % s.study_name))
+    return _figure(go, traces, "Optimization History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": target_name}})
+
+
+def _intermediate_values(go, study):
+    traces = []
+    for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)):
+        if t.intermediate_values:
+            steps = sorted(t.intermediate_values)
+            traces.append(go.Scatter(x=steps, y=[t.intermediate_values[k] for k in steps], mode="lines+markers", name="Trial%d" % t.number))
+    return _figure(go, traces, "Intermediate Values Plot", xaxis={"title": {"text": "Step"}}, yaxis={"title": {"text": "Intermediate Value"}}, showlegend=False)
+
+
+def _edf(go, study, *, target=None, target_name: str = "Objective Value"):
+    traces = []
+    for s in _studies(study):
+        _, values = _complete(s, target)
+        values = sorted(values)
+        n = len(values)
+        traces.append(go.Scatter(x=values, y=[(i + 1) / n for i in range(n)], mode="lines", line_shape="hv", name=s.study_name))
+    return _figure(go, traces, "Empirical Distribution Function Plot", xaxis={"title": {"text": target_name}}, yaxis={"title": {"text": "Cumulative Probability"}})
+
+
+def _params(trials: List[FrozenTrial], params: Optional[List[str]]) -> List[str]:
+    names = sorted({k for t in trials for k in t.params})
+    if params is None:
+        return names
+    for p in params:
+        if p not in names:
+            raise ValueError("Parameter %s does not exist in your study." % p)
+    return list(params)
+
+
+def _grid_axes(layout: Dict[str, Any], rows: int, cols: int, row: int, col: int, k: int, xtitle: str, ytitle: str) -> tuple:
+    """Axes x<k>/y<k> of the cell (row, col) of a rows x cols grid, as plotly's make_subplots
+    lays them out; the trace's xaxis and yaxis names."""
+    gap = 0.04
+    x0, x1 = col / cols + (gap if col else 0), (col + 1) / cols - (gap if col + 1 < cols else 0)
+    y0, y1 = 1 - (row + 1) / rows + (gap if row + 1 < rows else 0), 1 - row / rows - (gap if row else 0)
+    sx, sy = ("" if k == 1 else str(k)), ("" if k == 1 else str(k))
+    layout["xaxis" + sx] = {"domain": [x0, x1], "anchor": "y" + sy, "title": {"text": xtitle}}
+    layout["yaxis" + sy] = {"domain": [y0, y1], "anchor": "x" + sx, "title": {"text": ytitle}}
+    return "x" + sx, "y" + sy
+
+
+def _slice(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
+    trials, values = _complete(study, target)
+    names = _params(trials, params)
+    traces, layout = [], {}
+    for i, p in enumerate(names):
+        xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "")
+        pts = [(t.params[p], v, t.number) for t, v in zip(trials, values) if p in t.params]
+        traces.append(go.Scatter(
+            x=[a for a, _, _ in pts], y=[b for _, b, _ in pts], mode="markers", name=p, xaxis=xa, yaxis=ya,
+            marker={"color": [n for _, _, n in pts], "colorscale": "Blues", "showscale": i == 0, "colorbar": {"title": {"text": "Trial"}}},
+        ))
+    return _figure(go, traces, "Slice Plot", showlegend=False, **layout)
+
+
+def _param_importances(go, study, evaluator=None, params=None, *, target=None, target_name: str = "Objective Value"):
+    from .importance import get_param_importances
+
+    kwargs: Dict[str, Any] = {"evaluator": evaluator, "params": params}
+    if target is not None:
+        kwargs["target"] = target
+    shares = get_param_importances(study, **kwargs)
+    names = list(shares)[::-1]  # the most important at the top
+    trace = go.Bar(x=[shares[n] for n in names], y=names, orientation="h", text=["%.2f" % shares[n] for n in names], name=target_name)
+    return _figure(go, [trace], "Hyperparameter Importances", xaxis={"title": {"text": "Hyperparameter Importance"}}, yaxis={"title": {"text": "Hyperparameter"}}, showlegend=False)
+
+
+def _axis_values(vals: list) -> tuple:
+    """Numbers for an axis of the param's values: categories by index (their labels)."""
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+        return vals, None
+    labels = sorted({str(v) for v in vals})
+    return [labels.index(str(v)) for v in vals], labels
+
+
+def _parallel_coordinate(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
+    trials, values = _complete(study, target)
+    names = _params(trials, params)
+    keep = [i for i, t in enumerate(trials) if all(p in t.params for p in names)]
+    dims = [{"label": target_name, "values": [values[i] for i in keep]}]
+    for p in names:
+        nums, labels = _axis_values([trials[i].params[p] for i in keep])
+        dim: Dict[str, Any] = {"label": p, "values": nums}
+        if labels is not None:
+            dim.update(tickvals=list(range(len(labels))), ticktext=labels)
+        dims.append(dim)
+    trace = go.Parcoords(dimensions=dims, line={"color": [values[i] for i in keep], "colorscale": "Blues", "showscale": True,
+                                                "reversescale": study.directions[0].name == "MINIMIZE" if target is None else False})
+    return _figure(go, [trace], "Parallel Coordinate Plot")
+
+
+def _pairs(go, study, params, target, target_name, title: str, cell: Callable):
+    """A matrix of the params' pairs (one plot for two params), each cell made by `cell`."""
+    trials, values = _complete(study, target)
+    names = _params(trials, params)
+    if len(names) < 2:
+        raise ValueError("%s needs two params or more, the study has %s" % (title, names))
+    n = len(names)
+    pairs = [(names[0], names[1])] if n == 2 else [(x, y) for y in names for x in names]
+    traces, layout = [], {}
+    for k, (px, py) in enumerate(pairs):
+        row, col = (0, 0) if n == 2 else divmod(k, n)
+        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, k + 1, px, py)
+        if px == py:
+            continue
+        pts = [(t.params[px], t.params[py], v) for t, v in zip(trials, values) if px in t.params and py in t.params]
+        traces.extend(cell(go, pts, xa, ya, k == 0))
+    return _figure(go, traces, title, showlegend=False, **layout)
+
+
+def _contour_cell(go, pts, xa, ya, first):
+    xs, ys, zs = [a for a, _, _ in pts], [b for _, b, _ in pts], [c for _, _, c in pts]
+    return [
+        go.Contour(x=xs, y=ys, z=zs, xaxis=xa, yaxis=ya, colorscale="Blues", connectgaps=True, showscale=first),
+        go.Scatter(x=xs, y=ys, mode="markers", xaxis=xa, yaxis=ya, marker={"color": "black", "size": 4}),
+    ]
+
+
+def _rank_cell(go, pts, xa, ya, first):
+    zs = [c for _, _, c in pts]
+    order = sorted(range(len(zs)), key=lambda i: zs[i])
+    rank = [0.0] * len(zs)
+    for r, i in enumerate(order):
+        rank[i] = r / max(1, len(zs) - 1)
+    return [go.Scatter(x=[a for a, _, _ in pts], y=[b for _, b, _ in pts], mode="markers", xaxis=xa, yaxis=ya, text=["%g" % z for z in zs],
+                       marker={"color": rank, "colorscale": "RdYlBu_r", "showscale": first, "colorbar": {"title": {"text": "Rank"}}})]
+
+
+def _contour(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
+    return _pairs(go, study, params, target, target_name, "Contour Plot", _contour_cell)
+
+
+def _rank(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
+    return _pairs(go, study, params, target, target_name, "Rank (%s)" % target_name, _rank_cell)
+
+
+def _pareto_front(go, study, *, target_names=None, include_dominated_trials: bool = True, constraints_func=None, targets=None):
+    n = len(study.directions) if targets is None else None
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    vals = [list(targets(t)) if targets is not None else list(t.values) for t in trials]
+    n = n or (len(vals[0]) if vals else 2)
+    if n not in (2, 3):
+        raise ValueError("`plot_pareto_front` function only supports 2 or 3 objective studies when using `targets` is `None`. Please use `targets` if your objective studies have more than 3 objectives.")
+    names = list(target_names) if target_names is not None else ["Objective %d" % i for i in range(n)]
+    if len(names) != n:
+        raise ValueError("The length of `target_names` is supposed to be %d." % n)
+    best = {t.number for t in study.best_trials}
+    feasible = [constraints_func is None or all(c <= 0 for c in constraints_func(t)) for t in trials]
+    groups = [("Best Trial", lambda i: trials[i].number in best and feasible[i], "blue")]
+    if include_dominated_trials:
+        groups.append(("Trial", lambda i: trials[i].number not in best and feasible[i], "lightblue"))
+    if constraints_func is not None:
+        groups.append(("Infeasible Trial", lambda i: not feasible[i], "#cccccc"))
+    traces = []
+    for label, keep, color in groups:
+        idx = [i for i in range(len(trials)) if keep(i)]
+        cols = [[vals[i][k] for i in idx] for k in range(n)]
+        common = {"mode": "markers", "name": label, "text": ["Trial %d" % trials[i].number for i in idx], "marker": {"color": color}}
+        traces.append(go.Scatter(x=cols[0], y=cols[1], **common) if n == 2 else go.Scatter3d(x=cols[0], y=cols[1], z=cols[2], **common))
+    if n == 2:
+        return _figure(go, traces, "Pareto-front Plot", xaxis={"title": {"text": names[0]}}, yaxis={"title": {"text": names[1]}})
+    scene = {"xaxis": {"title": {"text": names[0]}}, "yaxis": {"title": {"text": names[1]}}, "zaxis": {"title": {"text": names[2]}}}
+    return _figure(go, traces, "Pareto-front Plot", scene=scene)
+
+
+def _timeline(go, study, n_recent_trials: Optional[int] = None):
+    if n_recent_trials is not None and n_recent_trials <= 0:
+        raise ValueError("n_recent_trials must be a positive integer or None.")
+    trials = [t for t in study.get_trials(deepcopy=False) if t.datetime_start is not None]
+    if n_recent_trials is not None:
+        trials = trials[-n_recent_trials:]
+    now = datetime.datetime.now()
+    traces = []
+    for state in TrialState:
+        mine = [t for t in trials if t.state == state]
+        if not mine:
+            continue
+        ends = [t.datetime_complete or now for t in mine]
+        traces.append(go.Bar(
+            name=state.name, orientation="h", y=[t.number for t in mine], base=[t.datetime_start.isoformat() for t in mine],
+            x=[(e - t.datetime_start).total_seconds() * 1000 for t, e in zip(mine, ends)],
+            text=["Trial %d %s" % (t.number, state.name) for t in mine],
+        ))
+    return _figure(go, traces, "Timeline Plot", xaxis={"title": {"text": "Datetime"}, "type": "date"}, yaxis={"title": {"text": "Trial"}}, barmode="overlay")
+
+
+def _hypervolume_history(go, study, reference_point: Sequence[float]):
+    n = len(study.directions)
+    if n < 2:
+        raise ValueError("Study must be multi-objective. For single-objective optimization, please use plot_optimization_history instead.")
+    if len(reference_point) != n:
+        raise ValueError("The dimension of the reference point must be the same as the number of objectives of the study.")
+    ref = (ctypes.c_double * n)(*[float(v) for v in reference_point])
+    out = ctypes.POINTER(ctypes.c_double)()
+    count = ctypes.c_size_t()
+    with study._lock:
+        rc = _lib.lib.knob_study_hypervolume_history(study._h, ref, ctypes.byref(out), ctypes.byref(count))
+        if rc == _lib.ENOTFOUND:
+            hv: List[float] = []
+        else:
+            _lib.check(rc)
+            hv = [out[i] for i in range(count.value)]
+    trace = go.Scatter(x=list(range(1, len(hv) + 1)), y=hv, mode="lines+markers", name="Hypervolume")
+    return _figure(go, [trace], "Hypervolume History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": "Hypervolume"}})
+
+
+plot_optimization_history = _plot("plot_optimization_history", _optimization_history)
+plot_intermediate_values = _plot("plot_intermediate_values", _intermediate_values)
+plot_parallel_coordinate = _plot("plot_parallel_coordinate", _parallel_coordinate)
+plot_contour = _plot("plot_contour", _contour)
+plot_slice = _plot("plot_slice", _slice)
+plot_param_importances = _plot("plot_param_importances", _param_importances)
+plot_edf = _plot("plot_edf", _edf)
+plot_pareto_front = _plot("plot_pareto_front", _pareto_front)
+plot_timeline = _plot("plot_timeline", _timeline)
+plot_rank = _plot("plot_rank", _rank)
+plot_hypervolume_history = _plot("plot_hypervolume_history", _hypervolume_history)
 
 
 def is_available() -> bool:
