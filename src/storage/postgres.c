@@ -17,6 +17,7 @@
 #include "util/lazy.h"
 #include "util/url.h"
 
+#include <ctype.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -31,6 +32,7 @@
  * counter, now the id of its writer) */
 #define SCHEMA_VERSION 5
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
+#define PG_CONNECT_TIMEOUT "5"  /* seconds, unless the URL says (with_connect_timeout) */
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -1119,21 +1121,25 @@ static int create_schema(pg *d)
     }
 }
 
-/* True for failures that go away by themselves: a server restarting or not up yet. */
-static bool transient(const PGconn *c)
+/* True for failures that go away by themselves: a server starting up, shutting down or
+ * recovering, and, once this open has seen the server, a refused connection (it is
+ * restarting). A refusal before that is nothing listening at the host and port: waiting
+ * for it made every command wait 30 s without a word when the URL was wrong or the
+ * server was down. */
+static bool transient(const PGconn *c, bool seen_up)
 {
     const char *m = PQerrorMessage(c);
-    return strstr(m, "Connection refused") || strstr(m, "starting up") ||
+    return (seen_up && strstr(m, "Connection refused")) || strstr(m, "starting up") ||
            strstr(m, "shutting down") || strstr(m, "recovery mode");
 }
 
 /* Connects, waiting with backoff up to `patience` seconds while the server is
- * restarting; a wrong password or an unknown host fails at once. */
-static PGconn *connect_first(const char *url, double patience)
+ * restarting; a wrong password, an unknown host or nothing listening fails at once. */
+static PGconn *connect_first(const char *url, double patience, bool seen_up)
 {
     double waited = 0, pause = 0.1;
     PGconn *c = PQconnectdb(url);
-    while (c && PQstatus(c) != CONNECTION_OK && transient(c) && waited < patience) {
+    while (c && PQstatus(c) != CONNECTION_OK && transient(c, seen_up) && waited < patience) {
         PQfinish(c);
         nap(pause);
         waited += pause;
@@ -1154,26 +1160,75 @@ static void close_pg(void *be)
     free(d);
 }
 
+/* Whether the URL's query (after '?') sets `key`. */
+static bool url_sets(const char *url, const char *key)
+{
+    const char *q = strchr(url, '?');
+    size_t n = strlen(key);
+    while (q) {
+        q++;
+        if (!strncmp(q, key, n) && q[n] == '=')
+            return true;
+        q = strchr(q, '&');
+    }
+    return false;
+}
+
+/* The URL, with libpq's connect_timeout set to PG_CONNECT_TIMEOUT unless the URL (or
+ * PGCONNECT_TIMEOUT) sets it: libpq's own default waits for ever for a server that takes
+ * the TCP connection and never answers (a hung host, a port forwarded to nothing).
+ * Malloc'd; NULL when out of memory. */
+static char *with_connect_timeout(const char *url)
+{
+    const char *env = getenv("PGCONNECT_TIMEOUT");
+    if ((env && env[0]) || url_sets(url, "connect_timeout"))
+        return knob__strdup(url);
+    size_t len = strlen(url), n = len + sizeof "&connect_timeout=" PG_CONNECT_TIMEOUT;
+    const char *sep = !strchr(url, '?') ? "?" : strchr("?&", url[len - 1]) ? "" : "&";
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%sconnect_timeout=" PG_CONNECT_TIMEOUT, url, sep);
+    return out;
+}
+
+/* Why the connection failed, on one line: libpq's message names the host and port (and
+ * says "Connection refused" or "timeout expired") over several lines. */
+static int cannot_connect(pg *d)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s", d->c ? PQerrorMessage(d->c) : "out of memory");
+    char *w = msg;
+    for (const char *r = msg; *r; r++)
+        if (!isspace((unsigned char)*r))
+            *w++ = *r;
+        else if (w > msg && w[-1] != ' ')
+            *w++ = ' ';
+    *w = 0;
+    return fail_msg(d, "cannot connect", msg);
+}
+
 static int open_pg(const char *url, const char *where, void **be)
 {
     (void)where;
     if (knobx_lazy_pq()) /* libpq is opened on the first use of PostgreSQL */
         return knob__needs("postgresql storage", knobx_lazy_pq());
     pg *d = calloc(1, sizeof *d);
-    if (!d || !(d->conninfo = knob__strdup(url)) || !(d->where = knobx_redact_url(url))) {
+    if (!d || !(d->conninfo = with_connect_timeout(url)) || !(d->where = knobx_redact_url(url))) {
         close_pg(d);
         return knob__oom("postgresql storage");
     }
     const char *env = getenv("KNOB_PG_RETRY_SECONDS");
     d->retry_for = env ? atof(env) : 300;
-    /* A server restarting in the middle of this is waited for, like one not up yet. */
+    /* A server restarting in the middle of this is waited for, like one starting up; one
+     * not listening at all is not (connect_first). */
     double patience = d->retry_for < 30 ? d->retry_for : 30, start = knob__now();
     int rc;
-    for (;;) {
-        d->c = connect_first(url, patience);
+    for (bool seen_up = false;; seen_up = true) {
+        d->c = connect_first(d->conninfo, patience, seen_up);
         if (!d->c || PQstatus(d->c) != CONNECTION_OK) {
-            /* refused for good (password, host): no point in waiting */
-            rc = fail_msg(d, "cannot connect", d->c ? PQerrorMessage(d->c) : "out of memory");
+            /* refused for good (password, host, nothing listening, no answer in
+             * connect_timeout): no point in waiting */
+            rc = cannot_connect(d);
             break;
         }
         rc = KNOB_OK;

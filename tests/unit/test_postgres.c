@@ -6,7 +6,10 @@
 #include "storage/postgres.h"
 #include "util/json.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 static const char *url_or_skip(void)
@@ -464,8 +467,7 @@ static void grid_across_workers(void **state)
     knob_storage_close(st);
 }
 
-/* Needs no server: port 1 refuses the connection (waited for 1 s, not the 30 s a
- * restarting server gets). */
+/* Needs no server: port 1 refuses the connection. */
 static void secrets_stay_out_of_messages(void **state)
 {
     (void)state;
@@ -479,6 +481,90 @@ static void secrets_stay_out_of_messages(void **state)
     assert_int_equal(knob_storage_open("host=127.0.0.1 port=1 password=s3cretpw user=knob", &st),
                      KNOB_EINVAL); /* not a URL of a known scheme */
     assert_null(strstr(knob_errmsg(), "s3cretpw") ? "leaked" : NULL);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A TCP socket on 127.0.0.1 at a port of the kernel's choosing, listening when `listening`
+ * (its connections are never accepted, nor answered), else closed again so that nothing
+ * listens there; its port in *port. */
+static int local_port(bool listening, int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    if (listening) {
+        assert_int_equal(listen(fd, 8), 0);
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
+/* Needs no server: nothing listens at the port, so the open fails at once (within 2 s)
+ * naming the host and port, with the default wait for a lost connection in force. Such
+ * a refusal was waited for 30 s as if the server were restarting, without a word. */
+static void nothing_listening_fails_at_once(void **state)
+{
+    (void)state;
+    int port;
+    local_port(false, &port);
+    char u[128], where[64];
+    snprintf(u, sizeof u, "postgresql://knob:pw@127.0.0.1:%d/knob", port);
+    snprintf(where, sizeof where, "127.0.0.1:%d", port);
+    unsetenv("KNOB_PG_RETRY_SECONDS");
+    knob_storage *st = NULL;
+    double t0 = seconds();
+    assert_int_equal(knob_storage_open(u, &st), KNOB_ESTORAGE);
+    double took = seconds() - t0;
+    if (took > 2)
+        fail_msg("nothing listening at %s: the open failed after %.1f s", where, took);
+    assert_null(st);
+    const char *m = knob_errmsg();
+    if (!strstr(m, where) || !strstr(m, "Connection refused") || strchr(m, '\n'))
+        fail_msg("the message names the host, port and refusal on one line: %s", m);
+}
+
+/* Needs no server: a socket that takes the TCP connection and never answers. The URL's
+ * connect_timeout is honoured (libpq makes 1 s 2 s); without one the open gives up after
+ * the default 5 s, where libpq's own default waited for ever. */
+static void a_silent_server_times_out(void **state)
+{
+    (void)state;
+    int port, fd = local_port(true, &port);
+    char u[160];
+    knob_storage *st = NULL;
+    unsetenv("PGCONNECT_TIMEOUT");
+    alarm(60); /* the old wait for ever ends the test as failed */
+    snprintf(u, sizeof u, "postgresql://knob:pw@127.0.0.1:%d/knob?connect_timeout=1", port);
+    double t0 = seconds();
+    assert_int_equal(knob_storage_open(u, &st), KNOB_ESTORAGE);
+    double took = seconds() - t0;
+    if (took > 3.5)
+        fail_msg("connect_timeout=1: the open failed after %.1f s", took);
+    if (!strstr(knob_errmsg(), "timeout"))
+        fail_msg("the message says it timed out: %s", knob_errmsg());
+    snprintf(u, sizeof u, "postgresql://knob:pw@127.0.0.1:%d/knob", port);
+    t0 = seconds();
+    assert_int_equal(knob_storage_open(u, &st), KNOB_ESTORAGE);
+    took = seconds() - t0;
+    if (took < 4 || took > 8)
+        fail_msg("the default connect_timeout is 5 s: the open failed after %.1f s", took);
+    assert_non_null(strstr(knob_errmsg(), "timeout"));
+    assert_null(strstr(knob_errmsg(), "connect_timeout=")); /* the URL as given */
+    alarm(0);
+    assert_null(st);
+    close(fd);
 }
 
 static void names_are_only_names(void **state)
@@ -2345,6 +2431,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema1_is_upgraded_in_place),
         cmocka_unit_test(newer_schema_is_refused),
         cmocka_unit_test(secrets_stay_out_of_messages),
+        cmocka_unit_test(nothing_listening_fails_at_once),
+        cmocka_unit_test(a_silent_server_times_out),
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),
