@@ -567,6 +567,90 @@ static void a_silent_server_times_out(void **state)
     close(fd);
 }
 
+/* The plan of the listing's count of a study's trials, `mode` its plan_cache_mode, one
+ * line of EXPLAIN's text after another. */
+static void count_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
+{
+    char q[512];
+    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
+    knob_test_pg_exec(c, q);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE count_trials(%lld)", (long long)study);
+    PGresult *r = PQexec(c, q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", q, PQresultErrorMessage(r));
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < PQntuples(r) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
+    PQclear(r);
+}
+
+/* The studies listing counts a study's complete trials from an index of them: the
+ * count's plan, generic or custom, names knob_trials_complete (an index-only scan once
+ * VACUUM has marked the table's pages all-visible) and no sequential scan of knob_trials
+ * (it read the state of every trial of the study from the table). The counts are right. */
+static void studies_count_from_indexes(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096], plan[8192];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "counted", NULL, &s), KNOB_OK);
+    for (int i = 0; i < 12; i++) {
+        knob_trial *t;
+        double y = i;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        if (i < 10) /* 7 complete, 3 failed, 2 left running */
+            assert_int_equal(
+                knob_study_tell(s, t, i < 7 ? KNOB_TRIAL_COMPLETE : KNOB_TRIAL_FAIL, &y, 1),
+                KNOB_OK);
+    }
+    const knob_study_summary *list;
+    size_t n;
+    assert_int_equal(knob_storage_studies(st, &list, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].n_trials, 12);
+    assert_int_equal(list[0].n_complete, 7);
+    knob_study_free(s);
+    knob_storage_close(st); /* its session would keep VACUUM from marking pages all-visible */
+    /* other studies' trials, many of them complete, as a table of many studies has */
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c,
+                      "INSERT INTO knob_trials(study, number, state, seq) SELECT 1000 + g % 500, "
+                      "g, CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, 0 "
+                      "FROM generate_series(1, 50000) g");
+    knob_test_pg_exec(c, "VACUUM ANALYZE knob_trials");
+    int64_t id = atoll(pg_value(u, "SELECT id FROM knob_studies WHERE name = 'counted'"));
+    char prepare[512];
+    snprintf(prepare, sizeof prepare, "PREPARE count_trials(bigint) AS %s",
+             knob__pg_count_trials_sql());
+    knob_test_pg_exec(c, prepare);
+    const char *const modes[] = {"force_custom_plan", "force_generic_plan"};
+    for (int m = 0; m < 2; m++) {
+        count_plan(c, modes[m], id, plan, sizeof plan);
+        if (!strstr(plan, " on knob_trials_complete") &&
+            !strstr(plan, "using knob_trials_complete"))
+            fail_msg("%s: the count of complete trials uses no index of them:\n%s", modes[m], plan);
+        if (strstr(plan, "Seq Scan"))
+            fail_msg("%s: the count scans the whole table:\n%s", modes[m], plan);
+    }
+    PGresult *r = PQexec(c, "EXECUTE count_trials(1001)");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_string_equal(PQgetvalue(r, 0, 0), "100");
+    assert_string_equal(PQgetvalue(r, 0, 1), "100"); /* g = 1 + 500k: g % 4 is 1 */
+    PQclear(r);
+    PQfinish(c);
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_storage_studies(st, &list, &n), KNOB_OK);
+    assert_int_equal(list[0].n_trials, 12);
+    assert_int_equal(list[0].n_complete, 7);
+    knob_storage_close(st);
+}
+
 static void names_are_only_names(void **state)
 {
     (void)state;
@@ -2433,6 +2517,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(secrets_stay_out_of_messages),
         cmocka_unit_test(nothing_listening_fails_at_once),
         cmocka_unit_test(a_silent_server_times_out),
+        cmocka_unit_test(studies_count_from_indexes),
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),
