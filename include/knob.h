@@ -219,7 +219,13 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  *                                  too; what the URL leaves out, libpq takes from PGHOST,
  *                                  PGUSER, PGPASSWORD, ~/.pgpass and service files). knob
  *                                  creates its tables (knob_*) on first use. Passwords are
- *                                  never shown in messages.
+ *                                  never shown in messages. A host and port where
+ *                                  nothing listens fail at once (KNOB_ESTORAGE, naming
+ *                                  them); a server that takes the connection and does not
+ *                                  answer fails after libpq's connect_timeout, 5 s unless
+ *                                  the URL ("?connect_timeout=SECONDS") or
+ *                                  PGCONNECT_TIMEOUT sets it. A server seen up that
+ *                                  restarts during the open is waited for (up to 30 s).
  * A SQLAlchemy driver after the scheme ("sqlite+pysqlite://", "postgresql+psycopg2://"),
  * as Optuna's URLs have it, is dropped.
  * A SQLite file is created with knob's schema when missing; a file that is not a knob

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
@@ -620,6 +621,47 @@ static void check_target(runner *r, knob_trial_state state, const double *values
         r->target_reached = true;
 }
 
+/* The trial's constraint values, each <= 0 when satisfied: metric - max, or min - metric.
+ * A difference past the doubles' range (a metric of 1.5e308 against a max of -1e308) is
+ * saturated at +-DBL_MAX, which says as much: the library refuses infinities, and the
+ * refusal stopped the run as if the storage had failed. */
+static void constraint_values(const sweep *sw, const slot *sl, double *c)
+{
+    for (size_t i = 0; i < sw->n_constraints; i++) {
+        const sweep_constraint *k = &sw->constraints[i];
+        c[i] = k->is_min ? k->bound - sl->clast[i] : sl->clast[i] - k->bound;
+        if (isinf(c[i]))
+            c[i] = c[i] > 0 ? DBL_MAX : -DBL_MAX;
+    }
+}
+
+/* Why the library refused the trial's constraint values, naming the constraint (or, for a
+ * refusal of them all, such as a count unlike the study's earlier trials', every one). */
+static void refused_constraints(const sweep *sw, const double *c, knobx_buf *why)
+{
+    size_t i = 0;
+    while (i < sw->n_constraints && isfinite(c[i]))
+        i++;
+    if (i < sw->n_constraints) {
+        knobx_buf_printf(why, "constraint metric '%s' refused: ", sw->constraints[i].name);
+    } else {
+        knobx_buf_puts(why, "constraints");
+        for (i = 0; i < sw->n_constraints; i++)
+            knobx_buf_printf(why, "%s'%s'", i ? ", " : " ", sw->constraints[i].name);
+        knobx_buf_puts(why, " refused: ");
+    }
+    knobx_buf_puts(why, knob_errmsg());
+}
+
+static int set_fail_reason(slot *sl, knobx_buf *why)
+{
+    knobx_buf js = {0};
+    knobx_json_add_string(&js, knobx_buf_cstr(why));
+    int rc = knob_trial_set_system_attr(sl->t, "fail_reason", knobx_buf_cstr(&js));
+    knobx_buf_free(&js);
+    return rc;
+}
+
 /* Writes the trial's end; NULL when saved, else why not (the trial is not changed in the
  * storage). A value the library refuses as not finite makes the trial FAIL there, as it
  * does here. */
@@ -628,10 +670,7 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
 {
     static const char lost[] = "the storage failed", elsewhere[] = "another worker ended it";
     if (why->len) {
-        knobx_buf js = {0};
-        knobx_json_add_string(&js, knobx_buf_cstr(why));
-        int rc = knob_trial_set_system_attr(sl->t, "fail_reason", knobx_buf_cstr(&js));
-        knobx_buf_free(&js);
+        int rc = set_fail_reason(sl, why);
         if (!run_saved(r, sl->number, rc, "its fail_reason")) {
             knob_trial_detach(sl->t);
             return rc == KNOB_ESTATE ? elsewhere : lost;
@@ -649,12 +688,14 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
         }
     }
     if (*state == KNOB_TRIAL_COMPLETE && sw->n_constraints) {
-        /* each value <= 0 when satisfied: metric - max, or min - metric */
         double c[SWEEP_MAX_CONSTRAINTS];
-        for (size_t i = 0; i < sw->n_constraints; i++)
-            c[i] = sw->constraints[i].is_min ? sw->constraints[i].bound - sl->clast[i]
-                                             : sl->clast[i] - sw->constraints[i].bound;
+        constraint_values(sw, sl, c);
         int crc = knob_trial_set_constraints(sl->t, c, sw->n_constraints);
+        if (crc == KNOB_EINVAL) { /* refused (not the storage's failure): this trial fails */
+            refused_constraints(sw, c, why);
+            *state = KNOB_TRIAL_FAIL;
+            crc = set_fail_reason(sl, why);
+        }
         if (!run_saved(r, sl->number, crc, "its constraints")) {
             knob_trial_detach(sl->t);
             return crc == KNOB_ESTATE ? elsewhere : lost;

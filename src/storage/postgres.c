@@ -17,6 +17,7 @@
 #include "util/lazy.h"
 #include "util/url.h"
 
+#include <ctype.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -31,6 +32,7 @@
  * counter, now the id of its writer) */
 #define SCHEMA_VERSION 5
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
+#define PG_CONNECT_TIMEOUT "5"  /* seconds, unless the URL says (with_connect_timeout) */
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -64,6 +66,10 @@ static const char *const schema[] = {
      * running ones, where every creation added its entry). */
     "CREATE INDEX IF NOT EXISTS knob_trials_running ON knob_trials(study, number) WHERE state = 0",
     "CREATE INDEX IF NOT EXISTS knob_trials_waiting ON knob_trials(study, number) WHERE state = 4",
+    /* Complete trials (schema 5, added without a new version: an older knob leaves it be),
+     * so the studies listing counts them by an index-only scan: counting them among all the
+     * study's trials read every row of the table. */
+    "CREATE INDEX IF NOT EXISTS knob_trials_complete ON knob_trials(study) WHERE state = 1",
     "CREATE TABLE IF NOT EXISTS knob_intermediate(trial BIGINT NOT NULL REFERENCES "
     "knob_trials(id) ON DELETE CASCADE, step BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, "
     "PRIMARY KEY(trial, step))",
@@ -247,13 +253,23 @@ enum {
     "param_names = x.param_names || " N "::text[], param_dists = x.param_dists || " D "::text[], " \
     "param_internals = x.param_internals || " I "::float8[]"
 
+/* A study's trials, and its complete ones, each counted from an index alone (UNIQUE(study,
+ * number) and knob_trials_complete). */
+#define COUNT_TRIALS                                                                               \
+    "SELECT (SELECT COUNT(*) FROM knob_trials WHERE study = $1), (SELECT COUNT(*) FROM "           \
+    "knob_trials WHERE study = $1 AND state = 1)"
+
+const char *knob__pg_count_trials_sql(void)
+{
+    return COUNT_TRIALS;
+}
+
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
     [Q_INSERT_STUDY] = "INSERT INTO knob_studies(name, directions, created) VALUES($1, $2, $3) "
                        "ON CONFLICT(name) DO NOTHING RETURNING id",
     [Q_LIST_STUDIES] = "SELECT id, name, directions, created FROM knob_studies ORDER BY id",
-    [Q_COUNT_TRIALS] = "SELECT COUNT(*), COUNT(*) FILTER (WHERE state = 1) FROM knob_trials "
-                       "WHERE study = $1",
+    [Q_COUNT_TRIALS] = COUNT_TRIALS,
     [Q_BEST_MIN] = "SELECT MIN(t.vals[1]) FROM knob_trials t WHERE t.study = $1 AND t.state = 1 "
                    "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "
                    "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "
@@ -1119,21 +1135,25 @@ static int create_schema(pg *d)
     }
 }
 
-/* True for failures that go away by themselves: a server restarting or not up yet. */
-static bool transient(const PGconn *c)
+/* True for failures that go away by themselves: a server starting up, shutting down or
+ * recovering, and, once this open has seen the server, a refused connection (it is
+ * restarting). A refusal before that is nothing listening at the host and port: waiting
+ * for it made every command wait 30 s without a word when the URL was wrong or the
+ * server was down. */
+static bool transient(const PGconn *c, bool seen_up)
 {
     const char *m = PQerrorMessage(c);
-    return strstr(m, "Connection refused") || strstr(m, "starting up") ||
+    return (seen_up && strstr(m, "Connection refused")) || strstr(m, "starting up") ||
            strstr(m, "shutting down") || strstr(m, "recovery mode");
 }
 
 /* Connects, waiting with backoff up to `patience` seconds while the server is
- * restarting; a wrong password or an unknown host fails at once. */
-static PGconn *connect_first(const char *url, double patience)
+ * restarting; a wrong password, an unknown host or nothing listening fails at once. */
+static PGconn *connect_first(const char *url, double patience, bool seen_up)
 {
     double waited = 0, pause = 0.1;
     PGconn *c = PQconnectdb(url);
-    while (c && PQstatus(c) != CONNECTION_OK && transient(c) && waited < patience) {
+    while (c && PQstatus(c) != CONNECTION_OK && transient(c, seen_up) && waited < patience) {
         PQfinish(c);
         nap(pause);
         waited += pause;
@@ -1154,26 +1174,75 @@ static void close_pg(void *be)
     free(d);
 }
 
+/* Whether the URL's query (after '?') sets `key`. */
+static bool url_sets(const char *url, const char *key)
+{
+    const char *q = strchr(url, '?');
+    size_t n = strlen(key);
+    while (q) {
+        q++;
+        if (!strncmp(q, key, n) && q[n] == '=')
+            return true;
+        q = strchr(q, '&');
+    }
+    return false;
+}
+
+/* The URL, with libpq's connect_timeout set to PG_CONNECT_TIMEOUT unless the URL (or
+ * PGCONNECT_TIMEOUT) sets it: libpq's own default waits for ever for a server that takes
+ * the TCP connection and never answers (a hung host, a port forwarded to nothing).
+ * Malloc'd; NULL when out of memory. */
+static char *with_connect_timeout(const char *url)
+{
+    const char *env = getenv("PGCONNECT_TIMEOUT");
+    if ((env && env[0]) || url_sets(url, "connect_timeout"))
+        return knob__strdup(url);
+    size_t len = strlen(url), n = len + sizeof "&connect_timeout=" PG_CONNECT_TIMEOUT;
+    const char *sep = !strchr(url, '?') ? "?" : strchr("?&", url[len - 1]) ? "" : "&";
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%sconnect_timeout=" PG_CONNECT_TIMEOUT, url, sep);
+    return out;
+}
+
+/* Why the connection failed, on one line: libpq's message names the host and port (and
+ * says "Connection refused" or "timeout expired") over several lines. */
+static int cannot_connect(pg *d)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s", d->c ? PQerrorMessage(d->c) : "out of memory");
+    char *w = msg;
+    for (const char *r = msg; *r; r++)
+        if (!isspace((unsigned char)*r))
+            *w++ = *r;
+        else if (w > msg && w[-1] != ' ')
+            *w++ = ' ';
+    *w = 0;
+    return fail_msg(d, "cannot connect", msg);
+}
+
 static int open_pg(const char *url, const char *where, void **be)
 {
     (void)where;
     if (knobx_lazy_pq()) /* libpq is opened on the first use of PostgreSQL */
         return knob__needs("postgresql storage", knobx_lazy_pq());
     pg *d = calloc(1, sizeof *d);
-    if (!d || !(d->conninfo = knob__strdup(url)) || !(d->where = knobx_redact_url(url))) {
+    if (!d || !(d->conninfo = with_connect_timeout(url)) || !(d->where = knobx_redact_url(url))) {
         close_pg(d);
         return knob__oom("postgresql storage");
     }
     const char *env = getenv("KNOB_PG_RETRY_SECONDS");
     d->retry_for = env ? atof(env) : 300;
-    /* A server restarting in the middle of this is waited for, like one not up yet. */
+    /* A server restarting in the middle of this is waited for, like one starting up; one
+     * not listening at all is not (connect_first). */
     double patience = d->retry_for < 30 ? d->retry_for : 30, start = knob__now();
     int rc;
-    for (;;) {
-        d->c = connect_first(url, patience);
+    for (bool seen_up = false;; seen_up = true) {
+        d->c = connect_first(d->conninfo, patience, seen_up);
         if (!d->c || PQstatus(d->c) != CONNECTION_OK) {
-            /* refused for good (password, host): no point in waiting */
-            rc = fail_msg(d, "cannot connect", d->c ? PQerrorMessage(d->c) : "out of memory");
+            /* refused for good (password, host, nothing listening, no answer in
+             * connect_timeout): no point in waiting */
+            rc = cannot_connect(d);
             break;
         }
         rc = KNOB_OK;

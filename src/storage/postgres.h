@@ -25,4 +25,8 @@ typedef struct knob__pg_counts {
 /* The counts of every PostgreSQL storage of this process so far (thread-safe). */
 void knob__pg_counts_get(knob__pg_counts *out);
 
+/* The statement the studies listing counts a study's trials and complete trials with
+ * ($1: the study's id), for the tests' EXPLAIN. Static text. */
+const char *knob__pg_count_trials_sql(void);
+
 #endif

@@ -39,6 +39,14 @@ svc = need("Service", host, "the storage URL's host")
 need("Deployment", "knob-postgres", "the database")["spec"]["template"]["metadata"]["labels"] == \
     svc["spec"]["selector"] or sys.exit("the Service selects no database pod")
 need("Secret", env["PGPASSWORD"]["valueFrom"]["secretKeyRef"]["name"], "PGPASSWORD")
+# knob fails at once where nothing listens: the pod waits for the database first
+waits = [i for i in pod.get("initContainers", []) if "pg_isready" in " ".join(i["command"])]
+if not waits:
+    sys.exit("no init container waits for the database with pg_isready")
+wait = waits[0]["command"]
+port = (url.split("@", 1)[1].split("/", 1)[0].split(":") + ["5432"])[1]
+if f"-h {host} -p {port}" not in " ".join(wait):
+    sys.exit(f"the init container waits for another server than {host}:{port}: {wait}")
 mounts = {m["name"]: m["mountPath"] for m in c["volumeMounts"]}
 vols = {v["name"]: v for v in pod["volumes"]}
 (cm_vol,) = [n for n, v in vols.items() if "configMap" in v]
@@ -59,10 +67,26 @@ print("pods=" + str(spec["parallelism"]))
 print("run_cap=32")
 print("study=" + shlex.quote(sweep["name"]))
 print("argv=(" + " ".join(shlex.quote(a) for a in argv) + ")")
+print("wait=(" + " ".join(shlex.quote(a) for a in wait) + ")")
+print("wait_at=" + shlex.quote(f"-h {host} -p {port}"))
 PY
 source plan.txt
 expect_eq "${argv[0]}" knob "the workers' command"
 expect_eq "${argv[1]}" worker "the workers' subcommand"
+
+# The init container's wait, run here: it goes on while nothing listens at the Service's
+# place (a port nothing listens on), and ends once the server answers (the tests' server).
+command -v pg_isready > /dev/null || skip "pg_isready is missing (scripts/deps.sh)"
+dead=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+at=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(f"-h {p.hostname} -p {p.port or 5432}")' "$KNOB_TEST_PG_URL")
+"${wait[0]}" "${wait[1]}" "${wait[2]//$wait_at/-h 127.0.0.1 -p $dead}" > wait.txt 2>&1 &
+waiting=$!
+sleep 3
+kill -0 "$waiting" 2> /dev/null || fail "the init container's wait ended with nothing listening: $(cat wait.txt)"
+kill "$waiting"
+wait "$waiting" 2> /dev/null || true
+timeout 20 "${wait[0]}" "${wait[1]}" "${wait[2]//$wait_at/$at}" > wait.txt 2>&1 ||
+    fail "the init container's wait did not end with the server up: $(cat wait.txt)"
 
 schema="k8s_$$_$(date +%s)"
 psql "$KNOB_TEST_PG_URL" -qc "CREATE SCHEMA $schema" || fail "cannot create a schema"

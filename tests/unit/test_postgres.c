@@ -6,7 +6,10 @@
 #include "storage/postgres.h"
 #include "util/json.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 static const char *url_or_skip(void)
@@ -464,8 +467,7 @@ static void grid_across_workers(void **state)
     knob_storage_close(st);
 }
 
-/* Needs no server: port 1 refuses the connection (waited for 1 s, not the 30 s a
- * restarting server gets). */
+/* Needs no server: port 1 refuses the connection. */
 static void secrets_stay_out_of_messages(void **state)
 {
     (void)state;
@@ -479,6 +481,174 @@ static void secrets_stay_out_of_messages(void **state)
     assert_int_equal(knob_storage_open("host=127.0.0.1 port=1 password=s3cretpw user=knob", &st),
                      KNOB_EINVAL); /* not a URL of a known scheme */
     assert_null(strstr(knob_errmsg(), "s3cretpw") ? "leaked" : NULL);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A TCP socket on 127.0.0.1 at a port of the kernel's choosing, listening when `listening`
+ * (its connections are never accepted, nor answered), else closed again so that nothing
+ * listens there; its port in *port. */
+static int local_port(bool listening, int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    if (listening) {
+        assert_int_equal(listen(fd, 8), 0);
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
+/* Needs no server: nothing listens at the port, so the open fails at once (within 2 s)
+ * naming the host and port, with the default wait for a lost connection in force. Such
+ * a refusal was waited for 30 s as if the server were restarting, without a word. */
+static void nothing_listening_fails_at_once(void **state)
+{
+    (void)state;
+    int port;
+    local_port(false, &port);
+    char u[128], where[64];
+    snprintf(u, sizeof u, "postgresql://knob:pw@127.0.0.1:%d/knob", port);
+    snprintf(where, sizeof where, "127.0.0.1:%d", port);
+    unsetenv("KNOB_PG_RETRY_SECONDS");
+    knob_storage *st = NULL;
+    double t0 = seconds();
+    assert_int_equal(knob_storage_open(u, &st), KNOB_ESTORAGE);
+    double took = seconds() - t0;
+    if (took > 2)
+        fail_msg("nothing listening at %s: the open failed after %.1f s", where, took);
+    assert_null(st);
+    const char *m = knob_errmsg();
+    if (!strstr(m, where) || !strstr(m, "Connection refused") || strchr(m, '\n'))
+        fail_msg("the message names the host, port and refusal on one line: %s", m);
+}
+
+/* Needs no server: a socket that takes the TCP connection and never answers. The URL's
+ * connect_timeout is honoured (libpq makes 1 s 2 s); without one the open gives up after
+ * the default 5 s, where libpq's own default waited for ever. */
+static void a_silent_server_times_out(void **state)
+{
+    (void)state;
+    int port, fd = local_port(true, &port);
+    char u[160];
+    knob_storage *st = NULL;
+    unsetenv("PGCONNECT_TIMEOUT");
+    alarm(60); /* the old wait for ever ends the test as failed */
+    snprintf(u, sizeof u, "postgresql://knob:pw@127.0.0.1:%d/knob?connect_timeout=1", port);
+    double t0 = seconds();
+    assert_int_equal(knob_storage_open(u, &st), KNOB_ESTORAGE);
+    double took = seconds() - t0;
+    if (took > 3.5)
+        fail_msg("connect_timeout=1: the open failed after %.1f s", took);
+    if (!strstr(knob_errmsg(), "timeout"))
+        fail_msg("the message says it timed out: %s", knob_errmsg());
+    snprintf(u, sizeof u, "postgresql://knob:pw@127.0.0.1:%d/knob", port);
+    t0 = seconds();
+    assert_int_equal(knob_storage_open(u, &st), KNOB_ESTORAGE);
+    took = seconds() - t0;
+    if (took < 4 || took > 8)
+        fail_msg("the default connect_timeout is 5 s: the open failed after %.1f s", took);
+    assert_non_null(strstr(knob_errmsg(), "timeout"));
+    assert_null(strstr(knob_errmsg(), "connect_timeout=")); /* the URL as given */
+    alarm(0);
+    assert_null(st);
+    close(fd);
+}
+
+/* The plan of the listing's count of a study's trials, `mode` its plan_cache_mode, one
+ * line of EXPLAIN's text after another. */
+static void count_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
+{
+    char q[512];
+    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
+    knob_test_pg_exec(c, q);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE count_trials(%lld)", (long long)study);
+    PGresult *r = PQexec(c, q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", q, PQresultErrorMessage(r));
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < PQntuples(r) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
+    PQclear(r);
+}
+
+/* The studies listing counts a study's complete trials from an index of them: the
+ * count's plan, generic or custom, names knob_trials_complete (an index-only scan once
+ * VACUUM has marked the table's pages all-visible) and no sequential scan of knob_trials
+ * (it read the state of every trial of the study from the table). The counts are right. */
+static void studies_count_from_indexes(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char u[4096], plan[8192];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "counted", NULL, &s), KNOB_OK);
+    for (int i = 0; i < 12; i++) {
+        knob_trial *t;
+        double y = i;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        if (i < 10) /* 7 complete, 3 failed, 2 left running */
+            assert_int_equal(
+                knob_study_tell(s, t, i < 7 ? KNOB_TRIAL_COMPLETE : KNOB_TRIAL_FAIL, &y, 1),
+                KNOB_OK);
+    }
+    const knob_study_summary *list;
+    size_t n;
+    assert_int_equal(knob_storage_studies(st, &list, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(list[0].n_trials, 12);
+    assert_int_equal(list[0].n_complete, 7);
+    knob_study_free(s);
+    knob_storage_close(st); /* its session would keep VACUUM from marking pages all-visible */
+    /* other studies' trials, many of them complete, as a table of many studies has */
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c,
+                      "INSERT INTO knob_trials(study, number, state, seq) SELECT 1000 + g % 500, "
+                      "g, CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, 0 "
+                      "FROM generate_series(1, 50000) g");
+    knob_test_pg_exec(c, "VACUUM ANALYZE knob_trials");
+    int64_t id = atoll(pg_value(u, "SELECT id FROM knob_studies WHERE name = 'counted'"));
+    char prepare[512];
+    snprintf(prepare, sizeof prepare, "PREPARE count_trials(bigint) AS %s",
+             knob__pg_count_trials_sql());
+    knob_test_pg_exec(c, prepare);
+    const char *const modes[] = {"force_custom_plan", "force_generic_plan"};
+    for (int m = 0; m < 2; m++) {
+        count_plan(c, modes[m], id, plan, sizeof plan);
+        if (!strstr(plan, " on knob_trials_complete") &&
+            !strstr(plan, "using knob_trials_complete"))
+            fail_msg("%s: the count of complete trials uses no index of them:\n%s", modes[m], plan);
+        if (strstr(plan, "Seq Scan"))
+            fail_msg("%s: the count scans the whole table:\n%s", modes[m], plan);
+    }
+    PGresult *r = PQexec(c, "EXECUTE count_trials(1001)");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    assert_string_equal(PQgetvalue(r, 0, 0), "100");
+    assert_string_equal(PQgetvalue(r, 0, 1), "100"); /* g = 1 + 500k: g % 4 is 1 */
+    PQclear(r);
+    PQfinish(c);
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_storage_studies(st, &list, &n), KNOB_OK);
+    assert_int_equal(list[0].n_trials, 12);
+    assert_int_equal(list[0].n_complete, 7);
+    knob_storage_close(st);
 }
 
 static void names_are_only_names(void **state)
@@ -2345,6 +2515,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema1_is_upgraded_in_place),
         cmocka_unit_test(newer_schema_is_refused),
         cmocka_unit_test(secrets_stay_out_of_messages),
+        cmocka_unit_test(nothing_listening_fails_at_once),
+        cmocka_unit_test(a_silent_server_times_out),
+        cmocka_unit_test(studies_count_from_indexes),
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),

@@ -124,9 +124,114 @@ static void url_driver(void **state)
     unlink(path);
 }
 
+/* Groups of (study, state) whose count in knob_trial_counts is not the trials' own. */
+#define COUNTS_WRONG                                                                               \
+    "SELECT (SELECT COUNT(*) FROM (SELECT study, state, COUNT(*) AS n FROM trials GROUP BY "       \
+    "study, state) t WHERE NOT EXISTS (SELECT 1 FROM knob_trial_counts c WHERE c.study = "         \
+    "t.study AND c.state = t.state AND c.n = t.n)) + (SELECT COUNT(*) FROM knob_trial_counts c "   \
+    "WHERE c.n != (SELECT COUNT(*) FROM trials t WHERE t.study = c.study AND t.state = c.state))"
+
+static void expect_listed(knob_storage *st, const char *name, int64_t n, int64_t complete)
+{
+    const knob_study_summary *list;
+    size_t k;
+    assert_int_equal(knob_storage_studies(st, &list, &k), KNOB_OK);
+    for (size_t i = 0; i < k; i++)
+        if (!strcmp(list[i].name, name)) {
+            if (list[i].n_trials != n || list[i].n_complete != complete)
+                fail_msg("study %s: %lld trials, %lld complete; expected %lld, %lld", name,
+                         (long long)list[i].n_trials, (long long)list[i].n_complete, (long long)n,
+                         (long long)complete);
+            return;
+        }
+    fail_msg("study %s is not listed", name);
+}
+
+static void tell(knob_study *s, knob_trial *t, knob_trial_state state)
+{
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, state, &y, 1), KNOB_OK);
+}
+
+/* The studies listing reads each study's trial counts by state from knob_trial_counts,
+ * which knob's writes and, for other writers (an older knob, the sqlite3 shell), triggers
+ * keep: exact after creations, starts of waiting trials, finishes, another writer's
+ * inserts, state changes and deletes, a study's deletion, and in a file of a knob before
+ * the table, which its first open fills from the trials. The listing counted every trial
+ * of each study (73.5 M instructions for `knob studies` at 100,000 trials). */
+static void trial_counts_are_exact(void **state)
+{
+    (void)state;
+    char path[4096], url[4200];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("counts"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    unlink(path);
+    knob_storage *st;
+    knob_study *a, *b;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "a", NULL, &a), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "b", NULL, &b), KNOB_OK);
+    const knob_trial_state ends[] = {KNOB_TRIAL_COMPLETE, KNOB_TRIAL_COMPLETE, KNOB_TRIAL_FAIL,
+                                     KNOB_TRIAL_PRUNED};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(knob_study_ask(a, &t), KNOB_OK);
+        tell(a, t, ends[i]);
+    }
+    assert_int_equal(knob_study_ask(a, &t), KNOB_OK); /* left running */
+    assert_int_equal(knob_study_enqueue(a, "{}"), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(a, "{}"), KNOB_OK);
+    assert_int_equal(knob_study_ask(a, &t), KNOB_OK); /* a waiting one, started */
+    tell(a, t, KNOB_TRIAL_COMPLETE);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(knob_study_ask(b, &t), KNOB_OK);
+        tell(b, t, KNOB_TRIAL_COMPLETE);
+    }
+    assert_int_equal(knob_test_sql_int(path, COUNTS_WRONG), 0);
+    assert_int_equal(knob_test_sql_int(path, "SELECT n FROM knob_trial_counts WHERE state = 4"), 1);
+    expect_listed(st, "a", 7, 3);
+    expect_listed(st, "b", 3, 3);
+
+    /* another writer: its insert, state change and delete go through the triggers */
+    knob_test_sql_exec(path, "INSERT INTO trials(study, number, state, seq) SELECT id, 100, 1, 0 "
+                             "FROM studies WHERE name = 'a'; UPDATE trials SET state = 1 WHERE "
+                             "state = 2; DELETE FROM trials WHERE number = 0 AND study = (SELECT "
+                             "id FROM studies WHERE name = 'b')");
+    assert_int_equal(knob_test_sql_int(path, COUNTS_WRONG), 0);
+    expect_listed(st, "a", 8, 5);
+    expect_listed(st, "b", 2, 2);
+
+    knob_study_free(b);
+    assert_int_equal(knob_storage_delete_study(st, "b"), KNOB_OK);
+    assert_int_equal(knob_test_sql_int(path, COUNTS_WRONG), 0);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM knob_trial_counts WHERE "
+                                             "study NOT IN (SELECT id FROM studies)"),
+                     0);
+    knob_study_free(a);
+    knob_storage_close(st);
+
+    /* a file of a knob before knob_trial_counts, with trials written since */
+    knob_test_sql_exec(path, "DROP TRIGGER knob_trial_counts_insert; DROP TRIGGER "
+                             "knob_trial_counts_update; DROP TRIGGER knob_trial_counts_delete; "
+                             "DROP TABLE knob_trial_counts; INSERT INTO trials(study, number, "
+                             "state, seq) SELECT study, number + 1000, state, 0 FROM trials");
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_test_sql_int(path, COUNTS_WRONG), 0);
+    expect_listed(st, "a", 16, 10);
+    assert_int_equal(knob_study_load(st, "a", NULL, &a), KNOB_OK);
+    assert_int_equal(knob_study_ask(a, &t), KNOB_OK); /* the waiting one left, started */
+    tell(a, t, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(knob_test_sql_int(path, COUNTS_WRONG), 0);
+    expect_listed(st, "a", 16, 11);
+    knob_study_free(a);
+    knob_storage_close(st);
+    unlink(path);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(opens_beside_a_writer),
     cmocka_unit_test(url_query),
     cmocka_unit_test(url_driver),
+    cmocka_unit_test(trial_counts_are_exact),
 };
 KNOB_TEST_MAIN(tests)
