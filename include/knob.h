@@ -546,7 +546,9 @@ typedef struct knob_study_options {
      * worker that has heartbeats on ("no heartbeat for N s"); with max_retry > 0 a
      * WAITING trial with the same params is then enqueued, linked to the failed one by
      * the system attributes "retry_of" and "retry_count", up to max_retry times per
-     * original trial. Workers must agree on these settings; clocks are wall clocks. */
+     * original trial. max_retry 0 (the default; a negative value is read as 0) means no
+     * retry: the trial is failed and nothing is enqueued, here and in
+     * knob_study_retry_trial. Workers must agree on these settings; clocks are wall clocks. */
     double heartbeat_interval;
     double grace_period;
     int max_retry;
