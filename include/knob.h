@@ -740,7 +740,9 @@ KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info *const 
  * objective's reference lies above the front, a maximized one's below). ref NULL: the
  * nadir of the front (its worst value in each objective) moved away by 10% of the front's
  * range in that objective (10% of max(|nadir|, 1) when every point has the same value; at
- * least to the next double, when the range is too small for 10% of it to move the nadir).
+ * least to the next double, when the range is too small for 10% of it to move the nadir),
+ * all from the front's finite values (infinite_values): a point at infinity in an objective
+ * does not move the reference; one worse than it adds nothing, one better makes hv inf.
  * Exact: a sweep for 2 objectives, a 3-D sweep for 3, WFG beyond.
  * Returns KNOB_OK; KNOB_EINVAL for a NULL study or hv, a study without objective, a
  * non-finite reference, or one that no trial of the front is strictly better than in
