@@ -797,14 +797,16 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * trial nor on the Pareto front), and its start and end times when they are positive (a
  * copied trial keeps its own; NaN or 0: the time of the writes). A RUNNING trial has no
  * values and no end time: it is told later, by number, as a detached one. A WAITING trial
- * has no values, params or times: its params are the system attribute "fixed_params" (a
- * JSON object, as knob_study_enqueue writes it), stored with the trial's row in one write,
- * so the next ask takes it as an enqueued one; its user attributes and intermediate values
- * are written after the row (an ask in another process at that moment may take it without
- * them; a failure to write them leaves it waiting without them, and the message says so). Its id and number are ignored: the trial is numbered after the study's others.
+ * has no values or times; the next ask takes it as an enqueued one, with the params of its
+ * system attribute "fixed_params" (a JSON object, as knob_study_enqueue writes it) and its
+ * own params (as Optuna's add_trial: they are kept, and written into fixed_params over the
+ * values given there). It is written whole in one write, with its params, intermediate
+ * values and attributes: a reader sees it with them from the start, no ask takes it without
+ * them, and a failure leaves no trial. Its id and number are ignored: the trial is numbered
+ * after the study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
- * a state, a count of values, values or params where the state has none, a non-finite
+ * a state, a count of values, values where the state has none, a non-finite
  * value (an infinite one is taken with the study's option infinite_values) or constraint
  * value, a "constraints" system attribute that is not a JSON array of numbers, a count of
  * constraint values other than the study's trials have (as this handle's view knows
