@@ -552,7 +552,9 @@ typedef struct knob_study_options {
      * worker that has heartbeats on ("no heartbeat for N s"); with max_retry > 0 a
      * WAITING trial with the same params is then enqueued, linked to the failed one by
      * the system attributes "retry_of" and "retry_count", up to max_retry times per
-     * original trial. Workers must agree on these settings; clocks are wall clocks. */
+     * original trial. max_retry 0 (the default; a negative value is read as 0) means no
+     * retry: the trial is failed and nothing is enqueued, here and in
+     * knob_study_retry_trial. Workers must agree on these settings; clocks are wall clocks. */
     double heartbeat_interval;
     double grace_period;
     int max_retry;
@@ -744,7 +746,9 @@ KNOB_API int knob_study_best_trials(knob_study *s, const knob_trial_info *const 
  * objective's reference lies above the front, a maximized one's below). ref NULL: the
  * nadir of the front (its worst value in each objective) moved away by 10% of the front's
  * range in that objective (10% of max(|nadir|, 1) when every point has the same value; at
- * least to the next double, when the range is too small for 10% of it to move the nadir).
+ * least to the next double, when the range is too small for 10% of it to move the nadir),
+ * all from the front's finite values (infinite_values): a point at infinity in an objective
+ * does not move the reference; one worse than it adds nothing, one better makes hv inf.
  * Exact: a sweep for 2 objectives, a 3-D sweep for 3, WFG beyond.
  * Returns KNOB_OK; KNOB_EINVAL for a NULL study or hv, a study without objective, a
  * non-finite reference, or one that no trial of the front is strictly better than in
@@ -799,14 +803,16 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * trial nor on the Pareto front), and its start and end times when they are positive (a
  * copied trial keeps its own; NaN or 0: the time of the writes). A RUNNING trial has no
  * values and no end time: it is told later, by number, as a detached one. A WAITING trial
- * has no values, params or times: its params are the system attribute "fixed_params" (a
- * JSON object, as knob_study_enqueue writes it), stored with the trial's row in one write,
- * so the next ask takes it as an enqueued one; its user attributes and intermediate values
- * are written after the row (an ask in another process at that moment may take it without
- * them; a failure to write them leaves it waiting without them, and the message says so). Its id and number are ignored: the trial is numbered after the study's others.
+ * has no values or times; the next ask takes it as an enqueued one, with the params of its
+ * system attribute "fixed_params" (a JSON object, as knob_study_enqueue writes it) and its
+ * own params (as Optuna's add_trial: they are kept, and written into fixed_params over the
+ * values given there). It is written whole in one write, with its params, intermediate
+ * values and attributes: a reader sees it with them from the start, no ask takes it without
+ * them, and a failure leaves no trial. Its id and number are ignored: the trial is numbered
+ * after the study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
- * a state, a count of values, values or params where the state has none, a non-finite
+ * a state, a count of values, values where the state has none, a non-finite
  * value (an infinite one is taken with the study's option infinite_values) or constraint
  * value, a "constraints" system attribute that is not a JSON array of numbers, a count of
  * constraint values other than the study's trials have (as this handle's view knows

@@ -272,6 +272,34 @@ int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *
     return knob__store_new_trial(s, KNOB_TRIAL_WAITING, attrs, n, &id, &number);
 }
 
+/* Without the backend's create_waiting: the row with its system attributes, then the rest
+ * one write at a time (a failure there leaves the trial waiting without it). */
+static int waiting_by_parts(knob_study *s, const knob__waiting_rec *w, int64_t *id, int64_t *number)
+{
+    int rc = knob__store_new_trial(s, KNOB_TRIAL_WAITING, w->system_attrs, w->n_system_attrs, id,
+                                   number);
+    if (!rc && w->n_params)
+        rc = knob__store_params(s, *id, w->params, w->n_params);
+    for (size_t i = 0; !rc && i < w->n_intermediate; i++)
+        rc = knob__store_report(s, *id, w->intermediate[i].step, w->intermediate[i].value);
+    for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
+        rc = knob__store_trial_attr(s, *id, false, w->user_attrs[i].key, w->user_attrs[i].json);
+    if (rc)
+        knob__error_prefix(rc,
+                           "study '%s': added waiting trial %lld stays waiting, without what "
+                           "was to be written after its row",
+                           s->name, (long long)*number);
+    return rc;
+}
+
+int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *id, int64_t *number)
+{
+    const knob__backend *be = s->st->be;
+    if (!be->create_waiting)
+        return waiting_by_parts(s, w, id, number);
+    return creation_refused(s, be->create_waiting(s->st->h, s->id, s->max_trials, w, id, number));
+}
+
 int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found)
 {
     return s->st->be->pop_waiting(s->st->h, s->id, id, number, found);

@@ -259,6 +259,10 @@ int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_att
  * transaction: no worker ever takes it without them. */
 int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more,
                         size_t n_more);
+/* A WAITING trial added whole (knob_study_add_trial) with everything of w, in one
+ * transaction (backend create_waiting): a failure leaves no trial. */
+int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *id,
+                            int64_t *number);
 int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found);
 /* A waiting trial taken (*popped), or else a new RUNNING one, in one round trip, where the
  * backend has pop_or_create (backend.h); the cap as knob__store_new_trial. */

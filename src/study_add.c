@@ -51,12 +51,6 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                            "study '%s': an added %s trial has %zu values; it has none "
                            "until it is told",
                            s->name, info_states[info->state], info->n_values);
-    if (info->state == KNOB_TRIAL_WAITING && info->n_params)
-        return knob__error(KNOB_EINVAL,
-                           "study '%s': an added waiting trial has %zu params; its params are "
-                           "its fixed params, the system attribute fixed_params (a JSON object, "
-                           "as knob_study_enqueue writes it)",
-                           s->name, info->n_params);
     if (info->state == KNOB_TRIAL_COMPLETE && info->n_values != s->n_dirs)
         return knob__error(KNOB_EINVAL,
                            "study '%s': an added complete trial has %zu values; the study "
@@ -168,10 +162,10 @@ static size_t constraints_count(const knob_trial_info *info)
     return json ? knob__constraints_parse(json, NULL, 0) : 0;
 }
 
-/* Writes everything of `info` but its state into the new row `id` (but its system
- * attributes, when `system` is false: a waiting row is made with them). */
+/* Writes everything of `info` but its state into the new row `id` (an asked one: a waiting
+ * row is made whole, add_waiting). */
 static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
-                      const knob__param_rec *recs, bool system)
+                      const knob__param_rec *recs)
 {
     int rc = info->n_params ? knob__store_params(s, id, recs, info->n_params) : KNOB_OK;
     for (size_t i = 0; i < info->n_intermediate && !rc; i++)
@@ -183,12 +177,100 @@ static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
     /* The constraint values, when given, are the "constraints" attribute (a trial read
      * back holds both, the same values). */
     bool cons = info->n_constraints > 0;
-    for (size_t i = 0; system && i < info->n_system_attrs && !rc; i++)
+    for (size_t i = 0; i < info->n_system_attrs && !rc; i++)
         if (!cons || strcmp(info->system_attrs[i].key, "constraints") != 0)
             rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
                                         info->system_attrs[i].json);
     if (cons && !rc)
         rc = write_constraints(s, id, info->constraints, info->n_constraints);
+    return rc;
+}
+
+/* The fixed params of a waiting trial with params: those of its system attribute
+ * fixed_params (json, may be NULL) with its params' values over them, as an ask takes them
+ * (Optuna's add_trial keeps a waiting trial's params, and its ask suggests them). */
+static int merged_fixed(const knob_trial_info *info, const knob__param_rec *recs, const char *json,
+                        knobx_buf *b)
+{
+    knobx_json *old = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
+    if (json && !old)
+        return knob__oom("fixed params");
+    knobx_buf_puts(b, "{");
+    bool first = true;
+    for (size_t i = 0; old && i < old->n; i++) {
+        if (knob_trial_info_param(info, old->kids[i]->key))
+            continue;
+        knobx_buf_puts(b, first ? "" : ",");
+        knobx_json_add_string(b, old->kids[i]->key);
+        knobx_buf_puts(b, ":");
+        knobx_json_add_node(b, old->kids[i]);
+        first = false;
+    }
+    for (size_t i = 0; i < info->n_params; i++) {
+        knobx_buf_puts(b, first ? "" : ",");
+        knobx_json_add_string(b, info->params[i].name);
+        knobx_buf_puts(b, ":");
+        knob__dist_external_json(b, info->params[i].dist, recs[i].internal);
+        first = false;
+    }
+    knobx_buf_puts(b, "}");
+    knobx_json_free(old);
+    return b->oom ? knob__oom("fixed params") : KNOB_OK;
+}
+
+/* A waiting trial is made whole in one write (backend create_waiting): no ask takes it, and
+ * no listing shows it, without its params and attributes, and a failure leaves no trial.
+ * Its system attributes are its own with the constraint values (when given) and the merged
+ * fixed params (when it has params); its intermediate values those a report would keep. */
+static int add_waiting(knob_study *s, const knob_trial_info *info, const knob__param_rec *recs,
+                       int64_t *id, int64_t *num)
+{
+    size_t n_sys = info->n_system_attrs + 2, n_sys_out = 0, n_inter = 0;
+    knob_attr *sys = malloc(n_sys * sizeof *sys);
+    knob_step_value *inter = malloc((info->n_intermediate + 1) * sizeof *inter);
+    knobx_buf fixed = {0};
+    char stack[512], *cons = stack;
+    int rc = sys && inter ? KNOB_OK : knob__oom("added trial");
+    bool has_cons = info->n_constraints > 0, has_params = info->n_params > 0;
+    if (!rc && has_cons)
+        rc = knob__constraints_text(info->constraints, info->n_constraints, stack, &cons);
+    if (!rc && has_params)
+        rc = merged_fixed(info, recs, knob_trial_info_attr(info, "fixed_params", true), &fixed);
+    for (size_t i = 0; !rc && i < info->n_system_attrs; i++) {
+        const char *key = info->system_attrs[i].key;
+        if (!(has_cons && !strcmp(key, "constraints")) &&
+            !(has_params && !strcmp(key, "fixed_params")))
+            sys[n_sys_out++] = info->system_attrs[i];
+    }
+    if (!rc && has_cons)
+        sys[n_sys_out++] = (knob_attr){"constraints", cons};
+    if (!rc && has_params)
+        sys[n_sys_out++] = (knob_attr){"fixed_params", knobx_buf_cstr(&fixed)};
+    /* a step recorded once, its first value (as knob__store_report keeps it) */
+    for (size_t i = 0; !rc && i < info->n_intermediate; i++) {
+        knob_step_value v = info->intermediate[i];
+        bool seen = v.step < 0 || isnan(v.value);
+        for (size_t k = 0; k < n_inter && !seen; k++)
+            seen = inter[k].step == v.step;
+        if (!seen)
+            inter[n_inter++] = v;
+    }
+    if (!rc) {
+        knob__waiting_rec w = {.params = recs,
+                               .n_params = info->n_params,
+                               .intermediate = inter,
+                               .n_intermediate = n_inter,
+                               .user_attrs = info->user_attrs,
+                               .n_user_attrs = info->n_user_attrs,
+                               .system_attrs = sys,
+                               .n_system_attrs = n_sys_out};
+        rc = knob__store_new_waiting(s, &w, id, num);
+    }
+    if (cons != stack)
+        free(cons);
+    knobx_buf_free(&fixed);
+    free(sys);
+    free(inter);
     return rc;
 }
 
@@ -205,17 +287,14 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         return knob__oom("params");
     rc = param_recs(s, info, recs);
     int64_t id = -1, num = -1;
-    /* A waiting row is made with its system attributes, fixed_params among them, in one
-     * write (as knob_study_enqueue's): no ask takes it without them. */
     bool waiting = info->state == KNOB_TRIAL_WAITING;
     bool finished = !waiting && info->state != KNOB_TRIAL_RUNNING;
     if (!rc && waiting)
-        rc = knob__store_new_trial(s, KNOB_TRIAL_WAITING, info->system_attrs, info->n_system_attrs,
-                                   &id, &num);
+        rc = add_waiting(s, info, recs, &id, &num);
     else if (!rc)
         rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &id, &num);
-    if (!rc)
-        rc = write_rows(s, id, info, recs, !waiting);
+    if (!rc && !waiting)
+        rc = write_rows(s, id, info, recs);
     if (!rc && finished) {
         /* A pruned trial keeps the value it was given, else its last intermediate value. */
         const double *v = info->values;
@@ -237,12 +316,7 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         rc = knob__store_set_times(s, id, t0, t1);
     if (recs != small)
         free(recs);
-    if (rc && id >= 0 && waiting) /* only an asked trial can be failed */
-        knob__error_prefix(rc,
-                           "study '%s': added waiting trial %lld stays waiting, without what "
-                           "was to be written after its row",
-                           s->name, (long long)num);
-    else if (rc && id >= 0) {
+    if (rc && id >= 0 && !waiting) { /* a waiting trial's failed write left nothing */
         /* the message says why the add failed, not what failing the trial met */
         char why[1024];
         snprintf(why, sizeof why, "%s", knob_errmsg());

@@ -40,11 +40,19 @@ static int reference(knob_study *s, const knob_trial_info *const *front, size_t 
         return KNOB_OK;
     }
     for (size_t j = 0; j < m; j++) {
+        /* From the finite values only: an infinite one (infinite_values) would make the
+         * reference infinite, and the volume inf or NaN. A point at +inf lies outside the
+         * box and adds nothing; an objective with no finite value is bounded at 0.1. */
         double lo = INFINITY, hi = -INFINITY;
         for (size_t i = 0; i < n; i++) {
-            lo = fmin(lo, loss(s, front[i]->values, j));
-            hi = fmax(hi, loss(s, front[i]->values, j));
+            double x = loss(s, front[i]->values, j);
+            if (isfinite(x)) {
+                lo = fmin(lo, x);
+                hi = fmax(hi, x);
+            }
         }
+        if (lo > hi)
+            lo = hi = 0;
         double range = hi - lo;
         out[j] = hi + 0.1 * (range > 0 ? range : fmax(fabs(hi), 1));
         /* A range below the rounding of the values (trials an ulp apart) moves nothing:

@@ -1,7 +1,8 @@
 /* knob enqueue STUDY key=value ...: a trial with given params, taken by the next ask. The
  * values are what the program should get; for params the library holds in another form
  * (quantiles of the normal family and of probabilities, reciprocals), the sweep stored
- * with the study says how to convert them. */
+ * with the study says how to convert them, and the trial keeps the given values too, for
+ * knob trials to show until it runs. */
 #include "cli/cli.h"
 #include "cli/params.h"
 #include "util/json.h"
@@ -218,10 +219,30 @@ static void describe(knobx_buf *b, const sweep_param *p)
     }
 }
 
+/* The given params as the program will get them (as params_suggest gives them in tp), in
+ * the sweep's order and nesting: a choice as its value (a list as a list), not as knob
+ * holds it. */
+static void shown_json(const trial_params *tp, const knobx_json *given, knobx_buf *shown)
+{
+    param_value *v = calloc(tp->n ? tp->n : 1, sizeof *v);
+    size_t n = 0;
+    if (!v) {
+        shown->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < tp->n; k++)
+        if (knobx_json_get(given, tp->v[k].name))
+            v[n++] = tp->v[k];
+    params_json(shown, v, n);
+    free(v);
+}
+
 /* Suggests the sweep's params, with the given ones fixed, in a scratch study in memory,
  * as the study's next ask will: a value the space cannot hold comes back as another
- * value (a misfit is left to the sampler), and is refused here instead. */
-static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const char *lib_json)
+ * value (a misfit is left to the sampler), and is refused here instead. `shown` gets the
+ * given params as the program will get them (shown_json). */
+static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const char *lib_json,
+                      knobx_buf *shown)
 {
     knob_storage *st = NULL;
     knob_study *s = NULL;
@@ -255,6 +276,8 @@ static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const
             rc = -1;
         }
     }
+    if (!rc)
+        shown_json(&tp, given, shown);
     params_free(&tp);
     if (t)
         knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
@@ -285,19 +308,35 @@ static void given_bools(const sweep *sw, knobx_json *given)
     }
 }
 
+/* A waiting trial whose fixed params are lib_json (as knob holds them), with the user
+ * attribute "params" (the given values as the program gets them, which knob trials shows
+ * until the trial runs and its program's params replace them), in one write. */
+static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_json)
+{
+    knob_attr sys = {"fixed_params", lib_json}, user = {"params", shown_json};
+    knob_trial_info info = {.state = KNOB_TRIAL_WAITING,
+                            .n_user_attrs = 1,
+                            .user_attrs = &user,
+                            .n_system_attrs = 1,
+                            .system_attrs = &sys,
+                            .start_time = NAN,
+                            .end_time = NAN};
+    return knob_study_add_trial(s, &info, NULL);
+}
+
 /* EXIT_USAGE for values the sweep cannot hold, EXIT_FAIL when the storage fails. */
 static int enqueue(study_ref *r, const char *text)
 {
     sweep sw;
     bool have;
-    knobx_buf lib = {0};
+    knobx_buf lib = {0}, shown = {0};
     knobx_json *given = knobx_json_parse(text, (size_t)-1, NULL, 0);
     int rc = given ? stored_sweep(r, &sw, &have) : -1;
     if (!rc && have) {
         bool grid = sweep_is_grid(&sw);
         given_bools(&sw, given);
         rc = library_json(&sw, grid, given, &lib) || check_active(&sw, given) ||
-                     check_fits(&sw, grid, given, knobx_buf_cstr(&lib))
+                     check_fits(&sw, grid, given, knobx_buf_cstr(&lib), &shown)
                  ? EXIT_USAGE
                  : 0;
         const knob_trial_info *const *trials;
@@ -311,15 +350,21 @@ static int enqueue(study_ref *r, const char *text)
         sweep_free(&sw);
     } else if (!rc) {
         knobx_buf_puts(&lib, text);
+        knobx_buf_puts(&shown, text);
     } else {
         rc = EXIT_FAIL;
     }
-    if (!rc && knob_study_enqueue(r->s, knobx_buf_cstr(&lib))) {
+    if (!rc && (lib.oom || shown.oom)) {
+        fprintf(stderr, "knob enqueue: out of memory\n");
+        rc = EXIT_FAIL;
+    }
+    if (!rc && enqueue_trial(r->s, knobx_buf_cstr(&lib), knobx_buf_cstr(&shown))) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
         rc = EXIT_FAIL;
     }
     knobx_json_free(given);
     knobx_buf_free(&lib);
+    knobx_buf_free(&shown);
     return rc;
 }
 

@@ -167,6 +167,12 @@ static int by_score(const void *a, const void *b, void *dir)
     return d < 0 ? -1 : d > 0 ? 1 : (x < y ? -1 : x > y);
 }
 
+/* Whether score a is strictly better than b in direction dir. */
+static bool better(double a, double b, knob_direction dir)
+{
+    return dir == KNOB_MAXIMIZE ? a > b : a < b;
+}
+
 /* Members ranked best first (those with a complete interval and alive); returns how many
  * are in the top (and the bottom) quantile. */
 static size_t rank(runner *r, member **ranked, size_t *n_ranked)
@@ -233,13 +239,16 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
     /* donors: the best q members that have steps left (at least one for a failed
      * member), ranked above it and outside the bottom quantile: a member that has run out
      * of steps leaves its place to the next best, but never to one scoring below the
-     * member that copies */
+     * member that copies, nor the same (a tie ranks above by its place alone: copying it
+     * gains nothing and throws away the member's own schedule) */
     member *donors[PBT_MAX_POPULATION];
     size_t nd = 0, want = m->st == M_FAILED && q == 0 ? 1 : q;
     size_t above = pos < n - q ? pos : n - q;
+    knob_direction dir = r->sw->objectives[0].goal;
     if (m->st == M_FAILED || (q > 0 && pos >= n - q))
         for (size_t k = 0; k < above && nd < want; k++)
-            if (ranked[k]->done_rec[0].end < c->max_steps)
+            if (ranked[k]->done_rec[0].end < c->max_steps &&
+                (m->st == M_FAILED || better(ranked[k]->score, m->score, dir)))
                 donors[nd++] = ranked[k];
     if (m->st == M_FAILED && nd == 0)
         return false; /* nothing to copy yet */

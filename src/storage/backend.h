@@ -57,6 +57,19 @@ typedef bool (*knob__best_reader)(void *ctx, int64_t study, knob_direction dir, 
                                   const void *data, size_t len, double *best,
                                   const int64_t **numbers, size_t *n);
 
+/* What a waiting trial is added with (knob_study_add_trial): its params, intermediate values
+ * (steps >= 0, each once) and attributes, every pointer borrowed for the call. */
+typedef struct knob__waiting_rec {
+    const knob__param_rec *params;
+    size_t n_params;
+    const knob_step_value *intermediate;
+    size_t n_intermediate;
+    const knob_attr *user_attrs;
+    size_t n_user_attrs;
+    const knob_attr *system_attrs;
+    size_t n_system_attrs;
+} knob__waiting_rec;
+
 #define KNOB__BACKEND_VERSION 1
 
 /* The study snapshot's chain as its writer finds it (snap_write), and what make gives to
@@ -215,6 +228,13 @@ typedef struct knob__backend {
      * the retries of a lost connection), in the call under way and the later ones (see
      * knob_storage_interrupt). Async-signal-safe: it only sets a flag. */
     void (*interrupt)(void *be);
+
+    /* Optional (NULL: create_trial with the system attributes, then the other writes one by
+     * one): creates a WAITING trial as create_trial does (the next number, cap, KNOB_EDONE)
+     * with everything of w, in one transaction: a failure writes nothing and uses no number,
+     * so no ask takes the trial, and no reader sees it, without its params and attributes. */
+    int (*create_waiting)(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
+                          int64_t *id, int64_t *number);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

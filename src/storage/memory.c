@@ -349,10 +349,47 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 
 /* ---------------------------------------------------------------- trials */
 
-static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
-                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
+/* Fills a new trial (not yet the study's) with what a waiting trial is added with:
+ * params, intermediate values (each step once, sorted) and user attributes. */
+static int fill_waiting(mem *m, mem_trial *t, const knob__waiting_rec *w)
 {
-    mem *m = be;
+    if (w->n_params && knob__grow(&t->params, &t->cap_params, w->n_params, sizeof *t->params))
+        return knob__oom("param");
+    for (size_t i = 0; i < w->n_params; i++) {
+        const char *name = text_of(m, w->params[i].name), *dj = text_of(m, w->params[i].dist_json);
+        if (!name || !dj)
+            return knob__oom("param");
+        t->params[t->n_params++] = (knob__param_rec){name, dj, w->params[i].internal};
+    }
+    if (w->n_intermediate &&
+        knob__grow(&t->inter, &t->cap_inter, w->n_intermediate, sizeof *t->inter))
+        return knob__oom("intermediate value");
+    for (size_t i = 0; i < w->n_intermediate; i++) {
+        knob_step_value v = w->intermediate[i];
+        size_t k = t->n_inter;
+        while (k > 0 && t->inter[k - 1].step > v.step)
+            k--;
+        if (k > 0 && t->inter[k - 1].step == v.step)
+            continue;
+        memmove(t->inter + k + 1, t->inter + k, (t->n_inter - k) * sizeof *t->inter);
+        t->inter[k] = v;
+        t->n_inter++;
+    }
+    for (size_t i = 0; i < w->n_user_attrs; i++) {
+        int rc = put_attr(&t->attrs[0], &t->n_attrs[0], &t->cap_attrs[0], w->user_attrs[i].key,
+                          w->user_attrs[i].json);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+/* create_trial, and with w create_waiting: everything is allocated before the trial joins
+ * the study, so a failure leaves no trial. */
+static int create_in(mem *m, int64_t study, knob_trial_state state, int64_t cap,
+                     const knob_attr *attrs, size_t n_attrs, const knob__waiting_rec *w,
+                     int64_t *id, int64_t *number)
+{
     mem_study *s = study_of(m, study);
     if (!s)
         return no_study(study);
@@ -363,6 +400,8 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
     int rc = t ? KNOB_OK : knob__oom("trial");
     for (size_t i = 0; !rc && i < n_attrs; i++)
         rc = put_attr(&t->attrs[1], &t->n_attrs[1], &t->cap_attrs[1], attrs[i].key, attrs[i].json);
+    if (!rc && w)
+        rc = fill_waiting(m, t, w);
     if (!rc && (knob__grow(&m->trials, &m->cap_trials, m->n_trials + 1, sizeof *m->trials) ||
                 knob__grow(&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
                 (state == KNOB_TRIAL_WAITING &&
@@ -387,6 +426,19 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
     *id = t->id;
     *number = t->number;
     return KNOB_OK;
+}
+
+static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
+                        const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
+{
+    return create_in(be, study, state, cap, attrs, n_attrs, NULL, id, number);
+}
+
+static int create_waiting(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
+                          int64_t *id, int64_t *number)
+{
+    return create_in(be, study, KNOB_TRIAL_WAITING, cap, w->system_attrs, w->n_system_attrs, w, id,
+                     number);
 }
 
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
@@ -646,6 +698,7 @@ const knob__backend knob__backend_memory = {
     .set_study_attr = set_study_attr,
     .get_study_attrs = get_study_attrs,
     .create_trial = create_trial,
+    .create_waiting = create_waiting,
     .pop_waiting = pop_waiting,
     .trial_id = trial_id,
     .set_param = set_param,

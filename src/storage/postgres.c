@@ -1991,6 +1991,64 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     return with_retry(be, op_set_trial_attr, &a, false, "set a trial attribute");
 }
 
+typedef struct waiting_args {
+    int64_t study, cap, *id, *number;
+    const knob__waiting_rec *w;
+} waiting_args;
+
+/* The statements of create_trial, set_params, report and set_trial_attr between BEGIN and
+ * COMMIT: the trial is made whole or not at all (a failure rolls back its number too). */
+static int op_create_waiting(pg *d, void *a_)
+{
+    waiting_args *a = a_;
+    const knob__waiting_rec *w = a->w;
+    int64_t id = -1, number = -1;
+    id_args c = {.study = a->study,
+                 .state = KNOB_TRIAL_WAITING,
+                 .number = a->cap,
+                 .attrs = w->system_attrs,
+                 .n = w->n_system_attrs,
+                 .out = &id,
+                 .out2 = &number};
+    int rc = exec_plain(d, "BEGIN");
+    bool open = !rc;
+    if (!rc)
+        rc = op_create_trial(d, &c);
+    if (!rc && w->n_params) {
+        params_args p = {a->study, id, w->params, w->n_params};
+        rc = op_set_params(d, &p);
+    }
+    for (size_t i = 0; !rc && i < w->n_intermediate; i++) {
+        id_args r = {.study = a->study,
+                     .trial = id,
+                     .number = w->intermediate[i].step,
+                     .value = w->intermediate[i].value};
+        rc = op_report(d, &r);
+    }
+    for (size_t i = 0; !rc && i < w->n_user_attrs; i++) {
+        id_args u = {.study = a->study,
+                     .trial = id,
+                     .key = w->user_attrs[i].key,
+                     .json = w->user_attrs[i].json};
+        rc = op_set_trial_attr(d, &u);
+    }
+    if (!rc && !(rc = exec_plain(d, "COMMIT"))) {
+        *a->id = id;
+        *a->number = number;
+        return KNOB_OK;
+    }
+    if (open && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    return rc;
+}
+
+static int create_waiting(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
+                          int64_t *id, int64_t *number)
+{
+    waiting_args a = {study, cap, id, number, w};
+    return with_retry(be, op_create_waiting, &a, false, "create a waiting trial");
+}
+
 static int op_set_times(pg *d, void *a_)
 {
     id_args *a = a_;
@@ -2518,6 +2576,7 @@ const knob__backend knob__backend_postgres = {
     .finish_params = finish_params,
     .set_times = set_times,
     .create_claimed = create_claimed,
+    .create_waiting = create_waiting,
     .snap_read = snap_read,
     .snap_write = snap_write,
     .state_read = state_read,

@@ -1508,6 +1508,57 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
     return rc ? rollback(d, rc) : commit(d);
 }
 
+/* Within a write transaction: a trial attribute of the trial being made. */
+static int insert_trial_attr(db *d, int64_t trial, bool system, const knob_attr *a)
+{
+    sqlite3_stmt *s = stmt(d, Q_SET_TRIAL_ATTR);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int(s, 2, system);
+    sqlite3_bind_text(s, 3, a->key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, a->json, -1, SQLITE_TRANSIENT);
+    return step(d, s, "set a trial attribute", NULL);
+}
+
+/* A waiting trial with its params, intermediate values and attributes, in one transaction
+ * stamped once (insert_trial's): a failure rolls it all back, number included. */
+static int create_waiting(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
+                          int64_t *id, int64_t *number)
+{
+    db *d = be;
+    int64_t new_id = -1, num = -1;
+    int rc = begin(d);
+    if (rc)
+        return rc;
+    rc = insert_trial(d, study, KNOB_TRIAL_WAITING, cap, &new_id, &num);
+    for (size_t i = 0; !rc && i < w->n_params; i++)
+        rc = upsert_param(d, new_id, w->params[i].name, w->params[i].dist_json,
+                          w->params[i].internal);
+    for (size_t i = 0; !rc && i < w->n_intermediate; i++) {
+        sqlite3_stmt *s = stmt(d, Q_REPORT);
+        if (!s)
+            rc = KNOB_ESTORAGE;
+        else {
+            sqlite3_bind_int64(s, 1, new_id);
+            sqlite3_bind_int64(s, 2, w->intermediate[i].step);
+            sqlite3_bind_double(s, 3, w->intermediate[i].value);
+            rc = step(d, s, "report a value", NULL);
+        }
+    }
+    for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
+        rc = insert_trial_attr(d, new_id, false, &w->user_attrs[i]);
+    for (size_t i = 0; !rc && i < w->n_system_attrs; i++)
+        rc = insert_trial_attr(d, new_id, true, &w->system_attrs[i]);
+    if (rc)
+        return rollback(d, rc);
+    if ((rc = commit(d)))
+        return rc;
+    *id = new_id;
+    *number = num;
+    return KNOB_OK;
+}
+
 static int report(void *be, int64_t study, int64_t trial, int64_t stp, double value)
 {
     db *d = be;
@@ -2117,6 +2168,7 @@ const knob__backend knob__backend_sqlite = {
     .sync = sync_db,
     .set_params = set_params,
     .create_claimed = create_claimed,
+    .create_waiting = create_waiting,
     .snap_read = snap_read,
     .snap_write = snap_write,
     .state_read = state_read,

@@ -162,6 +162,46 @@ static void default_reference_tiny_range(void **state)
     }
 }
 
+/* With infinite_values, the default reference comes from the finite values: (inf, 0) is on
+ * the front (none is better in the second objective) but adds nothing beyond the reference,
+ * and a point at -inf makes the volume infinite, not NaN. */
+static void default_reference_infinite_values(void **state)
+{
+    (void)state;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .infinite_values = true};
+    knob_storage *st;
+    knob_study *s;
+    OK(knob_storage_open("memory:", &st));
+    OK(knob_study_create(st, "hv-inf", &o, &s));
+    add(s, 1, 3, NAN);
+    add(s, 2, 2, NAN);
+    add(s, 3, 1, NAN);
+    add(s, INFINITY, 0, NAN);
+    const knob_trial_info *const *front;
+    size_t n_front;
+    OK(knob_study_best_trials(s, &front, &n_front));
+    assert_int_equal(n_front, 4);
+    /* reference (3 + 0.1 * 2, 3 + 0.1 * 3) = (3.2, 3.3):
+     * 1 * 0.3 + 1 * 1.3 + 0.2 * 2.3 = 2.06 */
+    double hv = -1;
+    OK(knob_study_hypervolume(s, NULL, &hv));
+    assert_true(fabs(hv - 2.06) < 1e-12);
+    const double *h;
+    size_t n;
+    OK(knob_study_hypervolume_history(s, NULL, &h, &n));
+    assert_int_equal(n, 4);
+    assert_true(fabs(h[3] - 2.06) < 1e-12);
+    add(s, -INFINITY, 5, NAN);
+    OK(knob_study_hypervolume(s, NULL, &hv));
+    assert_true(isinf(hv) && hv > 0);
+    OK(knob_study_hypervolume_history(s, NULL, &h, &n));
+    assert_int_equal(n, 5);
+    assert_true(isfinite(h[3]) && isinf(h[4]) && h[4] > 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* The history of studies of 3 to 5 objectives (mixed directions) on an integer grid, against
  * the count of grid cells the feasible trials finished so far dominate, after each trial:
  * ties, duplicates, dominated and infeasible trials, and trials outside the reference. */
@@ -274,6 +314,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(history_after_each_trial),
     cmocka_unit_test(one_objective_and_none),
     cmocka_unit_test(default_reference_tiny_range),
+    cmocka_unit_test(default_reference_infinite_values),
     cmocka_unit_test(history_against_cells),
     cmocka_unit_test(history_after_front_record),
 };

@@ -5,6 +5,7 @@
 #include "knob.h"
 
 #include <math.h>
+#include <sqlite3.h>
 
 static knob_study *new_study(knob_storage *st, const char *name, size_t n_obj)
 {
@@ -224,8 +225,6 @@ static void refused(void **state)
     assert_non_null(strstr(knob_errmsg(), "running trial has 2 values"));
     info.state = KNOB_TRIAL_WAITING;
     info.n_values = 0;
-    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL); /* with params */
-    assert_non_null(strstr(knob_errmsg(), "fixed_params"));
     info.n_params = 0;
     sys[0] = (knob_attr){.key = "fixed_params", .json = "[1]"};
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
@@ -387,6 +386,133 @@ static void unfinished_postgres(void **state)
 {
     (void)state;
     in_postgres(add_unfinished);
+}
+
+/* Makes every later write of a trial attribute keyed "boom" fail in the storage at url
+ * (SQLite or PostgreSQL), as a full disk or a lost server would fail it. */
+static void refuse_boom(const char *url)
+{
+    if (!strncmp(url, "sqlite:///", 10)) {
+        sqlite3 *h;
+        char *err = NULL;
+        assert_int_equal(sqlite3_open(url + 10, &h), SQLITE_OK);
+        if (sqlite3_exec(h,
+                         "CREATE TRIGGER refuse_boom BEFORE INSERT ON trial_attrs WHEN "
+                         "NEW.key = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
+                         NULL, NULL, &err) != SQLITE_OK)
+            fail_msg("trigger: %s", err);
+        sqlite3_close(h);
+        return;
+    }
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "CREATE FUNCTION refuse_boom() RETURNS trigger AS $$ BEGIN IF NEW.key = "
+                         "'boom' THEN RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; END $$ "
+                         "LANGUAGE plpgsql");
+    knob_test_pg_exec(c, "CREATE TRIGGER refuse_boom BEFORE INSERT ON knob_trial_attrs FOR EACH "
+                         "ROW EXECUTE FUNCTION refuse_boom()");
+    PQfinish(c);
+}
+
+/* A waiting trial added with params, intermediate values and attributes is written whole:
+ * a reader sees its params before any ask (knob trials, a copy of the study), and the ask
+ * takes them; a write of it that fails leaves no trial and uses no number. */
+static void waiting_whole(const char *url)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = new_study(st, "waiting", 1);
+    knob_param params[3];
+    knob_step_value inter[2];
+    knob_attr user[2], sys[2];
+    knob_trial_info info = full_info(params, inter, user, sys, NULL);
+    info.state = KNOB_TRIAL_WAITING;
+    info.n_values = 0;
+    info.n_params = 2; /* lr 0.01, opt null; depth fixed by fixed_params */
+    sys[1] = (knob_attr){.key = "fixed_params", .json = "{\"depth\": 5, \"lr\": 0.5}"};
+    info.n_system_attrs = 2;
+    int64_t number = -1;
+    assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+    assert_int_equal(number, 0);
+
+    knob_study *other;
+    assert_int_equal(knob_study_load(st, "waiting", NULL, &other), KNOB_OK);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(other, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    const knob_trial_info *w = trials[0];
+    assert_int_equal(w->state, KNOB_TRIAL_WAITING);
+    assert_int_equal(w->n_params, 2);
+    assert_string_equal(w->params[0].name, "lr");
+    assert_true(w->params[0].internal == 0.01);
+    assert_string_equal(w->params[1].name, "opt");
+    assert_true(w->params[1].internal == 2);
+    assert_int_equal(w->n_intermediate, 2);
+    assert_string_equal(knob_trial_info_attr(w, "note", false), "\"copied\"");
+    assert_string_equal(knob_trial_info_attr(w, "origin", true), "[1,2]");
+    const char *fixed = knob_trial_info_attr(w, "fixed_params", true);
+    assert_non_null(fixed);
+    assert_non_null(strstr(fixed, "\"depth\":5"));
+    assert_non_null(strstr(fixed, "\"lr\":0.01"));
+    assert_non_null(strstr(fixed, "\"opt\":null"));
+    assert_null(strstr(fixed, "0.5"));
+
+    /* the ask takes it with its params */
+    knob_trial *t;
+    double lr;
+    int64_t depth;
+    assert_int_equal(knob_study_ask(other, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 0);
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-5, 1, 0, KNOB_LOG, &lr), KNOB_OK);
+    assert_true(lr == 0.01);
+    assert_int_equal(knob_trial_suggest_int(t, "depth", 1, 9, 2, 0, &depth), KNOB_OK);
+    assert_int_equal(depth, 5);
+    double v = 1;
+    assert_int_equal(knob_study_tell(other, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+
+    /* a write that fails: nothing is left, and the next trial takes the number */
+    if (strcmp(url, "memory:") != 0) {
+        refuse_boom(url);
+        user[1] = (knob_attr){.key = "boom", .json = "1"};
+        info.n_user_attrs = 2;
+        for (size_t k = 0; k < 2; k++) { /* without params, then with them */
+            info.n_params = k ? 2 : 0;
+            assert_int_not_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+            assert_non_null(strstr(knob_errmsg(), "boom refused"));
+            assert_int_equal(knob_study_trials(other, &trials, &n), KNOB_OK);
+            assert_int_equal(n, 1);
+        }
+        knob_study *fresh;
+        assert_int_equal(knob_study_load(st, "waiting", NULL, &fresh), KNOB_OK);
+        assert_int_equal(knob_study_trials(fresh, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(knob_study_ask(fresh, &t), KNOB_OK);
+        assert_int_equal(knob_trial_number(t), 1);
+        assert_int_equal(knob_study_tell(fresh, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        knob_study_free(fresh);
+    }
+    knob_study_free(other);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void waiting_memory(void **state)
+{
+    (void)state;
+    waiting_whole("memory:");
+}
+
+static void waiting_sqlite(void **state)
+{
+    (void)state;
+    in_sqlite(waiting_whole, "study_add_waiting.db");
+}
+
+static void waiting_postgres(void **state)
+{
+    (void)state;
+    in_postgres(waiting_whole);
 }
 
 /* With infinite_values, +-inf complete a trial (told, told by number, added) and count for
@@ -594,19 +720,14 @@ static void infinite_postgres(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(add_memory),
-        cmocka_unit_test(add_sqlite),
-        cmocka_unit_test(add_postgres),
-        cmocka_unit_test(refused),
-        cmocka_unit_test(attrs_listed),
-        cmocka_unit_test(unfinished_memory),
-        cmocka_unit_test(unfinished_sqlite),
-        cmocka_unit_test(unfinished_postgres),
-        cmocka_unit_test(infinite_memory),
-        cmocka_unit_test(infinite_sqlite),
-        cmocka_unit_test(infinite_postgres),
-        cmocka_unit_test(constraints_kept),
-        cmocka_unit_test(constraints_attr_count_kept),
+        cmocka_unit_test(add_memory),        cmocka_unit_test(add_sqlite),
+        cmocka_unit_test(add_postgres),      cmocka_unit_test(refused),
+        cmocka_unit_test(attrs_listed),      cmocka_unit_test(unfinished_memory),
+        cmocka_unit_test(unfinished_sqlite), cmocka_unit_test(unfinished_postgres),
+        cmocka_unit_test(waiting_memory),    cmocka_unit_test(waiting_sqlite),
+        cmocka_unit_test(waiting_postgres),  cmocka_unit_test(infinite_memory),
+        cmocka_unit_test(infinite_sqlite),   cmocka_unit_test(infinite_postgres),
+        cmocka_unit_test(constraints_kept),  cmocka_unit_test(constraints_attr_count_kept),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
