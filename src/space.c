@@ -44,6 +44,9 @@ static int check_float(knob_distribution *d, const char *name)
 
 static int check_int(knob_distribution *d, const char *name)
 {
+    if (!isfinite(d->low) || !isfinite(d->high))
+        return knob__error(KNOB_EINVAL, "param '%s': low and high must be finite, got [%g, %g]",
+                           name, d->low, d->high);
     if (d->low > d->high)
         return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%.0f high=%.0f",
                            name, d->low, d->high);
