@@ -458,9 +458,9 @@ KNOB_API int knob_sampler_register(const knob_sampler_plugin *plugin);
 
 /* The samplers knob_sampler_create finds by name: the built-ins in a fixed order, then
  * the registered ones in the order they were registered. Writes the first min(n, cap)
- * of them to out[0..cap) and returns n, how many there are; out may be NULL when cap is
- * 0, so (NULL, 0) asks for the count. The tables are borrowed and live for the process.
- * Thread-safe; n grows when a sampler is registered between two calls. */
+ * of them to out[0..cap) and returns n, how many there are; out NULL writes nothing
+ * (whatever cap is), so (NULL, 0) asks for the count. The tables are borrowed and live for the
+ * process. Thread-safe; n grows when a sampler is registered between two calls. */
 KNOB_API size_t knob_sampler_list(const knob_sampler_plugin **out, size_t cap);
 
 /* The NULL-terminated list of built-in sampler plugins. Borrowed, static. Registered
