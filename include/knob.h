@@ -978,9 +978,11 @@ typedef struct knob_rng {
     uint64_t s[4];
 } knob_rng;
 
+/* r NULL: does nothing (as knob_rng_derive). */
 KNOB_API void knob_rng_seed(knob_rng *r, uint64_t seed);
 /* A generator for one (seed, trial number, name) triple: the same triple gives the same
- * stream in every process, so parallel workers draw reproducibly. name may be NULL. */
+ * stream in every process, so parallel workers draw reproducibly. name may be NULL; r
+ * NULL: does nothing. */
 KNOB_API void knob_rng_derive(knob_rng *r, uint64_t seed, int64_t number, const char *name);
 KNOB_API uint64_t knob_rng_next(knob_rng *r);
 /* Uniform in [0, 1). */
