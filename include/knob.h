@@ -192,16 +192,20 @@ typedef struct knob_trial_info {
  * feasible trials count for the best value, the best trial and the Pareto front. */
 KNOB_API bool knob_trial_info_feasible(const knob_trial_info *info);
 
-/* The param of `info` named `name`, or NULL. */
+/* The param of `info` named `name`, or NULL (also when info or name is NULL). */
 KNOB_API const knob_param *knob_trial_info_param(const knob_trial_info *info, const char *name);
 
-/* The value of a user (system = false) or system attribute of `info`, or NULL. */
+/* The value of a user (system = false) or system attribute of `info`, or NULL (also when
+ * info or key is NULL). */
 KNOB_API const char *knob_trial_info_attr(const knob_trial_info *info, const char *key,
                                           bool system);
 
 /* Writes the param's external value as JSON (a number, or the choice as a JSON string,
  * number, true/false or null) into buf[0..size), NUL-terminated. Returns the length it
- * needs (excluding the NUL), like snprintf; writes nothing past size. */
+ * needs (excluding the NUL), like snprintf; writes nothing past size; buf may be NULL when
+ * size is 0. On failure returns a negative status, as snprintf does, with knob_errmsg()
+ * set: -KNOB_EINVAL (p or its distribution NULL, or buf NULL with size > 0), -KNOB_ENOMEM
+ * (nothing written). */
 KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- storage */

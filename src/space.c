@@ -414,11 +414,16 @@ void knob__dist_external_json(knobx_buf *b, const knob_distribution *d, double i
 
 int knob_param_format(const knob_param *p, char *buf, size_t size)
 {
+    if (!p || !p->dist || (!buf && size))
+        return -knob__error(KNOB_EINVAL, "knob_param_format: %s",
+                            !p         ? "param is NULL"
+                            : !p->dist ? "the param has no distribution (NULL)"
+                                       : "buf is NULL and size is not 0");
     knobx_buf b = {0};
     knob__dist_external_json(&b, p->dist, p->internal);
     if (b.oom) {
         knobx_buf_free(&b);
-        return knob__oom("param text");
+        return -knob__oom(p->name ? p->name : "param text");
     }
     int n = (int)b.len;
     if (size) {

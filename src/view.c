@@ -635,7 +635,7 @@ int knob_study_trials_since(knob_study *s, int64_t since, const knob_trial_info 
 
 const knob_param *knob_trial_info_param(const knob_trial_info *info, const char *name)
 {
-    for (size_t i = 0; info && i < info->n_params; i++)
+    for (size_t i = 0; info && name && i < info->n_params; i++)
         if (strcmp(info->params[i].name, name) == 0)
             return &info->params[i];
     return NULL;
@@ -643,7 +643,7 @@ const knob_param *knob_trial_info_param(const knob_trial_info *info, const char 
 
 const char *knob_trial_info_attr(const knob_trial_info *info, const char *key, bool system)
 {
-    if (!info)
+    if (!info || !key)
         return NULL;
     const knob_attr *a = system ? info->system_attrs : info->user_attrs;
     size_t n = system ? info->n_system_attrs : info->n_user_attrs;

@@ -5,6 +5,8 @@
 #include "knob.h"
 
 #include <math.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 static knob_storage *st;
 static knob_study *s;
@@ -48,10 +50,90 @@ static void int_bounds_must_be_finite(void **state)
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
 }
 
+/* knob_param_format wrote through a NULL param or buffer, and on ENOMEM returned
+ * KNOB_ENOMEM (2) as if the text were 2 bytes long: failures are negative now. The info
+ * getters compared a NULL name with strcmp. */
+static void format_and_getters_refuse_null(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    double v = 1, x;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_set_user_attr(t, "k", "1"), KNOB_OK);
+    char buf[64] = "untouched";
+    const knob_param *p = knob_trial_param(t, 0);
+    assert_int_equal(knob_param_format(NULL, buf, sizeof buf), -KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param is NULL"));
+    assert_int_equal(knob_param_format(p, NULL, 5), -KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "buf is NULL"));
+    knob_param nodist = {"y", NULL, 0};
+    assert_int_equal(knob_param_format(&nodist, buf, sizeof buf), -KNOB_EINVAL);
+    assert_string_equal(buf, "untouched");
+    int n = knob_param_format(p, NULL, 0);
+    assert_true(n > 0);
+    assert_int_equal(knob_param_format(p, buf, sizeof buf), n);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+
+    const knob_trial_info *const *ts;
+    size_t m;
+    assert_int_equal(knob_study_trials(s, &ts, &m), KNOB_OK);
+    assert_int_equal(m, 1);
+    assert_null(knob_trial_info_param(ts[0], NULL));
+    assert_null(knob_trial_info_attr(ts[0], NULL, false));
+    assert_null(knob_trial_info_attr(ts[0], NULL, true));
+    assert_null(knob_trial_info_param(NULL, "x"));
+    assert_non_null(knob_trial_info_param(ts[0], "x"));
+    assert_string_equal(knob_trial_info_attr(ts[0], "k", false), "1");
+    assert_null(knob_study_user_attr(s, NULL));
+}
+
+/* Out of memory, knob_param_format says so with a negative status: a categorical choice
+ * of 64 MiB formatted under an address-space limit too low for its copy (in a child). */
+static void format_out_of_memory_is_negative(void **state)
+{
+    (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip(); /* the sanitizer's allocator dies on a failed allocation */
+#else
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        size_t big = (size_t)64 << 20;
+        char *text = malloc(big + 1);
+        if (!text)
+            _exit(3);
+        memset(text, 'a', big);
+        text[big] = 0;
+        knob_choice ch = {KNOB_CHOICE_STRING, text, 0};
+        knob_distribution d = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 1, .choices = &ch};
+        knob_param p = {"opt", &d, 0};
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long pages = 0;
+        if (!f || fscanf(f, "%lu", &pages) != 1)
+            _exit(4);
+        fclose(f);
+        rlim_t now = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+        struct rlimit lim = {now + ((rlim_t)16 << 20), now + ((rlim_t)16 << 20)};
+        if (setrlimit(RLIMIT_AS, &lim))
+            _exit(5);
+        char out[8];
+        int rc = knob_param_format(&p, out, sizeof out);
+        _exit(rc == -KNOB_ENOMEM && strstr(knob_errmsg(), "out of memory") ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(int_bounds_must_be_finite, open_study, close_study),
+        cmocka_unit_test_setup_teardown(format_and_getters_refuse_null, open_study, close_study),
+        cmocka_unit_test(format_out_of_memory_is_negative),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
