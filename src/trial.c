@@ -165,6 +165,17 @@ static int sample(knob_trial *t, const char *name, const knob_distribution *d, d
     return KNOB_OK;
 }
 
+/* Prefixes a failed draw's message with the trial, and with the param unless the message
+ * names it already (the distribution's checks and most samplers' messages do). */
+static int sample_failed(const knob_trial *t, const char *name, int rc)
+{
+    char needle[320];
+    int n = snprintf(needle, sizeof needle, "param '%s'", name);
+    if (n > 0 && (size_t)n < sizeof needle && strstr(knob_errmsg(), needle))
+        return knob__error_prefix(rc, "trial %lld", (long long)t->number);
+    return knob__error_prefix(rc, "trial %lld, param '%s'", (long long)t->number, name);
+}
+
 int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution *dist,
                        double *internal)
 {
@@ -199,7 +210,7 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
         return knob__oom("param");
     double x;
     if ((rc = sample(t, iname, id, &x)))
-        return knob__error_prefix(rc, "trial %lld, param '%s'", (long long)t->number, name);
+        return sample_failed(t, name, rc);
     (void)json; /* written with the trial's next write: knob__trial_flush_params */
     t->params[t->n_params++] = (knob_param){.name = iname, .dist = id, .internal = x};
     /* A study that expects workers to die writes each param at once, so a retry of this

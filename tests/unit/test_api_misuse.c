@@ -128,12 +128,41 @@ static void format_out_of_memory_is_negative(void **state)
 #endif
 }
 
+/* A grid value outside the param's distribution named the param twice ("param 'x':
+ * param 'x': ..."): the suggest's prefix and the distribution's message both did. */
+static void grid_misfit_names_the_param_once(void **state)
+{
+    (void)state;
+    knob_storage *mst;
+    knob_study *g;
+    knob_sampler *grid;
+    assert_int_equal(knob_storage_open("memory:", &mst), KNOB_OK);
+    assert_int_equal(knob_sampler_create("grid", NULL, &grid), KNOB_OK);
+    assert_int_equal(knob_sampler_set_option(grid, "search_space", "{\"x\": [5]}"), KNOB_OK);
+    knob_study_options o = {.sampler = grid};
+    assert_int_equal(knob_study_create(mst, "grid", &o, &g), KNOB_OK);
+    knob_trial *t;
+    double x = 42;
+    assert_int_equal(knob_study_ask(g, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_EINVAL);
+    const char *msg = knob_errmsg(), *first = strstr(msg, "'x'");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "'x'"));
+    assert_non_null(strstr(msg, "5 is outside"));
+    assert_non_null(strstr(msg, "trial 0"));
+    assert_true(x == 42);
+    assert_int_equal(knob_study_tell(g, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(g);
+    knob_storage_close(mst);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(int_bounds_must_be_finite, open_study, close_study),
         cmocka_unit_test_setup_teardown(format_and_getters_refuse_null, open_study, close_study),
         cmocka_unit_test(format_out_of_memory_is_negative),
+        cmocka_unit_test(grid_misfit_names_the_param_once),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
