@@ -156,6 +156,26 @@ static void grid_misfit_names_the_param_once(void **state)
     knob_storage_close(mst);
 }
 
+/* A report at step INT64_MAX overflowed step + 1 (the mark of a diverged run); it is
+ * refused, naming the trial, and the step below it works. */
+static void report_step_int64_max_is_refused(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, INT64_MAX, NAN), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "trial 0"));
+    assert_non_null(strstr(knob_errmsg(), "step"));
+    assert_int_equal(knob_trial_report(t, INT64_MAX, 1.0), KNOB_EINVAL);
+    assert_int_equal(knob_trial_intermediate(t, NULL), 0);
+    assert_int_equal(knob_trial_report(t, INT64_MAX - 1, 0.5), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, INT64_MAX - 1, NAN), KNOB_OK);
+    const knob_step_value *v;
+    assert_int_equal(knob_trial_intermediate(t, &v), 1);
+    assert_true(v[0].step == INT64_MAX - 1);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +183,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(format_and_getters_refuse_null, open_study, close_study),
         cmocka_unit_test(format_out_of_memory_is_negative),
         cmocka_unit_test(grid_misfit_names_the_param_once),
+        cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
