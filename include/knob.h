@@ -624,10 +624,12 @@ KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
  * (an infinite one is stored when the study was opened with infinite_values) records the
  * trial as FAIL with the reason in its system attribute "fail_reason", and returns
  * KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values may be
- * NULL). FAIL ignores values. Telling a trial that is already finished (by
- * another process, say) is KNOB_ESTATE and changes nothing. Apart from the refused
- * count, `t` is freed whatever the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY,
- * KNOB_EIO) means the trial was not saved and stays RUNNING in the storage. */
+ * NULL). FAIL ignores values. Another state (RUNNING, WAITING) is refused with
+ * KNOB_EINVAL as a wrong count is. Telling a trial that is already finished (by another
+ * process, say) is KNOB_ESTATE and changes nothing, whatever the count of values (the
+ * state is checked first). Apart from the refused state or count, `t` is freed whatever
+ * the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY, KNOB_EIO) means the trial was
+ * not saved and stays RUNNING in the storage. */
 KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state,
                              const double *values, size_t n_values);
 

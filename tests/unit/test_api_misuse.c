@@ -176,6 +176,50 @@ static void report_step_int64_max_is_refused(void **state)
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
 }
 
+static knob_trial_state stored_state(int64_t number)
+{
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &ts, &n), KNOB_OK);
+    assert_true((size_t)number < n);
+    return ts[number]->state;
+}
+
+/* A tell whose state does not finish the trial (RUNNING, WAITING, a stray number) failed
+ * the trial; it is refused and the trial goes on running. A finished trial told again
+ * with a wrong count of values was refused for the count ("still running"); its state
+ * comes first. */
+static void tell_checks_states_before_counts(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    double v[2] = {1, 2};
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    const knob_trial_state bad[] = {KNOB_TRIAL_RUNNING, KNOB_TRIAL_WAITING, (knob_trial_state)42};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(knob_study_tell(s, t, bad[i], v, 1), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "expected COMPLETE, PRUNED or FAIL"));
+        assert_int_equal(stored_state(0), KNOB_TRIAL_RUNNING);
+        assert_int_equal(knob_study_tell_number(s, 0, bad[i], v, 1, NULL), KNOB_EINVAL);
+        assert_int_equal(stored_state(0), KNOB_TRIAL_RUNNING);
+    }
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 1), KNOB_OK);
+    assert_int_equal(stored_state(0), KNOB_TRIAL_COMPLETE);
+
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_COMPLETE, v, 2, NULL), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already complete"));
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_COMPLETE, NULL, 1, NULL), KNOB_ESTATE);
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_ESTATE);
+    assert_int_equal(stored_state(0), KNOB_TRIAL_COMPLETE);
+
+    /* a handle whose trial another caller finished */
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_PRUNED, NULL, 0, NULL), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already pruned"));
+    assert_int_equal(stored_state(1), KNOB_TRIAL_PRUNED);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +228,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(format_out_of_memory_is_negative),
         cmocka_unit_test(grid_misfit_names_the_param_once),
         cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
+        cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
