@@ -589,6 +589,11 @@ KNOB_API int knob_study_create(knob_storage *st, const char *name, const knob_st
 KNOB_API int knob_study_load(knob_storage *st, const char *name, const knob_study_options *opts,
                              knob_study **out);
 
+/* Frees the handle; NULL does nothing. Trials asked or opened through it and not told or
+ * detached stay RUNNING in the storage, their params written (as knob_trial_detach writes
+ * them), and their handles stay the caller's: every call on them that needs the study is
+ * then KNOB_ESTATE, their params are gone from them (knob_trial_n_params is 0), and
+ * knob_trial_detach frees them. */
 KNOB_API void knob_study_free(knob_study *s);
 
 /* Opens the study `name` to read, for a sampler or pruner that learns from another study

@@ -161,6 +161,15 @@ void knob_study_free(knob_study *s)
     if (!s)
         return;
     knob_storage *own = s->own_st;
+    /* Trials still open keep their handles (the caller's), without the study: their params
+     * go to the storage as knob_trial_detach writes them, and then the handle lets go of
+     * what the study owns (interned names and distributions); calls on it are refused. */
+    for (size_t i = 0; i < s->n_open; i++) {
+        knob_trial *t = s->open[i];
+        knob__trial_flush_params(t); /* a failure leaves them unwritten; nothing to report */
+        t->s = NULL;
+        t->n_params = t->n_written = t->n_proposals = 0;
+    }
     knob__view_free(&s->view);
     knob_sampler_free(s->sampler);
     knob_pruner_free(s->pruner);
@@ -541,8 +550,10 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
     if (!s || !t)
         return knob__error(KNOB_EINVAL, "knob_study_tell: NULL argument");
     if (t->s != s) {
+        const char *why = t->s ? "trial belongs to another study"
+                               : "trial was left open when its study was freed";
         knob__trial_free(t);
-        return knob__error(KNOB_EINVAL, "knob_study_tell: trial belongs to another study");
+        return knob__error(KNOB_EINVAL, "knob_study_tell: %s", why);
     }
     int rc = check_told_state(s, t->number, state);
     if (!rc)

@@ -220,6 +220,55 @@ static void tell_checks_states_before_counts(void **state)
     assert_int_equal(stored_state(1), KNOB_TRIAL_PRUNED);
 }
 
+/* A study freed with a trial still open left the trial pointing at the freed study: the
+ * next call on it read freed memory. The trial is let go instead: its params are in the
+ * storage, calls on it are refused, and detach frees it. */
+static void free_study_with_open_trials(void **state)
+{
+    (void)state;
+    knob_storage *mst;
+    knob_study *f;
+    knob_trial *t, *u;
+    double x, v = 1;
+    assert_int_equal(knob_storage_open("memory:", &mst), KNOB_OK);
+    assert_int_equal(knob_study_create(mst, "freed", NULL, &f), KNOB_OK);
+    assert_int_equal(knob_study_ask(f, &t), KNOB_OK);
+    assert_int_equal(knob_study_ask(f, &u), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    knob_study_free(f);
+
+    assert_int_equal(knob_trial_report(t, 0, 0.5), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "trial 0 was left open when its study was freed"));
+    assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &x), KNOB_ESTATE);
+    assert_int_equal(knob_trial_set_user_attr(t, "k", "1"), KNOB_ESTATE);
+    bool prune = true;
+    assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_ESTATE);
+    assert_int_equal(knob_trial_heartbeat(t), KNOB_ESTATE);
+    assert_int_equal(knob_trial_flush(t), KNOB_ESTATE);
+    assert_int_equal(knob_trial_set_constraints(t, &v, 1), KNOB_ESTATE);
+    assert_int_equal(knob_trial_n_params(t), 0);
+    assert_null(knob_trial_param(t, 0));
+    assert_null(knob_trial_study(t));
+    assert_int_equal(knob_trial_number(t), 0);
+
+    /* the trials stay running in the storage, t's param with it, to be told by number */
+    assert_int_equal(knob_study_load(mst, "freed", NULL, &f), KNOB_OK);
+    assert_int_equal(knob_study_tell(f, u, KNOB_TRIAL_FAIL, NULL, 0), KNOB_EINVAL); /* frees u */
+    assert_non_null(strstr(knob_errmsg(), "left open when its study was freed"));
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(f, &ts, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ts[0]->state, KNOB_TRIAL_RUNNING);
+    assert_int_equal(ts[1]->state, KNOB_TRIAL_RUNNING);
+    assert_non_null(knob_trial_info_param(ts[0], "x"));
+    assert_true(knob_trial_info_param(ts[0], "x")->internal == x);
+    assert_int_equal(knob_study_tell_number(f, 0, KNOB_TRIAL_COMPLETE, &v, 1, NULL), KNOB_OK);
+    knob_trial_detach(t);
+    knob_study_free(f);
+    knob_storage_close(mst);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +278,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(grid_misfit_names_the_param_once),
         cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
+        cmocka_unit_test(free_study_with_open_trials),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
