@@ -5,6 +5,7 @@
 #include "knob.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -269,6 +270,72 @@ static void free_study_with_open_trials(void **state)
     knob_storage_close(mst);
 }
 
+/* Runs an NSGA-II study with UNDX crossover over many dims and returns a digest of every
+ * param it drew (the same seed gives the same digest, alone or beside another). */
+#define UNDX_DIMS 96
+static void *undx_run(void *arg)
+{
+    uint64_t *digest = arg;
+    knob_storage *mst;
+    knob_study *u;
+    knob_sampler *sm;
+    *digest = 0;
+    if (knob_storage_open("memory:", &mst))
+        return NULL;
+    if (knob_sampler_create("nsga2", "seed=5,population_size=6,crossover=undx,crossover_prob=1",
+                            &sm)) {
+        knob_storage_close(mst);
+        return NULL;
+    }
+    knob_study_options o = {.sampler = sm};
+    if (knob_study_create(mst, "undx", &o, &u)) {
+        knob_storage_close(mst);
+        return NULL;
+    }
+    uint64_t h = 1469598103934665603ull;
+    for (int n = 0; n < 40; n++) {
+        knob_trial *t;
+        double y = 0, x;
+        if (knob_study_ask(u, &t))
+            break;
+        for (int k = 0; k < UNDX_DIMS; k++) {
+            char name[16];
+            snprintf(name, sizeof name, "x%d", k);
+            if (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x))
+                break;
+            y += (x - 0.3) * (x - 0.3);
+            uint64_t bits;
+            memcpy(&bits, &x, sizeof bits);
+            h = (h ^ bits) * 1099511628211ull;
+        }
+        if (knob_study_tell(u, t, KNOB_TRIAL_COMPLETE, &y, 1))
+            break;
+    }
+    knob_study_free(u);
+    knob_storage_close(mst);
+    *digest = h;
+    return NULL;
+}
+
+/* UNDX built its orthonormal basis in one static array: two studies sampling in two
+ * threads wrote over each other's basis, and drew other params than either alone. */
+static void undx_in_two_threads(void **state)
+{
+    (void)state;
+    uint64_t alone, d[4];
+    undx_run(&alone);
+    assert_true(alone != 0);
+    for (int round = 0; round < 3; round++) {
+        pthread_t th[4];
+        for (int k = 0; k < 4; k++)
+            assert_int_equal(pthread_create(&th[k], NULL, undx_run, &d[k]), 0);
+        for (int k = 0; k < 4; k++)
+            assert_int_equal(pthread_join(th[k], NULL), 0);
+        for (int k = 0; k < 4; k++)
+            assert_true(d[k] == alone);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +346,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
         cmocka_unit_test(free_study_with_open_trials),
+        cmocka_unit_test(undx_in_two_threads),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
