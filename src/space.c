@@ -253,6 +253,24 @@ static bool num_field(const knobx_json *root, const char *key, double *out)
     return true;
 }
 
+/* A parsed distribution a suggest could have made: the checks of knob__dist_check (on a
+ * copy: a stored one is normalized already, and is kept as stored). Sets no message. */
+static knob_distribution *checked(knob_distribution *d)
+{
+    if (!d)
+        return NULL;
+    char saved[1024];
+    snprintf(saved, sizeof saved, "%s", knob_errmsg());
+    knob_distribution c = *d;
+    int rc = knob__dist_check(&c, "stored");
+    knob__error(KNOB_OK, "%s", saved);
+    if (rc) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
 knob_distribution *knob__dist_parse(const char *json)
 {
     knobx_json *root = knobx_json_parse(json, (size_t)-1, NULL, 0);
@@ -261,7 +279,7 @@ knob_distribution *knob__dist_parse(const char *json)
     if (!type || type->type != KNOBX_JSON_STRING)
         goto out;
     if (strcmp(type->str, "categorical") == 0) {
-        r = parse_categorical(root);
+        r = checked(parse_categorical(root));
         goto out;
     }
     knob_distribution d = {0};
@@ -276,7 +294,7 @@ knob_distribution *knob__dist_parse(const char *json)
         !num_field(root, "step", &d.step) || !log || log->type != KNOBX_JSON_BOOL)
         goto out;
     d.flags = log->b ? KNOB_LOG : 0;
-    r = knob__dist_clone(&d);
+    r = checked(knob__dist_clone(&d));
 out:
     knobx_json_free(root);
     return r;

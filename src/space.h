@@ -17,7 +17,8 @@ void knob__dist_json(knobx_buf *b, const knob_distribution *d);
 /* A copy of `d` in one malloc'd block (choices and their strings inside); free(). */
 knob_distribution *knob__dist_clone(const knob_distribution *d);
 
-/* Parses canonical JSON text into a cloned distribution (free()). NULL on bad text. */
+/* Parses canonical JSON text into a cloned distribution (free()). NULL on bad text, or on
+ * a distribution knob__dist_check refuses (or out of memory). */
 knob_distribution *knob__dist_parse(const char *json);
 
 /* True when `internal` is a value the distribution can take. */

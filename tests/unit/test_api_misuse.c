@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -336,6 +337,74 @@ static void undx_in_two_threads(void **state)
     }
 }
 
+/* Writes one trial with param x to a new SQLite study, then runs `sql` on the file. */
+static void corrupt_study(const char *path, const char *sql)
+{
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    unlink(path);
+    knob_storage *cst;
+    knob_study *c;
+    knob_trial *t;
+    double x, v = 1;
+    assert_int_equal(knob_storage_open(url, &cst), KNOB_OK);
+    assert_int_equal(knob_study_create(cst, "c", NULL, &c), KNOB_OK);
+    assert_int_equal(knob_study_ask(c, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(c, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    knob_study_free(c);
+    knob_storage_close(cst);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+}
+
+/* Reads the study of corrupt_study: KNOB_ECORRUPT with `what` in the message. */
+static void read_is_corrupt(const char *path, const char *what)
+{
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *cst;
+    knob_study *c;
+    assert_int_equal(knob_storage_open(url, &cst), KNOB_OK);
+    assert_int_equal(knob_study_load(cst, "c", NULL, &c), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(c, &ts, &n), KNOB_ECORRUPT);
+    if (!strstr(knob_errmsg(), what))
+        fail_msg("expected '%s' in: %s", what, knob_errmsg());
+    knob_study_free(c);
+    knob_storage_close(cst);
+}
+
+/* A stored distribution that does not read back, or one no suggest could have made, was
+ * "out of memory or a corrupt distribution" (KNOB_ENOMEM), or was taken as it was; a
+ * trial of an unknown state was taken too. Both are KNOB_ECORRUPT, naming the param or
+ * the state. */
+static void corrupt_rows_are_corrupt(void **state)
+{
+    (void)state;
+    const char *path = knob_test_path("corrupt.db");
+    const char *const bad[] = {
+        "garbage",
+        "{\"type\":\"float\",\"low\":0}",
+        "{\"type\":\"float\",\"low\":5,\"high\":1,\"step\":0,\"log\":false}",
+        "{\"type\":\"float\",\"low\":0,\"high\":1,\"step\":0,\"log\":true}",
+        "{\"type\":\"int\",\"low\":0,\"high\":10,\"step\":0,\"log\":false}",
+        "{\"type\":\"categorical\",\"choices\":[]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql, "UPDATE params SET dist = '%s'", bad[i]);
+        corrupt_study(path, sql);
+        read_is_corrupt(path, "param 'x'");
+    }
+    corrupt_study(path, "UPDATE trials SET state = 9");
+    read_is_corrupt(path, "unknown state 9");
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +416,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
         cmocka_unit_test(free_study_with_open_trials),
         cmocka_unit_test(undx_in_two_threads),
+        cmocka_unit_test(corrupt_rows_are_corrupt),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
