@@ -1,9 +1,31 @@
 /* Distributions of params. */
 #include "space.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The count of whole steps from low to high: (high - low) / step, rounded down unless it
+ * is an integer within the rounding of that division (0.9 of [0, 1] by 0.3 is 3 steps, and
+ * so is the high 3 * 0.3 = 0.8999999999999999 stored for it, or 1e6 + 0.123 by 0.001). */
+static double step_count(double low, double high, double step)
+{
+    double k = (high - low) / step;
+    double tol = 1e-9 + 4 * DBL_EPSILON * ((fabs(low) + fabs(high)) / step + fabs(k));
+    return floor(k + tol);
+}
+
+double knob__dist_steps(const knob_distribution *d)
+{
+    return step_count(d->low, d->high, d->step);
+}
+
+double knob__dist_step_at(const knob_distribution *d, double k)
+{
+    double x = d->low + k * d->step;
+    return x > d->high ? d->high : x;
+}
 
 static int check_float(knob_distribution *d, const char *name)
 {
@@ -35,10 +57,8 @@ static int check_float(knob_distribution *d, const char *name)
                            "param '%s': [%g, %g] by %g holds 2^53 steps or more; a double cannot "
                            "tell them apart",
                            name, d->low, d->high, d->step);
-    if (d->step > 0) {
-        double k = floor((d->high - d->low) / d->step + 1e-9);
-        d->high = d->low + k * d->step;
-    }
+    if (d->step > 0) /* the last step, never above the given high ([0, 0.3] by 0.1: 0.3) */
+        d->high = fmin(d->low + step_count(d->low, d->high, d->step) * d->step, d->high);
     return KNOB_OK;
 }
 
@@ -314,7 +334,7 @@ bool knob__dist_contains(const knob_distribution *d, double x)
         if (d->step > 0) {
             /* On a step, within rounding: the top of [0, 1] by 0.3 is 0.8999999999999999
              * here, and a user's 0.9 is that point (knob__dist_snap gives it). */
-            double k = (x - d->low) / d->step, top = round((d->high - d->low) / d->step);
+            double k = (x - d->low) / d->step, top = knob__dist_steps(d);
             double tol = 1e-8 * (1 + fabs(k));
             return k > -tol && k < top + tol && fabs(k - round(k)) < tol;
         }
@@ -334,9 +354,7 @@ double knob__dist_snap(const knob_distribution *d, double x)
     if (x > d->high)
         x = d->high;
     if (d->step > 0) {
-        x = d->low + round((x - d->low) / d->step) * d->step;
-        if (x > d->high)
-            x = d->high;
+        x = knob__dist_step_at(d, round((x - d->low) / d->step));
     } else if (d->kind == KNOB_DIST_INT) {
         x = round(x);
     }
@@ -351,7 +369,7 @@ double knob__dist_size(const knob_distribution *d)
     case KNOB_DIST_INT:
         return floor((d->high - d->low) / d->step) + 1;
     case KNOB_DIST_FLOAT:
-        return d->step > 0 ? floor((d->high - d->low) / d->step + 1e-9) + 1 : 0;
+        return d->step > 0 ? knob__dist_steps(d) + 1 : 0;
     }
     return 0;
 }

@@ -33,6 +33,12 @@ double knob__dist_snap(const knob_distribution *d, double x);
 int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, double *internal,
                              const char *name);
 
+/* A stepped float's steps (checked): how many from low to high, and the k-th point
+ * (low + k * step, never above high). Every point of a stepped float is made by
+ * knob__dist_step_at, so that the top one is high itself. */
+double knob__dist_steps(const knob_distribution *d);
+double knob__dist_step_at(const knob_distribution *d, double k);
+
 /* Number of values a discrete distribution can take (0 for a continuous float). */
 double knob__dist_size(const knob_distribution *d);
 
