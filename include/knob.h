@@ -192,16 +192,20 @@ typedef struct knob_trial_info {
  * feasible trials count for the best value, the best trial and the Pareto front. */
 KNOB_API bool knob_trial_info_feasible(const knob_trial_info *info);
 
-/* The param of `info` named `name`, or NULL. */
+/* The param of `info` named `name`, or NULL (also when info or name is NULL). */
 KNOB_API const knob_param *knob_trial_info_param(const knob_trial_info *info, const char *name);
 
-/* The value of a user (system = false) or system attribute of `info`, or NULL. */
+/* The value of a user (system = false) or system attribute of `info`, or NULL (also when
+ * info or key is NULL). */
 KNOB_API const char *knob_trial_info_attr(const knob_trial_info *info, const char *key,
                                           bool system);
 
 /* Writes the param's external value as JSON (a number, or the choice as a JSON string,
  * number, true/false or null) into buf[0..size), NUL-terminated. Returns the length it
- * needs (excluding the NUL), like snprintf; writes nothing past size. */
+ * needs (excluding the NUL), like snprintf; writes nothing past size; buf may be NULL when
+ * size is 0. On failure returns a negative status, as snprintf does, with knob_errmsg()
+ * set: -KNOB_EINVAL (p or its distribution NULL, or buf NULL with size > 0), -KNOB_ENOMEM
+ * (nothing written). */
 KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- storage */
@@ -464,9 +468,9 @@ KNOB_API int knob_sampler_register(const knob_sampler_plugin *plugin);
 
 /* The samplers knob_sampler_create finds by name: the built-ins in a fixed order, then
  * the registered ones in the order they were registered. Writes the first min(n, cap)
- * of them to out[0..cap) and returns n, how many there are; out may be NULL when cap is
- * 0, so (NULL, 0) asks for the count. The tables are borrowed and live for the process.
- * Thread-safe; n grows when a sampler is registered between two calls. */
+ * of them to out[0..cap) and returns n, how many there are; out NULL writes nothing
+ * (whatever cap is), so (NULL, 0) asks for the count. The tables are borrowed and live for the
+ * process. Thread-safe; n grows when a sampler is registered between two calls. */
 KNOB_API size_t knob_sampler_list(const knob_sampler_plugin **out, size_t cap);
 
 /* The NULL-terminated list of built-in sampler plugins. Borrowed, static. Registered
@@ -593,6 +597,11 @@ KNOB_API int knob_study_create(knob_storage *st, const char *name, const knob_st
 KNOB_API int knob_study_load(knob_storage *st, const char *name, const knob_study_options *opts,
                              knob_study **out);
 
+/* Frees the handle; NULL does nothing. Trials asked or opened through it and not told or
+ * detached stay RUNNING in the storage, their params written (as knob_trial_detach writes
+ * them), and their handles stay the caller's: every call on them that needs the study is
+ * then KNOB_ESTATE, their params are gone from them (knob_trial_n_params is 0), and
+ * knob_trial_detach frees them. */
 KNOB_API void knob_study_free(knob_study *s);
 
 /* Opens the study `name` to read, for a sampler or pruner that learns from another study
@@ -628,10 +637,12 @@ KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
  * (an infinite one is stored when the study was opened with infinite_values) records the
  * trial as FAIL with the reason in its system attribute "fail_reason", and returns
  * KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values may be
- * NULL). FAIL ignores values. Telling a trial that is already finished (by
- * another process, say) is KNOB_ESTATE and changes nothing. Apart from the refused
- * count, `t` is freed whatever the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY,
- * KNOB_EIO) means the trial was not saved and stays RUNNING in the storage. */
+ * NULL). FAIL ignores values. Another state (RUNNING, WAITING) is refused with
+ * KNOB_EINVAL as a wrong count is. Telling a trial that is already finished (by another
+ * process, say) is KNOB_ESTATE and changes nothing, whatever the count of values (the
+ * state is checked first). Apart from the refused state or count, `t` is freed whatever
+ * the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY, KNOB_EIO) means the trial was
+ * not saved and stays RUNNING in the storage. */
 KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state,
                              const double *values, size_t n_values);
 
@@ -865,9 +876,10 @@ KNOB_API knob_study *knob_trial_study(knob_trial *t);
 KNOB_API size_t knob_trial_n_params(const knob_trial *t);
 KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
 
-/* Records an intermediate value of the objective at `step` (>= 0). Reporting a step
- * again is ignored (the first value stays). A NaN, or an infinity on the losing side (+inf
- * when minimizing), is recorded nowhere but marks a diverged run: while it is the latest
+/* Records an intermediate value of the objective at `step` (0 to INT64_MAX - 1; another
+ * step is KNOB_EINVAL, naming the trial). Reporting a step again is ignored (the first
+ * value stays). A NaN, or an infinity on the losing side (+inf when minimizing), is
+ * recorded nowhere but marks a diverged run: while it is the latest
  * report, every pruner but "none" prunes the trial (knob_trial_should_prune), as Optuna's
  * do. A gain of +inf (or a loss of -inf) is ignored. */
 KNOB_API int knob_trial_report(knob_trial *t, int64_t step, double value);
@@ -990,9 +1002,11 @@ typedef struct knob_rng {
     uint64_t s[4];
 } knob_rng;
 
+/* r NULL: does nothing (as knob_rng_derive). */
 KNOB_API void knob_rng_seed(knob_rng *r, uint64_t seed);
 /* A generator for one (seed, trial number, name) triple: the same triple gives the same
- * stream in every process, so parallel workers draw reproducibly. name may be NULL. */
+ * stream in every process, so parallel workers draw reproducibly. name may be NULL; r
+ * NULL: does nothing. */
 KNOB_API void knob_rng_derive(knob_rng *r, uint64_t seed, int64_t number, const char *name);
 KNOB_API uint64_t knob_rng_next(knob_rng *r);
 /* Uniform in [0, 1). */

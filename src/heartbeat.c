@@ -12,6 +12,11 @@ int knob_trial_heartbeat(knob_trial *t)
 {
     if (!t)
         return knob__error(KNOB_EINVAL, "knob_trial_heartbeat: trial is NULL");
+    if (!t->s)
+        return knob__error(KNOB_ESTATE,
+                           "knob_trial_heartbeat: trial %lld was left open when "
+                           "its study was freed",
+                           (long long)t->number);
     if (t->s->heartbeat_interval <= 0 || t->id < 0)
         return KNOB_OK;
     int frc = knob__trial_flush_params(t); /* a retry needs them */

@@ -219,7 +219,7 @@ size_t knob_sampler_list(const knob_sampler_plugin **out, size_t cap)
 {
     size_t n = 0;
     for (const void *p; (p = knob__registry_at(&knob__sampler_kind, n)); n++)
-        if (n < cap)
+        if (out && n < cap)
             out[n] = p;
     return n;
 }
@@ -291,7 +291,7 @@ size_t knob_pruner_list(const knob_pruner_plugin **out, size_t cap)
 {
     size_t n = 0;
     for (const void *p; (p = knob__registry_at(&knob__pruner_kind, n)); n++)
-        if (n < cap)
+        if (out && n < cap)
             out[n] = p;
     return n;
 }

@@ -1,9 +1,31 @@
 /* Distributions of params. */
 #include "space.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The count of whole steps from low to high: (high - low) / step, rounded down unless it
+ * is an integer within the rounding of that division (0.9 of [0, 1] by 0.3 is 3 steps, and
+ * so is the high 3 * 0.3 = 0.8999999999999999 stored for it, or 1e6 + 0.123 by 0.001). */
+static double step_count(double low, double high, double step)
+{
+    double k = (high - low) / step;
+    double tol = 1e-9 + 4 * DBL_EPSILON * ((fabs(low) + fabs(high)) / step + fabs(k));
+    return floor(k + tol);
+}
+
+double knob__dist_steps(const knob_distribution *d)
+{
+    return step_count(d->low, d->high, d->step);
+}
+
+double knob__dist_step_at(const knob_distribution *d, double k)
+{
+    double x = d->low + k * d->step;
+    return x > d->high ? d->high : x;
+}
 
 static int check_float(knob_distribution *d, const char *name)
 {
@@ -35,15 +57,16 @@ static int check_float(knob_distribution *d, const char *name)
                            "param '%s': [%g, %g] by %g holds 2^53 steps or more; a double cannot "
                            "tell them apart",
                            name, d->low, d->high, d->step);
-    if (d->step > 0) {
-        double k = floor((d->high - d->low) / d->step + 1e-9);
-        d->high = d->low + k * d->step;
-    }
+    if (d->step > 0) /* the last step, never above the given high ([0, 0.3] by 0.1: 0.3) */
+        d->high = fmin(d->low + step_count(d->low, d->high, d->step) * d->step, d->high);
     return KNOB_OK;
 }
 
 static int check_int(knob_distribution *d, const char *name)
 {
+    if (!isfinite(d->low) || !isfinite(d->high))
+        return knob__error(KNOB_EINVAL, "param '%s': low and high must be finite, got [%g, %g]",
+                           name, d->low, d->high);
     if (d->low > d->high)
         return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%.0f high=%.0f",
                            name, d->low, d->high);
@@ -250,6 +273,24 @@ static bool num_field(const knobx_json *root, const char *key, double *out)
     return true;
 }
 
+/* A parsed distribution a suggest could have made: the checks of knob__dist_check (on a
+ * copy: a stored one is normalized already, and is kept as stored). Sets no message. */
+static knob_distribution *checked(knob_distribution *d)
+{
+    if (!d)
+        return NULL;
+    char saved[1024];
+    snprintf(saved, sizeof saved, "%s", knob_errmsg());
+    knob_distribution c = *d;
+    int rc = knob__dist_check(&c, "stored");
+    knob__error(KNOB_OK, "%s", saved);
+    if (rc) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
 knob_distribution *knob__dist_parse(const char *json)
 {
     knobx_json *root = knobx_json_parse(json, (size_t)-1, NULL, 0);
@@ -258,7 +299,7 @@ knob_distribution *knob__dist_parse(const char *json)
     if (!type || type->type != KNOBX_JSON_STRING)
         goto out;
     if (strcmp(type->str, "categorical") == 0) {
-        r = parse_categorical(root);
+        r = checked(parse_categorical(root));
         goto out;
     }
     knob_distribution d = {0};
@@ -273,7 +314,7 @@ knob_distribution *knob__dist_parse(const char *json)
         !num_field(root, "step", &d.step) || !log || log->type != KNOBX_JSON_BOOL)
         goto out;
     d.flags = log->b ? KNOB_LOG : 0;
-    r = knob__dist_clone(&d);
+    r = checked(knob__dist_clone(&d));
 out:
     knobx_json_free(root);
     return r;
@@ -293,7 +334,7 @@ bool knob__dist_contains(const knob_distribution *d, double x)
         if (d->step > 0) {
             /* On a step, within rounding: the top of [0, 1] by 0.3 is 0.8999999999999999
              * here, and a user's 0.9 is that point (knob__dist_snap gives it). */
-            double k = (x - d->low) / d->step, top = round((d->high - d->low) / d->step);
+            double k = (x - d->low) / d->step, top = knob__dist_steps(d);
             double tol = 1e-8 * (1 + fabs(k));
             return k > -tol && k < top + tol && fabs(k - round(k)) < tol;
         }
@@ -313,9 +354,7 @@ double knob__dist_snap(const knob_distribution *d, double x)
     if (x > d->high)
         x = d->high;
     if (d->step > 0) {
-        x = d->low + round((x - d->low) / d->step) * d->step;
-        if (x > d->high)
-            x = d->high;
+        x = knob__dist_step_at(d, round((x - d->low) / d->step));
     } else if (d->kind == KNOB_DIST_INT) {
         x = round(x);
     }
@@ -330,7 +369,7 @@ double knob__dist_size(const knob_distribution *d)
     case KNOB_DIST_INT:
         return floor((d->high - d->low) / d->step) + 1;
     case KNOB_DIST_FLOAT:
-        return d->step > 0 ? floor((d->high - d->low) / d->step + 1e-9) + 1 : 0;
+        return d->step > 0 ? knob__dist_steps(d) + 1 : 0;
     }
     return 0;
 }
@@ -411,11 +450,16 @@ void knob__dist_external_json(knobx_buf *b, const knob_distribution *d, double i
 
 int knob_param_format(const knob_param *p, char *buf, size_t size)
 {
+    if (!p || !p->dist || (!buf && size))
+        return -knob__error(KNOB_EINVAL, "knob_param_format: %s",
+                            !p         ? "param is NULL"
+                            : !p->dist ? "the param has no distribution (NULL)"
+                                       : "buf is NULL and size is not 0");
     knobx_buf b = {0};
     knob__dist_external_json(&b, p->dist, p->internal);
     if (b.oom) {
         knobx_buf_free(&b);
-        return knob__oom("param text");
+        return -knob__oom(p->name ? p->name : "param text");
     }
     int n = (int)b.len;
     if (size) {

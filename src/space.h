@@ -17,7 +17,8 @@ void knob__dist_json(knobx_buf *b, const knob_distribution *d);
 /* A copy of `d` in one malloc'd block (choices and their strings inside); free(). */
 knob_distribution *knob__dist_clone(const knob_distribution *d);
 
-/* Parses canonical JSON text into a cloned distribution (free()). NULL on bad text. */
+/* Parses canonical JSON text into a cloned distribution (free()). NULL on bad text, or on
+ * a distribution knob__dist_check refuses (or out of memory). */
 knob_distribution *knob__dist_parse(const char *json);
 
 /* True when `internal` is a value the distribution can take. */
@@ -31,6 +32,12 @@ double knob__dist_snap(const knob_distribution *d, double x);
  * choice) to the internal value; KNOB_EINVAL when it does not fit. */
 int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, double *internal,
                              const char *name);
+
+/* A stepped float's steps (checked): how many from low to high, and the k-th point
+ * (low + k * step, never above high). Every point of a stepped float is made by
+ * knob__dist_step_at, so that the top one is high itself. */
+double knob__dist_steps(const knob_distribution *d);
+double knob__dist_step_at(const knob_distribution *d, double k);
 
 /* Number of values a discrete distribution can take (0 for a continuous float). */
 double knob__dist_size(const knob_distribution *d);

@@ -161,6 +161,15 @@ void knob_study_free(knob_study *s)
     if (!s)
         return;
     knob_storage *own = s->own_st;
+    /* Trials still open keep their handles (the caller's), without the study: their params
+     * go to the storage as knob_trial_detach writes them, and then the handle lets go of
+     * what the study owns (interned names and distributions); calls on it are refused. */
+    for (size_t i = 0; i < s->n_open; i++) {
+        knob_trial *t = s->open[i];
+        knob__trial_flush_params(t); /* a failure leaves them unwritten; nothing to report */
+        t->s = NULL;
+        t->n_params = t->n_written = t->n_proposals = 0;
+    }
     knob__view_free(&s->view);
     knob_sampler_free(s->sampler);
     knob_pruner_free(s->pruner);
@@ -470,6 +479,35 @@ static int check_count(const knob_study *s, int64_t number, knob_trial_state sta
                        s->name, (long long)number, values ? n : 0, s->n_dirs);
 }
 
+/* A tell's state must finish the trial; RUNNING, WAITING or another number is the
+ * caller's mistake: refused before anything is written. */
+static int check_told_state(const knob_study *s, int64_t number, knob_trial_state state)
+{
+    if (state == KNOB_TRIAL_COMPLETE || state == KNOB_TRIAL_PRUNED || state == KNOB_TRIAL_FAIL)
+        return KNOB_OK;
+    return knob__error(KNOB_EINVAL,
+                       "study '%s': trial %lld told with state %d (%s); expected COMPLETE, "
+                       "PRUNED or FAIL (the trial is still running)",
+                       s->name, (long long)number, (int)state, knob_trial_state_str(state));
+}
+
+/* check_count, after the trial's state: a finished (or waiting) trial told with a wrong
+ * count is refused for its state (KNOB_ESTATE), not for the count. The study is read only
+ * when the count is wrong; when it cannot be read, the count's refusal stands. */
+static int check_count_after_state(knob_study *s, int64_t number, knob_trial_state state,
+                                   const double *values, size_t n)
+{
+    if (!check_count(s, number, state, values, n))
+        return KNOB_OK;
+    if (knob__view_sync(s) == KNOB_OK) {
+        int rc = knob__refuse_unless_running(s, number, knob__view_trial(&s->view, number),
+                                             ": a trial is told once it has been asked", "");
+        if (rc)
+            return rc;
+    }
+    return check_count(s, number, state, values, n);
+}
+
 static bool all_finite(const double *values, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -512,10 +550,16 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
     if (!s || !t)
         return knob__error(KNOB_EINVAL, "knob_study_tell: NULL argument");
     if (t->s != s) {
+        const char *why = t->s ? "trial belongs to another study"
+                               : "trial was left open when its study was freed";
         knob__trial_free(t);
-        return knob__error(KNOB_EINVAL, "knob_study_tell: trial belongs to another study");
+        return knob__error(KNOB_EINVAL, "knob_study_tell: %s", why);
     }
-    int rc = check_count(s, t->number, state, values, n_values);
+    int rc = check_told_state(s, t->number, state);
+    if (!rc)
+        rc = check_count_after_state(s, t->number, state, values, n_values);
+    if (rc == KNOB_ESTATE)
+        knob__trial_free(t); /* finished already: as the storage's refusal below */
     if (rc)
         return rc; /* t stays open, to be told again */
     const knob_sampler_plugin *sp = s->sampler->plugin;
@@ -544,7 +588,9 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
     if (rc == KNOB_ENOTFOUND) /* a backend knows the study by its row id alone */
         return knob__error(rc, "study '%s' has no trial %lld", s->name, (long long)number);
     if (!rc)
-        rc = check_count(s, number, state, values, n_values);
+        rc = check_told_state(s, number, state);
+    if (!rc)
+        rc = check_count_after_state(s, number, state, values, n_values);
     /* Without the study read (a process that only tells: knob tell), the storage's finish
      * refuses a finished trial itself; only a pruned trial without values needs its
      * intermediate values, and so the read. */

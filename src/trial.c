@@ -6,6 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A trial left open when its study was freed (knob_study_free) has no study: every call
+ * that needs one is refused, naming it. */
+static int orphan(const knob_trial *t, const char *what)
+{
+    return knob__error(KNOB_ESTATE,
+                       "%s: trial %lld was left open when its study was freed; only "
+                       "knob_trial_detach (which frees the handle) can take it now",
+                       what, (long long)t->number);
+}
+
 knob_trial *knob__trial_new(knob_study *s)
 {
     knob_trial *t = calloc(1, sizeof *t);
@@ -20,7 +30,8 @@ void knob__trial_free(knob_trial *t)
 {
     if (!t)
         return;
-    knob__study_forget(t->s, t);
+    if (t->s)
+        knob__study_forget(t->s, t);
     for (int k = 0; k < 2; k++) {
         for (size_t i = 0; i < t->n_attrs[k]; i++) {
             free((char *)t->attrs[k][i].key);
@@ -37,7 +48,7 @@ void knob__trial_free(knob_trial *t)
 
 void knob_trial_detach(knob_trial *t)
 {
-    if (t)
+    if (t && t->s)
         knob__trial_flush_params(t); /* a failure leaves them unwritten; nothing to report */
     knob__trial_free(t);
 }
@@ -48,6 +59,8 @@ static int write_params(knob_trial *t, bool finish, knob_trial_state state, cons
                         size_t n_values)
 {
     size_t n = t->n_params - t->n_written;
+    if (!t->s)
+        return orphan(t, "write params");
     if (!finish && (!n || t->id < 0))
         return KNOB_OK;
     knob__param_rec small[16], *recs = n <= 16 ? small : malloc(n * sizeof *recs);
@@ -81,6 +94,8 @@ int knob_trial_flush(knob_trial *t)
 {
     if (!t)
         return knob__error(KNOB_EINVAL, "knob_trial_flush: trial is NULL");
+    if (!t->s)
+        return orphan(t, "knob_trial_flush");
     return t->id < 0 ? KNOB_OK : knob__trial_flush_params(t);
 }
 
@@ -165,11 +180,24 @@ static int sample(knob_trial *t, const char *name, const knob_distribution *d, d
     return KNOB_OK;
 }
 
+/* Prefixes a failed draw's message with the trial, and with the param unless the message
+ * names it already (the distribution's checks and most samplers' messages do). */
+static int sample_failed(const knob_trial *t, const char *name, int rc)
+{
+    char needle[320];
+    int n = snprintf(needle, sizeof needle, "param '%s'", name);
+    if (n > 0 && (size_t)n < sizeof needle && strstr(knob_errmsg(), needle))
+        return knob__error_prefix(rc, "trial %lld", (long long)t->number);
+    return knob__error_prefix(rc, "trial %lld, param '%s'", (long long)t->number, name);
+}
+
 int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution *dist,
                        double *internal)
 {
     if (!t || !name || !dist || !internal)
         return knob__error(KNOB_EINVAL, "suggest: NULL argument");
+    if (!t->s)
+        return orphan(t, "suggest");
     knob_distribution d = *dist;
     int rc = knob__dist_check(&d, name);
     if (rc)
@@ -199,7 +227,7 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
         return knob__oom("param");
     double x;
     if ((rc = sample(t, iname, id, &x)))
-        return knob__error_prefix(rc, "trial %lld, param '%s'", (long long)t->number, name);
+        return sample_failed(t, name, rc);
     (void)json; /* written with the trial's next write: knob__trial_flush_params */
     t->params[t->n_params++] = (knob_param){.name = iname, .dist = id, .internal = x};
     /* A study that expects workers to die writes each param at once, so a retry of this
@@ -297,9 +325,13 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
 {
     if (!t)
         return knob__error(KNOB_EINVAL, "knob_trial_report: trial is NULL");
-    if (step < 0)
-        return knob__error(KNOB_EINVAL, "trial %lld: report step must be >= 0, got %lld",
-                           (long long)t->number, (long long)step);
+    if (!t->s)
+        return orphan(t, "knob_trial_report");
+    /* INT64_MAX is kept out: the trial marks a diverged run at step + 1, and the CLI reports
+     * a value without a step at the last step + 1. */
+    if (step < 0 || step == INT64_MAX)
+        return knob__error(KNOB_EINVAL, "trial %lld: report step must be in [0, %lld], got %lld",
+                           (long long)t->number, (long long)(INT64_MAX - 1), (long long)step);
     if (!isfinite(value)) {
         /* A diverged run (NaN, or a loss of +inf): nothing to store, but the pruners prune
          * it (knob_pruner_prune), as Optuna's do; a gain of +inf is just not stored. */
@@ -342,6 +374,8 @@ int knob_trial_should_prune(knob_trial *t, bool *out)
 {
     if (!t || !out)
         return knob__error(KNOB_EINVAL, "knob_trial_should_prune: NULL argument");
+    if (!t->s)
+        return orphan(t, "knob_trial_should_prune");
     return knob_pruner_prune(t->s->pruner, t->s, t, out);
 }
 
@@ -386,6 +420,8 @@ static const char *find_attr(const knob_trial *t, bool system, const char *key)
 /* Keeps and stores an attribute whose JSON is known to be valid. */
 static int set_valid_attr(knob_trial *t, bool system, const char *key, const char *json)
 {
+    if (!t->s)
+        return orphan(t, "trial attribute");
     int rc = keep_attr(t, system, key, json);
     if (rc || t->id < 0)
         return rc; /* written when the trial gets its row (only samplers set attributes so
@@ -554,6 +590,8 @@ int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
                            !t   ? "trial is NULL"
                            : !n ? "no constraint values (n is 0)"
                                 : "values is NULL");
+    if (!t->s)
+        return orphan(t, "knob_trial_set_constraints");
     char stack[512], *text;
     int rc = constraints_json(t->s, t->number, values, n, stack, &text);
     if (rc)

@@ -344,6 +344,26 @@ int knob__view_put(knob_study *s, const knob__trial_rec *r, knob_trial_info *inf
     return KNOB_OK;
 }
 
+/* Why trial r could not be built: a stored distribution that does not read back (naming
+ * its param), or else memory. */
+static int load_failed(knob_study *s, const knob__trial_rec *r)
+{
+    for (size_t i = 0; i < r->n_params; i++) {
+        const char *json = r->params[i].dist_json;
+        if (knob__map_find(&s->view.dists, json))
+            continue;
+        knob_distribution *d = knob__dist_parse(json);
+        if (!d && knobx_json_check(json) >= 0)
+            return knob__error(KNOB_ECORRUPT,
+                               "study '%s': trial %lld: param '%s' has a stored distribution "
+                               "that cannot be read: %.200s",
+                               s->name, (long long)r->number, r->params[i].name, json);
+        free(d);
+    }
+    return knob__error(KNOB_ENOMEM, "study '%s': cannot load trial %lld (out of memory)", s->name,
+                       (long long)r->number);
+}
+
 static int on_trial(void *ctx, const knob__trial_rec *r)
 {
     knob_study *s = ctx;
@@ -351,12 +371,12 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
     if (r->number < 0)
         return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has number %lld", s->name,
                            (long long)r->id, (long long)r->number);
+    if ((unsigned)r->state > KNOB_TRIAL_WAITING)
+        return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has an unknown state %d", s->name,
+                           (long long)r->number, (int)r->state);
     knob_trial_info *info = knob__view_info(v, r, NULL, NULL);
     if (!info)
-        return knob__error(KNOB_ENOMEM,
-                           "study '%s': cannot load trial %lld (out of memory or "
-                           "a corrupt distribution)",
-                           s->name, (long long)r->number);
+        return load_failed(s, r);
     int rc = knob__view_put(s, r, info);
     if (rc)
         free(info);
@@ -635,7 +655,7 @@ int knob_study_trials_since(knob_study *s, int64_t since, const knob_trial_info 
 
 const knob_param *knob_trial_info_param(const knob_trial_info *info, const char *name)
 {
-    for (size_t i = 0; info && i < info->n_params; i++)
+    for (size_t i = 0; info && name && i < info->n_params; i++)
         if (strcmp(info->params[i].name, name) == 0)
             return &info->params[i];
     return NULL;
@@ -643,7 +663,7 @@ const knob_param *knob_trial_info_param(const knob_trial_info *info, const char 
 
 const char *knob_trial_info_attr(const knob_trial_info *info, const char *key, bool system)
 {
-    if (!info)
+    if (!info || !key)
         return NULL;
     const knob_attr *a = system ? info->system_attrs : info->user_attrs;
     size_t n = system ? info->n_system_attrs : info->n_user_attrs;

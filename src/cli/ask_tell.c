@@ -142,20 +142,11 @@ static bool all_finite(const double *values, size_t n)
     return true;
 }
 
-/* " (trial N is still running)", " (trial N is already finished: STATE)" or " (the study
- * has no trial N)", for a message on a tell refused before the trial's state was looked at. */
-static void trial_now(study_ref *r, int64_t number, char *out, size_t size)
+/* " (trial N is still running)", for a message on a tell refused for its values: the
+ * library refuses a finished or missing trial for that before it looks at the values. */
+static void trial_now(int64_t number, char *out, size_t size)
 {
-    int state = cli_trial_state(r, number);
-    if (state == KNOB_TRIAL_RUNNING)
-        snprintf(out, size, " (trial %lld is still running)", (long long)number);
-    else if (state < 0)
-        snprintf(out, size, " (the study has no trial %lld)", (long long)number);
-    else
-        snprintf(out, size, " (trial %lld is already finished: %s)", (long long)number,
-                 state == KNOB_TRIAL_COMPLETE ? "complete"
-                 : state == KNOB_TRIAL_PRUNED ? "pruned"
-                                              : "failed");
+    snprintf(out, size, " (trial %lld is still running)", (long long)number);
 }
 
 /* A trial enqueued and not asked has no params: telling it is a mistake in the call, as
@@ -221,7 +212,7 @@ int cmd_tell(int argc, char **argv)
         if (crc) {
             char now[96] = "";
             if (crc == KNOB_EINVAL)
-                trial_now(&r, number, now, sizeof now);
+                trial_now(number, now, sizeof now);
             fprintf(stderr, "knob: %s%s\n", knob_errmsg(), now);
             cli_close(&r);
             return crc == KNOB_EINVAL ? EXIT_USAGE : EXIT_FAIL;
@@ -231,14 +222,15 @@ int cmd_tell(int argc, char **argv)
                                     state == KNOB_TRIAL_FAIL ? "told fail by knob tell" : NULL);
     /* A wrong count of values is a mistake in the call: the library refuses it and the
      * trial goes on running. */
-    bool usage_error = rc == KNOB_EINVAL && state == KNOB_TRIAL_COMPLETE && n != want;
+    bool bad_count = state == KNOB_TRIAL_COMPLETE && n != want;
+    bool usage_error = rc == KNOB_EINVAL && bad_count;
     if ((rc == KNOB_ESTATE || usage_error) && cli_trial_waiting(&r, number)) {
         cli_close(&r);
         return refuse_waiting(a.pos[0], number);
     }
     char now[96] = "";
     if (usage_error)
-        trial_now(&r, number, now, sizeof now);
+        trial_now(number, now, sizeof now);
     if (usage_error && want == 0)
         fprintf(stderr,
                 "knob tell: study '%s' has no metric: tell a complete trial without "
@@ -257,5 +249,6 @@ int cmd_tell(int argc, char **argv)
     else if (rc)
         fprintf(stderr, "knob: %s\n", knob_errmsg());
     cli_close(&r);
-    return usage_error ? EXIT_USAGE : rc ? EXIT_FAIL : 0;
+    /* a finished trial told a wrong count: the message is its state, the call still wrong */
+    return usage_error || (rc == KNOB_ESTATE && bad_count) ? EXIT_USAGE : rc ? EXIT_FAIL : 0;
 }

@@ -13,7 +13,8 @@ static int64_t next_step(knob_trial *t)
 {
     const knob_step_value *v;
     size_t n = knob_trial_intermediate(t, &v);
-    return n ? v[n - 1].step + 1 : 0;
+    /* a step of INT64_MAX (added by knob_study_add_trial) has no next: the report refuses it */
+    return !n ? 0 : v[n - 1].step < INT64_MAX ? v[n - 1].step + 1 : INT64_MAX;
 }
 
 /* Reports `value` at `step` (next_step when < 0) and prints the pruner's answer. */

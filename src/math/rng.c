@@ -21,6 +21,8 @@ static uint64_t rotl(uint64_t x, int k)
 
 void knob_rng_seed(knob_rng *r, uint64_t seed)
 {
+    if (!r)
+        return;
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&x);
@@ -28,6 +30,8 @@ void knob_rng_seed(knob_rng *r, uint64_t seed)
 
 void knob_rng_derive(knob_rng *r, uint64_t seed, int64_t number, const char *name)
 {
+    if (!r)
+        return;
     uint64_t x = seed;
     uint64_t h = splitmix64(&x) ^ ((uint64_t)number * 0xD1B54A32D192ED03ull);
     x = h;

@@ -636,7 +636,9 @@ static void mix_children(const double *c1, const double *c2, const double *x1, c
     memcpy(child, knob_rng_uniform(r) < 0.5 ? a : b, d * sizeof *child);
 }
 
-static void undx(const double *const *x, size_t d, knob_rng *r, double *child)
+/* basis: room for d * d doubles, the caller's (a static one was shared by every study
+ * sampling in any thread). */
+static void undx(const double *const *x, size_t d, knob_rng *r, double *child, double *basis)
 {
     double xp[MAX_DIMS], diff[MAX_DIMS], e12[MAX_DIMS], v13[MAX_DIMS], norm = 0;
     for (size_t i = 0; i < d; i++) {
@@ -660,10 +662,9 @@ static void undx(const double *const *x, size_t d, knob_rng *r, double *child)
     for (size_t i = 0; i < d; i++)
         child[i] = xp[i] + xi * diff[i];
     /* d - 1 orthonormal vectors orthogonal to e12, by Gram-Schmidt over the unit axes. */
-    static double basis[MAX_DIMS][MAX_DIMS];
     size_t nb = 0;
     for (size_t a = 0; a < d && nb + 1 < d; a++) {
-        double *v = basis[nb];
+        double *v = basis + nb * d;
         for (size_t i = 0; i < d; i++)
             v[i] = i == a;
         double p = e12[a];
@@ -672,9 +673,9 @@ static void undx(const double *const *x, size_t d, knob_rng *r, double *child)
         for (size_t k = 0; k < nb; k++) {
             double q = 0;
             for (size_t i = 0; i < d; i++)
-                q += basis[k][i] * v[i];
+                q += basis[k * d + i] * v[i];
             for (size_t i = 0; i < d; i++)
-                v[i] -= q * basis[k][i];
+                v[i] -= q * basis[k * d + i];
         }
         double l = 0;
         for (size_t i = 0; i < d; i++)
@@ -688,12 +689,13 @@ static void undx(const double *const *x, size_t d, knob_rng *r, double *child)
     for (size_t k = 0; k < nb; k++) {
         double eta = sigma_eta * sigma_eta * knob_rng_normal(r);
         for (size_t i = 0; i < d; i++)
-            child[i] += dist * eta * basis[k][i];
+            child[i] += dist * eta * basis[k * d + i];
     }
 }
 
+/* scratch: d * d doubles for UNDX (NULL for the others). */
 static void crossover(const ga *g, const double *const *x, size_t d, bool multi, knob_rng *r,
-                      double *child)
+                      double *child, double *scratch)
 {
     double eta = multi ? 20 : 2;
     switch (g->kind) {
@@ -738,7 +740,7 @@ static void crossover(const ga *g, const double *const *x, size_t d, bool multi,
         return;
     }
     case X_UNDX:
-        undx(x, d, r, child);
+        undx(x, d, r, child, scratch);
         return;
     case X_SPX: {
         /* Simplex crossover with epsilon sqrt(d + 2). */
@@ -832,6 +834,13 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
         if (!tk)
             return oom(g);
         double child[MAX_DIMS], xs[3][MAX_DIMS];
+        double *scratch =
+            g->kind == X_UNDX && n_num ? malloc(n_num * n_num * sizeof *scratch) : NULL;
+        if (g->kind == X_UNDX && n_num && !scratch) {
+            if (tk != taken)
+                free(tk);
+            return oom(g);
+        }
         bool inside = false;
         for (int attempt = 0; attempt < 100 && !inside; attempt++) {
             memset(tk, 0, p->n);
@@ -855,11 +864,12 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
                 value[cat[i]] = param_at(p->t[from], &dims[cat[i]], &hint[cat[i]])->internal;
             }
             if (n_num)
-                crossover(g, xp, n_num, m > 1, r, child);
+                crossover(g, xp, n_num, m > 1, r, child, scratch);
             inside = true;
             for (size_t i = 0; i < n_num; i++)
                 inside &= child[i] >= 0 && child[i] <= 1;
         }
+        free(scratch);
         if (tk != taken)
             free(tk);
         for (size_t i = 0; i < n_num; i++)

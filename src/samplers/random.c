@@ -3,6 +3,7 @@
  * spaces stay reproducible. */
 #include "internal.h"
 #include "samplers/random.h"
+#include "space.h"
 
 #include <math.h>
 
@@ -22,8 +23,7 @@ double knob__random_at(double u, const knob_distribution *d)
         return d->low + d->step * floor(u * (floor((d->high - d->low) / d->step) + 1));
     case KNOB_DIST_FLOAT:
         if (d->step > 0)
-            return d->low +
-                   d->step * floor(u * (double)(llround((d->high - d->low) / d->step) + 1));
+            return knob__dist_step_at(d, floor(u * (knob__dist_steps(d) + 1)));
         if (d->flags & KNOB_LOG) {
             double lo = log(d->low), hi = log(d->high);
             return fmin(fmax(exp(lo + u * (hi - lo)), d->low), d->high);
@@ -43,8 +43,7 @@ double knob__random_draw(knob_rng *r, const knob_distribution *d)
         return d->low +
                d->step * (double)knob_rng_below(r, (uint64_t)((d->high - d->low) / d->step) + 1);
     if (d->kind == KNOB_DIST_FLOAT && d->step > 0)
-        return d->low + d->step * (double)knob_rng_below(
-                                      r, (uint64_t)llround((d->high - d->low) / d->step) + 1);
+        return knob__dist_step_at(d, (double)knob_rng_below(r, (uint64_t)knob__dist_steps(d) + 1));
     return knob__random_at(knob_rng_uniform(r), d);
 }
 

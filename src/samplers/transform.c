@@ -39,7 +39,7 @@ double knob__dim_from_unit(const knob__dim *d, double u)
     u = fmin(fmax(u, 0), 1);
     if (d->bins > 0) {
         double b = fmin(floor(u * d->bins), d->bins - 1);
-        return k->low + b * k->step;
+        return knob__dist_step_at(k, b);
     }
     if (k->flags & KNOB_LOG)
         return knob__dist_snap(k, exp(d->lo + u * (d->hi - d->lo)));

@@ -394,6 +394,18 @@ static int check_enums(const char *kind, const char *name, const knob_option *o)
 
 /* Every built-in option that takes one of a set of words is an enum with its choices;
  * gp's acquisition lists "ei", which it has always taken (as logei). */
+/* out NULL with a capacity wrote through NULL; it gives the count alone, as (NULL, 0). */
+static void list_into_null_gives_the_count(void **state)
+{
+    (void)state;
+    size_t n = knob_sampler_list(NULL, 0), m = knob_pruner_list(NULL, 0);
+    assert_true(n > 0 && m > 0);
+    assert_int_equal(knob_sampler_list(NULL, 5), n);
+    assert_int_equal(knob_pruner_list(NULL, 5), m);
+    assert_int_equal(knob_sampler_list(NULL, (size_t)-1), n);
+    assert_int_equal(knob_pruner_list(NULL, (size_t)-1), m);
+}
+
 static void builtin_enum_options(void **state)
 {
     (void)state;
@@ -683,6 +695,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(register_refuses_wrong_version),
         cmocka_unit_test(register_refuses_bad_tables),
         cmocka_unit_test(list_covers_builtins_and_registered),
+        cmocka_unit_test(list_into_null_gives_the_count),
         cmocka_unit_test(builtin_enum_options),
         cmocka_unit_test(unknown_option_lists_seed),
         cmocka_unit_test(enum_option_of_a_plugin),

@@ -108,12 +108,23 @@ static void normal_cdf_and_quantile(void **state)
     }
 }
 
+/* A NULL generator is left alone (it was written through). */
+static void null_generator_does_nothing(void **state)
+{
+    (void)state;
+    knob_rng_seed(NULL, 42);
+    knob_rng_derive(NULL, 42, 7, "lr");
+    knob_rng r;
+    knob_rng_seed(&r, 42);
+    assert_true(knob_rng_next(&r) == 1546998764402558742ull);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(golden_sequence),         cmocka_unit_test(derive_depends_on_all_inputs),
         cmocka_unit_test(below_is_uniform),        cmocka_unit_test(uniform_and_normal_moments),
-        cmocka_unit_test(normal_cdf_and_quantile),
+        cmocka_unit_test(normal_cdf_and_quantile), cmocka_unit_test(null_generator_does_nothing),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

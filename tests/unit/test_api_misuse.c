@@ -1,0 +1,424 @@
+/* The public C API used carelessly: NULLs, NaNs, extreme steps, calls in the wrong
+ * state. Each is refused with a code and a message naming what was wrong, or has a
+ * stated meaning; none crashes or corrupts the study. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+static knob_storage *st;
+static knob_study *s;
+
+static int open_study(void **state)
+{
+    (void)state;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "misuse", NULL, &s), KNOB_OK);
+    return 0;
+}
+
+static int close_study(void **state)
+{
+    (void)state;
+    knob_study_free(s);
+    knob_storage_close(st);
+    s = NULL;
+    st = NULL;
+    return 0;
+}
+
+/* An int distribution with a NaN or infinite bound passed every check (NaN compares
+ * false) and reached the sampler. */
+static void int_bounds_must_be_finite(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    const double bad[][2] = {{NAN, 10}, {0, NAN}, {-INFINITY, 10}, {0, INFINITY}, {NAN, NAN}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        knob_distribution d = {
+            .kind = KNOB_DIST_INT, .low = bad[i][0], .high = bad[i][1], .step = 1};
+        double x = 42;
+        assert_int_equal(knob_trial_suggest(t, "n", &d, &x), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "param 'n'"));
+        assert_non_null(strstr(knob_errmsg(), "finite"));
+        assert_true(x == 42);
+    }
+    assert_int_equal(knob_trial_n_params(t), 0);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+}
+
+/* knob_param_format wrote through a NULL param or buffer, and on ENOMEM returned
+ * KNOB_ENOMEM (2) as if the text were 2 bytes long: failures are negative now. The info
+ * getters compared a NULL name with strcmp. */
+static void format_and_getters_refuse_null(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    double v = 1, x;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_set_user_attr(t, "k", "1"), KNOB_OK);
+    char buf[64] = "untouched";
+    const knob_param *p = knob_trial_param(t, 0);
+    assert_int_equal(knob_param_format(NULL, buf, sizeof buf), -KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param is NULL"));
+    assert_int_equal(knob_param_format(p, NULL, 5), -KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "buf is NULL"));
+    knob_param nodist = {"y", NULL, 0};
+    assert_int_equal(knob_param_format(&nodist, buf, sizeof buf), -KNOB_EINVAL);
+    assert_string_equal(buf, "untouched");
+    int n = knob_param_format(p, NULL, 0);
+    assert_true(n > 0);
+    assert_int_equal(knob_param_format(p, buf, sizeof buf), n);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+
+    const knob_trial_info *const *ts;
+    size_t m;
+    assert_int_equal(knob_study_trials(s, &ts, &m), KNOB_OK);
+    assert_int_equal(m, 1);
+    assert_null(knob_trial_info_param(ts[0], NULL));
+    assert_null(knob_trial_info_attr(ts[0], NULL, false));
+    assert_null(knob_trial_info_attr(ts[0], NULL, true));
+    assert_null(knob_trial_info_param(NULL, "x"));
+    assert_non_null(knob_trial_info_param(ts[0], "x"));
+    assert_string_equal(knob_trial_info_attr(ts[0], "k", false), "1");
+    assert_null(knob_study_user_attr(s, NULL));
+}
+
+/* Out of memory, knob_param_format says so with a negative status: a categorical choice
+ * of 64 MiB formatted under an address-space limit too low for its copy (in a child). */
+static void format_out_of_memory_is_negative(void **state)
+{
+    (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip(); /* the sanitizer's allocator dies on a failed allocation */
+#else
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        size_t big = (size_t)64 << 20;
+        char *text = malloc(big + 1);
+        if (!text)
+            _exit(3);
+        memset(text, 'a', big);
+        text[big] = 0;
+        knob_choice ch = {KNOB_CHOICE_STRING, text, 0};
+        knob_distribution d = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 1, .choices = &ch};
+        knob_param p = {"opt", &d, 0};
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long pages = 0;
+        if (!f || fscanf(f, "%lu", &pages) != 1)
+            _exit(4);
+        fclose(f);
+        rlim_t now = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
+        struct rlimit lim = {now + ((rlim_t)16 << 20), now + ((rlim_t)16 << 20)};
+        if (setrlimit(RLIMIT_AS, &lim))
+            _exit(5);
+        char out[8];
+        int rc = knob_param_format(&p, out, sizeof out);
+        _exit(rc == -KNOB_ENOMEM && strstr(knob_errmsg(), "out of memory") ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+#endif
+}
+
+/* A grid value outside the param's distribution named the param twice ("param 'x':
+ * param 'x': ..."): the suggest's prefix and the distribution's message both did. */
+static void grid_misfit_names_the_param_once(void **state)
+{
+    (void)state;
+    knob_storage *mst;
+    knob_study *g;
+    knob_sampler *grid;
+    assert_int_equal(knob_storage_open("memory:", &mst), KNOB_OK);
+    assert_int_equal(knob_sampler_create("grid", NULL, &grid), KNOB_OK);
+    assert_int_equal(knob_sampler_set_option(grid, "search_space", "{\"x\": [5]}"), KNOB_OK);
+    knob_study_options o = {.sampler = grid};
+    assert_int_equal(knob_study_create(mst, "grid", &o, &g), KNOB_OK);
+    knob_trial *t;
+    double x = 42;
+    assert_int_equal(knob_study_ask(g, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_EINVAL);
+    const char *msg = knob_errmsg(), *first = strstr(msg, "'x'");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "'x'"));
+    assert_non_null(strstr(msg, "5 is outside"));
+    assert_non_null(strstr(msg, "trial 0"));
+    assert_true(x == 42);
+    assert_int_equal(knob_study_tell(g, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(g);
+    knob_storage_close(mst);
+}
+
+/* A report at step INT64_MAX overflowed step + 1 (the mark of a diverged run); it is
+ * refused, naming the trial, and the step below it works. */
+static void report_step_int64_max_is_refused(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, INT64_MAX, NAN), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "trial 0"));
+    assert_non_null(strstr(knob_errmsg(), "step"));
+    assert_int_equal(knob_trial_report(t, INT64_MAX, 1.0), KNOB_EINVAL);
+    assert_int_equal(knob_trial_intermediate(t, NULL), 0);
+    assert_int_equal(knob_trial_report(t, INT64_MAX - 1, 0.5), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, INT64_MAX - 1, NAN), KNOB_OK);
+    const knob_step_value *v;
+    assert_int_equal(knob_trial_intermediate(t, &v), 1);
+    assert_true(v[0].step == INT64_MAX - 1);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+}
+
+static knob_trial_state stored_state(int64_t number)
+{
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &ts, &n), KNOB_OK);
+    assert_true((size_t)number < n);
+    return ts[number]->state;
+}
+
+/* A tell whose state does not finish the trial (RUNNING, WAITING, a stray number) failed
+ * the trial; it is refused and the trial goes on running. A finished trial told again
+ * with a wrong count of values was refused for the count ("still running"); its state
+ * comes first. */
+static void tell_checks_states_before_counts(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    double v[2] = {1, 2};
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    const knob_trial_state bad[] = {KNOB_TRIAL_RUNNING, KNOB_TRIAL_WAITING, (knob_trial_state)42};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(knob_study_tell(s, t, bad[i], v, 1), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "expected COMPLETE, PRUNED or FAIL"));
+        assert_int_equal(stored_state(0), KNOB_TRIAL_RUNNING);
+        assert_int_equal(knob_study_tell_number(s, 0, bad[i], v, 1, NULL), KNOB_EINVAL);
+        assert_int_equal(stored_state(0), KNOB_TRIAL_RUNNING);
+    }
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 1), KNOB_OK);
+    assert_int_equal(stored_state(0), KNOB_TRIAL_COMPLETE);
+
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_COMPLETE, v, 2, NULL), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already complete"));
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_COMPLETE, NULL, 1, NULL), KNOB_ESTATE);
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_ESTATE);
+    assert_int_equal(stored_state(0), KNOB_TRIAL_COMPLETE);
+
+    /* a handle whose trial another caller finished */
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_PRUNED, NULL, 0, NULL), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already pruned"));
+    assert_int_equal(stored_state(1), KNOB_TRIAL_PRUNED);
+}
+
+/* A study freed with a trial still open left the trial pointing at the freed study: the
+ * next call on it read freed memory. The trial is let go instead: its params are in the
+ * storage, calls on it are refused, and detach frees it. */
+static void free_study_with_open_trials(void **state)
+{
+    (void)state;
+    knob_storage *mst;
+    knob_study *f;
+    knob_trial *t, *u;
+    double x, v = 1;
+    assert_int_equal(knob_storage_open("memory:", &mst), KNOB_OK);
+    assert_int_equal(knob_study_create(mst, "freed", NULL, &f), KNOB_OK);
+    assert_int_equal(knob_study_ask(f, &t), KNOB_OK);
+    assert_int_equal(knob_study_ask(f, &u), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    knob_study_free(f);
+
+    assert_int_equal(knob_trial_report(t, 0, 0.5), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "trial 0 was left open when its study was freed"));
+    assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &x), KNOB_ESTATE);
+    assert_int_equal(knob_trial_set_user_attr(t, "k", "1"), KNOB_ESTATE);
+    bool prune = true;
+    assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_ESTATE);
+    assert_int_equal(knob_trial_heartbeat(t), KNOB_ESTATE);
+    assert_int_equal(knob_trial_flush(t), KNOB_ESTATE);
+    assert_int_equal(knob_trial_set_constraints(t, &v, 1), KNOB_ESTATE);
+    assert_int_equal(knob_trial_n_params(t), 0);
+    assert_null(knob_trial_param(t, 0));
+    assert_null(knob_trial_study(t));
+    assert_int_equal(knob_trial_number(t), 0);
+
+    /* the trials stay running in the storage, t's param with it, to be told by number */
+    assert_int_equal(knob_study_load(mst, "freed", NULL, &f), KNOB_OK);
+    assert_int_equal(knob_study_tell(f, u, KNOB_TRIAL_FAIL, NULL, 0), KNOB_EINVAL); /* frees u */
+    assert_non_null(strstr(knob_errmsg(), "left open when its study was freed"));
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(f, &ts, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ts[0]->state, KNOB_TRIAL_RUNNING);
+    assert_int_equal(ts[1]->state, KNOB_TRIAL_RUNNING);
+    assert_non_null(knob_trial_info_param(ts[0], "x"));
+    assert_true(knob_trial_info_param(ts[0], "x")->internal == x);
+    assert_int_equal(knob_study_tell_number(f, 0, KNOB_TRIAL_COMPLETE, &v, 1, NULL), KNOB_OK);
+    knob_trial_detach(t);
+    knob_study_free(f);
+    knob_storage_close(mst);
+}
+
+/* Runs an NSGA-II study with UNDX crossover over many dims and returns a digest of every
+ * param it drew (the same seed gives the same digest, alone or beside another). */
+#define UNDX_DIMS 96
+static void *undx_run(void *arg)
+{
+    uint64_t *digest = arg;
+    knob_storage *mst;
+    knob_study *u;
+    knob_sampler *sm;
+    *digest = 0;
+    if (knob_storage_open("memory:", &mst))
+        return NULL;
+    if (knob_sampler_create("nsga2", "seed=5,population_size=6,crossover=undx,crossover_prob=1",
+                            &sm)) {
+        knob_storage_close(mst);
+        return NULL;
+    }
+    knob_study_options o = {.sampler = sm};
+    if (knob_study_create(mst, "undx", &o, &u)) {
+        knob_storage_close(mst);
+        return NULL;
+    }
+    uint64_t h = 1469598103934665603ull;
+    for (int n = 0; n < 40; n++) {
+        knob_trial *t;
+        double y = 0, x;
+        if (knob_study_ask(u, &t))
+            break;
+        for (int k = 0; k < UNDX_DIMS; k++) {
+            char name[16];
+            snprintf(name, sizeof name, "x%d", k);
+            if (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x))
+                break;
+            y += (x - 0.3) * (x - 0.3);
+            uint64_t bits;
+            memcpy(&bits, &x, sizeof bits);
+            h = (h ^ bits) * 1099511628211ull;
+        }
+        if (knob_study_tell(u, t, KNOB_TRIAL_COMPLETE, &y, 1))
+            break;
+    }
+    knob_study_free(u);
+    knob_storage_close(mst);
+    *digest = h;
+    return NULL;
+}
+
+/* UNDX built its orthonormal basis in one static array: two studies sampling in two
+ * threads wrote over each other's basis, and drew other params than either alone. */
+static void undx_in_two_threads(void **state)
+{
+    (void)state;
+    uint64_t alone, d[4];
+    undx_run(&alone);
+    assert_true(alone != 0);
+    for (int round = 0; round < 3; round++) {
+        pthread_t th[4];
+        for (int k = 0; k < 4; k++)
+            assert_int_equal(pthread_create(&th[k], NULL, undx_run, &d[k]), 0);
+        for (int k = 0; k < 4; k++)
+            assert_int_equal(pthread_join(th[k], NULL), 0);
+        for (int k = 0; k < 4; k++)
+            assert_true(d[k] == alone);
+    }
+}
+
+/* Writes one trial with param x to a new SQLite study, then runs `sql` on the file. */
+static void corrupt_study(const char *path, const char *sql)
+{
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    unlink(path);
+    knob_storage *cst;
+    knob_study *c;
+    knob_trial *t;
+    double x, v = 1;
+    assert_int_equal(knob_storage_open(url, &cst), KNOB_OK);
+    assert_int_equal(knob_study_create(cst, "c", NULL, &c), KNOB_OK);
+    assert_int_equal(knob_study_ask(c, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(c, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    knob_study_free(c);
+    knob_storage_close(cst);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+}
+
+/* Reads the study of corrupt_study: KNOB_ECORRUPT with `what` in the message. */
+static void read_is_corrupt(const char *path, const char *what)
+{
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *cst;
+    knob_study *c;
+    assert_int_equal(knob_storage_open(url, &cst), KNOB_OK);
+    assert_int_equal(knob_study_load(cst, "c", NULL, &c), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(c, &ts, &n), KNOB_ECORRUPT);
+    if (!strstr(knob_errmsg(), what))
+        fail_msg("expected '%s' in: %s", what, knob_errmsg());
+    knob_study_free(c);
+    knob_storage_close(cst);
+}
+
+/* A stored distribution that does not read back, or one no suggest could have made, was
+ * "out of memory or a corrupt distribution" (KNOB_ENOMEM), or was taken as it was; a
+ * trial of an unknown state was taken too. Both are KNOB_ECORRUPT, naming the param or
+ * the state. */
+static void corrupt_rows_are_corrupt(void **state)
+{
+    (void)state;
+    const char *path = knob_test_path("corrupt.db");
+    const char *const bad[] = {
+        "garbage",
+        "{\"type\":\"float\",\"low\":0}",
+        "{\"type\":\"float\",\"low\":5,\"high\":1,\"step\":0,\"log\":false}",
+        "{\"type\":\"float\",\"low\":0,\"high\":1,\"step\":0,\"log\":true}",
+        "{\"type\":\"int\",\"low\":0,\"high\":10,\"step\":0,\"log\":false}",
+        "{\"type\":\"categorical\",\"choices\":[]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql, "UPDATE params SET dist = '%s'", bad[i]);
+        corrupt_study(path, sql);
+        read_is_corrupt(path, "param 'x'");
+    }
+    corrupt_study(path, "UPDATE trials SET state = 9");
+    read_is_corrupt(path, "unknown state 9");
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(int_bounds_must_be_finite, open_study, close_study),
+        cmocka_unit_test_setup_teardown(format_and_getters_refuse_null, open_study, close_study),
+        cmocka_unit_test(format_out_of_memory_is_negative),
+        cmocka_unit_test(grid_misfit_names_the_param_once),
+        cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
+        cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
+        cmocka_unit_test(free_study_with_open_trials),
+        cmocka_unit_test(undx_in_two_threads),
+        cmocka_unit_test(corrupt_rows_are_corrupt),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
