@@ -12,15 +12,15 @@ typedef struct hb {
     int64_t min_resource, max_resource, reduction_factor, bootstrap_count, objective;
 } hb;
 
-static uint32_t crc32(const char *s)
+/* CRC-32 of s appended to a running CRC: begin with 0xFFFFFFFF, end with ~. */
+static uint32_t crc32_add(uint32_t c, const char *s)
 {
-    uint32_t c = 0xFFFFFFFFu;
     for (; *s; s++) {
         c ^= (unsigned char)*s;
         for (int k = 0; k < 8; k++)
             c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
     }
-    return ~c;
+    return c;
 }
 
 static int init(void *state)
@@ -53,9 +53,13 @@ static int64_t bracket_of(void *state, knob_study *s, int64_t number)
     int64_t n = n_brackets(p), total = 0;
     for (int64_t b = 0; b < n; b++)
         total += budget(p, n, b);
-    char key[512];
-    snprintf(key, sizeof key, "%s_%lld", knob_study_name(s), (long long)number);
-    int64_t h = (int64_t)(crc32(key) % (uint32_t)total);
+    /* The CRC of "<study>_<number>", as Optuna hashes it, taken piece by piece so that no
+     * length of name is cut; the modulo in 64 bits, since the budgets add up past 2^32
+     * (max_resource 2^31 with eta 2). */
+    char num[32];
+    snprintf(num, sizeof num, "_%lld", (long long)number);
+    uint32_t crc = ~crc32_add(crc32_add(0xFFFFFFFFu, knob_study_name(s)), num);
+    int64_t h = (int64_t)((uint64_t)crc % (uint64_t)total);
     for (int64_t b = 0; b < n; b++) {
         h -= budget(p, n, b);
         if (h < 0)

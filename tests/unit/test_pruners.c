@@ -209,6 +209,37 @@ static void hyperband_brackets(void **state)
                      KNOB_EINVAL);
 }
 
+/* Brackets where the budgets add up past 2^32 (max_resource 2^31 with eta 2), for trial
+ * numbers past 2^32 too, and for a study name longer than any fixed key buffer: Python's
+ * zlib.crc32(f"{name}_{number}") % total, as Optuna computes them. */
+static void hyperband_brackets_past_2_32(void **state)
+{
+    (void)state;
+    static const int64_t numbers[10] = {
+        0, 1, 2, 3, 4, 5, (1LL << 32) + 5, 1LL << 40, 1LL << 62, 9007199254740993LL};
+    static const int64_t big[10] = {1, 4, 0, 0, 1, 5, 0, 0, 0, 0};
+    static const int64_t small[10] = {0, 1, 0, 3, 0, 0, 3, 0, 1, 4};
+    env e = make("memory:", "hb", "hyperband",
+                 "min_resource=1,max_resource=2147483648,reduction_factor=2", KNOB_MINIMIZE);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, numbers[i]), big[i]);
+    done(&e);
+    e = make("memory:", "hb", "hyperband", "min_resource=1,max_resource=81,reduction_factor=3",
+             KNOB_MINIMIZE);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, numbers[i]), small[i]);
+    done(&e);
+    static const int64_t long_name[12] = {1, 1, 0, 0, 2, 0, 0, 0, 0, 1, 0, 1};
+    char name[601];
+    memset(name, 's', 600);
+    name[600] = 0;
+    e = make("memory:", name, "hyperband", "min_resource=1,max_resource=81,reduction_factor=3",
+             KNOB_MINIMIZE);
+    for (int64_t i = 0; i < 12; i++)
+        assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, i), long_name[i]);
+    done(&e);
+}
+
 static void hyperband_prunes_within_bracket(void **state)
 {
     (void)state;
@@ -400,6 +431,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(patient_waits),
         cmocka_unit_test(asha_promotion_order),
         cmocka_unit_test(hyperband_brackets),
+        cmocka_unit_test(hyperband_brackets_past_2_32),
         cmocka_unit_test(hyperband_prunes_within_bracket),
         cmocka_unit_test(hyperband_tpe_models_each_bracket),
         cmocka_unit_test(wilcoxon_p_values),
