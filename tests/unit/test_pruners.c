@@ -240,6 +240,39 @@ static void hyperband_brackets_past_2_32(void **state)
     done(&e);
 }
 
+/* Bounds changed after the study was made (knob_pruner_set_option takes each option on
+ * its own): max_resource below min_resource leaves no bracket, and no budget to take the
+ * hash modulo. Refused where the pruner is used, never a division by zero. */
+static void hyperband_options_set_later(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_sampler *tpe;
+    knob_pruner *p;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_sampler_create("tpe", "seed=1,n_startup_trials=1", &tpe), KNOB_OK);
+    assert_int_equal(knob_pruner_create("hyperband", "max_resource=81", &p), KNOB_OK);
+    knob_study_options o = {.sampler = tpe, .pruner = p};
+    assert_int_equal(knob_study_create(st, "later", &o, &s), KNOB_OK);
+    const double curve[] = {3, 2, 1};
+    complete(s, curve, 3);
+    assert_int_equal(knob_pruner_set_option(p, "min_resource", "100"), KNOB_OK);
+    assert_int_equal(knob_pruner_bracket(p, s, 1), -1);
+    knob_trial *t;
+    double x;
+    bool stop = true;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 1.5), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
+    assert_false(stop);
+    assert_non_null(strstr(knob_errmsg(), "max_resource (81) must be >= min_resource (100)"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void hyperband_prunes_within_bracket(void **state)
 {
     (void)state;
@@ -432,6 +465,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(asha_promotion_order),
         cmocka_unit_test(hyperband_brackets),
         cmocka_unit_test(hyperband_brackets_past_2_32),
+        cmocka_unit_test(hyperband_options_set_later),
         cmocka_unit_test(hyperband_prunes_within_bracket),
         cmocka_unit_test(hyperband_tpe_models_each_bracket),
         cmocka_unit_test(wilcoxon_p_values),
