@@ -34,8 +34,8 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
         if (trials[i]->state != KNOB_TRIAL_COMPLETE)
             continue;
         n_complete++;
-        if (knob__value_at(trials[i], step, &v[count]))
-            count++;
+        if (knob__value_at(trials[i], step, &v[count]) && !isnan(v[count]))
+            count++; /* as Optuna's nanpercentile: a NaN neither counts nor sorts */
     }
     if (n_complete > 0 && (int64_t)n_complete >= p->n_startup_trials &&
         (int64_t)count >= p->n_min_trials) {

@@ -125,6 +125,65 @@ static void percentile_maximize(void **state)
     done(&e);
 }
 
+/* A completed trial with values curve[0..n) at steps 0..n-1, added as one made elsewhere
+ * (knob_study_add_trial keeps infinite intermediate values, which a report does not). */
+static void add_complete(knob_study *s, const double *curve, size_t n)
+{
+    knob_step_value iv[8];
+    double value = 1;
+    for (size_t i = 0; i < n; i++)
+        iv[i] = (knob_step_value){(int64_t)i, curve[i]};
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
+                            .n_values = 1,
+                            .values = &value,
+                            .n_intermediate = n,
+                            .intermediate = iv,
+                            .start_time = NAN,
+                            .end_time = NAN};
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+}
+
+/* Other trials' infinite intermediate values: the percentile is their interpolation's
+ * limit, never NaN from inf - inf or inf * 0 (a NaN threshold pruned nothing). */
+static void percentile_infinite_values(void **state)
+{
+    (void)state;
+    env e = make("memory:", "m", "median", "n_startup_trials=1", KNOB_MINIMIZE);
+    const double a[] = {1, 1}, b[] = {2, 2}, c[] = {INFINITY, INFINITY};
+    add_complete(e.s, a, 2);
+    add_complete(e.s, b, 2);
+    add_complete(e.s, c, 2);
+    /* the median of {1, 2, inf} is 2 */
+    const double worse[] = {5, 5}, better[] = {1.5, 1.5};
+    assert_int_equal(run(e.s, worse, 2), 0);
+    assert_int_equal(run(e.s, better, 2), -1);
+    done(&e);
+    /* all infinite: the median is inf, which nothing finite is worse than */
+    e = make("memory:", "i", "median", "n_startup_trials=1", KNOB_MINIMIZE);
+    add_complete(e.s, c, 2);
+    add_complete(e.s, c, 2);
+    assert_int_equal(run(e.s, worse, 2), -1);
+    done(&e);
+    /* maximizing, 75th percentile of {-inf, 0.5, +inf} at 1.5 of the way: +inf, so a
+     * trial at 0.9 is below it; of {-inf, -inf, 0.6}: -inf, so 0.1 is kept */
+    e = make("memory:", "p", "percentile", "percentile=25,n_startup_trials=1", KNOB_MAXIMIZE);
+    const double lo[] = {-INFINITY, -INFINITY}, mid[] = {0.5, 0.5}, hi[] = {INFINITY, INFINITY};
+    add_complete(e.s, lo, 2);
+    add_complete(e.s, mid, 2);
+    add_complete(e.s, hi, 2);
+    const double up[] = {0.9, 0.9};
+    assert_int_equal(run(e.s, up, 2), 0);
+    done(&e);
+    e = make("memory:", "q", "percentile", "percentile=25,n_startup_trials=1", KNOB_MAXIMIZE);
+    const double six[] = {0.6, 0.6};
+    add_complete(e.s, lo, 2);
+    add_complete(e.s, lo, 2);
+    add_complete(e.s, six, 2);
+    const double low[] = {0.1, 0.1};
+    assert_int_equal(run(e.s, low, 2), -1);
+    done(&e);
+}
+
 static void interval_steps_skip(void **state)
 {
     (void)state;
@@ -459,6 +518,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(median_decisions),
         cmocka_unit_test(diverged_runs_are_pruned),
         cmocka_unit_test(percentile_maximize),
+        cmocka_unit_test(percentile_infinite_values),
         cmocka_unit_test(interval_steps_skip),
         cmocka_unit_test(threshold_bounds),
         cmocka_unit_test(patient_waits),
