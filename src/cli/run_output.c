@@ -41,6 +41,18 @@ static void bad_step(slot *sl, double step)
     sl->warned_step = true;
 }
 
+/* The objective whose metric is the intermediate value of a record: the one the sweep's
+ * pruner reads (its option `objective`, 0 by default as the pruners have it; sweep_load
+ * refuses one past the sweep's objectives). */
+static size_t reported_objective(const sweep *sw)
+{
+    long long k = 0;
+    for (size_t i = 0; i < sw->pruner.n; i++)
+        if (!strcmp(sw->pruner.keys[i], "objective"))
+            k = strtoll(sw->pruner.values[i], NULL, 10);
+    return k > 0 && (size_t)k < sw->n_objectives ? (size_t)k : 0;
+}
+
 static void on_record(runner *r, slot *sl, const record *rec)
 {
     const sweep *sw = r->sw;
@@ -61,7 +73,7 @@ static void on_record(runner *r, slot *sl, const record *rec)
             sl->chave[i] = true;
         }
     }
-    if (!sw->n_objectives || !record_get(rec, sw->objectives[0].name, &v))
+    if (!sw->n_objectives || !record_get(rec, sw->objectives[reported_objective(sw)].name, &v))
         return;
     bool has_step = false;
     for (const char *const *k = step_keys; *k && !has_step; k++)

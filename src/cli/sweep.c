@@ -757,6 +757,14 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
+    /* the records report the metric of the objective the pruner reads */
+    for (size_t i = 0; sw->n_objectives && i < sw->pruner.n; i++)
+        if (!strcmp(sw->pruner.keys[i], "objective") &&
+            strtoll(sw->pruner.values[i], NULL, 10) >= (long long)sw->n_objectives)
+            return sweep_errorf(c, c->pruner,
+                                "key 'pruner': option objective=%s, but the sweep has %zu "
+                                "objective(s), numbered from 0",
+                                sw->pruner.values[i], sw->n_objectives);
     return sweep_is_grid(sw) ? sweep_check_grid(c) : 0;
 }
 

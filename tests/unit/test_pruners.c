@@ -481,6 +481,37 @@ static void several_objectives(void **state)
     knob_storage_close(st);
 }
 
+/* A diverged value is judged by the direction of the objective the pruner reads: with
+ * objective 1 maximized, -inf is a diverged gain (pruned) and +inf is not, although
+ * objective 0 is minimized. */
+static void diverged_by_the_pruned_objective(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_pruner *p;
+    knob_study *s;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_pruner_create("median", "n_startup_trials=5,objective=1", &p), KNOB_OK);
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .pruner = p};
+    assert_int_equal(knob_study_create(st, "div", &o, &s), KNOB_OK);
+    const double values[2] = {-INFINITY, INFINITY};
+    const bool pruned[2] = {true, false};
+    for (int i = 0; i < 2; i++) {
+        knob_trial *t;
+        bool stop = !pruned[i];
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 0.5), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 1, values[i]), KNOB_OK);
+        assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+        if (stop != pruned[i])
+            fail_msg("a report of %g of a maximized objective: pruned %d", values[i], stop);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* One process finishes trials; another, on its own connection, is pruned by them. */
 static void across_processes(void **state)
 {
@@ -532,6 +563,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(wilcoxon_prunes_worse_instances),
         cmocka_unit_test(curve_extrapolation),
         cmocka_unit_test(several_objectives),
+        cmocka_unit_test(diverged_by_the_pruned_objective),
         cmocka_unit_test(across_processes),
     };
     if (argc > 1)
