@@ -232,6 +232,53 @@ static void patient_waits(void **state)
     done(&e);
 }
 
+/* The errors of a patient pruner name it and its wrapped pruner: the wrapped one's own
+ * message named only itself, an unclosed bracket was read as part of an option's name,
+ * a mapping (a sweep's {k: v}) as one option without '=', and wrapped_options without a
+ * wrapped pruner was ignored. */
+static void patient_messages(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *opts, *want;
+    } cases[] = {
+        {"wrapped=median,wrapped_options=[n_startup=3]",
+         "pruner 'patient': wrapped=median: pruner 'median': unknown option 'n_startup'"},
+        {"wrapped=medain", "pruner 'patient': wrapped=medain: unknown pruner 'medain'"},
+        {"wrapped=hyperband,wrapped_options=[min_resource=10,max_resource=5]",
+         "pruner 'patient': wrapped=hyperband: pruner 'hyperband': max_resource (5) must be >= "
+         "min_resource (10)"},
+        {"wrapped=median,wrapped_options=[n_startup_trials=3",
+         "pruner 'patient': option wrapped_options takes the options of the wrapped pruner in "
+         "brackets, [k=v,k=v]; got [n_startup_trials=3 (a '[' that is not closed)"},
+        {"wrapped=median,wrapped_options={\"n_startup_trials\":3}",
+         "got {\"n_startup_trials\":3} (a mapping)"},
+        {"wrapped_options=[n_startup_trials=3]",
+         "pruner 'patient': option wrapped_options=[n_startup_trials=3] is for a wrapped "
+         "pruner, and wrapped is none"},
+        {"wrapped=patient", "pruner 'patient' cannot wrap itself"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        knob_pruner *p = NULL;
+        assert_int_equal(knob_pruner_create("patient", cases[i].opts, &p), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), cases[i].want))
+            fail_msg("%s: expected '%s' in: %s", cases[i].opts, cases[i].want, knob_errmsg());
+    }
+    /* an error of the wrapped pruner when it is asked */
+    env e = make("memory:", "pe", "patient",
+                 "patience=0,wrapped=median,wrapped_options=[objective=3]", KNOB_MINIMIZE);
+    knob_trial *t;
+    bool stop;
+    assert_int_equal(knob_study_ask(e.s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 1), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 1, 2), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'patient': wrapped=median: pruner '"));
+    assert_non_null(strstr(knob_errmsg(), "option objective=3 but study 'pe' has 1 objective"));
+    assert_int_equal(knob_study_tell(e.s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    done(&e);
+}
+
 /* ASHA with eta 2: rungs at steps 1, 2, 4. Trials arrive one after another. */
 static void asha_promotion_order(void **state)
 {
@@ -553,6 +600,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(interval_steps_skip),
         cmocka_unit_test(threshold_bounds),
         cmocka_unit_test(patient_waits),
+        cmocka_unit_test(patient_messages),
         cmocka_unit_test(asha_promotion_order),
         cmocka_unit_test(hyperband_brackets),
         cmocka_unit_test(hyperband_brackets_past_2_32),
