@@ -492,6 +492,29 @@ static void curve_extrapolation(void **state)
     done(&e);
 }
 
+/* A noisy curve that saturates slowly and ends above the best trial: a single fit of its
+ * first points (noise of +-0.02 over a rise of 0.07) extrapolated an early plateau with
+ * confidence and stopped it at step 4. Leaving points out moves that extrapolation a
+ * lot, so the jackknife's band reaches the best and the trial is kept. A curve that
+ * stays far below is still stopped early. */
+static void curve_jackknife_keeps_a_noisy_curve(void **state)
+{
+    (void)state;
+    env e = make("memory:", "cj", "curve", "n_startup_trials=1,min_points=5", KNOB_MAXIMIZE);
+    double good[40], noisy[40], flat[40];
+    for (int k = 0; k < 40; k++) {
+        good[k] = 0.90 - 0.5 * exp(-0.2 * k);
+        noisy[k] = 0.95 - 0.8 * exp(-0.088 * k) + 0.02 * ((k * 7) % 3 - 1);
+        flat[k] = 0.30 - 0.1 * exp(-0.3 * k) + 0.002 * ((k * 7) % 3);
+    }
+    assert_true(noisy[39] > good[39]);
+    complete(e.s, good, 40);
+    assert_int_equal(run(e.s, noisy, 40), -1);
+    int64_t at = run(e.s, flat, 40);
+    assert_true(at >= 4 && at < 15);
+    done(&e);
+}
+
 static void several_objectives(void **state)
 {
     (void)state;
@@ -610,6 +633,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(wilcoxon_p_values),
         cmocka_unit_test(wilcoxon_prunes_worse_instances),
         cmocka_unit_test(curve_extrapolation),
+        cmocka_unit_test(curve_jackknife_keeps_a_noisy_curve),
         cmocka_unit_test(several_objectives),
         cmocka_unit_test(diverged_by_the_pruned_objective),
         cmocka_unit_test(across_processes),
