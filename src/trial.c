@@ -334,8 +334,15 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
                            (long long)t->number, (long long)(INT64_MAX - 1), (long long)step);
     if (!isfinite(value)) {
         /* A diverged run (NaN, or a loss of +inf): nothing to store, but the pruners prune
-         * it (knob_pruner_prune), as Optuna's do; a gain of +inf is just not stored. */
-        bool max = knob_study_direction(t->s, 0) == KNOB_MAXIMIZE;
+         * it (knob_pruner_prune), as Optuna's do; a gain of +inf is just not stored. The
+         * values reported are those of the objective the pruner reads (its option
+         * `objective`), so a loss or a gain by that objective's direction. */
+        int64_t obj = 0;
+        const knob_pruner *p = t->s->pruner;
+        for (const knob_option *o = p ? p->plugin->options : NULL; o && o->name; o++)
+            if (!strcmp(o->name, "objective") && o->type == KNOB_OPT_INT)
+                memcpy(&obj, (const char *)p->state + o->offset, sizeof obj);
+        bool max = knob_study_direction(t->s, obj >= 0 ? (size_t)obj : 0) == KNOB_MAXIMIZE;
         if ((isnan(value) || (value > 0) != max) && step + 1 > t->diverged)
             t->diverged = step + 1;
         return KNOB_OK;

@@ -5,16 +5,27 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define EXIT_PRUNE 3 /* the pruner says stop: the script tells the trial --state pruned */
 
-/* The step a value without --step takes: one past the trial's last (0 for its first). */
-static int64_t next_step(knob_trial *t)
+/* The largest step: 2^53, as knob run reads steps from records, and the most that the
+ * JSON of knob trials and the report (JavaScript numbers) hold exactly. */
+#define MAX_STEP 9007199254740992LL
+
+/* The step a value without --step takes: one past the trial's last (0 for its first);
+ * false, with *step the last, when that is at MAX_STEP or past it already (reported
+ * through the C API or Python, whose steps go to 2^63 - 1). */
+static bool next_step(knob_trial *t, int64_t *step)
 {
     const knob_step_value *v;
     size_t n = knob_trial_intermediate(t, &v);
-    /* a step of INT64_MAX (added by knob_study_add_trial) has no next: the report refuses it */
-    return !n ? 0 : v[n - 1].step < INT64_MAX ? v[n - 1].step + 1 : INT64_MAX;
+    if (n && v[n - 1].step >= MAX_STEP) {
+        *step = v[n - 1].step;
+        return false;
+    }
+    *step = n ? v[n - 1].step + 1 : 0;
+    return true;
 }
 
 /* Reports `value` at `step` (next_step when < 0) and prints the pruner's answer. */
@@ -27,8 +38,14 @@ static int report(study_ref *r, const char *study, int64_t number, int64_t step,
         /* a waiting trial is a mistake in the call, as knob tell has it */
         return rc == KNOB_ESTATE && cli_trial_waiting(r, number) ? EXIT_USAGE : EXIT_FAIL;
     }
-    if (step < 0)
-        step = next_step(t);
+    if (step < 0 && !next_step(t, &step)) {
+        fprintf(stderr,
+                "knob intermediate: trial %lld of study '%s' is at step %lld: the next step "
+                "is past the largest, 2^53 (%lld); give --step\n",
+                (long long)number, study, (long long)step, MAX_STEP);
+        knob_trial_detach(t);
+        return EXIT_USAGE;
+    }
     const knob_step_value *v;
     size_t n = knob_trial_intermediate(t, &v);
     for (size_t i = 0; i < n; i++)
@@ -49,6 +66,24 @@ static int report(study_ref *r, const char *study, int64_t number, int64_t step,
     return prune ? EXIT_PRUNE : 0;
 }
 
+/* --step: a whole number from 0 to MAX_STEP. One past it (9.3e18, 1e30, or digits past
+ * int64) is named as such, not as a malformed number. */
+static int parse_step(const char *text, int64_t *step)
+{
+    char *end;
+    double v = strtod(text, &end);
+    bool is_int = !cli_int(text, step);
+    if (is_int && *step >= 0 && *step <= MAX_STEP)
+        return 0;
+    if ((is_int && *step > MAX_STEP) ||
+        (end != text && !*end && !strpbrk(text, "xX") && v > (double)MAX_STEP))
+        fprintf(stderr, "knob intermediate: --step %s is past the largest step, 2^53 (%lld)\n",
+                text, MAX_STEP);
+    else
+        fprintf(stderr, "knob intermediate: --step is a whole number >= 0, got '%s'\n", text);
+    return -1;
+}
+
 int cmd_intermediate(int argc, char **argv)
 {
     cli_args a;
@@ -67,10 +102,8 @@ int cmd_intermediate(int argc, char **argv)
         fprintf(stderr, "knob intermediate: '%s' is not a trial number\n", a.pos[1]);
         return EXIT_USAGE;
     }
-    if (a.step && (cli_int(a.step, &step) || step < 0)) {
-        fprintf(stderr, "knob intermediate: --step is a whole number >= 0, got '%s'\n", a.step);
+    if (a.step && parse_step(a.step, &step))
         return EXIT_USAGE;
-    }
     char *end;
     double value = strtod(a.pos[2], &end);
     if (*end || end == a.pos[2] || !isfinite(value)) {

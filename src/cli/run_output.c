@@ -17,6 +17,42 @@
 
 static const char *const step_keys[] = {"step", "epoch", "iteration", "iter", NULL};
 
+/* The largest step a record may give: 2^53, the largest integer a double holds exactly
+ * (and knob intermediate's largest step). */
+#define MAX_STEP 9007199254740992.0
+
+/* A record whose step is no step (-1, 2.5, past 2^53): its value is not an intermediate
+ * value, since a negative step is refused by the library and a fractional or larger one
+ * would be cut to another step, silently taking its place. Said below the line in the
+ * trial's stdout.log, and once per trial on stderr, with the line. */
+static void bad_step(slot *sl, double step)
+{
+    if (run_log(sl, false))
+        fprintf(sl->out_log,
+                "knob: the line above has step %.17g, not a whole number from 0 to 2^53: not "
+                "reported as an intermediate value\n",
+                step);
+    if (!sl->warned_step)
+        fprintf(stderr,
+                "knob: trial %lld: a record has step %.17g, not a whole number from 0 to 2^53: "
+                "it is not reported as an intermediate value, nor is any such record of this "
+                "trial (see its stdout.log): \"%.200s%s\"\n",
+                (long long)sl->number, step, sl->line, strlen(sl->line) > 200 ? "..." : "");
+    sl->warned_step = true;
+}
+
+/* The objective whose metric is the intermediate value of a record: the one the sweep's
+ * pruner reads (its option `objective`, 0 by default as the pruners have it; sweep_load
+ * refuses one past the sweep's objectives). */
+static size_t reported_objective(const sweep *sw)
+{
+    long long k = 0;
+    for (size_t i = 0; i < sw->pruner.n; i++)
+        if (!strcmp(sw->pruner.keys[i], "objective"))
+            k = strtoll(sw->pruner.values[i], NULL, 10);
+    return k > 0 && (size_t)k < sw->n_objectives ? (size_t)k : 0;
+}
+
 static void on_record(runner *r, slot *sl, const record *rec)
 {
     const sweep *sw = r->sw;
@@ -37,7 +73,7 @@ static void on_record(runner *r, slot *sl, const record *rec)
             sl->chave[i] = true;
         }
     }
-    if (!sw->n_objectives || !record_get(rec, sw->objectives[0].name, &v))
+    if (!sw->n_objectives || !record_get(rec, sw->objectives[reported_objective(sw)].name, &v))
         return;
     bool has_step = false;
     for (const char *const *k = step_keys; *k && !has_step; k++)
@@ -45,9 +81,13 @@ static void on_record(runner *r, slot *sl, const record *rec)
     if (!has_step)
         step = (double)sl->n_records;
     sl->n_records++;
-    /* NaN and infinities are reported too: the library prunes a diverged run on them */
-    if (!(step >= 0) || step > 9e15 || sl->why != WHY_NONE)
+    if (sl->why != WHY_NONE)
         return;
+    if (!(step >= 0) || step > MAX_STEP || step != floor(step)) {
+        bad_step(sl, step);
+        return;
+    }
+    /* NaN and infinities are reported too: the library prunes a diverged run on them */
     bool prune = false;
     char what[64];
     snprintf(what, sizeof what, "its value at step %lld", (long long)step);

@@ -295,34 +295,64 @@ static void plugin_free(plugin_spec *ps)
 
 /* ---------------------------------------------------------------- early_terminate, command */
 
-static int early_key(sweep_ctx *c, const char *ks, const yaml_node_t *k, const yaml_node_t *val)
+/* A whole number of early_terminate: written as a number, not a string ("3"), as W&B's
+ * schema has them (a quoted number there is a mistake in the file, not a count). */
+static int early_int(sweep_ctx *c, const yaml_node_t *val, const char *key, int64_t *out,
+                     int64_t lo, int64_t hi)
+{
+    if (val->type == YAML_SCALAR_NODE && val->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return sweep_errorf(c, val,
+                            "key '%s': expected a whole number in [%lld, %lld], got the "
+                            "string \"%s\"",
+                            key, (long long)lo, (long long)hi, sweep_scalar(val));
+    return sweep_get_int(c, val, key, out, lo, hi);
+}
+
+/* The nodes of early_terminate's values, for errors that weigh one against another. */
+typedef struct early_nodes {
+    const yaml_node_t *min_iter, *max_iter, *s, *eta;
+} early_nodes;
+
+static int early_key(sweep_ctx *c, const char *ks, const yaml_node_t *k, const yaml_node_t *val,
+                     early_nodes *at)
 {
     static const char *const keys[] = {"type", "min_iter", "max_iter", "s", "eta", "strict", NULL};
     sweep *sw = c->sw;
     if (ks && !strcmp(ks, "type"))
         return sweep_get_string(c, val, "early_terminate.type", SWEEP_MAX_NAME, &sw->early_type);
     if (ks && !strcmp(ks, "min_iter"))
-        return sweep_get_int(c, val, "early_terminate.min_iter", &sw->early_min_iter, 1, EXACT_INT);
+        return (at->min_iter = val,
+                early_int(c, val, "early_terminate.min_iter", &sw->early_min_iter, 1, EXACT_INT));
     if (ks && !strcmp(ks, "max_iter"))
-        return sweep_get_int(c, val, "early_terminate.max_iter", &sw->early_max_iter, 1, EXACT_INT);
+        return (at->max_iter = val,
+                early_int(c, val, "early_terminate.max_iter", &sw->early_max_iter, 1, EXACT_INT));
+    /* s: 0 would be no bracket at all (it was read as "not given": 3) */
     if (ks && !strcmp(ks, "s"))
-        return sweep_get_int(c, val, "early_terminate.s", &sw->early_s, 0, 32);
+        return (at->s = val, early_int(c, val, "early_terminate.s", &sw->early_s, 1, 32));
     if (ks && !strcmp(ks, "eta"))
-        return sweep_get_int(c, val, "early_terminate.eta", &sw->early_eta, 2, 1000);
-    if (ks && !strcmp(ks, "strict"))
+        return (at->eta = val, early_int(c, val, "early_terminate.eta", &sw->early_eta, 2, 1000));
+    if (ks && !strcmp(ks, "strict")) {
+        const char *b = sweep_scalar(val);
+        bool quoted = b && val->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        if (!b || quoted || sweep_bool_word(b) < 0)
+            return sweep_errorf(
+                c, val, "key 'early_terminate.strict': expected true or false, got %s%s%s",
+                quoted ? "the string \"" : "", b ? b : sweep_kind_name(val), quoted ? "\"" : "");
         return 0;
+    }
     return sweep_unknown_key(c, k, "early_terminate", keys);
 }
 
 static int parse_early(sweep_ctx *c, const yaml_node_t *v)
 {
     sweep *sw = c->sw;
+    early_nodes at = {NULL, NULL, NULL, NULL};
     if (v->type != YAML_MAPPING_NODE)
         return sweep_errorf(c, v, "key 'early_terminate': expected a mapping with type, got %s",
                             sweep_kind_name(v));
     for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++) {
         const yaml_node_t *k = sweep_node(c, kv->key);
-        if (early_key(c, sweep_scalar(k), k, sweep_node(c, kv->value)))
+        if (early_key(c, sweep_scalar(k), k, sweep_node(c, kv->value), &at))
             return -1;
     }
     if (!sw->early_type || strcmp(sw->early_type, "hyperband"))
@@ -330,9 +360,26 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
                             sw->early_type ? sw->early_type : "nothing");
     if (!sw->early_min_iter && !sw->early_max_iter)
         return sweep_errorf(c, v, "key 'early_terminate': hyperband needs min_iter or max_iter");
+    int64_t eta = sw->early_eta ? sw->early_eta : 3, s = sw->early_s ? sw->early_s : 3;
+    if (sw->early_min_iter && sw->early_max_iter && sw->early_min_iter > sw->early_max_iter)
+        return sweep_errorf(c, at.max_iter,
+                            "key 'early_terminate.max_iter': max_iter (%lld) must be >= min_iter "
+                            "(%lld)",
+                            (long long)sw->early_max_iter, (long long)sw->early_min_iter);
+    if (!sw->early_min_iter) { /* the brackets start at max_iter / eta^s, as the pruner has it */
+        int64_t lo = sw->early_max_iter;
+        for (int64_t k = 0; k < s && lo > 1; k++)
+            lo /= eta;
+        if (lo < 1)
+            return sweep_errorf(c, at.max_iter,
+                                "key 'early_terminate.max_iter': max_iter / eta^s (%lld / "
+                                "%lld^%lld) is below 1, the first step a bracket can start at; "
+                                "give a larger max_iter, a smaller s or eta, or min_iter",
+                                (long long)sw->early_max_iter, (long long)eta, (long long)s);
+    }
     if (!sw->early_max_iter) { /* the brackets reach min_iter * eta^s */
-        int64_t hi = sw->early_min_iter, eta = sw->early_eta ? sw->early_eta : 3;
-        for (int64_t k = 0; k < (sw->early_s ? sw->early_s : 3); k++)
+        int64_t hi = sw->early_min_iter;
+        for (int64_t k = 0; k < s; k++)
             if ((hi *= eta) > EXACT_INT)
                 return sweep_errorf(c, v,
                                     "key 'early_terminate': min_iter * eta^s is beyond 2^53; "
@@ -710,6 +757,14 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
+    /* the records report the metric of the objective the pruner reads */
+    for (size_t i = 0; sw->n_objectives && i < sw->pruner.n; i++)
+        if (!strcmp(sw->pruner.keys[i], "objective") &&
+            strtoll(sw->pruner.values[i], NULL, 10) >= (long long)sw->n_objectives)
+            return sweep_errorf(c, c->pruner,
+                                "key 'pruner': option objective=%s, but the sweep has %zu "
+                                "objective(s), numbered from 0",
+                                sw->pruner.values[i], sw->n_objectives);
     return sweep_is_grid(sw) ? sweep_check_grid(c) : 0;
 }
 

@@ -58,8 +58,14 @@ double knob__percentile(double *v, size_t n, double q)
     size_t i = (size_t)floor(pos);
     if (i + 1 >= n)
         return v[n - 1];
-    double frac = pos - (double)i;
-    return v[i] + (v[i + 1] - v[i]) * frac;
+    double frac = pos - (double)i, a = v[i], b = v[i + 1];
+    /* Infinite values (a trial copied in with knob_study_add_trial) make a + (b - a) * frac
+     * NaN (inf - inf, or inf * 0): the interpolation's limit instead. */
+    if (frac == 0 || a == b || a == -INFINITY)
+        return a;
+    if (b == INFINITY)
+        return b;
+    return a + (b - a) * frac;
 }
 
 bool knob__check_step(const knob_trial *t, int64_t step, int64_t n_warmup, int64_t interval)

@@ -14,7 +14,8 @@ bool knob__value_at(const knob_trial_info *info, int64_t step, double *value);
 /* The best of n values for the direction. */
 double knob__best_of(const knob_step_value *v, size_t n, knob_direction dir);
 
-/* The q-th percentile (0..100) of v[0..n), linear interpolation; sorts v. */
+/* The q-th percentile (0..100) of v[0..n), linear interpolation; sorts v, which may hold
+ * infinities but no NaN. */
 double knob__percentile(double *v, size_t n, double q);
 
 /* True when the pruner should look at this step: past the warmup, and the first

@@ -1,6 +1,7 @@
 /* Learning-curve extrapolation: fits a power law and an exponential saturation to a
  * trial's intermediate values (recent points weigh more), predicts the value at the last
- * step, and stops the trial when it is unlikely to beat the best trial so far. */
+ * step, and stops the trial when it is unlikely to beat the best trial so far and the
+ * jackknife's refitted predictions (each group of points left out) all fall short too. */
 #include "pruners/common.h"
 
 #include <math.h>
@@ -115,32 +116,94 @@ static double best_final(const knob_trial_info *const *tr, size_t n, size_t obj,
     return best;
 }
 
-/* The probability that the trial ends above `best`, from its curve so far. */
-static double chance(const knob_step_value *v, size_t n, double sign, double tmax, double best)
+/* The better of the two families' fits of the points of weight w, and its prediction
+ * at tmax; *other (may be NULL) is the other family's prediction. */
+static double fit_predict(const double *t, const double *y, const double *w, size_t n, double tmax,
+                          fit *best, double *other)
+{
+    fit p = fit_family(t, y, w, n, 0, tmax), e = fit_family(t, y, w, n, 1, tmax);
+    *best = p.sse <= e.sse ? p : e;
+    if (other)
+        *other = predict(p.sse <= e.sse ? &e : &p, tmax);
+    return predict(best, tmax);
+}
+
+/* Groups of the jackknife: leave-one-out up to this many points, beyond it contiguous
+ * blocks of points left out in turn (the cost is one fit per group). */
+#define JACK_GROUPS 20
+
+/* The jackknife of the prediction at tmax: the curve fitted again with each group of
+ * points left out. *var is the jackknife variance of the prediction, *hi the highest
+ * of the refitted predictions. False when out of memory. */
+static bool jackknife(const double *t, const double *y, const double *w, size_t n, double tmax,
+                      double *var, double *hi)
+{
+    size_t g = n < JACK_GROUPS ? n : JACK_GROUPS;
+    double *wj = malloc((n + g) * sizeof *wj), *pred = wj + n, mean = 0;
+    if (!wj)
+        return false;
+    *hi = -INFINITY;
+    for (size_t j = 0; j < g; j++) {
+        for (size_t i = 0; i < n; i++)
+            wj[i] = i * g / n == j ? 0 : w[i];
+        fit f;
+        pred[j] = fit_predict(t, y, wj, n, tmax, &f, NULL);
+        if (!isfinite(pred[j]))
+            pred[j] = INFINITY; /* a fit that says nothing keeps the trial */
+        mean += pred[j] / (double)g;
+        if (pred[j] > *hi)
+            *hi = pred[j];
+    }
+    *var = 0;
+    for (size_t j = 0; j < g; j++)
+        *var += (pred[j] - mean) * (pred[j] - mean) * (double)(g - 1) / (double)g;
+    free(wj);
+    return true;
+}
+
+/* Whether the trial is unlikely to end above `best`, from its curve so far. A single fit
+ * extrapolates with a confidence its few points do not give (a curve that is about to
+ * turn, a point that pulls the fit): the spread of the prediction is the jackknife's,
+ * and every refitted prediction, as the fits of both families, must fall below `best`
+ * too. */
+static bool hopeless(const knob_step_value *v, size_t n, double sign, double tmax, double best,
+                     double threshold)
 {
     double *t = calloc(3 * n, sizeof *t), *y = t + n, *w = t + 2 * n;
     if (!t)
-        return 1;
+        return false;
     for (size_t i = 0; i < n; i++) {
         t[i] = (double)v[i].step;
         y[i] = sign * v[i].value;
         w[i] = (double)(i + 1); /* recent points weigh more */
     }
-    fit p = fit_family(t, y, w, n, 0, tmax), e = fit_family(t, y, w, n, 1, tmax);
-    const fit *f = p.sse <= e.sse ? &p : &e;
-    double sw = 0;
+    fit f;
+    double other, var = 0, hi = -INFINITY, sw = 0;
+    double mu = fit_predict(t, y, w, n, tmax, &f, &other), gap = fabs(mu - other);
     for (size_t i = 0; i < n; i++)
         sw += w[i];
     double span = t[n - 1] - t[0] + 1;
-    double resid = sqrt(f->sse / sw * (double)n / (double)(n - 2));
-    /* Uncertainty grows with how far ahead we look and with how much the two families
-     * disagree about the end. */
-    double ahead = (tmax - t[n - 1]) / span;
-    double spread = fabs(predict(&p, tmax) - predict(&e, tmax));
-    double sigma = resid * sqrt(1 + ahead) + spread + 1e-12 * (1 + fabs(best));
-    double mu = predict(f, tmax);
+    double resid = sqrt(f.sse / sw * (double)n / (double)(n - 2));
+    /* Uncertainty grows with how far ahead we look, with how much the fit moves when
+     * points are left out, and with how much the two families disagree about the end. */
+    double ahead = (tmax - t[n - 1]) / span, eps = 1e-12 * (1 + fabs(best));
+    bool stop = false;
+    /* The jackknife (a fit per group) only widens the band: it is worth its cost only
+     * when the single fit says stop. */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && !jackknife(t, y, w, n, tmax, &var, &hi)) {
+            stop = false; /* out of memory: no reason to stop it */
+            break;
+        }
+        double sigma = sqrt(resid * resid * (1 + ahead) + var) + gap + eps;
+        double top = fmax(hi, fmax(mu, other));
+        stop = isfinite(mu) && sigma < INFINITY && top < best &&
+               0.5 * erfc((best - mu) / (sigma * sqrt(2.0))) < threshold;
+        if (!stop)
+            break;
+    }
     free(t);
-    return 0.5 * erfc((best - mu) / (sigma * sqrt(2.0)));
+    return stop;
 }
 
 static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
@@ -161,7 +224,7 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     if ((int64_t)nv < p->min_points || (int64_t)n_complete < p->n_startup_trials ||
         isnan(best) || tmax < 0 || v[nv - 1].step >= tmax)
         return KNOB_OK;
-    *out = chance(v, nv, sign, (double)tmax, best) < p->threshold;
+    *out = hopeless(v, nv, sign, (double)tmax, best, p->threshold);
     return KNOB_OK;
 }
 

@@ -12,21 +12,29 @@ typedef struct hb {
     int64_t min_resource, max_resource, reduction_factor, bootstrap_count, objective;
 } hb;
 
-static uint32_t crc32(const char *s)
+/* CRC-32 of s appended to a running CRC: begin with 0xFFFFFFFF, end with ~. */
+static uint32_t crc32_add(uint32_t c, const char *s)
 {
-    uint32_t c = 0xFFFFFFFFu;
     for (; *s; s++) {
         c ^= (unsigned char)*s;
         for (int k = 0; k < 8; k++)
             c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
     }
-    return ~c;
+    return c;
+}
+
+/* Checked when the pruner is made and again at each use, since knob_pruner_set_option
+ * may change either bound later: with max_resource below min_resource there are no
+ * brackets, and the budget the hash is taken modulo is 0. */
+static bool valid(const hb *p)
+{
+    return p->max_resource >= p->min_resource;
 }
 
 static int init(void *state)
 {
     const hb *p = state;
-    if (p->max_resource < p->min_resource)
+    if (!valid(p))
         return knob_set_error(KNOB_EINVAL, "pruner 'hyperband': max_resource (%lld) must be >= "
                               "min_resource (%lld)", (long long)p->max_resource,
                               (long long)p->min_resource);
@@ -50,12 +58,18 @@ static int64_t budget(const hb *p, int64_t n, int64_t bracket)
 static int64_t bracket_of(void *state, knob_study *s, int64_t number)
 {
     const hb *p = state;
+    if (!valid(p))
+        return -1; /* prune says why */
     int64_t n = n_brackets(p), total = 0;
     for (int64_t b = 0; b < n; b++)
         total += budget(p, n, b);
-    char key[512];
-    snprintf(key, sizeof key, "%s_%lld", knob_study_name(s), (long long)number);
-    int64_t h = (int64_t)(crc32(key) % (uint32_t)total);
+    /* The CRC of "<study>_<number>", as Optuna hashes it, taken piece by piece so that no
+     * length of name is cut; the modulo in 64 bits, since the budgets add up past 2^32
+     * (max_resource 2^31 with eta 2). */
+    char num[32];
+    snprintf(num, sizeof num, "_%lld", (long long)number);
+    uint32_t crc = ~crc32_add(crc32_add(0xFFFFFFFFu, knob_study_name(s)), num);
+    int64_t h = (int64_t)((uint64_t)crc % (uint64_t)total);
     for (int64_t b = 0; b < n; b++) {
         h -= budget(p, n, b);
         if (h < 0)
@@ -78,10 +92,12 @@ static bool same_bracket(const void *ctx, knob_study *s, const knob_trial_info *
 static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 {
     hb *o = state;
-    same_ctx ctx = {o, bracket_of(o, s, knob_trial_number(t))};
-    knob__sh p = {o->min_resource, o->reduction_factor, ctx.bracket, o->bootstrap_count,
-                  KNOB_MINIMIZE, ctx.bracket, same_bracket, &ctx};
     *out = false;
+    if (!valid(o))
+        return init(o);
+    same_ctx ctx = {o, bracket_of(o, s, knob_trial_number(t))};
+    knob__sh p = {o->min_resource, o->reduction_factor, ctx.bracket,  o->bootstrap_count,
+                  KNOB_MINIMIZE,   ctx.bracket,         same_bracket, &ctx};
     int rc = knob__prune_direction(s, o->objective, "hyperband", &p.dir);
     return rc ? rc : knob__sh_prune(&p, s, t, out);
 }

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,22 +15,47 @@ typedef struct patient {
     knob_pruner *inner;
 } patient;
 
+/* The wrapped pruner's own message, said to be the wrapped one's: it names only itself
+ * ("pruner 'median': unknown option ..."), which is not the pruner the user gave. */
+static int wrapped_error(const patient *p, int rc)
+{
+    char inner[1024];
+    snprintf(inner, sizeof inner, "%s", knob_errmsg());
+    return knob_set_error(rc, "pruner 'patient': wrapped=%s: %s", p->wrapped, inner);
+}
+
 static int init(void *state)
 {
     patient *p = state;
-    if (!p->wrapped || !p->wrapped[0] || strcmp(p->wrapped, "none") == 0)
+    char *opts = p->wrapped_options;
+    size_t n = opts ? strlen(opts) : 0;
+    if (!p->wrapped || !p->wrapped[0] || strcmp(p->wrapped, "none") == 0) {
+        if (n)
+            return knob_set_error(KNOB_EINVAL,
+                                  "pruner 'patient': option wrapped_options=%.200s%s "
+                                  "is for a wrapped pruner, and wrapped is none",
+                                  opts, n > 200 ? "..." : "");
         return KNOB_OK;
+    }
     if (strcmp(p->wrapped, "patient") == 0)
         return knob_set_error(KNOB_EINVAL, "pruner 'patient' cannot wrap itself");
     /* wrapped_options may be bracketed so its commas survive the outer option string:
      * wrapped_options=[n_startup_trials=5,n_warmup_steps=2] */
-    char *opts = p->wrapped_options;
-    size_t n = opts ? strlen(opts) : 0;
+    if (n && (opts[0] == '{' || (opts[0] == '[') != (opts[n - 1] == ']')))
+        return knob_set_error(KNOB_EINVAL,
+                              "pruner 'patient': option wrapped_options takes the "
+                              "options of the wrapped pruner in brackets, [k=v,k=v]; got "
+                              "%.200s%s (%s)",
+                              opts, n > 200 ? "..." : "",
+                              opts[0] == '{'   ? "a mapping"
+                              : opts[0] == '[' ? "a '[' that is not closed"
+                                               : "a ']' that is not opened");
     if (n >= 2 && opts[0] == '[' && opts[n - 1] == ']') {
         memmove(opts, opts + 1, n - 2);
         opts[n - 2] = 0;
     }
-    return knob_pruner_create(p->wrapped, opts, &p->inner);
+    int rc = knob_pruner_create(p->wrapped, opts, &p->inner);
+    return rc ? wrapped_error(p, rc) : KNOB_OK;
 }
 
 static void fini(void *state)
@@ -58,7 +84,8 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
         *out = true;
         return KNOB_OK;
     }
-    return knob_pruner_prune(p->inner, s, t, out);
+    rc = knob_pruner_prune(p->inner, s, t, out);
+    return rc ? wrapped_error(p, rc) : KNOB_OK;
 }
 
 static const knob_option options[] = {

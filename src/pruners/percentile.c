@@ -11,14 +11,14 @@ typedef struct pct {
     double percentile;
 } pct;
 
-static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
+/* `name` is the pruner's, for its messages: both share this code. */
+static int prune(const pct *p, const char *name, knob_study *s, knob_trial *t, bool *out)
 {
-    const pct *p = state;
     knob_direction dir;
     int64_t step;
     double last;
     *out = false;
-    int rc = knob__prune_direction(s, p->objective, "percentile", &dir);
+    int rc = knob__prune_direction(s, p->objective, name, &dir);
     if (rc || !knob__last_step(t, &step, &last))
         return rc;
     if (!knob__check_step(t, step, p->n_warmup_steps, p->interval_steps))
@@ -29,13 +29,13 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
         return rc;
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (percentile pruner)");
+        return knob_set_error(KNOB_ENOMEM, "out of memory (%s pruner)", name);
     for (size_t i = 0; i < n; i++) {
         if (trials[i]->state != KNOB_TRIAL_COMPLETE)
             continue;
         n_complete++;
-        if (knob__value_at(trials[i], step, &v[count]))
-            count++;
+        if (knob__value_at(trials[i], step, &v[count]) && !isnan(v[count]))
+            count++; /* as Optuna's nanpercentile: a NaN neither counts nor sorts */
     }
     if (n_complete > 0 && (int64_t)n_complete >= p->n_startup_trials &&
         (int64_t)count >= p->n_min_trials) {
@@ -48,6 +48,16 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     }
     free(v);
     return KNOB_OK;
+}
+
+static int prune_median(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    return prune(state, "median", s, t, out);
+}
+
+static int prune_percentile(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    return prune(state, "percentile", s, t, out);
 }
 
 #define COMMON_OPTIONS                                                                             \
@@ -84,7 +94,7 @@ const knob_pruner_plugin knob__pruner_median = {
             "trials' values at the same step.",
     .state_size = sizeof(pct),
     .options = median_options,
-    .prune = prune,
+    .prune = prune_median,
 };
 
 const knob_pruner_plugin knob__pruner_percentile = {
@@ -94,5 +104,5 @@ const knob_pruner_plugin knob__pruner_percentile = {
             "completed trials' values at the same step.",
     .state_size = sizeof(pct),
     .options = percentile_options,
-    .prune = prune,
+    .prune = prune_percentile,
 };

@@ -125,6 +125,65 @@ static void percentile_maximize(void **state)
     done(&e);
 }
 
+/* A completed trial with values curve[0..n) at steps 0..n-1, added as one made elsewhere
+ * (knob_study_add_trial keeps infinite intermediate values, which a report does not). */
+static void add_complete(knob_study *s, const double *curve, size_t n)
+{
+    knob_step_value iv[8];
+    double value = 1;
+    for (size_t i = 0; i < n; i++)
+        iv[i] = (knob_step_value){(int64_t)i, curve[i]};
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
+                            .n_values = 1,
+                            .values = &value,
+                            .n_intermediate = n,
+                            .intermediate = iv,
+                            .start_time = NAN,
+                            .end_time = NAN};
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+}
+
+/* Other trials' infinite intermediate values: the percentile is their interpolation's
+ * limit, never NaN from inf - inf or inf * 0 (a NaN threshold pruned nothing). */
+static void percentile_infinite_values(void **state)
+{
+    (void)state;
+    env e = make("memory:", "m", "median", "n_startup_trials=1", KNOB_MINIMIZE);
+    const double a[] = {1, 1}, b[] = {2, 2}, c[] = {INFINITY, INFINITY};
+    add_complete(e.s, a, 2);
+    add_complete(e.s, b, 2);
+    add_complete(e.s, c, 2);
+    /* the median of {1, 2, inf} is 2 */
+    const double worse[] = {5, 5}, better[] = {1.5, 1.5};
+    assert_int_equal(run(e.s, worse, 2), 0);
+    assert_int_equal(run(e.s, better, 2), -1);
+    done(&e);
+    /* all infinite: the median is inf, which nothing finite is worse than */
+    e = make("memory:", "i", "median", "n_startup_trials=1", KNOB_MINIMIZE);
+    add_complete(e.s, c, 2);
+    add_complete(e.s, c, 2);
+    assert_int_equal(run(e.s, worse, 2), -1);
+    done(&e);
+    /* maximizing, 75th percentile of {-inf, 0.5, +inf} at 1.5 of the way: +inf, so a
+     * trial at 0.9 is below it; of {-inf, -inf, 0.6}: -inf, so 0.1 is kept */
+    e = make("memory:", "p", "percentile", "percentile=25,n_startup_trials=1", KNOB_MAXIMIZE);
+    const double lo[] = {-INFINITY, -INFINITY}, mid[] = {0.5, 0.5}, hi[] = {INFINITY, INFINITY};
+    add_complete(e.s, lo, 2);
+    add_complete(e.s, mid, 2);
+    add_complete(e.s, hi, 2);
+    const double up[] = {0.9, 0.9};
+    assert_int_equal(run(e.s, up, 2), 0);
+    done(&e);
+    e = make("memory:", "q", "percentile", "percentile=25,n_startup_trials=1", KNOB_MAXIMIZE);
+    const double six[] = {0.6, 0.6};
+    add_complete(e.s, lo, 2);
+    add_complete(e.s, lo, 2);
+    add_complete(e.s, six, 2);
+    const double low[] = {0.1, 0.1};
+    assert_int_equal(run(e.s, low, 2), -1);
+    done(&e);
+}
+
 static void interval_steps_skip(void **state)
 {
     (void)state;
@@ -173,6 +232,53 @@ static void patient_waits(void **state)
     done(&e);
 }
 
+/* The errors of a patient pruner name it and its wrapped pruner: the wrapped one's own
+ * message named only itself, an unclosed bracket was read as part of an option's name,
+ * a mapping (a sweep's {k: v}) as one option without '=', and wrapped_options without a
+ * wrapped pruner was ignored. */
+static void patient_messages(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *opts, *want;
+    } cases[] = {
+        {"wrapped=median,wrapped_options=[n_startup=3]",
+         "pruner 'patient': wrapped=median: pruner 'median': unknown option 'n_startup'"},
+        {"wrapped=medain", "pruner 'patient': wrapped=medain: unknown pruner 'medain'"},
+        {"wrapped=hyperband,wrapped_options=[min_resource=10,max_resource=5]",
+         "pruner 'patient': wrapped=hyperband: pruner 'hyperband': max_resource (5) must be >= "
+         "min_resource (10)"},
+        {"wrapped=median,wrapped_options=[n_startup_trials=3",
+         "pruner 'patient': option wrapped_options takes the options of the wrapped pruner in "
+         "brackets, [k=v,k=v]; got [n_startup_trials=3 (a '[' that is not closed)"},
+        {"wrapped=median,wrapped_options={\"n_startup_trials\":3}",
+         "got {\"n_startup_trials\":3} (a mapping)"},
+        {"wrapped_options=[n_startup_trials=3]",
+         "pruner 'patient': option wrapped_options=[n_startup_trials=3] is for a wrapped "
+         "pruner, and wrapped is none"},
+        {"wrapped=patient", "pruner 'patient' cannot wrap itself"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        knob_pruner *p = NULL;
+        assert_int_equal(knob_pruner_create("patient", cases[i].opts, &p), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), cases[i].want))
+            fail_msg("%s: expected '%s' in: %s", cases[i].opts, cases[i].want, knob_errmsg());
+    }
+    /* an error of the wrapped pruner when it is asked */
+    env e = make("memory:", "pe", "patient",
+                 "patience=0,wrapped=median,wrapped_options=[objective=3]", KNOB_MINIMIZE);
+    knob_trial *t;
+    bool stop;
+    assert_int_equal(knob_study_ask(e.s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 1), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 1, 2), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'patient': wrapped=median: pruner 'median': "
+                                          "option objective=3 but study 'pe' has 1 objective"));
+    assert_int_equal(knob_study_tell(e.s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    done(&e);
+}
+
 /* ASHA with eta 2: rungs at steps 1, 2, 4. Trials arrive one after another. */
 static void asha_promotion_order(void **state)
 {
@@ -207,6 +313,70 @@ static void hyperband_brackets(void **state)
     knob_pruner *p;
     assert_int_equal(knob_pruner_create("hyperband", "min_resource=10,max_resource=5", &p),
                      KNOB_EINVAL);
+}
+
+/* Brackets where the budgets add up past 2^32 (max_resource 2^31 with eta 2), for trial
+ * numbers past 2^32 too, and for a study name longer than any fixed key buffer: Python's
+ * zlib.crc32(f"{name}_{number}") % total, as Optuna computes them. */
+static void hyperband_brackets_past_2_32(void **state)
+{
+    (void)state;
+    static const int64_t numbers[10] = {
+        0, 1, 2, 3, 4, 5, (1LL << 32) + 5, 1LL << 40, 1LL << 62, 9007199254740993LL};
+    static const int64_t big[10] = {1, 4, 0, 0, 1, 5, 0, 0, 0, 0};
+    static const int64_t small[10] = {0, 1, 0, 3, 0, 0, 3, 0, 1, 4};
+    env e = make("memory:", "hb", "hyperband",
+                 "min_resource=1,max_resource=2147483648,reduction_factor=2", KNOB_MINIMIZE);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, numbers[i]), big[i]);
+    done(&e);
+    e = make("memory:", "hb", "hyperband", "min_resource=1,max_resource=81,reduction_factor=3",
+             KNOB_MINIMIZE);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, numbers[i]), small[i]);
+    done(&e);
+    static const int64_t long_name[12] = {1, 1, 0, 0, 2, 0, 0, 0, 0, 1, 0, 1};
+    char name[601];
+    memset(name, 's', 600);
+    name[600] = 0;
+    e = make("memory:", name, "hyperband", "min_resource=1,max_resource=81,reduction_factor=3",
+             KNOB_MINIMIZE);
+    for (int64_t i = 0; i < 12; i++)
+        assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, i), long_name[i]);
+    done(&e);
+}
+
+/* Bounds changed after the study was made (knob_pruner_set_option takes each option on
+ * its own): max_resource below min_resource leaves no bracket, and no budget to take the
+ * hash modulo. Refused where the pruner is used, never a division by zero. */
+static void hyperband_options_set_later(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_sampler *tpe;
+    knob_pruner *p;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_sampler_create("tpe", "seed=1,n_startup_trials=1", &tpe), KNOB_OK);
+    assert_int_equal(knob_pruner_create("hyperband", "max_resource=81", &p), KNOB_OK);
+    knob_study_options o = {.sampler = tpe, .pruner = p};
+    assert_int_equal(knob_study_create(st, "later", &o, &s), KNOB_OK);
+    const double curve[] = {3, 2, 1};
+    complete(s, curve, 3);
+    assert_int_equal(knob_pruner_set_option(p, "min_resource", "100"), KNOB_OK);
+    assert_int_equal(knob_pruner_bracket(p, s, 1), -1);
+    knob_trial *t;
+    double x;
+    bool stop = true;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 1.5), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
+    assert_false(stop);
+    assert_non_null(strstr(knob_errmsg(), "max_resource (81) must be >= min_resource (100)"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
 }
 
 static void hyperband_prunes_within_bracket(void **state)
@@ -322,6 +492,29 @@ static void curve_extrapolation(void **state)
     done(&e);
 }
 
+/* A noisy curve that saturates slowly and ends above the best trial: a single fit of its
+ * first points (noise of +-0.02 over a rise of 0.07) extrapolated an early plateau with
+ * confidence and stopped it at step 4. Leaving points out moves that extrapolation a
+ * lot, so the jackknife's band reaches the best and the trial is kept. A curve that
+ * stays far below is still stopped early. */
+static void curve_jackknife_keeps_a_noisy_curve(void **state)
+{
+    (void)state;
+    env e = make("memory:", "cj", "curve", "n_startup_trials=1,min_points=5", KNOB_MAXIMIZE);
+    double good[40], noisy[40], flat[40];
+    for (int k = 0; k < 40; k++) {
+        good[k] = 0.90 - 0.5 * exp(-0.2 * k);
+        noisy[k] = 0.95 - 0.8 * exp(-0.088 * k) + 0.02 * ((k * 7) % 3 - 1);
+        flat[k] = 0.30 - 0.1 * exp(-0.3 * k) + 0.002 * ((k * 7) % 3);
+    }
+    assert_true(noisy[39] > good[39]);
+    complete(e.s, good, 40);
+    assert_int_equal(run(e.s, noisy, 40), -1);
+    int64_t at = run(e.s, flat, 40);
+    assert_true(at >= 4 && at < 15);
+    done(&e);
+}
+
 static void several_objectives(void **state)
 {
     (void)state;
@@ -354,6 +547,37 @@ static void several_objectives(void **state)
     assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "objective=2"));
     knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A diverged value is judged by the direction of the objective the pruner reads: with
+ * objective 1 maximized, -inf is a diverged gain (pruned) and +inf is not, although
+ * objective 0 is minimized. */
+static void diverged_by_the_pruned_objective(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_pruner *p;
+    knob_study *s;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_pruner_create("median", "n_startup_trials=5,objective=1", &p), KNOB_OK);
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .pruner = p};
+    assert_int_equal(knob_study_create(st, "div", &o, &s), KNOB_OK);
+    const double values[2] = {-INFINITY, INFINITY};
+    const bool pruned[2] = {true, false};
+    for (int i = 0; i < 2; i++) {
+        knob_trial *t;
+        bool stop = !pruned[i];
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 0.5), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 1, values[i]), KNOB_OK);
+        assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+        if (stop != pruned[i])
+            fail_msg("a report of %g of a maximized objective: pruned %d", values[i], stop);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    }
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -395,17 +619,23 @@ int main(int argc, char **argv)
         cmocka_unit_test(median_decisions),
         cmocka_unit_test(diverged_runs_are_pruned),
         cmocka_unit_test(percentile_maximize),
+        cmocka_unit_test(percentile_infinite_values),
         cmocka_unit_test(interval_steps_skip),
         cmocka_unit_test(threshold_bounds),
         cmocka_unit_test(patient_waits),
+        cmocka_unit_test(patient_messages),
         cmocka_unit_test(asha_promotion_order),
         cmocka_unit_test(hyperband_brackets),
+        cmocka_unit_test(hyperband_brackets_past_2_32),
+        cmocka_unit_test(hyperband_options_set_later),
         cmocka_unit_test(hyperband_prunes_within_bracket),
         cmocka_unit_test(hyperband_tpe_models_each_bracket),
         cmocka_unit_test(wilcoxon_p_values),
         cmocka_unit_test(wilcoxon_prunes_worse_instances),
         cmocka_unit_test(curve_extrapolation),
+        cmocka_unit_test(curve_jackknife_keeps_a_noisy_curve),
         cmocka_unit_test(several_objectives),
+        cmocka_unit_test(diverged_by_the_pruned_objective),
         cmocka_unit_test(across_processes),
     };
     if (argc > 1)
