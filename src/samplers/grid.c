@@ -288,7 +288,8 @@ static int set_point(knob_trial *t, uint64_t k)
     return knob_trial_set_system_attr(t, "grid_id", key);
 }
 
-/* An enqueued trial whose fixed params agree with points of the grid takes one of them:
+/* A retry takes the point of the trial it retries. Else an enqueued trial whose fixed
+ * params agree with points of the grid takes one of them:
  * the first one not yet claimed, in the grid's order, which it claims (so no other trial
  * runs it); when every such point has run, the first of them, unclaimed (it runs again,
  * as the queue asked, and takes no other point). *done false when it takes none (it is
@@ -302,6 +303,20 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
     int rc = number < 0 ? KNOB_OK : knob_study_trials(s, &trials, &n);
     if (rc || number < 0 || (size_t)number >= n || trials[number]->number != number)
         return rc;
+    /* a retry (knob_study_retry_trial, a lost heartbeat) runs its original's point again:
+     * its fixed params are the ones the original suggested before it failed, perhaps not
+     * all of the point's */
+    const char *of = knob_trial_info_attr(trials[number], "retry_of", true);
+    int64_t origin;
+    if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n) {
+        const char *id = knob_trial_info_attr(trials[origin], "grid_id", true);
+        uint64_t k;
+        if (id && sscanf(id, "%" SCNu64, &k) == 1 && k < g->total) {
+            g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
+            *done = (rc = set_point(t, k)) == KNOB_OK;
+            return rc;
+        }
+    }
     const char *json = knob_trial_info_attr(trials[number], "fixed_params", true);
     knobx_json *fixed = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
     if (json && !fixed && knobx_json_check(json) <= 0)
