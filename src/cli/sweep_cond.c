@@ -261,6 +261,8 @@ static int visit(dfs *d, size_t i)
     return 0;
 }
 
+static int check_reachable(sweep_ctx *c);
+
 int sweep_resolve_conditions(sweep_ctx *c)
 {
     sweep *sw = c->sw;
@@ -280,7 +282,7 @@ int sweep_resolve_conditions(sweep_ctx *c)
             rc = visit(&d, i);
     free(d.state);
     free(d.path);
-    return rc;
+    return rc || !sw->conditional ? rc : check_reachable(c);
 }
 
 /* ---------------------------------------------------------------- grids */
@@ -508,4 +510,77 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
     free(gv);
     knobx_buf_free(&b);
     return rc ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- params never active */
+
+/* A phantom value, none of the values a `when` names: it stands for the values of a param
+ * that no condition names (a param that is no parent, or a parent's other values). */
+static const knob_choice OTHER = {KNOB_CHOICE_STRING, "\x01other", 0};
+
+/* The values that matter to the conditions: each distinct value a `when` names for param
+ * i, and OTHER. Conditions only ask whether a parent's value is among some, so a param is
+ * active for some values of the params if and only if it is for some of these. */
+static int condition_values(const sweep *sw, size_t i, grid_values *gv)
+{
+    size_t n = 1;
+    for (size_t j = 0; j < sw->n_params; j++)
+        for (size_t k = 0; k < sw->params[j].n_when; k++)
+            n += sw->params[j].when[k].parent == i ? sw->params[j].when[k].n_allowed : 0;
+    gv->v = malloc(n * sizeof *gv->v);
+    if (!gv->v)
+        return -1;
+    gv->n = 0;
+    for (size_t j = 0; j < sw->n_params; j++) {
+        for (size_t k = 0; k < sw->params[j].n_when; k++) {
+            const sweep_cond *w = &sw->params[j].when[k];
+            for (size_t a = 0; w->parent == i && a < w->n_allowed; a++) {
+                bool seen = false;
+                for (size_t b = 0; b < gv->n && !seen; b++)
+                    seen = same(&gv->v[b], &w->allowed[a]);
+                if (!seen)
+                    gv->v[gv->n++] = w->allowed[a];
+            }
+        }
+    }
+    gv->v[gv->n++] = OTHER;
+    return 0;
+}
+
+/* Refuses a param whose conditions can never hold together: its own `when` asks a parent
+ * for values that the parent's own conditions, or another of its parents, rule out (c
+ * when {b: 2, a: y} where b exists only when a is x). Such a param would never reach the
+ * program. The space is split as a grid's is (grid_products), over the values the
+ * conditions name: a param that is in none of the products is never active. */
+static int check_reachable(sweep_ctx *c)
+{
+    const sweep *sw = c->sw;
+    grid_values *gv = calloc(sw->n_params ? sw->n_params : 1, sizeof *gv);
+    products ps = {0};
+    int rc = gv ? 0 : -1;
+    for (size_t i = 0; !rc && i < sw->n_params; i++)
+        rc = condition_values(sw, i, &gv[i]);
+    if (!rc)
+        rc = grid_products(sw, gv, &ps);
+    if (rc < 0)
+        rc = sweep_errorf(c, NULL, "out of memory");
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        bool reached = p->n_when == 0;
+        for (size_t k = 0; k < ps.n && !reached; k++)
+            reached = ps.p[k].n[i] > 0;
+        if (!reached)
+            rc = sweep_errorf_at(c, p->when[0].line, p->when[0].col,
+                                 "key 'parameters.%s.when': '%s' can never be active: no values "
+                                 "of its parents meet its `when` and their own at once, so "
+                                 "the program would never get it",
+                                 p->name, p->name);
+    }
+    for (size_t k = 0; k < ps.n; k++)
+        product_free(&ps.p[k], sw->n_params);
+    free(ps.p);
+    for (size_t i = 0; gv && i < sw->n_params; i++)
+        free(gv[i].v);
+    free(gv);
+    return rc > 0 ? 0 : rc; /* too many products to tell: not checked */
 }

@@ -136,6 +136,15 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
     "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
 err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values" \
     "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+# conditions that can never hold together: b exists only when a is x, c asks for b and a = y
+err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
+    "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
+err "e.yaml:9:34: key 'parameters.d.when': 'd' can never be active" \
+    "  n: {min: 1, max: 1000000}" "  g:" "    when: {n: [5, 7]}" "    parameters:" \
+    "      w: {values: [1, 2]}" "  d: {min: 0.0, max: 1.0, when: {g.w: 1, n: 6}}"
+printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
+    "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
+"$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: a}"
 echo ok
