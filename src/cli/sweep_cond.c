@@ -203,16 +203,31 @@ static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
             return check_value(c, p, w);
         }
     }
-    const char *names[64];
-    size_t n = 0;
-    for (size_t j = 0; j < sw->n_params && n < 63; j++)
-        names[n++] = sw->params[j].name;
-    names[n] = NULL;
-    const char *near = sweep_closest(w->parent_name, names);
-    return sweep_errorf_at(c, w->line, w->col,
-                           "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s", p->name,
-                           w->parent_name, w->parent_name, near ? "; did you mean '" : "",
-                           near ? near : "", near ? "'?" : "");
+    /* a nested param named by its own key alone (w for net.w, a sibling's habit): its full
+     * name, when one param has that key */
+    const char *nested = NULL;
+    size_t len = strlen(w->parent_name), n_nested = 0;
+    for (size_t j = 0; j < sw->n_params; j++) {
+        const char *name = sw->params[j].name;
+        size_t ln = strlen(name);
+        if (ln > len && name[ln - len - 1] == '.' && !strcmp(name + ln - len, w->parent_name)) {
+            nested = name;
+            n_nested++;
+        }
+    }
+    const char **names = malloc((sw->n_params + 1) * sizeof *names);
+    if (!names)
+        return sweep_errorf_at(c, w->line, w->col, "out of memory");
+    for (size_t j = 0; j < sw->n_params; j++)
+        names[j] = sw->params[j].name;
+    names[sw->n_params] = NULL;
+    const char *near = n_nested == 1 ? nested : sweep_closest(w->parent_name, names);
+    int rc = sweep_errorf_at(
+        c, w->line, w->col, "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s%s", p->name,
+        w->parent_name, w->parent_name, near ? "; did you mean '" : "", near ? near : "",
+        near ? "'?" : "", n_nested == 1 ? " (a nested parameter is named outer.inner)" : "");
+    free(names);
+    return rc;
 }
 
 typedef struct dfs {

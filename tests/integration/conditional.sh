@@ -136,6 +136,14 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
     "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
 err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values" \
     "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+# a nested parent named by its own key: its full name is suggested, as among many params
+err "e.yaml:8:34: key 'parameters.net.v.when.w': unknown parameter 'w'; did you mean 'net.w'? (a nested parameter is named outer.inner)" \
+    "  n: {values: [1, 2]}" "  net:" "    parameters:" "      w: {values: [8, 16]}" \
+    "      v: {values: [1, 2], when: {w: 8}}"
+many=()
+for i in $(seq 1 70); do many+=("  p$i: {values: [1, 2]}"); done
+err "key 'parameters.x.when.q69': unknown parameter 'q69'; did you mean 'p69'?" \
+    "${many[@]}" "  x: {values: [1, 2], when: {q69: 1}}"
 # conditions that can never hold together: b exists only when a is x, c asks for b and a = y
 err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
