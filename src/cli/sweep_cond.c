@@ -181,11 +181,20 @@ static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
             continue;
         knobx_buf b = {0};
         describe_value(&b, &w->allowed[i]);
+        /* a list value written as a list of scalars ({layers: [128]} for the list [128]) */
+        bool lists = false;
+        for (size_t k = 0; parent->is_json && k < parent->n_choices && !lists; k++)
+            lists = parent->is_json[k];
+        bool hint = lists && w->allowed[i].type != KNOB_CHOICE_STRING;
         sweep_errorf_at(c, w->line, w->col,
                         "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
-                        "never be active there (parent defined at line %d, column %d)",
+                        "never be active there (parent defined at line %d, column %d)%s%s%s",
                         p->name, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
-                        parent->line, parent->col);
+                        parent->line, parent->col,
+                        hint ? "; its values are lists: write each "
+                               "inside the list of values, {"
+                             : "",
+                        hint ? w->parent_name : "", hint ? ": [[64, 64], [128]]}" : "");
         knobx_buf_free(&b);
         return -1;
     }

@@ -144,6 +144,9 @@ many=()
 for i in $(seq 1 70); do many+=("  p$i: {values: [1, 2]}"); done
 err "key 'parameters.x.when.q69': unknown parameter 'q69'; did you mean 'p69'?" \
     "${many[@]}" "  x: {values: [1, 2], when: {q69: 1}}"
+# a list value of a parent written as a list of scalars: the message says how to write it
+err "e.yaml:5:27: key 'parameters.d.when.layers': 'layers' never takes 128, so 'd' would never be active there (parent defined at line 4, column 11); its values are lists: write each inside the list of values, {layers: [[64, 64], [128]]}" \
+    "  layers: {values: [[64, 64], [128]]}" "  d: {values: [1], when: {layers: [128]}}"
 # conditions that can never hold together: b exists only when a is x, c asks for b and a = y
 err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
