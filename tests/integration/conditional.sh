@@ -55,6 +55,24 @@ pts = [json.dumps(check(t["params"]), sort_keys=True) for t in d]
 assert len(pts) == 49 and len(set(pts)) == 49, len(pts)
 PY
 
+# grid with enqueued points (whole, and one with its child left open): each takes a point
+# of the grid, which then runs every valid point once and no other
+"$KNOB" run grid.yaml $S --study ge --trials 0 > /dev/null 2>&1
+"$KNOB" enqueue ge optimizer=sgd momentum=0.9 nesterov=true layers=1 $S > /dev/null ||
+    fail "enqueue of a grid point"
+"$KNOB" enqueue ge optimizer=adam layers=2 beta=0.99 $S > /dev/null || fail "enqueue of a partial point"
+"$KNOB" run grid.yaml $S --study ge --parallel 4 > out.txt || fail "grid run: $(cat out.txt)"
+"$KNOB" trials ge $S --format json > ge.json
+python3 - ge.json <<'PY' || fail "grid points with enqueued ones: $(cat ge.json)"
+import json, sys
+exec(open("check.py").read())
+d = json.load(open(sys.argv[1]))
+pts = [json.dumps(check(t["params"]), sort_keys=True) for t in d]
+assert len(pts) == 49 and len(set(pts)) == 49, (len(pts), len(set(pts)))
+assert d[0]["params"] == {"optimizer": "sgd", "momentum": 0.9, "nesterov": True, "layers": 1}, d[0]
+assert d[1]["params"]["optimizer"] == "adam" and d[1]["params"]["beta"] == 0.99, d[1]
+PY
+
 # tpe: define-by-run through the model-based sampler; what the program got, three ways
 "$KNOB" run tpe.yaml $S --study t --trials 12 --seed 3 > /dev/null || fail "tpe run"
 "$KNOB" trials t $S --format json > t.json
