@@ -139,6 +139,12 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
         return false;
     if (p->kind == PK_INT_UNIFORM)
         return v->num == floor(v->num) && v->num >= p->min && v->num <= p->max;
+    if (p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL) {
+        /* unbounded: any multiple of q (a log-normal's is not negative) */
+        double q = p->has_q && p->q > 0 ? p->q : 1;
+        return isfinite(v->num) && same_number(round(v->num / q) * q, v->num) &&
+               (p->kind == PK_Q_NORMAL || v->num >= 0);
+    }
     double *x;
     size_t n = sweep_grid_numbers(p, &x);
     bool found = false;
@@ -152,7 +158,8 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
 static bool discrete(const sweep_param *p)
 {
     return p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT || p->kind == PK_INT_UNIFORM ||
-           p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES;
+           p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
+           p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL;
 }
 
 static void describe_value(knobx_buf *b, const knob_choice *v)
@@ -174,7 +181,8 @@ static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
         return sweep_errorf_at(c, w->line, w->col,
                                "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
                                "parent must take values that compare exactly (values, value, "
-                               "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values)",
+                               "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, "
+                               "q_normal, q_log_normal)",
                                p->name, w->parent_name, w->parent_name);
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]))

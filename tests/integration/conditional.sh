@@ -134,6 +134,25 @@ expect_eq "$(py 'json.dumps(d[-1]["params"], sort_keys=True)' < t2.json)" \
     '{"layers": 2, "momentum": 0.9, "nesterov": false, "net": {"width2": 16}, "optimizer": "sgd"}' \
     "the enqueued trial"
 
+# a parent of the normal family rounded to q takes values that compare exactly: its child is
+# active where it takes one of them; a value off its q is refused
+printf '%s\n' "program: $PROGS/cond_prog.sh" "method: random" "metric: {name: loss}" "parameters:" \
+    "  c: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" \
+    "  l: {distribution: q_log_normal, mu: 1, sigma: 0.5, q: 0.5}" \
+    "  d: {values: [u, v], when: {c: [0, 1]}}" "  e: {values: [u, v], when: {l: 2.5}}" > qn.yaml
+"$KNOB" run qn.yaml $S --study qn --trials 30 --seed 4 > out.txt 2>&1 || fail "q_normal parent: $(cat out.txt)"
+"$KNOB" trials qn $S --format json > qn.json
+python3 - qn.json <<'PY' || fail "q_normal parent: $(cat qn.json)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == 30
+for t in d:
+    p = t["params"]
+    assert ("d" in p) == (p["c"] in (0, 1)), p
+    assert ("e" in p) == (p["l"] == 2.5), p
+assert any("d" in t["params"] for t in d) and any("d" not in t["params"] for t in d)
+PY
+
 # mistakes, at their line and column
 err() { # expected-message yaml-lines...
     local want=$1
@@ -174,6 +193,8 @@ err "e.yaml:9:34: key 'parameters.d.when': 'd' can never be active" \
 printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
     "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
+err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
+    "  a: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" "  b: {values: [1], when: {a: 0.5}}"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: a}"
 echo ok
