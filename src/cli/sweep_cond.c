@@ -174,6 +174,49 @@ static void describe_value(knobx_buf *b, const knob_choice *v)
         knobx_buf_puts(b, "null");
 }
 
+/* For a string a parent never takes: the value meant, when the parent has one that the
+ * string spells (a number, boolean or null written in quotes) or one string within a few
+ * typos of it. */
+static void near_value(knobx_buf *h, const sweep_param *parent, const char *text)
+{
+    char *end;
+    knob_choice number = {KNOB_CHOICE_NUMBER, NULL, strtod(text, &end)};
+    if (end != text && !*end && parent->kind != PK_CATEGORICAL && parent->kind != PK_CONSTANT &&
+        can_take(parent, &number)) {
+        knobx_buf_printf(h, "; did you mean %s, unquoted?", text);
+        return;
+    }
+    const char **names = malloc((parent->n_choices + 1) * sizeof *names);
+    size_t n = 0;
+    for (size_t k = 0; k < parent->n_choices; k++) {
+        const knob_choice *ch = &parent->choices[k];
+        if (parent->is_json && parent->is_json[k])
+            continue;
+        if (ch->type == KNOB_CHOICE_STRING) {
+            if (names)
+                names[n++] = ch->str;
+            continue;
+        }
+        knobx_buf b = {0};
+        describe_value(&b, ch);
+        bool spelled = !b.oom && strcmp(knobx_buf_cstr(&b), text) == 0;
+        if (spelled)
+            knobx_buf_printf(h, "; did you mean %s, unquoted?", knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
+        if (spelled) {
+            free(names);
+            return;
+        }
+    }
+    if (names) {
+        names[n] = NULL;
+        const char *near = sweep_closest(text, names);
+        if (near)
+            knobx_buf_printf(h, "; did you mean \"%s\"?", near);
+    }
+    free(names);
+}
+
 static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
@@ -187,23 +230,26 @@ static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]))
             continue;
-        knobx_buf b = {0};
+        knobx_buf b = {0}, h = {0};
         describe_value(&b, &w->allowed[i]);
         /* a list value written as a list of scalars ({layers: [128]} for the list [128]) */
         bool lists = false;
         for (size_t k = 0; parent->is_json && k < parent->n_choices && !lists; k++)
             lists = parent->is_json[k];
-        bool hint = lists && w->allowed[i].type != KNOB_CHOICE_STRING;
+        if (lists && w->allowed[i].type != KNOB_CHOICE_STRING)
+            knobx_buf_printf(&h,
+                             "; its values are lists: write each inside the list of values, "
+                             "{%s: [[64, 64], [128]]}",
+                             w->parent_name);
+        else if (w->allowed[i].type == KNOB_CHOICE_STRING)
+            near_value(&h, parent, w->allowed[i].str);
         sweep_errorf_at(c, w->line, w->col,
                         "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
-                        "never be active there (parent defined at line %d, column %d)%s%s%s",
+                        "never be active there (parent defined at line %d, column %d)%s",
                         p->name, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
-                        parent->line, parent->col,
-                        hint ? "; its values are lists: write each "
-                               "inside the list of values, {"
-                             : "",
-                        hint ? w->parent_name : "", hint ? ": [[64, 64], [128]]}" : "");
+                        parent->line, parent->col, knobx_buf_cstr(&h));
         knobx_buf_free(&b);
+        knobx_buf_free(&h);
         return -1;
     }
     return 0;

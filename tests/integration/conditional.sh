@@ -184,6 +184,13 @@ err "key 'parameters.x.when.q69': unknown parameter 'q69'; did you mean 'p69'?" 
 # a list value of a parent written as a list of scalars: the message says how to write it
 err "e.yaml:5:27: key 'parameters.d.when.layers': 'layers' never takes 128, so 'd' would never be active there (parent defined at line 4, column 11); its values are lists: write each inside the list of values, {layers: [[64, 64], [128]]}" \
     "  layers: {values: [[64, 64], [128]]}" "  d: {values: [1], when: {layers: [128]}}"
+# a value the parent never takes: the one meant, a typo away or written in quotes
+err "e.yaml:5:27: key 'parameters.m.when.opt': 'opt' never takes \"sdg\" (a string), so 'm' would never be active there (parent defined at line 4, column 8); did you mean \"sgd\"?" \
+    "  opt: {values: [sgd, adam]}" "  m: {values: [1], when: {opt: sdg}}"
+err "'f' never takes \"true\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean true, unquoted?" \
+    "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"true\"}}"
+err "'f' never takes \"2\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean 2, unquoted?" \
+    "  f: {min: 1, max: 5}" "  m: {values: [1], when: {f: \"2\"}}"
 # conditions that can never hold together: b exists only when a is x, c asks for b and a = y
 err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
