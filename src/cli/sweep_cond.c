@@ -139,6 +139,12 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
         return false;
     if (p->kind == PK_INT_UNIFORM)
         return v->num == floor(v->num) && v->num >= p->min && v->num <= p->max;
+    if (p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL) {
+        /* unbounded: any multiple of q (a log-normal's is not negative) */
+        double q = p->has_q && p->q > 0 ? p->q : 1;
+        return isfinite(v->num) && same_number(round(v->num / q) * q, v->num) &&
+               (p->kind == PK_Q_NORMAL || v->num >= 0);
+    }
     double *x;
     size_t n = sweep_grid_numbers(p, &x);
     bool found = false;
@@ -152,7 +158,8 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
 static bool discrete(const sweep_param *p)
 {
     return p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT || p->kind == PK_INT_UNIFORM ||
-           p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES;
+           p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
+           p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL;
 }
 
 static void describe_value(knobx_buf *b, const knob_choice *v)
@@ -167,6 +174,49 @@ static void describe_value(knobx_buf *b, const knob_choice *v)
         knobx_buf_puts(b, "null");
 }
 
+/* For a string a parent never takes: the value meant, when the parent has one that the
+ * string spells (a number, boolean or null written in quotes) or one string within a few
+ * typos of it. */
+static void near_value(knobx_buf *h, const sweep_param *parent, const char *text)
+{
+    char *end;
+    knob_choice number = {KNOB_CHOICE_NUMBER, NULL, strtod(text, &end)};
+    if (end != text && !*end && parent->kind != PK_CATEGORICAL && parent->kind != PK_CONSTANT &&
+        can_take(parent, &number)) {
+        knobx_buf_printf(h, "; did you mean %s, unquoted?", text);
+        return;
+    }
+    const char **names = malloc((parent->n_choices + 1) * sizeof *names);
+    size_t n = 0;
+    for (size_t k = 0; k < parent->n_choices; k++) {
+        const knob_choice *ch = &parent->choices[k];
+        if (parent->is_json && parent->is_json[k])
+            continue;
+        if (ch->type == KNOB_CHOICE_STRING) {
+            if (names)
+                names[n++] = ch->str;
+            continue;
+        }
+        knobx_buf b = {0};
+        describe_value(&b, ch);
+        bool spelled = !b.oom && strcmp(knobx_buf_cstr(&b), text) == 0;
+        if (spelled)
+            knobx_buf_printf(h, "; did you mean %s, unquoted?", knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
+        if (spelled) {
+            free(names);
+            return;
+        }
+    }
+    if (names) {
+        names[n] = NULL;
+        const char *near = sweep_closest(text, names);
+        if (near)
+            knobx_buf_printf(h, "; did you mean \"%s\"?", near);
+    }
+    free(names);
+}
+
 static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
@@ -174,19 +224,32 @@ static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
         return sweep_errorf_at(c, w->line, w->col,
                                "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
                                "parent must take values that compare exactly (values, value, "
-                               "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values)",
+                               "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, "
+                               "q_normal, q_log_normal)",
                                p->name, w->parent_name, w->parent_name);
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]))
             continue;
-        knobx_buf b = {0};
+        knobx_buf b = {0}, h = {0};
         describe_value(&b, &w->allowed[i]);
+        /* a list value written as a list of scalars ({layers: [128]} for the list [128]) */
+        bool lists = false;
+        for (size_t k = 0; parent->is_json && k < parent->n_choices && !lists; k++)
+            lists = parent->is_json[k];
+        if (lists && w->allowed[i].type != KNOB_CHOICE_STRING)
+            knobx_buf_printf(&h,
+                             "; its values are lists: write each inside the list of values, "
+                             "{%s: [[64, 64], [128]]}",
+                             w->parent_name);
+        else if (w->allowed[i].type == KNOB_CHOICE_STRING)
+            near_value(&h, parent, w->allowed[i].str);
         sweep_errorf_at(c, w->line, w->col,
                         "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
-                        "never be active there (parent defined at line %d, column %d)",
+                        "never be active there (parent defined at line %d, column %d)%s",
                         p->name, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
-                        parent->line, parent->col);
+                        parent->line, parent->col, knobx_buf_cstr(&h));
         knobx_buf_free(&b);
+        knobx_buf_free(&h);
         return -1;
     }
     return 0;
@@ -203,16 +266,31 @@ static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
             return check_value(c, p, w);
         }
     }
-    const char *names[64];
-    size_t n = 0;
-    for (size_t j = 0; j < sw->n_params && n < 63; j++)
-        names[n++] = sw->params[j].name;
-    names[n] = NULL;
-    const char *near = sweep_closest(w->parent_name, names);
-    return sweep_errorf_at(c, w->line, w->col,
-                           "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s", p->name,
-                           w->parent_name, w->parent_name, near ? "; did you mean '" : "",
-                           near ? near : "", near ? "'?" : "");
+    /* a nested param named by its own key alone (w for net.w, a sibling's habit): its full
+     * name, when one param has that key */
+    const char *nested = NULL;
+    size_t len = strlen(w->parent_name), n_nested = 0;
+    for (size_t j = 0; j < sw->n_params; j++) {
+        const char *name = sw->params[j].name;
+        size_t ln = strlen(name);
+        if (ln > len && name[ln - len - 1] == '.' && !strcmp(name + ln - len, w->parent_name)) {
+            nested = name;
+            n_nested++;
+        }
+    }
+    const char **names = malloc((sw->n_params + 1) * sizeof *names);
+    if (!names)
+        return sweep_errorf_at(c, w->line, w->col, "out of memory");
+    for (size_t j = 0; j < sw->n_params; j++)
+        names[j] = sw->params[j].name;
+    names[sw->n_params] = NULL;
+    const char *near = n_nested == 1 ? nested : sweep_closest(w->parent_name, names);
+    int rc = sweep_errorf_at(
+        c, w->line, w->col, "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s%s", p->name,
+        w->parent_name, w->parent_name, near ? "; did you mean '" : "", near ? near : "",
+        near ? "'?" : "", n_nested == 1 ? " (a nested parameter is named outer.inner)" : "");
+    free(names);
+    return rc;
 }
 
 typedef struct dfs {
@@ -261,6 +339,8 @@ static int visit(dfs *d, size_t i)
     return 0;
 }
 
+static int check_reachable(sweep_ctx *c);
+
 int sweep_resolve_conditions(sweep_ctx *c)
 {
     sweep *sw = c->sw;
@@ -280,7 +360,7 @@ int sweep_resolve_conditions(sweep_ctx *c)
             rc = visit(&d, i);
     free(d.state);
     free(d.path);
-    return rc;
+    return rc || !sw->conditional ? rc : check_reachable(c);
 }
 
 /* ---------------------------------------------------------------- grids */
@@ -508,4 +588,77 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
     free(gv);
     knobx_buf_free(&b);
     return rc ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- params never active */
+
+/* A phantom value, none of the values a `when` names: it stands for the values of a param
+ * that no condition names (a param that is no parent, or a parent's other values). */
+static const knob_choice OTHER = {KNOB_CHOICE_STRING, "\x01other", 0};
+
+/* The values that matter to the conditions: each distinct value a `when` names for param
+ * i, and OTHER. Conditions only ask whether a parent's value is among some, so a param is
+ * active for some values of the params if and only if it is for some of these. */
+static int condition_values(const sweep *sw, size_t i, grid_values *gv)
+{
+    size_t n = 1;
+    for (size_t j = 0; j < sw->n_params; j++)
+        for (size_t k = 0; k < sw->params[j].n_when; k++)
+            n += sw->params[j].when[k].parent == i ? sw->params[j].when[k].n_allowed : 0;
+    gv->v = malloc(n * sizeof *gv->v);
+    if (!gv->v)
+        return -1;
+    gv->n = 0;
+    for (size_t j = 0; j < sw->n_params; j++) {
+        for (size_t k = 0; k < sw->params[j].n_when; k++) {
+            const sweep_cond *w = &sw->params[j].when[k];
+            for (size_t a = 0; w->parent == i && a < w->n_allowed; a++) {
+                bool seen = false;
+                for (size_t b = 0; b < gv->n && !seen; b++)
+                    seen = same(&gv->v[b], &w->allowed[a]);
+                if (!seen)
+                    gv->v[gv->n++] = w->allowed[a];
+            }
+        }
+    }
+    gv->v[gv->n++] = OTHER;
+    return 0;
+}
+
+/* Refuses a param whose conditions can never hold together: its own `when` asks a parent
+ * for values that the parent's own conditions, or another of its parents, rule out (c
+ * when {b: 2, a: y} where b exists only when a is x). Such a param would never reach the
+ * program. The space is split as a grid's is (grid_products), over the values the
+ * conditions name: a param that is in none of the products is never active. */
+static int check_reachable(sweep_ctx *c)
+{
+    const sweep *sw = c->sw;
+    grid_values *gv = calloc(sw->n_params ? sw->n_params : 1, sizeof *gv);
+    products ps = {0};
+    int rc = gv ? 0 : -1;
+    for (size_t i = 0; !rc && i < sw->n_params; i++)
+        rc = condition_values(sw, i, &gv[i]);
+    if (!rc)
+        rc = grid_products(sw, gv, &ps);
+    if (rc < 0)
+        rc = sweep_errorf(c, NULL, "out of memory");
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        bool reached = p->n_when == 0;
+        for (size_t k = 0; k < ps.n && !reached; k++)
+            reached = ps.p[k].n[i] > 0;
+        if (!reached)
+            rc = sweep_errorf_at(c, p->when[0].line, p->when[0].col,
+                                 "key 'parameters.%s.when': '%s' can never be active: no values "
+                                 "of its parents meet its `when` and their own at once, so "
+                                 "the program would never get it",
+                                 p->name, p->name);
+    }
+    for (size_t k = 0; k < ps.n; k++)
+        product_free(&ps.p[k], sw->n_params);
+    free(ps.p);
+    for (size_t i = 0; gv && i < sw->n_params; i++)
+        free(gv[i].v);
+    free(gv);
+    return rc > 0 ? 0 : rc; /* too many products to tell: not checked */
 }

@@ -2,7 +2,10 @@
  * discovered define-by-run, once. The trials so far (not WAITING) form a tree: a node is
  * a param, its children are the param's values (every value of a categorical, an int, or a
  * float with a step), and a trial is a path from the root. A child no trial has reached is
- * unexplored; so is a path a running trial is on when avoid_premature_stop is set. A param
+ * unexplored; so is a path a running trial is on when avoid_premature_stop is set. The
+ * space is the one the objective defines now: a node's param and values are those of the
+ * newest trial that reaches it (the running trial's own at its next param), and paths
+ * through a param of another distribution (an older space) are not counted. A param
  * is drawn among the values whose subtree under the trial's params so far still has
  * unexplored paths, weighted half by how many and half evenly (as Optuna's); when none
  * has, at random. When the whole tree is explored, the next ask is KNOB_EDONE: the study
@@ -27,6 +30,7 @@ typedef struct path {
     const knob_param **p;
     size_t n;
     bool finished;
+    int64_t number; /* the trial's */
 } path;
 
 static uint64_t n_values(const knob_distribution *d)
@@ -117,20 +121,25 @@ static int by_value(const path *paths, size_t *ids, size_t m, size_t pos, const 
  * values. ids is reordered. */
 static int unexplored(const path *paths, size_t *ids, size_t n, size_t pos, bool avoid, double *out)
 {
-    /* the first path that goes on names the node's param; paths that go on with another
-     * (the objective's space changed) or off its values are not counted */
+    /* the newest trial that goes on names the node's param, as the objective now defines
+     * it; paths that go on with another (an older space) or off its values are not
+     * counted */
     const knob_param *head = NULL;
+    int64_t newest = -1;
     bool leaf = false;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         const path *p = &paths[ids[i]];
         if (p->n <= pos) {
             leaf |= p->finished;
-            continue;
-        }
-        if (!head && on_grid(p->p[pos]))
+        } else if (p->number > newest && on_grid(p->p[pos])) {
             head = p->p[pos];
-        if (head && same_param(head, p->p[pos]) && on_grid(p->p[pos]))
+            newest = p->number;
+        }
+    }
+    for (size_t i = 0; head && i < n; i++) {
+        const path *p = &paths[ids[i]];
+        if (p->n > pos && same_param(head, p->p[pos]) && on_grid(p->p[pos]))
             ids[m++] = ids[i];
     }
     if (!head) {
@@ -166,11 +175,12 @@ static int by_value(const path *paths, size_t *ids, size_t m, size_t pos, const 
 static bool param_matches(const knob_trial_info *info, const knob_param *q)
 {
     const knob_param *p = knob_trial_info_param(info, q->name);
-    return p && p->internal == q->internal;
+    return p && same_param(p, q) && p->internal == q->internal;
 }
 
 /* The paths of the trials (not WAITING, not `self`) that hold every param of `t` so far
- * with the same value, those params left out. *paths and its params are malloc'd. */
+ * with the same distribution and value (a trial of an older space is on another path),
+ * those params left out. *paths and its params are malloc'd. */
 static int collect(knob_study *s, const knob_trial *t, int64_t self, path **out, size_t *n_out)
 {
     const knob_trial_info *const *trials;
@@ -206,6 +216,7 @@ static int collect(knob_study *s, const knob_trial *t, int64_t self, path **out,
                 p->p[p->n++] = &info->params[j];
         }
         p->finished = info->state != KNOB_TRIAL_RUNNING;
+        p->number = info->number;
         m++;
     }
     *out = paths;

@@ -361,15 +361,19 @@ static int default_lambda(const cma *c, int n)
 /* ---------------------------------------------------------------- warm start */
 
 /* The completed trials of src that have every param of the space, as points of this
- * space's unit cube (xs, n per point) scored by their minimized value, best first. */
-static int source_points(const cma *c, knob_study *src, member **pts, double **xs, size_t *m)
+ * space's unit cube (xs, n per point) scored by their minimized value, best first. A trial
+ * whose param does not fit this space's distribution (another kind, a value outside the
+ * range) is left out, and counted in *skipped. */
+static int source_points(const cma *c, knob_study *src, member **pts, double **xs, size_t *m,
+                         size_t *of, size_t *skipped)
 {
     int n = c->n_dims, rc;
     knob__warm_trial *w;
     size_t nt;
-    *m = 0;
+    *m = *of = *skipped = 0;
     if ((rc = knob__warm_trials(src, &w, &nt)))
         return rc;
+    *of = nt;
     *pts = malloc((nt + 1) * sizeof **pts);
     *xs = malloc((nt * (size_t)n + 1) * sizeof **xs);
     if (!*pts || !*xs) {
@@ -378,14 +382,16 @@ static int source_points(const cma *c, knob_study *src, member **pts, double **x
     }
     for (size_t i = 0; i < nt; i++) {
         double *x = *xs + *m * (size_t)n;
-        bool all = true;
-        for (int d = 0; d < n && all; d++) {
+        bool all = true, fits = true;
+        for (int d = 0; d < n && all && fits; d++) {
             const knob_param *p = knob_trial_info_param(w[i].trial, c->dims[d].name);
-            all = p && p->dist->kind != KNOB_DIST_CATEGORICAL;
-            if (all)
+            all = p != NULL;
+            fits = !p || knob__warm_fits(p, c->dims[d].dist);
+            if (all && fits)
                 x[d] = fmin(fmax(knob__dim_to_unit(&c->dims[d], p->internal), 0), 1);
         }
-        if (all)
+        *skipped += all && !fits;
+        if (all && fits)
             (*pts)[(*m)++] = (member){w[i].loss, x};
     }
     free(w);
@@ -441,10 +447,12 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     knob_study *src = NULL;
     member *pts = NULL;
     double *xs = NULL;
-    size_t m = 0;
+    size_t m = 0, of = 0, skipped = 0;
     int rc = knob__warm_open(s, "cmaes", c->ws_study, c->ws_storage, &src);
     if (!rc)
-        rc = source_points(c, src, &pts, &xs, &m);
+        rc = source_points(c, src, &pts, &xs, &m, &of, &skipped);
+    if (!rc)
+        rc = knob__warm_say_skipped(s, "cmaes", c->ws_study, of, 0, skipped);
     *used = !rc && m > 0;
     if (*used)
         rc = promising_distribution(c, pts, m, mean, sigma, cov);

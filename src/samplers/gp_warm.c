@@ -327,13 +327,33 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
         resid[i] = D->y[i] - (p->ws_a * resid[i] + p->ws_b);
 }
 
+/* Keeps the source trials whose every shared param fits this study's distribution
+ * (knob__warm_fits); *skipped counts the others. */
+static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipped)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < nt; i++) {
+        bool fits = true;
+        for (int j = 0; j < p->ns && fits; j++) {
+            const knob__dim *dim = &p->dims[p->s_dims[j]];
+            fits = knob__warm_fits(knob_trial_info_param(w[i].trial, dim->name), dim->dist);
+        }
+        if (fits)
+            w[m++] = w[i];
+    }
+    *skipped = nt - m;
+    return m;
+}
+
 /* The source's completed trials as rows of the shared dimensions (this space's params that
- * they carry with the same kind), their losses warped and standardized as this study's,
- * and its model, fitted once. A source sharing no param leaves a cold start. */
-static int source_model(bo *p, knob_study *src)
+ * every one of them carries), their losses warped and standardized as this study's, and
+ * its model, fitted once. Trials whose shared params do not fit this study's distributions
+ * (another kind, other choices, a value outside the range) are left out, and said
+ * (knob__warm_say_skipped). A source sharing no param leaves a cold start. */
+static int source_model(bo *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
-    size_t nt;
+    size_t nt, skipped = 0, all;
     int rc = knob__warm_trials(src, &w, &nt);
     if (rc)
         return rc;
@@ -341,20 +361,20 @@ static int source_model(bo *p, knob_study *src)
     p->ns = 0;
     for (int k = 0; k < d && nt; k++) {
         size_t with = 0;
-        for (size_t i = 0; i < nt; i++) {
-            const knob_param *q = knob_trial_info_param(w[i].trial, p->dims[k].name);
-            with += q && q->dist->kind == p->dims[k].dist->kind &&
-                    (q->dist->kind != KNOB_DIST_CATEGORICAL ||
-                     q->dist->n_choices == p->dims[k].dist->n_choices);
-        }
+        for (size_t i = 0; i < nt; i++)
+            with += knob_trial_info_param(w[i].trial, p->dims[k].name) != NULL;
         if (with == nt && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
             snprintf(p->s_names[p->ns], sizeof p->s_names[0], "%s", p->dims[k].name);
             p->s_dims[p->ns++] = k;
         }
     }
-    if (p->ns == 0) {
+    all = nt;
+    nt = p->ns ? fitting(p, w, nt, &skipped) : 0;
+    rc = knob__warm_say_skipped(s, "gp", p->ws_study, all, 0, skipped);
+    if (rc || nt == 0) {
+        p->ns = nt ? p->ns : 0;
         free(w);
-        return KNOB_OK;
+        return rc;
     }
     double *X = malloc((nt * (size_t)(p->ns + 1) + 1) * sizeof *X), *y = X + nt * (size_t)p->ns;
     bool cat[MAX_DIMS];
@@ -440,7 +460,7 @@ int knob__bo_warm_start(bo *p, knob_study *s)
     knob_study *src = NULL;
     int rc = knob__warm_open(s, "gp", p->ws_study, p->ws_storage, &src);
     if (!rc)
-        rc = source_model(p, src);
+        rc = source_model(p, s, src);
     knob_study_free(src);
     p->ws_loaded = !rc;
     return rc;

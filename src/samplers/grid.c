@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define GRID_MAX_POINTS 10000000u
@@ -218,11 +219,144 @@ static int start(grid_state *g, knob_study *s)
     return rc;
 }
 
+/* A grid value and a fixed one are equal: the same JSON value, or a string spelling the
+ * grid's number, boolean or null (as a command line gives them). */
+static bool same_value(const knobx_json *grid, const knobx_json *fixed)
+{
+    const char *text = fixed->type == KNOBX_JSON_STRING ? fixed->str : NULL;
+    switch (grid->type) {
+    case KNOBX_JSON_NUMBER: {
+        if (fixed->type == KNOBX_JSON_NUMBER)
+            return fixed->num == grid->num;
+        char *end;
+        double x = text ? strtod(text, &end) : 0;
+        return text && end != text && !*end && x == grid->num;
+    }
+    case KNOBX_JSON_STRING:
+        return text && strcmp(text, grid->str) == 0;
+    case KNOBX_JSON_BOOL:
+        return (fixed->type == KNOBX_JSON_BOOL && fixed->b == grid->b) ||
+               (text && strcmp(text, grid->b ? "true" : "false") == 0);
+    case KNOBX_JSON_NULL:
+        return fixed->type == KNOBX_JSON_NULL || (text && strcmp(text, "null") == 0);
+    default:
+        return false;
+    }
+}
+
+static bool in_product(const grid_state *g, const grid_product *p, const char *name)
+{
+    for (size_t i = p->first; i < p->first + p->n; i++)
+        if (strcmp(g->params[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static bool in_grid(const grid_state *g, const char *name)
+{
+    for (size_t q = 0; q < g->n_products; q++)
+        if (in_product(g, &g->products[q], name))
+            return true;
+    return false;
+}
+
+/* Whether point k agrees with the fixed params: its product holds every fixed name that is
+ * a param of the grid, each at the fixed value. */
+static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed)
+{
+    size_t j = 0;
+    while (j + 1 < g->n_products && k >= g->products[j].size)
+        k -= g->products[j++].size;
+    const grid_product *p = &g->products[j];
+    for (size_t f = 0; f < fixed->n; f++)
+        if (!in_product(g, p, fixed->kids[f]->key) && in_grid(g, fixed->kids[f]->key))
+            return false;
+    for (size_t i = p->first + p->n; i-- > p->first;) {
+        size_t m = g->params[i].values->n;
+        const knobx_json *v = knobx_json_get(fixed, g->params[i].name);
+        if (v && !same_value(g->params[i].values->kids[k % m], v))
+            return false;
+        k /= m;
+    }
+    return true;
+}
+
+static int set_point(knob_trial *t, uint64_t k)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%" PRIu64, k);
+    return knob_trial_set_system_attr(t, "grid_id", key);
+}
+
+/* A retry takes the point of the trial it retries. Else an enqueued trial whose fixed
+ * params agree with points of the grid takes one of them:
+ * the first one not yet claimed, in the grid's order, which it claims (so no other trial
+ * runs it); when every such point has run, the first of them, unclaimed (it runs again,
+ * as the queue asked, and takes no other point). *done false when it takes none (it is
+ * not enqueued, or its fixed params name no point). */
+static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
+{
+    *done = false;
+    int64_t number = knob_trial_number(t);
+    const knob_trial_info *const *trials;
+    size_t n;
+    int rc = number < 0 ? KNOB_OK : knob_study_trials(s, &trials, &n);
+    if (rc || number < 0 || (size_t)number >= n || trials[number]->number != number)
+        return rc;
+    /* a retry (knob_study_retry_trial, a lost heartbeat) runs its original's point again:
+     * its fixed params are the ones the original suggested before it failed, perhaps not
+     * all of the point's */
+    const char *of = knob_trial_info_attr(trials[number], "retry_of", true);
+    int64_t origin;
+    if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n) {
+        const char *id = knob_trial_info_attr(trials[origin], "grid_id", true);
+        uint64_t k;
+        if (id && sscanf(id, "%" SCNu64, &k) == 1 && k < g->total) {
+            g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
+            *done = (rc = set_point(t, k)) == KNOB_OK;
+            return rc;
+        }
+    }
+    const char *json = knob_trial_info_attr(trials[number], "fixed_params", true);
+    knobx_json *fixed = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
+    if (json && !fixed && knobx_json_check(json) <= 0)
+        return knob__oom("grid: fixed params");
+    bool named = false;
+    for (size_t f = 0; fixed && fixed->type == KNOBX_JSON_OBJECT && f < fixed->n && !named; f++)
+        named = in_grid(g, fixed->kids[f]->key);
+    if (!named) {
+        knobx_json_free(fixed);
+        return KNOB_OK;
+    }
+    uint64_t first = g->total;
+    for (uint64_t i = 0; !rc && !*done && i < g->total; i++) {
+        uint32_t k = g->order[i];
+        if (!agrees(g, k, fixed))
+            continue;
+        first = first < g->total ? first : k;
+        if (g->taken[k / 8] & (1u << (k % 8)))
+            continue;
+        g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
+        char key[32];
+        bool won;
+        snprintf(key, sizeof key, "grid:%" PRIu32, k);
+        if (!(rc = knob_study_claim(s, key, t, &won)) && won && !(rc = set_point(t, k)))
+            *done = true;
+    }
+    knobx_json_free(fixed);
+    if (!rc && !*done && first < g->total && !(rc = set_point(t, first)))
+        *done = true;
+    return rc;
+}
+
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
     grid_state *g = state;
     int rc = g->order ? KNOB_OK : start(g, s);
     if (rc)
+        return rc;
+    bool done;
+    if ((rc = queued_point(g, s, t, &done)) || done)
         return rc;
     while (g->next < g->total) {
         uint32_t k = g->order[g->next++];

@@ -906,17 +906,27 @@ static void free_ws(tpe *p)
 }
 
 /* Copies the params of the good trials of src (gamma of its complete feasible ones, best
- * first). */
-static int copy_source(tpe *p, knob_study *src)
+ * first). Only trials with as many values as this study has objectives are used (a source
+ * of one objective says nothing of a study of several); the others are said
+ * (knob__warm_say_skipped). A source param under another distribution than this study's
+ * is left out where it is read (counts). */
+static int copy_source(tpe *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
-    size_t n, m = 0, k, total = 0;
+    size_t n, m = 0, k, total = 0, others = 0;
     int rc = knob__warm_trials(src, &w, &n);
     if (rc)
         return rc;
-    for (size_t i = 0; i < n; i++)
-        if (w[i].trial->n_values == 1 && w[i].feasible)
+    for (size_t i = 0; i < n; i++) {
+        bool same = w[i].trial->n_values == knob_study_n_objectives(s);
+        others += !same;
+        if (same && w[i].feasible)
             w[m++] = w[i];
+    }
+    if ((rc = knob__warm_say_skipped(s, "tpe", p->ws_study, n, others, 0))) {
+        free(w);
+        return rc;
+    }
     knob__warm_sort(w, m);
     if ((rc = knob__warm_firsts_make(&p->ws_firsts, w, m, (size_t)p->ws_first))) {
         free(w);
@@ -953,7 +963,7 @@ static int read_source(tpe *p, knob_study *s)
     knob_study *src = NULL;
     int rc = knob__warm_open(s, "sampler 'tpe'", p->ws_study, p->ws_storage, &src);
     if (!rc)
-        rc = copy_source(p, src);
+        rc = copy_source(p, s, src);
     knob_study_free(src);
     if (rc)
         free_ws(p);

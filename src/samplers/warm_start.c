@@ -3,6 +3,7 @@
 #include "math/quad.h"
 #include "math/status.h"
 #include "space.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +62,51 @@ int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
     *out = w;
     *n = m;
     return KNOB_OK;
+}
+
+bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
+{
+    if (q->dist->kind != d->kind)
+        return false;
+    if (d->kind == KNOB_DIST_CATEGORICAL)
+        return q->dist == d || knob__dist_equal(q->dist, d);
+    return q->internal >= d->low && q->internal <= d->high;
+}
+
+int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
+                           size_t objectives, size_t dists)
+{
+    if (objectives + dists == 0)
+        return KNOB_OK;
+    char text[512];
+    int k = snprintf(text, sizeof text,
+                     "%s: warm_start_study '%s': %zu of its %zu finished trials "
+                     "not used:",
+                     sampler, name, objectives + dists, of);
+    if (objectives && k > 0 && (size_t)k < sizeof text)
+        k += snprintf(text + k, sizeof text - (size_t)k,
+                      " %zu with another count of objective values than this study's %zu;",
+                      objectives, knob_study_n_objectives(s));
+    if (dists && k > 0 && (size_t)k < sizeof text)
+        snprintf(text + k, sizeof text - (size_t)k,
+                 " %zu with a param of this study under another kind of distribution or "
+                 "outside its range;",
+                 dists);
+    size_t len = strlen(text);
+    if (len && text[len - 1] == ';')
+        text[len - 1] = 0;
+    knobx_buf b = {0};
+    knobx_json_add_string(&b, text);
+    if (b.oom) {
+        knobx_buf_free(&b);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
+    }
+    const char *was = knob_study_system_attr(s, "warm_start_skipped");
+    int rc = was && strcmp(was, knobx_buf_cstr(&b)) == 0
+                 ? KNOB_OK
+                 : knob_study_set_system_attr(s, "warm_start_skipped", knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return rc;
 }
 
 static int cmp_warm(const void *a, const void *b)

@@ -32,6 +32,22 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
  * src is synced again or freed. Returns KNOB_OK, KNOB_ENOMEM or the storage's code. */
 int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n);
 
+/* Whether a source trial's param q can stand for a value of this study's param of
+ * distribution d: the same kind, a categorical with the same choices, a number inside d's
+ * range. A source trial whose param does not fit is not used (its value would be read on
+ * another scale, or clamped to a bound). */
+bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
+
+/* Says what a warm start left out of source `name`, of its `of` finished trials:
+ * `objectives` with another count of objective values than this study's objectives, `dists`
+ * with a param of this study under another kind of distribution or outside its range. As
+ * the library prints nothing, the sentence goes to this study's system attribute
+ * "warm_start_skipped" (a JSON string: knob inspect and the study's attributes show it),
+ * written only when something was left out and the sentence changed. Returns KNOB_OK or the
+ * storage's code. */
+int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
+                           size_t objectives, size_t dists);
+
 /* Orders warm trials best (lowest loss) first; equal losses keep trial order. */
 void knob__warm_sort(knob__warm_trial *w, size_t n);
 

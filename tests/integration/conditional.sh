@@ -55,6 +55,24 @@ pts = [json.dumps(check(t["params"]), sort_keys=True) for t in d]
 assert len(pts) == 49 and len(set(pts)) == 49, len(pts)
 PY
 
+# grid with enqueued points (whole, and one with its child left open): each takes a point
+# of the grid, which then runs every valid point once and no other
+"$KNOB" run grid.yaml $S --study ge --trials 0 > /dev/null 2>&1
+"$KNOB" enqueue ge optimizer=sgd momentum=0.9 nesterov=true layers=1 $S > /dev/null ||
+    fail "enqueue of a grid point"
+"$KNOB" enqueue ge optimizer=adam layers=2 beta=0.99 $S > /dev/null || fail "enqueue of a partial point"
+"$KNOB" run grid.yaml $S --study ge --parallel 4 > out.txt || fail "grid run: $(cat out.txt)"
+"$KNOB" trials ge $S --format json > ge.json
+python3 - ge.json <<'PY' || fail "grid points with enqueued ones: $(cat ge.json)"
+import json, sys
+exec(open("check.py").read())
+d = json.load(open(sys.argv[1]))
+pts = [json.dumps(check(t["params"]), sort_keys=True) for t in d]
+assert len(pts) == 49 and len(set(pts)) == 49, (len(pts), len(set(pts)))
+assert d[0]["params"] == {"optimizer": "sgd", "momentum": 0.9, "nesterov": True, "layers": 1}, d[0]
+assert d[1]["params"]["optimizer"] == "adam" and d[1]["params"]["beta"] == 0.99, d[1]
+PY
+
 # tpe: define-by-run through the model-based sampler; what the program got, three ways
 "$KNOB" run tpe.yaml $S --study t --trials 12 --seed 3 > /dev/null || fail "tpe run"
 "$KNOB" trials t $S --format json > t.json
@@ -116,6 +134,25 @@ expect_eq "$(py 'json.dumps(d[-1]["params"], sort_keys=True)' < t2.json)" \
     '{"layers": 2, "momentum": 0.9, "nesterov": false, "net": {"width2": 16}, "optimizer": "sgd"}' \
     "the enqueued trial"
 
+# a parent of the normal family rounded to q takes values that compare exactly: its child is
+# active where it takes one of them; a value off its q is refused
+printf '%s\n' "program: $PROGS/cond_prog.sh" "method: random" "metric: {name: loss}" "parameters:" \
+    "  c: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" \
+    "  l: {distribution: q_log_normal, mu: 1, sigma: 0.5, q: 0.5}" \
+    "  d: {values: [u, v], when: {c: [0, 1]}}" "  e: {values: [u, v], when: {l: 2.5}}" > qn.yaml
+"$KNOB" run qn.yaml $S --study qn --trials 30 --seed 4 > out.txt 2>&1 || fail "q_normal parent: $(cat out.txt)"
+"$KNOB" trials qn $S --format json > qn.json
+python3 - qn.json <<'PY' || fail "q_normal parent: $(cat qn.json)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d) == 30
+for t in d:
+    p = t["params"]
+    assert ("d" in p) == (p["c"] in (0, 1)), p
+    assert ("e" in p) == (p["l"] == 2.5), p
+assert any("d" in t["params"] for t in d) and any("d" not in t["params"] for t in d)
+PY
+
 # mistakes, at their line and column
 err() { # expected-message yaml-lines...
     local want=$1
@@ -136,6 +173,35 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
     "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
 err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values" \
     "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+# a nested parent named by its own key: its full name is suggested, as among many params
+err "e.yaml:8:34: key 'parameters.net.v.when.w': unknown parameter 'w'; did you mean 'net.w'? (a nested parameter is named outer.inner)" \
+    "  n: {values: [1, 2]}" "  net:" "    parameters:" "      w: {values: [8, 16]}" \
+    "      v: {values: [1, 2], when: {w: 8}}"
+many=()
+for i in $(seq 1 70); do many+=("  p$i: {values: [1, 2]}"); done
+err "key 'parameters.x.when.q69': unknown parameter 'q69'; did you mean 'p69'?" \
+    "${many[@]}" "  x: {values: [1, 2], when: {q69: 1}}"
+# a list value of a parent written as a list of scalars: the message says how to write it
+err "e.yaml:5:27: key 'parameters.d.when.layers': 'layers' never takes 128, so 'd' would never be active there (parent defined at line 4, column 11); its values are lists: write each inside the list of values, {layers: [[64, 64], [128]]}" \
+    "  layers: {values: [[64, 64], [128]]}" "  d: {values: [1], when: {layers: [128]}}"
+# a value the parent never takes: the one meant, a typo away or written in quotes
+err "e.yaml:5:27: key 'parameters.m.when.opt': 'opt' never takes \"sdg\" (a string), so 'm' would never be active there (parent defined at line 4, column 8); did you mean \"sgd\"?" \
+    "  opt: {values: [sgd, adam]}" "  m: {values: [1], when: {opt: sdg}}"
+err "'f' never takes \"true\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean true, unquoted?" \
+    "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"true\"}}"
+err "'f' never takes \"2\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean 2, unquoted?" \
+    "  f: {min: 1, max: 5}" "  m: {values: [1], when: {f: \"2\"}}"
+# conditions that can never hold together: b exists only when a is x, c asks for b and a = y
+err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
+    "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
+err "e.yaml:9:34: key 'parameters.d.when': 'd' can never be active" \
+    "  n: {min: 1, max: 1000000}" "  g:" "    when: {n: [5, 7]}" "    parameters:" \
+    "      w: {values: [1, 2]}" "  d: {min: 0.0, max: 1.0, when: {g.w: 1, n: 6}}"
+printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
+    "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
+"$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
+err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
+    "  a: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" "  b: {values: [1], when: {a: 0.5}}"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: a}"
 echo ok

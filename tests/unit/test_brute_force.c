@@ -189,10 +189,57 @@ static void one_value_float_enumerated(void **state)
     knob_storage_close(st);
 }
 
+/* Suggests n in [0, high] (and, under n == 0, m in [0, 1]) in a new trial and tells it;
+ * KNOB_EDONE when the study is done. */
+static int changing_trial(knob_study *s, int64_t high)
+{
+    knob_trial *t;
+    int rc = knob_study_ask(s, &t);
+    if (rc)
+        return rc;
+    int64_t n, m = 0;
+    assert_int_equal(knob_trial_suggest_int(t, "n", 0, high, 1, 0, &n), KNOB_OK);
+    if (n == 0)
+        assert_int_equal(knob_trial_suggest_int(t, "m", 0, 1, 1, 0, &m), KNOB_OK);
+    double y = (double)(n + m);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    return KNOB_OK;
+}
+
+/* The objective's space changes between trials (define-by-run): the study enumerates the
+ * space its newest trials define, and ends when that one is done, whatever the older
+ * trials held. n in [0, first] for `before` trials, then in [0, then] until done: the new
+ * space has then + 2 combinations (n 0 with m 0 or 1, n 1 .. then), of which the older
+ * trials ran none. */
+static void change_space(knob_storage *st, const char *name, int64_t first, int before,
+                         int64_t then)
+{
+    knob_study *s = study_with(st, name, "seed=3");
+    for (int i = 0; i < before; i++)
+        assert_int_equal(changing_trial(s, first), KNOB_OK);
+    int n = 0, rc;
+    while (n < 40 && (rc = changing_trial(s, then)) == KNOB_OK)
+        n++;
+    assert_int_equal(rc, KNOB_EDONE);
+    assert_int_equal(n, then + 2);
+    knob_study_free(s);
+}
+
+static void changing_space(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    change_space(st, "shrinks", 5, 2, 2);
+    change_space(st, "grows", 1, 1, 3);
+    knob_storage_close(st);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_combination_once),
     cmocka_unit_test(running_trials),
     cmocka_unit_test(infinite_space_refused),
     cmocka_unit_test(one_value_float_enumerated),
+    cmocka_unit_test(changing_space),
 };
 KNOB_TEST_MAIN(tests)

@@ -235,6 +235,73 @@ static knob_trial_state cond_objective(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
+/* Enqueued trials whose params agree with grid points take those points: the grid runs
+ * each point once, the enqueued ones included, and ends with exactly its points. A point
+ * named whole (numbers as strings too) is that point; a partial one, one of its points. */
+static void grid_enqueued_takes_point(void **state)
+{
+    (void)state;
+    knob_storage *st = mem();
+    knob_study *s = study_with(st, "grid", grid3x2("seed=1"));
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.01, \"opt\": \"sgd\"}"), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": \"0.001\", \"opt\": \"adam\"}"), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.1}"), KNOB_OK);
+    int seen[6] = {0};
+    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(seen[i], 1);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 6);
+    char lr[32];
+    assert_true(knob_param_format(knob_trial_info_param(trials[2], "lr"), lr, sizeof lr) > 0);
+    assert_string_equal(lr, "0.1");
+    /* every point has run: a point enqueued again runs (the queue asked for it) and takes
+     * no other */
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.1, \"opt\": \"adam\"}"), KNOB_OK);
+    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+    assert_int_equal(seen[4], 2);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A failed trial run again (knob_study_retry_trial) runs its own point again, even when it
+ * failed before suggesting all of its params: the grid ends with exactly its points. */
+static void grid_retry_keeps_point(void **state)
+{
+    (void)state;
+    knob_storage *st = mem();
+    knob_study_options o = {.sampler = grid3x2("seed=4"), .max_retry = 1};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "grid", &o, &s), KNOB_OK);
+    knob_trial *t;
+    double lr;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-4, 1, 0, KNOB_LOG, &lr), KNOB_OK);
+    char id[32];
+    snprintf(id, sizeof id, "%s", knob_trial_system_attr(t, "grid_id"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    bool enqueued;
+    assert_int_equal(knob_study_retry_trial(s, 0, &enqueued), KNOB_OK);
+    assert_true(enqueued);
+    int seen[6] = {0};
+    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(seen[i], 1);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(knob_trial_info_attr(trials[1], "retry_of", true), "0");
+    assert_string_equal(knob_trial_info_attr(trials[1], "grid_id", true), id);
+    assert_true(knob_trial_info_param(trials[1], "lr")->internal == lr);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* An array of products: their union is the grid, each point once; a param of another
  * product than the trial's is refused. */
 static void grid_union_of_products(void **state)
@@ -353,6 +420,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(random_distributions),
         cmocka_unit_test(grid_runs_every_point_once),
         cmocka_unit_test(grid_errors),
+        cmocka_unit_test(grid_enqueued_takes_point),
+        cmocka_unit_test(grid_retry_keeps_point),
         cmocka_unit_test(grid_union_of_products),
         cmocka_unit_test(grid_workers_never_repeat),
     };

@@ -526,6 +526,105 @@ static void tpe_local_model(void **state)
     knob_storage_close(st);
 }
 
+/* One trial of x (an int when `integer`) in [0, high] at x, valued v. */
+static void x_in(knob_study *s, bool integer, double high, double x, double v)
+{
+    char fixed[64];
+    snprintf(fixed, sizeof fixed, "{\"x\": %.17g}", x);
+    assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+    knob_trial *t;
+    double got;
+    int64_t i;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    if (integer)
+        assert_int_equal(knob_trial_suggest_int(t, "x", 0, (int64_t)high, 1, 0, &i), KNOB_OK);
+    else
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, high, 0, 0, &got), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+}
+
+/* Runs n trials of x in [0, 10] in a study `name` of `sampler` (options `opts`, n_dirs
+ * objectives) warm-started from "mixed", and returns its warm_start_skipped attribute (a
+ * copy; NULL when unset). */
+static char *skipped_by(knob_storage *st, const char *sampler, const char *opts, const char *name,
+                        size_t n_dirs, int n)
+{
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create(sampler, opts, &sp), KNOB_OK);
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.sampler = sp, .directions = dirs, .n_objectives = n_dirs};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    for (int i = 0; i < n; i++) {
+        knob_trial *t;
+        double x, v[2];
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        v[0] = (x - 3) * (x - 3);
+        v[1] = x;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, n_dirs), KNOB_OK);
+    }
+    const char *said = knob_study_system_attr(s, "warm_start_skipped");
+    char *copy = said ? strdup(said) : NULL;
+    knob_study_free(s);
+    return copy;
+}
+
+/* A source whose trials hold x under other distributions than this study's: only the
+ * trials that fit (same kind, inside this study's range) are used, and the others are
+ * said in the study's system attribute warm_start_skipped; a source of one objective is
+ * not used by a study of two, and that is said too. */
+static void skipped_source_trials(void **state)
+{
+    (void)state;
+    knob_distribution f10 = {.kind = KNOB_DIST_FLOAT, .low = 0, .high = 10};
+    knob_distribution f100 = {.kind = KNOB_DIST_FLOAT, .low = 0, .high = 100};
+    knob_distribution i10 = {.kind = KNOB_DIST_INT, .low = 0, .high = 10, .step = 1};
+    knob_param in = {"x", &f10, 5}, out = {"x", &f100, 50}, other = {"x", &i10, 5};
+    assert_true(knob__warm_fits(&in, &f10));
+    assert_false(knob__warm_fits(&out, &f10));
+    assert_false(knob__warm_fits(&other, &f10));
+    knob_choice cab[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "b", 0}};
+    knob_choice cac[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "c", 0}};
+    knob_distribution dab = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cab};
+    knob_distribution dac = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cac};
+    knob_param c = {"c", &dab, 1};
+    assert_true(knob__warm_fits(&c, &dab));
+    assert_false(knob__warm_fits(&c, &dac));
+
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "mixed", NULL, 0);
+    for (int i = 0; i < 8; i++)
+        x_in(src, false, 10, 1 + i, fabs(3.0 - (1 + i)));
+    x_in(src, true, 10, 3, 0.01);    /* x an int */
+    x_in(src, false, 100, 50, 0.02); /* outside [0, 10] */
+    x_in(src, false, 100, 90, 0.03);
+    knob_study_free(src);
+    const char *want = "warm_start_study 'mixed': 3 of its 11 finished trials not used: 3 with a "
+                       "param of this study under another kind of distribution or outside its "
+                       "range";
+    char *said = skipped_by(st, "gp", "seed=1,warm_start_study=mixed", "gp", 1, 4);
+    assert_non_null(said);
+    assert_non_null(strstr(said, want));
+    assert_non_null(strstr(said, "gp: "));
+    free(said);
+    said = skipped_by(st, "cmaes", "seed=1,warm_start_study=mixed", "cmaes", 1, 4);
+    assert_non_null(said);
+    assert_non_null(strstr(said, want));
+    free(said);
+    said = skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe", 2, 4);
+    assert_non_null(said);
+    assert_non_null(strstr(said, "tpe: warm_start_study 'mixed': 11 of its 11 finished trials "
+                                 "not used: 11 with another count of objective values than this "
+                                 "study's 2"));
+    free(said);
+    /* a study of one objective uses the source's every trial in tpe (a param of another
+     * distribution is left out where it is read): nothing is said */
+    assert_null(skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe1", 1, 2));
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +637,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_moved_and_negated_sources),
         cmocka_unit_test(tpe_local_phase),
         cmocka_unit_test(tpe_local_model),
+        cmocka_unit_test(skipped_source_trials),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
