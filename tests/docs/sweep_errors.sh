@@ -56,6 +56,9 @@ sweep 'method: random' 'metric: {name: loss}' 'parameters:' \
     '  momentum: {min: 0.0, max: 0.99, when: {optimizer: sdg}}'
 sweep 'program: a' 'method: random' 'metric: {name: loss}' 'parameters:' \
     '  lr: {min: 0.0, max: 0.99}' '  b: {min: 0.0, max: 0.99, when: {lr: 0.5}}'
+sweep 'program: a' 'method: random' 'metric: {name: loss}' 'parameters:' \
+    '  a: {values: [x, y]}' '  b: {values: [1, 2], when: {a: x}}' \
+    '  c: {min: 0.0, max: 1.0, when: {b: 2, a: y}}'
 
 # What knob says of each, as "sweep.yaml:L:C: ..." with L:C made "L:C" to compare.
 norm() { sed -E 's/^[^:]*:[0-9]+:[0-9]+: /sweep.yaml:L:C: /'; }

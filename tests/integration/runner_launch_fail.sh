@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A trial whose params cannot be suggested (a queued trial that misses a param, in a grid
-# that has run every point) fails with the reason, and the summary counts it: every trial
-# this run created, by state. The run starts no more trials and exits 1.
+# A trial whose params cannot be suggested (a queued trial whose value is on no point of the
+# grid it runs in: queued while the sweep had that value, run after the value was taken
+# out) fails with the reason, and the summary counts it: every trial this run created, by
+# state. The run starts no more trials and exits 1.
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: $PROGS/runner_prog.py
@@ -11,17 +12,18 @@ parameters:
   loss: {values: [1, 2]}
   exit: {values: [0]}
 YAML
-timeout 60 "$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study g > a.txt 2>&1 ||
+sed 's/values: \[1, 2\]/values: [1, 2, 3]/' sweep.yaml > wide.yaml
+timeout 60 "$KNOB" run wide.yaml --storage "sqlite:///$T/s.db" --study g > a.txt 2>&1 ||
     fail "first run: $(cat a.txt)"
-"$KNOB" enqueue g loss=1 --storage "sqlite:///$T/s.db" > /dev/null
+"$KNOB" enqueue g loss=3 --storage "sqlite:///$T/s.db" > /dev/null || fail "enqueue"
 status=0
 timeout 60 "$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study g > out.txt 2> err.txt || status=$?
 expect_eq "$status" 1 "exit status ($(cat out.txt err.txt))"
-grep -q "^trial 2 fail: its params could not be suggested: .*grid" out.txt ||
+grep -q "^trial 3 fail: its params could not be suggested: .*grid" out.txt ||
     fail "progress: $(cat out.txt)"
 grep -q "this run: 1 trials (0 complete, 1 failed, 0 pruned)" out.txt || fail "summary: $(cat out.txt)"
 "$KNOB" trials g --storage "sqlite:///$T/s.db" --format json > t.json
-expect_eq "$(py 'd[2]["state"]' < t.json)" fail "state"
-expect_eq "$(py '"could not be suggested: trial 2" in d[2]["system_attrs"]["fail_reason"]' < t.json)" \
-    True "reason: $(py 'd[2]["system_attrs"]' < t.json)"
+expect_eq "$(py 'd[3]["state"]' < t.json)" fail "state"
+expect_eq "$(py '"could not be suggested: trial 3" in d[3]["system_attrs"]["fail_reason"]' < t.json)" \
+    True "reason: $(py 'd[3]["system_attrs"]' < t.json)"
 echo ok

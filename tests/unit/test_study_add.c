@@ -396,11 +396,40 @@ static void refuse_boom(const char *url)
         sqlite3 *h;
         char *err = NULL;
         assert_int_equal(sqlite3_open(url + 10, &h), SQLITE_OK);
-        if (sqlite3_exec(h,
-                         "CREATE TRIGGER refuse_boom BEFORE INSERT ON trial_attrs WHEN "
-                         "NEW.key = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
-                         NULL, NULL, &err) != SQLITE_OK)
-            fail_msg("trigger: %s", err);
+        /* knob's own connection runs without triggers: the table is made again with a
+         * CHECK that refuses the key, keeping its rows and indexes */
+        sqlite3_stmt *q;
+        assert_int_equal(sqlite3_prepare_v2(h,
+                                            "SELECT group_concat(sql, ';') FROM sqlite_master "
+                                            "WHERE tbl_name = 'trial_attrs' AND type = 'index' "
+                                            "AND sql IS NOT NULL",
+                                            -1, &q, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        const unsigned char *ix = sqlite3_column_text(q, 0);
+        char indexes[2048];
+        snprintf(indexes, sizeof indexes, "%s", ix ? (const char *)ix : "");
+        sqlite3_finalize(q);
+        assert_int_equal(sqlite3_prepare_v2(h,
+                                            "SELECT sql FROM sqlite_master WHERE type = 'table' "
+                                            "AND name = 'trial_attrs'",
+                                            -1, &q, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        char table[2048];
+        snprintf(table, sizeof table, "%s", (const char *)sqlite3_column_text(q, 0));
+        sqlite3_finalize(q);
+        char *close = strrchr(table, ')');
+        assert_non_null(close);
+        *close = 0;
+        char sql[8192];
+        snprintf(sql, sizeof sql,
+                 "PRAGMA foreign_keys = OFF; BEGIN; ALTER TABLE trial_attrs RENAME TO "
+                 "boom_old; %s, CONSTRAINT boom_refused CHECK (key <> 'boom')); INSERT INTO "
+                 "trial_attrs SELECT * FROM boom_old; DROP TABLE boom_old; %s; COMMIT",
+                 table, indexes);
+        if (sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK)
+            fail_msg("refusing 'boom': %s", err);
         sqlite3_close(h);
         return;
     }
@@ -479,7 +508,8 @@ static void waiting_whole(const char *url)
         for (size_t k = 0; k < 2; k++) { /* without params, then with them */
             info.n_params = k ? 2 : 0;
             assert_int_not_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
-            assert_non_null(strstr(knob_errmsg(), "boom refused"));
+            assert_true(strstr(knob_errmsg(), "boom refused") ||
+                        strstr(knob_errmsg(), "boom_refused"));
             assert_int_equal(knob_study_trials(other, &trials, &n), KNOB_OK);
             assert_int_equal(n, 1);
         }
