@@ -567,6 +567,20 @@ static void a_silent_server_times_out(void **state)
     close(fd);
 }
 
+/* The port of a postgresql:// URL (5432 when it names none): scripts/pg.sh restarts the
+ * server of that port, the one the tests use, and no other. */
+static int url_port(const char *url)
+{
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    const char *at = strchr(host, '@'), *end = strpbrk(host, "/?");
+    if (at && (!end || at < end))
+        host = at + 1;
+    const char *colon = strchr(host, ':');
+    end = strpbrk(host, "/?");
+    return colon && (!end || colon < end) ? atoi(colon + 1) : 5432;
+}
+
 /* The plan of the listing's count of a study's trials, `mode` its plan_cache_mode, one
  * line of EXPLAIN's text after another. */
 static void count_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
@@ -743,7 +757,7 @@ static void server_restart_loses_nothing(void **state)
         _exit(worker(u, "restart", 300, 1, false));
     struct timespec ts = {0, 300000000};
     nanosleep(&ts, NULL);
-    snprintf(cmd, sizeof cmd, "bash %s/scripts/pg.sh restart", src);
+    snprintf(cmd, sizeof cmd, "bash %s/scripts/pg.sh restart %d", src, url_port(url));
     assert_int_equal(system(cmd), 0);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -812,9 +826,10 @@ static void signals_do_not_shorten_the_wait(void **state)
     }
     struct timespec ts = {0, 300000000};
     nanosleep(&ts, NULL);
-    snprintf(cmd, sizeof cmd,
-             "bash %s/scripts/pg.sh stop && sleep 2 && bash %s/scripts/pg.sh start >/dev/null", src,
-             src);
+    snprintf(
+        cmd, sizeof cmd,
+        "bash %s/scripts/pg.sh stop %d && sleep 2 && bash %s/scripts/pg.sh start %d >/dev/null",
+        src, url_port(url), src, url_port(url));
     assert_int_equal(system(cmd), 0);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
