@@ -941,7 +941,9 @@ KNOB_API int knob_study_set_trial_constraints(knob_study *s, int64_t number, con
                                               size_t n);
 
 /* For samplers: proposes `internal` for param `name` under `dist` (copied), used if
- * the trial suggests that name with an equal distribution. */
+ * the trial suggests that name with an equal distribution. Returns KNOB_OK; KNOB_EINVAL
+ * for a NULL argument or a value outside `dist` (naming the param); KNOB_ESTATE for a
+ * trial whose study was freed; KNOB_ENOMEM. */
 KNOB_API int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution *dist,
                                 double internal);
 

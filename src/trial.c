@@ -300,6 +300,15 @@ int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution 
 {
     if (!t || !name || !dist)
         return knob__error(KNOB_EINVAL, "knob_trial_propose: NULL argument");
+    if (!t->s)
+        return orphan(t, "knob_trial_propose");
+    /* a value outside its distribution is refused here, as a draw of sample_independent
+     * is where the trial takes it: the trial would have stored it */
+    if (!knob__dist_contains(dist, internal))
+        return knob__error(KNOB_EINVAL,
+                           "knob_trial_propose: param '%s': the value %g is outside its "
+                           "distribution",
+                           name, internal);
     knob__view *v = &t->s->view;
     const char *iname = knob__view_name(v, name);
     const knob_distribution *id = knob__view_dist(v, dist, NULL);

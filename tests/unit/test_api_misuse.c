@@ -178,6 +178,26 @@ static void report_step_int64_max_is_refused(void **state)
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
 }
 
+/* A proposal outside its distribution (a plugin's relative sampler that proposes 50 for
+ * a param of [0, 10]) was taken by the suggest as it was and stored. */
+static void proposals_stay_in_range(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_distribution d = {.kind = KNOB_DIST_FLOAT, .low = 0, .high = 10};
+    assert_int_equal(knob_trial_propose(t, "x", &d, 50), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 'x'"));
+    assert_int_equal(knob_trial_propose(t, "x", &d, NAN), KNOB_EINVAL);
+    double x = -1;
+    assert_int_equal(knob_trial_suggest(t, "x", &d, &x), KNOB_OK);
+    assert_true(x >= 0 && x <= 10);
+    assert_int_equal(knob_trial_propose(t, "y", &d, 2.5), KNOB_OK);
+    assert_int_equal(knob_trial_suggest(t, "y", &d, &x), KNOB_OK);
+    assert_true(x == 2.5);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+}
+
 static knob_trial_state stored_state(int64_t number)
 {
     const knob_trial_info *const *ts;
@@ -414,6 +434,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(grid_misfit_names_the_param_once),
         cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
+        cmocka_unit_test_setup_teardown(proposals_stay_in_range, open_study, close_study),
         cmocka_unit_test(free_study_with_open_trials),
         cmocka_unit_test(undx_in_two_threads),
         cmocka_unit_test(corrupt_rows_are_corrupt),
