@@ -361,6 +361,11 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     }
     if (!rc && sp->sample_relative)
         rc = sp->sample_relative(s->sampler->state, s, t);
+    /* the first beat was written before the sampler ran: a sampler slower than the beats
+     * (a model over a long history) would leave the trial to other workers as stale */
+    if (!rc && s->heartbeat_interval > 0 && t->id >= 0 &&
+        knob__now() - t->last_beat >= s->heartbeat_interval)
+        rc = knob_trial_heartbeat(t);
     if (!rc)
         rc = remember(s, t);
     if (rc) {

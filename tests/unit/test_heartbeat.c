@@ -190,6 +190,67 @@ static void live_trials_keep_running(void **state)
     knob_storage_close(st);
 }
 
+/* A sampler slower than the grace period: the trial's first beat was written before the
+ * sampler ran, so the next ask of another handle failed it as stale while its worker was
+ * about to run it. */
+static int slow_relative(void *state, knob_study *s, knob_trial *t)
+{
+    (void)state;
+    (void)s;
+    (void)t;
+    nap(1.5);
+    return KNOB_OK;
+}
+
+static int slow_sample(void *state, knob_study *s, knob_trial *t, const char *name,
+                       const knob_distribution *d, double *x)
+{
+    (void)state;
+    (void)s;
+    (void)t;
+    (void)name;
+    *x = d->low;
+    return KNOB_OK;
+}
+
+static void slow_sampler_keeps_its_trial(void **state)
+{
+    (void)state;
+    static knob_sampler_plugin slow = {
+        .version = KNOB_SAMPLER_PLUGIN_VERSION,
+        .name = "test-slow",
+        .help = "a sampler slower than the grace period, for tests",
+        .sample_relative = slow_relative,
+        .sample_independent = slow_sample,
+    };
+    knob_sampler *sp;
+    if (knob_sampler_create("test-slow", NULL, &sp) != KNOB_OK) {
+        assert_int_equal(knob_sampler_register(&slow), KNOB_OK);
+        assert_int_equal(knob_sampler_create("test-slow", NULL, &sp), KNOB_OK);
+    }
+    knob_storage *st;
+    knob_study *s, *other;
+    knob_study_options o = {.heartbeat_interval = 0.2, .grace_period = 1.0, .sampler = sp};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "slow", &o, &s), KNOB_OK);
+    o.sampler = NULL;
+    assert_int_equal(knob_study_load(st, "slow", &o, &other), KNOB_OK);
+    knob_trial *a, *b;
+    assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
+    assert_int_equal(knob_study_ask(other, &b), KNOB_OK); /* fails stale trials first */
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(other, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_RUNNING);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_tell(other, b, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(other);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A child process asks a trial with the claim of `key` and dies at once. */
 static void die_after_claim(const char *url, const char *key)
 {
@@ -302,6 +363,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(retries_stop_at_max_retry),
         cmocka_unit_test(failed_trial_retried_by_call),
         cmocka_unit_test(live_trials_keep_running),
+        cmocka_unit_test(slow_sampler_keeps_its_trial),
         cmocka_unit_test(claimed_trial_of_a_dead_worker),
         cmocka_unit_test(ask_claimed_refusals),
     };
