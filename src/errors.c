@@ -75,6 +75,30 @@ int knob__verror(int status, const char *fmt, va_list ap)
     return status;
 }
 
+void knob__error_keep(knob__kept_error *k)
+{
+    k->whole = errlong;
+    if (errlong) { /* handed over: the thread's key no longer frees it */
+        errlong = NULL;
+        if (errlong_key_made)
+            pthread_setspecific(errlong_key, NULL);
+    } else {
+        memcpy(k->text, errbuf, sizeof k->text);
+    }
+}
+
+void knob__error_put(knob__kept_error *k)
+{
+    if (k->whole) {
+        if (!set_errlong(k->whole)) /* no key: the message cut to errbuf */
+            set_errlong(NULL);
+        k->whole = NULL;
+        return;
+    }
+    set_errlong(NULL);
+    memcpy(errbuf, k->text, sizeof errbuf);
+}
+
 int knob__error(int status, const char *fmt, ...)
 {
     va_list ap;

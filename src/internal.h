@@ -25,6 +25,18 @@ int knob__error_prefix(int status, const char *fmt, ...)
 #endif
     ;
 
+/* This thread's message taken aside and put back whole (a long one's block is handed over,
+ * not copied): a check whose failure is not the caller's (a misfit left to the sampler, a
+ * stored distribution read again) leaves the caller's message and the pointer
+ * knob_errmsg gave as they were. Every knob__error_keep is followed by one
+ * knob__error_put of the same struct on the same thread. */
+typedef struct knob__kept_error {
+    char *whole;     /* the long message's block, or NULL */
+    char text[1024]; /* the message, when it was short */
+} knob__kept_error;
+void knob__error_keep(knob__kept_error *k);
+void knob__error_put(knob__kept_error *k);
+
 /* KNOB_ENOMEM with a message naming what could not be allocated. */
 int knob__oom(const char *what);
 

@@ -279,11 +279,11 @@ static knob_distribution *checked(knob_distribution *d)
 {
     if (!d)
         return NULL;
-    char saved[1024];
-    snprintf(saved, sizeof saved, "%s", knob_errmsg());
+    knob__kept_error kept;
+    knob__error_keep(&kept);
     knob_distribution c = *d;
     int rc = knob__dist_check(&c, "stored");
-    knob__error(KNOB_OK, "%s", saved);
+    knob__error_put(&kept);
     if (rc) {
         free(d);
         return NULL;

@@ -140,10 +140,10 @@ static bool from_fixed(knob_trial *t, const char *name, const knob_distribution 
         v = knobx_json_get(t->s->fixed, name);
     if (!v)
         return false;
-    char saved[1024];
-    snprintf(saved, sizeof saved, "%s", knob_errmsg());
+    knob__kept_error kept;
+    knob__error_keep(&kept);
     bool ok = knob__dist_from_external(d, v, x, name) == KNOB_OK;
-    knob__error(KNOB_OK, "%s", saved); /* a misfit is not this call's failure */
+    knob__error_put(&kept); /* a misfit is not this call's failure */
     return ok;
 }
 

@@ -114,10 +114,37 @@ static void unknown_option_lists_every_name(void **state)
     assert_string_equal(m + strlen(m) - strlen(", reference_point)"), ", reference_point)");
 }
 
+/* A check whose failure is not the caller's (a fixed value that misfits, a stored
+ * distribution read again) took the message aside through 1024 bytes: a long one was cut
+ * and its block freed under the pointer knob_errmsg had given. It is handed back whole,
+ * at the same address; a short one comes back as it was. */
+static void kept_message_comes_back_whole(void **state)
+{
+    (void)state;
+    char *text = long_text(3000);
+    knob_set_error(KNOB_EINVAL, "first '%s'", text);
+    const char *given = knob_errmsg();
+    knob__kept_error kept;
+    knob__error_keep(&kept);
+    knob_set_error(KNOB_EINVAL, "a check's own '%s'", text);
+    knob__error_put(&kept);
+    assert_ptr_equal(knob_errmsg(), given);
+    assert_int_equal(strlen(knob_errmsg()), strlen("first ''") + strlen(text));
+    assert_string_equal(knob_errmsg() + strlen(knob_errmsg()) - 6, "<end>'");
+
+    knob_set_error(KNOB_EINVAL, "short");
+    knob__error_keep(&kept);
+    knob_set_error(KNOB_EINVAL, "a check's own '%s'", text);
+    knob__error_put(&kept);
+    assert_string_equal(knob_errmsg(), "short");
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(long_message_is_whole),
+        cmocka_unit_test(kept_message_comes_back_whole),
         cmocka_unit_test(message_made_of_the_last_one),
         cmocka_unit_test(messages_are_per_thread),
         cmocka_unit_test(unknown_option_lists_every_name),
