@@ -463,6 +463,8 @@ void cli_close(study_ref *r)
 void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
 {
     const char *given = knob_trial_info_attr(t, "params", false);
+    if (!given && t->state == KNOB_TRIAL_WAITING) /* as knob enqueue was given them */
+        given = knob_trial_info_attr(t, "enqueued_params", true);
     const char *fixed = knob_trial_info_attr(t, "fixed_params", true);
     if (given || (!t->n_params && fixed)) { /* fixed: an enqueued trial not yet run */
         knobx_buf_puts(b, given ? given : fixed);

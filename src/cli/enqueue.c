@@ -308,17 +308,17 @@ static void given_bools(const sweep *sw, knobx_json *given)
     }
 }
 
-/* A waiting trial whose fixed params are lib_json (as knob holds them), with the user
- * attribute "params" (the given values as the program gets them, which knob trials shows
- * until the trial runs and its program's params replace them), in one write. */
+/* A waiting trial whose fixed params are lib_json (as knob holds them), with the system
+ * attribute "enqueued_params" (the given values as the program gets them, which knob
+ * trials shows while the trial waits), in one write. A system attribute, not the user's
+ * "params" that knob run and knob ask write: a worker of the library or of Python that
+ * takes the trial never replaces it, and its user attributes stay the user's. */
 static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_json)
 {
-    knob_attr sys = {"fixed_params", lib_json}, user = {"params", shown_json};
+    knob_attr sys[2] = {{"fixed_params", lib_json}, {"enqueued_params", shown_json}};
     knob_trial_info info = {.state = KNOB_TRIAL_WAITING,
-                            .n_user_attrs = 1,
-                            .user_attrs = &user,
-                            .n_system_attrs = 1,
-                            .system_attrs = &sys,
+                            .n_system_attrs = 2,
+                            .system_attrs = sys,
                             .start_time = NAN,
                             .end_time = NAN};
     return knob_study_add_trial(s, &info, NULL);

@@ -31,6 +31,7 @@ p = d[1]["params"]
 assert set(p) == {"n", "inv", "p", "layers", "opt"}, p
 assert abs(p["n"] - 6.5) < 1e-9 and abs(p["inv"] - 0.04) < 1e-12, p
 assert p["p"] == "blue" and p["layers"] == [64, 64] and p["opt"] == {"momentum": 0.99}, p
+assert "params" not in d[1]["user_attrs"], d[1]  # the user's attributes stay the user's
 PY
 "$KNOB" trials e $S > before.txt
 grep -q '"p":"blue"' before.txt || fail "table: $(cat before.txt)"
