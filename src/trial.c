@@ -336,8 +336,7 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
         return knob__error(KNOB_EINVAL, "knob_trial_report: trial is NULL");
     if (!t->s)
         return orphan(t, "knob_trial_report");
-    /* INT64_MAX is kept out: the trial marks a diverged run at step + 1, and the CLI reports
-     * a value without a step at the last step + 1. */
+    /* INT64_MAX is kept out: the trial marks a diverged run at step + 1. */
     if (step < 0 || step == INT64_MAX)
         return knob__error(KNOB_EINVAL, "trial %lld: report step must be in [0, %lld], got %lld",
                            (long long)t->number, (long long)(INT64_MAX - 1), (long long)step);

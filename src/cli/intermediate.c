@@ -9,9 +9,8 @@
 
 #define EXIT_PRUNE 3 /* the pruner says stop: the script tells the trial --state pruned */
 
-/* The largest step: 2^53, as knob run reads steps from records, and the most that the
- * JSON of knob trials and the report (JavaScript numbers) hold exactly. */
-#define MAX_STEP 9007199254740992LL
+/* The largest step (SWEEP_EXACT_INT, 2^53), as knob run reads steps from records. */
+#define MAX_STEP SWEEP_EXACT_INT
 
 /* The step a value without --step takes: one past the trial's last (0 for its first);
  * false, with *step the last, when that is at MAX_STEP or past it already (reported
@@ -42,7 +41,7 @@ static int report(study_ref *r, const char *study, int64_t number, int64_t step,
         fprintf(stderr,
                 "knob intermediate: trial %lld of study '%s' is at step %lld: the next step "
                 "is past the largest, 2^53 (%lld); give --step\n",
-                (long long)number, study, (long long)step, MAX_STEP);
+                (long long)number, study, (long long)step, (long long)MAX_STEP);
         knob_trial_detach(t);
         return EXIT_USAGE;
     }
@@ -78,7 +77,7 @@ static int parse_step(const char *text, int64_t *step)
     if ((is_int && *step > MAX_STEP) ||
         (end != text && !*end && !strpbrk(text, "xX") && v > (double)MAX_STEP))
         fprintf(stderr, "knob intermediate: --step %s is past the largest step, 2^53 (%lld)\n",
-                text, MAX_STEP);
+                text, (long long)MAX_STEP);
     else
         fprintf(stderr, "knob intermediate: --step is a whole number >= 0, got '%s'\n", text);
     return -1;

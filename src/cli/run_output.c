@@ -17,9 +17,8 @@
 
 static const char *const step_keys[] = {"step", "epoch", "iteration", "iter", NULL};
 
-/* The largest step a record may give: 2^53, the largest integer a double holds exactly
- * (and knob intermediate's largest step). */
-#define MAX_STEP 9007199254740992.0
+/* The largest step a record may give (SWEEP_EXACT_INT, 2^53; knob intermediate's too). */
+#define MAX_STEP ((double)SWEEP_EXACT_INT)
 
 /* A record whose step is no step (-1, 2.5, past 2^53): its value is not an intermediate
  * value, since a negative step is refused by the library and a fractional or larger one

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXACT_INT ((int64_t)1 << 53)
+#define EXACT_INT SWEEP_EXACT_INT
 
 /* A metric's name must fit the key of a record, or no record could ever hold it. */
 _Static_assert(SWEEP_MAX_METRIC < sizeof((record_field *)0)->key, "SWEEP_MAX_METRIC");

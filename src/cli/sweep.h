@@ -30,6 +30,10 @@ typedef enum {
 #define SWEEP_MAX_ANCHORS 256        /* YAML anchors (&name) */
 #define SWEEP_MAX_ALIAS_NODES 100000 /* nodes that YAML aliases (*name) add in all */
 #define SWEEP_MAX_NODES 1000000      /* YAML nodes written in the file */
+/* 2^53: the largest whole number a double holds exactly, and the JSON of knob trials and
+ * the report (JavaScript numbers): the library's integer bounds (src/space.c), and the
+ * largest step knob run and knob intermediate report. */
+#define SWEEP_EXACT_INT ((int64_t)1 << 53)
 #define SWEEP_MAX_NESTING 32         /* levels of nested `parameters` */
 #define SWEEP_MAX_PARAMS 10000
 #define SWEEP_MAX_NAME 255   /* a parameter's or study's name, option names */

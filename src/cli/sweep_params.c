@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define MAX_GRID_POINTS 100000
-#define EXACT_INT 9007199254740992.0 /* 2^53: the library's integer bounds (src/space.c) */
+#define EXACT_INT ((double)SWEEP_EXACT_INT)
 
 static const struct {
     const char *name;
