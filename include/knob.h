@@ -228,7 +228,9 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  *                                  them); a server that takes the connection and does not
  *                                  answer fails after libpq's connect_timeout, 5 s unless
  *                                  the URL ("?connect_timeout=SECONDS") or
- *                                  PGCONNECT_TIMEOUT sets it. A server seen up that
+ *                                  PGCONNECT_TIMEOUT sets it, or a service (the URL's
+ *                                  "service=" or PGSERVICE) leaves it to its service
+ *                                  file. A server seen up that
  *                                  restarts during the open is waited for (up to 30 s).
  * A SQLAlchemy driver after the scheme ("sqlite+pysqlite://", "postgresql+psycopg2://"),
  * as Optuna's URLs have it, is dropped.

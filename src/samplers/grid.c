@@ -308,7 +308,8 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
      * all of the point's */
     const char *of = knob_trial_info_attr(trials[number], "retry_of", true);
     int64_t origin;
-    if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n) {
+    if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n &&
+        trials[origin]->number == origin) {
         const char *id = knob_trial_info_attr(trials[origin], "grid_id", true);
         uint64_t k;
         if (id && sscanf(id, "%" SCNu64, &k) == 1 && k < g->total) {

@@ -1189,13 +1189,15 @@ static bool url_sets(const char *url, const char *key)
 }
 
 /* The URL, with libpq's connect_timeout set to PG_CONNECT_TIMEOUT unless the URL (or
- * PGCONNECT_TIMEOUT) sets it: libpq's own default waits for ever for a server that takes
- * the TCP connection and never answers (a hung host, a port forwarded to nothing).
- * Malloc'd; NULL when out of memory. */
+ * PGCONNECT_TIMEOUT) sets it, or names a service (or PGSERVICE does), whose file may set
+ * it (a URL's parameters would override the file's): libpq's own default waits for ever
+ * for a server that takes the TCP connection and never answers (a hung host, a port
+ * forwarded to nothing). Malloc'd; NULL when out of memory. */
 static char *with_connect_timeout(const char *url)
 {
-    const char *env = getenv("PGCONNECT_TIMEOUT");
-    if ((env && env[0]) || url_sets(url, "connect_timeout"))
+    const char *env = getenv("PGCONNECT_TIMEOUT"), *service = getenv("PGSERVICE");
+    if ((env && env[0]) || (service && service[0]) || url_sets(url, "connect_timeout") ||
+        url_sets(url, "service"))
         return knob__strdup(url);
     size_t len = strlen(url), n = len + sizeof "&connect_timeout=" PG_CONNECT_TIMEOUT;
     const char *sep = !strchr(url, '?') ? "?" : strchr("?&", url[len - 1]) ? "" : "&";
