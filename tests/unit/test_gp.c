@@ -741,12 +741,16 @@ static double cost_run(const char *opts, double *xs)
 
 /* Cost-aware, the asks after the startup cost less than cost-blind ones on an objective
  * that ignores x; with the budget spent the cost's weight has cooled to nothing and the
- * asks are the cost-blind ones. */
+ * asks are the cost-blind ones. Six seeds: a seed's blind asks cost 76-100 and its aware
+ * ones 55-78 (seeds 0-11), so the aware sum is about 0.75 of the blind one, and two cost-blind runs'
+ * sums over six seeds about 4% (the limit, 0.85, is 3 to 4 of those from 1). Three seeds
+ * put one build's sums at 0.78, another's at 0.73: floating point differs with the
+ * compiler's flags, and with it each run's path. */
 static void gp_cost_aware(void **state)
 {
     (void)state;
     double aware = 0, blind = 0, xa[20], xb[20];
-    for (int seed = 0; seed < 3; seed++) {
+    for (int seed = 0; seed < 6; seed++) {
         char opts[80];
         snprintf(opts, sizeof opts, "seed=%d,cost=cost", seed);
         aware += cost_run(opts, xa);
@@ -758,7 +762,7 @@ static void gp_cost_aware(void **state)
             assert_true(xa[i] == xb[i]);
     }
     print_message("cost of the asks after the startup: %.1f aware, %.1f blind\n", aware, blind);
-    assert_true(aware < 0.75 * blind);
+    assert_true(aware < 0.85 * blind);
 }
 
 /* cost=duration reads the trials' times; a cost attr that is missing or not a number
