@@ -78,7 +78,9 @@ expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["r
 "$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
 expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["complete"]' "told right"
 # the same mistake on a finished trial does not call it running: the state comes first
-if "$KNOB" tell demo "$num" 1 2 --storage "sqlite:///$T/a.db" 2> err.txt; then fail "told twice"; fi
+status=0
+"$KNOB" tell demo "$num" 1 2 --storage "sqlite:///$T/a.db" 2> err.txt || status=$?
+expect_eq "$status" 2 "exit status of a wrong count on a finished trial ($(cat err.txt))"
 grep -q "trial $num is already complete" err.txt ||
     fail "count error on a finished trial: $(cat err.txt)"
 # a value that is not finite fails the trial (knob_study_tell), and the message says so:

@@ -16,10 +16,12 @@ sed 's/MODE/hang/' sweep.yaml > slow.yaml
 S="--storage sqlite:///$T/s.db"
 "$KNOB" run slow.yaml $S --study g --parallel 2 > stop.txt &
 pid=$!
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     [ -f knob-runs/g/0/pid ] && [ -f knob-runs/g/1/pid ] && break
     sleep 0.1
 done
+[ -f knob-runs/g/0/pid ] && [ -f knob-runs/g/1/pid ] ||
+    { kill -TERM $pid; fail "the two trials did not start within 30 s: $(cat stop.txt)"; }
 kill -TERM $pid
 status=0
 wait $pid || status=$?
