@@ -275,7 +275,7 @@ static int make_sampler(const sweep *sw, const char *storage, bool has_seed, int
     return *grid ? add_grid(sw, *out) : 0;
 }
 
-/* W&B's hyperband: brackets from min_iter (or max_iter / eta^s) up with eta. */
+/* W&B's hyperband: brackets from min_iter (or max_iter / eta^s, at least 1) up with eta. */
 static void hyperband_options(const sweep *sw, char *opts, size_t size)
 {
     int64_t eta = sw->early_eta ? sw->early_eta : 3, lo = sw->early_min_iter;
@@ -283,7 +283,7 @@ static void hyperband_options(const sweep *sw, char *opts, size_t size)
     if (!lo) {
         lo = hi;
         for (int64_t k = 0; k < s && lo > 1; k++)
-            lo /= eta;
+            lo = lo / eta > 1 ? lo / eta : 1;
     }
     if (!hi) {
         hi = lo;

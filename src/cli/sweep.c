@@ -366,17 +366,8 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
                             "key 'early_terminate.max_iter': max_iter (%lld) must be >= min_iter "
                             "(%lld)",
                             (long long)sw->early_max_iter, (long long)sw->early_min_iter);
-    if (!sw->early_min_iter) { /* the brackets start at max_iter / eta^s, as the pruner has it */
-        int64_t lo = sw->early_max_iter;
-        for (int64_t k = 0; k < s && lo > 1; k++)
-            lo /= eta;
-        if (lo < 1)
-            return sweep_errorf(c, at.max_iter,
-                                "key 'early_terminate.max_iter': max_iter / eta^s (%lld / "
-                                "%lld^%lld) is below 1, the first step a bracket can start at; "
-                                "give a larger max_iter, a smaller s or eta, or min_iter",
-                                (long long)sw->early_max_iter, (long long)eta, (long long)s);
-    }
+    /* without min_iter the brackets start at max_iter / eta^s, and at 1 when that is less
+     * (src/cli/common.c, hyperband_options) */
     if (!sw->early_max_iter) { /* the brackets reach min_iter * eta^s */
         int64_t hi = sw->early_min_iter;
         for (int64_t k = 0; k < s; k++)
