@@ -374,7 +374,7 @@ class _LazyFloat:
 
     def __init__(self, low, high, step, log, top):
         self.args = (low, high, step, log)  # as suggested (the same call again is this param)
-        self.top = top  # high as adjusted to the last step, warned of once by suggest_float
+        self.top = top  # high as adjusted to the last step (suggest_float warns of it at each call, as Optuna)
 
     def real(self) -> FloatDistribution:
         low, _, step, log = self.args

@@ -306,12 +306,24 @@ def _pareto_front(go, study, *, target_names=None, include_dominated_trials: boo
     names = list(target_names) if target_names is not None else ["Objective %d" % i for i in range(n)]
     if len(names) != n:
         raise ValueError("The length of `target_names` is supposed to be %d." % n)
-    best = {t.number for t in study.best_trials}
-    feasible = [constraints_func is None or all(c <= 0 for c in constraints_func(t)) for t in trials]
-    groups = [("Best Trial", lambda i: trials[i].number in best and feasible[i], "blue")]
-    if include_dominated_trials:
-        groups.append(("Trial", lambda i: trials[i].number not in best and feasible[i], "lightblue"))
+    # as Optuna: the feasible trials (constraints_func's, else each trial's constraints) and
+    # the front among them alone, so a trial dominated only by infeasible ones is best
     if constraints_func is not None:
+        feasible = [all(c <= 0 for c in constraints_func(t)) for t in trials]
+    else:
+        feasible = [all(c <= 0 for c in t.constraints.values()) for t in trials]
+    signs = [1 if d.name == "MINIMIZE" else -1 for d in study.directions]
+    keys = [[s * v for s, v in zip(signs, t.values)] for t in trials]
+    ok = [i for i in range(len(trials)) if feasible[i]]
+
+    def dominated(i):
+        return any(all(a <= b for a, b in zip(keys[j], keys[i])) and keys[j] != keys[i] for j in ok)
+
+    best = {i for i in ok if not dominated(i)}
+    groups = [("Best Trial", lambda i: i in best, "blue")]
+    if include_dominated_trials:
+        groups.append(("Trial", lambda i: i not in best and feasible[i], "lightblue"))
+    if constraints_func is not None or not all(feasible):
         groups.append(("Infeasible Trial", lambda i: not feasible[i], "#cccccc"))
     traces = []
     for label, keep, color in groups:

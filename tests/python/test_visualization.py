@@ -135,6 +135,21 @@ def test_plotly_figures_of_several_objectives(monkeypatch):
     assert len(hv) == 10 and hv == sorted(hv) and 0 < hv[-1] <= 4.0
 
 
+def test_pareto_front_of_the_feasible_trials(monkeypatch):
+    """As Optuna: the front is taken among the feasible trials alone, so a feasible trial
+    dominated only by an infeasible one is a best trial."""
+    _fake_plotly(monkeypatch)
+    study = optuna.create_study(directions=["minimize", "minimize"])
+    for v in ([1.0, 1.0], [2.0, 2.0], [3.0, 3.0]):
+        study.add_trial(optuna.trial.create_trial(values=v))
+    infeasible = lambda t: [1.0] if t.values[0] == 1.0 else [-1.0]
+    fig = visualization.plot_pareto_front(study, constraints_func=infeasible)
+    names = {d["name"]: d for d in fig.data}
+    assert names["Best Trial"]["x"] == [2.0], fig.data
+    assert names["Trial"]["x"] == [3.0], fig.data
+    assert names["Infeasible Trial"]["x"] == [1.0], fig.data
+
+
 def test_without_plotly_the_report_and_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "plotly", None)  # import plotly raises ImportError
     a, b = _two_param_study("a", 0), _two_param_study("b", 1)
