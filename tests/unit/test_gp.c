@@ -742,10 +742,10 @@ static double cost_run(const char *opts, double *xs)
 /* Cost-aware, the asks after the startup cost less than cost-blind ones on an objective
  * that ignores x; with the budget spent the cost's weight has cooled to nothing and the
  * asks are the cost-blind ones. Six seeds: a seed's blind asks cost 76-100 and its aware
- * ones 55-78 (seeds 0-11), so the aware sum is about 0.75 of the blind one, and two cost-blind runs'
- * sums over six seeds about 4% (the limit, 0.85, is 3 to 4 of those from 1). Three seeds
- * put one build's sums at 0.78, another's at 0.73: floating point differs with the
- * compiler's flags, and with it each run's path. */
+ * ones 55-78 (seeds 0-11), so the aware sum is about 0.75 of the blind one, and two cost-blind
+ * runs' sums over six seeds about 4% (the limit, 0.85, is 3 to 4 of those from 1). Three seeds put
+ * one build's sums at 0.78, another's at 0.73: floating point differs with the compiler's flags,
+ * and with it each run's path. */
 static void gp_cost_aware(void **state)
 {
     (void)state;
