@@ -621,6 +621,8 @@ static void studies_count_from_indexes(void **state)
             assert_int_equal(
                 knob_study_tell(s, t, i < 7 ? KNOB_TRIAL_COMPLETE : KNOB_TRIAL_FAIL, &y, 1),
                 KNOB_OK);
+        else
+            knob_trial_detach(t);
     }
     const knob_study_summary *list;
     size_t n;

@@ -179,6 +179,7 @@ static void trial_counts_are_exact(void **state)
         tell(a, t, ends[i]);
     }
     assert_int_equal(knob_study_ask(a, &t), KNOB_OK); /* left running */
+    knob_trial_detach(t);
     assert_int_equal(knob_study_enqueue(a, "{}"), KNOB_OK);
     assert_int_equal(knob_study_enqueue(a, "{}"), KNOB_OK);
     assert_int_equal(knob_study_ask(a, &t), KNOB_OK); /* a waiting one, started */
