@@ -12,6 +12,7 @@
  * is done. The tree is rebuilt from the trials at each draw (no state), so workers in any
  * number of processes share it through the storage. */
 #include "internal.h"
+#include "space.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -33,27 +34,22 @@ typedef struct path {
     int64_t number; /* the trial's */
 } path;
 
+/* The values of a param, as the space counts and makes them (src/space.c); a float
+ * without a step is finite only with one value (low == high). */
 static uint64_t n_values(const knob_distribution *d)
 {
-    switch (d->kind) {
-    case KNOB_DIST_CATEGORICAL:
-        return d->n_choices;
-    case KNOB_DIST_INT:
-        return (uint64_t)floor((d->high - d->low) / (d->step > 0 ? d->step : 1)) + 1;
-    case KNOB_DIST_FLOAT: /* without a step, finite only with one value (low == high) */
-        if (d->step > 0)
-            return (uint64_t)llround((d->high - d->low) / d->step) + 1;
+    if (d->kind == KNOB_DIST_FLOAT && !(d->step > 0))
         return d->low == d->high ? 1 : 0;
-    }
-    return 0;
+    return (uint64_t)knob__dist_size(d);
 }
 
 static double value_at(const knob_distribution *d, uint64_t k)
 {
     if (d->kind == KNOB_DIST_CATEGORICAL)
         return (double)k;
-    double step = d->step > 0 ? d->step : 1;
-    return fmin(d->low + step * (double)k, d->high);
+    if (d->kind == KNOB_DIST_FLOAT)
+        return knob__dist_step_at(d, (double)k);
+    return fmin(d->low + d->step * (double)k, d->high);
 }
 
 /* The index of an internal value among the param's values; -1 when it is none of them. */
