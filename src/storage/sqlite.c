@@ -1339,6 +1339,19 @@ static int insert_trial(db *d, int64_t study, knob_trial_state state, int64_t ca
     return count_enter(d, study, state);
 }
 
+/* Within a write transaction: a trial attribute of the trial being made. */
+static int insert_trial_attr(db *d, int64_t trial, bool system, const knob_attr *a)
+{
+    sqlite3_stmt *s = stmt(d, Q_SET_TRIAL_ATTR);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int(s, 2, system);
+    sqlite3_bind_text(s, 3, a->key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 4, a->json, -1, SQLITE_TRANSIENT);
+    return step(d, s, "set a trial attribute", NULL);
+}
+
 /* The number is MAX + 1 under the write lock: dense and unique across processes. */
 /* create_trial, and with a key create_claimed: the trial, its attributes and the claim in
  * one transaction; a key claimed before rolls it all back (*won false). */
@@ -1352,17 +1365,9 @@ static int create_in(db *d, int64_t study, knob_trial_state state, int64_t cap,
         return rc;
     if ((rc = insert_trial(d, study, state, cap, &new_id, &num)))
         return rollback(d, rc);
-    for (size_t i = 0; i < n_attrs; i++) {
-        sqlite3_stmt *s = stmt(d, Q_SET_TRIAL_ATTR);
-        if (!s)
-            return rollback(d, KNOB_ESTORAGE);
-        sqlite3_bind_int64(s, 1, new_id);
-        sqlite3_bind_int(s, 2, 1);
-        sqlite3_bind_text(s, 3, attrs[i].key, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 4, attrs[i].json, -1, SQLITE_TRANSIENT);
-        if ((rc = step(d, s, "set a trial attribute", NULL)))
+    for (size_t i = 0; i < n_attrs; i++)
+        if ((rc = insert_trial_attr(d, new_id, true, &attrs[i])))
             return rollback(d, rc);
-    }
     if (key) {
         sqlite3_stmt *s = stmt(d, Q_CLAIM);
         if (!s)
@@ -1508,18 +1513,6 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
     return rc ? rollback(d, rc) : commit(d);
 }
 
-/* Within a write transaction: a trial attribute of the trial being made. */
-static int insert_trial_attr(db *d, int64_t trial, bool system, const knob_attr *a)
-{
-    sqlite3_stmt *s = stmt(d, Q_SET_TRIAL_ATTR);
-    if (!s)
-        return KNOB_ESTORAGE;
-    sqlite3_bind_int64(s, 1, trial);
-    sqlite3_bind_int(s, 2, system);
-    sqlite3_bind_text(s, 3, a->key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, a->json, -1, SQLITE_TRANSIENT);
-    return step(d, s, "set a trial attribute", NULL);
-}
 
 /* A waiting trial with its params, intermediate values and attributes, in one transaction
  * stamped once (insert_trial's): a failure rolls it all back, number included. */
