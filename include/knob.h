@@ -602,8 +602,10 @@ KNOB_API int knob_study_load(knob_storage *st, const char *name, const knob_stud
 /* Frees the handle; NULL does nothing. Trials asked or opened through it and not told or
  * detached stay RUNNING in the storage, their params written (as knob_trial_detach writes
  * them), and their handles stay the caller's: every call on them that needs the study is
- * then KNOB_ESTATE, their params are gone from them (knob_trial_n_params is 0), and
- * knob_trial_detach frees them. */
+ * then KNOB_ESTATE (knob_study_tell through another handle: KNOB_EINVAL, and it frees the
+ * trial's handle, as for a trial of another study), knob_trial_study gives NULL, their
+ * params are gone from them (knob_trial_n_params is 0), and knob_trial_detach frees them.
+ * Tell them by number through another handle (knob_study_tell_number). */
 KNOB_API void knob_study_free(knob_study *s);
 
 /* Opens the study `name` to read, for a sampler or pruner that learns from another study
@@ -872,6 +874,7 @@ KNOB_API int knob_trial_suggest(knob_trial *t, const char *name, const knob_dist
 
 KNOB_API int64_t knob_trial_number(const knob_trial *t);
 KNOB_API int64_t knob_trial_id(const knob_trial *t);
+/* The trial's study; NULL once that study was freed (see knob_study_free). */
 KNOB_API knob_study *knob_trial_study(knob_trial *t);
 
 /* The params suggested so far (n, then i-th). Borrowed until the next suggest. */
