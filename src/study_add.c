@@ -218,6 +218,44 @@ static int merged_fixed(const knob_trial_info *info, const knob__param_rec *recs
     return b->oom ? knob__oom("fixed params") : KNOB_OK;
 }
 
+/* A step's value as given, with its place, for first_per_step's sort. */
+typedef struct {
+    knob_step_value v;
+    size_t at;
+} placed_value;
+
+static int by_step_then_place(const void *a, const void *b)
+{
+    const placed_value *x = a, *y = b;
+    if (x->v.step != y->v.step)
+        return x->v.step < y->v.step ? -1 : 1;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The intermediate values of an added trial in step order, each step once with its first
+ * value (as knob__store_report keeps it); negative steps and NaN values left out. Sorted,
+ * not searched value by value: a trial of 100,000 values is added in n log n. */
+static int first_per_step(const knob_step_value *in, size_t n, knob_step_value *out,
+                          size_t *n_out)
+{
+    *n_out = 0;
+    if (!n)
+        return KNOB_OK;
+    placed_value *p = malloc(n * sizeof *p);
+    if (!p)
+        return knob__oom("intermediate values");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].step >= 0 && !isnan(in[i].value))
+            p[m++] = (placed_value){in[i], i};
+    qsort(p, m, sizeof *p, by_step_then_place);
+    for (size_t i = 0; i < m; i++)
+        if (!*n_out || out[*n_out - 1].step != p[i].v.step)
+            out[(*n_out)++] = p[i].v;
+    free(p);
+    return KNOB_OK;
+}
+
 /* A waiting trial is made whole in one write (backend create_waiting): no ask takes it, and
  * no listing shows it, without its params and attributes, and a failure leaves no trial.
  * Its system attributes are its own with the constraint values (when given) and the merged
@@ -246,15 +284,8 @@ static int add_waiting(knob_study *s, const knob_trial_info *info, const knob__p
         sys[n_sys_out++] = (knob_attr){"constraints", cons};
     if (!rc && has_params)
         sys[n_sys_out++] = (knob_attr){"fixed_params", knobx_buf_cstr(&fixed)};
-    /* a step recorded once, its first value (as knob__store_report keeps it) */
-    for (size_t i = 0; !rc && i < info->n_intermediate; i++) {
-        knob_step_value v = info->intermediate[i];
-        bool seen = v.step < 0 || isnan(v.value);
-        for (size_t k = 0; k < n_inter && !seen; k++)
-            seen = inter[k].step == v.step;
-        if (!seen)
-            inter[n_inter++] = v;
-    }
+    if (!rc)
+        rc = first_per_step(info->intermediate, info->n_intermediate, inter, &n_inter);
     if (!rc) {
         knob__waiting_rec w = {.params = recs,
                                .n_params = info->n_params,
