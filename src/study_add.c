@@ -235,8 +235,7 @@ static int by_step_then_place(const void *a, const void *b)
 /* The intermediate values of an added trial in step order, each step once with its first
  * value (as knob__store_report keeps it); negative steps and NaN values left out. Sorted,
  * not searched value by value: a trial of 100,000 values is added in n log n. */
-static int first_per_step(const knob_step_value *in, size_t n, knob_step_value *out,
-                          size_t *n_out)
+static int first_per_step(const knob_step_value *in, size_t n, knob_step_value *out, size_t *n_out)
 {
     *n_out = 0;
     if (!n)
