@@ -423,6 +423,38 @@ static void added_waiting_trial_whole(void **state)
     }
 }
 
+/* knob_param_format out of memory (a long choice's copy, or the message's): a negative
+ * status, -KNOB_ENOMEM, not the positive KNOB_ENOMEM (2) that read as a length of 2, and
+ * nothing written. */
+static void param_format_out_of_memory(void **state)
+{
+    (void)state;
+    char text[3000];
+    memset(text, 'a', sizeof text - 1);
+    text[sizeof text - 1] = 0;
+    knob_choice ch = {.type = KNOB_CHOICE_STRING, .str = text};
+    knob_distribution d = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 1, .choices = &ch};
+    knob_param p = {.name = "opt", .dist = &d, .internal = 0};
+    int failures = 0;
+    for (long nth = 1;; nth++) {
+        char out[8] = "unset";
+        arm(nth);
+        int rc = knob_param_format(&p, out, sizeof out);
+        bool hit = fired;
+        disarm();
+        if (!hit) {
+            assert_int_equal(rc, (int)sizeof text - 1 + 2); /* the quoted choice */
+            break;
+        }
+        failures++;
+        if (rc != -KNOB_ENOMEM)
+            fail_msg("allocation %ld failed: knob_param_format gave %d (%s)", nth, rc,
+                     knob_errmsg());
+        assert_string_equal(out, "unset");
+    }
+    assert_true(failures > 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +462,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(sqlite_random), cmocka_unit_test(sqlite_tpe),
         cmocka_unit_test(memory_gp),     cmocka_unit_test(memory_cmaes),
         cmocka_unit_test(memory_smac),   cmocka_unit_test(added_waiting_trial_whole),
+        cmocka_unit_test(param_format_out_of_memory),
     };
     void *prime[1];
     backtrace(prime, 1); /* loads what backtrace needs before any allocation fails */

@@ -7,8 +7,6 @@
 #include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 
 static knob_storage *st;
 static knob_study *s;
@@ -88,46 +86,6 @@ static void format_and_getters_refuse_null(void **state)
     assert_non_null(knob_trial_info_param(ts[0], "x"));
     assert_string_equal(knob_trial_info_attr(ts[0], "k", false), "1");
     assert_null(knob_study_user_attr(s, NULL));
-}
-
-/* Out of memory, knob_param_format says so with a negative status: a categorical choice
- * of 64 MiB formatted under an address-space limit too low for its copy (in a child). */
-static void format_out_of_memory_is_negative(void **state)
-{
-    (void)state;
-#if defined(__SANITIZE_ADDRESS__)
-    skip(); /* the sanitizer's allocator dies on a failed allocation */
-#else
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        size_t big = (size_t)64 << 20;
-        char *text = malloc(big + 1);
-        if (!text)
-            _exit(3);
-        memset(text, 'a', big);
-        text[big] = 0;
-        knob_choice ch = {KNOB_CHOICE_STRING, text, 0};
-        knob_distribution d = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 1, .choices = &ch};
-        knob_param p = {"opt", &d, 0};
-        FILE *f = fopen("/proc/self/statm", "r");
-        unsigned long pages = 0;
-        if (!f || fscanf(f, "%lu", &pages) != 1)
-            _exit(4);
-        fclose(f);
-        rlim_t now = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE);
-        struct rlimit lim = {now + ((rlim_t)16 << 20), now + ((rlim_t)16 << 20)};
-        if (setrlimit(RLIMIT_AS, &lim))
-            _exit(5);
-        char out[8];
-        int rc = knob_param_format(&p, out, sizeof out);
-        _exit(rc == -KNOB_ENOMEM && strstr(knob_errmsg(), "out of memory") ? 0 : 1);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
-#endif
 }
 
 /* A grid value outside the param's distribution named the param twice ("param 'x':
@@ -435,7 +393,6 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(int_bounds_must_be_finite, open_study, close_study),
         cmocka_unit_test_setup_teardown(format_and_getters_refuse_null, open_study, close_study),
-        cmocka_unit_test(format_out_of_memory_is_negative),
         cmocka_unit_test(grid_misfit_names_the_param_once),
         cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
