@@ -45,8 +45,8 @@
  * search 0.2929).
  *
  * Scale: at most max_observations (256) trials go into the model, the best half and the
- * most recent; an ask then costs about as much at 10,000 trials as at 300 (13.5 ms of CPU
- * at 1,000, 19 ms at 10,000, against 146 ms at 1,000 with every trial in the model).
+ * most recent; an ask then costs about as much at 10,000 trials as at 300 (11 ms of CPU
+ * at 1,000, 15 ms at 10,000, against 146 ms at 1,000 with every trial in the model).
  *
  * Constraints: one more model per constraint value (standardized, no warp); the acquisition
  * adds log Phi((0 - mean) / sd) of each (math/acq.h), so log EI becomes log EI plus the log
