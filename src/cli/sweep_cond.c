@@ -391,6 +391,17 @@ static void product_free(product *p, size_t n_params)
     free(p->n);
 }
 
+/* The products and the grid values they index, freed. */
+static void grid_free(products *ps, grid_values *gv, size_t n_params)
+{
+    for (size_t k = 0; k < ps->n; k++)
+        product_free(&ps->p[k], n_params);
+    free(ps->p);
+    for (size_t i = 0; gv && i < n_params; i++)
+        free(gv[i].v);
+    free(gv);
+}
+
 /* A copy of `from` (or an empty product); false when out of memory. */
 static bool product_copy(product *to, const product *from, size_t n_params)
 {
@@ -580,12 +591,7 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
         else
             *json = sweep_dup(knobx_buf_cstr(&b));
     }
-    for (size_t k = 0; k < ps.n; k++)
-        product_free(&ps.p[k], sw->n_params);
-    free(ps.p);
-    for (size_t i = 0; gv && i < sw->n_params; i++)
-        free(gv[i].v);
-    free(gv);
+    grid_free(&ps, gv, sw->n_params);
     knobx_buf_free(&b);
     return rc ? -1 : 0;
 }
@@ -654,11 +660,6 @@ static int check_reachable(sweep_ctx *c)
                                  "the program would never get it",
                                  p->name, p->name);
     }
-    for (size_t k = 0; k < ps.n; k++)
-        product_free(&ps.p[k], sw->n_params);
-    free(ps.p);
-    for (size_t i = 0; gv && i < sw->n_params; i++)
-        free(gv[i].v);
-    free(gv);
+    grid_free(&ps, gv, sw->n_params);
     return rc > 0 ? 0 : rc; /* too many products to tell: not checked */
 }

@@ -288,6 +288,19 @@ static int set_point(knob_trial *t, uint64_t k)
     return knob_trial_set_system_attr(t, "grid_id", key);
 }
 
+/* Point k for trial t: *won false when this handle saw it taken, or another trial holds
+ * its claim ("grid:k") in the storage; else it is t's from now on. */
+static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, bool *won)
+{
+    *won = false;
+    if (g->taken[k / 8] & (1u << (k % 8)))
+        return KNOB_OK;
+    g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
+    char key[32];
+    snprintf(key, sizeof key, "grid:%" PRIu64, k);
+    return knob_study_claim(s, key, t, won);
+}
+
 /* A retry takes the point of the trial it retries. Else an enqueued trial whose fixed
  * params agree with points of the grid takes one of them:
  * the first one not yet claimed, in the grid's order, which it claims (so no other trial
@@ -335,13 +348,8 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         if (!agrees(g, k, fixed))
             continue;
         first = first < g->total ? first : k;
-        if (g->taken[k / 8] & (1u << (k % 8)))
-            continue;
-        g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
-        char key[32];
         bool won;
-        snprintf(key, sizeof key, "grid:%" PRIu32, k);
-        if (!(rc = knob_study_claim(s, key, t, &won)) && won && !(rc = set_point(t, k)))
+        if (!(rc = claim_point(g, s, t, k, &won)) && won && !(rc = set_point(t, k)))
             *done = true;
     }
     knobx_json_free(fixed);
@@ -361,18 +369,11 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
         return rc;
     while (g->next < g->total) {
         uint32_t k = g->order[g->next++];
-        if (g->taken[k / 8] & (1u << (k % 8)))
-            continue;
-        g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
-        char key[32];
         bool won;
-        snprintf(key, sizeof key, "grid:%" PRIu32, k);
-        if ((rc = knob_study_claim(s, key, t, &won)))
+        if ((rc = claim_point(g, s, t, k, &won)))
             return rc;
-        if (won) {
-            snprintf(key, sizeof key, "%" PRIu32, k);
-            return knob_trial_set_system_attr(t, "grid_id", key);
-        }
+        if (won)
+            return set_point(t, k);
     }
     return knob_set_error(KNOB_EDONE,
                           "study '%s': every point of the grid (%" PRIu64 ") has run or is running",
