@@ -813,13 +813,8 @@ class Study:
         for d in dists.values():
             if isinstance(d, CategoricalDistribution) and any(_whole_float(c) for c in d.choices):
                 self._note_whole_floats(d)
-        if state == TrialState.WAITING:
-            # its params are those it is enqueued with (the system attribute fixed_params,
-            # as libknob keeps a waiting trial's), the asked trial takes them as suggested
-            fixed = dict(system_attrs.get("fixed_params") or {})
-            fixed.update(params)
-            system_attrs["fixed_params"] = fixed
-            params, dists = {}, {}
+        # a waiting trial keeps its params, listed before it is asked (libknob writes them
+        # into its fixed_params too: the asked trial takes them as suggested)
         # an unfinished trial has no values in libknob until it is told
         values = trial.values if state.is_finished() else None
         start = trial.datetime_start if state != TrialState.WAITING else None

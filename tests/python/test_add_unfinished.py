@@ -45,6 +45,7 @@ def test_add_trial_of_a_waiting_trial(storage, name):
     other = optuna.load_study(study_name=name, storage=storage)
     (got,) = other.trials
     assert got.state == TrialState.WAITING and got.datetime_start is None
+    assert got.params == {"x": 0.5, "n": 3}  # before any ask, as Optuna's storage keeps them
     assert got.user_attrs == {"u": 1}
     assert got.system_attrs["s"] == [2] and got.system_attrs["fixed_params"] == {"x": 0.5, "n": 3}
     # the next ask, in another Study object, takes it with its params and user attributes
