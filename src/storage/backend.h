@@ -58,7 +58,8 @@ typedef bool (*knob__best_reader)(void *ctx, int64_t study, knob_direction dir, 
                                   const int64_t **numbers, size_t *n);
 
 /* What a waiting trial is added with (knob_study_add_trial): its params, intermediate values
- * (steps >= 0, each once) and attributes, every pointer borrowed for the call. */
+ * (steps >= 0, each once, in step order) and attributes, every pointer borrowed for the
+ * call. */
 typedef struct knob__waiting_rec {
     const knob__param_rec *params;
     size_t n_params;

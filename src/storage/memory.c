@@ -350,7 +350,7 @@ static int get_study_attrs(void *be, int64_t study, bool system,
 /* ---------------------------------------------------------------- trials */
 
 /* Fills a new trial (not yet the study's) with what a waiting trial is added with:
- * params, intermediate values (each step once, sorted) and user attributes. */
+ * params, intermediate values (in step order already) and user attributes. */
 static int fill_waiting(mem *m, mem_trial *t, const knob__waiting_rec *w)
 {
     if (w->n_params && knob__grow(&t->params, &t->cap_params, w->n_params, sizeof *t->params))
@@ -364,16 +364,9 @@ static int fill_waiting(mem *m, mem_trial *t, const knob__waiting_rec *w)
     if (w->n_intermediate &&
         knob__grow(&t->inter, &t->cap_inter, w->n_intermediate, sizeof *t->inter))
         return knob__oom("intermediate value");
-    for (size_t i = 0; i < w->n_intermediate; i++) {
-        knob_step_value v = w->intermediate[i];
-        size_t k = t->n_inter;
-        while (k > 0 && t->inter[k - 1].step > v.step)
-            k--;
-        if (k > 0 && t->inter[k - 1].step == v.step)
-            continue;
-        memmove(t->inter + k + 1, t->inter + k, (t->n_inter - k) * sizeof *t->inter);
-        t->inter[k] = v;
-        t->n_inter++;
+    if (w->n_intermediate) {
+        memcpy(t->inter, w->intermediate, w->n_intermediate * sizeof *t->inter);
+        t->n_inter = w->n_intermediate;
     }
     for (size_t i = 0; i < w->n_user_attrs; i++) {
         int rc = put_attr(&t->attrs[0], &t->n_attrs[0], &t->cap_attrs[0], w->user_attrs[i].key,

@@ -1513,6 +1513,18 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
     return rc ? rollback(d, rc) : commit(d);
 }
 
+/* Within a write transaction: the value of `trial` at step `stp`, unless the step has one
+ * (sqlite3_changes tells). */
+static int insert_report(db *d, int64_t trial, int64_t stp, double value)
+{
+    sqlite3_stmt *s = stmt(d, Q_REPORT);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int64(s, 2, stp);
+    sqlite3_bind_double(s, 3, value);
+    return step(d, s, "report a value", NULL);
+}
 
 /* A waiting trial with its params, intermediate values and attributes, in one transaction
  * stamped once (insert_trial's): a failure rolls it all back, number included. */
@@ -1528,17 +1540,8 @@ static int create_waiting(void *be, int64_t study, int64_t cap, const knob__wait
     for (size_t i = 0; !rc && i < w->n_params; i++)
         rc = upsert_param(d, new_id, w->params[i].name, w->params[i].dist_json,
                           w->params[i].internal);
-    for (size_t i = 0; !rc && i < w->n_intermediate; i++) {
-        sqlite3_stmt *s = stmt(d, Q_REPORT);
-        if (!s)
-            rc = KNOB_ESTORAGE;
-        else {
-            sqlite3_bind_int64(s, 1, new_id);
-            sqlite3_bind_int64(s, 2, w->intermediate[i].step);
-            sqlite3_bind_double(s, 3, w->intermediate[i].value);
-            rc = step(d, s, "report a value", NULL);
-        }
-    }
+    for (size_t i = 0; !rc && i < w->n_intermediate; i++)
+        rc = insert_report(d, new_id, w->intermediate[i].step, w->intermediate[i].value);
     for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
         rc = insert_trial_attr(d, new_id, false, &w->user_attrs[i]);
     for (size_t i = 0; !rc && i < w->n_system_attrs; i++)
@@ -1556,17 +1559,11 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
 {
     db *d = be;
     int rc = begin(d);
-    sqlite3_stmt *s;
     if (rc)
         return rc;
     if ((rc = check_trial(d, study, trial, false)))
         return rollback(d, rc);
-    if (!(s = stmt(d, Q_REPORT)))
-        return rollback(d, KNOB_ESTORAGE);
-    sqlite3_bind_int64(s, 1, trial);
-    sqlite3_bind_int64(s, 2, stp);
-    sqlite3_bind_double(s, 3, value);
-    if ((rc = step(d, s, "report a value", NULL)))
+    if ((rc = insert_report(d, trial, stp, value)))
         return rollback(d, rc);
     /* A step already recorded keeps its value, and the trial is unchanged. */
     if (sqlite3_changes(d->h) && (rc = stamp(d, study, trial)))
