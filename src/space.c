@@ -8,7 +8,8 @@
 
 /* The count of whole steps from low to high: (high - low) / step, rounded down unless it
  * is an integer within the rounding of that division (0.9 of [0, 1] by 0.3 is 3 steps, and
- * so is the high 3 * 0.3 = 0.8999999999999999 stored for it, or 1e6 + 0.123 by 0.001). */
+ * so is the high 3 * 0.3 = 0.8999999999999999 an older knob stored for it, or 1e6 + 0.123 by
+ * 0.001). */
 static double step_count(double low, double high, double step)
 {
     double k = (high - low) / step;
@@ -21,9 +22,31 @@ double knob__dist_steps(const knob_distribution *d)
     return step_count(d->low, d->high, d->step);
 }
 
+/* low + k * step. Where low and step are decimals of at most 12 places (0.05 by 0.1), the
+ * point is the double nearest the decimal sum, (L + k S) / 10^p over the integers L and S,
+ * exact below 2^53: 3 steps of 0.1 are 0.3, not 0.30000000000000004 (Optuna's and numpy's
+ * low + k * step). Other steps (1/3, 1e-15) keep the plain sum. */
+static double step_point(double low, double step, double k)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4,  1e5,  1e6,
+                                   1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+    for (size_t p = 0; p < sizeof pow10 / sizeof *pow10; p++) {
+        double s = step * pow10[p], l = low * pow10[p];
+        double S = round(s), L = round(l);
+        if (fabs(s - S) > 4 * DBL_EPSILON * fabs(s) || fabs(l - L) > 4 * DBL_EPSILON * fabs(l))
+            continue;
+        double n = L + k * S;
+        if (S > 0 && fabs(L) < 9007199254740992.0 && fabs(n) < 9007199254740992.0 &&
+            k * S < 9007199254740992.0)
+            return n / pow10[p];
+        break;
+    }
+    return low + k * step;
+}
+
 double knob__dist_step_at(const knob_distribution *d, double k)
 {
-    double x = d->low + k * d->step;
+    double x = step_point(d->low, d->step, k);
     return x > d->high ? d->high : x;
 }
 
@@ -58,7 +81,7 @@ static int check_float(knob_distribution *d, const char *name)
                            "tell them apart",
                            name, d->low, d->high, d->step);
     if (d->step > 0) /* the last step, never above the given high ([0, 0.3] by 0.1: 0.3) */
-        d->high = fmin(d->low + step_count(d->low, d->high, d->step) * d->step, d->high);
+        d->high = fmin(step_point(d->low, d->step, step_count(d->low, d->high, d->step)), d->high);
     return KNOB_OK;
 }
 
@@ -332,8 +355,8 @@ bool knob__dist_contains(const knob_distribution *d, double x)
         return x == floor(x) && x >= d->low && x <= d->high && fmod(x - d->low, d->step) == 0;
     case KNOB_DIST_FLOAT:
         if (d->step > 0) {
-            /* On a step, within rounding: the top of [0, 1] by 0.3 is 0.8999999999999999
-             * here, and a user's 0.9 is that point (knob__dist_snap gives it). */
+            /* On a step, within rounding: 0.8999999999999999 (an older knob's top of [0, 1]
+             * by 0.3) and a user's 0.9 are both that point (knob__dist_snap gives 0.9). */
             double k = (x - d->low) / d->step, top = knob__dist_steps(d);
             double tol = 1e-8 * (1 + fabs(k));
             return k > -tol && k < top + tol && fabs(k - round(k)) < tol;

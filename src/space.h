@@ -34,7 +34,8 @@ int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, do
                              const char *name);
 
 /* A stepped float's steps (checked): how many from low to high, and the k-th point
- * (low + k * step, never above high). Every point of a stepped float is made by
+ * (low + k * step, never above high; the nearest double to that decimal where low and step
+ * are decimals: 0.3, not 0.30000000000000004). Every point of a stepped float is made by
  * knob__dist_step_at, so that the top one is high itself. */
 double knob__dist_steps(const knob_distribution *d);
 double knob__dist_step_at(const knob_distribution *d, double k);

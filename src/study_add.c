@@ -128,7 +128,7 @@ static int param_recs(knob_study *s, const knob_trial_info *info, knob__param_re
         const char *name = rc ? NULL : knob__view_name(&s->view, p->name);
         if (!rc && (!name || !knob__view_dist(&s->view, d, &json)))
             rc = knob__oom("param");
-        /* a stepped float's point as knob writes it (0.9 of [0, 1] by 0.3: 0.8999999999999999) */
+        /* a stepped float's point as knob writes it (0.9 of [0, 1] by 0.3, 0.3 of [0, 1] by 0.1) */
         double x = !rc && d->kind == KNOB_DIST_FLOAT && d->step > 0
                        ? knob__dist_snap(d, p->internal)
                        : p->internal;

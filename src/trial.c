@@ -177,6 +177,9 @@ static int sample(knob_trial *t, const char *name, const knob_distribution *d, d
                            "sampler '%s' gave param '%s' the value %g, outside "
                            "its distribution",
                            sp->name, name, *x);
+    /* on its step, as the space makes the points: 0.3, not a sampler's 0.30000000000000004 */
+    if (d->kind == KNOB_DIST_FLOAT && d->step > 0)
+        *x = knob__dist_snap(d, *x);
     return KNOB_OK;
 }
 
@@ -309,6 +312,8 @@ int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution 
                            "knob_trial_propose: param '%s': the value %g is outside its "
                            "distribution",
                            name, internal);
+    if (dist->kind == KNOB_DIST_FLOAT && dist->step > 0)
+        internal = knob__dist_snap(dist, internal);
     knob__view *v = &t->s->view;
     const char *iname = knob__view_name(v, name);
     const knob_distribution *id = knob__view_dist(v, dist, NULL);

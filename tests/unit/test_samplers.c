@@ -131,6 +131,35 @@ static void random_distributions(void **state)
     knob_storage_close(st);
 }
 
+/* Every sampler's stepped floats are the decimals written: [0, 0.7] by 0.1 gives 0.3, never
+ * 0.30000000000000004 (what low + k * step makes, and TPE's kernels, GP's and CMA-ES's
+ * proposals gave), whether the value comes from sample_independent or a proposal. */
+static void stepped_floats_are_decimals(void **state)
+{
+    (void)state;
+    static const char *names[] = {"random", "tpe", "gp", "cmaes", "qmc", "smac", "evolution",
+                                  "auto"};
+    for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
+        knob_storage *st = mem();
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create(names[n], "seed=3", &sp), KNOB_OK);
+        knob_study *s = study_with(st, "d", sp);
+        for (int i = 0; i < 30; i++) {
+            knob_trial *t;
+            double x, y;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 0.7, 0.1, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 0.05, 0.95, 0.15, 0, &y), KNOB_OK);
+            if (x != round(x * 10) / 10 || y != round(y * 100) / 100)
+                fail_msg("sampler %s, trial %d: x = %.17g, y = %.17g", names[n], i, x, y);
+            double v = (x - 0.6) * (x - 0.6) + (y - 0.5) * (y - 0.5);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 static knob_sampler *grid3x2(const char *opts)
 {
     knob_sampler *g;
@@ -418,6 +447,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(random_golden_sequence),
         cmocka_unit_test(random_order_independent),
         cmocka_unit_test(random_distributions),
+        cmocka_unit_test(stepped_floats_are_decimals),
         cmocka_unit_test(grid_runs_every_point_once),
         cmocka_unit_test(grid_errors),
         cmocka_unit_test(grid_enqueued_takes_point),

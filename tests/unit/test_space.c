@@ -4,6 +4,8 @@
 #include "samplers/random.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 static knob_distribution fl(double lo, double hi, double step, unsigned flags)
 {
@@ -85,7 +87,7 @@ static void ranges_and_steps_a_double_can_hold(void **state)
     double x;
     assert_int_equal(knob__dist_from_external(&d, v, &x, "x"), KNOB_OK);
     assert_true(x == d.high);
-    assert_true(x == 3 * 0.3);
+    assert_true(x == 0.9); /* the decimal: 3 * 0.3 is 0.8999999999999999 */
     knobx_json_free(v);
 }
 
@@ -191,6 +193,42 @@ static void step_points_stay_in_range(void **state)
     assert_true(knob__dist_contains(&d, d.high));
 }
 
+/* A stepped float's points are the doubles nearest the decimals a user wrote: 3 steps of
+ * 0.1 are 0.3 (low + k * step gave 0.30000000000000004, 6 steps 0.6000000000000001), and
+ * from 0.05 by 0.15, 3 steps are 0.5 (0.49999999999999994); a snap of the old values gives
+ * the new ones. A step that is no short decimal keeps low + k * step. */
+static void step_points_are_decimals(void **state)
+{
+    (void)state;
+    knob_distribution d = fl(0, 0.7, 0.1, 0);
+    assert_int_equal(knob__dist_check(&d, "x"), KNOB_OK);
+    const double tenths[] = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
+    for (int k = 0; k <= 7; k++)
+        assert_true(knob__dist_step_at(&d, k) == tenths[k]);
+    assert_true(knob__dist_snap(&d, 0.30000000000000004) == 0.3);
+    assert_true(knob__dist_snap(&d, 0.6000000000000001) == 0.6);
+    assert_true(knob__dist_contains(&d, 0.30000000000000004));
+
+    d = fl(0.05, 0.95, 0.15, 0);
+    assert_int_equal(knob__dist_check(&d, "y"), KNOB_OK);
+    assert_true(d.high == 0.95);
+    assert_true(knob__dist_step_at(&d, 3) == 0.5);
+    assert_true(knob__dist_snap(&d, 0.49999999999999994) == 0.5);
+
+    d = fl(-1.25, 2.5, 0.0125, 0); /* 300 steps, each a decimal */
+    assert_int_equal(knob__dist_check(&d, "z"), KNOB_OK);
+    char text[32];
+    for (int k = 0; k <= 300; k++) {
+        double x = knob__dist_step_at(&d, k);
+        snprintf(text, sizeof text, "%.4f", -1.25 + k * 0.0125);
+        assert_true(x == strtod(text, NULL));
+    }
+
+    d = fl(0, 1, 1.0 / 3, 0);
+    assert_int_equal(knob__dist_check(&d, "t"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 2) == 2 * (1.0 / 3));
+}
+
 static void json_round_trips(void **state)
 {
     (void)state;
@@ -282,6 +320,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(rejects_choices_storage_cannot_hold),
         cmocka_unit_test(steps_lower_high),
         cmocka_unit_test(step_points_stay_in_range),
+        cmocka_unit_test(step_points_are_decimals),
         cmocka_unit_test(json_round_trips),
         cmocka_unit_test(membership),
         cmocka_unit_test(external_values),
