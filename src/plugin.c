@@ -37,7 +37,15 @@ int knob__plugin_check(const knob__plugin_kind *k, const void *table)
         return knob__error(KNOB_EINVAL, "%s plugin: the table has no name", k->noun);
     char who[96];
     snprintf(who, sizeof who, "%s '%s'", k->noun, h.name);
-    return knob__options_check(h.options, h.state_size, k->takes_seed ? "seed" : NULL, who);
+    int rc = knob__options_check(h.options, h.state_size, k->takes_seed ? "seed" : NULL, who);
+    const knob_option *o = k->int_option ? knob__option_find(h.options, k->int_option) : NULL;
+    if (!rc && o && o->type != KNOB_OPT_INT)
+        rc = knob__error(KNOB_EINVAL,
+                         "%s: option '%s' is read by the library as an index (which "
+                         "objective's intermediate values the %s reads): declare it "
+                         "KNOB_OPT_INT",
+                         who, o->name, k->noun);
+    return rc;
 }
 
 int knob__plugin_set_option(knob__plugin *h, const char *key, const char *value)

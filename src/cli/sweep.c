@@ -185,6 +185,30 @@ int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out)
                                     (const char *const *)ps->values, ps->n, out);
 }
 
+/* An objective's index as the library reads an integer option (strtoll, whole), >= 0. */
+static bool objective_index(const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long k = strtoll(text, &end, 10);
+    if (errno || end == text || *end || k < 0)
+        return false;
+    *out = k;
+    return true;
+}
+
+int sweep_pruner_objective(const sweep *sw, size_t *out)
+{
+    int64_t k = 0;
+    for (size_t i = 0; i < sw->pruner.n; i++)
+        if (!strcmp(sw->pruner.keys[i], "objective") && !objective_index(sw->pruner.values[i], &k))
+            return -1;
+    if (sw->n_objectives && (uint64_t)k >= sw->n_objectives)
+        return -1;
+    *out = (size_t)k;
+    return 0;
+}
+
 bool sweep_is_grid(const sweep *sw)
 {
     if (sw->sampler.name)
@@ -241,6 +265,16 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
         if (sweep_check_length(c, sweep_node(c, o->key), "options", SWEEP_MAX_NAME) ||
             sweep_check_length(c, ov, ok, SWEEP_MAX_TEXT))
             return -1;
+        /* before the pruner is made: its message would not point at the value */
+        if (!strcmp(key, "pruner") && !strcmp(ok, "objective")) {
+            int64_t k;
+            c->pruner_objective = ov;
+            if (!sweep_scalar(ov) || !objective_index(sweep_scalar(ov), &k))
+                return sweep_errorf(c, ov,
+                                    "key 'pruner.options.objective': expected the index of an "
+                                    "objective (a whole number from 0), got %s",
+                                    sweep_scalar(ov) ? sweep_scalar(ov) : sweep_kind_name(ov));
+        }
         if (sweep_scalar(ov))
             knobx_buf_puts(&b, sweep_scalar(ov));
         else
@@ -749,13 +783,14 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
     /* the records report the metric of the objective the pruner reads */
-    for (size_t i = 0; sw->n_objectives && i < sw->pruner.n; i++)
-        if (!strcmp(sw->pruner.keys[i], "objective") &&
-            strtoll(sw->pruner.values[i], NULL, 10) >= (long long)sw->n_objectives)
-            return sweep_errorf(c, c->pruner,
-                                "key 'pruner': option objective=%s, but the sweep has %zu "
-                                "objective(s), numbered from 0",
-                                sw->pruner.values[i], sw->n_objectives);
+    size_t k;
+    if (sweep_pruner_objective(sw, &k))
+        return sweep_errorf(c, c->pruner_objective ? c->pruner_objective : c->pruner,
+                            "key 'pruner': option objective=%s, but the sweep has %zu "
+                            "objective(s), numbered from 0",
+                            sweep_scalar(c->pruner_objective) ? sweep_scalar(c->pruner_objective)
+                                                              : "?",
+                            sw->n_objectives);
     return sweep_is_grid(sw) ? sweep_check_grid(c) : 0;
 }
 

@@ -294,6 +294,33 @@ static void register_refuses_bad_tables(void **state)
     knob_pruner *p;
     assert_int_equal(knob_pruner_create("test-seeded-pruner", "seed=4", &p), KNOB_OK);
     knob_pruner_free(p);
+
+    /* A pruner's `objective` is read by the library as an integer (knob_trial_report, and
+     * the CLI reports that objective's metric): one of another type was taken, and read as
+     * objective 0 by the one while the CLI read "1.5" as objective 1. A sampler's option
+     * of that name is its own. */
+    static const knob_option real_objective[] = {
+        {.name = "objective", .type = KNOB_OPT_DOUBLE, .offset = 0, .def = "0"}, {0}};
+    static knob_pruner_plugin real;
+    real = stop_pruner;
+    real.name = "test-real-objective";
+    real.options = real_objective;
+    assert_int_equal(knob_pruner_register(&real), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(),
+                        "knob_pruner_register: pruner 'test-real-objective': option 'objective' "
+                        "is read by the library "
+                        "as an index (which objective's intermediate values the pruner reads): "
+                        "declare it KNOB_OPT_INT");
+    p = NULL;
+    assert_int_equal(knob_pruner_create_plugin(&real, "objective=1.5", &p), KNOB_EINVAL);
+    assert_null(p);
+    static knob_sampler_plugin sampler_objective;
+    sampler_objective = konst_named("test-sampler-objective");
+    sampler_objective.options = real_objective;
+    sampler_objective.init = NULL; /* konst's reads its mode */
+    knob_sampler *sp = NULL;
+    assert_int_equal(knob_sampler_create_plugin(&sampler_objective, "objective=1.5", &sp), KNOB_OK);
+    knob_sampler_free(sp);
 }
 
 /* The list: the built-ins in their order, then the registered ones in theirs. */
