@@ -3,6 +3,7 @@
 #include "cli/records.h"
 #include "cli/run.h"
 #include "cli/sweep_yaml.h"
+#include "util/hyperband.h"
 #include "util/json.h"
 
 #include <errno.h>
@@ -394,23 +395,30 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
                             sw->early_type ? sw->early_type : "nothing");
     if (!sw->early_min_iter && !sw->early_max_iter)
         return sweep_errorf(c, v, "key 'early_terminate': hyperband needs min_iter or max_iter");
-    int64_t eta = sw->early_eta ? sw->early_eta : 3, s = sw->early_s ? sw->early_s : 3;
     if (sw->early_min_iter && sw->early_max_iter && sw->early_min_iter > sw->early_max_iter)
         return sweep_errorf(c, at.max_iter,
                             "key 'early_terminate.max_iter': max_iter (%lld) must be >= min_iter "
                             "(%lld)",
                             (long long)sw->early_max_iter, (long long)sw->early_min_iter);
-    /* without min_iter the brackets start at max_iter / eta^s, and at 1 when that is less
-     * (src/cli/common.c, hyperband_options) */
-    if (!sw->early_max_iter) { /* the brackets reach min_iter * eta^s */
-        int64_t hi = sw->early_min_iter;
-        for (int64_t k = 0; k < s; k++)
-            if ((hi *= eta) > EXACT_INT)
-                return sweep_errorf(c, v,
-                                    "key 'early_terminate': min_iter * eta^s is beyond 2^53; "
-                                    "give max_iter, or a smaller s or eta");
-    }
-    return 0;
+    /* made as knob run makes it, so that what the pruner refuses (a max_resource past
+     * its bound) is refused here, not warned about and dropped when the run starts */
+    knob_pruner *p = NULL;
+    int rc = sweep_early_pruner(sw, &p);
+    knob_pruner_free(p);
+    return rc ? sweep_errorf(c, v, "key 'early_terminate': %s", knob_errmsg()) : 0;
+}
+
+int sweep_early_pruner(const sweep *sw, knob_pruner **out)
+{
+    int64_t eta = sw->early_eta ? sw->early_eta : 3, s = sw->early_s ? sw->early_s : 3, lo, hi;
+    char opts[160];
+    *out = NULL;
+    if (knobx_hyperband_wandb(sw->early_min_iter, sw->early_max_iter, eta, s, EXACT_INT, &lo, &hi))
+        return knob_set_error(KNOB_EINVAL, "min_iter * eta^s is beyond 2^53; give max_iter, or "
+                                           "a smaller s or eta");
+    snprintf(opts, sizeof opts, "min_resource=%lld,max_resource=%lld,reduction_factor=%lld",
+             (long long)lo, (long long)hi, (long long)eta);
+    return knob_pruner_create("hyperband", opts, out);
 }
 
 /* The macros of a command element: the list macros stand alone as elements, the others may

@@ -166,6 +166,12 @@ int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out);
  * sweep at the option's value. */
 int sweep_pruner_objective(const sweep *sw, size_t *out);
 
+/* The hyperband pruner of W&B's early_terminate (early_type "hyperband"): min_resource,
+ * max_resource and reduction_factor from min_iter, max_iter, s and eta as
+ * knobx_hyperband_wandb (util/hyperband.h) reads them. A library status (message in
+ * knob_errmsg) on failure, *out NULL then; sweep_load refuses a sweep that fails here. */
+int sweep_early_pruner(const sweep *sw, knob_pruner **out);
+
 /* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
 bool sweep_is_grid(const sweep *sw);
 
