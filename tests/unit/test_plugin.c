@@ -471,6 +471,26 @@ static void unknown_option_lists_seed(void **state)
     assert_int_equal(knob_pruner_create("median", "seed=1", &pr), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "(options: n_startup_trials, "));
     assert_null(pr);
+    /* An unknown option after a value that starts with "name=" is said to be that value's
+     * cut-off part (any plugin's: tests/unit/test_pruners.c has patient's wrapped_options);
+     * after a value that holds '=' otherwise (a URL) it is only unknown. */
+    static knob_sampler_plugin table;
+    table = konst_named("test-note");
+    assert_int_equal(knob_sampler_create_plugin(&table, "note=a=1,b=2,c=3", &sp), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(),
+                        "sampler 'test-note': unknown option 'b' after note=a=1: the options "
+                        "string splits at each comma outside brackets, so note took only 'a=1'; "
+                        "a value of several k=v goes in brackets: note=[a=1,b=2,c=3]");
+    assert_int_equal(knob_sampler_create_plugin(&table, "note=sqlite:///a.db?mode=ro,b=2", &sp),
+                     KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "sampler 'test-note': unknown option 'b' (options: seed, "
+                                       "value, mode, note)");
+    assert_null(sp);
+    assert_int_equal(knob_sampler_create_plugin(&table, "note=a=1,mode=low", &sp), KNOB_OK);
+    konst *k = knob_sampler_state(sp);
+    assert_string_equal(k->note, "a=1");
+    assert_true(k->low);
+    knob_sampler_free(sp);
 }
 
 /* An enum of a plugin's own: the default, each word, a refused word that changes

@@ -258,6 +258,17 @@ static void patient_messages(void **state)
          "pruner 'patient': option wrapped_options=[n_startup_trials=3] is for a wrapped "
          "pruner, and wrapped is none"},
         {"wrapped=patient", "pruner 'patient' cannot wrap itself"},
+        /* the wrapped pruner's options without brackets: the string splits at the comma,
+         * and the error named only n_warmup_steps, as an option of patient */
+        {"wrapped=median,wrapped_options=n_startup_trials=1,n_warmup_steps=2",
+         "pruner 'patient': unknown option 'n_warmup_steps' after "
+         "wrapped_options=n_startup_trials=1: the options string splits at each comma outside "
+         "brackets, so wrapped_options took only 'n_startup_trials=1'; a value of several k=v "
+         "goes in brackets: wrapped_options=[n_startup_trials=1,n_warmup_steps=2]"},
+        {"wrapped=median,wrapped_options=n_startup_trials=1,n_warmup_steps=2,interval_steps=3,"
+         "patience=2,bogus=1",
+         "so wrapped_options took only 'n_startup_trials=1'; a value of several k=v goes in "
+         "brackets: wrapped_options=[n_startup_trials=1,n_warmup_steps=2,interval_steps=3]"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         knob_pruner *p = NULL;
@@ -265,6 +276,28 @@ static void patient_messages(void **state)
         if (!strstr(knob_errmsg(), cases[i].want))
             fail_msg("%s: expected '%s' in: %s", cases[i].opts, cases[i].want, knob_errmsg());
     }
+    /* one option of the wrapped pruner needs no brackets, and an option of patient's after
+     * it is patient's, as the string splits; a sweep's value (knob_pruner_create_pairs) is
+     * whole, brackets or not */
+    knob_pruner *p = NULL;
+    assert_int_equal(
+        knob_pruner_create("patient", "wrapped=median,wrapped_options=n_startup_trials=1", &p),
+        KNOB_OK);
+    knob_pruner_free(p);
+    assert_int_equal(knob_pruner_create("patient",
+                                        "wrapped=median,wrapped_options=n_startup_trials=1,"
+                                        "patience=3",
+                                        &p),
+                     KNOB_OK);
+    knob_pruner_free(p);
+    const char *keys[] = {"wrapped", "wrapped_options"};
+    const char *whole[] = {"median", "n_startup_trials=1,n_warmup_steps=2"};
+    assert_int_equal(knob_pruner_create_pairs("patient", keys, whole, 2, &p), KNOB_OK);
+    knob_pruner_free(p);
+    const char *typo[] = {"median", "n_startup_trials=1,n_warmup=2"};
+    assert_int_equal(knob_pruner_create_pairs("patient", keys, typo, 2, &p), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'patient': wrapped=median: pruner 'median': "
+                                          "unknown option 'n_warmup'"));
     /* an error of the wrapped pruner when it is asked */
     env e = make("memory:", "pe", "patient",
                  "patience=0,wrapped=median,wrapped_options=[objective=3]", KNOB_MINIMIZE);
