@@ -492,8 +492,11 @@ typedef int (*knob_plugin_init_fn)(void);
 
 /* The interface of a pruner, built in or user-written: its state, options, init and
  * fini work as a sampler's do (see knob_sampler_plugin); pruners take no `seed`. A
- * pruner belongs to one study and is called from the thread that uses it. Version 2 for
- * the same reason as samplers'. */
+ * pruner belongs to one study and is called from the thread that uses it. A pruner that
+ * reads an objective other than 0 declares an option `objective` of type KNOB_OPT_INT (the
+ * index of that objective), which knob_trial_report reads too, to judge a non-finite value
+ * by that objective's direction; a table that declares `objective` of another type is
+ * KNOB_EINVAL. Version 2 for the same reason as samplers'. */
 #define KNOB_PRUNER_PLUGIN_VERSION 2
 typedef struct knob_pruner_plugin {
     int version;

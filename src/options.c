@@ -36,7 +36,7 @@ int knob__parse_bool(const char *text, bool *out)
     return -1;
 }
 
-static const knob_option *find(const knob_option *table, const char *key)
+const knob_option *knob__option_find(const knob_option *table, const char *key)
 {
     for (; table && table->name; table++)
         if (strcmp(table->name, key) == 0)
@@ -149,22 +149,59 @@ static void list_names(const knob_option *table, const char *also, knobx_buf *b)
     }
 }
 
+static int unknown(int rc, const knob_option *table, const char *also, const char *key,
+                   const char *who)
+{
+    knobx_buf names = {0};
+    list_names(table, also, &names);
+    const char *listed = names.len ? names.data : "none";
+    if (names.oom)
+        listed = "?";
+    rc = knob__error(rc, "%s: unknown option '%s' (options: %s)", who, key, listed);
+    knobx_buf_free(&names);
+    return rc;
+}
+
 int knob__option_set(const knob_option *table, void *state, const char *key, const char *value,
                      const char *who, const char *also)
 {
-    const knob_option *o = find(table, key);
-    if (!o) {
-        knobx_buf names = {0};
-        list_names(table, also, &names);
-        const char *listed = names.len ? names.data : "none";
-        if (names.oom)
-            listed = "?";
-        int rc =
-            knob__error(KNOB_EINVAL, "%s: unknown option '%s' (options: %s)", who, key, listed);
-        knobx_buf_free(&names);
-        return rc;
-    }
+    const knob_option *o = knob__option_find(table, key);
+    if (!o)
+        return unknown(KNOB_EINVAL, table, also, key, who);
     return set_one(o, state, value, who);
+}
+
+static size_t field_size(knob_opt_type type);
+
+static const char *type_name(knob_opt_type type)
+{
+    switch (type) {
+    case KNOB_OPT_INT:
+        return "an integer";
+    case KNOB_OPT_DOUBLE:
+        return "a number";
+    case KNOB_OPT_BOOL:
+        return "a boolean";
+    case KNOB_OPT_STRING:
+        return "a string";
+    case KNOB_OPT_ENUM:
+        return "an enum";
+    }
+    return "of an unknown type";
+}
+
+int knob__option_get(const knob_option *table, const void *state, const char *key,
+                     knob_opt_type type, void *out, const char *who)
+{
+    const knob_option *o = knob__option_find(table, key);
+    if (!o)
+        return unknown(KNOB_ENOTFOUND, table, NULL, key, who);
+    size_t size = field_size(o->type);
+    if (o->type != type || !size)
+        return knob__error(KNOB_EINVAL, "%s: option '%s' is %s, read as %s", who, key,
+                           type_name(o->type), type_name(type));
+    memcpy(out, (const char *)state + o->offset, size);
+    return KNOB_OK;
 }
 
 int knob__options_defaults(const knob_option *table, void *state, const char *who)

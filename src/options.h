@@ -13,6 +13,17 @@ int knob__options_defaults(const knob_option *table, void *state, const char *wh
 int knob__option_set(const knob_option *table, void *state, const char *key, const char *value,
                      const char *who, const char *also);
 
+/* The option `key` of `table`, or NULL when the table declares none of that name. */
+const knob_option *knob__option_find(const knob_option *table, const char *key);
+
+/* Copies the current value of option `key` from `state` to *out, which must be of the
+ * option's type: an int64_t (KNOB_OPT_INT), a double, a bool, or a const char * borrowed
+ * from the state (KNOB_OPT_STRING, KNOB_OPT_ENUM; NULL when unset). KNOB_ENOTFOUND when
+ * the table declares no option `key`, KNOB_EINVAL when it is not of type `type`, each with
+ * a message naming `who`, the option and (for a missing one) the options there are. */
+int knob__option_get(const knob_option *table, const void *state, const char *key,
+                     knob_opt_type type, void *out, const char *who);
+
 /* Calls fn(ctx, key, value) for each pair of "k=v,k=v" (commas inside [], {} or quotes
  * do not split). Stops at the first non-OK status. */
 int knob__options_each(const char *text, const char *who,

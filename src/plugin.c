@@ -3,6 +3,7 @@
 #include "options.h"
 #include "plugin.h"
 #include "study.h"
+#include "util/json.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,7 +38,15 @@ int knob__plugin_check(const knob__plugin_kind *k, const void *table)
         return knob__error(KNOB_EINVAL, "%s plugin: the table has no name", k->noun);
     char who[96];
     snprintf(who, sizeof who, "%s '%s'", k->noun, h.name);
-    return knob__options_check(h.options, h.state_size, k->takes_seed ? "seed" : NULL, who);
+    int rc = knob__options_check(h.options, h.state_size, k->takes_seed ? "seed" : NULL, who);
+    const knob_option *o = k->int_option ? knob__option_find(h.options, k->int_option) : NULL;
+    if (!rc && o && o->type != KNOB_OPT_INT)
+        rc = knob__error(KNOB_EINVAL,
+                         "%s: option '%s' is read by the library as an index (which "
+                         "objective's intermediate values the %s reads): declare it "
+                         "KNOB_OPT_INT",
+                         who, o->name, k->noun);
+    return rc;
 }
 
 int knob__plugin_set_option(knob__plugin *h, const char *key, const char *value)
@@ -54,9 +63,79 @@ int knob__plugin_set_option(knob__plugin *h, const char *key, const char *value)
                             h->kind->takes_seed ? "seed" : NULL);
 }
 
-static int set_option_cb(void *h, const char *key, const char *value)
+/* The options string of a create, item by item. An option whose value holds options of its
+ * own ("wrapped_options=a=1,b=2", a patient pruner's for the pruner it wraps) gets only
+ * what comes before the next comma outside brackets: b=2 is then an item of the string,
+ * and an unknown option of the plugin. Such a run of unknown items after a value that
+ * starts with "name=" is said to be that value's cut-off part, with the brackets that keep
+ * it whole; the string is not read another way, since an item there may also be an option
+ * of the plugin's own. */
+typedef struct opt_reader {
+    knob__plugin *h;
+    char *nested;   /* the key of the last item when its value starts with "name=", or NULL */
+    knobx_buf cut;  /* that value, then ",k=v" for each unknown item after it */
+    char *unknown;  /* the first of those unknown keys, or NULL */
+    bool run_ended; /* a known option came after them: nothing more is collected */
+} opt_reader;
+
+/* True when text starts with an option name and '=' ("n_startup_trials=5"), as an
+ * options string does and a URL ("sqlite:///a.db?mode=ro") does not. */
+static bool starts_with_pair(const char *text)
 {
-    return knob__plugin_set_option(h, key, value);
+    size_t n = strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    return n > 0 && text[n] == '=';
+}
+
+static bool is_option(const knob__plugin *h, const char *key)
+{
+    return knob__option_find(h->head.options, key) ||
+           (h->kind->takes_seed && strcmp(key, "seed") == 0);
+}
+
+static int set_option_cb(void *ctx, const char *key, const char *value)
+{
+    opt_reader *r = ctx;
+    if (r->unknown || (r->nested && !is_option(r->h, key))) {
+        if (r->run_ended || is_option(r->h, key)) {
+            r->run_ended = true;
+            return KNOB_OK;
+        }
+        if (!r->unknown && !(r->unknown = knob__strdup(key)))
+            return knob__oom("options");
+        knobx_buf_printf(&r->cut, ",%s=%s", key, value);
+        return KNOB_OK;
+    }
+    free(r->nested);
+    r->nested = NULL;
+    int rc = knob__plugin_set_option(r->h, key, value);
+    if (!rc && starts_with_pair(value)) {
+        r->cut.len = 0;
+        knobx_buf_puts(&r->cut, value);
+        if (!(r->nested = knob__strdup(key)))
+            rc = knob__oom("options");
+    }
+    return rc;
+}
+
+/* Sets the options of the string `text` (NULL: none) on h. */
+static int read_options(knob__plugin *h, const char *text)
+{
+    opt_reader r = {.h = h};
+    int rc = knob__options_each(text, h->who, set_option_cb, &r);
+    if (!rc && r.unknown) {
+        const char *cut = r.cut.oom ? "..." : knobx_buf_cstr(&r.cut);
+        size_t first = strcspn(cut, ",");
+        rc = knob__error(KNOB_EINVAL,
+                         "%s: unknown option '%s' after %s=%.*s: the options string splits at "
+                         "each comma outside brackets, so %s took only '%.*s'; a value of "
+                         "several k=v goes in brackets: %s=[%s]",
+                         h->who, r.unknown, r.nested, (int)first, cut, r.nested, (int)first, cut,
+                         r.nested, cut);
+    }
+    free(r.nested);
+    free(r.unknown);
+    knobx_buf_free(&r.cut);
+    return rc;
 }
 
 /* The options, the state block and the handle: what a failed create and a free (after
@@ -90,7 +169,7 @@ int knob__plugin_create(const knob__plugin_kind *k, const void *table, const cha
     snprintf(h->who, sizeof h->who, "%s '%s'", k->noun, head.name);
     rc = knob__options_defaults(head.options, h->state, h->who);
     if (!rc)
-        rc = knob__options_each(options, h->who, set_option_cb, h);
+        rc = read_options(h, options);
     for (size_t i = 0; !rc && i < n; i++)
         rc = keys[i] && values[i] ? knob__plugin_set_option(h, keys[i], values[i])
                                   : knob__error(KNOB_EINVAL, "%s: option %zu is NULL", h->who, i);

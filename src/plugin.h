@@ -30,6 +30,9 @@ typedef struct knob__plugin_kind {
     const char *noun; /* "sampler", in messages */
     int version;      /* the table version this library takes */
     bool takes_seed;  /* the handle has an option `seed` that no table may declare */
+    /* An option that a table may declare only as KNOB_OPT_INT, since the library reads it
+     * (a pruner's `objective`, knob_trial_report); NULL: none. */
+    const char *int_option;
     size_t view_size; /* sizeof(struct knob_sampler), the typed view of a handle */
     knob__plugin_head (*head)(const void *table);
     const void *(*builtin)(size_t i); /* the i-th built-in table; NULL past the last */

@@ -104,6 +104,7 @@ const knob__plugin_kind knob__pruner_kind = {
     .noun = "pruner",
     .version = KNOB_PRUNER_PLUGIN_VERSION,
     .takes_seed = false,
+    .int_option = "objective",
     .view_size = sizeof(struct knob_pruner),
     .head = pruner_head,
     .builtin = pruner_builtin,

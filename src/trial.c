@@ -1,4 +1,5 @@
 /* Trials: define-by-run suggestions, intermediate values, attributes. */
+#include "options.h"
 #include "space.h"
 #include "study.h"
 
@@ -335,6 +336,17 @@ int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_dis
 
 /* ---------------------------------------------------------------- report and prune */
 
+/* The objective a pruner reads: its option `objective` (an integer: knob__plugin_check
+ * refuses a pruner that declares it of another type), 0 for a pruner without one. */
+static size_t pruned_objective(const knob_pruner *p)
+{
+    int64_t obj = 0;
+    if (p && knob__option_find(p->plugin->options, "objective"))
+        (void)knob__option_get(p->plugin->options, p->state, "objective", KNOB_OPT_INT, &obj,
+                               "pruner");
+    return obj > 0 ? (size_t)obj : 0;
+}
+
 int knob_trial_report(knob_trial *t, int64_t step, double value)
 {
     if (!t)
@@ -350,12 +362,7 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
          * it (knob_pruner_prune), as Optuna's do; a gain of +inf is just not stored. The
          * values reported are those of the objective the pruner reads (its option
          * `objective`), so a loss or a gain by that objective's direction. */
-        int64_t obj = 0;
-        const knob_pruner *p = t->s->pruner;
-        for (const knob_option *o = p ? p->plugin->options : NULL; o && o->name; o++)
-            if (!strcmp(o->name, "objective") && o->type == KNOB_OPT_INT)
-                memcpy(&obj, (const char *)p->state + o->offset, sizeof obj);
-        bool max = knob_study_direction(t->s, obj >= 0 ? (size_t)obj : 0) == KNOB_MAXIMIZE;
+        bool max = knob_study_direction(t->s, pruned_objective(t->s->pruner)) == KNOB_MAXIMIZE;
         if ((isnan(value) || (value > 0) != max) && step + 1 > t->diverged)
             t->diverged = step + 1;
         return KNOB_OK;

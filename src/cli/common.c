@@ -275,35 +275,14 @@ static int make_sampler(const sweep *sw, const char *storage, bool has_seed, int
     return *grid ? add_grid(sw, *out) : 0;
 }
 
-/* W&B's hyperband: brackets from min_iter (or max_iter / eta^s, at least 1) up with eta. */
-static void hyperband_options(const sweep *sw, char *opts, size_t size)
-{
-    int64_t eta = sw->early_eta ? sw->early_eta : 3, lo = sw->early_min_iter;
-    int64_t hi = sw->early_max_iter, s = sw->early_s ? sw->early_s : 3;
-    if (!lo) {
-        lo = hi;
-        for (int64_t k = 0; k < s && lo > 1; k++)
-            lo = lo / eta > 1 ? lo / eta : 1;
-    }
-    if (!hi) {
-        hi = lo;
-        for (int64_t k = 0; k < s; k++)
-            hi *= eta;
-    }
-    snprintf(opts, size, "min_resource=%lld,max_resource=%lld,reduction_factor=%lld", (long long)lo,
-             (long long)hi, (long long)eta);
-}
-
 static int make_pruner(const sweep *sw, knob_pruner **out)
 {
-    char opts[160];
     *out = NULL;
     if (sw->pruner.name)
         return sweep_make_pruner(&sw->pruner, out) ? fail("pruner") : 0;
     if (!sw->early_type)
         return 0;
-    hyperband_options(sw, opts, sizeof opts);
-    if (knob_pruner_create("hyperband", opts, out)) {
+    if (sweep_early_pruner(sw, out)) {
         fprintf(stderr, "knob: warning: early_terminate is not applied: %s\n", knob_errmsg());
         *out = NULL;
     }

@@ -41,15 +41,11 @@ static void bad_step(slot *sl, double step)
 }
 
 /* The objective whose metric is the intermediate value of a record: the one the sweep's
- * pruner reads (its option `objective`, 0 by default as the pruners have it; sweep_load
- * refuses one past the sweep's objectives). */
+ * pruner reads (sweep_load refused a sweep whose pruner reads none of its objectives). */
 static size_t reported_objective(const sweep *sw)
 {
-    long long k = 0;
-    for (size_t i = 0; i < sw->pruner.n; i++)
-        if (!strcmp(sw->pruner.keys[i], "objective"))
-            k = strtoll(sw->pruner.values[i], NULL, 10);
-    return k > 0 && (size_t)k < sw->n_objectives ? (size_t)k : 0;
+    size_t k = 0;
+    return sweep_pruner_objective(sw, &k) ? 0 : k;
 }
 
 static void on_record(runner *r, slot *sl, const record *rec)

@@ -3,6 +3,7 @@
 #include "cli/records.h"
 #include "cli/run.h"
 #include "cli/sweep_yaml.h"
+#include "util/hyperband.h"
 #include "util/json.h"
 
 #include <errno.h>
@@ -185,6 +186,30 @@ int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out)
                                     (const char *const *)ps->values, ps->n, out);
 }
 
+/* An objective's index as the library reads an integer option (strtoll, whole), >= 0. */
+static bool objective_index(const char *text, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long k = strtoll(text, &end, 10);
+    if (errno || end == text || *end || k < 0)
+        return false;
+    *out = k;
+    return true;
+}
+
+int sweep_pruner_objective(const sweep *sw, size_t *out)
+{
+    int64_t k = 0;
+    for (size_t i = 0; i < sw->pruner.n; i++)
+        if (!strcmp(sw->pruner.keys[i], "objective") && !objective_index(sw->pruner.values[i], &k))
+            return -1;
+    if (sw->n_objectives && (uint64_t)k >= sw->n_objectives)
+        return -1;
+    *out = (size_t)k;
+    return 0;
+}
+
 bool sweep_is_grid(const sweep *sw)
 {
     if (sw->sampler.name)
@@ -241,6 +266,16 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
         if (sweep_check_length(c, sweep_node(c, o->key), "options", SWEEP_MAX_NAME) ||
             sweep_check_length(c, ov, ok, SWEEP_MAX_TEXT))
             return -1;
+        /* before the pruner is made: its message would not point at the value */
+        if (!strcmp(key, "pruner") && !strcmp(ok, "objective")) {
+            int64_t k;
+            c->pruner_objective = ov;
+            if (!sweep_scalar(ov) || !objective_index(sweep_scalar(ov), &k))
+                return sweep_errorf(c, ov,
+                                    "key 'pruner.options.objective': expected the index of an "
+                                    "objective (a whole number from 0), got %s",
+                                    sweep_scalar(ov) ? sweep_scalar(ov) : sweep_kind_name(ov));
+        }
         if (sweep_scalar(ov))
             knobx_buf_puts(&b, sweep_scalar(ov));
         else
@@ -360,23 +395,30 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
                             sw->early_type ? sw->early_type : "nothing");
     if (!sw->early_min_iter && !sw->early_max_iter)
         return sweep_errorf(c, v, "key 'early_terminate': hyperband needs min_iter or max_iter");
-    int64_t eta = sw->early_eta ? sw->early_eta : 3, s = sw->early_s ? sw->early_s : 3;
     if (sw->early_min_iter && sw->early_max_iter && sw->early_min_iter > sw->early_max_iter)
         return sweep_errorf(c, at.max_iter,
                             "key 'early_terminate.max_iter': max_iter (%lld) must be >= min_iter "
                             "(%lld)",
                             (long long)sw->early_max_iter, (long long)sw->early_min_iter);
-    /* without min_iter the brackets start at max_iter / eta^s, and at 1 when that is less
-     * (src/cli/common.c, hyperband_options) */
-    if (!sw->early_max_iter) { /* the brackets reach min_iter * eta^s */
-        int64_t hi = sw->early_min_iter;
-        for (int64_t k = 0; k < s; k++)
-            if ((hi *= eta) > EXACT_INT)
-                return sweep_errorf(c, v,
-                                    "key 'early_terminate': min_iter * eta^s is beyond 2^53; "
-                                    "give max_iter, or a smaller s or eta");
-    }
-    return 0;
+    /* made as knob run makes it, so that what the pruner refuses (a max_resource past
+     * its bound) is refused here, not warned about and dropped when the run starts */
+    knob_pruner *p = NULL;
+    int rc = sweep_early_pruner(sw, &p);
+    knob_pruner_free(p);
+    return rc ? sweep_errorf(c, v, "key 'early_terminate': %s", knob_errmsg()) : 0;
+}
+
+int sweep_early_pruner(const sweep *sw, knob_pruner **out)
+{
+    int64_t eta = sw->early_eta ? sw->early_eta : 3, s = sw->early_s ? sw->early_s : 3, lo, hi;
+    char opts[160];
+    *out = NULL;
+    if (knobx_hyperband_wandb(sw->early_min_iter, sw->early_max_iter, eta, s, EXACT_INT, &lo, &hi))
+        return knob_set_error(KNOB_EINVAL, "min_iter * eta^s is beyond 2^53; give max_iter, or "
+                                           "a smaller s or eta");
+    snprintf(opts, sizeof opts, "min_resource=%lld,max_resource=%lld,reduction_factor=%lld",
+             (long long)lo, (long long)hi, (long long)eta);
+    return knob_pruner_create("hyperband", opts, out);
 }
 
 /* The macros of a command element: the list macros stand alone as elements, the others may
@@ -749,13 +791,14 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
     /* the records report the metric of the objective the pruner reads */
-    for (size_t i = 0; sw->n_objectives && i < sw->pruner.n; i++)
-        if (!strcmp(sw->pruner.keys[i], "objective") &&
-            strtoll(sw->pruner.values[i], NULL, 10) >= (long long)sw->n_objectives)
-            return sweep_errorf(c, c->pruner,
-                                "key 'pruner': option objective=%s, but the sweep has %zu "
-                                "objective(s), numbered from 0",
-                                sw->pruner.values[i], sw->n_objectives);
+    size_t k;
+    if (sweep_pruner_objective(sw, &k))
+        return sweep_errorf(c, c->pruner_objective ? c->pruner_objective : c->pruner,
+                            "key 'pruner': option objective=%s, but the sweep has %zu "
+                            "objective(s), numbered from 0",
+                            sweep_scalar(c->pruner_objective) ? sweep_scalar(c->pruner_objective)
+                                                              : "?",
+                            sw->n_objectives);
     return sweep_is_grid(sw) ? sweep_check_grid(c) : 0;
 }
 

@@ -158,6 +158,20 @@ int sweep_load_text(const char *path, const char *text, sweep *out);
 int sweep_make_sampler(const plugin_spec *ps, knob_sampler **out);
 int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out);
 
+/* The objective the sweep's pruner reads, whose metric the records report as its
+ * intermediate values: the pruner's option `objective`, 0 when not given. Returns 0 with
+ * *out set, or -1 when the option is not an index of the sweep's objectives: a whole
+ * decimal number (read as the library reads an integer option) from 0 to n_objectives - 1
+ * (any, for a sweep without objectives, whose pruner is none). sweep_load refuses such a
+ * sweep at the option's value. */
+int sweep_pruner_objective(const sweep *sw, size_t *out);
+
+/* The hyperband pruner of W&B's early_terminate (early_type "hyperband"): min_resource,
+ * max_resource and reduction_factor from min_iter, max_iter, s and eta as
+ * knobx_hyperband_wandb (util/hyperband.h) reads them. A library status (message in
+ * knob_errmsg) on failure, *out NULL then; sweep_load refuses a sweep that fails here. */
+int sweep_early_pruner(const sweep *sw, knob_pruner **out);
+
 /* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
 bool sweep_is_grid(const sweep *sw);
 

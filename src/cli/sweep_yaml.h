@@ -13,6 +13,7 @@ typedef struct sweep_ctx {
     sweep *sw;
     /* Keys and values that checks of the whole file point at, when given. */
     const yaml_node_t *method, *early, *sampler, *pruner, *metric, *objectives;
+    const yaml_node_t *pruner_objective; /* the value of pruner.options.objective */
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */

@@ -2,8 +2,8 @@
  * trial's bracket is a hash of the study name and the trial number, the same in every
  * process and on every machine (and the same as Optuna's, which also uses CRC-32). */
 #include "pruners/common.h"
+#include "util/hyperband.h"
 
-#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,16 +43,12 @@ static int init(void *state)
 
 static int64_t n_brackets(const hb *p)
 {
-    /* A small epsilon keeps exact powers (81 / 1 with eta 3) from rounding down. */
-    double r = log((double)p->max_resource / (double)p->min_resource) /
-               log((double)p->reduction_factor);
-    return (int64_t)floor(r + 1e-9) + 1;
+    return knobx_hyperband_brackets(p->min_resource, p->max_resource, p->reduction_factor);
 }
 
 static int64_t budget(const hb *p, int64_t n, int64_t bracket)
 {
-    int64_t s = n - 1 - bracket;
-    return (int64_t)ceil((double)n * pow((double)p->reduction_factor, (double)s) / (double)(s + 1));
+    return knobx_hyperband_budget(n, p->reduction_factor, bracket);
 }
 
 static int64_t bracket_of(void *state, knob_study *s, int64_t number)

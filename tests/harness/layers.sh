@@ -27,7 +27,7 @@ check src/util 'util/[a-z0-9_]+\.h' "util is a part of its own, used by the core
 check src/cli 'cli/[a-z0-9_]+\.h|util/[a-z0-9_]+\.h|knob\.h' "the CLI uses the public API and util only"
 check src/samplers 'samplers/[a-z0-9_]+\.h|math/[a-z0-9_]+\.h|util/[a-z0-9_]+\.h|knob\.h|internal\.h|space\.h' \
     "samplers see studies through the public API only"
-check src/pruners 'pruners/[a-z0-9_]+\.h|math/[a-z0-9_]+\.h|knob\.h|internal\.h' \
+check src/pruners 'pruners/[a-z0-9_]+\.h|math/[a-z0-9_]+\.h|util/[a-z0-9_]+\.h|knob\.h|internal\.h' \
     "pruners see studies through the public API only"
 core=$(grep -Hn '^#include "cli/' src/*.c src/*.h src/storage/*.c src/storage/*.h 2>/dev/null || true)
 if [ -n "$core" ]; then

@@ -2,7 +2,8 @@
 # With several objectives, a record's intermediate value is the metric of the objective
 # the pruner reads (its option objective), not always objective 0's: the median of
 # objective 1 (acc, maximized) stops a trial whose acc is poor, however its loss goes,
-# and stores acc as the intermediate values. An objective past the sweep's is refused.
+# and stores acc as the intermediate values. An objective past the sweep's is refused at
+# its value (tests/integration/prune_objective_index.sh has the other wrong values).
 source "$(dirname "$0")/lib.bash"
 cat > mo.sh <<'SH'
 #!/bin/sh
@@ -38,6 +39,6 @@ set +e
 s=$?
 set -e
 expect_eq "$s" 2 "objective 2 of 2: exit status ($(cat err.txt))"
-grep -qF "past.yaml:7:1: key 'pruner': option objective=2, but the sweep has 2 objective(s), numbered from 0" err.txt ||
+grep -qF "past.yaml:7:66: key 'pruner': option objective=2, but the sweep has 2 objective(s), numbered from 0" err.txt ||
     fail "objective 2 of 2: $(cat err.txt)"
 echo ok

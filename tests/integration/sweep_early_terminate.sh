@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # early_terminate values that make no Hyperband, or one that never prunes: each refused at
 # its line and column with exit status 2 (s: 0 was read as "not given", a max_iter under
-# min_iter left the run without a pruner and a warning, a quoted number passed for a
-# count); the values docs/sweep.md allows run (a max_iter below eta^s: brackets from 1).
+# min_iter, or a max_resource past the pruner's 10^15, left the run without a pruner and a
+# warning, a quoted number passed for a count); the values docs/sweep.md allows run (a
+# max_iter below eta^s: brackets from 1).
 source "$(dirname "$0")/lib.bash"
 head='program: x
 metric: {name: loss, goal: minimize}
@@ -49,6 +50,11 @@ refused '{type: hyperband, max_iter: 27, strict: maybe}' \
     "5:58: key 'early_terminate.strict': expected true or false, got maybe"
 refused '{type: hyperband, max_iter: 27, strict: "true"}' \
     "5:58: key 'early_terminate.strict': expected true or false, got the string \"true\""
+# the pruner's max_resource is at most 10^15: knob run warned and ran without a pruner
+refused '{type: hyperband, max_iter: 2000000000000000}' \
+    "5:18: key 'early_terminate': pruner 'hyperband': option 'max_resource' must be in [1, 1e+15], got 2e+15"
+refused '{type: hyperband, min_iter: 100000000000000}' \
+    "5:18: key 'early_terminate': pruner 'hyperband': option 'max_resource' must be in [1, 1e+15], got 2.7e+15"
 accepted '{type: hyperband, min_iter: 1, s: 1, eta: 2}'
 accepted '{type: hyperband, max_iter: 27, s: 3, eta: 3, strict: true}'
 accepted '{type: hyperband, max_iter: 10, s: 3}'

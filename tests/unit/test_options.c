@@ -136,12 +136,51 @@ static void sampler_options_by_name(void **state)
     knob_pruner_free(NULL);
 }
 
+/* knob__option_get reads an option's current value by name and type: what
+ * knob_trial_report reads of a pruner's `objective` (it walked the table itself, and an
+ * option of another type was read as absent). */
+static void get_by_name_and_type(void **state)
+{
+    (void)state;
+    st s = {0};
+    assert_int_equal(knob__options_defaults(table, &s, "test"), KNOB_OK);
+    assert_int_equal(knob__option_set(table, &s, "n", "42", "test", NULL), KNOB_OK);
+    int64_t n = 0;
+    double x = 0;
+    bool b = true;
+    const char *text = NULL, *word = NULL;
+    assert_int_equal(knob__option_get(table, &s, "n", KNOB_OPT_INT, &n, "test"), KNOB_OK);
+    assert_int_equal(n, 42);
+    assert_int_equal(knob__option_get(table, &s, "x", KNOB_OPT_DOUBLE, &x, "test"), KNOB_OK);
+    assert_true(x == 0.5);
+    assert_int_equal(knob__option_get(table, &s, "b", KNOB_OPT_BOOL, &b, "test"), KNOB_OK);
+    assert_false(b);
+    assert_int_equal(knob__option_get(table, &s, "s", KNOB_OPT_STRING, &text, "test"), KNOB_OK);
+    assert_string_equal(text, "hi");
+    assert_int_equal(knob__option_get(table, &s, "e", KNOB_OPT_ENUM, &word, "test"), KNOB_OK);
+    assert_string_equal(word, "green");
+    /* a missing name lists the options; a type mismatch names both types; *out untouched */
+    n = -1;
+    assert_int_equal(knob__option_get(table, &s, "m", KNOB_OPT_INT, &n, "test"), KNOB_ENOTFOUND);
+    assert_string_equal(knob_errmsg(), "test: unknown option 'm' (options: n, x, b, s, e)");
+    assert_int_equal(knob__option_get(table, &s, "x", KNOB_OPT_INT, &n, "test"), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "test: option 'x' is a number, read as an integer");
+    assert_int_equal(knob__option_get(table, &s, "e", KNOB_OPT_STRING, &text, "test"), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "test: option 'e' is an enum, read as a string");
+    assert_int_equal(n, -1);
+    assert_int_equal(knob__option_get(NULL, &s, "n", KNOB_OPT_INT, &n, "test"), KNOB_ENOTFOUND);
+    assert_string_equal(knob_errmsg(), "test: unknown option 'n' (options: none)");
+    assert_null(knob__option_find(table, "m"));
+    assert_ptr_equal(knob__option_find(table, "b"), &table[2]);
+    knob__options_free(table, &s);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_and_parsing),    cmocka_unit_test(errors_name_the_option),
         cmocka_unit_test(enum_takes_its_words),    cmocka_unit_test(tables_are_checked),
-        cmocka_unit_test(sampler_options_by_name),
+        cmocka_unit_test(sampler_options_by_name), cmocka_unit_test(get_by_name_and_type),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

@@ -294,6 +294,33 @@ static void register_refuses_bad_tables(void **state)
     knob_pruner *p;
     assert_int_equal(knob_pruner_create("test-seeded-pruner", "seed=4", &p), KNOB_OK);
     knob_pruner_free(p);
+
+    /* A pruner's `objective` is read by the library as an integer (knob_trial_report, and
+     * the CLI reports that objective's metric): one of another type was taken, and read as
+     * objective 0 by the one while the CLI read "1.5" as objective 1. A sampler's option
+     * of that name is its own. */
+    static const knob_option real_objective[] = {
+        {.name = "objective", .type = KNOB_OPT_DOUBLE, .offset = 0, .def = "0"}, {0}};
+    static knob_pruner_plugin real;
+    real = stop_pruner;
+    real.name = "test-real-objective";
+    real.options = real_objective;
+    assert_int_equal(knob_pruner_register(&real), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(),
+                        "knob_pruner_register: pruner 'test-real-objective': option 'objective' "
+                        "is read by the library "
+                        "as an index (which objective's intermediate values the pruner reads): "
+                        "declare it KNOB_OPT_INT");
+    p = NULL;
+    assert_int_equal(knob_pruner_create_plugin(&real, "objective=1.5", &p), KNOB_EINVAL);
+    assert_null(p);
+    static knob_sampler_plugin sampler_objective;
+    sampler_objective = konst_named("test-sampler-objective");
+    sampler_objective.options = real_objective;
+    sampler_objective.init = NULL; /* konst's reads its mode */
+    knob_sampler *sp = NULL;
+    assert_int_equal(knob_sampler_create_plugin(&sampler_objective, "objective=1.5", &sp), KNOB_OK);
+    knob_sampler_free(sp);
 }
 
 /* The list: the built-ins in their order, then the registered ones in theirs. */
@@ -444,6 +471,26 @@ static void unknown_option_lists_seed(void **state)
     assert_int_equal(knob_pruner_create("median", "seed=1", &pr), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "(options: n_startup_trials, "));
     assert_null(pr);
+    /* An unknown option after a value that starts with "name=" is said to be that value's
+     * cut-off part (any plugin's: tests/unit/test_pruners.c has patient's wrapped_options);
+     * after a value that holds '=' otherwise (a URL) it is only unknown. */
+    static knob_sampler_plugin table;
+    table = konst_named("test-note");
+    assert_int_equal(knob_sampler_create_plugin(&table, "note=a=1,b=2,c=3", &sp), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(),
+                        "sampler 'test-note': unknown option 'b' after note=a=1: the options "
+                        "string splits at each comma outside brackets, so note took only 'a=1'; "
+                        "a value of several k=v goes in brackets: note=[a=1,b=2,c=3]");
+    assert_int_equal(knob_sampler_create_plugin(&table, "note=sqlite:///a.db?mode=ro,b=2", &sp),
+                     KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "sampler 'test-note': unknown option 'b' (options: seed, "
+                                       "value, mode, note)");
+    assert_null(sp);
+    assert_int_equal(knob_sampler_create_plugin(&table, "note=a=1,mode=low", &sp), KNOB_OK);
+    konst *k = knob_sampler_state(sp);
+    assert_string_equal(k->note, "a=1");
+    assert_true(k->low);
+    knob_sampler_free(sp);
 }
 
 /* An enum of a plugin's own: the default, each word, a refused word that changes

@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "knob.h"
 #include "pruners/common.h"
+#include "util/hyperband.h"
 
 #include <math.h>
 #include <sys/wait.h>
@@ -257,6 +258,17 @@ static void patient_messages(void **state)
          "pruner 'patient': option wrapped_options=[n_startup_trials=3] is for a wrapped "
          "pruner, and wrapped is none"},
         {"wrapped=patient", "pruner 'patient' cannot wrap itself"},
+        /* the wrapped pruner's options without brackets: the string splits at the comma,
+         * and the error named only n_warmup_steps, as an option of patient */
+        {"wrapped=median,wrapped_options=n_startup_trials=1,n_warmup_steps=2",
+         "pruner 'patient': unknown option 'n_warmup_steps' after "
+         "wrapped_options=n_startup_trials=1: the options string splits at each comma outside "
+         "brackets, so wrapped_options took only 'n_startup_trials=1'; a value of several k=v "
+         "goes in brackets: wrapped_options=[n_startup_trials=1,n_warmup_steps=2]"},
+        {"wrapped=median,wrapped_options=n_startup_trials=1,n_warmup_steps=2,interval_steps=3,"
+         "patience=2,bogus=1",
+         "so wrapped_options took only 'n_startup_trials=1'; a value of several k=v goes in "
+         "brackets: wrapped_options=[n_startup_trials=1,n_warmup_steps=2,interval_steps=3]"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         knob_pruner *p = NULL;
@@ -264,6 +276,28 @@ static void patient_messages(void **state)
         if (!strstr(knob_errmsg(), cases[i].want))
             fail_msg("%s: expected '%s' in: %s", cases[i].opts, cases[i].want, knob_errmsg());
     }
+    /* one option of the wrapped pruner needs no brackets, and an option of patient's after
+     * it is patient's, as the string splits; a sweep's value (knob_pruner_create_pairs) is
+     * whole, brackets or not */
+    knob_pruner *p = NULL;
+    assert_int_equal(
+        knob_pruner_create("patient", "wrapped=median,wrapped_options=n_startup_trials=1", &p),
+        KNOB_OK);
+    knob_pruner_free(p);
+    assert_int_equal(knob_pruner_create("patient",
+                                        "wrapped=median,wrapped_options=n_startup_trials=1,"
+                                        "patience=3",
+                                        &p),
+                     KNOB_OK);
+    knob_pruner_free(p);
+    const char *keys[] = {"wrapped", "wrapped_options"};
+    const char *whole[] = {"median", "n_startup_trials=1,n_warmup_steps=2"};
+    assert_int_equal(knob_pruner_create_pairs("patient", keys, whole, 2, &p), KNOB_OK);
+    knob_pruner_free(p);
+    const char *typo[] = {"median", "n_startup_trials=1,n_warmup=2"};
+    assert_int_equal(knob_pruner_create_pairs("patient", keys, typo, 2, &p), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'patient': wrapped=median: pruner 'median': "
+                                          "unknown option 'n_warmup'"));
     /* an error of the wrapped pruner when it is asked */
     env e = make("memory:", "pe", "patient",
                  "patience=0,wrapped=median,wrapped_options=[objective=3]", KNOB_MINIMIZE);
@@ -344,6 +378,115 @@ static void hyperband_brackets_past_2_32(void **state)
     for (int64_t i = 0; i < 12; i++)
         assert_int_equal(knob_pruner_bracket(knob_study_pruner(e.s), e.s, i), long_name[i]);
     done(&e);
+}
+
+/* The bracket arithmetic written once (util/hyperband.h), as the pruner and knob's
+ * reading of W&B's early_terminate use it, against Optuna's rule in exact integers
+ * (n_brackets = floor(log_eta(max / min)) + 1, budgets ceil(n * eta^s / (s + 1)), bracket
+ * of trial t: zlib.crc32(f"hb_{t}") % sum(budgets) walked through them; computed in Python
+ * with whole numbers): equal resources, max not a power of eta times min, eta 2 to 1000.
+ * The pruner took the logarithm in doubles with an epsilon, which counted 32 brackets for
+ * 1 .. 2^31 - 1 with eta 2 (2^31 - 1 is not 2^31) and spread the trials by them. */
+static void hyperband_brackets_by_one_rule(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t min, max, eta, n, budget[6];
+        const char *brackets; /* of trials 0..39 */
+    } cases[] = {
+        {1LL, 1LL, 2, 1, {1LL}, "0000000000000000000000000000000000000000"},
+        {5LL, 5LL, 3, 1, {1LL}, "0000000000000000000000000000000000000000"},
+        {1LL, 81LL, 3, 5, {81LL, 34LL, 15LL, 8LL, 5LL}, "0103000111103300020001100100001001200002"},
+        {1LL, 80LL, 3, 4, {27LL, 12LL, 6LL, 4LL}, "0110100101303200110310120000113201010310"},
+        {1LL, 82LL, 3, 5, {81LL, 34LL, 15LL, 8LL, 5LL}, "0103000111103300020001100100001001200002"},
+        {2LL, 100LL, 4, 3, {16LL, 6LL, 3LL}, "0000011100100010000110000002000120021121"},
+        {3LL, 26LL, 3, 2, {3LL, 2LL}, "0101100001000011010000111111110010011110"},
+        {1LL,
+         1000LL,
+         10,
+         4,
+         {1000LL, 134LL, 20LL, 4LL},
+         "0010000012100000000000010000000000000000"},
+        {1LL,
+         2147483647LL,
+         2,
+         31,
+         {1073741824LL, 554766610LL, 286948247LL, 148598199LL, 77050918LL, 40007208LL},
+         "0320032052300140023010011001101001100110"},
+        {1LL,
+         1000000000000000LL,
+         1000,
+         6,
+         {1000000000000000LL, 1200000000000LL, 1500000000LL, 2000000LL, 3000LL, 6LL},
+         "0000000000000000000000000000000000000000"},
+        {7LL,
+         7167LL,
+         4,
+         5,
+         {256LL, 80LL, 27LL, 10LL, 5LL},
+         "1101001012000100001030000000010000011200"},
+        {1LL,
+         1099511627775LL,
+         2,
+         40,
+         {549755813888LL, 281926058405LL, 144672582603LL, 74291326202LL, 38177487076LL,
+          19634136211LL},
+         "0000000000000000000000000000000000000000"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t n = knobx_hyperband_brackets(cases[i].min, cases[i].max, cases[i].eta);
+        if (n != cases[i].n)
+            fail_msg("(%lld, %lld, %lld): %lld brackets, expected %lld", (long long)cases[i].min,
+                     (long long)cases[i].max, (long long)cases[i].eta, (long long)n,
+                     (long long)cases[i].n);
+        for (int64_t b = 0; b < n && b < 6; b++)
+            assert_int_equal(knobx_hyperband_budget(n, cases[i].eta, b), cases[i].budget[b]);
+        assert_int_equal(knobx_hyperband_budget(n, cases[i].eta, n - 1), n);
+        assert_int_equal(knobx_hyperband_budget(n, cases[i].eta, n), 0);
+        char opts[128];
+        snprintf(opts, sizeof opts, "min_resource=%lld,max_resource=%lld,reduction_factor=%lld",
+                 (long long)cases[i].min, (long long)cases[i].max, (long long)cases[i].eta);
+        env e = make("memory:", "hb", "hyperband", opts, KNOB_MINIMIZE);
+        for (int64_t t = 0; t < 40; t++) {
+            char c = cases[i].brackets[t];
+            int64_t want = c <= '9' ? c - '0' : c - 'a' + 10;
+            int64_t got = knob_pruner_bracket(knob_study_pruner(e.s), e.s, t);
+            if (got != want)
+                fail_msg("%s: trial %lld in bracket %lld, expected %lld", opts, (long long)t,
+                         (long long)got, (long long)want);
+        }
+        done(&e);
+    }
+    assert_int_equal(knobx_hyperband_brackets(2, 1, 3), 0);
+    assert_int_equal(knobx_hyperband_brackets(0, 1, 3), 0);
+    assert_int_equal(knobx_hyperband_brackets(1, 9, 1), 0);
+    assert_int_equal(knobx_hyperband_brackets(1, INT64_MAX, 2), 63);
+    assert_int_equal(knobx_hyperband_brackets(1, INT64_MAX, 1000), 7);
+
+    /* W&B's early_terminate as knob run makes the pruner (sweep_early_pruner): with
+     * min_iter alone, s + 1 brackets (rungs min_iter .. min_iter * eta^s); with max_iter
+     * alone, the brackets start at max_iter / eta^s, whole divisions, at least 1. */
+    static const struct {
+        int64_t min_iter, max_iter, eta, s, lo, hi, n;
+    } wandb[] = {
+        {1, 0, 3, 3, 1, 27, 4},    {3, 0, 2, 1, 3, 6, 2},   {1, 0, 2, 32, 1, 1LL << 32, 33},
+        {0, 81, 3, 3, 3, 81, 4},   {0, 10, 3, 3, 1, 10, 3}, {0, 2, 3, 3, 1, 2, 1},
+        {0, 100, 4, 2, 6, 100, 3}, {3, 3, 3, 3, 3, 3, 1},   {2, 100, 4, 3, 2, 100, 3},
+    };
+    for (size_t i = 0; i < sizeof wandb / sizeof *wandb; i++) {
+        int64_t lo = -1, hi = -1;
+        assert_int_equal(knobx_hyperband_wandb(wandb[i].min_iter, wandb[i].max_iter, wandb[i].eta,
+                                               wandb[i].s, 1LL << 53, &lo, &hi),
+                         0);
+        assert_int_equal(lo, wandb[i].lo);
+        assert_int_equal(hi, wandb[i].hi);
+        assert_int_equal(knobx_hyperband_brackets(lo, hi, wandb[i].eta), wandb[i].n);
+    }
+    int64_t lo = -1, hi = -1;
+    assert_int_equal(knobx_hyperband_wandb(1000000, 0, 1000, 32, 1LL << 53, &lo, &hi), -1);
+    assert_int_equal(knobx_hyperband_wandb(1, 0, 2, 53, 1LL << 53, &lo, &hi), 0);
+    assert_int_equal(hi, 1LL << 53);
+    assert_int_equal(knobx_hyperband_wandb(1, 0, 2, 54, 1LL << 53, &lo, &hi), -1);
 }
 
 /* Bounds changed after the study was made (knob_pruner_set_option takes each option on
@@ -627,6 +770,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(asha_promotion_order),
         cmocka_unit_test(hyperband_brackets),
         cmocka_unit_test(hyperband_brackets_past_2_32),
+        cmocka_unit_test(hyperband_brackets_by_one_rule),
         cmocka_unit_test(hyperband_options_set_later),
         cmocka_unit_test(hyperband_prunes_within_bracket),
         cmocka_unit_test(hyperband_tpe_models_each_bracket),

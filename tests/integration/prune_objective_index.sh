@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A pruner's option `objective` is read in one way by the sweep's check, by the runner
+# (which objective's metric a record reports) and by the library: a whole number from 0 to
+# the sweep's objectives less one. A value that is no such index is refused at its line and
+# column, whichever pruner takes it: a built-in's error pointed at the pruner, not at the
+# value, and a pruner of a plugin whose `objective` has no bounds took -1 (the runner then
+# reported objective 0's metric). A quoted "1" is 1, as for the library.
+source "$(dirname "$0")/lib.bash"
+: "${KNOB_BUILD:?KNOB_BUILD must name the build tree}"
+S="--storage sqlite:///$T/s.db"
+sweep() { # file pruner objective-text
+    cat > "$1" <<YAML
+program: ./p.sh
+objectives:
+  - {name: loss, goal: minimize}
+  - {name: acc, goal: maximize}
+method: random
+plugins: [liblenient.so]
+pruner:
+  name: $2
+  options:
+    objective: $3
+parameters:
+  x: {values: [1, 2]}
+YAML
+}
+san="" # a sanitized knob needs its runtime linked into what it loads
+if grep -q '^KNOB_SANITIZE:BOOL=ON' "$KNOB_BUILD/CMakeCache.txt" 2> /dev/null; then
+    san="-fsanitize=address,undefined"
+fi
+# a pruner of a plugin whose `objective` (an int) has no bounds: the library takes -1
+cat > lenient.c <<'C'
+#include "knob.h"
+typedef struct lenient {
+    int64_t objective;
+} lenient;
+static int never(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    (void)state, (void)s, (void)t;
+    *out = false;
+    return KNOB_OK;
+}
+static const knob_option options[] = {
+    {.name = "objective", .type = KNOB_OPT_INT, .offset = 0, .def = "0"}, {0}};
+static const knob_pruner_plugin lenient_pruner = {.version = KNOB_PRUNER_PLUGIN_VERSION,
+                                                  .name = "lenient",
+                                                  .state_size = sizeof(lenient),
+                                                  .options = options,
+                                                  .prune = never};
+int knob_plugin_init(void)
+{
+    return knob_pruner_register(&lenient_pruner);
+}
+C
+cc -shared -fPIC $san -I"$KNOB_SRC/include" -o liblenient.so lenient.c || fail "cc"
+for pruner in median lenient; do
+    for v in -1 1.0 1x +-1 '[1]' '{a: 1}' 99999999999999999999; do
+        sweep bad.yaml $pruner "$v"
+        rc=0
+        "$KNOB" ask b --sweep bad.yaml $S > out.txt 2> err.txt || rc=$?
+        expect_eq "$rc" 2 "$pruner, objective $v: exit status ($(cat err.txt))"
+        grep -qF "bad.yaml:10:16: key 'pruner.options.objective': expected the index of an objective (a whole number from 0), got " err.txt ||
+            fail "$pruner, objective $v: $(cat err.txt)"
+    done
+    sweep past.yaml $pruner 2
+    rc=0
+    "$KNOB" ask p --sweep past.yaml $S > out.txt 2> err.txt || rc=$?
+    expect_eq "$rc" 2 "$pruner, objective 2: exit status ($(cat err.txt))"
+    grep -qF "past.yaml:10:16: key 'pruner': option objective=2, but the sweep has 2 objective(s), numbered from 0" err.txt ||
+        fail "$pruner, objective 2: $(cat err.txt)"
+done
+# Quoted or not, 1 is objective 1: its metric (acc) is the intermediate value.
+cat > p.sh <<'SH'
+#!/bin/sh
+echo "step=0 loss=5 acc=0.5"
+echo "step=1 loss=4 acc=0.75"
+SH
+chmod +x p.sh
+n=0
+for v in 1 '"1"' "'+1'"; do
+    n=$((n + 1))
+    sweep q$n.yaml median "$v"
+    "$KNOB" run q$n.yaml $S --study q$n --trials 1 > out.txt 2>&1 || fail "objective $v: $(cat out.txt)"
+    "$KNOB" trials q$n $S --format json > t.json
+    expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 0.5, "1": 0.75}]' \
+        "objective $v: the intermediate values"
+done
+echo ok
