@@ -395,7 +395,8 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, knobx_buf 
                                   : "out of memory, or the params are not JSON\n");
         rc = given ? CLI_ENQUEUE_REFUSED : CLI_ENQUEUE_FAILED;
     } else if (stored_sweep(s, &sw, &have)) {
-        knobx_buf_printf(err, "%s\n", knob_errmsg());
+        knobx_buf_printf(err, "the sweep stored with study '%s' cannot be read\n",
+                         knob_study_name(s));
         rc = CLI_ENQUEUE_FAILED;
     } else if (have && !(given = flat(&sw, given))) {
         knobx_buf_puts(err, "out of memory\n");

@@ -115,6 +115,7 @@ assert abs(t["p"][names.index("inv")][1] - 25) < 1e-9, t["p"]  # the library's: 
 PY
 kill "$pid"
 wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+[ ! -s dash.err ] || fail "the dashboard wrote to stderr: $(cat dash.err)"
 
 # A sweep without converted params: the listing repeats nothing of p.
 cat > plain.yaml <<YAML
