@@ -21,9 +21,10 @@ test_pkgs=(postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-l
            slurm-wlm munge python3-yaml)
 # The Python package (python/): pip installs it (python3-pip); its tests run with pytest
 # (python3-pytest), read trials_dataframe() with pandas (python3-pandas) and install it into
-# a fresh virtual environment (python3-venv); its examples use python3-sklearn and run on
-# python3-optuna too (both in peer_pkgs).
-test_pkgs+=(python3-pip python3-pytest python3-pandas python3-venv)
+# a fresh virtual environment (python3-venv), and build knob.visualization's figures with
+# plotly (python3-plotly), which validates every trace and layout property; its examples use
+# python3-sklearn and run on python3-optuna too (both in peer_pkgs).
+test_pkgs+=(python3-pip python3-pytest python3-pandas python3-venv python3-plotly)
 # The browser tests (tests/browser): headless Chromium, driven by playwright-core from npm.
 test_pkgs+=(chromium)
 # strace: cli.sqlite_close checks that a `knob tell` syncs its WAL before it exits.

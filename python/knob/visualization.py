@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import math
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import webbrowser
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _lib
+from .distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from .trial import FrozenTrial, TrialState
 
 
@@ -147,6 +149,8 @@ def _optimization_history(go, study, *, target=None, target_name: str = "Objecti
     traces = []
     for s in studies:
         trials, values = _complete(s, target)
+        if not trials:  # as Optuna: no trace of a study without complete trials
+            continue
         label = target_name if len(studies) == 1 else "%s of %s" % (target_name, s.study_name)
         xs = [t.number for t in trials]
         traces.append(go.Scatter(x=xs, y=values, mode="markers", name=label))
@@ -169,13 +173,26 @@ def _intermediate_values(go, study):
     return _figure(go, traces, "Intermediate Values Plot", xaxis={"title": {"text": "Step"}}, yaxis={"title": {"text": "Intermediate Value"}}, showlegend=False)
 
 
+_EDF_POINTS = 100  # Optuna's NUM_SAMPLES_X_AXIS
+
+
 def _edf(go, study, *, target=None, target_name: str = "Objective Value"):
+    """As Optuna's: each study's share of values <= x at 100 evenly spaced x from the least
+    to the greatest value of all the studies; no trace without a complete trial."""
+    studies = _studies(study)
+    per = [[v for v in _complete(s, target)[1] if math.isfinite(v)] for s in studies]
+    every = [v for vs in per for v in vs]
     traces = []
-    for s in _studies(study):
-        _, values = _complete(s, target)
-        values = sorted(values)
-        n = len(values)
-        traces.append(go.Scatter(x=values, y=[(i + 1) / n for i in range(n)], mode="lines", line_shape="hv", name=s.study_name))
+    if every:
+        lo, hi = min(every), max(every)
+        xs = [lo + (hi - lo) * i / (_EDF_POINTS - 1) for i in range(_EDF_POINTS)]
+        xs[-1] = hi
+        for s, vs in zip(studies, per):
+            if vs:
+                ys = [sum(v <= x for v in vs) / len(vs) for x in xs]
+            else:
+                ys = [math.nan] * len(xs)
+            traces.append(go.Scatter(x=xs, y=ys, mode="lines", name=s.study_name))
     return _figure(go, traces, "Empirical Distribution Function Plot", xaxis={"title": {"text": target_name}}, yaxis={"title": {"text": "Cumulative Probability"}})
 
 
@@ -189,15 +206,47 @@ def _params(trials: List[FrozenTrial], params: Optional[List[str]]) -> List[str]
     return list(params)
 
 
-def _grid_axes(layout: Dict[str, Any], rows: int, cols: int, row: int, col: int, k: int, xtitle: str, ytitle: str) -> tuple:
+def _is_log(trials: List[FrozenTrial], name: str) -> bool:
+    """As Optuna's _is_log_scale: the param's first distribution is a float or int one on a
+    log scale."""
+    for t in trials:
+        if name in t.params:
+            d = t.distributions[name]
+            return isinstance(d, (FloatDistribution, IntDistribution)) and bool(d.log)
+    return False
+
+
+def _is_categorical(trials: List[FrozenTrial], name: str) -> bool:
+    """As Optuna's (not _is_numerical): a categorical param with a choice that is no number."""
+    for t in trials:
+        if name in t.params:
+            d = t.distributions[name]
+            return isinstance(d, CategoricalDistribution) and not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in d.choices
+            )
+    return False
+
+
+def _axis_type(trials: List[FrozenTrial], name: str) -> Optional[str]:
+    """plotly's axis type of the param: "log", "category" or None (linear)."""
+    return "log" if _is_log(trials, name) else "category" if _is_categorical(trials, name) else None
+
+
+def _grid_axes(layout: Dict[str, Any], rows: int, cols: int, row: int, col: int, k: int, xtitle: str, ytitle: str,
+               xtype: Optional[str] = None, ytype: Optional[str] = None) -> tuple:
     """Axes x<k>/y<k> of the cell (row, col) of a rows x cols grid, as plotly's make_subplots
-    lays them out; the trace's xaxis and yaxis names."""
+    lays them out, of the given types (plotly's "log", "category"); the trace's xaxis and
+    yaxis names."""
     gap = 0.04
     x0, x1 = col / cols + (gap if col else 0), (col + 1) / cols - (gap if col + 1 < cols else 0)
     y0, y1 = 1 - (row + 1) / rows + (gap if row + 1 < rows else 0), 1 - row / rows - (gap if row else 0)
     sx, sy = ("" if k == 1 else str(k)), ("" if k == 1 else str(k))
     layout["xaxis" + sx] = {"domain": [x0, x1], "anchor": "y" + sy, "title": {"text": xtitle}}
     layout["yaxis" + sy] = {"domain": [y0, y1], "anchor": "x" + sx, "title": {"text": ytitle}}
+    if xtype:
+        layout["xaxis" + sx]["type"] = xtype
+    if ytype:
+        layout["yaxis" + sy]["type"] = ytype
     return "x" + sx, "y" + sy
 
 
@@ -206,7 +255,7 @@ def _slice(go, study, params=None, *, target=None, target_name: str = "Objective
     names = _params(trials, params)
     traces, layout = [], {}
     for i, p in enumerate(names):
-        xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "")
+        xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "", _axis_type(trials, p))
         pts = [(t.params[p], v, t.number) for t, v in zip(trials, values) if p in t.params]
         traces.append(go.Scatter(
             x=[a for a, _, _ in pts], y=[b for _, b, _ in pts], mode="markers", name=p, xaxis=xa, yaxis=ya,
@@ -223,6 +272,8 @@ def _param_importances(go, study, evaluator=None, params=None, *, target=None, t
         kwargs["target"] = target
     shares = get_param_importances(study, **kwargs)
     names = list(shares)[::-1]  # the most important at the top
+    if not names:  # as Optuna: an empty figure
+        return _figure(go, [], "Hyperparameter Importances", xaxis={"title": {"text": "Hyperparameter Importance"}}, yaxis={"title": {"text": "Hyperparameter"}}, showlegend=False)
     trace = go.Bar(x=[shares[n] for n in names], y=names, orientation="h", text=["%.2f" % shares[n] for n in names], name=target_name)
     return _figure(go, [trace], "Hyperparameter Importances", xaxis={"title": {"text": "Hyperparameter Importance"}}, yaxis={"title": {"text": "Hyperparameter"}}, showlegend=False)
 
@@ -235,12 +286,31 @@ def _axis_values(vals: list) -> tuple:
     return [labels.index(str(v)) for v in vals], labels
 
 
+def _log_dimension(name: str, logs: List[float]) -> Dict[str, Any]:
+    """As Optuna's: a log param's axis of log10 values, ticks at the whole powers of ten
+    between its least and greatest and at both ends, labelled with the values (3 digits)."""
+    if not logs:
+        return {"label": name, "values": []}
+    lo, hi = min(logs), max(logs)
+    ticks: List[float] = list(range(math.ceil(lo), math.floor(hi) + 1))
+    if lo not in ticks:
+        ticks = [lo] + ticks
+    if hi not in ticks:
+        ticks = ticks + [hi]
+    return {"label": name, "values": logs, "range": [lo, hi], "tickvals": ticks, "ticktext": ["%.3g" % math.pow(10, x) for x in ticks]}
+
+
 def _parallel_coordinate(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
     trials, values = _complete(study, target)
     names = _params(trials, params)
+    if not trials:  # as Optuna: an empty figure
+        return _figure(go, [], "Parallel Coordinate Plot")
     keep = [i for i, t in enumerate(trials) if all(p in t.params for p in names)]
     dims = [{"label": target_name, "values": [values[i] for i in keep]}]
     for p in names:
+        if _is_log(trials, p):
+            dims.append(_log_dimension(p, [math.log10(trials[i].params[p]) for i in keep]))
+            continue
         nums, labels = _axis_values([trials[i].params[p] for i in keep])
         dim: Dict[str, Any] = {"label": p, "values": nums}
         if labels is not None:
@@ -255,14 +325,17 @@ def _pairs(go, study, params, target, target_name, title: str, cell: Callable):
     """A matrix of the params' pairs (one plot for two params), each cell made by `cell`."""
     trials, values = _complete(study, target)
     names = _params(trials, params)
-    if len(names) < 2:
-        raise ValueError("%s needs two params or more, the study has %s" % (title, names))
+    if not trials or len(names) < 2:  # as Optuna: an empty figure (Optuna warns)
+        return _figure(go, [], title)
     n = len(names)
     pairs = [(names[0], names[1])] if n == 2 else [(x, y) for y in names for x in names]
     traces, layout = [], {}
     for k, (px, py) in enumerate(pairs):
         row, col = (0, 0) if n == 2 else divmod(k, n)
-        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, k + 1, px, py)
+        # as Optuna's matrix: x titles under the bottom row, y titles left of the first column
+        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, k + 1,
+                            px if n == 2 or row == n - 1 else "", py if n == 2 or col == 0 else "",
+                            _axis_type(trials, px), _axis_type(trials, py))
         if px == py:
             continue
         pts = [(t.params[px], t.params[py], v) for t, v in zip(trials, values) if px in t.params and py in t.params]
@@ -320,11 +393,13 @@ def _pareto_front(go, study, *, target_names=None, include_dominated_trials: boo
         return any(all(a <= b for a, b in zip(keys[j], keys[i])) and keys[j] != keys[i] for j in ok)
 
     best = {i for i in ok if not dominated(i)}
-    groups = [("Best Trial", lambda i: i in best, "blue")]
-    if include_dominated_trials:
-        groups.append(("Trial", lambda i: i not in best and feasible[i], "lightblue"))
+    # in Optuna's order: the infeasible trials (when there are constraints), the others, the best
+    groups = []
     if constraints_func is not None or not all(feasible):
         groups.append(("Infeasible Trial", lambda i: not feasible[i], "#cccccc"))
+    if include_dominated_trials:
+        groups.append(("Trial", lambda i: i not in best and feasible[i], "lightblue"))
+    groups.append(("Best Trial", lambda i: i in best, "blue"))
     traces = []
     for label, keep, color in groups:
         idx = [i for i in range(len(trials)) if keep(i)]
@@ -344,18 +419,28 @@ def _timeline(go, study, n_recent_trials: Optional[int] = None):
     if n_recent_trials is not None:
         trials = trials[-n_recent_trials:]
     now = datetime.datetime.now()
-    traces = []
-    for state in TrialState:
+    colors = {"COMPLETE": "blue", "FAIL": "red", "PRUNED": "orange", "RUNNING": "green", "WAITING": "gray"}
+    # as Optuna's: one bar trace per state, by the state's name, the infeasible complete
+    # trials apart (before the feasible ones)
+    groups = []
+    for state in sorted(TrialState, key=lambda s: s.name):
         mine = [t for t in trials if t.state == state]
+        if state == TrialState.COMPLETE:
+            bad = [t for t in mine if any(c > 0 for c in t.constraints.values())]
+            groups.append(("INFEASIBLE", "#cccccc", bad))
+            mine = [t for t in mine if t not in bad]
+        groups.append((state.name, colors.get(state.name, "gray"), mine))
+    traces = []
+    for name, color, mine in groups:
         if not mine:
             continue
         ends = [t.datetime_complete or now for t in mine]
         traces.append(go.Bar(
-            name=state.name, orientation="h", y=[t.number for t in mine], base=[t.datetime_start.isoformat() for t in mine],
+            name=name, orientation="h", y=[t.number for t in mine], base=[t.datetime_start.isoformat() for t in mine],
             x=[(e - t.datetime_start).total_seconds() * 1000 for t, e in zip(mine, ends)],
-            text=["Trial %d %s" % (t.number, state.name) for t in mine],
+            text=["Trial %d %s" % (t.number, t.state.name) for t in mine], marker={"color": color}, textposition="none",
         ))
-    return _figure(go, traces, "Timeline Plot", xaxis={"title": {"text": "Datetime"}, "type": "date"}, yaxis={"title": {"text": "Trial"}}, barmode="overlay")
+    return _figure(go, traces, "Timeline Plot", xaxis={"title": {"text": "Datetime"}, "type": "date"}, yaxis={"title": {"text": "Trial"}}, barmode="overlay", showlegend=True)
 
 
 def _hypervolume_history(go, study, reference_point: Sequence[float]):
@@ -364,17 +449,32 @@ def _hypervolume_history(go, study, reference_point: Sequence[float]):
         raise ValueError("Study must be multi-objective. For single-objective optimization, please use plot_optimization_history instead.")
     if len(reference_point) != n:
         raise ValueError("The dimension of the reference point must be the same as the number of objectives of the study.")
-    ref = (ctypes.c_double * n)(*[float(v) for v in reference_point])
-    out = ctypes.POINTER(ctypes.c_double)()
-    count = ctypes.c_size_t()
-    with study._lock:
-        rc = _lib.lib.knob_study_hypervolume_history(study._h, ref, ctypes.byref(out), ctypes.byref(count))
-        if rc == _lib.ENOTFOUND:
-            hv: List[float] = []
-        else:
-            _lib.check(rc)
-            hv = [out[i] for i in range(count.value)]
-    trace = go.Scatter(x=list(range(1, len(hv) + 1)), y=hv, mode="lines+markers", name="Hypervolume")
+    signs = [1 if d.name == "MINIMIZE" else -1 for d in study.directions]
+    complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    # A reference point that no feasible trial is strictly better than in every objective
+    # bounds nothing: Optuna's history is 0 throughout, libknob refuses it.
+    bounded = any(
+        all(c <= 0 for c in t.constraints.values()) and all(s * v < s * float(r) for s, v, r in zip(signs, t.values, reference_point))
+        for t in complete
+    )
+    hv: List[float] = []
+    if bounded:
+        ref = (ctypes.c_double * n)(*[float(v) for v in reference_point])
+        out = ctypes.POINTER(ctypes.c_double)()
+        count = ctypes.c_size_t()
+        with study._lock:
+            rc = _lib.lib.knob_study_hypervolume_history(study._h, ref, ctypes.byref(out), ctypes.byref(count))
+            if rc != _lib.ENOTFOUND:
+                _lib.check(rc)
+                hv = [out[i] for i in range(count.value)]
+    # libknob's k-th value is after the k-th trial to finish (COMPLETE, PRUNED or FAIL, by end
+    # time, then number); Optuna's points are the complete trials', at their numbers
+    done = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+    finished = sorted(study.get_trials(deepcopy=False, states=done), key=lambda t: (t.datetime_complete or datetime.datetime.max, t.number))
+    if not bounded:
+        hv = [0.0] * len(finished)
+    points = [(t.number, v) for t, v in zip(finished, hv) if t.state == TrialState.COMPLETE]
+    trace = go.Scatter(x=[k for k, _ in points], y=[v for _, v in points], mode="lines+markers", name="Hypervolume")
     return _figure(go, [trace], "Hypervolume History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": "Hypervolume"}})
 
 

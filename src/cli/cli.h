@@ -73,6 +73,23 @@ bool cli_hv_affordable(size_t m, size_t n_front);
 struct knobx_buf;
 void cli_trial_params_json(struct knobx_buf *b, const knob_trial_info *t);
 
+/* knob enqueue's write, which knob dashboard's POST /api/enqueue shares: a waiting trial in
+ * s with the params of given_json (a JSON object of what the program should get). With a
+ * sweep stored with the study, each value is converted to the form the library holds it in
+ * (params_fixed_json: a categorical by its value, a quantile, a reciprocal), and a name the
+ * sweep lacks, an inactive param or a value its space cannot hold is refused; the given
+ * values are kept as the trial's "enqueued_params", which knob trials and the web page show
+ * while it waits. Returns CLI_ENQUEUE_OK; else appends why to err, one line per reason,
+ * each naming the param: CLI_ENQUEUE_REFUSED (values), CLI_ENQUEUE_FULL (the sweep's run_cap
+ * is reached), CLI_ENQUEUE_FAILED (the storage, memory). */
+typedef enum {
+    CLI_ENQUEUE_OK,
+    CLI_ENQUEUE_REFUSED,
+    CLI_ENQUEUE_FULL,
+    CLI_ENQUEUE_FAILED
+} cli_enqueue_status;
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, struct knobx_buf *err);
+
 /* Finds "--name value" or "--name=value" in argv[i]; advances *i. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 

@@ -9,7 +9,8 @@
  *                                        (only from under the study's trial directories: 403)
  *   POST /api/note?name=S      {"note": "text"}                       (--allow-write)
  *   POST /api/tell?name=S      {"trial": N, "state": "complete", "values": [..]}
- *   POST /api/enqueue?name=S   {"params": {"lr": 0.01}}
+ *   POST /api/enqueue?name=S   {"params": {"lr": 0.01}}          as knob enqueue: the values
+ *                                        the program gets, 400 naming a param they do not fit
  *
  * Malformed requests get 400 with {"error": "..."}, unknown studies and paths 404. */
 #include "cli/cli.h"
@@ -560,14 +561,35 @@ static int enqueue(knob_study *s, const knobx_json *body, knobx_buf *out)
             return error(out, 400, msg);
         }
     }
-    knobx_buf j = {0};
+    /* as knob enqueue: the values the program should get, converted to the library's form
+     * by the sweep stored with the study, those outside its space refused */
+    knobx_buf j = {0}, why = {0};
     knobx_json_add_node(&j, p);
-    int rc = j.oom ? KNOB_ENOMEM : knob_study_enqueue(s, knobx_buf_cstr(&j));
+    cli_enqueue_status rc = j.oom ? CLI_ENQUEUE_FAILED : cli_enqueue(s, knobx_buf_cstr(&j), &why);
     knobx_buf_free(&j);
-    if (rc)
-        return error(out, rc == KNOB_EDONE || rc == KNOB_EINVAL ? 409 : 500, knob_errmsg());
-    knobx_buf_puts(out, "{\"ok\":true}");
-    return 200;
+    if (rc == CLI_ENQUEUE_OK) {
+        knobx_buf_free(&why);
+        knobx_buf_puts(out, "{\"ok\":true}");
+        return 200;
+    }
+    /* "enqueue: " and the reasons, one line each, joined by "; " */
+    knobx_buf msg = {0};
+    knobx_buf_puts(&msg, "enqueue: ");
+    const char *text = why.oom || !why.len ? "out of memory" : knobx_buf_cstr(&why);
+    for (const char *c = text; *c; c++) {
+        if (*c != '\n')
+            knobx_buf_add(&msg, c, 1);
+        else if (c[1])
+            knobx_buf_puts(&msg, "; ");
+    }
+    knobx_buf_free(&why);
+    int status = error(out,
+                       rc == CLI_ENQUEUE_REFUSED ? 400
+                       : rc == CLI_ENQUEUE_FULL  ? 409
+                                                 : 500,
+                       msg.oom ? "enqueue: out of memory" : knobx_buf_cstr(&msg));
+    knobx_buf_free(&msg);
+    return status;
 }
 
 static int write_op(dash *d, const dash_req *r, knobx_buf *out,

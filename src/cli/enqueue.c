@@ -2,7 +2,8 @@
  * values are what the program should get; for params the library holds in another form
  * (quantiles of the normal family and of probabilities, reciprocals), the sweep stored
  * with the study says how to convert them, and the trial keeps the given values too, for
- * knob trials to show until it runs. */
+ * knob trials to show until it runs. knob dashboard's POST /api/enqueue does the same
+ * (cli_enqueue). Why a value is refused goes to a buffer, one line per reason. */
 #include "cli/cli.h"
 #include "cli/params.h"
 #include "util/json.h"
@@ -47,9 +48,9 @@ static int given_json(const cli_args *a, knobx_buf *b)
 }
 
 /* The sweep stored with the study, if any (studies made by knob run or knob ask). */
-static int stored_sweep(study_ref *r, sweep *sw, bool *have)
+static int stored_sweep(knob_study *s, sweep *sw, bool *have)
 {
-    const char *text = knob_study_system_attr(r->s, "sweep");
+    const char *text = knob_study_system_attr(s, "sweep");
     knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     int rc = 0;
     *have = false;
@@ -63,7 +64,8 @@ static int stored_sweep(study_ref *r, sweep *sw, bool *have)
 
 /* The given values in the form the library holds them under each name. A name the sweep
  * does not have is refused: the trial would run without it. */
-static int library_json(const sweep *sw, bool grid, const knobx_json *given, knobx_buf *b)
+static int library_json(const sweep *sw, bool grid, const knobx_json *given, knobx_buf *b,
+                        knobx_buf *err)
 {
     knobx_buf_puts(b, "{");
     for (size_t i = 0; i < given->n; i++) {
@@ -73,10 +75,10 @@ static int library_json(const sweep *sw, bool grid, const knobx_json *given, kno
         knobx_json_add_string(b, v->key);
         knobx_buf_puts(b, ":");
         if (!p) {
-            fprintf(stderr, "knob enqueue: '%s' is not a parameter of the sweep\n", v->key);
+            knobx_buf_printf(err, "'%s' is not a parameter of the sweep\n", v->key);
             return -1;
         }
-        if (params_fixed_json(p, grid, v, b))
+        if (params_fixed_json(p, grid, v, b, err))
             return -1;
     }
     knobx_buf_puts(b, "}");
@@ -117,7 +119,7 @@ static int state_of(const sweep *sw, size_t i, const int *state, const knob_choi
 
 /* A given param must be active with the given values: an inactive one would never reach
  * the program, and one whose parents are left to the sampler might not. */
-static int check_active(const sweep *sw, const knobx_json *given)
+static int check_active(const sweep *sw, const knobx_json *given, knobx_buf *err)
 {
     size_t n = sw->n_params ? sw->n_params : 1;
     int *state = calloc(n, sizeof *state), rc = state ? 0 : -1;
@@ -131,15 +133,14 @@ static int check_active(const sweep *sw, const knobx_json *given)
         state[i] = state_of(sw, i, state, values, &unknown);
         if (v && state[i] != KNOWN) {
             if (state[i] == INACTIVE)
-                fprintf(stderr,
-                        "knob enqueue: '%s' is not active with these values (see its `when` "
-                        "at line %d of the sweep), so the program would never get it\n",
-                        p->name, p->line);
+                knobx_buf_printf(err,
+                                 "'%s' is not active with these values (see its `when` at line "
+                                 "%d of the sweep), so the program would never get it\n",
+                                 p->name, p->line);
             else
-                fprintf(stderr,
-                        "knob enqueue: '%s' is active only for some values of '%s': give "
-                        "'%s' too\n",
-                        p->name, unknown->parent_name, unknown->parent_name);
+                knobx_buf_printf(err,
+                                 "'%s' is active only for some values of '%s': give '%s' too\n",
+                                 p->name, unknown->parent_name, unknown->parent_name);
             rc = -1;
         } else if (state[i] == KNOWN && v)
             values[i] = json_choice(v);
@@ -242,7 +243,7 @@ static void shown_json(const trial_params *tp, const knobx_json *given, knobx_bu
  * value (a misfit is left to the sampler), and is refused here instead. `shown` gets the
  * given params as the program will get them (shown_json). */
 static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const char *lib_json,
-                      knobx_buf *shown)
+                      knobx_buf *shown, knobx_buf *err)
 {
     knob_storage *st = NULL;
     knob_study *s = NULL;
@@ -257,10 +258,10 @@ static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const
     } else {
         knob_sampler_free(sampler);
     }
-    if (rc)
-        fprintf(stderr, "knob enqueue: %s\n", knob_errmsg());
-    else if (params_suggest(sw, t, grid, &tp))
+    if (rc || params_suggest(sw, t, grid, &tp)) {
+        knobx_buf_printf(err, "%s\n", knob_errmsg());
         rc = -1;
+    }
     for (size_t i = 0; !rc && i < given->n; i++) {
         const knobx_json *v = given->kids[i];
         for (size_t k = 0; k < tp.n; k++) {
@@ -269,8 +270,8 @@ static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const
             knobx_buf why = {0}, text = {0};
             given_text(&text, v);
             describe(&why, sweep_find(sw, v->key));
-            fprintf(stderr, "knob enqueue: '%s' cannot be %s: the sweep's '%s' is %s\n", v->key,
-                    knobx_buf_cstr(&text), v->key, knobx_buf_cstr(&why));
+            knobx_buf_printf(err, "'%s' cannot be %s: the sweep's '%s' is %s\n", v->key,
+                             knobx_buf_cstr(&text), v->key, knobx_buf_cstr(&why));
             knobx_buf_free(&why);
             knobx_buf_free(&text);
             rc = -1;
@@ -308,6 +309,64 @@ static void given_bools(const sweep *sw, knobx_json *given)
     }
 }
 
+/* The members of o as JSON "name": value, an object that is no param of the sweep (the
+ * dashboard's {"net": {"width": 32}}, as knob trials shows a nested param) taken as the
+ * params nested in it, by their dotted names ("net.width", as knob enqueue is given it). */
+static void flat_given(const sweep *sw, const knobx_json *o, knobx_buf *prefix, knobx_buf *out,
+                       bool *first)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const knobx_json *v = o->kids[i];
+        size_t at = prefix->len;
+        knobx_buf_puts(prefix, v->key);
+        const char *name = knobx_buf_cstr(prefix);
+        if (v->type == KNOBX_JSON_OBJECT && !sweep_find(sw, name)) {
+            knobx_buf_puts(prefix, ".");
+            flat_given(sw, v, prefix, out, first);
+        } else {
+            knobx_buf_puts(out, *first ? "" : ",");
+            *first = false;
+            knobx_json_add_string(out, name);
+            knobx_buf_puts(out, ":");
+            knobx_json_add_node(out, v);
+        }
+        prefix->len = at;
+        if (prefix->data)
+            prefix->data[at] = '\0';
+    }
+}
+
+/* given with its nested params by their dotted names (flat_given); NULL when out of memory. */
+static knobx_json *flat(const sweep *sw, knobx_json *given)
+{
+    knobx_buf prefix = {0}, out = {0};
+    bool first = true;
+    knobx_buf_puts(&out, "{");
+    flat_given(sw, given, &prefix, &out, &first);
+    knobx_buf_puts(&out, "}");
+    knobx_json *j = out.oom || prefix.oom ? NULL : knobx_json_parse(out.data, out.len, NULL, 0);
+    knobx_buf_free(&prefix);
+    knobx_buf_free(&out);
+    knobx_json_free(given);
+    return j;
+}
+
+/* A number given as text ({"layers": "3"}, as a form sends it) for a param of numbers is
+ * that number, as knob enqueue's layers=3 is; a choice's text stays text. */
+static void given_numbers(const sweep *sw, knobx_json *given)
+{
+    for (size_t i = 0; i < given->n; i++) {
+        knobx_json *v = given->kids[i];
+        const sweep_param *p = sweep_find(sw, v->key);
+        char *end;
+        double x = v->type == KNOBX_JSON_STRING && *v->str ? strtod(v->str, &end) : NAN;
+        if (p && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT && isfinite(x) && !*end) {
+            v->type = KNOBX_JSON_NUMBER;
+            v->num = x;
+        }
+    }
+}
+
 /* A waiting trial whose fixed params are lib_json (as knob holds them), with the system
  * attribute "enqueued_params" (the given values as the program gets them, which knob
  * trials shows while the trial waits), in one write. A system attribute, not the user's
@@ -324,43 +383,51 @@ static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_
     return knob_study_add_trial(s, &info, NULL);
 }
 
-/* EXIT_USAGE for values the sweep cannot hold, EXIT_FAIL when the storage fails. */
-static int enqueue(study_ref *r, const char *text)
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, knobx_buf *err)
 {
     sweep sw;
     bool have;
     knobx_buf lib = {0}, shown = {0};
-    knobx_json *given = knobx_json_parse(text, (size_t)-1, NULL, 0);
-    int rc = given ? stored_sweep(r, &sw, &have) : -1;
-    if (!rc && have) {
+    knobx_json *given = knobx_json_parse(given_json, (size_t)-1, NULL, 0);
+    cli_enqueue_status rc = CLI_ENQUEUE_OK;
+    if (!given || given->type != KNOBX_JSON_OBJECT) {
+        knobx_buf_puts(err, given ? "the params must be a JSON object\n"
+                                  : "out of memory, or the params are not JSON\n");
+        rc = given ? CLI_ENQUEUE_REFUSED : CLI_ENQUEUE_FAILED;
+    } else if (stored_sweep(s, &sw, &have)) {
+        knobx_buf_printf(err, "the sweep stored with study '%s' cannot be read\n",
+                         knob_study_name(s));
+        rc = CLI_ENQUEUE_FAILED;
+    } else if (have && !(given = flat(&sw, given))) {
+        knobx_buf_puts(err, "out of memory\n");
+        rc = CLI_ENQUEUE_FAILED;
+        sweep_free(&sw);
+    } else if (have) {
         bool grid = sweep_is_grid(&sw);
         given_bools(&sw, given);
-        rc = library_json(&sw, grid, given, &lib) || check_active(&sw, given) ||
-                     check_fits(&sw, grid, given, knobx_buf_cstr(&lib), &shown)
-                 ? EXIT_USAGE
-                 : 0;
+        given_numbers(&sw, given);
+        if (library_json(&sw, grid, given, &lib, err) || check_active(&sw, given, err) ||
+            check_fits(&sw, grid, given, knobx_buf_cstr(&lib), &shown, err))
+            rc = CLI_ENQUEUE_REFUSED;
         const knob_trial_info *const *trials;
         size_t n = 0;
-        if (!rc && sw.run_cap && !knob_study_trials(r->s, &trials, &n) &&
-            (int64_t)n >= sw.run_cap) {
-            fprintf(stderr, "knob enqueue: study '%s' holds %zu trials, its run_cap\n",
-                    knob_study_name(r->s), n);
-            rc = EXIT_FAIL;
+        if (!rc && sw.run_cap && !knob_study_trials(s, &trials, &n) && (int64_t)n >= sw.run_cap) {
+            knobx_buf_printf(err, "study '%s' holds %zu trials, its run_cap\n", knob_study_name(s),
+                             n);
+            rc = CLI_ENQUEUE_FULL;
         }
         sweep_free(&sw);
-    } else if (!rc) {
-        knobx_buf_puts(&lib, text);
-        knobx_buf_puts(&shown, text);
     } else {
-        rc = EXIT_FAIL;
+        knobx_buf_puts(&lib, given_json);
+        knobx_buf_puts(&shown, given_json);
     }
     if (!rc && (lib.oom || shown.oom)) {
-        fprintf(stderr, "knob enqueue: out of memory\n");
-        rc = EXIT_FAIL;
+        knobx_buf_puts(err, "out of memory\n");
+        rc = CLI_ENQUEUE_FAILED;
     }
-    if (!rc && enqueue_trial(r->s, knobx_buf_cstr(&lib), knobx_buf_cstr(&shown))) {
-        fprintf(stderr, "knob: %s\n", knob_errmsg());
-        rc = EXIT_FAIL;
+    if (!rc && enqueue_trial(s, knobx_buf_cstr(&lib), knobx_buf_cstr(&shown))) {
+        knobx_buf_printf(err, "%s\n", knob_errmsg());
+        rc = CLI_ENQUEUE_FAILED;
     }
     knobx_json_free(given);
     knobx_buf_free(&lib);
@@ -384,7 +451,18 @@ int cmd_enqueue(int argc, char **argv)
     }
     int rc = EXIT_FAIL;
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
-        rc = enqueue(&r, knobx_buf_cstr(&b));
+        knobx_buf err = {0};
+        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), &err);
+        rc = st == CLI_ENQUEUE_OK ? 0 : st == CLI_ENQUEUE_REFUSED ? EXIT_USAGE : EXIT_FAIL;
+        /* each line of why, as its own message */
+        for (const char *line = knobx_buf_cstr(&err), *end; *line; line = end + (*end == '\n')) {
+            end = strchr(line, '\n');
+            end = end ? end : line + strlen(line);
+            fprintf(stderr, "knob enqueue: %.*s\n", (int)(end - line), line);
+        }
+        if (err.oom)
+            fprintf(stderr, "knob enqueue: out of memory\n");
+        knobx_buf_free(&err);
         cli_close(&r);
     }
     if (!rc)

@@ -294,7 +294,8 @@ static bool same_choice(const knob_choice *c, const knobx_json *j)
 }
 
 /* The middle of choice `given`'s share of [0, 1). */
-static int weighted_fixed(const sweep_param *p, const knobx_json *given, knobx_buf *b)
+static int weighted_fixed(const sweep_param *p, const knobx_json *given, knobx_buf *b,
+                          knobx_buf *err)
 {
     double acc = 0;
     for (size_t i = 0; i < p->n_choices; i++) {
@@ -304,27 +305,28 @@ static int weighted_fixed(const sweep_param *p, const knobx_json *given, knobx_b
         }
         acc += p->probs[i];
     }
-    fprintf(stderr, "knob enqueue: '%s' is not one of the values of '%s'\n",
-            given->type == KNOBX_JSON_STRING ? given->str : "that value", p->name);
+    knobx_buf_printf(err, "'%s' is not one of the values of '%s'\n",
+                     given->type == KNOBX_JSON_STRING ? given->str : "that value", p->name);
     return -1;
 }
 
-static int number_of(const sweep_param *p, const knobx_json *given, double *x)
+static int number_of(const sweep_param *p, const knobx_json *given, double *x, knobx_buf *err)
 {
     char *end;
     if (given->type == KNOBX_JSON_NUMBER)
         *x = given->num;
-    else if (given->type != KNOBX_JSON_STRING || (*x = strtod(given->str, &end), *end))
-        return fprintf(stderr, "knob enqueue: '%s' needs a number\n", p->name), -1;
+    else if (given->type != KNOBX_JSON_STRING || (*x = strtod(given->str, &end), *end) ||
+             !isfinite(*x))
+        return knobx_buf_printf(err, "'%s' needs a number\n", p->name), -1;
     return 0;
 }
 
 /* The quantile of x under a normal family form. */
-static int normal_fixed(const sweep_param *p, double x, knobx_buf *b)
+static int normal_fixed(const sweep_param *p, double x, knobx_buf *b, knobx_buf *err)
 {
     bool lognormal = p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
     if (lognormal && !(x > 0)) {
-        fprintf(stderr, "knob enqueue: '%s' is log-normal: it needs a value > 0\n", p->name);
+        knobx_buf_printf(err, "'%s' is log-normal: it needs a value > 0\n", p->name);
         return -1;
     }
     double u = knob_normal_cdf(((lognormal ? log(x) : x) - p->mu) / p->sigma);
@@ -332,19 +334,20 @@ static int normal_fixed(const sweep_param *p, double x, knobx_buf *b)
     return 0;
 }
 
-int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, knobx_buf *b)
+int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, knobx_buf *b,
+                      knobx_buf *err)
 {
     double x;
     if (p->kind == PK_CATEGORICAL && p->probs && !grid)
-        return weighted_fixed(p, given, b);
+        return weighted_fixed(p, given, b, err);
     if (p->kind == PK_INV_LOG_UNIFORM_VALUES || p->kind == PK_NORMAL || p->kind == PK_Q_NORMAL ||
         p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL) {
-        if (number_of(p, given, &x))
+        if (number_of(p, given, &x, err))
             return -1;
         if (p->kind != PK_INV_LOG_UNIFORM_VALUES)
-            return normal_fixed(p, x, b);
+            return normal_fixed(p, x, b, err);
         if (!(x > 0))
-            return fprintf(stderr, "knob enqueue: '%s' needs a value > 0\n", p->name), -1;
+            return knobx_buf_printf(err, "'%s' needs a value > 0\n", p->name), -1;
         knobx_json_add_number(b, 1 / x);
         return 0;
     }

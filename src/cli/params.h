@@ -44,8 +44,9 @@ void params_json(knobx_buf *b, const param_value *v, size_t n);
 
 /* For knob enqueue: the value the library must hold under p's name so that the program
  * gets `given` (a quantile for the normal family and for probabilities, the reciprocal for
- * inv_log_uniform_values, else the value itself). Appends it as JSON to b; -1 (after
- * printing why) when `given` cannot be such a value. */
-int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, knobx_buf *b);
+ * inv_log_uniform_values, else the value itself). Appends it as JSON to b; -1 when `given`
+ * cannot be such a value, with why (one line, naming the param) appended to err. */
+int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, knobx_buf *b,
+                      knobx_buf *err);
 
 #endif

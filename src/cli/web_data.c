@@ -3,6 +3,7 @@
  * of 10,000 trials small (bench/web). */
 #include "cli/cli.h"
 #include "cli/web.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -200,6 +201,90 @@ static void cell_json(knobx_buf *b, const column *c, const knob_trial_info *t)
         knobx_buf_puts(b, "null");
 }
 
+/* Whether the JSON value v is the trial's value of param p (a categorical's choice). */
+static bool same_value(const knob_param *p, const knobx_json *v)
+{
+    if (p->dist->kind != KNOB_DIST_CATEGORICAL)
+        return v->type == KNOBX_JSON_NUMBER && v->num == p->internal;
+    size_t i = (size_t)p->internal;
+    if (i >= p->dist->n_choices)
+        return false;
+    const knob_choice *c = &p->dist->choices[i];
+    switch (c->type) {
+    case KNOB_CHOICE_STRING:
+        return v->type == KNOBX_JSON_STRING && !strcmp(v->str, c->str ? c->str : "");
+    case KNOB_CHOICE_NUMBER:
+        return v->type == KNOBX_JSON_NUMBER && v->num == c->num;
+    case KNOB_CHOICE_BOOL:
+        return v->type == KNOBX_JSON_BOOL && v->b == (c->num != 0);
+    default:
+        return v->type == KNOBX_JSON_NULL;
+    }
+}
+
+/* The members of the object o as "name": value, nested objects flattened to the library's
+ * dotted names ("opt.momentum": a param nested in `parameters` of "opt") under prefix;
+ * *differs is set when a member the trial holds as a param has another value there. */
+static void flat_params(knobx_buf *b, const knob_trial_info *t, const knobx_json *o,
+                        knobx_buf *prefix, bool *first, bool *differs)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const knobx_json *v = o->kids[i];
+        size_t at = prefix->len;
+        knobx_buf_puts(prefix, v->key);
+        if (v->type == KNOBX_JSON_OBJECT) {
+            knobx_buf_puts(prefix, ".");
+            flat_params(b, t, v, prefix, first, differs);
+        } else {
+            const char *name = knobx_buf_cstr(prefix);
+            const knob_param *p = knob_trial_info_param(t, name);
+            *differs |= p && !same_value(p, v);
+            knobx_buf_puts(b, *first ? "" : ",");
+            *first = false;
+            knobx_json_add_string(b, name);
+            knobx_buf_puts(b, ":");
+            knobx_json_add_node(b, v);
+        }
+        prefix->len = at;
+        if (prefix->data)
+            prefix->data[at] = '\0';
+    }
+}
+
+/* The params of the trials as knob trials shows them (cli_trial_params_json: what the
+ * program got, or an enqueued trial's given values) where p does not: a waiting trial's,
+ * which has no params until it is asked, and those the sweep converts (the library holds a
+ * quantile, a reciprocal). g: {position: {name: value}}, nested names dotted. */
+static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
+{
+    knobx_buf_puts(b, ",\"g\":{");
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const knob_trial_info *t = ts[i];
+        bool waiting = t->state == KNOB_TRIAL_WAITING && !t->n_params;
+        if (!waiting && !knob_trial_info_attr(t, "params", false))
+            continue; /* its params are p's */
+        knobx_buf text = {0}, one = {0}, prefix = {0};
+        cli_trial_params_json(&text, t);
+        knobx_json *j =
+            text.oom ? NULL : knobx_json_parse(knobx_buf_cstr(&text), text.len, NULL, 0);
+        bool first = true, differs = waiting;
+        if (j && j->type == KNOBX_JSON_OBJECT)
+            flat_params(&one, t, j, &prefix, &first, &differs);
+        if (j && differs && !first) {
+            knobx_buf_printf(b, "%s\"%zu\":{", shown++ ? "," : "", i);
+            knobx_buf_add(b, one.data, one.len);
+            knobx_buf_puts(b, "}");
+        }
+        b->oom |= text.oom || one.oom || prefix.oom;
+        knobx_json_free(j);
+        knobx_buf_free(&text);
+        knobx_buf_free(&one);
+        knobx_buf_free(&prefix);
+    }
+    knobx_buf_puts(b, "}");
+}
+
 /* The runners' host and pid ("host:pid") as rk, each trial's as an index into it in r
  * (null: none): the timeline's lanes. The runner's directory is for /api/log alone. */
 static void runners_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
@@ -272,7 +357,7 @@ static const char *state_code(knob_trial_state st)
 /* The trials as columns (see web/src/model.js, decode): one array per field, a trial's
  * position the same in each; sparse fields as {position: value}. Params and values are
  * exact (shortest round-trip, as knob trials prints them; values of inf as "inf" and
- * "-inf"); intermediate values, a curve's
+ * "-inf"; g the params as knob trials shows them, where p does not); intermediate values, a curve's
  * points, 6 significant digits; times in ms from the earliest start (time0, seconds). */
 static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
                         const column *cols, size_t n_cols, size_t n_obj)
@@ -419,6 +504,7 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
             knobx_buf_puts(b, "}");
     }
     knobx_buf_puts(b, "}");
+    shown_json(b, ts, n);
     runners_json(b, ts, n);
     knobx_buf_puts(b, "}");
 }

@@ -256,6 +256,19 @@ await reportThreePage();
     await page.close();
 }
 lap('dashboard');
+// Params a sweep converts (quantiles, a reciprocal) and an enqueued trial: the table shows
+// them as knob trials does (what the program got; the waiting trial's as it was given).
+{
+    const page = await open(dashUrl + '/study?name=conv', 'dashboard-conv');
+    await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length >= 5, null,
+                               { timeout: 10000 })
+        .catch(() => fail('dashboard-conv: the trials table did not show its 5 trials'));
+    await checkExact(page, 'dashboard-conv', 'conv');
+    await page.screenshot({ path: `${artifacts}/dashboard-conv.png`, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+lap('dashboard-conv');
 await browser.close();
 if (failures.length) {
     failures.forEach(f => console.error('FAIL: ' + f));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the browser tests' fixture studies in sqlite:///$1: "one" (one objective, learning
 # curves, pruned and failed trials, two workers at once), "two" and "three" (two and three
-# objectives).
+# objectives), "conv" (params the sweep converts: a normal one and a weighted choice held as
+# quantiles, inv_log_uniform_values as the reciprocal; and an enqueued trial).
 set -euo pipefail
 db=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +35,17 @@ parameters:
   y: {min: 0.0, max: 1.0}
   mode: {value: three}
 YAML
+cat > conv.yaml <<YAML
+program: $here/trial.py
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  x: {distribution: normal, mu: 0.3, sigma: 0.1}
+  y: {distribution: inv_log_uniform_values, min: 0.01, max: 1}
+  opt: {values: [adam, sgd], probabilities: [0.3, 0.7]}
+YAML
 "$KNOB" run one.yaml --storage "sqlite:///$db" --study one --trials 12 --seed 3 > one.log
 "$KNOB" run two.yaml --storage "sqlite:///$db" --study two --trials 8 --seed 4 --parallel 4 > two.log
 "$KNOB" run three.yaml --storage "sqlite:///$db" --study three --trials 8 --seed 5 --parallel 4 > three.log
+"$KNOB" run conv.yaml --storage "sqlite:///$db" --study conv --trials 4 --seed 6 > conv.log
+"$KNOB" enqueue conv x=0.25 y=0.04 opt=sgd --storage "sqlite:///$db" > conv-enqueue.log

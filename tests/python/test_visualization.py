@@ -1,10 +1,19 @@
 """knob.visualization: Optuna's plot_* entry points return plotly figures when plotly is
-installed (a stand-in plotly here: Debian's python3 has none), else knob's report (`knob
-report`), for a study in memory (copied for the command) and on SQLite, whose plotly
-methods raise ImportError naming plotly."""
+installed (python3-plotly, which scripts/deps.sh installs; real plotly validates every trace
+and layout property and raises on a wrong one), else knob's report (`knob report`), for a
+study in memory (copied for the command) and on SQLite, whose plotly methods raise
+ImportError naming plotly. The figures are compared with those of Optuna's own functions
+(Debian's python3-optuna, or the Optuna in the directory KNOB_OPTUNA_PATH names) for the
+same trials."""
 
+import datetime
+import importlib
+import math
+import os
+import random
 import sys
 
+import plotly.graph_objects as go
 import pytest
 
 import knob as optuna
@@ -41,42 +50,6 @@ def test_report_of_a_sqlite_study(tmp_db, monkeypatch):
     assert visualization.plot_param_importances.__name__ == "plot_param_importances"
 
 
-def _fake_plotly(monkeypatch):
-    """A stand-in for plotly (not installed here): figures that record their traces and
-    layout, with plotly's Figure(data=...), update_layout and add_trace."""
-    import types
-
-    go = types.ModuleType("plotly.graph_objects")
-
-    class Trace(dict):
-        def __init__(self, **kwargs):
-            super().__init__(type=type(self).__name__, **kwargs)
-
-    for name in ("Scatter", "Scatter3d", "Bar", "Contour", "Parcoords"):
-        setattr(go, name, type(name, (Trace,), {}))
-
-    class Figure:
-        def __init__(self, data=None, layout=None):
-            self.data = list(data or [])
-            self.layout = dict(layout or {})
-
-        def update_layout(self, dict1=None, **kwargs):
-            self.layout.update(dict1 or {}, **kwargs)
-            return self
-
-        def add_trace(self, trace):
-            self.data.append(trace)
-            return self
-
-    go.Figure = Figure
-    plotly = types.ModuleType("plotly")
-    plotly.__version__ = "5.0.0"
-    plotly.graph_objects = go
-    monkeypatch.setitem(sys.modules, "plotly", plotly)
-    monkeypatch.setitem(sys.modules, "plotly.graph_objects", go)
-    return go
-
-
 def _two_param_study(name="a", seed=0):
     study = optuna.create_study(study_name=name, sampler=optuna.samplers.RandomSampler(seed=seed))
 
@@ -91,63 +64,240 @@ def _two_param_study(name="a", seed=0):
     return study
 
 
-def test_plotly_figures_when_plotly_is_there(monkeypatch):
-    go = _fake_plotly(monkeypatch)
+def _optuna():
+    """Optuna itself (not knob), with its plotly functions."""
+    extra = os.environ.get("KNOB_OPTUNA_PATH")
+    if extra and extra not in sys.path:
+        sys.path.insert(0, extra)
+    real = importlib.import_module("optuna")
+    real.logging.set_verbosity(real.logging.ERROR)
+    return real
+
+
+PLOTS = ["plot_optimization_history", "plot_intermediate_values", "plot_parallel_coordinate", "plot_contour", "plot_slice",
+         "plot_param_importances", "plot_edf", "plot_pareto_front", "plot_timeline", "plot_rank", "plot_hypervolume_history"]
+KINDS = {"single": ["minimize"], "pruned": ["maximize"], "two": ["minimize", "minimize"], "three": ["minimize", "maximize", "minimize"],
+         "empty": ["minimize"]}
+
+
+def _trials(kind):
+    """The same trials for knob and Optuna: a float, a float on a log scale, an int and a
+    categorical param; complete trials, and pruned and failed ones (kind "pruned")."""
+    r = random.Random(7)
+    out = []
+    for i in range(0 if kind == "empty" else 12):
+        x, lr, k, c = r.uniform(-5, 5), math.exp(r.uniform(math.log(1e-4), 0)), r.randint(1, 10), r.choice(["p", "q", "r"])
+        state, iv = "COMPLETE", {}
+        if kind == "pruned" and i in (3, 7):
+            state, iv = "PRUNED", {s: x * x + 1.0 / (s + 1) for s in range(2)}
+        elif kind == "pruned" and i == 5:
+            state = "FAIL"
+        elif kind in ("single", "pruned"):
+            iv = {s: x * x + 1.0 / (s + 1) for s in range(3)}
+        values = [x * x + lr + k + (c == "q"), (x - 2) ** 2 + k, lr][: len(KINDS[kind])] if state == "COMPLETE" else None
+        out.append(({"x": x, "lr": lr, "k": k, "c": c}, state, values, iv))
+    return out
+
+
+def _study(lib, kind):
+    d = lib.distributions
+    dists = {"x": d.FloatDistribution(-5, 5), "lr": d.FloatDistribution(1e-4, 1, log=True), "k": d.IntDistribution(1, 10),
+             "c": d.CategoricalDistribution(["p", "q", "r"])}
+    study = lib.create_study(study_name="viz-" + kind, directions=KINDS[kind])
+    t0 = datetime.datetime(2026, 1, 1)
+    for i, (params, state, values, iv) in enumerate(_trials(kind)):
+        study.add_trial(lib.trial.create_trial(
+            params=params, distributions=dists, values=values, state=getattr(lib.trial.TrialState, state), intermediate_values=iv))
+    return study
+
+
+def _call(lib, name, kind):
+    """lib.visualization.<name> of the kind's study: ("figure", fig) or ("error", type)."""
+    study = _study(lib, kind)
+    kwargs = {}
+    # (knob's importances take no target function: with several objectives they ask for the
+    # objective's index, as Optuna 3.1 asks for a target)
+    if len(KINDS[kind]) > 1 and name not in ("plot_pareto_front", "plot_hypervolume_history", "plot_intermediate_values", "plot_timeline",
+                                             "plot_param_importances"):
+        kwargs["target"] = lambda t: t.values[0]
+    if name == "plot_hypervolume_history":
+        kwargs["reference_point"] = [100.0] * len(KINDS[kind])
+    try:
+        return "figure", getattr(lib.visualization, name)(study, **kwargs)
+    except (ValueError, TypeError) as e:
+        return "error", type(e).__name__
+
+
+def _r(v):
+    return round(v, 9) if isinstance(v, float) else v
+
+
+def _n(seq):
+    return 0 if seq is None else len(seq)
+
+
+def _points(trace):
+    return sorted(zip([_r(v) for v in trace["x"]], [_r(v) for v in trace["y"]]), key=repr)
+
+
+def _axes(fig):
+    """Each axis's title and type (log, category), where set."""
+    lay = fig.to_plotly_json()["layout"]
+    out = {}
+    for key, axis in lay.items():
+        if "axis" in key:
+            title = (axis.get("title") or {}).get("text") or None
+            out[key] = (title, axis.get("type"))
+    return out
+
+
+def _compare(name, ours, theirs):
+    """What must agree between knob's figure and Optuna's of the same trials."""
+    od = [t for t in ours.data]
+    td = [t for t in theirs.data if t.type != "scatter" or _n(t.x) or _n(getattr(t, "dimensions", None))]
+    if not td:  # Optuna's empty figure: knob's has no trace with data either
+        assert not [t for t in od if _n(getattr(t, "x", None)) or _n(getattr(t, "dimensions", None))], name
+        return
+    if name in ("plot_contour", "plot_rank"):  # the cells' axes: types (log, category) and titles
+        types = lambda f: sorted((v[1], v[0] or "") for v in _axes(f).values() if v[1])
+        assert types(ours) == types(theirs), name
+        titles = lambda f: sorted(v[0] for v in _axes(f).values() if v[0])
+        assert titles(ours) == titles(theirs), name
+        return
+    if name == "plot_parallel_coordinate":
+        if td[0].type != "parcoords":  # Optuna 4.x draws it with scatter lines
+            return
+        dims = lambda f: [(d["label"], [_r(v) for v in d["values"]], [_r(v) for v in d.get("tickvals") or ()], list(d.get("ticktext") or ()))
+                          for d in f.to_plotly_json()["data"][0]["dimensions"]]
+        assert dims(ours) == dims(theirs), name
+        return
+    if name == "plot_param_importances":  # fANOVA's forests differ; the params shown do not
+        assert sorted(od[0].y) == sorted(td[0].y), name
+        return
+    if name == "plot_optimization_history":
+        assert _points(od[0]) == _points(td[0]), name
+        if len(td) > 1 and td[1].name == "Best Value":  # Optuna 4.x steps on at every trial
+            done = {x for x, _ in _points(od[0])}
+            assert _points(od[1]) == [p for p in _points(td[1]) if p[0] in done], name
+        return
+    if name == "plot_slice":
+        unquote = lambda ps: [(x.strip("'") if isinstance(x, str) else x, y) for x, y in ps]
+        assert [unquote(_points(t)) for t in od] == [unquote(_points(t)) for t in td], name
+        types = lambda f: {k: v[1] for k, v in _axes(f).items() if v[1] == "log"}  # Optuna 3.1 sets no category type
+        assert types(ours) == types(theirs), name
+        return
+    if name == "plot_pareto_front":
+        pts = lambda data: [sorted(zip(*[[_r(v) for v in getattr(t, a)] for a in ("x", "y", "z") if getattr(t, a, None) is not None]))
+                            for t in data]
+        assert pts(od) == pts(td), name
+        return
+    assert [_points(t) for t in od] == [_points(t) for t in td], name
+    titles = lambda f: {k: v[0] for k, v in _axes(f).items() if v[0]}
+    assert titles(ours) == titles(theirs), name
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("name", PLOTS)
+def test_plotly_figures_as_optunas(name, kind):
+    """Each plot of each kind of study is a real plotly Figure (or the error Optuna raises
+    for it), which serializes, and agrees with Optuna's where Optuna has the plot."""
+    what, fig = _call(optuna, name, kind)
+    if what == "figure":
+        assert isinstance(fig, go.Figure), (name, kind)
+        go.Figure(fig.to_dict())  # validated again from its JSON form
+        fig.to_json()
+        assert fig.layout.title.text, (name, kind)
+    real = _optuna()
+    if not hasattr(real.visualization, name):  # Optuna 3.1 has no plot_rank, plot_timeline, ...
+        return
+    theirs = _call(real, name, kind)
+    if name == "plot_param_importances" and len(KINDS[kind]) > 1 and theirs[0] == "figure":
+        return  # Optuna 4.x plots every objective's importances; knob, as Optuna 3.1, asks which
+    assert (what, fig if what == "error" else None) == (theirs[0], theirs[1] if theirs[0] == "error" else None), (name, kind, fig, theirs)
+    if what == "figure":
+        _compare(name, fig, theirs[1])
+
+
+def test_log_and_categorical_axes():
+    """A log param's axes are log axes (slice, contour, rank), a categorical one's category
+    axes (contour, rank); the parallel coordinate plot shows log10 of a log param, ticked
+    with its values."""
+    study = _study(optuna, "single")
+    sl = _axes(visualization.plot_slice(study))
+    assert sl["xaxis3"] == ("lr", "log") and sl["xaxis"] == ("c", "category") and sl["xaxis4"] == ("x", None)
+    for plot in (visualization.plot_contour, visualization.plot_rank):
+        two = _axes(plot(study, params=["lr", "c"]))
+        assert two["xaxis"] == ("lr", "log") and two["yaxis"] == ("c", "category"), (plot, two)
+    dims = {d["label"]: d for d in visualization.plot_parallel_coordinate(study).to_plotly_json()["data"][0]["dimensions"]}
+    lrs = [t.params["lr"] for t in study.trials]
+    assert [round(v, 12) for v in dims["lr"]["values"]] == [round(math.log10(v), 12) for v in lrs]
+    assert dims["lr"]["ticktext"][0] == "%.3g" % min(lrs) and "0.01" in dims["lr"]["ticktext"]
+    assert dims["c"]["ticktext"] == ["p", "q", "r"]
+
+
+def test_empty_figures_of_an_empty_study():
+    """As Optuna: an empty study makes figures without traces (no error), a study without
+    two params an empty contour and rank plot; an unknown param is still an error."""
+    empty = optuna.create_study()
+    for name in PLOTS:
+        if name in ("plot_pareto_front", "plot_hypervolume_history"):
+            continue
+        fig = getattr(visualization, name)(empty)
+        assert isinstance(fig, go.Figure) and len(fig.data) == 0, (name, fig.data)
+    one = optuna.create_study()
+    one.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    assert len(visualization.plot_contour(one).data) == 0 and len(visualization.plot_rank(one).data) == 0
+    with pytest.raises(ValueError, match="nope"):
+        visualization.plot_contour(one, params=["x", "nope"])
+
+
+def test_plotly_figures_of_studies():
     a, b = _two_param_study("a", 0), _two_param_study("b", 1)
-    figs = {
-        "history": visualization.plot_optimization_history(a),
-        "histories": visualization.plot_optimization_history([a, b]),
-        "edf": visualization.plot_edf([a, b]),
-        "intermediate": visualization.plot_intermediate_values(a),
-        "slice": visualization.plot_slice(a),
-        "parallel": visualization.plot_parallel_coordinate(a, params=["x", "c"]),
-        "contour": visualization.plot_contour(a, params=["x", "c"]),
-        "rank": visualization.plot_rank(a),
-        "importances": visualization.plot_param_importances(a),
-        "timeline": visualization.plot_timeline(a),
-    }
-    for name, fig in figs.items():
-        assert isinstance(fig, go.Figure), name
-        fig.update_layout(width=600)  # as an Optuna script does
-        assert fig.layout["width"] == 600 and fig.layout["title"], name
-    assert [t["name"] for t in figs["edf"].data] == ["a", "b"]
-    assert all(abs(t["y"][-1] - 1.0) < 1e-12 for t in figs["edf"].data)
-    assert len(figs["histories"].data) == 4  # values and best values of each study
-    best = figs["history"].data[1]["y"]
-    assert best == sorted(best, reverse=True) and best[-1] == a.best_value
-    assert len(figs["intermediate"].data) == 8 and figs["intermediate"].data[0]["y"][:3] == [v for _, v in sorted(a.trials[0].intermediate_values.items())]
-    assert [t["name"] for t in figs["slice"].data] == ["c", "x"] and "xaxis2" in figs["slice"].layout
-    assert [d["label"] for d in figs["parallel"].data[0]["dimensions"]] == ["Objective Value", "x", "c"]
-    assert sorted(figs["importances"].data[0]["y"]) == ["c", "x"]
-    assert sum(len(t["y"]) for t in figs["timeline"].data) == 8
+    histories = visualization.plot_optimization_history([a, b])
+    assert len(histories.data) == 4  # values and best values of each study
+    best = visualization.plot_optimization_history(a).data[1].y
+    assert list(best) == sorted(best, reverse=True) and best[-1] == a.best_value
+    edf = visualization.plot_edf([a, b])
+    assert [t.name for t in edf.data] == ["a", "b"] and all(t.y[-1] == 1.0 for t in edf.data)
+    assert len(edf.data[0].x) == 100 and edf.data[0].x[0] == min(a.best_value, b.best_value)
+    inter = visualization.plot_intermediate_values(a)
+    assert len(inter.data) == 8 and list(inter.data[0].y) == [v for _, v in sorted(a.trials[0].intermediate_values.items())]
+    assert sorted(visualization.plot_param_importances(a).data[0].y) == ["c", "x"]
+    assert sum(len(t.y) for t in visualization.plot_timeline(a).data) == 8
+    fig = visualization.plot_optimization_history(a)
+    fig.update_layout(width=600)  # as an Optuna script does
+    assert fig.layout.width == 600
     with pytest.raises(ValueError, match="target"):
         visualization.plot_optimization_history(optuna.create_study(directions=["minimize", "maximize"]))
 
 
-def test_plotly_figures_of_several_objectives(monkeypatch):
-    go = _fake_plotly(monkeypatch)
+def test_hypervolume_history_at_the_complete_trials():
+    """As Optuna's: one point per complete trial, at its number (a failed trial has none),
+    rising; a reference point that bounds nothing gives 0 throughout, as Optuna's."""
     study = optuna.create_study(directions=["minimize", "minimize"], sampler=optuna.samplers.RandomSampler(seed=0))
-    study.optimize(lambda t: (t.suggest_float("x", 0, 1), (1 - t.suggest_float("x", 0, 1)) ** 2), n_trials=10)
-    fig = visualization.plot_pareto_front(study)
-    assert isinstance(fig, go.Figure)
-    assert fig.data[0]["name"] == "Best Trial" and len(fig.data[0]["x"]) == len(study.best_trials)
-    hv = visualization.plot_hypervolume_history(study, reference_point=[2.0, 2.0]).data[0]["y"]
-    assert len(hv) == 10 and hv == sorted(hv) and 0 < hv[-1] <= 4.0
+    for i in range(10):
+        study.add_trial(optuna.trial.create_trial(values=[i % 3 + 0.5 / (i + 1), 3 - i % 3], state=optuna.trial.TrialState.COMPLETE))
+        if i == 4:
+            study.add_trial(optuna.trial.create_trial(state=optuna.trial.TrialState.FAIL))
+    hv = visualization.plot_hypervolume_history(study, reference_point=[4.0, 4.0]).data[0]
+    assert list(hv.x) == [n for n in range(11) if n != 5]
+    assert list(hv.y) == sorted(hv.y) and 0 < hv.y[-1] <= 16.0
+    assert list(visualization.plot_hypervolume_history(study, reference_point=[0.1, 0.1]).data[0].y) == [0.0] * 10
 
 
-def test_pareto_front_of_the_feasible_trials(monkeypatch):
+def test_pareto_front_of_the_feasible_trials():
     """As Optuna: the front is taken among the feasible trials alone, so a feasible trial
-    dominated only by an infeasible one is a best trial."""
-    _fake_plotly(monkeypatch)
+    dominated only by an infeasible one is a best trial; the traces in Optuna's order."""
     study = optuna.create_study(directions=["minimize", "minimize"])
     for v in ([1.0, 1.0], [2.0, 2.0], [3.0, 3.0]):
         study.add_trial(optuna.trial.create_trial(values=v))
     infeasible = lambda t: [1.0] if t.values[0] == 1.0 else [-1.0]
     fig = visualization.plot_pareto_front(study, constraints_func=infeasible)
-    names = {d["name"]: d for d in fig.data}
-    assert names["Best Trial"]["x"] == [2.0], fig.data
-    assert names["Trial"]["x"] == [3.0], fig.data
-    assert names["Infeasible Trial"]["x"] == [1.0], fig.data
+    assert [(d.name, list(d.x)) for d in fig.data] == [("Infeasible Trial", [1.0]), ("Trial", [3.0]), ("Best Trial", [2.0])]
+    three = optuna.create_study(directions=["minimize"] * 3)
+    three.add_trial(optuna.trial.create_trial(values=[1.0, 2.0, 3.0]))
+    fig = visualization.plot_pareto_front(three)
+    assert fig.data[-1].type == "scatter3d" and fig.layout.scene.zaxis.title.text == "Objective 2"
 
 
 def test_without_plotly_the_report_and_a_clear_error(monkeypatch):

@@ -6,7 +6,8 @@
 //  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
 //  the dashboard's also writable and created (when the study was made)}
 // Each trial is held as {n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, d,
-// f, u, r: {host, pid}, infeasible}.
+// f, u, g: {name: value}, r: {host, pid}, infeasible}: p the library's values (the plots'),
+// g where they are not what knob trials shows (shown()).
 
 export const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
 const STATE_OF = { c: 'complete', p: 'pruned', f: 'fail', r: 'running', w: 'waiting' };
@@ -21,7 +22,9 @@ export function newStudy() {
 // index into its choices), time0 (s) with t0 (ms after it) and t1 (ms after t0), d
 // (duration, s), ik/i0/iv/is (intermediate values of the trials at positions ik: steps from
 // i0, or is[position]), x (infeasible positions), f/u (fail reasons, user attributes by
-// position), rk/r (runners).
+// position), g (the params as knob trials shows them, by position, where p is not that: a
+// waiting trial's enqueued values, the program's values of params a sweep converts), rk/r
+// (runners).
 export function decode(cols, params) {
     const out = [];
     const m = cols.n.length;
@@ -46,6 +49,8 @@ export function decode(cols, params) {
             t.f = cols.f[j];
         if (cols.u[j] !== undefined)
             t.u = cols.u[j];
+        if (cols.g && cols.g[j] !== undefined)
+            t.g = Object.assign(Object.create(null), cols.g[j]);
         if (cols.r && cols.r[j] !== null) {
             const key = cols.rk[cols.r[j]], at = key.lastIndexOf(':');
             t.r = { host: key.slice(0, at), pid: Number(key.slice(at + 1)) };
@@ -246,6 +251,24 @@ function esc(s) {
 }
 export { esc };
 
+// A trial's params as knob trials shows them: {name: value}.
+export function shown(t) {
+    return t.g || t.p || {};
+}
+
+// The names of the params the table shows: the study's, then those only enqueued trials
+// (or converted ones) have.
+export function shownNames(study) {
+    const names = study.params.map(p => p.name), seen = new Set(names);
+    for (const t of trials(study))
+        for (const k of Object.keys(t.g || {}))
+            if (!seen.has(k)) {
+                seen.add(k);
+                names.push(k);
+            }
+    return names;
+}
+
 // The tooltip of a trial: its number, state, values and params.
 export function tipHtml(study, n) {
     const t = study.trials[n];
@@ -254,7 +277,7 @@ export function tipHtml(study, n) {
     let h = `<b>trial ${t.n}</b> (${t.s}${t.infeasible ? ', infeasible' : ''})<br>`;
     if (t.v.length)
         h += `value: ${t.v.map(fmtValue).join(', ')}<br>`;
-    for (const [k, v] of Object.entries(t.p || {}))
+    for (const [k, v] of Object.entries(shown(t)))
         h += `${esc(k)}: ${esc(fmtParam(v))}<br>`;
     if (t.f)
         h += `<i>${esc(String(t.f).slice(0, 200))}</i>`;

@@ -1,6 +1,6 @@
 // The trials table: sortable by any column (click its header), filtered by state and by
 // text ("lr>0.01" compares a column, other words match any cell), shown 100 rows at a time.
-import { trials, fmt, fmtValue, fmtParam, esc } from './model.js';
+import { trials, fmt, fmtValue, fmtParam, esc, shown, shownNames } from './model.js';
 
 const PAGE = 100;
 
@@ -10,8 +10,8 @@ function columns(study) {
     study.directions.forEach((d, k) =>
         cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null,
                     text: fmtValue }));
-    for (const p of study.params)
-        cols.push({ name: p.name, get: t => (t.p && p.name in t.p ? t.p[p.name] : null), text: fmtParam });
+    for (const name of shownNames(study))
+        cols.push({ name, get: t => (name in shown(t) ? shown(t)[name] : null), text: fmtParam });
     cols.push({ name: 'duration (s)', get: t => t.d ?? null, text: v => (v === null ? '' : v.toFixed(1)) });
     return cols;
 }

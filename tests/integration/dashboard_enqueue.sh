@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# knob dashboard's POST /api/enqueue takes the values the program should get, as knob
+# enqueue does: the sweep stored with the study converts them to the form the library holds
+# (a weighted choice and a normal param as quantiles, inv_log_uniform_values as the
+# reciprocal), values outside the space are refused with 400 naming the param, and the
+# study's listing (/api/study, knob trials) shows the enqueued trial's params as given,
+# then the program's values once it ran.
+source "$(dirname "$0")/lib.bash"
+db="sqlite:///$T/d.db"
+cat > s.yaml <<YAML
+program: $PROGS/echo_params.py
+method: random
+metric: {name: score, goal: maximize}
+parameters:
+  score: {value: 1}
+  opt: {values: [adam, sgd]}
+  layers: {min: 1, max: 4}
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}
+  inv: {distribution: inv_log_uniform_values, min: 0.01, max: 1}
+  p: {values: [red, green, blue], probabilities: [0.2, 0.5, 0.3]}
+  n: {distribution: normal, mu: 5, sigma: 2}
+  momentum: {values: [0.9, 0.99], when: {opt: sgd}}
+  net:
+    parameters:
+      width: {values: [16, 32]}
+YAML
+"$KNOB" run s.yaml --storage "$db" --study e --trials 1 --seed 3 > run.txt
+
+"$KNOB" dashboard --storage "$db" --port 0 --allow-write > dash.out 2> dash.err &
+pid=$!
+trap 'kill "$pid" 2> /dev/null || true' EXIT
+for _ in $(seq 100); do
+    url=$(grep -o 'http://[^/ ]*' dash.out || true)
+    [ -n "$url" ] && break
+    sleep 0.05
+done
+[ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
+# post BODY: prints "status body"
+post() {
+    python3 - "$url/api/enqueue?name=e" "$1" <<'PY'
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode())
+try:
+    r = urllib.request.urlopen(req, timeout=10)
+    print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+}
+n_trials() { "$KNOB" trials e --storage "$db" --format json | py 'len(d)'; }
+
+# The given values (a number as text too, as a form sends it), listed as given.
+given='{"opt": "sgd", "layers": "3", "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net": {"width": 32}}'
+expect_eq "$(post "{\"params\": $given}")" '200 {"ok":true}' "enqueue"
+want='{"opt": "sgd", "layers": 3, "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net.width": 32}'
+python3 - "$url" "$want" <<'PY' || fail "the listing of the enqueued trial"
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/study?name=e&since=0", timeout=10))
+t = d["trials"]
+assert t["s"] == "cw", t["s"]
+assert t["g"]["1"] == json.loads(sys.argv[2]), t["g"]
+assert all(col[1] is None for col in t["p"]), t["p"]  # no library params until it is asked
+PY
+"$KNOB" trials e --storage "$db" --format json > t.json
+expect_eq "$(py 'd[1]["params"]' < t.json)" \
+    '{"opt": "sgd", "layers": 3, "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net": {"width": 32}}' \
+    "knob trials of the enqueued trial"
+
+# Values outside the space: 400 naming the param, and nothing enqueued.
+refuse() { # body expected-error-part
+    local out
+    out=$(post "$1")
+    case "$out" in
+    "400 "*"$2"*) ;;
+    *) fail "enqueue $1: expected 400 with \"$2\", got $out" ;;
+    esac
+}
+refuse '{"params": {"nope": 1}}' "'nope' is not a parameter of the sweep"
+refuse '{"params": {"opt": "rmsprop"}}' "'opt' cannot be rmsprop: the sweep's 'opt' is one of [adam, sgd]"
+refuse '{"params": {"layers": 9}}' "'layers' cannot be 9: the sweep's 'layers' is a whole number in [1, 4]"
+refuse '{"params": {"layers": 2.5}}' "'layers' cannot be 2.5"
+refuse '{"params": {"lr": 5}}' "'lr' cannot be 5: the sweep's 'lr' is a number in [0.0001, 0.1]"
+refuse '{"params": {"inv": 2}}' "'inv' cannot be 2: the sweep's 'inv' is a number in [0.01, 1]"
+refuse '{"params": {"inv": -1}}' "'inv' needs a value > 0"
+refuse '{"params": {"p": "purple"}}' "'purple' is not one of the values of 'p'"
+refuse '{"params": {"n": "x"}}' "'n' needs a number"
+refuse '{"params": {"n": 1e300}}' "'n' cannot be 1e+300"
+refuse '{"params": {"opt": "adam", "momentum": 0.9}}' "'momentum' is not active with these values"
+refuse '{"params": {"momentum": 0.9}}' "'momentum' is active only for some values of 'opt': give 'opt' too"
+refuse '{"params": {"net": {"width": 20}}}' "'net.width' cannot be 20"
+refuse '{"params": {"score": 2}}' "'score' cannot be 2: the sweep's 'score' is the constant 1"
+expect_eq "$(n_trials)" 2 "trials after the refused ones"
+
+# The program gets the given values (the library held their converted forms); the listing
+# shows them, the page's params (p) being the library's.
+"$KNOB" run s.yaml --storage "$db" --study e --trials 1 > run2.txt
+python3 - "$T" <<'PY' || fail "the program's params: $(cat "$T/knob-runs/e/1/params.json")"
+import json, sys
+got = json.load(open(sys.argv[1] + "/knob-runs/e/1/params.json"))
+want = {"score": 1, "opt": "sgd", "layers": 3, "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net": {"width": 32}}
+for k, v in want.items():
+    if isinstance(v, float):
+        assert abs(got[k] - v) <= 1e-9 * abs(v), (k, got[k], v)
+    else:
+        assert got[k] == v, (k, got[k], v)
+PY
+python3 - "$url" <<'PY' || fail "the listing of the trial that ran"
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/study?name=e&since=0", timeout=10))
+t, names = d["trials"], [p["name"] for p in d["params"]]
+assert t["s"] == "cc", t["s"]
+g = t["g"]["1"]
+assert abs(g["inv"] - 0.04) < 1e-12 and g["p"] == "blue" and abs(g["n"] - 6.5) < 1e-9, g
+assert abs(t["p"][names.index("inv")][1] - 25) < 1e-9, t["p"]  # the library's: 1 / 0.04
+PY
+kill "$pid"
+wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+[ ! -s dash.err ] || fail "the dashboard wrote to stderr: $(cat dash.err)"
+
+# A sweep without converted params: the listing repeats nothing of p.
+cat > plain.yaml <<YAML
+program: $PROGS/echo_params.py
+method: random
+metric: {name: score, goal: maximize}
+parameters:
+  score: {min: 0.0, max: 1.0}
+  k: {values: [a, b]}
+YAML
+"$KNOB" run plain.yaml --storage "$db" --study plain --trials 2 > run3.txt
+"$KNOB" report plain --storage "$db" -o - 2> /dev/null |
+    python3 -c 'import json, re, sys
+print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > plain.json
+expect_eq "$(py 'd["trials"]["g"]' < plain.json)" '{}' "no shown params where p says it all"
+echo ok
