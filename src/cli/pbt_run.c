@@ -810,10 +810,14 @@ int pbt_launch(runner *r, slot *sl)
         clean(r, tr, n);
         r->pbt->last_clean = now;
     }
-    /* New members first (the whole population starts together), then the members this
-     * worker ran, then the rest; within each, the member furthest behind (fewest steps,
-     * then free the longest), so that the population moves on together when fewer run at
-     * once than it holds. Tried in order until a claim is won. */
+    /* New members first (the whole population starts together), then the rest, the
+     * member furthest behind first (fewest steps, then free the longest), so that the
+     * population moves on together when fewer run at once than it holds. Another worker's
+     * member is ready only once that worker has left it PBT_STEAL_AFTER (ready), so it
+     * needs no rank below this worker's own: ranked below them, a member taken over (a
+     * study resumed after its worker was killed) waited for every member this worker had
+     * started to reach max_steps, and one worker trained the population one member after
+     * the other. Tried in order until a claim is won. */
     bool open = false;
     for (int64_t i = 0; i < c->population; i++)
         open |= r->pbt->m[i].st != M_FINISHED && r->pbt->m[i].st != M_DEAD;
@@ -824,7 +828,7 @@ int pbt_launch(runner *r, slot *sl)
             const member *m = &r->pbt->m[i];
             if (!ready(r, m, now) || tried_has(r->pbt, i))
                 continue;
-            int order = m->st == M_NEW ? 0 : is_mine(r->pbt, m->last) ? 1 : 2;
+            int order = m->st == M_NEW ? 0 : 1;
             const member *b = pick >= 0 ? &r->pbt->m[pick] : NULL;
             if (!b || order < best_order ||
                 (order == best_order &&
