@@ -1058,8 +1058,10 @@ typedef struct knob_lr_finder_result {
     double diverge_rate;  /* the rate of the step that diverged; NaN when none did */
     double min_loss_rate; /* the rate of the lowest smoothed loss */
     double min_loss;      /* that smoothed loss */
-    /* The rate where the smoothed loss falls fastest against log rate, between the
-     * 10th step (n / 10 for fewer than 100) and the lowest loss. */
+    /* The rate where the smoothed loss falls fastest against log rate, from the step
+     * where the smoothing has settled (half the steps it averages over, 1 / (1 -
+     * smoothing), at least 10, at most a quarter of the steps; from the first step when
+     * the lowest loss comes before it) up to the lowest loss. */
     double steepest_rate;
     /* The suggested rate: the steepest-descent rate, but at most min_loss_rate / 10 when
      * the steepest descent lies closer to the minimum than that (there the loss is about

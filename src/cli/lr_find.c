@@ -169,6 +169,15 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
                     a->sets[k], sw->path);
             return -1;
         }
+        /* the tested param's value is the schedule's: a --set of it would be what the
+         * program's params say (KNOB_PARAMS_JSON, its argv) against the rates it is fed */
+        if (strlen(a->param) == len && !strncmp(a->param, a->sets[k], len)) {
+            fprintf(stderr,
+                    "knob lr-find: --set %s: '%s' is the param under test (--param); its "
+                    "rates go from --min to --max\n",
+                    a->sets[k], a->param);
+            return -1;
+        }
     }
     for (size_t i = 0; i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
@@ -532,7 +541,10 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             fprintf(stderr, "knob lr-find: %s", knob_errmsg());
             if (WIFEXITED(st) && WEXITSTATUS(st))
                 fprintf(stderr, " (the program exited with status %d)", WEXITSTATUS(st));
-            fprintf(stderr, "; it must print its '%s' once per step\n", metric);
+            /* a loss that diverged at once came back each step: it needs a lower --min */
+            if (knob_lr_finder_curve(f, NULL, NULL, NULL) < 2)
+                fprintf(stderr, "; it must print its '%s' once per step", metric);
+            fputc('\n', stderr);
             rc = -1;
         } else {
             report(f, &res, a->json);
@@ -586,6 +598,12 @@ int cmd_lr_find(int argc, char **argv)
         return EXIT_USAGE;
     }
     o.steps = (int64_t)steps;
+    /* the library reads a negative smoothing as none: given here, it is a mistake */
+    if (a.smoothing && !(o.smoothing >= 0 && o.smoothing < 1)) {
+        fprintf(stderr, "knob lr-find: --smoothing must be in [0, 1) (0: none), got '%s'\n",
+                a.smoothing);
+        return EXIT_USAGE;
+    }
     if (a.smoothing && o.smoothing == 0)
         o.smoothing = -1; /* --smoothing 0: none */
     knob_lr_finder *f;

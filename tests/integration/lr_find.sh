@@ -97,4 +97,31 @@ if "$KNOB" lr-find sweep.yaml --param lr --steps 1 2> err.txt; then fail "--step
 grep -q "steps must be in \[2, 1e8\], got 1" err.txt || fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --metric other 2> err.txt; then fail "no metric"; fi
 grep -q "must print its 'other' once per step" err.txt || fail "error: $(cat err.txt)"
+# a negative --smoothing is refused (the library's "none" is --smoothing 0), as is 1
+for sm in -0.5 1 nan; do
+    if "$KNOB" lr-find sweep.yaml --param lr --smoothing $sm > out.txt 2> err.txt; then
+        fail "--smoothing $sm accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "--smoothing must be \(in \[0, 1) (0: none), got '$sm'\|a number, got '$sm'\)" err.txt ||
+        fail "--smoothing $sm: $(cat err.txt)"
+done
+# --set of the param under test contradicts its schedule
+if "$KNOB" lr-find sweep.yaml --param lr --set lr=0.5 > out.txt 2> err.txt; then
+    fail "--set of the tested param accepted: $(head -1 out.txt)"
+fi
+grep -q "\-\-set lr=0.5: 'lr' is the param under test" err.txt || fail "--set lr: $(cat err.txt)"
+# a loss that diverges at the second step printed each loss: knob asks for a lower --min,
+# not for a loss per step
+cat > jump.yaml <<YAML
+command: [sh, -c, 'while read -r s r; do if [ \$s = 0 ]; then echo "step=0 loss=1"; else echo "step=\$s loss=1e9"; fi; done']
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}
+YAML
+if "$KNOB" lr-find jump.yaml --param lr --steps 20 > out.txt 2> err.txt; then
+    fail "diverged at once: $(cat out.txt)"
+fi
+grep -q "1 steps before divergence; at least 2 are needed (a lower min_rate?)" err.txt ||
+    fail "diverged at once: $(cat err.txt)"
+if grep -q "once per step" err.txt; then fail "diverged at once: $(cat err.txt)"; fi
 echo ok
