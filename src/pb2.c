@@ -284,6 +284,21 @@ static void free_model(model *M)
     free(M->dk);
 }
 
+/* A param's value on the unit interval of its bounds, and back. Bounds as wide as
+ * [-DBL_MAX, DBL_MAX] are finite, but their width is not: every value became 0 (or NaN)
+ * and every suggestion the upper bound; halves keep them finite. */
+static double to_unit(double x, double lo, double hi)
+{
+    double w = hi - lo;
+    return isfinite(w) ? (x - lo) / w : (x / 2 - lo / 2) / (hi / 2 - lo / 2);
+}
+
+static double from_unit(double u, double lo, double hi)
+{
+    double w = hi - lo;
+    return fmin(hi, fmax(lo, isfinite(w) ? lo + u * w : lo * (1 - u) + hi * u));
+}
+
 /* The 128 latest observations' indices (by time), in p's order, into idx; their count. */
 static size_t latest(const knob_pb2_problem *p, size_t *idx)
 {
@@ -327,7 +342,7 @@ static int build(const knob_pb2_problem *p, model *M)
         const double *x = (pend ? p->pending_x : p->x) + i * d;
         M->Tall[r] = pend ? p->pending_time[i] : p->time[i];
         for (size_t j = 0; j < d; j++)
-            M->Xall[r * d + j] = (x[j] - p->lower[j]) / (p->upper[j] - p->lower[j]);
+            M->Xall[r * d + j] = to_unit(x[j], p->lower[j], p->upper[j]);
     }
     /* standardized changes, from the changes over their largest magnitude: the sum of
      * changes near DBL_MAX overflows (the model was NaN and the suggestion garbage), and
@@ -374,7 +389,7 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
         knob_rng rng;
         knob_rng_seed(&rng, seed);
         for (size_t j = 0; j < d; j++)
-            out[j] = p->lower[j] + knob_rng_uniform(&rng) * (p->upper[j] - p->lower[j]);
+            out[j] = from_unit(knob_rng_uniform(&rng), p->lower[j], p->upper[j]);
         return KNOB_OK;
     }
     if ((rc = knob__needs("pb2", knobx_lazy_nlopt()))) /* opened when first needed */
@@ -436,8 +451,7 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
         }
         for (size_t j = 0; j < d; j++) {
             double u = fmin(1, fmax(0, best[j]));
-            out[j] =
-                fmin(p->upper[j], fmax(p->lower[j], p->lower[j] + u * (p->upper[j] - p->lower[j])));
+            out[j] = from_unit(u, p->lower[j], p->upper[j]);
         }
     }
     free(cand);

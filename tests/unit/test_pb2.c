@@ -6,6 +6,7 @@
 #include "knob.h"
 #include "pb2.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -229,6 +230,37 @@ static void without_a_model_a_uniform_draw(void **state)
     assert_true(memcmp(out, again, sizeof out) != 0);
 }
 
+/* Bounds as wide as a double holds: finite, with a width that is not. The same population
+ * as picks_the_region_of_higher_change, its [0, 100] mapped onto [-DBL_MAX, DBL_MAX], gives
+ * the same region; every suggestion was DBL_MAX (every x had become 0). */
+static void the_widest_bounds_keep_their_scale(void **state)
+{
+    (void)state;
+    double T[64], X[64], Y[64], lo = -DBL_MAX, hi = DBL_MAX, out;
+    size_t n = population(T, X, Y, 4, 1, bump);
+    for (size_t i = 0; i < n; i++)
+        X[i] = (X[i] / 50 - 1) * DBL_MAX;
+    knob_pb2_problem p = {.d = 1,
+                          .lower = &lo,
+                          .upper = &hi,
+                          .n = n,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 5,
+                          .seed = 3};
+    assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+    assert_true(out > 0.1 * DBL_MAX && out < 0.7 * DBL_MAX); /* 55 to 85 of [0, 100] */
+    /* without a model: a uniform draw, not always the upper bound */
+    p.n = 0;
+    double a, b;
+    assert_int_equal(knob_pb2_suggest(&p, &a), KNOB_OK);
+    p.seed = 4;
+    assert_int_equal(knob_pb2_suggest(&p, &b), KNOB_OK);
+    assert_true(isfinite(a) && isfinite(b) && a != b);
+    assert_true(a < DBL_MAX && b < DBL_MAX);
+}
+
 static void errors_name_what(void **state)
 {
     (void)state;
@@ -274,6 +306,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(several_params_in_their_bounds),
         cmocka_unit_test(the_scale_of_the_changes_does_not_matter),
         cmocka_unit_test(without_a_model_a_uniform_draw),
+        cmocka_unit_test(the_widest_bounds_keep_their_scale),
         cmocka_unit_test(errors_name_what),
     };
     if (argc > 1)
