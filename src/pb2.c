@@ -296,6 +296,8 @@ static double to_unit(double x, double lo, double hi)
 static double from_unit(double u, double lo, double hi)
 {
     double w = hi - lo;
+    if (u <= 0 || u >= 1) /* a bound is itself: lo + (hi - lo) can round below hi */
+        return u <= 0 ? lo : hi;
     return fmin(hi, fmax(lo, isfinite(w) ? lo + u * w : lo * (1 - u) + hi * u));
 }
 

@@ -381,7 +381,11 @@ static double pb2_in(const knob_distribution *d, double x)
 
 static double pb2_out(const knob_distribution *d, double u)
 {
-    double x = d->flags & KNOB_LOG ? exp(u) : u;
+    /* a bound is itself: exp(log(0.45)) is 0.44999999999999996 */
+    double x = u >= pb2_in(d, d->high) ? d->high
+               : u <= pb2_in(d, d->low) ? d->low
+               : d->flags & KNOB_LOG    ? exp(u)
+                                        : u;
     if (d->kind == KNOB_DIST_INT || d->step > 0) {
         double step = d->step > 0 ? d->step : 1;
         x = d->low + round((x - d->low) / step) * step;

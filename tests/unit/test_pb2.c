@@ -261,6 +261,39 @@ static void the_widest_bounds_keep_their_scale(void **state)
     assert_true(a < DBL_MAX && b < DBL_MAX);
 }
 
+static double rising(double t, double x)
+{
+    (void)t;
+    return x / 100;
+}
+
+/* A change that rises across the whole range: the suggestion is the upper bound itself,
+ * not the double below it (lower + 1 * (upper - lower) rounds there: log(0.01) + (log(0.45)
+ * - log(0.01)) is below log(0.45)), as PBT's perturb step gives a value clipped there. */
+static void a_bound_is_suggested_exactly(void **state)
+{
+    (void)state;
+    double T[64], X[64], Y[64], lo = log(0.01), hi = log(0.45), out;
+    size_t n = population(T, X, Y, 4, 1, rising);
+    for (size_t i = 0; i < n; i++)
+        X[i] = fmin(hi, lo + X[i] / 100 * (hi - lo));
+    knob_pb2_problem p = {.d = 1,
+                          .lower = &lo,
+                          .upper = &hi,
+                          .n = n,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 5,
+                          .seed = 3};
+    assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+    assert_true(out == hi);
+    for (size_t i = 0; i < n; i++)
+        Y[i] = -Y[i];
+    assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+    assert_true(out == lo);
+}
+
 static void errors_name_what(void **state)
 {
     (void)state;
@@ -307,6 +340,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(the_scale_of_the_changes_does_not_matter),
         cmocka_unit_test(without_a_model_a_uniform_draw),
         cmocka_unit_test(the_widest_bounds_keep_their_scale),
+        cmocka_unit_test(a_bound_is_suggested_exactly),
         cmocka_unit_test(errors_name_what),
     };
     if (argc > 1)
