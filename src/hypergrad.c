@@ -34,8 +34,9 @@ static int check(const knob_hypergrad_options *o, size_t n)
                            "hypergrad: beta1 and beta2 must be in [0, 1), got %g "
                            "and %g",
                            o->beta1, o->beta2);
-    if (!(o->eps > 0))
-        return knob__error(KNOB_EINVAL, "hypergrad: eps must be > 0, got %g", o->eps);
+    /* an infinite eps made every Adam direction 0: the params never moved */
+    if (!(o->eps > 0) || !isfinite(o->eps))
+        return knob__error(KNOB_EINVAL, "hypergrad: eps must be finite and > 0, got %g", o->eps);
     if (!(o->min_rate >= 0) || !(o->max_rate > o->min_rate))
         return knob__error(KNOB_EINVAL,
                            "hypergrad: need 0 <= min_rate < max_rate, got min_rate %g, "

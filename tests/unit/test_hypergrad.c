@@ -223,6 +223,10 @@ static void bad_options_are_named(void **state)
     o = (knob_hypergrad_options){.rate = 0.1, .min_rate = 0.5};
     assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "outside"));
+    /* an infinite eps: every Adam direction was 0, and the params never moved */
+    o = (knob_hypergrad_options){.method = KNOB_HYPERGRAD_ADAM, .rate = 0.1, .eps = INFINITY};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "eps must be finite and > 0, got inf"));
     knob_hypergrad_free(NULL);
 }
 
