@@ -202,7 +202,8 @@ typedef struct child {
     pid_t pid;
     int in; /* the program's stdin, non-blocking; -1 once closed */
     FILE *out;
-    bool deaf; /* its stdin filled up: it reads no rates from knob */
+    bool deaf;    /* its stdin filled up: it reads no rates from knob */
+    bool stopped; /* knob ended the test at a record without the loss */
 } child;
 
 static int spawn(char **argv, char **env, child *c)
@@ -288,6 +289,7 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
                     "knob lr-find: step %zu: the record '%.200s' has no number '%s': the test "
                     "ends there\n",
                     steps, line, metric);
+            c->stopped = true;
             break;
         }
         knob_lr_finder_step(f, loss, &done);
@@ -397,7 +399,9 @@ static void plot(const knob_lr_finder *f, const knob_lr_finder_result *res)
     printf("\n%11s %-10.3g%*s%10.3g\n", "", rate[0], PLOT_W - 20, "", rate[m - 1]);
 }
 
-static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bool json)
+/* ended: the program ended before the last rate without diverging (0: it did not) */
+static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bool json,
+                   int64_t ended)
 {
     if (json) {
         knobx_buf b = {0};
@@ -434,6 +438,9 @@ static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bo
     printf("lowest loss:      %.4g (smoothed loss %.4g)\n", res->min_loss_rate, res->min_loss);
     if (res->diverged)
         printf("diverged at:      %.4g\n", res->diverge_rate);
+    else if (ended)
+        printf("diverged at:      - (the program ended after %zu of %lld steps)\n", res->n_steps,
+               (long long)ended);
     else
         printf("diverged at:      - (not up to the last rate)\n");
     printf("suggested rate:   %.4g\n", res->suggested_rate);
@@ -547,7 +554,10 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             fputc('\n', stderr);
             rc = -1;
         } else {
-            report(f, &res, a->json);
+            /* the program ended on its own before the last rate, the loss not diverged: a
+             * crash is a failure, and either way the curve stops short of the range */
+            bool cut = !why && !c.stopped && !res.diverged && res.n_steps < (size_t)o->steps;
+            report(f, &res, a->json, cut ? o->steps : 0);
             const double *rate;
             knob_lr_finder_curve(f, &rate, NULL, NULL);
             /* a loss that never fell: the suggestion (a tenth of the first rate) lies
@@ -559,6 +569,20 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
                         "it never fell, and the suggested rate %g lies below the range "
                         "tried; try a lower --min\n",
                         rate[0], res.suggested_rate);
+            if (cut) {
+                bool failed = !WIFEXITED(st) || WEXITSTATUS(st);
+                fprintf(stderr,
+                        "knob lr-find: the program ended after %zu of %lld steps, before its "
+                        "loss diverged",
+                        res.n_steps, (long long)o->steps);
+                if (WIFSIGNALED(st))
+                    fprintf(stderr, " (killed by %s)", strsignal(WTERMSIG(st)));
+                else if (failed)
+                    fprintf(stderr, " (exit status %d)", WEXITSTATUS(st));
+                fprintf(stderr, ": the rates come from the steps it ran\n");
+                if (failed)
+                    rc = -1;
+            }
             if (a->out && write_curve(f, a->out))
                 rc = -1;
         }

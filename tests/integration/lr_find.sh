@@ -73,6 +73,30 @@ sed "s|command: .*|command: [$T/garbage.sh]|" sweep.yaml > garbage.yaml
 grep -q "^steps: *5$" out.txt || fail "garbage: $(cat out.txt)"
 grep -q "step 5: the record 'step=5 loss=abc' has no number 'loss': the test ends there" err.txt ||
     fail "garbage, no word of it: $(cat err.txt)"
+# a program that ends before the last rate, its loss not diverged: the steps it ran are
+# reported, and knob says the curve stops short (said nothing, and exited 0 after a crash)
+cat > early.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do
+    echo "step=$step loss=$((100 - step))"
+    if [ "$step" = 30 ]; then exit "$1"; fi
+done
+SH
+chmod +x early.sh
+for code in 3 0; do
+    sed "s|command: .*|command: [$T/early.sh, \"$code\"]|" sweep.yaml > early.yaml
+    status=0
+    "$KNOB" lr-find early.yaml --param lr --steps 100 > out.txt 2> err.txt || status=$?
+    if [ $code = 3 ]; then [ $status = 1 ] || fail "a crash: status $status"; fi
+    if [ $code = 0 ]; then [ $status = 0 ] || fail "an early end: status $status"; fi
+    grep -q "^steps: *31$" out.txt || fail "early $code: $(cat out.txt)"
+    grep -q "^diverged at: *- (the program ended after 31 of 100 steps)$" out.txt ||
+        fail "early $code: $(cat out.txt)"
+    grep -q "the program ended after 31 of 100 steps, before its loss diverged" err.txt ||
+        fail "early $code, no word of it: $(cat err.txt)"
+done
+grep -q "diverged (exit status 3)" <(sed "s|command: .*|command: [$T/early.sh, \"3\"]|" sweep.yaml > e3.yaml
+    "$KNOB" lr-find e3.yaml --param lr --steps 100 2>&1 > /dev/null) || fail "exit status not named"
 # errors
 if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"; fi
 grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
