@@ -1034,8 +1034,9 @@ KNOB_API double knob_normal_quantile(double p);
 /* The learning-rate range test (Smith 2015): one training run in which the rate rises
  * exponentially, step by step, from min_rate to max_rate, while the loss is recorded. The
  * loss is smoothed (an exponential moving average with bias correction); the run stops
- * when the smoothed loss exceeds diverge_factor times its lowest value, or a loss is not
- * finite. The result gives the rate of steepest descent of the smoothed loss (against
+ * when the smoothed loss exceeds diverge_factor times its lowest value (a lowest value
+ * below 0: when it has risen above it by diverge_factor - 1 times its size), or a loss is
+ * not finite. The result gives the rate of steepest descent of the smoothed loss (against
  * log rate), the rate of the lowest smoothed loss, the rate at which it diverged, and a
  * suggested rate.
  *
