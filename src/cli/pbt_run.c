@@ -625,10 +625,18 @@ static void check_parent(const runner *r, int64_t number, int64_t parent)
     knobx_buf b = {0};
     checkpoint_dir(r, parent, &b);
     DIR *d = b.oom ? NULL : opendir(knobx_buf_cstr(&b));
+    int e_open = errno;
     bool empty = true;
     for (struct dirent *e; d && empty && (e = readdir(d));)
         empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-    if (!b.oom && empty)
+    /* a checkpoint that is there but cannot be read (a file where its directory was, a
+     * directory without permission) is no missing one */
+    if (!b.oom && !d && e_open != ENOENT)
+        fprintf(stderr,
+                "knob: pbt: trial %lld starts from the checkpoint of trial %lld, and %s cannot "
+                "be read: %s\n",
+                (long long)number, (long long)parent, knobx_buf_cstr(&b), strerror(e_open));
+    else if (!b.oom && empty)
         fprintf(stderr,
                 "knob: pbt: trial %lld starts from the checkpoint of trial %lld, and %s is %s "
                 "(its program saved nothing into KNOB_CHECKPOINT_OUT, or trial_dir is not on a "
