@@ -301,18 +301,47 @@ static double from_unit(double u, double lo, double hi)
     return fmin(hi, fmax(lo, isfinite(w) ? lo + u * w : lo * (1 - u) + hi * u));
 }
 
-/* The 128 latest observations' indices (by time), in p's order, into idx; their count. */
+/* An observation's place in time: by time, then (ties) by index, later is newer. */
+typedef struct stamp {
+    double time;
+    size_t i;
+} stamp;
+
+static int by_stamp(const void *a, const void *b)
+{
+    const stamp *x = a, *y = b;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The 128 latest observations' indices (by time), in p's order, into idx; their count, or
+ * (size_t)-1 when memory runs out. Sorted: counting, for each, the ones newer than it took
+ * n^2 steps (1.8 s for 40,000 intervals, at every explore step of a long population). */
 static size_t latest(const knob_pb2_problem *p, size_t *idx)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        size_t newer = 0; /* observations later than i (ties: later index counts as newer) */
-        for (size_t k = 0; k < p->n && newer < PB2_MAX_OBS; k++)
-            newer += p->time[k] > p->time[i] || (p->time[k] == p->time[i] && k > i);
-        if (newer < PB2_MAX_OBS)
-            idx[n++] = i;
+    if (p->n <= PB2_MAX_OBS) {
+        for (size_t i = 0; i < p->n; i++)
+            idx[i] = i;
+        return p->n;
     }
-    return n;
+    stamp *st = malloc(p->n * sizeof *st);
+    if (!st)
+        return (size_t)-1;
+    for (size_t i = 0; i < p->n; i++)
+        st[i] = (stamp){p->time[i], i};
+    qsort(st, p->n, sizeof *st, by_stamp);
+    for (size_t k = 0; k < PB2_MAX_OBS; k++)
+        idx[k] = st[p->n - PB2_MAX_OBS + k].i;
+    free(st);
+    qsort(idx, PB2_MAX_OBS, sizeof *idx, by_index);
+    return PB2_MAX_OBS;
 }
 
 static int build(const knob_pb2_problem *p, model *M)
@@ -320,7 +349,12 @@ static int build(const knob_pb2_problem *p, model *M)
     size_t d = p->d, *idx = malloc(p->n * sizeof *idx);
     if (!idx)
         return knob__oom("pb2 data");
-    size_t n = latest(p, idx), m = n + p->n_pending;
+    size_t n = latest(p, idx);
+    if (n == (size_t)-1) {
+        free(idx);
+        return knob__oom("pb2 data");
+    }
+    size_t m = n + p->n_pending;
     M->n = n;
     M->m = m;
     M->d = d;

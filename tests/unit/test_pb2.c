@@ -294,6 +294,39 @@ static void a_bound_is_suggested_exactly(void **state)
     assert_true(out == lo);
 }
 
+/* Only the 128 latest observations make the model (by time, ties by index: later is newer),
+ * wherever they are in the arrays: old ones with a higher bump at 0.2, the latest 128 with
+ * one at 0.8; the suggestion is near 0.8. */
+static void only_the_latest_observations_count(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static double T[N], X[N], Y[N];
+    double lo = 0, hi = 1, out;
+    knob_pb2_problem p = {.d = 1,
+                          .lower = &lo,
+                          .upper = &hi,
+                          .n = N,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 2,
+                          .seed = 5};
+    for (int order = 0; order < 2; order++) {
+        for (size_t i = 0; i < N; i++) {
+            /* order 0: one time, the latest are the last 128; order 1: the latest (time 1)
+             * spread through the arrays, every 7th of the first 896 */
+            bool late = order == 0 ? i >= N - 128 : i < 896 && i % 7 == 0;
+            T[i] = order == 0 ? 1 : late ? 1 : 0;
+            X[i] = (double)((i * 7919) % 997) / 996;
+            double at = late ? 0.8 : 0.2, h = late ? 0.5 : 1;
+            Y[i] = h * exp(-(X[i] - at) * (X[i] - at) / (2 * 0.05 * 0.05));
+        }
+        assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+        assert_true(out > 0.65 && out < 0.95);
+    }
+}
+
 static void errors_name_what(void **state)
 {
     (void)state;
@@ -341,6 +374,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(without_a_model_a_uniform_draw),
         cmocka_unit_test(the_widest_bounds_keep_their_scale),
         cmocka_unit_test(a_bound_is_suggested_exactly),
+        cmocka_unit_test(only_the_latest_observations_count),
         cmocka_unit_test(errors_name_what),
     };
     if (argc > 1)
