@@ -110,7 +110,19 @@ static knob_choice num(double v)
     return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v};
 }
 
-/* The value a param takes during the test when --set does not give one. */
+/* x on q's grid as the sweep draws it (params.c): a multiple of q; the shortest decimal
+ * (0.30000000000000004 is 0.3). */
+static double on_q(const sweep_param *p, double x)
+{
+    char text[40];
+    if (!p->has_q)
+        return x;
+    snprintf(text, sizeof text, "%.15g", round(x / p->q) * p->q);
+    return strtod(text, NULL);
+}
+
+/* The value a param takes during the test when --set does not give one: one the sweep
+ * could draw, on its q (a middle off the grid was a value no trial ever sees). */
 static knob_choice middle(const sweep_param *p)
 {
     if (p->kind == PK_CONSTANT || p->kind == PK_CATEGORICAL)
@@ -119,17 +131,26 @@ static knob_choice middle(const sweep_param *p)
     case PK_LOG_UNIFORM:
         return num(exp((p->min + p->max) / 2));
     case PK_LOG_UNIFORM_VALUES:
-    case PK_Q_LOG_UNIFORM_VALUES:
     case PK_INV_LOG_UNIFORM_VALUES:
         return num(sqrt(p->min * p->max));
+    case PK_Q_LOG_UNIFORM_VALUES:
+        return num(on_q(p, sqrt(p->min * p->max)));
     case PK_NORMAL:
-    case PK_Q_NORMAL:
         return num(p->mu);
+    case PK_Q_NORMAL:
+        return num(on_q(p, p->mu));
     case PK_LOG_NORMAL:
-    case PK_Q_LOG_NORMAL:
         return num(exp(p->mu));
+    case PK_Q_LOG_NORMAL:
+        return num(on_q(p, exp(p->mu)));
     default: {
         double m = (p->min + p->max) / 2;
+        if (p->kind == PK_Q_UNIFORM && p->has_q) { /* q_uniform's steps are from min */
+            char text[40];
+            double k = fmin(floor((p->max - p->min) / p->q), round((m - p->min) / p->q));
+            snprintf(text, sizeof text, "%.15g", p->min + k * p->q);
+            return num(strtod(text, NULL));
+        }
         return num(sweep_param_is_int(p) ? floor(m) : m);
     }
     }
