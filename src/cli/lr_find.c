@@ -203,10 +203,21 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
     for (size_t i = 0; i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
         knob_choice c = !strcmp(p->name, a->param) ? num(first_rate) : middle(p);
+        const char *text = NULL;
         for (int k = 0; k < a->n_sets; k++) {
             size_t len = strlen(p->name);
             if (!strncmp(a->sets[k], p->name, len) && a->sets[k][len] == '=')
-                c = given(a->sets[k] + len + 1);
+                c = given(text = a->sets[k] + len + 1);
+        }
+        /* a number param given a word (or an int param a fraction) is a typo: the program
+         * would get a value its sweep never gives it */
+        bool is_int = sweep_param_is_int(p);
+        if (text && p->kind != PK_CONSTANT && p->kind != PK_CATEGORICAL &&
+            (c.type != KNOB_CHOICE_NUMBER || !isfinite(c.num) ||
+             (is_int && c.num != floor(c.num)))) {
+            fprintf(stderr, "knob lr-find: --set %s=%s: '%s' is %s in %s\n", p->name, text, p->name,
+                    is_int ? "a whole number" : "a finite number", sw->path);
+            return -1;
         }
         tp->v[tp->n++] = (param_value){p->name, p->path, p->n_path, c};
     }

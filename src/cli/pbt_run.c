@@ -382,7 +382,7 @@ static double pb2_in(const knob_distribution *d, double x)
 static double pb2_out(const knob_distribution *d, double u)
 {
     /* a bound is itself: exp(log(0.45)) is 0.44999999999999996 */
-    double x = u >= pb2_in(d, d->high) ? d->high
+    double x = u >= pb2_in(d, d->high)  ? d->high
                : u <= pb2_in(d, d->low) ? d->low
                : d->flags & KNOB_LOG    ? exp(u)
                                         : u;

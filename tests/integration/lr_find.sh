@@ -144,6 +144,20 @@ for sm in -0.5 1 nan; do
     grep -q -- "--smoothing must be \(in \[0, 1) (0: none), got '$sm'\|a number, got '$sm'\)" err.txt ||
         fail "--smoothing $sm: $(cat err.txt)"
 done
+# a --set that is no value of its param: a word or a fraction for an int (they went to the
+# program as they were)
+for bad in "width=abc:a finite number" "width=nan:a finite number"; do
+    if "$KNOB" lr-find sweep.yaml --param lr --set ${bad%%:*} > out.txt 2> err.txt; then
+        fail "--set ${bad%%:*} accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "--set ${bad%%:*}: 'width' is ${bad#*:} in sweep.yaml" err.txt ||
+        fail "--set ${bad%%:*}: $(cat err.txt)"
+done
+sed 's/width: .*/width: {distribution: int_uniform, min: 4, max: 64}/' sweep.yaml > int.yaml
+if "$KNOB" lr-find int.yaml --param lr --set width=2.5 > out.txt 2> err.txt; then
+    fail "--set width=2.5 accepted: $(head -1 out.txt)"
+fi
+grep -q -- "--set width=2.5: 'width' is a whole number in int.yaml" err.txt || fail "$(cat err.txt)"
 # --set of the param under test contradicts its schedule
 if "$KNOB" lr-find sweep.yaml --param lr --set lr=0.5 > out.txt 2> err.txt; then
     fail "--set of the tested param accepted: $(head -1 out.txt)"
