@@ -166,6 +166,11 @@ bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: .nan}' "key 'pbt.q
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, resample_probability: x}' \
     "key 'pbt.resample_probability': expected a number"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, populaton: 3}' "did you mean 'population'"
+# Ray Tune's names are answered with knob's
+bad $'method: pbt\npbt: {perturbation_interval: 2, max_steps: 4}' \
+    "unknown key 'perturbation_interval' in pbt; knob's is 'interval'"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile_fraction: 0.2}' \
+    "unknown key 'quantile_fraction' in pbt; knob's is 'quantile'"
 bad $'method: random\npbt: {interval: 1, max_steps: 4}' "only with method: pbt"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its first population"
 echo ok
