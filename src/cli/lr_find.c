@@ -174,8 +174,24 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
     tp->v = calloc(sw->n_params ? sw->n_params : 1, sizeof *tp->v);
     if (!tp->v)
         return -1;
-    if (!sweep_find(sw, a->param)) {
+    const sweep_param *tested = sweep_find(sw, a->param);
+    if (!tested) {
         fprintf(stderr, "knob lr-find: %s has no parameter '%s'\n", sw->path, a->param);
+        return -1;
+    }
+    /* the rates are positive reals: a list of values, an int or a word would be given
+     * numbers it never takes (a constant number is a rate fixed so far) */
+    const char *not_rate =
+        tested->kind == PK_CATEGORICAL ? "a list of values"
+        : sweep_param_is_int(tested)   ? "an int"
+        : tested->kind == PK_CONSTANT && tested->choices[0].type != KNOB_CHOICE_NUMBER
+            ? "a constant that is no number"
+            : NULL;
+    if (not_rate) {
+        fprintf(stderr,
+                "knob lr-find: --param %s: %s in %s, not a float: the test gives it rates "
+                "from --min to --max\n",
+                a->param, not_rate, sw->path);
         return -1;
     }
     for (int k = 0; k < a->n_sets; k++) {

@@ -158,6 +158,26 @@ if "$KNOB" lr-find int.yaml --param lr --set width=2.5 > out.txt 2> err.txt; the
     fail "--set width=2.5 accepted: $(head -1 out.txt)"
 fi
 grep -q -- "--set width=2.5: 'width' is a whole number in int.yaml" err.txt || fail "$(cat err.txt)"
+# --param of a param that takes no rate: a list of values, an int, a word (a constant
+# number is a rate fixed so far: tested)
+cat > kinds.yaml <<YAML
+command: [$T/lr_curve.sh]
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {value: 0.01}
+  opt: {values: [sgd, adam]}
+  n: {distribution: int_uniform, min: 1, max: 4}
+  w: {value: relu}
+YAML
+for bad in "opt:a list of values" "n:an int" "w:a constant that is no number"; do
+    if "$KNOB" lr-find kinds.yaml --param ${bad%%:*} > out.txt 2> err.txt; then
+        fail "--param ${bad%%:*} accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "--param ${bad%%:*}: ${bad#*:} in kinds.yaml, not a float" err.txt ||
+        fail "--param ${bad%%:*}: $(cat err.txt)"
+done
+"$KNOB" lr-find kinds.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "constant: $(cat err.txt)"
+grep -q '"lr":1e-07,"opt":"sgd","n":2,"w":"relu"}' out.txt || fail "constant: $(head -1 out.txt)"
 # --set of the param under test contradicts its schedule
 if "$KNOB" lr-find sweep.yaml --param lr --set lr=0.5 > out.txt 2> err.txt; then
     fail "--set of the tested param accepted: $(head -1 out.txt)"
