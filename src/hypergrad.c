@@ -128,15 +128,17 @@ static int next_rate(const knob_hypergrad *h, const double *g, double *rate, dou
     *hyper = -dot;
     if (o->hyper_rate == 0)
         return KNOB_OK;
+    /* checked before the bounds: a rate that overflowed to -inf (or +inf under a finite
+     * max_rate) was clamped to a bound and taken, from a gradient as suspect as one whose
+     * rate overflows to +inf */
     double r = h->rate - o->hyper_rate * *hyper;
-    r = r < o->min_rate ? o->min_rate : r > o->max_rate ? o->max_rate : r;
     if (!isfinite(dot) || !isfinite(r))
         return knob__error(KNOB_EINVAL,
                            "hypergrad: step %lld: the hypergradient (the gradient times the "
                            "last step's direction) is %g and makes the rate %g: the gradient "
                            "is too large (nothing changed)",
                            (long long)h->t + 1, *hyper, r);
-    *rate = r;
+    *rate = r < o->min_rate ? o->min_rate : r > o->max_rate ? o->max_rate : r;
     return KNOB_OK;
 }
 
