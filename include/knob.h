@@ -1038,8 +1038,9 @@ KNOB_API double knob_normal_quantile(double p);
 /* The learning-rate range test (Smith 2015): one training run in which the rate rises
  * exponentially, step by step, from min_rate to max_rate, while the loss is recorded. The
  * loss is smoothed (an exponential moving average with bias correction); the run stops
- * when the smoothed loss exceeds diverge_factor times its lowest value, or a loss is not
- * finite. The result gives the rate of steepest descent of the smoothed loss (against
+ * when the smoothed loss exceeds diverge_factor times its lowest value (a lowest value
+ * below 0: when it has risen above it by diverge_factor - 1 times its size), or a loss is
+ * not finite. The result gives the rate of steepest descent of the smoothed loss (against
  * log rate), the rate of the lowest smoothed loss, the rate at which it diverged, and a
  * suggested rate.
  *
@@ -1062,8 +1063,10 @@ typedef struct knob_lr_finder_result {
     double diverge_rate;  /* the rate of the step that diverged; NaN when none did */
     double min_loss_rate; /* the rate of the lowest smoothed loss */
     double min_loss;      /* that smoothed loss */
-    /* The rate where the smoothed loss falls fastest against log rate, between the
-     * 10th step (n / 10 for fewer than 100) and the lowest loss. */
+    /* The rate where the smoothed loss falls fastest against log rate, from the step
+     * where the smoothing has settled (half the steps it averages over, 1 / (1 -
+     * smoothing), at least 10, at most a quarter of the steps; from the first step when
+     * the lowest loss comes before it) up to the lowest loss. */
     double steepest_rate;
     /* The suggested rate: the steepest-descent rate, but at most min_loss_rate / 10 when
      * the steepest descent lies closer to the minimum than that (there the loss is about

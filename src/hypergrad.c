@@ -34,8 +34,9 @@ static int check(const knob_hypergrad_options *o, size_t n)
                            "hypergrad: beta1 and beta2 must be in [0, 1), got %g "
                            "and %g",
                            o->beta1, o->beta2);
-    if (!(o->eps > 0))
-        return knob__error(KNOB_EINVAL, "hypergrad: eps must be > 0, got %g", o->eps);
+    /* an infinite eps made every Adam direction 0: the params never moved */
+    if (!(o->eps > 0) || !isfinite(o->eps))
+        return knob__error(KNOB_EINVAL, "hypergrad: eps must be finite and > 0, got %g", o->eps);
     if (!(o->min_rate >= 0) || !(o->max_rate > o->min_rate))
         return knob__error(KNOB_EINVAL,
                            "hypergrad: need 0 <= min_rate < max_rate, got min_rate %g, "
@@ -127,15 +128,17 @@ static int next_rate(const knob_hypergrad *h, const double *g, double *rate, dou
     *hyper = -dot;
     if (o->hyper_rate == 0)
         return KNOB_OK;
+    /* checked before the bounds: a rate that overflowed to -inf (or +inf under a finite
+     * max_rate) was clamped to a bound and taken, from a gradient as suspect as one whose
+     * rate overflows to +inf */
     double r = h->rate - o->hyper_rate * *hyper;
-    r = r < o->min_rate ? o->min_rate : r > o->max_rate ? o->max_rate : r;
     if (!isfinite(dot) || !isfinite(r))
         return knob__error(KNOB_EINVAL,
                            "hypergrad: step %lld: the hypergradient (the gradient times the "
                            "last step's direction) is %g and makes the rate %g: the gradient "
                            "is too large (nothing changed)",
                            (long long)h->t + 1, *hyper, r);
-    *rate = r;
+    *rate = r < o->min_rate ? o->min_rate : r > o->max_rate ? o->max_rate : r;
     return KNOB_OK;
 }
 

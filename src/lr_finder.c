@@ -115,8 +115,11 @@ int knob_lr_finder_step(knob_lr_finder *f, double loss, bool *done)
         f->smooth[i] = s;
         if (i == 0 || s < f->best)
             f->best = s;
-        /* a loss that has fallen below 0 cannot be multiplied into a bound */
-        if (i > 0 && s > f->o.diverge_factor * f->best && f->best > 0)
+        /* diverge_factor times the lowest loss is a rise of (diverge_factor - 1) times
+         * its size: the same bound for a loss that has fallen below 0 (a log-likelihood
+         * of a density), which a product cannot give (it never stopped) */
+        double rise = (f->o.diverge_factor - 1) * fabs(f->best);
+        if (i > 0 && f->best != 0 && s - f->best > rise)
             f->diverged = f->done = true;
     }
     f->n = i + 1;

@@ -110,7 +110,19 @@ static knob_choice num(double v)
     return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v};
 }
 
-/* The value a param takes during the test when --set does not give one. */
+/* x on q's grid as the sweep draws it (params.c): a multiple of q; the shortest decimal
+ * (0.30000000000000004 is 0.3). */
+static double on_q(const sweep_param *p, double x)
+{
+    char text[40];
+    if (!p->has_q)
+        return x;
+    snprintf(text, sizeof text, "%.15g", round(x / p->q) * p->q);
+    return strtod(text, NULL);
+}
+
+/* The value a param takes during the test when --set does not give one: one the sweep
+ * could draw, on its q (a middle off the grid was a value no trial ever sees). */
 static knob_choice middle(const sweep_param *p)
 {
     if (p->kind == PK_CONSTANT || p->kind == PK_CATEGORICAL)
@@ -119,17 +131,26 @@ static knob_choice middle(const sweep_param *p)
     case PK_LOG_UNIFORM:
         return num(exp((p->min + p->max) / 2));
     case PK_LOG_UNIFORM_VALUES:
-    case PK_Q_LOG_UNIFORM_VALUES:
     case PK_INV_LOG_UNIFORM_VALUES:
         return num(sqrt(p->min * p->max));
+    case PK_Q_LOG_UNIFORM_VALUES:
+        return num(on_q(p, sqrt(p->min * p->max)));
     case PK_NORMAL:
-    case PK_Q_NORMAL:
         return num(p->mu);
+    case PK_Q_NORMAL:
+        return num(on_q(p, p->mu));
     case PK_LOG_NORMAL:
-    case PK_Q_LOG_NORMAL:
         return num(exp(p->mu));
+    case PK_Q_LOG_NORMAL:
+        return num(on_q(p, exp(p->mu)));
     default: {
         double m = (p->min + p->max) / 2;
+        if (p->kind == PK_Q_UNIFORM && p->has_q) { /* q_uniform's steps are from min */
+            char text[40];
+            double k = fmin(floor((p->max - p->min) / p->q), round((m - p->min) / p->q));
+            snprintf(text, sizeof text, "%.15g", p->min + k * p->q);
+            return num(strtod(text, NULL));
+        }
         return num(sweep_param_is_int(p) ? floor(m) : m);
     }
     }
@@ -153,8 +174,24 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
     tp->v = calloc(sw->n_params ? sw->n_params : 1, sizeof *tp->v);
     if (!tp->v)
         return -1;
-    if (!sweep_find(sw, a->param)) {
+    const sweep_param *tested = sweep_find(sw, a->param);
+    if (!tested) {
         fprintf(stderr, "knob lr-find: %s has no parameter '%s'\n", sw->path, a->param);
+        return -1;
+    }
+    /* the rates are positive reals: a list of values, an int or a word would be given
+     * numbers it never takes (a constant number is a rate fixed so far) */
+    const char *not_rate =
+        tested->kind == PK_CATEGORICAL ? "a list of values"
+        : sweep_param_is_int(tested)   ? "an int"
+        : tested->kind == PK_CONSTANT && tested->choices[0].type != KNOB_CHOICE_NUMBER
+            ? "a constant that is no number"
+            : NULL;
+    if (not_rate) {
+        fprintf(stderr,
+                "knob lr-find: --param %s: %s in %s, not a float: the test gives it rates "
+                "from --min to --max\n",
+                a->param, not_rate, sw->path);
         return -1;
     }
     for (int k = 0; k < a->n_sets; k++) {
@@ -169,14 +206,34 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
                     a->sets[k], sw->path);
             return -1;
         }
+        /* the tested param's value is the schedule's: a --set of it would be what the
+         * program's params say (KNOB_PARAMS_JSON, its argv) against the rates it is fed */
+        if (strlen(a->param) == len && !strncmp(a->param, a->sets[k], len)) {
+            fprintf(stderr,
+                    "knob lr-find: --set %s: '%s' is the param under test (--param); its "
+                    "rates go from --min to --max\n",
+                    a->sets[k], a->param);
+            return -1;
+        }
     }
     for (size_t i = 0; i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
         knob_choice c = !strcmp(p->name, a->param) ? num(first_rate) : middle(p);
+        const char *text = NULL;
         for (int k = 0; k < a->n_sets; k++) {
             size_t len = strlen(p->name);
             if (!strncmp(a->sets[k], p->name, len) && a->sets[k][len] == '=')
-                c = given(a->sets[k] + len + 1);
+                c = given(text = a->sets[k] + len + 1);
+        }
+        /* a number param given a word (or an int param a fraction) is a typo: the program
+         * would get a value its sweep never gives it */
+        bool is_int = sweep_param_is_int(p);
+        if (text && p->kind != PK_CONSTANT && p->kind != PK_CATEGORICAL &&
+            (c.type != KNOB_CHOICE_NUMBER || !isfinite(c.num) ||
+             (is_int && c.num != floor(c.num)))) {
+            fprintf(stderr, "knob lr-find: --set %s=%s: '%s' is %s in %s\n", p->name, text, p->name,
+                    is_int ? "a whole number" : "a finite number", sw->path);
+            return -1;
         }
         tp->v[tp->n++] = (param_value){p->name, p->path, p->n_path, c};
     }
@@ -193,7 +250,8 @@ typedef struct child {
     pid_t pid;
     int in; /* the program's stdin, non-blocking; -1 once closed */
     FILE *out;
-    bool deaf; /* its stdin filled up: it reads no rates from knob */
+    bool deaf;    /* its stdin filled up: it reads no rates from knob */
+    bool stopped; /* knob ended the test at a record without the loss */
 } child;
 
 static int spawn(char **argv, char **env, child *c)
@@ -279,6 +337,7 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
                     "knob lr-find: step %zu: the record '%.200s' has no number '%s': the test "
                     "ends there\n",
                     steps, line, metric);
+            c->stopped = true;
             break;
         }
         knob_lr_finder_step(f, loss, &done);
@@ -388,7 +447,9 @@ static void plot(const knob_lr_finder *f, const knob_lr_finder_result *res)
     printf("\n%11s %-10.3g%*s%10.3g\n", "", rate[0], PLOT_W - 20, "", rate[m - 1]);
 }
 
-static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bool json)
+/* ended: the program ended before the last rate without diverging (0: it did not) */
+static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bool json,
+                   int64_t ended)
 {
     if (json) {
         knobx_buf b = {0};
@@ -425,6 +486,9 @@ static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bo
     printf("lowest loss:      %.4g (smoothed loss %.4g)\n", res->min_loss_rate, res->min_loss);
     if (res->diverged)
         printf("diverged at:      %.4g\n", res->diverge_rate);
+    else if (ended)
+        printf("diverged at:      - (the program ended after %zu of %lld steps)\n", res->n_steps,
+               (long long)ended);
     else
         printf("diverged at:      - (not up to the last rate)\n");
     printf("suggested rate:   %.4g\n", res->suggested_rate);
@@ -532,10 +596,16 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             fprintf(stderr, "knob lr-find: %s", knob_errmsg());
             if (WIFEXITED(st) && WEXITSTATUS(st))
                 fprintf(stderr, " (the program exited with status %d)", WEXITSTATUS(st));
-            fprintf(stderr, "; it must print its '%s' once per step\n", metric);
+            /* a loss that diverged at once came back each step: it needs a lower --min */
+            if (knob_lr_finder_curve(f, NULL, NULL, NULL) < 2)
+                fprintf(stderr, "; it must print its '%s' once per step", metric);
+            fputc('\n', stderr);
             rc = -1;
         } else {
-            report(f, &res, a->json);
+            /* the program ended on its own before the last rate, the loss not diverged: a
+             * crash is a failure, and either way the curve stops short of the range */
+            bool cut = !why && !c.stopped && !res.diverged && res.n_steps < (size_t)o->steps;
+            report(f, &res, a->json, cut ? o->steps : 0);
             const double *rate;
             knob_lr_finder_curve(f, &rate, NULL, NULL);
             /* a loss that never fell: the suggestion (a tenth of the first rate) lies
@@ -547,6 +617,20 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
                         "it never fell, and the suggested rate %g lies below the range "
                         "tried; try a lower --min\n",
                         rate[0], res.suggested_rate);
+            if (cut) {
+                bool failed = !WIFEXITED(st) || WEXITSTATUS(st);
+                fprintf(stderr,
+                        "knob lr-find: the program ended after %zu of %lld steps, before its "
+                        "loss diverged",
+                        res.n_steps, (long long)o->steps);
+                if (WIFSIGNALED(st))
+                    fprintf(stderr, " (killed by %s)", strsignal(WTERMSIG(st)));
+                else if (failed)
+                    fprintf(stderr, " (exit status %d)", WEXITSTATUS(st));
+                fprintf(stderr, ": the rates come from the steps it ran\n");
+                if (failed)
+                    rc = -1;
+            }
             if (a->out && write_curve(f, a->out))
                 rc = -1;
         }
@@ -586,6 +670,12 @@ int cmd_lr_find(int argc, char **argv)
         return EXIT_USAGE;
     }
     o.steps = (int64_t)steps;
+    /* the library reads a negative smoothing as none: given here, it is a mistake */
+    if (a.smoothing && !(o.smoothing >= 0 && o.smoothing < 1)) {
+        fprintf(stderr, "knob lr-find: --smoothing must be in [0, 1) (0: none), got '%s'\n",
+                a.smoothing);
+        return EXIT_USAGE;
+    }
     if (a.smoothing && o.smoothing == 0)
         o.smoothing = -1; /* --smoothing 0: none */
     knob_lr_finder *f;

@@ -381,7 +381,11 @@ static double pb2_in(const knob_distribution *d, double x)
 
 static double pb2_out(const knob_distribution *d, double u)
 {
-    double x = d->flags & KNOB_LOG ? exp(u) : u;
+    /* a bound is itself: exp(log(0.45)) is 0.44999999999999996 */
+    double x = u >= pb2_in(d, d->high)  ? d->high
+               : u <= pb2_in(d, d->low) ? d->low
+               : d->flags & KNOB_LOG    ? exp(u)
+                                        : u;
     if (d->kind == KNOB_DIST_INT || d->step > 0) {
         double step = d->step > 0 ? d->step : 1;
         x = d->low + round((x - d->low) / step) * step;
@@ -621,10 +625,18 @@ static void check_parent(const runner *r, int64_t number, int64_t parent)
     knobx_buf b = {0};
     checkpoint_dir(r, parent, &b);
     DIR *d = b.oom ? NULL : opendir(knobx_buf_cstr(&b));
+    int e_open = errno;
     bool empty = true;
     for (struct dirent *e; d && empty && (e = readdir(d));)
         empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-    if (!b.oom && empty)
+    /* a checkpoint that is there but cannot be read (a file where its directory was, a
+     * directory without permission) is no missing one */
+    if (!b.oom && !d && e_open != ENOENT)
+        fprintf(stderr,
+                "knob: pbt: trial %lld starts from the checkpoint of trial %lld, and %s cannot "
+                "be read: %s\n",
+                (long long)number, (long long)parent, knobx_buf_cstr(&b), strerror(e_open));
+    else if (!b.oom && empty)
         fprintf(stderr,
                 "knob: pbt: trial %lld starts from the checkpoint of trial %lld, and %s is %s "
                 "(its program saved nothing into KNOB_CHECKPOINT_OUT, or trial_dir is not on a "
@@ -810,10 +822,14 @@ int pbt_launch(runner *r, slot *sl)
         clean(r, tr, n);
         r->pbt->last_clean = now;
     }
-    /* New members first (the whole population starts together), then the members this
-     * worker ran, then the rest; within each, the member furthest behind (fewest steps,
-     * then free the longest), so that the population moves on together when fewer run at
-     * once than it holds. Tried in order until a claim is won. */
+    /* New members first (the whole population starts together), then the rest, the
+     * member furthest behind first (fewest steps, then free the longest), so that the
+     * population moves on together when fewer run at once than it holds. Another worker's
+     * member is ready only once that worker has left it PBT_STEAL_AFTER (ready), so it
+     * needs no rank below this worker's own: ranked below them, a member taken over (a
+     * study resumed after its worker was killed) waited for every member this worker had
+     * started to reach max_steps, and one worker trained the population one member after
+     * the other. Tried in order until a claim is won. */
     bool open = false;
     for (int64_t i = 0; i < c->population; i++)
         open |= r->pbt->m[i].st != M_FINISHED && r->pbt->m[i].st != M_DEAD;
@@ -824,7 +840,7 @@ int pbt_launch(runner *r, slot *sl)
             const member *m = &r->pbt->m[i];
             if (!ready(r, m, now) || tried_has(r->pbt, i))
                 continue;
-            int order = m->st == M_NEW ? 0 : is_mine(r->pbt, m->last) ? 1 : 2;
+            int order = m->st == M_NEW ? 0 : 1;
             const member *b = pick >= 0 ? &r->pbt->m[pick] : NULL;
             if (!b || order < best_order ||
                 (order == best_order &&

@@ -9,6 +9,22 @@ static const char *const pbt_keys[] = {
     "population",           "interval", "max_steps", "quantile",         "perturb",
     "resample_probability", "explore",  "grace",     "keep_checkpoints", NULL};
 
+/* Ray Tune's names for the same settings: a user coming from it is told knob's. */
+static const char *const ray_keys[][2] = {
+    {"perturbation_interval", "interval"}, {"quantile_fraction", "quantile"},
+    {"perturbation_factors", "perturb"},   {"population_size", "population"},
+    {"num_samples", "population"},         {NULL, NULL}};
+
+static int unknown_key(sweep_ctx *c, const yaml_node_t *k)
+{
+    const char *ks = sweep_scalar(k);
+    for (size_t i = 0; ks && ray_keys[i][0]; i++)
+        if (!strcmp(ks, ray_keys[i][0]))
+            return sweep_errorf(c, k, "unknown key '%s' in pbt; knob's is '%s'", ks,
+                                ray_keys[i][1]);
+    return sweep_unknown_key(c, k, "pbt", pbt_keys);
+}
+
 static int parse_perturb(sweep_ctx *c, const yaml_node_t *v, pbt_config *p)
 {
     if (v->type != YAML_SEQUENCE_NODE || sweep_seq_len(v) == 0 ||
@@ -71,7 +87,7 @@ static int parse_key(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v, p
                 : !strcmp(ks, "resample_probability") ? &p->resample_probability
                                                       : NULL;
     if (!x)
-        return sweep_unknown_key(c, k, "pbt", pbt_keys);
+        return unknown_key(c, k);
     double hi = x == &p->quantile ? 0.5 : 1;
     if (sweep_get_number(c, v, x == &p->quantile ? "pbt.quantile" : "pbt.resample_probability", x))
         return -1;

@@ -45,6 +45,21 @@ grep -q "^suggested rate: " out.txt || fail "output: $(cat out.txt)"
 grep -q "diverged at: " out.txt || fail "output: $(cat out.txt)"
 grep -q "smoothed loss against rate" out.txt || fail "no plot: $(cat out.txt)"
 [ "$(head -1 curve.csv)" = "step,rate,loss,smoothed" ] || fail "csv: $(head -2 curve.csv)"
+# a param with a q takes a middle on its grid, one the sweep could draw (it took 0.5 of
+# [0, 0.9] by 0.3, 10 of q_log_uniform_values [1, 100] by 4, 12 of [2, 22] by 4, 1 of a
+# q_normal by 0.4)
+cat > q.yaml <<YAML
+command: [$T/lr_curve.sh, "\${args}"]
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}
+  a: {distribution: q_uniform, min: 0, max: 0.9, q: 0.3}
+  b: {distribution: q_log_uniform_values, min: 1, max: 100, q: 4}
+  c: {distribution: q_uniform, min: 2, max: 22, q: 4}
+  d: {distribution: q_normal, mu: 1, sigma: 2, q: 0.4}
+YAML
+"$KNOB" lr-find q.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "q: $(cat err.txt)"
+grep -q '"lr":1e-07,"a":0.6,"b":12,"c":14,"d":1.2}' out.txt || fail "q: $(head -1 out.txt)"
 # a loss that rises from the first step: the suggestion lies below the range, and knob
 # says so
 cat > rising.sh <<'SH'
@@ -73,6 +88,30 @@ sed "s|command: .*|command: [$T/garbage.sh]|" sweep.yaml > garbage.yaml
 grep -q "^steps: *5$" out.txt || fail "garbage: $(cat out.txt)"
 grep -q "step 5: the record 'step=5 loss=abc' has no number 'loss': the test ends there" err.txt ||
     fail "garbage, no word of it: $(cat err.txt)"
+# a program that ends before the last rate, its loss not diverged: the steps it ran are
+# reported, and knob says the curve stops short (said nothing, and exited 0 after a crash)
+cat > early.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do
+    echo "step=$step loss=$((100 - step))"
+    if [ "$step" = 30 ]; then exit "$1"; fi
+done
+SH
+chmod +x early.sh
+for code in 3 0; do
+    sed "s|command: .*|command: [$T/early.sh, \"$code\"]|" sweep.yaml > early.yaml
+    status=0
+    "$KNOB" lr-find early.yaml --param lr --steps 100 > out.txt 2> err.txt || status=$?
+    if [ $code = 3 ]; then [ $status = 1 ] || fail "a crash: status $status"; fi
+    if [ $code = 0 ]; then [ $status = 0 ] || fail "an early end: status $status"; fi
+    grep -q "^steps: *31$" out.txt || fail "early $code: $(cat out.txt)"
+    grep -q "^diverged at: *- (the program ended after 31 of 100 steps)$" out.txt ||
+        fail "early $code: $(cat out.txt)"
+    grep -q "the program ended after 31 of 100 steps, before its loss diverged" err.txt ||
+        fail "early $code, no word of it: $(cat err.txt)"
+done
+grep -q "diverged (exit status 3)" <(sed "s|command: .*|command: [$T/early.sh, \"3\"]|" sweep.yaml > e3.yaml
+    "$KNOB" lr-find e3.yaml --param lr --steps 100 2>&1 > /dev/null) || fail "exit status not named"
 # errors
 if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"; fi
 grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
@@ -97,4 +136,65 @@ if "$KNOB" lr-find sweep.yaml --param lr --steps 1 2> err.txt; then fail "--step
 grep -q "steps must be in \[2, 1e8\], got 1" err.txt || fail "error: $(cat err.txt)"
 if "$KNOB" lr-find sweep.yaml --param lr --metric other 2> err.txt; then fail "no metric"; fi
 grep -q "must print its 'other' once per step" err.txt || fail "error: $(cat err.txt)"
+# a negative --smoothing is refused (the library's "none" is --smoothing 0), as is 1
+for sm in -0.5 1 nan; do
+    if "$KNOB" lr-find sweep.yaml --param lr --smoothing $sm > out.txt 2> err.txt; then
+        fail "--smoothing $sm accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "--smoothing must be \(in \[0, 1) (0: none), got '$sm'\|a number, got '$sm'\)" err.txt ||
+        fail "--smoothing $sm: $(cat err.txt)"
+done
+# a --set that is no value of its param: a word or a fraction for an int (they went to the
+# program as they were)
+for bad in "width=abc:a finite number" "width=nan:a finite number"; do
+    if "$KNOB" lr-find sweep.yaml --param lr --set ${bad%%:*} > out.txt 2> err.txt; then
+        fail "--set ${bad%%:*} accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "--set ${bad%%:*}: 'width' is ${bad#*:} in sweep.yaml" err.txt ||
+        fail "--set ${bad%%:*}: $(cat err.txt)"
+done
+sed 's/width: .*/width: {distribution: int_uniform, min: 4, max: 64}/' sweep.yaml > int.yaml
+if "$KNOB" lr-find int.yaml --param lr --set width=2.5 > out.txt 2> err.txt; then
+    fail "--set width=2.5 accepted: $(head -1 out.txt)"
+fi
+grep -q -- "--set width=2.5: 'width' is a whole number in int.yaml" err.txt || fail "$(cat err.txt)"
+# --param of a param that takes no rate: a list of values, an int, a word (a constant
+# number is a rate fixed so far: tested)
+cat > kinds.yaml <<YAML
+command: [$T/lr_curve.sh]
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {value: 0.01}
+  opt: {values: [sgd, adam]}
+  n: {distribution: int_uniform, min: 1, max: 4}
+  w: {value: relu}
+YAML
+for bad in "opt:a list of values" "n:an int" "w:a constant that is no number"; do
+    if "$KNOB" lr-find kinds.yaml --param ${bad%%:*} > out.txt 2> err.txt; then
+        fail "--param ${bad%%:*} accepted: $(head -1 out.txt)"
+    fi
+    grep -q -- "--param ${bad%%:*}: ${bad#*:} in kinds.yaml, not a float" err.txt ||
+        fail "--param ${bad%%:*}: $(cat err.txt)"
+done
+"$KNOB" lr-find kinds.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "constant: $(cat err.txt)"
+grep -q '"lr":1e-07,"opt":"sgd","n":2,"w":"relu"}' out.txt || fail "constant: $(head -1 out.txt)"
+# --set of the param under test contradicts its schedule
+if "$KNOB" lr-find sweep.yaml --param lr --set lr=0.5 > out.txt 2> err.txt; then
+    fail "--set of the tested param accepted: $(head -1 out.txt)"
+fi
+grep -q "\-\-set lr=0.5: 'lr' is the param under test" err.txt || fail "--set lr: $(cat err.txt)"
+# a loss that diverges at the second step printed each loss: knob asks for a lower --min,
+# not for a loss per step
+cat > jump.yaml <<YAML
+command: [sh, -c, 'while read -r s r; do if [ \$s = 0 ]; then echo "step=0 loss=1"; else echo "step=\$s loss=1e9"; fi; done']
+metric: {name: loss, goal: minimize}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}
+YAML
+if "$KNOB" lr-find jump.yaml --param lr --steps 20 > out.txt 2> err.txt; then
+    fail "diverged at once: $(cat out.txt)"
+fi
+grep -q "1 steps before divergence; at least 2 are needed (a lower min_rate?)" err.txt ||
+    fail "diverged at once: $(cat err.txt)"
+if grep -q "once per step" err.txt; then fail "diverged at once: $(cat err.txt)"; fi
 echo ok

@@ -126,6 +126,19 @@ YAML
 grep -q "2 trials (2 complete" nockpt.txt || fail "no checkpoint: $(cat nockpt.txt)"
 grep -q "trial 1 starts from the checkpoint of trial 0, and .*/nockpt/0/checkpoint is empty" \
     nockpt.txt || fail "no checkpoint, no warning: $(cat nockpt.txt)"
+# a program that leaves a file where its checkpoint directory was: knob says it cannot be
+# read and why (it said "missing")
+cat > filed.yaml <<YAML
+command: [sh, -c, 'rmdir "\$KNOB_CHECKPOINT_OUT" && echo x > "\$KNOB_CHECKPOINT_OUT"; echo "step=\$KNOB_PBT_END_STEP score=1"']
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 1, interval: 1, max_steps: 2, keep_checkpoints: true}
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+YAML
+"$KNOB" run filed.yaml $S --study filed > filed.txt 2>&1 || fail "a file: $(cat filed.txt)"
+grep -q "trial 1 starts from the checkpoint of trial 0, and .*/filed/0/checkpoint cannot be read: Not a directory" \
+    filed.txt || fail "a file, no word of it: $(cat filed.txt)"
 
 # a trial_dir where no checkpoint directory can be made: the interval fails with the
 # reason, in the trial as on stderr, and the run stops
@@ -153,6 +166,11 @@ bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: .nan}' "key 'pbt.q
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, resample_probability: x}' \
     "key 'pbt.resample_probability': expected a number"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, populaton: 3}' "did you mean 'population'"
+# Ray Tune's names are answered with knob's
+bad $'method: pbt\npbt: {perturbation_interval: 2, max_steps: 4}' \
+    "unknown key 'perturbation_interval' in pbt; knob's is 'interval'"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile_fraction: 0.2}' \
+    "unknown key 'quantile_fraction' in pbt; knob's is 'quantile'"
 bad $'method: random\npbt: {interval: 1, max_steps: 4}' "only with method: pbt"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its first population"
 echo ok

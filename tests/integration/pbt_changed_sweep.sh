@@ -24,7 +24,9 @@ S="--storage sqlite:///$T/s.db"
 sed -e 's/max_steps: 2/max_steps: 4/' -e 's/max: 0.45/max: 0.2/' -e 's/max: 20}/max: 10}/' \
     -e 's/\[sgd, adam, lamb\]/[lamb, adam, rmsprop]/' -e 's/max: 0.99/max: 0.7/' \
     sweep.yaml > edited.yaml
-"$KNOB" run edited.yaml $S --study p > out2.txt 2> err2.txt ||
+# all four at once, each planned from the population at step 2: only the bottom one copies
+# (one at a time, a member furthest behind is ranked below those that went on already)
+"$KNOB" run edited.yaml $S --study p --parallel 4 > out2.txt 2> err2.txt ||
     fail "resumed: $(cat out2.txt err2.txt)"
 "$KNOB" trials p $S --format json > t.json
 python3 - "$T" <<'PY' || fail "resumed population: $(cat out2.txt err2.txt)"

@@ -43,6 +43,30 @@ assert perturbed < len(ex), "every explored lr is the donor's times a perturb fa
 late = ex[len(ex) // 2:]  # once the GP has data: the corner of the largest changes
 assert sum(d[n]["params"]["lr"] > 0.4 for n in late) * 2 >= len(late), [d[n]["params"] for n in late]
 PY
+# one interval at a time (it repeats with the seed): the GP's choice at a bound of a
+# log-scale param is that bound, 0.45, not exp(log(0.45)) = 0.44999999999999996
+cat > bound.yaml <<YAML
+program: pbt_toy.sh
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 4, interval: 1, max_steps: 8, explore: pb2}
+seed: 5
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+YAML
+# (and minimized, the lower bound 0.01, not exp(log(0.01)) = 0.010000000000000004)
+sed 's/goal: maximize/goal: minimize/' bound.yaml > low.yaml
+for study in bound low; do
+    "$KNOB" run $study.yaml $S --study $study > $study.txt 2>&1 || fail "$study: $(cat $study.txt)"
+    "$KNOB" trials $study $S --format json > $study.json
+    python3 - "$T/$study.json" $study <<'PY' || fail "$study: $(cat $study.json)"
+import json, sys
+lr = sorted({t["params"]["lr"] for t in json.load(open(sys.argv[1]))})
+assert (0.45 if sys.argv[2] == "bound" else 0.01) in lr, lr
+assert all(x == 0.45 or x < 0.45 * (1 - 1e-9) for x in lr), lr
+assert all(x == 0.01 or x > 0.01 * (1 + 1e-9) for x in lr), lr
+PY
+done
 sed 's/explore: pb2/explore: bandit/' sweep.yaml > bad.yaml
 "$KNOB" run bad.yaml $S --study bad > bad.txt 2>&1 && fail "explore: bandit accepted"
 grep -q "pbt.explore': expected perturb or pb2, got bandit" bad.txt || fail "error: $(cat bad.txt)"

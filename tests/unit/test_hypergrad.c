@@ -174,6 +174,21 @@ static void an_overflowing_hypergradient_is_refused(void **state)
     assert_int_equal(knob_hypergrad_step_f(h, xf, gf), KNOB_EINVAL); /* the rate would be inf */
     assert_true(knob_hypergrad_rate(h) == 1);
     knob_hypergrad_free(h);
+    /* a rate that overflows to -inf (the gradient turned against the last step) or to +inf
+     * under a finite max_rate is refused as well: it was clamped to the bound and taken */
+    for (int up = 0; up < 2; up++) {
+        o = (knob_hypergrad_options){
+            .method = KNOB_HYPERGRAD_SGD, .rate = 1, .hyper_rate = 1e300, .max_rate = 10};
+        double y[2] = {0, 0}, first[2] = {1, 1}, big[2] = {up ? 1e10 : -1e10, up ? 1e10 : -1e10};
+        assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+        assert_int_equal(knob_hypergrad_step(h, y, first), KNOB_OK);
+        double was[2] = {y[0], y[1]};
+        assert_int_equal(knob_hypergrad_step(h, y, big), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "step 2"));
+        assert_true(knob_hypergrad_rate(h) == 1);
+        assert_true(y[0] == was[0] && y[1] == was[1]);
+        knob_hypergrad_free(h);
+    }
 }
 
 /* Adam with a finite gradient whose square overflows (|g| > 1e154): the second moment became
@@ -223,6 +238,10 @@ static void bad_options_are_named(void **state)
     o = (knob_hypergrad_options){.rate = 0.1, .min_rate = 0.5};
     assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "outside"));
+    /* an infinite eps: every Adam direction was 0, and the params never moved */
+    o = (knob_hypergrad_options){.method = KNOB_HYPERGRAD_ADAM, .rate = 0.1, .eps = INFINITY};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "eps must be finite and > 0, got inf"));
     knob_hypergrad_free(NULL);
 }
 

@@ -108,6 +108,29 @@ static void a_loss_that_never_diverges_runs_to_max(void **state)
     knob_lr_finder_free(f);
 }
 
+/* A loss below 0 (a negative log-likelihood) that falls to -2 and then blows up: it diverges
+ * once it has risen 3 times its size (4x, the default) above its lowest, to past +4, as a
+ * positive loss does at 4 times its lowest; it never stopped (4 * -2 is no bound). */
+static void a_negative_loss_diverges_too(void **state)
+{
+    (void)state;
+    knob_lr_finder_options o = {.min_rate = 1e-4, .max_rate = 1, .steps = 40, .smoothing = -1};
+    knob_lr_finder *f;
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+    bool done = false;
+    int i = 0;
+    for (; !done; i++) {
+        double loss = i < 20 ? -0.1 * i : -1.9 + (i - 19); /* -1.9 at 19, +4.1 at 25 */
+        assert_int_equal(knob_lr_finder_step(f, loss, &done), KNOB_OK);
+    }
+    assert_int_equal(i, 26); /* steps 0 .. 25: +4.1 - (-1.9) = 6 > 3 * 1.9; +3.1 is not */
+    knob_lr_finder_result res;
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_true(res.diverged);
+    assert_double_equal(res.min_loss, -1.9, 1e-12);
+    knob_lr_finder_free(f);
+}
+
 /* A range whose ratio overflows a double (max_rate / min_rate > DBL_MAX) still has every
  * rate: they were NaN (0 times log(inf) at the first step). */
 static void a_range_wider_than_a_double_has_every_rate(void **state)
@@ -213,6 +236,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(known_points_without_smoothing),
         cmocka_unit_test(smoothing_lags_and_still_stops),
         cmocka_unit_test(a_loss_that_never_diverges_runs_to_max),
+        cmocka_unit_test(a_negative_loss_diverges_too),
         cmocka_unit_test(a_range_wider_than_a_double_has_every_rate),
         cmocka_unit_test(nan_loss_diverges_at_once),
         cmocka_unit_test(early_noise_is_not_the_descent),

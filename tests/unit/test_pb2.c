@@ -6,6 +6,7 @@
 #include "knob.h"
 #include "pb2.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -229,6 +230,103 @@ static void without_a_model_a_uniform_draw(void **state)
     assert_true(memcmp(out, again, sizeof out) != 0);
 }
 
+/* Bounds as wide as a double holds: finite, with a width that is not. The same population
+ * as picks_the_region_of_higher_change, its [0, 100] mapped onto [-DBL_MAX, DBL_MAX], gives
+ * the same region; every suggestion was DBL_MAX (every x had become 0). */
+static void the_widest_bounds_keep_their_scale(void **state)
+{
+    (void)state;
+    double T[64], X[64], Y[64], lo = -DBL_MAX, hi = DBL_MAX, out;
+    size_t n = population(T, X, Y, 4, 1, bump);
+    for (size_t i = 0; i < n; i++)
+        X[i] = (X[i] / 50 - 1) * DBL_MAX;
+    knob_pb2_problem p = {.d = 1,
+                          .lower = &lo,
+                          .upper = &hi,
+                          .n = n,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 5,
+                          .seed = 3};
+    assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+    assert_true(out > 0.1 * DBL_MAX && out < 0.7 * DBL_MAX); /* 55 to 85 of [0, 100] */
+    /* without a model: a uniform draw, not always the upper bound */
+    p.n = 0;
+    double a, b;
+    assert_int_equal(knob_pb2_suggest(&p, &a), KNOB_OK);
+    p.seed = 4;
+    assert_int_equal(knob_pb2_suggest(&p, &b), KNOB_OK);
+    assert_true(isfinite(a) && isfinite(b) && a != b);
+    assert_true(a < DBL_MAX && b < DBL_MAX);
+}
+
+static double rising(double t, double x)
+{
+    (void)t;
+    return x / 100;
+}
+
+/* A change that rises across the whole range: the suggestion is the upper bound itself,
+ * not the double below it (lower + 1 * (upper - lower) rounds there: log(0.01) + (log(0.45)
+ * - log(0.01)) is below log(0.45)), as PBT's perturb step gives a value clipped there. */
+static void a_bound_is_suggested_exactly(void **state)
+{
+    (void)state;
+    double T[64], X[64], Y[64], lo = log(0.01), hi = log(0.45), out;
+    size_t n = population(T, X, Y, 4, 1, rising);
+    for (size_t i = 0; i < n; i++)
+        X[i] = fmin(hi, lo + X[i] / 100 * (hi - lo));
+    knob_pb2_problem p = {.d = 1,
+                          .lower = &lo,
+                          .upper = &hi,
+                          .n = n,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 5,
+                          .seed = 3};
+    assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+    assert_true(out == hi);
+    for (size_t i = 0; i < n; i++)
+        Y[i] = -Y[i];
+    assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+    assert_true(out == lo);
+}
+
+/* Only the 128 latest observations make the model (by time, ties by index: later is newer),
+ * wherever they are in the arrays: old ones with a higher bump at 0.2, the latest 128 with
+ * one at 0.8; the suggestion is near 0.8. */
+static void only_the_latest_observations_count(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static double T[N], X[N], Y[N];
+    double lo = 0, hi = 1, out;
+    knob_pb2_problem p = {.d = 1,
+                          .lower = &lo,
+                          .upper = &hi,
+                          .n = N,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 2,
+                          .seed = 5};
+    for (int order = 0; order < 2; order++) {
+        for (size_t i = 0; i < N; i++) {
+            /* order 0: one time, the latest are the last 128; order 1: the latest (time 1)
+             * spread through the arrays, every 7th of the first 896 */
+            bool late = order == 0 ? i >= N - 128 : i < 896 && i % 7 == 0;
+            T[i] = order == 0 ? 1 : late ? 1 : 0;
+            X[i] = (double)((i * 7919) % 997) / 996;
+            double at = late ? 0.8 : 0.2, h = late ? 0.5 : 1;
+            Y[i] = h * exp(-(X[i] - at) * (X[i] - at) / (2 * 0.05 * 0.05));
+        }
+        assert_int_equal(knob_pb2_suggest(&p, &out), KNOB_OK);
+        assert_true(out > 0.65 && out < 0.95);
+    }
+}
+
 static void errors_name_what(void **state)
 {
     (void)state;
@@ -274,6 +372,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(several_params_in_their_bounds),
         cmocka_unit_test(the_scale_of_the_changes_does_not_matter),
         cmocka_unit_test(without_a_model_a_uniform_draw),
+        cmocka_unit_test(the_widest_bounds_keep_their_scale),
+        cmocka_unit_test(a_bound_is_suggested_exactly),
+        cmocka_unit_test(only_the_latest_observations_count),
         cmocka_unit_test(errors_name_what),
     };
     if (argc > 1)
