@@ -24,6 +24,9 @@ S="--storage sqlite:///$T/s.db"
 sed -e 's/max_steps: 2/max_steps: 4/' -e 's/max: 0.45/max: 0.2/' -e 's/max: 20}/max: 10}/' \
     -e 's/\[sgd, adam, lamb\]/[lamb, adam, rmsprop]/' -e 's/max: 0.99/max: 0.7/' \
     sweep.yaml > edited.yaml
+# every member free for another worker (2 s after the first run left it: PBT_STEAL_AFTER in
+# pbt_run.c), whatever the machine's load made of the first run's end
+sleep 2.5
 # all four at once, each planned from the population at step 2: only the bottom one copies
 # (one at a time, a member furthest behind is ranked below those that went on already)
 "$KNOB" run edited.yaml $S --study p --parallel 4 > out2.txt 2> err2.txt ||
