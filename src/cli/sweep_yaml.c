@@ -37,6 +37,17 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
     return -1;
 }
 
+void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%d:%d: warning: ", c->path, n ? (int)n->start_mark.line + 1 : 1,
+            n ? (int)n->start_mark.column + 1 : 1);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
 yaml_node_t *sweep_node(const sweep_ctx *c, int id)
 {
     return yaml_document_get_node((yaml_document_t *)&c->doc, id);

@@ -13,6 +13,8 @@ typedef struct sweep_ctx {
     sweep *sw;
     /* Keys and values that checks of the whole file point at, when given. */
     const yaml_node_t *method, *early, *sampler, *pruner, *metric, *objectives;
+    const yaml_node_t *program_macro; /* the first command element using ${program} */
+    size_t program_macro_i;           /* and its index */
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */
@@ -26,6 +28,14 @@ int sweep_errorf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Prints "FILE:LINE:COL: warning: message" for node n to stderr: something W&B accepts
+ * that knob reads otherwise or not at all. */
+void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
