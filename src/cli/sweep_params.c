@@ -20,6 +20,7 @@ static const struct {
 } kinds[] = {
     {"constant", PK_CONSTANT, false},
     {"categorical", PK_CATEGORICAL, false},
+    {"categorical_w_probabilities", PK_CATEGORICAL, false}, /* W&B's name with probabilities */
     {"int_uniform", PK_INT_UNIFORM, false},
     {"uniform", PK_UNIFORM, false},
     {"q_uniform", PK_Q_UNIFORM, false},
@@ -213,7 +214,43 @@ static const char *kind_str(const sweep_param *p)
     return p->form ? p->form : "?";
 }
 
-static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
+/* A key that the parameter's distribution does not read (`min` of a normal, `q` of a
+ * uniform): W&B's schema refuses it and its CLI warns and runs on; knob warns the same,
+ * since the program would not get what the file seems to ask for. */
+static void warn_unused(const sweep_ctx *c, const sweep_param *p, const param_nodes *pn)
+{
+    bool range = needs_range(p->kind), normal = is_normal(p->kind);
+    bool choices = p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT;
+    const struct {
+        const char *key;
+        const yaml_node_t *node;
+        bool used;
+    } keys[] = {
+        {"min", pn->min, range},
+        {"max", pn->max, range},
+        {"mu", pn->mu, normal},
+        {"sigma", pn->sigma, normal},
+        {"q", pn->q, is_quantized(p->kind)},
+        {"values", pn->values, choices},
+        {"value", pn->value, choices && !pn->values},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        if (!keys[i].node || keys[i].used)
+            continue;
+        const char *why = "";
+        if (!strcmp(keys[i].key, "value") && pn->values)
+            why = " (values is given)";
+        else if (!strcmp(keys[i].key, "q") && (p->kind == PK_INT_UNIFORM || p->kind == PK_UNIFORM))
+            why = " (distribution: q_uniform rounds to a multiple of q)";
+        else if (normal)
+            why = " (it draws mu + sigma z, unbounded)";
+        sweep_warnf(c, keys[i].node, "key 'parameters.%s.%s': ignored: %s takes no %s%s", p->name,
+                    keys[i].key, kind_str(p), keys[i].key, why);
+    }
+}
+
+static int check_param(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
+                       const yaml_node_t *n)
 {
     const char *k = p->name, *d = kind_str(p);
     if (needs_range(p->kind) && (!p->has_min || !p->has_max))
@@ -224,12 +261,12 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
     if ((p->kind == PK_LOG_UNIFORM_VALUES || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
          p->kind == PK_INV_LOG_UNIFORM_VALUES) &&
         p->min <= 0)
-        return sweep_errorf(c, n,
+        return sweep_errorf(c, pn->min ? pn->min : n,
                             "key 'parameters.%s.min': expected a number > 0 (%s is on a "
                             "log scale), got %g",
                             k, d, p->min);
     if (p->kind == PK_INT_UNIFORM && (p->min != floor(p->min) || p->max != floor(p->max)))
-        return sweep_errorf(c, n,
+        return sweep_errorf(c, p->min != floor(p->min) ? pn->min : pn->max,
                             "key 'parameters.%s': int_uniform needs whole min and max, "
                             "got %g and %g",
                             k, p->min, p->max);
@@ -238,12 +275,16 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
     if (p->kind == PK_CONSTANT && p->n_choices != 1)
         return sweep_errorf(c, n, "key 'parameters.%s': constant needs one value", k);
     if (p->has_q && !(p->q > 0))
-        return sweep_errorf(c, n, "key 'parameters.%s.q': expected a number > 0, got %g", k, p->q);
+        return sweep_errorf(c, pn->q ? pn->q : n,
+                            "key 'parameters.%s.q': expected a number > 0, got %g", k, p->q);
     if (is_normal(p->kind) && !(p->sigma > 0))
-        return sweep_errorf(c, n, "key 'parameters.%s.sigma': expected a number > 0, got %g", k,
+        return sweep_errorf(c, pn->sigma ? pn->sigma : n,
+                            "key 'parameters.%s.sigma': expected a number > 0, got %g", k,
                             p->sigma);
     if (p->probs && p->kind != PK_CATEGORICAL)
-        return sweep_errorf(c, n, "key 'parameters.%s.probabilities': goes with values only", k);
+        return sweep_errorf(c, pn->probs ? pn->probs : n,
+                            "key 'parameters.%s.probabilities': goes with values only", k);
+    warn_unused(c, p, pn);
     return 0;
 }
 
@@ -517,9 +558,24 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
             return -1;
     *when = pn.when;
     if (pn.nested) {
+        const yaml_node_t *other[] = {pn.dist, pn.values, pn.value, pn.probs, pn.min,
+                                      pn.max,  pn.mu,     pn.sigma, pn.q};
+        for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+            for (yaml_node_pair_t *kv = map->data.mapping.pairs.start;
+                 other[i] && kv < map->data.mapping.pairs.top; kv++)
+                if (sweep_node(c, kv->value) == other[i])
+                    sweep_warnf(c, sweep_node(c, kv->key),
+                                "key '%s.%s': ignored: a parameter with nested parameters "
+                                "takes only `parameters` and `when`",
+                                key, sweep_scalar(sweep_node(c, kv->key)));
         *nested = pn.nested;
         return 0;
     }
+    if (pn.probs && !pn.values)
+        return sweep_errorf(c, pn.probs,
+                            "key '%s.probabilities': goes with values only (one probability "
+                            "per value)",
+                            key);
     if ((pn.values && read_values(c, p, pn.values, key)) ||
         (pn.value && !pn.values && read_value(c, p, pn.value, key)) ||
         (pn.probs && read_probs(c, p, pn.probs, key)))
@@ -538,7 +594,7 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
     }
     if (ln_bounds && from_ln_bounds(c, p, &pn, map))
         return -1;
-    return check_param(c, p, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
+    return check_param(c, p, &pn, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
 }
 
 static int add_param(sweep *sw, sweep_param *p)

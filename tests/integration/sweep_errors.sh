@@ -30,7 +30,7 @@ check nometric.yaml "nometric.yaml:1:1: key 'metric': missing" "method bayes (th
 printf '%s\n' "$head" > noparams.yaml
 check noparams.yaml "key 'parameters': missing"
 printf '%s\nparameters:\n  lr: {distribution: log_uniform_values, min: 0, max: 1}\n' "$head" > log.yaml
-check log.yaml "log.yaml:4:7: key 'parameters.lr.min': expected a number > 0"
+check log.yaml "log.yaml:4:47: key 'parameters.lr.min': expected a number > 0"
 printf '%s\nparameters:\n  lr: {distribution: lognormal, mu: 0}\n' "$head" > dist.yaml
 check dist.yaml "key 'parameters.lr.distribution': unknown distribution 'lognormal'; did you mean 'log_normal'?"
 printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5]}\n' "$head" > probs.yaml
