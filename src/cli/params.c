@@ -25,9 +25,12 @@ static double tidy(double x)
     return strtod(text, NULL);
 }
 
+/* A multiple of q; a negative value that rounds to zero is 0, not -0 (which a program would
+ * get as "-0"). */
 static double round_q(double x, const sweep_param *p)
 {
-    return p->has_q ? tidy(round(x / p->q) * p->q) : x;
+    double r = p->has_q ? tidy(round(x / p->q) * p->q) : x;
+    return r == 0 ? 0 : r;
 }
 
 static int quantile(knob_trial *t, const char *name, double *u)
