@@ -80,18 +80,20 @@ bool sweep_param_is_int(const sweep_param *p)
            (!p->has_q || p->q == floor(p->q));
 }
 
-/* One value of `values` or `value`: a scalar, typed, or a list (W&B takes lists, such as
- * layer widths [64, 64]), held as its JSON text and marked in p->is_json. */
+/* One value of `values` or `value`: a scalar, typed, or a list or mapping (W&B takes both:
+ * layer widths [64, 64], a model's settings {name: resnet, depth: 18}), held as its JSON
+ * text and marked in p->is_json. */
 static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t *item,
                        const char *key)
 {
-    if (item->type == YAML_SEQUENCE_NODE) {
+    if (item->type == YAML_SEQUENCE_NODE || item->type == YAML_MAPPING_NODE) {
         knobx_buf b = {0};
         sweep_node_json(c, item, &b);
         if (!b.oom && b.len > SWEEP_MAX_TEXT) {
             knobx_buf_free(&b);
-            return sweep_errorf(c, item, "key '%s': the list is %zu bytes long as JSON, at most %d",
-                                key, b.len, SWEEP_MAX_TEXT);
+            return sweep_errorf(c, item, "key '%s': the %s is %zu bytes long as JSON, at most %d",
+                                key, item->type == YAML_SEQUENCE_NODE ? "list" : "mapping", b.len,
+                                SWEEP_MAX_TEXT);
         }
         if (!p->is_json)
             p->is_json = calloc(p->n_alloc, sizeof *p->is_json);
@@ -104,8 +106,9 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
         return 0;
     }
     if (!sweep_scalar(item))
-        return sweep_errorf(c, item, "key '%s': each value must be a scalar or a list, got %s", key,
-                            sweep_kind_name(item));
+        return sweep_errorf(c, item,
+                            "key '%s': each value must be a scalar, a list or a mapping, got %s",
+                            key, sweep_kind_name(item));
     if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
         return -1;
     p->choices[i] = sweep_to_choice(item);
