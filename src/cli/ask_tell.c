@@ -14,6 +14,14 @@ static int ask_one(const sweep *sw, study_ref *r)
 {
     knob_trial *t = NULL;
     trial_params tp = {0};
+    double best;
+    if (cli_target_reached(sw, r->s, &best)) { /* W&B's sweep creates no more runs then */
+        fprintf(stderr,
+                "knob ask: nothing left to ask: the study's best %s, %g, reaches the target "
+                "%g of key 'metric.target'\n",
+                sw->objectives[0].name, best, sw->target);
+        return EXIT_DONE;
+    }
     int rc = knob_study_ask(r->s, &t);
     if (rc == KNOB_EDONE) {
         /* the sampler's reason: a grid's points, brute_force's combinations, a cap */
@@ -42,7 +50,8 @@ int cmd_ask(int argc, char **argv)
     cli_args a;
     const char *usage = "knob ask STUDY --sweep FILE [--storage URL] [--seed S]\n"
                         "Starts a trial and prints {\"number\": N, \"params\": {...}}; exit status "
-                        "3 when the grid is done.";
+                        "3 when the grid is done, run_cap is reached or metric.target is "
+                        "reached.";
     int64_t seed = 0;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
