@@ -485,12 +485,33 @@ static int pass_event(yaml_pass *p, const yaml_event_t *e, bool *done)
     }
 }
 
+/* Whether the indentation of line `line` (from 0) of the text holds a tab, which YAML
+ * refuses there: libyaml says only "found character that cannot start any token". */
+static bool indented_with_tab(const char *text, size_t line)
+{
+    for (size_t l = 0; text && *text && l < line; text++)
+        l += *text == '\n';
+    while (text && (*text == ' ' || *text == '\t'))
+        if (*text++ == '\t')
+            return true;
+    return false;
+}
+
+/* libyaml's problem, with where the construct it was reading began (an unclosed quote or
+ * bracket is found at the end of the file, far from where it opened), as PyYAML says it. */
 static int parser_error(const sweep_ctx *c, const yaml_parser_t *parser)
 {
-    return sweep_errorf_at(c, (int)parser->problem_mark.line + 1,
-                           (int)parser->problem_mark.column + 1, "YAML error: %s%s%s",
+    const yaml_mark_t *at = &parser->problem_mark, *from = &parser->context_mark;
+    char began[80] = "";
+    if (parser->context && (from->line != at->line || from->column != at->column))
+        snprintf(began, sizeof began, " that began at line %lu, column %lu",
+                 (unsigned long)from->line + 1, (unsigned long)from->column + 1);
+    bool tab = indented_with_tab(c->sw ? c->sw->text : NULL, at->line);
+    return sweep_errorf_at(c, (int)at->line + 1, (int)at->column + 1, "YAML error: %s%s%s%s%s",
                            parser->problem ? parser->problem : "malformed",
-                           parser->context ? " " : "", parser->context ? parser->context : "");
+                           parser->context ? " " : "", parser->context ? parser->context : "",
+                           began,
+                           tab ? " (a tab in the indentation: YAML indents with spaces)" : "");
 }
 
 /* After the first document: the stream's end. A second document is refused, as PyYAML (and

@@ -17,6 +17,13 @@ head='program: x
 metric: {name: a, goal: minimize}'
 printf 'program: x\nmetric: {name: a\nparameters: [\n' > yaml.yaml
 check yaml.yaml "yaml.yaml:" "YAML error"
+# where an unclosed quote or bracket began, and a tab in the indentation, are said
+printf 'program: "x\nparameters:\n  lr: {min: 0, max: 1}\n' > quote.yaml
+check quote.yaml "quote.yaml:4:1: YAML error: found unexpected end of stream while scanning a quoted scalar that began at line 1, column 10"
+printf 'program: x\nparameters:\n  lr: {values: [1, 2}\n' > bracket.yaml
+check bracket.yaml "bracket.yaml:3:21: YAML error: did not find expected ',' or ']' while parsing a flow sequence that began at line 3, column 16"
+printf 'program: x\nparameters:\n\tlr: {min: 0, max: 1}\n' > tab.yaml
+check tab.yaml "tab.yaml:3:1: YAML error: found character that cannot start any token" "(a tab in the indentation: YAML indents with spaces)"
 printf '%s\nparameters:\n  lr: {min: abc, max: 1}\n' "$head" > num.yaml
 check num.yaml "num.yaml:4:13: key 'parameters.lr.min': expected a number, got \"abc\""
 printf 'program: x\nmetric: {name: a, goal: minimize}\nparamters:\n  lr: {min: 0, max: 1}\n' > typo.yaml
