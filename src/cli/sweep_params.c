@@ -4,6 +4,7 @@
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
 
+#include <ctype.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -672,6 +673,32 @@ static int parse_param(sweep_ctx *c, param_path *path, const yaml_node_t *map)
     return 0;
 }
 
+/* A name outside W&B's pattern for them, [A-Za-z_][A-Za-z0-9_.-]*: W&B's schema refuses it
+ * and its command line warns and runs on; knob warns the same, saying what ${args} makes of
+ * it when that is ambiguous ("--a=b=1" for `a=b`, which argparse reads as a = "b=1"). */
+static void warn_name(const sweep_ctx *c, const yaml_node_t *k, const param_path *path,
+                      const char *name)
+{
+    bool ok = isalpha((unsigned char)name[0]) || name[0] == '_';
+    for (const char *q = name + 1; ok && *q; q++)
+        ok = isalnum((unsigned char)*q) || *q == '_' || *q == '.' || *q == '-';
+    if (ok)
+        return;
+    const char *why = strchr(name, '=') ? ": ${args} passes --NAME=VALUE, and a parser splits it "
+                                          "at the first '='"
+                      : name[0] == '-'  ? ": ${args} passes it after its own '--'"
+                      : strpbrk(name, " \t") ? ": ${args} passes it with its spaces"
+                                             : "";
+    knobx_buf full = {0};
+    for (size_t i = 0; i < path->n; i++)
+        knobx_buf_printf(&full, "%s.", path->keys[i]);
+    sweep_warnf(c, k,
+                "key 'parameters.%s%s': W&B takes names of letters, digits, '_', '.' and '-' "
+                "(from a letter or '_')%s",
+                full.oom ? "" : knobx_buf_cstr(&full), name, why);
+    knobx_buf_free(&full);
+}
+
 /* A name the library, argv and JSON keep whole: not empty, at most SWEEP_MAX_NAME bytes
  * with the keys it is nested in. */
 static int check_name(sweep_ctx *c, const yaml_node_t *k, const param_path *path)
@@ -689,6 +716,7 @@ static int check_name(sweep_ctx *c, const yaml_node_t *k, const param_path *path
                             path->n ? " with the keys it is nested in" : "", SWEEP_MAX_NAME);
     if (c->sw->n_params >= SWEEP_MAX_PARAMS)
         return sweep_errorf(c, k, "key 'parameters': more than %d parameters", SWEEP_MAX_PARAMS);
+    warn_name(c, k, path, name);
     return 0;
 }
 
