@@ -536,6 +536,12 @@ static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *di
         names[j] = kinds[j].name;
     names[N_KINDS] = NULL;
     const char *near = sweep_closest(d, names);
+    if (d && (!strcmp(d, "beta") || !strcmp(d, "q_beta")))
+        return sweep_errorf(c, dist,
+                            "key 'parameters.%s.distribution': knob has no %s distribution "
+                            "(W&B's sweeps library has one, outside the distributions W&B "
+                            "documents)",
+                            p->name, d);
     return sweep_errorf(c, dist,
                         "key 'parameters.%s.distribution': unknown distribution "
                         "'%.40s'%s%s%s",
@@ -556,6 +562,14 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
                             "key '%s': expected a mapping (values, distribution, min, "
                             "max, ...), got %s",
                             key, sweep_kind_name(map));
+    /* an unknown distribution first: its keys (beta's a and b) would be unknown keys */
+    for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;
+         kv++) {
+        const char *ks = sweep_scalar(sweep_node(c, kv->key));
+        if (ks && !strcmp(ks, "distribution") &&
+            read_distribution(c, p, sweep_node(c, kv->value), &ln_bounds))
+            return -1;
+    }
     for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;
          kv++)
         if (read_param_key(c, p, &pn, sweep_node(c, kv->key), sweep_node(c, kv->value)))

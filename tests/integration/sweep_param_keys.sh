@@ -50,4 +50,8 @@ refused '{distribution: q_uniform, min: 0, max: 1, q: -1}' "bad.yaml:3:51: key '
 refused '{distribution: int_uniform, min: 1, max: 3.5}' "bad.yaml:3:47: key 'parameters.x': int_uniform needs whole min and max"
 refused '{distribution: q_log_uniform_values, min: -2, max: 8}' "bad.yaml:3:48: key 'parameters.x.min': expected a number > 0"
 refused '{distribution: uniform, min: 0, max: 1, probabilities: [1]}' "bad.yaml:3:61: key 'parameters.x.probabilities': goes with values only"
+# W&B's undocumented beta: the distribution is named, not its first key ("unknown key 'a'
+# in parameters.x; did you mean 'q'?")
+refused '{distribution: beta, a: 2, b: 5}' "bad.yaml:3:21: key 'parameters.x.distribution': knob has no beta distribution"
+refused '{a: 2, distribution: q_beta}' "bad.yaml:3:27: key 'parameters.x.distribution': knob has no q_beta distribution"
 echo ok
