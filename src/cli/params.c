@@ -351,6 +351,12 @@ int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, 
         knobx_json_add_number(b, 1 / x);
         return 0;
     }
-    knobx_json_add_node(b, given);
+    char *end;
+    double d = given->type == KNOBX_JSON_STRING ? strtod(given->str, &end) : 0;
+    if (given->type == KNOBX_JSON_STRING && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT &&
+        *given->str && !*end) /* an integer text beyond 2^53 */
+        knobx_json_add_number(b, d);
+    else
+        knobx_json_add_node(b, given);
     return 0;
 }

@@ -82,12 +82,13 @@ bool sweep_param_is_int(const sweep_param *p)
 }
 
 /* One value of `values` or `value`: a scalar, typed, or a list or mapping (W&B takes both:
- * layer widths [64, 64], a model's settings {name: resnet, depth: 18}), held as its JSON
- * text and marked in p->is_json. */
+ * layer widths [64, 64], a model's settings {name: resnet, depth: 18}) or an integer beyond
+ * 2^53, held as its JSON text and marked in p->is_json. */
 static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t *item,
                        const char *key)
 {
-    if (item->type == YAML_SEQUENCE_NODE || item->type == YAML_MAPPING_NODE) {
+    if (item->type == YAML_SEQUENCE_NODE || item->type == YAML_MAPPING_NODE ||
+        sweep_big_int(item)) {
         knobx_buf b = {0};
         sweep_node_json(c, item, &b);
         if (!b.oom && b.len > SWEEP_MAX_TEXT) {

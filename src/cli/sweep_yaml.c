@@ -259,8 +259,24 @@ int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *wher
                         where, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
+bool sweep_big_int(const yaml_node_t *n)
+{
+    const char *s = sweep_scalar(n), *d;
+    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    d = s + (*s == '-');
+    if (*d < '1' || *d > '9' || strspn(d, "0123456789") != strlen(d))
+        return false;
+    /* 2^53 = 9007199254740992 has 16 digits */
+    return strlen(d) > 16 || (strlen(d) == 16 && strcmp(d, "9007199254740992") > 0);
+}
+
 static void scalar_json(const yaml_node_t *n, knobx_buf *b)
 {
+    if (sweep_big_int(n)) {
+        knobx_buf_puts(b, sweep_scalar(n));
+        return;
+    }
     knob_choice ch = sweep_to_choice(n);
     switch (ch.type) {
     case KNOB_CHOICE_STRING:

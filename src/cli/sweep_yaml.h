@@ -74,6 +74,11 @@ int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key
  * type; quoted ones are strings. The string is owned by the choice. */
 knob_choice sweep_to_choice(const yaml_node_t *n);
 
+/* Whether n is a plain decimal integer beyond 2^53 (a seed such as 12345678901234567890),
+ * which a double would change: such a value is kept as its text, as JSON, as W&B's Python
+ * keeps it exact. */
+bool sweep_big_int(const yaml_node_t *n);
+
 /* The closest of the NULL-terminated `names` to `key`, when close enough to be a typo. */
 const char *sweep_closest(const char *key, const char *const *names);
 
