@@ -619,12 +619,12 @@ static int check_warm_start(sweep_ctx *c)
 /* ---------------------------------------------------------------- top level */
 
 static const char *const top_keys[] = {
-    "program",         "command", "method",      "metric",     "parameters", "run_cap",
-    "early_terminate", "name",    "description", "project",    "entity",     "storage",
-    "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
-    "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        "warm_start",
-    "constraints",     "cost",    "controller",  "apiVersion", "kind",       "job",
-    "image_uri",       NULL};
+    "program",         "command",   "method",      "metric",     "parameters", "run_cap",
+    "early_terminate", "name",      "description", "project",    "entity",     "storage",
+    "study",           "sampler",   "pruner",      "objectives", "parallel",   "trial_timeout",
+    "trials",          "seed",      "trial_dir",   "plugins",    "pbt",        "warm_start",
+    "constraints",     "cost",      "controller",  "apiVersion", "kind",       "job",
+    "image_uri",       "scheduler", NULL};
 
 /* W&B's `controller: {type: local}` (its older way to run the search on the agent's machine)
  * or `{type: cloud}` (on W&B's servers, its default): knob always runs the search where it
@@ -716,6 +716,45 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     return parse_wandb_key(c, ks, v, done);
 }
 
+/* W&B's `scheduler: {engine: wandb}` is its built-in search, what `method` chooses: taken.
+ * Its engines optuna and ax (with method: custom, and Python functions in `source`) are
+ * refused, naming knob's samplers that do their search. */
+static int parse_scheduler(sweep_ctx *c, const yaml_node_t *v)
+{
+    static const char *const keys[] = {"engine", "source", "optimizer", "search_space", NULL};
+    const yaml_node_t *engine = NULL;
+    if (v->type != YAML_MAPPING_NODE)
+        return sweep_errorf(c, v, "key 'scheduler': expected a mapping {engine: wandb}, got %s",
+                            sweep_kind_name(v));
+    for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++) {
+        const yaml_node_t *k = sweep_node(c, kv->key);
+        const char *ks = sweep_scalar(k);
+        size_t i = 0;
+        while (ks && keys[i] && strcmp(ks, keys[i]))
+            i++;
+        if (!ks || !keys[i])
+            return sweep_unknown_key(c, k, "scheduler", keys);
+        if (i == 0)
+            engine = sweep_node(c, kv->value);
+    }
+    const char *e = engine ? sweep_scalar(engine) : NULL;
+    if (e && !strcmp(e, "wandb"))
+        return 0;
+    if (e && (!strcmp(e, "optuna") || !strcmp(e, "ax")))
+        return sweep_errorf(c, engine,
+                            "key 'scheduler.engine': knob runs its own samplers, not %s's: "
+                            "write `sampler: %s` (%s), with `method` one of knob's",
+                            e, !strcmp(e, "optuna") ? "tpe" : "gp",
+                            !strcmp(e, "optuna") ? "Optuna's default, TPE; nsga2 for several "
+                                                   "objectives"
+                                                 : "Bayesian optimization with a Gaussian "
+                                                   "process, as Ax's");
+    return sweep_errorf(c, engine ? engine : v,
+                        "key 'scheduler.engine': expected wandb (optuna and ax are W&B's "
+                        "others), got %s%s%s",
+                        e ? "\"" : "", e ? e : sweep_kind_name(engine), e ? "\"" : "");
+}
+
 static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
 {
     sweep *sw = c->sw;
@@ -752,6 +791,12 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
         return sweep_parse_pbt(c, v);
     if (!strcmp(ks, "warm_start"))
         return parse_warm_start(c, k, v);
+    if (!strcmp(ks, "scheduler"))
+        return parse_scheduler(c, v);
+    if (!strcmp(ks, "metrics")) /* W&B's several objectives (with method: custom) */
+        return sweep_errorf(c, k,
+                            "key 'metrics': W&B's several objectives are knob's key "
+                            "'objectives', a list of {name, goal} as well");
     return sweep_unknown_key(c, k, "", top_keys);
 }
 

@@ -56,4 +56,15 @@ $params" "bad.yaml:2:39: key 'command[2]': uses \${program}, and key 'program' i
 refused "method: random
 command: [python3, \"--script=\${program}\"]
 $params" "bad.yaml:2:20: key 'command[1]': uses \${program}, and key 'program' is missing"
+# W&B's scheduler: its built-in engine is taken, its Optuna and Ax engines are refused with
+# knob's samplers named; its `metrics` (several objectives) points at `objectives`. Each was
+# "unknown key".
+printf 'method: random\nscheduler: {engine: wandb}\n%s\n' "$params" > sched.yaml
+"$KNOB" ask sched --sweep sched.yaml $S > out.txt 2> err.txt || fail "scheduler wandb: $(cat err.txt)"
+refused "method: random
+scheduler: {engine: optuna, source: opt.py}
+$params" "bad.yaml:2:21: key 'scheduler.engine': knob runs its own samplers, not optuna's: write \`sampler: tpe\`"
+refused "method: random
+metrics: [{name: a, goal: minimize}, {name: b, goal: maximize}]
+$params" "bad.yaml:2:1: key 'metrics': W&B's several objectives are knob's key 'objectives'"
 echo ok
