@@ -1,6 +1,7 @@
 /* knob ask / knob tell: a study driven one step at a time from a shell or any program. */
 #include "cli/cli.h"
 #include "cli/params.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +15,14 @@ static int ask_one(const sweep *sw, study_ref *r)
 {
     knob_trial *t = NULL;
     trial_params tp = {0};
+    double best;
+    if (cli_target_reached(sw, r->s, &best)) { /* W&B's sweep creates no more runs then */
+        fprintf(stderr,
+                "knob ask: nothing left to ask: the study's best %s, %g, reaches the target "
+                "%g of key 'metric.target'\n",
+                sw->objectives[0].name, best, sw->target);
+        return EXIT_DONE;
+    }
     int rc = knob_study_ask(r->s, &t);
     if (rc == KNOB_EDONE) {
         /* the sampler's reason: a grid's points, brute_force's combinations, a cap */
@@ -37,29 +46,53 @@ static int ask_one(const sweep *sw, study_ref *r)
     return 0;
 }
 
+/* The sweep stored with an existing study, as knob worker reads it: a W&B user's agent
+ * needs only the sweep's id, and knob ask only the study's name. -1 after saying why. */
+static int load_stored(const cli_args *a, sweep *sw)
+{
+    study_ref r;
+    char label[300];
+    memset(sw, 0, sizeof *sw);
+    if (cli_open_study(cli_storage(a, NULL), a->pos[0], &r)) {
+        fprintf(stderr, "knob ask: a new study needs its sweep: knob ask %s --sweep FILE\n",
+                a->pos[0]);
+        return -1;
+    }
+    const char *json = knob_study_system_attr(r.s, "sweep");
+    knobx_json *j = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
+    int rc = -1;
+    snprintf(label, sizeof label, "(the sweep stored with study '%.200s')", a->pos[0]);
+    if (!j || j->type != KNOBX_JSON_STRING)
+        fprintf(stderr, "knob ask: study '%s' has no stored sweep: give it with --sweep FILE\n",
+                a->pos[0]);
+    else
+        rc = sweep_load_text(label, j->str, sw);
+    knobx_json_free(j);
+    cli_close(&r);
+    return rc;
+}
+
 int cmd_ask(int argc, char **argv)
 {
     cli_args a;
-    const char *usage = "knob ask STUDY --sweep FILE [--storage URL] [--seed S]\n"
+    const char *usage = "knob ask STUDY [--sweep FILE] [--storage URL] [--seed S]\n"
                         "Starts a trial and prints {\"number\": N, \"params\": {...}}; exit status "
-                        "3 when the grid is done.";
+                        "3 when the grid is done, run_cap is reached or metric.target is "
+                        "reached.\nWithout --sweep, the sweep stored with the study (by its first "
+                        "ask or run) is used.";
     int64_t seed = 0;
     if (cli_parse_args(argc, argv, &a, usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
-    if (!a.sweep) {
-        fprintf(stderr, "knob ask: which sweep file? (--sweep FILE)\nusage: %s\n", usage);
-        return EXIT_USAGE;
-    }
     if (a.seed && cli_int(a.seed, &seed)) {
         fprintf(stderr, "knob ask: --seed must be an integer, got '%s'\n", a.seed);
         return EXIT_USAGE;
     }
     sweep sw;
     study_ref r;
-    if (sweep_load(a.sweep, &sw))
-        return EXIT_USAGE;
+    if (a.sweep ? sweep_load(a.sweep, &sw) : load_stored(&a, &sw))
+        return a.sweep ? EXIT_USAGE : EXIT_FAIL;
     int rc = EXIT_FAIL;
     if (!cli_open_sweep_study(&sw, cli_storage(&a, &sw), a.pos[0], a.seed != NULL, seed, false,
                               &r)) {

@@ -32,6 +32,10 @@ typedef struct study_ref {
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          int64_t seed, bool heartbeats, study_ref *out);
 
+/* W&B's metric.target: true when the study's best value (of any worker's trials) reaches
+ * the sweep's target (<= when minimizing, >= when maximizing), then *best holds it. */
+bool cli_target_reached(const sweep *sw, knob_study *s, double *best);
+
 /* Opens the storage and loads an existing study. Prints errors; -1 on failure. A SQLite
  * file that does not exist is that failure, and is not created (a mistyped path, or the
  * wrong directory, would leave an empty database behind). */

@@ -576,3 +576,10 @@ const char *cli_storage(const cli_args *a, const sweep *sw)
         return a->storage;
     return sw && sw->storage ? sw->storage : KNOB_DEFAULT_STORAGE;
 }
+
+bool cli_target_reached(const sweep *sw, knob_study *s, double *best)
+{
+    if (!sw->has_target || sw->n_objectives != 1 || knob_study_best_value(s, best))
+        return false;
+    return sw->objectives[0].goal == KNOB_MAXIMIZE ? *best >= sw->target : *best <= sw->target;
+}

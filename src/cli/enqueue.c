@@ -13,12 +13,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A decimal integer beyond 2^53, which a double would change: kept as its text, which is
+ * how the sweep holds such a value (seed=12345678901234567890). */
+static bool big_int_text(const char *v)
+{
+    const char *d = v + (*v == '-');
+    size_t n = strspn(d, "0123456789");
+    return *d >= '1' && *d <= '9' && !d[n] &&
+           (n > 16 || (n == 16 && strcmp(d, "9007199254740992") > 0));
+}
+
 /* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings. */
 static void typed_value(knobx_buf *b, const char *v)
 {
     char *end;
     double d = strtod(v, &end);
-    if (*v && !*end && isfinite(d))
+    if (big_int_text(v))
+        knobx_json_add_string(b, v);
+    else if (*v && !*end && isfinite(d))
         knobx_json_add_number(b, d);
     else if (!strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null"))
         knobx_buf_puts(b, v);

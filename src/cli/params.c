@@ -25,9 +25,12 @@ static double tidy(double x)
     return strtod(text, NULL);
 }
 
+/* A multiple of q; a negative value that rounds to zero is 0, not -0 (which a program would
+ * get as "-0"). */
 static double round_q(double x, const sweep_param *p)
 {
-    return p->has_q ? tidy(round(x / p->q) * p->q) : x;
+    double r = p->has_q ? tidy(round(x / p->q) * p->q) : x;
+    return r == 0 ? 0 : r;
 }
 
 static int quantile(knob_trial *t, const char *name, double *u)
@@ -351,6 +354,12 @@ int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, 
         knobx_json_add_number(b, 1 / x);
         return 0;
     }
-    knobx_json_add_node(b, given);
+    char *end;
+    double d = given->type == KNOBX_JSON_STRING ? strtod(given->str, &end) : 0;
+    if (given->type == KNOBX_JSON_STRING && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT &&
+        *given->str && !*end) /* an integer text beyond 2^53 */
+        knobx_json_add_number(b, d);
+    else
+        knobx_json_add_node(b, given);
     return 0;
 }

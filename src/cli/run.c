@@ -202,11 +202,8 @@ static void grid_expected(runner *r)
 /* A resumed study whose best already reaches metric.target runs nothing. */
 static void check_target(runner *r)
 {
-    const sweep *sw = r->sw;
     double best;
-    if (!sw->has_target || sw->n_objectives != 1 || knob_study_best_value(r->ref.s, &best))
-        return;
-    if (sw->objectives[0].goal == KNOB_MAXIMIZE ? best >= sw->target : best <= sw->target)
+    if (cli_target_reached(r->sw, r->ref.s, &best))
         r->target_reached = true;
 }
 

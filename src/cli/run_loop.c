@@ -146,9 +146,19 @@ static void check_clocks(runner *r)
     }
 }
 
+/* W&B's metric.target is the study's: a trial of another worker that reached it stops this
+ * one from starting more, as a W&B sweep stops every agent. */
+static bool target_reached(runner *r)
+{
+    double best;
+    if (r->sw->has_target && cli_target_reached(r->sw, r->ref.s, &best))
+        r->target_reached = true;
+    return r->target_reached;
+}
+
 static void launch_some(runner *r)
 {
-    while (r->running < r->parallel && may_launch(r)) {
+    while (r->running < r->parallel && may_launch(r) && !target_reached(r)) {
         slot *free_slot = NULL;
         for (int i = 0; i < r->parallel && !free_slot; i++)
             if (!r->slots[i].used)

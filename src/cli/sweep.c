@@ -22,9 +22,33 @@ _Static_assert(SWEEP_MAX_METRIC < sizeof((record_field *)0)->key, "SWEEP_MAX_MET
 
 /* ---------------------------------------------------------------- metric, objectives */
 
+/* W&B's metric.impute and metric.impute_while_running: the value its bayes search gives a
+ * failed or running run. knob's samplers leave failed trials out and model running ones as
+ * Optuna does, so the key is checked as W&B checks it and said to be ignored. */
+static int check_impute(sweep_ctx *c, const char *key, const yaml_node_t *v, bool running)
+{
+    static const char *const words[] = {"latest", "best", "worst", "false", NULL};
+    const char *vs = sweep_scalar(v);
+    size_t n = running ? 4 : 3, i = 0;
+    while (vs && i < n && strcmp(vs, words[i]))
+        i++;
+    if (!vs || i == n)
+        return sweep_errorf(c, v, "key '%s': expected latest, best or worst%s, got %s%s%s", key,
+                            running ? " (or false)" : "", vs ? "\"" : "",
+                            vs ? vs : sweep_kind_name(v), vs ? "\"" : "");
+    sweep_warnf(c, v, "key '%s': ignored: knob's samplers learn from finished trials only (%s)",
+                key,
+                running ? "a running trial is given no value"
+                        : "a failed trial is left out, not given a value");
+    return 0;
+}
+
 static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where, objective *o)
 {
     static const char *const keys[] = {"name", "goal", "target", NULL};
+    static const char *const metric_keys[] = {
+        "name", "goal", "target", "impute", "impute_while_running", NULL};
+    bool is_metric = !strcmp(where, "metric");
     char key[64];
     if (m->type != YAML_MAPPING_NODE)
         return sweep_errorf(c, m, "key '%s': expected a mapping {name, goal}, got %s", where,
@@ -42,12 +66,16 @@ static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where
                                     key, vs ? "\"" : "", vs ? vs : sweep_kind_name(v),
                                     vs ? "\"" : "");
             o->goal = !strcmp(vs, "maximize") ? KNOB_MAXIMIZE : KNOB_MINIMIZE;
-        } else if (ks && !strcmp(ks, "target") && !strcmp(where, "metric")) {
+        } else if (ks && !strcmp(ks, "target") && is_metric) {
             if (sweep_get_number(c, v, key, &c->sw->target))
                 return -1;
             c->sw->has_target = true;
+        } else if (ks && is_metric &&
+                   (!strcmp(ks, "impute") || !strcmp(ks, "impute_while_running"))) {
+            if (check_impute(c, key, v, !strcmp(ks, "impute_while_running")))
+                return -1;
         } else {
-            return sweep_unknown_key(c, k, where, keys);
+            return sweep_unknown_key(c, k, where, is_metric ? metric_keys : keys);
         }
     }
     if (!o->name)
@@ -449,6 +477,8 @@ static int check_macros(sweep_ctx *c, const yaml_node_t *item, const char *key)
             continue; /* not a macro's shape: passed as it is */
         memcpy(name, m + 2, len);
         name[len] = '\0';
+        if (!strcmp(name, "program") && !c->program_macro)
+            c->program_macro = item;
         bool whole = m == elem && !end[1];
         size_t k = 0;
         while (all[k] && strcmp(all[k], name))
@@ -495,8 +525,11 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
                                 "key '%s': expected a string, got %s (in a "
                                 "flow list, quote macros: \"${args}\")",
                                 key, sweep_kind_name(item));
+        const yaml_node_t *had = c->program_macro;
         if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT) || check_macros(c, item, key))
             return -1;
+        if (!had && c->program_macro)
+            c->program_macro_i = i;
         sw->command[sw->n_command++] = sweep_dup(sweep_scalar(item));
     }
     return 0;
@@ -628,14 +661,16 @@ static int check_warm_start(sweep_ctx *c)
 /* ---------------------------------------------------------------- top level */
 
 static const char *const top_keys[] = {
-    "program",         "command", "method",      "metric",     "parameters", "run_cap",
-    "early_terminate", "name",    "description", "project",    "entity",     "storage",
-    "study",           "sampler", "pruner",      "objectives", "parallel",   "trial_timeout",
-    "trials",          "seed",    "trial_dir",   "plugins",    "pbt",        "warm_start",
-    "constraints",     "cost",    "controller",  NULL};
+    "program",         "command",   "method",      "metric",     "parameters", "run_cap",
+    "early_terminate", "name",      "description", "project",    "entity",     "storage",
+    "study",           "sampler",   "pruner",      "objectives", "parallel",   "trial_timeout",
+    "trials",          "seed",      "trial_dir",   "plugins",    "pbt",        "warm_start",
+    "constraints",     "cost",      "controller",  "apiVersion", "kind",       "job",
+    "image_uri",       "scheduler", NULL};
 
-/* W&B's `controller: {type: local}`, its older way to run the search on the agent's machine
- * instead of W&B's servers: knob always runs it where it runs. Another type is refused. */
+/* W&B's `controller: {type: local}` (its older way to run the search on the agent's machine)
+ * or `{type: cloud}` (on W&B's servers, its default): knob always runs the search where it
+ * runs. Another type is refused, as W&B refuses it. */
 static int check_controller(sweep_ctx *c, const yaml_node_t *v)
 {
     const yaml_node_t *type = NULL;
@@ -649,11 +684,42 @@ static int check_controller(sweep_ctx *c, const yaml_node_t *v)
             type = sweep_node(c, kv->value);
         }
     const char *t = type ? sweep_scalar(type) : NULL;
-    if (!t || strcmp(t, "local"))
+    if (!t || (strcmp(t, "local") && strcmp(t, "cloud")))
         return sweep_errorf(c, type ? type : v,
-                            "key 'controller': expected {type: local} (knob runs the search "
-                            "where it runs), got %s%s%s",
+                            "key 'controller': expected {type: local} or {type: cloud} (knob "
+                            "runs the search where it runs), got %s%s%s",
                             t ? "\"" : "", t ? t : sweep_kind_name(type ? type : v), t ? "\"" : "");
+    return 0;
+}
+
+/* W&B's keys that knob has no use for: `apiVersion` and `kind: sweep` (the header of a
+ * sweep written as a resource) are accepted; `job` and `image_uri` (W&B Launch's ways to
+ * run a trial) are ignored with a warning, since knob runs `program` or `command`. */
+static int parse_wandb_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
+{
+    char *s = NULL;
+    *done = true;
+    if (!strcmp(ks, "apiVersion"))
+        return sweep_get_string(c, v, ks, SWEEP_MAX_TEXT, &s) ? -1 : (free(s), 0);
+    if (!strcmp(ks, "kind")) {
+        if (!sweep_scalar(v) || strcmp(sweep_scalar(v), "sweep"))
+            return sweep_errorf(c, v, "key 'kind': expected sweep, got %s%s%s",
+                                sweep_scalar(v) ? "\"" : "",
+                                sweep_scalar(v) ? sweep_scalar(v) : sweep_kind_name(v),
+                                sweep_scalar(v) ? "\"" : "");
+        return 0;
+    }
+    if (!strcmp(ks, "job") || !strcmp(ks, "image_uri")) {
+        if (sweep_get_string(c, v, ks, SWEEP_MAX_TEXT, &s))
+            return -1;
+        free(s);
+        sweep_warnf(c, v,
+                    "key '%s': ignored: it names what W&B Launch runs; knob runs the sweep's "
+                    "program or command",
+                    ks);
+        return 0;
+    }
+    *done = false;
     return 0;
 }
 
@@ -689,8 +755,46 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
         return 0;
     if (!strcmp(ks, "controller")) /* W&B's local controller: knob's always runs here */
         return check_controller(c, v);
-    *done = false;
-    return 0;
+    return parse_wandb_key(c, ks, v, done);
+}
+
+/* W&B's `scheduler: {engine: wandb}` is its built-in search, what `method` chooses: taken.
+ * Its engines optuna and ax (with method: custom, and Python functions in `source`) are
+ * refused, naming knob's samplers that do their search. */
+static int parse_scheduler(sweep_ctx *c, const yaml_node_t *v)
+{
+    static const char *const keys[] = {"engine", "source", "optimizer", "search_space", NULL};
+    const yaml_node_t *engine = NULL;
+    if (v->type != YAML_MAPPING_NODE)
+        return sweep_errorf(c, v, "key 'scheduler': expected a mapping {engine: wandb}, got %s",
+                            sweep_kind_name(v));
+    for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++) {
+        const yaml_node_t *k = sweep_node(c, kv->key);
+        const char *ks = sweep_scalar(k);
+        size_t i = 0;
+        while (ks && keys[i] && strcmp(ks, keys[i]))
+            i++;
+        if (!ks || !keys[i])
+            return sweep_unknown_key(c, k, "scheduler", keys);
+        if (i == 0)
+            engine = sweep_node(c, kv->value);
+    }
+    const char *e = engine ? sweep_scalar(engine) : NULL;
+    if (e && !strcmp(e, "wandb"))
+        return 0;
+    if (e && (!strcmp(e, "optuna") || !strcmp(e, "ax")))
+        return sweep_errorf(c, engine,
+                            "key 'scheduler.engine': knob runs its own samplers, not %s's: "
+                            "write `sampler: %s` (%s), with `method` one of knob's",
+                            e, !strcmp(e, "optuna") ? "tpe" : "gp",
+                            !strcmp(e, "optuna") ? "Optuna's default, TPE; nsga2 for several "
+                                                   "objectives"
+                                                 : "Bayesian optimization with a Gaussian "
+                                                   "process, as Ax's");
+    return sweep_errorf(c, engine ? engine : v,
+                        "key 'scheduler.engine': expected wandb (optuna and ax are W&B's "
+                        "others), got %s%s%s",
+                        e ? "\"" : "", e ? e : sweep_kind_name(engine), e ? "\"" : "");
 }
 
 static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
@@ -729,6 +833,12 @@ static int parse_top(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
         return sweep_parse_pbt(c, v);
     if (!strcmp(ks, "warm_start"))
         return parse_warm_start(c, k, v);
+    if (!strcmp(ks, "scheduler"))
+        return parse_scheduler(c, v);
+    if (!strcmp(ks, "metrics")) /* W&B's several objectives (with method: custom) */
+        return sweep_errorf(c, k,
+                            "key 'metrics': W&B's several objectives are knob's key "
+                            "'objectives', a list of {name, goal} as well");
     return sweep_unknown_key(c, k, "", top_keys);
 }
 
@@ -968,6 +1078,11 @@ static int parse_text(sweep_ctx *c)
         rc = parse_top(c, sweep_node(c, kv->key), sweep_node(c, kv->value));
     if (!rc)
         rc = check_sweep(c, root);
+    if (!rc && c->program_macro && !c->sw->program)
+        rc = sweep_errorf(c, c->program_macro,
+                          "key 'command[%zu]': uses ${program}, and key 'program' is missing "
+                          "(the script or executable that ${program} stands for)",
+                          c->program_macro_i);
     yaml_document_delete(&c->doc);
     return rc;
 }

@@ -37,8 +37,11 @@ static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const ya
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item =
             v->type == YAML_SEQUENCE_NODE ? sweep_node(c, v->data.sequence.items.start[i]) : v;
-        if (item->type == YAML_SEQUENCE_NODE && v->type == YAML_SEQUENCE_NODE) {
-            /* a list value of a parent, [[64, 64]], compared as its JSON text */
+        if (((item->type == YAML_SEQUENCE_NODE || item->type == YAML_MAPPING_NODE) &&
+             v->type == YAML_SEQUENCE_NODE) ||
+            sweep_big_int(item)) {
+            /* a list or mapping value of a parent, [[64, 64]] or [{depth: 18}], compared as
+             * its JSON text */
             knobx_buf b = {0};
             sweep_node_json(c, item, &b);
             char *text = b.oom ? NULL : sweep_dup(knobx_buf_cstr(&b));

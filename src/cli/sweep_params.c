@@ -4,6 +4,7 @@
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
 
+#include <ctype.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ static const struct {
 } kinds[] = {
     {"constant", PK_CONSTANT, false},
     {"categorical", PK_CATEGORICAL, false},
+    {"categorical_w_probabilities", PK_CATEGORICAL, false}, /* W&B's name with probabilities */
     {"int_uniform", PK_INT_UNIFORM, false},
     {"uniform", PK_UNIFORM, false},
     {"q_uniform", PK_Q_UNIFORM, false},
@@ -79,18 +81,21 @@ bool sweep_param_is_int(const sweep_param *p)
            (!p->has_q || p->q == floor(p->q));
 }
 
-/* One value of `values` or `value`: a scalar, typed, or a list (W&B takes lists, such as
- * layer widths [64, 64]), held as its JSON text and marked in p->is_json. */
+/* One value of `values` or `value`: a scalar, typed, or a list or mapping (W&B takes both:
+ * layer widths [64, 64], a model's settings {name: resnet, depth: 18}) or an integer beyond
+ * 2^53, held as its JSON text and marked in p->is_json. */
 static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t *item,
                        const char *key)
 {
-    if (item->type == YAML_SEQUENCE_NODE) {
+    if (item->type == YAML_SEQUENCE_NODE || item->type == YAML_MAPPING_NODE ||
+        sweep_big_int(item)) {
         knobx_buf b = {0};
         sweep_node_json(c, item, &b);
         if (!b.oom && b.len > SWEEP_MAX_TEXT) {
             knobx_buf_free(&b);
-            return sweep_errorf(c, item, "key '%s': the list is %zu bytes long as JSON, at most %d",
-                                key, b.len, SWEEP_MAX_TEXT);
+            return sweep_errorf(c, item, "key '%s': the %s is %zu bytes long as JSON, at most %d",
+                                key, item->type == YAML_SEQUENCE_NODE ? "list" : "mapping", b.len,
+                                SWEEP_MAX_TEXT);
         }
         if (!p->is_json)
             p->is_json = calloc(p->n_alloc, sizeof *p->is_json);
@@ -103,8 +108,9 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
         return 0;
     }
     if (!sweep_scalar(item))
-        return sweep_errorf(c, item, "key '%s': each value must be a scalar or a list, got %s", key,
-                            sweep_kind_name(item));
+        return sweep_errorf(c, item,
+                            "key '%s': each value must be a scalar, a list or a mapping, got %s",
+                            key, sweep_kind_name(item));
     if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
         return -1;
     p->choices[i] = sweep_to_choice(item);
@@ -213,7 +219,43 @@ static const char *kind_str(const sweep_param *p)
     return p->form ? p->form : "?";
 }
 
-static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
+/* A key that the parameter's distribution does not read (`min` of a normal, `q` of a
+ * uniform): W&B's schema refuses it and its CLI warns and runs on; knob warns the same,
+ * since the program would not get what the file seems to ask for. */
+static void warn_unused(const sweep_ctx *c, const sweep_param *p, const param_nodes *pn)
+{
+    bool range = needs_range(p->kind), normal = is_normal(p->kind);
+    bool choices = p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT;
+    const struct {
+        const char *key;
+        const yaml_node_t *node;
+        bool used;
+    } keys[] = {
+        {"min", pn->min, range},
+        {"max", pn->max, range},
+        {"mu", pn->mu, normal},
+        {"sigma", pn->sigma, normal},
+        {"q", pn->q, is_quantized(p->kind)},
+        {"values", pn->values, choices},
+        {"value", pn->value, choices && !pn->values},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        if (!keys[i].node || keys[i].used)
+            continue;
+        const char *why = "";
+        if (!strcmp(keys[i].key, "value") && pn->values)
+            why = " (values is given)";
+        else if (!strcmp(keys[i].key, "q") && (p->kind == PK_INT_UNIFORM || p->kind == PK_UNIFORM))
+            why = " (distribution: q_uniform rounds to a multiple of q)";
+        else if (normal)
+            why = " (it draws mu + sigma z, unbounded)";
+        sweep_warnf(c, keys[i].node, "key 'parameters.%s.%s': ignored: %s takes no %s%s", p->name,
+                    keys[i].key, kind_str(p), keys[i].key, why);
+    }
+}
+
+static int check_param(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
+                       const yaml_node_t *n)
 {
     const char *k = p->name, *d = kind_str(p);
     if (needs_range(p->kind) && (!p->has_min || !p->has_max))
@@ -224,12 +266,12 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
     if ((p->kind == PK_LOG_UNIFORM_VALUES || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
          p->kind == PK_INV_LOG_UNIFORM_VALUES) &&
         p->min <= 0)
-        return sweep_errorf(c, n,
+        return sweep_errorf(c, pn->min ? pn->min : n,
                             "key 'parameters.%s.min': expected a number > 0 (%s is on a "
                             "log scale), got %g",
                             k, d, p->min);
     if (p->kind == PK_INT_UNIFORM && (p->min != floor(p->min) || p->max != floor(p->max)))
-        return sweep_errorf(c, n,
+        return sweep_errorf(c, p->min != floor(p->min) ? pn->min : pn->max,
                             "key 'parameters.%s': int_uniform needs whole min and max, "
                             "got %g and %g",
                             k, p->min, p->max);
@@ -238,12 +280,16 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const yaml_node_t *n)
     if (p->kind == PK_CONSTANT && p->n_choices != 1)
         return sweep_errorf(c, n, "key 'parameters.%s': constant needs one value", k);
     if (p->has_q && !(p->q > 0))
-        return sweep_errorf(c, n, "key 'parameters.%s.q': expected a number > 0, got %g", k, p->q);
+        return sweep_errorf(c, pn->q ? pn->q : n,
+                            "key 'parameters.%s.q': expected a number > 0, got %g", k, p->q);
     if (is_normal(p->kind) && !(p->sigma > 0))
-        return sweep_errorf(c, n, "key 'parameters.%s.sigma': expected a number > 0, got %g", k,
+        return sweep_errorf(c, pn->sigma ? pn->sigma : n,
+                            "key 'parameters.%s.sigma': expected a number > 0, got %g", k,
                             p->sigma);
     if (p->probs && p->kind != PK_CATEGORICAL)
-        return sweep_errorf(c, n, "key 'parameters.%s.probabilities': goes with values only", k);
+        return sweep_errorf(c, pn->probs ? pn->probs : n,
+                            "key 'parameters.%s.probabilities': goes with values only", k);
+    warn_unused(c, p, pn);
     return 0;
 }
 
@@ -274,8 +320,7 @@ static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
                         p->name, p->q, steps, lo, hi);
 }
 
-/* A q that leaves fewer values than the range suggests is allowed (W&B runs it), and said:
- * Optuna warns the same of a step that does not divide its range. */
+/* A q_log_uniform_values whose q leaves one value is allowed (W&B runs it), and said. */
 static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *q_node,
                    const yaml_node_t *map)
 {
@@ -283,27 +328,69 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
     const yaml_node_t *at = q_node ? q_node : map;
     const char *dflt = q_node ? "" : " by default"; /* W&B's q when none is given */
     char what[200];
-    if (p->kind == PK_Q_UNIFORM) {
-        double k = floor((hi - lo) / q + 1e-9);
-        if (k >= 1 && fabs((hi - lo) - k * q) <= 1e-9 * fmax(fabs(hi - lo), 1))
-            return; /* q divides the range */
-        if (k < 1)
-            snprintf(what, sizeof what,
-                     "q (%g%s) is more than max - min (%g): min, %g, is the only value", q, dflt,
-                     hi - lo, lo);
-        else
-            snprintf(what, sizeof what,
-                     "q (%g%s) does not divide max - min (%g): the values are min + k q up to %g",
-                     q, dflt, hi - lo, lo + k * q);
-    } else {
-        if (round(lo / q) != round(hi / q))
-            return;
-        snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value",
-                 q, dflt, lo, hi, round(lo / q) * q);
+    if (round(lo / q) != round(hi / q))
+        return;
+    snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value", q,
+             dflt, lo, hi, round(lo / q) * q);
+    sweep_warnf(c, at, "key 'parameters.%s.q': %s", p->name, what);
+}
+
+/* The shortest decimal near x (15 digits): 3 * 0.1 is 0.3, not 0.30000000000000004. */
+static double tidy(double x)
+{
+    char text[40];
+    snprintf(text, sizeof text, "%.15g", x);
+    double r = strtod(text, NULL);
+    return r == 0 ? 0 : r; /* not -0 */
+}
+
+static bool is_multiple(double x, double q)
+{
+    return fabs(x / q - round(x / q)) <= 1e-9 * fmax(1, fabs(x / q));
+}
+
+/* q_uniform's values are W&B's, round(x / q) q for x uniform in [min, max]: the multiples of
+ * q between min and max (W&B's rounding may also give one just outside them, 208 for max
+ * 200 and q 16; knob keeps to the range). The library holds them as [lo, hi] on steps of
+ * q, lo and hi the first and last multiples; a range holding none has the one multiple
+ * every x rounds to. A min or max that is not a multiple, or a single value, is said. */
+static int to_multiples(const sweep_ctx *c, sweep_param *p, const param_nodes *pn,
+                        const yaml_node_t *map)
+{
+    double min = p->min, max = p->max, q = p->q;
+    if (!isfinite(min / q) || !isfinite(max / q))
+        return 0; /* too many steps: check_steps says so */
+    double lo = tidy(ceil(min / q - 1e-9) * q), hi = tidy(floor(max / q + 1e-9) * q);
+    const yaml_node_t *at = pn->q ? pn->q : map;
+    const char *dflt = pn->q ? "" : " by default"; /* W&B's q when none is given */
+    if (lo > hi) {
+        p->min = p->max = tidy(round((min + max) / 2 / q) * q);
+        sweep_warnf(c, at,
+                    "key 'parameters.%s.q': no multiple of q (%g%s) lies in [%g, %g]: every "
+                    "value rounds to %g, the only value",
+                    p->name, q, dflt, min, max, p->min);
+        return 0;
     }
-    fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
-            (unsigned long)at->start_mark.line + 1, (unsigned long)at->start_mark.column + 1,
-            p->name, what);
+    p->min = lo;
+    p->max = hi;
+    if (lo == hi && min < max)
+        sweep_warnf(c, at,
+                    "key 'parameters.%s.q': q (%g%s) leaves one multiple of q in [%g, %g]: %g is "
+                    "the only value",
+                    p->name, q, dflt, min, max, lo);
+    else if (!is_multiple(min, q) || !is_multiple(max, q)) {
+        char which[120];
+        if (!is_multiple(min, q) && !is_multiple(max, q))
+            snprintf(which, sizeof which, "min (%g) and max (%g) are not multiples", min, max);
+        else
+            snprintf(which, sizeof which, "%s (%g) is not a multiple",
+                     is_multiple(min, q) ? "max" : "min", is_multiple(min, q) ? max : min);
+        sweep_warnf(c, at,
+                    "key 'parameters.%s.q': %s of q (%g%s): the values are the multiples of q in "
+                    "[%g, %g], %g to %g, as W&B rounds them (round(x / q) q)",
+                    p->name, which, q, dflt, min, max, lo, hi);
+    }
+    return 0;
 }
 
 static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
@@ -322,10 +409,7 @@ static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *
     }
     if (p->kind != PK_Q_UNIFORM || !p->has_q)
         return 0;
-    if (check_steps(c, p, pn, map, p->min, p->max))
-        return -1;
-    warn_q(c, p, pn->q, map);
-    return 0;
+    return check_steps(c, p, pn, map, p->min, p->max);
 }
 
 /* The log family's bounds as the library gets them: finite and > 0. */
@@ -491,6 +575,12 @@ static int read_distribution(sweep_ctx *c, sweep_param *p, const yaml_node_t *di
         names[j] = kinds[j].name;
     names[N_KINDS] = NULL;
     const char *near = sweep_closest(d, names);
+    if (d && (!strcmp(d, "beta") || !strcmp(d, "q_beta")))
+        return sweep_errorf(c, dist,
+                            "key 'parameters.%s.distribution': knob has no %s distribution "
+                            "(W&B's sweeps library has one, outside the distributions W&B "
+                            "documents)",
+                            p->name, d);
     return sweep_errorf(c, dist,
                         "key 'parameters.%s.distribution': unknown distribution "
                         "'%.40s'%s%s%s",
@@ -511,15 +601,38 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
                             "key '%s': expected a mapping (values, distribution, min, "
                             "max, ...), got %s",
                             key, sweep_kind_name(map));
+    /* an unknown distribution first: its keys (beta's a and b) would be unknown keys */
+    for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;
+         kv++) {
+        const char *ks = sweep_scalar(sweep_node(c, kv->key));
+        if (ks && !strcmp(ks, "distribution") &&
+            read_distribution(c, p, sweep_node(c, kv->value), &ln_bounds))
+            return -1;
+    }
     for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;
          kv++)
         if (read_param_key(c, p, &pn, sweep_node(c, kv->key), sweep_node(c, kv->value)))
             return -1;
     *when = pn.when;
     if (pn.nested) {
+        const yaml_node_t *other[] = {pn.dist, pn.values, pn.value, pn.probs, pn.min,
+                                      pn.max,  pn.mu,     pn.sigma, pn.q};
+        for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+            for (yaml_node_pair_t *kv = map->data.mapping.pairs.start;
+                 other[i] && kv < map->data.mapping.pairs.top; kv++)
+                if (sweep_node(c, kv->value) == other[i])
+                    sweep_warnf(c, sweep_node(c, kv->key),
+                                "key '%s.%s': ignored: a parameter with nested parameters "
+                                "takes only `parameters` and `when`",
+                                key, sweep_scalar(sweep_node(c, kv->key)));
         *nested = pn.nested;
         return 0;
     }
+    if (pn.probs && !pn.values)
+        return sweep_errorf(c, pn.probs,
+                            "key '%s.probabilities': goes with values only (one probability "
+                            "per value)",
+                            key);
     if ((pn.values && read_values(c, p, pn.values, key)) ||
         (pn.value && !pn.values && read_value(c, p, pn.value, key)) ||
         (pn.probs && read_probs(c, p, pn.probs, key)))
@@ -538,7 +651,11 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
     }
     if (ln_bounds && from_ln_bounds(c, p, &pn, map))
         return -1;
-    return check_param(c, p, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
+    return check_param(c, p, &pn, map) ||
+                   (p->kind == PK_Q_UNIFORM && to_multiples(c, p, &pn, map)) ||
+                   check_numbers(c, p, &pn, map)
+               ? -1
+               : 0;
 }
 
 static int add_param(sweep *sw, sweep_param *p)
@@ -613,6 +730,32 @@ static int parse_param(sweep_ctx *c, param_path *path, const yaml_node_t *map)
     return 0;
 }
 
+/* A name outside W&B's pattern for them, [A-Za-z_][A-Za-z0-9_.-]*: W&B's schema refuses it
+ * and its command line warns and runs on; knob warns the same, saying what ${args} makes of
+ * it when that is ambiguous ("--a=b=1" for `a=b`, which argparse reads as a = "b=1"). */
+static void warn_name(const sweep_ctx *c, const yaml_node_t *k, const param_path *path,
+                      const char *name)
+{
+    bool ok = isalpha((unsigned char)name[0]) || name[0] == '_';
+    for (const char *q = name + 1; ok && *q; q++)
+        ok = isalnum((unsigned char)*q) || *q == '_' || *q == '.' || *q == '-';
+    if (ok)
+        return;
+    const char *why = strchr(name, '=') ? ": ${args} passes --NAME=VALUE, and a parser splits it "
+                                          "at the first '='"
+                      : name[0] == '-'  ? ": ${args} passes it after its own '--'"
+                      : strpbrk(name, " \t") ? ": ${args} passes it with its spaces"
+                                             : "";
+    knobx_buf full = {0};
+    for (size_t i = 0; i < path->n; i++)
+        knobx_buf_printf(&full, "%s.", path->keys[i]);
+    sweep_warnf(c, k,
+                "key 'parameters.%s%s': W&B takes names of letters, digits, '_', '.' and '-' "
+                "(from a letter or '_')%s",
+                full.oom ? "" : knobx_buf_cstr(&full), name, why);
+    knobx_buf_free(&full);
+}
+
 /* A name the library, argv and JSON keep whole: not empty, at most SWEEP_MAX_NAME bytes
  * with the keys it is nested in. */
 static int check_name(sweep_ctx *c, const yaml_node_t *k, const param_path *path)
@@ -630,6 +773,7 @@ static int check_name(sweep_ctx *c, const yaml_node_t *k, const param_path *path
                             path->n ? " with the keys it is nested in" : "", SWEEP_MAX_NAME);
     if (c->sw->n_params >= SWEEP_MAX_PARAMS)
         return sweep_errorf(c, k, "key 'parameters': more than %d parameters", SWEEP_MAX_PARAMS);
+    warn_name(c, k, path, name);
     return 0;
 }
 

@@ -37,6 +37,17 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
     return -1;
 }
 
+void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%d:%d: warning: ", c->path, n ? (int)n->start_mark.line + 1 : 1,
+            n ? (int)n->start_mark.column + 1 : 1);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
 yaml_node_t *sweep_node(const sweep_ctx *c, int id)
 {
     return yaml_document_get_node((yaml_document_t *)&c->doc, id);
@@ -248,8 +259,24 @@ int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *wher
                         where, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 }
 
+bool sweep_big_int(const yaml_node_t *n)
+{
+    const char *s = sweep_scalar(n), *d;
+    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    d = s + (*s == '-');
+    if (*d < '1' || *d > '9' || strspn(d, "0123456789") != strlen(d))
+        return false;
+    /* 2^53 = 9007199254740992 has 16 digits */
+    return strlen(d) > 16 || (strlen(d) == 16 && strcmp(d, "9007199254740992") > 0);
+}
+
 static void scalar_json(const yaml_node_t *n, knobx_buf *b)
 {
+    if (sweep_big_int(n)) {
+        knobx_buf_puts(b, sweep_scalar(n));
+        return;
+    }
     knob_choice ch = sweep_to_choice(n);
     switch (ch.type) {
     case KNOB_CHOICE_STRING:
@@ -474,12 +501,33 @@ static int pass_event(yaml_pass *p, const yaml_event_t *e, bool *done)
     }
 }
 
+/* Whether the indentation of line `line` (from 0) of the text holds a tab, which YAML
+ * refuses there: libyaml says only "found character that cannot start any token". */
+static bool indented_with_tab(const char *text, size_t line)
+{
+    for (size_t l = 0; text && *text && l < line; text++)
+        l += *text == '\n';
+    while (text && (*text == ' ' || *text == '\t'))
+        if (*text++ == '\t')
+            return true;
+    return false;
+}
+
+/* libyaml's problem, with where the construct it was reading began (an unclosed quote or
+ * bracket is found at the end of the file, far from where it opened), as PyYAML says it. */
 static int parser_error(const sweep_ctx *c, const yaml_parser_t *parser)
 {
-    return sweep_errorf_at(c, (int)parser->problem_mark.line + 1,
-                           (int)parser->problem_mark.column + 1, "YAML error: %s%s%s",
+    const yaml_mark_t *at = &parser->problem_mark, *from = &parser->context_mark;
+    char began[80] = "";
+    if (parser->context && (from->line != at->line || from->column != at->column))
+        snprintf(began, sizeof began, " that began at line %lu, column %lu",
+                 (unsigned long)from->line + 1, (unsigned long)from->column + 1);
+    bool tab = indented_with_tab(c->sw ? c->sw->text : NULL, at->line);
+    return sweep_errorf_at(c, (int)at->line + 1, (int)at->column + 1, "YAML error: %s%s%s%s%s",
                            parser->problem ? parser->problem : "malformed",
-                           parser->context ? " " : "", parser->context ? parser->context : "");
+                           parser->context ? " " : "", parser->context ? parser->context : "",
+                           began,
+                           tab ? " (a tab in the indentation: YAML indents with spaces)" : "");
 }
 
 /* After the first document: the stream's end. A second document is refused, as PyYAML (and

@@ -14,6 +14,8 @@ typedef struct sweep_ctx {
     /* Keys and values that checks of the whole file point at, when given. */
     const yaml_node_t *method, *early, *sampler, *pruner, *metric, *objectives;
     const yaml_node_t *pruner_objective; /* the value of pruner.options.objective */
+    const yaml_node_t *program_macro;    /* the first command element using ${program} */
+    size_t program_macro_i;              /* and its index */
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */
@@ -27,6 +29,14 @@ int sweep_errorf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Prints "FILE:LINE:COL: warning: message" for node n to stderr: something W&B accepts
+ * that knob reads otherwise or not at all. */
+void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 
@@ -64,6 +74,11 @@ int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key
  * true, yes, on, false, no, off, in lower, capitalized and upper case) or null keep that
  * type; quoted ones are strings. The string is owned by the choice. */
 knob_choice sweep_to_choice(const yaml_node_t *n);
+
+/* Whether n is a plain decimal integer beyond 2^53 (a seed such as 12345678901234567890),
+ * which a double would change: such a value is kept as its text, as JSON, as W&B's Python
+ * keeps it exact. */
+bool sweep_big_int(const yaml_node_t *n);
 
 /* The closest of the NULL-terminated `names` to `key`, when close enough to be a typo. */
 const char *sweep_closest(const char *key, const char *const *names);

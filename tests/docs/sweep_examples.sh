@@ -49,7 +49,7 @@ for i in $(seq 1 "$n"); do
     has plugins "$f" && continue
     has metric "$f" || has objectives "$f" || echo "metric: {name: loss}" >> "$f"
     has parameters "$f" || echo "parameters: {x: {min: 0.0, max: 1.0}}" >> "$f"
-    has program "$f" || has command "$f" || echo "program: train.py" >> "$f"
+    has program "$f" || echo "program: train.py" >> "$f" # a command's ${program} needs it
     if ! (cd "$T" && "$KNOB" run "$f" --trials 0 --storage memory: > "$T/$i.out" 2>&1); then
         echo "FAIL: the sweep at $where is refused by knob run:" >&2
         cat "$T/$i.out" >&2

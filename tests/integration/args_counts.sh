@@ -31,7 +31,7 @@ check "knob: unexpected argument 'extra'" delete t extra
 check "knob: unexpected argument 'extra'" studies extra
 check "knob: missing STUDY" ask --sweep s.yaml
 check "knob: unexpected argument 'extra'" ask t extra --sweep s.yaml
-check "knob ask: which sweep file? (--sweep FILE)" ask t
+# (knob ask t without --sweep asks with the sweep stored with t: ask_stored_sweep.sh)
 check "knob: missing NUMBER" tell t
 check "knob: missing VALUE" intermediate t 0
 check "knob: unexpected argument '2'" intermediate t 0 1 2

@@ -45,9 +45,9 @@ set +e
 "$KNOB" tell demo "$num" --storage "sqlite:///$T/a.db" 2> /dev/null; s1=$?
 "$KNOB" tell demo x 1 --storage "sqlite:///$T/a.db" 2> /dev/null; s2=$?
 "$KNOB" tell nostudy 0 1 --storage "sqlite:///$T/a.db" 2> /dev/null; s3=$?
-"$KNOB" ask demo --storage "sqlite:///$T/a.db" 2> /dev/null; s4=$?
+"$KNOB" ask nostudy --storage "sqlite:///$T/a.db" 2> /dev/null; s4=$? # no sweep stored
 set -e
-expect_eq "$s1 $s2 $s3 $s4" "2 2 1 2" "tell/ask errors"
+expect_eq "$s1 $s2 $s3 $s4" "2 2 1 1" "tell/ask errors"
 # a trial number the study does not have: exit 1, the message names the study (not its row id)
 for db in a b; do
     if "$KNOB" tell demo 999 0.5 --storage "sqlite:///$T/$db.db" 2> err.txt; then fail "trial 999 told"; fi

@@ -17,6 +17,13 @@ head='program: x
 metric: {name: a, goal: minimize}'
 printf 'program: x\nmetric: {name: a\nparameters: [\n' > yaml.yaml
 check yaml.yaml "yaml.yaml:" "YAML error"
+# where an unclosed quote or bracket began, and a tab in the indentation, are said
+printf 'program: "x\nparameters:\n  lr: {min: 0, max: 1}\n' > quote.yaml
+check quote.yaml "quote.yaml:4:1: YAML error: found unexpected end of stream while scanning a quoted scalar that began at line 1, column 10"
+printf 'program: x\nparameters:\n  lr: {values: [1, 2}\n' > bracket.yaml
+check bracket.yaml "bracket.yaml:3:21: YAML error: did not find expected ',' or ']' while parsing a flow sequence that began at line 3, column 16"
+printf 'program: x\nparameters:\n\tlr: {min: 0, max: 1}\n' > tab.yaml
+check tab.yaml "tab.yaml:3:1: YAML error: found character that cannot start any token" "(a tab in the indentation: YAML indents with spaces)"
 printf '%s\nparameters:\n  lr: {min: abc, max: 1}\n' "$head" > num.yaml
 check num.yaml "num.yaml:4:13: key 'parameters.lr.min': expected a number, got \"abc\""
 printf 'program: x\nmetric: {name: a, goal: minimize}\nparamters:\n  lr: {min: 0, max: 1}\n' > typo.yaml
@@ -30,7 +37,7 @@ check nometric.yaml "nometric.yaml:1:1: key 'metric': missing" "method bayes (th
 printf '%s\n' "$head" > noparams.yaml
 check noparams.yaml "key 'parameters': missing"
 printf '%s\nparameters:\n  lr: {distribution: log_uniform_values, min: 0, max: 1}\n' "$head" > log.yaml
-check log.yaml "log.yaml:4:7: key 'parameters.lr.min': expected a number > 0"
+check log.yaml "log.yaml:4:47: key 'parameters.lr.min': expected a number > 0"
 printf '%s\nparameters:\n  lr: {distribution: lognormal, mu: 0}\n' "$head" > dist.yaml
 check dist.yaml "key 'parameters.lr.distribution': unknown distribution 'lognormal'; did you mean 'log_normal'?"
 printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5]}\n' "$head" > probs.yaml
@@ -62,13 +69,14 @@ check grid.yaml "grid.yaml:5:7: key 'parameters.lr': method grid needs values to
 printf '%s\nparameters:\n  lr: {min: 0, max: 1}\n  lr: {min: 0, max: 2}\n' "$head" > twice.yaml
 check twice.yaml "twice.yaml:5:3: key 'lr' is given twice in this mapping (first at line 4, column 3)"
 check /nonexistent.yaml "cannot read sweep file"
-# a q that does not divide the range, or leaves one value, runs (as in W&B) with a warning
+# a q_uniform bound that is not a multiple of q, or a q that leaves one value, runs (as in
+# W&B) with a warning
 # at its line (it was silent: Optuna warns of such a step)
 printf '%s\nparameters:\n  a: {distribution: q_uniform, min: 0, max: 1, q: 0.3}\n  b: {distribution: q_uniform, min: 0, max: 1, q: 2}\n  c: {distribution: q_uniform, min: 0, max: 100, q: 5}\n  d: {distribution: q_log_uniform_values, min: 1, max: 3, q: 20}\n' "$head" > q.yaml
 "$KNOB" run q.yaml --storage memory: --trials 0 > out.txt 2> err.txt || fail "q.yaml: $(cat err.txt)"
-grep -qF "q.yaml:4:51: warning: key 'parameters.a.q': q (0.3) does not divide max - min (1): the values are min + k q up to 0.9" err.txt ||
+grep -qF "q.yaml:4:51: warning: key 'parameters.a.q': max (1) is not a multiple of q (0.3): the values are the multiples of q in [0, 1], 0 to 0.9, as W&B rounds them (round(x / q) q)" err.txt ||
     fail "q.yaml: $(cat err.txt)"
-grep -qF "q.yaml:5:51: warning: key 'parameters.b.q': q (2) is more than max - min (1): min, 0, is the only value" err.txt ||
+grep -qF "q.yaml:5:51: warning: key 'parameters.b.q': q (2) leaves one multiple of q in [0, 1]: 0 is the only value" err.txt ||
     fail "q.yaml: $(cat err.txt)"
 grep -qF "warning: key 'parameters.d.q': q (20) rounds every value in [1, 3] to 0, the only value" err.txt ||
     fail "q.yaml: $(cat err.txt)"
