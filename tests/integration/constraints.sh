@@ -59,6 +59,16 @@ expect_eq "$(grep -c '^trial' best.txt)" 3 "front of the feasible trials: $(cat 
 # front (2,8) (4,6) (8,2); reference: nadir (8,8) + 10% of the ranges (6,6): (8.6, 8.6):
 # 0.6*2 ... by sweep: (8.6-2)*(8.6-8) + (8.6-4)*(8-6) + (8.6-8)*(6-2) = 3.96 + 9.2 + 2.4 = 15.56
 grep -q "hypervolume 15.56 " best.txt || fail "hypervolume: $(cat best.txt)"
+# No trial feasible: knob run's summary says so (it said "no complete trial yet"), for one
+# objective and for two.
+sed 's/min: 2}/min: 20}/' mo.yaml > none.yaml
+"$KNOB" run none.yaml $S --study none > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+grep -q "^no feasible trial yet: each of the 4 complete trials violates a constraint$" run.txt ||
+    fail "summary of two objectives: $(cat run.txt)"
+sed 's/^objectives: .*/metric: {name: a, goal: minimize}/' none.yaml > none1.yaml
+"$KNOB" run none1.yaml $S --study none1 > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+grep -q "^no feasible trial yet: each of the 4 complete trials violates a constraint$" run.txt ||
+    fail "summary of one objective: $(cat run.txt)"
 # sweep errors name the line
 cat > bad.yaml <<YAML
 method: random
