@@ -984,7 +984,8 @@ typedef struct knob_importance {
  * first suggested) is the caller's: free it with knob_importance_free; the names in it live
  * in the same block. Syncs the study. Returns KNOB_OK; KNOB_EINVAL for an unknown method, an
  * objective index past the study's objectives (a study without objective included) or NULL
- * arguments; KNOB_ENOTFOUND when a named param is in no such trial (naming it); KNOB_ENOMEM;
+ * arguments; KNOB_ENOTFOUND when a named param is in no such trial (naming it), or for
+ * fanova when no such trial holds every named param (naming them); KNOB_ENOMEM;
  * the storage's codes of knob_study_trials. */
 KNOB_API int knob_study_importance(knob_study *s, const char *method, size_t objective,
                                    const char *const *params, size_t n_params,

@@ -5,6 +5,7 @@
 #include "math/forest.h"
 #include "math/ped_anova.h"
 #include "space.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <string.h>
@@ -134,6 +135,20 @@ static int fanova(job *j)
             all = knob_trial_info_param(j->trials[t], j->names[p]) != NULL;
         for (size_t p = 0; all && p < j->n_names; p++)
             dist[p] = knob_trial_info_param(j->trials[t], j->names[p])->dist;
+    }
+    if (j->n_names > 0 && !dist[0]) { /* the caller's params, each in some trial, never together */
+        free(dist);
+        knobx_buf b = {0};
+        for (size_t p = 0; p < j->n_names; p++)
+            knobx_buf_printf(&b, "%s'%s'", p ? ", " : "", j->names[p]);
+        int rc = b.oom ? knob__oom("importance: param names")
+                       : knob__error(KNOB_ENOTFOUND,
+                                     "importance: no complete trial with a value of the objective "
+                                     "holds every one of the params %s (fanova evaluates the "
+                                     "trials that hold them all)",
+                                     knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
+        return rc;
     }
     int *feat = malloc((j->n_names + 1) * sizeof *feat), d = 0;
     if (!feat) {

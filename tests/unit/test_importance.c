@@ -302,6 +302,21 @@ static void conditional_params(void **state)
     assert_int_equal(n, 2); /* b is not in every trial */
     assert_string_equal(imp[0].name, "kind");
     knob_importance_free(imp);
+    /* kind "flat" without b, and a param c of kind "flat" alone: fanova's trials would hold
+     * both b and c, and none does (it gave both shares 0, as if nothing could be told) */
+    for (int i = 0; i < 2; i++) {
+        knob_trial *t;
+        double c, y = 1;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "c", 0, 1, 0, 0, &c), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    const char *apart[] = {"b", "c"};
+    assert_int_equal(knob_study_importance(s, "fanova", 0, apart, 2, &imp, &n), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "holds every one of the params 'b', 'c'"));
+    assert_int_equal(knob_study_importance(s, "ped-anova", 0, apart, 2, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 2); /* PED-ANOVA judges each param where it is active */
+    knob_importance_free(imp);
     knob_study_free(s);
     knob_storage_close(st);
 }
