@@ -28,13 +28,28 @@ class FanovaImportanceEvaluator(BaseImportanceEvaluator):
 
 
 class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
-    """PED-ANOVA against the best 10% of the trials, as Optuna's defaults."""
+    """PED-ANOVA of the best 10% of the trials against all of them, as Optuna's defaults:
+    Optuna 5's target_quantile=0.1 and region_quantile=1.0 (Optuna 4's baseline_quantile=0.1)."""
 
     _method = "ped-anova"
 
-    def __init__(self, *, baseline_quantile: float = 0.1, evaluate_on_local: bool = True) -> None:
-        if baseline_quantile != 0.1 or not evaluate_on_local:
-            raise NotImplementedError("PedAnovaImportanceEvaluator: knob compares the best 10% with all trials (the defaults)")
+    def __init__(
+        self,
+        *,
+        target_quantile: float = 0.1,
+        region_quantile: float = 1.0,
+        evaluate_on_local: bool = True,
+        baseline_quantile: Optional[float] = None,
+    ) -> None:
+        if baseline_quantile is not None:  # Optuna 4's name of target_quantile
+            target_quantile = baseline_quantile
+        if not 0.0 < target_quantile < region_quantile <= 1.0:
+            raise ValueError("condition 0.0 < `target_quantile` < `region_quantile` <= 1.0 must be satisfied")
+        if target_quantile != 0.1 or region_quantile != 1.0 or not evaluate_on_local:
+            raise NotImplementedError(
+                "PedAnovaImportanceEvaluator: knob compares the best 10% with all trials (the defaults: "
+                "target_quantile=0.1, region_quantile=1.0, evaluate_on_local=True)"
+            )
 
 
 class MeanDecreaseImpurityImportanceEvaluator(BaseImportanceEvaluator):

@@ -100,3 +100,15 @@ def test_nothing_to_tell_gives_equal_shares(evaluator):
     flat = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
     flat.optimize(lambda t: 0 * t.suggest_float("x", 0, 1) + 0 * t.suggest_float("y", 0, 1), n_trials=10)
     assert get_param_importances(flat, evaluator=evaluator) == {"x": 0.5, "y": 0.5}
+
+
+def test_ped_anova_arguments_of_optuna_5():
+    # Optuna 5's names (knob had Optuna 4's baseline_quantile alone: a TypeError)
+    PedAnovaImportanceEvaluator(target_quantile=0.1, region_quantile=1.0, evaluate_on_local=True)
+    PedAnovaImportanceEvaluator(baseline_quantile=0.1)
+    with pytest.raises(NotImplementedError, match="target_quantile=0.1"):
+        PedAnovaImportanceEvaluator(target_quantile=0.2)
+    with pytest.raises(NotImplementedError):
+        PedAnovaImportanceEvaluator(region_quantile=0.5)
+    with pytest.raises(ValueError, match="0.0 < `target_quantile` < `region_quantile` <= 1.0"):
+        PedAnovaImportanceEvaluator(target_quantile=0.5, region_quantile=0.4)
