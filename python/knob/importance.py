@@ -71,7 +71,8 @@ def get_param_importances(
     1 / the number of params, as Optuna's normalize gives). `target` (Optuna's) evaluates
     target(trial) of each COMPLETE trial instead of the stored value (non-finite results
     are left out; PED-ANOVA then takes lower as better, as Optuna's); `objective` (knob's)
-    names which stored objective of a study of several to evaluate."""
+    names which stored objective of a study of several to evaluate. PED-ANOVA of a study of
+    several objectives without either evaluates reaching the Pareto front, as Optuna 5's."""
     if evaluator is None:
         evaluator = FanovaImportanceEvaluator()
     if not isinstance(evaluator, BaseImportanceEvaluator):
@@ -88,6 +89,9 @@ def get_param_importances(
     if target is not None and objective is not None:
         raise ValueError("get_param_importances: give `target` or `objective`, not both")
     if target is None and objective is None:
+        if study._is_multi_objective and isinstance(evaluator, PedAnovaImportanceEvaluator):
+            # Optuna 5's: the importance of reaching the Pareto front
+            return _normalized(_evaluate(study, evaluator, params, _PARETO))
         if study._is_multi_objective:
             raise ValueError(
                 "If the `study` is being used for multi-objective optimization, please specify the "
@@ -97,6 +101,9 @@ def get_param_importances(
     if target is not None:
         return _normalized(_of_target(study, evaluator, params, target))
     return _normalized(_evaluate(study, evaluator, params, objective))
+
+
+_PARETO = ctypes.c_size_t(-1).value  # libknob's KNOB_IMPORTANCE_PARETO
 
 
 def _evaluate(study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], objective: int) -> Dict[str, float]:
