@@ -36,12 +36,13 @@ static int check_constraints_attr(const knob_study *s, const char *json)
         if (x->type != KNOBX_JSON_NUMBER) {
             static const char *const kinds[] = {"null", "a boolean", "a number",
                                                 "a string", "an array", "an object"};
+            const char *kind = kinds[x->type];
             knobx_json_free(j);
             return knob__error(KNOB_EINVAL,
                                "study '%s': added trial: constraint %zu is %s, not a number "
                                "(the system attribute 'constraints' must be a JSON array of "
                                "numbers, got %.80s)",
-                               s->name, i, kinds[x->type], json);
+                               s->name, i, kind, json);
         }
     }
     knobx_json_free(j);
