@@ -448,9 +448,8 @@ int knob_study_importance(knob_study *s, const char *method, size_t objective,
         if (!finite)
             continue;
         for (size_t k = 0; pareto && k < n_obj; k++)
-            j.loss[j.n * n_obj + k] = knob_study_direction(s, k) == KNOB_MAXIMIZE
-                                          ? -ti->values[k]
-                                          : ti->values[k];
+            j.loss[j.n * n_obj + k] =
+                knob_study_direction(s, k) == KNOB_MAXIMIZE ? -ti->values[k] : ti->values[k];
         j.trials[j.n] = ti;
         j.y[j.n++] = pareto ? 0 : ti->values[objective];
     }

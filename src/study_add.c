@@ -34,8 +34,8 @@ static int check_constraints_attr(const knob_study *s, const char *json)
     for (size_t i = 0; j && j->type == KNOBX_JSON_ARRAY && i < j->n; i++) {
         const knobx_json *x = j->kids[i];
         if (x->type != KNOBX_JSON_NUMBER) {
-            static const char *const kinds[] = {"null", "a boolean", "a number",
-                                                "a string", "an array", "an object"};
+            static const char *const kinds[] = {"null",     "a boolean", "a number",
+                                                "a string", "an array",  "an object"};
             const char *kind = kinds[x->type];
             knobx_json_free(j);
             return knob__error(KNOB_EINVAL,
