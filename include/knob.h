@@ -782,7 +782,9 @@ KNOB_API int knob_study_hypervolume(knob_study *s, const double *ref, double *hv
  * knob_study_hypervolume's value, up to rounding: each trial that joins the front adds what
  * it covers beyond the front before it). *out (*n values) is
  * borrowed from the study until the next call of this function on it or its free.
- * Returns as knob_study_hypervolume does. */
+ * Returns as knob_study_hypervolume does, except that with ref given, a reference point
+ * that no trial dominates, or a study with no feasible complete trial, gives 0 after each
+ * finished trial (as Optuna's plot_hypervolume_history), not KNOB_EINVAL or KNOB_ENOTFOUND. */
 KNOB_API int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out,
                                             size_t *n);
 
@@ -964,8 +966,17 @@ typedef struct knob_importance {
     double share;
 } knob_importance;
 
+/* knob_study_importance's `objective` for PED-ANOVA of the Pareto fronts of a study of
+ * several objectives. */
+#define KNOB_IMPORTANCE_PARETO ((size_t)-1)
+
 /* How much each param matters to objective `objective` (0 for the first) of the study's
- * COMPLETE trials with a finite value of it. `method`:
+ * COMPLETE trials with a finite value of it. `objective` KNOB_IMPORTANCE_PARETO (ped-anova
+ * only; the objective itself for a study of one): how much each param matters to reaching
+ * the Pareto front, over the trials whose every value is finite, the best 10% being ceil(10%)
+ * of them by nondomination rank, the last front cut by hypervolume subset selection (the
+ * TPE sampler's split of several objectives), as Optuna 5's PedAnovaImportanceEvaluator
+ * without target. `method`:
  *   "fanova" (NULL or "" too): functional ANOVA (Hutter et al. 2014) on a random forest of 64
  *       regression trees of depth at most 64 fitted to the trials, as Optuna's
  *       FanovaImportanceEvaluator: a param's share is the variance of its main effect over
@@ -987,8 +998,10 @@ typedef struct knob_importance {
  * *out (an array of *n entries, most important first, ties in the order the params were
  * first suggested) is the caller's: free it with knob_importance_free; the names in it live
  * in the same block. Syncs the study. Returns KNOB_OK; KNOB_EINVAL for an unknown method, an
- * objective index past the study's objectives (a study without objective included) or NULL
- * arguments; KNOB_ENOTFOUND when a named param is in no such trial (naming it); KNOB_ENOMEM;
+ * objective index past the study's objectives (a study without objective included),
+ * KNOB_IMPORTANCE_PARETO with fanova for a study of several objectives, or NULL
+ * arguments; KNOB_ENOTFOUND when a named param is in no such trial (naming it), or for
+ * fanova when no such trial holds every named param (naming them); KNOB_ENOMEM;
  * the storage's codes of knob_study_trials. */
 KNOB_API int knob_study_importance(knob_study *s, const char *method, size_t objective,
                                    const char *const *params, size_t n_params,

@@ -4,7 +4,9 @@
 #include "math/fanova.h"
 #include "math/forest.h"
 #include "math/ped_anova.h"
+#include "math/tpe_front.h"
 #include "space.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,6 +19,8 @@ typedef struct job {
     const char **names;
     size_t n_names;
     double *share; /* per name */
+    double *loss;  /* PED-ANOVA of the Pareto fronts: n x m losses (maximized negated) */
+    size_t m;
 } job;
 
 static void job_free(job *j)
@@ -25,6 +29,7 @@ static void job_free(job *j)
     free(j->y);
     free(j->names);
     free(j->share);
+    free(j->loss);
 }
 
 static bool dist_single(const knob_distribution *d)
@@ -134,6 +139,20 @@ static int fanova(job *j)
             all = knob_trial_info_param(j->trials[t], j->names[p]) != NULL;
         for (size_t p = 0; all && p < j->n_names; p++)
             dist[p] = knob_trial_info_param(j->trials[t], j->names[p])->dist;
+    }
+    if (j->n_names > 0 && !dist[0]) { /* the caller's params, each in some trial, never together */
+        free(dist);
+        knobx_buf b = {0};
+        for (size_t p = 0; p < j->n_names; p++)
+            knobx_buf_printf(&b, "%s'%s'", p ? ", " : "", j->names[p]);
+        int rc = b.oom ? knob__oom("importance: param names")
+                       : knob__error(KNOB_ENOTFOUND,
+                                     "importance: no complete trial with a value of the objective "
+                                     "holds every one of the params %s (fanova evaluates the "
+                                     "trials that hold them all)",
+                                     knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
+        return rc;
     }
     int *feat = malloc((j->n_names + 1) * sizeof *feat), d = 0;
     if (!feat) {
@@ -281,26 +300,48 @@ static int ped_regime(job *j, size_t p, const knob_distribution *regime, const b
     return KNOB_OK;
 }
 
-static int ped_anova(job *j, knob_direction dir)
+/* The top 10% of the trials: by the objective's loss (every trial tied with the last one
+ * in), or, with j->loss, ceil(10%) of them by nondomination rank with the last front cut by
+ * hypervolume subset selection (MOTPE's split, as Optuna 5's PED-ANOVA of a study of
+ * several objectives without target). */
+static int ped_top(job *j, knob_direction dir, bool *top, size_t *n_top)
 {
-    if (j->n <= 1)
+    size_t k = (size_t)ceil(0.1 * (double)j->n);
+    *n_top = 0;
+    if (j->loss) {
+        if (knob__tpe_select(j->loss, j->n, j->m, k, top))
+            return knob__oom("importance: PED-ANOVA's Pareto fronts");
+        for (size_t t = 0; t < j->n; t++)
+            *n_top += top[t];
         return KNOB_OK;
-    double *loss = malloc(j->n * 2 * sizeof *loss);
-    bool *top = malloc(j->n * sizeof *top);
-    if (!loss || !top) {
-        free(loss);
-        free(top);
-        return knob__oom("importance: PED-ANOVA");
     }
+    double *loss = malloc(j->n * 2 * sizeof *loss);
+    if (!loss)
+        return knob__oom("importance: PED-ANOVA");
     double *sorted = loss + j->n;
     for (size_t t = 0; t < j->n; t++)
         sorted[t] = loss[t] = dir == KNOB_MAXIMIZE ? -j->y[t] : j->y[t];
     qsort(sorted, j->n, sizeof *sorted, cmp_double);
-    size_t cut = (size_t)ceil(0.1 * (double)j->n) - 1, n_top = 0;
     for (size_t t = 0; t < j->n; t++)
-        n_top += top[t] = loss[t] <= sorted[cut];
+        *n_top += top[t] = loss[t] <= sorted[k - 1];
+    free(loss);
+    return KNOB_OK;
+}
+
+static int ped_anova(job *j, knob_direction dir)
+{
+    if (j->n <= 1)
+        return KNOB_OK;
+    bool *top = malloc(j->n * sizeof *top);
+    if (!top)
+        return knob__oom("importance: PED-ANOVA");
+    size_t n_top;
+    int rc = ped_top(j, dir, top, &n_top);
+    if (rc) {
+        free(top);
+        return rc;
+    }
     double quantile = (double)n_top / j->n;
-    int rc = KNOB_OK;
     for (size_t p = 0; p < j->n_names && rc == KNOB_OK; p++) {
         /* each distinct distribution of the param is a regime; inactive trials are none */
         for (size_t t = 0; t < j->n && rc == KNOB_OK; t++) {
@@ -317,7 +358,6 @@ static int ped_anova(job *j, knob_direction dir)
             j->share[p] += v * quantile * quantile;
         }
     }
-    free(loss);
     free(top);
     return rc;
 }
@@ -372,7 +412,15 @@ int knob_study_importance(knob_study *s, const char *method, size_t objective,
         return knob__error(KNOB_EINVAL,
                            "importance: unknown method '%s' (choices: fanova, ped-anova)", method);
     size_t n_obj = knob_study_n_objectives(s);
-    if (objective >= n_obj)
+    bool pareto = objective == KNOB_IMPORTANCE_PARETO && n_obj > 1;
+    if (objective == KNOB_IMPORTANCE_PARETO && n_obj == 1)
+        objective = 0; /* one objective: its own best trials */
+    if (pareto && fan)
+        return knob__error(KNOB_EINVAL,
+                           "importance: fanova evaluates one objective of study '%s' (it has "
+                           "%zu): give its index (ped-anova can evaluate the Pareto fronts)",
+                           knob_study_name(s), n_obj);
+    if (!pareto && objective >= n_obj)
         return knob__error(KNOB_EINVAL,
                            "importance: objective %zu is out of range (study '%s' has %zu)",
                            objective, knob_study_name(s), n_obj);
@@ -384,17 +432,26 @@ int knob_study_importance(knob_study *s, const char *method, size_t objective,
     job j = {0};
     j.trials = malloc((n_all + 1) * sizeof *j.trials);
     j.y = malloc((n_all + 1) * sizeof *j.y);
-    if (!j.trials || !j.y) {
+    j.m = pareto ? n_obj : 1;
+    j.loss = pareto ? malloc((n_all * n_obj + 1) * sizeof *j.loss) : NULL;
+    if (!j.trials || !j.y || (pareto && !j.loss)) {
         job_free(&j);
         return knob__oom("importance: trials");
     }
     for (size_t t = 0; t < n_all; t++) {
         const knob_trial_info *ti = all[t];
-        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values <= objective ||
-            !isfinite(ti->values[objective]))
+        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < n_obj)
             continue;
+        bool finite = true; /* of the objective evaluated, or of every one for the fronts */
+        for (size_t k = pareto ? 0 : objective; k < (pareto ? n_obj : objective + 1); k++)
+            finite = finite && isfinite(ti->values[k]);
+        if (!finite)
+            continue;
+        for (size_t k = 0; pareto && k < n_obj; k++)
+            j.loss[j.n * n_obj + k] =
+                knob_study_direction(s, k) == KNOB_MAXIMIZE ? -ti->values[k] : ti->values[k];
         j.trials[j.n] = ti;
-        j.y[j.n++] = ti->values[objective];
+        j.y[j.n++] = pareto ? 0 : ti->values[objective];
     }
     rc = pick_names(&j, params, n_params, fan);
     if (rc == KNOB_OK && !(j.share = calloc(j.n_names + 1, sizeof *j.share)))

@@ -2,6 +2,7 @@
  * listing a study's attributes: what a binding needs to copy a study. */
 #include "space.h"
 #include "study.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,6 +28,24 @@ static int check_constraints_attr(const knob_study *s, const char *json)
                            "study '%s': added trial: the system attribute 'constraints' must be "
                            "a JSON array of numbers, got %.80s",
                            s->name, json);
+    /* an element that is no number (a string, null, true) would read as NaN, and the error
+     * would say "constraint 0 is nan" of ["a"] */
+    knobx_json *j = knobx_json_parse(json, (size_t)-1, NULL, 0);
+    for (size_t i = 0; j && j->type == KNOBX_JSON_ARRAY && i < j->n; i++) {
+        const knobx_json *x = j->kids[i];
+        if (x->type != KNOBX_JSON_NUMBER) {
+            static const char *const kinds[] = {"null",     "a boolean", "a number",
+                                                "a string", "an array",  "an object"};
+            const char *kind = kinds[x->type];
+            knobx_json_free(j);
+            return knob__error(KNOB_EINVAL,
+                               "study '%s': added trial: constraint %zu is %s, not a number "
+                               "(the system attribute 'constraints' must be a JSON array of "
+                               "numbers, got %.80s)",
+                               s->name, i, kind, json);
+        }
+    }
+    knobx_json_free(j);
     size_t n = knob__constraints_parse(json, NULL, 0);
     double small[16], *v = n <= 16 ? small : malloc(n * sizeof *v);
     if (!v)

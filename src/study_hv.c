@@ -239,6 +239,10 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
     int rc = s->n_dirs ? knob__view_sync(s) : KNOB_OK;
     if (!rc)
         rc = front_of(s, &front, &n_front);
+    if (rc == KNOB_ENOTFOUND && ref) { /* no feasible complete trial: 0 after each */
+        n_front = 0;
+        rc = KNOB_OK;
+    }
     if (rc)
         return rc;
     double *r = malloc((n_front * m + m) * sizeof *r);
@@ -248,8 +252,8 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
     for (size_t i = 0; i < n_front; i++)
         for (size_t j = 0; j < m; j++)
             pts[i * m + j] = loss(s, front[i]->values, j);
-    if (!(rc = reference(s, front, n_front, ref, r)))
-        rc = check_dominated(s, pts, n_front, r, ref ? ref : r);
+    /* the caller's point that no trial dominates bounds nothing yet: 0 after each trial */
+    rc = reference(s, front, n_front, ref, r);
     /* The finished trials in the order they finished. */
     const knob__view *v = &s->view;
     const knob_trial_info **done = rc ? NULL : malloc((v->n ? v->n : 1) * sizeof *done);

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ctypes
+import math
 from typing import Callable, Dict, List, Optional
 
 from . import _lib
@@ -27,13 +28,28 @@ class FanovaImportanceEvaluator(BaseImportanceEvaluator):
 
 
 class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
-    """PED-ANOVA against the best 10% of the trials, as Optuna's defaults."""
+    """PED-ANOVA of the best 10% of the trials against all of them, as Optuna's defaults:
+    Optuna 5's target_quantile=0.1 and region_quantile=1.0 (Optuna 4's baseline_quantile=0.1)."""
 
     _method = "ped-anova"
 
-    def __init__(self, *, baseline_quantile: float = 0.1, evaluate_on_local: bool = True) -> None:
-        if baseline_quantile != 0.1 or not evaluate_on_local:
-            raise NotImplementedError("PedAnovaImportanceEvaluator: knob compares the best 10% with all trials (the defaults)")
+    def __init__(
+        self,
+        *,
+        target_quantile: float = 0.1,
+        region_quantile: float = 1.0,
+        evaluate_on_local: bool = True,
+        baseline_quantile: Optional[float] = None,
+    ) -> None:
+        if baseline_quantile is not None:  # Optuna 4's name of target_quantile
+            target_quantile = baseline_quantile
+        if not 0.0 < target_quantile < region_quantile <= 1.0:
+            raise ValueError("condition 0.0 < `target_quantile` < `region_quantile` <= 1.0 must be satisfied")
+        if target_quantile != 0.1 or region_quantile != 1.0 or not evaluate_on_local:
+            raise NotImplementedError(
+                "PedAnovaImportanceEvaluator: knob compares the best 10% with all trials (the defaults: "
+                "target_quantile=0.1, region_quantile=1.0, evaluate_on_local=True)"
+            )
 
 
 class MeanDecreaseImpurityImportanceEvaluator(BaseImportanceEvaluator):
@@ -50,18 +66,47 @@ def get_param_importances(
     normalize: bool = True,
     objective: Optional[int] = None,
 ) -> Dict[str, float]:
-    """Each param's share of the objective's variance, most important first (they sum to 1).
-    `objective` (knob's) names which objective of a study of several to evaluate; a
-    `target` function is not supported (libknob evaluates stored values)."""
-    if target is not None:
-        raise NotImplementedError("get_param_importances(target=...): knob evaluates an objective's stored values; give objective=<index>")
+    """Each param's share of the objective's variance, most important first (they sum to 1;
+    when nothing can be told, fewer than two trials or a flat objective, each param gets
+    1 / the number of params, as Optuna's normalize gives). `target` (Optuna's) evaluates
+    target(trial) of each COMPLETE trial instead of the stored value (non-finite results
+    are left out; PED-ANOVA then takes lower as better, as Optuna's); `objective` (knob's)
+    names which stored objective of a study of several to evaluate. PED-ANOVA of a study of
+    several objectives without either evaluates reaching the Pareto front, as Optuna 5's."""
+    if evaluator is None:
+        evaluator = FanovaImportanceEvaluator()
+    if not isinstance(evaluator, BaseImportanceEvaluator):
+        raise TypeError("Evaluator must be a subclass of BaseImportanceEvaluator.")
+    if params is not None:
+        if not isinstance(params, (list, tuple)):
+            raise TypeError(f"Parameters must be specified as a list. Actual parameters: {params}.")
+        if any(not isinstance(p, str) for p in params):
+            raise TypeError(f"Parameters must be specified by their names with strings. Actual parameters: {params}.")
+        if not params:  # Optuna's: no param asked, none evaluated
+            return {}
     if not normalize:
         raise NotImplementedError("get_param_importances(normalize=False): knob gives shares that sum to 1")
-    if objective is None:
+    if target is not None and objective is not None:
+        raise ValueError("get_param_importances: give `target` or `objective`, not both")
+    if target is None and objective is None:
+        if study._is_multi_objective and isinstance(evaluator, PedAnovaImportanceEvaluator):
+            # Optuna 5's: the importance of reaching the Pareto front
+            return _normalized(_evaluate(study, evaluator, params, _PARETO))
         if study._is_multi_objective:
-            raise ValueError("If the study is being used for multi-objective optimization, please specify the `objective` (knob) index.")
+            raise ValueError(
+                "If the `study` is being used for multi-objective optimization, please specify the "
+                "`target`. For example, use `target=lambda t: t.values[0]` for the first objective value."
+            )
         objective = 0
-    evaluator = evaluator or FanovaImportanceEvaluator()
+    if target is not None:
+        return _normalized(_of_target(study, evaluator, params, target))
+    return _normalized(_evaluate(study, evaluator, params, objective))
+
+
+_PARETO = ctypes.c_size_t(-1).value  # libknob's KNOB_IMPORTANCE_PARETO
+
+
+def _evaluate(study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], objective: int) -> Dict[str, float]:
     names = list(params) if params else []
     arr = (ctypes.c_char_p * max(len(names), 1))(*[_lib.enc(n) for n in names])
     out = ctypes.POINTER(_lib.Importance)()
@@ -76,6 +121,29 @@ def get_param_importances(
             return {out[i].name.decode("utf-8"): out[i].share for i in range(n.value)}
         finally:
             _lib.lib.knob_importance_free(out)
+
+
+def _of_target(study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], target: Callable) -> Dict[str, float]:
+    """The importances of target(trial): libknob evaluates stored values, so the COMPLETE
+    trials go, with their params and target(trial) as the one value to minimize, into a
+    study in memory, which libknob then evaluates as any other."""
+    from .samplers import RandomSampler
+    from .study import create_study
+    from .trial import TrialState
+
+    scratch = create_study(sampler=RandomSampler(seed=0))
+    for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
+        v = float(target(t))
+        if math.isfinite(v):
+            scratch._add_trial(TrialState.COMPLETE, t.params, t.distributions, [v], {}, {}, {}, None, None)
+    return _evaluate(scratch, evaluator, params, 0)
+
+
+def _normalized(shares: Dict[str, float]) -> Dict[str, float]:
+    """Optuna's normalize=True: shares that sum to 0 (nothing could be told) become equal."""
+    if shares and sum(shares.values()) == 0.0:
+        return {k: 1.0 / len(shares) for k in shares}
+    return shares
 
 
 __all__ = [

@@ -523,6 +523,8 @@ class Study:
                     reason = "constraints_func: %s: %s" % (type(e).__name__, e)
             elif named:
                 cons = named
+            if cons is not None and not cons:
+                cons = None  # no constraint at all (constraints_func gave []): feasible, as Optuna's
         with self._lock:
             if t is not None and t._h is not None:
                 h = t._h

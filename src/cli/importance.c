@@ -9,21 +9,22 @@
 
 static const char *usage =
     "knob importance STUDY [PARAM...] [--storage URL] [--method fanova|ped-anova]\n"
-    "                      [--objective N] [--json]\n"
+    "                      [--objective N|pareto] [--json]\n"
     "  How much each param matters to the objective, over the study's complete trials:\n"
     "  fanova (default; a random forest's functional ANOVA, as Optuna's\n"
     "  FanovaImportanceEvaluator) or ped-anova (what sets the best 10% of the trials apart,\n"
     "  as Optuna's PedAnovaImportanceEvaluator). Shares sum to 1. PARAMs restrict the\n"
-    "  evaluation to those params. --objective N: the objective (0, the first, by default).";
+    "  evaluation to those params. --objective N: the objective (0, the first, by default);\n"
+    "  --objective pareto (ped-anova): reaching the Pareto front of a study of several.";
 
-static void print_bars(const char *study, const char *method, int64_t obj,
+static void print_bars(const char *study, const char *method, const char *obj,
                        const knob_importance *imp, size_t n)
 {
     int w = 4;
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(imp[i].name) > w)
             w = (int)strlen(imp[i].name);
-    printf("importance in study '%s' (%s, objective %lld)\n", study, method, (long long)obj);
+    printf("importance in study '%s' (%s, objective %s)\n", study, method, obj);
     for (size_t i = 0; i < n; i++) {
         int len = (int)(imp[i].share * BAR_WIDTH + 0.5);
         printf("  %-*s %6.3f  ", w, imp[i].name, imp[i].share);
@@ -35,7 +36,7 @@ static void print_bars(const char *study, const char *method, int64_t obj,
         printf("  (no params)\n");
 }
 
-static void print_json(const char *study, const char *method, int64_t obj,
+static void print_json(const char *study, const char *method, const char *obj,
                        const knob_importance *imp, size_t n)
 {
     knobx_buf b = {0};
@@ -43,7 +44,12 @@ static void print_json(const char *study, const char *method, int64_t obj,
     knobx_json_add_string(&b, study);
     knobx_buf_puts(&b, ", \"method\": ");
     knobx_json_add_string(&b, method);
-    knobx_buf_printf(&b, ", \"objective\": %lld, \"importance\": {", (long long)obj);
+    knobx_buf_puts(&b, ", \"objective\": "); /* a number, or "pareto" */
+    if (!strcmp(obj, "pareto"))
+        knobx_json_add_string(&b, obj);
+    else
+        knobx_buf_puts(&b, obj);
+    knobx_buf_puts(&b, ", \"importance\": {");
     for (size_t i = 0; i < n; i++) {
         if (i)
             knobx_buf_puts(&b, ", ");
@@ -94,10 +100,11 @@ int cmd_importance(int argc, char **argv)
         }
         pos[n_pos++] = argv[i];
     }
-    int64_t obj;
-    if (n_pos < 1 || cli_int(objective_text, &obj) || obj < 0) {
+    int64_t obj = 0;
+    bool pareto = !strcmp(objective_text, "pareto");
+    if (n_pos < 1 || (!pareto && (cli_int(objective_text, &obj) || obj < 0))) {
         if (n_pos >= 1)
-            fprintf(stderr, "knob: --objective wants a whole number >= 0, got '%s'\n",
+            fprintf(stderr, "knob: --objective wants a whole number >= 0 or 'pareto', got '%s'\n",
                     objective_text);
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
@@ -109,17 +116,19 @@ int cmd_importance(int argc, char **argv)
         return EXIT_FAIL;
     knob_importance *imp = NULL;
     size_t n = 0;
-    int rc =
-        knob_study_importance(r.s, method, (size_t)obj, pos + 1, (size_t)(n_pos - 1), &imp, &n);
+    size_t which = pareto ? KNOB_IMPORTANCE_PARETO : (size_t)obj;
+    int rc = knob_study_importance(r.s, method, which, pos + 1, (size_t)(n_pos - 1), &imp, &n);
     if (rc != KNOB_OK) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
         cli_close(&r);
         return rc == KNOB_EINVAL ? EXIT_USAGE : EXIT_FAIL;
     }
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)obj);
     if (json)
-        print_json(pos[0], method, obj, imp, n);
+        print_json(pos[0], method, pareto ? "pareto" : text, imp, n);
     else
-        print_bars(pos[0], method, obj, imp, n);
+        print_bars(pos[0], method, pareto ? "pareto" : text, imp, n);
     knob_importance_free(imp);
     cli_close(&r);
     return 0;

@@ -348,15 +348,15 @@ static int print_best(study_ref *r, bool json)
     size_t m = knob_study_n_objectives(r->s);
     if (n && !json && !cli_hv_affordable(m, n))
         knobx_buf_printf(&b,
-                         "Pareto front: %zu feasible trials (hypervolume not computed: the exact "
-                         "hypervolume of %zu points in %zu objectives takes too long; "
+                         "Pareto front: %zu feasible trial%s (hypervolume not computed: the "
+                         "exact hypervolume of %zu points in %zu objectives takes too long; "
                          "knob_study_hypervolume computes it)\n",
-                         n, n, m);
+                         n, n == 1 ? "" : "s", n, m);
     else if (n && !json && !knob_study_hypervolume(r->s, NULL, &hv))
         knobx_buf_printf(&b,
-                         "Pareto front: %zu feasible trials, hypervolume %.10g (reference: the "
+                         "Pareto front: %zu feasible trial%s, hypervolume %.10g (reference: the "
                          "front's nadir + 10%% of its range)\n",
-                         n, hv);
+                         n, n == 1 ? "" : "s", hv);
     fputs(knobx_buf_cstr(&b), stdout);
     knobx_buf_free(&b);
     if (pbt >= 0 && !json)

@@ -18,24 +18,42 @@ static size_t live_width(void)
     return 99;
 }
 
+/* The study's COMPLETE trials, as the last sync read them. */
+static size_t n_complete(knob_study *s)
+{
+    const knob_trial_info *const *all;
+    size_t n, c = 0;
+    if (knob_study_trials(s, &all, &n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        c += all[i] && all[i]->state == KNOB_TRIAL_COMPLETE;
+    return c;
+}
+
 /* The best value and its params (or the Pareto front's size), read from the storage. */
 static void refresh_best(runner *r)
 {
     knobx_buf b = {0};
+    int rc;
     if (knob_study_n_objectives(r->ref.s) != 1) {
         const knob_trial_info *const *front;
         size_t n;
-        if (!knob_study_best_trials(r->ref.s, &front, &n) && n) {
+        if (!(rc = knob_study_best_trials(r->ref.s, &front, &n)) && n) {
             knobx_buf_printf(&b, "Pareto front: %zu trial%s", n, n == 1 ? "" : "s");
         }
     } else {
         const knob_trial_info *best;
-        if (!knob_study_best_trial(r->ref.s, &best)) {
+        if (!(rc = knob_study_best_trial(r->ref.s, &best))) {
             knobx_buf_printf(&b, "best %.6g (trial %lld) ", best->values[0],
                              (long long)best->number);
             cli_trial_params_json(&b, best);
         }
     }
+    /* trials complete, none feasible: not "no complete trial yet" */
+    size_t c = rc == KNOB_ENOTFOUND ? n_complete(r->ref.s) : 0;
+    if (c)
+        knobx_buf_printf(&b, "no feasible trial yet: %s %zu complete trial%s violates a constraint",
+                         c == 1 ? "the" : "each of the", c, c == 1 ? "" : "s");
     if (b.len && !b.oom) {
         free(r->best);
         r->best = strdup(knobx_buf_cstr(&b));

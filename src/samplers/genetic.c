@@ -85,6 +85,11 @@ int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
         g->tournament_size = g->selection_kind == S_CROWDED ? 6 : 2;
     if (g->avoid_clones < 0)
         g->avoid_clones = g->mutation_kind == M_POLYNOMIAL;
+    if (g->mutation_prob < 0 && g->mutation_prob != -1)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler '%s': mutation_prob %g: a probability in [0, 1], or -1 "
+                              "for 1 / the number of params",
+                              name, g->mutation_prob);
     if (g->tournament_size < 2)
         return knob_set_error(KNOB_EINVAL,
                               "sampler '%s': tournament_size %lld: a tournament draws 2 parents "

@@ -161,6 +161,12 @@ static int reference_points(nsga3 *st, size_t m)
     int rc = knob__nsga3_das_dennis(m, (size_t)st->dividing_parameter, &st->ref, &st->h);
     if (!rc)
         st->ref_m = m;
+    else if (rc == KNOB_EINVAL)
+        rc = knob_set_error(KNOB_EINVAL,
+                            "sampler 'nsga3': option 'dividing_parameter' %lld with %zu "
+                            "objectives makes more than %d Das-Dennis reference points "
+                            "(C(objectives + p - 1, p)); lower it, or give reference_points",
+                            (long long)st->dividing_parameter, m, MAX_REF_POINTS);
     return rc;
 }
 
@@ -398,8 +404,9 @@ static void fini(void *state)
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
     nsga3 *st = state;
-    /* the user's points are checked against the study before its first trial */
-    int rc = st->user_ref ? reference_points(st, knob_study_n_objectives(s)) : KNOB_OK;
+    /* the reference points are made (the user's checked against the study) before the
+     * first trial, not when the first generation ends */
+    int rc = reference_points(st, knob_study_n_objectives(s));
     return rc ? rc : knob__ga_before_trial(state, s, t);
 }
 

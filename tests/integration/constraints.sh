@@ -59,6 +59,21 @@ expect_eq "$(grep -c '^trial' best.txt)" 3 "front of the feasible trials: $(cat 
 # front (2,8) (4,6) (8,2); reference: nadir (8,8) + 10% of the ranges (6,6): (8.6, 8.6):
 # 0.6*2 ... by sweep: (8.6-2)*(8.6-8) + (8.6-4)*(8-6) + (8.6-8)*(6-2) = 3.96 + 9.2 + 2.4 = 15.56
 grep -q "hypervolume 15.56 " best.txt || fail "hypervolume: $(cat best.txt)"
+# A front of one trial: "1 feasible trial" (it said "1 feasible trials")
+sed 's/values: \[1, 2, 4, 8\]/values: [1, 2]/' mo.yaml > one.yaml
+"$KNOB" run one.yaml $S --study one > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+"$KNOB" best one $S > best.txt || fail "best: $(cat best.txt)"
+grep -q "^Pareto front: 1 feasible trial, hypervolume " best.txt || fail "one: $(cat best.txt)"
+# No trial feasible: knob run's summary says so (it said "no complete trial yet"), for one
+# objective and for two.
+sed 's/min: 2}/min: 20}/' mo.yaml > none.yaml
+"$KNOB" run none.yaml $S --study none > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+grep -q "^no feasible trial yet: each of the 4 complete trials violates a constraint$" run.txt ||
+    fail "summary of two objectives: $(cat run.txt)"
+sed 's/^objectives: .*/metric: {name: a, goal: minimize}/' none.yaml > none1.yaml
+"$KNOB" run none1.yaml $S --study none1 > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
+grep -q "^no feasible trial yet: each of the 4 complete trials violates a constraint$" run.txt ||
+    fail "summary of one objective: $(cat run.txt)"
 # sweep errors name the line
 cat > bad.yaml <<YAML
 method: random

@@ -71,4 +71,14 @@ expect_eq "$(py 'd["objective"]' < one.json)" 1 "objective 1 in the JSON"
     fail "objective 1 by ped-anova"
 if "$KNOB" importance two $S --objective 2 2> err.txt; then fail "objective 2 accepted"; fi
 grep -q "objective 2 is out of range" err.txt || fail "objective 2: $(cat err.txt)"
+# --objective pareto: PED-ANOVA of reaching the Pareto front (x0 and x1 set it, x2 does not);
+# it was refused as not a whole number. fanova evaluates one objective only.
+"$KNOB" importance two $S --objective pareto --method ped-anova --json > front.json ||
+    fail "pareto: $(cat front.json)"
+expect_eq "$(py '[d["objective"], list(d["importance"])[2], round(sum(d["importance"].values()), 9)]' < front.json)" \
+    '["pareto", "x2", 1.0]' "the Pareto front's importance"
+"$KNOB" importance two $S --objective pareto --method ped-anova | grep -q "(ped-anova, objective pareto)" ||
+    fail "pareto in the bars' title"
+if "$KNOB" importance two $S --objective pareto 2> err.txt; then fail "fanova of the fronts accepted"; fi
+grep -q "fanova evaluates one objective of study 'two' (it has 2)" err.txt || fail "fanova: $(cat err.txt)"
 echo ok

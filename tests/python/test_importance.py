@@ -45,8 +45,102 @@ def test_params_and_objectives():
         get_param_importances(m)
     assert list(get_param_importances(m, objective=1))[0] == "y"
     with pytest.raises(NotImplementedError):
-        get_param_importances(s, target=lambda t: t.values[0])
-    with pytest.raises(NotImplementedError):
         MeanDecreaseImpurityImportanceEvaluator()
     with pytest.raises(NotImplementedError):
         FanovaImportanceEvaluator(n_trees=8)
+
+
+def test_several_objectives_want_target_as_optuna():
+    # knob asked for its own `objective` index, in words of its own
+    m = study_of(directions=["minimize", "maximize"])
+    msg = "If the `study` is being used for multi-objective optimization, please specify the `target`."
+    for evaluator in (None, FanovaImportanceEvaluator()):
+        with pytest.raises(ValueError) as e:
+            get_param_importances(m, evaluator=evaluator)
+        assert str(e.value).startswith(msg)
+
+
+def test_target():
+    # target was refused (NotImplementedError); it is Optuna's way to pick an objective
+    m = study_of(directions=["minimize", "maximize"])
+    fan = get_param_importances(m, target=lambda t: t.values[1])
+    assert fan == get_param_importances(m, objective=1)
+    assert list(fan)[0] == "y"
+    # PED-ANOVA takes a target's lower values as better (Optuna's): the maximized
+    # objective negated is the objective itself
+    ped = PedAnovaImportanceEvaluator()
+    assert get_param_importances(m, evaluator=ped, target=lambda t: -t.values[1]) == get_param_importances(
+        m, evaluator=ped, objective=1
+    )
+    s = study_of()
+    assert get_param_importances(s, target=lambda t: t.value, params=["y", "c"]) == get_param_importances(s, params=["y", "c"])
+    # a target of the params alone: only x counts; non-finite targets are left out
+    by_x = get_param_importances(s, target=lambda t: t.params["x"] if t.params["x"] < 4 else float("nan"))
+    assert list(by_x)[0] == "x" and by_x["x"] > 0.9
+    with pytest.raises(ValueError, match="not both"):
+        get_param_importances(m, target=lambda t: t.values[0], objective=0)
+
+
+def test_params_as_optuna():
+    s = study_of(n=10)
+    assert get_param_importances(s, params=[]) == {}  # was every param
+    with pytest.raises(TypeError, match="Parameters must be specified as a list"):
+        get_param_importances(s, params="x")
+    with pytest.raises(TypeError, match="by their names with strings"):
+        get_param_importances(s, params=["x", 1])
+    with pytest.raises(TypeError, match="Evaluator must be a subclass of BaseImportanceEvaluator"):
+        get_param_importances(s, evaluator=object())  # was an AttributeError
+
+
+@pytest.mark.parametrize("evaluator", [FanovaImportanceEvaluator(), PedAnovaImportanceEvaluator()])
+def test_nothing_to_tell_gives_equal_shares(evaluator):
+    # Optuna's normalize: shares that sum to 0 become 1 / n each (knob gave every param 0)
+    one = study_of(n=1)
+    assert get_param_importances(one, evaluator=evaluator) == {"x": 1 / 3, "y": 1 / 3, "c": 1 / 3}
+    flat = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
+    flat.optimize(lambda t: 0 * t.suggest_float("x", 0, 1) + 0 * t.suggest_float("y", 0, 1), n_trials=10)
+    assert get_param_importances(flat, evaluator=evaluator) == {"x": 0.5, "y": 0.5}
+
+
+def test_ped_anova_arguments_of_optuna_5():
+    # Optuna 5's names (knob had Optuna 4's baseline_quantile alone: a TypeError)
+    PedAnovaImportanceEvaluator(target_quantile=0.1, region_quantile=1.0, evaluate_on_local=True)
+    PedAnovaImportanceEvaluator(baseline_quantile=0.1)
+    with pytest.raises(NotImplementedError, match="target_quantile=0.1"):
+        PedAnovaImportanceEvaluator(target_quantile=0.2)
+    with pytest.raises(NotImplementedError):
+        PedAnovaImportanceEvaluator(region_quantile=0.5)
+    with pytest.raises(ValueError, match="0.0 < `target_quantile` < `region_quantile` <= 1.0"):
+        PedAnovaImportanceEvaluator(target_quantile=0.5, region_quantile=0.4)
+
+
+def _fronts_study(seed, directions, n):
+    import random
+
+    D = optuna.distributions
+    r = random.Random(seed)
+    s = optuna.create_study(directions=directions)
+    dists = {"x": D.FloatDistribution(0, 1), "y": D.FloatDistribution(0, 1), "c": D.CategoricalDistribution(["a", "b", None]), "k": D.IntDistribution(0, 5)}
+    for _ in range(n):
+        x, y, c, k = r.random(), r.random(), r.choice(["a", "b", None]), r.randint(0, 5)
+        vals = [x + 0.3 * y, y - 0.2 * x + (c == "a"), k * 0.1 + x * x, (y - 0.5) ** 2 + k][: len(directions)]
+        s.add_trial(optuna.trial.create_trial(params={"x": x, "y": y, "c": c, "k": k}, distributions=dists, values=vals))
+    return s
+
+
+@pytest.mark.parametrize(
+    "seed, directions, n, expected",
+    [
+        # the shares Optuna 5's PedAnovaImportanceEvaluator gives the same trials
+        (3, ["minimize", "maximize"], 50, {"x": 0.707322, "c": 0.238987, "k": 0.036278, "y": 0.017412}),
+        (5, ["maximize", "maximize", "minimize", "minimize"], 37, {"y": 0.774535, "k": 0.219555, "x": 0.004353, "c": 0.001557}),
+        (6, ["minimize", "minimize"], 9, {"y": 0.500736, "x": 0.473035, "k": 0.02243, "c": 0.003799}),
+    ],
+)
+def test_ped_anova_of_the_pareto_fronts(seed, directions, n, expected):
+    # several objectives without target: reaching the Pareto front, as Optuna 5's (knob
+    # raised the ValueError asking for a target)
+    imp = get_param_importances(_fronts_study(seed, directions, n), evaluator=PedAnovaImportanceEvaluator())
+    assert list(imp) == list(expected)
+    for k, v in expected.items():
+        assert imp[k] == pytest.approx(v, abs=2e-6)

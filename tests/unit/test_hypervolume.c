@@ -59,6 +59,48 @@ static void given_reference(void **state)
     knob_storage_close(st);
 }
 
+/* The history with a reference point that no trial dominates, or of a study with no
+ * feasible trial: 0 after each finished trial, as Optuna's plot_hypervolume_history (it was
+ * KNOB_EINVAL, and KNOB_ENOTFOUND); the single value still refuses such a point. */
+static void history_of_nothing_dominated(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = study(&st, KNOB_MINIMIZE, KNOB_MAXIMIZE);
+    add(s, 1, 1, NAN);
+    add(s, 2, 3, NAN);
+    add(s, 0.5, 0.2, NAN);
+    const double *h;
+    size_t n;
+    double beyond[2] = {0.1, 5};
+    OK(knob_study_hypervolume_history(s, beyond, &h, &n));
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_true(h[i] == 0);
+    double hv;
+    assert_int_equal(knob_study_hypervolume(s, beyond, &hv), KNOB_EINVAL);
+    /* a point some trials dominate: the history grows from 0 once one does */
+    double ref[2] = {1.5, 0.5};
+    OK(knob_study_hypervolume_history(s, ref, &h, &n));
+    assert_int_equal(n, 3);
+    assert_true(h[0] == 0.25 && h[1] == 0.25 && h[2] == 0.25);
+    double nan_ref[2] = {NAN, 0};
+    assert_int_equal(knob_study_hypervolume_history(s, nan_ref, &h, &n), KNOB_EINVAL);
+    knob_study_free(s);
+    knob_storage_close(st);
+
+    s = study(&st, KNOB_MINIMIZE, KNOB_MINIMIZE);
+    add(s, 1, 1, 2.0);
+    add(s, 2, 0, 1.0);
+    double far[2] = {10, 10};
+    OK(knob_study_hypervolume_history(s, far, &h, &n));
+    assert_int_equal(n, 2);
+    assert_true(h[0] == 0 && h[1] == 0);
+    assert_int_equal(knob_study_hypervolume_history(s, NULL, &h, &n), KNOB_ENOTFOUND);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void infeasible_left_out(void **state)
 {
     (void)state;
@@ -317,6 +359,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(default_reference_infinite_values),
     cmocka_unit_test(history_against_cells),
     cmocka_unit_test(history_after_front_record),
+    cmocka_unit_test(history_of_nothing_dominated),
 };
 
 KNOB_TEST_MAIN(tests)

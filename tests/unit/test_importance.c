@@ -303,6 +303,21 @@ static void conditional_params(void **state)
     assert_int_equal(n, 2); /* b is not in every trial */
     assert_string_equal(imp[0].name, "kind");
     knob_importance_free(imp);
+    /* kind "flat" without b, and a param c of kind "flat" alone: fanova's trials would hold
+     * both b and c, and none does (it gave both shares 0, as if nothing could be told) */
+    for (int i = 0; i < 2; i++) {
+        knob_trial *t;
+        double c, y = 1;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "c", 0, 1, 0, 0, &c), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    const char *apart[] = {"b", "c"};
+    assert_int_equal(knob_study_importance(s, "fanova", 0, apart, 2, &imp, &n), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "holds every one of the params 'b', 'c'"));
+    assert_int_equal(knob_study_importance(s, "ped-anova", 0, apart, 2, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 2); /* PED-ANOVA judges each param where it is active */
+    knob_importance_free(imp);
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -352,7 +367,40 @@ static void per_objective(void **state)
     assert_int_equal(
         knob_study_importance(s, "fanova", 2, NULL, 0, &(knob_importance *){0}, &(size_t){0}),
         KNOB_EINVAL);
+    /* The Pareto fronts (PED-ANOVA's best 10% by nondomination rank): x0 and x1 set the
+     * front, x2 next to nothing; fanova evaluates one objective only. (Before, an
+     * objective past the study's was EINVAL for both methods.) */
+    knob_importance *imp;
+    size_t n;
+    assert_int_equal(
+        knob_study_importance(s, "ped-anova", KNOB_IMPORTANCE_PARETO, NULL, 0, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(imp[2].name, "x2");
+    assert_true(share_of(imp, n, "x1") > 0.1); /* x0 0.84, x1 0.16, x2 0.005 */
+    assert_true(fabs(imp[0].share + imp[1].share + imp[2].share - 1) < 1e-12);
+    knob_importance_free(imp);
+    assert_int_equal(knob_study_importance(s, "fanova", KNOB_IMPORTANCE_PARETO, NULL, 0, &imp, &n),
+                     KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "fanova evaluates one objective"));
     knob_study_free(s);
+
+    /* one objective: KNOB_IMPORTANCE_PARETO is that objective */
+    knob_storage *st1;
+    s = random_study(&st1, linear, 60, 0, 1, KNOB_MINIMIZE);
+    knob_importance *one;
+    size_t n_one;
+    assert_int_equal(knob_study_importance(s, "ped-anova", 0, NULL, 0, &one, &n_one), KNOB_OK);
+    assert_int_equal(
+        knob_study_importance(s, "ped-anova", KNOB_IMPORTANCE_PARETO, NULL, 0, &imp, &n), KNOB_OK);
+    assert_int_equal(n, n_one);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(imp[i].name, one[i].name);
+        assert_true(imp[i].share == one[i].share);
+    }
+    knob_importance_free(imp);
+    knob_importance_free(one);
+    knob_study_free(s);
+    knob_storage_close(st1);
     knob_storage_close(st);
 }
 

@@ -159,6 +159,13 @@ static void bad_options(void **state)
     assert_non_null(strstr(knob_errmsg(), "random, sobol or lhs"));
     assert_int_equal(knob_sampler_create("nsga2", "tournament_size=1", &sm), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "tournament_size 1"));
+    /* a negative probability other than -1 (the default's mark) was taken as -1 */
+    assert_int_equal(knob_sampler_create("nsga2", "mutation_prob=-0.5", &sm), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "mutation_prob -0.5"));
+    assert_int_equal(knob_sampler_create("nsga3", "mutation_prob=-0.25", &sm), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'nsga3': mutation_prob -0.25"));
+    OK(knob_sampler_create("nsga2", "mutation_prob=-1", &sm));
+    knob_sampler_free(sm);
 }
 
 /* Deb's polynomial mutation: a step down for w < 0.5, up otherwise, none at w = 0.5,

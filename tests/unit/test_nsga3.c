@@ -351,6 +351,15 @@ static void reference_points_option(void **state)
     assert_int_equal(rc, KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "points of 2 objectives; the study has 3"));
     knob_study_free(s);
+
+    /* Das-Dennis points past the limit: refused at the first ask, naming the option (it
+     * failed once generation 0 was complete, in words of Das-Dennis points alone) */
+    OK(knob_sampler_create("nsga3", "seed=1,population_size=4,dividing_parameter=1000", &sm));
+    o.sampler = sm;
+    OK(knob_study_create(st, "many", &o, &s));
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "option 'dividing_parameter' 1000 with 3 objectives"));
+    knob_study_free(s);
     knob_storage_close(st);
 }
 

@@ -659,9 +659,11 @@ static void constraints_kept(void **state)
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
     /* given as the system attribute "constraints" (knob's own key): the same checks */
     info.n_constraints = 0;
-    const char *attrs[] = {"\"feasible\"", "[1, \"x\"]", "[1e999, 0]", "[-1]"};
-    const char *why[] = {"JSON array", "constraint 1", "constraint 0", "have 2"};
-    for (int k = 0; k < 4; k++) {
+    /* an element that is no number is named as such (it was "constraint 1 is nan") */
+    const char *attrs[] = {"\"feasible\"", "[1, \"x\"]", "[1e999, 0]", "[-1]", "[null, 0]"};
+    const char *why[] = {"JSON array", "constraint 1 is a string, not a number", "constraint 0",
+                         "have 2", "constraint 0 is null, not a number"};
+    for (int k = 0; k < 5; k++) {
         knob_attr sys = {.key = "constraints", .json = attrs[k]};
         info.n_system_attrs = 1;
         info.system_attrs = &sys;
