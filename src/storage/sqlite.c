@@ -73,8 +73,9 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
 #define BEST_SET                                                                                   \
     "best = CASE WHEN " BEST_READABLE " AND " BEST_FEASIBLE " THEN " BEST_VALUE " END, "           \
     "best_seq = CASE WHEN " BEST_READABLE " THEN seq END"
-#define BEST_SCHEMA                                                                                \
-    "ALTER TABLE trials ADD COLUMN best REAL; ALTER TABLE trials ADD COLUMN best_seq INTEGER; "    \
+#define BEST_COLUMNS                                                                               \
+    "ALTER TABLE trials ADD COLUMN best REAL; ALTER TABLE trials ADD COLUMN best_seq INTEGER"
+#define BEST_INDEX                                                                                 \
     "CREATE INDEX trials_best ON trials(study, best_seq IS NOT seq, best) WHERE state = 1"
 
 /* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
@@ -105,7 +106,8 @@ static const char *const schema[] = {
     "key TEXT NOT NULL, trial INTEGER, PRIMARY KEY(study, key))",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '1')",
     TRIAL_COUNTS_SCHEMA,
-    BEST_SCHEMA,
+    BEST_COLUMNS,
+    BEST_INDEX,
 };
 
 /* A study's best first value (?1): agg of the fresh trials' best and the stale ones' */
@@ -598,7 +600,7 @@ static int check_schema(db *d, bool *wal)
     return rollback(d, KNOB_OK);
 }
 
-/* A file of a knob before knob_trial_counts, or before the trials' best (BEST_SCHEMA):
+/* A file of a knob before knob_trial_counts, or before the trials' best (BEST_COLUMNS):
  * the tables, columns and indexes it lacks, filled from its rows, in one write transaction
  * (so a second opener finds it done). A file that has them takes one read of the schema. */
 static int upgrade_schema(db *d)
@@ -625,11 +627,18 @@ static int upgrade_schema(db *d)
                                                     "FROM trials GROUP BY study, state",
                                 NULL, NULL, NULL) != SQLITE_OK)
         return rollback(d, fail(d, "add the trial counts to a file of an older knob"));
+    /* the index made after the rows are filled (one sort), with the sorter's memory of a
+     * cache of 16 MB instead of 16 pages: at 100,000 trials 1.79 G instructions, once
+     * (3.21 G with the index made first and 16 pages) */
     if (n - counts == 0 &&
-        sqlite3_exec(d->h, BEST_SCHEMA "; UPDATE trials SET " BEST_SET " WHERE state = 1", NULL,
-                     NULL, NULL) != SQLITE_OK)
-        return rollback(d, fail(d, "add the trials' best values to a file of an older knob"));
-    return commit(d);
+        sqlite3_exec(d->h,
+                     "PRAGMA cache_size = -16384; " BEST_COLUMNS "; UPDATE trials SET " BEST_SET
+                     " WHERE state = 1; " BEST_INDEX,
+                     NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(d, "add the trials' best values to a file of an older knob");
+    if (sqlite3_exec(d->h, "PRAGMA cache_size = 16", NULL, NULL, NULL) != SQLITE_OK && !rc)
+        rc = fail(d, "set pragmas");
+    return rc ? rollback(d, rc) : commit(d);
 }
 
 /* After the schema check, so that a foreign file is never switched to WAL. */
@@ -1558,7 +1567,7 @@ static int set_times(void *be, int64_t study, int64_t trial, double start, doubl
 }
 
 /* Within a write transaction: the new state, end time and values, and the trial's best
- * (BEST_SCHEMA): the first value, as its row holds it, of a complete trial without
+ * (BEST_COLUMNS): the first value, as its row holds it, of a complete trial without
  * constraints; found from its rows after them for one with constraints. */
 static int write_finish(db *d, int64_t study, int64_t trial, knob_trial_state state,
                         const double *values, size_t n, bool constrained)

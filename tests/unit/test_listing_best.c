@@ -1,16 +1,20 @@
-/* The studies listing's best value on SQLite (src/storage/sqlite.c, BEST_SCHEMA): each
- * complete trial's best kept in its row and found by an index seek of trials_best, bit for
- * bit what the query of every complete trial (the listing's before, kept here as it was)
- * gives: studies minimized and maximized, of one objective and two, with ties (a -0 among
- * them), extreme values (infinities: from other writers), infeasible trials, pruned trials holding
- * values better than the best, failed trials, no feasible trial, no trial; trials told through ask
- * and tell, with constraints and without; then trials changed by other writers (a value, a
- * constraint, a trial written by SQL, a constraint that is not JSON) and a file of an older knob,
- * which its first open fills. EXPLAIN QUERY PLAN shows the index sought, and the statement's
- * virtual machine steps do not grow with the study. */
+/* The studies listing's best value from an index. SQLite (src/storage/sqlite.c,
+ * BEST_SCHEMA): each complete trial's best kept in its row and found by an index seek of
+ * trials_best. PostgreSQL (src/storage/postgres.c, BEST_FIRST): the first feasible entry of
+ * knob_trials_best. Both bit for bit what the query of every complete trial (the listing's
+ * before, kept here as it was) gives: studies minimized and maximized, of one objective and
+ * two, with ties (a -0 among them), extreme values (infinities and NaN: from other
+ * writers), infeasible trials, pruned trials holding values better than the best, failed
+ * trials, no feasible trial, no trial; trials told through ask and tell, with constraints
+ * and without. On SQLite then trials changed by other writers (a value, a constraint, a
+ * trial written by SQL, a constraint that is not JSON) and a file of an older knob, which
+ * its first open fills. EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) show the
+ * index used, and on SQLite the statement's virtual machine steps do not grow with the
+ * study. */
 #include "testutil.h"
 #include "testutil_sqlite.h"
 #include "knob.h"
+#include "storage/postgres.h"
 #include "storage/sqlite.h"
 
 #include <float.h>
@@ -34,9 +38,48 @@ typedef struct old_best {
     double best; /* NAN: no feasible complete trial */
 } old_best;
 
-/* The old query's answer for study `name` of the file at `path`. */
-static old_best old_query(const char *path, const char *name)
+/* The listing's best before the index on PostgreSQL, as it was (postgres.c, Q_BEST_MIN),
+ * the study's id in place of $1 (a format). */
+#define OLD_BEST_PG(agg)                                                                           \
+    "SELECT " agg "(t.vals[1]) FROM knob_trials t WHERE t.study = %s AND t.state = 1 "             \
+    "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "                                           \
+    "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "                   \
+    "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "                    \
+    "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "                     \
+    "THEN (j #>> '{}')::float8 <= 0 ELSE false END))"
+
+/* The old query's answer on PostgreSQL (url) for study `name`. */
+static old_best old_query_pg(const char *url, const char *name)
 {
+    old_best r = {false, NAN};
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    char q[4096];
+    snprintf(q, sizeof q, "SELECT id, directions FROM knob_studies WHERE name = '%s'", name);
+    PGresult *s = PQexec(c, q);
+    assert_int_equal(PQresultStatus(s), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(s), 1);
+    char id[32];
+    snprintf(id, sizeof id, "%s", PQgetvalue(s, 0, 0));
+    const char *dirs = PQgetvalue(s, 0, 1);
+    bool max = strncmp(dirs, "maximize", 8) == 0 || strncmp(dirs, "[\"maximize\"", 11) == 0;
+    PQclear(s);
+    snprintf(q, sizeof q, max ? OLD_BEST_PG("MAX") : OLD_BEST_PG("MIN"), id);
+    s = PQexec(c, q);
+    r.failed = PQresultStatus(s) != PGRES_TUPLES_OK;
+    if (!r.failed && !PQgetisnull(s, 0, 0))
+        r.best = strtod(PQgetvalue(s, 0, 0), NULL);
+    PQclear(s);
+    PQfinish(c);
+    return r;
+}
+
+/* The old query's answer for study `name` of the file at `path` (SQLite), or of the
+ * PostgreSQL storage at url when path is NULL. */
+static old_best old_query(const char *path, const char *url, const char *name)
+{
+    if (!path)
+        return old_query_pg(url, name);
     sqlite3 *db;
     sqlite3_stmt *s;
     old_best r = {false, NAN};
@@ -70,17 +113,22 @@ static bool same_bits(double a, double b)
 }
 
 /* Every study's best in the listing is the old query's, bit for bit; a listing fails where
- * the old query failed. Returns the number of studies. */
-static size_t agree(const char *path, const char *what)
+ * the old query failed. Returns the number of studies. path: the SQLite file, or NULL and
+ * url PostgreSQL's. */
+static size_t agree_at(const char *path, const char *pg, const char *what)
 {
     char url[4200];
-    snprintf(url, sizeof url, "sqlite:///%s", path);
+    if (path)
+        snprintf(url, sizeof url, "sqlite:///%s", path);
+    else
+        snprintf(url, sizeof url, "%s", pg);
     knob_storage *st;
     const knob_study_summary *l;
     size_t n;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     int rc = knob_storage_studies(st, &l, &n);
     if (rc) {
+        assert_non_null(path);
         /* then some study's old query fails too */
         bool any = false;
         sqlite3 *db;
@@ -89,7 +137,7 @@ static size_t agree(const char *path, const char *what)
         assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM studies", -1, &s, NULL),
                          SQLITE_OK);
         while (sqlite3_step(s) == SQLITE_ROW)
-            any |= old_query(path, (const char *)sqlite3_column_text(s, 0)).failed;
+            any |= old_query(path, NULL, (const char *)sqlite3_column_text(s, 0)).failed;
         sqlite3_finalize(s);
         sqlite3_close(db);
         if (!any)
@@ -99,7 +147,7 @@ static size_t agree(const char *path, const char *what)
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        old_best o = old_query(path, l[i].name);
+        old_best o = old_query(path, url, l[i].name);
         if (o.failed)
             fail_msg("%s: study '%s': the old query failed, the listing did not", what, l[i].name);
         if (!same_bits(o.best, l[i].best_value))
@@ -108,6 +156,11 @@ static size_t agree(const char *path, const char *what)
     }
     knob_storage_close(st);
     return n;
+}
+
+static size_t agree(const char *path, const char *what)
+{
+    return agree_at(path, NULL, what);
 }
 
 /* Complete trials whose best is not kept fresh in their rows (read from their rows). */
@@ -213,7 +266,7 @@ static void studies(const char *url)
     knob_storage_close(st);
 }
 
-static void same_best_as_every_trial(void **state)
+static void sqlite_same_best_as_every_trial(void **state)
 {
     (void)state;
     char path[4200], url[4300];
@@ -270,7 +323,7 @@ static void same_best_as_every_trial(void **state)
     remove(path);
 }
 
-static void older_file_is_filled_at_open(void **state)
+static void sqlite_older_file_is_filled_at_open(void **state)
 {
     (void)state;
     char path[4200], url[4300];
@@ -327,7 +380,7 @@ static int vm_steps(sqlite3 *db, const char *sql, int64_t id, double *best)
     return n;
 }
 
-static void best_is_an_index_seek(void **state)
+static void sqlite_best_is_an_index_seek(void **state)
 {
     (void)state;
     char path[4200], url[4300];
@@ -374,10 +427,112 @@ static void best_is_an_index_seek(void **state)
     remove(path);
 }
 
+static const char *pg_url_or_skip(void)
+{
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    return url;
+}
+
+static void pg_exec(const char *url, const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, sql);
+    PQfinish(c);
+}
+
+static void postgres_same_best_as_every_trial(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    studies(url);
+    assert_int_equal(agree_at(NULL, url, "written by knob"), 10);
+    /* values knob would not take, from another writer: -inf, NaN (above every number) */
+    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+                 "0, '{-Infinity}' FROM knob_studies WHERE name = 'min'");
+    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+                 "0, '{NaN}' FROM knob_studies WHERE name = 'max'");
+    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+                 "0, '{NaN}' FROM knob_studies WHERE name = 'two'");
+    assert_int_equal(agree_at(NULL, url, "infinite and NaN values"), 10);
+}
+
+/* The plan of `sql` prepared as best(bigint), `mode` its plan_cache_mode. */
+static void best_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
+{
+    char q[512];
+    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
+    knob_test_pg_exec(c, q);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
+    PGresult *r = PQexec(c, q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", q, PQresultErrorMessage(r));
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < PQntuples(r) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
+    PQclear(r);
+}
+
+/* The listing's best value, generic plan or custom, minimized or maximized: an index scan
+ * of knob_trials_best under a Limit, neither a sequential scan nor a sort (its MIN or MAX
+ * read every complete trial), beside 50,000 rows of other studies. */
+static void postgres_best_is_an_index_seek(void **state)
+{
+    (void)state;
+    char url[4200], plan[8192];
+    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = create(st, "seek", KNOB_MINIMIZE, 1);
+    for (int k = 0; k < 200; k++) {
+        double v = (double)((k * 7919) % 1009);
+        add(s, KNOB_TRIAL_COMPLETE, &v, 1, k % 5 ? NULL : "[-1]");
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT 1000 + "
+                         "g % 500, g, CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, 0, ARRAY[g::float8] "
+                         "FROM generate_series(1, 50000) g");
+    knob_test_pg_exec(c, "VACUUM ANALYZE knob_trials");
+    PGresult *r = PQexec(c, "SELECT id FROM knob_studies WHERE name = 'seek'");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    int64_t id = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *const modes[] = {"force_custom_plan", "force_generic_plan"};
+    for (int max = 0; max < 2; max++) {
+        char prepare[4096];
+        knob_test_pg_exec(c, "DEALLOCATE ALL");
+        snprintf(prepare, sizeof prepare, "PREPARE best(bigint) AS %s", knob__pg_best_sql(max));
+        knob_test_pg_exec(c, prepare);
+        for (int m = 0; m < 2; m++) {
+            best_plan(c, modes[m], id, plan, sizeof plan);
+            if (!strstr(plan, "Limit") || !strstr(plan, "using knob_trials_best") ||
+                !strstr(plan, "Index"))
+                fail_msg("%s, %s: the best value is not an index scan of knob_trials_best:\n%s",
+                         max ? "MAX" : "MIN", modes[m], plan);
+            if (strstr(plan, "Seq Scan on knob_trials") || strstr(plan, "Sort"))
+                fail_msg("%s, %s: the best value scans or sorts the trials:\n%s",
+                         max ? "MAX" : "MIN", modes[m], plan);
+        }
+    }
+    PQfinish(c);
+    assert_int_equal(agree_at(NULL, url, "beside rows of other studies"), 1);
+}
+
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(same_best_as_every_trial),
-    cmocka_unit_test(older_file_is_filled_at_open),
-    cmocka_unit_test(best_is_an_index_seek),
+    cmocka_unit_test(sqlite_same_best_as_every_trial),
+    cmocka_unit_test(sqlite_older_file_is_filled_at_open),
+    cmocka_unit_test(sqlite_best_is_an_index_seek),
+    cmocka_unit_test(postgres_same_best_as_every_trial),
+    cmocka_unit_test(postgres_best_is_an_index_seek),
 };
 
 KNOB_TEST_MAIN(tests)
