@@ -70,10 +70,6 @@ static const char *const schema[] = {
      * so the studies listing counts them by an index-only scan: counting them among all the
      * study's trials read every row of the table. */
     "CREATE INDEX IF NOT EXISTS knob_trials_complete ON knob_trials(study) WHERE state = 1",
-    /* Complete trials by their first value (added without a new version, as the one above),
-     * so the studies listing's best value is the study's first entry of a feasible trial, an
-     * index scan that stops there (BEST_FIRST): its MIN or MAX read every complete trial. */
-    "CREATE INDEX IF NOT EXISTS knob_trials_best ON knob_trials(study, (vals[1])) WHERE state = 1",
     "CREATE TABLE IF NOT EXISTS knob_intermediate(trial BIGINT NOT NULL REFERENCES "
     "knob_trials(id) ON DELETE CASCADE, step BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, "
     "PRIMARY KEY(trial, step))",
@@ -129,6 +125,15 @@ static const char *const schema[] = {
     "TABLE knob_params; DROP TABLE knob_values; DROP INDEX IF EXISTS knob_trials_by_state; END "
     "IF; END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
+    /* Complete trials by their first value (added without a new version, as
+     * knob_trials_complete; after the upgrade of schema 4, which makes vals), so the studies
+     * listing's best value is the study's first entry of a feasible trial, an index scan that
+     * stops there (BEST_FIRST): its MIN or MAX read every complete trial. Without a value
+     * the trials are not in it: then the count of the complete trials cannot take it for
+     * knob_trials_complete (as small where trials have no values, so the planner took either,
+     * by a bitmap scan of the table's rows) */
+    "CREATE INDEX IF NOT EXISTS knob_trials_best ON knob_trials(study, (vals[1])) WHERE state = "
+    "1 AND vals[1] IS NOT NULL",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
      * be above the server's transaction ids (a database restored into a new cluster,
