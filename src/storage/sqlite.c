@@ -54,7 +54,7 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
  * is their stamp (fresh) come first, in the order of their best: the listing takes the
  * least (or greatest) of them by an index seek, and reads the others (stale) from their
  * rows, as it read every complete trial before (451 M instructions for `knob studies` at
- * 100,000 trials: bench/README.md, startup). SQLite keeps the index for every writer;
+ * 100,000 trials: bench/README.md, scale). SQLite keeps the index for every writer;
  * knob's own writes set best as they finish a trial (Q_FINISH, Q_BEST_REFRESH) or set its
  * constraints (Q_BEST_REFRESH), and carry a fresh best_seq over a stamp that changes
  * neither (Q_STAMP). Any other write of a complete trial (a knob before the columns, the
