@@ -90,8 +90,9 @@ void knob_storage_close(knob_storage *st)
 /* The study summaries' best values from the records of the best trials (view.c).
  *
  * A summary's best value is the best first value of a study's complete feasible trials.
- * Finding it in SQL reads every complete trial (100,000 of them: 50 ms on SQLite, about half
- * a second of a PostgreSQL server's CPU). The record of the best trials that `knob best`
+ * Finding it in SQL reads every complete trial (100,000 of them: about half a second of a
+ * PostgreSQL server's CPU; SQLite keeps each trial's best in an index instead, and has no
+ * list_studies_best). The record of the best trials that `knob best`
  * keeps holds the best trial, or the Pareto front, as of its stamp. The best first value of
  * the study is then the better of the record's and of the trials stamped after it, while
  * the record's trials are unchanged since its stamp (the same argument as view.c's: the

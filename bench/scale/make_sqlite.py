@@ -51,6 +51,12 @@ def main():
     con.executemany("INSERT INTO trial_values(trial, idx, value) VALUES(?, 0, ?)", rows_v)
     con.execute("UPDATE studies SET seq = (SELECT MAX(seq) FROM trials) WHERE id = ?",
                 (study,))
+    # a knob with the trials' best (src/storage/sqlite.c, BEST_SCHEMA) finds it as it
+    # finishes a trial; copies written here would be stale, read from their rows
+    if any(r[1] == "best_seq" for r in con.execute("PRAGMA table_info(trials)")):
+        con.execute("UPDATE trials SET best = (SELECT value FROM trial_values WHERE "
+                    "trial = trials.id AND idx = 0), best_seq = seq WHERE study = ? AND "
+                    "state = 1 AND best_seq IS NOT seq", (study,))
     con.commit()
     con.close()
 

@@ -1,0 +1,538 @@
+/* The studies listing's best value from an index. SQLite (src/storage/sqlite.c,
+ * BEST_SCHEMA): each complete trial's best kept in its row and found by an index seek of
+ * trials_best. PostgreSQL (src/storage/postgres.c, BEST_FIRST): the first feasible entry of
+ * knob_trials_best. Both bit for bit what the query of every complete trial (the listing's
+ * before, kept here as it was) gives: studies minimized and maximized, of one objective and
+ * two, with ties (a -0 among them), extreme values (infinities and NaN: from other
+ * writers), infeasible trials, pruned trials holding values better than the best, failed
+ * trials, no feasible trial, no trial; trials told through ask and tell, with constraints
+ * and without. On SQLite then trials changed by other writers (a value, a constraint, a
+ * trial written by SQL, a constraint that is not JSON) and a file of an older knob, which
+ * its first open fills. EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) show the
+ * index used, and on SQLite the statement's virtual machine steps do not grow with the
+ * study. */
+#include "testutil.h"
+#include "testutil_sqlite.h"
+#include "knob.h"
+#include "storage/postgres.h"
+#include "storage/sqlite.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#define N_TRIALS 120
+#define MAX_STUDIES 12
+
+/* The listing's best before the index, as it was (src/storage/sqlite.c, Q_BEST_MIN). */
+#define OLD_BEST(agg)                                                                              \
+    "SELECT " agg "(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id "                 \
+    "AND v.idx = 0 WHERE t.study = ?1 AND t.state = 1 "                                            \
+    "AND NOT EXISTS (SELECT 1 FROM trial_attrs a, json_each(a.json) j WHERE a.trial = t.id "       \
+    "AND a.system = 1 AND a.key = 'constraints' AND NOT (j.value <= 0))"
+
+static const knob_distribution dist_x = {.kind = KNOB_DIST_FLOAT, .low = -5, .high = 5};
+
+typedef struct old_best {
+    bool failed; /* the query failed (a constraint that is not JSON) */
+    double best; /* NAN: no feasible complete trial */
+} old_best;
+
+/* The listing's best before the index on PostgreSQL, as it was (postgres.c, Q_BEST_MIN),
+ * the study's id in place of $1 (a format). */
+#define OLD_BEST_PG(agg)                                                                           \
+    "SELECT " agg "(t.vals[1]) FROM knob_trials t WHERE t.study = %s AND t.state = 1 "             \
+    "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "                                           \
+    "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "                   \
+    "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "                    \
+    "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "                     \
+    "THEN (j #>> '{}')::float8 <= 0 ELSE false END))"
+
+/* The old query's answer on PostgreSQL (url) for study `name`. */
+static old_best old_query_pg(const char *url, const char *name)
+{
+    old_best r = {false, NAN};
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    char q[4096];
+    snprintf(q, sizeof q, "SELECT id, directions FROM knob_studies WHERE name = '%s'", name);
+    PGresult *s = PQexec(c, q);
+    assert_int_equal(PQresultStatus(s), PGRES_TUPLES_OK);
+    assert_int_equal(PQntuples(s), 1);
+    char id[32];
+    snprintf(id, sizeof id, "%s", PQgetvalue(s, 0, 0));
+    const char *dirs = PQgetvalue(s, 0, 1);
+    bool max = strncmp(dirs, "maximize", 8) == 0 || strncmp(dirs, "[\"maximize\"", 11) == 0;
+    PQclear(s);
+    snprintf(q, sizeof q, max ? OLD_BEST_PG("MAX") : OLD_BEST_PG("MIN"), id);
+    s = PQexec(c, q);
+    r.failed = PQresultStatus(s) != PGRES_TUPLES_OK;
+    if (!r.failed && !PQgetisnull(s, 0, 0))
+        r.best = strtod(PQgetvalue(s, 0, 0), NULL);
+    PQclear(s);
+    PQfinish(c);
+    return r;
+}
+
+/* The old query's answer for study `name` of the file at `path` (SQLite), or of the
+ * PostgreSQL storage at url when path is NULL. */
+static old_best old_query(const char *path, const char *url, const char *name)
+{
+    if (!path)
+        return old_query_pg(url, name);
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    old_best r = {false, NAN};
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char dirs[64] = "";
+    int64_t id = -1;
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT id, directions FROM studies WHERE name = ?1", -1, &s, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    id = sqlite3_column_int64(s, 0);
+    snprintf(dirs, sizeof dirs, "%s", (const char *)sqlite3_column_text(s, 1));
+    sqlite3_finalize(s);
+    bool max = strncmp(dirs, "maximize", 8) == 0 || strncmp(dirs, "[\"maximize\"", 11) == 0;
+    assert_int_equal(sqlite3_prepare_v2(db, max ? OLD_BEST("MAX") : OLD_BEST("MIN"), -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        r.best = sqlite3_column_double(s, 0);
+    r.failed = rc != SQLITE_ROW;
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return r;
+}
+
+static bool same_bits(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* Every study's best in the listing is the old query's, bit for bit; a listing fails where
+ * the old query failed. Returns the number of studies. path: the SQLite file, or NULL and
+ * url PostgreSQL's. */
+static size_t agree_at(const char *path, const char *pg, const char *what)
+{
+    char url[4200];
+    if (path)
+        snprintf(url, sizeof url, "sqlite:///%s", path);
+    else
+        snprintf(url, sizeof url, "%s", pg);
+    knob_storage *st;
+    const knob_study_summary *l;
+    size_t n;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    int rc = knob_storage_studies(st, &l, &n);
+    if (rc) {
+        assert_non_null(path);
+        /* then some study's old query fails too */
+        bool any = false;
+        sqlite3 *db;
+        sqlite3_stmt *s;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM studies", -1, &s, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(s) == SQLITE_ROW)
+            any |= old_query(path, NULL, (const char *)sqlite3_column_text(s, 0)).failed;
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        if (!any)
+            fail_msg("%s: the listing failed (%s) where the old query did not", what,
+                     knob_errmsg());
+        knob_storage_close(st);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        old_best o = old_query(path, url, l[i].name);
+        if (o.failed)
+            fail_msg("%s: study '%s': the old query failed, the listing did not", what, l[i].name);
+        if (!same_bits(o.best, l[i].best_value))
+            fail_msg("%s: study '%s': best %.17g (the old query: %.17g)", what, l[i].name,
+                     l[i].best_value, o.best);
+    }
+    knob_storage_close(st);
+    return n;
+}
+
+static size_t agree(const char *path, const char *what)
+{
+    return agree_at(path, NULL, what);
+}
+
+/* Complete trials whose best is not kept fresh in their rows (read from their rows). */
+static int64_t stale(const char *path)
+{
+    return knob_test_sql_int(path, "SELECT COUNT(*) FROM trials WHERE state = 1 AND "
+                                   "best_seq IS NOT seq");
+}
+
+static knob_study *create(knob_storage *st, const char *name, knob_direction d0, size_t n_obj)
+{
+    knob_direction dirs[2] = {d0, KNOB_MAXIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = n_obj};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    return s;
+}
+
+static void add(knob_study *s, knob_trial_state state, const double *v, size_t n,
+                const char *constraints)
+{
+    knob_param p = {"x", &dist_x, 0.5};
+    knob_attr c = {"constraints", constraints};
+    knob_trial_info info = {.state = state,
+                            .n_params = 1,
+                            .params = &p,
+                            .n_values = n,
+                            .values = v,
+                            .n_system_attrs = constraints ? 1 : 0,
+                            .system_attrs = &c};
+    if (knob_study_add_trial(s, &info, NULL))
+        fail_msg("add: %s", knob_errmsg());
+}
+
+/* N_TRIALS trials: every 11th failed, every 13th pruned with a value better than any,
+ * every `every`th infeasible (better than the feasible ones, half of them); values from a
+ * fixed sequence, with ties. */
+static void make(knob_storage *st, const char *name, knob_direction d0, size_t n_obj, int every)
+{
+    knob_study *s = create(st, name, d0, n_obj);
+    double sign = d0 == KNOB_MAXIMIZE ? -1 : 1;
+    for (int k = 0; k < N_TRIALS; k++) {
+        double x = (double)((k * 7919) % 37) - 18; /* 37 values: ties */
+        double v[2] = {sign * (x * x + 1), 10 - (x - 1) * (x - 1)};
+        if (k % 13 == 6) {
+            double better = sign * -1000;
+            add(s, KNOB_TRIAL_PRUNED, &better, 1, NULL);
+        } else if (k % 11 == 5) {
+            add(s, KNOB_TRIAL_FAIL, NULL, 0, NULL);
+        } else if (k % every == 3 % every) {
+            double w[2] = {v[0] - sign * 500, v[1]};
+            add(s, KNOB_TRIAL_COMPLETE, w, n_obj, k % 2 ? "[1.5, -1]" : "[-1, 0.25]");
+        } else {
+            add(s, KNOB_TRIAL_COMPLETE, v, n_obj, k % 3 ? NULL : "[0, -2]");
+        }
+    }
+    knob_study_free(s);
+}
+
+/* Studies of every kind, written by knob (add_trial, and ask and tell). */
+static void studies(const char *url)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    make(st, "min", KNOB_MINIMIZE, 1, 7);
+    make(st, "max", KNOB_MAXIMIZE, 1, 5);
+    make(st, "two", KNOB_MINIMIZE, 2, 7);
+    make(st, "two_max", KNOB_MAXIMIZE, 2, 4);
+    make(st, "half_infeasible", KNOB_MINIMIZE, 1, 2);
+    knob_study *s = create(st, "none_feasible", KNOB_MINIMIZE, 1);
+    double v = 1;
+    add(s, KNOB_TRIAL_COMPLETE, &v, 1, "[2]");
+    add(s, KNOB_TRIAL_FAIL, NULL, 0, NULL);
+    add(s, KNOB_TRIAL_PRUNED, &v, 1, NULL);
+    knob_study_free(s);
+    knob_study_free(create(st, "empty", KNOB_MAXIMIZE, 1));
+    s = create(st, "zero", KNOB_MINIMIZE, 1);
+    double z[4] = {1.5, -0.0, 0.0, -0.0};
+    for (int k = 0; k < 4; k++)
+        add(s, KNOB_TRIAL_COMPLETE, &z[k], 1, NULL);
+    knob_study_free(s);
+    s = create(st, "extreme", KNOB_MAXIMIZE, 1); /* knob takes finite values only */
+    double ext[3] = {-DBL_MAX, 3, DBL_MAX};
+    add(s, KNOB_TRIAL_COMPLETE, &ext[0], 1, NULL);
+    add(s, KNOB_TRIAL_COMPLETE, &ext[1], 1, NULL);
+    add(s, KNOB_TRIAL_COMPLETE, &ext[2], 1, "[1]");
+    knob_study_free(s);
+    /* asked and told: constraints set before the tell, feasible or not */
+    s = create(st, "told", KNOB_MINIMIZE, 1);
+    for (int k = 0; k < 12; k++) {
+        knob_trial *t;
+        double x, c = k % 3 == 0 ? 1 : -1;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
+        if (k % 2)
+            assert_int_equal(knob_trial_set_constraints(t, &c, 1), KNOB_OK);
+        double y = k % 3 == 0 ? -100 + k : (double)((k * 5) % 7);
+        assert_int_equal(
+            knob_study_tell(s, t, k == 4 ? KNOB_TRIAL_PRUNED : KNOB_TRIAL_COMPLETE, &y, 1),
+            KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void sqlite_same_best_as_every_trial(void **state)
+{
+    (void)state;
+    char path[4200], url[4300];
+    snprintf(path, sizeof path, "%s", knob_test_path("best.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    studies(url);
+    assert_int_equal(agree(path, "written by knob"), 10);
+    assert_int_equal(stale(path), 0); /* every best found in an index seek */
+
+    /* other writers, each change stamped (as every knob stamps its writes) */
+    static const char bump[] = "UPDATE studies SET seq = seq + 1 WHERE name = '%s'; UPDATE "
+                               "trials SET seq = (SELECT seq FROM studies WHERE name = '%s') "
+                               "WHERE study = (SELECT id FROM studies WHERE name = '%s') AND "
+                               "number = %d; ";
+    char sql[2048], b[1024];
+    /* a value, better than every other */
+    snprintf(b, sizeof b, bump, "min", "min", "min", 0);
+    snprintf(sql, sizeof sql,
+             "BEGIN; %s UPDATE trial_values SET value = -1e9 WHERE idx = 0 AND trial = (SELECT "
+             "t.id FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = 'min' AND "
+             "t.number = 0); COMMIT",
+             b);
+    knob_test_sql_exec(path, sql);
+    assert_int_equal(stale(path), 1);
+    agree(path, "a value rewritten by another writer");
+    /* the same trial made infeasible */
+    snprintf(sql, sizeof sql,
+             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
+             "'constraints', '[3, 0]' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name "
+             "= 'min' AND t.number = 0 ON CONFLICT DO UPDATE SET json = excluded.json; COMMIT",
+             b);
+    knob_test_sql_exec(path, sql);
+    agree(path, "a constraint set by another writer");
+    /* a complete trial written by SQL, as an older knob or bench/scale/make_sqlite.py does,
+     * of a value knob would not take */
+    knob_test_sql_exec(path,
+                       "BEGIN; UPDATE studies SET seq = seq + 1 WHERE name = 'max'; INSERT INTO "
+                       "trials(study, number, state, seq) SELECT id, 1000, 1, seq FROM studies "
+                       "WHERE name = 'max'; INSERT INTO trial_values(trial, idx, value) SELECT "
+                       "MAX(id), 0, 9e999 FROM trials; COMMIT"); /* +inf */
+    assert_int_equal(stale(path), 2);
+    agree(path, "a trial written by SQL");
+    /* a constraint that is not JSON: the listing fails on it, as it did */
+    snprintf(b, sizeof b, bump, "two", "two", "two", 1);
+    snprintf(sql, sizeof sql,
+             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
+             "'constraints', '[1' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = "
+             "'two' AND t.number = 1; COMMIT",
+             b);
+    knob_test_sql_exec(path, sql);
+    assert_int_equal(agree(path, "a constraint that is not JSON"), 0);
+    knob_test_sql_exec(path, "DELETE FROM trial_attrs WHERE json = '[1'");
+    assert_int_equal(agree(path, "the constraint removed"), 10);
+    remove(path);
+}
+
+static void sqlite_older_file_is_filled_at_open(void **state)
+{
+    (void)state;
+    char path[4200], url[4300];
+    snprintf(path, sizeof path, "%s", knob_test_path("best-old.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    studies(url);
+    /* the file as a knob before the columns wrote it, with a value of -inf (another writer's)
+     * and a constraint that is not JSON */
+    knob_test_sql_exec(path, "UPDATE trial_values SET value = -9e999 WHERE idx = 0 AND trial = "
+                             "(SELECT t.id FROM trials t JOIN studies s ON s.id = t.study WHERE "
+                             "s.name = 'extreme' AND t.number = 1); DROP INDEX trials_best; ALTER "
+                             "TABLE trials DROP COLUMN best_seq; "
+                             "ALTER TABLE trials DROP COLUMN best; INSERT INTO trial_attrs(trial, "
+                             "system, key, json) SELECT t.id, 1, 'constraints', '[1' FROM "
+                             "trials t JOIN studies s ON s.id = t.study WHERE s.name = 'two' "
+                             "AND t.number = 1");
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                             "'trials_best'"),
+                     0);
+    assert_int_equal(agree(path, "an older knob's file with a constraint that is not JSON"), 0);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                             "'trials_best'"),
+                     1);
+    assert_int_equal(stale(path), 1); /* that trial alone: its rows are read */
+    knob_test_sql_exec(path, "DELETE FROM trial_attrs WHERE json = '[1'");
+    assert_int_equal(agree(path, "an older knob's file, filled"), 10);
+    remove(path);
+}
+
+/* The plan's lines of `sql` (EXPLAIN QUERY PLAN), one a line. */
+static void plan_of(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+    char text[4096];
+    sqlite3_stmt *s;
+    snprintf(text, sizeof text, "EXPLAIN QUERY PLAN %s", sql);
+    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &s, NULL), SQLITE_OK);
+    size_t len = 0;
+    out[0] = 0;
+    while (sqlite3_step(s) == SQLITE_ROW && len < size)
+        len += (size_t)snprintf(out + len, size - len, "%s\n", sqlite3_column_text(s, 3));
+    sqlite3_finalize(s);
+}
+
+/* The virtual machine steps of `sql` for study `id`, and its answer. */
+static int vm_steps(sqlite3 *db, const char *sql, int64_t id, double *best)
+{
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    sqlite3_bind_int64(s, 1, id);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    *best = sqlite3_column_double(s, 0);
+    int n = sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static void sqlite_best_is_an_index_seek(void **state)
+{
+    (void)state;
+    char path[4200], url[4300];
+    snprintf(path, sizeof path, "%s", knob_test_path("best-plan.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    /* studies of 100 and 2,000 trials */
+    for (int m = 0; m < 2; m++) {
+        knob_study *s = create(st, m ? "big" : "small", KNOB_MINIMIZE, 1);
+        for (int k = 0; k < (m ? 2000 : 100); k++) {
+            double v = (double)((k * 7919) % 1009);
+            add(s, KNOB_TRIAL_COMPLETE, &v, 1, k % 5 ? NULL : "[-1]");
+        }
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (int max = 0; max < 2; max++) {
+        char plan[4096];
+        const char *sql = knob__sqlite_best_sql(max);
+        plan_of(db, sql, plan, sizeof plan);
+        /* the fresh trials' best and the stale ones: each a search of the study's entries */
+        const char *fresh = strstr(plan, "SEARCH trials USING INDEX trials_best (study=? AND "
+                                         "<expr>=?)");
+        if (!fresh || !strstr(plan, "SEARCH t USING INDEX trials_best (study=? AND <expr>=?)"))
+            fail_msg("%s: the best value is not found in trials_best:\n%s", max ? "MAX" : "MIN",
+                     plan);
+        if (strstr(plan, "SCAN trials") || strstr(plan, "SCAN t\n") || strstr(plan, "SCAN v"))
+            fail_msg("%s: the best value's query scans a table:\n%s", max ? "MAX" : "MIN", plan);
+        /* and under 100 steps for 100 trials as for 2,000 (the old query: a few per trial) */
+        double small, big, old_small, old_big;
+        int n_small = vm_steps(db, sql, 1, &small), n_big = vm_steps(db, sql, 2, &big);
+        const char *old = max ? OLD_BEST("MAX") : OLD_BEST("MIN");
+        int o_small = vm_steps(db, old, 1, &old_small), o_big = vm_steps(db, old, 2, &old_big);
+        assert_true(same_bits(small, old_small) && same_bits(big, old_big));
+        if (n_small > 100 || n_big > 100 || o_big < 2000)
+            fail_msg("%s: virtual machine steps %d (100 trials), %d (2,000); the old query "
+                     "%d, %d",
+                     max ? "MAX" : "MIN", n_small, n_big, o_small, o_big);
+    }
+    sqlite3_close(db);
+    remove(path);
+}
+
+static const char *pg_url_or_skip(void)
+{
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    return url;
+}
+
+static void pg_exec(const char *url, const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, sql);
+    PQfinish(c);
+}
+
+static void postgres_same_best_as_every_trial(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    studies(url);
+    assert_int_equal(agree_at(NULL, url, "written by knob"), 10);
+    /* values knob would not take, from another writer: -inf, NaN (above every number) */
+    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+                 "0, '{-Infinity}' FROM knob_studies WHERE name = 'min'");
+    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+                 "0, '{NaN}' FROM knob_studies WHERE name = 'max'");
+    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+                 "0, '{NaN}' FROM knob_studies WHERE name = 'two'");
+    assert_int_equal(agree_at(NULL, url, "infinite and NaN values"), 10);
+}
+
+/* The plan of `sql` prepared as best(bigint), `mode` its plan_cache_mode. */
+static void best_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
+{
+    char q[512];
+    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
+    knob_test_pg_exec(c, q);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
+    PGresult *r = PQexec(c, q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", q, PQresultErrorMessage(r));
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < PQntuples(r) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
+    PQclear(r);
+}
+
+/* The listing's best value, generic plan or custom, minimized or maximized: an index scan
+ * of knob_trials_best under a Limit, neither a sequential scan nor a sort (its MIN or MAX
+ * read every complete trial), beside 50,000 rows of other studies. */
+static void postgres_best_is_an_index_seek(void **state)
+{
+    (void)state;
+    char url[4200], plan[8192];
+    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = create(st, "seek", KNOB_MINIMIZE, 1);
+    for (int k = 0; k < 200; k++) {
+        double v = (double)((k * 7919) % 1009);
+        add(s, KNOB_TRIAL_COMPLETE, &v, 1, k % 5 ? NULL : "[-1]");
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT 1000 + "
+                         "g % 500, g, CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, 0, ARRAY[g::float8] "
+                         "FROM generate_series(1, 50000) g");
+    knob_test_pg_exec(c, "VACUUM ANALYZE knob_trials");
+    PGresult *r = PQexec(c, "SELECT id FROM knob_studies WHERE name = 'seek'");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    int64_t id = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *const modes[] = {"force_custom_plan", "force_generic_plan"};
+    for (int max = 0; max < 2; max++) {
+        char prepare[4096];
+        knob_test_pg_exec(c, "DEALLOCATE ALL");
+        snprintf(prepare, sizeof prepare, "PREPARE best(bigint) AS %s", knob__pg_best_sql(max));
+        knob_test_pg_exec(c, prepare);
+        for (int m = 0; m < 2; m++) {
+            best_plan(c, modes[m], id, plan, sizeof plan);
+            if (!strstr(plan, "Limit") || !strstr(plan, "using knob_trials_best") ||
+                !strstr(plan, "Index"))
+                fail_msg("%s, %s: the best value is not an index scan of knob_trials_best:\n%s",
+                         max ? "MAX" : "MIN", modes[m], plan);
+            if (strstr(plan, "Seq Scan on knob_trials") || strstr(plan, "Sort"))
+                fail_msg("%s, %s: the best value scans or sorts the trials:\n%s",
+                         max ? "MAX" : "MIN", modes[m], plan);
+        }
+    }
+    PQfinish(c);
+    assert_int_equal(agree_at(NULL, url, "beside rows of other studies"), 1);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(sqlite_same_best_as_every_trial),
+    cmocka_unit_test(sqlite_older_file_is_filled_at_open),
+    cmocka_unit_test(sqlite_best_is_an_index_seek),
+    cmocka_unit_test(postgres_same_best_as_every_trial),
+    cmocka_unit_test(postgres_best_is_an_index_seek),
+};
+
+KNOB_TEST_MAIN(tests)
