@@ -320,7 +320,8 @@ static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
                         p->name, p->q, steps, lo, hi);
 }
 
-/* A q_log_uniform_values whose q leaves one value is allowed (W&B runs it), and said. */
+/* A q that leaves fewer values than the range suggests is allowed (W&B runs it), and said:
+ * Optuna warns the same of a step that does not divide its range. */
 static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *q_node,
                    const yaml_node_t *map)
 {
@@ -328,69 +329,36 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
     const yaml_node_t *at = q_node ? q_node : map;
     const char *dflt = q_node ? "" : " by default"; /* W&B's q when none is given */
     char what[200];
-    if (round(lo / q) != round(hi / q))
-        return;
-    snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value", q,
-             dflt, lo, hi, round(lo / q) * q);
-    sweep_warnf(c, at, "key 'parameters.%s.q': %s", p->name, what);
-}
-
-/* The shortest decimal near x (15 digits): 3 * 0.1 is 0.3, not 0.30000000000000004. */
-static double tidy(double x)
-{
-    char text[40];
-    snprintf(text, sizeof text, "%.15g", x);
-    double r = strtod(text, NULL);
-    return r == 0 ? 0 : r; /* not -0 */
-}
-
-static bool is_multiple(double x, double q)
-{
-    return fabs(x / q - round(x / q)) <= 1e-9 * fmax(1, fabs(x / q));
-}
-
-/* q_uniform's values are W&B's, round(x / q) q for x uniform in [min, max]: the multiples of
- * q between min and max (W&B's rounding may also give one just outside them, 208 for max
- * 200 and q 16; knob keeps to the range). The library holds them as [lo, hi] on steps of
- * q, lo and hi the first and last multiples; a range holding none has the one multiple
- * every x rounds to. A min or max that is not a multiple, or a single value, is said. */
-static int to_multiples(const sweep_ctx *c, sweep_param *p, const param_nodes *pn,
-                        const yaml_node_t *map)
-{
-    double min = p->min, max = p->max, q = p->q;
-    if (!isfinite(min / q) || !isfinite(max / q))
-        return 0; /* too many steps: check_steps says so */
-    double lo = tidy(ceil(min / q - 1e-9) * q), hi = tidy(floor(max / q + 1e-9) * q);
-    const yaml_node_t *at = pn->q ? pn->q : map;
-    const char *dflt = pn->q ? "" : " by default"; /* W&B's q when none is given */
-    if (lo > hi) {
-        p->min = p->max = tidy(round((min + max) / 2 / q) * q);
-        sweep_warnf(c, at,
-                    "key 'parameters.%s.q': no multiple of q (%g%s) lies in [%g, %g]: every "
-                    "value rounds to %g, the only value",
-                    p->name, q, dflt, min, max, p->min);
-        return 0;
-    }
-    p->min = lo;
-    p->max = hi;
-    if (lo == hi && min < max)
-        sweep_warnf(c, at,
-                    "key 'parameters.%s.q': q (%g%s) leaves one multiple of q in [%g, %g]: %g is "
-                    "the only value",
-                    p->name, q, dflt, min, max, lo);
-    else if (!is_multiple(min, q) || !is_multiple(max, q)) {
-        char which[120];
-        if (!is_multiple(min, q) && !is_multiple(max, q))
-            snprintf(which, sizeof which, "min (%g) and max (%g) are not multiples", min, max);
+    if (p->kind == PK_Q_UNIFORM) {
+        double k = floor((hi - lo) / q + 1e-9);
+        /* knob's q_uniform counts its steps from min, as it always has, so that a study's
+         * space stays what it was; W&B's agent rounds to multiples of q (round(x / q) q).
+         * The two agree when min is a multiple of q; where not, said. */
+        bool off = fabs(lo / q - round(lo / q)) > 1e-9 * fmax(1, fabs(lo / q));
+        if (k >= 1 && fabs((hi - lo) - k * q) <= 1e-9 * fmax(fabs(hi - lo), 1)) {
+            if (!off)
+                return; /* q divides the range */
+            snprintf(what, sizeof what,
+                     "min (%g) is not a multiple of q (%g%s): knob's values are min + k q (%g, "
+                     "%g, ...), where W&B's agent rounds to the multiples of q",
+                     lo, q, dflt, lo, lo + q);
+        } else if (k < 1)
+            snprintf(what, sizeof what,
+                     "q (%g%s) is more than max - min (%g): min, %g, is the only value", q, dflt,
+                     hi - lo, lo);
         else
-            snprintf(which, sizeof which, "%s (%g) is not a multiple",
-                     is_multiple(min, q) ? "max" : "min", is_multiple(min, q) ? max : min);
-        sweep_warnf(c, at,
-                    "key 'parameters.%s.q': %s of q (%g%s): the values are the multiples of q in "
-                    "[%g, %g], %g to %g, as W&B rounds them (round(x / q) q)",
-                    p->name, which, q, dflt, min, max, lo, hi);
+            snprintf(what, sizeof what,
+                     "q (%g%s) does not divide max - min (%g): the values are min + k q up to %g",
+                     q, dflt, hi - lo, lo + k * q);
+    } else {
+        if (round(lo / q) != round(hi / q))
+            return;
+        snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value",
+                 q, dflt, lo, hi, round(lo / q) * q);
     }
-    return 0;
+    fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
+            (unsigned long)at->start_mark.line + 1, (unsigned long)at->start_mark.column + 1,
+            p->name, what);
 }
 
 static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
@@ -409,7 +377,10 @@ static int check_uniform(sweep_ctx *c, const sweep_param *p, const param_nodes *
     }
     if (p->kind != PK_Q_UNIFORM || !p->has_q)
         return 0;
-    return check_steps(c, p, pn, map, p->min, p->max);
+    if (check_steps(c, p, pn, map, p->min, p->max))
+        return -1;
+    warn_q(c, p, pn->q, map);
+    return 0;
 }
 
 /* The log family's bounds as the library gets them: finite and > 0. */
@@ -651,11 +622,7 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
     }
     if (ln_bounds && from_ln_bounds(c, p, &pn, map))
         return -1;
-    return check_param(c, p, &pn, map) ||
-                   (p->kind == PK_Q_UNIFORM && to_multiples(c, p, &pn, map)) ||
-                   check_numbers(c, p, &pn, map)
-               ? -1
-               : 0;
+    return check_param(c, p, &pn, map) || check_numbers(c, p, &pn, map) ? -1 : 0;
 }
 
 static int add_param(sweep *sw, sweep_param *p)

@@ -69,14 +69,13 @@ check grid.yaml "grid.yaml:5:7: key 'parameters.lr': method grid needs values to
 printf '%s\nparameters:\n  lr: {min: 0, max: 1}\n  lr: {min: 0, max: 2}\n' "$head" > twice.yaml
 check twice.yaml "twice.yaml:5:3: key 'lr' is given twice in this mapping (first at line 4, column 3)"
 check /nonexistent.yaml "cannot read sweep file"
-# a q_uniform bound that is not a multiple of q, or a q that leaves one value, runs (as in
-# W&B) with a warning
+# a q that does not divide the range, or leaves one value, runs (as in W&B) with a warning
 # at its line (it was silent: Optuna warns of such a step)
 printf '%s\nparameters:\n  a: {distribution: q_uniform, min: 0, max: 1, q: 0.3}\n  b: {distribution: q_uniform, min: 0, max: 1, q: 2}\n  c: {distribution: q_uniform, min: 0, max: 100, q: 5}\n  d: {distribution: q_log_uniform_values, min: 1, max: 3, q: 20}\n' "$head" > q.yaml
 "$KNOB" run q.yaml --storage memory: --trials 0 > out.txt 2> err.txt || fail "q.yaml: $(cat err.txt)"
-grep -qF "q.yaml:4:51: warning: key 'parameters.a.q': max (1) is not a multiple of q (0.3): the values are the multiples of q in [0, 1], 0 to 0.9, as W&B rounds them (round(x / q) q)" err.txt ||
+grep -qF "q.yaml:4:51: warning: key 'parameters.a.q': q (0.3) does not divide max - min (1): the values are min + k q up to 0.9" err.txt ||
     fail "q.yaml: $(cat err.txt)"
-grep -qF "q.yaml:5:51: warning: key 'parameters.b.q': q (2) leaves one multiple of q in [0, 1]: 0 is the only value" err.txt ||
+grep -qF "q.yaml:5:51: warning: key 'parameters.b.q': q (2) is more than max - min (1): min, 0, is the only value" err.txt ||
     fail "q.yaml: $(cat err.txt)"
 grep -qF "warning: key 'parameters.d.q': q (20) rounds every value in [1, 3] to 0, the only value" err.txt ||
     fail "q.yaml: $(cat err.txt)"

