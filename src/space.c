@@ -28,7 +28,7 @@ double knob__dist_steps(const knob_distribution *d)
  * low + k * step). Other steps (1/3, 1e-15) keep the plain sum. */
 static double step_point(double low, double step, double k)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4,  1e5,  1e6,
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3,  1e4,  1e5, 1e6,
                                    1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
     for (size_t p = 0; p < sizeof pow10 / sizeof *pow10; p++) {
         double s = step * pow10[p], l = low * pow10[p];
@@ -46,8 +46,9 @@ static double step_point(double low, double step, double k)
 
 double knob__dist_step_at(const knob_distribution *d, double k)
 {
+    /* within [low, high]: a low a rounding away from its decimal (0.1 + 0.2) is point 0 */
     double x = step_point(d->low, d->step, k);
-    return x > d->high ? d->high : x;
+    return x > d->high ? d->high : x < d->low ? d->low : x;
 }
 
 static int check_float(knob_distribution *d, const char *name)
@@ -56,8 +57,8 @@ static int check_float(knob_distribution *d, const char *name)
         return knob__error(KNOB_EINVAL, "param '%s': low and high must be finite, got [%g, %g]",
                            name, d->low, d->high);
     if (d->low > d->high)
-        return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%g high=%g",
-                           name, d->low, d->high);
+        return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%g high=%g", name,
+                           d->low, d->high);
     if (!(d->step >= 0) || !isfinite(d->step))
         return knob__error(KNOB_EINVAL, "param '%s': step must be >= 0, got %g", name, d->step);
     if (d->flags & KNOB_LOG) {
@@ -96,16 +97,17 @@ static int check_int(knob_distribution *d, const char *name)
     if (fabs(d->low) > 9007199254740992.0 || fabs(d->high) > 9007199254740992.0)
         return knob__error(KNOB_EINVAL, "param '%s': integer bounds beyond 2^53", name);
     if (d->step < 1 || d->step != floor(d->step))
-        return knob__error(KNOB_EINVAL, "param '%s': an int step must be a whole number >= 1, got %g",
-                           name, d->step);
+        return knob__error(KNOB_EINVAL,
+                           "param '%s': an int step must be a whole number >= 1, got %g", name,
+                           d->step);
     if (d->flags & KNOB_LOG) {
         if (d->step != 1)
             return knob__error(KNOB_EINVAL,
                                "param '%s': a log scale cannot have a step (got step=%.0f)", name,
                                d->step);
         if (d->low < 1)
-            return knob__error(KNOB_EINVAL,
-                               "param '%s': a log scale needs low >= 1, got low=%.0f", name, d->low);
+            return knob__error(KNOB_EINVAL, "param '%s': a log scale needs low >= 1, got low=%.0f",
+                               name, d->low);
     }
     d->high = d->low + floor((d->high - d->low) / d->step) * d->step;
     return KNOB_OK;
@@ -185,9 +187,16 @@ bool knob__dist_equal(const knob_distribution *a, const knob_distribution *b)
 {
     if (a->kind != b->kind)
         return false;
+    if ((a->flags & KNOB_LOG) != (b->flags & KNOB_LOG))
+        return false;
+    /* A stepped float by its points: the same low, step and count of steps. Its high is
+     * the last point, which an older knob stored as low + k step (0.8999999999999999 for
+     * [0, 0.9] by 0.3) where knob now stores the decimal (0.9): the same distribution. */
+    if (a->kind == KNOB_DIST_FLOAT && a->step > 0)
+        return a->low == b->low && a->step == b->step &&
+               (a->high == b->high || knob__dist_steps(a) == knob__dist_steps(b));
     if (a->kind != KNOB_DIST_CATEGORICAL)
-        return a->low == b->low && a->high == b->high && a->step == b->step &&
-               (a->flags & KNOB_LOG) == (b->flags & KNOB_LOG);
+        return a->low == b->low && a->high == b->high && a->step == b->step;
     if (a->n_choices != b->n_choices)
         return false;
     for (size_t i = 0; i < a->n_choices; i++)
@@ -199,10 +208,18 @@ bool knob__dist_equal(const knob_distribution *a, const knob_distribution *b)
 static void add_choice(knobx_buf *b, const knob_choice *c)
 {
     switch (c->type) {
-    case KNOB_CHOICE_STRING: knobx_json_add_string(b, c->str); break;
-    case KNOB_CHOICE_NUMBER: knobx_json_add_number(b, c->num); break;
-    case KNOB_CHOICE_BOOL: knobx_buf_puts(b, c->num != 0 ? "true" : "false"); break;
-    case KNOB_CHOICE_NULL: knobx_buf_puts(b, "null"); break;
+    case KNOB_CHOICE_STRING:
+        knobx_json_add_string(b, c->str);
+        break;
+    case KNOB_CHOICE_NUMBER:
+        knobx_json_add_number(b, c->num);
+        break;
+    case KNOB_CHOICE_BOOL:
+        knobx_buf_puts(b, c->num != 0 ? "true" : "false");
+        break;
+    case KNOB_CHOICE_NULL:
+        knobx_buf_puts(b, "null");
+        break;
     }
 }
 
@@ -259,11 +276,23 @@ static int json_to_choice(const knobx_json *j, knob_choice *c)
 {
     memset(c, 0, sizeof *c);
     switch (j->type) {
-    case KNOBX_JSON_STRING: c->type = KNOB_CHOICE_STRING; c->str = j->str; return 0;
-    case KNOBX_JSON_NUMBER: c->type = KNOB_CHOICE_NUMBER; c->num = j->num; return 0;
-    case KNOBX_JSON_BOOL: c->type = KNOB_CHOICE_BOOL; c->num = j->b; return 0;
-    case KNOBX_JSON_NULL: c->type = KNOB_CHOICE_NULL; return 0;
-    default: return -1;
+    case KNOBX_JSON_STRING:
+        c->type = KNOB_CHOICE_STRING;
+        c->str = j->str;
+        return 0;
+    case KNOBX_JSON_NUMBER:
+        c->type = KNOB_CHOICE_NUMBER;
+        c->num = j->num;
+        return 0;
+    case KNOBX_JSON_BOOL:
+        c->type = KNOB_CHOICE_BOOL;
+        c->num = j->b;
+        return 0;
+    case KNOBX_JSON_NULL:
+        c->type = KNOB_CHOICE_NULL;
+        return 0;
+    default:
+        return -1;
     }
 }
 
@@ -452,8 +481,7 @@ int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, do
     }
     if (!knob__dist_contains(d, x))
         return knob__error(KNOB_EINVAL, "param '%s': %g is outside its distribution [%g, %g]%s",
-                           name, x, d->low, d->high,
-                           d->step > 0 ? " or off its step" : "");
+                           name, x, d->low, d->high, d->step > 0 ? " or off its step" : "");
     *internal = d->step > 0 && d->kind == KNOB_DIST_FLOAT ? knob__dist_snap(d, x) : x;
     return KNOB_OK;
 }

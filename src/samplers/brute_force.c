@@ -66,13 +66,14 @@ static int64_t index_of(const knob_distribution *d, double x)
 }
 
 /* The same node: the same name and the same values (a categorical by its count, as
- * Optuna's). */
+ * Optuna's; a stepped float by its points, knob__dist_equal). */
 static bool same_param(const knob_param *a, const knob_param *b)
 {
     const knob_distribution *x = a->dist, *y = b->dist;
     return !strcmp(a->name, b->name) && x->kind == y->kind &&
-           (x->kind == KNOB_DIST_CATEGORICAL
-                ? x->n_choices == y->n_choices
+           (x->kind == KNOB_DIST_CATEGORICAL ? x->n_choices == y->n_choices
+            : x->kind == KNOB_DIST_FLOAT && x->step > 0
+                ? knob__dist_equal(x, y)
                 : x->low == y->low && x->high == y->high && x->step == y->step);
 }
 
@@ -171,7 +172,12 @@ static int by_value(const path *paths, size_t *ids, size_t m, size_t pos, const 
 static bool param_matches(const knob_trial_info *info, const knob_param *q)
 {
     const knob_param *p = knob_trial_info_param(info, q->name);
-    return p && same_param(p, q) && p->internal == q->internal;
+    /* a stepped float on the same point: an older knob stored 3 steps of 0.1 as
+     * 0.30000000000000004, knob now 0.3 (knob__dist_snap) */
+    return p && same_param(p, q) &&
+           (p->internal == q->internal ||
+            (q->dist->kind == KNOB_DIST_FLOAT && q->dist->step > 0 &&
+             knob__dist_snap(q->dist, p->internal) == knob__dist_snap(q->dist, q->internal)));
 }
 
 /* The paths of the trials (not WAITING, not `self`) that hold every param of `t` so far

@@ -404,6 +404,10 @@ static void fini(void *state)
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
     nsga3 *st = state;
+    /* a study without objectives: the genetic part's "needs an objective", not the
+     * reference points' message of 0 objectives */
+    if (knob_study_n_objectives(s) == 0)
+        return knob__ga_before_trial(state, s, t);
     /* the reference points are made (the user's checked against the study) before the
      * first trial, not when the first generation ends */
     int rc = reference_points(st, knob_study_n_objectives(s));

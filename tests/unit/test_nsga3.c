@@ -7,6 +7,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #define OK(call)                                                                                   \
     do {                                                                                           \
@@ -363,6 +364,25 @@ static void reference_points_option(void **state)
     knob_storage_close(st);
 }
 
+/* A study without an objective: the sampler says it needs one (a message of 0 objectives'
+ * reference points came first). */
+static void a_study_without_objectives(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("nsga3", NULL, &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp, .no_objective = true};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "none", &o, &s), KNOB_OK);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EUNSUPPORTED);
+    assert_non_null(strstr(knob_errmsg(), "needs an objective"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(das_dennis_counts),
     cmocka_unit_test(das_dennis_points),
@@ -376,6 +396,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(golden),
     cmocka_unit_test(constrained),
     cmocka_unit_test(reference_points_option),
+    cmocka_unit_test(a_study_without_objectives),
 };
 
 KNOB_TEST_MAIN(tests)

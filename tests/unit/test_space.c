@@ -227,6 +227,29 @@ static void step_points_are_decimals(void **state)
     d = fl(0, 1, 1.0 / 3, 0);
     assert_int_equal(knob__dist_check(&d, "t"), KNOB_OK);
     assert_true(knob__dist_step_at(&d, 2) == 2 * (1.0 / 3));
+
+    /* a low a rounding away from its decimal: point 0 is low, never the decimal below it */
+    d = fl(0.1 + 0.2, 1, 0.1, 0);
+    assert_int_equal(knob__dist_check(&d, "u"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 0) == 0.1 + 0.2);
+    assert_true(knob__dist_snap(&d, 0.1 + 0.2) >= d.low);
+    for (int k = 0; k <= 7; k++) {
+        double x = knob__dist_step_at(&d, k);
+        assert_true(x >= d.low && x <= d.high && knob__dist_contains(&d, x));
+    }
+
+    /* the high an older knob stored for [0, 0.9] by 0.3 (low + 3 step) is the same
+     * distribution as the decimal's; another count of steps is not */
+    knob_distribution older = fl(0, 0.8999999999999999, 0.3, 0), now = fl(0, 0.9, 0.3, 0);
+    assert_int_equal(knob__dist_check(&older, "o"), KNOB_OK);
+    assert_int_equal(knob__dist_check(&now, "o"), KNOB_OK);
+    assert_true(older.high == 0.8999999999999999 && now.high == 0.9);
+    assert_true(knob__dist_equal(&older, &now) && knob__dist_equal(&now, &older));
+    knob_distribution shorter = fl(0, 0.6, 0.3, 0), coarser = fl(0, 0.9, 0.45, 0);
+    assert_int_equal(knob__dist_check(&shorter, "o"), KNOB_OK);
+    assert_int_equal(knob__dist_check(&coarser, "o"), KNOB_OK);
+    assert_false(knob__dist_equal(&now, &shorter));
+    assert_false(knob__dist_equal(&now, &coarser));
 }
 
 static void json_round_trips(void **state)
