@@ -66,7 +66,7 @@ static int load_stored(const cli_args *a, sweep *sw)
         fprintf(stderr, "knob ask: study '%s' has no stored sweep: give it with --sweep FILE\n",
                 a->pos[0]);
     else
-        rc = sweep_load_text(label, j->str, sw);
+        rc = sweep_load_stored(label, j->str, sw);
     knobx_json_free(j);
     cli_close(&r);
     return rc;

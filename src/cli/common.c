@@ -412,7 +412,7 @@ int cli_open_study_pruner(const char *storage, const char *name, study_ref *out)
     knob_pruner *pruner = NULL;
     int rc = 0;
     if (j && j->type == KNOBX_JSON_STRING &&
-        !(rc = sweep_load_text("(the sweep stored with the study)", j->str, &sw))) {
+        !(rc = sweep_load_stored("(the sweep stored with the study)", j->str, &sw))) {
         rc = make_pruner(&sw, &pruner);
         sweep_free(&sw);
     }

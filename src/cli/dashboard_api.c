@@ -398,7 +398,7 @@ static int trial_root(const dash *d, knob_study *s, const char *name, char *root
         const char *text = knob_study_system_attr(s, "sweep");
         knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
         if (j && j->type == KNOBX_JSON_STRING &&
-            sweep_load_text("the study's stored sweep", j->str, &sw) == 0) {
+            sweep_load_stored("the study's stored sweep", j->str, &sw) == 0) {
             parsed = true;
             dir = sw.trial_dir;
         }

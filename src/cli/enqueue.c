@@ -67,7 +67,7 @@ static int stored_sweep(knob_study *s, sweep *sw, bool *have)
     int rc = 0;
     *have = false;
     if (j && j->type == KNOBX_JSON_STRING) {
-        rc = sweep_load_text("(the sweep stored with the study)", j->str, sw);
+        rc = sweep_load_stored("(the sweep stored with the study)", j->str, sw);
         *have = rc == 0;
     }
     knobx_json_free(j);

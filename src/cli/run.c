@@ -306,7 +306,7 @@ static int run_command(int argc, char **argv, const char *label, const char *tex
     sweep sw;
     if (parse_run_args(argc, argv, &a, text != NULL))
         return EXIT_USAGE;
-    if (text ? sweep_load_text(label, text, &sw) : sweep_load(a.path, &sw))
+    if (text ? sweep_load_stored(label, text, &sw) : sweep_load(a.path, &sw))
         return EXIT_USAGE;
     memset(&r, 0, sizeof r);
     r.sw = &sw;

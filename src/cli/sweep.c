@@ -433,6 +433,10 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
     knob_pruner *p = NULL;
     int rc = sweep_early_pruner(sw, &p);
     knob_pruner_free(p);
+    if (rc && c->stored) { /* an older knob stored it, and ran without it: say so */
+        sweep_warnf(c, v, "key 'early_terminate': %s; it is not applied", knob_errmsg());
+        return 0;
+    }
     return rc ? sweep_errorf(c, v, "key 'early_terminate': %s", knob_errmsg()) : 0;
 }
 
@@ -1078,7 +1082,13 @@ static int parse_text(sweep_ctx *c)
         rc = parse_top(c, sweep_node(c, kv->key), sweep_node(c, kv->value));
     if (!rc)
         rc = check_sweep(c, root);
-    if (!rc && c->program_macro && !c->sw->program)
+    if (!rc && c->program_macro && !c->sw->program && c->stored)
+        /* stored by an older knob, for ask and tell or a worker of its own command */
+        sweep_warnf(c, c->program_macro,
+                    "key 'command[%zu]': uses ${program}, and key 'program' is missing: "
+                    "the command cannot run (knob ask and knob tell can)",
+                    c->program_macro_i);
+    else if (!rc && c->program_macro && !c->sw->program)
         rc = sweep_errorf(c, c->program_macro,
                           "key 'command[%zu]': uses ${program}, and key 'program' is missing "
                           "(the script or executable that ${program} stands for)",
@@ -1099,12 +1109,12 @@ int sweep_load(const char *path, sweep *out)
     return rc;
 }
 
-int sweep_load_text(const char *path, const char *text, sweep *out)
+static int load_text(const char *path, const char *text, bool stored, sweep *out)
 {
     memset(out, 0, sizeof *out);
     out->path = sweep_dup(path);
     out->text = sweep_dup(text);
-    sweep_ctx c = {.path = path, .sw = out};
+    sweep_ctx c = {.path = path, .sw = out, .stored = stored};
     if (parse_text(&c)) {
         sweep_free(out);
         return -1;
@@ -1114,6 +1124,16 @@ int sweep_load_text(const char *path, const char *text, sweep *out)
     if (!out->study && out->wandb_name)
         out->study = sweep_dup(out->wandb_name);
     return 0;
+}
+
+int sweep_load_text(const char *path, const char *text, sweep *out)
+{
+    return load_text(path, text, false, out);
+}
+
+int sweep_load_stored(const char *label, const char *text, sweep *out)
+{
+    return load_text(label, text, true, out);
 }
 
 void sweep_free(sweep *sw)

@@ -152,6 +152,11 @@ int sweep_load(const char *path, sweep *out);
 
 /* The same from the text of a sweep file; `path` names it in errors. */
 int sweep_load_text(const char *path, const char *text, sweep *out);
+/* The sweep stored with a study (its text, `label` naming it in messages): what an older
+ * knob stored and this one refuses in a file (a ${program} without program, an
+ * early_terminate beyond the pruner's bounds, which it ran without) is a warning, so that
+ * the study's ask, tell, intermediate and enqueue go on. */
+int sweep_load_stored(const char *label, const char *text, sweep *out);
 
 /* Creates the sampler or pruner of a spec with its options; a library status (message in
  * knob_errmsg) on failure, *out NULL then. */

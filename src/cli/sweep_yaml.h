@@ -16,6 +16,9 @@ typedef struct sweep_ctx {
     const yaml_node_t *pruner_objective; /* the value of pruner.options.objective */
     const yaml_node_t *program_macro;    /* the first command element using ${program} */
     size_t program_macro_i;              /* and its index */
+    /* the sweep stored with a study (sweep_load_stored): what an older knob stored and
+     * this one refuses is a warning */
+    bool stored;
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */

@@ -232,18 +232,28 @@ static void flat_params(knobx_buf *b, const knob_trial_info *t, const knobx_json
         const knobx_json *v = o->kids[i];
         size_t at = prefix->len;
         knobx_buf_puts(prefix, v->key);
-        if (v->type == KNOBX_JSON_OBJECT) {
+        const knob_param *p = knob_trial_info_param(t, knobx_buf_cstr(prefix));
+        if (v->type == KNOBX_JSON_OBJECT && !p) { /* a nested group's params */
             knobx_buf_puts(prefix, ".");
             flat_params(b, t, v, prefix, first, differs);
         } else {
-            const char *name = knobx_buf_cstr(prefix);
-            const knob_param *p = knob_trial_info_param(t, name);
-            *differs |= p && !same_value(p, v);
             knobx_buf_puts(b, *first ? "" : ",");
             *first = false;
-            knobx_json_add_string(b, name);
+            knobx_json_add_string(b, knobx_buf_cstr(prefix));
             knobx_buf_puts(b, ":");
-            knobx_json_add_node(b, v);
+            if (v->type == KNOBX_JSON_OBJECT || v->type == KNOBX_JSON_ARRAY) {
+                /* a param whose value is a mapping or a list: its JSON text, as the
+                 * table shows a choice */
+                knobx_buf text = {0};
+                knobx_json_add_node(&text, v);
+                knobx_json_add_string(b, knobx_buf_cstr(&text));
+                b->oom |= text.oom;
+                knobx_buf_free(&text);
+                *differs = true;
+            } else {
+                *differs |= p && !same_value(p, v);
+                knobx_json_add_node(b, v);
+            }
         }
         prefix->len = at;
         if (prefix->data)

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A sweep an older knob stored with its study, which this knob refuses in a file (a
+# ${program} without program; an early_terminate whose max_iter is beyond the pruner's
+# bounds, which the older knob ran without): the study's knob ask, intermediate and
+# enqueue go on, each such key said once as a warning. They failed, every command that
+# read the stored sweep, and knob intermediate inside a running training loop.
+source "$(dirname "$0")/lib.bash"
+command -v sqlite3 > /dev/null || fail "sqlite3 is needed (scripts/deps.sh installs it)"
+S="--storage sqlite:///$T/s.db"
+printf 'method: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  lr: {min: 0.001, max: 0.1}\n' > ok.yaml
+"$KNOB" ask a --sweep ok.yaml $S > a0.json 2> err.txt || fail "first ask: $(cat err.txt)"
+# what the older knob stored
+cat > older.yaml <<'YAML'
+command: ["${env}", python3, "${program}", "${args}"]
+method: random
+metric: {name: loss, goal: minimize}
+early_terminate: {type: hyperband, min_iter: 3, max_iter: 2000000000000000}
+parameters:
+  lr: {min: 0.001, max: 0.1}
+YAML
+json=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' older.yaml)
+sqlite3 "$T/s.db" "UPDATE study_attrs SET json = '${json//\'/\'\'}' WHERE key = 'sweep'" ||
+    fail "could not store the older sweep"
+# this knob refuses both in a file
+rc=0
+"$KNOB" ask b --sweep older.yaml $S > /dev/null 2> ferr.txt || rc=$?
+[ $rc != 0 ] || fail "the file was taken: $(cat ferr.txt)"
+"$KNOB" intermediate a 0 0.5 $S > out.txt 2> err.txt || fail "intermediate: $(cat err.txt)"
+grep -q "continue" out.txt || fail "intermediate: $(cat out.txt err.txt)"
+grep -q "warning: key 'command\[2\]': uses \${program}, and key 'program' is missing" err.txt ||
+    fail "no warning of the command: $(cat err.txt)"
+grep -q "warning: key 'early_terminate': .*; it is not applied" err.txt ||
+    fail "no warning of early_terminate: $(cat err.txt)"
+[ "$(grep -c "warning: key 'early_terminate'" err.txt)" = 1 ] || fail "said twice: $(cat err.txt)"
+"$KNOB" tell a 0 0.5 $S 2> err.txt || fail "tell: $(cat err.txt)"
+"$KNOB" ask a $S > a1.json 2> err.txt || fail "ask: $(cat err.txt)"
+expect_eq "$(py 'd["number"]' < a1.json)" 1 "the next trial"
+"$KNOB" enqueue a lr=0.01 $S > /dev/null 2> err.txt || fail "enqueue: $(cat err.txt)"
+echo ok
