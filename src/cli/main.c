@@ -20,7 +20,7 @@ static const struct {
     {"worker", cmd_worker,
      "worker --study NAME   join a study (its stored sweep) from any machine"},
     {"ask", cmd_ask,
-     "ask STUDY --sweep F   start a trial, print {\"number\": N, \"params\": {...}}"},
+     "ask STUDY [--sweep F] start a trial, print {\"number\": N, \"params\": {...}}"},
     {"tell", cmd_tell, "tell STUDY N VALUE... finish trial N (--state pruned|fail)"},
     {"intermediate", cmd_intermediate,
      "intermediate STUDY N VALUE  report a value of trial N at a step: continue or prune"},

@@ -437,6 +437,11 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
         sweep_warnf(c, v, "key 'early_terminate': %s; it is not applied", knob_errmsg());
         return 0;
     }
+    if (rc && at.max_iter) /* the pruner names its max_resource: say it is max_iter */
+        return sweep_errorf(c, at.max_iter,
+                            "key 'early_terminate.max_iter': max_iter (%lld), the hyperband "
+                            "pruner's max_resource: %s",
+                            (long long)sw->early_max_iter, knob_errmsg());
     return rc ? sweep_errorf(c, v, "key 'early_terminate': %s", knob_errmsg()) : 0;
 }
 
