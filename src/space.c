@@ -57,8 +57,8 @@ static int check_float(knob_distribution *d, const char *name)
         return knob__error(KNOB_EINVAL, "param '%s': low and high must be finite, got [%g, %g]",
                            name, d->low, d->high);
     if (d->low > d->high)
-        return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%g high=%g", name,
-                           d->low, d->high);
+        return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%g high=%g",
+                           name, d->low, d->high);
     if (!(d->step >= 0) || !isfinite(d->step))
         return knob__error(KNOB_EINVAL, "param '%s': step must be >= 0, got %g", name, d->step);
     if (d->flags & KNOB_LOG) {
@@ -97,17 +97,16 @@ static int check_int(knob_distribution *d, const char *name)
     if (fabs(d->low) > 9007199254740992.0 || fabs(d->high) > 9007199254740992.0)
         return knob__error(KNOB_EINVAL, "param '%s': integer bounds beyond 2^53", name);
     if (d->step < 1 || d->step != floor(d->step))
-        return knob__error(KNOB_EINVAL,
-                           "param '%s': an int step must be a whole number >= 1, got %g", name,
-                           d->step);
+        return knob__error(KNOB_EINVAL, "param '%s': an int step must be a whole number >= 1, got %g",
+                           name, d->step);
     if (d->flags & KNOB_LOG) {
         if (d->step != 1)
             return knob__error(KNOB_EINVAL,
                                "param '%s': a log scale cannot have a step (got step=%.0f)", name,
                                d->step);
         if (d->low < 1)
-            return knob__error(KNOB_EINVAL, "param '%s': a log scale needs low >= 1, got low=%.0f",
-                               name, d->low);
+            return knob__error(KNOB_EINVAL,
+                               "param '%s': a log scale needs low >= 1, got low=%.0f", name, d->low);
     }
     d->high = d->low + floor((d->high - d->low) / d->step) * d->step;
     return KNOB_OK;
@@ -208,18 +207,10 @@ bool knob__dist_equal(const knob_distribution *a, const knob_distribution *b)
 static void add_choice(knobx_buf *b, const knob_choice *c)
 {
     switch (c->type) {
-    case KNOB_CHOICE_STRING:
-        knobx_json_add_string(b, c->str);
-        break;
-    case KNOB_CHOICE_NUMBER:
-        knobx_json_add_number(b, c->num);
-        break;
-    case KNOB_CHOICE_BOOL:
-        knobx_buf_puts(b, c->num != 0 ? "true" : "false");
-        break;
-    case KNOB_CHOICE_NULL:
-        knobx_buf_puts(b, "null");
-        break;
+    case KNOB_CHOICE_STRING: knobx_json_add_string(b, c->str); break;
+    case KNOB_CHOICE_NUMBER: knobx_json_add_number(b, c->num); break;
+    case KNOB_CHOICE_BOOL: knobx_buf_puts(b, c->num != 0 ? "true" : "false"); break;
+    case KNOB_CHOICE_NULL: knobx_buf_puts(b, "null"); break;
     }
 }
 
@@ -276,23 +267,11 @@ static int json_to_choice(const knobx_json *j, knob_choice *c)
 {
     memset(c, 0, sizeof *c);
     switch (j->type) {
-    case KNOBX_JSON_STRING:
-        c->type = KNOB_CHOICE_STRING;
-        c->str = j->str;
-        return 0;
-    case KNOBX_JSON_NUMBER:
-        c->type = KNOB_CHOICE_NUMBER;
-        c->num = j->num;
-        return 0;
-    case KNOBX_JSON_BOOL:
-        c->type = KNOB_CHOICE_BOOL;
-        c->num = j->b;
-        return 0;
-    case KNOBX_JSON_NULL:
-        c->type = KNOB_CHOICE_NULL;
-        return 0;
-    default:
-        return -1;
+    case KNOBX_JSON_STRING: c->type = KNOB_CHOICE_STRING; c->str = j->str; return 0;
+    case KNOBX_JSON_NUMBER: c->type = KNOB_CHOICE_NUMBER; c->num = j->num; return 0;
+    case KNOBX_JSON_BOOL: c->type = KNOB_CHOICE_BOOL; c->num = j->b; return 0;
+    case KNOBX_JSON_NULL: c->type = KNOB_CHOICE_NULL; return 0;
+    default: return -1;
     }
 }
 
@@ -481,7 +460,8 @@ int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, do
     }
     if (!knob__dist_contains(d, x))
         return knob__error(KNOB_EINVAL, "param '%s': %g is outside its distribution [%g, %g]%s",
-                           name, x, d->low, d->high, d->step > 0 ? " or off its step" : "");
+                           name, x, d->low, d->high,
+                           d->step > 0 ? " or off its step" : "");
     *internal = d->step > 0 && d->kind == KNOB_DIST_FLOAT ? knob__dist_snap(d, x) : x;
     return KNOB_OK;
 }

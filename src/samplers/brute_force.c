@@ -172,12 +172,16 @@ static int by_value(const path *paths, size_t *ids, size_t m, size_t pos, const 
 static bool param_matches(const knob_trial_info *info, const knob_param *q)
 {
     const knob_param *p = knob_trial_info_param(info, q->name);
-    /* a stepped float on the same point: an older knob stored 3 steps of 0.1 as
-     * 0.30000000000000004, knob now 0.3 (knob__dist_snap) */
-    return p && same_param(p, q) &&
-           (p->internal == q->internal ||
-            (q->dist->kind == KNOB_DIST_FLOAT && q->dist->step > 0 &&
-             knob__dist_snap(q->dist, p->internal) == knob__dist_snap(q->dist, q->internal)));
+    /* a stepped float on the same point (index_of): an older knob stored 3 steps of 0.1 as
+     * 0.30000000000000004, knob now 0.3 */
+    if (!p || !same_param(p, q))
+        return false;
+    if (p->internal == q->internal)
+        return true;
+    int64_t k = q->dist->kind == KNOB_DIST_FLOAT && q->dist->step > 0
+                    ? index_of(q->dist, q->internal)
+                    : -1;
+    return k >= 0 && index_of(q->dist, p->internal) == k;
 }
 
 /* The paths of the trials (not WAITING, not `self`) that hold every param of `t` so far
