@@ -671,14 +671,21 @@ static PGresult *pipe_result(PGconn *c)
     return r;
 }
 
-/* Reads what is left of a pipeline, up to its sync, and leaves pipeline mode; false when it
- * could not leave it. Each query's results end with a NULL, so one NULL does not end the
- * pipeline: reading stops at the sync, at two NULLs in a row (nothing left queued) or when
- * the connection is gone. Stopping at the first NULL left a worker's connection in pipeline
- * mode now and then while the server restarted, and each later operation failed with
- * "cannot exit pipeline mode while busy". Nothing is read when the sync was not sent. */
+/* Reads what is left of a pipeline, up to its sync, and leaves pipeline mode; false when the
+ * sync's reply was not read or pipeline mode could not be left. Each query's results end
+ * with a NULL, so one NULL does not end the pipeline: reading stops at the sync, at two
+ * NULLs in a row (nothing left queued) or when the connection is gone. Stopping at the
+ * first NULL left a worker's connection in pipeline mode now and then while the server
+ * restarted, and each later operation failed with "cannot exit pipeline mode while busy".
+ * Nothing is read when the sync was not sent.
+ *
+ * Statements outside BEGIN ... COMMIT run in one implicit transaction that the server
+ * commits at the sync: a statement's result can arrive (the server flushes it when it ends
+ * the connection) and its work still be undone. Without the sync's reply nothing the
+ * pipeline did may be taken as done. */
 static bool pipe_end(PGconn *c, bool sent)
 {
+    bool synced = false;
     for (int nulls = 0; sent && nulls < 2 && PQstatus(c) == CONNECTION_OK;) {
         PGresult *r = PQgetResult(c);
         if (!r) {
@@ -686,12 +693,12 @@ static bool pipe_end(PGconn *c, bool sent)
             continue;
         }
         nulls = 0;
-        bool end = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
         PQclear(r);
-        if (end)
+        if (synced)
             break;
     }
-    return PQexitPipelineMode(c) == 1;
+    return PQexitPipelineMode(c) == 1 && synced;
 }
 
 static bool ok(const PGresult *r);
@@ -823,7 +830,12 @@ static PGresult *run_bin(pg *d, int q, int n, const char *const *p, int bin, int
     bool parsed;
     bool sent = send_q(d, q, n, p, l, f, binary, &parsed) && PQpipelineSync(d->c);
     PGresult *r = sent ? read_q(d, q, parsed) : NULL;
-    pipe_end(d->c, sent);
+    if (!pipe_end(d->c, sent) && ok(r)) {
+        /* a write's result without its commit (pipe_end): the statement failed; the
+         * connection's message says why */
+        PQclear(r);
+        r = NULL;
+    }
     return r;
 }
 
