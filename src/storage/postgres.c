@@ -125,6 +125,15 @@ static const char *const schema[] = {
     "TABLE knob_params; DROP TABLE knob_values; DROP INDEX IF EXISTS knob_trials_by_state; END "
     "IF; END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
+    /* Complete trials by their first value (added without a new version, as
+     * knob_trials_complete; after the upgrade of schema 4, which makes vals), so the studies
+     * listing's best value is the study's first entry of a feasible trial, an index scan that
+     * stops there (BEST_FIRST): its MIN or MAX read every complete trial. Without a value
+     * the trials are not in it: then the count of the complete trials cannot take it for
+     * knob_trials_complete (as small where trials have no values, so the planner took either,
+     * by a bitmap scan of the table's rows) */
+    "CREATE INDEX IF NOT EXISTS knob_trials_best ON knob_trials(study, (vals[1])) WHERE state = "
+    "1 AND vals[1] IS NOT NULL",
     /* Upgrading schema 1 (a trial's stamp was its study's counter): every trial is stamped
      * with this transaction's id, below what any sync after it reads up to. A counter may
      * be above the server's transaction ids (a database restored into a new cluster,
@@ -157,6 +166,8 @@ enum {
     Q_COUNT_TRIALS,
     Q_BEST_MIN,
     Q_BEST_MAX,
+    Q_BEST_FIRST_MIN,
+    Q_BEST_FIRST_MAX,
     Q_DELETE_STUDY,
     Q_SET_STUDY_ATTR,
     Q_GET_STUDY_ATTRS,
@@ -214,15 +225,16 @@ enum {
  * creation that rolls back frees its number again and the next creation takes it (the
  * lowest first), so a hole is only ever a trial being created, or one whose creation
  * rolled back with no creation after it. */
-#define TAKE_NUMBER(CAP, GATE)                                                                   \
-    "f AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1::bigint AND ("    \
-    CAP " <= 0 OR number < " CAP ")" GATE " ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), " \
-    "d AS (DELETE FROM knob_free_numbers x USING f WHERE x.study = $1::bigint AND x.number = "  \
-    "f.number RETURNING x.number), r AS (UPDATE knob_studies SET n_trials = n_trials + "         \
-    FREE_BLOCK " WHERE id = $1::bigint AND (" CAP " <= 0 OR n_trials < " CAP ") AND NOT EXISTS " \
-    "(SELECT 1 FROM f)" GATE " RETURNING n_trials - " FREE_BLOCK " AS first), g AS (INSERT INTO " \
-    "knob_free_numbers(study, number) SELECT $1::bigint, generate_series(r.first, r.first + "    \
-    FREE_BLOCK " - 1) FROM r), s AS (SELECT number FROM d)"
+#define TAKE_NUMBER(CAP, GATE)                                                                     \
+    "f AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1::bigint AND (" CAP   \
+    " <= 0 OR number < " CAP ")" GATE " ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), "         \
+    "d AS (DELETE FROM knob_free_numbers x USING f WHERE x.study = $1::bigint AND x.number = "     \
+    "f.number RETURNING x.number), r AS (UPDATE knob_studies SET n_trials = n_trials "             \
+    "+ " FREE_BLOCK " WHERE id = $1::bigint AND (" CAP " <= 0 OR n_trials < " CAP                  \
+    ") AND NOT EXISTS "                                                                            \
+    "(SELECT 1 FROM f)" GATE " RETURNING n_trials - " FREE_BLOCK " AS first), g AS (INSERT INTO "  \
+    "knob_free_numbers(study, number) SELECT $1::bigint, generate_series(r.first, r.first "        \
+    "+ " FREE_BLOCK " - 1) FROM r), s AS (SELECT number FROM d)"
 
 /* A creation's result after TAKE_NUMBER and t, the trial inserted: one row, the trial's id and
  * number (NULLs: none), and whether numbers were allotted (then try again). */
@@ -264,6 +276,26 @@ const char *knob__pg_count_trials_sql(void)
     return COUNT_TRIALS;
 }
 
+/* The trial t has no constraint value above 0 (constraints that are not a JSON array count
+ * as one that is; a value that is not a number as one above 0). */
+#define FEASIBLE                                                                                   \
+    "NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, jsonb_array_elements(CASE WHEN "                \
+    "jsonb_typeof(a.json::jsonb) = 'array' THEN a.json::jsonb ELSE '[1]'::jsonb END) j WHERE "     \
+    "a.trial = t.id AND a.system AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = "  \
+    "'number' THEN (j #>> '{}')::float8 <= 0 ELSE false END))"
+
+/* A study's best first value ($1): the first of its complete feasible trials' in the order
+ * of knob_trials_best (ascending, or descending: order), as MIN and MAX find it, NaN above
+ * every number. Infeasible trials before it are read one by one. */
+#define BEST_FIRST(order)                                                                          \
+    "SELECT t.vals[1] FROM knob_trials t WHERE t.study = $1 AND t.state = 1 AND t.vals[1] IS "     \
+    "NOT NULL AND " FEASIBLE " ORDER BY t.vals[1]" order " LIMIT 1"
+
+const char *knob__pg_best_sql(bool max)
+{
+    return max ? BEST_FIRST(" DESC") : BEST_FIRST("");
+}
+
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
     [Q_INSERT_STUDY] = "INSERT INTO knob_studies(name, directions, created) VALUES($1, $2, $3) "
@@ -271,17 +303,11 @@ static const char *const sql[Q_COUNT] = {
     [Q_LIST_STUDIES] = "SELECT id, name, directions, created FROM knob_studies ORDER BY id",
     [Q_COUNT_TRIALS] = COUNT_TRIALS,
     [Q_BEST_MIN] = "SELECT MIN(t.vals[1]) FROM knob_trials t WHERE t.study = $1 AND t.state = 1 "
-                   "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "
-                   "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "
-                   "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "
-                   "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "
-                   "THEN (j #>> '{}')::float8 <= 0 ELSE false END))",
+                   "AND " FEASIBLE,
     [Q_BEST_MAX] = "SELECT MAX(t.vals[1]) FROM knob_trials t WHERE t.study = $1 AND t.state = 1 "
-                   "AND NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, "
-                   "jsonb_array_elements(CASE WHEN jsonb_typeof(a.json::jsonb) = 'array' THEN "
-                   "a.json::jsonb ELSE '[1]'::jsonb END) j WHERE a.trial = t.id AND a.system "
-                   "AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = 'number' "
-                   "THEN (j #>> '{}')::float8 <= 0 ELSE false END))",
+                   "AND " FEASIBLE,
+    [Q_BEST_FIRST_MIN] = BEST_FIRST(""),
+    [Q_BEST_FIRST_MAX] = BEST_FIRST(" DESC"),
     /* A study's deletion, in one transaction (op_delete): its row first (an allotment or a
      * claimed creation waits for it, then finds no study), then its free numbers (waiting for
      * the creations that hold one: they commit their trials or roll back), then, in a
@@ -299,12 +325,14 @@ static const char *const sql[Q_COUNT] = {
     /* $1 study, $2 state, $3 start time, $4 cap (0: none), $5 keys, $6 jsons. The number is
      * a free one (TAKE_NUMBER): numbers stay dense and the cap holds across workers. One row:
      * the trial's id and number (NULL: none), whether numbers were allotted (TAKEN). */
-    [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER("$4::bigint", "") ", t AS (INSERT INTO "
-                       "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, "
-                       "$2, $3, " STAMP " FROM s RETURNING id, number), "
-                       "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
-                       "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
-                       "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
+    [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER(
+        "$4::bigint",
+        "") ", t AS (INSERT INTO "
+            "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, "
+            "$2, $3, " STAMP " FROM s RETURNING id, number), "
+            "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
+            "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
+            "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
     /* $1 study, $2 start time. No row: no such study; a row of NULLs: nothing waits (a
      * random search's every ask: one statement, no transaction id taken). */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
@@ -317,9 +345,9 @@ static const char *const sql[Q_COUNT] = {
      * appended to its own when it has none of those names (the core writes each param once:
      * this is every write but one repeated after a lost connection). No row: no such trial,
      * or a name it has (then Q_SET_PARAMS_MERGE). */
-    [Q_SET_PARAMS] = "UPDATE knob_trials x SET seq = " STAMP ", " APPEND_PARAMS("$3", "$4", "$5")
-                     " WHERE x.id = $2 AND x.study = $1 AND NOT x.param_names && $3::text[] "
-                     "RETURNING x.id",
+    [Q_SET_PARAMS] = "UPDATE knob_trials x SET seq = " STAMP ", " APPEND_PARAMS(
+        "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 AND NOT x.param_names && $3::text[] "
+                          "RETURNING x.id",
     /* Q_SET_PARAMS for a trial that may have some of the names: merged (MERGE_PARAMS). */
     [Q_SET_PARAMS_MERGE] = "UPDATE knob_trials x SET seq = " STAMP ", " MERGE_PARAMS(
         "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 RETURNING x.id",
@@ -342,10 +370,13 @@ static const char *const sql[Q_COUNT] = {
                  "SELECT COUNT(*) FROM t",
     /* Q_FINISH, and $6 names, $7 dists, $8 internals: the trial's params (as Q_SET_PARAMS),
      * written only when it finishes. */
-    [Q_FINISH_PARAMS] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, seq = " STAMP
-                        ", vals = $5::float8[], " APPEND_PARAMS("$6", "$7", "$8") " WHERE x.id = "
-                        "$2 AND x.study = $1 AND x.state = 0 AND NOT x.param_names && $6::text[] "
-                        "RETURNING x.id) SELECT COUNT(*) FROM t",
+    [Q_FINISH_PARAMS] =
+        "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, seq = " STAMP
+        ", vals = $5::float8[], " APPEND_PARAMS(
+            "$6", "$7",
+            "$8") " WHERE x.id = "
+                  "$2 AND x.study = $1 AND x.state = 0 AND NOT x.param_names && $6::text[] "
+                  "RETURNING x.id) SELECT COUNT(*) FROM t",
     /* Q_FINISH_PARAMS for a trial that may have some of the names (MERGE_PARAMS). */
     [Q_FINISH_PARAMS_MERGE] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, "
                               "seq = " STAMP ", vals = $5::float8[], " MERGE_PARAMS(
@@ -1466,6 +1497,25 @@ static int best_by_record(pg *d, const rec_best *b, int64_t id, knob_study_summa
     return KNOB_OK;
 }
 
+/* The study's best first value (p[0]: its id) from knob_trials_best; a zero from MIN or
+ * MAX, which take either of -0 and 0 as the rows come, as they answer. */
+static int best_first(pg *d, const char *const p[1], bool max, knob_study_summary *e)
+{
+    PGresult *c = NULL;
+    int rc = q1(d, max ? Q_BEST_FIRST_MAX : Q_BEST_FIRST_MIN, 1, p, &c, "find the best value");
+    if (rc)
+        return rc;
+    e->best_value = PQntuples(c) ? get_dbl(c, 0, 0) : NAN;
+    PQclear(c);
+    if (e->best_value != 0)
+        return KNOB_OK;
+    if ((rc = q1(d, max ? Q_BEST_MAX : Q_BEST_MIN, 1, p, &c, "find the best value")))
+        return rc;
+    e->best_value = get_dbl(c, 0, 0);
+    PQclear(c);
+    return KNOB_OK;
+}
+
 typedef struct list_args {
     knob_study_summary *list;
     size_t n;
@@ -1506,12 +1556,8 @@ static int op_list(pg *d, void *a_)
         bool done = false;
         if (!rc && e->n_objectives && a->rec)
             rc = best_by_record(d, a->rec, get_i64(r, i, 0), e, &done);
-        if (!rc && !done && e->n_objectives &&
-            !(rc = q1(d, dirs[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN, 1, p, &c,
-                      "find the best value"))) {
-            e->best_value = get_dbl(c, 0, 0);
-            PQclear(c);
-        }
+        if (!rc && !done && e->n_objectives)
+            rc = best_first(d, p, dirs[0] == KNOB_MAXIMIZE, e);
     }
     PQclear(r);
     return rc;
@@ -2234,8 +2280,7 @@ static int gather(scratch *x, const PGresult *r, int *at, int64_t id)
             break;
         case 4: {
             int k = bin_i64(r, i, 3) != 0;
-            if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1,
-                           sizeof *x->attrs[k]))
+            if (knob__grow(&x->attrs[k], &x->cap_attrs[k], x->n_attrs[k] + 1, sizeof *x->attrs[k]))
                 return knob__oom("sync");
             x->attrs[k][x->n_attrs[k]++] = (knob_attr){PQgetvalue(r, i, 8), PQgetvalue(r, i, 9)};
             break;

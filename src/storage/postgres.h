@@ -6,6 +6,7 @@
 #ifndef KNOB_STORAGE_POSTGRES_H
 #define KNOB_STORAGE_POSTGRES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct knob__pg_counts {
@@ -28,5 +29,9 @@ void knob__pg_counts_get(knob__pg_counts *out);
 /* The statement the studies listing counts a study's trials and complete trials with
  * ($1: the study's id), for the tests' EXPLAIN. Static text. */
 const char *knob__pg_count_trials_sql(void);
+
+/* The statement the studies listing finds a study's best first value with ($1: the study's
+ * id; `max`: of a maximized study), for the tests' EXPLAIN. Static text. */
+const char *knob__pg_best_sql(bool max);
 
 #endif

@@ -1,17 +1,20 @@
-/* The studies listing's best value. SQLite (src/storage/sqlite.c, BEST_SCHEMA): each
- * complete trial's best kept in its row and found by an index seek of trials_best;
- * PostgreSQL: its MIN or MAX over the complete trials. Both bit for bit what the query of
- * every complete trial (the listing's before, kept here as it was) gives: studies minimized
- * and maximized, of one objective and two, with ties (a -0 among them), extreme values
- * (infinities and NaN: from other writers), infeasible trials, pruned trials holding values
- * better than the best, failed trials, no feasible trial, no trial; trials told through ask
- * and tell, with constraints and without. On SQLite then trials changed by other writers (a
- * value, a constraint, a trial written by SQL, a constraint that is not JSON) and a file of
- * an older knob, which its first open fills. EXPLAIN QUERY PLAN shows the index used, and
- * the statement's virtual machine steps do not grow with the study. */
+/* The studies listing's best value from an index. SQLite (src/storage/sqlite.c,
+ * BEST_SCHEMA): each complete trial's best kept in its row and found by an index seek of
+ * trials_best. PostgreSQL (src/storage/postgres.c, BEST_FIRST): the first feasible entry of
+ * knob_trials_best. Both bit for bit what the query of every complete trial (the listing's
+ * before, kept here as it was) gives: studies minimized and maximized, of one objective and
+ * two, with ties (a -0 among them), extreme values (infinities and NaN: from other
+ * writers), infeasible trials, pruned trials holding values better than the best, failed
+ * trials, no feasible trial, no trial; trials told through ask and tell, with constraints
+ * and without. On SQLite then trials changed by other writers (a value, a constraint, a
+ * trial written by SQL, a constraint that is not JSON) and a file of an older knob, which
+ * its first open fills. EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) show the
+ * index used, and on SQLite the statement's virtual machine steps do not grow with the
+ * study. */
 #include "testutil.h"
 #include "testutil_sqlite.h"
 #include "knob.h"
+#include "storage/postgres.h"
 #include "storage/sqlite.h"
 
 #include <float.h>
@@ -459,11 +462,77 @@ static void postgres_same_best_as_every_trial(void **state)
     assert_int_equal(agree_at(NULL, url, "infinite and NaN values"), 10);
 }
 
+/* The plan of `sql` prepared as best(bigint), `mode` its plan_cache_mode. */
+static void best_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
+{
+    char q[512];
+    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
+    knob_test_pg_exec(c, q);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
+    PGresult *r = PQexec(c, q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", q, PQresultErrorMessage(r));
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < PQntuples(r) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
+    PQclear(r);
+}
+
+/* The listing's best value, generic plan or custom, minimized or maximized: an index scan
+ * of knob_trials_best under a Limit, neither a sequential scan nor a sort (its MIN or MAX
+ * read every complete trial), beside 50,000 rows of other studies. */
+static void postgres_best_is_an_index_seek(void **state)
+{
+    (void)state;
+    char url[4200], plan[8192];
+    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = create(st, "seek", KNOB_MINIMIZE, 1);
+    for (int k = 0; k < 200; k++) {
+        double v = (double)((k * 7919) % 1009);
+        add(s, KNOB_TRIAL_COMPLETE, &v, 1, k % 5 ? NULL : "[-1]");
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT 1000 + "
+                         "g % 500, g, CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, 0, ARRAY[g::float8] "
+                         "FROM generate_series(1, 50000) g");
+    knob_test_pg_exec(c, "VACUUM ANALYZE knob_trials");
+    PGresult *r = PQexec(c, "SELECT id FROM knob_studies WHERE name = 'seek'");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    int64_t id = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *const modes[] = {"force_custom_plan", "force_generic_plan"};
+    for (int max = 0; max < 2; max++) {
+        char prepare[4096];
+        knob_test_pg_exec(c, "DEALLOCATE ALL");
+        snprintf(prepare, sizeof prepare, "PREPARE best(bigint) AS %s", knob__pg_best_sql(max));
+        knob_test_pg_exec(c, prepare);
+        for (int m = 0; m < 2; m++) {
+            best_plan(c, modes[m], id, plan, sizeof plan);
+            if (!strstr(plan, "Limit") || !strstr(plan, "using knob_trials_best") ||
+                !strstr(plan, "Index"))
+                fail_msg("%s, %s: the best value is not an index scan of knob_trials_best:\n%s",
+                         max ? "MAX" : "MIN", modes[m], plan);
+            if (strstr(plan, "Seq Scan on knob_trials") || strstr(plan, "Sort"))
+                fail_msg("%s, %s: the best value scans or sorts the trials:\n%s",
+                         max ? "MAX" : "MIN", modes[m], plan);
+        }
+    }
+    PQfinish(c);
+    assert_int_equal(agree_at(NULL, url, "beside rows of other studies"), 1);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(sqlite_same_best_as_every_trial),
     cmocka_unit_test(sqlite_older_file_is_filled_at_open),
     cmocka_unit_test(sqlite_best_is_an_index_seek),
     cmocka_unit_test(postgres_same_best_as_every_trial),
+    cmocka_unit_test(postgres_best_is_an_index_seek),
 };
 
 KNOB_TEST_MAIN(tests)
