@@ -403,8 +403,10 @@ static bool pb2_row(const knob_trial_info *t, const knob_param *const *dims, siz
                 q = &t->params[i];
         if (!q || q->dist->kind == KNOB_DIST_CATEGORICAL)
             return false;
-        x[j] = fmin(pb2_in(dims[j]->dist, dims[j]->dist->high),
-                    fmax(pb2_in(dims[j]->dist, dims[j]->dist->low), pb2_in(q->dist, q->internal)));
+        /* on src's scale: a sweep edited from log to linear (or back) keeps the value, and a
+         * value outside the bounds (none at or below 0 on a log scale) is clipped */
+        const knob_distribution *s = dims[j]->dist;
+        x[j] = fmin(pb2_in(s, s->high), fmax(pb2_in(s, s->low), pb2_in(s, q->internal)));
     }
     return true;
 }
