@@ -1141,6 +1141,34 @@ int sweep_load_stored(const char *label, const char *text, sweep *out)
     return load_text(label, text, true, out);
 }
 
+int sweep_load_params(const char *label, const char *text, sweep *out)
+{
+    memset(out, 0, sizeof *out);
+    out->path = sweep_dup(label);
+    out->text = sweep_dup(text);
+    sweep_ctx c = {.path = label, .sw = out, .stored = true, .quiet = true};
+    if (!out->path || !out->text || sweep_load_yaml(&c)) {
+        sweep_free(out);
+        return -1;
+    }
+    const yaml_node_t *root = yaml_document_get_root_node(&c.doc);
+    int rc = root && root->type == YAML_MAPPING_NODE ? 0 : -1;
+    for (yaml_node_pair_t *kv = rc ? NULL : root->data.mapping.pairs.start;
+         kv && kv < root->data.mapping.pairs.top; kv++) {
+        const char *ks = sweep_scalar(sweep_node(&c, kv->key));
+        if (ks && !strcmp(ks, "parameters")) {
+            rc = sweep_parse_params(&c, sweep_node(&c, kv->value));
+            break;
+        }
+    }
+    if (!rc && !out->n_params)
+        rc = -1;
+    yaml_document_delete(&c.doc);
+    if (rc)
+        sweep_free(out);
+    return rc;
+}
+
 void sweep_free(sweep *sw)
 {
     for (size_t i = 0; i < sw->n_params; i++)

@@ -157,6 +157,10 @@ int sweep_load_text(const char *path, const char *text, sweep *out);
  * early_terminate beyond the pruner's bounds, which it ran without) is a warning, so that
  * the study's ask, tell, intermediate and enqueue go on. */
 int sweep_load_stored(const char *label, const char *text, sweep *out);
+/* Only the `parameters` of a sweep's text, printing nothing (no error, no warning) and
+ * loading no plugin: for the web page, which shows each param as the program gets it
+ * (cli/web_data.c). 0, or -1 when they cannot be read; *out is freed by sweep_free after 0. */
+int sweep_load_params(const char *label, const char *text, sweep *out);
 
 /* Creates the sampler or pruner of a spec with its options; a library status (message in
  * knob_errmsg) on failure, *out NULL then. */

@@ -329,6 +329,8 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
     const yaml_node_t *at = q_node ? q_node : map;
     const char *dflt = q_node ? "" : " by default"; /* W&B's q when none is given */
     char what[200];
+    if (c->quiet)
+        return;
     if (p->kind == PK_Q_UNIFORM) {
         double k = floor((hi - lo) / q + 1e-9);
         /* knob's q_uniform counts its steps from min, as it always has, so that a study's

@@ -14,6 +14,8 @@
 
 static void verrorf(const sweep_ctx *c, int line, int col, const char *fmt, va_list ap)
 {
+    if (c->quiet)
+        return;
     fprintf(stderr, "%s:%d:%d: ", c->path, line, col);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -40,6 +42,8 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
 void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
     va_list ap;
+    if (c->quiet)
+        return;
     va_start(ap, fmt);
     fprintf(stderr, "%s:%d:%d: warning: ", c->path, n ? (int)n->start_mark.line + 1 : 1,
             n ? (int)n->start_mark.column + 1 : 1);

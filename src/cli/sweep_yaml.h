@@ -19,6 +19,8 @@ typedef struct sweep_ctx {
     /* the sweep stored with a study (sweep_load_stored): what an older knob stored and
      * this one refuses is a warning */
     bool stored;
+    /* sweep_load_params: nothing printed, neither errors nor warnings */
+    bool quiet;
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */

@@ -2,6 +2,7 @@
  * params and values exact, learning curves to 6 significant digits, which keeps a report
  * of 10,000 trials small (bench/web). */
 #include "cli/cli.h"
+#include "cli/sweep.h"
 #include "cli/web.h"
 #include "util/json.h"
 
@@ -150,7 +151,74 @@ oom:
     return -1;
 }
 
-static void params_json(knobx_buf *b, const column *cols, size_t n)
+/* A list value (a choice held as its JSON text): as flat_params writes the program's, so
+ * that the page finds a trial's value among the choices. */
+static void json_text_choice(knobx_buf *b, const char *text)
+{
+    knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
+    knobx_buf t = {0};
+    if (j)
+        knobx_json_add_node(&t, j);
+    knobx_json_add_string(b, j && !t.oom ? knobx_buf_cstr(&t) : text);
+    b->oom |= t.oom;
+    knobx_buf_free(&t);
+    knobx_json_free(j);
+}
+
+/* For a param the sweep converts (the library holds a quantile, a reciprocal, an unrounded
+ * value; its float distribution d says the sweep did), the axis of the program's values,
+ * which the plots show (g, else p where it is that): "shown": {form, kind, log, low, high}
+ * or {form, kind: "categorical", choices}. A log axis where the program's values are
+ * log-spaced: inv_log_uniform_values, q_log_uniform_values, the log-normal forms (the page
+ * draws a linear one when some value is not > 0); the normal ones are unbounded. */
+static void shown_axis_json(knobx_buf *b, const sweep_param *sp, const knob_distribution *d)
+{
+    bool log = false, bounded = false;
+    if (!sp || d->kind != KNOB_DIST_FLOAT)
+        return;
+    switch (sp->kind) {
+    case PK_CATEGORICAL: /* weighted choices, drawn from a quantile */
+        if (!sp->probs)
+            return;
+        knobx_buf_puts(b, ",\"shown\":{\"form\":\"categorical\",\"kind\":\"categorical\",\"choices\":[");
+        for (size_t k = 0; k < sp->n_choices; k++) {
+            knobx_buf_puts(b, k ? "," : "");
+            if (sp->is_json && sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING)
+                json_text_choice(b, sp->choices[k].str);
+            else if (sp->choices[k].type == KNOB_CHOICE_NUMBER) /* exact, as the trials' */
+                knobx_json_add_number(b, sp->choices[k].num);
+            else
+                choice_json(b, &sp->choices[k]);
+        }
+        knobx_buf_puts(b, "]}");
+        return;
+    case PK_INV_LOG_UNIFORM_VALUES:
+    case PK_Q_LOG_UNIFORM_VALUES:
+        log = bounded = true;
+        break;
+    case PK_NORMAL:
+    case PK_Q_NORMAL:
+        break;
+    case PK_LOG_NORMAL:
+    case PK_Q_LOG_NORMAL:
+        log = true;
+        break;
+    default:
+        return;
+    }
+    knobx_buf_puts(b, ",\"shown\":{\"form\":");
+    knobx_json_add_string(b, sp->form ? sp->form : "");
+    knobx_buf_printf(b, ",\"kind\":\"float\",\"log\":%s", log ? "true" : "false");
+    if (bounded) {
+        knobx_buf_puts(b, ",\"low\":");
+        num(b, sp->min);
+        knobx_buf_puts(b, ",\"high\":");
+        num(b, sp->max);
+    }
+    knobx_buf_puts(b, "}");
+}
+
+static void params_json(knobx_buf *b, const column *cols, size_t n, const sweep *sw)
 {
     knobx_buf_puts(b, "[");
     for (size_t i = 0; i < n; i++) {
@@ -173,6 +241,7 @@ static void params_json(knobx_buf *b, const column *cols, size_t n)
         num(b, d->low);
         knobx_buf_puts(b, ",\"high\":");
         num(b, d->high);
+        shown_axis_json(b, sw ? sweep_find(sw, cols[i].name) : NULL, d);
         knobx_buf_puts(b, "}");
     }
     knobx_buf_puts(b, "]");
@@ -614,7 +683,16 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     knobx_buf_puts(b, ",\"directions\":");
     directions_json(b, s);
     knobx_buf_printf(b, ",\"stamp\":%lld,\"params\":", (long long)stamp);
-    params_json(b, cols, n_cols);
+    /* the stored sweep says which params it converts, and how the program gets them */
+    const char *text = knob_study_system_attr(s, "sweep");
+    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    sweep sw;
+    bool have = j && j->type == KNOBX_JSON_STRING &&
+                !sweep_load_params("(the sweep stored with the study)", j->str, &sw);
+    knobx_json_free(j);
+    params_json(b, cols, n_cols, have ? &sw : NULL);
+    if (have)
+        sweep_free(&sw);
     knobx_buf_puts(b, ",\"trials\":");
     trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s));
     free(ts);

@@ -1,13 +1,15 @@
 // The study as the page holds it: the C side's JSON (knob report inlines it, knob
 // dashboard serves it by /api/study; src/cli/web_data.c writes it), merged poll after poll.
 //
-// {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices}],
+// {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices, shown}],
 //  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
 //  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
 //  the dashboard's also writable and created (when the study was made)}
 // Each trial is held as {n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, d,
-// f, u, g: {name: value}, r: {host, pid}, infeasible}: p the library's values (the plots'),
-// g where they are not what knob trials shows (shown()).
+// f, u, g: {name: value}, r: {host, pid}, infeasible}: p the library's values, g where they
+// are not what knob trials shows (shown()). A param's `shown` (a param the sweep converts:
+// the library holds a quantile, a reciprocal) is the axis of the program's values, which the
+// plots show (paramView).
 
 export const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
 const STATE_OF = { c: 'complete', p: 'pruned', f: 'fail', r: 'running', w: 'waiting' };
@@ -120,6 +122,32 @@ export function objectiveName(study, k) {
 
 export function better(study, k, a, b) {
     return study.directions[k] === 'maximize' ? a > b : a < b;
+}
+
+// A param as the plots show it: {name, kind, log, low, high, choices, get(t)}, get giving a
+// trial's value or null. The program's values (what knob trials shows) on the axis of the
+// sweep's form where the sweep converts the param (p.shown), else the library's values (the
+// same) on its distribution's. A log axis only while every value of the trials ts is > 0;
+// a categorical's choices, and a value seen that is none of them.
+export function paramView(p, ts) {
+    const name = p.name;
+    const get = p.shown
+        ? t => { const g = shown(t); return name in g ? g[name] : null; }
+        : t => (name in t.p ? t.p[name] : null);
+    // the library's bounds are not those of the program's values: a shown axis has its own
+    const v = Object.assign({}, p.shown || p, { name, get });
+    delete v.shown;
+    if (v.kind === 'categorical') {
+        v.choices = [...(v.choices || [])];
+        for (const t of ts) {
+            const x = get(t);
+            if (x !== null && !v.choices.some(c => c === x))
+                v.choices.push(x);
+        }
+    } else {
+        v.log = !!v.log && ts.every(t => { const x = get(t); return x === null || x > 0; });
+    }
+    return v;
 }
 
 // A param's value as a number on its axis: the value, or a categorical's index.

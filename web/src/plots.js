@@ -1,7 +1,8 @@
 // The plots, each an ECharts option made from the study. plotList() says which plots a
 // study has (slices per param, contours per top pair, Pareto per pair of objectives...);
 // each entry's option() is called when its chart is drawn.
-import { complete, feasible, trials, better, objectiveName, paramAxisValue, fmt, esc, STATES } from './model.js';
+import { complete, feasible, trials, better, objectiveName, paramAxisValue, paramView, fmt, esc, STATES }
+    from './model.js';
 
 const STATE_COLOR = { complete: '#3b6fb6', pruned: '#e08a1e', fail: '#c23b3b', running: '#2f9e6e',
                       waiting: '#999999' };
@@ -29,6 +30,7 @@ function valueAxis(name, extra) {
     return Object.assign({ type: 'value', name, nameLocation: 'middle', nameGap: 28, scale: true }, extra);
 }
 
+// p: a paramView (the program's values, on the axis of the sweep's form).
 function paramAxis(p, extra) {
     if (p.kind === 'categorical')
         return Object.assign({ type: 'category', name: p.name, nameLocation: 'middle', nameGap: 28,
@@ -73,13 +75,14 @@ function history(study, k) {
 // Darker for later trials: a gradient over the trial numbers, in LARGE_STEPS colour steps
 // (each a series in ECharts' large mode) when there are too many points to draw one by one.
 const LARGE_STEPS = 8;
-function slice(study, k, p) {
+function slice(study, k, param) {
+    const p = paramView(param, complete(study, k));
     const pts = [];
     for (const t of complete(study, k)) {
-        if (!(p.name in t.p))
+        const v = p.get(t);
+        if (v === null)
             continue;
-        const x = p.kind === 'categorical' ? fmt(t.p[p.name]) : t.p[p.name];
-        pts.push([x, t.v[k], t.n, t.n]);
+        pts.push([p.kind === 'categorical' ? fmt(v) : v, t.v[k], t.n, t.n]);
     }
     const last = Math.max(1, study.trials.length - 1);
     let series, visualMap;
@@ -108,23 +111,26 @@ function slice(study, k, p) {
 // distance weighting from the filled ones: the surface behind the trials' points.
 const BINS = 24;
 function surface(study, k, px, py) {
-    const done = complete(study, k).filter(t => px.name in t.p && py.name in t.p);
+    const done = complete(study, k).filter(t => px.get(t) !== null && py.get(t) !== null);
     const tr = p => v => {
         const a = paramAxisValue(p, v);
         return a === null ? null : p.log ? Math.log10(a) : a;
     };
     const fx = tr(px), fy = tr(py);
+    // The distribution's bounds, widened to the values (a value rounded to q may pass one);
+    // the values' own range where there are no bounds (the normal forms).
     const range = (p, f, vals) => {
         if (p.kind === 'categorical')
             return [-0.5, p.choices.length - 0.5];
-        let lo = Math.min(...vals), hi = Math.max(...vals);
-        if (p.low !== undefined && p.high !== undefined) {
-            lo = f(p.low);
-            hi = f(p.high);
+        const seen = vals.filter(v => v !== null);
+        let lo = Math.min(...seen), hi = Math.max(...seen);
+        if (p.low !== undefined && p.low !== null && p.high !== undefined && p.high !== null) {
+            lo = Math.min(lo, f(p.low));
+            hi = Math.max(hi, f(p.high));
         }
         return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
     };
-    const xs = done.map(t => fx(t.p[px.name])), ys = done.map(t => fy(t.p[py.name]));
+    const xs = done.map(t => fx(px.get(t))), ys = done.map(t => fy(py.get(t)));
     const [x0, x1] = range(px, fx, xs), [y0, y1] = range(py, fy, ys);
     const sum = new Float64Array(BINS * BINS), cnt = new Float64Array(BINS * BINS);
     done.forEach((t, i) => {
@@ -161,7 +167,8 @@ function surface(study, k, px, py) {
     return { done, cells, x0, x1, y0, y1 };
 }
 
-function contour(study, k, px, py) {
+function contour(study, k, paramX, paramY) {
+    const px = paramView(paramX, complete(study, k)), py = paramView(paramY, complete(study, k));
     const { done, cells, x0, x1, y0, y1 } = surface(study, k, px, py);
     const vals = cells.map(c => c[2]);
     const lo = Math.min(...vals), hi = Math.max(...vals);
@@ -171,7 +178,7 @@ function contour(study, k, px, py) {
         ? (Number.isInteger(v) && v >= 0 && v < p.choices.length ? fmt(p.choices[v]) : '') : fmt(v);
     const hid = { show: false };
     const pts = done.map(t => {
-        const x = paramAxisValue(px, t.p[px.name]), y = paramAxisValue(py, t.p[py.name]);
+        const x = paramAxisValue(px, px.get(t)), y = paramAxisValue(py, py.get(t));
         return [px.log ? Math.log10(x) : x, py.log ? Math.log10(y) : y, t.v[k], t.n];
     });
     const o = base(study, {
@@ -197,13 +204,13 @@ function contour(study, k, px, py) {
 
 function parallel(study, k) {
     const done = complete(study, k);
-    const ps = study.params;
+    const ps = study.params.map(p => paramView(p, done));
     const axes = ps.map((p, i) => p.kind === 'categorical'
         ? { dim: i, name: p.name, type: 'category', data: p.choices.map(fmt) }
         : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
     axes.push({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true });
     const data = done.map(t => ({
-        value: ps.map(p => p.kind === 'categorical' ? fmt(t.p[p.name]) : (p.name in t.p ? t.p[p.name] : null))
+        value: ps.map(p => p.kind === 'categorical' ? fmt(p.get(t)) : p.get(t))
             .concat([t.v[k]]),
         n: t.n,
     }));
