@@ -960,7 +960,8 @@ KNOB_API int knob_trial_propose(knob_trial *t, const char *name, const knob_dist
 
 /* ---------------------------------------------------------------- importance */
 
-/* One param's importance: its name and its share, in [0, 1]. */
+/* One param's importance: its name and its share, in [0, 1] (knob_study_importance_v2 with
+ * KNOB_IMPORTANCE_RAW: the method's own number, see there). */
 typedef struct knob_importance {
     const char *name;
     double share;
@@ -1007,7 +1008,23 @@ KNOB_API int knob_study_importance(knob_study *s, const char *method, size_t obj
                                    const char *const *params, size_t n_params,
                                    knob_importance **out, size_t *n);
 
-/* Frees an array made by knob_study_importance. NULL does nothing. */
+/* knob_study_importance_v2's flag: each param's number as the method gives it, not divided
+ * by their sum (Optuna's get_param_importances(normalize=False)). */
+#define KNOB_IMPORTANCE_RAW 1u
+
+/* knob_study_importance with `flags`: 0 is knob_study_importance itself; KNOB_IMPORTANCE_RAW
+ * gives each param's number before the shares are made to sum to 1, as Optuna's evaluators
+ * return them: for fanova the variance of the param's main effect over the total variance,
+ * averaged over the trees (each in [0, 1]; they sum to less than 1 when params interact),
+ * for ped-anova the param's Pearson divergence weighted as Optuna's (any value >= 0); all 0
+ * when nothing can be told. The order is the same (most important first). Returns the codes
+ * of knob_study_importance, and KNOB_EINVAL for an unknown flag (naming it). */
+KNOB_API int knob_study_importance_v2(knob_study *s, const char *method, size_t objective,
+                                      const char *const *params, size_t n_params,
+                                      unsigned flags, knob_importance **out, size_t *n);
+
+/* Frees an array made by knob_study_importance or knob_study_importance_v2. NULL does
+ * nothing. */
 KNOB_API void knob_importance_free(knob_importance *list);
 
 /* ---------------------------------------------------------------- errors for plugins */

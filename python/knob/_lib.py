@@ -198,6 +198,10 @@ _PROTOTYPES = {
         c_int,
         [_P, c_char_p, c_size_t, POINTER(c_char_p), c_size_t, POINTER(POINTER(Importance)), POINTER(c_size_t)],
     ),
+    "knob_study_importance_v2": (
+        c_int,
+        [_P, c_char_p, c_size_t, POINTER(c_char_p), c_size_t, ctypes.c_uint, POINTER(POINTER(Importance)), POINTER(c_size_t)],
+    ),
     "knob_importance_free": (None, [POINTER(Importance)]),
     "knob_study_hypervolume_history": (c_int, [_P, POINTER(c_double), POINTER(POINTER(c_double)), POINTER(c_size_t)]),
 }
