@@ -1020,8 +1020,8 @@ KNOB_API int knob_study_importance(knob_study *s, const char *method, size_t obj
  * when nothing can be told. The order is the same (most important first). Returns the codes
  * of knob_study_importance, and KNOB_EINVAL for an unknown flag (naming it). */
 KNOB_API int knob_study_importance_v2(knob_study *s, const char *method, size_t objective,
-                                      const char *const *params, size_t n_params,
-                                      unsigned flags, knob_importance **out, size_t *n);
+                                      const char *const *params, size_t n_params, unsigned flags,
+                                      knob_importance **out, size_t *n);
 
 /* Frees an array made by knob_study_importance or knob_study_importance_v2. NULL does
  * nothing. */

@@ -15,8 +15,9 @@ static const char *usage =
     "  FanovaImportanceEvaluator) or ped-anova (what sets the best 10% of the trials apart,\n"
     "  as Optuna's PedAnovaImportanceEvaluator). Shares sum to 1; --raw: the method's own\n"
     "  numbers, not divided by their sum (Optuna's normalize=False; bars scaled to the\n"
-    "  largest). PARAMs restrict the evaluation to those params. --objective N: the objective (0, the first, by default);\n"
-    "  --objective pareto (ped-anova): reaching the Pareto front of a study of several.";
+    "  largest). PARAMs restrict the evaluation to those params. --objective N: the\n"
+    "  objective (0, the first, by default); --objective pareto (ped-anova): reaching the\n"
+    "  Pareto front of a study of several.";
 
 static void print_bars(const char *study, const char *method, const char *obj, bool raw,
                        const knob_importance *imp, size_t n)

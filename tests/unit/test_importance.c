@@ -459,9 +459,9 @@ static void raw_importances(void **state)
     for (int m = 0; m < 2; m++) {
         knob_importance *raw, *imp;
         size_t n, n2;
-        assert_int_equal(knob_study_importance_v2(s, methods[m], 0, NULL, 0, KNOB_IMPORTANCE_RAW,
-                                                  &raw, &n),
-                         KNOB_OK);
+        assert_int_equal(
+            knob_study_importance_v2(s, methods[m], 0, NULL, 0, KNOB_IMPORTANCE_RAW, &raw, &n),
+            KNOB_OK);
         assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n2), KNOB_OK);
         assert_int_equal(n, 3);
         assert_int_equal(n2, 3);
