@@ -543,6 +543,63 @@ def _hypervolume_history(go, study, reference_point: Sequence[float]):
     return _figure(go, [trace], "Hypervolume History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": "Hypervolume"}})
 
 
+_TERMINATOR_PADDING = 0.05  # Optuna's PADDING_RATIO_Y
+_TERMINATOR_OPACITY = 0.25  # Optuna's OPACITY: the points before min_n_trials
+
+
+def _terminator_improvement(go, study, plot_error: bool = False, improvement_evaluator=None, error_evaluator=None,
+                            min_n_trials: int = 20):
+    """As Optuna's plot_terminator_improvement: after each trial from the first complete one
+    on, how much the objective might still improve over the complete trials so far (knob's
+    RegretBoundEvaluator by default: libknob's knob_study_regret_bound), lighter up to
+    min_n_trials, and with plot_error the error evaluator's values (Optuna's default,
+    CrossValidationErrorEvaluator)."""
+    from .terminator import CrossValidationErrorEvaluator, RegretBoundEvaluator
+
+    if len(study.directions) > 1:
+        raise ValueError("This function does not support multi-objective optimization study.")
+    improvement_evaluator = improvement_evaluator or RegretBoundEvaluator()
+    error_evaluator = error_evaluator or CrossValidationErrorEvaluator()
+    numbers: List[int] = []
+    improvements: List[float] = []
+    errors: List[float] = []
+    complete: List[FrozenTrial] = []
+    for t in study.get_trials(deepcopy=False):
+        if t.state == TrialState.COMPLETE:
+            complete.append(t)
+        if not complete:
+            continue
+        numbers.append(t.number)
+        if type(improvement_evaluator) is RegretBoundEvaluator:  # libknob reads the study itself
+            improvements.append(improvement_evaluator._of_study(study, t.number + 1))
+        else:
+            improvements.append(improvement_evaluator.evaluate(complete, study.direction))
+        if plot_error:
+            errors.append(error_evaluator.evaluate(complete, study.direction))
+    layout = {"xaxis": {"title": {"text": "Trial"}}, "yaxis": {"title": {"text": "Terminator Improvement"}}}
+    if not numbers:  # as Optuna: no trace without a complete trial (Optuna warns)
+        return _figure(go, [], "Terminator Improvement Plot", **layout)
+
+    def scatter(xs, ys, opacity, legend):
+        color = "rgba(99, 110, 250, %s)" % opacity
+        return go.Scatter(x=xs, y=ys, mode="markers+lines", marker={"color": color}, line={"color": color},
+                          name="Terminator Improvement", showlegend=legend, legendgroup="improvement")
+
+    n = len(numbers)
+    traces = [scatter(numbers[: min_n_trials + 1], improvements[: min_n_trials + 1], _TERMINATOR_OPACITY, n <= min_n_trials)]
+    if n > min_n_trials:
+        traces.append(scatter(numbers[min_n_trials:], improvements[min_n_trials:], 1.0, True))
+    red = "rgb(239, 85, 59)"
+    traces.append(go.Scatter(x=numbers, y=errors, mode="markers+lines", name="Error", marker={"color": red}, line={"color": red})
+                  if plot_error else go.Scatter())
+    # the y range of the points after min_n_trials (all of them when there are no more)
+    low = min(improvements + errors)
+    high = max((improvements[min_n_trials:] if n > min_n_trials else improvements) + errors)
+    pad = (high - low) * _TERMINATOR_PADDING
+    layout["yaxis"]["range"] = [low - pad, high + pad]
+    return _figure(go, traces, "Terminator Improvement Plot", **layout)
+
+
 plot_optimization_history = _plot("plot_optimization_history", _optimization_history)
 plot_intermediate_values = _plot("plot_intermediate_values", _intermediate_values)
 plot_parallel_coordinate = _plot("plot_parallel_coordinate", _parallel_coordinate)
@@ -554,6 +611,7 @@ plot_pareto_front = _plot("plot_pareto_front", _pareto_front)
 plot_timeline = _plot("plot_timeline", _timeline)
 plot_rank = _plot("plot_rank", _rank)
 plot_hypervolume_history = _plot("plot_hypervolume_history", _hypervolume_history)
+plot_terminator_improvement = _plot("plot_terminator_improvement", _terminator_improvement)
 
 
 def is_available() -> bool:
@@ -581,4 +639,5 @@ __all__ = [
     "plot_timeline",
     "plot_rank",
     "plot_hypervolume_history",
+    "plot_terminator_improvement",
 ]
