@@ -960,7 +960,8 @@ KNOB_API int knob_trial_propose(knob_trial *t, const char *name, const knob_dist
 
 /* ---------------------------------------------------------------- importance */
 
-/* One param's importance: its name and its share, in [0, 1]. */
+/* One param's importance: its name and its share, in [0, 1] (knob_study_importance_v2 with
+ * KNOB_IMPORTANCE_RAW: the method's own number, see there). */
 typedef struct knob_importance {
     const char *name;
     double share;
@@ -1007,8 +1008,49 @@ KNOB_API int knob_study_importance(knob_study *s, const char *method, size_t obj
                                    const char *const *params, size_t n_params,
                                    knob_importance **out, size_t *n);
 
-/* Frees an array made by knob_study_importance. NULL does nothing. */
+/* knob_study_importance_v2's flag: each param's number as the method gives it, not divided
+ * by their sum (Optuna's get_param_importances(normalize=False)). */
+#define KNOB_IMPORTANCE_RAW 1u
+
+/* knob_study_importance with `flags`: 0 is knob_study_importance itself; KNOB_IMPORTANCE_RAW
+ * gives each param's number before the shares are made to sum to 1, as Optuna's evaluators
+ * return them: for fanova the variance of the param's main effect over the total variance,
+ * averaged over the trees (each in [0, 1]; they sum to less than 1 when params interact),
+ * for ped-anova the param's Pearson divergence weighted as Optuna's (any value >= 0); all 0
+ * when nothing can be told. The order is the same (most important first). Returns the codes
+ * of knob_study_importance, and KNOB_EINVAL for an unknown flag (naming it). */
+KNOB_API int knob_study_importance_v2(knob_study *s, const char *method, size_t objective,
+                                      const char *const *params, size_t n_params, unsigned flags,
+                                      knob_importance **out, size_t *n);
+
+/* Frees an array made by knob_study_importance or knob_study_importance_v2. NULL does
+ * nothing. */
 KNOB_API void knob_importance_free(knob_importance *list);
+
+/* ---------------------------------------------------------------- terminator */
+
+/* knob_study_regret_bound's n_trials for every trial of the study. */
+#define KNOB_REGRET_ALL ((size_t)-1)
+
+/* How much the objective of a study of one objective might still improve: a bound, holding
+ * with high probability, on the gap between the best value of the space and the best value
+ * of the study's trials, as Optuna's RegretBoundEvaluator (Makarova et al. 2022) computes
+ * it with its defaults. Over the COMPLETE trials numbered below n_trials
+ * (KNOB_REGRET_ALL: all of them) with a finite value, on the params they all hold with one
+ * distribution (each a coordinate of the unit cube as the gp sampler sees it): a Gaussian
+ * process (Matern 5/2, the gp sampler's priors, a noise floor of 1e-6) is fitted to the best
+ * max(n / 2, 20) of them (ties with the last one in; all of them when there are at most
+ * 20), their values standardized; with beta = 2 log(d n^2 pi^2 / (6 * 0.1)) / 5 (d params,
+ * n trials fitted), the bound is the largest upper confidence bound mean + sqrt(beta var)
+ * over 2,048 scrambled Sobol points of the space (seeded by `seed`) and the fitted
+ * trials' points, less the largest lower confidence bound mean - sqrt(beta var) over the
+ * fitted trials, in the objective's units. It is >= 0 up to rounding, and shrinks as the
+ * search converges. The same trials and seed give the same bound. Syncs the study.
+ * Returns KNOB_OK; KNOB_EINVAL for a NULL argument, a study of several objectives, trials
+ * that share no param taking more than one value (or more than the model takes), or a
+ * model that cannot be fitted; KNOB_ENOTFOUND when no such trial is complete; KNOB_ENOMEM;
+ * the storage's codes of knob_study_trials. */
+KNOB_API int knob_study_regret_bound(knob_study *s, size_t n_trials, uint64_t seed, double *bound);
 
 /* ---------------------------------------------------------------- errors for plugins */
 

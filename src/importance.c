@@ -222,7 +222,7 @@ static int fanova(job *j)
         goto done;
     }
     for (int k = 0; k < d; k++)
-        j->share[feat[k]] = used > 0 ? imp[k] / used : 0;
+        j->share[feat[k]] = used > 0 ? imp[k] / used : 0; /* a tree's variance fraction, averaged */
 done:
     free(dist);
     free(feat);
@@ -402,8 +402,19 @@ int knob_study_importance(knob_study *s, const char *method, size_t objective,
                           const char *const *params, size_t n_params, knob_importance **out,
                           size_t *n)
 {
+    return knob_study_importance_v2(s, method, objective, params, n_params, 0, out, n);
+}
+
+int knob_study_importance_v2(knob_study *s, const char *method, size_t objective,
+                             const char *const *params, size_t n_params, unsigned flags,
+                             knob_importance **out, size_t *n)
+{
     if (!s || !out || !n || (n_params > 0 && !params))
         return knob__error(KNOB_EINVAL, "importance: NULL argument");
+    if (flags & ~(unsigned)KNOB_IMPORTANCE_RAW)
+        return knob__error(KNOB_EINVAL,
+                           "importance: unknown flags 0x%x (known: KNOB_IMPORTANCE_RAW, 0x%x)",
+                           flags & ~(unsigned)KNOB_IMPORTANCE_RAW, (unsigned)KNOB_IMPORTANCE_RAW);
     for (size_t p = 0; p < n_params; p++)
         if (!params[p])
             return knob__error(KNOB_EINVAL, "importance: param name %zu is NULL", p);
@@ -459,7 +470,8 @@ int knob_study_importance(knob_study *s, const char *method, size_t objective,
     if (rc == KNOB_OK)
         rc = fan ? fanova(&j) : ped_anova(&j, knob_study_direction(s, objective));
     if (rc == KNOB_OK) {
-        normalize(j.share, j.n_names);
+        if (!(flags & KNOB_IMPORTANCE_RAW))
+            normalize(j.share, j.n_names);
         rc = make_list(&j, out, n);
     }
     job_free(&j);

@@ -1,7 +1,7 @@
 """knob for Python: Optuna's API over libknob, so that `import knob as optuna` runs an
 Optuna script on knob's C core. See python/README.md for what maps to what."""
 
-from . import distributions, exceptions, importance, logging, pruners, samplers, storages, study, trial, visualization  # noqa: F401
+from . import distributions, exceptions, importance, logging, pruners, samplers, storages, study, terminator, trial, visualization  # noqa: F401
 from ._lib import path as _library_path  # noqa: F401
 from .exceptions import TrialPruned
 from .study import (
@@ -37,6 +37,7 @@ __all__ = [
     "samplers",
     "storages",
     "study",
+    "terminator",
     "trial",
     "visualization",
 ]

@@ -198,7 +198,12 @@ _PROTOTYPES = {
         c_int,
         [_P, c_char_p, c_size_t, POINTER(c_char_p), c_size_t, POINTER(POINTER(Importance)), POINTER(c_size_t)],
     ),
+    "knob_study_importance_v2": (
+        c_int,
+        [_P, c_char_p, c_size_t, POINTER(c_char_p), c_size_t, ctypes.c_uint, POINTER(POINTER(Importance)), POINTER(c_size_t)],
+    ),
     "knob_importance_free": (None, [POINTER(Importance)]),
+    "knob_study_regret_bound": (c_int, [_P, c_size_t, c_uint64, POINTER(c_double)]),
     "knob_study_hypervolume_history": (c_int, [_P, POINTER(c_double), POINTER(POINTER(c_double)), POINTER(c_size_t)]),
 }
 

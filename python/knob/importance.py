@@ -68,7 +68,10 @@ def get_param_importances(
 ) -> Dict[str, float]:
     """Each param's share of the objective's variance, most important first (they sum to 1;
     when nothing can be told, fewer than two trials or a flat objective, each param gets
-    1 / the number of params, as Optuna's normalize gives). `target` (Optuna's) evaluates
+    1 / the number of params, as Optuna's normalize gives). normalize=False (Optuna's): the
+    evaluator's own numbers, not divided by their sum (fANOVA: the variance fraction of each
+    param's main effect, averaged over the trees; PED-ANOVA: its weighted divergence; all 0
+    when nothing can be told), in the same order. `target` (Optuna's) evaluates
     target(trial) of each COMPLETE trial instead of the stored value (non-finite results
     are left out; PED-ANOVA then takes lower as better, as Optuna's); `objective` (knob's)
     names which stored objective of a study of several to evaluate. PED-ANOVA of a study of
@@ -84,14 +87,12 @@ def get_param_importances(
             raise TypeError(f"Parameters must be specified by their names with strings. Actual parameters: {params}.")
         if not params:  # Optuna's: no param asked, none evaluated
             return {}
-    if not normalize:
-        raise NotImplementedError("get_param_importances(normalize=False): knob gives shares that sum to 1")
     if target is not None and objective is not None:
         raise ValueError("get_param_importances: give `target` or `objective`, not both")
     if target is None and objective is None:
         if study._is_multi_objective and isinstance(evaluator, PedAnovaImportanceEvaluator):
             # Optuna 5's: the importance of reaching the Pareto front
-            return _normalized(_evaluate(study, evaluator, params, _PARETO))
+            return _normalized(_evaluate(study, evaluator, params, _PARETO, normalize), normalize)
         if study._is_multi_objective:
             raise ValueError(
                 "If the `study` is being used for multi-objective optimization, please specify the "
@@ -99,22 +100,32 @@ def get_param_importances(
             )
         objective = 0
     if target is not None:
-        return _normalized(_of_target(study, evaluator, params, target))
-    return _normalized(_evaluate(study, evaluator, params, objective))
+        return _normalized(_of_target(study, evaluator, params, target, normalize), normalize)
+    return _normalized(_evaluate(study, evaluator, params, objective, normalize), normalize)
 
 
 _PARETO = ctypes.c_size_t(-1).value  # libknob's KNOB_IMPORTANCE_PARETO
+_RAW = 1  # libknob's KNOB_IMPORTANCE_RAW
 
 
-def _evaluate(study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], objective: int) -> Dict[str, float]:
+def _evaluate(
+    study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], objective: int, normalize: bool = True
+) -> Dict[str, float]:
     names = list(params) if params else []
     arr = (ctypes.c_char_p * max(len(names), 1))(*[_lib.enc(n) for n in names])
     out = ctypes.POINTER(_lib.Importance)()
     n = ctypes.c_size_t()
     with study._lock:
         _lib.check(
-            _lib.lib.knob_study_importance(
-                study._h, _lib.enc(evaluator._method), objective, arr if names else None, len(names), ctypes.byref(out), ctypes.byref(n)
+            _lib.lib.knob_study_importance_v2(
+                study._h,
+                _lib.enc(evaluator._method),
+                objective,
+                arr if names else None,
+                len(names),
+                0 if normalize else _RAW,
+                ctypes.byref(out),
+                ctypes.byref(n),
             )
         )
         try:
@@ -123,7 +134,9 @@ def _evaluate(study, evaluator: BaseImportanceEvaluator, params: Optional[List[s
             _lib.lib.knob_importance_free(out)
 
 
-def _of_target(study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], target: Callable) -> Dict[str, float]:
+def _of_target(
+    study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], target: Callable, normalize: bool = True
+) -> Dict[str, float]:
     """The importances of target(trial): libknob evaluates stored values, so the COMPLETE
     trials go, with their params and target(trial) as the one value to minimize, into a
     study in memory, which libknob then evaluates as any other."""
@@ -136,12 +149,12 @@ def _of_target(study, evaluator: BaseImportanceEvaluator, params: Optional[List[
         v = float(target(t))
         if math.isfinite(v):
             scratch._add_trial(TrialState.COMPLETE, t.params, t.distributions, [v], {}, {}, {}, None, None)
-    return _evaluate(scratch, evaluator, params, 0)
+    return _evaluate(scratch, evaluator, params, 0, normalize)
 
 
-def _normalized(shares: Dict[str, float]) -> Dict[str, float]:
+def _normalized(shares: Dict[str, float], normalize: bool = True) -> Dict[str, float]:
     """Optuna's normalize=True: shares that sum to 0 (nothing could be told) become equal."""
-    if shares and sum(shares.values()) == 0.0:
+    if normalize and shares and sum(shares.values()) == 0.0:
         return {k: 1.0 / len(shares) for k in shares}
     return shares
 

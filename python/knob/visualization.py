@@ -343,12 +343,81 @@ def _pairs(go, study, params, target, target_name, title: str, cell: Callable):
     return _figure(go, traces, title, showlegend=False, **layout)
 
 
-def _contour_cell(go, pts, xa, ya, first):
-    xs, ys, zs = [a for a, _, _ in pts], [b for _, b, _ in pts], [c for _, _, c in pts]
-    return [
-        go.Contour(x=xs, y=ys, z=zs, xaxis=xa, yaxis=ya, colorscale="Blues", connectgaps=True, showscale=first),
-        go.Scatter(x=xs, y=ys, mode="markers", xaxis=xa, yaxis=ya, marker={"color": "black", "size": 4}),
-    ]
+_CONTOUR_PADDING = 0.05  # Optuna's PADDING_RATIO: the axes reach 5% past the least and greatest values
+
+
+def _contour_axis(trials: List[FrozenTrial], name: str) -> Dict[str, Any]:
+    """As Optuna's _get_axis_info: each trial's value of the param (None where it has none; a
+    categorical's as text), the grid's coordinates (the distinct values, sorted, and for a
+    number the axis's two padded ends too), the axis's range and its kind."""
+    numeric = all(isinstance(t.params[name], (int, float)) and not isinstance(t.params[name], bool) for t in trials if name in t.params)
+    values = [(t.params[name] if numeric else str(t.params[name])) if name in t.params else None for t in trials]
+    present = [v for v in values if v is not None]
+    log = _is_log(trials, name)
+    if log:
+        pad = (math.log10(max(present)) - math.log10(min(present))) * _CONTOUR_PADDING
+        lo, hi = math.pow(10, math.log10(min(present)) - pad), math.pow(10, math.log10(max(present)) + pad)
+    elif numeric:
+        pad = (max(present) - min(present)) * _CONTOUR_PADDING
+        lo, hi = float(min(present)) - pad, float(max(present)) + pad
+    else:
+        span = len(set(values)) - 1 - (None in values)
+        lo, hi = -span * _CONTOUR_PADDING, span + span * _CONTOUR_PADDING
+    grid: List[Any] = sorted(set(present))
+    if numeric and len(grid) >= 2:
+        grid = [lo] + grid + [hi]
+    return {"values": values, "grid": grid, "range": [math.log10(lo), math.log10(hi)] if log else [lo, hi], "numeric": numeric}
+
+
+def _contour_z(trials: List[FrozenTrial], values: List[float], ax: Dict[str, Any], ay: Dict[str, Any]) -> List[List[float]]:
+    """Optuna's grid of the objective: a row per y coordinate, a column per x one, each
+    trial's value at its (x, y) (the last trial's, of several at one point), NaN elsewhere;
+    plotly fills the gaps (connectgaps) by its interpolation, as for Optuna's figure."""
+    xi = {v: i for i, v in enumerate(ax["grid"])}
+    yi = {v: i for i, v in enumerate(ay["grid"])}
+    z = [[math.nan] * len(ax["grid"]) for _ in ay["grid"]]
+    for x, y, v in zip(ax["values"], ay["values"], values):
+        if x is not None and y is not None:
+            z[yi[y]][xi[x]] = v
+    return z
+
+
+def _contour(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
+    """As Optuna's plot_contour: for each pair of params, the objective on the grid of their
+    distinct values (_contour_z) drawn as a heatmap-coloured contour, and the trials'
+    points; the axes' ranges padded by 5%, log and category axes as the params'."""
+    trials, values = _complete(study, target)
+    keep = [i for i, v in enumerate(values) if v is not None and math.isfinite(v)]
+    trials, values = [trials[i] for i in keep], [values[i] for i in keep]
+    names = _params(trials, params)
+    title = "Contour Plot"
+    if not trials or len(names) < 2:  # as Optuna: an empty figure (Optuna warns)
+        return _figure(go, [], title)
+    names = sorted(set(names))
+    reverse = target is not None or study.directions[0].name == "MINIMIZE"
+    axes = {p: _contour_axis(trials, p) for p in names}
+    n = len(names)
+    pairs = [(names[0], names[1])] if n == 2 else [(x, y) for y in names for x in names]
+    traces, layout, first = [], {}, True
+    for k, (px, py) in enumerate(pairs):
+        row, col = (0, 0) if n == 2 else divmod(k, n)
+        ax, ay = axes[px], axes[py]
+        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, k + 1,
+                            px if n == 2 or row == n - 1 else "", py if n == 2 or col == 0 else "",
+                            _axis_type(trials, px), _axis_type(trials, py))
+        sx, sy = xa[1:], ya[1:]
+        layout["xaxis" + sx]["range"], layout["yaxis" + sy]["range"] = ax["range"], ay["range"]
+        if px == py or len(ax["grid"]) < 2 or len(ay["grid"]) < 2:
+            continue
+        both = [(x, y) for x, y in zip(ax["values"], ay["values"]) if x is not None and y is not None]
+        traces.append(go.Contour(
+            x=ax["grid"], y=ay["grid"], z=_contour_z(trials, values, ax, ay), xaxis=xa, yaxis=ya, colorbar={"title": {"text": target_name}},
+            colorscale="Blues", connectgaps=True, contours_coloring="heatmap", hoverinfo="none", line_smoothing=1.3,
+            reversescale=reverse, showscale=first))
+        first = False
+        traces.append(go.Scatter(x=[x for x, _ in both], y=[y for _, y in both], mode="markers", xaxis=xa, yaxis=ya, showlegend=False,
+                                 marker={"line": {"width": 2.0, "color": "Grey"}, "color": "black"}))
+    return _figure(go, traces, title, showlegend=False, **layout)
 
 
 def _rank_cell(go, pts, xa, ya, first):
@@ -359,10 +428,6 @@ def _rank_cell(go, pts, xa, ya, first):
         rank[i] = r / max(1, len(zs) - 1)
     return [go.Scatter(x=[a for a, _, _ in pts], y=[b for _, b, _ in pts], mode="markers", xaxis=xa, yaxis=ya, text=["%g" % z for z in zs],
                        marker={"color": rank, "colorscale": "RdYlBu_r", "showscale": first, "colorbar": {"title": {"text": "Rank"}}})]
-
-
-def _contour(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
-    return _pairs(go, study, params, target, target_name, "Contour Plot", _contour_cell)
 
 
 def _rank(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
@@ -478,6 +543,63 @@ def _hypervolume_history(go, study, reference_point: Sequence[float]):
     return _figure(go, [trace], "Hypervolume History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": "Hypervolume"}})
 
 
+_TERMINATOR_PADDING = 0.05  # Optuna's PADDING_RATIO_Y
+_TERMINATOR_OPACITY = 0.25  # Optuna's OPACITY: the points before min_n_trials
+
+
+def _terminator_improvement(go, study, plot_error: bool = False, improvement_evaluator=None, error_evaluator=None,
+                            min_n_trials: int = 20):
+    """As Optuna's plot_terminator_improvement: after each trial from the first complete one
+    on, how much the objective might still improve over the complete trials so far (knob's
+    RegretBoundEvaluator by default: libknob's knob_study_regret_bound), lighter up to
+    min_n_trials, and with plot_error the error evaluator's values (Optuna's default,
+    CrossValidationErrorEvaluator)."""
+    from .terminator import CrossValidationErrorEvaluator, RegretBoundEvaluator
+
+    if len(study.directions) > 1:
+        raise ValueError("This function does not support multi-objective optimization study.")
+    improvement_evaluator = improvement_evaluator or RegretBoundEvaluator()
+    error_evaluator = error_evaluator or CrossValidationErrorEvaluator()
+    numbers: List[int] = []
+    improvements: List[float] = []
+    errors: List[float] = []
+    complete: List[FrozenTrial] = []
+    for t in study.get_trials(deepcopy=False):
+        if t.state == TrialState.COMPLETE:
+            complete.append(t)
+        if not complete:
+            continue
+        numbers.append(t.number)
+        if type(improvement_evaluator) is RegretBoundEvaluator:  # libknob reads the study itself
+            improvements.append(improvement_evaluator._of_study(study, t.number + 1))
+        else:
+            improvements.append(improvement_evaluator.evaluate(complete, study.direction))
+        if plot_error:
+            errors.append(error_evaluator.evaluate(complete, study.direction))
+    layout = {"xaxis": {"title": {"text": "Trial"}}, "yaxis": {"title": {"text": "Terminator Improvement"}}}
+    if not numbers:  # as Optuna: no trace without a complete trial (Optuna warns)
+        return _figure(go, [], "Terminator Improvement Plot", **layout)
+
+    def scatter(xs, ys, opacity, legend):
+        color = "rgba(99, 110, 250, %s)" % opacity
+        return go.Scatter(x=xs, y=ys, mode="markers+lines", marker={"color": color}, line={"color": color},
+                          name="Terminator Improvement", showlegend=legend, legendgroup="improvement")
+
+    n = len(numbers)
+    traces = [scatter(numbers[: min_n_trials + 1], improvements[: min_n_trials + 1], _TERMINATOR_OPACITY, n <= min_n_trials)]
+    if n > min_n_trials:
+        traces.append(scatter(numbers[min_n_trials:], improvements[min_n_trials:], 1.0, True))
+    red = "rgb(239, 85, 59)"
+    traces.append(go.Scatter(x=numbers, y=errors, mode="markers+lines", name="Error", marker={"color": red}, line={"color": red})
+                  if plot_error else go.Scatter())
+    # the y range of the points after min_n_trials (all of them when there are no more)
+    low = min(improvements + errors)
+    high = max((improvements[min_n_trials:] if n > min_n_trials else improvements) + errors)
+    pad = (high - low) * _TERMINATOR_PADDING
+    layout["yaxis"]["range"] = [low - pad, high + pad]
+    return _figure(go, traces, "Terminator Improvement Plot", **layout)
+
+
 plot_optimization_history = _plot("plot_optimization_history", _optimization_history)
 plot_intermediate_values = _plot("plot_intermediate_values", _intermediate_values)
 plot_parallel_coordinate = _plot("plot_parallel_coordinate", _parallel_coordinate)
@@ -489,6 +611,7 @@ plot_pareto_front = _plot("plot_pareto_front", _pareto_front)
 plot_timeline = _plot("plot_timeline", _timeline)
 plot_rank = _plot("plot_rank", _rank)
 plot_hypervolume_history = _plot("plot_hypervolume_history", _hypervolume_history)
+plot_terminator_improvement = _plot("plot_terminator_improvement", _terminator_improvement)
 
 
 def is_available() -> bool:
@@ -516,4 +639,5 @@ __all__ = [
     "plot_timeline",
     "plot_rank",
     "plot_hypervolume_history",
+    "plot_terminator_improvement",
 ]

@@ -9,25 +9,35 @@
 
 static const char *usage =
     "knob importance STUDY [PARAM...] [--storage URL] [--method fanova|ped-anova]\n"
-    "                      [--objective N|pareto] [--json]\n"
+    "                      [--objective N|pareto] [--raw] [--json]\n"
     "  How much each param matters to the objective, over the study's complete trials:\n"
     "  fanova (default; a random forest's functional ANOVA, as Optuna's\n"
     "  FanovaImportanceEvaluator) or ped-anova (what sets the best 10% of the trials apart,\n"
-    "  as Optuna's PedAnovaImportanceEvaluator). Shares sum to 1. PARAMs restrict the\n"
-    "  evaluation to those params. --objective N: the objective (0, the first, by default);\n"
-    "  --objective pareto (ped-anova): reaching the Pareto front of a study of several.";
+    "  as Optuna's PedAnovaImportanceEvaluator). Shares sum to 1; --raw: the method's own\n"
+    "  numbers, not divided by their sum (Optuna's normalize=False; bars scaled to the\n"
+    "  largest). PARAMs restrict the evaluation to those params. --objective N: the\n"
+    "  objective (0, the first, by default); --objective pareto (ped-anova): reaching the\n"
+    "  Pareto front of a study of several.";
 
-static void print_bars(const char *study, const char *method, const char *obj,
+static void print_bars(const char *study, const char *method, const char *obj, bool raw,
                        const knob_importance *imp, size_t n)
 {
     int w = 4;
-    for (size_t i = 0; i < n; i++)
+    double top = 0; /* raw numbers: the bars are scaled to the largest */
+    for (size_t i = 0; i < n; i++) {
         if ((int)strlen(imp[i].name) > w)
             w = (int)strlen(imp[i].name);
-    printf("importance in study '%s' (%s, objective %s)\n", study, method, obj);
+        top = imp[i].share > top ? imp[i].share : top;
+    }
+    printf("importance in study '%s' (%s, objective %s%s)\n", study, method, obj,
+           raw ? ", raw" : "");
     for (size_t i = 0; i < n; i++) {
-        int len = (int)(imp[i].share * BAR_WIDTH + 0.5);
-        printf("  %-*s %6.3f  ", w, imp[i].name, imp[i].share);
+        double scale = raw ? (top > 0 ? 1 / top : 0) : 1;
+        int len = (int)(imp[i].share * scale * BAR_WIDTH + 0.5);
+        if (raw)
+            printf("  %-*s %10.4g  ", w, imp[i].name, imp[i].share);
+        else
+            printf("  %-*s %6.3f  ", w, imp[i].name, imp[i].share);
         for (int k = 0; k < len; k++)
             fputs("#", stdout);
         putchar('\n');
@@ -36,7 +46,7 @@ static void print_bars(const char *study, const char *method, const char *obj,
         printf("  (no params)\n");
 }
 
-static void print_json(const char *study, const char *method, const char *obj,
+static void print_json(const char *study, const char *method, const char *obj, bool raw,
                        const knob_importance *imp, size_t n)
 {
     knobx_buf b = {0};
@@ -49,6 +59,8 @@ static void print_json(const char *study, const char *method, const char *obj,
         knobx_json_add_string(&b, obj);
     else
         knobx_buf_puts(&b, obj);
+    if (raw)
+        knobx_buf_puts(&b, ", \"raw\": true");
     knobx_buf_puts(&b, ", \"importance\": {");
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -67,7 +79,7 @@ int cmd_importance(int argc, char **argv)
     const char *storage = NULL, *method = "fanova", *objective_text = "0";
     const char *pos[64];
     int n_pos = 0;
-    bool json = false, options = true;
+    bool json = false, raw = false, options = true;
     for (int i = 0; i < argc; i++) {
         if (options && !strcmp(argv[i], "--")) { /* after it, a study named "-x" is a name */
             options = false;
@@ -84,6 +96,10 @@ int cmd_importance(int argc, char **argv)
                 continue;
             if (!strcmp(argv[i], "--json")) {
                 json = true;
+                continue;
+            }
+            if (!strcmp(argv[i], "--raw")) {
+                raw = true;
                 continue;
             }
             if (argv[i][0] == '-') {
@@ -117,7 +133,8 @@ int cmd_importance(int argc, char **argv)
     knob_importance *imp = NULL;
     size_t n = 0;
     size_t which = pareto ? KNOB_IMPORTANCE_PARETO : (size_t)obj;
-    int rc = knob_study_importance(r.s, method, which, pos + 1, (size_t)(n_pos - 1), &imp, &n);
+    int rc = knob_study_importance_v2(r.s, method, which, pos + 1, (size_t)(n_pos - 1),
+                                      raw ? KNOB_IMPORTANCE_RAW : 0, &imp, &n);
     if (rc != KNOB_OK) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
         cli_close(&r);
@@ -126,9 +143,9 @@ int cmd_importance(int argc, char **argv)
     char text[32];
     snprintf(text, sizeof text, "%lld", (long long)obj);
     if (json)
-        print_json(pos[0], method, pareto ? "pareto" : text, imp, n);
+        print_json(pos[0], method, pareto ? "pareto" : text, raw, imp, n);
     else
-        print_bars(pos[0], method, pareto ? "pareto" : text, imp, n);
+        print_bars(pos[0], method, pareto ? "pareto" : text, raw, imp, n);
     knob_importance_free(imp);
     cli_close(&r);
     return 0;

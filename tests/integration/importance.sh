@@ -29,6 +29,21 @@ sed -n 2p bars.txt | grep -q "##########" || fail "a bar: $(cat bars.txt)"
 expect_eq "$(py 'list(d["importance"])' < imp.json)" '["x0", "x1", "x2"]' "ped-anova order"
 expect_eq "$(py 'round(sum(d["importance"].values()), 9)' < imp.json)" "1.0" "shares sum to 1"
 expect_eq "$(py 'd["method"]' < imp.json)" "ped-anova" "method in the JSON"
+# --raw: the method's own numbers (Optuna's normalize=False), which divided by their sum
+# are the shares, in the same order; said in the title and the JSON.
+for m in fanova ped-anova; do
+    "$KNOB" importance lin $S --method $m --json > norm.json
+    "$KNOB" importance lin $S --method $m --json --raw > raw.json
+    expect_eq "$(py 'd.get("raw")' < raw.json)" "True" "$m: raw in the JSON"
+    expect_eq "$(py 'list(d["importance"])' < raw.json)" "$(py 'list(d["importance"])' < norm.json)" "$m: raw order"
+    expect_eq "$(py 'round(sum(d["importance"].values()), 6) != 1' < raw.json)" "True" "$m: raw numbers are not shares"
+    expect_eq "$(py '[round(v / sum(d["importance"].values()), 9) for v in d["importance"].values()]' < raw.json)" \
+        "$(py '[round(v, 9) for v in d["importance"].values()]' < norm.json)" "$m: raw / sum"
+done
+"$KNOB" importance lin $S --method ped-anova --raw > raw.txt
+head -n 1 raw.txt | grep -q "(ped-anova, objective 0, raw)" || fail "raw title: $(head -n 1 raw.txt)"
+sed -n 2p raw.txt | grep -q "########################################" || fail "raw: the largest a full bar: $(cat raw.txt)"
+"$KNOB" importance --help | grep -q -- "--raw" || fail "help of --raw"
 "$KNOB" importance lin x2 x1 $S --json > sub.json
 expect_eq "$(py 'list(d["importance"])' < sub.json)" '["x1", "x2"]' "a subset"
 # An empty method is the default, and says so.

@@ -225,9 +225,10 @@ def test_log_and_categorical_axes():
     study = _study(optuna, "single")
     sl = _axes(visualization.plot_slice(study))
     assert sl["xaxis3"] == ("lr", "log") and sl["xaxis"] == ("c", "category") and sl["xaxis4"] == ("x", None)
-    for plot in (visualization.plot_contour, visualization.plot_rank):
-        two = _axes(plot(study, params=["lr", "c"]))
-        assert two["xaxis"] == ("lr", "log") and two["yaxis"] == ("c", "category"), (plot, two)
+    two = _axes(visualization.plot_rank(study, params=["lr", "c"]))
+    assert two["xaxis"] == ("lr", "log") and two["yaxis"] == ("c", "category"), two
+    two = _axes(visualization.plot_contour(study, params=["lr", "c"]))  # as Optuna's: the params sorted
+    assert two["xaxis"] == ("c", "category") and two["yaxis"] == ("lr", "log"), two
     dims = {d["label"]: d for d in visualization.plot_parallel_coordinate(study).to_plotly_json()["data"][0]["dimensions"]}
     lrs = [t.params["lr"] for t in study.trials]
     assert [round(v, 12) for v in dims["lr"]["values"]] == [round(math.log10(v), 12) for v in lrs]
@@ -308,3 +309,45 @@ def test_without_plotly_the_report_and_a_clear_error(monkeypatch):
     with pytest.raises(ImportError, match="plotly"):
         fig.update_layout(title="x")
     assert not hasattr(fig, "no_such_attribute")
+
+
+def _contour_grids(fig):
+    """Each contour trace's grid: its x and y coordinates and z rows (NaN as None), with its
+    axes' ranges and types, in an order that does not depend on how the cells are listed."""
+    lay = fig.to_plotly_json()["layout"]
+    out = []
+    for t in fig.data:
+        if t.type != "contour" or t.z is None:
+            continue
+        xa, ya = "xaxis" + t.xaxis[1:] if t.xaxis else "xaxis", "yaxis" + t.yaxis[1:] if t.yaxis else "yaxis"
+        axis = lambda k: ([_r(v) for v in lay[k]["range"]], lay[k].get("type"))
+        z = [[None if isinstance(v, float) and math.isnan(v) else _r(v) for v in row] for row in t.z]
+        out.append(([_r(v) for v in t.x], [_r(v) for v in t.y], z, axis(xa), axis(ya), t.connectgaps, t.reversescale))
+    return sorted(out, key=repr)
+
+
+@pytest.mark.parametrize("params", [None, ["x", "lr"], ["c", "k"], ["lr", "c", "x"]])
+@pytest.mark.parametrize("kind", ["single", "pruned"])
+def test_contour_grid_as_optunas(kind, params):
+    """knob's contour is Optuna's: the objective on the grid of each pair's distinct values
+    (a number's axis padded by 5% at both ends, a categorical's by its text), NaN where no
+    trial is, for plotly to fill in (connectgaps), with the same ranges, axis types and
+    colour direction (knob passed the trials' points as they came)."""
+    ours = visualization.plot_contour(_study(optuna, kind), params=params)
+    theirs = _optuna().visualization.plot_contour(_study(_optuna(), kind), params=params)
+    grids = _contour_grids(ours)
+    assert grids and grids == _contour_grids(theirs)
+    assert all(len(z) == len(y) and all(len(row) == len(x) for row in z) for x, y, z, *_ in grids)
+
+
+def test_contour_grid_of_repeated_points():
+    """Two trials at one point: the later one's value is on the grid (as Optuna's); a point
+    of no trial is NaN."""
+    study = optuna.create_study()
+    d = optuna.distributions
+    dists = {"a": d.FloatDistribution(0, 4), "b": d.IntDistribution(0, 4)}
+    for a, b, v in ((1.0, 1, 5.0), (3.0, 3, 7.0), (1.0, 1, 2.0)):
+        study.add_trial(optuna.trial.create_trial(params={"a": a, "b": b}, distributions=dists, value=v))
+    c = visualization.plot_contour(study).data[0]
+    assert list(c.x) == pytest.approx([0.9, 1.0, 3.0, 3.1]) and list(c.y) == pytest.approx([0.9, 1, 3, 3.1])
+    assert c.z[1][1] == 2.0 and c.z[2][2] == 7.0 and math.isnan(c.z[1][2]) and math.isnan(c.z[0][0])

@@ -447,13 +447,58 @@ static void fanova_scale_free(void **state)
     offset = 0;
 }
 
+/* KNOB_IMPORTANCE_RAW: fanova's numbers are the variance fractions of the main effects,
+ * each in [0, 1], summing to less than 1 under an interaction (f = x0 x1: 3/7 each in
+ * theory, 1/7 left to the interaction); ped-anova's are its own; both, divided by their
+ * sum, are knob_study_importance's shares, in the same order. An unknown flag is refused. */
+static void raw_importances(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = random_study(&st, product, 300, 0, 1, KNOB_MINIMIZE);
+    for (int m = 0; m < 2; m++) {
+        knob_importance *raw, *imp;
+        size_t n, n2;
+        assert_int_equal(
+            knob_study_importance_v2(s, methods[m], 0, NULL, 0, KNOB_IMPORTANCE_RAW, &raw, &n),
+            KNOB_OK);
+        assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n2), KNOB_OK);
+        assert_int_equal(n, 3);
+        assert_int_equal(n2, 3);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += raw[i].share;
+        for (size_t i = 0; i < n; i++) {
+            assert_string_equal(raw[i].name, imp[i].name);
+            assert_true(raw[i].share >= 0);
+            assert_true(fabs(raw[i].share / sum - imp[i].share) < 1e-12);
+        }
+        if (m == 0) { /* fanova: the interaction's variance is no param's */
+            assert_true(sum > 0.6 && sum < 0.95);
+            assert_true(fabs(share_of(raw, n, "x0") - 3.0 / 7) < 0.1);
+            assert_true(fabs(share_of(raw, n, "x1") - 3.0 / 7) < 0.1);
+        } else {
+            assert_true(sum < 0.5); /* not shares */
+        }
+        knob_importance_free(raw);
+        knob_importance_free(imp);
+    }
+    knob_importance *imp = NULL;
+    size_t n;
+    assert_int_equal(knob_study_importance_v2(s, "fanova", 0, NULL, 0, 6, &imp, &n), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "unknown flags 0x6"));
+    assert_null(imp);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(linear_ranks_x0_x1_x2),   cmocka_unit_test(interaction_only),
         cmocka_unit_test(fixture_ranks_as_optuna), cmocka_unit_test(subsets_and_errors),
         cmocka_unit_test(conditional_params),      cmocka_unit_test(per_objective),
-        cmocka_unit_test(fanova_scale_free),
+        cmocka_unit_test(fanova_scale_free),       cmocka_unit_test(raw_importances),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
