@@ -252,7 +252,8 @@ class Study:
     def _trial_frozen(self, number: int) -> FrozenTrial:
         with self._lock:
             arr, n = self._infos()
-            if number >= n or not arr[number]:
+            # a negative number would index before the array (libknob's memory)
+            if not 0 <= number < n or not arr[number]:
                 raise KeyError("study '%s' has no trial %d" % (self.study_name, number))
             return self._frozen_of(arr[number].contents)
 

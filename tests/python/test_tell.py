@@ -89,3 +89,16 @@ def test_tell_a_trial_of_another_study(tmp_db):
     mem_b.ask()
     mem_b.tell(t, 3.0)
     assert mem_a.trials[0].value == 3.0 and mem_b.trials[0].state == TrialState.RUNNING
+
+
+def test_tell_a_negative_trial_number():
+    # a number below 0 names no trial: ValueError, as for a number past the last trial
+    # (knob read the trial array before its start, and the process crashed)
+    study = optuna.create_study()
+    t = study.ask()
+    for number in (-1, -2, -(2**40)):
+        with pytest.raises(ValueError, match="Cannot tell trial %d: it does not exist" % number):
+            study.tell(number, 1.0)
+        with pytest.raises(ValueError, match="does not exist"):
+            study.tell(number, 1.0, skip_if_finished=True)
+    assert study.tell(t, 2.0).value == 2.0
