@@ -23,12 +23,12 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _whole_float
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _from_c, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
-from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list, _frozen_from_info, _json, _real
+from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list, _frozen_from_info, _json, _kind_of, _real
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
@@ -105,6 +105,10 @@ class Study:
         self._dists: Dict[int, BaseDistribution] = {}
         self._whole_noted: Optional[set] = None  # the float choices the study records
         self._open: Dict[int, Trial] = {}
+        # each param's kind of distribution in the study (see _param_kind), as far as read
+        self._kinds: Dict[str, tuple] = {}
+        self._kinds_read = 0  # the trials read into _kinds: those numbered below this
+        self._kinds_unfinished: List[int] = []  # of those, the ones that may take params yet
         self._optimize_trials: set = set()  # the trials optimize() runs now
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
@@ -256,6 +260,51 @@ class Study:
             if not 0 <= number < n or not arr[number]:
                 raise KeyError("study '%s' has no trial %d" % (self.study_name, number))
             return self._frozen_of(arr[number].contents)
+
+    def _param_kind(self, name: str, kind: tuple, number: int) -> None:
+        """Optuna's rule across a study's trials, which its storages check as each param is
+        set: a param keeps its kind of distribution, its log scale and a categorical's
+        choices in every trial (another range or step is fine). `kind` (_kind_of's) is
+        how trial `number` suggests `name` now; ValueError, with Optuna's message, when a
+        trial of the study holds `name` under another kind. The trial records its kind in
+        _kinds once the suggestion is made. (libknob takes any distribution in each trial:
+        knob run's sweeps may change.)"""
+        old = self._kinds.get(name)
+        if old is None:
+            self._read_kinds()
+            old = self._kinds.get(name)
+        if old is None or old == kind:
+            return
+        if old[0] != kind[0]:
+            why = "Cannot set different distribution kind to the same parameter name."
+        elif old[1] != kind[1]:
+            why = "Cannot set different log configuration to the same parameter name."
+        else:
+            why = "CategoricalDistribution does not support dynamic value space."
+        raise ValueError(
+            "%s (trial %d suggests param '%s' as %s; the study's trials have it as %s)"
+            % (why, number, name, _kind_text(kind), _kind_text(old))
+        )
+
+    def _read_kinds(self) -> None:
+        """Reads the kinds of the params of the trials not read yet, and of those read
+        unfinished (another process may have given them params since), into _kinds."""
+        with self._lock:
+            arr, n = self._infos()
+            unfinished = []
+            for i in list(self._kinds_unfinished) + list(range(self._kinds_read, n)):
+                if i >= n or not arr[i]:
+                    continue
+                info = arr[i].contents
+                for j in range(info.n_params):
+                    p = info.params[j]
+                    name = p.name.decode("utf-8")
+                    if name not in self._kinds:
+                        self._kinds[name] = _kind_of(_from_c(p.dist.contents))
+                if not TrialState(info.state).is_finished():
+                    unfinished.append(i)
+            self._kinds_read = max(self._kinds_read, n)
+            self._kinds_unfinished = unfinished
 
     @property
     def best_trial(self) -> FrozenTrial:
@@ -957,6 +1006,12 @@ class Study:
 
     def __setstate__(self, state: dict) -> None:
         self._init(state["storage"], state["study_name"], state["sampler"], state["pruner"], None)
+
+
+def _kind_text(kind: tuple) -> str:
+    if kind[0] == "categorical":
+        return "a CategoricalDistribution of choices %r" % (kind[2],)
+    return "%s %sDistribution" % ("a log" if kind[1] else "a linear", kind[0].capitalize())
 
 
 def _optuna_pruned(e: BaseException) -> bool:

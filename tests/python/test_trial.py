@@ -117,6 +117,63 @@ def test_a_name_suggested_again_gives_its_value_as_optuna():
     assert ft.distributions["x"] == FloatDistribution(0, 1)  # the first one, as stored
 
 
+def test_a_name_keeps_its_kind_across_the_trials_of_a_study(tmp_db):
+    """Optuna's storages check each param as it is set against the study's trials: another
+    kind, log scale or set of choices under a name another trial holds raises Optuna's
+    ValueError (inside optimize the trial fails and it propagates); another range or step
+    is fine. knob had taken each (libknob takes any distribution in each trial)."""
+    study = optuna.create_study(storage=tmp_db, study_name="s", sampler=optuna.samplers.RandomSampler(seed=1))
+    t = study.ask()
+    t.suggest_float("x", 0, 1)
+    t.suggest_float("lr", 1e-3, 1, log=True)
+    t.suggest_int("n", 1, 3)
+    t.suggest_categorical("c", ["a", "b"])
+    study.tell(t, 1.0)
+    t = study.ask()
+    with pytest.raises(ValueError, match=r"^Cannot set different distribution kind to the same parameter name\. .*'x'"):
+        t.suggest_int("x", 0, 1)
+    with pytest.raises(ValueError, match="different distribution kind"):
+        t.suggest_categorical("n", [1, 2, 3])
+    with pytest.raises(ValueError, match=r"^Cannot set different log configuration to the same parameter name\. .*'lr'"):
+        t.suggest_float("lr", 1e-3, 1)
+    with pytest.raises(ValueError, match=r"^CategoricalDistribution does not support dynamic value space\. .*'c'"):
+        t.suggest_categorical("c", ["a", "b", "z"])
+    with pytest.raises(ValueError, match="different distribution kind"):
+        t._suggest("n", FloatDistribution(1, 3))  # ask(fixed_distributions=...) takes this path
+    assert 0 <= t.suggest_float("x", 0, 2, step=0.5) <= 2  # another range and step: fine
+    assert 1 <= t.suggest_int("n", 1, 9, step=2) <= 9
+    assert t.suggest_categorical("c", ("a", "b")) in ("a", "b")
+    assert t.suggest_float("new", 0, 1) < 1
+    study.tell(t, 2.0)
+    assert set(study.trials[1].params) == {"x", "n", "c", "new"}
+    # the rule holds for a name first suggested by the running trial of another Study object
+    # (another process), and for one first suggested in this very Study
+    t = study.ask()
+    t.suggest_float("y", 0, 1)
+    other = optuna.load_study(study_name="s", storage=tmp_db)
+    u = other.ask()
+    with pytest.raises(ValueError, match="different distribution kind.*'y'"):
+        u.suggest_int("y", 0, 1)
+    with pytest.raises(ValueError, match="different distribution kind.*'x'"):
+        u.suggest_categorical("x", [0.0, 1.0])
+    v = study.ask()
+    with pytest.raises(ValueError, match="different log configuration.*'y'"):
+        v.suggest_float("y", 0.1, 1, log=True)
+
+    def objective(trial):
+        return trial.suggest_int("x", 0, 1)
+
+    with pytest.raises(ValueError, match="different distribution kind"):
+        study.optimize(objective, n_trials=3)
+    assert study.trials[-1].state == TrialState.FAIL and study.trials[-1].params == {}
+    # a refused distribution (low > high) does not give the name its kind
+    fresh = optuna.create_study()
+    w = fresh.ask()
+    with pytest.raises(ValueError):
+        w.suggest_int("k", 3, 1)
+    assert w.suggest_float("k", 0, 1) < 1
+
+
 def test_report_and_prune():
     study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
     for i in range(3):
