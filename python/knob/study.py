@@ -501,11 +501,15 @@ class Study:
         else:
             frozen = None
         try:
-            self._tell(number, t, state, values, None, frozen)
+            told, why = self._tell(number, t, state, values, None, frozen)
         except UpdateFinishedTrialError:
             # finished meanwhile by another process or Study object: this one's handle did
             # not know (libknob freed it and changed nothing)
             return self._told_already(_copy.deepcopy(self._trial_frozen(number)), skip_if_finished)
+        if told == TrialState.FAIL and why:
+            # values that cannot complete the trial failed it: a warning, as Optuna's tell
+            # gives (optimize logs it instead)
+            warnings.warn(why, UserWarning, stacklevel=2)
         return _copy.deepcopy(self._trial_frozen(number))
 
     def _same_study(self, other: "Study") -> bool:
@@ -529,7 +533,7 @@ class Study:
         if isinstance(values, Real) and not isinstance(values, bool):
             values = [values]
         elif values is None:
-            return None, "The objective function returned None."
+            return None, "The value None could not be cast to float."
         try:
             if isinstance(values, (str, bytes)):
                 raise TypeError("text")
@@ -555,9 +559,8 @@ class Study:
         vals: Optional[List[float]] = None
         if state == TrialState.COMPLETE:
             vals, why = self._values_of(values)
-            if why:
+            if why:  # the trial fails; the caller warns or logs why
                 state, reason = TrialState.FAIL, why
-                _logger.warning("Trial %d failed, because %s", number, why)
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error = None, None
         if state in (TrialState.COMPLETE, TrialState.PRUNED):
@@ -608,9 +611,7 @@ class Study:
                 raise cons_error
             if rc == _lib.EINVAL and state == TrialState.COMPLETE:
                 # A NaN or infinite value: libknob recorded the trial FAIL with the reason.
-                msg = _lib.errmsg()
-                _logger.warning("Trial %d failed, because %s", number, msg)
-                return TrialState.FAIL, msg
+                return TrialState.FAIL, _lib.errmsg()
             if rc:
                 raise _lib.error(rc)
         return state, reason
@@ -787,7 +788,9 @@ class Study:
             if gc_after_trial:
                 gc.collect()
         state, why = self._tell(number, trial, state, ret if state == TrialState.COMPLETE else None, reason if state == TrialState.FAIL else None)
-        if _logger.isEnabledFor(_logging.INFO) or (state == TrialState.FAIL and err is not None):
+        if state == TrialState.PRUNED:
+            why = reason  # the message of the TrialPruned raised, which Optuna logs
+        if _logger.isEnabledFor(_logging.INFO) or state == TrialState.FAIL:
             self._log_trial(trial, state, ret, why, err)
         if err is not None and not isinstance(err, catch):
             raise err
@@ -816,10 +819,11 @@ class Study:
             value = values[0] if names is None else shown
             _logger.info("Trial %d finished with value: %s and parameters: %s.%s", n, value, trial._params, tail)
         elif state == TrialState.PRUNED:
-            _logger.info("Trial %d pruned. %s", n, "")
+            _logger.info("Trial %d pruned. %s", n, why or "")
         elif err is not None:
             _logger.warning("Trial %d failed with parameters: %s because of the following error: %r.", n, trial._params, err)
-        else:
+        else:  # values that cannot complete it (None, NaN, a wrong count ...), as Optuna logs them
+            _logger.warning("Trial %d failed with parameters: %s because of the following error: %s.", n, trial._params, why)
             _logger.warning("Trial %d failed with value %r.", n, ret)
 
     def stop(self) -> None:

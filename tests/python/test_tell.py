@@ -102,3 +102,36 @@ def test_tell_a_negative_trial_number():
         with pytest.raises(ValueError, match="does not exist"):
             study.tell(number, 1.0, skip_if_finished=True)
     assert study.tell(t, 2.0).value == 2.0
+
+
+def test_values_that_cannot_complete_a_trial_warn_as_optuna(caplog):
+    # Optuna's tell warns (UserWarning, the reason as its message) when the values told
+    # fail the trial; optimize logs the reason instead. knob logged it in both cases, so
+    # pytest.warns and warnings filters did not see it.
+    import warnings
+
+    study = optuna.create_study()
+    for values, msg in (
+        (None, r"^The value None could not be cast to float\.$"),
+        (float("nan"), "nan"),
+        ([1.0, 2.0], "^The number of the values 2 did not match the number of the objectives 1"),
+        ("abc", "could not be cast to float"),
+    ):
+        t = study.ask()
+        with pytest.warns(UserWarning, match=msg) as got:
+            done = study.tell(t, values)
+        assert done.state == TrialState.FAIL and got[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning: state FAIL said outright
+        assert study.tell(study.ask(), state=TrialState.FAIL).state == TrialState.FAIL
+    optuna.logging.enable_propagation()  # to caplog's handler
+    try:
+        with caplog.at_level("WARNING", logger="knob"), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            study.optimize(lambda trial: None, n_trials=1)
+    finally:
+        optuna.logging.disable_propagation()
+    assert study.trials[-1].state == TrialState.FAIL
+    logged = [r.getMessage() for r in caplog.records]
+    assert "Trial %d failed with parameters: {} because of the following error: The value None could not be cast to float.." % study.trials[-1].number in logged
+    assert "Trial %d failed with value None." % study.trials[-1].number in logged
