@@ -59,14 +59,31 @@ class StudyDirection(enum.IntEnum):
         return "StudyDirection." + self.name
 
 
-def _direction(d) -> StudyDirection:
-    if isinstance(d, StudyDirection):
-        if d == StudyDirection.NOT_SET:
-            raise ValueError("Please set either 'minimize' or 'maximize' to direction.")
-        return d
-    if isinstance(d, str) and d.lower() in ("minimize", "maximize"):
-        return StudyDirection[d.upper()]
-    raise ValueError("Please set either 'minimize' or 'maximize' to direction, got %r." % (d,))
+def _directions(direction, directions) -> List[StudyDirection]:
+    """create_study's directions, checked as Optuna 5 checks them: each "minimize",
+    "maximize" or a StudyDirection other than NOT_SET (not "MAXIMIZE", not a string given
+    as `directions`)."""
+    if direction is not None and directions is not None:
+        raise ValueError("Specify only one of `direction` and `directions`.")
+    if directions is None:
+        directions = ["minimize" if direction is None else direction]
+    elif not isinstance(directions, Iterable):
+        directions = [directions]  # refused below, named
+    directions = list(directions)  # a string: its letters, refused below as Optuna refuses it
+    if not directions:
+        raise ValueError("The number of objectives must be greater than 0.")
+    out = []
+    for d in directions:
+        if isinstance(d, str) and d in ("minimize", "maximize"):
+            out.append(StudyDirection[d.upper()])
+        elif isinstance(d, StudyDirection) and d != StudyDirection.NOT_SET:
+            out.append(d)
+        else:
+            raise ValueError(
+                "`directions` must be a list of `minimize` or `maximize`, but got %r. For single-objective "
+                "optimization, please use `direction` instead of `directions`." % (directions,)
+            )
+    return out
 
 
 class Study:
@@ -1087,11 +1104,7 @@ def create_study(
     load_if_exists: bool = False,
     directions: Optional[Sequence[Union[str, StudyDirection]]] = None,
 ) -> Study:
-    if direction is not None and directions is not None:
-        raise ValueError("Specify only one of `direction` and `directions`.")
-    dirs = [_direction(d) for d in directions] if directions is not None else [_direction(direction or "minimize")]
-    if not dirs:
-        raise ValueError("The number of objectives must be greater than 0.")
+    dirs = _directions(direction, directions)
     st = get_storage(storage)
     name = study_name if study_name is not None else "no-name-" + str(uuid.uuid4())
     study = Study.__new__(Study)
