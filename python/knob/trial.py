@@ -222,7 +222,15 @@ class Trial(BaseTrial):
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
         if low != int(low) or high != int(high) or step != int(step):
-            raise ValueError("suggest_int %r: low, high and step must be integers, got %r, %r, %r" % (name, low, high, step))
+            # not whole (a bound given as len(data) / 10): Optuna's IntDistribution checks the
+            # values given, then takes their int() (knob's IntDistribution too)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # of a step that does not divide: said below
+                    IntDistribution(low, high, log=log, step=step)
+            except ValueError as e:
+                raise ValueError("param '%s': %s" % (name, e)) from None
+            low, high, step = int(low), int(high), int(step)
         if name in self._params:
             return self._again(name, IntDistribution(low, high, log=log, step=step))
         kind = _LOG_INT if log else _INT
