@@ -312,9 +312,10 @@ class Trial(BaseTrial):
             value = float(value)
         except (TypeError, ValueError):
             raise TypeError("The `value` argument is of type '%s' but supposed to be a float." % type(value).__name__) from None
-        if isinstance(step, float) and not step.is_integer():
-            raise TypeError("The `step` argument is of type 'float' but supposed to be an int.")
-        step = int(step)
+        try:
+            step = int(step)  # as Optuna 5: a step of 2.5 is step 2, "3" step 3
+        except (TypeError, ValueError):
+            raise TypeError("The `step` argument is of type '%s' but supposed to be an int." % type(step).__name__) from None
         if step < 0:
             raise ValueError("The `step` argument is %d but cannot be negative." % step)
         if step in self._steps and self._handle():  # libknob keeps the first value; Optuna warns of the second
