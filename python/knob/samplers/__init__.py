@@ -155,8 +155,13 @@ class TPESampler(BaseSampler):
         n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
         n_ei_candidates = _arg(cls, "n_ei_candidates", n_ei_candidates, int, 1)
         seed = _seed(cls, seed)
-        multivariate = _arg(cls, "multivariate", multivariate, bool)
+        multivariate = _arg(cls, "multivariate", multivariate, bool, none=True)  # None: Optuna 5's default, knob's
         group = _arg(cls, "group", group, bool)
+        if group is True:
+            # Optuna 5: group needs the multivariate TPE, which it implies when left out
+            if multivariate is False:
+                raise ValueError("``group`` option can only be enabled when ``multivariate`` is enabled.")
+            multivariate = True
         constant_liar = _arg(cls, "constant_liar", constant_liar, bool)
         _arg(cls, "warn_independent_sampling", warn_independent_sampling, bool)
         self._constraints_func = _constraints("TPESampler", constraints_func)
