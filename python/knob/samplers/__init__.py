@@ -147,6 +147,12 @@ class TPESampler(BaseSampler):
         **options: Any,
     ) -> None:
         cls = "TPESampler"
+        # None is Optuna 5's default for these (deprecated there): the default, as left out
+        consider_prior = True if consider_prior is None else consider_prior
+        prior_weight, consider_magic_clip, consider_endpoints, gamma, weights = (
+            _UNSET if v is None else v for v in (prior_weight, consider_magic_clip, consider_endpoints, gamma, weights)
+        )
+        warn_independent_sampling = True if warn_independent_sampling is None else warn_independent_sampling
         if not _arg(cls, "consider_prior", consider_prior, bool):
             raise _unsupported("TPESampler", "consider_prior", "knob's estimators always hold the prior (set prior_weight)")
         prior_weight = _arg(cls, "prior_weight", prior_weight, float, 0, above=True)
@@ -294,6 +300,8 @@ class CmaEsSampler(BaseSampler):
         seed = _seed(cls, seed)
         _choice(cls, "restart_strategy", restart_strategy, (None, "ipop", "bipop"))
         popsize = _arg(cls, "popsize", popsize, int, 1, none=True)
+        if inc_popsize == -1 and not isinstance(inc_popsize, bool):
+            inc_popsize = _UNSET  # Optuna 5's default: knob's
         inc_popsize = _arg(cls, "inc_popsize", inc_popsize, int, 1)
         use_separable_cma = _arg(cls, "use_separable_cma", use_separable_cma, bool)
         with_margin = _arg(cls, "with_margin", with_margin, bool)
