@@ -174,6 +174,30 @@ def test_a_name_keeps_its_kind_across_the_trials_of_a_study(tmp_db):
     assert w.suggest_float("k", 0, 1) < 1
 
 
+def test_deprecated_distributions_warn_as_optuna():
+    # Optuna 3 deprecated the five classes: making one gives a FutureWarning naming it and
+    # what to use instead, at the caller's line (knob gave none)
+    from knob.distributions import IntLogUniformDistribution, IntUniformDistribution, json_to_distribution
+
+    for make, name, instead in (
+        (lambda: UniformDistribution(0, 1), "UniformDistribution", "FloatDistribution"),
+        (lambda: LogUniformDistribution(1e-3, 1), "LogUniformDistribution", "FloatDistribution"),
+        (lambda: DiscreteUniformDistribution(0, 1, 0.25), "DiscreteUniformDistribution", "FloatDistribution"),
+        (lambda: IntUniformDistribution(0, 3), "IntUniformDistribution", "IntDistribution"),
+        (lambda: IntLogUniformDistribution(1, 3), "IntLogUniformDistribution", "IntDistribution"),
+    ):
+        with pytest.warns(FutureWarning, match=r"^%s has been deprecated in v3\.0\.0\..* Use :class:`~optuna\.distributions\.%s` instead\.$" % (name, instead)) as got:
+            make()
+        assert len(got) == 1 and got[0].filename == __file__
+    with pytest.warns(FutureWarning, match="^UniformDistribution has been deprecated"):
+        d = json_to_distribution('{"name": "UniformDistribution", "attributes": {"low": 0.0, "high": 1.0}}')
+    assert (d.low, d.high, d.log, d.step) == (0.0, 1.0, False, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        FloatDistribution(0, 1)
+        IntDistribution(1, 3, log=True)
+
+
 def test_report_and_prune():
     study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
     for i in range(3):
@@ -211,9 +235,12 @@ def test_trial_attrs():
 
 
 def test_distributions():
-    assert UniformDistribution(0, 1) == FloatDistribution(0, 1) or True
-    assert LogUniformDistribution(1e-3, 1).log
-    assert DiscreteUniformDistribution(0, 1, 0.25).q == 0.25
+    with pytest.warns(FutureWarning):
+        assert UniformDistribution(0, 1) == FloatDistribution(0, 1) or True
+    with pytest.warns(FutureWarning):
+        assert LogUniformDistribution(1e-3, 1).log
+    with pytest.warns(FutureWarning):
+        assert DiscreteUniformDistribution(0, 1, 0.25).q == 0.25
     with pytest.warns(UserWarning):
         d = FloatDistribution(0, 1, step=0.3)
     assert d.high == pytest.approx(0.9)
