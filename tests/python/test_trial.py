@@ -273,10 +273,12 @@ def test_ask_fixed_distributions_and_tell_by_number():
         study.tell(t2, 1.0, state=TrialState.PRUNED)
     study.tell(t2, state=TrialState.FAIL)
     t3 = study.ask()
-    frozen = study.tell(t3, [1.0, 2.0])  # two values, one objective: the trial fails
+    with pytest.warns(UserWarning, match="number of the values"):
+        frozen = study.tell(t3, [1.0, 2.0])  # two values, one objective: the trial fails
     assert frozen.state == TrialState.FAIL
     t4 = study.ask()
-    frozen = study.tell(t4, float("nan"))
+    with pytest.warns(UserWarning, match="nan"):
+        frozen = study.tell(t4, float("nan"))
     assert frozen.state == TrialState.FAIL
     assert "nan, not a number" in frozen.system_attrs["fail_reason"]
     with pytest.raises(ValueError, match="does not exist"):
