@@ -98,6 +98,18 @@ class GridSampler(BaseSampler):
         self._search_space = {k: list(v) for k, v in search_space.items()}
         super().__init__(search_space=text, seed=seed, **options)
 
+    def is_exhausted(self, study: Any) -> bool:
+        """Whether every point of the grid has a finished trial in `study`, as Optuna 5's
+        (a point a running trial holds is not done yet). knob's grid sampler marks each
+        trial's point in its system attribute grid_id, as Optuna's."""
+        total = math.prod(len(v) for v in self._search_space.values())
+        done = set()
+        for t in study.get_trials(deepcopy=False):
+            gid = t.system_attrs.get("grid_id")
+            if t.state.is_finished() and isinstance(gid, int) and not isinstance(gid, bool) and 0 <= gid < total:
+                done.add(gid)
+        return len(done) == total
+
 
 def default_gamma(x: int) -> int:
     """Optuna's default gamma: min(ceil(0.1 x), 25) (knob: gamma_strategy linear, beta 0.1)."""
