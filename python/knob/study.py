@@ -491,9 +491,12 @@ class Study:
         else:
             state = TrialState.COMPLETE  # no values: the trial fails, as Optuna's
         if state in (TrialState.RUNNING, TrialState.WAITING):
-            raise ValueError("Cannot tell with state %s." % state.name)
+            raise ValueError("Cannot tell with state %s." % state)  # TrialState.RUNNING, as Optuna 5
         if state != TrialState.COMPLETE and values is not None:
-            raise ValueError("Values for a %s trial should be None, got %r." % (state.name.lower(), values))
+            raise ValueError(
+                "Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL "
+                "(got %r for trial %s, told %s)." % (values, getattr(trial, "number", trial), state)
+            )
         if isinstance(trial, Trial) and trial.study is not self and not trial.study._same_study(self):
             # a trial of another study: told there, as Optuna tells a trial by its id (knob
             # told this study's trial of the same number)

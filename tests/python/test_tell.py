@@ -42,7 +42,8 @@ def test_tell_without_values_fails_the_trial():
     # Optuna: tell(trial) without values and state fails the trial (with a warning)
     study = optuna.create_study()
     t = study.ask()
-    done = study.tell(t)
+    with pytest.warns(UserWarning, match="could not be cast to float"):
+        done = study.tell(t)
     assert done.state == TrialState.FAIL and done.values is None
     t = study.ask()  # state=COMPLETE said outright needs values: refused, still running
     with pytest.raises(ValueError, match="No values were told"):
@@ -61,7 +62,8 @@ def test_tell_complete_refuses_values_that_fail(tmp_db):
         assert study.trials[0].state == TrialState.RUNNING
     assert study.tell(t, 3.0, state=TrialState.COMPLETE).value == 3.0
     t = study.ask()  # without state, they fail the trial, as Optuna's
-    assert study.tell(t, float("nan")).state == TrialState.FAIL
+    with pytest.warns(UserWarning, match="nan"):
+        assert study.tell(t, float("nan")).state == TrialState.FAIL
 
 
 def test_tell_something_that_is_not_a_trial():
@@ -135,3 +137,18 @@ def test_values_that_cannot_complete_a_trial_warn_as_optuna(caplog):
     logged = [r.getMessage() for r in caplog.records]
     assert "Trial %d failed with parameters: {} because of the following error: The value None could not be cast to float.." % study.trials[-1].number in logged
     assert "Trial %d failed with value None." % study.trials[-1].number in logged
+
+
+def test_tell_refusals_carry_optunas_messages():
+    # the ValueErrors of a state that cannot be told, or of values with PRUNED or FAIL,
+    # begin as Optuna 5's, which scripts and tests match (knob's own words differed)
+    study = optuna.create_study()
+    t = study.ask()
+    for state in (TrialState.RUNNING, TrialState.WAITING):
+        with pytest.raises(ValueError, match=r"^Cannot tell with state TrialState\.%s\.$" % state.name):
+            study.tell(t, state=state)
+    for state in (TrialState.PRUNED, TrialState.FAIL):
+        with pytest.raises(ValueError, match=r"^Values were told\. Values cannot be specified when state is TrialState\.PRUNED or TrialState\.FAIL"):
+            study.tell(t, 1.0, state=state)
+    assert study.trials[0].state == TrialState.RUNNING
+    assert study.tell(t, state=TrialState.PRUNED).state == TrialState.PRUNED
