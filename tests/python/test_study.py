@@ -93,6 +93,12 @@ def test_sqlite_memory_url(tmp_path, monkeypatch):
     assert len(study.trials) == 3 and storage.url == "memory:"
     again = optuna.create_study(storage="sqlite:///:memory:", study_name=study.study_name)
     assert again.trials == []
+    # SQLAlchemy's other spelling of it, without a path (Optuna takes it; knob refused it:
+    # "expected sqlite:///relative/path.db ...")
+    for url in ("sqlite://", "sqlite+pysqlite://"):
+        bare = optuna.create_study(storage=url, study_name=study.study_name)
+        bare.optimize(quadratic, n_trials=2)
+        assert len(bare.trials) == 2 and optuna.storages.RDBStorage(url).url == "memory:"
     assert list(tmp_path.iterdir()) == []
 
 
