@@ -282,8 +282,21 @@ def _choices_key(choices):
 # ---------------------------------------------------------------- deprecated classes
 
 
+def _deprecated_class(name: str, instead: str) -> None:
+    """Optuna 3's FutureWarning when one of the classes it deprecated is made (by the
+    caller of the class: stacklevel 3)."""
+    warnings.warn(
+        "%s has been deprecated in v3.0.0. This feature will be removed in v6.0.0. See "
+        "https://github.com/optuna/optuna/releases/tag/v3.0.0. Use :class:`~optuna.distributions.%s` "
+        "instead." % (name, instead),
+        FutureWarning,
+        stacklevel=3,
+    )
+
+
 class UniformDistribution(FloatDistribution):
     def __init__(self, low: float, high: float) -> None:
+        _deprecated_class("UniformDistribution", "FloatDistribution")
         super().__init__(low=low, high=high, log=False, step=None)
 
     def _asdict(self) -> dict:
@@ -292,6 +305,7 @@ class UniformDistribution(FloatDistribution):
 
 class LogUniformDistribution(FloatDistribution):
     def __init__(self, low: float, high: float) -> None:
+        _deprecated_class("LogUniformDistribution", "FloatDistribution")
         super().__init__(low=low, high=high, log=True, step=None)
 
     def _asdict(self) -> dict:
@@ -300,6 +314,7 @@ class LogUniformDistribution(FloatDistribution):
 
 class DiscreteUniformDistribution(FloatDistribution):
     def __init__(self, low: float, high: float, q: float) -> None:
+        _deprecated_class("DiscreteUniformDistribution", "FloatDistribution")
         super().__init__(low=low, high=high, step=q)
 
     @property
@@ -312,6 +327,7 @@ class DiscreteUniformDistribution(FloatDistribution):
 
 class IntUniformDistribution(IntDistribution):
     def __init__(self, low: int, high: int, step: int = 1) -> None:
+        _deprecated_class("IntUniformDistribution", "IntDistribution")
         super().__init__(low=low, high=high, log=False, step=step)
 
     def _asdict(self) -> dict:
@@ -320,6 +336,7 @@ class IntUniformDistribution(IntDistribution):
 
 class IntLogUniformDistribution(IntDistribution):
     def __init__(self, low: int, high: int, step: int = 1) -> None:
+        _deprecated_class("IntLogUniformDistribution", "IntDistribution")
         super().__init__(low=low, high=high, log=True, step=step)
 
     def _asdict(self) -> dict:

@@ -154,9 +154,10 @@ class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
 
 
 def _normalize(url: str) -> str:
-    # SQLAlchemy's in-memory SQLite database (Optuna's RDBStorage examples use it): a new,
-    # empty database for this process only, which is knob's memory storage
-    if re.fullmatch(r"sqlite(\+[A-Za-z0-9_]+)?:///:memory:(\?.*)?", url):
+    # SQLAlchemy's in-memory SQLite database (Optuna's RDBStorage examples use it), spelled
+    # sqlite:///:memory: or, without a path, sqlite://: a new, empty database for this
+    # process only, which is knob's memory storage
+    if re.fullmatch(r"sqlite(\+[A-Za-z0-9_]+)?://(/:memory:)?(\?.*)?", url):
         return "memory:"
     # Optuna's SQLAlchemy URLs name a driver: postgresql+psycopg2://, sqlite+pysqlite://
     return re.sub(r"^(postgres(?:ql)?|sqlite)\+[A-Za-z0-9_]+://", r"\1://", url)

@@ -23,12 +23,12 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _whole_float
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _from_c, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
-from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list, _frozen_from_info, _json, _real
+from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list, _frozen_from_info, _json, _kind_of, _real
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
@@ -59,14 +59,31 @@ class StudyDirection(enum.IntEnum):
         return "StudyDirection." + self.name
 
 
-def _direction(d) -> StudyDirection:
-    if isinstance(d, StudyDirection):
-        if d == StudyDirection.NOT_SET:
-            raise ValueError("Please set either 'minimize' or 'maximize' to direction.")
-        return d
-    if isinstance(d, str) and d.lower() in ("minimize", "maximize"):
-        return StudyDirection[d.upper()]
-    raise ValueError("Please set either 'minimize' or 'maximize' to direction, got %r." % (d,))
+def _directions(direction, directions) -> List[StudyDirection]:
+    """create_study's directions, checked as Optuna 5 checks them: each "minimize",
+    "maximize" or a StudyDirection other than NOT_SET (not "MAXIMIZE", not a string given
+    as `directions`)."""
+    if direction is not None and directions is not None:
+        raise ValueError("Specify only one of `direction` and `directions`.")
+    if directions is None:
+        directions = ["minimize" if direction is None else direction]
+    elif not isinstance(directions, Iterable):
+        directions = [directions]  # refused below, named
+    directions = list(directions)  # a string: its letters, refused below as Optuna refuses it
+    if not directions:
+        raise ValueError("The number of objectives must be greater than 0.")
+    out = []
+    for d in directions:
+        if isinstance(d, str) and d in ("minimize", "maximize"):
+            out.append(StudyDirection[d.upper()])
+        elif isinstance(d, StudyDirection) and d != StudyDirection.NOT_SET:
+            out.append(d)
+        else:
+            raise ValueError(
+                "`directions` must be a list of `minimize` or `maximize`, but got %r. For single-objective "
+                "optimization, please use `direction` instead of `directions`." % (directions,)
+            )
+    return out
 
 
 class Study:
@@ -105,6 +122,10 @@ class Study:
         self._dists: Dict[int, BaseDistribution] = {}
         self._whole_noted: Optional[set] = None  # the float choices the study records
         self._open: Dict[int, Trial] = {}
+        # each param's kind of distribution in the study (see _param_kind), as far as read
+        self._kinds: Dict[str, tuple] = {}
+        self._kinds_read = 0  # the trials read into _kinds: those numbered below this
+        self._kinds_unfinished: List[int] = []  # of those, the ones that may take params yet
         self._optimize_trials: set = set()  # the trials optimize() runs now
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
@@ -252,9 +273,55 @@ class Study:
     def _trial_frozen(self, number: int) -> FrozenTrial:
         with self._lock:
             arr, n = self._infos()
-            if number >= n or not arr[number]:
+            # a negative number would index before the array (libknob's memory)
+            if not 0 <= number < n or not arr[number]:
                 raise KeyError("study '%s' has no trial %d" % (self.study_name, number))
             return self._frozen_of(arr[number].contents)
+
+    def _param_kind(self, name: str, kind: tuple, number: int) -> None:
+        """Optuna's rule across a study's trials, which its storages check as each param is
+        set: a param keeps its kind of distribution, its log scale and a categorical's
+        choices in every trial (another range or step is fine). `kind` (_kind_of's) is
+        how trial `number` suggests `name` now; ValueError, with Optuna's message, when a
+        trial of the study holds `name` under another kind. The trial records its kind in
+        _kinds once the suggestion is made. (libknob takes any distribution in each trial:
+        knob run's sweeps may change.)"""
+        old = self._kinds.get(name)
+        if old is None:
+            self._read_kinds()
+            old = self._kinds.get(name)
+        if old is None or old == kind:
+            return
+        if old[0] != kind[0]:
+            why = "Cannot set different distribution kind to the same parameter name."
+        elif old[1] != kind[1]:
+            why = "Cannot set different log configuration to the same parameter name."
+        else:
+            why = "CategoricalDistribution does not support dynamic value space."
+        raise ValueError(
+            "%s (trial %d suggests param '%s' as %s; the study's trials have it as %s)"
+            % (why, number, name, _kind_text(kind), _kind_text(old))
+        )
+
+    def _read_kinds(self) -> None:
+        """Reads the kinds of the params of the trials not read yet, and of those read
+        unfinished (another process may have given them params since), into _kinds."""
+        with self._lock:
+            arr, n = self._infos()
+            unfinished = []
+            for i in list(self._kinds_unfinished) + list(range(self._kinds_read, n)):
+                if i >= n or not arr[i]:
+                    continue
+                info = arr[i].contents
+                for j in range(info.n_params):
+                    p = info.params[j]
+                    name = p.name.decode("utf-8")
+                    if name not in self._kinds:
+                        self._kinds[name] = _kind_of(_from_c(p.dist.contents))
+                if not TrialState(info.state).is_finished():
+                    unfinished.append(i)
+            self._kinds_read = max(self._kinds_read, n)
+            self._kinds_unfinished = unfinished
 
     @property
     def best_trial(self) -> FrozenTrial:
@@ -424,9 +491,12 @@ class Study:
         else:
             state = TrialState.COMPLETE  # no values: the trial fails, as Optuna's
         if state in (TrialState.RUNNING, TrialState.WAITING):
-            raise ValueError("Cannot tell with state %s." % state.name)
+            raise ValueError("Cannot tell with state %s." % state)  # TrialState.RUNNING, as Optuna 5
         if state != TrialState.COMPLETE and values is not None:
-            raise ValueError("Values for a %s trial should be None, got %r." % (state.name.lower(), values))
+            raise ValueError(
+                "Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL "
+                "(got %r for trial %s, told %s)." % (values, getattr(trial, "number", trial), state)
+            )
         if isinstance(trial, Trial) and trial.study is not self and not trial.study._same_study(self):
             # a trial of another study: told there, as Optuna tells a trial by its id (knob
             # told this study's trial of the same number)
@@ -451,11 +521,15 @@ class Study:
         else:
             frozen = None
         try:
-            self._tell(number, t, state, values, None, frozen)
+            told, why = self._tell(number, t, state, values, None, frozen)
         except UpdateFinishedTrialError:
             # finished meanwhile by another process or Study object: this one's handle did
             # not know (libknob freed it and changed nothing)
             return self._told_already(_copy.deepcopy(self._trial_frozen(number)), skip_if_finished)
+        if told == TrialState.FAIL and why:
+            # values that cannot complete the trial failed it: a warning, as Optuna's tell
+            # gives (optimize logs it instead)
+            warnings.warn(why, UserWarning, stacklevel=2)
         return _copy.deepcopy(self._trial_frozen(number))
 
     def _same_study(self, other: "Study") -> bool:
@@ -479,7 +553,7 @@ class Study:
         if isinstance(values, Real) and not isinstance(values, bool):
             values = [values]
         elif values is None:
-            return None, "The objective function returned None."
+            return None, "The value None could not be cast to float."
         try:
             if isinstance(values, (str, bytes)):
                 raise TypeError("text")
@@ -505,9 +579,8 @@ class Study:
         vals: Optional[List[float]] = None
         if state == TrialState.COMPLETE:
             vals, why = self._values_of(values)
-            if why:
+            if why:  # the trial fails; the caller warns or logs why
                 state, reason = TrialState.FAIL, why
-                _logger.warning("Trial %d failed, because %s", number, why)
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error = None, None
         if state in (TrialState.COMPLETE, TrialState.PRUNED):
@@ -558,9 +631,7 @@ class Study:
                 raise cons_error
             if rc == _lib.EINVAL and state == TrialState.COMPLETE:
                 # A NaN or infinite value: libknob recorded the trial FAIL with the reason.
-                msg = _lib.errmsg()
-                _logger.warning("Trial %d failed, because %s", number, msg)
-                return TrialState.FAIL, msg
+                return TrialState.FAIL, _lib.errmsg()
             if rc:
                 raise _lib.error(rc)
         return state, reason
@@ -737,7 +808,9 @@ class Study:
             if gc_after_trial:
                 gc.collect()
         state, why = self._tell(number, trial, state, ret if state == TrialState.COMPLETE else None, reason if state == TrialState.FAIL else None)
-        if _logger.isEnabledFor(_logging.INFO) or (state == TrialState.FAIL and err is not None):
+        if state == TrialState.PRUNED:
+            why = reason  # the message of the TrialPruned raised, which Optuna logs
+        if _logger.isEnabledFor(_logging.INFO) or state == TrialState.FAIL:
             self._log_trial(trial, state, ret, why, err)
         if err is not None and not isinstance(err, catch):
             raise err
@@ -766,10 +839,11 @@ class Study:
             value = values[0] if names is None else shown
             _logger.info("Trial %d finished with value: %s and parameters: %s.%s", n, value, trial._params, tail)
         elif state == TrialState.PRUNED:
-            _logger.info("Trial %d pruned. %s", n, "")
+            _logger.info("Trial %d pruned. %s", n, why or "")
         elif err is not None:
             _logger.warning("Trial %d failed with parameters: %s because of the following error: %r.", n, trial._params, err)
-        else:
+        else:  # values that cannot complete it (None, NaN, a wrong count ...), as Optuna logs them
+            _logger.warning("Trial %d failed with parameters: %s because of the following error: %s.", n, trial._params, why)
             _logger.warning("Trial %d failed with value %r.", n, ret)
 
     def stop(self) -> None:
@@ -958,6 +1032,12 @@ class Study:
         self._init(state["storage"], state["study_name"], state["sampler"], state["pruner"], None)
 
 
+def _kind_text(kind: tuple) -> str:
+    if kind[0] == "categorical":
+        return "a CategoricalDistribution of choices %r" % (kind[2],)
+    return "%s %sDistribution" % ("a log" if kind[1] else "a linear", kind[0].capitalize())
+
+
 def _optuna_pruned(e: BaseException) -> bool:
     """Whether `e` is Optuna's own TrialPruned (optuna.TrialPruned, or a subclass): a trial
     that raises it is pruned, as under Optuna."""
@@ -1027,11 +1107,7 @@ def create_study(
     load_if_exists: bool = False,
     directions: Optional[Sequence[Union[str, StudyDirection]]] = None,
 ) -> Study:
-    if direction is not None and directions is not None:
-        raise ValueError("Specify only one of `direction` and `directions`.")
-    dirs = [_direction(d) for d in directions] if directions is not None else [_direction(direction or "minimize")]
-    if not dirs:
-        raise ValueError("The number of objectives must be greater than 0.")
+    dirs = _directions(direction, directions)
     st = get_storage(storage)
     name = study_name if study_name is not None else "no-name-" + str(uuid.uuid4())
     study = Study.__new__(Study)

@@ -128,6 +128,17 @@ class _FixedSuggest(BaseTrial):
         return self._suggest(name, CategoricalDistribution(choices))
 
 
+def _kind_of(d: BaseDistribution) -> tuple:
+    """What Optuna's check_distribution_compatibility compares of a distribution: its
+    kind, its log scale, a categorical's choices (Study._param_kind)."""
+    if isinstance(d, CategoricalDistribution):
+        return ("categorical", False, d.choices)
+    return ("int" if isinstance(d, IntDistribution) else "float", bool(d.log), None)
+
+
+_FLOAT, _LOG_FLOAT, _INT, _LOG_INT = ("float", False, None), ("float", True, None), ("int", False, None), ("int", True, None)
+
+
 class Trial(BaseTrial):
     """A running trial: params are suggested as it runs. Made by Study.ask and
     Study.optimize; its methods hold the storage's lock while they call libknob."""
@@ -179,6 +190,11 @@ class Trial(BaseTrial):
         if step is not None and not step > 0:
             # libknob reads step 0 as no step: refused here, as Optuna refuses it
             raise ValueError("param '%s': `step > 0` must hold, but got step=%s." % (name, step))
+        kind = _LOG_FLOAT if log else _FLOAT
+        kinds = self.study._kinds
+        if kinds.get(name) != kind:
+            self._handle()  # a finished trial: UpdateFinishedTrialError first, as Optuna
+            self.study._param_kind(name, kind, self._number)
         top = high
         if step is not None and not log and low <= high:
             # the end of the range as Optuna's FloatDistribution makes it (in decimal, with a
@@ -196,6 +212,7 @@ class Trial(BaseTrial):
         if step is not None:
             v = min(v, top)  # the top step in binary may round past it, as FloatDistribution clips
         if name not in self._params:
+            kinds.setdefault(name, kind)
             self._params[name] = v
             self._distributions[name] = _LazyFloat(low, high, step, log, top)
             self._check_fixed(name, v)
@@ -205,9 +222,22 @@ class Trial(BaseTrial):
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
         if low != int(low) or high != int(high) or step != int(step):
-            raise ValueError("suggest_int %r: low, high and step must be integers, got %r, %r, %r" % (name, low, high, step))
+            # not whole (a bound given as len(data) / 10): Optuna's IntDistribution checks the
+            # values given, then takes their int() (knob's IntDistribution too)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # of a step that does not divide: said below
+                    IntDistribution(low, high, log=log, step=step)
+            except ValueError as e:
+                raise ValueError("param '%s': %s" % (name, e)) from None
+            low, high, step = int(low), int(high), int(step)
         if name in self._params:
             return self._again(name, IntDistribution(low, high, log=log, step=step))
+        kind = _LOG_INT if log else _INT
+        kinds = self.study._kinds
+        if kinds.get(name) != kind:
+            self._handle()  # a finished trial: UpdateFinishedTrialError first, as Optuna
+            self.study._param_kind(name, kind, self._number)
         out = self._out_i
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_int(
@@ -217,6 +247,7 @@ class Trial(BaseTrial):
                 raise _lib.error(rc)
         v = out.value
         if name not in self._params:
+            kinds.setdefault(name, kind)
             self._params[name] = v
             self._distributions[name] = IntDistribution(low, high, log=log, step=step)
             self._check_fixed(name, v)
@@ -231,6 +262,11 @@ class Trial(BaseTrial):
     def _suggest(self, name: str, dist: BaseDistribution) -> Any:
         if name in self._params:
             return self._again(name, dist)
+        kind = _kind_of(dist)
+        kinds = self.study._kinds
+        if kinds.get(name) != kind:
+            self._handle()  # a finished trial: UpdateFinishedTrialError first, as Optuna
+            self.study._param_kind(name, kind, self._number)
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest(self._handle(), _lib.enc(name), ctypes.byref(dist._to_c()), ctypes.byref(out))
@@ -238,6 +274,7 @@ class Trial(BaseTrial):
                 raise _lib.error(rc)
         v = dist.to_external_repr(out.value)
         if name not in self._params:
+            kinds.setdefault(name, kind)
             if isinstance(dist, CategoricalDistribution) and any(_whole_float(c) for c in dist.choices):
                 self.study._note_whole_floats(dist)
             self._params[name] = v
@@ -275,9 +312,10 @@ class Trial(BaseTrial):
             value = float(value)
         except (TypeError, ValueError):
             raise TypeError("The `value` argument is of type '%s' but supposed to be a float." % type(value).__name__) from None
-        if isinstance(step, float) and not step.is_integer():
-            raise TypeError("The `step` argument is of type 'float' but supposed to be an int.")
-        step = int(step)
+        try:
+            step = int(step)  # as Optuna 5: a step of 2.5 is step 2, "3" step 3
+        except (TypeError, ValueError):
+            raise TypeError("The `step` argument is of type '%s' but supposed to be an int." % type(step).__name__) from None
         if step < 0:
             raise ValueError("The `step` argument is %d but cannot be negative." % step)
         if step in self._steps and self._handle():  # libknob keeps the first value; Optuna warns of the second

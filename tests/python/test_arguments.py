@@ -56,6 +56,40 @@ def test_right_arguments_of_other_types_are_taken():
     optuna.create_study(sampler=s, pruner=pruners.HyperbandPruner(min_resource=1, max_resource=np.int64(9)))
 
 
+def test_optuna5_defaults_given_outright_are_taken():
+    # Optuna 5's signatures default TPESampler's deprecated arguments to None and
+    # CmaEsSampler's inc_popsize to -1: a script that spells them out (or forwards its own
+    # None) runs. knob raised TypeError ("must be a bool, got None") and ValueError (">= 1").
+    tpe = samplers.TPESampler(
+        consider_prior=None, prior_weight=None, consider_magic_clip=None, consider_endpoints=None,
+        n_startup_trials=10, n_ei_candidates=24, gamma=None, weights=None, seed=None, multivariate=None,
+        group=False, warn_independent_sampling=None, constant_liar=True, constraints_func=None,
+    )
+    assert tpe._options == samplers.TPESampler(n_startup_trials=10, n_ei_candidates=24, group=False, constant_liar=True)._options
+    cma = samplers.CmaEsSampler(restart_strategy=None, inc_popsize=-1, popsize=None)
+    assert "inc_popsize" not in cma._options
+    for s in (tpe, cma):
+        study = optuna.create_study(sampler=s)
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+        assert len(study.trials) == 2
+    with pytest.raises(ValueError, match="inc_popsize"):
+        samplers.CmaEsSampler(inc_popsize=-2)
+
+
+def test_tpe_group_implies_multivariate_as_optuna5():
+    # Optuna 5: group=True needs the multivariate TPE and implies it when multivariate is
+    # left out (or None, Optuna 5's default); multivariate=False with it is refused when the
+    # sampler is made. knob passed group alone to libknob, which refused the study.
+    for s in (samplers.TPESampler(group=True), samplers.TPESampler(group=True, multivariate=None)):
+        assert s._options["multivariate"] is True and s._options["group"] is True
+        study = optuna.create_study(sampler=s)
+        study.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 3), n_trials=3)
+        assert len(study.trials) == 3
+    with pytest.raises(ValueError, match="``group`` option can only be enabled when ``multivariate`` is enabled"):
+        samplers.TPESampler(group=True, multivariate=False)
+    assert "multivariate" not in samplers.TPESampler(multivariate=None)._options  # knob's default
+
+
 def test_sampler_and_pruner_must_be_knobs():
     with pytest.raises(TypeError, match="sampler.*'tpe'"):
         optuna.create_study(sampler="tpe")

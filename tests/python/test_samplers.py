@@ -75,6 +75,29 @@ def test_grid_sampler():
         samplers.GridSampler({"x": 3})
 
 
+def test_grid_sampler_is_exhausted(tmp_db):
+    # Optuna 5's GridSampler.is_exhausted(study): True once every point has a finished
+    # trial (a running one does not count); knob's GridSampler had no such method
+    space = {"x": [0.0, 0.5, 1.0], "c": ["a", "b"]}
+
+    def objective(trial):
+        return trial.suggest_float("x", 0, 1) + len(trial.suggest_categorical("c", ["a", "b"]))
+
+    grid = samplers.GridSampler(space, seed=1)
+    study = optuna.create_study(sampler=grid, storage=tmp_db, study_name="g")
+    assert grid.is_exhausted(study) is False
+    study.optimize(objective, n_trials=5)
+    assert grid.is_exhausted(study) is False
+    t = study.ask()
+    objective(t)
+    assert grid.is_exhausted(study) is False  # the last point is running
+    study.tell(t, state=TrialState.FAIL)
+    assert grid.is_exhausted(study) is True  # failed is finished, as Optuna counts it
+    other = optuna.load_study(study_name="g", storage=tmp_db, sampler=samplers.GridSampler(space))
+    assert other.sampler.is_exhausted(other) is True
+    assert grid.is_exhausted(optuna.create_study(sampler=grid)) is False
+
+
 def test_unsupported_arguments():
     with pytest.raises(NotImplementedError, match="consider_prior"):
         samplers.TPESampler(consider_prior=False)

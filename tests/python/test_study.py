@@ -64,6 +64,25 @@ def test_default_name_and_directions():
         m.direction
 
 
+def test_directions_are_checked_as_optuna():
+    # Optuna 5 takes "minimize", "maximize" and StudyDirection's two members, and raises
+    # ValueError naming what it got otherwise; knob took StudyDirection.NOT_SET as
+    # "minimize" (it is 0, which `direction or "minimize"` replaced) and any case of the words
+    D = optuna.study.StudyDirection
+    msg = r"`directions` must be a list of `minimize` or `maximize`, but got %s\. For single-objective"
+    for bad, shown in ((D.NOT_SET, r"\[<StudyDirection\.NOT_SET: 0>\]"), ("MAXIMIZE", r"\['MAXIMIZE'\]"), ("min", r"\['min'\]")):
+        with pytest.raises(ValueError, match=msg % shown):
+            optuna.create_study(direction=bad)
+        with pytest.raises(ValueError, match=msg % shown):
+            optuna.create_study(directions=[bad])
+    with pytest.raises(ValueError, match=msg % r"\['m', 'i', 'n', 'i', 'm', 'i', 'z', 'e'\]"):
+        optuna.create_study(directions="minimize")  # a string is its letters, as in Optuna
+    with pytest.raises(ValueError, match="greater than 0"):
+        optuna.create_study(directions=[])
+    assert optuna.create_study(direction=D.MAXIMIZE).direction == D.MAXIMIZE
+    assert optuna.create_study(directions=("maximize", D.MINIMIZE)).directions == [D.MAXIMIZE, D.MINIMIZE]
+
+
 def test_sqlite_memory_url(tmp_path, monkeypatch):
     # SQLAlchemy's in-memory SQLite, as in Optuna's RDBStorage example: a new, empty
     # database of this process (it failed: "cannot switch to WAL mode ... network file system?")
@@ -74,6 +93,12 @@ def test_sqlite_memory_url(tmp_path, monkeypatch):
     assert len(study.trials) == 3 and storage.url == "memory:"
     again = optuna.create_study(storage="sqlite:///:memory:", study_name=study.study_name)
     assert again.trials == []
+    # SQLAlchemy's other spelling of it, without a path (Optuna takes it; knob refused it:
+    # "expected sqlite:///relative/path.db ...")
+    for url in ("sqlite://", "sqlite+pysqlite://"):
+        bare = optuna.create_study(storage=url, study_name=study.study_name)
+        bare.optimize(quadratic, n_trials=2)
+        assert len(bare.trials) == 2 and optuna.storages.RDBStorage(url).url == "memory:"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,12 +1,13 @@
-"""suggest_* edge cases as Optuna's: a float step that is not positive, and a FrozenTrial
-asked a param outside the distribution it is given (a warning, as Optuna's, not an error)."""
+"""suggest_* edge cases as Optuna's: a float step that is not positive, int bounds that are
+not whole, and a FrozenTrial asked a param outside the distribution it is given (a
+warning, as Optuna's, not an error)."""
 
 import warnings
 
 import pytest
 
 import knob as optuna
-from knob.distributions import FloatDistribution
+from knob.distributions import FloatDistribution, IntDistribution
 from knob.trial import TrialState
 
 
@@ -38,3 +39,25 @@ def test_frozen_trial_value_outside_the_distribution_warns():
         assert best.suggest_float("x", 0, 10) == 5.0
     with pytest.raises(ValueError, match="not found"):
         best.suggest_float("y", 0, 1)
+
+
+def test_suggest_int_bounds_that_are_not_whole():
+    # Optuna's IntDistribution checks the bounds given, then takes their int(): a script's
+    # suggest_int("k", 1, len(data) / 10) runs. knob raised ValueError ("must be integers")
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3))
+    t = study.ask()
+    values = [t.suggest_int("a", 0.5, 5.9), t.suggest_int("g", 0, 7 / 2), t.suggest_int("c", 0, 10, step=2.5)]
+    assert 0 <= values[0] <= 5 and 0 <= values[1] <= 3 and values[2] in (0, 2, 4, 6, 8, 10)
+    assert t.suggest_int("d", 1.5, 1.7) == 1
+    with pytest.raises(ValueError, match=r"param 'b': `low <= high` must hold"):
+        t.suggest_int("b", 2, 1.5)  # checked before the int(), as Optuna's
+    with pytest.raises(ValueError, match=r"param 'e': `low >= 1` must hold for `log=True`.*0\.5"):
+        t.suggest_int("e", 0.5, 100.5, log=True)
+    study.tell(t, 1.0)
+    assert study.trials[0].distributions == {
+        "a": IntDistribution(0, 5),
+        "g": IntDistribution(0, 3),
+        "c": IntDistribution(0, 10, step=2),
+        "d": IntDistribution(1, 1),
+    }
+    assert all(type(v) is int for v in study.trials[0].params.values())

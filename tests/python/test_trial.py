@@ -117,6 +117,87 @@ def test_a_name_suggested_again_gives_its_value_as_optuna():
     assert ft.distributions["x"] == FloatDistribution(0, 1)  # the first one, as stored
 
 
+def test_a_name_keeps_its_kind_across_the_trials_of_a_study(tmp_db):
+    """Optuna's storages check each param as it is set against the study's trials: another
+    kind, log scale or set of choices under a name another trial holds raises Optuna's
+    ValueError (inside optimize the trial fails and it propagates); another range or step
+    is fine. knob had taken each (libknob takes any distribution in each trial)."""
+    study = optuna.create_study(storage=tmp_db, study_name="s", sampler=optuna.samplers.RandomSampler(seed=1))
+    t = study.ask()
+    t.suggest_float("x", 0, 1)
+    t.suggest_float("lr", 1e-3, 1, log=True)
+    t.suggest_int("n", 1, 3)
+    t.suggest_categorical("c", ["a", "b"])
+    study.tell(t, 1.0)
+    t = study.ask()
+    with pytest.raises(ValueError, match=r"^Cannot set different distribution kind to the same parameter name\. .*'x'"):
+        t.suggest_int("x", 0, 1)
+    with pytest.raises(ValueError, match="different distribution kind"):
+        t.suggest_categorical("n", [1, 2, 3])
+    with pytest.raises(ValueError, match=r"^Cannot set different log configuration to the same parameter name\. .*'lr'"):
+        t.suggest_float("lr", 1e-3, 1)
+    with pytest.raises(ValueError, match=r"^CategoricalDistribution does not support dynamic value space\. .*'c'"):
+        t.suggest_categorical("c", ["a", "b", "z"])
+    with pytest.raises(ValueError, match="different distribution kind"):
+        t._suggest("n", FloatDistribution(1, 3))  # ask(fixed_distributions=...) takes this path
+    assert 0 <= t.suggest_float("x", 0, 2, step=0.5) <= 2  # another range and step: fine
+    assert 1 <= t.suggest_int("n", 1, 9, step=2) <= 9
+    assert t.suggest_categorical("c", ("a", "b")) in ("a", "b")
+    assert t.suggest_float("new", 0, 1) < 1
+    study.tell(t, 2.0)
+    assert set(study.trials[1].params) == {"x", "n", "c", "new"}
+    # the rule holds for a name first suggested by the running trial of another Study object
+    # (another process), and for one first suggested in this very Study
+    t = study.ask()
+    t.suggest_float("y", 0, 1)
+    other = optuna.load_study(study_name="s", storage=tmp_db)
+    u = other.ask()
+    with pytest.raises(ValueError, match="different distribution kind.*'y'"):
+        u.suggest_int("y", 0, 1)
+    with pytest.raises(ValueError, match="different distribution kind.*'x'"):
+        u.suggest_categorical("x", [0.0, 1.0])
+    v = study.ask()
+    with pytest.raises(ValueError, match="different log configuration.*'y'"):
+        v.suggest_float("y", 0.1, 1, log=True)
+
+    def objective(trial):
+        return trial.suggest_int("x", 0, 1)
+
+    with pytest.raises(ValueError, match="different distribution kind"):
+        study.optimize(objective, n_trials=3)
+    assert study.trials[-1].state == TrialState.FAIL and study.trials[-1].params == {}
+    # a refused distribution (low > high) does not give the name its kind
+    fresh = optuna.create_study()
+    w = fresh.ask()
+    with pytest.raises(ValueError):
+        w.suggest_int("k", 3, 1)
+    assert w.suggest_float("k", 0, 1) < 1
+
+
+def test_deprecated_distributions_warn_as_optuna():
+    # Optuna 3 deprecated the five classes: making one gives a FutureWarning naming it and
+    # what to use instead, at the caller's line (knob gave none)
+    from knob.distributions import IntLogUniformDistribution, IntUniformDistribution, json_to_distribution
+
+    for make, name, instead in (
+        (lambda: UniformDistribution(0, 1), "UniformDistribution", "FloatDistribution"),
+        (lambda: LogUniformDistribution(1e-3, 1), "LogUniformDistribution", "FloatDistribution"),
+        (lambda: DiscreteUniformDistribution(0, 1, 0.25), "DiscreteUniformDistribution", "FloatDistribution"),
+        (lambda: IntUniformDistribution(0, 3), "IntUniformDistribution", "IntDistribution"),
+        (lambda: IntLogUniformDistribution(1, 3), "IntLogUniformDistribution", "IntDistribution"),
+    ):
+        with pytest.warns(FutureWarning, match=r"^%s has been deprecated in v3\.0\.0\..* Use :class:`~optuna\.distributions\.%s` instead\.$" % (name, instead)) as got:
+            make()
+        assert len(got) == 1 and got[0].filename == __file__
+    with pytest.warns(FutureWarning, match="^UniformDistribution has been deprecated"):
+        d = json_to_distribution('{"name": "UniformDistribution", "attributes": {"low": 0.0, "high": 1.0}}')
+    assert (d.low, d.high, d.log, d.step) == (0.0, 1.0, False, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        FloatDistribution(0, 1)
+        IntDistribution(1, 3, log=True)
+
+
 def test_report_and_prune():
     study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
     for i in range(3):
@@ -154,9 +235,12 @@ def test_trial_attrs():
 
 
 def test_distributions():
-    assert UniformDistribution(0, 1) == FloatDistribution(0, 1) or True
-    assert LogUniformDistribution(1e-3, 1).log
-    assert DiscreteUniformDistribution(0, 1, 0.25).q == 0.25
+    with pytest.warns(FutureWarning):
+        assert UniformDistribution(0, 1) == FloatDistribution(0, 1) or True
+    with pytest.warns(FutureWarning):
+        assert LogUniformDistribution(1e-3, 1).log
+    with pytest.warns(FutureWarning):
+        assert DiscreteUniformDistribution(0, 1, 0.25).q == 0.25
     with pytest.warns(UserWarning):
         d = FloatDistribution(0, 1, step=0.3)
     assert d.high == pytest.approx(0.9)
@@ -189,10 +273,12 @@ def test_ask_fixed_distributions_and_tell_by_number():
         study.tell(t2, 1.0, state=TrialState.PRUNED)
     study.tell(t2, state=TrialState.FAIL)
     t3 = study.ask()
-    frozen = study.tell(t3, [1.0, 2.0])  # two values, one objective: the trial fails
+    with pytest.warns(UserWarning, match="number of the values"):
+        frozen = study.tell(t3, [1.0, 2.0])  # two values, one objective: the trial fails
     assert frozen.state == TrialState.FAIL
     t4 = study.ask()
-    frozen = study.tell(t4, float("nan"))
+    with pytest.warns(UserWarning, match="nan"):
+        frozen = study.tell(t4, float("nan"))
     assert frozen.state == TrialState.FAIL
     assert "nan, not a number" in frozen.system_attrs["fail_reason"]
     with pytest.raises(ValueError, match="does not exist"):

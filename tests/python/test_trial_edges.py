@@ -1,5 +1,5 @@
-"""A Trial used as Optuna's scripts use one: after its tell, a step reported twice, and
-FixedTrial asked a name again under another kind of distribution."""
+"""A Trial used as Optuna's scripts use one: after its tell, a step reported twice or not
+an int, and FixedTrial asked a name again under another kind of distribution."""
 
 import warnings
 
@@ -32,6 +32,22 @@ def test_a_step_reported_again_warns_and_is_ignored():
     assert study.trials[0].intermediate_values == {0: 1.0, 1: 1.5}
     with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
         t.report(2.0, 0)
+
+
+def test_a_step_is_taken_as_int_as_optuna():
+    # Optuna 5's report takes int(step): a fractional epoch (2.5) is step 2, "3" step 3;
+    # knob raised TypeError for 2.5. What int() refuses is Optuna's TypeError.
+    study = optuna.create_study()
+    t = study.ask()
+    t.report(1.0, 2.5)
+    t.report(2.0, "3")
+    with pytest.warns(UserWarning, match="step=2. is already reported"):
+        t.report(3.0, 2.9)
+    for bad in ("x", None, [1]):
+        with pytest.raises(TypeError, match="The `step` argument is of type '%s' but supposed to be an int" % type(bad).__name__):
+            t.report(1.0, bad)
+    study.tell(t, 1.0)
+    assert study.trials[0].intermediate_values == {2: 1.0, 3: 2.0}
 
 
 def test_fixed_trial_refuses_another_kind_for_a_name():

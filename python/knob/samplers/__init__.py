@@ -98,6 +98,18 @@ class GridSampler(BaseSampler):
         self._search_space = {k: list(v) for k, v in search_space.items()}
         super().__init__(search_space=text, seed=seed, **options)
 
+    def is_exhausted(self, study: Any) -> bool:
+        """Whether every point of the grid has a finished trial in `study`, as Optuna 5's
+        (a point a running trial holds is not done yet). knob's grid sampler marks each
+        trial's point in its system attribute grid_id, as Optuna's."""
+        total = math.prod(len(v) for v in self._search_space.values())
+        done = set()
+        for t in study.get_trials(deepcopy=False):
+            gid = t.system_attrs.get("grid_id")
+            if t.state.is_finished() and isinstance(gid, int) and not isinstance(gid, bool) and 0 <= gid < total:
+                done.add(gid)
+        return len(done) == total
+
 
 def default_gamma(x: int) -> int:
     """Optuna's default gamma: min(ceil(0.1 x), 25) (knob: gamma_strategy linear, beta 0.1)."""
@@ -147,6 +159,12 @@ class TPESampler(BaseSampler):
         **options: Any,
     ) -> None:
         cls = "TPESampler"
+        # None is Optuna 5's default for these (deprecated there): the default, as left out
+        consider_prior = True if consider_prior is None else consider_prior
+        prior_weight, consider_magic_clip, consider_endpoints, gamma, weights = (
+            _UNSET if v is None else v for v in (prior_weight, consider_magic_clip, consider_endpoints, gamma, weights)
+        )
+        warn_independent_sampling = True if warn_independent_sampling is None else warn_independent_sampling
         if not _arg(cls, "consider_prior", consider_prior, bool):
             raise _unsupported("TPESampler", "consider_prior", "knob's estimators always hold the prior (set prior_weight)")
         prior_weight = _arg(cls, "prior_weight", prior_weight, float, 0, above=True)
@@ -155,8 +173,13 @@ class TPESampler(BaseSampler):
         n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
         n_ei_candidates = _arg(cls, "n_ei_candidates", n_ei_candidates, int, 1)
         seed = _seed(cls, seed)
-        multivariate = _arg(cls, "multivariate", multivariate, bool)
+        multivariate = _arg(cls, "multivariate", multivariate, bool, none=True)  # None: Optuna 5's default, knob's
         group = _arg(cls, "group", group, bool)
+        if group is True:
+            # Optuna 5: group needs the multivariate TPE, which it implies when left out
+            if multivariate is False:
+                raise ValueError("``group`` option can only be enabled when ``multivariate`` is enabled.")
+            multivariate = True
         constant_liar = _arg(cls, "constant_liar", constant_liar, bool)
         _arg(cls, "warn_independent_sampling", warn_independent_sampling, bool)
         self._constraints_func = _constraints("TPESampler", constraints_func)
@@ -289,6 +312,8 @@ class CmaEsSampler(BaseSampler):
         seed = _seed(cls, seed)
         _choice(cls, "restart_strategy", restart_strategy, (None, "ipop", "bipop"))
         popsize = _arg(cls, "popsize", popsize, int, 1, none=True)
+        if inc_popsize == -1 and not isinstance(inc_popsize, bool):
+            inc_popsize = _UNSET  # Optuna 5's default: knob's
         inc_popsize = _arg(cls, "inc_popsize", inc_popsize, int, 1)
         use_separable_cma = _arg(cls, "use_separable_cma", use_separable_cma, bool)
         with_margin = _arg(cls, "with_margin", with_margin, bool)
