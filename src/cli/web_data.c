@@ -306,7 +306,7 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
         const char *stored = cli_trial_params_text(t);
         if (!stored)
             cli_trial_params_json(&text, t);
-        knobx_json *j = stored ? knobx_json_parse(stored, strlen(stored), NULL, 0)
+        knobx_json *j = stored     ? knobx_json_parse(stored, strlen(stored), NULL, 0)
                         : text.oom ? NULL
                                    : knobx_json_parse(knobx_buf_cstr(&text), text.len, NULL, 0);
         bool first = true, any = false, differs = waiting;
