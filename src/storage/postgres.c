@@ -316,6 +316,14 @@ const char *knob__pg_count_trials_sql(void)
     "FROM r, knob_trial_attrs t WHERE NOT r.dense AND t.trial = ANY(r.a) "                         \
     "ORDER BY 2, 1, 3"
 
+/* A trial feasible as knob_trial_info_feasible finds it: FEASIBLE but for a constraints
+ * text that is not a JSON array, which holds no constraint there (FEASIBLE: one above 0). */
+#define FEASIBLE_AS_VIEW                                                                           \
+    "NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, jsonb_array_elements(CASE WHEN "                \
+    "jsonb_typeof(a.json::jsonb) = 'array' THEN a.json::jsonb ELSE '[]'::jsonb END) j WHERE "      \
+    "a.trial = t.id AND a.system AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = "  \
+    "'number' THEN (j #>> '{}')::float8 <= 0 ELSE false END))"
+
 /* A study's best trial ($1) as the view finds it (src/view.c, note_best): the least (or
  * greatest: order) first value of its complete feasible trials, by knob_trials_best as
  * BEST_FIRST finds it, NaN left out (the view takes no NaN; here it is above every number),
@@ -324,8 +332,8 @@ const char *knob__pg_count_trials_sql(void)
     "SELECT id, number, state, start_time, end_time, seq, param_names, param_dists, "              \
     "param_internals, vals FROM knob_trials t WHERE t.study = $1 AND t.state = 1 AND t.vals[1] "   \
     "IS NOT NULL AND t.vals[1] = (SELECT t.vals[1] FROM knob_trials t WHERE t.study = $1 AND "     \
-    "t.state = 1 AND t.vals[1] IS NOT NULL AND t.vals[1] < 'NaN'::float8 AND " FEASIBLE            \
-    " ORDER BY t.vals[1]" order " LIMIT 1) AND " FEASIBLE " ORDER BY t.number LIMIT 1"
+    "t.state = 1 AND t.vals[1] IS NOT NULL AND t.vals[1] < 'NaN'::float8 AND " FEASIBLE_AS_VIEW    \
+    " ORDER BY t.vals[1]" order " LIMIT 1) AND " FEASIBLE_AS_VIEW " ORDER BY t.number LIMIT 1"
 
 const char *knob__pg_best_trial_sql(bool max)
 {

@@ -60,11 +60,14 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
  * neither (Q_STAMP). Any other write of a complete trial (a knob before the columns, the
  * sqlite3 shell) stamps it (the snapshots and records rest on the stamps too) and so
  * leaves it stale. So does a constraints attribute that is not JSON (json_valid): the
- * query of the rows fails on it, as the listing did before. Files made before the columns
+ * query of the rows fails on it, as the listing did before; and one that is not a JSON
+ * array (a system attribute set as {"a": 1}), which the rows' query takes as infeasible
+ * and knob_trial_info_feasible as feasible (no constraint): best_trial, which answers as
+ * the latter, then reads the study. Files made before the columns
  * get them, filled from their rows, on their first open (upgrade_schema). */
 #define BEST_READABLE                                                                              \
     "NOT EXISTS (SELECT 1 FROM trial_attrs a WHERE a.trial = trials.id AND a.system = 1 AND "      \
-    "a.key = 'constraints' AND NOT json_valid(a.json))"
+    "a.key = 'constraints' AND (NOT json_valid(a.json) OR json_type(a.json) IS NOT 'array'))"
 #define BEST_FEASIBLE                                                                              \
     "NOT EXISTS (SELECT 1 FROM trial_attrs a, json_each(a.json) j WHERE a.trial = trials.id AND "  \
     "a.system = 1 AND a.key = 'constraints' AND NOT (j.value <= 0))"

@@ -124,7 +124,7 @@ static answer agree(const char *url, const char *name, const char *what)
 
 static const char *const names[] = {
     "min",  "max",     "two",  "two_max", "half_infeasible", "none_feasible", "empty",
-    "zero", "extreme", "told", "ties",    "null_constraint"};
+    "zero", "extreme", "told", "ties",    "null_constraint", "non_array"};
 #define N_NAMES (sizeof names / sizeof *names)
 
 static void agree_all(const char *url, const char *what)
@@ -243,6 +243,20 @@ static void studies(const char *url)
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     }
     knob_study_free(s);
+    /* constraints texts that are not arrays: no constraint for the view (the listing's
+     * query takes them as infeasible) */
+    s = create(st, "non_array", KNOB_MINIMIZE, 1);
+    for (int k = 0; k < 6; k++) {
+        knob_trial *t;
+        double x, y = k == 2 ? -50 : k == 4 ? -60 : k;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
+        if (k == 2 || k == 4)
+            assert_int_equal(
+                knob_trial_set_system_attr(t, "constraints", k == 2 ? "{\"a\": 1}" : "5"), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_study_free(s);
     knob_storage_close(st);
 }
 
@@ -259,6 +273,7 @@ static void expect_answers(const char *url)
     expect(agree(url, "ties", "ties"), KNOB_OK, 6); /* 2: infeasible */
     expect(agree(url, "extreme", "extremes"), KNOB_OK, 1);
     expect(agree(url, "null_constraint", "[null]"), KNOB_OK, 0);
+    expect(agree(url, "non_array", "constraints not an array"), KNOB_OK, 4);
     expect(agree(url, "none_feasible", "none feasible"), KNOB_ENOTFOUND, 0);
     expect(agree(url, "empty", "no trial"), KNOB_ENOTFOUND, 0);
 }
