@@ -4,7 +4,8 @@
  * same number, value bits, params and attributes, or the same status. Studies minimized and
  * maximized, with ties (a -0 among them: the lower number wins), infinities, infeasible
  * trials, pruned trials holding better values, failed and running trials, no feasible trial,
- * no trial, a constraint text the index judges otherwise ([null]); two objectives (the
+ * no trial, constraint texts the listing's queries judge otherwise ([null], {"a": 1}, 5:
+ * knob_trial_set_system_attr takes any JSON); two objectives (the
  * Pareto front, not by the index); on SQLite trials changed by other writers (a value, a
  * constraint, a trial written by SQL, a constraint that is not JSON), and on PostgreSQL
  * values knob would not take (-inf, NaN). The same process asks again and then lists every
