@@ -411,6 +411,14 @@ int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, 
     return s->st->be->sync(s->st->h, s->id, since, cb, ctx, seq);
 }
 
+int knob__store_best_trial(knob_study *s, knob__sync_cb cb, void *ctx, bool *found)
+{
+    *found = false;
+    if (!s->st->be->best_trial)
+        return KNOB_OK;
+    return s->st->be->best_trial(s->st->h, s->id, s->dirs[0], cb, ctx, found);
+}
+
 bool knob__store_has_snapshots(const knob_study *s)
 {
     return s->st->be->snap_read && s->st->be->snap_write;

@@ -705,7 +705,7 @@ int knob_study_best_trial(knob_study *s, const knob_trial_info **out)
                            "study '%s' has %zu objectives: use "
                            "knob_study_best_trials for its Pareto front",
                            s->name, s->n_dirs);
-    int rc = knob__view_sync_best(s);
+    int rc = knob__view_sync_best_one(s);
     if (rc)
         return rc;
     const knob_trial_info *best = knob__view_trial(&s->view, s->view.best);

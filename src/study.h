@@ -77,6 +77,9 @@ typedef struct knob__view {
     int64_t *best_nums;
     size_t n_best_nums;
     size_t best_mark; /* n_delivered when the record was read */
+    /* A partial view of the best trial alone, found by the storage's index (best_trial):
+     * the next knob__view_sync_best finds it again, anything else reads the study. */
+    bool best_index;
     /* by_number[0 .. lo) are all NULL: a partial view starts at a high number, and its
      * loops start here instead of touching (page-faulting) the empty entries below it. */
     size_t lo;
@@ -143,6 +146,10 @@ int knob__view_sync(knob_study *s);
  * whole study. knob__view_best_done writes the record (the numbers of the best trials
  * found) when it is missing or behind; a failed write is dropped (a cache). */
 int knob__view_sync_best(knob_study *s);
+/* knob__view_sync_best for the best trial of one objective (knob_study_best_trial): first
+ * the storage's index of best values (backend best_trial), where it answers; the view then
+ * holds that trial alone (best_index). KNOB_SNAPSHOT=off: every trial, as without it. */
+int knob__view_sync_best_one(knob_study *s);
 void knob__view_best_done(knob_study *s, const int64_t *numbers, size_t n);
 void knob__view_free(knob__view *v);
 /* Interns a param name / distribution in the view; NULL when out of memory. */
@@ -290,6 +297,9 @@ int knob__store_study_attrs(knob_study *s, bool system,
                             int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
 int knob__store_claim(knob_study *s, const char *key, int64_t trial, bool *won);
 int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq);
+/* The backend's best_trial for the study's first direction; *found false (KNOB_OK) where
+ * the backend has none. */
+int knob__store_best_trial(knob_study *s, knob__sync_cb cb, void *ctx, bool *found);
 /* Whether the storage keeps study snapshots (backend snap_read and snap_write); the two
  * calls below only where it does. */
 bool knob__store_has_snapshots(const knob_study *s);

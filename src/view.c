@@ -408,7 +408,7 @@ static void best_forget(knob__view *v)
     free(v->best_nums);
     v->best_nums = NULL;
     v->n_best_nums = 0;
-    v->best_view = false;
+    v->best_view = v->best_index = false;
 }
 
 int knob__view_sync(knob_study *s)
@@ -576,6 +576,47 @@ int knob__view_sync_best(knob_study *s)
         v->best_write = true; /* missing, not trusted, or a trial of it changed */
     }
     return knob__view_sync(s);
+}
+
+/* The best trial alone, found by the storage's index (backend best_trial), into an empty
+ * view: the first `knob best` of a study of 100,000 trials reads one trial instead of every
+ * one (or the record and the trials changed since it). The trial is taken as note_best
+ * takes it; one it would not take (a constraint text the index reads otherwise than
+ * knob_trial_info_feasible: [null], set as a system attribute) is not an answer, and
+ * neither is no trial: the study is then read as before (the record, or every trial), so
+ * the message of a study without a feasible trial counts its complete trials. */
+static int best_by_index(knob_study *s, bool *answered)
+{
+    knob__view *v = &s->view;
+    *answered = false;
+    if (v->best_index) { /* found before: found again, as of now */
+        knob__view_drop(v);
+        best_forget(v);
+        v->partial = false;
+    }
+    bool found = false;
+    int rc = knob__store_best_trial(s, on_trial, s, &found);
+    if (!rc && found && v->best >= 0 && v->n_finished[KNOB_TRIAL_COMPLETE] == 1) {
+        v->partial = v->best_index = true;
+        v->partial_from = INT64_MAX; /* knob_study_trials_since never takes it for its own */
+        *answered = true;
+        return KNOB_OK;
+    }
+    knob__view_drop(v);
+    return rc;
+}
+
+int knob__view_sync_best_one(knob_study *s)
+{
+    knob__view *v = &s->view;
+    bool fresh = !v->loaded && v->n == 0 && !v->partial;
+    if ((fresh || v->best_index) && s->n_dirs == 1 && !knob__snap_off()) {
+        bool answered;
+        int rc = best_by_index(s, &answered);
+        if (rc || answered)
+            return rc;
+    }
+    return knob__view_sync_best(s);
 }
 
 void knob__view_best_done(knob_study *s, const int64_t *numbers, size_t n)

@@ -76,6 +76,10 @@ bool cli_hv_affordable(size_t m, size_t n_front);
  * params. Appends to b. */
 struct knobx_buf;
 void cli_trial_params_json(struct knobx_buf *b, const knob_trial_info *t);
+/* The stored JSON text cli_trial_params_json gives as it is (the "params" user attribute,
+ * an enqueued trial's given or fixed params), borrowed from t; NULL when it writes the
+ * params' external values instead. */
+const char *cli_trial_params_text(const knob_trial_info *t);
 
 /* knob enqueue's write, which knob dashboard's POST /api/enqueue shares: a waiting trial in
  * s with the params of given_json (a JSON object of what the program should get). With a

@@ -439,14 +439,22 @@ void cli_close(study_ref *r)
     memset(r, 0, sizeof *r);
 }
 
-void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
+const char *cli_trial_params_text(const knob_trial_info *t)
 {
     const char *given = knob_trial_info_attr(t, "params", false);
     if (!given && t->state == KNOB_TRIAL_WAITING) /* as knob enqueue was given them */
         given = knob_trial_info_attr(t, "enqueued_params", true);
     const char *fixed = knob_trial_info_attr(t, "fixed_params", true);
-    if (given || (!t->n_params && fixed)) { /* fixed: an enqueued trial not yet run */
-        knobx_buf_puts(b, given ? given : fixed);
+    if (given || (!t->n_params && fixed)) /* fixed: an enqueued trial not yet run */
+        return given ? given : fixed;
+    return NULL;
+}
+
+void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
+{
+    const char *text = cli_trial_params_text(t);
+    if (text) {
+        knobx_buf_puts(b, text);
         return;
     }
     knobx_buf_puts(b, "{");

@@ -330,10 +330,38 @@ static void flat_params(knobx_buf *b, const knob_trial_info *t, const knobx_json
     }
 }
 
+/* What flat_params would find in o without writing it: whether it gives a member at all
+ * (*any) and whether one differs from the trial's param (*differs). A trial whose shown
+ * params are its own (most: knob run's "params" of params not converted) is then written
+ * nowhere. */
+static void flat_check(const knob_trial_info *t, const knobx_json *o, knobx_buf *prefix, bool *any,
+                       bool *differs)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const knobx_json *v = o->kids[i];
+        size_t at = prefix->len;
+        knobx_buf_puts(prefix, v->key);
+        const knob_param *p = knob_trial_info_param(t, knobx_buf_cstr(prefix));
+        if (v->type == KNOBX_JSON_OBJECT && !p) {
+            knobx_buf_puts(prefix, ".");
+            flat_check(t, v, prefix, any, differs);
+        } else {
+            *any = true;
+            *differs |= v->type == KNOBX_JSON_OBJECT || v->type == KNOBX_JSON_ARRAY ||
+                        (p && !same_value(p, v));
+        }
+        prefix->len = at;
+        if (prefix->data)
+            prefix->data[at] = '\0';
+    }
+}
+
 /* The params of the trials as knob trials shows them (cli_trial_params_json: what the
  * program got, or an enqueued trial's given values) where p does not: a waiting trial's,
  * which has no params until it is asked, and those the sweep converts (the library holds a
- * quantile, a reciprocal). g: {position: {name: value}}, nested names dotted. */
+ * quantile, a reciprocal). g: {position: {name: value}}, nested names dotted. The stored
+ * text is parsed where it is (cli_trial_params_text), not copied first, and a trial's
+ * members are written only when they are shown. */
 static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
 {
     knobx_buf_puts(b, ",\"g\":{");
@@ -344,11 +372,16 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
         if (!waiting && !knob_trial_info_attr(t, "params", false))
             continue; /* its params are p's */
         knobx_buf text = {0}, one = {0}, prefix = {0};
-        cli_trial_params_json(&text, t);
-        knobx_json *j =
-            text.oom ? NULL : knobx_json_parse(knobx_buf_cstr(&text), text.len, NULL, 0);
-        bool first = true, differs = waiting;
+        const char *stored = cli_trial_params_text(t);
+        if (!stored)
+            cli_trial_params_json(&text, t);
+        knobx_json *j = stored     ? knobx_json_parse(stored, strlen(stored), NULL, 0)
+                        : text.oom ? NULL
+                                   : knobx_json_parse(knobx_buf_cstr(&text), text.len, NULL, 0);
+        bool first = true, any = false, differs = waiting;
         if (j && j->type == KNOBX_JSON_OBJECT)
+            flat_check(t, j, &prefix, &any, &differs);
+        if (j && differs && any)
             flat_params(&one, t, j, &prefix, &first, &differs);
         if (j && differs && !first) {
             knobx_buf_printf(b, "%s\"%zu\":{", shown++ ? "," : "", i);

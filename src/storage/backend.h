@@ -236,6 +236,17 @@ typedef struct knob__backend {
      * so no ask takes the trial, and no reader sees it, without its params and attributes. */
     int (*create_waiting)(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
                           int64_t *id, int64_t *number);
+
+    /* Optional (NULL: none): the study's best trial of objective 0 in direction dir, found
+     * by an index (no read of every trial) and delivered whole to cb, alone, as sync
+     * delivers a trial: of the complete trials with a first value that is not NaN and whose
+     * constraints are all <= 0, the one of the least value (the greatest for
+     * KNOB_MAXIMIZE), the lowest number among equal values (-0 equal to 0), as the core's
+     * view finds it over every trial. *found false, nothing delivered, when the index
+     * alone cannot tell (no such trial, or trials whose best it does not hold): the caller
+     * reads the study. */
+    int (*best_trial)(void *be, int64_t study, knob_direction dir, knob__sync_cb cb, void *ctx,
+                      bool *found);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

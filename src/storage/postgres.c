@@ -202,6 +202,8 @@ enum {
     Q_DELETE_FREE,
     Q_DELETE_TRIALS,
     Q_SET_TIMES,
+    Q_BEST_ROWS_MIN,
+    Q_BEST_ROWS_MAX,
     Q_COUNT
 };
 
@@ -290,6 +292,54 @@ const char *knob__pg_count_trials_sql(void)
 #define BEST_FIRST(order)                                                                          \
     "SELECT t.vals[1] FROM knob_trials t WHERE t.study = $1 AND t.state = 1 AND t.vals[1] IS "     \
     "NOT NULL AND " FEASIBLE " ORDER BY t.vals[1]" order " LIMIT 1"
+
+/* The rest of a read of trials' rows after the CTE c of those trials (Q_SYNC_ROWS). */
+#define ROWS_OF_C                                                                                  \
+    "r AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi, array_agg(id) AS a, max(id) - "       \
+    "min(id) < 4 * count(*) + 16 AS dense FROM c HAVING count(*) > 0) "                            \
+    "SELECT 0 AS k, id AS trial, 0::bigint AS o, number AS i, state::bigint AS j, seq AS l, "      \
+    "start_time AS x, end_time AS y, NULL::text AS s, NULL::text AS u FROM c "                     \
+    "UNION ALL SELECT 1, c.id, p.k - 1, 0, 0, 0, p.internal, NULL, p.name, p.dist FROM c, "        \
+    "unnest(c.param_names, c.param_dists, c.param_internals) WITH ORDINALITY AS p(name, dist, "    \
+    "internal, k) "                                                                                \
+    "UNION ALL SELECT 2, c.id, v.k - 1, 0, 0, 0, v.value, NULL, NULL, NULL FROM c, "               \
+    "unnest(c.vals) WITH ORDINALITY AS v(value, k) "                                               \
+    "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM r, "             \
+    "knob_intermediate m WHERE r.dense AND m.trial BETWEEN r.lo AND r.hi AND m.trial + 0 = "       \
+    "ANY(r.a) "                                                                                    \
+    "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM r, "             \
+    "knob_intermediate m WHERE NOT r.dense AND m.trial = ANY(r.a) "                                \
+    "UNION ALL SELECT 4, t.trial, t.ord, t.system::int, 0, 0, NULL, NULL, t.key, t.json "          \
+    "FROM r, knob_trial_attrs t WHERE r.dense AND t.trial BETWEEN r.lo AND r.hi AND t.trial "      \
+    "+ 0 = ANY(r.a) "                                                                              \
+    "UNION ALL SELECT 4, t.trial, t.ord, t.system::int, 0, 0, NULL, NULL, t.key, t.json "          \
+    "FROM r, knob_trial_attrs t WHERE NOT r.dense AND t.trial = ANY(r.a) "                         \
+    "ORDER BY 2, 1, 3"
+
+/* A trial feasible as knob_trial_info_feasible finds it: FEASIBLE but for a constraints
+ * text that is not a JSON array, which holds no constraint there (FEASIBLE: one above 0). */
+#define FEASIBLE_AS_VIEW                                                                           \
+    "NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, jsonb_array_elements(CASE WHEN "                \
+    "jsonb_typeof(a.json::jsonb) = 'array' THEN a.json::jsonb ELSE '[]'::jsonb END) j WHERE "      \
+    "a.trial = t.id AND a.system AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = "  \
+    "'number' THEN (j #>> '{}')::float8 <= 0 ELSE false END))"
+
+/* A study's best trial ($1) as the view finds it (src/view.c, note_best): the least (or
+ * greatest: order) first value of its complete feasible trials, by knob_trials_best as
+ * BEST_FIRST finds it, NaN left out (the view takes no NaN; here it is above every number),
+ * and of the feasible trials holding it the lowest number (-0 equal to 0). */
+#define BEST_TRIAL(order)                                                                          \
+    "SELECT id, number, state, start_time, end_time, seq, param_names, param_dists, "              \
+    "param_internals, vals FROM knob_trials t WHERE t.study = $1 AND t.state = 1 AND t.vals[1] "   \
+    "IS NOT NULL AND t.vals[1] = (SELECT t.vals[1] FROM knob_trials t WHERE t.study = $1 AND "     \
+    "t.state = 1 AND t.vals[1] IS NOT NULL AND t.vals[1] < 'NaN'::float8 AND " FEASIBLE_AS_VIEW    \
+    " ORDER BY t.vals[1]" order " LIMIT 1) AND " FEASIBLE_AS_VIEW " ORDER BY t.number LIMIT 1"
+
+const char *knob__pg_best_trial_sql(bool max)
+{
+    return max ? "WITH c AS MATERIALIZED (" BEST_TRIAL(" DESC") "), " ROWS_OF_C
+               : "WITH c AS MATERIALIZED (" BEST_TRIAL("") "), " ROWS_OF_C;
+}
 
 const char *knob__pg_best_sql(bool max)
 {
@@ -541,27 +591,11 @@ static const char *const sql[Q_COUNT] = {
      * ids is a parameter of the scans, so the planner never hashes a whole table for them. */
     [Q_SYNC_ROWS] =
         "WITH c AS MATERIALIZED (SELECT id, number, state, start_time, end_time, seq, param_names, "
-        "param_dists, param_internals, vals FROM knob_trials WHERE study = $1 AND seq > $2), "
-        "r AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi, array_agg(id) AS a, max(id) - "
-        "min(id) < 4 * count(*) + 16 AS dense FROM c HAVING count(*) > 0) "
-        "SELECT 0 AS k, id AS trial, 0::bigint AS o, number AS i, state::bigint AS j, seq AS l, "
-        "start_time AS x, end_time AS y, NULL::text AS s, NULL::text AS u FROM c "
-        "UNION ALL SELECT 1, c.id, p.k - 1, 0, 0, 0, p.internal, NULL, p.name, p.dist FROM c, "
-        "unnest(c.param_names, c.param_dists, c.param_internals) WITH ORDINALITY AS p(name, dist, "
-        "internal, k) "
-        "UNION ALL SELECT 2, c.id, v.k - 1, 0, 0, 0, v.value, NULL, NULL, NULL FROM c, "
-        "unnest(c.vals) WITH ORDINALITY AS v(value, k) "
-        "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM r, "
-        "knob_intermediate m WHERE r.dense AND m.trial BETWEEN r.lo AND r.hi AND m.trial + 0 = "
-        "ANY(r.a) "
-        "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM r, "
-        "knob_intermediate m WHERE NOT r.dense AND m.trial = ANY(r.a) "
-        "UNION ALL SELECT 4, t.trial, t.ord, t.system::int, 0, 0, NULL, NULL, t.key, t.json "
-        "FROM r, knob_trial_attrs t WHERE r.dense AND t.trial BETWEEN r.lo AND r.hi AND t.trial "
-        "+ 0 = ANY(r.a) "
-        "UNION ALL SELECT 4, t.trial, t.ord, t.system::int, 0, 0, NULL, NULL, t.key, t.json "
-        "FROM r, knob_trial_attrs t WHERE NOT r.dense AND t.trial = ANY(r.a) "
-        "ORDER BY 2, 1, 3",
+        "param_dists, param_internals, vals FROM knob_trials WHERE study = $1 AND seq > "
+        "$2), " ROWS_OF_C,
+    /* $1 study: the best trial (BEST_TRIAL) and its rows, as Q_SYNC_ROWS gives them */
+    [Q_BEST_ROWS_MIN] = "WITH c AS MATERIALIZED (" BEST_TRIAL("") "), " ROWS_OF_C,
+    [Q_BEST_ROWS_MAX] = "WITH c AS MATERIALIZED (" BEST_TRIAL(" DESC") "), " ROWS_OF_C,
     /* The records (binary results: the bytes as they are, stamps as 8-byte integers). $1
      * study. */
     [Q_SNAP_READ] = "SELECT from_seq, to_seq, data FROM knob_snapshots WHERE study = $1 AND "
@@ -2437,6 +2471,36 @@ static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
     return rc;
 }
 
+/* The best trial by knob_trials_best (BEST_TRIAL) with its rows: one statement, so one
+ * snapshot. No trial (none feasible, or no complete one): *found false. */
+typedef struct best_args {
+    sync_args s;
+    knob_direction dir;
+} best_args;
+
+static int op_best_trial(pg *d, void *a_)
+{
+    best_args *a = a_;
+    char s[32];
+    const char *p[1] = {num(s, a->s.study)};
+    PGresult *r = NULL;
+    int q = a->dir == KNOB_MAXIMIZE ? Q_BEST_ROWS_MAX : Q_BEST_ROWS_MIN;
+    int rc = checked(d, run_bin(d, q, 1, p, -1, 0, true), &r, "find the best trial");
+    if (!rc)
+        rc = deliver(&a->s, r);
+    PQclear(r);
+    return rc;
+}
+
+static int best_trial(void *be, int64_t study, knob_direction dir, knob__sync_cb cb, void *ctx,
+                      bool *found)
+{
+    best_args a = {.s = {.study = study, .cb = cb, .ctx = ctx}, .dir = dir};
+    int rc = with_retry(be, op_best_trial, &a, false, "find the best trial");
+    *found = !rc && a.s.changed == 1;
+    return rc;
+}
+
 /* ---------------------------------------------------------------- records */
 
 /* The core's records (snapshot.c's segments, sampler_state.c's and view.c's records): the
@@ -2642,4 +2706,5 @@ const knob__backend knob__backend_postgres = {
     .state_write = state_write,
     .pop_or_create = pop_or_create,
     .interrupt = interrupt_pg,
+    .best_trial = best_trial,
 };

@@ -33,5 +33,8 @@ const char *knob__pg_count_trials_sql(void);
 /* The statement the studies listing finds a study's best first value with ($1: the study's
  * id; `max`: of a maximized study), for the tests' EXPLAIN. Static text. */
 const char *knob__pg_best_sql(bool max);
+/* The statement best_trial finds a study's best trial and reads its rows with ($1: the
+ * study's id; `max`: of a maximized study), for the tests' EXPLAIN. Static text. */
+const char *knob__pg_best_trial_sql(bool max);
 
 #endif

@@ -60,11 +60,14 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
  * neither (Q_STAMP). Any other write of a complete trial (a knob before the columns, the
  * sqlite3 shell) stamps it (the snapshots and records rest on the stamps too) and so
  * leaves it stale. So does a constraints attribute that is not JSON (json_valid): the
- * query of the rows fails on it, as the listing did before. Files made before the columns
+ * query of the rows fails on it, as the listing did before; and one that is not a JSON
+ * array (a system attribute set as {"a": 1}), which the rows' query takes as infeasible
+ * and knob_trial_info_feasible as feasible (no constraint): best_trial, which answers as
+ * the latter, then reads the study. Files made before the columns
  * get them, filled from their rows, on their first open (upgrade_schema). */
 #define BEST_READABLE                                                                              \
     "NOT EXISTS (SELECT 1 FROM trial_attrs a WHERE a.trial = trials.id AND a.system = 1 AND "      \
-    "a.key = 'constraints' AND NOT json_valid(a.json))"
+    "a.key = 'constraints' AND (NOT json_valid(a.json) OR json_type(a.json) IS NOT 'array'))"
 #define BEST_FEASIBLE                                                                              \
     "NOT EXISTS (SELECT 1 FROM trial_attrs a, json_each(a.json) j WHERE a.trial = trials.id AND "  \
     "a.system = 1 AND a.key = 'constraints' AND NOT (j.value <= 0))"
@@ -120,6 +123,15 @@ static const char *const schema[] = {
     "json_each(a.json) j WHERE a.trial = t.id AND a.system = 1 AND a.key = 'constraints' AND "     \
     "NOT (j.value <= 0)))"
 
+/* A study's best trial (?1) as the view finds it (src/view.c, note_best): of the fresh
+ * complete trials with a best (feasible, a first value), the least or greatest best by a
+ * seek of trials_best, and of the trials that hold it the lowest number (a tie's winner). */
+#define BEST_TRIAL(order)                                                                          \
+    "SELECT id FROM trials INDEXED BY trials_best WHERE study = ?1 AND state = 1 AND (best_seq "   \
+    "IS NOT seq) = 0 AND best = (SELECT best FROM trials INDEXED BY trials_best WHERE study = ?1 " \
+    "AND state = 1 AND (best_seq IS NOT seq) = 0 AND best IS NOT NULL ORDER BY best" order         \
+    " LIMIT 1) ORDER BY number LIMIT 1"
+
 /* Every statement, prepared once on first use. */
 enum {
     Q_FIND_STUDY,
@@ -167,6 +179,14 @@ enum {
     Q_RELEASE,
     Q_ROLLBACK_TO,
     Q_SET_TIMES,
+    Q_BEST_STALE,
+    Q_BEST_TRIAL_MIN,
+    Q_BEST_TRIAL_MAX,
+    Q_ONE_TRIAL,
+    Q_ONE_PARAMS,
+    Q_ONE_VALUES,
+    Q_ONE_INTER,
+    Q_ONE_ATTRS,
     Q_COUNT
 };
 
@@ -268,6 +288,19 @@ static const char *const sql[Q_COUNT] = {
     [Q_SAVEPOINT] = "SAVEPOINT knob_op",
     [Q_RELEASE] = "RELEASE knob_op",
     [Q_ROLLBACK_TO] = "ROLLBACK TO knob_op",
+    /* best_trial: whether a complete trial's best is stale (read from its rows by the
+     * listing), then the best trial by trials_best, then that trial's rows */
+    [Q_BEST_STALE] = "SELECT EXISTS (SELECT 1 FROM trials INDEXED BY trials_best WHERE study = ?1 "
+                     "AND state = 1 AND (best_seq IS NOT seq) = 1)",
+    [Q_BEST_TRIAL_MIN] = BEST_TRIAL(""),
+    [Q_BEST_TRIAL_MAX] = BEST_TRIAL(" DESC"),
+    [Q_ONE_TRIAL] = "SELECT id, number, state, start_time, end_time, seq FROM trials WHERE id = ?1",
+    [Q_ONE_PARAMS] = "SELECT trial, name, dist, internal FROM params WHERE trial = ?1 "
+                     "ORDER BY position",
+    [Q_ONE_VALUES] = "SELECT trial, value FROM trial_values WHERE trial = ?1 ORDER BY idx",
+    [Q_ONE_INTER] = "SELECT trial, step, value FROM intermediate WHERE trial = ?1 ORDER BY step",
+    [Q_ONE_ATTRS] = "SELECT trial, system, key, json FROM trial_attrs WHERE trial = ?1 "
+                    "ORDER BY rowid",
 };
 
 typedef struct db {
@@ -294,6 +327,12 @@ static int fail(db *d, const char *op)
 const char *knob__sqlite_best_sql(bool max)
 {
     return sql[max ? Q_BEST_MAX : Q_BEST_MIN];
+}
+
+const char *knob__sqlite_best_trial_sql(int which)
+{
+    static const int q[3] = {Q_BEST_STALE, Q_BEST_TRIAL_MIN, Q_BEST_TRIAL_MAX};
+    return which >= 0 && which < 3 ? sql[q[which]] : NULL;
 }
 
 static sqlite3_stmt *stmt(db *d, int which)
@@ -1776,7 +1815,8 @@ static int open_cursors(db *d, int64_t study, int64_t since, cursor c[4])
 {
     static const int changed[4] = {Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS};
     static const int all[4] = {Q_LOAD_PARAMS, Q_LOAD_VALUES, Q_LOAD_INTER, Q_LOAD_ATTRS};
-    const int *which = since > 0 ? changed : all;
+    static const int one[4] = {Q_ONE_PARAMS, Q_ONE_VALUES, Q_ONE_INTER, Q_ONE_ATTRS};
+    const int *which = since > 0 ? changed : since == 0 ? all : one;
     int rc = KNOB_OK;
     for (int i = 0; i < 4; i++)
         c[i] = (cursor){NULL, false};
@@ -1784,7 +1824,8 @@ static int open_cursors(db *d, int64_t study, int64_t since, cursor c[4])
         if (!(c[i].s = stmt(d, which[i])))
             return KNOB_ESTORAGE;
         sqlite3_bind_int64(c[i].s, 1, study);
-        sqlite3_bind_int64(c[i].s, 2, since);
+        if (since >= 0)
+            sqlite3_bind_int64(c[i].s, 2, since);
         rc = advance(d, &c[i]);
     }
     return rc;
@@ -1830,16 +1871,18 @@ static void free_scratch(scratch *x)
 }
 
 /* One query per table over the changed trials, all in the same trial order, merged here:
- * five queries however many trials changed. */
+ * five queries however many trials changed. since < 0: `study` is a trial's id, and that
+ * trial alone is read (best_trial). */
 static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void *ctx)
 {
     cursor c[4];
     scratch x = {0};
-    sqlite3_stmt *t = stmt(d, since > 0 ? Q_SYNC_TRIALS : Q_LOAD_TRIALS);
+    sqlite3_stmt *t = stmt(d, since > 0 ? Q_SYNC_TRIALS : since == 0 ? Q_LOAD_TRIALS : Q_ONE_TRIAL);
     int rc = t ? open_cursors(d, study, since, c) : KNOB_ESTORAGE;
     if (t && !rc) {
         sqlite3_bind_int64(t, 1, study);
-        sqlite3_bind_int64(t, 2, since);
+        if (since >= 0)
+            sqlite3_bind_int64(t, 2, since);
     }
     while (!rc) {
         int r = sqlite3_step(t);
@@ -1872,6 +1915,51 @@ static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
     rollback(d, KNOB_OK); /* ends the read */
     *seq = now;
     return KNOB_OK;
+}
+
+/* The int64 of a one-row query of the study (bound as ?1); *row false when it gave none
+ * or NULL. */
+static int one_int(db *d, int which, int64_t study, const char *op, int64_t *out, bool *row)
+{
+    sqlite3_stmt *s = stmt(d, which);
+    int rc, got = 0;
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, study);
+    if ((rc = step(d, s, op, &got)))
+        return rc;
+    *row = got && sqlite3_column_type(s, 0) != SQLITE_NULL;
+    if (*row)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return KNOB_OK;
+}
+
+/* The best trial by trials_best (BEST_TRIAL), in one read transaction: only where every
+ * complete trial's best is fresh. A stale one (another writer's, or a constraint that is
+ * not JSON) is known only from its rows: then *found false, and the caller reads the
+ * study. */
+static int best_trial(void *be, int64_t study, knob_direction dir, knob__sync_cb cb, void *ctx,
+                      bool *found)
+{
+    db *d = be;
+    int64_t now = 0, stale = 1, id = -1;
+    bool row = false, got = false;
+    *found = false;
+    int rc = begin_read(d);
+    if (rc)
+        return rc;
+    if ((rc = study_seq(d, study, &now)) ||
+        (rc = one_int(d, Q_BEST_STALE, study, "look for stale best values", &stale, &row)))
+        return rollback(d, rc);
+    if (row && !stale &&
+        (rc = one_int(d, dir == KNOB_MAXIMIZE ? Q_BEST_TRIAL_MAX : Q_BEST_TRIAL_MIN, study,
+                      "find the best trial", &id, &got)))
+        return rollback(d, rc);
+    if (got && !(rc = sync_rows(d, id, -1, cb, ctx)))
+        *found = true;
+    rollback(d, KNOB_OK); /* ends the read */
+    return rc;
 }
 
 /* ---------------------------------------------------------------- snapshots */
@@ -2117,4 +2205,5 @@ const knob__backend knob__backend_sqlite = {
     .state_write = state_write,
     .batch_begin = batch_begin,
     .batch_end = batch_end,
+    .best_trial = best_trial,
 };

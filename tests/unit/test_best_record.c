@@ -153,6 +153,13 @@ static void make_study(const char *path, size_t n_obj)
     }
     knob_study_free(s);
     knob_storage_close(st);
+    /* One objective: the index of best values (trials_best) answers a first read alone
+     * while every complete trial's best in it is fresh (tests/unit/test_best_index.c); the
+     * record serves where it cannot. Trial 0 stamped by another writer (its best stale)
+     * makes it so here. */
+    if (n_obj == 1)
+        knob_test_sql_exec(path, "BEGIN; UPDATE studies SET seq = seq + 1; UPDATE trials SET seq "
+                                 "= (SELECT seq FROM studies) WHERE number = 0; COMMIT");
 }
 
 /* A value rewritten without a new stamp: the record (trusted) does not see it, the rows

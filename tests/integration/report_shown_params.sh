@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The report's shown params (trials.g: what the program got where the page's params, the
+# library's, do not say it) byte for byte as knob wrote them before they were read from the
+# stored text in place (src/cli/web_data.c, shown_json): every kind of param, params the
+# sweep converts (a weighted choice, a normal param, inv_log_uniform_values), conditional and
+# nested params, big integers, an enqueued trial not run yet; and a sweep whose params the
+# library holds as they are, where only the trials with a big integer choice are shown.
+source "$(dirname "$0")/lib.bash"
+db="sqlite:///$T/s.db"
+cat > s.yaml <<YAML
+program: $PROGS/echo_params.py
+method: random
+metric: {name: score, goal: maximize}
+parameters:
+  score: {min: 0.0, max: 1.0}
+  opt: {values: [adam, sgd]}
+  flag: {values: [true, false]}
+  layers: {min: 1, max: 4}
+  big: {values: [9007199254740993, 12345678901234567890, 3]}
+  wide: {min: 0, max: 9000000000000000}
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}
+  inv: {distribution: inv_log_uniform_values, min: 0.01, max: 1}
+  q: {distribution: q_uniform, min: 0, max: 10, q: 0.5}
+  p: {values: [red, green, blue], probabilities: [0.2, 0.5, 0.3]}
+  n: {distribution: normal, mu: 5, sigma: 2}
+  momentum: {values: [0.9, 0.99], when: {opt: sgd}}
+  net:
+    parameters:
+      width: {values: [16, 32]}
+YAML
+"$KNOB" run s.yaml --storage "$db" --study s --trials 6 --seed 3 > run.txt 2>&1 || fail "run: $(cat run.txt)"
+"$KNOB" enqueue s opt=sgd layers=3 lr=0.01 inv=0.04 p=blue n=6.5 momentum=0.99 net.width=32 \
+    big=12345678901234567890 flag=true --storage "$db" > enq.txt || fail "enqueue"
+cat > plain.yaml <<YAML
+program: $PROGS/echo_params.py
+method: random
+metric: {name: score, goal: maximize}
+parameters:
+  score: {min: 0.0, max: 1.0}
+  k: {values: [a, b]}
+  big: {values: [9007199254740993, 12345678901234567890, 3]}
+  wide: {min: 0, max: 9000000000000000}
+  momentum: {values: [0.9, 0.99], when: {k: b}}
+  net:
+    parameters:
+      width: {values: [16, 32]}
+YAML
+"$KNOB" run plain.yaml --storage "$db" --study plain --trials 4 --seed 5 > run2.txt 2>&1 ||
+    fail "run: $(cat run2.txt)"
+
+# shown STUDY: trials.g of the report's data, as its bytes stand in the page
+shown() {
+    "$KNOB" report "$1" --storage "$db" -o - 2> err.txt > page.html || {
+        grep -q "no page" err.txt && skip "this knob was built without its page: $(cat err.txt)"
+        fail "report: $(cat err.txt)"
+    }
+    python3 - page.html <<'PY'
+import re, sys
+t = re.search(r'<script id="knob-data"[^>]*>(.*?)</script>', open(sys.argv[1]).read(), re.S).group(1)
+i = t.index('"g":{')
+depth, quoted, j = 0, False, i + 4
+while True:
+    c = t[j]
+    if quoted:
+        if c == "\\":
+            j += 1
+        elif c == '"':
+            quoted = False
+    elif c == '"':
+        quoted = True
+    elif c == "{":
+        depth += 1
+    elif c == "}":
+        depth -= 1
+        if depth == 0:
+            break
+    j += 1
+print(t[i:j + 1])
+PY
+}
+expect_eq "$(shown s)" '"g":{"0":{"score":0.8916904102760074,"opt":"adam","flag":true,"layers":4,"big":3,"wide":5239873188291553,"lr":0.006128226103690144,"inv":0.0141992827455628,"q":4,"p":"green","n":3.49472993925808,"net.width":16},"1":{"score":0.005450938784651749,"opt":"sgd","flag":true,"layers":1,"big":3,"wide":782647146674480,"lr":0.0779029084774775,"inv":0.0617846297928758,"q":3,"p":"blue","n":6.05712741176203,"momentum":0.99,"net.width":16},"2":{"score":0.09645477324136009,"opt":"sgd","flag":true,"layers":3,"big":9007199254740992,"wide":3841501820477131,"lr":0.00011616005190118912,"inv":0.028397221044923,"q":9.5,"p":"green","n":6.4768868501561,"momentum":0.9,"net.width":32},"3":{"score":0.3153984966831491,"opt":"adam","flag":true,"layers":3,"big":9007199254740992,"wide":4072680686199492,"lr":0.023948038433783986,"inv":0.0122688315278362,"q":9.5,"p":"green","n":5.34762978694128,"net.width":16},"4":{"score":0.48824481907008543,"opt":"sgd","flag":true,"layers":2,"big":1.2345678901234567e+19,"wide":7908655277270689,"lr":0.014792385093643884,"inv":0.0128779486925813,"q":3.5,"p":"blue","n":4.34126479312242,"momentum":0.9,"net.width":16},"5":{"score":0.768680100882771,"opt":"sgd","flag":false,"layers":3,"big":9007199254740992,"wide":7657574059627887,"lr":0.012745679607850833,"inv":0.0413469922409083,"q":6,"p":"red","n":6.54698459250326,"momentum":0.9,"net.width":16},"6":{"opt":"sgd","flag":true,"layers":3,"big":1.2345678901234567e+19,"lr":0.01,"inv":0.04,"p":"blue","n":6.5,"momentum":0.99,"net.width":32}}' \
+    "the shown params of a sweep with converted params"
+expect_eq "$(shown plain)" '"g":{"1":{"score":0.19665731990239232,"k":"b","big":9007199254740992,"wide":1234995759082066,"momentum":0.9,"net.width":32},"3":{"score":0.9296348615775488,"k":"a","big":1.2345678901234567e+19,"wide":546203512382495,"net.width":32}}' "the shown params of a sweep without converted params"
+echo ok
