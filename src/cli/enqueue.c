@@ -60,14 +60,14 @@ static int given_json(const cli_args *a, knobx_buf *b)
 }
 
 /* The sweep stored with the study, if any (studies made by knob run or knob ask). */
-static int stored_sweep(knob_study *s, sweep *sw, bool *have)
+static int stored_sweep(knob_study *s, sweep_warned *warned, sweep *sw, bool *have)
 {
     const char *text = knob_study_system_attr(s, "sweep");
     knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     int rc = 0;
     *have = false;
     if (j && j->type == KNOBX_JSON_STRING) {
-        rc = sweep_load_stored("(the sweep stored with the study)", j->str, sw);
+        rc = sweep_load_stored_once("(the sweep stored with the study)", j->str, warned, sw);
         *have = rc == 0;
     }
     knobx_json_free(j);
@@ -395,7 +395,8 @@ static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_
     return knob_study_add_trial(s, &info, NULL);
 }
 
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, knobx_buf *err)
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                               knobx_buf *err)
 {
     sweep sw;
     bool have;
@@ -406,7 +407,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, knobx_buf 
         knobx_buf_puts(err, given ? "the params must be a JSON object\n"
                                   : "out of memory, or the params are not JSON\n");
         rc = given ? CLI_ENQUEUE_REFUSED : CLI_ENQUEUE_FAILED;
-    } else if (stored_sweep(s, &sw, &have)) {
+    } else if (stored_sweep(s, warned, &sw, &have)) {
         knobx_buf_printf(err, "the sweep stored with study '%s' cannot be read\n",
                          knob_study_name(s));
         rc = CLI_ENQUEUE_FAILED;
@@ -464,7 +465,7 @@ int cmd_enqueue(int argc, char **argv)
     int rc = EXIT_FAIL;
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
         knobx_buf err = {0};
-        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), &err);
+        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), NULL, &err);
         rc = st == CLI_ENQUEUE_OK ? 0 : st == CLI_ENQUEUE_REFUSED ? EXIT_USAGE : EXIT_FAIL;
         /* each line of why, as its own message */
         for (const char *line = knobx_buf_cstr(&err), *end; *line; line = end + (*end == '\n')) {

@@ -356,6 +356,8 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
         snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value",
                  q, dflt, lo, hi, round(lo / q) * q);
     }
+    if (c->quiet)
+        return;
     fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
             (unsigned long)at->start_mark.line + 1, (unsigned long)at->start_mark.column + 1,
             p->name, what);

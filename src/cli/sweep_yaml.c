@@ -39,6 +39,8 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
 
 void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
+    if (c->quiet)
+        return;
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s:%d:%d: warning: ", c->path, n ? (int)n->start_mark.line + 1 : 1,
