@@ -379,6 +379,37 @@ static void given_numbers(const sweep *sw, knobx_json *given)
     }
 }
 
+/* A list or mapping given for a param whose values are lists or mappings ("[64, 64]" as
+ * text from knob enqueue, {"width": 64} from the dashboard) is that value of the sweep's
+ * which it equals as JSON (keys in any order, 18.0 for 18), given as the sweep's own text:
+ * the library holds the choice as that text. */
+static void given_json_values(const sweep *sw, knobx_json *given)
+{
+    knobx_buf text = {0};
+    for (size_t i = 0; i < given->n; i++) {
+        knobx_json *v = given->kids[i];
+        const sweep_param *p = sweep_find(sw, v->key);
+        if (!p || !p->is_json)
+            continue;
+        knobx_buf_reset(&text);
+        if (v->type == KNOBX_JSON_STRING)
+            knobx_buf_puts(&text, v->str);
+        else if (v->type == KNOBX_JSON_ARRAY || v->type == KNOBX_JSON_OBJECT)
+            knobx_json_add_node(&text, v);
+        const char *t = knobx_buf_cstr(&text);
+        if (text.oom || (t[0] != '{' && t[0] != '['))
+            continue;
+        for (size_t k = 0; k < p->n_choices; k++) {
+            if (p->is_json[k] && knobx_json_text_equal(p->choices[k].str, t)) {
+                v->type = KNOBX_JSON_STRING;
+                v->str = p->choices[k].str; /* the sweep outlives given */
+                break;
+            }
+        }
+    }
+    knobx_buf_free(&text);
+}
+
 /* A waiting trial whose fixed params are lib_json (as knob holds them), with the system
  * attribute "enqueued_params" (the given values as the program gets them, which knob
  * trials shows while the trial waits), in one write. A system attribute, not the user's
@@ -419,6 +450,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
         bool grid = sweep_is_grid(&sw);
         given_bools(&sw, given);
         given_numbers(&sw, given);
+        given_json_values(&sw, given);
         if (library_json(&sw, grid, given, &lib, err) || check_active(&sw, given, err) ||
             check_fits(&sw, grid, given, knobx_buf_cstr(&lib), &shown, err))
             rc = CLI_ENQUEUE_REFUSED;

@@ -423,6 +423,46 @@ const knobx_json *knobx_json_get(const knobx_json *obj, const char *key)
     return NULL;
 }
 
+bool knobx_json_equal(const knobx_json *a, const knobx_json *b)
+{
+    if (!a || !b || a->type != b->type)
+        return a == b;
+    switch (a->type) {
+    case KNOBX_JSON_NULL:
+        return true;
+    case KNOBX_JSON_BOOL:
+        return a->b == b->b;
+    case KNOBX_JSON_NUMBER:
+        return a->num == b->num;
+    case KNOBX_JSON_STRING:
+        return strcmp(a->str, b->str) == 0;
+    case KNOBX_JSON_ARRAY:
+    case KNOBX_JSON_OBJECT:
+        break;
+    }
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        const knobx_json *other =
+            a->type == KNOBX_JSON_ARRAY ? b->kids[i] : knobx_json_get(b, a->kids[i]->key);
+        if (!knobx_json_equal(a->kids[i], other))
+            return false;
+    }
+    return true;
+}
+
+bool knobx_json_text_equal(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    knobx_json *x = knobx_json_parse(a, (size_t)-1, NULL, 0);
+    knobx_json *y = x ? knobx_json_parse(b, (size_t)-1, NULL, 0) : NULL;
+    bool same = y && knobx_json_equal(x, y);
+    knobx_json_free(x);
+    knobx_json_free(y);
+    return same;
+}
+
 bool knobx_json_valid(const char *text)
 {
     return knobx_json_check(text) == 0;

@@ -51,6 +51,12 @@ void knobx_json_free(knobx_json *root);
 /* The member `key` of an object, or NULL (also when `obj` is not an object). */
 const knobx_json *knobx_json_get(const knobx_json *obj, const char *key);
 
+/* True when a and b are the same JSON value: objects with the same members in any order,
+ * arrays item by item, numbers equal as doubles, strings byte for byte. */
+bool knobx_json_equal(const knobx_json *a, const knobx_json *b);
+/* The same of two JSON texts; false when either is not JSON (or memory runs out). */
+bool knobx_json_text_equal(const char *a, const char *b);
+
 /* A growable text buffer. Zero-initialize; free with knobx_buf_free. Appending never
  * fails visibly: on allocation failure the buffer is marked (oom) and further appends
  * are dropped, so callers check `oom` once at the end. */

@@ -225,6 +225,34 @@ static void empty_buffer_appended(void **state)
     knobx_buf_free(&b);
 }
 
+/* Values compared as JSON values: members in any order, at any depth; arrays in order. */
+static void equal_as_values(void **state)
+{
+    (void)state;
+    static const char *const same[][2] = {
+        {"{\"a\":1,\"b\":2}", "{\"b\": 2, \"a\": 1.0}"},
+        {"{\"o\":{\"x\":[1,{\"p\":true,\"q\":null}],\"y\":\"s\"},\"d\":18}",
+         "{\"d\":18,\"o\":{\"y\":\"s\",\"x\":[1,{\"q\":null,\"p\":true}]}}"},
+        {"[]", " [ ] "},
+    };
+    static const char *const differ[][2] = {
+        {"{\"a\":1,\"b\":2}", "{\"a\":1}"},
+        {"{\"a\":1,\"b\":2}", "{\"a\":1,\"c\":2}"},
+        {"[1,2]", "[2,1]"},
+        {"{\"a\":\"1\"}", "{\"a\":1}"},
+        {"{\"a\":true}", "{\"a\":1}"},
+        {"{\"a\":1}", "{\"a\":1"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        if (!knobx_json_text_equal(same[i][0], same[i][1]) ||
+            !knobx_json_text_equal(same[i][1], same[i][0]))
+            fail_msg("not equal: %s and %s", same[i][0], same[i][1]);
+    for (size_t i = 0; i < sizeof differ / sizeof *differ; i++)
+        if (knobx_json_text_equal(differ[i][0], differ[i][1]) ||
+            knobx_json_text_equal(differ[i][1], differ[i][0]))
+            fail_msg("equal: %s and %s", differ[i][0], differ[i][1]);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +261,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(nonfinite_words_only_when_asked),
         cmocka_unit_test(writes_round_trip),
         cmocka_unit_test(numbers_are_exact),
+        cmocka_unit_test(equal_as_values),
         cmocka_unit_test(numbers_as_printf_wrote_them),
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),
