@@ -17,10 +17,7 @@
  * how the sweep holds such a value (seed=12345678901234567890). */
 static bool big_int_text(const char *v)
 {
-    const char *d = v + (*v == '-');
-    size_t n = strspn(d, "0123456789");
-    return *d >= '1' && *d <= '9' && !d[n] &&
-           (n > 16 || (n == 16 && strcmp(d, "9007199254740992") > 0));
+    return knobx_big_int_text(v, strlen(v));
 }
 
 /* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings. */

@@ -263,14 +263,8 @@ int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *wher
 
 bool sweep_big_int(const yaml_node_t *n)
 {
-    const char *s = sweep_scalar(n), *d;
-    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    d = s + (*s == '-');
-    if (*d < '1' || *d > '9' || strspn(d, "0123456789") != strlen(d))
-        return false;
-    /* 2^53 = 9007199254740992 has 16 digits */
-    return strlen(d) > 16 || (strlen(d) == 16 && strcmp(d, "9007199254740992") > 0);
+    const char *s = sweep_scalar(n);
+    return s && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && knobx_big_int_text(s, strlen(s));
 }
 
 static void scalar_json(const yaml_node_t *n, knobx_buf *b)

@@ -319,6 +319,13 @@ static knobx_json *parse_number(parser *ps)
     if (!n)
         return NULL;
     n->num = v;
+    if (len >= 16 && knobx_big_int_text(tmp, len)) {
+        char *big = arena_alloc(ps, len + 1);
+        if (!big)
+            return fail(ps, "out of memory");
+        memcpy(big, tmp, len + 1);
+        n->big = big;
+    }
     ps->p = s;
     return n;
 }
@@ -423,6 +430,19 @@ const knobx_json *knobx_json_get(const knobx_json *obj, const char *key)
     return NULL;
 }
 
+bool knobx_big_int_text(const char *s, size_t n)
+{
+    const char *d = s + (n && *s == '-');
+    size_t digits = n - (size_t)(d - s);
+    if (!digits || *d < '1' || *d > '9')
+        return false;
+    for (size_t i = 0; i < digits; i++)
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+    /* 2^53 = 9007199254740992 has 16 digits */
+    return digits > 16 || (digits == 16 && memcmp(d, "9007199254740992", 16) > 0);
+}
+
 bool knobx_json_equal(const knobx_json *a, const knobx_json *b)
 {
     if (!a || !b || a->type != b->type)
@@ -433,6 +453,8 @@ bool knobx_json_equal(const knobx_json *a, const knobx_json *b)
     case KNOBX_JSON_BOOL:
         return a->b == b->b;
     case KNOBX_JSON_NUMBER:
+        if (a->big || b->big) /* as doubles, neighbours would be equal */
+            return a->big && b->big && strcmp(a->big, b->big) == 0;
         return a->num == b->num;
     case KNOBX_JSON_STRING:
         return strcmp(a->str, b->str) == 0;
@@ -796,7 +818,10 @@ void knobx_json_add_node(knobx_buf *b, const knobx_json *n)
         knobx_buf_puts(b, n->b ? "true" : "false");
         break;
     case KNOBX_JSON_NUMBER:
-        knobx_json_add_number(b, n->num);
+        if (n->big)
+            knobx_buf_puts(b, n->big);
+        else
+            knobx_json_add_number(b, n->num);
         break;
     case KNOBX_JSON_STRING:
         knobx_json_add_string(b, n->str);
