@@ -58,8 +58,8 @@ typedef struct dash_req {
 /* Answers an /api/ request: the HTTP status, and the JSON reply in out. */
 int dash_api(dash *d, const dash_req *r, knobx_buf *out);
 
-/* Frees the loaded studies, the stored sweeps warned of, and the importance thread's job (a thread still computing frees
- * it when it ends: the server does not wait for it). */
+/* Frees the loaded studies, the stored sweeps warned of, and the importance thread's job
+ * (a thread still computing frees it when it ends: the server does not wait for it). */
 void dash_free_studies(dash *d);
 
 /* Opens libmicrohttpd, which the dashboard alone uses, on its first call (lazy_mhd.c,

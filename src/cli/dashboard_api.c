@@ -399,8 +399,7 @@ static int trial_root(dash *d, knob_study *s, const char *name, char *root, char
         const char *text = knob_study_system_attr(s, "sweep");
         knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
         if (j && j->type == KNOBX_JSON_STRING &&
-            sweep_load_stored_once("the study's stored sweep", j->str, &d->warned,
-                                   &sw) == 0) {
+            sweep_load_stored_once("the study's stored sweep", j->str, &d->warned, &sw) == 0) {
             parsed = true;
             dir = sw.trial_dir;
         }

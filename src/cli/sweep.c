@@ -1141,8 +1141,7 @@ int sweep_load_stored(const char *label, const char *text, sweep *out)
     return load_text(label, text, true, false, out);
 }
 
-int sweep_load_stored_once(const char *label, const char *text, sweep_warned *warned,
-                           sweep *out)
+int sweep_load_stored_once(const char *label, const char *text, sweep_warned *warned, sweep *out)
 {
     bool seen = false;
     for (size_t i = 0; warned && i < warned->n && !seen; i++)

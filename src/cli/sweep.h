@@ -167,8 +167,7 @@ typedef struct sweep_warned {
 } sweep_warned;
 /* sweep_load_stored, printing the sweep's warnings only when `warned` (NULL: always) does
  * not hold its text yet, which it then does (errors are printed each time). */
-int sweep_load_stored_once(const char *label, const char *text, sweep_warned *warned,
-                           sweep *out);
+int sweep_load_stored_once(const char *label, const char *text, sweep_warned *warned, sweep *out);
 void sweep_warned_free(sweep_warned *w);
 
 /* Creates the sampler or pruner of a spec with its options; a library status (message in

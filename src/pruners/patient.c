@@ -58,12 +58,13 @@ static int sync_objective(patient *p)
     if (!p->inner || !p->inner_reads_objective)
         return KNOB_OK;
     if (p->wrapped_explicit >= 0 && p->wrapped_explicit != p->objective)
-        return knob_set_error(KNOB_EINVAL,
-                              "pruner 'patient': its objective is %" PRId64
-                              " and wrapped_options gives the wrapped pruner '%s' objective=%" PRId64
-                              ": the wrapped pruner judges the objective patient reads, so "
-                              "give objective to patient alone",
-                              p->objective, p->wrapped, p->wrapped_explicit);
+        return knob_set_error(
+            KNOB_EINVAL,
+            "pruner 'patient': its objective is %" PRId64
+            " and wrapped_options gives the wrapped pruner '%s' objective=%" PRId64
+            ": the wrapped pruner judges the objective patient reads, so "
+            "give objective to patient alone",
+            p->objective, p->wrapped, p->wrapped_explicit);
     if (p->inner_objective == p->objective)
         return KNOB_OK;
     char text[32];
