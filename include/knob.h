@@ -518,7 +518,9 @@ typedef struct knob_pruner_plugin {
  * "wilcoxon", "curve" (learning-curve extrapolation), or one registered with
  * knob_pruner_register. Option names follow Optuna's; every built-in pruner but "none"
  * also takes `objective` (which objective's intermediate values it reads, 0 by
- * default), so studies of several objectives can be pruned. The rest as for samplers:
+ * default), so studies of several objectives can be pruned. "patient" gives its
+ * `objective` to the pruner it wraps (`wrapped`); an `objective` in its `wrapped_options`
+ * that is not patient's is KNOB_EINVAL, naming both. The rest as for samplers:
  * knob_sampler_create, _create_pairs, _create_plugin, _free and _set_option. */
 KNOB_API int knob_pruner_create(const char *name, const char *options, knob_pruner **out);
 KNOB_API int knob_pruner_create_pairs(const char *name, const char *const *keys,

@@ -114,7 +114,8 @@ class ThresholdPruner(BasePruner):
 
 class PatientPruner(BasePruner):
     """Tolerates `patience` steps without improvement, then asks the wrapped pruner
-    (None: stops the trial)."""
+    (None: stops the trial). The wrapped pruner judges the objective this one reads (its
+    option `objective`); a wrapped pruner made with another `objective` is a ValueError."""
 
     _knob_name = "patient"
 

@@ -96,7 +96,10 @@ typedef enum {
     CLI_ENQUEUE_FULL,
     CLI_ENQUEUE_FAILED
 } cli_enqueue_status;
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, struct knobx_buf *err);
+/* The stored sweep's warnings are printed unless `warned` (NULL: none) says they were
+ * (sweep_load_stored_once). */
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                               struct knobx_buf *err);
 
 /* Finds "--name value" or "--name=value" in argv[i]; advances *i. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);

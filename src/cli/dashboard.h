@@ -2,6 +2,7 @@
 #ifndef KNOB_CLI_DASHBOARD_H
 #define KNOB_CLI_DASHBOARD_H
 
+#include "cli/sweep.h"
 #include "knob.h"
 #include "util/json.h"
 
@@ -39,6 +40,9 @@ typedef struct dash {
     } * studies; /* loaded on first use, kept for incremental syncs */
     size_t n_studies, cap_studies;
     struct dash_importer *importer; /* the importance thread's job; NULL: none made yet */
+    /* the stored sweeps whose warnings were printed: each request reads a study's stored
+     * sweep again (/api/log, /api/enqueue), and its warnings are said once */
+    sweep_warned warned;
 } dash;
 
 /* A request as the API sees it: the path, a lookup of query arguments, and the body. */
@@ -54,8 +58,8 @@ typedef struct dash_req {
 /* Answers an /api/ request: the HTTP status, and the JSON reply in out. */
 int dash_api(dash *d, const dash_req *r, knobx_buf *out);
 
-/* Frees the loaded studies, and the importance thread's job (a thread still computing frees
- * it when it ends: the server does not wait for it). */
+/* Frees the loaded studies, the stored sweeps warned of, and the importance thread's job
+ * (a thread still computing frees it when it ends: the server does not wait for it). */
 void dash_free_studies(dash *d);
 
 /* Opens libmicrohttpd, which the dashboard alone uses, on its first call (lazy_mhd.c,

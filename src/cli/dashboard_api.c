@@ -126,6 +126,7 @@ void dash_free_studies(dash *d)
     free(d->studies);
     d->studies = NULL;
     d->n_studies = d->cap_studies = 0;
+    sweep_warned_free(&d->warned);
 }
 
 static void forget(dash *d, size_t i)
@@ -387,7 +388,7 @@ static void tail_json(knobx_buf *out, int dfd, const char *name)
 /* The trial directories' root of study `name`, resolved (realpath) into root: --trial-dir,
  * else the stored sweep's trial_dir, else knob-runs, with the study's directory name (as
  * knob run names it) under it. 0, or -1 with the reason in why. */
-static int trial_root(const dash *d, knob_study *s, const char *name, char *root, char *why,
+static int trial_root(dash *d, knob_study *s, const char *name, char *root, char *why,
                       size_t why_size)
 {
     knobx_buf b = {0};
@@ -398,7 +399,7 @@ static int trial_root(const dash *d, knob_study *s, const char *name, char *root
         const char *text = knob_study_system_attr(s, "sweep");
         knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
         if (j && j->type == KNOBX_JSON_STRING &&
-            sweep_load_stored("the study's stored sweep", j->str, &sw) == 0) {
+            sweep_load_stored_once("the study's stored sweep", j->str, &d->warned, &sw) == 0) {
             parsed = true;
             dir = sw.trial_dir;
         }
@@ -484,8 +485,9 @@ static int trial_log(dash *d, const dash_req *r, knobx_buf *out)
 
 /* ---------------------------------------------------------------- writes */
 
-static int note(knob_study *s, const knobx_json *body, knobx_buf *out)
+static int note(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
 {
+    (void)d;
     const knobx_json *t = knobx_json_get(body, "note");
     if (!t || t->type != KNOBX_JSON_STRING)
         return error(out, 400, "note: the body must be {\"note\": \"text\"}");
@@ -499,8 +501,9 @@ static int note(knob_study *s, const knobx_json *body, knobx_buf *out)
     return 200;
 }
 
-static int tell(knob_study *s, const knobx_json *body, knobx_buf *out)
+static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
 {
+    (void)d;
     static const char *const names[] = {"complete", "pruned", "fail"};
     static const knob_trial_state states[] = {KNOB_TRIAL_COMPLETE, KNOB_TRIAL_PRUNED,
                                               KNOB_TRIAL_FAIL};
@@ -546,7 +549,7 @@ static int tell(knob_study *s, const knobx_json *body, knobx_buf *out)
     return 200;
 }
 
-static int enqueue(knob_study *s, const knobx_json *body, knobx_buf *out)
+static int enqueue(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
 {
     const knobx_json *p = knobx_json_get(body, "params");
     if (!p || p->type != KNOBX_JSON_OBJECT)
@@ -565,7 +568,8 @@ static int enqueue(knob_study *s, const knobx_json *body, knobx_buf *out)
      * by the sweep stored with the study, those outside its space refused */
     knobx_buf j = {0}, why = {0};
     knobx_json_add_node(&j, p);
-    cli_enqueue_status rc = j.oom ? CLI_ENQUEUE_FAILED : cli_enqueue(s, knobx_buf_cstr(&j), &why);
+    cli_enqueue_status rc =
+        j.oom ? CLI_ENQUEUE_FAILED : cli_enqueue(s, knobx_buf_cstr(&j), &d->warned, &why);
     knobx_buf_free(&j);
     if (rc == CLI_ENQUEUE_OK) {
         knobx_buf_free(&why);
@@ -593,7 +597,7 @@ static int enqueue(knob_study *s, const knobx_json *body, knobx_buf *out)
 }
 
 static int write_op(dash *d, const dash_req *r, knobx_buf *out,
-                    int (*op)(knob_study *, const knobx_json *, knobx_buf *))
+                    int (*op)(dash *, knob_study *, const knobx_json *, knobx_buf *))
 {
     if (!r->post)
         return error(out, 405, "this is a POST request");
@@ -608,7 +612,7 @@ static int write_op(dash *d, const dash_req *r, knobx_buf *out,
     int status = 200;
     knob_study *s = study_arg(d, r, out, &status);
     if (s)
-        status = op(s, body, out);
+        status = op(d, s, body, out);
     knobx_json_free(body);
     return status;
 }

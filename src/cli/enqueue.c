@@ -17,10 +17,7 @@
  * how the sweep holds such a value (seed=12345678901234567890). */
 static bool big_int_text(const char *v)
 {
-    const char *d = v + (*v == '-');
-    size_t n = strspn(d, "0123456789");
-    return *d >= '1' && *d <= '9' && !d[n] &&
-           (n > 16 || (n == 16 && strcmp(d, "9007199254740992") > 0));
+    return knobx_big_int_text(v, strlen(v));
 }
 
 /* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings. */
@@ -60,14 +57,14 @@ static int given_json(const cli_args *a, knobx_buf *b)
 }
 
 /* The sweep stored with the study, if any (studies made by knob run or knob ask). */
-static int stored_sweep(knob_study *s, sweep *sw, bool *have)
+static int stored_sweep(knob_study *s, sweep_warned *warned, sweep *sw, bool *have)
 {
     const char *text = knob_study_system_attr(s, "sweep");
     knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     int rc = 0;
     *have = false;
     if (j && j->type == KNOBX_JSON_STRING) {
-        rc = sweep_load_stored("(the sweep stored with the study)", j->str, sw);
+        rc = sweep_load_stored_once("(the sweep stored with the study)", j->str, warned, sw);
         *have = rc == 0;
     }
     knobx_json_free(j);
@@ -379,6 +376,37 @@ static void given_numbers(const sweep *sw, knobx_json *given)
     }
 }
 
+/* A list or mapping given for a param whose values are lists or mappings ("[64, 64]" as
+ * text from knob enqueue, {"width": 64} from the dashboard) is that value of the sweep's
+ * which it equals as JSON (keys in any order, 18.0 for 18), given as the sweep's own text:
+ * the library holds the choice as that text. */
+static void given_json_values(const sweep *sw, knobx_json *given)
+{
+    knobx_buf text = {0};
+    for (size_t i = 0; i < given->n; i++) {
+        knobx_json *v = given->kids[i];
+        const sweep_param *p = sweep_find(sw, v->key);
+        if (!p || !p->is_json)
+            continue;
+        knobx_buf_reset(&text);
+        if (v->type == KNOBX_JSON_STRING)
+            knobx_buf_puts(&text, v->str);
+        else if (v->type == KNOBX_JSON_ARRAY || v->type == KNOBX_JSON_OBJECT)
+            knobx_json_add_node(&text, v);
+        const char *t = knobx_buf_cstr(&text);
+        if (text.oom || (t[0] != '{' && t[0] != '['))
+            continue;
+        for (size_t k = 0; k < p->n_choices; k++) {
+            if (p->is_json[k] && knobx_json_text_equal(p->choices[k].str, t)) {
+                v->type = KNOBX_JSON_STRING;
+                v->str = p->choices[k].str; /* the sweep outlives given */
+                break;
+            }
+        }
+    }
+    knobx_buf_free(&text);
+}
+
 /* A waiting trial whose fixed params are lib_json (as knob holds them), with the system
  * attribute "enqueued_params" (the given values as the program gets them, which knob
  * trials shows while the trial waits), in one write. A system attribute, not the user's
@@ -395,7 +423,8 @@ static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_
     return knob_study_add_trial(s, &info, NULL);
 }
 
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, knobx_buf *err)
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                               knobx_buf *err)
 {
     sweep sw;
     bool have;
@@ -406,7 +435,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, knobx_buf 
         knobx_buf_puts(err, given ? "the params must be a JSON object\n"
                                   : "out of memory, or the params are not JSON\n");
         rc = given ? CLI_ENQUEUE_REFUSED : CLI_ENQUEUE_FAILED;
-    } else if (stored_sweep(s, &sw, &have)) {
+    } else if (stored_sweep(s, warned, &sw, &have)) {
         knobx_buf_printf(err, "the sweep stored with study '%s' cannot be read\n",
                          knob_study_name(s));
         rc = CLI_ENQUEUE_FAILED;
@@ -418,6 +447,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, knobx_buf 
         bool grid = sweep_is_grid(&sw);
         given_bools(&sw, given);
         given_numbers(&sw, given);
+        given_json_values(&sw, given);
         if (library_json(&sw, grid, given, &lib, err) || check_active(&sw, given, err) ||
             check_fits(&sw, grid, given, knobx_buf_cstr(&lib), &shown, err))
             rc = CLI_ENQUEUE_REFUSED;
@@ -464,7 +494,7 @@ int cmd_enqueue(int argc, char **argv)
     int rc = EXIT_FAIL;
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
         knobx_buf err = {0};
-        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), &err);
+        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), NULL, &err);
         rc = st == CLI_ENQUEUE_OK ? 0 : st == CLI_ENQUEUE_REFUSED ? EXIT_USAGE : EXIT_FAIL;
         /* each line of why, as its own message */
         for (const char *line = knobx_buf_cstr(&err), *end; *line; line = end + (*end == '\n')) {

@@ -65,6 +65,7 @@ typedef struct run_told {
     knob_trial_state state; /* RUNNING: not saved */
     char *reason;           /* malloc'd; NULL: none */
     double last[SWEEP_MAX_OBJECTIVES];
+    bool infeasible; /* complete, and a constraint is violated */
 } run_told;
 
 typedef struct runner {
@@ -122,10 +123,11 @@ void run_batch_tick(runner *r);
 /* Trial `number` wrote in the open batch (if one is open): named if its commit fails. */
 void run_batch_wrote(runner *r, int64_t number);
 /* The end of trial `number` (state RUNNING: not saved, `reason` why; FAIL: `reason` the
- * failure), with its objectives' last values: counted and shown now, or at the batch's
- * commit when one is open. */
+ * failure), with its objectives' last values and whether it violates a constraint
+ * (`infeasible`, for a COMPLETE one): counted and shown now, or at the batch's commit when
+ * one is open. */
 void run_ended(runner *r, int64_t number, knob_trial_state state, const char *reason,
-               const double *last);
+               const double *last, bool infeasible);
 
 /* run_trial.c */
 /* 1 started, 0 nothing left to ask, -1 error, 2 nothing to start now (r->waiting: PBT
@@ -185,7 +187,7 @@ void run_say_initial_stop(runner *r);
 
 /* run_progress.c; a trial's state RUNNING there means it was not saved, `reason` why. */
 void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const char *reason,
-                        const double *last);
+                        const double *last, bool infeasible);
 void run_progress_tick(runner *r);
 void run_summary(runner *r);
 

@@ -25,7 +25,7 @@ static void count(runner *r, knob_trial_state state)
 
 /* Keeps a trial's end to show at the commit; false when there is no memory for it. */
 static bool keep(runner *r, int64_t number, knob_trial_state state, const char *reason,
-                 const double *last)
+                 const double *last, bool infeasible)
 {
     if (r->n_told == r->cap_told) {
         size_t cap = r->cap_told ? 2 * r->cap_told : 64;
@@ -42,14 +42,15 @@ static bool keep(runner *r, int64_t number, knob_trial_state state, const char *
     if (reason && !(t->reason = strdup(reason)))
         return false;
     memcpy(t->last, last, sizeof t->last);
+    t->infeasible = infeasible;
     r->n_told++;
     return true;
 }
 
 void run_ended(runner *r, int64_t number, knob_trial_state state, const char *reason,
-               const double *last)
+               const double *last, bool infeasible)
 {
-    if (r->in_batch && keep(r, number, state, reason, last))
+    if (r->in_batch && keep(r, number, state, reason, last, infeasible))
         return;
     /* No batch, or no memory to keep the end for the commit: the commit comes first. */
     if (r->in_batch && !run_batch_close(r) && state != KNOB_TRIAL_RUNNING) {
@@ -58,7 +59,7 @@ void run_ended(runner *r, int64_t number, knob_trial_state state, const char *re
     }
     r->best_fresh = false;
     count(r, state);
-    run_progress_trial(r, number, state, reason, last);
+    run_progress_trial(r, number, state, reason, last, infeasible);
     run_say_initial_stop(r);
 }
 
@@ -113,7 +114,7 @@ bool run_batch_close(runner *r)
         count(r, state);
         run_progress_trial(r, t->number, state,
                            saved ? t->reason : "the storage failed: its end was not committed",
-                           t->last);
+                           t->last, t->infeasible);
         free(t->reason);
     }
     r->n_told = 0;

@@ -130,7 +130,7 @@ static void short_reason(knobx_buf *b, const char *reason)
 }
 
 void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const char *reason,
-                        const double *last)
+                        const double *last, bool infeasible)
 {
     knobx_buf b = {0};
     bool saved = state != KNOB_TRIAL_RUNNING;
@@ -146,6 +146,9 @@ void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const
     if (state == KNOB_TRIAL_COMPLETE)
         for (size_t i = 0; i < r->sw->n_objectives; i++)
             knobx_buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, last[i]);
+    /* its value counts for no best (knob_study_best_trial passes over it) */
+    if (state == KNOB_TRIAL_COMPLETE && infeasible)
+        knobx_buf_puts(&b, " infeasible (violates a constraint)");
     if (state == KNOB_TRIAL_FAIL) {
         knobx_buf_puts(&b, ": ");
         short_reason(&b, reason);

@@ -291,7 +291,7 @@ static void fail_now(runner *r, slot *sl, const char *why)
     sl->t = NULL;
     r->launched++;
     run_ended(r, sl->number, saved ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING,
-              saved ? why : "the storage failed", sl->last);
+              saved ? why : "the storage failed", sl->last, false);
     params_free(&sl->tp);
 }
 
@@ -538,7 +538,7 @@ void run_start_asked(runner *r, slot *sl, bool committed)
     sl->t = NULL;
     r->launched++;
     run_ended(r, sl->number, KNOB_TRIAL_RUNNING,
-              "the storage failed: its creation was not committed", sl->last);
+              "the storage failed: its creation was not committed", sl->last, false);
     params_free(&sl->tp);
 }
 
@@ -633,6 +633,18 @@ static void constraint_values(const sweep *sw, const slot *sl, double *c)
         if (isinf(c[i]))
             c[i] = c[i] > 0 ? DBL_MAX : -DBL_MAX;
     }
+}
+
+/* Whether the trial's constraint values make it infeasible, as knob_trial_info_feasible
+ * reads them once stored: one above 0 (or NaN). */
+static bool violates(const sweep *sw, const slot *sl)
+{
+    double c[SWEEP_MAX_CONSTRAINTS];
+    constraint_values(sw, sl, c);
+    for (size_t i = 0; i < sw->n_constraints; i++)
+        if (!(c[i] <= 0))
+            return true;
+    return false;
 }
 
 /* Why the library refused the trial's constraint values, naming the constraint (or, for a
@@ -773,9 +785,10 @@ void run_finish(runner *r, slot *sl)
         r->stop_signal == SIGTERM)
         run_saved(r, sl->number, knob_study_retry_trial(r->ref.s, sl->number, NULL), "its retry");
     if (unsaved)
-        run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last);
+        run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last, false);
     else
-        run_ended(r, sl->number, state, knobx_buf_cstr(&why), sl->last);
+        run_ended(r, sl->number, state, knobx_buf_cstr(&why), sl->last,
+                  state == KNOB_TRIAL_COMPLETE && violates(r->sw, sl));
     knobx_buf_free(&why);
     if (sl->out_log)
         fclose(sl->out_log);

@@ -1114,12 +1114,12 @@ int sweep_load(const char *path, sweep *out)
     return rc;
 }
 
-static int load_text(const char *path, const char *text, bool stored, sweep *out)
+static int load_text(const char *path, const char *text, bool stored, bool quiet, sweep *out)
 {
     memset(out, 0, sizeof *out);
     out->path = sweep_dup(path);
     out->text = sweep_dup(text);
-    sweep_ctx c = {.path = path, .sw = out, .stored = stored};
+    sweep_ctx c = {.path = path, .sw = out, .stored = stored, .quiet = quiet};
     if (parse_text(&c)) {
         sweep_free(out);
         return -1;
@@ -1133,12 +1133,40 @@ static int load_text(const char *path, const char *text, bool stored, sweep *out
 
 int sweep_load_text(const char *path, const char *text, sweep *out)
 {
-    return load_text(path, text, false, out);
+    return load_text(path, text, false, false, out);
 }
 
 int sweep_load_stored(const char *label, const char *text, sweep *out)
 {
-    return load_text(label, text, true, out);
+    return load_text(label, text, true, false, out);
+}
+
+int sweep_load_stored_once(const char *label, const char *text, sweep_warned *warned, sweep *out)
+{
+    bool seen = false;
+    for (size_t i = 0; warned && i < warned->n && !seen; i++)
+        seen = !strcmp(warned->texts[i], text);
+    int rc = load_text(label, text, true, seen, out);
+    if (warned && !seen) {
+        if (warned->n == warned->cap) {
+            size_t cap = warned->cap ? 2 * warned->cap : 8;
+            char **more = realloc(warned->texts, cap * sizeof *more);
+            if (!more)
+                return rc; /* said again next time: only a repeat */
+            warned->texts = more;
+            warned->cap = cap;
+        }
+        warned->texts[warned->n++] = sweep_dup(text);
+    }
+    return rc;
+}
+
+void sweep_warned_free(sweep_warned *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->texts[i]);
+    free(w->texts);
+    memset(w, 0, sizeof *w);
 }
 
 int sweep_load_params(const char *label, const char *text, sweep *out)

@@ -162,6 +162,18 @@ int sweep_load_stored(const char *label, const char *text, sweep *out);
  * (cli/web_data.c). 0, or -1 when they cannot be read; *out is freed by sweep_free after 0. */
 int sweep_load_params(const char *label, const char *text, sweep *out);
 
+/* The stored sweeps whose warnings a long-lived process has printed, by their text: knob
+ * dashboard reads a study's stored sweep at each request, and says its warnings once.
+ * Zeroed before use; used by one thread. */
+typedef struct sweep_warned {
+    char **texts;
+    size_t n, cap;
+} sweep_warned;
+/* sweep_load_stored, printing the sweep's warnings only when `warned` (NULL: always) does
+ * not hold its text yet, which it then does (errors are printed each time). */
+int sweep_load_stored_once(const char *label, const char *text, sweep_warned *warned, sweep *out);
+void sweep_warned_free(sweep_warned *w);
+
 /* Creates the sampler or pruner of a spec with its options; a library status (message in
  * knob_errmsg) on failure, *out NULL then. */
 int sweep_make_sampler(const plugin_spec *ps, knob_sampler **out);

@@ -220,7 +220,26 @@ static void near_value(knobx_buf *h, const sweep_param *parent, const char *text
     free(names);
 }
 
-static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
+/* A list or mapping value of a `when` (JSON text) that is one of the parent's written
+ * otherwise (its keys in another order, 18.0 for 18) is taken as the parent's text, which
+ * a trial's value holds: conditions compare texts. (A big integer, JSON text too, is
+ * compared as its text alone: as a double it would equal its neighbours.) */
+static bool as_parent_json(const sweep_param *parent, knob_choice *v)
+{
+    if (v->type != KNOB_CHOICE_STRING || !parent->is_json || (v->str[0] != '{' && v->str[0] != '['))
+        return false;
+    for (size_t k = 0; k < parent->n_choices; k++) {
+        if (!parent->is_json[k] || !knobx_json_text_equal(parent->choices[k].str, v->str))
+            continue;
+        char *text = sweep_dup(parent->choices[k].str);
+        free((char *)v->str);
+        v->str = text;
+        return true;
+    }
+    return false;
+}
+
+static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
     if (!discrete(parent))
@@ -231,7 +250,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
                                "q_normal, q_log_normal)",
                                p->name, w->parent_name, w->parent_name);
     for (size_t i = 0; i < w->n_allowed; i++) {
-        if (can_take(parent, &w->allowed[i]))
+        if (can_take(parent, &w->allowed[i]) || as_parent_json(parent, &w->allowed[i]))
             continue;
         knobx_buf b = {0}, h = {0};
         describe_value(&b, &w->allowed[i]);

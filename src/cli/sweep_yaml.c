@@ -41,9 +41,9 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
 
 void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
-    va_list ap;
     if (c->quiet)
         return;
+    va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s:%d:%d: warning: ", c->path, n ? (int)n->start_mark.line + 1 : 1,
             n ? (int)n->start_mark.column + 1 : 1);
@@ -265,14 +265,8 @@ int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *wher
 
 bool sweep_big_int(const yaml_node_t *n)
 {
-    const char *s = sweep_scalar(n), *d;
-    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return false;
-    d = s + (*s == '-');
-    if (*d < '1' || *d > '9' || strspn(d, "0123456789") != strlen(d))
-        return false;
-    /* 2^53 = 9007199254740992 has 16 digits */
-    return strlen(d) > 16 || (strlen(d) == 16 && strcmp(d, "9007199254740992") > 0);
+    const char *s = sweep_scalar(n);
+    return s && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && knobx_big_int_text(s, strlen(s));
 }
 
 static void scalar_json(const yaml_node_t *n, knobx_buf *b)

@@ -19,7 +19,8 @@ typedef struct sweep_ctx {
     /* the sweep stored with a study (sweep_load_stored): what an older knob stored and
      * this one refuses is a warning */
     bool stored;
-    /* sweep_load_params: nothing printed, neither errors nor warnings */
+    /* nothing printed, neither errors nor warnings: sweep_load_params, and
+     * sweep_load_stored_once for a sweep whose warnings were printed before */
     bool quiet;
 } sweep_ctx;
 
@@ -38,7 +39,7 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
     ;
 
 /* Prints "FILE:LINE:COL: warning: message" for node n to stderr: something W&B accepts
- * that knob reads otherwise or not at all. */
+ * that knob reads otherwise or not at all. Nothing when c->quiet. */
 void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(printf, 3, 4)))

@@ -2,6 +2,7 @@
  * wrapped pruner (or stops the trial when none is given). */
 #include "pruners/common.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -13,6 +14,11 @@ typedef struct patient {
     double min_delta;
     char *wrapped, *wrapped_options;
     knob_pruner *inner;
+    /* The wrapped pruner judges the objective patient reads: when it declares `objective`,
+     * patient gives it its own (inner_objective, the one last given); an objective written
+     * in wrapped_options (wrapped_explicit, -1: none) must be that one. */
+    bool inner_reads_objective;
+    int64_t inner_objective, wrapped_explicit;
 } patient;
 
 /* The wrapped pruner's own message, said to be the wrapped one's: it names only itself
@@ -22,6 +28,52 @@ static int wrapped_error(const patient *p, int rc)
     char inner[1024];
     snprintf(inner, sizeof inner, "%s", knob_errmsg());
     return knob_set_error(rc, "pruner 'patient': wrapped=%s: %s", p->wrapped, inner);
+}
+
+/* Whether the registered pruner `name` declares the option `objective` (*found). */
+static int declares_objective(const char *name, bool *found)
+{
+    size_t n = knob_pruner_list(NULL, 0);
+    const knob_pruner_plugin **listed = malloc((n ? n : 1) * sizeof *listed);
+    *found = false;
+    if (!listed)
+        return knob_set_error(KNOB_ENOMEM, "pruner 'patient': out of memory");
+    n = knob_pruner_list(listed, n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(listed[i]->name, name) != 0)
+            continue;
+        for (const knob_option *o = listed[i]->options; o && o->name && !*found; o++)
+            *found = strcmp(o->name, "objective") == 0;
+        break;
+    }
+    free(listed);
+    return KNOB_OK;
+}
+
+/* Gives the wrapped pruner patient's objective (again, when patient's was set since), or
+ * refuses one that wrapped_options sets to another: the wrapped pruner would otherwise
+ * judge the values of one objective by the direction of another. */
+static int sync_objective(patient *p)
+{
+    if (!p->inner || !p->inner_reads_objective)
+        return KNOB_OK;
+    if (p->wrapped_explicit >= 0 && p->wrapped_explicit != p->objective)
+        return knob_set_error(
+            KNOB_EINVAL,
+            "pruner 'patient': its objective is %" PRId64
+            " and wrapped_options gives the wrapped pruner '%s' objective=%" PRId64
+            ": the wrapped pruner judges the objective patient reads, so "
+            "give objective to patient alone",
+            p->objective, p->wrapped, p->wrapped_explicit);
+    if (p->inner_objective == p->objective)
+        return KNOB_OK;
+    char text[32];
+    snprintf(text, sizeof text, "%" PRId64, p->objective);
+    int rc = knob_pruner_set_option(p->inner, "objective", text);
+    if (rc)
+        return wrapped_error(p, rc);
+    p->inner_objective = p->objective;
+    return KNOB_OK;
 }
 
 static int init(void *state)
@@ -55,7 +107,24 @@ static int init(void *state)
         opts[n - 2] = 0;
     }
     int rc = knob_pruner_create(p->wrapped, opts, &p->inner);
-    return rc ? wrapped_error(p, rc) : KNOB_OK;
+    if (rc)
+        return wrapped_error(p, rc);
+    p->wrapped_explicit = -1;
+    p->inner_objective = -1; /* its default, whatever it is, is given patient's below */
+    char *given = NULL;
+    rc = declares_objective(p->wrapped, &p->inner_reads_objective);
+    if (!rc && p->inner_reads_objective)
+        rc = knob__option_text(opts, "objective", &given);
+    if (!rc && given) {
+        /* the wrapped pruner took it, so it is a whole number in its range */
+        p->wrapped_explicit = p->inner_objective = strtoll(given, NULL, 10);
+    }
+    free(given);
+    if (rc || (rc = sync_objective(p))) {
+        knob_pruner_free(p->inner); /* a failed init has no fini */
+        p->inner = NULL;
+    }
+    return rc;
 }
 
 static void fini(void *state)
@@ -84,6 +153,9 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
         *out = true;
         return KNOB_OK;
     }
+    /* patient's objective may have been set after it was made (knob_pruner_set_option) */
+    if ((rc = sync_objective(p)))
+        return rc;
     rc = knob_pruner_prune(p->inner, s, t, out);
     return rc ? wrapped_error(p, rc) : KNOB_OK;
 }

@@ -319,6 +319,13 @@ static knobx_json *parse_number(parser *ps)
     if (!n)
         return NULL;
     n->num = v;
+    if (len >= 16 && knobx_big_int_text(tmp, len)) {
+        char *big = arena_alloc(ps, len + 1);
+        if (!big)
+            return fail(ps, "out of memory");
+        memcpy(big, tmp, len + 1);
+        n->big = big;
+    }
     ps->p = s;
     return n;
 }
@@ -421,6 +428,61 @@ const knobx_json *knobx_json_get(const knobx_json *obj, const char *key)
         if (strcmp(obj->kids[i]->key, key) == 0)
             return obj->kids[i];
     return NULL;
+}
+
+bool knobx_big_int_text(const char *s, size_t n)
+{
+    const char *d = s + (n && *s == '-');
+    size_t digits = n - (size_t)(d - s);
+    if (!digits || *d < '1' || *d > '9')
+        return false;
+    for (size_t i = 0; i < digits; i++)
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+    /* 2^53 = 9007199254740992 has 16 digits */
+    return digits > 16 || (digits == 16 && memcmp(d, "9007199254740992", 16) > 0);
+}
+
+bool knobx_json_equal(const knobx_json *a, const knobx_json *b)
+{
+    if (!a || !b || a->type != b->type)
+        return a == b;
+    switch (a->type) {
+    case KNOBX_JSON_NULL:
+        return true;
+    case KNOBX_JSON_BOOL:
+        return a->b == b->b;
+    case KNOBX_JSON_NUMBER:
+        if (a->big || b->big) /* as doubles, neighbours would be equal */
+            return a->big && b->big && strcmp(a->big, b->big) == 0;
+        return a->num == b->num;
+    case KNOBX_JSON_STRING:
+        return strcmp(a->str, b->str) == 0;
+    case KNOBX_JSON_ARRAY:
+    case KNOBX_JSON_OBJECT:
+        break;
+    }
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++) {
+        const knobx_json *other =
+            a->type == KNOBX_JSON_ARRAY ? b->kids[i] : knobx_json_get(b, a->kids[i]->key);
+        if (!knobx_json_equal(a->kids[i], other))
+            return false;
+    }
+    return true;
+}
+
+bool knobx_json_text_equal(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return true;
+    knobx_json *x = knobx_json_parse(a, (size_t)-1, NULL, 0);
+    knobx_json *y = x ? knobx_json_parse(b, (size_t)-1, NULL, 0) : NULL;
+    bool same = y && knobx_json_equal(x, y);
+    knobx_json_free(x);
+    knobx_json_free(y);
+    return same;
 }
 
 bool knobx_json_valid(const char *text)
@@ -756,7 +818,10 @@ void knobx_json_add_node(knobx_buf *b, const knobx_json *n)
         knobx_buf_puts(b, n->b ? "true" : "false");
         break;
     case KNOBX_JSON_NUMBER:
-        knobx_json_add_number(b, n->num);
+        if (n->big)
+            knobx_buf_puts(b, n->big);
+        else
+            knobx_json_add_number(b, n->num);
         break;
     case KNOBX_JSON_STRING:
         knobx_json_add_string(b, n->str);

@@ -7,7 +7,8 @@
  *
  * knobx_json_parse builds a tree of knobx_json nodes in one allocation arena; the tree
  * and every string in it are freed together by knobx_json_free. Object members keep
- * their order. Numbers are doubles (integers exact up to 2^53).
+ * their order. Numbers are doubles (integers exact up to 2^53; a larger integer also keeps
+ * its text, `big`).
  *
  * The writer is a growable buffer (knobx_buf) with helpers that append JSON text.
  */
@@ -33,6 +34,9 @@ struct knobx_json {
     bool b;
     double num;
     const char *str;   /* STRING: the decoded text (NUL-terminated; may hold no NUL) */
+    const char *big;   /* NUMBER: its text when an integer beyond 2^53 (knobx_big_int_text),
+                        * which num holds only to a double's precision; NULL otherwise.
+                        * knobx_json_add_node writes it, so such an integer comes back whole */
     const char *key;   /* the member name when this node is an object member */
     size_t n;          /* ARRAY/OBJECT: number of children */
     knobx_json **kids; /* ARRAY/OBJECT: children in order */
@@ -50,6 +54,18 @@ void knobx_json_free(knobx_json *root);
 
 /* The member `key` of an object, or NULL (also when `obj` is not an object). */
 const knobx_json *knobx_json_get(const knobx_json *obj, const char *key);
+
+/* Whether s[0..n) is a decimal integer beyond 2^53 ('-' allowed, no leading zero, no
+ * exponent), which a double would change: such a value is kept as its text (a sweep's
+ * `values: [12345678901234567890]`, the params of ${args} and knob trials, the JSON
+ * reader's `big`). */
+bool knobx_big_int_text(const char *s, size_t n);
+
+/* True when a and b are the same JSON value: objects with the same members in any order,
+ * arrays item by item, numbers equal as doubles, strings byte for byte. */
+bool knobx_json_equal(const knobx_json *a, const knobx_json *b);
+/* The same of two JSON texts; false when either is not JSON (or memory runs out). */
+bool knobx_json_text_equal(const char *a, const char *b);
 
 /* A growable text buffer. Zero-initialize; free with knobx_buf_free. Appending never
  * fails visibly: on allocation failure the buffer is marked (oom) and further appends

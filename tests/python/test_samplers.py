@@ -123,6 +123,16 @@ def test_option_mapping():
     assert "n_startup_trials=2" in p._options["wrapped_options"]
 
 
+def test_patient_wrapped_objective():
+    # the wrapped pruner judges patient's objective: another one given to it is refused,
+    # naming both, when the study is made
+    p = pruners.PatientPruner(pruners.MedianPruner(objective=1), patience=1)
+    with pytest.raises(ValueError, match="its objective is 0 and wrapped_options gives the wrapped pruner 'median' objective=1"):
+        optuna.create_study(directions=["minimize", "maximize"], pruner=p)
+    p = pruners.PatientPruner(pruners.MedianPruner(objective=1), patience=1, objective=1)
+    optuna.create_study(directions=["minimize", "maximize"], pruner=p)
+
+
 PRUNERS = [
     lambda: pruners.NopPruner(),
     lambda: pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1, interval_steps=1, n_min_trials=1),

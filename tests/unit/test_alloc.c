@@ -228,7 +228,11 @@ static int path_create(void *ctx)
     int rc = knob_sampler_create(f->sampler, "seed=1", &smp);
     if (rc)
         return rc;
-    if ((rc = knob_pruner_create("median", "n_startup_trials=2", &pr))) {
+    /* patient over median: the wrapped pruner's options read for its objective too */
+    if ((rc = knob_pruner_create("patient",
+                                 "patience=2,wrapped=median,"
+                                 "wrapped_options=[n_startup_trials=2,objective=0]",
+                                 &pr))) {
         knob_sampler_free(smp);
         return rc;
     }

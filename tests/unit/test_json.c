@@ -225,6 +225,72 @@ static void empty_buffer_appended(void **state)
     knobx_buf_free(&b);
 }
 
+/* Values compared as JSON values: members in any order, at any depth; arrays in order. */
+static void equal_as_values(void **state)
+{
+    (void)state;
+    static const char *const same[][2] = {
+        {"{\"a\":1,\"b\":2}", "{\"b\": 2, \"a\": 1.0}"},
+        {"{\"o\":{\"x\":[1,{\"p\":true,\"q\":null}],\"y\":\"s\"},\"d\":18}",
+         "{\"d\":18,\"o\":{\"y\":\"s\",\"x\":[1,{\"q\":null,\"p\":true}]}}"},
+        {"[]", " [ ] "},
+    };
+    static const char *const differ[][2] = {
+        {"{\"a\":1,\"b\":2}", "{\"a\":1}"},
+        {"{\"a\":1,\"b\":2}", "{\"a\":1,\"c\":2}"},
+        {"[1,2]", "[2,1]"},
+        {"{\"a\":\"1\"}", "{\"a\":1}"},
+        {"{\"a\":true}", "{\"a\":1}"},
+        {"{\"a\":1}", "{\"a\":1"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        if (!knobx_json_text_equal(same[i][0], same[i][1]) ||
+            !knobx_json_text_equal(same[i][1], same[i][0]))
+            fail_msg("not equal: %s and %s", same[i][0], same[i][1]);
+    for (size_t i = 0; i < sizeof differ / sizeof *differ; i++)
+        if (knobx_json_text_equal(differ[i][0], differ[i][1]) ||
+            knobx_json_text_equal(differ[i][1], differ[i][0]))
+            fail_msg("equal: %s and %s", differ[i][0], differ[i][1]);
+}
+
+/* An integer beyond 2^53 keeps its text, which the writer gives back whole (it wrote the
+ * double, 1.2345678901234567e+19); values that a double holds exactly do not. */
+static void big_integers_keep_their_digits(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+        bool big;
+    } cases[] = {
+        {"[12345678901234567890]", "[12345678901234567890]", true},
+        {"[-12345678901234567890]", "[-12345678901234567890]", true},
+        {"[9007199254740993]", "[9007199254740993]", true},
+        {"[9007199254740992]", "[9007199254740992]", false},
+        {"[1e20]", "[1e+20]", false},
+        {"[123456789012345678901234567890.0]", "[1.2345678901234568e+29]", false},
+        {"{\"a\":{\"b\":[18446744073709551617]}}", "{\"a\":{\"b\":[18446744073709551617]}}", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        knobx_json *j = knobx_json_parse(cases[i].in, (size_t)-1, NULL, 0);
+        assert_non_null(j);
+        if (j->type == KNOBX_JSON_ARRAY)
+            assert_int_equal(j->kids[0]->big != NULL, cases[i].big);
+        knobx_buf b = {0};
+        knobx_json_add_node(&b, j);
+        assert_string_equal(knobx_buf_cstr(&b), cases[i].out);
+        knobx_buf_free(&b);
+        knobx_json_free(j);
+    }
+    /* neighbours a double cannot tell apart are different values */
+    assert_false(knobx_json_text_equal("[12345678901234567890]", "[12345678901234567891]"));
+    assert_true(knobx_json_text_equal("{\"a\":12345678901234567890,\"b\":1}",
+                                      "{\"b\":1,\"a\":12345678901234567890}"));
+    assert_true(knobx_big_int_text("12345678901234567890", 20));
+    assert_false(knobx_big_int_text("012345678901234567890", 21));
+    assert_false(knobx_big_int_text("1234567890123456789x", 20));
+    assert_false(knobx_big_int_text("-", 1));
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +299,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(nonfinite_words_only_when_asked),
         cmocka_unit_test(writes_round_trip),
         cmocka_unit_test(numbers_are_exact),
+        cmocka_unit_test(equal_as_values),
+        cmocka_unit_test(big_integers_keep_their_digits),
         cmocka_unit_test(numbers_as_printf_wrote_them),
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),

@@ -233,6 +233,23 @@ static void patient_waits(void **state)
     done(&e);
 }
 
+/* A pruner that fails whenever it is asked, to wrap. */
+static int refuses_prune(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    (void)state;
+    (void)t;
+    *out = false;
+    return knob_set_error(KNOB_EUNSUPPORTED, "pruner 'refuses': cannot judge study '%s'",
+                          knob_study_name(s));
+}
+
+static const knob_pruner_plugin refuses_plugin = {
+    .version = KNOB_PRUNER_PLUGIN_VERSION,
+    .name = "refuses",
+    .help = "fails when asked",
+    .prune = refuses_prune,
+};
+
 /* The errors of a patient pruner name it and its wrapped pruner: the wrapped one's own
  * message named only itself, an unclosed bracket was read as part of an option's name,
  * a mapping (a sweep's {k: v}) as one option without '=', and wrapped_options without a
@@ -298,17 +315,18 @@ static void patient_messages(void **state)
     assert_int_equal(knob_pruner_create_pairs("patient", keys, typo, 2, &p), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "pruner 'patient': wrapped=median: pruner 'median': "
                                           "unknown option 'n_warmup'"));
-    /* an error of the wrapped pruner when it is asked */
-    env e = make("memory:", "pe", "patient",
-                 "patience=0,wrapped=median,wrapped_options=[objective=3]", KNOB_MINIMIZE);
+    /* an error of the wrapped pruner when it is asked (an objective it is given in
+     * wrapped_options is refused at once: patient_wrapped_objective) */
+    assert_int_equal(knob_pruner_register(&refuses_plugin), KNOB_OK);
+    env e = make("memory:", "pe", "patient", "patience=0,wrapped=refuses", KNOB_MINIMIZE);
     knob_trial *t;
     bool stop;
     assert_int_equal(knob_study_ask(e.s, &t), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 0, 1), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 1, 2), KNOB_OK);
-    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
-    assert_non_null(strstr(knob_errmsg(), "pruner 'patient': wrapped=median: pruner 'median': "
-                                          "option objective=3 but study 'pe' has 1 objective"));
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EUNSUPPORTED);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'patient': wrapped=refuses: pruner 'refuses': "
+                                          "cannot judge study 'pe'"));
     assert_int_equal(knob_study_tell(e.s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
     done(&e);
 }
@@ -694,6 +712,79 @@ static void several_objectives(void **state)
     knob_storage_close(st);
 }
 
+/* Reports curve[0..n) at steps 0..n-1 as the values of the objective the pruner reads;
+ * true when the pruner says stop at the last one. The trial is then told PRUNED. */
+static bool stops_at_end(knob_study *s, const double *curve, size_t n)
+{
+    knob_trial *t;
+    bool stop = false;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(knob_trial_report(t, (int64_t)i, curve[i]), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    return stop;
+}
+
+/* A patient pruner's wrapped pruner judges the objective patient reads: it read its own
+ * option objective (0 by default) whatever patient's was, so with objective 1 maximized
+ * the median compared a falling gain as a falling loss and let it run. An objective given
+ * to the wrapped pruner that is not patient's is an error naming both. */
+static void patient_wrapped_objective(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    static const char *const made[] = {
+        "objective=1,patience=0,wrapped=median,wrapped_options=[n_startup_trials=1]",
+        "objective=1,patience=0,wrapped=median,wrapped_options=[n_startup_trials=1,objective=1]",
+        "patience=0,wrapped=median,wrapped_options=[n_startup_trials=1]", /* then set to 1 */
+    };
+    for (size_t k = 0; k < 3; k++) {
+        knob_pruner *p;
+        knob_study *s;
+        char name[16];
+        if (knob_pruner_create("patient", made[k], &p))
+            fail_msg("%s: %s", made[k], knob_errmsg());
+        if (k == 2)
+            assert_int_equal(knob_pruner_set_option(p, "objective", "1"), KNOB_OK);
+        knob_study_options o = {.directions = dirs, .n_objectives = 2, .pruner = p};
+        snprintf(name, sizeof name, "pw%zu", k);
+        assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+        knob_trial *t;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 0.9), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 1, 0.9), KNOB_OK);
+        const double v[2] = {1, 0.9};
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
+        /* the gain falls (patience runs out) and stays below the median's 0.9 */
+        const double poor[] = {0.5, 0.4};
+        if (!stops_at_end(s, poor, 2))
+            fail_msg("%s: the wrapped median did not judge objective 1", made[k]);
+        knob_study_free(s);
+    }
+    static const struct {
+        const char *opts, *want;
+    } conflicts[] = {
+        {"wrapped=median,wrapped_options=[objective=1]",
+         "pruner 'patient': its objective is 0 and wrapped_options gives the wrapped pruner "
+         "'median' objective=1: the wrapped pruner judges the objective patient reads, so give "
+         "objective to patient alone"},
+        {"objective=1,wrapped=percentile,wrapped_options=[percentile=25,objective=0]",
+         "pruner 'patient': its objective is 1 and wrapped_options gives the wrapped pruner "
+         "'percentile' objective=0"},
+    };
+    for (size_t k = 0; k < 2; k++) {
+        knob_pruner *p = NULL;
+        assert_int_equal(knob_pruner_create("patient", conflicts[k].opts, &p), KNOB_EINVAL);
+        assert_null(p);
+        if (!strstr(knob_errmsg(), conflicts[k].want))
+            fail_msg("%s: %s", conflicts[k].opts, knob_errmsg());
+    }
+    knob_storage_close(st);
+}
+
 /* A diverged value is judged by the direction of the objective the pruner reads: with
  * objective 1 maximized, -inf is a diverged gain (pruned) and +inf is not, although
  * objective 0 is minimized. */
@@ -767,6 +858,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(threshold_bounds),
         cmocka_unit_test(patient_waits),
         cmocka_unit_test(patient_messages),
+        cmocka_unit_test(patient_wrapped_objective),
         cmocka_unit_test(asha_promotion_order),
         cmocka_unit_test(hyperband_brackets),
         cmocka_unit_test(hyperband_brackets_past_2_32),

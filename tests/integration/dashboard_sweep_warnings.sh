@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# knob dashboard reads a study's stored sweep again at each /api/log and /api/enqueue
+# request; the sweep's warnings went to its stderr at every one of them. They are said once
+# per distinct stored sweep now.
+source "$(dirname "$0")/lib.bash"
+db="sqlite:///$T/d.db"
+for s in a b; do
+    cat > $s.yaml <<YAML
+command: [/bin/sh, -c, 'echo loss=1']
+method: random
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {distribution: q_uniform, min: 0, max: 1, q: 0.3}
+  tag: {value: $s}
+YAML
+    "$KNOB" run $s.yaml --storage "$db" --study $s --trials 1 > run.txt 2> run.err ||
+        fail "run: $(cat run.txt run.err)"
+    grep -q "warning: key 'parameters.x.q'" run.err || fail "the sweep has no warning: $(cat run.err)"
+done
+
+"$KNOB" dashboard --storage "$db" --port 0 --allow-write > dash.out 2> dash.err &
+pid=$!
+trap 'kill "$pid" 2> /dev/null || true' EXIT
+for _ in $(seq 100); do
+    url=$(grep -o 'http://[^/ ]*' dash.out || true)
+    [ -n "$url" ] && break
+    sleep 0.05
+done
+[ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
+request() { # PATH [BODY]: prints the status
+    python3 - "$url$1" "${2-}" <<'PY'
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode() if sys.argv[2] else None)
+try:
+    print(urllib.request.urlopen(req, timeout=10).status)
+except urllib.error.HTTPError as e:
+    print(e.code)
+PY
+}
+for s in a b; do
+    for _ in 1 2 3; do
+        expect_eq "$(request "/api/log?name=$s&trial=0")" 200 "log of study $s"
+        expect_eq "$(request "/api/enqueue?name=$s" '{"params": {"x": 0.3}}')" 200 "enqueue in study $s"
+    done
+done
+kill "$pid"
+wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+# two stored sweeps (their texts differ in tag), each warned of once
+expect_eq "$(grep -c "warning: key 'parameters.x.q'" dash.err)" 2 "warnings: $(cat dash.err)"
+expect_eq "$(grep -c "warning:" dash.err)" 2 "warnings: $(cat dash.err)"
+"$KNOB" trials a --storage "$db" --format json | py '[t["state"] for t in d]' > states.txt
+expect_eq "$(cat states.txt)" '["complete", "waiting", "waiting", "waiting"]' "study a's trials"
+echo ok
