@@ -80,6 +80,10 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
     "ALTER TABLE trials ADD COLUMN best REAL; ALTER TABLE trials ADD COLUMN best_seq INTEGER"
 #define BEST_INDEX                                                                                 \
     "CREATE INDEX trials_best ON trials(study, best_seq IS NOT seq, best) WHERE state = 1"
+/* The knob that first kept best and best_seq took a trial whose constraints attribute is
+ * not a JSON array as fresh (with the rows' reading of it: infeasible); a file it wrote is
+ * set right once (upgrade_schema), and this mark says so. */
+#define BEST_READ_MARK "INSERT OR IGNORE INTO knob_meta(key, value) VALUES('best_readable', '1')"
 
 /* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
  * and stamp must not sync a new study under it. */
@@ -111,6 +115,7 @@ static const char *const schema[] = {
     TRIAL_COUNTS_SCHEMA,
     BEST_COLUMNS,
     BEST_INDEX,
+    BEST_READ_MARK,
 };
 
 /* A study's best first value (?1): agg of the fresh trials' best and the stale ones' */
@@ -639,21 +644,36 @@ static int check_schema(db *d, bool *wal)
     return rollback(d, KNOB_OK);
 }
 
-/* A file of a knob before knob_trial_counts, or before the trials' best (BEST_COLUMNS):
- * the tables, columns and indexes it lacks, filled from its rows, in one write transaction
- * (so a second opener finds it done). A file that has them takes one read of the schema. */
+/* A file of a knob before knob_trial_counts, or before the trials' best (BEST_COLUMNS), or
+ * before BEST_READ_MARK: the tables, columns and indexes it lacks, filled from its rows, in
+ * one write transaction (so a second opener finds it done). A file that has them takes one
+ * read of the schema. */
 static int upgrade_schema(db *d)
 {
-    static const char has[] = "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-                              "('knob_trial_counts', 'trials_best')";
+    static const char has[] = "SELECT (SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+                              "('knob_trial_counts', 'trials_best')) + (SELECT COUNT(*) FROM "
+                              "knob_meta WHERE key = 'best_readable')";
     int64_t n = 0;
     int rc = int_query(d, has, &n);
-    if (rc || n == 2)
+    if (rc || n == 3)
         return rc;
     if ((rc = begin(d)))
         return rc;
-    if ((rc = int_query(d, has, &n)) || n == 2)
+    if ((rc = int_query(d, has, &n)) || n == 3)
         return rc ? rollback(d, rc) : commit(d);
+    int64_t best = 0;
+    if ((rc = int_query(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'trials_best'",
+                        &best)))
+        return rollback(d, rc);
+    /* best kept by the knob before BEST_READABLE: its trials of a constraints attribute that
+     * is not an array, stale (read from their rows), as this knob leaves them */
+    if (best && sqlite3_exec(d->h,
+                             "UPDATE trials SET best_seq = NULL WHERE state = 1 AND NOT "
+                             BEST_READABLE,
+                             NULL, NULL, NULL) != SQLITE_OK)
+        return rollback(d, fail(d, "mark the best values of a file of an older knob"));
+    if (sqlite3_exec(d->h, BEST_READ_MARK, NULL, NULL, NULL) != SQLITE_OK)
+        return rollback(d, fail(d, "mark the best values of a file of an older knob"));
     int64_t counts = 0;
     if ((rc = int_query(d,
                         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
@@ -669,7 +689,7 @@ static int upgrade_schema(db *d)
     /* the index made after the rows are filled (one sort), with the sorter's memory of a
      * cache of 16 MB instead of 16 pages: at 100,000 trials 1.79 G instructions, once
      * (3.21 G with the index made first and 16 pages) */
-    if (n - counts == 0 &&
+    if (!best &&
         sqlite3_exec(d->h,
                      "PRAGMA cache_size = -16384; " BEST_COLUMNS "; UPDATE trials SET " BEST_SET
                      " WHERE state = 1; " BEST_INDEX,

@@ -332,6 +332,33 @@ static void sqlite_first_best_as_every_trial(void **state)
 /* The index is what answers: a best planted in trials_best's column without a stamp (which
  * no read of the rows sees) is the first read's answer; with a stale trial in the study
  * (another writer's) the study is read instead. */
+/* A file of the knob that first kept best and best_seq: it stored a trial whose constraints
+ * attribute is not an array as fresh, with best NULL (its rows' reading: infeasible), where
+ * knob_trial_info_feasible takes it as feasible. The first open of such a file marks those
+ * trials stale, once: the first read by the index gives the trial every trial's read gives
+ * (trial 4), not a worse feasible one. */
+static void sqlite_older_non_array_constraints_are_set_right(void **state)
+{
+    (void)state;
+    char path[4200], url[4300];
+    snprintf(path, sizeof path, "%s", knob_test_path("best-older.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    studies(url);
+    knob_test_sql_exec(path,
+                       "BEGIN; UPDATE trials SET best = NULL, best_seq = seq WHERE state = 1 AND "
+                       "id IN (SELECT trial FROM trial_attrs WHERE system = 1 AND key = "
+                       "'constraints' AND json_type(json) IS NOT 'array'); DELETE FROM knob_meta "
+                       "WHERE key = 'best_readable'; COMMIT");
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM trials WHERE state = 1 AND "
+                                             "best_seq = seq AND id IN (SELECT trial FROM "
+                                             "trial_attrs WHERE key = 'constraints' AND "
+                                             "json_type(json) IS NOT 'array')") > 0,
+                     1);
+    expect(agree(url, "non_array", "constraints not an array, in an older file"), KNOB_OK, 4);
+    assert_int_equal(
+        knob_test_sql_int(path, "SELECT value FROM knob_meta WHERE key = 'best_readable'"), 1);
+}
+
 static void sqlite_first_best_reads_the_index(void **state)
 {
     (void)state;
@@ -547,6 +574,7 @@ static void postgres_best_trial_is_an_index_seek(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(sqlite_first_best_as_every_trial),
     cmocka_unit_test(sqlite_first_best_reads_the_index),
+    cmocka_unit_test(sqlite_older_non_array_constraints_are_set_right),
     cmocka_unit_test(sqlite_best_trial_is_an_index_seek),
     cmocka_unit_test(postgres_first_best_as_every_trial),
     cmocka_unit_test(postgres_first_best_reads_the_index),

@@ -1622,7 +1622,9 @@ static void sqlite_schema(void **state)
     /* A second open of a knob file leaves it as it is. */
     void *h = open_url(sq, t.url);
     sq->close(h);
-    assert_int_equal(knob_test_sql_int(t.path, "SELECT COUNT(*) FROM knob_meta"), 1);
+    assert_int_equal(knob_test_sql_int(t.path, "SELECT COUNT(*) FROM knob_meta"), 2);
+    assert_int_equal(
+        knob_test_sql_int(t.path, "SELECT value FROM knob_meta WHERE key = 'best_readable'"), 1);
 }
 
 static void sqlite_delete_leaves_no_rows(void **state)
