@@ -1114,12 +1114,13 @@ int sweep_load(const char *path, sweep *out)
     return rc;
 }
 
-static int load_text(const char *path, const char *text, bool stored, bool quiet, sweep *out)
+static int load_text(const char *path, const char *text, bool stored, bool quiet_warnings,
+                     sweep *out)
 {
     memset(out, 0, sizeof *out);
     out->path = sweep_dup(path);
     out->text = sweep_dup(text);
-    sweep_ctx c = {.path = path, .sw = out, .stored = stored, .quiet = quiet};
+    sweep_ctx c = {.path = path, .sw = out, .stored = stored, .quiet_warnings = quiet_warnings};
     if (parse_text(&c)) {
         sweep_free(out);
         return -1;
@@ -1147,7 +1148,7 @@ int sweep_load_stored_once(const char *label, const char *text, sweep_warned *wa
     for (size_t i = 0; warned && i < warned->n && !seen; i++)
         seen = !strcmp(warned->texts[i], text);
     int rc = load_text(label, text, true, seen, out);
-    if (warned && !seen) {
+    if (warned && !seen && !rc) { /* a sweep that cannot be read says why each time */
         if (warned->n == warned->cap) {
             size_t cap = warned->cap ? 2 * warned->cap : 8;
             char **more = realloc(warned->texts, cap * sizeof *more);
@@ -1156,7 +1157,9 @@ int sweep_load_stored_once(const char *label, const char *text, sweep_warned *wa
             warned->texts = more;
             warned->cap = cap;
         }
-        warned->texts[warned->n++] = sweep_dup(text);
+        char *copy = sweep_dup(text);
+        if (copy)
+            warned->texts[warned->n++] = copy;
     }
     return rc;
 }

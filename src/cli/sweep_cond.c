@@ -232,6 +232,8 @@ static bool as_parent_json(const sweep_param *parent, knob_choice *v)
         if (!parent->is_json[k] || !knobx_json_text_equal(parent->choices[k].str, v->str))
             continue;
         char *text = sweep_dup(parent->choices[k].str);
+        if (!text)
+            return false; /* out of memory: kept as written */
         free((char *)v->str);
         v->str = text;
         return true;

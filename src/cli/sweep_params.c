@@ -329,7 +329,7 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
     const yaml_node_t *at = q_node ? q_node : map;
     const char *dflt = q_node ? "" : " by default"; /* W&B's q when none is given */
     char what[200];
-    if (c->quiet)
+    if (c->quiet || c->quiet_warnings)
         return;
     if (p->kind == PK_Q_UNIFORM) {
         double k = floor((hi - lo) / q + 1e-9);

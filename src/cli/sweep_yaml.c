@@ -41,7 +41,7 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
 
 void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 {
-    if (c->quiet)
+    if (c->quiet || c->quiet_warnings)
         return;
     va_list ap;
     va_start(ap, fmt);

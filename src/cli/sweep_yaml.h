@@ -19,9 +19,10 @@ typedef struct sweep_ctx {
     /* the sweep stored with a study (sweep_load_stored): what an older knob stored and
      * this one refuses is a warning */
     bool stored;
-    /* nothing printed, neither errors nor warnings: sweep_load_params, and
-     * sweep_load_stored_once for a sweep whose warnings were printed before */
+    /* nothing printed, neither errors nor warnings (sweep_load_params) */
     bool quiet;
+    /* no warnings printed: they were before (sweep_load_stored_once); errors are */
+    bool quiet_warnings;
 } sweep_ctx;
 
 /* Prints "FILE:LINE:COL: message" for node n to stderr; returns -1. */
