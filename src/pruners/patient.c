@@ -38,7 +38,8 @@ static int declares_objective(const char *name, bool *found)
     *found = false;
     if (!listed)
         return knob_set_error(KNOB_ENOMEM, "pruner 'patient': out of memory");
-    n = knob_pruner_list(listed, n);
+    size_t m = knob_pruner_list(listed, n); /* more when one was registered since */
+    n = m < n ? m : n;
     for (size_t i = 0; i < n; i++) {
         if (strcmp(listed[i]->name, name) != 0)
             continue;

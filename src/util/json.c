@@ -470,6 +470,10 @@ bool knobx_json_equal(const knobx_json *a, const knobx_json *b)
         if (!knobx_json_equal(a->kids[i], other))
             return false;
     }
+    /* and each key of b in a (a key twice in a could hide one of b's) */
+    for (size_t i = 0; a->type == KNOBX_JSON_OBJECT && i < b->n; i++)
+        if (!knobx_json_equal(knobx_json_get(a, b->kids[i]->key), b->kids[i]))
+            return false;
     return true;
 }
 

@@ -61,8 +61,10 @@ const knobx_json *knobx_json_get(const knobx_json *obj, const char *key);
  * reader's `big`). */
 bool knobx_big_int_text(const char *s, size_t n);
 
-/* True when a and b are the same JSON value: objects with the same members in any order,
- * arrays item by item, numbers equal as doubles, strings byte for byte. */
+/* True when a and b are the same JSON value: objects with the same members in any order
+ * (each key of either found in the other), arrays item by item, numbers equal as doubles
+ * (an integer beyond 2^53 by its digits: 12345678901234567890 is not 1.2345678901234567e19),
+ * strings byte for byte. */
 bool knobx_json_equal(const knobx_json *a, const knobx_json *b);
 /* The same of two JSON texts; false when either is not JSON (or memory runs out). */
 bool knobx_json_text_equal(const char *a, const char *b);

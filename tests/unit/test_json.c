@@ -242,6 +242,8 @@ static void equal_as_values(void **state)
         {"{\"a\":\"1\"}", "{\"a\":1}"},
         {"{\"a\":true}", "{\"a\":1}"},
         {"{\"a\":1}", "{\"a\":1"},
+        {"{\"a\":1,\"a\":1}", "{\"a\":1,\"b\":2}"}, /* a key twice hid b's */
+        {"12345678901234567890", "1.2345678901234567e19"},
     };
     for (size_t i = 0; i < sizeof same / sizeof *same; i++)
         if (!knobx_json_text_equal(same[i][0], same[i][1]) ||
