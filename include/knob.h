@@ -551,7 +551,8 @@ KNOB_API int64_t knob_pruner_bracket(knob_pruner *pruner, knob_study *s, int64_t
 
 typedef struct knob_study_options {
     const knob_direction *directions; /* one per objective; NULL: one objective, minimized */
-    size_t n_objectives;              /* the length of directions (0 with directions NULL) */
+    size_t n_objectives;              /* the length of directions (0 with directions NULL;
+                                       * directions with 0 is KNOB_EINVAL) */
     knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
     knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
     /* Fault tolerance for workers that may die. With heartbeat_interval > 0 (seconds),

@@ -98,6 +98,13 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
     if (!rc && !dirs)
         rc = knob__error(KNOB_EINVAL, "study '%s': n_objectives is %zu but directions is NULL",
                          name, n_dirs);
+    /* Directions without their count would be read as one minimized objective: a
+     * maximized study would silently minimize. */
+    if (!rc && opts && !opts->no_objective && opts->directions && !opts->n_objectives)
+        rc = knob__error(KNOB_EINVAL,
+                         "study '%s': directions is given but n_objectives is 0 (set it to "
+                         "the number of directions)",
+                         name);
     if (!rc)
         rc = check_dirs(dirs, n_dirs);
     if (rc) {

@@ -1,0 +1,48 @@
+/* knob.h's promises checked as a C user reads them: each case is a call whose documented
+ * result the library once did not give. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Directions given without their count were read as one minimized objective, so a study
+ * meant to maximize silently minimized. */
+static void directions_need_their_count(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = NULL;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_direction max = KNOB_MAXIMIZE;
+    knob_study_options o = {.directions = &max};
+    assert_int_equal(knob_study_create(st, "forgot", &o, &s), KNOB_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(knob_errmsg(), "study 'forgot'"));
+    assert_non_null(strstr(knob_errmsg(), "n_objectives is 0"));
+    const knob_study_summary *list;
+    size_t n;
+    assert_int_equal(knob_storage_studies(st, &list, &n), KNOB_OK);
+    assert_int_equal(n, 0);
+    /* With the count it is a maximized study; with no_objective the directions are
+     * ignored, as documented. */
+    o.n_objectives = 1;
+    assert_int_equal(knob_study_create(st, "max", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_direction(s, 0), KNOB_MAXIMIZE);
+    knob_study_free(s);
+    knob_study_options none = {.directions = &max, .no_objective = true};
+    assert_int_equal(knob_study_create(st, "none", &none, &s), KNOB_OK);
+    assert_int_equal(knob_study_n_objectives(s), 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(directions_need_their_count),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
