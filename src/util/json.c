@@ -292,6 +292,37 @@ static knobx_json *parse_nonfinite(parser *ps)
     return fail(ps, "unexpected character");
 }
 
+/* RFC 8259's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. strtod alone takes
+ * "01", "1." and "1.e5", which no other JSON reader does. */
+static bool number_ok(const char *t)
+{
+    if (*t == '-')
+        t++;
+    if (*t == '0')
+        t++;
+    else if (*t >= '1' && *t <= '9')
+        while (*t >= '0' && *t <= '9')
+            t++;
+    else
+        return false;
+    if (*t == '.') {
+        if (!(*++t >= '0' && *t <= '9'))
+            return false;
+        while (*t >= '0' && *t <= '9')
+            t++;
+    }
+    if (*t == 'e' || *t == 'E') {
+        t++;
+        if (*t == '+' || *t == '-')
+            t++;
+        if (!(*t >= '0' && *t <= '9'))
+            return false;
+        while (*t >= '0' && *t <= '9')
+            t++;
+    }
+    return *t == 0;
+}
+
 static knobx_json *parse_number(parser *ps)
 {
     const char *s = ps->p;
@@ -312,6 +343,8 @@ static knobx_json *parse_number(parser *ps)
     memcpy(tmp, ps->p, len);
     tmp[len] = 0;
     char *endp;
+    if (!number_ok(tmp))
+        return fail(ps, "bad number");
     double v = strtod(tmp, &endp);
     if (*endp)
         return fail(ps, "bad number");

@@ -37,10 +37,45 @@ static void directions_need_their_count(void **state)
     knob_storage_close(st);
 }
 
+/* Attributes are "validated" JSON, yet numbers were checked by strtod alone: "01", "1."
+ * and "1.e5" were stored, and no JSON reader (Python's json, PostgreSQL's jsonb, the
+ * browser's JSON.parse) reads them back. */
+static void attribute_numbers_are_json(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "attrs", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    static const char *const bad[] = {"01",  "-01",  "1.",  "1.e5", "-",     "1e",
+                                      "00",  "[01]", "+1",  ".5",   "{\"a\": 1.}", "-.5"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(knob_trial_set_user_attr(t, "k", bad[i]), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "'k'"));
+        assert_int_equal(knob_study_set_user_attr(s, "k", bad[i]), KNOB_EINVAL);
+        assert_int_equal(knob_study_enqueue(s, bad[i]), KNOB_EINVAL);
+    }
+    assert_null(knob_trial_user_attr(t, "k"));
+    assert_null(knob_study_user_attr(s, "k"));
+    static const char *const good[] = {"0",    "-0",  "0.5",   "-0.5", "10",  "1e5",
+                                       "1E+2", "2e-3", "-0e0", "[0, 1.25, -3]", "1e999"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        assert_int_equal(knob_trial_set_user_attr(t, "k", good[i]), KNOB_OK);
+        assert_string_equal(knob_trial_user_attr(t, "k"), good[i]);
+        assert_int_equal(knob_study_set_user_attr(s, "k", good[i]), KNOB_OK);
+    }
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(directions_need_their_count),
+        cmocka_unit_test(attribute_numbers_are_json),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
