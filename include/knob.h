@@ -890,7 +890,7 @@ KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
 
 /* Records an intermediate value of the objective at `step` (0 to INT64_MAX - 1; another
  * step is KNOB_EINVAL, naming the trial). Reporting a step again is ignored (the first
- * value stays). A NaN, or an infinity on the losing side (+inf when minimizing), is
+ * report stays, a non-finite one included). A NaN, or an infinity on the losing side (+inf when minimizing), is
  * recorded nowhere but marks a diverged run: while it is the latest
  * report, every pruner but "none" prunes the trial (knob_trial_should_prune), as Optuna's
  * do. A gain of +inf (or a loss of -inf) is ignored. */

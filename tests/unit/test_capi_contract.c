@@ -71,11 +71,57 @@ static void attribute_numbers_are_json(void **state)
     knob_storage_close(st);
 }
 
+/* "Reporting a step again is ignored (the first value stays)": a step first reported as
+ * NaN took a finite value told again at that step, which cleared the divergence, and a
+ * finite step reported again as NaN marked the run diverged. */
+static void repeated_step_keeps_first_report(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    knob_pruner *pr;
+    bool prune;
+    const knob_step_value *sv;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_pruner_create("median", NULL, &pr), KNOB_OK);
+    knob_study_options o = {.pruner = pr};
+    assert_int_equal(knob_study_create(st, "repeat", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 1.0), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 1, NAN), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_OK);
+    assert_true(prune);
+    assert_int_equal(knob_trial_report(t, 1, 0.5), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_OK);
+    assert_true(prune);
+    assert_int_equal(knob_trial_intermediate(t, &sv), 1);
+    assert_int_equal(sv[0].step, 0);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 3, 2.0), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 3, NAN), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 3, INFINITY), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_OK);
+    assert_false(prune);
+    assert_int_equal(knob_trial_intermediate(t, &sv), 1);
+    assert_true(sv[0].value == 2.0);
+    /* a later step still diverges */
+    assert_int_equal(knob_trial_report(t, 4, NAN), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_OK);
+    assert_true(prune);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(directions_need_their_count),
         cmocka_unit_test(attribute_numbers_are_json),
+        cmocka_unit_test(repeated_step_keeps_first_report),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
