@@ -204,8 +204,9 @@ KNOB_API const char *knob_trial_info_attr(const knob_trial_info *info, const cha
  * number, true/false or null) into buf[0..size), NUL-terminated. Returns the length it
  * needs (excluding the NUL), like snprintf; writes nothing past size; buf may be NULL when
  * size is 0. On failure returns a negative status, as snprintf does, with knob_errmsg()
- * set: -KNOB_EINVAL (p or its distribution NULL, or buf NULL with size > 0), -KNOB_ENOMEM
- * (nothing written). */
+ * set: -KNOB_EINVAL (p or its distribution NULL, a distribution of unknown kind, an
+ * internal value that is not the index of one of its choices or, for a number, not finite,
+ * or buf NULL with size > 0; nothing written), -KNOB_ENOMEM (nothing written). */
 KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- storage */

@@ -116,12 +116,50 @@ static void repeated_step_keeps_first_report(void **state)
     knob_storage_close(st);
 }
 
+/* knob_param_format of a param no distribution holds wrote "null" (the text of a null
+ * choice) for an index past the choices or a NaN, and a number for an unknown kind, all
+ * with a length as if it had succeeded. */
+static void param_format_refuses_values_outside(void **state)
+{
+    (void)state;
+    knob_choice ch[2] = {{KNOB_CHOICE_STRING, "adam", 0}, {KNOB_CHOICE_NULL, NULL, 0}};
+    knob_distribution cat = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = ch};
+    knob_distribution num = {.kind = KNOB_DIST_FLOAT, .low = 0, .high = 1};
+    char buf[32] = "untouched";
+    knob_param p = {"opt", &cat, 1};
+    assert_int_equal(knob_param_format(&p, buf, sizeof buf), 4);
+    assert_string_equal(buf, "null");
+    p.internal = 0;
+    assert_int_equal(knob_param_format(&p, buf, sizeof buf), 6);
+    assert_string_equal(buf, "\"adam\"");
+    const double bad_index[] = {2, -1, 0.5, NAN, INFINITY};
+    for (size_t i = 0; i < sizeof bad_index / sizeof *bad_index; i++) {
+        strcpy(buf, "untouched");
+        p.internal = bad_index[i];
+        assert_int_equal(knob_param_format(&p, buf, sizeof buf), -KNOB_EINVAL);
+        assert_string_equal(buf, "untouched");
+        assert_non_null(strstr(knob_errmsg(), "param 'opt'"));
+    }
+    knob_param q = {"lr", &num, NAN};
+    assert_int_equal(knob_param_format(&q, buf, sizeof buf), -KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 'lr'"));
+    q.internal = -INFINITY;
+    assert_int_equal(knob_param_format(&q, NULL, 0), -KNOB_EINVAL);
+    q.internal = 0.25;
+    assert_int_equal(knob_param_format(&q, buf, sizeof buf), 4);
+    assert_string_equal(buf, "0.25");
+    num.kind = (knob_dist_kind)9;
+    assert_int_equal(knob_param_format(&q, buf, sizeof buf), -KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 'lr'"));
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(directions_need_their_count),
         cmocka_unit_test(attribute_numbers_are_json),
         cmocka_unit_test(repeated_step_keeps_first_report),
+        cmocka_unit_test(param_format_refuses_values_outside),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
