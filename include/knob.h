@@ -695,8 +695,10 @@ KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_st
 typedef knob_trial_state (*knob_objective_fn)(knob_trial *t, void *ctx, double *values);
 
 /* Runs n_trials trials (ask, fn, tell), or until the sampler is done (returns KNOB_OK
- * then). A trial whose objective fails or returns a non-finite value is recorded FAIL
- * and the study goes on; a storage failure stops it with that status. */
+ * then). A trial whose objective fails, returns a non-finite value or returns another
+ * state than those three (RUNNING, WAITING, a number of no state) is recorded FAIL with
+ * the reason in its system attribute "fail_reason", and the study goes on; a storage
+ * failure stops it with that status. */
 KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials);
 
 /* Enqueues a WAITING trial whose params are fixed, as a JSON object text

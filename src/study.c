@@ -636,6 +636,23 @@ int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_
     return KNOB_OK;
 }
 
+/* An objective that returned no finishing state: knob_study_tell would refuse the state and
+ * keep the trial open, so the trial is failed here, as the sampler sees any failure. */
+static int fail_returned_state(knob_study *s, knob_trial *t, knob_trial_state state)
+{
+    const knob_sampler_plugin *sp = s->sampler->plugin;
+    int rc = knob__trial_flush_params(t);
+    if (!rc && sp->after_trial)
+        rc = sp->after_trial(s->sampler->state, s, t, KNOB_TRIAL_FAIL);
+    if (!rc)
+        rc = fail_with(s, t->id, KNOB_EINVAL,
+                       "trial %lld: the objective returned state %d (%s); expected COMPLETE, "
+                       "PRUNED or FAIL",
+                       (long long)t->number, (int)state, knob_trial_state_str(state));
+    knob__trial_free(t);
+    return rc;
+}
+
 int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials)
 {
     if (!s || !fn || n_trials < 0)
@@ -651,7 +668,10 @@ int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_tr
         for (size_t k = 0; k < s->n_dirs; k++)
             values[k] = NAN;
         knob_trial_state st = fn(t, ctx, values);
-        rc = knob_study_tell(s, t, st, values, s->n_dirs);
+        if (st == KNOB_TRIAL_COMPLETE || st == KNOB_TRIAL_PRUNED || st == KNOB_TRIAL_FAIL)
+            rc = knob_study_tell(s, t, st, values, s->n_dirs);
+        else
+            rc = fail_returned_state(s, t, st);
         /* A bad value fails that trial only; the study goes on. */
         if (rc == KNOB_EINVAL)
             rc = KNOB_OK;

@@ -153,6 +153,43 @@ static void param_format_refuses_values_outside(void **state)
     assert_non_null(strstr(knob_errmsg(), "param 'lr'"));
 }
 
+static knob_trial_state objective_bad_state(knob_trial *t, void *ctx, double *values)
+{
+    double x;
+    (void)ctx;
+    values[0] = 1;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    return knob_trial_number(t) == 0 ? KNOB_TRIAL_RUNNING : (knob_trial_state)42;
+}
+
+/* An objective returning a state that finishes nothing (RUNNING, or a number of no
+ * state): knob_study_tell refused it and kept the trial open, so knob_study_optimize left
+ * every such trial RUNNING in the storage and leaked its handle. */
+static void optimize_fails_a_bad_returned_state(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "bad-state", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_optimize(s, objective_bad_state, NULL, 3), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(tr[i]->state, KNOB_TRIAL_FAIL);
+        assert_int_equal(tr[i]->n_params, 1);
+        const char *why = knob_trial_info_attr(tr[i], "fail_reason", true);
+        assert_non_null(why);
+        assert_non_null(strstr(why, "the objective returned state"));
+    }
+    assert_non_null(strstr(knob_trial_info_attr(tr[0], "fail_reason", true), "(running)"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +197,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(attribute_numbers_are_json),
         cmocka_unit_test(repeated_step_keeps_first_report),
         cmocka_unit_test(param_format_refuses_values_outside),
+        cmocka_unit_test(optimize_fails_a_bad_returned_state),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
