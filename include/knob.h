@@ -23,7 +23,9 @@
  * - Fallible calls return an int status: KNOB_OK (0) or a KNOB_E* code. On failure
  *   knob_errmsg() returns a message naming what failed and where; out-parameters are left
  *   untouched. The library never prints, exits or aborts.
- * - Input strings are copied; the caller keeps ownership of what it passes in.
+ * - Input strings are copied; the caller keeps ownership of what it passes in. Names
+ *   (of studies, params and attribute keys), string choices and JSON texts must be valid
+ *   UTF-8 (they are stored and exported as JSON text): other bytes are KNOB_EINVAL.
  * - Returned `const` pointers are borrowed: they stay valid as stated for each call, and
  *   are never freed by the caller. Whatever a `_create`/`_open` makes, the matching
  *   `_free`/`_close` releases; passing NULL to those does nothing.

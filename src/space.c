@@ -120,6 +120,8 @@ static int check_choice(const knob_choice *c, const char *name, size_t i)
     case KNOB_CHOICE_STRING:
         if (!c->str)
             return knob__error(KNOB_EINVAL, "param '%s': choice %zu is a NULL string", name, i);
+        if (!knobx_utf8_valid(c->str))
+            return knob__error(KNOB_EINVAL, "param '%s': choice %zu is not valid UTF-8", name, i);
         return KNOB_OK;
     case KNOB_CHOICE_NUMBER:
         if (!isfinite(c->num))
@@ -145,6 +147,8 @@ int knob__dist_check(knob_distribution *d, const char *name)
 {
     if (!name || !name[0])
         return knob__error(KNOB_EINVAL, "a param needs a non-empty name");
+    if (!knobx_utf8_valid(name))
+        return knob__error(KNOB_EINVAL, "param name '%s' is not valid UTF-8", name);
     if (d->flags & ~KNOB_LOG)
         return knob__error(KNOB_EINVAL, "param '%s': unknown flags 0x%x", name, d->flags);
     switch (d->kind) {

@@ -75,6 +75,8 @@ static int check_name(knob_storage *st, const char *name, knob_study **out)
         return knob__error(KNOB_EINVAL, "study: NULL argument");
     if (!name[0])
         return knob__error(KNOB_EINVAL, "a study needs a non-empty name");
+    if (!knobx_utf8_valid(name))
+        return knob__error(KNOB_EINVAL, "study name '%s' is not valid UTF-8", name);
     return KNOB_OK;
 }
 
@@ -843,6 +845,9 @@ static int set_attr(knob_study *s, bool system, const char *key, const char *jso
 {
     if (!s || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "study attribute: NULL or empty argument");
+    if (!knobx_utf8_valid(key))
+        return knob__error(KNOB_EINVAL, "study '%s': attribute key '%s' is not valid UTF-8",
+                           s->name, key);
     int bad = knobx_json_check(json);
     if (bad < 0)
         return knob__oom("attribute");

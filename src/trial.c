@@ -463,6 +463,9 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
 {
     if (!t || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "trial attribute: NULL or empty argument");
+    if (!knobx_utf8_valid(key))
+        return knob__error(KNOB_EINVAL, "trial %lld: attribute key '%s' is not valid UTF-8",
+                           (long long)t->number, key);
     int bad = knobx_json_check(json);
     if (bad < 0)
         return knob__oom("attribute");

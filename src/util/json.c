@@ -125,6 +125,40 @@ static size_t put_utf8(char *o, unsigned cp)
     return 4;
 }
 
+size_t knobx_utf8_seq(const unsigned char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+                                                 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                                                                : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    /* overlong three- and four-byte forms, surrogates, past U+10FFFF */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+bool knobx_utf8_valid(const char *s)
+{
+    size_t n = strlen(s);
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = knobx_utf8_seq(u + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 /* Decodes the string starting after the opening quote; *out in the arena. */
 static const char *parse_string_raw(parser *ps)
 {
@@ -145,6 +179,17 @@ static const char *parse_string_raw(parser *ps)
         unsigned char c = (unsigned char)*ps->p++;
         if (c < 0x20)
             return (const char *)fail(ps, "control character in string");
+        if (c >= 0x80) {
+            /* JSON text is UTF-8 (RFC 8259): other bytes no JSON reader takes */
+            size_t k = knobx_utf8_seq((const unsigned char *)ps->p - 1,
+                                      (size_t)(ps->end - ps->p) + 1);
+            if (!k)
+                return (const char *)fail(ps, "invalid UTF-8 in string");
+            memcpy(o, ps->p - 1, k);
+            o += k;
+            ps->p += k - 1;
+            continue;
+        }
         if (c != '\\') {
             *o++ = (char)c;
             continue;

@@ -190,6 +190,53 @@ static void optimize_fails_a_bad_returned_state(void **state)
     knob_storage_close(st);
 }
 
+/* Names and JSON texts that are not UTF-8 were taken and stored: SQLite kept the bytes, so
+ * the study's JSON (knob report, the Python package, jsonb on PostgreSQL) could not be read
+ * back. Each is refused, naming what; valid UTF-8 (and \\u escapes) is kept as given. */
+static void names_and_json_are_utf8(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = NULL;
+    knob_trial *t;
+    double x;
+    size_t c;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    static const char *const bad[] = {"bad\xff", "cut\xc3", "over\xc0\xaf", "sur\xed\xa0\x80",
+                                      "big\xf4\x90\x80\x80"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(knob_study_create(st, bad[i], NULL, &s), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "not valid UTF-8"));
+    }
+    assert_null(s);
+    assert_int_equal(knob_study_create(st, "\xe6\x97\xa5\xe6\x9c\xac", NULL, &s), KNOB_OK);
+    assert_string_equal(knob_study_name(s), "\xe6\x97\xa5\xe6\x9c\xac");
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(knob_trial_suggest_float(t, bad[i], 0, 1, 0, 0, &x), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "param name"));
+        const char *choices[] = {"ok", bad[i]};
+        assert_int_equal(knob_trial_suggest_categorical(t, "c", choices, 2, &c), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "param 'c': choice 1 is not valid UTF-8"));
+        assert_int_equal(knob_trial_set_user_attr(t, bad[i], "1"), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "attribute key"));
+        assert_int_equal(knob_study_set_user_attr(s, bad[i], "1"), KNOB_EINVAL);
+        char json[64];
+        snprintf(json, sizeof json, "\"%s\"", bad[i]);
+        assert_int_equal(knob_trial_set_user_attr(t, "k", json), KNOB_EINVAL);
+        assert_int_equal(knob_study_set_system_attr(s, "k", json), KNOB_EINVAL);
+        snprintf(json, sizeof json, "{\"%s\": 1}", bad[i]);
+        assert_int_equal(knob_study_enqueue(s, json), KNOB_EINVAL);
+    }
+    assert_int_equal(knob_trial_n_params(t), 0);
+    const char *good[] = {"caf\xc3\xa9", "\xf0\x9f\x8e\x9b"};
+    assert_int_equal(knob_trial_suggest_categorical(t, "\xce\xbb", good, 2, &c), KNOB_OK);
+    assert_int_equal(knob_trial_set_user_attr(t, "k", "\"caf\xc3\xa9 \\ud83c\\udf9b\""), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +245,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(repeated_step_keeps_first_report),
         cmocka_unit_test(param_format_refuses_values_outside),
         cmocka_unit_test(optimize_fails_a_bad_returned_state),
+        cmocka_unit_test(names_and_json_are_utf8),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
