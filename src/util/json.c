@@ -131,9 +131,10 @@ size_t knobx_utf8_seq(const unsigned char *s, size_t n)
         return 0;
     if (s[0] < 0x80)
         return 1;
-    size_t len = s[0] >= 0xC2 && s[0] <= 0xDF ? 2 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
-                                                 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
-                                                                                : 0;
+    size_t len = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
+                 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+                 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                                : 0;
     if (!len || len > n)
         return 0;
     for (size_t i = 1; i < len; i++)
@@ -181,8 +182,8 @@ static const char *parse_string_raw(parser *ps)
             return (const char *)fail(ps, "control character in string");
         if (c >= 0x80) {
             /* JSON text is UTF-8 (RFC 8259): other bytes no JSON reader takes */
-            size_t k = knobx_utf8_seq((const unsigned char *)ps->p - 1,
-                                      (size_t)(ps->end - ps->p) + 1);
+            size_t k =
+                knobx_utf8_seq((const unsigned char *)ps->p - 1, (size_t)(ps->end - ps->p) + 1);
             if (!k)
                 return (const char *)fail(ps, "invalid UTF-8 in string");
             memcpy(o, ps->p - 1, k);

@@ -49,8 +49,8 @@ static void attribute_numbers_are_json(void **state)
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     assert_int_equal(knob_study_create(st, "attrs", NULL, &s), KNOB_OK);
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    static const char *const bad[] = {"01",  "-01",  "1.",  "1.e5", "-",     "1e",
-                                      "00",  "[01]", "+1",  ".5",   "{\"a\": 1.}", "-.5"};
+    static const char *const bad[] = {"01", "-01",  "1.", "1.e5", "-",           "1e",
+                                      "00", "[01]", "+1", ".5",   "{\"a\": 1.}", "-.5"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(knob_trial_set_user_attr(t, "k", bad[i]), KNOB_EINVAL);
         assert_non_null(strstr(knob_errmsg(), "'k'"));
@@ -59,7 +59,7 @@ static void attribute_numbers_are_json(void **state)
     }
     assert_null(knob_trial_user_attr(t, "k"));
     assert_null(knob_study_user_attr(s, "k"));
-    static const char *const good[] = {"0",    "-0",  "0.5",   "-0.5", "10",  "1e5",
+    static const char *const good[] = {"0",    "-0",   "0.5",  "-0.5",          "10",   "1e5",
                                        "1E+2", "2e-3", "-0e0", "[0, 1.25, -3]", "1e999"};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         assert_int_equal(knob_trial_set_user_attr(t, "k", good[i]), KNOB_OK);
