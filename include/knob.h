@@ -23,7 +23,9 @@
  * - Fallible calls return an int status: KNOB_OK (0) or a KNOB_E* code. On failure
  *   knob_errmsg() returns a message naming what failed and where; out-parameters are left
  *   untouched. The library never prints, exits or aborts.
- * - Input strings are copied; the caller keeps ownership of what it passes in.
+ * - Input strings are copied; the caller keeps ownership of what it passes in. Names
+ *   (of studies, params and attribute keys), string choices and JSON texts must be valid
+ *   UTF-8 (they are stored and exported as JSON text): other bytes are KNOB_EINVAL.
  * - Returned `const` pointers are borrowed: they stay valid as stated for each call, and
  *   are never freed by the caller. Whatever a `_create`/`_open` makes, the matching
  *   `_free`/`_close` releases; passing NULL to those does nothing.
@@ -204,8 +206,9 @@ KNOB_API const char *knob_trial_info_attr(const knob_trial_info *info, const cha
  * number, true/false or null) into buf[0..size), NUL-terminated. Returns the length it
  * needs (excluding the NUL), like snprintf; writes nothing past size; buf may be NULL when
  * size is 0. On failure returns a negative status, as snprintf does, with knob_errmsg()
- * set: -KNOB_EINVAL (p or its distribution NULL, or buf NULL with size > 0), -KNOB_ENOMEM
- * (nothing written). */
+ * set: -KNOB_EINVAL (p or its distribution NULL, a distribution of unknown kind, an
+ * internal value that is not the index of one of its choices or, for a number, not finite,
+ * or buf NULL with size > 0; nothing written), -KNOB_ENOMEM (nothing written). */
 KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
 
 /* ---------------------------------------------------------------- storage */
@@ -553,7 +556,8 @@ KNOB_API int64_t knob_pruner_bracket(knob_pruner *pruner, knob_study *s, int64_t
 
 typedef struct knob_study_options {
     const knob_direction *directions; /* one per objective; NULL: one objective, minimized */
-    size_t n_objectives;              /* the length of directions (0 with directions NULL) */
+    size_t n_objectives;              /* the length of directions (0 with directions NULL;
+                                       * directions with 0 is KNOB_EINVAL) */
     knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
     knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
     /* Fault tolerance for workers that may die. With heartbeat_interval > 0 (seconds),
@@ -695,8 +699,10 @@ KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_st
 typedef knob_trial_state (*knob_objective_fn)(knob_trial *t, void *ctx, double *values);
 
 /* Runs n_trials trials (ask, fn, tell), or until the sampler is done (returns KNOB_OK
- * then). A trial whose objective fails or returns a non-finite value is recorded FAIL
- * and the study goes on; a storage failure stops it with that status. */
+ * then). A trial whose objective fails, returns a non-finite value or returns another
+ * state than those three (RUNNING, WAITING, a number of no state) is recorded FAIL with
+ * the reason in its system attribute "fail_reason", and the study goes on; a storage
+ * failure stops it with that status. */
 KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials);
 
 /* Enqueues a WAITING trial whose params are fixed, as a JSON object text
@@ -891,7 +897,7 @@ KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
 
 /* Records an intermediate value of the objective at `step` (0 to INT64_MAX - 1; another
  * step is KNOB_EINVAL, naming the trial). Reporting a step again is ignored (the first
- * value stays). A NaN, or an infinity on the losing side (+inf when minimizing), is
+ * report stays, a non-finite one included). A NaN, or an infinity on the losing side (+inf when minimizing), is
  * recorded nowhere but marks a diverged run: while it is the latest
  * report, every pruner but "none" prunes the trial (knob_trial_should_prune), as Optuna's
  * do. A gain of +inf (or a loss of -inf) is ignored. */

@@ -120,6 +120,8 @@ static int check_choice(const knob_choice *c, const char *name, size_t i)
     case KNOB_CHOICE_STRING:
         if (!c->str)
             return knob__error(KNOB_EINVAL, "param '%s': choice %zu is a NULL string", name, i);
+        if (!knobx_utf8_valid(c->str))
+            return knob__error(KNOB_EINVAL, "param '%s': choice %zu is not valid UTF-8", name, i);
         return KNOB_OK;
     case KNOB_CHOICE_NUMBER:
         if (!isfinite(c->num))
@@ -145,6 +147,8 @@ int knob__dist_check(knob_distribution *d, const char *name)
 {
     if (!name || !name[0])
         return knob__error(KNOB_EINVAL, "a param needs a non-empty name");
+    if (!knobx_utf8_valid(name))
+        return knob__error(KNOB_EINVAL, "param name '%s' is not valid UTF-8", name);
     if (d->flags & ~KNOB_LOG)
         return knob__error(KNOB_EINVAL, "param '%s': unknown flags 0x%x", name, d->flags);
     switch (d->kind) {
@@ -486,8 +490,25 @@ int knob_param_format(const knob_param *p, char *buf, size_t size)
                             !p         ? "param is NULL"
                             : !p->dist ? "the param has no distribution (NULL)"
                                        : "buf is NULL and size is not 0");
+    /* A value no distribution holds would be written as "null", the text of a null
+     * choice, or as a number of a kind the caller cannot read. */
+    const knob_distribution *d = p->dist;
+    const char *name = p->name ? p->name : "(unnamed)";
+    if (d->kind != KNOB_DIST_FLOAT && d->kind != KNOB_DIST_INT && d->kind != KNOB_DIST_CATEGORICAL)
+        return -knob__error(KNOB_EINVAL, "knob_param_format: param '%s' has an unknown kind %d",
+                            name, (int)d->kind);
+    if (d->kind == KNOB_DIST_CATEGORICAL &&
+        !(p->internal >= 0 && p->internal < (double)d->n_choices && d->choices &&
+          p->internal == floor(p->internal)))
+        return -knob__error(KNOB_EINVAL,
+                            "knob_param_format: param '%s' has index %g, not one of its %zu "
+                            "choices",
+                            name, p->internal, d->n_choices);
+    if (d->kind != KNOB_DIST_CATEGORICAL && !isfinite(p->internal))
+        return -knob__error(KNOB_EINVAL, "knob_param_format: param '%s' is %g, not a finite number",
+                            name, p->internal);
     knobx_buf b = {0};
-    knob__dist_external_json(&b, p->dist, p->internal);
+    knob__dist_external_json(&b, d, p->internal);
     if (b.oom) {
         knobx_buf_free(&b);
         return -knob__oom(p->name ? p->name : "param text");

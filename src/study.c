@@ -75,6 +75,8 @@ static int check_name(knob_storage *st, const char *name, knob_study **out)
         return knob__error(KNOB_EINVAL, "study: NULL argument");
     if (!name[0])
         return knob__error(KNOB_EINVAL, "a study needs a non-empty name");
+    if (!knobx_utf8_valid(name))
+        return knob__error(KNOB_EINVAL, "study name '%s' is not valid UTF-8", name);
     return KNOB_OK;
 }
 
@@ -98,6 +100,13 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
     if (!rc && !dirs)
         rc = knob__error(KNOB_EINVAL, "study '%s': n_objectives is %zu but directions is NULL",
                          name, n_dirs);
+    /* Directions without their count would be read as one minimized objective: a
+     * maximized study would silently minimize. */
+    if (!rc && opts && !opts->no_objective && opts->directions && !opts->n_objectives)
+        rc = knob__error(KNOB_EINVAL,
+                         "study '%s': directions is given but n_objectives is 0 (set it to "
+                         "the number of directions)",
+                         name);
     if (!rc)
         rc = check_dirs(dirs, n_dirs);
     if (rc) {
@@ -629,6 +638,23 @@ int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_
     return KNOB_OK;
 }
 
+/* An objective that returned no finishing state: knob_study_tell would refuse the state and
+ * keep the trial open, so the trial is failed here, as the sampler sees any failure. */
+static int fail_returned_state(knob_study *s, knob_trial *t, knob_trial_state state)
+{
+    const knob_sampler_plugin *sp = s->sampler->plugin;
+    int rc = knob__trial_flush_params(t);
+    if (!rc && sp->after_trial)
+        rc = sp->after_trial(s->sampler->state, s, t, KNOB_TRIAL_FAIL);
+    if (!rc)
+        rc = fail_with(s, t->id, KNOB_EINVAL,
+                       "trial %lld: the objective returned state %d (%s); expected COMPLETE, "
+                       "PRUNED or FAIL",
+                       (long long)t->number, (int)state, knob_trial_state_str(state));
+    knob__trial_free(t);
+    return rc;
+}
+
 int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_trials)
 {
     if (!s || !fn || n_trials < 0)
@@ -644,7 +670,10 @@ int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx, int n_tr
         for (size_t k = 0; k < s->n_dirs; k++)
             values[k] = NAN;
         knob_trial_state st = fn(t, ctx, values);
-        rc = knob_study_tell(s, t, st, values, s->n_dirs);
+        if (st == KNOB_TRIAL_COMPLETE || st == KNOB_TRIAL_PRUNED || st == KNOB_TRIAL_FAIL)
+            rc = knob_study_tell(s, t, st, values, s->n_dirs);
+        else
+            rc = fail_returned_state(s, t, st);
         /* A bad value fails that trial only; the study goes on. */
         if (rc == KNOB_EINVAL)
             rc = KNOB_OK;
@@ -816,6 +845,9 @@ static int set_attr(knob_study *s, bool system, const char *key, const char *jso
 {
     if (!s || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "study attribute: NULL or empty argument");
+    if (!knobx_utf8_valid(key))
+        return knob__error(KNOB_EINVAL, "study '%s': attribute key '%s' is not valid UTF-8",
+                           s->name, key);
     int bad = knobx_json_check(json);
     if (bad < 0)
         return knob__oom("attribute");

@@ -357,6 +357,13 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
     if (step < 0 || step == INT64_MAX)
         return knob__error(KNOB_EINVAL, "trial %lld: report step must be in [0, %lld], got %lld",
                            (long long)t->number, (long long)(INT64_MAX - 1), (long long)step);
+    /* Kept sorted by step; steps usually arrive in order, so search from the end. A step
+     * reported already keeps its first report, whether that was a value or a divergence. */
+    size_t i = t->n_inter;
+    while (i > 0 && t->inter[i - 1].step > step)
+        i--;
+    if ((i > 0 && t->inter[i - 1].step == step) || (t->diverged && t->diverged - 1 == step))
+        return KNOB_OK;
     if (!isfinite(value)) {
         /* A diverged run (NaN, or a loss of +inf): nothing to store, but the pruners prune
          * it (knob_pruner_prune), as Optuna's do; a gain of +inf is just not stored. The
@@ -367,12 +374,6 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
             t->diverged = step + 1;
         return KNOB_OK;
     }
-    /* Kept sorted by step; steps usually arrive in order, so search from the end. */
-    size_t i = t->n_inter;
-    while (i > 0 && t->inter[i - 1].step > step)
-        i--;
-    if (i > 0 && t->inter[i - 1].step == step)
-        return KNOB_OK;
     if (knob__grow(&t->inter, &t->cap_inter, t->n_inter + 1, sizeof *t->inter))
         return knob__oom("intermediate values");
     int rc = knob__trial_flush_params(t);
@@ -462,6 +463,9 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
 {
     if (!t || !key || !json || !key[0])
         return knob__error(KNOB_EINVAL, "trial attribute: NULL or empty argument");
+    if (!knobx_utf8_valid(key))
+        return knob__error(KNOB_EINVAL, "trial %lld: attribute key '%s' is not valid UTF-8",
+                           (long long)t->number, key);
     int bad = knobx_json_check(json);
     if (bad < 0)
         return knob__oom("attribute");

@@ -125,6 +125,41 @@ static size_t put_utf8(char *o, unsigned cp)
     return 4;
 }
 
+size_t knobx_utf8_seq(const unsigned char *s, size_t n)
+{
+    if (!n)
+        return 0;
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xC2 && s[0] <= 0xDF   ? 2
+                 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+                 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4
+                                                : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    /* overlong three- and four-byte forms, surrogates, past U+10FFFF */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+bool knobx_utf8_valid(const char *s)
+{
+    size_t n = strlen(s);
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = knobx_utf8_seq(u + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
 /* Decodes the string starting after the opening quote; *out in the arena. */
 static const char *parse_string_raw(parser *ps)
 {
@@ -145,6 +180,17 @@ static const char *parse_string_raw(parser *ps)
         unsigned char c = (unsigned char)*ps->p++;
         if (c < 0x20)
             return (const char *)fail(ps, "control character in string");
+        if (c >= 0x80) {
+            /* JSON text is UTF-8 (RFC 8259): other bytes no JSON reader takes */
+            size_t k =
+                knobx_utf8_seq((const unsigned char *)ps->p - 1, (size_t)(ps->end - ps->p) + 1);
+            if (!k)
+                return (const char *)fail(ps, "invalid UTF-8 in string");
+            memcpy(o, ps->p - 1, k);
+            o += k;
+            ps->p += k - 1;
+            continue;
+        }
         if (c != '\\') {
             *o++ = (char)c;
             continue;
@@ -292,6 +338,37 @@ static knobx_json *parse_nonfinite(parser *ps)
     return fail(ps, "unexpected character");
 }
 
+/* RFC 8259's number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?. strtod alone takes
+ * "01", "1." and "1.e5", which no other JSON reader does. */
+static bool number_ok(const char *t)
+{
+    if (*t == '-')
+        t++;
+    if (*t == '0')
+        t++;
+    else if (*t >= '1' && *t <= '9')
+        while (*t >= '0' && *t <= '9')
+            t++;
+    else
+        return false;
+    if (*t == '.') {
+        if (!(*++t >= '0' && *t <= '9'))
+            return false;
+        while (*t >= '0' && *t <= '9')
+            t++;
+    }
+    if (*t == 'e' || *t == 'E') {
+        t++;
+        if (*t == '+' || *t == '-')
+            t++;
+        if (!(*t >= '0' && *t <= '9'))
+            return false;
+        while (*t >= '0' && *t <= '9')
+            t++;
+    }
+    return *t == 0;
+}
+
 static knobx_json *parse_number(parser *ps)
 {
     const char *s = ps->p;
@@ -312,6 +389,8 @@ static knobx_json *parse_number(parser *ps)
     memcpy(tmp, ps->p, len);
     tmp[len] = 0;
     char *endp;
+    if (!number_ok(tmp))
+        return fail(ps, "bad number");
     double v = strtod(tmp, &endp);
     if (*endp)
         return fail(ps, "bad number");

@@ -98,6 +98,13 @@ void knobx_json_add_number(knobx_buf *b, double v);
 /* Appends the node as compact JSON text. */
 void knobx_json_add_node(knobx_buf *b, const knobx_json *node);
 
+/* The length of the UTF-8 sequence at s[0..n) (1 to 4), or 0 when it is not one: an
+ * overlong form, a surrogate, a code point past U+10FFFF, or a cut sequence. */
+size_t knobx_utf8_seq(const unsigned char *s, size_t n);
+
+/* True when the NUL-terminated `s` is valid UTF-8. */
+bool knobx_utf8_valid(const char *s);
+
 /* True when `text` is one valid JSON value (with optional surrounding space). */
 bool knobx_json_valid(const char *text);
 
