@@ -279,12 +279,14 @@ const char *knob__pg_count_trials_sql(void)
 }
 
 /* The trial t has no constraint value above 0 (constraints that are not a JSON array count
- * as one that is; a value that is not a number as one above 0). */
+ * as one that is; a value that is not a number as one above 0). Compared as numeric: a
+ * value beyond a double's range (1e400, which strtod reads as inf) failed the cast to
+ * float8 and the whole query with it. */
 #define FEASIBLE                                                                                   \
     "NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, jsonb_array_elements(CASE WHEN "                \
     "jsonb_typeof(a.json::jsonb) = 'array' THEN a.json::jsonb ELSE '[1]'::jsonb END) j WHERE "     \
     "a.trial = t.id AND a.system AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = "  \
-    "'number' THEN (j #>> '{}')::float8 <= 0 ELSE false END))"
+    "'number' THEN (j #>> '{}')::numeric <= 0 ELSE false END))"
 
 /* A study's best first value ($1): the first of its complete feasible trials' in the order
  * of knob_trials_best (ascending, or descending: order), as MIN and MAX find it, NaN above
@@ -322,7 +324,7 @@ const char *knob__pg_count_trials_sql(void)
     "NOT EXISTS (SELECT 1 FROM knob_trial_attrs a, jsonb_array_elements(CASE WHEN "                \
     "jsonb_typeof(a.json::jsonb) = 'array' THEN a.json::jsonb ELSE '[]'::jsonb END) j WHERE "      \
     "a.trial = t.id AND a.system AND a.key = 'constraints' AND NOT (CASE WHEN jsonb_typeof(j) = "  \
-    "'number' THEN (j #>> '{}')::float8 <= 0 ELSE false END))"
+    "'number' THEN (j #>> '{}')::numeric <= 0 ELSE false END))"
 
 /* A study's best trial ($1) as the view finds it (src/view.c, note_best): the least (or
  * greatest: order) first value of its complete feasible trials, by knob_trials_best as

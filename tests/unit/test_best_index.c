@@ -489,6 +489,28 @@ static void postgres_first_best_as_every_trial(void **state)
     expect(agree(url, "min", "-inf"), KNOB_OK, 120);
     expect(agree(url, "extreme", "NaN, maximized"), KNOB_OK, 1);
     agree_all(url, "values of another writer");
+    /* constraints beyond a double's range, as the view reads them (strtod): 1e400 is inf,
+     * infeasible; -1e400 is -inf, feasible (the server's float8 refused both: the first
+     * read failed) */
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = create(st, "huge", KNOB_MINIMIZE, 1);
+    double v[4] = {5, 1, 2, 3};
+    for (int k = 0; k < 4; k++)
+        add(s, KNOB_TRIAL_COMPLETE, &v[k], 1, k, NULL);
+    knob_study_free(s);
+    knob_storage_close(st);
+    static const char *const cons[3] = {"[1e400]", "[0.5, 1e-300]", "[-1e400, -2]"};
+    for (int k = 1; k < 4; k++) { /* as knob_trial_set_system_attr would write them */
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, "
+                 "'constraints', '%s' FROM knob_trials t, knob_studies s WHERE t.study = s.id "
+                 "AND s.name = 'huge' AND t.number = %d",
+                 cons[k - 1], k);
+        pg_exec(url, sql);
+    }
+    expect(agree(url, "huge", "constraints beyond a double's range"), KNOB_OK, 3);
 }
 
 /* The index is what answers: a better trial written without a stamp (which no sync reads)
