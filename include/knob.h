@@ -752,10 +752,13 @@ KNOB_API int knob_study_trials(knob_study *s, const knob_trial_info *const **tri
 KNOB_API int knob_study_trials_since(knob_study *s, int64_t since,
                                      const knob_trial_info *const **out, size_t *n, int64_t *stamp);
 
-/* Syncs, then the best feasible COMPLETE trial (see knob_trial_info_feasible) of a study
- * with one objective. KNOB_ENOTFOUND when none is complete, or none of the complete ones
- * is feasible (the message says which); KNOB_EINVAL for several objectives (see
- * knob_study_best_trials). */
+/* The best feasible COMPLETE trial (see knob_trial_info_feasible) of a study with one
+ * objective, as of now: a handle that has not read the study finds it by the storage's
+ * index of best values and reads that trial alone; otherwise the study is synced. *out is
+ * borrowed as knob_study_trials' is: valid until the next call that syncs the study, this
+ * one included (keep the number, not the pointer). KNOB_ENOTFOUND when none is complete,
+ * or none of the complete ones is feasible (the message says which); KNOB_EINVAL for
+ * several objectives (see knob_study_best_trials). */
 KNOB_API int knob_study_best_trial(knob_study *s, const knob_trial_info **out);
 KNOB_API int knob_study_best_value(knob_study *s, double *out);
 

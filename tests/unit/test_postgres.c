@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -2164,6 +2165,13 @@ static bool relay_down(relay *r, bool *cut)
         bool end = r->flushed && r->down[at] == 'C';
         at += len;
         if (end) {
+            /* the server's end first: it reads the end of its input, rolls back and closes
+             * (10 s at most), before the client sees its connection gone and tries again */
+            shutdown(r->server, SHUT_WR);
+            char sink[512];
+            struct pollfd p = {.fd = r->server, .events = POLLIN};
+            while (poll(&p, 1, 10000) == 1 && read(r->server, sink, sizeof sink) > 0)
+                ;
             *cut = true;
             return false;
         }
@@ -2267,12 +2275,15 @@ static void a_creation_cut_before_its_commit_is_made_again(void **state)
     const char *slash = colon ? strchr(colon, '/') : NULL;
     if (!slash || colon - at - 1 >= 64)
         fail_msg("KNOB_TEST_PG_URL is not postgresql://user:password@host:port/db: %s", url);
-    char host[64];
+    char host[64], port_text[16];
     snprintf(host, sizeof host, "%.*s", (int)(colon - at - 1), at + 1);
-    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(colon + 1))};
-    assert_int_equal(inet_pton(AF_INET, strcmp(host, "localhost") ? host : "127.0.0.1",
-                               &to.sin_addr),
-                     1);
+    snprintf(port_text, sizeof port_text, "%d", atoi(colon + 1));
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+    if (getaddrinfo(host, port_text, &hints, &ai) != 0 || !ai)
+        fail_msg("the server's host '%s' has no IPv4 address", host);
+    struct sockaddr_in to;
+    memcpy(&to, ai->ai_addr, sizeof to);
+    freeaddrinfo(ai);
     int port, lfd = local_port(true, &port);
     char u[4096], name[64];
     snprintf(u, sizeof u, "%.*s@127.0.0.1:%d%s%ssslmode=disable&gssencmode=disable",
