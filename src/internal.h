@@ -76,4 +76,9 @@ int64_t knob__study_trials_stamp(const knob_study *s);
  * sampler's numbers and lists): the same without checking the text again. */
 int knob__trial_set_system_attr_valid(knob_trial *t, const char *key, const char *json);
 
+/* The text of the last option `key` in an options string "k=v,k=v" (commas inside
+ * brackets do not split) into *out, malloc'd for the caller to free; *out NULL when the
+ * string has none. KNOB_ENOMEM, or the string's error (KNOB_EINVAL) naming `who` (options.c). */
+int knob__option_text(const char *options, const char *who, const char *key, char **out);
+
 #endif

@@ -367,3 +367,31 @@ int knob__options_each(const char *text, const char *who,
     }
     return KNOB_OK;
 }
+
+typedef struct option_text {
+    const char *key;
+    char *value;
+} option_text;
+
+static int keep_value(void *ctx, const char *key, const char *value)
+{
+    option_text *o = ctx;
+    if (strcmp(key, o->key) == 0) {
+        free(o->value);
+        if (!(o->value = knob__strdup(value)))
+            return knob__oom("options");
+    }
+    return KNOB_OK;
+}
+
+int knob__option_text(const char *options, const char *who, const char *key, char **out)
+{
+    option_text o = {key, NULL};
+    int rc = knob__options_each(options, who, keep_value, &o);
+    if (rc) {
+        free(o.value);
+        o.value = NULL;
+    }
+    *out = o.value;
+    return rc;
+}

@@ -1,5 +1,4 @@
 #include "pruners/common.h"
-#include "options.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -90,34 +89,6 @@ int knob__prune_direction(knob_study *s, int64_t i, const char *pruner, knob_dir
                               knob_study_name(s), knob_study_n_objectives(s));
     *dir = knob_study_direction(s, (size_t)i);
     return KNOB_OK;
-}
-
-typedef struct option_text {
-    const char *key;
-    char *value;
-} option_text;
-
-static int keep_value(void *ctx, const char *key, const char *value)
-{
-    option_text *o = ctx;
-    if (strcmp(key, o->key) == 0) {
-        free(o->value);
-        if (!(o->value = knob__strdup(value)))
-            return knob__oom("options");
-    }
-    return KNOB_OK;
-}
-
-int knob__option_text(const char *options, const char *key, char **out)
-{
-    option_text o = {key, NULL};
-    int rc = knob__options_each(options, "pruner", keep_value, &o);
-    if (rc) {
-        free(o.value);
-        o.value = NULL;
-    }
-    *out = o.value;
-    return rc;
 }
 
 /* ---------------------------------------------------------------- successive halving */

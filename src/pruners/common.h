@@ -26,11 +26,6 @@ bool knob__check_step(const knob_trial *t, int64_t step, int64_t n_warmup, int64
  * fewer objectives. */
 int knob__prune_direction(knob_study *s, int64_t i, const char *pruner, knob_direction *dir);
 
-/* The text of the last option `key` in an options string "k=v,k=v" (commas inside
- * brackets do not split) into *out, malloc'd for the caller to free; *out NULL when the
- * string has none. KNOB_ENOMEM, or the string's error (KNOB_EINVAL). */
-int knob__option_text(const char *options, const char *key, char **out);
-
 /* Successive halving (asynchronous, ASHA): rungs at min_resource * eta^(rate + k). A
  * trial reaching a rung records its value there and goes on only while it is in the top
  * 1/eta of the values recorded at that rung. `same` filters the competing trials (NULL:

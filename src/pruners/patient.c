@@ -1,6 +1,7 @@
 /* Waits for `patience` steps without improvement by more than min_delta, then asks the
  * wrapped pruner (or stops the trial when none is given). */
 #include "pruners/common.h"
+#include "internal.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -115,7 +116,7 @@ static int init(void *state)
     char *given = NULL;
     rc = declares_objective(p->wrapped, &p->inner_reads_objective);
     if (!rc && p->inner_reads_objective)
-        rc = knob__option_text(opts, "objective", &given);
+        rc = knob__option_text(opts, "pruner", "objective", &given);
     if (!rc && given) {
         /* the wrapped pruner took it, so it is a whole number in its range */
         p->wrapped_explicit = p->inner_objective = strtoll(given, NULL, 10);
