@@ -151,11 +151,18 @@ oom:
     return -1;
 }
 
-/* A list value (a choice held as its JSON text): as flat_params writes the program's, so
- * that the page finds a trial's value among the choices. */
+/* A choice held as its JSON text, as flat_params writes the program's value, so that the
+ * page finds a trial's value among the choices: a list or mapping as a string of its JSON
+ * text, an integer beyond 2^53 as a number with its digits in full (JavaScript reads both
+ * the same way). */
 static void json_text_choice(knobx_buf *b, const char *text)
 {
     knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
+    if (j && j->type != KNOBX_JSON_OBJECT && j->type != KNOBX_JSON_ARRAY) {
+        knobx_json_add_node(b, j);
+        knobx_json_free(j);
+        return;
+    }
     knobx_buf t = {0};
     if (j)
         knobx_json_add_node(&t, j);

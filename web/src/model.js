@@ -124,28 +124,31 @@ export function better(study, k, a, b) {
     return study.directions[k] === 'maximize' ? a > b : a < b;
 }
 
-// A param as the plots show it: {name, kind, log, low, high, choices, get(t)}, get giving a
-// trial's value or null. The program's values (what knob trials shows) on the axis of the
-// sweep's form where the sweep converts the param (p.shown), else the library's values (the
-// same) on its distribution's. A log axis only while every value of the trials ts is > 0;
-// a categorical's choices, and a value seen that is none of them.
+// A param as the plots show it: {name, kind, log, low, high, choices, get(t), has(t)}, get
+// giving a trial's value, or undefined when the trial has none, has whether the trial has a
+// place on the axis: null is a value (a categorical's choice null, its own category, shown
+// as the table shows it), but has no place on a numeric axis. The program's values (what knob trials shows) on the axis
+// of the sweep's form where the sweep converts the param (p.shown), else the library's
+// values (the same) on its distribution's. A log axis only while every value of the trials
+// ts is > 0; a categorical's choices, and a value seen that is none of them.
 export function paramView(p, ts) {
     const name = p.name;
     const get = p.shown
-        ? t => { const g = shown(t); return name in g ? g[name] : null; }
-        : t => (name in t.p ? t.p[name] : null);
+        ? t => { const g = shown(t); return name in g ? g[name] : undefined; }
+        : t => (name in t.p ? t.p[name] : undefined);
     // the library's bounds are not those of the program's values: a shown axis has its own
     const v = Object.assign({}, p.shown || p, { name, get });
     delete v.shown;
+    v.has = t => { const x = get(t); return x !== undefined && (v.kind === 'categorical' || x !== null); };
     if (v.kind === 'categorical') {
         v.choices = [...(v.choices || [])];
         for (const t of ts) {
             const x = get(t);
-            if (x !== null && !v.choices.some(c => c === x))
+            if (x !== undefined && !v.choices.some(c => c === x))
                 v.choices.push(x);
         }
     } else {
-        v.log = !!v.log && ts.every(t => { const x = get(t); return x === null || x > 0; });
+        v.log = !!v.log && ts.every(t => { const x = get(t); return x === undefined || x === null || x > 0; });
     }
     return v;
 }

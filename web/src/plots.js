@@ -79,9 +79,9 @@ function slice(study, k, param) {
     const p = paramView(param, complete(study, k));
     const pts = [];
     for (const t of complete(study, k)) {
-        const v = p.get(t);
-        if (v === null)
+        if (!p.has(t))
             continue;
+        const v = p.get(t);
         pts.push([p.kind === 'categorical' ? fmt(v) : v, t.v[k], t.n, t.n]);
     }
     const last = Math.max(1, study.trials.length - 1);
@@ -111,7 +111,7 @@ function slice(study, k, param) {
 // distance weighting from the filled ones: the surface behind the trials' points.
 const BINS = 24;
 function surface(study, k, px, py) {
-    const done = complete(study, k).filter(t => px.get(t) !== null && py.get(t) !== null);
+    const done = complete(study, k).filter(t => px.has(t) && py.has(t));
     const tr = p => v => {
         const a = paramAxisValue(p, v);
         return a === null ? null : p.log ? Math.log10(a) : a;
@@ -210,7 +210,8 @@ function parallel(study, k) {
         : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
     axes.push({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true });
     const data = done.map(t => ({
-        value: ps.map(p => p.kind === 'categorical' ? fmt(p.get(t)) : p.get(t))
+        // a trial without the param (or a numeric null) is missing on its axis, not at a choice
+        value: ps.map(p => !p.has(t) ? null : p.kind === 'categorical' ? fmt(p.get(t)) : p.get(t))
             .concat([t.v[k]]),
         n: t.n,
     }));

@@ -1,0 +1,129 @@
+// The browser test of categorical choices the plots once dropped or split (tests/browser/
+// choices.sh runs it):
+//   node choices.mjs ARTIFACTS DIR DASHBOARD_URL WEB_DIR
+// DIR holds NAME.html (knob report) and NAME.json (`knob trials NAME --json`) of the studies
+// plain, weighted and cond. In each, the report and the dashboard must draw every complete
+// trial that has the param in the slices, the contours and the parallel coordinates, at its
+// value: the choice null (plain and weighted values) in a column of its own, labelled as the
+// table shows it (empty), a trial without the param (cond's max_depth, when lr is 0.1) in
+// none (missing on its parallel axis, not at null's), and an integer beyond 2^53 among
+// weighted values in the one column of that choice. Fails (exit 1) with the reasons on stderr.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const [artifacts, dir, dashUrl, webDir] = process.argv.slice(2);
+const { chromium } = createRequire(webDir + '/')('playwright-core');
+const failures = [];
+const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
+
+// Each study's params and their choices in the sweep's order, as JavaScript reads them.
+const STUDIES = {
+    plain: { max_depth: [null, 5, 10], lr: [0.1, 0.2] },
+    weighted: { max_depth: [null, 5, 10], seed: [12345678901234567890, 3] },
+    cond: { lr: [0.1, 0.2], max_depth: [null, 5] },
+};
+// A choice as the page labels it (model.js, fmt): null as the table shows it, empty.
+const label = v => v === null ? '' : Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
+
+const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
+                                        args: ['--no-sandbox', '--disable-gpu'] });
+
+async function open(url, name, n) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.errors = [];
+    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
+    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
+    await page.goto(url);
+    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
+    await page.waitForFunction(n => document.querySelectorAll('table.trials tbody tr').length >= n, n,
+                               { timeout: 10000 }).catch(() => fail(`${name}: the table never showed every trial`));
+    return page;
+}
+
+async function chart(page, id) {
+    await page.locator(`figure:has(.chart[data-id="${id}"])`).scrollIntoViewIfNeeded();
+    await page.evaluate(id => window.knob.draw(id), id);
+    return page.evaluate(id => JSON.parse(JSON.stringify(window.knobChart(id).getOption())), id);
+}
+
+async function check(page, where, params, want) {
+    const names = Object.keys(params);
+    const value = (n, name) => want.get(n)?.[name];
+    const having = (...ns) => [...want.values()].filter(p => ns.every(name => name in p)).length;
+    for (const name of names) {
+        // every choice is some trial's: else the check below proves nothing of it
+        for (const c of params[name])
+            if (![...want.values()].some(p => p[name] === c))
+                fail(`${where}: no complete trial has ${name} = ${JSON.stringify(c)}`);
+        const id = `slice-${name}`;
+        const option = await chart(page, id);
+        const axis = option.xAxis[0];
+        const labels = params[name].map(label);
+        if (axis.type !== 'category' || JSON.stringify(axis.data) !== JSON.stringify(labels))
+            fail(`${where}: ${id}: a ${axis.type} axis of ${JSON.stringify(axis.data)}, not ${JSON.stringify(labels)}`);
+        const seen = new Set();
+        for (const s of option.series)
+            for (const d of s.data) {
+                const v = value(d[3], name);
+                if (v === undefined || d[0] !== label(v))
+                    fail(`${where}: ${id}: trial ${d[3]} at ${JSON.stringify(d[0])}, its value is ${JSON.stringify(v)}`);
+                seen.add(d[3]);
+            }
+        if (seen.size !== having(name))
+            fail(`${where}: ${id} shows ${seen.size} trials of ${having(name)}`);
+    }
+    const ids = (await page.evaluate(() => window.knob.plots())).filter(id => id.startsWith('contour-'));
+    if (ids.length !== 1)
+        fail(`${where}: ${ids.length} contour plots, not 1`);
+    for (const id of ids) {
+        const [, nx, ny] = id.split('-');
+        const pts = (await chart(page, id)).series.find(s => s.type === 'scatter').data;
+        for (const d of pts)
+            for (const [name, a] of [[nx, d[0]], [ny, d[1]]])
+                if (params[name]?.[a] !== value(d[3], name) || value(d[3], name) === undefined)
+                    fail(`${where}: ${id}: trial ${d[3]} at ${name} index ${a}, its value is ` +
+                         JSON.stringify(value(d[3], name)));
+        if (pts.length !== having(nx, ny))
+            fail(`${where}: ${id} shows ${pts.length} trials of ${having(nx, ny)}`);
+    }
+    const option = await chart(page, 'parallel');
+    for (const name of names) {
+        const a = option.parallelAxis.find(x => x.name === name);
+        const labels = params[name].map(label);
+        if (!a || a.type !== 'category' || JSON.stringify(a.data) !== JSON.stringify(labels)) {
+            fail(`${where}: parallel: the axis of ${name} is ${a ? `a ${a.type} axis of ${JSON.stringify(a.data)}` : 'missing'}` +
+                 `, not the categories ${JSON.stringify(labels)}`);
+            continue;
+        }
+        for (const d of option.series[0].data)
+            if (value(d.n, name) === undefined ? d.value[a.dim] !== null : d.value[a.dim] !== label(value(d.n, name)))
+                fail(`${where}: parallel: trial ${d.n} at ${name} ${JSON.stringify(d.value[a.dim])}, its value is ` +
+                     JSON.stringify(value(d.n, name)));
+    }
+}
+
+for (const [study, params] of Object.entries(STUDIES)) {
+    const want = new Map();
+    for (const t of JSON.parse(readFileSync(`${dir}/${study}.json`, 'utf8')))
+        if (t.state === 'complete')
+            want.set(t.number, t.params);
+    if (want.size < 6)
+        fail(`${study}: only ${want.size} complete trials`);
+    if (study === 'cond' && ![...want.values()].some(p => !('max_depth' in p)))
+        fail('cond: every complete trial has max_depth');
+    for (const [where, url] of [[`${study} report`, pathToFileURL(`${dir}/${study}.html`).href],
+                                [`${study} dashboard`, `${dashUrl}/study?name=${study}`]]) {
+        const page = await open(url, where, want.size);
+        await check(page, where, params, want);
+        await page.screenshot({ path: `${artifacts}/choices-${where.replace(' ', '-')}.png`, fullPage: true });
+        failures.push(...page.errors);
+        await page.close();
+    }
+}
+await browser.close();
+if (failures.length) {
+    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
+    process.exit(1);
+}
+console.log(`ok; screenshots in ${artifacts}`);
