@@ -827,7 +827,8 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
 /* Adds a trial made elsewhere (copied from another study, recorded by another tool) to
  * the study, with the next number: `info`'s state, params (each with its distribution; the
  * internal value must fit it), values (one per objective for COMPLETE; a PRUNED trial
- * without values takes its last intermediate value), intermediate values and user and
+ * without values takes the value of its highest step, in whatever order the intermediate
+ * values come), intermediate values and user and
  * system attributes, its constraint values (n_constraints of them, as
  * knob_trial_set_constraints records them: they replace a "constraints" system attribute,
  * which is otherwise checked as they are; an infeasible trial is then neither the best

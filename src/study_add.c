@@ -345,12 +345,20 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
     if (!rc && !waiting)
         rc = write_rows(s, id, info, recs);
     if (!rc && finished) {
-        /* A pruned trial keeps the value it was given, else its last intermediate value. */
+        /* A pruned trial keeps the value it was given, else its last intermediate value:
+         * that of its highest step, as written (write_rows: the first at a step, no negative
+         * step, no NaN), whatever the order the entries came in. */
         const double *v = info->values;
         size_t n = info->n_values;
-        if (info->state == KNOB_TRIAL_PRUNED && !n && info->n_intermediate && s->n_dirs == 1) {
-            v = &info->intermediate[info->n_intermediate - 1].value;
-            n = isnan(*v) ? 0 : 1;
+        if (info->state == KNOB_TRIAL_PRUNED && !n && s->n_dirs == 1) {
+            const knob_step_value *last = NULL;
+            for (size_t i = 0; i < info->n_intermediate; i++) {
+                const knob_step_value *e = &info->intermediate[i];
+                if (e->step >= 0 && !isnan(e->value) && (!last || e->step > last->step))
+                    last = e;
+            }
+            v = last ? &last->value : NULL;
+            n = last ? 1 : 0;
         }
         if (info->state == KNOB_TRIAL_FAIL)
             n = 0;

@@ -749,6 +749,36 @@ static void infinite_postgres(void **state)
     in_postgres(infinite_told);
 }
 
+/* A pruned trial added without values takes the value of its highest step, as a pruned
+ * trial that reported them: not the last entry's (entries in any order; a negative step and
+ * a NaN are not reported values), and none when it has none to take. */
+static void pruned_takes_its_highest_step(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "pruned", NULL, &s), KNOB_OK);
+    knob_step_value inter[4] = {{.step = 7, .value = 0.7},
+                                {.step = 2, .value = 0.2},
+                                {.step = 9, .value = NAN},
+                                {.step = -1, .value = 0.9}};
+    knob_trial_info info = {.state = KNOB_TRIAL_PRUNED, .n_intermediate = 4, .intermediate = inter};
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    info.n_intermediate = 1;
+    info.intermediate = &inter[3]; /* a negative step alone: no value */
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(trials[0]->n_values, 1);
+    assert_true(trials[0]->values[0] == 0.7);
+    assert_int_equal(trials[1]->n_values, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -760,6 +790,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(waiting_postgres),  cmocka_unit_test(infinite_memory),
         cmocka_unit_test(infinite_sqlite),   cmocka_unit_test(infinite_postgres),
         cmocka_unit_test(constraints_kept),  cmocka_unit_test(constraints_attr_count_kept),
+        cmocka_unit_test(pruned_takes_its_highest_step),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
