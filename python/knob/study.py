@@ -611,11 +611,14 @@ class Study:
                         _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(str(e))))
                         _lib.lib.knob_study_tell(self._h, h, int(TrialState.FAIL), None, 0)
                         raise e
+                t._keep_for_pruning()
                 t._h = None
                 self._open.pop(number, None)
                 if reason:
                     _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
                 rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
+                if rc and not (rc == _lib.EINVAL and state == TrialState.COMPLETE):
+                    t._let_go()  # not told (or told meanwhile by another): nothing to prune
             else:
                 if cons is not None:
                     carr = (ctypes.c_double * len(cons))(*cons)

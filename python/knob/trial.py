@@ -154,6 +154,11 @@ class Trial(BaseTrial):
         self._user_attrs: Dict[str, Any] = {}
         self._system_attrs: Dict[str, Any] = {}
         self._steps: set = set()  # the steps reported
+        self._diverged: list = []  # the reports of a NaN or an infinity (libknob stores none)
+        # a handle opened on the trial just before its tell (Study._tell): should_prune
+        # answers after the tell too, as Optuna's
+        self._after: Optional[int] = None
+        self._told = False  # told by this process's Study._tell through its handle
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
         self._eager = False  # params written as suggested (Study.ask)
@@ -324,12 +329,45 @@ class Trial(BaseTrial):
         with self._lock:
             _lib.check(_lib.lib.knob_trial_report(self._handle(), step, value))
         self._steps.add(step)
+        if not math.isfinite(value):
+            self._diverged.append((step, value))
 
     def should_prune(self) -> bool:
+        """The pruner's answer; after the tell too, as Optuna's: the pruner then reads the
+        study as it is, this trial finished in it, and the values the trial reported."""
         out = ctypes.c_bool()
         with self._lock:
-            _lib.check(_lib.lib.knob_trial_should_prune(self._handle(), ctypes.byref(out)))
+            h = self._h if self._h is not None else self._after
+            if h is None:
+                if self._told and (not self._steps or _no_pruner(self.study)):
+                    return False  # no handle kept: every pruner says go on (_keep_for_pruning)
+                h = self._handle()
+            _lib.check(_lib.lib.knob_trial_should_prune(h, ctypes.byref(out)))
         return out.value
+
+    def _keep_for_pruning(self) -> None:
+        """Opens a second handle on this trial, RUNNING still, before the tell frees the
+        first, for should_prune after the tell. Not for a trial that reported nothing, nor
+        under NopPruner: the pruners answer False then without reading the study. Called
+        by Study._tell, holding the lock."""
+        self._told = True
+        if self._after is not None or not self._steps or _no_pruner(self.study):
+            return
+        out = ctypes.c_void_p()
+        if _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out)):
+            # the tell goes on; should_prune after it raises UpdateFinishedTrialError
+            self._told = False
+            return
+        for step, value in self._diverged:  # the divergence the first handle holds
+            _lib.lib.knob_trial_report(out.value, step, value)
+        self._after = out.value
+
+    def _let_go(self) -> None:
+        """Frees the handle kept for should_prune (the tell failed). Holding the lock."""
+        h, self._after = self._after, None
+        self._told = False
+        if h is not None:
+            _lib.lib.knob_trial_detach(h)
 
     # ------------------------------------------------------------ attributes
 
@@ -394,13 +432,15 @@ class Trial(BaseTrial):
         return "Trial(number=%d, params=%r)" % (self._number, self._params)
 
     def __del__(self) -> None:
-        h = self.__dict__.get("_h")
-        if h is not None:
-            # Not told: it stays RUNNING in the storage, as Optuna leaves it.
-            self._h = None
+        h, after = self.__dict__.get("_h"), self.__dict__.get("_after")
+        if h is not None or after is not None:
+            # Not told (h): it stays RUNNING in the storage, as Optuna leaves it.
+            self._h = self._after = None
             try:
                 with self._lock:
-                    _lib.lib.knob_trial_detach(h)
+                    for x in (h, after):
+                        if x is not None:
+                            _lib.lib.knob_trial_detach(x)
             except Exception:
                 pass
 
@@ -446,6 +486,10 @@ def _fixed_used(fixed: Any, value: Any) -> bool:
         except (TypeError, ValueError):
             return False
     return fixed == value
+
+
+def _no_pruner(study) -> bool:
+    return getattr(study.pruner, "_knob_name", None) == "none"
 
 
 def _real(d):
