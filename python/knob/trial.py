@@ -378,7 +378,7 @@ class Trial(BaseTrial):
         self._user_attrs[key] = json.loads(j)
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        warnings.warn("Trial.set_system_attr is deprecated (as in Optuna 3.1).", FutureWarning, stacklevel=2)
+        _deprecated_attrs("Trial.set_system_attr")
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:
@@ -418,6 +418,7 @@ class Trial(BaseTrial):
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
+        _deprecated_attrs("Trial.system_attrs")
         return dict(self._system_attrs)
 
     @property
@@ -496,6 +497,12 @@ def _real(d):
     return d.real() if isinstance(d, _LazyFloat) else d
 
 
+def _deprecated_attrs(name: str) -> None:
+    """Optuna 3.1 deprecated the system attributes of studies and trials for users (Optuna 5
+    warns still); knob keeps them, with Optuna's FutureWarning."""
+    warnings.warn("%s is deprecated (as in Optuna 3.1): use user attributes." % name, FutureWarning, stacklevel=3)
+
+
 def _deprecated(old: str, new: str) -> None:
     warnings.warn("%s has been deprecated in v3.0.0. Use %s instead." % (old, new), FutureWarning, stacklevel=3)
 
@@ -564,6 +571,7 @@ class FrozenTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key: str, value: Any) -> None:
+        _deprecated_attrs("FrozenTrial.set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
@@ -835,6 +843,7 @@ class FixedTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key, value):
+        _deprecated_attrs("FixedTrial.set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
