@@ -8,6 +8,7 @@ import datetime
 import enum
 import json
 import math
+import numbers
 import warnings
 from typing import Any, Dict, Optional, Sequence
 
@@ -218,9 +219,8 @@ class Trial(BaseTrial):
             v = min(v, top)  # the top step in binary may round past it, as FloatDistribution clips
         if name not in self._params:
             kinds.setdefault(name, kind)
-            self._params[name] = v
             self._distributions[name] = _LazyFloat(low, high, step, log, top)
-            self._check_fixed(name, v)
+            v = self._params[name] = self._check_fixed(name, v)
             if self._eager:
                 self._flush()
         return v
@@ -282,9 +282,8 @@ class Trial(BaseTrial):
             kinds.setdefault(name, kind)
             if isinstance(dist, CategoricalDistribution) and any(_whole_float(c) for c in dist.choices):
                 self.study._note_whole_floats(dist)
-            self._params[name] = v
             self._distributions[name] = dist
-            self._check_fixed(name, v, 4)
+            v = self._params[name] = self._check_fixed(name, v, 4)
             if self._eager:
                 self._flush()
         return v
@@ -295,20 +294,25 @@ class Trial(BaseTrial):
             if self._h is not None:
                 _lib.check(_lib.lib.knob_trial_flush(self._h))
 
-    def _check_fixed(self, name: str, value: Any, stacklevel: int = 3) -> None:
-        """An enqueued value that does not fit the distribution is not used: libknob's
-        sampler decides instead. Optuna uses such a value, with a warning; knob warns."""
+    def _check_fixed(self, name: str, value: Any, stacklevel: int = 3) -> Any:
+        """The value a suggestion gives: an enqueued number it used as enqueued (1 for
+        suggest_float, not 1.0), as Optuna returns its fixed value; else `value`. An
+        enqueued value that does not fit the distribution is not used: libknob's sampler
+        decides instead. Optuna uses such a value, with a warning; knob warns."""
         if self._fixed is None or name not in self._fixed:
-            return
+            return value
         fixed = self._fixed[name]
         if _fixed_used(fixed, value):
-            return
+            as_given = isinstance(fixed, numbers.Real) and not isinstance(fixed, bool)
+            # an int param: the int drawn, as Optuna's suggest_int takes int() of it
+            return fixed if as_given and not isinstance(self._distributions[name], IntDistribution) else value
         warnings.warn(
             "Fixed parameter %s with value %r is out of range for distribution %r: trial %d "
             "takes the sampler's value %r instead." % (name, fixed, _real(self._distributions[name]), self._number, value),
             UserWarning,
             stacklevel=stacklevel,
         )
+        return value
 
     # ------------------------------------------------------------ pruning
 
