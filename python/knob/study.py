@@ -18,12 +18,12 @@ import threading
 import time
 import uuid
 import warnings
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _from_c, _whole_float
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _from_c, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -878,6 +878,13 @@ class Study:
     def enqueue_trial(self, params: Dict[str, Any], user_attrs: Optional[Dict[str, Any]] = None, skip_if_exists: bool = False) -> None:
         if not isinstance(params, dict):
             raise TypeError("params must be a dictionary.")
+        for k, v in params.items():
+            if isinstance(v, Real) and not isinstance(v, Integral) and not math.isfinite(v):
+                # Optuna takes one (a NaN choice); libknob's JSON holds no NaN or infinity
+                raise ValueError(
+                    "enqueue_trial: param '%s' is %r; knob stores enqueued params as JSON, which holds no NaN "
+                    "or infinity." % (k, v)
+                )
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return
@@ -908,7 +915,8 @@ class Study:
         state = trial.state
         system_attrs = dict(trial.system_attrs)
         params, dists = trial.params, trial.distributions
-        for d in dists.values():
+        for name, d in dists.items():
+            _check_stored_choices(d, name)
             if isinstance(d, CategoricalDistribution) and any(_whole_float(c) for c in d.choices):
                 self._note_whole_floats(d)
         # a waiting trial keeps its params, listed before it is asked (libknob writes them

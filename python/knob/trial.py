@@ -19,6 +19,7 @@ from .distributions import (
     FloatDistribution,
     IntDistribution,
     _adjust_high,
+    _check_stored_choices,
     _from_c,
     _whole_float,
     check_distribution_compatibility,
@@ -272,6 +273,7 @@ class Trial(BaseTrial):
         if kinds.get(name) != kind:
             self._handle()  # a finished trial: UpdateFinishedTrialError first, as Optuna
             self.study._param_kind(name, kind, self._number)
+        _check_stored_choices(dist, name)
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest(self._handle(), _lib.enc(name), ctypes.byref(dist._to_c()), ctypes.byref(out))
