@@ -219,6 +219,10 @@ class CategoricalDistribution(BaseDistribution):
         try:
             return float(self.choices.index(v))
         except ValueError as e:
+            if _is_nan(v):  # a NaN is no NaN's equal: found as Optuna finds it
+                for i, c in enumerate(self.choices):
+                    if _is_nan(c):
+                        return float(i)
             raise ValueError("%r not in %r." % (v, self.choices)) from e
 
     def single(self) -> bool:
@@ -275,8 +279,31 @@ def _as_stored(choices) -> tuple:
 
 
 def _choices_key(choices):
-    # 1 and True are equal in Python but are different choices.
-    return tuple((_is_bool(c), c) for c in choices)
+    # 1 and True are equal in Python but are different choices; a NaN equals every NaN,
+    # as in Optuna's _categorical_choice_equal.
+    return tuple((_is_bool(c), _NAN if _is_nan(c) else c) for c in choices)
+
+
+_NAN = ("nan",)  # no choice is a tuple
+
+
+def _is_nan(c) -> bool:
+    return isinstance(c, numbers.Real) and not isinstance(c, numbers.Integral) and not _is_bool(c) and math.isnan(c)
+
+
+def _check_stored_choices(dist: BaseDistribution, name: str) -> None:
+    """libknob refuses a NaN or infinite choice, which Optuna 5 takes: it stores choices as
+    JSON, which holds neither (nor do the report, the dashboard and the CLI that read them).
+    Refused before libknob is called, with a ValueError as Optuna words its own."""
+    if not isinstance(dist, CategoricalDistribution):
+        return
+    for i, c in enumerate(dist.choices):
+        if isinstance(c, numbers.Real) and not isinstance(c, numbers.Integral) and not _is_bool(c) and not math.isfinite(c):
+            raise ValueError(
+                "Choices for a categorical distribution should be None, bool, int, str or a finite "
+                "float to be stored by knob (as JSON, which holds no NaN or infinity), but param "
+                "'%s' contains %r at index %d." % (name, c, i)
+            )
 
 
 # ---------------------------------------------------------------- deprecated classes

@@ -18,17 +18,28 @@ import threading
 import time
 import uuid
 import warnings
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _from_c, _whole_float
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _from_c, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
-from .trial import FrozenTrial, Trial, TrialState, _attr_json, _constraints_list, _frozen_from_info, _json, _kind_of, _real
+from .trial import (
+    FrozenTrial,
+    Trial,
+    TrialState,
+    _attr_json,
+    _constraints_list,
+    _deprecated_attrs,
+    _frozen_from_info,
+    _json,
+    _kind_of,
+    _real,
+)
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
@@ -379,6 +390,10 @@ class Study:
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
+        _deprecated_attrs("Study.system_attrs")
+        return self._system_attrs()
+
+    def _system_attrs(self) -> Dict[str, Any]:
         return {k: v for k, v in self._attrs(True).items() if not k.startswith(_WHOLE_FLOATS_KEY)}
 
     def _read_whole_floats(self) -> set:
@@ -399,7 +414,7 @@ class Study:
         noted = self._whole_noted if self._whole_noted is not None else self._read_whole_floats()
         if key not in noted:
             text = json.dumps(list(dist.choices), default=_lib.json_default)
-            self.set_system_attr(_WHOLE_FLOATS_KEY + text, list(dist.choices))
+            self._set_system_attr(_WHOLE_FLOATS_KEY + text, list(dist.choices))
             noted.add(key)
 
     def set_user_attr(self, key: str, value: Any) -> None:
@@ -408,6 +423,10 @@ class Study:
             _lib.check(_lib.lib.knob_study_set_user_attr(self._h, _lib.enc(key), j))
 
     def set_system_attr(self, key: str, value: Any) -> None:
+        _deprecated_attrs("Study.set_system_attr")
+        self._set_system_attr(key, value)
+
+    def _set_system_attr(self, key: str, value: Any) -> None:
         j = _attr_json(key, value)
         with self._lock:
             _lib.check(_lib.lib.knob_study_set_system_attr(self._h, _lib.enc(key), j))
@@ -420,7 +439,7 @@ class Study:
         names = list(metric_names)
         if len(names) != len(self._directions):
             raise ValueError("The number of objectives must match the length of the metric names.")
-        self.set_system_attr(_METRIC_NAMES, names)
+        self._set_system_attr(_METRIC_NAMES, names)
 
     @property
     def metric_names(self) -> Optional[List[str]]:
@@ -587,7 +606,7 @@ class Study:
             # a trial asked by another Study or process: as the storage has it
             src = t if t is not None else frozen if frozen is not None else self._trial_frozen(number)
             # libknob's list: constraints_func's values, then those set by name (set_constraint)
-            named = _constraints_list([], src.system_attrs)
+            named = _constraints_list([], src._system_attrs)
             if self.sampler._constraints_func is not None:
                 try:
                     cons = self._constraints_of(src, state, vals) + named
@@ -611,11 +630,14 @@ class Study:
                         _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(str(e))))
                         _lib.lib.knob_study_tell(self._h, h, int(TrialState.FAIL), None, 0)
                         raise e
+                t._keep_for_pruning()
                 t._h = None
                 self._open.pop(number, None)
                 if reason:
                     _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
                 rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
+                if rc and not (rc == _lib.EINVAL and state == TrialState.COMPLETE):
+                    t._let_go()  # not told (or told meanwhile by another): nothing to prune
             else:
                 if cons is not None:
                     carr = (ctypes.c_double * len(cons))(*cons)
@@ -649,7 +671,7 @@ class Study:
             params=t.params,
             distributions=t.distributions,
             user_attrs=t.user_attrs,
-            system_attrs=t.system_attrs,
+            system_attrs=dict(t._system_attrs),
             intermediate_values={},
             trial_id=t._trial_id,
         )
@@ -856,6 +878,13 @@ class Study:
     def enqueue_trial(self, params: Dict[str, Any], user_attrs: Optional[Dict[str, Any]] = None, skip_if_exists: bool = False) -> None:
         if not isinstance(params, dict):
             raise TypeError("params must be a dictionary.")
+        for k, v in params.items():
+            if isinstance(v, Real) and not isinstance(v, Integral) and not math.isfinite(v):
+                # Optuna takes one (a NaN choice); libknob's JSON holds no NaN or infinity
+                raise ValueError(
+                    "enqueue_trial: param '%s' is %r; knob stores enqueued params as JSON, which holds no NaN "
+                    "or infinity." % (k, v)
+                )
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return
@@ -886,7 +915,8 @@ class Study:
         state = trial.state
         system_attrs = dict(trial.system_attrs)
         params, dists = trial.params, trial.distributions
-        for d in dists.values():
+        for name, d in dists.items():
+            _check_stored_choices(d, name)
             if isinstance(d, CategoricalDistribution) and any(_whole_float(c) for c in d.choices):
                 self._note_whole_floats(d)
         # a waiting trial keeps its params, listed before it is asked (libknob writes them
@@ -1199,7 +1229,7 @@ def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial
                 directions[0] if directions else StudyDirection.NOT_SET,
                 best,
                 study.user_attrs,
-                study.system_attrs,
+                study._system_attrs(),
                 n_trials,
                 min(starts, default=None),
                 i,
@@ -1222,7 +1252,7 @@ def _memory_load(storage: BaseStorage, dump: list) -> None:
     for name, directions, user_attrs, system_attrs, trials in dump:
         study = create_study(storage=storage, study_name=name, directions=directions, sampler=_Plain(), pruner=_PlainPruner())
         for k, v in system_attrs.items():
-            study.set_system_attr(k, v)
+            study._set_system_attr(k, v)
         for k, v in user_attrs.items():
             study.set_user_attr(k, v)
         study.add_trials(trials)
@@ -1252,8 +1282,8 @@ def copy_study(
         sampler=_Plain(),
         pruner=_PlainPruner(),
     )
-    for k, v in src.system_attrs.items():
-        dst.set_system_attr(k, v)
+    for k, v in src._system_attrs().items():
+        dst._set_system_attr(k, v)
     for k, v in src.user_attrs.items():
         dst.set_user_attr(k, v)
     dst.add_trials(src.get_trials(deepcopy=False))

@@ -8,6 +8,7 @@ import datetime
 import enum
 import json
 import math
+import numbers
 import warnings
 from typing import Any, Dict, Optional, Sequence
 
@@ -18,6 +19,7 @@ from .distributions import (
     FloatDistribution,
     IntDistribution,
     _adjust_high,
+    _check_stored_choices,
     _from_c,
     _whole_float,
     check_distribution_compatibility,
@@ -154,6 +156,11 @@ class Trial(BaseTrial):
         self._user_attrs: Dict[str, Any] = {}
         self._system_attrs: Dict[str, Any] = {}
         self._steps: set = set()  # the steps reported
+        self._diverged: list = []  # the reports of a NaN or an infinity (libknob stores none)
+        # a handle opened on the trial just before its tell (Study._tell): should_prune
+        # answers after the tell too, as Optuna's
+        self._after: Optional[int] = None
+        self._told = False  # told by this process's Study._tell through its handle
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
         self._eager = False  # params written as suggested (Study.ask)
@@ -213,9 +220,8 @@ class Trial(BaseTrial):
             v = min(v, top)  # the top step in binary may round past it, as FloatDistribution clips
         if name not in self._params:
             kinds.setdefault(name, kind)
-            self._params[name] = v
             self._distributions[name] = _LazyFloat(low, high, step, log, top)
-            self._check_fixed(name, v)
+            v = self._params[name] = self._check_fixed(name, v)
             if self._eager:
                 self._flush()
         return v
@@ -267,6 +273,7 @@ class Trial(BaseTrial):
         if kinds.get(name) != kind:
             self._handle()  # a finished trial: UpdateFinishedTrialError first, as Optuna
             self.study._param_kind(name, kind, self._number)
+        _check_stored_choices(dist, name)
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest(self._handle(), _lib.enc(name), ctypes.byref(dist._to_c()), ctypes.byref(out))
@@ -277,9 +284,8 @@ class Trial(BaseTrial):
             kinds.setdefault(name, kind)
             if isinstance(dist, CategoricalDistribution) and any(_whole_float(c) for c in dist.choices):
                 self.study._note_whole_floats(dist)
-            self._params[name] = v
             self._distributions[name] = dist
-            self._check_fixed(name, v, 4)
+            v = self._params[name] = self._check_fixed(name, v, 4)
             if self._eager:
                 self._flush()
         return v
@@ -290,20 +296,25 @@ class Trial(BaseTrial):
             if self._h is not None:
                 _lib.check(_lib.lib.knob_trial_flush(self._h))
 
-    def _check_fixed(self, name: str, value: Any, stacklevel: int = 3) -> None:
-        """An enqueued value that does not fit the distribution is not used: libknob's
-        sampler decides instead. Optuna uses such a value, with a warning; knob warns."""
+    def _check_fixed(self, name: str, value: Any, stacklevel: int = 3) -> Any:
+        """The value a suggestion gives: an enqueued number it used as enqueued (1 for
+        suggest_float, not 1.0), as Optuna returns its fixed value; else `value`. An
+        enqueued value that does not fit the distribution is not used: libknob's sampler
+        decides instead. Optuna uses such a value, with a warning; knob warns."""
         if self._fixed is None or name not in self._fixed:
-            return
+            return value
         fixed = self._fixed[name]
         if _fixed_used(fixed, value):
-            return
+            as_given = isinstance(fixed, numbers.Real) and not isinstance(fixed, bool)
+            # an int param: the int drawn, as Optuna's suggest_int takes int() of it
+            return fixed if as_given and not isinstance(self._distributions[name], IntDistribution) else value
         warnings.warn(
             "Fixed parameter %s with value %r is out of range for distribution %r: trial %d "
             "takes the sampler's value %r instead." % (name, fixed, _real(self._distributions[name]), self._number, value),
             UserWarning,
             stacklevel=stacklevel,
         )
+        return value
 
     # ------------------------------------------------------------ pruning
 
@@ -324,12 +335,45 @@ class Trial(BaseTrial):
         with self._lock:
             _lib.check(_lib.lib.knob_trial_report(self._handle(), step, value))
         self._steps.add(step)
+        if not math.isfinite(value):
+            self._diverged.append((step, value))
 
     def should_prune(self) -> bool:
+        """The pruner's answer; after the tell too, as Optuna's: the pruner then reads the
+        study as it is, this trial finished in it, and the values the trial reported."""
         out = ctypes.c_bool()
         with self._lock:
-            _lib.check(_lib.lib.knob_trial_should_prune(self._handle(), ctypes.byref(out)))
+            h = self._h if self._h is not None else self._after
+            if h is None:
+                if self._told and (not self._steps or _no_pruner(self.study)):
+                    return False  # no handle kept: every pruner says go on (_keep_for_pruning)
+                h = self._handle()
+            _lib.check(_lib.lib.knob_trial_should_prune(h, ctypes.byref(out)))
         return out.value
+
+    def _keep_for_pruning(self) -> None:
+        """Opens a second handle on this trial, RUNNING still, before the tell frees the
+        first, for should_prune after the tell. Not for a trial that reported nothing, nor
+        under NopPruner: the pruners answer False then without reading the study. Called
+        by Study._tell, holding the lock."""
+        self._told = True
+        if self._after is not None or not self._steps or _no_pruner(self.study):
+            return
+        out = ctypes.c_void_p()
+        if _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out)):
+            # the tell goes on; should_prune after it raises UpdateFinishedTrialError
+            self._told = False
+            return
+        for step, value in self._diverged:  # the divergence the first handle holds
+            _lib.lib.knob_trial_report(out.value, step, value)
+        self._after = out.value
+
+    def _let_go(self) -> None:
+        """Frees the handle kept for should_prune (the tell failed). Holding the lock."""
+        h, self._after = self._after, None
+        self._told = False
+        if h is not None:
+            _lib.lib.knob_trial_detach(h)
 
     # ------------------------------------------------------------ attributes
 
@@ -340,7 +384,7 @@ class Trial(BaseTrial):
         self._user_attrs[key] = json.loads(j)
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        warnings.warn("Trial.set_system_attr is deprecated (as in Optuna 3.1).", FutureWarning, stacklevel=2)
+        _deprecated_attrs("Trial.set_system_attr")
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:
@@ -380,6 +424,7 @@ class Trial(BaseTrial):
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
+        _deprecated_attrs("Trial.system_attrs")
         return dict(self._system_attrs)
 
     @property
@@ -394,13 +439,15 @@ class Trial(BaseTrial):
         return "Trial(number=%d, params=%r)" % (self._number, self._params)
 
     def __del__(self) -> None:
-        h = self.__dict__.get("_h")
-        if h is not None:
-            # Not told: it stays RUNNING in the storage, as Optuna leaves it.
-            self._h = None
+        h, after = self.__dict__.get("_h"), self.__dict__.get("_after")
+        if h is not None or after is not None:
+            # Not told (h): it stays RUNNING in the storage, as Optuna leaves it.
+            self._h = self._after = None
             try:
                 with self._lock:
-                    _lib.lib.knob_trial_detach(h)
+                    for x in (h, after):
+                        if x is not None:
+                            _lib.lib.knob_trial_detach(x)
             except Exception:
                 pass
 
@@ -448,8 +495,18 @@ def _fixed_used(fixed: Any, value: Any) -> bool:
     return fixed == value
 
 
+def _no_pruner(study) -> bool:
+    return getattr(study.pruner, "_knob_name", None) == "none"
+
+
 def _real(d):
     return d.real() if isinstance(d, _LazyFloat) else d
+
+
+def _deprecated_attrs(name: str) -> None:
+    """Optuna 3.1 deprecated the system attributes of studies and trials for users (Optuna 5
+    warns still); knob keeps them, with Optuna's FutureWarning."""
+    warnings.warn("%s is deprecated (as in Optuna 3.1): use user attributes." % name, FutureWarning, stacklevel=3)
 
 
 def _deprecated(old: str, new: str) -> None:
@@ -520,6 +577,7 @@ class FrozenTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key: str, value: Any) -> None:
+        _deprecated_attrs("FrozenTrial.set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
@@ -791,6 +849,7 @@ class FixedTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key, value):
+        _deprecated_attrs("FixedTrial.set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:

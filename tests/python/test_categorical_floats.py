@@ -1,8 +1,10 @@
-"""A categorical choice that is a whole float (0.0, 1.0) comes back from the study as the
-float it was, as Optuna's does (libknob stores a number; it came back as the int 0)."""
+"""Categorical choices: a whole float (0.0, 1.0) comes back from the study as the float it
+was, as Optuna's does (libknob stores a number; it came back as the int 0); NaN choices."""
 
 import subprocess
 import sys
+
+import pytest
 
 import knob as optuna
 from knob.distributions import CategoricalDistribution
@@ -27,6 +29,8 @@ def test_whole_float_choices_stay_floats(tmp_db):
 
 _WRITER = r"""
 import sys
+
+import pytest
 import knob as optuna
 
 study = optuna.load_study(storage=sys.argv[1], study_name="floats", sampler=optuna.samplers.RandomSampler(seed=2))
@@ -49,8 +53,41 @@ def test_whole_float_choices_stay_floats_in_another_process(tmp_path):
             assert type(t.params["m"]) is (float if t.params["m"] == 2 else int if t.params["m"] == 1 else str)
         assert {t.params["c"] for t in study.trials} >= {1.0, 2.0}
         assert type(study.best_params["c"]) is float
-        assert study.system_attrs == {}  # the record of the float choices is knob's own
+        with pytest.warns(FutureWarning):  # deprecated, as Optuna's
+            assert study.system_attrs == {}  # the record of the float choices is knob's own
     # a study's own ints stay ints
     ints = optuna.create_study(storage=url, study_name="ints")
     ints.optimize(lambda t: t.suggest_categorical("c", [1, 2]), n_trials=3)
     assert all(type(t.params["c"]) is int for t in optuna.load_study(study_name="ints", storage=url).trials)
+
+
+def test_nan_choices():
+    """Optuna 5 takes NaN (and infinities) as categorical choices, a NaN equal to any NaN
+    (_categorical_choice_equal). knob's distributions compare and look them up so too, where
+    nothing is stored (FixedTrial, create_trial); libknob stores choices as JSON, which holds
+    neither, so a suggestion or an added trial refuses them with a ValueError naming the
+    param and the choice, before libknob is called (it was libknob's KnobValueError, or, for
+    add_trial, a message about a study system attribute)."""
+    nan = float("nan")
+    a, b = CategoricalDistribution([nan, 1.0]), CategoricalDistribution([float("nan"), 1.0])
+    assert a == b and hash(a) == hash(b) and a != CategoricalDistribution([2.0, 1.0])
+    assert b.to_internal_repr(float("nan")) == 0
+    assert b.to_internal_repr(1.0) == 1
+    got = optuna.trial.FixedTrial({"c": float("nan")}).suggest_categorical("c", [nan, 1.0])
+    assert got != got
+    frozen = optuna.trial.create_trial(params={"c": nan}, distributions={"c": a}, value=0.0)
+    assert frozen.params["c"] != frozen.params["c"]
+
+    study = optuna.create_study()
+    t = study.ask()
+    for choices, shown in (([nan, 1.0], "nan at index 0"), (["a", float("-inf")], "-inf at index 1")):
+        with pytest.raises(ValueError, match="param 'c' contains %s" % shown) as e:
+            t.suggest_categorical("c", choices)
+        assert type(e.value) is ValueError
+    assert t.suggest_categorical("c", ["a", 1.0]) in ("a", 1.0)  # the trial goes on
+    with pytest.raises(ValueError, match="param 'c' contains nan at index 0"):
+        study.add_trial(frozen)
+    with pytest.raises(ValueError, match="param 'c' is nan"):
+        study.enqueue_trial({"c": nan})
+    study.tell(t, 0.0)
+    assert len(study.trials) == 1

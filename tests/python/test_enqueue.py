@@ -51,3 +51,36 @@ def test_add_trial_of_a_waiting_trial_keeps_its_enqueued_params():
     assert other.trials[0].system_attrs["fixed_params"] == {"x": 0.25}
     other.optimize(lambda t: t.suggest_float("x", 0, 1) + t.suggest_int("n", 0, 3), n_trials=1)
     assert other.trials[0].params["x"] == 0.25
+
+
+@pytest.mark.parametrize("where", ["memory", "sqlite"])
+def test_an_enqueued_number_is_suggested_as_enqueued(where, tmp_db):
+    """Optuna 5's suggest_float and suggest_categorical return the fixed value itself: an
+    enqueued int 1 is 1 (knob gave 1.0), in trial.params too; stored, it is the float
+    1.0 (the distribution's), as Optuna's storages give it. suggest_int gives an int."""
+    study = optuna.create_study(storage=tmp_db if where == "sqlite" else None)
+    study.enqueue_trial({"x": 1, "s": 2, "c": 1, "f": 2.0, "n": 3.0})
+    seen = {}
+
+    def objective(t):
+        seen["x"] = t.suggest_float("x", 0, 2)
+        seen["x again"] = t.suggest_float("x", 0, 2)
+        seen["s"] = t.suggest_float("s", 0, 4, step=0.5)
+        seen["c"] = t.suggest_categorical("c", [1.0, 2.0])
+        seen["f"] = t.suggest_categorical("f", [1, 2, 3])
+        seen["n"] = t.suggest_int("n", 0, 5)
+        seen["params"] = t.params
+        return 0.0
+
+    study.optimize(objective, n_trials=1)
+    assert [(k, type(v)) for k, v in seen.items() if k != "params"] == [
+        ("x", int), ("x again", int), ("s", int), ("c", int), ("f", float), ("n", int)
+    ]
+    assert seen["x"] == 1 and seen["s"] == 2 and seen["c"] == 1 and seen["f"] == 2.0 and seen["n"] == 3
+    assert seen["params"] == {"x": 1, "s": 2, "c": 1, "f": 2.0, "n": 3}
+    assert type(seen["params"]["x"]) is int
+    stored = study.trials[0].params
+    assert stored == {"x": 1.0, "s": 2.0, "c": 1.0, "f": 2, "n": 3}
+    assert type(stored["x"]) is float and type(stored["c"]) is float and type(stored["f"]) is int
+    t = study.ask()  # not enqueued: a float
+    assert type(t.suggest_float("x", 0, 2)) is float

@@ -222,14 +222,48 @@ def test_study_attrs(storage, name):
     study = optuna.create_study(storage=storage, study_name=name)
     study.set_user_attr("dataset", "digits")
     study.set_user_attr("folds", [1, 2])
-    study.set_system_attr("origin", {"a": 1})
+    with pytest.warns(FutureWarning):
+        study.set_system_attr("origin", {"a": 1})
     assert study.user_attrs == {"dataset": "digits", "folds": [1, 2]}
-    assert study.system_attrs == {"origin": {"a": 1}}
+    with pytest.warns(FutureWarning):
+        assert study.system_attrs == {"origin": {"a": 1}}
     if not isinstance(storage, optuna.storages.InMemoryStorage):
         loaded = optuna.load_study(study_name=name, storage=storage)
         assert loaded.user_attrs["folds"] == [1, 2]
     with pytest.raises(ValueError, match="JSON"):
         study.set_user_attr("bad", object())
+
+
+def test_system_attrs_deprecated(tmp_db):
+    """Optuna 5 keeps the system attributes of Study and Trial, and their setters (FrozenTrial's
+    and FixedTrial's too), deprecated since 3.1, each with a FutureWarning; so does knob.
+    A FrozenTrial's or a FixedTrial's system_attrs is not deprecated, nor knob's own use."""
+    study = optuna.create_study(storage=tmp_db, study_name="sys")
+    with pytest.warns(FutureWarning, match="Study.set_system_attr"):
+        study.set_system_attr("origin", 1)
+    with pytest.warns(FutureWarning, match="Study.system_attrs"):
+        assert study.system_attrs == {"origin": 1}
+    t = study.ask()
+    with pytest.warns(FutureWarning, match="Trial.set_system_attr"):
+        t.set_system_attr("k", 2)
+    with pytest.warns(FutureWarning, match="Trial.system_attrs"):
+        assert t.system_attrs == {"k": 2}
+    ft = optuna.trial.FixedTrial({})
+    with pytest.warns(FutureWarning, match="FixedTrial.set_system_attr"):
+        ft.set_system_attr("k", 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.set_constraint("c", -1.0)
+        t.report(1.0, 0)
+        study.tell(t, 1.0)
+        study.set_metric_names(["loss"])
+        frozen = study.trials[0]
+        assert frozen.system_attrs == {"k": 2, "constraints:c": -1.0, "constraints": [-1.0]}
+        assert ft.system_attrs == {"k": 3}
+        optuna.get_all_study_summaries(tmp_db)
+        optuna.copy_study(from_study_name="sys", from_storage=tmp_db, to_storage=optuna.storages.InMemoryStorage())
+    with pytest.warns(FutureWarning, match="FrozenTrial.set_system_attr"):
+        frozen.set_system_attr("k", 4)
 
 
 def test_multi_objective_best_trials(storage, name):
@@ -384,7 +418,8 @@ def test_metric_names(tmp_db, caplog):
         study.set_metric_names(["only one"])
     study.set_metric_names(["loss", "acc"])
     assert study.metric_names == ["loss", "acc"]
-    assert study.system_attrs["study:metric_names"] == ["loss", "acc"]
+    with pytest.warns(FutureWarning):
+        assert study.system_attrs["study:metric_names"] == ["loss", "acc"]
     again = optuna.load_study(study_name="named", storage=tmp_db)
     assert again.metric_names == ["loss", "acc"]
     optuna.logging.set_verbosity(optuna.logging.INFO)

@@ -221,6 +221,66 @@ def test_report_and_prune():
     assert ft.last_step == 0
 
 
+@pytest.mark.parametrize("where", ["memory", "sqlite"])
+def test_should_prune_after_tell(where, tmp_db):
+    """Optuna 5's Trial.should_prune asks the pruner whatever the trial's state: after the
+    tell it answers (the study as it is then, the trial's reports), it does not raise."""
+    study = optuna.create_study(
+        storage=tmp_db if where == "sqlite" else None, pruner=optuna.pruners.MedianPruner(n_startup_trials=0)
+    )
+    for v in (2.0, 1.0, 0.0):
+        t = study.ask()
+        t.report(v, 0)
+        study.tell(t, v)
+        assert not t.should_prune()  # not above the median
+    t = study.ask()
+    t.report(10.0, 0)
+    study.tell(t, 10.0)
+    assert t.should_prune()  # above the median of the trials complete, itself among them
+    t = study.ask()
+    t.report(10.0, 0)
+    study.tell(t, state=TrialState.PRUNED)
+    assert t.should_prune()
+    t = study.ask()
+    t.report(0.5, 0)
+    study.tell(t, state=TrialState.FAIL)
+    assert not t.should_prune()
+    t = study.ask()  # reported nothing: the pruner says go on
+    study.tell(t, 1.0)
+    assert not t.should_prune()
+    t = study.ask()
+    t.report(float("nan"), 0)  # a diverged run: pruned, after the tell too
+    study.tell(t, state=TrialState.PRUNED)
+    assert t.should_prune()
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+        t.report(1.0, 1)  # as Optuna's storages refuse it
+
+    # the pruner reads the study as it is when asked, not as it was at the tell
+    later = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
+    t = later.ask()
+    t.report(0.0, 0)
+    later.tell(t, 0.0)
+    a = later.ask()
+    a.report(5.0, 0)
+    later.tell(a, 5.0)
+    assert a.should_prune()  # above the median of 0 and 5
+    for _ in range(3):
+        t = later.ask()
+        t.report(100.0, 0)
+        later.tell(t, 100.0)
+    assert not a.should_prune()  # below the median of 0, 5, 100, 100, 100
+    threshold = optuna.create_study(pruner=optuna.pruners.ThresholdPruner(upper=1.0))
+    t = threshold.ask()
+    t.report(2.0, 0)
+    threshold.tell(t, 2.0)
+    assert t.should_prune()
+    nop = optuna.create_study(pruner=optuna.pruners.NopPruner())
+    t = nop.ask()
+    t.report(2.0, 0)
+    nop.tell(t, 2.0)
+    assert not t.should_prune()
+
+
 def test_trial_attrs():
     study = optuna.create_study()
     t = study.ask()
