@@ -11,6 +11,8 @@
 
 #include "knob.h"
 
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +101,12 @@ static inline const char *knob_test_path(const char *tag)
     return buf;
 }
 
+/* Whether a and b are the same double to the bit (-0 is not 0), or both NaN. */
+static inline bool knob_test_same_bits(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+}
+
 /* Adds one finished trial of param p to s, as another process would write it: its values
  * when complete, one intermediate value (the first value) when pruned, and the system attr
  * "constraints" (JSON text) unless NULL. Returns the trial's number; fails the case on an
@@ -174,6 +182,46 @@ static inline void knob_test_pg_exec(PGconn *c, const char *sql)
         PQclear(r);
         fail_msg("%s: %s", sql, msg);
     }
+    PQclear(r);
+}
+
+/* knob_test_pg_url, or a skipped case (said why) when no server is named for this run. */
+static inline const char *knob_test_pg_url_or_skip(void)
+{
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    return url;
+}
+
+/* Runs one statement on a connection of its own to `url`; fails the case as
+ * knob_test_pg_exec does. */
+static inline void knob_test_pg_exec_url(const char *url, const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, sql);
+    PQfinish(c);
+}
+
+/* The plan (EXPLAIN EXECUTE) of the statement prepared on c as best(bigint), run for
+ * `study` under plan_cache_mode `mode`, one line of it a line in `out`. */
+static inline void knob_test_pg_best_plan(PGconn *c, const char *mode, int64_t study, char *out,
+                                          size_t size)
+{
+    char q[512];
+    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
+    knob_test_pg_exec(c, q);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
+    PGresult *r = PQexec(c, q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", q, PQresultErrorMessage(r));
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < PQntuples(r) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
     PQclear(r);
 }
 
