@@ -335,11 +335,7 @@ static void sqlite_studies(void **state)
 static void postgres_studies(void **state)
 {
     (void)state;
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
+    const char *url = knob_test_pg_url_or_skip();
     where w = {0};
     snprintf(w.url, sizeof w.url, "%s", url);
     the_same(&w);

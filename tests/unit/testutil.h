@@ -107,6 +107,27 @@ static inline bool knob_test_same_bits(double a, double b)
     return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
 }
 
+/* A fresh storage in memory; a failure fails the case. */
+static inline knob_storage *knob_test_memory(void)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    return st;
+}
+
+/* A new study `name` of one objective (minimized) in st, sampled by `sampler` with
+ * options `opts` (knob_sampler_create); a failure fails the case. */
+static inline knob_study *knob_test_study(knob_storage *st, const char *name, const char *sampler,
+                                          const char *opts)
+{
+    knob_sampler *smp;
+    knob_study *s;
+    assert_int_equal(knob_sampler_create(sampler, opts, &smp), KNOB_OK);
+    knob_study_options o = {.sampler = smp};
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    return s;
+}
+
 /* Adds one finished trial of param p to s, as another process would write it: its values
  * when complete, one intermediate value (the first value) when pruned, and the system attr
  * "constraints" (JSON text) unless NULL. Returns the trial's number; fails the case on an
