@@ -23,9 +23,7 @@ if grep -q 'src="http' r.html; then fail "the report loads something from the ne
 grep -q "no study named 'nope'" nope.err || fail "message: $(cat nope.err)"
 # One trial tells nothing of importance: null, not a plot of shares that are all 0.
 "$KNOB" run s.yaml --storage "sqlite:///$T/one.db" --study one --trials 1 --seed 1 > run1.txt
-"$KNOB" report one --storage "sqlite:///$T/one.db" -o - 2> /dev/null |
-    python3 -c 'import json, re, sys
-print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > one.json
+"$KNOB" report one --storage "sqlite:///$T/one.db" -o - 2> /dev/null | report_data > one.json
 expect_eq "$(py 'd["importance"]' < one.json)" '[null]' "the importance of one trial"
 expect_eq "$(py 'len(d["trials"]["n"])' < one.json)" 1 "one trial in the report"
 

@@ -108,8 +108,6 @@ parameters:
   k: {values: [a, b]}
 YAML
 "$KNOB" run plain.yaml --storage "$db" --study plain --trials 2 > run3.txt
-"$KNOB" report plain --storage "$db" -o - 2> /dev/null |
-    python3 -c 'import json, re, sys
-print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > plain.json
+"$KNOB" report plain --storage "$db" -o - 2> /dev/null | report_data > plain.json
 expect_eq "$(py 'd["trials"]["g"]' < plain.json)" '{}' "no shown params where p says it all"
 echo ok

@@ -35,6 +35,12 @@ py() {
     python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r if not isinstance(r,(dict,list)) else json.dumps(r))"
 }
 
+# The data of a knob report (its knob-data script), from the page on stdin, as JSON.
+report_data() {
+    python3 -c 'import json, re, sys
+print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))'
+}
+
 expect_eq() { # actual expected what
     [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
 }
