@@ -53,6 +53,15 @@ static inline int knob__test_status(int failed)
         return cmocka_run_group_tests(tests, NULL, NULL);                                          \
     }
 
+/* Fails the case unless `call` returns KNOB_OK, naming the call, its status and
+ * knob_errmsg(). */
+#define KNOB_TEST_OK(call)                                                                         \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        if (rc_)                                                                                   \
+            fail_msg("%s: %s (%s)", #call, knob_status_str(rc_), knob_errmsg());                   \
+    } while (0)
+
 /* Copies the file `from` to `to` (created or truncated); a failure fails the case. */
 static inline void knob_test_copy_file(const char *from, const char *to)
 {
