@@ -27,8 +27,6 @@ grep -q "^Pareto front: 20 feasible trials, hypervolume [0-9]" best.txt || fail 
 expect_eq "$(grep -c '^trial' best.txt)" 400 "every trial on the front"
 grep -q "^Pareto front: 400 feasible trials (hypervolume not computed: .*10 objectives" best.txt ||
     fail "big: $(tail -1 best.txt)"
-"$KNOB" report big --storage "$S" -o - 2> report.err |
-    python3 -c 'import json, re, sys
-print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > data.json
+"$KNOB" report big --storage "$S" -o - 2> report.err | report_data > data.json
 expect_eq "$(py '[len(d["pareto"]), d["hypervolume"]]' < data.json)" '[400, null]' "report"
 echo ok

@@ -23,122 +23,86 @@ if grep -q 'src="http' r.html; then fail "the report loads something from the ne
 grep -q "no study named 'nope'" nope.err || fail "message: $(cat nope.err)"
 # One trial tells nothing of importance: null, not a plot of shares that are all 0.
 "$KNOB" run s.yaml --storage "sqlite:///$T/one.db" --study one --trials 1 --seed 1 > run1.txt
-"$KNOB" report one --storage "sqlite:///$T/one.db" -o - 2> /dev/null |
-    python3 -c 'import json, re, sys
-print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > one.json
+"$KNOB" report one --storage "sqlite:///$T/one.db" -o - 2> /dev/null | report_data > one.json
 expect_eq "$(py 'd["importance"]' < one.json)" '[null]' "the importance of one trial"
 expect_eq "$(py 'len(d["trials"]["n"])' < one.json)" 1 "one trial in the report"
 
-start() { # args... ; sets url and pid
-    "$KNOB" dashboard --storage "$db" --port 0 "$@" > dash.out 2> dash.err &
-    pid=$!
-    trap 'kill "$pid" 2> /dev/null || true' EXIT # a failing check leaves no server behind
-    for _ in $(seq 100); do
-        url=$(grep -o 'http://[^/ ]*' dash.out || true)
-        [ -n "$url" ] && return 0
-        sleep 0.05
-    done
-    fail "the dashboard did not start: $(cat dash.err)"
-}
-stop() {
-    kill "$pid"
-    wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
-}
-# get PATH [POST-BODY] [HEADER]: prints "status body"
-get() {
-    python3 - "$url$1" "${2:-}" "${3:-}" <<'PY'
-import sys, urllib.request, urllib.error
-url, body, header = sys.argv[1:4]
-req = urllib.request.Request(url, data=body.encode() if body else None)
-if header:
-    k, v = header.split(": ", 1)
-    req.add_header(k, v)
-try:
-    r = urllib.request.urlopen(req, timeout=10)
-    print(r.status, r.read().decode())
-except urllib.error.HTTPError as e:
-    print(e.code, e.read().decode())
-PY
-}
-status() { get "$@" | head -n 1 | cut -d' ' -f1; }
-body() { get "$@" | sed '1s/^[0-9]* //'; }
-
-start
+dashboard_start "$db"
 grep -q "read-only" dash.out || fail "start line: $(cat dash.out)"
 [ ! -s dash.err ] || fail "warnings on 127.0.0.1: $(cat dash.err)"
-expect_eq "$(body /api/studies | py '[s["name"] for s in d]')" '["w"]' "studies"
-body "/api/study?name=w&since=0" > all.json
+expect_eq "$(dashboard_body /api/studies | py '[s["name"] for s in d]')" '["w"]' "studies"
+dashboard_body "/api/study?name=w&since=0" > all.json
 expect_eq "$(py 'len(d["trials"]["n"])' < all.json)" 2 "every trial at stamp 0"
 expect_eq "$(py '[p["name"] for p in d["params"]]' < all.json)" '["lr"]' "params"
 expect_eq "$(py 'd["trials"]["s"]' < all.json)" cc "states, one letter each"
 expect_eq "$(py 'len(d["trials"]["rk"]) == 1 and d["trials"]["r"] == [0, 0]' < all.json)" True "runner lanes"
-expect_eq "$(body "/api/log?name=w&trial=0" | py 'd["dir"].endswith("knob-runs/w/0")')" True "runner dir"
+expect_eq "$(dashboard_body "/api/log?name=w&trial=0" | py 'd["dir"].endswith("knob-runs/w/0")')" True "runner dir"
 stamp=$(py 'd["stamp"]' < all.json)
-expect_eq "$(body "/api/study?name=w&since=$stamp" | py 'len(d["trials"]["n"])')" 0 "nothing new"
+expect_eq "$(dashboard_body "/api/study?name=w&since=$stamp" | py 'len(d["trials"]["n"])')" 0 "nothing new"
 # A trial finished meanwhile by another process: the next poll has it alone.
 "$KNOB" run s.yaml --storage "$db" --study w --trials 1 --seed 2 > run2.txt
-body "/api/study?name=w&since=$stamp" > new.json
+dashboard_body "/api/study?name=w&since=$stamp" > new.json
 expect_eq "$(py 'd["trials"]["n"]' < new.json)" '[2]' "the new trial only"
 expect_eq "$(py 'd["stamp"] > '"$stamp" < new.json)" True "the stamp moved"
-expect_eq "$(body "/api/log?name=w&trial=0" | py '"loss" in d["stdout"]')" True "stdout tail"
-expect_eq "$(body "/api/sweep?name=w" | py '"curve.py" in d["sweep"]')" True "sweep file"
+expect_eq "$(dashboard_body "/api/log?name=w&trial=0" | py '"loss" in d["stdout"]')" True "stdout tail"
+expect_eq "$(dashboard_body "/api/sweep?name=w" | py '"curve.py" in d["sweep"]')" True "sweep file"
 # Malformed requests: 4xx, and the server goes on.
-expect_eq "$(status "/api/study?name=w&since=x")" 400 "bad stamp"
-expect_eq "$(status "/api/study")" 400 "no name"
-expect_eq "$(status "/api/study?name=nope")" 404 "unknown study"
-expect_eq "$(status "/api/log?name=w&trial=99")" 404 "unknown trial"
-expect_eq "$(status "/api/log?name=w&trial=-1")" 400 "bad trial"
-expect_eq "$(status "/api/nothing")" 404 "unknown call"
-expect_eq "$(status "/no/such/page")" 404 "unknown page"
-get "/no/such/<page>" | grep -q '404: not found.*no page /no/such/&#60;page&#62;' || fail "404 page"
-expect_eq "$(status "/api/note?name=w" '{"note": "x"}')" 403 "read-only"
-expect_eq "$(status "/api/studies" 'x')" 405 "POST to a GET call"
-expect_eq "$(status /)" 200 "the page"
-stop
+expect_eq "$(dashboard_status "/api/study?name=w&since=x")" 400 "bad stamp"
+expect_eq "$(dashboard_status "/api/study")" 400 "no name"
+expect_eq "$(dashboard_status "/api/study?name=nope")" 404 "unknown study"
+expect_eq "$(dashboard_status "/api/log?name=w&trial=99")" 404 "unknown trial"
+expect_eq "$(dashboard_status "/api/log?name=w&trial=-1")" 400 "bad trial"
+expect_eq "$(dashboard_status "/api/nothing")" 404 "unknown call"
+expect_eq "$(dashboard_status "/no/such/page")" 404 "unknown page"
+dashboard_request "/no/such/<page>" | grep -q '404: not found.*no page /no/such/&#60;page&#62;' || fail "404 page"
+expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "x"}')" 403 "read-only"
+expect_eq "$(dashboard_status "/api/studies" 'x')" 405 "POST to a GET call"
+expect_eq "$(dashboard_status /)" 200 "the page"
+dashboard_stop
 
-start --allow-write --token s3cret --host localhost
-expect_eq "$(status /api/studies)" 401 "no token"
-expect_eq "$(status "/api/studies?token=wrong")" 401 "wrong token"
-expect_eq "$(status "/api/studies?token=s3cret")" 200 "token in the query"
+dashboard_start "$db" --allow-write --token s3cret --host localhost
+expect_eq "$(dashboard_status /api/studies)" 401 "no token"
+expect_eq "$(dashboard_status "/api/studies?token=wrong")" 401 "wrong token"
+expect_eq "$(dashboard_status "/api/studies?token=s3cret")" 200 "token in the query"
 auth="Authorization: Bearer s3cret"
-expect_eq "$(status /api/studies "" "$auth")" 200 "token in the header"
-expect_eq "$(status "/api/note?name=w" '{"note": "look at lr"}' "$auth")" 200 "note"
-expect_eq "$(body "/api/study?name=w" "" "$auth" | py 'd["note"]')" "look at lr" "the note back"
-expect_eq "$(status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not text"
-expect_eq "$(status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
-expect_eq "$(status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
-expect_eq "$(status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
-expect_eq "$(body "/api/enqueue?name=w" '{"params": {"lr": 1e400}}' "$auth")" \
+expect_eq "$(dashboard_status /api/studies "" "$auth")" 200 "token in the header"
+expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "look at lr"}' "$auth")" 200 "note"
+expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'd["note"]')" "look at lr" "the note back"
+expect_eq "$(dashboard_status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not text"
+expect_eq "$(dashboard_status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
+expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
+expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
+expect_eq "$(dashboard_body "/api/enqueue?name=w" '{"params": {"lr": 1e400}}' "$auth")" \
     '{"error":"enqueue: param '"'lr'"' is beyond a double'"'"'s range: values must be finite"}' "enqueue of 1e400"
 # trial 3, enqueued and not asked yet, has no params: no tell, in any state, until an ask takes it
-expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "tell of a waiting trial"
-expect_eq "$(body "/api/tell?name=w" '{"trial": 3, "state": "complete", "values": [1]}' "$auth" |
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "tell of a waiting trial"
+expect_eq "$(dashboard_body "/api/tell?name=w" '{"trial": 3, "state": "complete", "values": [1]}' "$auth" |
     py '"waiting" in d["error"]')" True "the message of a waiting trial"
 "$KNOB" ask w --sweep s.yaml --storage "$db" > ask.json
 expect_eq "$(py '[d["number"], d["params"]["lr"]]' < ask.json)" "[3, 0.01]" "the enqueued trial asked"
-expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 200 "fail by hand"
-expect_eq "$(status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "told twice"
-expect_eq "$(status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"
-expect_eq "$(status "/api/tell?name=w" '{"trial": 0, "state": "won"}' "$auth")" 400 "bad state"
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 200 "fail by hand"
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "told twice"
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 0, "state": "won"}' "$auth")" 400 "bad state"
 # A value beyond a double's range (inf once read) is refused, the trial left running; a trial
 # number past 2^53 is none.
 "$KNOB" ask w --sweep s.yaml --storage "$db" > ask4.json
 expect_eq "$(py 'd["number"]' < ask4.json)" 4 "trial 4 asked"
-expect_eq "$(body "/api/tell?name=w" '{"trial": 4, "state": "complete", "values": [1e400]}' "$auth")" \
+expect_eq "$(dashboard_body "/api/tell?name=w" '{"trial": 4, "state": "complete", "values": [1e400]}' "$auth")" \
     '{"error":"tell: value 0 is beyond a double'"'"'s range: \"values\" must be finite"}' "a value of 1e400"
-expect_eq "$(status "/api/tell?name=w" '{"trial": 1e300, "state": "fail"}' "$auth")" 400 "trial 1e300"
-expect_eq "$(status "/api/tell?name=w" '{"trial": 9007199254740996, "state": "fail"}' "$auth")" 400 "trial 2^53+4"
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 1e300, "state": "fail"}' "$auth")" 400 "trial 1e300"
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 9007199254740996, "state": "fail"}' "$auth")" 400 "trial 2^53+4"
 big=$(python3 -c 'print("{\"note\": \"" + "x" * 70000 + "\"}")')
-expect_eq "$(status "/api/note?name=w" "$big" "$auth")" 413 "a body too large"
+expect_eq "$(dashboard_status "/api/note?name=w" "$big" "$auth")" 413 "a body too large"
 "$KNOB" trials w --storage "$db" --format json > t.json
 expect_eq "$(py '[t["state"] for t in d][3]' < t.json)" fail "trial 3 failed by hand"
 expect_eq "$(py '[t["state"] for t in d][4]' < t.json)" running "trial 4 after a tell of 1e400"
-stop
+dashboard_stop
 
 # Told to listen beyond this machine, it warns.
-start --host 0.0.0.0
+dashboard_start "$db" --host 0.0.0.0
 grep -q "warning: listening on 0.0.0.0" dash.err || fail "no warning: $(cat dash.err)"
-stop
+dashboard_stop
 "$KNOB" dashboard --storage "$db" --port 70000 2> port.err && fail "port 70000"
 grep -q "not a port" port.err || fail "message: $(cat port.err)"
 echo ok

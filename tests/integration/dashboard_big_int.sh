@@ -18,21 +18,9 @@ YAML
 expect_eq "$(grep -c '"seed":12345678901234567890' trials.txt)" 2 "knob trials: $(cat trials.txt)"
 grep -q '^--seed=12345678901234567890$' knob-runs/b/*/args.txt || fail "\${args}: $(cat knob-runs/b/*/args.txt)"
 
-"$KNOB" dashboard --storage "$db" --port 0 > dash.out 2> dash.err &
-pid=$!
-trap 'kill "$pid" 2> /dev/null || true' EXIT
-for _ in $(seq 100); do
-    url=$(grep -o 'http://[^/ ]*' dash.out || true)
-    [ -n "$url" ] && break
-    sleep 0.05
-done
-[ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
-python3 - "$url/api/study?name=b" > study.json <<'PY'
-import sys, urllib.request
-sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())
-PY
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+dashboard_start "$db"
+dashboard_json "/api/study?name=b" > study.json
+dashboard_stop
 # the digits as written, read from the text (a double would round them)
 python3 - study.json <<'PY' || fail "g: $(cat study.json)"
 import json, sys

@@ -26,36 +26,17 @@ parameters:
 YAML
 "$KNOB" run s.yaml --storage "$db" --study e --trials 1 --seed 3 > run.txt
 
-"$KNOB" dashboard --storage "$db" --port 0 --allow-write > dash.out 2> dash.err &
-pid=$!
-trap 'kill "$pid" 2> /dev/null || true' EXIT
-for _ in $(seq 100); do
-    url=$(grep -o 'http://[^/ ]*' dash.out || true)
-    [ -n "$url" ] && break
-    sleep 0.05
-done
-[ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
-# post BODY: prints "status body"
-post() {
-    python3 - "$url/api/enqueue?name=e" "$1" <<'PY'
-import sys, urllib.request, urllib.error
-req = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode())
-try:
-    r = urllib.request.urlopen(req, timeout=10)
-    print(r.status, r.read().decode())
-except urllib.error.HTTPError as e:
-    print(e.code, e.read().decode())
-PY
-}
+dashboard_start "$db" --allow-write
 n_trials() { "$KNOB" trials e --storage "$db" --format json | py 'len(d)'; }
 
 # The given values (a number as text too, as a form sends it), listed as given.
 given='{"opt": "sgd", "layers": "3", "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net": {"width": 32}}'
-expect_eq "$(post "{\"params\": $given}")" '200 {"ok":true}' "enqueue"
+expect_eq "$(dashboard_request "/api/enqueue?name=e" "{\"params\": $given}")" '200 {"ok":true}' "enqueue"
 want='{"opt": "sgd", "layers": 3, "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net.width": 32}'
-python3 - "$url" "$want" <<'PY' || fail "the listing of the enqueued trial"
-import json, sys, urllib.request
-d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/study?name=e&since=0", timeout=10))
+dashboard_json "/api/study?name=e&since=0" > listing.json
+python3 - listing.json "$want" <<'PY' || fail "the listing of the enqueued trial"
+import json, sys
+d = json.load(open(sys.argv[1]))
 t = d["trials"]
 assert t["s"] == "cw", t["s"]
 assert t["g"]["1"] == json.loads(sys.argv[2]), t["g"]
@@ -69,7 +50,7 @@ expect_eq "$(py 'd[1]["params"]' < t.json)" \
 # Values outside the space: 400 naming the param, and nothing enqueued.
 refuse() { # body expected-error-part
     local out
-    out=$(post "$1")
+    out=$(dashboard_request "/api/enqueue?name=e" "$1")
     case "$out" in
     "400 "*"$2"*) ;;
     *) fail "enqueue $1: expected 400 with \"$2\", got $out" ;;
@@ -104,17 +85,17 @@ for k, v in want.items():
     else:
         assert got[k] == v, (k, got[k], v)
 PY
-python3 - "$url" <<'PY' || fail "the listing of the trial that ran"
-import json, sys, urllib.request
-d = json.load(urllib.request.urlopen(sys.argv[1] + "/api/study?name=e&since=0", timeout=10))
+dashboard_json "/api/study?name=e&since=0" > listing2.json
+python3 - listing2.json <<'PY' || fail "the listing of the trial that ran"
+import json, sys
+d = json.load(open(sys.argv[1]))
 t, names = d["trials"], [p["name"] for p in d["params"]]
 assert t["s"] == "cc", t["s"]
 g = t["g"]["1"]
 assert abs(g["inv"] - 0.04) < 1e-12 and g["p"] == "blue" and abs(g["n"] - 6.5) < 1e-9, g
 assert abs(t["p"][names.index("inv")][1] - 25) < 1e-9, t["p"]  # the library's: 1 / 0.04
 PY
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+dashboard_stop
 [ ! -s dash.err ] || fail "the dashboard wrote to stderr: $(cat dash.err)"
 
 # A sweep without converted params: the listing repeats nothing of p.
@@ -127,8 +108,6 @@ parameters:
   k: {values: [a, b]}
 YAML
 "$KNOB" run plain.yaml --storage "$db" --study plain --trials 2 > run3.txt
-"$KNOB" report plain --storage "$db" -o - 2> /dev/null |
-    python3 -c 'import json, re, sys
-print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))' > plain.json
+"$KNOB" report plain --storage "$db" -o - 2> /dev/null | report_data > plain.json
 expect_eq "$(py 'd["trials"]["g"]' < plain.json)" '{}' "no shown params where p says it all"
 echo ok

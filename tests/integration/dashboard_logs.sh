@@ -44,36 +44,11 @@ c.execute("UPDATE trial_attrs SET json = ? WHERE system = 1 AND key = 'runner' A
 c.commit()
 PY
 
-start() { # args... ; sets url and pid
-    "$KNOB" dashboard --storage "$db" --port 0 "$@" > dash.out 2> dash.err &
-    pid=$!
-    trap 'kill "$pid" 2> /dev/null || true' EXIT # a failing check leaves no server behind
-    for _ in $(seq 100); do
-        url=$(grep -o 'http://[^/ ]*' dash.out || true)
-        [ -n "$url" ] && return 0
-        sleep 0.05
-    done
-    fail "the dashboard did not start: $(cat dash.err)"
-}
-stop() {
-    kill "$pid"
-    wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
-}
-get() { # PATH: prints "status body"
-    python3 - "$url$1" <<'PY'
-import sys, urllib.request, urllib.error
-try:
-    r = urllib.request.urlopen(sys.argv[1], timeout=10)
-    print(r.status, r.read().decode())
-except urllib.error.HTTPError as e:
-    print(e.code, e.read().decode())
-PY
-}
-log() { get "/api/log?name=w&trial=$1" > "log$1.txt"; }
+log() { dashboard_request "/api/log?name=w&trial=$1" > "log$1.txt"; }
 status() { head -c 3 "log$1.txt"; }
 body() { sed '1s/^[0-9]* //' "log$1.txt"; }
 
-start
+dashboard_start "$db"
 for n in 0 1 2 3 4 5 6; do log $n; done
 for n in 0 1 2 3 4 5 6; do
     if grep -q "TOP-SECRET\|root:" "log$n.txt"; then fail "trial $n: a file outside was served"; fi
@@ -93,20 +68,20 @@ for n in 4 5 6; do
     body $n | py 'd["error"]' | grep -q "is not under the trial directories' root $root: not served" ||
         fail "trial $n's error: $(cat "log$n.txt")"
 done
-expect_eq "$(get "/api/log?name=w&trial=0" | cut -c1-3)" 200 "the server goes on"
-stop
+expect_eq "$(dashboard_request "/api/log?name=w&trial=0" | cut -c1-3)" 200 "the server goes on"
+dashboard_stop
 
 # --trial-dir: the root is DIR/<study>; the runs' own directories are outside it now.
 mkdir -p other/w
-start --trial-dir other
+dashboard_start "$db" --trial-dir other
 log 0
 expect_eq "$(status 0)" 403 "--trial-dir elsewhere"
-stop
-start --trial-dir nowhere
+dashboard_stop
+dashboard_start "$db" --trial-dir nowhere
 log 0
 expect_eq "$(status 0)" 404 "no such trial-dir"
 body 0 | py 'd["error"]' | grep -q "are not at nowhere/w.*give --trial-dir" || fail "error: $(cat log0.txt)"
-stop
+dashboard_stop
 "$KNOB" dashboard --storage "$db" --trial-dir "" 2> empty.err && fail "an empty --trial-dir"
 grep -q "trial-dir is empty" empty.err || fail "message: $(cat empty.err)"
 echo ok

@@ -28,36 +28,17 @@ c.execute("UPDATE study_attrs SET json = ? WHERE study = ? AND key = 'sweep'", (
 c.commit()
 PY
 
-"$KNOB" dashboard --storage "$db" --port 0 --allow-write > dash.out 2> dash.err &
-pid=$!
-trap 'kill "$pid" 2> /dev/null || true' EXIT
-for _ in $(seq 100); do
-    url=$(grep -o 'http://[^/ ]*' dash.out || true)
-    [ -n "$url" ] && break
-    sleep 0.05
-done
-[ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
-request() { # PATH [BODY]: prints the status
-    python3 - "$url$1" "${2-}" <<'PY'
-import sys, urllib.request, urllib.error
-req = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode() if sys.argv[2] else None)
-try:
-    print(urllib.request.urlopen(req, timeout=10).status)
-except urllib.error.HTTPError as e:
-    print(e.code)
-PY
-}
+dashboard_start "$db" --allow-write
 for s in a b; do
     for _ in 1 2 3; do
-        expect_eq "$(request "/api/log?name=$s&trial=0")" 200 "log of study $s"
-        expect_eq "$(request "/api/enqueue?name=$s" '{"params": {"x": 0.3}}')" 200 "enqueue in study $s"
+        expect_eq "$(dashboard_status "/api/log?name=$s&trial=0")" 200 "log of study $s"
+        expect_eq "$(dashboard_status "/api/enqueue?name=$s" '{"params": {"x": 0.3}}')" 200 "enqueue in study $s"
     done
 done
 for _ in 1 2 3; do
-    expect_eq "$(request "/api/enqueue?name=c" '{"params": {"x": 0.3}}')" 500 "enqueue in study c"
+    expect_eq "$(dashboard_status "/api/enqueue?name=c" '{"params": {"x": 0.3}}')" 500 "enqueue in study c"
 done
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+dashboard_stop
 # two stored sweeps (their texts differ in tag), each warned of once
 expect_eq "$(grep -c "warning: key 'parameters.x.q'" dash.err)" 2 "warnings: $(cat dash.err)"
 expect_eq "$(grep -c "warning:" dash.err)" 2 "warnings: $(cat dash.err)"

@@ -35,6 +35,12 @@ py() {
     python3 -c "import json,sys; d=json.load(sys.stdin); r=($1); print(r if not isinstance(r,(dict,list)) else json.dumps(r))"
 }
 
+# The data of a knob report (its knob-data script), from the page on stdin, as JSON.
+report_data() {
+    python3 -c 'import json, re, sys
+print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))'
+}
+
 expect_eq() { # actual expected what
     [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
 }
@@ -46,4 +52,55 @@ expect_dead() { # trial-dir...
         [ -f "$d/pid" ] || continue
         if kill -0 "$(cat "$d/pid")" 2>/dev/null; then fail "the process of $d is alive"; fi
     done
+}
+
+# knob dashboard on STORAGE, port chosen by the system (--port 0), ARGS after: its stdout in
+# dash.out, its stderr in dash.err; sets url (http://host:port) and dashboard_pid, and kills
+# it on exit (a failing check leaves no server behind).
+dashboard_start() { # STORAGE [ARGS...]
+    local storage=$1
+    shift
+    "$KNOB" dashboard --storage "$storage" --port 0 "$@" > dash.out 2> dash.err &
+    dashboard_pid=$!
+    trap 'kill "$dashboard_pid" 2> /dev/null || true' EXIT
+    for _ in $(seq 100); do
+        url=$(grep -o 'http://[^/ ]*' dash.out || true)
+        [ -n "$url" ] && return 0
+        sleep 0.05
+    done
+    fail "the dashboard did not start: $(cat dash.err)"
+}
+
+# Stops the dashboard of dashboard_start with SIGTERM; it must exit with 0.
+dashboard_stop() {
+    kill "$dashboard_pid"
+    wait "$dashboard_pid" || fail "the dashboard exited with $? on SIGTERM"
+}
+
+# A request to the dashboard at $url, a POST when BODY is given (not empty), with one
+# HEADER ("Name: value") if given: prints "status body".
+dashboard_request() { # PATH [BODY] [HEADER]
+    python3 - "$url$1" "${2:-}" "${3:-}" <<'PY'
+import sys, urllib.request, urllib.error
+url, body, header = sys.argv[1:4]
+req = urllib.request.Request(url, data=body.encode() if body else None)
+if header:
+    k, v = header.split(": ", 1)
+    req.add_header(k, v)
+try:
+    r = urllib.request.urlopen(req, timeout=10)
+    print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+PY
+}
+dashboard_status() { dashboard_request "$@" | head -n 1 | cut -d' ' -f1; } # PATH [BODY] [HEADER]
+dashboard_body() { dashboard_request "$@" | sed '1s/^[0-9]* //'; }         # PATH [BODY] [HEADER]
+
+# The body of a GET of PATH, which must answer 200.
+dashboard_json() { # PATH
+    local out
+    out=$(dashboard_request "$1")
+    [ "${out%% *}" = 200 ] || fail "GET $1: $out"
+    printf '%s\n' "${out#* }"
 }

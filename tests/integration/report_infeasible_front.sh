@@ -11,15 +11,11 @@ parameters:
   x: {min: -5.0, max: 5.0}
 YAML
 S="sqlite:///$T/r.db"
-data() { # the report's data, from its page on stdin
-    python3 -c 'import json, re, sys
-print(json.dumps(json.loads(re.search(r"<script id=\"knob-data\"[^>]*>(.*?)</script>", sys.stdin.read()).group(1))))'
-}
 for i in 0 1 2; do "$KNOB" ask two --sweep sweep.yaml --storage "$S" > /dev/null; done
 "$KNOB" tell two 0 1 2 --constraints 1 --storage "$S"
 "$KNOB" tell two 1 2 1 --constraints 0.5 --storage "$S"
 "$KNOB" report two --storage "$S" -o - 2> report.err > r.html || fail "report: $(cat report.err)"
-data < r.html > data.json
+report_data < r.html > data.json
 expect_eq "$(py '[len(d["trials"]["n"]), d["pareto"], d["hypervolume"]]' < data.json)" \
     '[3, [], null]' "trials, front and hypervolume of a study without feasible trial"
 rc=0
@@ -29,6 +25,6 @@ grep -q "no feasible trial" best.err || fail "best: $(cat best.err)"
 # a feasible trial then makes the front
 "$KNOB" tell two 2 3 3 --constraints 0 --storage "$S"
 "$KNOB" report two --storage "$S" -o - 2> report.err > r.html || fail "report: $(cat report.err)"
-data < r.html > data.json
+report_data < r.html > data.json
 expect_eq "$(py 'd["pareto"]' < data.json)" '[2]' "the feasible trial's front"
 echo ok

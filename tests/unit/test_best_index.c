@@ -89,19 +89,14 @@ static answer best_of(const char *url, const char *name, bool every_trial)
     return a;
 }
 
-static bool same_bits(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
-}
-
 static bool same(const answer *x, const answer *y)
 {
     if (x->rc != y->rc || x->n != y->n)
         return false;
     if (x->n == 1 &&
-        (!same_bits(x->value, y->value) || x->n_params != y->n_params ||
+        (!knob_test_same_bits(x->value, y->value) || x->n_params != y->n_params ||
          x->n_values != y->n_values || x->n_inter != y->n_inter || x->n_user != y->n_user ||
-         x->n_system != y->n_system || !same_bits(x->x, y->x)))
+         x->n_system != y->n_system || !knob_test_same_bits(x->x, y->x)))
         return false;
     for (size_t i = 0; i < x->n; i++)
         if (x->numbers[i] != y->numbers[i])
@@ -386,32 +381,6 @@ static void sqlite_first_best_reads_the_index(void **state)
     remove(path);
 }
 
-/* The plan's lines of `sql` (EXPLAIN QUERY PLAN), one a line. */
-static void plan_of(sqlite3 *db, const char *sql, char *out, size_t size)
-{
-    char text[4096];
-    sqlite3_stmt *s;
-    snprintf(text, sizeof text, "EXPLAIN QUERY PLAN %s", sql);
-    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &s, NULL), SQLITE_OK);
-    size_t len = 0;
-    out[0] = 0;
-    while (sqlite3_step(s) == SQLITE_ROW && len < size)
-        len += (size_t)snprintf(out + len, size - len, "%s\n", sqlite3_column_text(s, 3));
-    sqlite3_finalize(s);
-}
-
-static int vm_steps(sqlite3 *db, const char *sql, int64_t id, int64_t *out)
-{
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    sqlite3_bind_int64(s, 1, id);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    *out = sqlite3_column_int64(s, 0);
-    int n = sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
 static void sqlite_best_trial_is_an_index_seek(void **state)
 {
     (void)state;
@@ -434,14 +403,14 @@ static void sqlite_best_trial_is_an_index_seek(void **state)
     for (int which = 0; which < 3; which++) {
         char plan[4096];
         const char *sql = knob__sqlite_best_trial_sql(which);
-        plan_of(db, sql, plan, sizeof plan);
+        knob_test_sql_plan(db, sql, plan, sizeof plan);
         if (!strstr(plan, "SEARCH trials USING INDEX trials_best (study=? AND <expr>=?"))
             fail_msg("statement %d: not a search of trials_best:\n%s", which, plan);
         if (strstr(plan, "SCAN trials") || strstr(plan, "SCAN params") ||
             strstr(plan, "SCAN trial_"))
             fail_msg("statement %d: scans a table:\n%s", which, plan);
-        int64_t small, big;
-        int n_small = vm_steps(db, sql, 1, &small), n_big = vm_steps(db, sql, 2, &big);
+        int n_small = knob_test_sql_vm_steps(db, sql, 1, NULL),
+            n_big = knob_test_sql_vm_steps(db, sql, 2, NULL);
         if (n_small > 100 || n_big > 100)
             fail_msg("statement %d: virtual machine steps %d (100 trials), %d (2,000)", which,
                      n_small, n_big);
@@ -450,42 +419,28 @@ static void sqlite_best_trial_is_an_index_seek(void **state)
     remove(path);
 }
 
-static const char *pg_url_or_skip(void)
-{
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
-    return url;
-}
-
-static void pg_exec(const char *url, const char *sql)
-{
-    PGconn *c = PQconnectdb(url);
-    assert_int_equal(PQstatus(c), CONNECTION_OK);
-    knob_test_pg_exec(c, sql);
-    PQfinish(c);
-}
-
 static void postgres_first_best_as_every_trial(void **state)
 {
     (void)state;
     char url[4200];
-    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     studies(url);
     agree_all(url, "written by knob");
     expect_answers(url);
     /* values knob would not take, from another writer (stamped, as knob stamps): -inf, NaN
      * (above every number, and so first when maximized), no value */
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 120, 1, "
-                 "txid_current(), '{-Infinity}' FROM knob_studies WHERE name = 'min'");
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 120, 1, "
-                 "txid_current(), '{NaN}' FROM knob_studies WHERE name = 'max'");
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 121, 1, "
-                 "txid_current(), '{}' FROM knob_studies WHERE name = 'max'");
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 3, 1, "
-                 "txid_current(), '{NaN}' FROM knob_studies WHERE name = 'extreme'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 120, 1, "
+             "txid_current(), '{-Infinity}' FROM knob_studies WHERE name = 'min'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 120, 1, "
+             "txid_current(), '{NaN}' FROM knob_studies WHERE name = 'max'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 121, 1, "
+             "txid_current(), '{}' FROM knob_studies WHERE name = 'max'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 3, 1, "
+             "txid_current(), '{NaN}' FROM knob_studies WHERE name = 'extreme'");
     expect(agree(url, "min", "-inf"), KNOB_OK, 120);
     expect(agree(url, "extreme", "NaN, maximized"), KNOB_OK, 1);
     agree_all(url, "values of another writer");
@@ -508,7 +463,7 @@ static void postgres_first_best_as_every_trial(void **state)
                  "'constraints', '%s' FROM knob_trials t, knob_studies s WHERE t.study = s.id "
                  "AND s.name = 'huge' AND t.number = %d",
                  cons[k - 1], k);
-        pg_exec(url, sql);
+        knob_test_pg_exec_url(url, sql);
     }
     expect(agree(url, "huge", "constraints beyond a double's range"), KNOB_OK, 3);
 }
@@ -519,30 +474,14 @@ static void postgres_first_best_reads_the_index(void **state)
 {
     (void)state;
     char url[4200];
-    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     studies(url);
     answer truth = agree(url, "min", "before");
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 999, 1, "
-                 "0, '{-1e9}' FROM knob_studies WHERE name = 'min'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 999, 1, "
+             "0, '{-1e9}' FROM knob_studies WHERE name = 'min'");
     expect(best_of(url, "min", false), KNOB_OK, 999);
     expect(best_of(url, "min", true), KNOB_OK, truth.numbers[0]);
-}
-
-/* The plan of the prepared statement best(bigint), `mode` its plan_cache_mode. */
-static void best_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
-{
-    char q[512];
-    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
-    knob_test_pg_exec(c, q);
-    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
-    PGresult *r = PQexec(c, q);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", q, PQresultErrorMessage(r));
-    size_t used = 0;
-    out[0] = 0;
-    for (int i = 0; i < PQntuples(r) && used < size; i++)
-        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
-    PQclear(r);
 }
 
 /* The best trial's statement, generic plan or custom, minimized or maximized: the best
@@ -552,7 +491,7 @@ static void postgres_best_trial_is_an_index_seek(void **state)
 {
     (void)state;
     char url[4200], plan[16384];
-    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     knob_storage *st;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     knob_study *s = create(st, "seek", KNOB_MINIMIZE, 1);
@@ -580,7 +519,7 @@ static void postgres_best_trial_is_an_index_seek(void **state)
                  knob__pg_best_trial_sql(max));
         knob_test_pg_exec(c, prepare);
         for (int m = 0; m < 2; m++) {
-            best_plan(c, modes[m], id, plan, sizeof plan);
+            knob_test_pg_best_plan(c, modes[m], id, plan, sizeof plan);
             if (!strstr(plan, "Limit") || !strstr(plan, "using knob_trials_best"))
                 fail_msg("%s, %s: the best trial is not found in knob_trials_best:\n%s",
                          max ? "MAX" : "MIN", modes[m], plan);

@@ -10,12 +10,7 @@
 #include <float.h>
 #include <math.h>
 
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        if (rc_)                                                                                   \
-            fail_msg("%s: %s (%s)", #call, knob_status_str(rc_), knob_errmsg());                   \
-    } while (0)
+#define OK KNOB_TEST_OK
 
 /* Values that need 17 digits, the extremes of the doubles, integers and signed zeros. */
 static const double values[] = {0.1 + 0.2,

@@ -7,24 +7,6 @@
 
 #include <math.h>
 
-static knob_storage *mem(void)
-{
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    return st;
-}
-
-static knob_study *evo_study(knob_storage *st, const char *name, const char *sampler,
-                             const char *opts)
-{
-    knob_sampler *smp;
-    knob_study *s;
-    assert_int_equal(knob_sampler_create(sampler, opts, &smp), KNOB_OK);
-    knob_study_options o = {.sampler = smp};
-    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
-    return s;
-}
-
 /* A NAS-like discrete problem: 12 choices of 4 ops each; the loss counts the positions
  * that differ from a hidden target, plus a width that matters only for one op. */
 #define N_OPS 12
@@ -47,8 +29,8 @@ static knob_trial_state ops_objective(knob_trial *t, void *ctx, double *values)
 
 static double best_of(const char *sampler, const char *opts, int trials)
 {
-    knob_storage *st = mem();
-    knob_study *s = evo_study(st, "ops", sampler, opts);
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "ops", sampler, opts);
     double best;
     assert_int_equal(knob_study_optimize(s, ops_objective, NULL, trials), KNOB_OK);
     assert_int_equal(knob_study_best_value(s, &best), KNOB_OK);
@@ -97,8 +79,8 @@ static knob_trial_state sphere(knob_trial *t, void *ctx, double *values)
 static void child_is_parent_with_one_change(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
-    knob_study *s = evo_study(st, "c", "evolution", "seed=4,population_size=8,sample_size=3");
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "c", "evolution", "seed=4,population_size=8,sample_size=3");
     assert_int_equal(knob_study_optimize(s, sphere, NULL, 60), KNOB_OK);
     const knob_trial_info *const *tr;
     size_t n;
@@ -143,8 +125,8 @@ static void golden_sequence(void **state)
         {4.5850590727905818, 0.24547922650008355, 2}, {4.5850590727905818, 464.57041280182369, 1},
         {4.5792561755014312, 0.24547922650008355, 1}, {3.8963410044972751, 0.24547922650008355, 1},
     };
-    knob_storage *st = mem();
-    knob_study *s = evo_study(st, "g", "evolution", "seed=7,population_size=4,sample_size=2");
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "g", "evolution", "seed=7,population_size=4,sample_size=2");
     assert_int_equal(knob_study_optimize(s, sphere, NULL, 12), KNOB_OK);
     const knob_trial_info *const *tr;
     size_t n;
@@ -188,8 +170,9 @@ static knob_trial_state cond_objective(knob_trial *t, void *ctx, double *values)
 static void conditional_space(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
-    knob_study *s = evo_study(st, "cond", "evolution", "seed=3,population_size=10,sample_size=3");
+    knob_storage *st = knob_test_memory();
+    knob_study *s =
+        knob_test_study(st, "cond", "evolution", "seed=3,population_size=10,sample_size=3");
     assert_int_equal(knob_study_optimize(s, cond_objective, NULL, 150), KNOB_OK);
     const knob_trial_info *const *tr;
     size_t n;
@@ -223,7 +206,8 @@ static void workers_share_population(void **state)
     knob_study *s[2];
     for (int w = 0; w < 2; w++) {
         assert_int_equal(knob_storage_open(url, &st[w]), KNOB_OK);
-        s[w] = evo_study(st[w], "shared", "evolution", "seed=5,population_size=6,sample_size=2");
+        s[w] =
+            knob_test_study(st[w], "shared", "evolution", "seed=5,population_size=6,sample_size=2");
     }
     for (int i = 0; i < 40; i++) {
         knob_trial *t;
@@ -258,7 +242,7 @@ static void options_checked(void **state)
     assert_non_null(strstr(knob_errmsg(), "sample_size (5) must be at most population_size (4)"));
     assert_int_equal(knob_sampler_create("evolution", "population_size=1", &smp), KNOB_EINVAL);
     /* several objectives are refused at the first ask */
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_direction d[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
     knob_study *s;
     knob_trial *t;

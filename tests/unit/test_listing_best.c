@@ -107,11 +107,6 @@ static old_best old_query(const char *path, const char *url, const char *name)
     return r;
 }
 
-static bool same_bits(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
-}
-
 /* Every study's best in the listing is the old query's, bit for bit; a listing fails where
  * the old query failed. Returns the number of studies. path: the SQLite file, or NULL and
  * url PostgreSQL's. */
@@ -150,7 +145,7 @@ static size_t agree_at(const char *path, const char *pg, const char *what)
         old_best o = old_query(path, url, l[i].name);
         if (o.failed)
             fail_msg("%s: study '%s': the old query failed, the listing did not", what, l[i].name);
-        if (!same_bits(o.best, l[i].best_value))
+        if (!knob_test_same_bits(o.best, l[i].best_value))
             fail_msg("%s: study '%s': best %.17g (the old query: %.17g)", what, l[i].name,
                      l[i].best_value, o.best);
     }
@@ -353,33 +348,6 @@ static void sqlite_older_file_is_filled_at_open(void **state)
     remove(path);
 }
 
-/* The plan's lines of `sql` (EXPLAIN QUERY PLAN), one a line. */
-static void plan_of(sqlite3 *db, const char *sql, char *out, size_t size)
-{
-    char text[4096];
-    sqlite3_stmt *s;
-    snprintf(text, sizeof text, "EXPLAIN QUERY PLAN %s", sql);
-    assert_int_equal(sqlite3_prepare_v2(db, text, -1, &s, NULL), SQLITE_OK);
-    size_t len = 0;
-    out[0] = 0;
-    while (sqlite3_step(s) == SQLITE_ROW && len < size)
-        len += (size_t)snprintf(out + len, size - len, "%s\n", sqlite3_column_text(s, 3));
-    sqlite3_finalize(s);
-}
-
-/* The virtual machine steps of `sql` for study `id`, and its answer. */
-static int vm_steps(sqlite3 *db, const char *sql, int64_t id, double *best)
-{
-    sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    sqlite3_bind_int64(s, 1, id);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    *best = sqlite3_column_double(s, 0);
-    int n = sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
 static void sqlite_best_is_an_index_seek(void **state)
 {
     (void)state;
@@ -403,7 +371,7 @@ static void sqlite_best_is_an_index_seek(void **state)
     for (int max = 0; max < 2; max++) {
         char plan[4096];
         const char *sql = knob__sqlite_best_sql(max);
-        plan_of(db, sql, plan, sizeof plan);
+        knob_test_sql_plan(db, sql, plan, sizeof plan);
         /* the fresh trials' best and the stale ones: each a search of the study's entries */
         const char *fresh = strstr(plan, "SEARCH trials USING INDEX trials_best (study=? AND "
                                          "<expr>=?)");
@@ -414,10 +382,12 @@ static void sqlite_best_is_an_index_seek(void **state)
             fail_msg("%s: the best value's query scans a table:\n%s", max ? "MAX" : "MIN", plan);
         /* and under 100 steps for 100 trials as for 2,000 (the old query: a few per trial) */
         double small, big, old_small, old_big;
-        int n_small = vm_steps(db, sql, 1, &small), n_big = vm_steps(db, sql, 2, &big);
+        int n_small = knob_test_sql_vm_steps(db, sql, 1, &small),
+            n_big = knob_test_sql_vm_steps(db, sql, 2, &big);
         const char *old = max ? OLD_BEST("MAX") : OLD_BEST("MIN");
-        int o_small = vm_steps(db, old, 1, &old_small), o_big = vm_steps(db, old, 2, &old_big);
-        assert_true(same_bits(small, old_small) && same_bits(big, old_big));
+        int o_small = knob_test_sql_vm_steps(db, old, 1, &old_small),
+            o_big = knob_test_sql_vm_steps(db, old, 2, &old_big);
+        assert_true(knob_test_same_bits(small, old_small) && knob_test_same_bits(big, old_big));
         if (n_small > 100 || n_big > 100 || o_big < 2000)
             fail_msg("%s: virtual machine steps %d (100 trials), %d (2,000); the old query "
                      "%d, %d",
@@ -427,56 +397,24 @@ static void sqlite_best_is_an_index_seek(void **state)
     remove(path);
 }
 
-static const char *pg_url_or_skip(void)
-{
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
-    return url;
-}
-
-static void pg_exec(const char *url, const char *sql)
-{
-    PGconn *c = PQconnectdb(url);
-    assert_int_equal(PQstatus(c), CONNECTION_OK);
-    knob_test_pg_exec(c, sql);
-    PQfinish(c);
-}
-
 static void postgres_same_best_as_every_trial(void **state)
 {
     (void)state;
     char url[4200];
-    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     studies(url);
     assert_int_equal(agree_at(NULL, url, "written by knob"), 10);
     /* values knob would not take, from another writer: -inf, NaN (above every number) */
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
-                 "0, '{-Infinity}' FROM knob_studies WHERE name = 'min'");
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
-                 "0, '{NaN}' FROM knob_studies WHERE name = 'max'");
-    pg_exec(url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
-                 "0, '{NaN}' FROM knob_studies WHERE name = 'two'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+             "0, '{-Infinity}' FROM knob_studies WHERE name = 'min'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+             "0, '{NaN}' FROM knob_studies WHERE name = 'max'");
+    knob_test_pg_exec_url(
+        url, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT id, 1000, 1, "
+             "0, '{NaN}' FROM knob_studies WHERE name = 'two'");
     assert_int_equal(agree_at(NULL, url, "infinite and NaN values"), 10);
-}
-
-/* The plan of `sql` prepared as best(bigint), `mode` its plan_cache_mode. */
-static void best_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
-{
-    char q[512];
-    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
-    knob_test_pg_exec(c, q);
-    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
-    PGresult *r = PQexec(c, q);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", q, PQresultErrorMessage(r));
-    size_t used = 0;
-    out[0] = 0;
-    for (int i = 0; i < PQntuples(r) && used < size; i++)
-        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
-    PQclear(r);
 }
 
 /* The listing's best value, generic plan or custom, minimized or maximized: an index scan
@@ -486,7 +424,7 @@ static void postgres_best_is_an_index_seek(void **state)
 {
     (void)state;
     char url[4200], plan[8192];
-    snprintf(url, sizeof url, "%s", pg_url_or_skip());
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     knob_storage *st;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     knob_study *s = create(st, "seek", KNOB_MINIMIZE, 1);
@@ -513,7 +451,7 @@ static void postgres_best_is_an_index_seek(void **state)
         snprintf(prepare, sizeof prepare, "PREPARE best(bigint) AS %s", knob__pg_best_sql(max));
         knob_test_pg_exec(c, prepare);
         for (int m = 0; m < 2; m++) {
-            best_plan(c, modes[m], id, plan, sizeof plan);
+            knob_test_pg_best_plan(c, modes[m], id, plan, sizeof plan);
             if (!strstr(plan, "Limit") || !strstr(plan, "using knob_trials_best") ||
                 !strstr(plan, "Index"))
                 fail_msg("%s, %s: the best value is not an index scan of knob_trials_best:\n%s",

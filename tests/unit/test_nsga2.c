@@ -8,12 +8,7 @@
 #include <math.h>
 #include <sys/wait.h>
 
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        if (rc_)                                                                                   \
-            fail_msg("%s: %s (%s)", #call, knob_status_str(rc_), knob_errmsg());                   \
-    } while (0)
+#define OK KNOB_TEST_OK
 
 #define DIMS 6
 

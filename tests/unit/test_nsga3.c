@@ -9,12 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#define OK(call)                                                                                   \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        if (rc_)                                                                                   \
-            fail_msg("%s: %s (%s)", #call, knob_status_str(rc_), knob_errmsg());                   \
-    } while (0)
+#define OK KNOB_TEST_OK
 
 static void das_dennis_counts(void **state)
 {

@@ -100,13 +100,6 @@ static const knob_pruner_plugin stop_pruner = {
     .prune = stop_after,
 };
 
-static knob_storage *mem(void)
-{
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    return st;
-}
-
 static size_t n_builtin_samplers(void)
 {
     size_t n = 0;
@@ -147,7 +140,7 @@ static void register_then_create_by_name(void **state)
     assert_true(k->value == 0.25);
     assert_string_equal(k->mode, "fixed");
 
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study_options o = {.sampler = sp};
     knob_study *s;
     assert_int_equal(knob_study_create(st, "konst", &o, &s), KNOB_OK);
@@ -544,7 +537,7 @@ static void create_plugin_runs_init_and_fini(void **state)
     assert_non_null(strstr(knob_errmsg(), "pruner 'test-stop-after': option 'steps'"));
     assert_int_equal(knob_pruner_set_option(pr, "seed", "1"), KNOB_EINVAL);
 
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study_options o = {.sampler = sp, .pruner = pr};
     knob_study *s;
     assert_int_equal(knob_study_create(st, "plugins", &o, &s), KNOB_OK);
@@ -605,7 +598,7 @@ static void create_pairs_before_init(void **state)
             assert_int_equal(knob_sampler_create_pairs("qmc", qk, qv, 2, &sp), KNOB_OK);
         else
             assert_int_equal(knob_sampler_create("qmc", "seed=5", &sp), KNOB_OK);
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_study_options o = {.sampler = sp};
         knob_study *s;
         assert_int_equal(knob_study_create(st, "q", &o, &s), KNOB_OK);

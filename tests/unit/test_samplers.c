@@ -15,13 +15,6 @@ static knob_study *study_with(knob_storage *st, const char *name, knob_sampler *
     return s;
 }
 
-static knob_storage *mem(void)
-{
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    return st;
-}
-
 /* The first suggestions of seed 42, frozen: a change here changes every user's
  * reproduced study, so it must be deliberate. */
 static void random_golden_sequence(void **state)
@@ -34,7 +27,7 @@ static void random_golden_sequence(void **state)
         {-0.35148785307837538, 0.0022198950593254477, 15},
     };
     for (int run = 0; run < 2; run++) {
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_sampler *sp;
         assert_int_equal(knob_sampler_create("random", "seed=42", &sp), KNOB_OK);
         knob_study *s = study_with(st, "g", sp);
@@ -68,7 +61,7 @@ static void random_order_independent(void **state)
     (void)state;
     double a1, b1, a2, b2;
     for (int run = 0; run < 2; run++) {
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_sampler *sp;
         assert_int_equal(knob_sampler_create("random", "seed=9", &sp), KNOB_OK);
         knob_study *s = study_with(st, "o", sp);
@@ -91,7 +84,7 @@ static void random_order_independent(void **state)
 static void random_distributions(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_sampler *sp;
     assert_int_equal(knob_sampler_create("random", "seed=11", &sp), KNOB_OK);
     knob_study *s = study_with(st, "d", sp);
@@ -140,7 +133,7 @@ static void stepped_floats_are_decimals(void **state)
     static const char *names[] = {"random", "tpe", "gp", "cmaes", "qmc", "smac", "evolution",
                                   "auto"};
     for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_sampler *sp;
         assert_int_equal(knob_sampler_create(names[n], "seed=3", &sp), KNOB_OK);
         knob_study *s = study_with(st, "d", sp);
@@ -189,7 +182,7 @@ static knob_trial_state grid_objective(knob_trial *t, void *ctx, double *values)
 static void grid_runs_every_point_once(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = study_with(st, "grid", grid3x2("seed=1"));
     int seen[6] = {0};
     assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
@@ -223,7 +216,7 @@ static void grid_errors(void **state)
     /* Set later, it is read at the first ask. */
     assert_int_equal(knob_sampler_create("grid", NULL, &r), KNOB_OK);
     assert_int_equal(knob_sampler_set_option(r, key, "{\"x\": []}"), KNOB_OK);
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *bs = study_with(st, "bad", r);
     knob_trial *bt;
     assert_int_equal(knob_study_ask(bs, &bt), KNOB_EINVAL);
@@ -270,7 +263,7 @@ static knob_trial_state cond_objective(knob_trial *t, void *ctx, double *values)
 static void grid_enqueued_takes_point(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = study_with(st, "grid", grid3x2("seed=1"));
     assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.01, \"opt\": \"sgd\"}"), KNOB_OK);
     assert_int_equal(knob_study_enqueue(s, "{\"lr\": \"0.001\", \"opt\": \"adam\"}"), KNOB_OK);
@@ -302,7 +295,7 @@ static void grid_enqueued_takes_point(void **state)
 static void grid_retry_keeps_point(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study_options o = {.sampler = grid3x2("seed=4"), .max_retry = 1};
     knob_study *s;
     assert_int_equal(knob_study_create(st, "grid", &o, &s), KNOB_OK);
@@ -340,7 +333,7 @@ static void grid_union_of_products(void **state)
     const char *space = "[{\"opt\": [\"sgd\"], \"m\": [0.5, 0.9]}, {\"opt\": [\"adam\"]}]";
     knob_sampler *g;
     assert_int_equal(knob_sampler_create_pairs("grid", &key, &space, 1, &g), KNOB_OK);
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = study_with(st, "union", g);
     int seen[3] = {0};
     assert_int_equal(knob_study_optimize(s, cond_objective, seen, 10), KNOB_OK);

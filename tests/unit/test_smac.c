@@ -6,17 +6,6 @@
 
 #include <math.h>
 
-static knob_study *make_study(knob_storage *st, const char *name, const char *sampler,
-                              const char *opts)
-{
-    knob_sampler *smp;
-    knob_study *s;
-    assert_int_equal(knob_sampler_create(sampler, opts, &smp), KNOB_OK);
-    knob_study_options o = {.sampler = smp};
-    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
-    return s;
-}
-
 /* A mixed space: a float, a log float, an int and a categorical (the optimum at x = 0.3,
  * lr = 1e-3, n = 7, act = "tanh"). ctx: a shift of the float's optimum (warm starts). */
 static knob_trial_state mixed(knob_trial *t, void *ctx, double *values)
@@ -71,7 +60,7 @@ static double best_of(const char *sampler, int seed, knob_objective_fn fn, int t
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     char opts[32];
     snprintf(opts, sizeof opts, "seed=%d", seed);
-    knob_study *s = make_study(st, "s", sampler, opts);
+    knob_study *s = knob_test_study(st, "s", sampler, opts);
     double best;
     assert_int_equal(knob_study_optimize(s, fn, NULL, trials), KNOB_OK);
     assert_int_equal(knob_study_best_value(s, &best), KNOB_OK);
@@ -122,7 +111,7 @@ static void golden_sequence(void **state)
     (void)state;
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    knob_study *s = make_study(st, "g", "smac", "seed=42,n_startup_trials=5");
+    knob_study *s = knob_test_study(st, "g", "smac", "seed=42,n_startup_trials=5");
     assert_int_equal(knob_study_optimize(s, mixed, NULL, 12), KNOB_OK);
     const knob_trial_info *const *tr;
     size_t n;
@@ -137,7 +126,7 @@ static void golden_sequence(void **state)
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         assert_true(fabs(knob_trial_info_param(tr[5 + i], "x")->internal - want[i]) < 1e-9);
     /* a second study with the same seed repeats them */
-    knob_study *s2 = make_study(st, "g2", "smac", "seed=42,n_startup_trials=5");
+    knob_study *s2 = knob_test_study(st, "g2", "smac", "seed=42,n_startup_trials=5");
     assert_int_equal(knob_study_optimize(s2, mixed, NULL, 12), KNOB_OK);
     const knob_trial_info *const *tr2;
     assert_int_equal(knob_study_trials(s2, &tr2, &n), KNOB_OK);
@@ -159,7 +148,7 @@ static void warm_start_other_storage(void **state)
     snprintf(url, sizeof url, "sqlite:///%s", path);
     knob_storage *src_st, *st;
     assert_int_equal(knob_storage_open(url, &src_st), KNOB_OK);
-    knob_study *src = make_study(src_st, "src", "smac", "seed=1");
+    knob_study *src = knob_test_study(src_st, "src", "smac", "seed=1");
     assert_int_equal(knob_study_optimize(src, mixed, NULL, 60), KNOB_OK);
     knob_study_free(src);
     knob_storage_close(src_st);
@@ -170,7 +159,7 @@ static void warm_start_other_storage(void **state)
             assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
             snprintf(opts, sizeof opts, "seed=%d%s%s", seed,
                      w ? ",warm_start_study=src,warm_start_storage=" : "", w ? url : "");
-            knob_study *s = make_study(st, "dst", "smac", opts);
+            knob_study *s = knob_test_study(st, "dst", "smac", opts);
             double best;
             assert_int_equal(knob_study_optimize(s, mixed, &shift, 15), KNOB_OK);
             assert_int_equal(knob_study_best_value(s, &best), KNOB_OK);
@@ -190,13 +179,13 @@ static void warm_start_missing_or_disjoint(void **state)
     (void)state;
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    knob_study *s = make_study(st, "a", "smac", "seed=1,warm_start_study=nope");
+    knob_study *s = knob_test_study(st, "a", "smac", "seed=1,warm_start_study=nope");
     knob_trial *t;
     assert_int_equal(knob_study_ask(s, &t), KNOB_ENOTFOUND);
     assert_non_null(strstr(knob_errmsg(), "warm_start_study 'nope'"));
     knob_study_free(s);
 
-    knob_study *other = make_study(st, "other", "random", "seed=2");
+    knob_study *other = knob_test_study(st, "other", "random", "seed=2");
     for (int i = 0; i < 20; i++) {
         double y, z;
         assert_int_equal(knob_study_ask(other, &t), KNOB_OK);
@@ -204,8 +193,8 @@ static void warm_start_missing_or_disjoint(void **state)
         y = z;
         assert_int_equal(knob_study_tell(other, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     }
-    knob_study *cold = make_study(st, "cold", "smac", "seed=3");
-    knob_study *warm = make_study(st, "warm", "smac", "seed=3,warm_start_study=other");
+    knob_study *cold = knob_test_study(st, "cold", "smac", "seed=3");
+    knob_study *warm = knob_test_study(st, "warm", "smac", "seed=3,warm_start_study=other");
     assert_int_equal(knob_study_optimize(cold, mixed, NULL, 12), KNOB_OK);
     assert_int_equal(knob_study_optimize(warm, mixed, NULL, 12), KNOB_OK);
     const knob_trial_info *const *a, *const *b;
@@ -227,7 +216,7 @@ static void new_params_and_refusals(void **state)
     (void)state;
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    knob_study *s = make_study(st, "d", "smac", "seed=4,n_startup_trials=3");
+    knob_study *s = knob_test_study(st, "d", "smac", "seed=4,n_startup_trials=3");
     for (int i = 0; i < 15; i++) {
         knob_trial *t;
         double x, extra = 0, y;

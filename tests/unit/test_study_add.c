@@ -160,11 +160,7 @@ static void in_sqlite(void (*body)(const char *url), const char *file)
 /* Runs body on the test PostgreSQL server; skips without one. */
 static void in_postgres(void (*body)(const char *url))
 {
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     body(u);

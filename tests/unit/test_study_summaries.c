@@ -57,11 +57,6 @@ static listing list_of(const where *w, bool records)
     return l;
 }
 
-static bool same_bits(double a, double b)
-{
-    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
-}
-
 /* Through the records and from every trial: the same list, bit for bit. */
 static listing agree(const where *w, const char *what)
 {
@@ -69,7 +64,8 @@ static listing agree(const where *w, const char *what)
     assert_int_equal(rec.n, rows.n);
     for (size_t i = 0; i < rec.n; i++)
         if (strcmp(rec.name[i], rows.name[i]) || rec.n_trials[i] != rows.n_trials[i] ||
-            rec.n_complete[i] != rows.n_complete[i] || !same_bits(rec.best[i], rows.best[i]))
+            rec.n_complete[i] != rows.n_complete[i] ||
+            !knob_test_same_bits(rec.best[i], rows.best[i]))
             fail_msg("%s: study '%s': through the records %lld trials, %lld complete, best %.17g; "
                      "from the trials %lld, %lld, %.17g",
                      what, rec.name[i], (long long)rec.n_trials[i], (long long)rec.n_complete[i],
@@ -339,11 +335,7 @@ static void sqlite_studies(void **state)
 static void postgres_studies(void **state)
 {
     (void)state;
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
+    const char *url = knob_test_pg_url_or_skip();
     where w = {0};
     snprintf(w.url, sizeof w.url, "%s", url);
     the_same(&w);

@@ -12,13 +12,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static knob_storage *mem(void)
-{
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    return st;
-}
-
 static knob_study *make_study(knob_storage *st, const char *sampler, const char *opts,
                               const knob_direction *dirs, size_t n_dirs)
 {
@@ -58,7 +51,7 @@ static double run_float(knob_study *s, int d, double lo, double hi, int trials, 
 static double best_of(const char *sampler, const char *opts, int d, double lo, double hi,
                       int trials, objective f)
 {
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, sampler, opts, NULL, 0);
     double best = run_float(s, d, lo, hi, trials, f);
     knob_study_free(s);
@@ -154,7 +147,7 @@ static void tpe_golden_sequence(void **state)
     bool print = getenv("KNOB_PRINT_GOLDEN") != NULL;
     for (int run = 0; run < 8; run++) {
         int v = run / 2; /* each variant twice: the same sequence both times */
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_study *s = make_study(st, "tpe", opts[v], NULL, 0);
         double x[5];
         for (int i = 0; i < 16; i++) {
@@ -179,7 +172,7 @@ static void tpe_sobol_startup(void **state)
     (void)state;
     double first[8][3];
     for (int run = 0; run < 2; run++) {
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_study *s = make_study(st, "tpe", "seed=5,startup=sobol", NULL, 0);
         for (int i = 0; i < 8; i++) {
             knob_trial *t;
@@ -218,7 +211,7 @@ static void tpe_startup_is_random(void **state)
     (void)state;
     double a[10][5], b[10][5];
     for (int run = 0; run < 2; run++) {
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_study *s = make_study(st, run ? "random" : "tpe", "seed=7", NULL, 0);
         for (int i = 0; i < 10; i++)
             mixed_trial(s, run ? b[i] : a[i]);
@@ -275,7 +268,7 @@ static void tpe_multivariate(void **state)
     /* Order independence: one joint draw serves every param of the space. */
     double first[2][2];
     for (int run = 0; run < 2; run++) {
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_study *s = make_study(st, "tpe", "seed=3,multivariate=true", NULL, 0);
         run_float(s, 2, -5, 5, 15, bowl4);
         knob_trial *t;
@@ -316,7 +309,7 @@ static double plateau6(const double *x, int d)
 /* The number of the first trial below the plateau in 64, or 64. */
 static int leaves_plateau(const char *sampler, const char *opts)
 {
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, sampler, opts, NULL, 0);
     int first = 64;
     for (int i = 0; i < 64 && first == 64; i++)
@@ -367,7 +360,7 @@ static void tpe_tied_best(void **state)
     for (int seed = 0; seed < 5; seed++) {
         char opts[64];
         snprintf(opts, sizeof opts, "seed=%d", seed);
-        knob_storage *st = mem();
+        knob_storage *st = knob_test_memory();
         knob_study *s = make_study(st, "tpe", opts, NULL, 0);
         run_float(s, 1, 0, 1, 30, flat_best);
         int inside = 0;
@@ -389,7 +382,7 @@ static int near_infeasible(int seed, bool constrained, bool mo, double *best_x)
 {
     char opts[64];
     snprintf(opts, sizeof opts, "seed=%d", seed);
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
     knob_study *s = make_study(st, "tpe", opts, dirs, mo ? 2 : 1);
     int near = 0;
@@ -504,7 +497,7 @@ static int first_close(knob_storage *st, const char *name, const char *opts, dou
 static void tpe_warm_start(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     make_source(st, "src", false);
     make_source(st, "other", true);
     double first, cold_first;
@@ -594,7 +587,7 @@ static void tpe_cache_never_stale(void **state)
     static const char *const variants[] = {"seed=4,n_startup_trials=5,constant_liar=true",
                                            "seed=4,n_startup_trials=5,multivariate=true"};
     for (int v = 0; v < 2; v++) {
-        knob_storage *st1 = mem(), *st2 = mem();
+        knob_storage *st1 = knob_test_memory(), *st2 = knob_test_memory();
         char opts[128];
         snprintf(opts, sizeof opts, "%s,cache=true", variants[v]);
         knob_study *a = make_study(st1, "tpe", opts, NULL, 0);
@@ -636,7 +629,7 @@ static void tpe_cache_never_stale(void **state)
 static void tpe_cache_big_history(void **state)
 {
     (void)state;
-    knob_storage *st[2] = {mem(), mem()};
+    knob_storage *st[2] = {knob_test_memory(), knob_test_memory()};
     for (int k = 0; k < 2; k++) {
         knob_study *r = make_study(st[k], "random", "seed=3", NULL, 0);
         double x[2];
@@ -678,7 +671,7 @@ static void never_stale_after(int history)
 {
     static const char *const variants[] = {"seed=4,constant_liar=true", "seed=4"};
     for (int v = 0; v < 2; v++) {
-        knob_storage *st[2] = {mem(), mem()};
+        knob_storage *st[2] = {knob_test_memory(), knob_test_memory()};
         for (int k = 0; k < 2; k++) {
             knob_study *r = make_study(st[k], "random", "seed=3", NULL, 0);
             double x[2];
@@ -1067,7 +1060,7 @@ static void tpe_categorical(void **state)
     (void)state;
     static const char *const choices[] = {"a", "b", "c", "d", "e"};
     static const double cost[] = {3, 2, 0, 2.5, 4};
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, "tpe", "seed=11", NULL, 0);
     int picked_c = 0;
     for (int i = 0; i < 60; i++) {
@@ -1094,7 +1087,7 @@ static double log_step_int_best(const char *sampler, int seed)
 {
     char opts[32];
     snprintf(opts, sizeof opts, "seed=%d", seed);
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, sampler, opts, NULL, 0);
     double best = INFINITY;
     for (int i = 0; i < 80; i++) {
@@ -1166,7 +1159,7 @@ static double conditional_trial(knob_study *s, int *branch)
 
 static void run_conditional(const char *sampler, const char *opts, double *best, int *svm_late)
 {
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, sampler, opts, NULL, 0);
     *best = INFINITY;
     *svm_late = 0;
@@ -1261,7 +1254,7 @@ static double front_hv(knob_storage *st, knob_study *s, const double ref[2])
 static double hv_of_run(const char *sampler, const char *opts)
 {
     const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, sampler, opts, dirs, 2);
     for (int i = 0; i < 60; i++) {
         knob_trial *t;
@@ -1319,7 +1312,7 @@ static void tpe_multi_objective(void **state)
 static double zdt1_hv(const char *opts, int d, int trials)
 {
     const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, "tpe", opts, dirs, 2);
     for (int i = 0; i < trials; i++) {
         knob_trial *t;
@@ -1366,7 +1359,7 @@ static void tpe_multi_objective_narrows(void **state)
 static void dtlz2_firsts(const char *opts, size_t m, int trials, double *x0)
 {
     const knob_direction dirs[3] = {KNOB_MINIMIZE, KNOB_MINIMIZE, KNOB_MINIMIZE};
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, "tpe", opts, dirs, m);
     for (int i = 0; i < trials; i++) {
         knob_trial *t;
@@ -1430,7 +1423,7 @@ static void tpe_mo_gamma_cap(void **state)
  * than all near the best point so far. Returns the mean distance between them. */
 static double spread_of_parallel_asks(const char *opts)
 {
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, "tpe", opts, NULL, 0);
     for (int i = 0; i < 20; i++) {
         knob_trial *t;
@@ -1518,7 +1511,7 @@ static double mean_next(knob_study *s, bool *random_like, const char *seed_opts)
 static void tpe_pruned_counted(void **state)
 {
     (void)state;
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_study *s = make_study(st, "tpe", "seed=21,n_startup_trials=20", NULL, 0);
     bool random_like;
     /* 10 complete trials near x = 0.05 with a poor value; 5 failed ones. */
@@ -1861,7 +1854,7 @@ static void tpe_fronts_huge_losses(void **state)
     for (int i = 0; i < 3; i++)
         assert_true(w[i] > 0 && w[i] <= 1);
 
-    knob_storage *st = mem();
+    knob_storage *st = knob_test_memory();
     knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
     knob_study *s = make_study(st, "tpe", "seed=3,n_startup_trials=4", dirs, 2);
     for (int i = 0; i < 16; i++) {

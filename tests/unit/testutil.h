@@ -11,6 +11,8 @@
 
 #include "knob.h"
 
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,15 @@ static inline int knob__test_status(int failed)
             cmocka_set_test_filter(argv[1]);                                                       \
         return cmocka_run_group_tests(tests, NULL, NULL);                                          \
     }
+
+/* Fails the case unless `call` returns KNOB_OK, naming the call, its status and
+ * knob_errmsg(). */
+#define KNOB_TEST_OK(call)                                                                         \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        if (rc_)                                                                                   \
+            fail_msg("%s: %s (%s)", #call, knob_status_str(rc_), knob_errmsg());                   \
+    } while (0)
 
 /* Copies the file `from` to `to` (created or truncated); a failure fails the case. */
 static inline void knob_test_copy_file(const char *from, const char *to)
@@ -97,6 +108,33 @@ static inline const char *knob_test_path(const char *tag)
     snprintf(buf, sizeof buf, "%s/%s-%d-%d", base, tag, (int)getpid(), n++);
     unlink(buf);
     return buf;
+}
+
+/* Whether a and b are the same double to the bit (-0 is not 0), or both NaN. */
+static inline bool knob_test_same_bits(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* A fresh storage in memory; a failure fails the case. */
+static inline knob_storage *knob_test_memory(void)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    return st;
+}
+
+/* A new study `name` of one objective (minimized) in st, sampled by `sampler` with
+ * options `opts` (knob_sampler_create); a failure fails the case. */
+static inline knob_study *knob_test_study(knob_storage *st, const char *name, const char *sampler,
+                                          const char *opts)
+{
+    knob_sampler *smp;
+    knob_study *s;
+    assert_int_equal(knob_sampler_create(sampler, opts, &smp), KNOB_OK);
+    knob_study_options o = {.sampler = smp};
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    return s;
 }
 
 /* Adds one finished trial of param p to s, as another process would write it: its values
@@ -174,6 +212,46 @@ static inline void knob_test_pg_exec(PGconn *c, const char *sql)
         PQclear(r);
         fail_msg("%s: %s", sql, msg);
     }
+    PQclear(r);
+}
+
+/* knob_test_pg_url, or a skipped case (said why) when no server is named for this run. */
+static inline const char *knob_test_pg_url_or_skip(void)
+{
+    const char *url = knob_test_pg_url();
+    if (!url) {
+        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
+        skip();
+    }
+    return url;
+}
+
+/* Runs one statement on a connection of its own to `url`; fails the case as
+ * knob_test_pg_exec does. */
+static inline void knob_test_pg_exec_url(const char *url, const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, sql);
+    PQfinish(c);
+}
+
+/* The plan (EXPLAIN EXECUTE) of the statement prepared on c as best(bigint), run for
+ * `study` under plan_cache_mode `mode`, one line of it a line in `out`. */
+static inline void knob_test_pg_best_plan(PGconn *c, const char *mode, int64_t study, char *out,
+                                          size_t size)
+{
+    char q[512];
+    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
+    knob_test_pg_exec(c, q);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
+    PGresult *r = PQexec(c, q);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", q, PQresultErrorMessage(r));
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < PQntuples(r) && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
     PQclear(r);
 }
 
