@@ -677,7 +677,85 @@ static void hypervolume_json(knobx_buf *b, knob_study *s, size_t n_front)
     knobx_buf_puts(b, "]");
 }
 
-int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra)
+/* Sweeps kept: more than the studies a dashboard's open pages poll at once. */
+#define WEB_SWEEPS 8
+
+typedef struct web_sweep {
+    char *text; /* the stored attribute's text, the key */
+    bool have;  /* it held a sweep whose params could be read: sw */
+    sweep sw;
+} web_sweep;
+
+struct cli_web_sweeps {
+    web_sweep *e[WEB_SWEEPS]; /* e[0] the most recently used */
+    size_t n;
+};
+
+static void web_sweep_free(web_sweep *w)
+{
+    if (!w)
+        return;
+    if (w->have)
+        sweep_free(&w->sw);
+    free(w->text);
+    free(w);
+}
+
+void cli_web_sweeps_free(cli_web_sweeps *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        web_sweep_free(c->e[i]);
+    free(c);
+}
+
+/* Reads the params of the stored sweep `text` (the attribute's JSON: a string) into w->sw
+ * (quietly: the sweep's warnings were said when it ran, and knob dashboard says them at
+ * /api/log and /api/enqueue); w->have says whether it could. */
+static void web_sweep_read(web_sweep *w, const char *text)
+{
+    knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
+    w->have = j && j->type == KNOBX_JSON_STRING &&
+              !sweep_load_params("(the sweep stored with the study)", j->str, &w->sw);
+    knobx_json_free(j);
+}
+
+/* The sweep of the stored text (NULL: none), from the cache c when it holds that text, else
+ * read and put first in it (the least recently used one out when it is full); without a
+ * cache (or memory for an entry), read into *own, whose sweep the caller frees (own->have). */
+static const sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_sweep *own)
+{
+    if (!text)
+        return NULL;
+    if (c && !*c)
+        *c = calloc(1, sizeof **c);
+    web_sweep *w = NULL;
+    for (size_t i = 0; c && *c && i < (*c)->n && !w; i++)
+        if (!strcmp((*c)->e[i]->text, text)) {
+            w = (*c)->e[i];
+            memmove(&(*c)->e[1], &(*c)->e[0], i * sizeof w);
+            (*c)->e[0] = w;
+        }
+    if (w)
+        return w->have ? &w->sw : NULL;
+    if (c && *c && (w = calloc(1, sizeof *w)) && (w->text = strdup(text))) {
+        web_sweep_read(w, text);
+        cli_web_sweeps *cs = *c;
+        if (cs->n == WEB_SWEEPS)
+            web_sweep_free(cs->e[--cs->n]);
+        memmove(&cs->e[1], &cs->e[0], cs->n * sizeof w);
+        cs->e[0] = w;
+        cs->n++;
+        return w->have ? &w->sw : NULL;
+    }
+    free(w);
+    web_sweep_read(own, text);
+    return own->have ? &own->sw : NULL;
+}
+
+int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra,
+                       cli_web_sweeps **sweeps)
 {
     const knob_trial_info *const *all, *const *changed;
     size_t n_all, n_changed;
@@ -724,15 +802,10 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     directions_json(b, s);
     knobx_buf_printf(b, ",\"stamp\":%lld,\"params\":", (long long)stamp);
     /* the stored sweep says which params it converts, and how the program gets them */
-    const char *text = knob_study_system_attr(s, "sweep");
-    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
-    sweep sw;
-    bool have = j && j->type == KNOBX_JSON_STRING &&
-                !sweep_load_params("(the sweep stored with the study)", j->str, &sw);
-    knobx_json_free(j);
-    params_json(b, cols, n_cols, have ? &sw : NULL);
-    if (have)
-        sweep_free(&sw);
+    web_sweep own = {0};
+    params_json(b, cols, n_cols, stored_sweep(sweeps, knob_study_system_attr(s, "sweep"), &own));
+    if (own.have)
+        sweep_free(&own.sw);
     knobx_buf_puts(b, ",\"trials\":");
     trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s));
     free(ts);
