@@ -30,6 +30,9 @@ static void value_json(knobx_buf *b, double v)
         knobx_json_add_number(b, v);
 }
 
+/* A choice as JSON; a number exactly, as knob trials prints it: with %.10g two choices
+ * 0.12345678901 and 0.12345678902 (or 9007199254740992 and 9007199254741000) were one
+ * number on the page, and one category of its plots. */
 static void choice_json(knobx_buf *b, const knob_choice *c)
 {
     switch (c->type) {
@@ -37,7 +40,7 @@ static void choice_json(knobx_buf *b, const knob_choice *c)
         knobx_json_add_string(b, c->str ? c->str : "");
         break;
     case KNOB_CHOICE_NUMBER:
-        num(b, c->num);
+        knobx_json_add_number(b, c->num);
         break;
     case KNOB_CHOICE_BOOL:
         knobx_buf_puts(b, c->num != 0 ? "true" : "false");
@@ -178,6 +181,32 @@ static void json_text_choice(knobx_buf *b, const char *text)
  * or {form, kind: "categorical", choices}. A log axis where the program's values are
  * log-spaced: inv_log_uniform_values, q_log_uniform_values, the log-normal forms (the page
  * draws a linear one when some value is not > 0); the normal ones are unbounded. */
+static void shown_choices_json(knobx_buf *b, const sweep_param *sp)
+{
+    knobx_buf_puts(b, ",\"shown\":{\"form\":\"categorical\",\"kind\":\"categorical\",\"choices\":[");
+    for (size_t k = 0; k < sp->n_choices; k++) {
+        knobx_buf_puts(b, k ? "," : "");
+        if (sp->is_json && sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING)
+            json_text_choice(b, sp->choices[k].str);
+        else
+            choice_json(b, &sp->choices[k]);
+    }
+    knobx_buf_puts(b, "]}");
+}
+
+/* Whether a categorical's choices (plain values) hold an integer beyond 2^53, which the
+ * library holds as the string of its digits and the program gets as a number: the page's
+ * plots show the program's values (shown), where the string "9007199254740993" and the
+ * number are two choices. */
+static bool has_text_number(const sweep_param *sp)
+{
+    for (size_t k = 0; sp && sp->is_json && k < sp->n_choices; k++)
+        if (sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING && sp->choices[k].str &&
+            sp->choices[k].str[0] != '[' && sp->choices[k].str[0] != '{')
+            return true;
+    return false;
+}
+
 static void shown_axis_json(knobx_buf *b, const sweep_param *sp, const knob_distribution *d)
 {
     bool log = false, bounded = false;
@@ -185,19 +214,8 @@ static void shown_axis_json(knobx_buf *b, const sweep_param *sp, const knob_dist
         return;
     switch (sp->kind) {
     case PK_CATEGORICAL: /* weighted choices, drawn from a quantile */
-        if (!sp->probs)
-            return;
-        knobx_buf_puts(b, ",\"shown\":{\"form\":\"categorical\",\"kind\":\"categorical\",\"choices\":[");
-        for (size_t k = 0; k < sp->n_choices; k++) {
-            knobx_buf_puts(b, k ? "," : "");
-            if (sp->is_json && sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING)
-                json_text_choice(b, sp->choices[k].str);
-            else if (sp->choices[k].type == KNOB_CHOICE_NUMBER) /* exact, as the trials' */
-                knobx_json_add_number(b, sp->choices[k].num);
-            else
-                choice_json(b, &sp->choices[k]);
-        }
-        knobx_buf_puts(b, "]}");
+        if (sp->probs)
+            shown_choices_json(b, sp);
         return;
     case PK_INV_LOG_UNIFORM_VALUES:
     case PK_Q_LOG_UNIFORM_VALUES:
@@ -239,7 +257,11 @@ static void params_json(knobx_buf *b, const column *cols, size_t n, const sweep 
                 knobx_buf_puts(b, k ? "," : "");
                 choice_json(b, cols[i].choices ? cols[i].choices[k] : &d->choices[k]);
             }
-            knobx_buf_puts(b, "]}");
+            knobx_buf_puts(b, "]");
+            const sweep_param *sp = sw ? sweep_find(sw, cols[i].name) : NULL;
+            if (sp && sp->kind == PK_CATEGORICAL && !sp->probs && has_text_number(sp))
+                shown_choices_json(b, sp);
+            knobx_buf_puts(b, "}");
             continue;
         }
         knobx_buf_printf(

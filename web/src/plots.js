@@ -34,7 +34,7 @@ function valueAxis(name, extra) {
 function paramAxis(p, extra) {
     if (p.kind === 'categorical')
         return Object.assign({ type: 'category', name: p.name, nameLocation: 'middle', nameGap: 28,
-                               data: p.choices.map(fmt) }, extra);
+                               data: p.labels }, extra);
     return Object.assign({ type: p.log ? 'log' : 'value', name: p.name, nameLocation: 'middle',
                            nameGap: 28, scale: true }, extra);
 }
@@ -82,7 +82,7 @@ function slice(study, k, param) {
         if (!p.has(t))
             continue;
         const v = p.get(t);
-        pts.push([p.kind === 'categorical' ? fmt(v) : v, t.v[k], t.n, t.n]);
+        pts.push([p.kind === 'categorical' ? p.label(v) : v, t.v[k], t.n, t.n]);
     }
     const last = Math.max(1, study.trials.length - 1);
     let series, visualMap;
@@ -206,12 +206,12 @@ function parallel(study, k) {
     const done = complete(study, k);
     const ps = study.params.map(p => paramView(p, done));
     const axes = ps.map((p, i) => p.kind === 'categorical'
-        ? { dim: i, name: p.name, type: 'category', data: p.choices.map(fmt) }
+        ? { dim: i, name: p.name, type: 'category', data: p.labels }
         : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
     axes.push({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true });
     const data = done.map(t => ({
         // a trial without the param (or a numeric null) is missing on its axis, not at a choice
-        value: ps.map(p => !p.has(t) ? null : p.kind === 'categorical' ? fmt(p.get(t)) : p.get(t))
+        value: ps.map(p => !p.has(t) ? null : p.kind === 'categorical' ? p.label(p.get(t)) : p.get(t))
             .concat([t.v[k]]),
         n: t.n,
     }));
