@@ -175,15 +175,12 @@ static void json_text_choice(knobx_buf *b, const char *text)
     knobx_json_free(j);
 }
 
-/* For a param the sweep converts (the library holds a quantile, a reciprocal, an unrounded
- * value; its float distribution d says the sweep did), the axis of the program's values,
- * which the plots show (g, else p where it is that): "shown": {form, kind, log, low, high}
- * or {form, kind: "categorical", choices}. A log axis where the program's values are
- * log-spaced: inv_log_uniform_values, q_log_uniform_values, the log-normal forms (the page
- * draws a linear one when some value is not > 0); the normal ones are unbounded. */
+/* The shown axis of a categorical: the program's values of the sweep's choices, in its
+ * order (a list or an integer held as JSON text written as that JSON). */
 static void shown_choices_json(knobx_buf *b, const sweep_param *sp)
 {
-    knobx_buf_puts(b, ",\"shown\":{\"form\":\"categorical\",\"kind\":\"categorical\",\"choices\":[");
+    knobx_buf_puts(b,
+                   ",\"shown\":{\"form\":\"categorical\",\"kind\":\"categorical\",\"choices\":[");
     for (size_t k = 0; k < sp->n_choices; k++) {
         knobx_buf_puts(b, k ? "," : "");
         if (sp->is_json && sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING)
@@ -207,6 +204,12 @@ static bool has_text_number(const sweep_param *sp)
     return false;
 }
 
+/* For a param the sweep converts (the library holds a quantile, a reciprocal, an unrounded
+ * value; its float distribution d says the sweep did), the axis of the program's values,
+ * which the plots show (g, else p where it is that): "shown": {form, kind, log, low, high}
+ * or {form, kind: "categorical", choices}. A log axis where the program's values are
+ * log-spaced: inv_log_uniform_values, q_log_uniform_values, the log-normal forms (the page
+ * draws a linear one when some value is not > 0); the normal ones are unbounded. */
 static void shown_axis_json(knobx_buf *b, const sweep_param *sp, const knob_distribution *d)
 {
     bool log = false, bounded = false;
