@@ -43,6 +43,8 @@ typedef struct dash {
     /* the stored sweeps whose warnings were printed: each request reads a study's stored
      * sweep again (/api/log, /api/enqueue), and its warnings are said once */
     sweep_warned warned;
+    /* the stored sweeps /api/study read, by their text (NULL: none yet) */
+    struct cli_web_sweeps *sweeps;
 } dash;
 
 /* A request as the API sees it: the path, a lookup of query arguments, and the body. */
@@ -58,7 +60,7 @@ typedef struct dash_req {
 /* Answers an /api/ request: the HTTP status, and the JSON reply in out. */
 int dash_api(dash *d, const dash_req *r, knobx_buf *out);
 
-/* Frees the loaded studies, the stored sweeps warned of, and the importance thread's job
+/* Frees the loaded studies, the stored sweeps warned of and read, and the importance thread's job
  * (a thread still computing frees it when it ends: the server does not wait for it). */
 void dash_free_studies(dash *d);
 

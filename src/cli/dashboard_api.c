@@ -127,6 +127,8 @@ void dash_free_studies(dash *d)
     d->studies = NULL;
     d->n_studies = d->cap_studies = 0;
     sweep_warned_free(&d->warned);
+    cli_web_sweeps_free(d->sweeps);
+    d->sweeps = NULL;
 }
 
 static void forget(dash *d, size_t i)
@@ -333,7 +335,7 @@ static int study(dash *d, const dash_req *r, knobx_buf *out)
     knobx_buf_printf(&extra, "\"writable\":%s,\"importance\":%s,\"created\":",
                      d->writable ? "true" : "false", importance(d, s));
     knobx_json_add_number(&extra, made);
-    int rc = extra.oom ? -1 : cli_web_study_json(out, s, since, knobx_buf_cstr(&extra));
+    int rc = extra.oom ? -1 : cli_web_study_json(out, s, since, knobx_buf_cstr(&extra), &d->sweeps);
     knobx_buf_free(&extra);
     if (rc)
         return error(out, 500, knob_errmsg());

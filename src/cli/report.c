@@ -108,7 +108,7 @@ int cmd_report(int argc, char **argv)
     knobx_buf_puts(&extra, ",\"importance\":");
     if (cli_web_importance_json(&extra, r.s))
         fprintf(stderr, "knob report: warning: no importance: %s\n", knob_errmsg());
-    int rc = cli_web_study_json(&data, r.s, 0, knobx_buf_cstr(&extra));
+    int rc = cli_web_study_json(&data, r.s, 0, knobx_buf_cstr(&extra), NULL);
     if (!rc)
         rc = render(&html, page, len, &data);
     if (rc)

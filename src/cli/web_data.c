@@ -30,6 +30,9 @@ static void value_json(knobx_buf *b, double v)
         knobx_json_add_number(b, v);
 }
 
+/* A choice as JSON; a number exactly, as knob trials prints it: with %.10g two choices
+ * 0.12345678901 and 0.12345678902 (or 9007199254740992 and 9007199254741000) were one
+ * number on the page, and one category of its plots. */
 static void choice_json(knobx_buf *b, const knob_choice *c)
 {
     switch (c->type) {
@@ -37,7 +40,7 @@ static void choice_json(knobx_buf *b, const knob_choice *c)
         knobx_json_add_string(b, c->str ? c->str : "");
         break;
     case KNOB_CHOICE_NUMBER:
-        num(b, c->num);
+        knobx_json_add_number(b, c->num);
         break;
     case KNOB_CHOICE_BOOL:
         knobx_buf_puts(b, c->num != 0 ? "true" : "false");
@@ -172,6 +175,35 @@ static void json_text_choice(knobx_buf *b, const char *text)
     knobx_json_free(j);
 }
 
+/* The shown axis of a categorical: the program's values of the sweep's choices, in its
+ * order (a list or an integer held as JSON text written as that JSON). */
+static void shown_choices_json(knobx_buf *b, const sweep_param *sp)
+{
+    knobx_buf_puts(b,
+                   ",\"shown\":{\"form\":\"categorical\",\"kind\":\"categorical\",\"choices\":[");
+    for (size_t k = 0; k < sp->n_choices; k++) {
+        knobx_buf_puts(b, k ? "," : "");
+        if (sp->is_json && sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING)
+            json_text_choice(b, sp->choices[k].str);
+        else
+            choice_json(b, &sp->choices[k]);
+    }
+    knobx_buf_puts(b, "]}");
+}
+
+/* Whether a categorical's choices (plain values) hold an integer beyond 2^53, which the
+ * library holds as the string of its digits and the program gets as a number: the page's
+ * plots show the program's values (shown), where the string "9007199254740993" and the
+ * number are two choices. */
+static bool has_text_number(const sweep_param *sp)
+{
+    for (size_t k = 0; sp && sp->is_json && k < sp->n_choices; k++)
+        if (sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING && sp->choices[k].str &&
+            sp->choices[k].str[0] != '[' && sp->choices[k].str[0] != '{')
+            return true;
+    return false;
+}
+
 /* For a param the sweep converts (the library holds a quantile, a reciprocal, an unrounded
  * value; its float distribution d says the sweep did), the axis of the program's values,
  * which the plots show (g, else p where it is that): "shown": {form, kind, log, low, high}
@@ -185,19 +217,8 @@ static void shown_axis_json(knobx_buf *b, const sweep_param *sp, const knob_dist
         return;
     switch (sp->kind) {
     case PK_CATEGORICAL: /* weighted choices, drawn from a quantile */
-        if (!sp->probs)
-            return;
-        knobx_buf_puts(b, ",\"shown\":{\"form\":\"categorical\",\"kind\":\"categorical\",\"choices\":[");
-        for (size_t k = 0; k < sp->n_choices; k++) {
-            knobx_buf_puts(b, k ? "," : "");
-            if (sp->is_json && sp->is_json[k] && sp->choices[k].type == KNOB_CHOICE_STRING)
-                json_text_choice(b, sp->choices[k].str);
-            else if (sp->choices[k].type == KNOB_CHOICE_NUMBER) /* exact, as the trials' */
-                knobx_json_add_number(b, sp->choices[k].num);
-            else
-                choice_json(b, &sp->choices[k]);
-        }
-        knobx_buf_puts(b, "]}");
+        if (sp->probs)
+            shown_choices_json(b, sp);
         return;
     case PK_INV_LOG_UNIFORM_VALUES:
     case PK_Q_LOG_UNIFORM_VALUES:
@@ -239,7 +260,11 @@ static void params_json(knobx_buf *b, const column *cols, size_t n, const sweep 
                 knobx_buf_puts(b, k ? "," : "");
                 choice_json(b, cols[i].choices ? cols[i].choices[k] : &d->choices[k]);
             }
-            knobx_buf_puts(b, "]}");
+            knobx_buf_puts(b, "]");
+            const sweep_param *sp = sw ? sweep_find(sw, cols[i].name) : NULL;
+            if (sp && sp->kind == PK_CATEGORICAL && !sp->probs && has_text_number(sp))
+                shown_choices_json(b, sp);
+            knobx_buf_puts(b, "}");
             continue;
         }
         knobx_buf_printf(
@@ -677,7 +702,85 @@ static void hypervolume_json(knobx_buf *b, knob_study *s, size_t n_front)
     knobx_buf_puts(b, "]");
 }
 
-int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra)
+/* Sweeps kept: more than the studies a dashboard's open pages poll at once. */
+#define WEB_SWEEPS 8
+
+typedef struct web_sweep {
+    char *text; /* the stored attribute's text, the key */
+    bool have;  /* it held a sweep whose params could be read: sw */
+    sweep sw;
+} web_sweep;
+
+struct cli_web_sweeps {
+    web_sweep *e[WEB_SWEEPS]; /* e[0] the most recently used */
+    size_t n;
+};
+
+static void web_sweep_free(web_sweep *w)
+{
+    if (!w)
+        return;
+    if (w->have)
+        sweep_free(&w->sw);
+    free(w->text);
+    free(w);
+}
+
+void cli_web_sweeps_free(cli_web_sweeps *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        web_sweep_free(c->e[i]);
+    free(c);
+}
+
+/* Reads the params of the stored sweep `text` (the attribute's JSON: a string) into w->sw
+ * (quietly: the sweep's warnings were said when it ran, and knob dashboard says them at
+ * /api/log and /api/enqueue); w->have says whether it could. */
+static void web_sweep_read(web_sweep *w, const char *text)
+{
+    knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
+    w->have = j && j->type == KNOBX_JSON_STRING &&
+              !sweep_load_params("(the sweep stored with the study)", j->str, &w->sw);
+    knobx_json_free(j);
+}
+
+/* The sweep of the stored text (NULL: none), from the cache c when it holds that text, else
+ * read and put first in it (the least recently used one out when it is full); without a
+ * cache (or memory for an entry), read into *own, whose sweep the caller frees (own->have). */
+static const sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_sweep *own)
+{
+    if (!text)
+        return NULL;
+    if (c && !*c)
+        *c = calloc(1, sizeof **c);
+    web_sweep *w = NULL;
+    for (size_t i = 0; c && *c && i < (*c)->n && !w; i++)
+        if (!strcmp((*c)->e[i]->text, text)) {
+            w = (*c)->e[i];
+            memmove(&(*c)->e[1], &(*c)->e[0], i * sizeof w);
+            (*c)->e[0] = w;
+        }
+    if (w)
+        return w->have ? &w->sw : NULL;
+    if (c && *c && (w = calloc(1, sizeof *w)) && (w->text = strdup(text))) {
+        web_sweep_read(w, text);
+        cli_web_sweeps *cs = *c;
+        if (cs->n == WEB_SWEEPS)
+            web_sweep_free(cs->e[--cs->n]);
+        memmove(&cs->e[1], &cs->e[0], cs->n * sizeof w);
+        cs->e[0] = w;
+        cs->n++;
+        return w->have ? &w->sw : NULL;
+    }
+    free(w);
+    web_sweep_read(own, text);
+    return own->have ? &own->sw : NULL;
+}
+
+int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra,
+                       cli_web_sweeps **sweeps)
 {
     const knob_trial_info *const *all, *const *changed;
     size_t n_all, n_changed;
@@ -724,15 +827,10 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     directions_json(b, s);
     knobx_buf_printf(b, ",\"stamp\":%lld,\"params\":", (long long)stamp);
     /* the stored sweep says which params it converts, and how the program gets them */
-    const char *text = knob_study_system_attr(s, "sweep");
-    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
-    sweep sw;
-    bool have = j && j->type == KNOBX_JSON_STRING &&
-                !sweep_load_params("(the sweep stored with the study)", j->str, &sw);
-    knobx_json_free(j);
-    params_json(b, cols, n_cols, have ? &sw : NULL);
-    if (have)
-        sweep_free(&sw);
+    web_sweep own = {0};
+    params_json(b, cols, n_cols, stored_sweep(sweeps, knob_study_system_attr(s, "sweep"), &own));
+    if (own.have)
+        sweep_free(&own.sw);
     knobx_buf_puts(b, ",\"trials\":");
     trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s));
     free(ts);

@@ -1,13 +1,16 @@
 // The browser test of categorical choices the plots once dropped or split (tests/browser/
 // choices.sh runs it):
 //   node choices.mjs ARTIFACTS DIR DASHBOARD_URL WEB_DIR
-// DIR holds NAME.html (knob report) and NAME.json (`knob trials NAME --json`) of the studies
-// plain, weighted and cond. In each, the report and the dashboard must draw every complete
-// trial that has the param in the slices, the contours and the parallel coordinates, at its
-// value: the choice null (plain and weighted values) in a column of its own, labelled as the
-// table shows it (empty), a trial without the param (cond's max_depth, when lr is 0.1) in
-// none (missing on its parallel axis, not at null's), and an integer beyond 2^53 among
-// weighted values in the one column of that choice. Fails (exit 1) with the reasons on stderr.
+// DIR holds NAME.html (knob report) and NAME.labels.json (each complete trial's params as
+// the plots label them, from `knob trials NAME --json`, choices.sh) of the studies plain,
+// weighted, cond, kinds and wkinds. In each, the report and the dashboard must draw every
+// complete trial that has the param in the slices, the contours and the parallel
+// coordinates, at its value: the choice null (plain and weighted values) in a column of its
+// own, labelled null, a trial without the param (cond's max_depth, when lr is 0.1) in none
+// (missing on its parallel axis, not at null's), an integer beyond 2^53 among weighted
+// values in the one column of that choice; "" and null, "5" and 5, 9007199254740993 and
+// 9007199254740992 (kinds: plain values, wkinds: weighted) each in a column of its own with
+// a label of its own. Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -17,14 +20,15 @@ const { chromium } = createRequire(webDir + '/')('playwright-core');
 const failures = [];
 const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 
-// Each study's params and their choices in the sweep's order, as JavaScript reads them.
+// Each study's params and the labels of their choices in the sweep's order (model.js,
+// choiceLabel).
 const STUDIES = {
-    plain: { max_depth: [null, 5, 10], lr: [0.1, 0.2] },
-    weighted: { max_depth: [null, 5, 10], seed: [12345678901234567890, 3] },
-    cond: { lr: [0.1, 0.2], max_depth: [null, 5] },
+    plain: { max_depth: ['null', '5', '10'], lr: ['0.1', '0.2'] },
+    weighted: { max_depth: ['null', '5', '10'], seed: ['12345678901234567890', '3'] },
+    cond: { lr: ['0.1', '0.2'], max_depth: ['null', '5'] },
+    kinds: { a: ['""', 'null', '"5"', '5', 'x'], b: ['9007199254740993', '9007199254740992'] },
+    wkinds: { a: ['""', 'null', '"5"', '5'], b: ['9007199254740993', '9007199254740992'] },
 };
-// A choice as the page labels it (model.js, fmt): null as the table shows it, empty.
-const label = v => v === null ? '' : Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
 
 const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
                                         args: ['--no-sandbox', '--disable-gpu'] });
@@ -59,14 +63,14 @@ async function check(page, where, params, want) {
         const id = `slice-${name}`;
         const option = await chart(page, id);
         const axis = option.xAxis[0];
-        const labels = params[name].map(label);
+        const labels = params[name];
         if (axis.type !== 'category' || JSON.stringify(axis.data) !== JSON.stringify(labels))
             fail(`${where}: ${id}: a ${axis.type} axis of ${JSON.stringify(axis.data)}, not ${JSON.stringify(labels)}`);
         const seen = new Set();
         for (const s of option.series)
             for (const d of s.data) {
                 const v = value(d[3], name);
-                if (v === undefined || d[0] !== label(v))
+                if (v === undefined || d[0] !== v)
                     fail(`${where}: ${id}: trial ${d[3]} at ${JSON.stringify(d[0])}, its value is ${JSON.stringify(v)}`);
                 seen.add(d[3]);
             }
@@ -90,14 +94,14 @@ async function check(page, where, params, want) {
     const option = await chart(page, 'parallel');
     for (const name of names) {
         const a = option.parallelAxis.find(x => x.name === name);
-        const labels = params[name].map(label);
+        const labels = params[name];
         if (!a || a.type !== 'category' || JSON.stringify(a.data) !== JSON.stringify(labels)) {
             fail(`${where}: parallel: the axis of ${name} is ${a ? `a ${a.type} axis of ${JSON.stringify(a.data)}` : 'missing'}` +
                  `, not the categories ${JSON.stringify(labels)}`);
             continue;
         }
         for (const d of option.series[0].data)
-            if (value(d.n, name) === undefined ? d.value[a.dim] !== null : d.value[a.dim] !== label(value(d.n, name)))
+            if (value(d.n, name) === undefined ? d.value[a.dim] !== null : d.value[a.dim] !== value(d.n, name))
                 fail(`${where}: parallel: trial ${d.n} at ${name} ${JSON.stringify(d.value[a.dim])}, its value is ` +
                      JSON.stringify(value(d.n, name)));
     }
@@ -105,9 +109,8 @@ async function check(page, where, params, want) {
 
 for (const [study, params] of Object.entries(STUDIES)) {
     const want = new Map();
-    for (const t of JSON.parse(readFileSync(`${dir}/${study}.json`, 'utf8')))
-        if (t.state === 'complete')
-            want.set(t.number, t.params);
+    for (const [n, labels] of Object.entries(JSON.parse(readFileSync(`${dir}/${study}.labels.json`, 'utf8'))))
+        want.set(Number(n), labels);
     if (want.size < 6)
         fail(`${study}: only ${want.size} complete trials`);
     if (study === 'cond' && ![...want.values()].some(p => !('max_depth' in p)))

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Categorical choices the plots once dropped or split: the choice null (a grid's plain values,
-# and weighted values, which the library holds as a quantile) is a value of its own, drawn in
-# its own column, apart from trials without the param (a conditional one); an integer beyond 2^53 among weighted
-# values is one choice with the trials' values, not a second column. In knob report and knob
-# dashboard, headless Chromium (choices.mjs) reads the slices, contours and parallel
-# coordinates. Screenshots: $KNOB_BUILD/browser-artifacts/choices-*.
+# Categorical choices the plots once dropped, split or merged: the choice null (a grid's plain
+# values, and weighted values, which the library holds as a quantile) is a value of its own,
+# drawn in its own column, apart from trials without the param (a conditional one); an
+# integer beyond 2^53 among weighted values is one choice with the trials' values, not a
+# second column; the empty string and null, the string "5" and the number 5, and two
+# integers beyond 2^53 that a double cannot tell apart (9007199254740993 and
+# 9007199254740992, plain and weighted values) are each a column of its own, labelled so
+# that a user tells them apart. In knob report and knob dashboard, headless Chromium
+# (choices.mjs) reads the slices, contours and parallel coordinates. Screenshots:
+# $KNOB_BUILD/browser-artifacts/choices-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
 db="sqlite:///$T/choices.db"
@@ -14,6 +18,7 @@ import json, os
 p = json.loads(os.environ["KNOB_PARAMS_JSON"])
 md = p.get("max_depth", 1)
 loss = (0.5 if md is None else md / 100) + p.get("lr", 0) + (0.25 if p.get("seed") == 3 else 0)
+loss += 0.01 * len(json.dumps([p.get("a"), p.get("b")]))
 print(json.dumps({"loss": loss}))
 PY
 chmod +x prog.py
@@ -41,14 +46,54 @@ parameters:
   lr: {values: [0.1, 0.2]}
   max_depth: {values: [null, 5], when: {lr: 0.2}}
 YAML
+cat > kinds.yaml <<YAML
+program: $T/prog.py
+metric: {name: loss, goal: minimize}
+method: grid
+parameters:
+  a: {values: ["", null, "5", 5, "x"]}
+  b: {values: [9007199254740993, 9007199254740992]}
+YAML
+cat > wkinds.yaml <<YAML
+program: $T/prog.py
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  a: {values: ["", null, "5", 5], probabilities: [0.25, 0.25, 0.25, 0.25]}
+  b: {values: [9007199254740993, 9007199254740992], probabilities: [0.5, 0.5]}
+YAML
+"$KNOB" run kinds.yaml --storage "$db" --study kinds > run.log 2> run.err ||
+    fail "knob run kinds: $(cat run.err)"
+"$KNOB" run wkinds.yaml --storage "$db" --study wkinds --trials 24 --seed 5 > run.log 2> run.err ||
+    fail "knob run wkinds: $(cat run.err)"
 "$KNOB" run plain.yaml --storage "$db" --study plain > run.log 2> run.err ||
     fail "knob run plain: $(cat run.err)"
 "$KNOB" run weighted.yaml --storage "$db" --study weighted --trials 16 --seed 7 > run.log 2> run.err ||
     fail "knob run weighted: $(cat run.err)"
 "$KNOB" run cond.yaml --storage "$db" --study cond --trials 12 --seed 3 > run.log 2> run.err ||
     fail "knob run cond: $(cat run.err)"
-for s in plain weighted cond; do
+# NAME.labels.json: each complete trial's params as the plots must label them, from knob
+# trials' JSON read exactly (Python's integers): null as null; a string in quotes where it
+# would read as another value without them (empty, blank at an end, a number, null, true,
+# false); numbers as knob trials prints them.
+labels() {
+    python3 -c '
+import json, re, sys
+other = re.compile(r"(-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?|null|true|false)?")
+def label(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v) if other.fullmatch(v) or v.strip() != v else v
+    return json.dumps(v)
+print(json.dumps({t["number"]: {k: label(v) for k, v in t["params"].items()}
+                  for t in json.load(sys.stdin) if t["state"] == "complete"}))'
+}
+for s in plain weighted cond kinds wkinds; do
     "$KNOB" trials "$s" --storage "$db" --json > "$s.json"
+    labels < "$s.json" > "$s.labels.json"
     "$KNOB" report "$s" --storage "$db" -o "$s.html"
 done
 expect_eq "$(py 'len([t for t in d if t["state"] == "complete"])' < plain.json)" 6 "plain's complete trials"

@@ -5,7 +5,7 @@ import { ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomC
 import { GridComponent, TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent }
     from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { newStudy, merge, tipHtml, esc, fmt, fmtValue, fmtParam, fmtJson, trials } from './model.js';
+import { newStudy, merge, tipHtml, esc, fmt, fmtValue, fmtParam, fmtJson, trials, parseJson, toJson } from './model.js';
 import { plotList } from './plots.js';
 import { TrialsTable } from './table.js';
 
@@ -40,7 +40,7 @@ async function api(path, body) {
         headers['Content-Type'] = 'application/json';
     }
     const r = await fetch(path, init);
-    const doc = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
+    const doc = await r.text().then(parseJson).catch(() => ({ error: `HTTP ${r.status}` }));
     if (!r.ok)
         throw new Error(doc.error || `HTTP ${r.status}`);
     return doc;
@@ -278,7 +278,7 @@ async function showTrial(study, n, live) {
         return;
     let h = `<h2>Trial ${t.n}</h2><div class="tip">${tipHtml(study, n)}</div>`;
     if (t.u && Object.keys(t.u).length)
-        h += `<pre>${esc(JSON.stringify(t.u, null, 1))}</pre>`;
+        h += `<pre>${esc(toJson(t.u, 1))}</pre>`;
     if (live)
         h += '<div class="logs">loading the logs...</div>';
     // a waiting (enqueued) trial has no params until it is asked: the storage refuses its tell
@@ -410,7 +410,7 @@ async function studies() {
 const inline = document.getElementById('knob-data');
 if (inline) {
     performance.mark('knob-script');
-    const doc = JSON.parse(inline.textContent);
+    const doc = parseJson(inline.textContent);
     performance.mark('knob-parsed');
     report(doc);
 } else if (location.pathname === '/study') {

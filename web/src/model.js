@@ -68,12 +68,37 @@ export function decode(cols, params) {
     return out;
 }
 
+// JSON as knob writes it (the report's data, the dashboard's replies), an integer that knob
+// keeps as text because a double would round it (a choice 9007199254740993 beside
+// 9007199254740992, the program's value of it) read as a BigInt with its digits in full: as
+// numbers such choices would be one. The browser gives a number's source text to the reviver
+// (context.source; without it such integers stay rounded numbers); the reviver runs only
+// when the text has a whole number of 16 digits or more at all, which a study rarely has.
+const LONG_INT = /[[,:]-?\d{16,}[,\]}]/;
+export function parseJson(text) {
+    if (!LONG_INT.test(text))
+        return JSON.parse(text);
+    return JSON.parse(text, (key, v, context) => {
+        const src = context && context.source;
+        if (typeof v === 'number' && !Number.isSafeInteger(v) && typeof src === 'string' &&
+            /^-?\d+$/.test(src) && (!Number.isFinite(v) || BigInt(v) !== BigInt(src)))
+            return BigInt(src);
+        return v;
+    });
+}
+
+// JSON.stringify, a BigInt (parseJson) written as its digits.
+export function toJson(v, space) {
+    return JSON.stringify(v, (key, x) => typeof x !== 'bigint' ? x
+        : typeof JSON.rawJSON === 'function' ? JSON.rawJSON(String(x)) : String(x), space);
+}
+
 // Takes a response (or the report's data) into `study`; returns true when anything changed.
 export function merge(study, doc) {
     let changed = false;
     for (const k of ['name', 'directions', 'params', 'pareto', 'importance', 'hypervolume',
                      'note', 'writable']) {
-        if (k in doc && JSON.stringify(doc[k]) !== JSON.stringify(study[k])) {
+        if (k in doc && toJson(doc[k]) !== toJson(study[k])) {
             study[k] = doc[k];
             changed = true;
         }
@@ -126,11 +151,12 @@ export function better(study, k, a, b) {
 
 // A param as the plots show it: {name, kind, log, low, high, choices, get(t), has(t)}, get
 // giving a trial's value, or undefined when the trial has none, has whether the trial has a
-// place on the axis: null is a value (a categorical's choice null, its own category, shown
-// as the table shows it), but has no place on a numeric axis. The program's values (what knob trials shows) on the axis
+// place on the axis: null is a value (a categorical's choice null, its own category), but
+// has no place on a numeric axis. The program's values (what knob trials shows) on the axis
 // of the sweep's form where the sweep converts the param (p.shown), else the library's
 // values (the same) on its distribution's. A log axis only while every value of the trials
-// ts is > 0; a categorical's choices, and a value seen that is none of them.
+// ts is > 0; a categorical's choices, and a value seen that is none of them, each with a
+// label of its own (labels, label(x): choiceLabels).
 export function paramView(p, ts) {
     const name = p.name;
     const get = p.shown
@@ -147,10 +173,45 @@ export function paramView(p, ts) {
             if (x !== undefined && !v.choices.some(c => c === x))
                 v.choices.push(x);
         }
+        v.labels = choiceLabels(v.choices);
+        v.label = x => v.labels[v.choices.findIndex(c => c === x)];
     } else {
-        v.log = !!v.log && ts.every(t => { const x = get(t); return x === undefined || x === null || x > 0; });
+        // a whole number knob kept as text (parseJson) on a numeric axis: its double
+        v.get = t => { const x = get(t); return typeof x === 'bigint' ? Number(x) : x; };
+        v.log = !!v.log && ts.every(t => { const x = v.get(t); return x === undefined || x === null || x > 0; });
     }
     return v;
+}
+
+// A choice as the plots label it, told apart from every other kind of value: null as null,
+// a string in quotes where it would read as something else without them (empty, blank at
+// an end, a number, null, true or false: the string "5" beside the number 5), numbers as
+// knob trials prints them (exactly), integers kept as text (BigInt) in full; other strings,
+// and lists held as their JSON text, as they are.
+const READS_AS_OTHER = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|null|true|false)?$/;
+export function choiceLabel(v) {
+    if (v === null || v === undefined)
+        return 'null';
+    if (typeof v === 'string')
+        return READS_AS_OTHER.test(v) || v.trim() !== v ? JSON.stringify(v) : v;
+    if (typeof v === 'number')
+        return fmtJson(v);
+    if (typeof v === 'bigint' || typeof v === 'boolean')
+        return String(v);
+    return toJson(v);
+}
+
+// The labels of distinct choices, distinct: a category axis draws one category per label.
+// Two choices that would still share one (the string "[1,2]" and the list [1, 2]) are
+// numbered after the first.
+export function choiceLabels(choices) {
+    const seen = new Map();
+    return choices.map(c => {
+        const l = choiceLabel(c);
+        const k = (seen.get(l) || 0) + 1;
+        seen.set(l, k);
+        return k === 1 ? l : `${l} #${k}`;
+    });
 }
 
 // A param's value as a number on its axis: the value, or a categorical's index.
@@ -159,7 +220,7 @@ export function paramAxisValue(p, value) {
         const i = p.choices.findIndex(c => c === value);
         return i < 0 ? null : i;
     }
-    return typeof value === 'number' ? value : null;
+    return typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : null;
 }
 
 // Numbers as C's printf writes them, so that the page shows what knob trials prints.
@@ -265,7 +326,7 @@ export function fmtParam(v) {
         return fmtJson(v);
     if (v === null || v === undefined)
         return '';
-    return typeof v === 'string' ? v : JSON.stringify(v);
+    return typeof v === 'string' ? v : toJson(v);
 }
 
 // Other numbers (axes, shares): 6 significant digits are plenty.
@@ -274,7 +335,7 @@ export function fmt(v) {
         return '';
     if (typeof v === 'number')
         return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
-    return typeof v === 'string' ? v : JSON.stringify(v);
+    return typeof v === 'string' ? v : toJson(v);
 }
 
 function esc(s) {

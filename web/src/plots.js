@@ -34,7 +34,7 @@ function valueAxis(name, extra) {
 function paramAxis(p, extra) {
     if (p.kind === 'categorical')
         return Object.assign({ type: 'category', name: p.name, nameLocation: 'middle', nameGap: 28,
-                               data: p.choices.map(fmt) }, extra);
+                               data: p.labels }, extra);
     return Object.assign({ type: p.log ? 'log' : 'value', name: p.name, nameLocation: 'middle',
                            nameGap: 28, scale: true }, extra);
 }
@@ -82,7 +82,7 @@ function slice(study, k, param) {
         if (!p.has(t))
             continue;
         const v = p.get(t);
-        pts.push([p.kind === 'categorical' ? fmt(v) : v, t.v[k], t.n, t.n]);
+        pts.push([p.kind === 'categorical' ? p.label(v) : v, t.v[k], t.n, t.n]);
     }
     const last = Math.max(1, study.trials.length - 1);
     let series, visualMap;
@@ -107,75 +107,169 @@ function slice(study, k, param) {
     return o;
 }
 
-// The mean objective over a grid of bins of two params, empty bins filled by inverse
-// distance weighting from the filled ones: the surface behind the trials' points.
-const BINS = 24;
+// The objective on the grid of the two params' values, as Optuna's plot_contour (and
+// knob.visualization's) makes it: a numeric axis at its distinct values and at both ends of
+// its range padded by 5% (in log10 on a log axis), a categorical at the indices of the
+// choices trials have; each trial's value at its point (the last trial's where several
+// share one), and the points without a trial filled as plotly fills Optuna's gaps
+// (connectgaps) and as Optuna's matplotlib figure does: each the mean of its neighbours on
+// the grid (fillGrid). An axis of more than GRID_MAX distinct values is GRID_MAX evenly
+// spaced ones over its padded range instead, each trial at the nearest, as Optuna's
+// matplotlib figure is, so that the grid stays small. Drawn as a raster of RASTER x RASTER
+// cells over the axes, each the bilinear interpolation of the grid at its centre; none
+// outside the grid (a categorical's choices no trial has at an end).
+const PAD = 0.05, GRID_MAX = 100, RASTER = 64;
+
+function gridAxis(p, coords) {
+    const distinct = [...new Set(coords)].sort((a, b) => a - b);
+    const min = distinct[0], max = distinct[distinct.length - 1];
+    if (p.kind === 'categorical')
+        return { grid: distinct, at: c => distinct.indexOf(c), lo: -0.5, hi: p.choices.length - 0.5 };
+    const pad = (max - min) * PAD, lo = min - pad, hi = max + pad;
+    if (distinct.length < 2)
+        return { grid: distinct, at: () => 0, lo: min - 0.5, hi: max + 0.5 };
+    if (distinct.length > GRID_MAX) {
+        const grid = Array.from({ length: GRID_MAX }, (_, i) => lo + (hi - lo) * i / (GRID_MAX - 1));
+        return { grid, at: c => Math.round((c - lo) / (hi - lo) * (GRID_MAX - 1)), lo, hi };
+    }
+    const grid = [lo, ...distinct, hi], index = new Map(grid.map((c, i) => [c, i]));
+    return { grid, at: c => index.get(c), lo, hi };
+}
+
+// Fills the NaN points of the grid z (rows of nx) from the others: each the mean of its
+// neighbours (up, down, left, right; those on the grid), the solution of Laplace's equation
+// that Optuna's matplotlib figure solves and plotly's connectgaps comes near. A first pass
+// takes them outwards from the trials' points (each the mean of its neighbours filled so
+// far, as plotly starts), then successive over-relaxation sweeps until no value moves by
+// more than 1e-4 of the values' range, or past FILL_WORK updates on a large grid.
+const FILL_WORK = 1e6;
+function fillGrid(z, nx, ny) {
+    const n = nx * ny, nb = new Int32Array(4 * n), deg = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+        const x = i % nx;
+        if (x > 0) nb[4 * i + deg[i]++] = i - 1;
+        if (x < nx - 1) nb[4 * i + deg[i]++] = i + 1;
+        if (i >= nx) nb[4 * i + deg[i]++] = i - nx;
+        if (i < n - nx) nb[4 * i + deg[i]++] = i + nx;
+    }
+    let lo = Infinity, hi = -Infinity, front = [];
+    const done = new Uint8Array(n);
+    for (let i = 0; i < n; i++)
+        if (!Number.isNaN(z[i])) {
+            done[i] = 1;
+            front.push(i);
+            lo = Math.min(lo, z[i]);
+            hi = Math.max(hi, z[i]);
+        }
+    const order = [];
+    while (front.length) {
+        const next = [];
+        for (const i of front)
+            for (let e = 0; e < deg[i]; e++) {
+                const j = nb[4 * i + e];
+                if (!done[j]) {
+                    done[j] = 1;
+                    next.push(j);
+                }
+            }
+        for (const j of next) {
+            let sum = 0, cnt = 0;
+            for (let e = 0; e < deg[j]; e++) {
+                const v = z[nb[4 * j + e]];
+                if (!Number.isNaN(v)) {
+                    sum += v;
+                    cnt++;
+                }
+            }
+            z[j] = sum / cnt;
+            order.push(j);
+        }
+        front = next;
+    }
+    if (!order.length)
+        return;
+    const tol = 1e-4 * (hi - lo || 1); // a change no colour shows
+    const w = 2 / (1 + Math.sin(Math.PI / Math.max(nx, ny))); // the best for a square grid
+    const sweeps = Math.max(20, Math.floor(FILL_WORK / order.length));
+    for (let it = 0; it < sweeps; it++) {
+        let moved = 0;
+        for (const j of order) {
+            let sum = 0;
+            const d = deg[j];
+            for (let e = 0; e < d; e++)
+                sum += z[nb[4 * j + e]];
+            const step = w * (sum / d - z[j]);
+            z[j] += step;
+            moved = Math.max(moved, Math.abs(step));
+        }
+        if (moved <= tol)
+            break;
+    }
+}
+
+// The value of the grid (gx, gy, z) at (x, y) by bilinear interpolation; null outside it.
+function bilinear(gx, gy, z, x, y) {
+    const cell = (g, c) => {
+        if (c < g[0] || c > g[g.length - 1])
+            return null;
+        let a = 0, b = g.length - 1;
+        while (b - a > 1) {
+            const m = (a + b) >> 1;
+            if (g[m] <= c)
+                a = m;
+            else
+                b = m;
+        }
+        return [a, (c - g[a]) / (g[b] - g[a])];
+    };
+    const cx = cell(gx, x), cy = cell(gy, y);
+    if (!cx || !cy)
+        return null;
+    const nx = gx.length, [i, fx] = cx, [j, fy] = cy;
+    const at = (a, b) => z[b * nx + a];
+    return (1 - fy) * ((1 - fx) * at(i, j) + fx * at(i + 1, j)) + fy * ((1 - fx) * at(i, j + 1) + fx * at(i + 1, j + 1));
+}
+
 function surface(study, k, px, py) {
-    const done = complete(study, k).filter(t => px.has(t) && py.has(t));
+    const done = complete(study, k).filter(t => px.has(t) && py.has(t) && Number.isFinite(t.v[k]));
     const tr = p => v => {
         const a = paramAxisValue(p, v);
         return a === null ? null : p.log ? Math.log10(a) : a;
     };
     const fx = tr(px), fy = tr(py);
-    // The distribution's bounds, widened to the values (a value rounded to q may pass one);
-    // the values' own range where there are no bounds (the normal forms).
-    const range = (p, f, vals) => {
-        if (p.kind === 'categorical')
-            return [-0.5, p.choices.length - 0.5];
-        const seen = vals.filter(v => v !== null);
-        let lo = Math.min(...seen), hi = Math.max(...seen);
-        if (p.low !== undefined && p.low !== null && p.high !== undefined && p.high !== null) {
-            lo = Math.min(lo, f(p.low));
-            hi = Math.max(hi, f(p.high));
-        }
-        return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
-    };
-    const xs = done.map(t => fx(px.get(t))), ys = done.map(t => fy(py.get(t)));
-    const [x0, x1] = range(px, fx, xs), [y0, y1] = range(py, fy, ys);
-    const sum = new Float64Array(BINS * BINS), cnt = new Float64Array(BINS * BINS);
-    done.forEach((t, i) => {
-        if (xs[i] === null || ys[i] === null)
-            return;
-        const bx = Math.min(BINS - 1, Math.max(0, Math.floor((xs[i] - x0) / (x1 - x0) * BINS)));
-        const by = Math.min(BINS - 1, Math.max(0, Math.floor((ys[i] - y0) / (y1 - y0) * BINS)));
-        sum[by * BINS + bx] += t.v[k];
-        cnt[by * BINS + bx]++;
-    });
-    const filled = [];
-    for (let j = 0; j < BINS * BINS; j++)
-        if (cnt[j])
-            filled.push([j % BINS, Math.floor(j / BINS), sum[j] / cnt[j]]);
+    const pts = done.map(t => [fx(px.get(t)), fy(py.get(t)), t.v[k]]).filter(q => q[0] !== null && q[1] !== null);
+    if (!pts.length)
+        return { done, cells: [], x0: -0.5, x1: 0.5, y0: -0.5, y1: 0.5 };
+    const ax = gridAxis(px, pts.map(q => q[0])), ay = gridAxis(py, pts.map(q => q[1]));
+    const nx = ax.grid.length, ny = ay.grid.length;
     const cells = [];
-    for (let by = 0; by < BINS; by++) {
-        for (let bx = 0; bx < BINS; bx++) {
-            let v;
-            if (cnt[by * BINS + bx]) {
-                v = sum[by * BINS + bx] / cnt[by * BINS + bx];
-            } else {
-                let ws = 0, s = 0;
-                for (const [fx2, fy2, fv] of filled) {
-                    const w = 1 / ((fx2 - bx) ** 2 + (fy2 - by) ** 2) ** 2;
-                    ws += w;
-                    s += w * fv;
-                }
-                v = ws ? s / ws : null;
+    if (nx >= 2 && ny >= 2) {
+        const z = new Float64Array(nx * ny).fill(NaN);
+        for (const [x, y, v] of pts)
+            z[ay.at(y) * nx + ax.at(x)] = v;
+        fillGrid(z, nx, ny);
+        for (let by = 0; by < RASTER; by++)
+            for (let bx = 0; bx < RASTER; bx++) {
+                const v = bilinear(ax.grid, ay.grid, z, ax.lo + (ax.hi - ax.lo) * (bx + 0.5) / RASTER,
+                                   ay.lo + (ay.hi - ay.lo) * (by + 0.5) / RASTER);
+                if (v !== null)
+                    cells.push([bx, by, v]);
             }
-            if (v !== null)
-                cells.push([bx, by, v]);
-        }
     }
-    return { done, cells, x0, x1, y0, y1 };
+    return { done, cells, x0: ax.lo, x1: ax.hi, y0: ay.lo, y1: ay.hi };
 }
 
 function contour(study, k, paramX, paramY) {
     const px = paramView(paramX, complete(study, k)), py = paramView(paramY, complete(study, k));
     const { done, cells, x0, x1, y0, y1 } = surface(study, k, px, py);
-    const vals = cells.map(c => c[2]);
+    const vals = cells.length ? cells.map(c => c[2]) : done.map(t => t.v[k]);
     const lo = Math.min(...vals), hi = Math.max(...vals);
-    const bins = (a, b) => Array.from({ length: BINS }, (_, i) => fmt(a + (b - a) * (i + 0.5) / BINS));
+    const bins = (a, b) => Array.from({ length: RASTER }, (_, i) => fmt(a + (b - a) * (i + 0.5) / RASTER));
     // Axis labels in the param's terms: 10^v on a log scale, the choice at a whole index.
     const label = p => v => p.log ? fmt(10 ** v) : p.kind === 'categorical'
-        ? (Number.isInteger(v) && v >= 0 && v < p.choices.length ? fmt(p.choices[v]) : '') : fmt(v);
+        ? (Number.isInteger(v) && v >= 0 && v < p.choices.length ? p.labels[v] : '') : fmt(v);
+    // the padded ends unlabelled: their labels crowd the values' own
+    const ends = { showMinLabel: false, showMaxLabel: false };
     const hid = { show: false };
     const pts = done.map(t => {
         const x = paramAxisValue(px, px.get(t)), y = paramAxisValue(py, py.get(t));
@@ -184,16 +278,18 @@ function contour(study, k, paramX, paramY) {
     const o = base(study, {
         xAxis: [{ type: 'category', data: bins(x0, x1), show: false },
                 { type: 'value', min: x0, max: x1, name: px.name, nameLocation: 'middle', nameGap: 28,
-                  position: 'bottom', splitLine: { show: false }, axisLabel: { formatter: label(px) } }],
+                  position: 'bottom', splitLine: { show: false }, axisLabel: { formatter: label(px), ...ends } }],
         yAxis: [{ type: 'category', data: bins(y0, y1), show: false },
                 { type: 'value', min: y0, max: y1, name: py.name, nameLocation: 'middle', nameGap: 44,
-                  position: 'left', splitLine: { show: false }, axisLabel: { formatter: label(py) } }],
+                  position: 'left', splitLine: { show: false }, axisLabel: { formatter: label(py), ...ends } }],
         visualMap: { type: 'continuous', seriesIndex: 0, min: lo, max: hi > lo ? hi : lo + 1,
                      calculable: false, orient: 'vertical', right: 0, top: 'middle', itemHeight: 120,
                      inRange: { color: ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] },
                      text: ['', ''], formatter: v => fmt(v) },
+        // drawn at once: ECharts draws more than 3000 cells over several frames, and a chart
+        // made again meanwhile (another objective picked) found its painter gone
         series: [{ type: 'heatmap', data: cells, silent: true, xAxisIndex: 0, yAxisIndex: 0,
-                   itemStyle: { opacity: 0.85 } },
+                   progressive: 0, itemStyle: { opacity: 0.85 } },
                  scatter('trials', pts, '#ffffff', { xAxisIndex: 1, yAxisIndex: 1, symbolSize: 4,
                          itemStyle: { color: '#ffffff', borderColor: '#222', borderWidth: 0.5 } })],
     });
@@ -206,12 +302,12 @@ function parallel(study, k) {
     const done = complete(study, k);
     const ps = study.params.map(p => paramView(p, done));
     const axes = ps.map((p, i) => p.kind === 'categorical'
-        ? { dim: i, name: p.name, type: 'category', data: p.choices.map(fmt) }
+        ? { dim: i, name: p.name, type: 'category', data: p.labels }
         : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
     axes.push({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true });
     const data = done.map(t => ({
         // a trial without the param (or a numeric null) is missing on its axis, not at a choice
-        value: ps.map(p => !p.has(t) ? null : p.kind === 'categorical' ? fmt(p.get(t)) : p.get(t))
+        value: ps.map(p => !p.has(t) ? null : p.kind === 'categorical' ? p.label(p.get(t)) : p.get(t))
             .concat([t.v[k]]),
         n: t.n,
     }));
