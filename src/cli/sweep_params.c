@@ -117,6 +117,28 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
     return 0;
 }
 
+/* A list, mapping or integer beyond 2^53 is held as its JSON text, a string to the library:
+ * a quoted string of the same text would be the same choice, and the program would get the
+ * string for both. Refused, at the string. */
+static int json_text_clash(sweep_ctx *c, const sweep_param *p, const yaml_node_t *v,
+                           const char *k)
+{
+    for (size_t i = 0; p->is_json && i < p->n_choices; i++)
+        for (size_t j = 0; p->is_json[i] && j < p->n_choices; j++) {
+            const knob_choice *a = &p->choices[i], *b = &p->choices[j];
+            if (p->is_json[j] || b->type != KNOB_CHOICE_STRING || strcmp(a->str, b->str))
+                continue;
+            const yaml_node_t *ni = sweep_node(c, v->data.sequence.items.start[i]);
+            return sweep_errorf(c, sweep_node(c, v->data.sequence.items.start[j]),
+                                "key '%s': the string '%s' is the text of another value (line %d, "
+                                "column %d), which knob holds as that text: the two cannot be "
+                                "told apart; leave one out",
+                                k, b->str, (int)ni->start_mark.line + 1,
+                                (int)ni->start_mark.column + 1);
+        }
+    return 0;
+}
+
 static int read_values(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const char *key)
 {
     size_t n = sweep_seq_len(v);
@@ -134,7 +156,7 @@ static int read_values(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const
             return -1;
         p->n_choices++;
     }
-    return 0;
+    return json_text_clash(c, p, v, k);
 }
 
 static int read_value(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const char *key)

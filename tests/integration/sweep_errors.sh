@@ -94,4 +94,10 @@ set +e
 "$KNOB" frobnicate > /dev/null 2>&1; s4=$?
 set -e
 expect_eq "$s1 $s2 $s3 $s4" "2 2 2 2" "usage errors"
+# a list, mapping or integer beyond 2^53 is held as its JSON text: a quoted string of that
+# text beside it would be the same choice (the program got the string for both)
+printf '%s\nparameters:\n  w: {values: ["[64,64]", [64, 64]]}\n' "$head" > clash.yaml
+check clash.yaml "clash.yaml:4:16: key 'parameters.w.values': the string '[64,64]' is the text of another value (line 4, column 27)"
+printf '%s\nparameters:\n  s: {values: [9007199254740993, "9007199254740993"]}\n' "$head" > clashint.yaml
+check clashint.yaml "clashint.yaml:4:34: key 'parameters.s.values': the string '9007199254740993' is the text of another value (line 4, column 16)"
 echo ok
