@@ -10,7 +10,7 @@
 // (missing on its parallel axis, not at null's), an integer beyond 2^53 among weighted
 // values in the one column of that choice; "" and null, "5" and 5, 9007199254740993 and
 // 9007199254740992 (kinds: plain values, wkinds: weighted) each in a column of its own with
-// a label of its own. Fails (exit 1) with the reasons on stderr.
+// a label of its own; the trials table's cells labelled alike. Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -91,6 +91,17 @@ async function check(page, where, params, want) {
         if (pts.length !== having(nx, ny))
             fail(`${where}: ${id} shows ${pts.length} trials of ${having(nx, ny)}`);
     }
+    // the trials table: each param's cell as the plots label it ("" and null apart), empty
+    // for a trial without the param
+    const rows = await page.evaluate(() => [...document.querySelectorAll('table.trials tbody tr')].map(tr =>
+        [Number(tr.dataset.n), [...tr.children].map(td => td.textContent),
+         [...tr.closest('table').querySelectorAll('th')].map(th => th.dataset.col)]));
+    for (const [n, cells, cols] of rows)
+        for (const name of names) {
+            const i = cols.indexOf(name), v = value(n, name);
+            if (want.has(n) && i >= 0 && cells[i] !== (v === undefined ? '' : v))
+                fail(`${where}: table: trial ${n}: ${name} '${cells[i]}', not '${v === undefined ? '' : v}'`);
+        }
     const option = await chart(page, 'parallel');
     for (const name of names) {
         const a = option.parallelAxis.find(x => x.name === name);

@@ -321,12 +321,10 @@ export function fmtValue(v) {
 }
 
 // A param's value as knob trials prints it (in its JSON): exact numbers, choices as text.
+// A param's value in the trials table and the tooltips: as the plots label it (choiceLabel:
+// null as null, the string "" or "5" quoted), nothing for a param the trial does not have.
 export function fmtParam(v) {
-    if (typeof v === 'number')
-        return fmtJson(v);
-    if (v === null || v === undefined)
-        return '';
-    return typeof v === 'string' ? v : toJson(v);
+    return v === undefined ? '' : choiceLabel(v);
 }
 
 // Other numbers (axes, shares): 6 significant digits are plenty.

@@ -11,7 +11,7 @@ function columns(study) {
         cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null,
                     text: fmtValue }));
     for (const name of shownNames(study))
-        cols.push({ name, get: t => (name in shown(t) ? shown(t)[name] : null), text: fmtParam });
+        cols.push({ name, get: t => (name in shown(t) ? shown(t)[name] : undefined), text: fmtParam });
     cols.push({ name: 'duration (s)', get: t => t.d ?? null, text: v => (v === null ? '' : v.toFixed(1)) });
     return cols;
 }
@@ -38,10 +38,10 @@ function matcher(word, cols) {
                 const a = typeof v === 'number' && !Number.isNaN(num) ? v : String(col.text(v));
                 const b = typeof v === 'number' && !Number.isNaN(num) ? num : m[3];
                 switch (m[2]) {
-                case '<': return v !== null && a < b;
-                case '>': return v !== null && a > b;
-                case '<=': return v !== null && a <= b;
-                case '>=': return v !== null && a >= b;
+                case '<': return v != null && a < b;
+                case '>': return v != null && a > b;
+                case '<=': return v != null && a <= b;
+                case '>=': return v != null && a >= b;
                 case '!=': return a != b;
                 default: return a == b;
                 }
