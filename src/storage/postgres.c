@@ -59,7 +59,7 @@ static const char *const schema[] = {
     "number BIGINT NOT NULL, state INTEGER NOT NULL, start_time DOUBLE PRECISION, end_time "
     "DOUBLE PRECISION, seq BIGINT NOT NULL, param_names TEXT[] NOT NULL DEFAULT '{}', "
     "param_dists TEXT[] NOT NULL DEFAULT '{}', param_internals FLOAT8[] NOT NULL DEFAULT '{}', "
-    "vals FLOAT8[] NOT NULL DEFAULT '{}', token BIGINT, UNIQUE(study, number))",
+    "vals FLOAT8[] NOT NULL DEFAULT '{}', token BIGINT, taken_by BIGINT, UNIQUE(study, number))",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_seq ON knob_trials(study, seq)",
     /* Running and waiting trials, each in an index of its own (schema 5; before, every trial
      * by state): a finish adds no entry, and an ask that looks for a waiting trial reads a
@@ -126,19 +126,24 @@ static const char *const schema[] = {
     "TABLE knob_params; DROP TABLE knob_values; DROP INDEX IF EXISTS knob_trials_by_state; END "
     "IF; END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
-    /* A trial's creation token: a number its creator draws at random and sends with the
-     * insert, so that a creation retried after a lost connection finds the trial that its
-     * first attempt committed (the reply lost on the way) instead of making a second one,
-     * which stayed RUNNING for ever, owned by no one. Unique, so that a retry that runs
-     * while the first attempt has not committed yet waits for it at the insert. Added
-     * without a new version: an older knob leaves the column NULL, which the index leaves
-     * out; a database of schema 5 gets it at its first open by this knob (the ALTER only
-     * where the column is not there: it takes an ACCESS EXCLUSIVE lock). */
+    /* A trial's creation token, and the token of the ask that took it from the waiting
+     * trials: a number the writer draws at random and sends with the insert or the update,
+     * so that one retried after a lost connection finds the trial that its first attempt
+     * committed (the reply lost on the way) instead of making or taking a second one (the
+     * first stayed RUNNING for ever, owned by no one; an enqueue made two). Each unique, so
+     * that a retry that runs while the first attempt has not committed yet waits for it at
+     * its write of the token. Added without a new version: an older knob leaves the columns
+     * NULL, which the indexes leave out; a database of schema 5 gets them at its first open
+     * by this knob (the ALTER only where a column is not there: it takes an ACCESS EXCLUSIVE
+     * lock). */
     "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-    "'knob_trials'::regclass AND attname = 'token' AND NOT attisdropped) THEN ALTER TABLE "
-    "knob_trials ADD COLUMN token BIGINT; END IF; END$$",
+    "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
+    "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
+    "END$$",
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
     "NULL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
+    "taken_by IS NOT NULL",
     /* Complete trials by their first value (added without a new version, as
      * knob_trials_complete; after the upgrade of schema 4, which makes vals), so the studies
      * listing's best value is the study's first entry of a feasible trial, an index scan that
@@ -403,10 +408,11 @@ static const char *const sql[Q_COUNT] = {
             "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
     /* $1 study, $2 start time. No row: no such study; a row of NULLs: nothing waits (a
      * random search's every ask: one statement, no transaction id taken). */
+    /* $3 the ask's token (taken_by) */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP " FROM w WHERE t.id = w.id RETURNING t.id, "
-              "t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON true WHERE "
+              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id "
+              "RETURNING t.id, t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON true WHERE "
               "s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
@@ -640,7 +646,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
     [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
                    "$2::bigint, $3::bigint, $4::bytea WHERE $3::bigint < " XMAX,
-    /* $1 study, $2 start time, $3 cap, $4 the creation's token: Q_POP, or else
+    /* $1 study, $2 start time, $3 cap, $4 the ask's token: Q_POP, or else
      * Q_CREATE_TRIAL (RUNNING, no attributes), in one statement: w, the waiting trial locked (read once), gates the
      * creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id and
      * number are the first two). The study's row is not read unless numbers are allotted
@@ -652,7 +658,7 @@ static const char *const sql[Q_COUNT] = {
         "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
         "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
         "0, start_time = $2, seq = " STAMP
-        " FROM w WHERE x.id = w.id RETURNING x.id, x.number), " TAKE_NUMBER(
+        ", taken_by = $4 FROM w WHERE x.id = w.id RETURNING x.id, x.number), " TAKE_NUMBER(
             "$3::bigint",
             " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
                                                  "knob_trials(study, number, state, start_time, "
@@ -676,8 +682,10 @@ static const char *const sql[Q_COUNT] = {
                     "$2::text, $3::bigint, $4::bytea WHERE EXISTS (SELECT 1 FROM knob_studies "
                     "WHERE id = $1::bigint) AND $3::bigint < " XMAX " ON CONFLICT(study, key) DO "
                     "UPDATE SET stamp = excluded.stamp, data = excluded.data",
-    /* $1 study, $2 a creation's token: the trial it made (by knob_trials_token) */
-    [Q_TRIAL_BY_TOKEN] = "SELECT id, number FROM knob_trials WHERE token = $2 AND study = $1",
+    /* $1 study, $2 a token: the trial made or taken with it (by knob_trials_token and
+     * knob_trials_taken_by), and whether it was taken */
+    [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2 FROM knob_trials "
+                         "WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
 };
 
 typedef struct pg {
@@ -1698,7 +1706,7 @@ typedef struct id_args {
      * it (a later one looks for the trial first: create_once); whether the last attempt
      * failed because a trial holds it. */
     int64_t token;
-    bool sent, clash;
+    bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -1857,19 +1865,21 @@ static int taken(pg *d, const PGresult *r, id_args *a, bool *again, const char *
     return rc || *again ? rc : at_cap(d, a->study, a->number);
 }
 
-/* Runs a creation's statement; a->clash set when it failed because a trial holds its token
- * (SQLSTATE 23505 on knob_trials_token). */
+/* Runs a statement that writes a->token; a->clash set when it failed because a trial holds
+ * the token (SQLSTATE 23505 on knob_trials_token or knob_trials_taken_by). */
 static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, PGresult **out,
                         const char *what)
 {
     PGresult *r = run(d, q, n, p);
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
                *name = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
-    a->clash = state && name && !strcmp(state, "23505") && !strcmp(name, "knob_trials_token");
+    a->clash = state && name && !strcmp(state, "23505") &&
+               (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by"));
     return checked(d, r, out, what);
 }
 
-/* The trial of the study that holds a->token, into *a->out and *a->out2 (*found). */
+/* The trial of the study that holds a->token, into *a->out and *a->out2 (*found), and
+ * whether it was taken with it (a->taken). */
 static int by_token(pg *d, id_args *a, bool *found)
 {
     char s[32], t[32];
@@ -1882,14 +1892,16 @@ static int by_token(pg *d, id_args *a, bool *found)
     if (*found) {
         *a->out = get_i64(r, 0, 0);
         *a->out2 = get_i64(r, 0, 1);
+        a->taken = PQgetvalue(r, 0, 2)[0] == 't';
     }
     PQclear(r);
     return KNOB_OK;
 }
 
-/* Runs `fn`, a creation that writes a->token into the trial it makes, once: an attempt
- * after one that sent the token (with_retry, after a lost connection) first looks for the
- * trial that one made, and takes it (*made) rather than make another. The first attempt may
+/* Runs `fn`, a creation that writes a->token into the trial it makes (or an ask that writes
+ * it into the waiting trial it takes), once: an attempt after one that sent the token
+ * (with_retry, after a lost connection) first looks for the trial that one made or took, and
+ * takes it (*made) rather than make or take another. The first attempt may
  * have committed with its reply lost on the way (made again, that trial stayed RUNNING for
  * ever, owned by no one), or be still running on the server: then this attempt's insert of
  * the token waits for it at the unique index, and clashes if it commits, or goes on if it
@@ -2023,13 +2035,13 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
     return with_retry(be, op_create_trial, &a, false, "create a trial");
 }
 
-static int op_pop(pg *d, void *a_)
+static int pop_once(pg *d, void *a_)
 {
     id_args *a = a_;
-    char s[32], now[32];
-    const char *p[2] = {num(s, a->study), dbl(now, knob__now())};
+    char s[32], now[32], tok[32];
+    const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(tok, a->token)};
     PGresult *r = NULL;
-    int rc = q1(d, Q_POP, 2, p, &r, "take a waiting trial");
+    int rc = run_creation(d, Q_POP, 3, p, a, &r, "take a waiting trial");
     if (rc)
         return rc;
     bool study = PQntuples(r) > 0;
@@ -2040,6 +2052,17 @@ static int op_pop(pg *d, void *a_)
     }
     PQclear(r);
     return study ? KNOB_OK : no_such_study(d, a->study);
+}
+
+/* A trial found by its token was taken by an earlier attempt whose reply was lost. */
+static int op_pop(pg *d, void *a_)
+{
+    id_args *a = a_;
+    bool made;
+    int rc = create_once(d, a, pop_once, a, &made);
+    if (made)
+        a->found = true;
+    return rc;
 }
 
 /* Q_POP_OR_CREATE: a waiting trial is taken before a new one is made; neither waits for
@@ -2070,14 +2093,14 @@ static int pop_or_insert(pg *d, void *a_)
     return KNOB_OK;
 }
 
-/* A trial found by its token was made, not taken from the waiting ones. */
+/* A trial found by its token was taken (a->found) or made by an earlier attempt. */
 static int op_pop_or_create(pg *d, void *a_)
 {
     id_args *a = a_;
     bool made;
     int rc = create_once(d, a, pop_or_insert, a, &made);
     if (made)
-        a->found = false;
+        a->found = a->taken;
     return rc;
 }
 
@@ -2092,7 +2115,7 @@ static int pop_or_create(void *be, int64_t study, int64_t cap, int64_t *id, int6
 
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
 {
-    id_args a = {.study = study, .out = id, .out2 = number};
+    id_args a = {.study = study, .out = id, .out2 = number, .token = new_token(be)};
     int rc = with_retry(be, op_pop, &a, false, "take a waiting trial");
     *found = !rc && a.found;
     return rc;

@@ -2078,12 +2078,14 @@ static void ended_connections_write_each_param_once(void **state)
 
 /* ------------------------------------------------ a proxy that cuts a creation's connection */
 
-/* How the proxy cuts the next statement that inserts a trial: before its commit (its
- * pipeline's Sync goes on as a Flush, and the connection is cut after its result), or after
- * it (the server commits, and the client's connection is cut before it reads a byte of the
- * reply). */
+/* How the proxy cuts the next statement that inserts a trial (the statement's first use on
+ * its connection, where it is parsed): before its commit (its pipeline's Sync goes on as a
+ * Flush, and the connection is cut after its result), or after it (the server commits, and
+ * the client's connection is cut before it reads a byte of the reply); or after the commit
+ * of the next one that takes a waiting trial. */
 #define CUT_BEFORE_COMMIT 'a'
 #define CUT_AFTER_COMMIT 'b'
+#define CUT_TAKE_AFTER_COMMIT 'c'
 
 /* One client's connection through the proxy: bytes read but not yet passed on, each way. */
 typedef struct relay {
@@ -2129,7 +2131,7 @@ static void relay_close(relay *r)
 }
 
 /* Passes the client's whole messages on; when `armed` (a CUT_ mode), a Parse of a statement
- * that inserts a trial marks the relay: before the commit, its pipeline's Sync goes on as a
+ * that inserts a trial (or takes a waiting one: CUT_TAKE_AFTER_COMMIT) marks the relay: before the commit, its pipeline's Sync goes on as a
  * Flush (the server sends the results so far and commits nothing); after it, the server's
  * replies are held (relay_down). False when the relay ended. */
 static bool relay_up(relay *r, char armed)
@@ -2143,9 +2145,12 @@ static bool relay_up(relay *r, char armed)
         if (r->n_up - at < len)
             break;
         unsigned char *m = r->up + at;
-        if (r->started && armed && m[0] == 'P' && holds(m, len, "INSERT INTO knob_trials(")) {
+        if (r->started && armed && m[0] == 'P' &&
+            holds(m, len,
+                  armed == CUT_TAKE_AFTER_COMMIT ? "SET state = 0, start_time"
+                                                 : "INSERT INTO knob_trials(")) {
             r->cutting = armed == CUT_BEFORE_COMMIT;
-            r->holding = armed == CUT_AFTER_COMMIT;
+            r->holding = armed != CUT_BEFORE_COMMIT;
         }
         if (r->started && r->cutting && m[0] == 'S') {
             m[0] = 'H';
@@ -2481,6 +2486,34 @@ static void a_claimed_creation_whose_reply_is_lost_is_won(void **state)
     holds_exactly(url, name, 2, 0);
 }
 
+/* An ask that takes the waiting trial and whose reply is lost: the retry finds the trial it
+ * took by its token and takes no other. It made a new trial, and the one taken stayed
+ * RUNNING for ever, its fixed params never run. Both ways of asking, as in
+ * a_creation_whose_reply_is_lost_is_not_made_again. */
+static void a_taken_trial_whose_reply_is_lost_is_not_taken_again(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    proxy px;
+    proxy_start(url, &px);
+    const char *samplers[2] = {NULL, "tpe"};
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "lost_pop_%d_%d", i, (int)getpid());
+        study_with_one_trial(url, name);
+        knob_storage *st;
+        knob_study *s;
+        assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+        assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.25}"), KNOB_OK);
+        knob_study_free(s);
+        knob_storage_close(st);
+        ask_cut(&px, name, CUT_TAKE_AFTER_COMMIT, samplers[i], NULL);
+        holds_exactly(url, name, 2, 0);
+    }
+    proxy_stop(&px);
+}
+
 /* An enqueue (a waiting trial made whole in one transaction) whose COMMIT's reply is lost:
  * the retry finds the trial made and enqueues no second one. */
 static void an_enqueue_whose_reply_is_lost_is_not_made_again(void **state)
@@ -2506,6 +2539,48 @@ static void an_enqueue_whose_reply_is_lost_is_not_made_again(void **state)
     knob_storage_close(st);
     proxy_stop(&px);
     holds_exactly(url, name, 2, 1);
+}
+
+/* A database of schema 5 from before the tokens (knob_trials without token and taken_by, nor
+ * their indexes) gets them at its open: its trials as they were (no token), and the new
+ * ones with theirs, each of the two indexes unique. */
+static void schema5_gets_the_tokens(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    study_with_one_trial(u, "tokens");
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_taken_by");
+    knob_test_pg_exec(c, "ALTER TABLE knob_trials DROP COLUMN token, DROP COLUMN taken_by");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    PQfinish(c);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "tokens", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5}"), KNOB_OK);
+    for (int i = 0; i < 2; i++) { /* the waiting trial taken, then a new one */
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    assert_string_equal(pg_value(u, "SELECT string_agg(number || ':' || (token IS NOT NULL) || "
+                                    "(taken_by IS NOT NULL), ' ' ORDER BY number) FROM "
+                                    "knob_trials"),
+                        "0:falsefalse 1:truetrue 2:truefalse");
+    assert_string_equal(pg_value(u, "SELECT string_agg(indisunique::text, ' ' ORDER BY "
+                                    "indexrelid::regclass::text) FROM pg_index WHERE indexrelid "
+                                    "IN ('knob_trials_taken_by'::regclass, "
+                                    "'knob_trials_token'::regclass)"),
+                        "true true");
+    holds_exactly(u, "tokens", 3, 0);
 }
 
 /* Two processes write params to one running trial at once (each opened it, as `knob tell`
@@ -2986,6 +3061,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema3_is_upgraded_in_place),
         cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(schema4_odd_rows_are_upgraded),
+        cmocka_unit_test(schema5_gets_the_tokens),
         cmocka_unit_test(a_refused_upgrade_says_why),
         cmocka_unit_test(an_upgrade_ended_by_a_deadlock_is_tried_again),
         cmocka_unit_test(deleting_a_study_beside_creators),
@@ -2996,6 +3072,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_creation_whose_reply_is_lost_is_not_made_again),
         cmocka_unit_test(a_claimed_creation_whose_reply_is_lost_is_won),
         cmocka_unit_test(an_enqueue_whose_reply_is_lost_is_not_made_again),
+        cmocka_unit_test(a_taken_trial_whose_reply_is_lost_is_not_taken_again),
         cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
