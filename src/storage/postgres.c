@@ -224,6 +224,7 @@ enum {
     Q_BEST_ROWS_MIN,
     Q_BEST_ROWS_MAX,
     Q_TRIAL_BY_TOKEN,
+    Q_CLAIM_OF,
     Q_COUNT
 };
 
@@ -412,8 +413,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
               "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id "
-              "RETURNING t.id, t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON true WHERE "
-              "s.id = $1",
+              "RETURNING t.id, t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON "
+              "true WHERE s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
      * appended to its own when it has none of those names (the core writes each param once:
@@ -646,10 +647,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
     [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
                    "$2::bigint, $3::bigint, $4::bytea WHERE $3::bigint < " XMAX,
-    /* $1 study, $2 start time, $3 cap, $4 the ask's token: Q_POP, or else
-     * Q_CREATE_TRIAL (RUNNING, no attributes), in one statement: w, the waiting trial locked (read once), gates the
-     * creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id and
-     * number are the first two). The study's row is not read unless numbers are allotted
+    /* $1 study, $2 start time, $3 cap, $4 the ask's token: Q_POP, or else Q_CREATE_TRIAL
+     * (RUNNING, no attributes), in one statement: w, the waiting trial locked (read once),
+     * gates the creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id
+     * and number are the first two). The study's row is not read unless numbers are allotted
      * (no study: no trial and no allotment, and the caller looks). It was BEGIN, Q_POP, a
      * creation gated on the pop and COMMIT in one pipeline: four statements, two snapshots
      * and a read of the study's row, which every creation's key-share lock keeps under a
@@ -684,6 +685,8 @@ static const char *const sql[Q_COUNT] = {
                     "UPDATE SET stamp = excluded.stamp, data = excluded.data",
     /* $1 study, $2 a token: the trial made or taken with it (by knob_trials_token and
      * knob_trials_taken_by), and whether it was taken */
+    /* $1 study, $2 key: the trial that holds the claim (op_claim) */
+    [Q_CLAIM_OF] = "SELECT trial FROM knob_claims WHERE study = $1 AND key = $2",
     [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2 FROM knob_trials "
                          "WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
 };
@@ -744,15 +747,18 @@ static void seed_tokens(pg *d)
     if (!f || fread(&seed, sizeof seed, 1, f) != 1) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        seed = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^
-               (uint64_t)getpid() << 40 ^ (uint64_t)(uintptr_t)d;
+        seed = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 40 ^
+               (uint64_t)(uintptr_t)d;
     }
     if (f)
         fclose(f);
     d->tokens = seed;
 }
 
-/* The next creation token (splitmix64). */
+/* The next creation token (splitmix64): random, so that two handles' tokens meet once in
+ * 2^64 (a draw from a run of consecutive numbers per handle, which would keep one handle's
+ * entries of knob_trials_token on a few pages, cost as much in a loop of 20,000 inserts:
+ * 42 us each against 42 random, 32 without the index). */
 static int64_t new_token(pg *d)
 {
     uint64_t z = (d->tokens += 0x9e3779b97f4a7c15u);
@@ -1702,9 +1708,9 @@ typedef struct id_args {
     bool retried;
     const knob__param_rec *params; /* finish_params: written with the finish */
     size_t n_params;
-    /* A creation's token (new_token), the same at every attempt; whether an attempt sent
-     * it (a later one looks for the trial first: create_once); whether the last attempt
-     * failed because a trial holds it. */
+    /* A creation's or a take's token (new_token), the same at every attempt; whether an
+     * attempt was sent (a later one looks for what it did first: create_once, op_claim);
+     * whether the last attempt failed because a trial holds the token. */
     int64_t token;
     bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
 } id_args;
@@ -2433,16 +2439,29 @@ static int finish_params(void *be, int64_t study, int64_t trial, const knob__par
     return with_retry(be, op_finish, &a, false, "finish a trial");
 }
 
+/* A claim for a trial found taken by an attempt after one that was sent (with_retry, after
+ * a lost connection) is this claim's when it holds the trial: the first attempt committed
+ * and its reply was lost (taken as lost, a grid point was claimed by a trial that ran
+ * another, and never run). A first attempt still running on the server has the retry's
+ * insert wait for it. A claim for no trial cannot be told from another's so. */
 static int op_claim(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], t[32];
     const char *p[3] = {num(s, a->study), a->key, a->trial >= 0 ? num(t, a->trial) : NULL};
     PGresult *r = NULL;
+    bool retry = a->sent;
+    a->sent = true;
     int rc = q1(d, Q_CLAIM, 3, p, &r, "claim");
     if (rc)
         return rc;
     a->found = atoi(PQcmdTuples(r)) == 1;
+    PQclear(r);
+    if (a->found || !retry || a->trial < 0)
+        return KNOB_OK;
+    if ((rc = q1(d, Q_CLAIM_OF, 2, p, &r, "claim")))
+        return rc;
+    a->found = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) && get_i64(r, 0, 0) == a->trial;
     PQclear(r);
     return KNOB_OK;
 }

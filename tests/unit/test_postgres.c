@@ -2086,6 +2086,7 @@ static void ended_connections_write_each_param_once(void **state)
 #define CUT_BEFORE_COMMIT 'a'
 #define CUT_AFTER_COMMIT 'b'
 #define CUT_TAKE_AFTER_COMMIT 'c'
+#define CUT_CLAIM_AFTER_COMMIT 'd' /* knob_study_claim's */
 
 /* One client's connection through the proxy: bytes read but not yet passed on, each way. */
 typedef struct relay {
@@ -2131,9 +2132,9 @@ static void relay_close(relay *r)
 }
 
 /* Passes the client's whole messages on; when `armed` (a CUT_ mode), a Parse of a statement
- * that inserts a trial (or takes a waiting one: CUT_TAKE_AFTER_COMMIT) marks the relay: before the commit, its pipeline's Sync goes on as a
- * Flush (the server sends the results so far and commits nothing); after it, the server's
- * replies are held (relay_down). False when the relay ended. */
+ * that inserts a trial (or takes a waiting one: CUT_TAKE_AFTER_COMMIT) marks the relay: before the
+ * commit, its pipeline's Sync goes on as a Flush (the server sends the results so far and commits
+ * nothing); after it, the server's replies are held (relay_down). False when the relay ended. */
 static bool relay_up(relay *r, char armed)
 {
     size_t at = 0;
@@ -2147,8 +2148,10 @@ static bool relay_up(relay *r, char armed)
         unsigned char *m = r->up + at;
         if (r->started && armed && m[0] == 'P' &&
             holds(m, len,
-                  armed == CUT_TAKE_AFTER_COMMIT ? "SET state = 0, start_time"
-                                                 : "INSERT INTO knob_trials(")) {
+                  armed == CUT_TAKE_AFTER_COMMIT    ? "SET state = 0, start_time"
+                  : armed == CUT_CLAIM_AFTER_COMMIT ? "INSERT INTO knob_claims(study, key, trial) "
+                                                      "VALUES"
+                                                    : "INSERT INTO knob_trials(")) {
             r->cutting = armed == CUT_BEFORE_COMMIT;
             r->holding = armed != CUT_BEFORE_COMMIT;
         }
@@ -2381,9 +2384,8 @@ static void holds_exactly(const char *url, const char *name, size_t n, size_t wa
             continue;
         }
         if (tr[i]->state != KNOB_TRIAL_COMPLETE || tr[i]->n_params != 1)
-            fail_msg("study '%s': trial %lld is %s with %zu params", name,
-                     (long long)tr[i]->number, knob_trial_state_str(tr[i]->state),
-                     tr[i]->n_params);
+            fail_msg("study '%s': trial %lld is %s with %zu params", name, (long long)tr[i]->number,
+                     knob_trial_state_str(tr[i]->state), tr[i]->n_params);
     }
     if (got != n || w != waiting)
         fail_msg("study '%s' holds %zu trials (%zu waiting), not %zu (%zu waiting)", name, got, w,
@@ -2416,8 +2418,8 @@ static void ask_cut(proxy *px, const char *name, char mode, const char *sampler,
         fail_msg("ask: %s", knob_errmsg());
     assert_true(cut); /* the creation's connection was cut */
     if (!won)
-        fail_msg("study '%s': the claim of '%s' was lost to the creation's own first attempt",
-                 name, key);
+        fail_msg("study '%s': the claim of '%s' was lost to the creation's own first attempt", name,
+                 key);
     rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
     if (!rc)
         rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
@@ -2512,6 +2514,42 @@ static void a_taken_trial_whose_reply_is_lost_is_not_taken_again(void **state)
         holds_exactly(url, name, 2, 0);
     }
     proxy_stop(&px);
+}
+
+/* A claim for a trial (a grid point's) whose reply is lost after its commit: the retry finds
+ * the claim held by its trial and wins it. It found the key claimed and lost, and the grid
+ * point was never run: its claim was held by a trial that ran another point. */
+static void a_claim_whose_reply_is_lost_is_won(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char name[64];
+    snprintf(name, sizeof name, "lost_key_%d", (int)getpid());
+    proxy px;
+    proxy_start(url, &px);
+    study_with_one_trial(url, name);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    bool won = false;
+    assert_int_equal(knob_storage_open(px.url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    proxy_arm(&px, CUT_CLAIM_AFTER_COMMIT);
+    int rc = knob_study_claim(s, "grid:3", t, &won);
+    bool cut = proxy_cut(&px);
+    if (rc)
+        fail_msg("claim: %s", knob_errmsg());
+    assert_true(cut);
+    if (!won)
+        fail_msg("the claim was lost to its own first attempt");
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    proxy_stop(&px);
+    holds_exactly(url, name, 2, 0);
 }
 
 /* An enqueue (a waiting trial made whole in one transaction) whose COMMIT's reply is lost:
@@ -3073,6 +3111,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_claimed_creation_whose_reply_is_lost_is_won),
         cmocka_unit_test(an_enqueue_whose_reply_is_lost_is_not_made_again),
         cmocka_unit_test(a_taken_trial_whose_reply_is_lost_is_not_taken_again),
+        cmocka_unit_test(a_claim_whose_reply_is_lost_is_won),
         cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
