@@ -9,7 +9,9 @@
  * the server do not count), so writers need not commit in stamp order and do not wait for
  * each other. Every query is prepared, by its first use. A lost connection is re-established
  * with backoff and the operation retried, so a finished trial is written when the server
- * comes back; credentials never appear in a message. */
+ * comes back; a creation or a take of a waiting trial writes a random token with it, so that
+ * its retry takes the trial its first attempt committed (create_once) rather than make or
+ * take another; credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
