@@ -757,10 +757,10 @@ static void seed_tokens(pg *d)
     d->tokens = seed;
 }
 
-/* The next creation token (splitmix64): random, so that two handles' tokens meet once in
- * 2^64 (a draw from a run of consecutive numbers per handle, which would keep one handle's
- * entries of knob_trials_token on a few pages, cost as much in a loop of 20,000 inserts:
- * 42 us each against 42 random, 32 without the index). */
+/* The next creation token (splitmix64): random, so that two writes' tokens meet once in
+ * 2^64. Runs of consecutive numbers per handle, which keep one handle's entries of
+ * knob_trials_token on a few pages, cost as much in a server-side loop of 20,000 inserts
+ * (42 us per insert, random 42, without the index 32). */
 static int64_t new_token(pg *d)
 {
     uint64_t z = (d->tokens += 0x9e3779b97f4a7c15u);
@@ -1907,15 +1907,15 @@ static int by_token(pg *d, id_args *a, bool *found)
 }
 
 /* Runs `fn`, a creation that writes a->token into the trial it makes (or an ask that writes
- * it into the waiting trial it takes), once: an attempt after one that sent the token
- * (with_retry, after a lost connection) first looks for the trial that one made or took, and
- * takes it (*made) rather than make or take another. The first attempt may
- * have committed with its reply lost on the way (made again, that trial stayed RUNNING for
- * ever, owned by no one), or be still running on the server: then this attempt's insert of
- * the token waits for it at the unique index, and clashes if it commits, or goes on if it
- * rolls back. After a clash the trial is looked for again: this creation's own, or else
- * another creation's whose token is the same (one in 2^64 per pair), and a new token is
- * drawn. */
+ * it into the waiting trial it takes), once: an attempt after one that was sent (with_retry,
+ * after a lost connection) first looks for the trial that one made or took, and takes it
+ * (*made) rather than make or take another. The first attempt may have committed with its
+ * reply lost on the way (done again, the trial it made or took stayed RUNNING for ever,
+ * owned by no one), or be still running on the server: then this attempt's write of the
+ * token waits for it at the unique index, and clashes if it commits (the trial is then
+ * looked for again and found), or goes on if it rolls back. A clash of a first attempt, or
+ * one whose trial is not the study's, is another write's token (one in 2^64 per pair): a
+ * new token is drawn. */
 static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
 {
     *made = false;
@@ -1923,14 +1923,16 @@ static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
         int rc = a->sent ? by_token(d, a, made) : KNOB_OK;
         if (rc || *made)
             return rc;
-        if (clashed)
+        if (clashed) /* the token is another write's */
             a->token = new_token(d);
+        bool earlier = a->sent;
         a->sent = true;
         a->clash = false;
         rc = fn(d, args);
         if (!rc || !a->clash)
             return rc;
         clashed = true;
+        a->sent = earlier; /* no earlier attempt: nothing of this one's to look for */
     }
 }
 
