@@ -9,7 +9,9 @@
  * the server do not count), so writers need not commit in stamp order and do not wait for
  * each other. Every query is prepared, by its first use. A lost connection is re-established
  * with backoff and the operation retried, so a finished trial is written when the server
- * comes back; credentials never appear in a message. */
+ * comes back; a creation or a take of a waiting trial writes a random token with it, so that
+ * its retry takes the trial its first attempt committed (create_once) rather than make or
+ * take another; credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* 5: a trial's params and values are arrays in its row (4: a trial and a free number no
  * longer reference their study's row; 3: trial numbers are taken from the study's free
@@ -58,7 +61,7 @@ static const char *const schema[] = {
     "number BIGINT NOT NULL, state INTEGER NOT NULL, start_time DOUBLE PRECISION, end_time "
     "DOUBLE PRECISION, seq BIGINT NOT NULL, param_names TEXT[] NOT NULL DEFAULT '{}', "
     "param_dists TEXT[] NOT NULL DEFAULT '{}', param_internals FLOAT8[] NOT NULL DEFAULT '{}', "
-    "vals FLOAT8[] NOT NULL DEFAULT '{}', UNIQUE(study, number))",
+    "vals FLOAT8[] NOT NULL DEFAULT '{}', token BIGINT, taken_by BIGINT, UNIQUE(study, number))",
     "CREATE INDEX IF NOT EXISTS knob_trials_by_seq ON knob_trials(study, seq)",
     /* Running and waiting trials, each in an index of its own (schema 5; before, every trial
      * by state): a finish adds no entry, and an ask that looks for a waiting trial reads a
@@ -125,6 +128,24 @@ static const char *const schema[] = {
     "TABLE knob_params; DROP TABLE knob_values; DROP INDEX IF EXISTS knob_trials_by_state; END "
     "IF; END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
+    /* A trial's creation token, and the token of the ask that took it from the waiting
+     * trials: a number the writer draws at random and sends with the insert or the update,
+     * so that one retried after a lost connection finds the trial that its first attempt
+     * committed (the reply lost on the way) instead of making or taking a second one (the
+     * first stayed RUNNING for ever, owned by no one; an enqueue made two). Each unique, so
+     * that a retry that runs while the first attempt has not committed yet waits for it at
+     * its write of the token. Added without a new version: an older knob leaves the columns
+     * NULL, which the indexes leave out; a database of schema 5 gets them at its first open
+     * by this knob (the ALTER only where a column is not there: it takes an ACCESS EXCLUSIVE
+     * lock). */
+    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+    "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
+    "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
+    "END$$",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
+    "NULL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
+    "taken_by IS NOT NULL",
     /* Complete trials by their first value (added without a new version, as
      * knob_trials_complete; after the upgrade of schema 4, which makes vals), so the studies
      * listing's best value is the study's first entry of a feasible trial, an index scan that
@@ -204,6 +225,8 @@ enum {
     Q_SET_TIMES,
     Q_BEST_ROWS_MIN,
     Q_BEST_ROWS_MAX,
+    Q_TRIAL_BY_TOKEN,
+    Q_CLAIM_OF,
     Q_COUNT
 };
 
@@ -374,24 +397,26 @@ static const char *const sql[Q_COUNT] = {
     [Q_GET_STUDY_ATTRS] = "SELECT key, json FROM knob_study_attrs WHERE study = $1 AND system = "
                           "$2 ORDER BY ord",
     [Q_STUDY_EXISTS] = "SELECT 1 FROM knob_studies WHERE id = $1",
-    /* $1 study, $2 state, $3 start time, $4 cap (0: none), $5 keys, $6 jsons. The number is
+    /* $1 study, $2 state, $3 start time, $4 cap (0: none), $5 keys, $6 jsons, $7 the
+     * creation's token (op_create_trial). The number is
      * a free one (TAKE_NUMBER): numbers stay dense and the cap holds across workers. One row:
      * the trial's id and number (NULL: none), whether numbers were allotted (TAKEN). */
     [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER(
         "$4::bigint",
         "") ", t AS (INSERT INTO "
-            "knob_trials(study, number, state, start_time, seq) SELECT $1, s.number, "
-            "$2, $3, " STAMP " FROM s RETURNING id, number), "
+            "knob_trials(study, number, state, start_time, seq, token) SELECT $1, "
+            "s.number, $2, $3, " STAMP ", $7 FROM s RETURNING id, number), "
             "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
             "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
             "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
     /* $1 study, $2 start time. No row: no such study; a row of NULLs: nothing waits (a
      * random search's every ask: one statement, no transaction id taken). */
+    /* $3 the ask's token (taken_by) */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP " FROM w WHERE t.id = w.id RETURNING t.id, "
-              "t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON true WHERE "
-              "s.id = $1",
+              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id "
+              "RETURNING t.id, t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON "
+              "true WHERE s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
      * appended to its own when it has none of those names (the core writes each param once:
@@ -545,7 +570,8 @@ static const char *const sql[Q_COUNT] = {
         "SELECT min(seq) FROM knob_trials WHERE study = $1 AND seq = ANY($2::bigint[])",
     [Q_CHANGED] = "SELECT EXISTS (SELECT 1 FROM knob_trials WHERE study = $1 AND seq > $2) FROM "
                   "knob_studies WHERE id = $1",
-    /* $1 study, $2 state, $3 start time, $4 cap, $5 keys, $6 jsons, $7 the claim's key. The
+    /* $1 study, $2 state, $3 start time, $4 cap, $5 keys, $6 jsons, $7 the claim's key, $8
+     * the creation's token. The
      * study row is locked first (l: claimers one at a time), then the lowest free number
      * below the cap (f, waiting for a creation that holds it: it frees it again if it rolls
      * back) or else the next one allotted (n: NULL at the cap); the claim takes the trial's
@@ -564,8 +590,9 @@ static const char *const sql[Q_COUNT] = {
         "ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE FROM knob_free_numbers x USING f, "
         "c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
         "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
-        "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq) "
-        "SELECT c.trial, $1, n.number, $2, $3, " STAMP " FROM c, n RETURNING id, number), a AS "
+        "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq, "
+        "token) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8 FROM c, n RETURNING id, "
+        "number), a AS "
         "(INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
         "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o "
         "RETURNING 1) SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM n "
@@ -622,10 +649,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_SNAP_CLEAR] = "DELETE FROM knob_snapshots WHERE study = $1",
     [Q_SNAP_PUT] = "INSERT INTO knob_snapshots(study, from_seq, to_seq, data) SELECT $1::bigint, "
                    "$2::bigint, $3::bigint, $4::bytea WHERE $3::bigint < " XMAX,
-    /* $1 study, $2 start time, $3 cap: Q_POP, or else Q_CREATE_TRIAL (RUNNING, no
-     * attributes), in one statement: w, the waiting trial locked (read once), gates the
-     * creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id and
-     * number are the first two). The study's row is not read unless numbers are allotted
+    /* $1 study, $2 start time, $3 cap, $4 the ask's token: Q_POP, or else Q_CREATE_TRIAL
+     * (RUNNING, no attributes), in one statement: w, the waiting trial locked (read once),
+     * gates the creation off. Columns: TAKEN's, then whether a waiting trial was taken (its id
+     * and number are the first two). The study's row is not read unless numbers are allotted
      * (no study: no trial and no allotment, and the caller looks). It was BEGIN, Q_POP, a
      * creation gated on the pop and COMMIT in one pipeline: four statements, two snapshots
      * and a read of the study's row, which every creation's key-share lock keeps under a
@@ -634,12 +661,12 @@ static const char *const sql[Q_COUNT] = {
         "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
         "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
         "0, start_time = $2, seq = " STAMP
-        " FROM w WHERE x.id = w.id RETURNING x.id, x.number), " TAKE_NUMBER(
+        ", taken_by = $4 FROM w WHERE x.id = w.id RETURNING x.id, x.number), " TAKE_NUMBER(
             "$3::bigint",
             " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
                                                  "knob_trials(study, number, state, start_time, "
-                                                 "seq) SELECT $1, s.number, 0, $2, " STAMP
-                                                 " FROM s RETURNING id, number) SELECT "
+                                                 "seq, token) SELECT $1, s.number, 0, $2, " STAMP
+                                                 ", $4 FROM s RETURNING id, number) SELECT "
                                                  "COALESCE((SELECT id FROM u), (SELECT id FROM "
                                                  "t)), "
                                                  "COALESCE((SELECT number FROM u), (SELECT number "
@@ -658,6 +685,12 @@ static const char *const sql[Q_COUNT] = {
                     "$2::text, $3::bigint, $4::bytea WHERE EXISTS (SELECT 1 FROM knob_studies "
                     "WHERE id = $1::bigint) AND $3::bigint < " XMAX " ON CONFLICT(study, key) DO "
                     "UPDATE SET stamp = excluded.stamp, data = excluded.data",
+    /* $1 study, $2 a token: the trial made or taken with it (by knob_trials_token and
+     * knob_trials_taken_by), and whether it was taken */
+    /* $1 study, $2 key: the trial that holds the claim (op_claim) */
+    [Q_CLAIM_OF] = "SELECT trial FROM knob_claims WHERE study = $1 AND key = $2",
+    [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2 FROM knob_trials "
+                         "WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
 };
 
 typedef struct pg {
@@ -673,6 +706,9 @@ typedef struct pg {
     bool others_write; /* the last sync found changes: the next one skips the first look */
     /* set by knob_storage_interrupt: no more waiting for a lost connection */
     atomic_int interrupted;
+    /* The state of the creation tokens' generator (new_token): seeded from /dev/urandom,
+     * not from any study's seed, whose draws stay the sampler's. */
+    uint64_t tokens;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -699,6 +735,38 @@ void knob__pg_counts_get(knob__pg_counts *out)
     out->snap_whole = atomic_load_explicit(&count_snap_whole, memory_order_relaxed);
     out->snap_bytes = atomic_load_explicit(&count_snap_bytes, memory_order_relaxed);
     out->parses = atomic_load_explicit(&count_parses, memory_order_relaxed);
+}
+
+/* ---------------------------------------------------------------- creation tokens */
+
+/* Seeds the handle's token generator: from /dev/urandom, or else from the clock, the
+ * process and the handle's address (two handles that draw alike make tokens that clash,
+ * which costs a retry a second draw, never a wrong trial). */
+static void seed_tokens(pg *d)
+{
+    uint64_t seed = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (!f || fread(&seed, sizeof seed, 1, f) != 1) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        seed = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 40 ^
+               (uint64_t)(uintptr_t)d;
+    }
+    if (f)
+        fclose(f);
+    d->tokens = seed;
+}
+
+/* The next creation token (splitmix64): random, so that two writes' tokens meet once in
+ * 2^64. Runs of consecutive numbers per handle, which keep one handle's entries of
+ * knob_trials_token on a few pages, cost as much in a server-side loop of 20,000 inserts
+ * (42 us per insert, random 42, without the index 32). */
+static int64_t new_token(pg *d)
+{
+    uint64_t z = (d->tokens += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return (int64_t)(z ^ (z >> 31));
 }
 
 /* ---------------------------------------------------------------- connection */
@@ -1314,6 +1382,7 @@ static int open_pg(const char *url, const char *where, void **be)
     }
     const char *env = getenv("KNOB_PG_RETRY_SECONDS");
     d->retry_for = env ? atof(env) : 300;
+    seed_tokens(d);
     /* A server restarting in the middle of this is waited for, like one starting up; one
      * not listening at all is not (connect_first). */
     double patience = d->retry_for < 30 ? d->retry_for : 30, start = knob__now();
@@ -1641,6 +1710,11 @@ typedef struct id_args {
     bool retried;
     const knob__param_rec *params; /* finish_params: written with the finish */
     size_t n_params;
+    /* A creation's or a take's token (new_token), the same at every attempt; whether an
+     * attempt was sent (a later one looks for what it did first: create_once, op_claim);
+     * whether the last attempt failed because a trial holds the token. */
+    int64_t token;
+    bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -1799,23 +1873,87 @@ static int taken(pg *d, const PGresult *r, id_args *a, bool *again, const char *
     return rc || *again ? rc : at_cap(d, a->study, a->number);
 }
 
-static int op_create_trial(pg *d, void *a_)
+/* Runs a statement that writes a->token; a->clash set when it failed because a trial holds
+ * the token (SQLSTATE 23505 on knob_trials_token or knob_trials_taken_by). */
+static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, PGresult **out,
+                        const char *what)
+{
+    PGresult *r = run(d, q, n, p);
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
+               *name = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    a->clash = state && name && !strcmp(state, "23505") &&
+               (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by"));
+    return checked(d, r, out, what);
+}
+
+/* The trial of the study that holds a->token, into *a->out and *a->out2 (*found), and
+ * whether it was taken with it (a->taken). */
+static int by_token(pg *d, id_args *a, bool *found)
+{
+    char s[32], t[32];
+    const char *p[2] = {num(s, a->study), num(t, a->token)};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_TRIAL_BY_TOKEN, 2, p, &r, "look for a trial by its creation's token");
+    if (rc)
+        return rc;
+    *found = PQntuples(r) == 1;
+    if (*found) {
+        *a->out = get_i64(r, 0, 0);
+        *a->out2 = get_i64(r, 0, 1);
+        a->taken = PQgetvalue(r, 0, 2)[0] == 't';
+    }
+    PQclear(r);
+    return KNOB_OK;
+}
+
+/* Runs `fn`, a creation that writes a->token into the trial it makes (or an ask that writes
+ * it into the waiting trial it takes), once: an attempt after one that was sent (with_retry,
+ * after a lost connection) first looks for the trial that one made or took, and takes it
+ * (*made) rather than make or take another. The first attempt may have committed with its
+ * reply lost on the way (done again, the trial it made or took stayed RUNNING for ever,
+ * owned by no one), or be still running on the server: then this attempt's write of the
+ * token waits for it at the unique index, and clashes if it commits (the trial is then
+ * looked for again and found), or goes on if it rolls back. A clash of a first attempt, or
+ * one whose trial is not the study's, is another write's token (one in 2^64 per pair): a
+ * new token is drawn. */
+static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
+{
+    *made = false;
+    for (bool clashed = false;;) {
+        int rc = a->sent ? by_token(d, a, made) : KNOB_OK;
+        if (rc || *made)
+            return rc;
+        if (clashed) /* the token is another write's */
+            a->token = new_token(d);
+        bool earlier = a->sent;
+        a->sent = true;
+        a->clash = false;
+        rc = fn(d, args);
+        if (!rc || !a->clash)
+            return rc;
+        clashed = true;
+        a->sent = earlier; /* no earlier attempt: nothing of this one's to look for */
+    }
+}
+
+static int insert_trial(pg *d, void *a_)
 {
     id_args *a = a_;
-    char s[32], st[32], t[32], cap[32];
+    char s[32], st[32], t[32], cap[32], tok[32];
     knobx_buf keys = {0}, jsons = {0};
     attr_arrays(a, &keys, &jsons);
-    const char *p[6] = {num(s, a->study),
+    const char *p[7] = {num(s, a->study),
                         num(st, a->state),
                         a->state == KNOB_TRIAL_WAITING ? NULL : dbl(t, knob__now()),
                         num(cap, a->number),
                         knobx_buf_cstr(&keys),
-                        knobx_buf_cstr(&jsons)};
+                        knobx_buf_cstr(&jsons),
+                        num(tok, a->token)};
     PGresult *r = NULL;
     bool again = true;
     int rc = keys.oom || jsons.oom ? knob__oom("trial attributes") : KNOB_OK;
     while (!rc && again) {
-        if ((rc = q1(d, Q_CREATE_TRIAL, 6, p, &r, "create a trial")))
+        if ((rc = run_creation(d, Q_CREATE_TRIAL, 7, p, a, &r, "create a trial")))
             break;
         rc = taken(d, r, a, &again, "create a trial");
         PQclear(r);
@@ -1825,23 +1963,30 @@ static int op_create_trial(pg *d, void *a_)
     return rc;
 }
 
-static int op_create_claimed(pg *d, void *a_)
+static int op_create_trial(pg *d, void *a_)
+{
+    bool made;
+    return create_once(d, a_, insert_trial, a_, &made);
+}
+
+static int insert_claimed(pg *d, void *a_)
 {
     id_args *a = a_;
-    char s[32], st[32], t[32], cap[32];
+    char s[32], st[32], t[32], cap[32], tok[32];
     knobx_buf keys = {0}, jsons = {0};
     attr_arrays(a, &keys, &jsons);
-    const char *p[7] = {num(s, a->study),
+    const char *p[8] = {num(s, a->study),
                         num(st, KNOB_TRIAL_RUNNING),
                         dbl(t, knob__now()),
                         num(cap, a->number),
                         knobx_buf_cstr(&keys),
                         knobx_buf_cstr(&jsons),
-                        a->key};
+                        a->key,
+                        num(tok, a->token)};
     PGresult *r = NULL;
     int rc = keys.oom || jsons.oom
                  ? knob__oom("trial attributes")
-                 : q1(d, Q_CREATE_CLAIMED, 7, p, &r, "create a trial with its claim");
+                 : run_creation(d, Q_CREATE_CLAIMED, 8, p, a, &r, "create a trial with its claim");
     knobx_buf_free(&keys);
     knobx_buf_free(&jsons);
     if (rc)
@@ -1858,6 +2003,17 @@ static int op_create_claimed(pg *d, void *a_)
     return rc;
 }
 
+/* A trial found by its token was made with the claim: the claim is this creation's. */
+static int op_create_claimed(pg *d, void *a_)
+{
+    id_args *a = a_;
+    bool made;
+    int rc = create_once(d, a, insert_claimed, a, &made);
+    if (made)
+        a->found = true;
+    return rc;
+}
+
 static int create_claimed(void *be, int64_t study, int64_t cap, const char *key,
                           const knob_attr *attrs, size_t n_attrs, bool *won, int64_t *id,
                           int64_t *number)
@@ -1868,7 +2024,8 @@ static int create_claimed(void *be, int64_t study, int64_t cap, const char *key,
                  .attrs = attrs,
                  .n = n_attrs,
                  .out = id,
-                 .out2 = number};
+                 .out2 = number,
+                 .token = new_token(be)};
     int rc = with_retry(be, op_create_claimed, &a, false, "create a trial with its claim");
     *won = !rc && a.found;
     return rc;
@@ -1883,17 +2040,18 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
                  .attrs = attrs,
                  .n = n_attrs,
                  .out = id,
-                 .out2 = number};
+                 .out2 = number,
+                 .token = new_token(be)};
     return with_retry(be, op_create_trial, &a, false, "create a trial");
 }
 
-static int op_pop(pg *d, void *a_)
+static int pop_once(pg *d, void *a_)
 {
     id_args *a = a_;
-    char s[32], now[32];
-    const char *p[2] = {num(s, a->study), dbl(now, knob__now())};
+    char s[32], now[32], tok[32];
+    const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(tok, a->token)};
     PGresult *r = NULL;
-    int rc = q1(d, Q_POP, 2, p, &r, "take a waiting trial");
+    int rc = run_creation(d, Q_POP, 3, p, a, &r, "take a waiting trial");
     if (rc)
         return rc;
     bool study = PQntuples(r) > 0;
@@ -1906,17 +2064,30 @@ static int op_pop(pg *d, void *a_)
     return study ? KNOB_OK : no_such_study(d, a->study);
 }
 
-/* Q_POP_OR_CREATE: a waiting trial is taken before a new one is made; neither waits for
- * another worker (both skip what others hold). One statement, one round trip. */
-static int op_pop_or_create(pg *d, void *a_)
+/* A trial found by its token was taken by an earlier attempt whose reply was lost. */
+static int op_pop(pg *d, void *a_)
 {
     id_args *a = a_;
-    char s[32], now[32], cap[32];
-    const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(cap, a->number)};
+    bool made;
+    int rc = create_once(d, a, pop_once, a, &made);
+    if (made)
+        a->found = true;
+    return rc;
+}
+
+/* Q_POP_OR_CREATE: a waiting trial is taken before a new one is made; neither waits for
+ * another worker (both skip what others hold). One statement, one round trip. */
+static int pop_or_insert(pg *d, void *a_)
+{
+    id_args *a = a_;
+    char s[32], now[32], cap[32], tok[32];
+    const char *p[4] = {num(s, a->study), dbl(now, knob__now()), num(cap, a->number),
+                        num(tok, a->token)};
     const char *what = "take a waiting trial or create one";
+    a->found = false;
     for (bool again = true; again;) {
         PGresult *r = NULL;
-        int rc = q1(d, Q_POP_OR_CREATE, 3, p, &r, what);
+        int rc = run_creation(d, Q_POP_OR_CREATE, 4, p, a, &r, what);
         again = false;
         if (!rc && PQntuples(r) == 1 && PQgetvalue(r, 0, 3)[0] == 't') {
             a->found = true;
@@ -1932,10 +2103,21 @@ static int op_pop_or_create(pg *d, void *a_)
     return KNOB_OK;
 }
 
+/* A trial found by its token was taken (a->found) or made by an earlier attempt. */
+static int op_pop_or_create(pg *d, void *a_)
+{
+    id_args *a = a_;
+    bool made;
+    int rc = create_once(d, a, pop_or_insert, a, &made);
+    if (made)
+        a->found = a->taken;
+    return rc;
+}
+
 static int pop_or_create(void *be, int64_t study, int64_t cap, int64_t *id, int64_t *number,
                          bool *popped)
 {
-    id_args a = {.study = study, .number = cap, .out = id, .out2 = number};
+    id_args a = {.study = study, .number = cap, .out = id, .out2 = number, .token = new_token(be)};
     int rc = with_retry(be, op_pop_or_create, &a, false, "take a waiting trial or create one");
     *popped = !rc && a.found;
     return rc;
@@ -1943,7 +2125,7 @@ static int pop_or_create(void *be, int64_t study, int64_t cap, int64_t *id, int6
 
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
 {
-    id_args a = {.study = study, .out = id, .out2 = number};
+    id_args a = {.study = study, .out = id, .out2 = number, .token = new_token(be)};
     int rc = with_retry(be, op_pop, &a, false, "take a waiting trial");
     *found = !rc && a.found;
     return rc;
@@ -2088,61 +2270,74 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
 }
 
 typedef struct waiting_args {
-    int64_t study, cap, *id, *number;
+    id_args c; /* the creation: study, cap, system attributes, token, and where its id goes */
     const knob__waiting_rec *w;
+    int64_t id, number;
 } waiting_args;
 
 /* The statements of create_trial, set_params, report and set_trial_attr between BEGIN and
  * COMMIT: the trial is made whole or not at all (a failure rolls back its number too). */
-static int op_create_waiting(pg *d, void *a_)
+static int waiting_whole(pg *d, void *a_)
 {
     waiting_args *a = a_;
     const knob__waiting_rec *w = a->w;
-    int64_t id = -1, number = -1;
-    id_args c = {.study = a->study,
-                 .state = KNOB_TRIAL_WAITING,
-                 .number = a->cap,
-                 .attrs = w->system_attrs,
-                 .n = w->n_system_attrs,
-                 .out = &id,
-                 .out2 = &number};
+    int64_t study = a->c.study;
     int rc = exec_plain(d, "BEGIN");
     bool open = !rc;
     if (!rc)
-        rc = op_create_trial(d, &c);
+        rc = insert_trial(d, &a->c);
     if (!rc && w->n_params) {
-        params_args p = {a->study, id, w->params, w->n_params};
+        params_args p = {study, a->id, w->params, w->n_params};
         rc = op_set_params(d, &p);
     }
     for (size_t i = 0; !rc && i < w->n_intermediate; i++) {
-        id_args r = {.study = a->study,
-                     .trial = id,
+        id_args r = {.study = study,
+                     .trial = a->id,
                      .number = w->intermediate[i].step,
                      .value = w->intermediate[i].value};
         rc = op_report(d, &r);
     }
     for (size_t i = 0; !rc && i < w->n_user_attrs; i++) {
-        id_args u = {.study = a->study,
-                     .trial = id,
+        id_args u = {.study = study,
+                     .trial = a->id,
                      .key = w->user_attrs[i].key,
                      .json = w->user_attrs[i].json};
         rc = op_set_trial_attr(d, &u);
     }
-    if (!rc && !(rc = exec_plain(d, "COMMIT"))) {
-        *a->id = id;
-        *a->number = number;
+    if (!rc && !(rc = exec_plain(d, "COMMIT")))
         return KNOB_OK;
-    }
     if (open && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         exec_plain(d, "ROLLBACK");
     return rc;
 }
 
+/* The transaction made the trial whole, so a trial found by its token is whole too: its
+ * COMMIT's reply was lost, and it is not made again. */
+static int op_create_waiting(pg *d, void *a_)
+{
+    waiting_args *a = a_;
+    bool made;
+    return create_once(d, &a->c, waiting_whole, a, &made);
+}
+
 static int create_waiting(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
                           int64_t *id, int64_t *number)
 {
-    waiting_args a = {study, cap, id, number, w};
-    return with_retry(be, op_create_waiting, &a, false, "create a waiting trial");
+    waiting_args a = {.c = {.study = study,
+                            .state = KNOB_TRIAL_WAITING,
+                            .number = cap,
+                            .attrs = w->system_attrs,
+                            .n = w->n_system_attrs,
+                            .token = new_token(be)},
+                      .w = w};
+    a.c.out = &a.id;
+    a.c.out2 = &a.number;
+    int rc = with_retry(be, op_create_waiting, &a, false, "create a waiting trial");
+    if (!rc) {
+        *id = a.id;
+        *number = a.number;
+    }
+    return rc;
 }
 
 static int op_set_times(pg *d, void *a_)
@@ -2248,16 +2443,29 @@ static int finish_params(void *be, int64_t study, int64_t trial, const knob__par
     return with_retry(be, op_finish, &a, false, "finish a trial");
 }
 
+/* A claim for a trial found taken by an attempt after one that was sent (with_retry, after
+ * a lost connection) is this claim's when it holds the trial: the first attempt committed
+ * and its reply was lost (taken as lost, a grid point was claimed by a trial that ran
+ * another, and never run). A first attempt still running on the server has the retry's
+ * insert wait for it. A claim for no trial cannot be told from another's so. */
 static int op_claim(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], t[32];
     const char *p[3] = {num(s, a->study), a->key, a->trial >= 0 ? num(t, a->trial) : NULL};
     PGresult *r = NULL;
+    bool retry = a->sent;
+    a->sent = true;
     int rc = q1(d, Q_CLAIM, 3, p, &r, "claim");
     if (rc)
         return rc;
     a->found = atoi(PQcmdTuples(r)) == 1;
+    PQclear(r);
+    if (a->found || !retry || a->trial < 0)
+        return KNOB_OK;
+    if ((rc = q1(d, Q_CLAIM_OF, 2, p, &r, "claim")))
+        return rc;
+    a->found = PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) && get_i64(r, 0, 0) == a->trial;
     PQclear(r);
     return KNOB_OK;
 }

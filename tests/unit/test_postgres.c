@@ -2076,7 +2076,17 @@ static void ended_connections_write_each_param_once(void **state)
     knob_storage_close(st);
 }
 
-/* ------------------------------------------------ a proxy that cuts a pipeline before its commit */
+/* ------------------------------------------------ a proxy that cuts a creation's connection */
+
+/* How the proxy cuts the next statement that inserts a trial (the statement's first use on
+ * its connection, where it is parsed): before its commit (its pipeline's Sync goes on as a
+ * Flush, and the connection is cut after its result), or after it (the server commits, and
+ * the client's connection is cut before it reads a byte of the reply); or after the commit
+ * of the next one that takes a waiting trial. */
+#define CUT_BEFORE_COMMIT 'a'
+#define CUT_AFTER_COMMIT 'b'
+#define CUT_TAKE_AFTER_COMMIT 'c'
+#define CUT_CLAIM_AFTER_COMMIT 'd' /* knob_study_claim's */
 
 /* One client's connection through the proxy: bytes read but not yet passed on, each way. */
 typedef struct relay {
@@ -2084,8 +2094,9 @@ typedef struct relay {
     unsigned char up[1 << 16], down[1 << 16];
     size_t n_up, n_down;
     bool started; /* the client's startup message (untyped) was passed on */
-    bool cutting; /* the client's pipeline creates a trial */
+    bool cutting; /* the client's pipeline creates a trial (CUT_BEFORE_COMMIT) */
     bool flushed; /* its Sync went on as a Flush: the next CommandComplete ends the relay */
+    bool holding; /* a trial is being created (CUT_AFTER_COMMIT): replies wait for their end */
 } relay;
 
 static uint32_t be32(const unsigned char *p)
@@ -2120,10 +2131,11 @@ static void relay_close(relay *r)
     r->client = r->server = -1;
 }
 
-/* Passes the client's whole messages on; when `armed`, a Parse of a statement that inserts a
- * trial marks the pipeline, and its Sync goes on as a Flush (the server sends the results so
- * far and commits nothing). False when the relay ended. */
-static bool relay_up(relay *r, bool armed)
+/* Passes the client's whole messages on; when `armed` (a CUT_ mode), a Parse of a statement
+ * that inserts a trial (or takes a waiting one: CUT_TAKE_AFTER_COMMIT) marks the relay: before the
+ * commit, its pipeline's Sync goes on as a Flush (the server sends the results so far and commits
+ * nothing); after it, the server's replies are held (relay_down). False when the relay ended. */
+static bool relay_up(relay *r, char armed)
 {
     size_t at = 0;
     for (;;) {
@@ -2135,8 +2147,14 @@ static bool relay_up(relay *r, bool armed)
             break;
         unsigned char *m = r->up + at;
         if (r->started && armed && m[0] == 'P' &&
-            holds(m, len, "INSERT INTO knob_trials("))
-            r->cutting = true;
+            holds(m, len,
+                  armed == CUT_TAKE_AFTER_COMMIT    ? "SET state = 0, start_time"
+                  : armed == CUT_CLAIM_AFTER_COMMIT ? "INSERT INTO knob_claims(study, key, trial) "
+                                                      "VALUES"
+                                                    : "INSERT INTO knob_trials(")) {
+            r->cutting = armed == CUT_BEFORE_COMMIT;
+            r->holding = armed != CUT_BEFORE_COMMIT;
+        }
         if (r->started && r->cutting && m[0] == 'S') {
             m[0] = 'H';
             r->flushed = true;
@@ -2152,19 +2170,28 @@ static bool relay_up(relay *r, bool armed)
 }
 
 /* Passes the server's whole messages on; after a flushed pipeline's CommandComplete both
- * connections are closed (*cut set). False when the relay ended. */
+ * connections are closed (*cut set). While holding, the replies up to a ReadyForQuery are
+ * kept back: passed on when it says a transaction is still open (an explicit one, whose
+ * COMMIT is still to come), and never when it says none is (the creation committed): then
+ * both connections are closed (*cut set). False when the relay ended. */
 static bool relay_down(relay *r, bool *cut)
 {
-    size_t at = 0;
+    size_t at = 0, sent = 0;
     while (r->n_down - at >= 5) {
         size_t len = 1 + be32(r->down + at + 1);
         if (r->n_down - at < len)
             break;
-        if (!send_all(r->client, r->down + at, len))
-            return false;
-        bool end = r->flushed && r->down[at] == 'C';
+        unsigned char type = r->down[at];
         at += len;
-        if (end) {
+        if (r->holding && type == 'Z' && r->down[at - 1] == 'I') {
+            *cut = true;
+            return false;
+        }
+        if ((!r->holding || type == 'Z') && !send_all(r->client, r->down + sent, at - sent))
+            return false;
+        if (!r->holding || type == 'Z')
+            sent = at;
+        if (r->flushed && type == 'C') {
             /* the server's end first: it reads the end of its input, rolls back and closes
              * (10 s at most), before the client sees its connection gone and tries again */
             shutdown(r->server, SHUT_WR);
@@ -2176,18 +2203,18 @@ static bool relay_down(relay *r, bool *cut)
             return false;
         }
     }
-    memmove(r->down, r->down + at, r->n_down - at);
-    r->n_down -= at;
+    memmove(r->down, r->down + sent, r->n_down - sent);
+    r->n_down -= sent;
     return true;
 }
 
 /* The proxy (a child process): accepts clients at `lfd` and connects each to the server at
- * `to`; a byte on `ctl` arms it (answered with 'a' on `ack`), and the first pipeline that
- * inserts a trial after that is cut (answered with 'c'). */
+ * `to`; a CUT_ mode byte on `ctl` arms it (answered with 'a' on `ack`), and the first
+ * statement that inserts a trial after that is cut so (answered with 'c'). */
 static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack)
 {
     relay *rs[8] = {0};
-    bool armed = false;
+    char armed = 0;
     for (;;) {
         struct pollfd p[2 + 16];
         int n = 0;
@@ -2207,7 +2234,7 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack)
             char c;
             if (read(ctl, &c, 1) != 1)
                 _exit(0); /* the test is done */
-            armed = true;
+            armed = c;
             if (write(ack, "a", 1) != 1)
                 _exit(11);
         }
@@ -2239,7 +2266,7 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack)
                 live = got > 0 && (r->n_down += (size_t)got, relay_down(r, &cut));
             }
             if (cut) {
-                armed = false;
+                armed = 0;
                 if (write(ack, "c", 1) != 1)
                     _exit(14);
             }
@@ -2262,15 +2289,16 @@ static char read_within(int fd, int ms)
     return c;
 }
 
-/* The server sends a creation's result and then loses the connection before the implicit
- * transaction's commit (a proxy turns the pipeline's Sync into a Flush and closes both ends
- * after the result): the creation was undone, so it is made again on a new connection, and
- * the trial asked for is the one that exists. Taken as done, the ask gave the id of a trial
- * that never was, and the worker failed at its next write ("no trial with id N"). */
-static void a_creation_cut_before_its_commit_is_made_again(void **state)
+/* A running proxy_loop: `url` reaches the server through it. */
+typedef struct proxy {
+    pid_t pid;
+    int ctl, ack;
+    char url[4096];
+} proxy;
+
+/* Starts a proxy to the server of `url` (postgresql://user:password@host:port/db). */
+static void proxy_start(const char *url, proxy *px)
 {
-    (void)state;
-    const char *url = url_or_skip();
     const char *at = strrchr(url, '@'), *colon = at ? strchr(at, ':') : NULL;
     const char *slash = colon ? strchr(colon, '/') : NULL;
     if (!slash || colon - at - 1 >= 64)
@@ -2285,16 +2313,14 @@ static void a_creation_cut_before_its_commit_is_made_again(void **state)
     memcpy(&to, ai->ai_addr, sizeof to);
     freeaddrinfo(ai);
     int port, lfd = local_port(true, &port);
-    char u[4096], name[64];
-    snprintf(u, sizeof u, "%.*s@127.0.0.1:%d%s%ssslmode=disable&gssencmode=disable",
+    snprintf(px->url, sizeof px->url, "%.*s@127.0.0.1:%d%s%ssslmode=disable&gssencmode=disable",
              (int)(at - url), url, port, slash, strchr(slash, '?') ? "&" : "?");
-    snprintf(name, sizeof name, "cut_creation_%d", (int)getpid());
     int ctl[2], ack[2];
     assert_int_equal(pipe(ctl), 0);
     assert_int_equal(pipe(ack), 0);
-    pid_t proxy = fork();
-    assert_true(proxy >= 0);
-    if (proxy == 0) {
+    px->pid = fork();
+    assert_true(px->pid >= 0);
+    if (px->pid == 0) {
         close(ctl[1]);
         close(ack[0]);
         proxy_loop(lfd, &to, ctl[0], ack[1]);
@@ -2302,12 +2328,39 @@ static void a_creation_cut_before_its_commit_is_made_again(void **state)
     close(lfd);
     close(ctl[0]);
     close(ack[1]);
+    px->ctl = ctl[1];
+    px->ack = ack[0];
+}
+
+/* Arms the proxy to cut the next creation so (a CUT_ mode). */
+static void proxy_arm(proxy *px, char mode)
+{
+    assert_int_equal(write(px->ctl, &mode, 1), 1);
+    assert_int_equal(read_within(px->ack, 10000), 'a');
+}
+
+/* Whether the armed cut happened (within 10 s). */
+static bool proxy_cut(proxy *px)
+{
+    return read_within(px->ack, 10000) == 'c';
+}
+
+static void proxy_stop(proxy *px)
+{
+    close(px->ctl); /* ends the proxy */
+    int status;
+    assert_int_equal(waitpid(px->pid, &status, 0), px->pid);
+    close(px->ack);
+}
+
+/* A study `name` with one COMPLETE trial, made straight on the server: the study's first
+ * creation allots its numbers and is made again at once, so a cut one takes a number. */
+static void study_with_one_trial(const char *url, const char *name)
+{
     knob_storage *st;
     knob_study *s;
     knob_trial *t;
     double x;
-    /* the study's first creation allots its numbers and is made again at once: made here,
-     * straight to the server, so that the cut one takes a number */
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     assert_int_equal(knob_study_create(st, name, NULL, &s), KNOB_OK);
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
@@ -2315,15 +2368,58 @@ static void a_creation_cut_before_its_commit_is_made_again(void **state)
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
     knob_study_free(s);
     knob_storage_close(st);
-    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
-    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
-    assert_int_equal(write(ctl[1], "a", 1), 1);
-    assert_int_equal(read_within(ack[0], 10000), 'a');
-    int rc = knob_study_ask(s, &t);
-    char cut = read_within(ack[0], 10000);
+}
+
+/* The study holds exactly `n` trials, each COMPLETE with one param, but `waiting` of them
+ * WAITING (and none RUNNING), numbered 0 to n - 1. */
+static void holds_exactly(const char *url, const char *name, size_t n, size_t waiting)
+{
+    knob_storage *st;
+    knob_study *s;
+    size_t got, w = 0;
+    const knob_trial_info *const *tr = load(url, name, &got, &st, &s);
+    for (size_t i = 0; i < got; i++) {
+        if (tr[i]->state == KNOB_TRIAL_WAITING) {
+            w++;
+            continue;
+        }
+        if (tr[i]->state != KNOB_TRIAL_COMPLETE || tr[i]->n_params != 1)
+            fail_msg("study '%s': trial %lld is %s with %zu params", name, (long long)tr[i]->number,
+                     knob_trial_state_str(tr[i]->state), tr[i]->n_params);
+    }
+    if (got != n || w != waiting)
+        fail_msg("study '%s' holds %zu trials (%zu waiting), not %zu (%zu waiting)", name, got, w,
+                 n, waiting);
+    for (size_t i = 0; i < got; i++)
+        assert_int_equal(tr[i]->number, (int64_t)i);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Asks a trial of the study `name` through the proxy, cut in `mode`, with `sampler` (NULL:
+ * random, whose ask takes a waiting trial or makes one in one statement) and, with `key`,
+ * claimed (knob_study_ask_claimed), and tells it COMPLETE. */
+static void ask_cut(proxy *px, const char *name, char mode, const char *sampler, const char *key)
+{
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t = NULL;
+    knob_study_options o = {0};
+    double x;
+    bool won = true;
+    if (sampler)
+        assert_int_equal(knob_sampler_create(sampler, NULL, &o.sampler), KNOB_OK);
+    assert_int_equal(knob_storage_open(px->url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, name, &o, &s), KNOB_OK);
+    proxy_arm(px, mode);
+    int rc = key ? knob_study_ask_claimed(s, key, NULL, 0, &t, &won) : knob_study_ask(s, &t);
+    bool cut = proxy_cut(px);
     if (rc)
         fail_msg("ask: %s", knob_errmsg());
-    assert_int_equal(cut, 'c'); /* the creation's pipeline was cut */
+    assert_true(cut); /* the creation's connection was cut */
+    if (!won)
+        fail_msg("study '%s': the claim of '%s' was lost to the creation's own first attempt", name,
+                 key);
     rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
     if (!rc)
         rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
@@ -2331,19 +2427,198 @@ static void a_creation_cut_before_its_commit_is_made_again(void **state)
         fail_msg("the asked trial: %s", knob_errmsg());
     knob_study_free(s);
     knob_storage_close(st);
-    close(ctl[1]); /* ends the proxy */
-    int status;
-    assert_int_equal(waitpid(proxy, &status, 0), proxy);
-    close(ack[0]);
-    size_t n;
-    const knob_trial_info *const *tr = load(url, name, &n, &st, &s);
-    assert_int_equal(n, 2); /* the cut creation left nothing */
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(tr[i]->state, KNOB_TRIAL_COMPLETE);
-        assert_int_equal(tr[i]->n_params, 1);
+}
+
+/* The server sends a creation's result and then loses the connection before the implicit
+ * transaction's commit (a proxy turns the pipeline's Sync into a Flush and closes both ends
+ * after the result): the creation was undone, so it is made again on a new connection, and
+ * the trial asked for is the one that exists. Taken as done, the ask gave the id of a trial
+ * that never was, and the worker failed at its next write ("no trial with id N"). */
+static void a_creation_cut_before_its_commit_is_made_again(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char name[64];
+    snprintf(name, sizeof name, "cut_creation_%d", (int)getpid());
+    proxy px;
+    proxy_start(url, &px);
+    study_with_one_trial(url, name);
+    ask_cut(&px, name, CUT_BEFORE_COMMIT, NULL, NULL);
+    proxy_stop(&px);
+    holds_exactly(url, name, 2, 0); /* the cut creation left nothing */
+}
+
+/* The server commits a creation and the connection ends before the client reads the reply
+ * (the proxy holds the reply back and closes both ends): the retry on a new connection takes
+ * the trial made, by the creation's token, and makes no other. Made again, the first trial
+ * stayed RUNNING for ever, owned by no one: it counted against max_trials, held its grid
+ * point and showed in every listing. Both ways of asking: a random search's (a waiting
+ * trial or a new one, one statement) and a model's (a creation of its own). */
+static void a_creation_whose_reply_is_lost_is_not_made_again(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    proxy px;
+    proxy_start(url, &px);
+    const char *samplers[2] = {NULL, "tpe"};
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "lost_reply_%d_%d", i, (int)getpid());
+        study_with_one_trial(url, name);
+        ask_cut(&px, name, CUT_AFTER_COMMIT, samplers[i], NULL);
+        holds_exactly(url, name, 2, 0);
+    }
+    proxy_stop(&px);
+}
+
+/* As a_creation_whose_reply_is_lost_is_not_made_again, for a claimed creation: the retry
+ * finds its own claim and trial and wins. It found the claim taken and lost it, and the trial
+ * made with the claim stayed RUNNING for ever. */
+static void a_claimed_creation_whose_reply_is_lost_is_won(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char name[64];
+    snprintf(name, sizeof name, "lost_claim_%d", (int)getpid());
+    proxy px;
+    proxy_start(url, &px);
+    study_with_one_trial(url, name);
+    ask_cut(&px, name, CUT_AFTER_COMMIT, NULL, "the key");
+    proxy_stop(&px);
+    holds_exactly(url, name, 2, 0);
+}
+
+/* An ask that takes the waiting trial and whose reply is lost: the retry finds the trial it
+ * took by its token and takes no other. It made a new trial, and the one taken stayed
+ * RUNNING for ever, its fixed params never run. Both ways of asking, as in
+ * a_creation_whose_reply_is_lost_is_not_made_again. */
+static void a_taken_trial_whose_reply_is_lost_is_not_taken_again(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    proxy px;
+    proxy_start(url, &px);
+    const char *samplers[2] = {NULL, "tpe"};
+    for (int i = 0; i < 2; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "lost_pop_%d_%d", i, (int)getpid());
+        study_with_one_trial(url, name);
+        knob_storage *st;
+        knob_study *s;
+        assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+        assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.25}"), KNOB_OK);
+        knob_study_free(s);
+        knob_storage_close(st);
+        ask_cut(&px, name, CUT_TAKE_AFTER_COMMIT, samplers[i], NULL);
+        holds_exactly(url, name, 2, 0);
+    }
+    proxy_stop(&px);
+}
+
+/* A claim for a trial (a grid point's) whose reply is lost after its commit: the retry finds
+ * the claim held by its trial and wins it. It found the key claimed and lost, and the grid
+ * point was never run: its claim was held by a trial that ran another point. */
+static void a_claim_whose_reply_is_lost_is_won(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char name[64];
+    snprintf(name, sizeof name, "lost_key_%d", (int)getpid());
+    proxy px;
+    proxy_start(url, &px);
+    study_with_one_trial(url, name);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    bool won = false;
+    assert_int_equal(knob_storage_open(px.url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    proxy_arm(&px, CUT_CLAIM_AFTER_COMMIT);
+    int rc = knob_study_claim(s, "grid:3", t, &won);
+    bool cut = proxy_cut(&px);
+    if (rc)
+        fail_msg("claim: %s", knob_errmsg());
+    assert_true(cut);
+    if (!won)
+        fail_msg("the claim was lost to its own first attempt");
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    proxy_stop(&px);
+    holds_exactly(url, name, 2, 0);
+}
+
+/* An enqueue (a waiting trial made whole in one transaction) whose COMMIT's reply is lost:
+ * the retry finds the trial made and enqueues no second one. */
+static void an_enqueue_whose_reply_is_lost_is_not_made_again(void **state)
+{
+    (void)state;
+    const char *url = url_or_skip();
+    char name[64];
+    snprintf(name, sizeof name, "lost_enqueue_%d", (int)getpid());
+    proxy px;
+    proxy_start(url, &px);
+    study_with_one_trial(url, name);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(px.url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
+    proxy_arm(&px, CUT_AFTER_COMMIT);
+    int rc = knob_study_enqueue(s, "{\"x\": 0.25}");
+    bool cut = proxy_cut(&px);
+    if (rc)
+        fail_msg("enqueue: %s", knob_errmsg());
+    assert_true(cut);
+    knob_study_free(s);
+    knob_storage_close(st);
+    proxy_stop(&px);
+    holds_exactly(url, name, 2, 1);
+}
+
+/* A database of schema 5 from before the tokens (knob_trials without token and taken_by, nor
+ * their indexes) gets them at its open: its trials as they were (no token), and the new
+ * ones with theirs, each of the two indexes unique. */
+static void schema5_gets_the_tokens(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url_or_skip());
+    study_with_one_trial(u, "tokens");
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_taken_by");
+    knob_test_pg_exec(c, "ALTER TABLE knob_trials DROP COLUMN token, DROP COLUMN taken_by");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    PQfinish(c);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "tokens", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5}"), KNOB_OK);
+    for (int i = 0; i < 2; i++) { /* the waiting trial taken, then a new one */
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
     }
     knob_study_free(s);
     knob_storage_close(st);
+    assert_string_equal(pg_value(u, "SELECT string_agg(number || ':' || (token IS NOT NULL) || "
+                                    "(taken_by IS NOT NULL), ' ' ORDER BY number) FROM "
+                                    "knob_trials"),
+                        "0:falsefalse 1:truetrue 2:truefalse");
+    assert_string_equal(pg_value(u, "SELECT string_agg(indisunique::text, ' ' ORDER BY "
+                                    "indexrelid::regclass::text) FROM pg_index WHERE indexrelid "
+                                    "IN ('knob_trials_taken_by'::regclass, "
+                                    "'knob_trials_token'::regclass)"),
+                        "true true");
+    holds_exactly(u, "tokens", 3, 0);
 }
 
 /* Two processes write params to one running trial at once (each opened it, as `knob tell`
@@ -2824,6 +3099,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema3_is_upgraded_in_place),
         cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(schema4_odd_rows_are_upgraded),
+        cmocka_unit_test(schema5_gets_the_tokens),
         cmocka_unit_test(a_refused_upgrade_says_why),
         cmocka_unit_test(an_upgrade_ended_by_a_deadlock_is_tried_again),
         cmocka_unit_test(deleting_a_study_beside_creators),
@@ -2831,6 +3107,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
         cmocka_unit_test(ended_connections_write_each_param_once),
         cmocka_unit_test(a_creation_cut_before_its_commit_is_made_again),
+        cmocka_unit_test(a_creation_whose_reply_is_lost_is_not_made_again),
+        cmocka_unit_test(a_claimed_creation_whose_reply_is_lost_is_won),
+        cmocka_unit_test(an_enqueue_whose_reply_is_lost_is_not_made_again),
+        cmocka_unit_test(a_taken_trial_whose_reply_is_lost_is_not_taken_again),
+        cmocka_unit_test(a_claim_whose_reply_is_lost_is_won),
         cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
