@@ -4,6 +4,7 @@
 #include "knob.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Directions given without their count were read as one minimized objective, so a study
@@ -237,6 +238,58 @@ static void names_and_json_are_utf8(void **state)
     knob_storage_close(st);
 }
 
+/* knob_study_add_trial took a finished trial whose start_time was after its end_time and
+ * stored it so, with a negative duration. It is refused, naming both times, and nothing is
+ * stored; the times add_trial does not keep (a running trial's end) are not compared. */
+static void add_trial_refuses_start_after_end(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "times", NULL, &s), KNOB_OK);
+    double v = 0.5;
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
+                            .n_values = 1,
+                            .values = &v,
+                            .start_time = 1700000100.5,
+                            .end_time = 1700000000.25};
+    static const knob_trial_state finished[] = {KNOB_TRIAL_COMPLETE, KNOB_TRIAL_PRUNED,
+                                                KNOB_TRIAL_FAIL};
+    for (size_t i = 0; i < 3; i++) {
+        info.state = finished[i];
+        int64_t number = -7;
+        assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_EINVAL);
+        assert_int_equal(number, -7);
+        assert_non_null(strstr(knob_errmsg(), "study 'times'"));
+        assert_non_null(strstr(knob_errmsg(), "start_time 1700000100.5"));
+        assert_non_null(strstr(knob_errmsg(), "end_time 1700000000.25"));
+    }
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 0);
+    /* a running trial has no end time (its end_time is not kept), a waiting one no times */
+    info.n_values = 0;
+    info.state = KNOB_TRIAL_RUNNING;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    info.state = KNOB_TRIAL_WAITING;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    /* a trial that ends as it starts, or after */
+    info.state = KNOB_TRIAL_COMPLETE;
+    info.n_values = 1;
+    info.end_time = info.start_time;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    info.end_time = info.start_time + 1;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 4);
+    assert_true(tr[2]->start_time == tr[2]->end_time);
+    assert_true(tr[3]->end_time == 1700000101.5);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +299,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(param_format_refuses_values_outside),
         cmocka_unit_test(optimize_fails_a_bad_returned_state),
         cmocka_unit_test(names_and_json_are_utf8),
+        cmocka_unit_test(add_trial_refuses_start_after_end),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
