@@ -639,8 +639,11 @@ KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
 /* Starts a trial: takes the oldest WAITING (enqueued) trial, or makes a new one with
  * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler
  * has nothing left (an exhausted grid) or the study holds max_trials trials
- * (knob_errmsg() says which). *out is finished (and freed) by knob_study_tell; on an error
- * *out is NULL. */
+ * (knob_errmsg() says which). A sampler that cannot search the study fails the ask with
+ * its own status (the trial it was asked for is then FAIL, with the message as its
+ * reason): a sampler of one objective (cmaes, evolution, smac) in a study of several,
+ * KNOB_EUNSUPPORTED; tpe, gp, cmaes, smac or evolution in a study without objective,
+ * KNOB_EINVAL. *out is finished (and freed) by knob_study_tell; on an error *out is NULL. */
 KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 
 /* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it. COMPLETE needs

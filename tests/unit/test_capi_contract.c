@@ -290,6 +290,48 @@ static void add_trial_refuses_start_after_end(void **state)
     knob_storage_close(st);
 }
 
+/* The samplers of one objective answer a study of several alike: cmaes and smac returned
+ * KNOB_EUNSUPPORTED and evolution KNOB_EINVAL, so a caller (the Python package maps them
+ * to NotImplementedError and ValueError) could not tell "this sampler cannot" from "your
+ * argument is wrong". A study without objective is the caller's mistake: KNOB_EINVAL. */
+static void one_objective_samplers_refuse_several_alike(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"cmaes", "smac", "evolution"};
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_direction two[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        knob_sampler *sp;
+        knob_study *s;
+        knob_trial *t = NULL;
+        char study[32];
+        assert_int_equal(knob_sampler_create(names[i], "seed=3", &sp), KNOB_OK);
+        knob_study_options o = {.directions = two, .n_objectives = 2, .sampler = sp};
+        snprintf(study, sizeof study, "two-%s", names[i]);
+        assert_int_equal(knob_study_create(st, study, &o, &s), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EUNSUPPORTED);
+        assert_null(t);
+        char want[64];
+        snprintf(want, sizeof want, "sampler '%s' optimizes one objective", names[i]);
+        assert_non_null(strstr(knob_errmsg(), want));
+        snprintf(want, sizeof want, "study '%s' has 2", study);
+        assert_non_null(strstr(knob_errmsg(), want));
+        knob_study_free(s);
+
+        assert_int_equal(knob_sampler_create(names[i], "seed=3", &sp), KNOB_OK);
+        knob_study_options none = {.sampler = sp, .no_objective = true};
+        snprintf(study, sizeof study, "none-%s", names[i]);
+        assert_int_equal(knob_study_create(st, study, &none, &s), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+        assert_null(t);
+        snprintf(want, sizeof want, "study '%s'", study);
+        assert_non_null(strstr(knob_errmsg(), want));
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +342,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(optimize_fails_a_bad_returned_state),
         cmocka_unit_test(names_and_json_are_utf8),
         cmocka_unit_test(add_trial_refuses_start_after_end),
+        cmocka_unit_test(one_objective_samplers_refuse_several_alike),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
