@@ -332,6 +332,52 @@ static void one_objective_samplers_refuse_several_alike(void **state)
     knob_storage_close(st);
 }
 
+/* A \\u escape of a surrogate not in a pair passed the JSON check: decoded, it is the
+ * bytes of a surrogate, which are not UTF-8 (the very bytes names_and_json_are_utf8
+ * refuses raw), and PostgreSQL's jsonb refuses the text. Each JSON text that takes it is
+ * refused as invalid UTF-8 is; a pair is a character and is kept. */
+static void lone_surrogate_escapes_are_not_utf8(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "surrogates", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    static const char *const bad[] = {"\\ud800",  "\\udc00",  "\\udbff\\u0041", "\\ud83d\\ud83d",
+                                      "\\ud83dx", "x\\ude00", "\\ud800\\n",     "\\uDFFF\\uD800"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char json[64];
+        snprintf(json, sizeof json, "\"%s\"", bad[i]);
+        assert_int_equal(knob_trial_set_user_attr(t, "k", json), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "attribute 'k' is not valid JSON"));
+        assert_int_equal(knob_trial_set_system_attr(t, "k", json), KNOB_EINVAL);
+        assert_int_equal(knob_study_set_user_attr(s, "k", json), KNOB_EINVAL);
+        assert_int_equal(knob_study_set_system_attr(s, "k", json), KNOB_EINVAL);
+        knob_attr a = {"note", json};
+        knob_trial_info info = {.state = KNOB_TRIAL_FAIL, .n_user_attrs = 1, .user_attrs = &a};
+        assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "attribute 'note' is not valid JSON"));
+        snprintf(json, sizeof json, "{\"%s\": 1}", bad[i]); /* a param's name */
+        assert_int_equal(knob_study_enqueue(s, json), KNOB_EINVAL);
+        snprintf(json, sizeof json, "{\"c\": \"%s\"}", bad[i]); /* a choice */
+        assert_int_equal(knob_study_enqueue(s, json), KNOB_EINVAL);
+    }
+    assert_null(knob_trial_user_attr(t, "k"));
+    assert_null(knob_study_user_attr(s, "k"));
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 1); /* the asked trial alone: nothing enqueued or added */
+    assert_int_equal(knob_trial_set_user_attr(t, "k", "\"\\ud83d\\ude00 \\uD83C\\uDF9B\""),
+                     KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"\\ud83d\\ude00\": 1}"), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +389,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(names_and_json_are_utf8),
         cmocka_unit_test(add_trial_refuses_start_after_end),
         cmocka_unit_test(one_objective_samplers_refuse_several_alike),
+        cmocka_unit_test(lone_surrogate_escapes_are_not_utf8),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
