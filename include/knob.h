@@ -95,7 +95,12 @@ typedef struct knob_pruner knob_pruner;
 
 /* ---------------------------------------------------------------- enums */
 
-typedef enum { KNOB_MINIMIZE = 0, KNOB_MAXIMIZE = 1 } knob_direction;
+/* A study's objective's direction. KNOB_DIRECTION_NOT_SET is no study's direction
+ * (knob_study_create refuses it): knob_study_direction returns it for an objective the
+ * study does not have, so a wrong index is not read as a minimized objective. Its value
+ * is -1, which the Python package reads (+ 1) as Optuna's StudyDirection.NOT_SET. Never
+ * renumbered; new values are appended. */
+typedef enum { KNOB_MINIMIZE = 0, KNOB_MAXIMIZE = 1, KNOB_DIRECTION_NOT_SET = -1 } knob_direction;
 
 /* Stored as these numbers; never renumbered. */
 typedef enum {
@@ -632,6 +637,12 @@ KNOB_API int knob_study_open_related(knob_study *s, const char *name, const char
 /* Borrowed; live as long as the study. */
 KNOB_API const char *knob_study_name(const knob_study *s);
 KNOB_API size_t knob_study_n_objectives(const knob_study *s);
+/* The direction of objective i (0 for the first) of `s`: KNOB_MINIMIZE or KNOB_MAXIMIZE;
+ * KNOB_DIRECTION_NOT_SET when the study has no objective i (i at or past
+ * knob_study_n_objectives, a study without objective included) or s is NULL. As the other
+ * accessors, it sets no message. Check i against knob_study_n_objectives first: a caller
+ * that compares the result with KNOB_MAXIMIZE alone reads a wrong index as a minimized
+ * objective. */
 KNOB_API knob_direction knob_study_direction(const knob_study *s, size_t i);
 KNOB_API knob_sampler *knob_study_sampler(knob_study *s);
 KNOB_API knob_pruner *knob_study_pruner(knob_study *s);

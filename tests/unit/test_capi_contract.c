@@ -378,6 +378,38 @@ static void lone_surrogate_escapes_are_not_utf8(void **state)
     knob_storage_close(st);
 }
 
+/* knob_study_direction of an objective the study does not have returned KNOB_MINIMIZE,
+ * so a wrong index read as a minimized objective. It returns KNOB_DIRECTION_NOT_SET, which
+ * no study can be created with. */
+static void direction_past_the_objectives_is_not_set(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_direction two[2] = {KNOB_MAXIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = two, .n_objectives = 2};
+    assert_int_equal(knob_study_create(st, "two", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_direction(s, 0), KNOB_MAXIMIZE);
+    assert_int_equal(knob_study_direction(s, 1), KNOB_MINIMIZE);
+    assert_int_equal(knob_study_direction(s, 2), KNOB_DIRECTION_NOT_SET);
+    assert_int_equal(knob_study_direction(s, (size_t)-1), KNOB_DIRECTION_NOT_SET);
+    assert_int_equal(knob_study_direction(NULL, 0), KNOB_DIRECTION_NOT_SET);
+    knob_study_free(s);
+    knob_study_options none = {.no_objective = true};
+    assert_int_equal(knob_study_create(st, "none", &none, &s), KNOB_OK);
+    assert_int_equal(knob_study_direction(s, 0), KNOB_DIRECTION_NOT_SET);
+    knob_study_free(s);
+    /* the value is no direction a study takes */
+    knob_direction unset = KNOB_DIRECTION_NOT_SET;
+    knob_study_options bad = {.directions = &unset, .n_objectives = 1};
+    s = NULL;
+    assert_int_equal(knob_study_create(st, "unset", &bad, &s), KNOB_EINVAL);
+    assert_null(s);
+    assert_non_null(strstr(knob_errmsg(), "direction 0 is -1"));
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +422,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(add_trial_refuses_start_after_end),
         cmocka_unit_test(one_objective_samplers_refuse_several_alike),
         cmocka_unit_test(lone_surrogate_escapes_are_not_utf8),
+        cmocka_unit_test(direction_past_the_objectives_is_not_set),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
