@@ -95,7 +95,12 @@ typedef struct knob_pruner knob_pruner;
 
 /* ---------------------------------------------------------------- enums */
 
-typedef enum { KNOB_MINIMIZE = 0, KNOB_MAXIMIZE = 1 } knob_direction;
+/* A study's objective's direction. KNOB_DIRECTION_NOT_SET is no study's direction
+ * (knob_study_create refuses it): knob_study_direction returns it for an objective the
+ * study does not have, so a wrong index is not read as a minimized objective. Its value
+ * is -1, which the Python package reads (+ 1) as Optuna's StudyDirection.NOT_SET. Never
+ * renumbered; new values are appended. */
+typedef enum { KNOB_MINIMIZE = 0, KNOB_MAXIMIZE = 1, KNOB_DIRECTION_NOT_SET = -1 } knob_direction;
 
 /* Stored as these numbers; never renumbered. */
 typedef enum {
@@ -632,6 +637,12 @@ KNOB_API int knob_study_open_related(knob_study *s, const char *name, const char
 /* Borrowed; live as long as the study. */
 KNOB_API const char *knob_study_name(const knob_study *s);
 KNOB_API size_t knob_study_n_objectives(const knob_study *s);
+/* The direction of objective i (0 for the first) of `s`: KNOB_MINIMIZE or KNOB_MAXIMIZE;
+ * KNOB_DIRECTION_NOT_SET when the study has no objective i (i at or past
+ * knob_study_n_objectives, a study without objective included) or s is NULL. As the other
+ * accessors, it sets no message. Check i against knob_study_n_objectives first: a caller
+ * that compares the result with KNOB_MAXIMIZE alone reads a wrong index as a minimized
+ * objective. */
 KNOB_API knob_direction knob_study_direction(const knob_study *s, size_t i);
 KNOB_API knob_sampler *knob_study_sampler(knob_study *s);
 KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
@@ -639,8 +650,11 @@ KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
 /* Starts a trial: takes the oldest WAITING (enqueued) trial, or makes a new one with
  * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler
  * has nothing left (an exhausted grid) or the study holds max_trials trials
- * (knob_errmsg() says which). *out is finished (and freed) by knob_study_tell; on an error
- * *out is NULL. */
+ * (knob_errmsg() says which). A sampler that cannot search the study fails the ask with
+ * its own status (the trial it was asked for is then FAIL, with the message as its
+ * reason): a sampler of one objective (cmaes, evolution, smac) in a study of several,
+ * KNOB_EUNSUPPORTED; tpe, gp, cmaes, smac or evolution in a study without objective,
+ * KNOB_EINVAL. *out is finished (and freed) by knob_study_tell; on an error *out is NULL. */
 KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 
 /* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it. COMPLETE needs
@@ -833,7 +847,8 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * knob_trial_set_constraints records them: they replace a "constraints" system attribute,
  * which is otherwise checked as they are; an infeasible trial is then neither the best
  * trial nor on the Pareto front), and its start and end times when they are positive (a
- * copied trial keeps its own; NaN or 0: the time of the writes). A RUNNING trial has no
+ * copied trial keeps its own; NaN or 0: the time of the writes; a start after the end,
+ * both given, is refused). A RUNNING trial has no
  * values and no end time: it is told later, by number, as a detached one. A WAITING trial
  * has no values or times; the next ask takes it as an enqueued one, with the params of its
  * system attribute "fixed_params" (a JSON object, as knob_study_enqueue writes it) and its
@@ -849,7 +864,8 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * value, a "constraints" system attribute that is not a JSON array of numbers, a count of
  * constraint values other than the study's trials have (as this handle's view knows
  * them), fixed_params not a JSON object, a param outside its distribution or given twice,
- * an attribute that is not JSON), and then nothing is written; KNOB_EDONE (max_trials),
+ * an attribute that is not JSON, a start_time after the end_time: the message gives
+ * both), and then nothing is written; KNOB_EDONE (max_trials),
  * KNOB_ESTORAGE, KNOB_ENOMEM. The study's thread. */
 KNOB_API int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number);
 

@@ -227,7 +227,9 @@ size_t knob_study_n_objectives(const knob_study *s)
 
 knob_direction knob_study_direction(const knob_study *s, size_t i)
 {
-    return s && i < s->n_dirs ? s->dirs[i] : KNOB_MINIMIZE;
+    /* an objective the study does not have has no direction: KNOB_MINIMIZE here turned a
+     * caller's wrong index into a silently minimized objective */
+    return s && i < s->n_dirs ? s->dirs[i] : KNOB_DIRECTION_NOT_SET;
 }
 
 knob_sampler *knob_study_sampler(knob_study *s)

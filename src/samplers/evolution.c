@@ -61,9 +61,18 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     evo *e = state;
     const knob_trial_info *const *tr;
     size_t n;
+    /* as cmaes and smac: a study without objective gives nothing to select by (the
+     * caller's mistake), several objectives are a search this sampler does not do */
+    if (knob_study_n_objectives(s) == 0)
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'evolution': study '%s' has no objective to select by "
+                              "(give it a metric, or use random, grid or qmc)",
+                              knob_study_name(s));
     if (knob_study_n_objectives(s) != 1)
-        return knob_set_error(KNOB_EINVAL, "evolution: the study has %zu objectives; it needs one",
-                              knob_study_n_objectives(s));
+        return knob_set_error(KNOB_EUNSUPPORTED,
+                              "sampler 'evolution' optimizes one objective; study '%s' has %zu "
+                              "(nsga2 or nsga3 evolve a population for several)",
+                              knob_study_name(s), knob_study_n_objectives(s));
     int rc = knob_study_trials(s, &tr, &n);
     if (rc)
         return rc;
