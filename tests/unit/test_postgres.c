@@ -15,16 +15,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-static const char *url_or_skip(void)
-{
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
-    return url;
-}
-
 static int worker_steps(const char *url, const char *study, int n, int seed, bool grid)
 {
     knob_storage *st;
@@ -102,7 +92,7 @@ static const knob_trial_info *const *load(const char *url, const char *name, siz
 static void eight_workers(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     run_workers(u, "load", 8, 250, false);
@@ -141,7 +131,7 @@ static long long study_writer(const char *url, const char *study)
 static void tell_leaves_the_study_row(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char name[64];
     snprintf(name, sizeof name, "stamps_%d", (int)getpid());
     knob_storage *st;
@@ -183,7 +173,7 @@ static void tell_leaves_the_study_row(void **state)
 static void syncs_miss_nothing_while_workers_write(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -233,7 +223,7 @@ static void syncs_miss_nothing_while_workers_write(void **state)
 static void a_running_write_holds_the_stamp_back(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     PGconn *stranger = knob_test_stranger_begin(u);
@@ -369,7 +359,7 @@ static char *pg_value(const char *url, const char *sql)
 static void schema1_is_upgraded_in_place(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     make_schema1(u, "1");
@@ -431,7 +421,7 @@ static void schema1_is_upgraded_in_place(void **state)
 static void newer_schema_is_refused(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     make_schema1(u, "6");
@@ -452,7 +442,7 @@ static void newer_schema_is_refused(void **state)
 static void grid_across_workers(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     run_workers(u, "grid", 8, 1000, true);
@@ -609,7 +599,7 @@ static void count_plan(PGconn *c, const char *mode, int64_t study, char *out, si
 static void studies_count_from_indexes(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096], plan[8192];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -673,7 +663,7 @@ static void studies_count_from_indexes(void **state)
 static void names_are_only_names(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     const char *evil = "x'; DROP TABLE knob_trials; --";
     knob_storage *st;
     knob_study *s, *other;
@@ -701,7 +691,7 @@ static void names_are_only_names(void **state)
 static void killed_worker_is_retried(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_study_options o = {.heartbeat_interval = 0.1, .grace_period = 0.5, .max_retry = 1};
@@ -747,7 +737,7 @@ static void killed_worker_is_retried(void **state)
 static void server_restart_loses_nothing(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     const char *src = getenv("KNOB_SRC");
     if (!src || getenv("KNOB_TEST_PG_NO_RESTART")) {
         print_message("%s: the server is not restarted in this run\n",
@@ -794,7 +784,7 @@ static void on_usr1(int sig)
 static void signals_do_not_shorten_the_wait(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     const char *src = getenv("KNOB_SRC");
     if (!src || getenv("KNOB_TEST_PG_NO_RESTART")) {
         print_message("%s: the server is not restarted in this run\n",
@@ -851,7 +841,7 @@ static void signals_do_not_shorten_the_wait(void **state)
 static void open_runs_no_ddl_beside_writers(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096], timed[4200];
     snprintf(u, sizeof u, "%s", url);
     snprintf(timed, sizeof timed, "%s%%20-clock_timeout%%3D1000", u);
@@ -889,7 +879,7 @@ static void open_runs_no_ddl_beside_writers(void **state)
 static void statements_are_prepared_by_their_first_use(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob__pg_counts a, b, c;
@@ -929,7 +919,7 @@ static void statements_are_prepared_by_their_first_use(void **state)
 static void syncs_are_counted(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     PGconn *stranger = knob_test_stranger_begin(u);
@@ -970,7 +960,7 @@ static void syncs_are_counted(void **state)
 static void a_running_knob_write_needs_no_lock_read(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     static const char *const writes[2] = {
@@ -1094,7 +1084,7 @@ static int wait_a_minute(pid_t child)
 static void a_creator_waits_for_no_other_creator(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -1149,7 +1139,7 @@ static void a_creator_waits_for_no_other_creator(void **state)
 static void at_the_cap_a_creation_waits_for_a_held_number(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096], sql[256];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -1235,7 +1225,7 @@ static void as_schema4(PGconn *c)
 static void schema2_is_upgraded_in_place(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -1299,7 +1289,7 @@ static bool waited_for(pid_t child, PGconn *look, int holder_pid, int *status)
 static void a_creation_leaves_the_study_row_alone(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -1360,8 +1350,8 @@ static void an_open_that_waited_runs_no_ddl(void **state)
         "knob_intermediate",   "knob_trial_attrs", "knob_claims",      "knob_snapshots",
         "knob_sampler_states", "knob_free_numbers"};
     char x[4096], y[4096], sql[512];
-    snprintf(x, sizeof x, "%s", url_or_skip());
-    snprintf(y, sizeof y, "%s", url_or_skip());
+    snprintf(x, sizeof x, "%s", knob_test_pg_url_or_skip());
+    snprintf(y, sizeof y, "%s", knob_test_pg_url_or_skip());
     const char *from = strstr(y, "search_path%3D"), *to = strstr(x, "search_path%3D");
     assert_non_null(from);
     assert_non_null(to);
@@ -1448,7 +1438,7 @@ static void schema4_is_upgraded_in_place(void **state)
 {
     (void)state;
     char u[4096];
-    snprintf(u, sizeof u, "%s", url_or_skip());
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
     static const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
     static const char *const colors[] = {"red", "green \"x\"", "b,l{u}e"};
     knob_study_options o = {.directions = dirs, .n_objectives = 2};
@@ -1539,7 +1529,7 @@ static void schema4_odd_rows_are_upgraded(void **state)
 {
     (void)state;
     char u[4096];
-    snprintf(u, sizeof u, "%s", url_or_skip());
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
     static const knob_direction dirs[3] = {KNOB_MINIMIZE, KNOB_MAXIMIZE, KNOB_MINIMIZE};
     knob_study_options three = {.directions = dirs, .n_objectives = 3};
     knob_storage *st;
@@ -1635,7 +1625,7 @@ static void a_refused_upgrade_says_why(void **state)
 {
     (void)state;
     char u[4096];
-    snprintf(u, sizeof u, "%s", url_or_skip());
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
     knob_storage *st;
     knob_study *s;
     double x;
@@ -1668,7 +1658,7 @@ static void an_upgrade_ended_by_a_deadlock_is_tried_again(void **state)
 {
     (void)state;
     char u[4096];
-    snprintf(u, sizeof u, "%s", url_or_skip());
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
     knob_storage *st;
     knob_study *s;
     double x;
@@ -1728,7 +1718,7 @@ static void an_upgrade_ended_by_a_deadlock_is_tried_again(void **state)
 static void schema3_is_upgraded_in_place(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -1816,7 +1806,7 @@ static int create_until_gone(const char *url, int seed)
 static void deleting_a_study_beside_creators(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -1860,7 +1850,7 @@ static void deleting_a_study_beside_creators(void **state)
 static void a_failed_pipeline_leaves_the_connection_usable(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096], sql[256];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -1929,7 +1919,7 @@ static void a_failed_pipeline_leaves_the_connection_usable(void **state)
 static void an_idle_connection_ended_by_the_server_comes_back(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096], sql[256], app[64];
     snprintf(app, sizeof app, "knob_ended_%d", (int)getpid());
     snprintf(u, sizeof u, "%s&application_name=%s", url, app);
@@ -1998,7 +1988,7 @@ static void an_idle_connection_ended_by_the_server_comes_back(void **state)
 static void ended_connections_write_each_param_once(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     static const char *const names[5] = {"a", "NULL", "c,\"d\"", "{e}", "f\\g"};
     char u[4096], sql[256], app[64];
     snprintf(app, sizeof app, "knob_cut_%d", (int)getpid());
@@ -2437,7 +2427,7 @@ static void ask_cut(proxy *px, const char *name, char mode, const char *sampler,
 static void a_creation_cut_before_its_commit_is_made_again(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char name[64];
     snprintf(name, sizeof name, "cut_creation_%d", (int)getpid());
     proxy px;
@@ -2457,7 +2447,7 @@ static void a_creation_cut_before_its_commit_is_made_again(void **state)
 static void a_creation_whose_reply_is_lost_is_not_made_again(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     proxy px;
     proxy_start(url, &px);
     const char *samplers[2] = {NULL, "tpe"};
@@ -2477,7 +2467,7 @@ static void a_creation_whose_reply_is_lost_is_not_made_again(void **state)
 static void a_claimed_creation_whose_reply_is_lost_is_won(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char name[64];
     snprintf(name, sizeof name, "lost_claim_%d", (int)getpid());
     proxy px;
@@ -2495,7 +2485,7 @@ static void a_claimed_creation_whose_reply_is_lost_is_won(void **state)
 static void a_taken_trial_whose_reply_is_lost_is_not_taken_again(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     proxy px;
     proxy_start(url, &px);
     const char *samplers[2] = {NULL, "tpe"};
@@ -2522,7 +2512,7 @@ static void a_taken_trial_whose_reply_is_lost_is_not_taken_again(void **state)
 static void a_claim_whose_reply_is_lost_is_won(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char name[64];
     snprintf(name, sizeof name, "lost_key_%d", (int)getpid());
     proxy px;
@@ -2557,7 +2547,7 @@ static void a_claim_whose_reply_is_lost_is_won(void **state)
 static void an_enqueue_whose_reply_is_lost_is_not_made_again(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char name[64];
     snprintf(name, sizeof name, "lost_enqueue_%d", (int)getpid());
     proxy px;
@@ -2586,7 +2576,7 @@ static void schema5_gets_the_tokens(void **state)
 {
     (void)state;
     char u[4096];
-    snprintf(u, sizeof u, "%s", url_or_skip());
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
     study_with_one_trial(u, "tokens");
     PGconn *c = PQconnectdb(u);
     assert_int_equal(PQstatus(c), CONNECTION_OK);
@@ -2654,7 +2644,7 @@ static void two_writers_of_one_trial(void **state)
 {
     (void)state;
     char u[4096];
-    snprintf(u, sizeof u, "%s", url_or_skip());
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
     knob_storage *st;
     knob_study *s;
     knob_trial *t;
@@ -2803,7 +2793,7 @@ static int64_t told_exactly(const char *u, knob_study *s, knob_trial **t, const 
 static void a_sync_gives_the_changed_trials_whole(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -2858,7 +2848,7 @@ static long long index_pages(PGconn *c, const char *table)
 static void a_sync_reads_few_index_pages(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     char u[4096];
     snprintf(u, sizeof u, "%s", url);
     knob_storage *st;
@@ -2900,7 +2890,7 @@ static void a_sync_reads_few_index_pages(void **state)
 static void a_random_ask_reads_no_other_trials(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     knob_storage *st, *st2;
     knob_study *s, *s2;
     knob_trial *t;
@@ -2970,7 +2960,7 @@ static int count_trials(void *state, knob_study *s, knob_trial *t, const char *n
 static void a_history_sampler_sees_every_trial(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     static const knob_sampler_plugin counter = {
         .version = KNOB_SAMPLER_PLUGIN_VERSION,
         .name = "trial_counter",
@@ -3034,7 +3024,7 @@ static int capped_worker(const char *url, int seed)
 static void random_workers_stop_at_the_cap(void **state)
 {
     (void)state;
-    const char *url = url_or_skip();
+    const char *url = knob_test_pg_url_or_skip();
     knob_storage *st;
     knob_study *s;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);

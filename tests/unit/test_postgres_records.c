@@ -18,17 +18,6 @@ static const knob_distribution dist_a = {.kind = KNOB_DIST_FLOAT, .low = -5, .hi
 static const knob_distribution dist_b = {
     .kind = KNOB_DIST_FLOAT, .low = 1e-3, .high = 10, .flags = KNOB_LOG};
 
-static const char *url_or_skip(char *buf, size_t size)
-{
-    const char *url = knob_test_pg_url();
-    if (!url) {
-        print_message("KNOB_TEST_PG_URL is not set: no PostgreSQL server in this run\n");
-        skip();
-    }
-    snprintf(buf, size, "%s", url);
-    return buf;
-}
-
 static void sql(const char *url, const char *text)
 {
     PGconn *c = PQconnectdb(url);
@@ -228,7 +217,7 @@ static void records_are_never_stale(void **state)
 {
     (void)state;
     char url[4200];
-    url_or_skip(url, sizeof url);
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     make_study(url);
     seen first = same_as_rows(url, "the study as made");
     assert_int_equal(first.n, BIG);
@@ -280,7 +269,7 @@ static void a_foreign_record_is_not_read(void **state)
 {
     (void)state;
     char url[4200];
-    url_or_skip(url, sizeof url);
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     make_study(url);
     same_as_rows(url, "the study as made");
     assert_int_equal(sql_int(url, "SELECT count(*) FROM knob_snapshots"), 1);
@@ -309,8 +298,8 @@ static void same_suggestions_through_the_state(void **state)
 {
     (void)state;
     char with[4200], without[4200];
-    url_or_skip(with, sizeof with);
-    url_or_skip(without, sizeof without);
+    snprintf(with, sizeof with, "%s", knob_test_pg_url_or_skip());
+    snprintf(without, sizeof without, "%s", knob_test_pg_url_or_skip());
     make_study(with);
     make_study(without);
     double x[2], y[2];
@@ -356,7 +345,7 @@ static void schema2_without_records_is_upgraded(void **state)
 {
     (void)state;
     char url[4200];
-    url_or_skip(url, sizeof url);
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     make_study(url);
     sql(url, "DROP TABLE knob_snapshots; DROP TABLE knob_sampler_states; COMMENT ON TABLE "
              "knob_meta IS 'knob schema 2 00c0ffee00c0ffee'");
@@ -392,7 +381,7 @@ static void records_are_stored_as_they_come(void **state)
 {
     (void)state;
     char url[4200];
-    url_or_skip(url, sizeof url);
+    snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
     knob_storage *st;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     knob_storage_close(st);
@@ -419,8 +408,7 @@ static void records_are_stored_as_they_come(void **state)
 static void many_writers_one_chain(void **state)
 {
     (void)state;
-    char buf[4096];
-    const char *url = url_or_skip(buf, sizeof buf);
+    const char *url = knob_test_pg_url_or_skip();
     make_study(url);
     enum { N = 5, ROUNDS = 3, PER_ROUND = 400 };
     setenv("KNOB_SNAPSHOT", "1000,8,1000", 1);
