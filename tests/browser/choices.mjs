@@ -24,7 +24,7 @@ const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 // choiceLabel).
 const STUDIES = {
     plain: { max_depth: ['null', '5', '10'], lr: ['0.1', '0.2'] },
-    weighted: { max_depth: ['null', '5', '10'], seed: ['12345678901234567890', '3'] },
+    weighted: { max_depth: ['null', '5', '10'], seed: ['12345678901234567890', '3', '9'] },
     cond: { lr: ['0.1', '0.2'], max_depth: ['null', '5'] },
     kinds: { a: ['""', 'null', '"5"', '5', 'x'], b: ['9007199254740993', '9007199254740992'] },
     wkinds: { a: ['""', 'null', '"5"', '5'], b: ['9007199254740993', '9007199254740992'] },
@@ -102,6 +102,18 @@ async function check(page, where, params, want) {
             if (want.has(n) && i >= 0 && cells[i] !== (v === undefined ? '' : v))
                 fail(`${where}: table: trial ${n}: ${name} '${cells[i]}', not '${v === undefined ? '' : v}'`);
         }
+    // a column of whole numbers beyond 2^53 (BigInt on the page) sorts by value, not as text
+    for (const name of names.filter(x => params[x].some(l => /^\d{17,}$/.test(l)))) {
+        await page.locator(`table.trials th[data-col="${name}"]`).click();
+        const col = await page.evaluate(name => {
+            const ths = [...document.querySelectorAll('table.trials th')].map(th => th.dataset.col);
+            return [...document.querySelectorAll('table.trials tbody tr')].map(tr => tr.children[ths.indexOf(name)].textContent);
+        }, name);
+        const nums = col.filter(c => /^-?\d+$/.test(c)).map(c => BigInt(c));
+        const up = nums.every((v, i) => i === 0 || nums[i - 1] <= v), down = nums.every((v, i) => i === 0 || nums[i - 1] >= v);
+        if (nums.length < 2 || !(up || down))
+            fail(`${where}: table sorted by ${name}: ${JSON.stringify(col)}`);
+    }
     const option = await chart(page, 'parallel');
     for (const name of names) {
         const a = option.parallelAxis.find(x => x.name === name);

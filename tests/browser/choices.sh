@@ -36,7 +36,7 @@ metric: {name: loss, goal: minimize}
 method: random
 parameters:
   max_depth: {values: [null, 5, 10], probabilities: [0.4, 0.3, 0.3]}
-  seed: {values: [12345678901234567890, 3], probabilities: [0.5, 0.5]}
+  seed: {values: [12345678901234567890, 3, 9], probabilities: [0.4, 0.3, 0.3]}
 YAML
 cat > cond.yaml <<YAML
 program: $T/prog.py

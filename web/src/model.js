@@ -205,12 +205,19 @@ export function choiceLabel(v) {
 // Two choices that would still share one (the string "[1,2]" and the list [1, 2]) are
 // numbered after the first.
 export function choiceLabels(choices) {
-    const seen = new Map();
+    const taken = new Set(choices.map(choiceLabel));
+    const used = new Set();
     return choices.map(c => {
         const l = choiceLabel(c);
-        const k = (seen.get(l) || 0) + 1;
-        seen.set(l, k);
-        return k === 1 ? l : `${l} #${k}`;
+        if (!used.has(l)) {
+            used.add(l);
+            return l;
+        }
+        let k = 2; // a numbered label no other choice has or takes ("[1,2] #2" may be a string)
+        while (used.has(`${l} #${k}`) || taken.has(`${l} #${k}`))
+            k++;
+        used.add(`${l} #${k}`);
+        return `${l} #${k}`;
     });
 }
 

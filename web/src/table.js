@@ -16,13 +16,15 @@ function columns(study) {
     return cols;
 }
 
+const isNum = v => typeof v === 'number' || typeof v === 'bigint';
+
 function cmp(a, b) {
     if (a === null || a === undefined)
         return b === null || b === undefined ? 0 : 1;
     if (b === null || b === undefined)
         return -1;
-    if (typeof a === 'number' && typeof b === 'number')
-        return a - b;
+    if (isNum(a) && isNum(b)) // an integer kept exact (BigInt) beside doubles: compared exactly
+        return a < b ? -1 : a > b ? 1 : 0;
     return String(a).localeCompare(String(b));
 }
 
@@ -32,11 +34,14 @@ function matcher(word, cols) {
     if (m) {
         const col = cols.find(c => c.name === m[1]);
         if (col) {
-            const num = Number(m[3]);
+            const num = m[3].trim() === '' ? NaN : Number(m[3]);
+            const whole = /^\s*-?\d+\s*$/.test(m[3]) ? BigInt(m[3].trim()) : null;
             return t => {
                 const v = col.get(t);
-                const a = typeof v === 'number' && !Number.isNaN(num) ? v : String(col.text(v));
-                const b = typeof v === 'number' && !Number.isNaN(num) ? num : m[3];
+                const numeric = isNum(v) && !Number.isNaN(num);
+                const a = numeric ? v : String(col.text(v));
+                // a BigInt against the typed integer exactly, else against its double
+                const b = numeric ? (typeof v === 'bigint' && whole !== null ? whole : num) : m[3];
                 switch (m[2]) {
                 case '<': return v != null && a < b;
                 case '>': return v != null && a > b;
