@@ -847,8 +847,7 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * knob_trial_set_constraints records them: they replace a "constraints" system attribute,
  * which is otherwise checked as they are; an infeasible trial is then neither the best
  * trial nor on the Pareto front), and its start and end times when they are positive (a
- * copied trial keeps its own; NaN or 0: the time of the writes; a start after the end,
- * both given, is refused). A RUNNING trial has no
+ * copied trial keeps its own; NaN or 0: the time of the writes). A RUNNING trial has no
  * values and no end time: it is told later, by number, as a detached one. A WAITING trial
  * has no values or times; the next ask takes it as an enqueued one, with the params of its
  * system attribute "fixed_params" (a JSON object, as knob_study_enqueue writes it) and its
@@ -864,8 +863,7 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * value, a "constraints" system attribute that is not a JSON array of numbers, a count of
  * constraint values other than the study's trials have (as this handle's view knows
  * them), fixed_params not a JSON object, a param outside its distribution or given twice,
- * an attribute that is not JSON, a start_time after the end_time: the message gives
- * both), and then nothing is written; KNOB_EDONE (max_trials),
+ * an attribute that is not JSON), and then nothing is written; KNOB_EDONE (max_trials),
  * KNOB_ESTORAGE, KNOB_ENOMEM. The study's thread. */
 KNOB_API int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number);
 

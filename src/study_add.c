@@ -57,14 +57,6 @@ static int check_constraints_attr(const knob_study *s, const char *json)
     return rc;
 }
 
-/* A time of an added trial as written: its own when positive and finite and the trial
- * has that time (`has`), else NaN (the time of the writes). As Optuna's add_trial keeps
- * them (copy_study); NaN or 0 (a zeroed struct) means none given. */
-static double added_time(double t, bool has)
-{
-    return has && isfinite(t) && t > 0 ? t : NAN;
-}
-
 /* Checks what add_trial would write before any row exists, so a refused trial leaves
  * nothing behind. */
 static int check_info(const knob_study *s, const knob_trial_info *info)
@@ -90,16 +82,6 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
             return knob__error(KNOB_EINVAL, "study '%s': added trial: value %zu is %g, not %s",
                                s->name, i, info->values[i],
                                s->infinite_values ? "a number" : "finite");
-    /* the times as add_trial stores them (knob_study_add_trial): a finished trial that
-     * ends before it starts is no record of anything, and every duration read from it
-     * (knob report, the Python package's duration) would be negative */
-    bool waiting = info->state == KNOB_TRIAL_WAITING;
-    double t0 = added_time(info->start_time, !waiting), t1 = added_time(info->end_time, finished);
-    if (t0 > t1)
-        return knob__error(KNOB_EINVAL,
-                           "study '%s': an added %s trial's start_time %.17g is after its "
-                           "end_time %.17g (Unix seconds)",
-                           s->name, info_states[info->state], t0, t1);
     if (info->n_constraints && !info->constraints)
         return knob__error(KNOB_EINVAL, "study '%s': added trial: constraints NULL", s->name);
     int rc = knob__constraints_check(s, -1, info->constraints, info->n_constraints);
@@ -382,8 +364,11 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
             n = 0;
         rc = knob__store_finish(s, id, info->state, n ? v : NULL, n);
     }
-    /* its own times (check_info refused a start after the end); none given: the writes' */
-    double t0 = added_time(info->start_time, !waiting), t1 = added_time(info->end_time, finished);
+    /* its own times, as Optuna's add_trial keeps them (copy_study); none given (NaN, or 0
+     * from a zeroed struct): the writes' */
+    double t0 =
+        isfinite(info->start_time) && info->start_time > 0 && !waiting ? info->start_time : NAN;
+    double t1 = isfinite(info->end_time) && info->end_time > 0 && finished ? info->end_time : NAN;
     if (!rc && (!isnan(t0) || !isnan(t1)))
         rc = knob__store_set_times(s, id, t0, t1);
     if (recs != small)

@@ -230,13 +230,6 @@ static const char *parse_string_raw(parser *ps)
                 ps->p[1] == 'u' && !hex4(ps->p + 2, &lo) && lo >= 0xDC00 && lo < 0xE000) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 ps->p += 6;
-            } else if (cp >= 0xD800 && cp < 0xE000) {
-                /* a surrogate not in a pair is no character: decoded, it would be the bytes
-                 * of a surrogate, which is not UTF-8 (and PostgreSQL's jsonb refuses the
-                 * escape), so it is refused as the raw bytes are */
-                ps->p -= 6;
-                return (const char *)fail(ps, "invalid UTF-8 in string (a lone surrogate "
-                                              "\\u escape)");
             }
             o += put_utf8(o, cp);
             break;

@@ -44,10 +44,7 @@ struct knobx_json {
 };
 
 /* Parses `text` (len bytes; len (size_t)-1 = NUL-terminated). On failure returns NULL
- * and, if err is not NULL, writes a message with the byte offset into err[0..errsz).
- * Strings are UTF-8 (RFC 8259): bytes that are not, and a \u escape of a surrogate not
- * in a pair (\ud800 alone), fail as "invalid UTF-8 in string"; so every decoded string
- * is valid UTF-8. */
+ * and, if err is not NULL, writes a message with the byte offset into err[0..errsz). */
 knobx_json *knobx_json_parse(const char *text, size_t len, char *err, size_t errsz);
 /* As knobx_json_parse, and also reads NaN, Infinity and -Infinity (what Python's
  * json.dumps writes for the non-finite floats) as numbers: for the records a trial

@@ -424,3 +424,18 @@ def test_step_not_dividing_the_range_warns():
         warnings.simplefilter("error")
         t.suggest_float("y", 0, 1, step=0.25)
         t.suggest_float("x", 0, 1, step=0.3)  # the same param again: its value, no new warning
+
+
+def test_a_path_python_decoded_with_surrogates_is_kept(tmp_db):
+    # os.fsdecode gives a file name that is not UTF-8 lone surrogates, which json.dumps
+    # writes as \udcXX escapes: Optuna stores and gives back such attributes, and so does
+    # knob (also to a study another process reads)
+    path = "/data/x\udcff.bin"
+    study = optuna.create_study(storage=tmp_db, study_name="paths")
+    trial = study.ask()
+    trial.set_user_attr("path", path)
+    study.set_user_attr("data", [path])
+    study.tell(trial, 1.0)
+    again = optuna.load_study(storage=tmp_db, study_name="paths")
+    assert again.trials[0].user_attrs["path"] == path
+    assert again.user_attrs["data"] == [path]

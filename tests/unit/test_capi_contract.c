@@ -238,58 +238,6 @@ static void names_and_json_are_utf8(void **state)
     knob_storage_close(st);
 }
 
-/* knob_study_add_trial took a finished trial whose start_time was after its end_time and
- * stored it so, with a negative duration. It is refused, naming both times, and nothing is
- * stored; the times add_trial does not keep (a running trial's end) are not compared. */
-static void add_trial_refuses_start_after_end(void **state)
-{
-    (void)state;
-    knob_storage *st;
-    knob_study *s;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    assert_int_equal(knob_study_create(st, "times", NULL, &s), KNOB_OK);
-    double v = 0.5;
-    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
-                            .n_values = 1,
-                            .values = &v,
-                            .start_time = 1700000100.5,
-                            .end_time = 1700000000.25};
-    static const knob_trial_state finished[] = {KNOB_TRIAL_COMPLETE, KNOB_TRIAL_PRUNED,
-                                                KNOB_TRIAL_FAIL};
-    for (size_t i = 0; i < 3; i++) {
-        info.state = finished[i];
-        int64_t number = -7;
-        assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_EINVAL);
-        assert_int_equal(number, -7);
-        assert_non_null(strstr(knob_errmsg(), "study 'times'"));
-        assert_non_null(strstr(knob_errmsg(), "start_time 1700000100.5"));
-        assert_non_null(strstr(knob_errmsg(), "end_time 1700000000.25"));
-    }
-    const knob_trial_info *const *tr;
-    size_t n;
-    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
-    assert_int_equal(n, 0);
-    /* a running trial has no end time (its end_time is not kept), a waiting one no times */
-    info.n_values = 0;
-    info.state = KNOB_TRIAL_RUNNING;
-    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
-    info.state = KNOB_TRIAL_WAITING;
-    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
-    /* a trial that ends as it starts, or after */
-    info.state = KNOB_TRIAL_COMPLETE;
-    info.n_values = 1;
-    info.end_time = info.start_time;
-    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
-    info.end_time = info.start_time + 1;
-    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
-    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
-    assert_int_equal(n, 4);
-    assert_true(tr[2]->start_time == tr[2]->end_time);
-    assert_true(tr[3]->end_time == 1700000101.5);
-    knob_study_free(s);
-    knob_storage_close(st);
-}
-
 /* The samplers of one objective answer a study of several alike: cmaes and smac returned
  * KNOB_EUNSUPPORTED and evolution KNOB_EINVAL, so a caller (the Python package maps them
  * to NotImplementedError and ValueError) could not tell "this sampler cannot" from "your
@@ -329,52 +277,6 @@ static void one_objective_samplers_refuse_several_alike(void **state)
         assert_non_null(strstr(knob_errmsg(), want));
         knob_study_free(s);
     }
-    knob_storage_close(st);
-}
-
-/* A \\u escape of a surrogate not in a pair passed the JSON check: decoded, it is the
- * bytes of a surrogate, which are not UTF-8 (the very bytes names_and_json_are_utf8
- * refuses raw), and PostgreSQL's jsonb refuses the text. Each JSON text that takes it is
- * refused as invalid UTF-8 is; a pair is a character and is kept. */
-static void lone_surrogate_escapes_are_not_utf8(void **state)
-{
-    (void)state;
-    knob_storage *st;
-    knob_study *s;
-    knob_trial *t;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    assert_int_equal(knob_study_create(st, "surrogates", NULL, &s), KNOB_OK);
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    static const char *const bad[] = {"\\ud800",  "\\udc00",  "\\udbff\\u0041", "\\ud83d\\ud83d",
-                                      "\\ud83dx", "x\\ude00", "\\ud800\\n",     "\\uDFFF\\uD800"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char json[64];
-        snprintf(json, sizeof json, "\"%s\"", bad[i]);
-        assert_int_equal(knob_trial_set_user_attr(t, "k", json), KNOB_EINVAL);
-        assert_non_null(strstr(knob_errmsg(), "attribute 'k' is not valid JSON"));
-        assert_int_equal(knob_trial_set_system_attr(t, "k", json), KNOB_EINVAL);
-        assert_int_equal(knob_study_set_user_attr(s, "k", json), KNOB_EINVAL);
-        assert_int_equal(knob_study_set_system_attr(s, "k", json), KNOB_EINVAL);
-        knob_attr a = {"note", json};
-        knob_trial_info info = {.state = KNOB_TRIAL_FAIL, .n_user_attrs = 1, .user_attrs = &a};
-        assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
-        assert_non_null(strstr(knob_errmsg(), "attribute 'note' is not valid JSON"));
-        snprintf(json, sizeof json, "{\"%s\": 1}", bad[i]); /* a param's name */
-        assert_int_equal(knob_study_enqueue(s, json), KNOB_EINVAL);
-        snprintf(json, sizeof json, "{\"c\": \"%s\"}", bad[i]); /* a choice */
-        assert_int_equal(knob_study_enqueue(s, json), KNOB_EINVAL);
-    }
-    assert_null(knob_trial_user_attr(t, "k"));
-    assert_null(knob_study_user_attr(s, "k"));
-    const knob_trial_info *const *tr;
-    size_t n;
-    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
-    assert_int_equal(n, 1); /* the asked trial alone: nothing enqueued or added */
-    assert_int_equal(knob_trial_set_user_attr(t, "k", "\"\\ud83d\\ude00 \\uD83C\\uDF9B\""),
-                     KNOB_OK);
-    assert_int_equal(knob_study_enqueue(s, "{\"\\ud83d\\ude00\": 1}"), KNOB_OK);
-    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
-    knob_study_free(s);
     knob_storage_close(st);
 }
 
@@ -419,9 +321,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(param_format_refuses_values_outside),
         cmocka_unit_test(optimize_fails_a_bad_returned_state),
         cmocka_unit_test(names_and_json_are_utf8),
-        cmocka_unit_test(add_trial_refuses_start_after_end),
         cmocka_unit_test(one_objective_samplers_refuse_several_alike),
-        cmocka_unit_test(lone_surrogate_escapes_are_not_utf8),
         cmocka_unit_test(direction_past_the_objectives_is_not_set),
     };
     if (argc > 1)

@@ -293,55 +293,11 @@ static void big_integers_keep_their_digits(void **state)
     assert_false(knobx_big_int_text("-", 1));
 }
 
-/* A \\u escape of a surrogate outside a pair was decoded into the bytes of a surrogate
- * (not UTF-8), so the text passed as valid. It fails as the raw bytes of one do, at the
- * escape; a pair is one character, in either case of hex digits. */
-static void lone_surrogates_refused(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *text;
-        size_t at;
-    } bad[] = {
-        {"\"\\ud800\"", 1},           /* a high surrogate at the end */
-        {"\"\\udc00\"", 1},           /* a low surrogate alone */
-        {"\"ab\\udfff\"", 3},         /* the last low surrogate */
-        {"\"\\udbff\\u0041\"", 1},    /* a high surrogate, then another escape */
-        {"\"\\ud83d\\ud83d\"", 1},    /* two high surrogates */
-        {"\"\\ud83dx\"", 1},          /* a high surrogate, then a character */
-        {"\"\\ud83d\\n\"", 1},        /* a high surrogate, then a short escape */
-        {"\"\\ude00\\ud83d\"", 1},    /* a pair in the wrong order */
-        {"[\"ok\", \"\\uD800\"]", 8}, /* upper-case digits */
-        {"{\"\\udc00\": 1}", 2},      /* in a key */
-    };
-    char err[128];
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        err[0] = 0;
-        assert_null(knobx_json_parse(bad[i].text, (size_t)-1, err, sizeof err));
-        assert_non_null(strstr(err, "invalid UTF-8 in string"));
-        char at[32];
-        snprintf(at, sizeof at, "at byte %zu", bad[i].at);
-        assert_non_null(strstr(err, at));
-        assert_null(knobx_json_parse_nonfinite(bad[i].text, (size_t)-1, NULL, 0));
-        assert_int_equal(knobx_json_check(bad[i].text), 1);
-    }
-    knobx_json *j = knobx_json_parse("[\"\\ud83d\\ude00\", \"\\uD83C\\uDF9B\", \"\\ud7ff\\ue000\"]",
-                                     (size_t)-1, NULL, 0);
-    assert_non_null(j);
-    assert_string_equal(j->kids[0]->str, "\xf0\x9f\x98\x80");
-    assert_string_equal(j->kids[1]->str, "\xf0\x9f\x8e\x9b");
-    assert_string_equal(j->kids[2]->str, "\xed\x9f\xbf\xee\x80\x80");
-    for (size_t i = 0; i < 3; i++)
-        assert_true(knobx_utf8_valid(j->kids[i]->str));
-    knobx_json_free(j);
-}
-
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_nested_values),
         cmocka_unit_test(rejects_bad_text_with_offset),
-        cmocka_unit_test(lone_surrogates_refused),
         cmocka_unit_test(nonfinite_words_only_when_asked),
         cmocka_unit_test(writes_round_trip),
         cmocka_unit_test(numbers_are_exact),
