@@ -707,8 +707,10 @@ typedef struct pg {
     /* set by knob_storage_interrupt: no more waiting for a lost connection */
     atomic_int interrupted;
     /* The state of the creation tokens' generator (new_token): seeded from /dev/urandom,
-     * not from any study's seed, whose draws stay the sampler's. */
+     * not from any study's seed, whose draws stay the sampler's; again in a process forked
+     * from the one that seeded it (token_pid), whose draws would be the parent's. */
     uint64_t tokens;
+    pid_t token_pid;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -740,11 +742,12 @@ void knob__pg_counts_get(knob__pg_counts *out)
 /* ---------------------------------------------------------------- creation tokens */
 
 /* Seeds the handle's token generator: from /dev/urandom, or else from the clock, the
- * process and the handle's address (two handles that draw alike make tokens that clash,
- * which costs a retry a second draw, never a wrong trial). */
+ * process and the handle's address. Two handles must not draw alike: a retry takes the
+ * trial that holds its token, which would be the other's. */
 static void seed_tokens(pg *d)
 {
     uint64_t seed = 0;
+    d->token_pid = getpid();
     FILE *f = fopen("/dev/urandom", "rb");
     if (!f || fread(&seed, sizeof seed, 1, f) != 1) {
         struct timespec ts;
@@ -763,6 +766,8 @@ static void seed_tokens(pg *d)
  * (42 us per insert, random 42, without the index 32). */
 static int64_t new_token(pg *d)
 {
+    if (getpid() != d->token_pid) /* a child forked after the open: the parent's draws */
+        seed_tokens(d);
     uint64_t z = (d->tokens += 0x9e3779b97f4a7c15u);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
