@@ -35,15 +35,7 @@ c.commit()
 PY
 }
 
-"$KNOB" dashboard --storage "$db" --port 0 > dash.out 2> dash.err &
-pid=$!
-trap 'kill "$pid" 2> /dev/null || true' EXIT
-for _ in $(seq 100); do
-    url=$(grep -o 'http://[^/ ]*' dash.out || true)
-    [ -n "$url" ] && break
-    sleep 0.05
-done
-[ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
+dashboard_start "$db"
 # params NAME: /api/study's params, as JSON text with Python's exact integers
 params() {
     python3 - "$url/api/study?name=w" > "$1.json" <<'PY'
@@ -104,7 +96,6 @@ params p4
 report_params r4
 expect_eq "$(cat p4.json)" "$(cat r4.json)" "the params of an unreadable sweep, as knob report gives them"
 
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM: $(cat dash.err)"
+dashboard_stop
 if grep -q "warning:" dash.err; then fail "the polls said the sweep's warnings: $(cat dash.err)"; fi
 echo ok

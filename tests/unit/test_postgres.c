@@ -578,18 +578,7 @@ static int url_port(const char *url)
  * line of EXPLAIN's text after another. */
 static void count_plan(PGconn *c, const char *mode, int64_t study, char *out, size_t size)
 {
-    char q[512];
-    snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
-    knob_test_pg_exec(c, q);
-    snprintf(q, sizeof q, "EXPLAIN EXECUTE count_trials(%lld)", (long long)study);
-    PGresult *r = PQexec(c, q);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK)
-        fail_msg("%s: %s", q, PQresultErrorMessage(r));
-    size_t used = 0;
-    out[0] = 0;
-    for (int i = 0; i < PQntuples(r) && used < size; i++)
-        used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
-    PQclear(r);
+    knob_test_pg_plan(c, mode, "count_trials", study, out, size);
 }
 
 /* The studies listing counts a study's complete trials from an index of them: the

@@ -236,15 +236,15 @@ static inline void knob_test_pg_exec_url(const char *url, const char *sql)
     PQfinish(c);
 }
 
-/* The plan (EXPLAIN EXECUTE) of the statement prepared on c as best(bigint), run for
+/* The plan (EXPLAIN EXECUTE) of the statement prepared on c as stmt(bigint), run for
  * `study` under plan_cache_mode `mode`, one line of it a line in `out`. */
-static inline void knob_test_pg_best_plan(PGconn *c, const char *mode, int64_t study, char *out,
-                                          size_t size)
+static inline void knob_test_pg_plan(PGconn *c, const char *mode, const char *stmt, int64_t study,
+                                     char *out, size_t size)
 {
     char q[512];
     snprintf(q, sizeof q, "SET plan_cache_mode = %s", mode);
     knob_test_pg_exec(c, q);
-    snprintf(q, sizeof q, "EXPLAIN EXECUTE best(%lld)", (long long)study);
+    snprintf(q, sizeof q, "EXPLAIN EXECUTE %s(%lld)", stmt, (long long)study);
     PGresult *r = PQexec(c, q);
     if (PQresultStatus(r) != PGRES_TUPLES_OK)
         fail_msg("%s: %s", q, PQresultErrorMessage(r));
@@ -253,6 +253,13 @@ static inline void knob_test_pg_best_plan(PGconn *c, const char *mode, int64_t s
     for (int i = 0; i < PQntuples(r) && used < size; i++)
         used += (size_t)snprintf(out + used, size - used, "%s\n", PQgetvalue(r, i, 0));
     PQclear(r);
+}
+
+/* knob_test_pg_plan of the statement best(bigint). */
+static inline void knob_test_pg_best_plan(PGconn *c, const char *mode, int64_t study, char *out,
+                                          size_t size)
+{
+    knob_test_pg_plan(c, mode, "best", study, out, size);
 }
 
 /* Another program's transaction on the server of `url` (another application's batch job,
