@@ -3,8 +3,13 @@
 # child are gone within a few seconds (the test waits up to 30 s: a loaded machine is slow).
 # A trial killed by a signal still fails with that signal as its reason.
 source "$(dirname "$0")/lib.bash"
-# alive, and not a zombie waiting for a parent that does not reap
-alive() { [ -e "/proc/$1" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2> /dev/null; }
+# alive, and not a zombie waiting for a parent that does not reap; a process reaped between
+# two looks at /proc is gone (its stat unreadable), not alive
+alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+    ! grep -q '^[0-9]* (.*) Z' <<< "$stat"
+}
 cat > sweep.yaml <<YAML
 program: $PROGS/runner_prog.py
 method: random
