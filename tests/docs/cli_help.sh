@@ -57,6 +57,9 @@ done
 # 3. Options after `knob COMMAND` in the docs. Left out: a line that shows a refused option
 # on purpose (docs/cli.md's `knob best STUDY --state fail`), and the option of a program
 # within the command's line ("$(./train --lr ...)").
+# Each command's usage, read once (the docs name some commands hundreds of times).
+declare -A usages
+for c in $cmds; do usages[$c]=$(usage_of "$c"); done
 alt=$(tr '\n' '|' <<< "$cmds")
 alt=${alt%|}
 docs=("$KNOB_SRC/README.md" "$KNOB_SRC"/docs/*.md "$KNOB_SRC/python/README.md"
@@ -74,11 +77,14 @@ for f in "${docs[@]}" man; do
         sed -E 's/\$\([^ ]+ .*//' | while IFS= read -r m; do
             n=${m%%:*}
             use=${m#*:}
-            c=$(awk '{ print $2 }' <<< "$use")
-            usage=$(usage_of "$c")
-            for o in $(grep -oE '(^| )--?[a-z][a-z-]*' <<< "$use" || true); do
+            read -r _ c _ <<< "$use"
+            usage=${usages[$c]-}
+            read -ra words <<< "$use"
+            for w in "${words[@]}"; do
+                [[ $w =~ ^(--?[a-z][a-z-]*) ]] || continue
+                o=${BASH_REMATCH[1]}
                 [ "$o" = --help ] && continue
-                grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" <<< "$usage" ||
+                [[ $usage =~ (^|[^a-z-])$o([^a-z-]|$) ]] ||
                     echo "FAIL: $rel:$n: '$use': knob $c has no option $o (knob $c --help: $usage)"
             done
         done
