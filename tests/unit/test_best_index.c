@@ -125,48 +125,18 @@ static void sqlite_first_best_as_every_trial(void **state)
     expect_answers(url);
 
     /* other writers, each change stamped (as every knob stamps its writes) */
-    static const char bump[] = "UPDATE studies SET seq = seq + 1 WHERE name = '%s'; UPDATE "
-                               "trials SET seq = (SELECT seq FROM studies WHERE name = '%s') "
-                               "WHERE study = (SELECT id FROM studies WHERE name = '%s') AND "
-                               "number = %d; ";
-    char sql[2048], b[1024];
-    snprintf(b, sizeof b, bump, "min", "min", "min", 0);
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s UPDATE trial_values SET value = -1e9 WHERE idx = 0 AND trial = (SELECT "
-             "t.id FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = 'min' AND "
-             "t.number = 0); COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_value(path, "min", 0, -1e9);
     knob_test_best_expect(agree(url, "min", "a value rewritten by another writer"), KNOB_OK, 0);
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
-             "'constraints', '[3, 0]' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name "
-             "= 'min' AND t.number = 0 ON CONFLICT DO UPDATE SET json = excluded.json; COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_constraints(path, "min", 0, "[3, 0]");
     agree(url, "min", "a constraint set by another writer");
-    knob_test_sql_exec(path,
-                       "BEGIN; UPDATE studies SET seq = seq + 1 WHERE name = 'max'; INSERT INTO "
-                       "trials(study, number, state, seq) SELECT id, 120, 1, seq FROM studies "
-                       "WHERE name = 'max'; INSERT INTO trial_values(trial, idx, value) SELECT "
-                       "MAX(id), 0, 9e999 FROM trials; COMMIT"); /* +inf */
+    knob_test_best_sql_trial(path, "max", 120, "9e999"); /* +inf */
     knob_test_best_expect(agree(url, "max", "a trial written by SQL"), KNOB_OK, 120);
-    snprintf(b, sizeof b, bump, "half_infeasible", "half_infeasible", "half_infeasible", 1);
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
-             "'constraints', '[1' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = "
-             "'half_infeasible' AND t.number = 1 ON CONFLICT DO UPDATE SET json = "
-             "excluded.json; COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_constraints(path, "half_infeasible", 1, "[1");
     agree(url, "half_infeasible", "a constraint that is not JSON");
     agree_all(url, "after the other writers");
     remove(path);
 }
 
-/* The index is what answers: a best planted in trials_best's column without a stamp (which
- * no read of the rows sees) is the first read's answer; with a stale trial in the study
- * (another writer's) the study is read instead. */
 /* A file of the knob that first kept best and best_seq: it stored a trial whose constraints
  * attribute is not an array as fresh, with best NULL (its rows' reading: infeasible), where
  * knob_trial_info_feasible takes it as feasible. The first open of such a file marks those
@@ -195,6 +165,9 @@ static void sqlite_older_non_array_constraints_are_set_right(void **state)
         knob_test_sql_int(path, "SELECT value FROM knob_meta WHERE key = 'best_readable'"), 1);
 }
 
+/* The index is what answers: a best planted in trials_best's column without a stamp (which
+ * no read of the rows sees) is the first read's answer; with a stale trial in the study
+ * (another writer's) the study is read instead. */
 static void sqlite_first_best_reads_the_index(void **state)
 {
     (void)state;
@@ -214,10 +187,7 @@ static void sqlite_first_best_reads_the_index(void **state)
     knob_test_best_expect(first, KNOB_OK, planted);
     knob_test_best_expect(rows, KNOB_OK, truth.numbers[0]);
     /* a stale trial (stamped by another writer, its best not found again): every trial */
-    knob_test_sql_exec(path, "BEGIN; UPDATE studies SET seq = seq + 1 WHERE name = 'min'; UPDATE "
-                             "trials SET seq = (SELECT seq FROM studies WHERE name = 'min') "
-                             "WHERE number = 7 AND study = (SELECT id FROM studies WHERE name = "
-                             "'min'); COMMIT");
+    knob_test_best_stamped(path, "min", 7, "");
     knob_test_best_expect(best_of(url, "min", false), KNOB_OK, truth.numbers[0]);
     remove(path);
 }

@@ -101,8 +101,7 @@ static void make_study(const char *path, size_t n_obj)
      * record serves where it cannot. Trial 0 stamped by another writer (its best stale)
      * makes it so here. */
     if (n_obj == 1)
-        knob_test_sql_exec(path, "BEGIN; UPDATE studies SET seq = seq + 1; UPDATE trials SET seq "
-                                 "= (SELECT seq FROM studies) WHERE number = 0; COMMIT");
+        knob_test_best_stamped(path, "s", 0, "");
 }
 
 /* A value rewritten without a new stamp: the record (trusted) does not see it, the rows
@@ -131,19 +130,6 @@ static void record_is_read(const char *path, int64_t number, double planted)
     knob_test_sql_exec(path, sql);
 }
 
-/* Trial `number`'s first value rewritten as another program would: with a new stamp. */
-static void change_behind(const char *path, int64_t number, double value)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "BEGIN; UPDATE studies SET seq = seq + 1; "
-             "UPDATE trials SET seq = (SELECT seq FROM studies) WHERE number = %lld; "
-             "UPDATE trial_values SET value = %.17g WHERE idx = 0 AND trial = "
-             "(SELECT id FROM trials WHERE number = %lld); COMMIT",
-             (long long)number, value, (long long)number);
-    knob_test_sql_exec(path, sql);
-}
-
 static void one_objective(void **state)
 {
     (void)state;
@@ -157,7 +143,7 @@ static void one_objective(void **state)
     int64_t other = a.numbers[0] == 0 ? 1 : 0; /* complete and feasible: 0 and 1 are */
     record_is_read(path, other, -100);
     /* the record's trial worse behind it: the best is an older trial, read whole */
-    change_behind(path, a.numbers[0], a.value + 100);
+    knob_test_best_set_value(path, "s", a.numbers[0], a.value + 100);
     knob_test_best b = agree(path, "the record's best changed behind it");
     assert_int_not_equal(b.numbers[0], a.numbers[0]);
     record_is_read(path, other, -100); /* written again */
@@ -198,7 +184,7 @@ static void one_objective(void **state)
     knob_storage_close(st);
     knob_test_best_expect(agree(path, "the running trial told, the best"), KNOB_OK, running);
     /* the best changed behind the record (worse now): the study is read whole */
-    change_behind(path, running, a.value + 100);
+    knob_test_best_set_value(path, "s", running, a.value + 100);
     knob_test_best_expect(agree(path, "the best trial changed behind the record"), KNOB_OK, better);
     record_is_read(path, other, -100);
     /* many trials later the record is written again */
@@ -237,7 +223,7 @@ static void pareto_front(void **state)
      * only by reading the study whole */
     knob_test_best before = a;
     for (size_t i = 0; i < before.n; i++)
-        change_behind(path, before.numbers[i], 1000 + (double)i);
+        knob_test_best_set_value(path, "s", before.numbers[i], 1000 + (double)i);
     a = agree(path, "the record's front changed behind it");
     assert_false(knob_test_best_same(&a, &before));
     record_is_read(path, off, -1000);
@@ -254,7 +240,7 @@ static void pareto_front(void **state)
     assert_int_equal(agree(path, "an infeasible dominating trial").n, 2);
     add(path, KNOB_TRIAL_COMPLETE, v, 2, 0, NULL);
     assert_int_equal(agree(path, "a trial equal to one of the front").n, 3);
-    change_behind(path, top, 1000);
+    knob_test_best_set_value(path, "s", top, 1000);
     agree(path, "a trial of the front changed behind it");
     remove(path);
 }

@@ -205,46 +205,19 @@ static void sqlite_same_best_as_every_trial(void **state)
     assert_int_equal(stale(path), 0); /* every best found in an index seek */
 
     /* other writers, each change stamped (as every knob stamps its writes) */
-    static const char bump[] = "UPDATE studies SET seq = seq + 1 WHERE name = '%s'; UPDATE "
-                               "trials SET seq = (SELECT seq FROM studies WHERE name = '%s') "
-                               "WHERE study = (SELECT id FROM studies WHERE name = '%s') AND "
-                               "number = %d; ";
-    char sql[2048], b[1024];
     /* a value, better than every other */
-    snprintf(b, sizeof b, bump, "min", "min", "min", 0);
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s UPDATE trial_values SET value = -1e9 WHERE idx = 0 AND trial = (SELECT "
-             "t.id FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = 'min' AND "
-             "t.number = 0); COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_value(path, "min", 0, -1e9);
     assert_int_equal(stale(path), 1);
     agree(path, "a value rewritten by another writer");
     /* the same trial made infeasible */
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
-             "'constraints', '[3, 0]' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name "
-             "= 'min' AND t.number = 0 ON CONFLICT DO UPDATE SET json = excluded.json; COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_constraints(path, "min", 0, "[3, 0]");
     agree(path, "a constraint set by another writer");
-    /* a complete trial written by SQL, as an older knob or bench/scale/make_sqlite.py does,
-     * of a value knob would not take */
-    knob_test_sql_exec(path,
-                       "BEGIN; UPDATE studies SET seq = seq + 1 WHERE name = 'max'; INSERT INTO "
-                       "trials(study, number, state, seq) SELECT id, 1000, 1, seq FROM studies "
-                       "WHERE name = 'max'; INSERT INTO trial_values(trial, idx, value) SELECT "
-                       "MAX(id), 0, 9e999 FROM trials; COMMIT"); /* +inf */
+    /* a complete trial written by SQL, of a value knob would not take */
+    knob_test_best_sql_trial(path, "max", 1000, "9e999"); /* +inf */
     assert_int_equal(stale(path), 2);
     agree(path, "a trial written by SQL");
     /* a constraint that is not JSON: the listing fails on it, as it did */
-    snprintf(b, sizeof b, bump, "two", "two", "two", 1);
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
-             "'constraints', '[1' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = "
-             "'two' AND t.number = 1; COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_constraints(path, "two", 1, "[1");
     assert_int_equal(agree(path, "a constraint that is not JSON"), 0);
     knob_test_sql_exec(path, "DELETE FROM trial_attrs WHERE json = '[1'");
     assert_int_equal(agree(path, "the constraint removed"), 10);

@@ -1,11 +1,12 @@
 /* Shared by the unit tests of a study's best trial and best value (test_best_record.c,
  * test_best_index.c, test_listing_best.c): one process's answer for the best trial, read
- * with snapshots (the record, the index) and from every trial (KNOB_SNAPSHOT=off), and the
- * studies they are asked of. */
+ * with snapshots (the record, the index) and from every trial (KNOB_SNAPSHOT=off), the
+ * studies they are asked of, and another writer's changes to a SQLite file. */
 #ifndef KNOB_TESTUTIL_BEST_H
 #define KNOB_TESTUTIL_BEST_H
 
 #include "testutil.h"
+#include "testutil_sqlite.h"
 
 #include <float.h>
 
@@ -261,6 +262,61 @@ static inline PGconn *knob_test_best_pg_seek(const char *url, knob_test_best_add
     *id = atoll(PQgetvalue(r, 0, 0));
     PQclear(r);
     return c;
+}
+
+/* Another writer's change to trial `number` of study `name` in the SQLite file at path, as
+ * every knob stamps its writes: in one transaction the study's seq counted up, the trial's
+ * seq set to it, and `then` (SQL, or "") run. */
+static inline void knob_test_best_stamped(const char *path, const char *name, int64_t number,
+                                          const char *then)
+{
+    char sql[4096];
+    snprintf(sql, sizeof sql,
+             "BEGIN; UPDATE studies SET seq = seq + 1 WHERE name = '%s'; UPDATE trials SET seq = "
+             "(SELECT seq FROM studies WHERE name = '%s') WHERE study = (SELECT id FROM studies "
+             "WHERE name = '%s') AND number = %lld; %s; COMMIT",
+             name, name, name, (long long)number, then);
+    knob_test_sql_exec(path, sql);
+}
+
+/* knob_test_best_stamped: the trial's first value rewritten. */
+static inline void knob_test_best_set_value(const char *path, const char *name, int64_t number,
+                                            double value)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "UPDATE trial_values SET value = %.17g WHERE idx = 0 AND trial = (SELECT t.id FROM "
+             "trials t JOIN studies s ON s.id = t.study WHERE s.name = '%s' AND t.number = %lld)",
+             value, name, (long long)number);
+    knob_test_best_stamped(path, name, number, sql);
+}
+
+/* knob_test_best_stamped: the trial's constraints attribute set to `json` (any text). */
+static inline void knob_test_best_set_constraints(const char *path, const char *name,
+                                                  int64_t number, const char *json)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, 'constraints', "
+             "'%s' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = '%s' AND "
+             "t.number = %lld ON CONFLICT DO UPDATE SET json = excluded.json",
+             json, name, (long long)number);
+    knob_test_best_stamped(path, name, number, sql);
+}
+
+/* knob_test_best_stamped: a complete trial `number` written by SQL, as an older knob or
+ * bench/scale/make_sqlite.py does, its one value the SQL literal `value` (9e999: +inf,
+ * which knob would not take). */
+static inline void knob_test_best_sql_trial(const char *path, const char *name, int64_t number,
+                                            const char *value)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO trials(study, number, state, seq) SELECT id, %lld, 1, seq FROM studies "
+             "WHERE name = '%s'; INSERT INTO trial_values(trial, idx, value) SELECT MAX(id), 0, "
+             "%s FROM trials",
+             (long long)number, name, value);
+    knob_test_best_stamped(path, name, number, sql);
 }
 
 #endif
