@@ -5,9 +5,10 @@
  * trials, a running trial told, another process's trials, the best trial changed behind
  * the record, a damaged record, a study made again under the same name; and the same for
  * the Pareto front of two objectives. That the record is read at all is shown by a change
- * no stamp sees (a value rewritten in SQL without a new stamp): the record's answer then
+ * no stamp sees (a value rewritten in SQL without a new stamp): the record's knob_test_best then
  * differs from the rows' until the record is written again. */
 #include "testutil.h"
+#include "testutil_best.h"
 #include "testutil_sqlite.h"
 #include "knob.h"
 
@@ -15,7 +16,6 @@
 #include <sqlite3.h>
 
 #define N_TRIALS 200
-#define MAX_FRONT 512
 
 static const knob_distribution dist_x = {.kind = KNOB_DIST_FLOAT, .low = -5, .high = 5};
 
@@ -24,77 +24,20 @@ static void url_of(const char *path, char *url, size_t size)
     snprintf(url, size, "sqlite:///%s", path);
 }
 
-/* The answer of one process: the best trial's number (one objective) or the front's numbers
- * in order, and the status. */
-typedef struct answer {
-    int rc;
-    size_t n;
-    int64_t numbers[MAX_FRONT];
-    double value;
-} answer;
-
-static answer best_of(const char *path, bool record)
+/* Study "s" of the file at path, through the record (written or read) or from every row. */
+static knob_test_best best_of(const char *path, bool record)
 {
     char url[4200];
-    answer a = {0};
     url_of(path, url, sizeof url);
-    if (record)
-        unsetenv("KNOB_SNAPSHOT");
-    else
-        setenv("KNOB_SNAPSHOT", "off", 1);
-    knob_storage *st;
-    knob_study *s;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    if (knob_study_load(st, "s", NULL, &s))
-        fail_msg("load: %s", knob_errmsg());
-    if (knob_study_n_objectives(s) == 1) {
-        const knob_trial_info *b = NULL;
-        a.rc = knob_study_best_trial(s, &b);
-        if (!a.rc) {
-            a.n = 1;
-            a.numbers[0] = b->number;
-            a.value = b->values[0];
-        }
-    } else {
-        const knob_trial_info *const *front = NULL;
-        a.rc = knob_study_best_trials(s, &front, &a.n);
-        assert_true(a.n <= MAX_FRONT);
-        for (size_t i = 0; !a.rc && i < a.n; i++)
-            a.numbers[i] = front[i]->number;
-    }
-    knob_study_free(s);
-    knob_storage_close(st);
-    unsetenv("KNOB_SNAPSHOT");
-    return a;
+    return knob_test_best_of(url, "s", !record, false);
 }
 
-static bool same(const answer *x, const answer *y)
+/* Through the record and from every row: the same answer. */
+static knob_test_best agree(const char *path, const char *what)
 {
-    if (x->rc != y->rc || x->n != y->n || (x->n == 1 && x->value != y->value))
-        return false;
-    for (size_t i = 0; i < x->n; i++)
-        if (x->numbers[i] != y->numbers[i])
-            return false;
-    return true;
-}
-
-/* Through the record (written or read) and from every row: the same answer. */
-static answer agree(const char *path, const char *what)
-{
-    answer rec = best_of(path, true), rows = best_of(path, false);
-    if (!same(&rec, &rows))
-        fail_msg("%s: through the record status %d, %zu trials (first %lld, value %.17g); from "
-                 "the rows status %d, %zu trials (first %lld, value %.17g)",
-                 what, rec.rc, rec.n, (long long)(rec.n ? rec.numbers[0] : -1), rec.value, rows.rc,
-                 rows.n, (long long)(rows.n ? rows.numbers[0] : -1), rows.value);
-    return rec;
-}
-
-static void expect_trial(answer a, int64_t number)
-{
-    assert_int_equal(a.rc, KNOB_OK);
-    assert_int_equal(a.n, 1);
-    assert_int_equal(a.numbers[0], number);
+    char url[4200];
+    url_of(path, url, sizeof url);
+    return knob_test_best_agree(url, "s", what, false);
 }
 
 static int64_t record_stamp(const char *path)
@@ -158,8 +101,7 @@ static void make_study(const char *path, size_t n_obj)
      * record serves where it cannot. Trial 0 stamped by another writer (its best stale)
      * makes it so here. */
     if (n_obj == 1)
-        knob_test_sql_exec(path, "BEGIN; UPDATE studies SET seq = seq + 1; UPDATE trials SET seq "
-                                 "= (SELECT seq FROM studies) WHERE number = 0; COMMIT");
+        knob_test_best_stamped(path, "s", 0, "");
 }
 
 /* A value rewritten without a new stamp: the record (trusted) does not see it, the rows
@@ -167,7 +109,7 @@ static void make_study(const char *path, size_t n_obj)
 static void record_is_read(const char *path, int64_t number, double planted)
 {
     char sql[512];
-    answer before = best_of(path, true);
+    knob_test_best before = best_of(path, true);
     snprintf(sql, sizeof sql,
              "CREATE TABLE IF NOT EXISTS saved(v REAL); DELETE FROM saved; "
              "INSERT INTO saved SELECT value FROM trial_values WHERE idx = 0 AND trial = "
@@ -176,28 +118,15 @@ static void record_is_read(const char *path, int64_t number, double planted)
              "(SELECT id FROM trials WHERE number = %lld)",
              (long long)number, planted, (long long)number);
     knob_test_sql_exec(path, sql);
-    answer rec = best_of(path, true), rows = best_of(path, false);
-    assert_true(same(&rec, &before));
-    if (same(&rec, &rows))
+    knob_test_best rec = best_of(path, true), rows = best_of(path, false);
+    assert_true(knob_test_best_same(&rec, &before));
+    if (knob_test_best_same(&rec, &rows))
         fail_msg("the record was not read: trial %lld planted, same answer from the rows",
                  (long long)number);
     snprintf(sql, sizeof sql,
              "UPDATE trial_values SET value = (SELECT v FROM saved) WHERE idx = 0 AND trial = "
              "(SELECT id FROM trials WHERE number = %lld); DROP TABLE saved",
              (long long)number);
-    knob_test_sql_exec(path, sql);
-}
-
-/* Trial `number`'s first value rewritten as another program would: with a new stamp. */
-static void change_behind(const char *path, int64_t number, double value)
-{
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "BEGIN; UPDATE studies SET seq = seq + 1; "
-             "UPDATE trials SET seq = (SELECT seq FROM studies) WHERE number = %lld; "
-             "UPDATE trial_values SET value = %.17g WHERE idx = 0 AND trial = "
-             "(SELECT id FROM trials WHERE number = %lld); COMMIT",
-             (long long)number, value, (long long)number);
     knob_test_sql_exec(path, sql);
 }
 
@@ -209,32 +138,32 @@ static void one_objective(void **state)
     url_of(path, url, sizeof url);
     make_study(path, 1);
     assert_int_equal(record_stamp(path), -1);
-    answer a = agree(path, "the first read (no record)");
+    knob_test_best a = agree(path, "the first read (no record)");
     assert_true(record_stamp(path) > 0);
     int64_t other = a.numbers[0] == 0 ? 1 : 0; /* complete and feasible: 0 and 1 are */
     record_is_read(path, other, -100);
     /* the record's trial worse behind it: the best is an older trial, read whole */
-    change_behind(path, a.numbers[0], a.value + 100);
-    answer b = agree(path, "the record's best changed behind it");
+    knob_test_best_set_value(path, "s", a.numbers[0], a.value + 100);
+    knob_test_best b = agree(path, "the record's best changed behind it");
     assert_int_not_equal(b.numbers[0], a.numbers[0]);
     record_is_read(path, other, -100); /* written again */
     a = b;
     double v = a.value - 0.5;
     int64_t better = add(path, KNOB_TRIAL_COMPLETE, &v, 1, 0.1, NULL);
-    expect_trial(agree(path, "a better trial"), better);
+    knob_test_best_expect(agree(path, "a better trial"), KNOB_OK, better);
     v = a.value + 10;
     add(path, KNOB_TRIAL_COMPLETE, &v, 1, 0.2, NULL);
     agree(path, "a worse trial");
     v = a.value - 5;
     add(path, KNOB_TRIAL_COMPLETE, &v, 1, 0.3, "[0.5, -1]");
-    expect_trial(agree(path, "an infeasible better trial"), better);
+    knob_test_best_expect(agree(path, "an infeasible better trial"), KNOB_OK, better);
     add(path, KNOB_TRIAL_PRUNED, &v, 1, 0.4, NULL);
-    expect_trial(agree(path, "a pruned trial with a better last value"), better);
+    knob_test_best_expect(agree(path, "a pruned trial with a better last value"), KNOB_OK, better);
     add(path, KNOB_TRIAL_FAIL, NULL, 0, 0.5, NULL);
-    expect_trial(agree(path, "a failed trial"), better);
+    knob_test_best_expect(agree(path, "a failed trial"), KNOB_OK, better);
     v = a.value - 0.5;
     add(path, KNOB_TRIAL_COMPLETE, &v, 1, 0.6, NULL);
-    expect_trial(agree(path, "a tie (the lower number stays)"), better);
+    knob_test_best_expect(agree(path, "a tie (the lower number stays)"), KNOB_OK, better);
     /* a running trial, told later with the best value */
     knob_storage *st;
     knob_study *s;
@@ -246,17 +175,17 @@ static void one_objective(void **state)
     knob_trial_detach(t);
     knob_study_free(s);
     knob_storage_close(st);
-    expect_trial(agree(path, "a running trial"), better);
+    knob_test_best_expect(agree(path, "a running trial"), KNOB_OK, better);
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     assert_int_equal(knob_study_load(st, "s", NULL, &s), KNOB_OK);
     v = a.value - 2;
     assert_int_equal(knob_study_tell_number(s, running, KNOB_TRIAL_COMPLETE, &v, 1, NULL), KNOB_OK);
     knob_study_free(s);
     knob_storage_close(st);
-    expect_trial(agree(path, "the running trial told, the best"), running);
+    knob_test_best_expect(agree(path, "the running trial told, the best"), KNOB_OK, running);
     /* the best changed behind the record (worse now): the study is read whole */
-    change_behind(path, running, a.value + 100);
-    expect_trial(agree(path, "the best trial changed behind the record"), better);
+    knob_test_best_set_value(path, "s", running, a.value + 100);
+    knob_test_best_expect(agree(path, "the best trial changed behind the record"), KNOB_OK, better);
     record_is_read(path, other, -100);
     /* many trials later the record is written again */
     int64_t stamp = record_stamp(path);
@@ -264,7 +193,7 @@ static void one_objective(void **state)
         v = a.value + 1 + k;
         add(path, KNOB_TRIAL_COMPLETE, &v, 1, 0.7, NULL);
     }
-    expect_trial(agree(path, "70 worse trials"), better);
+    knob_test_best_expect(agree(path, "70 worse trials"), KNOB_OK, better);
     assert_true(record_stamp(path) > stamp);
     record_is_read(path, other, -100);
     remove(path);
@@ -276,7 +205,7 @@ static void pareto_front(void **state)
     char path[4200];
     snprintf(path, sizeof path, "%s", knob_test_path("best2.db"));
     make_study(path, 2);
-    answer a = agree(path, "the first read (no record)");
+    knob_test_best a = agree(path, "the first read (no record)");
     assert_true(a.n >= 2);
     assert_true(record_stamp(path) > 0);
     /* a trial off the front, planted far below in the minimized objective */
@@ -292,15 +221,15 @@ static void pareto_front(void **state)
     record_is_read(path, off, -1000);
     /* the record's front worse behind it: the trials it dominated are the front now, found
      * only by reading the study whole */
-    answer before = a;
+    knob_test_best before = a;
     for (size_t i = 0; i < before.n; i++)
-        change_behind(path, before.numbers[i], 1000 + (double)i);
+        knob_test_best_set_value(path, "s", before.numbers[i], 1000 + (double)i);
     a = agree(path, "the record's front changed behind it");
-    assert_false(same(&a, &before));
+    assert_false(knob_test_best_same(&a, &before));
     record_is_read(path, off, -1000);
     double v[2] = {0, 10.5}; /* dominates every trial: x = -2 and x = 1 at once */
     int64_t top = add(path, KNOB_TRIAL_COMPLETE, v, 2, 0, NULL);
-    answer b = agree(path, "a trial dominating the front");
+    knob_test_best b = agree(path, "a trial dominating the front");
     assert_int_equal(b.n, 1);
     assert_int_equal(b.numbers[0], top);
     double w[2] = {-1, 0};
@@ -311,7 +240,7 @@ static void pareto_front(void **state)
     assert_int_equal(agree(path, "an infeasible dominating trial").n, 2);
     add(path, KNOB_TRIAL_COMPLETE, v, 2, 0, NULL);
     assert_int_equal(agree(path, "a trial equal to one of the front").n, 3);
-    change_behind(path, top, 1000);
+    knob_test_best_set_value(path, "s", top, 1000);
     agree(path, "a trial of the front changed behind it");
     remove(path);
 }
@@ -322,7 +251,7 @@ static void damaged_record(void **state)
     char path[4200];
     snprintf(path, sizeof path, "%s", knob_test_path("best3.db"));
     make_study(path, 1);
-    answer a = agree(path, "the first read");
+    knob_test_best a = agree(path, "the first read");
     int64_t other = a.numbers[0] == 0 ? 1 : 0;
     const char *damage[] = {
         "UPDATE knob_sampler_states SET data = substr(data, 1, 40) WHERE key = 'knob.best'",
@@ -334,7 +263,7 @@ static void damaged_record(void **state)
     };
     for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
         knob_test_sql_exec(path, damage[i]);
-        expect_trial(agree(path, damage[i]), a.numbers[0]);
+        knob_test_best_expect(agree(path, damage[i]), KNOB_OK, a.numbers[0]);
         record_is_read(path, other, -100); /* written again whole */
     }
     remove(path);
@@ -362,7 +291,7 @@ static void no_best_yet(void **state)
     assert_int_equal(record_stamp(path), -1); /* no best: no record */
     v = 3;
     int64_t n = add(path, KNOB_TRIAL_COMPLETE, &v, 1, 0, NULL);
-    expect_trial(agree(path, "a feasible trial"), n);
+    knob_test_best_expect(agree(path, "a feasible trial"), KNOB_OK, n);
     /* the study deleted and made again: the record went with it */
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     assert_int_equal(knob_storage_delete_study(st, "s"), KNOB_OK);
@@ -373,7 +302,7 @@ static void no_best_yet(void **state)
     assert_int_equal(agree(path, "the study made again").rc, KNOB_ENOTFOUND);
     v = 7;
     n = add(path, KNOB_TRIAL_COMPLETE, &v, 1, 0, NULL);
-    expect_trial(agree(path, "the new study's trial"), n);
+    knob_test_best_expect(agree(path, "the new study's trial"), KNOB_OK, n);
     remove(path);
 }
 

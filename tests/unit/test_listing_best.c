@@ -1,28 +1,24 @@
-/* The studies listing's best value from an index. SQLite (src/storage/sqlite.c,
- * BEST_SCHEMA): each complete trial's best kept in its row and found by an index seek of
- * trials_best. PostgreSQL (src/storage/postgres.c, BEST_FIRST): the first feasible entry of
+/* The studies listing's best value from an index. SQLite (src/storage/sqlite.c, BEST_SCHEMA):
+ * each complete trial's best kept in its row and found by an index seek of trials_best.
+ * PostgreSQL (src/storage/postgres.c, BEST_FIRST): the first feasible entry of
  * knob_trials_best. Both bit for bit what the query of every complete trial (the listing's
  * before, kept here as it was) gives: studies minimized and maximized, of one objective and
- * two, with ties (a -0 among them), extreme values (infinities and NaN: from other
- * writers), infeasible trials, pruned trials holding values better than the best, failed
- * trials, no feasible trial, no trial; trials told through ask and tell, with constraints
- * and without. On SQLite then trials changed by other writers (a value, a constraint, a
- * trial written by SQL, a constraint that is not JSON) and a file of an older knob, which
- * its first open fills. EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) show the
- * index used, and on SQLite the statement's virtual machine steps do not grow with the
- * study. */
+ * two, with ties (a -0 among them), extreme values (infinities and NaN: from other writers),
+ * infeasible trials, pruned trials holding values better than the best, failed trials, no
+ * feasible trial, no trial; trials told through ask and tell, with constraints and without,
+ * one left running. On SQLite then trials changed by other writers (a value, a constraint, a
+ * trial written by SQL, a constraint that is not JSON) and a file of an older knob, which its
+ * first open fills. EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) show the index used,
+ * and on SQLite the statement's virtual machine steps do not grow with the study. */
 #include "testutil.h"
+#include "testutil_best.h"
 #include "testutil_sqlite.h"
 #include "knob.h"
 #include "storage/postgres.h"
 #include "storage/sqlite.h"
 
-#include <float.h>
 #include <math.h>
 #include <string.h>
-
-#define N_TRIALS 120
-#define MAX_STUDIES 12
 
 /* The listing's best before the index, as it was (src/storage/sqlite.c, Q_BEST_MIN). */
 #define OLD_BEST(agg)                                                                              \
@@ -165,18 +161,12 @@ static int64_t stale(const char *path)
                                    "best_seq IS NOT seq");
 }
 
-static knob_study *create(knob_storage *st, const char *name, knob_direction d0, size_t n_obj)
-{
-    knob_direction dirs[2] = {d0, KNOB_MAXIMIZE};
-    knob_study_options o = {.directions = dirs, .n_objectives = n_obj};
-    knob_study *s;
-    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
-    return s;
-}
-
-static void add(knob_study *s, knob_trial_state state, const double *v, size_t n,
+/* A trial as this file writes it: x 0.5 in each (the listing reads no param), a pruned
+ * trial's value as its values, which the listing must pass over. */
+static void add(knob_study *s, knob_trial_state state, const double *v, size_t n, double x,
                 const char *constraints)
 {
+    (void)x;
     knob_param p = {"x", &dist_x, 0.5};
     knob_attr c = {"constraints", constraints};
     knob_trial_info info = {.state = state,
@@ -190,73 +180,16 @@ static void add(knob_study *s, knob_trial_state state, const double *v, size_t n
         fail_msg("add: %s", knob_errmsg());
 }
 
-/* N_TRIALS trials: every 11th failed, every 13th pruned with a value better than any,
- * every `every`th infeasible (better than the feasible ones, half of them); values from a
- * fixed sequence, with ties. */
-static void make(knob_storage *st, const char *name, knob_direction d0, size_t n_obj, int every)
-{
-    knob_study *s = create(st, name, d0, n_obj);
-    double sign = d0 == KNOB_MAXIMIZE ? -1 : 1;
-    for (int k = 0; k < N_TRIALS; k++) {
-        double x = (double)((k * 7919) % 37) - 18; /* 37 values: ties */
-        double v[2] = {sign * (x * x + 1), 10 - (x - 1) * (x - 1)};
-        if (k % 13 == 6) {
-            double better = sign * -1000;
-            add(s, KNOB_TRIAL_PRUNED, &better, 1, NULL);
-        } else if (k % 11 == 5) {
-            add(s, KNOB_TRIAL_FAIL, NULL, 0, NULL);
-        } else if (k % every == 3 % every) {
-            double w[2] = {v[0] - sign * 500, v[1]};
-            add(s, KNOB_TRIAL_COMPLETE, w, n_obj, k % 2 ? "[1.5, -1]" : "[-1, 0.25]");
-        } else {
-            add(s, KNOB_TRIAL_COMPLETE, v, n_obj, k % 3 ? NULL : "[0, -2]");
-        }
-    }
-    knob_study_free(s);
-}
-
 /* Studies of every kind, written by knob (add_trial, and ask and tell). */
 static void studies(const char *url)
 {
     knob_storage *st;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    make(st, "min", KNOB_MINIMIZE, 1, 7);
-    make(st, "max", KNOB_MAXIMIZE, 1, 5);
-    make(st, "two", KNOB_MINIMIZE, 2, 7);
-    make(st, "two_max", KNOB_MAXIMIZE, 2, 4);
-    make(st, "half_infeasible", KNOB_MINIMIZE, 1, 2);
-    knob_study *s = create(st, "none_feasible", KNOB_MINIMIZE, 1);
-    double v = 1;
-    add(s, KNOB_TRIAL_COMPLETE, &v, 1, "[2]");
-    add(s, KNOB_TRIAL_FAIL, NULL, 0, NULL);
-    add(s, KNOB_TRIAL_PRUNED, &v, 1, NULL);
-    knob_study_free(s);
-    knob_study_free(create(st, "empty", KNOB_MAXIMIZE, 1));
-    s = create(st, "zero", KNOB_MINIMIZE, 1);
+    knob_test_best_studies(st, add);
+    knob_study *s = knob_test_best_create(st, "zero", KNOB_MINIMIZE, 1);
     double z[4] = {1.5, -0.0, 0.0, -0.0};
     for (int k = 0; k < 4; k++)
-        add(s, KNOB_TRIAL_COMPLETE, &z[k], 1, NULL);
-    knob_study_free(s);
-    s = create(st, "extreme", KNOB_MAXIMIZE, 1); /* knob takes finite values only */
-    double ext[3] = {-DBL_MAX, 3, DBL_MAX};
-    add(s, KNOB_TRIAL_COMPLETE, &ext[0], 1, NULL);
-    add(s, KNOB_TRIAL_COMPLETE, &ext[1], 1, NULL);
-    add(s, KNOB_TRIAL_COMPLETE, &ext[2], 1, "[1]");
-    knob_study_free(s);
-    /* asked and told: constraints set before the tell, feasible or not */
-    s = create(st, "told", KNOB_MINIMIZE, 1);
-    for (int k = 0; k < 12; k++) {
-        knob_trial *t;
-        double x, c = k % 3 == 0 ? 1 : -1;
-        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-        assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
-        if (k % 2)
-            assert_int_equal(knob_trial_set_constraints(t, &c, 1), KNOB_OK);
-        double y = k % 3 == 0 ? -100 + k : (double)((k * 5) % 7);
-        assert_int_equal(
-            knob_study_tell(s, t, k == 4 ? KNOB_TRIAL_PRUNED : KNOB_TRIAL_COMPLETE, &y, 1),
-            KNOB_OK);
-    }
+        add(s, KNOB_TRIAL_COMPLETE, &z[k], 1, 0, NULL);
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -272,46 +205,19 @@ static void sqlite_same_best_as_every_trial(void **state)
     assert_int_equal(stale(path), 0); /* every best found in an index seek */
 
     /* other writers, each change stamped (as every knob stamps its writes) */
-    static const char bump[] = "UPDATE studies SET seq = seq + 1 WHERE name = '%s'; UPDATE "
-                               "trials SET seq = (SELECT seq FROM studies WHERE name = '%s') "
-                               "WHERE study = (SELECT id FROM studies WHERE name = '%s') AND "
-                               "number = %d; ";
-    char sql[2048], b[1024];
     /* a value, better than every other */
-    snprintf(b, sizeof b, bump, "min", "min", "min", 0);
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s UPDATE trial_values SET value = -1e9 WHERE idx = 0 AND trial = (SELECT "
-             "t.id FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = 'min' AND "
-             "t.number = 0); COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_value(path, "min", 0, -1e9);
     assert_int_equal(stale(path), 1);
     agree(path, "a value rewritten by another writer");
     /* the same trial made infeasible */
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
-             "'constraints', '[3, 0]' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name "
-             "= 'min' AND t.number = 0 ON CONFLICT DO UPDATE SET json = excluded.json; COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_constraints(path, "min", 0, "[3, 0]");
     agree(path, "a constraint set by another writer");
-    /* a complete trial written by SQL, as an older knob or bench/scale/make_sqlite.py does,
-     * of a value knob would not take */
-    knob_test_sql_exec(path,
-                       "BEGIN; UPDATE studies SET seq = seq + 1 WHERE name = 'max'; INSERT INTO "
-                       "trials(study, number, state, seq) SELECT id, 1000, 1, seq FROM studies "
-                       "WHERE name = 'max'; INSERT INTO trial_values(trial, idx, value) SELECT "
-                       "MAX(id), 0, 9e999 FROM trials; COMMIT"); /* +inf */
+    /* a complete trial written by SQL, of a value knob would not take */
+    knob_test_best_sql_trial(path, "max", 1000, "9e999"); /* +inf */
     assert_int_equal(stale(path), 2);
     agree(path, "a trial written by SQL");
     /* a constraint that is not JSON: the listing fails on it, as it did */
-    snprintf(b, sizeof b, bump, "two", "two", "two", 1);
-    snprintf(sql, sizeof sql,
-             "BEGIN; %s INSERT INTO trial_attrs(trial, system, key, json) SELECT t.id, 1, "
-             "'constraints', '[1' FROM trials t JOIN studies s ON s.id = t.study WHERE s.name = "
-             "'two' AND t.number = 1; COMMIT",
-             b);
-    knob_test_sql_exec(path, sql);
+    knob_test_best_set_constraints(path, "two", 1, "[1");
     assert_int_equal(agree(path, "a constraint that is not JSON"), 0);
     knob_test_sql_exec(path, "DELETE FROM trial_attrs WHERE json = '[1'");
     assert_int_equal(agree(path, "the constraint removed"), 10);
@@ -354,18 +260,7 @@ static void sqlite_best_is_an_index_seek(void **state)
     char path[4200], url[4300];
     snprintf(path, sizeof path, "%s", knob_test_path("best-plan.db"));
     snprintf(url, sizeof url, "sqlite:///%s", path);
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    /* studies of 100 and 2,000 trials */
-    for (int m = 0; m < 2; m++) {
-        knob_study *s = create(st, m ? "big" : "small", KNOB_MINIMIZE, 1);
-        for (int k = 0; k < (m ? 2000 : 100); k++) {
-            double v = (double)((k * 7919) % 1009);
-            add(s, KNOB_TRIAL_COMPLETE, &v, 1, k % 5 ? NULL : "[-1]");
-        }
-        knob_study_free(s);
-    }
-    knob_storage_close(st);
+    knob_test_best_seek_studies(url, add);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     for (int max = 0; max < 2; max++) {
@@ -425,25 +320,8 @@ static void postgres_best_is_an_index_seek(void **state)
     (void)state;
     char url[4200], plan[8192];
     snprintf(url, sizeof url, "%s", knob_test_pg_url_or_skip());
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    knob_study *s = create(st, "seek", KNOB_MINIMIZE, 1);
-    for (int k = 0; k < 200; k++) {
-        double v = (double)((k * 7919) % 1009);
-        add(s, KNOB_TRIAL_COMPLETE, &v, 1, k % 5 ? NULL : "[-1]");
-    }
-    knob_study_free(s);
-    knob_storage_close(st);
-    PGconn *c = PQconnectdb(url);
-    assert_int_equal(PQstatus(c), CONNECTION_OK);
-    knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, seq, vals) SELECT 1000 + "
-                         "g % 500, g, CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, 0, ARRAY[g::float8] "
-                         "FROM generate_series(1, 50000) g");
-    knob_test_pg_exec(c, "VACUUM ANALYZE knob_trials");
-    PGresult *r = PQexec(c, "SELECT id FROM knob_studies WHERE name = 'seek'");
-    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
-    int64_t id = atoll(PQgetvalue(r, 0, 0));
-    PQclear(r);
+    int64_t id;
+    PGconn *c = knob_test_best_pg_seek(url, add, &id);
     const char *const modes[] = {"force_custom_plan", "force_generic_plan"};
     for (int max = 0; max < 2; max++) {
         char prepare[4096];
