@@ -115,6 +115,10 @@ class Study:
         self._storage = storage
         self._lock = storage._lock
         self._h = None
+        # study handles that trials told through them keep a trial handle on, for
+        # should_prune after the tell (Trial._keep_for_pruning): how many each. One replaced
+        # meanwhile (_replace) lives on until the last of them is freed (_unhold).
+        self._held: Dict[int, int] = {}
         n_obj = len(directions) if directions else None
         if sampler is None:
             sampler = _default_sampler(n_obj if n_obj is not None else self._stored_n_objectives(name))
@@ -205,11 +209,37 @@ class Study:
                 )
             h = self._open_handle(self.study_name, sampler, pruner, None)
             old, self._h = self._h, h
-            _lib.lib.knob_study_free(old)
+            if old in self._held:
+                # trials told through it keep a handle on it for should_prune: it is freed
+                # with the last of them (_unhold), and counts with the storage till then
+                self._storage._studies += 1
+            else:
+                _lib.lib.knob_study_free(old)
             self._sampler, self._pruner = sampler, pruner
             # both hold what the old handle's memory held: distributions by address
             self._frozen.clear()
             self._dists.clear()
+
+    def _hold(self) -> int:
+        """The current study handle, on which a trial handle is now kept for should_prune
+        after its tell (Trial._keep_for_pruning), counted. Holding the lock."""
+        h = self._h
+        self._held[h] = self._held.get(h, 0) + 1
+        return h
+
+    def _unhold(self, h: int) -> None:
+        """A trial handle kept on study handle `h` (_hold) was freed: `h`, when replaced
+        since (_replace), is freed with the last. Holding the lock."""
+        n = self._held.get(h)
+        if n is None:
+            return  # this Study was freed, and its handles with it (__del__)
+        if n > 1:
+            self._held[h] = n - 1
+            return
+        del self._held[h]
+        if h != self._h:
+            _lib.lib.knob_study_free(h)
+            self._storage._study_freed()
 
     def _stored_n_objectives(self, name: str) -> int:
         for n, dirs, _, _ in self._storage._summaries():
@@ -221,13 +251,20 @@ class Study:
         h = self.__dict__.get("_h")
         if h:
             self._h = None
+            # the handles replaced that trial handles still hang on: freed too. Those trial
+            # handles (collected with this Study, as a cycle) are left to knob_trial_detach,
+            # which takes a handle whose study was freed
+            retired = [x for x in self.__dict__.get("_held", {}) if x != h]
+            self._held = {}
             with self._lock:
                 for t in list(self.__dict__.get("_open", {}).values()):
                     if t._h is not None:
                         _lib.lib.knob_trial_detach(t._h)
                         t._h = None
-                _lib.lib.knob_study_free(h)
-            self._storage._study_freed()
+                for x in [h] + retired:
+                    _lib.lib.knob_study_free(x)
+            for _ in [h] + retired:
+                self._storage._study_freed()
 
     # ------------------------------------------------------------ directions
 

@@ -158,8 +158,10 @@ class Trial(BaseTrial):
         self._steps: set = set()  # the steps reported
         self._diverged: list = []  # the reports of a NaN or an infinity (libknob stores none)
         # a handle opened on the trial just before its tell (Study._tell): should_prune
-        # answers after the tell too, as Optuna's
+        # answers after the tell too, as Optuna's. _after_on: the study handle it hangs on,
+        # which the Study keeps while it does (Study._hold), replaced or not
         self._after: Optional[int] = None
+        self._after_on: Optional[int] = None
         self._told = False  # told by this process's Study._tell through its handle
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
@@ -339,16 +341,24 @@ class Trial(BaseTrial):
             self._diverged.append((step, value))
 
     def should_prune(self) -> bool:
-        """The pruner's answer; after the tell too, as Optuna's: the pruner then reads the
-        study as it is, this trial finished in it, and the values the trial reported."""
+        """The pruner's answer; after the tell too, as Optuna's: the pruner the study has
+        then (Optuna asks study.pruner) reads the study as it is, this trial finished in it,
+        and the values the trial reported. A trial told with no report, or under NopPruner,
+        kept nothing to ask about: False, as those pruners answer."""
         out = ctypes.c_bool()
         with self._lock:
-            h = self._h if self._h is not None else self._after
-            if h is None:
-                if self._told and (not self._steps or _no_pruner(self.study)):
-                    return False  # no handle kept: every pruner says go on (_keep_for_pruning)
-                h = self._handle()
-            _lib.check(_lib.lib.knob_trial_should_prune(h, ctypes.byref(out)))
+            if self._h is not None:
+                _lib.check(_lib.lib.knob_trial_should_prune(self._h, ctypes.byref(out)))
+            elif self._after is not None:
+                # the study's handle now, which may be another than the one the kept handle
+                # hangs on (a sampler or pruner replaced since: Study._replace)
+                s = self.study._h
+                rc = _lib.lib.knob_pruner_prune(_lib.lib.knob_study_pruner(s), s, self._after, ctypes.byref(out))
+                _lib.check(rc)
+            elif self._told:
+                return False
+            else:
+                self._handle()  # UpdateFinishedTrialError
         return out.value
 
     def _keep_for_pruning(self) -> None:
@@ -367,13 +377,15 @@ class Trial(BaseTrial):
         for step, value in self._diverged:  # the divergence the first handle holds
             _lib.lib.knob_trial_report(out.value, step, value)
         self._after = out.value
+        self._after_on = self.study._hold()
 
     def _let_go(self) -> None:
         """Frees the handle kept for should_prune (the tell failed). Holding the lock."""
-        h, self._after = self._after, None
+        h, on, self._after, self._after_on = self._after, self._after_on, None, None
         self._told = False
         if h is not None:
             _lib.lib.knob_trial_detach(h)
+            self.study._unhold(on)
 
     # ------------------------------------------------------------ attributes
 
@@ -442,12 +454,15 @@ class Trial(BaseTrial):
         h, after = self.__dict__.get("_h"), self.__dict__.get("_after")
         if h is not None or after is not None:
             # Not told (h): it stays RUNNING in the storage, as Optuna leaves it.
-            self._h = self._after = None
+            on = self.__dict__.get("_after_on")
+            self._h = self._after = self._after_on = None
             try:
                 with self._lock:
                     for x in (h, after):
                         if x is not None:
                             _lib.lib.knob_trial_detach(x)
+                    if after is not None:
+                        self.study._unhold(on)  # the study handle it hung on may go with it
             except Exception:
                 pass
 
