@@ -559,12 +559,30 @@ class Study:
             return trial.study.tell(trial, values, state, skip_if_finished)
         number = trial if isinstance(trial, int) else trial.number
         t = trial if isinstance(trial, Trial) else self._open.get(number)
+        other = None
         if t is not None and t.study is not self:
             # asked by another Study object (of this study): told by number, its params
             # written first (libknob refused the other handle's trial, and freed it)
             if t._h is not None:
                 t._flush()
+                other = t
             t = None
+        try:
+            return self._tell_checked(number, t, values, state, skip_if_finished)
+        finally:
+            if other is not None and other._h is not None and self._finished(number):
+                # its handle, on a trial finished now, is kept for should_prune, and the
+                # other Study no longer counts it as running
+                with other._lock:
+                    other._finished_elsewhere()
+
+    def _finished(self, number: int) -> bool:
+        try:
+            return self._trial_frozen(number).state.is_finished()
+        except Exception:
+            return False
+
+    def _tell_checked(self, number: int, t: Optional[Trial], values, state: TrialState, skip_if_finished: bool) -> FrozenTrial:
         if t is None or t._h is None:
             try:
                 frozen = self._trial_frozen(number)
@@ -580,12 +598,12 @@ class Study:
             told, why = self._tell(number, t, state, values, None, frozen)
         except UpdateFinishedTrialError:
             # finished meanwhile by another process or Study object: this one's handle did
-            # not know (libknob freed it and changed nothing)
+            # not know (it is kept for should_prune: Trial._finished_elsewhere)
             return self._told_already(_copy.deepcopy(self._trial_frozen(number)), skip_if_finished)
         if told == TrialState.FAIL and why:
             # values that cannot complete the trial failed it: a warning, as Optuna's tell
             # gives (optimize logs it instead)
-            warnings.warn(why, UserWarning, stacklevel=2)
+            warnings.warn(why, UserWarning, stacklevel=3)  # tell's caller
         return _copy.deepcopy(self._trial_frozen(number))
 
     def _same_study(self, other: "Study") -> bool:
@@ -667,14 +685,18 @@ class Study:
                         _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(str(e))))
                         _lib.lib.knob_study_tell(self._h, h, int(TrialState.FAIL), None, 0)
                         raise e
-                t._keep_for_pruning()
+                finished = t._keep_for_pruning()
+                if finished is not None:
+                    raise finished  # told elsewhere already: its handle is kept, not told
                 t._h = None
                 self._open.pop(number, None)
                 if reason:
                     _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
                 rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
-                if rc and not (rc == _lib.EINVAL and state == TrialState.COMPLETE):
-                    t._let_go()  # not told (or told meanwhile by another): nothing to prune
+                if rc == _lib.ESTATE:
+                    pass  # told meanwhile elsewhere: told all the same for should_prune
+                elif rc and not (rc == _lib.EINVAL and state == TrialState.COMPLETE):
+                    t._let_go()  # not told: nothing to prune
             else:
                 if cons is not None:
                     carr = (ctypes.c_double * len(cons))(*cons)

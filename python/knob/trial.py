@@ -361,22 +361,47 @@ class Trial(BaseTrial):
                 self._handle()  # UpdateFinishedTrialError
         return out.value
 
-    def _keep_for_pruning(self) -> None:
+    def _keep_for_pruning(self) -> Optional[Exception]:
         """Opens a second handle on this trial, RUNNING still, before the tell frees the
         first, for should_prune after the tell. Not for a trial that reported nothing, nor
         under NopPruner: the pruners answer False then without reading the study. Called
-        by Study._tell, holding the lock."""
+        by Study._tell, holding the lock. Returns the error to raise instead of the tell
+        when the trial turned out finished already (told by number through another Study
+        object or process): its handle is then kept instead (_finished_elsewhere)."""
         self._told = True
         if self._after is not None or not self._steps or _no_pruner(self.study):
-            return
+            return None
         out = ctypes.c_void_p()
-        if _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out)):
+        rc = _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out))
+        if rc == _lib.ESTATE:
+            e = _lib.error(rc)
+            self._finished_elsewhere()
+            return e
+        if rc:
             # the tell goes on; should_prune after it raises UpdateFinishedTrialError
             self._told = False
-            return
+            return None
         for step, value in self._diverged:  # the divergence the first handle holds
             _lib.lib.knob_trial_report(out.value, step, value)
         self._after = out.value
+        self._after_on = self.study._hold()
+        return None
+
+    def _finished_elsewhere(self) -> None:
+        """This trial, running through this object's handle, was finished by number
+        elsewhere (another Study object's tell, another process). knob_study_tell would
+        refuse that handle and free it, after which should_prune could not answer: it is
+        kept as the one a tell keeps (its reports are the trial's), and this object is told.
+        Holding the lock."""
+        h, self._h = self._h, None
+        self.study._open.pop(self._number, None)
+        self._told = True
+        if h is None:
+            return
+        if self._after is not None:
+            _lib.lib.knob_trial_detach(h)
+            return
+        self._after = h
         self._after_on = self.study._hold()
 
     def _let_go(self) -> None:
