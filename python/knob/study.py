@@ -427,7 +427,7 @@ class Study:
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
-        _deprecated_attrs("Study.system_attrs")
+        _deprecated_attrs("system_attrs")
         return self._system_attrs()
 
     def _system_attrs(self) -> Dict[str, Any]:
@@ -460,7 +460,7 @@ class Study:
             _lib.check(_lib.lib.knob_study_set_user_attr(self._h, _lib.enc(key), j))
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        _deprecated_attrs("Study.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:

@@ -12,7 +12,7 @@ import numbers
 import warnings
 from typing import Any, Dict, Optional, Sequence
 
-from . import _lib
+from . import _deprecated, _lib
 from .distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -104,15 +104,15 @@ class BaseTrial:
     holds Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on each."""
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        _deprecated("suggest_uniform", "suggest_float(..., low, high)")
+        _deprecated_suggest("suggest_uniform", "suggest_float")
         return self.suggest_float(name, low, high)
 
     def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        _deprecated("suggest_loguniform", "suggest_float(..., log=True)")
+        _deprecated_suggest("suggest_loguniform", "suggest_float(..., log=True)")
         return self.suggest_float(name, low, high, log=True)
 
     def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        _deprecated("suggest_discrete_uniform", "suggest_float(..., step=q)")
+        _deprecated_suggest("suggest_discrete_uniform", "suggest_float(..., step=...)")
         return self.suggest_float(name, low, high, step=q)
 
 
@@ -421,7 +421,7 @@ class Trial(BaseTrial):
         self._user_attrs[key] = json.loads(j)
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        _deprecated_attrs("Trial.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:
@@ -461,7 +461,7 @@ class Trial(BaseTrial):
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
-        _deprecated_attrs("Trial.system_attrs")
+        _deprecated_attrs("system_attrs")
         return dict(self._system_attrs)
 
     @property
@@ -544,13 +544,16 @@ def _real(d):
 
 
 def _deprecated_attrs(name: str) -> None:
-    """Optuna 3.1 deprecated the system attributes of studies and trials for users (Optuna 5
-    warns still); knob keeps them, with Optuna's FutureWarning."""
-    warnings.warn("%s is deprecated (as in Optuna 3.1): use user attributes." % name, FutureWarning, stacklevel=3)
+    """Optuna 3.1 deprecated the system attributes of studies and trials for users; knob
+    keeps them, with Optuna 5's FutureWarning (which names v5.0.0 for their removal, and
+    `name`, the method's or property's own: system_attrs, set_system_attr)."""
+    _deprecated.warn(name, "3.1.0", "5.0.0", stacklevel=4)
 
 
-def _deprecated(old: str, new: str) -> None:
-    warnings.warn("%s has been deprecated in v3.0.0. Use %s instead." % (old, new), FutureWarning, stacklevel=3)
+def _deprecated_suggest(name: str, instead: str) -> None:
+    """Optuna 3.0 deprecated suggest_uniform, suggest_loguniform and suggest_discrete_uniform:
+    Optuna 5's FutureWarning, which says what to use instead."""
+    _deprecated.warn(name, "3.0.0", "6.0.0", "Use %s instead." % instead, stacklevel=4)
 
 
 # ---------------------------------------------------------------- FrozenTrial
@@ -617,7 +620,7 @@ class FrozenTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        _deprecated_attrs("FrozenTrial.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
@@ -889,7 +892,7 @@ class FixedTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key, value):
-        _deprecated_attrs("FixedTrial.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
