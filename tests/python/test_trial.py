@@ -334,6 +334,28 @@ def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db)
     assert not t.should_prune()
 
 
+def test_replaced_study_handles_go_with_a_study_collected_with_its_trials(tmp_db):
+    """A Study collected together with the trials that keep handles on its replaced study
+    handles (a cycle: Python finalizes them in any order) frees every study handle: the
+    storage counts none open then."""
+    storages = []
+    for order in (1, -1):
+        study = optuna.create_study(storage=tmp_db, pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
+        kept = []
+        for i in range(4):
+            t = study.ask()
+            t.report(float(i), 0)
+            study.tell(t, float(i))
+            kept.append(t)
+            study.sampler = optuna.samplers.RandomSampler(seed=i)
+        assert study._storage._studies == 5
+        study.cycle = kept[::order]
+        storages.append(study._storage)
+        del study, kept, t
+        gc.collect()
+    assert [st._studies for st in storages] == [0, 0]
+
+
 def test_trial_attrs():
     study = optuna.create_study()
     t = study.ask()
