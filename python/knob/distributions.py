@@ -11,7 +11,7 @@ import numbers
 import warnings
 from typing import Any, Sequence
 
-from . import _lib
+from . import _deprecated, _lib
 
 CategoricalChoiceType = Any  # None, bool, int, float or str
 
@@ -310,15 +310,9 @@ def _check_stored_choices(dist: BaseDistribution, name: str) -> None:
 
 
 def _deprecated_class(name: str, instead: str) -> None:
-    """Optuna 3's FutureWarning when one of the classes it deprecated is made (by the
-    caller of the class: stacklevel 3)."""
-    warnings.warn(
-        "%s has been deprecated in v3.0.0. This feature will be removed in v6.0.0. See "
-        "https://github.com/optuna/optuna/releases/tag/v3.0.0. Use :class:`~optuna.distributions.%s` "
-        "instead." % (name, instead),
-        FutureWarning,
-        stacklevel=3,
-    )
+    """Optuna's FutureWarning when one of the classes it deprecated in 3.0 is made (by the
+    caller of the class)."""
+    _deprecated.warn(name, "3.0.0", "6.0.0", "Use :class:`~optuna.distributions.%s` instead." % instead, stacklevel=4)
 
 
 class UniformDistribution(FloatDistribution):

@@ -115,6 +115,10 @@ class Study:
         self._storage = storage
         self._lock = storage._lock
         self._h = None
+        # study handles that trials told through them keep a trial handle on, for
+        # should_prune after the tell (Trial._keep_for_pruning): how many each. One replaced
+        # meanwhile (_replace) lives on until the last of them is freed (_unhold).
+        self._held: Dict[int, int] = {}
         n_obj = len(directions) if directions else None
         if sampler is None:
             sampler = _default_sampler(n_obj if n_obj is not None else self._stored_n_objectives(name))
@@ -205,11 +209,37 @@ class Study:
                 )
             h = self._open_handle(self.study_name, sampler, pruner, None)
             old, self._h = self._h, h
-            _lib.lib.knob_study_free(old)
+            if old in self._held:
+                # trials told through it keep a handle on it for should_prune: it is freed
+                # with the last of them (_unhold), and counts with the storage till then
+                self._storage._studies += 1
+            else:
+                _lib.lib.knob_study_free(old)
             self._sampler, self._pruner = sampler, pruner
             # both hold what the old handle's memory held: distributions by address
             self._frozen.clear()
             self._dists.clear()
+
+    def _hold(self) -> int:
+        """The current study handle, on which a trial handle is now kept for should_prune
+        after its tell (Trial._keep_for_pruning), counted. Holding the lock."""
+        h = self._h
+        self._held[h] = self._held.get(h, 0) + 1
+        return h
+
+    def _unhold(self, h: int) -> None:
+        """A trial handle kept on study handle `h` (_hold) was freed: `h`, when replaced
+        since (_replace), is freed with the last. Holding the lock."""
+        n = self._held.get(h)
+        if n is None:
+            return  # this Study was freed, and its handles with it (__del__)
+        if n > 1:
+            self._held[h] = n - 1
+            return
+        del self._held[h]
+        if h != self._h:
+            _lib.lib.knob_study_free(h)
+            self._storage._study_freed()
 
     def _stored_n_objectives(self, name: str) -> int:
         for n, dirs, _, _ in self._storage._summaries():
@@ -221,13 +251,20 @@ class Study:
         h = self.__dict__.get("_h")
         if h:
             self._h = None
+            # the handles replaced that trial handles still hang on: freed too. Those trial
+            # handles (collected with this Study, as a cycle) are left to knob_trial_detach,
+            # which takes a handle whose study was freed
+            retired = [x for x in self.__dict__.get("_held", {}) if x != h]
+            self._held = {}
             with self._lock:
                 for t in list(self.__dict__.get("_open", {}).values()):
                     if t._h is not None:
                         _lib.lib.knob_trial_detach(t._h)
                         t._h = None
-                _lib.lib.knob_study_free(h)
-            self._storage._study_freed()
+                for x in [h] + retired:
+                    _lib.lib.knob_study_free(x)
+            for _ in [h] + retired:
+                self._storage._study_freed()
 
     # ------------------------------------------------------------ directions
 
@@ -390,7 +427,7 @@ class Study:
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
-        _deprecated_attrs("Study.system_attrs")
+        _deprecated_attrs("system_attrs")
         return self._system_attrs()
 
     def _system_attrs(self) -> Dict[str, Any]:
@@ -423,7 +460,7 @@ class Study:
             _lib.check(_lib.lib.knob_study_set_user_attr(self._h, _lib.enc(key), j))
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        _deprecated_attrs("Study.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:
@@ -522,12 +559,30 @@ class Study:
             return trial.study.tell(trial, values, state, skip_if_finished)
         number = trial if isinstance(trial, int) else trial.number
         t = trial if isinstance(trial, Trial) else self._open.get(number)
+        other = None
         if t is not None and t.study is not self:
             # asked by another Study object (of this study): told by number, its params
             # written first (libknob refused the other handle's trial, and freed it)
             if t._h is not None:
                 t._flush()
+                other = t
             t = None
+        try:
+            return self._tell_checked(number, t, values, state, skip_if_finished)
+        finally:
+            if other is not None and other._h is not None and self._finished(number):
+                # its handle, on a trial finished now, is kept for should_prune, and the
+                # other Study no longer counts it as running
+                with other._lock:
+                    other._finished_elsewhere()
+
+    def _finished(self, number: int) -> bool:
+        try:
+            return self._trial_frozen(number).state.is_finished()
+        except Exception:
+            return False
+
+    def _tell_checked(self, number: int, t: Optional[Trial], values, state: TrialState, skip_if_finished: bool) -> FrozenTrial:
         if t is None or t._h is None:
             try:
                 frozen = self._trial_frozen(number)
@@ -543,12 +598,12 @@ class Study:
             told, why = self._tell(number, t, state, values, None, frozen)
         except UpdateFinishedTrialError:
             # finished meanwhile by another process or Study object: this one's handle did
-            # not know (libknob freed it and changed nothing)
+            # not know (it is kept for should_prune: Trial._finished_elsewhere)
             return self._told_already(_copy.deepcopy(self._trial_frozen(number)), skip_if_finished)
         if told == TrialState.FAIL and why:
             # values that cannot complete the trial failed it: a warning, as Optuna's tell
             # gives (optimize logs it instead)
-            warnings.warn(why, UserWarning, stacklevel=2)
+            warnings.warn(why, UserWarning, stacklevel=3)  # tell's caller
         return _copy.deepcopy(self._trial_frozen(number))
 
     def _same_study(self, other: "Study") -> bool:
@@ -630,14 +685,18 @@ class Study:
                         _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(str(e))))
                         _lib.lib.knob_study_tell(self._h, h, int(TrialState.FAIL), None, 0)
                         raise e
-                t._keep_for_pruning()
+                finished = t._keep_for_pruning()
+                if finished is not None:
+                    raise finished  # told elsewhere already: its handle is kept, not told
                 t._h = None
                 self._open.pop(number, None)
                 if reason:
                     _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
                 rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
-                if rc and not (rc == _lib.EINVAL and state == TrialState.COMPLETE):
-                    t._let_go()  # not told (or told meanwhile by another): nothing to prune
+                if rc == _lib.ESTATE:
+                    pass  # told meanwhile elsewhere: told all the same for should_prune
+                elif rc and not (rc == _lib.EINVAL and state == TrialState.COMPLETE):
+                    t._let_go()  # not told: nothing to prune
             else:
                 if cons is not None:
                     carr = (ctypes.c_double * len(cons))(*cons)

@@ -12,7 +12,7 @@ import numbers
 import warnings
 from typing import Any, Dict, Optional, Sequence
 
-from . import _lib
+from . import _deprecated, _lib
 from .distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -104,15 +104,15 @@ class BaseTrial:
     holds Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on each."""
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        _deprecated("suggest_uniform", "suggest_float(..., low, high)")
+        _deprecated_suggest("suggest_uniform", "suggest_float")
         return self.suggest_float(name, low, high)
 
     def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        _deprecated("suggest_loguniform", "suggest_float(..., log=True)")
+        _deprecated_suggest("suggest_loguniform", "suggest_float(..., log=True)")
         return self.suggest_float(name, low, high, log=True)
 
     def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        _deprecated("suggest_discrete_uniform", "suggest_float(..., step=q)")
+        _deprecated_suggest("suggest_discrete_uniform", "suggest_float(..., step=...)")
         return self.suggest_float(name, low, high, step=q)
 
 
@@ -158,8 +158,10 @@ class Trial(BaseTrial):
         self._steps: set = set()  # the steps reported
         self._diverged: list = []  # the reports of a NaN or an infinity (libknob stores none)
         # a handle opened on the trial just before its tell (Study._tell): should_prune
-        # answers after the tell too, as Optuna's
+        # answers after the tell too, as Optuna's. _after_on: the study handle it hangs on,
+        # which the Study keeps while it does (Study._hold), replaced or not
         self._after: Optional[int] = None
+        self._after_on: Optional[int] = None
         self._told = False  # told by this process's Study._tell through its handle
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
@@ -339,41 +341,76 @@ class Trial(BaseTrial):
             self._diverged.append((step, value))
 
     def should_prune(self) -> bool:
-        """The pruner's answer; after the tell too, as Optuna's: the pruner then reads the
-        study as it is, this trial finished in it, and the values the trial reported."""
+        """The pruner's answer; after the tell too, as Optuna's: the pruner the study has
+        then (Optuna asks study.pruner) reads the study as it is, this trial finished in it,
+        and the values the trial reported. A trial told with no report, or under NopPruner,
+        kept nothing to ask about: False, as those pruners answer."""
         out = ctypes.c_bool()
         with self._lock:
-            h = self._h if self._h is not None else self._after
-            if h is None:
-                if self._told and (not self._steps or _no_pruner(self.study)):
-                    return False  # no handle kept: every pruner says go on (_keep_for_pruning)
-                h = self._handle()
-            _lib.check(_lib.lib.knob_trial_should_prune(h, ctypes.byref(out)))
+            if self._h is not None:
+                _lib.check(_lib.lib.knob_trial_should_prune(self._h, ctypes.byref(out)))
+            elif self._after is not None:
+                # the study's handle now, which may be another than the one the kept handle
+                # hangs on (a sampler or pruner replaced since: Study._replace)
+                s = self.study._h
+                rc = _lib.lib.knob_pruner_prune(_lib.lib.knob_study_pruner(s), s, self._after, ctypes.byref(out))
+                _lib.check(rc)
+            elif self._told:
+                return False
+            else:
+                self._handle()  # UpdateFinishedTrialError
         return out.value
 
-    def _keep_for_pruning(self) -> None:
+    def _keep_for_pruning(self) -> Optional[Exception]:
         """Opens a second handle on this trial, RUNNING still, before the tell frees the
         first, for should_prune after the tell. Not for a trial that reported nothing, nor
         under NopPruner: the pruners answer False then without reading the study. Called
-        by Study._tell, holding the lock."""
+        by Study._tell, holding the lock. Returns the error to raise instead of the tell
+        when the trial turned out finished already (told by number through another Study
+        object or process): its handle is then kept instead (_finished_elsewhere)."""
         self._told = True
         if self._after is not None or not self._steps or _no_pruner(self.study):
-            return
+            return None
         out = ctypes.c_void_p()
-        if _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out)):
+        rc = _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out))
+        if rc == _lib.ESTATE:
+            e = _lib.error(rc)
+            self._finished_elsewhere()
+            return e
+        if rc:
             # the tell goes on; should_prune after it raises UpdateFinishedTrialError
             self._told = False
-            return
+            return None
         for step, value in self._diverged:  # the divergence the first handle holds
             _lib.lib.knob_trial_report(out.value, step, value)
         self._after = out.value
+        self._after_on = self.study._hold()
+        return None
+
+    def _finished_elsewhere(self) -> None:
+        """This trial, running through this object's handle, was finished by number
+        elsewhere (another Study object's tell, another process). knob_study_tell would
+        refuse that handle and free it, after which should_prune could not answer: it is
+        kept as the one a tell keeps (its reports are the trial's), and this object is told.
+        Holding the lock."""
+        h, self._h = self._h, None
+        self.study._open.pop(self._number, None)
+        self._told = True
+        if h is None:
+            return
+        if self._after is not None:
+            _lib.lib.knob_trial_detach(h)
+            return
+        self._after = h
+        self._after_on = self.study._hold()
 
     def _let_go(self) -> None:
         """Frees the handle kept for should_prune (the tell failed). Holding the lock."""
-        h, self._after = self._after, None
+        h, on, self._after, self._after_on = self._after, self._after_on, None, None
         self._told = False
         if h is not None:
             _lib.lib.knob_trial_detach(h)
+            self.study._unhold(on)
 
     # ------------------------------------------------------------ attributes
 
@@ -384,7 +421,7 @@ class Trial(BaseTrial):
         self._user_attrs[key] = json.loads(j)
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        _deprecated_attrs("Trial.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:
@@ -424,7 +461,7 @@ class Trial(BaseTrial):
 
     @property
     def system_attrs(self) -> Dict[str, Any]:
-        _deprecated_attrs("Trial.system_attrs")
+        _deprecated_attrs("system_attrs")
         return dict(self._system_attrs)
 
     @property
@@ -442,12 +479,15 @@ class Trial(BaseTrial):
         h, after = self.__dict__.get("_h"), self.__dict__.get("_after")
         if h is not None or after is not None:
             # Not told (h): it stays RUNNING in the storage, as Optuna leaves it.
-            self._h = self._after = None
+            on = self.__dict__.get("_after_on")
+            self._h = self._after = self._after_on = None
             try:
                 with self._lock:
                     for x in (h, after):
                         if x is not None:
                             _lib.lib.knob_trial_detach(x)
+                    if after is not None:
+                        self.study._unhold(on)  # the study handle it hung on may go with it
             except Exception:
                 pass
 
@@ -504,13 +544,16 @@ def _real(d):
 
 
 def _deprecated_attrs(name: str) -> None:
-    """Optuna 3.1 deprecated the system attributes of studies and trials for users (Optuna 5
-    warns still); knob keeps them, with Optuna's FutureWarning."""
-    warnings.warn("%s is deprecated (as in Optuna 3.1): use user attributes." % name, FutureWarning, stacklevel=3)
+    """Optuna 3.1 deprecated the system attributes of studies and trials for users; knob
+    keeps them, with Optuna 5's FutureWarning (which names v5.0.0 for their removal, and
+    `name`, the method's or property's own: system_attrs, set_system_attr)."""
+    _deprecated.warn(name, "3.1.0", "5.0.0", stacklevel=4)
 
 
-def _deprecated(old: str, new: str) -> None:
-    warnings.warn("%s has been deprecated in v3.0.0. Use %s instead." % (old, new), FutureWarning, stacklevel=3)
+def _deprecated_suggest(name: str, instead: str) -> None:
+    """Optuna 3.0 deprecated suggest_uniform, suggest_loguniform and suggest_discrete_uniform:
+    Optuna 5's FutureWarning, which says what to use instead."""
+    _deprecated.warn(name, "3.0.0", "6.0.0", "Use %s instead." % instead, stacklevel=4)
 
 
 # ---------------------------------------------------------------- FrozenTrial
@@ -577,7 +620,7 @@ class FrozenTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key: str, value: Any) -> None:
-        _deprecated_attrs("FrozenTrial.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:
@@ -849,7 +892,7 @@ class FixedTrial(_FixedSuggest):
         self._user_attrs[key] = value
 
     def set_system_attr(self, key, value):
-        _deprecated_attrs("FixedTrial.set_system_attr")
+        _deprecated_attrs("set_system_attr")
         self._system_attrs[key] = value
 
     def set_constraint(self, key: str, value: float) -> None:

@@ -239,17 +239,17 @@ def test_system_attrs_deprecated(tmp_db):
     and FixedTrial's too), deprecated since 3.1, each with a FutureWarning; so does knob.
     A FrozenTrial's or a FixedTrial's system_attrs is not deprecated, nor knob's own use."""
     study = optuna.create_study(storage=tmp_db, study_name="sys")
-    with pytest.warns(FutureWarning, match="Study.set_system_attr"):
+    with pytest.warns(FutureWarning, match="^set_system_attr has been deprecated"):
         study.set_system_attr("origin", 1)
-    with pytest.warns(FutureWarning, match="Study.system_attrs"):
+    with pytest.warns(FutureWarning, match="^system_attrs has been deprecated"):
         assert study.system_attrs == {"origin": 1}
     t = study.ask()
-    with pytest.warns(FutureWarning, match="Trial.set_system_attr"):
+    with pytest.warns(FutureWarning, match="^set_system_attr has been deprecated"):
         t.set_system_attr("k", 2)
-    with pytest.warns(FutureWarning, match="Trial.system_attrs"):
+    with pytest.warns(FutureWarning, match="^system_attrs has been deprecated"):
         assert t.system_attrs == {"k": 2}
     ft = optuna.trial.FixedTrial({})
-    with pytest.warns(FutureWarning, match="FixedTrial.set_system_attr"):
+    with pytest.warns(FutureWarning, match="^set_system_attr has been deprecated"):
         ft.set_system_attr("k", 3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -262,8 +262,84 @@ def test_system_attrs_deprecated(tmp_db):
         assert ft.system_attrs == {"k": 3}
         optuna.get_all_study_summaries(tmp_db)
         optuna.copy_study(from_study_name="sys", from_storage=tmp_db, to_storage=optuna.storages.InMemoryStorage())
-    with pytest.warns(FutureWarning, match="FrozenTrial.set_system_attr"):
+    with pytest.warns(FutureWarning, match="^set_system_attr has been deprecated"):
         frozen.set_system_attr("k", 4)
+
+
+# Optuna 5's words (optuna/_deprecated.py's _DEPRECATION_WARNING_TEMPLATE, with the
+# versions and texts of its deprecated_func and deprecated_class decorators).
+_OPTUNA_DEPRECATED = (
+    "{} has been deprecated in v{}. This feature will be removed in v{}. "
+    "See https://github.com/optuna/optuna/releases/tag/v{}."
+)
+
+
+def _optuna_deprecated(name, d_ver, r_ver, text=None):
+    out = _OPTUNA_DEPRECATED.format(name, d_ver, r_ver, d_ver)
+    return out if text is None else out + " " + text
+
+
+def test_deprecation_warnings_have_optunas_words():
+    """Each FutureWarning knob gives for what Optuna deprecated is Optuna 5's, word for
+    word, at the caller's line: a script's filter written for Optuna's message matches."""
+    from knob.distributions import (
+        DiscreteUniformDistribution,
+        IntLogUniformDistribution,
+        IntUniformDistribution,
+        LogUniformDistribution,
+        UniformDistribution,
+    )
+
+    attrs = _optuna_deprecated("{}", "3.1.0", "5.0.0")
+    study = optuna.create_study()
+    t = study.ask()
+    t.suggest_float("u", 0, 1)
+    t.suggest_float("l", 0.5, 1, log=True)
+    t.suggest_float("d", 0, 1, step=0.5)
+    fixed = optuna.trial.FixedTrial({"u": 0.5, "l": 0.5, "d": 0.5})
+    cases = [
+        (lambda: study.set_system_attr("k", 1), attrs.format("set_system_attr")),
+        (lambda: study.system_attrs, attrs.format("system_attrs")),
+        (lambda: t.set_system_attr("k", 1), attrs.format("set_system_attr")),
+        (lambda: t.system_attrs, attrs.format("system_attrs")),
+        (lambda: fixed.set_system_attr("k", 1), attrs.format("set_system_attr")),
+    ]
+    for trial in (t, fixed):
+        cases += [
+            (lambda trial=trial: trial.suggest_uniform("u", 0, 1), _optuna_deprecated("suggest_uniform", "3.0.0", "6.0.0", "Use suggest_float instead.")),
+            (
+                lambda trial=trial: trial.suggest_loguniform("l", 0.5, 1),
+                _optuna_deprecated("suggest_loguniform", "3.0.0", "6.0.0", "Use suggest_float(..., log=True) instead."),
+            ),
+            (
+                lambda trial=trial: trial.suggest_discrete_uniform("d", 0, 1, 0.5),
+                _optuna_deprecated("suggest_discrete_uniform", "3.0.0", "6.0.0", "Use suggest_float(..., step=...) instead."),
+            ),
+        ]
+    for make, name, instead in (
+        (lambda: UniformDistribution(0, 1), "UniformDistribution", "FloatDistribution"),
+        (lambda: LogUniformDistribution(1e-3, 1), "LogUniformDistribution", "FloatDistribution"),
+        (lambda: DiscreteUniformDistribution(0, 1, 0.25), "DiscreteUniformDistribution", "FloatDistribution"),
+        (lambda: IntUniformDistribution(0, 3), "IntUniformDistribution", "IntDistribution"),
+        (lambda: IntLogUniformDistribution(1, 3), "IntLogUniformDistribution", "IntDistribution"),
+    ):
+        cases.append((make, _optuna_deprecated(name, "3.0.0", "6.0.0", "Use :class:`~optuna.distributions.%s` instead." % instead)))
+    cases.append((lambda: study.tell(t, 1.0) and None, None))  # then those of the trial as stored
+    cases.append((lambda: study.trials[0].set_system_attr("k", 2), attrs.format("set_system_attr")))
+    cases.append((lambda: study.trials[0].suggest_uniform("u", 0, 1), _optuna_deprecated("suggest_uniform", "3.0.0", "6.0.0", "Use suggest_float instead.")))
+    for call, expected in cases:
+        if expected is None:
+            call()
+            continue
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            call()
+        assert [(w.category, str(w.message), w.filename) for w in got] == [(FutureWarning, expected, __file__)]
+    # a filter as a script written for Optuna has it
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="set_system_attr has been deprecated in v3.1.0", category=FutureWarning)
+        with pytest.raises(FutureWarning):
+            study.set_system_attr("k", 3)
 
 
 def test_multi_objective_best_trials(storage, name):

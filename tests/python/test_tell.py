@@ -38,6 +38,37 @@ def test_skip_if_finished_when_another_process_finished_it(tmp_db):
     assert [x.state for x in a.trials] == [TrialState.COMPLETE, TrialState.PRUNED]
 
 
+@pytest.mark.parametrize("how", ["number", "trial"])
+def test_should_prune_answers_when_another_study_object_told_the_trial(tmp_db, how):
+    """A trial finished through another Study object, told by number or as the Trial itself:
+    its Trial still answers should_prune, as Optuna's does, after its own tell is refused
+    too (libknob refuses that tell and frees the handle: knob keeps it instead), and its
+    Study may then replace its sampler or pruner."""
+    median = optuna.pruners.MedianPruner(n_startup_trials=0)
+    a = optuna.create_study(storage=tmp_db, study_name="s", pruner=median)
+    b = optuna.load_study(study_name="s", storage=tmp_db, pruner=median)
+    for v in (0.0, 1.0):
+        t = a.ask()
+        t.report(v, 0)
+        a.tell(t, v)
+    t = a.ask()
+    t.report(10.0, 0)
+    b.tell(t.number if how == "number" else t, 10.0)
+    assert t.should_prune()
+    if how == "trial":
+        a.sampler = optuna.samplers.RandomSampler(seed=0)  # t no longer runs here
+    with pytest.raises(ValueError, match="Cannot tell a COMPLETE trial"):
+        a.tell(t, 10.0)
+    assert t.should_prune()
+    a.sampler = optuna.samplers.RandomSampler(seed=1)
+    assert t.should_prune()
+    a.pruner = optuna.pruners.ThresholdPruner(upper=20.0)
+    assert not t.should_prune()
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+        t.report(1.0, 1)
+    assert [(x.state, x.value) for x in a.trials][2] == (TrialState.COMPLETE, 10.0)
+
+
 def test_tell_without_values_fails_the_trial():
     # Optuna: tell(trial) without values and state fails the trial (with a warning)
     study = optuna.create_study()

@@ -2,6 +2,7 @@
 the C message, reports and pruning, attributes, FrozenTrial, FixedTrial, TrialState."""
 
 import datetime
+import gc
 import warnings
 
 import pytest
@@ -279,6 +280,80 @@ def test_should_prune_after_tell(where, tmp_db):
     t.report(2.0, 0)
     nop.tell(t, 2.0)
     assert not t.should_prune()
+
+
+@pytest.mark.parametrize("where", ["memory", "sqlite"])
+def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db):
+    """should_prune after the tell answers once the study's sampler or pruner was replaced
+    (Study._replace opens the study's handle again): the pruner the study has then, as
+    Optuna asks study.pruner. The replaced handle, which the trials told through it keep a
+    handle on, lives as long as they do, and no longer."""
+    study = optuna.create_study(
+        storage=tmp_db if where == "sqlite" else None, pruner=optuna.pruners.MedianPruner(n_startup_trials=0)
+    )
+    storage = study._storage
+    for v in (0.0, 1.0):
+        t = study.ask()
+        t.report(v, 0)
+        study.tell(t, v)
+    a = study.ask()
+    a.report(10.0, 0)
+    study.tell(a, 10.0)
+    b = study.ask()
+    b.report(0.5, 0)
+    study.tell(b, state=TrialState.PRUNED)
+    assert a.should_prune() and not b.should_prune()  # above, below the median
+    study.sampler = optuna.samplers.RandomSampler(seed=1)
+    assert a.should_prune() and not b.should_prune()
+    c = study.ask()  # told through the second handle
+    c.report(20.0, 0)
+    study.tell(c, 20.0)
+    assert c.should_prune()
+    study.pruner = optuna.pruners.ThresholdPruner(lower=1.0)  # the new pruner answers
+    assert [t.should_prune() for t in (a, b, c)] == [False, True, False]
+    study.pruner = optuna.pruners.NopPruner()
+    assert [t.should_prune() for t in (a, b, c)] == [False, False, False]
+    # successive halving records its rungs through the kept handle: on its first handle
+    study.pruner = optuna.pruners.SuccessiveHalvingPruner(min_resource=1)
+    assert [t.should_prune() for t in (a, b, c)] == [False, False, False]  # step 0: no rung yet
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+        a.report(1.0, 1)
+    # three handles of the study (the first two replaced) while the trials keep theirs
+    assert storage._studies == 3
+    del a, b
+    gc.collect()  # the UpdateFinishedTrialError's traceback held a
+    assert storage._studies == 3  # t (trial 1) was told through the first handle too
+    del t
+    assert storage._studies == 2  # the first handle went with the last trial told through it
+    del c
+    gc.collect()
+    assert storage._studies == 1
+    t = study.ask()
+    t.report(3.0, 0)
+    study.tell(t, 3.0)
+    assert not t.should_prune()
+
+
+def test_replaced_study_handles_go_with_a_study_collected_with_its_trials(tmp_db):
+    """A Study collected together with the trials that keep handles on its replaced study
+    handles (a cycle: Python finalizes them in any order) frees every study handle: the
+    storage counts none open then."""
+    storages = []
+    for order in (1, -1):
+        study = optuna.create_study(storage=tmp_db, pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
+        kept = []
+        for i in range(4):
+            t = study.ask()
+            t.report(float(i), 0)
+            study.tell(t, float(i))
+            kept.append(t)
+            study.sampler = optuna.samplers.RandomSampler(seed=i)
+        assert study._storage._studies == 5
+        study.cycle = kept[::order]
+        storages.append(study._storage)
+        del study, kept, t
+        gc.collect()
+    assert [st._studies for st in storages] == [0, 0]
 
 
 def test_trial_attrs():
