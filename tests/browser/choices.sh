@@ -6,7 +6,8 @@
 # second column; the empty string and null, the string "5" and the number 5, and two
 # integers beyond 2^53 that a double cannot tell apart (9007199254740993 and
 # 9007199254740992, plain and weighted values) are each a column of its own, labelled so
-# that a user tells them apart. In knob report and knob dashboard, headless Chromium
+# that a user tells them apart, and the trials table and the tooltips label them as the plots
+# do (the empty string and the string '""', `""` and `"" #2`). In knob report and knob dashboard, headless Chromium
 # (choices.mjs) reads the slices, contours and parallel coordinates. Screenshots:
 # $KNOB_BUILD/browser-artifacts/choices-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
@@ -62,6 +63,16 @@ parameters:
   a: {values: ["", null, "5", 5], probabilities: [0.25, 0.25, 0.25, 0.25]}
   b: {values: [9007199254740993, 9007199254740992], probabilities: [0.5, 0.5]}
 YAML
+cat > same.yaml <<YAML
+program: $T/prog.py
+metric: {name: loss, goal: minimize}
+method: grid
+parameters:
+  a: {values: ["", '""']}
+  b: {values: [1, 2, 3]}
+YAML
+"$KNOB" run same.yaml --storage "$db" --study same > run.log 2> run.err ||
+    fail "knob run same: $(cat run.err)"
 "$KNOB" run kinds.yaml --storage "$db" --study kinds > run.log 2> run.err ||
     fail "knob run kinds: $(cat run.err)"
 "$KNOB" run wkinds.yaml --storage "$db" --study wkinds --trials 24 --seed 5 > run.log 2> run.err ||
@@ -75,7 +86,9 @@ YAML
 # NAME.labels.json: each complete trial's params as the plots must label them, from knob
 # trials' JSON read exactly (Python's integers): null as null; a string in quotes where it
 # would read as another value without them (empty, blank at an end, a number, null, true,
-# false); numbers as knob trials prints them.
+# false); numbers as knob trials prints them. Of two values that would share a label, the
+# one later in the sweep's values (ORDER, a JSON object of each such param's values) is
+# numbered: same's empty string `""`, its string '""' `"" #2`.
 labels() {
     python3 -c '
 import json, re, sys
@@ -88,12 +101,24 @@ def label(v):
     if isinstance(v, str):
         return json.dumps(v) if other.fullmatch(v) or v.strip() != v else v
     return json.dumps(v)
-print(json.dumps({t["number"]: {k: label(v) for k, v in t["params"].items()}
-                  for t in json.load(sys.stdin) if t["state"] == "complete"}))'
+def numbered(values):
+    out, seen = [], set()
+    for v in values:
+        l = label(v)
+        out.append((v, l + " #2" if l in seen else l))
+        seen.add(l)
+    return out
+order = {k: numbered(vs) for k, vs in json.loads(sys.argv[1]).items()}
+def text(name, v):
+    return next((l for c, l in order.get(name, []) if type(c) is type(v) and c == v), label(v))
+print(json.dumps({t["number"]: {k: text(k, v) for k, v in t["params"].items()}
+                  for t in json.load(sys.stdin) if t["state"] == "complete"}))' "$1"
 }
-for s in plain weighted cond kinds wkinds; do
+for s in plain weighted cond kinds wkinds same; do
     "$KNOB" trials "$s" --storage "$db" --json > "$s.json"
-    labels < "$s.json" > "$s.labels.json"
+    order='{}'
+    [ "$s" = same ] && order='{"a": ["", "\"\""]}'
+    labels "$order" < "$s.json" > "$s.labels.json"
     "$KNOB" report "$s" --storage "$db" -o "$s.html"
 done
 expect_eq "$(py 'len([t for t in d if t["state"] == "complete"])' < plain.json)" 6 "plain's complete trials"

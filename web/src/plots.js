@@ -76,7 +76,7 @@ function history(study, k) {
 // (each a series in ECharts' large mode) when there are too many points to draw one by one.
 const LARGE_STEPS = 8;
 function slice(study, k, param) {
-    const p = paramView(param, complete(study, k));
+    const p = paramView(param, complete(study, k), study);
     const pts = [];
     for (const t of complete(study, k)) {
         if (!p.has(t))
@@ -260,7 +260,7 @@ function surface(study, k, px, py) {
 }
 
 function contour(study, k, paramX, paramY) {
-    const px = paramView(paramX, complete(study, k)), py = paramView(paramY, complete(study, k));
+    const px = paramView(paramX, complete(study, k), study), py = paramView(paramY, complete(study, k), study);
     const { done, cells, x0, x1, y0, y1 } = surface(study, k, px, py);
     const vals = cells.length ? cells.map(c => c[2]) : done.map(t => t.v[k]);
     const lo = Math.min(...vals), hi = Math.max(...vals);
@@ -300,7 +300,7 @@ function contour(study, k, paramX, paramY) {
 
 function parallel(study, k) {
     const done = complete(study, k);
-    const ps = study.params.map(p => paramView(p, done));
+    const ps = study.params.map(p => paramView(p, done, study));
     const axes = ps.map((p, i) => p.kind === 'categorical'
         ? { dim: i, name: p.name, type: 'category', data: p.labels }
         : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
