@@ -7,9 +7,13 @@
 # bins over the distributions' bounds, empty bins filled by inverse distance weighting: not
 # the picture Python and Optuna show. On an objective linear in the params (x + 10 y) over a
 # grid with one point missing (its trial failed), headless Chromium (contour.mjs) reads each
-# contour's cells and axes. Screenshots: $KNOB_BUILD/browser-artifacts/contour-*.
+# contour's cells and axes; in node, contour_parts.mjs checks the grid's axis, its fill (kept
+# between draws) and its raster against the code before them, on random grids. Screenshots:
+# $KNOB_BUILD/browser-artifacts/contour-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
+# the grid's parts in node, against the code they replaced (contour_parts.mjs)
+node "$KNOB_SRC/tests/browser/contour_parts.mjs" "$web" "$T" || fail "the contour's grid differs from the code before"
 db="sqlite:///$T/contour.db"
 cat > prog.py <<'PY'
 #!/usr/bin/env python3
