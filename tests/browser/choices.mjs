@@ -13,14 +13,11 @@
 // a label of its own; the empty string and the string '""' (same), whose labels would both be
 // `""`, the second numbered (`"" #2`); the trials table's cells and the tooltips labelled
 // alike. Fails (exit 1) with the reasons on stderr.
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { fail, launch, openPlots, drawChart, closePage, finish } from './lib.mjs';
 
 const [artifacts, dir, dashUrl, webDir] = process.argv.slice(2);
-const { chromium } = createRequire(webDir + '/')('playwright-core');
-const failures = [];
-const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 
 // Each study's params and the labels of their choices in the sweep's order (model.js,
 // choiceLabel).
@@ -33,26 +30,8 @@ const STUDIES = {
     same: { a: ['""', '"" #2'], b: ['1', '2', '3'] },
 };
 
-const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
-                                        args: ['--no-sandbox', '--disable-gpu'] });
-
-async function open(url, name, n) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.errors = [];
-    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
-    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
-    await page.goto(url);
-    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
-    await page.waitForFunction(n => document.querySelectorAll('table.trials tbody tr').length >= n, n,
-                               { timeout: 10000 }).catch(() => fail(`${name}: the table never showed every trial`));
-    return page;
-}
-
-async function chart(page, id) {
-    await page.locator(`figure:has(.chart[data-id="${id}"])`).scrollIntoViewIfNeeded();
-    await page.evaluate(id => window.knob.draw(id), id);
-    return page.evaluate(id => JSON.parse(JSON.stringify(window.knobChart(id).getOption())), id);
-}
+const browser = await launch(webDir);
+const chart = async (page, id) => (await drawChart(page, id)).option;
 
 async function check(page, where, params, want) {
     const names = Object.keys(params);
@@ -154,16 +133,9 @@ for (const [study, params] of Object.entries(STUDIES)) {
         fail('cond: every complete trial has max_depth');
     for (const [where, url] of [[`${study} report`, pathToFileURL(`${dir}/${study}.html`).href],
                                 [`${study} dashboard`, `${dashUrl}/study?name=${study}`]]) {
-        const page = await open(url, where, want.size);
+        const page = await openPlots(browser, url, where, { rows: want.size });
         await check(page, where, params, want);
-        await page.screenshot({ path: `${artifacts}/choices-${where.replace(' ', '-')}.png`, fullPage: true });
-        failures.push(...page.errors);
-        await page.close();
+        await closePage(page, `${artifacts}/choices-${where.replace(' ', '-')}.png`);
     }
 }
-await browser.close();
-if (failures.length) {
-    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
-    process.exit(1);
-}
-console.log(`ok; screenshots in ${artifacts}`);
+await finish(browser, artifacts, 'ok');

@@ -21,9 +21,5 @@ evil=$(python3 "$KNOB_SRC/tests/browser/odd_fixtures.py" "$db" 2> fixtures.err |
 "$KNOB" report mrun --storage "$db" -o mrun.html
 "$KNOB" report big --storage "$db" -o big.html
 start_dashboard "$db"
-rc=0
-node "$KNOB_SRC/tests/browser/odd.mjs" "$artifacts" "$T" "$url" "$evil" "$web" "$db" || rc=$?
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
-[ "$rc" = 0 ] || fail "the browser test failed (screenshots in $artifacts)"
+page_test odd.mjs "$artifacts" "$T" "$url" "$evil" "$web" "$db"
 echo ok
