@@ -13,10 +13,6 @@ echo "fixtures: ${SECONDS} s"
 "$KNOB" report two --storage "sqlite:///$db" -o two.html
 "$KNOB" report three --storage "sqlite:///$db" -o three.html
 start_dashboard "sqlite:///$db"
-rc=0
-node "$KNOB_SRC/tests/browser/browser.mjs" "$artifacts" "$T/one.html" "$T/two.html" "$T/three.html" "$url" "$KNOB" \
-    "sqlite:///$db" "$web" || rc=$?
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
-[ "$rc" = 0 ] || fail "the browser test failed (screenshots in $artifacts)"
+page_test browser.mjs "$artifacts" "$T/one.html" "$T/two.html" "$T/three.html" "$url" "$KNOB" \
+    "sqlite:///$db" "$web"
 echo ok

@@ -3,22 +3,21 @@
 //   node choices.mjs ARTIFACTS DIR DASHBOARD_URL WEB_DIR
 // DIR holds NAME.html (knob report) and NAME.labels.json (each complete trial's params as
 // the plots label them, from `knob trials NAME --json`, choices.sh) of the studies plain,
-// weighted, cond, kinds and wkinds. In each, the report and the dashboard must draw every
+// weighted, cond, kinds, wkinds and same. In each, the report and the dashboard must draw every
 // complete trial that has the param in the slices, the contours and the parallel
 // coordinates, at its value: the choice null (plain and weighted values) in a column of its
 // own, labelled null, a trial without the param (cond's max_depth, when lr is 0.1) in none
 // (missing on its parallel axis, not at null's), an integer beyond 2^53 among weighted
 // values in the one column of that choice; "" and null, "5" and 5, 9007199254740993 and
 // 9007199254740992 (kinds: plain values, wkinds: weighted) each in a column of its own with
-// a label of its own; the trials table's cells labelled alike. Fails (exit 1) with the reasons on stderr.
-import { createRequire } from 'node:module';
+// a label of its own; the empty string and the string '""' (same), whose labels would both be
+// `""`, the second numbered (`"" #2`); the trials table's cells and the tooltips labelled
+// alike. Fails (exit 1) with the reasons on stderr.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { fail, launch, openPlots, drawChart, closePage, finish } from './lib.mjs';
 
 const [artifacts, dir, dashUrl, webDir] = process.argv.slice(2);
-const { chromium } = createRequire(webDir + '/')('playwright-core');
-const failures = [];
-const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 
 // Each study's params and the labels of their choices in the sweep's order (model.js,
 // choiceLabel).
@@ -28,28 +27,11 @@ const STUDIES = {
     cond: { lr: ['0.1', '0.2'], max_depth: ['null', '5'] },
     kinds: { a: ['""', 'null', '"5"', '5', 'x'], b: ['9007199254740993', '9007199254740992'] },
     wkinds: { a: ['""', 'null', '"5"', '5'], b: ['9007199254740993', '9007199254740992'] },
+    same: { a: ['""', '"" #2'], b: ['1', '2', '3'] },
 };
 
-const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
-                                        args: ['--no-sandbox', '--disable-gpu'] });
-
-async function open(url, name, n) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.errors = [];
-    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
-    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
-    await page.goto(url);
-    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
-    await page.waitForFunction(n => document.querySelectorAll('table.trials tbody tr').length >= n, n,
-                               { timeout: 10000 }).catch(() => fail(`${name}: the table never showed every trial`));
-    return page;
-}
-
-async function chart(page, id) {
-    await page.locator(`figure:has(.chart[data-id="${id}"])`).scrollIntoViewIfNeeded();
-    await page.evaluate(id => window.knob.draw(id), id);
-    return page.evaluate(id => JSON.parse(JSON.stringify(window.knobChart(id).getOption())), id);
-}
+const browser = await launch(webDir);
+const chart = async (page, id) => (await drawChart(page, id)).option;
 
 async function check(page, where, params, want) {
     const names = Object.keys(params);
@@ -76,6 +58,17 @@ async function check(page, where, params, want) {
             }
         if (seen.size !== having(name))
             fail(`${where}: ${id} shows ${seen.size} trials of ${having(name)}`);
+        // the tooltip of each of the slice's trials names its params as the plots label them
+        for (let i = 0; i < option.series[0].data.length; i++) {
+            const d = option.series[0].data[i];
+            const text = await page.evaluate(([id, i]) => {
+                window.knobChart(id).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: i });
+                return document.querySelector(`.chart[data-id="${id}"]`).innerText;
+            }, [id, i]);
+            for (const [q, l] of Object.entries(want.get(d[3]) || {}))
+                if (!text.includes(`trial ${d[3]}`) || !text.split('\n').includes(`${q}: ${l}`))
+                    fail(`${where}: ${id}: the tooltip of trial ${d[3]} does not show ${q}: ${l}: ${JSON.stringify(text)}`);
+        }
     }
     const ids = (await page.evaluate(() => window.knob.plots())).filter(id => id.startsWith('contour-'));
     if (ids.length !== 1)
@@ -140,16 +133,9 @@ for (const [study, params] of Object.entries(STUDIES)) {
         fail('cond: every complete trial has max_depth');
     for (const [where, url] of [[`${study} report`, pathToFileURL(`${dir}/${study}.html`).href],
                                 [`${study} dashboard`, `${dashUrl}/study?name=${study}`]]) {
-        const page = await open(url, where, want.size);
+        const page = await openPlots(browser, url, where, { rows: want.size });
         await check(page, where, params, want);
-        await page.screenshot({ path: `${artifacts}/choices-${where.replace(' ', '-')}.png`, fullPage: true });
-        failures.push(...page.errors);
-        await page.close();
+        await closePage(page, `${artifacts}/choices-${where.replace(' ', '-')}.png`);
     }
 }
-await browser.close();
-if (failures.length) {
-    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
-    process.exit(1);
-}
-console.log(`ok; screenshots in ${artifacts}`);
+await finish(browser, artifacts, 'ok');

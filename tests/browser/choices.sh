@@ -6,14 +6,14 @@
 # second column; the empty string and null, the string "5" and the number 5, and two
 # integers beyond 2^53 that a double cannot tell apart (9007199254740993 and
 # 9007199254740992, plain and weighted values) are each a column of its own, labelled so
-# that a user tells them apart. In knob report and knob dashboard, headless Chromium
-# (choices.mjs) reads the slices, contours and parallel coordinates. Screenshots:
-# $KNOB_BUILD/browser-artifacts/choices-*.
+# that a user tells them apart, and the trials table and the tooltips label them as the plots
+# do (the empty string and the string '""', `""` and `"" #2`). In knob report and knob
+# dashboard, headless Chromium (choices.mjs) reads the slices, contours and parallel
+# coordinates. Screenshots: $KNOB_BUILD/browser-artifacts/choices-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
 db="sqlite:///$T/choices.db"
-cat > prog.py <<'PY'
-#!/usr/bin/env python3
+trial_program <<'PY'
 import json, os
 p = json.loads(os.environ["KNOB_PARAMS_JSON"])
 md = p.get("max_depth", 1)
@@ -21,61 +21,42 @@ loss = (0.5 if md is None else md / 100) + p.get("lr", 0) + (0.25 if p.get("seed
 loss += 0.01 * len(json.dumps([p.get("a"), p.get("b")]))
 print(json.dumps({"loss": loss}))
 PY
-chmod +x prog.py
-cat > plain.yaml <<YAML
-program: $T/prog.py
-metric: {name: loss, goal: minimize}
-method: grid
-parameters:
+sweep plain grid <<'YAML'
   max_depth: {values: [null, 5, 10]}
   lr: {values: [0.1, 0.2]}
 YAML
-cat > weighted.yaml <<YAML
-program: $T/prog.py
-metric: {name: loss, goal: minimize}
-method: random
-parameters:
+sweep weighted random <<'YAML'
   max_depth: {values: [null, 5, 10], probabilities: [0.4, 0.3, 0.3]}
   seed: {values: [12345678901234567890, 3, 9], probabilities: [0.4, 0.3, 0.3]}
 YAML
-cat > cond.yaml <<YAML
-program: $T/prog.py
-metric: {name: loss, goal: minimize}
-method: random
-parameters:
+sweep cond random <<'YAML'
   lr: {values: [0.1, 0.2]}
   max_depth: {values: [null, 5], when: {lr: 0.2}}
 YAML
-cat > kinds.yaml <<YAML
-program: $T/prog.py
-metric: {name: loss, goal: minimize}
-method: grid
-parameters:
+sweep kinds grid <<'YAML'
   a: {values: ["", null, "5", 5, "x"]}
   b: {values: [9007199254740993, 9007199254740992]}
 YAML
-cat > wkinds.yaml <<YAML
-program: $T/prog.py
-metric: {name: loss, goal: minimize}
-method: random
-parameters:
+sweep wkinds random <<'YAML'
   a: {values: ["", null, "5", 5], probabilities: [0.25, 0.25, 0.25, 0.25]}
   b: {values: [9007199254740993, 9007199254740992], probabilities: [0.5, 0.5]}
 YAML
-"$KNOB" run kinds.yaml --storage "$db" --study kinds > run.log 2> run.err ||
-    fail "knob run kinds: $(cat run.err)"
-"$KNOB" run wkinds.yaml --storage "$db" --study wkinds --trials 24 --seed 5 > run.log 2> run.err ||
-    fail "knob run wkinds: $(cat run.err)"
-"$KNOB" run plain.yaml --storage "$db" --study plain > run.log 2> run.err ||
-    fail "knob run plain: $(cat run.err)"
-"$KNOB" run weighted.yaml --storage "$db" --study weighted --trials 16 --seed 7 > run.log 2> run.err ||
-    fail "knob run weighted: $(cat run.err)"
-"$KNOB" run cond.yaml --storage "$db" --study cond --trials 12 --seed 3 > run.log 2> run.err ||
-    fail "knob run cond: $(cat run.err)"
+sweep same grid <<'YAML'
+  a: {values: ["", '""']}
+  b: {values: [1, 2, 3]}
+YAML
+run_study same
+run_study kinds
+run_study wkinds --trials 24 --seed 5
+run_study plain
+run_study weighted --trials 16 --seed 7
+run_study cond --trials 12 --seed 3
 # NAME.labels.json: each complete trial's params as the plots must label them, from knob
 # trials' JSON read exactly (Python's integers): null as null; a string in quotes where it
 # would read as another value without them (empty, blank at an end, a number, null, true,
-# false); numbers as knob trials prints them.
+# false); numbers as knob trials prints them. Of two values that would share a label, the
+# one later in the sweep's values (ORDER, a JSON object of each such param's values) is
+# numbered: same's empty string `""`, its string '""' `"" #2`.
 labels() {
     python3 -c '
 import json, re, sys
@@ -88,19 +69,26 @@ def label(v):
     if isinstance(v, str):
         return json.dumps(v) if other.fullmatch(v) or v.strip() != v else v
     return json.dumps(v)
-print(json.dumps({t["number"]: {k: label(v) for k, v in t["params"].items()}
-                  for t in json.load(sys.stdin) if t["state"] == "complete"}))'
+def numbered(values):
+    out, seen = [], set()
+    for v in values:
+        l = label(v)
+        out.append((v, l + " #2" if l in seen else l))
+        seen.add(l)
+    return out
+order = {k: numbered(vs) for k, vs in json.loads(sys.argv[1]).items()}
+def text(name, v):
+    return next((l for c, l in order.get(name, []) if type(c) is type(v) and c == v), label(v))
+print(json.dumps({t["number"]: {k: text(k, v) for k, v in t["params"].items()}
+                  for t in json.load(sys.stdin) if t["state"] == "complete"}))' "$1"
 }
-for s in plain weighted cond kinds wkinds; do
-    "$KNOB" trials "$s" --storage "$db" --json > "$s.json"
-    labels < "$s.json" > "$s.labels.json"
-    "$KNOB" report "$s" --storage "$db" -o "$s.html"
+for s in plain weighted cond kinds wkinds same; do
+    report_study "$s"
+    order='{}'
+    [ "$s" = same ] && order='{"a": ["", "\"\""]}'
+    labels "$order" < "$s.json" > "$s.labels.json"
 done
 expect_eq "$(py 'len([t for t in d if t["state"] == "complete"])' < plain.json)" 6 "plain's complete trials"
 start_dashboard "$db"
-rc=0
-node "$KNOB_SRC/tests/browser/choices.mjs" "$artifacts" "$T" "$url" "$web" || rc=$?
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
-[ "$rc" = 0 ] || fail "the browser test failed (screenshots in $artifacts)"
+page_test choices.mjs "$artifacts" "$T" "$url" "$web"
 echo ok

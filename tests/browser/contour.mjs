@@ -11,13 +11,10 @@
 // (1 + 10) interpolate bilinearly; the cells past them between the trials' range and the
 // padded ends within the trials' values (means of neighbours); none past a categorical's
 // first and last index with a trial. Fails (exit 1) with the reasons on stderr.
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { fail, launch, openPlots, drawChart, closePage, finish } from './lib.mjs';
 
 const [artifacts, dir, dashUrl, webDir] = process.argv.slice(2);
-const { chromium } = createRequire(webDir + '/')('playwright-core');
-const failures = [];
-const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 
 // Each study's params: the trials' least and greatest values on the axis (a categorical's
 // indices), the axis's ends, and whether it is categorical; its complete trials.
@@ -29,25 +26,8 @@ const COMPLETE = { num: 14, cat: 8 };
 const objective = at => ('x' in at ? at.x : at.c) + 10 * at.y;
 const close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
-const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
-                                        args: ['--no-sandbox', '--disable-gpu'] });
-
-async function open(url, name) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.errors = [];
-    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
-    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
-    await page.goto(url);
-    await page.waitForFunction(() => window.knob && window.knob.plots().some(id => id.startsWith('contour-')),
-                               null, { timeout: 60000 });
-    return page;
-}
-
-async function chart(page, id) {
-    await page.locator(`figure:has(.chart[data-id="${id}"])`).scrollIntoViewIfNeeded();
-    await page.evaluate(id => window.knob.draw(id), id);
-    return page.evaluate(id => JSON.parse(JSON.stringify(window.knobChart(id).getOption())), id);
-}
+const browser = await launch(webDir);
+const chart = async (page, id) => (await drawChart(page, id)).option;
 
 async function check(page, where, params, complete) {
     const ids = (await page.evaluate(() => window.knob.plots())).filter(id => id.startsWith('contour-'));
@@ -94,16 +74,10 @@ async function check(page, where, params, complete) {
 for (const [study, params] of Object.entries(STUDIES)) {
     for (const [where, url] of [[`${study} report`, pathToFileURL(`${dir}/${study}.html`).href],
                                 [`${study} dashboard`, `${dashUrl}/study?name=${study}`]]) {
-        const page = await open(url, where);
+        const page = await openPlots(browser, url, where,
+                                     { ready: () => window.knob && window.knob.plots().some(id => id.startsWith('contour-')) });
         await check(page, where, params, COMPLETE[study]);
-        await page.screenshot({ path: `${artifacts}/contour-${where.replace(' ', '-')}.png`, fullPage: true });
-        failures.push(...page.errors);
-        await page.close();
+        await closePage(page, `${artifacts}/contour-${where.replace(' ', '-')}.png`);
     }
 }
-await browser.close();
-if (failures.length) {
-    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
-    process.exit(1);
-}
-console.log(`ok; screenshots in ${artifacts}`);
+await finish(browser, artifacts, 'ok');

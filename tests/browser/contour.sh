@@ -7,12 +7,15 @@
 # bins over the distributions' bounds, empty bins filled by inverse distance weighting: not
 # the picture Python and Optuna show. On an objective linear in the params (x + 10 y) over a
 # grid with one point missing (its trial failed), headless Chromium (contour.mjs) reads each
-# contour's cells and axes. Screenshots: $KNOB_BUILD/browser-artifacts/contour-*.
+# contour's cells and axes; in node, contour_parts.mjs checks the grid's axis, its fill (kept
+# between draws) and its raster against the code before them, on random grids. Screenshots:
+# $KNOB_BUILD/browser-artifacts/contour-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
+# the grid's parts in node, against the code they replaced (contour_parts.mjs)
+node "$KNOB_SRC/tests/browser/contour_parts.mjs" "$web" "$T" || fail "the contour's grid differs from the code before"
 db="sqlite:///$T/contour.db"
-cat > prog.py <<'PY'
-#!/usr/bin/env python3
+trial_program <<'PY'
 import json, os, sys
 p = json.loads(os.environ["KNOB_PARAMS_JSON"])
 x = p["x"] if "x" in p else ["lo", "mid", "hi"].index(p["c"])
@@ -20,35 +23,19 @@ if x == 1 and p["y"] == 1:
     sys.exit("no value at x = 1, y = 1")
 print(json.dumps({"loss": x + 10 * p["y"]}))
 PY
-chmod +x prog.py
-cat > num.yaml <<YAML
-program: $T/prog.py
-metric: {name: loss, goal: minimize}
-method: grid
-parameters:
+sweep num grid <<'YAML'
   x: {distribution: int_uniform, min: 0, max: 4}
   y: {distribution: int_uniform, min: 0, max: 2}
 YAML
-cat > cat.yaml <<YAML
-program: $T/prog.py
-metric: {name: loss, goal: minimize}
-method: grid
-parameters:
+sweep cat grid <<'YAML'
   c: {values: [lo, mid, hi]}
   y: {distribution: int_uniform, min: 0, max: 2}
 YAML
 for s in num cat; do
-    # one trial fails (x = 1, y = 1): knob run says so and exits 0
-    "$KNOB" run $s.yaml --storage "$db" --study $s > run.log 2> run.err ||
-        fail "knob run $s: $(cat run.err)"
-    "$KNOB" trials $s --storage "$db" --json > $s.json
+    run_study $s # one trial fails (x = 1, y = 1): knob run says so and exits 0
+    report_study $s
     expect_eq "$(py '[t["state"] for t in d].count("fail")' < $s.json)" 1 "$s's failed trials"
-    "$KNOB" report $s --storage "$db" -o $s.html
 done
 start_dashboard "$db"
-rc=0
-node "$KNOB_SRC/tests/browser/contour.mjs" "$artifacts" "$T" "$url" "$web" || rc=$?
-kill "$pid"
-wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
-[ "$rc" = 0 ] || fail "the browser test failed (screenshots in $artifacts)"
+page_test contour.mjs "$artifacts" "$T" "$url" "$web"
 echo ok

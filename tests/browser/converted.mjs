@@ -6,14 +6,11 @@
 // (a log axis for inv_log_uniform_values, q_log_uniform_values and log_normal, a linear one
 // for normal, the choices for weighted choices), with tick labels among those values; the
 // importance names the params. Fails (exit 1) with the reasons on stderr.
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { fail, launch, openPlots, drawChart, closePage, finish } from './lib.mjs';
 
 const [artifacts, report, dashUrl, webDir, trialsJson] = process.argv.slice(2);
-const { chromium } = createRequire(webDir + '/')('playwright-core');
-const failures = [];
-const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 
 // The program's values of the complete trials, by number.
 const want = new Map();
@@ -35,33 +32,7 @@ for (const name of names.filter(n => AXES[n] !== 'category')) {
     span[name] = AXES[name] === 'log' ? [lo / 10, hi * 10] : [lo - (hi - lo), hi + (hi - lo)];
 }
 
-const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
-                                        args: ['--no-sandbox', '--disable-gpu'] });
-
-async function open(url, name) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.errors = [];
-    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
-    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
-    await page.goto(url);
-    await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
-    // every trial in (the dashboard polls)
-    await page.waitForFunction(n => document.querySelectorAll('table.trials tbody tr').length >= n, want.size,
-                               { timeout: 10000 }).catch(() => fail(`${name}: the table never showed every trial`));
-    return page;
-}
-
-// Chart `id` drawn; its option, and the text of the tick labels of the axes asked for.
-async function chart(page, id, axes) {
-    await page.locator(`figure:has(.chart[data-id="${id}"])`).scrollIntoViewIfNeeded();
-    await page.evaluate(id => window.knob.draw(id), id);
-    return page.evaluate(([id, axes]) => {
-        const c = window.knobChart(id);
-        const labels = axes.map(([kind, i]) =>
-            c.getModel().getComponent(kind, i).axis.getViewLabels().map(l => l.formattedLabel));
-        return { option: JSON.parse(JSON.stringify(c.getOption())), labels };
-    }, [id, axes]);
-}
+const browser = await launch(webDir);
 
 const close = (a, b) => a === b || Math.abs(a - b) <= 1e-9 * Math.abs(b);
 
@@ -92,7 +63,7 @@ function checkValue(where, name, n, got) {
 async function checkSlices(page, where) {
     for (const name of names) {
         const id = `slice-${name}`;
-        const { option, labels } = await chart(page, id, [['xAxis', 0]]);
+        const { option, labels } = await drawChart(page, id, [['xAxis', 0]]);
         const axis = option.xAxis[0];
         if (axis.type !== AXES[name])
             fail(`${where}: ${id}: a ${axis.type} axis, not ${AXES[name]}`);
@@ -118,7 +89,7 @@ async function checkContours(page, where) {
         fail(`${where}: ${ids.length} contour plots`);
     for (const id of ids) {
         const [, nx, ny] = id.split('-');
-        const { option, labels } = await chart(page, id, [['xAxis', 1], ['yAxis', 1]]);
+        const { option, labels } = await drawChart(page, id, [['xAxis', 1], ['yAxis', 1]]);
         checkLabels(`${where}: ${id} (x)`, nx, labels[0]);
         checkLabels(`${where}: ${id} (y)`, ny, labels[1]);
         const pts = option.series.find(s => s.type === 'scatter').data;
@@ -133,7 +104,7 @@ async function checkContours(page, where) {
 }
 
 async function checkParallel(page, where) {
-    const { option } = await chart(page, 'parallel', []);
+    const { option } = await drawChart(page, 'parallel', []);
     const axes = option.parallelAxis;
     for (const name of names) {
         const a = axes.find(x => x.name === name);
@@ -157,7 +128,7 @@ async function checkParallel(page, where) {
 async function checkImportance(page, where) {
     if (!(await page.evaluate(() => window.knob.plots().includes('importance'))))
         return fail(`${where}: no importance plot`);
-    const { option } = await chart(page, 'importance', []);
+    const { option } = await drawChart(page, 'importance', []);
     const shown = option.yAxis[0].data;
     if (!shown.length || shown.some(n => !names.includes(n)))
         fail(`${where}: the importance names ${JSON.stringify(shown)}, not the sweep's params`);
@@ -181,19 +152,12 @@ async function checkHover(page, where, name) {
 }
 
 for (const [where, url] of [['report', pathToFileURL(report).href], ['dashboard', `${dashUrl}/study?name=conv`]]) {
-    const page = await open(url, where);
+    const page = await openPlots(browser, url, where, { rows: want.size }); // every trial in (the dashboard polls)
     await checkSlices(page, where);
     await checkContours(page, where);
     await checkParallel(page, where);
     await checkImportance(page, where);
     await checkHover(page, where, 'y');
-    await page.screenshot({ path: `${artifacts}/converted-${where}.png`, fullPage: true });
-    failures.push(...page.errors);
-    await page.close();
+    await closePage(page, `${artifacts}/converted-${where}.png`);
 }
-await browser.close();
-if (failures.length) {
-    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
-    process.exit(1);
-}
-console.log(`ok: ${want.size} trials; screenshots in ${artifacts}`);
+await finish(browser, artifacts, `ok: ${want.size} trials`);

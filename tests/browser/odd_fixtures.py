@@ -9,7 +9,9 @@ Python package over this build's libknob (KNOB_LIBRARY):
   "re"    five trials of a param x, two objectives;
   "inf"   pruned trials whose last intermediate value, their value, is inf, -inf, 2.5
           (add_trial takes them, as Optuna's storages hold them);
-  "mfail" two and "mrun" three objectives, the trials failed or still running.
+  "mfail" two and "mrun" three objectives, the trials failed or still running;
+  "big"   two objectives, 3,100 trials: past 3,000 the parallel coordinates draw
+          progressively.
 With "remake" after the storage: deletes "re" and makes it again, with two trials of a param y
 and one objective."""
 import sys
@@ -67,4 +69,7 @@ for name, n_obj, state in (("mfail", 2, knob.trial.TrialState.FAIL), ("mrun", 3,
         t.suggest_float("x", 0, 1)
         if state is not None:
             s.tell(t, state=state)
+knob.logging.set_verbosity(knob.logging.WARNING)  # a line per trial otherwise
+study("big", directions=["minimize", "minimize"]).optimize(
+    lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=3100)
 print(EVIL_STUDY)

@@ -123,6 +123,20 @@ function draw(c) {
     c.el.dataset.drawn = '1';
 }
 
+// Disposes of a chart. zrender paints a progressive series (thousands of points or lines) in
+// layers it draws for at most 15 ms a frame, leaving the rest to an animation frame that
+// dispose() does not cancel: that frame then painted with the disposed painter and threw
+// ("reading 'layerStack'"), the plots made again meanwhile (another objective picked, a study
+// made again). A paint of the chart cleared first supersedes the one left (that frame then
+// paints nothing) and ends at once: it has nothing to draw.
+function disposeChart(chart) {
+    if (chart.isDisposed())
+        return;
+    chart.clear();
+    chart.getZr().refreshImmediately();
+    chart.dispose();
+}
+
 function showPlots(container, study, k) {
     const list = plotList(study, k);
     const ids = list.map(e => e.id).join('\n');
@@ -130,7 +144,7 @@ function showPlots(container, study, k) {
         for (const c of charts.values()) {
             seen.unobserve(c.el);
             if (c.chart)
-                c.chart.dispose();
+                disposeChart(c.chart);
         }
         charts.clear();
         queue.length = 0;

@@ -149,6 +149,58 @@ export function better(study, k, a, b) {
     return study.directions[k] === 'maximize' ? a > b : a < b;
 }
 
+// A trial's value of param p as the plots take it: the program's value (what knob trials
+// shows) where the sweep converts the param (p.shown), else the library's; undefined when the
+// trial has none.
+function valueGetter(p) {
+    const name = p.name;
+    return p.shown
+        ? t => { const g = shown(t); return name in g ? g[name] : undefined; }
+        : t => (name in t.p ? t.p[name] : undefined);
+}
+
+// The label of each value of categorical param p, one and the same in the plots, the trials
+// table and the tooltips: the choices, then the values trials have that are none of them
+// (the complete trials' first, in trial order, as the plots add them to the choices; then the
+// other trials', which only the table and the tooltips show) labelled together by
+// choiceLabels, so that two values that would share a label (the empty string and the string
+// `""`) are told apart alike everywhere. label(x) is undefined for a value no trial has. Kept
+// until the study changes.
+export function categoryLabels(study, p) {
+    const c = cache(study);
+    const kept = c.labels || (c.labels = new Map());
+    if (kept.has(p.name))
+        return kept.get(p.name);
+    const get = valueGetter(p), name = p.name;
+    const values = [], index = new Map();
+    const add = x => {
+        if (x !== undefined && !index.has(x)) {
+            index.set(x, values.length);
+            values.push(x);
+        }
+    };
+    for (const x of (p.shown || p).choices || [])
+        add(x);
+    for (const t of c.all)
+        if (t.s === 'complete')
+            add(get(t));
+    for (const t of c.all) {
+        add(get(t));
+        add(name in shown(t) ? shown(t)[name] : undefined);
+    }
+    const labels = choiceLabels(values);
+    const out = { label: x => labels[index.get(x)] };
+    kept.set(p.name, out);
+    return out;
+}
+
+// The categorical param of the study named name (the axis of the program's values where the
+// sweep converts it), or null.
+export function categoricalParam(study, name) {
+    const p = study.params.find(q => q.name === name);
+    return p && (p.shown || p).kind === 'categorical' ? p : null;
+}
+
 // A param as the plots show it: {name, kind, log, low, high, choices, get(t), has(t)}, get
 // giving a trial's value, or undefined when the trial has none, has whether the trial has a
 // place on the axis: null is a value (a categorical's choice null, its own category), but
@@ -156,12 +208,10 @@ export function better(study, k, a, b) {
 // of the sweep's form where the sweep converts the param (p.shown), else the library's
 // values (the same) on its distribution's. A log axis only while every value of the trials
 // ts is > 0; a categorical's choices, and a value seen that is none of them, each with a
-// label of its own (labels, label(x): choiceLabels).
-export function paramView(p, ts) {
+// label of its own (labels, label(x)), those of categoryLabels(study, p).
+export function paramView(p, ts, study) {
     const name = p.name;
-    const get = p.shown
-        ? t => { const g = shown(t); return name in g ? g[name] : undefined; }
-        : t => (name in t.p ? t.p[name] : undefined);
+    const get = valueGetter(p);
     // the library's bounds are not those of the program's values: a shown axis has its own
     const v = Object.assign({}, p.shown || p, { name, get });
     delete v.shown;
@@ -173,7 +223,8 @@ export function paramView(p, ts) {
             if (x !== undefined && !v.choices.some(c => c === x))
                 v.choices.push(x);
         }
-        v.labels = choiceLabels(v.choices);
+        const all = categoryLabels(study, p);
+        v.labels = v.choices.map(all.label);
         v.label = x => v.labels[v.choices.findIndex(c => c === x)];
     } else {
         // a whole number knob kept as text (parseJson) on a numeric axis: its double
@@ -334,6 +385,13 @@ export function fmtParam(v) {
     return v === undefined ? '' : choiceLabel(v);
 }
 
+// Param name's value v in the trials table and the tooltips: a categorical's as the plots
+// label it among its other values (categoryLabels), others as fmtParam.
+export function paramText(study, name, v) {
+    const p = v === undefined ? null : categoricalParam(study, name);
+    return p ? categoryLabels(study, p).label(v) ?? fmtParam(v) : fmtParam(v);
+}
+
 // Other numbers (axes, shares): 6 significant digits are plenty.
 export function fmt(v) {
     if (v === null || v === undefined)
@@ -375,7 +433,7 @@ export function tipHtml(study, n) {
     if (t.v.length)
         h += `value: ${t.v.map(fmtValue).join(', ')}<br>`;
     for (const [k, v] of Object.entries(shown(t)))
-        h += `${esc(k)}: ${esc(fmtParam(v))}<br>`;
+        h += `${esc(k)}: ${esc(paramText(study, k, v))}<br>`;
     if (t.f)
         h += `<i>${esc(String(t.f).slice(0, 200))}</i>`;
     return h;

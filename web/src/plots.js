@@ -76,7 +76,7 @@ function history(study, k) {
 // (each a series in ECharts' large mode) when there are too many points to draw one by one.
 const LARGE_STEPS = 8;
 function slice(study, k, param) {
-    const p = paramView(param, complete(study, k));
+    const p = paramView(param, complete(study, k), study);
     const pts = [];
     for (const t of complete(study, k)) {
         if (!p.has(t))
@@ -121,7 +121,14 @@ function slice(study, k, param) {
 const PAD = 0.05, GRID_MAX = 100, RASTER = 64;
 
 function gridAxis(p, coords) {
-    const distinct = [...new Set(coords)].sort((a, b) => a - b);
+    // sorted, then each value once: a typed array sorts numbers without a comparator, and
+    // no Set of thousands of doubles is hashed
+    const sorted = Float64Array.from(coords).sort();
+    let nd = 0;
+    for (let i = 0; i < sorted.length; i++)
+        if (i === 0 || sorted[i] !== sorted[nd - 1])
+            sorted[nd++] = sorted[i];
+    const distinct = sorted.subarray(0, nd);
     const min = distinct[0], max = distinct[distinct.length - 1];
     if (p.kind === 'categorical')
         return { grid: distinct, at: c => distinct.indexOf(c), lo: -0.5, hi: p.choices.length - 0.5 };
@@ -207,27 +214,69 @@ function fillGrid(z, nx, ny) {
     }
 }
 
-// The value of the grid (gx, gy, z) at (x, y) by bilinear interpolation; null outside it.
-function bilinear(gx, gy, z, x, y) {
-    const cell = (g, c) => {
-        if (c < g[0] || c > g[g.length - 1])
-            return null;
-        let a = 0, b = g.length - 1;
-        while (b - a > 1) {
-            const m = (a + b) >> 1;
-            if (g[m] <= c)
-                a = m;
-            else
-                b = m;
-        }
-        return [a, (c - g[a]) / (g[b] - g[a])];
-    };
-    const cx = cell(gx, x), cy = cell(gy, y);
-    if (!cx || !cy)
+// The cell of the grid's axis g that holds c, and c's fraction of the way across it; null
+// outside the axis.
+function gridCell(g, c) {
+    if (c < g[0] || c > g[g.length - 1])
         return null;
-    const nx = gx.length, [i, fx] = cx, [j, fy] = cy;
-    const at = (a, b) => z[b * nx + a];
-    return (1 - fy) * ((1 - fx) * at(i, j) + fx * at(i + 1, j)) + fy * ((1 - fx) * at(i, j + 1) + fx * at(i + 1, j + 1));
+    let a = 0, b = g.length - 1;
+    while (b - a > 1) {
+        const m = (a + b) >> 1;
+        if (g[m] <= c)
+            a = m;
+        else
+            b = m;
+    }
+    return [a, (c - g[a]) / (g[b] - g[a])];
+}
+
+// The values of the grid (gx, gy, z) at the centres of the RASTER x RASTER cells over
+// [x0, x1] x [y0, y1] by bilinear interpolation, as [bx, by, value]; none outside the grid.
+// Each column's cell of gx and each row's of gy found once.
+function raster(gx, gy, z, x0, x1, y0, y1) {
+    const nx = gx.length, cells = [];
+    const cols = Array.from({ length: RASTER }, (_, bx) => gridCell(gx, x0 + (x1 - x0) * (bx + 0.5) / RASTER));
+    for (let by = 0; by < RASTER; by++) {
+        const cy = gridCell(gy, y0 + (y1 - y0) * (by + 0.5) / RASTER);
+        if (!cy)
+            continue;
+        const [j, fy] = cy;
+        for (let bx = 0; bx < RASTER; bx++) {
+            const cx = cols[bx];
+            if (!cx)
+                continue;
+            const [i, fx] = cx;
+            const at = (a, b) => z[b * nx + a];
+            cells.push([bx, by, (1 - fy) * ((1 - fx) * at(i, j) + fx * at(i + 1, j)) +
+                                fy * ((1 - fx) * at(i, j + 1) + fx * at(i + 1, j + 1))]);
+        }
+    }
+    return cells;
+}
+
+// The grid z filled (fillGrid), or the same grid filled before: the dashboard draws a contour
+// again at each poll that brings a trial, and most bring none of the contour's (a trial
+// started, one pruned or failed). Kept on the study, the last few grids by their points.
+const FILLS_KEPT = 6;
+function filledGrid(study, z, nx, ny) {
+    const kept = study._fills || (study._fills = []);
+    const same = f => {
+        if (f.nx !== nx || f.ny !== ny)
+            return false;
+        for (let i = 0; i < z.length; i++)
+            if (!Object.is(f.known[i], z[i]))
+                return false;
+        return true;
+    };
+    let f = kept.find(same);
+    if (!f) {
+        f = { nx, ny, known: z.slice(), z: z.slice() };
+        fillGrid(f.z, nx, ny);
+        kept.push(f);
+        if (kept.length > FILLS_KEPT)
+            kept.shift();
+    }
+    return f.z;
 }
 
 function surface(study, k, px, py) {
@@ -242,25 +291,18 @@ function surface(study, k, px, py) {
         return { done, cells: [], x0: -0.5, x1: 0.5, y0: -0.5, y1: 0.5 };
     const ax = gridAxis(px, pts.map(q => q[0])), ay = gridAxis(py, pts.map(q => q[1]));
     const nx = ax.grid.length, ny = ay.grid.length;
-    const cells = [];
+    let cells = [];
     if (nx >= 2 && ny >= 2) {
         const z = new Float64Array(nx * ny).fill(NaN);
         for (const [x, y, v] of pts)
             z[ay.at(y) * nx + ax.at(x)] = v;
-        fillGrid(z, nx, ny);
-        for (let by = 0; by < RASTER; by++)
-            for (let bx = 0; bx < RASTER; bx++) {
-                const v = bilinear(ax.grid, ay.grid, z, ax.lo + (ax.hi - ax.lo) * (bx + 0.5) / RASTER,
-                                   ay.lo + (ay.hi - ay.lo) * (by + 0.5) / RASTER);
-                if (v !== null)
-                    cells.push([bx, by, v]);
-            }
+        cells = raster(ax.grid, ay.grid, filledGrid(study, z, nx, ny), ax.lo, ax.hi, ay.lo, ay.hi);
     }
     return { done, cells, x0: ax.lo, x1: ax.hi, y0: ay.lo, y1: ay.hi };
 }
 
 function contour(study, k, paramX, paramY) {
-    const px = paramView(paramX, complete(study, k)), py = paramView(paramY, complete(study, k));
+    const px = paramView(paramX, complete(study, k), study), py = paramView(paramY, complete(study, k), study);
     const { done, cells, x0, x1, y0, y1 } = surface(study, k, px, py);
     const vals = cells.length ? cells.map(c => c[2]) : done.map(t => t.v[k]);
     const lo = Math.min(...vals), hi = Math.max(...vals);
@@ -300,7 +342,7 @@ function contour(study, k, paramX, paramY) {
 
 function parallel(study, k) {
     const done = complete(study, k);
-    const ps = study.params.map(p => paramView(p, done));
+    const ps = study.params.map(p => paramView(p, done, study));
     const axes = ps.map((p, i) => p.kind === 'categorical'
         ? { dim: i, name: p.name, type: 'category', data: p.labels }
         : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
@@ -570,3 +612,5 @@ export function plotList(study, k) {
 }
 
 export { STATE_COLOR, STATES };
+// the contour's parts, for tests/browser/contour_parts.mjs
+export { gridAxis, fillGrid, filledGrid, raster };

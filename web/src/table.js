@@ -1,17 +1,21 @@
 // The trials table: sortable by any column (click its header), filtered by state and by
 // text ("lr>0.01" compares a column, other words match any cell), shown 100 rows at a time.
-import { trials, fmt, fmtValue, fmtParam, esc, shown, shownNames } from './model.js';
+import { trials, fmt, fmtValue, fmtParam, categoricalParam, categoryLabels, esc, shown, shownNames } from './model.js';
 
 const PAGE = 100;
 
 function columns(study) {
-    // Each column's text is what knob trials prints: values %.8g, params exact.
+    // Each column's text is what knob trials prints: values %.8g, params exact (a categorical's
+    // value as the plots label it).
     const cols = [{ name: 'number', get: t => t.n, text: fmt }, { name: 'state', get: t => t.s, text: fmt }];
     study.directions.forEach((d, k) =>
         cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null,
                     text: fmtValue }));
-    for (const name of shownNames(study))
-        cols.push({ name, get: t => (name in shown(t) ? shown(t)[name] : undefined), text: fmtParam });
+    for (const name of shownNames(study)) {
+        const p = categoricalParam(study, name), labels = p && categoryLabels(study, p);
+        cols.push({ name, get: t => (name in shown(t) ? shown(t)[name] : undefined),
+                    text: labels ? v => (v === undefined ? '' : labels.label(v) ?? fmtParam(v)) : fmtParam });
+    }
     cols.push({ name: 'duration (s)', get: t => t.d ?? null, text: v => (v === null ? '' : v.toFixed(1)) });
     return cols;
 }

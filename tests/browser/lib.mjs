@@ -1,0 +1,65 @@
+// What the browser tests of the plots share (choices.mjs, contour.mjs, converted.mjs):
+// headless Chromium (Debian's, or KNOB_CHROMIUM) driven by playwright-core from web/node_modules,
+// a page of the report or the dashboard with its errors collected, a chart drawn and read,
+// and the failures told at the end (exit 1 when any).
+import { createRequire } from 'node:module';
+
+export const failures = [];
+
+export function fail(msg) {
+    failures.push(msg);
+    console.error('FAIL: ' + msg);
+}
+
+// Chromium, by the playwright-core of webDir (web/).
+export async function launch(webDir) {
+    const { chromium } = createRequire(webDir + '/')('playwright-core');
+    return chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
+                            args: ['--no-sandbox', '--disable-gpu'] });
+}
+
+// The page at url (its uncaught errors and console errors in page.errors, named name), once
+// `ready` holds in it (by default: the page lists a plot) and, given rows, once the trials
+// table shows that many rows (the dashboard polls for them).
+export async function openPlots(browser, url, name, { ready = null, rows = 0 } = {}) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.errors = [];
+    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
+    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
+    await page.goto(url);
+    await page.waitForFunction(ready || (() => window.knob && window.knob.plots().length > 0), null, { timeout: 60000 });
+    if (rows)
+        await page.waitForFunction(n => document.querySelectorAll('table.trials tbody tr').length >= n, rows,
+                                   { timeout: 10000 }).catch(() => fail(`${name}: the table never showed every trial`));
+    return page;
+}
+
+// Chart `id` scrolled to and drawn: its option (a copy), and the text of the tick labels of
+// the axes asked for ([[kind, index], ...], e.g. [['xAxis', 1]]).
+export async function drawChart(page, id, axes = []) {
+    await page.locator(`figure:has(.chart[data-id="${id}"])`).scrollIntoViewIfNeeded();
+    await page.evaluate(id => window.knob.draw(id), id);
+    return page.evaluate(([id, axes]) => {
+        const c = window.knobChart(id);
+        const labels = axes.map(([kind, i]) =>
+            c.getModel().getComponent(kind, i).axis.getViewLabels().map(l => l.formattedLabel));
+        return { option: JSON.parse(JSON.stringify(c.getOption())), labels };
+    }, [id, axes]);
+}
+
+// The whole page saved as shot (a PNG's path), its errors counted as failures, and closed.
+export async function closePage(page, shot) {
+    await page.screenshot({ path: shot, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+
+// Chromium closed; exit 1 with the count of failures when any, else `ok` said.
+export async function finish(browser, artifacts, ok) {
+    await browser.close();
+    if (failures.length) {
+        console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
+        process.exit(1);
+    }
+    console.log(`${ok}; screenshots in ${artifacts}`);
+}
