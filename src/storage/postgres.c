@@ -128,24 +128,6 @@ static const char *const schema[] = {
     "TABLE knob_params; DROP TABLE knob_values; DROP INDEX IF EXISTS knob_trials_by_state; END "
     "IF; END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
-    /* A trial's creation token, and the token of the ask that took it from the waiting
-     * trials: a number the writer draws at random and sends with the insert or the update,
-     * so that one retried after a lost connection finds the trial that its first attempt
-     * committed (the reply lost on the way) instead of making or taking a second one (the
-     * first stayed RUNNING for ever, owned by no one; an enqueue made two). Each unique, so
-     * that a retry that runs while the first attempt has not committed yet waits for it at
-     * its write of the token. Added without a new version: an older knob leaves the columns
-     * NULL, which the indexes leave out; a database of schema 5 gets them at its first open
-     * by this knob (the ALTER only where a column is not there: it takes an ACCESS EXCLUSIVE
-     * lock). */
-    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-    "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
-    "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
-    "END$$",
-    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
-    "NULL",
-    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
-    "taken_by IS NOT NULL",
     /* Complete trials by their first value (added without a new version, as
      * knob_trials_complete; after the upgrade of schema 4, which makes vals), so the studies
      * listing's best value is the study's first entry of a feasible trial, an index scan that
@@ -174,6 +156,34 @@ static const char *const schema[] = {
     /* Upgrading schema 4: a knob of schema 4 reads and writes the two tables gone: it refuses
      * a schema 5 database. */
     "UPDATE knob_meta SET value = '5' WHERE key = 'schema_version' AND value = '4'",
+};
+
+/* Run after schema[], each statement in a transaction of its own: the trials' tokens. A
+ * trial's creation token, and the token of the ask that took it from the waiting trials: a
+ * number the writer draws at random and sends with the insert or the update, so that one
+ * retried after a lost connection finds the trial that its first attempt committed (the
+ * reply lost on the way) instead of making or taking a second one (the first stayed RUNNING
+ * for ever, owned by no one; an enqueue made two). Each unique, so that a retry whose write
+ * of the token meets an earlier attempt's still running waits for it there. Added without a
+ * new version: an older knob leaves the columns NULL, which the indexes leave out; a
+ * database of schema 5 gets them at its first open by this knob. The ALTER (only where a
+ * column is not there) takes an ACCESS EXCLUSIVE lock of knob_trials, which every reader
+ * and writer waits for: it commits at once (adding a column without a default writes no
+ * row), and each index is built in a transaction of its own, under the SHARE lock of the
+ * build alone (readers go on; writers wait for one scan of the table). Not CONCURRENTLY:
+ * such a build waits for every transaction with a snapshot older than it, among them the
+ * opens of other knob workers queued on the schema's lock that this open holds (a deadlock
+ * that the server ends by failing one of the two), and one that fails leaves an invalid
+ * index behind, which IF NOT EXISTS then takes for the index. */
+static const char *const schema_apart[] = {
+    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+    "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
+    "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
+    "END$$",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
+    "NULL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
+    "taken_by IS NOT NULL",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -1225,45 +1235,89 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
 static void schema_mark(char *out, size_t size)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (size_t i = 0; i < sizeof schema / sizeof *schema; i++) {
-        for (const char *c = schema[i]; *c; c++)
+    for (size_t i = 0; i < sizeof schema / sizeof *schema + sizeof schema_apart / sizeof
+                                                                *schema_apart; i++) {
+        const char *text = i < sizeof schema / sizeof *schema
+                               ? schema[i]
+                               : schema_apart[i - sizeof schema / sizeof *schema];
+        for (const char *c = text; *c; c++)
             h = (h ^ (unsigned char)*c) * 1099511628211u;
         h = (h ^ 0xff) * 1099511628211u; /* the statement's end */
     }
     snprintf(out, size, "knob schema %d %016llx", SCHEMA_VERSION, (unsigned long long)h);
 }
 
+/* Whether the current schema's tables, columns and indexes are those the DDL makes, read
+ * from the catalogs (in the current schema): the tables of schema[] without knob_params and
+ * knob_values, the array and token columns of knob_trials, its indexes (valid, the tokens'
+ * unique), no foreign key to the study's row, the records stored as they come. */
+#define SCHEMA_BUILT                                                                               \
+    "(SELECT count(*) = 10 FROM r WHERE relkind IN ('r', 'p') AND relname IN ('knob_meta', "       \
+    "'knob_studies', 'knob_study_attrs', 'knob_trials', 'knob_intermediate', "                     \
+    "'knob_trial_attrs', 'knob_claims', 'knob_snapshots', 'knob_sampler_states', "                 \
+    "'knob_free_numbers')) AND NOT EXISTS (SELECT 1 FROM r WHERE relname IN ('knob_params', "      \
+    "'knob_values')) AND (SELECT count(*) = 7 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid "  \
+    "= r.oid WHERE i.indisvalid AND i.indrelid = (SELECT oid FROM r WHERE relname = "              \
+    "'knob_trials') AND (relname IN ('knob_trials_by_seq', 'knob_trials_running', "                \
+    "'knob_trials_waiting', 'knob_trials_complete', 'knob_trials_best') OR i.indisunique AND "     \
+    "relname IN ('knob_trials_token', 'knob_trials_taken_by'))) AND (SELECT count(*) = 6 FROM "    \
+    "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = 'knob_trials') "  \
+    "AND NOT attisdropped AND attname IN ('param_names', 'param_dists', 'param_internals', "       \
+    "'vals', 'token', 'taken_by')) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE "  \
+    "conname IN ('knob_trials_study_fkey', 'knob_free_numbers_study_fkey') AND conrelid IN "       \
+    "(SELECT oid FROM r)) AND (SELECT count(*) = 2 FROM pg_catalog.pg_attribute WHERE attrelid "   \
+    "IN (SELECT oid FROM r WHERE relname IN ('knob_snapshots', 'knob_sampler_states')) AND "       \
+    "attname = 'data' AND attstorage = 'e')"
+
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
- * holds this knob's schema. Also sets client_min_messages: one round trip for both. The
- * catalogs are read by a query, in its snapshot: to_regclass looked knob_meta up in the
- * backend's catalog cache, which an open that waited for another's schema had not refreshed
- * (a lookup before the wait had cached "no such table", and an advisory lock accepts no
- * invalidations), so it ran the DDL again beside the workers already preparing their
- * statements; with a DDL statement that locks a table ACCESS EXCLUSIVE, they deadlocked. */
+ * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
+ * makes is all there (SCHEMA_BUILT) and the schema's version is this knob's. Both knobs of
+ * a fleet that mixes this one with an older knob of the same version (whose mark differs)
+ * so run the DDL once, not at each of their opens by turns: an open that finds the schema
+ * built leaves another's mark as it is. Also sets client_min_messages: one round trip for
+ * the usual case. The catalogs are read by a query, in its snapshot: to_regclass looked
+ * knob_meta up in the backend's catalog cache, which an open that waited for another's
+ * schema had not refreshed (a lookup before the wait had cached "no such table", and an
+ * advisory lock accepts no invalidations), so it ran the DDL again beside the workers
+ * already preparing their statements; with a DDL statement that locks a table ACCESS
+ * EXCLUSIVE, they deadlocked. */
 static bool schema_current(pg *d, const char *mark)
 {
-    PGresult *r = PQexec(d->c, "SET client_min_messages = warning; SELECT (SELECT d.description "
-                               "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_description d ON "
-                               "d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass "
-                               "AND d.objsubid = 0 WHERE c.relname = 'knob_meta' AND "
-                               "c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE "
-                               "nspname = current_schema()))");
+    PGresult *r = PQexec(d->c, "SET client_min_messages = warning; WITH r AS MATERIALIZED "
+                               "(SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c "
+                               "WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace "
+                               "WHERE nspname = current_schema()) AND c.relname LIKE 'knob%') "
+                               "SELECT (SELECT d.description FROM r JOIN "
+                               "pg_catalog.pg_description d ON d.objoid = r.oid AND d.classoid "
+                               "= 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 WHERE "
+                               "r.relname = 'knob_meta'), " SCHEMA_BUILT);
     bool current = ok(r) && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
                    strcmp(PQgetvalue(r, 0, 0), mark) == 0;
+    bool built = ok(r) && PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
+    PQclear(r);
+    if (current || !built)
+        return current;
+    r = PQexec(d->c, "SELECT value FROM knob_meta WHERE key = 'schema_version'");
+    current = ok(r) && PQntuples(r) == 1 && atoi(PQgetvalue(r, 0, 0)) == SCHEMA_VERSION;
     PQclear(r);
     return current;
 }
 
-/* One attempt at create_schema; `lost_race` set: the server undid it for a deadlock. */
-static int create_schema_once(pg *d, const char *mark, bool *lost_race)
+/* Runs `text` alone, outside any transaction block; ROLLBACK on failure when one is open. */
+static int exec_step(pg *d, const char *text, bool *lost_race)
 {
-    char lock[64], comment[128];
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", KNOB_PG_LOCK);
+    int rc = exec_text(d, text, lost_race);
+    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    return rc;
+}
+
+/* The DDL, under the schema's lock: schema[] in one transaction (with the check of the
+ * version), then each of schema_apart[] alone, then the mark. */
+static int run_schema(pg *d, const char *mark, bool *lost_race)
+{
+    char comment[128];
     int rc = exec_text(d, "BEGIN", lost_race);
-    if (!rc)
-        rc = exec_text(d, lock, lost_race);
-    if (!rc && schema_current(d, mark)) /* made by the open this one waited for */
-        return exec_text(d, "COMMIT", lost_race);
     for (size_t i = 0; !rc && i < sizeof schema / sizeof *schema; i++)
         rc = exec_text(d, schema[i], lost_race);
     if (!rc) {
@@ -1276,12 +1330,31 @@ static int create_schema_once(pg *d, const char *mark, bool *lost_race)
                              "(schema %d; this one reads up to %d)",
                              d->where, version, SCHEMA_VERSION);
     }
+    if (!rc)
+        rc = exec_text(d, "COMMIT", lost_race);
+    else if (!connection_lost(d))
+        exec_plain(d, "ROLLBACK");
+    for (size_t i = 0; !rc && i < sizeof schema_apart / sizeof *schema_apart; i++)
+        rc = exec_step(d, schema_apart[i], lost_race);
     snprintf(comment, sizeof comment, "COMMENT ON TABLE knob_meta IS '%s'", mark);
-    if (!rc)
-        rc = exec_text(d, comment, lost_race);
-    if (!rc)
-        return exec_text(d, "COMMIT", lost_race);
-    exec_plain(d, "ROLLBACK");
+    return rc ? rc : exec_step(d, comment, lost_race);
+}
+
+/* One attempt at create_schema; `lost_race` set: the server undid it for a deadlock. The
+ * schema's lock is the session's (its DDL runs in several transactions), the one an older
+ * knob takes for its transaction: both wait for each other. */
+static int create_schema_once(pg *d, const char *mark, bool *lost_race)
+{
+    char lock[64], unlock[64];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(%d)", KNOB_PG_LOCK);
+    snprintf(unlock, sizeof unlock, "SELECT pg_advisory_unlock(%d)", KNOB_PG_LOCK);
+    int rc = exec_text(d, lock, lost_race);
+    if (rc)
+        return rc;
+    if (!schema_current(d, mark)) /* else made by the open this one waited for */
+        rc = run_schema(d, mark, lost_race);
+    if (!connection_lost(d))
+        exec_plain(d, unlock);
     return rc;
 }
 

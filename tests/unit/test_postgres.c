@@ -2644,6 +2644,16 @@ LOST_REPLY(a_lost_trial_finished_before_its_retry_is_not_handed_back,
             .then = "UPDATE knob_trials SET state = 3, end_time = 0 WHERE state = 0 AND",
             .states = "CFC"})
 
+/* Makes the schema of `c` as a schema 5 database from before the tokens was (knob_trials
+ * without token and taken_by, nor their indexes), marked by the knob that made it. */
+static void as_schema5_without_tokens(PGconn *c)
+{
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_taken_by");
+    knob_test_pg_exec(c, "ALTER TABLE knob_trials DROP COLUMN token, DROP COLUMN taken_by");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+}
+
 /* A database of schema 5 from before the tokens (knob_trials without token and taken_by, nor
  * their indexes) gets them at its open: its trials as they were (no token), and the new
  * ones with theirs, each of the two indexes unique. */
@@ -2655,10 +2665,7 @@ static void schema5_gets_the_tokens(void **state)
     study_with_one_trial(u, "tokens");
     PGconn *c = PQconnectdb(u);
     assert_int_equal(PQstatus(c), CONNECTION_OK);
-    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
-    knob_test_pg_exec(c, "DROP INDEX knob_trials_taken_by");
-    knob_test_pg_exec(c, "ALTER TABLE knob_trials DROP COLUMN token, DROP COLUMN taken_by");
-    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    as_schema5_without_tokens(c);
     PQfinish(c);
     knob_storage *st;
     knob_study *s;
@@ -2684,6 +2691,94 @@ static void schema5_gets_the_tokens(void **state)
                                     "'knob_trials_token'::regclass)"),
                         "true true");
     holds_states(u, "tokens", "CCC");
+}
+
+/* A schema built as this knob builds it, marked by another knob of the same version (an
+ * older one, whose statements differ): an open runs no DDL and leaves the mark as it is, so
+ * a fleet of the two knobs runs the DDL once, not at each open by turns. Here beside a writer
+ * that holds knob_trials ROW EXCLUSIVE, with a lock_timeout of 1 s: the DDL ran, its CREATE
+ * INDEX IF NOT EXISTS waited for the writer (a SHARE lock, even where the index is there) and
+ * the open failed. */
+static void an_open_leaves_another_knobs_mark_on_a_built_schema(void **state)
+{
+    (void)state;
+    char u[4096], timed[4200];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    snprintf(timed, sizeof timed, "%s%%20-clock_timeout%%3D1000", u);
+    study_with_one_trial(u, "marked");
+    knob_test_pg_exec_url(u, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    PGconn *writer = PQconnectdb(u);
+    assert_int_equal(PQstatus(writer), CONNECTION_OK);
+    knob_test_pg_exec(writer, "BEGIN");
+    knob_test_pg_exec(writer, "LOCK TABLE knob_trials IN ROW EXCLUSIVE MODE");
+    knob_storage *st;
+    int rc = knob_storage_open(timed, &st);
+    if (rc)
+        fail_msg("open beside a writer: %s", knob_errmsg());
+    knob_storage_close(st);
+    knob_test_pg_exec(writer, "ROLLBACK");
+    PQfinish(writer);
+    assert_string_equal(pg_value(u, "SELECT obj_description('knob_meta'::regclass, 'pg_class')"),
+                        "knob schema 5 0123456789abcdef");
+}
+
+/* The tokens' columns and indexes added to a schema 5 database (schema5_gets_the_tokens)
+ * keep no reader out while an index is built: the columns' ACCESS EXCLUSIVE lock is
+ * committed at once, and each index is built under its SHARE lock alone. Here the build of
+ * knob_trials_token is held up (another transaction made a table of that name and has not
+ * ended: the build waits for it at the catalog's unique index of names), and a read of
+ * knob_trials beside it, with a lock_timeout of 1 s, goes through. All in one transaction,
+ * the read waited for the whole upgrade, and failed. */
+static void the_tokens_upgrade_keeps_no_reader_out(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    study_with_one_trial(u, "readers");
+    PGconn *holder = PQconnectdb(u), *look = PQconnectdb(u), *reader = PQconnectdb(u);
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    assert_int_equal(PQstatus(reader), CONNECTION_OK);
+    as_schema5_without_tokens(holder);
+    knob_test_pg_exec(holder, "BEGIN");
+    knob_test_pg_exec(holder, "CREATE TABLE knob_trials_token(x INTEGER)");
+    PGresult *r = PQexec(holder, "SELECT pg_backend_pid()");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    int holder_pid = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        knob_storage *st;
+        int rc = knob_storage_open(u, &st);
+        if (rc)
+            fprintf(stderr, "open: %s\n", knob_errmsg());
+        knob_storage_close(st);
+        _exit(rc ? 1 : 0);
+    }
+    int status;
+    bool waits = waited_for(child, look, holder_pid, &status);
+    knob_test_pg_exec(reader, "SET lock_timeout = 1000");
+    r = PQexec(reader, "SELECT count(*) FROM knob_trials");
+    bool read = PQresultStatus(r) == PGRES_TUPLES_OK;
+    char why[512];
+    snprintf(why, sizeof why, "%s", PQerrorMessage(reader));
+    PQclear(r);
+    knob_test_pg_exec(holder, "ROLLBACK");
+    if (waits)
+        assert_int_equal(waitpid(child, &status, 0), child);
+    PQfinish(holder);
+    PQfinish(look);
+    PQfinish(reader);
+    assert_true(waits); /* the open waited for the holder */
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the open ended with status 0x%x", status);
+    if (!read)
+        fail_msg("a read beside the index's build: %s", why);
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM pg_index WHERE indisunique AND "
+                                    "indisvalid AND indexrelid IN ('knob_trials_taken_by'::"
+                                    "regclass, 'knob_trials_token'::regclass)"),
+                        "2");
 }
 
 /* Two processes write params to one running trial at once (each opened it, as `knob tell`
@@ -3165,6 +3260,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(schema4_odd_rows_are_upgraded),
         cmocka_unit_test(schema5_gets_the_tokens),
+        cmocka_unit_test(an_open_leaves_another_knobs_mark_on_a_built_schema),
+        cmocka_unit_test(the_tokens_upgrade_keeps_no_reader_out),
         cmocka_unit_test(a_refused_upgrade_says_why),
         cmocka_unit_test(an_upgrade_ended_by_a_deadlock_is_tried_again),
         cmocka_unit_test(deleting_a_study_beside_creators),
