@@ -2781,6 +2781,64 @@ static void the_tokens_upgrade_keeps_no_reader_out(void **state)
                         "2");
 }
 
+/* Two processes forked after knob_study_create ask in turn through the parent's handle,
+ * the second's connection ended before its ask: its retry looks for the trial of its token.
+ * Each process draws tokens of its own (new_token seeds them again after a fork): with the
+ * parent's draws, the second's token was the first's, and its retry took the first's trial
+ * (both got trial 0). */
+static void forked_workers_draw_tokens_of_their_own(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    char u[4096], app[64], sql[256];
+    snprintf(app, sizeof app, "knob_fork_%d", (int)getpid());
+    snprintf(u, sizeof u, "%s&application_name=%s", url, app);
+    PGconn *look = PQconnectdb(url);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "forked", NULL, &s), KNOB_OK);
+    int numbers[2];
+    for (int k = 0; k < 2; k++) {
+        if (k == 1) { /* the connection the first child used (and left open) ends */
+            snprintf(sql, sizeof sql,
+                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                     "application_name = '%s'",
+                     app);
+            knob_test_pg_exec(look, sql);
+            snprintf(sql, sizeof sql,
+                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'", app);
+            for (int i = 0; i < 500; i++) {
+                PGresult *r = PQexec(look, sql);
+                bool gone = PQresultStatus(r) == PGRES_TUPLES_OK && !atoi(PQgetvalue(r, 0, 0));
+                PQclear(r);
+                if (gone)
+                    break;
+                usleep(10000);
+            }
+        }
+        pid_t child = fork();
+        assert_true(child >= 0);
+        if (child == 0) {
+            knob_trial *t;
+            int rc = knob_study_ask(s, &t);
+            if (rc)
+                fprintf(stderr, "child %d: ask: %s\n", k, knob_errmsg());
+            _exit(rc ? 100 : (int)knob_trial_number(t));
+        }
+        int status;
+        assert_int_equal(waitpid(child, &status, 0), child);
+        assert_true(WIFEXITED(status));
+        numbers[k] = WEXITSTATUS(status);
+    }
+    assert_int_equal(numbers[0], 0);
+    assert_int_equal(numbers[1], 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PQfinish(look);
+}
+
 /* Two processes write params to one running trial at once (each opened it, as `knob tell`
  * does): 100 names of their own each, flushed one by one, and 10 names both write. The
  * trial ends with each of the 210 names once, each process's own in the order it set
@@ -3277,6 +3335,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_take_still_running_when_its_retry_starts_is_not_left),
         cmocka_unit_test(a_claimed_creation_still_running_when_its_retry_starts_is_won),
         cmocka_unit_test(a_lost_trial_finished_before_its_retry_is_not_handed_back),
+        cmocka_unit_test(forked_workers_draw_tokens_of_their_own),
         cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
