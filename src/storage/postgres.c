@@ -1248,9 +1248,10 @@ static void schema_mark(char *out, size_t size)
 }
 
 /* Whether the current schema's tables, columns and indexes are those the DDL makes, read
- * from the catalogs (in the current schema): the tables of schema[] without knob_params and
- * knob_values, the array and token columns of knob_trials, its indexes (valid, the tokens'
- * unique), no foreign key to the study's row, the records stored as they come. */
+ * from the catalogs (r: the relations of those names in the current schema): the tables of
+ * schema[] without knob_params and knob_values, the array and token columns of knob_trials,
+ * its indexes (valid, the tokens' unique), no foreign key to the study's row, the records
+ * stored as they come. */
 #define SCHEMA_BUILT                                                                               \
     "(SELECT count(*) = 10 FROM r WHERE relkind IN ('r', 'p') AND relname IN ('knob_meta', "       \
     "'knob_studies', 'knob_study_attrs', 'knob_trials', 'knob_intermediate', "                     \
@@ -1269,31 +1270,41 @@ static void schema_mark(char *out, size_t size)
     "IN (SELECT oid FROM r WHERE relname IN ('knob_snapshots', 'knob_sampler_states')) AND "       \
     "attname = 'data' AND attstorage = 'e')"
 
+/* The relations SCHEMA_BUILT looks at, found by name (the catalog's index of names). */
+#define SCHEMA_RELATIONS                                                                           \
+    "r AS (SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c WHERE c.relnamespace = "  \
+    "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()) AND c.relname = "  \
+    "ANY ('{knob_meta, knob_studies, knob_study_attrs, knob_trials, knob_intermediate, "           \
+    "knob_trial_attrs, knob_claims, knob_snapshots, knob_sampler_states, knob_free_numbers, "      \
+    "knob_params, knob_values, knob_trials_by_seq, knob_trials_running, knob_trials_waiting, "     \
+    "knob_trials_complete, knob_trials_best, knob_trials_token, knob_trials_taken_by}'::name[]))"
+
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
  * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
- * makes is all there (SCHEMA_BUILT) and the schema's version is this knob's. Both knobs of
- * a fleet that mixes this one with an older knob of the same version (whose mark differs)
- * so run the DDL once, not at each of their opens by turns: an open that finds the schema
- * built leaves another's mark as it is. Also sets client_min_messages: one round trip for
- * the usual case. The catalogs are read by a query, in its snapshot: to_regclass looked
- * knob_meta up in the backend's catalog cache, which an open that waited for another's
- * schema had not refreshed (a lookup before the wait had cached "no such table", and an
- * advisory lock accepts no invalidations), so it ran the DDL again beside the workers
- * already preparing their statements; with a DDL statement that locks a table ACCESS
- * EXCLUSIVE, they deadlocked. */
+ * makes is all there (SCHEMA_BUILT, read only then: a CTE and a CASE's branch are evaluated
+ * when needed) and the schema's version is this knob's. Both knobs of a fleet that mixes
+ * this one with an older knob of the same version (whose mark differs) so run the DDL once,
+ * not at each of their opens by turns: an open that finds the schema built leaves another's
+ * mark as it is. Also sets client_min_messages: one round trip for the usual case. The
+ * catalogs are read by a query, in its snapshot: to_regclass looked knob_meta up in the
+ * backend's catalog cache, which an open that waited for another's schema had not refreshed
+ * (a lookup before the wait had cached "no such table", and an advisory lock accepts no
+ * invalidations), so it ran the DDL again beside the workers already preparing their
+ * statements; with a DDL statement that locks a table ACCESS EXCLUSIVE, they deadlocked. */
 static bool schema_current(pg *d, const char *mark)
 {
-    PGresult *r = PQexec(d->c, "SET client_min_messages = warning; WITH r AS MATERIALIZED "
-                               "(SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c "
-                               "WHERE c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace "
-                               "WHERE nspname = current_schema()) AND c.relname LIKE 'knob%') "
-                               "SELECT (SELECT d.description FROM r JOIN "
-                               "pg_catalog.pg_description d ON d.objoid = r.oid AND d.classoid "
-                               "= 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 WHERE "
-                               "r.relname = 'knob_meta'), " SCHEMA_BUILT);
-    bool current = ok(r) && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
-                   strcmp(PQgetvalue(r, 0, 0), mark) == 0;
-    bool built = ok(r) && PQntuples(r) == 1 && PQgetvalue(r, 0, 1)[0] == 't';
+    char text[4096];
+    snprintf(text, sizeof text,
+             "SET client_min_messages = warning; WITH " SCHEMA_RELATIONS " SELECT CASE WHEN "
+             "(SELECT d.description FROM pg_catalog.pg_class c JOIN pg_catalog.pg_description d "
+             "ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND "
+             "d.objsubid = 0 WHERE c.relname = 'knob_meta' AND c.relnamespace = (SELECT oid FROM "
+             "pg_catalog.pg_namespace WHERE nspname = current_schema())) = '%s' THEN 'mark' "
+             "WHEN " SCHEMA_BUILT " THEN 'built' END",
+             mark);
+    PGresult *r = PQexec(d->c, text);
+    const char *v = ok(r) && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+    bool current = !strcmp(v, "mark"), built = !strcmp(v, "built");
     PQclear(r);
     if (current || !built)
         return current;
