@@ -11,7 +11,8 @@
  * with backoff and the operation retried, so a finished trial is written when the server
  * comes back; a creation or a take of a waiting trial writes a random token with it, so that
  * its retry takes the trial its first attempt committed (create_once) rather than make or
- * take another; credentials never appear in a message. */
+ * take another, once it has ended the first attempt's session on the server (settle);
+ * credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
