@@ -1282,33 +1282,37 @@ static void schema_mark(char *out, size_t size)
 
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
  * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
- * makes is all there (SCHEMA_BUILT, read only then: a CTE and a CASE's branch are evaluated
- * when needed) and the schema's version is this knob's. Both knobs of a fleet that mixes
- * this one with an older knob of the same version (whose mark differs) so run the DDL once,
- * not at each of their opens by turns: an open that finds the schema built leaves another's
- * mark as it is. Also sets client_min_messages: one round trip for the usual case. The
- * catalogs are read by a query, in its snapshot: to_regclass looked knob_meta up in the
- * backend's catalog cache, which an open that waited for another's schema had not refreshed
- * (a lookup before the wait had cached "no such table", and an advisory lock accepts no
- * invalidations), so it ran the DDL again beside the workers already preparing their
- * statements; with a DDL statement that locks a table ACCESS EXCLUSIVE, they deadlocked. */
+ * makes is all there (SCHEMA_BUILT, read only then, in a round trip of its own: planned in
+ * the first, its reads of pg_index, pg_attribute and pg_constraint cost every open a few ms
+ * of a new backend's catalog caches) and the schema's version is this knob's. Both knobs of
+ * a fleet that mixes this one with an older knob of the same version (whose mark differs)
+ * so run the DDL once, not at each of their opens by turns: an open that finds the schema
+ * built leaves another's mark as it is. Also sets client_min_messages: one round trip for
+ * the usual case. The catalogs are read by a query, in its snapshot: to_regclass looked
+ * knob_meta up in the backend's catalog cache, which an open that waited for another's
+ * schema had not refreshed (a lookup before the wait had cached "no such table", and an
+ * advisory lock accepts no invalidations), so it ran the DDL again beside the workers
+ * already preparing their statements; with a DDL statement that locks a table ACCESS
+ * EXCLUSIVE, they deadlocked. */
 static bool schema_current(pg *d, const char *mark)
 {
-    char text[4096];
-    snprintf(text, sizeof text,
-             "SET client_min_messages = warning; WITH " SCHEMA_RELATIONS " SELECT CASE WHEN "
-             "(SELECT d.description FROM pg_catalog.pg_class c JOIN pg_catalog.pg_description d "
-             "ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND "
-             "d.objsubid = 0 WHERE c.relname = 'knob_meta' AND c.relnamespace = (SELECT oid FROM "
-             "pg_catalog.pg_namespace WHERE nspname = current_schema())) = '%s' THEN 'mark' "
-             "WHEN " SCHEMA_BUILT " THEN 'built' END",
-             mark);
-    PGresult *r = PQexec(d->c, text);
-    const char *v = ok(r) && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
-    bool current = !strcmp(v, "mark"), built = !strcmp(v, "built");
+    PGresult *r = PQexec(d->c, "SET client_min_messages = warning; SELECT (SELECT d.description "
+                               "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_description d ON "
+                               "d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass "
+                               "AND d.objsubid = 0 WHERE c.relname = 'knob_meta' AND "
+                               "c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE "
+                               "nspname = current_schema()))");
+    bool read = ok(r) && PQntuples(r) == 1;
+    bool current = read && !PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0), mark) == 0;
+    bool marked = read && !PQgetisnull(r, 0, 0);
     PQclear(r);
-    if (current || !built)
+    if (current || !marked)
         return current;
+    r = PQexec(d->c, "WITH " SCHEMA_RELATIONS " SELECT " SCHEMA_BUILT);
+    bool built = ok(r) && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (!built)
+        return false;
     r = PQexec(d->c, "SELECT value FROM knob_meta WHERE key = 'schema_version'");
     current = ok(r) && PQntuples(r) == 1 && atoi(PQgetvalue(r, 0, 0)) == SCHEMA_VERSION;
     PQclear(r);
