@@ -11,7 +11,8 @@
  * with backoff and the operation retried, so a finished trial is written when the server
  * comes back; a creation or a take of a waiting trial writes a random token with it, so that
  * its retry takes the trial its first attempt committed (create_once) rather than make or
- * take another; credentials never appear in a message. */
+ * take another, once it has ended the first attempt's session on the server (settle);
+ * credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
@@ -128,24 +129,6 @@ static const char *const schema[] = {
     "TABLE knob_params; DROP TABLE knob_values; DROP INDEX IF EXISTS knob_trials_by_state; END "
     "IF; END$$",
     "INSERT INTO knob_meta(key, value) VALUES('schema_version', '5') ON CONFLICT DO NOTHING",
-    /* A trial's creation token, and the token of the ask that took it from the waiting
-     * trials: a number the writer draws at random and sends with the insert or the update,
-     * so that one retried after a lost connection finds the trial that its first attempt
-     * committed (the reply lost on the way) instead of making or taking a second one (the
-     * first stayed RUNNING for ever, owned by no one; an enqueue made two). Each unique, so
-     * that a retry that runs while the first attempt has not committed yet waits for it at
-     * its write of the token. Added without a new version: an older knob leaves the columns
-     * NULL, which the indexes leave out; a database of schema 5 gets them at its first open
-     * by this knob (the ALTER only where a column is not there: it takes an ACCESS EXCLUSIVE
-     * lock). */
-    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-    "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
-    "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
-    "END$$",
-    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
-    "NULL",
-    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
-    "taken_by IS NOT NULL",
     /* Complete trials by their first value (added without a new version, as
      * knob_trials_complete; after the upgrade of schema 4, which makes vals), so the studies
      * listing's best value is the study's first entry of a feasible trial, an index scan that
@@ -174,6 +157,34 @@ static const char *const schema[] = {
     /* Upgrading schema 4: a knob of schema 4 reads and writes the two tables gone: it refuses
      * a schema 5 database. */
     "UPDATE knob_meta SET value = '5' WHERE key = 'schema_version' AND value = '4'",
+};
+
+/* Run after schema[], each statement in a transaction of its own: the trials' tokens. A
+ * trial's creation token, and the token of the ask that took it from the waiting trials: a
+ * number the writer draws at random and sends with the insert or the update, so that one
+ * retried after a lost connection finds the trial that its first attempt committed (the
+ * reply lost on the way) instead of making or taking a second one (the first stayed RUNNING
+ * for ever, owned by no one; an enqueue made two). Each unique, so that a retry whose write
+ * of the token meets an earlier attempt's still running waits for it there. Added without a
+ * new version: an older knob leaves the columns NULL, which the indexes leave out; a
+ * database of schema 5 gets them at its first open by this knob. The ALTER (only where a
+ * column is not there) takes an ACCESS EXCLUSIVE lock of knob_trials, which every reader
+ * and writer waits for: it commits at once (adding a column without a default writes no
+ * row), and each index is built in a transaction of its own, under the SHARE lock of the
+ * build alone (readers go on; writers wait for one scan of the table). Not CONCURRENTLY:
+ * such a build waits for every transaction with a snapshot older than it, among them the
+ * opens of other knob workers queued on the schema's lock that this open holds (a deadlock
+ * that the server ends by failing one of the two), and one that fails leaves an invalid
+ * index behind, which IF NOT EXISTS then takes for the index. */
+static const char *const schema_apart[] = {
+    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+    "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
+    "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
+    "END$$",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
+    "NULL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
+    "taken_by IS NOT NULL",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -689,8 +700,8 @@ static const char *const sql[Q_COUNT] = {
      * knob_trials_taken_by), and whether it was taken */
     /* $1 study, $2 key: the trial that holds the claim (op_claim) */
     [Q_CLAIM_OF] = "SELECT trial FROM knob_claims WHERE study = $1 AND key = $2",
-    [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2 FROM knob_trials "
-                         "WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
+    [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2, state FROM "
+                         "knob_trials WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
 };
 
 typedef struct pg {
@@ -711,6 +722,10 @@ typedef struct pg {
      * from the one that seeded it (token_pid), whose draws would be the parent's. */
     uint64_t tokens;
     pid_t token_pid;
+    /* The key of the session-level advisory lock this connection's session holds for its
+     * whole life (start_session): a retry of a creation or a take ends the session of its
+     * earlier attempt by it, and waits until it is gone (settle). */
+    int64_t session_key;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -847,13 +862,28 @@ static bool ok(const PGresult *r);
  * the server's JIT compilation off: knob's statements read a few rows by index, but a generic
  * plan's estimates (a third of a study's trials for "stamp above $2") can pass the JIT's cost
  * threshold, and compiling took 40 ms for a sync that read nothing (100,000 trials, `knob
- * best` 3x slower on the server than its 0.2 ms plan). */
+ * best` 3x slower on the server than its 0.2 ms plan). In the same round trip the session
+ * takes an advisory lock of a random key of its own (session_key; drawn again in the
+ * unlikely case another session holds it), which it holds until it ends: the server's
+ * backend of this session is known by it, also to a later session (settle), and only while
+ * it runs (a backend's process id is given again to a later backend; a pooler hands one
+ * backend to several clients, and releases a client's session locks when it leaves). */
 static int start_session(pg *d)
 {
     memset(d->ready, 0, sizeof d->ready);
-    PGresult *r = PQexec(d->c, "SET jit = off");
-    int rc = ok(r) ? KNOB_OK : result_msg(d, "start a session", r);
-    PQclear(r);
+    int rc = KNOB_OK;
+    for (bool held = false; !rc && !held;) {
+        char text[128];
+        d->session_key = new_token(d);
+        snprintf(text, sizeof text, "SET jit = off; SELECT pg_try_advisory_lock(%lld)",
+                 (long long)d->session_key);
+        PGresult *r = PQexec(d->c, text);
+        if (ok(r) && PQntuples(r) == 1)
+            held = PQgetvalue(r, 0, 0)[0] == 't';
+        else
+            rc = result_msg(d, "start a session", r);
+        PQclear(r);
+    }
     d->prepared = !rc;
     return rc ? KNOB_ESTORAGE : KNOB_OK;
 }
@@ -1206,21 +1236,64 @@ static int q1(pg *d, int q, int n, const char *const *p, PGresult **out, const c
 static void schema_mark(char *out, size_t size)
 {
     uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (size_t i = 0; i < sizeof schema / sizeof *schema; i++) {
-        for (const char *c = schema[i]; *c; c++)
+    for (size_t i = 0;
+         i < sizeof schema / sizeof *schema + sizeof schema_apart / sizeof *schema_apart; i++) {
+        const char *text = i < sizeof schema / sizeof *schema
+                               ? schema[i]
+                               : schema_apart[i - sizeof schema / sizeof *schema];
+        for (const char *c = text; *c; c++)
             h = (h ^ (unsigned char)*c) * 1099511628211u;
         h = (h ^ 0xff) * 1099511628211u; /* the statement's end */
     }
     snprintf(out, size, "knob schema %d %016llx", SCHEMA_VERSION, (unsigned long long)h);
 }
 
+/* Whether the current schema's tables, columns and indexes are those the DDL makes, read
+ * from the catalogs (r: the relations of those names in the current schema): the tables of
+ * schema[] without knob_params and knob_values, the array and token columns of knob_trials,
+ * its indexes (valid, the tokens' unique), no foreign key to the study's row, the records
+ * stored as they come. */
+#define SCHEMA_BUILT                                                                               \
+    "(SELECT count(*) = 10 FROM r WHERE relkind IN ('r', 'p') AND relname IN ('knob_meta', "       \
+    "'knob_studies', 'knob_study_attrs', 'knob_trials', 'knob_intermediate', "                     \
+    "'knob_trial_attrs', 'knob_claims', 'knob_snapshots', 'knob_sampler_states', "                 \
+    "'knob_free_numbers')) AND NOT EXISTS (SELECT 1 FROM r WHERE relname IN ('knob_params', "      \
+    "'knob_values')) AND (SELECT count(*) = 7 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid "  \
+    "= r.oid WHERE i.indisvalid AND i.indrelid = (SELECT oid FROM r WHERE relname = "              \
+    "'knob_trials') AND (relname IN ('knob_trials_by_seq', 'knob_trials_running', "                \
+    "'knob_trials_waiting', 'knob_trials_complete', 'knob_trials_best') OR i.indisunique AND "     \
+    "relname IN ('knob_trials_token', 'knob_trials_taken_by'))) AND (SELECT count(*) = 6 FROM "    \
+    "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = 'knob_trials') "  \
+    "AND NOT attisdropped AND attname IN ('param_names', 'param_dists', 'param_internals', "       \
+    "'vals', 'token', 'taken_by')) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE "  \
+    "conname IN ('knob_trials_study_fkey', 'knob_free_numbers_study_fkey') AND conrelid IN "       \
+    "(SELECT oid FROM r)) AND (SELECT count(*) = 2 FROM pg_catalog.pg_attribute WHERE attrelid "   \
+    "IN (SELECT oid FROM r WHERE relname IN ('knob_snapshots', 'knob_sampler_states')) AND "       \
+    "attname = 'data' AND attstorage = 'e')"
+
+/* The relations SCHEMA_BUILT looks at, found by name (the catalog's index of names). */
+#define SCHEMA_RELATIONS                                                                           \
+    "r AS (SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c WHERE c.relnamespace = "  \
+    "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()) AND c.relname = "  \
+    "ANY ('{knob_meta, knob_studies, knob_study_attrs, knob_trials, knob_intermediate, "           \
+    "knob_trial_attrs, knob_claims, knob_snapshots, knob_sampler_states, knob_free_numbers, "      \
+    "knob_params, knob_values, knob_trials_by_seq, knob_trials_running, knob_trials_waiting, "     \
+    "knob_trials_complete, knob_trials_best, knob_trials_token, knob_trials_taken_by}'::name[]))"
+
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
- * holds this knob's schema. Also sets client_min_messages: one round trip for both. The
- * catalogs are read by a query, in its snapshot: to_regclass looked knob_meta up in the
- * backend's catalog cache, which an open that waited for another's schema had not refreshed
- * (a lookup before the wait had cached "no such table", and an advisory lock accepts no
- * invalidations), so it ran the DDL again beside the workers already preparing their
- * statements; with a DDL statement that locks a table ACCESS EXCLUSIVE, they deadlocked. */
+ * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
+ * makes is all there (SCHEMA_BUILT, read only then, in a round trip of its own: planned
+ * with the first, even as a CASE branch never run, its catalogs doubled the look in a new
+ * backend, 12 ms to 25 ms at the least on a busy server of many schemas) and the schema's
+ * version is this knob's. Both knobs of a fleet that mixes this one with an older knob of
+ * the same version (whose mark differs) so run the DDL once, not at each of their opens by
+ * turns: an open that finds the schema built leaves another's mark as it is. Also sets
+ * client_min_messages: one round trip for the usual case. The catalogs are read by a query, in its snapshot: to_regclass looked
+ * knob_meta up in the backend's catalog cache, which an open that waited for another's
+ * schema had not refreshed (a lookup before the wait had cached "no such table", and an
+ * advisory lock accepts no invalidations), so it ran the DDL again beside the workers
+ * already preparing their statements; with a DDL statement that locks a table ACCESS
+ * EXCLUSIVE, they deadlocked. */
 static bool schema_current(pg *d, const char *mark)
 {
     PGresult *r = PQexec(d->c, "SET client_min_messages = warning; SELECT (SELECT d.description "
@@ -1229,22 +1302,38 @@ static bool schema_current(pg *d, const char *mark)
                                "AND d.objsubid = 0 WHERE c.relname = 'knob_meta' AND "
                                "c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE "
                                "nspname = current_schema()))");
-    bool current = ok(r) && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) &&
-                   strcmp(PQgetvalue(r, 0, 0), mark) == 0;
+    bool read = ok(r) && PQntuples(r) == 1;
+    bool current = read && !PQgetisnull(r, 0, 0) && strcmp(PQgetvalue(r, 0, 0), mark) == 0;
+    bool marked = read && !PQgetisnull(r, 0, 0);
+    PQclear(r);
+    if (current || !marked)
+        return current;
+    r = PQexec(d->c, "WITH " SCHEMA_RELATIONS " SELECT " SCHEMA_BUILT);
+    bool built = ok(r) && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+    PQclear(r);
+    if (!built)
+        return false;
+    r = PQexec(d->c, "SELECT value FROM knob_meta WHERE key = 'schema_version'");
+    current = ok(r) && PQntuples(r) == 1 && atoi(PQgetvalue(r, 0, 0)) == SCHEMA_VERSION;
     PQclear(r);
     return current;
 }
 
-/* One attempt at create_schema; `lost_race` set: the server undid it for a deadlock. */
-static int create_schema_once(pg *d, const char *mark, bool *lost_race)
+/* Runs `text` alone, outside any transaction block; ROLLBACK on failure when one is open. */
+static int exec_step(pg *d, const char *text, bool *lost_race)
 {
-    char lock[64], comment[128];
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", KNOB_PG_LOCK);
+    int rc = exec_text(d, text, lost_race);
+    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    return rc;
+}
+
+/* The DDL, under the schema's lock: schema[] in one transaction (with the check of the
+ * version), then each of schema_apart[] alone, then the mark. */
+static int run_schema(pg *d, const char *mark, bool *lost_race)
+{
+    char comment[128];
     int rc = exec_text(d, "BEGIN", lost_race);
-    if (!rc)
-        rc = exec_text(d, lock, lost_race);
-    if (!rc && schema_current(d, mark)) /* made by the open this one waited for */
-        return exec_text(d, "COMMIT", lost_race);
     for (size_t i = 0; !rc && i < sizeof schema / sizeof *schema; i++)
         rc = exec_text(d, schema[i], lost_race);
     if (!rc) {
@@ -1257,12 +1346,31 @@ static int create_schema_once(pg *d, const char *mark, bool *lost_race)
                              "(schema %d; this one reads up to %d)",
                              d->where, version, SCHEMA_VERSION);
     }
+    if (!rc)
+        rc = exec_text(d, "COMMIT", lost_race);
+    else if (!connection_lost(d))
+        exec_plain(d, "ROLLBACK");
+    for (size_t i = 0; !rc && i < sizeof schema_apart / sizeof *schema_apart; i++)
+        rc = exec_step(d, schema_apart[i], lost_race);
     snprintf(comment, sizeof comment, "COMMENT ON TABLE knob_meta IS '%s'", mark);
-    if (!rc)
-        rc = exec_text(d, comment, lost_race);
-    if (!rc)
-        return exec_text(d, "COMMIT", lost_race);
-    exec_plain(d, "ROLLBACK");
+    return rc ? rc : exec_step(d, comment, lost_race);
+}
+
+/* One attempt at create_schema; `lost_race` set: the server undid it for a deadlock. The
+ * schema's lock is the session's (its DDL runs in several transactions), the one an older
+ * knob takes for its transaction: both wait for each other. */
+static int create_schema_once(pg *d, const char *mark, bool *lost_race)
+{
+    char lock[64], unlock[64];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(%d)", KNOB_PG_LOCK);
+    snprintf(unlock, sizeof unlock, "SELECT pg_advisory_unlock(%d)", KNOB_PG_LOCK);
+    int rc = exec_text(d, lock, lost_race);
+    if (rc)
+        return rc;
+    if (!schema_current(d, mark)) /* else made by the open this one waited for */
+        rc = run_schema(d, mark, lost_race);
+    if (!connection_lost(d))
+        exec_plain(d, unlock);
     return rc;
 }
 
@@ -1720,6 +1828,10 @@ typedef struct id_args {
      * whether the last attempt failed because a trial holds the token. */
     int64_t token;
     bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
+    /* The session keys (session_key) of the sessions an attempt was sent on and that are
+     * not known to be gone yet (settle). */
+    int64_t sessions[4];
+    int n_sessions;
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -1892,16 +2004,28 @@ static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, P
 }
 
 /* The trial of the study that holds a->token, into *a->out and *a->out2 (*found), and
- * whether it was taken with it (a->taken). */
-static int by_token(pg *d, id_args *a, bool *found)
+ * whether it was taken with it (a->taken). Only a trial that is still the attempt's is
+ * found: a RUNNING one, made or taken with the token; for a creation of a WAITING trial (an
+ * enqueue) one in any state, since another worker may have taken it, and run it, since. A
+ * RUNNING trial's token found on a finished one (failed for its lost heartbeats while the
+ * retry waited for the server, or finished by another process) was the attempt's, and is
+ * not handed back as a fresh trial: *stale set, the caller makes or takes another with a
+ * new token. */
+static int by_token(pg *d, id_args *a, bool *found, bool *stale)
 {
     char s[32], t[32];
     const char *p[2] = {num(s, a->study), num(t, a->token)};
     PGresult *r = NULL;
+    *found = *stale = false;
     int rc = q1(d, Q_TRIAL_BY_TOKEN, 2, p, &r, "look for a trial by its creation's token");
     if (rc)
         return rc;
-    *found = PQntuples(r) == 1;
+    if (PQntuples(r) == 1) {
+        bool taken = PQgetvalue(r, 0, 2)[0] == 't';
+        int state = atoi(PQgetvalue(r, 0, 3));
+        *found = state == KNOB_TRIAL_RUNNING || (a->state == KNOB_TRIAL_WAITING && !taken);
+        *stale = !*found;
+    }
     if (*found) {
         *a->out = get_i64(r, 0, 0);
         *a->out2 = get_i64(r, 0, 1);
@@ -1911,28 +2035,110 @@ static int by_token(pg *d, id_args *a, bool *found)
     return KNOB_OK;
 }
 
+/* How long a retry waits for the session of its earlier attempt to end (settle) before it
+ * goes on without: seconds. */
+#define SETTLE_SECONDS 30.0
+
+/* Ends the sessions an earlier attempt of `a` was sent on (a->sessions), and waits until
+ * each is gone, so that every earlier attempt has committed or rolled back before the retry
+ * looks for its token. A lost connection is often still open on the server (it notices the
+ * end only when it next reads or writes it, or when its keepalives give up), and an attempt
+ * there may still be running, or not yet have read its statement: the retry, not seeing its
+ * trial, made or took another, and the first attempt then committed its own. The unique
+ * indexes of the tokens catch the retry that writes its token where the first attempt
+ * writes it too (its write waits for the first attempt, and clashes if it commits), but not
+ * across the two columns: a first attempt that took a waiting trial (taken_by) beside a
+ * retry that, skipping that trial while the first attempt held it, made a new one (token)
+ * left the taken trial RUNNING, owned by no one. Ending the earlier session covers every
+ * write of it, whatever its columns or its stage. Why not one unique index over both
+ * kinds of tokens: a trial holds two (its enqueue's and its taker's), which no one index
+ * entry per row can, and a table of tokens costs a row and an index entry more per ask.
+ *
+ * The session is known by its advisory lock (start_session): its backend is ended
+ * (pg_terminate_backend: allowed on a backend of one's own role), and it is gone when this
+ * session can take the lock, which the server releases after it has ended the backend's
+ * transaction. A session that cannot be ended so (another role's, or a server that refuses)
+ * is waited for as it is, up to SETTLE_SECONDS: after that the retry goes on as before, its
+ * own index still guarding it. */
+static int settle(pg *d, id_args *a)
+{
+    static const char end_it[] =
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND "
+        "objsubid = 1 AND granted AND pid <> pg_backend_pid() AND (classid::bigint << 32 | "
+        "objid::bigint) = $1::bigint AND database = (SELECT oid FROM pg_database WHERE datname "
+        "= current_database())";
+    static const char gone[] =
+        "SELECT CASE WHEN pg_try_advisory_lock($1::bigint) THEN pg_advisory_unlock($1::bigint) "
+        "ELSE false END";
+    double until = knob__now() + (d->retry_for < SETTLE_SECONDS ? d->retry_for : SETTLE_SECONDS);
+    while (a->n_sessions > 0) {
+        int64_t key = a->sessions[a->n_sessions - 1];
+        char k[32];
+        const char *p[1] = {num(k, key)};
+        PGresult *r = NULL;
+        bool ended = key == d->session_key; /* this very session: nothing to wait for */
+        if (!ended && read_once(d, end_it, 1, p, false, &r, "end an earlier attempt's session"))
+            if (connection_lost(d))
+                return KNOB_ESTORAGE;
+        PQclear(r);
+        for (double pause = 0.002; !ended;) {
+            r = NULL;
+            int rc = read_once(d, gone, 1, p, false, &r, "wait for an earlier attempt's session");
+            if (rc)
+                return rc;
+            ended = PQgetvalue(r, 0, 0)[0] == 't';
+            PQclear(r);
+            if (ended || knob__now() > until || atomic_load(&d->interrupted))
+                break;
+            nap(pause);
+            pause = pause * 2 > 0.1 ? 0.1 : pause * 2;
+        }
+        a->n_sessions--;
+    }
+    return KNOB_OK;
+}
+
+/* Notes the session an attempt of `a` is sent on (settle). */
+static void note_session(pg *d, id_args *a)
+{
+    for (int i = 0; i < a->n_sessions; i++)
+        if (a->sessions[i] == d->session_key)
+            return;
+    if (a->n_sessions == (int)(sizeof a->sessions / sizeof *a->sessions)) {
+        memmove(a->sessions, a->sessions + 1, sizeof a->sessions - sizeof *a->sessions);
+        a->n_sessions--;
+    }
+    a->sessions[a->n_sessions++] = d->session_key;
+}
+
 /* Runs `fn`, a creation that writes a->token into the trial it makes (or an ask that writes
  * it into the waiting trial it takes), once: an attempt after one that was sent (with_retry,
- * after a lost connection) first looks for the trial that one made or took, and takes it
- * (*made) rather than make or take another. The first attempt may have committed with its
- * reply lost on the way (done again, the trial it made or took stayed RUNNING for ever,
- * owned by no one), or be still running on the server: then this attempt's write of the
- * token waits for it at the unique index, and clashes if it commits (the trial is then
- * looked for again and found), or goes on if it rolls back. A clash of a first attempt, or
- * one whose trial is not the study's, is another write's token (one in 2^64 per pair): a
- * new token is drawn. */
+ * after a lost connection) first ends the sessions of the earlier attempts and waits until
+ * they are gone (settle), then looks for the trial they made or took, and takes it (*made)
+ * rather than make or take another. An earlier attempt may have committed with its reply
+ * lost on the way (done again, the trial it made or took stayed RUNNING for ever, owned by no
+ * one), or be still running on the server, or not even have started there. A trial of the
+ * token that is no longer the attempt's (by_token) is left as it is, and a new one made or
+ * taken with a new token. A clash of a first attempt, or one whose trial is not the
+ * study's, is another write's token (one in 2^64 per pair): a new token is drawn. */
 static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
 {
     *made = false;
     for (bool clashed = false;;) {
-        int rc = a->sent ? by_token(d, a, made) : KNOB_OK;
+        bool stale = false;
+        int rc = a->sent ? settle(d, a) : KNOB_OK;
+        if (!rc && a->sent)
+            rc = by_token(d, a, made, &stale);
         if (rc || *made)
             return rc;
-        if (clashed) /* the token is another write's */
+        if (clashed || stale) { /* the token is another write's, or an earlier trial's */
             a->token = new_token(d);
+            a->sent = false;
+        }
         bool earlier = a->sent;
         a->sent = true;
         a->clash = false;
+        note_session(d, a);
         rc = fn(d, args);
         if (!rc || !a->clash)
             return rc;
@@ -2008,12 +2214,20 @@ static int insert_claimed(pg *d, void *a_)
     return rc;
 }
 
-/* A trial found by its token was made with the claim: the claim is this creation's. */
+/* A trial found by its token was made with the claim: the claim is this creation's. A
+ * retry that finds the key claimed looks for its token once more: the claim may be its
+ * earlier attempt's, committed after the retry's first look (an earlier session that
+ * settle could not end, and that committed while the retry waited for the study's row),
+ * and its trial is then this creation's; taken as lost, that trial stayed RUNNING, owned by
+ * no one, and the key's point was never run. */
 static int op_create_claimed(pg *d, void *a_)
 {
     id_args *a = a_;
-    bool made;
+    bool made, retry = a->sent, stale = false;
+    int64_t token = a->token;
     int rc = create_once(d, a, insert_claimed, a, &made);
+    if (!rc && !made && !a->found && retry && a->token == token)
+        rc = by_token(d, a, &made, &stale);
     if (made)
         a->found = true;
     return rc;

@@ -2057,25 +2057,63 @@ static void ended_connections_write_each_param_once(void **state)
 
 /* ------------------------------------------------ a proxy that cuts a creation's connection */
 
-/* How the proxy cuts the next statement that inserts a trial (the statement's first use on
- * its connection, where it is parsed): before its commit (its pipeline's Sync goes on as a
- * Flush, and the connection is cut after its result), or after it (the server commits, and
- * the client's connection is cut before it reads a byte of the reply); or after the commit
- * of the next one that takes a waiting trial. */
+/* How the proxy cuts the next statement that writes a trial's token (mark_of: the
+ * statement's first use on its connection, where it is parsed):
+ *   CUT_BEFORE_COMMIT      its pipeline's Sync goes on as a Flush, and the connection is cut
+ *                          after its result: the server commits nothing;
+ *   CUT_AFTER_COMMIT       the server commits, and the client's connection is cut before it
+ *                          reads a byte of the reply (a creation's insert);
+ *   CUT_TAKE_AFTER_COMMIT  the same for a take of a waiting trial;
+ *   CUT_CLAIM_AFTER_COMMIT the same for knob_study_claim's claim;
+ *   CUT_TAKE_IN_FLIGHT     a take runs on the server and is not committed (its Sync goes on
+ *                          as a Flush); after its result the client's connection is cut and
+ *                          the server's kept, the attempt still running there (as when the
+ *                          server has not noticed a connection's end yet). Its Sync is sent
+ *                          once another connection (the client's retry) sends the same
+ *                          statement, right after it: the server then commits the take
+ *                          beside the retry's, unless its session was ended before;
+ *   CUT_CLAIMED_IN_FLIGHT  the same for a claimed creation.
+ * A statement armed with the mode (proxy_arm_then) is run, on a connection of the proxy's
+ * own, once the cut is made and before another client's byte is read. */
 #define CUT_BEFORE_COMMIT 'a'
 #define CUT_AFTER_COMMIT 'b'
 #define CUT_TAKE_AFTER_COMMIT 'c'
-#define CUT_CLAIM_AFTER_COMMIT 'd' /* knob_study_claim's */
+#define CUT_CLAIM_AFTER_COMMIT 'd'
+#define CUT_TAKE_IN_FLIGHT 'e'
+#define CUT_CLAIMED_IN_FLIGHT 'f'
+
+static bool in_flight(char mode)
+{
+    return mode == CUT_TAKE_IN_FLIGHT || mode == CUT_CLAIMED_IN_FLIGHT;
+}
+
+/* Text of the statement a mode cuts. */
+static const char *mark_of(char mode)
+{
+    switch (mode) {
+    case CUT_TAKE_AFTER_COMMIT:
+    case CUT_TAKE_IN_FLIGHT:
+        return "SET state = 0, start_time";
+    case CUT_CLAIM_AFTER_COMMIT:
+        return "INSERT INTO knob_claims(study, key, trial) VALUES";
+    case CUT_CLAIMED_IN_FLIGHT:
+        return "INSERT INTO knob_claims(study, key, trial) SELECT";
+    default:
+        return "INSERT INTO knob_trials(";
+    }
+}
 
 /* One client's connection through the proxy: bytes read but not yet passed on, each way. */
 typedef struct relay {
     int client, server;
     unsigned char up[1 << 16], down[1 << 16];
     size_t n_up, n_down;
-    bool started; /* the client's startup message (untyped) was passed on */
-    bool cutting; /* the client's pipeline creates a trial (CUT_BEFORE_COMMIT) */
-    bool flushed; /* its Sync went on as a Flush: the next CommandComplete ends the relay */
-    bool holding; /* a trial is being created (CUT_AFTER_COMMIT): replies wait for their end */
+    bool started;  /* the client's startup message (untyped) was passed on */
+    bool cutting;  /* the client's pipeline runs the cut statement uncommitted */
+    bool flushed;  /* its Sync went on as a Flush: the next CommandComplete ends the relay */
+    bool inflight; /* ... or the client's end alone, the server's kept (an _IN_FLIGHT mode) */
+    bool holding;  /* the cut statement commits (_AFTER_COMMIT): replies wait for their end */
+    bool saw;      /* a Parse of the statement kept in flight on another relay went on */
 } relay;
 
 static uint32_t be32(const unsigned char *p)
@@ -2105,16 +2143,18 @@ static bool holds(const unsigned char *m, size_t len, const char *text)
 
 static void relay_close(relay *r)
 {
-    close(r->client);
+    if (r->client >= 0)
+        close(r->client);
     close(r->server);
     r->client = r->server = -1;
 }
 
-/* Passes the client's whole messages on; when `armed` (a CUT_ mode), a Parse of a statement
- * that inserts a trial (or takes a waiting one: CUT_TAKE_AFTER_COMMIT) marks the relay: before the
- * commit, its pipeline's Sync goes on as a Flush (the server sends the results so far and commits
- * nothing); after it, the server's replies are held (relay_down). False when the relay ended. */
-static bool relay_up(relay *r, char armed)
+/* Passes the client's whole messages on; when `armed` (a CUT_ mode), a Parse of the statement
+ * it cuts marks the relay: before the commit (and in flight), its pipeline's Sync goes on as
+ * a Flush (the server sends the results so far and commits nothing); after it, the server's
+ * replies are held (relay_down). A Parse of `watch` (the statement kept in flight on another
+ * relay, or NULL) sets r->saw. False when the relay ended. */
+static bool relay_up(relay *r, char armed, const char *watch)
 {
     size_t at = 0;
     for (;;) {
@@ -2125,15 +2165,13 @@ static bool relay_up(relay *r, char armed)
         if (r->n_up - at < len)
             break;
         unsigned char *m = r->up + at;
-        if (r->started && armed && m[0] == 'P' &&
-            holds(m, len,
-                  armed == CUT_TAKE_AFTER_COMMIT    ? "SET state = 0, start_time"
-                  : armed == CUT_CLAIM_AFTER_COMMIT ? "INSERT INTO knob_claims(study, key, trial) "
-                                                      "VALUES"
-                                                    : "INSERT INTO knob_trials(")) {
-            r->cutting = armed == CUT_BEFORE_COMMIT;
-            r->holding = armed != CUT_BEFORE_COMMIT;
+        if (r->started && armed && m[0] == 'P' && holds(m, len, mark_of(armed))) {
+            r->cutting = armed == CUT_BEFORE_COMMIT || in_flight(armed);
+            r->inflight = in_flight(armed);
+            r->holding = !r->cutting;
         }
+        if (r->started && watch && m[0] == 'P' && holds(m, len, watch))
+            r->saw = true;
         if (r->started && r->cutting && m[0] == 'S') {
             m[0] = 'H';
             r->flushed = true;
@@ -2149,10 +2187,11 @@ static bool relay_up(relay *r, char armed)
 }
 
 /* Passes the server's whole messages on; after a flushed pipeline's CommandComplete both
- * connections are closed (*cut set). While holding, the replies up to a ReadyForQuery are
- * kept back: passed on when it says a transaction is still open (an explicit one, whose
- * COMMIT is still to come), and never when it says none is (the creation committed): then
- * both connections are closed (*cut set). False when the relay ended. */
+ * connections are closed (*cut set), or the client's alone when in flight (the server's
+ * attempt is kept running). While holding, the replies up to a ReadyForQuery are kept back:
+ * passed on when it says a transaction is still open (an explicit one, whose COMMIT is still
+ * to come), and never when it says none is (the creation committed): then both connections
+ * are closed (*cut set). False when the relay ended. */
 static bool relay_down(relay *r, bool *cut)
 {
     size_t at = 0, sent = 0;
@@ -2170,6 +2209,13 @@ static bool relay_down(relay *r, bool *cut)
             return false;
         if (!r->holding || type == 'Z')
             sent = at;
+        if (r->flushed && type == 'C' && r->inflight) {
+            close(r->client);
+            r->client = -1;
+            r->n_down = 0;
+            *cut = true;
+            return true;
+        }
         if (r->flushed && type == 'C') {
             /* the server's end first: it reads the end of its input, rolls back and closes
              * (10 s at most), before the client sees its connection gone and tries again */
@@ -2187,24 +2233,55 @@ static bool relay_down(relay *r, bool *cut)
     return true;
 }
 
+/* Sends the Sync of a statement kept in flight (relay_down) and waits (10 s at most) for the
+ * server's ReadyForQuery, or its end: the statement committed, or its session was ended. */
+static void commit_in_flight(relay *r)
+{
+    static const unsigned char sync[5] = {'S', 0, 0, 0, 4};
+    unsigned char buf[512];
+    struct pollfd p = {.fd = r->server, .events = POLLIN};
+    ssize_t got = 1;
+    if (send_all(r->server, sync, sizeof sync))
+        while (poll(&p, 1, 10000) == 1 && (got = read(r->server, buf, sizeof buf)) > 0 &&
+               !memchr(buf, 'Z', (size_t)got))
+            ;
+}
+
+/* Runs `sql` (when not empty) on a connection of its own to `url`; the proxy ends when it
+ * fails. */
+static void proxy_run(const char *url, const char *sql)
+{
+    if (!sql[0])
+        return;
+    PGconn *c = PQconnectdb(url);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fprintf(stderr, "proxy: %s: %s\n", sql, PQerrorMessage(c));
+        _exit(15);
+    }
+    PQclear(r);
+    PQfinish(c);
+}
+
 /* The proxy (a child process): accepts clients at `lfd` and connects each to the server at
- * `to`; a CUT_ mode byte on `ctl` arms it (answered with 'a' on `ack`), and the first
- * statement that inserts a trial after that is cut so (answered with 'c'). */
-static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack)
+ * `to` (`url` names the server too, for the statement to run after a cut); a CUT_ mode byte
+ * and a statement ending with a zero byte on `ctl` arm it (answered with 'a' on `ack`), and
+ * the first statement that it cuts after that is cut so (answered with 'c'). */
+static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack, const char *url)
 {
     relay *rs[8] = {0};
-    char armed = 0;
+    char armed = 0, then[1024] = "";
+    int held = -1; /* the relay whose statement is kept in flight */
+    const char *watch = NULL;
     for (;;) {
         struct pollfd p[2 + 16];
-        int n = 0;
-        p[n++] = (struct pollfd){.fd = lfd, .events = POLLIN};
-        p[n++] = (struct pollfd){.fd = ctl, .events = POLLIN};
+        p[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
+        p[1] = (struct pollfd){.fd = ctl, .events = POLLIN};
         for (int i = 0; i < 8; i++) {
             p[2 + 2 * i] = (struct pollfd){.fd = rs[i] ? rs[i]->client : -1, .events = POLLIN};
             p[3 + 2 * i] = (struct pollfd){.fd = rs[i] ? rs[i]->server : -1, .events = POLLIN};
         }
-        n = 18;
-        if (poll(p, (nfds_t)n, -1) < 0) {
+        if (poll(p, 18, -1) < 0) {
             if (errno == EINTR)
                 continue;
             _exit(10);
@@ -2214,6 +2291,8 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack)
             if (read(ctl, &c, 1) != 1)
                 _exit(0); /* the test is done */
             armed = c;
+            for (size_t n = 0; n + 1 < sizeof then && read(ctl, then + n, 1) == 1 && then[n];)
+                n++;
             if (write(ack, "a", 1) != 1)
                 _exit(11);
         }
@@ -2238,21 +2317,37 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack)
             bool live = true, cut = false;
             if (p[2 + 2 * i].revents) {
                 ssize_t got = read(r->client, r->up + r->n_up, sizeof r->up - r->n_up);
-                live = got > 0 && (r->n_up += (size_t)got, relay_up(r, armed));
+                live = got > 0 &&
+                       (r->n_up += (size_t)got, relay_up(r, armed, held >= 0 ? watch : NULL));
             }
             if (live && p[3 + 2 * i].revents) {
                 ssize_t got = read(r->server, r->down + r->n_down, sizeof r->down - r->n_down);
                 live = got > 0 && (r->n_down += (size_t)got, relay_down(r, &cut));
             }
             if (cut) {
+                if (live) { /* kept in flight */
+                    held = i;
+                    watch = mark_of(armed);
+                }
                 armed = 0;
                 if (write(ack, "c", 1) != 1)
                     _exit(14);
+                proxy_run(url, then);
+            }
+            if (live && r->saw && held >= 0 && held != i) {
+                r->saw = false;
+                commit_in_flight(rs[held]);
+                relay_close(rs[held]);
+                free(rs[held]);
+                rs[held] = NULL;
+                held = -1;
             }
             if (!live) {
                 relay_close(r);
                 free(r);
                 rs[i] = NULL;
+                if (held == i)
+                    held = -1;
             }
         }
     }
@@ -2302,7 +2397,7 @@ static void proxy_start(const char *url, proxy *px)
     if (px->pid == 0) {
         close(ctl[1]);
         close(ack[0]);
-        proxy_loop(lfd, &to, ctl[0], ack[1]);
+        proxy_loop(lfd, &to, ctl[0], ack[1], url);
     }
     close(lfd);
     close(ctl[0]);
@@ -2311,10 +2406,12 @@ static void proxy_start(const char *url, proxy *px)
     px->ack = ack[0];
 }
 
-/* Arms the proxy to cut the next creation so (a CUT_ mode). */
-static void proxy_arm(proxy *px, char mode)
+/* Arms the proxy to cut the next statement so (a CUT_ mode), and then to run `then` (SQL;
+ * "": nothing). */
+static void proxy_arm_then(proxy *px, char mode, const char *then)
 {
     assert_int_equal(write(px->ctl, &mode, 1), 1);
+    assert_int_equal(write(px->ctl, then, strlen(then) + 1), (ssize_t)strlen(then) + 1);
     assert_int_equal(read_within(px->ack, 10000), 'a');
 }
 
@@ -2349,36 +2446,57 @@ static void study_with_one_trial(const char *url, const char *name)
     knob_storage_close(st);
 }
 
-/* The study holds exactly `n` trials, each COMPLETE with one param, but `waiting` of them
- * WAITING (and none RUNNING), numbered 0 to n - 1. */
-static void holds_exactly(const char *url, const char *name, size_t n, size_t waiting)
+/* The study's trials, numbered 0 to n - 1, are in the states `states` gives by number (C
+ * COMPLETE with one param, W WAITING, R RUNNING, F FAIL). */
+static void holds_states(const char *url, const char *name, const char *states)
 {
     knob_storage *st;
     knob_study *s;
-    size_t got, w = 0;
+    size_t got;
+    char seen[64] = "";
     const knob_trial_info *const *tr = load(url, name, &got, &st, &s);
-    for (size_t i = 0; i < got; i++) {
-        if (tr[i]->state == KNOB_TRIAL_WAITING) {
-            w++;
-            continue;
-        }
-        if (tr[i]->state != KNOB_TRIAL_COMPLETE || tr[i]->n_params != 1)
-            fail_msg("study '%s': trial %lld is %s with %zu params", name, (long long)tr[i]->number,
-                     knob_trial_state_str(tr[i]->state), tr[i]->n_params);
+    for (size_t i = 0; i < got && i + 1 < sizeof seen; i++) {
+        seen[i] = "RCPFW"[tr[i]->state];
+        if (tr[i]->number != (int64_t)i || (seen[i] == 'C' && tr[i]->n_params != 1))
+            seen[i] = '?';
     }
-    if (got != n || w != waiting)
-        fail_msg("study '%s' holds %zu trials (%zu waiting), not %zu (%zu waiting)", name, got, w,
-                 n, waiting);
-    for (size_t i = 0; i < got; i++)
-        assert_int_equal(tr[i]->number, (int64_t)i);
+    if (strcmp(seen, states))
+        fail_msg("study '%s' holds trials %s, not %s (by number; C COMPLETE with one param, W "
+                 "WAITING, R RUNNING, F FAIL, ? numbered out of place or without its param)",
+                 name, seen, states);
     knob_study_free(s);
     knob_storage_close(st);
 }
 
-/* Asks a trial of the study `name` through the proxy, cut in `mode`, with `sampler` (NULL:
- * random, whose ask takes a waiting trial or makes one in one statement) and, with `key`,
- * claimed (knob_study_ask_claimed), and tells it COMPLETE. */
-static void ask_cut(proxy *px, const char *name, char mode, const char *sampler, const char *key)
+static void enqueue(const char *url, const char *name)
+{
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.25}"), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* What a lost-reply case does through the proxy: an ask (claimed with `key`), an enqueue, or
+ * a claim (knob_study_claim) for a trial asked before. */
+enum { ASK, ENQUEUE, CLAIM };
+
+/* One case of lost_replies: a study with one COMPLETE trial (and a waiting one when
+ * `queued`); the proxy armed with `mode` and, with `then`, to run "<then> study = <the
+ * study>" once it cut; one write (`what`) through it, with `sampler` (NULL: random, whose
+ * ask takes a waiting trial or makes one in one statement); the trial asked (not for an
+ * enqueue) is told COMPLETE; then the study's trials are `states` (holds_states). */
+typedef struct lost_case {
+    char mode;
+    int what;
+    const char *sampler, *key, *then;
+    bool queued;
+    const char *states;
+} lost_case;
+
+static void lost_reply(proxy *px, const char *url, const char *name, const lost_case *c)
 {
     knob_storage *st;
     knob_study *s;
@@ -2386,176 +2504,154 @@ static void ask_cut(proxy *px, const char *name, char mode, const char *sampler,
     knob_study_options o = {0};
     double x;
     bool won = true;
-    if (sampler)
-        assert_int_equal(knob_sampler_create(sampler, NULL, &o.sampler), KNOB_OK);
+    char then[1024] = "";
+    study_with_one_trial(url, name);
+    if (c->queued)
+        enqueue(url, name);
+    if (c->then)
+        snprintf(then, sizeof then, "%s study = (SELECT id FROM knob_studies WHERE name = '%s')",
+                 c->then, name);
+    if (c->sampler)
+        assert_int_equal(knob_sampler_create(c->sampler, NULL, &o.sampler), KNOB_OK);
     assert_int_equal(knob_storage_open(px->url, &st), KNOB_OK);
     assert_int_equal(knob_study_load(st, name, &o, &s), KNOB_OK);
-    proxy_arm(px, mode);
-    int rc = key ? knob_study_ask_claimed(s, key, NULL, 0, &t, &won) : knob_study_ask(s, &t);
+    if (c->what == CLAIM)
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    proxy_arm_then(px, c->mode, then);
+    int rc = c->what == ENQUEUE ? knob_study_enqueue(s, "{\"x\": 0.25}")
+             : c->what == CLAIM ? knob_study_claim(s, "grid:3", t, &won)
+             : c->key           ? knob_study_ask_claimed(s, c->key, NULL, 0, &t, &won)
+                                : knob_study_ask(s, &t);
     bool cut = proxy_cut(px);
     if (rc)
-        fail_msg("ask: %s", knob_errmsg());
-    assert_true(cut); /* the creation's connection was cut */
+        fail_msg("study '%s': %s", name, knob_errmsg());
+    assert_true(cut); /* the write's connection was cut */
     if (!won)
-        fail_msg("study '%s': the claim of '%s' was lost to the creation's own first attempt", name,
-                 key);
-    rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
-    if (!rc)
-        rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
-    if (rc)
-        fail_msg("the asked trial: %s", knob_errmsg());
+        fail_msg("study '%s': the claim was lost to the write's own first attempt", name);
+    if (c->what != ENQUEUE) {
+        rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
+        if (!rc)
+            rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
+        if (rc)
+            fail_msg("study '%s': the asked trial: %s", name, knob_errmsg());
+    }
     knob_study_free(s);
     knob_storage_close(st);
+    holds_states(url, name, c->states);
 }
 
+/* Runs the cases (each on a study of its own, named after the case) through one proxy. */
+static void lost_replies(const char *name, const lost_case *cases, size_t n)
+{
+    const char *url = knob_test_pg_url_or_skip();
+    proxy px;
+    proxy_start(url, &px);
+    for (size_t i = 0; i < n; i++) {
+        char study[96];
+        snprintf(study, sizeof study, "%s_%zu", name, i);
+        lost_reply(&px, url, study, &cases[i]);
+    }
+    proxy_stop(&px);
+}
+
+/* A test case `name` of the lost_case cases given. */
+#define LOST_REPLY(name, ...)                                                                      \
+    static void name(void **state)                                                                 \
+    {                                                                                              \
+        (void)state;                                                                               \
+        static const lost_case cases[] = {__VA_ARGS__};                                            \
+        lost_replies(#name, cases, sizeof cases / sizeof *cases);                                  \
+    }
+
 /* The server sends a creation's result and then loses the connection before the implicit
- * transaction's commit (a proxy turns the pipeline's Sync into a Flush and closes both ends
+ * transaction's commit (the pipeline's Sync goes on as a Flush, and both ends are closed
  * after the result): the creation was undone, so it is made again on a new connection, and
  * the trial asked for is the one that exists. Taken as done, the ask gave the id of a trial
  * that never was, and the worker failed at its next write ("no trial with id N"). */
-static void a_creation_cut_before_its_commit_is_made_again(void **state)
-{
-    (void)state;
-    const char *url = knob_test_pg_url_or_skip();
-    char name[64];
-    snprintf(name, sizeof name, "cut_creation_%d", (int)getpid());
-    proxy px;
-    proxy_start(url, &px);
-    study_with_one_trial(url, name);
-    ask_cut(&px, name, CUT_BEFORE_COMMIT, NULL, NULL);
-    proxy_stop(&px);
-    holds_exactly(url, name, 2, 0); /* the cut creation left nothing */
-}
+LOST_REPLY(a_creation_cut_before_its_commit_is_made_again,
+           {.mode = CUT_BEFORE_COMMIT, .states = "CC"})
 
-/* The server commits a creation and the connection ends before the client reads the reply
- * (the proxy holds the reply back and closes both ends): the retry on a new connection takes
- * the trial made, by the creation's token, and makes no other. Made again, the first trial
- * stayed RUNNING for ever, owned by no one: it counted against max_trials, held its grid
- * point and showed in every listing. Both ways of asking: a random search's (a waiting
- * trial or a new one, one statement) and a model's (a creation of its own). */
-static void a_creation_whose_reply_is_lost_is_not_made_again(void **state)
-{
-    (void)state;
-    const char *url = knob_test_pg_url_or_skip();
-    proxy px;
-    proxy_start(url, &px);
-    const char *samplers[2] = {NULL, "tpe"};
-    for (int i = 0; i < 2; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "lost_reply_%d_%d", i, (int)getpid());
-        study_with_one_trial(url, name);
-        ask_cut(&px, name, CUT_AFTER_COMMIT, samplers[i], NULL);
-        holds_exactly(url, name, 2, 0);
-    }
-    proxy_stop(&px);
-}
+/* The server commits a creation and the connection ends before the client reads the reply:
+ * the retry on a new connection takes the trial made, by the creation's token, and makes no
+ * other. Made again, the first trial stayed RUNNING for ever, owned by no one: it counted
+ * against max_trials, held its grid point and showed in every listing. Both ways of asking:
+ * a random search's (a waiting trial or a new one, one statement) and a model's (a creation
+ * of its own). */
+LOST_REPLY(a_creation_whose_reply_is_lost_is_not_made_again,
+           {.mode = CUT_AFTER_COMMIT, .states = "CC"},
+           {.mode = CUT_AFTER_COMMIT, .sampler = "tpe", .states = "CC"})
 
-/* As a_creation_whose_reply_is_lost_is_not_made_again, for a claimed creation: the retry
- * finds its own claim and trial and wins. It found the claim taken and lost it, and the trial
- * made with the claim stayed RUNNING for ever. */
-static void a_claimed_creation_whose_reply_is_lost_is_won(void **state)
-{
-    (void)state;
-    const char *url = knob_test_pg_url_or_skip();
-    char name[64];
-    snprintf(name, sizeof name, "lost_claim_%d", (int)getpid());
-    proxy px;
-    proxy_start(url, &px);
-    study_with_one_trial(url, name);
-    ask_cut(&px, name, CUT_AFTER_COMMIT, NULL, "the key");
-    proxy_stop(&px);
-    holds_exactly(url, name, 2, 0);
-}
+/* The same for a claimed creation: the retry finds its own claim and trial and wins. It
+ * found the claim taken and lost it, and the trial made with the claim stayed RUNNING for
+ * ever. */
+LOST_REPLY(a_claimed_creation_whose_reply_is_lost_is_won,
+           {.mode = CUT_AFTER_COMMIT, .key = "the key", .states = "CC"})
+
+/* An enqueue (a waiting trial made whole in one transaction) whose COMMIT's reply is lost:
+ * the retry finds the trial made and enqueues no second one; nor when another worker took
+ * the trial before the retry looked (its state then says nothing of whose it is). */
+LOST_REPLY(an_enqueue_whose_reply_is_lost_is_not_made_again,
+           {.mode = CUT_AFTER_COMMIT, .what = ENQUEUE, .states = "CW"},
+           {.mode = CUT_AFTER_COMMIT,
+            .what = ENQUEUE,
+            .then = "UPDATE knob_trials SET state = 0 WHERE state = 4 AND",
+            .states = "CR"})
 
 /* An ask that takes the waiting trial and whose reply is lost: the retry finds the trial it
  * took by its token and takes no other. It made a new trial, and the one taken stayed
- * RUNNING for ever, its fixed params never run. Both ways of asking, as in
- * a_creation_whose_reply_is_lost_is_not_made_again. */
-static void a_taken_trial_whose_reply_is_lost_is_not_taken_again(void **state)
-{
-    (void)state;
-    const char *url = knob_test_pg_url_or_skip();
-    proxy px;
-    proxy_start(url, &px);
-    const char *samplers[2] = {NULL, "tpe"};
-    for (int i = 0; i < 2; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "lost_pop_%d_%d", i, (int)getpid());
-        study_with_one_trial(url, name);
-        knob_storage *st;
-        knob_study *s;
-        assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-        assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
-        assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.25}"), KNOB_OK);
-        knob_study_free(s);
-        knob_storage_close(st);
-        ask_cut(&px, name, CUT_TAKE_AFTER_COMMIT, samplers[i], NULL);
-        holds_exactly(url, name, 2, 0);
-    }
-    proxy_stop(&px);
-}
+ * RUNNING for ever, its fixed params never run. Both ways of asking. */
+LOST_REPLY(a_taken_trial_whose_reply_is_lost_is_not_taken_again,
+           {.mode = CUT_TAKE_AFTER_COMMIT, .queued = true, .states = "CC"},
+           {.mode = CUT_TAKE_AFTER_COMMIT, .sampler = "tpe", .queued = true, .states = "CC"})
 
 /* A claim for a trial (a grid point's) whose reply is lost after its commit: the retry finds
  * the claim held by its trial and wins it. It found the key claimed and lost, and the grid
  * point was never run: its claim was held by a trial that ran another point. */
-static void a_claim_whose_reply_is_lost_is_won(void **state)
-{
-    (void)state;
-    const char *url = knob_test_pg_url_or_skip();
-    char name[64];
-    snprintf(name, sizeof name, "lost_key_%d", (int)getpid());
-    proxy px;
-    proxy_start(url, &px);
-    study_with_one_trial(url, name);
-    knob_storage *st;
-    knob_study *s;
-    knob_trial *t;
-    double x;
-    bool won = false;
-    assert_int_equal(knob_storage_open(px.url, &st), KNOB_OK);
-    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    proxy_arm(&px, CUT_CLAIM_AFTER_COMMIT);
-    int rc = knob_study_claim(s, "grid:3", t, &won);
-    bool cut = proxy_cut(&px);
-    if (rc)
-        fail_msg("claim: %s", knob_errmsg());
-    assert_true(cut);
-    if (!won)
-        fail_msg("the claim was lost to its own first attempt");
-    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
-    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
-    knob_study_free(s);
-    knob_storage_close(st);
-    proxy_stop(&px);
-    holds_exactly(url, name, 2, 0);
-}
+LOST_REPLY(a_claim_whose_reply_is_lost_is_won,
+           {.mode = CUT_CLAIM_AFTER_COMMIT, .what = CLAIM, .states = "CC"})
 
-/* An enqueue (a waiting trial made whole in one transaction) whose COMMIT's reply is lost:
- * the retry finds the trial made and enqueues no second one. */
-static void an_enqueue_whose_reply_is_lost_is_not_made_again(void **state)
+/* An ask that takes the waiting trial, still running on the server (which has not seen its
+ * connection end) when the retry starts: the retry ends that session and waits until it is
+ * gone before it looks for its token, then takes the trial. Not waited for, the retry did
+ * not see the take, skipped the trial its first attempt held and made a new one (its token
+ * in another unique index than the take's), and the first attempt then committed: the
+ * taken trial stayed RUNNING, owned by no one. Both ways of asking. */
+LOST_REPLY(a_take_still_running_when_its_retry_starts_is_not_left,
+           {.mode = CUT_TAKE_IN_FLIGHT, .queued = true, .states = "CC"},
+           {.mode = CUT_TAKE_IN_FLIGHT, .sampler = "tpe", .queued = true, .states = "CC"})
+
+/* A claimed creation still running on the server when its retry starts: the retry ends it
+ * first and wins the claim. Not waited for, the retry waited for the first attempt at the
+ * study's row, found the key claimed by it and lost it, and the first attempt's trial stayed
+ * RUNNING, owned by no one. */
+LOST_REPLY(a_claimed_creation_still_running_when_its_retry_starts_is_won,
+           {.mode = CUT_CLAIMED_IN_FLIGHT, .key = "the key", .states = "CC"})
+
+/* A creation or a take whose reply is lost, and whose trial is finished before the retry
+ * looks (failed, as a worker does a trial whose heartbeats stopped while the retry waited for
+ * the server): the retry makes a new trial. It handed the finished trial back as the ask's,
+ * and the tell failed ("already FAIL"). */
+LOST_REPLY(a_lost_trial_finished_before_its_retry_is_not_handed_back,
+           {.mode = CUT_AFTER_COMMIT,
+            .then = "UPDATE knob_trials SET state = 3, end_time = 0 WHERE state = 0 AND",
+            .states = "CFC"},
+           {.mode = CUT_AFTER_COMMIT,
+            .sampler = "tpe",
+            .then = "UPDATE knob_trials SET state = 3, end_time = 0 WHERE state = 0 AND",
+            .states = "CFC"},
+           {.mode = CUT_TAKE_AFTER_COMMIT,
+            .queued = true,
+            .then = "UPDATE knob_trials SET state = 3, end_time = 0 WHERE state = 0 AND",
+            .states = "CFC"})
+
+/* Makes the schema of `c` as a schema 5 database from before the tokens was (knob_trials
+ * without token and taken_by, nor their indexes), marked by the knob that made it. */
+static void as_schema5_without_tokens(PGconn *c)
 {
-    (void)state;
-    const char *url = knob_test_pg_url_or_skip();
-    char name[64];
-    snprintf(name, sizeof name, "lost_enqueue_%d", (int)getpid());
-    proxy px;
-    proxy_start(url, &px);
-    study_with_one_trial(url, name);
-    knob_storage *st;
-    knob_study *s;
-    assert_int_equal(knob_storage_open(px.url, &st), KNOB_OK);
-    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
-    proxy_arm(&px, CUT_AFTER_COMMIT);
-    int rc = knob_study_enqueue(s, "{\"x\": 0.25}");
-    bool cut = proxy_cut(&px);
-    if (rc)
-        fail_msg("enqueue: %s", knob_errmsg());
-    assert_true(cut);
-    knob_study_free(s);
-    knob_storage_close(st);
-    proxy_stop(&px);
-    holds_exactly(url, name, 2, 1);
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_taken_by");
+    knob_test_pg_exec(c, "ALTER TABLE knob_trials DROP COLUMN token, DROP COLUMN taken_by");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
 }
 
 /* A database of schema 5 from before the tokens (knob_trials without token and taken_by, nor
@@ -2569,10 +2665,7 @@ static void schema5_gets_the_tokens(void **state)
     study_with_one_trial(u, "tokens");
     PGconn *c = PQconnectdb(u);
     assert_int_equal(PQstatus(c), CONNECTION_OK);
-    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
-    knob_test_pg_exec(c, "DROP INDEX knob_trials_taken_by");
-    knob_test_pg_exec(c, "ALTER TABLE knob_trials DROP COLUMN token, DROP COLUMN taken_by");
-    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    as_schema5_without_tokens(c);
     PQfinish(c);
     knob_storage *st;
     knob_study *s;
@@ -2597,7 +2690,153 @@ static void schema5_gets_the_tokens(void **state)
                                     "IN ('knob_trials_taken_by'::regclass, "
                                     "'knob_trials_token'::regclass)"),
                         "true true");
-    holds_exactly(u, "tokens", 3, 0);
+    holds_states(u, "tokens", "CCC");
+}
+
+/* A schema built as this knob builds it, marked by another knob of the same version (an
+ * older one, whose statements differ): an open runs no DDL and leaves the mark as it is, so
+ * a fleet of the two knobs runs the DDL once, not at each open by turns. Here beside a writer
+ * that holds knob_trials ROW EXCLUSIVE, with a lock_timeout of 1 s: the DDL ran, its CREATE
+ * INDEX IF NOT EXISTS waited for the writer (a SHARE lock, even where the index is there) and
+ * the open failed. */
+static void an_open_leaves_another_knobs_mark_on_a_built_schema(void **state)
+{
+    (void)state;
+    char u[4096], timed[4200];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    snprintf(timed, sizeof timed, "%s%%20-clock_timeout%%3D1000", u);
+    study_with_one_trial(u, "marked");
+    knob_test_pg_exec_url(u, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    PGconn *writer = PQconnectdb(u);
+    assert_int_equal(PQstatus(writer), CONNECTION_OK);
+    knob_test_pg_exec(writer, "BEGIN");
+    knob_test_pg_exec(writer, "LOCK TABLE knob_trials IN ROW EXCLUSIVE MODE");
+    knob_storage *st;
+    int rc = knob_storage_open(timed, &st);
+    if (rc)
+        fail_msg("open beside a writer: %s", knob_errmsg());
+    knob_storage_close(st);
+    knob_test_pg_exec(writer, "ROLLBACK");
+    PQfinish(writer);
+    assert_string_equal(pg_value(u, "SELECT obj_description('knob_meta'::regclass, 'pg_class')"),
+                        "knob schema 5 0123456789abcdef");
+}
+
+/* The tokens' columns and indexes added to a schema 5 database (schema5_gets_the_tokens)
+ * keep no reader out while an index is built: the columns' ACCESS EXCLUSIVE lock is
+ * committed at once, and each index is built under its SHARE lock alone. Here the build of
+ * knob_trials_token is held up (another transaction made a table of that name and has not
+ * ended: the build waits for it at the catalog's unique index of names), and a read of
+ * knob_trials beside it, with a lock_timeout of 1 s, goes through. All in one transaction,
+ * the read waited for the whole upgrade, and failed. */
+static void the_tokens_upgrade_keeps_no_reader_out(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    study_with_one_trial(u, "readers");
+    PGconn *holder = PQconnectdb(u), *look = PQconnectdb(u), *reader = PQconnectdb(u);
+    assert_int_equal(PQstatus(holder), CONNECTION_OK);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    assert_int_equal(PQstatus(reader), CONNECTION_OK);
+    as_schema5_without_tokens(holder);
+    knob_test_pg_exec(holder, "BEGIN");
+    knob_test_pg_exec(holder, "CREATE TABLE knob_trials_token(x INTEGER)");
+    PGresult *r = PQexec(holder, "SELECT pg_backend_pid()");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    int holder_pid = atoi(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        knob_storage *st;
+        int rc = knob_storage_open(u, &st);
+        if (rc)
+            fprintf(stderr, "open: %s\n", knob_errmsg());
+        knob_storage_close(st);
+        _exit(rc ? 1 : 0);
+    }
+    int status;
+    bool waits = waited_for(child, look, holder_pid, &status);
+    knob_test_pg_exec(reader, "SET lock_timeout = 1000");
+    r = PQexec(reader, "SELECT count(*) FROM knob_trials");
+    bool read = PQresultStatus(r) == PGRES_TUPLES_OK;
+    char why[512];
+    snprintf(why, sizeof why, "%s", PQerrorMessage(reader));
+    PQclear(r);
+    knob_test_pg_exec(holder, "ROLLBACK");
+    if (waits)
+        assert_int_equal(waitpid(child, &status, 0), child);
+    PQfinish(holder);
+    PQfinish(look);
+    PQfinish(reader);
+    assert_true(waits); /* the open waited for the holder */
+    if (!WIFEXITED(status) || WEXITSTATUS(status))
+        fail_msg("the open ended with status 0x%x", status);
+    if (!read)
+        fail_msg("a read beside the index's build: %s", why);
+    assert_string_equal(pg_value(u, "SELECT count(*) FROM pg_index WHERE indisunique AND "
+                                    "indisvalid AND indexrelid IN ('knob_trials_taken_by'::"
+                                    "regclass, 'knob_trials_token'::regclass)"),
+                        "2");
+}
+
+/* Two processes forked after knob_study_create ask in turn through the parent's handle,
+ * the second's connection ended before its ask: its retry looks for the trial of its token.
+ * Each process draws tokens of its own (new_token seeds them again after a fork): with the
+ * parent's draws, the second's token was the first's, and its retry took the first's trial
+ * (both got trial 0). */
+static void forked_workers_draw_tokens_of_their_own(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    char u[4096], app[64], sql[256];
+    snprintf(app, sizeof app, "knob_fork_%d", (int)getpid());
+    snprintf(u, sizeof u, "%s&application_name=%s", url, app);
+    PGconn *look = PQconnectdb(url);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "forked", NULL, &s), KNOB_OK);
+    int numbers[2];
+    for (int k = 0; k < 2; k++) {
+        if (k == 1) { /* the connection the first child used (and left open) ends */
+            snprintf(sql, sizeof sql,
+                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                     "application_name = '%s'",
+                     app);
+            knob_test_pg_exec(look, sql);
+            snprintf(sql, sizeof sql,
+                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = '%s'", app);
+            for (int i = 0; i < 500; i++) {
+                PGresult *r = PQexec(look, sql);
+                bool gone = PQresultStatus(r) == PGRES_TUPLES_OK && !atoi(PQgetvalue(r, 0, 0));
+                PQclear(r);
+                if (gone)
+                    break;
+                usleep(10000);
+            }
+        }
+        pid_t child = fork();
+        assert_true(child >= 0);
+        if (child == 0) {
+            knob_trial *t;
+            int rc = knob_study_ask(s, &t);
+            if (rc)
+                fprintf(stderr, "child %d: ask: %s\n", k, knob_errmsg());
+            _exit(rc ? 100 : (int)knob_trial_number(t));
+        }
+        int status;
+        assert_int_equal(waitpid(child, &status, 0), child);
+        assert_true(WIFEXITED(status));
+        numbers[k] = WEXITSTATUS(status);
+    }
+    assert_int_equal(numbers[0], 0);
+    assert_int_equal(numbers[1], 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+    PQfinish(look);
 }
 
 /* Two processes write params to one running trial at once (each opened it, as `knob tell`
@@ -3079,6 +3318,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(schema4_odd_rows_are_upgraded),
         cmocka_unit_test(schema5_gets_the_tokens),
+        cmocka_unit_test(an_open_leaves_another_knobs_mark_on_a_built_schema),
+        cmocka_unit_test(the_tokens_upgrade_keeps_no_reader_out),
         cmocka_unit_test(a_refused_upgrade_says_why),
         cmocka_unit_test(an_upgrade_ended_by_a_deadlock_is_tried_again),
         cmocka_unit_test(deleting_a_study_beside_creators),
@@ -3091,6 +3332,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_enqueue_whose_reply_is_lost_is_not_made_again),
         cmocka_unit_test(a_taken_trial_whose_reply_is_lost_is_not_taken_again),
         cmocka_unit_test(a_claim_whose_reply_is_lost_is_won),
+        cmocka_unit_test(a_take_still_running_when_its_retry_starts_is_not_left),
+        cmocka_unit_test(a_claimed_creation_still_running_when_its_retry_starts_is_won),
+        cmocka_unit_test(a_lost_trial_finished_before_its_retry_is_not_handed_back),
+        cmocka_unit_test(forked_workers_draw_tokens_of_their_own),
         cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),
         cmocka_unit_test(a_sync_reads_few_index_pages),
