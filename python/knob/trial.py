@@ -158,10 +158,9 @@ class Trial(BaseTrial):
         self._steps: set = set()  # the steps reported
         self._diverged: list = []  # the reports of a NaN or an infinity (libknob stores none)
         # a handle opened on the trial just before its tell (Study._tell): should_prune
-        # answers after the tell too, as Optuna's. _after_on: the study handle it hangs on,
-        # which the Study keeps while it does (Study._hold), replaced or not
+        # answers after the tell too, as Optuna's. It hangs on the Study's study handle,
+        # which moves it onto the next when replaced (Study._keep, Study._replace)
         self._after: Optional[int] = None
-        self._after_on: Optional[int] = None
         self._told = False  # told by this process's Study._tell through its handle
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
@@ -347,14 +346,10 @@ class Trial(BaseTrial):
         kept nothing to ask about: False, as those pruners answer."""
         out = ctypes.c_bool()
         with self._lock:
-            if self._h is not None:
-                _lib.check(_lib.lib.knob_trial_should_prune(self._h, ctypes.byref(out)))
-            elif self._after is not None:
-                # the study's handle now, which may be another than the one the kept handle
-                # hangs on (a sampler or pruner replaced since: Study._replace)
-                s = self.study._h
-                rc = _lib.lib.knob_pruner_prune(_lib.lib.knob_study_pruner(s), s, self._after, ctypes.byref(out))
-                _lib.check(rc)
+            h = self._h if self._h is not None else self._after
+            if h is not None:
+                # the kept handle (_after) is on the study's handle now, whatever replaced it
+                _lib.check(_lib.lib.knob_trial_should_prune(h, ctypes.byref(out)))
             elif self._told:
                 return False
             else:
@@ -384,7 +379,7 @@ class Trial(BaseTrial):
         for step, value in self._diverged:  # the divergence the first handle holds
             _lib.lib.knob_trial_report(out.value, step, value)
         self._after = out.value
-        self._after_on = self.study._hold()
+        self.study._keep(out.value)
         return None
 
     def _finished_elsewhere(self) -> None:
@@ -402,15 +397,15 @@ class Trial(BaseTrial):
             _lib.lib.knob_trial_detach(h)
             return
         self._after = h
-        self._after_on = self.study._hold()
+        self.study._keep(h)
 
     def _let_go(self) -> None:
         """Frees the handle kept for should_prune (the tell failed). Holding the lock."""
-        h, on, self._after, self._after_on = self._after, self._after_on, None, None
+        h, self._after = self._after, None
         self._told = False
         if h is not None:
+            self.study._let_go_of(h)
             _lib.lib.knob_trial_detach(h)
-            self.study._unhold(on)
 
     # ------------------------------------------------------------ attributes
 
@@ -479,15 +474,14 @@ class Trial(BaseTrial):
         h, after = self.__dict__.get("_h"), self.__dict__.get("_after")
         if h is not None or after is not None:
             # Not told (h): it stays RUNNING in the storage, as Optuna leaves it.
-            on = self.__dict__.get("_after_on")
-            self._h = self._after = self._after_on = None
+            self._h = self._after = None
             try:
                 with self._lock:
+                    if after is not None:
+                        self.study._let_go_of(after)  # not to be moved any more (Study._replace)
                     for x in (h, after):
                         if x is not None:
                             _lib.lib.knob_trial_detach(x)
-                    if after is not None:
-                        self.study._unhold(on)  # the study handle it hung on may go with it
             except Exception:
                 pass
 

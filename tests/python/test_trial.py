@@ -286,8 +286,8 @@ def test_should_prune_after_tell(where, tmp_db):
 def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db):
     """should_prune after the tell answers once the study's sampler or pruner was replaced
     (Study._replace opens the study's handle again): the pruner the study has then, as
-    Optuna asks study.pruner. The replaced handle, which the trials told through it keep a
-    handle on, lives as long as they do, and no longer."""
+    Optuna asks study.pruner. The trial handles kept for it move onto the new study
+    handle, and the replaced one is freed at once."""
     study = optuna.create_study(
         storage=tmp_db if where == "sqlite" else None, pruner=optuna.pruners.MedianPruner(n_startup_trials=0)
     )
@@ -313,19 +313,11 @@ def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db)
     assert [t.should_prune() for t in (a, b, c)] == [False, True, False]
     study.pruner = optuna.pruners.NopPruner()
     assert [t.should_prune() for t in (a, b, c)] == [False, False, False]
-    # successive halving records its rungs through the kept handle: on its first handle
-    study.pruner = optuna.pruners.SuccessiveHalvingPruner(min_resource=1)
-    assert [t.should_prune() for t in (a, b, c)] == [False, False, False]  # step 0: no rung yet
-    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
-        a.report(1.0, 1)
-    # three handles of the study (the first two replaced) while the trials keep theirs
-    assert storage._studies == 3
-    del a, b
-    gc.collect()  # the UpdateFinishedTrialError's traceback held a
-    assert storage._studies == 3  # t (trial 1) was told through the first handle too
-    del t
-    assert storage._studies == 2  # the first handle went with the last trial told through it
-    del c
+    study.pruner = optuna.pruners.ThresholdPruner(upper=9.0)
+    assert [t.should_prune() for t in (a, b, c)] == [True, False, True]
+    # one study handle open: the replaced ones went at once, the kept handles moved
+    assert storage._studies == 1
+    del a, b, c
     gc.collect()
     assert storage._studies == 1
     t = study.ask()
@@ -334,10 +326,36 @@ def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db)
     assert not t.should_prune()
 
 
-def test_replaced_study_handles_go_with_a_study_collected_with_its_trials(tmp_db):
-    """A Study collected together with the trials that keep handles on its replaced study
-    handles (a cycle: Python finalizes them in any order) frees every study handle: the
-    storage counts none open then."""
+@pytest.mark.parametrize("where", ["memory", "sqlite"])
+def test_replacing_the_sampler_keeps_one_study_handle_open(where, tmp_db):
+    """A loop that replaces the study's sampler each iteration (PartialFixedSampler's
+    pattern) and keeps the trials it told (reported, pruner on): one study handle stays
+    open, the kept trial handles moved onto it, instead of one handle per replacement,
+    each with its own copy of the study's trials and its sampler."""
+    study = optuna.create_study(
+        storage=tmp_db if where == "sqlite" else None, pruner=optuna.pruners.ThresholdPruner(upper=50.0)
+    )
+    kept = []
+    for i in range(100):
+        study.sampler = optuna.samplers.RandomSampler(seed=i)
+        t = study.ask()
+        t.suggest_float("x", 0, 1)
+        t.suggest_categorical("c", ["a", "b"])
+        t.report(float(i), 0)
+        study.tell(t, float(i))
+        kept.append(t)
+        assert study._storage._studies == 1
+    assert [t.should_prune() for t in kept] == [i > 50 for i in range(100)]
+    assert [t.params["c"] in ("a", "b") for t in kept] == [True] * 100
+    study.pruner = optuna.pruners.ThresholdPruner(upper=10.0)
+    assert [t.should_prune() for t in kept] == [i > 10 for i in range(100)]
+    assert study._storage._studies == 1
+
+
+def test_kept_trial_handles_go_with_a_study_collected_with_its_trials(tmp_db):
+    """A Study collected together with the trials that keep handles on it for should_prune,
+    moved through its replacements (a cycle: Python finalizes them in any order), frees its
+    study handle: the storage counts none open then."""
     storages = []
     for order in (1, -1):
         study = optuna.create_study(storage=tmp_db, pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
@@ -348,7 +366,7 @@ def test_replaced_study_handles_go_with_a_study_collected_with_its_trials(tmp_db
             study.tell(t, float(i))
             kept.append(t)
             study.sampler = optuna.samplers.RandomSampler(seed=i)
-        assert study._storage._studies == 5
+        assert study._storage._studies == 1
         study.cycle = kept[::order]
         storages.append(study._storage)
         del study, kept, t
