@@ -342,8 +342,8 @@ class Trial(BaseTrial):
     def should_prune(self) -> bool:
         """The pruner's answer; after the tell too, as Optuna's: the pruner the study has
         then (Optuna asks study.pruner) reads the study as it is, this trial finished in it,
-        and the values the trial reported. A trial told with no report, or under NopPruner,
-        kept nothing to ask about: False, as those pruners answer."""
+        and the values the trial reported. A trial told with no report kept nothing to ask
+        about: False, as every pruner answers then."""
         out = ctypes.c_bool()
         with self._lock:
             h = self._h if self._h is not None else self._after
@@ -358,13 +358,14 @@ class Trial(BaseTrial):
 
     def _keep_for_pruning(self) -> Optional[Exception]:
         """Opens a second handle on this trial, RUNNING still, before the tell frees the
-        first, for should_prune after the tell. Not for a trial that reported nothing, nor
-        under NopPruner: the pruners answer False then without reading the study. Called
+        first, for should_prune after the tell. Not for a trial that reported nothing: every
+        pruner answers False then without reading the study. Under NopPruner too, as the
+        study's pruner may be replaced before should_prune asks (study.pruner = ...). Called
         by Study._tell, holding the lock. Returns the error to raise instead of the tell
         when the trial turned out finished already (told by number through another Study
         object or process): its handle is then kept instead (_finished_elsewhere)."""
         self._told = True
-        if self._after is not None or not self._steps or _no_pruner(self.study):
+        if self._after is not None or not self._steps:
             return None
         out = ctypes.c_void_p()
         rc = _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out))
@@ -527,10 +528,6 @@ def _fixed_used(fixed: Any, value: Any) -> bool:
         except (TypeError, ValueError):
             return False
     return fixed == value
-
-
-def _no_pruner(study) -> bool:
-    return getattr(study.pruner, "_knob_name", None) == "none"
 
 
 def _real(d):

@@ -280,6 +280,12 @@ def test_should_prune_after_tell(where, tmp_db):
     t.report(2.0, 0)
     nop.tell(t, 2.0)
     assert not t.should_prune()
+    # told under NopPruner, then asked under another pruner: that pruner answers, as
+    # Optuna 5's (which asks study.pruner)
+    nop.pruner = optuna.pruners.ThresholdPruner(upper=1.0)
+    assert t.should_prune()
+    nop.pruner = optuna.pruners.NopPruner()
+    assert not t.should_prune()
 
 
 @pytest.mark.parametrize("where", ["memory", "sqlite"])
