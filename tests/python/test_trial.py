@@ -358,13 +358,38 @@ def test_replacing_the_sampler_keeps_one_study_handle_open(where, tmp_db):
     assert study._storage._studies == 1
 
 
-def test_kept_trial_handles_go_with_a_study_collected_with_its_trials(tmp_db):
-    """A Study collected together with the trials that keep handles on it for should_prune,
-    moved through its replacements (a cycle: Python finalizes them in any order), frees its
-    study handle: the storage counts none open then."""
-    storages = []
-    for order in (1, -1):
-        study = optuna.create_study(storage=tmp_db, pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
+@pytest.mark.parametrize("study_first", [True, False])
+def test_kept_trial_handles_go_with_a_study_collected_with_its_trials(study_first, tmp_db, monkeypatch):
+    """A Study collected together with the trials that keep handles on it for should_prune
+    (a cycle) frees its study handle, in either finalization order, the Study's first or
+    the trials' first: the storage counts none open then. The order is set through the
+    garbage collector's lists (the older objects are finalized first; gc.freeze and
+    gc.unfreeze put the Study after the trials) and checked."""
+    from knob.study import Study
+    from knob.trial import Trial
+
+    order = []
+    study_del, trial_del = Study.__del__, Trial.__del__
+
+    def study_fin(self):
+        if self.__dict__.get("study_name") == name:
+            order.append("Study")
+        study_del(self)
+
+    def trial_fin(self):
+        if self.__dict__.get("_after") is not None and self.study.study_name == name:
+            order.append("Trial")
+        trial_del(self)
+
+    gc.collect()  # what earlier tests left
+    monkeypatch.setattr(Study, "__del__", study_fin)
+    monkeypatch.setattr(Trial, "__del__", trial_fin)
+    study = optuna.create_study(storage=tmp_db, pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
+    name = study.study_name
+    storage = study._storage
+    if not study_first:
+        gc.freeze()  # the Study aside, to come after the trials
+    try:
         kept = []
         for i in range(4):
             t = study.ask()
@@ -372,12 +397,15 @@ def test_kept_trial_handles_go_with_a_study_collected_with_its_trials(tmp_db):
             study.tell(t, float(i))
             kept.append(t)
             study.sampler = optuna.samplers.RandomSampler(seed=i)
-        assert study._storage._studies == 1
-        study.cycle = kept[::order]
-        storages.append(study._storage)
-        del study, kept, t
-        gc.collect()
-    assert [st._studies for st in storages] == [0, 0]
+        assert storage._studies == 1
+        study.cycle = kept
+        gc.collect()  # the trials to the oldest generation
+    finally:
+        gc.unfreeze()  # the Study after them there
+    del study, kept, t
+    gc.collect()
+    assert order == (["Study"] + ["Trial"] * 4 if study_first else ["Trial"] * 4 + ["Study"])
+    assert storage._studies == 0
 
 
 def test_trial_attrs():
