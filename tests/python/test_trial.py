@@ -358,6 +358,30 @@ def test_replacing_the_sampler_keeps_one_study_handle_open(where, tmp_db):
     assert study._storage._studies == 1
 
 
+def test_successive_halving_after_the_tell_and_a_replaced_sampler():
+    """Why a kept trial handle must stay valid across a replacement: successive halving
+    writes the trial's rung through it. Earlier trials ask should_prune at each step and
+    set the rungs; the trial told last reported past min_resource, worst of all: pruned,
+    before the sampler's replacement and after it."""
+    study = optuna.create_study(
+        pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
+    )
+    for v in (1.0, 2.0, 3.0):
+        t = study.ask()
+        for step in range(4):
+            t.report(v, step)
+            t.should_prune()
+        study.tell(t, v)
+    t = study.ask()
+    for step in range(4):
+        t.report(9.0, step)
+    study.tell(t, 9.0)
+    assert t.should_prune()
+    study.sampler = optuna.samplers.RandomSampler(seed=0)
+    assert t.should_prune()
+    assert "sh_rung_0" in study.trials[3].system_attrs
+
+
 @pytest.mark.parametrize("study_first", [True, False])
 def test_kept_trial_handles_go_with_a_study_collected_with_its_trials(study_first, tmp_db, monkeypatch):
     """A Study collected together with the trials that keep handles on it for should_prune
