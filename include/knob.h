@@ -691,6 +691,18 @@ KNOB_API void knob_trial_detach(knob_trial *t);
  * handle, as knob_study_ask. */
 KNOB_API int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out);
 
+/* Moves the handle `t` onto the study handle `s`, another handle on the same study of the
+ * same storage handle (one opened again with another sampler or pruner, say): `t` then
+ * belongs to `s` as if asked or opened through it, and outlives the handle it came from,
+ * which can be freed at once. `t` keeps its params (unwritten ones included), intermediate
+ * values and attributes; from then on its calls use the study, sampler and pruner of `s`.
+ * A handle kept on a trial finished since may be moved too: knob_trial_should_prune on it
+ * still asks the pruner, as on any handle. `t` already of `s` is KNOB_OK and changes
+ * nothing. Returns KNOB_EINVAL (a NULL argument; `s` of another study or storage handle),
+ * KNOB_ESTATE (the study of `t` was freed: see knob_study_free) or KNOB_ENOMEM, and then
+ * `t` stays with the handle it had. Not thread-safe on either study handle. */
+KNOB_API int knob_study_adopt_trial(knob_study *s, knob_trial *t);
+
 /* Writes the params `t` has suggested so far to the storage now. They are otherwise written
  * with the trial's next write (an attribute, a report, a heartbeat, its tell): a trial that
  * another process tells by number (knob_study_tell_number) while this handle holds it

@@ -467,6 +467,61 @@ int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out)
     return KNOB_OK;
 }
 
+int knob_study_adopt_trial(knob_study *s, knob_trial *t)
+{
+    if (!s || !t)
+        return knob__error(KNOB_EINVAL, "knob_study_adopt_trial: NULL argument");
+    knob_study *from = t->s;
+    if (!from)
+        return knob__error(KNOB_ESTATE,
+                           "knob_study_adopt_trial: trial %lld was left open when its study "
+                           "was freed",
+                           (long long)t->number);
+    if (from == s)
+        return KNOB_OK;
+    if (from->st != s->st || from->id != s->id)
+        return knob__error(KNOB_EINVAL,
+                           "knob_study_adopt_trial: trial %lld is of study '%s', not of the "
+                           "study '%s' of the same storage handle",
+                           (long long)t->number, from->name, s->name);
+    /* The names and distributions of its params and proposals are interned in the view of
+     * the handle it leaves, freed with it: interned in that of `s` first, all of them, so
+     * that a failure leaves `t` as it was. */
+    size_t n = t->n_params + t->n_proposals;
+    const void **moved = n ? malloc(2 * n * sizeof *moved) : NULL;
+    if (n && !moved)
+        return knob__oom("trial");
+    for (size_t i = 0; i < n; i++) {
+        const char *name = i < t->n_params ? t->params[i].name : t->proposals[i - t->n_params].name;
+        const knob_distribution *d =
+            i < t->n_params ? t->params[i].dist : t->proposals[i - t->n_params].dist;
+        moved[2 * i] = knob__view_name(&s->view, name);
+        moved[2 * i + 1] = knob__view_dist(&s->view, d, NULL);
+        if (!moved[2 * i] || !moved[2 * i + 1]) {
+            free(moved);
+            return knob__oom("trial params");
+        }
+    }
+    int rc = remember(s, t);
+    if (rc) {
+        free(moved);
+        return rc;
+    }
+    knob__study_forget(from, t);
+    t->s = s;
+    for (size_t i = 0; i < n; i++) {
+        if (i < t->n_params) {
+            t->params[i].name = moved[2 * i];
+            t->params[i].dist = moved[2 * i + 1];
+        } else {
+            t->proposals[i - t->n_params].name = moved[2 * i];
+            t->proposals[i - t->n_params].dist = moved[2 * i + 1];
+        }
+    }
+    free(moved);
+    return KNOB_OK;
+}
+
 /* ---------------------------------------------------------------- tell */
 
 static int fail_with(knob_study *s, int64_t trial, int status, const char *fmt, ...)

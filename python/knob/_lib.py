@@ -157,6 +157,7 @@ _PROTOTYPES = {
     "knob_study_pruner": (_P, [_P]),
     "knob_study_ask": (c_int, [_P, POINTER(_P)]),
     "knob_study_open_trial": (c_int, [_P, c_int64, POINTER(_P)]),
+    "knob_study_adopt_trial": (c_int, [_P, _P]),
     "knob_study_tell": (c_int, [_P, _P, c_int, POINTER(c_double), c_size_t]),
     "knob_study_tell_number": (
         c_int,

@@ -19,7 +19,7 @@ import time
 import uuid
 import warnings
 from numbers import Integral, Real
-from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
+from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Sequence, Set, Tuple, Type, Union
 
 from . import _lib
 from . import logging as _logging
@@ -115,10 +115,10 @@ class Study:
         self._storage = storage
         self._lock = storage._lock
         self._h = None
-        # study handles that trials told through them keep a trial handle on, for
-        # should_prune after the tell (Trial._keep_for_pruning): how many each. One replaced
-        # meanwhile (_replace) lives on until the last of them is freed (_unhold).
-        self._held: Dict[int, int] = {}
+        # the trial handles that told trials keep on this Study's study handle, for
+        # should_prune after the tell (Trial._keep_for_pruning): _replace moves them onto
+        # the handle that replaces it, which lets it be freed at once
+        self._kept: Set[int] = set()
         n_obj = len(directions) if directions else None
         if sampler is None:
             sampler = _default_sampler(n_obj if n_obj is not None else self._stored_n_objectives(name))
@@ -208,38 +208,34 @@ class Study:
                     "Study are running: tell them first." % (self.study_name, running)
                 )
             h = self._open_handle(self.study_name, sampler, pruner, None)
-            old, self._h = self._h, h
-            if old in self._held:
-                # trials told through it keep a handle on it for should_prune: it is freed
-                # with the last of them (_unhold), and counts with the storage till then
-                self._storage._studies += 1
-            else:
-                _lib.lib.knob_study_free(old)
+            old = self._h
+            # the trial handles told trials keep for should_prune go to the new handle, and
+            # the old one goes now: one study handle open, however often it is replaced
+            moved = []
+            for x in self._kept:
+                rc = _lib.lib.knob_study_adopt_trial(h, x)
+                if rc:
+                    e = _lib.error(rc)
+                    for y in moved:  # back where they were (its room is there still)
+                        _lib.lib.knob_study_adopt_trial(old, y)
+                    _lib.lib.knob_study_free(h)
+                    raise e
+                moved.append(x)
+            self._h = h
+            _lib.lib.knob_study_free(old)
             self._sampler, self._pruner = sampler, pruner
             # both hold what the old handle's memory held: distributions by address
             self._frozen.clear()
             self._dists.clear()
 
-    def _hold(self) -> int:
-        """The current study handle, on which a trial handle is now kept for should_prune
-        after its tell (Trial._keep_for_pruning), counted. Holding the lock."""
-        h = self._h
-        self._held[h] = self._held.get(h, 0) + 1
-        return h
+    def _keep(self, t: int) -> None:
+        """Trial handle `t`, on this Study's study handle, is kept for should_prune after its
+        tell (Trial._keep_for_pruning): _replace moves it. Holding the lock."""
+        self._kept.add(t)
 
-    def _unhold(self, h: int) -> None:
-        """A trial handle kept on study handle `h` (_hold) was freed: `h`, when replaced
-        since (_replace), is freed with the last. Holding the lock."""
-        n = self._held.get(h)
-        if n is None:
-            return  # this Study was freed, and its handles with it (__del__)
-        if n > 1:
-            self._held[h] = n - 1
-            return
-        del self._held[h]
-        if h != self._h:
-            _lib.lib.knob_study_free(h)
-            self._storage._study_freed()
+    def _let_go_of(self, t: int) -> None:
+        """Kept trial handle `t` (_keep) is freed. Holding the lock."""
+        self._kept.discard(t)
 
     def _stored_n_objectives(self, name: str) -> int:
         for n, dirs, _, _ in self._storage._summaries():
@@ -251,20 +247,16 @@ class Study:
         h = self.__dict__.get("_h")
         if h:
             self._h = None
-            # the handles replaced that trial handles still hang on: freed too. Those trial
-            # handles (collected with this Study, as a cycle) are left to knob_trial_detach,
-            # which takes a handle whose study was freed
-            retired = [x for x in self.__dict__.get("_held", {}) if x != h]
-            self._held = {}
+            # the trial handles kept for should_prune (collected with this Study, as a
+            # cycle) are left to knob_trial_detach, which takes a handle whose study was freed
+            self._kept = set()
             with self._lock:
                 for t in list(self.__dict__.get("_open", {}).values()):
                     if t._h is not None:
                         _lib.lib.knob_trial_detach(t._h)
                         t._h = None
-                for x in [h] + retired:
-                    _lib.lib.knob_study_free(x)
-            for _ in [h] + retired:
-                self._storage._study_freed()
+                _lib.lib.knob_study_free(h)
+            self._storage._study_freed()
 
     # ------------------------------------------------------------ directions
 

@@ -158,10 +158,9 @@ class Trial(BaseTrial):
         self._steps: set = set()  # the steps reported
         self._diverged: list = []  # the reports of a NaN or an infinity (libknob stores none)
         # a handle opened on the trial just before its tell (Study._tell): should_prune
-        # answers after the tell too, as Optuna's. _after_on: the study handle it hangs on,
-        # which the Study keeps while it does (Study._hold), replaced or not
+        # answers after the tell too, as Optuna's. It hangs on the Study's study handle,
+        # which moves it onto the next when replaced (Study._keep, Study._replace)
         self._after: Optional[int] = None
-        self._after_on: Optional[int] = None
         self._told = False  # told by this process's Study._tell through its handle
         self._datetime_start = datetime.datetime.now()
         self._fixed: Optional[Dict[str, Any]] = None  # enqueued params, when this process enqueued
@@ -343,18 +342,14 @@ class Trial(BaseTrial):
     def should_prune(self) -> bool:
         """The pruner's answer; after the tell too, as Optuna's: the pruner the study has
         then (Optuna asks study.pruner) reads the study as it is, this trial finished in it,
-        and the values the trial reported. A trial told with no report, or under NopPruner,
-        kept nothing to ask about: False, as those pruners answer."""
+        and the values the trial reported. A trial told with no report kept nothing to ask
+        about: False, as every pruner answers then."""
         out = ctypes.c_bool()
         with self._lock:
-            if self._h is not None:
-                _lib.check(_lib.lib.knob_trial_should_prune(self._h, ctypes.byref(out)))
-            elif self._after is not None:
-                # the study's handle now, which may be another than the one the kept handle
-                # hangs on (a sampler or pruner replaced since: Study._replace)
-                s = self.study._h
-                rc = _lib.lib.knob_pruner_prune(_lib.lib.knob_study_pruner(s), s, self._after, ctypes.byref(out))
-                _lib.check(rc)
+            h = self._h if self._h is not None else self._after
+            if h is not None:
+                # the kept handle (_after) is on the study's handle now, whatever replaced it
+                _lib.check(_lib.lib.knob_trial_should_prune(h, ctypes.byref(out)))
             elif self._told:
                 return False
             else:
@@ -363,13 +358,14 @@ class Trial(BaseTrial):
 
     def _keep_for_pruning(self) -> Optional[Exception]:
         """Opens a second handle on this trial, RUNNING still, before the tell frees the
-        first, for should_prune after the tell. Not for a trial that reported nothing, nor
-        under NopPruner: the pruners answer False then without reading the study. Called
+        first, for should_prune after the tell. Not for a trial that reported nothing: every
+        pruner answers False then without reading the study. Under NopPruner too, as the
+        study's pruner may be replaced before should_prune asks (study.pruner = ...). Called
         by Study._tell, holding the lock. Returns the error to raise instead of the tell
         when the trial turned out finished already (told by number through another Study
         object or process): its handle is then kept instead (_finished_elsewhere)."""
         self._told = True
-        if self._after is not None or not self._steps or _no_pruner(self.study):
+        if self._after is not None or not self._steps:
             return None
         out = ctypes.c_void_p()
         rc = _lib.lib.knob_study_open_trial(self.study._h, self._number, ctypes.byref(out))
@@ -384,7 +380,7 @@ class Trial(BaseTrial):
         for step, value in self._diverged:  # the divergence the first handle holds
             _lib.lib.knob_trial_report(out.value, step, value)
         self._after = out.value
-        self._after_on = self.study._hold()
+        self.study._keep(out.value)
         return None
 
     def _finished_elsewhere(self) -> None:
@@ -402,15 +398,15 @@ class Trial(BaseTrial):
             _lib.lib.knob_trial_detach(h)
             return
         self._after = h
-        self._after_on = self.study._hold()
+        self.study._keep(h)
 
     def _let_go(self) -> None:
         """Frees the handle kept for should_prune (the tell failed). Holding the lock."""
-        h, on, self._after, self._after_on = self._after, self._after_on, None, None
+        h, self._after = self._after, None
         self._told = False
         if h is not None:
+            self.study._let_go_of(h)
             _lib.lib.knob_trial_detach(h)
-            self.study._unhold(on)
 
     # ------------------------------------------------------------ attributes
 
@@ -479,15 +475,14 @@ class Trial(BaseTrial):
         h, after = self.__dict__.get("_h"), self.__dict__.get("_after")
         if h is not None or after is not None:
             # Not told (h): it stays RUNNING in the storage, as Optuna leaves it.
-            on = self.__dict__.get("_after_on")
-            self._h = self._after = self._after_on = None
+            self._h = self._after = None
             try:
                 with self._lock:
+                    if after is not None:
+                        self.study._let_go_of(after)  # not to be moved any more (Study._replace)
                     for x in (h, after):
                         if x is not None:
                             _lib.lib.knob_trial_detach(x)
-                    if after is not None:
-                        self.study._unhold(on)  # the study handle it hung on may go with it
             except Exception:
                 pass
 
@@ -533,10 +528,6 @@ def _fixed_used(fixed: Any, value: Any) -> bool:
         except (TypeError, ValueError):
             return False
     return fixed == value
-
-
-def _no_pruner(study) -> bool:
-    return getattr(study.pruner, "_knob_name", None) == "none"
 
 
 def _real(d):

@@ -280,14 +280,20 @@ def test_should_prune_after_tell(where, tmp_db):
     t.report(2.0, 0)
     nop.tell(t, 2.0)
     assert not t.should_prune()
+    # told under NopPruner, then asked under another pruner: that pruner answers, as
+    # Optuna 5's (which asks study.pruner)
+    nop.pruner = optuna.pruners.ThresholdPruner(upper=1.0)
+    assert t.should_prune()
+    nop.pruner = optuna.pruners.NopPruner()
+    assert not t.should_prune()
 
 
 @pytest.mark.parametrize("where", ["memory", "sqlite"])
 def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db):
     """should_prune after the tell answers once the study's sampler or pruner was replaced
     (Study._replace opens the study's handle again): the pruner the study has then, as
-    Optuna asks study.pruner. The replaced handle, which the trials told through it keep a
-    handle on, lives as long as they do, and no longer."""
+    Optuna asks study.pruner. The trial handles kept for it move onto the new study
+    handle, and the replaced one is freed at once."""
     study = optuna.create_study(
         storage=tmp_db if where == "sqlite" else None, pruner=optuna.pruners.MedianPruner(n_startup_trials=0)
     )
@@ -313,19 +319,11 @@ def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db)
     assert [t.should_prune() for t in (a, b, c)] == [False, True, False]
     study.pruner = optuna.pruners.NopPruner()
     assert [t.should_prune() for t in (a, b, c)] == [False, False, False]
-    # successive halving records its rungs through the kept handle: on its first handle
-    study.pruner = optuna.pruners.SuccessiveHalvingPruner(min_resource=1)
-    assert [t.should_prune() for t in (a, b, c)] == [False, False, False]  # step 0: no rung yet
-    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
-        a.report(1.0, 1)
-    # three handles of the study (the first two replaced) while the trials keep theirs
-    assert storage._studies == 3
-    del a, b
-    gc.collect()  # the UpdateFinishedTrialError's traceback held a
-    assert storage._studies == 3  # t (trial 1) was told through the first handle too
-    del t
-    assert storage._studies == 2  # the first handle went with the last trial told through it
-    del c
+    study.pruner = optuna.pruners.ThresholdPruner(upper=9.0)
+    assert [t.should_prune() for t in (a, b, c)] == [True, False, True]
+    # one study handle open: the replaced ones went at once, the kept handles moved
+    assert storage._studies == 1
+    del a, b, c
     gc.collect()
     assert storage._studies == 1
     t = study.ask()
@@ -334,13 +332,88 @@ def test_should_prune_after_tell_and_a_replaced_sampler_or_pruner(where, tmp_db)
     assert not t.should_prune()
 
 
-def test_replaced_study_handles_go_with_a_study_collected_with_its_trials(tmp_db):
-    """A Study collected together with the trials that keep handles on its replaced study
-    handles (a cycle: Python finalizes them in any order) frees every study handle: the
-    storage counts none open then."""
-    storages = []
-    for order in (1, -1):
-        study = optuna.create_study(storage=tmp_db, pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
+@pytest.mark.parametrize("where", ["memory", "sqlite"])
+def test_replacing_the_sampler_keeps_one_study_handle_open(where, tmp_db):
+    """A loop that replaces the study's sampler each iteration (PartialFixedSampler's
+    pattern) and keeps the trials it told (reported, pruner on): one study handle stays
+    open, the kept trial handles moved onto it, instead of one handle per replacement,
+    each with its own copy of the study's trials and its sampler."""
+    study = optuna.create_study(
+        storage=tmp_db if where == "sqlite" else None, pruner=optuna.pruners.ThresholdPruner(upper=50.0)
+    )
+    kept = []
+    for i in range(100):
+        study.sampler = optuna.samplers.RandomSampler(seed=i)
+        t = study.ask()
+        t.suggest_float("x", 0, 1)
+        t.suggest_categorical("c", ["a", "b"])
+        t.report(float(i), 0)
+        study.tell(t, float(i))
+        kept.append(t)
+        assert study._storage._studies == 1
+    assert [t.should_prune() for t in kept] == [i > 50 for i in range(100)]
+    assert [t.params["c"] in ("a", "b") for t in kept] == [True] * 100
+    study.pruner = optuna.pruners.ThresholdPruner(upper=10.0)
+    assert [t.should_prune() for t in kept] == [i > 10 for i in range(100)]
+    assert study._storage._studies == 1
+
+
+def test_successive_halving_after_the_tell_and_a_replaced_sampler():
+    """Why a kept trial handle must stay valid across a replacement: successive halving
+    writes the trial's rung through it. Earlier trials ask should_prune at each step and
+    set the rungs; the trial told last reported past min_resource, worst of all: pruned,
+    before the sampler's replacement and after it."""
+    study = optuna.create_study(
+        pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
+    )
+    for v in (1.0, 2.0, 3.0):
+        t = study.ask()
+        for step in range(4):
+            t.report(v, step)
+            t.should_prune()
+        study.tell(t, v)
+    t = study.ask()
+    for step in range(4):
+        t.report(9.0, step)
+    study.tell(t, 9.0)
+    assert t.should_prune()
+    study.sampler = optuna.samplers.RandomSampler(seed=0)
+    assert t.should_prune()
+    assert "sh_rung_0" in study.trials[3].system_attrs
+
+
+@pytest.mark.parametrize("study_first", [True, False])
+def test_kept_trial_handles_go_with_a_study_collected_with_its_trials(study_first, tmp_db, monkeypatch):
+    """A Study collected together with the trials that keep handles on it for should_prune
+    (a cycle) frees its study handle, in either finalization order, the Study's first or
+    the trials' first: the storage counts none open then. The order is set through the
+    garbage collector's lists (the older objects are finalized first; gc.freeze and
+    gc.unfreeze put the Study after the trials) and checked."""
+    from knob.study import Study
+    from knob.trial import Trial
+
+    order = []
+    study_del, trial_del = Study.__del__, Trial.__del__
+
+    def study_fin(self):
+        if self.__dict__.get("study_name") == name:
+            order.append("Study")
+        study_del(self)
+
+    def trial_fin(self):
+        if self.__dict__.get("_after") is not None and self.study.study_name == name:
+            order.append("Trial")
+        trial_del(self)
+
+    gc.collect()  # what earlier tests left
+    monkeypatch.setattr(Study, "__del__", study_fin)
+    monkeypatch.setattr(Trial, "__del__", trial_fin)
+    study = optuna.create_study(storage=tmp_db, pruner=optuna.pruners.MedianPruner(n_startup_trials=0))
+    name = study.study_name
+    storage = study._storage
+    if not study_first:
+        gc.freeze()  # the Study aside, to come after the trials
+    try:
         kept = []
         for i in range(4):
             t = study.ask()
@@ -348,12 +421,15 @@ def test_replaced_study_handles_go_with_a_study_collected_with_its_trials(tmp_db
             study.tell(t, float(i))
             kept.append(t)
             study.sampler = optuna.samplers.RandomSampler(seed=i)
-        assert study._storage._studies == 5
-        study.cycle = kept[::order]
-        storages.append(study._storage)
-        del study, kept, t
-        gc.collect()
-    assert [st._studies for st in storages] == [0, 0]
+        assert storage._studies == 1
+        study.cycle = kept
+        gc.collect()  # the trials to the oldest generation
+    finally:
+        gc.unfreeze()  # the Study after them there
+    del study, kept, t
+    gc.collect()
+    assert order == (["Study"] + ["Trial"] * 4 if study_first else ["Trial"] * 4 + ["Study"])
+    assert storage._studies == 0
 
 
 def test_trial_attrs():

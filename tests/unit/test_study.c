@@ -668,6 +668,81 @@ static void bad_urls_and_files(void **state)
     assert_non_null(strstr(knob_errmsg(), path));
 }
 
+/* A trial handle moved onto another handle of its study (knob_study_adopt_trial) outlives
+ * the one it came from: its params (unwritten ones included) no longer point into the freed
+ * handle's memory, and its calls use the new handle's pruner. A handle kept on a trial
+ * finished since (as knob's Python package keeps one for should_prune after the tell) moves
+ * too. Another study's handle, NULL and a trial whose study was freed are refused. */
+static void adopt_trial_moves_a_handle(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "adopt", "random", "seed=3", KNOB_MINIMIZE), *s2, *o;
+        knob_pruner *p;
+        assert_int_equal(knob_pruner_create("threshold", "upper=1", &p), KNOB_OK);
+        knob_study_options opts = {.pruner = p};
+        assert_int_equal(knob_study_load(f->st, "adopt", &opts, &s2), KNOB_OK);
+        knob_trial *t, *kept, *u;
+        double x, y = 5;
+        size_t ci;
+        const char *const choices[] = {"a", "b"};
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 5.0), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_categorical(t, "c", choices, 2, &ci), KNOB_OK);
+        bool prune = true;
+        assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_OK);
+        assert_false(prune); /* no pruner on s */
+        /* its own study handle: nothing to do */
+        assert_int_equal(knob_study_adopt_trial(s, t), KNOB_OK);
+        assert_int_equal(knob_study_adopt_trial(s2, t), KNOB_OK);
+        assert_ptr_equal(knob_trial_study(t), s2);
+        /* a second trial, kept open across its tell through s */
+        assert_int_equal(knob_study_ask(s, &u), KNOB_OK);
+        assert_int_equal(knob_trial_report(u, 0, 7.0), KNOB_OK);
+        assert_int_equal(knob_study_open_trial(s, 1, &kept), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        assert_int_equal(knob_study_adopt_trial(s2, kept), KNOB_OK);
+        knob_study_free(s); /* nothing of the two handles is left in it */
+        assert_int_equal(knob_trial_n_params(t), 2);
+        assert_string_equal(knob_trial_param(t, 0)->name, "x");
+        assert_true(knob_trial_param(t, 0)->dist->kind == KNOB_DIST_FLOAT);
+        assert_string_equal(knob_trial_param(t, 1)->name, "c");
+        assert_int_equal(knob_trial_param(t, 1)->dist->n_choices, 2);
+        double again;
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &again), KNOB_OK);
+        assert_true(again == x);
+        assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_OK);
+        assert_true(prune); /* 5.0 above the threshold of s2 */
+        prune = false;
+        assert_int_equal(knob_trial_should_prune(kept, &prune), KNOB_OK);
+        assert_true(prune);
+        knob_trial_detach(kept);
+        assert_int_equal(knob_study_tell(s2, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s2, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 2);
+        assert_int_equal(trials[0]->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(trials[0]->n_params, 2);
+        /* refused */
+        o = new_study(f->st, "adopt-other", NULL, NULL, KNOB_MINIMIZE);
+        assert_int_equal(knob_study_ask(s2, &t), KNOB_OK);
+        assert_int_equal(knob_study_adopt_trial(o, t), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "trial 2 is of study 'adopt', not of the study "
+                                              "'adopt-other'"));
+        assert_ptr_equal(knob_trial_study(t), s2);
+        assert_int_equal(knob_study_adopt_trial(NULL, t), KNOB_EINVAL);
+        assert_int_equal(knob_study_adopt_trial(o, NULL), KNOB_EINVAL);
+        knob_study_free(s2);
+        assert_int_equal(knob_study_adopt_trial(o, t), KNOB_ESTATE);
+        assert_non_null(strstr(knob_errmsg(), "trial 2 was left open when its study was freed"));
+        knob_trial_detach(t);
+        knob_study_free(o);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +752,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bad_values_fail_the_trial),
         cmocka_unit_test(tell_refuses_waiting_trial),
         cmocka_unit_test(open_trial_by_number),
+        cmocka_unit_test(adopt_trial_moves_a_handle),
         cmocka_unit_test(pruned_counts_last_value),
         cmocka_unit_test(enqueue_fixes_params),
         cmocka_unit_test(fixed_params_in_every_trial),
