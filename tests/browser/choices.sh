@@ -9,8 +9,13 @@
 # that a user tells them apart, and the trials table and the tooltips label them as the plots
 # do (the empty string and the string '""', `""` and `"" #2`). In knob report and knob
 # dashboard, headless Chromium (choices.mjs) reads the slices, contours and parallel
-# coordinates. Screenshots: $KNOB_BUILD/browser-artifacts/choices-*.
+# coordinates; in node (no browser needed, so before lib.bash's check for one),
+# choices_parts.mjs checks that a sweep's repeated values (["x", "x", "y"]) and 0 beside -0
+# are labelled apart ("x", "x #2"; "0", "-0"), a column each. Screenshots:
+# $KNOB_BUILD/browser-artifacts/choices-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
+node "$KNOB_SRC/tests/browser/choices_parts.mjs" "$KNOB_SRC/web" "$T" ||
+    fail "repeated choices, or 0 and -0, share a label"
 source "$KNOB_SRC/tests/browser/lib.bash"
 db="sqlite:///$T/choices.db"
 trial_program <<'PY'

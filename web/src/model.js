@@ -164,23 +164,30 @@ function valueGetter(p) {
 // (the complete trials' first, in trial order, as the plots add them to the choices; then the
 // other trials', which only the table and the tooltips show) labelled together by
 // choiceLabels, so that two values that would share a label (the empty string and the string
-// `""`) are told apart alike everywhere. label(x) is undefined for a value no trial has. Kept
-// until the study changes.
+// `""`) are told apart alike everywhere. Every choice has its place by position (choices:
+// their labels): a sweep's values may repeat one (["x", "x", "y"]) or have both 0 and -0,
+// which a category axis must still draw as columns of their own ("x", "x #2"; "0", "-0").
+// label(x), a value's, is that of the first place it has (=== as the plots place it); it is
+// undefined for a value neither a choice nor any trial's. Kept until the study changes.
 export function categoryLabels(study, p) {
     const c = cache(study);
     const kept = c.labels || (c.labels = new Map());
     if (kept.has(p.name))
         return kept.get(p.name);
     const get = valueGetter(p), name = p.name;
-    const values = [], index = new Map();
+    const values = [], index = new Map(); // index: a value's first place (0 and -0 are one)
     const add = x => {
         if (x !== undefined && !index.has(x)) {
             index.set(x, values.length);
             values.push(x);
         }
     };
-    for (const x of (p.shown || p).choices || [])
-        add(x);
+    const choices = (p.shown || p).choices || [];
+    for (const x of choices) { // each by position, repeated or not
+        if (!index.has(x))
+            index.set(x, values.length);
+        values.push(x);
+    }
     for (const t of c.all)
         if (t.s === 'complete')
             add(get(t));
@@ -189,7 +196,7 @@ export function categoryLabels(study, p) {
         add(name in shown(t) ? shown(t)[name] : undefined);
     }
     const labels = choiceLabels(values);
-    const out = { label: x => labels[index.get(x)] };
+    const out = { choices: labels.slice(0, choices.length), label: x => labels[index.get(x)] };
     kept.set(p.name, out);
     return out;
 }
@@ -223,8 +230,8 @@ export function paramView(p, ts, study) {
             if (x !== undefined && !v.choices.some(c => c === x))
                 v.choices.push(x);
         }
-        const all = categoryLabels(study, p);
-        v.labels = v.choices.map(all.label);
+        const all = categoryLabels(study, p), n = all.choices.length;
+        v.labels = v.choices.map((x, i) => (i < n ? all.choices[i] : all.label(x)));
         v.label = x => v.labels[v.choices.findIndex(c => c === x)];
     } else {
         // a whole number knob kept as text (parseJson) on a numeric axis: its double
