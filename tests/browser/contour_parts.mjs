@@ -3,7 +3,8 @@
 // On random inputs: the grid's axis (distinct values sorted once, without a Set), the raster
 // of cells (each column's and row's cell of the grid found once) and the filled grid kept
 // between draws (filledGrid) give exactly what the code before gave: the same numbers, bit
-// for bit. Fails (exit 1) with the reasons on stderr.
+// for bit; filledGrid keeps no grid of more than FILL_CELLS cells (categorical axes of many
+// choices), nor more than FILLS_KEPT grids. Fails (exit 1) with the reasons on stderr.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -11,7 +12,7 @@ const [webDir, tmp] = process.argv.slice(2);
 const { build } = createRequire(webDir + '/')('esbuild');
 const out = `${tmp}/plots.mjs`;
 await build({ entryPoints: [`${webDir}/src/plots.js`], bundle: true, format: 'esm', outfile: out, logLevel: 'warning' });
-const { gridAxis, fillGrid, filledGrid, raster } = await import(pathToFileURL(out).href);
+const { gridAxis, fillGrid, filledGrid, raster, FILLS_KEPT, FILL_CELLS } = await import(pathToFileURL(out).href);
 let failures = 0;
 const fail = msg => { failures++; console.error('FAIL: ' + msg); };
 
@@ -80,8 +81,15 @@ for (const [n, distinct, kind] of [[50, 7, 'float'], [3000, 2000, 'float'], [400
         fail(`gridAxis of ${n} ${kind} values (${distinct} distinct) differs from the code before`);
 }
 
-// grids with points missing: filled as fillGrid fills them, kept, and the raster over them
-for (const [nx, ny, known] of [[7, 5, 0.9], [100, 100, 0.09], [100, 100, 0.54], [100, 10, 0.7], [3, 2, 0.5], [2, 9, 0.3]]) {
+// grids with points missing: filled as fillGrid fills them, kept while of FILL_CELLS cells
+// at most (a numeric axis's 102 points; categorical axes of 600 choices each are not kept),
+// and the raster over them
+if (FILL_CELLS !== 102 * 102)
+    fail(`grids of up to ${FILL_CELLS} cells are kept, not 102 x 102`);
+const study = {};
+for (const [nx, ny, known] of [[7, 5, 0.9], [100, 100, 0.09], [100, 100, 0.54], [100, 10, 0.7], [3, 2, 0.5], [2, 9, 0.3],
+                               [102, 102, 0.5], [103, 102, 0.5], [600, 3, 0.4], [600, 600, 0.2], [2, 700, 0.5]]) {
+    const keep = nx * ny <= FILL_CELLS;
     const gx = Array.from({ length: nx }, (_, i) => i + rnd() * 0.5).sort((a, b) => a - b);
     const gy = Array.from({ length: ny }, (_, i) => i * 2 + rnd()).sort((a, b) => a - b);
     const z = new Float64Array(nx * ny).fill(NaN);
@@ -91,12 +99,17 @@ for (const [nx, ny, known] of [[7, 5, 0.9], [100, 100, 0.09], [100, 100, 0.54], 
             z[i] = Math.sin(i) * 10 + rnd();
     const want = z.slice();
     fillGrid(want, nx, ny);
-    const study = {};
     const got = filledGrid(study, z.slice(), nx, ny);
     if (!same(got, want))
         fail(`filledGrid of a ${nx} x ${ny} grid differs from fillGrid's`);
-    if (filledGrid(study, z.slice(), nx, ny) !== got)
+    const again = filledGrid(study, z.slice(), nx, ny);
+    if (keep && again !== got)
         fail(`the ${nx} x ${ny} grid was filled again, not kept`);
+    if (!keep && (again === got || !same(again, want)))
+        fail(`the ${nx} x ${ny} grid (${nx * ny} cells) was kept, or filled again otherwise`);
+    const cells = (study._fills || []).reduce((a, f) => a + f.nx * f.ny, 0);
+    if ((study._fills || []).length > FILLS_KEPT || cells > FILLS_KEPT * FILL_CELLS)
+        fail(`after a ${nx} x ${ny} grid the study keeps ${(study._fills || []).length} grids of ${cells} cells`);
     const z2 = z.slice();
     z2[z2.length - 1] = 99; // one more trial: another grid
     const want2 = z2.slice();

@@ -256,9 +256,17 @@ function raster(gx, gy, z, x0, x1, y0, y1) {
 
 // The grid z filled (fillGrid), or the same grid filled before: the dashboard draws a contour
 // again at each poll that brings a trial, and most bring none of the contour's (a trial
-// started, one pruned or failed). Kept on the study, the last few grids by their points.
-const FILLS_KEPT = 6;
+// started, one pruned or failed). Kept on the study, the last few grids by their points, of
+// FILL_CELLS cells at most: a numeric axis has GRID_MAX + 2 points at most, but a
+// categorical one a point per choice, and grids of 600 x 600 would hold tens of MB; such a
+// grid is filled at each draw instead, the same numbers.
+const FILLS_KEPT = 6, FILL_CELLS = (GRID_MAX + 2) * (GRID_MAX + 2);
 function filledGrid(study, z, nx, ny) {
+    if (nx * ny > FILL_CELLS) {
+        const f = z.slice();
+        fillGrid(f, nx, ny);
+        return f;
+    }
     const kept = study._fills || (study._fills = []);
     const same = f => {
         if (f.nx !== nx || f.ny !== ny)
@@ -613,4 +621,4 @@ export function plotList(study, k) {
 
 export { STATE_COLOR, STATES };
 // the contour's parts, for tests/browser/contour_parts.mjs
-export { gridAxis, fillGrid, filledGrid, raster };
+export { gridAxis, fillGrid, filledGrid, raster, FILLS_KEPT, FILL_CELLS };
