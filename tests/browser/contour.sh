@@ -8,12 +8,14 @@
 # the picture Python and Optuna show. On an objective linear in the params (x + 10 y) over a
 # grid with one point missing (its trial failed), headless Chromium (contour.mjs) reads each
 # contour's cells and axes; in node, contour_parts.mjs checks the grid's axis, its fill (kept
-# between draws) and its raster against the code before them, on random grids. Screenshots:
-# $KNOB_BUILD/browser-artifacts/contour-*.
+# between draws, small grids only) and its raster against the code before them, on random
+# grids. Screenshots: $KNOB_BUILD/browser-artifacts/contour-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
+# the grid's parts in node, against the code they replaced (contour_parts.mjs): no browser
+# needed, so before lib.bash, which skips the test without one
+node "$KNOB_SRC/tests/browser/contour_parts.mjs" "$KNOB_SRC/web" "$T" ||
+    fail "the contour's grid differs from the code before"
 source "$KNOB_SRC/tests/browser/lib.bash"
-# the grid's parts in node, against the code they replaced (contour_parts.mjs)
-node "$KNOB_SRC/tests/browser/contour_parts.mjs" "$web" "$T" || fail "the contour's grid differs from the code before"
 db="sqlite:///$T/contour.db"
 trial_program <<'PY'
 import json, os, sys
