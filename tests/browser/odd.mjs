@@ -191,10 +191,13 @@ async function remadePage() {
 // The plots made again (objective 1 picked) while the parallel coordinates of 3,100 trials
 // (drawn progressively past 3,000) have a paint left for a later frame: nothing throws. Every
 // Date.now() while it draws is 20 ms on, so that zrender paints one line of the progressive
-// layer a frame (its budget is 15 ms) and leaves the rest to requestAnimationFrame; the page's
-// requestAnimationFrame (which zrender binds when it loads) counts those paints left
-// (__paintsLeft), and the objective is picked at the first frame that leaves one. It threw
-// "Cannot read properties of null (reading 'layerStack')" in that later frame.
+// layer a frame (its budget is 15 ms) and leaves the rest to requestAnimationFrame. The
+// chart's own painter is marked while it paints (__painting), and the page's
+// requestAnimationFrame (which zrender binds when it loads) counts the paints it leaves for
+// a later frame (__paintsLeft), no other chart's; the objective is picked at the first frame
+// that leaves one. The plot ids must change (the charts are disposed only then) and the old
+// chart be disposed; the check ends when its paints left have all run, and one task more.
+// It threw "Cannot read properties of null (reading 'layerStack')" in that later frame.
 async function disposePage() {
     const name = 'report-big';
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -203,8 +206,9 @@ async function disposePage() {
     await page.addInitScript(() => {
         const raf = window.requestAnimationFrame.bind(window);
         window.__paintsLeft = 0;
+        window.__painting = false;
         window.requestAnimationFrame = cb => {
-            if (!String(cb).includes('_paintList')) // zrender's painter going on with a paint
+            if (!window.__painting) // only the watched painter going on with a paint
                 return raf(cb);
             window.__paintsLeft++;
             return raf(t => {
@@ -221,26 +225,51 @@ async function disposePage() {
         const real = Date.now;
         let skew = 0;
         Date.now = () => real() + (skew += 20);
+        const old = window.knobChart('parallel'), ids = window.knob.plots().join('\n');
+        const painter = old.getZr().painter, paintList = painter._paintList;
+        painter._paintList = function (...args) {
+            window.__painting = true;
+            try {
+                return paintList.apply(this, args);
+            } finally {
+                window.__painting = false;
+            }
+        };
+        let left = -1; // the paints left when the objective was picked
         const done = what => {
             Date.now = real;
-            resolve(what);
+            resolve({ what, left, disposed: old.isDisposed(), same: window.knob.plots().join('\n') === ids,
+                      now: window.__paintsLeft });
         };
-        window.knobChart('parallel').on('rendered', () => {
+        const settle = () => { // until the old chart's paints left have run, then a task more
+            if (window.__paintsLeft > 0)
+                setTimeout(settle, 0);
+            else
+                setTimeout(() => done('picked'), 0);
+        };
+        old.on('rendered', () => {
             if (window.__paintsLeft > 0 && Date.now !== real) {
                 Date.now = real;
                 queueMicrotask(() => { // before that frame
+                    left = window.__paintsLeft;
                     const pick = document.querySelector('.objective-pick select');
                     pick.value = '1';
                     pick.dispatchEvent(new Event('change'));
-                    setTimeout(() => done('picked'), 1000); // that frame and more have passed
+                    settle();
                 });
             }
         });
         window.knob.draw('parallel');
         setTimeout(() => done('never a paint left for a later frame'), 20000);
     }));
-    if (how !== 'picked')
-        fail(`${name}: ${how}: the check proves nothing`);
+    if (how.what !== 'picked' || how.left < 1)
+        fail(`${name}: ${how.what} (${how.left} paints left at the pick): the check proves nothing`);
+    if (how.same)
+        fail(`${name}: the plot ids are the same with objective 1: no chart was disposed, the check proves nothing`);
+    if (!how.disposed)
+        fail(`${name}: the parallel coordinates of objective 0 were not disposed`);
+    if (how.now !== 0)
+        fail(`${name}: ${how.now} paints of the old chart left`);
     if (!(await page.evaluate(() => window.knob.drawn('history'))))
         fail(`${name}: the plots of objective 1 are not drawn`);
     failures.push(...page.errors);
