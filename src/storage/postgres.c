@@ -190,14 +190,23 @@ static const char *const schema[] = {
  * such a build waits for every transaction with a snapshot older than it, among them the
  * opens of other knob workers queued on the schema's lock that this open holds (a deadlock
  * that the server ends by failing one of the two), and one that fails leaves an invalid
- * index behind, which IF NOT EXISTS then takes for the index. */
+ * index behind, which IF NOT EXISTS takes for the index: so each is dropped first when it
+ * is there but not valid (DROP_INVALID; one a DBA's failed CONCURRENTLY build left), and
+ * built again. */
+#define DROP_INVALID(index)                                                                        \
+    "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON "     \
+    "c.oid = i.indexrelid WHERE c.relname = '" index "' AND c.relnamespace = (SELECT oid FROM "    \
+    "pg_catalog.pg_namespace WHERE nspname = current_schema()) AND NOT i.indisvalid) THEN DROP "   \
+    "INDEX " index "; END IF; END$$"
 static const char *const schema_apart[] = {
     "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
     "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
     "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
     "END$$",
+    DROP_INVALID("knob_trials_token"),
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
     "NULL",
+    DROP_INVALID("knob_trials_taken_by"),
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
     "taken_by IS NOT NULL",
 };

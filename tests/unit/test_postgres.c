@@ -2702,6 +2702,40 @@ static void open_storages_hold_no_advisory_lock(void **state)
     assert_int_equal(advisory_locks_of(base, "knob_no_locks"), 0);
 }
 
+/* A token index that is there but not valid (a build CONCURRENTLY that failed, here on two
+ * trials of one token, left it so) is dropped and built again by the next open that runs the
+ * DDL. CREATE INDEX IF NOT EXISTS took it for the index: the schema was marked current, and
+ * the index never caught a token's second trial. */
+static void an_invalid_token_index_is_built_again(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    study_with_one_trial(u, "invalid");
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
+    knob_test_pg_exec(c, "UPDATE knob_trials SET token = 7");
+    knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, seq, token) SELECT "
+                         "study, number + 1, 3, 0, 7 FROM knob_trials");
+    PGresult *r = PQexec(c, "CREATE UNIQUE INDEX CONCURRENTLY knob_trials_token ON "
+                            "knob_trials(token) WHERE token IS NOT NULL");
+    assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR); /* two trials of token 7 */
+    PQclear(r);
+    knob_test_pg_exec(c, "DELETE FROM knob_trials WHERE state = 3");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    PQfinish(c);
+    assert_string_equal(pg_value(u, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                                    "'knob_trials_token'::regclass"),
+                        "f");
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    knob_storage_close(st);
+    assert_string_equal(pg_value(u, "SELECT indisvalid::text || indisunique::text FROM pg_index "
+                                    "WHERE indexrelid = 'knob_trials_token'::regclass"),
+                        "truetrue");
+}
+
 /* Makes the schema of `c` as a schema 5 database from before the tokens was (knob_trials
  * without token and taken_by, nor their indexes), marked by the knob that made it. */
 static void as_schema5_without_tokens(PGconn *c)
@@ -3392,6 +3426,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_claim_whose_reply_is_lost_is_won),
         cmocka_unit_test(a_take_still_running_when_its_retry_starts_is_not_left),
         cmocka_unit_test(open_storages_hold_no_advisory_lock),
+        cmocka_unit_test(an_invalid_token_index_is_built_again),
         cmocka_unit_test(a_claimed_creation_still_running_when_its_retry_starts_is_won),
         cmocka_unit_test(a_lost_trial_finished_before_its_retry_is_not_handed_back),
         cmocka_unit_test(forked_workers_draw_tokens_of_their_own),
