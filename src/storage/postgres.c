@@ -451,9 +451,9 @@ static const char *const sql[Q_COUNT] = {
     /* $3 the ask's token (taken_by) */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id AND " TOKEN_HELD(
-                  "$3::bigint") " RETURNING t.id, t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON "
-              "true WHERE s.id = $1",
+              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id AND "
+              TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number) SELECT u.id, u.number FROM "
+              "knob_studies s LEFT JOIN u ON true WHERE s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
      * appended to its own when it has none of those names (the core writes each param once:
@@ -624,8 +624,8 @@ static const char *const sql[Q_COUNT] = {
         "n_trials FROM l WHERE $4::bigint <= 0 OR n_trials < $4::bigint)) AS number), c AS "
         "(INSERT INTO knob_claims(study, key, trial) SELECT $1, $7, "
         "nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM n WHERE n.number IS NOT NULL "
-        "AND " TOKEN_HELD("$8::bigint") " ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE FROM knob_free_numbers x USING f, "
-        "c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
+        "AND " TOKEN_HELD("$8::bigint") " ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE "
+        "FROM knob_free_numbers x USING f, c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
         "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
         "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq, "
         "token) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8 FROM c, n RETURNING id, "

@@ -2631,9 +2631,10 @@ LOST_REPLY(a_take_still_running_when_its_retry_starts_is_not_left,
            {.mode = CUT_TAKE_IN_FLIGHT, .sampler = "tpe", .queued = true, .states = "CC"})
 
 /* A claimed creation still running on the server when its retry starts: the retry waits
- * for its token's lock first and wins the claim. Not waited for, the retry waited for the first attempt at the
- * study's row, found the key claimed by it and lost it, and the first attempt's trial stayed
- * RUNNING, owned by no one. */
+ * for its token's lock first and wins the claim (the second look for its token, after the
+ * key was found claimed, wins it too). Not waited for, the retry waited for the first
+ * attempt at the study's row, found the key claimed by it and lost it, and the first
+ * attempt's trial stayed RUNNING, owned by no one. */
 LOST_REPLY(a_claimed_creation_still_running_when_its_retry_starts_is_won,
            {.mode = CUT_CLAIMED_IN_FLIGHT, .key = "the key", .states = "CC"})
 
