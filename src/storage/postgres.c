@@ -11,8 +11,9 @@
  * with backoff and the operation retried, so a finished trial is written when the server
  * comes back; a creation or a take of a waiting trial writes a random token with it, so that
  * its retry takes the trial its first attempt committed (create_once) rather than make or
- * take another, once it has ended the first attempt's session on the server (settle);
- * credentials never appear in a message. */
+ * take another, under a lock of the token that the first attempt's statement holds too
+ * (TOKEN_LOCK); no state outlives a transaction but prepared statements and the settings
+ * of start_session. Credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
@@ -37,6 +38,20 @@
 #define SCHEMA_VERSION 5
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
 #define PG_CONNECT_TIMEOUT "5"  /* seconds, unless the URL says (with_connect_timeout) */
+
+/* The transaction-level advisory lock of a creation's or a take's token `tok` (an SQL
+ * bigint), by `f` (pg_advisory_xact_lock or pg_try_advisory_xact_lock): the two-key form,
+ * keyed by this schema's knob_trials and 31 bits of the token, a lock space of its own (the
+ * snapshots' is keyed by knob_snapshots; the schema's and an application's bigint locks do
+ * not meet it). Every statement that writes a token holds it until its transaction ends
+ * (TOKEN_HELD), and a retry takes it before it looks for its token (create_once). */
+#define TOKEN_LOCK(f, tok)                                                                         \
+    f "('knob_trials'::regclass::oid::int, ((" tok " # (" tok " >> 32)) & 2147483647)::int)"
+/* A condition of a token's write: true when its lock is taken, else the statement fails
+ * with SQLSTATE 22012 (a division by zero, which no statement that writes a token has
+ * otherwise; run_creation): a retry holds the lock, and this attempt is the one it waited
+ * for or looked past, so it writes nothing. Volatile, so never folded at planning. */
+#define TOKEN_HELD(tok) "1 / (" TOKEN_LOCK("pg_try_advisory_xact_lock", tok) ")::int = 1"
 
 static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -175,14 +190,23 @@ static const char *const schema[] = {
  * such a build waits for every transaction with a snapshot older than it, among them the
  * opens of other knob workers queued on the schema's lock that this open holds (a deadlock
  * that the server ends by failing one of the two), and one that fails leaves an invalid
- * index behind, which IF NOT EXISTS then takes for the index. */
+ * index behind, which IF NOT EXISTS takes for the index: so each is dropped first when it
+ * is there but not valid (DROP_INVALID; one a DBA's failed CONCURRENTLY build left), and
+ * built again. */
+#define DROP_INVALID(index)                                                                        \
+    "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON "     \
+    "c.oid = i.indexrelid WHERE c.relname = '" index "' AND c.relnamespace = (SELECT oid FROM "    \
+    "pg_catalog.pg_namespace WHERE nspname = current_schema()) AND NOT i.indisvalid) THEN DROP "   \
+    "INDEX " index "; END IF; END$$"
 static const char *const schema_apart[] = {
     "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
     "'knob_trials'::regclass AND attname = 'taken_by' AND NOT attisdropped) THEN ALTER TABLE "
     "knob_trials ADD COLUMN IF NOT EXISTS token BIGINT, ADD COLUMN taken_by BIGINT; END IF; "
     "END$$",
+    DROP_INVALID("knob_trials_token"),
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_token ON knob_trials(token) WHERE token IS NOT "
     "NULL",
+    DROP_INVALID("knob_trials_taken_by"),
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
     "taken_by IS NOT NULL",
 };
@@ -237,6 +261,7 @@ enum {
     Q_BEST_ROWS_MIN,
     Q_BEST_ROWS_MAX,
     Q_TRIAL_BY_TOKEN,
+    Q_TOKEN_WAIT,
     Q_CLAIM_OF,
     Q_COUNT
 };
@@ -416,7 +441,8 @@ static const char *const sql[Q_COUNT] = {
         "$4::bigint",
         "") ", t AS (INSERT INTO "
             "knob_trials(study, number, state, start_time, seq, token) SELECT $1, "
-            "s.number, $2, $3, " STAMP ", $7 FROM s RETURNING id, number), "
+            "s.number, $2, $3, " STAMP ", $7 FROM s WHERE " TOKEN_HELD(
+                "$7::bigint") " RETURNING id, number), "
             "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
             "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
             "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
@@ -425,9 +451,9 @@ static const char *const sql[Q_COUNT] = {
     /* $3 the ask's token (taken_by) */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id "
-              "RETURNING t.id, t.number) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON "
-              "true WHERE s.id = $1",
+              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id AND "
+              TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number) SELECT u.id, u.number FROM "
+              "knob_studies s LEFT JOIN u ON true WHERE s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
      * appended to its own when it has none of those names (the core writes each param once:
@@ -598,8 +624,8 @@ static const char *const sql[Q_COUNT] = {
         "n_trials FROM l WHERE $4::bigint <= 0 OR n_trials < $4::bigint)) AS number), c AS "
         "(INSERT INTO knob_claims(study, key, trial) SELECT $1, $7, "
         "nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM n WHERE n.number IS NOT NULL "
-        "ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE FROM knob_free_numbers x USING f, "
-        "c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
+        "AND " TOKEN_HELD("$8::bigint") " ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE "
+        "FROM knob_free_numbers x USING f, c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
         "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
         "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq, "
         "token) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8 FROM c, n RETURNING id, "
@@ -672,12 +698,14 @@ static const char *const sql[Q_COUNT] = {
         "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
         "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
         "0, start_time = $2, seq = " STAMP
-        ", taken_by = $4 FROM w WHERE x.id = w.id RETURNING x.id, x.number), " TAKE_NUMBER(
+        ", taken_by = $4 FROM w WHERE x.id = w.id AND " TOKEN_HELD(
+            "$4::bigint") " RETURNING x.id, x.number), " TAKE_NUMBER(
             "$3::bigint",
             " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
                                                  "knob_trials(study, number, state, start_time, "
                                                  "seq, token) SELECT $1, s.number, 0, $2, " STAMP
-                                                 ", $4 FROM s RETURNING id, number) SELECT "
+                                                 ", $4 FROM s WHERE " TOKEN_HELD(
+                                                     "$4::bigint") " RETURNING id, number) SELECT "
                                                  "COALESCE((SELECT id FROM u), (SELECT id FROM "
                                                  "t)), "
                                                  "COALESCE((SELECT number FROM u), (SELECT number "
@@ -702,6 +730,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_CLAIM_OF] = "SELECT trial FROM knob_claims WHERE study = $1 AND key = $2",
     [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2, state FROM "
                          "knob_trials WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
+    /* $1 a token, $2 the longest wait (lock_timeout, for this transaction): its lock
+     * (TOKEN_LOCK), once no earlier attempt's statement holds it */
+    [Q_TOKEN_WAIT] = "WITH t AS MATERIALIZED (SELECT set_config('lock_timeout', $2, true)) "
+                     "SELECT " TOKEN_LOCK("pg_advisory_xact_lock", "$1::bigint") " FROM t",
 };
 
 typedef struct pg {
@@ -722,10 +754,6 @@ typedef struct pg {
      * from the one that seeded it (token_pid), whose draws would be the parent's. */
     uint64_t tokens;
     pid_t token_pid;
-    /* The key of the session-level advisory lock this connection's session holds for its
-     * whole life (start_session): a retry of a creation or a take ends the session of its
-     * earlier attempt by it, and waits until it is gone (settle). */
-    int64_t session_key;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -862,28 +890,16 @@ static bool ok(const PGresult *r);
  * the server's JIT compilation off: knob's statements read a few rows by index, but a generic
  * plan's estimates (a third of a study's trials for "stamp above $2") can pass the JIT's cost
  * threshold, and compiling took 40 ms for a sync that read nothing (100,000 trials, `knob
- * best` 3x slower on the server than its 0.2 ms plan). In the same round trip the session
- * takes an advisory lock of a random key of its own (session_key; drawn again in the
- * unlikely case another session holds it), which it holds until it ends: the server's
- * backend of this session is known by it, also to a later session (settle), and only while
- * it runs (a backend's process id is given again to a later backend; a pooler hands one
- * backend to several clients, and releases a client's session locks when it leaves). */
+ * best` 3x slower on the server than its 0.2 ms plan). A setting that only tunes: a pooler
+ * that hands this session's statements to another backend costs the time, nothing else.
+ * The session holds nothing else (no advisory lock: a pooled backend kept every client's,
+ * until the server ran out of lock memory). */
 static int start_session(pg *d)
 {
     memset(d->ready, 0, sizeof d->ready);
-    int rc = KNOB_OK;
-    for (bool held = false; !rc && !held;) {
-        char text[128];
-        d->session_key = new_token(d);
-        snprintf(text, sizeof text, "SET jit = off; SELECT pg_try_advisory_lock(%lld)",
-                 (long long)d->session_key);
-        PGresult *r = PQexec(d->c, text);
-        if (ok(r) && PQntuples(r) == 1)
-            held = PQgetvalue(r, 0, 0)[0] == 't';
-        else
-            rc = result_msg(d, "start a session", r);
-        PQclear(r);
-    }
+    PGresult *r = PQexec(d->c, "SET jit = off");
+    int rc = ok(r) ? KNOB_OK : result_msg(d, "start a session", r);
+    PQclear(r);
     d->prepared = !rc;
     return rc ? KNOB_ESTORAGE : KNOB_OK;
 }
@@ -1319,24 +1335,36 @@ static bool schema_current(pg *d, const char *mark)
     return current;
 }
 
-/* Runs `text` alone, outside any transaction block; ROLLBACK on failure when one is open. */
-static int exec_step(pg *d, const char *text, bool *lost_race)
+/* Opens a transaction of the DDL and takes the schema's lock for it (the transaction's, the
+ * one an older knob takes too: a lock of the session's stays behind under a pooler, whose
+ * next transaction of this session may run on another backend, and the unlock there
+ * releases nothing); *current set when the schema is current by then (made by the open this
+ * one waited for): the transaction is then committed, and nothing more is to be done. */
+static int schema_begin(pg *d, const char *mark, bool *current, bool *lost_race)
 {
-    int rc = exec_text(d, text, lost_race);
-    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
-        exec_plain(d, "ROLLBACK");
+    char lock[64];
+    snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", KNOB_PG_LOCK);
+    int rc = exec_text(d, "BEGIN", lost_race);
+    if (!rc)
+        rc = exec_text(d, lock, lost_race);
+    *current = !rc && schema_current(d, mark);
+    if (!rc && *current)
+        rc = exec_text(d, "COMMIT", lost_race);
     return rc;
 }
 
-/* The DDL, under the schema's lock: schema[] in one transaction (with the check of the
- * version), then each of schema_apart[] alone, then the mark. */
+/* The DDL, each step in a transaction of its own under the schema's lock (schema_begin,
+ * which looks again whether the schema is current): schema[] (with the check of the
+ * version), then each of schema_apart[], then the mark. A step's statements look
+ * themselves whether there is anything left to do (IF NOT EXISTS, the DO blocks). */
 static int run_schema(pg *d, const char *mark, bool *lost_race)
 {
     char comment[128];
-    int rc = exec_text(d, "BEGIN", lost_race);
-    for (size_t i = 0; !rc && i < sizeof schema / sizeof *schema; i++)
+    bool current = false;
+    int rc = schema_begin(d, mark, &current, lost_race);
+    for (size_t i = 0; !rc && !current && i < sizeof schema / sizeof *schema; i++)
         rc = exec_text(d, schema[i], lost_race);
-    if (!rc) {
+    if (!rc && !current) {
         PGresult *r = PQexec(d->c, "SELECT value FROM knob_meta WHERE key = 'schema_version'");
         int version = ok(r) && PQntuples(r) ? atoi(PQgetvalue(r, 0, 0)) : 0;
         PQclear(r);
@@ -1345,32 +1373,20 @@ static int run_schema(pg *d, const char *mark, bool *lost_race)
                              "postgresql storage '%s': created by a newer knob "
                              "(schema %d; this one reads up to %d)",
                              d->where, version, SCHEMA_VERSION);
+        if (!rc)
+            rc = exec_text(d, "COMMIT", lost_race);
     }
-    if (!rc)
-        rc = exec_text(d, "COMMIT", lost_race);
-    else if (!connection_lost(d))
-        exec_plain(d, "ROLLBACK");
-    for (size_t i = 0; !rc && i < sizeof schema_apart / sizeof *schema_apart; i++)
-        rc = exec_step(d, schema_apart[i], lost_race);
     snprintf(comment, sizeof comment, "COMMENT ON TABLE knob_meta IS '%s'", mark);
-    return rc ? rc : exec_step(d, comment, lost_race);
-}
-
-/* One attempt at create_schema; `lost_race` set: the server undid it for a deadlock. The
- * schema's lock is the session's (its DDL runs in several transactions), the one an older
- * knob takes for its transaction: both wait for each other. */
-static int create_schema_once(pg *d, const char *mark, bool *lost_race)
-{
-    char lock[64], unlock[64];
-    snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(%d)", KNOB_PG_LOCK);
-    snprintf(unlock, sizeof unlock, "SELECT pg_advisory_unlock(%d)", KNOB_PG_LOCK);
-    int rc = exec_text(d, lock, lost_race);
-    if (rc)
-        return rc;
-    if (!schema_current(d, mark)) /* else made by the open this one waited for */
-        rc = run_schema(d, mark, lost_race);
-    if (!connection_lost(d))
-        exec_plain(d, unlock);
+    size_t n = sizeof schema_apart / sizeof *schema_apart;
+    for (size_t i = 0; !rc && !current && i <= n; i++) {
+        rc = schema_begin(d, mark, &current, lost_race);
+        if (!rc && !current)
+            rc = exec_text(d, i < n ? schema_apart[i] : comment, lost_race);
+        if (!rc && !current)
+            rc = exec_text(d, "COMMIT", lost_race);
+    }
+    if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
     return rc;
 }
 
@@ -1387,7 +1403,7 @@ static int create_schema(pg *d)
     double pause = 0.05;
     for (int attempt = 1;; attempt++) {
         bool lost_race = false;
-        int rc = create_schema_once(d, mark, &lost_race);
+        int rc = run_schema(d, mark, &lost_race);
         if (!rc || !lost_race || attempt == SCHEMA_TRIES)
             return rc;
         nap(pause);
@@ -1828,10 +1844,6 @@ typedef struct id_args {
      * whether the last attempt failed because a trial holds the token. */
     int64_t token;
     bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
-    /* The session keys (session_key) of the sessions an attempt was sent on and that are
-     * not known to be gone yet (settle). */
-    int64_t sessions[4];
-    int n_sessions;
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -1991,15 +2003,18 @@ static int taken(pg *d, const PGresult *r, id_args *a, bool *again, const char *
 }
 
 /* Runs a statement that writes a->token; a->clash set when it failed because a trial holds
- * the token (SQLSTATE 23505 on knob_trials_token or knob_trials_taken_by). */
+ * the token (SQLSTATE 23505 on knob_trials_token or knob_trials_taken_by), or because
+ * another statement holds the token's lock (22012: TOKEN_HELD; another write's token of the
+ * same 31 bits, since a retry holds its own lock before it writes). */
 static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, PGresult **out,
                         const char *what)
 {
     PGresult *r = run(d, q, n, p);
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
                *name = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
-    a->clash = state && name && !strcmp(state, "23505") &&
-               (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by"));
+    a->clash = (state && name && !strcmp(state, "23505") &&
+                (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by"))) ||
+               (state && !strcmp(state, "22012"));
     return checked(d, r, out, what);
 }
 
@@ -2035,111 +2050,104 @@ static int by_token(pg *d, id_args *a, bool *found, bool *stale)
     return KNOB_OK;
 }
 
-/* How long a retry waits for the session of its earlier attempt to end (settle) before it
+/* How long a retry waits for an earlier attempt's statement to end (token_wait) before it
  * goes on without: seconds. */
-#define SETTLE_SECONDS 30.0
+#define TOKEN_WAIT_SECONDS 30.0
 
-/* Ends the sessions an earlier attempt of `a` was sent on (a->sessions), and waits until
- * each is gone, so that every earlier attempt has committed or rolled back before the retry
- * looks for its token. A lost connection is often still open on the server (it notices the
- * end only when it next reads or writes it, or when its keepalives give up), and an attempt
- * there may still be running, or not yet have read its statement: the retry, not seeing its
- * trial, made or took another, and the first attempt then committed its own. The unique
- * indexes of the tokens catch the retry that writes its token where the first attempt
- * writes it too (its write waits for the first attempt, and clashes if it commits), but not
- * across the two columns: a first attempt that took a waiting trial (taken_by) beside a
- * retry that, skipping that trial while the first attempt held it, made a new one (token)
- * left the taken trial RUNNING, owned by no one. Ending the earlier session covers every
- * write of it, whatever its columns or its stage. Why not one unique index over both
- * kinds of tokens: a trial holds two (its enqueue's and its taker's), which no one index
- * entry per row can, and a table of tokens costs a row and an index entry more per ask.
- *
- * The session is known by its advisory lock (start_session): its backend is ended
- * (pg_terminate_backend: allowed on a backend of one's own role), and it is gone when this
- * session can take the lock, which the server releases after it has ended the backend's
- * transaction. A session that cannot be ended so (another role's, or a server that refuses)
- * is waited for as it is, up to SETTLE_SECONDS: after that the retry goes on as before, its
- * own index still guarding it. */
-static int settle(pg *d, id_args *a)
+/* Opens the retry's transaction and takes its token's lock (TOKEN_LOCK), so that every
+ * earlier attempt has committed or rolled back, or will write nothing (TOKEN_HELD), before
+ * the retry looks for its token in a later statement (READ COMMITTED: its snapshot is taken
+ * after the lock, and sees what the earlier attempt committed). A lost connection is often
+ * still open on the server (it notices the end only when it next reads or writes it, or
+ * when its keepalives give up), and an attempt there may still be running, or not yet have
+ * read its statement: the retry, not seeing its trial, made or took another, and the first
+ * attempt then committed its own. The unique indexes of the tokens catch the retry that
+ * writes its token where the first attempt writes it too (its write waits for the first
+ * attempt, and clashes if it commits), but not across the two columns: a first attempt that
+ * took a waiting trial (taken_by) beside a retry that, skipping that trial while the first
+ * attempt held it, made a new one (token) left the taken trial RUNNING, owned by no one. Why
+ * not one unique index over both kinds of tokens: a trial holds two (its enqueue's and its
+ * taker's), which no one index entry per row can, and a table of tokens costs a row and an
+ * index entry more per ask. The lock is the transaction's (a pooler may give each
+ * transaction another backend); an earlier attempt that holds it longer than
+ * TOKEN_WAIT_SECONDS (a transaction on a connection the server has not yet seen end) is
+ * not waited for: the retry goes on without (*locked false), its own index still guarding
+ * it. */
+static int token_wait(pg *d, id_args *a, bool *locked)
 {
-    static const char end_it[] =
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND "
-        "objsubid = 1 AND granted AND pid <> pg_backend_pid() AND (classid::bigint << 32 | "
-        "objid::bigint) = $1::bigint AND database = (SELECT oid FROM pg_database WHERE datname "
-        "= current_database())";
-    static const char gone[] =
-        "SELECT CASE WHEN pg_try_advisory_lock($1::bigint) THEN pg_advisory_unlock($1::bigint) "
-        "ELSE false END";
-    double until = knob__now() + (d->retry_for < SETTLE_SECONDS ? d->retry_for : SETTLE_SECONDS);
-    while (a->n_sessions > 0) {
-        int64_t key = a->sessions[a->n_sessions - 1];
-        char k[32];
-        const char *p[1] = {num(k, key)};
-        PGresult *r = NULL;
-        bool ended = key == d->session_key; /* this very session: nothing to wait for */
-        if (!ended && read_once(d, end_it, 1, p, false, &r, "end an earlier attempt's session"))
-            if (connection_lost(d))
-                return KNOB_ESTORAGE;
+    char t[32], w[32];
+    double s = d->retry_for < TOKEN_WAIT_SECONDS ? d->retry_for : TOKEN_WAIT_SECONDS;
+    snprintf(w, sizeof w, "%.0f", s > 0.001 ? s * 1000 : 1);
+    const char *p[2] = {num(t, a->token), w};
+    *locked = false;
+    int rc = exec_plain(d, "BEGIN");
+    if (rc)
+        return rc;
+    PGresult *r = run(d, Q_TOKEN_WAIT, 2, p);
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    bool timeout = state && !strcmp(state, "55P03");
+    rc = checked(d, r, &r, "wait for an earlier attempt's token");
+    if (!rc) {
         PQclear(r);
-        for (double pause = 0.002; !ended;) {
-            r = NULL;
-            int rc = read_once(d, gone, 1, p, false, &r, "wait for an earlier attempt's session");
-            if (rc)
-                return rc;
-            ended = PQgetvalue(r, 0, 0)[0] == 't';
-            PQclear(r);
-            if (ended || knob__now() > until || atomic_load(&d->interrupted))
-                break;
-            nap(pause);
-            pause = pause * 2 > 0.1 ? 0.1 : pause * 2;
-        }
-        a->n_sessions--;
+        *locked = true;
+        return KNOB_OK;
     }
-    return KNOB_OK;
+    if (!connection_lost(d))
+        exec_plain(d, "ROLLBACK");
+    return timeout && !connection_lost(d) ? KNOB_OK : rc;
 }
 
-/* Notes the session an attempt of `a` is sent on (settle). */
-static void note_session(pg *d, id_args *a)
+/* Ends the retry's transaction (token_wait), after `rc`: committed when it went through,
+ * else rolled back, unless the attempt ended it itself (waiting_whole). */
+static int token_done(pg *d, int rc)
 {
-    for (int i = 0; i < a->n_sessions; i++)
-        if (a->sessions[i] == d->session_key)
-            return;
-    if (a->n_sessions == (int)(sizeof a->sessions / sizeof *a->sessions)) {
-        memmove(a->sessions, a->sessions + 1, sizeof a->sessions - sizeof *a->sessions);
-        a->n_sessions--;
-    }
-    a->sessions[a->n_sessions++] = d->session_key;
+    if (connection_lost(d))
+        return rc ? rc : KNOB_ESTORAGE;
+    PGTransactionStatusType t = PQtransactionStatus(d->c);
+    if (t == PQTRANS_IDLE)
+        return rc;
+    if (!rc && t == PQTRANS_INTRANS)
+        return exec_plain(d, "COMMIT");
+    exec_plain(d, "ROLLBACK");
+    return rc;
 }
 
 /* Runs `fn`, a creation that writes a->token into the trial it makes (or an ask that writes
  * it into the waiting trial it takes), once: an attempt after one that was sent (with_retry,
- * after a lost connection) first ends the sessions of the earlier attempts and waits until
- * they are gone (settle), then looks for the trial they made or took, and takes it (*made)
+ * after a lost connection) first takes the token's lock (token_wait), then, in the same
+ * transaction, looks for the trial the earlier attempts made or took, and takes it (*made)
  * rather than make or take another. An earlier attempt may have committed with its reply
  * lost on the way (done again, the trial it made or took stayed RUNNING for ever, owned by no
- * one), or be still running on the server, or not even have started there. A trial of the
- * token that is no longer the attempt's (by_token) is left as it is, and a new one made or
- * taken with a new token. A clash of a first attempt, or one whose trial is not the
- * study's, is another write's token (one in 2^64 per pair): a new token is drawn. */
+ * one), or be still running on the server (the lock waits for it), or not even have started
+ * there (it fails at the lock, TOKEN_HELD). A trial of the token that is no longer the
+ * attempt's (by_token) is left as it is, and a new one made or taken with a new token. A
+ * clash of a first attempt, or one whose trial is not the study's, is another write's token
+ * (one in 2^64 per pair; or its lock: one in 2^31): a new token is drawn. */
 static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
 {
     *made = false;
     for (bool clashed = false;;) {
-        bool stale = false;
-        int rc = a->sent ? settle(d, a) : KNOB_OK;
+        bool stale = false, locked = false;
+        int rc = a->sent ? token_wait(d, a, &locked) : KNOB_OK;
         if (!rc && a->sent)
             rc = by_token(d, a, made, &stale);
         if (rc || *made)
-            return rc;
+            return locked ? token_done(d, rc) : rc;
         if (clashed || stale) { /* the token is another write's, or an earlier trial's */
             a->token = new_token(d);
             a->sent = false;
+            if (locked) /* the lock is of the old token */
+                rc = token_done(d, KNOB_OK);
+            locked = false;
+            if (rc)
+                return rc;
         }
         bool earlier = a->sent;
         a->sent = true;
         a->clash = false;
-        note_session(d, a);
         rc = fn(d, args);
+        if (locked)
+            rc = token_done(d, rc);
         if (!rc || !a->clash)
             return rc;
         clashed = true;
@@ -2216,8 +2224,8 @@ static int insert_claimed(pg *d, void *a_)
 
 /* A trial found by its token was made with the claim: the claim is this creation's. A
  * retry that finds the key claimed looks for its token once more: the claim may be its
- * earlier attempt's, committed after the retry's first look (an earlier session that
- * settle could not end, and that committed while the retry waited for the study's row),
+ * earlier attempt's, committed after the retry's first look (an earlier attempt that
+ * token_wait did not wait for, and that committed while the retry waited for the study's row),
  * and its trial is then this creation's; taken as lost, that trial stayed RUNNING, owned by
  * no one, and the key's point was never run. */
 static int op_create_claimed(pg *d, void *a_)

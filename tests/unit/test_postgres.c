@@ -2103,6 +2103,15 @@ static const char *mark_of(char mode)
     }
 }
 
+/* Text of the statement whose Parse on another relay commits the statement a mode keeps in
+ * flight (r->saw): the lock of a token, which the retry takes before it looks for its token
+ * (and which its write takes too, so a retry that does not wait sends it as well). */
+static const char *watch_of(char mode)
+{
+    (void)mode;
+    return "advisory_xact_lock('knob_trials'";
+}
+
 /* One client's connection through the proxy: bytes read but not yet passed on, each way. */
 typedef struct relay {
     int client, server;
@@ -2327,7 +2336,7 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack, 
             if (cut) {
                 if (live) { /* kept in flight */
                     held = i;
-                    watch = mark_of(armed);
+                    watch = watch_of(armed);
                 }
                 armed = 0;
                 if (write(ack, "c", 1) != 1)
@@ -2611,8 +2620,9 @@ LOST_REPLY(a_claim_whose_reply_is_lost_is_won,
            {.mode = CUT_CLAIM_AFTER_COMMIT, .what = CLAIM, .states = "CC"})
 
 /* An ask that takes the waiting trial, still running on the server (which has not seen its
- * connection end) when the retry starts: the retry ends that session and waits until it is
- * gone before it looks for its token, then takes the trial. Not waited for, the retry did
+ * connection end) when the retry starts: the retry waits for its token's lock, which the
+ * first attempt's statement holds until it commits, before it looks for its token, then
+ * takes the trial. Not waited for, the retry did
  * not see the take, skipped the trial its first attempt held and made a new one (its token
  * in another unique index than the take's), and the first attempt then committed: the
  * taken trial stayed RUNNING, owned by no one. Both ways of asking. */
@@ -2620,10 +2630,11 @@ LOST_REPLY(a_take_still_running_when_its_retry_starts_is_not_left,
            {.mode = CUT_TAKE_IN_FLIGHT, .queued = true, .states = "CC"},
            {.mode = CUT_TAKE_IN_FLIGHT, .sampler = "tpe", .queued = true, .states = "CC"})
 
-/* A claimed creation still running on the server when its retry starts: the retry ends it
- * first and wins the claim. Not waited for, the retry waited for the first attempt at the
- * study's row, found the key claimed by it and lost it, and the first attempt's trial stayed
- * RUNNING, owned by no one. */
+/* A claimed creation still running on the server when its retry starts: the retry waits
+ * for its token's lock first and wins the claim (the second look for its token, after the
+ * key was found claimed, wins it too). Not waited for, the retry waited for the first
+ * attempt at the study's row, found the key claimed by it and lost it, and the first
+ * attempt's trial stayed RUNNING, owned by no one. */
 LOST_REPLY(a_claimed_creation_still_running_when_its_retry_starts_is_won,
            {.mode = CUT_CLAIMED_IN_FLIGHT, .key = "the key", .states = "CC"})
 
@@ -2643,6 +2654,88 @@ LOST_REPLY(a_lost_trial_finished_before_its_retry_is_not_handed_back,
             .queued = true,
             .then = "UPDATE knob_trials SET state = 3, end_time = 0 WHERE state = 0 AND",
             .states = "CFC"})
+
+/* The advisory locks held by the backends of the sessions named `app` (application_name). */
+static int advisory_locks_of(const char *url, const char *app)
+{
+    char q[512];
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
+             "l.locktype = 'advisory' AND a.application_name = '%s'",
+             app);
+    return atoi(pg_value(url, q));
+}
+
+/* Storages that are open, and have made, taken and enqueued trials, hold no advisory lock
+ * between their operations, nor does the server after they are closed: under a pooler in
+ * transaction mode the next client gets their backends as they left them. Each held a lock
+ * of its session for its whole life (to be known by a retry), which a pooled backend kept
+ * for every client it served, until the server ran out of lock memory and refused every
+ * new connection. */
+static void open_storages_hold_no_advisory_lock(void **state)
+{
+    (void)state;
+    char u[4096];
+    const char *base = knob_test_pg_url_or_skip();
+    snprintf(u, sizeof u, "%s&application_name=knob_no_locks", base);
+    enum { N = 6 };
+    knob_storage *st[N];
+    knob_study *s[N];
+    for (int i = 0; i < N; i++) {
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_storage_open(u, &st[i]), KNOB_OK);
+        assert_int_equal(i ? knob_study_load(st[i], "no_locks", NULL, &s[i])
+                           : knob_study_create(st[i], "no_locks", NULL, &s[i]),
+                         KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s[i], "{\"x\": 0.5}"), KNOB_OK);
+        for (int k = 0; k < 2; k++) { /* the waiting trial taken, then a new one */
+            assert_int_equal(knob_study_ask(s[i], &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_study_tell(s[i], t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+        }
+    }
+    assert_int_equal(advisory_locks_of(base, "knob_no_locks"), 0);
+    for (int i = 0; i < N; i++) {
+        knob_study_free(s[i]);
+        knob_storage_close(st[i]);
+    }
+    assert_int_equal(advisory_locks_of(base, "knob_no_locks"), 0);
+}
+
+/* A token index that is there but not valid (a build CONCURRENTLY that failed, here on two
+ * trials of one token, left it so) is dropped and built again by the next open that runs the
+ * DDL. CREATE INDEX IF NOT EXISTS took it for the index: the schema was marked current, and
+ * the index never caught a token's second trial. */
+static void an_invalid_token_index_is_built_again(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    study_with_one_trial(u, "invalid");
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
+    knob_test_pg_exec(c, "UPDATE knob_trials SET token = 7");
+    knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, seq, token) SELECT "
+                         "study, number + 1, 3, 0, 7 FROM knob_trials");
+    PGresult *r = PQexec(c, "CREATE UNIQUE INDEX CONCURRENTLY knob_trials_token ON "
+                            "knob_trials(token) WHERE token IS NOT NULL");
+    assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR); /* two trials of token 7 */
+    PQclear(r);
+    knob_test_pg_exec(c, "DELETE FROM knob_trials WHERE state = 3");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    PQfinish(c);
+    assert_string_equal(pg_value(u, "SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                                    "'knob_trials_token'::regclass"),
+                        "f");
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    knob_storage_close(st);
+    assert_string_equal(pg_value(u, "SELECT indisvalid::text || indisunique::text FROM pg_index "
+                                    "WHERE indexrelid = 'knob_trials_token'::regclass"),
+                        "truetrue");
+}
 
 /* Makes the schema of `c` as a schema 5 database from before the tokens was (knob_trials
  * without token and taken_by, nor their indexes), marked by the knob that made it. */
@@ -3333,6 +3426,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_taken_trial_whose_reply_is_lost_is_not_taken_again),
         cmocka_unit_test(a_claim_whose_reply_is_lost_is_won),
         cmocka_unit_test(a_take_still_running_when_its_retry_starts_is_not_left),
+        cmocka_unit_test(open_storages_hold_no_advisory_lock),
+        cmocka_unit_test(an_invalid_token_index_is_built_again),
         cmocka_unit_test(a_claimed_creation_still_running_when_its_retry_starts_is_won),
         cmocka_unit_test(a_lost_trial_finished_before_its_retry_is_not_handed_back),
         cmocka_unit_test(forked_workers_draw_tokens_of_their_own),
