@@ -2040,11 +2040,11 @@ static int by_token(pg *d, id_args *a, bool *found, bool *stale)
         int state = atoi(PQgetvalue(r, 0, 3));
         *found = state == KNOB_TRIAL_RUNNING || (a->state == KNOB_TRIAL_WAITING && !taken);
         *stale = !*found;
-    }
-    if (*found) {
-        *a->out = get_i64(r, 0, 0);
-        *a->out2 = get_i64(r, 0, 1);
-        a->taken = PQgetvalue(r, 0, 2)[0] == 't';
+        if (*found) {
+            *a->out = get_i64(r, 0, 0);
+            *a->out2 = get_i64(r, 0, 1);
+            a->taken = taken;
+        }
     }
     PQclear(r);
     return KNOB_OK;
