@@ -3,7 +3,8 @@
 # (RelWithDebInfo), Release, and one with AddressSanitizer and UndefinedBehaviorSanitizer;
 # then runs each fuzz target (tests/fuzz, clang's libFuzzer) for a bounded time from its
 # seed corpus. A fuzz target that crashes fails the run and leaves its input in
-# build-fuzz/artifacts/.
+# build-fuzz/artifacts/. Each build after the first is compiled, at the lowest priority,
+# while the tests of the build before it run (its output in DIR.build.log).
 #
 # With CI=true (.ci/run) or KNOB_REQUIRE_ALL=1, a test that ctest reports as skipped (no
 # PostgreSQL server, a missing tool) fails the run: CI runs every test or says why not.
@@ -68,48 +69,109 @@ check_skips() { # ctest-log
     fi
 }
 
-run_suite() { # dir ctest-label-args cmake-args...
-    local dir=$1 labels=$2
-    shift 2
-    # KNOB_WEB=ON: the page of knob report and knob dashboard is built, never left out.
-    cmake -S . -B "$dir" -DKNOB_WERROR=ON -DKNOB_WEB=ON "$@" > /dev/null
-    cmake --build "$dir" -j"$jobs"
-    # shellcheck disable=SC2086 # KNOB_CTEST_ARGS and labels are words
-    ctest --test-dir "$dir" -j"$test_jobs" --output-on-failure --timeout 600 $labels ${KNOB_CTEST_ARGS:-} |
-        tee "$dir/ctest.log"
-    check_skips "$dir/ctest.log"
+# The builds, each: its directory, the targets to build (all when empty), the C compiler
+# (the default when empty) and cmake's arguments. KNOB_WEB=ON: the page of knob report and
+# knob dashboard is built, never left out.
+builds=()
+declare -A targets cc args labels
+add_build() { # dir targets cc ctest-labels cmake-args...
+    local dir=$1
+    builds+=("$dir")
+    targets[$dir]=$2
+    cc[$dir]=$3
+    labels[$dir]=$4
+    shift 4
+    local IFS=$'\x1f' # the arguments kept apart, spaces and all
+    args[$dir]="$*"
 }
-
-stage "build and test: $b (RelWithDebInfo)"
-run_suite "$b" "" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-
+add_build "$b" "" "" "" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKNOB_WERROR=ON -DKNOB_WEB=ON
 if [ "${KNOB_SKIP_RELEASE:-0}" != 1 ]; then
-    stage "build and test: $b-release (Release)"
     # The benchmarks are compiled (warnings as errors) in the first build; here they would
     # only cost build time: no test runs them.
-    run_suite "$b-release" "-LE once" -DCMAKE_BUILD_TYPE=Release -DKNOB_BENCH=OFF
+    add_build "$b-release" "" "" "-LE once" -DCMAKE_BUILD_TYPE=Release -DKNOB_WERROR=ON \
+        -DKNOB_WEB=ON -DKNOB_BENCH=OFF
 fi
-
 if [ "${KNOB_SKIP_SANITIZE:-0}" != 1 ]; then
-    stage "build and test with AddressSanitizer + UndefinedBehaviorSanitizer: $b-asan"
     # The examples are built here too: the tests that run them (cli.digits_pbt,
     # cli.nas_example) run under the sanitizers like the rest.
     # -O1, as AddressSanitizer's documentation advises: the tests' sum of times 665 -> 557 s
     # against -O0. GCC 12 reports a false maybe-uninitialized there with the sanitizers on
     # (a local array passed by pointer, trial.c): that one warning is left to the two
     # other builds, which keep it as an error.
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        run_suite "$b-asan" "-LE once" -DCMAKE_BUILD_TYPE=Debug \
-        "-DCMAKE_C_FLAGS_DEBUG=-g -O1 -Wno-maybe-uninitialized" -DKNOB_SANITIZE=ON -DKNOB_BENCH=OFF
+    add_build "$b-asan" "" "" "-LE once" -DCMAKE_BUILD_TYPE=Debug \
+        "-DCMAKE_C_FLAGS_DEBUG=-g -O1 -Wno-maybe-uninitialized" -DKNOB_SANITIZE=ON -DKNOB_WERROR=ON \
+        -DKNOB_WEB=ON -DKNOB_BENCH=OFF
 fi
+if [ "${KNOB_SKIP_FUZZ:-0}" != 1 ]; then
+    add_build "$b-fuzz" "fuzz_sweep fuzz_records" clang "" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DKNOB_FUZZ=ON -DKNOB_TESTS=OFF -DKNOB_BENCH=OFF -DKNOB_EXAMPLES=OFF
+fi
+
+build() { # dir: configure and build it
+    local dir=$1 a t=()
+    IFS=$'\x1f' read -r -a a <<< "${args[$dir]}"
+    # shellcheck disable=SC2206 # the targets are words
+    [ -n "${targets[$dir]}" ] && t=(--target ${targets[$dir]})
+    env ${cc[$dir]:+CC=${cc[$dir]}} cmake -S . -B "$dir" "${a[@]}" > /dev/null
+    cmake --build "$dir" -j"$jobs" "${t[@]}"
+}
+
+# The next build runs while the tests of the one before run, at the lowest priority (nice
+# 19): the tests leave a core idle about a fifth of the time (sleeps, waits on PostgreSQL and
+# on Chromium), which the compiler takes; the tests keep the CPU whenever they want it. Its
+# output goes to DIR.build.log, shown when it fails.
+build_pid=
+build_next() { # dir
+    mkdir -p "$1"
+    # (niced before it starts anything: the compilers inherit it)
+    (renice -n 19 -p "$BASHPID" > /dev/null && build "$1") > "$1.build.log" 2>&1 &
+    build_pid=$!
+}
+await_build() { # dir
+    local t0=$SECONDS
+    if ! wait "$build_pid"; then
+        cat "$1.build.log" >&2
+        echo "FAIL: the build of $1 failed (its output above, and in $1.build.log)" >&2
+        exit 1
+    fi
+    echo "built $1 ($((SECONDS - t0)) s waited for it after the tests before; output: $1.build.log)"
+}
+
+run_tests() { # dir
+    local dir=$1
+    # shellcheck disable=SC2086 # KNOB_CTEST_ARGS and labels are words
+    ctest --test-dir "$dir" -j"$test_jobs" --output-on-failure --timeout 600 ${labels[$dir]} \
+        ${KNOB_CTEST_ARGS:-} | tee "$dir/ctest.log"
+    check_skips "$dir/ctest.log"
+}
+
+for ((i = 0; i < ${#builds[@]}; i++)); do
+    dir=${builds[i]}
+    case $dir in
+    "$b") stage "build and test: $dir (RelWithDebInfo)" ;;
+    "$b-release") stage "test: $dir (Release)" ;;
+    "$b-asan") stage "test with AddressSanitizer + UndefinedBehaviorSanitizer: $dir" ;;
+    "$b-fuzz") stage "fuzz: $dir (clang, libFuzzer)" ;;
+    esac
+    if [ "$i" = 0 ]; then
+        build "$dir"
+    else
+        await_build "$dir"
+    fi
+    [ $((i + 1)) -lt ${#builds[@]} ] && build_next "${builds[i + 1]}"
+    [ "$dir" = "$b-fuzz" ] && break
+    if [ "$dir" = "$b-asan" ]; then
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            run_tests "$dir"
+    else
+        run_tests "$dir"
+    fi
+done
 
 if [ "${KNOB_SKIP_FUZZ:-0}" != 1 ]; then
     secs=${KNOB_FUZZ_SECONDS:-20}
     f=$b-fuzz
-    stage "fuzz: $f (clang, libFuzzer), ${secs} s per target"
-    CC=clang cmake -S . -B "$f" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKNOB_FUZZ=ON \
-        -DKNOB_TESTS=OFF -DKNOB_BENCH=OFF -DKNOB_EXAMPLES=OFF > /dev/null
-    cmake --build "$f" -j"$jobs" --target fuzz_sweep fuzz_records
+    echo "${secs} s per target"
     mkdir -p "$f/artifacts"
     # Each target runs on its own core for its $secs s of wall time: the targets run at
     # once, up to one per core (one after the other, the two cost 2 x $secs s of wall time
