@@ -359,10 +359,14 @@ def test_replacing_the_sampler_keeps_one_study_handle_open(where, tmp_db):
 
 
 def test_successive_halving_after_the_tell_and_a_replaced_sampler():
-    """Why a kept trial handle must stay valid across a replacement: successive halving
-    writes the trial's rung through it. Earlier trials ask should_prune at each step and
-    set the rungs; the trial told last reported past min_resource, worst of all: pruned,
-    before the sampler's replacement and after it."""
+    """Successive halving records a trial's rung when the trial reaches one. After the tell,
+    Optuna 5's storage refuses that write: should_prune raises UpdateFinishedTrialError
+    (its message) and records nothing (knob recorded the finished trial's rung, which then
+    competed with the trials still running, and answered True). A trial whose rungs were
+    recorded while it ran, or whose last report diverged, answers after the tell, before
+    the sampler's replacement (which must keep its handle valid) and after it. Each answer
+    here is Optuna 5's."""
+    finished = r"^Trial#%d has already finished and can not be updated\.$"
     study = optuna.create_study(
         pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
     )
@@ -372,14 +376,72 @@ def test_successive_halving_after_the_tell_and_a_replaced_sampler():
             t.report(v, step)
             t.should_prune()
         study.tell(t, v)
-    t = study.ask()
+    a = study.ask()  # reaches its rungs only after the tell
     for step in range(4):
-        t.report(9.0, step)
-    study.tell(t, 9.0)
-    assert t.should_prune()
+        a.report(9.0, step)
+    study.tell(a, 9.0)
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % 3):
+        a.should_prune()
+    assert not [k for k in study.trials[3].system_attrs if "rung" in k]
+    b = study.ask()  # its rungs recorded as it ran
+    for step in range(4):
+        b.report(0.5, step)
+        assert not b.should_prune()
+    study.tell(b, 0.5)
+    assert not b.should_prune()
+    c = study.ask()
+    c.report(float("nan"), 3)
+    study.tell(c, state=TrialState.PRUNED)
+    assert c.should_prune()
     study.sampler = optuna.samplers.RandomSampler(seed=0)
-    assert t.should_prune()
-    assert "sh_rung_0" in study.trials[3].system_attrs
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % 3):
+        a.should_prune()
+    assert not b.should_prune() and c.should_prune()
+    d = study.ask()
+    d.report(9.0, 1)
+    assert d.should_prune()  # its rung 0 recorded, the worst
+    study.tell(d, state=TrialState.PRUNED)
+    assert not d.should_prune()  # step 1, before rung 1
+
+
+def test_pruners_that_record_in_the_trial_after_the_tell(tmp_db):
+    """Hyperband (successive halving per bracket) and a PatientPruner that asks successive
+    halving raise as Optuna 5's when they would record a rung after the tell; so does
+    successive halving for a trial told through another Study object, by number or as the
+    Trial. Nothing is recorded."""
+    finished = r"^Trial#%d has already finished and can not be updated\.$"
+    hb = optuna.create_study(
+        pruner=optuna.pruners.HyperbandPruner(min_resource=1, max_resource=4, reduction_factor=2)
+    )
+    for i in range(3):  # step 4 reaches the first rung of every bracket
+        t = hb.ask()
+        t.report(1.0, 4)
+        hb.tell(t, 1.0)
+        with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % i):
+            t.should_prune()
+    patient = optuna.create_study(
+        pruner=optuna.pruners.PatientPruner(optuna.pruners.SuccessiveHalvingPruner(min_resource=1), patience=0)
+    )
+    for values, raises in (([1.0, 2.0], True), ([2.0, 1.0], False)):
+        t = patient.ask()
+        for step, v in enumerate(values):
+            t.report(v, step)
+        patient.tell(t, values[-1])
+        if raises:  # worse: the patient pruner asks successive halving
+            with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % t.number):
+                t.should_prune()
+        else:  # better: it does not ask
+            assert not t.should_prune()
+    sh = optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
+    x = optuna.create_study(storage=tmp_db, study_name="s", pruner=sh)
+    y = optuna.load_study(storage=tmp_db, study_name="s", pruner=sh)
+    for how in ("number", "trial"):
+        t = x.ask()
+        t.report(1.0, 2)
+        y.tell(t.number if how == "number" else t, 1.0)
+        with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % t.number):
+            t.should_prune()
+    assert not [k for s in (hb, patient, x) for t in s.trials for k in t.system_attrs if "rung" in k]
 
 
 @pytest.mark.parametrize("study_first", [True, False])
