@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _from_c, _whole_float
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -483,6 +483,8 @@ class Study:
         return self._ask(fixed_distributions, eager=True)
 
     def _ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None, eager: bool = False) -> Trial:
+        # the classes Optuna deprecated become the new ones first, with its warning
+        fixed = {name: _convert_old(_real(dist)) for name, dist in (fixed_distributions or {}).items()}
         out = ctypes.c_void_p()
         with self._lock:
             rc = _lib.lib.knob_study_ask(self._h, ctypes.byref(out))
@@ -496,8 +498,8 @@ class Study:
             partial = getattr(self.sampler, "_fixed_params", None)
             if self._enqueued_waiting or partial:
                 self._apply_enqueued(trial, partial)
-        for name, dist in (fixed_distributions or {}).items():
-            trial._suggest(name, _real(dist))
+        for name, dist in fixed.items():
+            trial._suggest(name, dist)
         return trial
 
     def _apply_enqueued(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:

@@ -20,6 +20,7 @@ from .distributions import (
     IntDistribution,
     _adjust_high,
     _check_stored_choices,
+    _convert_old,
     _from_c,
     _whole_float,
     check_distribution_compatibility,
@@ -834,7 +835,7 @@ def create_trial(
     when every one is <= 0."""
     params = params or {}
     distributions = distributions or {}
-    distributions = {k: _real(d) for k, d in distributions.items()}
+    distributions = {k: _convert_old(_real(d)) for k, d in distributions.items()}
     now = datetime.datetime.now()
     state = TrialState(state)
     t = FrozenTrial(

@@ -199,6 +199,53 @@ def test_deprecated_distributions_warn_as_optuna():
         IntDistribution(1, 3, log=True)
 
 
+def test_deprecated_distributions_are_converted_with_optunas_warning():
+    """Optuna 5 converts a distribution of the classes it deprecated, given to ask's
+    fixed_distributions or create_trial's distributions, into the FloatDistribution or
+    IntDistribution it stands for, with a FutureWarning at the caller's line (knob kept it
+    silently). Each message is Optuna 5's, as it printed it; the new classes warn nothing."""
+    from knob.distributions import (
+        DiscreteUniformDistribution,
+        IntLogUniformDistribution,
+        IntUniformDistribution,
+        LogUniformDistribution,
+        UniformDistribution,
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the classes' own warnings, tested above
+        old = {
+            "u": UniformDistribution(0, 1),
+            "l": LogUniformDistribution(0.5, 2),
+            "d": DiscreteUniformDistribution(0, 1, 0.25),
+            "i": IntUniformDistribution(0, 4, 2),
+            "j": IntLogUniformDistribution(1, 8),
+        }
+    see = " See https://github.com/optuna/optuna/issues/2941."
+    expected = [
+        "UniformDistribution(high=1.0, low=0.0) is deprecated and internally converted to FloatDistribution(high=1.0, log=False, low=0.0, step=None)." + see,
+        "LogUniformDistribution(high=2.0, low=0.5) is deprecated and internally converted to FloatDistribution(high=2.0, log=True, low=0.5, step=None)." + see,
+        "DiscreteUniformDistribution(high=1.0, low=0.0, q=0.25) is deprecated and internally converted to FloatDistribution(high=1.0, log=False, low=0.0, step=0.25)." + see,
+        "IntUniformDistribution(high=4, low=0, step=2) is deprecated and internally converted to IntDistribution(high=4, log=False, low=0, step=2)." + see,
+        "IntLogUniformDistribution(high=8, low=1, step=1) is deprecated and internally converted to IntDistribution(high=8, log=True, low=1, step=1)." + see,
+    ]
+    study = optuna.create_study()
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        t = study.ask(fixed_distributions=old)
+    assert [(w.category, str(w.message), w.filename) for w in got] == [(FutureWarning, m, __file__) for m in expected]
+    assert {k: type(d) for k, d in t.distributions.items()} == dict(u=FloatDistribution, l=FloatDistribution, d=FloatDistribution, i=IntDistribution, j=IntDistribution)
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        frozen = optuna.trial.create_trial(params={"u": 0.5}, distributions={"u": old["u"]}, value=1.0)
+    assert [(w.category, str(w.message), w.filename) for w in got] == [(FutureWarning, expected[0], __file__)]
+    assert type(frozen.distributions["u"]) is FloatDistribution
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.ask(fixed_distributions={"f": FloatDistribution(0, 1)})
+        optuna.trial.create_trial(params={"f": 0.5}, distributions={"f": FloatDistribution(0, 1)}, value=1.0)
+
+
 def test_report_and_prune():
     study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
     for i in range(3):
