@@ -364,6 +364,25 @@ class IntLogUniformDistribution(IntDistribution):
         return {"low": self.low, "high": self.high, "step": self.step}
 
 
+def _convert_old(dist: BaseDistribution) -> BaseDistribution:
+    """One of the classes Optuna 3.0 deprecated as the FloatDistribution or IntDistribution
+    it stands for, with Optuna 5's FutureWarning (its _convert_old_distribution_to_new_
+    distribution, which ask's fixed_distributions and create_trial's distributions go
+    through); any other distribution as it is."""
+    if isinstance(dist, (UniformDistribution, LogUniformDistribution, DiscreteUniformDistribution)):
+        new: BaseDistribution = FloatDistribution(low=dist.low, high=dist.high, log=dist.log, step=dist.step)
+    elif isinstance(dist, (IntUniformDistribution, IntLogUniformDistribution)):
+        new = IntDistribution(low=dist.low, high=dist.high, log=dist.log, step=dist.step)
+    else:
+        return dist
+    warnings.warn(
+        "%s is deprecated and internally converted to %s. See https://github.com/optuna/optuna/issues/2941." % (dist, new),
+        FutureWarning,
+        stacklevel=_deprecated._outside(),
+    )
+    return new
+
+
 _NAMES = {
     "FloatDistribution": FloatDistribution,
     "IntDistribution": IntDistribution,

@@ -10,7 +10,7 @@ import re
 import threading
 from typing import Optional
 
-from . import _lib
+from . import _deprecated, _lib
 
 
 class BaseStorage:
@@ -117,6 +117,8 @@ class RDBStorage(BaseStorage):
             raise ValueError("The value of `grace_period` should be a positive integer.")
         if heartbeat_stale_trial_callback is not None and failed_trial_callback is not None:
             raise ValueError("Specify only one of `heartbeat_stale_trial_callback` and `failed_trial_callback`.")
+        if failed_trial_callback is not None:
+            _deprecated.argument("failed_trial_callback", "4.9.0", "6.0.0", "Use `heartbeat_stale_trial_callback` instead.")
         # Optuna 5's name, and failed_trial_callback, its deprecated one
         callback = heartbeat_stale_trial_callback if heartbeat_stale_trial_callback is not None else failed_trial_callback
         if callback is not None and not isinstance(callback, RetryHeartbeatStaleTrialCallback):
@@ -150,7 +152,11 @@ class RetryHeartbeatStaleTrialCallback:
 
 
 class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
-    """RetryHeartbeatStaleTrialCallback by its name before Optuna 4.9."""
+    """RetryHeartbeatStaleTrialCallback by its name before Optuna 4.9 (deprecated there)."""
+
+    def __init__(self, max_retry: Optional[int] = None, inherit_intermediate_values: bool = False) -> None:
+        _deprecated.warn("RetryFailedTrialCallback", "4.9.0", "6.0.0", "Use `RetryHeartbeatStaleTrialCallback` instead.", stacklevel=None)
+        super().__init__(max_retry, inherit_intermediate_values)
 
 
 def _normalize(url: str) -> str:

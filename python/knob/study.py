@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _from_c, _whole_float
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _whole_float
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -483,6 +483,8 @@ class Study:
         return self._ask(fixed_distributions, eager=True)
 
     def _ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None, eager: bool = False) -> Trial:
+        # the classes Optuna deprecated become the new ones first, with its warning
+        fixed = {name: _convert_old(_real(dist)) for name, dist in (fixed_distributions or {}).items()}
         out = ctypes.c_void_p()
         with self._lock:
             rc = _lib.lib.knob_study_ask(self._h, ctypes.byref(out))
@@ -496,8 +498,8 @@ class Study:
             partial = getattr(self.sampler, "_fixed_params", None)
             if self._enqueued_waiting or partial:
                 self._apply_enqueued(trial, partial)
-        for name, dist in (fixed_distributions or {}).items():
-            trial._suggest(name, _real(dist))
+        for name, dist in fixed.items():
+            trial._suggest(name, dist)
         return trial
 
     def _apply_enqueued(self, trial: Trial, partial: Optional[Dict[str, Any]] = None) -> None:
@@ -533,9 +535,9 @@ class Study:
                     raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
                 vals, why = self._values_of(values)
                 if why is None and any(math.isnan(v) for v in vals):
-                    why = "The value nan is not acceptable."
+                    why = "nan"
                 if why:
-                    raise ValueError(why)
+                    raise ValueError(self._infeasible(values) or why)
         else:
             state = TrialState.COMPLETE  # no values: the trial fails, as Optuna's
         if state in (TrialState.RUNNING, TrialState.WAITING):
@@ -639,6 +641,32 @@ class Study:
             )
         return vals, None
 
+    def _infeasible(self, values) -> Optional[str]:
+        """Why Optuna 5's tell fails a trial told `values`, in its words (its
+        _check_values_are_feasible, on the values as it reads them: a sequence, else one
+        value), so a warnings filter or a log check written for Optuna matches; None when
+        Optuna would complete it."""
+        if values is None:
+            return "The value None could not be cast to float."
+        seq = values if isinstance(values, _abc.Sequence) else [values]
+        errors = []
+        for v in seq:
+            try:
+                x = float(v)
+            except (ValueError, TypeError):
+                errors.append("The value %r could not be cast to float" % (v,))
+                continue
+            if math.isnan(x):
+                errors.append("The value %s is not acceptable" % (v,))
+        if errors:
+            return "; ".join(errors)
+        if len(seq) != len(self._directions):
+            return "The number of the values %d did not match the number of the objectives %d" % (
+                len(seq),
+                len(self._directions),
+            )
+        return None
+
     def _tell(self, number: int, t: Optional[Trial], state: TrialState, values, reason: Optional[str], frozen=None):
         """Tells trial `number`: through `t`'s handle when it has one, else by number
         (`frozen`, when given, is the trial as the storage has it)."""
@@ -646,7 +674,7 @@ class Study:
         if state == TrialState.COMPLETE:
             vals, why = self._values_of(values)
             if why:  # the trial fails; the caller warns or logs why
-                state, reason = TrialState.FAIL, why
+                state, reason = TrialState.FAIL, self._infeasible(values) or why
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error = None, None
         if state in (TrialState.COMPLETE, TrialState.PRUNED):
@@ -703,8 +731,9 @@ class Study:
             if cons_error is not None:
                 raise cons_error
             if rc == _lib.EINVAL and state == TrialState.COMPLETE:
-                # A NaN or infinite value: libknob recorded the trial FAIL with the reason.
-                return TrialState.FAIL, _lib.errmsg()
+                # A NaN value: libknob recorded the trial FAIL with its reason; the caller
+                # warns or logs Optuna's
+                return TrialState.FAIL, self._infeasible(values) or _lib.errmsg()
             if rc:
                 raise _lib.error(rc)
         return state, reason

@@ -10,7 +10,7 @@ import ctypes
 import math
 from typing import List, Optional
 
-from . import _lib
+from . import _deprecated, _lib
 from .study import StudyDirection
 from .trial import FrozenTrial, TrialState
 
@@ -104,7 +104,9 @@ class StaticErrorEvaluator(BaseErrorEvaluator):
 
 def report_cross_validation_scores(trial, scores: List[float]) -> None:
     """Keeps a trial's cross-validation scores (at least two) for CrossValidationErrorEvaluator,
-    as Optuna's (the trial's system attribute "terminator:cv_scores")."""
+    as Optuna's (the trial's system attribute "terminator:cv_scores"). Optuna 5 deprecated
+    its terminator module: the FutureWarning it gives here."""
+    _deprecated.warn("`optuna.terminator` module", "4.9.0", "6.0.0", stacklevel=None)
     if len(scores) <= 1:
         raise ValueError("The length of `scores` is expected to be greater than one.")
     trial._set_system_attr(_CROSS_VALIDATION_SCORES_KEY, [float(s) for s in scores])

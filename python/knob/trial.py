@@ -20,6 +20,7 @@ from .distributions import (
     IntDistribution,
     _adjust_high,
     _check_stored_choices,
+    _convert_old,
     _from_c,
     _whole_float,
     check_distribution_compatibility,
@@ -349,7 +350,15 @@ class Trial(BaseTrial):
             h = self._h if self._h is not None else self._after
             if h is not None:
                 # the kept handle (_after) is on the study's handle now, whatever replaced it
-                _lib.check(_lib.lib.knob_trial_should_prune(h, ctypes.byref(out)))
+                rc = _lib.lib.knob_trial_should_prune(h, ctypes.byref(out))
+                if rc == _lib.ESTATE and (h is self._after or self.study._finished(self._number)):
+                    # a pruner that records in the trial (successive halving's rungs)
+                    # refuses a finished one: Optuna's storage raises this when its pruner
+                    # writes there after the tell
+                    raise UpdateFinishedTrialError(
+                        "Trial#%d has already finished and can not be updated." % self._number
+                    ) from _lib.error(rc)
+                _lib.check(rc)
             elif self._told:
                 return False
             else:
@@ -826,7 +835,7 @@ def create_trial(
     when every one is <= 0."""
     params = params or {}
     distributions = distributions or {}
-    distributions = {k: _real(d) for k, d in distributions.items()}
+    distributions = {k: _convert_old(_real(d)) for k, d in distributions.items()}
     now = datetime.datetime.now()
     state = TrialState(state)
     t = FrozenTrial(

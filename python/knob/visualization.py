@@ -19,7 +19,7 @@ import tempfile
 import webbrowser
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from . import _lib
+from . import _deprecated, _lib
 from .distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from .trial import FrozenTrial, TrialState
 
@@ -435,6 +435,8 @@ def _rank(go, study, params=None, *, target=None, target_name: str = "Objective 
 
 
 def _pareto_front(go, study, *, target_names=None, include_dominated_trials: bool = True, constraints_func=None, targets=None):
+    if constraints_func is not None:  # deprecated in Optuna 4.0, for the trials' own constraints
+        _deprecated.argument("constraints_func", "4.0.0", "6.0.0")
     n = len(study.directions) if targets is None else None
     trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     vals = [list(targets(t)) if targets is not None else list(t.values) for t in trials]

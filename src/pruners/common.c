@@ -139,6 +139,28 @@ static int competing(const knob__sh *p, knob_study *s, knob_trial *t, int64_t ru
     return KNOB_OK;
 }
 
+/* A finished trial's rung is not recorded: Optuna's storages refuse to update a finished
+ * trial (should_prune asked after the tell raises there), and a rung recorded late would
+ * compete with the trials still running. The trial's state as the storage has it, as it
+ * may have been told through another handle, study handle or process. */
+static int refuse_finished(knob_study *s, const knob_trial *t, int64_t rung)
+{
+    const knob_trial_info *const *trials;
+    size_t nt;
+    int rc = knob_study_trials(s, &trials, &nt);
+    for (size_t i = 0; !rc && i < nt; i++) {
+        if (trials[i]->number != knob_trial_number(t))
+            continue;
+        if (trials[i]->state != KNOB_TRIAL_RUNNING && trials[i]->state != KNOB_TRIAL_WAITING)
+            return knob_set_error(KNOB_ESTATE,
+                                  "successive halving: trial %" PRId64 " of study '%s' has "
+                                  "finished; its rung %" PRId64 " cannot be recorded",
+                                  knob_trial_number(t), knob_study_name(s), rung);
+        break;
+    }
+    return rc;
+}
+
 static bool promotable(double value, double *v, size_t n, int64_t eta, knob_direction dir)
 {
     int64_t idx = (int64_t)n / eta - 1;
@@ -165,7 +187,9 @@ int knob__sh_prune(const knob__sh *p, knob_study *s, knob_trial *t, bool *out)
         char key[48], json[40];
         rung_key(key, sizeof key, rung);
         snprintf(json, sizeof json, "%.17g", value);
-        int rc = knob_trial_set_system_attr(t, key, json);
+        int rc = refuse_finished(s, t, rung);
+        if (!rc)
+            rc = knob_trial_set_system_attr(t, key, json);
         double *v = NULL;
         size_t n = 0;
         if (!rc)

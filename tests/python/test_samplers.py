@@ -201,10 +201,12 @@ def test_every_knob_sampler_and_pruner_has_a_class(knob_cli):
 def test_constraints_func():
     """Optuna's constraints_func: the values are stored with each trial (system attribute
     "constraints", as Optuna's), the best trials are feasible ones, and TPE (constrained
-    since knob's tpe reads the constraints) warns of nothing."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    since knob's tpe reads the constraints) warns of nothing but Optuna 5's deprecation
+    of the argument."""
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
         sampler = samplers.TPESampler(seed=1, constraints_func=lambda t: [t.params["x"] - 0.5])
+    assert [(w.category, str(w.message).split(" has been")[0]) for w in got] == [(FutureWarning, "`constraints_func`")]
     study = optuna.create_study(sampler=sampler)
     study.optimize(lambda t: -t.suggest_float("x", 0, 1), n_trials=20)
     for t in study.trials:
@@ -404,3 +406,87 @@ def test_gp_sampler_takes_optunas_arguments():
         study = optuna.create_study(sampler=samplers.GPSampler(seed=1, n_startup_trials=2, warn_independent_sampling=warn))
         study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=4)
         assert len(study.trials) == 4
+
+
+def _future_warnings(call):
+    """The FutureWarnings `call` gives, each as (message, whether it names this file)."""
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        call()
+    return [(str(w.message), w.filename == __file__) for w in got if w.category is FutureWarning]
+
+
+def test_deprecated_sampler_arguments_warn_as_optuna_5():
+    """What Optuna 5 deprecated of the samplers' arguments warns FutureWarning with its words,
+    at the caller's line, when given (knob took them silently): TPESampler's prior and
+    estimator arguments, its arguments by position and hyperopt_parameters, every sampler's
+    constraints_func, and CmaEsSampler's x0, sigma0, restart_strategy (inc_popsize) and
+    arguments by position. Each expected message is Optuna 5's, as it printed it."""
+    see = "This feature will be removed in v6.0.0. See https://github.com/optuna/optuna/releases/tag/"
+    v49 = see + "v4.9.0."
+    constraints = (
+        "`constraints_func` has been deprecated in v5.0.0. This feature will be removed in v7.0.0. See "
+        "https://github.com/optuna/optuna/releases/tag/v5.0.0. Use `optuna.trial.Trial.set_constraint` instead."
+    )
+    restart = (
+        "`restart_strategy` has been deprecated in v4.4.0. " + see + "v4.4.0. From v4.4.0 onward, "
+        "`restart_strategy` automatically falls back to `None`. `restart_strategy` will be supported in OptunaHub."
+    )
+    func = lambda t: [0.0]  # noqa: E731
+    cases = [
+        (lambda: samplers.TPESampler(consider_prior=True), ["`consider_prior` has been deprecated in v4.3.0. " + see + "v4.3.0."]),
+        (lambda: samplers.TPESampler(prior_weight=1.0), ["`prior_weight` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.TPESampler(consider_magic_clip=True), ["`consider_magic_clip` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.TPESampler(consider_endpoints=False), ["`consider_endpoints` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.TPESampler(gamma=samplers.default_gamma), ["`gamma` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.TPESampler(weights=samplers.default_weights), ["`weights` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.TPESampler(warn_independent_sampling=True), ["`warn_independent_sampling` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.TPESampler(constraints_func=func), [constraints]),
+        (
+            lambda: samplers.TPESampler(True),
+            [
+                "__init__() got {'consider_prior'} as positional arguments but they were expected to be given as "
+                "keyword arguments.\nPositional arguments ['self', 'consider_prior', 'prior_weight', "
+                "'consider_magic_clip', 'consider_endpoints', 'n_startup_trials', 'n_ei_candidates', 'gamma', "
+                "'weights', 'seed'] in __init__() have been deprecated since v4.4.0. They will be replaced with the "
+                "corresponding keyword arguments in v6.0.0, so please use the keyword specification instead. See "
+                "https://github.com/optuna/optuna/releases/tag/v4.4.0 for details.",
+                "`consider_prior` has been deprecated in v4.3.0. " + see + "v4.3.0.",
+            ],
+        ),
+        (lambda: samplers.TPESampler.hyperopt_parameters(), ["hyperopt_parameters has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.GPSampler(constraints_func=func), [constraints]),
+        (lambda: samplers.NSGAIISampler(constraints_func=func), [constraints]),
+        (lambda: samplers.NSGAIIISampler(constraints_func=func), [constraints]),
+        (lambda: samplers.CmaEsSampler(x0={"x": 0.5}), ["`x0` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.CmaEsSampler(sigma0=0.1), ["`sigma0` has been deprecated in v4.9.0. " + v49]),
+        (lambda: samplers.CmaEsSampler(restart_strategy="ipop"), [restart]),
+        (lambda: samplers.CmaEsSampler(inc_popsize=2), [restart]),
+        (
+            lambda: samplers.CmaEsSampler({"x": 0.5}),
+            [
+                "__init__() got {'x0'} as positional arguments but they were expected to be given as keyword "
+                "arguments.\nPositional arguments ['self', 'x0', 'sigma0', 'n_startup_trials', "
+                "'independent_sampler', 'warn_independent_sampling', 'seed'] in __init__() have been deprecated "
+                "since v4.9.0. They will be replaced with the corresponding keyword arguments in v6.0.0, so please "
+                "use the keyword specification instead. See https://github.com/optuna/optuna/releases/tag/v4.9.0 "
+                "for details.",
+                "`x0` has been deprecated in v4.9.0. " + v49,
+            ],
+        ),
+        # what is not deprecated warns nothing
+        (lambda: samplers.TPESampler(seed=1, n_startup_trials=3, multivariate=True), []),
+        (lambda: samplers.CmaEsSampler(seed=1, n_startup_trials=2, restart_strategy=None, inc_popsize=-1), []),
+    ]
+    for call, expected in cases:
+        assert _future_warnings(call) == [(m, True) for m in expected]
+    # several arguments by position: Optuna names them as a set (in the hash's order)
+    got = _future_warnings(lambda: samplers.TPESampler(None, None, None, None, 5))
+    assert len(got) == 1 and got[0][1]
+    names = re.match(r"^__init__\(\) got (\{[^}]*\}) as positional arguments but", got[0][0]).group(1)
+    assert eval(names) == {"consider_prior", "prior_weight", "consider_magic_clip", "consider_endpoints", "n_startup_trials"}
+    assert got[0][0].replace(names, "{'consider_prior'}") == cases[8][1][0]
+    # passed on by keyword, as Optuna's: the same options as given by name
+    assert samplers.TPESampler(None, None, None, None, 5, 7, None, None, 3)._options == samplers.TPESampler(n_startup_trials=5, n_ei_candidates=7, seed=3)._options
+    with pytest.raises(TypeError, match=r"^__init__\(\) takes 10 positional arguments but 11 were given\.$"):
+        samplers.TPESampler(None, None, None, None, 5, 7, None, None, 3, True)

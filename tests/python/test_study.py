@@ -342,6 +342,36 @@ def test_deprecation_warnings_have_optunas_words():
             study.set_system_attr("k", 3)
 
 
+def test_deprecated_storage_arguments_warn_as_optuna_5(tmp_db):
+    """RDBStorage's failed_trial_callback and the class RetryFailedTrialCallback, which
+    Optuna 5 deprecated for heartbeat_stale_trial_callback and
+    RetryHeartbeatStaleTrialCallback, warn FutureWarning with its words at the caller's line
+    (knob took them silently); the new names warn nothing. Each message is Optuna 5's."""
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        callback = optuna.storages.RetryFailedTrialCallback(max_retry=2)
+        optuna.storages.RDBStorage(tmp_db, heartbeat_interval=60, failed_trial_callback=callback)
+    assert [(w.category, str(w.message), w.filename) for w in got] == [
+        (
+            FutureWarning,
+            "RetryFailedTrialCallback has been deprecated in v4.9.0. This feature will be removed in v6.0.0. See "
+            "https://github.com/optuna/optuna/releases/tag/v4.9.0. Use `RetryHeartbeatStaleTrialCallback` instead.",
+            __file__,
+        ),
+        (
+            FutureWarning,
+            "`failed_trial_callback` has been deprecated in v4.9.0. This feature will be removed in v6.0.0. See "
+            "https://github.com/optuna/optuna/releases/tag/v4.9.0. Use `heartbeat_stale_trial_callback` instead.",
+            __file__,
+        ),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        callback = optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=2)
+        storage = optuna.storages.RDBStorage(tmp_db, heartbeat_interval=60, heartbeat_stale_trial_callback=callback)
+    assert storage.max_retry == 2
+
+
 def test_multi_objective_best_trials(storage, name):
     study = optuna.create_study(storage=storage, study_name=name, directions=["minimize", "minimize"])
 

@@ -97,6 +97,51 @@ def test_tell_complete_refuses_values_that_fail(tmp_db):
         assert study.tell(t, float("nan")).state == TrialState.FAIL
 
 
+def test_values_that_fail_a_trial_of_another_study_object(tmp_db):
+    """Two Study objects of one stored study: values that cannot complete a trial asked by
+    one fail it when the other tells it, as when its own does, with Optuna 5's UserWarning
+    word for word (knob gave libknob's words for NaN, and its own for the others), and no
+    trial is left RUNNING. Told with state=COMPLETE they raise ValueError with the same
+    words and the trial stays RUNNING, as Optuna's. Each message is Optuna 5's."""
+    import warnings
+
+    optuna.create_study(storage=tmp_db, study_name="s")
+    a = optuna.load_study(storage=tmp_db, study_name="s")
+    b = optuna.load_study(storage=tmp_db, study_name="s")
+    nan = float("nan")
+    cases = (
+        (nan, "The value nan is not acceptable"),
+        ([1.0, 2.0], "The number of the values 2 did not match the number of the objectives 1"),
+        ("ab", "The value 'a' could not be cast to float; The value 'b' could not be cast to float"),
+        (None, "The value None could not be cast to float."),
+        ([nan, "x"], "The value nan is not acceptable; The value 'x' could not be cast to float"),
+    )
+    for values, message in cases:
+        for teller in (a, b):
+            t = b.ask()
+            t.suggest_float("x", 0, 1)
+            with warnings.catch_warnings(record=True) as got:
+                warnings.simplefilter("always")
+                assert teller.tell(t, values).state == TrialState.FAIL
+            assert [(w.category, str(w.message)) for w in got] == [(UserWarning, message)]
+            with pytest.raises(ValueError, match="Cannot tell a FAIL trial"):
+                teller.tell(t, 1.0)
+    t = b.ask()
+    for values, message in cases[:3]:
+        with pytest.raises(ValueError) as e:
+            a.tell(t, values, state=TrialState.COMPLETE)
+        assert str(e.value) == message
+        assert a.trials[-1].state == TrialState.RUNNING
+    assert a.tell(t, 1.0).state == TrialState.COMPLETE
+    for s in (a, b):
+        assert {x.state for x in s.trials} == {TrialState.FAIL, TrialState.COMPLETE}
+    two = optuna.create_study(directions=["minimize", "maximize"])
+    for values, message in (([nan, nan], "The value nan is not acceptable; The value nan is not acceptable"), ([nan], "The value nan is not acceptable")):
+        with pytest.warns(UserWarning) as got:
+            assert two.tell(two.ask(), values).state == TrialState.FAIL
+        assert [str(w.message) for w in got] == [message]
+
+
 def test_tell_something_that_is_not_a_trial():
     study = optuna.create_study()
     with pytest.raises(TypeError, match="trial object or trial number"):

@@ -120,3 +120,26 @@ def test_few_trials_errors_and_stored_studies(tmp_db):
         visualization.plot_terminator_improvement(bare)
     stored = converging(25, storage=tmp_db)
     assert list(visualization.plot_terminator_improvement(stored).data[1].y) == list(visualization.plot_terminator_improvement(converging(25)).data[1].y)
+
+
+def test_report_cross_validation_scores_warns_as_optuna_5():
+    """Optuna 5 deprecated its terminator module: report_cross_validation_scores warns
+    FutureWarning with its words at the caller's line (knob gave none). The message is
+    Optuna 5's, as it printed it."""
+    import warnings
+
+    from knob.terminator import report_cross_validation_scores
+
+    study = optuna.create_study()
+    t = study.ask()
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        report_cross_validation_scores(t, [1.0, 2.0])
+    assert [(w.category, str(w.message), w.filename) for w in got] == [
+        (
+            FutureWarning,
+            "`optuna.terminator` module has been deprecated in v4.9.0. This feature will be removed in v6.0.0. "
+            "See https://github.com/optuna/optuna/releases/tag/v4.9.0.",
+            __file__,
+        )
+    ]

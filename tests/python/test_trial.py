@@ -199,6 +199,53 @@ def test_deprecated_distributions_warn_as_optuna():
         IntDistribution(1, 3, log=True)
 
 
+def test_deprecated_distributions_are_converted_with_optunas_warning():
+    """Optuna 5 converts a distribution of the classes it deprecated, given to ask's
+    fixed_distributions or create_trial's distributions, into the FloatDistribution or
+    IntDistribution it stands for, with a FutureWarning at the caller's line (knob kept it
+    silently). Each message is Optuna 5's, as it printed it; the new classes warn nothing."""
+    from knob.distributions import (
+        DiscreteUniformDistribution,
+        IntLogUniformDistribution,
+        IntUniformDistribution,
+        LogUniformDistribution,
+        UniformDistribution,
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the classes' own warnings, tested above
+        old = {
+            "u": UniformDistribution(0, 1),
+            "l": LogUniformDistribution(0.5, 2),
+            "d": DiscreteUniformDistribution(0, 1, 0.25),
+            "i": IntUniformDistribution(0, 4, 2),
+            "j": IntLogUniformDistribution(1, 8),
+        }
+    see = " See https://github.com/optuna/optuna/issues/2941."
+    expected = [
+        "UniformDistribution(high=1.0, low=0.0) is deprecated and internally converted to FloatDistribution(high=1.0, log=False, low=0.0, step=None)." + see,
+        "LogUniformDistribution(high=2.0, low=0.5) is deprecated and internally converted to FloatDistribution(high=2.0, log=True, low=0.5, step=None)." + see,
+        "DiscreteUniformDistribution(high=1.0, low=0.0, q=0.25) is deprecated and internally converted to FloatDistribution(high=1.0, log=False, low=0.0, step=0.25)." + see,
+        "IntUniformDistribution(high=4, low=0, step=2) is deprecated and internally converted to IntDistribution(high=4, log=False, low=0, step=2)." + see,
+        "IntLogUniformDistribution(high=8, low=1, step=1) is deprecated and internally converted to IntDistribution(high=8, log=True, low=1, step=1)." + see,
+    ]
+    study = optuna.create_study()
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        t = study.ask(fixed_distributions=old)
+    assert [(w.category, str(w.message), w.filename) for w in got] == [(FutureWarning, m, __file__) for m in expected]
+    assert {k: type(d) for k, d in t.distributions.items()} == dict(u=FloatDistribution, l=FloatDistribution, d=FloatDistribution, i=IntDistribution, j=IntDistribution)
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        frozen = optuna.trial.create_trial(params={"u": 0.5}, distributions={"u": old["u"]}, value=1.0)
+    assert [(w.category, str(w.message), w.filename) for w in got] == [(FutureWarning, expected[0], __file__)]
+    assert type(frozen.distributions["u"]) is FloatDistribution
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.ask(fixed_distributions={"f": FloatDistribution(0, 1)})
+        optuna.trial.create_trial(params={"f": 0.5}, distributions={"f": FloatDistribution(0, 1)}, value=1.0)
+
+
 def test_report_and_prune():
     study = optuna.create_study(pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
     for i in range(3):
@@ -359,10 +406,14 @@ def test_replacing_the_sampler_keeps_one_study_handle_open(where, tmp_db):
 
 
 def test_successive_halving_after_the_tell_and_a_replaced_sampler():
-    """Why a kept trial handle must stay valid across a replacement: successive halving
-    writes the trial's rung through it. Earlier trials ask should_prune at each step and
-    set the rungs; the trial told last reported past min_resource, worst of all: pruned,
-    before the sampler's replacement and after it."""
+    """Successive halving records a trial's rung when the trial reaches one. After the tell,
+    Optuna 5's storage refuses that write: should_prune raises UpdateFinishedTrialError
+    (its message) and records nothing (knob recorded the finished trial's rung, which then
+    competed with the trials still running, and answered True). A trial whose rungs were
+    recorded while it ran, or whose last report diverged, answers after the tell, before
+    the sampler's replacement (which must keep its handle valid) and after it. Each answer
+    here is Optuna 5's."""
+    finished = r"^Trial#%d has already finished and can not be updated\.$"
     study = optuna.create_study(
         pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
     )
@@ -372,14 +423,72 @@ def test_successive_halving_after_the_tell_and_a_replaced_sampler():
             t.report(v, step)
             t.should_prune()
         study.tell(t, v)
-    t = study.ask()
+    a = study.ask()  # reaches its rungs only after the tell
     for step in range(4):
-        t.report(9.0, step)
-    study.tell(t, 9.0)
-    assert t.should_prune()
+        a.report(9.0, step)
+    study.tell(a, 9.0)
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % 3):
+        a.should_prune()
+    assert not [k for k in study.trials[3].system_attrs if "rung" in k]
+    b = study.ask()  # its rungs recorded as it ran
+    for step in range(4):
+        b.report(0.5, step)
+        assert not b.should_prune()
+    study.tell(b, 0.5)
+    assert not b.should_prune()
+    c = study.ask()
+    c.report(float("nan"), 3)
+    study.tell(c, state=TrialState.PRUNED)
+    assert c.should_prune()
     study.sampler = optuna.samplers.RandomSampler(seed=0)
-    assert t.should_prune()
-    assert "sh_rung_0" in study.trials[3].system_attrs
+    with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % 3):
+        a.should_prune()
+    assert not b.should_prune() and c.should_prune()
+    d = study.ask()
+    d.report(9.0, 1)
+    assert d.should_prune()  # its rung 0 recorded, the worst
+    study.tell(d, state=TrialState.PRUNED)
+    assert not d.should_prune()  # step 1, before rung 1
+
+
+def test_pruners_that_record_in_the_trial_after_the_tell(tmp_db):
+    """Hyperband (successive halving per bracket) and a PatientPruner that asks successive
+    halving raise as Optuna 5's when they would record a rung after the tell; so does
+    successive halving for a trial told through another Study object, by number or as the
+    Trial. Nothing is recorded."""
+    finished = r"^Trial#%d has already finished and can not be updated\.$"
+    hb = optuna.create_study(
+        pruner=optuna.pruners.HyperbandPruner(min_resource=1, max_resource=4, reduction_factor=2)
+    )
+    for i in range(3):  # step 4 reaches the first rung of every bracket
+        t = hb.ask()
+        t.report(1.0, 4)
+        hb.tell(t, 1.0)
+        with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % i):
+            t.should_prune()
+    patient = optuna.create_study(
+        pruner=optuna.pruners.PatientPruner(optuna.pruners.SuccessiveHalvingPruner(min_resource=1), patience=0)
+    )
+    for values, raises in (([1.0, 2.0], True), ([2.0, 1.0], False)):
+        t = patient.ask()
+        for step, v in enumerate(values):
+            t.report(v, step)
+        patient.tell(t, values[-1])
+        if raises:  # worse: the patient pruner asks successive halving
+            with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % t.number):
+                t.should_prune()
+        else:  # better: it does not ask
+            assert not t.should_prune()
+    sh = optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2)
+    x = optuna.create_study(storage=tmp_db, study_name="s", pruner=sh)
+    y = optuna.load_study(storage=tmp_db, study_name="s", pruner=sh)
+    for how in ("number", "trial"):
+        t = x.ask()
+        t.report(1.0, 2)
+        y.tell(t.number if how == "number" else t, 1.0)
+        with pytest.raises(optuna.exceptions.UpdateFinishedTrialError, match=finished % t.number):
+            t.should_prune()
+    assert not [k for s in (hb, patient, x) for t in s.trials for k in t.system_attrs if "rung" in k]
 
 
 @pytest.mark.parametrize("study_first", [True, False])

@@ -351,3 +351,28 @@ def test_contour_grid_of_repeated_points():
     c = visualization.plot_contour(study).data[0]
     assert list(c.x) == pytest.approx([0.9, 1.0, 3.0, 3.1]) and list(c.y) == pytest.approx([0.9, 1, 3, 3.1])
     assert c.z[1][1] == 2.0 and c.z[2][2] == 7.0 and math.isnan(c.z[1][2]) and math.isnan(c.z[0][0])
+
+
+def test_pareto_front_constraints_func_warns_as_optuna_5():
+    """plot_pareto_front's constraints_func, deprecated in Optuna 4.0 for the trials' own
+    constraints, warns FutureWarning with Optuna 5's words at the caller's line (knob gave
+    none); without it, nothing. The message is Optuna 5's, as it printed it."""
+    import warnings
+
+    study = optuna.create_study(directions=["minimize", "minimize"])
+    for i in range(3):
+        study.tell(study.ask(), [i, 2 - i])
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        visualization.plot_pareto_front(study, constraints_func=lambda t: [0.0])
+    assert [(w.category, str(w.message), w.filename) for w in got] == [
+        (
+            FutureWarning,
+            "`constraints_func` has been deprecated in v4.0.0. This feature will be removed in v6.0.0. "
+            "See https://github.com/optuna/optuna/releases/tag/v4.0.0.",
+            __file__,
+        )
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        visualization.plot_pareto_front(study)

@@ -352,6 +352,46 @@ static void asha_promotion_order(void **state)
     done(&e);
 }
 
+/* A second handle on a trial, asked to prune after the trial was told through the first
+ * (Python's should_prune after the tell): successive halving, which would record the
+ * trial's rung, refuses the finished trial (KNOB_ESTATE) and records nothing, as Optuna's
+ * storages refuse to update a finished trial. A rung the trial recorded while it ran
+ * stays, and a step before the next rung answers go on. */
+static void asha_finished_trial_records_no_rung(void **state)
+{
+    (void)state;
+    env e = make("memory:", "sh", "successive_halving", "reduction_factor=2", KNOB_MINIMIZE);
+    knob_trial *t, *kept;
+    bool stop = true;
+    double v = 1;
+    assert_int_equal(knob_study_ask(e.s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 2, 1.0), KNOB_OK);
+    assert_int_equal(knob_study_open_trial(e.s, 0, &kept), KNOB_OK);
+    assert_int_equal(knob_study_tell(e.s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(kept, &stop), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "trial 0 of study 'sh' has finished"));
+    assert_null(knob_trial_system_attr(kept, "sh_rung_0"));
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(e.s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_null(knob_trial_info_attr(trials[0], "sh_rung_0", true));
+    knob_trial_detach(kept);
+    /* rung 0 (step 1) recorded while running; told at step 2, before rung 1 (step 2 is
+     * rung 1's: step 1 here) */
+    assert_int_equal(knob_study_ask(e.s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 1, 1.0), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+    assert_false(stop);
+    assert_int_equal(knob_study_open_trial(e.s, 1, &kept), KNOB_OK);
+    assert_int_equal(knob_study_tell(e.s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    stop = true;
+    assert_int_equal(knob_trial_should_prune(kept, &stop), KNOB_OK);
+    assert_false(stop);
+    knob_trial_detach(kept);
+    done(&e);
+}
+
 /* Brackets match Optuna 3.1's HyperbandPruner(1, 81, 3) for study "hb", trials 0..19. */
 static void hyperband_brackets(void **state)
 {
@@ -860,6 +900,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(patient_messages),
         cmocka_unit_test(patient_wrapped_objective),
         cmocka_unit_test(asha_promotion_order),
+        cmocka_unit_test(asha_finished_trial_records_no_rung),
         cmocka_unit_test(hyperband_brackets),
         cmocka_unit_test(hyperband_brackets_past_2_32),
         cmocka_unit_test(hyperband_brackets_by_one_rule),

@@ -13,7 +13,7 @@ import math
 import warnings
 from typing import Any, Dict, Mapping, Optional, Sequence
 
-from .. import _lib
+from .. import _deprecated, _lib
 from .._args import UNSET as _UNSET
 from .._args import arg as _arg
 from .._args import choice as _choice
@@ -68,6 +68,8 @@ def _constraints(cls: str, func) -> Any:
     the sampler steers away from infeasible regions (tpe, gp and nsga2 read them)."""
     if func is not None and not callable(func):
         raise TypeError("%s: constraints_func must be callable" % cls)
+    if func is not None:  # Optuna 5 deprecated it, for Trial.set_constraint
+        _deprecated.argument("constraints_func", "5.0.0", "7.0.0", "Use `optuna.trial.Trial.set_constraint` instead.")
     return func
 
 
@@ -138,27 +140,45 @@ class TPESampler(BaseSampler):
 
     _knob_name = "tpe"
 
+    @_deprecated.positional(
+        ["self", "consider_prior", "prior_weight", "consider_magic_clip", "consider_endpoints",
+         "n_startup_trials", "n_ei_candidates", "gamma", "weights", "seed"],
+        "4.4.0",
+        "6.0.0",
+    )
     def __init__(
         self,
-        consider_prior: bool = True,
-        prior_weight: float = _UNSET,
-        consider_magic_clip: bool = _UNSET,
-        consider_endpoints: bool = _UNSET,
+        *,
+        consider_prior: Optional[bool] = None,
+        prior_weight: Optional[float] = None,
+        consider_magic_clip: Optional[bool] = None,
+        consider_endpoints: Optional[bool] = None,
         n_startup_trials: int = _UNSET,
         n_ei_candidates: int = _UNSET,
-        gamma=_UNSET,
-        weights=_UNSET,
+        gamma=None,
+        weights=None,
         seed: Optional[int] = None,
-        *,
         multivariate: bool = _UNSET,
         group: bool = _UNSET,
-        warn_independent_sampling: bool = True,
+        warn_independent_sampling: Optional[bool] = None,
         constant_liar: bool = _UNSET,
         constraints_func=None,
         categorical_distance_func=None,
         **options: Any,
     ) -> None:
         cls = "TPESampler"
+        # Optuna 5 deprecated these: given (not None, their default there), each warns
+        for name, v, d_ver in (
+            ("consider_prior", consider_prior, "4.3.0"),
+            ("prior_weight", prior_weight, "4.9.0"),
+            ("consider_magic_clip", consider_magic_clip, "4.9.0"),
+            ("consider_endpoints", consider_endpoints, "4.9.0"),
+            ("gamma", gamma, "4.9.0"),
+            ("weights", weights, "4.9.0"),
+            ("warn_independent_sampling", warn_independent_sampling, "4.9.0"),
+        ):
+            if v is not None:
+                _deprecated.argument(name, d_ver, "6.0.0")
         # None is Optuna 5's default for these (deprecated there): the default, as left out
         consider_prior = True if consider_prior is None else consider_prior
         prior_weight, consider_magic_clip, consider_endpoints, gamma, weights = (
@@ -219,6 +239,7 @@ class TPESampler(BaseSampler):
 
     @staticmethod
     def hyperopt_parameters() -> Dict[str, Any]:
+        _deprecated.warn("hyperopt_parameters", "4.9.0", "6.0.0", stacklevel=None)  # as Optuna 5's
         return {
             "consider_prior": True,
             "prior_weight": 1.0,
@@ -284,15 +305,20 @@ class CmaEsSampler(BaseSampler):
 
     _knob_name = "cmaes"
 
+    @_deprecated.positional(
+        ["self", "x0", "sigma0", "n_startup_trials", "independent_sampler", "warn_independent_sampling", "seed"],
+        "4.9.0",
+        "6.0.0",
+    )
     def __init__(
         self,
+        *,
         x0: Optional[Dict[str, Any]] = None,
         sigma0: Optional[float] = None,
         n_startup_trials: int = _UNSET,
         independent_sampler: Optional[BaseSampler] = None,
         warn_independent_sampling: bool = True,
         seed: Optional[int] = None,
-        *,
         consider_pruned_trials: bool = False,
         restart_strategy: Optional[str] = _UNSET,
         popsize: Optional[int] = None,
@@ -304,6 +330,19 @@ class CmaEsSampler(BaseSampler):
         **options: Any,
     ) -> None:
         cls = "CmaEsSampler"
+        # what Optuna 5 deprecated, in its order (-1: inc_popsize's default there)
+        if restart_strategy not in (None, _UNSET) or (inc_popsize is not _UNSET and inc_popsize != -1):
+            _deprecated.argument(
+                "restart_strategy",
+                "4.4.0",
+                "6.0.0",
+                "From v4.4.0 onward, `restart_strategy` automatically falls back to `None`. "
+                "`restart_strategy` will be supported in OptunaHub.",
+            )
+        if x0 is not None:
+            _deprecated.argument("x0", "4.9.0", "6.0.0")
+        if sigma0 is not None:
+            _deprecated.argument("sigma0", "4.9.0", "6.0.0")
         if x0 is not None and not isinstance(x0, Mapping):
             raise TypeError("CmaEsSampler: `x0` must be a dict of param names to values, got %r" % (x0,))
         sigma0 = _arg(cls, "sigma0", sigma0, float, 0, none=True, above=True)
