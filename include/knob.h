@@ -697,7 +697,8 @@ KNOB_API int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **o
  * which can be freed at once. `t` keeps its params (unwritten ones included), intermediate
  * values and attributes; from then on its calls use the study, sampler and pruner of `s`.
  * A handle kept on a trial finished since may be moved too: knob_trial_should_prune on it
- * still asks the pruner, as on any handle. `t` already of `s` is KNOB_OK and changes
+ * still asks the pruner, as on any handle (KNOB_ESTATE where the pruner would record a rung
+ * in the finished trial: see knob_trial_should_prune). `t` already of `s` is KNOB_OK and changes
  * nothing. Returns KNOB_EINVAL (a NULL argument; `s` of another study or storage handle),
  * KNOB_ESTATE (the study of `t` was freed: see knob_study_free) or KNOB_ENOMEM, and then
  * `t` stays with the handle it had. Not thread-safe on either study handle. */
@@ -937,7 +938,10 @@ KNOB_API int knob_trial_report(knob_trial *t, int64_t step, double value);
  * when the study has no heartbeat interval. */
 KNOB_API int knob_trial_heartbeat(knob_trial *t);
 
-/* Asks the study's pruner whether to stop this trial now. */
+/* Asks the study's pruner whether to stop this trial now. KNOB_ESTATE when the pruner would
+ * record a rung in the trial (successive halving, Hyperband, or a patient pruner over them)
+ * and the trial has finished, told through this handle or another (as Optuna's storages
+ * refuse to update a finished trial): the rung is not recorded, and *out is left false. */
 KNOB_API int knob_trial_should_prune(knob_trial *t, bool *out);
 
 /* The intermediate values this trial reported, sorted by step. Borrowed until the next

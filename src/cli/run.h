@@ -40,6 +40,7 @@ typedef struct slot {
     size_t line_len, line_cap;
     size_t line_skip; /* > 0: the bytes of an over-long line being skipped */
     bool warned_long; /* the trial was told once that a line was skipped */
+    bool prune_off;   /* the pruner refused the trial (finished elsewhere): not asked again */
     bool warned_step; /* ... and once that a record's step was no step */
     char in[8192];    /* stdout read but not yet taken (the read is sliced) */
     size_t in_at, in_len;

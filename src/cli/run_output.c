@@ -88,8 +88,16 @@ static void on_record(runner *r, slot *sl, const record *rec)
     snprintf(what, sizeof what, "its value at step %lld", (long long)step);
     if (!run_saved(r, sl->number, knob_trial_report(sl->t, (int64_t)step, v), what))
         return;
-    if (knob_trial_should_prune(sl->t, &prune))
-        fprintf(stderr, "knob: trial %lld: pruner: %s\n", (long long)sl->number, knob_errmsg());
+    if (sl->prune_off)
+        return;
+    int rc = knob_trial_should_prune(sl->t, &prune);
+    if (rc) {
+        /* KNOB_ESTATE: the trial was finished elsewhere (knob tell, a worker that took it
+         * for dead); the pruner would refuse each later record alike: said once */
+        sl->prune_off = rc == KNOB_ESTATE;
+        fprintf(stderr, "knob: trial %lld: pruner: %s%s\n", (long long)sl->number, knob_errmsg(),
+                sl->prune_off ? " (the pruner is not asked again for this trial)" : "");
+    }
     if (prune)
         run_stop(sl, WHY_PRUNE);
 }

@@ -153,8 +153,8 @@ static int refuse_finished(knob_study *s, const knob_trial *t, int64_t rung)
             continue;
         if (trials[i]->state != KNOB_TRIAL_RUNNING && trials[i]->state != KNOB_TRIAL_WAITING)
             return knob_set_error(KNOB_ESTATE,
-                                  "successive halving: trial %" PRId64 " of study '%s' has "
-                                  "finished; its rung %" PRId64 " cannot be recorded",
+                                  "trial %" PRId64 " of study '%s' has finished: its rung %" PRId64
+                                  " cannot be recorded",
                                   knob_trial_number(t), knob_study_name(s), rung);
         break;
     }

@@ -69,3 +69,31 @@ expect_eq "$(py '[d[0]["state"], d[0]["values"], d[0]["intermediate"]]' < nan-me
     '["pruned", [1.5], {"0": 1.5}]' "the diverged trial"
 expect_eq "$(py '[d[0]["state"], d[0]["values"]]' < nan-none.json)" '["complete", [0.5]]' \
     "without a pruner"
+
+# A trial finished elsewhere (knob tell) while its program still prints: successive halving
+# would record a rung in the finished trial at each later record and is refused; knob run
+# says so once, not at every record.
+cat > late.sh <<'SH'
+#!/bin/sh
+echo "step=1 loss=1"
+while [ ! -e "$GO" ]; do sleep 0.02; done
+for i in 2 3 4 5 6 7 8 9 10 11 12; do echo "step=$i loss=$i"; done
+SH
+chmod +x late.sh
+cat > late.yaml <<YAML
+program: $T/late.sh
+metric: {name: loss, goal: minimize}
+method: random
+pruner: {name: successive_halving, options: {min_resource: 1, reduction_factor: 2}}
+parameters:
+  x: {min: 0.0, max: 1.0}
+YAML
+GO=$T/go "$KNOB" run late.yaml --storage "sqlite:///$T/s.db" --study late --trials 1 > late.out 2> late.err &
+run=$!
+for _ in $(seq 500); do [ -s knob-runs/late/0/stdout.log ] && break; sleep 0.02; done
+"$KNOB" tell late 0 --state fail --storage "sqlite:///$T/s.db" > /dev/null || fail "knob tell"
+touch go
+wait "$run" || true
+expect_eq "$(grep -c 'pruner:' late.err)" 1 "the pruner's refusals said: $(cat late.err)"
+grep -q "trial 0 of study 'late' has finished: its rung .* cannot be recorded (the pruner is not asked again" late.err ||
+    fail "the refusal: $(cat late.err)"

@@ -428,10 +428,6 @@ def test_deprecated_sampler_arguments_warn_as_optuna_5():
         "`constraints_func` has been deprecated in v5.0.0. This feature will be removed in v7.0.0. See "
         "https://github.com/optuna/optuna/releases/tag/v5.0.0. Use `optuna.trial.Trial.set_constraint` instead."
     )
-    restart = (
-        "`restart_strategy` has been deprecated in v4.4.0. " + see + "v4.4.0. From v4.4.0 onward, "
-        "`restart_strategy` automatically falls back to `None`. `restart_strategy` will be supported in OptunaHub."
-    )
     func = lambda t: [0.0]  # noqa: E731
     cases = [
         (lambda: samplers.TPESampler(consider_prior=True), ["`consider_prior` has been deprecated in v4.3.0. " + see + "v4.3.0."]),
@@ -460,8 +456,9 @@ def test_deprecated_sampler_arguments_warn_as_optuna_5():
         (lambda: samplers.NSGAIIISampler(constraints_func=func), [constraints]),
         (lambda: samplers.CmaEsSampler(x0={"x": 0.5}), ["`x0` has been deprecated in v4.9.0. " + v49]),
         (lambda: samplers.CmaEsSampler(sigma0=0.1), ["`sigma0` has been deprecated in v4.9.0. " + v49]),
-        (lambda: samplers.CmaEsSampler(restart_strategy="ipop"), [restart]),
-        (lambda: samplers.CmaEsSampler(inc_popsize=2), [restart]),
+        # knob's CMA-ES restarts as asked (Optuna 5 falls back to None and says so): no warning
+        (lambda: samplers.CmaEsSampler(restart_strategy="ipop"), []),
+        (lambda: samplers.CmaEsSampler(inc_popsize=2), []),
         (
             lambda: samplers.CmaEsSampler({"x": 0.5}),
             [
@@ -476,6 +473,8 @@ def test_deprecated_sampler_arguments_warn_as_optuna_5():
         ),
         # what is not deprecated warns nothing
         (lambda: samplers.TPESampler(seed=1, n_startup_trials=3, multivariate=True), []),
+        # weights by name is knob's option, not Optuna's deprecated function
+        (lambda: samplers.TPESampler(weights="uniform"), []),
         (lambda: samplers.CmaEsSampler(seed=1, n_startup_trials=2, restart_strategy=None, inc_popsize=-1), []),
     ]
     for call, expected in cases:

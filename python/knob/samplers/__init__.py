@@ -177,7 +177,9 @@ class TPESampler(BaseSampler):
             ("weights", weights, "4.9.0"),
             ("warn_independent_sampling", warn_independent_sampling, "4.9.0"),
         ):
-            if v is not None:
+            # (weights as a string, "uniform", "ei" or "optuna", is knob's own option, not
+            # Optuna's deprecated function)
+            if v is not None and not (name == "weights" and isinstance(v, str)):
                 _deprecated.argument(name, d_ver, "6.0.0")
         # None is Optuna 5's default for these (deprecated there): the default, as left out
         consider_prior = True if consider_prior is None else consider_prior
@@ -330,15 +332,8 @@ class CmaEsSampler(BaseSampler):
         **options: Any,
     ) -> None:
         cls = "CmaEsSampler"
-        # what Optuna 5 deprecated, in its order (-1: inc_popsize's default there)
-        if restart_strategy not in (None, _UNSET) or (inc_popsize is not _UNSET and inc_popsize != -1):
-            _deprecated.argument(
-                "restart_strategy",
-                "4.4.0",
-                "6.0.0",
-                "From v4.4.0 onward, `restart_strategy` automatically falls back to `None`. "
-                "`restart_strategy` will be supported in OptunaHub.",
-            )
+        # Optuna 5 deprecated restart_strategy and inc_popsize, saying they fall back to None
+        # there: knob's CMA-ES restarts as asked, so they warn nothing here.
         if x0 is not None:
             _deprecated.argument("x0", "4.9.0", "6.0.0")
         if sigma0 is not None:
