@@ -12,8 +12,9 @@
  * comes back; a creation or a take of a waiting trial writes a random token with it, so that
  * its retry takes the trial its first attempt committed (create_once) rather than make or
  * take another, under a lock of the token that the first attempt's statement holds too
- * (TOKEN_LOCK); no state outlives a transaction but prepared statements and the settings
- * of start_session. Credentials never appear in a message. */
+ * (TOKEN_LOCK), and a first attempt read only after its retry committed fails at the tokens'
+ * unique indexes (knob_trials_owner); no state outlives a transaction but prepared
+ * statements and the settings of start_session. Credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
@@ -50,7 +51,9 @@
 /* A condition of a token's write: true when its lock is taken, else the statement fails
  * with SQLSTATE 22012 (a division by zero, which no statement that writes a token has
  * otherwise; run_creation): a retry holds the lock, and this attempt is the one it waited
- * for or looked past, so it writes nothing. Volatile, so never folded at planning. */
+ * for or looked past, so it writes nothing. Volatile, so never folded at planning. An attempt
+ * that comes after its retry committed takes the lock, and fails at the tokens' unique
+ * indexes (knob_trials_owner). */
 #define TOKEN_HELD(tok) "1 / (" TOKEN_LOCK("pg_try_advisory_xact_lock", tok) ")::int = 1"
 
 static const char *const schema[] = {
@@ -193,6 +196,7 @@ static const char *const schema[] = {
  * index behind, which IF NOT EXISTS takes for the index: so each is dropped first when it
  * is there but not valid (DROP_INVALID; one a DBA's failed CONCURRENTLY build left), and
  * built again. */
+#define OWNER "(COALESCE(taken_by, token))"
 #define DROP_INVALID(index)                                                                        \
     "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON "     \
     "c.oid = i.indexrelid WHERE c.relname = '" index "' AND c.relnamespace = (SELECT oid FROM "    \
@@ -209,6 +213,27 @@ static const char *const schema_apart[] = {
     DROP_INVALID("knob_trials_taken_by"),
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
     "taken_by IS NOT NULL",
+    /* The token of the write that made the trial RUNNING, or of its enqueue while it waits (OWNER),
+     * unique: the one index that both kinds of token meet in (one entry a row: a take's token
+     * replaces the enqueue's there, which knob_trials_token keeps). A first attempt that the server
+     * reads only after its retry committed (a delayed packet; the retry's lock ended with its
+     * transaction) wrote its token in the other column than the retry (it took the waiting trial
+     * where the retry made one, or made one where the retry took it): two trials for one ask, each
+     * of the other two indexes unique. A NOT EXISTS of the other column in the write would miss a
+     * retry that committed after the write's snapshot and before its TOKEN_HELD (READ COMMITTED:
+     * the statement's snapshot is taken at its start); a unique index is checked against every
+     * committed row, and waits for one whose inserter is still running. A database whose trials
+     * already hold such a pair (a token made and the same token taken: the first attempt's orphan
+     * and its retry's trial) has the made trial's token cleared first, else the build fails at
+     * every open: a token is looked for only while its write is retried. */
+    DROP_INVALID("knob_trials_owner"),
+    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = "
+    "'knob_trials_owner' AND relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE "
+    "nspname = current_schema())) THEN UPDATE knob_trials t SET token = NULL WHERE t.taken_by "
+    "IS NULL AND t.token IS NOT NULL AND EXISTS (SELECT 1 FROM knob_trials o WHERE o.taken_by "
+    "= t.token); END IF; END$$",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_owner ON knob_trials(" OWNER ") WHERE " OWNER
+    " IS NOT NULL",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -1274,11 +1299,12 @@ static void schema_mark(char *out, size_t size)
     "'knob_studies', 'knob_study_attrs', 'knob_trials', 'knob_intermediate', "                     \
     "'knob_trial_attrs', 'knob_claims', 'knob_snapshots', 'knob_sampler_states', "                 \
     "'knob_free_numbers')) AND NOT EXISTS (SELECT 1 FROM r WHERE relname IN ('knob_params', "      \
-    "'knob_values')) AND (SELECT count(*) = 7 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid "  \
+    "'knob_values')) AND (SELECT count(*) = 8 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid "  \
     "= r.oid WHERE i.indisvalid AND i.indrelid = (SELECT oid FROM r WHERE relname = "              \
     "'knob_trials') AND (relname IN ('knob_trials_by_seq', 'knob_trials_running', "                \
     "'knob_trials_waiting', 'knob_trials_complete', 'knob_trials_best') OR i.indisunique AND "     \
-    "relname IN ('knob_trials_token', 'knob_trials_taken_by'))) AND (SELECT count(*) = 6 FROM "    \
+    "relname IN ('knob_trials_token', 'knob_trials_taken_by', 'knob_trials_owner'))) AND "         \
+    "(SELECT count(*) = 6 FROM "                                                                   \
     "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = 'knob_trials') "  \
     "AND NOT attisdropped AND attname IN ('param_names', 'param_dists', 'param_internals', "       \
     "'vals', 'token', 'taken_by')) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE "  \
@@ -1294,7 +1320,8 @@ static void schema_mark(char *out, size_t size)
     "ANY ('{knob_meta, knob_studies, knob_study_attrs, knob_trials, knob_intermediate, "           \
     "knob_trial_attrs, knob_claims, knob_snapshots, knob_sampler_states, knob_free_numbers, "      \
     "knob_params, knob_values, knob_trials_by_seq, knob_trials_running, knob_trials_waiting, "     \
-    "knob_trials_complete, knob_trials_best, knob_trials_token, knob_trials_taken_by}'::name[]))"
+    "knob_trials_complete, knob_trials_best, knob_trials_token, knob_trials_taken_by, "            \
+    "knob_trials_owner}'::name[]))"
 
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
  * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
@@ -2003,7 +2030,8 @@ static int taken(pg *d, const PGresult *r, id_args *a, bool *again, const char *
 }
 
 /* Runs a statement that writes a->token; a->clash set when it failed because a trial holds
- * the token (SQLSTATE 23505 on knob_trials_token or knob_trials_taken_by), or because
+ * the token (SQLSTATE 23505 on knob_trials_token, knob_trials_taken_by or knob_trials_owner:
+ * another write's, or this one's earlier attempt that the retry did not wait for), or because
  * another statement holds the token's lock (22012: TOKEN_HELD; another write's token of the
  * same 31 bits, since a retry holds its own lock before it writes). */
 static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, PGresult **out,
@@ -2013,7 +2041,8 @@ static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, P
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
                *name = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
     a->clash = (state && name && !strcmp(state, "23505") &&
-                (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by"))) ||
+                (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by") ||
+                 !strcmp(name, "knob_trials_owner"))) ||
                (state && !strcmp(state, "22012"));
     return checked(d, r, out, what);
 }
@@ -2063,16 +2092,18 @@ static int by_token(pg *d, id_args *a, bool *found, bool *stale)
  * read its statement: the retry, not seeing its trial, made or took another, and the first
  * attempt then committed its own. The unique indexes of the tokens catch the retry that
  * writes its token where the first attempt writes it too (its write waits for the first
- * attempt, and clashes if it commits), but not across the two columns: a first attempt that
- * took a waiting trial (taken_by) beside a retry that, skipping that trial while the first
- * attempt held it, made a new one (token) left the taken trial RUNNING, owned by no one. Why
- * not one unique index over both kinds of tokens: a trial holds two (its enqueue's and its
- * taker's), which no one index entry per row can, and a table of tokens costs a row and an
- * index entry more per ask. The lock is the transaction's (a pooler may give each
- * transaction another backend); an earlier attempt that holds it longer than
- * TOKEN_WAIT_SECONDS (a transaction on a connection the server has not yet seen end) is
- * not waited for: the retry goes on without (*locked false), its own index still guarding
- * it. */
+ * attempt, and clashes if it commits), and knob_trials_owner across the two columns (the
+ * token of the trial's making or of its take, one entry a row): without the lock, a first
+ * attempt that took a waiting trial (taken_by) beside a retry that, skipping that trial while
+ * the first attempt held it, made a new one (token) left the taken trial RUNNING, owned by no
+ * one, and the retry's write now clashes instead. The lock keeps the retry from such a
+ * clash, and from writing at all while its first attempt may commit. A first attempt that
+ * the server reads after the retry's transaction has ended finds the lock free: the unique
+ * indexes alone fail it (the retry's token is in one of them by then). The lock is the
+ * transaction's (a pooler may give each transaction another backend); an earlier attempt
+ * that holds it longer than TOKEN_WAIT_SECONDS (a transaction on a connection the server has
+ * not yet seen end) is not waited for: the retry goes on without (*locked false), the indexes
+ * still guarding it. */
 static int token_wait(pg *d, id_args *a, bool *locked)
 {
     char t[32], w[32];
