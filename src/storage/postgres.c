@@ -287,6 +287,7 @@ enum {
     Q_BEST_ROWS_MAX,
     Q_TRIAL_BY_TOKEN,
     Q_TOKEN_WAIT,
+    Q_GIVE_BACK,
     Q_CLAIM_OF,
     Q_COUNT
 };
@@ -759,6 +760,9 @@ static const char *const sql[Q_COUNT] = {
      * (TOKEN_LOCK), once no earlier attempt's statement holds it */
     [Q_TOKEN_WAIT] = "WITH t AS MATERIALIZED (SELECT set_config('lock_timeout', $2, true)) "
                      "SELECT " TOKEN_LOCK("pg_advisory_xact_lock", "$1::bigint") " FROM t",
+    /* $1 study, $2 trial, $3 a take's token: the trial it took waits again (spare_token) */
+    [Q_GIVE_BACK] = "UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq "
+                    "= " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND taken_by = $3",
 };
 
 typedef struct pg {
@@ -779,6 +783,12 @@ typedef struct pg {
      * from the one that seeded it (token_pid), whose draws would be the parent's. */
     uint64_t tokens;
     pid_t token_pid;
+    /* The token of a take retried after a lost connection that took nothing (pop_waiting),
+     * and its study: the first attempt may still reach the server, after the retry, and take
+     * a waiting trial that no one is told of. The study's next creation of a RUNNING trial
+     * (the same ask's, when nothing waited) writes this token, after it gave back a trial
+     * taken with it (give_back): a first attempt later than that fails at knob_trials_owner. */
+    int64_t spare_token, spare_study;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -1871,6 +1881,8 @@ typedef struct id_args {
      * whether the last attempt failed because a trial holds the token. */
     int64_t token;
     bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
+    /* a->token is a take's (spare_token): the trial it took waits again (give_back) */
+    bool give_back;
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -2143,6 +2155,21 @@ static int token_done(pg *d, int rc)
     return rc;
 }
 
+/* A trial found by a->token, a take's whose retry took nothing (spare_token), taken by the
+ * take's first attempt after its retry ended: no one was told of it, so it waits again, and
+ * the creation makes its own trial with the token (*made false). */
+static int give_back(pg *d, id_args *a, bool *made)
+{
+    char s[32], i[32], t[32];
+    const char *p[3] = {num(s, a->study), num(i, *a->out), num(t, a->token)};
+    PGresult *r = NULL;
+    int rc = a->taken ? q1(d, Q_GIVE_BACK, 3, p, &r, "give back a trial taken after its retry")
+                      : KNOB_OK;
+    PQclear(r);
+    *made = !a->taken; /* a trial made with a take's token: another write's, kept */
+    return rc;
+}
+
 /* Runs `fn`, a creation that writes a->token into the trial it makes (or an ask that writes
  * it into the waiting trial it takes), once: an attempt after one that was sent (with_retry,
  * after a lost connection) first takes the token's lock (token_wait), then, in the same
@@ -2162,6 +2189,8 @@ static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
         int rc = a->sent ? token_wait(d, a, &locked) : KNOB_OK;
         if (!rc && a->sent)
             rc = by_token(d, a, made, &stale);
+        if (!rc && *made && a->give_back)
+            rc = give_back(d, a, made);
         if (rc || *made)
             return locked ? token_done(d, rc) : rc;
         if (clashed || stale) { /* the token is another write's, or an earlier trial's */
@@ -2300,6 +2329,12 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
                  .out = id,
                  .out2 = number,
                  .token = new_token(be)};
+    pg *d = be;
+    if (d->spare_token && d->spare_study == study && state == KNOB_TRIAL_RUNNING) {
+        if (getpid() == d->token_pid) /* not a forked child's: the parent's take */
+            a.token = d->spare_token, a.sent = a.give_back = true;
+        d->spare_token = 0;
+    }
     return with_retry(be, op_create_trial, &a, false, "create a trial");
 }
 
@@ -2327,6 +2362,7 @@ static int op_pop(pg *d, void *a_)
 {
     id_args *a = a_;
     bool made;
+    a->retried = a->retried || a->sent;
     int rc = create_once(d, a, pop_once, a, &made);
     if (made)
         a->found = true;
@@ -2386,6 +2422,9 @@ static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bo
     id_args a = {.study = study, .out = id, .out2 = number, .token = new_token(be)};
     int rc = with_retry(be, op_pop, &a, false, "take a waiting trial");
     *found = !rc && a.found;
+    pg *d = be;
+    if (!rc && !a.found && a.retried)
+        d->spare_token = a.token, d->spare_study = study;
     return rc;
 }
 

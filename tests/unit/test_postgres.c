@@ -2738,6 +2738,21 @@ LOST_REPLY(a_first_attempt_read_after_its_retry_writes_nothing,
             .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
             .states = "CWC"})
 
+/* A model's ask (a take, then a creation of its own when nothing was taken) whose take's
+ * first attempt reaches the server only after its retry, which took nothing (the waiting
+ * trial locked by another write), committed: the first attempt takes the waiting trial, and
+ * the ask's creation, with the take's token, gives it back before it makes its own (the
+ * waiting trial waits again). It stayed RUNNING, owned by no one: the take's token was in no
+ * trial that the first attempt could meet. And when the retry took the waiting trial, the
+ * first attempt takes nothing. */
+LOST_REPLY(a_late_take_after_a_retry_that_took_nothing_is_given_back,
+           {.mode = CUT_TAKE_LATE, .sampler = "tpe", .queued = true, .states = "CC"},
+           {.mode = CUT_TAKE_LATE,
+            .sampler = "tpe",
+            .queued = true,
+            .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
+            .states = "CWC"})
+
 /* The advisory locks held by the backends of the sessions named `app` (application_name). */
 static int advisory_locks_of(const char *url, const char *app)
 {
@@ -3548,6 +3563,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_invalid_token_index_is_built_again),
         cmocka_unit_test(a_claimed_creation_still_running_when_its_retry_starts_is_won),
         cmocka_unit_test(a_first_attempt_read_after_its_retry_writes_nothing),
+        cmocka_unit_test(a_late_take_after_a_retry_that_took_nothing_is_given_back),
         cmocka_unit_test(a_lost_trial_finished_before_its_retry_is_not_handed_back),
         cmocka_unit_test(forked_workers_draw_tokens_of_their_own),
         cmocka_unit_test(two_writers_of_one_trial),
