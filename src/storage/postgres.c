@@ -756,10 +756,17 @@ static const char *const sql[Q_COUNT] = {
     [Q_CLAIM_OF] = "SELECT trial FROM knob_claims WHERE study = $1 AND key = $2",
     [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2, state FROM "
                          "knob_trials WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
-    /* $1 a token, $2 the longest wait (lock_timeout, for this transaction): its lock
-     * (TOKEN_LOCK), once no earlier attempt's statement holds it */
-    [Q_TOKEN_WAIT] = "WITH t AS MATERIALIZED (SELECT set_config('lock_timeout', $2, true)) "
-                     "SELECT " TOKEN_LOCK("pg_advisory_xact_lock", "$1::bigint") " FROM t",
+    /* $1 a token, $2 the longest wait (lock_timeout, for this wait only): its lock
+     * (TOKEN_LOCK), once no earlier attempt's statement holds it. The session's lock_timeout
+     * (o) is set again after the lock (l): the rest of the transaction, the retry's write
+     * among it, waits for row locks as every write does. Left set, a retry's write that met
+     * the study's row held longer (an allotment, another program's lock) failed at 30 s
+     * ("canceling statement due to lock timeout"). */
+    [Q_TOKEN_WAIT] = "WITH o AS MATERIALIZED (SELECT current_setting('lock_timeout') AS v), "
+                     "t AS MATERIALIZED (SELECT set_config('lock_timeout', $2, true) FROM o), "
+                     "l AS MATERIALIZED (SELECT " TOKEN_LOCK("pg_advisory_xact_lock",
+                                                             "$1::bigint") " FROM t) "
+                     "SELECT set_config('lock_timeout', o.v, true) FROM o, l",
     /* $1 study, $2 trial, $3 a take's token: the trial it took waits again (spare_token) */
     [Q_GIVE_BACK] = "UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq "
                     "= " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND taken_by = $3",

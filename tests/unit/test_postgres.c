@@ -1831,6 +1831,73 @@ static void deleting_a_study_beside_creators(void **state)
                         "0");
 }
 
+/* The backend of a connection waiting for a lock `holder_pid` holds, other than `other` (0:
+ * any), once there is one (a minute at most on a loaded machine); 0 if none came. */
+static int waiting_for(PGconn *look, int holder_pid, int other)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT pid FROM pg_stat_activity WHERE %d = ANY(pg_blocking_pids(pid)) AND pid <> %d",
+             holder_pid, other);
+    for (int i = 0; i < 600; i++) {
+        PGresult *r = PQexec(look, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        int pid = PQntuples(r) ? atoi(PQgetvalue(r, 0, 0)) : 0;
+        PQclear(r);
+        if (pid)
+            return pid;
+        usleep(100000);
+    }
+    return 0;
+}
+
+/* An ask whose connection was ended while it waited for the study's row (held by another
+ * transaction) is retried, and the retry's write waits for that row as long as it is held: the
+ * token wait's lock_timeout (here 2 s, KNOB_PG_RETRY_SECONDS) ends with the token's lock. It
+ * stayed set for the rest of the retry's transaction, and the write failed when the row was held
+ * longer ("canceling statement due to lock timeout"; at 30 s by default, which
+ * a_failed_pipeline_leaves_the_connection_usable met when the retry waited for the row again
+ * before the test let it go). */
+static void a_retry_waits_for_a_row_past_its_token_wait(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    char u[4096], sql[128];
+    snprintf(u, sizeof u, "%s", url);
+    int holder_pid;
+    PGconn *holder = hold_the_study_row(u, "patient", 0, &holder_pid), *look = PQconnectdb(u);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        knob_storage *st;
+        knob_study *s;
+        knob_trial *t;
+        double y = 1;
+        setenv("KNOB_PG_RETRY_SECONDS", "2", 1);
+        if (knob_storage_open(u, &st) || knob_study_load(st, "patient", NULL, &s))
+            _exit(2);
+        if (knob_study_ask(s, &t) || knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1)) {
+            fprintf(stderr, "the retry: %s\n", knob_errmsg());
+            _exit(5);
+        }
+        _exit(0);
+    }
+    int first = waiting_for(look, holder_pid, 0);
+    assert_true(first > 0);
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", first);
+    knob_test_pg_exec(look, sql);
+    assert_true(waiting_for(look, holder_pid, first) > 0); /* the retry's write */
+    /* the row held twice the token wait's limit */
+    sleep(4);
+    knob_test_pg_exec(holder, "COMMIT");
+    int status = wait_a_minute(child);
+    PQfinish(holder);
+    PQfinish(look);
+    if (status != 0)
+        fail_msg("the worker failed or did not end: status 0x%x", status);
+}
+
 /* A query that fails inside a pipeline while the connection lives on (here the first
  * creation's wait for the study's row, to allot numbers, ended) aborts the queries after it: the
  * pipeline must still be read to its end and left, or every later operation of that worker fails
@@ -3550,6 +3617,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_upgrade_ended_by_a_deadlock_is_tried_again),
         cmocka_unit_test(deleting_a_study_beside_creators),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
+        cmocka_unit_test(a_retry_waits_for_a_row_past_its_token_wait),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
         cmocka_unit_test(ended_connections_write_each_param_once),
         cmocka_unit_test(a_creation_cut_before_its_commit_is_made_again),
