@@ -104,7 +104,8 @@ for r in $(seq 1 "$rounds"); do
         PGOPTIONS="-csearch_path=$s" pgbench -n -M prepared -c 1 -t "$transactions" \
             -D sid="$sid" -f "$tmp/$name.sql" "$base" >/dev/null 2>&1
         echo "$r $name $us $at $(stats pages)" | tee -a "$tmp/runs"
-        psql -qAt "$base" -c "SET client_min_messages = warning" -c "DROP SCHEMA $s CASCADE" >/dev/null
+        psql -qAt "$base" -c "SET client_min_messages = warning" -c "DROP SCHEMA $s CASCADE" \
+            >/dev/null
     done
 done
 echo "medians:"
