@@ -12,8 +12,9 @@
  * comes back; a creation or a take of a waiting trial writes a random token with it, so that
  * its retry takes the trial its first attempt committed (create_once) rather than make or
  * take another, under a lock of the token that the first attempt's statement holds too
- * (TOKEN_LOCK); no state outlives a transaction but prepared statements and the settings
- * of start_session. Credentials never appear in a message. */
+ * (TOKEN_LOCK), and a first attempt read only after its retry committed fails at the tokens'
+ * unique indexes (knob_trials_owner); no state outlives a transaction but prepared
+ * statements and the settings of start_session. Credentials never appear in a message. */
 #include "internal.h"
 #include "storage/backend.h"
 #include "storage/postgres.h"
@@ -50,7 +51,9 @@
 /* A condition of a token's write: true when its lock is taken, else the statement fails
  * with SQLSTATE 22012 (a division by zero, which no statement that writes a token has
  * otherwise; run_creation): a retry holds the lock, and this attempt is the one it waited
- * for or looked past, so it writes nothing. Volatile, so never folded at planning. */
+ * for or looked past, so it writes nothing. Volatile, so never folded at planning. An attempt
+ * that comes after its retry committed takes the lock, and fails at the tokens' unique
+ * indexes (knob_trials_owner). */
 #define TOKEN_HELD(tok) "1 / (" TOKEN_LOCK("pg_try_advisory_xact_lock", tok) ")::int = 1"
 
 static const char *const schema[] = {
@@ -193,6 +196,7 @@ static const char *const schema[] = {
  * index behind, which IF NOT EXISTS takes for the index: so each is dropped first when it
  * is there but not valid (DROP_INVALID; one a DBA's failed CONCURRENTLY build left), and
  * built again. */
+#define OWNER "(COALESCE(taken_by, token))"
 #define DROP_INVALID(index)                                                                        \
     "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON "     \
     "c.oid = i.indexrelid WHERE c.relname = '" index "' AND c.relnamespace = (SELECT oid FROM "    \
@@ -209,6 +213,27 @@ static const char *const schema_apart[] = {
     DROP_INVALID("knob_trials_taken_by"),
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_taken_by ON knob_trials(taken_by) WHERE "
     "taken_by IS NOT NULL",
+    /* The token of the write that made the trial RUNNING, or of its enqueue while it waits (OWNER),
+     * unique: the one index that both kinds of token meet in (one entry a row: a take's token
+     * replaces the enqueue's there, which knob_trials_token keeps). A first attempt that the server
+     * reads only after its retry committed (a delayed packet; the retry's lock ended with its
+     * transaction) wrote its token in the other column than the retry (it took the waiting trial
+     * where the retry made one, or made one where the retry took it): two trials for one ask, each
+     * of the other two indexes unique. A NOT EXISTS of the other column in the write would miss a
+     * retry that committed after the write's snapshot and before its TOKEN_HELD (READ COMMITTED:
+     * the statement's snapshot is taken at its start); a unique index is checked against every
+     * committed row, and waits for one whose inserter is still running. A database whose trials
+     * already hold such a pair (a token made and the same token taken: the first attempt's orphan
+     * and its retry's trial) has the made trial's token cleared first, else the build fails at
+     * every open: a token is looked for only while its write is retried. */
+    DROP_INVALID("knob_trials_owner"),
+    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class WHERE relname = "
+    "'knob_trials_owner' AND relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE "
+    "nspname = current_schema())) THEN UPDATE knob_trials t SET token = NULL WHERE t.taken_by "
+    "IS NULL AND t.token IS NOT NULL AND EXISTS (SELECT 1 FROM knob_trials o WHERE o.taken_by "
+    "= t.token); END IF; END$$",
+    "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_owner ON knob_trials(" OWNER ") WHERE " OWNER
+    " IS NOT NULL",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -262,6 +287,7 @@ enum {
     Q_BEST_ROWS_MAX,
     Q_TRIAL_BY_TOKEN,
     Q_TOKEN_WAIT,
+    Q_GIVE_BACK,
     Q_CLAIM_OF,
     Q_COUNT
 };
@@ -730,10 +756,20 @@ static const char *const sql[Q_COUNT] = {
     [Q_CLAIM_OF] = "SELECT trial FROM knob_claims WHERE study = $1 AND key = $2",
     [Q_TRIAL_BY_TOKEN] = "SELECT id, number, taken_by IS NOT DISTINCT FROM $2, state FROM "
                          "knob_trials WHERE (token = $2 OR taken_by = $2) AND study = $1 LIMIT 1",
-    /* $1 a token, $2 the longest wait (lock_timeout, for this transaction): its lock
-     * (TOKEN_LOCK), once no earlier attempt's statement holds it */
-    [Q_TOKEN_WAIT] = "WITH t AS MATERIALIZED (SELECT set_config('lock_timeout', $2, true)) "
-                     "SELECT " TOKEN_LOCK("pg_advisory_xact_lock", "$1::bigint") " FROM t",
+    /* $1 a token, $2 the longest wait (lock_timeout, for this wait only): its lock
+     * (TOKEN_LOCK), once no earlier attempt's statement holds it. The session's lock_timeout
+     * (o) is set again after the lock (l): the rest of the transaction, the retry's write
+     * among it, waits for row locks as every write does. Left set, a retry's write that met
+     * the study's row held longer (an allotment, another program's lock) failed at 30 s
+     * ("canceling statement due to lock timeout"). */
+    [Q_TOKEN_WAIT] = "WITH o AS MATERIALIZED (SELECT current_setting('lock_timeout') AS v), "
+                     "t AS MATERIALIZED (SELECT set_config('lock_timeout', $2, true) FROM o), "
+                     "l AS MATERIALIZED (SELECT " TOKEN_LOCK("pg_advisory_xact_lock",
+                                                             "$1::bigint") " FROM t) "
+                     "SELECT set_config('lock_timeout', o.v, true) FROM o, l",
+    /* $1 study, $2 trial, $3 a take's token: the trial it took waits again (spare_token) */
+    [Q_GIVE_BACK] = "UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq "
+                    "= " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND taken_by = $3",
 };
 
 typedef struct pg {
@@ -754,6 +790,12 @@ typedef struct pg {
      * from the one that seeded it (token_pid), whose draws would be the parent's. */
     uint64_t tokens;
     pid_t token_pid;
+    /* The token of a take retried after a lost connection that took nothing (pop_waiting),
+     * and its study: the first attempt may still reach the server, after the retry, and take
+     * a waiting trial that no one is told of. The study's next creation of a RUNNING trial
+     * (the same ask's, when nothing waited) writes this token, after it gave back a trial
+     * taken with it (give_back): a first attempt later than that fails at knob_trials_owner. */
+    int64_t spare_token, spare_study;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -1274,11 +1316,12 @@ static void schema_mark(char *out, size_t size)
     "'knob_studies', 'knob_study_attrs', 'knob_trials', 'knob_intermediate', "                     \
     "'knob_trial_attrs', 'knob_claims', 'knob_snapshots', 'knob_sampler_states', "                 \
     "'knob_free_numbers')) AND NOT EXISTS (SELECT 1 FROM r WHERE relname IN ('knob_params', "      \
-    "'knob_values')) AND (SELECT count(*) = 7 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid "  \
+    "'knob_values')) AND (SELECT count(*) = 8 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid "  \
     "= r.oid WHERE i.indisvalid AND i.indrelid = (SELECT oid FROM r WHERE relname = "              \
     "'knob_trials') AND (relname IN ('knob_trials_by_seq', 'knob_trials_running', "                \
     "'knob_trials_waiting', 'knob_trials_complete', 'knob_trials_best') OR i.indisunique AND "     \
-    "relname IN ('knob_trials_token', 'knob_trials_taken_by'))) AND (SELECT count(*) = 6 FROM "    \
+    "relname IN ('knob_trials_token', 'knob_trials_taken_by', 'knob_trials_owner'))) AND "         \
+    "(SELECT count(*) = 6 FROM "                                                                   \
     "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = 'knob_trials') "  \
     "AND NOT attisdropped AND attname IN ('param_names', 'param_dists', 'param_internals', "       \
     "'vals', 'token', 'taken_by')) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE "  \
@@ -1294,7 +1337,8 @@ static void schema_mark(char *out, size_t size)
     "ANY ('{knob_meta, knob_studies, knob_study_attrs, knob_trials, knob_intermediate, "           \
     "knob_trial_attrs, knob_claims, knob_snapshots, knob_sampler_states, knob_free_numbers, "      \
     "knob_params, knob_values, knob_trials_by_seq, knob_trials_running, knob_trials_waiting, "     \
-    "knob_trials_complete, knob_trials_best, knob_trials_token, knob_trials_taken_by}'::name[]))"
+    "knob_trials_complete, knob_trials_best, knob_trials_token, knob_trials_taken_by, "            \
+    "knob_trials_owner}'::name[]))"
 
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
  * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
@@ -1844,6 +1888,8 @@ typedef struct id_args {
      * whether the last attempt failed because a trial holds the token. */
     int64_t token;
     bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
+    /* a->token is a take's (spare_token): the trial it took waits again (give_back) */
+    bool give_back;
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -2003,7 +2049,8 @@ static int taken(pg *d, const PGresult *r, id_args *a, bool *again, const char *
 }
 
 /* Runs a statement that writes a->token; a->clash set when it failed because a trial holds
- * the token (SQLSTATE 23505 on knob_trials_token or knob_trials_taken_by), or because
+ * the token (SQLSTATE 23505 on knob_trials_token, knob_trials_taken_by or knob_trials_owner:
+ * another write's, or this one's earlier attempt that the retry did not wait for), or because
  * another statement holds the token's lock (22012: TOKEN_HELD; another write's token of the
  * same 31 bits, since a retry holds its own lock before it writes). */
 static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, PGresult **out,
@@ -2013,7 +2060,8 @@ static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, P
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL,
                *name = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
     a->clash = (state && name && !strcmp(state, "23505") &&
-                (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by"))) ||
+                (!strcmp(name, "knob_trials_token") || !strcmp(name, "knob_trials_taken_by") ||
+                 !strcmp(name, "knob_trials_owner"))) ||
                (state && !strcmp(state, "22012"));
     return checked(d, r, out, what);
 }
@@ -2063,16 +2111,18 @@ static int by_token(pg *d, id_args *a, bool *found, bool *stale)
  * read its statement: the retry, not seeing its trial, made or took another, and the first
  * attempt then committed its own. The unique indexes of the tokens catch the retry that
  * writes its token where the first attempt writes it too (its write waits for the first
- * attempt, and clashes if it commits), but not across the two columns: a first attempt that
- * took a waiting trial (taken_by) beside a retry that, skipping that trial while the first
- * attempt held it, made a new one (token) left the taken trial RUNNING, owned by no one. Why
- * not one unique index over both kinds of tokens: a trial holds two (its enqueue's and its
- * taker's), which no one index entry per row can, and a table of tokens costs a row and an
- * index entry more per ask. The lock is the transaction's (a pooler may give each
- * transaction another backend); an earlier attempt that holds it longer than
- * TOKEN_WAIT_SECONDS (a transaction on a connection the server has not yet seen end) is
- * not waited for: the retry goes on without (*locked false), its own index still guarding
- * it. */
+ * attempt, and clashes if it commits), and knob_trials_owner across the two columns (the
+ * token of the trial's making or of its take, one entry a row): without the lock, a first
+ * attempt that took a waiting trial (taken_by) beside a retry that, skipping that trial while
+ * the first attempt held it, made a new one (token) left the taken trial RUNNING, owned by no
+ * one, and the retry's write now clashes instead. The lock keeps the retry from such a
+ * clash, and from writing at all while its first attempt may commit. A first attempt that
+ * the server reads after the retry's transaction has ended finds the lock free: the unique
+ * indexes alone fail it (the retry's token is in one of them by then). The lock is the
+ * transaction's (a pooler may give each transaction another backend); an earlier attempt
+ * that holds it longer than TOKEN_WAIT_SECONDS (a transaction on a connection the server has
+ * not yet seen end) is not waited for: the retry goes on without (*locked false), the indexes
+ * still guarding it. */
 static int token_wait(pg *d, id_args *a, bool *locked)
 {
     char t[32], w[32];
@@ -2112,6 +2162,21 @@ static int token_done(pg *d, int rc)
     return rc;
 }
 
+/* A trial found by a->token, a take's whose retry took nothing (spare_token), taken by the
+ * take's first attempt after its retry ended: no one was told of it, so it waits again, and
+ * the creation makes its own trial with the token (*made false). */
+static int give_back(pg *d, id_args *a, bool *made)
+{
+    char s[32], i[32], t[32];
+    const char *p[3] = {num(s, a->study), num(i, *a->out), num(t, a->token)};
+    PGresult *r = NULL;
+    int rc = a->taken ? q1(d, Q_GIVE_BACK, 3, p, &r, "give back a trial taken after its retry")
+                      : KNOB_OK;
+    PQclear(r);
+    *made = !a->taken; /* a trial made with a take's token: another write's, kept */
+    return rc;
+}
+
 /* Runs `fn`, a creation that writes a->token into the trial it makes (or an ask that writes
  * it into the waiting trial it takes), once: an attempt after one that was sent (with_retry,
  * after a lost connection) first takes the token's lock (token_wait), then, in the same
@@ -2131,6 +2196,8 @@ static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
         int rc = a->sent ? token_wait(d, a, &locked) : KNOB_OK;
         if (!rc && a->sent)
             rc = by_token(d, a, made, &stale);
+        if (!rc && *made && a->give_back)
+            rc = give_back(d, a, made);
         if (rc || *made)
             return locked ? token_done(d, rc) : rc;
         if (clashed || stale) { /* the token is another write's, or an earlier trial's */
@@ -2269,6 +2336,12 @@ static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t
                  .out = id,
                  .out2 = number,
                  .token = new_token(be)};
+    pg *d = be;
+    if (d->spare_token && d->spare_study == study && state == KNOB_TRIAL_RUNNING) {
+        if (getpid() == d->token_pid) /* not a forked child's: the parent's take */
+            a.token = d->spare_token, a.sent = a.give_back = true;
+        d->spare_token = 0;
+    }
     return with_retry(be, op_create_trial, &a, false, "create a trial");
 }
 
@@ -2296,6 +2369,7 @@ static int op_pop(pg *d, void *a_)
 {
     id_args *a = a_;
     bool made;
+    a->retried = a->retried || a->sent;
     int rc = create_once(d, a, pop_once, a, &made);
     if (made)
         a->found = true;
@@ -2355,6 +2429,9 @@ static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bo
     id_args a = {.study = study, .out = id, .out2 = number, .token = new_token(be)};
     int rc = with_retry(be, op_pop, &a, false, "take a waiting trial");
     *found = !rc && a.found;
+    pg *d = be;
+    if (!rc && !a.found && a.retried)
+        d->spare_token = a.token, d->spare_study = study;
     return rc;
 }
 

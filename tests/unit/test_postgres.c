@@ -1831,6 +1831,73 @@ static void deleting_a_study_beside_creators(void **state)
                         "0");
 }
 
+/* The backend of a connection waiting for a lock `holder_pid` holds, other than `other` (0:
+ * any), once there is one (a minute at most on a loaded machine); 0 if none came. */
+static int waiting_for(PGconn *look, int holder_pid, int other)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT pid FROM pg_stat_activity WHERE %d = ANY(pg_blocking_pids(pid)) AND pid <> %d",
+             holder_pid, other);
+    for (int i = 0; i < 600; i++) {
+        PGresult *r = PQexec(look, sql);
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        int pid = PQntuples(r) ? atoi(PQgetvalue(r, 0, 0)) : 0;
+        PQclear(r);
+        if (pid)
+            return pid;
+        usleep(100000);
+    }
+    return 0;
+}
+
+/* An ask whose connection was ended while it waited for the study's row (held by another
+ * transaction) is retried, and the retry's write waits for that row as long as it is held: the
+ * token wait's lock_timeout (here 2 s, KNOB_PG_RETRY_SECONDS) ends with the token's lock. It
+ * stayed set for the rest of the retry's transaction, and the write failed when the row was held
+ * longer ("canceling statement due to lock timeout"; at 30 s by default, which
+ * a_failed_pipeline_leaves_the_connection_usable met when the retry waited for the row again
+ * before the test let it go). */
+static void a_retry_waits_for_a_row_past_its_token_wait(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    char u[4096], sql[128];
+    snprintf(u, sizeof u, "%s", url);
+    int holder_pid;
+    PGconn *holder = hold_the_study_row(u, "patient", 0, &holder_pid), *look = PQconnectdb(u);
+    assert_int_equal(PQstatus(look), CONNECTION_OK);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        knob_storage *st;
+        knob_study *s;
+        knob_trial *t;
+        double y = 1;
+        setenv("KNOB_PG_RETRY_SECONDS", "2", 1);
+        if (knob_storage_open(u, &st) || knob_study_load(st, "patient", NULL, &s))
+            _exit(2);
+        if (knob_study_ask(s, &t) || knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1)) {
+            fprintf(stderr, "the retry: %s\n", knob_errmsg());
+            _exit(5);
+        }
+        _exit(0);
+    }
+    int first = waiting_for(look, holder_pid, 0);
+    assert_true(first > 0);
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", first);
+    knob_test_pg_exec(look, sql);
+    assert_true(waiting_for(look, holder_pid, first) > 0); /* the retry's write */
+    /* the row held twice the token wait's limit */
+    sleep(4);
+    knob_test_pg_exec(holder, "COMMIT");
+    int status = wait_a_minute(child);
+    PQfinish(holder);
+    PQfinish(look);
+    if (status != 0)
+        fail_msg("the worker failed or did not end: status 0x%x", status);
+}
+
 /* A query that fails inside a pipeline while the connection lives on (here the first
  * creation's wait for the study's row, to allot numbers, ended) aborts the queries after it: the
  * pipeline must still be read to its end and left, or every later operation of that worker fails
@@ -2072,15 +2139,24 @@ static void ended_connections_write_each_param_once(void **state)
  *                          once another connection (the client's retry) sends the same
  *                          statement, right after it: the server then commits the take
  *                          beside the retry's, unless its session was ended before;
- *   CUT_CLAIMED_IN_FLIGHT  the same for a claimed creation.
+ *   CUT_CLAIMED_IN_FLIGHT  the same for a claimed creation;
+ *   CUT_TAKE_LATE          a statement that may take a waiting trial is kept from the server
+ *                          (its messages from its Parse to its Sync), the client's
+ *                          connection cut at its Sync; once another connection (the client's
+ *                          retry) has taken the token's lock and then ended its transaction,
+ *                          the kept messages go to the server, which runs the first attempt
+ *                          after its retry committed (as a packet delayed in the network).
  * A statement armed with the mode (proxy_arm_then) is run, on a connection of the proxy's
- * own, once the cut is made and before another client's byte is read. */
+ * own, once the cut is made and before another client's byte is read; with CUT_TAKE_LATE in
+ * a transaction kept open until the kept messages go (so a row it writes stays locked for
+ * the retry, and is free again for the first attempt). */
 #define CUT_BEFORE_COMMIT 'a'
 #define CUT_AFTER_COMMIT 'b'
 #define CUT_TAKE_AFTER_COMMIT 'c'
 #define CUT_CLAIM_AFTER_COMMIT 'd'
 #define CUT_TAKE_IN_FLIGHT 'e'
 #define CUT_CLAIMED_IN_FLIGHT 'f'
+#define CUT_TAKE_LATE 'g'
 
 static bool in_flight(char mode)
 {
@@ -2093,6 +2169,7 @@ static const char *mark_of(char mode)
     switch (mode) {
     case CUT_TAKE_AFTER_COMMIT:
     case CUT_TAKE_IN_FLIGHT:
+    case CUT_TAKE_LATE:
         return "SET state = 0, start_time";
     case CUT_CLAIM_AFTER_COMMIT:
         return "INSERT INTO knob_claims(study, key, trial) VALUES";
@@ -2123,6 +2200,11 @@ typedef struct relay {
     bool inflight; /* ... or the client's end alone, the server's kept (an _IN_FLIGHT mode) */
     bool holding;  /* the cut statement commits (_AFTER_COMMIT): replies wait for their end */
     bool saw;      /* a Parse of the statement kept in flight on another relay went on */
+    bool ended;    /* ... and then a ReadyForQuery outside a transaction came back */
+    bool late;     /* the cut statement's messages are kept from the server (CUT_TAKE_LATE) */
+    bool kept;     /* ... up to its Sync: the client's connection was closed */
+    unsigned char held[1 << 16]; /* the messages kept */
+    size_t n_held;
 } relay;
 
 static uint32_t be32(const unsigned char *p)
@@ -2175,12 +2257,29 @@ static bool relay_up(relay *r, char armed, const char *watch)
             break;
         unsigned char *m = r->up + at;
         if (r->started && armed && m[0] == 'P' && holds(m, len, mark_of(armed))) {
+            r->late = armed == CUT_TAKE_LATE;
             r->cutting = armed == CUT_BEFORE_COMMIT || in_flight(armed);
             r->inflight = in_flight(armed);
-            r->holding = !r->cutting;
+            r->holding = !r->cutting && !r->late;
         }
         if (r->started && watch && m[0] == 'P' && holds(m, len, watch))
             r->saw = true;
+        if (r->late) { /* kept, and the client's end closed at the Sync */
+            if (r->n_held + len > sizeof r->held)
+                return false;
+            memcpy(r->held + r->n_held, m, len);
+            r->n_held += len;
+            at += len;
+            if (m[0] == 'S') {
+                r->late = false;
+                r->kept = true;
+                close(r->client);
+                r->client = -1;
+                r->n_up = 0;
+                return true;
+            }
+            continue;
+        }
         if (r->started && r->cutting && m[0] == 'S') {
             m[0] = 'H';
             r->flushed = true;
@@ -2210,6 +2309,8 @@ static bool relay_down(relay *r, bool *cut)
             break;
         unsigned char type = r->down[at];
         at += len;
+        if (r->saw && type == 'Z' && r->down[at - 1] == 'I')
+            r->ended = true;
         if (r->holding && type == 'Z' && r->down[at - 1] == 'I') {
             *cut = true;
             return false;
@@ -2256,20 +2357,39 @@ static void commit_in_flight(relay *r)
             ;
 }
 
-/* Runs `sql` (when not empty) on a connection of its own to `url`; the proxy ends when it
- * fails. */
-static void proxy_run(const char *url, const char *sql)
+/* Sends the messages kept from the server (CUT_TAKE_LATE) and waits (10 s at most) for its
+ * ReadyForQuery, or its end: the first attempt ran after its retry. */
+static void send_late(relay *r)
+{
+    unsigned char buf[512];
+    struct pollfd p = {.fd = r->server, .events = POLLIN};
+    ssize_t got = 1;
+    if (send_all(r->server, r->held, r->n_held))
+        while (poll(&p, 1, 10000) == 1 && (got = read(r->server, buf, sizeof buf)) > 0 &&
+               !memchr(buf, 'Z', (size_t)got))
+            ;
+}
+
+/* Runs `sql` (when not empty) on a connection of its own to `url`: committed, or with
+ * `open`, in a transaction left open on the connection returned (else NULL); the proxy ends
+ * when it fails. */
+static PGconn *proxy_run(const char *url, const char *sql, bool open)
 {
     if (!sql[0])
-        return;
+        return NULL;
     PGconn *c = PQconnectdb(url);
+    if (open)
+        PQclear(PQexec(c, "BEGIN"));
     PGresult *r = PQexec(c, sql);
     if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
         fprintf(stderr, "proxy: %s: %s\n", sql, PQerrorMessage(c));
         _exit(15);
     }
     PQclear(r);
+    if (open)
+        return c;
     PQfinish(c);
+    return NULL;
 }
 
 /* The proxy (a child process): accepts clients at `lfd` and connects each to the server at
@@ -2282,6 +2402,7 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack, 
     char armed = 0, then[1024] = "";
     int held = -1; /* the relay whose statement is kept in flight */
     const char *watch = NULL;
+    PGconn *open = NULL; /* the transaction of a CUT_TAKE_LATE's statement, kept open */
     for (;;) {
         struct pollfd p[2 + 16];
         p[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
@@ -2328,6 +2449,7 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack, 
                 ssize_t got = read(r->client, r->up + r->n_up, sizeof r->up - r->n_up);
                 live = got > 0 &&
                        (r->n_up += (size_t)got, relay_up(r, armed, held >= 0 ? watch : NULL));
+                cut = live && r->kept && armed;
             }
             if (live && p[3 + 2 * i].revents) {
                 ssize_t got = read(r->server, r->down + r->n_down, sizeof r->down - r->n_down);
@@ -2338,12 +2460,26 @@ static void proxy_loop(int lfd, const struct sockaddr_in *to, int ctl, int ack, 
                     held = i;
                     watch = watch_of(armed);
                 }
+                bool late = armed == CUT_TAKE_LATE;
                 armed = 0;
                 if (write(ack, "c", 1) != 1)
                     _exit(14);
-                proxy_run(url, then);
+                open = proxy_run(url, then, late);
             }
-            if (live && r->saw && held >= 0 && held != i) {
+            if (live && r->ended && held >= 0 && held != i && rs[held]->kept) {
+                r->saw = r->ended = false;
+                if (open) { /* the rows it locked are free for the first attempt */
+                    PQclear(PQexec(open, "ROLLBACK"));
+                    PQfinish(open);
+                    open = NULL;
+                }
+                send_late(rs[held]);
+                relay_close(rs[held]);
+                free(rs[held]);
+                rs[held] = NULL;
+                held = -1;
+            }
+            if (live && r->saw && held >= 0 && held != i && !rs[held]->kept) {
                 r->saw = false;
                 commit_in_flight(rs[held]);
                 relay_close(rs[held]);
@@ -2655,6 +2791,35 @@ LOST_REPLY(a_lost_trial_finished_before_its_retry_is_not_handed_back,
             .then = "UPDATE knob_trials SET state = 3, end_time = 0 WHERE state = 0 AND",
             .states = "CFC"})
 
+/* A random search's ask (one statement: a take of the waiting trial, or else a creation)
+ * whose first attempt reaches the server only after its retry committed (CUT_TAKE_LATE): the
+ * first attempt writes nothing. The retry took the waiting trial and the first attempt made a
+ * new one (the retry's token in taken_by, the first attempt's in token, each unique index
+ * alone); or the retry, the waiting trial locked by another write, made a new one, and the
+ * first attempt took the waiting trial: the trial left RUNNING, owned by no one (one ask, two
+ * trials). The token's lock does not stop it: the retry's transaction has ended. */
+LOST_REPLY(a_first_attempt_read_after_its_retry_writes_nothing,
+           {.mode = CUT_TAKE_LATE, .queued = true, .states = "CC"},
+           {.mode = CUT_TAKE_LATE,
+            .queued = true,
+            .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
+            .states = "CWC"})
+
+/* A model's ask (a take, then a creation of its own when nothing was taken) whose take's
+ * first attempt reaches the server only after its retry, which took nothing (the waiting
+ * trial locked by another write), committed: the first attempt takes the waiting trial, and
+ * the ask's creation, with the take's token, gives it back before it makes its own (the
+ * waiting trial waits again). It stayed RUNNING, owned by no one: the take's token was in no
+ * trial that the first attempt could meet. And when the retry took the waiting trial, the
+ * first attempt takes nothing. */
+LOST_REPLY(a_late_take_after_a_retry_that_took_nothing_is_given_back,
+           {.mode = CUT_TAKE_LATE, .sampler = "tpe", .queued = true, .states = "CC"},
+           {.mode = CUT_TAKE_LATE,
+            .sampler = "tpe",
+            .queued = true,
+            .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
+            .states = "CWC"})
+
 /* The advisory locks held by the backends of the sessions named `app` (application_name). */
 static int advisory_locks_of(const char *url, const char *app)
 {
@@ -2716,6 +2881,7 @@ static void an_invalid_token_index_is_built_again(void **state)
     PGconn *c = PQconnectdb(u);
     assert_int_equal(PQstatus(c), CONNECTION_OK);
     knob_test_pg_exec(c, "DROP INDEX knob_trials_token");
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_owner"); /* it holds token 7 once too */
     knob_test_pg_exec(c, "UPDATE knob_trials SET token = 7");
     knob_test_pg_exec(c, "INSERT INTO knob_trials(study, number, state, seq, token) SELECT "
                          "study, number + 1, 3, 0, 7 FROM knob_trials");
@@ -2781,9 +2947,42 @@ static void schema5_gets_the_tokens(void **state)
     assert_string_equal(pg_value(u, "SELECT string_agg(indisunique::text, ' ' ORDER BY "
                                     "indexrelid::regclass::text) FROM pg_index WHERE indexrelid "
                                     "IN ('knob_trials_taken_by'::regclass, "
-                                    "'knob_trials_token'::regclass)"),
-                        "true true");
+                                    "'knob_trials_token'::regclass, "
+                                    "'knob_trials_owner'::regclass)"),
+                        "true true true");
     holds_states(u, "tokens", "CCC");
+}
+
+/* A database from before knob_trials_owner whose trials hold one token twice, made by one
+ * trial and taken by another (a first attempt read after its retry, the race the index
+ * closes, left such a pair): its open clears the made trial's token, builds the index and
+ * opens. Built as it was, the index failed on the pair at every open. */
+static void a_token_made_and_taken_is_cleared_for_the_owner_index(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    study_with_one_trial(u, "pair");
+    enqueue(u, "pair");
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "DROP INDEX knob_trials_owner");
+    knob_test_pg_exec(c, "UPDATE knob_trials SET state = 0, taken_by = (SELECT token FROM "
+                         "knob_trials WHERE number = 0) WHERE number = 1");
+    knob_test_pg_exec(c, "COMMENT ON TABLE knob_meta IS 'knob schema 5 0123456789abcdef'");
+    PQfinish(c);
+    knob_storage *st;
+    int rc = knob_storage_open(u, &st);
+    if (rc)
+        fail_msg("open: %s", knob_errmsg());
+    knob_storage_close(st);
+    assert_string_equal(pg_value(u, "SELECT string_agg(number || ':' || (token IS NOT NULL) || "
+                                    "(taken_by IS NOT NULL), ' ' ORDER BY number) FROM "
+                                    "knob_trials"),
+                        "0:falsefalse 1:truetrue");
+    assert_string_equal(pg_value(u, "SELECT indisvalid::text || indisunique::text FROM pg_index "
+                                    "WHERE indexrelid = 'knob_trials_owner'::regclass"),
+                        "truetrue");
 }
 
 /* A schema built as this knob builds it, marked by another knob of the same version (an
@@ -3411,12 +3610,14 @@ int main(int argc, char **argv)
         cmocka_unit_test(schema4_is_upgraded_in_place),
         cmocka_unit_test(schema4_odd_rows_are_upgraded),
         cmocka_unit_test(schema5_gets_the_tokens),
+        cmocka_unit_test(a_token_made_and_taken_is_cleared_for_the_owner_index),
         cmocka_unit_test(an_open_leaves_another_knobs_mark_on_a_built_schema),
         cmocka_unit_test(the_tokens_upgrade_keeps_no_reader_out),
         cmocka_unit_test(a_refused_upgrade_says_why),
         cmocka_unit_test(an_upgrade_ended_by_a_deadlock_is_tried_again),
         cmocka_unit_test(deleting_a_study_beside_creators),
         cmocka_unit_test(a_failed_pipeline_leaves_the_connection_usable),
+        cmocka_unit_test(a_retry_waits_for_a_row_past_its_token_wait),
         cmocka_unit_test(an_idle_connection_ended_by_the_server_comes_back),
         cmocka_unit_test(ended_connections_write_each_param_once),
         cmocka_unit_test(a_creation_cut_before_its_commit_is_made_again),
@@ -3429,6 +3630,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(open_storages_hold_no_advisory_lock),
         cmocka_unit_test(an_invalid_token_index_is_built_again),
         cmocka_unit_test(a_claimed_creation_still_running_when_its_retry_starts_is_won),
+        cmocka_unit_test(a_first_attempt_read_after_its_retry_writes_nothing),
+        cmocka_unit_test(a_late_take_after_a_retry_that_took_nothing_is_given_back),
         cmocka_unit_test(a_lost_trial_finished_before_its_retry_is_not_handed_back),
         cmocka_unit_test(forked_workers_draw_tokens_of_their_own),
         cmocka_unit_test(two_writers_of_one_trial),
