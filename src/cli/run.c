@@ -301,19 +301,27 @@ static void keep_heap(void)
 static int run_command(int argc, char **argv, const char *label, const char *text)
 {
     keep_heap();
-    static runner r;
     run_args a;
     sweep sw;
     if (parse_run_args(argc, argv, &a, text != NULL))
         return EXIT_USAGE;
     if (text ? sweep_load_stored(label, text, &sw) : sweep_load(a.path, &sw))
         return EXIT_USAGE;
-    memset(&r, 0, sizeof r);
-    r.sw = &sw;
+    /* The runner (its slots' buffers: megabytes) on the heap, not static: every knob
+     * process, whatever its command, would carry it in its data, which LeakSanitizer scans
+     * at each exit. */
+    runner *r = calloc(1, sizeof *r);
+    if (!r) {
+        fprintf(stderr, "knob run: out of memory\n");
+        sweep_free(&sw);
+        return EXIT_FAIL;
+    }
+    r->sw = &sw;
     char *dflt = cli_default_study(text ? label : a.path);
-    int rc = run(&r, &a, dflt);
-    pbt_free(r.pbt);
-    free(r.best);
+    int rc = run(r, &a, dflt);
+    pbt_free(r->pbt);
+    free(r->best);
+    free(r);
     free(dflt);
     sweep_free(&sw);
     return rc;
