@@ -167,6 +167,35 @@ print(json.dumps(out))`], { input: JSON.stringify(vals), encoding: 'utf8' });
 }
 
 const common = ['history', 'slice', 'contour', 'parallel', 'importance', 'edf', 'timeline'];
+// A drawn chart follows its box when the window narrows; the timings kept of the charts
+// drawn stay bounded however many draws there were.
+async function checkResize(page, name) {
+    await page.locator('figure:has(.chart[data-id="history"])').scrollIntoViewIfNeeded();
+    const size = () => page.evaluate(() => {
+        const el = document.querySelector('.chart[data-id="history"]');
+        const c = window.knobChart('history');
+        return { box: el.clientWidth, chart: c ? c.getWidth() : -1 };
+    });
+    const wide = await size();
+    await page.setViewportSize({ width: 760, height: 900 });
+    const ok = await page.waitForFunction(() => {
+        const el = document.querySelector('.chart[data-id="history"]');
+        return window.knobChart('history').getWidth() === el.clientWidth;
+    }, null, { timeout: 5000 }).then(() => true, () => false);
+    const narrow = await size();
+    if (!ok || narrow.box >= wide.box || narrow.chart !== narrow.box)
+        fail(`${name}: the history chart did not follow its box as the window narrowed ` +
+             `(${JSON.stringify({ wide, narrow })})`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const kept = await page.evaluate(() => {
+        for (let i = 0; i < 250; i++)
+            window.knob.draw('history');
+        return [window.knob.timings.length, window.knob.timings.at(-1).id];
+    });
+    if (kept[0] > 200 || kept[1] !== 'history')
+        fail(`${name}: after 250 draws the page keeps ${kept[0]} timings (the last of ${kept[1]})`);
+}
+
 // The three reports, then the dashboard (one after the other: on a loaded machine pages at
 // once only compete for the same cores).
 async function reportOnePage() {
@@ -178,6 +207,7 @@ async function reportOnePage() {
     await checkTable(page, 'report-one');
     await checkExact(page, 'report-one', 'one');
     await checkFormat(page);
+    await checkResize(page, 'report-one');
     lap('report-one');
     await page.screenshot({ path: `${artifacts}/report-one.png`, fullPage: true });
     failures.push(...page.errors);

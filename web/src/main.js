@@ -83,8 +83,25 @@ const seen = new IntersectionObserver(entries => {
     }
 }, { rootMargin: '300px' });
 
+// A drawn chart follows its box: the window resized, the page's layout changed. (Its canvas
+// keeps the size it was drawn at otherwise: cut off, or a blank strip beside it.)
+const sized = new ResizeObserver(entries => {
+    for (const e of entries) {
+        const c = charts.get(e.target.dataset.id);
+        if (!c || c.el !== e.target || !c.chart || c.chart.isDisposed())
+            continue;
+        // (the observer also reports a box's first size: a chart of that size draws nothing again)
+        const { width, height } = e.contentRect;
+        if (Math.round(width) !== c.chart.getWidth() || Math.round(height) !== c.chart.getHeight())
+            c.chart.resize();
+    }
+});
+
 let firstMarked = false;
-const timings = []; // per chart drawn: when, and the ms to make its option and to draw it
+// The last TIMINGS_KEPT charts drawn: when, and the ms to make its option and to draw it (a
+// dashboard left open draws at every poll that brings trials: all would grow without end).
+const TIMINGS_KEPT = 200;
+const timings = [];
 function draw(c) {
     if (!c.chart) {
         c.chart = echarts.init(c.el, null, { renderer: 'canvas' });
@@ -119,6 +136,8 @@ function draw(c) {
         });
     }
     timings.push({ id: c.entry.id, at: t0, option_ms: t1 - t0, draw_ms: performance.now() - t1 });
+    if (timings.length > TIMINGS_KEPT)
+        timings.shift();
     c.dirty = false;
     c.el.dataset.drawn = '1';
 }
@@ -143,6 +162,7 @@ function showPlots(container, study, k) {
     if (container.dataset.ids !== ids) {
         for (const c of charts.values()) {
             seen.unobserve(c.el);
+            sized.unobserve(c.el);
             if (c.chart)
                 disposeChart(c.chart);
         }
@@ -168,6 +188,7 @@ function showPlots(container, study, k) {
             const c = { el, entry: e, dirty: true, visible: false, chart: null };
             charts.set(e.id, c);
             seen.observe(el);
+            sized.observe(el);
         }
         // The first plot (at the top) now, without waiting for the observer.
         const first = charts.values().next().value;
