@@ -2174,6 +2174,10 @@ static int give_back(pg *d, id_args *a, bool *made)
                       : KNOB_OK;
     PQclear(r);
     *made = !a->taken; /* a trial made with a take's token: another write's, kept */
+    /* The given-back trial is not the ask's: should the creation that follows fail (the
+     * study at its max_trials, say), the ask must not fail that trial in its stead. */
+    if (!rc && a->taken)
+        *a->out = -1;
     return rc;
 }
 
@@ -2196,8 +2200,16 @@ static int create_once(pg *d, id_args *a, op_fn fn, void *args, bool *made)
         int rc = a->sent ? token_wait(d, a, &locked) : KNOB_OK;
         if (!rc && a->sent)
             rc = by_token(d, a, made, &stale);
-        if (!rc && *made && a->give_back)
+        if (!rc && *made && a->give_back) {
             rc = give_back(d, a, made);
+            /* The trial given back waits again whatever comes of the creation below (the
+             * study at its max_trials, say: rolled back with it, the trial stayed taken by
+             * no one). No attempt of the token is left to wait for: the late one was found. */
+            if (!rc && !*made && locked) {
+                rc = token_done(d, KNOB_OK);
+                locked = false;
+            }
+        }
         if (rc || *made)
             return locked ? token_done(d, rc) : rc;
         if (clashed || stale) { /* the token is another write's, or an earlier trial's */

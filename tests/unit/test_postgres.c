@@ -2639,6 +2639,8 @@ typedef struct lost_case {
     const char *sampler, *key, *then;
     bool queued;
     const char *states;
+    int64_t max_trials; /* the study's (0: none) */
+    int rc;             /* the write's: not KNOB_OK, nothing is told */
 } lost_case;
 
 static void lost_reply(proxy *px, const char *url, const char *name, const lost_case *c)
@@ -2658,6 +2660,7 @@ static void lost_reply(proxy *px, const char *url, const char *name, const lost_
                  c->then, name);
     if (c->sampler)
         assert_int_equal(knob_sampler_create(c->sampler, NULL, &o.sampler), KNOB_OK);
+    o.max_trials = c->max_trials;
     assert_int_equal(knob_storage_open(px->url, &st), KNOB_OK);
     assert_int_equal(knob_study_load(st, name, &o, &s), KNOB_OK);
     if (c->what == CLAIM)
@@ -2668,12 +2671,13 @@ static void lost_reply(proxy *px, const char *url, const char *name, const lost_
              : c->key           ? knob_study_ask_claimed(s, c->key, NULL, 0, &t, &won)
                                 : knob_study_ask(s, &t);
     bool cut = proxy_cut(px);
-    if (rc)
-        fail_msg("study '%s': %s", name, knob_errmsg());
+    if (rc != c->rc)
+        fail_msg("study '%s': the write returned %d, not %d: %s", name, rc, c->rc,
+                 rc ? knob_errmsg() : "");
     assert_true(cut); /* the write's connection was cut */
     if (!won)
         fail_msg("study '%s': the claim was lost to the write's own first attempt", name);
-    if (c->what != ENQUEUE) {
+    if (c->what != ENQUEUE && !c->rc) {
         rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
         if (!rc)
             rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
@@ -2818,7 +2822,16 @@ LOST_REPLY(a_late_take_after_a_retry_that_took_nothing_is_given_back,
             .sampler = "tpe",
             .queued = true,
             .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
-            .states = "CWC"})
+            .states = "CWC"},
+           /* and the creation then refused (the study at its max_trials): the trial given
+            * back still waits (it was failed with the ask's error, never run) */
+           {.mode = CUT_TAKE_LATE,
+            .sampler = "tpe",
+            .queued = true,
+            .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
+            .max_trials = 2,
+            .rc = KNOB_EDONE,
+            .states = "CW"})
 
 /* The advisory locks held by the backends of the sessions named `app` (application_name). */
 static int advisory_locks_of(const char *url, const char *app)
