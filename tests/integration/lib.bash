@@ -14,8 +14,8 @@ cd "$T"
 # command more than the rest of it (knob --version: 30 ms without it, 65-70 ms with it), and
 # the integration tests start about 1,300 knob processes. It stays on in the unit tests (the
 # library's code) and in these integration tests, which run the CLI's long-lived commands
-# (run, worker, dashboard) and its main short ones; elsewhere a leak would still be a leak of
-# the code paths those cover.
+# (run, worker, dashboard) and its main short ones; the other integration tests run mostly
+# the same code paths with other input.
 case "$(basename "$0" .sh)" in
 ask_tell | best_many_objectives | conditional | dashboard | enqueue | failures | grid | \
     importance | inspect | lr_find | parallel | pbt | prune | trials_json | worker_pg) ;;
