@@ -2703,6 +2703,10 @@ static void lost_replies(const char *name, const lost_case *cases, size_t n)
     proxy_stop(&px);
 }
 
+/* A case's `then`: the waiting trial's row updated to what it holds, by another connection
+ * (its lock held while that transaction is open), so that a take passes the trial by. */
+#define HOLD_WAITING "UPDATE knob_trials SET state = 4 WHERE state = 4 AND"
+
 /* A test case `name` of the lost_case cases given. */
 #define LOST_REPLY(name, ...)                                                                      \
     static void name(void **state)                                                                 \
@@ -2806,7 +2810,7 @@ LOST_REPLY(a_first_attempt_read_after_its_retry_writes_nothing,
            {.mode = CUT_TAKE_LATE, .queued = true, .states = "CC"},
            {.mode = CUT_TAKE_LATE,
             .queued = true,
-            .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
+            .then = HOLD_WAITING,
             .states = "CWC"})
 
 /* A model's ask (a take, then a creation of its own when nothing was taken) whose take's
@@ -2821,14 +2825,14 @@ LOST_REPLY(a_late_take_after_a_retry_that_took_nothing_is_given_back,
            {.mode = CUT_TAKE_LATE,
             .sampler = "tpe",
             .queued = true,
-            .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
+            .then = HOLD_WAITING,
             .states = "CWC"},
            /* and the creation then refused (the study at its max_trials): the trial given
             * back still waits (it was failed with the ask's error, never run) */
            {.mode = CUT_TAKE_LATE,
             .sampler = "tpe",
             .queued = true,
-            .then = "UPDATE knob_trials SET state = 4 WHERE state = 4 AND",
+            .then = HOLD_WAITING,
             .max_trials = 2,
             .rc = KNOB_EDONE,
             .states = "CW"})
