@@ -197,7 +197,7 @@ bool run_pending(const slot *sl)
     return sl->in_at < sl->in_len;
 }
 
-void run_read_stdout(runner *r, slot *sl)
+static void read_stdout(runner *r, slot *sl)
 {
     double until = run_now() + SLICE_SECONDS;
     size_t budget = SLICE_BYTES;
@@ -228,6 +228,16 @@ void run_read_stdout(runner *r, slot *sl)
     }
 }
 
+/* A slice's output reaches the trial's log when the slice is read (one write a slice, not a
+ * line): `tail -f` on a running trial's stdout.log shows its lines as they come, and a knob
+ * killed mid-trial loses none of what was read. */
+void run_read_stdout(runner *r, slot *sl)
+{
+    read_stdout(r, sl);
+    if (sl->out_log)
+        fflush(sl->out_log);
+}
+
 void run_read_stderr(slot *sl)
 {
     char buf[8192];
@@ -244,8 +254,10 @@ void run_read_stderr(slot *sl)
             return;
         }
         budget -= (size_t)n < budget ? (size_t)n : budget;
-        if (run_log(sl, true))
+        if (run_log(sl, true)) {
             fwrite(buf, 1, (size_t)n, sl->err_log);
+            fflush(sl->err_log);
+        }
         for (ssize_t i = 0; i < n; i++) {
             sl->tail[sl->tail_at] = buf[i];
             sl->tail_at = (sl->tail_at + 1) % sizeof sl->tail;

@@ -72,10 +72,12 @@ expect_eq "$(py '[d[0]["state"], d[0]["values"]]' < nan-none.json)" '["complete"
 
 # A trial finished elsewhere (knob tell) while its program still prints: successive halving
 # would record a rung in the finished trial at each later record and is refused; knob run
-# says so once, not at every record.
+# says so once, not at every record. The running trial's first lines are in its logs while
+# it runs (the logs are written as the trial prints, not when it ends).
 cat > late.sh <<'SH'
 #!/bin/sh
 echo "step=1 loss=1"
+echo "warming up" >&2
 while [ ! -e "$GO" ]; do sleep 0.02; done
 for i in 2 3 4 5 6 7 8 9 10 11 12; do echo "step=$i loss=$i"; done
 SH
@@ -90,7 +92,9 @@ parameters:
 YAML
 GO=$T/go "$KNOB" run late.yaml --storage "sqlite:///$T/s.db" --study late --trials 1 > late.out 2> late.err &
 run=$!
-for _ in $(seq 500); do [ -s knob-runs/late/0/stdout.log ] && break; sleep 0.02; done
+for _ in $(seq 500); do [ -s knob-runs/late/0/stdout.log ] && [ -s knob-runs/late/0/stderr.log ] && break; sleep 0.02; done
+grep -q "step=1 loss=1" knob-runs/late/0/stdout.log || fail "the running trial's stdout.log: '$(cat knob-runs/late/0/stdout.log)'"
+grep -q "warming up" knob-runs/late/0/stderr.log || fail "the running trial's stderr.log: '$(cat knob-runs/late/0/stderr.log)'"
 "$KNOB" tell late 0 --state fail --storage "sqlite:///$T/s.db" > /dev/null || fail "knob tell"
 touch go
 wait "$run" || true
