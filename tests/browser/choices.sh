@@ -11,7 +11,8 @@
 # dashboard, headless Chromium (choices.mjs) reads the slices, contours and parallel
 # coordinates; in node (no browser needed, so before lib.bash's check for one),
 # choices_parts.mjs checks that a sweep's repeated values (["x", "x", "y"]) and 0 beside -0
-# are labelled apart ("x", "x #2"; "0", "-0"), a column each. Screenshots:
+# are labelled apart ("x", "x #2"; "0", "-0"), a column each. Screenshots of the pages that
+# failed (of all with KNOB_SCREENSHOTS=1):
 # $KNOB_BUILD/browser-artifacts/choices-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 node "$KNOB_SRC/tests/browser/choices_parts.mjs" "$KNOB_SRC/web" "$T" ||

@@ -9,7 +9,8 @@
 # grid with one point missing (its trial failed), headless Chromium (contour.mjs) reads each
 # contour's cells and axes; in node, contour_parts.mjs checks the grid's axis, its fill (kept
 # between draws, small grids only) and its raster against the code before them, on random
-# grids. Screenshots: $KNOB_BUILD/browser-artifacts/contour-*.
+# grids. Screenshots of failed pages (all: KNOB_SCREENSHOTS=1):
+# $KNOB_BUILD/browser-artifacts/contour-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 # the grid's parts in node, against the code they replaced (contour_parts.mjs): no browser
 # needed, so before lib.bash, which skips the test without one

@@ -3,7 +3,7 @@
 # inv_log_uniform_values as the reciprocal, q_log_uniform_values unrounded, weighted choices as
 # a quantile) show the program's values, as knob trials does: in knob report and in knob
 # dashboard, headless Chromium (converted.mjs) reads every plot's points and axes.
-# Screenshots: $KNOB_BUILD/browser-artifacts/converted-*.
+# Screenshots of failed pages (all: KNOB_SCREENSHOTS=1): $KNOB_BUILD/browser-artifacts/converted-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
 db="sqlite:///$T/conv.db"

@@ -15,9 +15,19 @@ const fail = msg => { failures.push(msg); console.error('FAIL: ' + msg); };
 const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
                                         args: ['--no-sandbox', '--disable-gpu'] });
 
+// The whole page saved as a PNG when it failed (or always, given KNOB_SCREENSHOTS=1), its
+// errors counted as failures, and closed.
+async function closePage(page, shot) {
+    if (failures.length > page.failed || page.errors.length || process.env.KNOB_SCREENSHOTS === '1')
+        await page.screenshot({ path: shot, fullPage: true });
+    failures.push(...page.errors);
+    await page.close();
+}
+
 async function open(url, name) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.errors = [];
+    page.failed = failures.length;
     page.on('console', m => {
         // the dashboard's 404 for a missing resource is not the page's error
         if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
@@ -77,9 +87,7 @@ async function evilPage(url, name) {
     const bad = await injected(page);
     if (bad)
         fail(`${name}: the page runs the data: ${bad}`);
-    await page.screenshot({ path: `${artifacts}/odd-${name}.png`, fullPage: true });
-    failures.push(...page.errors);
-    await page.close();
+    await closePage(page, `${artifacts}/odd-${name}.png`);
 }
 
 // Params named __proto__, constructor and toString, each absent from some trials: every plot
@@ -103,9 +111,7 @@ async function protoPage() {
                 fail(`report-proto: trial ${r.get('number')} (${r.get('model')}): ${col} shows '${r.get(col)}'`);
         }
     }
-    await page.screenshot({ path: `${artifacts}/odd-report-proto.png`, fullPage: true });
-    failures.push(...page.errors);
-    await page.close();
+    await closePage(page, `${artifacts}/odd-report-proto.png`);
 }
 
 // The best-so-far line of the history plot of objective k: at each of its points, the best
@@ -306,7 +312,7 @@ await remadePage();
 await browser.close();
 if (failures.length) {
     failures.forEach(f => console.error('FAIL: ' + f));
-    console.error(`${failures.length} failure(s); screenshots in ${artifacts}`);
+    console.error(`${failures.length} failure(s); screenshots of the failed pages in ${artifacts}`);
     process.exit(1);
 }
 console.log('ok');

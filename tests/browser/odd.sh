@@ -6,7 +6,8 @@
 # the dashboard shows it is shown anew; values of inf show as knob trials prints them; a
 # study of several objectives without a complete trial has no empty plot; the plots made
 # again (another objective picked) while a chart's progressive paint is left for a later
-# frame throw nothing. Screenshots: $KNOB_BUILD/browser-artifacts/odd-*.
+# frame throw nothing. Screenshots of failed pages (all: KNOB_SCREENSHOTS=1):
+# $KNOB_BUILD/browser-artifacts/odd-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
 : "${KNOB_LIBRARY:?KNOB_LIBRARY must name the libknob.so of this build}"
