@@ -220,6 +220,16 @@ static double log_ei(const data *D, const double *x)
     return ei > 0 ? ei : 0;
 }
 
+/* The coordinate of the value at u: that of its bin for ints and stepped floats, and for
+ * log ints (continuous on their log scale) that of the integer u rounds to, so that a
+ * candidate equal to a configuration already run is seen to be one (observed). */
+static double snap(const knob__dim *dm, double u)
+{
+    if (!dm->cat && dm->bins <= 0 && dm->dist->kind == KNOB_DIST_INT)
+        return knob__dim_to_unit(dm, knob__dim_from_unit(dm, u));
+    return knob__dim_round(dm, u);
+}
+
 /* A random configuration with the activity pattern of observed row `like`. */
 static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
 {
@@ -231,7 +241,7 @@ static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
         else if (dm->cat)
             x[k] = (double)knob_rng_below(r, dm->dist->n_choices);
         else
-            x[k] = knob__dim_round(dm, knob_rng_uniform(r));
+            x[k] = snap(dm, knob_rng_uniform(r));
     }
 }
 
@@ -262,9 +272,14 @@ static bool neighbour(const smac *p, const double *x, int k, int j, knob_rng *r,
         if (u >= 0 && u <= 1)
             break;
     }
-    u = knob__dim_round(dm, fmin(fmax(u, 0), 1));
+    u = snap(dm, fmin(fmax(u, 0), 1));
     if (u == x[k] && dm->bins > 0) /* a step inside the bin: the next bin that way */
         u = knob__dim_round(dm, fmin(fmax(x[k] + (u >= 0.5 ? -1 : 1) / dm->bins, 0), 1));
+    else if (u == x[k] && !dm->cat && dm->dist->kind == KNOB_DIST_INT) { /* a log int */
+        const knob_distribution *q = dm->dist;
+        double v = knob__dim_from_unit(dm, u) + (u >= 0.5 ? -1 : 1);
+        u = knob__dim_to_unit(dm, fmin(fmax(v, q->low), q->high));
+    }
     out[k] = u;
     return u != x[k];
 }
