@@ -179,6 +179,10 @@ static int log_scale(double *y, int n)
     double p5 = lo + (hi - lo) * (pos - floor(pos)), min = s[0], max = s[n - 1];
     free(s);
     double m = min - (p5 - min) - 1e-10;
+    /* Costs of 1e7 and more absorb the 1e-10: with the lowest cost tied (p5 = min) their
+     * log would be -inf, with all tied 0/0. The next double below keeps them finite. */
+    if (!(m < min))
+        m = nextafter(min, -INFINITY);
     for (int i = 0; i < n; i++)
         y[i] = log((y[i] - m) / (max - m));
     return KNOB_OK;
