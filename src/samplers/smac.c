@@ -65,7 +65,7 @@ typedef struct smac {
 } smac;
 
 /* One ask's data: the rows of the observations (own, then the source's) and their y; the
- * rows of the trials running now (asked, not told). */
+ * rows of the trials running now (asked, not told), waiting or pruned (taken). */
 typedef struct data {
     double *X, *y, *busy;
     int n, n_own, n_busy, d;
@@ -88,9 +88,19 @@ static bool worker_lost(const knob_trial_info *t)
     return cause && strcmp(cause, "\"worker_lost\"") == 0;
 }
 
+/* A completed trial with a value: an infinite one (a study with infinite_values) too, clipped
+ * to the finite ones (observe). */
 static bool usable(const knob_trial_info *t)
 {
-    return t->state == KNOB_TRIAL_COMPLETE && t->n_values >= 1 && isfinite(t->values[0]);
+    return t->state == KNOB_TRIAL_COMPLETE && t->n_values >= 1 && !isnan(t->values[0]);
+}
+
+/* A trial whose params must not be proposed again though it has no cost: running, waiting
+ * (enqueued), or pruned (it would be pruned again). */
+static bool taken(const knob_trial_info *t)
+{
+    return t->state == KNOB_TRIAL_RUNNING || t->state == KNOB_TRIAL_WAITING ||
+           t->state == KNOB_TRIAL_PRUNED;
 }
 
 static bool single(const knob_distribution *d)
@@ -188,8 +198,9 @@ static int log_scale(double *y, int n)
     return KNOB_OK;
 }
 
-/* Rows and y of one study's trials into D, appended. Failed trials (not lost workers) of
- * this study count as its worst cost. */
+/* Rows and y of one study's trials into D, appended. Infinite costs count as the lowest or
+ * highest finite one (as Optuna's GP sampler clips them), failed trials (not lost workers)
+ * of this study as its worst. */
 static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, double sign,
                    bool failed, data *D)
 {
@@ -201,9 +212,16 @@ static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, do
         if (encode(p, tr[i], row) > 0)
             D->y[D->n++] = sign * tr[i]->values[0];
     }
-    double worst = -HUGE_VAL;
+    double best = HUGE_VAL, worst = -HUGE_VAL;
     for (int i = first; i < D->n; i++)
-        worst = fmax(worst, D->y[i]);
+        if (isfinite(D->y[i])) {
+            best = fmin(best, D->y[i]);
+            worst = fmax(worst, D->y[i]);
+        }
+    if (best > worst) /* no finite cost: every one infinite */
+        best = worst = 0;
+    for (int i = first; i < D->n; i++)
+        D->y[i] = fmin(fmax(D->y[i], best), worst);
     for (size_t i = 0; failed && D->n > first && i < n; i++) {
         if (tr[i]->state != KNOB_TRIAL_FAIL || worker_lost(tr[i]))
             continue;
@@ -345,7 +363,7 @@ static bool among(const double *X, int n, int d, const double *x)
     return false;
 }
 
-/* Whether x was observed already or is running now. */
+/* Whether x was observed already, is running or waiting now, or was pruned. */
 static bool observed(const data *D, const double *x)
 {
     return among(D->X, D->n, D->d, x) || among(D->busy, D->n_busy, D->d, x);
@@ -430,8 +448,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     int rc = observe(p, tr, n, sign, true, D);
     D->n_own = D->n;
     for (size_t i = 0; i < n; i++)
-        if (tr[i]->state == KNOB_TRIAL_RUNNING &&
-            encode(p, tr[i], D->busy + (size_t)D->n_busy * d) > 0)
+        if (taken(tr[i]) && encode(p, tr[i], D->busy + (size_t)D->n_busy * d) > 0)
             D->n_busy++;
     if (!rc && p->src) {
         double ssign = knob_study_direction(p->src, 0) == KNOB_MAXIMIZE ? -1 : 1;

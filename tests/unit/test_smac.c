@@ -305,6 +305,54 @@ static void log_ints_never_repeat(void **state)
     }
 }
 
+/* One int of 0 .. 15, (x - 5)^2; at x = 5 the trial is pruned (ctx NULL) or its value is
+ * -inf (ctx non-NULL, a study with infinite_values). */
+static knob_trial_state pruned_at_optimum(knob_trial *t, void *ctx, double *values)
+{
+    int64_t x;
+    if (knob_trial_suggest_int(t, "x", 0, 15, 1, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)((x - 5) * (x - 5));
+    if (x == 5 && ctx)
+        values[0] = -INFINITY;
+    else if (x == 5) {
+        assert_int_equal(knob_trial_report(t, 0, 1.0), KNOB_OK);
+        return KNOB_TRIAL_PRUNED;
+    }
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* A pruned trial's configuration is not proposed again (SMAC3 never returns a configuration
+ * twice), nor is one whose value is infinite: the optimum, pruned or -inf, stays among the
+ * model's trials once. */
+static void pruned_and_infinite_never_repeat(void **state)
+{
+    (void)state;
+    for (int inf = 0; inf < 2; inf++) {
+        knob_storage *st = knob_test_memory();
+        knob_sampler *smp;
+        assert_int_equal(
+            knob_sampler_create("smac", "seed=1,n_startup_trials=3,random_probability=0", &smp),
+            KNOB_OK);
+        knob_study_options o = {.sampler = smp, .infinite_values = inf};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "p", &o, &s), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, pruned_at_optimum, inf ? &inf : NULL, 14),
+                         KNOB_OK);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        int at_optimum = 0;
+        for (size_t i = 3; i < n; i++) {
+            at_optimum += knob_trial_info_param(tr[i], "x")->internal == 5;
+            assert_false(repeats_earlier(tr, i));
+        }
+        assert_true(at_optimum <= 1);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* Two ints of 0 .. 63 whose cost, ctx plus a rounded squared distance to (40, 17), has
  * plateaus: trials tie at the lowest cost. */
 static knob_trial_state plateau(knob_trial *t, void *ctx, double *values)
@@ -363,6 +411,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(warm_start_missing_or_disjoint),
         cmocka_unit_test(new_params_and_refusals),
         cmocka_unit_test(log_ints_never_repeat),
+        cmocka_unit_test(pruned_and_infinite_never_repeat),
         cmocka_unit_test(large_costs_keep_the_model),
     };
     if (argc > 1)
