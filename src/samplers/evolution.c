@@ -54,6 +54,15 @@ static size_t population(const evo *e, knob_study *s, const knob_trial_info *con
     return m;
 }
 
+/* Whether d takes more than one value: a categorical of one choice, an int or a float of
+ * low = high cannot change (knob__dist_size is 0 for every continuous float). */
+static bool changeable(const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_FLOAT && !(d->step > 0))
+        return d->high > d->low;
+    return knob__dist_size(d) > 1;
+}
+
 /* Chooses the parent and the param that mutates, once the trial has its number (the draws
  * derive from it). */
 static int choose_parent(void *state, knob_study *s, knob_trial *t)
@@ -99,11 +108,11 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     /* The param that changes: one that can (a distribution of one value cannot). */
     size_t can = 0, pick;
     for (size_t i = 0; i < parent->n_params; i++)
-        can += knob__dist_size(parent->params[i].dist) != 1;
+        can += changeable(parent->params[i].dist);
     pick = can ? knob_rng_below(&r, can) : 0;
     const char *mutated = parent->params[0].name;
     for (size_t i = 0, k = 0; i < parent->n_params; i++)
-        if (knob__dist_size(parent->params[i].dist) != 1 && k++ == pick)
+        if (changeable(parent->params[i].dist) && k++ == pick)
             mutated = parent->params[i].name;
     knobx_buf b = {0};
     char num[32];

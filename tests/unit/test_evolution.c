@@ -256,6 +256,40 @@ static void options_checked(void **state)
     knob_storage_close(st);
 }
 
+/* x and a float of one value (low = high), as a define-by-run program may fix a param. */
+static knob_trial_state with_fixed(knob_trial *t, void *ctx, double *values)
+{
+    double x, c;
+    if (knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "c", 2, 2, 0, 0, &c))
+        return KNOB_TRIAL_FAIL;
+    values[0] = ctx && x < -3 ? -INFINITY : x * x + c;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* The param that mutates is one that can change: a float of low = high cannot (its size,
+ * 0 as for every continuous float, counted it in), so every child differs from its parent. */
+static void fixed_float_never_mutates(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "f", "evolution", "seed=2,population_size=4,sample_size=2");
+    assert_int_equal(knob_study_optimize(s, with_fixed, NULL, 30), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    for (size_t i = 4; i < n; i++) {
+        const char *mut = knob_trial_info_attr(tr[i], "evolution_mutated", true);
+        assert_string_equal(mut, "\"x\"");
+        long p = atol(knob_trial_info_attr(tr[i], "evolution_parent", true));
+        assert_true(knob_trial_info_param(tr[i], "x")->internal !=
+                    knob_trial_info_param(tr[p], "x")->internal);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(beats_random),
     cmocka_unit_test(child_is_parent_with_one_change),
@@ -263,6 +297,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(conditional_space),
     cmocka_unit_test(workers_share_population),
     cmocka_unit_test(options_checked),
+    cmocka_unit_test(fixed_float_never_mutates),
 };
 
 KNOB_TEST_MAIN(tests)
