@@ -27,12 +27,13 @@ typedef struct evo {
     bool include_pruned;
 } evo;
 
-/* A trial's value for the search: minimized, NaN when it cannot be a member. */
+/* A trial's value for the search: minimized, NaN when it cannot be a member. An infinite
+ * value (a study with infinite_values) is one: -inf minimized wins every tournament. */
 static double score(const evo *e, knob_study *s, const knob_trial_info *t)
 {
     bool ok =
         t->state == KNOB_TRIAL_COMPLETE || (e->include_pruned && t->state == KNOB_TRIAL_PRUNED);
-    if (!ok || t->n_values < 1 || !isfinite(t->values[0]) || t->n_params == 0)
+    if (!ok || t->n_values < 1 || isnan(t->values[0]) || t->n_params == 0)
         return NAN;
     return knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -t->values[0] : t->values[0];
 }

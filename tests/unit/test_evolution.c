@@ -289,6 +289,33 @@ static void fixed_float_never_mutates(void **state)
     knob_storage_close(st);
 }
 
+/* In a study with infinite_values a trial of -inf (minimized: the best possible) is a
+ * member like any other, and wins its tournaments. */
+static void infinite_values_are_members(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_sampler *smp;
+    assert_int_equal(knob_sampler_create("evolution", "seed=3,population_size=6,sample_size=3", &smp),
+                     KNOB_OK);
+    knob_study_options o = {.sampler = smp, .infinite_values = true};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "inf", &o, &s), KNOB_OK);
+    int one = 1;
+    assert_int_equal(knob_study_optimize(s, with_fixed, &one, 40), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    int inf_parents = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *par = knob_trial_info_attr(tr[i], "evolution_parent", true);
+        inf_parents += par && tr[atol(par)]->n_values && isinf(tr[atol(par)]->values[0]);
+    }
+    assert_true(inf_parents > 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(beats_random),
@@ -298,6 +325,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(workers_share_population),
     cmocka_unit_test(options_checked),
     cmocka_unit_test(fixed_float_never_mutates),
+    cmocka_unit_test(infinite_values_are_members),
 };
 
 KNOB_TEST_MAIN(tests)
