@@ -316,6 +316,42 @@ static void infinite_values_are_members(void **state)
     knob_storage_close(st);
 }
 
+/* With parallel workers a trial joins the population when it finishes (the paper's
+ * asynchronous evolution): trial 0, the best, finished after trials 1 and 2, so with a
+ * population of 2 the members are 2 and 0, never 1 (which the youngest by number had). */
+static void members_age_from_their_end(void **state)
+{
+    (void)state;
+    static const knob_distribution dx = {KNOB_DIST_FLOAT, 0, 10, 0, 0, 0, NULL};
+    const double value[3] = {0, 5, 10}, end[3] = {1000, 500, 600};
+    int parent_0 = 0;
+    for (int seed = 0; seed < 8; seed++) {
+        knob_storage *st = knob_test_memory();
+        char opts[64];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=2,sample_size=2", seed);
+        knob_study *s = knob_test_study(st, "async", "evolution", opts);
+        for (int k = 0; k < 3; k++) {
+            knob_param p = {"x", &dx, 1 + k};
+            knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE, .n_params = 1, .params = &p,
+                                    .n_values = 1, .values = &value[k],
+                                    .start_time = 100, .end_time = end[k]};
+            int64_t number;
+            assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+            assert_int_equal(number, k);
+        }
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        const char *par = knob_trial_system_attr(t, "evolution_parent");
+        assert_non_null(par);
+        assert_true(atol(par) != 1);
+        parent_0 += atol(par) == 0;
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    assert_true(parent_0 > 0);
+}
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(beats_random),
@@ -326,6 +362,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(options_checked),
     cmocka_unit_test(fixed_float_never_mutates),
     cmocka_unit_test(infinite_values_are_members),
+    cmocka_unit_test(members_age_from_their_end),
 };
 
 KNOB_TEST_MAIN(tests)
