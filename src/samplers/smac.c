@@ -24,6 +24,8 @@
  * Random configurations and neighbours keep the activity pattern of a completed trial (the
  * params it had), so candidates stay inside the conditional structure the trials showed; a
  * param a suggestion leaves inactive that the trial then suggests is drawn at random.
+ * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
+ * one; a configuration run, running, waiting or pruned is never proposed again.
  *
  * The first n_startup_trials trials are random. With warm_start_study, the source study's
  * completed trials (log-scaled on their own) join the model's data, over the params the
