@@ -347,6 +347,7 @@ static void members_age_from_their_end(void **state)
         assert_non_null(par);
         assert_true(atol(par) != 1);
         parent_0 += atol(par) == 0;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
         knob_study_free(s);
         knob_storage_close(st);
     }
