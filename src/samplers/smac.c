@@ -25,7 +25,7 @@
  * params it had), so candidates stay inside the conditional structure the trials showed; a
  * param a suggestion leaves inactive that the trial then suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
- * one; a configuration run, running, waiting or pruned is never proposed again.
+ * one; a configuration run, running or pruned is never proposed again.
  *
  * The first n_startup_trials trials are random. With warm_start_study, the source study's
  * completed trials (log-scaled on their own) join the model's data, over the params the
@@ -67,7 +67,7 @@ typedef struct smac {
 } smac;
 
 /* One ask's data: the rows of the observations (own, then the source's) and their y; the
- * rows of the trials running now (asked, not told), waiting or pruned (taken). */
+ * rows of the trials running now (asked, not told) or pruned (taken). */
 typedef struct data {
     double *X, *y, *busy;
     int n, n_own, n_busy, d;
@@ -97,12 +97,12 @@ static bool usable(const knob_trial_info *t)
     return t->state == KNOB_TRIAL_COMPLETE && t->n_values >= 1 && !isnan(t->values[0]);
 }
 
-/* A trial whose params must not be proposed again though it has no cost: running, waiting
- * (enqueued), or pruned (it would be pruned again). */
+/* A trial whose params must not be proposed again though it has no cost: running, or
+ * pruned (it would be pruned again). (A waiting trial holds its params as fixed_params, not
+ * params, and an ask takes it before it makes a new trial.) */
 static bool taken(const knob_trial_info *t)
 {
-    return t->state == KNOB_TRIAL_RUNNING || t->state == KNOB_TRIAL_WAITING ||
-           t->state == KNOB_TRIAL_PRUNED;
+    return t->state == KNOB_TRIAL_RUNNING || t->state == KNOB_TRIAL_PRUNED;
 }
 
 static bool single(const knob_distribution *d)
@@ -365,7 +365,7 @@ static bool among(const double *X, int n, int d, const double *x)
     return false;
 }
 
-/* Whether x was observed already, is running or waiting now, or was pruned. */
+/* Whether x was observed already, is running now, or was pruned. */
 static bool observed(const data *D, const double *x)
 {
     return among(D->X, D->n, D->d, x) || among(D->busy, D->n_busy, D->d, x);
