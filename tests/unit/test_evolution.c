@@ -296,8 +296,8 @@ static void infinite_values_are_members(void **state)
     (void)state;
     knob_storage *st = knob_test_memory();
     knob_sampler *smp;
-    assert_int_equal(knob_sampler_create("evolution", "seed=3,population_size=6,sample_size=3", &smp),
-                     KNOB_OK);
+    assert_int_equal(
+        knob_sampler_create("evolution", "seed=3,population_size=6,sample_size=3", &smp), KNOB_OK);
     knob_study_options o = {.sampler = smp, .infinite_values = true};
     knob_study *s;
     assert_int_equal(knob_study_create(st, "inf", &o, &s), KNOB_OK);
@@ -332,9 +332,13 @@ static void members_age_from_their_end(void **state)
         knob_study *s = knob_test_study(st, "async", "evolution", opts);
         for (int k = 0; k < 3; k++) {
             knob_param p = {"x", &dx, 1 + k};
-            knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE, .n_params = 1, .params = &p,
-                                    .n_values = 1, .values = &value[k],
-                                    .start_time = 100, .end_time = end[k]};
+            knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
+                                    .n_params = 1,
+                                    .params = &p,
+                                    .n_values = 1,
+                                    .values = &value[k],
+                                    .start_time = 100,
+                                    .end_time = end[k]};
             int64_t number;
             assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
             assert_int_equal(number, k);

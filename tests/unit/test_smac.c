@@ -337,8 +337,7 @@ static void pruned_and_infinite_never_repeat(void **state)
         knob_study_options o = {.sampler = smp, .infinite_values = inf};
         knob_study *s;
         assert_int_equal(knob_study_create(st, "p", &o, &s), KNOB_OK);
-        assert_int_equal(knob_study_optimize(s, pruned_at_optimum, inf ? &inf : NULL, 14),
-                         KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, pruned_at_optimum, inf ? &inf : NULL, 14), KNOB_OK);
         const knob_trial_info *const *tr;
         size_t n;
         assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
