@@ -365,11 +365,11 @@ static knob_trial_state plateau(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* Trials of trials 20 .. 49 within 1 of the lowest cost, over 8 seeds. */
+/* How many of trials 20 .. 49 come within 1 of the lowest cost, over 4 seeds. */
 static int near_optimum(double offset)
 {
     int hits = 0;
-    for (int seed = 0; seed < 8; seed++) {
+    for (int seed = 0; seed < 4; seed++) {
         knob_storage *st = knob_test_memory();
         char opts[32];
         snprintf(opts, sizeof opts, "seed=%d", seed);
@@ -388,16 +388,16 @@ static int near_optimum(double offset)
 
 /* The log scaling is about shift-free: costs of 1e9 + f search as f does. (At 1e9 the
  * scaling's 1e-10 below the lowest cost is lost to rounding, and a tie at the lowest cost
- * made its log -inf: the forest then predicted NaN and the search went random, 38 of 240
- * late trials near the optimum against 159.) */
+ * made its log -inf: the forest then predicted NaN and the search went random, 17 of 120
+ * late trials near the optimum against 71.) */
 static void large_costs_keep_the_model(void **state)
 {
     (void)state;
     int plain = near_optimum(0), large = near_optimum(1e9);
-    print_message("late trials near the optimum: %d (costs f), %d (1e9 + f) of 240\n", plain,
+    print_message("late trials near the optimum: %d (costs f), %d (1e9 + f) of 120\n", plain,
                   large);
-    assert_true(plain >= 120);
-    assert_true(large >= 120);
+    assert_true(plain >= 50);
+    assert_true(large >= 50);
 }
 
 int main(int argc, char **argv)
