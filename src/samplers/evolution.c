@@ -1,8 +1,10 @@
 /* Regularized (aging) evolution (Real et al. 2019, "Regularized Evolution for Image
- * Classifier Architecture Search"): the population is the population_size youngest
- * completed trials (by trial number, so the oldest member leaves as a new one comes); a
- * new trial picks sample_size members at random, takes the best of them as its parent and
- * changes one of the parent's params.
+ * Classifier Architecture Search"): the population is the population_size completed trials
+ * that finished last (so the oldest member leaves as a new one comes, the worst does not;
+ * with parallel workers a trial joins when it ends, as in the paper's asynchronous
+ * evolution); a new trial picks sample_size members at random (with replacement), takes the
+ * best of them as its parent and changes one of the parent's params (one that takes more
+ * than one value). There is no crossover.
  *
  * The population is read from the stored history at each trial, so any number of workers
  * share one evolution. Spaces may be define-by-run and conditional: the child inherits
@@ -17,6 +19,7 @@
 #include "space.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,31 +30,64 @@ typedef struct evo {
     bool include_pruned;
 } evo;
 
-/* A trial's value for the search: minimized, NaN when it cannot be a member. */
+/* A trial's value for the search: minimized, NaN when it cannot be a member. An infinite
+ * value (a study with infinite_values) is one: -inf minimized wins every tournament. */
 static double score(const evo *e, knob_study *s, const knob_trial_info *t)
 {
     bool ok =
         t->state == KNOB_TRIAL_COMPLETE || (e->include_pruned && t->state == KNOB_TRIAL_PRUNED);
-    if (!ok || t->n_values < 1 || !isfinite(t->values[0]) || t->n_params == 0)
+    if (!ok || t->n_values < 1 || isnan(t->values[0]) || t->n_params == 0)
         return NAN;
     return knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -t->values[0] : t->values[0];
 }
 
-/* The population: the population_size members with the highest numbers (the youngest),
- * as indices into tr, oldest first. Returns how many (fewer while it fills). */
+/* A member's age: when it joined the population (its end time; none, as a trial added
+ * without one: before all), then its number. */
+typedef struct member {
+    double joined;
+    int64_t number;
+    size_t i;
+} member;
+
+static int cmp_member(const void *a, const void *b)
+{
+    const member *u = a, *w = b;
+    if (u->joined != w->joined)
+        return u->joined < w->joined ? -1 : 1;
+    return (u->number > w->number) - (u->number < w->number);
+}
+
+/* The population: the population_size members that joined last (finished last: with
+ * parallel workers a long trial joins when it ends, as in the paper's asynchronous
+ * evolution, not aged by its number), as indices into tr, oldest first. Returns how many
+ * (fewer while it fills), or SIZE_MAX when out of memory. */
 static size_t population(const evo *e, knob_study *s, const knob_trial_info *const *tr, size_t n,
                          size_t *out)
 {
+    member *all = malloc((n + 1) * sizeof *all);
+    if (!all)
+        return SIZE_MAX;
     size_t m = 0, cap = (size_t)e->population_size;
-    for (size_t i = n; i-- > 0 && m < cap;)
-        if (!isnan(score(e, s, tr[i])))
-            out[m++] = i;
-    for (size_t i = 0; i < m / 2; i++) { /* oldest first */
-        size_t x = out[i];
-        out[i] = out[m - 1 - i];
-        out[m - 1 - i] = x;
-    }
-    return m;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(score(e, s, tr[i]))) {
+            double end = tr[i]->end_time;
+            all[m++] = (member){isnan(end) ? -HUGE_VAL : end, tr[i]->number, i};
+        }
+    qsort(all, m, sizeof *all, cmp_member);
+    size_t first = m > cap ? m - cap : 0;
+    for (size_t k = first; k < m; k++)
+        out[k - first] = all[k].i;
+    free(all);
+    return m - first;
+}
+
+/* Whether d takes more than one value: a categorical of one choice, an int or a float of
+ * low = high cannot change (knob__dist_size is 0 for every continuous float). */
+static bool changeable(const knob_distribution *d)
+{
+    if (d->kind == KNOB_DIST_FLOAT && !(d->step > 0))
+        return d->high > d->low;
+    return knob__dist_size(d) > 1;
 }
 
 /* Chooses the parent and the param that mutates, once the trial has its number (the draws
@@ -80,6 +116,10 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     if (!pop)
         return knob_set_error(KNOB_ENOMEM, "out of memory (evolution)");
     size_t m = population(e, s, tr, n, pop);
+    if (m == SIZE_MAX) {
+        free(pop);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (evolution: %zu trials)", n);
+    }
     if (m < (size_t)e->population_size) { /* the initial population: random */
         free(pop);
         return KNOB_OK;
@@ -99,11 +139,11 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     /* The param that changes: one that can (a distribution of one value cannot). */
     size_t can = 0, pick;
     for (size_t i = 0; i < parent->n_params; i++)
-        can += knob__dist_size(parent->params[i].dist) != 1;
+        can += changeable(parent->params[i].dist);
     pick = can ? knob_rng_below(&r, can) : 0;
     const char *mutated = parent->params[0].name;
     for (size_t i = 0, k = 0; i < parent->n_params; i++)
-        if (knob__dist_size(parent->params[i].dist) != 1 && k++ == pick)
+        if (changeable(parent->params[i].dist) && k++ == pick)
             mutated = parent->params[i].name;
     knobx_buf b = {0};
     char num[32];

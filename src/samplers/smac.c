@@ -24,6 +24,8 @@
  * Random configurations and neighbours keep the activity pattern of a completed trial (the
  * params it had), so candidates stay inside the conditional structure the trials showed; a
  * param a suggestion leaves inactive that the trial then suggests is drawn at random.
+ * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
+ * one; a configuration run, running or pruned is never proposed again.
  *
  * The first n_startup_trials trials are random. With warm_start_study, the source study's
  * completed trials (log-scaled on their own) join the model's data, over the params the
@@ -65,7 +67,7 @@ typedef struct smac {
 } smac;
 
 /* One ask's data: the rows of the observations (own, then the source's) and their y; the
- * rows of the trials running now (asked, not told). */
+ * rows of the trials running now (asked, not told) or pruned (taken). */
 typedef struct data {
     double *X, *y, *busy;
     int n, n_own, n_busy, d;
@@ -88,9 +90,19 @@ static bool worker_lost(const knob_trial_info *t)
     return cause && strcmp(cause, "\"worker_lost\"") == 0;
 }
 
+/* A completed trial with a value: an infinite one (a study with infinite_values) too, clipped
+ * to the finite ones (observe). */
 static bool usable(const knob_trial_info *t)
 {
-    return t->state == KNOB_TRIAL_COMPLETE && t->n_values >= 1 && isfinite(t->values[0]);
+    return t->state == KNOB_TRIAL_COMPLETE && t->n_values >= 1 && !isnan(t->values[0]);
+}
+
+/* A trial whose params must not be proposed again though it has no cost: running, or
+ * pruned (it would be pruned again). (A waiting trial holds its params as fixed_params, not
+ * params, and an ask takes it before it makes a new trial.) */
+static bool taken(const knob_trial_info *t)
+{
+    return t->state == KNOB_TRIAL_RUNNING || t->state == KNOB_TRIAL_PRUNED;
 }
 
 static bool single(const knob_distribution *d)
@@ -179,13 +191,18 @@ static int log_scale(double *y, int n)
     double p5 = lo + (hi - lo) * (pos - floor(pos)), min = s[0], max = s[n - 1];
     free(s);
     double m = min - (p5 - min) - 1e-10;
+    /* Costs of 1e7 and more absorb the 1e-10: with the lowest cost tied (p5 = min) their
+     * log would be -inf, with all tied 0/0. The next double below keeps them finite. */
+    if (!(m < min))
+        m = nextafter(min, -INFINITY);
     for (int i = 0; i < n; i++)
         y[i] = log((y[i] - m) / (max - m));
     return KNOB_OK;
 }
 
-/* Rows and y of one study's trials into D, appended. Failed trials (not lost workers) of
- * this study count as its worst cost. */
+/* Rows and y of one study's trials into D, appended. Infinite costs count as the lowest or
+ * highest finite one (as Optuna's GP sampler clips them), failed trials (not lost workers)
+ * of this study as its worst. */
 static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, double sign,
                    bool failed, data *D)
 {
@@ -197,9 +214,16 @@ static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, do
         if (encode(p, tr[i], row) > 0)
             D->y[D->n++] = sign * tr[i]->values[0];
     }
-    double worst = -HUGE_VAL;
+    double best = HUGE_VAL, worst = -HUGE_VAL;
     for (int i = first; i < D->n; i++)
-        worst = fmax(worst, D->y[i]);
+        if (isfinite(D->y[i])) {
+            best = fmin(best, D->y[i]);
+            worst = fmax(worst, D->y[i]);
+        }
+    if (best > worst) /* no finite cost: every one infinite */
+        best = worst = 0;
+    for (int i = first; i < D->n; i++)
+        D->y[i] = fmin(fmax(D->y[i], best), worst);
     for (size_t i = 0; failed && D->n > first && i < n; i++) {
         if (tr[i]->state != KNOB_TRIAL_FAIL || worker_lost(tr[i]))
             continue;
@@ -220,6 +244,16 @@ static double log_ei(const data *D, const double *x)
     return ei > 0 ? ei : 0;
 }
 
+/* The coordinate of the value at u: that of its bin for ints and stepped floats, and for
+ * log ints (continuous on their log scale) that of the integer u rounds to, so that a
+ * candidate equal to a configuration already run is seen to be one (observed). */
+static double snap(const knob__dim *dm, double u)
+{
+    if (!dm->cat && dm->bins <= 0 && dm->dist->kind == KNOB_DIST_INT)
+        return knob__dim_to_unit(dm, knob__dim_from_unit(dm, u));
+    return knob__dim_round(dm, u);
+}
+
 /* A random configuration with the activity pattern of observed row `like`. */
 static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
 {
@@ -231,7 +265,7 @@ static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
         else if (dm->cat)
             x[k] = (double)knob_rng_below(r, dm->dist->n_choices);
         else
-            x[k] = knob__dim_round(dm, knob_rng_uniform(r));
+            x[k] = snap(dm, knob_rng_uniform(r));
     }
 }
 
@@ -262,9 +296,14 @@ static bool neighbour(const smac *p, const double *x, int k, int j, knob_rng *r,
         if (u >= 0 && u <= 1)
             break;
     }
-    u = knob__dim_round(dm, fmin(fmax(u, 0), 1));
+    u = snap(dm, fmin(fmax(u, 0), 1));
     if (u == x[k] && dm->bins > 0) /* a step inside the bin: the next bin that way */
         u = knob__dim_round(dm, fmin(fmax(x[k] + (u >= 0.5 ? -1 : 1) / dm->bins, 0), 1));
+    else if (u == x[k] && !dm->cat && dm->dist->kind == KNOB_DIST_INT) { /* a log int */
+        const knob_distribution *q = dm->dist;
+        double v = knob__dim_from_unit(dm, u) + (u >= 0.5 ? -1 : 1);
+        u = knob__dim_to_unit(dm, fmin(fmax(v, q->low), q->high));
+    }
     out[k] = u;
     return u != x[k];
 }
@@ -326,7 +365,7 @@ static bool among(const double *X, int n, int d, const double *x)
     return false;
 }
 
-/* Whether x was observed already or is running now. */
+/* Whether x was observed already, is running now, or was pruned. */
 static bool observed(const data *D, const double *x)
 {
     return among(D->X, D->n, D->d, x) || among(D->busy, D->n_busy, D->d, x);
@@ -411,8 +450,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     int rc = observe(p, tr, n, sign, true, D);
     D->n_own = D->n;
     for (size_t i = 0; i < n; i++)
-        if (tr[i]->state == KNOB_TRIAL_RUNNING &&
-            encode(p, tr[i], D->busy + (size_t)D->n_busy * d) > 0)
+        if (taken(tr[i]) && encode(p, tr[i], D->busy + (size_t)D->n_busy * d) > 0)
             D->n_busy++;
     if (!rc && p->src) {
         double ssign = knob_study_direction(p->src, 0) == KNOB_MAXIMIZE ? -1 : 1;

@@ -256,6 +256,108 @@ static void options_checked(void **state)
     knob_storage_close(st);
 }
 
+/* x and a float of one value (low = high), as a define-by-run program may fix a param. */
+static knob_trial_state with_fixed(knob_trial *t, void *ctx, double *values)
+{
+    double x, c;
+    if (knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "c", 2, 2, 0, 0, &c))
+        return KNOB_TRIAL_FAIL;
+    values[0] = ctx && x < -3 ? -INFINITY : x * x + c;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* The param that mutates is one that can change: a float of low = high cannot (its size,
+ * 0 as for every continuous float, counted it in), so every child differs from its parent. */
+static void fixed_float_never_mutates(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "f", "evolution", "seed=2,population_size=4,sample_size=2");
+    assert_int_equal(knob_study_optimize(s, with_fixed, NULL, 30), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    for (size_t i = 4; i < n; i++) {
+        const char *mut = knob_trial_info_attr(tr[i], "evolution_mutated", true);
+        assert_string_equal(mut, "\"x\"");
+        long p = atol(knob_trial_info_attr(tr[i], "evolution_parent", true));
+        assert_true(knob_trial_info_param(tr[i], "x")->internal !=
+                    knob_trial_info_param(tr[p], "x")->internal);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* In a study with infinite_values a trial of -inf (minimized: the best possible) is a
+ * member like any other, and wins its tournaments. */
+static void infinite_values_are_members(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_sampler *smp;
+    assert_int_equal(
+        knob_sampler_create("evolution", "seed=3,population_size=6,sample_size=3", &smp), KNOB_OK);
+    knob_study_options o = {.sampler = smp, .infinite_values = true};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "inf", &o, &s), KNOB_OK);
+    int one = 1;
+    assert_int_equal(knob_study_optimize(s, with_fixed, &one, 40), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    int inf_parents = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *par = knob_trial_info_attr(tr[i], "evolution_parent", true);
+        inf_parents += par && tr[atol(par)]->n_values && isinf(tr[atol(par)]->values[0]);
+    }
+    assert_true(inf_parents > 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* With parallel workers a trial joins the population when it finishes (the paper's
+ * asynchronous evolution): trial 0, the best, finished after trials 1 and 2, so with a
+ * population of 2 the members are 2 and 0, never 1 (which the youngest by number had). */
+static void members_age_from_their_end(void **state)
+{
+    (void)state;
+    static const knob_distribution dx = {KNOB_DIST_FLOAT, 0, 10, 0, 0, 0, NULL};
+    const double value[3] = {0, 5, 10}, end[3] = {1000, 500, 600};
+    int parent_0 = 0;
+    for (int seed = 0; seed < 8; seed++) {
+        knob_storage *st = knob_test_memory();
+        char opts[64];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=2,sample_size=2", seed);
+        knob_study *s = knob_test_study(st, "async", "evolution", opts);
+        for (int k = 0; k < 3; k++) {
+            knob_param p = {"x", &dx, 1 + k};
+            knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
+                                    .n_params = 1,
+                                    .params = &p,
+                                    .n_values = 1,
+                                    .values = &value[k],
+                                    .start_time = 100,
+                                    .end_time = end[k]};
+            int64_t number;
+            assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+            assert_int_equal(number, k);
+        }
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        const char *par = knob_trial_system_attr(t, "evolution_parent");
+        assert_non_null(par);
+        assert_true(atol(par) != 1);
+        parent_0 += atol(par) == 0;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    assert_true(parent_0 > 0);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(beats_random),
     cmocka_unit_test(child_is_parent_with_one_change),
@@ -263,6 +365,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(conditional_space),
     cmocka_unit_test(workers_share_population),
     cmocka_unit_test(options_checked),
+    cmocka_unit_test(fixed_float_never_mutates),
+    cmocka_unit_test(infinite_values_are_members),
+    cmocka_unit_test(members_age_from_their_end),
 };
 
 KNOB_TEST_MAIN(tests)

@@ -162,8 +162,9 @@ static void tree_matches_brute_force(void **state)
 }
 
 /* Values a sort can get wrong: ties, -0 beside +0 (equal: no split between them), negative
- * numbers, magnitudes from 1e-3 to 1e3 (keys that differ in every byte), NaN; 150 rows, so
- * that the larger nodes take the radix sort and the small ones the insertion sort. */
+ * numbers, magnitudes from 1e-3 to 1e3 (keys that differ in every byte), NaN (continuous,
+ * and categorical: its own category); 150 rows, so that the larger nodes take the radix
+ * sort and the small ones the insertion sort. */
 static void tree_matches_brute_force_on_ties_and_signs(void **state)
 {
     (void)state;
@@ -181,9 +182,10 @@ static void tree_matches_brute_force_on_ties_and_signs(void **state)
             double u = knob_rng_uniform(&r);
             x[1] = u < 0.1 ? NAN
                            : (u < 0.55 ? -1 : 1) * pow(10, 6 * knob_rng_uniform(&r) - 3);
-            x[2] = (double)knob_rng_below(&r, 3);
+            /* an inactive categorical (NaN) is a category of its own */
+            x[2] = knob_rng_uniform(&r) < 0.15 ? NAN : (double)knob_rng_below(&r, 3);
             y[i] = x[0] * x[0] + (signbit(x[0]) ? 0.7 : 0) + (isnan(x[1]) ? 1 : atan(x[1])) +
-                   0.3 * x[2] + 0.05 * knob_rng_normal(&r);
+                   (isnan(x[2]) ? -0.4 : 0.3 * x[2]) + 0.05 * knob_rng_normal(&r);
         }
         knob__forest_opts o = knob__forest_defaults();
         o.n_trees = 1;
@@ -199,6 +201,46 @@ static void tree_matches_brute_force_on_ties_and_signs(void **state)
             rows[i] = i;
         ref_grow(&rf, rows, N, 0);
         for (int i = 0; i < N; i++) {
+            double m;
+            knob__forest_predict(&f, X + i * 3, &m, NULL);
+            assert_true(fabs(m - pred[i]) < 1e-9);
+        }
+        knob__forest_free(&f);
+    }
+}
+
+/* A bootstrapped tree is the exhaustive tree of its bootstrap sample, repeats counted: the
+ * fit's first n draws are that sample (replayed here from the same seed). */
+static void bootstrap_tree_matches_brute_force(void **state)
+{
+    (void)state;
+    enum { N = 50 };
+    double X[N * 3], y[N], pred[N];
+    int n_cats[3] = {0, 0, 3};
+    for (int seed = 1; seed <= 3; seed++) {
+        mixed_data(X, y, N, (uint64_t)(60 + seed));
+        knob__forest_opts o = knob__forest_defaults();
+        o.n_trees = 1;
+        o.max_depth = 4;
+        knob__forest f = {0};
+        knob_rng r, replay;
+        knob_rng_seed(&r, (uint64_t)seed);
+        knob_rng_seed(&replay, (uint64_t)seed);
+        assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &r), 0);
+        int rows[N], distinct = 0;
+        bool in[N] = {false};
+        for (int i = 0; i < N; i++) {
+            rows[i] = (int)knob_rng_below(&replay, N);
+            distinct += !in[rows[i]];
+            in[rows[i]] = true;
+        }
+        assert_true(distinct < N); /* a sample with repeats */
+        ref rf = {X, y, 3, n_cats, o.max_depth, o.min_samples_split, o.min_samples_leaf, pred};
+        ref_grow(&rf, rows, N, 0);
+        assert_int_equal(f.trees[0].nodes[0].n, N);
+        for (int i = 0; i < N; i++) {
+            if (!in[i])
+                continue;
             double m;
             knob__forest_predict(&f, X + i * 3, &m, NULL);
             assert_true(fabs(m - pred[i]) < 1e-9);
@@ -460,6 +502,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tree_matches_brute_force),
         cmocka_unit_test(tree_matches_brute_force_on_ties_and_signs),
+        cmocka_unit_test(bootstrap_tree_matches_brute_force),
         cmocka_unit_test(nodes_keep_their_statistics),
         cmocka_unit_test(forest_mean_variance_and_seed),
         cmocka_unit_test(log_y_leaves),

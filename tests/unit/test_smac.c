@@ -254,6 +254,152 @@ static void new_params_and_refusals(void **state)
     knob_storage_close(st);
 }
 
+/* ---- proposals never repeat a configuration already run */
+
+/* Whether trial i repeats the params of a trial before it. */
+static bool repeats_earlier(const knob_trial_info *const *tr, size_t i)
+{
+    for (size_t j = 0; j < i; j++) {
+        bool same = tr[j]->n_params == tr[i]->n_params;
+        for (size_t k = 0; same && k < tr[i]->n_params; k++) {
+            const knob_param *q = knob_trial_info_param(tr[j], tr[i]->params[k].name);
+            same = q && q->internal == tr[i]->params[k].internal;
+        }
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+/* Two log ints of 1 .. 4 (16 configurations), the optimum at (3, 3). */
+static knob_trial_state log_ints(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    int64_t a, b;
+    if (knob_trial_suggest_int(t, "a", 1, 4, 1, KNOB_LOG, &a) ||
+        knob_trial_suggest_int(t, "b", 1, 4, 1, KNOB_LOG, &b))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)((a - 3) * (a - 3) + (b - 3) * (b - 3));
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* Log ints are coordinates of their log scale, yet a proposal that rounds to a
+ * configuration already run is one already run: in a space of 16, the model's 14 trials
+ * after 2 random ones are all new. */
+static void log_ints_never_repeat(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 3; seed++) {
+        knob_storage *st = knob_test_memory();
+        char opts[96];
+        snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=2,random_probability=0", seed);
+        knob_study *s = knob_test_study(st, "li", "smac", opts);
+        assert_int_equal(knob_study_optimize(s, log_ints, NULL, 16), KNOB_OK);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        for (size_t i = 2; i < n; i++)
+            assert_false(repeats_earlier(tr, i));
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* One int of 0 .. 15, (x - 5)^2; at x = 5 the trial is pruned (ctx NULL) or its value is
+ * -inf (ctx non-NULL, a study with infinite_values). */
+static knob_trial_state pruned_at_optimum(knob_trial *t, void *ctx, double *values)
+{
+    int64_t x;
+    if (knob_trial_suggest_int(t, "x", 0, 15, 1, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)((x - 5) * (x - 5));
+    if (x == 5 && ctx)
+        values[0] = -INFINITY;
+    else if (x == 5) {
+        assert_int_equal(knob_trial_report(t, 0, 1.0), KNOB_OK);
+        return KNOB_TRIAL_PRUNED;
+    }
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* A pruned trial's configuration is not proposed again (SMAC3 never returns a configuration
+ * twice), nor is one whose value is infinite: the optimum, pruned or -inf, stays among the
+ * model's trials once. */
+static void pruned_and_infinite_never_repeat(void **state)
+{
+    (void)state;
+    for (int inf = 0; inf < 2; inf++) {
+        knob_storage *st = knob_test_memory();
+        knob_sampler *smp;
+        assert_int_equal(
+            knob_sampler_create("smac", "seed=1,n_startup_trials=3,random_probability=0", &smp),
+            KNOB_OK);
+        knob_study_options o = {.sampler = smp, .infinite_values = inf};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "p", &o, &s), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, pruned_at_optimum, inf ? &inf : NULL, 14), KNOB_OK);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        int at_optimum = 0;
+        for (size_t i = 3; i < n; i++) {
+            at_optimum += knob_trial_info_param(tr[i], "x")->internal == 5;
+            assert_false(repeats_earlier(tr, i));
+        }
+        assert_true(at_optimum <= 1);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* Two ints of 0 .. 63 whose cost, ctx plus a rounded squared distance to (40, 17), has
+ * plateaus: trials tie at the lowest cost. */
+static knob_trial_state plateau(knob_trial *t, void *ctx, double *values)
+{
+    int64_t x, y;
+    if (knob_trial_suggest_int(t, "x", 0, 63, 1, 0, &x) ||
+        knob_trial_suggest_int(t, "y", 0, 63, 1, 0, &y))
+        return KNOB_TRIAL_FAIL;
+    double d2 = (double)((x - 40) * (x - 40) + (y - 17) * (y - 17));
+    values[0] = *(const double *)ctx + floor(d2 / 16);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* How many of trials 20 .. 49 come within 1 of the lowest cost, over 4 seeds. */
+static int near_optimum(double offset)
+{
+    int hits = 0;
+    for (int seed = 0; seed < 4; seed++) {
+        knob_storage *st = knob_test_memory();
+        char opts[32];
+        snprintf(opts, sizeof opts, "seed=%d", seed);
+        knob_study *s = knob_test_study(st, "pl", "smac", opts);
+        assert_int_equal(knob_study_optimize(s, plateau, &offset, 50), KNOB_OK);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        for (size_t i = 20; i < n; i++)
+            hits += tr[i]->values[0] - offset <= 1;
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    return hits;
+}
+
+/* The log scaling is about shift-free: costs of 1e9 + f search as f does. (At 1e9 the
+ * scaling's 1e-10 below the lowest cost is lost to rounding, and a tie at the lowest cost
+ * made its log -inf: the forest then predicted NaN and the search went random, 17 of 120
+ * late trials near the optimum against 71.) */
+static void large_costs_keep_the_model(void **state)
+{
+    (void)state;
+    int plain = near_optimum(0), large = near_optimum(1e9);
+    print_message("late trials near the optimum: %d (costs f), %d (1e9 + f) of 120\n", plain,
+                  large);
+    assert_true(plain >= 50);
+    assert_true(large >= 50);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +409,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(warm_start_other_storage),
         cmocka_unit_test(warm_start_missing_or_disjoint),
         cmocka_unit_test(new_params_and_refusals),
+        cmocka_unit_test(log_ints_never_repeat),
+        cmocka_unit_test(pruned_and_infinite_never_repeat),
+        cmocka_unit_test(large_costs_keep_the_model),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
