@@ -2,9 +2,10 @@
  * Classifier Architecture Search"): the population is the population_size completed trials
  * that finished last (so the oldest member leaves as a new one comes, the worst does not;
  * with parallel workers a trial joins when it ends, as in the paper's asynchronous
- * evolution); a new trial picks sample_size members at random (with replacement), takes the
- * best of them as its parent and changes one of the parent's params (one that takes more
- * than one value). There is no crossover.
+ * evolution, by the end time its worker stamped: the workers' clocks must agree); a new
+ * trial picks sample_size members at random (with replacement), takes the best of them as
+ * its parent and changes one of the parent's params (one that takes more than one value).
+ * There is no crossover.
  *
  * The population is read from the stored history at each trial, so any number of workers
  * share one evolution. Spaces may be define-by-run and conditional: the child inherits
@@ -235,7 +236,8 @@ static int init(void *state)
 
 static const knob_option options[] = {
     {"population_size", KNOB_OPT_INT, offsetof(evo, population_size), "20", 2, 100000,
-     "members: the youngest completed trials; until there are this many, trials are random", NULL},
+     "members: the completed trials that finished last; until there are this many, trials are "
+     "random", NULL},
     {"sample_size", KNOB_OPT_INT, offsetof(evo, sample_size), "5", 1, 100000,
      "members drawn for a tournament; the best of them is the parent (at most population_size)",
      NULL},
@@ -252,8 +254,8 @@ const knob_sampler_plugin knob__sampler_evolution = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "evolution",
     .help = "Regularized (aging) evolution (Real et al. 2019): the best of sample_size random "
-            "members of the population (the youngest population_size completed trials) is the "
-            "parent, one of its params mutates; strong on architecture search. Define-by-run "
+            "members of the population (the population_size completed trials that finished "
+            "last) is the parent, one of its params mutates; strong on architecture search. Define-by-run "
             "and conditional spaces; workers share the population through the storage. Options: "
             "population_size, sample_size, mutation_scale, include_pruned, seed.",
     .state_size = sizeof(evo),

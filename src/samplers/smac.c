@@ -25,7 +25,9 @@
  * params it had), so candidates stay inside the conditional structure the trials showed; a
  * param a suggestion leaves inactive that the trial then suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
- * one; a configuration run, running or pruned is never proposed again.
+ * one; after the startup trials a configuration run, running or pruned is not proposed
+ * again, by the model or as an interleaved random one (unless 100 random draws find no
+ * other: a small discrete space used up).
  *
  * The first n_startup_trials trials are random. With warm_start_study, the source study's
  * completed trials (log-scaled on their own) join the model's data, over the params the
@@ -432,6 +434,20 @@ static int open_source(smac *p, knob_study *s)
 
 /* ---------------------------------------------------------------- the sampler */
 
+/* The params of x proposed to t (a NaN: left to sample_independent); x freed. */
+static int propose(const smac *p, knob_trial *t, double *x)
+{
+    int rc = KNOB_OK;
+    for (int k = 0; !rc && k < p->n_dims; k++) {
+        if (isnan(x[k]))
+            continue;
+        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
+                                knob__dim_from_unit(&p->dims[k], x[k]));
+    }
+    free(x);
+    return rc;
+}
+
 static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
                    size_t n, const knob_trial_info *const *src, size_t n_src, data *D)
 {
@@ -466,8 +482,16 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), "smac");
     if (knob_rng_uniform(&r) < p->random_probability) {
+        /* interleaved at random: a configuration not run, running or pruned (SMAC3's
+         * selector skips those too); after 100 draws of such, every param from
+         * sample_independent */
+        for (int tries = 0; tries < 100; tries++) {
+            random_config(p, D, &r, xbest);
+            if (!observed(D, xbest))
+                return propose(p, t, xbest);
+        }
         free(xbest);
-        return KNOB_OK; /* interleaved at random: every param from sample_independent */
+        return KNOB_OK;
     }
     knob__forest_opts o = knob__forest_defaults();
     o.n_trees = (int)p->n_trees;
@@ -485,14 +509,11 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
                                                        D->n, d);
     if (!rc)
         rc = maximize(p, D, &r, xbest);
-    for (int k = 0; !rc && k < d; k++) {
-        if (isnan(xbest[k]))
-            continue;
-        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
-                                knob__dim_from_unit(&p->dims[k], xbest[k]));
+    if (rc) {
+        free(xbest);
+        return rc;
     }
-    free(xbest);
-    return rc;
+    return propose(p, t, xbest);
 }
 
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
