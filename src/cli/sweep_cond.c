@@ -148,13 +148,8 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
         return isfinite(v->num) && same_number(round(v->num / q) * q, v->num) &&
                (p->kind == PK_Q_NORMAL || v->num >= 0);
     }
-    double *x;
-    size_t n = sweep_grid_numbers(p, &x);
-    bool found = false;
-    for (size_t i = 0; i < n && !found; i++)
-        found = same_number(x[i], v->num);
-    free(x);
-    return found;
+    double near;
+    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num);
 }
 
 /* The parents a condition may name: params whose values can be compared. */

@@ -851,6 +851,19 @@ static bool grid_range(const sweep_param *p, double *lo, double *step, long long
     return false;
 }
 
+bool sweep_grid_nearest(const sweep_param *p, double x, double *near)
+{
+    double lo, step;
+    long long k0, k1;
+    if (!isfinite(x) || !grid_range(p, &lo, &step, &k0, &k1) || k1 < k0)
+        return false;
+    double k = fmin((double)k1, fmax((double)k0, round((x - lo) / step)));
+    char text[40];
+    snprintf(text, sizeof text, "%.15g", lo + k * step); /* as sweep_grid_numbers writes it */
+    *near = strtod(text, NULL);
+    return true;
+}
+
 size_t sweep_grid_numbers(const sweep_param *p, double **out)
 {
     double lo, step;

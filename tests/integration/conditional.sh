@@ -200,6 +200,14 @@ err "e.yaml:9:34: key 'parameters.d.when': 'd' can never be active" \
 printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
     "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
+# a parent with more values than a grid enumerates takes each multiple of its q all the same
+printf '%s\n' "program: x" "method: random" "parameters:" \
+    "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" \
+    "  l: {distribution: q_log_uniform_values, min: 1, max: 100000000, q: 1}" \
+    "  c: {values: [1, 2], when: {q: 5000000, l: [1, 2]}}" > e.yaml
+"$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "a parent of many values: $(cat e.txt)"
+err "e.yaml:5:27: key 'parameters.c.when.q': 'q' never takes 5000005" \
+    "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" "  c: {values: [1], when: {q: 5000005}}"
 err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
     "  a: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" "  b: {values: [1], when: {a: 0.5}}"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
