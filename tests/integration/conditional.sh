@@ -153,6 +153,21 @@ for t in d:
 assert any("d" in t["params"] for t in d) and any("d" not in t["params"] for t in d)
 PY
 
+# knob lr-find passes the active params only, and refuses to test an inactive one
+cat > lr.yaml <<'YAML'
+command: [sh, -c, 'while read -r s r; do echo "step=$s loss=1"; done', x, "${args}"]
+metric: {name: loss}
+parameters:
+  opt: {values: [adam, sgd]}
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 1, when: {opt: sgd}}
+  beta: {min: 0.0, max: 0.99, when: {opt: adam}}
+YAML
+"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd > out.txt 2>&1 || fail "lr-find: $(cat out.txt)"
+grep -qF 'params {"opt":"sgd","lr":1e-07};' out.txt || fail "lr-find params: $(cat out.txt)"
+"$KNOB" lr-find lr.yaml --param lr --steps 3 > out.txt 2>&1 && fail "lr-find of an inactive param"
+grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be sgd, not adam" out.txt ||
+    fail "lr-find inactive: $(cat out.txt)"
+
 # mistakes, at their line and column
 err() { # expected-message yaml-lines...
     local want=$1
