@@ -499,7 +499,8 @@ static int split(products *out, const product *base, const sweep *sw, size_t i, 
     return rc;
 }
 
-static int grid_products(const sweep *sw, const grid_values *gv, products *ps)
+/* The products of the params in `only` (NULL: all); the others are left absent. */
+static int grid_products(const sweep *sw, const grid_values *gv, const bool *only, products *ps)
 {
     product first;
     ps->n_params = sw->n_params;
@@ -507,6 +508,8 @@ static int grid_products(const sweep *sw, const grid_values *gv, products *ps)
         return product_free(&first, sw->n_params), -1;
     for (size_t o = 0; o < sw->n_params; o++) {
         size_t i = sw->order[o];
+        if (only && !only[i])
+            continue;
         products next = {.n_params = sw->n_params};
         int rc = 0;
         for (size_t k = 0; !rc && k < ps->n; k++)
@@ -594,7 +597,7 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
     for (size_t i = 0; !rc && i < sw->n_params; i++)
         if (values_of(&sw->params[i], &gv[i]))
             rc = not_enumerable(sw, &sw->params[i]);
-    if (!rc && (rc = grid_products(sw, gv, &ps)) > 0)
+    if (!rc && (rc = grid_products(sw, gv, NULL, &ps)) > 0)
         fprintf(stderr, "knob: the conditional grid splits into more than %d products\n",
                 MAX_PRODUCTS);
     if (!rc) {
@@ -650,35 +653,68 @@ static int condition_values(const sweep *sw, size_t i, grid_values *gv)
     return 0;
 }
 
+/* The root of param i's group: params linked by conditions, either way, share one. */
+static size_t group_of(size_t *up, size_t i)
+{
+    while (up[i] != i)
+        i = up[i] = up[up[i]];
+    return i;
+}
+
 /* Refuses a param whose conditions can never hold together: its own `when` asks a parent
  * for values that the parent's own conditions, or another of its parents, rule out (c
  * when {b: 2, a: y} where b exists only when a is x). Such a param would never reach the
  * program. The space is split as a grid's is (grid_products), over the values the
- * conditions name: a param that is in none of the products is never active. */
+ * conditions name: a param that is in none of the products is never active. Each group of
+ * params linked by conditions is split on its own: the others cannot change whether its
+ * params are active, and the products of independent groups multiply (20 optional params,
+ * each with its own switch, are 2^20 products together and 2 each). */
 static int check_reachable(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
-    grid_values *gv = calloc(sw->n_params ? sw->n_params : 1, sizeof *gv);
-    products ps = {0};
-    int rc = gv ? 0 : -1;
-    for (size_t i = 0; !rc && i < sw->n_params; i++)
-        rc = condition_values(sw, i, &gv[i]);
-    if (!rc)
-        rc = grid_products(sw, gv, &ps);
-    if (rc < 0)
-        rc = sweep_errorf(c, NULL, "out of memory");
-    for (size_t i = 0; !rc && i < sw->n_params; i++) {
-        const sweep_param *p = &sw->params[i];
-        bool reached = p->n_when == 0;
-        for (size_t k = 0; k < ps.n && !reached; k++)
-            reached = ps.p[k].n[i] > 0;
-        if (!reached)
-            rc = sweep_errorf_at(c, p->when[0].line, p->when[0].col,
-                                 "key 'parameters.%s.when': '%s' can never be active: no values "
-                                 "of its parents meet its `when` and their own at once, so "
-                                 "the program would never get it",
-                                 p->name, p->name);
+    size_t n = sw->n_params ? sw->n_params : 1;
+    grid_values *gv = calloc(n, sizeof *gv);
+    size_t *up = malloc(n * sizeof *up);
+    bool *only = malloc(n * sizeof *only), *linked = calloc(n, sizeof *linked);
+    bool oom = !gv || !up || !only || !linked;
+    for (size_t i = 0; !oom && i < sw->n_params; i++) {
+        oom = condition_values(sw, i, &gv[i]) != 0;
+        up[i] = i;
     }
-    grid_free(&ps, gv, sw->n_params);
-    return rc > 0 ? 0 : rc; /* too many products to tell: not checked */
+    for (size_t i = 0; !oom && i < sw->n_params; i++)
+        for (size_t k = 0; k < sw->params[i].n_when; k++)
+            up[group_of(up, i)] = group_of(up, sw->params[i].when[k].parent);
+    for (size_t i = 0; !oom && i < sw->n_params; i++)
+        linked[group_of(up, i)] |= sw->params[i].n_when > 0;
+    int rc = oom ? sweep_errorf(c, NULL, "out of memory") : 0;
+    for (size_t g = 0; !rc && g < sw->n_params; g++) {
+        if (!linked[g] || group_of(up, g) != g)
+            continue;
+        for (size_t i = 0; i < sw->n_params; i++)
+            only[i] = group_of(up, i) == g;
+        products ps = {0};
+        int split = grid_products(sw, gv, only, &ps);
+        if (split < 0)
+            rc = sweep_errorf(c, NULL, "out of memory");
+        for (size_t i = 0; !split && !rc && i < sw->n_params; i++) {
+            const sweep_param *p = &sw->params[i];
+            bool reached = !only[i] || p->n_when == 0;
+            for (size_t k = 0; k < ps.n && !reached; k++)
+                reached = ps.p[k].n[i] > 0;
+            if (!reached)
+                rc = sweep_errorf_at(c, p->when[0].line, p->when[0].col,
+                                     "key 'parameters.%s.when': '%s' can never be active: no "
+                                     "values of its parents meet its `when` and their own at "
+                                     "once, so the program would never get it",
+                                     p->name, p->name);
+        }
+        grid_free(&ps, NULL, sw->n_params); /* too many products to tell: not checked */
+    }
+    for (size_t i = 0; gv && i < sw->n_params; i++)
+        free(gv[i].v);
+    free(gv);
+    free(up);
+    free(only);
+    free(linked);
+    return rc;
 }

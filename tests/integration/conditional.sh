@@ -212,6 +212,12 @@ err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
 err "e.yaml:9:34: key 'parameters.d.when': 'd' can never be active" \
     "  n: {min: 1, max: 1000000}" "  g:" "    when: {n: [5, 7]}" "    parameters:" \
     "      w: {values: [1, 2]}" "  d: {min: 0.0, max: 1.0, when: {g.w: 1, n: 6}}"
+# beside many optional params, each with its own switch (2^17 products together, which
+# left the space unchecked)
+toggles=()
+for i in $(seq 1 17); do toggles+=("  u$i: {values: [true, false]}" "  x$i: {values: [1, 2], when: {u$i: true}}"); done
+err "key 'parameters.c.when': 'c' can never be active" "${toggles[@]}" \
+    "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
 printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
     "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
