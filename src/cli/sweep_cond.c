@@ -215,6 +215,15 @@ static void near_value(knobx_buf *h, const sweep_param *parent, const char *text
     free(names);
 }
 
+/* Whether one of the parent's values is the string `text`. */
+static bool spelled_string(const sweep_param *parent, const char *text)
+{
+    for (size_t k = 0; k < parent->n_choices; k++)
+        if (parent->choices[k].type == KNOB_CHOICE_STRING && !strcmp(parent->choices[k].str, text))
+            return true;
+    return false;
+}
+
 /* A list or mapping value of a `when` (JSON text) that is one of the parent's written
  * otherwise (its keys in another order, 18.0 for 18) is taken as the parent's text, which
  * a trial's value holds: conditions compare texts. (A big integer, JSON text too, is
@@ -262,6 +271,14 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                              w->parent_name);
         else if (w->allowed[i].type == KNOB_CHOICE_STRING)
             near_value(&h, parent, w->allowed[i].str);
+        else if (w->allowed[i].str && spelled_string(parent, w->allowed[i].str))
+            /* yes, 1 or null unquoted for a parent whose values are the words */
+            knobx_buf_printf(&h, "; did you mean \"%s\", in quotes? (unquoted, it is %s%s)",
+                             w->allowed[i].str,
+                             w->allowed[i].type == KNOB_CHOICE_NUMBER ? "a number"
+                             : w->allowed[i].type == KNOB_CHOICE_BOOL ? "the boolean "
+                                                                        : "null",
+                             w->allowed[i].type == KNOB_CHOICE_BOOL ? knobx_buf_cstr(&b) : "");
         sweep_errorf_at(c, w->line, w->col,
                         "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
                         "never be active there (parent defined at line %d, column %d)%s",

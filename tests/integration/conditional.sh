@@ -206,6 +206,8 @@ err "'f' never takes \"true\" (a string), so 'm' would never be active there (pa
     "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"true\"}}"
 err "'f' never takes \"2\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean 2, unquoted?" \
     "  f: {min: 1, max: 5}" "  m: {values: [1], when: {f: \"2\"}}"
+err "'f' never takes true, so 'm' would never be active there (parent defined at line 4, column 6); did you mean \"yes\", in quotes? (unquoted, it is the boolean true)" \
+    "  f: {values: [\"yes\", \"no\"]}" "  m: {values: [1], when: {f: yes}}"
 # conditions that can never hold together: b exists only when a is x, c asks for b and a = y
 err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
