@@ -49,6 +49,7 @@ typedef struct sweep_cond {
     knob_choice *allowed;
     size_t n_allowed;
     int line, col; /* of the parent's key under `when` */
+    char *owner;   /* the key whose `when` it is: the param, or a group it is nested in */
 } sweep_cond;
 
 typedef struct sweep_param {

@@ -16,7 +16,7 @@
 /* ---------------------------------------------------------------- reading `when` */
 
 static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const yaml_node_t *v,
-                    const char *key)
+                    const char *key, const char *owner)
 {
     sweep_cond w = {.line = (int)k->start_mark.line + 1, .col = (int)k->start_mark.column + 1};
     size_t n = v->type == YAML_SEQUENCE_NODE ? sweep_seq_len(v) : 1;
@@ -30,9 +30,10 @@ static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const ya
     p->when = grown;
     w.parent_name = sweep_dup(sweep_scalar(k));
     w.allowed = calloc(n, sizeof *w.allowed);
+    w.owner = sweep_dup(owner);
     p->when[p->n_when++] = w; /* freed with p from here on */
     sweep_cond *in = &p->when[p->n_when - 1];
-    if (!in->allowed)
+    if (!in->allowed || !in->owner)
         return sweep_errorf(c, v, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item =
@@ -61,29 +62,45 @@ static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const ya
     return 0;
 }
 
-int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when)
+static int parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when, const char *owner,
+                      char *key, size_t key_size)
 {
-    char key[2 * SWEEP_MAX_NAME + 40];
     if (when->type != YAML_MAPPING_NODE ||
         when->data.mapping.pairs.top == when->data.mapping.pairs.start)
         return sweep_errorf(c, when,
                             "key 'parameters.%s.when': expected a mapping of parent parameters "
                             "to their values ({optimizer: sgd}), got %s",
-                            p->name, sweep_kind_name(when));
+                            owner, sweep_kind_name(when));
     for (yaml_node_pair_t *kv = when->data.mapping.pairs.start; kv < when->data.mapping.pairs.top;
          kv++) {
         const yaml_node_t *k = sweep_node(c, kv->key);
         const char *ks = sweep_scalar(k);
         if (!ks || !ks[0])
             return sweep_errorf(
-                c, k, "key 'parameters.%s.when': parent names are non-empty strings", p->name);
+                c, k, "key 'parameters.%s.when': parent names are non-empty strings", owner);
         if (sweep_check_length(c, k, "when", SWEEP_MAX_NAME))
             return -1;
-        snprintf(key, sizeof key, "parameters.%s.when.%s", p->name, ks);
-        if (add_cond(c, p, k, sweep_node(c, kv->value), key))
+        snprintf(key, key_size, "parameters.%s.when.%s", owner, ks);
+        if (add_cond(c, p, k, sweep_node(c, kv->value), key, owner))
             return -1;
     }
     return 0;
+}
+
+int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when, size_t level)
+{
+    char key[2 * SWEEP_MAX_NAME + 40];
+    /* the owner's name: p's own, cut after its level-th key */
+    char *owner = sweep_dup(p->name);
+    if (!owner)
+        return sweep_errorf(c, when, "out of memory");
+    size_t at = 0;
+    for (size_t i = 0; i < level && i < p->n_path; i++)
+        at += strlen(p->path[i]) + (i ? 1 : 0);
+    owner[at] = '\0';
+    int rc = parse_when(c, p, when, owner, key, sizeof key);
+    free(owner);
+    return rc;
 }
 
 void sweep_cond_free(sweep_cond *w)
@@ -92,6 +109,7 @@ void sweep_cond_free(sweep_cond *w)
         free((char *)w->allowed[i].str);
     free(w->allowed);
     free(w->parent_name);
+    free(w->owner);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -254,7 +272,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                                "parent must take values that compare exactly (values, value, "
                                "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, "
                                "q_normal, q_log_normal)",
-                               p->name, w->parent_name, w->parent_name);
+                               w->owner, w->parent_name, w->parent_name);
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]) || as_parent_json(parent, &w->allowed[i]))
             continue;
@@ -282,7 +300,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
         sweep_errorf_at(c, w->line, w->col,
                         "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
                         "never be active there (parent defined at line %d, column %d)%s",
-                        p->name, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
+                        w->owner, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
                         parent->line, parent->col, knobx_buf_cstr(&h));
         knobx_buf_free(&b);
         knobx_buf_free(&h);
@@ -322,7 +340,7 @@ static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
     names[sw->n_params] = NULL;
     const char *near = n_nested == 1 ? nested : sweep_closest(w->parent_name, names);
     int rc = sweep_errorf_at(
-        c, w->line, w->col, "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s%s", p->name,
+        c, w->line, w->col, "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s%s", w->owner,
         w->parent_name, w->parent_name, near ? "; did you mean '" : "", near ? near : "",
         near ? "'?" : "", n_nested == 1 ? " (a nested parameter is named outer.inner)" : "");
     free(names);
@@ -336,7 +354,7 @@ typedef struct dfs {
     size_t n_order;
 } dfs;
 
-static int cycle_error(dfs *d, size_t from, const sweep_cond *w)
+static int cycle_error(dfs *d, const sweep_cond *w)
 {
     const sweep *sw = d->c->sw;
     size_t start = 0;
@@ -349,7 +367,7 @@ static int cycle_error(dfs *d, size_t from, const sweep_cond *w)
     sweep_errorf_at(d->c, w->line, w->col,
                     "key 'parameters.%s.when.%s': a cycle of conditions (%s): the `when` of "
                     "each names the next",
-                    sw->params[from].name, w->parent_name, knobx_buf_cstr(&b));
+                    w->owner, w->parent_name, knobx_buf_cstr(&b));
     knobx_buf_free(&b);
     return -1;
 }
@@ -365,7 +383,7 @@ static int visit(dfs *d, size_t i)
     for (size_t k = 0; k < p->n_when; k++) {
         size_t j = p->when[k].parent;
         if (d->state[j] == 1)
-            return cycle_error(d, i, &p->when[k]);
+            return cycle_error(d, &p->when[k]);
         if (d->state[j] == 0 && visit(d, j))
             return -1;
     }
@@ -670,6 +688,22 @@ static int condition_values(const sweep *sw, size_t i, grid_values *gv)
     return 0;
 }
 
+/* A param that can never be active, reported at its own `when`, else at the innermost
+ * group's it is nested in. */
+static int unreachable_error(sweep_ctx *c, const sweep_param *p)
+{
+    /* the innermost `when` is the last read (sweep_params.c reads the outermost first) */
+    const char *owner = p->when[p->n_when - 1].owner;
+    const sweep_cond *w = p->when;
+    while (strcmp(w->owner, owner))
+        w++;
+    return sweep_errorf_at(c, w->line, w->col,
+                           "key 'parameters.%s.when': '%s' can never be active: no values of "
+                           "its parents meet its `when` and their own at once, so the program "
+                           "would never get it",
+                           w->owner, p->name);
+}
+
 /* The root of param i's group: params linked by conditions, either way, share one. */
 static size_t group_of(size_t *up, size_t i)
 {
@@ -719,11 +753,7 @@ static int check_reachable(sweep_ctx *c)
             for (size_t k = 0; k < ps.n && !reached; k++)
                 reached = ps.p[k].n[i] > 0;
             if (!reached)
-                rc = sweep_errorf_at(c, p->when[0].line, p->when[0].col,
-                                     "key 'parameters.%s.when': '%s' can never be active: no "
-                                     "values of its parents meet its `when` and their own at "
-                                     "once, so the program would never get it",
-                                     p->name, p->name);
+                rc = unreachable_error(c, p);
         }
         grid_free(&ps, NULL, sw->n_params); /* too many products to tell: not checked */
     }

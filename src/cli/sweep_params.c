@@ -694,7 +694,7 @@ static int parse_param(sweep_ctx *c, param_path *path, const yaml_node_t *map)
     }
     path->when[path->n - 1] = when;
     for (size_t i = 0; !nested && i < path->n; i++) {
-        if (path->when[i] && sweep_parse_when(c, &p, path->when[i])) {
+        if (path->when[i] && sweep_parse_when(c, &p, path->when[i], i + 1)) {
             sweep_param_free(&p);
             return -1;
         }

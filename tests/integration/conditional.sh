@@ -220,6 +220,11 @@ toggles=()
 for i in $(seq 1 17); do toggles+=("  u$i: {values: [true, false]}" "  x$i: {values: [1, 2], when: {u$i: true}}"); done
 err "key 'parameters.c.when': 'c' can never be active" "${toggles[@]}" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
+# a group's `when` is named as the group's key; a param's own, as its
+err "e.yaml:6:12: key 'parameters.g.when.a': 'a' never takes \"z\" (a string), so 'g.w' would never" \
+    "  a: {values: [x, y]}" "  g:" "    when: {a: z}" "    parameters:" "      w: {values: [1, 2]}"
+err "e.yaml:8:34: key 'parameters.g.w.when': 'g.w' can never be active" \
+    "  a: {values: [x, y]}" "  g:" "    when: {a: x}" "    parameters:" "      w: {values: [1, 2], when: {a: y}}"
 printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
     "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
