@@ -266,13 +266,19 @@ static bool as_parent_json(const sweep_param *parent, knob_choice *v)
 static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
+    /* {min: 1.0, max: 4.0} is W&B's uniform: written as integers, an int_uniform */
+    char hint[120] = "";
+    if (parent->kind == PK_UNIFORM && parent->min == floor(parent->min) &&
+        parent->max == floor(parent->max) && fabs(parent->min) < 1e15 && fabs(parent->max) < 1e15)
+        snprintf(hint, sizeof hint, "; {min: %.0f, max: %.0f}, written as integers, is an int_uniform",
+                 parent->min, parent->max);
     if (!discrete(parent))
         return sweep_errorf_at(c, w->line, w->col,
                                "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
                                "parent must take values that compare exactly (values, value, "
                                "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, "
-                               "q_normal, q_log_normal)",
-                               w->owner, w->parent_name, w->parent_name);
+                               "q_normal, q_log_normal)%s",
+                               w->owner, w->parent_name, w->parent_name, hint);
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]) || as_parent_json(parent, &w->allowed[i]))
             continue;

@@ -186,7 +186,7 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes \"z\" (a string)" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: {a: [x, z]}}"
 err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
     "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
-err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values" \
+err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values; a parent must take values that compare exactly (values, value, int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, q_normal, q_log_normal); {min: 1, max: 4}, written as integers, is an int_uniform" \
     "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
 # a nested parent named by its own key: its full name is suggested, as among many params
 err "e.yaml:8:34: key 'parameters.net.v.when.w': unknown parameter 'w'; did you mean 'net.w'? (a nested parameter is named outer.inner)" \
