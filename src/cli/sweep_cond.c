@@ -22,8 +22,11 @@ static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const ya
     size_t n = v->type == YAML_SEQUENCE_NODE ? sweep_seq_len(v) : 1;
     if (v->type == YAML_MAPPING_NODE || !n)
         return sweep_errorf(c, v,
-                            "key '%s': expected a value or a non-empty list of values, got %s", key,
-                            sweep_kind_name(v));
+                            "key '%s': expected a value or a non-empty list of values, got %s%s",
+                            key, sweep_kind_name(v),
+                            n ? " (a parent's value that is a mapping is written in a list: "
+                                "{model: [{name: vit}]})"
+                              : "");
     sweep_cond *grown = realloc(p->when, (p->n_when + 1) * sizeof *grown);
     if (!grown)
         return sweep_errorf(c, v, "out of memory");

@@ -238,6 +238,8 @@ err "e.yaml:5:27: key 'parameters.c.when.q': 'q' never takes 5000005" \
     "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" "  c: {values: [1], when: {q: 5000005}}"
 err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
     "  a: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" "  b: {values: [1], when: {a: 0.5}}"
+err "e.yaml:5:33: key 'parameters.c.when.o': expected a value or a non-empty list of values, got a mapping (a parent's value that is a mapping is written in a list: {model: [{name: vit}]})" \
+    "  o: {value: {a: 1}}" "  c: {values: [1, 2], when: {o: {a: 1}}}"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: a}"
 echo ok
