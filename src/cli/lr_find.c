@@ -172,8 +172,8 @@ static knob_choice given(const char *text)
  * trial would get them: a conditional param (its `when`) whose parents' values rule it out
  * is not passed. The tested param, or one given by --set, that is not active is an error
  * naming the parent that rules it out. */
-static int keep_active(const sweep *sw, const lr_args *a, const knob_choice *vals,
-                       const bool *set, trial_params *tp)
+static int keep_active(const sweep *sw, const lr_args *a, const knob_choice *vals, const bool *set,
+                       trial_params *tp)
 {
     bool *act = calloc(sw->n_params ? sw->n_params : 1, sizeof *act);
     if (!act)

@@ -273,8 +273,9 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
     char hint[120] = "";
     if (parent->kind == PK_UNIFORM && parent->min == floor(parent->min) &&
         parent->max == floor(parent->max) && fabs(parent->min) < 1e15 && fabs(parent->max) < 1e15)
-        snprintf(hint, sizeof hint, "; {min: %.0f, max: %.0f}, written as integers, is an int_uniform",
-                 parent->min, parent->max);
+        snprintf(hint, sizeof hint,
+                 "; {min: %.0f, max: %.0f}, written as integers, is an int_uniform", parent->min,
+                 parent->max);
     if (!discrete(parent))
         return sweep_errorf_at(c, w->line, w->col,
                                "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
@@ -304,7 +305,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                              w->allowed[i].str,
                              w->allowed[i].type == KNOB_CHOICE_NUMBER ? "a number"
                              : w->allowed[i].type == KNOB_CHOICE_BOOL ? "the boolean "
-                                                                        : "null",
+                                                                      : "null",
                              w->allowed[i].type == KNOB_CHOICE_BOOL ? knobx_buf_cstr(&b) : "");
         sweep_errorf_at(c, w->line, w->col,
                         "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
