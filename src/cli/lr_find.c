@@ -168,6 +168,56 @@ static knob_choice given(const char *text)
     return (knob_choice){KNOB_CHOICE_STRING, text, 0};
 }
 
+/* Keeps in tp the params active with the values chosen (vals, in the sweep's order), as a
+ * trial would get them: a conditional param (its `when`) whose parents' values rule it out
+ * is not passed. The tested param, or one given by --set, that is not active is an error
+ * naming the parent that rules it out. */
+static int keep_active(const sweep *sw, const lr_args *a, const knob_choice *vals, const bool *set,
+                       trial_params *tp)
+{
+    bool *act = calloc(sw->n_params ? sw->n_params : 1, sizeof *act);
+    if (!act)
+        return -1;
+    for (size_t o = 0; o < sw->n_params; o++)
+        act[sw->order[o]] = sweep_param_active(sw, sw->order[o], vals, act);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        if (act[i]) {
+            tp->v[tp->n++] = (param_value){p->name, p->path, p->n_path, vals[i]};
+            continue;
+        }
+        if (!set[i] && strcmp(p->name, a->param))
+            continue;
+        const sweep_cond *w = p->when;
+        while (act[w->parent] && sweep_cond_holds(w, &vals[w->parent]))
+            w++;
+        knobx_buf v = {0}, want = {0};
+        params_value_text(&v, &vals[w->parent]);
+        for (size_t k = 0; k < w->n_allowed; k++) {
+            knobx_buf_puts(&want, k ? ", " : w->n_allowed > 1 ? "one of " : "");
+            params_value_text(&want, &w->allowed[k]);
+        }
+        if (act[w->parent])
+            fprintf(stderr,
+                    "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) needs "
+                    "'%s' to be %s, not %s (--set %s=VALUE)\n",
+                    set[i] ? "--set" : "--param", p->name, p->name, w->line, sw->path,
+                    w->parent_name, knobx_buf_cstr(&want), knobx_buf_cstr(&v), w->parent_name);
+        else
+            fprintf(stderr,
+                    "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) "
+                    "names '%s', which is not active\n",
+                    set[i] ? "--set" : "--param", p->name, p->name, w->line, sw->path,
+                    w->parent_name);
+        knobx_buf_free(&v);
+        knobx_buf_free(&want);
+        rc = -1;
+    }
+    free(act);
+    return rc;
+}
+
 static int make_params(const sweep *sw, const lr_args *a, double first_rate, trial_params *tp)
 {
     memset(tp, 0, sizeof *tp);
@@ -216,7 +266,10 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
             return -1;
         }
     }
-    for (size_t i = 0; i < sw->n_params; i++) {
+    knob_choice *vals = calloc(sw->n_params ? sw->n_params : 1, sizeof *vals);
+    bool *set = calloc(sw->n_params ? sw->n_params : 1, sizeof *set);
+    int rc = vals && set ? 0 : -1;
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
         knob_choice c = !strcmp(p->name, a->param) ? num(first_rate) : middle(p);
         const char *text = NULL;
@@ -233,10 +286,17 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
              (is_int && c.num != floor(c.num)))) {
             fprintf(stderr, "knob lr-find: --set %s=%s: '%s' is %s in %s\n", p->name, text, p->name,
                     is_int ? "a whole number" : "a finite number", sw->path);
-            return -1;
+            rc = -1;
         }
-        tp->v[tp->n++] = (param_value){p->name, p->path, p->n_path, c};
+        vals[i] = c;
+        set[i] = text != NULL;
     }
+    if (!rc)
+        rc = keep_active(sw, a, vals, set, tp);
+    free(vals);
+    free(set);
+    if (rc)
+        return -1;
     knobx_buf b = {0};
     params_json(&b, tp->v, tp->n);
     tp->json = b.oom ? NULL : strdup(knobx_buf_cstr(&b));

@@ -49,6 +49,7 @@ typedef struct sweep_cond {
     knob_choice *allowed;
     size_t n_allowed;
     int line, col; /* of the parent's key under `when` */
+    char *owner;   /* the key whose `when` it is: the param, or a group it is nested in */
 } sweep_cond;
 
 typedef struct sweep_param {
@@ -215,6 +216,10 @@ int sweep_grid_values(const sweep_param *p, char **json);
 /* The numbers of an int_uniform, q_uniform or q_log_uniform_values parameter in a grid:
  * *out (freed by the caller) holds the returned count; 0 for other forms. */
 size_t sweep_grid_numbers(const sweep_param *p, double **out);
+/* The number of that grid nearest x, in *near, however many numbers the grid holds (a
+ * parent's range may hold more than a grid enumerates); false for other forms or a
+ * non-finite x. */
+bool sweep_grid_nearest(const sweep_param *p, double x, double *near);
 
 /* True when the sampler named `name` declares the option `option` (warm_start_study). */
 bool sweep_sampler_has_option(const char *name, const char *option);

@@ -16,23 +16,27 @@
 /* ---------------------------------------------------------------- reading `when` */
 
 static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const yaml_node_t *v,
-                    const char *key)
+                    const char *key, const char *owner)
 {
     sweep_cond w = {.line = (int)k->start_mark.line + 1, .col = (int)k->start_mark.column + 1};
     size_t n = v->type == YAML_SEQUENCE_NODE ? sweep_seq_len(v) : 1;
     if (v->type == YAML_MAPPING_NODE || !n)
         return sweep_errorf(c, v,
-                            "key '%s': expected a value or a non-empty list of values, got %s", key,
-                            sweep_kind_name(v));
+                            "key '%s': expected a value or a non-empty list of values, got %s%s",
+                            key, sweep_kind_name(v),
+                            n ? " (a parent's value that is a mapping is written in a list: "
+                                "{model: [{name: vit}]})"
+                              : "");
     sweep_cond *grown = realloc(p->when, (p->n_when + 1) * sizeof *grown);
     if (!grown)
         return sweep_errorf(c, v, "out of memory");
     p->when = grown;
     w.parent_name = sweep_dup(sweep_scalar(k));
     w.allowed = calloc(n, sizeof *w.allowed);
+    w.owner = sweep_dup(owner);
     p->when[p->n_when++] = w; /* freed with p from here on */
     sweep_cond *in = &p->when[p->n_when - 1];
-    if (!in->allowed)
+    if (!in->allowed || !in->owner)
         return sweep_errorf(c, v, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item =
@@ -61,29 +65,45 @@ static int add_cond(sweep_ctx *c, sweep_param *p, const yaml_node_t *k, const ya
     return 0;
 }
 
-int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when)
+static int parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when, const char *owner,
+                      char *key, size_t key_size)
 {
-    char key[2 * SWEEP_MAX_NAME + 40];
     if (when->type != YAML_MAPPING_NODE ||
         when->data.mapping.pairs.top == when->data.mapping.pairs.start)
         return sweep_errorf(c, when,
                             "key 'parameters.%s.when': expected a mapping of parent parameters "
                             "to their values ({optimizer: sgd}), got %s",
-                            p->name, sweep_kind_name(when));
+                            owner, sweep_kind_name(when));
     for (yaml_node_pair_t *kv = when->data.mapping.pairs.start; kv < when->data.mapping.pairs.top;
          kv++) {
         const yaml_node_t *k = sweep_node(c, kv->key);
         const char *ks = sweep_scalar(k);
         if (!ks || !ks[0])
             return sweep_errorf(
-                c, k, "key 'parameters.%s.when': parent names are non-empty strings", p->name);
+                c, k, "key 'parameters.%s.when': parent names are non-empty strings", owner);
         if (sweep_check_length(c, k, "when", SWEEP_MAX_NAME))
             return -1;
-        snprintf(key, sizeof key, "parameters.%s.when.%s", p->name, ks);
-        if (add_cond(c, p, k, sweep_node(c, kv->value), key))
+        snprintf(key, key_size, "parameters.%s.when.%s", owner, ks);
+        if (add_cond(c, p, k, sweep_node(c, kv->value), key, owner))
             return -1;
     }
     return 0;
+}
+
+int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when, size_t level)
+{
+    char key[2 * SWEEP_MAX_NAME + 40];
+    /* the owner's name: p's own, cut after its level-th key */
+    char *owner = sweep_dup(p->name);
+    if (!owner)
+        return sweep_errorf(c, when, "out of memory");
+    size_t at = 0;
+    for (size_t i = 0; i < level && i < p->n_path; i++)
+        at += strlen(p->path[i]) + (i ? 1 : 0);
+    owner[at] = '\0';
+    int rc = parse_when(c, p, when, owner, key, sizeof key);
+    free(owner);
+    return rc;
 }
 
 void sweep_cond_free(sweep_cond *w)
@@ -92,6 +112,7 @@ void sweep_cond_free(sweep_cond *w)
         free((char *)w->allowed[i].str);
     free(w->allowed);
     free(w->parent_name);
+    free(w->owner);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -148,13 +169,8 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
         return isfinite(v->num) && same_number(round(v->num / q) * q, v->num) &&
                (p->kind == PK_Q_NORMAL || v->num >= 0);
     }
-    double *x;
-    size_t n = sweep_grid_numbers(p, &x);
-    bool found = false;
-    for (size_t i = 0; i < n && !found; i++)
-        found = same_number(x[i], v->num);
-    free(x);
-    return found;
+    double near;
+    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num);
 }
 
 /* The parents a condition may name: params whose values can be compared. */
@@ -220,6 +236,15 @@ static void near_value(knobx_buf *h, const sweep_param *parent, const char *text
     free(names);
 }
 
+/* Whether one of the parent's values is the string `text`. */
+static bool spelled_string(const sweep_param *parent, const char *text)
+{
+    for (size_t k = 0; k < parent->n_choices; k++)
+        if (parent->choices[k].type == KNOB_CHOICE_STRING && !strcmp(parent->choices[k].str, text))
+            return true;
+    return false;
+}
+
 /* A list or mapping value of a `when` (JSON text) that is one of the parent's written
  * otherwise (its keys in another order, 18.0 for 18) is taken as the parent's text, which
  * a trial's value holds: conditions compare texts. (A big integer, JSON text too, is
@@ -244,13 +269,20 @@ static bool as_parent_json(const sweep_param *parent, knob_choice *v)
 static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
+    /* {min: 1.0, max: 4.0} is W&B's uniform: written as integers, an int_uniform */
+    char hint[120] = "";
+    if (parent->kind == PK_UNIFORM && parent->min == floor(parent->min) &&
+        parent->max == floor(parent->max) && fabs(parent->min) < 1e15 && fabs(parent->max) < 1e15)
+        snprintf(hint, sizeof hint,
+                 "; {min: %.0f, max: %.0f}, written as integers, is an int_uniform", parent->min,
+                 parent->max);
     if (!discrete(parent))
         return sweep_errorf_at(c, w->line, w->col,
                                "key 'parameters.%s.when.%s': '%s' takes continuous values; a "
                                "parent must take values that compare exactly (values, value, "
                                "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, "
-                               "q_normal, q_log_normal)",
-                               p->name, w->parent_name, w->parent_name);
+                               "q_normal, q_log_normal)%s",
+                               w->owner, w->parent_name, w->parent_name, hint);
     for (size_t i = 0; i < w->n_allowed; i++) {
         if (can_take(parent, &w->allowed[i]) || as_parent_json(parent, &w->allowed[i]))
             continue;
@@ -267,10 +299,18 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                              w->parent_name);
         else if (w->allowed[i].type == KNOB_CHOICE_STRING)
             near_value(&h, parent, w->allowed[i].str);
+        else if (w->allowed[i].str && spelled_string(parent, w->allowed[i].str))
+            /* yes, 1 or null unquoted for a parent whose values are the words */
+            knobx_buf_printf(&h, "; did you mean \"%s\", in quotes? (unquoted, it is %s%s)",
+                             w->allowed[i].str,
+                             w->allowed[i].type == KNOB_CHOICE_NUMBER ? "a number"
+                             : w->allowed[i].type == KNOB_CHOICE_BOOL ? "the boolean "
+                                                                      : "null",
+                             w->allowed[i].type == KNOB_CHOICE_BOOL ? knobx_buf_cstr(&b) : "");
         sweep_errorf_at(c, w->line, w->col,
                         "key 'parameters.%s.when.%s': '%s' never takes %s, so '%s' would "
                         "never be active there (parent defined at line %d, column %d)%s",
-                        p->name, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
+                        w->owner, w->parent_name, w->parent_name, knobx_buf_cstr(&b), p->name,
                         parent->line, parent->col, knobx_buf_cstr(&h));
         knobx_buf_free(&b);
         knobx_buf_free(&h);
@@ -310,7 +350,7 @@ static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
     names[sw->n_params] = NULL;
     const char *near = n_nested == 1 ? nested : sweep_closest(w->parent_name, names);
     int rc = sweep_errorf_at(
-        c, w->line, w->col, "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s%s", p->name,
+        c, w->line, w->col, "key 'parameters.%s.when.%s': unknown parameter '%s'%s%s%s%s", w->owner,
         w->parent_name, w->parent_name, near ? "; did you mean '" : "", near ? near : "",
         near ? "'?" : "", n_nested == 1 ? " (a nested parameter is named outer.inner)" : "");
     free(names);
@@ -324,7 +364,7 @@ typedef struct dfs {
     size_t n_order;
 } dfs;
 
-static int cycle_error(dfs *d, size_t from, const sweep_cond *w)
+static int cycle_error(dfs *d, const sweep_cond *w)
 {
     const sweep *sw = d->c->sw;
     size_t start = 0;
@@ -337,7 +377,7 @@ static int cycle_error(dfs *d, size_t from, const sweep_cond *w)
     sweep_errorf_at(d->c, w->line, w->col,
                     "key 'parameters.%s.when.%s': a cycle of conditions (%s): the `when` of "
                     "each names the next",
-                    sw->params[from].name, w->parent_name, knobx_buf_cstr(&b));
+                    w->owner, w->parent_name, knobx_buf_cstr(&b));
     knobx_buf_free(&b);
     return -1;
 }
@@ -353,7 +393,7 @@ static int visit(dfs *d, size_t i)
     for (size_t k = 0; k < p->n_when; k++) {
         size_t j = p->when[k].parent;
         if (d->state[j] == 1)
-            return cycle_error(d, i, &p->when[k]);
+            return cycle_error(d, &p->when[k]);
         if (d->state[j] == 0 && visit(d, j))
             return -1;
     }
@@ -504,7 +544,8 @@ static int split(products *out, const product *base, const sweep *sw, size_t i, 
     return rc;
 }
 
-static int grid_products(const sweep *sw, const grid_values *gv, products *ps)
+/* The products of the params in `only` (NULL: all); the others are left absent. */
+static int grid_products(const sweep *sw, const grid_values *gv, const bool *only, products *ps)
 {
     product first;
     ps->n_params = sw->n_params;
@@ -512,6 +553,8 @@ static int grid_products(const sweep *sw, const grid_values *gv, products *ps)
         return product_free(&first, sw->n_params), -1;
     for (size_t o = 0; o < sw->n_params; o++) {
         size_t i = sw->order[o];
+        if (only && !only[i])
+            continue;
         products next = {.n_params = sw->n_params};
         int rc = 0;
         for (size_t k = 0; !rc && k < ps->n; k++)
@@ -599,7 +642,7 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
     for (size_t i = 0; !rc && i < sw->n_params; i++)
         if (values_of(&sw->params[i], &gv[i]))
             rc = not_enumerable(sw, &sw->params[i]);
-    if (!rc && (rc = grid_products(sw, gv, &ps)) > 0)
+    if (!rc && (rc = grid_products(sw, gv, NULL, &ps)) > 0)
         fprintf(stderr, "knob: the conditional grid splits into more than %d products\n",
                 MAX_PRODUCTS);
     if (!rc) {
@@ -655,35 +698,80 @@ static int condition_values(const sweep *sw, size_t i, grid_values *gv)
     return 0;
 }
 
+/* A param that can never be active, reported at its own `when`, else at the innermost
+ * group's it is nested in. */
+static int unreachable_error(sweep_ctx *c, const sweep_param *p)
+{
+    /* the innermost `when` is the last read (sweep_params.c reads the outermost first) */
+    const char *owner = p->when[p->n_when - 1].owner;
+    const sweep_cond *w = p->when;
+    while (strcmp(w->owner, owner))
+        w++;
+    return sweep_errorf_at(c, w->line, w->col,
+                           "key 'parameters.%s.when': '%s' can never be active: no values of "
+                           "its parents meet its `when` and their own at once, so the program "
+                           "would never get it",
+                           w->owner, p->name);
+}
+
+/* The root of param i's group: params linked by conditions, either way, share one. */
+static size_t group_of(size_t *up, size_t i)
+{
+    while (up[i] != i)
+        i = up[i] = up[up[i]];
+    return i;
+}
+
 /* Refuses a param whose conditions can never hold together: its own `when` asks a parent
  * for values that the parent's own conditions, or another of its parents, rule out (c
  * when {b: 2, a: y} where b exists only when a is x). Such a param would never reach the
  * program. The space is split as a grid's is (grid_products), over the values the
- * conditions name: a param that is in none of the products is never active. */
+ * conditions name: a param that is in none of the products is never active. Each group of
+ * params linked by conditions is split on its own: the others cannot change whether its
+ * params are active, and the products of independent groups multiply (20 optional params,
+ * each with its own switch, are 2^20 products together and 2 each). */
 static int check_reachable(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
-    grid_values *gv = calloc(sw->n_params ? sw->n_params : 1, sizeof *gv);
-    products ps = {0};
-    int rc = gv ? 0 : -1;
-    for (size_t i = 0; !rc && i < sw->n_params; i++)
-        rc = condition_values(sw, i, &gv[i]);
-    if (!rc)
-        rc = grid_products(sw, gv, &ps);
-    if (rc < 0)
-        rc = sweep_errorf(c, NULL, "out of memory");
-    for (size_t i = 0; !rc && i < sw->n_params; i++) {
-        const sweep_param *p = &sw->params[i];
-        bool reached = p->n_when == 0;
-        for (size_t k = 0; k < ps.n && !reached; k++)
-            reached = ps.p[k].n[i] > 0;
-        if (!reached)
-            rc = sweep_errorf_at(c, p->when[0].line, p->when[0].col,
-                                 "key 'parameters.%s.when': '%s' can never be active: no values "
-                                 "of its parents meet its `when` and their own at once, so "
-                                 "the program would never get it",
-                                 p->name, p->name);
+    size_t n = sw->n_params ? sw->n_params : 1;
+    grid_values *gv = calloc(n, sizeof *gv);
+    size_t *up = malloc(n * sizeof *up);
+    bool *only = malloc(n * sizeof *only), *linked = calloc(n, sizeof *linked);
+    bool oom = !gv || !up || !only || !linked;
+    for (size_t i = 0; !oom && i < sw->n_params; i++) {
+        oom = condition_values(sw, i, &gv[i]) != 0;
+        up[i] = i;
     }
-    grid_free(&ps, gv, sw->n_params);
-    return rc > 0 ? 0 : rc; /* too many products to tell: not checked */
+    for (size_t i = 0; !oom && i < sw->n_params; i++)
+        for (size_t k = 0; k < sw->params[i].n_when; k++)
+            up[group_of(up, i)] = group_of(up, sw->params[i].when[k].parent);
+    for (size_t i = 0; !oom && i < sw->n_params; i++)
+        linked[group_of(up, i)] |= sw->params[i].n_when > 0;
+    int rc = oom ? sweep_errorf(c, NULL, "out of memory") : 0;
+    for (size_t g = 0; !rc && g < sw->n_params; g++) {
+        if (!linked[g] || group_of(up, g) != g)
+            continue;
+        for (size_t i = 0; i < sw->n_params; i++)
+            only[i] = group_of(up, i) == g;
+        products ps = {0};
+        int split = grid_products(sw, gv, only, &ps);
+        if (split < 0)
+            rc = sweep_errorf(c, NULL, "out of memory");
+        for (size_t i = 0; !split && !rc && i < sw->n_params; i++) {
+            const sweep_param *p = &sw->params[i];
+            bool reached = !only[i] || p->n_when == 0;
+            for (size_t k = 0; k < ps.n && !reached; k++)
+                reached = ps.p[k].n[i] > 0;
+            if (!reached)
+                rc = unreachable_error(c, p);
+        }
+        grid_free(&ps, NULL, sw->n_params); /* too many products to tell: not checked */
+    }
+    for (size_t i = 0; gv && i < sw->n_params; i++)
+        free(gv[i].v);
+    free(gv);
+    free(up);
+    free(only);
+    free(linked);
+    return rc;
 }

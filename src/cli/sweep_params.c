@@ -694,7 +694,7 @@ static int parse_param(sweep_ctx *c, param_path *path, const yaml_node_t *map)
     }
     path->when[path->n - 1] = when;
     for (size_t i = 0; !nested && i < path->n; i++) {
-        if (path->when[i] && sweep_parse_when(c, &p, path->when[i])) {
+        if (path->when[i] && sweep_parse_when(c, &p, path->when[i], i + 1)) {
             sweep_param_free(&p);
             return -1;
         }
@@ -849,6 +849,19 @@ static bool grid_range(const sweep_param *p, double *lo, double *step, long long
         return true;
     }
     return false;
+}
+
+bool sweep_grid_nearest(const sweep_param *p, double x, double *near)
+{
+    double lo, step;
+    long long k0, k1;
+    if (!isfinite(x) || !grid_range(p, &lo, &step, &k0, &k1) || k1 < k0)
+        return false;
+    double k = fmin((double)k1, fmax((double)k0, round((x - lo) / step)));
+    char text[40];
+    snprintf(text, sizeof text, "%.15g", lo + k * step); /* as sweep_grid_numbers writes it */
+    *near = strtod(text, NULL);
+    return true;
 }
 
 size_t sweep_grid_numbers(const sweep_param *p, double **out)

@@ -112,8 +112,9 @@ void sweep_param_free(sweep_param *p);
 void sweep_cond_free(sweep_cond *w);
 
 /* Appends the conditions of a `when` mapping ({parent: value or [values], ...}) to p;
- * -1 after printing. */
-int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when);
+ * -1 after printing. The `when` is that of the first `level` keys of p's path: p's own
+ * (level p->n_path), or a group's it is nested in. */
+int sweep_parse_when(sweep_ctx *c, sweep_param *p, const yaml_node_t *when, size_t level);
 
 /* Once every param is read: resolves each condition's parent, checks the values it can
  * take, refuses cycles, and sets sw->order and sw->conditional; -1 after printing. */

@@ -153,6 +153,21 @@ for t in d:
 assert any("d" in t["params"] for t in d) and any("d" not in t["params"] for t in d)
 PY
 
+# knob lr-find passes the active params only, and refuses to test an inactive one
+cat > lr.yaml <<'YAML'
+command: [sh, -c, 'while read -r s r; do echo "step=$s loss=1"; done', x, "${args}"]
+metric: {name: loss}
+parameters:
+  opt: {values: [adam, sgd]}
+  lr: {distribution: log_uniform_values, min: 0.0001, max: 1, when: {opt: sgd}}
+  beta: {min: 0.0, max: 0.99, when: {opt: adam}}
+YAML
+"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd > out.txt 2>&1 || fail "lr-find: $(cat out.txt)"
+grep -qF 'params {"opt":"sgd","lr":1e-07};' out.txt || fail "lr-find params: $(cat out.txt)"
+"$KNOB" lr-find lr.yaml --param lr --steps 3 > out.txt 2>&1 && fail "lr-find of an inactive param"
+grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be sgd, not adam" out.txt ||
+    fail "lr-find inactive: $(cat out.txt)"
+
 # mistakes, at their line and column
 err() { # expected-message yaml-lines...
     local want=$1
@@ -171,7 +186,7 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes \"z\" (a string)" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: {a: [x, z]}}"
 err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
     "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
-err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values" \
+err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values; a parent must take values that compare exactly (values, value, int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, q_normal, q_log_normal); {min: 1, max: 4}, written as integers, is an int_uniform" \
     "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
 # a nested parent named by its own key: its full name is suggested, as among many params
 err "e.yaml:8:34: key 'parameters.net.v.when.w': unknown parameter 'w'; did you mean 'net.w'? (a nested parameter is named outer.inner)" \
@@ -191,17 +206,40 @@ err "'f' never takes \"true\" (a string), so 'm' would never be active there (pa
     "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"true\"}}"
 err "'f' never takes \"2\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean 2, unquoted?" \
     "  f: {min: 1, max: 5}" "  m: {values: [1], when: {f: \"2\"}}"
+err "'f' never takes true, so 'm' would never be active there (parent defined at line 4, column 6); did you mean \"yes\", in quotes? (unquoted, it is the boolean true)" \
+    "  f: {values: [\"yes\", \"no\"]}" "  m: {values: [1], when: {f: yes}}"
 # conditions that can never hold together: b exists only when a is x, c asks for b and a = y
 err "e.yaml:6:30: key 'parameters.c.when': 'c' can never be active" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
 err "e.yaml:9:34: key 'parameters.d.when': 'd' can never be active" \
     "  n: {min: 1, max: 1000000}" "  g:" "    when: {n: [5, 7]}" "    parameters:" \
     "      w: {values: [1, 2]}" "  d: {min: 0.0, max: 1.0, when: {g.w: 1, n: 6}}"
+# beside many optional params, each with its own switch (2^17 products together, which
+# left the space unchecked)
+toggles=()
+for i in $(seq 1 17); do toggles+=("  u$i: {values: [true, false]}" "  x$i: {values: [1, 2], when: {u$i: true}}"); done
+err "key 'parameters.c.when': 'c' can never be active" "${toggles[@]}" \
+    "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
+# a group's `when` is named as the group's key; a param's own, as its
+err "e.yaml:6:12: key 'parameters.g.when.a': 'a' never takes \"z\" (a string), so 'g.w' would never" \
+    "  a: {values: [x, y]}" "  g:" "    when: {a: z}" "    parameters:" "      w: {values: [1, 2]}"
+err "e.yaml:8:34: key 'parameters.g.w.when': 'g.w' can never be active" \
+    "  a: {values: [x, y]}" "  g:" "    when: {a: x}" "    parameters:" "      w: {values: [1, 2], when: {a: y}}"
 printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
     "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
+# a parent with more values than a grid enumerates takes each multiple of its q all the same
+printf '%s\n' "program: x" "method: random" "parameters:" \
+    "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" \
+    "  l: {distribution: q_log_uniform_values, min: 1, max: 100000000, q: 1}" \
+    "  c: {values: [1, 2], when: {q: 5000000, l: [1, 2]}}" > e.yaml
+"$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "a parent of many values: $(cat e.txt)"
+err "e.yaml:5:27: key 'parameters.c.when.q': 'q' never takes 5000005" \
+    "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" "  c: {values: [1], when: {q: 5000005}}"
 err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
     "  a: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" "  b: {values: [1], when: {a: 0.5}}"
+err "e.yaml:5:33: key 'parameters.c.when.o': expected a value or a non-empty list of values, got a mapping (a parent's value that is a mapping is written in a list: {model: [{name: vit}]})" \
+    "  o: {value: {a: 1}}" "  c: {values: [1, 2], when: {o: {a: 1}}}"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: a}"
 echo ok
