@@ -7,6 +7,7 @@
 #include "samplers/warm_start.h"
 
 #include <math.h>
+#include <unistd.h>
 
 static knob_study *make(knob_storage *st, const char *name, knob_direction *dirs, size_t n_dirs)
 {
@@ -57,6 +58,44 @@ static void open_errors(void **state)
     assert_null(src);
     assert_non_null(
         strstr(knob_errmsg(), "smac: warm_start_study 'two' has 2 objectives; it needs one"));
+
+    /* a SQLite file that is not there: not found, and not made (it was, empty) */
+    char absent[4096];
+    snprintf(absent, sizeof absent, "%s", knob_test_path("warm_absent.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", absent);
+    assert_int_equal(knob__warm_open(s, "gp", "src", url, &src), KNOB_ENOTFOUND);
+    assert_null(src);
+    assert_non_null(strstr(knob_errmsg(), "no file '"));
+    assert_non_null(strstr(knob_errmsg(), absent));
+    assert_int_equal(access(absent, F_OK), -1);
+
+    /* the study itself: its own trials are no other study's */
+    assert_int_equal(knob__warm_open(s, "gp", "me", NULL, &src), KNOB_EINVAL);
+    assert_null(src);
+    assert_non_null(strstr(knob_errmsg(), "gp: warm_start_study 'me': study 'me' in storage "
+                                          "'memory:': it is this study itself"));
+    assert_int_equal(knob__warm_open(s, "gp", "me", "memory:", &src), KNOB_ENOTFOUND);
+    /* ... and in a SQLite file named by another path; a study of its name in another file
+     * is another study */
+    char path[4096], other[4096], dot[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("warm_self.db"));
+    snprintf(other, sizeof other, "%s", knob_test_path("warm_self_other.db"));
+    const char *slash = strrchr(path, '/');
+    snprintf(dot, sizeof dot, "sqlite:///%.*s/./%s", (int)(slash - path), path, slash + 1);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *file, *file2;
+    assert_int_equal(knob_storage_open(url, &file), KNOB_OK);
+    snprintf(url, sizeof url, "sqlite:///%s", other);
+    assert_int_equal(knob_storage_open(url, &file2), KNOB_OK);
+    knob_study *self = make(file, "me", NULL, 0);
+    knob_study_free(make(file2, "me", NULL, 0));
+    assert_int_equal(knob__warm_open(self, "tpe", "me", dot, &src), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "it is this study itself"));
+    assert_int_equal(knob__warm_open(self, "tpe", "me", url, &src), KNOB_OK);
+    knob_study_free(src);
+    knob_study_free(self);
+    knob_storage_close(file2);
+    knob_storage_close(file);
     knob_study_free(s);
     knob_storage_close(st);
 }
