@@ -73,6 +73,44 @@ CX=4 CY=4 "$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study src2 --tr
 sweep "warm_start: src" > same.yaml
 CX=4 CY=4 "$KNOB" run same.yaml --storage "sqlite:///$T/src.db" --study s --trials 3 > /dev/null 2>&1 ||
     fail "warm start from the study's own storage"
+# ... but not the study itself (it ran, its own trials counted twice), also when its file is
+# named by another path; nothing runs
+CX=4 CY=4 "$KNOB" run same.yaml --storage "sqlite:///$T/./src.db" --study src --trials 1 \
+    > /dev/null 2> self.txt && fail "a study warm-started from itself ran"
+grep -q "same.yaml:7:1: key 'warm_start': study 'src' in sqlite:///$T/./src.db is this study itself" self.txt ||
+    fail "self message: $(cat self.txt)"
+expect_eq "$("$KNOB" trials src --storage "sqlite:///$T/src.db" --format json | py 'len(d)')" 30 \
+    "trials of a study refused as its own source"
+# a file that is not there: an error naming it, and no empty file made
+sweep "warm_start: {study: src, storage: sqlite:///$T/absent.db}" > absent.yaml
+"$KNOB" run absent.yaml --storage "sqlite:///$T/b.db" --study a --trials 1 2> a.txt && fail "absent file ran"
+grep -q "absent.yaml:7:1: key 'warm_start': study 'src' in sqlite:///$T/absent.db: no file '$T/absent.db'" a.txt ||
+    fail "absent file message: $(cat a.txt)"
+[ ! -e absent.db ] || fail "the absent source file was made"
+# a source of two objectives: refused at the key (it failed the first model's trial); an
+# empty one (no complete trial): a warning that says so (it said "shares no parameter")
+sed 's/metric: .*/objectives: [{name: loss, goal: minimize}, {name: l2, goal: maximize}]/' \
+    src.yaml > two.yaml
+"$KNOB" run two.yaml --storage "sqlite:///$T/src.db" --study two --trials 0 > /dev/null
+"$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study empty --trials 0 > /dev/null
+sweep "warm_start: two" > two_w.yaml
+"$KNOB" run two_w.yaml --storage "sqlite:///$T/src.db" --study t2 --trials 1 2> t2.txt && fail "two objectives ran"
+grep -q "two_w.yaml:7:1: key 'warm_start': study 'two' in sqlite:///$T/src.db has 2 objectives; a warm start learns from a study of one" t2.txt ||
+    fail "two objectives message: $(cat t2.txt)"
+sweep "warm_start: empty" > empty_w.yaml
+"$KNOB" run empty_w.yaml --storage "sqlite:///$T/src.db" --study e --trials 1 > /dev/null 2> e.txt ||
+    fail "empty source: $(cat e.txt)"
+grep -q "warning: warm_start: study 'empty' in sqlite:///$T/src.db has no complete trial with a value (0 trials); starting cold" e.txt ||
+    fail "empty source warning: $(cat e.txt)"
+# source trials the sampler leaves out (x outside this sweep's range): the library says so in
+# the study's attribute warm_start_skipped, and knob run shows it (it showed nothing)
+sed 's/x: {min: -5.0, max: 5.0}/x: {min: 10.0, max: 20.0}/' src.yaml > far.yaml
+"$KNOB" run far.yaml --storage "sqlite:///$T/src.db" --study far --trials 3 > /dev/null
+sweep "warm_start: far" > far_w.yaml
+"$KNOB" run far_w.yaml --storage "sqlite:///$T/src.db" --study fw --trials 2 > /dev/null 2> fw.txt ||
+    fail "far source: $(cat fw.txt)"
+grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3 finished trials not used: 3 with a param of this study under another kind of distribution or outside its range" fw.txt ||
+    fail "far source warning: $(cat fw.txt)"
 
 # first: N (warm_start_first): tpe's first 3 trials are the source's 3 best distinct
 # configurations (each more than 10% of x's or y's range from the ones before), from
