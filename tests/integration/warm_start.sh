@@ -198,4 +198,45 @@ grep -q "name one that does with the key 'sampler' (tpe, cmaes, gp, smac, auto)"
 expect_eq "$?" 2 "exit status of method random with a missing warm_start study"
 grep -q "meth_nope.yaml:7:1: key 'warm_start': sampler 'random' (chosen by method random) takes no warm start" r3.txt ||
     fail "method message, missing source: $(cat r3.txt)"
-echo ok
+
+# a PostgreSQL source where nothing listens: an error at the key naming the server, at once
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sweep "warm_start: {study: src, storage: postgresql://knob:s3cret@127.0.0.1:$PORT/knob}" > down.yaml
+"$KNOB" run down.yaml --storage "sqlite:///$T/b.db" --study dn --trials 1 > /dev/null 2> dn.txt &&
+    fail "a source on a server that is down ran"
+grep -q "down.yaml:7:1: key 'warm_start': study 'src' in postgresql://knob@127.0.0.1:$PORT/knob: .*Connection refused" dn.txt ||
+    fail "server down message: $(cat dn.txt)"
+grep -q s3cret dn.txt && fail "the password is shown: $(cat dn.txt)"
+
+# SQLite -> PostgreSQL, then PostgreSQL -> SQLite
+if [ -n "${KNOB_TEST_PG_URL:-}" ]; then
+    schema="warm_$$_$(date +%s)"
+    psql "$KNOB_TEST_PG_URL" -qc "CREATE SCHEMA $schema" || fail "cannot create a schema"
+    PG="$KNOB_TEST_PG_URL?options=-csearch_path%3D$schema"
+    sweep "warm_start: {study: src, storage: sqlite:///$T/src.db}" > to_pg.yaml
+    CX=4 CY=4 "$KNOB" run to_pg.yaml --storage "$PG" --study src --trials 7 --seed 2 > pg.txt 2>&1 ||
+        fail "SQLite -> PostgreSQL: $(cat pg.txt)"
+    warm=$(first_gen_mean_x src "$PG")
+    python3 -c "assert $warm > 2.5, $warm" || fail "SQLite -> PostgreSQL: first generation's mean x $warm"
+    expect_eq "$("$KNOB" trials src --storage "$PG" --format json | py 'len(d)')" 7 "PostgreSQL trials"
+    sweep "warm_start: {study: src, storage: '$PG'}" > from_pg.yaml
+    CX=4 CY=4 "$KNOB" run from_pg.yaml --storage "sqlite:///$T/b.db" --study from_pg --trials 7 \
+        --seed 2 > fp.txt 2>&1 || fail "PostgreSQL -> SQLite: $(cat fp.txt)"
+    warm=$(first_gen_mean_x from_pg "sqlite:///$T/b.db")
+    python3 -c "assert $warm > 2.5, $warm" || fail "PostgreSQL -> SQLite: first generation's mean x $warm"
+    # the study itself, on the server too
+    "$KNOB" run from_pg.yaml --storage "$PG" --study src --trials 1 > /dev/null 2> ps.txt &&
+        fail "a PostgreSQL study warm-started from itself ran"
+    grep -q "from_pg.yaml:7:1: key 'warm_start': study 'src' in postgresql://.* is this study itself" ps.txt ||
+        fail "PostgreSQL self message: $(cat ps.txt)"
+    # a missing study there: named with its storage, the password left out
+    sed 's/{study: src,/{study: nope,/' from_pg.yaml > pg_nope.yaml
+    "$KNOB" run pg_nope.yaml --storage "sqlite:///$T/b.db" --study pn --trials 1 2> pn.txt &&
+        fail "a missing PostgreSQL source ran"
+    grep -q "pg_nope.yaml:7:1: key 'warm_start': study 'nope' in postgresql://.*no study named 'nope'" pn.txt ||
+        fail "missing PostgreSQL source: $(cat pn.txt)"
+    PGOPTIONS="-c client_min_messages=warning" psql "$KNOB_TEST_PG_URL" -qc "DROP SCHEMA $schema CASCADE"
+    echo ok
+else
+    skip "SQLite cases passed; KNOB_TEST_PG_URL is not set for the PostgreSQL cases"
+fi
