@@ -46,6 +46,7 @@ typedef struct cma {
     int64_t popsize, inc_popsize, n_startup_trials;
     char *ws_study, *ws_storage;
     double ws_gamma, ws_alpha;
+    bool ws_checked; /* the source opened at the first ask (knob__warm_check) */
     /* the replayed state */
     knob__dim *dims; /* the space (samplers/transform.h) */
     int n_dims;
@@ -618,6 +619,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               "sampler 'cmaes' optimizes one objective; study "
                               "'%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
+    if ((rc = knob__warm_check(s, "cmaes", c->ws_study, c->ws_storage, &c->ws_checked)))
+        return rc;
     rc = knob_study_trials(s, &tr, &n);
     for (size_t i = 0; !rc && i < n; i++)
         n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;

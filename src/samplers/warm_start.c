@@ -34,6 +34,18 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
     return KNOB_OK;
 }
 
+int knob__warm_check(knob_study *s, const char *sampler, const char *name, const char *url,
+                     bool *checked)
+{
+    if (*checked || !name || !name[0])
+        return KNOB_OK;
+    knob_study *src = NULL;
+    int rc = knob__warm_open(s, sampler, name, url, &src);
+    knob_study_free(src);
+    *checked = rc == KNOB_OK;
+    return rc;
+}
+
 int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
 {
     const knob_trial_info *const *tr;

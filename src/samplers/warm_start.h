@@ -27,6 +27,12 @@ typedef struct knob__warm_trial {
 int knob__warm_open(knob_study *s, const char *sampler, const char *name, const char *url,
                     knob_study **out);
 
+/* Checks at a sampler's first ask that its source can be opened (knob__warm_open's
+ * errors), so that a misspelt study or storage fails the first trial, not the first trial
+ * the model asks after the startup trials have run. *checked true once it could. */
+int knob__warm_check(knob_study *s, const char *sampler, const char *name, const char *url,
+                     bool *checked);
+
 /* The finished trials of src, in trial order, in *out (malloc'd, the caller frees it; NULL
  * when there are none), their count in *n. The trials are borrowed from src: valid until
  * src is synced again or freed. Returns KNOB_OK, KNOB_ENOMEM or the storage's code. */

@@ -267,6 +267,35 @@ static void first_trials_of_samplers(void **state)
     }
 }
 
+/* A source that cannot be opened (a misspelt study, the study itself) fails the first ask
+ * of every warm-starting sampler, naming it: gp, cmaes and auto failed only once their
+ * startup trials had run, the first model's. */
+static void missing_source_fails_first_ask(void **state)
+{
+    (void)state;
+    const char *names[5] = {"tpe", "gp", "smac", "cmaes", "auto"};
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    for (int k = 0; k < 5; k++) {
+        for (int self = 0; self < 2; self++) {
+            char opts[128], name[32];
+            snprintf(name, sizeof name, "me_%s_%d", names[k], self);
+            snprintf(opts, sizeof opts, "seed=1,warm_start_study=%s", self ? name : "nope");
+            knob_sampler *sp;
+            assert_int_equal(knob_sampler_create(names[k], opts, &sp), KNOB_OK);
+            knob_study_options o = {.sampler = sp};
+            knob_study *s;
+            assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+            knob_trial *t = NULL;
+            assert_int_equal(knob_study_ask(s, &t), self ? KNOB_EINVAL : KNOB_ENOTFOUND);
+            assert_null(t);
+            assert_non_null(strstr(knob_errmsg(), self ? "it is this study itself" : "'nope'"));
+            knob_study_free(s);
+        }
+    }
+    knob_storage_close(st);
+}
+
 /* knob__warm_firsts_read: the source's best distinct configurations from a study in
  * another storage; a missing one is an error naming the sampler; k == 0 reads nothing. */
 static void firsts_read(void **state)
@@ -671,6 +700,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(trials_as_losses),
         cmocka_unit_test(firsts),
         cmocka_unit_test(first_trials_of_samplers),
+        cmocka_unit_test(missing_source_fails_first_ask),
         cmocka_unit_test(firsts_read),
         cmocka_unit_test(sources_alike_and_opposite),
         cmocka_unit_test(tpe_moved_and_negated_sources),
