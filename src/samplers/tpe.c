@@ -923,7 +923,7 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
         if (same && w[i].feasible)
             w[m++] = w[i];
     }
-    if ((rc = knob__warm_say_skipped(s, "tpe", p->ws_study, n, others, 0))) {
+    if ((rc = knob__warm_say_skipped(s, "tpe", p->ws_study, n, others, 0, 0, NULL))) {
         free(w);
         return rc;
     }

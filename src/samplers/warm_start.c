@@ -86,24 +86,30 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
 }
 
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t objectives, size_t dists)
+                           size_t objectives, size_t dists, size_t missing, const char *param)
 {
-    if (objectives + dists == 0)
+    if (objectives + dists + missing == 0)
         return KNOB_OK;
-    char text[512];
+    char text[768];
     int k = snprintf(text, sizeof text,
                      "%s: warm_start_study '%s': %zu of its %zu finished trials "
                      "not used:",
-                     sampler, name, objectives + dists, of);
+                     sampler, name, objectives + dists + missing, of);
     if (objectives && k > 0 && (size_t)k < sizeof text)
         k += snprintf(text + k, sizeof text - (size_t)k,
                       " %zu with another count of objective values than this study's %zu;",
                       objectives, knob_study_n_objectives(s));
     if (dists && k > 0 && (size_t)k < sizeof text)
-        snprintf(text + k, sizeof text - (size_t)k,
-                 " %zu with a param of this study under another kind of distribution or "
-                 "outside its range;",
-                 dists);
+        k += snprintf(text + k, sizeof text - (size_t)k,
+                      " %zu with a param of this study under another kind of distribution or "
+                      "outside its range;",
+                      dists);
+    if (missing && k > 0 && (size_t)k < sizeof text)
+        k += snprintf(text + k, sizeof text - (size_t)k,
+                      " %zu without a param of this study that others of its trials have;",
+                      missing);
+    if (param && k > 0 && (size_t)k < sizeof text)
+        snprintf(text + k, sizeof text - (size_t)k, " the first: param '%.200s';", param);
     size_t len = strlen(text);
     if (len && text[len - 1] == ';')
         text[len - 1] = 0;

@@ -46,13 +46,15 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
 
 /* Says what a warm start left out of source `name`, of its `of` finished trials:
  * `objectives` with another count of objective values than this study's objectives, `dists`
- * with a param of this study under another kind of distribution or outside its range. As
+ * with a param of this study under another kind of distribution or outside its range,
+ * `missing` without a param of this study that others of the source's trials have; `param`
+ * (NULL: none) names the param that left out the first of them. As
  * the library prints nothing, the sentence goes to this study's system attribute
  * "warm_start_skipped" (a JSON string: knob inspect and the study's attributes show it),
  * written only when something was left out and the sentence changed. Returns KNOB_OK or the
  * storage's code. */
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t objectives, size_t dists);
+                           size_t objectives, size_t dists, size_t missing, const char *param);
 
 /* Orders warm trials best (lowest loss) first; equal losses keep trial order. */
 void knob__warm_sort(knob__warm_trial *w, size_t n);

@@ -109,7 +109,7 @@ sed 's/x: {min: -5.0, max: 5.0}/x: {min: 10.0, max: 20.0}/' src.yaml > far.yaml
 sweep "warm_start: far" > far_w.yaml
 "$KNOB" run far_w.yaml --storage "sqlite:///$T/src.db" --study fw --trials 2 > /dev/null 2> fw.txt ||
     fail "far source: $(cat fw.txt)"
-grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3 finished trials not used: 3 with a param of this study under another kind of distribution or outside its range" fw.txt ||
+grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3 finished trials not used: 3 with a param of this study under another kind of distribution or outside its range; the first: param 'x'" fw.txt ||
     fail "far source warning: $(cat fw.txt)"
 
 # first: N (warm_start_first): tpe's first 3 trials are the source's 3 best distinct

@@ -676,10 +676,12 @@ static void skipped_source_trials(void **state)
     assert_non_null(said);
     assert_non_null(strstr(said, want));
     assert_non_null(strstr(said, "gp: "));
+    assert_non_null(strstr(said, "; the first: param 'x'")); /* which param (it said none) */
     free(said);
     said = skipped_by(st, "cmaes", "seed=1,warm_start_study=mixed", "cmaes", 1, 4);
     assert_non_null(said);
     assert_non_null(strstr(said, want));
+    assert_non_null(strstr(said, "; the first: param 'x'"));
     free(said);
     said = skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe", 2, 4);
     assert_non_null(said);
@@ -690,6 +692,54 @@ static void skipped_source_trials(void **state)
     /* a study of one objective uses the source's every trial in tpe (a param of another
      * distribution is left out where it is read): nothing is said */
     assert_null(skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe1", 1, 2));
+    knob_storage_close(st);
+}
+
+/* The mean of x over trials from .. to - 1 of a cmaes study warm-started from `src` (NULL:
+ * cold) over x in [0, 10] and y in [0, 1] (popsize 8, the first generation from trial 1). */
+static double cmaes_first_mean_x(knob_storage *st, const char *name, const char *src)
+{
+    char opts[128];
+    snprintf(opts, sizeof opts, "seed=3,popsize=8%s%s", src ? ",warm_start_study=" : "",
+             src ? src : "");
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("cmaes", opts, &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    double sum = 0;
+    for (int i = 0; i < 9; i++) {
+        knob_trial *t;
+        double x, y;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+        assert_true(y >= 0 && y <= 1);
+        sum += i ? x : 0;
+        double v = (x - 8) * (x - 8) + y;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    assert_null(knob_study_system_attr(s, "warm_start_skipped"));
+    knob_study_free(s);
+    return sum / 8;
+}
+
+/* A source without one of this study's params (x only, here x and y): cmaes starts from
+ * the source on x, and y where a cold start would put it (every source trial was left
+ * out for lacking y, silently: a cold start). */
+static void cmaes_uses_shared_params(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "xonly", NULL, 0);
+    for (int i = 0; i < 20; i++)
+        x_in(src, false, 10, 0.5 * i, (0.5 * i - 8) * (0.5 * i - 8));
+    knob_study_free(src);
+    double warm = cmaes_first_mean_x(st, "warm", "xonly"), cold = cmaes_first_mean_x(st, "cold", NULL);
+    print_message("first generation's mean x: warm %.2f, cold %.2f\n", warm, cold);
+    assert_true(warm > 7 && warm < 9);
+    assert_true(cold < 6.5);
     knob_storage_close(st);
 }
 
@@ -707,6 +757,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_local_phase),
         cmocka_unit_test(tpe_local_model),
         cmocka_unit_test(skipped_source_trials),
+        cmocka_unit_test(cmaes_uses_shared_params),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
