@@ -392,8 +392,9 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
     for (size_t i = 0; i < nt; i++) {
         for (int j = 0; j < p->ns; j++) {
             const knob__dim *dim = &p->dims[p->s_dims[j]];
-            double u =
-                knob__dim_to_unit(dim, knob_trial_info_param(w[i].trial, dim->name)->internal);
+            double v = 0; /* fitting: every shared param fits */
+            knob__warm_value(knob_trial_info_param(w[i].trial, dim->name), dim->dist, &v);
+            double u = knob__dim_to_unit(dim, v);
             u = dim->cat ? u : fmin(fmax(u, 0), 1);
             X[(size_t)n * p->ns + j] = u;
         }

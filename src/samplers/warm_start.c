@@ -76,13 +76,43 @@ int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
     return KNOB_OK;
 }
 
+static bool same_choice(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    if (a->type == KNOB_CHOICE_STRING)
+        return strcmp(a->str, b->str) == 0;
+    return a->type == KNOB_CHOICE_NULL || a->num == b->num;
+}
+
+bool knob__warm_value(const knob_param *q, const knob_distribution *d, double *v)
+{
+    const knob_distribution *from = q->dist;
+    if ((from->kind == KNOB_DIST_CATEGORICAL) != (d->kind == KNOB_DIST_CATEGORICAL))
+        return false;
+    if (d->kind != KNOB_DIST_CATEGORICAL) {
+        *v = q->internal;
+        return q->internal >= d->low && q->internal <= d->high;
+    }
+    if (from == d || knob__dist_equal(from, d)) {
+        *v = q->internal;
+        return true;
+    }
+    if (!(q->internal >= 0 && q->internal < (double)from->n_choices))
+        return false;
+    const knob_choice *c = &from->choices[(size_t)q->internal];
+    for (size_t j = 0; j < d->n_choices; j++)
+        if (same_choice(c, &d->choices[j])) {
+            *v = (double)j;
+            return true;
+        }
+    return false;
+}
+
 bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
 {
-    if (q->dist->kind != d->kind)
-        return false;
-    if (d->kind == KNOB_DIST_CATEGORICAL)
-        return q->dist == d || knob__dist_equal(q->dist, d);
-    return q->internal >= d->low && q->internal <= d->high;
+    double v;
+    return knob__warm_value(q, d, &v);
 }
 
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,

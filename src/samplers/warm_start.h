@@ -39,9 +39,12 @@ int knob__warm_check(knob_study *s, const char *sampler, const char *name, const
 int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n);
 
 /* Whether a source trial's param q can stand for a value of this study's param of
- * distribution d: the same kind, a categorical with the same choices, a number inside d's
- * range. A source trial whose param does not fit is not used (its value would be read on
- * another scale, or clamped to a bound). */
+ * distribution d, and which (d's internal value, into *v): a number (an int or a float, on
+ * any scale or step) inside d's range as it is; a categorical's choice by its value, as
+ * the index of the same choice among d's. A number for a categorical or the reverse, a
+ * number outside d's range, a choice d lacks do not fit: a source trial whose param does
+ * not fit is not used (its value would be read on another scale, or clamped to a bound). */
+bool knob__warm_value(const knob_param *q, const knob_distribution *d, double *v);
 bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
 
 /* Says what a warm start left out of source `name`, of its `of` finished trials:

@@ -651,25 +651,45 @@ static void skipped_source_trials(void **state)
     knob_param in = {"x", &f10, 5}, out = {"x", &f100, 50}, other = {"x", &i10, 5};
     assert_true(knob__warm_fits(&in, &f10));
     assert_false(knob__warm_fits(&out, &f10));
-    assert_false(knob__warm_fits(&other, &f10));
+    /* an int for a float, and the reverse, by its value (they were left out) */
+    double v = -1;
+    assert_true(knob__warm_value(&other, &f10, &v));
+    assert_true(v == 5);
+    knob_param half = {"x", &f10, 5.5};
+    assert_true(knob__warm_value(&half, &i10, &v));
+    assert_true(v == 5.5);
     knob_choice cab[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "b", 0}};
     knob_choice cac[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "c", 0}};
+    knob_choice cba[3] = {{KNOB_CHOICE_STRING, "c", 0},
+                          {KNOB_CHOICE_STRING, "b", 0},
+                          {KNOB_CHOICE_STRING, "a", 0}};
     knob_distribution dab = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cab};
     knob_distribution dac = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cac};
-    knob_param c = {"c", &dab, 1};
+    knob_distribution dcba = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 3, .choices = cba};
+    knob_param c = {"c", &dab, 1}, a = {"c", &dab, 0};
     assert_true(knob__warm_fits(&c, &dab));
-    assert_false(knob__warm_fits(&c, &dac));
+    assert_false(knob__warm_fits(&c, &dac)); /* "b": a choice this study lacks */
+    /* a choice both have, by its value: "a" is index 0 in [a, c], index 2 in [c, b, a] (the
+     * source's trials were all left out for their other choices) */
+    assert_true(knob__warm_value(&a, &dac, &v));
+    assert_true(v == 0);
+    assert_true(knob__warm_value(&a, &dcba, &v));
+    assert_true(v == 2);
+    assert_true(knob__warm_value(&c, &dcba, &v));
+    assert_true(v == 1);
+    assert_false(knob__warm_fits(&c, &f10));
+    assert_false(knob__warm_fits(&in, &dab));
 
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     knob_study *src = make(st, "mixed", NULL, 0);
     for (int i = 0; i < 8; i++)
         x_in(src, false, 10, 1 + i, fabs(3.0 - (1 + i)));
-    x_in(src, true, 10, 3, 0.01);    /* x an int */
+    x_in(src, true, 10, 3, 0.01);    /* x an int: used, by its value */
     x_in(src, false, 100, 50, 0.02); /* outside [0, 10] */
     x_in(src, false, 100, 90, 0.03);
     knob_study_free(src);
-    const char *want = "warm_start_study 'mixed': 3 of its 11 finished trials not used: 3 with a "
+    const char *want = "warm_start_study 'mixed': 2 of its 11 finished trials not used: 2 with a "
                        "param of this study under another kind of distribution or outside its "
                        "range";
     char *said = skipped_by(st, "gp", "seed=1,warm_start_study=mixed", "gp", 1, 4);
