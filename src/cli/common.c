@@ -206,8 +206,8 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
     struct stat info;
     if (sqlite_path(url, why, sizeof why) && stat(why, &info) != 0 && errno == ENOENT) {
         /* read, never made: the storage would create the file */
-        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: no file '%s'\n",
-                sw->path, sw->warm_line, sw->warm_col, sw->warm_study, where, why);
+        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: no file '%s'\n", sw->path,
+                sw->warm_line, sw->warm_col, sw->warm_study, where, why);
         free(shown);
         return -1;
     }

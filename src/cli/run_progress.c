@@ -178,8 +178,8 @@ void run_progress_tick(runner *r)
  * says so in the study's system attribute warm_start_skipped), as a warning. */
 static void warm_skipped(runner *r)
 {
-    const char *said = r->sw->warm_study ? knob_study_system_attr(r->ref.s, "warm_start_skipped")
-                                         : NULL;
+    const char *said =
+        r->sw->warm_study ? knob_study_system_attr(r->ref.s, "warm_start_skipped") : NULL;
     knobx_json *j = said ? knobx_json_parse(said, (size_t)-1, NULL, 0) : NULL;
     if (j && j->type == KNOBX_JSON_STRING)
         fprintf(stderr, "knob: warning: warm_start: %s\n", j->str);

@@ -135,9 +135,9 @@ int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name,
                       "outside its range;",
                       dists);
     if (missing && k > 0 && (size_t)k < sizeof text)
-        k += snprintf(text + k, sizeof text - (size_t)k,
-                      " %zu without a param of this study that others of its trials have;",
-                      missing);
+        k +=
+            snprintf(text + k, sizeof text - (size_t)k,
+                     " %zu without a param of this study that others of its trials have;", missing);
     if (param && k > 0 && (size_t)k < sizeof text)
         snprintf(text + k, sizeof text - (size_t)k, " the first: param '%.200s';", param);
     size_t len = strlen(text);

@@ -660,9 +660,8 @@ static void skipped_source_trials(void **state)
     assert_true(v == 5.5);
     knob_choice cab[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "b", 0}};
     knob_choice cac[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "c", 0}};
-    knob_choice cba[3] = {{KNOB_CHOICE_STRING, "c", 0},
-                          {KNOB_CHOICE_STRING, "b", 0},
-                          {KNOB_CHOICE_STRING, "a", 0}};
+    knob_choice cba[3] = {
+        {KNOB_CHOICE_STRING, "c", 0}, {KNOB_CHOICE_STRING, "b", 0}, {KNOB_CHOICE_STRING, "a", 0}};
     knob_distribution dab = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cab};
     knob_distribution dac = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cac};
     knob_distribution dcba = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 3, .choices = cba};
@@ -756,7 +755,8 @@ static void cmaes_uses_shared_params(void **state)
     for (int i = 0; i < 20; i++)
         x_in(src, false, 10, 0.5 * i, (0.5 * i - 8) * (0.5 * i - 8));
     knob_study_free(src);
-    double warm = cmaes_first_mean_x(st, "warm", "xonly"), cold = cmaes_first_mean_x(st, "cold", NULL);
+    double warm = cmaes_first_mean_x(st, "warm", "xonly"),
+           cold = cmaes_first_mean_x(st, "cold", NULL);
     print_message("first generation's mean x: warm %.2f, cold %.2f\n", warm, cold);
     assert_true(warm > 7 && warm < 9);
     assert_true(cold < 6.5);
