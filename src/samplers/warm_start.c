@@ -118,8 +118,16 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param)
 {
-    if (objectives + dists + missing == 0)
+    if (objectives + dists + missing == 0) {
+        /* this sampler's sentence from an earlier read (another source, another space) is
+         * no longer true: it goes (null), so that no stale warning is shown; another
+         * sampler's (auto's delegates share the attribute) stays */
+        const char *was = knob_study_system_attr(s, "warm_start_skipped");
+        size_t n = strlen(sampler);
+        if (was && was[0] == '"' && strncmp(was + 1, sampler, n) == 0 && was[n + 1] == ':')
+            return knob_study_set_system_attr(s, "warm_start_skipped", "null");
         return KNOB_OK;
+    }
     char text[768];
     int k = snprintf(text, sizeof text,
                      "%s: warm_start_study '%s': %zu of its %zu finished trials "

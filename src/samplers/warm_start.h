@@ -53,8 +53,9 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
  * `missing` without a param of this study that others of the source's trials have; `param`
  * (NULL: none) names the param that left out the first of them. As
  * the library prints nothing, the sentence goes to this study's system attribute
- * "warm_start_skipped" (a JSON string: knob inspect and the study's attributes show it),
- * written only when something was left out and the sentence changed. Returns KNOB_OK or the
+ * "warm_start_skipped" (a JSON string: knob run and the Python package show it as a warning),
+ * written only when something was left out and the sentence changed; when nothing was, a
+ * sentence of this sampler's from an earlier read is set to null. Returns KNOB_OK or the
  * storage's code. */
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param);

@@ -708,6 +708,24 @@ static void skipped_source_trials(void **state)
                                  "not used: 11 with another count of objective values than this "
                                  "study's 2"));
     free(said);
+    /* the study "gp" again, from a source that fits: the sentence no longer holds, and goes
+     * (it stayed, and knob run warned of it at every run) */
+    src = make(st, "fits", NULL, 0);
+    for (int i = 0; i < 4; i++)
+        x_in(src, false, 10, 2 + i, fabs(3.0 - (2 + i)));
+    knob_study_free(src);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("gp", "seed=1,warm_start_study=fits", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *again;
+    assert_int_equal(knob_study_load(st, "gp", &o, &again), KNOB_OK);
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_study_ask(again, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(again, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    assert_string_equal(knob_study_system_attr(again, "warm_start_skipped"), "null");
+    knob_study_free(again);
     /* a study of one objective uses the source's every trial in tpe (a param of another
      * distribution is left out where it is read): nothing is said */
     assert_null(skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe1", 1, 2));
