@@ -627,10 +627,14 @@ KNOB_API void knob_study_free(knob_study *s);
  * or "". A URL opens a storage handle of its own ("memory:" is then a new, empty storage),
  * which knob_study_free(*out) closes; else *out shares the storage of `s` and must be freed
  * before that storage is closed. *out has a random sampler and no pruner; its trials are
- * read with knob_study_trials and friends. Returns KNOB_OK, KNOB_EINVAL (a NULL argument,
- * a bad URL), KNOB_ENOTFOUND (no such study), KNOB_EUNSUPPORTED (an unknown scheme),
- * KNOB_ESTORAGE, KNOB_ECORRUPT, KNOB_ENOMEM; the message names the study and the URL (its
- * password taken out). *out belongs to the thread of `s`. */
+ * read with knob_study_trials and friends. A SQLite file that does not exist is not
+ * created (KNOB_ENOTFOUND, naming the file). `s` itself (the name of `s`, with url NULL, "",
+ * the same SQLite file however its path is written, or the same PostgreSQL URL) is refused
+ * with KNOB_EINVAL: its trials are already its own. Returns KNOB_OK, KNOB_EINVAL (a NULL
+ * argument, a bad URL, `s` itself), KNOB_ENOTFOUND (no such study, no such SQLite file),
+ * KNOB_EUNSUPPORTED (an unknown scheme), KNOB_ESTORAGE, KNOB_ECORRUPT, KNOB_ENOMEM; the
+ * message names the study and the URL (its password taken out). *out belongs to the thread
+ * of `s`. */
 KNOB_API int knob_study_open_related(knob_study *s, const char *name, const char *url,
                                      knob_study **out);
 

@@ -3,9 +3,11 @@
 #include "study.h"
 #include "util/url.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *dir_name(knob_direction d)
 {
@@ -193,6 +195,51 @@ void knob_study_free(knob_study *s)
     knob_storage_close(own);
 }
 
+/* The file of a SQLite storage URL ("sqlite:///x.db", "sqlite+pysqlite:////abs/x.db?timeout=5")
+ * into path; false for another scheme, or a URL the storage refuses (it says why). */
+static bool sqlite_file(const char *url, char *path, size_t size)
+{
+    if (strncmp(url, "sqlite", 6) != 0 || (url[6] != ':' && url[6] != '+'))
+        return false;
+    const char *p = strchr(url, ':');
+    if (strncmp(p, ":///", 4) != 0)
+        return false;
+    p += 4;
+    size_t n = strcspn(p, "?");
+    if (n == 0 || n >= size)
+        return false;
+    memcpy(path, p, n);
+    path[n] = 0;
+    return true;
+}
+
+/* The part of a PostgreSQL URL after its scheme ("//user@host/db"), however the scheme is
+ * spelled ("postgres", "postgresql+psycopg2"); NULL for another scheme. */
+static const char *postgres_rest(const char *url)
+{
+    size_t n = strcspn(url, "+:");
+    if (!(n == 8 && strncmp(url, "postgres", 8) == 0) &&
+        !(n == 10 && strncmp(url, "postgresql", 10) == 0))
+        return NULL;
+    return strchr(url, ':');
+}
+
+/* Whether url opens the storage `st` was opened from: the same SQLite file (by device and
+ * inode, however its path is written) or the same PostgreSQL URL ("memory:" opens a new
+ * storage, never this one). */
+static bool same_storage(const knob_storage *st, const char *url)
+{
+    char a[4096], b[4096];
+    struct stat sa, sb;
+    if (sqlite_file(url, a, sizeof a) && sqlite_file(st->url, b, sizeof b)) {
+        if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+            return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+        return strcmp(a, b) == 0;
+    }
+    const char *ra = postgres_rest(url), *rb = postgres_rest(st->url);
+    return ra && rb && strcmp(ra, rb) == 0;
+}
+
 int knob_study_open_related(knob_study *s, const char *name, const char *url, knob_study **out)
 {
     if (!s || !name || !out)
@@ -200,7 +247,18 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
     bool own = url && url[0];
     knob_storage *st = s->st, *opened = NULL;
     knob_study *r = NULL;
-    int rc = own ? knob_storage_open(url, &opened) : KNOB_OK;
+    char path[4096];
+    struct stat info;
+    int rc = KNOB_OK;
+    /* a related study is read, never made: a SQLite file that is not there is not created
+     * (an empty one would be left behind, and the next look would find a storage) */
+    if (own && sqlite_file(url, path, sizeof path) && stat(path, &info) != 0 && errno == ENOENT)
+        rc = knob__error(KNOB_ENOTFOUND, "no file '%s'", path);
+    /* the study itself is no other study: its own trials would count twice */
+    else if (strcmp(name, s->name) == 0 && (!own || same_storage(st, url)))
+        rc = knob__error(KNOB_EINVAL, "it is this study itself");
+    if (!rc && own)
+        rc = knob_storage_open(url, &opened);
     if (!rc)
         rc = knob_study_load(own ? opened : st, name, NULL, &r);
     if (rc) {

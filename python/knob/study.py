@@ -851,6 +851,16 @@ class Study:
             self._optimizing = False
             if bar:
                 bar.close()
+        self._warn_warm_skipped()
+
+    def _warn_warm_skipped(self) -> None:
+        """What the sampler's warm start left out of its source (the library says it in the
+        study's system attribute warm_start_skipped: it prints nothing), as a UserWarning."""
+        if not getattr(self._sampler, "_options", {}).get("warm_start_study"):
+            return
+        said = self._system_attrs().get("warm_start_skipped")
+        if isinstance(said, str):
+            warnings.warn("warm_start: " + said, UserWarning, stacklevel=3)
 
     def _interrupted(self, ended, state, threads, e: BaseException) -> None:
         """optimize(n_jobs > 1) interrupted (KeyboardInterrupt in the main thread): no

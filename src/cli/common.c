@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,48 +152,123 @@ static int add_grid(const sweep *sw, knob_sampler *s)
     return rc ? fail("grid") : 0;
 }
 
-/* The study a warm start reads must exist; one that shares no searched param with the
- * sweep can teach the sampler nothing: a warning, and a cold start (*use false). */
-static int check_warm_source(const sweep *sw, const char *storage, bool *use)
+/* The file of a SQLite URL ("sqlite:///x.db", "sqlite+pysqlite:////abs/x.db?timeout=5")
+ * into path; false for another scheme or a URL the storage refuses (it says why). */
+static bool sqlite_path(const char *url, char *path, size_t size)
+{
+    if (strncmp(url, "sqlite", 6) != 0)
+        return false;
+    /* a SQLAlchemy driver ("sqlite+pysqlite:///"), which the storage drops */
+    const char *p = url + 6;
+    if (*p == '+')
+        p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    if (strncmp(p, ":///", 4) != 0)
+        return false;
+    p += 4;
+    /* the file name ends at the query ("?timeout=10"), which the storage checks */
+    size_t n = strcspn(p, "?");
+    if (!n || n >= size)
+        return false;
+    memcpy(path, p, n);
+    path[n] = 0;
+    return true;
+}
+
+/* Whether two storage URLs name one storage: the same SQLite file (by device and inode),
+ * else the same text. */
+static bool same_storage(const char *a, const char *b)
+{
+    char pa[4096], pb[4096];
+    struct stat sa, sb;
+    if (sqlite_path(a, pa, sizeof pa) && sqlite_path(b, pb, sizeof pb) && stat(pa, &sa) == 0 &&
+        stat(pb, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0 && strcmp(a, "memory:") != 0;
+}
+
+/* The study a warm start reads must exist, have one objective and not be the study
+ * itself (study `name` in `storage`); one whose complete trials share no searched param
+ * with the sweep (or that has none) can teach the sampler nothing: a warning, and a cold
+ * start (*use false), as in a sweep of several objectives (the samplers learn from a
+ * source of one objective, for one). */
+static int check_warm_source(const sweep *sw, const char *storage, const char *name, bool *use)
 {
     const char *url = sw->warm_storage ? sw->warm_storage : storage;
     knob_storage *st = NULL;
     knob_study *src = NULL;
     const knob_trial_info *const *tr;
-    size_t n = 0, shared = 0;
+    size_t n = 0, shared = 0, complete = 0;
     char why[4400];
     *use = false;
-    if (cli_sqlite_missing(url, why, sizeof why)) {
-        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: %s\n", sw->path,
-                sw->warm_line, sw->warm_col, sw->warm_study, url, why);
+    char *shown = knobx_redact_url(url);
+    const char *where = shown ? shown : "its storage";
+    int rc = 0;
+    struct stat info;
+    if (sqlite_path(url, why, sizeof why) && stat(why, &info) != 0 && errno == ENOENT) {
+        /* read, never made: the storage would create the file */
+        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: no file '%s'\n", sw->path,
+                sw->warm_line, sw->warm_col, sw->warm_study, where, why);
+        free(shown);
         return -1;
     }
-    int rc = knob_storage_open(url, &st);
+    if (name && !strcmp(name, sw->warm_study) && same_storage(url, storage)) {
+        fprintf(stderr,
+                "%s:%d:%d: key 'warm_start': study '%s' in %s is this study itself; name "
+                "another study, or another storage with 'storage'\n",
+                sw->path, sw->warm_line, sw->warm_col, sw->warm_study, where);
+        free(shown);
+        return -1;
+    }
+    rc = knob_storage_open(url, &st);
     if (!rc)
         rc = knob_study_load(st, sw->warm_study, NULL, &src);
+    if (!rc && knob_study_n_objectives(src) != 1) {
+        fprintf(stderr,
+                "%s:%d:%d: key 'warm_start': study '%s' in %s has %zu objectives; a warm "
+                "start learns from a study of one\n",
+                sw->path, sw->warm_line, sw->warm_col, sw->warm_study, where,
+                knob_study_n_objectives(src));
+        knob_study_free(src);
+        knob_storage_close(st);
+        free(shown);
+        return -1;
+    }
     if (!rc)
         rc = knob_study_trials(src, &tr, &n);
+    /* the trials a sampler learns from: complete, with a finite value */
+    for (size_t k = 0; !rc && k < n; k++)
+        complete += tr[k]->state == KNOB_TRIAL_COMPLETE && tr[k]->n_values >= 1 &&
+                    isfinite(tr[k]->values[0]);
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         bool found = false;
         for (size_t k = 0; k < n && !found; k++)
-            found = knob_trial_info_param(tr[k], sw->params[i].name) != NULL;
+            found = tr[k]->state == KNOB_TRIAL_COMPLETE &&
+                    knob_trial_info_param(tr[k], sw->params[i].name) != NULL;
         shared += found;
     }
     if (rc) {
-        char *shown = knobx_redact_url(url);
         fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: %s\n", sw->path,
-                sw->warm_line, sw->warm_col, sw->warm_study, shown ? shown : "its storage",
-                knob_errmsg());
-        free(shown);
+                sw->warm_line, sw->warm_col, sw->warm_study, where, knob_errmsg());
+    } else if (!complete) {
+        fprintf(stderr,
+                "knob: warning: warm_start: study '%s' in %s has no complete trial with a "
+                "value (%zu trials); starting cold\n",
+                sw->warm_study, where, n);
     } else if (!shared) {
         fprintf(stderr,
                 "knob: warning: warm_start: study '%s' shares no parameter with this sweep "
                 "(%zu trials); starting cold\n",
                 sw->warm_study, n);
+    } else if (sw->n_objectives > 1) {
+        fprintf(stderr,
+                "knob: warning: warm_start: this sweep has %zu objectives, and study '%s' "
+                "one; starting cold\n",
+                sw->n_objectives, sw->warm_study);
     }
-    *use = !rc && shared;
+    *use = !rc && complete && shared && sw->n_objectives <= 1;
     knob_study_free(src);
     knob_storage_close(st);
+    free(shown);
     return rc ? -1 : 0;
 }
 
@@ -250,11 +326,11 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
     return 0;
 }
 
-static int make_sampler(const sweep *sw, const char *storage, bool has_seed, int64_t seed,
-                        knob_sampler **out, bool *grid)
+static int make_sampler(const sweep *sw, const char *storage, const char *name, bool has_seed,
+                        int64_t seed, knob_sampler **out, bool *grid)
 {
     bool warm = false;
-    if (sw->warm_study && check_warm_source(sw, storage, &warm))
+    if (sw->warm_study && check_warm_source(sw, storage, name, &warm))
         return -1;
     if (create_sampler(sw, out) || (warm && add_warm_start(sw, out)))
         return -1;
@@ -295,7 +371,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     knob_sampler *sampler = NULL;
     knob_pruner *pruner = NULL;
     memset(out, 0, sizeof *out);
-    if (make_sampler(sw, storage, has_seed, seed, &sampler, &out->grid) ||
+    if (make_sampler(sw, storage, name, has_seed, seed, &sampler, &out->grid) ||
         make_pruner(sw, &pruner)) {
         knob_sampler_free(sampler);
         return -1;
@@ -349,22 +425,9 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
 bool cli_sqlite_missing(const char *url, char *msg, size_t size)
 {
     struct stat st;
-    if (strncmp(url, "sqlite", 6) != 0)
-        return false;
-    /* a SQLAlchemy driver ("sqlite+pysqlite:///"), which the storage drops */
-    const char *p = url + 6;
-    if (*p == '+')
-        p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-    if (strncmp(p, ":///", 4) != 0)
-        return false;
-    p += 4;
-    /* the file name ends at the query ("?timeout=10"), which the storage checks */
     char path[4096];
-    size_t n = strcspn(p, "?");
-    if (!n || n >= sizeof path)
+    if (!sqlite_path(url, path, sizeof path))
         return false; /* the storage says what else is wrong */
-    memcpy(path, p, n);
-    path[n] = 0;
     if (stat(path, &st) == 0 || errno != ENOENT)
         return false;
     char cwd[4096];

@@ -1,6 +1,7 @@
 /* What knob run shows: on a terminal one live line rewritten in place, otherwise one plain
  * line per finished trial; a summary at the end. */
 #include "cli/run.h"
+#include "util/json.h"
 #include "util/url.h"
 
 #include <stdlib.h>
@@ -173,6 +174,18 @@ void run_progress_tick(runner *r)
         live_line(r);
 }
 
+/* What the sampler's warm start left out of its source (the library prints nothing: it
+ * says so in the study's system attribute warm_start_skipped), as a warning. */
+static void warm_skipped(runner *r)
+{
+    const char *said =
+        r->sw->warm_study ? knob_study_system_attr(r->ref.s, "warm_start_skipped") : NULL;
+    knobx_json *j = said ? knobx_json_parse(said, (size_t)-1, NULL, 0) : NULL;
+    if (j && j->type == KNOBX_JSON_STRING)
+        fprintf(stderr, "knob: warning: warm_start: %s\n", j->str);
+    knobx_json_free(j);
+}
+
 void run_summary(runner *r)
 {
     const knob_trial_info *const *tr;
@@ -215,6 +228,7 @@ void run_summary(runner *r)
     if (r->target_reached)
         printf("the target %g of '%s' is reached\n", r->sw->target, r->sw->objectives[0].name);
     fflush(stdout);
+    warm_skipped(r);
     free(where);
     knobx_buf_free(&b);
 }

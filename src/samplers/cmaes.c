@@ -46,6 +46,7 @@ typedef struct cma {
     int64_t popsize, inc_popsize, n_startup_trials;
     char *ws_study, *ws_storage;
     double ws_gamma, ws_alpha;
+    bool ws_checked; /* the source opened at the first ask (knob__warm_check) */
     /* the replayed state */
     knob__dim *dims; /* the space (samplers/transform.h) */
     int n_dims;
@@ -360,17 +361,22 @@ static int default_lambda(const cma *c, int n)
 
 /* ---------------------------------------------------------------- warm start */
 
-/* The completed trials of src that have every param of the space, as points of this
- * space's unit cube (xs, n per point) scored by their minimized value, best first. A trial
+/* The completed trials of src as points of this space's unit cube (xs, n per point) scored
+ * by their minimized value, best first, on the dimensions the source has (shared[d]: some
+ * trial of the source has the param; a dimension it lacks is NaN in every point). A trial
+ * that lacks a shared param (a conditional one) is left out and counted in *missing, one
  * whose param does not fit this space's distribution (another kind, a value outside the
- * range) is left out, and counted in *skipped. */
-static int source_points(const cma *c, knob_study *src, member **pts, double **xs, size_t *m,
-                         size_t *of, size_t *skipped)
+ * range) in *skipped; *param names a param of the first such trial (borrowed from this
+ * space). */
+static int source_points(const cma *c, knob_study *src, member **pts, double **xs, bool *shared,
+                         size_t *m, size_t *of, size_t *skipped, size_t *missing,
+                         const char **param)
 {
     int n = c->n_dims, rc;
     knob__warm_trial *w;
     size_t nt;
-    *m = *of = *skipped = 0;
+    *m = *of = *skipped = *missing = 0;
+    *param = NULL;
     if ((rc = knob__warm_trials(src, &w, &nt)))
         return rc;
     *of = nt;
@@ -380,16 +386,28 @@ static int source_points(const cma *c, knob_study *src, member **pts, double **x
         free(w);
         return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
     }
+    for (int d = 0; d < n; d++) {
+        shared[d] = false;
+        for (size_t i = 0; i < nt && !shared[d]; i++)
+            shared[d] = knob_trial_info_param(w[i].trial, c->dims[d].name) != NULL;
+    }
     for (size_t i = 0; i < nt; i++) {
         double *x = *xs + *m * (size_t)n;
         bool all = true, fits = true;
-        for (int d = 0; d < n && all && fits; d++) {
+        int d = 0;
+        for (; d < n && all && fits; d++) {
+            x[d] = NAN;
+            if (!shared[d])
+                continue;
             const knob_param *p = knob_trial_info_param(w[i].trial, c->dims[d].name);
             all = p != NULL;
             fits = !p || knob__warm_fits(p, c->dims[d].dist);
             if (all && fits)
                 x[d] = fmin(fmax(knob__dim_to_unit(&c->dims[d], p->internal), 0), 1);
         }
+        if ((!all || !fits) && !*param)
+            *param = c->dims[d - 1].name;
+        *missing += !all;
         *skipped += all && !fits;
         if (all && fits)
             (*pts)[(*m)++] = (member){w[i].loss, x};
@@ -401,21 +419,26 @@ static int source_points(const cma *c, knob_study *src, member **pts, double **x
 
 /* WS-CMA-ES (Nomura et al. 2021): the best ceil(gamma m) of the m points give mu and
  * Sigma = alpha^2 I + their covariance; then sigma = det(Sigma)^(1/2n) and the shape
- * Sigma / sigma^2. */
-static int promising_distribution(const cma *c, const member *pts, size_t m, double *mean,
-                                  double *sigma, double *cov)
+ * Sigma / sigma^2. A dimension the source lacks (not shared) keeps the cold start's
+ * centre and its variance *sigma^2 (as given), uncorrelated with the others. */
+static int promising_distribution(const cma *c, const member *pts, size_t m, const bool *shared,
+                                  double *mean, double *sigma, double *cov)
 {
     int n = c->n_dims;
     size_t top = (size_t)ceil(c->ws_gamma * (double)m);
     top = top < 1 ? 1 : top > m ? m : top;
     for (int i = 0; i < n; i++) {
-        mean[i] = 0;
-        for (size_t k = 0; k < top; k++)
+        mean[i] = shared[i] ? 0 : 0.5;
+        for (size_t k = 0; k < top && shared[i]; k++)
             mean[i] += pts[k].x[i] / (double)top;
     }
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             double v = i == j ? c->ws_alpha * c->ws_alpha : 0;
+            if (!shared[i] || !shared[j]) {
+                cov[i * n + j] = i == j ? *sigma * *sigma : 0;
+                continue;
+            }
             for (size_t k = 0; k < top; k++)
                 v += (pts[k].x[i] - mean[i]) * (pts[k].x[j] - mean[j]) / (double)top;
             cov[i * n + j] = v;
@@ -447,15 +470,17 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     knob_study *src = NULL;
     member *pts = NULL;
     double *xs = NULL;
-    size_t m = 0, of = 0, skipped = 0;
+    bool shared[64];
+    size_t m = 0, of = 0, skipped = 0, missing = 0;
+    const char *param = NULL;
     int rc = knob__warm_open(s, "cmaes", c->ws_study, c->ws_storage, &src);
     if (!rc)
-        rc = source_points(c, src, &pts, &xs, &m, &of, &skipped);
+        rc = source_points(c, src, &pts, &xs, shared, &m, &of, &skipped, &missing, &param);
     if (!rc)
-        rc = knob__warm_say_skipped(s, "cmaes", c->ws_study, of, 0, skipped);
+        rc = knob__warm_say_skipped(s, "cmaes", c->ws_study, of, 0, skipped, missing, param);
     *used = !rc && m > 0;
     if (*used)
-        rc = promising_distribution(c, pts, m, mean, sigma, cov);
+        rc = promising_distribution(c, pts, m, shared, mean, sigma, cov);
     free(pts);
     free(xs);
     knob_study_free(src); /* and the storage opened for it */
@@ -618,6 +643,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               "sampler 'cmaes' optimizes one objective; study "
                               "'%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
+    if ((rc = knob__warm_check(s, "cmaes", c->ws_study, c->ws_storage, &c->ws_checked)))
+        return rc;
     rc = knob_study_trials(s, &tr, &n);
     for (size_t i = 0; !rc && i < n; i++)
         n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;

@@ -181,6 +181,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                             knob_study_name(s));
     if (rc)
         return rc;
+    if ((rc = knob__warm_check(s, "gp", p->ws_study, p->ws_storage, &p->ws_checked)))
+        return rc;
     if (p->ws_study[0] && p->ws_first > 0 && !p->ws_firsts_read &&
         (rc = knob__bo_read_firsts(p, s)))
         return rc;

@@ -328,15 +328,20 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
 }
 
 /* Keeps the source trials whose every shared param fits this study's distribution
- * (knob__warm_fits); *skipped counts the others. */
-static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipped)
+ * (knob__warm_fits); *skipped counts the others, *param names the param that left out the
+ * first of them (NULL: none). */
+static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipped,
+                      const char **param)
 {
     size_t m = 0;
+    *param = NULL;
     for (size_t i = 0; i < nt; i++) {
         bool fits = true;
         for (int j = 0; j < p->ns && fits; j++) {
             const knob__dim *dim = &p->dims[p->s_dims[j]];
             fits = knob__warm_fits(knob_trial_info_param(w[i].trial, dim->name), dim->dist);
+            if (!fits && !*param)
+                *param = dim->name;
         }
         if (fits)
             w[m++] = w[i];
@@ -369,8 +374,9 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
         }
     }
     all = nt;
-    nt = p->ns ? fitting(p, w, nt, &skipped) : 0;
-    rc = knob__warm_say_skipped(s, "gp", p->ws_study, all, 0, skipped);
+    const char *param = NULL;
+    nt = p->ns ? fitting(p, w, nt, &skipped, &param) : 0;
+    rc = knob__warm_say_skipped(s, "gp", p->ws_study, all, 0, skipped, 0, param);
     if (rc || nt == 0) {
         p->ns = nt ? p->ns : 0;
         free(w);
@@ -386,8 +392,9 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
     for (size_t i = 0; i < nt; i++) {
         for (int j = 0; j < p->ns; j++) {
             const knob__dim *dim = &p->dims[p->s_dims[j]];
-            double u =
-                knob__dim_to_unit(dim, knob_trial_info_param(w[i].trial, dim->name)->internal);
+            double v = 0; /* fitting: every shared param fits */
+            knob__warm_value(knob_trial_info_param(w[i].trial, dim->name), dim->dist, &v);
+            double u = knob__dim_to_unit(dim, v);
             u = dim->cat ? u : fmin(fmax(u, 0), 1);
             X[(size_t)n * p->ns + j] = u;
         }

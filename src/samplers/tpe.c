@@ -908,8 +908,8 @@ static void free_ws(tpe *p)
 /* Copies the params of the good trials of src (gamma of its complete feasible ones, best
  * first). Only trials with as many values as this study has objectives are used (a source
  * of one objective says nothing of a study of several); the others are said
- * (knob__warm_say_skipped). A source param under another distribution than this study's
- * is left out where it is read (counts). */
+ * (knob__warm_say_skipped). A source param whose value does not fit this study's
+ * distribution is left out where it is read (knob__warm_value). */
 static int copy_source(tpe *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
@@ -923,7 +923,7 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
         if (same && w[i].feasible)
             w[m++] = w[i];
     }
-    if ((rc = knob__warm_say_skipped(s, "tpe", p->ws_study, n, others, 0))) {
+    if ((rc = knob__warm_say_skipped(s, "tpe", p->ws_study, n, others, 0, 0, NULL))) {
         free(w);
         return rc;
     }
@@ -971,13 +971,14 @@ static int read_source(tpe *p, knob_study *s)
     return rc;
 }
 
-/* How many of the source's good trials have the param `name` under a distribution that
- * counts for d. */
+/* How many of the source's good trials have the param `name` with a value that fits d
+ * (knob__warm_value: an int for a float, a choice by its value). */
 static size_t source_values(const tpe *p, const char *name, const knob_distribution *d)
 {
     size_t c = 0;
+    double v;
     for (size_t i = 0; i < p->n_ws; i++)
-        c += strcmp(p->ws[i].name, name) == 0 && counts(&p->ws[i], d);
+        c += strcmp(p->ws[i].name, name) == 0 && knob__warm_value(&p->ws[i], d, &v);
     return c;
 }
 
@@ -1064,9 +1065,10 @@ static size_t add_source(tpe *p, const char *name, const knob_distribution *d,
     if (n_src) {
         double w = source_weight(p, wg, g, n_src);
         for (size_t i = 0; i < p->n_ws; i++) {
-            if (strcmp(p->ws[i].name, name) || !counts(&p->ws[i], d))
+            double v;
+            if (strcmp(p->ws[i].name, name) || !knob__warm_value(&p->ws[i], d, &v))
                 continue;
-            yg[g] = knob__tpe_to_kernel(ax, p->ws[i].internal);
+            yg[g] = knob__tpe_to_kernel(ax, v);
             wg[g++] = w;
         }
     }

@@ -34,6 +34,18 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
     return KNOB_OK;
 }
 
+int knob__warm_check(knob_study *s, const char *sampler, const char *name, const char *url,
+                     bool *checked)
+{
+    if (*checked || !name || !name[0])
+        return KNOB_OK;
+    knob_study *src = NULL;
+    int rc = knob__warm_open(s, sampler, name, url, &src);
+    knob_study_free(src);
+    *checked = rc == KNOB_OK;
+    return rc;
+}
+
 int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
 {
     const knob_trial_info *const *tr;
@@ -64,34 +76,78 @@ int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
     return KNOB_OK;
 }
 
+static bool same_choice(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    if (a->type == KNOB_CHOICE_STRING)
+        return strcmp(a->str, b->str) == 0;
+    return a->type == KNOB_CHOICE_NULL || a->num == b->num;
+}
+
+bool knob__warm_value(const knob_param *q, const knob_distribution *d, double *v)
+{
+    const knob_distribution *from = q->dist;
+    if ((from->kind == KNOB_DIST_CATEGORICAL) != (d->kind == KNOB_DIST_CATEGORICAL))
+        return false;
+    if (d->kind != KNOB_DIST_CATEGORICAL) {
+        *v = q->internal;
+        return q->internal >= d->low && q->internal <= d->high;
+    }
+    if (from == d || knob__dist_equal(from, d)) {
+        *v = q->internal;
+        return true;
+    }
+    if (!(q->internal >= 0 && q->internal < (double)from->n_choices))
+        return false;
+    const knob_choice *c = &from->choices[(size_t)q->internal];
+    for (size_t j = 0; j < d->n_choices; j++)
+        if (same_choice(c, &d->choices[j])) {
+            *v = (double)j;
+            return true;
+        }
+    return false;
+}
+
 bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
 {
-    if (q->dist->kind != d->kind)
-        return false;
-    if (d->kind == KNOB_DIST_CATEGORICAL)
-        return q->dist == d || knob__dist_equal(q->dist, d);
-    return q->internal >= d->low && q->internal <= d->high;
+    double v;
+    return knob__warm_value(q, d, &v);
 }
 
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t objectives, size_t dists)
+                           size_t objectives, size_t dists, size_t missing, const char *param)
 {
-    if (objectives + dists == 0)
+    if (objectives + dists + missing == 0) {
+        /* this sampler's sentence from an earlier read (another source, another space) is
+         * no longer true: it goes (null), so that no stale warning is shown; another
+         * sampler's (auto's delegates share the attribute) stays */
+        const char *was = knob_study_system_attr(s, "warm_start_skipped");
+        size_t n = strlen(sampler);
+        if (was && was[0] == '"' && strncmp(was + 1, sampler, n) == 0 && was[n + 1] == ':')
+            return knob_study_set_system_attr(s, "warm_start_skipped", "null");
         return KNOB_OK;
-    char text[512];
+    }
+    char text[768];
     int k = snprintf(text, sizeof text,
                      "%s: warm_start_study '%s': %zu of its %zu finished trials "
                      "not used:",
-                     sampler, name, objectives + dists, of);
+                     sampler, name, objectives + dists + missing, of);
     if (objectives && k > 0 && (size_t)k < sizeof text)
         k += snprintf(text + k, sizeof text - (size_t)k,
                       " %zu with another count of objective values than this study's %zu;",
                       objectives, knob_study_n_objectives(s));
     if (dists && k > 0 && (size_t)k < sizeof text)
-        snprintf(text + k, sizeof text - (size_t)k,
-                 " %zu with a param of this study under another kind of distribution or "
-                 "outside its range;",
-                 dists);
+        k += snprintf(text + k, sizeof text - (size_t)k,
+                      " %zu with a param of this study under another kind of distribution or "
+                      "outside its range;",
+                      dists);
+    if (missing && k > 0 && (size_t)k < sizeof text)
+        k +=
+            snprintf(text + k, sizeof text - (size_t)k,
+                     " %zu without a param of this study that others of its trials have;", missing);
+    if (param && k > 0 && (size_t)k < sizeof text)
+        snprintf(text + k, sizeof text - (size_t)k, " the first: param '%.200s';", param);
     size_t len = strlen(text);
     if (len && text[len - 1] == ';')
         text[len - 1] = 0;

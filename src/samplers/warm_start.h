@@ -27,26 +27,38 @@ typedef struct knob__warm_trial {
 int knob__warm_open(knob_study *s, const char *sampler, const char *name, const char *url,
                     knob_study **out);
 
+/* Checks at a sampler's first ask that its source can be opened (knob__warm_open's
+ * errors), so that a misspelt study or storage fails the first trial, not the first trial
+ * the model asks after the startup trials have run. *checked true once it could. */
+int knob__warm_check(knob_study *s, const char *sampler, const char *name, const char *url,
+                     bool *checked);
+
 /* The finished trials of src, in trial order, in *out (malloc'd, the caller frees it; NULL
  * when there are none), their count in *n. The trials are borrowed from src: valid until
  * src is synced again or freed. Returns KNOB_OK, KNOB_ENOMEM or the storage's code. */
 int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n);
 
 /* Whether a source trial's param q can stand for a value of this study's param of
- * distribution d: the same kind, a categorical with the same choices, a number inside d's
- * range. A source trial whose param does not fit is not used (its value would be read on
- * another scale, or clamped to a bound). */
+ * distribution d, and which (d's internal value, into *v): a number (an int or a float, on
+ * any scale or step) inside d's range as it is; a categorical's choice by its value, as
+ * the index of the same choice among d's. A number for a categorical or the reverse, a
+ * number outside d's range, a choice d lacks do not fit: a source trial whose param does
+ * not fit is not used (its value would be read on another scale, or clamped to a bound). */
+bool knob__warm_value(const knob_param *q, const knob_distribution *d, double *v);
 bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
 
 /* Says what a warm start left out of source `name`, of its `of` finished trials:
  * `objectives` with another count of objective values than this study's objectives, `dists`
- * with a param of this study under another kind of distribution or outside its range. As
+ * with a param of this study under another kind of distribution or outside its range,
+ * `missing` without a param of this study that others of the source's trials have; `param`
+ * (NULL: none) names the param that left out the first of them. As
  * the library prints nothing, the sentence goes to this study's system attribute
- * "warm_start_skipped" (a JSON string: knob inspect and the study's attributes show it),
- * written only when something was left out and the sentence changed. Returns KNOB_OK or the
+ * "warm_start_skipped" (a JSON string: knob run and the Python package show it as a warning),
+ * written only when something was left out and the sentence changed; when nothing was, a
+ * sentence of this sampler's from an earlier read is set to null. Returns KNOB_OK or the
  * storage's code. */
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t objectives, size_t dists);
+                           size_t objectives, size_t dists, size_t missing, const char *param);
 
 /* Orders warm trials best (lowest loss) first; equal losses keep trial order. */
 void knob__warm_sort(knob__warm_trial *w, size_t n);

@@ -73,6 +73,44 @@ CX=4 CY=4 "$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study src2 --tr
 sweep "warm_start: src" > same.yaml
 CX=4 CY=4 "$KNOB" run same.yaml --storage "sqlite:///$T/src.db" --study s --trials 3 > /dev/null 2>&1 ||
     fail "warm start from the study's own storage"
+# ... but not the study itself (it ran, its own trials counted twice), also when its file is
+# named by another path; nothing runs
+CX=4 CY=4 "$KNOB" run same.yaml --storage "sqlite:///$T/./src.db" --study src --trials 1 \
+    > /dev/null 2> self.txt && fail "a study warm-started from itself ran"
+grep -q "same.yaml:7:1: key 'warm_start': study 'src' in sqlite:///$T/./src.db is this study itself" self.txt ||
+    fail "self message: $(cat self.txt)"
+expect_eq "$("$KNOB" trials src --storage "sqlite:///$T/src.db" --format json | py 'len(d)')" 30 \
+    "trials of a study refused as its own source"
+# a file that is not there: an error naming it, and no empty file made
+sweep "warm_start: {study: src, storage: sqlite:///$T/absent.db}" > absent.yaml
+"$KNOB" run absent.yaml --storage "sqlite:///$T/b.db" --study a --trials 1 2> a.txt && fail "absent file ran"
+grep -q "absent.yaml:7:1: key 'warm_start': study 'src' in sqlite:///$T/absent.db: no file '$T/absent.db'" a.txt ||
+    fail "absent file message: $(cat a.txt)"
+[ ! -e absent.db ] || fail "the absent source file was made"
+# a source of two objectives: refused at the key (it failed the first model's trial); an
+# empty one (no complete trial): a warning that says so (it said "shares no parameter")
+sed 's/metric: .*/objectives: [{name: loss, goal: minimize}, {name: l2, goal: maximize}]/' \
+    src.yaml > two.yaml
+"$KNOB" run two.yaml --storage "sqlite:///$T/src.db" --study two --trials 0 > /dev/null
+"$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study empty --trials 0 > /dev/null
+sweep "warm_start: two" > two_w.yaml
+"$KNOB" run two_w.yaml --storage "sqlite:///$T/src.db" --study t2 --trials 1 2> t2.txt && fail "two objectives ran"
+grep -q "two_w.yaml:7:1: key 'warm_start': study 'two' in sqlite:///$T/src.db has 2 objectives; a warm start learns from a study of one" t2.txt ||
+    fail "two objectives message: $(cat t2.txt)"
+sweep "warm_start: empty" > empty_w.yaml
+"$KNOB" run empty_w.yaml --storage "sqlite:///$T/src.db" --study e --trials 1 > /dev/null 2> e.txt ||
+    fail "empty source: $(cat e.txt)"
+grep -q "warning: warm_start: study 'empty' in sqlite:///$T/src.db has no complete trial with a value (0 trials); starting cold" e.txt ||
+    fail "empty source warning: $(cat e.txt)"
+# source trials the sampler leaves out (x outside this sweep's range): the library says so in
+# the study's attribute warm_start_skipped, and knob run shows it (it showed nothing)
+sed 's/x: {min: -5.0, max: 5.0}/x: {min: 10.0, max: 20.0}/' src.yaml > far.yaml
+"$KNOB" run far.yaml --storage "sqlite:///$T/src.db" --study far --trials 3 > /dev/null
+sweep "warm_start: far" > far_w.yaml
+"$KNOB" run far_w.yaml --storage "sqlite:///$T/src.db" --study fw --trials 2 > /dev/null 2> fw.txt ||
+    fail "far source: $(cat fw.txt)"
+grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3 finished trials not used: 3 with a param of this study under another kind of distribution or outside its range; the first: param 'x'" fw.txt ||
+    fail "far source warning: $(cat fw.txt)"
 
 # first: N (warm_start_first): tpe's first 3 trials are the source's 3 best distinct
 # configurations (each more than 10% of x's or y's range from the ones before), from
@@ -160,4 +198,45 @@ grep -q "name one that does with the key 'sampler' (tpe, cmaes, gp, smac, auto)"
 expect_eq "$?" 2 "exit status of method random with a missing warm_start study"
 grep -q "meth_nope.yaml:7:1: key 'warm_start': sampler 'random' (chosen by method random) takes no warm start" r3.txt ||
     fail "method message, missing source: $(cat r3.txt)"
-echo ok
+
+# a PostgreSQL source where nothing listens: an error at the key naming the server, at once
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sweep "warm_start: {study: src, storage: postgresql://knob:s3cret@127.0.0.1:$PORT/knob}" > down.yaml
+"$KNOB" run down.yaml --storage "sqlite:///$T/b.db" --study dn --trials 1 > /dev/null 2> dn.txt &&
+    fail "a source on a server that is down ran"
+grep -q "down.yaml:7:1: key 'warm_start': study 'src' in postgresql://knob@127.0.0.1:$PORT/knob: .*Connection refused" dn.txt ||
+    fail "server down message: $(cat dn.txt)"
+grep -q s3cret dn.txt && fail "the password is shown: $(cat dn.txt)"
+
+# SQLite -> PostgreSQL, then PostgreSQL -> SQLite
+if [ -n "${KNOB_TEST_PG_URL:-}" ]; then
+    schema="warm_$$_$(date +%s)"
+    psql "$KNOB_TEST_PG_URL" -qc "CREATE SCHEMA $schema" || fail "cannot create a schema"
+    PG="$KNOB_TEST_PG_URL?options=-csearch_path%3D$schema"
+    sweep "warm_start: {study: src, storage: sqlite:///$T/src.db}" > to_pg.yaml
+    CX=4 CY=4 "$KNOB" run to_pg.yaml --storage "$PG" --study src --trials 7 --seed 2 > pg.txt 2>&1 ||
+        fail "SQLite -> PostgreSQL: $(cat pg.txt)"
+    warm=$(first_gen_mean_x src "$PG")
+    python3 -c "assert $warm > 2.5, $warm" || fail "SQLite -> PostgreSQL: first generation's mean x $warm"
+    expect_eq "$("$KNOB" trials src --storage "$PG" --format json | py 'len(d)')" 7 "PostgreSQL trials"
+    sweep "warm_start: {study: src, storage: '$PG'}" > from_pg.yaml
+    CX=4 CY=4 "$KNOB" run from_pg.yaml --storage "sqlite:///$T/b.db" --study from_pg --trials 7 \
+        --seed 2 > fp.txt 2>&1 || fail "PostgreSQL -> SQLite: $(cat fp.txt)"
+    warm=$(first_gen_mean_x from_pg "sqlite:///$T/b.db")
+    python3 -c "assert $warm > 2.5, $warm" || fail "PostgreSQL -> SQLite: first generation's mean x $warm"
+    # the study itself, on the server too
+    "$KNOB" run from_pg.yaml --storage "$PG" --study src --trials 1 > /dev/null 2> ps.txt &&
+        fail "a PostgreSQL study warm-started from itself ran"
+    grep -q "from_pg.yaml:7:1: key 'warm_start': study 'src' in postgresql://.* is this study itself" ps.txt ||
+        fail "PostgreSQL self message: $(cat ps.txt)"
+    # a missing study there: named with its storage, the password left out
+    sed 's/{study: src,/{study: nope,/' from_pg.yaml > pg_nope.yaml
+    "$KNOB" run pg_nope.yaml --storage "sqlite:///$T/b.db" --study pn --trials 1 2> pn.txt &&
+        fail "a missing PostgreSQL source ran"
+    grep -q "pg_nope.yaml:7:1: key 'warm_start': study 'nope' in postgresql://.*no study named 'nope'" pn.txt ||
+        fail "missing PostgreSQL source: $(cat pn.txt)"
+    PGOPTIONS="-c client_min_messages=warning" psql "$KNOB_TEST_PG_URL" -qc "DROP SCHEMA $schema CASCADE"
+    echo ok
+else
+    skip "SQLite cases passed; KNOB_TEST_PG_URL is not set for the PostgreSQL cases"
+fi

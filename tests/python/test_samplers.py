@@ -489,3 +489,27 @@ def test_deprecated_sampler_arguments_warn_as_optuna_5():
     assert samplers.TPESampler(None, None, None, None, 5, 7, None, None, 3)._options == samplers.TPESampler(n_startup_trials=5, n_ei_candidates=7, seed=3)._options
     with pytest.raises(TypeError, match=r"^__init__\(\) takes 10 positional arguments but 11 were given\.$"):
         samplers.TPESampler(None, None, None, None, 5, 7, None, None, 3, True)
+
+
+def test_warm_start_skipped_is_a_warning(tmp_path):
+    """A warm start's source trials the sampler leaves out (x outside this study's range)
+    reach the user as a UserWarning naming the source and the param (the library prints
+    nothing; they were only in the study's system attribute); a source that fits says
+    nothing."""
+    url = "sqlite:///%s" % (tmp_path / "w.db")
+    src = optuna.create_study(study_name="far", storage=url, sampler=samplers.RandomSampler(seed=1))
+    src.optimize(lambda t: t.suggest_float("x", 10, 20), n_trials=3)
+    near = optuna.create_study(study_name="near", storage=url, sampler=samplers.RandomSampler(seed=1))
+    near.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+    for source, said in (("far", True), ("near", False)):
+        study = optuna.create_study(study_name="w_" + source, storage=url,
+                                    sampler=samplers.GPSampler(seed=1, warm_start_study=source))
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+        texts = [str(x.message) for x in w if issubclass(x.category, UserWarning)]
+        if said:
+            assert any("warm_start: gp: warm_start_study 'far': 3 of its 3 finished trials not used" in t
+                       and "param 'x'" in t for t in texts), texts
+        else:
+            assert not any("warm_start" in t for t in texts), texts

@@ -7,6 +7,7 @@
 #include "samplers/warm_start.h"
 
 #include <math.h>
+#include <unistd.h>
 
 static knob_study *make(knob_storage *st, const char *name, knob_direction *dirs, size_t n_dirs)
 {
@@ -57,6 +58,44 @@ static void open_errors(void **state)
     assert_null(src);
     assert_non_null(
         strstr(knob_errmsg(), "smac: warm_start_study 'two' has 2 objectives; it needs one"));
+
+    /* a SQLite file that is not there: not found, and not made (it was, empty) */
+    char absent[4096];
+    snprintf(absent, sizeof absent, "%s", knob_test_path("warm_absent.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", absent);
+    assert_int_equal(knob__warm_open(s, "gp", "src", url, &src), KNOB_ENOTFOUND);
+    assert_null(src);
+    assert_non_null(strstr(knob_errmsg(), "no file '"));
+    assert_non_null(strstr(knob_errmsg(), absent));
+    assert_int_equal(access(absent, F_OK), -1);
+
+    /* the study itself: its own trials are no other study's */
+    assert_int_equal(knob__warm_open(s, "gp", "me", NULL, &src), KNOB_EINVAL);
+    assert_null(src);
+    assert_non_null(strstr(knob_errmsg(), "gp: warm_start_study 'me': study 'me' in storage "
+                                          "'memory:': it is this study itself"));
+    assert_int_equal(knob__warm_open(s, "gp", "me", "memory:", &src), KNOB_ENOTFOUND);
+    /* ... and in a SQLite file named by another path; a study of its name in another file
+     * is another study */
+    char path[4096], other[4096], dot[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("warm_self.db"));
+    snprintf(other, sizeof other, "%s", knob_test_path("warm_self_other.db"));
+    const char *slash = strrchr(path, '/');
+    snprintf(dot, sizeof dot, "sqlite:///%.*s/./%s", (int)(slash - path), path, slash + 1);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *file, *file2;
+    assert_int_equal(knob_storage_open(url, &file), KNOB_OK);
+    snprintf(url, sizeof url, "sqlite:///%s", other);
+    assert_int_equal(knob_storage_open(url, &file2), KNOB_OK);
+    knob_study *self = make(file, "me", NULL, 0);
+    knob_study_free(make(file2, "me", NULL, 0));
+    assert_int_equal(knob__warm_open(self, "tpe", "me", dot, &src), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "it is this study itself"));
+    assert_int_equal(knob__warm_open(self, "tpe", "me", url, &src), KNOB_OK);
+    knob_study_free(src);
+    knob_study_free(self);
+    knob_storage_close(file2);
+    knob_storage_close(file);
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -226,6 +265,35 @@ static void first_trials_of_samplers(void **state)
         knob_study_free(s);
         knob_storage_close(st);
     }
+}
+
+/* A source that cannot be opened (a misspelt study, the study itself) fails the first ask
+ * of every warm-starting sampler, naming it: gp, cmaes and auto failed only once their
+ * startup trials had run, the first model's. */
+static void missing_source_fails_first_ask(void **state)
+{
+    (void)state;
+    const char *names[5] = {"tpe", "gp", "smac", "cmaes", "auto"};
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    for (int k = 0; k < 5; k++) {
+        for (int self = 0; self < 2; self++) {
+            char opts[128], name[32];
+            snprintf(name, sizeof name, "me_%s_%d", names[k], self);
+            snprintf(opts, sizeof opts, "seed=1,warm_start_study=%s", self ? name : "nope");
+            knob_sampler *sp;
+            assert_int_equal(knob_sampler_create(names[k], opts, &sp), KNOB_OK);
+            knob_study_options o = {.sampler = sp};
+            knob_study *s;
+            assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+            knob_trial *t = NULL;
+            assert_int_equal(knob_study_ask(s, &t), self ? KNOB_EINVAL : KNOB_ENOTFOUND);
+            assert_null(t);
+            assert_non_null(strstr(knob_errmsg(), self ? "it is this study itself" : "'nope'"));
+            knob_study_free(s);
+        }
+    }
+    knob_storage_close(st);
 }
 
 /* knob__warm_firsts_read: the source's best distinct configurations from a study in
@@ -583,35 +651,56 @@ static void skipped_source_trials(void **state)
     knob_param in = {"x", &f10, 5}, out = {"x", &f100, 50}, other = {"x", &i10, 5};
     assert_true(knob__warm_fits(&in, &f10));
     assert_false(knob__warm_fits(&out, &f10));
-    assert_false(knob__warm_fits(&other, &f10));
+    /* an int for a float, and the reverse, by its value (they were left out) */
+    double v = -1;
+    assert_true(knob__warm_value(&other, &f10, &v));
+    assert_true(v == 5);
+    knob_param half = {"x", &f10, 5.5};
+    assert_true(knob__warm_value(&half, &i10, &v));
+    assert_true(v == 5.5);
     knob_choice cab[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "b", 0}};
     knob_choice cac[2] = {{KNOB_CHOICE_STRING, "a", 0}, {KNOB_CHOICE_STRING, "c", 0}};
+    knob_choice cba[3] = {
+        {KNOB_CHOICE_STRING, "c", 0}, {KNOB_CHOICE_STRING, "b", 0}, {KNOB_CHOICE_STRING, "a", 0}};
     knob_distribution dab = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cab};
     knob_distribution dac = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = cac};
-    knob_param c = {"c", &dab, 1};
+    knob_distribution dcba = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 3, .choices = cba};
+    knob_param c = {"c", &dab, 1}, a = {"c", &dab, 0};
     assert_true(knob__warm_fits(&c, &dab));
-    assert_false(knob__warm_fits(&c, &dac));
+    assert_false(knob__warm_fits(&c, &dac)); /* "b": a choice this study lacks */
+    /* a choice both have, by its value: "a" is index 0 in [a, c], index 2 in [c, b, a] (the
+     * source's trials were all left out for their other choices) */
+    assert_true(knob__warm_value(&a, &dac, &v));
+    assert_true(v == 0);
+    assert_true(knob__warm_value(&a, &dcba, &v));
+    assert_true(v == 2);
+    assert_true(knob__warm_value(&c, &dcba, &v));
+    assert_true(v == 1);
+    assert_false(knob__warm_fits(&c, &f10));
+    assert_false(knob__warm_fits(&in, &dab));
 
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     knob_study *src = make(st, "mixed", NULL, 0);
     for (int i = 0; i < 8; i++)
         x_in(src, false, 10, 1 + i, fabs(3.0 - (1 + i)));
-    x_in(src, true, 10, 3, 0.01);    /* x an int */
+    x_in(src, true, 10, 3, 0.01);    /* x an int: used, by its value */
     x_in(src, false, 100, 50, 0.02); /* outside [0, 10] */
     x_in(src, false, 100, 90, 0.03);
     knob_study_free(src);
-    const char *want = "warm_start_study 'mixed': 3 of its 11 finished trials not used: 3 with a "
+    const char *want = "warm_start_study 'mixed': 2 of its 11 finished trials not used: 2 with a "
                        "param of this study under another kind of distribution or outside its "
                        "range";
     char *said = skipped_by(st, "gp", "seed=1,warm_start_study=mixed", "gp", 1, 4);
     assert_non_null(said);
     assert_non_null(strstr(said, want));
     assert_non_null(strstr(said, "gp: "));
+    assert_non_null(strstr(said, "; the first: param 'x'")); /* which param (it said none) */
     free(said);
     said = skipped_by(st, "cmaes", "seed=1,warm_start_study=mixed", "cmaes", 1, 4);
     assert_non_null(said);
     assert_non_null(strstr(said, want));
+    assert_non_null(strstr(said, "; the first: param 'x'"));
     free(said);
     said = skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe", 2, 4);
     assert_non_null(said);
@@ -619,9 +708,76 @@ static void skipped_source_trials(void **state)
                                  "not used: 11 with another count of objective values than this "
                                  "study's 2"));
     free(said);
+    /* the study "gp" again, from a source that fits: the sentence no longer holds, and goes
+     * (it stayed, and knob run warned of it at every run) */
+    src = make(st, "fits", NULL, 0);
+    for (int i = 0; i < 4; i++)
+        x_in(src, false, 10, 2 + i, fabs(3.0 - (2 + i)));
+    knob_study_free(src);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("gp", "seed=1,warm_start_study=fits", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *again;
+    assert_int_equal(knob_study_load(st, "gp", &o, &again), KNOB_OK);
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_study_ask(again, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(again, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    assert_string_equal(knob_study_system_attr(again, "warm_start_skipped"), "null");
+    knob_study_free(again);
     /* a study of one objective uses the source's every trial in tpe (a param of another
      * distribution is left out where it is read): nothing is said */
     assert_null(skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe1", 1, 2));
+    knob_storage_close(st);
+}
+
+/* The mean of x over trials from .. to - 1 of a cmaes study warm-started from `src` (NULL:
+ * cold) over x in [0, 10] and y in [0, 1] (popsize 8, the first generation from trial 1). */
+static double cmaes_first_mean_x(knob_storage *st, const char *name, const char *src)
+{
+    char opts[128];
+    snprintf(opts, sizeof opts, "seed=3,popsize=8%s%s", src ? ",warm_start_study=" : "",
+             src ? src : "");
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("cmaes", opts, &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+    double sum = 0;
+    for (int i = 0; i < 9; i++) {
+        knob_trial *t;
+        double x, y;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+        assert_true(y >= 0 && y <= 1);
+        sum += i ? x : 0;
+        double v = (x - 8) * (x - 8) + y;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    assert_null(knob_study_system_attr(s, "warm_start_skipped"));
+    knob_study_free(s);
+    return sum / 8;
+}
+
+/* A source without one of this study's params (x only, here x and y): cmaes starts from
+ * the source on x, and y where a cold start would put it (every source trial was left
+ * out for lacking y, silently: a cold start). */
+static void cmaes_uses_shared_params(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "xonly", NULL, 0);
+    for (int i = 0; i < 20; i++)
+        x_in(src, false, 10, 0.5 * i, (0.5 * i - 8) * (0.5 * i - 8));
+    knob_study_free(src);
+    double warm = cmaes_first_mean_x(st, "warm", "xonly"),
+           cold = cmaes_first_mean_x(st, "cold", NULL);
+    print_message("first generation's mean x: warm %.2f, cold %.2f\n", warm, cold);
+    assert_true(warm > 7 && warm < 9);
+    assert_true(cold < 6.5);
     knob_storage_close(st);
 }
 
@@ -632,12 +788,14 @@ int main(int argc, char **argv)
         cmocka_unit_test(trials_as_losses),
         cmocka_unit_test(firsts),
         cmocka_unit_test(first_trials_of_samplers),
+        cmocka_unit_test(missing_source_fails_first_ask),
         cmocka_unit_test(firsts_read),
         cmocka_unit_test(sources_alike_and_opposite),
         cmocka_unit_test(tpe_moved_and_negated_sources),
         cmocka_unit_test(tpe_local_phase),
         cmocka_unit_test(tpe_local_model),
         cmocka_unit_test(skipped_source_trials),
+        cmocka_unit_test(cmaes_uses_shared_params),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
