@@ -377,7 +377,7 @@ static int source_points(const cma *c, knob_study *src, member **pts, double **x
     size_t nt;
     *m = *of = *skipped = *missing = 0;
     *param = NULL;
-    if ((rc = knob__warm_trials(src, &w, &nt)))
+    if ((rc = knob__warm_trials(src, false, &w, &nt)))
         return rc;
     *of = nt;
     *pts = malloc((nt + 1) * sizeof **pts);

@@ -359,7 +359,7 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
     size_t nt, skipped = 0, all;
-    int rc = knob__warm_trials(src, &w, &nt);
+    int rc = knob__warm_trials(src, false, &w, &nt);
     if (rc)
         return rc;
     int d = p->n_dims;

@@ -914,7 +914,7 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
     size_t n, m = 0, k, total = 0, others = 0;
-    int rc = knob__warm_trials(src, &w, &n);
+    int rc = knob__warm_trials(src, true, &w, &n); /* params only: -inf is the best */
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++) {

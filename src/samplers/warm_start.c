@@ -46,7 +46,7 @@ int knob__warm_check(knob_study *s, const char *sampler, const char *name, const
     return rc;
 }
 
-int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
+int knob__warm_trials(knob_study *src, bool infinite, knob__warm_trial **out, size_t *n)
 {
     const knob_trial_info *const *tr;
     size_t nt, m = 0;
@@ -58,7 +58,7 @@ int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
     double sign = knob_study_direction(src, 0) == KNOB_MAXIMIZE ? -1 : 1;
     for (size_t i = 0; i < nt; i++)
         m += tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
-             isfinite(tr[i]->values[0]);
+             (infinite ? !isnan(tr[i]->values[0]) : isfinite(tr[i]->values[0]));
     if (m == 0)
         return KNOB_OK;
     knob__warm_trial *w = malloc(m * sizeof *w);
@@ -67,7 +67,8 @@ int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
     m = 0;
     for (size_t i = 0; i < nt; i++) {
         const knob_trial_info *t = tr[i];
-        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values < 1 || !isfinite(t->values[0]))
+        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values < 1 ||
+            !(infinite ? !isnan(t->values[0]) : isfinite(t->values[0])))
             continue;
         w[m++] = (knob__warm_trial){t, sign * t->values[0], knob_trial_info_feasible(t)};
     }
@@ -75,6 +76,7 @@ int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n)
     *n = m;
     return KNOB_OK;
 }
+
 
 static bool same_choice(const knob_choice *a, const knob_choice *b)
 {
@@ -272,7 +274,7 @@ int knob__warm_firsts_read(knob__warm_firsts *f, knob_study *s, const char *samp
     size_t n = 0;
     int rc = knob__warm_open(s, sampler, name, url, &src);
     if (!rc)
-        rc = knob__warm_trials(src, &w, &n);
+        rc = knob__warm_trials(src, true, &w, &n);
     if (!rc) {
         knob__warm_sort(w, n);
         rc = knob__warm_firsts_make(f, w, n, k);
@@ -464,7 +466,7 @@ int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_
         return KNOB_OK;
     knob__warm_trial *w;
     size_t n, m = 0;
-    int rc = knob__warm_trials(s, &w, &n);
+    int rc = knob__warm_trials(s, false, &w, &n);
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++)

@@ -33,10 +33,12 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
 int knob__warm_check(knob_study *s, const char *sampler, const char *name, const char *url,
                      bool *checked);
 
-/* The finished trials of src, in trial order, in *out (malloc'd, the caller frees it; NULL
- * when there are none), their count in *n. The trials are borrowed from src: valid until
- * src is synced again or freed. Returns KNOB_OK, KNOB_ENOMEM or the storage's code. */
-int knob__warm_trials(knob_study *src, knob__warm_trial **out, size_t *n);
+/* The finished trials of src with a finite value (with `infinite`, an infinite one too: a
+ * source with infinite_values, whose -inf, minimized, is its best configuration), in trial
+ * order, in *out (malloc'd, the caller frees it; NULL when there are none), their count in
+ * *n. The trials are borrowed from src: valid until src is synced again or freed. Returns
+ * KNOB_OK, KNOB_ENOMEM or the storage's code. */
+int knob__warm_trials(knob_study *src, bool infinite, knob__warm_trial **out, size_t *n);
 
 /* Whether a source trial's param q can stand for a value of this study's param of
  * distribution d, and which (d's internal value, into *v): a number (an int or a float, on

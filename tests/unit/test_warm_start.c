@@ -122,7 +122,7 @@ static void trials_as_losses(void **state)
     assert_int_equal(knob__warm_open(s, "gp", "src", url, &w), KNOB_OK);
     knob__warm_trial *t;
     size_t n;
-    assert_int_equal(knob__warm_trials(w, &t, &n), KNOB_OK);
+    assert_int_equal(knob__warm_trials(w, false, &t, &n), KNOB_OK);
     assert_int_equal(n, 3);
     int64_t num[3] = {0, 2, 4};
     double loss[3] = {-3, -5, -3};
@@ -143,7 +143,7 @@ static void trials_as_losses(void **state)
     knob_study_free(make(mine, "empty", NULL, 0));
     assert_int_equal(knob__warm_open(s, "gp", "empty", NULL, &w), KNOB_OK);
     t = (knob__warm_trial *)1;
-    assert_int_equal(knob__warm_trials(w, &t, &n), KNOB_OK);
+    assert_int_equal(knob__warm_trials(w, false, &t, &n), KNOB_OK);
     assert_null(t);
     assert_int_equal(n, 0);
     knob_study_free(w);
@@ -187,7 +187,7 @@ static void firsts(void **state)
     point(src, 2.0, 10, 0.5, NAN);  /* beyond k */
     knob__warm_trial *w;
     size_t n;
-    assert_int_equal(knob__warm_trials(src, &w, &n), KNOB_OK);
+    assert_int_equal(knob__warm_trials(src, false, &w, &n), KNOB_OK);
     assert_int_equal(n, 6);
     knob__warm_sort(w, n);
     knob__warm_firsts f = {0};
@@ -259,6 +259,48 @@ static void first_trials_of_samplers(void **state)
             } else {
                 assert_false(x == 3.0 && y == 10);
             }
+            double v = x;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* A source with infinite_values whose best trial's value is -inf (minimized): that
+ * configuration is the first of warm_start_first's, for each sampler (it was left out, as
+ * not finite, and trial 0 took the next best). */
+static void first_trials_from_an_infinite_best(void **state)
+{
+    (void)state;
+    const char *names[4] = {"tpe", "gp", "smac", "auto"};
+    for (int k = 0; k < 4; k++) {
+        knob_storage *st;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        knob_study_options so = {.infinite_values = 1};
+        knob_study *src;
+        assert_int_equal(knob_study_create(st, "src", &so, &src), KNOB_OK);
+        point(src, 3.0, NAN, 2, NAN);
+        point(src, 7.0, NAN, -INFINITY, NAN);
+        point(src, 1.0, NAN, 1, NAN);
+        point(src, 9.0, NAN, INFINITY, NAN);
+        knob_study_free(src);
+        knob_sampler *sp;
+        assert_int_equal(
+            knob_sampler_create(names[k], "seed=4,warm_start_study=src,warm_start_first=3", &sp),
+            KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "me", &o, &s), KNOB_OK);
+        const double want[3] = {7, 1, 3};
+        for (int i = 0; i < 3; i++) {
+            knob_trial *t;
+            double x;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+            if (x != want[i])
+                print_message("%s: trial %d: x %g, not %g\n", names[k], i, x, want[i]);
+            assert_true(x == want[i]);
             double v = x;
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         }
@@ -788,6 +830,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(trials_as_losses),
         cmocka_unit_test(firsts),
         cmocka_unit_test(first_trials_of_samplers),
+        cmocka_unit_test(first_trials_from_an_infinite_best),
         cmocka_unit_test(missing_source_fails_first_ask),
         cmocka_unit_test(firsts_read),
         cmocka_unit_test(sources_alike_and_opposite),
