@@ -20,12 +20,27 @@ static bool big_int_text(const char *v)
     return knobx_big_int_text(v, strlen(v));
 }
 
-/* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings. */
+/* A value in double quotes that reads as one JSON string: name='"3"', the string 3. */
+static bool quoted_string(const char *v)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '"' || v[n - 1] != '"')
+        return false;
+    knobx_json *j = knobx_json_parse(v, n, NULL, 0);
+    bool is = j && j->type == KNOBX_JSON_STRING;
+    knobx_json_free(j);
+    return is;
+}
+
+/* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings;
+ * a string in double quotes is that string (as a YAML value in quotes is). */
 static void typed_value(knobx_buf *b, const char *v)
 {
     char *end;
     double d = strtod(v, &end);
-    if (big_int_text(v))
+    if (quoted_string(v))
+        knobx_buf_puts(b, v);
+    else if (big_int_text(v))
         knobx_json_add_string(b, v);
     else if (*v && !*end && isfinite(d))
         knobx_json_add_number(b, d);
@@ -318,6 +333,60 @@ static void given_bools(const sweep *sw, knobx_json *given)
     }
 }
 
+/* Whether the given value v is the choice c, with its type. */
+static bool is_choice(const knobx_json *v, const knob_choice *c)
+{
+    switch (v->type) {
+    case KNOBX_JSON_STRING:
+        return c->type == KNOB_CHOICE_STRING && !strcmp(c->str, v->str);
+    case KNOBX_JSON_NUMBER:
+        return c->type == KNOB_CHOICE_NUMBER && c->num == v->num;
+    case KNOBX_JSON_BOOL:
+        return c->type == KNOB_CHOICE_BOOL && (c->num != 0) == v->b;
+    case KNOBX_JSON_NULL:
+        return c->type == KNOB_CHOICE_NULL;
+    default:
+        return false;
+    }
+}
+
+/* Whether the string choice c reads as the given number or word v: "3" for 3, "true" for
+ * true, "null" for null. */
+static bool string_reads_as(const knob_choice *c, const knobx_json *v)
+{
+    char *end;
+    if (c->type != KNOB_CHOICE_STRING)
+        return false;
+    if (v->type == KNOBX_JSON_NUMBER)
+        return *c->str && strtod(c->str, &end) == v->num && !*end;
+    if (v->type == KNOBX_JSON_BOOL)
+        return !strcmp(c->str, v->b ? "true" : "false");
+    return v->type == KNOBX_JSON_NULL && !strcmp(c->str, "null");
+}
+
+/* `knob enqueue S num=3` for `num: {values: [1, "3"]}`: 3 reads as a number, which the
+ * param does not have, and the string "3" is the one value it can mean; so for true, false
+ * and null. The given value becomes that string, as given_bools makes a word a boolean. */
+static void given_strings(const sweep *sw, knobx_json *given)
+{
+    for (size_t i = 0; i < given->n; i++) {
+        knobx_json *v = given->kids[i];
+        const sweep_param *p = sweep_find(sw, v->key);
+        if (!p || (p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT) ||
+            v->type == KNOBX_JSON_STRING || v->big)
+            continue;
+        const knob_choice *match = NULL;
+        size_t n_match = 0, k;
+        for (k = 0; k < p->n_choices && !is_choice(v, &p->choices[k]); k++)
+            if (string_reads_as(&p->choices[k], v))
+                match = &p->choices[k], n_match++;
+        if (k == p->n_choices && n_match == 1) {
+            v->type = KNOBX_JSON_STRING;
+            v->str = match->str; /* the sweep outlives given */
+        }
+    }
+}
+
 /* The members of o as JSON "name": value, an object that is no param of the sweep (the
  * dashboard's {"net": {"width": 32}}, as knob trials shows a nested param) taken as the
  * params nested in it, by their dotted names ("net.width", as knob enqueue is given it). */
@@ -423,8 +492,10 @@ static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_
     return knob_study_add_trial(s, &info, NULL);
 }
 
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
-                               knobx_buf *err)
+/* cli_enqueue, which also appends to `enqueued` (NULL: not wanted) the params as the trial
+ * holds them for the program, the record knob trials shows while it waits. */
+static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                                  knobx_buf *enqueued, knobx_buf *err)
 {
     sweep sw;
     bool have;
@@ -446,6 +517,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
     } else if (have) {
         bool grid = sweep_is_grid(&sw);
         given_bools(&sw, given);
+        given_strings(&sw, given);
         given_numbers(&sw, given);
         given_json_values(&sw, given);
         if (library_json(&sw, grid, given, &lib, err) || check_active(&sw, given, err) ||
@@ -471,10 +543,18 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
         knobx_buf_printf(err, "%s\n", knob_errmsg());
         rc = CLI_ENQUEUE_FAILED;
     }
+    if (!rc && enqueued)
+        knobx_buf_puts(enqueued, knobx_buf_cstr(&shown));
     knobx_json_free(given);
     knobx_buf_free(&lib);
     knobx_buf_free(&shown);
     return rc;
+}
+
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                               knobx_buf *err)
+{
+    return enqueue(s, given_json, warned, NULL, err);
 }
 
 int cmd_enqueue(int argc, char **argv)
@@ -492,9 +572,10 @@ int cmd_enqueue(int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc = EXIT_FAIL;
+    knobx_buf enqueued = {0};
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
         knobx_buf err = {0};
-        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), NULL, &err);
+        cli_enqueue_status st = enqueue(r.s, knobx_buf_cstr(&b), NULL, &enqueued, &err);
         rc = st == CLI_ENQUEUE_OK ? 0 : st == CLI_ENQUEUE_REFUSED ? EXIT_USAGE : EXIT_FAIL;
         /* each line of why, as its own message */
         for (const char *line = knobx_buf_cstr(&err), *end; *line; line = end + (*end == '\n')) {
@@ -507,8 +588,11 @@ int cmd_enqueue(int argc, char **argv)
         knobx_buf_free(&err);
         cli_close(&r);
     }
+    /* what the trial holds, as the program will get it (bl=no as false, s=[3] as a list) */
     if (!rc)
-        printf("enqueued %s in study '%s'\n", knobx_buf_cstr(&b), a.pos[0]);
+        printf("enqueued %s in study '%s'\n", knobx_buf_cstr(enqueued.oom ? &b : &enqueued),
+               a.pos[0]);
+    knobx_buf_free(&enqueued);
     knobx_buf_free(&b);
     return rc;
 }

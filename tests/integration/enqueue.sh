@@ -17,14 +17,17 @@ parameters:
   p: {values: [red, green, blue], probabilities: [0.2, 0.5, 0.3]}
   flag: {values: [true, false]}
   name: {values: ["adam", "sgd"]}
+  lst: {values: [[3], [4, 5]]}
+  num: {values: [1, "3"]}
+  i: {min: 1, max: 5}
   opt:
     parameters:
       momentum: {values: [0.9, 0.99]}
 YAML
 S="--storage sqlite:///$T/s.db"
 "$KNOB" run sweep.yaml $S --study e --trials 1 > /dev/null
-"$KNOB" enqueue e n=6.5 ln=2.5 qn=-1.5 inv=0.04 lu=0.1 p=blue flag=false name=sgd \
-    opt.momentum=0.99 $S > enq.txt 2> enq.err || fail "enqueue: $(cat enq.err)"
+"$KNOB" enqueue e n=6.5 ln=2.5 qn=-1.5 inv=0.04 lu=0.1 p=blue flag=no name='"sgd"' 'lst=[3]' \
+    num=3 i=3.0 opt.momentum=0.99 $S > enq.txt 2> enq.err || fail "enqueue: $(cat enq.err)"
 grep -q "enqueued" enq.txt || fail "enqueue output: $(cat enq.txt)"
 "$KNOB" run sweep.yaml $S --study e --trials 1 > /dev/null
 "$KNOB" trials e $S --format json > t.json
@@ -33,7 +36,7 @@ import json, sys
 d = json.load(open(sys.argv[1] + "/t.json"))
 p = d[1]["params"]
 want = {"score": 1, "n": 6.5, "ln": 2.5, "qn": -1.5, "inv": 0.04, "lu": 0.1, "p": "blue",
-        "flag": False, "name": "sgd", "opt": {"momentum": 0.99}}
+        "flag": False, "name": "sgd", "lst": [3], "num": "3", "i": 3, "opt": {"momentum": 0.99}}
 for k, v in want.items():
     if isinstance(v, float):
         assert abs(p[k] - v) < 1e-9 * max(1, abs(v)), (k, p[k], v)
@@ -41,6 +44,10 @@ for k, v in want.items():
         assert p[k] == v, (k, p[k], v)
 a = json.load(open(sys.argv[1] + "/knob-runs/e/1/params.json"))
 assert a == p, (a, p)
+# what knob enqueue printed is what the program got, exactly
+e = open(sys.argv[1] + "/enq.txt").read().split("enqueued ", 1)[1].rsplit(" in study", 1)[0]
+e = json.loads(e)
+assert set(e) == set(want) - {"score"} and e == {k: p[k] for k in e}, (e, p)
 PY
 # Values the space cannot hold are refused with exit 2, naming the param and its space,
 # and nothing is enqueued: a name the sweep does not know, a value outside the choices or
