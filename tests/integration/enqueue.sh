@@ -56,7 +56,7 @@ before=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(
 refuse() {
     local want=$1; shift
     local rc=0
-    "$KNOB" enqueue e "$@" $S > /dev/null 2> bad.err || rc=$?
+    "$KNOB" enqueue "${R:-e}" "$@" $S > /dev/null 2> bad.err || rc=$?
     [ $rc = 2 ] || fail "enqueue $* exited $rc, not 2: $(cat bad.err)"
     grep -q -- "$want" bad.err || fail "enqueue $*: $(cat bad.err)"
 }
@@ -84,6 +84,20 @@ grep -q "'k' cannot be 7: the sweep's 'k' is a whole number in \[1, 3\]" bad.err
 "$KNOB" enqueue g q=0.3 $S > /dev/null 2> bad.err && fail "grid: q=0.3 enqueued"
 grep -q "on steps of 0.25" bad.err || fail "grid q: $(cat bad.err)"
 "$KNOB" enqueue g k=2 q=0.75 $S > /dev/null || fail "grid: a point of the grid was refused"
+# A param active only for some values of others names the params to give, down through
+# constants (k follows from o), with the values that make it active.
+printf '%s\n' 'metric: {name: score}' 'parameters:' '  o: {values: [a, b, c]}' \
+    '  k: {value: 1, when: {o: [a, b]}}' '  kk: {min: 0, max: 3, when: {k: 1}}' \
+    '  w: {values: [x, y], when: {k: 1, o: [b, c]}}' '  e: {min: 0, max: 3, when: {kk: [1, 2]}}' \
+    > cond.yaml
+"$KNOB" ask c --sweep cond.yaml $S > /dev/null
+R=c
+refuse "'kk' is active only for some values of 'o': give 'o' too, with o in \[a, b\]$" kk=1
+refuse "'w' is active only for some values of 'o': give 'o' too, with o=b$" w=x
+refuse "of 'o' and 'kk': give 'o' and 'kk' too, with o in \[a, b\] and kk in \[1, 2\]$" e=1
+refuse "'w' is not active with these values (o=a), so .*: it needs o=b " w=x o=a
+"$KNOB" enqueue c e=2 kk=1 o=a $S > /dev/null || fail "cond: an active chain was refused"
+"$KNOB" ask c $S | grep -qF '"params": {"o":"a","k":1,"kk":1,"e":2}' || fail "cond: ask"
 after=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$before" = "$after" ] || fail "a refused enqueue left a trial: $before -> $after"
 if "$KNOB" enqueue e lr $S 2> usage.err; then fail "enqueue without '='"; fi
