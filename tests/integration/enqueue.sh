@@ -89,7 +89,7 @@ grep -q "on steps of 0.25" bad.err || fail "grid q: $(cat bad.err)"
 printf '%s\n' 'metric: {name: score}' 'parameters:' '  o: {values: [a, b, c]}' \
     '  k: {value: 1, when: {o: [a, b]}}' '  kk: {min: 0, max: 3, when: {k: 1}}' \
     '  w: {values: [x, y], when: {k: 1, o: [b, c]}}' '  e: {min: 0, max: 3, when: {kk: [1, 2]}}' \
-    > cond.yaml
+    '  z: {values: [p, q], when: {o: [a, b, c]}}' > cond.yaml
 "$KNOB" ask c --sweep cond.yaml $S > /dev/null
 R=c
 refuse "'kk' is active only for some values of 'o': give 'o' too, with o in \[a, b\]$" kk=1
@@ -97,7 +97,9 @@ refuse "'w' is active only for some values of 'o': give 'o' too, with o=b$" w=x
 refuse "of 'o' and 'kk': give 'o' and 'kk' too, with o in \[a, b\] and kk in \[1, 2\]$" e=1
 refuse "'w' is not active with these values (o=a), so .*: it needs o=b " w=x o=a
 "$KNOB" enqueue c e=2 kk=1 o=a $S > /dev/null || fail "cond: an active chain was refused"
-"$KNOB" ask c $S | grep -qF '"params": {"o":"a","k":1,"kk":1,"e":2}' || fail "cond: ask"
+"$KNOB" ask c $S | grep -qF '"params": {"o":"a","k":1,"kk":1,"e":2,"z":' || fail "cond: ask"
+# z is active for every value of o: no need to give o
+"$KNOB" enqueue c z=p $S > /dev/null || fail "cond: z=p refused"
 after=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$before" = "$after" ] || fail "a refused enqueue left a trial: $before -> $after"
 if "$KNOB" enqueue e lr $S 2> usage.err; then fail "enqueue without '='"; fi
