@@ -437,7 +437,8 @@ static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const
             given_text(&text, v);
             describe(&why, sweep_find(sw, v->key));
             knobx_buf_printf(err, "'%s' cannot be %s: the sweep's '%s' is %s\n", v->key,
-                             knobx_buf_cstr(&text), v->key, knobx_buf_cstr(&why));
+                             text.len ? knobx_buf_cstr(&text) : "empty", v->key,
+                             knobx_buf_cstr(&why));
             knobx_buf_free(&why);
             knobx_buf_free(&text);
             rc = -1;
@@ -618,6 +619,21 @@ static void given_json_values(const sweep *sw, knobx_json *given)
     knobx_buf_free(&text);
 }
 
+/* `knob enqueue S i=3 i=4`, or the dashboard's {"net": {"width": 8}, "net.width": 16}: one
+ * name given twice is refused, rather than one of its values being taken unsaid. */
+static int given_twice(const knobx_json *given, knobx_buf *err)
+{
+    for (size_t i = 0; i < given->n; i++) {
+        for (size_t k = 0; k < i; k++) {
+            if (!strcmp(given->kids[i]->key, given->kids[k]->key)) {
+                knobx_buf_printf(err, "'%s' is given twice\n", given->kids[i]->key);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* A waiting trial whose fixed params are lib_json (as knob holds them), with the system
  * attribute "enqueued_params" (the given values as the program gets them, which knob
  * trials shows while the trial waits), in one write. A system attribute, not the user's
@@ -662,7 +678,8 @@ static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_w
         given_strings(&sw, given);
         given_numbers(&sw, given);
         given_json_values(&sw, given);
-        if (library_json(&sw, grid, given, &lib, err) || check_active(&sw, given, err) ||
+        if (given_twice(given, err) || library_json(&sw, grid, given, &lib, err) ||
+            check_active(&sw, given, err) ||
             check_fits(&sw, grid, given, knobx_buf_cstr(&lib), &shown, err))
             rc = CLI_ENQUEUE_REFUSED;
         const knob_trial_info *const *trials;
@@ -673,6 +690,8 @@ static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_w
             rc = CLI_ENQUEUE_FULL;
         }
         sweep_free(&sw);
+    } else if (given_twice(given, err)) {
+        rc = CLI_ENQUEUE_REFUSED;
     } else {
         knobx_buf_puts(&lib, given_json);
         knobx_buf_puts(&shown, given_json);

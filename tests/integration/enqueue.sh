@@ -69,6 +69,8 @@ refuse "'lu' cannot be 3" lu=3
 refuse "'score' cannot be 2: the sweep's 'score' is the constant 1" score=2
 refuse "'n' cannot be 1e+300" n=1e300
 refuse "'flag' cannot be maybe" flag=maybe
+refuse "'name' cannot be empty: " name=
+refuse "'i' is given twice" i=3 i=4
 cat > grid.yaml <<YAML
 program: $PROGS/echo_params.py
 method: grid
