@@ -20,12 +20,27 @@ static bool big_int_text(const char *v)
     return knobx_big_int_text(v, strlen(v));
 }
 
-/* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings. */
+/* A value in double quotes that reads as one JSON string: name='"3"', the string 3. */
+static bool quoted_string(const char *v)
+{
+    size_t n = strlen(v);
+    if (n < 2 || v[0] != '"' || v[n - 1] != '"')
+        return false;
+    knobx_json *j = knobx_json_parse(v, n, NULL, 0);
+    bool is = j && j->type == KNOBX_JSON_STRING;
+    knobx_json_free(j);
+    return is;
+}
+
+/* "lr=0.01" -> "lr": 0.01; numbers, true/false and null stay typed, the rest are strings;
+ * a string in double quotes is that string (as a YAML value in quotes is). */
 static void typed_value(knobx_buf *b, const char *v)
 {
     char *end;
     double d = strtod(v, &end);
-    if (big_int_text(v))
+    if (quoted_string(v))
+        knobx_buf_puts(b, v);
+    else if (big_int_text(v))
         knobx_json_add_string(b, v);
     else if (*v && !*end && isfinite(d))
         knobx_json_add_number(b, d);
@@ -109,57 +124,199 @@ static knob_choice json_choice(const knobx_json *v)
     return (knob_choice){KNOB_CHOICE_NULL, NULL, 0};
 }
 
+/* Whether condition w holds whatever value its active parent takes (`when: {o: [a, b]}`
+ * for `o: {values: [a, b]}`), so that the sampler's choice cannot make it fail. */
+static bool cond_always(const sweep *sw, const sweep_cond *w)
+{
+    const sweep_param *p = &sw->params[w->parent];
+    if (p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT)
+        return false;
+    for (size_t i = 0; i < p->n_choices; i++)
+        if (!sweep_cond_holds(w, &p->choices[i]))
+            return false;
+    return true;
+}
+
 /* The state of param i from those of its parents (earlier in sw->order). */
-static int state_of(const sweep *sw, size_t i, const int *state, const knob_choice *values,
-                    const sweep_cond **unknown)
+static int state_of(const sweep *sw, size_t i, const int *state, const knob_choice *values)
 {
     const sweep_param *p = &sw->params[i];
-    *unknown = NULL;
+    bool unknown = false;
     for (size_t k = 0; k < p->n_when; k++) {
-        size_t j = p->when[k].parent;
-        if (state[j] == INACTIVE ||
-            (state[j] == KNOWN && !sweep_cond_holds(&p->when[k], &values[j])))
+        const sweep_cond *w = &p->when[k];
+        int s = state[w->parent];
+        if (s == INACTIVE || (s == KNOWN && !sweep_cond_holds(w, &values[w->parent])))
             return INACTIVE;
-        if (state[j] != KNOWN && !*unknown)
-            *unknown = &p->when[k];
+        unknown |= s == UNKNOWN || (s == CHOSEN && !cond_always(sw, w));
     }
-    return *unknown ? UNKNOWN : KNOWN;
+    return unknown ? UNKNOWN : KNOWN;
+}
+
+/* check_active's view of the given values: each param's state and the value of those
+ * KNOWN; to say why a param is not active, the conditions it needs on params the user
+ * can give (need, gathered once per param: seen). */
+typedef struct {
+    const sweep *sw;
+    int *state;
+    knob_choice *values;
+    bool *seen;
+    const sweep_cond **need;
+    size_t n_need;
+} activity;
+
+/* Adds to a->need what param i needs to be active, whatever is given, down to params the
+ * user can give: a condition on a constant holds once the constant is active, so it needs
+ * what the constant needs (`k: {value: 1, when: {o: a}}` makes `when: {k: 1}` a need of
+ * o=a); a condition on another param is a need, and so is what that param needs. */
+static void add_needs(activity *a, size_t i)
+{
+    const sweep_param *p = &a->sw->params[i];
+    if (a->seen[i])
+        return;
+    a->seen[i] = true;
+    for (size_t k = 0; k < p->n_when; k++) {
+        const sweep_cond *w = &p->when[k];
+        const sweep_param *parent = &a->sw->params[w->parent];
+        if (!cond_always(a->sw, w) &&
+            !(parent->kind == PK_CONSTANT && sweep_cond_holds(w, &parent->choices[0])))
+            a->need[a->n_need++] = w;
+        add_needs(a, w->parent);
+    }
+}
+
+/* Whether value c of param j meets every needed condition on j. */
+static bool meets_needs(const activity *a, size_t j, const knob_choice *c)
+{
+    for (size_t k = 0; k < a->n_need; k++)
+        if (a->need[k]->parent == j && !sweep_cond_holds(a->need[k], c))
+            return false;
+    return true;
+}
+
+/* ", " or " and " before item k of n. */
+static const char *list_sep(size_t k, size_t n)
+{
+    return k == 0 ? "" : k + 1 == n ? " and " : ", ";
+}
+
+/* The values param j needs, "o=a" or "m in [x, y]", from the allowed values of its first
+ * needed condition that meet the others; false when none does. */
+static bool need_text(const activity *a, size_t j, knobx_buf *b)
+{
+    const sweep_cond *first = NULL;
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < a->n_need && !first; i++)
+        first = a->need[i]->parent == j ? a->need[i] : NULL;
+    for (size_t i = 0; i < first->n_allowed; i++)
+        n += meets_needs(a, j, &first->allowed[i]);
+    knobx_buf_printf(b, n == 1 ? "%s=" : "%s in [", a->sw->params[j].name);
+    for (size_t i = 0; i < first->n_allowed; i++) {
+        if (!meets_needs(a, j, &first->allowed[i]))
+            continue;
+        knobx_buf_puts(b, k ? ", " : "");
+        params_value_text(b, &first->allowed[i]);
+        k++;
+    }
+    knobx_buf_puts(b, n == 1 ? "" : "]");
+    return n > 0;
+}
+
+/* The params that a->need has conditions on, in sw->order, into needed; their count. */
+static size_t needed_params(const activity *a, size_t *needed)
+{
+    size_t n = 0;
+    for (size_t o = 0; needed && o < a->sw->n_params; o++) {
+        size_t m = 0;
+        while (m < a->n_need && a->need[m]->parent != a->sw->order[o])
+            m++;
+        if (m < a->n_need)
+            needed[n++] = a->sw->order[o];
+    }
+    return n;
+}
+
+/* Why the given param i is not active, naming the params to give and the values that make
+ * i active, or the given values that leave it inactive. */
+static void why_not_active(activity *a, size_t i, knobx_buf *err)
+{
+    const sweep *sw = a->sw;
+    const sweep_param *p = &sw->params[i];
+    size_t *needed = calloc(sw->n_params, sizeof *needed), n, n_with = 0, n_give = 0;
+    knobx_buf names = {0}, needs = {0}, with = {0};
+    bool possible = true;
+    add_needs(a, i);
+    n = needed_params(a, needed);
+    /* the given values that leave i inactive; while none does, the params to give */
+    for (size_t k = 0; k < n; k++) {
+        const knob_choice *v = &a->values[needed[k]];
+        n_give += a->state[needed[k]] != KNOWN;
+        if (a->state[needed[k]] == KNOWN && !meets_needs(a, needed[k], v)) {
+            knobx_buf_printf(&with, "%s%s=", n_with++ ? ", " : "", sw->params[needed[k]].name);
+            params_value_text(&with, v);
+        }
+    }
+    for (size_t k = 0, m = 0, listed = n_with ? n : n_give; k < n; k++) {
+        if (a->state[needed[k]] == KNOWN && !n_with)
+            continue;
+        knobx_buf_printf(&names, "%s'%s'", list_sep(m, listed), sw->params[needed[k]].name);
+        knobx_buf_puts(&needs, list_sep(m++, listed));
+        possible &= need_text(a, needed[k], &needs);
+    }
+    if (!n || !possible)
+        knobx_buf_printf(err,
+                         "'%s' is never active with these values (see its `when` at line %d of "
+                         "the sweep), so the program would never get it\n",
+                         p->name, p->line);
+    else if (n_with)
+        knobx_buf_printf(err,
+                         "'%s' is not active with these values (%s), so the program would never "
+                         "get it: it needs %s (see its `when` at line %d of the sweep)\n",
+                         p->name, knobx_buf_cstr(&with), knobx_buf_cstr(&needs), p->line);
+    else
+        knobx_buf_printf(err, "'%s' is active only for some values of %s: give %s too, with %s\n",
+                         p->name, knobx_buf_cstr(&names), knobx_buf_cstr(&names),
+                         knobx_buf_cstr(&needs));
+    err->oom |= !needed || names.oom || needs.oom || with.oom;
+    free(needed);
+    knobx_buf_free(&names);
+    knobx_buf_free(&needs);
+    knobx_buf_free(&with);
 }
 
 /* A given param must be active with the given values: an inactive one would never reach
  * the program, and one whose parents are left to the sampler might not. */
 static int check_active(const sweep *sw, const knobx_json *given, knobx_buf *err)
 {
-    size_t n = sw->n_params ? sw->n_params : 1;
-    int *state = calloc(n, sizeof *state), rc = state ? 0 : -1;
-    knob_choice *values = calloc(n, sizeof *values);
-    rc = values ? rc : -1;
+    size_t n = sw->n_params ? sw->n_params : 1, n_conds = 1;
+    for (size_t i = 0; i < sw->n_params; i++)
+        n_conds += sw->params[i].n_when;
+    activity a = {.sw = sw, .n_need = 0};
+    a.state = calloc(n, sizeof *a.state);
+    a.values = calloc(n, sizeof *a.values);
+    a.seen = calloc(n, sizeof *a.seen);
+    a.need = calloc(n_conds, sizeof *a.need);
+    int rc = a.state && a.values && a.seen && a.need ? 0 : -1;
+    if (rc)
+        knobx_buf_puts(err, "out of memory\n");
     for (size_t o = 0; !rc && o < sw->n_params; o++) {
         size_t i = sw->order[o];
         const sweep_param *p = &sw->params[i];
         const knobx_json *v = knobx_json_get(given, p->name);
-        const sweep_cond *unknown;
-        state[i] = state_of(sw, i, state, values, &unknown);
-        if (v && state[i] != KNOWN) {
-            if (state[i] == INACTIVE)
-                knobx_buf_printf(err,
-                                 "'%s' is not active with these values (see its `when` at line "
-                                 "%d of the sweep), so the program would never get it\n",
-                                 p->name, p->line);
-            else
-                knobx_buf_printf(err,
-                                 "'%s' is active only for some values of '%s': give '%s' too\n",
-                                 p->name, unknown->parent_name, unknown->parent_name);
+        a.state[i] = state_of(sw, i, a.state, a.values);
+        if (v && a.state[i] != KNOWN) {
+            why_not_active(&a, i, err);
             rc = -1;
-        } else if (state[i] == KNOWN && v)
-            values[i] = json_choice(v);
-        else if (state[i] == KNOWN && p->kind == PK_CONSTANT)
-            values[i] = p->choices[0];
-        else if (state[i] == KNOWN)
-            state[i] = CHOSEN;
+        } else if (a.state[i] == KNOWN && v)
+            a.values[i] = json_choice(v);
+        else if (a.state[i] == KNOWN && p->kind == PK_CONSTANT)
+            a.values[i] = p->choices[0];
+        else if (a.state[i] == KNOWN)
+            a.state[i] = CHOSEN;
     }
-    free(state);
-    free(values);
+    free(a.state);
+    free(a.values);
+    free(a.seen);
+    free(a.need);
     return rc;
 }
 
@@ -280,7 +437,8 @@ static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const
             given_text(&text, v);
             describe(&why, sweep_find(sw, v->key));
             knobx_buf_printf(err, "'%s' cannot be %s: the sweep's '%s' is %s\n", v->key,
-                             knobx_buf_cstr(&text), v->key, knobx_buf_cstr(&why));
+                             text.len ? knobx_buf_cstr(&text) : "empty", v->key,
+                             knobx_buf_cstr(&why));
             knobx_buf_free(&why);
             knobx_buf_free(&text);
             rc = -1;
@@ -314,6 +472,60 @@ static void given_bools(const sweep *sw, knobx_json *given)
         if (has_bool && !has_word) {
             v->type = KNOBX_JSON_BOOL;
             v->b = b;
+        }
+    }
+}
+
+/* Whether the given value v is the choice c, with its type. */
+static bool is_choice(const knobx_json *v, const knob_choice *c)
+{
+    switch (v->type) {
+    case KNOBX_JSON_STRING:
+        return c->type == KNOB_CHOICE_STRING && !strcmp(c->str, v->str);
+    case KNOBX_JSON_NUMBER:
+        return c->type == KNOB_CHOICE_NUMBER && c->num == v->num;
+    case KNOBX_JSON_BOOL:
+        return c->type == KNOB_CHOICE_BOOL && (c->num != 0) == v->b;
+    case KNOBX_JSON_NULL:
+        return c->type == KNOB_CHOICE_NULL;
+    default:
+        return false;
+    }
+}
+
+/* Whether the string choice c reads as the given number or word v: "3" for 3, "true" for
+ * true, "null" for null. */
+static bool string_reads_as(const knob_choice *c, const knobx_json *v)
+{
+    char *end;
+    if (c->type != KNOB_CHOICE_STRING)
+        return false;
+    if (v->type == KNOBX_JSON_NUMBER)
+        return *c->str && strtod(c->str, &end) == v->num && !*end;
+    if (v->type == KNOBX_JSON_BOOL)
+        return !strcmp(c->str, v->b ? "true" : "false");
+    return v->type == KNOBX_JSON_NULL && !strcmp(c->str, "null");
+}
+
+/* `knob enqueue S num=3` for `num: {values: [1, "3"]}`: 3 reads as a number, which the
+ * param does not have, and the string "3" is the one value it can mean; so for true, false
+ * and null. The given value becomes that string, as given_bools makes a word a boolean. */
+static void given_strings(const sweep *sw, knobx_json *given)
+{
+    for (size_t i = 0; i < given->n; i++) {
+        knobx_json *v = given->kids[i];
+        const sweep_param *p = sweep_find(sw, v->key);
+        if (!p || (p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT) ||
+            v->type == KNOBX_JSON_STRING || v->big)
+            continue;
+        const knob_choice *match = NULL;
+        size_t n_match = 0, k;
+        for (k = 0; k < p->n_choices && !is_choice(v, &p->choices[k]); k++)
+            if (string_reads_as(&p->choices[k], v))
+                match = &p->choices[k], n_match++;
+        if (k == p->n_choices && n_match == 1) {
+            v->type = KNOBX_JSON_STRING;
+            v->str = match->str; /* the sweep outlives given */
         }
     }
 }
@@ -407,6 +619,21 @@ static void given_json_values(const sweep *sw, knobx_json *given)
     knobx_buf_free(&text);
 }
 
+/* `knob enqueue S i=3 i=4`, or the dashboard's {"net": {"width": 8}, "net.width": 16}: one
+ * name given twice is refused, rather than one of its values being taken unsaid. */
+static int given_twice(const knobx_json *given, knobx_buf *err)
+{
+    for (size_t i = 0; i < given->n; i++) {
+        for (size_t k = 0; k < i; k++) {
+            if (!strcmp(given->kids[i]->key, given->kids[k]->key)) {
+                knobx_buf_printf(err, "'%s' is given twice\n", given->kids[i]->key);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* A waiting trial whose fixed params are lib_json (as knob holds them), with the system
  * attribute "enqueued_params" (the given values as the program gets them, which knob
  * trials shows while the trial waits), in one write. A system attribute, not the user's
@@ -423,8 +650,10 @@ static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_
     return knob_study_add_trial(s, &info, NULL);
 }
 
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
-                               knobx_buf *err)
+/* cli_enqueue, which also appends to `enqueued` (NULL: not wanted) the params as the trial
+ * holds them for the program, the record knob trials shows while it waits. */
+static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                                  knobx_buf *enqueued, knobx_buf *err)
 {
     sweep sw;
     bool have;
@@ -446,9 +675,11 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
     } else if (have) {
         bool grid = sweep_is_grid(&sw);
         given_bools(&sw, given);
+        given_strings(&sw, given);
         given_numbers(&sw, given);
         given_json_values(&sw, given);
-        if (library_json(&sw, grid, given, &lib, err) || check_active(&sw, given, err) ||
+        if (given_twice(given, err) || library_json(&sw, grid, given, &lib, err) ||
+            check_active(&sw, given, err) ||
             check_fits(&sw, grid, given, knobx_buf_cstr(&lib), &shown, err))
             rc = CLI_ENQUEUE_REFUSED;
         const knob_trial_info *const *trials;
@@ -459,6 +690,8 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
             rc = CLI_ENQUEUE_FULL;
         }
         sweep_free(&sw);
+    } else if (given_twice(given, err)) {
+        rc = CLI_ENQUEUE_REFUSED;
     } else {
         knobx_buf_puts(&lib, given_json);
         knobx_buf_puts(&shown, given_json);
@@ -471,10 +704,18 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
         knobx_buf_printf(err, "%s\n", knob_errmsg());
         rc = CLI_ENQUEUE_FAILED;
     }
+    if (!rc && enqueued)
+        knobx_buf_puts(enqueued, knobx_buf_cstr(&shown));
     knobx_json_free(given);
     knobx_buf_free(&lib);
     knobx_buf_free(&shown);
     return rc;
+}
+
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                               knobx_buf *err)
+{
+    return enqueue(s, given_json, warned, NULL, err);
 }
 
 int cmd_enqueue(int argc, char **argv)
@@ -492,9 +733,10 @@ int cmd_enqueue(int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc = EXIT_FAIL;
+    knobx_buf enqueued = {0};
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
         knobx_buf err = {0};
-        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), NULL, &err);
+        cli_enqueue_status st = enqueue(r.s, knobx_buf_cstr(&b), NULL, &enqueued, &err);
         rc = st == CLI_ENQUEUE_OK ? 0 : st == CLI_ENQUEUE_REFUSED ? EXIT_USAGE : EXIT_FAIL;
         /* each line of why, as its own message */
         for (const char *line = knobx_buf_cstr(&err), *end; *line; line = end + (*end == '\n')) {
@@ -507,8 +749,11 @@ int cmd_enqueue(int argc, char **argv)
         knobx_buf_free(&err);
         cli_close(&r);
     }
+    /* what the trial holds, as the program will get it (bl=no as false, s=[3] as a list) */
     if (!rc)
-        printf("enqueued %s in study '%s'\n", knobx_buf_cstr(&b), a.pos[0]);
+        printf("enqueued %s in study '%s'\n", knobx_buf_cstr(enqueued.oom ? &b : &enqueued),
+               a.pos[0]);
+    knobx_buf_free(&enqueued);
     knobx_buf_free(&b);
     return rc;
 }

@@ -17,14 +17,17 @@ parameters:
   p: {values: [red, green, blue], probabilities: [0.2, 0.5, 0.3]}
   flag: {values: [true, false]}
   name: {values: ["adam", "sgd"]}
+  lst: {values: [[3], [4, 5]]}
+  num: {values: [1, "3"]}
+  i: {min: 1, max: 5}
   opt:
     parameters:
       momentum: {values: [0.9, 0.99]}
 YAML
 S="--storage sqlite:///$T/s.db"
 "$KNOB" run sweep.yaml $S --study e --trials 1 > /dev/null
-"$KNOB" enqueue e n=6.5 ln=2.5 qn=-1.5 inv=0.04 lu=0.1 p=blue flag=false name=sgd \
-    opt.momentum=0.99 $S > enq.txt 2> enq.err || fail "enqueue: $(cat enq.err)"
+"$KNOB" enqueue e n=6.5 ln=2.5 qn=-1.5 inv=0.04 lu=0.1 p=blue flag=no name='"sgd"' 'lst=[3]' \
+    num=3 i=3.0 opt.momentum=0.99 $S > enq.txt 2> enq.err || fail "enqueue: $(cat enq.err)"
 grep -q "enqueued" enq.txt || fail "enqueue output: $(cat enq.txt)"
 "$KNOB" run sweep.yaml $S --study e --trials 1 > /dev/null
 "$KNOB" trials e $S --format json > t.json
@@ -33,7 +36,7 @@ import json, sys
 d = json.load(open(sys.argv[1] + "/t.json"))
 p = d[1]["params"]
 want = {"score": 1, "n": 6.5, "ln": 2.5, "qn": -1.5, "inv": 0.04, "lu": 0.1, "p": "blue",
-        "flag": False, "name": "sgd", "opt": {"momentum": 0.99}}
+        "flag": False, "name": "sgd", "lst": [3], "num": "3", "i": 3, "opt": {"momentum": 0.99}}
 for k, v in want.items():
     if isinstance(v, float):
         assert abs(p[k] - v) < 1e-9 * max(1, abs(v)), (k, p[k], v)
@@ -41,6 +44,10 @@ for k, v in want.items():
         assert p[k] == v, (k, p[k], v)
 a = json.load(open(sys.argv[1] + "/knob-runs/e/1/params.json"))
 assert a == p, (a, p)
+# what knob enqueue printed is what the program got, exactly
+e = open(sys.argv[1] + "/enq.txt").read().split("enqueued ", 1)[1].rsplit(" in study", 1)[0]
+e = json.loads(e)
+assert set(e) == set(want) - {"score"} and e == {k: p[k] for k in e}, (e, p)
 PY
 # Values the space cannot hold are refused with exit 2, naming the param and its space,
 # and nothing is enqueued: a name the sweep does not know, a value outside the choices or
@@ -49,7 +56,7 @@ before=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(
 refuse() {
     local want=$1; shift
     local rc=0
-    "$KNOB" enqueue e "$@" $S > /dev/null 2> bad.err || rc=$?
+    "$KNOB" enqueue "${R:-e}" "$@" $S > /dev/null 2> bad.err || rc=$?
     [ $rc = 2 ] || fail "enqueue $* exited $rc, not 2: $(cat bad.err)"
     grep -q -- "$want" bad.err || fail "enqueue $*: $(cat bad.err)"
 }
@@ -62,6 +69,8 @@ refuse "'lu' cannot be 3" lu=3
 refuse "'score' cannot be 2: the sweep's 'score' is the constant 1" score=2
 refuse "'n' cannot be 1e+300" n=1e300
 refuse "'flag' cannot be maybe" flag=maybe
+refuse "'name' cannot be empty: " name=
+refuse "'i' is given twice" i=3 i=4
 cat > grid.yaml <<YAML
 program: $PROGS/echo_params.py
 method: grid
@@ -77,6 +86,22 @@ grep -q "'k' cannot be 7: the sweep's 'k' is a whole number in \[1, 3\]" bad.err
 "$KNOB" enqueue g q=0.3 $S > /dev/null 2> bad.err && fail "grid: q=0.3 enqueued"
 grep -q "on steps of 0.25" bad.err || fail "grid q: $(cat bad.err)"
 "$KNOB" enqueue g k=2 q=0.75 $S > /dev/null || fail "grid: a point of the grid was refused"
+# A param active only for some values of others names the params to give, down through
+# constants (k follows from o), with the values that make it active.
+printf '%s\n' 'metric: {name: score}' 'parameters:' '  o: {values: [a, b, c]}' \
+    '  k: {value: 1, when: {o: [a, b]}}' '  kk: {min: 0, max: 3, when: {k: 1}}' \
+    '  w: {values: [x, y], when: {k: 1, o: [b, c]}}' '  e: {min: 0, max: 3, when: {kk: [1, 2]}}' \
+    '  z: {values: [p, q], when: {o: [a, b, c]}}' > cond.yaml
+"$KNOB" ask c --sweep cond.yaml $S > /dev/null
+R=c
+refuse "'kk' is active only for some values of 'o': give 'o' too, with o in \[a, b\]$" kk=1
+refuse "'w' is active only for some values of 'o': give 'o' too, with o=b$" w=x
+refuse "of 'o' and 'kk': give 'o' and 'kk' too, with o in \[a, b\] and kk in \[1, 2\]$" e=1
+refuse "'w' is not active with these values (o=a), so .*: it needs o=b " w=x o=a
+"$KNOB" enqueue c e=2 kk=1 o=a $S > /dev/null || fail "cond: an active chain was refused"
+"$KNOB" ask c $S | grep -qF '"params": {"o":"a","k":1,"kk":1,"e":2,"z":' || fail "cond: ask"
+# z is active for every value of o: no need to give o
+"$KNOB" enqueue c z=p $S > /dev/null || fail "cond: z=p refused"
 after=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 [ "$before" = "$after" ] || fail "a refused enqueue left a trial: $before -> $after"
 if "$KNOB" enqueue e lr $S 2> usage.err; then fail "enqueue without '='"; fi
