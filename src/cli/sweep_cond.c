@@ -714,64 +714,61 @@ static int unreachable_error(sweep_ctx *c, const sweep_param *p)
                            w->owner, p->name);
 }
 
-/* The root of param i's group: params linked by conditions, either way, share one. */
-static size_t group_of(size_t *up, size_t i)
+/* Marks param i and its ancestors, its parents' parents and so on: the params whose values
+ * decide whether i is active. */
+static void mark_ancestors(const sweep *sw, size_t i, bool *only)
 {
-    while (up[i] != i)
-        i = up[i] = up[up[i]];
-    return i;
+    if (only[i])
+        return;
+    only[i] = true;
+    for (size_t k = 0; k < sw->params[i].n_when; k++)
+        mark_ancestors(sw, sw->params[i].when[k].parent, only);
 }
 
 /* Refuses a param whose conditions can never hold together: its own `when` asks a parent
  * for values that the parent's own conditions, or another of its parents, rule out (c
  * when {b: 2, a: y} where b exists only when a is x). Such a param would never reach the
- * program. The space is split as a grid's is (grid_products), over the values the
- * conditions name: a param that is in none of the products is never active. Each group of
- * params linked by conditions is split on its own: the others cannot change whether its
- * params are active, and the products of independent groups multiply (20 optional params,
- * each with its own switch, are 2^20 products together and 2 each). */
+ * program. For each conditional param, the space of its ancestors and itself is split as
+ * a grid's is (grid_products), over the values the conditions name: the param is never
+ * active if it is in none of the products. Only its ancestors can change whether it is
+ * active, so siblings are left out: a switch with 20 optional params below it, each with
+ * its own toggle, is 2^20 products together and 2 for each param. */
 static int check_reachable(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
     size_t n = sw->n_params ? sw->n_params : 1;
     grid_values *gv = calloc(n, sizeof *gv);
-    size_t *up = malloc(n * sizeof *up);
-    bool *only = malloc(n * sizeof *only), *linked = calloc(n, sizeof *linked);
-    bool oom = !gv || !up || !only || !linked;
-    for (size_t i = 0; !oom && i < sw->n_params; i++) {
+    bool *only = malloc(n * sizeof *only);
+    bool oom = !gv || !only;
+    for (size_t i = 0; !oom && i < sw->n_params; i++)
         oom = condition_values(sw, i, &gv[i]) != 0;
-        up[i] = i;
-    }
-    for (size_t i = 0; !oom && i < sw->n_params; i++)
-        for (size_t k = 0; k < sw->params[i].n_when; k++)
-            up[group_of(up, i)] = group_of(up, sw->params[i].when[k].parent);
-    for (size_t i = 0; !oom && i < sw->n_params; i++)
-        linked[group_of(up, i)] |= sw->params[i].n_when > 0;
     int rc = oom ? sweep_errorf(c, NULL, "out of memory") : 0;
-    for (size_t g = 0; !rc && g < sw->n_params; g++) {
-        if (!linked[g] || group_of(up, g) != g)
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        if (!p->n_when)
             continue;
-        for (size_t i = 0; i < sw->n_params; i++)
-            only[i] = group_of(up, i) == g;
+        memset(only, 0, n * sizeof *only);
+        mark_ancestors(sw, i, only);
         products ps = {0};
         int split = grid_products(sw, gv, only, &ps);
         if (split < 0)
             rc = sweep_errorf(c, NULL, "out of memory");
-        for (size_t i = 0; !split && !rc && i < sw->n_params; i++) {
-            const sweep_param *p = &sw->params[i];
-            bool reached = !only[i] || p->n_when == 0;
-            for (size_t k = 0; k < ps.n && !reached; k++)
-                reached = ps.p[k].n[i] > 0;
-            if (!reached)
-                rc = unreachable_error(c, p);
-        }
-        grid_free(&ps, NULL, sw->n_params); /* too many products to tell: not checked */
+        if (split > 0 && !c->quiet && !c->quiet_warnings) /* too many products to tell */
+            fprintf(stderr,
+                    "%s:%d:%d: warning: key 'parameters.%s.when': not checked that '%s' can "
+                    "ever be active: its ancestors' conditions split into more than %d cases\n",
+                    c->path, p->when[p->n_when - 1].line, p->when[p->n_when - 1].col,
+                    p->when[p->n_when - 1].owner, p->name, MAX_PRODUCTS);
+        bool reached = split != 0;
+        for (size_t k = 0; k < ps.n && !reached; k++)
+            reached = ps.p[k].n[i] > 0;
+        if (!rc && !reached)
+            rc = unreachable_error(c, p);
+        grid_free(&ps, NULL, sw->n_params);
     }
     for (size_t i = 0; gv && i < sw->n_params; i++)
         free(gv[i].v);
     free(gv);
-    free(up);
     free(only);
-    free(linked);
     return rc;
 }

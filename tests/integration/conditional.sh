@@ -220,6 +220,12 @@ toggles=()
 for i in $(seq 1 17); do toggles+=("  u$i: {values: [true, false]}" "  x$i: {values: [1, 2], when: {u$i: true}}"); done
 err "key 'parameters.c.when': 'c' can never be active" "${toggles[@]}" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
+# the same below one switch (linked, one group of 2^17 products: it was left unchecked);
+# each param is checked over its ancestors only
+hub=("  mode: {values: [on, off]}")
+for i in $(seq 1 17); do hub+=("  u$i: {values: [true, false], when: {mode: on}}" "  x$i: {values: [1, 2], when: {u$i: true}}"); done
+err "key 'parameters.c.when': 'c' can never be active" "${hub[@]}" "  a: {values: [x, y], when: {mode: on}}" \
+    "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
 # a group's `when` is named as the group's key; a param's own, as its
 err "e.yaml:6:12: key 'parameters.g.when.a': 'a' never takes \"z\" (a string), so 'g.w' would never" \
     "  a: {values: [x, y]}" "  g:" "    when: {a: z}" "    parameters:" "      w: {values: [1, 2]}"
