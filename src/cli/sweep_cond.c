@@ -117,24 +117,43 @@ void sweep_cond_free(sweep_cond *w)
 
 /* ---------------------------------------------------------------- values */
 
-static bool same_number(double a, double b)
+/* Numbers equal but for rounding: within 1e-9 of their size, and within a thousandth of
+ * the step of the grid they are on (step > 0), so that a large grid's neighbours differ. */
+static bool same_number(double a, double b, double step)
 {
-    return a == b || fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+    double tol = 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+    return a == b || fabs(a - b) <= (step > 0 ? fmin(tol, 1e-3 * step) : tol);
 }
 
-static bool same(const knob_choice *a, const knob_choice *b)
+static bool same_at(const knob_choice *a, const knob_choice *b, double step)
 {
     if (a->type != b->type)
         return false;
     if (a->type == KNOB_CHOICE_STRING)
         return !strcmp(a->str, b->str);
-    return a->type == KNOB_CHOICE_NULL || same_number(a->num, b->num);
+    return a->type == KNOB_CHOICE_NULL || same_number(a->num, b->num, step);
+}
+
+static bool same(const knob_choice *a, const knob_choice *b)
+{
+    return same_at(a, b, 0);
+}
+
+/* The step of a numeric parent's values (sweep_cond.step). */
+static double step_of(const sweep_param *p)
+{
+    if (p->kind == PK_INT_UNIFORM)
+        return 1;
+    if (p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
+        p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL)
+        return p->has_q && p->q > 0 ? p->q : 1;
+    return 0;
 }
 
 bool sweep_cond_holds(const sweep_cond *w, const knob_choice *v)
 {
     for (size_t i = 0; i < w->n_allowed; i++)
-        if (same(&w->allowed[i], v))
+        if (same_at(&w->allowed[i], v, w->step))
             return true;
     return false;
 }
@@ -166,11 +185,11 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
     if (p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL) {
         /* unbounded: any multiple of q (a log-normal's is not negative) */
         double q = p->has_q && p->q > 0 ? p->q : 1;
-        return isfinite(v->num) && same_number(round(v->num / q) * q, v->num) &&
+        return isfinite(v->num) && same_number(round(v->num / q) * q, v->num, q) &&
                (p->kind == PK_Q_NORMAL || v->num >= 0);
     }
     double near;
-    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num);
+    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num, step_of(p));
 }
 
 /* The parents a condition may name: params whose values can be compared. */
@@ -327,6 +346,7 @@ static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
     for (size_t j = 0; j < sw->n_params; j++) {
         if (!strcmp(sw->params[j].name, w->parent_name)) {
             w->parent = j;
+            w->step = step_of(&sw->params[j]);
             return check_value(c, p, w);
         }
     }
@@ -688,7 +708,7 @@ static int condition_values(const sweep *sw, size_t i, grid_values *gv)
             for (size_t a = 0; w->parent == i && a < w->n_allowed; a++) {
                 bool seen = false;
                 for (size_t b = 0; b < gv->n && !seen; b++)
-                    seen = same(&gv->v[b], &w->allowed[a]);
+                    seen = same_at(&gv->v[b], &w->allowed[a], w->step);
                 if (!seen)
                     gv->v[gv->n++] = w->allowed[a];
             }

@@ -139,7 +139,9 @@ expect_eq "$(py 'json.dumps(d[-1]["params"], sort_keys=True)' < t2.json)" \
 printf '%s\n' "program: $PROGS/cond_prog.sh" "method: random" "metric: {name: loss}" "parameters:" \
     "  c: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" \
     "  l: {distribution: q_log_normal, mu: 1, sigma: 0.5, q: 0.5}" \
-    "  d: {values: [u, v], when: {c: [0, 1]}}" "  e: {values: [u, v], when: {l: 2.5}}" > qn.yaml
+    "  d: {values: [u, v], when: {c: [0, 1]}}" "  e: {values: [u, v], when: {l: 2.5}}" \
+    "  n: {distribution: q_uniform, min: 0, max: 10000000000, q: 1}" \
+    "  f: {values: [u], when: {n: 5000000000}}" > qn.yaml
 "$KNOB" run qn.yaml $S --study qn --trials 30 --seed 4 > out.txt 2>&1 || fail "q_normal parent: $(cat out.txt)"
 "$KNOB" trials qn $S --format json > qn.json
 python3 - qn.json <<'PY' || fail "q_normal parent: $(cat qn.json)"
@@ -152,6 +154,10 @@ for t in d:
     assert ("e" in p) == (p["l"] == 2.5), p
 assert any("d" in t["params"] for t in d) and any("d" not in t["params"] for t in d)
 PY
+# on a large grid, neighbours differ: n = 5000000003 is not 5000000000 (a relative 1e-9
+# joined them)
+"$KNOB" enqueue qn n=5000000003 f=u $S 2> e1.txt && fail "f enqueued where n is not 5000000000"
+grep -q "'f' is not active" e1.txt || fail "enqueue near a large grid value: $(cat e1.txt)"
 
 # knob lr-find passes the active params only, and refuses to test an inactive one
 cat > lr.yaml <<'YAML'
