@@ -167,11 +167,19 @@ parameters:
   opt: {values: [adam, sgd]}
   lr: {distribution: log_uniform_values, min: 0.0001, max: 1, when: {opt: sgd}}
   beta: {min: 0.0, max: 0.99, when: {opt: adam}}
+  s: {values: ["1", "2"]}
+  t: {values: [a, b], when: {s: "2"}}
+  flag: {values: [yes, no]}
+  w: {values: [1], when: {flag: true}}
 YAML
-"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd > out.txt 2>&1 || fail "lr-find: $(cat out.txt)"
-grep -qF 'params {"opt":"sgd","lr":1e-07};' out.txt || fail "lr-find params: $(cat out.txt)"
+# a --set value of a list of values is the value it spells, of the list's type: s=2 is
+# the string "2", flag=yes the boolean (they were the number 2 and the string "yes")
+"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd --set s=2 --set t=b --set flag=yes \
+    > out.txt 2>&1 || fail "lr-find: $(cat out.txt)"
+grep -qF 'params {"opt":"sgd","lr":1e-07,"s":"2","t":"b","flag":true,"w":1};' out.txt ||
+    fail "lr-find params: $(cat out.txt)"
 "$KNOB" lr-find lr.yaml --param lr --steps 3 > out.txt 2>&1 && fail "lr-find of an inactive param"
-grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be sgd, not adam" out.txt ||
+grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be \"sgd\", not \"adam\"" out.txt ||
     fail "lr-find inactive: $(cat out.txt)"
 
 # mistakes, at their line and column
