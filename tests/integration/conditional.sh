@@ -252,8 +252,12 @@ printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}
 printf '%s\n' "program: x" "method: random" "parameters:" \
     "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" \
     "  l: {distribution: q_log_uniform_values, min: 1, max: 100000000, q: 1}" \
-    "  c: {values: [1, 2], when: {q: 5000000, l: [1, 2]}}" > e.yaml
+    "  c: {values: [1, 2], when: {q: 5000000, l: [1, 2]}}" \
+    "  r: {distribution: q_uniform, min: 0, max: 3000000.3, q: 0.1}" \
+    "  d: {values: [1, 2], when: {r: 3000000.3}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "a parent of many values: $(cat e.txt)"
+# 0.1 goes 30000003 times into 3000000.3 within the library's rounding: no warning of it
+! grep -q warning e.txt || fail "q of many steps: $(cat e.txt)"
 err "e.yaml:5:27: key 'parameters.c.when.q': 'q' never takes 5000005" \
     "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" "  c: {values: [1], when: {q: 5000005}}"
 err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
