@@ -229,27 +229,40 @@ static int keep_active(const sweep *sw, const lr_args *a, const knob_choice *val
         }
         if (!set[i] && strcmp(p->name, a->param))
             continue;
-        const sweep_cond *w = p->when;
-        while (act[w->parent] && sweep_cond_holds(w, &vals[w->parent]))
-            w++;
+        /* the condition that fails: p's own, or, where it names an inactive parent, the
+         * first up the chain whose parent is active with another value */
+        const sweep_cond *own = p->when;
+        while (act[own->parent] && sweep_cond_holds(own, &vals[own->parent]))
+            own++;
+        const sweep_param *q = p;
+        const sweep_cond *w = own;
+        while (!act[w->parent]) {
+            q = &sw->params[w->parent];
+            w = q->when;
+            while (act[w->parent] && sweep_cond_holds(w, &vals[w->parent]))
+                w++;
+        }
         knobx_buf v = {0}, want = {0};
         value_text(&v, &vals[w->parent], false);
         for (size_t k = 0; k < w->n_allowed; k++) {
             knobx_buf_puts(&want, k ? ", " : w->n_allowed > 1 ? "one of " : "");
             value_text(&want, &w->allowed[k], false);
         }
-        if (act[w->parent])
+        fprintf(stderr, "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) ",
+                set[i] ? "--set" : "--param", p->name, p->name, own->line, sw->path);
+        if (q != p)
             fprintf(stderr,
-                    "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) needs "
-                    "'%s' to be %s, not %s (--set %s=VALUE)\n",
-                    set[i] ? "--set" : "--param", p->name, p->name, w->line, sw->path,
-                    w->parent_name, knobx_buf_cstr(&want), knobx_buf_cstr(&v), w->parent_name);
+                    "names '%s', which is not active: up the chain, the `when` of '%s' (line %d) ",
+                    own->parent_name, q->name, w->line);
+        if (!strcmp(sw->params[w->parent].name, a->param))
+            /* the tested param's value is each step's rate, not one a `when` can ask for */
+            fprintf(stderr,
+                    "needs '%s', the param under test, to be %s: it cannot be active while "
+                    "'%s' is tested\n",
+                    w->parent_name, knobx_buf_cstr(&want), a->param);
         else
-            fprintf(stderr,
-                    "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) "
-                    "names '%s', which is not active\n",
-                    set[i] ? "--set" : "--param", p->name, p->name, w->line, sw->path,
-                    w->parent_name);
+            fprintf(stderr, "needs '%s' to be %s, not %s (--set %s=VALUE)\n", w->parent_name,
+                    knobx_buf_cstr(&want), knobx_buf_cstr(&v), w->parent_name);
         knobx_buf_free(&v);
         knobx_buf_free(&want);
         rc = -1;

@@ -238,8 +238,15 @@ static void near_value(knobx_buf *h, const sweep_param *parent, const char *text
         knobx_buf b = {0};
         describe_value(&b, ch);
         bool spelled = !b.oom && strcmp(knobx_buf_cstr(&b), text) == 0;
+        /* "yes" or "On" in quotes for a boolean parent: unquoted, YAML reads it as one */
+        bool word = !spelled && ch->type == KNOB_CHOICE_BOOL && !b.oom &&
+                    sweep_bool_word(text) == (ch->num != 0);
         if (spelled)
             knobx_buf_printf(h, "; did you mean %s, unquoted?", knobx_buf_cstr(&b));
+        if (word)
+            knobx_buf_printf(h, "; did you mean %s, unquoted? (unquoted, it is the boolean %s)",
+                             text, knobx_buf_cstr(&b));
+        spelled |= word;
         knobx_buf_free(&b);
         if (spelled) {
             free(names);
@@ -288,9 +295,10 @@ static bool as_parent_json(const sweep_param *parent, knob_choice *v)
 static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
-    /* {min: 1.0, max: 4.0} is W&B's uniform: written as integers, an int_uniform */
+    /* {min: 1.0, max: 4.0} is W&B's uniform: written as integers, an int_uniform (not said
+     * where the file names the distribution uniform) */
     char hint[120] = "";
-    if (parent->kind == PK_UNIFORM && parent->min == floor(parent->min) &&
+    if (parent->kind == PK_UNIFORM && !parent->form && parent->min == floor(parent->min) &&
         parent->max == floor(parent->max) && fabs(parent->min) < 1e15 && fabs(parent->max) < 1e15)
         snprintf(hint, sizeof hint,
                  "; {min: %.0f, max: %.0f}, written as integers, is an int_uniform", parent->min,

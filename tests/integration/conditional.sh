@@ -171,16 +171,21 @@ parameters:
   t: {values: [a, b], when: {s: "2"}}
   flag: {values: [yes, no]}
   w: {values: [1], when: {flag: true}}
+  m: {values: [1, 2], when: {t: b}}
 YAML
 # a --set value of a list of values is the value it spells, of the list's type: s=2 is
 # the string "2", flag=yes the boolean (they were the number 2 and the string "yes")
 "$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd --set s=2 --set t=b --set flag=yes \
     > out.txt 2>&1 || fail "lr-find: $(cat out.txt)"
-grep -qF 'params {"opt":"sgd","lr":1e-07,"s":"2","t":"b","flag":true,"w":1};' out.txt ||
+grep -qF 'params {"opt":"sgd","lr":1e-07,"s":"2","t":"b","flag":true,"w":1,"m":1};' out.txt ||
     fail "lr-find params: $(cat out.txt)"
 "$KNOB" lr-find lr.yaml --param lr --steps 3 > out.txt 2>&1 && fail "lr-find of an inactive param"
 grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be \"sgd\", not \"adam\"" out.txt ||
     fail "lr-find inactive: $(cat out.txt)"
+# along a chain, the ancestor whose condition fails is named
+"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd --set m=1 > out.txt 2>&1 && fail "lr-find of m"
+grep -qF "names 't', which is not active: up the chain, the \`when\` of 't' (line 8) needs 's' to be \"2\", not \"1\"" out.txt ||
+    fail "lr-find chain: $(cat out.txt)"
 
 # mistakes, at their line and column
 err() { # expected-message yaml-lines...
@@ -202,6 +207,10 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
     "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
 err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values; a parent must take values that compare exactly (values, value, int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, q_normal, q_log_normal); {min: 1, max: 4}, written as integers, is an int_uniform" \
     "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+# a uniform named so is not said to be an int_uniform
+err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values; a parent must take values that compare exactly (values, value, int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, q_normal, q_log_normal)" \
+    "  a: {distribution: uniform, min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+! grep -q "written as integers" e.txt || fail "uniform named so: $(cat e.txt)"
 # a nested parent named by its own key: its full name is suggested, as among many params
 err "e.yaml:8:34: key 'parameters.net.v.when.w': unknown parameter 'w'; did you mean 'net.w'? (a nested parameter is named outer.inner)" \
     "  n: {values: [1, 2]}" "  net:" "    parameters:" "      w: {values: [8, 16]}" \
@@ -218,6 +227,8 @@ err "e.yaml:5:27: key 'parameters.m.when.opt': 'opt' never takes \"sdg\" (a stri
     "  opt: {values: [sgd, adam]}" "  m: {values: [1], when: {opt: sdg}}"
 err "'f' never takes \"true\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean true, unquoted?" \
     "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"true\"}}"
+err "'f' never takes \"yes\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean yes, unquoted? (unquoted, it is the boolean true)" \
+    "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"yes\"}}"
 err "'f' never takes \"2\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean 2, unquoted?" \
     "  f: {min: 1, max: 5}" "  m: {values: [1], when: {f: \"2\"}}"
 err "'f' never takes true, so 'm' would never be active there (parent defined at line 4, column 6); did you mean \"yes\", in quotes? (unquoted, it is the boolean true)" \
