@@ -187,6 +187,14 @@ grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be
 grep -qF "names 't', which is not active: up the chain, the \`when\` of 't' (line 8) needs 's' to be \"2\", not \"1\"" out.txt ||
     fail "lr-find chain: $(cat out.txt)"
 
+# a param whose `when` names the tested one cannot be active in the test (it said --set it)
+printf '%s\n' "command: [sh, -c, 'cat > /dev/null']" "metric: {name: loss}" "parameters:" \
+    "  lr: {distribution: q_log_uniform_values, min: 0.0001, max: 1, q: 0.0001}" \
+    "  warm: {values: [1, 2], when: {lr: 0.001}}" > lrq.yaml
+"$KNOB" lr-find lrq.yaml --param lr --steps 3 --set warm=1 > out.txt 2>&1 && fail "lr-find of warm"
+grep -qF "needs 'lr', the param under test, to be 0.001: it cannot be active while 'lr' is tested" out.txt ||
+    fail "lr-find when on the tested param: $(cat out.txt)"
+
 # mistakes, at their line and column
 err() { # expected-message yaml-lines...
     local want=$1
