@@ -726,15 +726,22 @@ static int condition_values(const sweep *sw, size_t i, grid_values *gv)
     return 0;
 }
 
-/* A param that can never be active, reported at its own `when`, else at the innermost
- * group's it is nested in. */
-static int unreachable_error(sweep_ctx *c, const sweep_param *p)
+/* Where a param's conditions are reported: its own `when`, else the innermost group's it
+ * is nested in. */
+static const sweep_cond *own_when(const sweep_param *p)
 {
     /* the innermost `when` is the last read (sweep_params.c reads the outermost first) */
     const char *owner = p->when[p->n_when - 1].owner;
     const sweep_cond *w = p->when;
     while (strcmp(w->owner, owner))
         w++;
+    return w;
+}
+
+/* A param that can never be active. */
+static int unreachable_error(sweep_ctx *c, const sweep_param *p)
+{
+    const sweep_cond *w = own_when(p);
     return sweep_errorf_at(c, w->line, w->col,
                            "key 'parameters.%s.when': '%s' can never be active: no values of "
                            "its parents meet its `when` and their own at once, so the program "
@@ -785,8 +792,8 @@ static int check_reachable(sweep_ctx *c)
             fprintf(stderr,
                     "%s:%d:%d: warning: key 'parameters.%s.when': not checked that '%s' can "
                     "ever be active: its ancestors' conditions split into more than %d cases\n",
-                    c->path, p->when[p->n_when - 1].line, p->when[p->n_when - 1].col,
-                    p->when[p->n_when - 1].owner, p->name, MAX_PRODUCTS);
+                    c->path, own_when(p)->line, own_when(p)->col, own_when(p)->owner, p->name,
+                    MAX_PRODUCTS);
         bool reached = split != 0;
         for (size_t k = 0; k < ps.n && !reached; k++)
             reached = ps.p[k].n[i] > 0;
