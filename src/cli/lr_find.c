@@ -168,6 +168,46 @@ static knob_choice given(const char *text)
     return (knob_choice){KNOB_CHOICE_STRING, text, 0};
 }
 
+/* A value as messages show it: a string in quotes ("2", not the number 2). */
+static void value_text(knobx_buf *b, const knob_choice *v, bool json)
+{
+    if (v->type == KNOB_CHOICE_STRING && !json)
+        knobx_buf_printf(b, "\"%s\"", v->str);
+    else
+        params_value_text(b, v);
+}
+
+/* The choice of a list of values (or a constant) that a --set text names: the one of the
+ * type the text reads as (2 the number where "2" is a value too), else the one printed as
+ * the text ("2" where the values are strings), else, for a boolean value, a word YAML reads
+ * as it (yes, On). Taking the choice itself keeps its type in the program's params. */
+static bool choice_of(const sweep_param *p, const char *text, knob_choice *out)
+{
+    knob_choice g = given(text);
+    int word = sweep_bool_word(text);
+    for (int pass = 0; pass < 3; pass++) {
+        for (size_t k = 0; k < p->n_choices; k++) {
+            const knob_choice *c = &p->choices[k];
+            bool json = p->is_json && p->is_json[k], hit;
+            if (pass == 0)
+                hit = c->type == g.type && !json &&
+                      (c->type == KNOB_CHOICE_STRING ? !strcmp(c->str, g.str) : c->num == g.num);
+            else if (pass == 1) {
+                knobx_buf b = {0};
+                params_value_text(&b, c);
+                hit = !b.oom && !strcmp(knobx_buf_cstr(&b), text);
+                knobx_buf_free(&b);
+            } else
+                hit = c->type == KNOB_CHOICE_BOOL && word >= 0 && (c->num != 0) == (word == 1);
+            if (hit) {
+                *out = *c;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Keeps in tp the params active with the values chosen (vals, in the sweep's order), as a
  * trial would get them: a conditional param (its `when`) whose parents' values rule it out
  * is not passed. The tested param, or one given by --set, that is not active is an error
@@ -189,27 +229,40 @@ static int keep_active(const sweep *sw, const lr_args *a, const knob_choice *val
         }
         if (!set[i] && strcmp(p->name, a->param))
             continue;
-        const sweep_cond *w = p->when;
-        while (act[w->parent] && sweep_cond_holds(w, &vals[w->parent]))
-            w++;
+        /* the condition that fails: p's own, or, where it names an inactive parent, the
+         * first up the chain whose parent is active with another value */
+        const sweep_cond *own = p->when;
+        while (act[own->parent] && sweep_cond_holds(own, &vals[own->parent]))
+            own++;
+        const sweep_param *q = p;
+        const sweep_cond *w = own;
+        while (!act[w->parent]) {
+            q = &sw->params[w->parent];
+            w = q->when;
+            while (act[w->parent] && sweep_cond_holds(w, &vals[w->parent]))
+                w++;
+        }
         knobx_buf v = {0}, want = {0};
-        params_value_text(&v, &vals[w->parent]);
+        value_text(&v, &vals[w->parent], false);
         for (size_t k = 0; k < w->n_allowed; k++) {
             knobx_buf_puts(&want, k ? ", " : w->n_allowed > 1 ? "one of " : "");
-            params_value_text(&want, &w->allowed[k]);
+            value_text(&want, &w->allowed[k], false);
         }
-        if (act[w->parent])
+        fprintf(stderr, "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) ",
+                set[i] ? "--set" : "--param", p->name, p->name, own->line, sw->path);
+        if (q != p)
             fprintf(stderr,
-                    "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) needs "
-                    "'%s' to be %s, not %s (--set %s=VALUE)\n",
-                    set[i] ? "--set" : "--param", p->name, p->name, w->line, sw->path,
-                    w->parent_name, knobx_buf_cstr(&want), knobx_buf_cstr(&v), w->parent_name);
+                    "names '%s', which is not active: up the chain, the `when` of '%s' (line %d) ",
+                    own->parent_name, q->name, w->line);
+        if (!strcmp(sw->params[w->parent].name, a->param))
+            /* the tested param's value is each step's rate, not one a `when` can ask for */
+            fprintf(stderr,
+                    "needs '%s', the param under test, to be %s: it cannot be active while "
+                    "'%s' is tested\n",
+                    w->parent_name, knobx_buf_cstr(&want), a->param);
         else
-            fprintf(stderr,
-                    "knob lr-find: %s %s: '%s' is not active: its `when` (line %d of %s) "
-                    "names '%s', which is not active\n",
-                    set[i] ? "--set" : "--param", p->name, p->name, w->line, sw->path,
-                    w->parent_name);
+            fprintf(stderr, "needs '%s' to be %s, not %s (--set %s=VALUE)\n", w->parent_name,
+                    knobx_buf_cstr(&want), knobx_buf_cstr(&v), w->parent_name);
         knobx_buf_free(&v);
         knobx_buf_free(&want);
         rc = -1;
@@ -277,6 +330,20 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
             size_t len = strlen(p->name);
             if (!strncmp(a->sets[k], p->name, len) && a->sets[k][len] == '=')
                 c = given(text = a->sets[k] + len + 1);
+        }
+        /* a list of values takes one of its values, whatever the text's spelling */
+        if (text && (p->kind == PK_CONSTANT || p->kind == PK_CATEGORICAL) &&
+            !choice_of(p, text, &c)) {
+            knobx_buf b = {0};
+            for (size_t k = 0; k < p->n_choices; k++) {
+                knobx_buf_puts(&b, k ? ", " : "");
+                value_text(&b, &p->choices[k], p->is_json && p->is_json[k]);
+            }
+            fprintf(stderr, "knob lr-find: --set %s=%s: '%s' takes %s%s in %s\n", p->name, text,
+                    p->name, p->n_choices > 1 ? "one of " : "", b.oom ? "" : knobx_buf_cstr(&b),
+                    sw->path);
+            knobx_buf_free(&b);
+            rc = -1;
         }
         /* a number param given a word (or an int param a fraction) is a typo: the program
          * would get a value its sweep never gives it */

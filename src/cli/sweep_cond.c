@@ -117,24 +117,43 @@ void sweep_cond_free(sweep_cond *w)
 
 /* ---------------------------------------------------------------- values */
 
-static bool same_number(double a, double b)
+/* Numbers equal but for rounding: within 1e-9 of their size, and within a thousandth of
+ * the step of the grid they are on (step > 0), so that a large grid's neighbours differ. */
+static bool same_number(double a, double b, double step)
 {
-    return a == b || fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+    double tol = 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+    return a == b || fabs(a - b) <= (step > 0 ? fmin(tol, 1e-3 * step) : tol);
 }
 
-static bool same(const knob_choice *a, const knob_choice *b)
+static bool same_at(const knob_choice *a, const knob_choice *b, double step)
 {
     if (a->type != b->type)
         return false;
     if (a->type == KNOB_CHOICE_STRING)
         return !strcmp(a->str, b->str);
-    return a->type == KNOB_CHOICE_NULL || same_number(a->num, b->num);
+    return a->type == KNOB_CHOICE_NULL || same_number(a->num, b->num, step);
+}
+
+static bool same(const knob_choice *a, const knob_choice *b)
+{
+    return same_at(a, b, 0);
+}
+
+/* The step of a numeric parent's values (sweep_cond.step). */
+static double step_of(const sweep_param *p)
+{
+    if (p->kind == PK_INT_UNIFORM)
+        return 1;
+    if (p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
+        p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL)
+        return p->has_q && p->q > 0 ? p->q : 1;
+    return 0;
 }
 
 bool sweep_cond_holds(const sweep_cond *w, const knob_choice *v)
 {
     for (size_t i = 0; i < w->n_allowed; i++)
-        if (same(&w->allowed[i], v))
+        if (same_at(&w->allowed[i], v, w->step))
             return true;
     return false;
 }
@@ -166,11 +185,11 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
     if (p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL) {
         /* unbounded: any multiple of q (a log-normal's is not negative) */
         double q = p->has_q && p->q > 0 ? p->q : 1;
-        return isfinite(v->num) && same_number(round(v->num / q) * q, v->num) &&
+        return isfinite(v->num) && same_number(round(v->num / q) * q, v->num, q) &&
                (p->kind == PK_Q_NORMAL || v->num >= 0);
     }
     double near;
-    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num);
+    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num, step_of(p));
 }
 
 /* The parents a condition may name: params whose values can be compared. */
@@ -219,8 +238,15 @@ static void near_value(knobx_buf *h, const sweep_param *parent, const char *text
         knobx_buf b = {0};
         describe_value(&b, ch);
         bool spelled = !b.oom && strcmp(knobx_buf_cstr(&b), text) == 0;
+        /* "yes" or "On" in quotes for a boolean parent: unquoted, YAML reads it as one */
+        bool word = !spelled && ch->type == KNOB_CHOICE_BOOL && !b.oom &&
+                    sweep_bool_word(text) == (ch->num != 0);
         if (spelled)
             knobx_buf_printf(h, "; did you mean %s, unquoted?", knobx_buf_cstr(&b));
+        if (word)
+            knobx_buf_printf(h, "; did you mean %s, unquoted? (unquoted, it is the boolean %s)",
+                             text, knobx_buf_cstr(&b));
+        spelled |= word;
         knobx_buf_free(&b);
         if (spelled) {
             free(names);
@@ -269,9 +295,10 @@ static bool as_parent_json(const sweep_param *parent, knob_choice *v)
 static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
-    /* {min: 1.0, max: 4.0} is W&B's uniform: written as integers, an int_uniform */
+    /* {min: 1.0, max: 4.0} is W&B's uniform: written as integers, an int_uniform (not said
+     * where the file names the distribution uniform) */
     char hint[120] = "";
-    if (parent->kind == PK_UNIFORM && parent->min == floor(parent->min) &&
+    if (parent->kind == PK_UNIFORM && !parent->form && parent->min == floor(parent->min) &&
         parent->max == floor(parent->max) && fabs(parent->min) < 1e15 && fabs(parent->max) < 1e15)
         snprintf(hint, sizeof hint,
                  "; {min: %.0f, max: %.0f}, written as integers, is an int_uniform", parent->min,
@@ -327,6 +354,7 @@ static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
     for (size_t j = 0; j < sw->n_params; j++) {
         if (!strcmp(sw->params[j].name, w->parent_name)) {
             w->parent = j;
+            w->step = step_of(&sw->params[j]);
             return check_value(c, p, w);
         }
     }
@@ -688,7 +716,7 @@ static int condition_values(const sweep *sw, size_t i, grid_values *gv)
             for (size_t a = 0; w->parent == i && a < w->n_allowed; a++) {
                 bool seen = false;
                 for (size_t b = 0; b < gv->n && !seen; b++)
-                    seen = same(&gv->v[b], &w->allowed[a]);
+                    seen = same_at(&gv->v[b], &w->allowed[a], w->step);
                 if (!seen)
                     gv->v[gv->n++] = w->allowed[a];
             }
@@ -698,15 +726,22 @@ static int condition_values(const sweep *sw, size_t i, grid_values *gv)
     return 0;
 }
 
-/* A param that can never be active, reported at its own `when`, else at the innermost
- * group's it is nested in. */
-static int unreachable_error(sweep_ctx *c, const sweep_param *p)
+/* Where a param's conditions are reported: its own `when`, else the innermost group's it
+ * is nested in. */
+static const sweep_cond *own_when(const sweep_param *p)
 {
     /* the innermost `when` is the last read (sweep_params.c reads the outermost first) */
     const char *owner = p->when[p->n_when - 1].owner;
     const sweep_cond *w = p->when;
     while (strcmp(w->owner, owner))
         w++;
+    return w;
+}
+
+/* A param that can never be active. */
+static int unreachable_error(sweep_ctx *c, const sweep_param *p)
+{
+    const sweep_cond *w = own_when(p);
     return sweep_errorf_at(c, w->line, w->col,
                            "key 'parameters.%s.when': '%s' can never be active: no values of "
                            "its parents meet its `when` and their own at once, so the program "
@@ -714,64 +749,61 @@ static int unreachable_error(sweep_ctx *c, const sweep_param *p)
                            w->owner, p->name);
 }
 
-/* The root of param i's group: params linked by conditions, either way, share one. */
-static size_t group_of(size_t *up, size_t i)
+/* Marks param i and its ancestors, its parents' parents and so on: the params whose values
+ * decide whether i is active. */
+static void mark_ancestors(const sweep *sw, size_t i, bool *only)
 {
-    while (up[i] != i)
-        i = up[i] = up[up[i]];
-    return i;
+    if (only[i])
+        return;
+    only[i] = true;
+    for (size_t k = 0; k < sw->params[i].n_when; k++)
+        mark_ancestors(sw, sw->params[i].when[k].parent, only);
 }
 
 /* Refuses a param whose conditions can never hold together: its own `when` asks a parent
  * for values that the parent's own conditions, or another of its parents, rule out (c
  * when {b: 2, a: y} where b exists only when a is x). Such a param would never reach the
- * program. The space is split as a grid's is (grid_products), over the values the
- * conditions name: a param that is in none of the products is never active. Each group of
- * params linked by conditions is split on its own: the others cannot change whether its
- * params are active, and the products of independent groups multiply (20 optional params,
- * each with its own switch, are 2^20 products together and 2 each). */
+ * program. For each conditional param, the space of its ancestors and itself is split as
+ * a grid's is (grid_products), over the values the conditions name: the param is never
+ * active if it is in none of the products. Only its ancestors can change whether it is
+ * active, so siblings are left out: a switch with 20 optional params below it, each with
+ * its own toggle, is 2^20 products together and 2 for each param. */
 static int check_reachable(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
     size_t n = sw->n_params ? sw->n_params : 1;
     grid_values *gv = calloc(n, sizeof *gv);
-    size_t *up = malloc(n * sizeof *up);
-    bool *only = malloc(n * sizeof *only), *linked = calloc(n, sizeof *linked);
-    bool oom = !gv || !up || !only || !linked;
-    for (size_t i = 0; !oom && i < sw->n_params; i++) {
+    bool *only = malloc(n * sizeof *only);
+    bool oom = !gv || !only;
+    for (size_t i = 0; !oom && i < sw->n_params; i++)
         oom = condition_values(sw, i, &gv[i]) != 0;
-        up[i] = i;
-    }
-    for (size_t i = 0; !oom && i < sw->n_params; i++)
-        for (size_t k = 0; k < sw->params[i].n_when; k++)
-            up[group_of(up, i)] = group_of(up, sw->params[i].when[k].parent);
-    for (size_t i = 0; !oom && i < sw->n_params; i++)
-        linked[group_of(up, i)] |= sw->params[i].n_when > 0;
     int rc = oom ? sweep_errorf(c, NULL, "out of memory") : 0;
-    for (size_t g = 0; !rc && g < sw->n_params; g++) {
-        if (!linked[g] || group_of(up, g) != g)
+    for (size_t i = 0; !rc && i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        if (!p->n_when)
             continue;
-        for (size_t i = 0; i < sw->n_params; i++)
-            only[i] = group_of(up, i) == g;
+        memset(only, 0, n * sizeof *only);
+        mark_ancestors(sw, i, only);
         products ps = {0};
         int split = grid_products(sw, gv, only, &ps);
         if (split < 0)
             rc = sweep_errorf(c, NULL, "out of memory");
-        for (size_t i = 0; !split && !rc && i < sw->n_params; i++) {
-            const sweep_param *p = &sw->params[i];
-            bool reached = !only[i] || p->n_when == 0;
-            for (size_t k = 0; k < ps.n && !reached; k++)
-                reached = ps.p[k].n[i] > 0;
-            if (!reached)
-                rc = unreachable_error(c, p);
-        }
-        grid_free(&ps, NULL, sw->n_params); /* too many products to tell: not checked */
+        if (split > 0 && !c->quiet && !c->quiet_warnings) /* too many products to tell */
+            fprintf(stderr,
+                    "%s:%d:%d: warning: key 'parameters.%s.when': not checked that '%s' can "
+                    "ever be active: its ancestors' conditions split into more than %d cases\n",
+                    c->path, own_when(p)->line, own_when(p)->col, own_when(p)->owner, p->name,
+                    MAX_PRODUCTS);
+        bool reached = split != 0;
+        for (size_t k = 0; k < ps.n && !reached; k++)
+            reached = ps.p[k].n[i] > 0;
+        if (!rc && !reached)
+            rc = unreachable_error(c, p);
+        grid_free(&ps, NULL, sw->n_params);
     }
     for (size_t i = 0; gv && i < sw->n_params; i++)
         free(gv[i].v);
     free(gv);
-    free(up);
     free(only);
-    free(linked);
     return rc;
 }

@@ -342,6 +342,15 @@ static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
                         p->name, p->q, steps, lo, hi);
 }
 
+/* The whole steps of q in [lo, hi], within the rounding of the division, as the library's
+ * step_count (src/space.c) counts them: 0.1 goes 30000003 times into [0, 3000000.3], where
+ * a tolerance of 1e-9 alone says 30000002. */
+static double q_steps(double lo, double hi, double q)
+{
+    double k = (hi - lo) / q;
+    return floor(k + 1e-9 + 4 * DBL_EPSILON * ((fabs(lo) + fabs(hi)) / q + fabs(k)));
+}
+
 /* A q that leaves fewer values than the range suggests is allowed (W&B runs it), and said:
  * Optuna warns the same of a step that does not divide its range. */
 static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *q_node,
@@ -354,7 +363,7 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
     if (c->quiet || c->quiet_warnings)
         return;
     if (p->kind == PK_Q_UNIFORM) {
-        double k = floor((hi - lo) / q + 1e-9);
+        double k = q_steps(lo, hi, q);
         /* knob's q_uniform counts its steps from min, as it always has, so that a study's
          * space stays what it was; W&B's agent rounds to multiples of q (round(x / q) q).
          * The two agree when min is a multiple of q; where not, said. */
@@ -835,7 +844,7 @@ static bool grid_range(const sweep_param *p, double *lo, double *step, long long
         *step = p->kind == PK_Q_UNIFORM && p->has_q ? p->q : 1;
         *lo = p->min;
         *k0 = 0;
-        *k1 = (long long)floor((p->max - p->min) / *step + 1e-9);
+        *k1 = (long long)q_steps(p->min, p->max, *step);
         return true;
     }
     if (p->kind == PK_Q_LOG_UNIFORM_VALUES) {

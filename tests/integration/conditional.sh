@@ -139,7 +139,9 @@ expect_eq "$(py 'json.dumps(d[-1]["params"], sort_keys=True)' < t2.json)" \
 printf '%s\n' "program: $PROGS/cond_prog.sh" "method: random" "metric: {name: loss}" "parameters:" \
     "  c: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" \
     "  l: {distribution: q_log_normal, mu: 1, sigma: 0.5, q: 0.5}" \
-    "  d: {values: [u, v], when: {c: [0, 1]}}" "  e: {values: [u, v], when: {l: 2.5}}" > qn.yaml
+    "  d: {values: [u, v], when: {c: [0, 1]}}" "  e: {values: [u, v], when: {l: 2.5}}" \
+    "  n: {distribution: q_uniform, min: 0, max: 10000000000, q: 1}" \
+    "  f: {values: [u], when: {n: 5000000000}}" > qn.yaml
 "$KNOB" run qn.yaml $S --study qn --trials 30 --seed 4 > out.txt 2>&1 || fail "q_normal parent: $(cat out.txt)"
 "$KNOB" trials qn $S --format json > qn.json
 python3 - qn.json <<'PY' || fail "q_normal parent: $(cat qn.json)"
@@ -152,6 +154,10 @@ for t in d:
     assert ("e" in p) == (p["l"] == 2.5), p
 assert any("d" in t["params"] for t in d) and any("d" not in t["params"] for t in d)
 PY
+# on a large grid, neighbours differ: n = 5000000003 is not 5000000000 (a relative 1e-9
+# joined them)
+"$KNOB" enqueue qn n=5000000003 f=u $S 2> e1.txt && fail "f enqueued where n is not 5000000000"
+grep -q "'f' is not active" e1.txt || fail "enqueue near a large grid value: $(cat e1.txt)"
 
 # knob lr-find passes the active params only, and refuses to test an inactive one
 cat > lr.yaml <<'YAML'
@@ -161,12 +167,33 @@ parameters:
   opt: {values: [adam, sgd]}
   lr: {distribution: log_uniform_values, min: 0.0001, max: 1, when: {opt: sgd}}
   beta: {min: 0.0, max: 0.99, when: {opt: adam}}
+  s: {values: ["1", "2"]}
+  t: {values: [a, b], when: {s: "2"}}
+  flag: {values: [yes, no]}
+  w: {values: [1], when: {flag: true}}
+  m: {values: [1, 2], when: {t: b}}
 YAML
-"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd > out.txt 2>&1 || fail "lr-find: $(cat out.txt)"
-grep -qF 'params {"opt":"sgd","lr":1e-07};' out.txt || fail "lr-find params: $(cat out.txt)"
+# a --set value of a list of values is the value it spells, of the list's type: s=2 is
+# the string "2", flag=yes the boolean (they were the number 2 and the string "yes")
+"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd --set s=2 --set t=b --set flag=yes \
+    > out.txt 2>&1 || fail "lr-find: $(cat out.txt)"
+grep -qF 'params {"opt":"sgd","lr":1e-07,"s":"2","t":"b","flag":true,"w":1,"m":1};' out.txt ||
+    fail "lr-find params: $(cat out.txt)"
 "$KNOB" lr-find lr.yaml --param lr --steps 3 > out.txt 2>&1 && fail "lr-find of an inactive param"
-grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be sgd, not adam" out.txt ||
+grep -qF "'lr' is not active: its \`when\` (line 5 of lr.yaml) needs 'opt' to be \"sgd\", not \"adam\"" out.txt ||
     fail "lr-find inactive: $(cat out.txt)"
+# along a chain, the ancestor whose condition fails is named
+"$KNOB" lr-find lr.yaml --param lr --steps 3 --set opt=sgd --set m=1 > out.txt 2>&1 && fail "lr-find of m"
+grep -qF "names 't', which is not active: up the chain, the \`when\` of 't' (line 8) needs 's' to be \"2\", not \"1\"" out.txt ||
+    fail "lr-find chain: $(cat out.txt)"
+
+# a param whose `when` names the tested one cannot be active in the test (it said --set it)
+printf '%s\n' "command: [sh, -c, 'cat > /dev/null']" "metric: {name: loss}" "parameters:" \
+    "  lr: {distribution: q_log_uniform_values, min: 0.0001, max: 1, q: 0.0001}" \
+    "  warm: {values: [1, 2], when: {lr: 0.001}}" > lrq.yaml
+"$KNOB" lr-find lrq.yaml --param lr --steps 3 --set warm=1 > out.txt 2>&1 && fail "lr-find of warm"
+grep -qF "needs 'lr', the param under test, to be 0.001: it cannot be active while 'lr' is tested" out.txt ||
+    fail "lr-find when on the tested param: $(cat out.txt)"
 
 # mistakes, at their line and column
 err() { # expected-message yaml-lines...
@@ -188,6 +215,10 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' never takes 5" \
     "  a: {min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 5}}"
 err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values; a parent must take values that compare exactly (values, value, int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, q_normal, q_log_normal); {min: 1, max: 4}, written as integers, is an int_uniform" \
     "  a: {min: 1.0, max: 4.0}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+# a uniform named so is not said to be an int_uniform
+err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values; a parent must take values that compare exactly (values, value, int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, q_normal, q_log_normal)" \
+    "  a: {distribution: uniform, min: 1, max: 4}" "  b: {min: 0.0, max: 1.0, when: {a: 2}}"
+! grep -q "written as integers" e.txt || fail "uniform named so: $(cat e.txt)"
 # a nested parent named by its own key: its full name is suggested, as among many params
 err "e.yaml:8:34: key 'parameters.net.v.when.w': unknown parameter 'w'; did you mean 'net.w'? (a nested parameter is named outer.inner)" \
     "  n: {values: [1, 2]}" "  net:" "    parameters:" "      w: {values: [8, 16]}" \
@@ -204,6 +235,8 @@ err "e.yaml:5:27: key 'parameters.m.when.opt': 'opt' never takes \"sdg\" (a stri
     "  opt: {values: [sgd, adam]}" "  m: {values: [1], when: {opt: sdg}}"
 err "'f' never takes \"true\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean true, unquoted?" \
     "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"true\"}}"
+err "'f' never takes \"yes\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean yes, unquoted? (unquoted, it is the boolean true)" \
+    "  f: {values: [true, false]}" "  m: {values: [1], when: {f: \"yes\"}}"
 err "'f' never takes \"2\" (a string), so 'm' would never be active there (parent defined at line 4, column 6); did you mean 2, unquoted?" \
     "  f: {min: 1, max: 5}" "  m: {values: [1], when: {f: \"2\"}}"
 err "'f' never takes true, so 'm' would never be active there (parent defined at line 4, column 6); did you mean \"yes\", in quotes? (unquoted, it is the boolean true)" \
@@ -220,6 +253,12 @@ toggles=()
 for i in $(seq 1 17); do toggles+=("  u$i: {values: [true, false]}" "  x$i: {values: [1, 2], when: {u$i: true}}"); done
 err "key 'parameters.c.when': 'c' can never be active" "${toggles[@]}" \
     "  a: {values: [x, y]}" "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
+# the same below one switch (linked, one group of 2^17 products: it was left unchecked);
+# each param is checked over its ancestors only
+hub=("  mode: {values: [on, off]}")
+for i in $(seq 1 17); do hub+=("  u$i: {values: [true, false], when: {mode: on}}" "  x$i: {values: [1, 2], when: {u$i: true}}"); done
+err "key 'parameters.c.when': 'c' can never be active" "${hub[@]}" "  a: {values: [x, y], when: {mode: on}}" \
+    "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: y}}"
 # a group's `when` is named as the group's key; a param's own, as its
 err "e.yaml:6:12: key 'parameters.g.when.a': 'a' never takes \"z\" (a string), so 'g.w' would never" \
     "  a: {values: [x, y]}" "  g:" "    when: {a: z}" "    parameters:" "      w: {values: [1, 2]}"
@@ -232,8 +271,12 @@ printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}
 printf '%s\n' "program: x" "method: random" "parameters:" \
     "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" \
     "  l: {distribution: q_log_uniform_values, min: 1, max: 100000000, q: 1}" \
-    "  c: {values: [1, 2], when: {q: 5000000, l: [1, 2]}}" > e.yaml
+    "  c: {values: [1, 2], when: {q: 5000000, l: [1, 2]}}" \
+    "  r: {distribution: q_uniform, min: 0, max: 3000000.3, q: 0.1}" \
+    "  d: {values: [1, 2], when: {r: 3000000.3}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "a parent of many values: $(cat e.txt)"
+# 0.1 goes 30000003 times into 3000000.3 within the library's rounding: no warning of it
+! grep -q warning e.txt || fail "q of many steps: $(cat e.txt)"
 err "e.yaml:5:27: key 'parameters.c.when.q': 'q' never takes 5000005" \
     "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" "  c: {values: [1], when: {q: 5000005}}"
 err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
