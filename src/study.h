@@ -115,6 +115,7 @@ typedef struct knob__proposal {
     const char *name;              /* interned in the view */
     const knob_distribution *dist; /* interned */
     double internal;
+    bool by_value; /* knob__trial_propose_by_value's: taken under another distribution too */
 } knob__proposal;
 
 struct knob_trial {
