@@ -229,6 +229,15 @@ if [ -n "${KNOB_TEST_PG_URL:-}" ]; then
         fail "a PostgreSQL study warm-started from itself ran"
     grep -q "from_pg.yaml:7:1: key 'warm_start': study 'src' in postgresql://.* is this study itself" ps.txt ||
         fail "PostgreSQL self message: $(cat ps.txt)"
+    # the study itself by another spelling of its URL (scheme, host, an option): the text
+    # differs, the database is the same, and its trials counted twice
+    PG2=$(printf '%s' "$PG" | sed -e 's|^postgresql://|postgres://|' -e 's|@127\.0\.0\.1|@LOCAL|' \
+        -e 's|@localhost|@127.0.0.1|' -e 's|@LOCAL|@localhost|')
+    sweep "warm_start: {study: src, storage: '$PG2&sslmode=disable'}" > spelt.yaml
+    "$KNOB" run spelt.yaml --storage "$PG" --study src --trials 1 > /dev/null 2> sp.txt &&
+        fail "a PostgreSQL study warm-started from itself by another URL ran"
+    grep -q "is this study itself" sp.txt || fail "PostgreSQL self by another URL: $(cat sp.txt)"
+    expect_eq "$("$KNOB" trials src --storage "$PG" --format json | py 'len(d)')" 7 "trials after self"
     # a missing study there: named with its storage, the password left out
     sed 's/{study: src,/{study: nope,/' from_pg.yaml > pg_nope.yaml
     "$KNOB" run pg_nope.yaml --storage "sqlite:///$T/b.db" --study pn --trials 1 2> pn.txt &&
