@@ -102,6 +102,16 @@ sweep "warm_start: empty" > empty_w.yaml
     fail "empty source: $(cat e.txt)"
 grep -q "warning: warm_start: study 'empty' in sqlite:///$T/src.db has no complete trial with a value (0 trials); starting cold" e.txt ||
     fail "empty source warning: $(cat e.txt)"
+# a source whose only complete trial is -inf (infinite_values, written by the library): used
+# (warm_start_first and tpe take it), not "no complete trial with a value"
+"$KNOB" run src.yaml --storage "sqlite:///$T/ninf.db" --study ninf --trials 1 > /dev/null ||
+    fail "ninf source"
+python3 -c "import sqlite3; c = sqlite3.connect('$T/ninf.db'); c.execute('UPDATE trial_values SET value = ?', (float('-inf'),)); [c.execute('DELETE FROM ' + t) for (t,) in c.execute(\"SELECT name FROM sqlite_master WHERE name = 'knob_snapshots'\").fetchall()]; c.commit()"
+expect_eq "$("$KNOB" trials ninf --storage "sqlite:///$T/ninf.db" --format json | py 'd[0]["values"]')" "[null]" "ninf value (not finite)"
+sweep "warm_start: {study: ninf, storage: sqlite:///$T/ninf.db}" > ninf_w.yaml
+"$KNOB" run ninf_w.yaml --storage "sqlite:///$T/ninf.db" --study ni --trials 1 > /dev/null 2> ni.txt ||
+    fail "-inf source: $(cat ni.txt)"
+grep -q "no complete trial" ni.txt && fail "-inf source taken for one without a value: $(cat ni.txt)"
 # source trials the sampler leaves out (x outside this sweep's range): the library says so in
 # the study's attribute warm_start_skipped, and knob run shows it (it showed nothing)
 sed 's/x: {min: -5.0, max: 5.0}/x: {min: 10.0, max: 20.0}/' src.yaml > far.yaml
