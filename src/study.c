@@ -240,19 +240,6 @@ static bool same_storage(const knob_storage *st, const char *url)
     return ra && rb && strcmp(ra, rb) == 0;
 }
 
-/* Whether storages a and b, of one backend, hold the same data by the backend's identity
- * (a PostgreSQL database reached by URLs spelt differently); false when it cannot tell.
- * *rc: the backend's failure, if any. */
-static bool same_identity(const knob_storage *a, const knob_storage *b, int *rc)
-{
-    char ia[512], ib[512];
-    if (a->be != b->be || !a->be->identity)
-        return false;
-    if ((*rc = a->be->identity(a->h, ia, sizeof ia)) || (*rc = b->be->identity(b->h, ib, sizeof ib)))
-        return false;
-    return ia[0] && strcmp(ia, ib) == 0;
-}
-
 int knob_study_open_related(knob_study *s, const char *name, const char *url, knob_study **out)
 {
     if (!s || !name || !out)
@@ -274,7 +261,7 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
         rc = knob_storage_open(url, &opened);
     if (!rc)
         rc = knob_study_load(own ? opened : st, name, NULL, &r);
-    if (!rc && own && strcmp(name, s->name) == 0 && same_identity(st, opened, &rc))
+    if (!rc && own && strcmp(name, s->name) == 0 && knob__store_same(st, opened, &rc))
         rc = knob__error(KNOB_EINVAL, "it is this study itself");
     if (rc) {
         knob_study_free(r);
