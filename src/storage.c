@@ -225,7 +225,8 @@ bool knob__store_same(const knob_storage *a, const knob_storage *b, int *rc)
     *rc = KNOB_OK;
     if (a->be != b->be || !a->be->identity)
         return false;
-    if ((*rc = a->be->identity(a->h, ia, sizeof ia)) || (*rc = b->be->identity(b->h, ib, sizeof ib)))
+    if ((*rc = a->be->identity(a->h, ia, sizeof ia)) ||
+        (*rc = b->be->identity(b->h, ib, sizeof ib)))
         return false;
     return ia[0] && strcmp(ia, ib) == 0;
 }

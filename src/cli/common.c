@@ -263,8 +263,8 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
     /* the trials a sampler learns from: complete, with a value that is not NaN (a source's
      * -inf, with infinite_values, is its best: warm_start_first and tpe take it) */
     for (size_t k = 0; !rc && k < n; k++)
-        complete += tr[k]->state == KNOB_TRIAL_COMPLETE && tr[k]->n_values >= 1 &&
-                    !isnan(tr[k]->values[0]);
+        complete +=
+            tr[k]->state == KNOB_TRIAL_COMPLETE && tr[k]->n_values >= 1 && !isnan(tr[k]->values[0]);
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         bool found = false;
         for (size_t k = 0; k < n && !found; k++)

@@ -316,8 +316,8 @@ static void first_trials_mapped_by_value(void **state)
             assert_int_equal(knob_trial_suggest_int(t, "x", 0, 10, 1, 0, &x), KNOB_OK);
             assert_int_equal(knob_trial_suggest_categorical(t, "c", cba, 4, &c), KNOB_OK);
             if (x != want_x[i] || c != want_c[i])
-                print_message("%s: trial %d: x %lld c %s, not %lld %s\n", names[k], i,
-                              (long long)x, cba[c], (long long)want_x[i], cba[want_c[i]]);
+                print_message("%s: trial %d: x %lld c %s, not %lld %s\n", names[k], i, (long long)x,
+                              cba[c], (long long)want_x[i], cba[want_c[i]]);
             assert_true(x == want_x[i] && c == want_c[i]);
             double v = (double)x;
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
