@@ -67,6 +67,14 @@ size_t knob__constraints_parse(const char *json, double *out, size_t cap);
 int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_distribution *dist,
                                  double internal);
 
+/* knob_trial_propose of a value that stands for itself, not for a point of `dist` alone (a
+ * warm start's first configurations, from a source study whose space may differ): when the
+ * trial suggests the param under another distribution, a number inside its range is snapped
+ * to a value it can take and a categorical choice is matched by its value among its
+ * choices; a value that does not fit is left to the sampler. Codes as knob_trial_propose. */
+int knob__trial_propose_by_value(knob_trial *t, const char *name, const knob_distribution *dist,
+                                 double internal);
+
 /* The change stamp of the trials knob_study_trials last gave (the stamp that
  * knob_study_trials_since would give with them), or -1 when that list stopped before a
  * trial it could not see yet (view.c). For samplers that keep state between processes. */

@@ -219,6 +219,18 @@ int knob_storage_batch_end(knob_storage *st)
  * steps that belong together (a trial with its fixed params, a failure with its reason)
  * are made here, once. */
 
+bool knob__store_same(const knob_storage *a, const knob_storage *b, int *rc)
+{
+    char ia[512], ib[512];
+    *rc = KNOB_OK;
+    if (a->be != b->be || !a->be->identity)
+        return false;
+    if ((*rc = a->be->identity(a->h, ia, sizeof ia)) ||
+        (*rc = b->be->identity(b->h, ib, sizeof ib)))
+        return false;
+    return ia[0] && strcmp(ia, ib) == 0;
+}
+
 int knob__store_create_study(knob_storage *st, const char *name, const knob_direction *dirs,
                              size_t n_dirs, int64_t *id)
 {

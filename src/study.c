@@ -261,7 +261,11 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
         rc = knob_storage_open(url, &opened);
     if (!rc)
         rc = knob_study_load(own ? opened : st, name, NULL, &r);
+    if (!rc && own && strcmp(name, s->name) == 0 && knob__store_same(st, opened, &rc))
+        rc = knob__error(KNOB_EINVAL, "it is this study itself");
     if (rc) {
+        knob_study_free(r);
+        r = NULL;
         knob_storage_close(opened);
         char *shown = knobx_redact_url(own ? url : st->url);
         knob__error_prefix(rc, "study '%s' in storage '%s'", name, shown ? shown : "?");

@@ -115,6 +115,7 @@ typedef struct knob__proposal {
     const char *name;              /* interned in the view */
     const knob_distribution *dist; /* interned */
     double internal;
+    bool by_value; /* knob__trial_propose_by_value's: taken under another distribution too */
 } knob__proposal;
 
 struct knob_trial {
@@ -250,6 +251,11 @@ int knob__store_state_write(knob_study *s, const char *key, int64_t stamp, const
 /* study.c: a trial told or detached leaves the study's list of open trials. */
 void knob__study_forget(knob_study *s, knob_trial *t);
 /* storage.c: the study's rows. Only these reach a backend for a study. */
+/* Whether storages a and b, of one backend, hold the same data by the backend's identity
+ * (a PostgreSQL database reached by URLs spelt differently); false when it cannot tell.
+ * *rc: the backend's failure, if any (KNOB_OK otherwise). */
+bool knob__store_same(const knob_storage *a, const knob_storage *b, int *rc);
+
 int knob__store_create_study(knob_storage *st, const char *name, const knob_direction *dirs,
                              size_t n_dirs, int64_t *id);
 int knob__store_find_study(knob_storage *st, const char *name, int64_t *id, knob_direction **dirs,

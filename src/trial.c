@@ -148,10 +148,49 @@ static bool from_fixed(knob_trial *t, const char *name, const knob_distribution 
     return ok;
 }
 
+static bool same_choice(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    if (a->type == KNOB_CHOICE_STRING)
+        return strcmp(a->str, b->str) == 0;
+    return a->type == KNOB_CHOICE_NULL || a->num == b->num;
+}
+
+/* A by-value proposal's value under the distribution d the trial suggests (internal.h's
+ * knob__trial_propose_by_value): a number inside d's range snapped to it, a choice by its
+ * value; false when it does not fit. */
+static bool by_value(const knob__proposal *p, const knob_distribution *d, double *x)
+{
+    const knob_distribution *from = p->dist;
+    if ((from->kind == KNOB_DIST_CATEGORICAL) != (d->kind == KNOB_DIST_CATEGORICAL))
+        return false;
+    if (d->kind != KNOB_DIST_CATEGORICAL) {
+        if (!(p->internal >= d->low && p->internal <= d->high))
+            return false;
+        *x = knob__dist_snap(d, p->internal);
+        return knob__dist_contains(d, *x);
+    }
+    const knob_choice *c = &from->choices[(size_t)p->internal];
+    for (size_t j = 0; j < d->n_choices; j++)
+        if (same_choice(c, &d->choices[j])) {
+            *x = (double)j;
+            return true;
+        }
+    return false;
+}
+
 static bool from_proposal(knob_trial *t, const char *name, const knob_distribution *d, double *x)
 {
     for (size_t i = 0; i < t->n_proposals; i++) {
         if (t->proposals[i].name == name) {
+            /* a by-value proposal that does not fit leaves the param to what the sampler
+             * proposed next, or to its draw */
+            if (t->proposals[i].dist != d && t->proposals[i].by_value) {
+                if (by_value(&t->proposals[i], d, x))
+                    return true;
+                continue;
+            }
             if (t->proposals[i].dist != d)
                 return false;
             *x = t->proposals[i].internal;
@@ -321,8 +360,17 @@ int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution 
     if (!iname || !id ||
         knob__grow(&t->proposals, &t->cap_proposals, t->n_proposals + 1, sizeof *t->proposals))
         return knob__oom("proposal");
-    t->proposals[t->n_proposals++] = (knob__proposal){iname, id, internal};
+    t->proposals[t->n_proposals++] = (knob__proposal){iname, id, internal, false};
     return KNOB_OK;
+}
+
+int knob__trial_propose_by_value(knob_trial *t, const char *name, const knob_distribution *dist,
+                                 double internal)
+{
+    int rc = knob_trial_propose(t, name, dist, internal);
+    if (!rc)
+        t->proposals[t->n_proposals - 1].by_value = true;
+    return rc;
 }
 
 int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_distribution *dist,
@@ -330,7 +378,7 @@ int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_dis
 {
     if (knob__grow(&t->proposals, &t->cap_proposals, t->n_proposals + 1, sizeof *t->proposals))
         return knob__oom("proposal");
-    t->proposals[t->n_proposals++] = (knob__proposal){name, dist, internal};
+    t->proposals[t->n_proposals++] = (knob__proposal){name, dist, internal, false};
     return KNOB_OK;
 }
 

@@ -186,6 +186,31 @@ static bool same_storage(const char *a, const char *b)
     return strcmp(a, b) == 0 && strcmp(a, "memory:") != 0;
 }
 
+/* Whether the warm start's study `src` in `url` is study `name` of `storage` itself: the
+ * same URL or SQLite file, or, for URLs spelt differently (a PostgreSQL server reached as
+ * localhost and as 127.0.0.1), the same data by the library's look (knob_study_open_related
+ * compares the storages' identities). */
+static bool is_itself(const char *storage, const char *name, const char *src, const char *url)
+{
+    if (!name || strcmp(name, src) != 0)
+        return false;
+    if (same_storage(url, storage))
+        return true;
+    if (strncmp(url, "postgres", 8) != 0 || strncmp(storage, "postgres", 8) != 0)
+        return false;
+    knob_storage *st = NULL;
+    knob_study *me = NULL, *rel = NULL;
+    bool itself = false;
+    if (!knob_storage_open(storage, &st) && !knob_study_load(st, name, NULL, &me)) {
+        int rc = knob_study_open_related(me, src, url, &rel);
+        itself = rc == KNOB_EINVAL && strstr(knob_errmsg(), "this study itself") != NULL;
+    }
+    knob_study_free(rel);
+    knob_study_free(me);
+    knob_storage_close(st);
+    return itself;
+}
+
 /* The study a warm start reads must exist, have one objective and not be the study
  * itself (study `name` in `storage`); one whose complete trials share no searched param
  * with the sweep (or that has none) can teach the sampler nothing: a warning, and a cold
@@ -211,7 +236,7 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
         free(shown);
         return -1;
     }
-    if (name && !strcmp(name, sw->warm_study) && same_storage(url, storage)) {
+    if (is_itself(storage, name, sw->warm_study, url)) {
         fprintf(stderr,
                 "%s:%d:%d: key 'warm_start': study '%s' in %s is this study itself; name "
                 "another study, or another storage with 'storage'\n",
@@ -235,10 +260,11 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
     }
     if (!rc)
         rc = knob_study_trials(src, &tr, &n);
-    /* the trials a sampler learns from: complete, with a finite value */
+    /* the trials a sampler learns from: complete, with a value that is not NaN (a source's
+     * -inf, with infinite_values, is its best: warm_start_first and tpe take it) */
     for (size_t k = 0; !rc && k < n; k++)
-        complete += tr[k]->state == KNOB_TRIAL_COMPLETE && tr[k]->n_values >= 1 &&
-                    isfinite(tr[k]->values[0]);
+        complete +=
+            tr[k]->state == KNOB_TRIAL_COMPLETE && tr[k]->n_values >= 1 && !isnan(tr[k]->values[0]);
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         bool found = false;
         for (size_t k = 0; k < n && !found; k++)

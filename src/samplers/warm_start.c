@@ -260,7 +260,8 @@ int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t)
         return KNOB_OK;
     int rc = KNOB_OK;
     for (size_t j = f->start[i]; !rc && j < f->start[i + 1]; j++)
-        rc = knob_trial_propose(t, f->params[j].name, f->params[j].dist, f->params[j].internal);
+        rc = knob__trial_propose_by_value(t, f->params[j].name, f->params[j].dist,
+                                          f->params[j].internal);
     return rc;
 }
 

@@ -83,9 +83,10 @@ typedef struct knob__warm_firsts {
  * empty). */
 int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size_t n, size_t k);
 
-/* Proposes configuration knob_trial_number(t) of f, if there is one, with
- * knob_trial_propose (a param the trial suggests under another distribution than the
- * source's is not taken from it). Returns KNOB_OK or knob_trial_propose's code. */
+/* Proposes configuration knob_trial_number(t) of f, if there is one, by value
+ * (knob__trial_propose_by_value: a param the trial suggests under another distribution
+ * than the source's takes the source's value mapped to it, snapped into its range or the
+ * same choice, when it fits). Returns KNOB_OK or knob_trial_propose's code. */
 int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t);
 
 /* Opens the source (knob__warm_open, `sampler` naming the sampler in errors), reads its

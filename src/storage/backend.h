@@ -247,6 +247,12 @@ typedef struct knob__backend {
      * reads the study. */
     int (*best_trial)(void *be, int64_t study, knob_direction dir, knob__sync_cb cb, void *ctx,
                       bool *found);
+
+    /* Optional (NULL: unknown): a text naming the data this storage reads and writes, the
+     * same for every connection to it however its URL is spelt (host name or address,
+     * scheme, options), into out[0, size); "" when the backend cannot tell. The core
+     * compares two storages of one backend with it (a study is no warm start of itself). */
+    int (*identity)(void *be, char *out, size_t size);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -3200,6 +3200,32 @@ static int state_write(void *be, int64_t study, const char *key, int64_t stamp, 
     return rc;
 }
 
+/* The cluster (its system identifier, where the role may read it), the database and the
+ * schema of this connection: the same server reached as localhost or 127.0.0.1, as
+ * postgres:// or postgresql://, gives the same text. "" without the identifier (a cluster
+ * copied from another shares the database's and schema's names). */
+static int identity_pg(void *be, char *out, size_t size)
+{
+    pg *d = be;
+    out[0] = 0;
+    if (!d->c)
+        return fail_msg(d, "identity", "no connection");
+    PGresult *r = PQexec(d->c, "SELECT CASE WHEN has_function_privilege("
+                               "'pg_catalog.pg_control_system()', 'execute') THEN (SELECT "
+                               "system_identifier::text FROM pg_catalog.pg_control_system()) END, "
+                               "current_database(), current_schema()");
+    if (!ok(r) || PQntuples(r) != 1) {
+        int rc = result_msg(d, "identity", r);
+        PQclear(r);
+        return rc;
+    }
+    if (!PQgetisnull(r, 0, 0))
+        snprintf(out, size, "%s/%s/%s", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+                 PQgetisnull(r, 0, 2) ? "" : PQgetvalue(r, 0, 2));
+    PQclear(r);
+    return KNOB_OK;
+}
+
 const knob__backend knob__backend_postgres = {
     .version = KNOB__BACKEND_VERSION,
     .scheme = "postgresql",
@@ -3233,4 +3259,5 @@ const knob__backend knob__backend_postgres = {
     .pop_or_create = pop_or_create,
     .interrupt = interrupt_pg,
     .best_trial = best_trial,
+    .identity = identity_pg,
 };

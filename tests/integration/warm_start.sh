@@ -102,6 +102,16 @@ sweep "warm_start: empty" > empty_w.yaml
     fail "empty source: $(cat e.txt)"
 grep -q "warning: warm_start: study 'empty' in sqlite:///$T/src.db has no complete trial with a value (0 trials); starting cold" e.txt ||
     fail "empty source warning: $(cat e.txt)"
+# a source whose only complete trial is -inf (infinite_values, written by the library): used
+# (warm_start_first and tpe take it), not "no complete trial with a value"
+"$KNOB" run src.yaml --storage "sqlite:///$T/ninf.db" --study ninf --trials 1 > /dev/null ||
+    fail "ninf source"
+python3 -c "import sqlite3; c = sqlite3.connect('$T/ninf.db'); c.execute('UPDATE trial_values SET value = ?', (float('-inf'),)); [c.execute('DELETE FROM ' + t) for (t,) in c.execute(\"SELECT name FROM sqlite_master WHERE name = 'knob_snapshots'\").fetchall()]; c.commit()"
+expect_eq "$("$KNOB" trials ninf --storage "sqlite:///$T/ninf.db" --format json | py 'd[0]["values"]')" "[null]" "ninf value (not finite)"
+sweep "warm_start: {study: ninf, storage: sqlite:///$T/ninf.db}" > ninf_w.yaml
+"$KNOB" run ninf_w.yaml --storage "sqlite:///$T/ninf.db" --study ni --trials 1 > /dev/null 2> ni.txt ||
+    fail "-inf source: $(cat ni.txt)"
+grep -q "no complete trial" ni.txt && fail "-inf source taken for one without a value: $(cat ni.txt)"
 # source trials the sampler leaves out (x outside this sweep's range): the library says so in
 # the study's attribute warm_start_skipped, and knob run shows it (it showed nothing)
 sed 's/x: {min: -5.0, max: 5.0}/x: {min: 10.0, max: 20.0}/' src.yaml > far.yaml
@@ -229,6 +239,15 @@ if [ -n "${KNOB_TEST_PG_URL:-}" ]; then
         fail "a PostgreSQL study warm-started from itself ran"
     grep -q "from_pg.yaml:7:1: key 'warm_start': study 'src' in postgresql://.* is this study itself" ps.txt ||
         fail "PostgreSQL self message: $(cat ps.txt)"
+    # the study itself by another spelling of its URL (scheme, host, an option): the text
+    # differs, the database is the same, and its trials counted twice
+    PG2=$(printf '%s' "$PG" | sed -e 's|^postgresql://|postgres://|' -e 's|@127\.0\.0\.1|@LOCAL|' \
+        -e 's|@localhost|@127.0.0.1|' -e 's|@LOCAL|@localhost|')
+    sweep "warm_start: {study: src, storage: '$PG2&sslmode=disable'}" > spelt.yaml
+    "$KNOB" run spelt.yaml --storage "$PG" --study src --trials 1 > /dev/null 2> sp.txt &&
+        fail "a PostgreSQL study warm-started from itself by another URL ran"
+    grep -q "is this study itself" sp.txt || fail "PostgreSQL self by another URL: $(cat sp.txt)"
+    expect_eq "$("$KNOB" trials src --storage "$PG" --format json | py 'len(d)')" 7 "trials after self"
     # a missing study there: named with its storage, the password left out
     sed 's/{study: src,/{study: nope,/' from_pg.yaml > pg_nope.yaml
     "$KNOB" run pg_nope.yaml --storage "sqlite:///$T/b.db" --study pn --trials 1 2> pn.txt &&

@@ -202,7 +202,7 @@ static void firsts(void **state)
     }
     knob_study_free(src);
 
-    /* proposals: trial i gets configuration i (y only where the distribution is the same) */
+    /* proposals: trial i gets configuration i (y mapped by value into this study's range) */
     knob_study *me = make(st, "me", NULL, 0);
     for (int i = 0; i < 4; i++) {
         knob_trial *t;
@@ -260,6 +260,66 @@ static void first_trials_of_samplers(void **state)
                 assert_false(x == 3.0 && y == 10);
             }
             double v = x;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* trial of a float x and a categorical c of [a, b, c], valued v */
+static void xc(knob_study *s, double x, const char *c, double v)
+{
+    static const char *const abc[3] = {"a", "b", "c"};
+    char fixed[96];
+    snprintf(fixed, sizeof fixed, "{\"x\": %.17g, \"c\": \"%s\"}", x, c);
+    assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+    knob_trial *t;
+    double got;
+    size_t i;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &got), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_categorical(t, "c", abc, 3, &i), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+}
+
+/* warm_start_first from a source whose params this study suggests under other
+ * distributions: a float x becomes an int x (the value snapped: 6.5 to 7), choices reordered
+ * and added are matched by value. The first trials were ordinary draws. */
+static void first_trials_mapped_by_value(void **state)
+{
+    (void)state;
+    const char *names[4] = {"tpe", "gp", "smac", "auto"};
+    static const char *const cba[4] = {"c", "b", "a", "d"};
+    for (int k = 0; k < 4; k++) {
+        knob_storage *st;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        knob_study *src = make(st, "src", NULL, 0);
+        xc(src, 9.0, "c", 2);
+        xc(src, 3.0, "a", 0); /* best */
+        xc(src, 6.5, "b", 1);
+        knob_study_free(src);
+        knob_sampler *sp;
+        assert_int_equal(
+            knob_sampler_create(names[k], "seed=4,warm_start_study=src,warm_start_first=3", &sp),
+            KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "me", &o, &s), KNOB_OK);
+        const int64_t want_x[3] = {3, 7, 9};
+        const size_t want_c[3] = {2, 1, 0};
+        for (int i = 0; i < 3; i++) {
+            knob_trial *t;
+            int64_t x;
+            size_t c;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_int(t, "x", 0, 10, 1, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c", cba, 4, &c), KNOB_OK);
+            if (x != want_x[i] || c != want_c[i])
+                print_message("%s: trial %d: x %lld c %s, not %lld %s\n", names[k], i, (long long)x,
+                              cba[c], (long long)want_x[i], cba[want_c[i]]);
+            assert_true(x == want_x[i] && c == want_c[i]);
+            double v = (double)x;
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         }
         knob_study_free(s);
@@ -830,6 +890,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(trials_as_losses),
         cmocka_unit_test(firsts),
         cmocka_unit_test(first_trials_of_samplers),
+        cmocka_unit_test(first_trials_mapped_by_value),
         cmocka_unit_test(first_trials_from_an_infinite_best),
         cmocka_unit_test(missing_source_fails_first_ask),
         cmocka_unit_test(firsts_read),
