@@ -355,6 +355,15 @@ out:
     return r;
 }
 
+bool knob__choice_same(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    if (a->type == KNOB_CHOICE_STRING)
+        return strcmp(a->str, b->str) == 0;
+    return a->type == KNOB_CHOICE_NULL || a->num == b->num;
+}
+
 bool knob__dist_contains(const knob_distribution *d, double x)
 {
     if (!isfinite(x))

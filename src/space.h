@@ -21,6 +21,10 @@ knob_distribution *knob__dist_clone(const knob_distribution *d);
  * a distribution knob__dist_check refuses (or out of memory). */
 knob_distribution *knob__dist_parse(const char *json);
 
+/* Whether two choices are the same value: of one type (1 and "1", true and 1 differ), equal
+ * strings or numbers, or both null. */
+bool knob__choice_same(const knob_choice *a, const knob_choice *b);
+
 /* True when `internal` is a value the distribution can take. */
 bool knob__dist_contains(const knob_distribution *d, double internal);
 

@@ -148,15 +148,6 @@ static bool from_fixed(knob_trial *t, const char *name, const knob_distribution 
     return ok;
 }
 
-static bool same_choice(const knob_choice *a, const knob_choice *b)
-{
-    if (a->type != b->type)
-        return false;
-    if (a->type == KNOB_CHOICE_STRING)
-        return strcmp(a->str, b->str) == 0;
-    return a->type == KNOB_CHOICE_NULL || a->num == b->num;
-}
-
 /* A by-value proposal's value under the distribution d the trial suggests (internal.h's
  * knob__trial_propose_by_value): a number inside d's range snapped to it, a choice by its
  * value; false when it does not fit. */
@@ -173,7 +164,7 @@ static bool by_value(const knob__proposal *p, const knob_distribution *d, double
     }
     const knob_choice *c = &from->choices[(size_t)p->internal];
     for (size_t j = 0; j < d->n_choices; j++)
-        if (same_choice(c, &d->choices[j])) {
+        if (knob__choice_same(c, &d->choices[j])) {
             *x = (double)j;
             return true;
         }

@@ -77,16 +77,6 @@ int knob__warm_trials(knob_study *src, bool infinite, knob__warm_trial **out, si
     return KNOB_OK;
 }
 
-
-static bool same_choice(const knob_choice *a, const knob_choice *b)
-{
-    if (a->type != b->type)
-        return false;
-    if (a->type == KNOB_CHOICE_STRING)
-        return strcmp(a->str, b->str) == 0;
-    return a->type == KNOB_CHOICE_NULL || a->num == b->num;
-}
-
 bool knob__warm_value(const knob_param *q, const knob_distribution *d, double *v)
 {
     const knob_distribution *from = q->dist;
@@ -104,7 +94,7 @@ bool knob__warm_value(const knob_param *q, const knob_distribution *d, double *v
         return false;
     const knob_choice *c = &from->choices[(size_t)q->internal];
     for (size_t j = 0; j < d->n_choices; j++)
-        if (same_choice(c, &d->choices[j])) {
+        if (knob__choice_same(c, &d->choices[j])) {
             *v = (double)j;
             return true;
         }

@@ -283,18 +283,17 @@ static knob_trial_state log_ints(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* Log ints are coordinates of their log scale, yet a proposal that rounds to a
- * configuration already run is one already run: in a space of 16, the model's 14 trials
- * after 2 random ones are all new. */
-static void log_ints_never_repeat(void **state)
+/* Seeds 0-2 of smac with random_probability `random` on the 16 configurations of log_ints:
+ * trials 2 .. n-1 each differ from every trial before them. */
+static void no_repeats(double random, int n_trials)
 {
-    (void)state;
     for (int seed = 0; seed < 3; seed++) {
         knob_storage *st = knob_test_memory();
         char opts[96];
-        snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=2,random_probability=0", seed);
+        snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=2,random_probability=%g", seed,
+                 random);
         knob_study *s = knob_test_study(st, "li", "smac", opts);
-        assert_int_equal(knob_study_optimize(s, log_ints, NULL, 16), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, log_ints, NULL, n_trials), KNOB_OK);
         const knob_trial_info *const *tr;
         size_t n;
         assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
@@ -305,25 +304,21 @@ static void log_ints_never_repeat(void **state)
     }
 }
 
+/* Log ints are coordinates of their log scale, yet a proposal that rounds to a
+ * configuration already run is one already run: in a space of 16, the model's 14 trials
+ * after 2 random ones are all new. */
+static void log_ints_never_repeat(void **state)
+{
+    (void)state;
+    no_repeats(0, 16);
+}
+
 /* The interleaved random trials skip configurations run too (SMAC3's selector does): with
  * every trial after 2 interleaved at random, the first 12 of the 16 are all different. */
 static void random_trials_never_repeat(void **state)
 {
     (void)state;
-    for (int seed = 0; seed < 3; seed++) {
-        knob_storage *st = knob_test_memory();
-        char opts[96];
-        snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=2,random_probability=1", seed);
-        knob_study *s = knob_test_study(st, "ri", "smac", opts);
-        assert_int_equal(knob_study_optimize(s, log_ints, NULL, 12), KNOB_OK);
-        const knob_trial_info *const *tr;
-        size_t n;
-        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
-        for (size_t i = 2; i < n; i++)
-            assert_false(repeats_earlier(tr, i));
-        knob_study_free(s);
-        knob_storage_close(st);
-    }
+    no_repeats(1, 12);
 }
 
 /* One int of 0 .. 15, (x - 5)^2; at x = 5 the trial is pruned (ctx NULL) or its value is

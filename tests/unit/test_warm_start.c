@@ -224,6 +224,20 @@ static void firsts(void **state)
     knob_storage_close(st);
 }
 
+/* Study "me" in st, its sampler `sampler` warm-started from study "src" with
+ * warm_start_first=first. */
+static knob_study *first_from_src(knob_storage *st, const char *sampler, int first)
+{
+    char opts[96];
+    snprintf(opts, sizeof opts, "seed=4,warm_start_study=src,warm_start_first=%d", first);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create(sampler, opts, &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "me", &o, &s), KNOB_OK);
+    return s;
+}
+
 /* warm_start_first through the samplers: tpe, gp, smac and the default (auto, which gives
  * its warm start to its delegates) start from the source's best configurations, then draw
  * their own. */
@@ -239,13 +253,7 @@ static void first_trials_of_samplers(void **state)
         point(src, 7.0, 20, 0.1, NAN);
         point(src, 1.0, 40, 0.2, NAN);
         knob_study_free(src);
-        knob_sampler *sp;
-        assert_int_equal(
-            knob_sampler_create(names[k], "seed=4,warm_start_study=src,warm_start_first=2", &sp),
-            KNOB_OK);
-        knob_study_options o = {.sampler = sp};
-        knob_study *s;
-        assert_int_equal(knob_study_create(st, "me", &o, &s), KNOB_OK);
+        knob_study *s = first_from_src(st, names[k], 2);
         double want[2][2] = {{7, 20}, {1, 40}};
         for (int i = 0; i < 3; i++) {
             knob_trial *t;
@@ -299,13 +307,7 @@ static void first_trials_mapped_by_value(void **state)
         xc(src, 3.0, "a", 0); /* best */
         xc(src, 6.5, "b", 1);
         knob_study_free(src);
-        knob_sampler *sp;
-        assert_int_equal(
-            knob_sampler_create(names[k], "seed=4,warm_start_study=src,warm_start_first=3", &sp),
-            KNOB_OK);
-        knob_study_options o = {.sampler = sp};
-        knob_study *s;
-        assert_int_equal(knob_study_create(st, "me", &o, &s), KNOB_OK);
+        knob_study *s = first_from_src(st, names[k], 3);
         const int64_t want_x[3] = {3, 7, 9};
         const size_t want_c[3] = {2, 1, 0};
         for (int i = 0; i < 3; i++) {
@@ -345,13 +347,7 @@ static void first_trials_from_an_infinite_best(void **state)
         point(src, 1.0, NAN, 1, NAN);
         point(src, 9.0, NAN, INFINITY, NAN);
         knob_study_free(src);
-        knob_sampler *sp;
-        assert_int_equal(
-            knob_sampler_create(names[k], "seed=4,warm_start_study=src,warm_start_first=3", &sp),
-            KNOB_OK);
-        knob_study_options o = {.sampler = sp};
-        knob_study *s;
-        assert_int_equal(knob_study_create(st, "me", &o, &s), KNOB_OK);
+        knob_study *s = first_from_src(st, names[k], 3);
         const double want[3] = {7, 1, 3};
         for (int i = 0; i < 3; i++) {
             knob_trial *t;
