@@ -1755,7 +1755,7 @@ static void schema3_is_upgraded_in_place(void **state)
 
 /* A worker of deleting_a_study_beside_creators: asks and tells until its study is gone (5000
  * trials at most). */
-static int create_until_gone(const char *url, int seed)
+static int create_until_gone(const char *url, int seed, int ready_fd)
 {
     knob_storage *st;
     knob_sampler *sp;
@@ -1782,6 +1782,8 @@ static int create_until_gone(const char *url, int seed)
             rc = knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y);
         if (!rc)
             rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1);
+        if (!rc && i == 0 && write(ready_fd, "r", 1) != 1) /* its first trial is told */
+            return 6;
     }
     return rc == KNOB_ENOTFOUND ? 0 : 4;
 }
@@ -1804,17 +1806,30 @@ static void deleting_a_study_beside_creators(void **state)
     assert_int_equal(knob_study_create(st, "doomed", NULL, &s), KNOB_OK);
     knob_study_free(s);
     pid_t kids[4];
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
     for (int w = 0; w < 4; w++) {
         kids[w] = fork();
         assert_true(kids[w] >= 0);
         if (kids[w] == 0) {
-            int rc = create_until_gone(u, w + 1);
+            close(ready[0]);
+            int rc = create_until_gone(u, w + 1, ready[1]);
             if (rc)
                 fprintf(stderr, "worker %d: step %d: %s\n", w, rc, knob_errmsg());
             _exit(rc);
         }
     }
-    /* until the workers made 200 trials (a minute at most) */
+    /* until every worker told a trial (a slow start, under a sanitizer, found the study
+     * deleted already), then until they made 200 trials (a minute at most) */
+    close(ready[1]);
+    char b[4];
+    for (size_t got = 0; got < sizeof b;) {
+        ssize_t r = read(ready[0], b + got, sizeof b - got);
+        if (r <= 0)
+            fail_msg("a worker ended before its first trial");
+        got += (size_t)r;
+    }
+    close(ready[0]);
     for (int i = 0; i < 600 && atoi(pg_value(u, "SELECT count(*) FROM knob_trials")) < 200; i++)
         usleep(100000);
     assert_int_equal(knob_storage_delete_study(st, "doomed"), KNOB_OK);
