@@ -195,24 +195,6 @@ void knob_study_free(knob_study *s)
     knob_storage_close(own);
 }
 
-/* The file of a SQLite storage URL ("sqlite:///x.db", "sqlite+pysqlite:////abs/x.db?timeout=5")
- * into path; false for another scheme, or a URL the storage refuses (it says why). */
-static bool sqlite_file(const char *url, char *path, size_t size)
-{
-    if (strncmp(url, "sqlite", 6) != 0 || (url[6] != ':' && url[6] != '+'))
-        return false;
-    const char *p = strchr(url, ':');
-    if (strncmp(p, ":///", 4) != 0)
-        return false;
-    p += 4;
-    size_t n = strcspn(p, "?");
-    if (n == 0 || n >= size)
-        return false;
-    memcpy(path, p, n);
-    path[n] = 0;
-    return true;
-}
-
 /* The part of a PostgreSQL URL after its scheme ("//user@host/db"), however the scheme is
  * spelled ("postgres", "postgresql+psycopg2"); NULL for another scheme. */
 static const char *postgres_rest(const char *url)
@@ -231,7 +213,7 @@ static bool same_storage(const knob_storage *st, const char *url)
 {
     char a[4096], b[4096];
     struct stat sa, sb;
-    if (sqlite_file(url, a, sizeof a) && sqlite_file(st->url, b, sizeof b)) {
+    if (knobx_sqlite_path(url, a, sizeof a) && knobx_sqlite_path(st->url, b, sizeof b)) {
         if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
             return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
         return strcmp(a, b) == 0;
@@ -252,7 +234,8 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
     int rc = KNOB_OK;
     /* a related study is read, never made: a SQLite file that is not there is not created
      * (an empty one would be left behind, and the next look would find a storage) */
-    if (own && sqlite_file(url, path, sizeof path) && stat(path, &info) != 0 && errno == ENOENT)
+    if (own && knobx_sqlite_path(url, path, sizeof path) && stat(path, &info) != 0 &&
+        errno == ENOENT)
         rc = knob__error(KNOB_ENOTFOUND, "no file '%s'", path);
     /* the study itself is no other study: its own trials would count twice */
     else if (strcmp(name, s->name) == 0 && (!own || same_storage(st, url)))

@@ -152,36 +152,14 @@ static int add_grid(const sweep *sw, knob_sampler *s)
     return rc ? fail("grid") : 0;
 }
 
-/* The file of a SQLite URL ("sqlite:///x.db", "sqlite+pysqlite:////abs/x.db?timeout=5")
- * into path; false for another scheme or a URL the storage refuses (it says why). */
-static bool sqlite_path(const char *url, char *path, size_t size)
-{
-    if (strncmp(url, "sqlite", 6) != 0)
-        return false;
-    /* a SQLAlchemy driver ("sqlite+pysqlite:///"), which the storage drops */
-    const char *p = url + 6;
-    if (*p == '+')
-        p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-    if (strncmp(p, ":///", 4) != 0)
-        return false;
-    p += 4;
-    /* the file name ends at the query ("?timeout=10"), which the storage checks */
-    size_t n = strcspn(p, "?");
-    if (!n || n >= size)
-        return false;
-    memcpy(path, p, n);
-    path[n] = 0;
-    return true;
-}
-
 /* Whether two storage URLs name one storage: the same SQLite file (by device and inode),
  * else the same text. */
 static bool same_storage(const char *a, const char *b)
 {
     char pa[4096], pb[4096];
     struct stat sa, sb;
-    if (sqlite_path(a, pa, sizeof pa) && sqlite_path(b, pb, sizeof pb) && stat(pa, &sa) == 0 &&
-        stat(pb, &sb) == 0)
+    if (knobx_sqlite_path(a, pa, sizeof pa) && knobx_sqlite_path(b, pb, sizeof pb) &&
+        stat(pa, &sa) == 0 && stat(pb, &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     return strcmp(a, b) == 0 && strcmp(a, "memory:") != 0;
 }
@@ -229,7 +207,7 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
     const char *where = shown ? shown : "its storage";
     int rc = 0;
     struct stat info;
-    if (sqlite_path(url, why, sizeof why) && stat(why, &info) != 0 && errno == ENOENT) {
+    if (knobx_sqlite_path(url, why, sizeof why) && stat(why, &info) != 0 && errno == ENOENT) {
         /* read, never made: the storage would create the file */
         fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: no file '%s'\n", sw->path,
                 sw->warm_line, sw->warm_col, sw->warm_study, where, why);
@@ -452,7 +430,7 @@ bool cli_sqlite_missing(const char *url, char *msg, size_t size)
 {
     struct stat st;
     char path[4096];
-    if (!sqlite_path(url, path, sizeof path))
+    if (!knobx_sqlite_path(url, path, sizeof path))
         return false; /* the storage says what else is wrong */
     if (stat(path, &st) == 0 || errno != ENOENT)
         return false;

@@ -18,3 +18,21 @@ char *knobx_redact_url(const char *url)
             *pw = '*';
     return r;
 }
+
+bool knobx_sqlite_path(const char *url, char *path, size_t size)
+{
+    if (strncmp(url, "sqlite", 6) != 0)
+        return false;
+    const char *p = url + 6;
+    if (*p == '+')
+        p += 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    if (strncmp(p, ":///", 4) != 0)
+        return false;
+    p += 4;
+    size_t n = strcspn(p, "?");
+    if (!n || n >= size)
+        return false;
+    memcpy(path, p, n);
+    path[n] = 0;
+    return true;
+}
