@@ -671,8 +671,12 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
         if (values_of(&sw->params[i], &gv[i]))
             rc = not_enumerable(sw, &sw->params[i]);
     if (!rc && (rc = grid_products(sw, gv, NULL, &ps)) > 0)
-        fprintf(stderr, "knob: the conditional grid splits into more than %d products\n",
-                MAX_PRODUCTS);
+        fprintf(stderr,
+                "%s: method grid: the conditional params split the grid into more than %d "
+                "parts (a product of value lists each, so more than %d points): too many to "
+                "enumerate; search it with method random or bayes, or make fewer params "
+                "conditional\n",
+                sw->path, MAX_PRODUCTS, MAX_PRODUCTS);
     if (!rc) {
         /* Without conditions: one product, the object form the grid has always had. */
         knobx_buf_puts(&b, sw->conditional ? "[" : "");

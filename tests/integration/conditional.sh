@@ -285,4 +285,11 @@ err "e.yaml:5:33: key 'parameters.c.when.o': expected a value or a non-empty lis
     "  o: {value: {a: 1}}" "  c: {values: [1, 2], when: {o: {a: 1}}}"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
     "  a: {values: [x, y]}" "  b: {min: 0.0, max: 1.0, when: a}"
+# a grid of 17 independent switches, a child under each (3^17 points): refused, naming the file
+{ printf '%s\n' "program: x" "method: grid" "parameters:"
+  for i in $(seq 17); do printf '%s\n' "  s$i: {values: [a, b]}" "  c$i: {values: [1, 2], when: {s$i: b}}"; done
+} > e.yaml
+if "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt; then fail "a grid of 17 switches ran"; fi
+grep -qF "e.yaml: method grid: the conditional params split the grid into more than 100000 parts" e.txt ||
+    fail "a grid of 17 switches: $(cat e.txt)"
 echo ok
