@@ -375,7 +375,7 @@ function writeForms(study) {
         } catch (err) {
             return { params: f.params.value };
         }
-    }, r => `enqueued trial ${r.trial}: ${JSON.stringify(r.params)}`); // the values as stored
+    }, r => `enqueued trial ${r.trial}: ${toJson(r.params)}`); // the values as stored (a big int too)
 }
 
 // ---------------------------------------------------------------- report and dashboard
