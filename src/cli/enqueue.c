@@ -672,7 +672,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
         rc = CLI_ENQUEUE_FAILED;
         sweep_free(&sw);
     } else if (have) {
-        bool grid = sweep_is_grid(&sw);
+        bool grid = sweep_enumerates(&sw);
         given_bools(&sw, given);
         given_strings(&sw, given);
         given_numbers(&sw, given);
