@@ -573,9 +573,9 @@ static int enqueue(dash *d, knob_study *s, const knobx_json *body, knobx_buf *ou
     knobx_buf j = {0}, why = {0}, stored = {0};
     int64_t number = -1;
     knobx_json_add_node(&j, p);
-    cli_enqueue_status rc = j.oom ? CLI_ENQUEUE_FAILED
-                                  : cli_enqueue(s, knobx_buf_cstr(&j), &d->warned, &stored,
-                                                &number, &why);
+    cli_enqueue_status rc =
+        j.oom ? CLI_ENQUEUE_FAILED
+              : cli_enqueue(s, knobx_buf_cstr(&j), &d->warned, &stored, &number, &why);
     knobx_buf_free(&j);
     if (rc == CLI_ENQUEUE_OK) {
         /* the record as knob enqueue prints it (the values as stored, typed: "3" given for
