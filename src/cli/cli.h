@@ -87,7 +87,9 @@ const char *cli_trial_params_text(const knob_trial_info *t);
  * (params_fixed_json: a categorical by its value, a quantile, a reciprocal), and a name the
  * sweep lacks, an inactive param or a value its space cannot hold is refused; the given
  * values are kept as the trial's "enqueued_params", which knob trials and the web page show
- * while it waits. Returns CLI_ENQUEUE_OK; else appends why to err, one line per reason,
+ * while it waits, and appended to `enqueued` (NULL: not wanted), with the trial's number in
+ * *number (NULL: not wanted): the record knob enqueue prints and POST /api/enqueue answers.
+ * Returns CLI_ENQUEUE_OK; else appends why to err, one line per reason,
  * each naming the param: CLI_ENQUEUE_REFUSED (values), CLI_ENQUEUE_FULL (the sweep's run_cap
  * is reached), CLI_ENQUEUE_FAILED (the storage, memory). */
 typedef enum {
@@ -99,7 +101,7 @@ typedef enum {
 /* The stored sweep's warnings are printed unless `warned` (NULL: none) says they were
  * (sweep_load_stored_once). */
 cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
-                               struct knobx_buf *err);
+                               struct knobx_buf *enqueued, int64_t *number, struct knobx_buf *err);
 
 /* Finds "--name value" or "--name=value" in argv[i]; advances *i. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);

@@ -10,7 +10,9 @@
  *   POST /api/note?name=S      {"note": "text"}                       (--allow-write)
  *   POST /api/tell?name=S      {"trial": N, "state": "complete", "values": [..]}
  *   POST /api/enqueue?name=S   {"params": {"lr": 0.01}}          as knob enqueue: the values
- *                                        the program gets, 400 naming a param they do not fit
+ *                                        the program gets, 400 naming a param they do not fit;
+ *                                        answers {"ok": true, "trial": N, "params": {...}},
+ *                                        the trial's number and its values as stored
  *
  * Malformed requests get 400 with {"error": "..."}, unknown studies and paths 404. */
 #include "cli/cli.h"
@@ -568,16 +570,23 @@ static int enqueue(dash *d, knob_study *s, const knobx_json *body, knobx_buf *ou
     }
     /* as knob enqueue: the values the program should get, converted to the library's form
      * by the sweep stored with the study, those outside its space refused */
-    knobx_buf j = {0}, why = {0};
+    knobx_buf j = {0}, why = {0}, stored = {0};
+    int64_t number = -1;
     knobx_json_add_node(&j, p);
     cli_enqueue_status rc =
-        j.oom ? CLI_ENQUEUE_FAILED : cli_enqueue(s, knobx_buf_cstr(&j), &d->warned, &why);
+        j.oom ? CLI_ENQUEUE_FAILED
+              : cli_enqueue(s, knobx_buf_cstr(&j), &d->warned, &stored, &number, &why);
     knobx_buf_free(&j);
     if (rc == CLI_ENQUEUE_OK) {
+        /* the record as knob enqueue prints it (the values as stored, typed: "3" given for
+         * an int param is 3), so the page can show what the trial will run with */
+        knobx_buf_printf(out, "{\"ok\":true,\"trial\":%lld,\"params\":%s}", (long long)number,
+                         stored.oom || !stored.len ? "null" : knobx_buf_cstr(&stored));
+        knobx_buf_free(&stored);
         knobx_buf_free(&why);
-        knobx_buf_puts(out, "{\"ok\":true}");
         return 200;
     }
+    knobx_buf_free(&stored);
     /* "enqueue: " and the reasons, one line each, joined by "; " */
     knobx_buf msg = {0};
     knobx_buf_puts(&msg, "enqueue: ");

@@ -639,7 +639,8 @@ static int given_twice(const knobx_json *given, knobx_buf *err)
  * trials shows while the trial waits), in one write. A system attribute, not the user's
  * "params" that knob run and knob ask write: a worker of the library or of Python that
  * takes the trial never replaces it, and its user attributes stay the user's. */
-static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_json)
+static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_json,
+                         int64_t *number)
 {
     knob_attr sys[2] = {{"fixed_params", lib_json}, {"enqueued_params", shown_json}};
     knob_trial_info info = {.state = KNOB_TRIAL_WAITING,
@@ -647,13 +648,11 @@ static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_
                             .system_attrs = sys,
                             .start_time = NAN,
                             .end_time = NAN};
-    return knob_study_add_trial(s, &info, NULL);
+    return knob_study_add_trial(s, &info, number);
 }
 
-/* cli_enqueue, which also appends to `enqueued` (NULL: not wanted) the params as the trial
- * holds them for the program, the record knob trials shows while it waits. */
-static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
-                                  knobx_buf *enqueued, knobx_buf *err)
+cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
+                               knobx_buf *enqueued, int64_t *number, knobx_buf *err)
 {
     sweep sw;
     bool have;
@@ -673,7 +672,7 @@ static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_w
         rc = CLI_ENQUEUE_FAILED;
         sweep_free(&sw);
     } else if (have) {
-        bool grid = sweep_is_grid(&sw);
+        bool grid = sweep_enumerates(&sw);
         given_bools(&sw, given);
         given_strings(&sw, given);
         given_numbers(&sw, given);
@@ -700,7 +699,7 @@ static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_w
         knobx_buf_puts(err, "out of memory\n");
         rc = CLI_ENQUEUE_FAILED;
     }
-    if (!rc && enqueue_trial(s, knobx_buf_cstr(&lib), knobx_buf_cstr(&shown))) {
+    if (!rc && enqueue_trial(s, knobx_buf_cstr(&lib), knobx_buf_cstr(&shown), number)) {
         knobx_buf_printf(err, "%s\n", knob_errmsg());
         rc = CLI_ENQUEUE_FAILED;
     }
@@ -710,12 +709,6 @@ static cli_enqueue_status enqueue(knob_study *s, const char *given_json, sweep_w
     knobx_buf_free(&lib);
     knobx_buf_free(&shown);
     return rc;
-}
-
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
-                               knobx_buf *err)
-{
-    return enqueue(s, given_json, warned, NULL, err);
 }
 
 int cmd_enqueue(int argc, char **argv)
@@ -736,7 +729,7 @@ int cmd_enqueue(int argc, char **argv)
     knobx_buf enqueued = {0};
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
         knobx_buf err = {0};
-        cli_enqueue_status st = enqueue(r.s, knobx_buf_cstr(&b), NULL, &enqueued, &err);
+        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), NULL, &enqueued, NULL, &err);
         rc = st == CLI_ENQUEUE_OK ? 0 : st == CLI_ENQUEUE_REFUSED ? EXIT_USAGE : EXIT_FAIL;
         /* each line of why, as its own message */
         for (const char *line = knobx_buf_cstr(&err), *end; *line; line = end + (*end == '\n')) {

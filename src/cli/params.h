@@ -28,8 +28,9 @@ typedef struct trial_params {
 } trial_params;
 
 /* Suggests every active param of the sweep in t (those whose `when` holds), parents
- * first; out holds only those, in the file's order. With grid, the sampler is a grid and enumerable
- * params are suggested as their grid's points. On failure prints the library's message and
+ * first; out holds only those, in the file's order. With grid, the sampler enumerates
+ * (sweep_enumerates: grid, brute_force) and enumerable params are suggested as their
+ * grid's points, a categorical with probabilities as its choices. On failure prints the library's message and
  * returns -1. *out is freed by params_free, also after a failure. */
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out);
 void params_free(trial_params *tp);

@@ -478,7 +478,7 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
     char dir[4200], json_file[4300];
     char **argv = NULL;
     knobx_buf why = {0};
-    if (params_suggest(r->sw, t, r->ref.grid, &sl->tp))
+    if (params_suggest(r->sw, t, sweep_enumerates(r->sw), &sl->tp))
         knobx_buf_printf(&why, "its params could not be suggested: %s", knob_errmsg());
     else if (!run_saved(r, sl->number, knob_trial_set_user_attr(t, "params", sl->tp.json),
                         "its params"))

@@ -245,6 +245,11 @@ bool sweep_is_grid(const sweep *sw)
     return sw->method && !strcmp(sw->method, "grid");
 }
 
+bool sweep_enumerates(const sweep *sw)
+{
+    return sweep_is_grid(sw) || (sw->sampler.name && !strcmp(sw->sampler.name, "brute_force"));
+}
+
 /* Creates the plugin once, so that a wrong name or option is reported at its line. */
 static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, const plugin_spec *ps)
 {
@@ -918,7 +923,7 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
                             sweep_scalar(c->pruner_objective) ? sweep_scalar(c->pruner_objective)
                                                               : "?",
                             sw->n_objectives);
-    return sweep_is_grid(sw) ? sweep_check_grid(c) : 0;
+    return sweep_enumerates(sw) ? sweep_check_grid(c) : 0;
 }
 
 static const char *file_kind(mode_t m)

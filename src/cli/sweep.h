@@ -200,6 +200,11 @@ int sweep_early_pruner(const sweep *sw, knob_pruner **out);
 
 /* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
 bool sweep_is_grid(const sweep *sw);
+/* True when the sweep's sampler enumerates its params' values (grid, brute_force): their
+ * enumerable forms are suggested as such (a q_log_uniform_values as its grid's numbers, a
+ * categorical with probabilities as its choices, the probabilities unused), not as the
+ * continuous quantities a sampler searches for the other forms. */
+bool sweep_enumerates(const sweep *sw);
 
 /* True when p is searched as an integer: int_uniform, and q_uniform with whole min, max
  * and q. */

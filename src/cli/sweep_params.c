@@ -938,6 +938,7 @@ int sweep_grid_values(const sweep_param *p, char **json)
 int sweep_check_grid(const sweep_ctx *c)
 {
     const sweep *sw = c->sw;
+    const char *how = sweep_is_grid(sw) ? "method grid" : "sampler brute_force";
     for (size_t i = 0; i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
         char *json;
@@ -947,15 +948,15 @@ int sweep_check_grid(const sweep_ctx *c)
         long long k0, k1;
         if (grid_range(p, &lo, &step, &k0, &k1) && k1 - k0 + 1 > MAX_GRID_POINTS)
             return sweep_errorf_at(c, p->line, p->col,
-                                   "key 'parameters.%s': method grid enumerates at most %d "
+                                   "key 'parameters.%s': %s enumerates at most %d "
                                    "values, got %lld",
-                                   p->name, MAX_GRID_POINTS, k1 - k0 + 1);
+                                   p->name, how, MAX_GRID_POINTS, k1 - k0 + 1);
         if (!sweep_grid_values(p, &json))
             return sweep_errorf_at(c, p->line, p->col,
-                                   "key 'parameters.%s': method grid needs "
+                                   "key 'parameters.%s': %s needs "
                                    "values to enumerate (values, value, int_uniform, q_uniform, "
                                    "q_log_uniform or q_log_uniform_values), got %s",
-                                   p->name, kind_str(p));
+                                   p->name, how, kind_str(p));
         free(json);
     }
     return 0;

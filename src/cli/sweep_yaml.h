@@ -105,7 +105,8 @@ size_t sweep_seq_len(const yaml_node_t *n);
 /* The top-level parameters mapping (sweep_params.c). */
 int sweep_parse_params(sweep_ctx *c, const yaml_node_t *map);
 
-/* With method grid: every parameter must be enumerable; -1 after printing. */
+/* With method grid or sampler brute_force (sweep_enumerates): every parameter must be
+ * enumerable; -1 after printing. */
 int sweep_check_grid(const sweep_ctx *c);
 
 void sweep_param_free(sweep_param *p);

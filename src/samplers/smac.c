@@ -23,7 +23,12 @@
  *
  * Random configurations and neighbours keep the activity pattern of a completed trial (the
  * params it had), so candidates stay inside the conditional structure the trials showed; a
- * param a suggestion leaves inactive that the trial then suggests is drawn at random.
+ * categorical value the trials had only under other patterns (a parent's other value) takes
+ * the pattern of a trial with that value, as SMAC3's configuration space activates and
+ * deactivates a parent's children (conform): children it activates drawn at random, those it
+ * deactivates left out, so that no candidate is scored, or proposed, with a child's value
+ * its parent leaves unused. A param a suggestion leaves inactive that the trial then
+ * suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
  * one; after the startup trials a configuration run, running or pruned is not proposed
  * again, by the model or as an interleaved random one (unless 100 random draws find no
@@ -68,6 +73,12 @@ typedef struct smac {
     size_t cap_dims;
 } smac;
 
+/* A categorical coordinate's value seen in a row of activity pattern `pat`. */
+typedef struct seen {
+    double v;
+    int pat;
+} seen;
+
 /* One ask's data: the rows of the observations (own, then the source's) and their y; the
  * rows of the trials running now (asked, not told) or pruned (taken). */
 typedef struct data {
@@ -76,6 +87,14 @@ typedef struct data {
     int *n_cats;
     knob__forest f;
     double eta; /* the incumbent's predicted y */
+    /* the conditional structure the rows show (learn_structure): n_pats activity patterns
+     * (d flags each, 1: active; hash: their hashes); per categorical coordinate k, its
+     * values with the patterns they were seen under, seen[first[k] .. first[k + 1]), sorted */
+    unsigned char *pats;
+    uint64_t *hash;
+    int n_pats;
+    seen *seen;
+    int *first;
 } data;
 
 static void fini(void *state)
@@ -256,23 +275,155 @@ static double snap(const knob__dim *dm, double u)
     return knob__dim_round(dm, u);
 }
 
-/* A random configuration with the activity pattern of observed row `like`. */
-static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
+static double random_value(const knob__dim *dm, knob_rng *r)
 {
-    const double *like = D->X + (size_t)knob_rng_below(r, (uint64_t)D->n) * p->n_dims;
-    for (int k = 0; k < p->n_dims; k++) {
-        const knob__dim *dm = &p->dims[k];
-        if (isnan(like[k]))
-            x[k] = NAN;
-        else if (dm->cat)
-            x[k] = (double)knob_rng_below(r, dm->dist->n_choices);
-        else
-            x[k] = snap(dm, knob_rng_uniform(r));
-    }
+    if (dm->cat)
+        return (double)knob_rng_below(r, dm->dist->n_choices);
+    return snap(dm, knob_rng_uniform(r));
 }
 
-/* A neighbour of x in coordinate k: another choice, or a normal step (another bin). */
-static bool neighbour(const smac *p, const double *x, int k, int j, knob_rng *r, double *out)
+/* ---------------------------------------------------------------- conditional spaces */
+
+static uint64_t pattern_hash(const double *x, int d)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a over the active flags */
+    for (int k = 0; k < d; k++)
+        h = (h ^ (uint64_t)!isnan(x[k])) * 1099511628211u;
+    return h;
+}
+
+/* The index of x's activity pattern among D's, -1 when none. */
+static int find_pattern(const data *D, const double *x)
+{
+    uint64_t h = pattern_hash(x, D->d);
+    for (int i = 0; i < D->n_pats; i++) {
+        const unsigned char *q = D->pats + (size_t)i * D->d;
+        int k = 0;
+        while (D->hash[i] == h && k < D->d && q[k] == !isnan(x[k]))
+            k++;
+        if (k == D->d)
+            return i;
+    }
+    return -1;
+}
+
+static int cmp_seen(const void *a, const void *b)
+{
+    const seen *u = a, *w = b;
+    if (u->v != w->v)
+        return (u->v > w->v) - (u->v < w->v);
+    return (u->pat > w->pat) - (u->pat < w->pat);
+}
+
+/* The activity patterns of the observed rows and, per categorical coordinate, the patterns
+ * each of its values was seen under. (A running trial's row may lack the children it has not
+ * suggested yet: not counted.) With one pattern (no conditional params, or none whose
+ * activity varies) nothing more is needed. */
+static int learn_structure(const smac *p, data *D)
+{
+    int d = D->d, rows = D->n, n_cat = 0;
+    for (int k = 0; k < d; k++)
+        n_cat += p->dims[k].cat;
+    D->pats = malloc((size_t)(rows ? rows : 1) * (size_t)d + 1);
+    D->hash = malloc((size_t)(rows ? rows : 1) * sizeof *D->hash);
+    D->first = calloc((size_t)d + 1, sizeof *D->first);
+    D->seen = malloc(((size_t)rows * (size_t)n_cat + 1) * sizeof *D->seen);
+    int *pid = malloc((size_t)(rows ? rows : 1) * sizeof *pid);
+    if (!D->pats || !D->hash || !D->first || !D->seen || !pid) {
+        free(pid);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+    }
+    for (int i = 0; i < rows; i++) {
+        const double *row = D->X + (size_t)i * d;
+        int q = find_pattern(D, row);
+        if (q < 0) {
+            q = D->n_pats++;
+            D->hash[q] = pattern_hash(row, d);
+            for (int k = 0; k < d; k++)
+                D->pats[(size_t)q * d + k] = !isnan(row[k]);
+        }
+        pid[i] = q;
+    }
+    int m = 0;
+    for (int k = 0; k < d; k++) {
+        D->first[k] = m;
+        if (!p->dims[k].cat || D->n_pats <= 1)
+            continue;
+        int start = m;
+        for (int i = 0; i < rows; i++)
+            if (!isnan(D->X[(size_t)i * d + k]))
+                D->seen[m++] = (seen){D->X[(size_t)i * d + k], pid[i]};
+        qsort(D->seen + start, (size_t)(m - start), sizeof *D->seen, cmp_seen);
+        int u = start; /* each (value, pattern) once */
+        for (int i = start; i < m; i++)
+            if (i == start || cmp_seen(&D->seen[i], &D->seen[u - 1]))
+                D->seen[u++] = D->seen[i];
+        m = u;
+    }
+    D->first[d] = m;
+    free(pid);
+    return KNOB_OK;
+}
+
+/* Gives x the activity pattern its categorical values imply, as far as the rows show it
+ * (SMAC3's configuration space knows it; knob learns it from the trials): a value seen only
+ * under other patterns (a parent's value under which x's children are inactive, or other
+ * children active) takes the pattern of a row seen with that value, children it activates
+ * drawn at random, those it deactivates NaN; then the next value, the new children's too. A
+ * value no row has keeps x's pattern. False when no pattern fits (x is no candidate). */
+static bool conform(const smac *p, const data *D, knob_rng *r, double *x)
+{
+    int d = D->d;
+    for (int pass = 0; D->n_pats > 1 && pass <= d; pass++) {
+        int pat = find_pattern(D, x), k;
+        const seen *with = NULL;
+        int n_with = 0;
+        for (k = 0; k < d; k++) {
+            if (!p->dims[k].cat || isnan(x[k]))
+                continue;
+            int lo = D->first[k], hi = D->first[k + 1];
+            while (lo < hi) { /* the first entry of value >= x[k] */
+                int mid = lo + (hi - lo) / 2;
+                if (D->seen[mid].v < x[k])
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            int end = lo;
+            bool fits = false;
+            for (; end < D->first[k + 1] && D->seen[end].v == x[k]; end++)
+                fits |= D->seen[end].pat == pat;
+            if (end > lo && !fits) {
+                with = D->seen + lo;
+                n_with = end - lo;
+                break;
+            }
+        }
+        if (k == d)
+            return true;
+        const unsigned char *q =
+            D->pats + (size_t)with[knob_rng_below(r, (uint64_t)n_with)].pat * (size_t)d;
+        for (int j = 0; j < d; j++)
+            x[j] = !q[j] ? NAN : isnan(x[j]) ? random_value(&p->dims[j], r) : x[j];
+    }
+    return D->n_pats <= 1;
+}
+
+/* A random configuration with the activity pattern of observed row `like`, conformed to
+ * its categorical values; false when it cannot be. */
+static bool random_config(const smac *p, const data *D, knob_rng *r, double *x)
+{
+    const double *like = D->X + (size_t)knob_rng_below(r, (uint64_t)D->n) * p->n_dims;
+    for (int k = 0; k < p->n_dims; k++)
+        x[k] = isnan(like[k]) ? NAN : random_value(&p->dims[k], r);
+    return conform(p, D, r, x);
+}
+
+/* A neighbour of x in coordinate k: another choice (with the children it activates or
+ * deactivates, conform), or a normal step (another bin). A choice that conforms to no
+ * pattern gives x itself, which the search skips. */
+static bool neighbour(const smac *p, const data *D, const double *x, int k, int j, knob_rng *r,
+                      double *out)
 {
     const knob__dim *dm = &p->dims[k];
     memcpy(out, x, (size_t)p->n_dims * sizeof *out);
@@ -283,12 +434,16 @@ static bool neighbour(const smac *p, const double *x, int k, int j, knob_rng *r,
             if (j >= (int)n - 1)
                 return false;
             out[k] = c >= x[k] ? c + 1 : c; /* the j-th choice other than x[k] */
-            return true;
+        } else {
+            if (j >= N_NUMERIC_NEIGHBOURS)
+                return false;
+            out[k] = (double)knob_rng_below(r, n);
+            if (out[k] == x[k])
+                return false;
         }
-        if (j >= N_NUMERIC_NEIGHBOURS)
-            return false;
-        out[k] = (double)knob_rng_below(r, n);
-        return out[k] != x[k];
+        if (!conform(p, D, r, out))
+            memcpy(out, x, (size_t)p->n_dims * sizeof *out);
+        return true;
     }
     if (j >= N_NUMERIC_NEIGHBOURS)
         return false;
@@ -322,7 +477,7 @@ static void local_search(const smac *p, const data *D, knob_rng *r, double *x, d
         for (int k = 0; k < d; k++) {
             if (isnan(x[k]))
                 continue;
-            for (int j = 0; neighbour(p, x, k, j, r, nb) || j < N_NUMERIC_NEIGHBOURS; j++) {
+            for (int j = 0; neighbour(p, D, x, k, j, r, nb) || j < N_NUMERIC_NEIGHBOURS; j++) {
                 if (memcmp(nb, x, (size_t)d * sizeof *x) == 0)
                     continue;
                 double vn = log_ei(D, nb);
@@ -411,7 +566,8 @@ static int maximize(const smac *p, data *D, knob_rng *r, double *xbest)
     }
     /* random configurations */
     for (int64_t j = 0; j < p->n_candidates; j++) {
-        random_config(p, D, r, x);
+        if (!random_config(p, D, r, x))
+            continue;
         double v = log_ei(D, x);
         if (v > vbest && !observed(D, x)) {
             vbest = v;
@@ -479,17 +635,19 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     for (int k = 0; k < d; k++)
         if (p->dims[k].cat && p->dims[k].dist->n_choices <= KNOB__FOREST_MAX_CATS)
             D->n_cats[k] = (int)p->dims[k].dist->n_choices;
+    if ((rc = learn_structure(p, D))) {
+        free(xbest);
+        return rc;
+    }
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), "smac");
     if (knob_rng_uniform(&r) < p->random_probability) {
         /* interleaved at random: a configuration not run, running or pruned (SMAC3's
          * selector skips those too); after 100 draws of such, every param from
          * sample_independent */
-        for (int tries = 0; tries < 100; tries++) {
-            random_config(p, D, &r, xbest);
-            if (!observed(D, xbest))
+        for (int tries = 0; tries < 100; tries++)
+            if (random_config(p, D, &r, xbest) && !observed(D, xbest))
                 return propose(p, t, xbest);
-        }
         free(xbest);
         return KNOB_OK;
     }
@@ -559,6 +717,10 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.y);
     free(D.busy);
     free(D.n_cats);
+    free(D.pats);
+    free(D.hash);
+    free(D.seen);
+    free(D.first);
     return rc;
 }
 

@@ -294,6 +294,14 @@ lap('dashboard');
                                { timeout: 10000 })
         .catch(() => fail('dashboard-conv: the trials table did not show its 5 trials'));
     await checkExact(page, 'dashboard-conv', 'conv');
+    // The enqueue form says what was stored: the trial's number and its values, typed.
+    await page.locator('form.enqueue input').fill('{"x": "0.5", "y": 0.05, "opt": "adam"}');
+    await page.locator('form.enqueue button').click();
+    const said = 'enqueued trial 5: {"x":0.5,"y":0.05,"opt":"adam"}';
+    await page.waitForFunction(s => document.querySelector('form.enqueue .msg').textContent === s, said,
+                               { timeout: 3000 })
+        .catch(async () => fail(`dashboard-conv: the enqueue form said ` +
+                                `"${await page.locator('form.enqueue .msg').textContent()}", not "${said}"`));
     await page.screenshot({ path: `${artifacts}/dashboard-conv.png`, fullPage: true });
     failures.push(...page.errors);
     await page.close();

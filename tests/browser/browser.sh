@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # knob report and knob dashboard in a real browser: fixture studies (one objective with
 # learning curves, pruned and failed trials, two workers at once; two and three objectives), their
-# reports and the dashboard loaded in headless Chromium by playwright-core (browser.mjs).
+# reports and the dashboard (writable: its enqueue form) loaded in headless Chromium by
+# playwright-core (browser.mjs).
 # Screenshots: $KNOB_BUILD/browser-artifacts/.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
@@ -12,7 +13,7 @@ echo "fixtures: ${SECONDS} s"
 "$KNOB" report one --storage "sqlite:///$db" -o one.html
 "$KNOB" report two --storage "sqlite:///$db" -o two.html
 "$KNOB" report three --storage "sqlite:///$db" -o three.html
-start_dashboard "sqlite:///$db"
+start_dashboard "sqlite:///$db" --allow-write
 page_test browser.mjs "$artifacts" "$T/one.html" "$T/two.html" "$T/three.html" "$url" "$KNOB" \
     "sqlite:///$db" "$web"
 echo ok

@@ -12,8 +12,8 @@ mkdir -p "$artifacts"
 
 # knob dashboard on STORAGE, port chosen by the system: sets pid and url, and kills it on exit
 # (a failing check leaves no server behind).
-start_dashboard() {
-    "$KNOB" dashboard --storage "$1" --port 0 > dash.out 2> dash.err &
+start_dashboard() { # STORAGE [OPTION...]
+    "$KNOB" dashboard --storage "$1" --port 0 "${@:2}" > dash.out 2> dash.err &
     pid=$!
     trap 'kill "$pid" 2> /dev/null || true' EXIT
     url=

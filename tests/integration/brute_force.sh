@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sampler brute_force from a sweep: every combination once, in parallel too, then the run
-# ends saying why (no "no budget" warning: the search ends by itself); a rerun runs nothing.
+# ends saying why (no "no budget" warning: the search ends by itself); a rerun runs nothing;
+# q_log_uniform_values and weighted choices are enumerated too.
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: $PROGS/echo_params.py
@@ -33,4 +34,29 @@ set -e
 expect_eq "$status" 3 "knob ask on a done search ($(cat ask.err))"
 grep -q "nothing left to ask: study 'bf': brute_force has tried every combination" ask.err ||
     fail "ask message: $(cat ask.err)"
+
+# q_log_uniform_values as its grid's numbers, a categorical with probabilities as its
+# choices (each once: the probabilities do not matter to an exhaustive search); a normal
+# param has no values to enumerate, which the sweep's check says.
+cat > enum.yaml <<YAML
+program: $PROGS/echo_params.py
+metric: {name: lr, goal: maximize}
+sampler: brute_force
+parameters:
+  lr: {distribution: q_log_uniform_values, min: 10, max: 30, q: 10}
+  opt: {values: [adam, sgd], probabilities: [0.1, 0.9]}
+YAML
+"$KNOB" run enum.yaml $S --study en --parallel 2 > en.txt 2>&1 || fail "run: $(cat en.txt)"
+"$KNOB" trials en $S --format json > en.json
+python3 - "$T" <<'PY' || fail "combinations: $(cat $T/en.json)"
+import json, sys, itertools
+d = json.load(open(sys.argv[1] + "/en.json"))
+got = sorted((t["params"]["lr"], t["params"]["opt"]) for t in d)
+assert got == sorted(itertools.product([10, 20, 30], ["adam", "sgd"])), got
+assert all(t["state"] == "complete" for t in d)
+PY
+sed 's/^  opt: .*/  n: {distribution: normal, mu: 0, sigma: 1}/' enum.yaml > normal.yaml
+if "$KNOB" run normal.yaml $S --study nn > nn.txt 2>&1; then fail "a normal param was enumerated"; fi
+grep -q "normal.yaml:6:6: key 'parameters.n': sampler brute_force needs values to enumerate" nn.txt ||
+    fail "normal param: $(cat nn.txt)"
 echo ok

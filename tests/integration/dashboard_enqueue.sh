@@ -2,9 +2,9 @@
 # knob dashboard's POST /api/enqueue takes the values the program should get, as knob
 # enqueue does: the sweep stored with the study converts them to the form the library holds
 # (a weighted choice and a normal param as quantiles, inv_log_uniform_values as the
-# reciprocal), values outside the space are refused with 400 naming the param, and the
-# study's listing (/api/study, knob trials) shows the enqueued trial's params as given,
-# then the program's values once it ran.
+# reciprocal) and it answers with the stored trial's number and values; values outside the
+# space are refused with 400 naming the param; the study's listing (/api/study, knob trials)
+# shows the enqueued trial's params as given, then the program's values once it ran.
 source "$(dirname "$0")/lib.bash"
 db="sqlite:///$T/d.db"
 cat > s.yaml <<YAML
@@ -29,9 +29,12 @@ YAML
 dashboard_start "$db" --allow-write
 n_trials() { "$KNOB" trials e --storage "$db" --format json | py 'len(d)'; }
 
-# The given values (a number as text too, as a form sends it), listed as given.
+# The given values (a number as text too, as a form sends it), listed as given; the answer
+# is the record knob enqueue prints: the trial's number and its values as stored, typed.
 given='{"opt": "sgd", "layers": "3", "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net": {"width": 32}}'
-expect_eq "$(dashboard_request "/api/enqueue?name=e" "{\"params\": $given}")" '200 {"ok":true}' "enqueue"
+expect_eq "$(dashboard_request "/api/enqueue?name=e" "{\"params\": $given}")" \
+    '200 {"ok":true,"trial":1,"params":{"opt":"sgd","layers":3,"lr":0.01,"inv":0.04,"p":"blue","n":6.5,"momentum":0.99,"net":{"width":32}}}' \
+    "enqueue"
 want='{"opt": "sgd", "layers": 3, "lr": 0.01, "inv": 0.04, "p": "blue", "n": 6.5, "momentum": 0.99, "net.width": 32}'
 dashboard_json "/api/study?name=e&since=0" > listing.json
 python3 - listing.json "$want" <<'PY' || fail "the listing of the enqueued trial"

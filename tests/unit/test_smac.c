@@ -321,6 +321,53 @@ static void random_trials_never_repeat(void **state)
     no_repeats(1, 12);
 }
 
+/* A conditional space of 7 configurations: model a with x in 0 .. 3, model b alone, model c
+ * with y in {p, q}. */
+static knob_trial_state cond_small(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    static const char *const models[] = {"a", "b", "c"}, *const ys[] = {"p", "q"};
+    size_t m, y;
+    int64_t x;
+    if (knob_trial_suggest_categorical(t, "model", models, 3, &m))
+        return KNOB_TRIAL_FAIL;
+    if (m == 0 && knob_trial_suggest_int(t, "x", 0, 3, 1, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    if (m == 2 && knob_trial_suggest_categorical(t, "y", ys, 2, &y))
+        return KNOB_TRIAL_FAIL;
+    values[0] = m == 0 ? (double)x : m == 1 ? 10 : 5 + (double)y;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* A candidate whose parent takes another value takes that value's children too, as SMAC3's
+ * configuration space makes it: a model b proposed with an x left over from a trial of model
+ * a is no new configuration (the trial runs b alone again), so neither the model's
+ * proposals nor the interleaved random ones repeat a configuration while the space has
+ * others left: trials 2 .. 6 of the 7 are each new. */
+static void conditional_never_repeats(void **state)
+{
+    (void)state;
+    for (int random = 0; random <= 1; random++) {
+        for (int seed = 0; seed < 6; seed++) {
+            knob_storage *st = knob_test_memory();
+            char opts[96];
+            snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=2,random_probability=%d", seed,
+                     random);
+            knob_study *s = knob_test_study(st, "cs", "smac", opts);
+            assert_int_equal(knob_study_optimize(s, cond_small, NULL, 7), KNOB_OK);
+            const knob_trial_info *const *tr;
+            size_t n;
+            assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+            for (size_t i = 2; i < n; i++)
+                if (repeats_earlier(tr, i))
+                    fail_msg("seed %d, random_probability %d: trial %zu repeats an earlier one",
+                             seed, random, i);
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+    }
+}
+
 /* One int of 0 .. 15, (x - 5)^2; at x = 5 the trial is pruned (ctx NULL) or its value is
  * -inf (ctx non-NULL, a study with infinite_values). */
 static knob_trial_state pruned_at_optimum(knob_trial *t, void *ctx, double *values)
@@ -481,6 +528,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(pruned_and_infinite_never_repeat),
         cmocka_unit_test(large_costs_keep_the_model),
         cmocka_unit_test(random_trials_never_repeat),
+        cmocka_unit_test(conditional_never_repeats),
         cmocka_unit_test(infinite_costs_keep_the_model),
     };
     if (argc > 1)

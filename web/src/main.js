@@ -356,13 +356,13 @@ function writeForms(study) {
         <h2>Enqueue a trial</h2><form class="enqueue"><input name="params" size="60" placeholder='{"lr": 0.01, "optimizer": "adam"}'>
         <button>enqueue</button> <span class="msg"></span></form>`;
     el.querySelector('textarea').value = study.note || '';
-    const wire = (sel, path, body) => {
+    const wire = (sel, path, body, said = () => 'done') => {
         const f = el.querySelector(sel);
         f.addEventListener('submit', async e => {
             e.preventDefault();
             try {
-                await api(`${path}?name=${encodeURIComponent(study.name)}`, body(f));
-                f.querySelector('.msg').textContent = 'done';
+                const r = await api(`${path}?name=${encodeURIComponent(study.name)}`, body(f));
+                f.querySelector('.msg').textContent = said(r);
             } catch (err) {
                 f.querySelector('.msg').textContent = err.message;
             }
@@ -375,7 +375,7 @@ function writeForms(study) {
         } catch (err) {
             return { params: f.params.value };
         }
-    });
+    }, r => `enqueued trial ${r.trial}: ${toJson(r.params)}`); // the values as stored (a big int too)
 }
 
 // ---------------------------------------------------------------- report and dashboard
