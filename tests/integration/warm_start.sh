@@ -247,6 +247,14 @@ if [ -n "${KNOB_TEST_PG_URL:-}" ]; then
     "$KNOB" run spelt.yaml --storage "$PG" --study src --trials 1 > /dev/null 2> sp.txt &&
         fail "a PostgreSQL study warm-started from itself by another URL ran"
     grep -q "is this study itself" sp.txt || fail "PostgreSQL self by another URL: $(cat sp.txt)"
+    # a new study from itself, the scheme spelt otherwise: the CLI's check is the library's
+    # (it compared the URLs' text, and the study, not made yet, was "no study named 'fresh'")
+    PG3=$(printf '%s' "$PG" | sed 's|^postgresql://|postgres://|')
+    sweep "warm_start: {study: fresh, storage: '$PG3'}" > fresh.yaml
+    "$KNOB" run fresh.yaml --storage "$PG" --study fresh --trials 1 > /dev/null 2> fr.txt &&
+        fail "a new PostgreSQL study warm-started from itself ran"
+    grep -q "fresh.yaml:7:1: key 'warm_start': study 'fresh' in postgres://.* is this study itself" fr.txt ||
+        fail "PostgreSQL self, new study, scheme spelt otherwise: $(cat fr.txt)"
     expect_eq "$("$KNOB" trials src --storage "$PG" --format json | py 'len(d)')" 7 "trials after self"
     # a missing study there: named with its storage, the password left out
     sed 's/{study: src,/{study: nope,/' from_pg.yaml > pg_nope.yaml
