@@ -196,10 +196,11 @@ void knob_study_free(knob_study *s)
 }
 
 /* Whether url opens the storage `st` was opened from (knobx_same_storage): the same SQLite
- * file or the same PostgreSQL URL ("memory:" opens a new storage, never this one). */
+ * file, its path as it was when st was opened (the process may have changed directory
+ * since), or the same PostgreSQL URL ("memory:" opens a new storage, never this one). */
 static bool same_storage(const knob_storage *st, const char *url)
 {
-    return knobx_same_storage(st->url, url);
+    return knobx_same_storage(st->abs_url ? st->abs_url : st->url, url);
 }
 
 int knob_study_open_related(knob_study *s, const char *name, const char *url, knob_study **out)
