@@ -800,6 +800,13 @@ static void skipped_source_trials(void **state)
     assert_non_null(strstr(said, want));
     assert_non_null(strstr(said, "; the first: param 'x'"));
     free(said);
+    /* smac too (it said nothing, and took x of [0, 100] for x of [0, 10]) */
+    said = skipped_by(st, "smac", "seed=1,warm_start_study=mixed", "smac", 1, 4);
+    assert_non_null(said);
+    assert_non_null(strstr(said, want));
+    assert_non_null(strstr(said, "smac: "));
+    assert_non_null(strstr(said, "; the first: param 'x'"));
+    free(said);
     said = skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe", 2, 4);
     assert_non_null(said);
     assert_non_null(strstr(said, "tpe: warm_start_study 'mixed': 11 of its 11 finished trials "
@@ -879,6 +886,43 @@ static void cmaes_uses_shared_params(void **state)
     knob_storage_close(st);
 }
 
+/* smac reads its source once, at the first ask, as tpe and gp do (it read it again at each
+ * ask, a cost growing with the source): the source deleted after that changes nothing, and
+ * its trials (x near 8) still lead the model. */
+static void smac_reads_source_once(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "once", NULL, 0);
+    for (int i = 0; i < 21; i++)
+        x_in(src, false, 10, 0.5 * i, (0.5 * i - 8) * (0.5 * i - 8));
+    knob_study_free(src);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("smac", "seed=2,warm_start_study=once,random_probability=0", &sp),
+                     KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "reader", &o, &s), KNOB_OK);
+    int near = 0;
+    for (int i = 0; i < 8; i++) {
+        if (i == 2)
+            assert_int_equal(knob_storage_delete_study(st, "once"), KNOB_OK);
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        near += fabs(x - 8) < 1.5;
+        double v = (x - 8) * (x - 8);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    print_message("smac's trials near the source's best: %d of 8\n", near);
+    assert_true(near >= 6);
+    assert_null(knob_study_system_attr(s, "warm_start_skipped"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -896,6 +940,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_local_model),
         cmocka_unit_test(skipped_source_trials),
         cmocka_unit_test(cmaes_uses_shared_params),
+        cmocka_unit_test(smac_reads_source_once),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
