@@ -923,6 +923,37 @@ static void smac_reads_source_once(void **state)
     knob_storage_close(st);
 }
 
+/* gp from a source of one trial: its model needs two, so the start is cold, and that is
+ * said in warm_start_skipped (it was silent), with the way to use the trial; one trial
+ * that fits among others that do not, too. */
+static void gp_one_source_trial(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "one", NULL, 0);
+    x_in(src, false, 10, 8, 0.5);
+    knob_study_free(src);
+    src = make(st, "one_fits", NULL, 0);
+    x_in(src, false, 10, 8, 0.5);
+    x_in(src, false, 100, 50, 0.1); /* outside [0, 10] */
+    knob_study_free(src);
+    char *said = skipped_by(st, "gp", "seed=1,warm_start_study=one", "g1", 1, 3);
+    assert_non_null(said);
+    assert_string_equal(said, "\"gp: warm_start_study 'one': 1 of its 1 finished trials not used: "
+                              "1 that fits, where the source's model needs 2 "
+                              "(warm_start_first=1 evaluates it first)\"");
+    free(said);
+    said = skipped_by(st, "gp", "seed=1,warm_start_study=one_fits", "g2", 1, 3);
+    assert_non_null(said);
+    assert_non_null(strstr(said, "gp: warm_start_study 'one_fits': 2 of its 2 finished trials not "
+                                 "used: 1 with a param of this study under another kind of "
+                                 "distribution or outside its range; the first: param 'x'; 1 "
+                                 "that fits, where the source's model needs 2"));
+    free(said);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -941,6 +972,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(skipped_source_trials),
         cmocka_unit_test(cmaes_uses_shared_params),
         cmocka_unit_test(smac_reads_source_once),
+        cmocka_unit_test(gp_one_source_trial),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
