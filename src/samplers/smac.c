@@ -218,8 +218,8 @@ static int log_scale(double *y, int n)
 /* Rows and y of one study's trials into D, appended. Infinite costs count as the lowest or
  * highest finite one (as Optuna's GP sampler clips them), failed trials (not lost workers)
  * of this study (`own`) as its worst; the source's are read by value (encode). */
-static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, double sign,
-                   bool own, data *D)
+static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, double sign, bool own,
+                   data *D)
 {
     int first = D->n, d = p->n_dims;
     for (size_t i = 0; i < n; i++) {

@@ -899,8 +899,9 @@ static void smac_reads_source_once(void **state)
         x_in(src, false, 10, 0.5 * i, (0.5 * i - 8) * (0.5 * i - 8));
     knob_study_free(src);
     knob_sampler *sp;
-    assert_int_equal(knob_sampler_create("smac", "seed=2,warm_start_study=once,random_probability=0", &sp),
-                     KNOB_OK);
+    assert_int_equal(
+        knob_sampler_create("smac", "seed=2,warm_start_study=once,random_probability=0", &sp),
+        KNOB_OK);
     knob_study_options o = {.sampler = sp};
     knob_study *s;
     assert_int_equal(knob_study_create(st, "reader", &o, &s), KNOB_OK);
