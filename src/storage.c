@@ -3,6 +3,8 @@
 #include "util/url.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int bad_url(int status, const char *url, const char *fmt)
@@ -65,6 +67,10 @@ int knob_storage_open(const char *url, knob_storage **out)
         free(st);
         return rc;
     }
+    char path[4096], abs[4096];
+    if (knobx_sqlite_path(st->url, path, sizeof path) &&
+        knobx_absolute_path(path, abs, sizeof abs) && (st->abs_url = malloc(strlen(abs) + 11)))
+        sprintf(st->abs_url, "sqlite:///%s", abs);
     *out = st;
     return KNOB_OK;
 }
@@ -82,6 +88,7 @@ void knob_storage_close(knob_storage *st)
     st->be->close(st->h);
     knob__summaries_free(st->summaries, st->n_summaries);
     free(st->url);
+    free(st->abs_url);
     free(st);
 }
 

@@ -195,31 +195,12 @@ void knob_study_free(knob_study *s)
     knob_storage_close(own);
 }
 
-/* The part of a PostgreSQL URL after its scheme ("//user@host/db"), however the scheme is
- * spelled ("postgres", "postgresql+psycopg2"); NULL for another scheme. */
-static const char *postgres_rest(const char *url)
-{
-    size_t n = strcspn(url, "+:");
-    if (!(n == 8 && strncmp(url, "postgres", 8) == 0) &&
-        !(n == 10 && strncmp(url, "postgresql", 10) == 0))
-        return NULL;
-    return strchr(url, ':');
-}
-
-/* Whether url opens the storage `st` was opened from: the same SQLite file (by device and
- * inode, however its path is written) or the same PostgreSQL URL ("memory:" opens a new
- * storage, never this one). */
+/* Whether url opens the storage `st` was opened from (knobx_same_storage): the same SQLite
+ * file, its path as it was when st was opened (the process may have changed directory
+ * since), or the same PostgreSQL URL ("memory:" opens a new storage, never this one). */
 static bool same_storage(const knob_storage *st, const char *url)
 {
-    char a[4096], b[4096];
-    struct stat sa, sb;
-    if (knobx_sqlite_path(url, a, sizeof a) && knobx_sqlite_path(st->url, b, sizeof b)) {
-        if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-            return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-        return strcmp(a, b) == 0;
-    }
-    const char *ra = postgres_rest(url), *rb = postgres_rest(st->url);
-    return ra && rb && strcmp(ra, rb) == 0;
+    return knobx_same_storage(st->abs_url ? st->abs_url : st->url, url);
 }
 
 int knob_study_open_related(knob_study *s, const char *name, const char *url, knob_study **out)

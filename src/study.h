@@ -11,6 +11,10 @@ struct knob_storage {
     const knob__backend *be;
     void *h;
     char *url;
+    /* a SQLite storage's URL with its file's path made absolute when it was opened (NULL:
+     * another backend, or no memory): a relative path names that file still after the
+     * process changed directory (the warm start's self check, knob_study_open_related) */
+    char *abs_url;
     knob_study_summary *summaries; /* the last knob_storage_studies list, lent out */
     size_t n_summaries;
     bool batch; /* between knob_storage_batch_begin and _end */

@@ -480,7 +480,9 @@ class Study:
     def ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None) -> Trial:
         # A trial of the ask-and-tell interface may be told by number from anywhere: its
         # params are written as suggested, as Optuna's are (inside optimize, with its tell)
-        return self._ask(fixed_distributions, eager=True)
+        trial = self._ask(fixed_distributions, eager=True)
+        self._warn_warm_skipped()  # the sampler says it during an ask: not only optimize's users
+        return trial
 
     def _ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None, eager: bool = False) -> Trial:
         # the classes Optuna deprecated become the new ones first, with its warning
@@ -855,12 +857,15 @@ class Study:
 
     def _warn_warm_skipped(self) -> None:
         """What the sampler's warm start left out of its source (the library says it in the
-        study's system attribute warm_start_skipped: it prints nothing), as a UserWarning."""
+        study's system attribute warm_start_skipped: it prints nothing), as a UserWarning: at
+        the end of optimize, and after an ask of the ask-and-tell interface; each sentence
+        once for this Study object."""
         if not getattr(self._sampler, "_options", {}).get("warm_start_study"):
             return
         said = self._system_attrs().get("warm_start_skipped")
-        if isinstance(said, str):
-            warnings.warn("warm_start: " + said, UserWarning, stacklevel=3)
+        if isinstance(said, str) and said != getattr(self, "_warm_said", None):
+            self._warm_said = said
+            warnings.warn("warm_start: " + said, UserWarning, stacklevel=3)  # ask's or optimize's caller
 
     def _interrupted(self, ended, state, threads, e: BaseException) -> None:
         """optimize(n_jobs > 1) interrupted (KeyboardInterrupt in the main thread): no

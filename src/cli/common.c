@@ -152,27 +152,16 @@ static int add_grid(const sweep *sw, knob_sampler *s)
     return rc ? fail("grid") : 0;
 }
 
-/* Whether two storage URLs name one storage: the same SQLite file (by device and inode),
- * else the same text. */
-static bool same_storage(const char *a, const char *b)
-{
-    char pa[4096], pb[4096];
-    struct stat sa, sb;
-    if (knobx_sqlite_path(a, pa, sizeof pa) && knobx_sqlite_path(b, pb, sizeof pb) &&
-        stat(pa, &sa) == 0 && stat(pb, &sb) == 0)
-        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    return strcmp(a, b) == 0 && strcmp(a, "memory:") != 0;
-}
-
 /* Whether the warm start's study `src` in `url` is study `name` of `storage` itself: the
- * same URL or SQLite file, or, for URLs spelt differently (a PostgreSQL server reached as
- * localhost and as 127.0.0.1), the same data by the library's look (knob_study_open_related
- * compares the storages' identities). */
+ * same storage by the library's own test (knobx_same_storage: one SQLite file, however its
+ * path is spelt; one PostgreSQL URL, however its scheme is), or, for URLs spelt otherwise (a
+ * PostgreSQL server reached as localhost and as 127.0.0.1), the same data by the library's
+ * look (knob_study_open_related compares the storages' identities). */
 static bool is_itself(const char *storage, const char *name, const char *src, const char *url)
 {
     if (!name || strcmp(name, src) != 0)
         return false;
-    if (same_storage(url, storage))
+    if (knobx_same_storage(url, storage))
         return true;
     if (strncmp(url, "postgres", 8) != 0 || strncmp(storage, "postgres", 8) != 0)
         return false;
@@ -415,6 +404,15 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         knob_storage_close(out->st);
         return -1;
     }
+    /* What a warm start left out (warm_start_skipped) is said by the sampler that read the
+     * source; one from an earlier run (another sampler, another source, or a run that asked
+     * nothing) is not this run's, and knob run warned of it again at its end. It goes: this
+     * process's sampler reads its source anew and writes it again where it still holds. */
+    const char *said = sw->warm_study ? knob_study_system_attr(out->s, "warm_start_skipped") : NULL;
+    if (said && strcmp(said, "null") != 0 &&
+        knob_study_set_system_attr(out->s, "warm_start_skipped", "null"))
+        fprintf(stderr, "knob: warning: could not clear the study's warm_start_skipped: %s\n",
+                knob_errmsg());
     if (!knob_study_system_attr(out->s, "sweep")) {
         knobx_buf b = {0};
         knobx_json_add_string(&b, sw->text);

@@ -66,6 +66,9 @@ typedef struct smac {
     int64_t ws_first; /* option warm_start_first */
     /* state */
     knob_study *src;             /* warm_start_study, opened at the first ask */
+    knob__warm_trial *ws_w;      /* its usable trials, read once then (borrowed from src) */
+    const knob_trial_info **ws_tr; /* the same trials, as the model's data takes them */
+    size_t n_ws;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     bool ws_firsts_read;
     knob__dim *dims;
@@ -101,6 +104,8 @@ static void fini(void *state)
 {
     smac *p = state;
     knob_study_free(p->src);
+    free(p->ws_w);
+    free(p->ws_tr);
     knob__warm_firsts_free(&p->ws_firsts);
     free(p->dims);
 }
@@ -174,14 +179,22 @@ static int infer_space(smac *p, const knob_trial_info *const *tr, size_t n,
 }
 
 /* A trial's row: each coordinate, NaN where the trial lacks the param (or has it under
- * another distribution). Returns how many are active. */
-static int encode(const smac *p, const knob_trial_info *t, double *row)
+ * another distribution). Returns how many are active. A source trial's (`source`) params
+ * are read by value (knob__warm_value: an int for a float, a choice by its value), and one
+ * whose value does not fit its param's distribution leaves the trial out: -1. */
+static int encode(const smac *p, const knob_trial_info *t, bool source, double *row)
 {
     int active = 0;
     for (int k = 0; k < p->n_dims; k++) {
         const knob_param *q = knob_trial_info_param(t, p->dims[k].name);
+        double v;
         if (q && (q->dist == p->dims[k].dist || knob__dist_equal(q->dist, p->dims[k].dist))) {
             row[k] = knob__dim_to_unit(&p->dims[k], q->internal);
+            active++;
+        } else if (q && source) {
+            if (!knob__warm_value(q, p->dims[k].dist, &v))
+                return -1;
+            row[k] = knob__dim_to_unit(&p->dims[k], v);
             active++;
         } else {
             row[k] = NAN;
@@ -223,16 +236,16 @@ static int log_scale(double *y, int n)
 
 /* Rows and y of one study's trials into D, appended. Infinite costs count as the lowest or
  * highest finite one (as Optuna's GP sampler clips them), failed trials (not lost workers)
- * of this study as its worst. */
-static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, double sign,
-                   bool failed, data *D)
+ * of this study (`own`) as its worst; the source's are read by value (encode). */
+static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, double sign, bool own,
+                   data *D)
 {
     int first = D->n, d = p->n_dims;
     for (size_t i = 0; i < n; i++) {
         if (!usable(tr[i]))
             continue;
         double *row = D->X + (size_t)D->n * d;
-        if (encode(p, tr[i], row) > 0)
+        if (encode(p, tr[i], !own, row) > 0)
             D->y[D->n++] = sign * tr[i]->values[0];
     }
     double best = HUGE_VAL, worst = -HUGE_VAL;
@@ -245,10 +258,10 @@ static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, do
         best = worst = 0;
     for (int i = first; i < D->n; i++)
         D->y[i] = fmin(fmax(D->y[i], best), worst);
-    for (size_t i = 0; failed && D->n > first && i < n; i++) {
+    for (size_t i = 0; own && D->n > first && i < n; i++) {
         if (tr[i]->state != KNOB_TRIAL_FAIL || worker_lost(tr[i]))
             continue;
-        if (encode(p, tr[i], D->X + (size_t)D->n * d) > 0)
+        if (encode(p, tr[i], false, D->X + (size_t)D->n * d) > 0)
             D->y[D->n++] = worst;
     }
     return log_scale(D->y + first, D->n - first);
@@ -581,11 +594,55 @@ static int maximize(const smac *p, data *D, knob_rng *r, double *xbest)
 
 /* ---------------------------------------------------------------- warm start */
 
+/* The source study and its usable trials (complete, with a value), read once at the first
+ * ask: the trials stay borrowed from the source, which is never synced again (each ask
+ * read it anew, a cost growing with the source). */
 static int open_source(smac *p, knob_study *s)
 {
     if (p->src || !p->ws_study || !*p->ws_study)
         return KNOB_OK;
-    return knob__warm_open(s, "smac", p->ws_study, p->ws_storage, &p->src);
+    int rc = knob__warm_open(s, "smac", p->ws_study, p->ws_storage, &p->src);
+    if (!rc)
+        rc = knob__warm_trials(p->src, true, &p->ws_w, &p->n_ws);
+    if (!rc && p->n_ws && !(p->ws_tr = malloc(p->n_ws * sizeof *p->ws_tr)))
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: warm start)");
+    for (size_t i = 0; !rc && i < p->n_ws; i++)
+        p->ws_tr[i] = p->ws_w[i].trial;
+    if (rc) {
+        free(p->ws_w);
+        p->ws_w = NULL;
+        p->n_ws = 0;
+        knob_study_free(p->src);
+        p->src = NULL;
+    }
+    return rc;
+}
+
+/* Says which of the source's trials the model leaves out in this space (a param of this
+ * study with a value outside its range, or of another kind: encode's -1), as tpe and gp do
+ * (knob__warm_say_skipped); *n_used counts those that join the model's data. */
+static int say_skipped(const smac *p, knob_study *s, size_t *n_used)
+{
+    double *row = malloc(((size_t)p->n_dims + 1) * sizeof *row);
+    if (!row)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
+    size_t skipped = 0;
+    const char *param = NULL;
+    *n_used = 0;
+    for (size_t i = 0; i < p->n_ws; i++) {
+        int active = encode(p, p->ws_tr[i], true, row);
+        *n_used += active > 0;
+        if (active >= 0)
+            continue;
+        for (int k = 0; k < p->n_dims && !param; k++) {
+            const knob_param *q = knob_trial_info_param(p->ws_tr[i], p->dims[k].name);
+            if (q && !knob__warm_fits(q, p->dims[k].dist))
+                param = p->dims[k].name;
+        }
+        skipped++;
+    }
+    free(row);
+    return knob__warm_say_skipped(s, "smac", p->ws_study, p->n_ws, 0, skipped, 0, param);
 }
 
 /* ---------------------------------------------------------------- the sampler */
@@ -622,7 +679,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     int rc = observe(p, tr, n, sign, true, D);
     D->n_own = D->n;
     for (size_t i = 0; i < n; i++)
-        if (taken(tr[i]) && encode(p, tr[i], D->busy + (size_t)D->n_busy * d) > 0)
+        if (taken(tr[i]) && encode(p, tr[i], false, D->busy + (size_t)D->n_busy * d) > 0)
             D->n_busy++;
     if (!rc && p->src) {
         double ssign = knob_study_direction(p->src, 0) == KNOB_MAXIMIZE ? -1 : 1;
@@ -691,23 +748,17 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return rc;
     if (knob_trial_number(t) < (int64_t)p->ws_firsts.n)
         return knob__warm_firsts_propose(&p->ws_firsts, t);
-    const knob_trial_info *const *tr, *const *src = NULL;
-    size_t n, n_src = 0, n_complete = 0, n_src_complete = 0;
+    const knob_trial_info *const *tr, *const *src = p->ws_tr;
+    size_t n, n_src = p->n_ws, n_complete = 0, n_src_complete = 0;
     if ((rc = knob_study_trials(s, &tr, &n)))
-        return rc;
-    if (p->src && (rc = knob_study_trials(p->src, &src, &n_src)))
         return rc;
     for (size_t i = 0; i < n; i++)
         n_complete += usable(tr[i]);
     if ((rc = infer_space(p, tr, n, src, n_src)) || p->n_dims == 0)
         return rc;
     /* the source's trials that share a param with this study's space start the model */
-    double *row = malloc((size_t)p->n_dims * sizeof *row);
-    if (!row)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
-    for (size_t i = 0; i < n_src; i++)
-        n_src_complete += usable(src[i]) && encode(p, src[i], row) > 0;
-    free(row);
+    if (p->src && (rc = say_skipped(p, s, &n_src_complete)))
+        return rc;
     if ((int64_t)n_complete < p->n_startup_trials && n_src_complete < 2)
         return KNOB_OK;
     data D = {0};

@@ -107,10 +107,13 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
     return knob__warm_value(q, d, &v);
 }
 
-int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t objectives, size_t dists, size_t missing, const char *param)
+/* The sentence of knob__warm_say_skipped (and of knob__warm_say_too_few: `few` trials that fit,
+ * where the source's model needs `need`) written to warm_start_skipped, or this sampler's
+ * earlier sentence set to null when nothing was left out. */
+static int say(knob_study *s, const char *sampler, const char *name, size_t of, size_t objectives,
+               size_t dists, size_t missing, const char *param, size_t few, size_t need)
 {
-    if (objectives + dists + missing == 0) {
+    if (objectives + dists + missing + few == 0) {
         /* this sampler's sentence from an earlier read (another source, another space) is
          * no longer true: it goes (null), so that no stale warning is shown; another
          * sampler's (auto's delegates share the attribute) stays */
@@ -124,7 +127,7 @@ int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name,
     int k = snprintf(text, sizeof text,
                      "%s: warm_start_study '%s': %zu of its %zu finished trials "
                      "not used:",
-                     sampler, name, objectives + dists + missing, of);
+                     sampler, name, objectives + dists + missing + few, of);
     if (objectives && k > 0 && (size_t)k < sizeof text)
         k += snprintf(text + k, sizeof text - (size_t)k,
                       " %zu with another count of objective values than this study's %zu;",
@@ -139,7 +142,12 @@ int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name,
             snprintf(text + k, sizeof text - (size_t)k,
                      " %zu without a param of this study that others of its trials have;", missing);
     if (param && k > 0 && (size_t)k < sizeof text)
-        snprintf(text + k, sizeof text - (size_t)k, " the first: param '%.200s';", param);
+        k += snprintf(text + k, sizeof text - (size_t)k, " the first: param '%.200s';", param);
+    if (few && k > 0 && (size_t)k < sizeof text)
+        snprintf(text + k, sizeof text - (size_t)k,
+                 " %zu that fit%s, where the source's model needs %zu (warm_start_first=%zu "
+                 "evaluates %s first);",
+                 few, few == 1 ? "s" : "", need, few, few == 1 ? "it" : "them");
     size_t len = strlen(text);
     if (len && text[len - 1] == ';')
         text[len - 1] = 0;
@@ -155,6 +163,18 @@ int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name,
                  : knob_study_set_system_attr(s, "warm_start_skipped", knobx_buf_cstr(&b));
     knobx_buf_free(&b);
     return rc;
+}
+
+int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
+                           size_t objectives, size_t dists, size_t missing, const char *param)
+{
+    return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0);
+}
+
+int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
+                           size_t dists, const char *param, size_t few, size_t need)
+{
+    return say(s, sampler, name, of, 0, dists, 0, param, few, need);
 }
 
 static int cmp_warm(const void *a, const void *b)

@@ -62,6 +62,12 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param);
 
+/* As knob__warm_say_skipped, for a sampler whose model of the source needs `need` trials
+ * and got `few` (fewer) that fit: those are not used either, and the sentence says so and
+ * how to use them (warm_start_first), so that a cold start is never silent. */
+int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
+                           size_t dists, const char *param, size_t few, size_t need);
+
 /* Orders warm trials best (lowest loss) first; equal losses keep trial order. */
 void knob__warm_sort(knob__warm_trial *w, size_t n);
 

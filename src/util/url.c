@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 char *knobx_redact_url(const char *url)
 {
@@ -35,4 +37,66 @@ bool knobx_sqlite_path(const char *url, char *path, size_t size)
     memcpy(path, p, n);
     path[n] = 0;
     return true;
+}
+
+/* The part of a PostgreSQL URL after its scheme ("//user@host/db"), however the scheme is
+ * spelled ("postgres", "postgresql+psycopg2"); NULL for another scheme. */
+static const char *postgres_rest(const char *url)
+{
+    size_t n = strcspn(url, "+:");
+    if (!(n == 8 && strncmp(url, "postgres", 8) == 0) &&
+        !(n == 10 && strncmp(url, "postgresql", 10) == 0))
+        return NULL;
+    return strchr(url, ':');
+}
+
+bool knobx_absolute_path(const char *path, char *out, size_t size)
+{
+    char cwd[4096];
+    size_t n = 0;
+    if (path[0] != '/') {
+        if (!getcwd(cwd, sizeof cwd))
+            return false;
+        n = strlen(cwd);
+        if (n + 1 >= size)
+            return false;
+        memcpy(out, cwd, n);
+    }
+    /* the components of path after the directory's, "." dropped and ".." taking one off */
+    for (const char *p = path; *p;) {
+        size_t k = strcspn(p, "/");
+        if ((k == 1 && p[0] == '.') || k == 0) {
+            /* nothing */
+        } else if (k == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 0 && out[n - 1] != '/')
+                n--;
+            n -= n > 0;
+        } else {
+            if (n + 1 + k >= size)
+                return false;
+            out[n++] = '/';
+            memcpy(out + n, p, k);
+            n += k;
+        }
+        p += k + (p[k] == '/');
+    }
+    if (n == 0)
+        out[n++] = '/';
+    out[n] = 0;
+    return true;
+}
+
+bool knobx_same_storage(const char *a, const char *b)
+{
+    char pa[4096], pb[4096], fa[4096], fb[4096];
+    if (knobx_sqlite_path(a, pa, sizeof pa) && knobx_sqlite_path(b, pb, sizeof pb)) {
+        struct stat sa, sb;
+        if (stat(pa, &sa) == 0 && stat(pb, &sb) == 0)
+            return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+        if (knobx_absolute_path(pa, fa, sizeof fa) && knobx_absolute_path(pb, fb, sizeof fb))
+            return strcmp(fa, fb) == 0;
+        return strcmp(pa, pb) == 0;
+    }
+    const char *ra = postgres_rest(a), *rb = postgres_rest(b);
+    return ra && rb && strcmp(ra, rb) == 0;
 }

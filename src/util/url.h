@@ -15,4 +15,20 @@ char *knobx_redact_url(const char *url);
  * name empty or longer than size - 1 (the storage says what else is wrong). */
 bool knobx_sqlite_path(const char *url, char *path, size_t size);
 
+/* path made absolute against the current directory, its "." and ".." components resolved
+ * by their text (symbolic links are not followed), into out; false when the current
+ * directory cannot be read or out is too short. */
+bool knobx_absolute_path(const char *path, char *out, size_t size);
+
+/* Whether storage URLs a and b name one storage, by the URLs alone (the storage's own
+ * identity, as PostgreSQL's system identifier, is the library's: knob_study_open_related
+ * compares it). Two SQLite URLs: the same file, by device and inode when both files exist
+ * (however each path is spelt: "./a.db", "d/../a.db", a symbolic link), else the same path
+ * made absolute (knobx_absolute_path); a relative path is read against the current
+ * directory, as opening it would. Two PostgreSQL URLs: the same text after the scheme,
+ * however the scheme is spelt. "memory:" names a new storage each time: never the same.
+ * The library's self check of a warm start and the CLI's check of the sweep's warm_start key
+ * both use this, so they cannot disagree. */
+bool knobx_same_storage(const char *a, const char *b);
+
 #endif

@@ -121,6 +121,19 @@ sweep "warm_start: far" > far_w.yaml
     fail "far source: $(cat fw.txt)"
 grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3 finished trials not used: 3 with a param of this study under another kind of distribution or outside its range; the first: param 'x'" fw.txt ||
     fail "far source warning: $(cat fw.txt)"
+# a warning of an earlier run is not shown again by a run that skipped nothing: another
+# sampler (tpe says nothing of these), a run that asks nothing (run_cap reached); the first
+# sampler again says it again (each run showed the first run's sentence)
+sweep "warm_start: far" | sed 's/sampler: .*/sampler: tpe/' > far_tpe.yaml
+"$KNOB" run far_tpe.yaml --storage "sqlite:///$T/src.db" --study fw --trials 1 > /dev/null 2> fw2.txt ||
+    fail "far source, tpe: $(cat fw2.txt)"
+grep -q "warm_start:" fw2.txt && fail "a stale warning shown by tpe's run: $(cat fw2.txt)"
+{ cat far_w.yaml; echo "run_cap: 3"; } > far_cap.yaml
+"$KNOB" run far_w.yaml --storage "sqlite:///$T/src.db" --study fw --trials 1 > /dev/null 2> fw3.txt
+grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3" fw3.txt ||
+    fail "far source warning, cmaes again: $(cat fw3.txt)"
+"$KNOB" run far_cap.yaml --storage "sqlite:///$T/src.db" --study fw > /dev/null 2> fw4.txt
+grep -q "warm_start:" fw4.txt && fail "a stale warning shown by a run that asked nothing: $(cat fw4.txt)"
 
 # first: N (warm_start_first): tpe's first 3 trials are the source's 3 best distinct
 # configurations (each more than 10% of x's or y's range from the ones before), from
@@ -247,6 +260,14 @@ if [ -n "${KNOB_TEST_PG_URL:-}" ]; then
     "$KNOB" run spelt.yaml --storage "$PG" --study src --trials 1 > /dev/null 2> sp.txt &&
         fail "a PostgreSQL study warm-started from itself by another URL ran"
     grep -q "is this study itself" sp.txt || fail "PostgreSQL self by another URL: $(cat sp.txt)"
+    # a new study from itself, the scheme spelt otherwise: the CLI's check is the library's
+    # (it compared the URLs' text, and the study, not made yet, was "no study named 'fresh'")
+    PG3=$(printf '%s' "$PG" | sed 's|^postgresql://|postgres://|')
+    sweep "warm_start: {study: fresh, storage: '$PG3'}" > fresh.yaml
+    "$KNOB" run fresh.yaml --storage "$PG" --study fresh --trials 1 > /dev/null 2> fr.txt &&
+        fail "a new PostgreSQL study warm-started from itself ran"
+    grep -q "fresh.yaml:7:1: key 'warm_start': study 'fresh' in postgres://.* is this study itself" fr.txt ||
+        fail "PostgreSQL self, new study, scheme spelt otherwise: $(cat fr.txt)"
     expect_eq "$("$KNOB" trials src --storage "$PG" --format json | py 'len(d)')" 7 "trials after self"
     # a missing study there: named with its storage, the password left out
     sed 's/{study: src,/{study: nope,/' from_pg.yaml > pg_nope.yaml

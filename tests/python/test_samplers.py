@@ -513,3 +513,30 @@ def test_warm_start_skipped_is_a_warning(tmp_path):
                        and "param 'x'" in t for t in texts), texts
         else:
             assert not any("warm_start" in t for t in texts), texts
+
+
+def test_warm_start_skipped_warns_ask_and_tell_once(tmp_path):
+    """A user of ask and tell sees what the warm start left out too (only optimize warned),
+    once: not at every ask, nor again at the end of a later optimize."""
+    url = "sqlite:///%s" % (tmp_path / "w.db")
+    src = optuna.create_study(study_name="far", storage=url, sampler=samplers.RandomSampler(seed=1))
+    src.optimize(lambda t: t.suggest_float("x", 10, 20), n_trials=3)
+    study = optuna.create_study(study_name="w", storage=url,
+                                sampler=samplers.GPSampler(seed=1, warm_start_study="far"))
+    def said(w):
+        return [x for x in w if issubclass(x.category, UserWarning) and "warm_start" in str(x.message)]
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        for _ in range(5):
+            trial = study.ask()
+            study.tell(trial, trial.suggest_float("x", 0, 1))
+    got = said(w)
+    assert len(got) == 1, [str(x.message) for x in got]
+    assert "warm_start: gp: warm_start_study 'far': 3 of its 3 finished trials not used" in str(got[0].message)
+    assert got[0].filename == __file__  # the caller's line: the ask
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+        trial = study.ask()
+    assert said(w) == [], [str(x.message) for x in said(w)]

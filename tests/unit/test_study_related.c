@@ -5,6 +5,8 @@
 #include "knob.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static knob_study *new_study(knob_storage *st, const char *name)
 {
@@ -205,6 +207,59 @@ static void free_closes_owned_storage(void **state)
     unlink(wal);
 }
 
+/* A study is not related to itself (its trials would count twice): the same SQLite file
+ * however its path is spelt ("./a.db", "d/../a.db", a symbolic link), and a relative path
+ * read against the directory the storage was opened in, after the process changed
+ * directory. A file of the same name in the new directory is another file: related. (The
+ * check compared the paths as they read now: after chdir, sqlite:///a.db named the new
+ * directory's file for both, and sqlite:///../a.db, the study's own, was another file.) */
+static void itself_by_any_spelling(void **state)
+{
+    (void)state;
+    char dir[4096], sub[4200], cwd[4096];
+    snprintf(dir, sizeof dir, "%s", knob_test_path("itself"));
+    snprintf(sub, sizeof sub, "%s/d", dir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(sub), 0);
+    knob_storage *other; /* d/a.db: a study of the same name, in another file */
+    assert_int_equal(knob_storage_open("sqlite:///a.db", &other), KNOB_OK);
+    knob_study *o = new_study(other, "s");
+    run_trials(o, 2);
+    knob_study_free(o);
+    knob_storage_close(other);
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(symlink("a.db", "link.db"), 0);
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("sqlite:///a.db", &st), KNOB_OK);
+    knob_study *s = new_study(st, "s"), *r = NULL;
+    run_trials(s, 3);
+    const char *same[] = {"sqlite:///a.db", "sqlite:///./a.db", "sqlite:///d/../a.db",
+                          "sqlite:///link.db", "sqlite:///a.db?timeout=5"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        assert_int_equal(knob_study_open_related(s, "s", same[i], &r), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "this study itself"));
+    }
+    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///d/a.db", &r), KNOB_OK);
+    check_related(r, "s", 2);
+    knob_study_free(r);
+    assert_int_equal(chdir(sub), 0); /* sqlite:///a.db is d/a.db now; the study's is ../a.db */
+    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///../a.db", &r), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "this study itself"));
+    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///../link.db", &r), KNOB_EINVAL);
+    r = NULL;
+    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///a.db", &r), KNOB_OK);
+    check_related(r, "s", 2);
+    knob_study_free(r);
+    knob_study_free(s);
+    knob_storage_close(st);
+    assert_int_equal(chdir(cwd), 0);
+    char rm[4400];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
+    assert_int_equal(system(rm), 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +268,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(missing_study),
         cmocka_unit_test(bad_url),
         cmocka_unit_test(free_closes_owned_storage),
+        cmocka_unit_test(itself_by_any_spelling),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

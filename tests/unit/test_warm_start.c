@@ -800,6 +800,13 @@ static void skipped_source_trials(void **state)
     assert_non_null(strstr(said, want));
     assert_non_null(strstr(said, "; the first: param 'x'"));
     free(said);
+    /* smac too (it said nothing, and took x of [0, 100] for x of [0, 10]) */
+    said = skipped_by(st, "smac", "seed=1,warm_start_study=mixed", "smac", 1, 4);
+    assert_non_null(said);
+    assert_non_null(strstr(said, want));
+    assert_non_null(strstr(said, "smac: "));
+    assert_non_null(strstr(said, "; the first: param 'x'"));
+    free(said);
     said = skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe", 2, 4);
     assert_non_null(said);
     assert_non_null(strstr(said, "tpe: warm_start_study 'mixed': 11 of its 11 finished trials "
@@ -879,6 +886,135 @@ static void cmaes_uses_shared_params(void **state)
     knob_storage_close(st);
 }
 
+/* smac reads its source once, at the first ask, as tpe and gp do (it read it again at each
+ * ask, a cost growing with the source): the source deleted after that changes nothing, and
+ * its trials (x near 8) still lead the model. */
+static void smac_reads_source_once(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "once", NULL, 0);
+    for (int i = 0; i < 21; i++)
+        x_in(src, false, 10, 0.5 * i, (0.5 * i - 8) * (0.5 * i - 8));
+    knob_study_free(src);
+    knob_sampler *sp;
+    assert_int_equal(
+        knob_sampler_create("smac", "seed=2,warm_start_study=once,random_probability=0", &sp),
+        KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "reader", &o, &s), KNOB_OK);
+    int near = 0;
+    for (int i = 0; i < 8; i++) {
+        if (i == 2)
+            assert_int_equal(knob_storage_delete_study(st, "once"), KNOB_OK);
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        near += fabs(x - 8) < 1.5;
+        double v = (x - 8) * (x - 8);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    print_message("smac's trials near the source's best: %d of 8\n", near);
+    assert_true(near >= 6);
+    assert_null(knob_study_system_attr(s, "warm_start_skipped"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* gp from a source of one trial: its model needs two, so the start is cold, and that is
+ * said in warm_start_skipped (it was silent), with the way to use the trial; one trial
+ * that fits among others that do not, too. */
+static void gp_one_source_trial(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "one", NULL, 0);
+    x_in(src, false, 10, 8, 0.5);
+    knob_study_free(src);
+    src = make(st, "one_fits", NULL, 0);
+    x_in(src, false, 10, 8, 0.5);
+    x_in(src, false, 100, 50, 0.1); /* outside [0, 10] */
+    knob_study_free(src);
+    char *said = skipped_by(st, "gp", "seed=1,warm_start_study=one", "g1", 1, 3);
+    assert_non_null(said);
+    assert_string_equal(said, "\"gp: warm_start_study 'one': 1 of its 1 finished trials not used: "
+                              "1 that fits, where the source's model needs 2 "
+                              "(warm_start_first=1 evaluates it first)\"");
+    free(said);
+    said = skipped_by(st, "gp", "seed=1,warm_start_study=one_fits", "g2", 1, 3);
+    assert_non_null(said);
+    assert_non_null(strstr(said, "gp: warm_start_study 'one_fits': 2 of its 2 finished trials not "
+                                 "used: 1 with a param of this study under another kind of "
+                                 "distribution or outside its range; the first: param 'x'; 1 "
+                                 "that fits, where the source's model needs 2"));
+    free(said);
+    knob_storage_close(st);
+}
+
+/* The models of tpe and gp read the source's values mapped to this study's distributions
+ * (knob__warm_value): an int x of the source for a float x here, and choices in another
+ * order by their value. The source's good trials all sit in one corner (x near 9, c "a");
+ * the warm proposals concentrate there: of 12 trials (gp's after its first two), x >= 6 in
+ * 7 for tpe (9 here; a source's x left out, 5: cold, 0.4 of them) and in 10 for gp (12; a
+ * cold gp, learning from its own trials, 8), c "a" in 9 (10 and 12; an unmapped "a", the
+ * source's index 0, is "c" here: 1 and 8). */
+static void models_read_mapped_values(void **state)
+{
+    (void)state;
+    static const char *const abc[3] = {"a", "b", "c"}, *const cba[3] = {"c", "b", "a"};
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "corner", NULL, 0);
+    for (int x = 0; x <= 10; x++)
+        for (size_t k = 0; k < 3; k++) {
+            char fixed[64];
+            snprintf(fixed, sizeof fixed, "{\"x\": %d, \"c\": \"%s\"}", x, abc[k]);
+            assert_int_equal(knob_study_enqueue(src, fixed), KNOB_OK);
+            knob_trial *t;
+            int64_t xi;
+            size_t c;
+            assert_int_equal(knob_study_ask(src, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_int(t, "x", 0, 10, 1, 0, &xi), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c", abc, 3, &c), KNOB_OK);
+            double v = (double)((xi - 9) * (xi - 9)) + (c == 0 ? 0 : 20);
+            assert_int_equal(knob_study_tell(src, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+    knob_study_free(src);
+    const char *names[2] = {"tpe", "gp"};
+    const int from[2] = {0, 2}, want_near[2] = {7, 10}; /* gp's model: from two trials */
+    for (int m = 0; m < 2; m++) {
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create(names[m], "seed=5,warm_start_study=corner", &sp),
+                         KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, names[m], &o, &s), KNOB_OK);
+        int near = 0, a = 0;
+        for (int i = 0; i < from[m] + 12; i++) {
+            knob_trial *t;
+            double x;
+            size_t c;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c", cba, 3, &c), KNOB_OK);
+            near += i >= from[m] && x >= 6;
+            a += i >= from[m] && c == 2;
+            double v = (x - 9) * (x - 9) + (c == 2 ? 0 : 20);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        print_message("%s: of 12 trials, %d with x >= 6, %d with c \"a\"\n", names[m], near, a);
+        assert_true(near >= want_near[m]);
+        assert_true(a >= 9);
+        assert_null(knob_study_system_attr(s, "warm_start_skipped"));
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -896,6 +1032,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_local_model),
         cmocka_unit_test(skipped_source_trials),
         cmocka_unit_test(cmaes_uses_shared_params),
+        cmocka_unit_test(smac_reads_source_once),
+        cmocka_unit_test(gp_one_source_trial),
+        cmocka_unit_test(models_read_mapped_values),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
