@@ -1,5 +1,6 @@
 #include "util/url.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,7 +51,10 @@ static const char *postgres_rest(const char *url)
     return strchr(url, ':');
 }
 
-bool knobx_absolute_path(const char *path, char *out, size_t size)
+/* path by its text alone: made absolute against the current directory, "." and ".."
+ * resolved as names (a ".." after a symbolic link to a directory goes up the link's
+ * directory, not the target's). */
+static bool absolute_by_text(const char *path, char *out, size_t size)
 {
     char cwd[4096];
     size_t n = 0;
@@ -83,6 +87,38 @@ bool knobx_absolute_path(const char *path, char *out, size_t size)
     if (n == 0)
         out[n++] = '/';
     out[n] = 0;
+    return true;
+}
+
+bool knobx_absolute_path(const char *path, char *out, size_t size)
+{
+    char real[PATH_MAX];
+    if (!*path)
+        return false;
+    if (realpath(path, real)) /* the file exists: its one name, links followed */
+        return strlen(real) < size && strcpy(out, real);
+    /* a file not made yet: its directory's one name, and its own name */
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    char dir[PATH_MAX] = ".";
+    size_t dn = slash ? (size_t)(slash - path) : 0;
+    if (dn >= sizeof dir || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+        return absolute_by_text(path, out, size);
+    if (slash == path)
+        strcpy(dir, "/");
+    else if (slash) {
+        memcpy(dir, path, dn);
+        dir[dn] = 0;
+    }
+    if (!realpath(dir, real))
+        return absolute_by_text(path, out, size);
+    size_t rn = strlen(real), bn = strlen(base);
+    if (rn + 1 + bn >= size)
+        return false;
+    memcpy(out, real, rn);
+    out[rn] = '/';
+    if (rn == 1)
+        rn = 0; /* "/" and the name: one slash */
+    memcpy(out + rn + 1, base, bn + 1);
     return true;
 }
 

@@ -15,9 +15,10 @@ char *knobx_redact_url(const char *url);
  * name empty or longer than size - 1 (the storage says what else is wrong). */
 bool knobx_sqlite_path(const char *url, char *path, size_t size);
 
-/* path made absolute against the current directory, its "." and ".." components resolved
- * by their text (symbolic links are not followed), into out; false when the current
- * directory cannot be read or out is too short. */
+/* path's one absolute name, into out: symbolic links followed and "." and ".." resolved
+ * (realpath) where the file exists, else where its directory does (a file not made yet);
+ * else made absolute against the current directory by its text alone. False when the
+ * current directory cannot be read or out is too short. */
 bool knobx_absolute_path(const char *path, char *out, size_t size);
 
 /* Whether storage URLs a and b name one storage, by the URLs alone (the storage's own

@@ -254,6 +254,28 @@ static void itself_by_any_spelling(void **state)
     knob_study_free(r);
     knob_study_free(s);
     knob_storage_close(st);
+    /* opened through a link to a directory and "..": lnk/../x.db is real/x.db, not the x.db
+     * beside lnk (which the path's text names) */
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(mkdir("real", 0755), 0);
+    assert_int_equal(mkdir("real/sub", 0755), 0);
+    assert_int_equal(symlink("real/sub", "lnk"), 0);
+    assert_int_equal(knob_storage_open("sqlite:///x.db", &other), KNOB_OK);
+    o = new_study(other, "t");
+    run_trials(o, 2);
+    knob_study_free(o);
+    knob_storage_close(other);
+    assert_int_equal(knob_storage_open("sqlite:///lnk/../x.db", &st), KNOB_OK);
+    s = new_study(st, "t");
+    run_trials(s, 3);
+    assert_int_equal(knob_study_open_related(s, "t", "sqlite:///real/x.db", &r), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "this study itself"));
+    r = NULL;
+    assert_int_equal(knob_study_open_related(s, "t", "sqlite:///x.db", &r), KNOB_OK);
+    check_related(r, "t", 2);
+    knob_study_free(r);
+    knob_study_free(s);
+    knob_storage_close(st);
     assert_int_equal(chdir(cwd), 0);
     char rm[4400];
     snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
