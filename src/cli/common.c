@@ -404,15 +404,6 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         knob_storage_close(out->st);
         return -1;
     }
-    /* What a warm start left out (warm_start_skipped) is said by the sampler that read the
-     * source; one from an earlier run (another sampler, another source, or a run that asked
-     * nothing) is not this run's, and knob run warned of it again at its end. It goes: this
-     * process's sampler reads its source anew and writes it again where it still holds. */
-    const char *said = sw->warm_study ? knob_study_system_attr(out->s, "warm_start_skipped") : NULL;
-    if (said && strcmp(said, "null") != 0 &&
-        knob_study_set_system_attr(out->s, "warm_start_skipped", "null"))
-        fprintf(stderr, "knob: warning: could not clear the study's warm_start_skipped: %s\n",
-                knob_errmsg());
     if (!knob_study_system_attr(out->s, "sweep")) {
         knobx_buf b = {0};
         knobx_json_add_string(&b, sw->text);

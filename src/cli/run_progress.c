@@ -174,14 +174,34 @@ void run_progress_tick(runner *r)
         live_line(r);
 }
 
+/* Whether `said` (a sentence of warm_start_skipped: "SAMPLER: warm_start_study 'NAME'...")
+ * is of this run's sampler and source: the attribute is the study's, so it may hold what an
+ * earlier run with another sampler or source left out. auto's sentences are its delegates'. */
+static bool warm_said_here(const char *said, const char *sampler, const char *study)
+{
+    size_t n = strcspn(said, ":");
+    if (!said[n] || strncmp(said + n, ": warm_start_study '", 20) != 0 ||
+        strncmp(said + n + 20, study, strlen(study)) != 0 || said[n + 20 + strlen(study)] != '\'')
+        return false;
+    if (strcmp(sampler, "auto") == 0)
+        return true;
+    return strlen(sampler) == n && strncmp(said, sampler, n) == 0;
+}
+
 /* What the sampler's warm start left out of its source (the library prints nothing: it
- * says so in the study's system attribute warm_start_skipped), as a warning. */
+ * says so in the study's system attribute warm_start_skipped), as a warning: by a run that
+ * asked trials, and only a sentence of its own sampler and source. (The attribute is not
+ * cleared when a run starts: a run beside this one, or one that asks nothing, would take
+ * away what this run's sampler said once.) */
 static void warm_skipped(runner *r)
 {
-    const char *said =
-        r->sw->warm_study ? knob_study_system_attr(r->ref.s, "warm_start_skipped") : NULL;
+    const char *said = r->sw->warm_study && r->launched
+                           ? knob_study_system_attr(r->ref.s, "warm_start_skipped")
+                           : NULL;
     knobx_json *j = said ? knobx_json_parse(said, (size_t)-1, NULL, 0) : NULL;
-    if (j && j->type == KNOBX_JSON_STRING)
+    const char *sampler = knob_sampler_name(knob_study_sampler(r->ref.s));
+    if (j && j->type == KNOBX_JSON_STRING && sampler &&
+        warm_said_here(j->str, sampler, r->sw->warm_study))
         fprintf(stderr, "knob: warning: warm_start: %s\n", j->str);
     knobx_json_free(j);
 }

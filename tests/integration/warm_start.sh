@@ -134,6 +134,23 @@ grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3" fw3.txt
     fail "far source warning, cmaes again: $(cat fw3.txt)"
 "$KNOB" run far_cap.yaml --storage "sqlite:///$T/src.db" --study fw > /dev/null 2> fw4.txt
 grep -q "warm_start:" fw4.txt && fail "a stale warning shown by a run that asked nothing: $(cat fw4.txt)"
+# ... nor taken from a run by another that opens its study meanwhile (a run that asks
+# nothing cleared the attribute, which the running sampler had written once: its warning
+# was lost): the third trial's program runs knob run on the study, run_cap reached
+cat > beside.sh <<SH
+#!/usr/bin/env bash
+echo >> "$T/beside.count"
+[ "\$(wc -l < "$T/beside.count")" != 3 ] || {
+    touch "$T/beside.done"; "$KNOB" run "$T/cap1.yaml" --storage "sqlite:///$T/src.db" --study fw5 > /dev/null 2>&1; }
+exec $PROGS/quad.sh "\$@"
+SH
+chmod +x beside.sh
+sed "s|program: .*|program: $T/beside.sh|" far_w.yaml > far_beside.yaml
+{ cat far_w.yaml; echo "run_cap: 1"; } > cap1.yaml
+"$KNOB" run far_beside.yaml --storage "sqlite:///$T/src.db" --study fw5 --trials 3 > /dev/null 2> fw5.txt
+[ -e "$T/beside.done" ] || fail "the run beside did not run"
+grep -q "warning: warm_start: cmaes: warm_start_study 'far': 3 of its 3" fw5.txt ||
+    fail "a warning lost to a run beside: $(cat fw5.txt)"
 
 # first: N (warm_start_first): tpe's first 3 trials are the source's 3 best distinct
 # configurations (each more than 10% of x's or y's range from the ones before), from
