@@ -859,12 +859,24 @@ class Study:
         """What the sampler's warm start left out of its source (the library says it in the
         study's system attribute warm_start_skipped: it prints nothing), as a UserWarning: at
         the end of optimize, and after an ask of the ask-and-tell interface; each sentence
-        once for this Study object."""
-        if not getattr(self._sampler, "_options", {}).get("warm_start_study"):
+        once for this Study object. Only its own sampler's sentence of its own source: the
+        attribute is the study's and may hold an earlier run's (another sampler's, another
+        source's); AutoSampler's are its delegates' (gp's, smac's, tpe's), which take turns
+        writing it."""
+        source = getattr(self._sampler, "_options", {}).get("warm_start_study")
+        if not source:
             return
         said = self._system_attrs().get("warm_start_skipped")
-        if isinstance(said, str) and said != getattr(self, "_warm_said", None):
-            self._warm_said = said
+        if not isinstance(said, str):
+            return
+        name = getattr(self._sampler, "_knob_name", "")
+        who, sep, rest = said.partition(": ")
+        if not sep or not rest.startswith("warm_start_study '%s'" % source) or \
+                (name != "auto" and who != name):
+            return
+        seen = self.__dict__.setdefault("_warm_said", set())
+        if said not in seen:
+            seen.add(said)
             warnings.warn("warm_start: " + said, UserWarning, stacklevel=3)  # ask's or optimize's caller
 
     def _interrupted(self, ended, state, threads, e: BaseException) -> None:

@@ -540,3 +540,22 @@ def test_warm_start_skipped_warns_ask_and_tell_once(tmp_path):
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
         trial = study.ask()
     assert said(w) == [], [str(x.message) for x in said(w)]
+    # gp's sentence stays in the study: a TPESampler of the study (which says nothing of this
+    # source) does not show it (it showed an earlier run's sentence, another sampler's)
+    again = optuna.load_study(study_name="w", storage=url,
+                              sampler=samplers.TPESampler(seed=1, warm_start_study="far"))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        again.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    assert said(w) == [], [str(x.message) for x in said(w)]
+    # AutoSampler's gp and smac take turns writing their sentences: each is warned once (the
+    # last one said was remembered, so they alternated)
+    auto = optuna.create_study(study_name="a", storage=url,
+                               sampler=samplers.AutoSampler(seed=1, warm_start_study="far"))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        for _ in range(14):
+            trial = auto.ask()
+            auto.tell(trial, trial.suggest_float("x", 0, 1))
+    got = [str(x.message) for x in said(w)]
+    assert len(got) == len(set(got)) >= 1, got
