@@ -377,7 +377,7 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
     const char *param = NULL;
     nt = p->ns ? fitting(p, w, nt, &skipped, &param) : 0;
     /* one trial is no model (no scale, no length scales): a cold start, said */
-    rc = nt == 1 ? knob__warm_say_too_few(s, "gp", p->ws_study, all, skipped, param, 1, 2)
+    rc = nt == 1 ? knob__warm_say_too_few(s, "gp", p->ws_study, all, skipped, param, 1, 2, p->ws_first)
                  : knob__warm_say_skipped(s, "gp", p->ws_study, all, 0, skipped, 0, param);
     if (rc || nt == 0) {
         p->ns = nt ? p->ns : 0;

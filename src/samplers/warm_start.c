@@ -111,7 +111,8 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
  * where the source's model needs `need`) written to warm_start_skipped, or this sampler's
  * earlier sentence set to null when nothing was left out. */
 static int say(knob_study *s, const char *sampler, const char *name, size_t of, size_t objectives,
-               size_t dists, size_t missing, const char *param, size_t few, size_t need)
+               size_t dists, size_t missing, const char *param, size_t few, size_t need,
+               int64_t first)
 {
     if (objectives + dists + missing + few == 0) {
         /* this sampler's sentence from an earlier read (another source, another space) is
@@ -143,11 +144,16 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
                      " %zu without a param of this study that others of its trials have;", missing);
     if (param && k > 0 && (size_t)k < sizeof text)
         k += snprintf(text + k, sizeof text - (size_t)k, " the first: param '%.200s';", param);
-    if (few && k > 0 && (size_t)k < sizeof text)
+    if (few && k > 0 && (size_t)k < sizeof text && first >= (int64_t)few)
         snprintf(text + k, sizeof text - (size_t)k,
-                 " %zu that fit%s, where the source's model needs %zu (warm_start_first=%zu "
-                 "evaluates %s first);",
-                 few, few == 1 ? "s" : "", need, few, few == 1 ? "it" : "them");
+                 " %zu that fit%s, where the source's model needs %zu (evaluated first: "
+                 "warm_start_first=%lld);",
+                 few, few == 1 ? "s" : "", need, (long long)first);
+    else if (few && k > 0 && (size_t)k < sizeof text)
+        snprintf(text + k, sizeof text - (size_t)k,
+                 " %zu that fit%s, where the source's model needs %zu (warm_start_first=%zu, "
+                 "first: %zu in a sweep's warm_start, evaluates %s first);",
+                 few, few == 1 ? "s" : "", need, few, few, few == 1 ? "it" : "them");
     size_t len = strlen(text);
     if (len && text[len - 1] == ';')
         text[len - 1] = 0;
@@ -168,13 +174,14 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param)
 {
-    return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0);
+    return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0, 0);
 }
 
 int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t dists, const char *param, size_t few, size_t need)
+                           size_t dists, const char *param, size_t few, size_t need,
+                           int64_t first)
 {
-    return say(s, sampler, name, of, 0, dists, 0, param, few, need);
+    return say(s, sampler, name, of, 0, dists, 0, param, few, need, first);
 }
 
 static int cmp_warm(const void *a, const void *b)

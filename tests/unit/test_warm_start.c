@@ -943,7 +943,14 @@ static void gp_one_source_trial(void **state)
     assert_non_null(said);
     assert_string_equal(said, "\"gp: warm_start_study 'one': 1 of its 1 finished trials not used: "
                               "1 that fits, where the source's model needs 2 "
-                              "(warm_start_first=1 evaluates it first)\"");
+                              "(warm_start_first=1, first: 1 in a sweep's warm_start, "
+                              "evaluates it first)\"");
+    free(said);
+    /* the hint already followed: said as done (it told the user to do what they did) */
+    said = skipped_by(st, "gp", "seed=1,warm_start_study=one,warm_start_first=1", "g3", 1, 4);
+    assert_non_null(said);
+    assert_non_null(strstr(said, "1 that fits, where the source's model needs 2 (evaluated "
+                                 "first: warm_start_first=1)"));
     free(said);
     said = skipped_by(st, "gp", "seed=1,warm_start_study=one_fits", "g2", 1, 3);
     assert_non_null(said);
