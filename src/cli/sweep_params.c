@@ -944,6 +944,10 @@ int sweep_check_grid(const sweep_ctx *c)
         char *json;
         if (p->kind == PK_CONSTANT)
             continue;
+        /* a float whose low is its high is one value, which brute_force takes as it is */
+        if (!sweep_is_grid(sw) && p->min == p->max &&
+            (p->kind == PK_UNIFORM || p->kind == PK_LOG_UNIFORM || p->kind == PK_LOG_UNIFORM_VALUES))
+            continue;
         double lo, step;
         long long k0, k1;
         if (grid_range(p, &lo, &step, &k0, &k1) && k1 - k0 + 1 > MAX_GRID_POINTS)

@@ -59,4 +59,9 @@ sed 's/^  opt: .*/  n: {distribution: normal, mu: 0, sigma: 1}/' enum.yaml > nor
 if "$KNOB" run normal.yaml $S --study nn > nn.txt 2>&1; then fail "a normal param was enumerated"; fi
 grep -q "normal.yaml:6:6: key 'parameters.n': sampler brute_force needs values to enumerate" nn.txt ||
     fail "normal param: $(cat nn.txt)"
+# a float whose min is its max is its one value (refused as not enumerable for a while)
+sed 's/^  opt: .*/  c: {distribution: uniform, min: 1, max: 1}/' enum.yaml > one.yaml
+"$KNOB" run one.yaml $S --study one > one.txt 2>&1 || fail "a float of one value: $(cat one.txt)"
+expect_eq "$("$KNOB" trials one $S --format json | py 'len(d), sorted(set(t["params"]["c"] for t in d))')" \
+    "(3, [1])" "a float of one value"
 echo ok
