@@ -8,6 +8,7 @@
 #include "cli/params.h"
 #include "util/json.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,11 +379,23 @@ static void describe(knobx_buf *b, const sweep_param *p)
                                                                                 : "normal",
                          p->mu, p->sigma);
         return;
-    default:
+    default: {
+        /* a grid's values: round(x / q) * q for x in [min, max], which need not lie inside
+         * [min, max] (q_log_uniform_values min 0.01, max 0.1, q 0.03: 0 ... 0.09) */
+        double first, last;
+        if (p->has_q && sweep_grid_nearest(p, -DBL_MAX, &first) &&
+            sweep_grid_nearest(p, DBL_MAX, &last)) {
+            knobx_buf_printf(b, "a number in [%.15g, %.15g] on steps of %.15g", first, last, p->q);
+            if (first < p->min || last > p->max)
+                knobx_buf_printf(b, " (min %.15g and max %.15g rounded to steps of %.15g)",
+                                 p->min, p->max, p->q);
+            return;
+        }
         knobx_buf_printf(b, "a number in [%.15g, %.15g]", p->min, p->max);
         if (p->has_q)
             knobx_buf_printf(b, " on steps of %.15g", p->q);
         return;
+    }
     }
 }
 

@@ -79,13 +79,19 @@ parameters:
   score: {value: 1}
   k: {min: 1, max: 3}
   q: {min: 0, max: 1, q: 0.25, distribution: q_uniform}
+  lr: {distribution: q_log_uniform_values, min: 0.01, max: 0.1, q: 0.03}
 YAML
 "$KNOB" run grid.yaml $S --study g --trials 1 > /dev/null
 "$KNOB" enqueue g k=7 $S > /dev/null 2> bad.err && fail "grid: k=7 enqueued"
 grep -q "'k' cannot be 7: the sweep's 'k' is a whole number in \[1, 3\]" bad.err || fail "grid k: $(cat bad.err)"
 "$KNOB" enqueue g q=0.3 $S > /dev/null 2> bad.err && fail "grid: q=0.3 enqueued"
 grep -q "on steps of 0.25" bad.err || fail "grid q: $(cat bad.err)"
-"$KNOB" enqueue g k=2 q=0.75 $S > /dev/null || fail "grid: a point of the grid was refused"
+# a q_log_uniform_values grid is round(x / q) * q, 0 to 0.09 here: 0.1 is not in it, and
+# the message says what is (it said "[0.01, 0.1] on steps of 0.03")
+"$KNOB" enqueue g lr=0.1 $S > /dev/null 2> bad.err && fail "grid: lr=0.1 enqueued"
+grep -qF "'lr' cannot be 0.1: the sweep's 'lr' is a number in [0, 0.09] on steps of 0.03 (min 0.01 and max 0.1 rounded to steps of 0.03)" bad.err ||
+    fail "grid lr: $(cat bad.err)"
+"$KNOB" enqueue g k=2 q=0.75 lr=0.09 $S > /dev/null || fail "grid: a point of the grid was refused"
 # A param active only for some values of others names the params to give, down through
 # constants (k follows from o), with the values that make it active.
 printf '%s\n' 'metric: {name: score}' 'parameters:' '  o: {values: [a, b, c]}' \
