@@ -21,14 +21,18 @@
  *   LocalAndSortedRandomSearch; with probability random_probability (0.2) a trial is drawn
  *   at random instead, as SMAC3's ProbabilityRandomDesign interleaves them.
  *
- * Random configurations and neighbours keep the activity pattern of a completed trial (the
- * params it had), so candidates stay inside the conditional structure the trials showed; a
- * categorical value the trials had only under other patterns (a parent's other value) takes
- * the pattern of a trial with that value, as SMAC3's configuration space activates and
- * deactivates a parent's children (conform): children it activates drawn at random, those it
- * deactivates left out, so that no candidate is scored, or proposed, with a child's value
- * its parent leaves unused. A param a suggestion leaves inactive that the trial then
- * suggests is drawn at random.
+ * Random configurations start from the activity pattern of a completed trial (the params
+ * it had), and a categorical parent's value brings the children the trials showed it
+ * has, as SMAC3's configuration space activates and deactivates a parent's children
+ * (conform): a param present in every trial with that value (and absent from every trial
+ * with some other value) is drawn at random where the candidate lacks it, one absent
+ * from every trial with that value (and present in a trial with another) left out; so
+ * that, as far as the trials show, no candidate is scored, or proposed, with a child's
+ * value its parent leaves unused, or without one it uses. Params whose activity the
+ * value leaves open (unconditional ones, the children of other parents) are left as they
+ * are, so every combination of independent choices stays open. Only categorical parents:
+ * children of an int's or a float's value are not inferred. A param a suggestion leaves
+ * inactive that the trial then suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
  * one; after the startup trials a configuration run, running or pruned is not proposed
  * again, by the model or as an interleaved random one (unless 100 random draws find no
@@ -76,12 +80,6 @@ typedef struct smac {
     size_t cap_dims;
 } smac;
 
-/* A categorical coordinate's value seen in a row of activity pattern `pat`. */
-typedef struct seen {
-    double v;
-    int pat;
-} seen;
-
 /* One ask's data: the rows of the observations (own, then the source's) and their y; the
  * rows of the trials running now (asked, not told) or pruned (taken). */
 typedef struct data {
@@ -90,14 +88,10 @@ typedef struct data {
     int *n_cats;
     knob__forest f;
     double eta; /* the incumbent's predicted y */
-    /* the conditional structure the rows show (learn_structure): n_pats activity patterns
-     * (d flags each, 1: active; hash: their hashes); per categorical coordinate k, its
-     * values with the patterns they were seen under, seen[first[k] .. first[k + 1]), sorted */
-    unsigned char *pats;
-    uint64_t *hash;
-    int n_pats;
-    seen *seen;
-    int *first;
+    /* the conditional structure the rows show (learn_structure): per categorical coordinate
+     * k, value v, the params it activates and deactivates, rule[first[slot[k] + v] ..
+     * first[slot[k] + v + 1]) (slot: -1 for a number) */
+    int *slot, *first, *rule, n_rules;
 } data;
 
 static void fini(void *state)
@@ -297,144 +291,138 @@ static double random_value(const knob__dim *dm, knob_rng *r)
 
 /* ---------------------------------------------------------------- conditional spaces */
 
-static uint64_t pattern_hash(const double *x, int d)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a over the active flags */
-    for (int k = 0; k < d; k++)
-        h = (h ^ (uint64_t)!isnan(x[k])) * 1099511628211u;
-    return h;
-}
-
-/* The index of x's activity pattern among D's, -1 when none. */
-static int find_pattern(const data *D, const double *x)
-{
-    uint64_t h = pattern_hash(x, D->d);
-    for (int i = 0; i < D->n_pats; i++) {
-        const unsigned char *q = D->pats + (size_t)i * D->d;
-        int k = 0;
-        while (D->hash[i] == h && k < D->d && q[k] == !isnan(x[k]))
-            k++;
-        if (k == D->d)
-            return i;
-    }
-    return -1;
-}
-
-static int cmp_seen(const void *a, const void *b)
-{
-    const seen *u = a, *w = b;
-    if (u->v != w->v)
-        return (u->v > w->v) - (u->v < w->v);
-    return (u->pat > w->pat) - (u->pat < w->pat);
-}
-
-/* The activity patterns of the observed rows and, per categorical coordinate, the patterns
- * each of its values was seen under. (A running trial's row may lack the children it has not
- * suggested yet: not counted.) With one pattern (no conditional params, or none whose
- * activity varies) nothing more is needed. */
+/* The conditional structure the rows show, as the params each value of a categorical
+ * activates and deactivates (SMAC3's configuration space knows its conditions; knob learns
+ * them from the trials). Param j follows value v of categorical k when every row with k = v
+ * has it and some value of k is seen only in rows without it (add: a child of v), or when no
+ * row with k = v has it and some row with another value has it (drop: a child of another
+ * value, or of one of its children). A param whose activity k = v leaves open follows nothing
+ * there: an unconditional param (active in every row), a child of another, independent
+ * parent, a child of two parents at once; so every combination of independent choices stays
+ * open to the candidates. The rules of value v of k are rule[first[s] .. first[s + 1]), s =
+ * slot[k] + v: j + 1 to add coordinate j, -(j + 1) to drop it; none where no param's
+ * activity varies. Only categorical parents: an int's or a float's value that (de)activates
+ * params is not seen. */
 static int learn_structure(const smac *p, data *D)
 {
-    int d = D->d, rows = D->n, n_cat = 0;
-    for (int k = 0; k < d; k++)
-        n_cat += p->dims[k].cat;
-    D->pats = malloc((size_t)(rows ? rows : 1) * (size_t)d + 1);
-    D->hash = malloc((size_t)(rows ? rows : 1) * sizeof *D->hash);
-    D->first = calloc((size_t)d + 1, sizeof *D->first);
-    D->seen = malloc(((size_t)rows * (size_t)n_cat + 1) * sizeof *D->seen);
-    int *pid = malloc((size_t)(rows ? rows : 1) * sizeof *pid);
-    if (!D->pats || !D->hash || !D->first || !D->seen || !pid) {
-        free(pid);
+    int d = D->d, rows = D->n, n_slots = 0, nv = 0, rc = KNOB_OK;
+    size_t cap = 0;
+    int *vary = malloc(((size_t)d + 1) * sizeof *vary); /* coordinates whose activity varies */
+    bool *never = malloc(((size_t)d + 1) * 2 * sizeof *never);
+    D->slot = malloc(((size_t)d + 1) * sizeof *D->slot);
+    if (!vary || !never || !D->slot) {
+        free(vary);
+        free(never);
         return knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
     }
-    for (int i = 0; i < rows; i++) {
-        const double *row = D->X + (size_t)i * d;
-        int q = find_pattern(D, row);
-        if (q < 0) {
-            q = D->n_pats++;
-            D->hash[q] = pattern_hash(row, d);
-            for (int k = 0; k < d; k++)
-                D->pats[(size_t)q * d + k] = !isnan(row[k]);
-        }
-        pid[i] = q;
-    }
-    int m = 0;
-    for (int k = 0; k < d; k++) {
-        D->first[k] = m;
-        if (!p->dims[k].cat || D->n_pats <= 1)
-            continue;
-        int start = m;
+    bool *active = never + d + 1;
+    for (int j = 0; j < d; j++) {
+        int on = 0;
         for (int i = 0; i < rows; i++)
-            if (!isnan(D->X[(size_t)i * d + k]))
-                D->seen[m++] = (seen){D->X[(size_t)i * d + k], pid[i]};
-        qsort(D->seen + start, (size_t)(m - start), sizeof *D->seen, cmp_seen);
-        int u = start; /* each (value, pattern) once */
-        for (int i = start; i < m; i++)
-            if (i == start || cmp_seen(&D->seen[i], &D->seen[u - 1]))
-                D->seen[u++] = D->seen[i];
-        m = u;
+            on += !isnan(D->X[(size_t)i * d + j]);
+        if (on > 0 && on < rows)
+            vary[nv++] = j;
+        D->slot[j] = p->dims[j].cat ? n_slots : -1;
+        if (p->dims[j].cat)
+            n_slots += (int)p->dims[j].dist->n_choices;
     }
-    D->first[d] = m;
-    free(pid);
-    return KNOB_OK;
+    if (nv == 0) {
+        free(vary);
+        free(never);
+        return KNOB_OK;
+    }
+    if (!(D->first = calloc((size_t)n_slots + 1, sizeof *D->first)))
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+    for (int k = 0; k < d && !rc; k++) {
+        if (!p->dims[k].cat)
+            continue;
+        int nc = (int)p->dims[k].dist->n_choices, s0 = D->slot[k];
+        /* per value: its rows, and per varying param the rows of it that have the param */
+        int *cnt = calloc((size_t)nc * ((size_t)nv + 1), sizeof *cnt), *on = cnt + nc;
+        if (!cnt) {
+            rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+            break;
+        }
+        for (int i = 0; i < rows; i++) {
+            const double *row = D->X + (size_t)i * d;
+            if (isnan(row[k]))
+                continue;
+            int v = (int)row[k];
+            cnt[v]++;
+            for (int jj = 0; jj < nv; jj++)
+                on[(size_t)v * nv + jj] += !isnan(row[vary[jj]]);
+        }
+        for (int jj = 0; jj < nv; jj++) {
+            never[jj] = active[jj] = false;
+            for (int v = 0; v < nc; v++) {
+                never[jj] |= cnt[v] > 0 && on[(size_t)v * nv + jj] == 0;
+                active[jj] |= on[(size_t)v * nv + jj] > 0;
+            }
+        }
+        for (int v = 0; v < nc && !rc; v++) {
+            D->first[s0 + v] = D->n_rules;
+            for (int jj = 0; jj < nv && cnt[v] > 0; jj++) {
+                int a = on[(size_t)v * nv + jj], j = vary[jj];
+                int r = a == cnt[v] && never[jj] ? j + 1 : a == 0 && active[jj] ? -(j + 1) : 0;
+                if (!r || j == k)
+                    continue;
+                if (knob__grow(&D->rule, &cap, (size_t)D->n_rules + 1, sizeof *D->rule)) {
+                    rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+                    break;
+                }
+                D->rule[D->n_rules++] = r;
+            }
+        }
+        free(cnt);
+    }
+    if (!rc)
+        D->first[n_slots] = D->n_rules;
+    free(vary);
+    free(never);
+    return rc;
 }
 
-/* Gives x the activity pattern its categorical values imply, as far as the rows show it
- * (SMAC3's configuration space knows it; knob learns it from the trials): a value seen only
- * under other patterns (a parent's value under which x's children are inactive, or other
- * children active) takes the pattern of a row seen with that value, children it activates
- * drawn at random, those it deactivates NaN; then the next value, the new children's too. A
- * value no row has keeps x's pattern. False when no pattern fits (x is no candidate). */
-static bool conform(const smac *p, const data *D, knob_rng *r, double *x)
+/* Gives x the children its categorical values imply (learn_structure), as SMAC3's
+ * configuration space makes its neighbours and random configurations valid: those a value
+ * activates drawn at random where x lacks them, those it deactivates left out; then again for
+ * the new children's own (a bounded number of passes). Params that follow no value of x, and
+ * values no row has, are left as they are. */
+static void conform(const smac *p, const data *D, knob_rng *r, double *x)
 {
     int d = D->d;
-    for (int pass = 0; D->n_pats > 1 && pass <= d; pass++) {
-        int pat = find_pattern(D, x), k;
-        const seen *with = NULL;
-        int n_with = 0;
-        for (k = 0; k < d; k++) {
-            if (!p->dims[k].cat || isnan(x[k]))
+    bool changed = D->n_rules > 0;
+    for (int pass = 0; changed && pass <= d; pass++) {
+        changed = false;
+        for (int k = 0; k < d; k++) {
+            if (D->slot[k] < 0 || isnan(x[k]))
                 continue;
-            int lo = D->first[k], hi = D->first[k + 1];
-            while (lo < hi) { /* the first entry of value >= x[k] */
-                int mid = lo + (hi - lo) / 2;
-                if (D->seen[mid].v < x[k])
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            int end = lo;
-            bool fits = false;
-            for (; end < D->first[k + 1] && D->seen[end].v == x[k]; end++)
-                fits |= D->seen[end].pat == pat;
-            if (end > lo && !fits) {
-                with = D->seen + lo;
-                n_with = end - lo;
-                break;
+            int s = D->slot[k] + (int)x[k];
+            for (int i = D->first[s]; i < D->first[s + 1]; i++) {
+                int j = abs(D->rule[i]) - 1;
+                if (D->rule[i] > 0 && isnan(x[j])) {
+                    x[j] = random_value(&p->dims[j], r);
+                    changed = true;
+                } else if (D->rule[i] < 0 && !isnan(x[j])) {
+                    x[j] = NAN;
+                    changed = true;
+                }
             }
         }
-        if (k == d)
-            return true;
-        const unsigned char *q =
-            D->pats + (size_t)with[knob_rng_below(r, (uint64_t)n_with)].pat * (size_t)d;
-        for (int j = 0; j < d; j++)
-            x[j] = !q[j] ? NAN : isnan(x[j]) ? random_value(&p->dims[j], r) : x[j];
     }
-    return D->n_pats <= 1;
 }
 
 /* A random configuration with the activity pattern of observed row `like`, conformed to
- * its categorical values; false when it cannot be. */
-static bool random_config(const smac *p, const data *D, knob_rng *r, double *x)
+ * its categorical values. */
+static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
 {
     const double *like = D->X + (size_t)knob_rng_below(r, (uint64_t)D->n) * p->n_dims;
     for (int k = 0; k < p->n_dims; k++)
         x[k] = isnan(like[k]) ? NAN : random_value(&p->dims[k], r);
-    return conform(p, D, r, x);
+    conform(p, D, r, x);
 }
 
 /* A neighbour of x in coordinate k: another choice (with the children it activates or
- * deactivates, conform), or a normal step (another bin). A choice that conforms to no
- * pattern gives x itself, which the search skips. */
+ * deactivates, conform), or a normal step (another bin). */
 static bool neighbour(const smac *p, const data *D, const double *x, int k, int j, knob_rng *r,
                       double *out)
 {
@@ -454,8 +442,7 @@ static bool neighbour(const smac *p, const data *D, const double *x, int k, int 
             if (out[k] == x[k])
                 return false;
         }
-        if (!conform(p, D, r, out))
-            memcpy(out, x, (size_t)p->n_dims * sizeof *out);
+        conform(p, D, r, out);
         return true;
     }
     if (j >= N_NUMERIC_NEIGHBOURS)
@@ -579,8 +566,7 @@ static int maximize(const smac *p, data *D, knob_rng *r, double *xbest)
     }
     /* random configurations */
     for (int64_t j = 0; j < p->n_candidates; j++) {
-        if (!random_config(p, D, r, x))
-            continue;
+        random_config(p, D, r, x);
         double v = log_ei(D, x);
         if (v > vbest && !observed(D, x)) {
             vbest = v;
@@ -702,9 +688,11 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
         /* interleaved at random: a configuration not run, running or pruned (SMAC3's
          * selector skips those too); after 100 draws of such, every param from
          * sample_independent */
-        for (int tries = 0; tries < 100; tries++)
-            if (random_config(p, D, &r, xbest) && !observed(D, xbest))
+        for (int tries = 0; tries < 100; tries++) {
+            random_config(p, D, &r, xbest);
+            if (!observed(D, xbest))
                 return propose(p, t, xbest);
+        }
         free(xbest);
         return KNOB_OK;
     }
@@ -768,10 +756,9 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.y);
     free(D.busy);
     free(D.n_cats);
-    free(D.pats);
-    free(D.hash);
-    free(D.seen);
+    free(D.slot);
     free(D.first);
+    free(D.rule);
     return rc;
 }
 

@@ -368,6 +368,127 @@ static void conditional_never_repeats(void **state)
     }
 }
 
+/* A categorical with no condition beside a conditional one: model a with a float x, model b
+ * alone, and opt, one of 6, in every trial; the optimum is model a, x = 0.3, opt o0. */
+static knob_trial_state model_opt(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    static const char *const models[] = {"a", "b"};
+    static const char *const opts[] = {"o0", "o1", "o2", "o3", "o4", "o5"};
+    size_t m, o;
+    double x = 0;
+    if (knob_trial_suggest_categorical(t, "model", models, 2, &m) ||
+        (m == 0 && knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x)) ||
+        knob_trial_suggest_categorical(t, "opt", opts, 6, &o))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (m == 0 ? (x - 0.3) * (x - 0.3) : 0.3) + (o == 0 ? 0 : 1 + 0.1 * (double)o);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* Ten independent switches s0 .. s9, each on (with a float x0 .. x9) or off. */
+static knob_trial_state switches(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    static const char *const onoff[] = {"on", "off"};
+    values[0] = 0;
+    for (int j = 0; j < 10; j++) {
+        char name[8];
+        size_t c;
+        double x;
+        snprintf(name, sizeof name, "s%d", j);
+        if (knob_trial_suggest_categorical(t, name, onoff, 2, &c))
+            return KNOB_TRIAL_FAIL;
+        name[0] = 'x';
+        if (c == 0 && knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x))
+            return KNOB_TRIAL_FAIL;
+        values[0] += c == 0 ? x - 0.5 : 0;
+    }
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* The trials of smac (options `opts`, seed prepended) over n trials of fn; the caller frees
+ * the study and the storage. */
+static knob_study *run_smac(knob_storage *st, int seed, const char *opts, knob_objective_fn fn,
+                            int n)
+{
+    char o[128];
+    snprintf(o, sizeof o, "seed=%d,n_startup_trials=10%s%s", seed, *opts ? "," : "", opts);
+    knob_study *s = knob_test_study(st, "ic", "smac", o);
+    assert_int_equal(knob_study_optimize(s, fn, NULL, n), KNOB_OK);
+    return s;
+}
+
+/* The index of trial t's choice of categorical `name`. */
+static size_t choice(const knob_trial_info *t, const char *name)
+{
+    const knob_param *q = knob_trial_info_param(t, name);
+    assert_non_null(q);
+    return (size_t)q->internal;
+}
+
+/* A candidate takes the children of its parent's value, and nothing else follows from the
+ * trials it was learnt from: an unconditional categorical beside a conditional one, or
+ * independent branches, keep every combination open. On model_opt every (model, opt) pair
+ * is proposed after the 10 startup trials of seeds 0-2 with every trial random, and the
+ * model finds the optimum's pair (a, o0) on each of seeds 0-4; on the ten switches, most
+ * trials after the startup ones (at least 25 of 70) try a combination of switches not tried
+ * before. */
+static void independent_choices_stay_reachable(void **state)
+{
+    (void)state;
+    const knob_trial_info *const *tr;
+    size_t n;
+    bool pairs[2][6] = {{false}};
+    for (int seed = 0; seed < 3; seed++) {
+        knob_storage *st = knob_test_memory();
+        knob_study *s = run_smac(st, seed, "random_probability=1", model_opt, 40);
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        for (size_t i = 10; i < n; i++)
+            pairs[choice(tr[i], "model")][choice(tr[i], "opt")] = true;
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    for (int m = 0; m < 2; m++)
+        for (int o = 0; o < 6; o++)
+            if (!pairs[m][o])
+                fail_msg("model %d, opt %d never proposed", m, o);
+    for (int seed = 0; seed < 5; seed++) {
+        knob_storage *st = knob_test_memory();
+        knob_study *s = run_smac(st, seed, "", model_opt, 40);
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        bool found = false;
+        for (size_t i = 10; i < n; i++)
+            found |= choice(tr[i], "model") == 0 && choice(tr[i], "opt") == 0;
+        if (!found)
+            fail_msg("seed %d: the optimum's (a, o0) never proposed", seed);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    knob_storage *st = knob_test_memory();
+    knob_study *s = run_smac(st, 0, "random_probability=1", switches, 80);
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    int fresh = 0;
+    for (size_t i = 10; i < n; i++) {
+        bool seen = false;
+        for (size_t e = 0; e < i && !seen; e++) {
+            int j = 0;
+            while (j < 10) {
+                char name[8];
+                snprintf(name, sizeof name, "s%d", j);
+                if (choice(tr[i], name) != choice(tr[e], name))
+                    break;
+                j++;
+            }
+            seen = j == 10;
+        }
+        fresh += !seen;
+    }
+    if (fresh < 25)
+        fail_msg("%d of 70 trials try a new combination of switches", fresh);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* One int of 0 .. 15, (x - 5)^2; at x = 5 the trial is pruned (ctx NULL) or its value is
  * -inf (ctx non-NULL, a study with infinite_values). */
 static knob_trial_state pruned_at_optimum(knob_trial *t, void *ctx, double *values)
@@ -529,6 +650,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(large_costs_keep_the_model),
         cmocka_unit_test(random_trials_never_repeat),
         cmocka_unit_test(conditional_never_repeats),
+        cmocka_unit_test(independent_choices_stay_reachable),
         cmocka_unit_test(infinite_costs_keep_the_model),
     };
     if (argc > 1)
