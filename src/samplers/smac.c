@@ -90,8 +90,9 @@ typedef struct data {
     double eta; /* the incumbent's predicted y */
     /* the conditional structure the rows show (learn_structure): per categorical coordinate
      * k, value v, the params it activates and deactivates, rule[first[slot[k] + v] ..
-     * first[slot[k] + v + 1]) (slot: -1 for a number) */
-    int *slot, *first, *rule, n_rules;
+     * first[slot[k] + v + 1]) (slot: -1 for a number), each with its support (the rows with
+     * value v), sup[]; vote: conform's scratch, 2 d ints */
+    int *slot, *first, *rule, *sup, *vote, n_rules;
 } data;
 
 static void fini(void *state)
@@ -306,7 +307,7 @@ static double random_value(const knob__dim *dm, knob_rng *r)
 static int learn_structure(const smac *p, data *D)
 {
     int d = D->d, rows = D->n, n_slots = 0, nv = 0, rc = KNOB_OK;
-    size_t cap = 0;
+    size_t cap = 0, cap_sup = 0;
     int *vary = malloc(((size_t)d + 1) * sizeof *vary); /* coordinates whose activity varies */
     bool *never = malloc(((size_t)d + 1) * 2 * sizeof *never);
     D->slot = malloc(((size_t)d + 1) * sizeof *D->slot);
@@ -366,10 +367,12 @@ static int learn_structure(const smac *p, data *D)
                 int r = a == cnt[v] && never[jj] ? j + 1 : a == 0 && active[jj] ? -(j + 1) : 0;
                 if (!r || j == k)
                     continue;
-                if (knob__grow(&D->rule, &cap, (size_t)D->n_rules + 1, sizeof *D->rule)) {
+                if (knob__grow(&D->rule, &cap, (size_t)D->n_rules + 1, sizeof *D->rule) ||
+                    knob__grow(&D->sup, &cap_sup, (size_t)D->n_rules + 1, sizeof *D->sup)) {
                     rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
                     break;
                 }
+                D->sup[D->n_rules] = cnt[v];
                 D->rule[D->n_rules++] = r;
             }
         }
@@ -377,6 +380,8 @@ static int learn_structure(const smac *p, data *D)
     }
     if (!rc)
         D->first[n_slots] = D->n_rules;
+    if (!rc && !(D->vote = malloc(((size_t)d + 1) * 2 * sizeof *D->vote)))
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
     free(vary);
     free(never);
     return rc;
@@ -386,26 +391,37 @@ static int learn_structure(const smac *p, data *D)
  * configuration space makes its neighbours and random configurations valid: those a value
  * activates drawn at random where x lacks them, those it deactivates left out; then again for
  * the new children's own (a bounded number of passes). Params that follow no value of x, and
- * values no row has, are left as they are. */
+ * values no row has, are left as they are. Where x's values disagree on a param (a value of an
+ * unconditional categorical seen in few rows, all of one parent's value, "implies" that
+ * parent's children), the rule of the value more rows hold decides; a tie decides nothing. */
 static void conform(const smac *p, const data *D, knob_rng *r, double *x)
 {
     int d = D->d;
     bool changed = D->n_rules > 0;
     for (int pass = 0; changed && pass <= d; pass++) {
+        int *sup = D->vote, *dir = D->vote + d;
         changed = false;
+        for (int j = 0; j < d; j++)
+            sup[j] = dir[j] = 0;
         for (int k = 0; k < d; k++) {
             if (D->slot[k] < 0 || isnan(x[k]))
                 continue;
             int s = D->slot[k] + (int)x[k];
             for (int i = D->first[s]; i < D->first[s + 1]; i++) {
-                int j = abs(D->rule[i]) - 1;
-                if (D->rule[i] > 0 && isnan(x[j])) {
-                    x[j] = random_value(&p->dims[j], r);
-                    changed = true;
-                } else if (D->rule[i] < 0 && !isnan(x[j])) {
-                    x[j] = NAN;
-                    changed = true;
-                }
+                int j = abs(D->rule[i]) - 1, want = D->rule[i] > 0 ? 1 : -1;
+                if (D->sup[i] > sup[j])
+                    sup[j] = D->sup[i], dir[j] = want;
+                else if (D->sup[i] == sup[j] && dir[j] != want)
+                    dir[j] = 0;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            if (dir[j] > 0 && isnan(x[j])) {
+                x[j] = random_value(&p->dims[j], r);
+                changed = true;
+            } else if (dir[j] < 0 && !isnan(x[j])) {
+                x[j] = NAN;
+                changed = true;
             }
         }
     }
@@ -759,6 +775,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.slot);
     free(D.first);
     free(D.rule);
+    free(D.sup);
+    free(D.vote);
     return rc;
 }
 
