@@ -108,8 +108,10 @@ if [ "${KNOB_SKIP_SANITIZE:-0}" != 1 ]; then
         -DKNOB_WEB=ON -DKNOB_BENCH=OFF
 fi
 if [ "${KNOB_SKIP_FUZZ:-0}" != 1 ]; then
+    # -g1 (clang's -gline-tables-only) for the crash reports' lines, as the sanitizer build
     add_build "$b-fuzz" "fuzz_sweep fuzz_records" clang "" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DKNOB_FUZZ=ON -DKNOB_TESTS=OFF -DKNOB_BENCH=OFF -DKNOB_EXAMPLES=OFF
+        "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" -DKNOB_FUZZ=ON -DKNOB_TESTS=OFF -DKNOB_BENCH=OFF \
+        -DKNOB_EXAMPLES=OFF
 fi
 
 build() { # dir: configure and build it
