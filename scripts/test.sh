@@ -151,7 +151,8 @@ run_tests() { # dir
     printf '{"version": {"major": 1, "minor": 0}, "local": [{"cores": [{"id": "0", "slots": %d}],
  "waits": [{"id": "0", "slots": %d}]}]}\n' "$test_jobs" "$wait_jobs" > "$dir/resources.json"
     # shellcheck disable=SC2086 # KNOB_CTEST_ARGS and labels are words
-    ctest --test-dir "$dir" -j"$((test_jobs + wait_jobs))" --resource-spec-file "$dir/resources.json" \
+    # (the spec's path absolute: ctest reads it from inside the test directory)
+    ctest --test-dir "$dir" -j"$((test_jobs + wait_jobs))" --resource-spec-file "$(realpath "$dir")/resources.json" \
         --output-on-failure --timeout 600 ${labels[$dir]} ${KNOB_CTEST_ARGS:-} | tee "$dir/ctest.log"
     check_skips "$dir/ctest.log"
 }
