@@ -28,8 +28,18 @@ async function open(url, name) {
     return page;
 }
 
-// Every plot the page lists is drawn when scrolled to and has marks; those `shots` names
-// (every one by default) are saved as PNGs.
+// Screenshots of what passed are taken given KNOB_SCREENSHOTS=1 only (each costs 0.5-1 s);
+// a page that failed is saved whole (shotOnFailure).
+const allShots = process.env.KNOB_SCREENSHOTS === '1';
+async function shotOnFailure(page, failed, path) {
+    if (allShots || failures.length > failed)
+        await page.screenshot({ path, fullPage: true });
+}
+
+// Every plot the page lists is drawn when scrolled to and has marks; with KNOB_SCREENSHOTS=1,
+// those `shots` names (every one by default) are saved as PNGs, and a plot that failed is.
+// Each plot in one call into the page (a call costs a round trip through Chromium's processes,
+// tens of ms on a busy machine).
 async function checkPlots(page, name, expected, shots = null) {
     await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
     const ids = await page.evaluate(() => window.knob.plots());
@@ -37,15 +47,27 @@ async function checkPlots(page, name, expected, shots = null) {
         if (!ids.some(id => id === want || id.startsWith(want + '-')))
             fail(`${name}: no plot ${want} (has ${ids.join(', ')})`);
     for (const id of ids) {
-        const fig = page.locator(`figure:has(.chart[data-id="${id}"])`);
-        await fig.scrollIntoViewIfNeeded();
-        await page.waitForFunction(id => window.knob.drawn(id), id, { timeout: 30000 })
-            .catch(() => fail(`${name}: plot ${id} was not drawn when seen`));
-        const marks = await page.evaluate(id => window.knob.marks(id), id);
+        const failed = failures.length;
+        // scrolled to, then drawn within 30 s: its marks; -1 when it was not drawn
+        const marks = await page.evaluate(id => new Promise(resolve => {
+            document.querySelector(`.chart[data-id="${id}"]`).closest('figure').scrollIntoViewIfNeeded();
+            const until = performance.now() + 30000;
+            const seen = () => {
+                if (window.knob.drawn(id))
+                    resolve(window.knob.marks(id));
+                else if (performance.now() > until)
+                    resolve(-1);
+                else
+                    requestAnimationFrame(seen);
+            };
+            seen();
+        }), id);
+        if (marks < 0)
+            fail(`${name}: plot ${id} was not drawn when seen`);
         if (!(marks > 0))
             fail(`${name}: plot ${id} has no marks`);
-        if (!shots || shots.some(w => id === w || id.startsWith(w + '-')))
-            await fig.screenshot({ path: `${artifacts}/${name}-${id}.png` });
+        if ((allShots && (!shots || shots.some(w => id === w || id.startsWith(w + '-')))) || failures.length > failed)
+            await page.locator(`figure:has(.chart[data-id="${id}"])`).screenshot({ path: `${artifacts}/${name}-${id}.png` });
     }
     return ids;
 }
@@ -71,7 +93,8 @@ async function checkHover(page, name, id) {
     }
     if (!shown)
         fail(`${name}: hovering ${id} at trial ${p.n} shows no tooltip with '${want}'`);
-    await fig.screenshot({ path: `${artifacts}/${name}-${id}-hover.png` });
+    if (allShots || !shown)
+        await fig.screenshot({ path: `${artifacts}/${name}-${id}-hover.png` });
 }
 
 async function checkTable(page, name) {
@@ -199,6 +222,7 @@ async function checkResize(page, name) {
 // The three reports, then the dashboard (one after the other: on a loaded machine pages at
 // once only compete for the same cores).
 async function reportOnePage() {
+    const failed = failures.length;
     const page = await open(pathToFileURL(reportOne).href, 'report-one');
     await checkPlots(page, 'report-one', [...common, 'intermediate']);
     await checkHover(page, 'report-one', 'history');
@@ -209,11 +233,12 @@ async function reportOnePage() {
     await checkFormat(page);
     await checkResize(page, 'report-one');
     lap('report-one');
-    await page.screenshot({ path: `${artifacts}/report-one.png`, fullPage: true });
+    await shotOnFailure(page, failed, `${artifacts}/report-one.png`);
     failures.push(...page.errors);
     await page.close();
 }
 async function reportTwoPage() {
+    const failed = failures.length;
     const page = await open(pathToFileURL(reportTwo).href, 'report-two');
     await checkPlots(page, 'report-two', ['history', 'slice', 'parallel', 'importance', 'pareto', 'hypervolume',
                                           'edf', 'timeline'], ['pareto', 'hypervolume', 'importance']);
@@ -226,14 +251,16 @@ async function reportTwoPage() {
     await page.waitForFunction(() => window.knob.drawn('importance-1') && window.knob.marks('importance-1') > 0,
                                null, { timeout: 5000 })
         .catch(() => fail('report-two: the importance of objective 1 is not drawn'));
-    await page.locator('figure:has(.chart[data-id="importance-1"])').screenshot({ path: `${artifacts}/report-two-importance-1.png` });
+    if (allShots)
+        await page.locator('figure:has(.chart[data-id="importance-1"])').screenshot({ path: `${artifacts}/report-two-importance-1.png` });
     await checkExact(page, 'report-two', 'two');
     lap('report-two');
-    await page.screenshot({ path: `${artifacts}/report-two.png`, fullPage: true });
+    await shotOnFailure(page, failed, `${artifacts}/report-two.png`);
     failures.push(...page.errors);
     await page.close();
 }
 async function reportThreePage() {
+    const failed = failures.length;
     const page = await open(pathToFileURL(reportThree).href, 'report-three');
     await checkPlots(page, 'report-three', ['pareto-3d', 'pareto', 'hypervolume'], ['pareto-3d']);
     await checkHover(page, 'report-three', 'pareto-3d');
@@ -247,7 +274,9 @@ async function reportThreePage() {
     const after = await page.evaluate(() => window.knob.point('pareto-3d'));
     if (!before || !after || (Math.abs(before.x - after.x) < 2 && Math.abs(before.y - after.y) < 2))
         fail(`report-three: dragging did not turn the 3-D view (${JSON.stringify([before, after])})`);
-    await page.locator('figure:has(.chart[data-id="pareto-3d"])').screenshot({ path: `${artifacts}/report-three-pareto-3d-turned.png` });
+    if (allShots)
+        await page.locator('figure:has(.chart[data-id="pareto-3d"])').screenshot({ path: `${artifacts}/report-three-pareto-3d-turned.png` });
+    await shotOnFailure(page, failed, `${artifacts}/report-three.png`);
     lap('report-three');
     failures.push(...page.errors);
     await page.close();
@@ -256,6 +285,7 @@ await reportOnePage();
 await reportTwoPage();
 await reportThreePage();
 {
+    const failed = failures.length;
     const page = await open(dashUrl + '/', 'dashboard');
     await page.locator('table.studies a', { hasText: 'one' }).click();
     await page.waitForURL(/\/study\?name=one/);
@@ -277,18 +307,20 @@ await reportThreePage();
     await page.waitForFunction(() => /stdout|no trial directory/.test(document.querySelector('#trial').innerText),
                                null, { timeout: 3000 })
         .catch(() => fail('dashboard: a trial\'s logs did not show'));
-    await page.screenshot({ path: `${artifacts}/dashboard-one.png`, fullPage: true });
+    await shotOnFailure(page, failed, `${artifacts}/dashboard-one.png`);
     failures.push(...page.errors);
     const nf = await open(dashUrl + '/no/such/page', 'dashboard-404');
     if (nf.status !== 404 || !(await nf.content()).includes('404'))
         fail(`dashboard: a bad URL gives ${nf.status}, not a 404 page`);
-    await nf.screenshot({ path: `${artifacts}/dashboard-404.png` });
+    if (allShots || nf.status !== 404)
+        await nf.screenshot({ path: `${artifacts}/dashboard-404.png` });
     await page.close();
 }
 lap('dashboard');
 // Params a sweep converts (quantiles, a reciprocal) and an enqueued trial: the table shows
 // them as knob trials does (what the program got; the waiting trial's as it was given).
 {
+    const failed = failures.length;
     const page = await open(dashUrl + '/study?name=conv', 'dashboard-conv');
     await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length >= 5, null,
                                { timeout: 10000 })
@@ -302,7 +334,7 @@ lap('dashboard');
                                { timeout: 3000 })
         .catch(async () => fail(`dashboard-conv: the enqueue form said ` +
                                 `"${await page.locator('form.enqueue .msg').textContent()}", not "${said}"`));
-    await page.screenshot({ path: `${artifacts}/dashboard-conv.png`, fullPage: true });
+    await shotOnFailure(page, failed, `${artifacts}/dashboard-conv.png`);
     failures.push(...page.errors);
     await page.close();
 }

@@ -2,8 +2,8 @@
 # knob report and knob dashboard in a real browser: fixture studies (one objective with
 # learning curves, pruned and failed trials, two workers at once; two and three objectives), their
 # reports and the dashboard (writable: its enqueue form) loaded in headless Chromium by
-# playwright-core (browser.mjs).
-# Screenshots: $KNOB_BUILD/browser-artifacts/.
+# playwright-core (browser.mjs). Screenshots of what failed (of every plot and page with
+# KNOB_SCREENSHOTS=1, as docs/img's were made): $KNOB_BUILD/browser-artifacts/.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
 rm -rf "$artifacts"/*

@@ -59,12 +59,17 @@ async function check(page, where, params, want) {
         if (seen.size !== having(name))
             fail(`${where}: ${id} shows ${seen.size} trials of ${having(name)}`);
         // the tooltip of each of the slice's trials names its params as the plots label them
+        // (shown one after the other in one call into the page)
+        const texts = await page.evaluate(([id, n]) => {
+            const el = document.querySelector(`.chart[data-id="${id}"]`);
+            return Array.from({ length: n }, (_, i) => {
+                window.knobChart(id).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: i });
+                return el.innerText;
+            });
+        }, [id, option.series[0].data.length]);
         for (let i = 0; i < option.series[0].data.length; i++) {
             const d = option.series[0].data[i];
-            const text = await page.evaluate(([id, i]) => {
-                window.knobChart(id).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: i });
-                return document.querySelector(`.chart[data-id="${id}"]`).innerText;
-            }, [id, i]);
+            const text = texts[i];
             for (const [q, l] of Object.entries(want.get(d[3]) || {}))
                 if (!text.includes(`trial ${d[3]}`) || !text.split('\n').includes(`${q}: ${l}`))
                     fail(`${where}: ${id}: the tooltip of trial ${d[3]} does not show ${q}: ${l}: ${JSON.stringify(text)}`);

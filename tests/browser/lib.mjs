@@ -36,11 +36,12 @@ export async function openPlots(browser, url, name, { ready = null, rows = 0 } =
 }
 
 // Chart `id` scrolled to and drawn: its option (a copy), and the text of the tick labels of
-// the axes asked for ([[kind, index], ...], e.g. [['xAxis', 1]]).
+// the axes asked for ([[kind, index], ...], e.g. [['xAxis', 1]]). One call into the page
+// (each costs a round trip through Chromium's processes, tens of ms on a busy machine).
 export async function drawChart(page, id, axes = []) {
-    await page.locator(`figure:has(.chart[data-id="${id}"])`).scrollIntoViewIfNeeded();
-    await page.evaluate(id => window.knob.draw(id), id);
     return page.evaluate(([id, axes]) => {
+        document.querySelector(`.chart[data-id="${id}"]`).closest('figure').scrollIntoViewIfNeeded();
+        window.knob.draw(id);
         const c = window.knobChart(id);
         const labels = axes.map(([kind, i]) =>
             c.getModel().getComponent(kind, i).axis.getViewLabels().map(l => l.formattedLabel));
