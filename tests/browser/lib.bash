@@ -17,9 +17,10 @@ start_dashboard() { # STORAGE [OPTION...]
     pid=$!
     trap 'kill "$pid" 2> /dev/null || true' EXIT
     url=
-    for _ in $(seq 100); do
+    for _ in $(seq 600); do # its start line, 30 s at most, or its exit
         url=$(grep -o 'http://[^/ ]*' dash.out || true)
         [ -n "$url" ] && break
+        kill -0 "$pid" 2> /dev/null || break
         sleep 0.05
     done
     [ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"

@@ -79,9 +79,11 @@ dashboard_start() { # STORAGE [ARGS...]
     "$KNOB" dashboard --storage "$storage" --port 0 "$@" > dash.out 2> dash.err &
     dashboard_pid=$!
     trap 'kill "$dashboard_pid" 2> /dev/null || true' EXIT
-    for _ in $(seq 100); do
+    # its start line, 30 s at most (a loaded machine may take more than 5 s), or its exit
+    for _ in $(seq 600); do
         url=$(grep -o 'http://[^/ ]*' dash.out || true)
         [ -n "$url" ] && return 0
+        kill -0 "$dashboard_pid" 2> /dev/null || break
         sleep 0.05
     done
     fail "the dashboard did not start: $(cat dash.err)"
