@@ -207,6 +207,33 @@ static void free_closes_owned_storage(void **state)
     unlink(wal);
 }
 
+/* A study `name` of n trials in a SQLite file of its own, closed again. */
+static void study_in_file(const char *url, const char *name, int n)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = new_study(st, name);
+    run_trials(s, n);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Study `name` in url is s itself (refused), or another study of n trials (related). */
+static void is_itself(knob_study *s, const char *name, const char *url)
+{
+    knob_study *r = NULL;
+    assert_int_equal(knob_study_open_related(s, name, url, &r), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "this study itself"));
+}
+
+static void is_related(knob_study *s, const char *name, const char *url, int n)
+{
+    knob_study *r = NULL;
+    assert_int_equal(knob_study_open_related(s, name, url, &r), KNOB_OK);
+    check_related(r, name, (size_t)n);
+    knob_study_free(r);
+}
+
 /* A study is not related to itself (its trials would count twice): the same SQLite file
  * however its path is spelt ("./a.db", "d/../a.db", a symbolic link), and a relative path
  * read against the directory the storage was opened in, after the process changed
@@ -223,35 +250,22 @@ static void itself_by_any_spelling(void **state)
     assert_int_equal(mkdir(sub, 0755), 0);
     assert_non_null(getcwd(cwd, sizeof cwd));
     assert_int_equal(chdir(sub), 0);
-    knob_storage *other; /* d/a.db: a study of the same name, in another file */
-    assert_int_equal(knob_storage_open("sqlite:///a.db", &other), KNOB_OK);
-    knob_study *o = new_study(other, "s");
-    run_trials(o, 2);
-    knob_study_free(o);
-    knob_storage_close(other);
+    study_in_file("sqlite:///a.db", "s", 2); /* d/a.db: a study of the same name, in another file */
     assert_int_equal(chdir(dir), 0);
     assert_int_equal(symlink("a.db", "link.db"), 0);
     knob_storage *st;
     assert_int_equal(knob_storage_open("sqlite:///a.db", &st), KNOB_OK);
-    knob_study *s = new_study(st, "s"), *r = NULL;
+    knob_study *s = new_study(st, "s");
     run_trials(s, 3);
     const char *same[] = {"sqlite:///a.db", "sqlite:///./a.db", "sqlite:///d/../a.db",
                           "sqlite:///link.db", "sqlite:///a.db?timeout=5"};
-    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
-        assert_int_equal(knob_study_open_related(s, "s", same[i], &r), KNOB_EINVAL);
-        assert_non_null(strstr(knob_errmsg(), "this study itself"));
-    }
-    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///d/a.db", &r), KNOB_OK);
-    check_related(r, "s", 2);
-    knob_study_free(r);
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        is_itself(s, "s", same[i]);
+    is_related(s, "s", "sqlite:///d/a.db", 2);
     assert_int_equal(chdir(sub), 0); /* sqlite:///a.db is d/a.db now; the study's is ../a.db */
-    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///../a.db", &r), KNOB_EINVAL);
-    assert_non_null(strstr(knob_errmsg(), "this study itself"));
-    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///../link.db", &r), KNOB_EINVAL);
-    r = NULL;
-    assert_int_equal(knob_study_open_related(s, "s", "sqlite:///a.db", &r), KNOB_OK);
-    check_related(r, "s", 2);
-    knob_study_free(r);
+    is_itself(s, "s", "sqlite:///../a.db");
+    is_itself(s, "s", "sqlite:///../link.db");
+    is_related(s, "s", "sqlite:///a.db", 2);
     knob_study_free(s);
     knob_storage_close(st);
     /* opened through a link to a directory and "..": lnk/../x.db is real/x.db, not the x.db
@@ -260,20 +274,12 @@ static void itself_by_any_spelling(void **state)
     assert_int_equal(mkdir("real", 0755), 0);
     assert_int_equal(mkdir("real/sub", 0755), 0);
     assert_int_equal(symlink("real/sub", "lnk"), 0);
-    assert_int_equal(knob_storage_open("sqlite:///x.db", &other), KNOB_OK);
-    o = new_study(other, "t");
-    run_trials(o, 2);
-    knob_study_free(o);
-    knob_storage_close(other);
+    study_in_file("sqlite:///x.db", "t", 2);
     assert_int_equal(knob_storage_open("sqlite:///lnk/../x.db", &st), KNOB_OK);
     s = new_study(st, "t");
     run_trials(s, 3);
-    assert_int_equal(knob_study_open_related(s, "t", "sqlite:///real/x.db", &r), KNOB_EINVAL);
-    assert_non_null(strstr(knob_errmsg(), "this study itself"));
-    r = NULL;
-    assert_int_equal(knob_study_open_related(s, "t", "sqlite:///x.db", &r), KNOB_OK);
-    check_related(r, "t", 2);
-    knob_study_free(r);
+    is_itself(s, "t", "sqlite:///real/x.db");
+    is_related(s, "t", "sqlite:///x.db", 2);
     knob_study_free(s);
     knob_storage_close(st);
     assert_int_equal(chdir(cwd), 0);
