@@ -30,7 +30,9 @@
  * that, as far as the trials show, no candidate is scored, or proposed, with a child's
  * value its parent leaves unused, or without one it uses. Params whose activity the
  * value leaves open (unconditional ones, the children of other parents) are left as they
- * are, so every combination of independent choices stays open. Only categorical parents:
+ * are, so every combination of independent choices stays open. A child of two (or more)
+ * parents at once, which no single value brings, is brought by the conjunction of the
+ * values every trial with it held, when every trial holding them had it. Only categorical parents:
  * children of an int's or a float's value are not inferred. A param a suggestion leaves
  * inactive that the trial then suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
@@ -93,6 +95,10 @@ typedef struct data {
      * first[slot[k] + v + 1]) (slot: -1 for a number), each with its support (the rows with
      * value v), sup[]; vote: conform's scratch, 2 d ints */
     int *slot, *first, *rule, *sup, *vote, n_rules;
+    /* conjunctions (learn_conjunctions): rule c adds coordinate cj[c] (support csup[c]) where
+     * every coordinate ck[i] holds value cv[i], i in cfirst[c] .. cfirst[c + 1] */
+    int *cj, *csup, *cfirst, *ck, n_conj;
+    double *cv;
 } data;
 
 static void fini(void *state)
@@ -292,6 +298,112 @@ static double random_value(const knob__dim *dm, knob_rng *r)
 
 /* ---------------------------------------------------------------- conditional spaces */
 
+/* The single-value rules' verdict on each param for configuration x (its categorical
+ * values'): dir[j] 1 to add coordinate j, -1 to drop it, 0 nothing, from the rule of the value
+ * more rows hold (sup[j]: its support); a tie of opposite rules decides nothing. */
+static void vote(const data *D, const double *x, int *sup, int *dir)
+{
+    int d = D->d;
+    for (int j = 0; j < d; j++)
+        sup[j] = dir[j] = 0;
+    for (int k = 0; k < d; k++) {
+        if (D->slot[k] < 0 || isnan(x[k]))
+            continue;
+        int s = D->slot[k] + (int)x[k];
+        for (int i = D->first[s]; i < D->first[s + 1]; i++) {
+            int j = abs(D->rule[i]) - 1, want = D->rule[i] > 0 ? 1 : -1;
+            if (D->sup[i] > sup[j])
+                sup[j] = D->sup[i], dir[j] = want;
+            else if (D->sup[i] == sup[j] && dir[j] != want)
+                dir[j] = 0;
+        }
+    }
+}
+
+/* Conjunctions of categorical values, for a param that no single value brings: a child of
+ * two (or more) parents at once, present only where c1 = x and c2 = y (a row with c1 = x
+ * lacks it when c2 != y, so no value of c1 or c2 alone adds it; the values it lacks under,
+ * c1 != x or c2 != y, drop it already). For each varying param j that some row has without
+ * a single-value rule that adds it there (vote), the conjunction is the values every row
+ * with j shares (each categorical held in all of them, at one value); it becomes a rule
+ * when every row holding all of them has j, its support their count. A param whose rows
+ * share no value, or whose shared values some row without it holds too (an unconditional
+ * param, a child of an int), gets none; so no unconditional param is added or dropped by
+ * it. */
+static int learn_conjunctions(data *D, const int *vary, int nv)
+{
+    int d = D->d, rows = D->n, *sup = D->vote, *dir = D->vote + d;
+    size_t cap_j = 0, cap_s = 0, cap_f = 0, cap_k = 0, cap_v = 0;
+    bool *open = calloc((size_t)nv + 1, sizeof *open);
+    if (!open)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+    bool any = false;
+    for (int i = 0; i < rows; i++) {
+        const double *row = D->X + (size_t)i * d;
+        vote(D, row, sup, dir);
+        for (int jj = 0; jj < nv; jj++)
+            if (!isnan(row[vary[jj]]) && dir[vary[jj]] <= 0)
+                any = open[jj] = true;
+    }
+    int rc = KNOB_OK, n_lit = 0;
+    for (int jj = 0; jj < nv && any && !rc; jj++) {
+        int j = vary[jj], first = -1, start = n_lit, support = 0;
+        if (!open[jj])
+            continue;
+        for (int i = 0; i < rows && first < 0; i++)
+            if (!isnan(D->X[(size_t)i * d + j]))
+                first = i;
+        /* the values every row with j holds */
+        for (int k = 0; k < d && !rc; k++) {
+            double v = D->X[(size_t)first * d + k];
+            if (D->slot[k] < 0 || k == j || isnan(v))
+                continue;
+            bool shared = true;
+            for (int i = first + 1; i < rows && shared; i++) {
+                const double *row = D->X + (size_t)i * d;
+                shared = isnan(row[j]) || row[k] == v;
+            }
+            if (!shared)
+                continue;
+            if (knob__grow(&D->ck, &cap_k, (size_t)n_lit + 1, sizeof *D->ck) ||
+                knob__grow(&D->cv, &cap_v, (size_t)n_lit + 1, sizeof *D->cv)) {
+                rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+                break;
+            }
+            D->ck[n_lit] = k;
+            D->cv[n_lit++] = v;
+        }
+        /* a rule when every row holding them has j */
+        bool holds = n_lit > start;
+        for (int i = 0; i < rows && holds && !rc; i++) {
+            const double *row = D->X + (size_t)i * d;
+            int l = start;
+            while (l < n_lit && row[D->ck[l]] == D->cv[l])
+                l++;
+            if (l == n_lit) {
+                holds = !isnan(row[j]);
+                support++;
+            }
+        }
+        if (rc || !holds) {
+            n_lit = start;
+            continue;
+        }
+        if (knob__grow(&D->cj, &cap_j, (size_t)D->n_conj + 1, sizeof *D->cj) ||
+            knob__grow(&D->csup, &cap_s, (size_t)D->n_conj + 1, sizeof *D->csup) ||
+            knob__grow(&D->cfirst, &cap_f, (size_t)D->n_conj + 2, sizeof *D->cfirst)) {
+            rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+            break;
+        }
+        D->cfirst[D->n_conj] = start;
+        D->cj[D->n_conj] = j;
+        D->csup[D->n_conj++] = support;
+        D->cfirst[D->n_conj] = n_lit;
+    }
+    free(open);
+    return rc;
+}
+
 /* The conditional structure the rows show, as the params each value of a categorical
  * activates and deactivates (SMAC3's configuration space knows its conditions; knob learns
  * them from the trials). Param j follows value v of categorical k when every row with k = v
@@ -299,11 +411,11 @@ static double random_value(const knob__dim *dm, knob_rng *r)
  * row with k = v has it and some row with another value has it (drop: a child of another
  * value, or of one of its children). A param whose activity k = v leaves open follows nothing
  * there: an unconditional param (active in every row), a child of another, independent
- * parent, a child of two parents at once; so every combination of independent choices stays
- * open to the candidates. The rules of value v of k are rule[first[s] .. first[s + 1]), s =
- * slot[k] + v: j + 1 to add coordinate j, -(j + 1) to drop it; none where no param's
- * activity varies. Only categorical parents: an int's or a float's value that (de)activates
- * params is not seen. */
+ * parent, a child of two parents at once (learn_conjunctions brings that one); so every
+ * combination of independent choices stays open to the candidates. The rules of value v of k are
+ * rule[first[s] .. first[s + 1]), s = slot[k] + v: j + 1 to add coordinate j, -(j + 1) to drop it;
+ * none where no param's activity varies. Only categorical parents: an int's or a float's value that
+ * (de)activates params is not seen. */
 static int learn_structure(const smac *p, data *D)
 {
     int d = D->d, rows = D->n, n_slots = 0, nv = 0, rc = KNOB_OK;
@@ -382,6 +494,8 @@ static int learn_structure(const smac *p, data *D)
         D->first[n_slots] = D->n_rules;
     if (!rc && !(D->vote = malloc(((size_t)d + 1) * 2 * sizeof *D->vote)))
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+    if (!rc)
+        rc = learn_conjunctions(D, vary, nv);
     free(vary);
     free(never);
     return rc;
@@ -393,27 +507,27 @@ static int learn_structure(const smac *p, data *D)
  * the new children's own (a bounded number of passes). Params that follow no value of x, and
  * values no row has, are left as they are. Where x's values disagree on a param (a value of an
  * unconditional categorical seen in few rows, all of one parent's value, "implies" that
- * parent's children), the rule of the value more rows hold decides; a tie decides nothing. */
+ * parent's children), the rule of the value more rows hold decides; a tie decides nothing. A
+ * conjunction of values (learn_conjunctions) that x holds votes as one value, with the rows
+ * that hold it all. */
 static void conform(const smac *p, const data *D, knob_rng *r, double *x)
 {
     int d = D->d;
-    bool changed = D->n_rules > 0;
+    bool changed = D->n_rules > 0 || D->n_conj > 0;
     for (int pass = 0; changed && pass <= d; pass++) {
         int *sup = D->vote, *dir = D->vote + d;
         changed = false;
-        for (int j = 0; j < d; j++)
-            sup[j] = dir[j] = 0;
-        for (int k = 0; k < d; k++) {
-            if (D->slot[k] < 0 || isnan(x[k]))
+        vote(D, x, sup, dir);
+        for (int c = 0; c < D->n_conj; c++) {
+            int l = D->cfirst[c], j = D->cj[c];
+            while (l < D->cfirst[c + 1] && x[D->ck[l]] == D->cv[l])
+                l++;
+            if (l < D->cfirst[c + 1])
                 continue;
-            int s = D->slot[k] + (int)x[k];
-            for (int i = D->first[s]; i < D->first[s + 1]; i++) {
-                int j = abs(D->rule[i]) - 1, want = D->rule[i] > 0 ? 1 : -1;
-                if (D->sup[i] > sup[j])
-                    sup[j] = D->sup[i], dir[j] = want;
-                else if (D->sup[i] == sup[j] && dir[j] != want)
-                    dir[j] = 0;
-            }
+            if (D->csup[c] > sup[j])
+                sup[j] = D->csup[c], dir[j] = 1;
+            else if (D->csup[c] == sup[j] && dir[j] != 1)
+                dir[j] = 0;
         }
         for (int j = 0; j < d; j++) {
             if (dir[j] > 0 && isnan(x[j])) {
@@ -777,6 +891,11 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.rule);
     free(D.sup);
     free(D.vote);
+    free(D.cj);
+    free(D.csup);
+    free(D.cfirst);
+    free(D.ck);
+    free(D.cv);
     return rc;
 }
 

@@ -184,7 +184,17 @@ typedef struct tpe {
     char *ws_study, *ws_storage;
     bool ws_read;
     knob_param *ws; /* their params (names and distributions owned) */
+    size_t *ws_of;  /* the good trial (0 .. ws_k) each of ws[] is of */
     size_t n_ws;
+    /* What the source's good trials hold that this study's space cannot read, known only as
+     * its params are suggested (source_values): the good trials with such a param
+     * (ws_unfit[0 .. ws_k), n_unfit of them), the first such param (a name of ws[]), of the
+     * source's ws_total finished trials (ws_others of them with another count of values);
+     * ws_tell: said in warm_start_skipped at the next suggestion. */
+    bool *ws_unfit;
+    size_t ws_k, n_unfit, ws_total, ws_others;
+    const char *ws_unfit_param;
+    bool ws_tell;
     int64_t ws_first;            /* option warm_start_first */
     int64_t ws_local;            /* option warm_start_local: every N-th trial near the best */
     bool ws_model;               /* option warm_start_model: every second of them a model's */
@@ -900,8 +910,14 @@ static void free_ws(tpe *p)
         free((knob_distribution *)p->ws[i].dist);
     }
     free(p->ws);
+    free(p->ws_of);
+    free(p->ws_unfit);
     p->ws = NULL;
-    p->n_ws = 0;
+    p->ws_of = NULL;
+    p->ws_unfit = NULL;
+    p->n_ws = p->ws_k = p->n_unfit = 0;
+    p->ws_unfit_param = NULL;
+    p->ws_tell = false;
     knob__warm_firsts_free(&p->ws_firsts);
 }
 
@@ -909,7 +925,8 @@ static void free_ws(tpe *p)
  * first). Only trials with as many values as this study has objectives are used (a source
  * of one objective says nothing of a study of several); the others are said
  * (knob__warm_say_skipped). A source param whose value does not fit this study's
- * distribution is left out where it is read (knob__warm_value). */
+ * distribution is left out where it is read (knob__warm_value), and said once this study
+ * suggests the param (source_values): the space is not known here. */
 static int copy_source(tpe *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
@@ -935,10 +952,20 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
     k = gamma_of(p, m);
     for (size_t i = 0; i < k; i++)
         total += w[i].trial->n_params;
+    p->ws_total = n;
+    p->ws_others = others;
+    p->ws_k = k;
     p->ws = calloc(total ? total : 1, sizeof *p->ws);
+    p->ws_of = malloc((total ? total : 1) * sizeof *p->ws_of);
+    p->ws_unfit = calloc(k ? k : 1, sizeof *p->ws_unfit);
+    if (!p->ws_of || !p->ws_unfit) {
+        free(w);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
+    }
     for (size_t i = 0; p->ws && i < k; i++) {
         for (size_t j = 0; j < w[i].trial->n_params; j++) {
             const knob_param *q = &w[i].trial->params[j];
+            p->ws_of[p->n_ws] = i;
             knob_param *c = &p->ws[p->n_ws++];
             c->name = strdup(q->name);
             c->dist = knob__dist_clone(q->dist);
@@ -972,14 +999,39 @@ static int read_source(tpe *p, knob_study *s)
 }
 
 /* How many of the source's good trials have the param `name` with a value that fits d
- * (knob__warm_value: an int for a float, a choice by its value). */
-static size_t source_values(const tpe *p, const char *name, const knob_distribution *d)
+ * (knob__warm_value: an int for a float, a choice by its value). A good trial whose value
+ * of it does not fit is noted (ws_unfit), to be said (say_unfit): this study's space is
+ * known only now, as its params are suggested, and the loop reads the values anyway. */
+static size_t source_values(tpe *p, const char *name, const knob_distribution *d)
 {
     size_t c = 0;
     double v;
-    for (size_t i = 0; i < p->n_ws; i++)
-        c += strcmp(p->ws[i].name, name) == 0 && knob__warm_value(&p->ws[i], d, &v);
+    for (size_t i = 0; i < p->n_ws; i++) {
+        if (strcmp(p->ws[i].name, name))
+            continue;
+        if (knob__warm_value(&p->ws[i], d, &v))
+            c++;
+        else if (!p->ws_unfit[p->ws_of[i]]) {
+            p->ws_unfit[p->ws_of[i]] = true;
+            p->n_unfit++;
+            p->ws_tell = true;
+            if (!p->ws_unfit_param)
+                p->ws_unfit_param = p->ws[i].name;
+        }
+    }
     return c;
+}
+
+/* Says the good trials of the source with a param this study reads under another
+ * distribution (source_values noted them), in warm_start_skipped as gp, smac and cmaes say
+ * theirs: once for each trial found (the attribute is written when the sentence changes). */
+static int say_unfit(tpe *p, knob_study *s)
+{
+    if (!p->ws_tell)
+        return KNOB_OK;
+    p->ws_tell = false;
+    return knob__warm_say_params_skipped(s, "tpe", p->ws_study, p->ws_total, p->ws_others,
+                                         p->n_unfit, p->ws_unfit_param);
 }
 
 /* A source trial's weight, for n of them: together they weigh as much as this study's
@@ -1542,6 +1594,8 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if ((rc = read_source(p, s)))
         return rc;
     size_t n_src = p->n_ws ? source_values(p, name, d) : 0;
+    if ((rc = say_unfit(p, s)))
+        return rc;
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
     if ((int64_t)p->n_done < p->n_startup_trials && n_src == 0) {

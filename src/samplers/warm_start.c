@@ -108,11 +108,12 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
 }
 
 /* The sentence of knob__warm_say_skipped (and of knob__warm_say_too_few: `few` trials that fit,
- * where the source's model needs `need`) written to warm_start_skipped, or this sampler's
- * earlier sentence set to null when nothing was left out. */
+ * where the source's model needs `need`; of knob__warm_say_params_skipped: `partly`, the
+ * trials of `dists` used without that param) written to warm_start_skipped, or this
+ * sampler's earlier sentence set to null when nothing was left out. */
 static int say(knob_study *s, const char *sampler, const char *name, size_t of, size_t objectives,
                size_t dists, size_t missing, const char *param, size_t few, size_t need,
-               int64_t first)
+               int64_t first, bool partly)
 {
     if (objectives + dists + missing + few == 0) {
         /* this sampler's sentence from an earlier read (another source, another space) is
@@ -127,8 +128,9 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
     char text[768];
     int k = snprintf(text, sizeof text,
                      "%s: warm_start_study '%s': %zu of its %zu finished trials "
-                     "not used:",
-                     sampler, name, objectives + dists + missing + few, of);
+                     "not used%s:",
+                     sampler, name, objectives + dists + missing + few, of,
+                     partly && dists ? " in full" : "");
     if (objectives && k > 0 && (size_t)k < sizeof text)
         k += snprintf(text + k, sizeof text - (size_t)k,
                       " %zu with another count of objective values than this study's %zu;",
@@ -174,14 +176,20 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param)
 {
-    return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0, 0);
+    return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0, 0, false);
+}
+
+int knob__warm_say_params_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
+                                  size_t objectives, size_t dists, const char *param)
+{
+    return say(s, sampler, name, of, objectives, dists, 0, param, 0, 0, 0, true);
 }
 
 int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t dists, const char *param, size_t few, size_t need,
                            int64_t first)
 {
-    return say(s, sampler, name, of, 0, dists, 0, param, few, need, first);
+    return say(s, sampler, name, of, 0, dists, 0, param, few, need, first, false);
 }
 
 static int cmp_warm(const void *a, const void *b)

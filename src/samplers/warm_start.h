@@ -62,6 +62,12 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param);
 
+/* As knob__warm_say_skipped, for a sampler that leaves out a source trial's param that does
+ * not fit and uses the trial's others (tpe): `dists` trials with such a param, said as
+ * "N of its M finished trials not used in full: ...", in the same words otherwise. */
+int knob__warm_say_params_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
+                                  size_t objectives, size_t dists, const char *param);
+
 /* As knob__warm_say_skipped, for a sampler whose model of the source needs `need` trials
  * and got `few` (fewer) that fit: those are not used either, and the sentence says so and
  * how to use them (warm_start_first), or that they are evaluated first (its warm_start_first

@@ -3,6 +3,7 @@
  * not seen; warm starts from another storage, from a missing study, from a disjoint space. */
 #include "testutil.h"
 #include "knob.h"
+#include "study.h" /* a trial's proposals: what smac chose, before the trial suggests */
 
 #include <math.h>
 
@@ -696,6 +697,94 @@ static void sparse_values_do_not_override_parents(void **state)
     assert_int_equal(again, 0);
 }
 
+/* The value smac proposed to t for param `name`, or NaN when it proposed none (the trial
+ * then draws it at random). */
+static double proposed(const knob_trial *t, const char *name)
+{
+    for (size_t i = 0; i < t->n_proposals; i++)
+        if (strcmp(t->proposals[i].name, name) == 0)
+            return t->proposals[i].internal;
+    return NAN;
+}
+
+/* Three categoricals c1, c2, c3 of two values and a float x in every trial; a float p only
+ * when the first *ctx of them (2 or 3) are all at their first value. */
+static int parents_trial(knob_trial *t, int n_parents, double *v)
+{
+    static const char *const two[] = {"y", "n"};
+    size_t c[3];
+    double x, q = 0;
+    bool all = true;
+    for (int k = 0; k < 3; k++) {
+        char name[4] = {'c', (char)('1' + k), 0};
+        if (knob_trial_suggest_categorical(t, name, two, 2, &c[k]))
+            return 1;
+        all &= k >= n_parents || c[k] == 0;
+    }
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
+        (all && knob_trial_suggest_float(t, "p", 0, 1, 0, 0, &q)))
+        return 1;
+    *v = 0.1 * x + (all ? (q - 0.3) * (q - 0.3) : 0.5 + 0.05 * (double)(c[0] + c[1] + c[2]));
+    return 0;
+}
+
+/* A child of two (or three) parents at once, p present only when c1 = y and c2 = y (and c3 =
+ * y): no single value brings it (trials with c1 = y lack it when c2 = n), so smac's candidates
+ * lacked it where both held, and the trial drew p at random instead (a candidate took p only
+ * from the trial it started from). Over 6 seeds (3 of random candidates only, 3 of the
+ * model's) and 16 trials after 8 startup trials (every combination of the parents), each
+ * candidate that chooses the categoricals has p exactly when its parents all hold, with 2
+ * parents (c3 unconditional, still chosen both ways) and with 3. */
+static void children_of_two_parents(void **state)
+{
+    (void)state;
+    int wrong_of[4] = {0};
+    for (int n_parents = 2; n_parents <= 3; n_parents++) {
+        int chosen = 0, wrong = 0, with_p = 0, c3[2] = {0, 0};
+        for (int seed = 0; seed < 6; seed++) {
+            char o[96];
+            snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
+                     seed < 3 ? ",random_probability=1" : "");
+            knob_storage *st = knob_test_memory();
+            knob_study *s = knob_test_study(st, "cp", "smac", o);
+            for (int i = 0; i < 24; i++) {
+                if (i < 8) {
+                    char fixed[96];
+                    snprintf(fixed, sizeof fixed,
+                             "{\"c1\": \"%s\", \"c2\": \"%s\", \"c3\": \"%s\"}", i & 1 ? "n" : "y",
+                             i & 2 ? "n" : "y", i & 4 ? "n" : "y");
+                    assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+                }
+                knob_trial *t;
+                double v;
+                assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+                double c[3] = {proposed(t, "c1"), proposed(t, "c2"), proposed(t, "c3")};
+                bool p = !isnan(proposed(t, "p"));
+                if (i >= 8 && !isnan(c[0]) && !isnan(c[1]) && !isnan(c[2])) {
+                    bool all = c[0] == 0 && c[1] == 0 && (n_parents < 3 || c[2] == 0);
+                    chosen++;
+                    wrong += p != all;
+                    with_p += p;
+                    c3[(int)c[2]]++;
+                }
+                assert_int_equal(parents_trial(t, n_parents, &v), 0);
+                assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+            }
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+        print_message("%d parents: %d of %d candidates wrong on p (%d with p; c3 %d y, %d n)\n",
+                      n_parents, wrong, chosen, with_p, c3[0], c3[1]);
+        assert_true(chosen >= 60);
+        assert_true(with_p > 0);
+        wrong_of[n_parents] = wrong;
+        if (n_parents == 2)
+            assert_true(c3[0] > 0 && c3[1] > 0);
+    }
+    assert_int_equal(wrong_of[2], 0);
+    assert_int_equal(wrong_of[3], 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -712,6 +801,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(conditional_never_repeats),
         cmocka_unit_test(independent_choices_stay_reachable),
         cmocka_unit_test(sparse_values_do_not_override_parents),
+        cmocka_unit_test(children_of_two_parents),
         cmocka_unit_test(infinite_costs_keep_the_model),
     };
     if (argc > 1)

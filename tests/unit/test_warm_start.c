@@ -831,9 +831,65 @@ static void skipped_source_trials(void **state)
     assert_int_equal(knob_study_tell(again, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
     assert_string_equal(knob_study_system_attr(again, "warm_start_skipped"), "null");
     knob_study_free(again);
-    /* a study of one objective uses the source's every trial in tpe (a param of another
-     * distribution is left out where it is read): nothing is said */
+    /* a study of one objective: tpe reads the source's good trials only (x = 3, the int
+     * x = 3), which fit; the two outside the range are not among them: nothing is said
+     * (tpe_says_unfit_params: good ones that do not fit) */
     assert_null(skipped_by(st, "tpe", "seed=1,warm_start_study=mixed", "tpe1", 1, 2));
+    knob_storage_close(st);
+}
+
+/* tpe reads the source before this study's space is known, so it left out a good source
+ * trial's param that does not fit (outside the range, a choice this study lacks) without a
+ * word; it says so in warm_start_skipped once the param is suggested, as the others do (the
+ * trial's other params are used: "not used in full"). */
+static void tpe_says_unfit_params(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "far", NULL, 0);
+    for (int i = 0; i < 18; i++)
+        x_in(src, false, 10, 0.5 * i, 5 + i);
+    x_in(src, false, 100, 50, 0.01); /* the two good trials (10%): outside [0, 10] */
+    x_in(src, false, 100, 60, 0.02);
+    knob_study_free(src);
+    char *said = skipped_by(st, "tpe", "seed=1,warm_start_study=far", "tf", 1, 2);
+    assert_non_null(said);
+    assert_string_equal(said, "\"tpe: warm_start_study 'far': 2 of its 20 finished trials not "
+                              "used in full: 2 with a param of this study under another kind of "
+                              "distribution or outside its range; the first: param 'x'\"");
+    free(said);
+
+    /* a choice this study lacks: "c" of the source's [a, b, c], this study's [a, b] */
+    src = make(st, "cs", NULL, 0);
+    for (int i = 0; i < 18; i++)
+        xc(src, 0.5 * i, "a", 5 + i);
+    xc(src, 3, "c", 0.01);
+    xc(src, 4, "c", 0.02);
+    knob_study_free(src);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("tpe", "seed=1,warm_start_study=cs", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "tc", &o, &s), KNOB_OK);
+    static const char *const ab[2] = {"a", "b"};
+    for (int i = 0; i < 3; i++) {
+        knob_trial *t;
+        double x;
+        size_t c;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        if (i == 0) /* x fits in every good trial: nothing to say yet */
+            assert_null(knob_study_system_attr(s, "warm_start_skipped"));
+        assert_int_equal(knob_trial_suggest_categorical(t, "c", ab, 2, &c), KNOB_OK);
+        assert_non_null(strstr(knob_study_system_attr(s, "warm_start_skipped"),
+                               "tpe: warm_start_study 'cs': 2 of its 20 finished trials not used "
+                               "in full: 2 with a param of this study under another kind of "
+                               "distribution or outside its range; the first: param 'c'"));
+        double v = x;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    knob_study_free(s);
     knob_storage_close(st);
 }
 
@@ -1038,6 +1094,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_local_phase),
         cmocka_unit_test(tpe_local_model),
         cmocka_unit_test(skipped_source_trials),
+        cmocka_unit_test(tpe_says_unfit_params),
         cmocka_unit_test(cmaes_uses_shared_params),
         cmocka_unit_test(smac_reads_source_once),
         cmocka_unit_test(gp_one_source_trial),
