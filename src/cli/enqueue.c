@@ -321,20 +321,46 @@ static int check_active(const sweep *sw, const knobx_json *given, knobx_buf *err
     return rc;
 }
 
-/* A value as text: strings as they are, numbers in full. */
+/* A value as text: strings as they are, numbers in full (an integer beyond 2^53 by the
+ * digits it was given with, a double's whole number by all its digits). */
 static void given_text(knobx_buf *b, const knobx_json *v)
 {
     if (v->type == KNOBX_JSON_STRING)
         knobx_buf_puts(b, v->str);
+    else if (v->type == KNOBX_JSON_NUMBER && v->big)
+        knobx_buf_puts(b, v->big);
+    else if (v->type == KNOBX_JSON_NUMBER && v->num == floor(v->num) && fabs(v->num) < 1e17)
+        knobx_buf_printf(b, "%.0f", v->num);
     else if (v->type == KNOBX_JSON_NUMBER)
         knobx_buf_printf(b, "%.15g", v->num);
     else
         knobx_json_add_node(b, v);
 }
 
+/* Whether the double d is exactly the integer whose digits are given (9007199254740992 is
+ * not 9007199254740993, though a double makes one of the other). */
+static bool digits_are(const char *digits, double d)
+{
+    char text[400];
+    if (!isfinite(d) || d != floor(d))
+        return false;
+    snprintf(text, sizeof text, "%.0f", d);
+    return !strcmp(digits, text);
+}
+
+/* Whether x, the digits of an integer beyond 2^53, and the number y are one number. */
+static bool same_whole(const char *x, const char *y)
+{
+    char *end;
+    double d = strtod(y, &end);
+    return *y && !*end && digits_are(x, d);
+}
+
 /* True when the program would get the value it was given: the same text, or numbers
- * equal to 1e-9 of their size (reciprocals and quantiles round-trip through doubles). */
-static bool same_value(const knobx_json *given, const knob_choice *got)
+ * equal to 1e-9 of their size (reciprocals and quantiles round-trip through doubles). A
+ * param of whole numbers (whole: an int, a choice) takes an integer beyond 2^53 only as
+ * that very integer: the 1e-9 would take its neighbours for it. */
+static bool same_value(const knobx_json *given, const knob_choice *got, bool whole)
 {
     knobx_buf a = {0}, b = {0};
     given_text(&a, given);
@@ -342,8 +368,12 @@ static bool same_value(const knobx_json *given, const knob_choice *got)
     const char *x = knobx_buf_cstr(&a), *y = knobx_buf_cstr(&b);
     char *ex, *ey;
     double dx = strtod(x, &ex), dy = strtod(y, &ey);
-    bool same = !strcmp(x, y) || (*x && *y && !*ex && !*ey &&
-                                  fabs(dx - dy) <= 1e-9 * fmax(1, fmax(fabs(dx), fabs(dy))));
+    bool same = !strcmp(x, y);
+    if (!same && whole && (big_int_text(x) || big_int_text(y)))
+        same = big_int_text(x) ? same_whole(x, y) : same_whole(y, x);
+    else if (!same)
+        same =
+            *x && *y && !*ex && !*ey && fabs(dx - dy) <= 1e-9 * fmax(1, fmax(fabs(dx), fabs(dy)));
     knobx_buf_free(&a);
     knobx_buf_free(&b);
     return same;
@@ -362,8 +392,8 @@ static void describe(knobx_buf *b, const sweep_param *p)
         }
         knobx_buf_puts(b, p->kind == PK_CONSTANT ? "" : "]");
         return;
-    case PK_INT_UNIFORM:
-        knobx_buf_printf(b, "a whole number in [%.15g, %.15g]", p->min, p->max);
+    case PK_INT_UNIFORM: /* whole, up to 2^53: every digit */
+        knobx_buf_printf(b, "a whole number in [%.0f, %.0f]", p->min, p->max);
         return;
     case PK_LOG_UNIFORM:
         knobx_buf_printf(b, "a number in [%.15g, %.15g]", exp(p->min), exp(p->max));
@@ -443,15 +473,26 @@ static int check_fits(const sweep *sw, bool grid, const knobx_json *given, const
     }
     for (size_t i = 0; !rc && i < given->n; i++) {
         const knobx_json *v = given->kids[i];
+        const sweep_param *p = sweep_find(sw, v->key);
+        bool whole =
+            p && (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT || sweep_param_is_int(p));
         for (size_t k = 0; k < tp.n; k++) {
-            if (strcmp(tp.v[k].name, v->key) || same_value(v, &tp.v[k].value))
+            if (strcmp(tp.v[k].name, v->key) || same_value(v, &tp.v[k].value, whole))
                 continue;
             knobx_buf why = {0}, text = {0};
             given_text(&text, v);
-            describe(&why, sweep_find(sw, v->key));
-            knobx_buf_printf(err, "'%s' cannot be %s: the sweep's '%s' is %s\n", v->key,
-                             text.len ? knobx_buf_cstr(&text) : "empty", v->key,
-                             knobx_buf_cstr(&why));
+            describe(&why, p);
+            /* 9007199254740995.0 or 9.007199254740995e15 was read as a double, which past
+             * 2^53 holds every second whole number at most */
+            bool rounded = whole && v->type == KNOBX_JSON_NUMBER && !v->big &&
+                           fabs(v->num) > 9007199254740992.0;
+            knobx_buf_printf(err, "'%s' cannot be %s%s: the sweep's '%s' is %s\n", v->key,
+                             text.len ? knobx_buf_cstr(&text) : "empty",
+                             rounded ? " (a number written with a fraction or an exponent is "
+                                       "read as a double, which past 2^53 is not every whole "
+                                       "number: give a whole number by its digits)"
+                                     : "",
+                             v->key, knobx_buf_cstr(&why));
             knobx_buf_free(&why);
             knobx_buf_free(&text);
             rc = -1;
@@ -495,8 +536,9 @@ static bool is_choice(const knobx_json *v, const knob_choice *c)
     switch (v->type) {
     case KNOBX_JSON_STRING:
         return c->type == KNOB_CHOICE_STRING && !strcmp(c->str, v->str);
-    case KNOBX_JSON_NUMBER:
-        return c->type == KNOB_CHOICE_NUMBER && c->num == v->num;
+    case KNOBX_JSON_NUMBER: /* an integer given beyond 2^53 as that very integer */
+        return c->type == KNOB_CHOICE_NUMBER && c->num == v->num &&
+               (!v->big || digits_are(v->big, c->num));
     case KNOBX_JSON_BOOL:
         return c->type == KNOB_CHOICE_BOOL && (c->num != 0) == v->b;
     case KNOBX_JSON_NULL:
@@ -507,12 +549,16 @@ static bool is_choice(const knobx_json *v, const knob_choice *c)
 }
 
 /* Whether the string choice c reads as the given number or word v: "3" for 3, "true" for
- * true, "null" for null. */
+ * true, "null" for null. Beyond 2^53 by the digits alone: the sweep holds an integer there
+ * as its text (12345678901234567890), which the same digits given as a JSON number are,
+ * and which a double near it is not. */
 static bool string_reads_as(const knob_choice *c, const knobx_json *v)
 {
     char *end;
     if (c->type != KNOB_CHOICE_STRING)
         return false;
+    if (v->type == KNOBX_JSON_NUMBER && (v->big || big_int_text(c->str)))
+        return v->big && !strcmp(c->str, v->big);
     if (v->type == KNOBX_JSON_NUMBER)
         return *c->str && strtod(c->str, &end) == v->num && !*end;
     if (v->type == KNOBX_JSON_BOOL)
@@ -529,7 +575,7 @@ static void given_strings(const sweep *sw, knobx_json *given)
         knobx_json *v = given->kids[i];
         const sweep_param *p = sweep_find(sw, v->key);
         if (!p || (p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT) ||
-            v->type == KNOBX_JSON_STRING || v->big)
+            v->type == KNOBX_JSON_STRING)
             continue;
         const knob_choice *match = NULL;
         size_t n_match = 0, k;
@@ -586,7 +632,8 @@ static knobx_json *flat(const sweep *sw, knobx_json *given)
 }
 
 /* A number given as text ({"layers": "3"}, as a form sends it) for a param of numbers is
- * that number, as knob enqueue's layers=3 is; a choice's text stays text. */
+ * that number, as knob enqueue's layers=3 is, an integer beyond 2^53 with its digits (big),
+ * as the JSON reader keeps them; a choice's text stays text. */
 static void given_numbers(const sweep *sw, knobx_json *given)
 {
     for (size_t i = 0; i < given->n; i++) {
@@ -597,6 +644,7 @@ static void given_numbers(const sweep *sw, knobx_json *given)
         if (p && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT && isfinite(x) && !*end) {
             v->type = KNOBX_JSON_NUMBER;
             v->num = x;
+            v->big = big_int_text(v->str) ? v->str : NULL;
         }
     }
 }

@@ -339,6 +339,24 @@ lap('dashboard');
     await page.close();
 }
 lap('dashboard-conv');
+// An integer beyond 2^53 typed into the enqueue form reaches the study by its digits (as a
+// double it would be its neighbour, the other choice).
+{
+    const page = await open(dashUrl + '/study?name=bigint', 'dashboard-bigint');
+    await page.locator('form.enqueue input').fill('{"seed": 9007199254740993}');
+    await page.locator('form.enqueue button').click();
+    const said = 'enqueued trial 0: {"seed":9007199254740993}';
+    await page.waitForFunction(s => document.querySelector('form.enqueue .msg').textContent === s, said,
+                               { timeout: 5000 })
+        .catch(async () => fail(`dashboard-bigint: the enqueue form said ` +
+                                `"${await page.locator('form.enqueue .msg').textContent()}", not "${said}"`));
+    const t = spawnSync(knob, ['trials', 'bigint', '--storage', storage, '--format', 'json'], { encoding: 'utf8' });
+    if (!t.stdout.includes('"params":{"seed":9007199254740993}'))
+        fail(`dashboard-bigint: knob trials: ${t.stdout}${t.stderr}`);
+    failures.push(...page.errors);
+    await page.close();
+}
+lap('dashboard-bigint');
 await browser.close();
 if (failures.length) {
     failures.forEach(f => console.error('FAIL: ' + f));

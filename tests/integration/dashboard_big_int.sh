@@ -18,8 +18,46 @@ YAML
 expect_eq "$(grep -c '"seed":12345678901234567890' trials.txt)" 2 "knob trials: $(cat trials.txt)"
 grep -q '^--seed=12345678901234567890$' knob-runs/b/*/args.txt || fail "\${args}: $(cat knob-runs/b/*/args.txt)"
 
-dashboard_start "$db"
+# An int param up to 2^53, in a study of its own with no trial yet.
+cat > k.yaml <<'YAML'
+command: [/bin/sh, -c, 'echo loss=1']
+metric: {name: loss, goal: minimize}
+parameters:
+  k: {min: 0, max: 9007199254740992}
+YAML
+"$KNOB" run k.yaml --storage "$db" --study k --trials 0 > run_k.txt 2>&1 || fail "run k: $(cat run_k.txt)"
+
+dashboard_start "$db" --allow-write
 dashboard_json "/api/study?name=b" > study.json
+# POST /api/enqueue takes an integer beyond 2^53 given as a JSON number by its digits, as
+# knob enqueue and a JSON string do; a neighbour, which a double cannot tell from it, is
+# refused naming the param, and so is an int param's value past its range (as a double it
+# was 2^53, the range's end, and was taken so). One python3 for the requests and knob trials.
+python3 - "$url" "$KNOB" "$db" <<'PY' || fail "POST /api/enqueue of integers beyond 2^53"
+import json, subprocess, sys, urllib.error, urllib.request
+url, knob, db = sys.argv[1:4]
+def enqueue(study, body, want):
+    req = urllib.request.Request(f"{url}/api/enqueue?name={study}", data=body.encode())
+    try:
+        r = urllib.request.urlopen(req, timeout=10)
+        got = f"{r.status} {r.read().decode()}"
+    except urllib.error.HTTPError as e:
+        got = f"{e.code} {e.read().decode()}"
+    assert got == want, f"enqueue {body}: expected {want}, got {got}"
+enqueue("b", '{"params": {"seed": 12345678901234567890, "x": {"a": 12345678901234567891}}}',
+        '200 {"ok":true,"trial":3,"params":{"seed":12345678901234567890,"x":{"a":12345678901234567891}}}')
+enqueue("b", '{"params": {"seed": 12345678901234567891}}',
+        """400 {"error":"enqueue: 'seed' cannot be 12345678901234567891: the sweep's 'seed' is one of [12345678901234567890, 3]"}""")
+out_of_range = """400 {"error":"enqueue: 'k' cannot be 9007199254740993: the sweep's 'k' is a whole number in [0, 9007199254740992]"}"""
+enqueue("k", '{"params": {"k": 9007199254740993}}', out_of_range)
+enqueue("k", '{"params": {"k": "9007199254740993"}}', out_of_range)
+enqueue("k", '{"params": {"k": 9007199254740992}}', '200 {"ok":true,"trial":0,"params":{"k":9007199254740992}}')
+t = json.loads(subprocess.run([knob, "trials", "b", "--storage", db, "--format", "json"],
+                              capture_output=True, check=True, text=True).stdout)
+got = [t[3]["params"], t[3]["system_attrs"]["fixed_params"]["seed"]]
+want = [{"seed": 12345678901234567890, "x": {"a": 12345678901234567891}}, "12345678901234567890"]
+assert got == want, f"knob trials of the enqueued trial: {got}"
+PY
 dashboard_stop
 # the digits as written, read from the text (a double would round them)
 python3 - study.json <<'PY' || fail "g: $(cat study.json)"

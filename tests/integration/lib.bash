@@ -76,6 +76,10 @@ expect_dead() { # trial-dir...
 dashboard_start() { # STORAGE [ARGS...]
     local storage=$1
     shift
+    # emptied here, not by the background job's redirections, which may come after the first
+    # read below: that read would take the previous dashboard's URL (and its stderr)
+    : > dash.out
+    : > dash.err
     "$KNOB" dashboard --storage "$storage" --port 0 "$@" > dash.out 2> dash.err &
     dashboard_pid=$!
     trap 'kill "$dashboard_pid" 2> /dev/null || true' EXIT

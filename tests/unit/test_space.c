@@ -320,6 +320,22 @@ static void external_values(void **state)
     assert_true(x == 32);
     assert_int_equal(knob__dist_from_external(&f, j->kids[0], &x, "f"), KNOB_EINVAL);
     knobx_json_free(j);
+    /* Neighbours beyond 2^53: 2^53 a number choice, 2^53 + 1 held as its text. Its digits,
+     * as text or as a JSON number, are not the number choice a double rounds them to. */
+    knob_choice big[] = {{KNOB_CHOICE_NUMBER, NULL, 9007199254740992.0},
+                         {KNOB_CHOICE_STRING, "9007199254740993", 0}};
+    knob_distribution b = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = big};
+    j = knobx_json_parse("[\"9007199254740993\", 9007199254740993, 9007199254740992, "
+                         "\"9007199254740992\"]",
+                         (size_t)-1, NULL, 0);
+    assert_int_equal(knob__dist_from_external(&b, j->kids[0], &x, "b"), KNOB_OK);
+    assert_true(x == 1);
+    assert_int_equal(knob__dist_from_external(&b, j->kids[1], &x, "b"), KNOB_EINVAL);
+    assert_int_equal(knob__dist_from_external(&b, j->kids[2], &x, "b"), KNOB_OK);
+    assert_true(x == 0);
+    assert_int_equal(knob__dist_from_external(&b, j->kids[3], &x, "b"), KNOB_OK);
+    assert_true(x == 0);
+    knobx_json_free(j);
 
     knob_param p = {"o", &c, 0};
     char buf[32];

@@ -36,7 +36,7 @@ async function api(path, body) {
     const init = { headers };
     if (body !== undefined) {
         init.method = 'POST';
-        init.body = JSON.stringify(body);
+        init.body = toJson(body); // a BigInt (parseJson) as its digits
         headers['Content-Type'] = 'application/json';
     }
     const r = await fetch(path, init);
@@ -370,8 +370,8 @@ function writeForms(study) {
     };
     wire('form.note', '/api/note', f => ({ note: f.note.value }));
     wire('form.enqueue', '/api/enqueue', f => {
-        try {
-            return { params: JSON.parse(f.params.value) };
+        try { // an integer beyond 2^53 by its digits, which JSON.parse would round
+            return { params: parseJson(f.params.value) };
         } catch (err) {
             return { params: f.params.value };
         }

@@ -73,8 +73,9 @@ export function decode(cols, params) {
 // 9007199254740992, the program's value of it) read as a BigInt with its digits in full: as
 // numbers such choices would be one. The browser gives a number's source text to the reviver
 // (context.source; without it such integers stay rounded numbers); the reviver runs only
-// when the text has a whole number of 16 digits or more at all, which a study rarely has.
-const LONG_INT = /[[,:]-?\d{16,}[,\]}]/;
+// when the text has a whole number of 16 digits or more at all, which a study rarely has
+// (with spaces around it too: the enqueue form's text is typed by hand).
+const LONG_INT = /[[,:]\s*-?\d{16,}\s*[,\]}]/;
 export function parseJson(text) {
     if (!LONG_INT.test(text))
         return JSON.parse(text);
