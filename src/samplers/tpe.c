@@ -1058,6 +1058,34 @@ static size_t source_values(tpe *p, const char *name, const knob_distribution *d
     return c;
 }
 
+/* Judges the source params not suggested yet in this process (a value fixed by
+ * enqueue_trial is not sampled) against the distribution this study knows them by: trial t's
+ * own, or its history's; so that a good trial is said "not used" only when none of the params
+ * it shares with this study fits. Run before the sentence is written, not at each
+ * suggestion. */
+static void judge_known(tpe *p, const knob_trial *t)
+{
+    bool changed = false;
+    double v;
+    for (size_t i = 0; i < p->n_ws; i++) {
+        if (p->ws_fit[i])
+            continue;
+        const knob_distribution *d = NULL;
+        for (size_t k = 0; k < knob_trial_n_params(t) && !d; k++)
+            if (strcmp(knob_trial_param(t, k)->name, p->ws[i].name) == 0)
+                d = knob_trial_param(t, k)->dist;
+        for (size_t k = 0; k < p->n_cols && !d; k++)
+            if (strcmp(p->cols[k].name, p->ws[i].name) == 0)
+                d = p->cols[k].dist;
+        if (d) {
+            p->ws_fit[i] = knob__warm_value(&p->ws[i], d, &v) ? 1 : 2;
+            changed = true;
+        }
+    }
+    if (changed)
+        count_unfit(p);
+}
+
 /* Says the good trials of the source with a param this study reads under another
  * distribution (source_values noted them), in warm_start_skipped as gp, smac and cmaes say
  * theirs, at the suggestion of trial `number`: when the verdict changed, and when another
@@ -1066,8 +1094,11 @@ static size_t source_values(tpe *p, const char *name, const knob_distribution *d
  * differs). Only a process that has said something takes its sentence back (null). Storing
  * this diagnostic never fails the suggestion: a failed write is tried again at the next
  * one, and the caller's error message is left as it was. */
-static void say_unfit(tpe *p, knob_study *s, int64_t number)
+static void say_unfit(tpe *p, knob_study *s, const knob_trial *t)
 {
+    int64_t number = knob_trial_number(t);
+    if (p->ws_tell && p->n_none)
+        judge_known(p, t);
     bool has = p->n_none + p->n_partly + p->ws_others > 0;
     if (has && p->ws_last > 0 && number != p->ws_last - 1 && number != p->ws_last)
         p->ws_tell = true;
@@ -1649,7 +1680,7 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if ((rc = read_source(p, s)))
         return rc;
     size_t n_src = p->n_ws ? source_values(p, name, d) : 0;
-    say_unfit(p, s, knob_trial_number(t));
+    say_unfit(p, s, t);
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
     if ((int64_t)p->n_done < p->n_startup_trials && n_src == 0) {
@@ -2035,7 +2066,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     tpe *p = state;
     int rc = read_source(p, s);
     if (!rc)
-        say_unfit(p, s, knob_trial_number(t));
+        say_unfit(p, s, t);
     if (!rc && p->ws_firsts.n)
         rc = knob__warm_firsts_propose(&p->ws_firsts, t);
     bool local = false; /* warm: around the best trial (warm_start.h) */
