@@ -1021,6 +1021,22 @@ static void tpe_says_unfit_params(void **state)
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
     }
     knob_study_free(s);
+    /* x fixed by enqueue_trial (not sampled) and c sampled: the trials' x fits, so they are
+     * used in part (they were said not used at all) */
+    assert_int_equal(knob_sampler_create("tpe", "seed=1,warm_start_study=cs", &sp), KNOB_OK);
+    o.sampler = sp;
+    assert_int_equal(knob_study_create(st, "tq", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 1}"), KNOB_OK);
+    knob_trial *t;
+    double x;
+    size_t c;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_categorical(t, "c", ab, 2, &c), KNOB_OK);
+    assert_non_null(strstr(knob_study_system_attr(s, "warm_start_skipped"),
+                           "2 of the 2 good trials tpe reads from it not used in full:"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
     knob_storage_close(st);
 }
 
