@@ -327,10 +327,10 @@ static void vote(const data *D, const double *x, int *sup, int *dir)
  * a single-value rule that adds it there (vote), the conjunction is the values every row
  * with j shares (each categorical held in all of them, at one value); it becomes a rule
  * when every row holding all of them has j, two rows at least have j, and each value has a
- * row holding the others but not it (evidence that each matters), its support their count. A param whose rows
- * share no value, or whose shared values some row without it holds too (an unconditional
- * param, a child of an int), gets none; so no unconditional param is added or dropped by
- * it. */
+ * row holding the others but not it (evidence that each matters), its support their count.
+ * A param whose rows share no value, or whose shared values some row without it holds too
+ * (an unconditional param, a child of an int), gets none; so no unconditional param is
+ * added or dropped by it. */
 static int learn_conjunctions(data *D, const int *vary, int nv)
 {
     int d = D->d, rows = D->n, *sup = D->vote, *dir = D->vote + d;
@@ -396,8 +396,8 @@ static int learn_conjunctions(data *D, const int *vary, int nv)
             for (int i = 0; i < rows && !seen; i++) {
                 const double *row = D->X + (size_t)i * d;
                 int m = start;
-                while (m < n_lit && (m == l ? row[D->ck[m]] != D->cv[m]
-                                            : row[D->ck[m]] == D->cv[m]))
+                while (m < n_lit &&
+                       (m == l ? row[D->ck[m]] != D->cv[m] : row[D->ck[m]] == D->cv[m]))
                     m++;
                 seen = m == n_lit;
             }

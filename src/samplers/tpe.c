@@ -195,8 +195,9 @@ typedef struct tpe {
      * finished trials, ws_others with another count of values. ws_tell: (re)said in
      * warm_start_skipped at the next suggestion (kept when the write fails: a diagnostic
      * never fails a suggestion); ws_said: this process said something, and may take its
-     * sentence back; ws_last: 1 + the trial of the last suggestion (0: none) (another process asked in
-     * between when the next is not the one after: its sentence may have replaced ours). */
+     * sentence back; ws_last: 1 + the trial of the last suggestion, 0 for none (another
+     * process asked in between when the next is not the one after: its sentence may have
+     * replaced ours). */
     unsigned char *ws_fit;
     size_t ws_k, n_none, n_partly, ws_total, ws_others;
     const char *ws_unfit_param;
@@ -1027,8 +1028,8 @@ static void count_unfit(tpe *p)
         partly += bad && bad < seen;
     }
     if (none != p->n_none || partly != p->n_partly ||
-        (first != p->ws_unfit_param && (!first || !p->ws_unfit_param ||
-                                        strcmp(first, p->ws_unfit_param) != 0)))
+        (first != p->ws_unfit_param &&
+         (!first || !p->ws_unfit_param || strcmp(first, p->ws_unfit_param) != 0)))
         p->ws_tell = true;
     p->n_none = none;
     p->n_partly = partly;
@@ -1111,8 +1112,8 @@ static void say_unfit(tpe *p, knob_study *s, const knob_trial *t)
     }
     knob__kept_error kept;
     knob__error_keep(&kept);
-    int rc = knob__warm_say_good_skipped(s, "tpe", p->ws_study, p->ws_total, p->ws_others,
-                                         p->ws_k, p->n_none, p->n_partly, p->ws_unfit_param);
+    int rc = knob__warm_say_good_skipped(s, "tpe", p->ws_study, p->ws_total, p->ws_others, p->ws_k,
+                                         p->n_none, p->n_partly, p->ws_unfit_param);
     knob__error_put(&kept);
     if (rc == KNOB_OK) {
         p->ws_tell = false;

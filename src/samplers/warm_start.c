@@ -208,7 +208,10 @@ int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *
                       " %zu of the %zu good trials %s reads from it not used%s: %zu with a param "
                       "of this study under another kind of distribution or outside its range",
                       none + partly, good, sampler,
-                      !none ? " in full" : partly ? " or not used in full" : "", none + partly);
+                      !none    ? " in full"
+                      : partly ? " or not used in full"
+                               : "",
+                      none + partly);
     if (none && partly && k > 0 && (size_t)k < sizeof text)
         k += snprintf(text + k, sizeof text - (size_t)k, " (%zu with none that fits: not used)",
                       none);

@@ -737,10 +737,9 @@ static void int_child_not_a_conjunction(void **state)
 {
     (void)state;
     static const char *const yn[] = {"y", "n"};
-    static const char *const q[4] = {"{\"c1\": \"y\", \"c2\": \"y\", \"n\": 3}",
-                                     "{\"c1\": \"y\", \"c2\": \"n\", \"n\": 0}",
-                                     "{\"c1\": \"n\", \"c2\": \"y\", \"n\": 1}",
-                                     "{\"c1\": \"n\", \"c2\": \"n\", \"n\": 2}"};
+    static const char *const q[4] = {
+        "{\"c1\": \"y\", \"c2\": \"y\", \"n\": 3}", "{\"c1\": \"y\", \"c2\": \"n\", \"n\": 0}",
+        "{\"c1\": \"n\", \"c2\": \"y\", \"n\": 1}", "{\"c1\": \"n\", \"c2\": \"n\", \"n\": 2}"};
     int wrong = 0;
     for (int seed = 0; seed < 20; seed++) {
         char o[96];

@@ -842,8 +842,8 @@ static void skipped_source_trials(void **state)
 /* What tpe says of the source "far" (20 trials of x in [0, 10] but its two best, x = 50 and
  * 60 of [0, 100]) for x in [0, 10]. */
 #define FAR_SAID                                                                                   \
-    "\"tpe: warm_start_study 'far': 2 of the 2 good trials tpe reads from it not used: 2 with a " \
-    "param of this study under another kind of distribution or outside its range, and none "      \
+    "\"tpe: warm_start_study 'far': 2 of the 2 good trials tpe reads from it not used: 2 with a "  \
+    "param of this study under another kind of distribution or outside its range, and none "       \
     "that fits; the first: param 'x'\""
 
 /* The source "far" in st. */
@@ -1013,10 +1013,11 @@ static void tpe_says_unfit_params(void **state)
         if (i == 0) /* x fits in every good trial: nothing to say yet */
             assert_null(knob_study_system_attr(s, "warm_start_skipped"));
         assert_int_equal(knob_trial_suggest_categorical(t, "c", ab, 2, &c), KNOB_OK);
-        assert_non_null(strstr(knob_study_system_attr(s, "warm_start_skipped"),
-                               "tpe: warm_start_study 'cs': 2 of the 2 good trials tpe reads from "
-                               "it not used in full: 2 with a param of this study under another kind of "
-                               "distribution or outside its range; the first: param 'c'"));
+        assert_non_null(
+            strstr(knob_study_system_attr(s, "warm_start_skipped"),
+                   "tpe: warm_start_study 'cs': 2 of the 2 good trials tpe reads from "
+                   "it not used in full: 2 with a param of this study under another kind of "
+                   "distribution or outside its range; the first: param 'c'"));
         double v = x;
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
     }
