@@ -326,10 +326,11 @@ static void vote(const data *D, const double *x, int *sup, int *dir)
  * c1 != x or c2 != y, drop it already). For each varying param j that some row has without
  * a single-value rule that adds it there (vote), the conjunction is the values every row
  * with j shares (each categorical held in all of them, at one value); it becomes a rule
- * when every row holding all of them has j, its support their count. A param whose rows
- * share no value, or whose shared values some row without it holds too (an unconditional
- * param, a child of an int), gets none; so no unconditional param is added or dropped by
- * it. */
+ * when every row holding all of them has j, two rows at least have j, and each value has a
+ * row holding the others but not it (evidence that each matters), its support their count.
+ * A param whose rows share no value, or whose shared values some row without it holds too
+ * (an unconditional param, a child of an int), gets none; so no unconditional param is
+ * added or dropped by it. */
 static int learn_conjunctions(data *D, const int *vary, int nv)
 {
     int d = D->d, rows = D->n, *sup = D->vote, *dir = D->vote + d;
@@ -384,6 +385,23 @@ static int learn_conjunctions(data *D, const int *vary, int nv)
                 holds = !isnan(row[j]);
                 support++;
             }
+        }
+        /* and when the rows show that each value matters, not a chance: two rows at least
+         * (one row's values are all shared, its int's or unconditional values' as much as
+         * its parents'), and for each value a row holding all the others but not it
+         * (without j: every row with j holds them all) */
+        holds &= support >= 2;
+        for (int l = start; l < n_lit && holds; l++) {
+            bool seen = false;
+            for (int i = 0; i < rows && !seen; i++) {
+                const double *row = D->X + (size_t)i * d;
+                int m = start;
+                while (m < n_lit &&
+                       (m == l ? row[D->ck[m]] != D->cv[m] : row[D->ck[m]] == D->cv[m]))
+                    m++;
+                seen = m == n_lit;
+            }
+            holds = seen;
         }
         if (rc || !holds) {
             n_lit = start;

@@ -187,14 +187,22 @@ typedef struct tpe {
     size_t *ws_of;  /* the good trial (0 .. ws_k) each of ws[] is of */
     size_t n_ws;
     /* What the source's good trials hold that this study's space cannot read, known only as
-     * its params are suggested (source_values): the good trials with such a param
-     * (ws_unfit[0 .. ws_k), n_unfit of them), the first such param (a name of ws[]), of the
-     * source's ws_total finished trials (ws_others of them with another count of values);
-     * ws_tell: said in warm_start_skipped at the next suggestion. */
-    bool *ws_unfit;
-    size_t ws_k, n_unfit, ws_total, ws_others;
+     * its params are suggested (source_values): ws_fit[i], whether ws[i] fit the
+     * distribution it was last suggested under (0: not suggested yet, 1: fits, 2: does not),
+     * so that a range that changes (define-by-run) changes the verdict; of the ws_k good
+     * trials, n_none with no suggested param that fits and n_partly with one that does not
+     * and one that does, the first such param (a name of ws[]); of the source's ws_total
+     * finished trials, ws_others with another count of values. ws_tell: (re)said in
+     * warm_start_skipped at the next suggestion (kept when the write fails: a diagnostic
+     * never fails a suggestion); ws_said: this process said something, and may take its
+     * sentence back; ws_last: 1 + the trial of the last suggestion, 0 for none (another
+     * process asked in between when the next is not the one after: its sentence may have
+     * replaced ours). */
+    unsigned char *ws_fit;
+    size_t ws_k, n_none, n_partly, ws_total, ws_others;
     const char *ws_unfit_param;
-    bool ws_tell;
+    bool ws_tell, ws_said;
+    int64_t ws_last;
     int64_t ws_first;            /* option warm_start_first */
     int64_t ws_local;            /* option warm_start_local: every N-th trial near the best */
     bool ws_model;               /* option warm_start_model: every second of them a model's */
@@ -911,11 +919,11 @@ static void free_ws(tpe *p)
     }
     free(p->ws);
     free(p->ws_of);
-    free(p->ws_unfit);
+    free(p->ws_fit);
     p->ws = NULL;
     p->ws_of = NULL;
-    p->ws_unfit = NULL;
-    p->n_ws = p->ws_k = p->n_unfit = 0;
+    p->ws_fit = NULL;
+    p->n_ws = p->ws_k = p->n_none = p->n_partly = 0;
     p->ws_unfit_param = NULL;
     p->ws_tell = false;
     knob__warm_firsts_free(&p->ws_firsts);
@@ -924,9 +932,11 @@ static void free_ws(tpe *p)
 /* Copies the params of the good trials of src (gamma of its complete feasible ones, best
  * first). Only trials with as many values as this study has objectives are used (a source
  * of one objective says nothing of a study of several); the others are said
- * (knob__warm_say_skipped). A source param whose value does not fit this study's
- * distribution is left out where it is read (knob__warm_value), and said once this study
- * suggests the param (source_values): the space is not known here. */
+ * (say_unfit, at the next suggestion). A source param whose value does not fit this
+ * study's distribution is left out where it is read (knob__warm_value), and said once this
+ * study suggests the param (source_values). Nothing is set to null here: the space is not
+ * known yet, and another process of this study (a knob ask, a run beside) that found a
+ * param that does not fit said so; only a sentence naming another source is stale. */
 static int copy_source(tpe *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
@@ -940,10 +950,12 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
         if (same && w[i].feasible)
             w[m++] = w[i];
     }
-    if ((rc = knob__warm_say_skipped(s, "tpe", p->ws_study, n, others, 0, 0, NULL))) {
-        free(w);
-        return rc;
-    }
+    const char *was = knob_study_system_attr(s, "warm_start_skipped");
+    if (was && strncmp(was, "\"tpe: warm_start_study '", 25) == 0 &&
+        !(strncmp(was + 25, p->ws_study, strlen(p->ws_study)) == 0 &&
+          strncmp(was + 25 + strlen(p->ws_study), "':", 2) == 0))
+        p->ws_said = p->ws_tell = true; /* taken back (or replaced) at the next suggestion */
+    p->ws_tell |= others > 0;
     knob__warm_sort(w, m);
     if ((rc = knob__warm_firsts_make(&p->ws_firsts, w, m, (size_t)p->ws_first))) {
         free(w);
@@ -957,8 +969,8 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
     p->ws_k = k;
     p->ws = calloc(total ? total : 1, sizeof *p->ws);
     p->ws_of = malloc((total ? total : 1) * sizeof *p->ws_of);
-    p->ws_unfit = calloc(k ? k : 1, sizeof *p->ws_unfit);
-    if (!p->ws_of || !p->ws_unfit) {
+    p->ws_fit = calloc(total ? total : 1, sizeof *p->ws_fit);
+    if (!p->ws_of || !p->ws_fit) {
         free(w);
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
     }
@@ -998,40 +1010,115 @@ static int read_source(tpe *p, knob_study *s)
     return rc;
 }
 
+/* Counts the good trials with a param that does not fit (ws_fit: as last suggested), and
+ * marks the sentence to be said again when that changed. */
+static void count_unfit(tpe *p)
+{
+    size_t none = 0, partly = 0;
+    const char *first = NULL;
+    for (size_t i = 0; i < p->n_ws;) {
+        size_t seen = 0, bad = 0, of = p->ws_of[i];
+        for (; i < p->n_ws && p->ws_of[i] == of; i++) {
+            seen += p->ws_fit[i] != 0;
+            bad += p->ws_fit[i] == 2;
+            if (p->ws_fit[i] == 2 && !first)
+                first = p->ws[i].name;
+        }
+        none += bad && bad == seen;
+        partly += bad && bad < seen;
+    }
+    if (none != p->n_none || partly != p->n_partly ||
+        (first != p->ws_unfit_param &&
+         (!first || !p->ws_unfit_param || strcmp(first, p->ws_unfit_param) != 0)))
+        p->ws_tell = true;
+    p->n_none = none;
+    p->n_partly = partly;
+    p->ws_unfit_param = first;
+}
+
 /* How many of the source's good trials have the param `name` with a value that fits d
- * (knob__warm_value: an int for a float, a choice by its value). A good trial whose value
- * of it does not fit is noted (ws_unfit), to be said (say_unfit): this study's space is
- * known only now, as its params are suggested, and the loop reads the values anyway. */
+ * (knob__warm_value: an int for a float, a choice by its value). Whether each fits is noted
+ * (ws_fit), to be said (say_unfit): this study's space is known only now, as its params are
+ * suggested, and the loop reads the values anyway. */
 static size_t source_values(tpe *p, const char *name, const knob_distribution *d)
 {
     size_t c = 0;
     double v;
+    bool changed = false;
     for (size_t i = 0; i < p->n_ws; i++) {
         if (strcmp(p->ws[i].name, name))
             continue;
-        if (knob__warm_value(&p->ws[i], d, &v))
-            c++;
-        else if (!p->ws_unfit[p->ws_of[i]]) {
-            p->ws_unfit[p->ws_of[i]] = true;
-            p->n_unfit++;
-            p->ws_tell = true;
-            if (!p->ws_unfit_param)
-                p->ws_unfit_param = p->ws[i].name;
+        bool fits = knob__warm_value(&p->ws[i], d, &v);
+        unsigned char now = fits ? 1 : 2;
+        c += fits;
+        changed |= p->ws_fit[i] != now;
+        p->ws_fit[i] = now;
+    }
+    if (changed)
+        count_unfit(p);
+    return c;
+}
+
+/* Judges the source params not suggested yet in this process (a value fixed by
+ * enqueue_trial is not sampled) against the distribution this study knows them by: trial t's
+ * own, or its history's; so that a good trial is said "not used" only when none of the params
+ * it shares with this study fits. Run before the sentence is written, not at each
+ * suggestion. */
+static void judge_known(tpe *p, const knob_trial *t)
+{
+    bool changed = false;
+    double v;
+    for (size_t i = 0; i < p->n_ws; i++) {
+        if (p->ws_fit[i])
+            continue;
+        const knob_distribution *d = NULL;
+        for (size_t k = 0; k < knob_trial_n_params(t) && !d; k++)
+            if (strcmp(knob_trial_param(t, k)->name, p->ws[i].name) == 0)
+                d = knob_trial_param(t, k)->dist;
+        for (size_t k = 0; k < p->n_cols && !d; k++)
+            if (strcmp(p->cols[k].name, p->ws[i].name) == 0)
+                d = p->cols[k].dist;
+        if (d) {
+            p->ws_fit[i] = knob__warm_value(&p->ws[i], d, &v) ? 1 : 2;
+            changed = true;
         }
     }
-    return c;
+    if (changed)
+        count_unfit(p);
 }
 
 /* Says the good trials of the source with a param this study reads under another
  * distribution (source_values noted them), in warm_start_skipped as gp, smac and cmaes say
- * theirs: once for each trial found (the attribute is written when the sentence changes). */
-static int say_unfit(tpe *p, knob_study *s)
+ * theirs, at the suggestion of trial `number`: when the verdict changed, and when another
+ * process asked since this one's last suggestion while this one has something to say (it
+ * may have written its own sentence: one read of the attribute, a write only when it
+ * differs). Only a process that has said something takes its sentence back (null). Storing
+ * this diagnostic never fails the suggestion: a failed write is tried again at the next
+ * one, and the caller's error message is left as it was. */
+static void say_unfit(tpe *p, knob_study *s, const knob_trial *t)
 {
+    int64_t number = knob_trial_number(t);
+    if (p->ws_tell && p->n_none)
+        judge_known(p, t);
+    bool has = p->n_none + p->n_partly + p->ws_others > 0;
+    if (has && p->ws_last > 0 && number != p->ws_last - 1 && number != p->ws_last)
+        p->ws_tell = true;
+    p->ws_last = number + 1;
     if (!p->ws_tell)
-        return KNOB_OK;
-    p->ws_tell = false;
-    return knob__warm_say_params_skipped(s, "tpe", p->ws_study, p->ws_total, p->ws_others,
-                                         p->n_unfit, p->ws_unfit_param);
+        return;
+    if (!has && !p->ws_said) {
+        p->ws_tell = false;
+        return;
+    }
+    knob__kept_error kept;
+    knob__error_keep(&kept);
+    int rc = knob__warm_say_good_skipped(s, "tpe", p->ws_study, p->ws_total, p->ws_others, p->ws_k,
+                                         p->n_none, p->n_partly, p->ws_unfit_param);
+    knob__error_put(&kept);
+    if (rc == KNOB_OK) {
+        p->ws_tell = false;
+        p->ws_said = has;
+    }
 }
 
 /* A source trial's weight, for n of them: together they weigh as much as this study's
@@ -1594,8 +1681,7 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if ((rc = read_source(p, s)))
         return rc;
     size_t n_src = p->n_ws ? source_values(p, name, d) : 0;
-    if ((rc = say_unfit(p, s)))
-        return rc;
+    say_unfit(p, s, t);
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
     if ((int64_t)p->n_done < p->n_startup_trials && n_src == 0) {
@@ -1980,6 +2066,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               knob_study_name(s));
     tpe *p = state;
     int rc = read_source(p, s);
+    if (!rc)
+        say_unfit(p, s, t);
     if (!rc && p->ws_firsts.n)
         rc = knob__warm_firsts_propose(&p->ws_firsts, t);
     bool local = false; /* warm: around the best trial (warm_start.h) */

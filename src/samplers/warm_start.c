@@ -107,30 +107,55 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
     return knob__warm_value(q, d, &v);
 }
 
+/* Sets this sampler's sentence in warm_start_skipped to null (nothing is left out any
+ * more: another source, another space); another sampler's (auto's delegates share the
+ * attribute) stays. */
+static int unsay(knob_study *s, const char *sampler)
+{
+    const char *was = knob_study_system_attr(s, "warm_start_skipped");
+    size_t n = strlen(sampler);
+    if (was && was[0] == '"' && strncmp(was + 1, sampler, n) == 0 && was[n + 1] == ':')
+        return knob_study_set_system_attr(s, "warm_start_skipped", "null");
+    return KNOB_OK;
+}
+
+/* Writes text (its last ';' cut) to warm_start_skipped as a JSON string, unless the
+ * attribute holds it already. */
+static int store(knob_study *s, char *text)
+{
+    size_t len = strlen(text);
+    if (len && text[len - 1] == ';')
+        text[len - 1] = 0;
+    knobx_buf b = {0};
+    knobx_json_add_string(&b, text);
+    if (b.oom) {
+        knobx_buf_free(&b);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
+    }
+    const char *was = knob_study_system_attr(s, "warm_start_skipped");
+    int rc = was && strcmp(was, knobx_buf_cstr(&b)) == 0
+                 ? KNOB_OK
+                 : knob_study_set_system_attr(s, "warm_start_skipped", knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return rc;
+}
+
 /* The sentence of knob__warm_say_skipped (and of knob__warm_say_too_few: `few` trials that fit,
- * where the source's model needs `need`; of knob__warm_say_params_skipped: `partly`, the
- * trials of `dists` used without that param) written to warm_start_skipped, or this
- * sampler's earlier sentence set to null when nothing was left out. */
+ * where the source's model needs `need`) written to warm_start_skipped, or this sampler's
+ * earlier sentence set to null when nothing was left out. */
 static int say(knob_study *s, const char *sampler, const char *name, size_t of, size_t objectives,
                size_t dists, size_t missing, const char *param, size_t few, size_t need,
-               int64_t first, bool partly)
+               int64_t first)
 {
-    if (objectives + dists + missing + few == 0) {
+    if (objectives + dists + missing + few == 0)
         /* this sampler's sentence from an earlier read (another source, another space) is
-         * no longer true: it goes (null), so that no stale warning is shown; another
-         * sampler's (auto's delegates share the attribute) stays */
-        const char *was = knob_study_system_attr(s, "warm_start_skipped");
-        size_t n = strlen(sampler);
-        if (was && was[0] == '"' && strncmp(was + 1, sampler, n) == 0 && was[n + 1] == ':')
-            return knob_study_set_system_attr(s, "warm_start_skipped", "null");
-        return KNOB_OK;
-    }
+         * no longer true: it goes (null), so that no stale warning is shown */
+        return unsay(s, sampler);
     char text[768];
     int k = snprintf(text, sizeof text,
                      "%s: warm_start_study '%s': %zu of its %zu finished trials "
-                     "not used%s:",
-                     sampler, name, objectives + dists + missing + few, of,
-                     partly && dists ? " in full" : "");
+                     "not used:",
+                     sampler, name, objectives + dists + missing + few, of);
     if (objectives && k > 0 && (size_t)k < sizeof text)
         k += snprintf(text + k, sizeof text - (size_t)k,
                       " %zu with another count of objective values than this study's %zu;",
@@ -156,40 +181,54 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
                  " %zu that fit%s, where the source's model needs %zu (warm_start_first=%zu, "
                  "first: %zu in a sweep's warm_start, evaluates %s first);",
                  few, few == 1 ? "s" : "", need, few, few, few == 1 ? "it" : "them");
-    size_t len = strlen(text);
-    if (len && text[len - 1] == ';')
-        text[len - 1] = 0;
-    knobx_buf b = {0};
-    knobx_json_add_string(&b, text);
-    if (b.oom) {
-        knobx_buf_free(&b);
-        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
-    }
-    const char *was = knob_study_system_attr(s, "warm_start_skipped");
-    int rc = was && strcmp(was, knobx_buf_cstr(&b)) == 0
-                 ? KNOB_OK
-                 : knob_study_set_system_attr(s, "warm_start_skipped", knobx_buf_cstr(&b));
-    knobx_buf_free(&b);
-    return rc;
+    return store(s, text);
 }
 
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param)
 {
-    return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0, 0, false);
+    return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0, 0);
 }
 
-int knob__warm_say_params_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
-                                  size_t objectives, size_t dists, const char *param)
+int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
+                                size_t objectives, size_t good, size_t none, size_t partly,
+                                const char *param)
 {
-    return say(s, sampler, name, of, objectives, dists, 0, param, 0, 0, 0, true);
+    if (objectives + none + partly == 0)
+        return unsay(s, sampler);
+    char text[768];
+    int k = snprintf(text, sizeof text, "%s: warm_start_study '%s':", sampler, name);
+    if (objectives && k > 0 && (size_t)k < sizeof text)
+        k += snprintf(text + k, sizeof text - (size_t)k,
+                      " %zu of its %zu finished trials not used: %zu with another count of "
+                      "objective values than this study's %zu;",
+                      objectives, of, objectives, knob_study_n_objectives(s));
+    if (none + partly && k > 0 && (size_t)k < sizeof text)
+        k += snprintf(text + k, sizeof text - (size_t)k,
+                      " %zu of the %zu good trials %s reads from it not used%s: %zu with a param "
+                      "of this study under another kind of distribution or outside its range",
+                      none + partly, good, sampler,
+                      !none    ? " in full"
+                      : partly ? " or not used in full"
+                               : "",
+                      none + partly);
+    if (none && partly && k > 0 && (size_t)k < sizeof text)
+        k += snprintf(text + k, sizeof text - (size_t)k, " (%zu with none that fits: not used)",
+                      none);
+    else if (none && k > 0 && (size_t)k < sizeof text)
+        k += snprintf(text + k, sizeof text - (size_t)k, ", and none that fits");
+    if (none + partly && k > 0 && (size_t)k < sizeof text)
+        k += snprintf(text + k, sizeof text - (size_t)k, ";");
+    if (param && none + partly && k > 0 && (size_t)k < sizeof text)
+        snprintf(text + k, sizeof text - (size_t)k, " the first: param '%.200s';", param);
+    return store(s, text);
 }
 
 int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t dists, const char *param, size_t few, size_t need,
                            int64_t first)
 {
-    return say(s, sampler, name, of, 0, dists, 0, param, few, need, first, false);
+    return say(s, sampler, name, of, 0, dists, 0, param, few, need, first);
 }
 
 static int cmp_warm(const void *a, const void *b)

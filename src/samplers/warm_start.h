@@ -62,11 +62,16 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d);
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param);
 
-/* As knob__warm_say_skipped, for a sampler that leaves out a source trial's param that does
- * not fit and uses the trial's others (tpe): `dists` trials with such a param, said as
- * "N of its M finished trials not used in full: ...", in the same words otherwise. */
-int knob__warm_say_params_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
-                                  size_t objectives, size_t dists, const char *param);
+/* As knob__warm_say_skipped, for a sampler that reads only the source's `good` best trials
+ * and leaves out a trial's param that does not fit, using its others (tpe): `objectives` of
+ * the source's `of` finished trials with another count of values (none of them read), and
+ * of the good trials, `none` of which no param of this study fits ("not used") and `partly`
+ * with one that does not and one that does ("not used in full"); `param` names the first
+ * param that does not fit. The sentence begins as knob__warm_say_skipped's ("SAMPLER:
+ * warm_start_study 'NAME': "); all zero sets this sampler's earlier sentence to null. */
+int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
+                                size_t objectives, size_t good, size_t none, size_t partly,
+                                const char *param);
 
 /* As knob__warm_say_skipped, for a sampler whose model of the source needs `need` trials
  * and got `few` (fewer) that fit: those are not used either, and the sentence says so and

@@ -542,16 +542,16 @@ def test_warm_start_skipped_warns_ask_and_tell_once(tmp_path):
     assert said(w) == [], [str(x.message) for x in said(w)]
     # gp's sentence stays in the study: a TPESampler of the study does not show it (it showed
     # an earlier run's sentence, another sampler's), only its own (the source's good trial,
-    # whose x it leaves out)
+    # whose only param x it leaves out: not used)
     again = optuna.load_study(study_name="w", storage=url,
                               sampler=samplers.TPESampler(seed=1, warm_start_study="far"))
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         again.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     got = [str(x.message) for x in said(w)]
-    assert got == ["warm_start: tpe: warm_start_study 'far': 1 of its 3 finished trials not used in "
-                   "full: 1 with a param of this study under another kind of distribution or "
-                   "outside its range; the first: param 'x'"], got
+    assert got == ["warm_start: tpe: warm_start_study 'far': 1 of the 1 good trials tpe reads from "
+                   "it not used: 1 with a param of this study under another kind of distribution or "
+                   "outside its range, and none that fits; the first: param 'x'"], got
     # AutoSampler's gp and smac take turns writing their sentences: each is warned once (the
     # last one said was remembered, so they alternated)
     auto = optuna.create_study(study_name="a", storage=url,

@@ -728,13 +728,59 @@ static int parents_trial(knob_trial *t, int n_parents, double *v)
     return 0;
 }
 
+/* p a child of the int n (present when n == 3), c1 and c2 unconditional: after 4 queued
+ * trials where only (c1 = y, c2 = y, n = 3) had p, the values that one trial shares with
+ * itself are no parents: the first candidate after them proposes p with n != 3 no more than
+ * a candidate copying its trial does (learn_conjunctions made (y, y) p's parents, and 7 of
+ * the 20 seeds proposed p with n != 3; 1 before it, and now). */
+static void int_child_not_a_conjunction(void **state)
+{
+    (void)state;
+    static const char *const yn[] = {"y", "n"};
+    static const char *const q[4] = {
+        "{\"c1\": \"y\", \"c2\": \"y\", \"n\": 3}", "{\"c1\": \"y\", \"c2\": \"n\", \"n\": 0}",
+        "{\"c1\": \"n\", \"c2\": \"y\", \"n\": 1}", "{\"c1\": \"n\", \"c2\": \"n\", \"n\": 2}"};
+    int wrong = 0;
+    for (int seed = 0; seed < 20; seed++) {
+        char o[96];
+        snprintf(o, sizeof o, "seed=%d,n_startup_trials=4,random_probability=1", seed);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = knob_test_study(st, "ic", "smac", o);
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(knob_study_enqueue(s, q[i]), KNOB_OK);
+        for (int i = 0; i < 5; i++) {
+            knob_trial *t;
+            size_t a, b;
+            int64_t n;
+            double x, pv = 0;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            if (i == 4)
+                wrong += !isnan(proposed(t, "p")) && proposed(t, "n") != 3;
+            assert_int_equal(knob_trial_suggest_categorical(t, "c1", yn, 2, &a), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c2", yn, 2, &b), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_int(t, "n", 0, 3, 1, 0, &n), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            if (n == 3)
+                assert_int_equal(knob_trial_suggest_float(t, "p", 0, 1, 0, 0, &pv), KNOB_OK);
+            double v = x + pv;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    print_message("p proposed with n != 3: %d of 20 seeds\n", wrong);
+    assert_true(wrong <= 1);
+}
+
 /* A child of two (or three) parents at once, p present only when c1 = y and c2 = y (and c3 =
  * y): no single value brings it (trials with c1 = y lack it when c2 = n), so smac's candidates
  * lacked it where both held, and the trial drew p at random instead (a candidate took p only
  * from the trial it started from). Over 6 seeds (3 of random candidates only, 3 of the
  * model's) and 16 trials after 8 startup trials (every combination of the parents), each
- * candidate that chooses the categoricals has p exactly when its parents all hold, with 2
- * parents (c3 unconditional, still chosen both ways) and with 3. */
+ * candidate that chooses the categoricals, once two trials had p (one trial's values are all
+ * shared: no evidence of which are its parents; with 3 parents, one startup trial has p),
+ * has p exactly when its parents all hold, with 2 parents (c3 unconditional, still chosen
+ * both ways) and with 3. */
 static void children_of_two_parents(void **state)
 {
     (void)state;
@@ -742,6 +788,7 @@ static void children_of_two_parents(void **state)
     for (int n_parents = 2; n_parents <= 3; n_parents++) {
         int chosen = 0, wrong = 0, with_p = 0, c3[2] = {0, 0};
         for (int seed = 0; seed < 6; seed++) {
+            int had_p = 0;
             char o[96];
             snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
                      seed < 3 ? ",random_probability=1" : "");
@@ -760,7 +807,7 @@ static void children_of_two_parents(void **state)
                 assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
                 double c[3] = {proposed(t, "c1"), proposed(t, "c2"), proposed(t, "c3")};
                 bool p = !isnan(proposed(t, "p"));
-                if (i >= 8 && !isnan(c[0]) && !isnan(c[1]) && !isnan(c[2])) {
+                if (i >= 8 && had_p >= 2 && !isnan(c[0]) && !isnan(c[1]) && !isnan(c[2])) {
                     bool all = c[0] == 0 && c[1] == 0 && (n_parents < 3 || c[2] == 0);
                     chosen++;
                     wrong += p != all;
@@ -768,6 +815,8 @@ static void children_of_two_parents(void **state)
                     c3[(int)c[2]]++;
                 }
                 assert_int_equal(parents_trial(t, n_parents, &v), 0);
+                for (size_t k = 0; k < knob_trial_n_params(t); k++)
+                    had_p += strcmp(knob_trial_param(t, k)->name, "p") == 0;
                 assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
             }
             knob_study_free(s);
@@ -775,7 +824,7 @@ static void children_of_two_parents(void **state)
         }
         print_message("%d parents: %d of %d candidates wrong on p (%d with p; c3 %d y, %d n)\n",
                       n_parents, wrong, chosen, with_p, c3[0], c3[1]);
-        assert_true(chosen >= 60);
+        assert_true(chosen >= 40);
         assert_true(with_p > 0);
         wrong_of[n_parents] = wrong;
         if (n_parents == 2)
@@ -802,6 +851,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(independent_choices_stay_reachable),
         cmocka_unit_test(sparse_values_do_not_override_parents),
         cmocka_unit_test(children_of_two_parents),
+        cmocka_unit_test(int_child_not_a_conjunction),
         cmocka_unit_test(infinite_costs_keep_the_model),
     };
     if (argc > 1)

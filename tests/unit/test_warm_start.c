@@ -2,6 +2,7 @@
  * study, the storage), the finished trials as losses (maximized sources negated, failed,
  * running trials left out, constraints read), and their order. */
 #include "testutil.h"
+#include "testutil_sqlite.h"
 
 #include "knob.h"
 #include "samplers/warm_start.h"
@@ -838,6 +839,136 @@ static void skipped_source_trials(void **state)
     knob_storage_close(st);
 }
 
+/* What tpe says of the source "far" (20 trials of x in [0, 10] but its two best, x = 50 and
+ * 60 of [0, 100]) for x in [0, 10]. */
+#define FAR_SAID                                                                                   \
+    "\"tpe: warm_start_study 'far': 2 of the 2 good trials tpe reads from it not used: 2 with a "  \
+    "param of this study under another kind of distribution or outside its range, and none "       \
+    "that fits; the first: param 'x'\""
+
+/* The source "far" in st. */
+static void make_far(knob_storage *st)
+{
+    knob_study *src = make(st, "far", NULL, 0);
+    for (int i = 0; i < 18; i++)
+        x_in(src, false, 10, 0.5 * i, 5 + i);
+    x_in(src, false, 100, 50, 0.01);
+    x_in(src, false, 100, 60, 0.02);
+    knob_study_free(src);
+}
+
+/* A tpe study "w" of st warm-started from "far" (created, or loaded). */
+static knob_study *far_reader(knob_storage *st, bool create)
+{
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("tpe", "seed=1,warm_start_study=far", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal((create ? knob_study_create : knob_study_load)(st, "w", &o, &s), KNOB_OK);
+    return s;
+}
+
+/* One trial of s with x in [0, high]. */
+static void far_trial(knob_study *s, double high)
+{
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, high, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+}
+
+/* tpe's sentence is said by the process that found what does not fit, and by it only: a
+ * process of the study that reads the source (a knob ask, a run beside: here another
+ * storage handle of the file) does not set it to null at its read, when it cannot know
+ * yet (it did, and the sentence came and went from ask to ask); a process whose sentence
+ * was replaced by another's says its own again at its next suggestion; and a range that
+ * changes so that the source's values fit takes it back (it stayed). */
+static void tpe_unfit_said_across_processes(void **state)
+{
+    (void)state;
+    char path[4200], url[4300];
+    snprintf(path, sizeof path, "%s", knob_test_path("warm_procs.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *st, *st2;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_storage_open(url, &st2), KNOB_OK);
+    make_far(st);
+    knob_study *a = far_reader(st, true);
+    far_trial(a, 10);
+    char *said = strdup(knob_study_system_attr(a, "warm_start_skipped"));
+    assert_non_null(strstr(said, "tpe: warm_start_study 'far': 2 of "));
+    /* another process whose x fits everything: it says nothing, and takes nothing away */
+    knob_study *b = far_reader(st2, false);
+    far_trial(b, 100);
+    assert_string_equal(knob_study_system_attr(a, "warm_start_skipped"), said);
+    far_trial(a, 10);
+    assert_string_equal(knob_study_system_attr(a, "warm_start_skipped"), said);
+    /* another whose x of [0, 55] leaves out one trial: its sentence, then a's again */
+    knob_study_free(b);
+    b = far_reader(st2, false);
+    far_trial(b, 55);
+    assert_non_null(strstr(knob_study_system_attr(b, "warm_start_skipped"),
+                           "tpe: warm_start_study 'far': 1 of "));
+    far_trial(a, 10);
+    assert_string_equal(knob_study_system_attr(a, "warm_start_skipped"), said);
+    /* a's range grows (define-by-run): the source's x fit, and a takes its sentence back */
+    far_trial(a, 100);
+    assert_string_equal(knob_study_system_attr(a, "warm_start_skipped"), "null");
+    far_trial(a, 10);
+    assert_string_equal(knob_study_system_attr(a, "warm_start_skipped"), said);
+    free(said);
+    knob_study_free(b);
+    knob_study_free(a);
+    knob_storage_close(st2);
+    knob_storage_close(st);
+    unlink(path);
+}
+
+/* The study attributes' table of the SQLite file at path made again with `check` (a
+ * constraint, or ""). */
+static void attrs_table(const char *path, const char *check)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "BEGIN; CREATE TABLE a2(study INTEGER NOT NULL, system INTEGER NOT NULL, "
+             "key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(study, system, key)%s%s); "
+             "INSERT INTO a2 SELECT study, system, key, json FROM study_attrs; "
+             "DROP TABLE study_attrs; ALTER TABLE a2 RENAME TO study_attrs; COMMIT",
+             check[0] ? ", " : "", check);
+    knob_test_sql_exec(path, sql);
+}
+
+/* A failure to store tpe's sentence (the storage refuses the write: a constraint here, a busy
+ * database or no memory otherwise) does not fail the suggestion, nor leave its message to
+ * the caller; the sentence is written at the next suggestion (the suggestion failed, and
+ * the sentence was never written). */
+static void tpe_unfit_write_failure(void **state)
+{
+    (void)state;
+    char path[4200], url[4300];
+    snprintf(path, sizeof path, "%s", knob_test_path("warm_fail.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    make_far(st);
+    knob_study *s = far_reader(st, true);
+    attrs_table(path, "CHECK(key <> 'warm_start_skipped')");
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+    assert_null(strstr(knob_errmsg(), "CHECK"));
+    assert_null(knob_study_system_attr(s, "warm_start_skipped"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    attrs_table(path, "");
+    far_trial(s, 10);
+    assert_string_equal(knob_study_system_attr(s, "warm_start_skipped"), FAR_SAID);
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(path);
+}
+
 /* tpe reads the source before this study's space is known, so it left out a good source
  * trial's param that does not fit (outside the range, a choice this study lacks) without a
  * word; it says so in warm_start_skipped once the param is suggested, as the others do (the
@@ -855,9 +986,9 @@ static void tpe_says_unfit_params(void **state)
     knob_study_free(src);
     char *said = skipped_by(st, "tpe", "seed=1,warm_start_study=far", "tf", 1, 2);
     assert_non_null(said);
-    assert_string_equal(said, "\"tpe: warm_start_study 'far': 2 of its 20 finished trials not "
-                              "used in full: 2 with a param of this study under another kind of "
-                              "distribution or outside its range; the first: param 'x'\"");
+    /* in terms of what tpe reads (the 2 good trials, not the source's 20), and not used at
+     * all: x is their only param (it said "2 of its 20 finished trials not used in full") */
+    assert_string_equal(said, FAR_SAID);
     free(said);
 
     /* a choice this study lacks: "c" of the source's [a, b, c], this study's [a, b] */
@@ -882,13 +1013,30 @@ static void tpe_says_unfit_params(void **state)
         if (i == 0) /* x fits in every good trial: nothing to say yet */
             assert_null(knob_study_system_attr(s, "warm_start_skipped"));
         assert_int_equal(knob_trial_suggest_categorical(t, "c", ab, 2, &c), KNOB_OK);
-        assert_non_null(strstr(knob_study_system_attr(s, "warm_start_skipped"),
-                               "tpe: warm_start_study 'cs': 2 of its 20 finished trials not used "
-                               "in full: 2 with a param of this study under another kind of "
-                               "distribution or outside its range; the first: param 'c'"));
+        assert_non_null(
+            strstr(knob_study_system_attr(s, "warm_start_skipped"),
+                   "tpe: warm_start_study 'cs': 2 of the 2 good trials tpe reads from "
+                   "it not used in full: 2 with a param of this study under another kind of "
+                   "distribution or outside its range; the first: param 'c'"));
         double v = x;
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
     }
+    knob_study_free(s);
+    /* x fixed by enqueue_trial (not sampled) and c sampled: the trials' x fits, so they are
+     * used in part (they were said not used at all) */
+    assert_int_equal(knob_sampler_create("tpe", "seed=1,warm_start_study=cs", &sp), KNOB_OK);
+    o.sampler = sp;
+    assert_int_equal(knob_study_create(st, "tq", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 1}"), KNOB_OK);
+    knob_trial *t;
+    double x;
+    size_t c;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_categorical(t, "c", ab, 2, &c), KNOB_OK);
+    assert_non_null(strstr(knob_study_system_attr(s, "warm_start_skipped"),
+                           "2 of the 2 good trials tpe reads from it not used in full:"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -1095,6 +1243,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_local_model),
         cmocka_unit_test(skipped_source_trials),
         cmocka_unit_test(tpe_says_unfit_params),
+        cmocka_unit_test(tpe_unfit_said_across_processes),
+        cmocka_unit_test(tpe_unfit_write_failure),
         cmocka_unit_test(cmaes_uses_shared_params),
         cmocka_unit_test(smac_reads_source_once),
         cmocka_unit_test(gp_one_source_trial),
