@@ -10,7 +10,7 @@
  *   studies), with constant_liar so that trials running at once differ.
  *
  * While two trials or more tie at the best value (explore_ties), gp's every fourth trial
- * (explore_every) is the study's next scrambled Sobol point, not the model's: SMAC
+ * (explore_every) is the next point of a scrambled Sobol sequence, not the model's: SMAC
  * interleaves random configurations so. Scores of models are terraces (a decision tree's
  * log loss is one value over a wide region of its params), and a model sure of a terrace
  * kept asking it; on bench/bayesmark's decision trees and random forest (64 trials) the
@@ -232,8 +232,8 @@ static const knob_option options[] = {
     {"gp_params", KNOB_OPT_INT, offsetof(auto_state, gp_params), "32", 0, 64,
      "params at most for gp; more, tpe", NULL},
     {"explore_every", KNOB_OPT_INT, offsetof(auto_state, explore_every), "4", 0, 1e9,
-     "gp's explore_every: every explore_every-th trial is the study's next Sobol point instead "
-     "of the model's, while explore_ties trials tie at the best (0: never)",
+     "gp's explore_every: every explore_every-th trial is a Sobol point (a sequence of its own) "
+     "instead of the model's, while explore_ties trials tie at the best (0: never)",
      NULL},
     {"explore_ties", KNOB_OPT_INT, offsetof(auto_state, explore_ties), "2", 1, 1e9,
      "gp's explore_ties: explore_every applies while at least this many trials tie at the best "

@@ -519,10 +519,15 @@ static bool explore_near(const bo *p, knob_rng *r, const data *D, double *x)
     return false;
 }
 
-/* On a plateau (detect_plateau) or an interleaved trial: the point of one scrambled Sobol
- * sequence of the study's seed at this trial's number, so that the explorations of a study
- * fill the cube as its startup trials do, whatever the model believes; with explore_local,
- * a draw near one of the best observations instead. *explored false (and xbest to be
+/* On a plateau (detect_plateau) or an interleaved trial: a point of a scrambled Sobol
+ * sequence of the study's seed, so that the explorations of a study fill the cube as its
+ * startup trials do, whatever the model believes; with explore_local, a draw near one of
+ * the best observations instead. A plateau's trial takes the point at its trial's number.
+ * The interleaved trials (every explore_every-th number) take their own sequence, the
+ * point at the trial's number divided by explore_every: the points at every 2^j-th index
+ * of one Sobol sequence share their first j binary digits in each coordinate, so that
+ * every fourth point of the plateau's sequence lies in one half of each axis (in [0.5, 1)^2
+ * on a 2-D space for seed 3), 1 / 2^d of the cube. *explored false (and xbest to be
  * overwritten) when that point, rounded, was observed or is pending: a deterministic
  * objective would only repeat itself. */
 int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
@@ -539,9 +544,13 @@ int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *
         *explored = explore_near(p, &r, D, xbest);
         return KNOB_OK;
     }
-    uint64_t salt = seed ^ 0x9E3779B97F4A7C15ull;
+    uint64_t salt = seed ^ 0x9E3779B97F4A7C15ull, index = (uint64_t)self + 1;
+    if (!D->plateau && p->explore_every > 0) {
+        salt ^= 0xC2B2AE3D27D4EB4Full;
+        index = (uint64_t)(self / p->explore_every) + 1;
+    }
     for (int k = 0; k < d; k++) {
-        double u = knob__bo_sobol_u(p, (unsigned)k, (uint64_t)self + 1, salt);
+        double u = knob__bo_sobol_u(p, (unsigned)k, index, salt);
         xbest[k] =
             knob__dim_round(&p->dims[k], p->dims[k].cat ? knob__dim_choice(&p->dims[k], u) : u);
     }

@@ -249,8 +249,9 @@ double knob__bo_sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t sal
 /* The point of the cube where the acquisition is highest, into xbest. */
 int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest);
 
-/* On a plateau: the study's next Sobol point (or, with explore_local, a draw near one of
- * the best observations), unless observed or pending (*explored). */
+/* On a plateau or an interleaved trial: a Sobol point (the plateau's at the trial's number,
+ * the interleaved trials' of a sequence of their own; or, with explore_local, a draw near
+ * one of the best observations), unless observed or pending (*explored). */
 int knob__bo_explore(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest,
                      bool *explored);
 

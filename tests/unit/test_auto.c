@@ -350,13 +350,16 @@ static knob_trial_state staircase6(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* Every third trial smac's (smac_every=3): on the staircase (64 trials, seeds 0..19) the
- * default ends lower than with gp alone (smac_every=0) on more seeds than it ends higher,
- * by three at least, and lower on average; random search ends higher than both. */
+/* On the staircase (64 trials, seeds 0..19) the default and gp alone (smac_every=0) each
+ * end lower than random search on average, and each reaches the bowl's floor (0.11 or
+ * less) on at least five seeds more than random search does (9 and 7 seeds; random search
+ * on none). With gp's interleaved explorations in one orthant the default also led gp
+ * alone here (9 seeds lower, 4 higher); with explorations that fill the cube the two are
+ * even (7 / 6 on seeds 0..19, 17 / 17 on seeds 0..59). */
 static void default_on_a_staircase(void **state)
 {
     (void)state;
-    int better = 0, worse = 0;
+    int found_now = 0, found_before = 0, found_random = 0;
     double sum_now = 0, sum_before = 0, sum_random = 0;
     for (uint64_t seed = 0; seed < 20; seed++) {
         double now = best_of(staircase6, "auto", "", seed);
@@ -364,14 +367,18 @@ static void default_on_a_staircase(void **state)
         double random = best_of(staircase6, "random", "", seed);
         print_message("seed %d: default %.2f, gp alone %.2f, random %.2f\n", (int)seed, now,
                       before, random);
-        better += now < before;
-        worse += now > before;
+        found_now += now <= 0.11;
+        found_before += before <= 0.11;
+        found_random += random <= 0.11;
         sum_now += now;
         sum_before += before;
         sum_random += random;
     }
-    assert_true(better >= worse + 3);
-    assert_true(sum_now < sum_before);
+    print_message("at the floor: default %d, gp alone %d, random %d of 20 seeds\n", found_now,
+                  found_before, found_random);
+    assert_true(found_now >= found_random + 5);
+    assert_true(found_before >= found_random + 5);
+    assert_true(sum_now < sum_random);
     assert_true(sum_before < sum_random);
 }
 

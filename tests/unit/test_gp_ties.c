@@ -113,6 +113,34 @@ static void gp_step_mask_acts_on_ties_only(void **state)
     }
 }
 
+/* The interleaved explorations fill the cube: with explore_every=4 and explore_ties=1 (every
+ * fourth trial explores, ties or not) on Branin, the explored trials after the startup
+ * (numbers 12, 16, ..., 80) lie in both halves of each axis, at least a quarter of them in
+ * each. Taken at every fourth index of the plateau's Sobol sequence they lay in one half of
+ * each axis (all 18 in x0 >= 2.5 and x1 >= 7.5 for seed 3). */
+static void gp_interleaved_explorations_fill_the_cube(void **state)
+{
+    (void)state;
+    enum { T = 84 };
+    double x[T * 3];
+    for (int seed = 3; seed < 6; seed++) {
+        char o[64];
+        snprintf(o, sizeof o, "seed=%d,explore_every=4,explore_ties=1", seed);
+        run_opts(branin, o, T, x);
+        int n = 0, low[2] = {0, 0};
+        for (int i = 12; i < T; i += 4, n++) {
+            low[0] += x[i * 3] < 2.5;
+            low[1] += x[i * 3 + 1] < 7.5;
+        }
+        print_message("seed %d: of %d explored trials, %d in x0 < 2.5, %d in x1 < 7.5\n", seed,
+                      n, low[0], low[1]);
+        for (int k = 0; k < 2; k++) {
+            assert_true(4 * low[k] >= n);
+            assert_true(4 * (n - low[k]) >= n);
+        }
+    }
+}
+
 /* With explore_local every exploring trial lies near one of the trials before it: every
  * trial after the 10 startup ones explores (explore_every=1), with a step of sd 0.01 of the
  * cube, so each lies within 0.1 of the cube (Branin's box is 15 wide: 1.5) of an earlier
@@ -193,6 +221,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gp_tie_margin_acts_on_ties_only),
         cmocka_unit_test(gp_explore_every_acts_while_tied),
+        cmocka_unit_test(gp_interleaved_explorations_fill_the_cube),
         cmocka_unit_test(gp_explore_local_draws_near_the_best),
         cmocka_unit_test(gp_step_mask_acts_on_ties_only),
         cmocka_unit_test(gp_terrace_model_leaves_the_step),
