@@ -418,7 +418,6 @@ double knob__dist_size(const knob_distribution *d)
     return 0;
 }
 
-/* A choice matches a JSON value of its type, or a string spelling it ("1", "true"). */
 /* Whether an integer beyond 2^53 given by its digits is the number x exactly, not one that
  * a double merely rounds it to (9007199254740993 is not the choice 9007199254740992: such a
  * neighbour, a choice of its own, is held as its text). */
@@ -431,6 +430,7 @@ static bool big_int_is(const char *digits, double x)
     return strcmp(digits, text) == 0;
 }
 
+/* A choice matches a JSON value of its type, or a string spelling it ("1", "true"). */
 static bool choice_matches(const knob_choice *c, const knobx_json *v)
 {
     char text[64];
@@ -459,6 +459,37 @@ static bool choice_matches(const knob_choice *c, const knobx_json *v)
     return false;
 }
 
+/* An integer beyond 2^53 given by its digits that no choice is exactly: the one number
+ * choice a double rounds it to, unless some choice holds those digits as its text (a
+ * neighbour of its own). A choice made from a double is rounded already (the Python
+ * package hands its numbers over as doubles: 12345678901234567890 is the choice
+ * 12345678901234567168), so its digits are not the given ones. */
+static bool rounded_choice(const knob_distribution *d, const knobx_json *v, size_t *index)
+{
+    const char *digits = NULL;
+    double x = 0;
+    if (v->type == KNOBX_JSON_NUMBER && v->big) {
+        digits = v->big;
+        x = v->num;
+    } else if (v->type == KNOBX_JSON_STRING && knobx_big_int_text(v->str, strlen(v->str))) {
+        digits = v->str;
+        x = strtod(v->str, NULL);
+    }
+    if (!digits)
+        return false;
+    size_t found = 0;
+    for (size_t i = 0; i < d->n_choices; i++) {
+        const knob_choice *c = &d->choices[i];
+        if (c->type == KNOB_CHOICE_STRING && strcmp(c->str, digits) == 0)
+            return false;
+        if (c->type == KNOB_CHOICE_NUMBER && c->num == x) {
+            *index = i;
+            found++;
+        }
+    }
+    return found == 1;
+}
+
 int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, double *internal,
                              const char *name)
 {
@@ -468,6 +499,11 @@ int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, do
                 *internal = (double)i;
                 return KNOB_OK;
             }
+        }
+        size_t i_round;
+        if (rounded_choice(d, v, &i_round)) {
+            *internal = (double)i_round;
+            return KNOB_OK;
         }
         return knob__error(KNOB_EINVAL, "param '%s': the given value is not one of its %zu choices",
                            name, d->n_choices);

@@ -84,3 +84,13 @@ def test_an_enqueued_number_is_suggested_as_enqueued(where, tmp_db):
     assert type(stored["x"]) is float and type(stored["c"]) is float and type(stored["f"]) is int
     t = study.ask()  # not enqueued: a float
     assert type(t.suggest_float("x", 0, 2)) is float
+
+
+def test_an_enqueued_choice_beyond_2_53_is_taken():
+    """A choice beyond 2^53 (held by the library as the double it rounds to) is the one an
+    enqueued trial fixes, not a sampled one."""
+    study = optuna.create_study()
+    study.enqueue_trial({"seed": 12345678901234567890, "n": 2**53 + 1})
+    t = study.ask()
+    assert t.suggest_categorical("seed", [12345678901234567890, 3]) == 12345678901234567890
+    assert t.suggest_categorical("n", [2**53 + 1, 3]) == 2**53 + 1

@@ -336,6 +336,19 @@ static void external_values(void **state)
     assert_int_equal(knob__dist_from_external(&b, j->kids[3], &x, "b"), KNOB_OK);
     assert_true(x == 0);
     knobx_json_free(j);
+    /* A number choice made from a double (as the Python package makes them) is rounded: the
+     * digits it was written with are taken as the one number choice they round to. */
+    knob_choice rounded[] = {{KNOB_CHOICE_NUMBER, NULL, 12345678901234567890.0},
+                             {KNOB_CHOICE_NUMBER, NULL, 3}};
+    knob_distribution r = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = rounded};
+    j = knobx_json_parse("[12345678901234567890, \"12345678901234567890\", 9007199254740993]",
+                         (size_t)-1, NULL, 0);
+    assert_int_equal(knob__dist_from_external(&r, j->kids[0], &x, "r"), KNOB_OK);
+    assert_true(x == 0);
+    assert_int_equal(knob__dist_from_external(&r, j->kids[1], &x, "r"), KNOB_OK);
+    assert_true(x == 0);
+    assert_int_equal(knob__dist_from_external(&r, j->kids[2], &x, "r"), KNOB_EINVAL);
+    knobx_json_free(j);
 
     knob_param p = {"o", &c, 0};
     char buf[32];
