@@ -21,6 +21,76 @@ static bool big_int_text(const char *v)
     return knobx_big_int_text(v, strlen(v));
 }
 
+/* The decimal number s (spaces around it, a sign, a fraction, an exponent allowed) when it
+ * is exactly an integer: its digits without sign or leading zeros into out ("0" for zero),
+ * *neg its sign. "+09007199254740993", "9007199254740993.0" and "9.007199254740993e15" are
+ * 9007199254740993, which strtod makes 9007199254740992. False for anything else, and for
+ * more than cap - 1 digits. */
+static bool exact_integer(const char *s, char *out, size_t cap, bool *neg)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    *neg = *s == '-';
+    s += *s == '-' || *s == '+';
+    const char *mant = s;
+    size_t n_int = strspn(s, "0123456789"), n_frac = 0;
+    s += n_int;
+    const char *frac = s + (*s == '.');
+    if (*s == '.') {
+        n_frac = strspn(frac, "0123456789");
+        s = frac + n_frac;
+    }
+    if (n_int + n_frac == 0)
+        return false;
+    long e = 0;
+    if (*s == 'e' || *s == 'E') {
+        char *end;
+        e = strtol(s + 1, &end, 10);
+        if (end == s + 1 || e > 400 || e < -400)
+            return false;
+        s = end;
+    }
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s)
+        return false;
+    /* the digits int|frac with the point moved by e: whole when every digit after it is 0 */
+    size_t len = 0;
+    long point = (long)n_int + e;
+    for (long i = 0; i < (long)(n_int + n_frac); i++) {
+        char c = i < (long)n_int ? mant[i] : frac[i - (long)n_int];
+        if (i >= point) {
+            if (c != '0')
+                return false;
+            continue;
+        }
+        if (len == 0 && c == '0')
+            continue;
+        if (len + 1 >= cap)
+            return false;
+        out[len++] = c;
+    }
+    for (long i = (long)(n_int + n_frac); i < point; i++) { /* zeros the exponent adds */
+        if (len == 0)
+            break;
+        if (len + 1 >= cap)
+            return false;
+        out[len++] = '0';
+    }
+    if (len == 0)
+        out[len++] = '0';
+    out[len] = 0;
+    return true;
+}
+
+/* Digits of exact_integer's that another spelling must keep: an integer beyond 2^53 of up to
+ * 20 digits (64-bit seeds and ids, which a double changes); 1e300 stays the number. */
+static bool big_spelled(const char *digits)
+{
+    size_t n = strlen(digits);
+    return n <= 20 && knobx_big_int_text(digits, n);
+}
+
 /* A value in double quotes that reads as one JSON string: name='"3"', the string 3. */
 static bool quoted_string(const char *v)
 {
@@ -39,11 +109,17 @@ static void typed_value(knobx_buf *b, const char *v)
 {
     char *end;
     double d = strtod(v, &end);
+    char digits[400];
+    bool neg;
     if (quoted_string(v))
         knobx_buf_puts(b, v);
     else if (big_int_text(v))
         knobx_json_add_string(b, v);
-    else if (*v && !*end && isfinite(d))
+    else if (exact_integer(v, digits + 1, sizeof digits - 1, &neg) && big_spelled(digits + 1)) {
+        /* +9007199254740993, 9007199254740993.0: by its digits, not the double strtod makes */
+        digits[0] = '-';
+        knobx_json_add_string(b, neg ? digits : digits + 1);
+    } else if (*v && !*end && isfinite(d))
         knobx_json_add_number(b, d);
     else if (!strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null"))
         knobx_buf_puts(b, v);
@@ -348,18 +424,28 @@ static bool digits_are(const char *digits, double d)
     return !strcmp(digits, text);
 }
 
-/* Whether x, the digits of an integer beyond 2^53, and the number y are one number. */
-static bool same_whole(const char *x, const char *y)
+/* Whether the texts x and y are one integer beyond 2^53 in any spelling, exactly: false
+ * when either is not exactly an integer, or not beyond 2^53. *known false when neither is
+ * such a number (the comparison is then another's). */
+static bool same_big_integer(const char *x, const char *y, bool *known)
 {
+    char cx[400], cy[400];
+    bool nx, ny;
+    bool ix = exact_integer(x, cx, sizeof cx, &nx), iy = exact_integer(y, cy, sizeof cy, &ny);
+    bool bx = ix && knobx_big_int_text(cx, strlen(cx));
+    bool by = iy && knobx_big_int_text(cy, strlen(cy));
     char *end;
-    double d = strtod(y, &end);
-    return *y && !*end && digits_are(x, d);
+    double dx = strtod(x, &end);
+    /* beyond 2^53 as a double, yet not exactly an integer: 9007199254740993.5 */
+    bool rounded_x = !ix && *x && !*end && fabs(dx) >= 9007199254740992.0;
+    *known = bx || by || rounded_x;
+    return bx && by && nx == ny && !strcmp(cx, cy);
 }
 
 /* True when the program would get the value it was given: the same text, or numbers
  * equal to 1e-9 of their size (reciprocals and quantiles round-trip through doubles). A
  * param of whole numbers (whole: an int, a choice) takes an integer beyond 2^53 only as
- * that very integer: the 1e-9 would take its neighbours for it. */
+ * that very integer, however it is spelled: the 1e-9 would take its neighbours for it. */
 static bool same_value(const knobx_json *given, const knob_choice *got, bool whole)
 {
     knobx_buf a = {0}, b = {0};
@@ -368,10 +454,10 @@ static bool same_value(const knobx_json *given, const knob_choice *got, bool who
     const char *x = knobx_buf_cstr(&a), *y = knobx_buf_cstr(&b);
     char *ex, *ey;
     double dx = strtod(x, &ex), dy = strtod(y, &ey);
-    bool same = !strcmp(x, y);
-    if (!same && whole && (big_int_text(x) || big_int_text(y)))
-        same = big_int_text(x) ? same_whole(x, y) : same_whole(y, x);
-    else if (!same)
+    bool same = !strcmp(x, y), known = false;
+    if (!same && whole)
+        same = same_big_integer(x, y, &known);
+    if (!same && !known)
         same =
             *x && *y && !*ex && !*ey && fabs(dx - dy) <= 1e-9 * fmax(1, fmax(fabs(dx), fabs(dy)));
     knobx_buf_free(&a);
@@ -639,9 +725,16 @@ static void given_numbers(const sweep *sw, knobx_json *given)
     for (size_t i = 0; i < given->n; i++) {
         knobx_json *v = given->kids[i];
         const sweep_param *p = sweep_find(sw, v->key);
-        char *end;
+        char *end, digits[400];
+        bool neg;
         double x = v->type == KNOBX_JSON_STRING && *v->str ? strtod(v->str, &end) : NAN;
-        if (p && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT && isfinite(x) && !*end) {
+        /* an integer beyond 2^53 spelled otherwise ("+9007199254740993", "...993.0") stays
+         * text, which same_value compares by its digits: as a double it is its neighbour */
+        bool other_spelling = isfinite(x) && !big_int_text(v->str) &&
+                              exact_integer(v->str, digits, sizeof digits, &neg) &&
+                              big_spelled(digits);
+        if (p && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT && isfinite(x) && !*end &&
+            !other_spelling) {
             v->type = KNOBX_JSON_NUMBER;
             v->num = x;
             v->big = big_int_text(v->str) ? v->str : NULL;

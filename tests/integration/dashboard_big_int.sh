@@ -26,6 +26,14 @@ parameters:
   k: {min: 0, max: 9007199254740992}
 YAML
 "$KNOB" run k.yaml --storage "$db" --study k --trials 0 > run_k.txt 2>&1 || fail "run k: $(cat run_k.txt)"
+# Neighbour choices beyond 2^53.
+cat > n.yaml <<'YAML'
+command: [/bin/sh, -c, 'echo loss=1']
+metric: {name: loss, goal: minimize}
+parameters:
+  n: {values: [9007199254740992, 9007199254740993]}
+YAML
+"$KNOB" run n.yaml --storage "$db" --study n --trials 0 > run_n.txt 2>&1 || fail "run n: $(cat run_n.txt)"
 
 dashboard_start "$db" --allow-write
 dashboard_json "/api/study?name=b" > study.json
@@ -52,6 +60,19 @@ out_of_range = """400 {"error":"enqueue: 'k' cannot be 9007199254740993: the swe
 enqueue("k", '{"params": {"k": 9007199254740993}}', out_of_range)
 enqueue("k", '{"params": {"k": "9007199254740993"}}', out_of_range)
 enqueue("k", '{"params": {"k": 9007199254740992}}', '200 {"ok":true,"trial":0,"params":{"k":9007199254740992}}')
+# Other spellings of 2^53 + 1 (a sign, a leading zero, a fraction of zeros) are that integer,
+# not the double strtod makes of them (2^53): refused for k, and knob enqueue's seed takes
+# the choice 9007199254740993 itself. They were taken as 2^53.
+for text in ("+9007199254740993", "09007199254740993", "9007199254740993.0"):
+    enqueue("k", '{"params": {"k": "%s"}}' % text, out_of_range.replace("be 9007199254740993", "be " + text))
+def cli_enqueue(study, arg):
+    r = subprocess.run([knob, "enqueue", study, "--storage", db, arg], capture_output=True, text=True)
+    return (r.stdout + r.stderr).strip()
+assert cli_enqueue("k", "k=+9007199254740993") == out_of_range[
+    len('400 {"error":"'):-2].replace("enqueue:", "knob enqueue:"), cli_enqueue("k", "k=+9007199254740993")
+for text in ("+9007199254740993", "09007199254740993", "9007199254740993.0", "9.007199254740993e15"):
+    got = cli_enqueue("n", "n=" + text)
+    assert got == """enqueued {"n":9007199254740993} in study 'n'""", (text, got)
 t = json.loads(subprocess.run([knob, "trials", "b", "--storage", db, "--format", "json"],
                               capture_output=True, check=True, text=True).stdout)
 got = [t[3]["params"], t[3]["system_attrs"]["fixed_params"]["seed"]]
