@@ -418,18 +418,6 @@ double knob__dist_size(const knob_distribution *d)
     return 0;
 }
 
-/* Whether an integer beyond 2^53 given by its digits is the number x exactly, not one that
- * a double merely rounds it to (9007199254740993 is not the choice 9007199254740992: such a
- * neighbour, a choice of its own, is held as its text). */
-static bool big_int_is(const char *digits, double x)
-{
-    char text[400];
-    if (!isfinite(x) || x != floor(x))
-        return false;
-    snprintf(text, sizeof text, "%.0f", x);
-    return strcmp(digits, text) == 0;
-}
-
 /* A choice matches a JSON value of its type, or a string spelling it ("1", "true"). */
 static bool choice_matches(const knob_choice *c, const knobx_json *v)
 {
@@ -439,12 +427,13 @@ static bool choice_matches(const knob_choice *c, const knobx_json *v)
         return v->type == KNOBX_JSON_STRING && strcmp(c->str, v->str) == 0;
     case KNOB_CHOICE_NUMBER:
         if (v->type == KNOBX_JSON_NUMBER)
-            return v->num == c->num && (!v->big || big_int_is(v->big, c->num));
+            return v->num == c->num && (!v->big || knobx_big_int_is(v->big, c->num));
         if (v->type == KNOBX_JSON_STRING) {
             char *end;
             double n = strtod(v->str, &end);
             return end != v->str && !*end && n == c->num &&
-                   (!knobx_big_int_text(v->str, strlen(v->str)) || big_int_is(v->str, c->num));
+                   (!knobx_big_int_text(v->str, strlen(v->str)) ||
+                    knobx_big_int_is(v->str, c->num));
         }
         return false;
     case KNOB_CHOICE_BOOL:

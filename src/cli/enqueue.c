@@ -413,17 +413,6 @@ static void given_text(knobx_buf *b, const knobx_json *v)
         knobx_json_add_node(b, v);
 }
 
-/* Whether the double d is exactly the integer whose digits are given (9007199254740992 is
- * not 9007199254740993, though a double makes one of the other). */
-static bool digits_are(const char *digits, double d)
-{
-    char text[400];
-    if (!isfinite(d) || d != floor(d))
-        return false;
-    snprintf(text, sizeof text, "%.0f", d);
-    return !strcmp(digits, text);
-}
-
 /* Whether the texts x and y are one integer beyond 2^53 in any spelling, exactly: false
  * when either is not exactly an integer, or not beyond 2^53. *known false when neither is
  * such a number (the comparison is then another's). */
@@ -624,7 +613,7 @@ static bool is_choice(const knobx_json *v, const knob_choice *c)
         return c->type == KNOB_CHOICE_STRING && !strcmp(c->str, v->str);
     case KNOBX_JSON_NUMBER: /* an integer given beyond 2^53 as that very integer */
         return c->type == KNOB_CHOICE_NUMBER && c->num == v->num &&
-               (!v->big || digits_are(v->big, c->num));
+               (!v->big || knobx_big_int_is(v->big, c->num));
     case KNOBX_JSON_BOOL:
         return c->type == KNOB_CHOICE_BOOL && (c->num != 0) == v->b;
     case KNOBX_JSON_NULL:

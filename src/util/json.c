@@ -522,6 +522,15 @@ bool knobx_big_int_text(const char *s, size_t n)
     return digits > 16 || (digits == 16 && memcmp(d, "9007199254740992", 16) > 0);
 }
 
+bool knobx_big_int_is(const char *digits, double x)
+{
+    char text[400];
+    if (!isfinite(x) || x != floor(x))
+        return false;
+    snprintf(text, sizeof text, "%.0f", x);
+    return strcmp(digits, text) == 0;
+}
+
 bool knobx_json_equal(const knobx_json *a, const knobx_json *b)
 {
     if (!a || !b || a->type != b->type)

@@ -61,6 +61,10 @@ const knobx_json *knobx_json_get(const knobx_json *obj, const char *key);
  * reader's `big`). */
 bool knobx_big_int_text(const char *s, size_t n);
 
+/* Whether the double x is exactly the integer whose digits are given, not one a double
+ * merely rounds them to (9007199254740993 is not 9007199254740992). */
+bool knobx_big_int_is(const char *digits, double x);
+
 /* True when a and b are the same JSON value: objects with the same members in any order
  * (each key of either found in the other), arrays item by item, numbers equal as doubles
  * (an integer beyond 2^53 by its digits: 12345678901234567890 is not 1.2345678901234567e19),
