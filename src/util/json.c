@@ -382,7 +382,7 @@ static knobx_json *parse_number(parser *ps)
     while (s < ps->end && ((*s >= '0' && *s <= '9') || *s == '.' || *s == 'e' || *s == 'E' ||
                            *s == '+' || *s == '-'))
         s++;
-    char tmp[64];
+    char tmp[KNOBX_JSON_NUMBER_MAX + 1];
     size_t len = (size_t)(s - ps->p);
     if (len >= sizeof tmp)
         return fail(ps, "number too long");

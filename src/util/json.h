@@ -28,6 +28,9 @@ typedef enum {
     KNOBX_JSON_OBJECT
 } knobx_json_type;
 
+/* The longest number the reader takes, in characters: a longer one is refused. */
+#define KNOBX_JSON_NUMBER_MAX 63
+
 typedef struct knobx_json knobx_json;
 struct knobx_json {
     knobx_json_type type;

@@ -24,6 +24,7 @@ command: [/bin/sh, -c, 'echo loss=1']
 metric: {name: loss, goal: minimize}
 parameters:
   k: {min: 0, max: 9007199254740992}
+  f: {min: 0.0, max: 1.0}
 YAML
 "$KNOB" run k.yaml --storage "$db" --study k --trials 0 > run_k.txt 2>&1 || fail "run k: $(cat run_k.txt)"
 # Neighbour choices beyond 2^53.
@@ -73,6 +74,20 @@ assert cli_enqueue("k", "k=+9007199254740993") == out_of_range[
 for text in ("+9007199254740993", "09007199254740993", "9007199254740993.0", "9.007199254740993e15"):
     got = cli_enqueue("n", "n=" + text)
     assert got == """enqueued {"n":9007199254740993} in study 'n'""", (text, got)
+# Past the range of a double (inf, 1e400) or too long for a number of the library (over 63
+# characters): refused naming the param. A float param took inf and 1e400 as any number
+# (within a relative 1e-9 of inf), and the sampler's draw was enqueued in their place; the
+# long number was refused without the param's name.
+big = "9" * 70
+f_range = "the sweep's 'f' is a number in [0, 1]"
+for text in ("inf", "-inf", "1e400"):
+    enqueue("k", '{"params": {"f": "%s"}}' % text,
+            '400 {"error":"enqueue: \'f\' cannot be %s: %s"}' % (text, f_range))
+    assert cli_enqueue("k", "f=" + text) == "knob enqueue: 'f' cannot be %s: %s" % (text, f_range), \
+        cli_enqueue("k", "f=" + text)
+k_range = "the sweep's 'k' is a whole number in [0, 9007199254740992]"
+enqueue("k", '{"params": {"k": "%s"}}' % big, '400 {"error":"enqueue: \'k\' cannot be %s: %s"}' % (big, k_range))
+assert cli_enqueue("k", "k=" + big) == "knob enqueue: 'k' cannot be %s: %s" % (big, k_range), cli_enqueue("k", "k=" + big)
 t = json.loads(subprocess.run([knob, "trials", "b", "--storage", db, "--format", "json"],
                               capture_output=True, check=True, text=True).stdout)
 got = [t[3]["params"], t[3]["system_attrs"]["fixed_params"]["seed"]]
