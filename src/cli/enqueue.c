@@ -91,6 +91,19 @@ static bool big_spelled(const char *digits)
     return n <= 20 && knobx_big_int_text(digits, n);
 }
 
+/* Whether v reads as a number that is not exactly an integer (9007199254740992.5,
+ * 2.0000000000000001, 0x10) but whose double is one (9007199254740992, 2, 16): for a param
+ * of whole numbers it is kept as its text, and refused (same_value), not taken as that
+ * integer. */
+static bool fraction_dropped(const char *v)
+{
+    char *end, digits[400];
+    bool neg;
+    double d = strtod(v, &end);
+    return *v && !*end && isfinite(d) && d == floor(d) &&
+           !exact_integer(v, digits, sizeof digits, &neg);
+}
+
 /* A value in double quotes that reads as one JSON string: name='"3"', the string 3. */
 static bool quoted_string(const char *v)
 {
@@ -114,6 +127,8 @@ static void typed_value(knobx_buf *b, const char *v)
     if (quoted_string(v))
         knobx_buf_puts(b, v);
     else if (big_int_text(v))
+        knobx_json_add_string(b, v);
+    else if (fraction_dropped(v)) /* a number again for a float param (given_numbers) */
         knobx_json_add_string(b, v);
     else if (exact_integer(v, digits + 1, sizeof digits - 1, &neg) && big_spelled(digits + 1)) {
         /* +9007199254740993, 9007199254740993.0: by its digits, not the double strtod makes */
@@ -407,9 +422,7 @@ static void given_text(knobx_buf *b, const knobx_json *v)
         knobx_buf_puts(b, v->big);
     else if (v->type == KNOBX_JSON_NUMBER && v->num == floor(v->num) && fabs(v->num) < 1e17)
         knobx_buf_printf(b, "%.0f", v->num);
-    else if (v->type == KNOBX_JSON_NUMBER)
-        knobx_buf_printf(b, "%.15g", v->num);
-    else
+    else /* a number as it reads back: 4503599627370495.5, not 4.5035996273705e+15 */
         knobx_json_add_node(b, v);
 }
 
@@ -444,8 +457,15 @@ static bool same_value(const knobx_json *given, const knob_choice *got, bool who
     char *ex, *ey;
     double dx = strtod(x, &ex), dy = strtod(y, &ey);
     bool same = !strcmp(x, y), known = false;
+    char cx[400], cy[400];
+    bool nx, ny;
     if (!same && whole)
         same = same_big_integer(x, y, &known);
+    /* 2.5, 9007199254740992.5 or 2.0000000000000001 is not the whole number drawn, however
+     * near: the 1e-9 below is for the doubles of a float param */
+    if (!same && !known && whole && exact_integer(y, cy, sizeof cy, &ny) &&
+        !exact_integer(x, cx, sizeof cx, &nx))
+        known = true;
     /* inf or 1e400 is no number of a range: within a relative tolerance of inf, every
      * number would be the same as it */
     if (!same && !known)
@@ -727,8 +747,10 @@ static void given_numbers(const sweep *sw, knobx_json *given)
                               big_spelled(digits);
         /* past KNOBX_JSON_NUMBER_MAX characters the library's JSON reader refuses a number,
          * unsaid which: left as text, it is refused naming the param (check_fits) */
+        bool dropped = v->type == KNOBX_JSON_STRING && p && sweep_param_is_int(p) &&
+                       fraction_dropped(v->str);
         if (p && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT && isfinite(x) && !*end &&
-            !other_spelling && strlen(v->str) <= KNOBX_JSON_NUMBER_MAX) {
+            !other_spelling && !dropped && strlen(v->str) <= KNOBX_JSON_NUMBER_MAX) {
             v->type = KNOBX_JSON_NUMBER;
             v->num = x;
             v->big = big_int_text(v->str) ? v->str : NULL;

@@ -88,6 +88,13 @@ for text in ("inf", "-inf", "1e400"):
 k_range = "the sweep's 'k' is a whole number in [0, 9007199254740992]"
 enqueue("k", '{"params": {"k": "%s"}}' % big, '400 {"error":"enqueue: \'k\' cannot be %s: %s"}' % (big, k_range))
 assert cli_enqueue("k", "k=" + big) == "knob enqueue: 'k' cannot be %s: %s" % (big, k_range), cli_enqueue("k", "k=" + big)
+# Not whole, yet its double is (2^53 holds no fraction): refused for the int k, which took
+# them as 9007199254740992; the message gives the number as written (it gave 4.5035996273705e+15).
+for text in ("9007199254740992.5", "9007199254740991.5", "4503599627370495.5"):
+    enqueue("k", '{"params": {"k": "%s"}}' % text, '400 {"error":"enqueue: \'k\' cannot be %s: %s"}' % (text, k_range))
+    assert cli_enqueue("k", "k=" + text) == "knob enqueue: 'k' cannot be %s: %s" % (text, k_range), cli_enqueue("k", "k=" + text)
+got = cli_enqueue("n", "n=9007199254740992.5")
+assert got.startswith("knob enqueue: 'n' cannot be 9007199254740992.5: "), got
 t = json.loads(subprocess.run([knob, "trials", "b", "--storage", db, "--format", "json"],
                               capture_output=True, check=True, text=True).stdout)
 got = [t[3]["params"], t[3]["system_attrs"]["fixed_params"]["seed"]]

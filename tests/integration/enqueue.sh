@@ -71,6 +71,9 @@ refuse "'n' cannot be 1e+300" n=1e300
 refuse "'flag' cannot be maybe" flag=maybe
 refuse "'name' cannot be empty: " name=
 refuse "'i' is given twice" i=3 i=4
+# near a whole number is not one: 2.0000000000000001 is 2 as a double, and was taken so
+refuse "'i' cannot be 2.0000000000000001: the sweep's 'i' is a whole number in \[1, 5\]" i=2.0000000000000001
+refuse "'lu' cannot be inf" lu=inf
 cat > grid.yaml <<YAML
 program: $PROGS/echo_params.py
 method: grid
