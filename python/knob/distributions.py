@@ -209,7 +209,7 @@ class CategoricalDistribution(BaseDistribution):
         for c in choices:
             _choice_c(c)
         self.choices = tuple(choices)
-        if any(_whole_float(c) for c in self.choices):
+        if any(_stored_otherwise(c) for c in self.choices):
             _WHOLE_FLOATS[_as_stored(self.choices)] = self.choices
 
     def to_external_repr(self, v: float) -> Any:
@@ -253,15 +253,21 @@ class CategoricalDistribution(BaseDistribution):
         return c
 
 
-# libknob stores a number choice as a double and _from_c reads a whole one back as an int;
-# choices with a whole float (0.0 of [0.0, 0.5]) made in this process are remembered by how
-# they read back, so a stored trial gives the floats, as Optuna's does. (The same choices
-# made once with floats and once with ints read back as the floats.)
+# libknob stores a number choice as a double and _from_c reads a whole one back as an int,
+# one beyond 2^53 as a float; choices with a whole float (0.0 of [0.0, 0.5]) or an int beyond
+# 2^53 (a 64-bit seed) made in this process are remembered by how they read back, so a
+# stored trial gives the floats and the ints, as Optuna's does. (The same choices made once
+# with floats and once with ints read back as the floats.)
 _WHOLE_FLOATS: dict = {}
 
 
-def _whole_float(c) -> bool:
-    return isinstance(c, numbers.Real) and not isinstance(c, numbers.Integral) and not _is_bool(c) and float(c).is_integer()
+def _stored_otherwise(c) -> bool:
+    """Whether the choice c reads back from libknob as another value of another type."""
+    if _is_bool(c) or not isinstance(c, numbers.Real):
+        return False
+    if isinstance(c, numbers.Integral):
+        return abs(int(c)) > 2**53
+    return float(c).is_integer()
 
 
 def _as_stored(choices) -> tuple:
@@ -443,7 +449,7 @@ def _from_c(d: _lib.Distribution, refresh=None) -> BaseDistribution:
             choices.append(int(v) if v.is_integer() and abs(v) < 2.0**53 else v)
     key = tuple((type(c), c) for c in choices)
     made = _WHOLE_FLOATS.get(key)
-    if made is None and refresh is not None and any(t is int for t, _ in key):
+    if made is None and refresh is not None and any(t is int or (t is float and c.is_integer()) for t, c in key):
         refresh()
         made = _WHOLE_FLOATS.get(key)
     return CategoricalDistribution(made if made is not None else choices)

@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _whole_float
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _stored_otherwise
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -43,10 +43,11 @@ from .trial import (
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
-# A categorical's choices with a whole float (1.0 of [1.0, 2.0, 0.5]), recorded in a study
-# system attribute of this prefix (the choices as JSON, which keeps 1.0 a float): libknob
-# stores a number choice as a double, and another process reads the choices back as floats
-# by this record, as Optuna's storages give them. Not listed in Study.system_attrs.
+# A categorical's choices with a whole float (1.0 of [1.0, 2.0, 0.5]) or an int beyond 2^53
+# (12345678901234567890), recorded in a study system attribute of this prefix (the choices
+# as JSON, which keeps 1.0 a float and the int exact): libknob stores a number choice as a
+# double, and another process reads the choices back as they were made by this record, as
+# Optuna's storages give them. Not listed in Study.system_attrs.
 _WHOLE_FLOATS_KEY = "knob:float_choices:"
 
 
@@ -438,7 +439,7 @@ class Study:
         return keys
 
     def _note_whole_floats(self, dist: CategoricalDistribution) -> None:
-        """Records choices with a whole float in the study, once (see _WHOLE_FLOATS_KEY)."""
+        """Records choices with a whole float or a big int in the study, once (see _WHOLE_FLOATS_KEY)."""
         key = _as_stored(dist.choices)
         noted = self._whole_noted if self._whole_noted is not None else self._read_whole_floats()
         if key not in noted:
@@ -1024,7 +1025,7 @@ class Study:
         params, dists = trial.params, trial.distributions
         for name, d in dists.items():
             _check_stored_choices(d, name)
-            if isinstance(d, CategoricalDistribution) and any(_whole_float(c) for c in d.choices):
+            if isinstance(d, CategoricalDistribution) and any(_stored_otherwise(c) for c in d.choices):
                 self._note_whole_floats(d)
         # a waiting trial keeps its params, listed before it is asked (libknob writes them
         # into its fixed_params too: the asked trial takes them as suggested)

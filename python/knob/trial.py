@@ -22,7 +22,7 @@ from .distributions import (
     _check_stored_choices,
     _convert_old,
     _from_c,
-    _whole_float,
+    _stored_otherwise,
     check_distribution_compatibility,
 )
 from .exceptions import UpdateFinishedTrialError
@@ -284,7 +284,7 @@ class Trial(BaseTrial):
         v = dist.to_external_repr(out.value)
         if name not in self._params:
             kinds.setdefault(name, kind)
-            if isinstance(dist, CategoricalDistribution) and any(_whole_float(c) for c in dist.choices):
+            if isinstance(dist, CategoricalDistribution) and any(_stored_otherwise(c) for c in dist.choices):
                 self.study._note_whole_floats(dist)
             self._distributions[name] = dist
             v = self._params[name] = self._check_fixed(name, v, 4)

@@ -61,6 +61,41 @@ def test_whole_float_choices_stay_floats_in_another_process(tmp_path):
     assert all(type(t.params["c"]) is int for t in optuna.load_study(study_name="ints", storage=url).trials)
 
 
+BIG = 12345678901234567890  # a 64-bit seed: beyond 2^53, where a double holds no every int
+
+_BIG_WRITER = r"""
+import sys
+
+import knob as optuna
+
+study = optuna.load_study(storage=sys.argv[1], study_name="big", sampler=optuna.samplers.RandomSampler(seed=3))
+study.optimize(lambda t: float(t.suggest_categorical("seed", [%d, 3]) == 3), n_trials=6)
+""" % BIG
+
+
+def test_big_int_choices_stay_ints(tmp_path):
+    # libknob stores a number choice as a double: an int beyond 2^53 came back as the float
+    # 1.2345678901234567e+19, and an added trial made the same choices a dynamic value space
+    dist = CategoricalDistribution([BIG, 3])
+    for storage in (None, "sqlite:///" + str(tmp_path / "one.db")):
+        study = optuna.create_study(storage=storage, sampler=optuna.samplers.RandomSampler(seed=1))
+        study.add_trial(optuna.trial.create_trial(params={"seed": BIG}, distributions={"seed": dist}, value=1.0))
+        study.optimize(lambda t: float(t.suggest_categorical("seed", [BIG, 3]) == 3), n_trials=6)
+        assert len(study.trials) == 7 and all(t.state == optuna.trial.TrialState.COMPLETE for t in study.trials)
+        for t in study.trials:
+            assert t.params["seed"] in (BIG, 3) and type(t.params["seed"]) is int, t.params
+            assert t.distributions["seed"].choices == (BIG, 3)
+        assert study.trials[0].params["seed"] == BIG
+    # written by another process, read here before and after
+    url = "sqlite:///" + str(tmp_path / "big.db")
+    reader = optuna.create_study(storage=url, study_name="big")
+    subprocess.run([sys.executable, "-c", _BIG_WRITER, url], check=True)
+    for study in (reader, optuna.load_study(study_name="big", storage=url)):
+        seeds = [t.params["seed"] for t in study.trials]
+        assert len(seeds) == 6 and set(seeds) <= {BIG, 3} and BIG in seeds, seeds
+        assert all(type(v) is int for v in seeds), seeds
+
+
 def test_nan_choices():
     """Optuna 5 takes NaN (and infinities) as categorical choices, a NaN equal to any NaN
     (_categorical_choice_equal). knob's distributions compare and look them up so too, where
