@@ -745,15 +745,24 @@ static void given_numbers(const sweep *sw, knobx_json *given)
         bool other_spelling = isfinite(x) && !big_int_text(v->str) &&
                               exact_integer(v->str, digits, sizeof digits, &neg) &&
                               big_spelled(digits);
-        /* past KNOBX_JSON_NUMBER_MAX characters the library's JSON reader refuses a number,
-         * unsaid which: left as text, it is refused naming the param (check_fits) */
         bool dropped = v->type == KNOBX_JSON_STRING && p && sweep_param_is_int(p) &&
                        fraction_dropped(v->str);
-        if (p && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT && isfinite(x) && !*end &&
-            !other_spelling && !dropped && strlen(v->str) <= KNOBX_JSON_NUMBER_MAX) {
+        bool choices = p && (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT);
+        /* past KNOBX_JSON_NUMBER_MAX characters the library's JSON reader refuses a number,
+         * unsaid which: left as text, it is refused naming the param (check_fits) */
+        if (p && !choices && isfinite(x) && !*end && !other_spelling && !dropped &&
+            strlen(v->str) <= KNOBX_JSON_NUMBER_MAX) {
             v->type = KNOBX_JSON_NUMBER;
             v->num = x;
             v->big = big_int_text(v->str) ? v->str : NULL;
+        }
+        /* "+9007199254740993" for the choice 9007199254740993, which the sweep holds as its
+         * digits, as knob enqueue's typed_value gives it */
+        for (size_t k = 0; choices && other_spelling && k < p->n_choices; k++) {
+            const knob_choice *c = &p->choices[k];
+            if (c->type == KNOB_CHOICE_STRING && (c->str[0] == '-') == neg &&
+                !strcmp(c->str + neg, digits))
+                v->str = c->str; /* the sweep outlives given */
         }
     }
 }

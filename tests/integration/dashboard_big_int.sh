@@ -74,6 +74,11 @@ assert cli_enqueue("k", "k=+9007199254740993") == out_of_range[
 for text in ("+9007199254740993", "09007199254740993", "9007199254740993.0", "9.007199254740993e15"):
     got = cli_enqueue("n", "n=" + text)
     assert got == """enqueued {"n":9007199254740993} in study 'n'""", (text, got)
+# the dashboard takes such text for the choice as knob enqueue does (it refused it)
+for text in ("+9007199254740993", "09007199254740993", "9007199254740993.0"):
+    req = urllib.request.Request(f"{url}/api/enqueue?name=n", data=('{"params": {"n": "%s"}}' % text).encode())
+    got = urllib.request.urlopen(req, timeout=10).read().decode()
+    assert json.loads(got)["params"] == {"n": 9007199254740993} and '"n":9007199254740993}' in got, (text, got)
 # Past the range of a double (inf, 1e400) or too long for a number of the library (over 63
 # characters): refused naming the param. A float param took inf and 1e400 as any number
 # (within a relative 1e-9 of inf), and the sampler's draw was enqueued in their place; the
