@@ -10,20 +10,10 @@ web="$KNOB_SRC/web"
 artifacts="$KNOB_BUILD/browser-artifacts"
 mkdir -p "$artifacts"
 
-# knob dashboard on STORAGE, port chosen by the system: sets pid and url, and kills it on exit
-# (a failing check leaves no server behind).
+# knob dashboard on STORAGE, port chosen by the system: sets url, and kills it on exit (a
+# failing check leaves no server behind): dashboard_start of tests/integration/lib.bash.
 start_dashboard() { # STORAGE [OPTION...]
-    "$KNOB" dashboard --storage "$1" --port 0 "${@:2}" > dash.out 2> dash.err &
-    pid=$!
-    trap 'kill "$pid" 2> /dev/null || true' EXIT
-    url=
-    for _ in $(seq 600); do # its start line, 30 s at most, or its exit
-        url=$(grep -o 'http://[^/ ]*' dash.out || true)
-        [ -n "$url" ] && break
-        kill -0 "$pid" 2> /dev/null || break
-        sleep 0.05
-    done
-    [ -n "$url" ] || fail "the dashboard did not start: $(cat dash.err)"
+    dashboard_start "$@"
 }
 
 # $T/prog.py, the trials' program (Python, from stdin).
@@ -61,7 +51,6 @@ report_study() {
 page_test() {
     local rc=0
     node "$KNOB_SRC/tests/browser/$1" "${@:2}" || rc=$?
-    kill "$pid"
-    wait "$pid" || fail "the dashboard exited with $? on SIGTERM"
+    dashboard_stop
     [ "$rc" = 0 ] || fail "the browser test failed (screenshots in $artifacts)"
 }
