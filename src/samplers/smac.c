@@ -32,7 +32,9 @@
  * value leaves open (unconditional ones, the children of other parents) are left as they
  * are, so every combination of independent choices stays open. A child of two (or more)
  * parents at once, which no single value brings, is brought by the conjunction of the
- * values every trial with it held, when every trial holding them had it. Only categorical parents:
+ * values every trial with it held, when every trial holding them had it; a child of either
+ * of two parents (c1 = x or c2 = y) by the disjunction of the values under which every
+ * trial had it, when every trial with it held one of them. Only categorical parents:
  * children of an int's or a float's value are not inferred. A param a suggestion leaves
  * inactive that the trial then suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
@@ -96,8 +98,10 @@ typedef struct data {
      * value v), sup[]; vote: conform's scratch, 2 d ints */
     int *slot, *first, *rule, *sup, *vote, n_rules;
     /* conjunctions (learn_conjunctions): rule c adds coordinate cj[c] (support csup[c]) where
-     * every coordinate ck[i] holds value cv[i], i in cfirst[c] .. cfirst[c + 1] */
+     * every coordinate ck[i] holds value cv[i], i in cfirst[c] .. cfirst[c + 1]; when cany[c]
+     * (a disjunction), it adds it where one of them does and drops it where none does */
     int *cj, *csup, *cfirst, *ck, n_conj;
+    bool *cany;
     double *cv;
 } data;
 
@@ -331,10 +335,73 @@ static void vote(const data *D, const double *x, int *sup, int *dir)
  * A param whose rows share no value, or whose shared values some row without it holds too
  * (an unconditional param, a child of an int), gets none; so no unconditional param is
  * added or dropped by it. */
+/* Disjunctions of categorical values, for a param j that neither a single value nor a
+ * conjunction brings: a child of either parent, present where c1 = x or c2 = y (a row with
+ * c1 != x has it when c2 = y, so no value of c1 drops it, and its rows share no value). The
+ * literals are the values (k, v), k != j, of which every row holding them has j, each held by
+ * two rows at least and the only literal of some row with j (evidence that it matters); a
+ * rule when they are two or more and every row with j holds one of them: then j is present
+ * exactly where one literal holds, in every row, and the rule's support is all of them. Appends
+ * the literals to ck / cv from *n_lit; false (and *n_lit as it was) when there is no rule. */
+static bool learn_disjunction(data *D, int j, int *n_lit, size_t *cap_k, size_t *cap_v, int *rc)
+{
+    int d = D->d, rows = D->n, start = *n_lit;
+    for (int k = 0; k < d && !*rc; k++) {
+        if (D->slot[k] < 0 || k == j)
+            continue;
+        for (int v = 0; v < D->n_cats[k]; v++) {
+            int held = 0;
+            bool pure = true;
+            for (int i = 0; i < rows && pure; i++) {
+                const double *row = D->X + (size_t)i * d;
+                if (row[k] == (double)v) {
+                    held++;
+                    pure = !isnan(row[j]);
+                }
+            }
+            if (!pure || held < 2)
+                continue;
+            if (knob__grow(&D->ck, cap_k, (size_t)*n_lit + 1, sizeof *D->ck) ||
+                knob__grow(&D->cv, cap_v, (size_t)*n_lit + 1, sizeof *D->cv)) {
+                *rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+                break;
+            }
+            D->ck[*n_lit] = k;
+            D->cv[(*n_lit)++] = (double)v;
+        }
+    }
+    /* every row with j holds one; each literal the only one of some row */
+    int n = *n_lit - start;
+    bool holds = !*rc && n >= 2;
+    bool *alone = holds ? calloc((size_t)n, sizeof *alone) : NULL;
+    if (holds && !alone) {
+        *rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+        holds = false;
+    }
+    for (int i = 0; i < rows && holds; i++) {
+        const double *row = D->X + (size_t)i * d;
+        if (isnan(row[j]))
+            continue;
+        int count = 0, last = -1;
+        for (int l = start; l < *n_lit; l++)
+            if (row[D->ck[l]] == D->cv[l])
+                count++, last = l - start;
+        holds = count > 0;
+        if (count == 1)
+            alone[last] = true;
+    }
+    for (int l = 0; l < n && holds; l++)
+        holds = alone[l];
+    free(alone);
+    if (!holds)
+        *n_lit = start;
+    return holds;
+}
+
 static int learn_conjunctions(data *D, const int *vary, int nv)
 {
     int d = D->d, rows = D->n, *sup = D->vote, *dir = D->vote + d;
-    size_t cap_j = 0, cap_s = 0, cap_f = 0, cap_k = 0, cap_v = 0;
+    size_t cap_j = 0, cap_s = 0, cap_f = 0, cap_k = 0, cap_v = 0, cap_a = 0;
     bool *open = calloc((size_t)nv + 1, sizeof *open);
     if (!open)
         return knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
@@ -403,18 +470,26 @@ static int learn_conjunctions(data *D, const int *vary, int nv)
             }
             holds = seen;
         }
+        bool disj = false;
+        if (!rc && !holds) {
+            n_lit = start;
+            holds = disj = learn_disjunction(D, j, &n_lit, &cap_k, &cap_v, &rc);
+            support = rows;
+        }
         if (rc || !holds) {
             n_lit = start;
             continue;
         }
         if (knob__grow(&D->cj, &cap_j, (size_t)D->n_conj + 1, sizeof *D->cj) ||
             knob__grow(&D->csup, &cap_s, (size_t)D->n_conj + 1, sizeof *D->csup) ||
+            knob__grow(&D->cany, &cap_a, (size_t)D->n_conj + 1, sizeof *D->cany) ||
             knob__grow(&D->cfirst, &cap_f, (size_t)D->n_conj + 2, sizeof *D->cfirst)) {
             rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
             break;
         }
         D->cfirst[D->n_conj] = start;
         D->cj[D->n_conj] = j;
+        D->cany[D->n_conj] = disj;
         D->csup[D->n_conj++] = support;
         D->cfirst[D->n_conj] = n_lit;
     }
@@ -537,14 +612,15 @@ static void conform(const smac *p, const data *D, knob_rng *r, double *x)
         changed = false;
         vote(D, x, sup, dir);
         for (int c = 0; c < D->n_conj; c++) {
-            int l = D->cfirst[c], j = D->cj[c];
-            while (l < D->cfirst[c + 1] && x[D->ck[l]] == D->cv[l])
-                l++;
-            if (l < D->cfirst[c + 1])
+            int j = D->cj[c], held = 0, n = D->cfirst[c + 1] - D->cfirst[c];
+            for (int l = D->cfirst[c]; l < D->cfirst[c + 1]; l++)
+                held += x[D->ck[l]] == D->cv[l];
+            int want = D->cany[c] ? (held > 0 ? 1 : -1) : held == n ? 1 : 0;
+            if (!want)
                 continue;
             if (D->csup[c] > sup[j])
-                sup[j] = D->csup[c], dir[j] = 1;
-            else if (D->csup[c] == sup[j] && dir[j] != 1)
+                sup[j] = D->csup[c], dir[j] = want;
+            else if (D->csup[c] == sup[j] && dir[j] != want)
                 dir[j] = 0;
         }
         for (int j = 0; j < d; j++) {
@@ -912,6 +988,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.cj);
     free(D.csup);
     free(D.cfirst);
+    free(D.cany);
     free(D.ck);
     free(D.cv);
     return rc;

@@ -708,18 +708,22 @@ static double proposed(const knob_trial *t, const char *name)
 }
 
 /* Three categoricals c1, c2, c3 of two values and a float x in every trial; a float p only
- * when the first *ctx of them (2 or 3) are all at their first value. */
+ * when the first n_parents of them (2 or 3) are all at their first value, or, n_parents
+ * negative, when one of the first -n_parents is. */
 static int parents_trial(knob_trial *t, int n_parents, double *v)
 {
     static const char *const two[] = {"y", "n"};
     size_t c[3];
     double x, q = 0;
-    bool all = true;
+    bool all = n_parents > 0;
     for (int k = 0; k < 3; k++) {
         char name[4] = {'c', (char)('1' + k), 0};
         if (knob_trial_suggest_categorical(t, name, two, 2, &c[k]))
             return 1;
-        all &= k >= n_parents || c[k] == 0;
+        if (n_parents > 0)
+            all &= k >= n_parents || c[k] == 0;
+        else
+            all |= k < -n_parents && c[k] == 0;
     }
     if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
         (all && knob_trial_suggest_float(t, "p", 0, 1, 0, 0, &q)))
@@ -834,6 +838,55 @@ static void children_of_two_parents(void **state)
     assert_int_equal(wrong_of[3], 0);
 }
 
+/* p a child of either parent (present when c1 = y or c2 = y; c3 unconditional), the test
+ * above otherwise: no single value brings p (c1 = n has it when c2 = y) and no conjunction
+ * does, yet each candidate that chooses the categoricals, once two trials had p, has p
+ * exactly when one of its parents holds. */
+static void children_of_either_parent(void **state)
+{
+    (void)state;
+    int chosen = 0, wrong = 0, with_p = 0, without_p = 0;
+    for (int seed = 0; seed < 6; seed++) {
+        int had_p = 0;
+        char o[96];
+        snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
+                 seed < 3 ? ",random_probability=1" : "");
+        knob_storage *st = knob_test_memory();
+        knob_study *s = knob_test_study(st, "ep", "smac", o);
+        for (int i = 0; i < 24; i++) {
+            if (i < 8) {
+                char fixed[96];
+                snprintf(fixed, sizeof fixed, "{\"c1\": \"%s\", \"c2\": \"%s\", \"c3\": \"%s\"}",
+                         i & 1 ? "n" : "y", i & 2 ? "n" : "y", i & 4 ? "n" : "y");
+                assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+            }
+            knob_trial *t;
+            double v;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            double c[3] = {proposed(t, "c1"), proposed(t, "c2"), proposed(t, "c3")};
+            bool p = !isnan(proposed(t, "p"));
+            if (i >= 8 && had_p >= 2 && !isnan(c[0]) && !isnan(c[1]) && !isnan(c[2])) {
+                bool any = c[0] == 0 || c[1] == 0;
+                chosen++;
+                wrong += p != any;
+                with_p += p;
+                without_p += !p;
+            }
+            assert_int_equal(parents_trial(t, -2, &v), 0);
+            for (size_t k = 0; k < knob_trial_n_params(t); k++)
+                had_p += strcmp(knob_trial_param(t, k)->name, "p") == 0;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    print_message("either parent: %d of %d candidates wrong on p (%d with p, %d without)\n", wrong,
+                  chosen, with_p, without_p);
+    assert_true(chosen >= 40);
+    assert_true(with_p > 0 && without_p > 0);
+    assert_int_equal(wrong, 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -851,6 +904,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(independent_choices_stay_reachable),
         cmocka_unit_test(sparse_values_do_not_override_parents),
         cmocka_unit_test(children_of_two_parents),
+        cmocka_unit_test(children_of_either_parent),
         cmocka_unit_test(int_child_not_a_conjunction),
         cmocka_unit_test(infinite_costs_keep_the_model),
     };
