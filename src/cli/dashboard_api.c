@@ -572,7 +572,7 @@ static int enqueue(dash *d, knob_study *s, const knobx_json *body, knobx_buf *ou
      * by the sweep stored with the study, those outside its space refused */
     knobx_buf j = {0}, why = {0}, stored = {0};
     int64_t number = -1;
-    knobx_json_add_node(&j, p);
+    knobx_json_add_node_as_written(&j, p); /* 9007199254740992.5 is not 2^53 for an int */
     cli_enqueue_status rc =
         j.oom ? CLI_ENQUEUE_FAILED
               : cli_enqueue(s, knobx_buf_cstr(&j), &d->warned, &stored, &number, &why);

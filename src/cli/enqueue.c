@@ -128,8 +128,8 @@ static void typed_value(knobx_buf *b, const char *v)
         knobx_buf_puts(b, v);
     else if (big_int_text(v))
         knobx_json_add_string(b, v);
-    else if (fraction_dropped(v)) /* a number again for a float param (given_numbers) */
-        knobx_json_add_string(b, v);
+    else if (fraction_dropped(v) && knobx_json_number_syntax(v))
+        knobx_buf_puts(b, v); /* as written: the reader keeps such a number's text */
     else if (exact_integer(v, digits + 1, sizeof digits - 1, &neg) && big_spelled(digits + 1)) {
         /* +9007199254740993, 9007199254740993.0: by its digits, not the double strtod makes */
         digits[0] = '-';
@@ -420,6 +420,8 @@ static void given_text(knobx_buf *b, const knobx_json *v)
         knobx_buf_puts(b, v->str);
     else if (v->type == KNOBX_JSON_NUMBER && v->big)
         knobx_buf_puts(b, v->big);
+    else if (v->type == KNOBX_JSON_NUMBER && v->text)
+        knobx_buf_puts(b, v->text);
     else if (v->type == KNOBX_JSON_NUMBER && v->num == floor(v->num) && fabs(v->num) < 1e17)
         knobx_buf_printf(b, "%.0f", v->num);
     else /* a number as it reads back: 4503599627370495.5, not 4.5035996273705e+15 */
@@ -583,7 +585,7 @@ static int check_fits(const char *study, const sweep *sw, bool grid, const knobx
             /* 9007199254740995.0 or 9.007199254740995e15 was read as a double, which past
              * 2^53 holds every second whole number at most */
             bool rounded = whole && v->type == KNOBX_JSON_NUMBER && !v->big &&
-                           fabs(v->num) > 9007199254740992.0;
+                           fabs(v->num) >= 9007199254740992.0;
             knobx_buf_printf(err, "'%s' cannot be %s%s: the sweep's '%s' is %s\n", v->key,
                              text.len ? knobx_buf_cstr(&text) : "empty",
                              rounded ? " (a number written with a fraction or an exponent is "
@@ -706,7 +708,7 @@ static void flat_given(const sweep *sw, const knobx_json *o, knobx_buf *prefix, 
             *first = false;
             knobx_json_add_string(out, name);
             knobx_buf_puts(out, ":");
-            knobx_json_add_node(out, v);
+            knobx_json_add_node_as_written(out, v); /* given_numbers reads the text */
         }
         prefix->len = at;
         if (prefix->data)
@@ -739,6 +741,15 @@ static void given_numbers(const sweep *sw, knobx_json *given)
         const sweep_param *p = sweep_find(sw, v->key);
         char *end, digits[400];
         bool neg;
+        bool choices = p && (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT);
+        /* 9007199254740993.0 or 9007199254740992.5 as a JSON number, for a param of whole
+         * numbers: by its text, as the same text in quotes (the double is 2^53) */
+        if (v->type == KNOBX_JSON_NUMBER && v->text && (choices || (p && sweep_param_is_int(p))) &&
+            (fraction_dropped(v->text) ||
+             (exact_integer(v->text, digits, sizeof digits, &neg) && big_spelled(digits)))) {
+            v->type = KNOBX_JSON_STRING;
+            v->str = v->text;
+        }
         double x = v->type == KNOBX_JSON_STRING && *v->str ? strtod(v->str, &end) : NAN;
         /* an integer beyond 2^53 spelled otherwise ("+9007199254740993", "...993.0") stays
          * text, which same_value compares by its digits: as a double it is its neighbour */
@@ -747,7 +758,6 @@ static void given_numbers(const sweep *sw, knobx_json *given)
                               big_spelled(digits);
         bool dropped = v->type == KNOBX_JSON_STRING && p && sweep_param_is_int(p) &&
                        fraction_dropped(v->str);
-        bool choices = p && (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT);
         /* past KNOBX_JSON_NUMBER_MAX characters the library's JSON reader refuses a number,
          * unsaid which: left as text, it is refused naming the param (check_fits) */
         if (p && !choices && isfinite(x) && !*end && !other_spelling && !dropped &&

@@ -369,6 +369,11 @@ static bool number_ok(const char *t)
     return *t == 0;
 }
 
+bool knobx_json_number_syntax(const char *s)
+{
+    return number_ok(s);
+}
+
 static knobx_json *parse_number(parser *ps)
 {
     const char *s = ps->p;
@@ -404,6 +409,12 @@ static knobx_json *parse_number(parser *ps)
             return fail(ps, "out of memory");
         memcpy(big, tmp, len + 1);
         n->big = big;
+    } else if (v == floor(v) && strpbrk(tmp, ".eE")) {
+        char *text = arena_alloc(ps, len + 1);
+        if (!text)
+            return fail(ps, "out of memory");
+        memcpy(text, tmp, len + 1);
+        n->text = text;
     }
     ps->p = s;
     return n;
@@ -900,7 +911,7 @@ void knobx_json_add_number(knobx_buf *b, double v)
     knobx_buf_add(b, tmp, n);
 }
 
-void knobx_json_add_node(knobx_buf *b, const knobx_json *n)
+static void add_node(knobx_buf *b, const knobx_json *n, bool as_written)
 {
     switch (n->type) {
     case KNOBX_JSON_NULL:
@@ -912,6 +923,8 @@ void knobx_json_add_node(knobx_buf *b, const knobx_json *n)
     case KNOBX_JSON_NUMBER:
         if (n->big)
             knobx_buf_puts(b, n->big);
+        else if (as_written && n->text)
+            knobx_buf_puts(b, n->text);
         else
             knobx_json_add_number(b, n->num);
         break;
@@ -929,10 +942,20 @@ void knobx_json_add_node(knobx_buf *b, const knobx_json *n)
                 knobx_json_add_string(b, n->kids[i]->key);
                 knobx_buf_add(b, ":", 1);
             }
-            knobx_json_add_node(b, n->kids[i]);
+            add_node(b, n->kids[i], as_written);
         }
         knobx_buf_add(b, obj ? "}" : "]", 1);
         break;
     }
     }
+}
+
+void knobx_json_add_node(knobx_buf *b, const knobx_json *n)
+{
+    add_node(b, n, false);
+}
+
+void knobx_json_add_node_as_written(knobx_buf *b, const knobx_json *n)
+{
+    add_node(b, n, true);
 }

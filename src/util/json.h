@@ -40,6 +40,10 @@ struct knobx_json {
     const char *big;   /* NUMBER: its text when an integer beyond 2^53 (knobx_big_int_text),
                         * which num holds only to a double's precision; NULL otherwise.
                         * knobx_json_add_node writes it, so such an integer comes back whole */
+    const char *text;  /* NUMBER: its text as written when that has a fraction or an exponent
+                        * and the double is a whole number (2.0, 1e3, and 2.0000000000000001
+                        * or 9007199254740992.5, which are none), so that a reader of whole
+                        * numbers can tell; NULL otherwise */
     const char *key;   /* the member name when this node is an object member */
     size_t n;          /* ARRAY/OBJECT: number of children */
     knobx_json **kids; /* ARRAY/OBJECT: children in order */
@@ -54,6 +58,9 @@ knobx_json *knobx_json_parse(const char *text, size_t len, char *err, size_t err
  * prints, never for text knob stores. */
 knobx_json *knobx_json_parse_nonfinite(const char *text, size_t len, char *err, size_t errsz);
 void knobx_json_free(knobx_json *root);
+
+/* Whether the NUL-terminated s is a number as JSON writes one (-0.5e3; not +1, .5, 0x10). */
+bool knobx_json_number_syntax(const char *s);
 
 /* The member `key` of an object, or NULL (also when `obj` is not an object). */
 const knobx_json *knobx_json_get(const knobx_json *obj, const char *key);
@@ -104,6 +111,9 @@ void knobx_json_add_string(knobx_buf *b, const char *s);
 void knobx_json_add_number(knobx_buf *b, double v);
 /* Appends the node as compact JSON text. */
 void knobx_json_add_node(knobx_buf *b, const knobx_json *node);
+/* As knobx_json_add_node, with a number that has its text (2.0, 2.0000000000000001) written
+ * as it was, for a reader that must tell such text from the whole number. */
+void knobx_json_add_node_as_written(knobx_buf *b, const knobx_json *node);
 
 /* The length of the UTF-8 sequence at s[0..n) (1 to 4), or 0 when it is not one: an
  * overlong form, a surrogate, a code point past U+10FFFF, or a cut sequence. */

@@ -98,6 +98,17 @@ assert cli_enqueue("k", "k=" + big) == "knob enqueue: 'k' cannot be %s: %s" % (b
 for text in ("9007199254740992.5", "9007199254740991.5", "4503599627370495.5"):
     enqueue("k", '{"params": {"k": "%s"}}' % text, '400 {"error":"enqueue: \'k\' cannot be %s: %s"}' % (text, k_range))
     assert cli_enqueue("k", "k=" + text) == "knob enqueue: 'k' cannot be %s: %s" % (text, k_range), cli_enqueue("k", "k=" + text)
+# so as JSON numbers, which the dashboard read as doubles (it took each as 9007199254740992);
+# the float f takes what its double is
+for text in ("9007199254740992.5", "9007199254740991.5"):
+    enqueue("k", '{"params": {"k": %s}}' % text, '400 {"error":"enqueue: \'k\' cannot be %s: %s"}' % (text, k_range))
+for text in ("9007199254740993.0", "9.007199254740993e15"):
+    req = urllib.request.Request(f"{url}/api/enqueue?name=n", data=('{"params": {"n": %s}}' % text).encode())
+    got = urllib.request.urlopen(req, timeout=10).read().decode()
+    assert '"params":{"n":9007199254740993}' in got, (text, got)
+req = urllib.request.Request(f"{url}/api/enqueue?name=k", data=b'{"params": {"f": 1.0000000000000001}}')
+got = urllib.request.urlopen(req, timeout=10).read().decode()
+assert '"params":{"f":1}' in got, got
 got = cli_enqueue("n", "n=9007199254740992.5")
 assert got.startswith("knob enqueue: 'n' cannot be 9007199254740992.5: "), got
 t = json.loads(subprocess.run([knob, "trials", "b", "--storage", db, "--format", "json"],

@@ -68,7 +68,7 @@ refuse '{"params": {"inv": 2}}' "'inv' cannot be 2: the sweep's 'inv' is a numbe
 refuse '{"params": {"inv": -1}}' "'inv' needs a value > 0"
 refuse '{"params": {"p": "purple"}}' "'purple' is not one of the values of 'p'"
 refuse '{"params": {"n": "x"}}' "'n' needs a number"
-refuse '{"params": {"n": 1e300}}' "'n' cannot be 1e+300"
+refuse '{"params": {"n": 1e300}}' "'n' cannot be 1e300"
 refuse '{"params": {"opt": "adam", "momentum": 0.9}}' "'momentum' is not active with these values"
 refuse '{"params": {"momentum": 0.9}}' "'momentum' is active only for some values of 'opt': give 'opt' too"
 refuse '{"params": {"net": {"width": 20}}}' "'net.width' cannot be 20"

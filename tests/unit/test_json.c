@@ -293,6 +293,44 @@ static void big_integers_keep_their_digits(void **state)
     assert_false(knobx_big_int_text("-", 1));
 }
 
+/* A number written with a fraction or an exponent whose double is whole keeps its text,
+ * which knobx_json_add_node_as_written gives back (2.0000000000000001 is no whole number,
+ * though its double is 2); knobx_json_add_node writes the double, as before. */
+static void whole_doubles_keep_their_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *as_written, *plain;
+        bool text;
+    } cases[] = {
+        {"[2.0000000000000001]", "[2.0000000000000001]", "[2]", true},
+        {"[9007199254740992.5]", "[9007199254740992.5]", "[9007199254740992]", true},
+        {"[1e3]", "[1e3]", "[1000]", true},
+        {"[-2.0]", "[-2.0]", "[-2]", true},
+        {"[2]", "[2]", "[2]", false},
+        {"[2.5]", "[2.5]", "[2.5]", false},
+        {"{\"a\":[1E2,0.5]}", "{\"a\":[1E2,0.5]}", "{\"a\":[100,0.5]}", true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        knobx_json *j = knobx_json_parse(cases[i].in, (size_t)-1, NULL, 0);
+        assert_non_null(j);
+        const knobx_json *first = j->type == KNOBX_JSON_ARRAY ? j->kids[0] : j->kids[0]->kids[0];
+        assert_int_equal(first->text != NULL, cases[i].text);
+        knobx_buf b = {0}, c = {0};
+        knobx_json_add_node_as_written(&b, j);
+        knobx_json_add_node(&c, j);
+        assert_string_equal(knobx_buf_cstr(&b), cases[i].as_written);
+        assert_string_equal(knobx_buf_cstr(&c), cases[i].plain);
+        knobx_buf_free(&b);
+        knobx_buf_free(&c);
+        knobx_json_free(j);
+    }
+    assert_true(knobx_json_number_syntax("-0.5e3"));
+    assert_false(knobx_json_number_syntax("+1"));
+    assert_false(knobx_json_number_syntax(".5"));
+    assert_false(knobx_json_number_syntax("0x10"));
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +341,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(numbers_are_exact),
         cmocka_unit_test(equal_as_values),
         cmocka_unit_test(big_integers_keep_their_digits),
+        cmocka_unit_test(whole_doubles_keep_their_text),
         cmocka_unit_test(numbers_as_printf_wrote_them),
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),
