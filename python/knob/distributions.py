@@ -206,8 +206,17 @@ class CategoricalDistribution(BaseDistribution):
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
         if len(choices) == 0:
             raise ValueError("The `choices` must contain one or more elements.")
+        numbers_seen: dict = {}
         for c in choices:
             _choice_c(c)
+            if isinstance(c, numbers.Real) and not _is_bool(c) and not _is_nan(c):
+                other = numbers_seen.setdefault(float(c), c)
+                if other != c:
+                    raise ValueError(
+                        "Choices %r and %r of a categorical distribution are one number to knob, "
+                        "which stores a number choice as a double: give one of them, or both as "
+                        "strings." % (other, c)
+                    )
         self.choices = tuple(choices)
         if any(_stored_otherwise(c) for c in self.choices):
             _WHOLE_FLOATS[_as_stored(self.choices)] = self.choices
@@ -266,7 +275,7 @@ def _stored_otherwise(c) -> bool:
     if _is_bool(c) or not isinstance(c, numbers.Real):
         return False
     if isinstance(c, numbers.Integral):
-        return abs(int(c)) > 2**53
+        return abs(int(c)) >= 2**53
     return float(c).is_integer()
 
 

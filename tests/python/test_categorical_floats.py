@@ -86,6 +86,16 @@ def test_big_int_choices_stay_ints(tmp_path):
             assert t.params["seed"] in (BIG, 3) and type(t.params["seed"]) is int, t.params
             assert t.distributions["seed"].choices == (BIG, 3)
         assert study.trials[0].params["seed"] == BIG
+    # 2^53 itself, which a double holds but the reader takes for a float from there on
+    study = optuna.create_study()
+    study.optimize(lambda t: float(t.suggest_categorical("e", [2**53, 2]) == 2), n_trials=4)
+    assert {type(t.params["e"]) for t in study.trials} == {int}
+    # two ints one double: knob cannot tell them apart, and says so (an enqueued trial of the
+    # second read back as the first)
+    with pytest.raises(ValueError, match="are one number to knob"):
+        CategoricalDistribution([2**60, 2**60 + 1])
+    with pytest.raises(ValueError, match="are one number to knob"):
+        study.ask().suggest_categorical("f", [float(2**60), 2**60 + 1])
     # written by another process, read here before and after
     url = "sqlite:///" + str(tmp_path / "big.db")
     reader = optuna.create_study(storage=url, study_name="big")
