@@ -34,7 +34,8 @@
  * parents at once, which no single value brings, is brought by the conjunction of the
  * values every trial with it held, when every trial holding them had it; a child of either
  * of two parents (c1 = x or c2 = y) by the disjunction of the values under which every
- * trial had it, when every trial with it held one of them. Only categorical parents:
+ * trial had it, when every trial with it held one of them, unless a value drops it; a child
+ * of a value of k that every trial with it had k for goes where k goes. Only categorical parents:
  * children of an int's or a float's value are not inferred. A param a suggestion leaves
  * inactive that the trial then suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
@@ -103,6 +104,9 @@ typedef struct data {
     int *cj, *csup, *cfirst, *ck, n_conj;
     bool *cany;
     double *cv;
+    /* need[2 i] is dropped where need[2 i + 1] is absent: a child of a value of that
+     * categorical, which every row with the child has (a chain: the child of a child) */
+    int *need, n_need;
 } data;
 
 static void fini(void *state)
@@ -324,30 +328,24 @@ static void vote(const data *D, const double *x, int *sup, int *dir)
     }
 }
 
-/* Conjunctions of categorical values, for a param that no single value brings: a child of
- * two (or more) parents at once, present only where c1 = x and c2 = y (a row with c1 = x
- * lacks it when c2 != y, so no value of c1 or c2 alone adds it; the values it lacks under,
- * c1 != x or c2 != y, drop it already). For each varying param j that some row has without
- * a single-value rule that adds it there (vote), the conjunction is the values every row
- * with j shares (each categorical held in all of them, at one value); it becomes a rule
- * when every row holding all of them has j, two rows at least have j, and each value has a
- * row holding the others but not it (evidence that each matters), its support their count.
- * A param whose rows share no value, or whose shared values some row without it holds too
- * (an unconditional param, a child of an int), gets none; so no unconditional param is
- * added or dropped by it. */
 /* Disjunctions of categorical values, for a param j that neither a single value nor a
  * conjunction brings: a child of either parent, present where c1 = x or c2 = y (a row with
  * c1 != x has it when c2 = y, so no value of c1 drops it, and its rows share no value). The
  * literals are the values (k, v), k != j, of which every row holding them has j, each held by
- * two rows at least and the only literal of some row with j (evidence that it matters); a
- * rule when they are two or more and every row with j holds one of them: then j is present
- * exactly where one literal holds, in every row, and the rule's support is all of them. Appends
- * the literals to ck / cv from *n_lit; false (and *n_lit as it was) when there is no rule. */
+ * two rows at least, of a categorical some row without j has (not a sibling of j, nor its
+ * child), and the only literal of some row with j (evidence that it matters; the others are
+ * left out); a rule when two or more remain and every row with j holds one of them: then j is
+ * present exactly where one literal holds, in every row, and the rule's support is all of
+ * them. Appends the literals to ck / cv from *n_lit; false (and *n_lit as it was) when there
+ * is no rule. */
 static bool learn_disjunction(data *D, int j, int *n_lit, size_t *cap_k, size_t *cap_v, int *rc)
 {
     int d = D->d, rows = D->n, start = *n_lit;
     for (int k = 0; k < d && !*rc; k++) {
-        if (D->slot[k] < 0 || k == j)
+        bool outside = false; /* k in a row without j */
+        for (int i = 0; i < rows && !outside; i++)
+            outside = isnan(D->X[(size_t)i * d + j]) && !isnan(D->X[(size_t)i * d + k]);
+        if (D->slot[k] < 0 || k == j || !outside)
             continue;
         for (int v = 0; v < D->n_cats[k]; v++) {
             int held = 0;
@@ -370,34 +368,52 @@ static bool learn_disjunction(data *D, int j, int *n_lit, size_t *cap_k, size_t 
             D->cv[(*n_lit)++] = (double)v;
         }
     }
-    /* every row with j holds one; each literal the only one of some row */
-    int n = *n_lit - start;
-    bool holds = !*rc && n >= 2;
-    bool *alone = holds ? calloc((size_t)n, sizeof *alone) : NULL;
-    if (holds && !alone) {
+    /* the literals that are the only one of some row with j, kept in order */
+    int n = *n_lit - start, kept = 0;
+    bool *alone = !*rc && n >= 2 ? calloc((size_t)n, sizeof *alone) : NULL;
+    if (!*rc && n >= 2 && !alone)
         *rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
-        holds = false;
-    }
-    for (int i = 0; i < rows && holds; i++) {
+    for (int i = 0; i < rows && alone; i++) {
         const double *row = D->X + (size_t)i * d;
-        if (isnan(row[j]))
-            continue;
         int count = 0, last = -1;
-        for (int l = start; l < *n_lit; l++)
+        for (int l = start; l < *n_lit && !isnan(row[j]); l++)
             if (row[D->ck[l]] == D->cv[l])
                 count++, last = l - start;
-        holds = count > 0;
         if (count == 1)
             alone[last] = true;
     }
-    for (int l = 0; l < n && holds; l++)
-        holds = alone[l];
+    for (int l = 0; l < n && alone; l++)
+        if (alone[l]) {
+            D->ck[start + kept] = D->ck[start + l];
+            D->cv[start + kept++] = D->cv[start + l];
+        }
     free(alone);
+    *n_lit = start + kept;
+    /* every row with j holds one */
+    bool holds = !*rc && kept >= 2;
+    for (int i = 0; i < rows && holds; i++) {
+        const double *row = D->X + (size_t)i * d;
+        int l = start;
+        while (l < *n_lit && row[D->ck[l]] != D->cv[l])
+            l++;
+        holds = isnan(row[j]) || l < *n_lit;
+    }
     if (!holds)
         *n_lit = start;
     return holds;
 }
 
+/* Conjunctions of categorical values, for a param that no single value brings: a child of
+ * two (or more) parents at once, present only where c1 = x and c2 = y (a row with c1 = x
+ * lacks it when c2 != y, so no value of c1 or c2 alone adds it; the values it lacks under,
+ * c1 != x or c2 != y, drop it already). For each varying param j that some row has without
+ * a single-value rule that adds it there (vote), the conjunction is the values every row
+ * with j shares (each categorical held in all of them, at one value); it becomes a rule
+ * when every row holding all of them has j, two rows at least have j, and each value has a
+ * row holding the others but not it (evidence that each matters), its support their count.
+ * A param whose rows share no value, or whose shared values some row without it holds too
+ * (an unconditional param, a child of an int), gets none; so no unconditional param is
+ * added or dropped by it. */
 static int learn_conjunctions(data *D, const int *vary, int nv)
 {
     int d = D->d, rows = D->n, *sup = D->vote, *dir = D->vote + d;
@@ -585,6 +601,29 @@ static int learn_structure(const smac *p, data *D)
     }
     if (!rc)
         D->first[n_slots] = D->n_rules;
+    /* chains: an added child of k that every row with it has k for, needs k */
+    size_t cap_need = 0;
+    for (int i = 0; i < D->n_rules && !rc; i++) {
+        int j = D->rule[i] - 1, k = 0;
+        if (j < 0)
+            continue;
+        while (k < d && !(D->slot[k] >= 0 && D->first[D->slot[k]] <= i &&
+                          i < D->first[D->slot[k] + p->dims[k].dist->n_choices]))
+            k++;
+        bool always = k < d;
+        for (int r = 0; r < rows && always; r++) {
+            const double *row = D->X + (size_t)r * d;
+            always = isnan(row[j]) || !isnan(row[k]);
+        }
+        if (!always)
+            continue;
+        if (knob__grow(&D->need, &cap_need, 2 * ((size_t)D->n_need + 1), sizeof *D->need)) {
+            rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+            break;
+        }
+        D->need[2 * D->n_need] = j;
+        D->need[2 * D->n_need++ + 1] = k;
+    }
     if (!rc && !(D->vote = malloc(((size_t)d + 1) * 2 * sizeof *D->vote)))
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
     if (!rc)
@@ -606,7 +645,7 @@ static int learn_structure(const smac *p, data *D)
 static void conform(const smac *p, const data *D, knob_rng *r, double *x)
 {
     int d = D->d;
-    bool changed = D->n_rules > 0 || D->n_conj > 0;
+    bool changed = D->n_rules > 0 || D->n_conj > 0 || D->n_need > 0;
     for (int pass = 0; changed && pass <= d; pass++) {
         int *sup = D->vote, *dir = D->vote + d;
         changed = false;
@@ -616,7 +655,9 @@ static void conform(const smac *p, const data *D, knob_rng *r, double *x)
             for (int l = D->cfirst[c]; l < D->cfirst[c + 1]; l++)
                 held += x[D->ck[l]] == D->cv[l];
             int want = D->cany[c] ? (held > 0 ? 1 : -1) : held == n ? 1 : 0;
-            if (!want)
+            /* a value of x that drops j outweighs a disjunction that brings it: the rows may
+             * not have shown the disjunction's values with that one */
+            if (!want || (D->cany[c] && want > 0 && dir[j] < 0))
                 continue;
             if (D->csup[c] > sup[j])
                 sup[j] = D->csup[c], dir[j] = want;
@@ -628,6 +669,13 @@ static void conform(const smac *p, const data *D, knob_rng *r, double *x)
                 x[j] = random_value(&p->dims[j], r);
                 changed = true;
             } else if (dir[j] < 0 && !isnan(x[j])) {
+                x[j] = NAN;
+                changed = true;
+            }
+        }
+        for (int i = 0; i < D->n_need; i++) {
+            int j = D->need[2 * i], k = D->need[2 * i + 1];
+            if (isnan(x[k]) && !isnan(x[j])) {
                 x[j] = NAN;
                 changed = true;
             }
@@ -989,6 +1037,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.csup);
     free(D.cfirst);
     free(D.cany);
+    free(D.need);
     free(D.ck);
     free(D.cv);
     return rc;

@@ -887,6 +887,119 @@ static void children_of_either_parent(void **state)
     assert_int_equal(wrong, 0);
 }
 
+/* Either parent with a family: p (a float) and c4 (a categorical) both present where c1 = y
+ * or c2 = y, and q (a float) where c4 = a. Each candidate that chooses the categoricals has p
+ * and c4 exactly where a parent holds, and never q without c4: c4's values, which every trial
+ * with p holds, kept p's rule from being learned, and q stayed where the rule dropped c4. */
+static void either_parent_family(void **state)
+{
+    (void)state;
+    static const char *const ab[] = {"a", "b"}, *const yn[] = {"y", "n"};
+    int chosen = 0, wrong_p = 0, wrong_c4 = 0, stray_q = 0, with_q = 0;
+    for (int seed = 0; seed < 6; seed++) {
+        char o[96];
+        snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
+                 seed < 3 ? ",random_probability=1" : "");
+        knob_storage *st = knob_test_memory();
+        knob_study *s = knob_test_study(st, "ef", "smac", o);
+        for (int i = 0; i < 30; i++) {
+            if (i < 8) {
+                char fixed[96];
+                snprintf(fixed, sizeof fixed, "{\"c1\": \"%s\", \"c2\": \"%s\", \"c3\": \"%s\"}",
+                         i & 1 ? "n" : "y", i & 2 ? "n" : "y", i & 4 ? "n" : "y");
+                assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+            }
+            knob_trial *t;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            double c1 = proposed(t, "c1"), c2 = proposed(t, "c2"), c3 = proposed(t, "c3");
+            double c4 = proposed(t, "c4");
+            bool p = !isnan(proposed(t, "p")), q = !isnan(proposed(t, "q"));
+            if (i >= 10 && !isnan(c1) && !isnan(c2) && !isnan(c3)) {
+                bool any = c1 == 0 || c2 == 0;
+                chosen++;
+                wrong_p += p != any;
+                wrong_c4 += !isnan(c4) != any;
+                stray_q += q && isnan(c4); /* (c4 = b with q: a value no trial had yet) */
+                with_q += q;
+            }
+            size_t c[3], k4 = 1;
+            double x, pv = 0, qv = 0;
+            for (int k = 0; k < 3; k++) {
+                char name[4] = {'c', (char)('1' + k), 0};
+                assert_int_equal(knob_trial_suggest_categorical(t, name, yn, 2, &c[k]), KNOB_OK);
+            }
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            bool has = c[0] == 0 || c[1] == 0;
+            if (has) {
+                assert_int_equal(knob_trial_suggest_float(t, "p", 0, 1, 0, 0, &pv), KNOB_OK);
+                assert_int_equal(knob_trial_suggest_categorical(t, "c4", ab, 2, &k4), KNOB_OK);
+                if (k4 == 0)
+                    assert_int_equal(knob_trial_suggest_float(t, "q", 0, 1, 0, 0, &qv), KNOB_OK);
+            }
+            double v = 0.1 * x + (has ? (pv - 0.3) * (pv - 0.3) + (qv - 0.6) * (qv - 0.6) +
+                                            0.1 * (double)k4
+                                      : 0.5);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    print_message("either parent, a family: of %d candidates %d wrong on p, %d on c4, %d with q "
+                  "without c4 (%d with q)\n",
+                  chosen, wrong_p, wrong_c4, stray_q, with_q);
+    assert_true(chosen >= 60 && with_q > 0);
+    assert_int_equal(wrong_p, 0);
+    assert_int_equal(wrong_c4, 0);
+    assert_int_equal(stray_q, 0);
+}
+
+/* p where c0 = a and (c1 = y or c2 = y), the trials with c0 = b all at c1 = n and c2 = n: the
+ * disjunction (c1 = y or c2 = y) fits every trial, yet c0 = b, which no trial with p holds,
+ * drops p (the disjunction brought p back to 16 of 35 candidates with c0 = b). */
+static void either_parent_under_a_drop(void **state)
+{
+    (void)state;
+    static const char *const ab[] = {"a", "b"}, *const yn[] = {"y", "n"};
+    static const char *const q[8] = {
+        "{\"c0\": \"a\", \"c1\": \"y\", \"c2\": \"n\"}", "{\"c0\": \"a\", \"c1\": \"y\", \"c2\": \"n\"}",
+        "{\"c0\": \"a\", \"c1\": \"n\", \"c2\": \"y\"}", "{\"c0\": \"a\", \"c1\": \"n\", \"c2\": \"y\"}",
+        "{\"c0\": \"a\", \"c1\": \"y\", \"c2\": \"y\"}", "{\"c0\": \"a\", \"c1\": \"n\", \"c2\": \"n\"}",
+        "{\"c0\": \"b\", \"c1\": \"n\", \"c2\": \"n\"}", "{\"c0\": \"b\", \"c1\": \"n\", \"c2\": \"n\"}"};
+    int b_chosen = 0, b_with_p = 0;
+    for (int seed = 0; seed < 20; seed++) {
+        char o[96];
+        snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
+                 seed < 10 ? ",random_probability=1" : "");
+        knob_storage *st = knob_test_memory();
+        knob_study *s = knob_test_study(st, "ud", "smac", o);
+        for (int i = 0; i < 8; i++)
+            assert_int_equal(knob_study_enqueue(s, q[i]), KNOB_OK);
+        for (int i = 0; i < 12; i++) {
+            knob_trial *t;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            double c0 = proposed(t, "c0");
+            b_chosen += i >= 8 && c0 == 1;
+            b_with_p += i >= 8 && c0 == 1 && !isnan(proposed(t, "p"));
+            size_t a0, a1, a2;
+            double x, pv = 0;
+            assert_int_equal(knob_trial_suggest_categorical(t, "c0", ab, 2, &a0), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c1", yn, 2, &a1), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c2", yn, 2, &a2), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            bool has = a0 == 0 && (a1 == 0 || a2 == 0);
+            if (has)
+                assert_int_equal(knob_trial_suggest_float(t, "p", 0, 1, 0, 0, &pv), KNOB_OK);
+            double v = x + (has ? (pv - 0.3) * (pv - 0.3) : 0.4) + 0.1 * (double)a0;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    print_message("c0 = b: %d candidates, %d with p\n", b_chosen, b_with_p);
+    assert_true(b_chosen >= 10);
+    assert_int_equal(b_with_p, 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -905,6 +1018,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(sparse_values_do_not_override_parents),
         cmocka_unit_test(children_of_two_parents),
         cmocka_unit_test(children_of_either_parent),
+        cmocka_unit_test(either_parent_family),
+        cmocka_unit_test(either_parent_under_a_drop),
         cmocka_unit_test(int_child_not_a_conjunction),
         cmocka_unit_test(infinite_costs_keep_the_model),
     };
