@@ -776,6 +776,25 @@ static void int_child_not_a_conjunction(void **state)
     assert_true(wrong <= 1);
 }
 
+/* A smac study of seed `seed` (the first three seeds proposing at random, 8 startup trials,
+ * the rest by the model) in a memory storage of its own (*st), with the 8 combinations of
+ * c1, c2, c3 in {y, n} queued as its first trials. */
+static knob_study *combos_study(knob_storage **st, int seed, int random_seeds)
+{
+    char o[96];
+    snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
+             seed < random_seeds ? ",random_probability=1" : "");
+    *st = knob_test_memory();
+    knob_study *s = knob_test_study(*st, "combos", "smac", o);
+    for (int i = 0; i < 8; i++) {
+        char fixed[96];
+        snprintf(fixed, sizeof fixed, "{\"c1\": \"%s\", \"c2\": \"%s\", \"c3\": \"%s\"}",
+                 i & 1 ? "n" : "y", i & 2 ? "n" : "y", i & 4 ? "n" : "y");
+        assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+    }
+    return s;
+}
+
 /* A child of two (or three) parents at once, p present only when c1 = y and c2 = y (and c3 =
  * y): no single value brings it (trials with c1 = y lack it when c2 = n), so smac's candidates
  * lacked it where both held, and the trial drew p at random instead (a candidate took p only
@@ -793,19 +812,9 @@ static void children_of_two_parents(void **state)
         int chosen = 0, wrong = 0, with_p = 0, c3[2] = {0, 0};
         for (int seed = 0; seed < 6; seed++) {
             int had_p = 0;
-            char o[96];
-            snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
-                     seed < 3 ? ",random_probability=1" : "");
-            knob_storage *st = knob_test_memory();
-            knob_study *s = knob_test_study(st, "cp", "smac", o);
+            knob_storage *st;
+            knob_study *s = combos_study(&st, seed, 3);
             for (int i = 0; i < 24; i++) {
-                if (i < 8) {
-                    char fixed[96];
-                    snprintf(fixed, sizeof fixed,
-                             "{\"c1\": \"%s\", \"c2\": \"%s\", \"c3\": \"%s\"}", i & 1 ? "n" : "y",
-                             i & 2 ? "n" : "y", i & 4 ? "n" : "y");
-                    assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
-                }
                 knob_trial *t;
                 double v;
                 assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
@@ -848,18 +857,9 @@ static void children_of_either_parent(void **state)
     int chosen = 0, wrong = 0, with_p = 0, without_p = 0;
     for (int seed = 0; seed < 6; seed++) {
         int had_p = 0;
-        char o[96];
-        snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
-                 seed < 3 ? ",random_probability=1" : "");
-        knob_storage *st = knob_test_memory();
-        knob_study *s = knob_test_study(st, "ep", "smac", o);
+        knob_storage *st;
+        knob_study *s = combos_study(&st, seed, 3);
         for (int i = 0; i < 24; i++) {
-            if (i < 8) {
-                char fixed[96];
-                snprintf(fixed, sizeof fixed, "{\"c1\": \"%s\", \"c2\": \"%s\", \"c3\": \"%s\"}",
-                         i & 1 ? "n" : "y", i & 2 ? "n" : "y", i & 4 ? "n" : "y");
-                assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
-            }
             knob_trial *t;
             double v;
             assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
@@ -897,18 +897,9 @@ static void either_parent_family(void **state)
     static const char *const ab[] = {"a", "b"}, *const yn[] = {"y", "n"};
     int chosen = 0, wrong_p = 0, wrong_c4 = 0, stray_q = 0, with_q = 0;
     for (int seed = 0; seed < 6; seed++) {
-        char o[96];
-        snprintf(o, sizeof o, "seed=%d,n_startup_trials=8%s", seed,
-                 seed < 3 ? ",random_probability=1" : "");
-        knob_storage *st = knob_test_memory();
-        knob_study *s = knob_test_study(st, "ef", "smac", o);
+        knob_storage *st;
+        knob_study *s = combos_study(&st, seed, 3);
         for (int i = 0; i < 30; i++) {
-            if (i < 8) {
-                char fixed[96];
-                snprintf(fixed, sizeof fixed, "{\"c1\": \"%s\", \"c2\": \"%s\", \"c3\": \"%s\"}",
-                         i & 1 ? "n" : "y", i & 2 ? "n" : "y", i & 4 ? "n" : "y");
-                assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
-            }
             knob_trial *t;
             assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
             double c1 = proposed(t, "c1"), c2 = proposed(t, "c2"), c3 = proposed(t, "c3");
