@@ -615,7 +615,9 @@ static int write_op(dash *d, const dash_req *r, knobx_buf *out,
     if (!d->writable)
         return error(out, 403, "the dashboard is read-only: start it with --allow-write");
     char err[256];
-    knobx_json *body = knobx_json_parse(r->body ? r->body : "", r->body_len, err, sizeof err);
+    /* numbers as written: 9007199254740992.5 is no int, though its double is */
+    knobx_json *body =
+        knobx_json_parse_as_written(r->body ? r->body : "", r->body_len, err, sizeof err);
     if (!body || body->type != KNOBX_JSON_OBJECT) {
         knobx_json_free(body);
         return error(out, 400, body ? "the body must be a JSON object" : err);

@@ -129,7 +129,9 @@ static void typed_value(knobx_buf *b, const char *v)
     else if (big_int_text(v))
         knobx_json_add_string(b, v);
     else if (fraction_dropped(v) && knobx_json_number_syntax(v))
-        knobx_buf_puts(b, v); /* as written: the reader keeps such a number's text */
+        knobx_buf_puts(b, v); /* as written: cli_enqueue's reader keeps such a number's text */
+    else if (fraction_dropped(v)) /* 0x10: text, which a float param reads (given_numbers) */
+        knobx_json_add_string(b, v);
     else if (exact_integer(v, digits + 1, sizeof digits - 1, &neg) && big_spelled(digits + 1)) {
         /* +9007199254740993, 9007199254740993.0: by its digits, not the double strtod makes */
         digits[0] = '-';
@@ -420,8 +422,8 @@ static void given_text(knobx_buf *b, const knobx_json *v)
         knobx_buf_puts(b, v->str);
     else if (v->type == KNOBX_JSON_NUMBER && v->big)
         knobx_buf_puts(b, v->big);
-    else if (v->type == KNOBX_JSON_NUMBER && v->text)
-        knobx_buf_puts(b, v->text);
+    else if (v->type == KNOBX_JSON_NUMBER && v->str) /* as written (given_numbers) */
+        knobx_buf_puts(b, v->str);
     else if (v->type == KNOBX_JSON_NUMBER && v->num == floor(v->num) && fabs(v->num) < 1e17)
         knobx_buf_printf(b, "%.0f", v->num);
     else /* a number as it reads back: 4503599627370495.5, not 4.5035996273705e+15 */
@@ -585,7 +587,7 @@ static int check_fits(const char *study, const sweep *sw, bool grid, const knobx
             /* 9007199254740995.0 or 9.007199254740995e15 was read as a double, which past
              * 2^53 holds every second whole number at most */
             bool rounded = whole && v->type == KNOBX_JSON_NUMBER && !v->big &&
-                           fabs(v->num) >= 9007199254740992.0;
+                           fabs(v->num) > 9007199254740992.0;
             knobx_buf_printf(err, "'%s' cannot be %s%s: the sweep's '%s' is %s\n", v->key,
                              text.len ? knobx_buf_cstr(&text) : "empty",
                              rounded ? " (a number written with a fraction or an exponent is "
@@ -724,7 +726,8 @@ static knobx_json *flat(const sweep *sw, knobx_json *given)
     knobx_buf_puts(&out, "{");
     flat_given(sw, given, &prefix, &out, &first);
     knobx_buf_puts(&out, "}");
-    knobx_json *j = out.oom || prefix.oom ? NULL : knobx_json_parse(out.data, out.len, NULL, 0);
+    knobx_json *j =
+        out.oom || prefix.oom ? NULL : knobx_json_parse_as_written(out.data, out.len, NULL, 0);
     knobx_buf_free(&prefix);
     knobx_buf_free(&out);
     knobx_json_free(given);
@@ -744,12 +747,10 @@ static void given_numbers(const sweep *sw, knobx_json *given)
         bool choices = p && (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT);
         /* 9007199254740993.0 or 9007199254740992.5 as a JSON number, for a param of whole
          * numbers: by its text, as the same text in quotes (the double is 2^53) */
-        if (v->type == KNOBX_JSON_NUMBER && v->text && (choices || (p && sweep_param_is_int(p))) &&
-            (fraction_dropped(v->text) ||
-             (exact_integer(v->text, digits, sizeof digits, &neg) && big_spelled(digits)))) {
-            v->type = KNOBX_JSON_STRING;
-            v->str = v->text;
-        }
+        if (v->type == KNOBX_JSON_NUMBER && v->str && (choices || (p && sweep_param_is_int(p))) &&
+            (fraction_dropped(v->str) ||
+             (exact_integer(v->str, digits, sizeof digits, &neg) && big_spelled(digits))))
+            v->type = KNOBX_JSON_STRING; /* str holds the text (knobx_json_parse_as_written) */
         double x = v->type == KNOBX_JSON_STRING && *v->str ? strtod(v->str, &end) : NAN;
         /* an integer beyond 2^53 spelled otherwise ("+9007199254740993", "...993.0") stays
          * text, which same_value compares by its digits: as a double it is its neighbour */
@@ -846,7 +847,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
     sweep sw;
     bool have;
     knobx_buf lib = {0}, shown = {0};
-    knobx_json *given = knobx_json_parse(given_json, (size_t)-1, NULL, 0);
+    knobx_json *given = knobx_json_parse_as_written(given_json, (size_t)-1, NULL, 0);
     cli_enqueue_status rc = CLI_ENQUEUE_OK;
     if (!given || given->type != KNOBX_JSON_OBJECT) {
         knobx_buf_puts(err, given ? "the params must be a JSON object\n"

@@ -25,6 +25,7 @@ typedef struct parser {
     int depth;
     bool oom;       /* the failure was memory, not the text */
     bool nonfinite; /* NaN, Infinity and -Infinity read as numbers */
+    bool as_written; /* a number's text kept in str (knobx_json_parse_as_written) */
 } parser;
 
 static void *arena_alloc(parser *ps, size_t n)
@@ -409,12 +410,12 @@ static knobx_json *parse_number(parser *ps)
             return fail(ps, "out of memory");
         memcpy(big, tmp, len + 1);
         n->big = big;
-    } else if (v == floor(v) && strpbrk(tmp, ".eE")) {
+    } else if (ps->as_written && isfinite(v) && v == floor(v) && strpbrk(tmp, ".eE")) {
         char *text = arena_alloc(ps, len + 1);
         if (!text)
             return fail(ps, "out of memory");
         memcpy(text, tmp, len + 1);
-        n->text = text;
+        n->str = text;
     }
     ps->p = s;
     return n;
@@ -466,10 +467,11 @@ static knobx_json *parse_value(parser *ps)
 }
 
 static knobx_json *parse_root(const char *text, size_t len, char *err, size_t errsz, bool *oom,
-                              bool nonfinite)
+                              bool nonfinite, bool as_written)
 {
     parser ps = {0};
     ps.nonfinite = nonfinite;
+    ps.as_written = as_written;
     if (len == (size_t)-1)
         len = strlen(text);
     ps.p = ps.start = text;
@@ -496,12 +498,17 @@ static knobx_json *parse_root(const char *text, size_t len, char *err, size_t er
 
 knobx_json *knobx_json_parse(const char *text, size_t len, char *err, size_t errsz)
 {
-    return parse_root(text, len, err, errsz, NULL, false);
+    return parse_root(text, len, err, errsz, NULL, false, false);
+}
+
+knobx_json *knobx_json_parse_as_written(const char *text, size_t len, char *err, size_t errsz)
+{
+    return parse_root(text, len, err, errsz, NULL, false, true);
 }
 
 knobx_json *knobx_json_parse_nonfinite(const char *text, size_t len, char *err, size_t errsz)
 {
-    return parse_root(text, len, err, errsz, NULL, true);
+    return parse_root(text, len, err, errsz, NULL, true, false);
 }
 
 void knobx_json_free(knobx_json *root)
@@ -596,7 +603,7 @@ bool knobx_json_valid(const char *text)
 int knobx_json_check(const char *text)
 {
     bool oom = false;
-    knobx_json *j = parse_root(text, (size_t)-1, NULL, 0, &oom, false);
+    knobx_json *j = parse_root(text, (size_t)-1, NULL, 0, &oom, false, false);
     knobx_json_free(j);
     return j ? 0 : oom ? -1 : 1;
 }
@@ -923,8 +930,8 @@ static void add_node(knobx_buf *b, const knobx_json *n, bool as_written)
     case KNOBX_JSON_NUMBER:
         if (n->big)
             knobx_buf_puts(b, n->big);
-        else if (as_written && n->text)
-            knobx_buf_puts(b, n->text);
+        else if (as_written && n->str)
+            knobx_buf_puts(b, n->str);
         else
             knobx_json_add_number(b, n->num);
         break;

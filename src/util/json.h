@@ -36,14 +36,15 @@ struct knobx_json {
     knobx_json_type type;
     bool b;
     double num;
-    const char *str;   /* STRING: the decoded text (NUL-terminated; may hold no NUL) */
+    const char *str;   /* STRING: the decoded text (NUL-terminated; may hold no NUL);
+                        * NUMBER, from knobx_json_parse_as_written only: its text when that
+                        * has a fraction or an exponent and the double is a whole finite
+                        * number (2.0, 1e3, and 2.0000000000000001 or 9007199254740992.5,
+                        * which are none), so that a reader of whole numbers can tell;
+                        * NULL otherwise */
     const char *big;   /* NUMBER: its text when an integer beyond 2^53 (knobx_big_int_text),
                         * which num holds only to a double's precision; NULL otherwise.
                         * knobx_json_add_node writes it, so such an integer comes back whole */
-    const char *text;  /* NUMBER: its text as written when that has a fraction or an exponent
-                        * and the double is a whole number (2.0, 1e3, and 2.0000000000000001
-                        * or 9007199254740992.5, which are none), so that a reader of whole
-                        * numbers can tell; NULL otherwise */
     const char *key;   /* the member name when this node is an object member */
     size_t n;          /* ARRAY/OBJECT: number of children */
     knobx_json **kids; /* ARRAY/OBJECT: children in order */
@@ -57,6 +58,10 @@ knobx_json *knobx_json_parse(const char *text, size_t len, char *err, size_t err
  * json.dumps writes for the non-finite floats) as numbers: for the records a trial
  * prints, never for text knob stores. */
 knobx_json *knobx_json_parse_nonfinite(const char *text, size_t len, char *err, size_t errsz);
+/* As knobx_json_parse, with the text of a number written with a fraction or an exponent
+ * whose double is whole kept in its str: for input whose values must be taken as written
+ * (knob enqueue, the dashboard's writes). */
+knobx_json *knobx_json_parse_as_written(const char *text, size_t len, char *err, size_t errsz);
 void knobx_json_free(knobx_json *root);
 
 /* Whether the NUL-terminated s is a number as JSON writes one (-0.5e3; not +1, .5, 0x10). */
@@ -111,8 +116,9 @@ void knobx_json_add_string(knobx_buf *b, const char *s);
 void knobx_json_add_number(knobx_buf *b, double v);
 /* Appends the node as compact JSON text. */
 void knobx_json_add_node(knobx_buf *b, const knobx_json *node);
-/* As knobx_json_add_node, with a number that has its text (2.0, 2.0000000000000001) written
- * as it was, for a reader that must tell such text from the whole number. */
+/* As knobx_json_add_node, with a number whose text knobx_json_parse_as_written kept (2.0,
+ * 2.0000000000000001) written as it was, for a reader that must tell it from the whole
+ * number. */
 void knobx_json_add_node_as_written(knobx_buf *b, const knobx_json *node);
 
 /* The length of the UTF-8 sequence at s[0..n) (1 to 4), or 0 when it is not one: an

@@ -74,6 +74,7 @@ refuse "'i' is given twice" i=3 i=4
 # near a whole number is not one: 2.0000000000000001 is 2 as a double, and was taken so
 refuse "'i' cannot be 2.0000000000000001: the sweep's 'i' is a whole number in \[1, 5\]" i=2.0000000000000001
 refuse "'lu' cannot be inf" lu=inf
+refuse "'i' cannot be 0x3: " i=0x3
 cat > grid.yaml <<YAML
 program: $PROGS/echo_params.py
 method: grid
