@@ -102,7 +102,9 @@ typedef struct data {
      * every coordinate ck[i] holds value cv[i], i in cfirst[c] .. cfirst[c + 1]; when cany[c]
      * (a disjunction), it adds it where one of them does and drops it where none does */
     int *cj, *csup, *cfirst, *ck, n_conj;
-    bool *cany;
+    /* cshared[c d + k]: every row with disjunction c's param holds categorical k at one value
+     * (a parent of the whole disjunction: another value's drop of the param stands) */
+    bool *cany, *cshared;
     double *cv;
     /* need[2 i] is dropped where need[2 i + 1] is absent: a child of a value of that
      * categorical, which every row with the child has (a chain: the child of a child) */
@@ -417,7 +419,7 @@ static bool learn_disjunction(data *D, int j, int *n_lit, size_t *cap_k, size_t 
 static int learn_conjunctions(data *D, const int *vary, int nv)
 {
     int d = D->d, rows = D->n, *sup = D->vote, *dir = D->vote + d;
-    size_t cap_j = 0, cap_s = 0, cap_f = 0, cap_k = 0, cap_v = 0, cap_a = 0;
+    size_t cap_j = 0, cap_s = 0, cap_f = 0, cap_k = 0, cap_v = 0, cap_a = 0, cap_h = 0;
     bool *open = calloc((size_t)nv + 1, sizeof *open);
     if (!open)
         return knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
@@ -499,9 +501,24 @@ static int learn_conjunctions(data *D, const int *vary, int nv)
         if (knob__grow(&D->cj, &cap_j, (size_t)D->n_conj + 1, sizeof *D->cj) ||
             knob__grow(&D->csup, &cap_s, (size_t)D->n_conj + 1, sizeof *D->csup) ||
             knob__grow(&D->cany, &cap_a, (size_t)D->n_conj + 1, sizeof *D->cany) ||
+            knob__grow(&D->cshared, &cap_h, ((size_t)D->n_conj + 1) * (size_t)d,
+                       sizeof *D->cshared) ||
             knob__grow(&D->cfirst, &cap_f, (size_t)D->n_conj + 2, sizeof *D->cfirst)) {
             rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
             break;
+        }
+        for (int k = 0; k < d; k++) {
+            bool *shared = &D->cshared[(size_t)D->n_conj * (size_t)d + (size_t)k];
+            double v = NAN;
+            *shared = D->slot[k] >= 0 && k != j;
+            for (int i = 0; i < rows && *shared; i++) {
+                const double *row = D->X + (size_t)i * d;
+                if (isnan(row[j]))
+                    continue;
+                if (isnan(v))
+                    v = row[k];
+                *shared = !isnan(row[k]) && row[k] == v;
+            }
         }
         D->cfirst[D->n_conj] = start;
         D->cj[D->n_conj] = j;
@@ -633,6 +650,25 @@ static int learn_structure(const smac *p, data *D)
     return rc;
 }
 
+/* Whether disjunction c's add of its param j gives way in x: x holds, of a categorical that
+ * every row with j holds at one value (j's parent under the disjunction: c0 = a of "c0 = a
+ * and (c1 = y or c2 = y)"), another value, which drops j. The rows may not have shown the
+ * disjunction's values with that one; a drop by a value of another categorical (one that
+ * varies among the rows with j, a disjunction's own parent) does not stand against it. */
+static bool vetoed(const data *D, int c, const double *x)
+{
+    int d = D->d, j = D->cj[c];
+    for (int k = 0; k < d; k++) {
+        if (!D->cshared[(size_t)c * (size_t)d + (size_t)k] || isnan(x[k]))
+            continue;
+        int s = D->slot[k] + (int)x[k];
+        for (int i = D->first[s]; i < D->first[s + 1]; i++)
+            if (D->rule[i] == -(j + 1))
+                return true;
+    }
+    return false;
+}
+
 /* Gives x the children its categorical values imply (learn_structure), as SMAC3's
  * configuration space makes its neighbours and random configurations valid: those a value
  * activates drawn at random where x lacks them, those it deactivates left out; then again for
@@ -655,9 +691,7 @@ static void conform(const smac *p, const data *D, knob_rng *r, double *x)
             for (int l = D->cfirst[c]; l < D->cfirst[c + 1]; l++)
                 held += x[D->ck[l]] == D->cv[l];
             int want = D->cany[c] ? (held > 0 ? 1 : -1) : held == n ? 1 : 0;
-            /* a value of x that drops j outweighs a disjunction that brings it: the rows may
-             * not have shown the disjunction's values with that one */
-            if (!want || (D->cany[c] && want > 0 && dir[j] < 0))
+            if (!want || (D->cany[c] && want > 0 && vetoed(D, c, x)))
                 continue;
             if (D->csup[c] > sup[j])
                 sup[j] = D->csup[c], dir[j] = want;
@@ -675,7 +709,7 @@ static void conform(const smac *p, const data *D, knob_rng *r, double *x)
         }
         for (int i = 0; i < D->n_need; i++) {
             int j = D->need[2 * i], k = D->need[2 * i + 1];
-            if (isnan(x[k]) && !isnan(x[j])) {
+            if (isnan(x[k]) && !isnan(x[j]) && dir[j] <= 0) { /* unless a value brings j */
                 x[j] = NAN;
                 changed = true;
             }
@@ -1037,6 +1071,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.csup);
     free(D.cfirst);
     free(D.cany);
+    free(D.cshared);
     free(D.need);
     free(D.ck);
     free(D.cv);
