@@ -206,17 +206,8 @@ class CategoricalDistribution(BaseDistribution):
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
         if len(choices) == 0:
             raise ValueError("The `choices` must contain one or more elements.")
-        numbers_seen: dict = {}
         for c in choices:
             _choice_c(c)
-            if isinstance(c, numbers.Real) and not _is_bool(c) and not _is_nan(c):
-                other = numbers_seen.setdefault(float(c), c)
-                if other != c:
-                    raise ValueError(
-                        "Choices %r and %r of a categorical distribution are one number to knob, "
-                        "which stores a number choice as a double: give one of them, or both as "
-                        "strings." % (other, c)
-                    )
         self.choices = tuple(choices)
         if any(_stored_otherwise(c) for c in self.choices):
             _WHOLE_FLOATS[_as_stored(self.choices)] = self.choices
@@ -255,6 +246,7 @@ class CategoricalDistribution(BaseDistribution):
     def _to_c(self) -> _lib.Distribution:
         c = self.__dict__.get("_c")
         if c is None:
+            _check_one_double(self.choices)
             arr = (_lib.Choice * len(self.choices))(*[_lib.Choice(*_choice_c(v)) for v in self.choices])
             c = _lib.Distribution(_lib.DIST_CATEGORICAL, 0.0, 0.0, 0.0, 0, len(self.choices), arr)
             c._keep = arr
@@ -270,12 +262,32 @@ class CategoricalDistribution(BaseDistribution):
 _WHOLE_FLOATS: dict = {}
 
 
+def _check_one_double(choices) -> None:
+    """libknob stores a number choice as a double: two different numbers of one double (2**60
+    and 2**60 + 1, or float(2**60) and 2**60 + 1) would be one choice there, and a trial of the
+    second would read back as the first. Refused before a study stores them (a distribution
+    that is never stored, as FixedTrial's, takes them, as Optuna's does)."""
+    if not any(isinstance(c, numbers.Integral) and not _is_bool(c) and abs(int(c)) > 2**53 for c in choices):
+        return  # below 2^53 a double holds every int, and two floats of one double are equal
+    seen: dict = {}
+    for c in choices:
+        if isinstance(c, numbers.Real) and not _is_bool(c) and not _is_nan(c):
+            other = seen.setdefault(float(c), c)
+            same = int(other) == int(c) if isinstance(other, numbers.Integral) and isinstance(c, numbers.Integral) else other == c
+            if not same:
+                raise ValueError(
+                    "Choices %r and %r of a categorical distribution are one number to knob, "
+                    "which stores a number choice as a double: give one of them, or both as "
+                    "strings." % (other, c)
+                )
+
+
 def _stored_otherwise(c) -> bool:
     """Whether the choice c reads back from libknob as another value of another type."""
     if _is_bool(c) or not isinstance(c, numbers.Real):
         return False
     if isinstance(c, numbers.Integral):
-        return abs(int(c)) >= 2**53
+        return abs(int(c)) > 2**53
     return float(c).is_integer()
 
 
@@ -287,7 +299,7 @@ def _as_stored(choices) -> tuple:
             out.append((bool, bool(c)))
         elif isinstance(c, numbers.Real):
             v = float(c)
-            out.append((int, int(v)) if v.is_integer() and abs(v) < 2.0**53 else (float, v))
+            out.append((int, int(v)) if v.is_integer() and abs(v) <= 2.0**53 else (float, v))
         else:
             out.append((type(c), c))
     return tuple(out)
@@ -455,7 +467,7 @@ def _from_c(d: _lib.Distribution, refresh=None) -> BaseDistribution:
             choices.append(None)
         else:
             v = c.num
-            choices.append(int(v) if v.is_integer() and abs(v) < 2.0**53 else v)
+            choices.append(int(v) if v.is_integer() and abs(v) <= 2.0**53 else v)
     key = tuple((type(c), c) for c in choices)
     made = _WHOLE_FLOATS.get(key)
     if made is None and refresh is not None and any(t is int or (t is float and c.is_integer()) for t, c in key):

@@ -34,8 +34,9 @@
  * parents at once, which no single value brings, is brought by the conjunction of the
  * values every trial with it held, when every trial holding them had it; a child of either
  * of two parents (c1 = x or c2 = y) by the disjunction of the values under which every
- * trial had it, when every trial with it held one of them, unless a value drops it; a child
- * of a value of k that every trial with it had k for goes where k goes. Only categorical parents:
+ * trial had it, when every trial with it held one of them, unless a value of a parent of the
+ * whole disjunction drops it (vetoed); a child of a value of k that every trial with it had k
+ * for goes where k goes, unless a value brings it. Only categorical parents:
  * children of an int's or a float's value are not inferred. A param a suggestion leaves
  * inactive that the trial then suggests is drawn at random.
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite

@@ -90,12 +90,24 @@ def test_big_int_choices_stay_ints(tmp_path):
     study = optuna.create_study()
     study.optimize(lambda t: float(t.suggest_categorical("e", [2**53, 2]) == 2), n_trials=4)
     assert {type(t.params["e"]) for t in study.trials} == {int}
-    # two ints one double: knob cannot tell them apart, and says so (an enqueued trial of the
-    # second read back as the first)
-    with pytest.raises(ValueError, match="are one number to knob"):
-        CategoricalDistribution([2**60, 2**60 + 1])
-    with pytest.raises(ValueError, match="are one number to knob"):
-        study.ask().suggest_categorical("f", [float(2**60), 2**60 + 1])
+    # 2.0**53, a whole float, stays a float (the same choices as ints and as floats in one
+    # study are one distribution to libknob: the first made is read back, as for 1 and 1.0)
+    url = "sqlite:///" + str(tmp_path / "f53.db")
+    s2 = optuna.create_study(storage=url)
+    s2.enqueue_trial({"c": 2.0**53})
+    t = s2.ask()
+    t.suggest_categorical("c", [2.0**53, 3])
+    s2.tell(t, 1.0)
+    assert type(optuna.load_study(study_name=s2.study_name, storage=url).trials[0].params["c"]) is float
+    # two ints of one double: knob cannot tell them apart once stored, and says so (an
+    # enqueued trial of the second read back as the first); a distribution never stored
+    # (FixedTrial's) takes them, as Optuna's does
+    import numpy as np
+
+    for choices in ([2**60, 2**60 + 1], [float(2**60), 2**60 + 1], [np.int64(2**60), np.uint64(2**60 + 1)]):
+        with pytest.raises(ValueError, match="are one number to knob"):
+            study.ask().suggest_categorical("f", choices)
+    assert optuna.trial.FixedTrial({"f": 2**60 + 1}).suggest_categorical("f", [2**60, 2**60 + 1]) == 2**60 + 1
     # written by another process, read here before and after
     url = "sqlite:///" + str(tmp_path / "big.db")
     reader = optuna.create_study(storage=url, study_name="big")
