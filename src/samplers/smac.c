@@ -103,9 +103,11 @@ typedef struct data {
      * every coordinate ck[i] holds value cv[i], i in cfirst[c] .. cfirst[c + 1]; when cany[c]
      * (a disjunction), it adds it where one of them does and drops it where none does */
     int *cj, *csup, *cfirst, *ck, n_conj;
-    /* cshared[c d + k]: every row with disjunction c's param holds categorical k at one value
-     * (a parent of the whole disjunction: another value's drop of the param stands) */
-    bool *cany, *cshared;
+    /* disjunction c's categoricals that every row with its param and with them holds at
+     * one value, vk[vfirst[c] .. vfirst[c + 1]) (parents of the whole disjunction: another
+     * value's drop of the param stands; none for a conjunction) */
+    bool *cany;
+    int *vfirst, *vk, n_vk;
     double *cv;
     /* need[2 i] is dropped where need[2 i + 1] is absent: a child of a value of that
      * categorical, which every row with the child has (a chain: the child of a child) */
@@ -420,7 +422,8 @@ static bool learn_disjunction(data *D, int j, int *n_lit, size_t *cap_k, size_t 
 static int learn_conjunctions(data *D, const int *vary, int nv)
 {
     int d = D->d, rows = D->n, *sup = D->vote, *dir = D->vote + d;
-    size_t cap_j = 0, cap_s = 0, cap_f = 0, cap_k = 0, cap_v = 0, cap_a = 0, cap_h = 0;
+    size_t cap_j = 0, cap_s = 0, cap_f = 0, cap_k = 0, cap_v = 0, cap_a = 0, cap_vf = 0,
+           cap_vk = 0;
     bool *open = calloc((size_t)nv + 1, sizeof *open);
     if (!open)
         return knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
@@ -502,25 +505,34 @@ static int learn_conjunctions(data *D, const int *vary, int nv)
         if (knob__grow(&D->cj, &cap_j, (size_t)D->n_conj + 1, sizeof *D->cj) ||
             knob__grow(&D->csup, &cap_s, (size_t)D->n_conj + 1, sizeof *D->csup) ||
             knob__grow(&D->cany, &cap_a, (size_t)D->n_conj + 1, sizeof *D->cany) ||
-            knob__grow(&D->cshared, &cap_h, ((size_t)D->n_conj + 1) * (size_t)d,
-                       sizeof *D->cshared) ||
+            knob__grow(&D->vfirst, &cap_vf, (size_t)D->n_conj + 2, sizeof *D->vfirst) ||
             knob__grow(&D->cfirst, &cap_f, (size_t)D->n_conj + 2, sizeof *D->cfirst)) {
             rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
             break;
         }
-        for (int k = 0; k < d; k++) {
-            bool *shared = &D->cshared[(size_t)D->n_conj * (size_t)d + (size_t)k];
-            double v = NAN;
-            *shared = D->slot[k] >= 0 && k != j;
-            for (int i = 0; i < rows && *shared; i++) {
+        D->vfirst[D->n_conj] = D->n_vk;
+        for (int k = 0; k < d && disj; k++) {
+            double v = NAN; /* k's one value in the rows with j that have k (a conditional k) */
+            bool shared = D->slot[k] >= 0 && k != j;
+            for (int i = 0; i < rows && shared; i++) {
                 const double *row = D->X + (size_t)i * d;
-                if (isnan(row[j]))
+                if (isnan(row[j]) || isnan(row[k]))
                     continue;
                 if (isnan(v))
                     v = row[k];
-                *shared = !isnan(row[k]) && row[k] == v;
+                shared = row[k] == v;
             }
+            if (!shared || isnan(v))
+                continue;
+            if (knob__grow(&D->vk, &cap_vk, (size_t)D->n_vk + 1, sizeof *D->vk)) {
+                rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+                break;
+            }
+            D->vk[D->n_vk++] = k;
         }
+        if (rc)
+            break;
+        D->vfirst[D->n_conj + 1] = D->n_vk;
         D->cfirst[D->n_conj] = start;
         D->cj[D->n_conj] = j;
         D->cany[D->n_conj] = disj;
@@ -652,15 +664,17 @@ static int learn_structure(const smac *p, data *D)
 }
 
 /* Whether disjunction c's add of its param j gives way in x: x holds, of a categorical that
- * every row with j holds at one value (j's parent under the disjunction: c0 = a of "c0 = a
- * and (c1 = y or c2 = y)"), another value, which drops j. The rows may not have shown the
+ * every row with j (and with it) holds at one value (j's parent under the disjunction: c0 =
+ * a of "c0 = a and (c1 = y or c2 = y)", k = u where k exists only for c0 = a), another
+ * value, which drops j. The rows may not have shown the
  * disjunction's values with that one; a drop by a value of another categorical (one that
  * varies among the rows with j, a disjunction's own parent) does not stand against it. */
 static bool vetoed(const data *D, int c, const double *x)
 {
-    int d = D->d, j = D->cj[c];
-    for (int k = 0; k < d; k++) {
-        if (!D->cshared[(size_t)c * (size_t)d + (size_t)k] || isnan(x[k]))
+    int j = D->cj[c];
+    for (int l = D->vfirst[c]; l < D->vfirst[c + 1]; l++) {
+        int k = D->vk[l];
+        if (isnan(x[k]))
             continue;
         int s = D->slot[k] + (int)x[k];
         for (int i = D->first[s]; i < D->first[s + 1]; i++)
@@ -1072,7 +1086,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     free(D.csup);
     free(D.cfirst);
     free(D.cany);
-    free(D.cshared);
+    free(D.vfirst);
+    free(D.vk);
     free(D.need);
     free(D.ck);
     free(D.cv);
