@@ -209,8 +209,22 @@ class CategoricalDistribution(BaseDistribution):
         for c in choices:
             _choice_c(c)
         self.choices = tuple(choices)
-        if any(_stored_otherwise(c) for c in self.choices):
+        record = big = False
+        for c in self.choices:  # plain types first: a distribution is made at every suggest
+            t = type(c)
+            if t is str:
+                continue
+            if t is int:
+                if c > 2**53 or c < -(2**53):
+                    record = big = True
+            elif t is float:
+                record |= c.is_integer()
+            elif _stored_otherwise(c):
+                record = True
+                big |= _int_past_2_53(c)
+        if record:
             _WHOLE_FLOATS[_as_stored(self.choices)] = self.choices
+        self.__dict__["_c_big"] = big  # "_c": no field of the distribution (_asdict)
 
     def to_external_repr(self, v: float) -> Any:
         return self.choices[int(v)]
@@ -246,7 +260,8 @@ class CategoricalDistribution(BaseDistribution):
     def _to_c(self) -> _lib.Distribution:
         c = self.__dict__.get("_c")
         if c is None:
-            _check_one_double(self.choices)
+            if self.__dict__.get("_c_big", True):
+                _check_one_double(self.choices)
             arr = (_lib.Choice * len(self.choices))(*[_lib.Choice(*_choice_c(v)) for v in self.choices])
             c = _lib.Distribution(_lib.DIST_CATEGORICAL, 0.0, 0.0, 0.0, 0, len(self.choices), arr)
             c._keep = arr
@@ -267,14 +282,15 @@ def _check_one_double(choices) -> None:
     and 2**60 + 1, or float(2**60) and 2**60 + 1) would be one choice there, and a trial of the
     second would read back as the first. Refused before a study stores them (a distribution
     that is never stored, as FixedTrial's, takes them, as Optuna's does)."""
-    if not any(isinstance(c, numbers.Integral) and not _is_bool(c) and abs(int(c)) > 2**53 for c in choices):
+    if not any(_int_past_2_53(c) for c in choices):
         return  # below 2^53 a double holds every int, and two floats of one double are equal
     seen: dict = {}
     for c in choices:
         if isinstance(c, numbers.Real) and not _is_bool(c) and not _is_nan(c):
-            other = seen.setdefault(float(c), c)
-            same = int(other) == int(c) if isinstance(other, numbers.Integral) and isinstance(c, numbers.Integral) else other == c
-            if not same:
+            # exact values (Python compares an int and a float exactly; NumPy's as doubles)
+            exact = int(c) if isinstance(c, numbers.Integral) else float(c)
+            other, other_exact = seen.setdefault(float(c), (c, exact))
+            if other_exact != exact:
                 raise ValueError(
                     "Choices %r and %r of a categorical distribution are one number to knob, "
                     "which stores a number choice as a double: give one of them, or both as "
@@ -282,12 +298,23 @@ def _check_one_double(choices) -> None:
                 )
 
 
+def _int_past_2_53(c) -> bool:
+    """Whether c is an int (not a bool) beyond 2^53, which a double does not hold exactly."""
+    if type(c) is int:  # the common case, cheaply
+        return c > 2**53 or c < -(2**53)
+    if type(c) in (float, str) or _is_bool(c) or not isinstance(c, numbers.Integral):
+        return False
+    return abs(int(c)) > 2**53
+
+
 def _stored_otherwise(c) -> bool:
     """Whether the choice c reads back from libknob as another value of another type."""
+    if type(c) is int or type(c) is str:
+        return _int_past_2_53(c)
     if _is_bool(c) or not isinstance(c, numbers.Real):
         return False
     if isinstance(c, numbers.Integral):
-        return abs(int(c)) > 2**53
+        return _int_past_2_53(c)
     return float(c).is_integer()
 
 

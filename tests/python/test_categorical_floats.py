@@ -104,7 +104,8 @@ def test_big_int_choices_stay_ints(tmp_path):
     # (FixedTrial's) takes them, as Optuna's does
     import numpy as np
 
-    for choices in ([2**60, 2**60 + 1], [float(2**60), 2**60 + 1], [np.int64(2**60), np.uint64(2**60 + 1)]):
+    for choices in ([2**60, 2**60 + 1], [float(2**60), 2**60 + 1], [np.int64(2**60), np.uint64(2**60 + 1)],
+                    [np.float64(2**60), 2**60 + 1], [2**60 + 1, np.float64(2**60)]):
         with pytest.raises(ValueError, match="are one number to knob"):
             study.ask().suggest_categorical("f", choices)
     assert optuna.trial.FixedTrial({"f": 2**60 + 1}).suggest_categorical("f", [2**60, 2**60 + 1]) == 2**60 + 1
