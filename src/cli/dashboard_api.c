@@ -553,21 +553,43 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     return 200;
 }
 
+/* Whether v holds a number beyond a double's range (1e400 reads as inf, which would be
+ * written as null), at any depth; *name gets the param's name, dotted through nested params
+ * ({"net": {"lr": 1e400}}: net.lr), up to a list that holds it. */
+static bool nonfinite_in(const knobx_json *v, knobx_buf *name)
+{
+    if (v->type == KNOBX_JSON_NUMBER)
+        return !isfinite(v->num);
+    size_t at = name->len;
+    for (size_t i = 0; (v->type == KNOBX_JSON_ARRAY || v->type == KNOBX_JSON_OBJECT) && i < v->n;
+         i++) {
+        if (v->type == KNOBX_JSON_OBJECT)
+            knobx_buf_printf(name, "%s%s", at ? "." : "", v->kids[i]->key);
+        if (nonfinite_in(v->kids[i], name))
+            return true;
+        name->len = at;
+        if (name->data)
+            name->data[at] = '\0';
+    }
+    return false;
+}
+
 static int enqueue(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
 {
     const knobx_json *p = knobx_json_get(body, "params");
     if (!p || p->type != KNOBX_JSON_OBJECT)
         return error(out, 400, "enqueue: the body must be {\"params\": {\"name\": value, ...}}");
     /* 1e400 reads as inf, which would be written as null: refused, as tell refuses it */
-    for (size_t i = 0; i < p->n; i++) {
-        if (p->kids[i]->type == KNOBX_JSON_NUMBER && !isfinite(p->kids[i]->num)) {
-            char msg[384];
-            snprintf(msg, sizeof msg,
-                     "enqueue: param '%.256s' is beyond a double's range: values must be finite",
-                     p->kids[i]->key);
-            return error(out, 400, msg);
-        }
+    knobx_buf name = {0};
+    if (nonfinite_in(p, &name)) {
+        char msg[384];
+        snprintf(msg, sizeof msg,
+                 "enqueue: param '%.256s' is beyond a double's range: values must be finite",
+                 knobx_buf_cstr(&name));
+        knobx_buf_free(&name);
+        return error(out, 400, msg);
     }
+    knobx_buf_free(&name);
     /* as knob enqueue: the values the program should get, converted to the library's form
      * by the sweep stored with the study, those outside its space refused */
     knobx_buf j = {0}, why = {0}, stored = {0};

@@ -74,6 +74,9 @@ expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "
 expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
 expect_eq "$(dashboard_body "/api/enqueue?name=w" '{"params": {"lr": 1e400}}' "$auth")" \
     '{"error":"enqueue: param '"'lr'"' is beyond a double'"'"'s range: values must be finite"}' "enqueue of 1e400"
+# nested, it was refused as "'net.lr' cannot be null"
+expect_eq "$(dashboard_body "/api/enqueue?name=w" '{"params": {"net": {"lr": [0.1, 1e400]}}}' "$auth")" \
+    '{"error":"enqueue: param '"'net.lr'"' is beyond a double'"'"'s range: values must be finite"}' "enqueue of a nested 1e400"
 # trial 3, enqueued and not asked yet, has no params: no tell, in any state, until an ask takes it
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "tell of a waiting trial"
 expect_eq "$(dashboard_body "/api/tell?name=w" '{"trial": 3, "state": "complete", "values": [1]}' "$auth" |
