@@ -309,8 +309,6 @@ def _int_past_2_53(c) -> bool:
 
 def _stored_otherwise(c) -> bool:
     """Whether the choice c reads back from libknob as another value of another type."""
-    if type(c) is int or type(c) is str:
-        return _int_past_2_53(c)
     if _is_bool(c) or not isinstance(c, numbers.Real):
         return False
     if isinstance(c, numbers.Integral):

@@ -83,12 +83,13 @@ static bool exact_integer(const char *s, char *out, size_t cap, bool *neg)
     return true;
 }
 
-/* Digits of exact_integer's that another spelling must keep: an integer beyond 2^53 of up to
- * 20 digits (64-bit seeds and ids, which a double changes); 1e300 stays the number. */
-static bool big_spelled(const char *digits)
+/* Whether v spells an integer beyond 2^53 of up to 20 digits (64-bit seeds and ids, which a
+ * double changes), in any way exact_integer reads: its digits into out, *neg its sign. 1e300
+ * stays the number. */
+static bool big_spelled(const char *v, char *out, size_t cap, bool *neg)
 {
-    size_t n = strlen(digits);
-    return n <= 20 && knobx_big_int_text(digits, n);
+    return exact_integer(v, out, cap, neg) && strlen(out) <= 20 &&
+           knobx_big_int_text(out, strlen(out));
 }
 
 /* Whether v reads as a number that is not exactly an integer (9007199254740992.5,
@@ -132,7 +133,7 @@ static void typed_value(knobx_buf *b, const char *v)
         knobx_buf_puts(b, v); /* as written: cli_enqueue's reader keeps such a number's text */
     else if (fraction_dropped(v)) /* 0x10: text, which a float param reads (given_numbers) */
         knobx_json_add_string(b, v);
-    else if (exact_integer(v, digits + 1, sizeof digits - 1, &neg) && big_spelled(digits + 1)) {
+    else if (big_spelled(v, digits + 1, sizeof digits - 1, &neg)) {
         /* +9007199254740993, 9007199254740993.0: by its digits, not the double strtod makes */
         digits[0] = '-';
         knobx_json_add_string(b, neg ? digits : digits + 1);
@@ -551,8 +552,8 @@ static void shown_json(const trial_params *tp, const knobx_json *given, knobx_bu
 /* Suggests the sweep's params, with the given ones fixed, in a scratch study in memory
  * (named as the study, which its messages name), as the study's next ask will: a value
  * the space cannot hold comes back as another value (a misfit is left to the sampler),
- * and is refused here instead. `shown` gets the
- * given params as the program will get them (shown_json). */
+ * and is refused here instead. `shown` gets the given params as the program will get them
+ * (shown_json). */
 static int check_fits(const char *study, const sweep *sw, bool grid, const knobx_json *given,
                       const char *lib_json, knobx_buf *shown, knobx_buf *err)
 {
@@ -748,15 +749,13 @@ static void given_numbers(const sweep *sw, knobx_json *given)
         /* 9007199254740993.0 or 9007199254740992.5 as a JSON number, for a param of whole
          * numbers: by its text, as the same text in quotes (the double is 2^53) */
         if (v->type == KNOBX_JSON_NUMBER && v->str && (choices || (p && sweep_param_is_int(p))) &&
-            (fraction_dropped(v->str) ||
-             (exact_integer(v->str, digits, sizeof digits, &neg) && big_spelled(digits))))
+            (fraction_dropped(v->str) || big_spelled(v->str, digits, sizeof digits, &neg)))
             v->type = KNOBX_JSON_STRING; /* str holds the text (knobx_json_parse_as_written) */
         double x = v->type == KNOBX_JSON_STRING && *v->str ? strtod(v->str, &end) : NAN;
         /* an integer beyond 2^53 spelled otherwise ("+9007199254740993", "...993.0") stays
          * text, which same_value compares by its digits: as a double it is its neighbour */
         bool other_spelling = isfinite(x) && !big_int_text(v->str) &&
-                              exact_integer(v->str, digits, sizeof digits, &neg) &&
-                              big_spelled(digits);
+                              big_spelled(v->str, digits, sizeof digits, &neg);
         bool dropped = v->type == KNOBX_JSON_STRING && p && sweep_param_is_int(p) &&
                        fraction_dropped(v->str);
         /* past KNOBX_JSON_NUMBER_MAX characters the library's JSON reader refuses a number,

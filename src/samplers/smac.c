@@ -558,7 +558,7 @@ static int learn_conjunctions(data *D, const int *vary, int nv)
 static int learn_structure(const smac *p, data *D)
 {
     int d = D->d, rows = D->n, n_slots = 0, nv = 0, rc = KNOB_OK;
-    size_t cap = 0, cap_sup = 0;
+    size_t cap = 0, cap_sup = 0, cap_need = 0;
     int *vary = malloc(((size_t)d + 1) * sizeof *vary); /* coordinates whose activity varies */
     bool *never = malloc(((size_t)d + 1) * 2 * sizeof *never);
     D->slot = malloc(((size_t)d + 1) * sizeof *D->slot);
@@ -625,35 +625,27 @@ static int learn_structure(const smac *p, data *D)
                 }
                 D->sup[D->n_rules] = cnt[v];
                 D->rule[D->n_rules++] = r;
+                /* chains: an added child of k that every row with it has k for, needs k */
+                bool always = r > 0;
+                for (int i = 0; i < rows && always; i++) {
+                    const double *row = D->X + (size_t)i * d;
+                    always = isnan(row[j]) || !isnan(row[k]);
+                }
+                if (!always)
+                    continue;
+                if (knob__grow(&D->need, &cap_need, 2 * ((size_t)D->n_need + 1),
+                               sizeof *D->need)) {
+                    rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
+                    break;
+                }
+                D->need[2 * D->n_need] = j;
+                D->need[2 * D->n_need++ + 1] = k;
             }
         }
         free(cnt);
     }
     if (!rc)
         D->first[n_slots] = D->n_rules;
-    /* chains: an added child of k that every row with it has k for, needs k */
-    size_t cap_need = 0;
-    for (int i = 0; i < D->n_rules && !rc; i++) {
-        int j = D->rule[i] - 1, k = 0;
-        if (j < 0)
-            continue;
-        while (k < d && !(D->slot[k] >= 0 && D->first[D->slot[k]] <= i &&
-                          i < D->first[D->slot[k] + p->dims[k].dist->n_choices]))
-            k++;
-        bool always = k < d;
-        for (int r = 0; r < rows && always; r++) {
-            const double *row = D->X + (size_t)r * d;
-            always = isnan(row[j]) || !isnan(row[k]);
-        }
-        if (!always)
-            continue;
-        if (knob__grow(&D->need, &cap_need, 2 * ((size_t)D->n_need + 1), sizeof *D->need)) {
-            rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
-            break;
-        }
-        D->need[2 * D->n_need] = j;
-        D->need[2 * D->n_need++ + 1] = k;
-    }
     if (!rc && !(D->vote = malloc(((size_t)d + 1) * 2 * sizeof *D->vote)))
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the conditional space)");
     if (!rc)
