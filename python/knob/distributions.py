@@ -272,8 +272,9 @@ class CategoricalDistribution(BaseDistribution):
 # libknob stores a number choice as a double and _from_c reads a whole one back as an int,
 # one beyond 2^53 as a float; choices with a whole float (0.0 of [0.0, 0.5]) or an int beyond
 # 2^53 (a 64-bit seed) made in this process are remembered by how they read back, so a
-# stored trial gives the floats and the ints, as Optuna's does. (The same choices made once
-# with floats and once with ints read back as the floats.)
+# stored trial gives the floats and the ints, as Optuna's does. A study records them per param
+# too (Study._whole_choices), which is looked up first: the same doubles made as ints for one
+# param and as floats for another read back as each was made.
 _WHOLE_FLOATS: dict = {}
 
 
@@ -470,11 +471,12 @@ def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseD
         )
 
 
-def _from_c(d: _lib.Distribution, refresh=None) -> BaseDistribution:
-    """A distribution read from libknob (a stored trial's). `refresh`, when given, is
-    called once when whole-number choices are not known to be floats: it may make them
-    known (a study's record of the choices another process made), and they are looked up
-    again."""
+def _from_c(d: _lib.Distribution, choose=None, name=None) -> BaseDistribution:
+    """A distribution read from libknob (param `name`'s of a stored trial). Choices that
+    read back as whole numbers or as floats beyond 2^53 may have been made otherwise
+    (_WHOLE_FLOATS): `choose(name, as_read)`, when given, is the study's word on them
+    (see Study._whole_choices); without it, or when it has none, the choices made in this
+    process that read back so."""
     if d.kind == _lib.DIST_FLOAT:
         step = d.step or None
         high = d.high if step is None else _last_step(d.low, d.high, step)
@@ -494,11 +496,12 @@ def _from_c(d: _lib.Distribution, refresh=None) -> BaseDistribution:
             v = c.num
             choices.append(int(v) if v.is_integer() and abs(v) <= 2.0**53 else v)
     key = tuple((type(c), c) for c in choices)
-    made = _WHOLE_FLOATS.get(key)
-    if made is None and refresh is not None and any(t is int or (t is float and c.is_integer()) for t, c in key):
-        refresh()
+    made = None
+    if choose is not None and any(t is int or (t is float and c.is_integer()) for t, c in key):
+        made = choose(name, key)
+    if made is None:
         made = _WHOLE_FLOATS.get(key)
-    return CategoricalDistribution(made if made is not None else choices)
+    return CategoricalDistribution(made or choices)
 
 
 __all__ = [

@@ -44,10 +44,12 @@ from .trial import (
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
 # A categorical's choices with a whole float (1.0 of [1.0, 2.0, 0.5]) or an int beyond 2^53
-# (12345678901234567890), recorded in a study system attribute of this prefix (the choices
-# as JSON, which keeps 1.0 a float and the int exact): libknob stores a number choice as a
-# double, and another process reads the choices back as they were made by this record, as
-# Optuna's storages give them. Not listed in Study.system_attrs.
+# (12345678901234567890), recorded per param in a study system attribute of this prefix
+# (the param and its choices as JSON, which keeps 1.0 a float and the int exact): libknob
+# stores a number choice as a double, and a stored trial reads the choices back as they
+# were made by this record, in any process, as Optuna's storages give them. Per param, as
+# two params' choices may be one list of doubles ([1, 3] and [1.0, 3]). Not listed in
+# Study.system_attrs.
 _WHOLE_FLOATS_KEY = "knob:float_choices:"
 
 
@@ -136,7 +138,8 @@ class Study:
             self._directions = [StudyDirection(_lib.lib.knob_study_direction(self._h, i) + 1) for i in range(n)]
         self._frozen: Dict[int, FrozenTrial] = {}
         self._dists: Dict[int, BaseDistribution] = {}
-        self._whole_noted: Optional[set] = None  # the float choices the study records
+        self._whole_named: Optional[Dict[tuple, tuple]] = None  # (param, as stored): choices the study records
+        self._whole_keys: set = set()  # the stored forms in _whole_named
         self._open: Dict[int, Trial] = {}
         # each param's kind of distribution in the study (see _param_kind), as far as read
         self._kinds: Dict[str, tuple] = {}
@@ -291,7 +294,7 @@ class Study:
         f = self._frozen.get(number)
         if f is not None:
             return f
-        f = _frozen_from_info(info, self._dists, self._read_whole_floats)
+        f = _frozen_from_info(info, self._dists, self._whole_choices)
         if f.state.is_finished():
             self._frozen[number] = f
         return f
@@ -426,26 +429,49 @@ class Study:
     def _system_attrs(self) -> Dict[str, Any]:
         return {k: v for k, v in self._attrs(True).items() if not k.startswith(_WHOLE_FLOATS_KEY)}
 
-    def _read_whole_floats(self) -> set:
-        """Reads the float choices the study records (each made known to _from_c)."""
-        keys = set()
-        for k, choices in self._attrs(True).items():
-            if k.startswith(_WHOLE_FLOATS_KEY) and isinstance(choices, list):
-                try:
-                    keys.add(_as_stored(CategoricalDistribution(choices).choices))
-                except (TypeError, ValueError):
-                    pass  # not a list of choices: not ours
-        self._whole_noted = keys
-        return keys
+    def _read_whole_floats(self) -> None:
+        """Reads the choices the study records (see _WHOLE_FLOATS_KEY) into _whole_named,
+        by param, and, for records of a knob that did not name the param, into _from_c's
+        table of the process."""
+        named: Dict[tuple, tuple] = {}
+        for k, rec in self._attrs(True).items():
+            if not k.startswith(_WHOLE_FLOATS_KEY):
+                continue
+            try:
+                if isinstance(rec, dict) and isinstance(rec.get("param"), str) and isinstance(rec.get("choices"), list):
+                    choices = CategoricalDistribution(rec["choices"]).choices
+                    named[(rec["param"], _as_stored(choices))] = choices
+                elif isinstance(rec, list):
+                    CategoricalDistribution(rec)  # an unnamed record (of an older knob)
+            except (TypeError, ValueError):
+                pass  # not a list of choices: not ours
+        named.update(self._whole_named or {})  # what this process made wins
+        self._whole_named = named
+        self._whole_keys = {key for _, key in named}
 
-    def _note_whole_floats(self, dist: CategoricalDistribution) -> None:
-        """Records choices with a whole float or a big int in the study, once (see _WHOLE_FLOATS_KEY)."""
-        key = _as_stored(dist.choices)
-        noted = self._whole_noted if self._whole_noted is not None else self._read_whole_floats()
-        if key not in noted:
-            text = json.dumps(list(dist.choices), default=_lib.json_default)
-            self._set_system_attr(_WHOLE_FLOATS_KEY + text, list(dist.choices))
-            noted.add(key)
+    def _note_whole_floats(self, name: str, dist: CategoricalDistribution) -> None:
+        """Records, once, the choices of param `name` when a stored trial reads them back
+        otherwise (a whole float, an int beyond 2^53; see _WHOLE_FLOATS_KEY)."""
+        if self._whole_named is None:
+            self._read_whole_floats()
+        at = (name, _as_stored(dist.choices))
+        if self._whole_named.get(at) != dist.choices:
+            text = json.dumps([name, list(dist.choices)], default=_lib.json_default)
+            self._set_system_attr(_WHOLE_FLOATS_KEY + text, {"param": name, "choices": list(dist.choices)})
+            self._whole_named[at] = dist.choices
+            self._whole_keys.add(at[1])
+
+    def _whole_choices(self, name: str, key: tuple):
+        """The choices of param `name` that read back from libknob as `key`: those the study
+        records for the param (read again when not known); () when the study records
+        choices of this key for other params only (this param's are as read); None when
+        it records none."""
+        if self._whole_named is None or (name, key) not in self._whole_named:
+            self._read_whole_floats()
+        made = self._whole_named.get((name, key))
+        if made is None and key in self._whole_keys:
+            return ()
+        return made
 
     def set_user_attr(self, key: str, value: Any) -> None:
         j = _attr_json(key, value)
@@ -1026,7 +1052,7 @@ class Study:
         for name, d in dists.items():
             _check_stored_choices(d, name)
             if isinstance(d, CategoricalDistribution) and any(_stored_otherwise(c) for c in d.choices):
-                self._note_whole_floats(d)
+                self._note_whole_floats(name, d)
         # a waiting trial keeps its params, listed before it is asked (libknob writes them
         # into its fixed_params too: the asked trial takes them as suggested)
         # an unfinished trial has no values in libknob until it is told

@@ -285,7 +285,7 @@ class Trial(BaseTrial):
         if name not in self._params:
             kinds.setdefault(name, kind)
             if isinstance(dist, CategoricalDistribution) and any(_stored_otherwise(c) for c in dist.choices):
-                self.study._note_whole_floats(dist)
+                self.study._note_whole_floats(name, dist)
             self._distributions[name] = dist
             v = self._params[name] = self._check_fixed(name, v, 4)
             if self._eager:
@@ -772,17 +772,17 @@ def _json(text: bytes) -> Any:
         return text.decode("utf-8", "replace")
 
 
-def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, refresh=None) -> FrozenTrial:
-    """A FrozenTrial copied from a borrowed knob_trial_info (`refresh`: as _from_c's)."""
+def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, choose=None) -> FrozenTrial:
+    """A FrozenTrial copied from a borrowed knob_trial_info (`choose`: as _from_c's)."""
     params = {}
     dists = {}
     for i in range(info.n_params):
         p = info.params[i]
-        addr = ctypes.addressof(p.dist.contents)
-        d = dist_cache.get(addr)
-        if d is None:
-            d = dist_cache[addr] = _from_c(p.dist.contents, refresh)
         name = p.name.decode("utf-8")
+        at = (ctypes.addressof(p.dist.contents), name)  # params of one distribution may read back apart
+        d = dist_cache.get(at)
+        if d is None:
+            d = dist_cache[at] = _from_c(p.dist.contents, choose, name)
         params[name] = d.to_external_repr(p.internal)
         dists[name] = d
     state = TrialState(info.state)

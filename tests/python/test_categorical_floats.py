@@ -90,8 +90,7 @@ def test_big_int_choices_stay_ints(tmp_path):
     study = optuna.create_study()
     study.optimize(lambda t: float(t.suggest_categorical("e", [2**53, 2]) == 2), n_trials=4)
     assert {type(t.params["e"]) for t in study.trials} == {int}
-    # 2.0**53, a whole float, stays a float (the same choices as ints and as floats in one
-    # study are one distribution to libknob: the first made is read back, as for 1 and 1.0)
+    # 2.0**53, a whole float, stays a float
     url = "sqlite:///" + str(tmp_path / "f53.db")
     s2 = optuna.create_study(storage=url)
     s2.enqueue_trial({"c": 2.0**53})
@@ -117,6 +116,49 @@ def test_big_int_choices_stay_ints(tmp_path):
         seeds = [t.params["seed"] for t in study.trials]
         assert len(seeds) == 6 and set(seeds) <= {BIG, 3} and BIG in seeds, seeds
         assert all(type(v) is int for v in seeds), seeds
+
+
+_TWO_WRITER = r"""
+import sys
+
+import knob as optuna
+
+study = optuna.load_study(storage=sys.argv[1], study_name="two", sampler=optuna.samplers.RandomSampler(seed=4))
+def objective(t):
+    a = t.suggest_categorical("a", [%d, 3])
+    b = t.suggest_categorical("b", [float(2**60), 3])
+    i = t.suggest_categorical("i", [1, 3])
+    f = t.suggest_categorical("f", [1.0, 3])
+    return float(a == 3) + float(b == 3) + i + f
+study.optimize(objective, n_trials=12)
+""" % (2**60 + 1)
+
+
+def test_params_whose_choices_are_one_list_of_doubles(tmp_path):
+    # [2**60 + 1, 3] and [float(2**60), 3] are one list of doubles to libknob, and so are
+    # [1, 3] and [1.0, 3]: each param reads back its own choices (the second param's trials
+    # read back the first's, 1152921504606846977 for 2.0**60 and 1.0 for the int 1)
+    url = "sqlite:///" + str(tmp_path / "two.db")
+    reader = optuna.create_study(storage=url, study_name="two")
+    subprocess.run([sys.executable, "-c", _TWO_WRITER, url], check=True)
+    here = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=4))
+    here.optimize(lambda t: float(t.suggest_categorical("a", [2**60 + 1, 3]) == 3)
+                  + float(t.suggest_categorical("b", [float(2**60), 3]) == 3)
+                  + t.suggest_categorical("i", [1, 3]) + t.suggest_categorical("f", [1.0, 3]), n_trials=12)
+    for study in (reader, optuna.load_study(study_name="two", storage=url), here):
+        seen = {"a": set(), "b": set(), "i": set(), "f": set()}
+        for t in study.trials:
+            for k, v in t.params.items():
+                seen[k].add((type(v), v))
+            assert t.distributions["a"].choices == (2**60 + 1, 3)
+            assert [type(c) for c in t.distributions["a"].choices] == [int, int]
+            assert [type(c) for c in t.distributions["b"].choices] == [float, int]
+            assert [type(c) for c in t.distributions["i"].choices] == [int, int]
+            assert [type(c) for c in t.distributions["f"].choices] == [float, int]
+        assert seen["a"] == {(int, 2**60 + 1), (int, 3)}, seen
+        assert seen["b"] == {(float, 2.0**60), (int, 3)}, seen
+        assert seen["i"] == {(int, 1), (int, 3)}, seen
+        assert seen["f"] == {(float, 1.0), (int, 3)}, seen
 
 
 def test_nan_choices():
