@@ -137,7 +137,9 @@ static void typed_value(knobx_buf *b, const char *v)
         /* +9007199254740993, 9007199254740993.0: by its digits, not the double strtod makes */
         digits[0] = '-';
         knobx_json_add_string(b, neg ? digits : digits + 1);
-    } else if (*v && !*end && isfinite(d))
+    } else if (*v && !*end && isfinite(d) && knobx_json_number_syntax(v))
+        knobx_buf_puts(b, v); /* as written, which a refusal names (1e300, not 1e+300) */
+    else if (*v && !*end && isfinite(d))
         knobx_json_add_number(b, d);
     else if (!strcmp(v, "true") || !strcmp(v, "false") || !strcmp(v, "null"))
         knobx_buf_puts(b, v);
@@ -880,9 +882,9 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
         sweep_free(&sw);
     } else if (given_twice(given, err)) {
         rc = CLI_ENQUEUE_REFUSED;
-    } else {
-        knobx_buf_puts(&lib, given_json);
-        knobx_buf_puts(&shown, given_json);
+    } else { /* a number as it reads back (2, not the 2.0 given), as with a sweep */
+        knobx_json_add_node(&lib, given);
+        knobx_json_add_node(&shown, given);
     }
     if (!rc && (lib.oom || shown.oom)) {
         knobx_buf_puts(err, "out of memory\n");

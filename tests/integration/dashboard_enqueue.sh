@@ -98,6 +98,15 @@ g = t["g"]["1"]
 assert abs(g["inv"] - 0.04) < 1e-12 and g["p"] == "blue" and abs(g["n"] - 6.5) < 1e-9, g
 assert abs(t["p"][names.index("inv")][1] - 25) < 1e-9, t["p"]  # the library's: 1 / 0.04
 PY
+# A study without a sweep (its sweep removed, as a study of the C API or Python has none)
+# stores the numbers as they read back, as knob enqueue does: 3, not the 3.0 given
+command -v sqlite3 > /dev/null || fail "sqlite3 is needed (scripts/deps.sh installs it)"
+"$KNOB" ask bare --sweep s.yaml --storage "$db" > /dev/null
+sqlite3 "$T/d.db" "DELETE FROM study_attrs WHERE key = 'sweep' AND study = (SELECT id FROM studies WHERE name = 'bare')"
+expect_eq "$(dashboard_request "/api/enqueue?name=bare" '{"params": {"k": 3.0, "x": 0.250, "y": 1e300}}')" \
+    '200 {"ok":true,"trial":1,"params":{"k":3,"x":0.25,"y":1e+300}}' "enqueue without a sweep"
+expect_eq "$("$KNOB" trials bare --storage "$db" --format json | py 'd[1]["params"]')" \
+    '{"k": 3, "x": 0.25, "y": 1e+300}' "stored without a sweep"
 dashboard_stop
 [ ! -s dash.err ] || fail "the dashboard wrote to stderr: $(cat dash.err)"
 

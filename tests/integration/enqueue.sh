@@ -67,7 +67,10 @@ refuse "'opt.momentum' cannot be 0.5" opt.momentum=0.5
 refuse "'inv' cannot be 2" inv=2
 refuse "'lu' cannot be 3" lu=3
 refuse "'score' cannot be 2: the sweep's 'score' is the constant 1" score=2
-refuse "'n' cannot be 1e+300" n=1e300
+# a refused number is named as written (it was 1e+300, as the dashboard names it 1e300)
+refuse "'n' cannot be 1e300:" n=1e300
+refuse "'n' cannot be 1E300:" n=1E300
+refuse "'inv' cannot be 2.0:" inv=2.0
 refuse "'flag' cannot be maybe" flag=maybe
 refuse "'name' cannot be empty: " name=
 refuse "'i' is given twice" i=3 i=4
