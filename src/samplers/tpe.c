@@ -709,6 +709,54 @@ static bool add_good(tpe *p, size_t i)
     return true;
 }
 
+/* Whether b observed what a did: the same params (names, distributions, values), the same
+ * rank key and loss. A deterministic objective asked a point again. */
+static const knob_param *find_param(const obs *o, const char *name, size_t hint);
+static bool same_observation(const obs *a, const obs *b)
+{
+    if (a->step_key != b->step_key || a->loss != b->loss || a->n_params != b->n_params)
+        return false;
+    for (size_t i = 0; i < a->n_params; i++) {
+        const knob_param *q = &a->params[i], *r = find_param(b, q->name, i);
+        if (!r || r->internal != q->internal ||
+            !(r->dist == q->dist || knob__dist_equal(r->dist, q->dist)))
+            return false;
+    }
+    return true;
+}
+
+/* Whether o repeats one of the good observations. */
+static bool repeats_good(const tpe *p, const obs *o)
+{
+    for (size_t j = 0; j < p->n_good_idx; j++)
+        if (same_observation(&p->obs[p->good_idx[j]], o))
+            return true;
+    return false;
+}
+
+/* One objective: a trial that repeats a good one (the same params and loss, an earlier
+ * trial's) is not good a second time; it is bad, as a point with nothing left to learn.
+ * Counted each time, the repeats of the best trial made the good side that one point,
+ * which the next asks then repeated again: on a conditional space with a good but not
+ * the best branch (bench/README.md, "tpe: repeats"), a third of the trials were repeats,
+ * and the better branch was found on fewer seeds than by random search. good_idx stays
+ * ascending, the first of each repeat kept. */
+static void drop_repeats(tpe *p)
+{
+    size_t g = 0;
+    for (size_t a = 0; a < p->n_good_idx; a++) {
+        size_t i = p->good_idx[a];
+        bool rep = false;
+        for (size_t b = 0; b < g && !rep; b++)
+            rep = same_observation(&p->obs[p->good_idx[b]], &p->obs[i]);
+        if (rep)
+            p->obs[i].good = false;
+        else
+            p->good_idx[g++] = i;
+    }
+    p->n_good_idx = g;
+}
+
 /* split_single from the best list kept between asks, and the EI threshold: false when
  * the list cannot decide (tied trials run past its end), then nothing is marked. */
 static bool split_top(tpe *p, size_t k, bool *oom)
@@ -757,15 +805,17 @@ static bool split_top(tpe *p, size_t k, bool *oom)
             p->good_idx[j] = p->good_idx[j - 1];
         p->good_idx[j] = v;
     }
-    /* The best complete trial that is not good: the first in rank order. Past the list
-     * every trial ranks after its last, which is not good (it ranks after the edge): so
-     * either the list holds that trial or no complete trial lies past it. */
+    drop_repeats(p);
+    /* The best complete trial that is not good (nor a good one's repeat): the first in
+     * rank order. Past the list every trial ranks after its last, which is not good (it
+     * ranks after the edge): so either the list holds that trial or no complete trial that
+     * is not a repeat lies past it (past it, the losses are larger still). */
     p->ei_threshold = INFINITY;
     for (size_t j = 0; j < p->n_top; j++) {
         const obs *o = &p->obs[p->top[j]];
         if (o->step_key != -INFINITY)
             break;
-        if (!o->good) {
+        if (!o->good && !repeats_good(p, o)) {
             p->ei_threshold = o->loss;
             break;
         }
@@ -794,12 +844,17 @@ static int split(tpe *p)
         rc = split_multi(p, k);
     else
         split_single(p, k);
-    p->ei_threshold = INFINITY;
-    for (size_t i = 0; i < p->n_obs; i++) {
-        if (!p->obs[i].good && p->obs[i].step_key == -INFINITY)
-            p->ei_threshold = fmin(p->ei_threshold, p->obs[i].loss);
+    for (size_t i = 0; i < p->n_obs; i++)
         if (p->obs[i].good && !add_good(p, i))
             return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the good trials)");
+    if (p->n_objectives == 1)
+        drop_repeats(p);
+    p->ei_threshold = INFINITY;
+    for (size_t i = 0; i < p->n_obs; i++) {
+        const obs *o = &p->obs[i];
+        if (!o->good && o->step_key == -INFINITY && o->loss < p->ei_threshold &&
+            (p->n_objectives > 1 || !repeats_good(p, o)))
+            p->ei_threshold = o->loss;
     }
     p->split_done = rc == KNOB_OK;
     return rc;
