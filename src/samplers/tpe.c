@@ -7,7 +7,7 @@
  * FAIL trials are ignored. The best gamma(n) = min(ceil(gamma_beta n), 25) are good
  * (gamma_beta 0.1), the rest bad; several objectives choose the good ones by nondominated
  * fronts (MOTPE). Tied losses are never split between the sides (plateaus: see
- * split_single). Infeasible trials (a constraint value > 0, knob_trial_set_constraints)
+ * split_single), and a trial that repeats a good one is bad (drop_repeats). Infeasible trials (a constraint value > 0, knob_trial_set_constraints)
  * rank after every feasible one, by their summed violation, so they are good only while
  * fewer feasible trials than gamma(n) exist (Optuna's constrained TPE). A Parzen estimator is
  * fitted to each side (math/tpe_parzen.h), n_ei_candidates points are drawn from the good one l(x),
@@ -738,9 +738,9 @@ static bool repeats_good(const tpe *p, const obs *o)
  * trial's) is not good a second time; it is bad, as a point with nothing left to learn.
  * Counted each time, the repeats of the best trial made the good side that one point,
  * which the next asks then repeated again: on a conditional space with a good but not
- * the best branch (bench/README.md, "tpe: repeats"), a third of the trials were repeats,
- * and the better branch was found on fewer seeds than by random search. good_idx stays
- * ascending, the first of each repeat kept. */
+ * the best branch (bench/README.md, "tpe: repeats of a good trial"), a third of the
+ * trials were repeats, and the better branch was found on fewer seeds than by random
+ * search. good_idx stays ascending, the first of each repeat kept. */
 static void drop_repeats(tpe *p)
 {
     size_t g = 0;
