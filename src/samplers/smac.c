@@ -56,6 +56,7 @@
 #include "space.h"
 #include "samplers/warm_start.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -238,6 +239,15 @@ static int log_scale(double *y, int n)
     double pos = 0.05 * (n - 1), lo = s[(int)floor(pos)], hi = s[(int)ceil(pos)];
     double p5 = lo + (hi - lo) * (pos - floor(pos)), min = s[0], max = s[n - 1];
     free(s);
+    /* Finite costs near the ends of a double (-1e308 .. 1e308) made m or max - m inf, and
+     * every log -inf or NaN: the scaling is the same on an eighth of them (a power of two,
+     * exact), where |m| <= 3/8 and max - m <= 1/2 of DBL_MAX. */
+    double f = fmax(fabs(min), fabs(max)) <= DBL_MAX / 8 ? 1 : 0.125;
+    if (f != 1) {
+        for (int i = 0; i < n; i++)
+            y[i] *= f;
+        p5 *= f, min *= f, max *= f;
+    }
     double m = min - (p5 - min) - 1e-10;
     /* Costs of 1e7 and more absorb the 1e-10: with the lowest cost tied (p5 = min) their
      * log would be -inf, with all tied 0/0. The next double below keeps them finite. */

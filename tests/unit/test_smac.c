@@ -537,34 +537,37 @@ static void pruned_and_infinite_never_repeat(void **state)
     }
 }
 
-/* Two ints of 0 .. 63 whose cost, ctx plus a rounded squared distance to (40, 17), has
- * plateaus: trials tie at the lowest cost. */
+/* Two ints of 0 .. 63 whose cost, a rounded squared distance to (40, 17) (f, 0 .. 232), has
+ * plateaus: trials tie at the lowest cost. ctx: {offset, scale, centre}, the cost is
+ * offset + scale (f - centre). */
 static knob_trial_state plateau(knob_trial *t, void *ctx, double *values)
 {
     int64_t x, y;
     if (knob_trial_suggest_int(t, "x", 0, 63, 1, 0, &x) ||
         knob_trial_suggest_int(t, "y", 0, 63, 1, 0, &y))
         return KNOB_TRIAL_FAIL;
+    const double *c = ctx;
     double d2 = (double)((x - 40) * (x - 40) + (y - 17) * (y - 17));
-    values[0] = *(const double *)ctx + floor(d2 / 16);
+    values[0] = c[0] + c[1] * (floor(d2 / 16) - c[2]);
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* How many of trials 20 .. 49 come within 1 of the lowest cost, over 4 seeds. */
-static int near_optimum(double offset)
+/* How many of trials 20 .. 49 come within 1 of the lowest cost (f <= 1), over 4 seeds. */
+static int near_optimum(double offset, double scale, double centre)
 {
+    double ctx[3] = {offset, scale, centre};
     int hits = 0;
     for (int seed = 0; seed < 4; seed++) {
         knob_storage *st = knob_test_memory();
         char opts[32];
         snprintf(opts, sizeof opts, "seed=%d", seed);
         knob_study *s = knob_test_study(st, "pl", "smac", opts);
-        assert_int_equal(knob_study_optimize(s, plateau, &offset, 50), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, plateau, ctx, 50), KNOB_OK);
         const knob_trial_info *const *tr;
         size_t n;
         assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
         for (size_t i = 20; i < n; i++)
-            hits += tr[i]->values[0] - offset <= 1;
+            hits += (tr[i]->values[0] - offset) / scale + centre <= 1;
         knob_study_free(s);
         knob_storage_close(st);
     }
@@ -626,15 +629,20 @@ static void infinite_costs_keep_the_model(void **state)
 /* The log scaling is about shift-free: costs of 1e9 + f search as f does. (At 1e9 the
  * scaling's 1e-10 below the lowest cost is lost to rounding, and a tie at the lowest cost
  * made its log -inf: the forest then predicted NaN and the search went random, 17 of 120
- * late trials near the optimum against 71.) */
+ * late trials near the optimum against 71.) And scale-free: finite costs of -1.74e308 ..
+ * 1.74e308, whose spread a double cannot hold (it overflowed to inf, every log was -inf
+ * or NaN and the search random: 25 of 120). */
 static void large_costs_keep_the_model(void **state)
 {
     (void)state;
-    int plain = near_optimum(0), large = near_optimum(1e9);
-    print_message("late trials near the optimum: %d (costs f), %d (1e9 + f) of 120\n", plain,
-                  large);
+    int plain = near_optimum(0, 1, 0), large = near_optimum(1e9, 1, 0);
+    int wide = near_optimum(0, 1.5e306, 116);
+    print_message("late trials near the optimum: %d (costs f), %d (1e9 + f), %d (1.5e306 (f - "
+                  "116)) of 120\n",
+                  plain, large, wide);
     assert_true(plain >= 50);
     assert_true(large >= 50);
+    assert_true(wide >= 50);
 }
 
 /* model a -> x, beside an unconditional opt whose values o2, o4 were seen only with a and
