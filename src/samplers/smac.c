@@ -42,7 +42,8 @@
  * Failed trials count as the worst cost, infinite costs as the lowest or highest finite
  * one; after the startup trials a configuration run, running or pruned is not proposed
  * again, by the model or as an interleaved random one (unless 100 random draws find no
- * other: a small discrete space used up).
+ * other: a small discrete space used up); a trial this handle asked runs what it was
+ * proposed until its params are stored (a batch of asks).
  *
  * The first n_startup_trials trials are random. With warm_start_study, the source study's
  * completed trials (log-scaled on their own) join the model's data, over the params the
@@ -85,6 +86,17 @@ typedef struct smac {
     knob__dim *dims;
     int n_dims;
     size_t cap_dims;
+    /* What this handle proposed to the trials it asked that are still running without
+     * their params in the storage (asked together, suggested later): such a trial is
+     * running, yet its params are in its handle alone, and the next asks of the batch
+     * would be proposed the same configuration. */
+    struct proposed {
+        int64_t number;
+        const char *name;              /* interned by the study's view, as p->dims' */
+        const knob_distribution *dist; /* the same */
+        double internal;
+    } * proposed;
+    size_t n_proposed, cap_proposed;
 } smac;
 
 /* One ask's data: the rows of the observations (own, then the source's) and their y; the
@@ -123,6 +135,7 @@ static void fini(void *state)
     free(p->ws_tr);
     knob__warm_firsts_free(&p->ws_firsts);
     free(p->dims);
+    free(p->proposed);
 }
 
 static bool worker_lost(const knob_trial_info *t)
@@ -219,6 +232,57 @@ static int encode(const smac *p, const knob_trial_info *t, bool source, double *
 }
 
 /* ---------------------------------------------------------------- the data */
+
+/* The trial numbered `number` of tr[0..n) (numbered 0, 1, ... as a study's are), or NULL. */
+static const knob_trial_info *trial_numbered(const knob_trial_info *const *tr, size_t n,
+                                             int64_t number)
+{
+    if (number >= 0 && (uint64_t)number < n && tr[number]->number == number)
+        return tr[number];
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->number == number)
+            return tr[i];
+    return NULL;
+}
+
+/* Forgets the proposals to trials that finished, or whose params reached the storage (the
+ * trial's row tells then what it runs). */
+static void forget_proposed(smac *p, const knob_trial_info *const *tr, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < p->n_proposed; i++) {
+        const knob_trial_info *t = trial_numbered(tr, n, p->proposed[i].number);
+        if (t && t->state == KNOB_TRIAL_RUNNING && t->n_params == 0)
+            p->proposed[kept++] = p->proposed[i];
+    }
+    p->n_proposed = kept;
+}
+
+/* Appends to D->busy the row of each trial in p->proposed (NaN where it was proposed no
+ * value): the space of D->busy holds n_rows rows. */
+static void busy_proposed(const smac *p, data *D, int n_rows)
+{
+    int d = p->n_dims;
+    for (size_t i = 0; i < p->n_proposed && D->n_busy < n_rows; i++) {
+        if (i > 0 && p->proposed[i].number == p->proposed[i - 1].number)
+            continue; /* one row per trial, from its first entry */
+        double *row = D->busy + (size_t)D->n_busy * d;
+        int active = 0;
+        for (int k = 0; k < d; k++)
+            row[k] = NAN;
+        for (size_t j = i; j < p->n_proposed && p->proposed[j].number == p->proposed[i].number;
+             j++) {
+            const struct proposed *e = &p->proposed[j];
+            for (int k = 0; k < d; k++)
+                if (strcmp(p->dims[k].name, e->name) == 0 &&
+                    (e->dist == p->dims[k].dist || knob__dist_equal(e->dist, p->dims[k].dist))) {
+                    row[k] = knob__dim_to_unit(&p->dims[k], e->internal);
+                    active++;
+                }
+        }
+        D->n_busy += active > 0;
+    }
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -956,15 +1020,22 @@ static int say_skipped(const smac *p, knob_study *s, size_t *n_used)
 
 /* ---------------------------------------------------------------- the sampler */
 
-/* The params of x proposed to t (a NaN: left to sample_independent); x freed. */
-static int propose(const smac *p, knob_trial *t, double *x)
+/* The params of x proposed to t (a NaN: left to sample_independent), and kept in
+ * p->proposed until t's params are stored; x freed. */
+static int propose(smac *p, knob_trial *t, double *x)
 {
     int rc = KNOB_OK;
     for (int k = 0; !rc && k < p->n_dims; k++) {
         if (isnan(x[k]))
             continue;
-        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
-                                knob__dim_from_unit(&p->dims[k], x[k]));
+        double v = knob__dim_from_unit(&p->dims[k], x[k]);
+        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist, v);
+        if (!rc &&
+            knob__grow(&p->proposed, &p->cap_proposed, p->n_proposed + 1, sizeof *p->proposed))
+            rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the proposals)");
+        if (!rc)
+            p->proposed[p->n_proposed++] =
+                (struct proposed){knob_trial_number(t), p->dims[k].name, p->dims[k].dist, v};
     }
     free(x);
     return rc;
@@ -979,7 +1050,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     D->X = malloc(((n + n_src) * (size_t)d + 1) * sizeof *D->X);
     D->y = malloc((n + n_src + 1) * sizeof *D->y);
     D->n_cats = calloc((size_t)d, sizeof *D->n_cats);
-    D->busy = malloc((n * (size_t)d + 1) * sizeof *D->busy);
+    D->busy = malloc(((n + p->n_proposed) * (size_t)d + 1) * sizeof *D->busy);
     double *xbest = malloc((size_t)d * sizeof *xbest);
     if (!D->X || !D->y || !D->n_cats || !D->busy || !xbest) {
         free(xbest);
@@ -990,6 +1061,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     for (size_t i = 0; i < n; i++)
         if (taken(tr[i]) && encode(p, tr[i], false, D->busy + (size_t)D->n_busy * d) > 0)
             D->n_busy++;
+    busy_proposed(p, D, (int)(n + p->n_proposed));
     if (!rc && p->src) {
         double ssign = knob_study_direction(p->src, 0) == KNOB_MAXIMIZE ? -1 : 1;
         rc = observe(p, src, n_src, ssign, false, D);
@@ -1063,6 +1135,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     size_t n, n_src = p->n_ws, n_complete = 0, n_src_complete = 0;
     if ((rc = knob_study_trials(s, &tr, &n)))
         return rc;
+    forget_proposed(p, tr, n);
     for (size_t i = 0; i < n; i++)
         n_complete += usable(tr[i]);
     if ((rc = infer_space(p, tr, n, src, n_src)) || p->n_dims == 0)
