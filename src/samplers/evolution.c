@@ -91,8 +91,28 @@ static bool changeable(const knob_distribution *d)
     return knob__dist_size(d) > 1;
 }
 
+/* The fixed params of trial `number` (enqueued: it runs them whatever the sampler says),
+ * parsed, or NULL when it has none. */
+static knobx_json *fixed_params(const knob_trial_info *const *tr, size_t n, int64_t number)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->number == number) {
+            const char *json = knob_trial_info_attr(tr[i], "fixed_params", true);
+            return json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
+        }
+    return NULL;
+}
+
+/* Whether param q of the parent can mutate in the child: it takes more than one value, and
+ * the child was not enqueued with a value of its own for it (which would override the
+ * mutation, leaving the child its parent with none). */
+static bool mutable_in(const knob_param *q, const knobx_json *fixed)
+{
+    return changeable(q->dist) && !knobx_json_get(fixed, q->name);
+}
+
 /* Chooses the parent and the param that mutates, once the trial has its number (the draws
- * derive from it). */
+ * derive from it). A trial enqueued with every param of its parent fixed has no parent. */
 static int choose_parent(void *state, knob_study *s, knob_trial *t)
 {
     evo *e = state;
@@ -137,15 +157,20 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     }
     free(pop);
     const knob_trial_info *parent = tr[best];
+    knobx_json *fixed = fixed_params(tr, n, knob_trial_number(t));
     /* The param that changes: one that can (a distribution of one value cannot). */
     size_t can = 0, pick;
     for (size_t i = 0; i < parent->n_params; i++)
-        can += changeable(parent->params[i].dist);
+        can += mutable_in(&parent->params[i], fixed);
     pick = can ? knob_rng_below(&r, can) : 0;
     const char *mutated = parent->params[0].name;
     for (size_t i = 0, k = 0; i < parent->n_params; i++)
-        if (changeable(parent->params[i].dist) && k++ == pick)
+        if (mutable_in(&parent->params[i], fixed) && k++ == pick)
             mutated = parent->params[i].name;
+    bool whole = fixed && can == 0; /* the queue gave it all: no descent to record */
+    knobx_json_free(fixed);
+    if (whole)
+        return KNOB_OK;
     knobx_buf b = {0};
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)parent->number);

@@ -358,6 +358,45 @@ static void members_age_from_their_end(void **state)
     assert_true(parent_0 > 0);
 }
 
+/* A trial enqueued with fixed params runs them (knob_study_enqueue): given all of its
+ * parent's, it is no child and records no parent (trial 4 recorded parent 2, mutated "x",
+ * with x and y both the queue's); given some, one of the others mutates (x, fixed, was
+ * drawn as the mutated param, the mutation lost: the child was its parent with x set). */
+static void enqueued_trials(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "q", "evolution", "seed=1,population_size=3,sample_size=2");
+    assert_int_equal(knob_study_optimize(s, sphere, NULL, 4), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5, \"y\": 0.5, \"k\": 5}"), KNOB_OK);
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.25}"), KNOB_OK);
+    assert_int_equal(knob_study_optimize(s, sphere, NULL, 8), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 12);
+    assert_null(knob_trial_info_attr(tr[4], "evolution_parent", true));
+    assert_null(knob_trial_info_attr(tr[4], "evolution_mutated", true));
+    for (size_t i = 5; i < n; i++) {
+        const char *par = knob_trial_info_attr(tr[i], "evolution_parent", true);
+        const char *mut = knob_trial_info_attr(tr[i], "evolution_mutated", true);
+        assert_non_null(par);
+        assert_string_not_equal(mut, "\"x\"");
+        assert_true(knob_trial_info_param(tr[i], "x")->internal == 0.25);
+        const knob_trial_info *p = tr[atol(par)];
+        bool y = !strcmp(mut, "\"y\"");
+        assert_int_equal(knob_trial_info_param(tr[i], "y")->internal !=
+                             knob_trial_info_param(p, "y")->internal,
+                         y);
+        assert_int_equal(knob_trial_info_param(tr[i], "k")->internal !=
+                             knob_trial_info_param(p, "k")->internal,
+                         !y);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(beats_random),
     cmocka_unit_test(child_is_parent_with_one_change),
@@ -368,6 +407,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(fixed_float_never_mutates),
     cmocka_unit_test(infinite_values_are_members),
     cmocka_unit_test(members_age_from_their_end),
+    cmocka_unit_test(enqueued_trials),
 };
 
 KNOB_TEST_MAIN(tests)
