@@ -48,10 +48,13 @@ static int out_of_range(const knob_option *o, double v, const char *who)
 {
     if (o->min == 0 && o->max == 0)
         return KNOB_OK;
-    if (v < o->min || v > o->max)
-        return knob__error(KNOB_EINVAL, "%s: option '%s' must be in [%g, %g], got %g", who, o->name,
-                           o->min, o->max, v);
-    return KNOB_OK;
+    if (v >= o->min && v <= o->max)
+        return KNOB_OK;
+    if (o->type == KNOB_OPT_INT) /* every digit: [0, 16777216], not [0, 1.67772e+07] */
+        return knob__error(KNOB_EINVAL, "%s: option '%s' must be in [%.0f, %.0f], got %.0f", who,
+                           o->name, o->min, o->max, v);
+    return knob__error(KNOB_EINVAL, "%s: option '%s' must be in [%g, %g], got %g", who, o->name,
+                       o->min, o->max, v);
 }
 
 static bool is_choice(const knob_option *o, const char *word)

@@ -11,7 +11,9 @@ static void print_options(const knob_option *o)
     for (; o && o->name; o++) {
         printf("    %-24s %-7s default %-10s", o->name,
                o->type <= KNOB_OPT_ENUM ? types[o->type] : "?", o->def && o->def[0] ? o->def : "-");
-        if ((o->type == KNOB_OPT_INT || o->type == KNOB_OPT_DOUBLE) && (o->min || o->max))
+        if (o->type == KNOB_OPT_INT && (o->min || o->max))
+            printf(" [%.0f, %.0f]", o->min, o->max); /* every digit of 16777216 */
+        else if (o->type == KNOB_OPT_DOUBLE && (o->min || o->max))
             printf(" [%g, %g]", o->min, o->max);
         if (o->type == KNOB_OPT_ENUM && o->choices) {
             printf(" {");

@@ -52,9 +52,9 @@ refused '{type: hyperband, max_iter: 27, strict: "true"}' \
     "5:58: key 'early_terminate.strict': expected true or false, got the string \"true\""
 # the pruner's max_resource is at most 10^15: knob run warned and ran without a pruner
 refused '{type: hyperband, max_iter: 2000000000000000}' \
-    "5:46: key 'early_terminate.max_iter': max_iter (2000000000000000), the hyperband pruner's max_resource: pruner 'hyperband': option 'max_resource' must be in [1, 1e+15], got 2e+15"
+    "5:46: key 'early_terminate.max_iter': max_iter (2000000000000000), the hyperband pruner's max_resource: pruner 'hyperband': option 'max_resource' must be in [1, 1000000000000000], got 2000000000000000"
 refused '{type: hyperband, min_iter: 100000000000000}' \
-    "5:18: key 'early_terminate': pruner 'hyperband': option 'max_resource' must be in [1, 1e+15], got 2.7e+15"
+    "5:18: key 'early_terminate': pruner 'hyperband': option 'max_resource' must be in [1, 1000000000000000], got 2700000000000000"
 accepted '{type: hyperband, min_iter: 1, s: 1, eta: 2}'
 accepted '{type: hyperband, max_iter: 27, s: 3, eta: 3, strict: true}'
 accepted '{type: hyperband, max_iter: 10, s: 3}'

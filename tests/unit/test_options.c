@@ -28,6 +28,17 @@ static int set(void *ctx, const char *k, const char *v)
     return knob__option_set(table, ctx, k, v, "test", NULL);
 }
 
+/* An int option whose bound %g would round */
+static const knob_option big_table[] = {
+    {"n", KNOB_OPT_INT, offsetof(st, n), "0", 0, 16777216, "a big count", NULL},
+    {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
+};
+
+static int set_big(void *ctx, const char *k, const char *v)
+{
+    return knob__option_set(big_table, ctx, k, v, "test", NULL);
+}
+
 static void defaults_and_parsing(void **state)
 {
     (void)state;
@@ -54,6 +65,9 @@ static void errors_name_the_option(void **state)
     knob__options_defaults(table, &s, "test");
     assert_int_equal(knob__options_each("n=1000", "test", set, &s), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "'n' must be in [1, 100]"));
+    /* an int option's bounds with every digit (it said [0, 1.67772e+07], got 2e+07) */
+    assert_int_equal(knob__options_each("n=20000001", "test", set_big, &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'n' must be in [0, 16777216], got 20000001"));
     assert_int_equal(knob__options_each("n=abc", "test", set, &s), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "integer"));
     assert_int_equal(knob__options_each("nope=1", "test", set, &s), KNOB_EINVAL);
