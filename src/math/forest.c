@@ -453,12 +453,29 @@ done:
     return rc;
 }
 
+/* The leaf of tree t at x, a categorical feature's value outside 0 .. n_cats-1 taken as NaN
+ * (as the forest was grown, where such rows went with the NaN category: knob__tree_leaf
+ * alone sent 3 of a feature of 3 categories to a bit no split sets). */
+static int leaf_at(const knob__tree *t, const int *n_cats, const double *x)
+{
+    int i = 0;
+    while (t->nodes[i].feature >= 0) {
+        const knob__forest_node *nd = &t->nodes[i];
+        double v = x[nd->feature];
+        int nc = n_cats[nd->feature];
+        if (nc > 0 && !isnan(v) && (v < 0 || v >= nc))
+            v = NAN;
+        i = knob__forest_goes_left(nd, v) ? nd->left : nd->right;
+    }
+    return i;
+}
+
 void knob__forest_predict(const knob__forest *f, const double *x, double *mean, double *var)
 {
     double s = 0, ss = 0;
     for (int t = 0; t < f->n_trees; t++) {
         const knob__tree *tr = &f->trees[t];
-        double v = tr->nodes[knob__tree_leaf(tr, x)].mean;
+        double v = tr->nodes[leaf_at(tr, f->n_cats, x)].mean;
         s += v;
         ss += v * v;
     }

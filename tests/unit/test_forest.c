@@ -342,6 +342,42 @@ static void forest_mean_variance_and_seed(void **state)
 }
 
 /* log_y: a leaf predicts log(mean(exp(y))) of its samples, and the splits are those of y. */
+/* A categorical value outside 0 .. n_cats-1 predicts as NaN does, as the forest was grown
+ * (3 of a feature of 3 categories went to bit 3, which no split sets: right, where NaN may
+ * go left; on 20 of 20 points the prediction differed). */
+static void out_of_range_categories_are_nan(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    double X[N * 3], y[N];
+    int n_cats[3] = {0, 0, 3};
+    mixed_data(X, y, N, 5);
+    for (int i = 0; i < N; i += 4) { /* the NaN category matters: 3 below the others */
+        X[i * 3 + 2] = NAN;
+        y[i] -= 3;
+    }
+    knob__forest_opts o = knob__forest_defaults();
+    o.n_trees = 10;
+    knob__forest f = {0};
+    knob_rng r;
+    knob_rng_seed(&r, 9);
+    assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &r), 0);
+    int differ = 0;
+    for (int i = 0; i < 20; i++) {
+        double x[3] = {i / 20.0, 1 - i / 20.0, NAN}, m, v;
+        knob__forest_predict(&f, x, &m, &v);
+        const double odd[] = {3, 63, -1, 1e300};
+        for (size_t k = 0; k < sizeof odd / sizeof *odd; k++) {
+            double mk, vk;
+            x[2] = odd[k];
+            knob__forest_predict(&f, x, &mk, &vk);
+            differ += mk != m || vk != v;
+        }
+    }
+    assert_int_equal(differ, 0);
+    knob__forest_free(&f);
+}
+
 static void log_y_leaves(void **state)
 {
     (void)state;
@@ -505,6 +541,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bootstrap_tree_matches_brute_force),
         cmocka_unit_test(nodes_keep_their_statistics),
         cmocka_unit_test(forest_mean_variance_and_seed),
+        cmocka_unit_test(out_of_range_categories_are_nan),
         cmocka_unit_test(log_y_leaves),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(fanova_matches_grid_integration),
