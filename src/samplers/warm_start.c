@@ -545,10 +545,13 @@ int knob__warm_local_propose(knob_study *s, knob_trial *t, uint64_t seed, int64_
     knob__warm_sort(w, m);
     const knob_trial_info *best = w[0].trial;
     step /= sqrt((double)(best->n_params ? best->n_params : 1)); /* each param's share */
+    /* a source value that does not fit this study's param (outside its range, another kind)
+     * taught the run nothing: by a name alone the run is as cold (no local phase) */
     bool shares = false;
     for (size_t j = 0; j < best->n_params && !shares; j++)
         for (size_t i = 0; i < n_shared && !shares; i++)
-            shares = strcmp(best->params[j].name, shared[i].name) == 0;
+            shares = strcmp(best->params[j].name, shared[i].name) == 0 &&
+                     knob__warm_fits(&shared[i], best->params[j].dist);
     if (shares && model_trial(number, every, model)) {
         rc = propose_model(w, m, best, step, t, proposed);
         if (rc || *proposed) {

@@ -129,7 +129,9 @@ int knob__warm_firsts_read(knob__warm_firsts *f, knob_study *s, const char *samp
  * same unit coordinates, within twice the strategy's step length of the best, clipped to
  * the ranges and snapped; when too few trials share the best's params to fit it, or the
  * model gives no step, the strategy's step is taken. It acts only when the best trial has
- * a param named in shared[0, n_shared) (the source's), and from KNOB__WARM_LOCAL_TOP
+ * a param named in shared[0, n_shared) (the source's) whose source value fits the best's
+ * distribution (knob__warm_fits: a source none of whose values fits is a cold start), and
+ * from KNOB__WARM_LOCAL_TOP
  * complete feasible trials. `seed` is the sampler's; the draws come from it and the trial
  * number alone. *proposed tells whether t got proposals. Returns KNOB_OK, KNOB_ENOMEM, or
  * the storage's or knob_trial_propose's code. */

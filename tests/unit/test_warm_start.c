@@ -567,8 +567,9 @@ static void tpe_moved_and_negated_sources(void **state)
 /* tpe's warm_start_local (on by default, every trial from trial 20): the first 20 trials
  * of a warm start are as with it off, and the trials after are steps from the best trial
  * before them (none more than 0.6 of the ranges away, on x and on log y); over seeds 0-7 the
- * mean best after 60 trials is at most half the warm start's without it. Cold starts, and a
- * source that shares no param, ask the same params with it as without it, bit for bit. */
+ * mean best after 60 trials is at most half the warm start's without it. Cold starts, a source
+ * that shares no param, and one whose param of the same name never fits, ask the same
+ * params with it as without it, bit for bit. */
 static void tpe_local_phase(void **state)
 {
     (void)state;
@@ -588,6 +589,17 @@ static void tpe_local_phase(void **state)
         assert_int_equal(knob_trial_suggest_float(t, "z", 0, 10, 0, 0, &z), KNOB_OK);
         assert_int_equal(knob_study_tell(apart, t, KNOB_TRIAL_COMPLETE, &z, 1), KNOB_OK);
     }
+    /* param "x" by name, but 20 to 30, outside bowl()'s [0, 10]: none of its values fits,
+     * so it teaches nothing (it took the local phase from trial 20 on, by the name alone) */
+    knob_study *unfit = make(st, "unfit", NULL, 0);
+    for (int i = 0; i < 20; i++) {
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(unfit, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 20, 30, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(unfit, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    }
+    knob_study_free(unfit);
     knob_study_free(moved);
     knob_study_free(apart);
     enum { N = 60, FROM = KNOB__WARM_LOCAL_FROM };
@@ -609,8 +621,10 @@ static void tpe_local_phase(void **state)
             assert_true(fabs(b[2 * i] - b[2 * best]) <= 6);
             assert_true(fabs(log10(b[2 * i + 1] / b[2 * best + 1])) <= 1.2);
         }
-        for (int k = 0; k < 2; k++) {
-            const char *src = k ? ",warm_start_study=apart" : "";
+        for (int k = 0; k < 3; k++) {
+            const char *src = k == 2 ? ",warm_start_study=unfit"
+                              : k    ? ",warm_start_study=apart"
+                                     : "";
             snprintf(name, sizeof name, "c%d_%d", k, seed);
             snprintf(opts, sizeof opts, "seed=%d%s,warm_start_local=0", seed, src);
             bowl_run(st, "tpe", name, opts, 30, a);
