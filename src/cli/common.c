@@ -233,8 +233,10 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
         complete +=
             tr[k]->state == KNOB_TRIAL_COMPLETE && tr[k]->n_values >= 1 && !isnan(tr[k]->values[0]);
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
-        bool found = false;
-        for (size_t k = 0; k < n && !found; k++)
+        /* a constant is given to the program, never suggested: the sampler has nothing of
+         * the source's to learn for it */
+        bool found = false, searched = sw->params[i].kind != PK_CONSTANT;
+        for (size_t k = 0; k < n && searched && !found; k++)
             found = tr[k]->state == KNOB_TRIAL_COMPLETE &&
                     knob_trial_info_param(tr[k], sw->params[i].name) != NULL;
         shared += found;

@@ -60,7 +60,11 @@ parameters:
   a: {min: 0.0, max: 1.0}
 YAML
 "$KNOB" run other.yaml --storage "sqlite:///$T/src.db" --study other --trials 2 > /dev/null
-sweep "warm_start: {study: other, storage: sqlite:///$T/src.db}" > disjoint.yaml
+# ... a constant of the source's param's name shares nothing either: it is not suggested (it
+# was taken for a shared param, and the run started cold without a word)
+sweep "warm_start: {study: other, storage: sqlite:///$T/src.db}" |
+    sed 's/^parameters:$/parameters:\n  a: {value: 0.5}/' > disjoint.yaml
+grep -q "a: {value: 0.5}" disjoint.yaml || fail "disjoint.yaml: $(cat disjoint.yaml)"
 "$KNOB" run disjoint.yaml --storage "sqlite:///$T/b.db" --study d --trials 3 > d.txt 2>&1 ||
     fail "disjoint: $(cat d.txt)"
 grep -q "warning: warm_start: study 'other' shares no parameter with this sweep (2 trials); starting cold" d.txt ||
