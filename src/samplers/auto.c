@@ -206,7 +206,9 @@ static int init(void *state)
     auto_state *a = state;
     a->decided = -1;
     a->gp_explore_every = a->gp_explore_ties = a->gp_step_mask = -1;
-    int rc = knob_sampler_create_plugin(&knob__sampler_gp, NULL, &a->gp);
+    int rc = knob__warm_options_check("sampler 'auto'", a->ws_study, a->ws_storage, a->ws_first);
+    if (!rc)
+        rc = knob_sampler_create_plugin(&knob__sampler_gp, NULL, &a->gp);
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);
     if (!rc)

@@ -711,7 +711,10 @@ static int init(void *state)
     if (c->ws_study[0] && c->x0 && c->x0[0])
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
                                            "the first mean; give one");
-    int rc = check_popsize(c);
+    int rc = knob__warm_options_check("sampler 'cmaes'", c->ws_study, c->ws_storage, 0);
+    if (rc)
+        return rc;
+    rc = check_popsize(c);
     if (rc)
         return rc;
     if (strcmp(c->restart_strategy, "none") == 0)

@@ -271,7 +271,8 @@ static int init(void *state)
     p->parego = strcmp(p->mo_acquisition, "parego") == 0;
     p->hedge = strcmp(p->batch_acquisition, "hedge") == 0;
     p->inc_mean = strcmp(p->incumbent, "mean") == 0;
-    return knob__bo_parse_reference_point(p);
+    int rc = knob__warm_options_check("sampler 'gp'", p->ws_study, p->ws_storage, p->ws_first);
+    return rc ? rc : knob__bo_parse_reference_point(p);
 }
 
 static void fini(void *state)

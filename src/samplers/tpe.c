@@ -2159,7 +2159,7 @@ static int init(void *state)
     if (p->group && !p->multivariate)
         return knob_set_error(KNOB_EINVAL, "sampler 'tpe': option 'group' needs "
                                            "'multivariate=true'");
-    return KNOB_OK;
+    return knob__warm_options_check("sampler 'tpe'", p->ws_study, p->ws_storage, p->ws_first);
 }
 
 static void fini(void *state)

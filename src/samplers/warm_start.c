@@ -34,6 +34,25 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
     return KNOB_OK;
 }
 
+int knob__warm_options_check(const char *sampler, const char *study, const char *storage,
+                             int64_t first)
+{
+    if (study && study[0])
+        return KNOB_OK;
+    if (storage && storage[0])
+        return knob_set_error(KNOB_EINVAL,
+                              "%s: option 'warm_start_storage' is set without 'warm_start_study' "
+                              "(the study to learn from in that storage); give both, or neither",
+                              sampler);
+    if (first > 0)
+        return knob_set_error(KNOB_EINVAL,
+                              "%s: option 'warm_start_first' (%lld) is set without "
+                              "'warm_start_study' (the study whose best configurations the first "
+                              "trials evaluate); give both, or neither",
+                              sampler, (long long)first);
+    return KNOB_OK;
+}
+
 int knob__warm_check(knob_study *s, const char *sampler, const char *name, const char *url,
                      bool *checked)
 {

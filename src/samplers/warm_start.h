@@ -27,6 +27,13 @@ typedef struct knob__warm_trial {
 int knob__warm_open(knob_study *s, const char *sampler, const char *name, const char *url,
                     knob_study **out);
 
+/* Checks a warm-starting sampler's options when it is made (its init): warm_start_storage
+ * or warm_start_first (first > 0) without warm_start_study `study` would be a cold start
+ * without a word, so they are refused (KNOB_EINVAL naming `sampler`, "sampler 'tpe'", and
+ * the option). Returns KNOB_OK or KNOB_EINVAL. */
+int knob__warm_options_check(const char *sampler, const char *study, const char *storage,
+                             int64_t first);
+
 /* Checks at a sampler's first ask that its source can be opened (knob__warm_open's
  * errors), so that a misspelt study or storage fails the first trial, not the first trial
  * the model asks after the startup trials have run. *checked true once it could. */

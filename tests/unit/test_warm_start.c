@@ -20,6 +20,40 @@ static knob_study *make(knob_storage *st, const char *name, knob_direction *dirs
     return s;
 }
 
+/* warm_start_storage or warm_start_first without warm_start_study is refused when the
+ * sampler is made, naming the sampler and both options (each sampler asked as cold a start
+ * as without them, and said nothing); with the study, or neither, the sampler is made. */
+static void options_without_study(void **state)
+{
+    (void)state;
+    const char *const names[] = {"tpe", "gp", "cmaes", "auto"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        knob_sampler *sp = NULL;
+        char want[64];
+        snprintf(want, sizeof want, "sampler '%s': option 'warm_start_storage'", names[i]);
+        assert_int_equal(knob_sampler_create(names[i], "warm_start_storage=sqlite:///src.db", &sp),
+                         KNOB_EINVAL);
+        assert_null(sp);
+        assert_non_null(strstr(knob_errmsg(), want));
+        assert_non_null(strstr(knob_errmsg(), "without 'warm_start_study'"));
+        assert_int_equal(knob_sampler_create(names[i],
+                                             "warm_start_storage=sqlite:///src.db,"
+                                             "warm_start_study=src",
+                                             &sp),
+                         KNOB_OK);
+        knob_sampler_free(sp);
+        assert_int_equal(knob_sampler_create(names[i], "", &sp), KNOB_OK);
+        knob_sampler_free(sp);
+        if (strcmp(names[i], "cmaes") == 0) /* it takes no first trials */
+            continue;
+        snprintf(want, sizeof want, "sampler '%s': option 'warm_start_first' (3)", names[i]);
+        assert_int_equal(knob_sampler_create(names[i], "warm_start_first=3", &sp), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), want));
+        assert_int_equal(knob_sampler_create(names[i], "warm_start_first=0", &sp), KNOB_OK);
+        knob_sampler_free(sp);
+    }
+}
+
 /* One trial of x, told `state` with value v (and constraint c when c is not NaN). */
 static void one(knob_study *s, knob_trial_state state, double v, double c)
 {
@@ -1244,6 +1278,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(open_errors),
+        cmocka_unit_test(options_without_study),
         cmocka_unit_test(trials_as_losses),
         cmocka_unit_test(firsts),
         cmocka_unit_test(first_trials_of_samplers),
