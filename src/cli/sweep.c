@@ -647,7 +647,20 @@ static int check_warm_start(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
     char which[256];
-    if (!sw->warm_study || (!sw->sampler.name && (!sw->method || !strcmp(sw->method, "bayes"))))
+    if (!sw->warm_study)
+        return 0;
+    /* the key sets these options: one given beside it too would be overridden (or, with a
+     * source that teaches nothing, read alone) without a word */
+    for (size_t i = 0; sw->sampler.name && i < sw->sampler.n; i++)
+        if (!strcmp(sw->sampler.keys[i], "warm_start_study") ||
+            !strcmp(sw->sampler.keys[i], "warm_start_storage") ||
+            !strcmp(sw->sampler.keys[i], "warm_start_first"))
+            return sweep_errorf_at(c, sw->warm_line, sw->warm_col,
+                                   "key 'warm_start': the sampler's option '%s' is set too, "
+                                   "which the key sets; give it with the key alone (study, "
+                                   "storage, first)",
+                                   sw->sampler.keys[i]);
+    if (!sw->sampler.name && (!sw->method || !strcmp(sw->method, "bayes")))
         return 0;
     const char *name = sw->sampler.name            ? sw->sampler.name
                        : strcmp(sw->method, "pbt") ? sw->method

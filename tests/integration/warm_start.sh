@@ -226,6 +226,14 @@ grep -q "cf_other.yaml:7:1: key 'warm_start.first': sampler 'cmaes' takes no fir
 grep -q "cf.yaml:7:1: key 'warm_start.first': sampler 'cmaes' takes no first trials" cf.txt ||
     fail "cmaes first message: $(cat cf.txt)"
 
+# the key beside a sampler option it sets: refused at the key (the key's source was read, the
+# option's left without a word; with a source sharing nothing, the option's alone)
+sweep "warm_start: src" | sed 's/sampler: .*/sampler: {name: tpe, options: {warm_start_study: other}}/' > both.yaml
+"$KNOB" run both.yaml --storage "sqlite:///$T/src.db" --study both --trials 1 2> both.txt &&
+    fail "the key and warm_start_study both"
+grep -q "both.yaml:7:1: key 'warm_start': the sampler's option 'warm_start_study' is set too" both.txt ||
+    fail "the key and the option: $(cat both.txt)"
+
 # samplers without a warm start
 { sweep "warm_start: src" | sed 's/sampler: .*/sampler: random/'; } > rnd.yaml
 if "$KNOB" run rnd.yaml --storage "sqlite:///$T/b.db" --trials 1 2> r.txt; then fail "random warm"; fi
