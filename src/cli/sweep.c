@@ -604,6 +604,22 @@ const char *sweep_samplers_with_option(const char *option, char buf[256])
     return buf;
 }
 
+/* The source study's name under key `key`: neither empty nor YAML's null (a study named
+ * "null" is written in quotes), so that both are errors of the file, at the value, before
+ * any storage is opened. */
+static int warm_name(sweep_ctx *c, const yaml_node_t *v, const char *key, char **out)
+{
+    if (sweep_get_string(c, v, key, SWEEP_MAX_NAME, out))
+        return -1;
+    knob_choice ch = sweep_to_choice(v);
+    bool null = ch.type == KNOB_CHOICE_NULL;
+    free((char *)ch.str);
+    if (null || !(*out)[0])
+        return sweep_errorf(c, v, "key '%s': expected a study's name, got %s", key,
+                            null ? "null" : "an empty string");
+    return 0;
+}
+
 /* warm_start: NAME, or {study: NAME, storage: URL, first: N}. */
 static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v)
 {
@@ -612,7 +628,7 @@ static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_
     sw->warm_line = (int)k->start_mark.line + 1;
     sw->warm_col = (int)k->start_mark.column + 1;
     if (sweep_scalar(v))
-        return sweep_get_string(c, v, "warm_start", SWEEP_MAX_NAME, &sw->warm_study);
+        return warm_name(c, v, "warm_start", &sw->warm_study);
     if (v->type != YAML_MAPPING_NODE)
         return sweep_errorf(c, v,
                             "key 'warm_start': expected a study's name or {study, storage}, "
@@ -623,10 +639,14 @@ static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_
         const char *ks = sweep_scalar(kk);
         int rc;
         if (ks && !strcmp(ks, "study"))
-            rc = sweep_get_string(c, val, "warm_start.study", SWEEP_MAX_NAME, &sw->warm_study);
-        else if (ks && !strcmp(ks, "storage"))
+            rc = warm_name(c, val, "warm_start.study", &sw->warm_study);
+        else if (ks && !strcmp(ks, "storage")) {
             rc = sweep_get_string(c, val, "warm_start.storage", SWEEP_MAX_PATH, &sw->warm_storage);
-        else if (ks && !strcmp(ks, "first"))
+            if (!rc && !sw->warm_storage[0])
+                rc = sweep_errorf(c, val,
+                                  "key 'warm_start.storage': expected a storage URL, got an "
+                                  "empty string (leave the key out for this study's storage)");
+        } else if (ks && !strcmp(ks, "first"))
             rc = (sw->has_warm_first = true,
                   sweep_get_int(c, val, "warm_start.first", &sw->warm_first, 0, 1000));
         else

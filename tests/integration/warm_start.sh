@@ -226,6 +226,17 @@ grep -q "cf_other.yaml:7:1: key 'warm_start.first': sampler 'cmaes' takes no fir
 grep -q "cf.yaml:7:1: key 'warm_start.first': sampler 'cmaes' takes no first trials" cf.txt ||
     fail "cmaes first message: $(cat cf.txt)"
 
+# no name, null, no storage URL: errors of the file at the value (exit status 2; a study ''
+# or 'null' was looked up in the storage, with status 1)
+for v in '""' 'null' '{study: src, storage: ""}'; do
+    sweep "warm_start: $v" > noname.yaml
+    "$KNOB" run noname.yaml --storage "sqlite:///$T/src.db" --study nn --trials 1 2> nn.txt &&
+        fail "warm_start: $v ran"
+    expect_eq "$?" 2 "exit status of warm_start: $v"
+    grep -Eq "noname.yaml:7:(13|35): key 'warm_start(.storage)?': expected a (study's name|storage URL), got (an empty string|null)" nn.txt ||
+        fail "warm_start: $v: $(cat nn.txt)"
+done
+
 # the key beside a sampler option it sets: refused at the key (the key's source was read, the
 # option's left without a word; with a source sharing nothing, the option's alone)
 sweep "warm_start: src" | sed 's/sampler: .*/sampler: {name: tpe, options: {warm_start_study: other}}/' > both.yaml
