@@ -327,38 +327,46 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
         resid[i] = D->y[i] - (p->ws_a * resid[i] + p->ws_b);
 }
 
-/* Keeps the source trials whose every shared param fits this study's distribution
- * (knob__warm_fits); *skipped counts the others, *param names the param that left out the
- * first of them (NULL: none). */
+/* Keeps the source trials that have every shared param, each fitting this study's
+ * distribution (knob__warm_fits); *missing counts those without one, *skipped those with one
+ * that does not fit, *param names the param that left out the first of them (NULL: none). */
 static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipped,
-                      const char **param)
+                      size_t *missing, const char **param)
 {
     size_t m = 0;
     *param = NULL;
+    *skipped = *missing = 0;
     for (size_t i = 0; i < nt; i++) {
-        bool fits = true;
-        for (int j = 0; j < p->ns && fits; j++) {
+        bool has = true, fits = true;
+        for (int j = 0; j < p->ns && has && fits; j++) {
             const knob__dim *dim = &p->dims[p->s_dims[j]];
-            fits = knob__warm_fits(knob_trial_info_param(w[i].trial, dim->name), dim->dist);
+            const knob_param *q = knob_trial_info_param(w[i].trial, dim->name);
+            has = q != NULL;
+            fits = has && knob__warm_fits(q, dim->dist);
             if (!fits && !*param)
                 *param = dim->name;
         }
+        *missing += !has;
+        *skipped += has && !fits;
         if (fits)
             w[m++] = w[i];
     }
-    *skipped = nt - m;
     return m;
 }
 
 /* The source's completed trials as rows of the shared dimensions (this space's params that
- * every one of them carries), their losses warped and standardized as this study's, and
- * its model, fitted once. Trials whose shared params do not fit this study's distributions
- * (another kind, other choices, a value outside the range) are left out, and said
- * (knob__warm_say_skipped). A source sharing no param leaves a cold start. */
+ * at least half of them carry), their losses warped and standardized as this study's, and
+ * its model, fitted once. Trials without a shared param (a conditional one, an enqueued
+ * trial without it), or whose shared params do not fit this study's distributions (another
+ * kind, other choices, a value outside the range), are left out, and said
+ * (knob__warm_say_skipped), as in cmaes's warm start, rather than the param left out of the
+ * model for every trial, without a word, because one trial lacks it. A param fewer than half
+ * carry is not modelled (its trials would be too few). A source sharing no param leaves a
+ * cold start. */
 static int source_model(bo *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
-    size_t nt, skipped = 0, all;
+    size_t nt, skipped = 0, missing = 0, all;
     int rc = knob__warm_trials(src, false, &w, &nt);
     if (rc)
         return rc;
@@ -368,17 +376,18 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
         size_t with = 0;
         for (size_t i = 0; i < nt; i++)
             with += knob_trial_info_param(w[i].trial, p->dims[k].name) != NULL;
-        if (with == nt && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
+        if (2 * with >= nt && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
             snprintf(p->s_names[p->ns], sizeof p->s_names[0], "%s", p->dims[k].name);
             p->s_dims[p->ns++] = k;
         }
     }
     all = nt;
     const char *param = NULL;
-    nt = p->ns ? fitting(p, w, nt, &skipped, &param) : 0;
+    nt = p->ns ? fitting(p, w, nt, &skipped, &missing, &param) : 0;
     /* one trial is no model (no scale, no length scales): a cold start, said */
-    rc = nt == 1 ? knob__warm_say_too_few(s, "gp", p->ws_study, all, skipped, param, 1, 2, p->ws_first)
-                 : knob__warm_say_skipped(s, "gp", p->ws_study, all, 0, skipped, 0, param);
+    rc = nt == 1 ? knob__warm_say_too_few(s, "gp", p->ws_study, all, skipped, missing, param, 1, 2,
+                                          p->ws_first)
+                 : knob__warm_say_skipped(s, "gp", p->ws_study, all, 0, skipped, missing, param);
     if (rc || nt == 0) {
         p->ns = nt ? p->ns : 0;
         free(w);

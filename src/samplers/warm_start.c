@@ -244,10 +244,10 @@ int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *
 }
 
 int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t dists, const char *param, size_t few, size_t need,
-                           int64_t first)
+                           size_t dists, size_t missing, const char *param, size_t few,
+                           size_t need, int64_t first)
 {
-    return say(s, sampler, name, of, 0, dists, 0, param, few, need, first);
+    return say(s, sampler, name, of, 0, dists, missing, param, few, need, first);
 }
 
 static int cmp_warm(const void *a, const void *b)

@@ -1176,6 +1176,59 @@ static void smac_reads_source_once(void **state)
     knob_storage_close(st);
 }
 
+/* gp from a source whose param y one trial lacks (a conditional param, an enqueued trial
+ * without it): that trial is left out and said, and the source's model has y (y was left
+ * out of it for every trial, without a word); a param fewer than half the trials have is
+ * not modelled, and nothing is left out for it. */
+static void gp_source_param_most_trials_have(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "holey", NULL, 0), *rare = make(st, "rare", NULL, 0);
+    knob_rng r;
+    knob_rng_seed(&r, 5);
+    for (int i = 0; i < 12; i++) {
+        double x = 10 * knob_rng_uniform(&r), y = pow(10, 2 * knob_rng_uniform(&r));
+        double v = (x - 3) * (x - 3) + log10(y) * log10(y);
+        point(src, x, y, v, NAN);
+        point(rare, x, i < 5 ? y : NAN, v, NAN);
+    }
+    point(src, 5, NAN, 4, NAN); /* without y */
+    knob_study_free(src);
+    knob_study_free(rare);
+    for (int k = 0; k < 2; k++) {
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create("gp", k ? "seed=1,warm_start_study=rare"
+                                                     : "seed=1,warm_start_study=holey",
+                                             &sp),
+                         KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, k ? "g_rare" : "g_holey", &o, &s), KNOB_OK);
+        for (int i = 0; i < 3; i++) {
+            knob_trial *t;
+            double x, y;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 1, 100, 0, KNOB_LOG, &y), KNOB_OK);
+            double v = (x - 3) * (x - 3) + log10(y) * log10(y);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        const char *said = knob_study_system_attr(s, "warm_start_skipped");
+        if (k) {
+            assert_null(said);
+        } else {
+            assert_non_null(said);
+            assert_string_equal(said, "\"gp: warm_start_study 'holey': 1 of its 13 finished "
+                                      "trials not used: 1 without a param of this study that "
+                                      "others of its trials have; the first: param 'y'\"");
+        }
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+}
+
 /* gp from a source of one trial: its model needs two, so the start is cold, and that is
  * said in warm_start_skipped (it was silent), with the way to use the trial; one trial
  * that fits among others that do not, too. */
@@ -1297,6 +1350,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(cmaes_uses_shared_params),
         cmocka_unit_test(smac_reads_source_once),
         cmocka_unit_test(gp_one_source_trial),
+        cmocka_unit_test(gp_source_param_most_trials_have),
         cmocka_unit_test(models_read_mapped_values),
     };
     if (argc > 1)
