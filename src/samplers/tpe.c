@@ -1005,10 +1005,7 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
         if (same && w[i].feasible)
             w[m++] = w[i];
     }
-    const char *was = knob_study_system_attr(s, "warm_start_skipped");
-    if (was && strncmp(was, "\"tpe: warm_start_study '", 25) == 0 &&
-        !(strncmp(was + 25, p->ws_study, strlen(p->ws_study)) == 0 &&
-          strncmp(was + 25 + strlen(p->ws_study), "':", 2) == 0))
+    if (knob__warm_said_of(s, "tpe", p->ws_study) == 2)
         p->ws_said = p->ws_tell = true; /* taken back (or replaced) at the next suggestion */
     p->ws_tell |= others > 0;
     knob__warm_sort(w, m);

@@ -203,6 +203,21 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
     return store(s, text);
 }
 
+int knob__warm_said_of(knob_study *s, const char *sampler, const char *name)
+{
+    const char *was = knob_study_system_attr(s, "warm_start_skipped");
+    knobx_json *j = was ? knobx_json_parse(was, (size_t)-1, NULL, 0) : NULL;
+    size_t n = strlen(sampler), k = strlen(name);
+    int of = 0;
+    if (j && j->type == KNOBX_JSON_STRING && strncmp(j->str, sampler, n) == 0 &&
+        strncmp(j->str + n, ": warm_start_study '", 20) == 0)
+        of = strncmp(j->str + n + 20, name, k) == 0 && strncmp(j->str + n + 20 + k, "':", 2) == 0
+                 ? 1
+                 : 2;
+    knobx_json_free(j);
+    return of;
+}
+
 int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                            size_t objectives, size_t dists, size_t missing, const char *param)
 {

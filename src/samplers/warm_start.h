@@ -88,6 +88,11 @@ int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name,
                            size_t dists, size_t missing, const char *param, size_t few,
                            size_t need, int64_t first);
 
+/* Whose sentence warm_start_skipped holds: 0 none of `sampler`'s, 1 `sampler`'s of source
+ * `name`, 2 `sampler`'s of another source. Read from the attribute's JSON string, so that a
+ * name with a quote or a backslash (escaped there) is its own source's. */
+int knob__warm_said_of(knob_study *s, const char *sampler, const char *name);
+
 /* Orders warm trials best (lowest loss) first; equal losses keep trial order. */
 void knob__warm_sort(knob__warm_trial *w, size_t n);
 
