@@ -272,6 +272,11 @@ static int init(void *state)
     p->hedge = strcmp(p->batch_acquisition, "hedge") == 0;
     p->inc_mean = strcmp(p->incumbent, "mean") == 0;
     int rc = knob__warm_options_check("sampler 'gp'", p->ws_study, p->ws_storage, p->ws_first);
+    /* TuRBO's box and local model replace the global model the source informs: the source
+     * would be read and left unused, without a word */
+    if (!rc && p->trust_region && p->ws_study && p->ws_study[0])
+        rc = knob_set_error(KNOB_EINVAL, "sampler 'gp': trust_region does not take a warm start "
+                                         "(warm_start_study): give one of them");
     return rc ? rc : knob__bo_parse_reference_point(p);
 }
 

@@ -1192,6 +1192,12 @@ static const knob_option options[] = {
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
+static int init(void *state)
+{
+    smac *p = state;
+    return knob__warm_options_check("sampler 'smac'", p->ws_study, p->ws_storage, p->ws_first);
+}
+
 const knob_sampler_plugin knob__sampler_smac = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "smac",
@@ -1203,6 +1209,7 @@ const knob_sampler_plugin knob__sampler_smac = {
             "random_probability, warm_start_study, warm_start_storage, warm_start_first, seed.",
     .state_size = sizeof(smac),
     .options = options,
+    .init = init,
     .fini = fini,
     .sample_relative = sample_relative,
     .sample_independent = knob__random_independent,

@@ -26,7 +26,7 @@ static knob_study *make(knob_storage *st, const char *name, knob_direction *dirs
 static void options_without_study(void **state)
 {
     (void)state;
-    const char *const names[] = {"tpe", "gp", "cmaes", "auto"};
+    const char *const names[] = {"tpe", "gp", "cmaes", "auto", "smac"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         knob_sampler *sp = NULL;
         char want[64];
@@ -52,6 +52,12 @@ static void options_without_study(void **state)
         assert_int_equal(knob_sampler_create(names[i], "warm_start_first=0", &sp), KNOB_OK);
         knob_sampler_free(sp);
     }
+    /* gp's trust region has its own local model, which no source informs: refused, where
+     * the source was read and its asks were a cold run's */
+    knob_sampler *sp = NULL;
+    assert_int_equal(knob_sampler_create("gp", "trust_region=true,warm_start_study=src", &sp),
+                     KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "trust_region does not take a warm start"));
 }
 
 /* One trial of x, told `state` with value v (and constraint c when c is not NaN). */
