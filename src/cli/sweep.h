@@ -50,9 +50,10 @@ typedef struct sweep_cond {
     size_t n_allowed;
     int line, col; /* of the parent's key under `when` */
     char *owner;   /* the key whose `when` it is: the param, or a group it is nested in */
-    /* A numeric parent's step (int_uniform: 1, a q_ form: q), else 0. Its values compare
-     * within a thousandth of it, so that neighbours on a large grid (5000000000 and
-     * 5000000001) stay apart where a relative 1e-9 would join them. */
+    /* A numeric parent's step (int_uniform: 1, a q_ form: q, a list of values: the
+     * smallest gap between its numbers), else 0. Its values compare within a thousandth of
+     * it, so that neighbours (5000000000 and 5000000001, 1e-9 and 1e-10) stay apart where
+     * a relative 1e-9 would join them. */
     double step;
 } sweep_cond;
 

@@ -134,14 +134,31 @@ static bool same_at(const knob_choice *a, const knob_choice *b, double step)
     return a->type == KNOB_CHOICE_NULL || same_number(a->num, b->num, step);
 }
 
-static bool same(const knob_choice *a, const knob_choice *b)
+static int cmp_double(const void *a, const void *b)
 {
-    return same_at(a, b, 0);
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
-/* The step of a numeric parent's values (sweep_cond.step). */
+/* The step of a numeric parent's values (sweep_cond.step). A list of values has the
+ * smallest gap between its numbers: seeds 1234567890 and 1234567891, or epsilons 1e-9 and
+ * 1e-10, are within a relative 1e-9 of each other, and must not be one value. */
 static double step_of(const sweep_param *p)
 {
+    if (p->kind == PK_CATEGORICAL) {
+        double *x = malloc((p->n_choices ? p->n_choices : 1) * sizeof *x), gap = 0;
+        size_t n = 0;
+        for (size_t i = 0; x && i < p->n_choices; i++)
+            if (p->choices[i].type == KNOB_CHOICE_NUMBER)
+                x[n++] = p->choices[i].num;
+        if (x)
+            qsort(x, n, sizeof *x, cmp_double);
+        for (size_t i = 1; i < n; i++)
+            if (x[i] > x[i - 1] && (gap == 0 || x[i] - x[i - 1] < gap))
+                gap = x[i] - x[i - 1];
+        free(x); /* out of memory: 0, a relative 1e-9 as before */
+        return gap;
+    }
     if (p->kind == PK_INT_UNIFORM)
         return 1;
     if (p->kind == PK_Q_UNIFORM || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
@@ -169,12 +186,13 @@ bool sweep_param_active(const sweep *sw, size_t i, const knob_choice *values, co
     return true;
 }
 
-/* Whether parent p can take v (refused: a condition that could never hold). */
-static bool can_take(const sweep_param *p, const knob_choice *v)
+/* Whether parent p, whose values are `step` apart, can take v (refused: a condition that
+ * could never hold). */
+static bool can_take(const sweep_param *p, const knob_choice *v, double step)
 {
     if (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT) {
         for (size_t i = 0; i < p->n_choices; i++)
-            if (same(&p->choices[i], v))
+            if (same_at(&p->choices[i], v, step))
                 return true;
         return false;
     }
@@ -189,7 +207,7 @@ static bool can_take(const sweep_param *p, const knob_choice *v)
                (p->kind == PK_Q_NORMAL || v->num >= 0);
     }
     double near;
-    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num, step_of(p));
+    return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num, step);
 }
 
 /* The parents a condition may name: params whose values can be compared. */
@@ -220,7 +238,7 @@ static void near_value(knobx_buf *h, const sweep_param *parent, const char *text
     char *end;
     knob_choice number = {KNOB_CHOICE_NUMBER, NULL, strtod(text, &end)};
     if (end != text && !*end && parent->kind != PK_CATEGORICAL && parent->kind != PK_CONSTANT &&
-        can_take(parent, &number)) {
+        can_take(parent, &number, step_of(parent))) {
         knobx_buf_printf(h, "; did you mean %s, unquoted?", text);
         return;
     }
@@ -311,7 +329,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                                "q_normal, q_log_normal)%s",
                                w->owner, w->parent_name, w->parent_name, hint);
     for (size_t i = 0; i < w->n_allowed; i++) {
-        if (can_take(parent, &w->allowed[i]) || as_parent_json(parent, &w->allowed[i]))
+        if (can_take(parent, &w->allowed[i], w->step) || as_parent_json(parent, &w->allowed[i]))
             continue;
         knobx_buf b = {0}, h = {0};
         describe_value(&b, &w->allowed[i]);

@@ -158,6 +158,21 @@ PY
 # joined them)
 "$KNOB" enqueue qn n=5000000003 f=u $S 2> e1.txt && fail "f enqueued where n is not 5000000000"
 grep -q "'f' is not active" e1.txt || fail "enqueue near a large grid value: $(cat e1.txt)"
+# neighbours in a list of values stay apart, however close relative to their size: seeds
+# 1234567890 and 1234567891, epsilons 1e-9 and 1e-10 (a relative 1e-9 joined them)
+printf '%s\n' "program: $PROGS/cond_prog.sh" "method: grid" "parameters:" \
+    "  seed: {values: [1234567890, 1234567891]}" "  x: {values: [a], when: {seed: 1234567891}}" \
+    "  eps: {values: [1.0e-9, 1.0e-10]}" "  y: {values: [a], when: {eps: 1.0e-9}}" > near.yaml
+"$KNOB" run near.yaml $S --study near --parallel 4 > out.txt 2>&1 || fail "near values: $(cat out.txt)"
+"$KNOB" trials near $S --format json > near.json
+python3 - near.json <<'PY' || fail "near values: $(cat near.json)"
+import json, sys
+d = [t["params"] for t in json.load(open(sys.argv[1]))]
+assert len(d) == 4 and all(("x" in p) == (p["seed"] == 1234567891) and
+                           ("y" in p) == (p["eps"] == 1e-9) for p in d), d
+PY
+"$KNOB" enqueue near seed=1234567890 x=a $S 2> e1.txt && fail "x enqueued where seed is not 1234567891"
+grep -q "'x' is not active" e1.txt || fail "enqueue near a listed value: $(cat e1.txt)"
 
 # knob lr-find passes the active params only, and refuses to test an inactive one
 cat > lr.yaml <<'YAML'
