@@ -332,16 +332,29 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
         if (can_take(parent, &w->allowed[i], w->step) || as_parent_json(parent, &w->allowed[i]))
             continue;
         knobx_buf b = {0}, h = {0};
-        describe_value(&b, &w->allowed[i]);
-        /* a list value written as a list of scalars ({layers: [128]} for the list [128]) */
-        bool lists = false;
-        for (size_t k = 0; parent->is_json && k < parent->n_choices && !lists; k++)
-            lists = parent->is_json[k];
+        /* a number as written: 12345678901234567891.0, not 1.23456789012346e+19 */
+        if (w->allowed[i].type == KNOB_CHOICE_NUMBER && w->allowed[i].str)
+            knobx_buf_puts(&b, w->allowed[i].str);
+        else
+            describe_value(&b, &w->allowed[i]);
+        /* a list value written as a list of scalars ({layers: [128]} for the list [128]);
+         * an integer beyond 2^53 (held as its text too) written with a fraction */
+        bool lists = false, big = false;
+        for (size_t k = 0; parent->is_json && k < parent->n_choices; k++) {
+            bool list = parent->is_json[k] && strchr("[{", parent->choices[k].str[0]);
+            lists |= list;
+            big |= parent->is_json[k] && !list;
+        }
         if (lists && w->allowed[i].type != KNOB_CHOICE_STRING)
             knobx_buf_printf(&h,
                              "; its values are lists: write each inside the list of values, "
                              "{%s: [[64, 64], [128]]}",
                              w->parent_name);
+        else if (big && w->allowed[i].type == KNOB_CHOICE_NUMBER &&
+                 fabs(w->allowed[i].num) >= 9007199254740992.0)
+            knobx_buf_puts(&h, "; an integer beyond 2^53 among its values is that integer "
+                               "exactly, written by its digits alone (a number with a fraction "
+                               "or an exponent is a float near it)");
         else if (w->allowed[i].type == KNOB_CHOICE_STRING)
             near_value(&h, parent, w->allowed[i].str);
         else if (w->allowed[i].str && spelled_string(parent, w->allowed[i].str))

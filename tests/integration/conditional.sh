@@ -245,6 +245,9 @@ err "key 'parameters.x.when.q69': unknown parameter 'q69'; did you mean 'p69'?" 
 # a list value of a parent written as a list of scalars: the message says how to write it
 err "e.yaml:5:27: key 'parameters.d.when.layers': 'layers' never takes 128, so 'd' would never be active there (parent defined at line 4, column 11); its values are lists: write each inside the list of values, {layers: [[64, 64], [128]]}" \
     "  layers: {values: [[64, 64], [128]]}" "  d: {values: [1], when: {layers: [128]}}"
+# an integer beyond 2^53 (held as its text) written with a fraction: not said to be a list
+err "e.yaml:5:27: key 'parameters.x.when.seed': 'seed' never takes 12345678901234567891.0, so 'x' would never be active there (parent defined at line 4, column 9); an integer beyond 2^53 among its values is that integer exactly" \
+    "  seed: {values: [12345678901234567890, 12345678901234567891]}" "  x: {values: [a], when: {seed: 12345678901234567891.0}}"
 # a value the parent never takes: the one meant, a typo away or written in quotes
 err "e.yaml:5:27: key 'parameters.m.when.opt': 'opt' never takes \"sdg\" (a string), so 'm' would never be active there (parent defined at line 4, column 8); did you mean \"sgd\"?" \
     "  opt: {values: [sgd, adam]}" "  m: {values: [1], when: {opt: sdg}}"
