@@ -379,6 +379,27 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 
 /* ---------------------------------------------------------------- resolving, order */
 
+/* The first param nested in the group named `name` (its keys joined by dots), or NULL: a
+ * group holds params, and takes no value a `when` could compare. */
+static const char *group_member(const sweep *sw, const char *name)
+{
+    for (size_t j = 0; j < sw->n_params; j++) {
+        const sweep_param *q = &sw->params[j];
+        size_t at = 0;
+        for (size_t k = 0; k + 1 < q->n_path; k++) {
+            size_t n = strlen(q->path[k]);
+            if (strncmp(name + at, q->path[k], n))
+                break;
+            if (!name[at + n])
+                return q->name;
+            if (name[at + n] != '.')
+                break;
+            at += n + 1;
+        }
+    }
+    return NULL;
+}
+
 static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
 {
     const sweep *sw = c->sw;
@@ -389,6 +410,13 @@ static int resolve_parent(sweep_ctx *c, sweep_param *p, sweep_cond *w)
             return check_value(c, p, w);
         }
     }
+    const char *member = group_member(sw, w->parent_name);
+    if (member)
+        return sweep_errorf_at(c, w->line, w->col,
+                               "key 'parameters.%s.when.%s': '%s' is a group of nested "
+                               "parameters, which takes no value: a `when` names a parameter "
+                               "of it ('%s')",
+                               w->owner, w->parent_name, w->parent_name, member);
     /* a nested param named by its own key alone (w for net.w, a sibling's habit): its full
      * name, when one param has that key */
     const char *nested = NULL;

@@ -238,6 +238,9 @@ err "e.yaml:5:34: key 'parameters.b.when.a': 'a' takes continuous values; a pare
 err "e.yaml:8:34: key 'parameters.net.v.when.w': unknown parameter 'w'; did you mean 'net.w'? (a nested parameter is named outer.inner)" \
     "  n: {values: [1, 2]}" "  net:" "    parameters:" "      w: {values: [8, 16]}" \
     "      v: {values: [1, 2], when: {w: 8}}"
+# a group named as a parent: it takes no value (it was an unknown parameter, "did you mean 'a'")
+err "e.yaml:5:27: key 'parameters.b.when.g': 'g' is a group of nested parameters, which takes no value: a \`when\` names a parameter of it ('g.w')" \
+    "  a: {values: [1, 2]}" "  b: {values: [1], when: {g: 1}}" "  g:" "    parameters:" "      w: {values: [1, 2]}"
 many=()
 for i in $(seq 1 70); do many+=("  p$i: {values: [1, 2]}"); done
 err "key 'parameters.x.when.q69': unknown parameter 'q69'; did you mean 'p69'?" \
