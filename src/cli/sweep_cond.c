@@ -631,8 +631,8 @@ static int split(products *out, const product *base, const sweep *sw, size_t i, 
     return rc;
 }
 
-/* The products of the params in `only` (NULL: all); the others are left absent. */
-static int grid_products(const sweep *sw, const grid_values *gv, const bool *only, products *ps)
+/* The products of the params. */
+static int grid_products(const sweep *sw, const grid_values *gv, products *ps)
 {
     product first;
     ps->n_params = sw->n_params;
@@ -640,8 +640,6 @@ static int grid_products(const sweep *sw, const grid_values *gv, const bool *onl
         return product_free(&first, sw->n_params), -1;
     for (size_t o = 0; o < sw->n_params; o++) {
         size_t i = sw->order[o];
-        if (only && !only[i])
-            continue;
         products next = {.n_params = sw->n_params};
         int rc = 0;
         for (size_t k = 0; !rc && k < ps->n; k++)
@@ -729,7 +727,7 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
     for (size_t i = 0; !rc && i < sw->n_params; i++)
         if (values_of(&sw->params[i], &gv[i]))
             rc = not_enumerable(sw, &sw->params[i]);
-    if (!rc && (rc = grid_products(sw, gv, NULL, &ps)) > 0)
+    if (!rc && (rc = grid_products(sw, gv, &ps)) > 0)
         fprintf(stderr,
                 "%s: method grid: the conditional params split the grid into more than %d "
                 "parts (a product of value lists each, so more than %d points): too many to "
@@ -755,39 +753,6 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
 }
 
 /* ---------------------------------------------------------------- params never active */
-
-/* A phantom value, none of the values a `when` names: it stands for the values of a param
- * that no condition names (a param that is no parent, or a parent's other values). */
-static const knob_choice OTHER = {KNOB_CHOICE_STRING, "\x01other", 0};
-
-/* The values that matter to the conditions: each distinct value a `when` names for param
- * i, and OTHER. Conditions only ask whether a parent's value is among some, so a param is
- * active for some values of the params if and only if it is for some of these. */
-static int condition_values(const sweep *sw, size_t i, grid_values *gv)
-{
-    size_t n = 1;
-    for (size_t j = 0; j < sw->n_params; j++)
-        for (size_t k = 0; k < sw->params[j].n_when; k++)
-            n += sw->params[j].when[k].parent == i ? sw->params[j].when[k].n_allowed : 0;
-    gv->v = malloc(n * sizeof *gv->v);
-    if (!gv->v)
-        return -1;
-    gv->n = 0;
-    for (size_t j = 0; j < sw->n_params; j++) {
-        for (size_t k = 0; k < sw->params[j].n_when; k++) {
-            const sweep_cond *w = &sw->params[j].when[k];
-            for (size_t a = 0; w->parent == i && a < w->n_allowed; a++) {
-                bool seen = false;
-                for (size_t b = 0; b < gv->n && !seen; b++)
-                    seen = same_at(&gv->v[b], &w->allowed[a], w->step);
-                if (!seen)
-                    gv->v[gv->n++] = w->allowed[a];
-            }
-        }
-    }
-    gv->v[gv->n++] = OTHER;
-    return 0;
-}
 
 /* Where a param's conditions are reported: its own `when`, else the innermost group's it
  * is nested in. */
@@ -823,50 +788,72 @@ static void mark_ancestors(const sweep *sw, size_t i, bool *only)
         mark_ancestors(sw, sw->params[i].when[k].parent, only);
 }
 
+static int by_parent(const void *a, const void *b)
+{
+    size_t x = (*(const sweep_cond *const *)a)->parent, y = (*(const sweep_cond *const *)b)->parent;
+    return (x > y) - (x < y);
+}
+
+/* Whether the n conditions on one parent allow a value together: one of the first's that
+ * each of the others allows. */
+static bool allow_together(const sweep_cond *const *conds, size_t n)
+{
+    for (size_t a = 0; a < conds[0]->n_allowed; a++) {
+        bool all = true;
+        for (size_t k = 1; k < n && all; k++) {
+            bool any = false;
+            for (size_t b = 0; b < conds[k]->n_allowed && !any; b++)
+                any = same_at(&conds[0]->allowed[a], &conds[k]->allowed[b], conds[0]->step);
+            all = any;
+        }
+        if (all)
+            return true;
+    }
+    return false;
+}
+
 /* Refuses a param whose conditions can never hold together: its own `when` asks a parent
  * for values that the parent's own conditions, or another of its parents, rule out (c
  * when {b: 2, a: y} where b exists only when a is x). Such a param would never reach the
- * program. For each conditional param, the space of its ancestors and itself is split as
- * a grid's is (grid_products), over the values the conditions name: the param is never
- * active if it is in none of the products. Only its ancestors can change whether it is
- * active, so siblings are left out: a switch with 20 optional params below it, each with
- * its own toggle, is 2^20 products together and 2 for each param. */
+ * program. A param is active exactly when it and each of its ancestors (its parents, their
+ * parents, ...) have their conditions hold, for an ancestor is active only so. Each
+ * condition asks one parent for a value among some, and the params take their values
+ * independently, so the param can be active if and only if, for each parent named by
+ * these conditions, some value is allowed by all the conditions on it: every value a
+ * condition names is one its parent takes (check_value). Splitting the space into
+ * products instead grows exponentially with a chain of two-parent conditions (layer_i
+ * when skip_i and layer_{i-1}: 2^20 products for 20 layers, seconds and hundreds of MB at
+ * every load of the sweep). */
 static int check_reachable(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
-    size_t n = sw->n_params ? sw->n_params : 1;
-    grid_values *gv = calloc(n, sizeof *gv);
+    size_t n = sw->n_params ? sw->n_params : 1, n_conds = 1;
+    for (size_t i = 0; i < sw->n_params; i++)
+        n_conds += sw->params[i].n_when;
     bool *only = malloc(n * sizeof *only);
-    bool oom = !gv || !only;
-    for (size_t i = 0; !oom && i < sw->n_params; i++)
-        oom = condition_values(sw, i, &gv[i]) != 0;
-    int rc = oom ? sweep_errorf(c, NULL, "out of memory") : 0;
+    const sweep_cond **conds = malloc(n_conds * sizeof *conds);
+    int rc = only && conds ? 0 : sweep_errorf(c, NULL, "out of memory");
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
         if (!p->n_when)
             continue;
         memset(only, 0, n * sizeof *only);
         mark_ancestors(sw, i, only);
-        products ps = {0};
-        int split = grid_products(sw, gv, only, &ps);
-        if (split < 0)
-            rc = sweep_errorf(c, NULL, "out of memory");
-        if (split > 0 && !c->quiet && !c->quiet_warnings) /* too many products to tell */
-            fprintf(stderr,
-                    "%s:%d:%d: warning: key 'parameters.%s.when': not checked that '%s' can "
-                    "ever be active: its ancestors' conditions split into more than %d cases\n",
-                    c->path, own_when(p)->line, own_when(p)->col, own_when(p)->owner, p->name,
-                    MAX_PRODUCTS);
-        bool reached = split != 0;
-        for (size_t k = 0; k < ps.n && !reached; k++)
-            reached = ps.p[k].n[i] > 0;
-        if (!rc && !reached)
+        size_t m = 0;
+        for (size_t j = 0; j < sw->n_params; j++)
+            for (size_t k = 0; only[j] && k < sw->params[j].n_when; k++)
+                conds[m++] = &sw->params[j].when[k];
+        qsort(conds, m, sizeof *conds, by_parent);
+        bool reached = true;
+        for (size_t k = 0, run; k < m && reached; k += run) {
+            for (run = 1; k + run < m && conds[k + run]->parent == conds[k]->parent; run++)
+                ;
+            reached = run == 1 || allow_together(conds + k, run);
+        }
+        if (!reached)
             rc = unreachable_error(c, p);
-        grid_free(&ps, NULL, sw->n_params);
     }
-    for (size_t i = 0; gv && i < sw->n_params; i++)
-        free(gv[i].v);
-    free(gv);
     free(only);
+    free(conds);
     return rc;
 }

@@ -285,6 +285,15 @@ err "e.yaml:6:12: key 'parameters.g.when.a': 'a' never takes \"z\" (a string), s
     "  a: {values: [x, y]}" "  g:" "    when: {a: z}" "    parameters:" "      w: {values: [1, 2]}"
 err "e.yaml:8:34: key 'parameters.g.w.when': 'g.w' can never be active" \
     "  a: {values: [x, y]}" "  g:" "    when: {a: x}" "    parameters:" "      w: {values: [1, 2], when: {a: y}}"
+# a chain of layers, each under its own switch and the layer before (2^20 products of the
+# ancestors' values, which took 10 s and 370 MB at each load, and left x unchecked): x
+# needs skip0 true, where layer0, and so layer19, is absent
+chain=()
+for i in $(seq 0 19); do
+    chain+=("  skip$i: {values: [true, false]}" "  layer$i: {values: [64, 128], when: {skip$i: false$([ "$i" = 0 ] || echo ", layer$((i - 1)): [64, 128]")}}")
+done
+err "key 'parameters.x.when': 'x' can never be active" "${chain[@]}" "  x: {values: [1], when: {layer19: 64, skip0: true}}"
+! grep -q warning e.txt || fail "a chain of layers: $(cat e.txt)"
 printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
     "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
