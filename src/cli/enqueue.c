@@ -222,16 +222,30 @@ static knob_choice json_choice(const knobx_json *v)
 }
 
 /* Whether condition w holds whatever value its active parent takes (`when: {o: [a, b]}`
- * for `o: {values: [a, b]}`), so that the sampler's choice cannot make it fail. */
+ * for `o: {values: [a, b]}`, `when: {n: [1, 2, 3]}` for `n: {min: 1, max: 3}`), so that
+ * the sampler's choice cannot make it fail. */
 static bool cond_always(const sweep *sw, const sweep_cond *w)
 {
     const sweep_param *p = &sw->params[w->parent];
-    if (p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT)
+    if (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT) {
+        for (size_t i = 0; i < p->n_choices; i++)
+            if (!sweep_cond_holds(w, &p->choices[i]))
+                return false;
+        return true;
+    }
+    /* a range on a grid: each of its numbers, when the condition names as many (the
+     * normal family's have no end) */
+    double first, last, *x;
+    if (p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL || !w->step ||
+        !sweep_grid_nearest(p, -DBL_MAX, &first) || !sweep_grid_nearest(p, DBL_MAX, &last) ||
+        (last - first) / w->step + 1 > (double)w->n_allowed + 0.5)
         return false;
-    for (size_t i = 0; i < p->n_choices; i++)
-        if (!sweep_cond_holds(w, &p->choices[i]))
-            return false;
-    return true;
+    size_t n = sweep_grid_numbers(p, &x);
+    bool all = n > 0;
+    for (size_t i = 0; i < n && all; i++)
+        all = sweep_cond_holds(w, &(knob_choice){KNOB_CHOICE_NUMBER, NULL, x[i]});
+    free(x);
+    return all;
 }
 
 /* The state of param i from those of its parents (earlier in sw->order). */

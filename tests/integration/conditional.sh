@@ -162,17 +162,21 @@ grep -q "'f' is not active" e1.txt || fail "enqueue near a large grid value: $(c
 # 1234567890 and 1234567891, epsilons 1e-9 and 1e-10 (a relative 1e-9 joined them)
 printf '%s\n' "program: $PROGS/cond_prog.sh" "method: grid" "parameters:" \
     "  seed: {values: [1234567890, 1234567891]}" "  x: {values: [a], when: {seed: 1234567891}}" \
-    "  eps: {values: [1.0e-9, 1.0e-10]}" "  y: {values: [a], when: {eps: 1.0e-9}}" > near.yaml
+    "  eps: {values: [1.0e-9, 1.0e-10]}" "  y: {values: [a], when: {eps: 1.0e-9}}" \
+    "  i: {min: 1, max: 2}" "  j: {values: [a], when: {i: [1, 2]}}" > near.yaml
 "$KNOB" run near.yaml $S --study near --parallel 4 > out.txt 2>&1 || fail "near values: $(cat out.txt)"
 "$KNOB" trials near $S --format json > near.json
 python3 - near.json <<'PY' || fail "near values: $(cat near.json)"
 import json, sys
 d = [t["params"] for t in json.load(open(sys.argv[1]))]
-assert len(d) == 4 and all(("x" in p) == (p["seed"] == 1234567891) and
-                           ("y" in p) == (p["eps"] == 1e-9) for p in d), d
+assert len(d) == 8 and all(("x" in p) == (p["seed"] == 1234567891) and
+                           ("y" in p) == (p["eps"] == 1e-9) and "j" in p for p in d), d
 PY
 "$KNOB" enqueue near seed=1234567890 x=a $S 2> e1.txt && fail "x enqueued where seed is not 1234567891"
 grep -q "'x' is not active" e1.txt || fail "enqueue near a listed value: $(cat e1.txt)"
+# a when that names every value of a range holds whatever the sampler draws: its parent
+# need not be given (it was: "give 'i' too, with i in [1, 2]")
+"$KNOB" enqueue near j=a $S > /dev/null 2> e1.txt || fail "enqueue under every value: $(cat e1.txt)"
 
 # knob lr-find passes the active params only, and refuses to test an inactive one
 cat > lr.yaml <<'YAML'
