@@ -419,7 +419,9 @@ double knob__dist_size(const knob_distribution *d)
 }
 
 /* A choice matches a JSON value of its type, or a string spelling it ("1", "true"). */
-static bool choice_matches(const knob_choice *c, const knobx_json *v)
+/* Whether choice c is the given value v: of its own type, or (loose) as text ("3" for 3,
+ * "true" for true, "null" for null). */
+static bool choice_matches(const knob_choice *c, const knobx_json *v, bool loose)
 {
     char text[64];
     switch (c->type) {
@@ -428,7 +430,7 @@ static bool choice_matches(const knob_choice *c, const knobx_json *v)
     case KNOB_CHOICE_NUMBER:
         if (v->type == KNOBX_JSON_NUMBER)
             return v->num == c->num && (!v->big || knobx_big_int_is(v->big, c->num));
-        if (v->type == KNOBX_JSON_STRING) {
+        if (loose && v->type == KNOBX_JSON_STRING) {
             char *end;
             double n = strtod(v->str, &end);
             return end != v->str && !*end && n == c->num &&
@@ -440,10 +442,10 @@ static bool choice_matches(const knob_choice *c, const knobx_json *v)
         if (v->type == KNOBX_JSON_BOOL)
             return (double)v->b == c->num;
         snprintf(text, sizeof text, "%s", c->num != 0 ? "true" : "false");
-        return v->type == KNOBX_JSON_STRING && strcmp(v->str, text) == 0;
+        return loose && v->type == KNOBX_JSON_STRING && strcmp(v->str, text) == 0;
     case KNOB_CHOICE_NULL:
         return v->type == KNOBX_JSON_NULL ||
-               (v->type == KNOBX_JSON_STRING && strcmp(v->str, "null") == 0);
+               (loose && v->type == KNOBX_JSON_STRING && strcmp(v->str, "null") == 0);
     }
     return false;
 }
@@ -483,10 +485,14 @@ int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, do
                              const char *name)
 {
     if (d->kind == KNOB_DIST_CATEGORICAL) {
-        for (size_t i = 0; i < d->n_choices; i++) {
-            if (choice_matches(&d->choices[i], v)) {
-                *internal = (double)i;
-                return KNOB_OK;
+        /* a choice of the value's own type first: of [true, "true"] or [1, "1"], the string
+         * is the string (it was the first loose match, the bool or the number) */
+        for (int loose = 0; loose < 2; loose++) {
+            for (size_t i = 0; i < d->n_choices; i++) {
+                if (choice_matches(&d->choices[i], v, loose)) {
+                    *internal = (double)i;
+                    return KNOB_OK;
+                }
             }
         }
         size_t i_round;

@@ -37,4 +37,11 @@ status=$?
 set -e
 expect_eq "$status" 3 "knob ask on a done grid ($(cat ask.err))"
 grep -q "nothing left to ask: study .g.: every point of the grid (54) has run" ask.err || fail "ask message: $(cat ask.err)"
+
+# Choices that read alike as text, each its own point: true and "true", 1 and "1", null and
+# "null" (the string took the first choice that reads as it: 1, true and null ran twice)
+printf 'program: unused\nmethod: grid\nmetric: {name: l, goal: minimize}\nparameters:\n  a: {values: [true, "true", 1, "1", null, "null"]}\n' > mixed.yaml
+for i in 1 2 3 4 5 6; do "$KNOB" ask mixed --sweep mixed.yaml $S > "m$i.json"; done
+got=$(for i in 1 2 3 4 5 6; do py 'json.dumps(d["params"]["a"])' < "m$i.json"; done | sort | tr '\n' ' ')
+expect_eq "$got" '"1" "null" "true" 1 null true ' "the six choices of mixed.yaml"
 echo ok
