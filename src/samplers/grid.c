@@ -175,6 +175,67 @@ static int init(void *state)
     return parse_space(state);
 }
 
+static bool in_product(const grid_state *g, const grid_product *p, const char *name)
+{
+    for (size_t i = p->first; i < p->first + p->n; i++)
+        if (strcmp(g->params[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static bool in_grid(const grid_state *g, const char *name)
+{
+    for (size_t q = 0; q < g->n_products; q++)
+        if (in_product(g, &g->products[q], name))
+            return true;
+    return false;
+}
+
+/* The index in its value list of the trial's value of param q (under the trial's
+ * distribution), or SIZE_MAX. */
+static size_t value_index(const grid_param *q, const knob_param *tp)
+{
+    knob__kept_error kept; /* a value the distribution cannot hold is not this one */
+    knob__error_keep(&kept);
+    size_t at = SIZE_MAX;
+    for (size_t m = 0; m < q->values->n && at == SIZE_MAX; m++) {
+        double x;
+        if (knob__dist_from_external(tp->dist, q->values->kids[m], &x, q->name) == KNOB_OK &&
+            x == tp->internal)
+            at = m;
+    }
+    knob__error_put(&kept);
+    return at;
+}
+
+/* The point a trial ran (or runs), by its params: the product whose params it has, each at
+ * one of the product's values, and no param of another product; false when none. */
+static bool point_of(const grid_state *g, const knob_trial_info *t, uint64_t *point)
+{
+    uint64_t base = 0;
+    size_t in = 0;
+    for (size_t i = 0; i < t->n_params; i++)
+        in += in_grid(g, t->params[i].name);
+    for (size_t j = 0; j < g->n_products; base += g->products[j++].size) {
+        const grid_product *p = &g->products[j];
+        if (in != p->n || p->n == 0)
+            continue;
+        uint64_t k = 0;
+        bool all = true;
+        for (size_t i = p->first; all && i < p->first + p->n; i++) {
+            const knob_param *tp = knob_trial_info_param(t, g->params[i].name);
+            size_t m = tp ? value_index(&g->params[i], tp) : SIZE_MAX;
+            all = m != SIZE_MAX;
+            k = k * g->params[i].values->n + m;
+        }
+        if (all) {
+            *point = base + k;
+            return true;
+        }
+    }
+    return false;
+}
+
 static int start(grid_state *g, knob_study *s)
 {
     int rc = parse_space(g); /* set after creation with knob_sampler_set_option, perhaps */
@@ -206,14 +267,15 @@ static int start(grid_state *g, knob_study *s)
         g->order[j] = (uint32_t)i;
     }
     g->total = total;
-    /* Points claimed by trials already in the storage need no claim attempt. */
+    /* Points run by trials already in the storage need no claim attempt: each trial's point
+     * by its params, not by its grid_id, which numbers a point of the grid of its day (a
+     * sweep edited between runs renumbers them). */
     const knob_trial_info *const *trials;
     size_t n;
     rc = knob_study_trials(s, &trials, &n);
     for (size_t i = 0; !rc && i < n; i++) {
-        const char *id = knob_trial_info_attr(trials[i], "grid_id", true);
         uint64_t k;
-        if (id && sscanf(id, "%" SCNu64, &k) == 1 && k < total)
+        if (point_of(g, trials[i], &k))
             g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
     }
     return rc;
@@ -242,22 +304,6 @@ static bool same_value(const knobx_json *grid, const knobx_json *fixed)
     default:
         return false;
     }
-}
-
-static bool in_product(const grid_state *g, const grid_product *p, const char *name)
-{
-    for (size_t i = p->first; i < p->first + p->n; i++)
-        if (strcmp(g->params[i].name, name) == 0)
-            return true;
-    return false;
-}
-
-static bool in_grid(const grid_state *g, const char *name)
-{
-    for (size_t q = 0; q < g->n_products; q++)
-        if (in_product(g, &g->products[q], name))
-            return true;
-    return false;
 }
 
 /* Whether point k agrees with the fixed params: its product holds every fixed name that is
@@ -296,8 +342,32 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
     if (g->taken[k / 8] & (1u << (k % 8)))
         return KNOB_OK;
     g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
-    char key[32];
-    snprintf(key, sizeof key, "grid:%" PRIu64, k);
+    /* The claim names the point by its params and values (a hash of them), not its index:
+     * a sweep edited between runs renumbers the points, and a claim by index then held
+     * another point of the new grid, which no trial ran (after [1, 2, 3] to [4, 5, 6], two
+     * of the three new points were skipped). */
+    uint64_t h = 1469598103934665603ull, j = 0, i = k;
+    while (j + 1 < g->n_products && i >= g->products[j].size)
+        i -= g->products[j++].size;
+    const grid_product *p = &g->products[j];
+    knobx_buf text = {0};
+    for (size_t q = p->first + p->n; q-- > p->first;) {
+        size_t m = g->params[q].values->n;
+        knobx_buf_puts(&text, g->params[q].name);
+        knobx_buf_add(&text, "", 1);
+        knobx_json_add_node(&text, g->params[q].values->kids[i % m]);
+        knobx_buf_add(&text, "", 1);
+        i /= m;
+    }
+    if (text.oom) {
+        knobx_buf_free(&text);
+        return knob__oom("grid: a point's claim");
+    }
+    for (size_t b = 0; b < text.len; b++)
+        h = (h ^ (unsigned char)text.data[b]) * 1099511628211ull;
+    knobx_buf_free(&text);
+    char key[40];
+    snprintf(key, sizeof key, "grid:%016" PRIx64, h);
     return knob_study_claim(s, key, t, won);
 }
 

@@ -44,4 +44,16 @@ printf 'program: unused\nmethod: grid\nmetric: {name: l, goal: minimize}\nparame
 for i in 1 2 3 4 5 6; do "$KNOB" ask mixed --sweep mixed.yaml $S > "m$i.json"; done
 got=$(for i in 1 2 3 4 5 6; do py 'json.dumps(d["params"]["a"])' < "m$i.json"; done | sort | tr '\n' ' ')
 expect_eq "$got" '"1" "null" "true" 1 null true ' "the six choices of mixed.yaml"
+
+# A sweep edited between runs: the new grid's points run, each once, whatever the old grid
+# numbered (claims by index skipped 2 of [4, 5, 6] after 2 points of [1, 2, 3], and 2 of
+# [1, 2, 3, 4] after that)
+printf 'program: %s\nmethod: grid\nmetric: {name: a, goal: maximize}\nparameters:\n  a: {values: [1, 2, 3]}\n' "$PROGS/echo_params.py" > e1.yaml
+sed 's/\[1, 2, 3\]/[4, 5, 6]/' e1.yaml > e2.yaml
+sed 's/\[1, 2, 3\]/[1, 2, 3, 4]/' e1.yaml > e3.yaml
+"$KNOB" run e1.yaml $S --study edited --trials 2 > /dev/null
+"$KNOB" run e2.yaml $S --study edited > /dev/null
+"$KNOB" run e3.yaml $S --study edited > /dev/null
+expect_eq "$("$KNOB" trials edited $S --format json | py 'sorted(t["params"]["a"] for t in d)')" \
+    "[1, 2, 3, 4, 5, 6]" "the points of the edited grids"
 echo ok
