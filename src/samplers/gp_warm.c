@@ -330,8 +330,8 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
 /* Keeps the source trials that have every shared param, each fitting this study's
  * distribution (knob__warm_fits); *missing counts those without one, *skipped those with one
  * that does not fit, *param names the param that left out the first of them (NULL: none). */
-static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipped,
-                      size_t *missing, const char **param)
+static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipped, size_t *missing,
+                      const char **param)
 {
     size_t m = 0;
     *param = NULL;

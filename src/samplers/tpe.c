@@ -7,11 +7,11 @@
  * FAIL trials are ignored. The best gamma(n) = min(ceil(gamma_beta n), 25) are good
  * (gamma_beta 0.1), the rest bad; several objectives choose the good ones by nondominated
  * fronts (MOTPE). Tied losses are never split between the sides (plateaus: see
- * split_single), and a trial that repeats a good one is bad (drop_repeats). Infeasible trials (a constraint value > 0, knob_trial_set_constraints)
- * rank after every feasible one, by their summed violation, so they are good only while
- * fewer feasible trials than gamma(n) exist (Optuna's constrained TPE). A Parzen estimator is
- * fitted to each side (math/tpe_parzen.h), n_ei_candidates points are drawn from the good one l(x),
- * and the one with the largest log l(x) - log g(x) wins.
+ * split_single), and a trial that repeats a good one is bad (drop_repeats). Infeasible trials (a
+ * constraint value > 0, knob_trial_set_constraints) rank after every feasible one, by their summed
+ * violation, so they are good only while fewer feasible trials than gamma(n) exist (Optuna's
+ * constrained TPE). A Parzen estimator is fitted to each side (math/tpe_parzen.h), n_ei_candidates
+ * points are drawn from the good one l(x), and the one with the largest log l(x) - log g(x) wins.
  *
  * Long histories (one objective): the observations, the best ones and, per param on a
  * continuous axis, the sums of the merged bad side (math/tpe_cells.h) are kept between

@@ -259,8 +259,8 @@ int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *
 }
 
 int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t dists, size_t missing, const char *param, size_t few,
-                           size_t need, int64_t first)
+                           size_t dists, size_t missing, const char *param, size_t few, size_t need,
+                           int64_t first)
 {
     return say(s, sampler, name, of, 0, dists, missing, param, few, need, first);
 }

@@ -85,8 +85,8 @@ int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *
  * how to use them (warm_start_first), or that they are evaluated first (its warm_start_first
  * `first` at least `few`), so that a cold start is never silent. */
 int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name, size_t of,
-                           size_t dists, size_t missing, const char *param, size_t few,
-                           size_t need, int64_t first);
+                           size_t dists, size_t missing, const char *param, size_t few, size_t need,
+                           int64_t first);
 
 /* Whose sentence warm_start_skipped holds: 0 none of `sampler`'s, 1 `sampler`'s of source
  * `name`, 2 `sampler`'s of another source. Read from the attribute's JSON string, so that a

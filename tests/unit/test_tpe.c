@@ -1272,7 +1272,8 @@ static void branch_trap(const char *sampler, const char *extra, int *repeats, in
         knob_storage_close(st);
     }
     print_message("%s%s: %d repeated configurations in 600 trials, svc-rbf found on %d of 10 "
-                  "seeds\n", sampler, extra, *repeats, *found);
+                  "seeds\n",
+                  sampler, extra, *repeats, *found);
 }
 
 /* A deterministic objective asked a configuration again learns nothing. TPE counted each

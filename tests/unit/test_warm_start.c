@@ -1270,10 +1270,10 @@ static void gp_source_param_most_trials_have(void **state)
     knob_study_free(rare);
     for (int k = 0; k < 2; k++) {
         knob_sampler *sp;
-        assert_int_equal(knob_sampler_create("gp", k ? "seed=1,warm_start_study=rare"
-                                                     : "seed=1,warm_start_study=holey",
-                                             &sp),
-                         KNOB_OK);
+        assert_int_equal(
+            knob_sampler_create(
+                "gp", k ? "seed=1,warm_start_study=rare" : "seed=1,warm_start_study=holey", &sp),
+            KNOB_OK);
         knob_study_options o = {.sampler = sp};
         knob_study *s;
         assert_int_equal(knob_study_create(st, k ? "g_rare" : "g_holey", &o, &s), KNOB_OK);
