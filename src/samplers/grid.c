@@ -350,15 +350,28 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
     while (j + 1 < g->n_products && i >= g->products[j].size)
         i -= g->products[j++].size;
     const grid_product *p = &g->products[j];
-    knobx_buf text = {0};
+    knobx_buf text = {0}, other = {0};
     for (size_t q = p->first + p->n; q-- > p->first;) {
-        size_t m = g->params[q].values->n;
+        const knobx_json *values = g->params[q].values;
+        size_t m = values->n;
         knobx_buf_puts(&text, g->params[q].name);
         knobx_buf_add(&text, "", 1);
-        knobx_json_add_node(&text, g->params[q].values->kids[i % m]);
+        size_t from = text.len;
+        knobx_json_add_node(&text, values->kids[i % m]);
+        /* a value listed twice ([ok, crash, ok]) is two points: the how-manieth it is */
+        size_t twice = 0;
+        for (size_t e = 0; e < i % m && !text.oom; e++) {
+            other.len = 0;
+            knobx_json_add_node(&other, values->kids[e]);
+            twice += other.len == text.len - from && !memcmp(other.data, text.data + from, other.len);
+        }
+        knobx_buf_add(&text, "", 1);
+        knobx_buf_printf(&text, "%zu", twice);
         knobx_buf_add(&text, "", 1);
         i /= m;
     }
+    text.oom |= other.oom;
+    knobx_buf_free(&other);
     if (text.oom) {
         knobx_buf_free(&text);
         return knob__oom("grid: a point's claim");
