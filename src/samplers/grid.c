@@ -363,7 +363,8 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
         for (size_t e = 0; e < i % m && !text.oom; e++) {
             other.len = 0;
             knobx_json_add_node(&other, values->kids[e]);
-            twice += other.len == text.len - from && !memcmp(other.data, text.data + from, other.len);
+            twice +=
+                other.len == text.len - from && !memcmp(other.data, text.data + from, other.len);
         }
         knobx_buf_add(&text, "", 1);
         knobx_buf_printf(&text, "%zu", twice);
