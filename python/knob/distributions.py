@@ -271,10 +271,10 @@ class CategoricalDistribution(BaseDistribution):
 
 # libknob stores a number choice as a double and _from_c reads a whole one back as an int,
 # one beyond 2^53 as a float; choices with a whole float (0.0 of [0.0, 0.5]) or an int beyond
-# 2^53 (a 64-bit seed) made in this process are remembered by how they read back, so a
-# stored trial gives the floats and the ints, as Optuna's does. A study records them per param
-# too (Study._whole_choices), which is looked up first: the same doubles made as ints for one
-# param and as floats for another read back as each was made.
+# 2^53 (a 64-bit seed) made in this process are remembered by how they read back, for a
+# distribution read without a study. A study's trials read them from the study's own
+# records, per param (Study._whole_choices): the same doubles made as ints for one param (or
+# study) and as floats for another read back as each was made.
 _WHOLE_FLOATS: dict = {}
 
 
@@ -496,10 +496,11 @@ def _from_c(d: _lib.Distribution, choose=None, name=None) -> BaseDistribution:
             v = c.num
             choices.append(int(v) if v.is_integer() and abs(v) <= 2.0**53 else v)
     key = tuple((type(c), c) for c in choices)
-    made = None
-    if choose is not None and any(t is int or (t is float and c.is_integer()) for t, c in key):
-        made = choose(name, key)
-    if made is None:
+    if not any(t is int or (t is float and c.is_integer()) for t, c in key):
+        made = None
+    elif choose is not None:
+        made = choose(name, key)  # the study's records alone
+    else:
         made = _WHOLE_FLOATS.get(key)
     return CategoricalDistribution(made or choices)
 

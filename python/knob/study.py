@@ -139,7 +139,7 @@ class Study:
         self._frozen: Dict[int, FrozenTrial] = {}
         self._dists: Dict[int, BaseDistribution] = {}
         self._whole_named: Optional[Dict[tuple, tuple]] = None  # (param, as stored): choices the study records
-        self._whole_keys: set = set()  # the stored forms in _whole_named
+        self._whole_unnamed: Dict[tuple, tuple] = {}  # as stored: an older knob's records
         self._open: Dict[int, Trial] = {}
         # each param's kind of distribution in the study (see _param_kind), as far as read
         self._kinds: Dict[str, tuple] = {}
@@ -430,10 +430,11 @@ class Study:
         return {k: v for k, v in self._attrs(True).items() if not k.startswith(_WHOLE_FLOATS_KEY)}
 
     def _read_whole_floats(self) -> None:
-        """Reads the choices the study records (see _WHOLE_FLOATS_KEY) into _whole_named,
-        by param, and, for records of a knob that did not name the param, into _from_c's
-        table of the process."""
+        """Reads the choices the study records (see _WHOLE_FLOATS_KEY): by param into
+        _whole_named, and the records of a knob that did not name the param into
+        _whole_unnamed, by how they read back."""
         named: Dict[tuple, tuple] = {}
+        unnamed: Dict[tuple, tuple] = {}
         for k, rec in self._attrs(True).items():
             if not k.startswith(_WHOLE_FLOATS_KEY):
                 continue
@@ -442,12 +443,13 @@ class Study:
                     choices = CategoricalDistribution(rec["choices"]).choices
                     named[(rec["param"], _as_stored(choices))] = choices
                 elif isinstance(rec, list):
-                    CategoricalDistribution(rec)  # an unnamed record (of an older knob)
+                    choices = CategoricalDistribution(rec).choices  # an older knob's record
+                    unnamed[_as_stored(choices)] = choices
             except (TypeError, ValueError):
                 pass  # not a list of choices: not ours
         named.update(self._whole_named or {})  # what this process made wins
         self._whole_named = named
-        self._whole_keys = {key for _, key in named}
+        self._whole_unnamed = unnamed
 
     def _note_whole_floats(self, name: str, dist: CategoricalDistribution) -> None:
         """Records, once, the choices of param `name` when a stored trial reads them back
@@ -455,23 +457,22 @@ class Study:
         if self._whole_named is None:
             self._read_whole_floats()
         at = (name, _as_stored(dist.choices))
-        if self._whole_named.get(at) != dist.choices:
+        was = self._whole_named.get(at)
+        # by type too: [1.0, 3] and [1.0, 3.0] are equal tuples, and read back otherwise
+        if was is None or was != dist.choices or any(type(a) is not type(b) for a, b in zip(was, dist.choices)):
             text = json.dumps([name, list(dist.choices)], default=_lib.json_default)
             self._set_system_attr(_WHOLE_FLOATS_KEY + text, {"param": name, "choices": list(dist.choices)})
             self._whole_named[at] = dist.choices
-            self._whole_keys.add(at[1])
 
-    def _whole_choices(self, name: str, key: tuple):
+    def _whole_choices(self, name: str, key: tuple) -> tuple:
         """The choices of param `name` that read back from libknob as `key`: those the study
-        records for the param (read again when not known); () when the study records
-        choices of this key for other params only (this param's are as read); None when
-        it records none."""
+        records for the param (read again when not known), else those an older knob recorded
+        for the study without naming the param, else () (the choices as they read back).
+        The study's records alone: another study of this process may have made the same
+        doubles otherwise."""
         if self._whole_named is None or (name, key) not in self._whole_named:
             self._read_whole_floats()
-        made = self._whole_named.get((name, key))
-        if made is None and key in self._whole_keys:
-            return ()
-        return made
+        return self._whole_named.get((name, key)) or self._whole_unnamed.get(key) or ()
 
     def set_user_attr(self, key: str, value: Any) -> None:
         j = _attr_json(key, value)

@@ -161,6 +161,31 @@ def test_params_whose_choices_are_one_list_of_doubles(tmp_path):
         assert seen["f"] == {(float, 1.0), (int, 3)}, seen
 
 
+def test_records_are_the_study_s_own(tmp_path):
+    # two studies of one process whose param x has the same doubles, floats in one and ints
+    # in the other: each reads back its own (the second read the first's floats)
+    a, b = optuna.create_study(), optuna.create_study()
+    a.optimize(lambda t: t.suggest_categorical("x", [1.0, 3]), n_trials=4)
+    b.optimize(lambda t: t.suggest_categorical("x", [1, 3]), n_trials=4)
+    assert all(type(t.params["x"]) is (float if t.params["x"] == 1 else int) for t in a.trials), [t.params for t in a.trials]
+    assert all(type(t.params["x"]) is int for t in b.trials), [t.params for t in b.trials]
+    assert all(t.distributions["x"].choices == (1, 3) and type(t.distributions["x"].choices[0]) is int for t in b.trials)
+    assert all(type(t.distributions["x"].choices[0]) is float for t in a.trials)
+    # a record of an older knob (unnamed) still holds when a param of today records the
+    # same doubles: it read back as ints once z was suggested
+    url = "sqlite:///" + str(tmp_path / "older.db")
+    s = optuna.create_study(storage=url, study_name="older", sampler=optuna.samplers.RandomSampler(seed=1))
+    s.enqueue_trial({"x": 1.0})
+    s.optimize(lambda t: t.suggest_categorical("x", [1.0, 3]), n_trials=1)
+    s._set_system_attr("knob:float_choices:[1.0, 3]", [1.0, 3])  # as an older knob wrote it
+    for k in [k for k in s._attrs(True) if k.startswith("knob:float_choices:[\"x\"")]:
+        subprocess.run(["sqlite3", str(tmp_path / "older.db"), "DELETE FROM study_attrs WHERE key = '%s'" % k], check=True)
+    s2 = optuna.load_study(study_name="older", storage=url)
+    s2.optimize(lambda t: t.suggest_categorical("z", [1.0, 3]), n_trials=1)
+    s3 = optuna.load_study(study_name="older", storage=url)
+    assert s3.trials[0].params == {"x": 1.0} and type(s3.trials[0].params["x"]) is float, s3.trials[0].params
+
+
 def test_nan_choices():
     """Optuna 5 takes NaN (and infinities) as categorical choices, a NaN equal to any NaN
     (_categorical_choice_equal). knob's distributions compare and look them up so too, where
