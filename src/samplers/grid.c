@@ -18,6 +18,7 @@
 typedef struct grid_param {
     const char *name;         /* in `space` */
     const knobx_json *values; /* a non-empty array, in `space` */
+    uint32_t *twice;          /* per value: how many equal values precede it (start) */
 } grid_param;
 
 /* One product: params[first .. first + n) of the state; `size` points. */
@@ -42,6 +43,8 @@ typedef struct grid_state {
 static void drop_space(grid_state *g)
 {
     knobx_json_free(g->space);
+    for (size_t i = 0; g->params && i < g->n; i++)
+        free(g->params[i].twice);
     free(g->params);
     free(g->products);
     free(g->parsed_from);
@@ -129,7 +132,7 @@ static int take_space(grid_state *g, knobx_json *j)
         p->size = 1;
         for (size_t k = 0; k < items[i]->n; k++) {
             const knobx_json *v = items[i]->kids[k];
-            g->params[g->n++] = (grid_param){v->key, v};
+            g->params[g->n++] = (grid_param){v->key, v, NULL};
             p->size = p->size <= GRID_MAX_POINTS ? p->size * v->n : p->size;
             p->n++;
         }
@@ -208,10 +211,44 @@ static size_t value_index(const grid_param *q, const knob_param *tp)
     return at;
 }
 
-/* The point a trial ran (or runs), by its params: the product whose params it has, each at
- * one of the product's values, and no param of another product; false when none. */
+/* Whether trial t's params are point k's: each param of the grid it has is one of k's
+ * product, at k's value (a trial that failed before suggesting them all has some). */
+static bool point_has(const grid_state *g, uint64_t k, const knob_trial_info *t)
+{
+    size_t j = 0, in = 0, matched = 0;
+    while (j + 1 < g->n_products && k >= g->products[j].size)
+        k -= g->products[j++].size;
+    const grid_product *p = &g->products[j];
+    for (size_t i = 0; i < t->n_params; i++)
+        in += in_grid(g, t->params[i].name);
+    knob__kept_error kept; /* a value the distribution cannot hold is not this one */
+    knob__error_keep(&kept);
+    bool all = true;
+    for (size_t i = p->first + p->n; all && i-- > p->first;) {
+        size_t m = g->params[i].values->n;
+        const knob_param *tp = knob_trial_info_param(t, g->params[i].name);
+        double x;
+        all = !tp || (knob__dist_from_external(tp->dist, g->params[i].values->kids[k % m], &x,
+                                               g->params[i].name) == KNOB_OK &&
+                      x == tp->internal);
+        matched += tp != NULL;
+        k /= m;
+    }
+    knob__error_put(&kept);
+    return all && matched == in;
+}
+
+/* The point a trial ran (or runs): its grid_id when that point of this grid has its params
+ * (a value listed twice is the one it ran), else the point its params are in this grid (a
+ * sweep edited since: the first of equal values); false when none. */
 static bool point_of(const grid_state *g, const knob_trial_info *t, uint64_t *point)
 {
+    const char *id = knob_trial_info_attr(t, "grid_id", true);
+    uint64_t k;
+    if (id && sscanf(id, "%" SCNu64, &k) == 1 && k < g->total && point_has(g, k, t)) {
+        *point = k;
+        return true;
+    }
     uint64_t base = 0;
     size_t in = 0;
     for (size_t i = 0; i < t->n_params; i++)
@@ -220,20 +257,61 @@ static bool point_of(const grid_state *g, const knob_trial_info *t, uint64_t *po
         const grid_product *p = &g->products[j];
         if (in != p->n || p->n == 0)
             continue;
-        uint64_t k = 0;
+        uint64_t at = 0;
         bool all = true;
         for (size_t i = p->first; all && i < p->first + p->n; i++) {
             const knob_param *tp = knob_trial_info_param(t, g->params[i].name);
             size_t m = tp ? value_index(&g->params[i], tp) : SIZE_MAX;
             all = m != SIZE_MAX;
-            k = k * g->params[i].values->n + m;
+            at = at * g->params[i].values->n + m;
         }
         if (all) {
-            *point = base + k;
+            *point = base + at;
             return true;
         }
     }
     return false;
+}
+
+typedef struct grid_text {
+    char *text;
+    uint32_t at;
+} grid_text;
+
+static int by_text(const void *a, const void *b)
+{
+    const grid_text *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* For each value of param q, how many equal values (the same JSON) precede it in its list:
+ * [ok, crash, ok] gives 0, 0, 1. By sorting the values' texts, for long lists. */
+static int count_twice(grid_param *q)
+{
+    size_t n = q->values->n;
+    grid_text *t = calloc(n, sizeof *t);
+    q->twice = calloc(n, sizeof *q->twice);
+    int rc = t && q->twice ? KNOB_OK : knob__oom("grid: the values of a param");
+    for (size_t m = 0; !rc && m < n; m++) {
+        knobx_buf b = {0};
+        knobx_json_add_node(&b, q->values->kids[m]);
+        t[m] = (grid_text){b.oom ? NULL : (char *)knobx_buf_cstr(&b), (uint32_t)m};
+        if (!t[m].text) {
+            knobx_buf_free(&b);
+            rc = knob__oom("grid: the values of a param");
+        }
+    }
+    if (!rc) {
+        qsort(t, n, sizeof *t, by_text);
+        for (size_t m = 1; m < n; m++)
+            if (!strcmp(t[m].text, t[m - 1].text))
+                q->twice[t[m].at] = q->twice[t[m - 1].at] + 1;
+    }
+    for (size_t m = 0; t && m < n; m++)
+        free(t[m].text);
+    free(t);
+    return rc;
 }
 
 static int start(grid_state *g, knob_study *s)
@@ -267,6 +345,11 @@ static int start(grid_state *g, knob_study *s)
         g->order[j] = (uint32_t)i;
     }
     g->total = total;
+    for (size_t i = 0; !rc && i < g->n; i++)
+        if (!g->params[i].twice)
+            rc = count_twice(&g->params[i]);
+    if (rc)
+        return rc;
     /* Points run by trials already in the storage need no claim attempt: each trial's point
      * by its params, not by its grid_id, which numbers a point of the grid of its day (a
      * sweep edited between runs renumbers them). */
@@ -350,29 +433,19 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
     while (j + 1 < g->n_products && i >= g->products[j].size)
         i -= g->products[j++].size;
     const grid_product *p = &g->products[j];
-    knobx_buf text = {0}, other = {0};
+    knobx_buf text = {0};
     for (size_t q = p->first + p->n; q-- > p->first;) {
         const knobx_json *values = g->params[q].values;
         size_t m = values->n;
         knobx_buf_puts(&text, g->params[q].name);
         knobx_buf_add(&text, "", 1);
-        size_t from = text.len;
         knobx_json_add_node(&text, values->kids[i % m]);
         /* a value listed twice ([ok, crash, ok]) is two points: the how-manieth it is */
-        size_t twice = 0;
-        for (size_t e = 0; e < i % m && !text.oom; e++) {
-            other.len = 0;
-            knobx_json_add_node(&other, values->kids[e]);
-            twice +=
-                other.len == text.len - from && !memcmp(other.data, text.data + from, other.len);
-        }
         knobx_buf_add(&text, "", 1);
-        knobx_buf_printf(&text, "%zu", twice);
+        knobx_buf_printf(&text, "%u", (unsigned)g->params[q].twice[i % m]);
         knobx_buf_add(&text, "", 1);
         i /= m;
     }
-    text.oom |= other.oom;
-    knobx_buf_free(&other);
     if (text.oom) {
         knobx_buf_free(&text);
         return knob__oom("grid: a point's claim");
@@ -407,9 +480,9 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
     int64_t origin;
     if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n &&
         trials[origin]->number == origin) {
-        const char *id = knob_trial_info_attr(trials[origin], "grid_id", true);
+        /* the original's point in this grid, by its params when the sweep was edited */
         uint64_t k;
-        if (id && sscanf(id, "%" SCNu64, &k) == 1 && k < g->total) {
+        if (point_of(g, trials[origin], &k)) {
             g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
             *done = (rc = set_point(t, k)) == KNOB_OK;
             return rc;

@@ -56,4 +56,11 @@ sed 's/\[1, 2, 3\]/[1, 2, 3, 4]/' e1.yaml > e3.yaml
 "$KNOB" run e3.yaml $S --study edited > /dev/null
 expect_eq "$("$KNOB" trials edited $S --format json | py 'sorted(t["params"]["a"] for t in d)')" \
     "[1, 2, 3, 4, 5, 6]" "the points of the edited grids"
+
+# A value listed twice, asked from new processes: both run (a trial of the second was taken
+# for the first, whose claim was then never made, and the grid ended a point short)
+printf 'program: unused\nmethod: grid\nseed: 4\nmetric: {name: a, goal: maximize}\nparameters:\n  a: {values: [1, 2, 1]}\n' > twice.yaml
+for i in 1 2 3; do "$KNOB" ask twice --sweep twice.yaml $S > "tw$i.json" || fail "ask $i of twice.yaml"; done
+expect_eq "$(for i in 1 2 3; do py 'd["params"]["a"]' < "tw$i.json"; done | sort | tr '\n' ' ')" "1 1 2 " \
+    "the points of twice.yaml"
 echo ok
