@@ -324,6 +324,51 @@ static void grid_retry_keeps_point(void **state)
     knob_storage_close(st);
 }
 
+/* A retry after the sweep was edited (its values reordered) runs its original's point, by
+ * its params: it took its original's index, another point of the new grid, and the run
+ * ended with a point never run. */
+static void grid_retry_after_an_edit(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study_options o = {.sampler = grid3x2("seed=4"), .max_retry = 1};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "grid", &o, &s), KNOB_OK);
+    knob_trial *t;
+    double lr, v;
+    size_t c;
+    const char *opts[] = {"adam", "sgd"};
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-4, 1, 0, KNOB_LOG, &lr), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_categorical(t, "opt", opts, 2, &c), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    bool enqueued;
+    assert_int_equal(knob_study_retry_trial(s, 0, &enqueued), KNOB_OK);
+    assert_true(enqueued);
+    knob_study_free(s);
+    knob_sampler *g;
+    assert_int_equal(knob_sampler_create("grid", "seed=4", &g), KNOB_OK);
+    assert_int_equal(
+        knob_sampler_set_option(g, "search_space",
+                                "{\"lr\": [0.1, 0.01, 0.001], \"opt\": [\"sgd\", \"adam\"]}"),
+        KNOB_OK);
+    knob_study_options o2 = {.sampler = g, .max_retry = 1};
+    assert_int_equal(knob_study_load(st, "grid", &o2, &s), KNOB_OK);
+    int seen[6] = {0};
+    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(seen[i], 1);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(knob_trial_info_attr(trials[1], "retry_of", true), "0");
+    v = knob_trial_info_param(trials[1], "lr")->internal;
+    assert_true(v == lr && knob_trial_info_param(trials[1], "opt")->internal == (double)c);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* An array of products: their union is the grid, each point once; a param of another
  * product than the trial's is refused. */
 static void grid_union_of_products(void **state)
@@ -445,6 +490,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(grid_errors),
         cmocka_unit_test(grid_enqueued_takes_point),
         cmocka_unit_test(grid_retry_keeps_point),
+        cmocka_unit_test(grid_retry_after_an_edit),
         cmocka_unit_test(grid_union_of_products),
         cmocka_unit_test(grid_workers_never_repeat),
     };
