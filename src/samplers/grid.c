@@ -194,47 +194,54 @@ static bool in_grid(const grid_state *g, const char *name)
     return false;
 }
 
-/* The index in its value list of the trial's value of param q (under the trial's
- * distribution), or SIZE_MAX. */
+/* The product point k is in; k becomes its index there. Products are numbered one after the
+ * other; within one, a point's index is mixed-radix over its params, the last one fastest. */
+static const grid_product *product_of(const grid_state *g, uint64_t *k)
+{
+    size_t j = 0;
+    while (j + 1 < g->n_products && *k >= g->products[j].size)
+        *k -= g->products[j++].size;
+    return &g->products[j];
+}
+
+/* Whether the trial's value tp of param q (under the trial's distribution) is value m of q's
+ * list. A value the distribution cannot hold is not it: the caller's message is kept. */
+static bool value_is(const grid_param *q, size_t m, const knob_param *tp)
+{
+    knob__kept_error kept;
+    knob__error_keep(&kept);
+    double x;
+    bool is = knob__dist_from_external(tp->dist, q->values->kids[m], &x, q->name) == KNOB_OK &&
+              x == tp->internal;
+    knob__error_put(&kept);
+    return is;
+}
+
+/* The index in its value list of the trial's value of param q, or SIZE_MAX. */
 static size_t value_index(const grid_param *q, const knob_param *tp)
 {
-    knob__kept_error kept; /* a value the distribution cannot hold is not this one */
-    knob__error_keep(&kept);
-    size_t at = SIZE_MAX;
-    for (size_t m = 0; m < q->values->n && at == SIZE_MAX; m++) {
-        double x;
-        if (knob__dist_from_external(tp->dist, q->values->kids[m], &x, q->name) == KNOB_OK &&
-            x == tp->internal)
-            at = m;
-    }
-    knob__error_put(&kept);
-    return at;
+    for (size_t m = 0; m < q->values->n; m++)
+        if (value_is(q, m, tp))
+            return m;
+    return SIZE_MAX;
 }
 
 /* Whether trial t's params are point k's: each param of the grid it has is one of k's
  * product, at k's value (a trial that failed before suggesting them all has some). */
 static bool point_has(const grid_state *g, uint64_t k, const knob_trial_info *t)
 {
-    size_t j = 0, in = 0, matched = 0;
-    while (j + 1 < g->n_products && k >= g->products[j].size)
-        k -= g->products[j++].size;
-    const grid_product *p = &g->products[j];
+    size_t in = 0, matched = 0;
+    const grid_product *p = product_of(g, &k);
     for (size_t i = 0; i < t->n_params; i++)
         in += in_grid(g, t->params[i].name);
-    knob__kept_error kept; /* a value the distribution cannot hold is not this one */
-    knob__error_keep(&kept);
     bool all = true;
     for (size_t i = p->first + p->n; all && i-- > p->first;) {
         size_t m = g->params[i].values->n;
         const knob_param *tp = knob_trial_info_param(t, g->params[i].name);
-        double x;
-        all = !tp || (knob__dist_from_external(tp->dist, g->params[i].values->kids[k % m], &x,
-                                               g->params[i].name) == KNOB_OK &&
-                      x == tp->internal);
+        all = !tp || value_is(&g->params[i], k % m, tp);
         matched += tp != NULL;
         k /= m;
     }
-    knob__error_put(&kept);
     return all && matched == in;
 }
 
@@ -393,10 +400,7 @@ static bool same_value(const knobx_json *grid, const knobx_json *fixed)
  * a param of the grid, each at the fixed value. */
 static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed)
 {
-    size_t j = 0;
-    while (j + 1 < g->n_products && k >= g->products[j].size)
-        k -= g->products[j++].size;
-    const grid_product *p = &g->products[j];
+    const grid_product *p = product_of(g, &k);
     for (size_t f = 0; f < fixed->n; f++)
         if (!in_product(g, p, fixed->kids[f]->key) && in_grid(g, fixed->kids[f]->key))
             return false;
@@ -418,7 +422,7 @@ static int set_point(knob_trial *t, uint64_t k)
 }
 
 /* Point k for trial t: *won false when this handle saw it taken, or another trial holds
- * its claim ("grid:k") in the storage; else it is t's from now on. */
+ * its claim (a key naming the point) in the storage; else it is t's from now on. */
 static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, bool *won)
 {
     *won = false;
@@ -429,10 +433,8 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
      * a sweep edited between runs renumbers the points, and a claim by index then held
      * another point of the new grid, which no trial ran (after [1, 2, 3] to [4, 5, 6], two
      * of the three new points were skipped). */
-    uint64_t h = 1469598103934665603ull, j = 0, i = k;
-    while (j + 1 < g->n_products && i >= g->products[j].size)
-        i -= g->products[j++].size;
-    const grid_product *p = &g->products[j];
+    uint64_t h = 1469598103934665603ull, i = k;
+    const grid_product *p = product_of(g, &i);
     knobx_buf text = {0};
     for (size_t q = p->first + p->n; q-- > p->first;) {
         const knobx_json *values = g->params[q].values;
@@ -546,12 +548,8 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if (!id || sscanf(id, "%" SCNu64, &k) != 1)
         return knob_set_error(KNOB_EINVAL, "grid: trial %lld has no grid point",
                               (long long)knob_trial_number(t));
-    /* Products are numbered one after the other; within one, the point's index is
-     * mixed-radix over its params, the last one fastest. */
-    size_t j = 0;
-    while (j + 1 < g->n_products && k >= g->products[j].size)
-        k -= g->products[j++].size;
-    const grid_product *p = &g->products[j];
+    const grid_product *p = product_of(g, &k);
+    size_t j = (size_t)(p - g->products);
     for (size_t i = p->first + p->n; i-- > p->first;) {
         size_t m = g->params[i].values->n;
         if (strcmp(g->params[i].name, name) == 0)
