@@ -26,9 +26,10 @@ typedef struct study_ref {
 } study_ref;
 
 /* Opens the storage and creates or loads the study a sweep describes (sampler, pruner,
- * directions; the sweep text stored with the study on creation). The seed (has_seed) wins
- * over the sweep's. With heartbeats, the trials asked beat and stale ones of dead workers
- * are failed and retried. Prints errors; -1 on failure. */
+ * directions; the sweep's text stored with the study, again when it differs from what the
+ * study holds). The seed (has_seed) wins over the sweep's. With heartbeats, the trials
+ * asked beat and stale ones of dead workers are failed and retried. Prints errors; -1 on
+ * failure. */
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          int64_t seed, bool heartbeats, study_ref *out);
 

@@ -360,6 +360,33 @@ static int make_pruner(const sweep *sw, knob_pruner **out)
     return 0;
 }
 
+/* The sweep stored with study s: sw's text, stored when the study is made and again when
+ * it differs from what the study holds (a sweep file edited between runs), so that knob
+ * worker --study, knob enqueue and the dashboard read the sweep the study runs now. */
+static void store_sweep(const sweep *sw, const char *name, knob_study *s)
+{
+    const char *stored = knob_study_system_attr(s, "sweep");
+    if (stored) {
+        knobx_json *j = knobx_json_parse(stored, (size_t)-1, NULL, 0);
+        bool same = j && j->type == KNOBX_JSON_STRING && strcmp(j->str, sw->text) == 0;
+        knobx_json_free(j);
+        if (same)
+            return;
+    }
+    knobx_buf b = {0};
+    knobx_json_add_string(&b, sw->text);
+    if (b.oom || knob_study_set_system_attr(s, "sweep", knobx_buf_cstr(&b)))
+        fprintf(stderr, "knob: warning: could not store the sweep with study '%s': %s\n", name,
+                knob_errmsg());
+    else if (stored)
+        fprintf(stderr,
+                "knob: study '%s': %s differs from the sweep stored with the study; it is stored "
+                "in its place (knob worker --study, knob enqueue and the dashboard read it from "
+                "now on)\n",
+                name, sw->path ? sw->path : "the sweep");
+    knobx_buf_free(&b);
+}
+
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          int64_t seed, bool heartbeats, study_ref *out)
 {
@@ -406,14 +433,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         knob_storage_close(out->st);
         return -1;
     }
-    if (!knob_study_system_attr(out->s, "sweep")) {
-        knobx_buf b = {0};
-        knobx_json_add_string(&b, sw->text);
-        if (b.oom || knob_study_set_system_attr(out->s, "sweep", knobx_buf_cstr(&b)))
-            fprintf(stderr, "knob: warning: could not store the sweep with the study: %s\n",
-                    knob_errmsg());
-        knobx_buf_free(&b);
-    }
+    store_sweep(sw, name, out->s);
     return 0;
 }
 
