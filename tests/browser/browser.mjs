@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { tab, release } from './lib.mjs';
 
 const [artifacts, reportOne, reportTwo, reportThree, dashUrl, knob, storage, webDir] = process.argv.slice(2);
 const { chromium } = createRequire(webDir + '/')('playwright-core');
@@ -17,10 +18,7 @@ const browser = await chromium.launch({ executablePath: process.env.KNOB_CHROMIU
                                         args: ['--no-sandbox', '--disable-gpu'] });
 
 async function open(url, name) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.errors = [];
-    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
-    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
+    const page = await tab(browser, name);
     const t0 = Date.now();
     const resp = await page.goto(url);
     page.status = resp ? resp.status() : 0;
@@ -235,7 +233,7 @@ async function reportOnePage() {
     lap('report-one');
     await shotOnFailure(page, failed, `${artifacts}/report-one.png`);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 async function reportTwoPage() {
     const failed = failures.length;
@@ -257,7 +255,7 @@ async function reportTwoPage() {
     lap('report-two');
     await shotOnFailure(page, failed, `${artifacts}/report-two.png`);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 async function reportThreePage() {
     const failed = failures.length;
@@ -279,7 +277,7 @@ async function reportThreePage() {
     await shotOnFailure(page, failed, `${artifacts}/report-three.png`);
     lap('report-three');
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 await reportOnePage();
 await reportTwoPage();
@@ -314,7 +312,7 @@ await reportThreePage();
         fail(`dashboard: a bad URL gives ${nf.status}, not a 404 page`);
     if (allShots || nf.status !== 404)
         await nf.screenshot({ path: `${artifacts}/dashboard-404.png` });
-    await page.close();
+    await release(page);
 }
 lap('dashboard');
 // Params a sweep converts (quantiles, a reciprocal) and an enqueued trial: the table shows
@@ -336,7 +334,7 @@ lap('dashboard');
                                 `"${await page.locator('form.enqueue .msg').textContent()}", not "${said}"`));
     await shotOnFailure(page, failed, `${artifacts}/dashboard-conv.png`);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 lap('dashboard-conv');
 // An integer beyond 2^53 typed into the enqueue form reaches the study by its digits (as a
@@ -354,7 +352,7 @@ lap('dashboard-conv');
     if (!t.stdout.includes('"params":{"seed":9007199254740993}'))
         fail(`dashboard-bigint: knob trials: ${t.stdout}${t.stderr}`);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 lap('dashboard-bigint');
 await browser.close();

@@ -18,15 +18,39 @@ export async function launch(webDir) {
                             args: ['--no-sandbox', '--disable-gpu'] });
 }
 
-// The page at url (its uncaught errors and console errors in page.errors, named name), once
-// `ready` holds in it (by default: the page lists a plot) and, given rows, once the trials
-// table shows that many rows (the dashboard polls for them).
-export async function openPlots(browser, url, name, { ready = null, rows = 0 } = {}) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+// The tab a test opens its pages in, one per browser, navigated from page to page: a new
+// page costs Chromium a renderer process and compiling the page's script again (8 reports
+// opened and drawn, each in a new page: 30 s of CPU; one after the other in one tab: 14 s;
+// 2026-12-05, a quiet 2-core machine). Each page opened in it starts with no errors
+// (page.errors), those of the page named `name` from then on; console errors whose text
+// matches `ignore` are not the page's, and a dialog is an error. A page of its own
+// (browser.newPage) is for a test that changes the tab itself (an init script).
+const tabs = new WeakMap();
+export async function tab(browser, name, { ignore = null } = {}) {
+    let page = tabs.get(browser);
+    if (!page) {
+        page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        page.on('console', m => {
+            if (m.type() === 'error' && !(page.ignore && page.ignore.test(m.text())))
+                page.errors.push(`${page.name}: console: ${m.text()}`);
+        });
+        page.on('pageerror', e => page.errors.push(`${page.name}: ${e.message}`));
+        page.on('dialog', d => { page.errors.push(`${page.name}: a dialog: ${d.message()}`); d.dismiss(); });
+        page.isTab = true;
+        tabs.set(browser, page);
+    }
+    page.name = name;
+    page.ignore = ignore;
     page.errors = [];
     page.failed = failures.length;
-    page.on('console', m => { if (m.type() === 'error') page.errors.push(`${name}: console: ${m.text()}`); });
-    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
+    return page;
+}
+
+// The page at url in the browser's tab (its uncaught errors and console errors in
+// page.errors, named name), once `ready` holds in it (by default: the page lists a plot)
+// and, given rows, once the trials table shows that many rows (the dashboard polls for them).
+export async function openPlots(browser, url, name, { ready = null, rows = 0 } = {}) {
+    const page = await tab(browser, name);
     await page.goto(url);
     await page.waitForFunction(ready || (() => window.knob && window.knob.plots().length > 0), null, { timeout: 60000 });
     if (rows)
@@ -50,13 +74,20 @@ export async function drawChart(page, id, axes = []) {
 }
 
 // The page's errors counted as failures, the whole page saved as shot (a PNG's path) when it
-// failed (or always, given KNOB_SCREENSHOTS=1: a full-page screenshot costs 0.5-1 s), and
-// the page closed.
+// failed (or always, given KNOB_SCREENSHOTS=1: a full-page screenshot costs 0.5-1 s); the
+// tab stays for the next page, a page of its own is closed.
 export async function closePage(page, shot) {
     if (failures.length > page.failed || page.errors.length || process.env.KNOB_SCREENSHOTS === '1')
         await page.screenshot({ path: shot, fullPage: true });
     failures.push(...page.errors);
-    await page.close();
+    page.errors = [];
+    await release(page);
+}
+
+// A page done with: the tab stays for the next page, a page of its own is closed.
+export async function release(page) {
+    if (!page.isTab)
+        await page.close();
 }
 
 // Chromium closed; exit 1 with the count of failures when any, else `ok` said.

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { tab, release } from './lib.mjs';
 
 const [artifacts, dir, dashUrl, evilName, webDir, storage] = process.argv.slice(2);
 const { chromium } = createRequire(webDir + '/')('playwright-core');
@@ -21,20 +22,13 @@ async function closePage(page, shot) {
     if (failures.length > page.failed || page.errors.length || process.env.KNOB_SCREENSHOTS === '1')
         await page.screenshot({ path: shot, fullPage: true });
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 
 async function open(url, name) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.errors = [];
+    // the dashboard's 404 for a missing resource is not the page's error
+    const page = await tab(browser, name, { ignore: /Failed to load resource/ });
     page.failed = failures.length;
-    page.on('console', m => {
-        // the dashboard's 404 for a missing resource is not the page's error
-        if (m.type() === 'error' && !/Failed to load resource/.test(m.text()))
-            page.errors.push(`${name}: console: ${m.text()}`);
-    });
-    page.on('pageerror', e => page.errors.push(`${name}: ${e.message}`));
-    page.on('dialog', d => { page.errors.push(`${name}: a dialog: ${d.message()}`); d.dismiss(); });
     await page.goto(url);
     await page.waitForFunction(() => window.knob && window.knob.plots().length > 0, null, { timeout: 60000 });
     return page;
@@ -164,7 +158,7 @@ async function multiPage() {
     await page.locator('.objective-pick select').selectOption('0');
     await checkBestLine(page, 0);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 
 // Pruned trials valued inf and -inf: the table shows what knob trials prints.
@@ -175,7 +169,7 @@ async function infPage() {
     if (JSON.stringify(values) !== JSON.stringify(['inf', '-inf', '2.5']))
         fail(`report-inf: the values show as ${JSON.stringify(values)}, knob trials prints inf, -inf, 2.5`);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 
 // The study shown (two objectives, the second picked) deleted and made again (other trials,
@@ -204,7 +198,7 @@ async function remadePage() {
         fail(`dashboard-re: the study made again with one objective shows ${picker ? 'a menu of objectives and ' : ''}` +
              `the plots ${plots.join(', ')}`);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 
 // The plots made again (objective 1 picked) while the parallel coordinates of 3,100 trials
@@ -305,13 +299,12 @@ for (const name of ['mfail', 'mrun']) {
     const page = await open(pathToFileURL(`${dir}/${name}.html`).href, `report-${name}`);
     await everyTip(page, `report-${name}`);
     failures.push(...page.errors);
-    await page.close();
+    await release(page);
 }
 await evilPage(`${dashUrl}/study?name=${encodeURIComponent(evilName)}`, 'dashboard-evil');
 await remadePage();
 {
-    const page = await browser.newPage();
-    page.on('pageerror', e => fail(`dashboard-studies: ${e.message}`));
+    const page = await tab(browser, 'dashboard-studies', { ignore: /Failed to load resource/ });
     await page.goto(dashUrl + '/');
     await page.waitForSelector('table.studies');
     const names = await page.locator('table.studies tbody td:first-child').allTextContents();
@@ -320,7 +313,8 @@ await remadePage();
     const bad = await injected(page);
     if (bad)
         fail(`dashboard-studies: the page runs the data: ${bad}`);
-    await page.close();
+    failures.push(...page.errors);
+    await release(page);
 }
 await browser.close();
 if (failures.length) {
