@@ -214,10 +214,13 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
     struct stat info;
     int rc = KNOB_OK;
     /* a related study is read, never made: a SQLite file that is not there is not created
-     * (an empty one would be left behind, and the next look would find a storage) */
-    if (own && knobx_sqlite_path(url, path, sizeof path) && stat(path, &info) != 0 &&
-        errno == ENOENT)
+     * (an empty one would be left behind, and the next look would find a storage), and an
+     * empty file (SQLite's empty database) is not made a storage */
+    bool file = own && knobx_sqlite_path(url, path, sizeof path);
+    if (file && stat(path, &info) != 0 && errno == ENOENT)
         rc = knob__error(KNOB_ENOTFOUND, "no file '%s'", path);
+    else if (file && S_ISREG(info.st_mode) && info.st_size == 0)
+        rc = knob__error(KNOB_ENOTFOUND, "'%s' is an empty file, not a storage", path);
     /* the study itself is no other study: its own trials would count twice */
     else if (strcmp(name, s->name) == 0 && (!own || same_storage(st, url)))
         rc = knob__error(KNOB_EINVAL, "it is this study itself");

@@ -143,6 +143,33 @@ static void missing_study(void **state)
     unlink(path);
 }
 
+/* An empty file named as the source's storage: KNOB_ENOTFOUND naming it, and the file left
+ * empty (SQLite takes an empty file as an empty database, where the storage's tables were
+ * made: the user's file became a knob storage). */
+static void empty_file_stays_empty(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = new_study(st, "target"), *r = NULL;
+    char path[4096], url[4200];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("related-empty"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(knob_study_open_related(s, "far", url, &r), KNOB_ENOTFOUND);
+    assert_non_null(strstr(knob_errmsg(), "is an empty file, not a storage"));
+    assert_non_null(strstr(knob_errmsg(), "study 'far'"));
+    assert_null(r);
+    struct stat info;
+    assert_int_equal(stat(path, &info), 0);
+    assert_int_equal(info.st_size, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(path);
+}
+
 /* Bad URLs and arguments: the status of knob_storage_open, the study and the URL named,
  * a password never shown. */
 static void bad_url(void **state)
@@ -294,6 +321,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(same_storage),
         cmocka_unit_test(another_sqlite_file),
         cmocka_unit_test(missing_study),
+        cmocka_unit_test(empty_file_stays_empty),
         cmocka_unit_test(bad_url),
         cmocka_unit_test(free_closes_owned_storage),
         cmocka_unit_test(itself_by_any_spelling),
