@@ -984,6 +984,25 @@ static void free_ws(tpe *p)
     knob__warm_firsts_free(&p->ws_firsts);
 }
 
+/* How many of the source's m trials (sorted, best first) are good, k of them by gamma: the
+ * split at a value boundary as this study's own (split_single), so that tied losses are
+ * never on both sides: the strictly better ones when there are some (a +inf trial, a run
+ * that diverged, is never good beside finite ones), else the tied block as a whole, or
+ * none when every trial is in it (the source then tells nothing). */
+static size_t source_good(const knob__warm_trial *w, size_t m, size_t k)
+{
+    if (k == 0 || k >= m || w[k].loss != w[k - 1].loss)
+        return k < m ? k : m;
+    size_t better = 0, tied = k;
+    while (better < k && w[better].loss < w[k - 1].loss)
+        better++;
+    if (better > 0)
+        return better;
+    while (tied < m && w[tied].loss == w[k - 1].loss)
+        tied++;
+    return tied == m ? 0 : tied;
+}
+
 /* Copies the params of the good trials of src (gamma of its complete feasible ones, best
  * first). Only trials with as many values as this study has objectives are used (a source
  * of one objective says nothing of a study of several); the others are said
@@ -1013,7 +1032,7 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
         free(w);
         return rc;
     }
-    k = gamma_of(p, m);
+    k = source_good(w, m, gamma_of(p, m));
     for (size_t i = 0; i < k; i++)
         total += w[i].trial->n_params;
     p->ws_total = n;

@@ -406,6 +406,45 @@ static void first_trials_from_an_infinite_best(void **state)
     }
 }
 
+/* A source of 1 finite trial (x = 9) and 22 valued +inf (x near 1: runs that diverged):
+ * tpe's good source trial is the finite one, not +inf ones beside it (the good side's size
+ * for 23 trials is 3, and the source's trials were taken in order). The first trial of 40
+ * warm studies (seeds 1-40): x below 4, near the +inf runs, at most twice. */
+static void tpe_source_infinities_are_bad(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study_options so = {.infinite_values = 1};
+    knob_study *src;
+    assert_int_equal(knob_study_create(st, "src", &so, &src), KNOB_OK);
+    point(src, 9.0, NAN, 1, NAN);
+    for (int i = 0; i < 22; i++)
+        point(src, 1.0 + 0.01 * i, NAN, INFINITY, NAN);
+    knob_study_free(src);
+    int low = 0;
+    for (int seed = 1; seed <= 40; seed++) {
+        char opts[96], name[32];
+        snprintf(opts, sizeof opts, "seed=%d,warm_start_study=src", seed);
+        snprintf(name, sizeof name, "me%d", seed);
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create("tpe", opts, &sp), KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        low += x < 4;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+        knob_study_free(s);
+    }
+    print_message("first trials below 4: %d of 40\n", low);
+    assert_true(low <= 2);
+    knob_storage_close(st);
+}
+
 /* A source that cannot be opened (a misspelt study, the study itself) fails the first ask
  * of every warm-starting sampler, naming it: gp, cmaes and auto failed only once their
  * startup trials had run, the first model's. */
@@ -1408,6 +1447,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(first_trials_of_samplers),
         cmocka_unit_test(first_trials_mapped_by_value),
         cmocka_unit_test(first_trials_from_an_infinite_best),
+        cmocka_unit_test(tpe_source_infinities_are_bad),
         cmocka_unit_test(missing_source_fails_first_ask),
         cmocka_unit_test(firsts_read),
         cmocka_unit_test(sources_alike_and_opposite),
