@@ -40,6 +40,7 @@ static int ask_one(const sweep *sw, study_ref *r)
         params_free(&tp);
         return EXIT_FAIL;
     }
+    cli_enqueued_taken(sw, t, &tp);
     printf("{\"number\": %lld, \"params\": %s}\n", (long long)knob_trial_number(t), tp.json);
     knob_trial_detach(t);
     params_free(&tp);

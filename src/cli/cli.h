@@ -76,6 +76,7 @@ bool cli_hv_affordable(size_t m, size_t n_front);
  * program got), else its params' external values, else (an enqueued trial) its fixed
  * params. Appends to b. */
 struct knobx_buf;
+struct trial_params;
 void cli_trial_params_json(struct knobx_buf *b, const knob_trial_info *t);
 /* The stored JSON text cli_trial_params_json gives as it is (the "params" user attribute,
  * an enqueued trial's given or fixed params), borrowed from t; NULL when it writes the
@@ -124,6 +125,13 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage);
  * `names` naming them in order ("STUDY NUMBER VALUE"); else prints which is missing or
  * which one is too many, then `usage`, and returns -1. */
 int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const char *usage);
+
+/* Says on stderr (warnings) what of an enqueued trial's given params (its system attribute
+ * "enqueued_params") its params tp do not hold: a param the sweep no longer gives the
+ * trial, or a value it can no longer hold (drawn by the sampler instead): a sweep edited
+ * after the trial was enqueued. Nothing for a trial not enqueued by knob enqueue or the
+ * dashboard. */
+void cli_enqueued_taken(const sweep *sw, knob_trial *t, const struct trial_params *tp);
 
 /* Whether trial `number` of the study is WAITING (enqueued, not asked yet): after a
  * refusal (KNOB_ESTATE), to tell that mistake in the call from a finished trial. Reads the

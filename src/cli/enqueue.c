@@ -497,6 +497,52 @@ static bool same_value(const knobx_json *given, const knob_choice *got, bool who
     return same;
 }
 
+void cli_enqueued_taken(const sweep *sw, knob_trial *t, const trial_params *tp)
+{
+    /* the trial as the study's view holds it: the handle has only the attributes set
+     * through it (a sync reads what changed since the ask: little) */
+    const knob_trial_info *const *tr;
+    size_t nt;
+    int64_t number = knob_trial_number(t);
+    const char *text = NULL;
+    if (knob_study_trials(knob_trial_study(t), &tr, &nt) == KNOB_OK && number >= 0 &&
+        (size_t)number < nt && tr[number]->number == number)
+        text = knob_trial_info_attr(tr[number], "enqueued_params", true);
+    knobx_json *given = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    long long n = (long long)number;
+    for (size_t i = 0; given && given->type == KNOBX_JSON_OBJECT && i < given->n; i++) {
+        const knobx_json *v = given->kids[i];
+        const param_value *got = NULL;
+        for (size_t k = 0; k < tp->n && !got; k++)
+            if (!strcmp(tp->v[k].name, v->key))
+                got = &tp->v[k];
+        knobx_buf a = {0}, b = {0};
+        given_text(&a, v);
+        if (!got) {
+            fprintf(stderr,
+                    "knob: warning: trial %lld: the enqueued %s=%s is not a param the sweep "
+                    "gives this trial (the sweep was edited since, or a 'when' leaves it "
+                    "out): the program does not get it\n",
+                    n, v->key, knobx_buf_cstr(&a));
+        } else {
+            const sweep_param *p = sweep_find(sw, v->key);
+            bool whole =
+                p && (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT || sweep_param_is_int(p));
+            if (!same_value(v, &got->value, whole)) {
+                params_value_text(&b, &got->value);
+                fprintf(stderr,
+                        "knob: warning: trial %lld: the enqueued %s=%s does not fit the sweep's "
+                        "'%s' now (the sweep was edited since): it runs with %s=%s, the "
+                        "sampler's\n",
+                        n, v->key, knobx_buf_cstr(&a), v->key, v->key, knobx_buf_cstr(&b));
+            }
+        }
+        knobx_buf_free(&a);
+        knobx_buf_free(&b);
+    }
+    knobx_json_free(given);
+}
+
 /* What param p can hold, for a message. */
 static void describe(knobx_buf *b, const sweep_param *p)
 {

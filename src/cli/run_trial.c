@@ -478,11 +478,14 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
     char dir[4200], json_file[4300];
     char **argv = NULL;
     knobx_buf why = {0};
-    if (params_suggest(r->sw, t, sweep_enumerates(r->sw), &sl->tp))
+    if (params_suggest(r->sw, t, sweep_enumerates(r->sw), &sl->tp)) {
         knobx_buf_printf(&why, "its params could not be suggested: %s", knob_errmsg());
-    else if (!run_saved(r, sl->number, knob_trial_set_user_attr(t, "params", sl->tp.json),
-                        "its params"))
-        knobx_buf_puts(&why, "its params could not be saved");
+    } else {
+        cli_enqueued_taken(r->sw, t, &sl->tp);
+        if (!run_saved(r, sl->number, knob_trial_set_user_attr(t, "params", sl->tp.json),
+                       "its params"))
+            knobx_buf_puts(&why, "its params could not be saved");
+    }
     int dir_err = why.len ? 0 : prepare_dir(r, sl, dir, sizeof dir, json_file, sizeof json_file);
     if (dir_err)
         knobx_buf_printf(&why, "its trial directory %s could not be created: %s", dir,
