@@ -16,8 +16,9 @@
  * of at most 64 values, rounded) that skips points asked before: every trial's in a space
  * of discrete params alone (a Bayesmark kNN space of 100 points got 20 distinct points in
  * 64 trials before), the running and failed ones' otherwise. Draws derive from (seed,
- * trial number); kernel hyperparameters start from the previous fit, so a process that
- * asks in the same order gets the same suggestions.
+ * trial number); kernel hyperparameters start from the previous fit, stored with the
+ * study (FIT_KEY), so a process that asks in the same order gets the same suggestions, and
+ * so does a new process that asks next (knob ask, a study resumed).
  *
  * Defaults, measured on bench/samplers (100 trials, median regret of 20 seeds, with and
  * without the warp): Rosenbrock 1.7 / 31.6, Ackley 2.6 / 5.2, Levy 0.40 / 0.51,
@@ -107,7 +108,9 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     int rc = knob__bo_observe(p, sign, tr, n_tr, &D);
     if (!rc) {
         knob__bo_standardize_by(p, &D, knob__bo_warm_scale(p, &D), NULL);
+        p->fit_study = s;
         rc = knob__bo_fit_model(p, &D, cat);
+        p->fit_study = NULL;
     }
     if (!rc)
         rc = knob__bo_fit_constraints(p, &D, cat);

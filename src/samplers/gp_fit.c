@@ -3,8 +3,10 @@
  * and the standardization of the losses; the model's fit on its schedule; failed and
  * running trials as fantasies. */
 #include "samplers/gp_internal.h"
+#include "util/json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -354,6 +356,49 @@ void knob__bo_standardize_by(const bo *p, data *D, const knob__bo_scale *use,
     }
 }
 
+/* The fit stored with p->fit_study as the model's start, when it is of this model's
+ * hyperparameters (their count, the warp and the task as now): the process goes on as the
+ * one that stored it would have. An attribute that does not read is left alone. */
+static void load_fit(bo *p)
+{
+    p->fit_looked = true;
+    const char *text = knob_study_system_attr(p->fit_study, FIT_KEY);
+    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    const knobx_json *th = knobx_json_get(j, "theta"), *n = knobx_json_get(j, "n"),
+                     *w = knobx_json_get(j, "warp"), *tk = knobx_json_get(j, "task");
+    int nt = knob__gp_n_theta(&p->gp);
+    bool ok = th && th->type == KNOBX_JSON_ARRAY && th->n == (size_t)nt && n &&
+              n->type == KNOBX_JSON_NUMBER && n->num >= 0 && n->num <= INT32_MAX && w &&
+              w->type == KNOBX_JSON_BOOL && w->b == p->gp.warp_inputs && tk &&
+              tk->type == KNOBX_JSON_BOOL && tk->b == p->gp.task;
+    for (int k = 0; ok && k < nt; k++)
+        ok = th->kids[k]->type == KNOBX_JSON_NUMBER && isfinite(th->kids[k]->num);
+    for (int k = 0; ok && k < nt; k++)
+        p->gp.theta[k] = th->kids[k]->num;
+    if (ok) {
+        p->gp.fitted = true;
+        p->n_fitted = (int)n->num;
+    }
+    knobx_json_free(j);
+}
+
+/* The model's fit stored with p->fit_study (every digit: the next process starts from the
+ * same doubles). */
+static int store_fit(bo *p)
+{
+    knobx_buf b = {0};
+    int nt = knob__gp_n_theta(&p->gp);
+    knobx_buf_printf(&b, "{\"n\": %d, \"warp\": %s, \"task\": %s, \"theta\": [", p->n_fitted,
+                     p->gp.warp_inputs ? "true" : "false", p->gp.task ? "true" : "false");
+    for (int k = 0; k < nt; k++)
+        knobx_buf_printf(&b, "%s%.17g", k ? ", " : "", p->gp.theta[k]);
+    knobx_buf_puts(&b, "]}");
+    int rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (gp)")
+                   : knob_study_set_system_attr(p->fit_study, FIT_KEY, knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return rc;
+}
+
 /* The model of the observations. Refit at every ask while the data are few; beyond
  * REFIT_ALWAYS observations, when they grew by a twentieth since the last fit (the cost is
  * cubic in n and the fit moves little per point), else only refactor at the last fit's
@@ -374,11 +419,15 @@ int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
     }
     int rc = knob__bo_set_model_data(p, D->X, y, D->n, cat);
     free(resid);
+    if (!rc && p->fit_study && !p->fit_looked && !p->gp.fitted)
+        load_fit(p);
     bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
                  n_seen >= p->n_fitted + p->n_fitted / 20;
     if (!rc && refit) {
         rc = knob__gp_fit(&p->gp, (int)p->fit_max_evals);
         p->n_fitted = n_seen;
+        if (!rc && p->fit_study) /* a knob status, not the math's */
+            return store_fit(p);
     } else if (!rc) {
         rc = knob__gp_factor(&p->gp);
     }

@@ -75,6 +75,12 @@ typedef struct knob__bo {
     int n_dims;
     knob__gp gp;
     int n_fitted;         /* observations at the last fit of the hyperparameters */
+    /* The last fit stored with the study (system attribute FIT_KEY), so that a process that
+     * asks next (knob ask, a resumed study) starts the fit where this one left it: while
+     * fit_study is set (one objective's ask), the first fit of the process starts from the
+     * stored one, and each refit is stored. */
+    knob_study *fit_study;
+    bool fit_looked; /* the stored fit was looked for in this process */
     uint32_t (*dirs)[32]; /* Sobol directions of the candidate dimensions */
     unsigned n_dirs;
     double *buf; /* observations and candidates */
@@ -227,7 +233,11 @@ void knob__bo_standardize_by(const bo *p, data *D, const knob__bo_scale *use,
  * losses) lies within the source's losses; else NULL (fit their own). */
 const knob__bo_scale *knob__bo_warm_scale(const bo *p, const data *D);
 
-/* The model of the observations, refit on its schedule (REFIT_ALWAYS). */
+/* The study's system attribute holding the one-objective model's last fit. */
+#define FIT_KEY "gp:fit"
+
+/* The model of the observations, refit on its schedule (REFIT_ALWAYS); with p->fit_study,
+ * from the fit stored with the study at the process's first fit, each refit stored. */
 int knob__bo_fit_model(bo *p, const data *D, const bool *cat);
 
 /* Failed and running trials' rows after the n observed ones of X. */

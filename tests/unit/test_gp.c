@@ -359,6 +359,52 @@ static void gp_reproducible(void **state)
             assert_true(a[i][k] == b[i][k]);
 }
 
+/* A study resumed by another handle (another process: knob ask, a study run again) asks
+ * what one handle asking throughout asks: the fit of the model's hyperparameters starts
+ * where the last one left it, read from the study (each handle's first fit started from the
+ * priors' centres, and trial 6 of 14 differed in the third digit). */
+static void gp_resumed_study_asks_the_same(void **state)
+{
+    (void)state;
+    double one[14][2];
+    knob_storage *st;
+    knob_study *s = new_study(&st, "gp", "seed=3,n_startup_trials=5");
+    assert_int_equal(knob_study_optimize(s, branin_objective, NULL, 14), 0);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+    assert_int_equal(n, 14);
+    for (int i = 0; i < 14; i++)
+        for (int k = 0; k < 2; k++)
+            one[i][k] = tr[i]->params[k].internal;
+    knob_study_free(s);
+    knob_storage_close(st);
+    assert_int_equal(knob_storage_open("memory:", &st), 0);
+    for (int part = 0; part < 7; part++) {
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create("gp", "seed=3,n_startup_trials=5", &sp), 0);
+        knob_study_options o = {.sampler = sp};
+        if (part == 0)
+            assert_int_equal(knob_study_create(st, "gp", &o, &s), 0);
+        else
+            assert_int_equal(knob_study_load(st, "gp", &o, &s), 0);
+        assert_int_equal(knob_study_optimize(s, branin_objective, NULL, 2), 0);
+        knob_study_free(s);
+    }
+    assert_int_equal(knob_study_load(st, "gp", NULL, &s), 0);
+    assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+    assert_int_equal(n, 14);
+    for (int i = 0; i < 14; i++)
+        for (int k = 0; k < 2; k++) {
+            if (tr[i]->params[k].internal != one[i][k])
+                print_message("trial %d: x%d %.17g, not %.17g\n", i, k, tr[i]->params[k].internal,
+                              one[i][k]);
+            assert_true(tr[i]->params[k].internal == one[i][k]);
+        }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* Golden values for seed 3: five scrambled Sobol points (exact: no floating-point
  * library in the way), then three model suggestions (through LAPACK and L-BFGS, so to
  * 1e-6). */
@@ -893,6 +939,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(log_ei_far_tail),
         cmocka_unit_test(gp_beats_random_on_branin),
         cmocka_unit_test(gp_reproducible),
+        cmocka_unit_test(gp_resumed_study_asks_the_same),
         cmocka_unit_test(gp_golden_sequence),
         cmocka_unit_test(gp_parallel_asks_distinct),
         cmocka_unit_test(gp_mixed_space),
