@@ -80,7 +80,7 @@ typedef struct knob__bo {
      * fit_study is set (one objective's ask), the first fit of the process starts from the
      * stored one, and each refit is stored. */
     knob_study *fit_study;
-    bool fit_looked; /* the stored fit was looked for in this process */
+    bool fit_looked;      /* the stored fit was looked for in this process */
     uint32_t (*dirs)[32]; /* Sobol directions of the candidate dimensions */
     unsigned n_dirs;
     double *buf; /* observations and candidates */
