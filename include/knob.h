@@ -942,6 +942,14 @@ KNOB_API int knob_trial_report(knob_trial *t, int64_t step, double value);
  * when the study has no heartbeat interval. */
 KNOB_API int knob_trial_heartbeat(knob_trial *t);
 
+/* Stops the beats of trial t: its heartbeat is stored as null, so that it is never failed
+ * for their lack, and knob_trial_report beats no more (knob_trial_heartbeat starts them
+ * again). For a trial to be told much later than the grace period allows: an ask and tell
+ * loop (Optuna gives such trials no heartbeat). Does nothing when the study has no
+ * heartbeat interval. Returns KNOB_OK, KNOB_EINVAL (t NULL), KNOB_ESTATE (its study freed)
+ * or the storage's status. */
+KNOB_API int knob_trial_heartbeat_stop(knob_trial *t);
+
 /* Asks the study's pruner whether to stop this trial now. KNOB_ESTATE when the pruner would
  * record a rung in the trial (successive halving, Hyperband, or a patient pruner over them)
  * and the trial has finished, told through this handle or another (as Optuna's storages
@@ -959,10 +967,11 @@ KNOB_API size_t knob_trial_intermediate(const knob_trial *t, const knob_step_val
  * Setting a key again replaces its value. */
 KNOB_API int knob_trial_set_user_attr(knob_trial *t, const char *key, const char *json);
 KNOB_API int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json);
-/* The value of an attribute set through this handle, or NULL; the user attributes an
- * enqueued trial was stored with (knob_study_add_trial) are read too, once an ask has taken
- * it. Borrowed until the next set of that key on the trial, or the trial's tell.
- * (Attributes of finished trials, and of trials asked elsewhere: knob_trial_info_attr.) */
+/* The value of an attribute set through this handle, or NULL; the user and system
+ * attributes an enqueued trial was stored with (knob_study_add_trial, knob_study_enqueue's
+ * fixed_params, a retry's retry_of) are read too, once an ask has taken it. Borrowed
+ * until the next set of that key on the trial, or the trial's tell. (Attributes of
+ * finished trials, and of trials asked elsewhere: knob_trial_info_attr.) */
 KNOB_API const char *knob_trial_user_attr(const knob_trial *t, const char *key);
 KNOB_API const char *knob_trial_system_attr(const knob_trial *t, const char *key);
 

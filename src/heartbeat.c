@@ -31,6 +31,23 @@ int knob_trial_heartbeat(knob_trial *t)
     return rc;
 }
 
+int knob_trial_heartbeat_stop(knob_trial *t)
+{
+    if (!t)
+        return knob__error(KNOB_EINVAL, "knob_trial_heartbeat_stop: trial is NULL");
+    if (!t->s)
+        return knob__error(KNOB_ESTATE,
+                           "knob_trial_heartbeat_stop: trial %lld was left open when its "
+                           "study was freed",
+                           (long long)t->number);
+    if (t->s->heartbeat_interval <= 0 || t->id < 0)
+        return KNOB_OK;
+    int rc = knob__store_trial_attr(t->s, t->id, true, "heartbeat", "null");
+    if (!rc)
+        t->last_beat = INFINITY; /* a report's beat waits for now - last_beat >= interval */
+    return rc;
+}
+
 /* The params of a trial as a JSON object of external values, for its retry. */
 static void params_json(knobx_buf *b, const knob_trial_info *info)
 {

@@ -279,6 +279,8 @@ static int load_fixed(knob_trial *t)
     /* the user attributes it was enqueued with (knob_study_add_trial), as Optuna's trial
      * has them */
     int rc = knob__trial_keep_user_attrs(t, info);
+    if (!rc && !t->n_stored) /* and the system attributes, to read (fixed_params, retry_of) */
+        rc = knob__trial_keep_stored(t, info);
     const char *json = knob_trial_info_attr(info, "fixed_params", true);
     if (rc || !json)
         return rc;

@@ -137,6 +137,10 @@ struct knob_trial {
     int64_t diverged;
     knob_attr *attrs[2]; /* [0] user, [1] system: owned key and json strings */
     size_t n_attrs[2], cap_attrs[2];
+    /* The system attributes an enqueued trial was stored with (fixed_params, retry_of...),
+     * read through the handle after those set through it (owned; never written again). */
+    knob_attr *stored;
+    size_t n_stored;
     knobx_json *fixed; /* params fixed by enqueue, or NULL */
     double last_beat;
 };
@@ -335,6 +339,9 @@ int knob__trial_load(knob_trial *t, const knob_trial_info *info);
 /* Keeps the user attributes of `info` (an enqueued trial's, stored with it) in `t`, so
  * knob_trial_user_attr and knob_trial_attrs read them; not written again. */
 int knob__trial_keep_user_attrs(knob_trial *t, const knob_trial_info *info);
+/* The system attributes of info (an enqueued trial as stored) kept on t to read
+ * (knob_trial_system_attr, knob_trial_attrs), never written again. */
+int knob__trial_keep_stored(knob_trial *t, const knob_trial_info *info);
 /* Checks constraint values for trial `number` (-1: a trial being added) against the
  * study's view: each finite, and as many as the study's trials have (n 0: no count to
  * check). KNOB_OK or KNOB_EINVAL naming the study, the trial and the value. */

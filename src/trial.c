@@ -40,6 +40,11 @@ void knob__trial_free(knob_trial *t)
         }
         free(t->attrs[k]);
     }
+    for (size_t i = 0; i < t->n_stored; i++) {
+        free((char *)t->stored[i].key);
+        free((char *)t->stored[i].json);
+    }
+    free(t->stored);
     free(t->params);
     free(t->proposals);
     free(t->inter);
@@ -481,7 +486,31 @@ static const char *find_attr(const knob_trial *t, bool system, const char *key)
     for (size_t i = 0; t && key && i < t->n_attrs[system]; i++)
         if (strcmp(t->attrs[system][i].key, key) == 0)
             return t->attrs[system][i].json;
+    for (size_t i = 0; t && key && system && i < t->n_stored; i++)
+        if (strcmp(t->stored[i].key, key) == 0)
+            return t->stored[i].json;
     return NULL;
+}
+
+int knob__trial_keep_stored(knob_trial *t, const knob_trial_info *info)
+{
+    size_t n = info ? info->n_system_attrs : 0;
+    if (!n)
+        return KNOB_OK;
+    t->stored = calloc(n, sizeof *t->stored);
+    if (!t->stored)
+        return knob__oom("attributes");
+    for (size_t i = 0; i < n; i++) {
+        char *k = knob__strdup(info->system_attrs[i].key),
+             *j = knob__strdup(info->system_attrs[i].json);
+        if (!k || !j) {
+            free(k);
+            free(j);
+            return knob__oom("attributes");
+        }
+        t->stored[t->n_stored++] = (knob_attr){k, j};
+    }
+    return KNOB_OK;
 }
 
 /* Keeps and stores an attribute whose JSON is known to be valid. */
@@ -591,6 +620,13 @@ int knob_trial_attrs(const knob_trial *t, bool system,
         return knob__error(KNOB_EINVAL, "knob_trial_attrs: NULL argument");
     for (size_t i = 0; i < t->n_attrs[system]; i++) {
         int rc = cb(ctx, t->attrs[system][i].key, t->attrs[system][i].json);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; system && i < t->n_stored; i++) {
+        if (find_attr(t, true, t->stored[i].key) != t->stored[i].json)
+            continue; /* set again through the handle: read there */
+        int rc = cb(ctx, t->stored[i].key, t->stored[i].json);
         if (rc)
             return rc;
     }

@@ -191,6 +191,8 @@ _PROTOTYPES = {
     "knob_trial_number": (c_int64, [_P]),
     "knob_trial_id": (c_int64, [_P]),
     "knob_trial_report": (c_int, [_P, c_int64, c_double]),
+    "knob_trial_heartbeat": (c_int, [_P]),
+    "knob_trial_heartbeat_stop": (c_int, [_P]),
     "knob_trial_should_prune": (c_int, [_P, POINTER(c_bool)]),
     "knob_pruner_prune": (c_int, [_P, _P, _P, POINTER(c_bool)]),
     "knob_trial_set_user_attr": (c_int, [_P, c_char_p, c_char_p]),

@@ -417,11 +417,34 @@ class IntLogUniformDistribution(IntDistribution):
         return {"low": self.low, "high": self.high, "step": self.step}
 
 
+def _own(dist: Any) -> BaseDistribution:
+    """dist as a distribution of this module: Optuna's own (a script that still imports one
+    from optuna.distributions beside `import knob as optuna`) as the class of the same name
+    here, with its attributes; anything else that is not a distribution refused, named."""
+    if isinstance(dist, BaseDistribution):
+        return dist
+    cls = _NAMES.get(type(dist).__name__)
+    if cls is not None and issubclass(cls, FloatDistribution):
+        cls = FloatDistribution  # the deprecated classes hold low, high, log and step too
+    elif cls is not None and issubclass(cls, IntDistribution):
+        cls = IntDistribution
+    if cls is not None and type(dist).__module__.split(".")[0] == "optuna":
+        try:
+            return cls(**{k: v for k, v in vars(dist).items() if not k.startswith("_")})
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(
+        "%r is not a distribution of knob.distributions (FloatDistribution, IntDistribution, "
+        "CategoricalDistribution): import them from knob.distributions" % (dist,)
+    )
+
+
 def _convert_old(dist: BaseDistribution) -> BaseDistribution:
     """One of the classes Optuna 3.0 deprecated as the FloatDistribution or IntDistribution
     it stands for, with Optuna 5's FutureWarning (its _convert_old_distribution_to_new_
     distribution, which ask's fixed_distributions and create_trial's distributions go
-    through); any other distribution as it is."""
+    through); any other distribution as it is (Optuna's own as knob's: _own)."""
+    dist = _own(dist)
     if isinstance(dist, (UniformDistribution, LogUniformDistribution, DiscreteUniformDistribution)):
         new: BaseDistribution = FloatDistribution(low=dist.low, high=dist.high, log=dist.log, step=dist.step)
     elif isinstance(dist, (IntUniformDistribution, IntLogUniformDistribution)):

@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _stored_otherwise
+from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _own, _stored_otherwise
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -98,6 +98,34 @@ def _directions(direction, directions) -> List[StudyDirection]:
                 "optimization, please use `direction` instead of `directions`." % (directions,)
             )
     return out
+
+
+class _Beats:
+    """The heartbeat of a trial while its objective runs (RDBStorage's heartbeat_interval),
+    as Optuna's heartbeat thread: every interval, a beat through the trial's handle under
+    the storage's lock, so a long training step that reports nothing is not taken for a
+    dead worker's and failed by the next ask (another worker's, or another thread's of
+    optimize(n_jobs=...))."""
+
+    def __init__(self, study: "Study", trial: Trial) -> None:
+        self._study, self._trial = study, trial
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="knob-heartbeat-%d" % trial.number, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        interval = float(self._study._storage.heartbeat_interval)
+        while not self._done.wait(interval):
+            with self._study._lock:
+                h = self._trial._h
+                if h is None or self._done.is_set():
+                    return
+                # a failed beat (a storage gone for a moment) is the next one's to make
+                _lib.lib.knob_trial_heartbeat(h)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 class Study:
@@ -509,6 +537,11 @@ class Study:
         # A trial of the ask-and-tell interface may be told by number from anywhere: its
         # params are written as suggested, as Optuna's are (inside optimize, with its tell)
         trial = self._ask(fixed_distributions, eager=True)
+        if self._storage.heartbeat_interval:
+            # told whenever the caller is done, perhaps long after the grace period: never
+            # failed for lack of beats (Optuna beats only inside optimize)
+            with self._lock:
+                _lib.check(_lib.lib.knob_trial_heartbeat_stop(trial._h))
         self._warn_warm_skipped()  # the sampler says it during an ask: not only optimize's users
         return trial
 
@@ -523,8 +556,11 @@ class Study:
             trial = Trial(self, out.value)
             trial._eager = eager
             self._open[trial._number] = trial
-            # the user attributes an enqueued trial was stored with, as Optuna's trial has them
+            # the user and system attributes an enqueued trial was stored with (fixed_params,
+            # a retry's retry_of), as Optuna's trial has them
             _lib.check(_lib.lib.knob_trial_attrs(out.value, False, _lib.ATTRS_INTO, id(trial._user_attrs)))
+            _lib.check(_lib.lib.knob_trial_attrs(out.value, True, _lib.ATTRS_INTO, id(trial._system_attrs)))
+            trial._system_attrs.pop("heartbeat", None)  # libknob's, as Optuna's trial has none
             partial = getattr(self.sampler, "_fixed_params", None)
             if self._enqueued_waiting or partial:
                 self._apply_enqueued(trial, partial)
@@ -935,9 +971,12 @@ class Study:
             # may find more below what they ran, so they are not stopped.
             return None
         self._optimize_trials.add(trial)
+        beats = _Beats(self, trial) if self._storage.heartbeat_interval else None
         try:
             return self._run_asked(trial, func, catch, frozen_needed, callbacks, gc_after_trial)
         finally:
+            if beats is not None:
+                beats.stop()
             self._optimize_trials.discard(trial)
 
     def _run_asked(self, trial, func, catch, frozen_needed, callbacks, gc_after_trial) -> int:
@@ -1067,7 +1106,7 @@ class Study:
         names = list(params)
         cparams = (_lib.Param * max(len(names), 1))()
         for i, name in enumerate(names):
-            d = _real(dists[name])
+            d = _own(_real(dists[name]))
             c = d._to_c()
             keep.append(c)
             cparams[i] = _lib.Param(_lib.enc(name), ctypes.pointer(c), d.to_internal_repr(params[name]))

@@ -307,7 +307,8 @@ class Trial(BaseTrial):
             return value
         fixed = self._fixed[name]
         if _fixed_used(fixed, value):
-            as_given = isinstance(fixed, numbers.Real) and not isinstance(fixed, bool)
+            # (the value stored when the two differ in their last bits)
+            as_given = isinstance(fixed, numbers.Real) and not isinstance(fixed, bool) and fixed == value
             # an int param: the int drawn, as Optuna's suggest_int takes int() of it
             return fixed if as_given and not isinstance(self._distributions[name], IntDistribution) else value
         warnings.warn(
@@ -533,9 +534,12 @@ def _fixed_used(fixed: Any, value: Any) -> bool:
         return fixed is value
     if isinstance(value, (int, float)):
         try:
-            return float(fixed) == float(value)
+            f, v = float(fixed), float(value)
         except (TypeError, ValueError):
             return False
+        # a stepped float's value as libknob snaps it to the grid (0.1 * 3 enqueued, 0.3
+        # used): the same number but for the last bits
+        return f == v or abs(f - v) <= 1e-12 * max(abs(f), abs(v))
     return fixed == value
 
 

@@ -1,6 +1,8 @@
 """enqueue_trial(skip_if_exists=True) as Optuna's: a trial that was enqueued is compared
 by the params it was enqueued with, numbers within a relative 1e-5."""
 
+import warnings
+
 import pytest
 
 import knob as optuna
@@ -94,3 +96,16 @@ def test_an_enqueued_choice_beyond_2_53_is_taken():
     t = study.ask()
     assert t.suggest_categorical("seed", [12345678901234567890, 3]) == 12345678901234567890
     assert t.suggest_categorical("n", [2**53 + 1, 3]) == 2**53 + 1
+
+
+def test_stepped_floats_enqueued_with_rounding_noise_are_used_without_a_warning():
+    """0.1 * 3 enqueued for a float of step 0.1: the trial runs at 0.3 without a warning (it
+    warned that the value was out of range and the sampler's taken, where it was used)."""
+    study = optuna.create_study()
+    grid = [k * 0.1 for k in (3, 6, 7)]
+    for v in grid:
+        study.enqueue_trial({"x": v})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0, step=0.1), n_trials=3)
+    assert [t.params["x"] for t in study.trials] == [0.3, 0.6, 0.7]

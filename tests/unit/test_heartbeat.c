@@ -92,6 +92,81 @@ static void dead_worker_is_failed_and_retried(void **state)
     knob_storage_close(st);
 }
 
+static int count_attr(void *ctx, const char *key, const char *json)
+{
+    (void)json;
+    if (!strcmp(key, "retry_of") || !strcmp(key, "fixed_params"))
+        ++*(int *)ctx;
+    return KNOB_OK;
+}
+
+/* The retry's handle reads the system attributes the retry was stored with (retry_of,
+ * fixed_params), through knob_trial_system_attr and knob_trial_attrs, each once: the
+ * handle had only those set through it, so a program could not tell it ran a retry. */
+static void retry_handle_reads_its_link(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("hb.db"));
+    die_mid_trial(url);
+    nap(0.5);
+    knob_storage *st;
+    knob_study *s = open_study(url, &st, 1);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 1);
+    assert_non_null(knob_trial_system_attr(t, "retry_of"));
+    assert_string_equal(knob_trial_system_attr(t, "retry_of"), "0");
+    assert_non_null(knob_trial_system_attr(t, "fixed_params"));
+    int n = 0;
+    assert_int_equal(knob_trial_attrs(t, true, count_attr, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    /* set again through the handle: that value, read once */
+    assert_int_equal(knob_trial_set_system_attr(t, "retry_of", "7"), KNOB_OK);
+    assert_string_equal(knob_trial_system_attr(t, "retry_of"), "7");
+    n = 0;
+    assert_int_equal(knob_trial_attrs(t, true, count_attr, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* knob_trial_heartbeat_stop: a trial asked, reported and left past the grace period is not
+ * failed by another handle's ask (knob_trial_report beat no more), and is told; without
+ * the stop it is failed (the control). */
+static void stopped_beats_are_never_stale(void **state)
+{
+    (void)state;
+    for (int stop = 0; stop < 2; stop++) {
+        char url[4200];
+        snprintf(url, sizeof url, "sqlite:///%s", knob_test_path(stop ? "hbs1.db" : "hbs0.db"));
+        knob_storage *st, *st2;
+        knob_study *s = open_study(url, &st, 0);
+        knob_trial *t, *u;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        if (stop)
+            assert_int_equal(knob_trial_heartbeat_stop(t), KNOB_OK);
+        nap(0.1);
+        assert_int_equal(knob_trial_report(t, 0, x), KNOB_OK); /* past the interval */
+        nap(0.5);
+        knob_study *s2 = open_study(url, &st2, 0);
+        assert_int_equal(knob_study_ask(s2, &u), KNOB_OK);
+        assert_int_equal(knob_trial_number(u), 1);
+        assert_int_equal(knob_study_tell(s2, u, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1),
+                         stop ? KNOB_OK : KNOB_ESTATE);
+        knob_study_free(s2);
+        knob_storage_close(st2);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    assert_int_equal(knob_trial_heartbeat_stop(NULL), KNOB_EINVAL);
+}
+
 static void retries_stop_at_max_retry(void **state)
 {
     (void)state;
@@ -360,6 +435,8 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dead_worker_is_failed_and_retried),
+        cmocka_unit_test(retry_handle_reads_its_link),
+        cmocka_unit_test(stopped_beats_are_never_stale),
         cmocka_unit_test(retries_stop_at_max_retry),
         cmocka_unit_test(failed_trial_retried_by_call),
         cmocka_unit_test(live_trials_keep_running),
