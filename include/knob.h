@@ -570,10 +570,10 @@ typedef struct knob_study_options {
      * has passed, and on knob_trial_heartbeat. A RUNNING trial whose last beat is older
      * than grace_period (0: 2 x heartbeat_interval) is failed by the next ask of any
      * worker that has heartbeats on ("no heartbeat for N s"); with max_retry > 0 a
-     * WAITING trial with the same params is then enqueued, linked to the failed one by
-     * the system attributes "retry_of" and "retry_count", up to max_retry times per
-     * original trial. max_retry 0 (the default; a negative value is read as 0) means no
-     * retry: the trial is failed and nothing is enqueued, here and in
+     * WAITING trial with the same params and user attributes is then enqueued, linked
+     * to the failed one by the system attributes "retry_of" and "retry_count", up to
+     * max_retry times per original trial. max_retry 0 (the default; a negative value is
+     * read as 0) means no retry: the trial is failed and nothing is enqueued, here and in
      * knob_study_retry_trial. Workers must agree on these settings; clocks are wall clocks. */
     double heartbeat_interval;
     double grace_period;

@@ -83,10 +83,18 @@ static int retry(knob_study *s, const knob_trial_info *info, bool *enqueued)
     char of[32], nth[32];
     snprintf(of, sizeof of, "%" PRId64, origin);
     snprintf(nth, sizeof nth, "%" PRId64, count + 1);
-    const knob_attr links[2] = {{"retry_of", of}, {"retry_count", nth}};
     knobx_buf b = {0};
     params_json(&b, info);
-    int rc = b.oom ? knob__oom("retry") : knob__store_enqueue(s, knobx_buf_cstr(&b), links, 2);
+    /* its params fixed, linked to its original, with the user attributes it had (a
+     * checkpoint's path, say), as Optuna's RetryFailedTrialCallback makes a retry */
+    const knob_attr sys[3] = {
+        {"fixed_params", knobx_buf_cstr(&b)}, {"retry_of", of}, {"retry_count", nth}};
+    const knob__waiting_rec w = {.user_attrs = info->user_attrs,
+                                 .n_user_attrs = info->n_user_attrs,
+                                 .system_attrs = sys,
+                                 .n_system_attrs = 3};
+    int64_t id, number;
+    int rc = b.oom ? knob__oom("retry") : knob__store_new_waiting(s, &w, &id, &number);
     knobx_buf_free(&b);
     if (enqueued)
         *enqueued = rc == KNOB_OK;

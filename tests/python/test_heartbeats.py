@@ -70,6 +70,7 @@ storage = optuna.storages.RDBStorage(sys.argv[1], heartbeat_interval=1, grace_pe
 study = optuna.create_study(storage=storage, study_name="s")
 def objective(trial):
     trial.suggest_float("lr", 1e-4, 1e-1, log=True)
+    trial.set_user_attr("checkpoint_dir", "/ckpt/run-0")
     os._exit(1)  # the worker is killed
 study.optimize(objective, n_trials=1)
 """
@@ -77,7 +78,8 @@ study.optimize(objective, n_trials=1)
 
 def test_a_retry_knows_its_original(tmp_db):
     """The worker of trial 0 dies; the retry (trial 1) asked 3 s later gives
-    retried_trial_number 0 inside the objective (it gave None) and the same lr."""
+    retried_trial_number 0 inside the objective (it gave None), has the user attributes of
+    trial 0 (it had none), as Optuna's retries, and the same lr."""
     subprocess.run([sys.executable, "-c", _CRASH, tmp_db], check=False, timeout=60)
     time.sleep(3)
     with warnings.catch_warnings():
@@ -88,11 +90,11 @@ def test_a_retry_knows_its_original(tmp_db):
         got = []
 
         def objective(trial):
-            got.append(optuna.storages.RetryFailedTrialCallback.retried_trial_number(trial))
+            got.append((optuna.storages.RetryFailedTrialCallback.retried_trial_number(trial), trial.user_attrs))
             return trial.suggest_float("lr", 1e-4, 1e-1, log=True)
 
         study.optimize(objective, n_trials=1)
-    assert got == [0]
+    assert got == [(0, {"checkpoint_dir": "/ckpt/run-0"})]
     trials = study.trials
     assert [t.state.name for t in trials] == ["FAIL", "COMPLETE"]
     assert trials[1].params == trials[0].params

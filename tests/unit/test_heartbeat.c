@@ -41,7 +41,7 @@ static double die_mid_trial(const char *url)
         knob_trial *t;
         double x;
         if (knob_study_ask(s, &t) || knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
-            knob_trial_report(t, 0, x))
+            knob_trial_set_user_attr(t, "checkpoint", "\"/ckpt/0\"") || knob_trial_report(t, 0, x))
             _exit(2);
         if (write(fd[1], &x, sizeof x) != (ssize_t)sizeof x)
             _exit(3);
@@ -101,8 +101,9 @@ static int count_attr(void *ctx, const char *key, const char *json)
 }
 
 /* The retry's handle reads the system attributes the retry was stored with (retry_of,
- * fixed_params), through knob_trial_system_attr and knob_trial_attrs, each once: the
- * handle had only those set through it, so a program could not tell it ran a retry. */
+ * fixed_params), through knob_trial_system_attr and knob_trial_attrs, each once (the
+ * handle had only those set through it, so a program could not tell it ran a retry), and
+ * the user attributes of its original (it had none). */
 static void retry_handle_reads_its_link(void **state)
 {
     (void)state;
@@ -118,6 +119,9 @@ static void retry_handle_reads_its_link(void **state)
     assert_non_null(knob_trial_system_attr(t, "retry_of"));
     assert_string_equal(knob_trial_system_attr(t, "retry_of"), "0");
     assert_non_null(knob_trial_system_attr(t, "fixed_params"));
+    /* and the user attributes its original had, as Optuna's retries have them */
+    assert_non_null(knob_trial_user_attr(t, "checkpoint"));
+    assert_string_equal(knob_trial_user_attr(t, "checkpoint"), "\"/ckpt/0\"");
     int n = 0;
     assert_int_equal(knob_trial_attrs(t, true, count_attr, &n), KNOB_OK);
     assert_int_equal(n, 2);
