@@ -217,9 +217,10 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
      * (an empty one would be left behind, and the next look would find a storage), and an
      * empty file (SQLite's empty database) is not made a storage */
     bool file = own && knobx_sqlite_path(url, path, sizeof path);
-    if (file && stat(path, &info) != 0 && errno == ENOENT)
+    bool seen = file && stat(path, &info) == 0;
+    if (file && !seen && errno == ENOENT)
         rc = knob__error(KNOB_ENOTFOUND, "no file '%s'", path);
-    else if (file && S_ISREG(info.st_mode) && info.st_size == 0)
+    else if (seen && S_ISREG(info.st_mode) && info.st_size == 0)
         rc = knob__error(KNOB_ENOTFOUND, "'%s' is an empty file, not a storage", path);
     /* the study itself is no other study: its own trials would count twice */
     else if (strcmp(name, s->name) == 0 && (!own || same_storage(st, url)))
@@ -273,13 +274,15 @@ knob_pruner *knob_study_pruner(knob_study *s)
 
 /* ---------------------------------------------------------------- ask */
 
-static int load_fixed(knob_trial *t)
+static int load_fixed(knob_trial *t, bool popped)
 {
     const knob_trial_info *info = knob__view_trial(&t->s->view, t->number);
     /* the user attributes it was enqueued with (knob_study_add_trial), as Optuna's trial
      * has them */
     int rc = knob__trial_keep_user_attrs(t, info);
-    if (!rc && !t->n_stored) /* and the system attributes, to read (fixed_params, retry_of) */
+    /* and a popped trial's system attributes, to read (fixed_params, retry_of); a trial
+     * opened by number has them all from knob__trial_load */
+    if (!rc && popped)
         rc = knob__trial_keep_stored(t, info);
     const char *json = knob_trial_info_attr(info, "fixed_params", true);
     if (rc || !json)
@@ -367,7 +370,7 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     if (!rc && fused) /* no before_trial: the trial can be made now */
         rc = knob__store_pop_or_create(s, &t->id, &t->number, &queued);
     if (!rc && queued && !(rc = knob__view_sync(s)))
-        rc = load_fixed(t);
+        rc = load_fixed(t, true);
     /* The sampler prepares the trial before its row exists, so an exhausted search
      * space leaves no empty trial behind. A queued trial runs whatever it says. */
     if (!rc && sp->before_trial) {
@@ -487,7 +490,7 @@ int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out)
         return knob__oom("trial");
     rc = knob__trial_load(t, info);
     if (!rc)
-        rc = load_fixed(t);
+        rc = load_fixed(t, false);
     if (!rc)
         rc = remember(s, t);
     if (rc) {

@@ -499,17 +499,10 @@ static bool same_value(const knobx_json *given, const knob_choice *got, bool who
 
 void cli_enqueued_taken(const sweep *sw, knob_trial *t, const trial_params *tp)
 {
-    /* the trial as the study's view holds it: the handle has only the attributes set
-     * through it (a sync reads what changed since the ask: little) */
-    const knob_trial_info *const *tr;
-    size_t nt;
-    int64_t number = knob_trial_number(t);
-    const char *text = NULL;
-    if (knob_study_trials(knob_trial_study(t), &tr, &nt) == KNOB_OK && number >= 0 &&
-        (size_t)number < nt && tr[number]->number == number)
-        text = knob_trial_info_attr(tr[number], "enqueued_params", true);
+    /* kept on the handle of an enqueued trial the ask took (no storage read) */
+    const char *text = knob_trial_system_attr(t, "enqueued_params");
     knobx_json *given = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
-    long long n = (long long)number;
+    long long n = (long long)knob_trial_number(t);
     for (size_t i = 0; given && given->type == KNOBX_JSON_OBJECT && i < given->n; i++) {
         const knobx_json *v = given->kids[i];
         const param_value *got = NULL;

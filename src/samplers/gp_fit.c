@@ -365,12 +365,21 @@ static void load_fit(bo *p)
     const char *text = knob_study_system_attr(p->fit_study, FIT_KEY);
     knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     const knobx_json *th = knobx_json_get(j, "theta"), *n = knobx_json_get(j, "n"),
-                     *w = knobx_json_get(j, "warp"), *tk = knobx_json_get(j, "task");
+                     *w = knobx_json_get(j, "warp"), *tk = knobx_json_get(j, "task"),
+                     *dims = knobx_json_get(j, "dims");
     int nt = knob__gp_n_theta(&p->gp);
     bool ok = th && th->type == KNOBX_JSON_ARRAY && th->n == (size_t)nt && n &&
               n->type == KNOBX_JSON_NUMBER && n->num >= 0 && n->num <= INT32_MAX && w &&
               w->type == KNOBX_JSON_BOOL && w->b == p->gp.warp_inputs && tk &&
-              tk->type == KNOBX_JSON_BOOL && tk->b == p->gp.task;
+              tk->type == KNOBX_JSON_BOOL && tk->b == p->gp.task && dims &&
+              dims->type == KNOBX_JSON_ARRAY && dims->n == (size_t)p->n_dims;
+    /* the same params, in the same order, each categorical or not as now */
+    for (int k = 0; ok && k < p->n_dims; k++) {
+        const knobx_json *e = dims->kids[k], *name = knobx_json_get(e, "name"),
+                         *cat = knobx_json_get(e, "cat");
+        ok = name && name->type == KNOBX_JSON_STRING && !strcmp(name->str, p->dims[k].name) &&
+             cat && cat->type == KNOBX_JSON_BOOL && cat->b == p->dims[k].cat;
+    }
     for (int k = 0; ok && k < nt; k++)
         ok = th->kids[k]->type == KNOBX_JSON_NUMBER && isfinite(th->kids[k]->num);
     for (int k = 0; ok && k < nt; k++)
@@ -383,20 +392,34 @@ static void load_fit(bo *p)
 }
 
 /* The model's fit stored with p->fit_study (every digit: the next process starts from the
- * same doubles). */
+ * same doubles), with the params it is of. Only a start for the next process: a fit that
+ * cannot be written (a non-finite hyperparameter, the storage busy) is not stored, and the
+ * ask goes on; out of memory fails it. */
 static int store_fit(bo *p)
 {
     knobx_buf b = {0};
     int nt = knob__gp_n_theta(&p->gp);
-    knobx_buf_printf(&b, "{\"n\": %d, \"warp\": %s, \"task\": %s, \"theta\": [", p->n_fitted,
+    for (int k = 0; k < nt; k++)
+        if (!isfinite(p->gp.theta[k]))
+            return KNOB_OK;
+    knobx_buf_printf(&b, "{\"n\": %d, \"warp\": %s, \"task\": %s, \"dims\": [", p->n_fitted,
                      p->gp.warp_inputs ? "true" : "false", p->gp.task ? "true" : "false");
+    for (int k = 0; k < p->n_dims; k++) {
+        knobx_buf_puts(&b, k ? ", {\"name\": " : "{\"name\": ");
+        knobx_json_add_string(&b, p->dims[k].name);
+        knobx_buf_printf(&b, ", \"cat\": %s}", p->dims[k].cat ? "true" : "false");
+    }
+    knobx_buf_puts(&b, "], \"theta\": [");
     for (int k = 0; k < nt; k++)
         knobx_buf_printf(&b, "%s%.17g", k ? ", " : "", p->gp.theta[k]);
     knobx_buf_puts(&b, "]}");
-    int rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (gp)")
-                   : knob_study_set_system_attr(p->fit_study, FIT_KEY, knobx_buf_cstr(&b));
+    if (b.oom) {
+        knobx_buf_free(&b);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    int rc = knob_study_set_system_attr(p->fit_study, FIT_KEY, knobx_buf_cstr(&b));
     knobx_buf_free(&b);
-    return rc;
+    return rc == KNOB_ENOMEM ? rc : KNOB_OK;
 }
 
 /* The model of the observations. Refit at every ask while the data are few; beyond
