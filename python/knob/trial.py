@@ -672,6 +672,9 @@ class FrozenTrial(_FixedSuggest):
 
     @value.setter
     def value(self, v: Optional[float]) -> None:
+        # as Optuna's: a trial of several objectives has no one value to set
+        if self._values is not None and len(self._values) > 1:
+            raise RuntimeError("This attribute is not available during multi-objective optimization.")
         self._values = None if v is None else [v]
 
     @property

@@ -699,3 +699,18 @@ def test_a_path_python_decoded_with_surrogates_is_kept(tmp_db):
     again = optuna.load_study(storage=tmp_db, study_name="paths")
     assert again.trials[0].user_attrs["path"] == path
     assert again.user_attrs["data"] == [path]
+
+
+def test_the_value_of_a_trial_of_several_objectives_is_not_set():
+    """FrozenTrial.value = v on a trial of two values raises, as Optuna's, and its values
+    stay (they became [v]); one value, or none, is set as before."""
+    ft = optuna.trial.create_trial(values=[1.0, 2.0], params={}, distributions={})
+    with pytest.raises(RuntimeError, match="multi-objective"):
+        ft.value = 5.0
+    assert ft.values == [1.0, 2.0]
+    one = optuna.trial.create_trial(value=1.0, params={}, distributions={})
+    one.value = 5.0
+    assert one.values == [5.0]
+    none = optuna.trial.create_trial(state=optuna.trial.TrialState.RUNNING, params={}, distributions={})
+    none.value = 3.0
+    assert none.values == [3.0]
