@@ -8,24 +8,30 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Whether call `what` beats trial t: KNOB_EINVAL (NULL) and KNOB_ESTATE (its study freed)
+ * said; false without a heartbeat interval or before the trial has its row. */
+static bool beats(knob_trial *t, const char *what, int *rc)
+{
+    *rc = KNOB_OK;
+    if (!t)
+        *rc = knob__error(KNOB_EINVAL, "%s: trial is NULL", what);
+    else if (!t->s)
+        *rc = knob__error(KNOB_ESTATE, "%s: trial %lld was left open when its study was freed",
+                          what, (long long)t->number);
+    return !*rc && t->s->heartbeat_interval > 0 && t->id >= 0;
+}
+
 int knob_trial_heartbeat(knob_trial *t)
 {
-    if (!t)
-        return knob__error(KNOB_EINVAL, "knob_trial_heartbeat: trial is NULL");
-    if (!t->s)
-        return knob__error(KNOB_ESTATE,
-                           "knob_trial_heartbeat: trial %lld was left open when "
-                           "its study was freed",
-                           (long long)t->number);
-    if (t->s->heartbeat_interval <= 0 || t->id < 0)
-        return KNOB_OK;
-    int frc = knob__trial_flush_params(t); /* a retry needs them */
-    if (frc)
-        return frc;
+    int rc;
+    if (!beats(t, "knob_trial_heartbeat", &rc))
+        return rc;
+    if ((rc = knob__trial_flush_params(t))) /* a retry needs them */
+        return rc;
     double now = knob__now();
     char json[40];
     snprintf(json, sizeof json, "%.6f", now);
-    int rc = knob__store_trial_attr(t->s, t->id, true, "heartbeat", json);
+    rc = knob__store_trial_attr(t->s, t->id, true, "heartbeat", json);
     if (!rc)
         t->last_beat = now;
     return rc;
@@ -33,16 +39,10 @@ int knob_trial_heartbeat(knob_trial *t)
 
 int knob_trial_heartbeat_stop(knob_trial *t)
 {
-    if (!t)
-        return knob__error(KNOB_EINVAL, "knob_trial_heartbeat_stop: trial is NULL");
-    if (!t->s)
-        return knob__error(KNOB_ESTATE,
-                           "knob_trial_heartbeat_stop: trial %lld was left open when its "
-                           "study was freed",
-                           (long long)t->number);
-    if (t->s->heartbeat_interval <= 0 || t->id < 0)
-        return KNOB_OK;
-    int rc = knob__store_trial_attr(t->s, t->id, true, "heartbeat", "null");
+    int rc;
+    if (!beats(t, "knob_trial_heartbeat_stop", &rc))
+        return rc;
+    rc = knob__store_trial_attr(t->s, t->id, true, "heartbeat", "null");
     if (!rc)
         t->last_beat = INFINITY; /* a report's beat waits for now - last_beat >= interval */
     return rc;

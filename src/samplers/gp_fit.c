@@ -357,8 +357,9 @@ void knob__bo_standardize_by(const bo *p, data *D, const knob__bo_scale *use,
 }
 
 /* The fit stored with p->fit_study as the model's start, when it is of this model's
- * hyperparameters (their count, the warp and the task as now): the process goes on as the
- * one that stored it would have. An attribute that does not read is left alone. */
+ * hyperparameters (their count, the warp and the task as now, of the same params in the
+ * same order, each categorical or not as now): the process goes on as the one that stored
+ * it would have. An attribute that does not read is left alone. */
 static void load_fit(bo *p)
 {
     p->fit_looked = true;

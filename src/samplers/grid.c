@@ -194,6 +194,15 @@ static bool in_grid(const grid_state *g, const char *name)
     return false;
 }
 
+/* How many of trial t's params are params of the grid. */
+static size_t params_in_grid(const grid_state *g, const knob_trial_info *t)
+{
+    size_t in = 0;
+    for (size_t i = 0; i < t->n_params; i++)
+        in += in_grid(g, t->params[i].name);
+    return in;
+}
+
 /* The product point k is in; k becomes its index there. Products are numbered one after the
  * other; within one, a point's index is mixed-radix over its params, the last one fastest. */
 static const grid_product *product_of(const grid_state *g, uint64_t *k)
@@ -230,10 +239,8 @@ static size_t value_index(const grid_param *q, const knob_param *tp)
  * product, at k's value (a trial that failed before suggesting them all has some). */
 static bool point_has(const grid_state *g, uint64_t k, const knob_trial_info *t)
 {
-    size_t in = 0, matched = 0;
+    size_t matched = 0;
     const grid_product *p = product_of(g, &k);
-    for (size_t i = 0; i < t->n_params; i++)
-        in += in_grid(g, t->params[i].name);
     bool all = true;
     for (size_t i = p->first + p->n; all && i-- > p->first;) {
         size_t m = g->params[i].values->n;
@@ -242,7 +249,7 @@ static bool point_has(const grid_state *g, uint64_t k, const knob_trial_info *t)
         matched += tp != NULL;
         k /= m;
     }
-    return all && matched == in;
+    return all && matched == params_in_grid(g, t);
 }
 
 /* The point a trial ran (or runs): its grid_id when that point of this grid has its params
@@ -257,9 +264,7 @@ static bool point_of(const grid_state *g, const knob_trial_info *t, uint64_t *po
         return true;
     }
     uint64_t base = 0;
-    size_t in = 0;
-    for (size_t i = 0; i < t->n_params; i++)
-        in += in_grid(g, t->params[i].name);
+    size_t in = params_in_grid(g, t);
     for (size_t j = 0; j < g->n_products; base += g->products[j++].size) {
         const grid_product *p = &g->products[j];
         if (in != p->n || p->n == 0)
@@ -433,7 +438,7 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
      * a sweep edited between runs renumbers the points, and a claim by index then held
      * another point of the new grid, which no trial ran (after [1, 2, 3] to [4, 5, 6], two
      * of the three new points were skipped). */
-    uint64_t h = 1469598103934665603ull, i = k;
+    uint64_t i = k;
     const grid_product *p = product_of(g, &i);
     knobx_buf text = {0};
     for (size_t q = p->first + p->n; q-- > p->first;) {
@@ -452,8 +457,7 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
         knobx_buf_free(&text);
         return knob__oom("grid: a point's claim");
     }
-    for (size_t b = 0; b < text.len; b++)
-        h = (h ^ (unsigned char)text.data[b]) * 1099511628211ull;
+    uint64_t h = knob__hash_bytes(text.data, text.len);
     knobx_buf_free(&text);
     char key[40];
     snprintf(key, sizeof key, "grid:%016" PRIx64, h);

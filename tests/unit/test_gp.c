@@ -335,26 +335,32 @@ static void gp_beats_random_on_branin(void **state)
     assert_int_equal(wins, 5);
 }
 
+/* The params (x0, x1) of the n trials of study s into xy; it has exactly n. */
+static void trial_params(knob_study *s, size_t n, double (*xy)[2])
+{
+    const knob_trial_info *const *tr;
+    size_t got;
+    assert_int_equal(knob_study_trials(s, &tr, &got), 0);
+    assert_int_equal(got, n);
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 2; k++)
+            xy[i][k] = tr[i]->params[k].internal;
+}
+
 /* Same seed, same history: the same suggestions; golden values for seed 3. */
 static void gp_reproducible(void **state)
 {
     (void)state;
-    double a[3][2], b[3][2];
+    double a[8][2], b[8][2];
     for (int rep = 0; rep < 2; rep++) {
         knob_storage *st;
         knob_study *s = new_study(&st, "gp", "seed=3,n_startup_trials=5");
         assert_int_equal(knob_study_optimize(s, branin_objective, NULL, 8), 0);
-        const knob_trial_info *const *tr;
-        size_t n;
-        assert_int_equal(knob_study_trials(s, &tr, &n), 0);
-        assert_int_equal(n, 8);
-        for (int i = 0; i < 3; i++)
-            for (int k = 0; k < 2; k++)
-                (rep ? b : a)[i][k] = tr[5 + i]->params[k].internal;
+        trial_params(s, 8, rep ? b : a);
         knob_study_free(s);
         knob_storage_close(st);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 5; i < 8; i++)
         for (int k = 0; k < 2; k++)
             assert_true(a[i][k] == b[i][k]);
 }
@@ -366,17 +372,11 @@ static void gp_reproducible(void **state)
 static void gp_resumed_study_asks_the_same(void **state)
 {
     (void)state;
-    double one[14][2];
+    double one[14][2], parts[14][2];
     knob_storage *st;
     knob_study *s = new_study(&st, "gp", "seed=3,n_startup_trials=5");
     assert_int_equal(knob_study_optimize(s, branin_objective, NULL, 14), 0);
-    const knob_trial_info *const *tr;
-    size_t n;
-    assert_int_equal(knob_study_trials(s, &tr, &n), 0);
-    assert_int_equal(n, 14);
-    for (int i = 0; i < 14; i++)
-        for (int k = 0; k < 2; k++)
-            one[i][k] = tr[i]->params[k].internal;
+    trial_params(s, 14, one);
     knob_study_free(s);
     knob_storage_close(st);
     assert_int_equal(knob_storage_open("memory:", &st), 0);
@@ -392,14 +392,12 @@ static void gp_resumed_study_asks_the_same(void **state)
         knob_study_free(s);
     }
     assert_int_equal(knob_study_load(st, "gp", NULL, &s), 0);
-    assert_int_equal(knob_study_trials(s, &tr, &n), 0);
-    assert_int_equal(n, 14);
+    trial_params(s, 14, parts);
     for (int i = 0; i < 14; i++)
         for (int k = 0; k < 2; k++) {
-            if (tr[i]->params[k].internal != one[i][k])
-                print_message("trial %d: x%d %.17g, not %.17g\n", i, k, tr[i]->params[k].internal,
-                              one[i][k]);
-            assert_true(tr[i]->params[k].internal == one[i][k]);
+            if (parts[i][k] != one[i][k])
+                print_message("trial %d: x%d %.17g, not %.17g\n", i, k, parts[i][k], one[i][k]);
+            assert_true(parts[i][k] == one[i][k]);
         }
     knob_study_free(s);
     knob_storage_close(st);

@@ -290,6 +290,23 @@ static void grid_enqueued_takes_point(void **state)
     knob_storage_close(st);
 }
 
+/* Runs the grid of study s (3 x 2 points, trial 0 failed and its retry enqueued) to its
+ * end: each point runs once, the study holds 7 trials, trial 1 is the retry of trial 0;
+ * returns its trials. */
+static const knob_trial_info *const *run_grid_with_retry(knob_study *s)
+{
+    int seen[6] = {0};
+    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(seen[i], 1);
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(knob_trial_info_attr(trials[1], "retry_of", true), "0");
+    return trials;
+}
+
 /* A failed trial run again (knob_study_retry_trial) runs its own point again, even when it
  * failed before suggesting all of its params: the grid ends with exactly its points. */
 static void grid_retry_keeps_point(void **state)
@@ -309,15 +326,7 @@ static void grid_retry_keeps_point(void **state)
     bool enqueued;
     assert_int_equal(knob_study_retry_trial(s, 0, &enqueued), KNOB_OK);
     assert_true(enqueued);
-    int seen[6] = {0};
-    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
-    for (int i = 0; i < 6; i++)
-        assert_int_equal(seen[i], 1);
-    const knob_trial_info *const *trials;
-    size_t n;
-    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
-    assert_int_equal(n, 7);
-    assert_string_equal(knob_trial_info_attr(trials[1], "retry_of", true), "0");
+    const knob_trial_info *const *trials = run_grid_with_retry(s);
     assert_string_equal(knob_trial_info_attr(trials[1], "grid_id", true), id);
     assert_true(knob_trial_info_param(trials[1], "lr")->internal == lr);
     knob_study_free(s);
@@ -354,15 +363,7 @@ static void grid_retry_after_an_edit(void **state)
         KNOB_OK);
     knob_study_options o2 = {.sampler = g, .max_retry = 1};
     assert_int_equal(knob_study_load(st, "grid", &o2, &s), KNOB_OK);
-    int seen[6] = {0};
-    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
-    for (int i = 0; i < 6; i++)
-        assert_int_equal(seen[i], 1);
-    const knob_trial_info *const *trials;
-    size_t n;
-    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
-    assert_int_equal(n, 7);
-    assert_string_equal(knob_trial_info_attr(trials[1], "retry_of", true), "0");
+    const knob_trial_info *const *trials = run_grid_with_retry(s);
     v = knob_trial_info_param(trials[1], "lr")->internal;
     assert_true(v == lr && knob_trial_info_param(trials[1], "opt")->internal == (double)c);
     knob_study_free(s);
