@@ -71,6 +71,7 @@
 #include "samplers/cost.h"
 #include "samplers/gp_internal.h"
 #include "samplers/random.h"
+#include "util/json.h"
 #include "util/lazy.h"
 
 #include <cblas.h>
@@ -108,9 +109,7 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     int rc = knob__bo_observe(p, sign, tr, n_tr, &D);
     if (!rc) {
         knob__bo_standardize_by(p, &D, knob__bo_warm_scale(p, &D), NULL);
-        p->fit_study = s;
         rc = knob__bo_fit_model(p, &D, cat);
-        p->fit_study = NULL;
     }
     if (!rc)
         rc = knob__bo_fit_constraints(p, &D, cat);
@@ -145,6 +144,12 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     return rc;
 }
 
+/* The trust region's model starts from its stored fit (knob__bo_fit_start). */
+static void turbo_start(void *sampler, knob__gp *g)
+{
+    knob__bo_fit_start(sampler, g, "turbo");
+}
+
 /* TuRBO-1 (trust_region): its box and local model replace the global one. */
 static int trust_region(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
                         size_t n)
@@ -159,9 +164,16 @@ static int trust_region(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
     int threads = openblas_get_num_threads();
     if (threads > 1)
         openblas_set_num_threads(1);
+    p->turbo.start = turbo_start;
+    p->turbo.start_ctx = p;
+    p->fit_study = s;
+    knob__bo_fit_load(p);
     int rc =
         knob__turbo_suggest(&p->turbo, p->dims, d, tr, n, sign, (int)p->n_startup_trials, nc,
                             (int)p->fit_max_evals, knob_sampler_seed(knob_study_sampler(s)), t);
+    if (!rc)
+        rc = knob__bo_fit_store(p);
+    p->fit_study = NULL;
     if (threads > 1)
         openblas_set_num_threads(threads);
     return rc;
@@ -235,7 +247,12 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         openblas_set_num_threads(1);
     p->ws_seed = knob_sampler_seed(knob_study_sampler(s));
     p->ws_self = knob_trial_number(t);
+    p->fit_study = s; /* each model starts from its stored fit, and is stored after */
+    knob__bo_fit_load(p);
     rc = p->n_obj > 1 ? knob__bo_suggest_mo(p, s, t, tr, n) : suggest(p, s, t, tr, n);
+    if (!rc)
+        rc = knob__bo_fit_store(p);
+    p->fit_study = NULL;
     if (threads > 1)
         openblas_set_num_threads(threads);
     return rc;
@@ -298,6 +315,8 @@ static void fini(void *state)
     knob__gp_free(&p->sgp);
     knob__gp_free(&p->lgp);
     knob__gp_free(&p->rgp);
+    knobx_json_free(p->fit_saved);
+    free(p->fit_text);
     knob__warm_firsts_free(&p->ws_firsts);
     for (int j = 0; j < KNOB__EHVI_MAX_OBJ - 1; j++)
         knob__gp_free(&p->mgp[j]);

@@ -5,6 +5,7 @@
 #include "samplers/gp_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,10 @@ int knob__bo_fit_constraints(bo *p, const data *D, const bool *cat)
         knob__gp *g = &p->cgp[j];
         g->min_noise = p->min_noise;
         rc = knob__gp_set_data(g, X, y, m, d, cat);
+        char name[32];
+        snprintf(name, sizeof name, "c%d", j);
+        if (!rc)
+            knob__bo_fit_start(p, g, name);
         if (!rc)
             rc = refit || !g->fitted ? knob__gp_fit(g, (int)p->fit_max_evals) : knob__gp_factor(g);
         if (rc)

@@ -89,6 +89,8 @@ int knob__bo_fit_cost(bo *p, const data *D, const bool *cat)
         p->kgp.min_noise = p->min_noise;
         rc = knob__gp_set_data(&p->kgp, X, y, m, d, cat);
         if (!rc)
+            knob__bo_fit_start(p, &p->kgp, "cost");
+        if (!rc)
             rc = knob__gp_fit(&p->kgp, (int)p->fit_max_evals);
         if (rc)
             rc = knob__bo_failed(rc, m, d);

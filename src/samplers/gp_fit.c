@@ -6,6 +6,7 @@
 #include "util/json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -356,71 +357,141 @@ void knob__bo_standardize_by(const bo *p, data *D, const knob__bo_scale *use,
     }
 }
 
-/* The fit stored with p->fit_study as the model's start, when it is of this model's
- * hyperparameters (their count, the warp and the task as now, of the same params in the
- * same order, each categorical or not as now): the process goes on as the one that stored
- * it would have. An attribute that does not read is left alone. */
-static void load_fit(bo *p)
+/* The stored fits (FIT_KEY): {"n": n_fitted, "nc": n_cfitted, "dims": [{"name", "cat"} of
+ * each param of the space, in order], "models": {NAME: {"d", "warp", "task", "cat" (a string
+ * of 0 and 1, one a dimension), "theta": [...]}}}. */
+
+/* Whether the stored dims are the space's params as now: the same, in the same order, each
+ * categorical or not as now. */
+static bool same_dims(const bo *p, const knobx_json *dims)
 {
-    p->fit_looked = true;
-    const char *text = knob_study_system_attr(p->fit_study, FIT_KEY);
-    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
-    const knobx_json *th = knobx_json_get(j, "theta"), *n = knobx_json_get(j, "n"),
-                     *w = knobx_json_get(j, "warp"), *tk = knobx_json_get(j, "task"),
-                     *dims = knobx_json_get(j, "dims");
-    int nt = knob__gp_n_theta(&p->gp);
-    bool ok = th && th->type == KNOBX_JSON_ARRAY && th->n == (size_t)nt && n &&
-              n->type == KNOBX_JSON_NUMBER && n->num >= 0 && n->num <= INT32_MAX && w &&
-              w->type == KNOBX_JSON_BOOL && w->b == p->gp.warp_inputs && tk &&
-              tk->type == KNOBX_JSON_BOOL && tk->b == p->gp.task && dims &&
-              dims->type == KNOBX_JSON_ARRAY && dims->n == (size_t)p->n_dims;
-    /* the same params, in the same order, each categorical or not as now */
+    bool ok = dims && dims->type == KNOBX_JSON_ARRAY && dims->n == (size_t)p->n_dims;
     for (int k = 0; ok && k < p->n_dims; k++) {
         const knobx_json *e = dims->kids[k], *name = knobx_json_get(e, "name"),
                          *cat = knobx_json_get(e, "cat");
         ok = name && name->type == KNOBX_JSON_STRING && !strcmp(name->str, p->dims[k].name) &&
              cat && cat->type == KNOBX_JSON_BOOL && cat->b == p->dims[k].cat;
     }
-    for (int k = 0; ok && k < nt; k++)
-        ok = th->kids[k]->type == KNOBX_JSON_NUMBER && isfinite(th->kids[k]->num);
-    for (int k = 0; ok && k < nt; k++)
-        p->gp.theta[k] = th->kids[k]->num;
-    if (ok) {
-        p->gp.fitted = true;
-        p->n_fitted = (int)n->num;
-    }
-    knobx_json_free(j);
+    return ok;
 }
 
-/* The model's fit stored with p->fit_study (every digit: the next process starts from the
- * same doubles), with the params it is of. Only a start for the next process: a fit that
- * cannot be written (a non-finite hyperparameter, the storage busy) is not stored, and the
- * ask goes on; out of memory fails it. */
-static int store_fit(bo *p)
+/* A count of observations stored under key into *n, when it reads as one. */
+static void read_count(const knobx_json *j, const char *key, int *n)
 {
-    knobx_buf b = {0};
-    int nt = knob__gp_n_theta(&p->gp);
+    const knobx_json *v = knobx_json_get(j, key);
+    if (v && v->type == KNOBX_JSON_NUMBER && v->num >= 0 && v->num <= INT32_MAX &&
+        v->num == floor(v->num))
+        *n = (int)v->num;
+}
+
+void knob__bo_fit_load(bo *p)
+{
+    if (p->fit_looked || !p->fit_study)
+        return;
+    p->fit_looked = true;
+    const char *text = knob_study_system_attr(p->fit_study, FIT_KEY);
+    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    const knobx_json *models = knobx_json_get(j, "models");
+    if (!models || models->type != KNOBX_JSON_OBJECT || !same_dims(p, knobx_json_get(j, "dims"))) {
+        knobx_json_free(j); /* an attribute that does not read is left alone */
+        return;
+    }
+    read_count(j, "n", &p->n_fitted);
+    read_count(j, "nc", &p->n_cfitted);
+    p->fit_saved = j;
+    p->fit_text = strdup(text); /* not stored again unchanged (none: stored again) */
+}
+
+void knob__bo_fit_start(bo *p, knob__gp *g, const char *name)
+{
+    if (!p->fit_study || g->fitted || !p->fit_saved ||
+        !same_dims(p, knobx_json_get(p->fit_saved, "dims")))
+        return; /* the space changed since: the priors */
+    const knobx_json *m = knobx_json_get(knobx_json_get(p->fit_saved, "models"), name),
+                     *d = knobx_json_get(m, "d"), *w = knobx_json_get(m, "warp"),
+                     *tk = knobx_json_get(m, "task"), *cat = knobx_json_get(m, "cat"),
+                     *th = knobx_json_get(m, "theta");
+    int nt = knob__gp_n_theta(g);
+    bool ok = d && d->type == KNOBX_JSON_NUMBER && d->num == g->d && w &&
+              w->type == KNOBX_JSON_BOOL && w->b == g->warped && tk &&
+              tk->type == KNOBX_JSON_BOOL && tk->b == g->tasked && cat &&
+              cat->type == KNOBX_JSON_STRING && strlen(cat->str) == (size_t)g->d && th &&
+              th->type == KNOBX_JSON_ARRAY && th->n == (size_t)nt;
+    for (int k = 0; ok && k < g->d; k++)
+        ok = cat->str[k] == (g->cat[k] ? '1' : '0');
+    for (int k = 0; ok && k < nt; k++)
+        ok = th->kids[k]->type == KNOBX_JSON_NUMBER && isfinite(th->kids[k]->num);
+    if (!ok)
+        return;
     for (int k = 0; k < nt; k++)
-        if (!isfinite(p->gp.theta[k]))
-            return KNOB_OK;
-    knobx_buf_printf(&b, "{\"n\": %d, \"warp\": %s, \"task\": %s, \"dims\": [", p->n_fitted,
-                     p->gp.warp_inputs ? "true" : "false", p->gp.task ? "true" : "false");
+        g->theta[k] = th->kids[k]->num;
+    g->fitted = true;
+}
+
+/* Adds model g's entry to b, when it is fitted with finite hyperparameters; false when one
+ * is not finite (nothing is stored then). */
+static bool add_model(knobx_buf *b, const knob__gp *g, const char *name, bool *first)
+{
+    if (!g->fitted || g->d <= 0)
+        return true;
+    int nt = knob__gp_n_theta(g);
+    for (int k = 0; k < nt; k++)
+        if (!isfinite(g->theta[k]))
+            return false;
+    knobx_buf_puts(b, *first ? "" : ", ");
+    *first = false;
+    knobx_json_add_string(b, name);
+    knobx_buf_printf(b, ": {\"d\": %d, \"warp\": %s, \"task\": %s, \"cat\": \"", g->d,
+                     g->warped ? "true" : "false", g->tasked ? "true" : "false");
+    for (int k = 0; k < g->d; k++)
+        knobx_buf_puts(b, g->cat[k] ? "1" : "0");
+    knobx_buf_puts(b, "\", \"theta\": [");
+    for (int k = 0; k < nt; k++)
+        knobx_buf_printf(b, "%s%.17g", k ? ", " : "", g->theta[k]);
+    knobx_buf_puts(b, "]}");
+    return true;
+}
+
+int knob__bo_fit_store(bo *p)
+{
+    if (!p->fit_study)
+        return KNOB_OK;
+    knobx_buf b = {0};
+    knobx_buf_printf(&b, "{\"n\": %d, \"nc\": %d, \"dims\": [", p->n_fitted, p->n_cfitted);
     for (int k = 0; k < p->n_dims; k++) {
         knobx_buf_puts(&b, k ? ", {\"name\": " : "{\"name\": ");
         knobx_json_add_string(&b, p->dims[k].name);
         knobx_buf_printf(&b, ", \"cat\": %s}", p->dims[k].cat ? "true" : "false");
     }
-    knobx_buf_puts(&b, "], \"theta\": [");
-    for (int k = 0; k < nt; k++)
-        knobx_buf_printf(&b, "%s%.17g", k ? ", " : "", p->gp.theta[k]);
-    knobx_buf_puts(&b, "]}");
-    if (b.oom) {
-        knobx_buf_free(&b);
-        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    knobx_buf_puts(&b, "], \"models\": {");
+    bool first = true, ok = add_model(&b, &p->gp, "objective", &first);
+    char name[32];
+    for (int j = 1; ok && j < p->n_obj && j < KNOB__EHVI_MAX_OBJ; j++) {
+        snprintf(name, sizeof name, "o%d", j);
+        ok = add_model(&b, &p->mgp[j - 1], name, &first);
     }
-    int rc = knob_study_set_system_attr(p->fit_study, FIT_KEY, knobx_buf_cstr(&b));
+    for (int j = 0; ok && j < p->cap_cgp; j++) {
+        snprintf(name, sizeof name, "c%d", j);
+        ok = add_model(&b, &p->cgp[j], name, &first);
+    }
+    ok = ok && add_model(&b, &p->kgp, "cost", &first) && add_model(&b, &p->tgp, "terrace", &first) &&
+         add_model(&b, &p->lgp, "local", &first) && add_model(&b, &p->rgp, "rank", &first) &&
+         add_model(&b, &p->turbo.gp, "turbo", &first);
+    knobx_buf_puts(&b, "}}");
+    int rc = KNOB_OK;
+    if (b.oom) {
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    } else if (ok && (!p->fit_text || strcmp(p->fit_text, knobx_buf_cstr(&b)))) {
+        rc = knob_study_set_system_attr(p->fit_study, FIT_KEY, knobx_buf_cstr(&b));
+        if (!rc) {
+            char *text = strdup(knobx_buf_cstr(&b));
+            free(p->fit_text);
+            p->fit_text = text;
+        }
+        rc = rc == KNOB_ENOMEM ? rc : KNOB_OK;
+    }
     knobx_buf_free(&b);
-    return rc == KNOB_ENOMEM ? rc : KNOB_OK;
+    return rc;
 }
 
 /* The model of the observations. Refit at every ask while the data are few; beyond
@@ -443,15 +514,13 @@ int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
     }
     int rc = knob__bo_set_model_data(p, D->X, y, D->n, cat);
     free(resid);
-    if (!rc && p->fit_study && !p->fit_looked && !p->gp.fitted)
-        load_fit(p);
+    if (!rc)
+        knob__bo_fit_start(p, &p->gp, "objective");
     bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
                  n_seen >= p->n_fitted + p->n_fitted / 20;
     if (!rc && refit) {
         rc = knob__gp_fit(&p->gp, (int)p->fit_max_evals);
         p->n_fitted = n_seen;
-        if (!rc && p->fit_study) /* a knob status, not the math's */
-            return store_fit(p);
     } else if (!rc) {
         rc = knob__gp_factor(&p->gp);
     }

@@ -75,12 +75,15 @@ typedef struct knob__bo {
     int n_dims;
     knob__gp gp;
     int n_fitted;         /* observations at the last fit of the hyperparameters */
-    /* The last fit stored with the study (system attribute FIT_KEY), so that a process that
-     * asks next (knob ask, a resumed study) starts the fit where this one left it: while
-     * fit_study is set (one objective's ask), the first fit of the process starts from the
-     * stored one, and each refit is stored. */
+    /* The models' last fits stored with the study (system attribute FIT_KEY), so that a
+     * process that asks next (knob ask, a resumed study) starts each fit where this one left
+     * it: while fit_study is set (an ask of the model), the first fit of each model in the
+     * process starts from the stored one (knob__bo_fit_start), and the fits are stored after
+     * the ask (knob__bo_fit_store). */
     knob_study *fit_study;
-    bool fit_looked;      /* the stored fit was looked for in this process */
+    bool fit_looked;         /* the stored fits were read in this process */
+    struct knobx_json *fit_saved; /* ... those of this space's params (NULL: none) */
+    char *fit_text;          /* the fits as last read or stored (NULL: none) */
     uint32_t (*dirs)[32]; /* Sobol directions of the candidate dimensions */
     unsigned n_dirs;
     double *buf; /* observations and candidates */
@@ -236,9 +239,23 @@ const knob__bo_scale *knob__bo_warm_scale(const bo *p, const data *D);
 /* The study's system attribute holding the one-objective model's last fit. */
 #define FIT_KEY "gp:fit"
 
-/* The model of the observations, refit on its schedule (REFIT_ALWAYS); with p->fit_study,
- * from the fit stored with the study at the process's first fit, each refit stored. */
+/* The model of the observations, refit on its schedule (REFIT_ALWAYS). */
 int knob__bo_fit_model(bo *p, const data *D, const bool *cat);
+
+/* The stored fits (FIT_KEY) read for this ask, once a process, when they are of the params
+ * of the space as now; with the counts of observations at the last fits (n_fitted,
+ * n_cfitted). Called with fit_study set, before the ask's first fit. */
+void knob__bo_fit_load(bo *p);
+/* Model g (named `name`: objective, o1, c0, cost ...), just given its data and not fitted
+ * in this process, starts from its stored fit when there is one of its shape (the
+ * process goes on as the one that stored it would have): its hyperparameters, and
+ * fitted set. Nothing without fit_study. */
+void knob__bo_fit_start(bo *p, knob__gp *g, const char *name);
+/* Stores every fitted model's hyperparameters with fit_study (every digit: the next process
+ * starts from the same doubles), when they changed since read or stored. Only a start for
+ * the next process: fits that cannot be written (a non-finite hyperparameter, the storage
+ * busy) are not stored, and the ask goes on; out of memory fails it. */
+int knob__bo_fit_store(bo *p);
 
 /* Failed and running trials' rows after the n observed ones of X. */
 void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,

@@ -6,6 +6,7 @@
 #include "util/json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,14 +291,20 @@ static int mo_fit(bo *p, const data *D, const double *Y, const bool *cat)
     double *col = malloc(((size_t)n + 1) * sizeof *col);
     if (!col)
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    bool refit = !p->gp.fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
-                 n_seen >= p->n_fitted + p->n_fitted / 20;
+    bool refit = true;
     for (int j = 0; j < no && !rc; j++) {
         knob__gp *g = objective_model(p, j);
         for (int i = 0; i < n; i++)
             col[i] = Y[(size_t)i * no + j];
         g->min_noise = p->min_noise;
         rc = knob__gp_set_data(g, D->X, col, n, p->n_dims, cat);
+        char name[32];
+        snprintf(name, sizeof name, j ? "o%d" : "objective", j);
+        if (!rc)
+            knob__bo_fit_start(p, g, name);
+        if (j == 0) /* objective 0's model (gp) holds the schedule */
+            refit = !g->fitted || n_seen < REFIT_ALWAYS || n_seen < p->n_fitted ||
+                    n_seen >= p->n_fitted + p->n_fitted / 20;
         if (!rc)
             rc = refit || !g->fitted ? knob__gp_fit(g, (int)p->fit_max_evals) : knob__gp_factor(g);
         if (rc)

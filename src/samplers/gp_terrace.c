@@ -51,6 +51,8 @@ int knob__bo_fit_terrace(bo *p, const data *D, const bool *cat)
     p->tgp.min_noise = p->min_noise;
     int rc = knob__gp_set_data(&p->tgp, D->X, y, n, p->n_dims, cat);
     if (!rc)
+        knob__bo_fit_start(p, &p->tgp, "terrace");
+    if (!rc)
         rc = knob__gp_fit(&p->tgp, (int)p->fit_max_evals);
     free(y);
     if (rc)

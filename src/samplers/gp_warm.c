@@ -263,8 +263,10 @@ static double rank_weight(bo *p, const data *D, const double *src)
     long *ls = malloc(2 * RANK_DRAWS * sizeof *ls), *lt = ls + RANK_DRAWS;
     p->rgp.min_noise = p->min_noise;
     /* no memory, or no model of this study's own: the source's mean as without the option */
-    if (!buf || !ls || knob__gp_set_data(&p->rgp, D->X, D->y, n, d, cat) ||
-        knob__gp_fit(&p->rgp, (int)p->fit_max_evals)) {
+    bool set = buf && ls && !knob__gp_set_data(&p->rgp, D->X, D->y, n, d, cat);
+    if (set)
+        knob__bo_fit_start(p, &p->rgp, "rank");
+    if (!set || knob__gp_fit(&p->rgp, (int)p->fit_max_evals)) {
         free(buf);
         free(ls);
         return 1;
@@ -726,8 +728,10 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
         yb = y[ib];
         bool cat[MAX_DIMS] = {false};
         p->lgp.min_noise = p->min_noise;
-        if (sd > 0 && !knob__gp_set_data(&p->lgp, X, y, k_rows, nf, cat) &&
-            !knob__gp_fit(&p->lgp, (int)p->fit_max_evals)) {
+        bool set = sd > 0 && !knob__gp_set_data(&p->lgp, X, y, k_rows, nf, cat);
+        if (set)
+            knob__bo_fit_start(p, &p->lgp, "local");
+        if (set && !knob__gp_fit(&p->lgp, (int)p->fit_max_evals)) {
             local_ctx c = {.g = &p->lgp, .work = work};
             double u[MAX_DIMS], ulo[MAX_DIMS], uhi[MAX_DIMS], v = HUGE_VAL;
             for (int j = 0; j < nf; j++) {

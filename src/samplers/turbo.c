@@ -174,6 +174,8 @@ int knob__turbo_suggest(knob__turbo *tu, const knob__dim *dims, int d,
     for (int k = 0; k < d; k++)
         cat[k] = dims[k].cat;
     int rc = knob__gp_set_data(&tu->gp, Xl, ys, (int)nl, d, cat);
+    if (!rc && tu->start)
+        tu->start(tu->start_ctx, &tu->gp);
     if (!rc)
         rc = knob__gp_fit(&tu->gp, fit_max_evals);
     if (rc)

@@ -48,6 +48,10 @@ void knob__turbo_box(const double *center, const double *theta, double length, i
 
 typedef struct knob__turbo {
     knob__gp gp; /* the local model, refitted from its previous fit */
+    /* Optional: called with gp given its data, before its fit (the fit's start: the gp
+     * sampler's stored one in a new process) */
+    void (*start)(void *ctx, knob__gp *g);
+    void *start_ctx;
     double *buf; /* rows, losses, candidates, scratch */
     size_t cap;
     knob__turbo_state last; /* the state of the last ask (for tests and logs) */

@@ -365,42 +365,104 @@ static void gp_reproducible(void **state)
             assert_true(a[i][k] == b[i][k]);
 }
 
-/* A study resumed by another handle (another process: knob ask, a study run again) asks
- * what one handle asking throughout asks: the fit of the model's hyperparameters starts
- * where the last one left it, read from the study (each handle's first fit started from the
- * priors' centres, and trial 6 of 14 differed in the third digit). */
+static knob_trial_state constrained(knob_trial *t, void *ctx, double *values);
+static knob_trial_state costly(knob_trial *t, void *ctx, double *values);
+static knob_trial_state shifted_branin(knob_trial *t, void *ctx, double *values);
+
+/* Runs `trials` trials of fn in one study handle and again in a study resumed every `part`
+ * trials by a new handle (another process: knob ask, a study run again), with n_obj
+ * objectives, and asserts both asked the same: each model's fit starts where the last one
+ * left it, read from the study. Each storage first gets the study "source" of 30 trials of
+ * Branin moved by 1.5 (for warm_start_study). */
+static void resumed_asks_the_same(const char *what, const char *opts, knob_objective_fn fn,
+                                  void *ctx, int n_obj, int trials, int part, const char *model)
+{
+    const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    double one[40][2], parts[40][2];
+    assert_true(trials <= 40);
+    for (int resumed = 0; resumed < 2; resumed++) {
+        knob_storage *st;
+        knob_study *s;
+        assert_int_equal(knob_storage_open("memory:", &st), 0);
+        knob_sampler *src_sp;
+        assert_int_equal(knob_sampler_create("random", "seed=9", &src_sp), 0);
+        knob_study_options src_o = {.sampler = src_sp};
+        double shift = 1.5;
+        assert_int_equal(knob_study_create(st, "source", &src_o, &s), 0);
+        assert_int_equal(knob_study_optimize(s, shifted_branin, &shift, 30), 0);
+        knob_study_free(s);
+        for (int done = 0; done < trials;) {
+            int n = resumed ? part : trials;
+            knob_sampler *sp;
+            assert_int_equal(knob_sampler_create("gp", opts, &sp), 0);
+            knob_study_options o = {.sampler = sp, .directions = dirs, .n_objectives = (size_t)n_obj};
+            if (done == 0)
+                assert_int_equal(knob_study_create(st, "gp", &o, &s), 0);
+            else
+                assert_int_equal(knob_study_load(st, "gp", &o, &s), 0);
+            assert_int_equal(knob_study_optimize(s, fn, ctx, n), 0);
+            knob_study_free(s);
+            done += n;
+        }
+        assert_int_equal(knob_study_load(st, "gp", NULL, &s), 0);
+        trial_params(s, (size_t)trials, resumed ? parts : one);
+        /* the model this case is for was fitted, and stored */
+        const char *fits = knob_study_system_attr(s, "gp:fit");
+        assert_non_null(fits);
+        if (!strstr(fits, model))
+            print_message("%s: no %s in %s\n", what, model, fits);
+        assert_non_null(strstr(fits, model));
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    for (int i = 0; i < trials; i++)
+        for (int k = 0; k < 2; k++) {
+            if (parts[i][k] != one[i][k])
+                print_message("%s: trial %d: x%d %.17g, not %.17g\n", what, i, k, parts[i][k],
+                              one[i][k]);
+            assert_true(parts[i][k] == one[i][k]);
+        }
+}
+
+
+/* Branin with a floor at 3: ties at the best value over a band. */
+static knob_trial_state branin_floor(knob_trial *t, void *ctx, double *values)
+{
+    knob_trial_state st = branin_objective(t, ctx, values);
+    values[0] = fmax(values[0], 3.0);
+    return st;
+}
+
+/* Branin and Branin with the axes swapped, both minimized. */
+static knob_trial_state two_branins(knob_trial *t, void *ctx, double *values)
+{
+    double x0, x1;
+    (void)ctx;
+    if (knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, &x0) ||
+        knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x1))
+        return KNOB_TRIAL_FAIL;
+    values[0] = branin(x0, x1);
+    values[1] = branin(x1 - 5, x0 + 5);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* A resumed study asks what one handle asking throughout asks: with one objective (each
+ * handle's first fit started from the priors' centres, and trial 6 of 14 differed in the
+ * third digit), with a constraint, with a cost, with two objectives. */
 static void gp_resumed_study_asks_the_same(void **state)
 {
     (void)state;
-    double one[14][2], parts[14][2];
-    knob_storage *st;
-    knob_study *s = new_study(&st, "gp", "seed=3,n_startup_trials=5");
-    assert_int_equal(knob_study_optimize(s, branin_objective, NULL, 14), 0);
-    trial_params(s, 14, one);
-    knob_study_free(s);
-    knob_storage_close(st);
-    assert_int_equal(knob_storage_open("memory:", &st), 0);
-    for (int part = 0; part < 7; part++) {
-        knob_sampler *sp;
-        assert_int_equal(knob_sampler_create("gp", "seed=3,n_startup_trials=5", &sp), 0);
-        knob_study_options o = {.sampler = sp};
-        if (part == 0)
-            assert_int_equal(knob_study_create(st, "gp", &o, &s), 0);
-        else
-            assert_int_equal(knob_study_load(st, "gp", &o, &s), 0);
-        assert_int_equal(knob_study_optimize(s, branin_objective, NULL, 2), 0);
-        knob_study_free(s);
-    }
-    assert_int_equal(knob_study_load(st, "gp", NULL, &s), 0);
-    trial_params(s, 14, parts);
-    for (int i = 0; i < 14; i++)
-        for (int k = 0; k < 2; k++) {
-            if (parts[i][k] != one[i][k])
-                print_message("trial %d: x%d %.17g, not %.17g\n", i, k, parts[i][k], one[i][k]);
-            assert_true(parts[i][k] == one[i][k]);
-        }
-    knob_study_free(s);
-    knob_storage_close(st);
+    int told = 1;
+    resumed_asks_the_same("one objective", "seed=3,n_startup_trials=5", branin_objective, NULL, 1, 14, 2, "\"objective\"");
+    resumed_asks_the_same("a constraint", "seed=3,n_startup_trials=5", constrained, &told, 1, 16, 2, "\"c0\"");
+    resumed_asks_the_same("a cost", "seed=3,n_startup_trials=5,cost=cost", costly, NULL, 1, 16, 2, "\"cost\"");
+    resumed_asks_the_same("two objectives", "seed=3,n_startup_trials=5", two_branins, NULL, 2, 16, 2, "\"o1\"");
+    resumed_asks_the_same("a warm start", "seed=3,warm_start_study=source,warm_start_rank=true",
+                          branin_objective, NULL, 1, 21, 3, "\"rank\"");
+    resumed_asks_the_same("a trust region", "seed=3,n_startup_trials=5,trust_region=true",
+                          branin_objective, NULL, 1, 24, 2, "\"turbo\"");
+    resumed_asks_the_same("a terrace", "seed=3,n_startup_trials=5,terrace=2,explore_every=0",
+                          branin_floor, NULL, 1, 16, 2, "\"terrace\"");
 }
 
 /* Golden values for seed 3: five scrambled Sobol points (exact: no floating-point
