@@ -645,15 +645,30 @@ static void hyperband_tpe_models_each_bracket(void **state)
 static void wilcoxon_p_values(void **state)
 {
     (void)state;
-    /* Reference p-values from scipy 1.10 (wilcoxon, alternative="greater", zsplit). */
+    /* Reference p-values of scipy's wilcoxon (alternative="greater", zsplit): d1 and d3
+     * from scipy 1.10 (the exact table; the normal approximation); with ties or a zero
+     * (d2, and the rest), the share of the 2^n sign flips whose statistic reaches the
+     * observed one, each counted by a brute-force enumeration in Python (scipy 1.15's
+     * permutation test for n <= 13; the normal approximation gave d2 0.0047887, and four
+     * equal differences 0.023, not 1/16). */
     const double d1[] = {1.0, 2.0, -0.5, 3.0, 4.0, 0.25};
     const double d2[] = {0.3, -0.1, 0.2, 0.5, 0.0, 0.4, 0.4, -0.2, 0.9, 1.1, 0.7, 0.6};
+    const double equal[] = {0.01, 0.01, 0.01, 0.01}, four[] = {0.02, 0.02, 0.01, 0.02},
+                 two[] = {0.01, 0.01},
+                 five[] = {0.01, 0.02, 0.01, 0.02, 0.01}, zeros[] = {0.0, 0.0, 0.1},
+                 mixed[] = {1, 1, -1, 2, 2, 2, 0, 3};
     double d3[60];
     for (int i = 0; i < 60; i++)
         d3[i] = -1 + 3.0 * i / 59;
     assert_true(fabs(knob__wilcoxon_greater(d1, 6) - 0.046875) < 1e-12);
-    assert_true(fabs(knob__wilcoxon_greater(d2, 12) - 0.0047886770308728389) < 1e-9);
+    assert_true(fabs(knob__wilcoxon_greater(d2, 12) - 0.00341796875) < 1e-12);
     assert_true(fabs(knob__wilcoxon_greater(d3, 60) - 0.00013422010817876632) < 1e-9);
+    assert_true(fabs(knob__wilcoxon_greater(equal, 4) - 0.0625) < 1e-12);
+    assert_true(fabs(knob__wilcoxon_greater(four, 4) - 0.0625) < 1e-12);
+    assert_true(fabs(knob__wilcoxon_greater(two, 2) - 0.25) < 1e-12);
+    assert_true(fabs(knob__wilcoxon_greater(five, 5) - 0.03125) < 1e-12);
+    assert_true(fabs(knob__wilcoxon_greater(zeros, 3) - 0.5) < 1e-12);
+    assert_true(fabs(knob__wilcoxon_greater(mixed, 8) - 0.03125) < 1e-12);
 }
 
 static void wilcoxon_prunes_worse_instances(void **state)
