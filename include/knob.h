@@ -876,8 +876,8 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
  * a state, a count of values, values where the state has none, a non-finite
- * value (an infinite one is taken with the study's option infinite_values) or constraint
- * value, a "constraints" system attribute that is not a JSON array of numbers, a count of
+ * value (an infinite one is taken with the study's option infinite_values), a NaN
+ * constraint value, a "constraints" system attribute that is not a JSON array of numbers, a count of
  * constraint values other than the study's trials have (as this handle's view knows
  * them), fixed_params not a JSON object, a param outside its distribution or given twice,
  * an attribute that is not JSON), and then nothing is written; KNOB_EDONE (max_trials),
@@ -984,14 +984,16 @@ KNOB_API int knob_trial_attrs(const knob_trial *t, bool system,
                               int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
 
 /* Records the trial's constraint values values[0..n): constraint i is satisfied when
- * values[i] <= 0 (as Optuna's constraints_func). Called before the trial is told; set
+ * values[i] <= 0 (as Optuna's constraints_func); an infinite value is taken, +inf violated
+ * and -inf satisfied, as Optuna takes it. Called before the trial is told; set
  * again, the new values replace the old. They are stored with the trial, as the system
- * attribute "constraints" (a JSON array), in every backend, and read back as
+ * attribute "constraints" (a JSON array; an infinity as 1e999 or -1e999, which JSON readers
+ * take as one), in every backend, and read back as
  * knob_trial_info's n_constraints and constraints. A trial is feasible when every value
  * is <= 0; infeasible trials never count as the best trial or on the Pareto front, and
  * samplers that honour constraints steer away from them.
- * Returns KNOB_OK; KNOB_EINVAL for t NULL, n 0, values NULL, a value that is NaN or
- * infinite (naming its index), or an n other than the one the study's earlier trials
+ * Returns KNOB_OK; KNOB_EINVAL for t NULL, n 0, values NULL, a value that is NaN (naming
+ * its index), or an n other than the one the study's earlier trials
  * have (as this handle's view of the study knows them; every ask syncs it), and then
  * nothing is written; or a storage status (KNOB_ESTORAGE, KNOB_EBUSY). */
 KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n);
@@ -1000,7 +1002,7 @@ KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, siz
  * (knob tell --constraints), as knob_trial_set_constraints does for a trial in hand: called
  * before the trial is told, and the new values replace the old. Syncs the study first.
  * Returns KNOB_OK; KNOB_EINVAL as knob_trial_set_constraints (s NULL, n 0, values NULL, a
- * value not finite, a count other than the study's earlier trials have); KNOB_ENOTFOUND
+ * value NaN, a count other than the study's earlier trials have); KNOB_ENOTFOUND
  * when there is no such trial; KNOB_ESTATE when the trial is already finished, or WAITING
  * (enqueued, not asked yet); or a storage status. Nothing is written on an error. */
 KNOB_API int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double *values,

@@ -643,11 +643,11 @@ int knob__constraints_check(const knob_study *s, int64_t number, const double *v
     else
         snprintf(what, sizeof what, "added trial");
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(values[i]))
+        if (isnan(values[i]))
             return knob__error(KNOB_EINVAL,
-                               "study '%s': %s: constraint %zu is %g; constraint values must be "
-                               "finite numbers (<= 0 satisfied)",
-                               s->name, what, i, values[i]);
+                               "study '%s': %s: constraint %zu is nan; constraint values must be "
+                               "numbers (<= 0 satisfied; inf: violated)",
+                               s->name, what, i);
     const knob__view *v = &s->view;
     if (n && v->n_constraints && v->n_constraints != n)
         return knob__error(KNOB_EINVAL,
@@ -662,7 +662,9 @@ int knob__constraints_text(const double *values, size_t n, char *stack, char **t
     /* "[v,...]", each value with 17 significant digits (it reads back exactly), written
      * once and not checked again: the shortest of 15-17 digits that reads back, as other
      * JSON numbers are written, cost two printfs and two strtods a value, and the check of
-     * the text as much again: most of a trial's cost in a fast sampler with two params. */
+     * the text as much again: most of a trial's cost in a fast sampler with two params.
+     * An infinity is 1e999 (-1e999): a JSON number that strtod, Python's json and
+     * JavaScript's JSON.parse read back as one. */
     char *p = *text = n <= 16 ? stack : malloc(26 * n + 3);
     if (!p)
         return knob__oom("constraints");
@@ -670,7 +672,9 @@ int knob__constraints_text(const double *values, size_t n, char *stack, char **t
     for (size_t i = 0; i < n; i++) {
         if (i)
             *p++ = ',';
-        if (values[i] == floor(values[i]) && fabs(values[i]) < 9007199254740992.0)
+        if (isinf(values[i]))
+            p += snprintf(p, 27, "%s1e999", values[i] < 0 ? "-" : "");
+        else if (values[i] == floor(values[i]) && fabs(values[i]) < 9007199254740992.0)
             p += snprintf(p, 27, "%.0f", values[i]);
         else
             p += snprintf(p, 27, "%.17g", values[i]);

@@ -44,8 +44,21 @@ class TrialState(enum.IntEnum):
         return self != TrialState.RUNNING and self != TrialState.WAITING
 
 
+def _constraint_json(value: Any) -> str:
+    """A constraint value as JSON: an infinity (Optuna takes one: +inf violated, -inf
+    satisfied) as 1e999 or -1e999, JSON numbers that read back as one (libknob writes
+    them so)."""
+    if isinstance(value, float) and math.isinf(value):
+        return "1e999" if value > 0 else "-1e999"
+    return json.dumps(value, allow_nan=False, default=_lib.json_default)
+
+
 def _attr_json(key: str, value: Any) -> bytes:
     try:
+        if key == "constraints" and isinstance(value, (list, tuple)):
+            return _lib.enc("[" + ", ".join(_constraint_json(v) for v in value) + "]")
+        if key.startswith(_NAMED):
+            return _lib.enc(_constraint_json(value))
         return _lib.enc(json.dumps(value, allow_nan=False, default=_lib.json_default))
     except (TypeError, ValueError) as e:
         raise ValueError("attribute %r: %r is not JSON serializable (%s)" % (key, value, e)) from None

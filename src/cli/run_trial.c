@@ -626,8 +626,8 @@ static void check_target(runner *r, knob_trial_state state, const double *values
 
 /* The trial's constraint values, each <= 0 when satisfied: metric - max, or min - metric.
  * A difference past the doubles' range (a metric of 1.5e308 against a max of -1e308) is
- * saturated at +-DBL_MAX, which says as much: the library refuses infinities, and the
- * refusal stopped the run as if the storage had failed. */
+ * saturated at +-DBL_MAX, which says as much and stays a number in `knob trials`' JSON
+ * (which writes an infinity as null); the metric itself infinite fails the trial. */
 static void constraint_values(const sweep *sw, const slot *sl, double *c)
 {
     for (size_t i = 0; i < sw->n_constraints; i++) {

@@ -73,11 +73,23 @@ int knob__bo_fit_constraints(bo *p, const data *D, const bool *cat)
                  n_seen >= p->n_cfitted + p->n_cfitted / 20;
     for (int j = 0; j < nc && !rc; j++) {
         int m = 0;
-        double mean = 0, var = 0;
+        double mean = 0, var = 0, lo = HUGE_VAL, hi = -HUGE_VAL;
         for (int i = 0; i < n; i++) {
             double v = D->C[(size_t)i * nc + j];
-            if (!isfinite(v))
+            if (isfinite(v)) {
+                lo = fmin(lo, v);
+                hi = fmax(hi, v);
+            }
+        }
+        /* an infinite value (violated beyond measure, or satisfied so) as a step past the
+         * finite ones, by their range (1 without), and past 0; NaN: the trial has none */
+        double step = hi > lo ? hi - lo : 1;
+        for (int i = 0; i < n; i++) {
+            double v = D->C[(size_t)i * nc + j];
+            if (isnan(v))
                 continue;
+            if (isinf(v))
+                v = v > 0 ? (hi > 0 ? hi : 0) + step : (lo < 0 ? lo : 0) - step;
             memcpy(X + (size_t)m * d, D->X + (size_t)i * d, (size_t)d * sizeof *X);
             y[m++] = v;
             mean += v;

@@ -102,3 +102,34 @@ def test_create_trial_takes_constraints(tmp_db):
     assert [t.constraints for t in study.trials] == [{"c": 0.4}, {"c": -0.3}]
     with pytest.raises(ValueError, match="NaN"):
         create_trial(value=1.0, constraints={"c": float("nan")})
+
+
+def test_infinite_constraints_are_taken(tmp_db):
+    """An infinite constraint value, as Optuna takes it: +inf violated, -inf satisfied; the
+    trial completes with its value (it failed, and optimize raised), in storage and back."""
+    import math
+
+    def objective(t):
+        x = t.suggest_float("x", 0, 1)
+        t.set_constraint("mem", math.inf if x > 0.5 else -math.inf)
+        return -x
+
+    def listed(t):
+        return [math.inf if t.params["x"] > 0.8 else -1.0]
+
+    for sampler in (None, optuna.samplers.TPESampler(seed=1, constraints_func=listed), optuna.samplers.NSGAIISampler(seed=1)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            study = optuna.create_study(storage=tmp_db, sampler=sampler)
+        for x in (0.9, 0.3, 0.45, 0.7):
+            study.enqueue_trial({"x": x})
+        study.optimize(objective, n_trials=8)
+        assert all(t.state == TrialState.COMPLETE for t in study.trials)
+        assert study.trials[0].constraints["mem"] == math.inf
+        assert study.trials[1].constraints["mem"] == -math.inf
+        assert study.best_trial.params["x"] <= 0.5
+        again = optuna.load_study(study_name=study.study_name, storage=tmp_db)
+        assert again.trials[0].constraints == study.trials[0].constraints
+        copy = optuna.create_study()
+        copy.add_trials(study.trials)
+        assert copy.best_trial.number == study.best_trial.number

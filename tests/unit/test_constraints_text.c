@@ -12,7 +12,8 @@
 
 #define OK KNOB_TEST_OK
 
-/* Values that need 17 digits, the extremes of the doubles, integers and signed zeros. */
+/* Values that need 17 digits, the extremes of the doubles, integers, signed zeros and an
+ * infinity (written 1e999, -1e999: JSON numbers that read back as one). */
 static const double values[] = {0.1 + 0.2,
                                 1.0 / 3,
                                 -2.0 / 3,
@@ -28,7 +29,8 @@ static const double values[] = {0.1 + 0.2,
                                 0,
                                 9007199254740993.0,
                                 -9007199254740992.0,
-                                123456789.125};
+                                123456789.125,
+                                INFINITY};
 #define N_VALUES (sizeof values / sizeof *values)
 
 static void read_back_exactly(void **state)
@@ -68,7 +70,7 @@ static void read_back_exactly(void **state)
     OK(knob_study_best_trial(s, &best));
     assert_int_equal(best->number, 11);
     knob_study_free(s);
-    /* all sixteen on one trial (a text longer than one value's) */
+    /* all seventeen on one trial (a text longer than one value's) */
     OK(knob_study_create(st, "c16", &o, &s));
     OK(knob_study_ask(s, &t));
     OK(knob_trial_set_constraints(t, values, N_VALUES));

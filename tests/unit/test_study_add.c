@@ -656,10 +656,10 @@ static void constraints_kept(void **state)
     /* given as the system attribute "constraints" (knob's own key): the same checks */
     info.n_constraints = 0;
     /* an element that is no number is named as such (it was "constraint 1 is nan") */
-    const char *attrs[] = {"\"feasible\"", "[1, \"x\"]", "[1e999, 0]", "[-1]", "[null, 0]"};
-    const char *why[] = {"JSON array", "constraint 1 is a string, not a number", "constraint 0",
-                         "have 2", "constraint 0 is null, not a number"};
-    for (int k = 0; k < 5; k++) {
+    const char *attrs[] = {"\"feasible\"", "[1, \"x\"]", "[-1]", "[null, 0]"};
+    const char *why[] = {"JSON array", "constraint 1 is a string, not a number", "have 2",
+                         "constraint 0 is null, not a number"};
+    for (int k = 0; k < 4; k++) {
         knob_attr sys = {.key = "constraints", .json = attrs[k]};
         info.n_system_attrs = 1;
         info.system_attrs = &sys;
@@ -670,6 +670,23 @@ static void constraints_kept(void **state)
     info.n_system_attrs = 0;
     assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
     assert_int_equal(n, 3);
+    /* infinite values are taken, as Optuna takes them: +inf violated, -inf satisfied (the
+     * attribute's 1e999 was refused as "constraint 0 is inf") */
+    knob_attr inf_attr = {.key = "constraints", .json = "[1e999, -1e999]"};
+    info.n_system_attrs = 1;
+    info.system_attrs = &inf_attr;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    info.n_system_attrs = 0;
+    double below[2] = {-INFINITY, -INFINITY};
+    info.n_constraints = 2;
+    info.constraints = below;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 5);
+    assert_true(trials[3]->constraints[0] == INFINITY && trials[3]->constraints[1] == -INFINITY);
+    assert_false(knob_trial_info_feasible(trials[3]));
+    assert_true(trials[4]->constraints[0] == -INFINITY && trials[4]->constraints[1] == -INFINITY);
+    assert_true(knob_trial_info_feasible(trials[4]));
     knob_study_free(s);
 
     /* two objectives: the infeasible trial that would dominate is off the front */
