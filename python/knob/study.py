@@ -1036,8 +1036,15 @@ class Study:
             _logger.info("Trial %d finished with value: %s and parameters: %s.%s", n, value, trial._params, tail)
         elif state == TrialState.PRUNED:
             _logger.info("Trial %d pruned. %s", n, why or "")
-        elif err is not None:
-            _logger.warning("Trial %d failed with parameters: %s because of the following error: %r.", n, trial._params, err)
+        elif err is not None:  # with its traceback, and then the value, as Optuna logs them
+            _logger.warning(
+                "Trial %d failed with parameters: %s because of the following error: %r.",
+                n,
+                trial._params,
+                err,
+                exc_info=(type(err), err, err.__traceback__),
+            )
+            _logger.warning("Trial %d failed with value %r.", n, None)
         else:  # values that cannot complete it (None, NaN, a wrong count ...), as Optuna logs them
             _logger.warning("Trial %d failed with parameters: %s because of the following error: %s.", n, trial._params, why)
             _logger.warning("Trial %d failed with value %r.", n, ret)

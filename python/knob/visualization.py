@@ -617,11 +617,10 @@ plot_terminator_improvement = _plot("plot_terminator_improvement", _terminator_i
 
 
 def is_available() -> bool:
-    try:
-        _knob_command()
-        return True
-    except RuntimeError:
-        return False
+    """As Optuna's: whether plotly is importable, so that plot_* return plotly figures
+    (scripts guard update_layout and the like with it). Without plotly they still return
+    knob's report, which needs the knob command."""
+    return _go() is not None
 
 
 matplotlib = None  # Optuna's matplotlib backend: not in knob

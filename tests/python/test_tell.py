@@ -228,3 +228,24 @@ def test_tell_refusals_carry_optunas_messages():
             study.tell(t, 1.0, state=state)
     assert study.trials[0].state == TrialState.RUNNING
     assert study.tell(t, state=TrialState.PRUNED).state == TrialState.PRUNED
+
+
+def test_failed_trial_logs_its_traceback(caplog):
+    """An objective that raises: its failure is logged with the traceback and then the
+    value, as Optuna logs it (the line came alone, and with catch= the traceback was lost)."""
+    study = optuna.create_study()
+
+    def objective(trial):
+        trial.suggest_float("x", 0, 1)
+        raise ValueError("boom")
+
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level("WARNING", logger="knob"):
+            study.optimize(objective, n_trials=1, catch=(ValueError,))
+    finally:
+        optuna.logging.disable_propagation()
+    failed = [r for r in caplog.records if "because of the following error: ValueError('boom')" in r.getMessage()]
+    assert len(failed) == 1 and failed[0].exc_info and failed[0].exc_info[1].args == ("boom",)
+    assert "objective" in "".join(__import__("traceback").format_exception(*failed[0].exc_info))
+    assert "Trial 0 failed with value None." in [r.getMessage() for r in caplog.records]

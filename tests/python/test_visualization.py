@@ -31,7 +31,9 @@ def test_report_of_a_memory_study(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "plotly", None)  # the report, whether plotly is installed or not
     study = optuna.create_study(study_name="viz")
     study.optimize(objective, n_trials=5)
-    assert visualization.is_available()
+    # as Optuna's: no plotly, no plotly figures (it said True, and a script's guarded
+    # fig.update_layout raised)
+    assert not visualization.is_available()
     fig = visualization.plot_optimization_history(study)
     assert "<html" in fig.html.lower()
     assert "viz" in fig.html
@@ -376,3 +378,7 @@ def test_pareto_front_constraints_func_warns_as_optuna_5():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         visualization.plot_pareto_front(study)
+
+
+def test_is_available_with_plotly():
+    assert visualization.is_available()  # plotly is installed here
