@@ -154,10 +154,10 @@ static int parse_constraints(const char *text, double *out, size_t *n)
             return -1;
         }
         double v = strtod(p, &end);
-        if (end == p || (*end && *end != ',') || !isfinite(v)) {
+        if (end == p || (*end && *end != ',') || isnan(v)) {
             fprintf(stderr,
-                    "knob tell: --constraints is a list of finite numbers separated by "
-                    "commas (each satisfied when <= 0), got '%s'\n",
+                    "knob tell: --constraints is a list of numbers separated by commas (each "
+                    "satisfied when <= 0; inf violated, -inf satisfied), got '%s'\n",
                     text);
             return -1;
         }

@@ -173,7 +173,10 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t)
     for (size_t i = 0; i < t->n_constraints; i++) {
         if (i)
             knobx_buf_puts(b, ",");
-        knobx_json_add_number(b, t->constraints[i]);
+        if (isinf(t->constraints[i])) /* as stored: a JSON number that reads back as one */
+            knobx_buf_puts(b, t->constraints[i] > 0 ? "1e999" : "-1e999");
+        else
+            knobx_json_add_number(b, t->constraints[i]);
     }
     knobx_buf_puts(b,
                    knob_trial_info_feasible(t) ? "],\"feasible\":true}" : "],\"feasible\":false}");

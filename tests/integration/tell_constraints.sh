@@ -47,4 +47,11 @@ expect_eq "$(py 'd[2]["constraints"]' < t.json)" "[]" "nothing written by a refu
 "$KNOB" tell demo 2 --state pruned --constraints 2,2 --storage "$S"
 "$KNOB" trials demo --storage "$S" --format json > t.json
 expect_eq "$(py '[d[2]["state"], d[2]["constraints"]]' < t.json)" '["pruned", [2, 2]]' "pruned"
+# infinite values are taken (+inf violated, -inf satisfied) and shown as JSON numbers that
+# read back as infinities (1e999); they were refused
+"$KNOB" tell demo 3 0.5 --constraints inf,-inf --storage "$S"
+"$KNOB" trials demo --storage "$S" --format json > t.json
+expect_eq "$(py '[d[3]["state"], d[3]["constraints"], d[3]["feasible"]]' < t.json)" \
+    '["complete", [Infinity, -Infinity], false]' "infinite constraints"
+grep -q '"constraints":\[1e999,-1e999\]' t.json || fail "as JSON numbers: $(cat t.json)"
 echo ok
