@@ -238,6 +238,15 @@ static int run(runner *r, const run_args *a, char *dflt_study)
                 sw->path);
         return EXIT_USAGE;
     }
+    char env[256];
+    const char *missing = r->setup_only ? NULL : sweep_env_missing(sw, env, sizeof env);
+    if (missing) {
+        fprintf(stderr,
+                "knob run: %s: the command's ${envvar:%s} names an environment variable that is "
+                "not set (it takes its value, as W&B's macro does)\n",
+                sw->path, missing);
+        return EXIT_USAGE;
+    }
     if (cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref))
         return EXIT_FAIL;
     if (r->setup_only) {

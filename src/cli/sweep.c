@@ -463,6 +463,33 @@ int sweep_early_pruner(const sweep *sw, knob_pruner **out)
     return knob_pruner_create("hyperband", opts, out);
 }
 
+bool sweep_env_name(const char *s)
+{
+    if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+        return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
+}
+
+const char *sweep_env_missing(const sweep *sw, char *buf, size_t n)
+{
+    for (size_t i = 0; i < sw->n_command; i++)
+        for (const char *m = strstr(sw->command[i], "${envvar:"); m; m = strstr(m + 2, "${envvar:")) {
+            const char *name = m + 9, *end = strchr(name, '}');
+            size_t len = end ? (size_t)(end - name) : 0;
+            if (!len || len >= n)
+                continue;
+            memcpy(buf, name, len);
+            buf[len] = '\0';
+            if (sweep_env_name(buf) && !getenv(buf))
+                return buf;
+        }
+    return NULL;
+}
+
 /* The macros of a command element: the list macros stand alone as elements, the others may
  * also be part of one ("--config=${args_json}"). An element that is a whole ${name} of no
  * macro is a mistake (W&B drops it, knob would pass it as written); within a longer
@@ -494,6 +521,14 @@ static int check_macros(sweep_ctx *c, const yaml_node_t *item, const char *key)
         if (!strcmp(name, "program") && !c->program_macro)
             c->program_macro = item;
         bool whole = m == elem && !end[1];
+        if (!strncmp(name, "envvar:", 7)) { /* W&B's: the environment variable's value */
+            if (!sweep_env_name(name + 7))
+                return sweep_errorf(c, item,
+                                    "key '%s': ${%s}: expected ${envvar:NAME}, NAME an "
+                                    "environment variable's name (letters, digits, _)",
+                                    key, name);
+            continue;
+        }
         size_t k = 0;
         while (all[k] && strcmp(all[k], name))
             k++;
@@ -505,7 +540,7 @@ static int check_macros(sweep_ctx *c, const yaml_node_t *item, const char *key)
                                 "key '%s': unknown macro '${%s}'%s%s%s (macros: ${env}, "
                                 "${interpreter}, ${program}, ${args}, ${args_no_hyphens}, "
                                 "${args_no_boolean_flags}, ${args_no_equals}, ${args_json}, "
-                                "${args_json_file}; "
+                                "${args_json_file}, ${envvar:NAME}; "
                                 "no shell runs the command)",
                                 key, name, near ? "; did you mean '${" : "", near ? near : "",
                                 near ? "}'?" : "");

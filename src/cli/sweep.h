@@ -199,6 +199,13 @@ int sweep_pruner_objective(const sweep *sw, size_t *out);
  * knob_errmsg) on failure, *out NULL then; sweep_load refuses a sweep that fails here. */
 int sweep_early_pruner(const sweep *sw, knob_pruner **out);
 
+/* True when s is an environment variable's name (a letter or _, then letters, digits, _):
+ * what W&B's command macro ${envvar:NAME} names. */
+bool sweep_env_name(const char *s);
+/* The first NAME of a ${envvar:NAME} in the command that the environment does not set, in
+ * buf (size n); NULL when every one is set. */
+const char *sweep_env_missing(const sweep *sw, char *buf, size_t n);
+
 /* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
 bool sweep_is_grid(const sweep *sw);
 /* True when the sweep's sampler enumerates its params' values (grid, brute_force): their

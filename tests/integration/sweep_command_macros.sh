@@ -37,4 +37,22 @@ import json, sys
 a = json.load(open(sys.argv[1] + "/knob-runs/ok/0/argv.json"))
 assert a["argv"] == ["--python=python3", "--env=/usr/bin/env", 'echo ${HOME} {"lr":0.5}'], a["argv"]
 PY
+
+# W&B's ${envvar:NAME}: the variable's value, whole or within an element (it was refused
+# whole, and passed on as written within one); an unset one stops the run before any trial
+{ cat head.yaml; printf '  - "%s"\n' '${envvar:KNOB_TEST_DIR}' '--data=${envvar:KNOB_TEST_DIR}/x'; } > env.yaml
+sed -i "s|^program: .*|program: $PROGS/argv.py|" env.yaml
+KNOB_TEST_DIR=/data/set "$KNOB" run env.yaml $S --study env --trials 1 > out.txt 2>&1 || fail "run failed: $(cat out.txt)"
+python3 - "$T" <<'PY' || fail "argv: $(cat $T/knob-runs/env/0/argv.json)"
+import json, sys
+a = json.load(open(sys.argv[1] + "/knob-runs/env/0/argv.json"))
+assert a["argv"] == ["/data/set", "--data=/data/set/x"], a["argv"]
+PY
+rc=0
+env -u KNOB_TEST_DIR "$KNOB" run env.yaml $S --study env2 --trials 1 > /dev/null 2> env.err || rc=$?
+[ $rc = 2 ] || fail "unset variable: exit $rc, not 2: $(cat env.err)"
+grep -qF "the command's \${envvar:KNOB_TEST_DIR} names an environment variable that is not set" env.err ||
+    fail "unset variable: $(cat env.err)"
+[ ! -e knob-runs/env2 ] || fail "a run with an unset variable ran a trial"
+check '${envvar:2x}' "bad.yaml:9:5: key 'command[3]': \${envvar:2x}: expected \${envvar:NAME}"
 echo ok
