@@ -3,6 +3,7 @@
 #include "cli/params.h"
 #include "util/json.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,9 +130,19 @@ static int parse_values(const cli_args *a, double *values, size_t *n)
             fprintf(stderr, "knob tell: at most %d values\n", SWEEP_MAX_OBJECTIVES);
             return -1;
         }
-        values[(*n)++] = strtod(a->pos[i], &end);
+        errno = 0;
+        double v = values[(*n)++] = strtod(a->pos[i], &end);
         if (*end || end == a->pos[i]) {
             fprintf(stderr, "knob tell: '%s' is not a number\n", a->pos[i]);
+            return -1;
+        }
+        /* a typo such as 1e400: refused with the trial left running, as the dashboard's
+         * tell refuses it (told, it failed the trial for good) */
+        if (errno == ERANGE && isinf(v)) {
+            fprintf(stderr,
+                    "knob tell: '%s' is beyond a double's range (nothing was written; the "
+                    "trial keeps running)\n",
+                    a->pos[i]);
             return -1;
         }
     }

@@ -43,6 +43,15 @@ static int check_impute(sweep_ctx *c, const char *key, const yaml_node_t *v, boo
     return 0;
 }
 
+/* A metric's name that is empty or blank names nothing a program prints: every trial would
+ * fail for its lack. */
+static int blank_name(sweep_ctx *c, const yaml_node_t *v, const char *key, const char *name)
+{
+    if (name[strspn(name, " \t")])
+        return 0;
+    return sweep_errorf(c, v, "key '%s': empty (the key the program prints)", key);
+}
+
 static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where, objective *o)
 {
     static const char *const keys[] = {"name", "goal", "target", NULL};
@@ -58,7 +67,8 @@ static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where
         const char *ks = sweep_scalar(k), *vs = sweep_scalar(v);
         snprintf(key, sizeof key, "%s.%s", where, ks ? ks : "?");
         if (ks && !strcmp(ks, "name")) {
-            if (sweep_get_string(c, v, key, SWEEP_MAX_METRIC, &o->name))
+            if (sweep_get_string(c, v, key, SWEEP_MAX_METRIC, &o->name) ||
+                blank_name(c, v, key, o->name))
                 return -1;
         } else if (ks && !strcmp(ks, "goal")) {
             if (!vs || (strcmp(vs, "minimize") && strcmp(vs, "maximize")))
@@ -154,7 +164,8 @@ static int parse_constraint(sweep_ctx *c, const yaml_node_t *m, const char *wher
         const char *ks = sweep_scalar(k);
         snprintf(key, sizeof key, "%s.%s", where, ks ? ks : "?");
         if (ks && !strcmp(ks, "name")) {
-            if (sweep_get_string(c, v, key, SWEEP_MAX_METRIC, &o->name))
+            if (sweep_get_string(c, v, key, SWEEP_MAX_METRIC, &o->name) ||
+                blank_name(c, v, key, o->name))
                 return -1;
         } else if (ks && (!strcmp(ks, "max") || !strcmp(ks, "min"))) {
             if (bound)

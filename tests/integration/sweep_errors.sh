@@ -32,6 +32,9 @@ printf '%s\nparameters:\n  lr: {min: 0, max: 1, sigm: 2}\n' "$head" > pkey.yaml
 check pkey.yaml "pkey.yaml:4:24: unknown key 'sigm' in parameters.lr; did you mean 'sigma'?"
 printf 'program: x\nmetric: {name: a, goal: up}\nparameters:\n  lr: {min: 0, max: 1}\n' > goal.yaml
 check goal.yaml "goal.yaml:2:25: key 'metric.goal': expected minimize or maximize, got \"up\""
+# a blank metric name names nothing a program prints (every trial failed for its lack)
+printf 'program: x\nmetric: {name: " ", goal: maximize}\nparameters:\n  lr: {min: 0, max: 1}\n' > blank.yaml
+check blank.yaml "blank.yaml:2:16: key 'metric.name': empty (the key the program prints)"
 printf 'program: x\nparameters:\n  lr: {min: 0, max: 1}\n' > nometric.yaml
 check nometric.yaml "nometric.yaml:1:1: key 'metric': missing" "method bayes (the default)"
 printf '%s\n' "$head" > noparams.yaml

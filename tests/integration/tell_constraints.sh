@@ -47,6 +47,14 @@ expect_eq "$(py 'd[2]["constraints"]' < t.json)" "[]" "nothing written by a refu
 "$KNOB" tell demo 2 --state pruned --constraints 2,2 --storage "$S"
 "$KNOB" trials demo --storage "$S" --format json > t.json
 expect_eq "$(py '[d[2]["state"], d[2]["constraints"]]' < t.json)" '["pruned", [2, 2]]' "pruned"
+# a value beyond a double's range (a typo) is refused and the trial keeps running: told,
+# it failed the trial for good
+rc=0
+"$KNOB" tell demo 3 1e400 --storage "$S" 2> big.err || rc=$?
+[ $rc = 2 ] || fail "1e400: exit $rc, not 2: $(cat big.err)"
+grep -q "'1e400' is beyond a double's range" big.err || fail "1e400: $(cat big.err)"
+"$KNOB" trials demo --storage "$S" --format json > t.json
+expect_eq "$(py 'd[3]["state"]' < t.json)" running "after a tell of 1e400"
 # infinite values are taken (+inf violated, -inf satisfied) and shown as JSON numbers that
 # read back as infinities (1e999); they were refused
 "$KNOB" tell demo 3 0.5 --constraints inf,-inf --storage "$S"
