@@ -782,6 +782,23 @@ static int parse_level(sweep_ctx *c, const yaml_node_t *map, param_path *path)
     if (map->type != YAML_MAPPING_NODE)
         return sweep_errorf(c, map, "key 'parameters': expected a mapping of names, got %s",
                             sweep_kind_name(map));
+    if (map->data.mapping.pairs.start == map->data.mapping.pairs.top) {
+        /* an empty group of nested parameters vanished without a word */
+        int rc = 0;
+        if (!path->n)
+            rc = sweep_errorf(c, map, "key 'parameters': empty (the sweep has no parameters)");
+        else {
+            knobx_buf name = {0};
+            for (size_t i = 0; i < path->n; i++)
+                knobx_buf_printf(&name, "%s%s", i ? "." : "", path->keys[i]);
+            rc = sweep_errorf(c, map,
+                              "key 'parameters.%s.parameters': empty (a group of nested "
+                              "parameters holds one at least)",
+                              name.oom ? "?" : knobx_buf_cstr(&name));
+            knobx_buf_free(&name);
+        }
+        return rc;
+    }
     for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;
          kv++) {
         const yaml_node_t *k = sweep_node(c, kv->key);

@@ -521,6 +521,21 @@ static int parser_error(const sweep_ctx *c, const yaml_parser_t *parser)
         snprintf(began, sizeof began, " that began at line %lu, column %lu",
                  (unsigned long)from->line + 1, (unsigned long)from->column + 1);
     bool tab = indented_with_tab(c->sw ? c->sw->text : NULL, at->line);
+    yaml_mark_t byte = *at;
+    if (parser->error == YAML_READER_ERROR && c->sw && c->sw->text) {
+        /* the reader (a byte that is no UTF-8) gives an offset, not a mark: said at 1:1 */
+        byte.line = byte.column = 0;
+        const char *t = c->sw->text;
+        for (size_t i = 0; i < parser->problem_offset && t[i]; i++) {
+            if (t[i] == '\n') {
+                byte.line++;
+                byte.column = 0;
+            } else if (((unsigned char)t[i] & 0xC0) != 0x80) {
+                byte.column++; /* a character: not a UTF-8 continuation byte */
+            }
+        }
+        at = &byte;
+    }
     return sweep_errorf_at(c, (int)at->line + 1, (int)at->column + 1, "YAML error: %s%s%s%s%s",
                            parser->problem ? parser->problem : "malformed",
                            parser->context ? " " : "", parser->context ? parser->context : "",

@@ -32,6 +32,15 @@ printf '%s\nparameters:\n  lr: {min: 0, max: 1, sigm: 2}\n' "$head" > pkey.yaml
 check pkey.yaml "pkey.yaml:4:24: unknown key 'sigm' in parameters.lr; did you mean 'sigma'?"
 printf 'program: x\nmetric: {name: a, goal: up}\nparameters:\n  lr: {min: 0, max: 1}\n' > goal.yaml
 check goal.yaml "goal.yaml:2:25: key 'metric.goal': expected minimize or maximize, got \"up\""
+# an empty group of parameters, top or nested, is refused where it is (a nested one
+# vanished without a word, and the top one was "missing" at 1:1)
+printf 'program: x\nmetric: {name: a}\nparameters: {}\n' > noparams0.yaml
+check noparams0.yaml "noparams0.yaml:3:13: key 'parameters': empty (the sweep has no parameters)"
+printf 'program: x\nmetric: {name: a}\nparameters:\n  lr: {min: 0, max: 1}\n  a: {parameters: {}}\n' > emptygroup.yaml
+check emptygroup.yaml "emptygroup.yaml:5:19: key 'parameters.a.parameters': empty (a group of nested parameters holds one at least)"
+# a byte that is no UTF-8 is named where it is (it was said at 1:1)
+printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {values: [caf\351]}\n' > latin1.yaml
+check latin1.yaml "latin1.yaml:4:20: YAML error: invalid trailing UTF-8 octet"
 # a blank metric name names nothing a program prints (every trial failed for its lack)
 printf 'program: x\nmetric: {name: " ", goal: maximize}\nparameters:\n  lr: {min: 0, max: 1}\n' > blank.yaml
 check blank.yaml "blank.yaml:2:16: key 'metric.name': empty (the key the program prints)"
