@@ -113,6 +113,16 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
                             key, sweep_kind_name(item));
     if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
         return -1;
+    if (sweep_nonfinite_word(item)) { /* it reached the program as the string ".inf" */
+        const char *w = sweep_scalar(item);
+        bool nan = strpbrk(w, "aA") != NULL; /* .nan: the one word with an a */
+        return sweep_errorf(c, item,
+                            "key '%s': %s is YAML's %s, which a parameter's value cannot be: "
+                            "quote it (\"%s\") for the program to get that string (Python's "
+                            "float() reads it)",
+                            key, w, nan ? "NaN" : "infinity",
+                            nan ? "nan" : w[0] == '-' ? "-inf" : "inf");
+    }
     p->choices[i] = sweep_to_choice(item);
     return 0;
 }

@@ -142,6 +142,12 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
     const char *s = sweep_scalar(n);
     if (!s)
         return sweep_errorf(c, n, "key '%s': expected a number, got %s", key, sweep_kind_name(n));
+    if (read_number(s, out, false) && !read_number(s, out, true)) /* 1e400, 1.0e-400 */
+        return sweep_errorf(c, n, "key '%s': %s is beyond a double's range (it reads as %g)", key,
+                            s, *out);
+    if (sweep_nonfinite_word(n))
+        return sweep_errorf(c, n, "key '%s': expected a finite number, got %s (YAML's %s)", key,
+                            s, strpbrk(s, "aA") ? "NaN" : "infinity");
     if (!read_number(s, out, true))
         return sweep_errorf(c, n, "key '%s': expected a number, got \"%s\"", key, s);
     return 0;
@@ -193,6 +199,14 @@ int sweep_bool_word(const char *s)
                                         "NO",   "off",  "Off",   "OFF",   NULL};
     int b = word_index(s, bools);
     return b < 0 ? -1 : b < 9;
+}
+
+bool sweep_nonfinite_word(const yaml_node_t *n)
+{
+    static const char *const words[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+                                        "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL};
+    return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+           word_index(sweep_scalar(n), words) >= 0;
 }
 
 knob_choice sweep_to_choice(const yaml_node_t *n)

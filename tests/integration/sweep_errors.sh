@@ -41,6 +41,16 @@ check emptygroup.yaml "emptygroup.yaml:5:19: key 'parameters.a.parameters': empt
 # a byte that is no UTF-8 is named where it is (it was said at 1:1)
 printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {values: [caf\351]}\n' > latin1.yaml
 check latin1.yaml "latin1.yaml:4:20: YAML error: invalid trailing UTF-8 octet"
+# YAML's infinities and NaN as values reached the program as the strings ".inf", ".nan"
+# (Python's float() refuses them); as bounds they were "expected a number"
+printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {values: [1.0, -.inf]}\n' > infval.yaml
+check infval.yaml "infval.yaml:4:21: key 'parameters.a.values': -.inf is YAML's infinity, which a parameter's value cannot be: quote it (\"-inf\")"
+printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {value: .NaN}\n' > nanval.yaml
+check nanval.yaml "nanval.yaml:4:14: key 'parameters.a.value': .NaN is YAML's NaN"
+printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {min: 0.0, max: .inf}\n' > infmax.yaml
+check infmax.yaml "infmax.yaml:4:22: key 'parameters.a.max': expected a finite number, got .inf (YAML's infinity)"
+printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {min: 1.0e-400, max: 1.0}\n' > tiny.yaml
+check tiny.yaml "tiny.yaml:4:12: key 'parameters.a.min': 1.0e-400 is beyond a double's range (it reads as 0)"
 # a blank metric name names nothing a program prints (every trial failed for its lack)
 printf 'program: x\nmetric: {name: " ", goal: maximize}\nparameters:\n  lr: {min: 0, max: 1}\n' > blank.yaml
 check blank.yaml "blank.yaml:2:16: key 'metric.name': empty (the key the program prints)"
