@@ -12,6 +12,8 @@
 #define U_LOW PARAMS_U_LOW
 #define U_HIGH PARAMS_U_HIGH
 
+const char params_float[] = "float";
+
 static knob_choice number(double v)
 {
     return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v};
@@ -159,6 +161,44 @@ static int suggest_one(const sweep_param *p, knob_trial *t, bool grid, knob_choi
     }
 }
 
+/* Whether p's numbers are floats to the program: a float form, but for those searched as
+ * integers and the q forms of a whole q (a batch size stays 64, where W&B passes 64.0). */
+static bool float_form(const sweep_param *p)
+{
+    switch (p->kind) {
+    case PK_UNIFORM:
+    case PK_LOG_UNIFORM:
+    case PK_LOG_UNIFORM_VALUES:
+    case PK_INV_LOG_UNIFORM_VALUES:
+    case PK_NORMAL:
+    case PK_LOG_NORMAL:
+        return true;
+    case PK_Q_UNIFORM:
+        return !sweep_param_is_int(p);
+    case PK_Q_LOG_UNIFORM_VALUES:
+    case PK_Q_NORMAL:
+    case PK_Q_LOG_NORMAL:
+        return !(p->has_q && p->q == floor(p->q));
+    default:
+        return false;
+    }
+}
+
+/* v, a value of p, marked as a float when p's numbers are floats or the choice it is was
+ * written as one (the sweep's choices themselves stay unmarked). */
+static knob_choice float_marked(const sweep_param *p, knob_choice v)
+{
+    if (v.type != KNOB_CHOICE_NUMBER)
+        return v;
+    bool is_float = float_form(p);
+    for (size_t j = 0; !is_float && p->is_float && j < p->n_choices; j++)
+        is_float = p->is_float[j] && p->choices[j].type == KNOB_CHOICE_NUMBER &&
+                   p->choices[j].num == v.num;
+    if (is_float)
+        v.str = params_float;
+    return v;
+}
+
 /* A list value (one of p's choices held as JSON text) marked as such for the program's
  * JSON: the choices the library gets stay plain strings. */
 static knob_choice json_marked(const sweep_param *p, knob_choice v)
@@ -198,8 +238,8 @@ int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
         if (active[i])
-            out->v[out->n++] =
-                (param_value){p->name, p->path, p->n_path, json_marked(p, values[i])};
+            out->v[out->n++] = (param_value){p->name, p->path, p->n_path,
+                                             float_marked(p, json_marked(p, values[i]))};
     }
     free(values);
     free(active);
@@ -225,9 +265,15 @@ void params_value_text(knobx_buf *b, const knob_choice *v)
     case KNOB_CHOICE_STRING:
         knobx_buf_puts(b, v->str);
         break;
-    case KNOB_CHOICE_NUMBER:
+    case KNOB_CHOICE_NUMBER: {
+        size_t at = b->len;
         knobx_json_add_number(b, v->num);
+        /* a float as Python writes one: 1.0, not 1 */
+        if (v->str == params_float && isfinite(v->num) && !b->oom &&
+            !memchr(b->data + at, '.', b->len - at) && !memchr(b->data + at, 'e', b->len - at))
+            knobx_buf_puts(b, ".0");
         break;
+    }
     case KNOB_CHOICE_BOOL:
         knobx_buf_puts(b, v->num != 0 ? "true" : "false");
         break;

@@ -13,6 +13,10 @@
  * program's JSON as it is, and as that text in argv. */
 #define PARAMS_JSON_TEXT 1.0
 
+/* A number value whose str is this is a float to the program: written "1.0" when whole (a
+ * float form's value, or a value written as a float), as W&B's Python passes it. */
+extern const char params_float[];
+
 /* One parameter's value as the program gets it. */
 typedef struct param_value {
     const char *name;  /* borrowed from the sweep: the library's name ("outer.inner") */

@@ -69,6 +69,7 @@ typedef struct sweep_param {
     knob_choice *choices; /* categorical values, or the constant's one value */
     size_t n_choices, n_alloc;
     bool *is_json; /* per choice: a list, held as its JSON text ("[64,64]"); NULL: none */
+    bool *is_float; /* per choice: a number written as a float (1.0, 3e0); NULL: none */
     double *probs; /* categorical probabilities, or NULL */
     double min, max, mu, sigma, q;
     bool has_min, has_max, has_q;

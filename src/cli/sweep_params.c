@@ -66,6 +66,7 @@ void sweep_param_free(sweep_param *p)
         sweep_cond_free(&p->when[j]);
     free(p->when);
     free(p->is_json);
+    free(p->is_float);
     free(p->path);
     free(p->choices);
     free(p->probs);
@@ -124,6 +125,13 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
                             nan ? "nan" : w[0] == '-' ? "-inf" : "inf");
     }
     p->choices[i] = sweep_to_choice(item);
+    const char *w = sweep_scalar(item);
+    if (p->choices[i].type == KNOB_CHOICE_NUMBER && strpbrk(w, ".eE")) {
+        /* a float as written: the program gets 1.0 for it, as W&B's Python passes it */
+        if (!p->is_float && !(p->is_float = calloc(p->n_alloc, sizeof *p->is_float)))
+            return sweep_errorf(c, item, "out of memory");
+        p->is_float[i] = true;
+    }
     return 0;
 }
 

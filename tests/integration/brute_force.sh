@@ -63,5 +63,5 @@ grep -q "normal.yaml:6:6: key 'parameters.n': sampler brute_force needs values t
 sed 's/^  opt: .*/  c: {distribution: uniform, min: 1, max: 1}/' enum.yaml > one.yaml
 "$KNOB" run one.yaml $S --study one > one.txt 2>&1 || fail "a float of one value: $(cat one.txt)"
 expect_eq "$("$KNOB" trials one $S --format json | py 'len(d), sorted(set(t["params"]["c"] for t in d))')" \
-    "(3, [1])" "a float of one value"
+    "(3, [1.0])" "a float of one value"
 echo ok

@@ -162,7 +162,7 @@ bad "method: pbt" "method pbt needs a 'pbt' block"
 bad $'method: pbt\npbt: {population: 4}' "needs interval and max_steps"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: 0.7}' "bad.yaml:6:"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, perturb: [0.8, -1]}' "a factor must be > 0"
-bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: .nan}' "key 'pbt.quantile': expected a number"
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: .nan}' "key 'pbt.quantile': expected a finite number, got .nan (YAML's NaN)"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, resample_probability: x}' \
     "key 'pbt.resample_probability': expected a number"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, populaton: 3}' "did you mean 'population'"

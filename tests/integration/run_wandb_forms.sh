@@ -65,6 +65,33 @@ assert any(p["inferred_float2"] != int(p["inferred_float2"]) for p in (t["params
 a = json.load(open(sys.argv[1] + "/knob-runs/sweep/0/argv.json"))
 assert json.loads(a["env"]["KNOB_PARAMS_JSON"]) == d[0]["params"], a
 PY
+# Floats stay floats when whole, as W&B's Python passes them: a value written as a float
+# (1.0, 3.0e0), a float form's value (q_uniform of q 0.5); an int form and a q form of a whole
+# q stay integers. They came as 1, 3 and 0 / 1, a param's type changing from trial to trial.
+cat > floats.yaml <<YAML
+program: $PROGS/argv.py
+method: grid
+parameters:
+  a: {values: [1.0, 2.5, 4]}
+  b: {distribution: q_uniform, min: 0.0, max: 1.0, q: 0.5}
+  c: {value: 3.0e0}
+  i: {distribution: q_uniform, min: 0, max: 4, q: 2}
+YAML
+"$KNOB" run floats.yaml --storage "sqlite:///$T/f.db" > outf.txt || fail "floats: $(cat outf.txt)"
+python3 - "$T" <<'PY' || fail "floats: $(cat $T/knob-runs/floats/*/argv.json)"
+import glob, json, sys
+seen = set()
+for f in glob.glob(sys.argv[1] + "/knob-runs/floats/*/argv.json"):
+    a = json.load(open(f))
+    args = dict(x[2:].split("=", 1) for x in a["argv"])
+    p = json.loads(a["env"]["KNOB_PARAMS_JSON"])
+    assert args["a"] in ("1.0", "2.5", "4") and args["c"] == "3.0", args
+    assert args["b"] in ("0.0", "0.5", "1.0") and args["i"] in ("0", "2", "4"), args
+    assert type(p["a"]) is (int if args["a"] == "4" else float) and type(p["b"]) is float, p
+    assert type(p["c"]) is float and type(p["i"]) is int, p
+    seen.add(args["b"])
+assert seen == {"0.0", "0.5", "1.0"}, seen
+PY
 # run_cap reached: a second run starts nothing
 "$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" > out2.txt
 grep -q "reached its run_cap" out2.txt || fail "run_cap not honoured: $(cat out2.txt)"
