@@ -658,6 +658,7 @@ static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rn
     if (rc)
         knobx_buf_printf(&why, "%s", knob_errmsg());
     checkpoint_dir(r, number, &dir);
+    run_trial_dir_claim(r, number);
     if (!rc && mkdirs(knobx_buf_cstr(&dir))) {
         int e = errno;
         knobx_buf_printf(&why, "cannot create %s: %s", knobx_buf_cstr(&dir), strerror(e));

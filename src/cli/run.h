@@ -153,6 +153,11 @@ void run_storage_failed(runner *r, int64_t number);
 /* Sets trial_root: the absolute path of trial_dir (default knob-runs, in the current
  * directory) and the study's directory name (run_dir_name); -1 when it cannot (said). */
 int run_trial_root(runner *r);
+/* Before trial `number` makes its directory: one that holds another trial's files (its
+ * params.json: a study of the same name, deleted since or in another storage, ran there) is
+ * moved aside as <number>.replaced-<k> and said on stderr, so the new trial never takes the
+ * old one's checkpoint for its own. */
+void run_trial_dir_claim(const runner *r, int64_t number);
 /* A study's name as one safe directory name (see docs/cli.md, "Trial directories"). */
 void run_dir_name(const char *study, knobx_buf *out);
 

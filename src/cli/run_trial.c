@@ -313,6 +313,27 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+void run_trial_dir_claim(const runner *r, int64_t number)
+{
+    char dir[4200], json[4300], aside[4300];
+    snprintf(dir, sizeof dir, "%s/%lld", r->trial_root, (long long)number);
+    snprintf(json, sizeof json, "%s/params.json", dir);
+    if (access(json, F_OK) != 0)
+        return;
+    for (int k = 1; k < 1000; k++) {
+        snprintf(aside, sizeof aside, "%s.replaced-%d", dir, k);
+        if (access(aside, F_OK) == 0)
+            continue;
+        if (rename(dir, aside) == 0)
+            fprintf(stderr,
+                    "knob: trial %lld: its directory held another trial's files (a study of "
+                    "the same name, deleted since or in another storage, ran there); they are "
+                    "kept in %s\n",
+                    (long long)number, aside);
+        return;
+    }
+}
+
 /* The trial's directory with its params.json; the log files come with their first byte.
  * 0, or the errno of what failed (said on stderr, and kept in the trial's reason). */
 static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_file,
@@ -320,6 +341,7 @@ static int prepare_dir(runner *r, slot *sl, char *dir, size_t size, char *json_f
 {
     snprintf(dir, size, "%s/%lld", r->trial_root, (long long)sl->number);
     snprintf(json_file, json_size, "%s/params.json", dir);
+    run_trial_dir_claim(r, sl->number);
     /* open and one write: no stdio buffer to allocate and no stat of the new file */
     int fd = mkdirs(dir) ? -1 : open(json_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
