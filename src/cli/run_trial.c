@@ -400,16 +400,54 @@ static void drop_files(slot *sl)
 
 /* Starts the program with vfork() (no copy of knob's memory, which made the start of a
  * trial cost milliseconds); the parent keeps the read ends of the pipes, non-blocking. */
+/* A retry (knob_study_retry_trial, a lost heartbeat, a stop by SIGTERM): the number of the
+ * trial it runs again, the last of its chain, and that trial's directory when it is on this
+ * machine, in env[0] and env[1] (KNOB_RETRY_OF, KNOB_RETRY_OF_DIR): its checkpoint is
+ * there. Left empty for a trial that is no retry. */
+static void retry_env(slot *sl, knob_study *s, knobx_buf env[2])
+{
+    const char *of = knob_trial_system_attr(sl->t, "retry_of"),
+               *nth = knob_trial_system_attr(sl->t, "retry_count");
+    long long origin, count;
+    if (!of || !nth || sscanf(of, "%lld", &origin) != 1 || sscanf(nth, "%lld", &count) != 1 ||
+        count < 1)
+        return;
+    const knob_trial_info *const *tr;
+    size_t n;
+    const knob_trial_info *last = NULL;
+    if (knob_study_trials(s, &tr, &n) == KNOB_OK)
+        for (size_t i = 0; i < n && !last; i++) {
+            const char *o = knob_trial_info_attr(tr[i], "retry_of", true),
+                       *c = knob_trial_info_attr(tr[i], "retry_count", true);
+            if (count == 1 ? tr[i]->number == origin
+                           : o && c && atoll(o) == origin && atoll(c) == count - 1)
+                last = tr[i];
+        }
+    knobx_buf_printf(&env[0], "KNOB_RETRY_OF=%lld", last ? (long long)last->number : origin);
+    const char *where = last ? knob_trial_info_attr(last, "runner", true) : NULL;
+    knobx_json *j = where ? knobx_json_parse(where, (size_t)-1, NULL, 0) : NULL;
+    const knobx_json *d = knobx_json_get(j, "dir");
+    if (d && d->type == KNOBX_JSON_STRING && access(d->str, F_OK) == 0)
+        knobx_buf_printf(&env[1], "KNOB_RETRY_OF_DIR=%s", d->str);
+    knobx_json_free(j);
+}
+
 static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const *extra_env)
 {
-    knobx_buf env[4] = {{0}};
+    knobx_buf env[6] = {{0}};
     knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", sl->tp.json);
     knobx_buf_printf(&env[1], "KNOB_TRIAL_NUMBER=%lld", (long long)sl->number);
     knobx_buf_printf(&env[2], "KNOB_TRIAL_DIR=%s", dir);
     knobx_buf_printf(&env[3], "KNOB_STUDY=%s", r->study_name);
-    char *add[5 + RUN_MAX_EXTRA_ENV] = {env[0].data, env[1].data, env[2].data, env[3].data, NULL};
+    retry_env(sl, r->ref.s, env + 4);
+    char *add[7 + RUN_MAX_EXTRA_ENV] = {env[0].data, env[1].data, env[2].data, env[3].data};
+    size_t n_add = 4;
+    for (int i = 4; i < 6; i++)
+        if (env[i].len && !env[i].oom)
+            add[n_add++] = env[i].data;
     for (size_t i = 0; extra_env && extra_env[i] && i < RUN_MAX_EXTRA_ENV; i++)
-        add[4 + i] = extra_env[i];
+        add[n_add++] = extra_env[i];
+    add[n_add] = NULL;
     int out[2] = {-1, -1}, err[2] = {-1, -1};
     pid_t pid = -1;
     int saved = ENOMEM;
@@ -444,7 +482,7 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const 
         knobx_buf_free(&m);
     }
     free(plan.envp);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 6; i++)
         knobx_buf_free(&env[i]);
     if (out[1] >= 0)
         close(out[1]);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A grid whose trials are stopped by SIGTERM (a cluster taking the worker's place back):
 # each one's retry runs its own point again, so the next run ends the grid with every point
-# complete exactly once.
+# complete exactly once. A retry is told what it runs again, and where that ran (its
+# checkpoint is there): KNOB_RETRY_OF, KNOB_RETRY_OF_DIR (it started from nothing).
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: $PROGS/curve.py
@@ -44,5 +45,9 @@ for t in d[2:4]:  # each retry at its original's point
     orig = d[int(t["system_attrs"]["retry_of"])]
     assert t["params"]["lr"] == orig["params"]["lr"], (t, orig)
     assert t["system_attrs"]["grid_id"] == orig["system_attrs"]["grid_id"], (t, orig)
+    told = open("knob-runs/g/%d/retry_of" % t["number"]).read()
+    assert told == "%d %s" % (orig["number"], orig["system_attrs"]["runner"]["dir"]), (told, orig)
+for t in d[:2] + d[4:]:  # no retry
+    assert not __import__("os").path.exists("knob-runs/g/%d/retry_of" % t["number"]), t
 PY
 echo ok

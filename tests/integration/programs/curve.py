@@ -13,6 +13,9 @@ mode = args.get("mode", "ok")
 if "KNOB_TRIAL_DIR" in os.environ:
     with open(os.path.join(os.environ["KNOB_TRIAL_DIR"], "pid"), "w") as f:
         f.write(str(os.getpid()))
+    if "KNOB_RETRY_OF" in os.environ:  # a retry: what it runs again, and where that ran
+        with open(os.path.join(os.environ["KNOB_TRIAL_DIR"], "retry_of"), "w") as f:
+            f.write("%s %s" % (os.environ["KNOB_RETRY_OF"], os.environ.get("KNOB_RETRY_OF_DIR", "")))
 lr = float(args.get("lr", "0.01"))
 epochs = int(float(args.get("epochs", "3")))
 if mode == "crash":
