@@ -415,7 +415,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
                             .no_objective = sw->n_objectives == 0};
     if (heartbeats) {
         o.heartbeat_interval = CLI_HEARTBEAT;
-        o.grace_period = CLI_GRACE;
+        o.grace_period = sw->grace > 0 ? sw->grace : CLI_GRACE;
         o.max_retry = 1;
         if (sw->pbt) { /* PBT resumes a member itself, from its last checkpoint */
             o.heartbeat_interval = pbt_heartbeat(sw->pbt);

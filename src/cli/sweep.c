@@ -759,7 +759,7 @@ static const char *const top_keys[] = {
     "study",           "sampler",   "pruner",      "objectives", "parallel",   "trial_timeout",
     "trials",          "seed",      "trial_dir",   "plugins",    "pbt",        "warm_start",
     "constraints",     "cost",      "controller",  "apiVersion", "kind",       "job",
-    "image_uri",       "scheduler", NULL};
+    "image_uri",       "scheduler", "grace",       NULL};
 
 /* W&B's `controller: {type: local}` (its older way to run the search on the agent's machine)
  * or `{type: cloud}` (on W&B's servers, its default): knob always runs the search where it
@@ -841,6 +841,16 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
         return (sw->has_seed = true, sweep_get_int(c, v, ks, &sw->seed, -EXACT_INT, EXACT_INT));
     if (!strcmp(ks, "trial_timeout"))
         return sweep_get_duration(c, v, ks, &sw->trial_timeout);
+    if (!strcmp(ks, "grace")) {
+        if (sweep_get_duration(c, v, ks, &sw->grace))
+            return -1;
+        if (sw->grace < 2 * CLI_HEARTBEAT)
+            return sweep_errorf(c, v,
+                                "key 'grace': at least %g s (two heartbeats: a trial's worker "
+                                "beats every %g s), got %g s",
+                                2 * CLI_HEARTBEAT, CLI_HEARTBEAT, sw->grace);
+        return 0;
+    }
     if (!strcmp(ks, "cost")) /* duration, or a metric's name */
         return sweep_get_string(c, v, ks, SWEEP_MAX_METRIC, &sw->cost);
     if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity") ||
@@ -982,6 +992,9 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     sweep *sw = c->sw;
     if (!sw->n_params)
         return sweep_errorf(c, root, "key 'parameters': missing (the sweep has no parameters)");
+    if (sw->grace > 0 && sw->pbt)
+        return sweep_errorf(c, root,
+                            "key 'grace': a PBT sweep takes its own, pbt.grace (set that one)");
     if (!sw->n_objectives && check_no_metric(c, root))
         return -1;
     if (!sw->n_objectives && sw->n_constraints)

@@ -132,6 +132,7 @@ typedef struct sweep {
     int64_t parallel, trials, seed;
     bool has_seed;
     double trial_timeout; /* seconds; 0: none */
+    double grace;         /* seconds of heartbeat silence before a trial is failed; 0: 60 */
     char *early_type;     /* early_terminate.type, or NULL */
     int64_t early_min_iter, early_max_iter, early_s, early_eta;
     struct pbt_config *pbt; /* method pbt: its `pbt` block (cli/pbt.h); NULL otherwise */
