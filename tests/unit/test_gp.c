@@ -285,12 +285,18 @@ static double branin(double x0, double x1)
     return u * u + 10 * (1 - t) * cos(x0) + 10;
 }
 
+/* Branin's two params, x0 in [-5, 10] and x1 in [0, 15]; nonzero on failure. */
+static int branin_params(knob_trial *t, double *x0, double *x1)
+{
+    return knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, x0) ||
+           knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, x1);
+}
+
 static knob_trial_state branin_objective(knob_trial *t, void *ctx, double *values)
 {
     double x0, x1;
     (void)ctx;
-    if (knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, &x0) ||
-        knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x1))
+    if (branin_params(t, &x0, &x1))
         return KNOB_TRIAL_FAIL;
     values[0] = branin(x0, x1);
     return KNOB_TRIAL_COMPLETE;
@@ -438,8 +444,7 @@ static knob_trial_state two_branins(knob_trial *t, void *ctx, double *values)
 {
     double x0, x1;
     (void)ctx;
-    if (knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, &x0) ||
-        knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x1))
+    if (branin_params(t, &x0, &x1))
         return KNOB_TRIAL_FAIL;
     values[0] = branin(x0, x1);
     values[1] = branin(x1 - 5, x0 + 5);
@@ -737,7 +742,8 @@ static knob_trial_state constrained(knob_trial *t, void *ctx, double *values)
         knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y))
         return KNOB_TRIAL_FAIL;
     values[0] = (x - 0.9) * (x - 0.9) + (y - 0.5) * (y - 0.5);
-    double c = x - 0.5;
+    /* *ctx 2: the constraint infinite where it fails */
+    double c = ctx && *(const int *)ctx == 2 && x > 0.5 ? INFINITY : x - 0.5;
     if (ctx && knob_trial_set_constraints(t, &c, 1))
         return KNOB_TRIAL_FAIL;
     return KNOB_TRIAL_COMPLETE;
@@ -783,32 +789,21 @@ static void gp_constraints(void **state)
 }
 
 /* The constrained problem above, its constraint infinite where it fails (a run that ran
- * out of memory): the model takes +inf as a step past the finite values, and the asks close
- * in on the constrained minimum as with finite ones (41 of 60 feasible, where the told
- * constraints of gp_constraints give 40 or more). Leaving the infinities out of the
- * constraint's model (it then sees satisfied values alone) ended seed 0 at 0.184. */
-static knob_trial_state infinitely_constrained(knob_trial *t, void *ctx, double *values)
-{
-    double x, y;
-    (void)ctx;
-    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
-        knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y))
-        return KNOB_TRIAL_FAIL;
-    values[0] = (x - 0.9) * (x - 0.9) + (y - 0.5) * (y - 0.5);
-    double c = x > 0.5 ? INFINITY : x - 0.5;
-    return knob_trial_set_constraints(t, &c, 1) ? KNOB_TRIAL_FAIL : KNOB_TRIAL_COMPLETE;
-}
-
+ * out of memory: constrained with *ctx 2): the model takes +inf as a step past the finite
+ * values, and the asks close in on the constrained minimum as with finite ones (41 of 60
+ * feasible, where the told constraints of gp_constraints give 40 or more). Leaving the
+ * infinities out of the constraint's model (it then sees satisfied values alone) ended
+ * seed 0 at 0.184. */
 static void gp_constraints_infinite(void **state)
 {
     (void)state;
-    int feasible = 0;
+    int feasible = 0, infinite = 2;
     for (int seed = 0; seed < 3; seed++) {
         char opts[32];
         snprintf(opts, sizeof opts, "seed=%d", seed);
         knob_storage *st;
         knob_study *s = new_study(&st, "gp", opts);
-        assert_int_equal(knob_study_optimize(s, infinitely_constrained, NULL, 30), 0);
+        assert_int_equal(knob_study_optimize(s, constrained, &infinite, 30), 0);
         const knob_trial_info *const *tr;
         size_t n;
         assert_int_equal(knob_study_trials(s, &tr, &n), 0);
@@ -935,8 +930,7 @@ static void gp_cost_duration_and_missing(void **state)
 static knob_trial_state shifted_branin(knob_trial *t, void *ctx, double *values)
 {
     double x0, x1, dx = *(const double *)ctx;
-    if (knob_trial_suggest_float(t, "x0", -5, 10, 0, 0, &x0) ||
-        knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x1))
+    if (branin_params(t, &x0, &x1))
         return KNOB_TRIAL_FAIL;
     values[0] = branin(x0 - dx, x1 - dx);
     return KNOB_TRIAL_COMPLETE;
