@@ -164,8 +164,10 @@ static int parse_constraints(const char *text, double *out, size_t *n)
             fprintf(stderr, "knob tell: --constraints takes at most %d values\n", MAX_CONSTRAINTS);
             return -1;
         }
+        errno = 0;
         double v = strtod(p, &end);
-        if (end == p || (*end && *end != ',') || isnan(v)) {
+        bool overflow = errno == ERANGE && isinf(v); /* 1e400: a typo, not inf */
+        if (end == p || (*end && *end != ',') || isnan(v) || overflow) {
             fprintf(stderr,
                     "knob tell: --constraints is a list of numbers separated by commas (each "
                     "satisfied when <= 0; inf violated, -inf satisfied), got '%s'\n",

@@ -40,6 +40,16 @@ static int quantile(knob_trial *t, const char *name, double *u)
     return knob_trial_suggest_float(t, name, U_LOW, U_HIGH, 0, 0, u);
 }
 
+/* p's choice idx as the program gets it: a number written as a float marked as one (the
+ * sweep's choices themselves stay unmarked; [1, 2.0, 2]'s 2 stays an int). */
+static knob_choice choice_of(const sweep_param *p, size_t idx)
+{
+    knob_choice v = p->choices[idx];
+    if (v.type == KNOB_CHOICE_NUMBER && p->is_float && p->is_float[idx])
+        v.str = params_float;
+    return v;
+}
+
 /* A choice drawn with the given probabilities, from a quantile. */
 static int weighted_choice(const sweep_param *p, knob_trial *t, knob_choice *out)
 {
@@ -51,7 +61,7 @@ static int weighted_choice(const sweep_param *p, knob_trial *t, knob_choice *out
     for (idx = 0; idx + 1 < p->n_choices; idx++)
         if (u < (acc += p->probs[idx]))
             break;
-    *out = p->choices[idx];
+    *out = choice_of(p, idx);
     return 0;
 }
 
@@ -137,14 +147,14 @@ static int suggest_one(const sweep_param *p, knob_trial *t, bool grid, knob_choi
     int rc;
     switch (p->kind) {
     case PK_CONSTANT:
-        *out = p->choices[0];
+        *out = choice_of(p, 0);
         return 0;
     case PK_CATEGORICAL:
         if (p->probs && !grid)
             return weighted_choice(p, t, out);
         rc = knob_trial_suggest_choice(t, p->name, p->choices, p->n_choices, &idx);
         if (!rc)
-            *out = p->choices[idx];
+            *out = choice_of(p, idx);
         return rc;
     case PK_INT_UNIFORM:
         rc = knob_trial_suggest_int(t, p->name, (int64_t)p->min, (int64_t)p->max, 1, 0, &k);
@@ -184,17 +194,11 @@ static bool float_form(const sweep_param *p)
     }
 }
 
-/* v, a value of p, marked as a float when p's numbers are floats or the choice it is was
- * written as one (the sweep's choices themselves stay unmarked). */
+/* v, a value of p, marked as a float when p's numbers are floats (its choices are marked as
+ * they are taken, by index: choice_of). */
 static knob_choice float_marked(const sweep_param *p, knob_choice v)
 {
-    if (v.type != KNOB_CHOICE_NUMBER)
-        return v;
-    bool is_float = float_form(p);
-    for (size_t j = 0; !is_float && p->is_float && j < p->n_choices; j++)
-        is_float = p->is_float[j] && p->choices[j].type == KNOB_CHOICE_NUMBER &&
-                   p->choices[j].num == v.num;
-    if (is_float)
+    if (v.type == KNOB_CHOICE_NUMBER && float_form(p))
         v.str = params_float;
     return v;
 }

@@ -330,6 +330,11 @@ void run_trial_dir_claim(const runner *r, int64_t number)
                     "the same name, deleted since or in another storage, ran there); they are "
                     "kept in %s\n",
                     (long long)number, aside);
+        else
+            fprintf(stderr,
+                    "knob: trial %lld: its directory %s holds another trial's files, which "
+                    "could not be moved aside (%s): the trial may find them\n",
+                    (long long)number, dir, strerror(errno));
         return;
     }
 }
@@ -401,9 +406,9 @@ static void drop_files(slot *sl)
 /* Starts the program with vfork() (no copy of knob's memory, which made the start of a
  * trial cost milliseconds); the parent keeps the read ends of the pipes, non-blocking. */
 /* A retry (knob_study_retry_trial, a lost heartbeat, a stop by SIGTERM): the number of the
- * trial it runs again, the last of its chain, and that trial's directory when it is on this
- * machine, in env[0] and env[1] (KNOB_RETRY_OF, KNOB_RETRY_OF_DIR): its checkpoint is
- * there. Left empty for a trial that is no retry. */
+ * trial it runs again, the last of its chain, and that trial's directory when this machine
+ * sees it (a shared trial_dir, or the same machine), in env[0] and env[1] (KNOB_RETRY_OF,
+ * KNOB_RETRY_OF_DIR): its checkpoint is there. Left empty for a trial that is no retry. */
 static void retry_env(slot *sl, knob_study *s, knobx_buf env[2])
 {
     const char *of = knob_trial_system_attr(sl->t, "retry_of"),
@@ -686,8 +691,8 @@ static void check_target(runner *r, knob_trial_state state, const double *values
 
 /* The trial's constraint values, each <= 0 when satisfied: metric - max, or min - metric.
  * A difference past the doubles' range (a metric of 1.5e308 against a max of -1e308) is
- * saturated at +-DBL_MAX, which says as much and stays a number in `knob trials`' JSON
- * (which writes an infinity as null); the metric itself infinite fails the trial. */
+ * saturated at +-DBL_MAX, which says as much (the stored values stay those of the finite
+ * metrics); the metric itself infinite fails the trial. */
 static void constraint_values(const sweep *sw, const slot *sl, double *c)
 {
     for (size_t i = 0; i < sw->n_constraints; i++) {

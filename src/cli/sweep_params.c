@@ -125,8 +125,9 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
                             nan ? "nan" : w[0] == '-' ? "-inf" : "inf");
     }
     p->choices[i] = sweep_to_choice(item);
-    const char *w = sweep_scalar(item);
-    if (p->choices[i].type == KNOB_CHOICE_NUMBER && strpbrk(w, ".eE")) {
+    const char *w = sweep_scalar(item), *digits = w + (*w == '+' || *w == '-');
+    bool hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'); /* 0x1E: an int */
+    if (p->choices[i].type == KNOB_CHOICE_NUMBER && !hex && strpbrk(w, ".eE")) {
         /* a float as written: the program gets 1.0 for it, as W&B's Python passes it */
         if (!p->is_float && !(p->is_float = calloc(p->n_alloc, sizeof *p->is_float)))
             return sweep_errorf(c, item, "out of memory");

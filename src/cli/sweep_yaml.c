@@ -142,9 +142,13 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
     const char *s = sweep_scalar(n);
     if (!s)
         return sweep_errorf(c, n, "key '%s': expected a number, got %s", key, sweep_kind_name(n));
-    if (read_number(s, out, false) && !read_number(s, out, true)) /* 1e400, 1.0e-400 */
-        return sweep_errorf(c, n, "key '%s': %s is beyond a double's range (it reads as %g)", key,
-                            s, *out);
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && !*end && errno == ERANGE) /* 1e400, 1.0e-400, 1e-310 */
+        return sweep_errorf(c, n, "key '%s': %s is %s a double's range%s", key, s,
+                            v == 0 || isinf(v) ? "beyond" : "below the full precision of",
+                            v == 0 ? " (it reads as 0)" : "");
     if (sweep_nonfinite_word(n))
         return sweep_errorf(c, n, "key '%s': expected a finite number, got %s (YAML's %s)", key,
                             s, strpbrk(s, "aA") ? "NaN" : "infinity");

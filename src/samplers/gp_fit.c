@@ -428,16 +428,16 @@ void knob__bo_fit_start(bo *p, knob__gp *g, const char *name)
     g->fitted = true;
 }
 
-/* Adds model g's entry to b, when it is fitted with finite hyperparameters; false when one
- * is not finite (nothing is stored then). */
-static bool add_model(knobx_buf *b, const knob__gp *g, const char *name, bool *first)
+/* Adds model g's entry to b, when it is fitted with finite hyperparameters (one that is not
+ * finite would not read back: that model starts from the priors in the next process). */
+static void add_model(knobx_buf *b, const knob__gp *g, const char *name, bool *first)
 {
     if (!g->fitted || g->d <= 0)
-        return true;
+        return;
     int nt = knob__gp_n_theta(g);
     for (int k = 0; k < nt; k++)
         if (!isfinite(g->theta[k]))
-            return false;
+            return;
     knobx_buf_puts(b, *first ? "" : ", ");
     *first = false;
     knobx_json_add_string(b, name);
@@ -449,7 +449,6 @@ static bool add_model(knobx_buf *b, const knob__gp *g, const char *name, bool *f
     for (int k = 0; k < nt; k++)
         knobx_buf_printf(b, "%s%.17g", k ? ", " : "", g->theta[k]);
     knobx_buf_puts(b, "]}");
-    return true;
 }
 
 int knob__bo_fit_store(bo *p)
@@ -464,24 +463,27 @@ int knob__bo_fit_store(bo *p)
         knobx_buf_printf(&b, ", \"cat\": %s}", p->dims[k].cat ? "true" : "false");
     }
     knobx_buf_puts(&b, "], \"models\": {");
-    bool first = true, ok = add_model(&b, &p->gp, "objective", &first);
+    bool first = true;
+    add_model(&b, &p->gp, "objective", &first);
     char name[32];
-    for (int j = 1; ok && j < p->n_obj && j < KNOB__EHVI_MAX_OBJ; j++) {
+    for (int j = 1; j < p->n_obj && j < KNOB__EHVI_MAX_OBJ; j++) {
         snprintf(name, sizeof name, "o%d", j);
-        ok = add_model(&b, &p->mgp[j - 1], name, &first);
+        add_model(&b, &p->mgp[j - 1], name, &first);
     }
-    for (int j = 0; ok && j < p->cap_cgp; j++) {
+    for (int j = 0; j < p->cap_cgp; j++) {
         snprintf(name, sizeof name, "c%d", j);
-        ok = add_model(&b, &p->cgp[j], name, &first);
+        add_model(&b, &p->cgp[j], name, &first);
     }
-    ok = ok && add_model(&b, &p->kgp, "cost", &first) && add_model(&b, &p->tgp, "terrace", &first) &&
-         add_model(&b, &p->lgp, "local", &first) && add_model(&b, &p->rgp, "rank", &first) &&
-         add_model(&b, &p->turbo.gp, "turbo", &first);
+    add_model(&b, &p->kgp, "cost", &first);
+    add_model(&b, &p->tgp, "terrace", &first);
+    add_model(&b, &p->lgp, "local", &first);
+    add_model(&b, &p->rgp, "rank", &first);
+    add_model(&b, &p->turbo.gp, "turbo", &first);
     knobx_buf_puts(&b, "}}");
     int rc = KNOB_OK;
     if (b.oom) {
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    } else if (ok && (!p->fit_text || strcmp(p->fit_text, knobx_buf_cstr(&b)))) {
+    } else if (!p->fit_text || strcmp(p->fit_text, knobx_buf_cstr(&b))) {
         rc = knob_study_set_system_attr(p->fit_study, FIT_KEY, knobx_buf_cstr(&b));
         if (!rc) {
             char *text = strdup(knobx_buf_cstr(&b));

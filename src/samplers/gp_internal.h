@@ -253,8 +253,9 @@ void knob__bo_fit_load(bo *p);
 void knob__bo_fit_start(bo *p, knob__gp *g, const char *name);
 /* Stores every fitted model's hyperparameters with fit_study (every digit: the next process
  * starts from the same doubles), when they changed since read or stored. Only a start for
- * the next process: fits that cannot be written (a non-finite hyperparameter, the storage
- * busy) are not stored, and the ask goes on; out of memory fails it. */
+ * the next process: a model with a non-finite hyperparameter is left out (it starts from
+ * the priors there), fits that cannot be written (the storage busy) are not stored, and
+ * the ask goes on; out of memory fails it. */
 int knob__bo_fit_store(bo *p);
 
 /* Failed and running trials' rows after the n observed ones of X. */

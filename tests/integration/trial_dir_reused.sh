@@ -24,7 +24,10 @@ grep -q "trial 0: its directory held another trial's files" b.err || fail "not s
 [ -e knob-runs/k/0.replaced-1/ckpt ] || fail "the old files are not kept: $(ls knob-runs/k)"
 grep -qx '{"x":[12]}' knob-runs/k/0.replaced-1/params.json ||
     fail "the old trial's params are not kept: $(cat knob-runs/k/0.replaced-1/params.json)"
-# a run that starts no new study: the directories of its own trials are not moved
+# a resumed study (new points of the grid): its new trials' directories are new, nothing is moved
+sed -i 's/values: \[5, 6\]/values: [5, 6, 7]/' s.yaml
 "$KNOB" run s.yaml $S --study k > c.txt 2> c.err || fail "third run: $(cat c.txt c.err)"
+expect_eq "$("$KNOB" trials k $S --format json | py 'len(d)')" 3 "trials after the resumed run"
 grep -q "held another trial's files" c.err && fail "moved again: $(cat c.err)"
+[ -e knob-runs/k/0/ckpt ] && [ ! -e knob-runs/k/0.replaced-2 ] || fail "a directory of the study moved: $(ls knob-runs/k)"
 echo ok
