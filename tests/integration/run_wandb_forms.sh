@@ -76,6 +76,7 @@ parameters:
   b: {distribution: q_uniform, min: 0.0, max: 1.0, q: 0.5}
   c: {value: 3.0e0}
   i: {distribution: q_uniform, min: 0, max: 4, q: 2}
+  h: {value: 0x1E}
 YAML
 "$KNOB" run floats.yaml --storage "sqlite:///$T/f.db" > outf.txt || fail "floats: $(cat outf.txt)"
 python3 - "$T" <<'PY' || fail "floats: $(cat $T/knob-runs/floats/*/argv.json)"
@@ -89,6 +90,7 @@ for f in glob.glob(sys.argv[1] + "/knob-runs/floats/*/argv.json"):
     assert args["b"] in ("0.0", "0.5", "1.0") and args["i"] in ("0", "2", "4"), args
     assert type(p["a"]) is (int if args["a"] == "4" else float) and type(p["b"]) is float, p
     assert type(p["c"]) is float and type(p["i"]) is int, p
+    assert args["h"] == "30" and type(p["h"]) is int, p  # a hex int: its E is no exponent
     seen.add(args["b"])
 assert seen == {"0.0", "0.5", "1.0"}, seen
 PY

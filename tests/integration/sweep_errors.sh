@@ -51,6 +51,8 @@ printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {min: 0.0, max: .inf}\n
 check infmax.yaml "infmax.yaml:4:22: key 'parameters.a.max': expected a finite number, got .inf (YAML's infinity)"
 printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {min: 1.0e-400, max: 1.0}\n' > tiny.yaml
 check tiny.yaml "tiny.yaml:4:12: key 'parameters.a.min': 1.0e-400 is beyond a double's range (it reads as 0)"
+printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {min: 0.0, max: 1e400}\n' > huge.yaml
+check huge.yaml "huge.yaml:4:22: key 'parameters.a.max': 1e400 is beyond a double's range"
 # grace: the heartbeat silence before a trial is failed; at least two heartbeats (20 s)
 printf 'program: x\nmetric: {name: a}\ngrace: 15s\nparameters:\n  lr: {min: 0, max: 1}\n' > grace.yaml
 check grace.yaml "grace.yaml:3:8: key 'grace': at least 20 s (two heartbeats: a trial's worker beats every 10 s), got 15 s"

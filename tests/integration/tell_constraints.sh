@@ -55,6 +55,9 @@ rc=0
 grep -q "'1e400' is beyond a double's range" big.err || fail "1e400: $(cat big.err)"
 "$KNOB" trials demo --storage "$S" --format json > t.json
 expect_eq "$(py 'd[3]["state"]' < t.json)" running "after a tell of 1e400"
+rc=0
+"$KNOB" tell demo 3 0.5 --constraints 1e400,0 --storage "$S" 2> bigc.err || rc=$?
+[ $rc = 2 ] || fail "--constraints 1e400: exit $rc, not 2: $(cat bigc.err)"
 # infinite values are taken (+inf violated, -inf satisfied) and shown as JSON numbers that
 # read back as infinities (1e999); they were refused
 "$KNOB" tell demo 3 0.5 --constraints inf,-inf --storage "$S"
