@@ -381,7 +381,7 @@ static knob_trial_state shifted_branin(knob_trial *t, void *ctx, double *values)
  * left it, read from the study. Each storage first gets the study "source" of 30 trials of
  * Branin moved by 1.5 (for warm_start_study). */
 static void resumed_asks_the_same(const char *what, const char *opts, knob_objective_fn fn,
-                                  void *ctx, int n_obj, int trials, int part, const char *model)
+                                  void *ctx, int n_obj, int trials, int part, const char *models)
 {
     const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
     double one[40][2], parts[40][2];
@@ -412,12 +412,18 @@ static void resumed_asks_the_same(const char *what, const char *opts, knob_objec
         }
         assert_int_equal(knob_study_load(st, "gp", NULL, &s), 0);
         trial_params(s, (size_t)trials, resumed ? parts : one);
-        /* the model this case is for was fitted, and stored */
+        /* the models this case is for (names separated by commas) were fitted, and stored */
         const char *fits = knob_study_system_attr(s, "gp:fit");
         assert_non_null(fits);
-        if (!strstr(fits, model))
-            print_message("%s: no %s in %s\n", what, model, fits);
-        assert_non_null(strstr(fits, model));
+        for (const char *m = models; *m;) {
+            size_t len = strcspn(m, ",");
+            char quoted[40];
+            snprintf(quoted, sizeof quoted, "\"%.*s\"", (int)len, m);
+            if (!strstr(fits, quoted))
+                print_message("%s: no %s in %s\n", what, quoted, fits);
+            assert_non_null(strstr(fits, quoted));
+            m += len + (m[len] == ',');
+        }
         knob_study_free(s);
         knob_storage_close(st);
     }
@@ -458,16 +464,16 @@ static void gp_resumed_study_asks_the_same(void **state)
 {
     (void)state;
     int told = 1;
-    resumed_asks_the_same("one objective", "seed=3,n_startup_trials=5", branin_objective, NULL, 1, 14, 2, "\"objective\"");
-    resumed_asks_the_same("a constraint", "seed=3,n_startup_trials=5", constrained, &told, 1, 16, 2, "\"c0\"");
-    resumed_asks_the_same("a cost", "seed=3,n_startup_trials=5,cost=cost", costly, NULL, 1, 16, 2, "\"cost\"");
-    resumed_asks_the_same("two objectives", "seed=3,n_startup_trials=5", two_branins, NULL, 2, 16, 2, "\"o1\"");
+    resumed_asks_the_same("one objective", "seed=3,n_startup_trials=5", branin_objective, NULL, 1, 14, 2, "objective");
+    resumed_asks_the_same("a constraint", "seed=3,n_startup_trials=5", constrained, &told, 1, 16, 2, "c0");
+    resumed_asks_the_same("a cost", "seed=3,n_startup_trials=5,cost=cost", costly, NULL, 1, 16, 2, "cost");
+    resumed_asks_the_same("two objectives", "seed=3,n_startup_trials=5", two_branins, NULL, 2, 16, 2, "objective,o1");
     resumed_asks_the_same("a warm start", "seed=3,warm_start_study=source,warm_start_rank=true",
-                          branin_objective, NULL, 1, 21, 3, "\"rank\"");
+                          branin_objective, NULL, 1, 21, 3, "rank,local");
     resumed_asks_the_same("a trust region", "seed=3,n_startup_trials=5,trust_region=true",
-                          branin_objective, NULL, 1, 24, 2, "\"turbo\"");
+                          branin_objective, NULL, 1, 24, 2, "turbo");
     resumed_asks_the_same("a terrace", "seed=3,n_startup_trials=5,terrace=2,explore_every=0",
-                          branin_floor, NULL, 1, 16, 2, "\"terrace\"");
+                          branin_floor, NULL, 1, 16, 2, "terrace");
 }
 
 /* Golden values for seed 3: five scrambled Sobol points (exact: no floating-point
