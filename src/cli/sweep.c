@@ -488,7 +488,8 @@ bool sweep_env_name(const char *s)
 const char *sweep_env_missing(const sweep *sw, char *buf, size_t n)
 {
     for (size_t i = 0; i < sw->n_command; i++)
-        for (const char *m = strstr(sw->command[i], "${envvar:"); m; m = strstr(m + 2, "${envvar:")) {
+        for (const char *m = strstr(sw->command[i], "${envvar:"); m;
+             m = strstr(m + 2, "${envvar:")) {
             const char *name = m + 9, *end = strchr(name, '}');
             size_t len = end ? (size_t)(end - name) : 0;
             if (!len || len >= n)

@@ -122,7 +122,9 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
                             "quote it (\"%s\") for the program to get that string (Python's "
                             "float() reads it)",
                             key, w, nan ? "NaN" : "infinity",
-                            nan ? "nan" : w[0] == '-' ? "-inf" : "inf");
+                            nan           ? "nan"
+                            : w[0] == '-' ? "-inf"
+                                          : "inf");
     }
     p->choices[i] = sweep_to_choice(item);
     const char *w = sweep_scalar(item), *digits = w + (*w == '+' || *w == '-');

@@ -150,8 +150,8 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
                             v == 0 || isinf(v) ? "beyond" : "below the full precision of",
                             v == 0 ? " (it reads as 0)" : "");
     if (sweep_nonfinite_word(n))
-        return sweep_errorf(c, n, "key '%s': expected a finite number, got %s (YAML's %s)", key,
-                            s, strpbrk(s, "aA") ? "NaN" : "infinity");
+        return sweep_errorf(c, n, "key '%s': expected a finite number, got %s (YAML's %s)", key, s,
+                            strpbrk(s, "aA") ? "NaN" : "infinity");
     if (!read_number(s, out, true))
         return sweep_errorf(c, n, "key '%s': expected a number, got \"%s\"", key, s);
     return 0;
@@ -207,8 +207,9 @@ int sweep_bool_word(const char *s)
 
 bool sweep_nonfinite_word(const yaml_node_t *n)
 {
-    static const char *const words[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-                                        "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL};
+    static const char *const words[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf",
+                                        "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+                                        ".NaN",  ".NAN",  NULL};
     return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
            word_index(sweep_scalar(n), words) >= 0;
 }

@@ -81,9 +81,9 @@ typedef struct knob__bo {
      * process starts from the stored one (knob__bo_fit_start), and the fits are stored after
      * the ask (knob__bo_fit_store). */
     knob_study *fit_study;
-    bool fit_looked;         /* the stored fits were read in this process */
+    bool fit_looked;              /* the stored fits were read in this process */
     struct knobx_json *fit_saved; /* ... those of this space's params (NULL: none) */
-    char *fit_text;          /* the fits as last read or stored (NULL: none) */
+    char *fit_text;               /* the fits as last read or stored (NULL: none) */
     uint32_t (*dirs)[32]; /* Sobol directions of the candidate dimensions */
     unsigned n_dirs;
     double *buf; /* observations and candidates */

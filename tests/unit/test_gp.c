@@ -401,7 +401,8 @@ static void resumed_asks_the_same(const char *what, const char *opts, knob_objec
             int n = resumed ? part : trials;
             knob_sampler *sp;
             assert_int_equal(knob_sampler_create("gp", opts, &sp), 0);
-            knob_study_options o = {.sampler = sp, .directions = dirs, .n_objectives = (size_t)n_obj};
+            knob_study_options o = {
+                .sampler = sp, .directions = dirs, .n_objectives = (size_t)n_obj};
             if (done == 0)
                 assert_int_equal(knob_study_create(st, "gp", &o, &s), 0);
             else
@@ -436,7 +437,6 @@ static void resumed_asks_the_same(const char *what, const char *opts, knob_objec
         }
 }
 
-
 /* Branin with a floor at 3: ties at the best value over a band. */
 static knob_trial_state branin_floor(knob_trial *t, void *ctx, double *values)
 {
@@ -464,10 +464,14 @@ static void gp_resumed_study_asks_the_same(void **state)
 {
     (void)state;
     int told = 1;
-    resumed_asks_the_same("one objective", "seed=3,n_startup_trials=5", branin_objective, NULL, 1, 14, 2, "objective");
-    resumed_asks_the_same("a constraint", "seed=3,n_startup_trials=5", constrained, &told, 1, 16, 2, "c0");
-    resumed_asks_the_same("a cost", "seed=3,n_startup_trials=5,cost=cost", costly, NULL, 1, 16, 2, "cost");
-    resumed_asks_the_same("two objectives", "seed=3,n_startup_trials=5", two_branins, NULL, 2, 16, 2, "objective,o1");
+    resumed_asks_the_same("one objective", "seed=3,n_startup_trials=5", branin_objective, NULL, 1,
+                          14, 2, "objective");
+    resumed_asks_the_same("a constraint", "seed=3,n_startup_trials=5", constrained, &told, 1, 16, 2,
+                          "c0");
+    resumed_asks_the_same("a cost", "seed=3,n_startup_trials=5,cost=cost", costly, NULL, 1, 16, 2,
+                          "cost");
+    resumed_asks_the_same("two objectives", "seed=3,n_startup_trials=5", two_branins, NULL, 2, 16,
+                          2, "objective,o1");
     resumed_asks_the_same("a warm start", "seed=3,warm_start_study=source,warm_start_rank=true",
                           branin_objective, NULL, 1, 21, 3, "rank,local");
     resumed_asks_the_same("a trust region", "seed=3,n_startup_trials=5,trust_region=true",
