@@ -403,8 +403,6 @@ static void drop_files(slot *sl)
     sl->dir = NULL;
 }
 
-/* Starts the program with vfork() (no copy of knob's memory, which made the start of a
- * trial cost milliseconds); the parent keeps the read ends of the pipes, non-blocking. */
 /* A retry (knob_study_retry_trial, a lost heartbeat, a stop by SIGTERM): the number of the
  * trial it runs again, the last of its chain, and that trial's directory when this machine
  * sees it (a shared trial_dir, or the same machine), in env[0] and env[1] (KNOB_RETRY_OF,
@@ -437,6 +435,8 @@ static void retry_env(slot *sl, knob_study *s, knobx_buf env[2])
     knobx_json_free(j);
 }
 
+/* Starts the program with vfork() (no copy of knob's memory, which made the start of a
+ * trial cost milliseconds); the parent keeps the read ends of the pipes, non-blocking. */
 static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const *extra_env)
 {
     knobx_buf env[6] = {{0}};
