@@ -82,12 +82,38 @@ bool sweep_param_is_int(const sweep_param *p)
            (!p->has_q || p->q == floor(p->q));
 }
 
+/* The first scalar in n (a list or mapping, at any depth) that is YAML's infinity or NaN;
+ * NULL when there is none. */
+static const yaml_node_t *nonfinite_in(sweep_ctx *c, const yaml_node_t *n)
+{
+    if (!n)
+        return NULL;
+    if (n->type == YAML_SCALAR_NODE)
+        return sweep_nonfinite_word(n) ? n : NULL;
+    const yaml_node_t *bad = NULL;
+    if (n->type == YAML_SEQUENCE_NODE)
+        for (size_t i = 0; !bad && i < sweep_seq_len(n); i++)
+            bad = nonfinite_in(c, sweep_node(c, n->data.sequence.items.start[i]));
+    else if (n->type == YAML_MAPPING_NODE)
+        for (yaml_node_pair_t *kv = n->data.mapping.pairs.start;
+             !bad && kv < n->data.mapping.pairs.top; kv++)
+            bad = nonfinite_in(c, sweep_node(c, kv->value));
+    return bad;
+}
+
 /* One value of `values` or `value`: a scalar, typed, or a list or mapping (W&B takes both:
  * layer widths [64, 64], a model's settings {name: resnet, depth: 18}) or an integer beyond
  * 2^53, held as its JSON text and marked in p->is_json. */
 static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t *item,
                        const char *key)
 {
+    const yaml_node_t *inner = item->type != YAML_SCALAR_NODE ? nonfinite_in(c, item) : NULL;
+    if (inner) /* it reached the program as the string ".inf" within the list */
+        return sweep_errorf(c, inner,
+                            "key '%s': %s is YAML's %s, which a value within a list or mapping "
+                            "cannot be: quote it for the program to get that string",
+                            key, sweep_scalar(inner),
+                            strpbrk(sweep_scalar(inner), "aA") ? "NaN" : "infinity");
     if (item->type == YAML_SEQUENCE_NODE || item->type == YAML_MAPPING_NODE ||
         sweep_big_int(item)) {
         knobx_buf b = {0};

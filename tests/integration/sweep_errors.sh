@@ -45,6 +45,8 @@ check latin1.yaml "latin1.yaml:4:20: YAML error: invalid trailing UTF-8 octet"
 # (Python's float() refuses them); as bounds they were "expected a number"
 printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {values: [1.0, -.inf]}\n' > infval.yaml
 check infval.yaml "infval.yaml:4:21: key 'parameters.a.values': -.inf is YAML's infinity, which a parameter's value cannot be: quote it (\"-inf\")"
+printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {values: [[1, .inf], 2]}\n' > inflist.yaml
+check inflist.yaml "inflist.yaml:4:20: key 'parameters.a.values': .inf is YAML's infinity, which a value within a list or mapping cannot be"
 printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {value: .NaN}\n' > nanval.yaml
 check nanval.yaml "nanval.yaml:4:14: key 'parameters.a.value': .NaN is YAML's NaN"
 printf 'program: x\nmetric: {name: a}\nparameters:\n  a: {min: 0.0, max: .inf}\n' > infmax.yaml
