@@ -97,19 +97,15 @@ static void push_text(strv *a, const char *elem, const sweep *sw, const trial_pa
         knobx_buf_add(&b, s, (size_t)(m - s));
         const char *with[] = {sw->program ? sw->program : "", json_file, tp->json, "/usr/bin/env",
                               interpreter(sw) ? interpreter(sw) : ""};
-        const char *end = strchr(m, '}');
-        if (!strncmp(m, "${envvar:", 9) && end && end - m - 9 < 256) {
-            /* W&B's ${envvar:NAME}: the variable's value (knob run refuses to start when one
-             * is not set) */
-            char name[256];
-            memcpy(name, m + 9, (size_t)(end - m - 9));
-            name[end - m - 9] = '\0';
-            const char *value = sweep_env_name(name) ? getenv(name) : NULL;
-            if (value) {
-                knobx_buf_puts(&b, value);
-                s = end + 1;
-                continue;
-            }
+        /* W&B's ${envvar:NAME}: the variable's value (knob run refuses to start when one is
+         * not set) */
+        char name[256];
+        size_t len = sweep_envvar_at(m, name, sizeof name);
+        const char *value = len ? getenv(name) : NULL;
+        if (value) {
+            knobx_buf_puts(&b, value);
+            s = m + len;
+            continue;
         }
         size_t i = 0;
         while (i < N_NAMES && strncmp(m, names[i], strlen(names[i])))

@@ -6,6 +6,7 @@
 #include "util/hyperband.h"
 #include "util/json.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -476,29 +477,32 @@ int sweep_early_pruner(const sweep *sw, knob_pruner **out)
 
 bool sweep_env_name(const char *s)
 {
-    if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+    if (!isalpha((unsigned char)*s) && *s != '_')
         return false;
     for (; *s; s++)
-        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9')))
+        if (!isalnum((unsigned char)*s) && *s != '_')
             return false;
     return true;
+}
+
+size_t sweep_envvar_at(const char *m, char *name, size_t n)
+{
+    const char *end = strncmp(m, "${envvar:", 9) ? NULL : strchr(m + 9, '}');
+    size_t len = end ? (size_t)(end - m - 9) : 0;
+    if (!len || len >= n)
+        return 0;
+    memcpy(name, m + 9, len);
+    name[len] = '\0';
+    return sweep_env_name(name) ? len + 10 : 0;
 }
 
 const char *sweep_env_missing(const sweep *sw, char *buf, size_t n)
 {
     for (size_t i = 0; i < sw->n_command; i++)
         for (const char *m = strstr(sw->command[i], "${envvar:"); m;
-             m = strstr(m + 2, "${envvar:")) {
-            const char *name = m + 9, *end = strchr(name, '}');
-            size_t len = end ? (size_t)(end - name) : 0;
-            if (!len || len >= n)
-                continue;
-            memcpy(buf, name, len);
-            buf[len] = '\0';
-            if (sweep_env_name(buf) && !getenv(buf))
+             m = strstr(m + 2, "${envvar:"))
+            if (sweep_envvar_at(m, buf, n) && !getenv(buf))
                 return buf;
-        }
     return NULL;
 }
 

@@ -204,6 +204,9 @@ int sweep_early_pruner(const sweep *sw, knob_pruner **out);
 /* True when s is an environment variable's name (a letter or _, then letters, digits, _):
  * what W&B's command macro ${envvar:NAME} names. */
 bool sweep_env_name(const char *s);
+/* At m, W&B's ${envvar:NAME} with NAME such a name of fewer than n bytes: its length, NAME
+ * copied into name; 0 for anything else. */
+size_t sweep_envvar_at(const char *m, char *name, size_t n);
 /* The first NAME of a ${envvar:NAME} in the command that the environment does not set, in
  * buf (size n); NULL when every one is set. */
 const char *sweep_env_missing(const sweep *sw, char *buf, size_t n);

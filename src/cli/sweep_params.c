@@ -107,13 +107,23 @@ static const yaml_node_t *nonfinite_in(sweep_ctx *c, const yaml_node_t *n)
 static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t *item,
                        const char *key)
 {
-    const yaml_node_t *inner = item->type != YAML_SCALAR_NODE ? nonfinite_in(c, item) : NULL;
-    if (inner) /* it reached the program as the string ".inf" within the list */
-        return sweep_errorf(c, inner,
+    /* YAML's .inf or .nan, alone or within a list or mapping: it reached the program as the
+     * string ".inf" */
+    const yaml_node_t *bad = nonfinite_in(c, item);
+    const char *what = bad ? sweep_nonfinite_word(bad) : NULL,
+               *word = bad ? sweep_scalar(bad) : "";
+    if (bad && bad != item)
+        return sweep_errorf(c, bad,
                             "key '%s': %s is YAML's %s, which a value within a list or mapping "
                             "cannot be: quote it for the program to get that string",
-                            key, sweep_scalar(inner),
-                            strpbrk(sweep_scalar(inner), "aA") ? "NaN" : "infinity");
+                            key, word, what);
+    if (bad)
+        return sweep_errorf(c, item,
+                            "key '%s': %s is YAML's %s, which a parameter's value cannot be: "
+                            "quote it (\"%s\") for the program to get that string (Python's "
+                            "float() reads it)",
+                            key, word, what,
+                            what[0] == 'N' ? "nan" : word[0] == '-' ? "-inf" : "inf");
     if (item->type == YAML_SEQUENCE_NODE || item->type == YAML_MAPPING_NODE ||
         sweep_big_int(item)) {
         knobx_buf b = {0};
@@ -140,18 +150,6 @@ static int read_choice(sweep_ctx *c, sweep_param *p, size_t i, const yaml_node_t
                             key, sweep_kind_name(item));
     if (sweep_check_length(c, item, key, SWEEP_MAX_TEXT))
         return -1;
-    if (sweep_nonfinite_word(item)) { /* it reached the program as the string ".inf" */
-        const char *w = sweep_scalar(item);
-        bool nan = strpbrk(w, "aA") != NULL; /* .nan: the one word with an a */
-        return sweep_errorf(c, item,
-                            "key '%s': %s is YAML's %s, which a parameter's value cannot be: "
-                            "quote it (\"%s\") for the program to get that string (Python's "
-                            "float() reads it)",
-                            key, w, nan ? "NaN" : "infinity",
-                            nan           ? "nan"
-                            : w[0] == '-' ? "-inf"
-                                          : "inf");
-    }
     p->choices[i] = sweep_to_choice(item);
     const char *w = sweep_scalar(item), *digits = w + (*w == '+' || *w == '-');
     bool hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'); /* 0x1E: an int */
@@ -831,19 +829,14 @@ static int parse_level(sweep_ctx *c, const yaml_node_t *map, param_path *path)
                             sweep_kind_name(map));
     if (map->data.mapping.pairs.start == map->data.mapping.pairs.top) {
         /* an empty group of nested parameters vanished without a word */
-        int rc = 0;
         if (!path->n)
-            rc = sweep_errorf(c, map, "key 'parameters': empty (the sweep has no parameters)");
-        else {
-            knobx_buf name = {0};
-            for (size_t i = 0; i < path->n; i++)
-                knobx_buf_printf(&name, "%s%s", i ? "." : "", path->keys[i]);
-            rc = sweep_errorf(c, map,
+            return sweep_errorf(c, map, "key 'parameters': empty (the sweep has no parameters)");
+        char *name = join_path(path);
+        int rc = sweep_errorf(c, map,
                               "key 'parameters.%s.parameters': empty (a group of nested "
                               "parameters holds one at least)",
-                              name.oom ? "?" : knobx_buf_cstr(&name));
-            knobx_buf_free(&name);
-        }
+                              name ? name : "?");
+        free(name);
         return rc;
     }
     for (yaml_node_pair_t *kv = map->data.mapping.pairs.start; kv < map->data.mapping.pairs.top;

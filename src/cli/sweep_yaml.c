@@ -151,7 +151,7 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
                             v == 0 ? " (it reads as 0)" : "");
     if (sweep_nonfinite_word(n))
         return sweep_errorf(c, n, "key '%s': expected a finite number, got %s (YAML's %s)", key, s,
-                            strpbrk(s, "aA") ? "NaN" : "infinity");
+                            sweep_nonfinite_word(n));
     if (!read_number(s, out, true))
         return sweep_errorf(c, n, "key '%s': expected a number, got \"%s\"", key, s);
     return 0;
@@ -205,13 +205,15 @@ int sweep_bool_word(const char *s)
     return b < 0 ? -1 : b < 9;
 }
 
-bool sweep_nonfinite_word(const yaml_node_t *n)
+const char *sweep_nonfinite_word(const yaml_node_t *n)
 {
     static const char *const words[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf",
                                         "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
                                         ".NaN",  ".NAN",  NULL};
-    return n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-           word_index(sweep_scalar(n), words) >= 0;
+    int k = n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+                ? word_index(sweep_scalar(n), words)
+                : -1;
+    return k < 0 ? NULL : k < 9 ? "infinity" : "NaN";
 }
 
 knob_choice sweep_to_choice(const yaml_node_t *n)

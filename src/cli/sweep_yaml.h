@@ -81,8 +81,9 @@ int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key
  * true, yes, on, false, no, off, in lower, capitalized and upper case) or null keep that
  * type; quoted ones are strings. The string is owned by the choice. */
 knob_choice sweep_to_choice(const yaml_node_t *n);
-/* Whether n is a plain scalar of YAML's infinities or NaN (.inf, -.inf, .nan ...). */
-bool sweep_nonfinite_word(const yaml_node_t *n);
+/* "infinity" or "NaN" when n is a plain scalar of YAML's infinities or NaN (.inf, -.inf,
+ * .nan ...); NULL otherwise. */
+const char *sweep_nonfinite_word(const yaml_node_t *n);
 
 /* Whether n is a plain decimal integer beyond 2^53 (a seed such as 12345678901234567890),
  * which a double would change: such a value is kept as its text, as JSON, as W&B's Python

@@ -257,6 +257,20 @@ static knob_trial_state cond_objective(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
+/* Runs the grid of study s (3 x 2 points) to its end, counting its points in seen: each
+ * runs once, and the study then holds n trials; returns them. */
+static const knob_trial_info *const *run_grid(knob_study *s, int *seen, size_t n)
+{
+    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(seen[i], 1);
+    const knob_trial_info *const *trials;
+    size_t got;
+    assert_int_equal(knob_study_trials(s, &trials, &got), KNOB_OK);
+    assert_int_equal(got, n);
+    return trials;
+}
+
 /* Enqueued trials whose params agree with grid points take those points: the grid runs
  * each point once, the enqueued ones included, and ends with exactly its points. A point
  * named whole (numbers as strings too) is that point; a partial one, one of its points. */
@@ -269,13 +283,7 @@ static void grid_enqueued_takes_point(void **state)
     assert_int_equal(knob_study_enqueue(s, "{\"lr\": \"0.001\", \"opt\": \"adam\"}"), KNOB_OK);
     assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.1}"), KNOB_OK);
     int seen[6] = {0};
-    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
-    for (int i = 0; i < 6; i++)
-        assert_int_equal(seen[i], 1);
-    const knob_trial_info *const *trials;
-    size_t n;
-    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
-    assert_int_equal(n, 6);
+    const knob_trial_info *const *trials = run_grid(s, seen, 6);
     char lr[32];
     assert_true(knob_param_format(knob_trial_info_param(trials[2], "lr"), lr, sizeof lr) > 0);
     assert_string_equal(lr, "0.1");
@@ -296,13 +304,7 @@ static void grid_enqueued_takes_point(void **state)
 static const knob_trial_info *const *run_grid_with_retry(knob_study *s)
 {
     int seen[6] = {0};
-    assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
-    for (int i = 0; i < 6; i++)
-        assert_int_equal(seen[i], 1);
-    const knob_trial_info *const *trials;
-    size_t n;
-    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
-    assert_int_equal(n, 7);
+    const knob_trial_info *const *trials = run_grid(s, seen, 7);
     assert_string_equal(knob_trial_info_attr(trials[1], "retry_of", true), "0");
     return trials;
 }

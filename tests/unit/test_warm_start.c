@@ -370,6 +370,17 @@ static void first_trials_mapped_by_value(void **state)
     }
 }
 
+/* A new memory storage in *st, with the study "src" of infinite_values (a source whose
+ * runs may be valued +-inf). */
+static knob_study *infinite_source(knob_storage **st)
+{
+    assert_int_equal(knob_storage_open("memory:", st), KNOB_OK);
+    knob_study_options so = {.infinite_values = 1};
+    knob_study *src;
+    assert_int_equal(knob_study_create(*st, "src", &so, &src), KNOB_OK);
+    return src;
+}
+
 /* A source with infinite_values whose best trial's value is -inf (minimized): that
  * configuration is the first of warm_start_first's, for each sampler (it was left out, as
  * not finite, and trial 0 took the next best). */
@@ -379,10 +390,7 @@ static void first_trials_from_an_infinite_best(void **state)
     const char *names[4] = {"tpe", "gp", "smac", "auto"};
     for (int k = 0; k < 4; k++) {
         knob_storage *st;
-        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-        knob_study_options so = {.infinite_values = 1};
-        knob_study *src;
-        assert_int_equal(knob_study_create(st, "src", &so, &src), KNOB_OK);
+        knob_study *src = infinite_source(&st);
         point(src, 3.0, NAN, 2, NAN);
         point(src, 7.0, NAN, -INFINITY, NAN);
         point(src, 1.0, NAN, 1, NAN);
@@ -414,10 +422,7 @@ static void tpe_source_infinities_are_bad(void **state)
 {
     (void)state;
     knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    knob_study_options so = {.infinite_values = 1};
-    knob_study *src;
-    assert_int_equal(knob_study_create(st, "src", &so, &src), KNOB_OK);
+    knob_study *src = infinite_source(&st);
     point(src, 9.0, NAN, 1, NAN);
     for (int i = 0; i < 22; i++)
         point(src, 1.0 + 0.01 * i, NAN, INFINITY, NAN);
