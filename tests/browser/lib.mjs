@@ -38,6 +38,11 @@ export async function tab(browser, name, { ignore = null } = {}) {
         page.on('dialog', d => { page.errors.push(`${page.name}: a dialog: ${d.message()}`); d.dismiss(); });
         page.isTab = true;
         tabs.set(browser, page);
+    } else {
+        // the page before may still be reporting (a 404 page's "Failed to load resource"
+        // came after its goto, and was counted as the next page's error): a blank page
+        // first, whose load comes after every event of the page before
+        await page.goto('about:blank');
     }
     page.name = name;
     page.ignore = ignore;
