@@ -574,7 +574,11 @@ typedef struct knob_study_options {
      * to the failed one by the system attributes "retry_of" and "retry_count", up to
      * max_retry times per original trial. max_retry 0 (the default; a negative value is
      * read as 0) means no retry: the trial is failed and nothing is enqueued, here and in
-     * knob_study_retry_trial. Workers must agree on these settings; clocks are wall clocks. */
+     * knob_study_retry_trial. A trial so failed whose worker was alive after all (its
+     * beats could not be written: the storage was out for longer than the grace) is still
+     * told by it: its end replaces the presumed one, which is kept in the system attributes
+     * "lost_reason" and "lost_cause" (a retry already enqueued still runs). Workers must
+     * agree on these settings; clocks are wall clocks. */
     double heartbeat_interval;
     double grace_period;
     int max_retry;
@@ -670,7 +674,8 @@ KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
  * KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values may be
  * NULL). FAIL ignores values. Another state (RUNNING, WAITING) is refused with
  * KNOB_EINVAL as a wrong count is. Telling a trial that is already finished (by another
- * process, say) is KNOB_ESTATE and changes nothing, whatever the count of values (the
+ * process, say; but for one failed for its silent heartbeat, see heartbeat_interval) is
+ * KNOB_ESTATE and changes nothing, whatever the count of values (the
  * state is checked first). Apart from the refused state or count, `t` is freed whatever
  * the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY, KNOB_EIO) means the trial was
  * not saved and stays RUNNING in the storage. */
@@ -691,8 +696,9 @@ KNOB_API void knob_trial_detach(knob_trial *t);
  * sampled independently); then knob_study_tell it, or knob_trial_detach it to leave it
  * running. Returns KNOB_OK; KNOB_EINVAL (a NULL argument), KNOB_ENOTFOUND (no such
  * trial), KNOB_ESTATE (the trial is finished, or WAITING: enqueued and not asked yet),
- * KNOB_ENOMEM or a storage status, and then *out is NULL. Not thread-safe on one study
- * handle, as knob_study_ask. */
+ * KNOB_ENOMEM or a storage status, and then *out is NULL; a trial failed for its silent
+ * heartbeat is opened as a running one (its worker may still tell it: see
+ * heartbeat_interval). Not thread-safe on one study handle, as knob_study_ask. */
 KNOB_API int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out);
 
 /* Moves the handle `t` onto the study handle `s`, another handle on the same study of the

@@ -89,4 +89,10 @@ int knob__trial_set_system_attr_valid(knob_trial *t, const char *key, const char
  * string has none. KNOB_ENOMEM, or the string's error (KNOB_EINVAL) naming `who` (options.c). */
 int knob__option_text(const char *options, const char *who, const char *key, char **out);
 
+/* fail_cause of a trial failed by another worker for its silent heartbeat, as JSON; and
+ * whether t is such a trial (FAIL with it; trial.c): a sampler need not learn from it, and
+ * its worker's own end, late, is still taken (storage/backend.h, finish). */
+#define KNOB__LOST_JSON "\"worker_lost\""
+bool knob__trial_lost(const knob_trial_info *t);
+
 #endif

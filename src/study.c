@@ -482,7 +482,7 @@ int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out)
                            "study '%s': trial %lld is waiting (enqueued, not asked yet): a "
                            "trial is opened once it has been asked",
                            s->name, (long long)number);
-    if (info->state != KNOB_TRIAL_RUNNING)
+    if (info->state != KNOB_TRIAL_RUNNING && !knob__trial_lost(info))
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
                            (long long)number, knob_trial_state_str(info->state));
     knob_trial *t = knob__trial_new(s);
@@ -723,7 +723,7 @@ int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_
         return knob__error(KNOB_ESTATE,
                            "study '%s': trial %lld is waiting (enqueued, not asked yet)%s", s->name,
                            (long long)number, waiting);
-    if (info && info->state != KNOB_TRIAL_RUNNING)
+    if (info && info->state != KNOB_TRIAL_RUNNING && !knob__trial_lost(info))
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s%s", s->name,
                            (long long)number, knob_trial_state_str(info->state), done);
     return KNOB_OK;

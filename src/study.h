@@ -326,9 +326,9 @@ int knob__store_snap_write(knob_study *s, knob__snap_make make, void *ctx, bool 
 /* trial.c */
 knob_trial *knob__trial_new(knob_study *s);
 void knob__trial_free(knob_trial *t);
-/* KNOB_OK when trial `number` of s, as the view has it (`info`; NULL: not read), is RUNNING;
- * else KNOB_ESTATE, the message ending with `waiting` for a WAITING trial and with `done`
- * for a finished one. */
+/* KNOB_OK when trial `number` of s, as the view has it (`info`; NULL: not read), is RUNNING
+ * or lost (knob__trial_lost: its worker's end is still taken); else KNOB_ESTATE, the message
+ * ending with `waiting` for a WAITING trial and with `done` for a finished one. */
 int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_trial_info *info,
                                 const char *waiting, const char *done);
 /* Writes the system attributes set before the trial had a storage row. */

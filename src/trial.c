@@ -17,6 +17,12 @@ static int orphan(const knob_trial *t, const char *what)
                        what, (long long)t->number);
 }
 
+bool knob__trial_lost(const knob_trial_info *t)
+{
+    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
+    return t->state == KNOB_TRIAL_FAIL && cause && strcmp(cause, KNOB__LOST_JSON) == 0;
+}
+
 knob_trial *knob__trial_new(knob_study *s)
 {
     knob_trial *t = calloc(1, sizeof *t);

@@ -64,6 +64,12 @@ def _wait_workers(ended, state, threads) -> None:
             ended.wait(0.25)
 
 
+def _lost(frozen: FrozenTrial) -> bool:
+    """Whether the trial was failed for its silent heartbeat: its worker, alive after all (the
+    storage was out for longer than the grace), may still tell it, and its end is taken."""
+    return frozen.state == TrialState.FAIL and frozen.system_attrs.get("fail_cause") == "worker_lost"
+
+
 class StudyDirection(enum.IntEnum):
     NOT_SET = 0
     MINIMIZE = 1
@@ -323,7 +329,7 @@ class Study:
         if f is not None:
             return f
         f = _frozen_from_info(info, self._dists, self._whole_choices)
-        if f.state.is_finished():
+        if f.state.is_finished() and not _lost(f):
             self._frozen[number] = f
         return f
 
@@ -650,7 +656,7 @@ class Study:
                 raise ValueError("Cannot tell trial %d: it does not exist." % number) from None
             if frozen.state == TrialState.WAITING:  # enqueued, never asked: Optuna refuses it too
                 raise ValueError("Cannot tell a WAITING trial (trial %d was enqueued and not asked)." % number)
-            if frozen.state.is_finished():
+            if frozen.state.is_finished() and not _lost(frozen):
                 return self._told_already(_copy.deepcopy(frozen), skip_if_finished)
         else:
             frozen = None

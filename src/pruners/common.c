@@ -151,7 +151,13 @@ static int refuse_finished(knob_study *s, const knob_trial *t, int64_t rung)
     for (size_t i = 0; !rc && i < nt; i++) {
         if (trials[i]->number != knob_trial_number(t))
             continue;
-        if (trials[i]->state != KNOB_TRIAL_RUNNING && trials[i]->state != KNOB_TRIAL_WAITING)
+        /* a trial failed for its silent heartbeat may still be told by its worker (knob.h,
+         * heartbeat_interval): it runs on */
+        const char *cause = knob_trial_info_attr(trials[i], "fail_cause", true);
+        bool lost =
+            trials[i]->state == KNOB_TRIAL_FAIL && cause && !strcmp(cause, "\"worker_lost\"");
+        if (trials[i]->state != KNOB_TRIAL_RUNNING && trials[i]->state != KNOB_TRIAL_WAITING &&
+            !lost)
             return knob_set_error(KNOB_ESTATE,
                                   "trial %" PRId64 " of study '%s' has finished: its rung %" PRId64
                                   " cannot be recorded",

@@ -165,14 +165,6 @@ int knob__bo_thin(double *X, double *y, double *C, bool *feas, int nc, double *c
     return KNOB_OK;
 }
 
-/* A trial failed because its worker stopped (its heartbeat was lost), which says nothing
- * of its params. */
-static bool worker_lost(const knob_trial_info *t)
-{
-    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
-    return cause && strcmp(cause, "\"worker_lost\"") == 0;
-}
-
 /* Distance of two rows of the cube: Euclidean, another category counting 1. */
 double knob__bo_cube_dist(const bo *p, const double *a, const double *b)
 {
@@ -538,7 +530,7 @@ void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr,
     int d = p->n_dims;
     *n_fail = *n_pend = 0;
     for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + *n_fail < p->max_observations;)
-        if (tr[i]->state == KNOB_TRIAL_FAIL && !worker_lost(tr[i]) &&
+        if (tr[i]->state == KNOB_TRIAL_FAIL && !knob__trial_lost(tr[i]) &&
             knob__bo_encode(p, tr[i], X + (size_t)(n + *n_fail) * d))
             (*n_fail)++;
     for (size_t i = 0; p->pending_mode && i < n_tr; i++)

@@ -138,12 +138,6 @@ static void fini(void *state)
     free(p->proposed);
 }
 
-static bool worker_lost(const knob_trial_info *t)
-{
-    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
-    return cause && strcmp(cause, "\"worker_lost\"") == 0;
-}
-
 /* A completed trial with a value: an infinite one (a study with infinite_values) too, clipped
  * to the finite ones (observe). */
 static bool usable(const knob_trial_info *t)
@@ -347,7 +341,7 @@ static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, do
     for (int i = first; i < D->n; i++)
         D->y[i] = fmin(fmax(D->y[i], best), worst);
     for (size_t i = 0; own && D->n > first && i < n; i++) {
-        if (tr[i]->state != KNOB_TRIAL_FAIL || worker_lost(tr[i]))
+        if (tr[i]->state != KNOB_TRIAL_FAIL || knob__trial_lost(tr[i]))
             continue;
         if (encode(p, tr[i], false, D->X + (size_t)D->n * d) > 0)
             D->y[D->n++] = worst;

@@ -138,8 +138,13 @@ typedef struct knob__backend {
     int (*report)(void *be, int64_t study, int64_t trial, int64_t step, double value);
     int (*set_trial_attr)(void *be, int64_t study, int64_t trial, bool system, const char *key,
                           const char *json);
-    /* Finishes a RUNNING (or WAITING) trial: sets state, values (n may be 0), end_time
-     * now. KNOB_ESTATE when the trial is already finished, changing nothing. */
+    /* Finishes a RUNNING trial: sets state, values (n may be 0), end_time now. KNOB_ESTATE
+     * when the trial is WAITING or already finished, changing nothing; but for a trial
+     * failed for its silent heartbeat (system attribute fail_cause KNOB__LOST_JSON): its
+     * worker's own end, late (the storage was out longer than the grace), is taken, and
+     * the presumption is kept renamed, fail_cause as lost_cause, and fail_reason as
+     * lost_reason unless the end is FAIL (whose reason is then the worker's, if it gave
+     * one). */
     int (*finish)(void *be, int64_t study, int64_t trial, knob_trial_state state,
                   const double *values, size_t n);
 

@@ -551,6 +551,16 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     return rc;
 }
 
+/* Whether t was failed by another worker for its silent heartbeat: its own worker's end,
+ * arriving late (the storage was out longer than the grace), is still taken. */
+static bool lost_by_silence(const mem_trial *t)
+{
+    for (size_t i = 0; i < t->n_attrs[1]; i++)
+        if (!strcmp(t->attrs[1][i].key, "fail_cause"))
+            return !strcmp(t->attrs[1][i].json, KNOB__LOST_JSON);
+    return false;
+}
+
 static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
                   const double *values, size_t n)
 {
@@ -562,7 +572,8 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
                            "trial %lld of study '%s' is waiting (enqueued, not asked yet): "
                            "a trial is finished once it has been asked",
                            (long long)t->number, study_of(be, study)->name);
-    if (t->state != KNOB_TRIAL_RUNNING)
+    bool lost = t->state == KNOB_TRIAL_FAIL && lost_by_silence(t);
+    if (t->state != KNOB_TRIAL_RUNNING && !lost)
         return knob__error(KNOB_ESTATE, "trial %lld of study '%s' is already %s",
                            (long long)t->number, study_of(be, study)->name,
                            knob_trial_state_str(t->state));
@@ -576,6 +587,11 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     t->n_values = n;
     t->state = state;
     t->end = knob__now();
+    if (lost) /* its worker's own end replaces the presumed one, kept as lost_* */
+        for (size_t i = 0; i < t->n_attrs[1]; i++)
+            if (!strcmp(t->attrs[1][i].key, "fail_cause") ||
+                (state != KNOB_TRIAL_FAIL && !strcmp(t->attrs[1][i].key, "fail_reason")))
+                memcpy((char *)t->attrs[1][i].key, "lost", 4);
     count_finished(study_of(be, study), t);
     touch(study_of(be, study), t);
     return KNOB_OK;

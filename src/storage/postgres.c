@@ -295,6 +295,20 @@ enum {
 /* A trial's stamp: the id of the transaction that last wrote it. */
 #define STAMP "txid_current()"
 
+/* A trial x that a finish may end: RUNNING, or failed for its silent heartbeat (backend.h,
+ * finish: its worker's own end, late, is taken). */
+#define LOST_ATTR(T)                                                                               \
+    "EXISTS (SELECT 1 FROM knob_trial_attrs c WHERE c.trial = " T " AND c.system AND c.key = "     \
+    "'fail_cause' AND c.json = '" KNOB__LOST_JSON "')"
+#define FINISHABLE "(x.state = 0 OR (x.state = 3 AND " LOST_ATTR("x.id") "))"
+/* The CTE after a finish's `t` (the finished trial's id; $3 its state) that keeps the
+ * presumption of a trial failed for its silence, renamed (backend.h, finish). The attrs of
+ * a RUNNING trial have no fail_cause: it renames nothing there. */
+#define LOST_KEPT                                                                                  \
+    "k AS (UPDATE knob_trial_attrs a SET key = 'lost' || substr(a.key, 5) FROM t WHERE a.trial = " \
+    "t.id AND a.system AND (a.key = 'fail_cause' OR (a.key = 'fail_reason' AND $3::int <> 3)) "   \
+    "AND " LOST_ATTR("t.id") ")"
+
 /* Numbers a creation allots at once when the study has no free number left (one UPDATE of the
  * study's row per FREE_BLOCK creations; the numbers past a cap stay free for a later cap). */
 #define FREE_BLOCK "64"
@@ -505,9 +519,9 @@ static const char *const sql[Q_COUNT] = {
     /* $1 study, $2 trial, $3 state, $4 end time, $5 values as an array. A finisher racing
      * another (a worker and the one failing it as stale) waits for the trial's row lock
      * and then finds it finished: the UPDATE's condition is checked again on the row. */
-    [Q_FINISH] = "WITH t AS (UPDATE knob_trials SET state = $3, end_time = $4, seq = " STAMP
-                 ", vals = $5::float8[] WHERE id = $2 AND study = $1 AND state = 0 RETURNING id) "
-                 "SELECT COUNT(*) FROM t",
+    [Q_FINISH] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, seq = " STAMP
+                 ", vals = $5::float8[] WHERE x.id = $2 AND x.study = $1 AND " FINISHABLE
+                 " RETURNING x.id), " LOST_KEPT " SELECT COUNT(*) FROM t",
     /* Q_FINISH, and $6 names, $7 dists, $8 internals: the trial's params (as Q_SET_PARAMS),
      * written only when it finishes. */
     [Q_FINISH_PARAMS] =
@@ -515,14 +529,14 @@ static const char *const sql[Q_COUNT] = {
         ", vals = $5::float8[], " APPEND_PARAMS(
             "$6", "$7",
             "$8") " WHERE x.id = "
-                  "$2 AND x.study = $1 AND x.state = 0 AND NOT x.param_names && $6::text[] "
-                  "RETURNING x.id) SELECT COUNT(*) FROM t",
+                  "$2 AND x.study = $1 AND " FINISHABLE " AND NOT x.param_names && $6::text[] "
+                  "RETURNING x.id), " LOST_KEPT " SELECT COUNT(*) FROM t",
     /* Q_FINISH_PARAMS for a trial that may have some of the names (MERGE_PARAMS). */
     [Q_FINISH_PARAMS_MERGE] = "WITH t AS (UPDATE knob_trials x SET state = $3, end_time = $4, "
                               "seq = " STAMP ", vals = $5::float8[], " MERGE_PARAMS(
                                   "$6", "$7", "$8") " WHERE x.id = $2 AND x.study = $1 AND "
-                                                    "x.state = 0 RETURNING x.id) SELECT COUNT(*) "
-                                                    "FROM t",
+                                                    FINISHABLE " RETURNING x.id), " LOST_KEPT
+                                                    " SELECT COUNT(*) FROM t",
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
     /* $1 study, $2 trial, $3 start time, $4 end time (NULL: as it is) */
     [Q_SET_TIMES] = "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), "

@@ -162,6 +162,7 @@ enum {
     Q_REPORT,
     Q_SET_TRIAL_ATTR,
     Q_TRIAL_STATE,
+    Q_LOST_KEEP,
     Q_FINISH,
     Q_INSERT_VALUE,
     Q_CLAIM,
@@ -241,9 +242,15 @@ static const char *const sql[Q_COUNT] = {
     [Q_SET_TRIAL_ATTR] = "INSERT INTO trial_attrs(trial, system, key, json) VALUES(?1, ?2, ?3, ?4) "
                          "ON CONFLICT(trial, system, key) DO UPDATE SET json = excluded.json",
     [Q_TRIAL_STATE] = "SELECT t.state, t.number, s.name, EXISTS (SELECT 1 FROM trial_attrs a "
-                      "WHERE a.trial = t.id AND a.system = 1 AND a.key = 'constraints') "
+                      "WHERE a.trial = t.id AND a.system = 1 AND a.key = 'constraints'), "
+                      "EXISTS (SELECT 1 FROM trial_attrs a WHERE a.trial = t.id AND a.system = 1 "
+                      "AND a.key = 'fail_cause' AND a.json = '" KNOB__LOST_JSON "') "
                       "FROM trials t JOIN studies s ON s.id = t.study WHERE t.id = ?1 AND "
                       "t.study = ?2",
+    /* A trial failed for its silent heartbeat and then finished by its worker: the
+     * presumption kept (backend.h, finish); ?2: the worker's end is FAIL */
+    [Q_LOST_KEEP] = "UPDATE trial_attrs SET key = 'lost' || substr(key, 5) WHERE trial = ?1 AND "
+                    "system = 1 AND (key = 'fail_cause' OR (key = 'fail_reason' AND NOT ?2))",
     /* best and best_seq bound: the first value of a trial without constraints (a trial with
      * them has its best found from its rows, by Q_BEST_REFRESH, whose statement costs a
      * `knob tell` 0.25 M instructions more to prepare) */
@@ -1241,9 +1248,11 @@ static int stamp(db *d, int64_t study, int64_t trial)
 
 /* Within a write transaction: KNOB_ENOTFOUND unless the study has the trial; with
  * `to_finish`, KNOB_ESTATE unless it is RUNNING (already finished, or WAITING: an enqueued
- * trial is asked before it is finished, so that it has its params). *constrained (unless
- * NULL): whether the trial has a constraints attribute. */
-static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish, bool *constrained)
+ * trial is asked before it is finished, so that it has its params) or failed for its silent
+ * heartbeat (*lost, unless NULL; backend.h, finish). *constrained (unless NULL): whether
+ * the trial has a constraints attribute. */
+static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish, bool *constrained,
+                       bool *lost)
 {
     sqlite3_stmt *s = stmt(d, Q_TRIAL_STATE);
     int rc, row = 0;
@@ -1256,6 +1265,9 @@ static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish, bool
     int state = row ? sqlite3_column_int(s, 0) : 0;
     if (constrained)
         *constrained = row && sqlite3_column_int(s, 3);
+    bool was_lost = row && state == KNOB_TRIAL_FAIL && sqlite3_column_int(s, 4);
+    if (lost)
+        *lost = was_lost;
     if (!row)
         rc = no_trial(d, study, trial);
     else if (to_finish && state == KNOB_TRIAL_WAITING)
@@ -1265,7 +1277,7 @@ static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish, bool
                          "been asked",
                          d->path, (long long)sqlite3_column_int64(s, 1),
                          (const char *)sqlite3_column_text(s, 2));
-    else if (to_finish && state != KNOB_TRIAL_RUNNING)
+    else if (to_finish && state != KNOB_TRIAL_RUNNING && !(lost && was_lost))
         rc = knob__error(KNOB_ESTATE,
                          "sqlite storage '%s': cannot finish trial %lld of study "
                          "'%s': it is already %s",
@@ -1554,7 +1566,7 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
     int rc = begin(d);
     if (rc)
         return rc;
-    if ((rc = check_trial(d, study, trial, false, NULL)))
+    if ((rc = check_trial(d, study, trial, false, NULL, NULL)))
         return rollback(d, rc);
     if ((rc = insert_report(d, trial, stp, value)))
         return rollback(d, rc);
@@ -1666,6 +1678,18 @@ static int write_finish(db *d, int64_t study, int64_t trial, knob_trial_state st
     return step(d, s, "find a trial's best value", NULL);
 }
 
+/* Within a write transaction: the presumption of a trial failed for its silence, which its
+ * worker has now finished, kept renamed (backend.h, finish). */
+static int keep_lost(db *d, int64_t trial, knob_trial_state state)
+{
+    sqlite3_stmt *s = stmt(d, Q_LOST_KEEP);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    sqlite3_bind_int(s, 2, state == KNOB_TRIAL_FAIL);
+    return step(d, s, "keep why a trial was failed", NULL);
+}
+
 static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
                   const double *values, size_t n)
 {
@@ -1673,9 +1697,10 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     int rc = begin(d);
     if (rc)
         return rc;
-    bool constrained = false;
-    if ((rc = check_trial(d, study, trial, true, &constrained)) ||
-        (rc = write_finish(d, study, trial, state, values, n, constrained)))
+    bool constrained = false, lost = false;
+    if ((rc = check_trial(d, study, trial, true, &constrained, &lost)) ||
+        (rc = write_finish(d, study, trial, state, values, n, constrained)) ||
+        (lost && (rc = keep_lost(d, trial, state))))
         return rollback(d, rc);
     return commit(d);
 }

@@ -49,6 +49,33 @@ def test_an_asked_trial_is_never_stale(tmp_db):
     assert [t.state.name for t in other.trials] == ["COMPLETE", "COMPLETE"]
 
 
+def test_a_lost_trial_told_late_completes(tmp_db):
+    """Two trials of optimize's ask (they beat) whose beats stop for 3 s, as when the storage
+    is out for longer than the grace: another worker's ask fails them as lost. Their worker,
+    alive after all, tells them then, through the trial and by number: both complete, the
+    presumption kept as lost_reason and lost_cause (both tells raised, and the values were
+    lost)."""
+    study = optuna.create_study(storage=_storage(tmp_db), study_name="s")
+    a, b = study._ask(), study._ask()
+    x = a.suggest_float("x", 0, 1)
+    b.suggest_float("x", 0, 1)
+    time.sleep(3)
+    other = optuna.load_study(storage=_storage(tmp_db), study_name="s")
+    other.ask()
+    assert [t.state.name for t in other.trials[:2]] == ["FAIL", "FAIL"]
+    assert study.tell(a, x).state == optuna.trial.TrialState.COMPLETE
+    assert study.tell(b.number, 0.5).state == optuna.trial.TrialState.COMPLETE
+    trials = other.trials
+    assert [t.state.name for t in trials[:2]] == ["COMPLETE", "COMPLETE"]
+    assert [t.value for t in trials[:2]] == [x, 0.5]
+    for t in trials[:2]:
+        assert t.system_attrs["lost_cause"] == "worker_lost"
+        assert "no heartbeat" in t.system_attrs["lost_reason"]
+        assert "fail_reason" not in t.system_attrs and "fail_cause" not in t.system_attrs
+    with pytest.raises(ValueError):  # once told, finished for good
+        study.tell(b.number, 0.25)
+
+
 def test_a_live_trial_has_its_stored_system_attrs():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)

@@ -161,8 +161,13 @@ static void stopped_beats_are_never_stale(void **state)
         assert_int_equal(knob_study_ask(s2, &u), KNOB_OK);
         assert_int_equal(knob_trial_number(u), 1);
         assert_int_equal(knob_study_tell(s2, u, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
-        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1),
-                         stop ? KNOB_OK : KNOB_ESTATE);
+        /* without the stop, s2's ask failed it as lost (its late end is still taken) */
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+        assert_true((knob_trial_info_attr(tr[0], "lost_cause", true) == NULL) == (stop == 1));
         knob_study_free(s2);
         knob_storage_close(st2);
         knob_study_free(s);
@@ -267,6 +272,83 @@ static void live_trials_keep_running(void **state)
     assert_int_equal(knob_study_tell(s, b, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     knob_study_free(s);
     knob_storage_close(st);
+}
+
+/* A worker whose beats could not be written for longer than the grace (its storage was out)
+ * has its trial failed as lost by the next ask, and the retry enqueued; when its own end
+ * arrives, late, it is taken: a value is never refused for a presumption. The presumption
+ * stays, as lost_reason and lost_cause; a late FAIL keeps the worker's reason. */
+static void late_end_of_a_lost_trial(const char *url)
+{
+    knob_storage *st;
+    knob_study *s = open_study(url, &st, 1);
+    knob_trial *a, *b, *c, *retry;
+    double x, y = 0.25;
+    assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(a, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &b), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(b, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    nap(0.5);
+    assert_int_equal(knob_study_ask(s, &retry), KNOB_OK); /* fails 0 and 1, asks 0's retry */
+    assert_int_equal(knob_trial_number(retry), 2);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_true(tr[0]->state == KNOB_TRIAL_FAIL && tr[1]->state == KNOB_TRIAL_FAIL);
+    assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_trial_detach(b); /* as `knob tell` opens it: by number */
+    assert_int_equal(knob_study_open_trial(s, 1, &b), KNOB_OK);
+    knob_trial_detach(b);
+    assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_FAIL, NULL, 0, "out of memory"),
+                     KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_true(tr[0]->n_values == 1 && tr[0]->values[0] == 0.25);
+    assert_null(knob_trial_info_attr(tr[0], "fail_reason", true));
+    assert_null(knob_trial_info_attr(tr[0], "fail_cause", true));
+    assert_non_null(strstr(knob_trial_info_attr(tr[0], "lost_reason", true), "no heartbeat"));
+    assert_string_equal(knob_trial_info_attr(tr[0], "lost_cause", true), "\"worker_lost\"");
+    assert_int_equal(tr[1]->state, KNOB_TRIAL_FAIL);
+    assert_string_equal(knob_trial_info_attr(tr[1], "fail_reason", true), "\"out of memory\"");
+    assert_null(knob_trial_info_attr(tr[1], "fail_cause", true));
+    assert_string_equal(knob_trial_info_attr(tr[1], "lost_cause", true), "\"worker_lost\"");
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
+    assert_int_equal(best->number, 0);
+    /* once told, a trial is finished for good: told again, refused */
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_COMPLETE, &y, 1, NULL), KNOB_ESTATE);
+    assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_COMPLETE, &y, 1, NULL), KNOB_ESTATE);
+    /* a trial another worker failed for its own reason is no lost one */
+    assert_int_equal(knob_study_ask(s, &c), KNOB_OK);
+    assert_int_equal(
+        knob_study_tell_number(s, knob_trial_number(c), KNOB_TRIAL_FAIL, NULL, 0, "bad input"),
+        KNOB_OK);
+    assert_int_equal(knob_study_tell(s, c, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_ESTATE);
+    assert_int_equal(knob_study_tell(s, retry, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void late_end_of_a_lost_trial_memory(void **state)
+{
+    (void)state;
+    late_end_of_a_lost_trial("memory:");
+}
+
+static void late_end_of_a_lost_trial_sqlite(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("hb_late.db"));
+    unlink(knob_test_path("hb_late.db"));
+    late_end_of_a_lost_trial(url);
+    unlink(knob_test_path("hb_late.db"));
+}
+
+static void late_end_of_a_lost_trial_postgres(void **state)
+{
+    (void)state;
+    late_end_of_a_lost_trial(knob_test_pg_url_or_skip());
 }
 
 /* A sampler slower than the grace period: the trial's first beat was written before the
@@ -444,6 +526,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(retries_stop_at_max_retry),
         cmocka_unit_test(failed_trial_retried_by_call),
         cmocka_unit_test(live_trials_keep_running),
+        cmocka_unit_test(late_end_of_a_lost_trial_memory),
+        cmocka_unit_test(late_end_of_a_lost_trial_sqlite),
+        cmocka_unit_test(late_end_of_a_lost_trial_postgres),
         cmocka_unit_test(slow_sampler_keeps_its_trial),
         cmocka_unit_test(claimed_trial_of_a_dead_worker),
         cmocka_unit_test(ask_claimed_refusals),
