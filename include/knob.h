@@ -577,7 +577,8 @@ typedef struct knob_study_options {
      * knob_study_retry_trial. A trial so failed whose worker was alive after all (its
      * beats could not be written: the storage was out for longer than the grace) is still
      * told by it: its end replaces the presumed one, which is kept in the system attributes
-     * "lost_reason" and "lost_cause" (a retry already enqueued still runs). Workers must
+     * "lost_reason" and "lost_cause"; its retry, if it still waits when the trial ends
+     * COMPLETE or PRUNED, is failed unrun by the next ask ("retry_unneeded"). Workers must
      * agree on these settings; clocks are wall clocks. */
     double heartbeat_interval;
     double grace_period;

@@ -94,5 +94,8 @@ int knob__option_text(const char *options, const char *who, const char *key, cha
  * its worker's own end, late, is still taken (storage/backend.h, finish). */
 #define KNOB__LOST_JSON "\"worker_lost\""
 bool knob__trial_lost(const knob_trial_info *t);
+/* Whether t failed for nothing its params did: lost (above), or a retry failed unrun as
+ * not needed (fail_cause "retry_unneeded"): a sampler learns nothing from it. */
+bool knob__fail_says_nothing(const knob_trial_info *t);
 
 #endif

@@ -327,6 +327,33 @@ static bool reads_no_trials(const knob_sampler_plugin *sp)
            !sp->load_state;
 }
 
+/* Takes the oldest enqueued trial into t (*queued), or with `or_create` a new one when none
+ * waits, and reads it. A retry that need not run (knob__retry_unneeded: the trial it runs
+ * again was finished by its worker after all, late) is failed, saying so, and the next is
+ * taken. */
+static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued)
+{
+    for (;;) {
+        int rc = or_create ? knob__store_pop_or_create(s, &t->id, &t->number, queued)
+                           : knob__store_pop_waiting(s, &t->id, &t->number, queued);
+        if (rc || !*queued || (rc = knob__view_sync(s)))
+            return rc;
+        const knob_trial_info *info = knob__view_trial(&s->view, t->number);
+        int64_t of;
+        if (!info || !knob__retry_unneeded(s, info, &of))
+            return load_fixed(t, true);
+        char why[160];
+        snprintf(why, sizeof why,
+                 "not run: trial %lld, which it was to run again, was finished by its own "
+                 "worker after all",
+                 (long long)of);
+        if ((rc = knob__store_fail(s, t->id, why, "retry_unneeded")))
+            return rc;
+        t->id = t->number = -1;
+        *queued = false;
+    }
+}
+
 /* knob_study_ask, and with a key knob_study_ask_claimed: the new trial's row is created
  * with the claim of `claim`, its system attributes and its first heartbeat in one write. */
 static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t n_attrs,
@@ -366,11 +393,9 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. A
      * claimed trial is always a new one. */
     if (!rc && !claim && !fused && (unread || s->view.n_waiting))
-        rc = knob__store_pop_waiting(s, &t->id, &t->number, &queued);
+        rc = pop(s, t, false, &queued);
     if (!rc && fused) /* no before_trial: the trial can be made now */
-        rc = knob__store_pop_or_create(s, &t->id, &t->number, &queued);
-    if (!rc && queued && !(rc = knob__view_sync(s)))
-        rc = load_fixed(t, true);
+        rc = pop(s, t, true, &queued);
     /* The sampler prepares the trial before its row exists, so an exhausted search
      * space leaves no empty trial behind. A queued trial runs whatever it says. */
     if (!rc && sp->before_trial) {

@@ -530,7 +530,7 @@ void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr,
     int d = p->n_dims;
     *n_fail = *n_pend = 0;
     for (size_t i = n_tr; p->failed_worst && i-- > 0 && n + *n_fail < p->max_observations;)
-        if (tr[i]->state == KNOB_TRIAL_FAIL && !knob__trial_lost(tr[i]) &&
+        if (tr[i]->state == KNOB_TRIAL_FAIL && !knob__fail_says_nothing(tr[i]) &&
             knob__bo_encode(p, tr[i], X + (size_t)(n + *n_fail) * d))
             (*n_fail)++;
     for (size_t i = 0; p->pending_mode && i < n_tr; i++)

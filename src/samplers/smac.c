@@ -341,7 +341,7 @@ static int observe(const smac *p, const knob_trial_info *const *tr, size_t n, do
     for (int i = first; i < D->n; i++)
         D->y[i] = fmin(fmax(D->y[i], best), worst);
     for (size_t i = 0; own && D->n > first && i < n; i++) {
-        if (tr[i]->state != KNOB_TRIAL_FAIL || knob__trial_lost(tr[i]))
+        if (tr[i]->state != KNOB_TRIAL_FAIL || knob__fail_says_nothing(tr[i]))
             continue;
         if (encode(p, tr[i], false, D->X + (size_t)D->n * d) > 0)
             D->y[D->n++] = worst;

@@ -275,32 +275,40 @@ static void live_trials_keep_running(void **state)
 }
 
 /* A worker whose beats could not be written for longer than the grace (its storage was out)
- * has its trial failed as lost by the next ask, and the retry enqueued; when its own end
- * arrives, late, it is taken: a value is never refused for a presumption. The presumption
- * stays, as lost_reason and lost_cause; a late FAIL keeps the worker's reason. */
+ * has its trials failed as lost by the next ask, and their retries enqueued; when its own
+ * ends arrive, late, they are taken: a value is never refused for a presumption. The
+ * presumption stays, as lost_reason and lost_cause; a late FAIL keeps the worker's reason.
+ * A retry still waiting when its trial completes late is not run (failed, saying why); one
+ * of a late FAIL is. */
 static void late_end_of_a_lost_trial(const char *url)
 {
     knob_storage *st;
     knob_study *s = open_study(url, &st, 1);
-    knob_trial *a, *b, *c, *retry;
+    knob_trial *a, *b, *c, *d, *e, *retry;
     double x, y = 0.25;
     assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
     assert_int_equal(knob_trial_suggest_float(a, "x", 0, 1, 0, 0, &x), KNOB_OK);
     assert_int_equal(knob_study_ask(s, &b), KNOB_OK);
     assert_int_equal(knob_trial_suggest_float(b, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &d), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(d, "x", 0, 1, 0, 0, &x), KNOB_OK);
     nap(0.5);
-    assert_int_equal(knob_study_ask(s, &retry), KNOB_OK); /* fails 0 and 1, asks 0's retry */
-    assert_int_equal(knob_trial_number(retry), 2);
+    /* fails 0, 1 and 2, enqueues their retries 3, 4 and 5, and asks 3 */
+    assert_int_equal(knob_study_ask(s, &retry), KNOB_OK);
+    assert_int_equal(knob_trial_number(retry), 3);
     const knob_trial_info *const *tr;
     size_t n;
     assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
-    assert_true(tr[0]->state == KNOB_TRIAL_FAIL && tr[1]->state == KNOB_TRIAL_FAIL);
+    assert_int_equal(n, 6);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(tr[i]->state, KNOB_TRIAL_FAIL);
     assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     knob_trial_detach(b); /* as `knob tell` opens it: by number */
     assert_int_equal(knob_study_open_trial(s, 1, &b), KNOB_OK);
     knob_trial_detach(b);
     assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_FAIL, NULL, 0, "out of memory"),
                      KNOB_OK);
+    assert_int_equal(knob_study_tell(s, d, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
     assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
     assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
     assert_true(tr[0]->n_values == 1 && tr[0]->values[0] == 0.25);
@@ -312,18 +320,28 @@ static void late_end_of_a_lost_trial(const char *url)
     assert_string_equal(knob_trial_info_attr(tr[1], "fail_reason", true), "\"out of memory\"");
     assert_null(knob_trial_info_attr(tr[1], "fail_cause", true));
     assert_string_equal(knob_trial_info_attr(tr[1], "lost_cause", true), "\"worker_lost\"");
+    assert_int_equal(tr[2]->state, KNOB_TRIAL_PRUNED);
     const knob_trial_info *best;
     assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
     assert_int_equal(best->number, 0);
     /* once told, a trial is finished for good: told again, refused */
     assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_COMPLETE, &y, 1, NULL), KNOB_ESTATE);
     assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_COMPLETE, &y, 1, NULL), KNOB_ESTATE);
-    /* a trial another worker failed for its own reason is no lost one */
+    /* 4 (trial 1's retry: it failed) runs; 5 (trial 2's: it was pruned) does not */
     assert_int_equal(knob_study_ask(s, &c), KNOB_OK);
+    assert_int_equal(knob_trial_number(c), 4);
+    assert_int_equal(knob_study_ask(s, &e), KNOB_OK);
+    assert_int_equal(knob_trial_number(e), 6);
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(tr[5]->state, KNOB_TRIAL_FAIL);
+    assert_string_equal(knob_trial_info_attr(tr[5], "fail_cause", true), "\"retry_unneeded\"");
+    assert_non_null(strstr(knob_trial_info_attr(tr[5], "fail_reason", true), "trial 2,"));
+    /* a trial another worker failed for its own reason is no lost one */
     assert_int_equal(
         knob_study_tell_number(s, knob_trial_number(c), KNOB_TRIAL_FAIL, NULL, 0, "bad input"),
         KNOB_OK);
     assert_int_equal(knob_study_tell(s, c, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_ESTATE);
+    assert_int_equal(knob_study_tell(s, e, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_study_tell(s, retry, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     knob_study_free(s);
     knob_storage_close(st);
