@@ -12,10 +12,25 @@ from . import _lib
 
 
 class BaseImportanceEvaluator:
+    """Optuna's base of the importance evaluators: a subclass of one's own gives
+    evaluate(study, params=None, *, target=None), each param's importance, which
+    get_param_importances then normalizes as Optuna's does."""
+
     _method = ""
 
+    def evaluate(self, study, params: Optional[List[str]] = None, *, target: Optional[Callable] = None) -> Dict[str, float]:
+        raise NotImplementedError
 
-class FanovaImportanceEvaluator(BaseImportanceEvaluator):
+
+class _Own(BaseImportanceEvaluator):
+    """An evaluator libknob computes: evaluate gives its numbers not normalized, as Optuna's
+    evaluators' evaluate does."""
+
+    def evaluate(self, study, params: Optional[List[str]] = None, *, target: Optional[Callable] = None) -> Dict[str, float]:
+        return _importances(study, self, params, target, None, False)
+
+
+class FanovaImportanceEvaluator(_Own):
     """fANOVA over a random forest of 64 trees of depth at most 64, as Optuna's defaults.
     knob's forest has a fixed seed (the same trials give the same shares): `seed` is
     accepted and unused."""
@@ -27,7 +42,7 @@ class FanovaImportanceEvaluator(BaseImportanceEvaluator):
             raise NotImplementedError("FanovaImportanceEvaluator: knob's forest has 64 trees of depth at most 64")
 
 
-class PedAnovaImportanceEvaluator(BaseImportanceEvaluator):
+class PedAnovaImportanceEvaluator(_Own):
     """PED-ANOVA of the best 10% of the trials against all of them, as Optuna's defaults:
     Optuna 5's target_quantile=0.1 and region_quantile=1.0 (Optuna 4's baseline_quantile=0.1)."""
 
@@ -75,11 +90,31 @@ def get_param_importances(
     target(trial) of each COMPLETE trial instead of the stored value (non-finite results
     are left out; PED-ANOVA then takes lower as better, as Optuna's); `objective` (knob's)
     names which stored objective of a study of several to evaluate. PED-ANOVA of a study of
-    several objectives without either evaluates reaching the Pareto front, as Optuna 5's."""
+    several objectives without either evaluates reaching the Pareto front, as Optuna 5's.
+    An evaluator of one's own (a subclass of BaseImportanceEvaluator whose evaluate is its
+    own) is asked its evaluate(study, params=params, target=target), whose numbers are then
+    normalized as Optuna's (equal shares when they sum to 0)."""
     if evaluator is None:
         evaluator = FanovaImportanceEvaluator()
     if not isinstance(evaluator, BaseImportanceEvaluator):
         raise TypeError("Evaluator must be a subclass of BaseImportanceEvaluator.")
+    if type(evaluator).evaluate is not _Own.evaluate:
+        if objective is not None:
+            if target is not None:
+                raise ValueError("get_param_importances: give `target` or `objective`, not both")
+            target = lambda t, k=objective: t.values[k]  # noqa: E731
+        res = evaluator.evaluate(study, params=params, target=target)
+        total = sum(res.values())
+        if not normalize:
+            return res
+        if total == 0.0:
+            return {k: 1.0 / len(res) for k in res}
+        return {k: v / total for k, v in res.items()}
+    return _normalized(_importances(study, evaluator, params, target, objective, normalize), normalize)
+
+
+def _importances(study, evaluator, params, target, objective, normalize: bool) -> Dict[str, float]:
+    """libknob's importances, normalized or not (knob's evaluators)."""
     if params is not None:
         if not isinstance(params, (list, tuple)):
             raise TypeError(f"Parameters must be specified as a list. Actual parameters: {params}.")
@@ -92,7 +127,7 @@ def get_param_importances(
     if target is None and objective is None:
         if study._is_multi_objective and isinstance(evaluator, PedAnovaImportanceEvaluator):
             # Optuna 5's: the importance of reaching the Pareto front
-            return _normalized(_evaluate(study, evaluator, params, _PARETO, normalize), normalize)
+            return _evaluate(study, evaluator, params, _PARETO, normalize)
         if study._is_multi_objective:
             raise ValueError(
                 "If the `study` is being used for multi-objective optimization, please specify the "
@@ -100,8 +135,8 @@ def get_param_importances(
             )
         objective = 0
     if target is not None:
-        return _normalized(_of_target(study, evaluator, params, target, normalize), normalize)
-    return _normalized(_evaluate(study, evaluator, params, objective, normalize), normalize)
+        return _of_target(study, evaluator, params, target, normalize)
+    return _evaluate(study, evaluator, params, objective, normalize)
 
 
 _PARETO = ctypes.c_size_t(-1).value  # libknob's KNOB_IMPORTANCE_PARETO
@@ -116,18 +151,29 @@ def _evaluate(
     out = ctypes.POINTER(_lib.Importance)()
     n = ctypes.c_size_t()
     with study._lock:
-        _lib.check(
-            _lib.lib.knob_study_importance_v2(
-                study._h,
-                _lib.enc(evaluator._method),
-                objective,
-                arr if names else None,
-                len(names),
-                0 if normalize else _RAW,
-                ctypes.byref(out),
-                ctypes.byref(n),
-            )
+        rc = _lib.lib.knob_study_importance_v2(
+            study._h,
+            _lib.enc(evaluator._method),
+            objective,
+            arr if names else None,
+            len(names),
+            0 if normalize else _RAW,
+            ctypes.byref(out),
+            ctypes.byref(n),
         )
+    if rc == _lib.ENOTFOUND and names:
+        # a param no complete trial has: Optuna's ValueError
+        from .trial import TrialState
+
+        seen = set()
+        for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
+            seen.update(t.params)
+        missing = [p for p in names if p not in seen] or names
+        raise ValueError(
+            "Study must contain at least one completed trial for each specified parameter. Missing parameters: %s." % missing
+        ) from _lib.error(rc)
+    _lib.check(rc)
+    with study._lock:
         try:
             return {out[i].name.decode("utf-8"): out[i].share for i in range(n.value)}
         finally:

@@ -4,6 +4,7 @@ import pytest
 
 import knob as optuna
 from knob.importance import (
+    BaseImportanceEvaluator,
     FanovaImportanceEvaluator,
     MeanDecreaseImpurityImportanceEvaluator,
     PedAnovaImportanceEvaluator,
@@ -38,7 +39,7 @@ def test_params_and_objectives():
     s = study_of()
     imp = get_param_importances(s, params=["y", "c"])
     assert set(imp) == {"y", "c"}
-    with pytest.raises(KeyError, match="nope"):
+    with pytest.raises(ValueError, match=r"Missing parameters: \['nope'\]"):  # Optuna's (a KeyError)
         get_param_importances(s, params=["nope"])
     m = study_of(directions=["minimize", "minimize"])
     with pytest.raises(ValueError):
@@ -48,6 +49,35 @@ def test_params_and_objectives():
         MeanDecreaseImpurityImportanceEvaluator()
     with pytest.raises(NotImplementedError):
         FanovaImportanceEvaluator(n_trees=8)
+
+
+def test_evaluators_of_ones_own_and_evaluate():
+    """An evaluator of one's own is asked (its numbers were replaced by fANOVA's), and its
+    numbers normalized as Optuna's; knob's evaluators have evaluate (they had none), which
+    gives the numbers normalize=False gives."""
+
+    class Const(BaseImportanceEvaluator):
+        def evaluate(self, study, params=None, *, target=None):
+            return {"y": 0.9, "x": 0.3}
+
+    class Half(FanovaImportanceEvaluator):
+        def evaluate(self, study, params=None, *, target=None):
+            return {k: v / 2 for k, v in super().evaluate(study, params=params, target=target).items()}
+
+    s = study_of()
+    assert get_param_importances(s, evaluator=Const()) == pytest.approx({"y": 0.75, "x": 0.25})
+    assert get_param_importances(s, evaluator=Const(), normalize=False) == {"y": 0.9, "x": 0.3}
+    for e in (FanovaImportanceEvaluator(), PedAnovaImportanceEvaluator()):
+        raw = e.evaluate(s)
+        assert raw == get_param_importances(s, evaluator=e, normalize=False)
+        assert e.evaluate(s, params=["y"]).keys() == {"y"}
+    half = get_param_importances(s, evaluator=Half(), normalize=False)
+    assert half == pytest.approx({k: v / 2 for k, v in FanovaImportanceEvaluator().evaluate(s).items()})
+    m = study_of(directions=["minimize", "minimize"])
+    got = get_param_importances(m, evaluator=Half(), target=lambda t: t.values[1])
+    assert list(got)[0] == "y"
+    with pytest.raises(NotImplementedError):
+        BaseImportanceEvaluator().evaluate(s)
 
 
 def test_several_objectives_want_target_as_optuna():

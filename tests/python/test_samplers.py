@@ -30,6 +30,9 @@ SAMPLERS = [
     lambda: samplers.GPSampler(seed=1, n_startup_trials=4, deterministic_objective=True),
     lambda: samplers.CmaEsSampler(seed=1, x0={"x": 0.0, "n": 4}, sigma0=0.2, restart_strategy="ipop", with_margin=True),
     lambda: samplers.CmaEsSampler(seed=1, use_separable_cma=True, restart_strategy=None, popsize=6),
+    # Optuna's n_startup_trials=0 (a KnobValueError at create_study before)
+    lambda: samplers.CmaEsSampler(seed=1, x0={"x": 0.0, "n": 4}, n_startup_trials=0),
+    lambda: samplers.GPSampler(seed=1, n_startup_trials=0),
     lambda: samplers.QMCSampler(seed=1, qmc_type="halton", scramble=True),
     lambda: samplers.QMCSampler(seed=1),
     lambda: samplers.EvolutionSampler(seed=1, population_size=4, sample_size=2),

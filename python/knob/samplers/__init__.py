@@ -274,6 +274,8 @@ class GPSampler(BaseSampler):
         cls = "GPSampler"
         seed = _seed(cls, seed)
         n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
+        if n_startup_trials is not _UNSET and n_startup_trials < 2:
+            n_startup_trials = 2  # knob's GP fits two trials at least (Optuna's first trial is drawn independently too)
         deterministic_objective = _arg(cls, "deterministic_objective", deterministic_objective, bool)
         _arg(cls, "warn_independent_sampling", warn_independent_sampling, bool)
         if independent_sampler is not None:
@@ -342,6 +344,8 @@ class CmaEsSampler(BaseSampler):
             raise TypeError("CmaEsSampler: `x0` must be a dict of param names to values, got %r" % (x0,))
         sigma0 = _arg(cls, "sigma0", sigma0, float, 0, none=True, above=True)
         n_startup_trials = _arg(cls, "n_startup_trials", n_startup_trials, int, 0)
+        if n_startup_trials == 0:
+            n_startup_trials = 1  # the same: CMA-ES starts from a complete trial's params, as Optuna's
         _arg(cls, "warn_independent_sampling", warn_independent_sampling, bool)
         seed = _seed(cls, seed)
         _choice(cls, "restart_strategy", restart_strategy, (None, "ipop", "bipop"))
