@@ -284,8 +284,12 @@ void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines)
             break;
         p--;
     }
-    /* a full ring that starts the text may start in the middle of a line */
+    /* a full ring that starts the text may start in the middle of a line, or of a UTF-8
+     * character (its continuation bytes are left out) */
+    bool cut = p == text && sl->tail_len == sizeof sl->tail;
+    while (cut && ((unsigned char)*p & 0xC0) == 0x80)
+        p++;
     if (*p)
         knobx_buf_printf(b, "; stderr:\n%s%s",
-                         p == text && sl->tail_len == sizeof sl->tail ? "[...]" : "", p);
+                         cut ? "[...]" : "", p);
 }

@@ -686,6 +686,18 @@ void knobx_json_add_string(knobx_buf *b, const char *s)
     const char *run = s;
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
+        if (c >= 0x80) {
+            /* the NUL ending s is no continuation byte: the check stops there */
+            size_t k = knobx_utf8_seq((const unsigned char *)s, 4);
+            if (k) {
+                s += k - 1;
+                continue;
+            }
+            knobx_buf_add(b, run, (size_t)(s - run));
+            knobx_buf_puts(b, "\\ufffd"); /* JSON text is UTF-8: a byte that is not, U+FFFD */
+            run = s + 1;
+            continue;
+        }
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
         knobx_buf_add(b, run, (size_t)(s - run));

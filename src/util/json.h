@@ -109,7 +109,8 @@ void knobx_buf_printf(knobx_buf *b, const char *fmt, ...)
 /* The text so far, never NULL ("" when empty). */
 const char *knobx_buf_cstr(knobx_buf *b);
 
-/* Appends `s` as a JSON string literal with quotes and escapes. */
+/* Appends `s` as a JSON string literal with quotes and escapes; a byte that is not part of
+ * valid UTF-8 is written as U+FFFD (JSON text is UTF-8: no reader takes it otherwise). */
 void knobx_json_add_string(knobx_buf *b, const char *s);
 /* Appends a number: integers without a fraction, others with 17 significant digits
  * (round-trip exact); NaN and infinities as null (JSON has none). */

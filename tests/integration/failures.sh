@@ -42,4 +42,31 @@ grep -q "about to crash" "knob-runs/f/$n/stderr.log" || fail "stderr not kept"
 ok=$(py '[t["number"] for t in d if t["params"]["mode"]=="ok"][0]' < t.json)
 grep -q '"loss"' "knob-runs/f/$ok/stdout.log" || fail "stdout not kept"
 expect_dead knob-runs/f/*
+
+# Output that is not UTF-8 (a Latin-1 message, a byte as the metric's value, a tail of
+# stderr cut inside a character): the trials fail with their reasons, each byte that is
+# not UTF-8 as U+FFFD, and the run goes on (the reason was refused as JSON, taken for a
+# failed storage: the run stopped and left the trial RUNNING).
+cat > latin1.sh <<'SH'
+#!/bin/sh
+case "$1" in  # --m=...
+*latin1*) printf 'Fehler: Datei \374ber\n' >&2; exit 1 ;;
+*byte*) printf 'loss=\377\n' ;;
+*) i=0; while [ $i -lt 3000 ]; do printf '\303\274'; i=$((i + 1)); done >&2; exit 1 ;;
+esac
+SH
+chmod +x latin1.sh
+printf '%s\n' "program: ./latin1.sh" "method: grid" "metric: {name: loss}" "parameters:" \
+    "  m: {values: [latin1, byte, cut, latin1]}" > u.yaml
+"$KNOB" run u.yaml --storage "sqlite:///$T/u.db" --study u > out.txt 2>&1 || fail "the run stopped: $(cat out.txt)"
+"$KNOB" trials u --storage "sqlite:///$T/u.db" --format json > u.json
+python3 - "$T" <<'PY' || fail "wrong states or reasons: $(cat $T/u.json)"
+import json, sys
+d = json.load(open(sys.argv[1] + "/u.json"))
+assert [t["state"] for t in d] == ["fail"] * 4, d
+r = {t["params"]["m"]: t["system_attrs"]["fail_reason"] for t in d}
+assert "Fehler: Datei \ufffdber" in r["latin1"], r["latin1"]
+assert "its value '\ufffd' is not a number" in r["byte"], r["byte"]
+assert "[...]\u00fc\u00fc" in r["cut"] and "\ufffd" not in r["cut"], r["cut"][:200]
+PY
 echo ok

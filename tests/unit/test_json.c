@@ -214,6 +214,30 @@ static void large_arrays(void **state)
 
 /* An empty buffer (data NULL) appended to another adds nothing, and copies nothing from
  * NULL (undefined behaviour, caught by the sanitizer build). */
+/* A string that is not UTF-8 (a Latin-1 message, a tail cut inside a character, a
+ * surrogate's bytes) is written as valid JSON, each stray byte as U+FFFD; valid characters
+ * as they are. */
+static void strings_that_are_not_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"Datei \374ber", "\"Datei \\ufffdber\""},
+        {"\274\303\274", "\"\\ufffd\303\274\""},        /* a cut 'ü', then one */
+        {"\303", "\"\\ufffd\""},                             /* cut at the end */
+        {"\355\240\200x", "\"\\ufffd\\ufffd\\ufffdx\""}, /* a surrogate */
+        {"\xe2\x96\x88 \xf0\x9f\x98\x80", "\"\xe2\x96\x88 \xf0\x9f\x98\x80\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        knobx_buf b = {0};
+        knobx_json_add_string(&b, cases[i].in);
+        assert_string_equal(knobx_buf_cstr(&b), cases[i].out);
+        assert_true(knobx_json_valid(knobx_buf_cstr(&b)));
+        knobx_buf_free(&b);
+    }
+}
+
 static void empty_buffer_appended(void **state)
 {
     (void)state;
@@ -352,6 +376,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(numbers_as_printf_wrote_them),
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),
+        cmocka_unit_test(strings_that_are_not_utf8),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
