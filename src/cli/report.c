@@ -4,11 +4,13 @@
 #include "cli/web.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *usage_text = "knob report STUDY [--storage URL] [-o FILE]\n"
                                 "  writes the study's report: one HTML file with every plot and "
@@ -37,31 +39,66 @@ static int render(knobx_buf *out, const char *page, size_t len, const knobx_buf 
     return out->oom ? knob_set_error(KNOB_ENOMEM, "the report: out of memory") : 0;
 }
 
+/* Writes b whole to fd; false on an error (errno says which). */
+static bool write_all(int fd, const knobx_buf *b)
+{
+    for (size_t done = 0; done < b->len;) {
+        ssize_t n = write(fd, b->data + done, b->len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += (size_t)n;
+    }
+    return true;
+}
+
+/* The report into `path`: a regular file (or a new one) is replaced whole, by a file of a
+ * unique name beside it (O_EXCL: never one planted there) renamed over it, with the old
+ * file's mode (a new one's: 0666 less the umask); anything else (a symbolic link, a device,
+ * a FIFO) is written into as it is, as a shell's > writes, never replaced. */
 static int write_file(const char *path, const knobx_buf *b)
 {
     if (!strcmp(path, "-"))
         return fwrite(b->data, 1, b->len, stdout) == b->len && fflush(stdout) == 0 ? 0 : -1;
-    struct stat st;
+    struct stat st, lst;
     size_t len = strlen(path);
-    if ((len && path[len - 1] == '/') || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-        /* the file would be PATH.tmp renamed onto the directory: "Not a directory" */
+    bool exists = stat(path, &st) == 0;
+    if ((len && path[len - 1] == '/') || (exists && S_ISDIR(st.st_mode))) {
         fprintf(stderr, "knob report: cannot write %s: it is a directory (-o names the file)\n",
                 path);
         return -1;
     }
-    knobx_buf tmp = {0};
-    knobx_buf_printf(&tmp, "%s.tmp", path);
-    FILE *f = tmp.oom ? NULL : fopen(knobx_buf_cstr(&tmp), "wb");
-    int rc = -1;
-    if (f) {
-        bool ok = fwrite(b->data, 1, b->len, f) == b->len;
-        ok = (fclose(f) == 0) && ok;
-        rc = ok && rename(knobx_buf_cstr(&tmp), path) == 0 ? 0 : -1;
+    bool replace = lstat(path, &lst) != 0 || S_ISREG(lst.st_mode);
+    int rc = -1, fd;
+    if (!replace) {
+        if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) >= 0) {
+            bool ok = write_all(fd, b);
+            rc = (close(fd) == 0 && ok) ? 0 : -1;
+        }
         if (rc)
-            remove(knobx_buf_cstr(&tmp));
+            fprintf(stderr, "knob report: cannot write %s: %s\n", path, strerror(errno));
+        return rc;
+    }
+    knobx_buf tmp = {0};
+    knobx_buf_printf(&tmp, "%s.XXXXXX", path);
+    char *name = tmp.oom ? NULL : (char *)knobx_buf_cstr(&tmp);
+    if (name && (fd = mkstemp(name)) >= 0) {
+        mode_t mask = umask(0);
+        umask(mask);
+        bool ok = fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) == 0;
+        ok = write_all(fd, b) && ok;
+        ok = (close(fd) == 0) && ok;
+        rc = ok && rename(name, path) == 0 ? 0 : -1;
+        if (rc) {
+            int e = errno;
+            remove(name);
+            errno = e;
+        }
     }
     if (rc)
-        fprintf(stderr, "knob report: cannot write %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "knob report: cannot write %s: %s\n", path,
+                tmp.oom ? "out of memory" : strerror(errno));
     knobx_buf_free(&tmp);
     return rc;
 }

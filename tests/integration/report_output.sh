@@ -25,5 +25,31 @@ for o in out out/; do
         fail "knob report -o $o: $(cat err.txt)"
 done
 expect_eq "$(ls -A out)" "" "files left in the directory"
-[ ! -e out.tmp ] || fail "out.tmp was left"
+[ -z "$(ls -d out.* 2> /dev/null)" ] || fail "a temporary file was left: $(ls -d out.*)"
+
+# (the reports differ in the second they were made at: their data is looked for)
+is_report() { grep -q 'id="knob-data"' "$1" && ! grep -qx old "$1" || fail "$1 is not a report"; }
+
+# A regular file is replaced whole and keeps its mode; a symbolic link, a FIFO or a device
+# is written into, as a shell's > writes, never replaced (a link became a regular file, a
+# FIFO's reader got nothing, /dev/null became a file when root ran it).
+echo old > kept.html
+chmod 600 kept.html
+"$KNOB" report s $S -o kept.html 2> err.txt || fail "report -o kept.html: $(cat err.txt)"
+expect_eq "$(stat -c %a kept.html)" 600 "the mode of the file replaced"
+is_report kept.html
+echo old > target.html
+ln -s target.html link.html
+"$KNOB" report s $S -o link.html 2> err.txt || fail "report -o link.html: $(cat err.txt)"
+[ -L link.html ] || fail "the symbolic link was replaced"
+is_report target.html
+mkfifo fifo.html
+cat fifo.html > from_fifo.html &
+"$KNOB" report s $S -o fifo.html 2> err.txt || fail "report -o fifo.html: $(cat err.txt)"
+wait
+[ -p fifo.html ] || fail "the FIFO was replaced"
+is_report from_fifo.html
+"$KNOB" report s $S -o /dev/null 2> err.txt || fail "report -o /dev/null: $(cat err.txt)"
+[ -c /dev/null ] || fail "/dev/null is no longer a device"
+[ -z "$(ls -d ./*.html.* 2> /dev/null)" ] || fail "a temporary file was left: $(ls -d ./*.html.*)"
 echo ok
