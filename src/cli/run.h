@@ -22,7 +22,7 @@
 #define RUN_MAX_INITIAL_FAILURES 5
 
 /* Why the runner stopped a trial. */
-enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT, WHY_STORAGE };
+enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT, WHY_STORAGE, WHY_ELSEWHERE };
 
 /* One running trial. */
 typedef struct slot {

@@ -86,14 +86,23 @@ static void on_record(runner *r, slot *sl, const record *rec)
     bool prune = false;
     char what[64];
     snprintf(what, sizeof what, "its value at step %lld", (long long)step);
-    if (!run_saved(r, sl->number, knob_trial_report(sl->t, (int64_t)step, v), what))
+    int rrc = knob_trial_report(sl->t, (int64_t)step, v);
+    if (rrc == KNOB_ESTATE && sl->why == WHY_NONE) {
+        /* the trial was ended elsewhere (knob tell, the dashboard): what its program says
+         * now has no trial to go to, and it is stopped */
+        fprintf(stderr, "knob: trial %lld: %s: %s; its program is stopped\n", (long long)sl->number,
+                what, knob_errmsg());
+        run_stop(sl, WHY_ELSEWHERE);
+        return;
+    }
+    if (rrc == KNOB_ESTATE || !run_saved(r, sl->number, rrc, what))
         return;
     if (sl->prune_off)
         return;
     int rc = knob_trial_should_prune(sl->t, &prune);
     if (rc) {
-        /* KNOB_ESTATE: the trial was finished elsewhere (knob tell, a worker that took it
-         * for dead); the pruner would refuse each later record alike: said once */
+        /* KNOB_ESTATE: the trial was finished elsewhere (knob tell, the dashboard); the
+         * pruner would refuse each later record alike: said once */
         sl->prune_off = rc == KNOB_ESTATE;
         fprintf(stderr, "knob: trial %lld: pruner: %s%s\n", (long long)sl->number, knob_errmsg(),
                 sl->prune_off ? " (the pruner is not asked again for this trial)" : "");

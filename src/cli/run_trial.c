@@ -643,6 +643,8 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
                          (long long)r->lost_trial);
     else if (sl->why == WHY_TIMEOUT)
         knobx_buf_printf(why, "timed out after %gs", r->trial_timeout);
+    else if (sl->why == WHY_ELSEWHERE)
+        knobx_buf_puts(why, "stopped: the trial was ended elsewhere");
     else if (WIFSIGNALED(st))
         knobx_buf_printf(why, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
     else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
@@ -748,7 +750,9 @@ static int set_fail_reason(slot *sl, knobx_buf *why)
 static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *values,
                         knobx_buf *why)
 {
-    static const char lost[] = "the storage failed", elsewhere[] = "another worker ended it";
+    static const char lost[] = "the storage failed",
+                      elsewhere[] =
+                          "it was ended elsewhere: knob tell, the dashboard or another worker";
     if (why->len) {
         int rc = set_fail_reason(sl, why);
         if (!run_saved(r, sl->number, rc, "its fail_reason")) {

@@ -134,7 +134,8 @@ typedef struct knob__backend {
      * the value). */
     int (*set_param)(void *be, int64_t study, int64_t trial, const char *name,
                      const char *dist_json, double internal);
-    /* Records an intermediate value; a step already recorded keeps its first value. */
+    /* Records an intermediate value; a step already recorded keeps its first value.
+     * KNOB_ESTATE for a finished trial (but for a lost one, as finish takes it). */
     int (*report)(void *be, int64_t study, int64_t trial, int64_t step, double value);
     int (*set_trial_attr)(void *be, int64_t study, int64_t trial, bool system, const char *key,
                           const char *json);

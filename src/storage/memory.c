@@ -520,11 +520,26 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
     return KNOB_OK;
 }
 
+/* Whether t was failed by another worker for its silent heartbeat: its own worker's end,
+ * arriving late (the storage was out longer than the grace), is still taken. */
+static bool lost_by_silence(const mem_trial *t)
+{
+    for (size_t i = 0; i < t->n_attrs[1]; i++)
+        if (!strcmp(t->attrs[1][i].key, "fail_cause"))
+            return !strcmp(t->attrs[1][i].json, KNOB__LOST_JSON);
+    return false;
+}
+
 static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)
 {
     mem_trial *t = trial_of(be, study, trial);
     if (!t)
         return no_trial(trial);
+    if (t->state != KNOB_TRIAL_RUNNING && t->state != KNOB_TRIAL_WAITING &&
+        !(t->state == KNOB_TRIAL_FAIL && lost_by_silence(t)))
+        return knob__error(
+            KNOB_ESTATE, "cannot record a value of trial %lld of study '%s': it is already %s",
+            (long long)t->number, study_of(be, study)->name, knob_trial_state_str(t->state));
     size_t i = t->n_inter;
     while (i > 0 && t->inter[i - 1].step > step)
         i--;
@@ -549,16 +564,6 @@ static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, c
     if (!rc)
         touch(study_of(be, study), t);
     return rc;
-}
-
-/* Whether t was failed by another worker for its silent heartbeat: its own worker's end,
- * arriving late (the storage was out longer than the grace), is still taken. */
-static bool lost_by_silence(const mem_trial *t)
-{
-    for (size_t i = 0; i < t->n_attrs[1]; i++)
-        if (!strcmp(t->attrs[1][i].key, "fail_cause"))
-            return !strcmp(t->attrs[1][i].json, KNOB__LOST_JSON);
-    return false;
 }
 
 static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,

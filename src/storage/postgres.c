@@ -506,10 +506,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_SET_PARAMS_MERGE] = "UPDATE knob_trials x SET seq = " STAMP ", " MERGE_PARAMS(
         "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 RETURNING x.id",
     /* $1 study, $2 trial, $3 step, $4 value */
-    [Q_REPORT] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
-                 "i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT tr.id, $3, $4 "
-                 "FROM tr ON CONFLICT DO NOTHING RETURNING trial), u AS (UPDATE knob_trials t "
-                 "SET seq = " STAMP " FROM i WHERE t.id = i.trial RETURNING 1) SELECT id FROM tr",
+    /* No row: no such trial; `open` false: it is finished (but for a lost one: backend.h,
+     * finish), and nothing is recorded */
+    [Q_REPORT] = "WITH tr AS (SELECT x.id, x.number, x.state, (x.state IN (0, 4) OR (x.state = 3 "
+                 "AND " LOST_ATTR("x.id") ")) AS open FROM knob_trials x WHERE x.id = $2 AND "
+                 "x.study = $1), i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT "
+                 "tr.id, $3, $4 FROM tr WHERE tr.open ON CONFLICT DO NOTHING RETURNING trial), "
+                 "u AS (UPDATE knob_trials t SET seq = " STAMP " FROM i WHERE t.id = i.trial "
+                 "RETURNING 1) SELECT number, state, open FROM tr",
     /* $1 study, $2 trial, $3 system, $4 key, $5 json */
     [Q_SET_TRIAL_ATTR] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
                          "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT "
@@ -2574,7 +2578,21 @@ static int op_report(pg *d, void *a_)
     id_args *a = a_;
     char s[32], t[32], step[32], v[32];
     const char *p[4] = {num(s, a->study), num(t, a->trial), num(step, a->number), dbl(v, a->value)};
-    return trial_write(d, Q_REPORT, 4, p, "report a value", a->trial, false);
+    PGresult *r = NULL;
+    int rc = q1(d, Q_REPORT, 4, p, &r, "report a value");
+    if (rc)
+        return rc;
+    if (!PQntuples(r))
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld", d->where,
+                         (long long)a->trial);
+    else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
+        rc = knob__error(KNOB_ESTATE,
+                         "cannot record a value of trial %lld: it is already %s (in '%s')",
+                         (long long)get_i64(r, 0, 0),
+                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 1))),
+                         d->where);
+    PQclear(r);
+    return rc;
 }
 
 static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)

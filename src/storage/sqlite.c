@@ -1246,12 +1246,14 @@ static int stamp(db *d, int64_t study, int64_t trial)
     return sqlite3_changes(d->h) == 1 ? KNOB_OK : no_trial(d, study, trial);
 }
 
-/* Within a write transaction: KNOB_ENOTFOUND unless the study has the trial; with
- * `to_finish`, KNOB_ESTATE unless it is RUNNING (already finished, or WAITING: an enqueued
- * trial is asked before it is finished, so that it has its params) or failed for its silent
- * heartbeat (*lost, unless NULL; backend.h, finish). *constrained (unless NULL): whether
- * the trial has a constraints attribute. */
-static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish, bool *constrained,
+/* Within a write transaction: KNOB_ENOTFOUND unless the study has the trial. With `what`,
+ * the write that needs it unfinished ("finish", "record a value of"), KNOB_ESTATE when it
+ * is finished, but for a trial failed for its silent heartbeat (*lost, unless NULL;
+ * backend.h, finish); "finish" refuses a WAITING trial too (an enqueued trial is asked
+ * before it is finished, so that it has its params), a value is recorded in one (an added
+ * trial's rows). *constrained (unless NULL): whether the trial has a constraints
+ * attribute. */
+static int check_trial(db *d, int64_t study, int64_t trial, const char *what, bool *constrained,
                        bool *lost)
 {
     sqlite3_stmt *s = stmt(d, Q_TRIAL_STATE);
@@ -1270,18 +1272,18 @@ static int check_trial(db *d, int64_t study, int64_t trial, bool to_finish, bool
         *lost = was_lost;
     if (!row)
         rc = no_trial(d, study, trial);
-    else if (to_finish && state == KNOB_TRIAL_WAITING)
+    else if (what && !strcmp(what, "finish") && state == KNOB_TRIAL_WAITING)
         rc = knob__error(KNOB_ESTATE,
                          "sqlite storage '%s': cannot finish trial %lld of study '%s': it is "
                          "waiting (enqueued, not asked yet); a trial is finished once it has "
                          "been asked",
                          d->path, (long long)sqlite3_column_int64(s, 1),
                          (const char *)sqlite3_column_text(s, 2));
-    else if (to_finish && state != KNOB_TRIAL_RUNNING && !(lost && was_lost))
+    else if (what && state != KNOB_TRIAL_RUNNING && state != KNOB_TRIAL_WAITING && !was_lost)
         rc = knob__error(KNOB_ESTATE,
-                         "sqlite storage '%s': cannot finish trial %lld of study "
+                         "sqlite storage '%s': cannot %s trial %lld of study "
                          "'%s': it is already %s",
-                         d->path, (long long)sqlite3_column_int64(s, 1),
+                         d->path, what, (long long)sqlite3_column_int64(s, 1),
                          (const char *)sqlite3_column_text(s, 2),
                          knob_trial_state_str((knob_trial_state)state));
     sqlite3_reset(s);
@@ -1566,7 +1568,7 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
     int rc = begin(d);
     if (rc)
         return rc;
-    if ((rc = check_trial(d, study, trial, false, NULL, NULL)))
+    if ((rc = check_trial(d, study, trial, "record a value of", NULL, NULL)))
         return rollback(d, rc);
     if ((rc = insert_report(d, trial, stp, value)))
         return rollback(d, rc);
@@ -1698,7 +1700,7 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     if (rc)
         return rc;
     bool constrained = false, lost = false;
-    if ((rc = check_trial(d, study, trial, true, &constrained, &lost)) ||
+    if ((rc = check_trial(d, study, trial, "finish", &constrained, &lost)) ||
         (rc = write_finish(d, study, trial, state, values, n, constrained)) ||
         (lost && (rc = keep_lost(d, trial, state))))
         return rollback(d, rc);

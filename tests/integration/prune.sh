@@ -70,10 +70,11 @@ expect_eq "$(py '[d[0]["state"], d[0]["values"], d[0]["intermediate"]]' < nan-me
 expect_eq "$(py '[d[0]["state"], d[0]["values"]]' < nan-none.json)" '["complete", [0.5]]' \
     "without a pruner"
 
-# A trial finished elsewhere (knob tell) while its program still prints: successive halving
-# would record a rung in the finished trial at each later record and is refused; knob run
-# says so once, not at every record. The running trial's first lines are in its logs while
-# it runs (the logs are written as the trial prints, not when it ends).
+# A trial finished elsewhere (knob tell) while its program still prints: its next record is
+# refused (it went into the finished trial, and successive halving was asked, refused, at
+# each record), knob run says so once and stops the program. The running trial's first
+# lines are in its logs while it runs (the logs are written as the trial prints, not when it
+# ends).
 cat > late.sh <<'SH'
 #!/bin/sh
 echo "step=1 loss=1"
@@ -98,6 +99,7 @@ grep -q "warming up" knob-runs/late/0/stderr.log || fail "the running trial's st
 "$KNOB" tell late 0 --state fail --storage "sqlite:///$T/s.db" > /dev/null || fail "knob tell"
 touch go
 wait "$run" || true
-expect_eq "$(grep -c 'pruner:' late.err)" 1 "the pruner's refusals said: $(cat late.err)"
-grep -q "trial 0 of study 'late' has finished: its rung .* cannot be recorded (the pruner is not asked again" late.err ||
+expect_eq "$(grep -c 'cannot record' late.err)" 1 "the refusals said: $(cat late.err)"
+grep -q "trial 0: its value at step 2: .*cannot record a value of trial 0 .*already fail; its program is stopped" late.err ||
     fail "the refusal: $(cat late.err)"
+expect_eq "$(grep -c 'pruner:' late.err)" 0 "the pruner asked: $(cat late.err)"

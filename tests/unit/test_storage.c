@@ -607,6 +607,22 @@ static void check_intermediate(target *t)
         assert_true(g.t[0].inter[i].value == want_val[i]);
     }
     CHECK(be->report(t->h, s, a + 1000, 1, 1), KNOB_ENOTFOUND);
+    /* A finished trial takes no value (a program's record after a tell from outside): but
+     * a trial failed for its silent heartbeat, whose worker is alive after all, does. */
+    double v = 1;
+    OK(be->finish(t->h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
+    seq = sync_into(be, t->h, s, 0, &g);
+    CHECK(be->report(t->h, s, a, 20, 1), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "cannot record a value of trial 0"));
+    expect_nothing_new(t, s, seq);
+    int64_t b = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    OK(be->finish(t->h, s, b, KNOB_TRIAL_FAIL, NULL, 0));
+    CHECK(be->report(t->h, s, b, 1, 1), KNOB_ESTATE);
+    OK(be->set_trial_attr(t->h, s, b, true, "fail_cause", "\"worker_lost\""));
+    OK(be->report(t->h, s, b, 1, 0.5));
+    sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(g.n, 2);
+    assert_int_equal(g.t[0].n_inter + g.t[1].n_inter, 6);
     got_clear(&g);
 }
 
@@ -911,7 +927,7 @@ static void check_sync_scale(target *t)
     assert_int_equal(g.n, N);
     for (int r = 0; r < ROUNDS; r++) {
         int i = (r * 7919) % N;
-        OK(be->report(t->h, s, ids[i], r, 0.5));
+        OK(be->set_trial_attr(t->h, s, ids[i], false, "round", "1"));
         int64_t next = sync_into(be, t->h, s, seq, &g);
         assert_true(next > seq);
         assert_int_equal(g.n, 1);
