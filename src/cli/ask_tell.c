@@ -43,8 +43,20 @@ static int ask_one(const sweep *sw, study_ref *r)
     }
     cli_enqueued_taken(sw, t, &tp);
     printf("{\"number\": %lld, \"params\": %s}\n", (long long)knob_trial_number(t), tp.json);
-    knob_trial_detach(t);
+    int64_t number = knob_trial_number(t);
     params_free(&tp);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        /* nobody got its params: not left RUNNING for good */
+        int e = errno;
+        knob_trial_set_system_attr(t, "fail_reason", "\"knob ask could not print its params\"");
+        knob_study_tell(r->s, t, KNOB_TRIAL_FAIL, NULL, 0);
+        fprintf(
+            stderr,
+            "knob ask: cannot write the params of trial %lld to stdout: %s; the trial is failed\n",
+            (long long)number, strerror(e));
+        return EXIT_FAIL;
+    }
+    knob_trial_detach(t);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The knob command: tunes any program from a sweep file, and inspects studies. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -106,6 +107,16 @@ static void keep_memory(void)
 #endif
 }
 
+/* EXIT_FAIL, said, when what a command printed could not all be written (a full disk, a
+ * closed pipe: `knob trials s --format csv > out.csv` on a full disk exited 0). */
+static int stdout_written(const char *command)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "knob %s: cannot write to stdout: %s\n", command, strerror(errno));
+    return EXIT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -126,7 +137,8 @@ int main(int argc, char **argv)
         keep_memory();
         if (cli_load_env_plugins())
             return EXIT_USAGE;
-        return commands[i].fn(argc - 2, argv + 2);
+        int rc = commands[i].fn(argc - 2, argv + 2);
+        return rc ? rc : stdout_written(argv[1]);
     }
     fprintf(stderr, "knob: unknown command '%s'\n", argv[1]);
     usage(stderr);

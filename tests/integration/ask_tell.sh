@@ -112,4 +112,21 @@ expect_eq "$(echo "$line" | py '[d["number"], d["params"]]')" "[$num, {\"x\": 1.
 "$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
 expect_eq "$(py "[(t['state'], t['values'], t['params']) for t in d if t['number'] == $num]" < t.json)" \
     '[["complete", [0.25], {"x": 1.5, "k": 2}]]' "the enqueued trial told once asked"
+
+# What could not be written to stdout (a full disk) fails the command, saying so; knob ask
+# fails the trial whose params nobody got (it was left RUNNING, and the command exited 0).
+if [ -w /dev/full ]; then
+    n=$(py 'len(d)' < t.json)
+    if "$KNOB" ask demo --storage "sqlite:///$T/a.db" > /dev/full 2> err.txt; then fail "ask into a full disk exited 0"; fi
+    grep -q "knob ask: cannot write the params of trial $n to stdout: No space left on device; the trial is failed" err.txt ||
+        fail "ask into a full disk: $(cat err.txt)"
+    "$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+    expect_eq "$(py "[(t['state'], t['system_attrs'].get('fail_reason')) for t in d if t['number'] == $n]" < t.json)" \
+        '[["fail", "knob ask could not print its params"]]' "the trial asked into a full disk"
+    for cmd in "trials demo --format csv" "best demo" "studies"; do
+        # shellcheck disable=SC2086 # the words of the command
+        if "$KNOB" $cmd --storage "sqlite:///$T/a.db" > /dev/full 2> err.txt; then fail "knob $cmd into a full disk exited 0"; fi
+        grep -q "cannot write to stdout: No space left on device" err.txt || fail "knob $cmd: $(cat err.txt)"
+    done
+fi
 echo ok
