@@ -540,6 +540,13 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
         }
         v[n++] = vals->kids[i]->num;
     }
+    if (n && states[k] != KNOB_TRIAL_COMPLETE) { /* as knob tell (and Optuna's tell) */
+        char msg[160];
+        snprintf(msg, sizeof msg, "tell: a %s trial takes no values, got %zu%s", names[k], n,
+                 states[k] == KNOB_TRIAL_PRUNED ? " (its value is its last intermediate value)"
+                                                : "");
+        return error(out, 400, msg);
+    }
     int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,
                                     states[k] == KNOB_TRIAL_FAIL ? "failed by hand in the dashboard"
                                                                  : NULL);

@@ -86,6 +86,12 @@ expect_eq "$(py '[d["number"], d["params"]["lr"]]' < ask.json)" "[3, 0.01]" "the
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 200 "fail by hand"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "told twice"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"
+# values for a pruned or failed trial are refused, as knob tell refuses them (they were
+# dropped, the tell answered ok)
+for st in pruned fail; do
+    expect_eq "$(dashboard_status "/api/tell?name=w" "{\"trial\": 0, \"state\": \"$st\", \"values\": [1]}" "$auth")" \
+        400 "a $st trial told with values"
+done
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 0, "state": "won"}' "$auth")" 400 "bad state"
 # A value beyond a double's range (inf once read) is refused, the trial left running; a trial
 # number past 2^53 is none.
