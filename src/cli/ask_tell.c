@@ -144,7 +144,7 @@ static int parse_values(const cli_args *a, double *values, size_t *n)
         }
         errno = 0;
         double v = values[(*n)++] = strtod(a->pos[i], &end);
-        if (*end || end == a->pos[i]) {
+        if (*end || end == a->pos[i] || strpbrk(a->pos[i], "xX")) { /* decimal: 0x10 is not */
             fprintf(stderr, "knob tell: '%s' is not a number\n", a->pos[i]);
             return -1;
         }
@@ -179,7 +179,8 @@ static int parse_constraints(const char *text, double *out, size_t *n)
         errno = 0;
         double v = strtod(p, &end);
         bool overflow = errno == ERANGE && isinf(v); /* 1e400: a typo, not inf */
-        if (end == p || (*end && *end != ',') || isnan(v) || overflow) {
+        const char *x = strpbrk(p, "xX,");
+        if (end == p || (*end && *end != ',') || isnan(v) || overflow || (x && *x != ',')) {
             fprintf(stderr,
                     "knob tell: --constraints is a list of numbers separated by commas (each "
                     "satisfied when <= 0; inf violated, -inf satisfied), got '%s'\n",

@@ -105,7 +105,7 @@ int cmd_intermediate(int argc, char **argv)
         return EXIT_USAGE;
     char *end;
     double value = strtod(a.pos[2], &end);
-    if (*end || end == a.pos[2] || !isfinite(value)) {
+    if (*end || end == a.pos[2] || !isfinite(value) || strpbrk(a.pos[2], "xX")) {
         fprintf(stderr,
                 "knob intermediate: the value must be a finite number, got '%s' (a trial whose "
                 "value is no number any more is told --state fail)\n",

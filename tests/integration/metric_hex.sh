@@ -21,4 +21,17 @@ assert d[0]["state"] == "fail" and "its value '0x10' is not a number" in r(0), d
 assert d[1]["state"] == "fail" and "its value '0x1p-3' is not a number" in r(1), d[1]
 assert d[2]["state"] == "complete" and d[2]["values"] == [0.25], d[2]
 PY
+
+# knob tell and knob intermediate read decimal numbers too (0x10 was told as 16)
+printf '%s\n' "program: x" "method: random" "metric: {name: loss}" "parameters:" "  x: {min: 0.0, max: 1.0}" > r.yaml
+line=$("$KNOB" ask hx --sweep r.yaml --storage "sqlite:///$T/s.db")
+n=$(echo "$line" | py 'd["number"]')
+for args in "tell hx $n 0x10" "tell hx $n 1 --constraints 0,0x1" "intermediate hx $n 0x1p3"; do
+    # shellcheck disable=SC2086 # the words of the command
+    if "$KNOB" $args --storage "sqlite:///$T/s.db" 2> err.txt; then fail "knob $args was taken"; fi
+    grep -q "not a number\|must be a finite number\|list of numbers" err.txt || fail "knob $args: $(cat err.txt)"
+done
+"$KNOB" trials hx --storage "sqlite:///$T/s.db" --format json > t.json
+expect_eq "$(py "[(t['state'], t['intermediate']) for t in d if t['number'] == $n]" < t.json)" \
+    '[["running", {}]]' "the trial told in hex"
 echo ok
