@@ -939,12 +939,13 @@ KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
 
 /* Records an intermediate value of the objective at `step` (0 to INT64_MAX - 1; another
  * step is KNOB_EINVAL, naming the trial). Reporting a step again is ignored (the first
- * report stays, a non-finite one included). A NaN, or an infinity on the losing side (+inf when
- * minimizing), is recorded nowhere but marks a diverged run: while it is the latest report, every
- * pruner but "none" prunes the trial (knob_trial_should_prune), as Optuna's do. A gain of +inf (or
- * a loss of -inf) is ignored. A trial already finished (told by number elsewhere: knob tell, the
- * dashboard) records nothing: KNOB_ESTATE, as Optuna's storages refuse it; one failed for its
- * silent heartbeat still records (see heartbeat_interval in knob_study_options). */
+ * report stays, a non-finite one included). A NaN, or an infinity on the losing side
+ * (+inf when minimizing), is recorded nowhere but marks a diverged run: while it is the
+ * latest report, every pruner but "none" prunes the trial (knob_trial_should_prune), as
+ * Optuna's do. A gain of +inf (or a loss of -inf) is ignored. A trial already finished
+ * (told by number elsewhere: knob tell, the dashboard) records nothing: KNOB_ESTATE, as
+ * Optuna's storages refuse it; one failed for its silent heartbeat still records (see
+ * heartbeat_interval in knob_study_options). */
 KNOB_API int knob_trial_report(knob_trial *t, int64_t step, double value);
 
 /* Records that this trial's worker is alive (see knob_study_options); does nothing

@@ -467,6 +467,12 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
             c->stopped = true;
             break;
         }
+        if (!isfinite(loss)) /* said: the summary says only "diverged" */
+            fprintf(stderr, "knob lr-find: step %zu: the loss '%s' is %s: the test ends there\n",
+                    steps, metric,
+                    isnan(loss) ? "nan"
+                    : loss > 0  ? "inf"
+                                : "-inf");
         knob_lr_finder_step(f, loss, &done);
         steps++;
         if (!done)
@@ -744,6 +750,12 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
                         "it never fell, and the suggested rate %g lies below the range "
                         "tried; try a lower --min\n",
                         rate[0], res.suggested_rate);
+            else if (res.suggested_rate < rate[0]) /* lowest a step or two in: hardly fell */
+                fprintf(stderr,
+                        "knob lr-find: the smoothed loss was lowest at %g, near the first rate "
+                        "%g, and the suggested rate %g lies below the range tried; try a lower "
+                        "--min\n",
+                        res.min_loss_rate, rate[0], res.suggested_rate);
             if (cut) {
                 bool failed = !WIFEXITED(st) || WEXITSTATUS(st);
                 fprintf(stderr,

@@ -75,6 +75,30 @@ grep -q "lowest at the first rate, 1e-06: it never fell.*try a lower --min" err.
     fail "rising, no word of it: $(cat err.txt)"
 "$KNOB" lr-find sweep.yaml --param lr > out.txt 2> err.txt || fail "lr-find: $(cat err.txt)"
 if grep -q "never fell" err.txt; then fail "a falling loss said to never fall: $(cat err.txt)"; fi
+if grep -q "below the range" err.txt; then fail "a falling loss said to lie below: $(cat err.txt)"; fi
+# a flat loss whose smoothed value is lowest a step in (the moving average's rounding): the
+# suggestion lies below the range as well, and knob says so (it said nothing)
+cat > flat.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do echo "step=$step loss=2.31"; done
+SH
+chmod +x flat.sh
+sed "s|command: .*|command: [$T/flat.sh]|" sweep.yaml > flat.yaml
+"$KNOB" lr-find flat.yaml --param lr --min 1e-7 --steps 60 > out.txt 2> err.txt || fail "flat: $(cat err.txt)"
+rate=$(sed -n 's/^suggested rate: *//p' out.txt)
+python3 -c "import sys; sys.exit(not float('$rate') < 1e-7)" || fail "flat: the suggestion $rate"
+grep -q "lies below the range tried; try a lower --min" err.txt || fail "flat, no word of it: $(cat err.txt)"
+# a loss that turns NaN: the test ends there as diverged, and knob names it
+cat > nan.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do
+    if [ "$step" = 3 ]; then echo "step=$step loss=nan"; else echo "step=$step loss=$((100 - step))"; fi
+done
+SH
+chmod +x nan.sh
+sed "s|command: .*|command: [$T/nan.sh]|" sweep.yaml > nan.yaml
+"$KNOB" lr-find nan.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "nan: $(cat err.txt)"
+grep -q "step 3: the loss 'loss' is nan: the test ends there" err.txt || fail "nan, no word of it: $(cat err.txt)"
 # a loss that is not a number ends the test there, and knob says so
 cat > garbage.sh <<'SH'
 #!/usr/bin/env bash
