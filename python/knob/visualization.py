@@ -271,6 +271,8 @@ def _param_importances(go, study, evaluator=None, params=None, *, target=None, t
     if target is not None:
         kwargs["target"] = target
     shares = get_param_importances(study, **kwargs)
+    if target is None and study.metric_names is not None:  # set_metric_names's, as Optuna 5
+        target_name = study.metric_names[0]
     names = list(shares)[::-1]  # the most important at the top
     if not names:  # as Optuna: an empty figure
         return _figure(go, [], "Hyperparameter Importances", xaxis={"title": {"text": "Hyperparameter Importance"}}, yaxis={"title": {"text": "Hyperparameter"}}, showlegend=False)
@@ -443,6 +445,9 @@ def _pareto_front(go, study, *, target_names=None, include_dominated_trials: boo
     n = n or (len(vals[0]) if vals else 2)
     if n not in (2, 3):
         raise ValueError("`plot_pareto_front` function only supports 2 or 3 objective studies when using `targets` is `None`. Please use `targets` if your objective studies have more than 3 objectives.")
+    metric_names = study.metric_names  # set_metric_names's, as Optuna 5 titles the axes
+    if target_names is None and metric_names is not None and len(metric_names) == n:
+        target_names = metric_names
     names = list(target_names) if target_names is not None else ["Objective %d" % i for i in range(n)]
     if len(names) != n:
         raise ValueError("The length of `target_names` is supposed to be %d." % n)

@@ -382,3 +382,23 @@ def test_pareto_front_constraints_func_warns_as_optuna_5():
 
 def test_is_available_with_plotly():
     assert visualization.is_available()  # plotly is installed here
+
+
+def test_metric_names_title_the_figures_as_optuna_5():
+    """set_metric_names's names title plot_pareto_front's axes and name plot_param_importances'
+    bars, as Optuna 5's (knob kept "Objective 0" and "Objective Value"); given names win."""
+    study = optuna.create_study(directions=["minimize", "maximize"])
+    study.set_metric_names(["loss", "acc"])
+    for i in range(4):
+        study.tell(study.ask(), [float(i), float(3 - i)])
+    fig = visualization.plot_pareto_front(study)
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("loss", "acc")
+    fig = visualization.plot_pareto_front(study, target_names=["a", "b"])
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("a", "b")
+    one = optuna.create_study()
+    one.set_metric_names(["loss"])
+    for i in range(6):
+        t = one.ask()
+        one.tell(t, t.suggest_float("x", 0, 1) + 0.1 * t.suggest_float("y", 0, 1))
+    assert visualization.plot_param_importances(one).data[0].name == "loss"
+    assert visualization.plot_param_importances(one, target=lambda t: t.value).data[0].name == "Objective Value"
