@@ -576,10 +576,10 @@ typedef struct knob_study_options {
      * read as 0) means no retry: the trial is failed and nothing is enqueued, here and in
      * knob_study_retry_trial. A trial so failed whose worker was alive after all (its
      * beats could not be written: the storage was out for longer than the grace) is still
-     * told by it: its end replaces the presumed one, which is kept in the system attributes
-     * "lost_reason" and "lost_cause"; its retry, if it still waits when the trial ends
-     * COMPLETE or PRUNED, is failed unrun by the next ask ("retry_unneeded"). Workers must
-     * agree on these settings; clocks are wall clocks. */
+     * told COMPLETE or PRUNED by it (a FAIL stays the presumed one): its end replaces the
+     * presumed one, which is kept in the system attributes "lost_reason" and "lost_cause";
+     * its retry, if it still waits then, is failed unrun by the next ask
+     * ("retry_unneeded"). Workers must agree on these settings; clocks are wall clocks. */
     double heartbeat_interval;
     double grace_period;
     int max_retry;
@@ -942,10 +942,10 @@ KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
  * report stays, a non-finite one included). A NaN, or an infinity on the losing side
  * (+inf when minimizing), is recorded nowhere but marks a diverged run: while it is the
  * latest report, every pruner but "none" prunes the trial (knob_trial_should_prune), as
- * Optuna's do. A gain of +inf (or a loss of -inf) is ignored. A trial already finished
- * (told by number elsewhere: knob tell, the dashboard) records nothing: KNOB_ESTATE, as
- * Optuna's storages refuse it; one failed for its silent heartbeat still records (see
- * heartbeat_interval in knob_study_options). */
+ * Optuna's do. A gain of +inf (or a loss of -inf) is ignored. A new step of a trial
+ * already finished (told by number elsewhere: knob tell, the dashboard) is refused:
+ * KNOB_ESTATE, as Optuna's storages refuse it; one failed for its silent heartbeat still
+ * records (see heartbeat_interval in knob_study_options). */
 KNOB_API int knob_trial_report(knob_trial *t, int64_t step, double value);
 
 /* Records that this trial's worker is alive (see knob_study_options); does nothing

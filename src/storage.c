@@ -391,19 +391,24 @@ int knob__store_set_times(knob_study *s, int64_t trial, double start, double end
 
 int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause)
 {
-    /* The finish decides who fails it first; only that one writes why. */
-    int rc = knob__store_finish(s, trial, KNOB_TRIAL_FAIL, NULL, 0);
+    /* The cause first: a trial failed as lost is never FAIL without it, so its worker's late
+     * end is taken from the moment it is FAIL (storage/backend.h, finish). Then the finish,
+     * which decides who fails it first (a second failer, a trial ended meanwhile: KNOB_ESTATE);
+     * only that one writes the reason. */
     knobx_buf b = {0};
-    if (!rc && reason) {
-        knobx_json_add_string(&b, reason);
-        rc = b.oom ? knob__oom("fail reason")
-                   : knob__store_trial_attr(s, trial, true, "fail_reason", knobx_buf_cstr(&b));
-    }
-    if (!rc && cause) {
-        knobx_buf_reset(&b);
+    int rc = KNOB_OK;
+    if (cause) {
         knobx_json_add_string(&b, cause);
         rc = b.oom ? knob__oom("fail cause")
                    : knob__store_trial_attr(s, trial, true, "fail_cause", knobx_buf_cstr(&b));
+    }
+    if (!rc)
+        rc = knob__store_finish(s, trial, KNOB_TRIAL_FAIL, NULL, 0);
+    if (!rc && reason) {
+        knobx_buf_reset(&b);
+        knobx_json_add_string(&b, reason);
+        rc = b.oom ? knob__oom("fail reason")
+                   : knob__store_trial_attr(s, trial, true, "fail_reason", knobx_buf_cstr(&b));
     }
     knobx_buf_free(&b);
     return rc;

@@ -86,8 +86,9 @@ static int write_file(const char *path, const knobx_buf *b)
     if (name && (fd = mkstemp(name)) >= 0) {
         mode_t mask = umask(0);
         umask(mask);
-        bool ok = fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) == 0;
-        ok = write_all(fd, b) && ok;
+        /* a file system without modes (vfat) refuses it: the file is written all the same */
+        (void)fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
+        bool ok = write_all(fd, b);
         ok = (close(fd) == 0) && ok;
         rc = ok && rename(name, path) == 0 ? 0 : -1;
         if (rc) {

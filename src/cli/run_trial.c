@@ -753,6 +753,10 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
     static const char lost[] = "the storage failed",
                       elsewhere[] =
                           "it was ended elsewhere: knob tell, the dashboard or another worker";
+    if (sl->why == WHY_ELSEWHERE) { /* its end is another's: nothing of this run is written */
+        knob_trial_detach(sl->t);
+        return elsewhere;
+    }
     if (why->len) {
         int rc = set_fail_reason(sl, why);
         if (!run_saved(r, sl->number, rc, "its fail_reason")) {

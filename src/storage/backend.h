@@ -141,11 +141,11 @@ typedef struct knob__backend {
                           const char *json);
     /* Finishes a RUNNING trial: sets state, values (n may be 0), end_time now. KNOB_ESTATE
      * when the trial is WAITING or already finished, changing nothing; but for a trial
-     * failed for its silent heartbeat (system attribute fail_cause KNOB__LOST_JSON): its
-     * worker's own end, late (the storage was out longer than the grace), is taken, and
-     * the presumption is kept renamed, fail_cause as lost_cause, and fail_reason as
-     * lost_reason unless the end is FAIL (whose reason is then the worker's, if it gave
-     * one). */
+     * failed for its silent heartbeat (system attribute fail_cause KNOB__LOST_JSON), whose
+     * worker's own end, late (the storage was out longer than the grace), is taken when
+     * it is COMPLETE or PRUNED (a FAIL is refused: another failer's). On such an end, a
+     * trial with that cause (failed, or RUNNING with a failer about to fail it) has it
+     * kept renamed: fail_cause as lost_cause, fail_reason as lost_reason. */
     int (*finish)(void *be, int64_t study, int64_t trial, knob_trial_state state,
                   const double *values, size_t n);
 

@@ -577,8 +577,9 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
                            "trial %lld of study '%s' is waiting (enqueued, not asked yet): "
                            "a trial is finished once it has been asked",
                            (long long)t->number, study_of(be, study)->name);
-    bool lost = t->state == KNOB_TRIAL_FAIL && lost_by_silence(t);
-    if (t->state != KNOB_TRIAL_RUNNING && !lost)
+    /* a late end of a lost trial is COMPLETE or PRUNED: a FAIL is another failer's */
+    bool lost = state != KNOB_TRIAL_FAIL && lost_by_silence(t);
+    if (t->state != KNOB_TRIAL_RUNNING && !(t->state == KNOB_TRIAL_FAIL && lost))
         return knob__error(KNOB_ESTATE, "trial %lld of study '%s' is already %s",
                            (long long)t->number, study_of(be, study)->name,
                            knob_trial_state_str(t->state));
@@ -595,7 +596,7 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     if (lost) /* its worker's own end replaces the presumed one, kept as lost_* */
         for (size_t i = 0; i < t->n_attrs[1]; i++)
             if (!strcmp(t->attrs[1][i].key, "fail_cause") ||
-                (state != KNOB_TRIAL_FAIL && !strcmp(t->attrs[1][i].key, "fail_reason")))
+                !strcmp(t->attrs[1][i].key, "fail_reason"))
                 memcpy((char *)t->attrs[1][i].key, "lost", 4);
     count_finished(study_of(be, study), t);
     touch(study_of(be, study), t);

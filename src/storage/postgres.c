@@ -300,14 +300,16 @@ enum {
 #define LOST_ATTR(T)                                                                               \
     "EXISTS (SELECT 1 FROM knob_trial_attrs c WHERE c.trial = " T " AND c.system AND c.key = "     \
     "'fail_cause' AND c.json = '" KNOB__LOST_JSON "')"
-#define FINISHABLE "(x.state = 0 OR (x.state = 3 AND " LOST_ATTR("x.id") "))"
+/* The late end of a lost trial is COMPLETE or PRUNED ($3): a FAIL is another failer's. */
+#define FINISHABLE "(x.state = 0 OR (x.state = 3 AND $3::int <> 3 AND " LOST_ATTR("x.id") "))"
 /* The CTE after a finish's `t` (the finished trial's id; $3 its state) that keeps the
- * presumption of a trial failed for its silence, renamed (backend.h, finish). The attrs of
- * a RUNNING trial have no fail_cause: it renames nothing there. */
+ * presumption of a trial failed for its silence, renamed (backend.h, finish), on an end
+ * that is not FAIL (a RUNNING trial may have the cause too: knob__store_fail writes it
+ * before it fails the trial). */
 #define LOST_KEPT                                                                                  \
     "k AS (UPDATE knob_trial_attrs a SET key = 'lost' || substr(a.key, 5) FROM t WHERE a.trial = " \
-    "t.id AND a.system AND (a.key = 'fail_cause' OR (a.key = 'fail_reason' AND $3::int <> 3)) "   \
-    "AND " LOST_ATTR("t.id") ")"
+    "t.id AND a.system AND a.key IN ('fail_cause', 'fail_reason') AND $3::int <> 3 AND "          \
+    LOST_ATTR("t.id") ")"
 
 /* Numbers a creation allots at once when the study has no free number left (one UPDATE of the
  * study's row per FREE_BLOCK creations; the numbers past a cap stay free for a later cap). */

@@ -248,9 +248,9 @@ static const char *const sql[Q_COUNT] = {
                       "FROM trials t JOIN studies s ON s.id = t.study WHERE t.id = ?1 AND "
                       "t.study = ?2",
     /* A trial failed for its silent heartbeat and then finished by its worker: the
-     * presumption kept (backend.h, finish); ?2: the worker's end is FAIL */
+     * presumption kept (backend.h, finish) */
     [Q_LOST_KEEP] = "UPDATE trial_attrs SET key = 'lost' || substr(key, 5) WHERE trial = ?1 AND "
-                    "system = 1 AND (key = 'fail_cause' OR (key = 'fail_reason' AND NOT ?2))",
+                    "system = 1 AND key IN ('fail_cause', 'fail_reason')",
     /* best and best_seq bound: the first value of a trial without constraints (a trial with
      * them has its best found from its rows, by Q_BEST_REFRESH, whose statement costs a
      * `knob tell` 0.25 M instructions more to prepare) */
@@ -1248,13 +1248,14 @@ static int stamp(db *d, int64_t study, int64_t trial)
 
 /* Within a write transaction: KNOB_ENOTFOUND unless the study has the trial. With `what`,
  * the write that needs it unfinished ("finish", "record a value of"), KNOB_ESTATE when it
- * is finished, but for a trial failed for its silent heartbeat (*lost, unless NULL;
- * backend.h, finish); "finish" refuses a WAITING trial too (an enqueued trial is asked
- * before it is finished, so that it has its params), a value is recorded in one (an added
- * trial's rows). *constrained (unless NULL): whether the trial has a constraints
- * attribute. */
-static int check_trial(db *d, int64_t study, int64_t trial, const char *what, bool *constrained,
-                       bool *lost)
+ * is finished, but, with `late_ok`, for a trial failed for its silent heartbeat (backend.h,
+ * finish); "finish" refuses a WAITING trial too (an enqueued trial is asked before it is
+ * finished, so that it has its params), a value is recorded in one (an added trial's rows).
+ * *lost (unless NULL): whether the trial has that failure's cause (a RUNNING trial may, its
+ * failer about to finish it). *constrained (unless NULL): whether the trial has a
+ * constraints attribute. */
+static int check_trial(db *d, int64_t study, int64_t trial, const char *what, bool late_ok,
+                       bool *constrained, bool *lost)
 {
     sqlite3_stmt *s = stmt(d, Q_TRIAL_STATE);
     int rc, row = 0;
@@ -1267,9 +1268,12 @@ static int check_trial(db *d, int64_t study, int64_t trial, const char *what, bo
     int state = row ? sqlite3_column_int(s, 0) : 0;
     if (constrained)
         *constrained = row && sqlite3_column_int(s, 3);
-    bool was_lost = row && state == KNOB_TRIAL_FAIL && sqlite3_column_int(s, 4);
+    /* the cause is written before the trial is failed (knob__store_fail): a RUNNING trial
+     * may have it too, from a failer about to finish it */
+    bool marked = row && sqlite3_column_int(s, 4);
+    bool was_lost = marked && state == KNOB_TRIAL_FAIL && late_ok;
     if (lost)
-        *lost = was_lost;
+        *lost = marked;
     if (!row)
         rc = no_trial(d, study, trial);
     else if (what && !strcmp(what, "finish") && state == KNOB_TRIAL_WAITING)
@@ -1568,7 +1572,7 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
     int rc = begin(d);
     if (rc)
         return rc;
-    if ((rc = check_trial(d, study, trial, "record a value of", NULL, NULL)))
+    if ((rc = check_trial(d, study, trial, "record a value of", true, NULL, NULL)))
         return rollback(d, rc);
     if ((rc = insert_report(d, trial, stp, value)))
         return rollback(d, rc);
@@ -1682,13 +1686,12 @@ static int write_finish(db *d, int64_t study, int64_t trial, knob_trial_state st
 
 /* Within a write transaction: the presumption of a trial failed for its silence, which its
  * worker has now finished, kept renamed (backend.h, finish). */
-static int keep_lost(db *d, int64_t trial, knob_trial_state state)
+static int keep_lost(db *d, int64_t trial)
 {
     sqlite3_stmt *s = stmt(d, Q_LOST_KEEP);
     if (!s)
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, trial);
-    sqlite3_bind_int(s, 2, state == KNOB_TRIAL_FAIL);
     return step(d, s, "keep why a trial was failed", NULL);
 }
 
@@ -1700,9 +1703,12 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     if (rc)
         return rc;
     bool constrained = false, lost = false;
-    if ((rc = check_trial(d, study, trial, "finish", &constrained, &lost)) ||
+    /* a late end of a lost trial is COMPLETE or PRUNED: a FAIL is another failer's (and a
+     * RUNNING trial with the cause is its failer's to fail, knob__store_fail) */
+    bool late = state != KNOB_TRIAL_FAIL;
+    if ((rc = check_trial(d, study, trial, "finish", late, &constrained, &lost)) ||
         (rc = write_finish(d, study, trial, state, values, n, constrained)) ||
-        (lost && (rc = keep_lost(d, trial, state))))
+        (late && lost && (rc = keep_lost(d, trial))))
         return rollback(d, rc);
     return commit(d);
 }

@@ -44,7 +44,8 @@ grep -q '"loss"' "knob-runs/f/$ok/stdout.log" || fail "stdout not kept"
 expect_dead knob-runs/f/*
 
 # Output that is not UTF-8 (a Latin-1 message, a byte as the metric's value, a tail of
-# stderr cut inside a character): the trials fail with their reasons, each byte that is
+# stderr cut inside a character: 6,001 bytes, the last 4,096 kept, from the second byte of a
+# 'u' with an umlaut): the trials fail with their reasons, each byte that is
 # not UTF-8 as U+FFFD, and the run goes on (the reason was refused as JSON, taken for a
 # failed storage: the run stopped and left the trial RUNNING).
 cat > latin1.sh <<'SH'
@@ -52,7 +53,7 @@ cat > latin1.sh <<'SH'
 case "$1" in  # --m=...
 *latin1*) printf 'Fehler: Datei \374ber\n' >&2; exit 1 ;;
 *byte*) printf 'loss=\377\n' ;;
-*) i=0; while [ $i -lt 3000 ]; do printf '\303\274'; i=$((i + 1)); done >&2; exit 1 ;;
+*) { i=0; while [ $i -lt 3000 ]; do printf '\303\274'; i=$((i + 1)); done; echo; } >&2; exit 1 ;;
 esac
 SH
 chmod +x latin1.sh

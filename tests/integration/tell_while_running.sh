@@ -31,5 +31,7 @@ grep -q "trial 0: its value at step 1: .*already complete.*; its program is stop
 "$KNOB" trials s $S --format json > t.json
 py 'd[0]["state"], d[0]["values"], d[0]["intermediate"]' < t.json > got.txt
 expect_eq "$(cat got.txt)" "('complete', [0.9], {'0': 0.5})" "the trial told from outside"
+# and the run wrote nothing of its own into it (it wrote its fail_reason)
+expect_eq "$(py '"fail_reason" in d[0]["system_attrs"]' < t.json)" False "a fail_reason written"
 expect_dead knob-runs/s/*
 echo ok

@@ -212,8 +212,6 @@ static void large_arrays(void **state)
     knobx_buf_free(&b);
 }
 
-/* An empty buffer (data NULL) appended to another adds nothing, and copies nothing from
- * NULL (undefined behaviour, caught by the sanitizer build). */
 /* A string that is not UTF-8 (a Latin-1 message, a tail cut inside a character, a
  * surrogate's bytes) is written as valid JSON, each stray byte as U+FFFD; valid characters
  * as they are. */
@@ -238,6 +236,8 @@ static void strings_that_are_not_utf8(void **state)
     }
 }
 
+/* An empty buffer (data NULL) appended to another adds nothing, and copies nothing from
+ * NULL (undefined behaviour, caught by the sanitizer build). */
 static void empty_buffer_appended(void **state)
 {
     (void)state;
