@@ -131,23 +131,33 @@ int knob_study_retry_trial(knob_study *s, int64_t number, bool *enqueued)
     return retry(s, info, enqueued);
 }
 
+/* Whether t ended COMPLETE or PRUNED after it was failed as lost (its worker's late end). */
+static bool ended_late(const knob_trial_info *t)
+{
+    return t && (t->state == KNOB_TRIAL_COMPLETE || t->state == KNOB_TRIAL_PRUNED) &&
+           knob_trial_info_attr(t, "lost_cause", true);
+}
+
 bool knob__retry_unneeded(const knob_study *s, const knob_trial_info *info, int64_t *of)
 {
     int64_t origin = attr_int(info, "retry_of", -1), count = attr_int(info, "retry_count", 0);
     if (origin < 0 || count < 1)
         return false;
-    const knob_trial_info *prev = count == 1 ? knob__view_trial(&s->view, origin) : NULL;
-    for (size_t i = 0; count > 1 && !prev && i < s->view.n; i++) {
-        const knob_trial_info *t = s->view.by_number[i];
-        if (t && attr_int(t, "retry_of", -1) == origin &&
-            attr_int(t, "retry_count", 0) == count - 1)
-            prev = t;
+    /* the original, or any retry before this one along its chain */
+    const knob_trial_info *o = knob__view_trial(&s->view, origin);
+    if (ended_late(o)) {
+        *of = origin;
+        return true;
     }
-    if (!prev)
-        return false;
-    *of = prev->number;
-    return (prev->state == KNOB_TRIAL_COMPLETE || prev->state == KNOB_TRIAL_PRUNED) &&
-           knob_trial_info_attr(prev, "lost_cause", true);
+    for (size_t i = 0; count > 1 && i < s->view.n; i++) {
+        const knob_trial_info *t = s->view.by_number[i];
+        if (t && t != info && attr_int(t, "retry_of", -1) == origin &&
+            attr_int(t, "retry_count", 0) < count && ended_late(t)) {
+            *of = t->number;
+            return true;
+        }
+    }
+    return false;
 }
 
 static int fail_one(knob_study *s, const knob_trial_info *info, double silent)

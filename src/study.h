@@ -361,10 +361,10 @@ int knob__trial_finish_params(knob_trial *t, knob_trial_state state, const doubl
 /* Fails the RUNNING trials whose heartbeat is older than the grace period, and
  * enqueues their retries. */
 int knob__fail_stale(knob_study *s);
-/* Whether `info`, a retry (retry_of, retry_count), need not run: the trial it runs again,
- * failed for its silent heartbeat, was then finished by its own worker, COMPLETE or PRUNED
- * (storage/backend.h, finish; a late FAIL is run again as any failure). *of: that trial's
- * number. Reads the view as it is. */
+/* Whether `info`, a retry (retry_of, retry_count), need not run: a trial before it along its
+ * chain (the original or an earlier retry), failed for its silent heartbeat, was then
+ * finished by its own worker, COMPLETE or PRUNED (storage/backend.h, finish). *of: that
+ * trial's number. Reads the view as it is. */
 bool knob__retry_unneeded(const knob_study *s, const knob_trial_info *info, int64_t *of);
 
 /* plugin.c */

@@ -386,6 +386,38 @@ static void late_end_along_a_chain_of_retries(void **state)
     knob_storage_close(st);
 }
 
+/* The original completes late while its chain's second retry waits (its first retry lost in
+ * turn): the second is not run either. */
+static void late_end_of_the_original_skips_a_later_retry(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = open_study("memory:", &st, 2);
+    knob_trial *a, *b, *c, *d;
+    double x, y = 0.5;
+    assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(a, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    nap(0.5);
+    assert_int_equal(knob_study_ask(s, &b), KNOB_OK); /* fails 0, asks its retry 1 */
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5}"), KNOB_OK); /* 2 */
+    nap(0.5);
+    assert_int_equal(knob_study_ask(s, &c), KNOB_OK); /* fails 1, enqueues 3, asks 2 */
+    assert_int_equal(knob_trial_number(c), 2);
+    assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK); /* 0, late */
+    assert_int_equal(knob_study_ask(s, &d), KNOB_OK); /* fails 3 unrun, asks a new one */
+    assert_int_equal(knob_trial_number(d), 4);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_string_equal(knob_trial_info_attr(tr[3], "fail_cause", true), "\"retry_unneeded\"");
+    assert_non_null(strstr(knob_trial_info_attr(tr[3], "fail_reason", true), "trial 0,"));
+    knob_trial_detach(b);
+    assert_int_equal(knob_study_tell(s, c, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, d, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void late_end_of_a_lost_trial_memory(void **state)
 {
     (void)state;
@@ -585,6 +617,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(live_trials_keep_running),
         cmocka_unit_test(late_end_of_a_lost_trial_memory),
         cmocka_unit_test(late_end_along_a_chain_of_retries),
+        cmocka_unit_test(late_end_of_the_original_skips_a_later_retry),
         cmocka_unit_test(late_end_of_a_lost_trial_sqlite),
         cmocka_unit_test(late_end_of_a_lost_trial_postgres),
         cmocka_unit_test(slow_sampler_keeps_its_trial),
