@@ -177,7 +177,8 @@ static knob_study *study_arg(dash *d, const dash_req *r, knobx_buf *out, int *st
     if (rc) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s", knob_errmsg());
-        *status = error(out, rc == KNOB_ENOTFOUND ? 404 : 500, msg);
+        /* a name that is no study's name (not UTF-8, say) is the request's fault */
+        *status = error(out, rc == KNOB_ENOTFOUND ? 404 : rc == KNOB_EINVAL ? 400 : 500, msg);
         return NULL;
     }
     if (d->n_studies == d->cap_studies) {
@@ -500,7 +501,7 @@ static int note(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     int rc = j.oom ? KNOB_ENOMEM : knob_study_set_user_attr(s, "note", knobx_buf_cstr(&j));
     knobx_buf_free(&j);
     if (rc)
-        return error(out, 500, knob_errmsg());
+        return error(out, rc == KNOB_EINVAL ? 400 : 500, knob_errmsg());
     knobx_buf_puts(out, "{\"ok\":true}");
     return 200;
 }

@@ -50,6 +50,7 @@ expect_eq "$(dashboard_body "/api/sweep?name=w" | py '"curve.py" in d["sweep"]')
 expect_eq "$(dashboard_status "/api/study?name=w&since=x")" 400 "bad stamp"
 expect_eq "$(dashboard_status "/api/study")" 400 "no name"
 expect_eq "$(dashboard_status "/api/study?name=nope")" 404 "unknown study"
+expect_eq "$(dashboard_status "/api/study?name=%ff")" 400 "a name that is not UTF-8 (was 500)"
 expect_eq "$(dashboard_status "/api/log?name=w&trial=99")" 404 "unknown trial"
 expect_eq "$(dashboard_status "/api/log?name=w&trial=-1")" 400 "bad trial"
 expect_eq "$(dashboard_status "/api/nothing")" 404 "unknown call"
@@ -69,6 +70,8 @@ expect_eq "$(dashboard_status /api/studies "" "$auth")" 200 "token in the header
 expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "look at lr"}' "$auth")" 200 "note"
 expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'd["note"]')" "look at lr" "the note back"
 expect_eq "$(dashboard_status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not text"
+# a lone surrogate: stored as U+FFFD (was a 500)
+expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "a\ud800b"}' "$auth")" 200 "a lone surrogate"
 expect_eq "$(dashboard_status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
 expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
 expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"
