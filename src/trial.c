@@ -25,9 +25,10 @@ bool knob__trial_lost(const knob_trial_info *t)
 
 bool knob__fail_says_nothing(const knob_trial_info *t)
 {
-    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
-    return t->state == KNOB_TRIAL_FAIL && cause &&
-           (strcmp(cause, KNOB__LOST_JSON) == 0 || strcmp(cause, "\"retry_unneeded\"") == 0);
+    const char *cause;
+    return knob__trial_lost(t) || (t->state == KNOB_TRIAL_FAIL &&
+                                   (cause = knob_trial_info_attr(t, "fail_cause", true)) &&
+                                   strcmp(cause, "\"retry_unneeded\"") == 0);
 }
 
 knob_trial *knob__trial_new(knob_study *s)

@@ -60,14 +60,18 @@ parameters:
 YAML
 "$KNOB" lr-find q.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "q: $(cat err.txt)"
 grep -q '"lr":1e-07,"a":0.6,"b":12,"c":14,"d":1.2}' out.txt || fail "q: $(head -1 out.txt)"
+# NAME.yaml: sweep.yaml running the program NAME.sh (made executable)
+program_sweep() {
+    chmod +x "$1.sh"
+    sed "s|command: .*|command: [$T/$1.sh]|" sweep.yaml > "$1.yaml"
+}
 # a loss that rises from the first step: the suggestion lies below the range, and knob
 # says so
 cat > rising.sh <<'SH'
 #!/usr/bin/env bash
 while read -r step rate; do echo "step=$step loss=$((step + 1))"; done
 SH
-chmod +x rising.sh
-sed "s|command: .*|command: [$T/rising.sh]|" sweep.yaml > rising.yaml
+program_sweep rising
 "$KNOB" lr-find rising.yaml --param lr --min 1e-6 --steps 50 > out.txt 2> err.txt ||
     fail "rising: $(cat err.txt)"
 grep -q "suggested rate:   1e-07" out.txt || fail "rising: $(cat out.txt)"
@@ -82,8 +86,7 @@ cat > flat.sh <<'SH'
 #!/usr/bin/env bash
 while read -r step rate; do echo "step=$step loss=2.31"; done
 SH
-chmod +x flat.sh
-sed "s|command: .*|command: [$T/flat.sh]|" sweep.yaml > flat.yaml
+program_sweep flat
 "$KNOB" lr-find flat.yaml --param lr --min 1e-7 --steps 60 > out.txt 2> err.txt || fail "flat: $(cat err.txt)"
 rate=$(sed -n 's/^suggested rate: *//p' out.txt)
 python3 -c "import sys; sys.exit(not float('$rate') < 1e-7)" || fail "flat: the suggestion $rate"
@@ -95,8 +98,7 @@ while read -r step rate; do
     if [ "$step" = 3 ]; then echo "step=$step loss=nan"; else echo "step=$step loss=$((100 - step))"; fi
 done
 SH
-chmod +x nan.sh
-sed "s|command: .*|command: [$T/nan.sh]|" sweep.yaml > nan.yaml
+program_sweep nan
 "$KNOB" lr-find nan.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "nan: $(cat err.txt)"
 grep -q "step 3: the loss 'loss' is nan: the test ends there" err.txt || fail "nan, no word of it: $(cat err.txt)"
 # a loss that is not a number ends the test there, and knob says so
@@ -106,8 +108,7 @@ while read -r step rate; do
     if [ "$step" = 5 ]; then echo "step=$step loss=abc"; else echo "step=$step loss=$((100 - step))"; fi
 done
 SH
-chmod +x garbage.sh
-sed "s|command: .*|command: [$T/garbage.sh]|" sweep.yaml > garbage.yaml
+program_sweep garbage
 "$KNOB" lr-find garbage.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "garbage: $(cat err.txt)"
 grep -q "^steps: *5$" out.txt || fail "garbage: $(cat out.txt)"
 grep -q "step 5: the record 'step=5 loss=abc' has no number 'loss': the test ends there" err.txt ||

@@ -351,6 +351,23 @@ static void late_end_of_a_lost_trial(const char *url)
     knob_storage_close(st);
 }
 
+/* A chain of retries in a study of max_retry 2: trial 0 (*a) asked and lost, its retry 1
+ * (*b) asked and lost in turn, whose retry 3 then waits behind an enqueued trial 2 (*c,
+ * asked). */
+static void lose_twice(knob_study *s, knob_trial **a, knob_trial **b, knob_trial **c)
+{
+    double x;
+    assert_int_equal(knob_study_ask(s, a), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(*a, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    nap(0.5);
+    assert_int_equal(knob_study_ask(s, b), KNOB_OK); /* fails 0, asks its retry 1 */
+    assert_int_equal(knob_trial_number(*b), 1);
+    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5}"), KNOB_OK); /* 2 */
+    nap(0.5);
+    assert_int_equal(knob_study_ask(s, c), KNOB_OK); /* fails 1, enqueues 3, asks 2 */
+    assert_int_equal(knob_trial_number(*c), 2);
+}
+
 /* Along a chain of retries: trial 0 lost, its retry 1 lost in turn; 1's retry (3, the
  * second of 0's chain) still waits, behind an enqueued trial, when 1 completes late: 3 is
  * not run. */
@@ -360,16 +377,8 @@ static void late_end_along_a_chain_of_retries(void **state)
     knob_storage *st;
     knob_study *s = open_study("memory:", &st, 2);
     knob_trial *a, *b, *c, *d;
-    double x, y = 0.5;
-    assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
-    assert_int_equal(knob_trial_suggest_float(a, "x", 0, 1, 0, 0, &x), KNOB_OK);
-    nap(0.5);
-    assert_int_equal(knob_study_ask(s, &b), KNOB_OK); /* fails 0, asks its retry 1 */
-    assert_int_equal(knob_trial_number(b), 1);
-    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5}"), KNOB_OK); /* 2 */
-    nap(0.5);
-    assert_int_equal(knob_study_ask(s, &c), KNOB_OK); /* fails 1, enqueues 3, asks 2 */
-    assert_int_equal(knob_trial_number(c), 2);
+    double y = 0.5;
+    lose_twice(s, &a, &b, &c);
     assert_int_equal(knob_study_tell(s, b, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_study_ask(s, &d), KNOB_OK); /* fails 3 unrun, asks a new one */
     assert_int_equal(knob_trial_number(d), 4);
@@ -394,15 +403,8 @@ static void late_end_of_the_original_skips_a_later_retry(void **state)
     knob_storage *st;
     knob_study *s = open_study("memory:", &st, 2);
     knob_trial *a, *b, *c, *d;
-    double x, y = 0.5;
-    assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
-    assert_int_equal(knob_trial_suggest_float(a, "x", 0, 1, 0, 0, &x), KNOB_OK);
-    nap(0.5);
-    assert_int_equal(knob_study_ask(s, &b), KNOB_OK); /* fails 0, asks its retry 1 */
-    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.5}"), KNOB_OK); /* 2 */
-    nap(0.5);
-    assert_int_equal(knob_study_ask(s, &c), KNOB_OK); /* fails 1, enqueues 3, asks 2 */
-    assert_int_equal(knob_trial_number(c), 2);
+    double y = 0.5;
+    lose_twice(s, &a, &b, &c);
     assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK); /* 0, late */
     assert_int_equal(knob_study_ask(s, &d), KNOB_OK); /* fails 3 unrun, asks a new one */
     assert_int_equal(knob_trial_number(d), 4);
