@@ -44,6 +44,19 @@ static const char *query_arg(void *conn, const char *key)
     return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
+/* A query argument's name or value holding a NUL (%00): a C string would end there, so
+ * that ?name=a%00b named study "a". */
+static enum MHD_Result nul_in_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+        *(bool *)cls = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
                              const char *data, size_t len)
 {
@@ -134,6 +147,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (u && (u->too_big || u->body.oom)) {
             static const char msg[] = "{\"error\":\"the body is too large (64 KiB at most)\"}";
             return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, json, msg, sizeof msg - 1);
+        }
+        bool nul = false;
+        MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, nul_in_arg, &nul);
+        if (nul) {
+            static const char msg[] = "{\"error\":\"a query argument holds a NUL (%00)\"}";
+            return reply(c, MHD_HTTP_BAD_REQUEST, json, msg, sizeof msg - 1);
         }
         dash_req r = {url, post, query_arg, c, u ? u->body.data : NULL, u ? u->body.len : 0};
         knobx_buf out = {0};

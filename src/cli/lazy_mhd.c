@@ -21,6 +21,10 @@
     F(const char *, MHD_lookup_connection_value,                                                   \
       (struct MHD_Connection * connection, enum MHD_ValueKind kind, const char *key),              \
       (connection, kind, key), NULL)                                                               \
+    F(int, MHD_get_connection_values_n,                                                            \
+      (struct MHD_Connection * connection, enum MHD_ValueKind kind,                                \
+       MHD_KeyValueIteratorN iterator, void *iterator_cls),                                        \
+      (connection, kind, iterator, iterator_cls), -1)                                              \
     F(enum MHD_Result, MHD_queue_response,                                                         \
       (struct MHD_Connection * connection, unsigned int status_code,                               \
        struct MHD_Response *response),                                                             \

@@ -231,6 +231,11 @@ static const char *parse_string_raw(parser *ps)
                 ps->p[1] == 'u' && !hex4(ps->p + 2, &lo) && lo >= 0xDC00 && lo < 0xE000) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 ps->p += 6;
+            } else if (cp == 0 || (cp >= 0xD800 && cp < 0xE000)) {
+                /* U+FFFD, as Python's errors="replace" writes what it cannot encode: a NUL
+                 * would end the C string ("a\u0000b" read as "a"), and UTF-8 cannot hold
+                 * a lone surrogate */
+                cp = 0xFFFD;
             }
             o += put_utf8(o, cp);
             break;

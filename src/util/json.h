@@ -36,7 +36,8 @@ struct knobx_json {
     knobx_json_type type;
     bool b;
     double num;
-    const char *str;   /* STRING: the decoded text (NUL-terminated; may hold no NUL);
+    const char *str;   /* STRING: the decoded text, NUL-terminated and UTF-8 (\u0000 and
+                        * a lone surrogate are read as U+FFFD);
                         * NUMBER, from knobx_json_parse_as_written only: its text when that
                         * has a fraction or an exponent and the double is a whole finite
                         * number (2.0, 1e3, and 2.0000000000000001 or 9007199254740992.5,

@@ -51,6 +51,11 @@ expect_eq "$(dashboard_status "/api/study?name=w&since=x")" 400 "bad stamp"
 expect_eq "$(dashboard_status "/api/study")" 400 "no name"
 expect_eq "$(dashboard_status "/api/study?name=nope")" 404 "unknown study"
 expect_eq "$(dashboard_status "/api/study?name=%ff")" 400 "a name that is not UTF-8 (was 500)"
+# a NUL ends a C string: ?name=w%00x acted on study w
+expect_eq "$(dashboard_status "/api/study?name=w%00x")" 400 "a NUL in a query argument"
+expect_eq "$(dashboard_body "/api/study?name=w%00x")" '{"error":"a query argument holds a NUL (%00)"}' \
+    "the NUL's message"
+expect_eq "$(dashboard_status "/api/log?name=w&trial=0%00")" 400 "a NUL after a number"
 expect_eq "$(dashboard_status "/api/log?name=w&trial=99")" 404 "unknown trial"
 expect_eq "$(dashboard_status "/api/log?name=w&trial=-1")" 400 "bad trial"
 expect_eq "$(dashboard_status "/api/nothing")" 404 "unknown call"
@@ -72,6 +77,12 @@ expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'd["note"]')" "l
 expect_eq "$(dashboard_status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not text"
 # a lone surrogate: stored as U+FFFD (was a 500)
 expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "a\ud800b"}' "$auth")" 200 "a lone surrogate"
+expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'ascii(d["note"])')" "'a\\ufffdb'" \
+    "one U+FFFD for the lone surrogate (was three)"
+# a NUL: the note was stored cut at it ("c")
+expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "c\u0000d"}' "$auth")" 200 "a NUL in a note"
+expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'ascii(d["note"])')" "'c\\ufffdd'" \
+    "the NUL as U+FFFD"
 expect_eq "$(dashboard_status "/api/note?name=w" '{not json' "$auth")" 400 "body not JSON"
 expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": {"lr": 0.01}}' "$auth")" 200 "enqueue"
 expect_eq "$(dashboard_status "/api/enqueue?name=w" '{"params": 1}' "$auth")" 400 "enqueue without params"

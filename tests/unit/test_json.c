@@ -39,6 +39,29 @@ static void rejects_bad_text_with_offset(void **state)
     }
 }
 
+/* \u0000 and a lone surrogate are read as U+FFFD: a NUL ended the C string ("a\u0000b" was
+ * read as "a", and a dashboard note so stored cut), and a lone surrogate, which UTF-8 cannot
+ * hold, was read as its three CESU-8 bytes (written back as three U+FFFD). A pair is one
+ * character. */
+static void nul_and_lone_surrogates(void **state)
+{
+    (void)state;
+    static const char *const in[][2] = {
+        {"\"a\\ud800b\"", "a\xef\xbf\xbd" "b"},
+        {"\"\\udfff\"", "\xef\xbf\xbd"},
+        {"\"\\ud800\\ud800\"", "\xef\xbf\xbd\xef\xbf\xbd"},
+        {"\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80"},
+        {"\"\\u0001\"", "\x01"},
+        {"\"a\\u0000b\"", "a\xef\xbf\xbd" "b"},
+    };
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+        knobx_json *j = knobx_json_parse(in[i][0], (size_t)-1, NULL, 0);
+        assert_non_null(j);
+        assert_string_equal(j->str, in[i][1]);
+        knobx_json_free(j);
+    }
+}
+
 /* The records a trial prints: Python's json.dumps writes a diverged loss as NaN or
  * Infinity, which knobx_json_parse refuses and knobx_json_parse_nonfinite reads. */
 static void nonfinite_words_only_when_asked(void **state)
@@ -377,6 +400,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),
         cmocka_unit_test(strings_that_are_not_utf8),
+        cmocka_unit_test(nul_and_lone_surrogates),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
