@@ -260,6 +260,13 @@ int cmd_tell(int argc, char **argv)
     }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
+    char why[1024];
+    if (cli_constraints_missing(r.s, a.pos[0], state, n_cons, "--constraints V,...", why,
+                                sizeof why)) {
+        fprintf(stderr, "knob tell: %s\n", why);
+        cli_close(&r);
+        return EXIT_USAGE;
+    }
     /* The constraints first (a trial is feasible or not when it finishes), unless the
      * count of values is wrong: then the tell below refuses, and nothing is written. */
     size_t want = knob_study_n_objectives(r.s);

@@ -480,6 +480,38 @@ int cli_open_study(const char *storage, const char *name, study_ref *out)
     return 0;
 }
 
+bool cli_constraints_missing(knob_study *s, const char *study, knob_trial_state state,
+                             size_t n_given, const char *how, char *msg, size_t size)
+{
+    if (state == KNOB_TRIAL_FAIL || (state != KNOB_TRIAL_COMPLETE && !n_given))
+        return false;
+    const char *text = knob_study_system_attr(s, "sweep");
+    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    sweep sw;
+    bool missing = false;
+    if (j && j->type == KNOBX_JSON_STRING &&
+        !sweep_load_constraints("(the sweep stored with the study)", j->str, &sw)) {
+        if (sw.n_constraints && n_given != sw.n_constraints) {
+            knobx_buf b = {0};
+            for (size_t i = 0; i < sw.n_constraints; i++)
+                knobx_buf_printf(&b, "%s%s %s %g", i ? ", " : "", sw.constraints[i].name,
+                                 sw.constraints[i].is_min ? ">=" : "<=", sw.constraints[i].bound);
+            snprintf(msg, size,
+                     "the sweep of study '%s' has %zu constraint%s (%s), and %zu value%s %s "
+                     "given: give one for each with %s, in that order (metric - max, or min - "
+                     "metric: <= 0 satisfied); nothing was written",
+                     study, sw.n_constraints, sw.n_constraints == 1 ? "" : "s",
+                     b.oom ? "?" : knobx_buf_cstr(&b), n_given, n_given == 1 ? "" : "s",
+                     n_given == 1 ? "was" : "were", how);
+            knobx_buf_free(&b);
+            missing = true;
+        }
+        sweep_free(&sw);
+    }
+    knobx_json_free(j);
+    return missing;
+}
+
 int cli_open_study_pruner(const char *storage, const char *name, study_ref *out)
 {
     if (cli_open_study(storage, name, out))

@@ -548,6 +548,36 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
                                                 : "");
         return error(out, 400, msg);
     }
+    /* "constraints": as knob tell --constraints, each satisfied when <= 0 */
+    const knobx_json *cj = knobx_json_get(body, "constraints");
+    double c[64];
+    size_t n_c = 0;
+    if (cj && cj->type != KNOBX_JSON_ARRAY)
+        return error(out, 400, "tell: \"constraints\" must be an array of numbers");
+    for (size_t i = 0; cj && i < cj->n; i++) {
+        if (cj->kids[i]->type != KNOBX_JSON_NUMBER || n_c == 64 || !isfinite(cj->kids[i]->num))
+            return error(out, 400,
+                         "tell: \"constraints\" must be an array of at most 64 finite numbers");
+        c[n_c++] = cj->kids[i]->num;
+    }
+    if (n_c && states[k] == KNOB_TRIAL_FAIL)
+        return error(out, 400, "tell: \"constraints\" count for complete and pruned trials");
+    char why[1024];
+    if (cli_constraints_missing(s, knob_study_name(s), states[k], n_c, "\"constraints\": [V, ...]",
+                                why, sizeof why)) {
+        char msg[1100];
+        snprintf(msg, sizeof msg, "tell: %s", why);
+        return error(out, 400, msg);
+    }
+    if (n_c && !(states[k] == KNOB_TRIAL_COMPLETE && n != knob_study_n_objectives(s))) {
+        int crc = knob_study_set_trial_constraints(s, (int64_t)num->num, c, n_c);
+        if (crc)
+            return error(out,
+                         crc == KNOB_ENOTFOUND                      ? 404
+                         : crc == KNOB_EINVAL || crc == KNOB_ESTATE ? 409
+                                                                    : 500,
+                         knob_errmsg());
+    }
     int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,
                                     states[k] == KNOB_TRIAL_FAIL ? "failed by hand in the dashboard"
                                                                  : NULL);

@@ -1274,7 +1274,10 @@ void sweep_warned_free(sweep_warned *w)
     memset(w, 0, sizeof *w);
 }
 
-int sweep_load_params(const char *label, const char *text, sweep *out)
+/* One top-level key of a sweep's text, read by `parse` (absent: 0 and nothing read),
+ * printing nothing. */
+static int load_key(const char *label, const char *text, const char *key,
+                    int (*parse)(sweep_ctx *, const yaml_node_t *), sweep *out)
 {
     memset(out, 0, sizeof *out);
     out->path = sweep_dup(label);
@@ -1289,17 +1292,31 @@ int sweep_load_params(const char *label, const char *text, sweep *out)
     for (yaml_node_pair_t *kv = rc ? NULL : root->data.mapping.pairs.start;
          kv && kv < root->data.mapping.pairs.top; kv++) {
         const char *ks = sweep_scalar(sweep_node(&c, kv->key));
-        if (ks && !strcmp(ks, "parameters")) {
-            rc = sweep_parse_params(&c, sweep_node(&c, kv->value));
+        if (ks && !strcmp(ks, key)) {
+            rc = parse(&c, sweep_node(&c, kv->value));
             break;
         }
     }
-    if (!rc && !out->n_params)
-        rc = -1;
     yaml_document_delete(&c.doc);
     if (rc)
         sweep_free(out);
     return rc;
+}
+
+int sweep_load_params(const char *label, const char *text, sweep *out)
+{
+    if (load_key(label, text, "parameters", sweep_parse_params, out))
+        return -1;
+    if (!out->n_params) {
+        sweep_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int sweep_load_constraints(const char *label, const char *text, sweep *out)
+{
+    return load_key(label, text, "constraints", parse_constraints, out);
 }
 
 void sweep_free(sweep *sw)

@@ -169,6 +169,9 @@ int sweep_load_stored(const char *label, const char *text, sweep *out);
  * loading no plugin: for the web page, which shows each param as the program gets it
  * (cli/web_data.c). 0, or -1 when they cannot be read; *out is freed by sweep_free after 0. */
 int sweep_load_params(const char *label, const char *text, sweep *out);
+/* Only the `constraints` of a sweep's text (none: 0 with n_constraints 0), the same way:
+ * for knob tell and the dashboard's tell, which refuse a complete trial without them. */
+int sweep_load_constraints(const char *label, const char *text, sweep *out);
 
 /* The stored sweeps whose warnings a long-lived process has printed, by their text: knob
  * dashboard reads a study's stored sweep at each request, and says its warnings once.

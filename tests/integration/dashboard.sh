@@ -120,6 +120,23 @@ expect_eq "$(dashboard_status "/api/note?name=w" "$big" "$auth")" 413 "a body to
 "$KNOB" trials w --storage "$db" --format json > t.json
 expect_eq "$(py '[t["state"] for t in d][3]' < t.json)" fail "trial 3 failed by hand"
 expect_eq "$(py '[t["state"] for t in d][4]' < t.json)" running "trial 4 after a tell of 1e400"
+# A study whose sweep has constraints: a complete trial needs their values ("constraints");
+# without them it was told feasible.
+sed 's/^method: random/method: random\nconstraints: [{name: mb, max: 10}]/' s.yaml > c.yaml
+"$KNOB" ask cw --sweep c.yaml --storage "$db" > /dev/null
+"$KNOB" ask cw --storage "$db" > /dev/null
+expect_eq "$(dashboard_body "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1]}' "$auth" |
+    py '"1 constraint (mb <= 10), and 0 values were given" in d["error"]')" True "constraints missing"
+expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1], "constraints": "x"}' "$auth")" \
+    400 "constraints not a list"
+expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "fail", "constraints": [1]}' "$auth")" \
+    400 "constraints of a failed trial"
+expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1], "constraints": [2]}' "$auth")" \
+    200 "with constraints"
+expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 1, "state": "fail"}' "$auth")" 200 "failed: none needed"
+"$KNOB" trials cw --storage "$db" --format json > cw.json
+expect_eq "$(py '[(t["state"], t["constraints"], t["feasible"]) for t in d]' < cw.json)" \
+    '[["complete", [2], false], ["fail", [], true]]' "the constraints told"
 dashboard_stop
 
 # Told to listen beyond this machine, it warns.

@@ -65,4 +65,36 @@ rc=0
 expect_eq "$(py '[d[3]["state"], d[3]["constraints"], d[3]["feasible"]]' < t.json)" \
     '["complete", [Infinity, -Infinity], false]' "infinite constraints"
 grep -q '"constraints":\[1e999,-1e999\]' t.json || fail "as JSON numbers: $(cat t.json)"
+
+# A sweep with constraints: a complete trial told without their values (it was feasible) or
+# with another count is refused, with exit status 2 and the trial left running; a pruned or
+# failed trial needs none.
+cat > cons.yaml <<YAML
+program: unused
+metric: {name: loss, goal: minimize}
+method: random
+parameters:
+  x: {min: -5.0, max: 5.0}
+constraints:
+  - {name: size_mb, max: 10}
+  - {name: acc, min: 0.9}
+YAML
+for i in 1 2 3; do "$KNOB" ask cs --sweep cons.yaml --storage "$S" > /dev/null; done
+rc=0
+"$KNOB" tell cs 0 0.5 --storage "$S" 2> none.err || rc=$?
+expect_eq "$rc" 2 "a complete trial without constraints"
+grep -q "the sweep of study 'cs' has 2 constraints (size_mb <= 10, acc >= 0.9), and 0 values were given: give one for each with --constraints" none.err ||
+    fail "message: $(cat none.err)"
+rc=0
+"$KNOB" tell cs 0 0.5 --constraints -1 --storage "$S" 2> one.err || rc=$?
+expect_eq "$rc" 2 "one constraint of two"
+grep -q "and 1 value was given" one.err || fail "message: $(cat one.err)"
+"$KNOB" trials cs --storage "$S" --format json > cs.json
+expect_eq "$(py 'd[0]["state"]' < cs.json)" running "after the refused tells"
+"$KNOB" tell cs 0 0.5 --constraints -1,-0.05 --storage "$S"
+"$KNOB" tell cs 1 --state pruned --storage "$S"
+"$KNOB" tell cs 2 --state fail --storage "$S"
+"$KNOB" trials cs --storage "$S" --format json > cs.json
+expect_eq "$(py '[(t["state"], t["feasible"]) for t in d]' < cs.json)" \
+    '[["complete", true], ["pruned", true], ["fail", true]]' "told with their constraints"
 echo ok
