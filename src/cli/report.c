@@ -56,7 +56,8 @@ static bool write_all(int fd, const knobx_buf *b)
 /* The report into `path`: a regular file (or a new one) is replaced whole, by a file of a
  * unique name beside it (O_EXCL: never one planted there) renamed over it, with the old
  * file's mode (a new one's: 0666 less the umask); anything else (a symbolic link, a device,
- * a FIFO) is written into as it is, as a shell's > writes, never replaced. */
+ * a FIFO) is written into as it is, as a shell's > writes, never replaced; a link to no
+ * file yet makes its target, as > does. */
 static int write_file(const char *path, const knobx_buf *b)
 {
     if (!strcmp(path, "-"))
@@ -72,7 +73,8 @@ static int write_file(const char *path, const knobx_buf *b)
     bool replace = lstat(path, &lst) != 0 || S_ISREG(lst.st_mode);
     int rc = -1, fd;
     if (!replace) {
-        if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) >= 0) {
+        /* O_CREAT: a link to a file not made yet makes it (0666 less the umask) */
+        if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) >= 0) {
             bool ok = write_all(fd, b);
             rc = (close(fd) == 0 && ok) ? 0 : -1;
         }

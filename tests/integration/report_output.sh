@@ -43,6 +43,11 @@ ln -s target.html link.html
 "$KNOB" report s $S -o link.html 2> err.txt || fail "report -o link.html: $(cat err.txt)"
 [ -L link.html ] || fail "the symbolic link was replaced"
 is_report target.html
+# a link to a file not made yet: the file is made, as by a shell's > (it was ENOENT)
+ln -s new_target.html dangling.html
+"$KNOB" report s $S -o dangling.html 2> err.txt || fail "report -o dangling.html: $(cat err.txt)"
+[ -L dangling.html ] || fail "the dangling link was replaced"
+is_report new_target.html
 mkfifo fifo.html
 cat fifo.html > from_fifo.html &
 "$KNOB" report s $S -o fifo.html 2> err.txt || fail "report -o fifo.html: $(cat err.txt)"
