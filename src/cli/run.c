@@ -286,6 +286,16 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     r->deadline = a->timeout ? r->started + total : 0;
     int rc = run_loop(r);
     run_summary(r);
+    /* Fewer than max_initial_failures trials, each failing to run: the program could not
+     * run, as when the count stops a run, whose exit status this gets (it was 0). */
+    if (rc == 0 && r->max_initial_failures > 0 && r->initial_failures > 0 && !r->ran_through) {
+        fprintf(stderr,
+                "knob: every trial of this run that ended by itself failed to run (%lld: exit "
+                "status, signal or no metric) and none ran through; check the program and the "
+                "reasons above\n",
+                (long long)r->initial_failures);
+        rc = EXIT_FAIL;
+    }
     cli_close(&r->ref);
     return rc;
 }

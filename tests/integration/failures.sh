@@ -59,7 +59,13 @@ SH
 chmod +x latin1.sh
 printf '%s\n' "program: ./latin1.sh" "method: grid" "metric: {name: loss}" "parameters:" \
     "  m: {values: [latin1, byte, cut, latin1]}" > u.yaml
-"$KNOB" run u.yaml --storage "sqlite:///$T/u.db" --study u > out.txt 2>&1 || fail "the run stopped: $(cat out.txt)"
+# every trial failing to run: exit status 1, after all four ran (the storage did not stop it)
+rc=0
+"$KNOB" run u.yaml --storage "sqlite:///$T/u.db" --study u > out.txt 2>&1 || rc=$?
+expect_eq "$rc" 1 "a run whose every trial failed"
+grep -q "this run: 4 trials (0 complete, 4 failed" out.txt || fail "the run stopped: $(cat out.txt)"
+grep -q "knob: every trial of this run that ended by itself failed to run (4:" out.txt ||
+    fail "the message: $(cat out.txt)"
 "$KNOB" trials u --storage "sqlite:///$T/u.db" --format json > u.json
 python3 - "$T" <<'PY' || fail "wrong states or reasons: $(cat $T/u.json)"
 import json, sys

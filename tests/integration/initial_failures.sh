@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A program that cannot run (a typo in its command, a missing module) fails every trial:
 # knob run starts no new trial once the first 5 trials of the run failed to run before any
-# ran through, says so and exits 1 (--max-initial-failures 0 goes on, as before). A value
+# ran through, says so and exits 1 (--max-initial-failures 0 goes on, as before, and exits
+# 0), as does a run that ends sooner with each of its trials failing to run. A value
 # that is not finite is the program running: it does not count, nor do failures after a
 # trial ran through.
 source "$(dirname "$0")/lib.bash"
@@ -29,6 +30,13 @@ rc=0
 expect_eq "$rc" 1 "exit status at --parallel 3"
 n=$(count p)
 [ "$n" -ge 5 ] && [ "$n" -le 7 ] || fail "--parallel 3 ran $n trials, not 5 to 7"
+
+# fewer trials than the count, each failing to run: exit status 1 too (it was 0)
+rc=0
+"$KNOB" run broken.yaml $S --study t --trials 3 > t.txt 2> t.err || rc=$?
+expect_eq "$rc" 1 "exit status of a run of 3 trials that all failed"
+expect_eq "$(count t)" 3 "its trials"
+grep -q "every trial of this run that ended by itself failed to run (3:" t.err || fail "not said: $(cat t.err)"
 
 "$KNOB" run broken.yaml $S --study z --trials 8 --max-initial-failures 0 > z.txt 2>&1 ||
     fail "--max-initial-failures 0: $(cat z.txt)"

@@ -109,7 +109,9 @@ pbt: {population: 2, interval: 1, max_steps: 3}
 parameters:
   lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
 YAML
-timeout 60 "$KNOB" run crash.yaml $S --study crash > crash.txt 2>&1 || fail "all failed: $(cat crash.txt)"
+rc=0 # every member failed to run: exit status 1
+timeout 60 "$KNOB" run crash.yaml $S --study crash > crash.txt 2>&1 || rc=$?
+expect_eq "$rc" 1 "all failed: $(cat crash.txt)"
 grep -q "2 trials (0 complete, 0 pruned, 2 failed" crash.txt || fail "all failed: $(cat crash.txt)"
 
 # a program that saves no checkpoint: the intervals that start from one are run, and knob

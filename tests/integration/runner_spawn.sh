@@ -73,8 +73,10 @@ metric: {name: loss, goal: minimize}
 parameters:
   x: {distribution: uniform, min: 0, max: 1}
 YAML
-timeout 60 "$KNOB" run missing.yaml --storage "sqlite:///$T/s.db" --study m --trials 1 > m.txt 2>&1 ||
-    fail "run: $(cat m.txt)"
+rc=0 # its only trial failed to run: exit status 1, saying so
+timeout 60 "$KNOB" run missing.yaml --storage "sqlite:///$T/s.db" --study m --trials 1 > m.txt 2>&1 || rc=$?
+expect_eq "$rc" 1 "run: $(cat m.txt)"
+grep -q "every trial of this run that ended by itself failed to run (1:" m.txt || fail "run: $(cat m.txt)"
 grep -q "knob: cannot run '$T/no-such-program': No such file or directory" knob-runs/m/0/stderr.log ||
     fail "stderr.log: $(cat knob-runs/m/0/stderr.log 2>&1)"
 "$KNOB" trials m --storage "sqlite:///$T/s.db" --format json > m.json
