@@ -136,6 +136,16 @@ static bool parse_pairs(const char *s, record *out, char sep)
         while (*s && !isspace((unsigned char)*s) && *s != ';' && *s != '|' &&
                !(*s == ',' && sep == '='))
             s++;
+        /* "loss=1,234" or "loss=0,5" (a thousands separator, a decimal comma): a comma then
+         * a digit, and no pair after it, is part of the value, which is then no number (it
+         * was read as 1 or 0) */
+        if (*s == ',' && isdigit((unsigned char)s[1])) {
+            const char *e = s + 1;
+            while (*e && !isspace((unsigned char)*e) && *e != ';' && *e != '|' && *e != '=')
+                e++;
+            if (*e != '=')
+                s = e;
+        }
         double val;
         if (parse_number(v, (size_t)(s - v), &val)) {
             add(out, k, klen, val);

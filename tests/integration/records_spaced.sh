@@ -2,6 +2,7 @@
 # Records with spaces around '=' (print(f"loss = {loss}")) and a word before a
 # "key: value" pair ("train loss: 0.5" names 'loss'): they were not records, and the trial
 # failed with "no metric 'loss' in stdout". So did Keras' "- loss: 1.5 - accuracy: 0.9".
+# A value with a comma inside ("loss=0,5") is no number.
 source "$(dirname "$0")/lib.bash"
 cat > prog.py <<'PY'
 print("epoch = 1 loss = 3.0")
@@ -21,4 +22,30 @@ YAML
 "$KNOB" trials r --storage "sqlite:///$T/s.db" --format json > t.json
 expect_eq "$(py '[d[0]["state"], d[0]["values"], d[0]["intermediate"]]' < t.json)" \
     '["complete", [1.5], {"1": 3, "2": 2.5, "3": 2, "4": 1.5}]' "spaced records"
+
+# A comma inside a value (a thousands separator, a decimal comma) is no number: "loss=0,5"
+# was read as 0 and "loss=1,234" as 1. Commas between pairs still part them.
+cat > comma.sh <<'SH'
+#!/bin/sh
+case "$1" in
+*pairs*) echo "epoch=1,loss=2.5,acc=1"; echo "epoch=2,loss=0.5" ;;
+*dec*) echo "loss=0,5" ;;
+*) echo "loss=1,234" ;;
+esac
+SH
+chmod +x comma.sh
+cat > comma.yaml <<YAML
+program: ./comma.sh
+metric: {name: loss, goal: minimize}
+method: grid
+parameters:
+  m: {values: [pairs, dec, thousands]}
+YAML
+"$KNOB" run comma.yaml --storage "sqlite:///$T/c.db" --study c > c.txt 2>&1 || fail "run: $(cat c.txt)"
+"$KNOB" trials c --storage "sqlite:///$T/c.db" --format json > c.json
+expect_eq "$(py 'sorted((t["params"]["m"], t["state"], t["values"]) for t in d)' < c.json)" \
+    '[["dec", "fail", []], ["pairs", "complete", [0.5]], ["thousands", "fail", []]]' "commas"
+expect_eq "$(py 'sorted(t["system_attrs"].get("fail_reason", "") for t in d)' < c.json)" \
+    "[\"\", \"no metric 'loss' in stdout: its value '0,5' is not a number\", \"no metric 'loss' in stdout: its value '1,234' is not a number\"]" \
+    "the reasons"
 echo ok
