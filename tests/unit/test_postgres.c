@@ -11,6 +11,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -999,6 +1000,60 @@ static void a_running_knob_write_needs_no_lock_read(void **state)
     assert_int_equal(got[0]->state, KNOB_TRIAL_RUNNING);
     assert_int_equal(got[2]->state, KNOB_TRIAL_COMPLETE);
     knob_trial_detach(open);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+typedef struct report_job {
+    knob_trial *t;
+    int rc;
+} report_job;
+
+static void *report_later(void *arg)
+{
+    report_job *j = arg;
+    j->rc = knob_trial_report(j->t, 1, 0.5);
+    return NULL;
+}
+
+/* A value reported while another connection finishes the trial (its transaction open) is
+ * refused once that commits: the report reads the trial's state under the row's lock. It
+ * read the state of the statement's start, and recorded the value into the finished trial. */
+static void a_report_beside_a_finish_is_refused(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    char u[4096], sql[256];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "finished_beside", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 1.0), KNOB_OK);
+    PGconn *finisher = PQconnectdb(u);
+    assert_int_equal(PQstatus(finisher), CONNECTION_OK);
+    knob_test_pg_exec(finisher, "BEGIN");
+    snprintf(sql, sizeof sql,
+             "UPDATE knob_trials SET state = %d WHERE number = 0 AND study = (SELECT id FROM "
+             "knob_studies WHERE name = 'finished_beside')",
+             (int)KNOB_TRIAL_COMPLETE);
+    knob_test_pg_exec(finisher, sql);
+    report_job job = {t, -1};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, report_later, &job), 0);
+    usleep(300000); /* the report waits for the finisher's row lock */
+    knob_test_pg_exec(finisher, "COMMIT");
+    PQfinish(finisher);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(job.rc, KNOB_ESTATE);
+    const knob_trial_info *const *got;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &got, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0]->n_intermediate, 1); /* step 0 only */
+    knob_trial_detach(t);
     knob_study_free(s);
     knob_storage_close(st);
 }
@@ -3636,6 +3691,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(open_runs_no_ddl_beside_writers),
         cmocka_unit_test(syncs_are_counted),
         cmocka_unit_test(a_running_knob_write_needs_no_lock_read),
+        cmocka_unit_test(a_report_beside_a_finish_is_refused),
         cmocka_unit_test(a_creator_waits_for_no_other_creator),
         cmocka_unit_test(at_the_cap_a_creation_waits_for_a_held_number),
         cmocka_unit_test(schema2_is_upgraded_in_place),
