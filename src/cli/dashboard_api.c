@@ -506,6 +506,13 @@ static int note(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     return 200;
 }
 
+/* The HTTP status of a library status from a tell: no such trial, a trial finished or
+ * waiting (or a wrong count), or the storage. */
+static int tell_status(int rc)
+{
+    return rc == KNOB_ENOTFOUND ? 404 : rc == KNOB_EINVAL || rc == KNOB_ESTATE ? 409 : 500;
+}
+
 static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
 {
     (void)d;
@@ -572,21 +579,13 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     if (n_c && !(states[k] == KNOB_TRIAL_COMPLETE && n != knob_study_n_objectives(s))) {
         int crc = knob_study_set_trial_constraints(s, (int64_t)num->num, c, n_c);
         if (crc)
-            return error(out,
-                         crc == KNOB_ENOTFOUND                      ? 404
-                         : crc == KNOB_EINVAL || crc == KNOB_ESTATE ? 409
-                                                                    : 500,
-                         knob_errmsg());
+            return error(out, tell_status(crc), knob_errmsg());
     }
     int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,
                                     states[k] == KNOB_TRIAL_FAIL ? "failed by hand in the dashboard"
                                                                  : NULL);
     if (rc)
-        return error(out,
-                     rc == KNOB_ENOTFOUND                     ? 404
-                     : rc == KNOB_EINVAL || rc == KNOB_ESTATE ? 409
-                                                              : 500,
-                     knob_errmsg());
+        return error(out, tell_status(rc), knob_errmsg());
     knobx_buf_puts(out, "{\"ok\":true}");
     return 200;
 }
