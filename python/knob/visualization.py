@@ -250,13 +250,31 @@ def _grid_axes(layout: Dict[str, Any], rows: int, cols: int, row: int, col: int,
     return "x" + sx, "y" + sy
 
 
+def _first_distribution(trials: List[FrozenTrial], name: str):
+    """The param's distribution in the first trial that has it, which Optuna's plots go by."""
+    return next(t.distributions[name] for t in trials if name in t.params)
+
+
 def _slice(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
     trials, values = _complete(study, target)
     names = _params(trials, params)
     traces, layout = [], {}
     for i, p in enumerate(names):
-        xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "", _axis_type(trials, p))
         pts = [(t.params[p], v, t.number) for t, v in zip(trials, values) if p in t.params]
+        dist = _first_distribution(trials, p)
+        if isinstance(dist, CategoricalDistribution):
+            # as Optuna 5: a category axis even of numbers, each point at its choice's repr,
+            # the points and the axis in the choices' order (a value that is not among the
+            # choices of the param's first distribution is left out)
+            labels = [repr(c) for c in dist.choices]
+            at: Dict[Any, list] = {}
+            for x, y, number in pts:
+                at.setdefault(x, []).append((y, number))
+            pts = [(repr(c), y, number) for c in dist.choices for y, number in at.get(c, [])]
+            xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "", "category")
+            layout["xaxis" + xa[1:]].update(categoryorder="array", categoryarray=labels)
+        else:
+            xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "", "log" if _is_log(trials, p) else None)
         traces.append(go.Scatter(
             x=[a for a, _, _ in pts], y=[b for _, b, _ in pts], mode="markers", name=p, xaxis=xa, yaxis=ya,
             marker={"color": [n for _, _, n in pts], "colorscale": "Blues", "showscale": i == 0, "colorbar": {"title": {"text": "Trial"}}},
@@ -302,13 +320,67 @@ def _log_dimension(name: str, logs: List[float]) -> Dict[str, Any]:
     return {"label": name, "values": logs, "range": [lo, hi], "tickvals": ticks, "ticktext": ["%.3g" % math.pow(10, x) for x in ticks]}
 
 
+def _pareto_ranks(losses: List[List[float]]) -> List[int]:
+    """Each point's non-domination rank, of points better when lower in every coordinate: 0
+    for the Pareto front, k for the front of what is left once the fronts of ranks below k
+    are taken away (equal points share a rank)."""
+    n = len(losses)
+
+    def dominates(a: List[float], b: List[float]) -> bool:
+        return all(x <= y for x, y in zip(a, b)) and a != b
+
+    # the fast non-dominated sort: the points each point dominates and how many dominate it;
+    # a front's points, taken away, leave the next front the points no longer dominated
+    beaten: List[List[int]] = [[] for _ in range(n)]
+    count = [0] * n
+    for i in range(n):
+        for j in range(n):
+            if dominates(losses[i], losses[j]):
+                beaten[i].append(j)
+                count[j] += 1
+    ranks = [0] * n
+    front = [i for i in range(n) if count[i] == 0]
+    rank = 0
+    while front:
+        following = []
+        for i in front:
+            ranks[i] = rank
+            for j in beaten[i]:
+                count[j] -= 1
+                if count[j] == 0:
+                    following.append(j)
+        front, rank = following, rank + 1
+    return ranks
+
+
 def _parallel_coordinate(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
-    trials, values = _complete(study, target)
+    several = target is None and len(study.directions) > 1
+    if several:  # as Optuna 5: the trials whose every objective is finite
+        trials = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)) if all(math.isfinite(v) for v in t.values)]
+    else:
+        trials, values = _complete(study, target)
     names = _params(trials, params)
     if not trials:  # as Optuna: an empty figure
         return _figure(go, [], "Parallel Coordinate Plot")
     keep = [i for i, t in enumerate(trials) if all(p in t.params for p in names)]
-    dims = [{"label": target_name, "values": [values[i] for i in keep]}]
+    if several:
+        # as Optuna 5: the lines coloured by the trials' Pareto ranks (the front darkest; among
+        # all the trials, as Optuna 5 draws those without a param too), drawn from the worst
+        # rank to the front, so that the front's lines lie on top
+        signs = [1 if d.name == "MINIMIZE" else -1 for d in study.directions]
+        ranks = _pareto_ranks([[s * v for s, v in zip(signs, t.values)] for t in trials])
+        keep = sorted(keep, key=lambda i: ranks[i])[::-1]
+        colors = [ranks[i] for i in keep]
+        # every objective an axis, named by set_metric_names or "Objective <i>"
+        objectives = study.metric_names or ["Objective %d" % o for o in range(len(study.directions))]
+        dims = [{"label": name, "values": [trials[i].values[o] for i in keep]} for o, name in enumerate(objectives)]
+        worst = max(ranks)
+        line = {"color": colors, "colorscale": "Blues", "reversescale": True, "cmin": -0.5, "cmax": worst + 0.5, "showscale": True,
+                "colorbar": {"title": {"text": "Pareto Rank"}, "tickvals": list(range(worst + 1))}}
+    else:
+        dims = [{"label": target_name, "values": [values[i] for i in keep]}]
+        line = {"color": [values[i] for i in keep], "colorscale": "Blues", "showscale": True,
+                "reversescale": study.directions[0].name == "MINIMIZE" if target is None else False}
     for p in names:
         if _is_log(trials, p):
             dims.append(_log_dimension(p, [math.log10(trials[i].params[p]) for i in keep]))
@@ -318,8 +390,7 @@ def _parallel_coordinate(go, study, params=None, *, target=None, target_name: st
         if labels is not None:
             dim.update(tickvals=list(range(len(labels))), ticktext=labels)
         dims.append(dim)
-    trace = go.Parcoords(dimensions=dims, line={"color": [values[i] for i in keep], "colorscale": "Blues", "showscale": True,
-                                                "reversescale": study.directions[0].name == "MINIMIZE" if target is None else False})
+    trace = go.Parcoords(dimensions=dims, line=line)
     return _figure(go, [trace], "Parallel Coordinate Plot")
 
 
@@ -338,8 +409,7 @@ def _pairs(go, study, params, target, target_name, title: str, cell: Callable):
         xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, k + 1,
                             px if n == 2 or row == n - 1 else "", py if n == 2 or col == 0 else "",
                             _axis_type(trials, px), _axis_type(trials, py))
-        if px == py:
-            continue
+        # a diagonal cell (px == py) too, as Optuna 5's: the param against itself, on x = y
         pts = [(t.params[px], t.params[py], v) for t, v in zip(trials, values) if px in t.params and py in t.params]
         traces.extend(cell(go, pts, xa, ya, k == 0))
     return _figure(go, traces, title, showlegend=False, **layout)
@@ -371,16 +441,19 @@ def _contour_axis(trials: List[FrozenTrial], name: str) -> Dict[str, Any]:
     return {"values": values, "grid": grid, "range": [math.log10(lo), math.log10(hi)] if log else [lo, hi], "numeric": numeric}
 
 
-def _contour_z(trials: List[FrozenTrial], values: List[float], ax: Dict[str, Any], ay: Dict[str, Any]) -> List[List[float]]:
+def _contour_z(trials: List[FrozenTrial], values: List[float], ax: Dict[str, Any], ay: Dict[str, Any],
+               best: Optional[Callable[[float, float], float]]) -> List[List[float]]:
     """Optuna's grid of the objective: a row per y coordinate, a column per x one, each
-    trial's value at its (x, y) (the last trial's, of several at one point), NaN elsewhere;
-    plotly fills the gaps (connectgaps) by its interpolation, as for Optuna's figure."""
+    trial's value at its (x, y), NaN elsewhere; of several trials at one point, `best` of
+    their values (min or max), or the last trial's without it. plotly fills the gaps
+    (connectgaps) by its interpolation, as for Optuna's figure."""
     xi = {v: i for i, v in enumerate(ax["grid"])}
     yi = {v: i for i, v in enumerate(ay["grid"])}
     z = [[math.nan] * len(ax["grid"]) for _ in ay["grid"]]
     for x, y, v in zip(ax["values"], ay["values"], values):
         if x is not None and y is not None:
-            z[yi[y]][xi[x]] = v
+            row, col = yi[y], xi[x]
+            z[row][col] = v if best is None or math.isnan(z[row][col]) else best(z[row][col], v)
     return z
 
 
@@ -397,6 +470,9 @@ def _contour(go, study, params=None, *, target=None, target_name: str = "Objecti
         return _figure(go, [], title)
     names = sorted(set(names))
     reverse = target is not None or study.directions[0].name == "MINIMIZE"
+    # as Optuna 5: of the trials at one point, the best by the study's direction; with a
+    # target, whose values may mean anything, the last one (as Optuna 3.1 does always)
+    best = None if target is not None else min if study.direction.name == "MINIMIZE" else max
     axes = {p: _contour_axis(trials, p) for p in names}
     n = len(names)
     pairs = [(names[0], names[1])] if n == 2 else [(x, y) for y in names for x in names]
@@ -413,7 +489,7 @@ def _contour(go, study, params=None, *, target=None, target_name: str = "Objecti
             continue
         both = [(x, y) for x, y in zip(ax["values"], ay["values"]) if x is not None and y is not None]
         traces.append(go.Contour(
-            x=ax["grid"], y=ay["grid"], z=_contour_z(trials, values, ax, ay), xaxis=xa, yaxis=ya, colorbar={"title": {"text": target_name}},
+            x=ax["grid"], y=ay["grid"], z=_contour_z(trials, values, ax, ay, best), xaxis=xa, yaxis=ya, colorbar={"title": {"text": target_name}},
             colorscale="Blues", connectgaps=True, contours_coloring="heatmap", hoverinfo="none", line_smoothing=1.3,
             reversescale=reverse, showscale=first))
         first = False
@@ -484,13 +560,28 @@ def _pareto_front(go, study, *, target_names=None, include_dominated_trials: boo
     return _figure(go, traces, "Pareto-front Plot", scene=scene)
 
 
+_STALE_RUNS = 5  # Optuna 5's: a RUNNING trial started longer ago than 5 times the longest run is taken for dead
+
+
+def _timeline_end(trials: List[FrozenTrial]) -> datetime.datetime:
+    """As Optuna 5's timeline: now while a trial runs (a RUNNING one started less than
+    _STALE_RUNS times the longest run ago, or any when no run is finished), else the last
+    trial's end (now without one)."""
+    now = datetime.datetime.now()
+    runs = [t.datetime_complete - t.datetime_start for t in trials if t.datetime_start is not None and t.datetime_complete is not None]
+    running = [t for t in trials if t.state == TrialState.RUNNING and t.datetime_start is not None]
+    if running and (not runs or any(now - t.datetime_start < _STALE_RUNS * max(runs) for t in running)):
+        return now
+    return max((t.datetime_complete for t in trials if t.datetime_complete is not None), default=now)
+
+
 def _timeline(go, study, n_recent_trials: Optional[int] = None):
     if n_recent_trials is not None and n_recent_trials <= 0:
         raise ValueError("n_recent_trials must be a positive integer or None.")
-    trials = [t for t in study.get_trials(deepcopy=False) if t.datetime_start is not None]
-    if n_recent_trials is not None:
-        trials = trials[-n_recent_trials:]
-    now = datetime.datetime.now()
+    every = study.get_trials(deepcopy=False)
+    trials = every[-n_recent_trials:] if n_recent_trials is not None else every
+    last = _timeline_end(every)
+    second = datetime.timedelta(seconds=1)
     colors = {"COMPLETE": "blue", "FAIL": "red", "PRUNED": "orange", "RUNNING": "green", "WAITING": "gray"}
     # as Optuna's: one bar trace per state, by the state's name, the infeasible complete
     # trials apart (before the feasible ones)
@@ -506,10 +597,13 @@ def _timeline(go, study, n_recent_trials: Optional[int] = None):
     for name, color, mine in groups:
         if not mine:
             continue
-        ends = [t.datetime_complete or now for t in mine]
+        # as Optuna 5: a trial not started (WAITING) starts at the timeline's end; a RUNNING
+        # one ends 1 s past it, one not finished otherwise 1 s after its start
+        starts = [t.datetime_start or last for t in mine]
+        ends = [last + second if t.state == TrialState.RUNNING else t.datetime_complete or start + second for t, start in zip(mine, starts)]
         traces.append(go.Bar(
-            name=name, orientation="h", y=[t.number for t in mine], base=[t.datetime_start.isoformat() for t in mine],
-            x=[(e - t.datetime_start).total_seconds() * 1000 for t, e in zip(mine, ends)],
+            name=name, orientation="h", y=[t.number for t in mine], base=[start.isoformat() for start in starts],
+            x=[(end - start).total_seconds() * 1000 for start, end in zip(starts, ends)],
             text=["Trial %d %s" % (t.number, t.state.name) for t in mine], marker={"color": color}, textposition="none",
         ))
     return _figure(go, traces, "Timeline Plot", xaxis={"title": {"text": "Datetime"}, "type": "date"}, yaxis={"title": {"text": "Trial"}}, barmode="overlay", showlegend=True)

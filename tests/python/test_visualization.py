@@ -6,6 +6,7 @@ ImportError naming plotly. The figures are compared with those of Optuna's own f
 (Debian's python3-optuna, or the Optuna in the directory KNOB_OPTUNA_PATH names) for the
 same trials."""
 
+import collections
 import datetime
 import importlib
 import math
@@ -313,9 +314,21 @@ def test_without_plotly_the_report_and_a_clear_error(monkeypatch):
     assert not hasattr(fig, "no_such_attribute")
 
 
-def _contour_grids(fig):
-    """Each contour trace's grid: its x and y coordinates and z rows (NaN as None), with its
-    axes' ranges and types, in an order that does not depend on how the cells are listed."""
+def _shared_points(fig):
+    """Of each contour trace's grid (by its rounded coordinates), the points that several
+    trials share, from the scatter of the trials' points knob draws after each contour."""
+    out = {}
+    for contour, points in zip(fig.data, fig.data[1:]):
+        if contour.type == "contour" and points.type == "scatter":
+            counts = collections.Counter(zip([_r(v) for v in points.x], [_r(v) for v in points.y]))
+            out[(tuple(_r(v) for v in contour.x), tuple(_r(v) for v in contour.y))] = {p for p, n in counts.items() if n > 1}
+    return out
+
+
+def _contour_grids(fig, shared=None):
+    """Each contour trace's grid: its x and y coordinates and z rows (NaN as None; "shared"
+    at the points of `shared`, _shared_points's), with its axes' ranges and types, in an
+    order that does not depend on how the cells are listed."""
     lay = fig.to_plotly_json()["layout"]
     out = []
     for t in fig.data:
@@ -323,8 +336,11 @@ def _contour_grids(fig):
             continue
         xa, ya = "xaxis" + t.xaxis[1:] if t.xaxis else "xaxis", "yaxis" + t.yaxis[1:] if t.yaxis else "yaxis"
         axis = lambda k: ([_r(v) for v in lay[k]["range"]], lay[k].get("type"))
-        z = [[None if isinstance(v, float) and math.isnan(v) else _r(v) for v in row] for row in t.z]
-        out.append(([_r(v) for v in t.x], [_r(v) for v in t.y], z, axis(xa), axis(ya), t.connectgaps, t.reversescale))
+        xs, ys = [_r(v) for v in t.x], [_r(v) for v in t.y]
+        cells = (shared or {}).get((tuple(xs), tuple(ys)), set())
+        z = [["shared" if (x, y) in cells else None if isinstance(v, float) and math.isnan(v) else _r(v) for x, v in zip(xs, row)]
+             for y, row in zip(ys, t.z)]
+        out.append((xs, ys, z, axis(xa), axis(ya), t.connectgaps, t.reversescale))
     return sorted(out, key=repr)
 
 
@@ -334,25 +350,34 @@ def test_contour_grid_as_optunas(kind, params):
     """knob's contour is Optuna's: the objective on the grid of each pair's distinct values
     (a number's axis padded by 5% at both ends, a categorical's by its text), NaN where no
     trial is, for plotly to fill in (connectgaps), with the same ranges, axis types and
-    colour direction (knob passed the trials' points as they came)."""
+    colour direction (knob passed the trials' points as they came). A point several trials
+    share is left out: Optuna 5 shows the best trial's value there, Optuna 3.1 the last's
+    (test_contour_grid_of_repeated_points_as_optuna_5 asserts Optuna 5's rule)."""
     ours = visualization.plot_contour(_study(optuna, kind), params=params)
     theirs = _optuna().visualization.plot_contour(_study(_optuna(), kind), params=params)
-    grids = _contour_grids(ours)
-    assert grids and grids == _contour_grids(theirs)
+    shared = _shared_points(ours)
+    grids = _contour_grids(ours, shared)
+    assert grids and grids == _contour_grids(theirs, shared)
     assert all(len(z) == len(y) and all(len(row) == len(x) for row in z) for x, y, z, *_ in grids)
 
 
-def test_contour_grid_of_repeated_points():
-    """Two trials at one point: the later one's value is on the grid (as Optuna's); a point
-    of no trial is NaN."""
-    study = optuna.create_study()
+@pytest.mark.parametrize("direction, target, expected", [
+    ("minimize", None, 2.0),  # the least of 5, 2, 4
+    ("maximize", None, 5.0),  # the greatest
+    ("minimize", lambda t: t.value, 4.0),  # with a target, which may be either: the last trial's
+])
+def test_contour_grid_of_repeated_points_as_optuna_5(direction, target, expected):
+    """Trials at one point: Optuna 5 puts the best one's value on the grid (by the study's
+    direction), the last one's with a target (knob, as Optuna 3.1, the last one's always, so
+    this is asserted by hand); a point of no trial is NaN."""
+    study = optuna.create_study(direction=direction)
     d = optuna.distributions
     dists = {"a": d.FloatDistribution(0, 4), "b": d.IntDistribution(0, 4)}
-    for a, b, v in ((1.0, 1, 5.0), (3.0, 3, 7.0), (1.0, 1, 2.0)):
+    for a, b, v in ((1.0, 1, 5.0), (3.0, 3, 7.0), (1.0, 1, 2.0), (1.0, 1, 4.0)):
         study.add_trial(optuna.trial.create_trial(params={"a": a, "b": b}, distributions=dists, value=v))
-    c = visualization.plot_contour(study).data[0]
+    c = visualization.plot_contour(study, target=target).data[0]
     assert list(c.x) == pytest.approx([0.9, 1.0, 3.0, 3.1]) and list(c.y) == pytest.approx([0.9, 1, 3, 3.1])
-    assert c.z[1][1] == 2.0 and c.z[2][2] == 7.0 and math.isnan(c.z[1][2]) and math.isnan(c.z[0][0])
+    assert c.z[1][1] == expected and c.z[2][2] == 7.0 and math.isnan(c.z[1][2]) and math.isnan(c.z[0][0])
 
 
 def test_pareto_front_constraints_func_warns_as_optuna_5():
@@ -402,3 +427,127 @@ def test_metric_names_title_the_figures_as_optuna_5():
         one.tell(t, t.suggest_float("x", 0, 1) + 0.1 * t.suggest_float("y", 0, 1))
     assert visualization.plot_param_importances(one).data[0].name == "loss"
     assert visualization.plot_param_importances(one, target=lambda t: t.value).data[0].name == "Objective Value"
+
+
+def test_parallel_coordinate_of_several_objectives_as_optuna_5():
+    """With several objectives and no target, Optuna 5 draws every objective's axis (named by
+    set_metric_names, else "Objective <i>") before the params', and colours each line by its
+    trial's Pareto rank (0: the front), reversed, with the front's lines drawn last, on top
+    (knob raised, asking for a target, as Optuna 3.1 does). Optuna 5 draws scatter lines,
+    knob a parcoords trace: the expectations are Optuna 5's, computed by hand."""
+    study = optuna.create_study(directions=["minimize", "maximize"])
+    dists = {"x": optuna.distributions.FloatDistribution(0, 10)}
+    for i, values in enumerate(([1.0, 1.0], [2.0, 3.0], [3.0, 2.0], [2.0, 3.0], [4.0, 0.0])):
+        study.add_trial(optuna.trial.create_trial(params={"x": float(i)}, distributions=dists, values=values))
+    # Pareto ranks: 0 for trials 0, 1 and 3 (equal to 1), 1 for trial 2 (dominated by 1), 2
+    # for trial 4 (by 2); the lines drawn from the worst rank to the front, a rank's last first
+    order = [4, 2, 3, 1, 0]
+    ranks = {0: 0, 1: 0, 2: 1, 3: 0, 4: 2}
+    trace = visualization.plot_parallel_coordinate(study).data[0]
+    assert [(d.label, list(d["values"])) for d in trace.dimensions] == [
+        ("Objective 0", [study.trials[i].values[0] for i in order]),
+        ("Objective 1", [study.trials[i].values[1] for i in order]),
+        ("x", [float(i) for i in order]),
+    ]
+    assert list(trace.line.color) == [ranks[i] for i in order]
+    assert (trace.line.cmin, trace.line.cmax, trace.line.reversescale) == (-0.5, 2.5, True)
+    assert trace.line.colorbar.title.text == "Pareto Rank" and list(trace.line.colorbar.tickvals) == [0, 1, 2]
+    study.set_metric_names(["loss", "acc"])
+    labels = [d.label for d in visualization.plot_parallel_coordinate(study).data[0].dimensions]
+    assert labels == ["loss", "acc", "x"]
+
+
+def test_rank_diagonal_as_optuna_5():
+    """Optuna 5's plot_rank draws each param against itself on its matrix's diagonal (the
+    points on the line x = y); knob left those cells empty. (Optuna 3.1 has no plot_rank.)"""
+    study = optuna.create_study()
+    d = optuna.distributions
+    dists = {"a": d.FloatDistribution(0, 10), "b": d.IntDistribution(0, 10), "c": d.CategoricalDistribution(["p", "q"])}
+    rows = [(1.0, 4, "p"), (2.0, 0, "q"), (5.0, 3, "p")]
+    for i, (a, b, c) in enumerate(rows):
+        study.add_trial(optuna.trial.create_trial(params={"a": a, "b": b, "c": c}, distributions=dists, value=float(i)))
+    fig = visualization.plot_rank(study)
+    cells = {(t.xaxis, t.yaxis): t for t in fig.data if t.x is not None and len(t.x)}
+    assert len(cells) == 9
+    for k, column in ((1, 0), (5, 1), (9, 2)):  # the cells (0, 0), (1, 1), (2, 2) of the 3 x 3 matrix
+        sx = "" if k == 1 else str(k)
+        cell = cells[("x" + sx, "y" + sx)]
+        assert [str(v) for v in cell.x] == [str(r[column]) for r in rows] and list(cell.x) == list(cell.y)
+
+
+def test_slice_of_numeric_choices_as_optuna_5():
+    """A categorical param is a category axis in Optuna 5's plot_slice even when its choices
+    are numbers: the points' x are the choices' reprs, listed in the choices' order, which
+    also orders the axis (knob drew a linear axis of the numbers; Optuna 3.1 does too, so the
+    expectations are Optuna 5's, computed by hand)."""
+    study = optuna.create_study()
+    dists = {"n": optuna.distributions.CategoricalDistribution([16, 8, 128, 32])}
+    for i, n in enumerate([32, 8, 16, 8, 128]):
+        study.add_trial(optuna.trial.create_trial(params={"n": n}, distributions=dists, value=float(i)))
+    fig = visualization.plot_slice(study)
+    trace = fig.data[0]
+    assert list(trace.x) == ["16", "8", "8", "128", "32"]
+    assert list(trace.y) == [2.0, 1.0, 3.0, 4.0, 0.0] and list(trace.marker.color) == [2, 1, 3, 4, 0]
+    axis = fig.layout.xaxis
+    assert (axis.type, axis.categoryorder, list(axis.categoryarray)) == ("category", "array", ["16", "8", "128", "32"])
+    words = optuna.create_study()  # a word's repr is quoted, as in Optuna 5's
+    words_dist = {"c": optuna.distributions.CategoricalDistribution(["q", "p"])}
+    words.add_trial(optuna.trial.create_trial(params={"c": "q"}, distributions=words_dist, value=0.0))
+    assert list(visualization.plot_slice(words).layout.xaxis.categoryarray) == ["'q'", "'p'"]
+
+
+def _timeline_study():
+    """Two complete trials of 4 s each (12:00:00-04, 12:00:10-14), a RUNNING one (started
+    12:00:12) and a WAITING one (enqueued, not asked)."""
+    study = optuna.create_study()
+    t0 = datetime.datetime(2026, 1, 1, 12, 0, 0)
+    for i in range(2):
+        t = optuna.trial.create_trial(value=float(i))
+        t.datetime_start = t0 + datetime.timedelta(seconds=10 * i)
+        t.datetime_complete = t.datetime_start + datetime.timedelta(seconds=4)
+        study.add_trial(t)
+    running = optuna.trial.create_trial(state=optuna.trial.TrialState.RUNNING)
+    running.datetime_start = t0 + datetime.timedelta(seconds=12)
+    study.add_trial(running)
+    study.enqueue_trial({})
+    return study, t0
+
+
+def _bars(fig):
+    return {t.name: (list(t.y), list(t.base), list(t.x)) for t in fig.data}
+
+
+def test_timeline_of_waiting_and_stale_running_trials_as_optuna_5():
+    """As Optuna 5's plot_timeline: a WAITING trial is a 1 s bar (knob left it out), and a
+    RUNNING trial that started more than 5 times the longest run ago (its process gone)
+    ends, as the WAITING one starts, at the last trial's end (+1 s for the RUNNING one;
+    knob ran it on to now). Optuna 3.1 has no plot_timeline: the bars are computed by hand."""
+    study, t0 = _timeline_study()
+    bars = _bars(visualization.plot_timeline(study))
+    last_end = t0 + datetime.timedelta(seconds=14)
+    assert sorted(bars) == ["COMPLETE", "RUNNING", "WAITING"]
+    assert bars["RUNNING"] == ([2], [(t0 + datetime.timedelta(seconds=12)).isoformat()], [3000.0])  # 12 s to 15 s
+    assert bars["WAITING"] == ([3], [last_end.isoformat()], [1000.0])
+
+
+def test_timeline_of_waiting_and_live_running_trials_as_optuna_5():
+    """As Optuna 5's: while a RUNNING trial runs (started less than 5 times the longest run
+    ago), its bar ends 1 s past now and a WAITING trial's 1 s bar starts now. Computed by
+    hand, as Optuna 3.1 has no plot_timeline."""
+    study = optuna.create_study()
+    now = datetime.datetime.now()
+    done = optuna.trial.create_trial(value=0.0)
+    done.datetime_start, done.datetime_complete = now - datetime.timedelta(seconds=100), now - datetime.timedelta(seconds=40)
+    study.add_trial(done)
+    running = optuna.trial.create_trial(state=optuna.trial.TrialState.RUNNING)
+    running.datetime_start = now - datetime.timedelta(seconds=30)
+    study.add_trial(running)
+    study.enqueue_trial({})
+    before = datetime.datetime.now()
+    bars = _bars(visualization.plot_timeline(study))
+    after = datetime.datetime.now()
+    (number,), (base,), (width,) = bars["RUNNING"]
+    assert number == 1 and base == running.datetime_start.isoformat()
+    assert (before - running.datetime_start).total_seconds() + 1 <= width / 1000 <= (after - running.datetime_start).total_seconds() + 1
+    (number,), (base,), (width,) = bars["WAITING"]
+    assert number == 2 and before <= datetime.datetime.fromisoformat(base) <= after and width == 1000.0
