@@ -218,8 +218,9 @@ const char *sweep_nonfinite_word(const yaml_node_t *n)
 
 knob_choice sweep_to_choice(const yaml_node_t *n)
 {
-    /* YAML 1.1's booleans (sweep_bool_word) and nulls, as PyYAML reads them */
-    static const char *const nulls[] = {"null", "Null", "NULL", "~", "None", NULL};
+    /* YAML 1.1's booleans (sweep_bool_word) and nulls, as PyYAML reads them ("None" is
+     * Python's word, not YAML's: PyYAML reads the string "None", which W&B passes) */
+    static const char *const nulls[] = {"null", "Null", "NULL", "~", NULL};
     const char *s = sweep_scalar(n);
     knob_choice ch = {KNOB_CHOICE_STRING, sweep_dup(s), 0};
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # YAML 1.1's booleans and nulls, as W&B reads its sweep files (PyYAML): yes/no, on/off and
 # the upper-case words are booleans, NULL is null, in values, value and when; quoted words
-# stay strings.
+# stay strings, and so does None (Python's word, a string to PyYAML).
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: $PROGS/argv.py
@@ -11,6 +11,7 @@ parameters:
   mode: {values: [On, OFF, "off"]}
   big: {value: TRUE}
   none: {value: NULL}
+  py: {values: [None, relu]}
   word: {value: "yes"}
   x: {values: [1], when: {amp: on}}
 YAML
@@ -22,9 +23,10 @@ for f in glob.glob(sys.argv[1] + "/knob-runs/b/*/argv.json"):
     p = json.loads(json.load(open(f))["env"]["KNOB_PARAMS_JSON"])
     assert p["amp"] in (True, False) and p["mode"] in (True, False, "off"), p
     assert p["big"] is True and p["none"] is None and p["word"] == "yes", p
+    assert p["py"] in ("None", "relu"), p  # PyYAML's string "None" (it was null)
     assert ("x" in p) == p["amp"], p
-    seen.add((p["amp"], p["mode"]))
-assert len(seen) == 6, seen
+    seen.add((p["amp"], p["mode"], p["py"]))
+assert len(seen) == 12, seen
 PY
 # knob enqueue takes the words as the sweep reads them: amp=yes is amp's true, mode=off is
 # the string "off" (one of mode's values), mode=Off its false
