@@ -521,6 +521,20 @@ static int check_numbers(sweep_ctx *c, const sweep_param *p, const param_nodes *
     return check_log(c, p, pn, map);
 }
 
+/* log_uniform, q_log_uniform and inv_log_uniform take natural logs for min and max, which
+ * W&B warns of at every use (its "use log_uniform_values"): min: 0.0001, max: 0.1 meant as
+ * a learning rate's range searches 1.0001 to 1.105. Said with the values searched, once
+ * per sweep file read (not for the sweep stored with a study). */
+static void warn_ln_bounds(sweep_ctx *c, const sweep_param *p, const yaml_node_t *at, bool inv)
+{
+    double lo = inv ? exp(-p->max) : exp(p->min), hi = inv ? exp(-p->min) : exp(p->max);
+    sweep_warnf(c, at,
+                "key 'parameters.%s.distribution': %s's min and max are natural logs%s, so "
+                "'%s' goes from %g to %g; for values from %g to %g write %s_values (W&B warns "
+                "of this form too)",
+                p->name, p->form, inv ? " of 1/x" : "", p->name, lo, hi, p->min, p->max, p->form);
+}
+
 /* q_log_uniform and inv_log_uniform: W&B's min and max are natural logs (of x, and of 1/x),
  * read as q_log_uniform_values and inv_log_uniform_values between e^min and e^max (e^-max
  * and e^-min for 1/x), which the library holds as they are. */
@@ -698,6 +712,9 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
         p->q = 1;
         p->has_q = true;
     }
+    if ((ln_bounds || p->kind == PK_LOG_UNIFORM) && pn.dist && p->has_min && p->has_max &&
+        !c->stored)
+        warn_ln_bounds(c, p, pn.dist, ln_bounds && p->kind == PK_INV_LOG_UNIFORM_VALUES);
     if (ln_bounds && from_ln_bounds(c, p, &pn, map))
         return -1;
     return check_param(c, p, &pn, map) || check_numbers(c, p, &pn, map) ? -1 : 0;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # W&B's q_log_uniform and inv_log_uniform, whose min and max are natural logs: their values
-# in random search, in a grid, through knob enqueue, and bounds that overflow.
+# in random search, in a grid, through knob enqueue, and bounds that overflow; a warning
+# for each, as W&B's (with the values searched).
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: $PROGS/argv.py
@@ -12,7 +13,12 @@ parameters:
   ilu: {distribution: inv_log_uniform, min: 0, max: 4.6}
 YAML
 S="--storage sqlite:///$T/s.db"
-"$KNOB" run sweep.yaml $S --study r --trials 10 > out.txt 2>&1 || fail "run failed: $(cat out.txt)"
+"$KNOB" run sweep.yaml $S --study r --trials 10 > out.txt 2> err.txt || fail "run failed: $(cat out.txt err.txt)"
+# W&B warns at every use of these forms: so does knob, with the values they search
+grep -q "sweep.yaml:5:23: warning: key 'parameters.qlu.distribution': q_log_uniform's min and max are natural logs, so 'qlu' goes from 1 to 1022.49; for values from 0 to 6.93 write q_log_uniform_values" err.txt ||
+    fail "no warning for qlu: $(cat err.txt)"
+grep -q "'parameters.ilu.distribution': inv_log_uniform's min and max are natural logs of 1/x, so 'ilu' goes from 0.0100518 to 1;" err.txt ||
+    fail "no warning for ilu: $(cat err.txt)"
 "$KNOB" enqueue r ilu=0.5 qlu=64 qlu1=7 $S > enq.txt 2>&1 || fail "enqueue: $(cat enq.txt)"
 "$KNOB" run sweep.yaml $S --study r --trials 1 > out2.txt 2>&1 || fail "run: $(cat out2.txt)"
 "$KNOB" trials r $S --format json > trials.json
@@ -51,4 +57,7 @@ check "inv_log_uniform, min: -800, max: 0" \
 check "q_log_uniform, min: -800, max: 0" \
     "bad.yaml:4:41: key 'parameters.x.min': q_log_uniform's bounds are natural logs, and e^-800 is 0"
 check "q_log_uniform, min: 3, max: 1" "bad.yaml:4:6: key 'parameters.x': min (3) must be <= max (1)"
+# no warning for the sweep stored with a study (knob ask without --sweep)
+"$KNOB" ask r $S > ask.json 2> ask.err || fail "ask: $(cat ask.err)"
+[ ! -s ask.err ] || fail "a warning for the stored sweep: $(cat ask.err)"
 echo ok
