@@ -240,8 +240,12 @@ static int read_probs(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const 
     if (n != p->n_choices)
         return sweep_errorf(c, v, "key '%s': expected one probability per value (%zu), got %zu", k,
                             p->n_choices, n);
-    if (fabs(sum - 1) > 1e-6)
-        return sweep_errorf(c, v, "key '%s': probabilities must add up to 1, got %g", k, sum);
+    /* W&B's tolerance (numpy's isclose: 1e-8 + 1e-5 of 1), so that [0.33333, 0.33333,
+     * 0.33333] passes; then scaled to add up to 1 */
+    if (!(fabs(sum - 1) <= 1e-8 + 1e-5))
+        return sweep_errorf(c, v, "key '%s': probabilities must add up to 1, got %.17g", k, sum);
+    for (size_t i = 0; i < n; i++)
+        p->probs[i] /= sum;
     return 0;
 }
 

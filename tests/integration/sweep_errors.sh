@@ -73,6 +73,12 @@ printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5]}\n' "$head" 
 check probs.yaml "key 'parameters.c.probabilities': expected one probability per value (2), got 1"
 printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5, 0.6]}\n' "$head" > probs2.yaml
 check probs2.yaml "probabilities must add up to 1"
+# W&B's tolerance: 1e-5 of 1 (numpy's isclose); 0.99998 is refused, thirds to 5 digits taken
+printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.99998, 0]}\n' "$head" > probs3.yaml
+check probs3.yaml "key 'parameters.c.probabilities': probabilities must add up to 1, got 0.99997999999999998"
+printf 'program: %s\nmethod: random\nmetric: {name: loss}\nparameters:\n  c: {values: [a, b, c], probabilities: [0.33333, 0.33333, 0.33333]}\n' \
+    "$PROGS/argv.py" > thirds.yaml
+"$KNOB" ask t --sweep thirds.yaml --storage "sqlite:///$T/t.db" > t.txt 2>&1 || fail "thirds: $(cat t.txt)"
 printf '%s\nparameters:\n  opt:\n    parameters:\n      lr: {min: 1, max: x}\n' "$head" > nested.yaml
 check nested.yaml "nested.yaml:6:25: key 'parameters.opt.lr.max': expected a number, got \"x\""
 printf '%s\nparameters:\n  lr: {min: 2, max: 1}\n' "$head" > range.yaml
