@@ -941,8 +941,9 @@ KNOB_API const knob_param *knob_trial_param(const knob_trial *t, size_t i);
  * step is KNOB_EINVAL, naming the trial). Reporting a step again is ignored (the first
  * report stays, a non-finite one included). A NaN, or an infinity on the losing side
  * (+inf when minimizing), is recorded nowhere but marks a diverged run: while it is the
- * latest report, every pruner but "none" prunes the trial (knob_trial_should_prune), as
- * Optuna's do. A gain of +inf (or a loss of -inf) is ignored. A new step of a trial
+ * latest report, every pruner but "none" prunes the trial (knob_trial_should_prune) at
+ * once, past no warmup (knob's rule; Optuna's pruners store it and most judge it by their
+ * own rules: docs/sweep.md). A gain of +inf (or a loss of -inf) is ignored. A new step of a trial
  * already finished (told by number elsewhere: knob tell, the dashboard) is refused:
  * KNOB_ESTATE, as Optuna's storages refuse it; one failed for its silent heartbeat still
  * records (see heartbeat_interval in knob_study_options). */

@@ -30,6 +30,15 @@ class BasePruner:
 
     def __init__(self, **options: Any) -> None:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
+        if self._knob_name:
+            # a misspelt keyword (n_warmup_step) is a TypeError here, as Optuna's constructors
+            # raise it; it was a ValueError from create_study. Other refusals (options that
+            # do not fit the study, as objective) stay create_study's.
+            try:
+                _lib.lib.knob_pruner_free(self._make())
+            except ValueError as e:
+                if "unknown option" in str(e):
+                    raise TypeError("%s.__init__() got an unexpected keyword argument: %s" % (self.__class__.__name__, e)) from None
 
     def _make(self) -> int:
         if not self._knob_name:
@@ -139,7 +148,9 @@ class PatientPruner(BasePruner):
 
 
 class SuccessiveHalvingPruner(BasePruner):
-    """ASHA. min_resource "auto" takes knob's default (1)."""
+    """ASHA. min_resource "auto" takes knob's default (1) from the first trial, where
+    Optuna's waits for a complete trial and takes max(its last step // 100, 1): give that
+    number to prune as Optuna's "auto" does after the first trial."""
 
     _knob_name = "successive_halving"
 
@@ -165,8 +176,12 @@ class SuccessiveHalvingPruner(BasePruner):
 
 
 class HyperbandPruner(BasePruner):
-    """Hyperband. max_resource "auto" takes knob's default (81); give the last step your
-    trials report (their number of epochs) to match Optuna's estimate."""
+    """Hyperband. max_resource "auto" takes knob's default (81) from the first trial, where
+    Optuna's waits for a complete trial and takes its last step + 1: give that number (the
+    steps 0 .. 80 of 81 epochs: 81) to prune as Optuna's "auto" does after the first trial.
+    Brackets are counted exactly (1 + the largest k with min_resource * eta^k <=
+    max_resource), where Optuna's logarithm in doubles counts one fewer at exact powers
+    (243 with eta 3, 1000 with eta 10)."""
 
     _knob_name = "hyperband"
 

@@ -113,13 +113,15 @@ double knob__wilcoxon_greater(const double *d, size_t n)
     return 0.5 * erfc(z / sqrt(2.0));
 }
 
+/* The best feasible complete trial, as Optuna's study.best_trial (a trial that violates a
+ * constraint is no benchmark; none feasible: nothing to compare with, no pruning). */
 static const knob_trial_info *best_trial(knob_study *s, const knob_trial_info *const *tr,
                                          size_t n, knob_direction dir, size_t obj)
 {
     const knob_trial_info *best = NULL;
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *c = tr[i];
-        if (c->state != KNOB_TRIAL_COMPLETE || c->n_values <= obj)
+        if (c->state != KNOB_TRIAL_COMPLETE || c->n_values <= obj || !knob_trial_info_feasible(c))
             continue;
         if (!best || (dir == KNOB_MAXIMIZE ? c->values[obj] > best->values[obj]
                                            : c->values[obj] < best->values[obj]))

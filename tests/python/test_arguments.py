@@ -36,6 +36,9 @@ WRONG = [
     (ValueError, "reduction_factor", lambda: pruners.SuccessiveHalvingPruner(reduction_factor=1)),
     (ValueError, "min_resource", lambda: pruners.SuccessiveHalvingPruner(min_resource="x")),
     (ValueError, "max_resource", lambda: pruners.HyperbandPruner(max_resource="x")),
+    # a misspelt keyword, as Optuna's constructors: it was a ValueError from create_study
+    (TypeError, "n_warmup_step", lambda: pruners.MedianPruner(n_warmup_step=3)),
+    (TypeError, "min_resourse", lambda: pruners.HyperbandPruner(min_resourse=2)),
     (TypeError, "p_threshold", lambda: pruners.WilcoxonPruner(p_threshold="a")),
     (ValueError, "p_threshold", lambda: pruners.WilcoxonPruner(p_threshold=2)),
 ]

@@ -687,6 +687,32 @@ static void wilcoxon_prunes_worse_instances(void **state)
     done(&e);
 }
 
+/* The benchmark is the best feasible trial, as Optuna's study.best_trial: a lower curve
+ * whose trial violates a constraint prunes nothing (it pruned the worse one at step 3-7);
+ * with a feasible one beside it, the same curve prunes as before. */
+static void wilcoxon_compares_with_a_feasible_trial(void **state)
+{
+    (void)state;
+    env e = make("memory:", "wf", "wilcoxon", "p_threshold=0.1", KNOB_MINIMIZE);
+    double best[20], worse[20];
+    for (int i = 0; i < 20; i++) {
+        best[i] = 1 + 0.1 * (i % 5);
+        worse[i] = best[i] + 0.05 + 0.01 * (i % 3);
+    }
+    knob_trial *t;
+    const double violated = 1;
+    assert_int_equal(knob_study_ask(e.s, &t), KNOB_OK);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(knob_trial_report(t, i, best[i]), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(t, &violated, 1), KNOB_OK);
+    assert_int_equal(knob_study_tell(e.s, t, KNOB_TRIAL_COMPLETE, &best[19], 1), KNOB_OK);
+    assert_int_equal(run(e.s, worse, 20), -1);
+    complete(e.s, best, 20);
+    int64_t at = run(e.s, worse, 20);
+    assert_true(at >= 3 && at < 8);
+    done(&e);
+}
+
 static void curve_extrapolation(void **state)
 {
     (void)state;
@@ -923,6 +949,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(hyperband_tpe_models_each_bracket),
         cmocka_unit_test(wilcoxon_p_values),
         cmocka_unit_test(wilcoxon_prunes_worse_instances),
+        cmocka_unit_test(wilcoxon_compares_with_a_feasible_trial),
         cmocka_unit_test(curve_extrapolation),
         cmocka_unit_test(curve_jackknife_keeps_a_noisy_curve),
         cmocka_unit_test(several_objectives),
