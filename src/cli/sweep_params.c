@@ -1022,6 +1022,16 @@ int sweep_check_grid(const sweep_ctx *c)
         char *json;
         if (p->kind == PK_CONSTANT)
             continue;
+        /* W&B refuses them in a grid ("probabilities ... disallowed in grid search"); in
+         * the sweep stored with a study, which an older knob ran, a warning */
+        if (sweep_is_grid(sw) && p->probs) {
+            static const char why[] = "key 'parameters.%s.probabilities': method grid runs "
+                                      "each value once, so probabilities mean nothing (W&B "
+                                      "refuses them in a grid); remove them";
+            if (!c->stored)
+                return sweep_errorf_at(c, p->line, p->col, why, p->name);
+            sweep_warnf(c, NULL, why, p->name);
+        }
         /* a float whose low is its high is one value, which brute_force takes as it is */
         if (!sweep_is_grid(sw) && p->min == p->max &&
             (p->kind == PK_UNIFORM || p->kind == PK_LOG_UNIFORM || p->kind == PK_LOG_UNIFORM_VALUES))

@@ -73,6 +73,10 @@ printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5]}\n' "$head" 
 check probs.yaml "key 'parameters.c.probabilities': expected one probability per value (2), got 1"
 printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5, 0.6]}\n' "$head" > probs2.yaml
 check probs2.yaml "probabilities must add up to 1"
+# a grid with probabilities: W&B refuses it, and so does knob (it ran every value, weights
+# unsaid)
+printf '%s\nmethod: grid\nparameters:\n  c: {values: [a, b], probabilities: [0.9, 0.1]}\n' "$head" > gridp.yaml
+check gridp.yaml "gridp.yaml:5:6: key 'parameters.c.probabilities': method grid runs each value once, so probabilities mean nothing (W&B refuses them in a grid); remove them"
 # W&B's tolerance: 1e-5 of 1 (numpy's isclose); 0.99998 is refused, thirds to 5 digits taken
 printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.99998, 0]}\n' "$head" > probs3.yaml
 check probs3.yaml "key 'parameters.c.probabilities': probabilities must add up to 1, got 0.99997999999999998"
