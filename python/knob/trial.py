@@ -345,6 +345,8 @@ class Trial(BaseTrial):
             raise TypeError("The `step` argument is of type '%s' but supposed to be an int." % type(step).__name__) from None
         if step < 0:
             raise ValueError("The `step` argument is %d but cannot be negative." % step)
+        if step >= 2**63 - 1:  # libknob's steps are 64-bit: 2**64 + 7 was step 7
+            raise ValueError("The `step` argument is %d but knob's steps are below 2**63 - 1." % step)
         if step in self._steps and self._handle():  # libknob keeps the first value; Optuna warns of the second
             warnings.warn("The reported value is ignored because this `step=%d` is already reported." % step, stacklevel=2)
             return

@@ -34,6 +34,20 @@ def test_a_step_reported_again_warns_and_is_ignored():
         t.report(2.0, 0)
 
 
+def test_a_step_past_64_bits_is_refused():
+    # knob's steps are 64-bit: 2**64 + 7 was stored as step 7, 2**63 raised naming
+    # -9223372036854775808; now a ValueError naming the step, nothing stored
+    study = optuna.create_study()
+    t = study.ask()
+    t.report(1.0, 5)
+    for step in (2**64 + 7, 2**63, 2**63 - 1):
+        with pytest.raises(ValueError, match="is %d but knob's steps are below" % step):
+            t.report(2.0, step)
+    t.report(3.0, 2**63 - 2)
+    study.tell(t, 1.0)
+    assert study.trials[0].intermediate_values == {5: 1.0, 2**63 - 2: 3.0}
+
+
 def test_a_step_is_taken_as_int_as_optuna():
     # Optuna 5's report takes int(step): a fractional epoch (2.5) is step 2, "3" step 3;
     # knob raised TypeError for 2.5. What int() refuses is Optuna's TypeError.
