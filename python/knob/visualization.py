@@ -267,10 +267,14 @@ def _slice(go, study, params=None, *, target=None, target_name: str = "Objective
             # the points and the axis in the choices' order (a value that is not among the
             # choices of the param's first distribution is left out)
             labels = [repr(c) for c in dist.choices]
-            at: Dict[Any, list] = {}
+            at: Dict[int, list] = {}
             for x, y, number in pts:
-                at.setdefault(x, []).append((y, number))
-            pts = [(repr(c), y, number) for c in dist.choices for y, number in at.get(c, [])]
+                # by position among the choices, of the same type: 1 == True, and a dict
+                # keyed by the values put each trial of [1, True] under both
+                k = next((i for i, c in enumerate(dist.choices) if type(c) is type(x) and c == x), None)
+                if k is not None:
+                    at.setdefault(k, []).append((y, number))
+            pts = [(labels[k], y, number) for k in range(len(labels)) for y, number in at.get(k, [])]
             xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "", "category")
             layout["xaxis" + xa[1:]].update(categoryorder="array", categoryarray=labels)
         else:

@@ -261,7 +261,7 @@ int cmd_tell(int argc, char **argv)
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
     char why[1024];
-    if (cli_constraints_missing(r.s, a.pos[0], state, n_cons, "--constraints V,...", why,
+    if (cli_constraints_missing(r.s, a.pos[0], number, state, n_cons, "--constraints V,...", why,
                                 sizeof why)) {
         fprintf(stderr, "knob tell: %s\n", why);
         cli_close(&r);

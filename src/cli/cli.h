@@ -47,14 +47,16 @@ int cli_open_study(const char *storage, const char *name, study_ref *out);
  * failure. */
 int cli_open_study_pruner(const char *storage, const char *name, study_ref *out);
 
-/* Whether a trial told `state` with n_given constraint values falls short of the sweep
+/* Whether trial `number`, told `state` with n_given constraint values, falls short of the sweep
  * stored with the study: a complete trial of a sweep with `constraints` needs one value
  * each (without them it counted as feasible), and a count given must be theirs. False
  * when it does, or when there is no sweep or it says nothing of constraints; true with
  * the reason in msg ("the sweep of study 'S' has constraints (a <= 1, b >= 2): ..."),
- * naming how to give them: `how` (e.g. "--constraints V,V"). */
-bool cli_constraints_missing(knob_study *s, const char *study, knob_trial_state state,
-                             size_t n_given, const char *how, char *msg, size_t size);
+ * naming how to give them: `how` (e.g. "--constraints V,V"). False for a trial the study
+ * does not have: the tell names that. */
+bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
+                             knob_trial_state state, size_t n_given, const char *how, char *msg,
+                             size_t size);
 
 /* True, with the reason in msg, when `url` names a SQLite file that does not exist: what
  * only reads or changes existing studies opens nothing there. */

@@ -480,10 +480,21 @@ int cli_open_study(const char *storage, const char *name, study_ref *out)
     return 0;
 }
 
-bool cli_constraints_missing(knob_study *s, const char *study, knob_trial_state state,
-                             size_t n_given, const char *how, char *msg, size_t size)
+bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
+                             knob_trial_state state, size_t n_given, const char *how, char *msg,
+                             size_t size)
 {
     if (state == KNOB_TRIAL_FAIL || (state != KNOB_TRIAL_COMPLETE && !n_given))
+        return false;
+    /* no such trial: the tell says so (404, "no trial"), not this */
+    const knob_trial_info *const *tr;
+    size_t n;
+    bool found = false;
+    if (knob_study_trials(s, &tr, &n))
+        return false;
+    for (size_t i = 0; i < n && !found; i++)
+        found = tr[i]->number == number;
+    if (!found)
         return false;
     const char *text = knob_study_system_attr(s, "sweep");
     knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;

@@ -570,16 +570,18 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     if (n_c && states[k] == KNOB_TRIAL_FAIL)
         return error(out, 400, "tell: \"constraints\" count for complete and pruned trials");
     char why[1024];
-    if (cli_constraints_missing(s, knob_study_name(s), states[k], n_c, "\"constraints\": [V, ...]",
-                                why, sizeof why)) {
+    if (cli_constraints_missing(s, knob_study_name(s), (int64_t)num->num, states[k], n_c,
+                                "\"constraints\": [V, ...]", why, sizeof why)) {
         char msg[1100];
         snprintf(msg, sizeof msg, "tell: %s", why);
         return error(out, 400, msg);
     }
     if (n_c && !(states[k] == KNOB_TRIAL_COMPLETE && n != knob_study_n_objectives(s))) {
         int crc = knob_study_set_trial_constraints(s, (int64_t)num->num, c, n_c);
+        /* a wrong list (another count than the earlier trials') is the request's fault, as
+         * knob tell's usage error */
         if (crc)
-            return error(out, tell_status(crc), knob_errmsg());
+            return error(out, crc == KNOB_EINVAL ? 400 : tell_status(crc), knob_errmsg());
     }
     int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,
                                     states[k] == KNOB_TRIAL_FAIL ? "failed by hand in the dashboard"

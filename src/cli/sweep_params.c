@@ -532,11 +532,14 @@ static int check_numbers(sweep_ctx *c, const sweep_param *p, const param_nodes *
 static void warn_ln_bounds(sweep_ctx *c, const sweep_param *p, const yaml_node_t *at, bool inv)
 {
     double lo = inv ? exp(-p->max) : exp(p->min), hi = inv ? exp(-p->min) : exp(p->max);
+    char hint[160] = ""; /* for bounds that the _values form takes as they are: above 0 */
+    if (p->min > 0)
+        snprintf(hint, sizeof hint, "; for values from %g to %g write %s_values", p->min, p->max,
+                 p->form);
     sweep_warnf(c, at,
                 "key 'parameters.%s.distribution': %s's min and max are natural logs%s, so "
-                "'%s' goes from %g to %g; for values from %g to %g write %s_values (W&B warns "
-                "of this form too)",
-                p->name, p->form, inv ? " of 1/x" : "", p->name, lo, hi, p->min, p->max, p->form);
+                "'%s' goes from %g to %g%s (W&B warns of this form too)",
+                p->name, p->form, inv ? " of 1/x" : "", p->name, lo, hi, hint);
 }
 
 /* q_log_uniform and inv_log_uniform: W&B's min and max are natural logs (of x, and of 1/x),

@@ -218,9 +218,11 @@ const char *sweep_nonfinite_word(const yaml_node_t *n)
 
 knob_choice sweep_to_choice(const yaml_node_t *n)
 {
-    /* YAML 1.1's booleans (sweep_bool_word) and nulls, as PyYAML reads them ("None" is
-     * Python's word, not YAML's: PyYAML reads the string "None", which W&B passes) */
-    static const char *const nulls[] = {"null", "Null", "NULL", "~", NULL};
+    /* YAML 1.1's booleans (sweep_bool_word) and nulls, as PyYAML reads them; and "None",
+     * Python's word, which PyYAML reads as the string "None" (W&B passes --act=None): null
+     * here since knob's first sweeps, kept so that a study made then (its trials' choice
+     * null, its stored sweep read again by every run and worker) stays one space */
+    static const char *const nulls[] = {"null", "Null", "NULL", "~", "None", NULL};
     const char *s = sweep_scalar(n);
     knob_choice ch = {KNOB_CHOICE_STRING, sweep_dup(s), 0};
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)

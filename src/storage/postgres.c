@@ -509,12 +509,13 @@ static const char *const sql[Q_COUNT] = {
         "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 RETURNING x.id",
     /* $1 study, $2 trial, $3 step, $4 value */
     /* No row: no such trial; `open` false: it is finished (but for a lost one: backend.h,
-     * finish), and nothing is recorded. FOR UPDATE: the state is read once a finish that
-     * holds the row has committed (the statement's snapshot had it running, and the value
-     * went into the finished trial) */
+     * finish), and nothing is recorded. FOR NO KEY UPDATE (the lock of the finish's own
+     * UPDATE, which takes no FOR KEY SHARE of the inserts beside it): the state is read
+     * once a finish that holds the row has committed (the statement's snapshot had it
+     * running, and the value went into the finished trial) */
     [Q_REPORT] = "WITH tr AS (SELECT x.id, x.number, x.state, (x.state IN (0, 4) OR (x.state = 3 "
                  "AND " LOST_ATTR("x.id") ")) AS open FROM knob_trials x WHERE x.id = $2 AND "
-                 "x.study = $1 FOR UPDATE), i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT "
+                 "x.study = $1 FOR NO KEY UPDATE), i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT "
                  "tr.id, $3, $4 FROM tr WHERE tr.open ON CONFLICT DO NOTHING RETURNING trial), "
                  "u AS (UPDATE knob_trials t SET seq = " STAMP " FROM i WHERE t.id = i.trial "
                  "RETURNING 1) SELECT number, state, open FROM tr",

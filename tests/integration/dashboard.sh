@@ -131,12 +131,17 @@ expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "comple
     400 "constraints not a list"
 expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "fail", "constraints": [1]}' "$auth")" \
     400 "constraints of a failed trial"
+expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 99, "state": "complete", "values": [1]}' "$auth")" \
+    404 "no such trial, before its constraints"
 expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1], "constraints": [2]}' "$auth")" \
     200 "with constraints"
+"$KNOB" ask cw --storage "$db" > /dev/null
+expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 2, "state": "pruned", "constraints": [2, 3]}' "$auth")" \
+    400 "another count of constraints than the earlier trials'"
 expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 1, "state": "fail"}' "$auth")" 200 "failed: none needed"
 "$KNOB" trials cw --storage "$db" --format json > cw.json
 expect_eq "$(py '[(t["state"], t["constraints"], t["feasible"]) for t in d]' < cw.json)" \
-    '[["complete", [2], false], ["fail", [], true]]' "the constraints told"
+    '[["complete", [2], false], ["fail", [], true], ["running", [], true]]' "the constraints told"
 dashboard_stop
 
 # Told to listen beyond this machine, it warns.

@@ -2,7 +2,8 @@
 # A program that cannot run (a typo in its command, a missing module) fails every trial:
 # knob run starts no new trial once the first 5 trials of the run failed to run before any
 # ran through, says so and exits 1 (--max-initial-failures 0 goes on, as before, and exits
-# 0), as does a run that ends sooner with each of its trials failing to run. A value
+# 0), as does a run that ends sooner with each of its trials failing to run in a study
+# none of whose trials ever ran through. A value
 # that is not finite is the program running: it does not count, nor do failures after a
 # trial ran through.
 source "$(dirname "$0")/lib.bash"
@@ -37,6 +38,12 @@ rc=0
 expect_eq "$rc" 1 "exit status of a run of 3 trials that all failed"
 expect_eq "$(count t)" 3 "its trials"
 grep -q "every trial of this run that ended by itself failed to run (3:" t.err || fail "not said: $(cat t.err)"
+
+# ... but not in a study whose trials ran before (a worker whose own trials crashed): 0
+sweep ok.yaml "echo loss=1"
+"$KNOB" run ok.yaml $S --study w --trials 1 > w1.txt 2>&1 || fail "ok: $(cat w1.txt)"
+"$KNOB" run broken.yaml $S --study w --trials 2 > w2.txt 2>&1 || fail "a study whose trials ran: $(cat w2.txt)"
+expect_eq "$(count w)" 3 "its trials"
 
 "$KNOB" run broken.yaml $S --study z --trials 8 --max-initial-failures 0 > z.txt 2>&1 ||
     fail "--max-initial-failures 0: $(cat z.txt)"

@@ -15,9 +15,10 @@ YAML
 S="--storage sqlite:///$T/s.db"
 "$KNOB" run sweep.yaml $S --study r --trials 10 > out.txt 2> err.txt || fail "run failed: $(cat out.txt err.txt)"
 # W&B warns at every use of these forms: so does knob, with the values they search
-grep -q "sweep.yaml:5:23: warning: key 'parameters.qlu.distribution': q_log_uniform's min and max are natural logs, so 'qlu' goes from 1 to 1022.49; for values from 0 to 6.93 write q_log_uniform_values" err.txt ||
+# (a hint of the _values form only for bounds above 0, which it takes)
+grep -q "sweep.yaml:5:23: warning: key 'parameters.qlu.distribution': q_log_uniform's min and max are natural logs, so 'qlu' goes from 1 to 1022.49 (W&B warns of this form too)" err.txt ||
     fail "no warning for qlu: $(cat err.txt)"
-grep -q "'parameters.ilu.distribution': inv_log_uniform's min and max are natural logs of 1/x, so 'ilu' goes from 0.0100518 to 1;" err.txt ||
+grep -q "'parameters.ilu.distribution': inv_log_uniform's min and max are natural logs of 1/x, so 'ilu' goes from 0.0100518 to 1 (W&B" err.txt ||
     fail "no warning for ilu: $(cat err.txt)"
 "$KNOB" enqueue r ilu=0.5 qlu=64 qlu1=7 $S > enq.txt 2>&1 || fail "enqueue: $(cat enq.txt)"
 "$KNOB" run sweep.yaml $S --study r --trials 1 > out2.txt 2>&1 || fail "run: $(cat out2.txt)"
@@ -57,6 +58,11 @@ check "inv_log_uniform, min: -800, max: 0" \
 check "q_log_uniform, min: -800, max: 0" \
     "bad.yaml:4:41: key 'parameters.x.min': q_log_uniform's bounds are natural logs, and e^-800 is 0"
 check "q_log_uniform, min: 3, max: 1" "bad.yaml:4:6: key 'parameters.x': min (3) must be <= max (1)"
+# bounds above 0, likely meant as values: the warning names the _values form
+printf 'program: x\nmethod: random\nparameters:\n  lu: {distribution: log_uniform, min: 0.0001, max: 0.1}\n' > lu.yaml
+"$KNOB" ask lu --sweep lu.yaml $S > /dev/null 2> lu.err || fail "ask: $(cat lu.err)"
+grep -q "lu.yaml:4:22: warning: key 'parameters.lu.distribution': log_uniform's min and max are natural logs, so 'lu' goes from 1.0001 to 1.10517; for values from 0.0001 to 0.1 write log_uniform_values (W&B warns of this form too)" lu.err ||
+    fail "no warning for lu: $(cat lu.err)"
 # no warning for the sweep stored with a study (knob ask without --sweep)
 "$KNOB" ask r $S > ask.json 2> ask.err || fail "ask: $(cat ask.err)"
 [ ! -s ask.err ] || fail "a warning for the stored sweep: $(cat ask.err)"

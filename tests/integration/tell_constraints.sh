@@ -91,6 +91,10 @@ expect_eq "$rc" 2 "one constraint of two"
 grep -q "and 1 value was given" one.err || fail "message: $(cat one.err)"
 "$KNOB" trials cs --storage "$S" --format json > cs.json
 expect_eq "$(py 'd[0]["state"]' < cs.json)" running "after the refused tells"
+rc=0 # a trial the study does not have: said so, not its constraints
+"$KNOB" tell cs 99 0.5 --storage "$S" 2> none99.err || rc=$?
+expect_eq "$rc" 1 "a tell of trial 99"
+if grep -q "constraint" none99.err; then fail "trial 99: $(cat none99.err)"; fi
 "$KNOB" tell cs 0 0.5 --constraints -1,-0.05 --storage "$S"
 "$KNOB" tell cs 1 --state pruned --storage "$S"
 "$KNOB" tell cs 2 --state fail --storage "$S"
