@@ -486,16 +486,6 @@ bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
 {
     if (state == KNOB_TRIAL_FAIL || (state != KNOB_TRIAL_COMPLETE && !n_given))
         return false;
-    /* no such trial: the tell says so (404, "no trial"), not this */
-    const knob_trial_info *const *tr;
-    size_t n;
-    bool found = false;
-    if (knob_study_trials(s, &tr, &n))
-        return false;
-    for (size_t i = 0; i < n && !found; i++)
-        found = tr[i]->number == number;
-    if (!found)
-        return false;
     const char *text = knob_study_system_attr(s, "sweep");
     knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     sweep sw;
@@ -520,7 +510,15 @@ bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
         sweep_free(&sw);
     }
     knobx_json_free(j);
-    return missing;
+    /* no such trial: the tell says so (404, "no trial"), not this. Read only then: a tell
+     * reads no trial of the study but its own (a large study's tells stay cheap) */
+    const knob_trial_info *const *tr;
+    size_t n;
+    bool found = false;
+    if (missing && !knob_study_trials(s, &tr, &n))
+        for (size_t i = 0; i < n && !found; i++)
+            found = tr[i]->number == number;
+    return missing && found;
 }
 
 int cli_open_study_pruner(const char *storage, const char *name, study_ref *out)
