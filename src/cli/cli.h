@@ -151,7 +151,7 @@ bool cli_trial_waiting(study_ref *r, int64_t number);
 
 /* Trial `number`'s state (a knob_trial_state), or -1 when the study has no such trial (or
  * cannot be read). Reads the study. */
-int cli_trial_state(study_ref *r, int64_t number);
+int cli_trial_state(knob_study *s, int64_t number);
 
 /* The storage: --storage, else the sweep's (sw may be NULL), else the default. */
 const char *cli_storage(const cli_args *a, const sweep *sw);

@@ -512,13 +512,7 @@ bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
     knobx_json_free(j);
     /* no such trial: the tell says so (404, "no trial"), not this. Read only then: a tell
      * reads no trial of the study but its own (a large study's tells stay cheap) */
-    const knob_trial_info *const *tr;
-    size_t n;
-    bool found = false;
-    if (missing && !knob_study_trials(s, &tr, &n))
-        for (size_t i = 0; i < n && !found; i++)
-            found = tr[i]->number == number;
-    return missing && found;
+    return missing && cli_trial_state(s, number) >= 0;
 }
 
 int cli_open_study_pruner(const char *storage, const char *name, study_ref *out)
@@ -680,11 +674,11 @@ int cli_check_count(const cli_args *a, const char *names, int lo, int hi, const 
     return -1;
 }
 
-int cli_trial_state(study_ref *r, int64_t number)
+int cli_trial_state(knob_study *s, int64_t number)
 {
     const knob_trial_info *const *trials;
     size_t n;
-    if (knob_study_trials(r->s, &trials, &n))
+    if (knob_study_trials(s, &trials, &n))
         return -1;
     for (size_t i = 0; i < n; i++)
         if (trials[i]->number == number)
@@ -694,7 +688,7 @@ int cli_trial_state(study_ref *r, int64_t number)
 
 bool cli_trial_waiting(study_ref *r, int64_t number)
 {
-    return cli_trial_state(r, number) == KNOB_TRIAL_WAITING;
+    return cli_trial_state(r->s, number) == KNOB_TRIAL_WAITING;
 }
 
 const char *cli_storage(const cli_args *a, const sweep *sw)

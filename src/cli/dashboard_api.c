@@ -513,6 +513,32 @@ static int tell_status(int rc)
     return rc == KNOB_ENOTFOUND ? 404 : rc == KNOB_EINVAL || rc == KNOB_ESTATE ? 409 : 500;
 }
 
+/* A tell's list `key` (absent: none) into x[0 .. *n), at most 64 finite numbers: 0, or 400
+ * after writing the error. 1e400 reads as inf, which the study records as a FAIL: refused,
+ * the trial left running. */
+static int numbers(const knobx_json *a, const char *key, const char *one, double *x, size_t *n,
+                   knobx_buf *out)
+{
+    char msg[160];
+    if (a && a->type != KNOBX_JSON_ARRAY) {
+        snprintf(msg, sizeof msg, "tell: \"%s\" must be an array of numbers", key);
+        return error(out, 400, msg);
+    }
+    for (size_t i = 0; a && i < a->n; i++) {
+        if (a->kids[i]->type != KNOBX_JSON_NUMBER || *n == 64) {
+            snprintf(msg, sizeof msg, "tell: \"%s\" must be an array of at most 64 numbers", key);
+            return error(out, 400, msg);
+        }
+        if (!isfinite(a->kids[i]->num)) {
+            snprintf(msg, sizeof msg,
+                     "tell: %s %zu is beyond a double's range: \"%s\" must be finite", one, i, key);
+            return error(out, 400, msg);
+        }
+        x[(*n)++] = a->kids[i]->num;
+    }
+    return 0;
+}
+
 static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
 {
     (void)d;
@@ -531,41 +557,20 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
             k = i;
     if (k < 0)
         return error(out, 400, "tell: \"state\" must be \"complete\", \"pruned\" or \"fail\"");
-    double v[64];
-    size_t n = 0;
-    if (vals && vals->type != KNOBX_JSON_ARRAY)
-        return error(out, 400, "tell: \"values\" must be an array of numbers");
-    for (size_t i = 0; vals && i < vals->n; i++) {
-        if (vals->kids[i]->type != KNOBX_JSON_NUMBER || n == 64)
-            return error(out, 400, "tell: \"values\" must be an array of at most 64 numbers");
-        /* 1e400 reads as inf, which the study records as a FAIL: refused here, the trial
-         * left running */
-        if (!isfinite(vals->kids[i]->num)) {
-            char msg[128];
-            snprintf(msg, sizeof msg,
-                     "tell: value %zu is beyond a double's range: \"values\" must be finite", i);
-            return error(out, 400, msg);
-        }
-        v[n++] = vals->kids[i]->num;
-    }
+    double v[64], c[64];
+    size_t n = 0, n_c = 0;
+    int bad = numbers(vals, "values", "value", v, &n, out);
+    if (!bad) /* "constraints": as knob tell --constraints, each satisfied when <= 0 */
+        bad =
+            numbers(knobx_json_get(body, "constraints"), "constraints", "constraint", c, &n_c, out);
+    if (bad)
+        return bad;
     if (n && states[k] != KNOB_TRIAL_COMPLETE) { /* as knob tell (and Optuna's tell) */
         char msg[160];
         snprintf(msg, sizeof msg, "tell: a %s trial takes no values, got %zu%s", names[k], n,
                  states[k] == KNOB_TRIAL_PRUNED ? " (its value is its last intermediate value)"
                                                 : "");
         return error(out, 400, msg);
-    }
-    /* "constraints": as knob tell --constraints, each satisfied when <= 0 */
-    const knobx_json *cj = knobx_json_get(body, "constraints");
-    double c[64];
-    size_t n_c = 0;
-    if (cj && cj->type != KNOBX_JSON_ARRAY)
-        return error(out, 400, "tell: \"constraints\" must be an array of numbers");
-    for (size_t i = 0; cj && i < cj->n; i++) {
-        if (cj->kids[i]->type != KNOBX_JSON_NUMBER || n_c == 64 || !isfinite(cj->kids[i]->num))
-            return error(out, 400,
-                         "tell: \"constraints\" must be an array of at most 64 finite numbers");
-        c[n_c++] = cj->kids[i]->num;
     }
     if (n_c && states[k] == KNOB_TRIAL_FAIL)
         return error(out, 400, "tell: \"constraints\" count for complete and pruned trials");

@@ -221,20 +221,6 @@ static void print_shell_word(const char *s)
     putchar('\'');
 }
 
-/* Whether a trial of the study completed or was pruned (read again; a storage that fails
- * now answers yes, leaving the exit status to what the run saw). */
-static bool study_ran_through(knob_study *s)
-{
-    const knob_trial_info *const *tr;
-    size_t n;
-    if (knob_study_trials(s, &tr, &n))
-        return true;
-    for (size_t i = 0; i < n; i++)
-        if (tr[i]->state == KNOB_TRIAL_COMPLETE || tr[i]->state == KNOB_TRIAL_PRUNED)
-            return true;
-    return false;
-}
-
 static int run(runner *r, const run_args *a, char *dflt_study)
 {
     const sweep *sw = r->sw;
@@ -305,7 +291,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
      * whose exit status this gets (it was 0). A study with a trial complete or pruned
      * shows it can: a worker whose few trials crashed (their params) exits 0 as before. */
     if (rc == 0 && r->max_initial_failures > 0 && r->initial_failures > 0 && !r->ran_through &&
-        !study_ran_through(r->ref.s)) {
+        !r->study_ran_through) {
         fprintf(stderr,
                 "knob: every trial of this run that ended by itself failed to run (%lld: exit "
                 "status, signal or no metric) and none ran through; check the program and the "

@@ -104,6 +104,9 @@ typedef struct runner {
      * before any ran through; at max_initial_failures (0: never) no new trial starts. */
     int64_t max_initial_failures, initial_failures;
     bool ran_through;  /* a trial of this run gave its metric (or was pruned) */
+    /* run_summary: a trial of the study, of any run, is complete or pruned (true when its
+     * trials could not be read) */
+    bool study_ran_through;
     bool initial_stop; /* max_initial_failures was reached: to be said once shown */
 } runner;
 

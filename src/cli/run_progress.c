@@ -215,6 +215,7 @@ void run_summary(runner *r)
     bool read = knob_study_trials(r->ref.s, &tr, &n) == KNOB_OK;
     for (size_t i = 0; read && i < n; i++)
         by[tr[i]->state <= KNOB_TRIAL_WAITING ? tr[i]->state : 0]++;
+    r->study_ran_through = !read || by[KNOB_TRIAL_COMPLETE] || by[KNOB_TRIAL_PRUNED];
     refresh_best(r);
     char *where = knobx_redact_url(r->storage);
     knobx_buf b = {0};

@@ -515,8 +515,9 @@ static const char *const sql[Q_COUNT] = {
      * running, and the value went into the finished trial) */
     [Q_REPORT] = "WITH tr AS (SELECT x.id, x.number, x.state, (x.state IN (0, 4) OR (x.state = 3 "
                  "AND " LOST_ATTR("x.id") ")) AS open FROM knob_trials x WHERE x.id = $2 AND "
-                 "x.study = $1 FOR NO KEY UPDATE), i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT "
-                 "tr.id, $3, $4 FROM tr WHERE tr.open ON CONFLICT DO NOTHING RETURNING trial), "
+                 "x.study = $1 FOR NO KEY UPDATE), i AS (INSERT INTO knob_intermediate(trial, "
+                 "step, value) SELECT tr.id, $3, $4 FROM tr WHERE tr.open ON CONFLICT DO NOTHING "
+                 "RETURNING trial), "
                  "u AS (UPDATE knob_trials t SET seq = " STAMP " FROM i WHERE t.id = i.trial "
                  "RETURNING 1) SELECT number, state, open FROM tr",
     /* $1 study, $2 trial, $3 system, $4 key, $5 json */
