@@ -332,8 +332,13 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
     if (needs_range(p->kind) && (!p->has_min || !p->has_max))
         return sweep_errorf(c, n, "key 'parameters.%s': %s needs min and max", k, d);
     if (needs_range(p->kind) && p->min > p->max)
-        return sweep_errorf(c, n, "key 'parameters.%s': min (%g) must be <= max (%g)", k, p->min,
-                            p->max);
+        return sweep_errorf(c, pn->max ? pn->max : n,
+                            "key 'parameters.%s': min (%g) must be <= max (%g)", k, p->min, p->max);
+    if (needs_range(p->kind) && p->min == p->max)
+        sweep_warnf(c, pn->max ? pn->max : n,
+                    "key 'parameters.%s': min equals max (%g): the range holds one value (W&B "
+                    "refuses it; `value: %g` says so)",
+                    k, p->max, p->max);
     if ((p->kind == PK_LOG_UNIFORM_VALUES || p->kind == PK_Q_LOG_UNIFORM_VALUES ||
          p->kind == PK_INV_LOG_UNIFORM_VALUES) &&
         p->min <= 0)
@@ -553,8 +558,9 @@ static int from_ln_bounds(sweep_ctx *c, sweep_param *p, const param_nodes *pn,
     if (!p->has_min || !p->has_max)
         return sweep_errorf(c, map, "key 'parameters.%s': %s needs min and max", p->name, p->form);
     if (p->min > p->max)
-        return sweep_errorf(c, map, "key 'parameters.%s': min (%g) must be <= max (%g)", p->name,
-                            p->min, p->max);
+        return sweep_errorf(c, pn->max ? pn->max : map,
+                            "key 'parameters.%s': min (%g) must be <= max (%g)", p->name, p->min,
+                            p->max);
     if (!isfinite(exp(p->max)))
         return sweep_errorf(c, at_max,
                             "key 'parameters.%s.max': %s's bounds are natural logs, and e^%g "
@@ -586,6 +592,12 @@ static int read_bound(sweep_ctx *c, const yaml_node_t *v, const char *key, doubl
     if (sweep_get_number(c, v, key, out))
         return -1;
     const char *s = sweep_scalar(v);
+    if (v->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+        v->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        sweep_warnf(c, v,
+                    "key '%s': \"%s\" is a string (in quotes), read as the number %g (W&B "
+                    "refuses a string here)",
+                    key, s, *out);
     *has = true;
     *is_int = !strpbrk(s, ".eEnN");
     return 0;
@@ -710,6 +722,11 @@ static int parse_param_into(sweep_ctx *c, const yaml_node_t *map, sweep_param *p
     if (pn.dist) {
         if (read_distribution(c, p, pn.dist, &ln_bounds))
             return -1;
+        if (!pn.probs && p->form && !strcmp(p->form, "categorical_w_probabilities"))
+            sweep_warnf(c, pn.dist,
+                        "key '%s.distribution': categorical_w_probabilities without "
+                        "probabilities: each value is drawn as often (W&B refuses it)",
+                        key);
     } else if (!pn.values && !pn.value && !p->has_min && !p->has_max) {
         return sweep_errorf(c, map, "key '%s': expected values, value, or min and max", key);
     } else {

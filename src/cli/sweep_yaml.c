@@ -267,7 +267,8 @@ static size_t distance(const char *a, const char *b)
 const char *sweep_closest(const char *key, const char *const *names)
 {
     const char *best = NULL;
-    size_t best_d = 3;
+    /* 2 edits, or a fifth of a long key's letters (early_termination: early_terminate) */
+    size_t best_d = key && strlen(key) >= 15 ? strlen(key) / 5 + 1 : 3;
     for (; key && *names; names++) {
         size_t d = distance(key, *names);
         if (d < best_d) {

@@ -125,6 +125,22 @@ printf 'program: x\nmetric: {name: a}\nobjectives: [{name: a}, {name: b}]\nparam
 check both.yaml "both.yaml:3:1: key 'objectives': 'metric' (one objective) and 'objectives' (several) are both given ('metric' at line 2, column 1)"
 printf 'program: x\nobjectives:\n  - {name: a, goal: minimize}\n  - {name: a, goal: maximize}\nparameters:\n  lr: {min: 0, max: 1}\n' > objtwice.yaml
 check objtwice.yaml "objtwice.yaml:4:5: key 'objectives[1]': objective 'a' is given twice (first as objectives[0])"
+# a block-style min > max points at max, not at the mapping's first key
+printf '%s\nparameters:\n  lr:\n    distribution: uniform\n    min: 3\n    max: 2\n' "$head" > block.yaml
+check block.yaml "block.yaml:7:10: key 'parameters.lr': min (3) must be <= max (2)"
+# a long key three edits off gets its suggestion too
+printf '%s\nearly_termination: {type: hyperband, min_iter: 3}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > et.yaml
+check et.yaml "et.yaml:3:1: unknown key 'early_termination'; did you mean 'early_terminate'?"
+# what W&B refuses and knob reads is said: a range of one value, a quoted bound,
+# categorical_w_probabilities without probabilities (the study is made all the same)
+printf '%s\nparameters:\n  a: {min: 1, max: 1}\n  b: {min: "0.5", max: 2}\n  c: {distribution: categorical_w_probabilities, values: [x, y]}\n  d: {min: 0, max: 1}\n' "$head" > wb.yaml
+"$KNOB" run wb.yaml --storage memory: --trials 0 > out.txt 2> err.txt || fail "wb.yaml: $(cat err.txt)"
+for want in "wb.yaml:4:20: warning: key 'parameters.a': min equals max (1): the range holds one value (W&B refuses it; \`value: 1\` says so)" \
+    "wb.yaml:5:12: warning: key 'parameters.b.min': \"0.5\" is a string (in quotes), read as the number 0.5 (W&B refuses a string here)" \
+    "wb.yaml:6:21: warning: key 'parameters.c.distribution': categorical_w_probabilities without probabilities: each value is drawn as often (W&B refuses it)"; do
+    grep -qF -- "$want" err.txt || fail "wb.yaml: expected '$want' in: $(cat err.txt)"
+done
+if grep -q "parameters.d" err.txt; then fail "wb.yaml: a plain range warned: $(cat err.txt)"; fi
 # usage errors are status 2 as well
 set +e
 "$KNOB" run > /dev/null 2>&1; s1=$?

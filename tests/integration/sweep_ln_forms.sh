@@ -57,7 +57,7 @@ check "inv_log_uniform, min: -800, max: 0" \
     "bad.yaml:4:43: key 'parameters.x.min': inv_log_uniform's bounds are natural logs of 1/x, and x = e^800 overflows"
 check "q_log_uniform, min: -800, max: 0" \
     "bad.yaml:4:41: key 'parameters.x.min': q_log_uniform's bounds are natural logs, and e^-800 is 0"
-check "q_log_uniform, min: 3, max: 1" "bad.yaml:4:6: key 'parameters.x': min (3) must be <= max (1)"
+check "q_log_uniform, min: 3, max: 1" "bad.yaml:4:49: key 'parameters.x': min (3) must be <= max (1)"
 # bounds above 0, likely meant as values: the warning names the _values form
 printf 'program: x\nmethod: random\nparameters:\n  lu: {distribution: log_uniform, min: 0.0001, max: 0.1}\n' > lu.yaml
 "$KNOB" ask lu --sweep lu.yaml $S > /dev/null 2> lu.err || fail "ask: $(cat lu.err)"
