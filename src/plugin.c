@@ -390,9 +390,15 @@ int knob_pruner_prune(knob_pruner *p, knob_study *s, knob_trial *t, bool *out)
     if (!p->plugin->prune)
         return KNOB_OK;
     /* The latest report was NaN or an infinite loss (knob_trial_report): a diverged run. */
-    if (t->diverged && (!t->n_inter || t->diverged - 1 > t->inter[t->n_inter - 1].step)) {
+    if (t->diverged && (!t->n_inter || t->diverged - 1 > t->inter[t->n_inter - 1].step) &&
+        t->diverged > t->unbounded) {
         *out = true;
         return KNOB_OK;
     }
+    /* The latest report was an infinity on the winning side: the best a trial can report,
+     * which no pruner but the threshold (whose bounds are values) stops. */
+    if (t->unbounded && (!t->n_inter || t->unbounded - 1 > t->inter[t->n_inter - 1].step) &&
+        t->unbounded > t->diverged && strcmp(p->plugin->name, "threshold") != 0)
+        return KNOB_OK;
     return p->plugin->prune(p->state, s, t, out);
 }

@@ -135,6 +135,11 @@ struct knob_trial {
     /* 1 + the step of the latest report that was NaN or an infinity on the losing side (not
      * stored: a diverged run), 0: none. Every pruner but none prunes while it is the latest. */
     int64_t diverged;
+    /* 1 + the step of the latest report that was an infinity on the winning side (a loss of
+     * -inf: not stored either), 0: none; and that value. Only the threshold pruner judges
+     * it (its bounds are values); the others do not prune while it is the latest. */
+    int64_t unbounded;
+    double unbounded_value;
     knob_attr *attrs[2]; /* [0] user, [1] system: owned key and json strings */
     size_t n_attrs[2], cap_attrs[2];
     /* The system attributes an enqueued trial was stored with (fixed_params, retry_of...),

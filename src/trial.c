@@ -420,7 +420,8 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
     size_t i = t->n_inter;
     while (i > 0 && t->inter[i - 1].step > step)
         i--;
-    if ((i > 0 && t->inter[i - 1].step == step) || (t->diverged && t->diverged - 1 == step))
+    if ((i > 0 && t->inter[i - 1].step == step) || (t->diverged && t->diverged - 1 == step) ||
+        (t->unbounded && t->unbounded - 1 == step))
         return KNOB_OK;
     if (!isfinite(value)) {
         /* A diverged run (NaN, or a loss of +inf): nothing to store, but the pruners prune
@@ -428,8 +429,13 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
          * values reported are those of the objective the pruner reads (its option
          * `objective`), so a loss or a gain by that objective's direction. */
         bool max = knob_study_direction(t->s, pruned_objective(t->s->pruner)) == KNOB_MAXIMIZE;
-        if ((isnan(value) || (value > 0) != max) && step + 1 > t->diverged)
-            t->diverged = step + 1;
+        if (isnan(value) || (value > 0) != max) {
+            if (step + 1 > t->diverged)
+                t->diverged = step + 1;
+        } else if (step + 1 > t->unbounded) {
+            t->unbounded = step + 1;
+            t->unbounded_value = value;
+        }
         return KNOB_OK;
     }
     if (knob__grow(&t->inter, &t->cap_inter, t->n_inter + 1, sizeof *t->inter))

@@ -207,6 +207,15 @@ static void threshold_bounds(void **state)
     assert_int_equal(run(e.s, low, 3), 1);
     assert_int_equal(run(e.s, high, 3), 1);
     assert_int_equal(run(e.s, ok, 3), -1);
+    /* an infinity on the winning side is not stored, but it is below lower (Optuna's
+     * ThresholdPruner prunes it too) */
+    const double to_minus_inf[] = {1, 1, -INFINITY};
+    assert_int_equal(run(e.s, to_minus_inf, 3), 2);
+    done(&e);
+    e = make("memory:", "tx", "threshold", "upper=1", KNOB_MAXIMIZE);
+    const double to_inf[] = {0.5, INFINITY}, fine[] = {0.5, 0.9};
+    assert_int_equal(run(e.s, to_inf, 2), 1);
+    assert_int_equal(run(e.s, fine, 2), -1);
     done(&e);
     knob_pruner *p;
     assert_int_equal(knob_pruner_create("threshold", "lower=2,upper=1", &p), KNOB_EINVAL);
