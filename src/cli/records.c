@@ -120,7 +120,7 @@ static bool parse_pairs(const char *s, record *out, char sep)
             s++;
         size_t klen = (size_t)(s - k);
         const char *after = s;
-        while (*s == ' ')
+        while (*s == ' ' || *s == '\t')
             s++; /* "loss = 0.25", "loss : 0.25" */
         if (!klen || *s != sep) {
             s = after; /* not a pair: the next word may be a key ("train loss: 0.25") */
@@ -130,7 +130,7 @@ static bool parse_pairs(const char *s, record *out, char sep)
             continue;
         }
         s++;
-        while (*s == ' ')
+        while (*s == ' ' || *s == '\t')
             s++;
         const char *v = s;
         while (*s && !isspace((unsigned char)*s) && *s != ';' && *s != '|' &&
@@ -152,6 +152,10 @@ static bool parse_pairs(const char *s, record *out, char sep)
             any = true;
         } else if (s > v) {
             add_bad(out, k, klen, v, (size_t)(s - v));
+            /* "INFO: loss: 0.25", "INFO:root:loss: 0.25" (Python's logging): a key's word
+             * that is no number may hold the next key, so it is read again as one */
+            if (sep == ':')
+                s = v;
         }
     }
     return any;
@@ -168,8 +172,10 @@ bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys,
         line++;
     if (*line == '{')
         return parse_json(line, out) && out->n_numbers > 0;
-    if (strchr(line, '='))
-        return parse_pairs(line, out, '=');
+    /* A '=' that makes no pair ("[=====] - loss: 0.25", a progress bar as Keras prints
+     * it) leaves the line to the ':' pairs. */
+    if (strchr(line, '=') && parse_pairs(line, out, '='))
+        return true;
     if (strchr(line, ':'))
         return parse_pairs(line, out, ':');
     return false;
@@ -180,9 +186,11 @@ bool record_parse(const char *line, record *out)
     return record_parse_keys(line, NULL, 0, out);
 }
 
+/* A key given twice in a line ("loss=0.1 loss=0.9", a JSON object's repeated key) is
+ * its last value, as Python's json.loads reads an object. */
 bool record_get(const record *r, const char *key, double *value)
 {
-    for (size_t i = 0; i < r->n; i++) {
+    for (size_t i = r->n; i-- > 0;) {
         if (strcmp(r->f[i].key, key) == 0) {
             *value = r->f[i].value;
             return true;

@@ -48,4 +48,33 @@ expect_eq "$(py 'sorted((t["params"]["m"], t["state"], t["values"]) for t in d)'
 expect_eq "$(py 'sorted(t["system_attrs"].get("fail_reason", "") for t in d)' < c.json)" \
     "[\"\", \"no metric 'loss' in stdout: its value '0,5' is not a number\", \"no metric 'loss' in stdout: its value '1,234' is not a number\"]" \
     "the reasons"
+
+# Log lines whose word before the key ends in ':' (Python's logging, "INFO:root:"), a
+# Keras progress bar holding '=' (it made the line '=' pairs, none of them a pair), a tab
+# after the ':', and a key given twice in a line (its last value, as json.loads reads it):
+# each gave "no metric 'loss' in stdout", or the first value.
+cat > logs.sh <<'SH'
+#!/bin/sh
+case "$1" in
+*info*) echo "INFO: loss: 0.25" ;;
+*root*) echo "INFO:root:loss: 0.5" ;;
+*keras*) echo "10/10 [==============================] - 0s 2ms/step - loss: 0.2500 - accuracy: 0.9000" ;;
+*tab*) printf 'loss:\t0.75\n' ;;
+*twice*) echo "loss=0.1 loss=0.9" ;;
+*json*) echo '{"loss": 0.3, "loss": 0.6}' ;;
+esac
+SH
+chmod +x logs.sh
+cat > logs.yaml <<YAML
+program: ./logs.sh
+metric: {name: loss, goal: minimize}
+method: grid
+parameters:
+  m: {values: [info, root, keras, tab, twice, json]}
+YAML
+"$KNOB" run logs.yaml --storage "sqlite:///$T/l.db" --study l > l.txt 2>&1 || fail "run: $(cat l.txt)"
+"$KNOB" trials l --storage "sqlite:///$T/l.db" --format json > l.json
+expect_eq "$(py 'sorted((t["params"]["m"], t["state"], t["values"]) for t in d)' < l.json)" \
+    '[["info", "complete", [0.25]], ["json", "complete", [0.6]], ["keras", "complete", [0.25]], ["root", "complete", [0.5]], ["tab", "complete", [0.75]], ["twice", "complete", [0.9]]]' \
+    "log lines"
 echo ok
