@@ -468,8 +468,8 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
  * params agree with points of the grid takes one of them:
  * the first one not yet claimed, in the grid's order, which it claims (so no other trial
  * runs it); when every such point has run, the first of them, unclaimed (it runs again,
- * as the queue asked, and takes no other point). *done false when it takes none (it is
- * not enqueued, or its fixed params name no point). */
+ * as the queue asked, and takes no other point); when they agree with no point, none
+ * (below). *done false when it is not enqueued or fixes no param of the grid. */
 static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
 {
     *done = false;
@@ -518,6 +518,17 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
     knobx_json_free(fixed);
     if (!rc && !*done && first < g->total && !(rc = set_point(t, first)))
         *done = true;
+    /* Its fixed values lie off the grid (an enqueued baseline, lr 0.9 beside a grid of 0.1
+     * to 0.5): it is no point of the grid, and claims none. The params it does not fix
+     * take a point's values, the next one to run, which stays unclaimed: claiming it made
+     * a point that never ran count as run, and the grid ended without it. */
+    if (!rc && !*done && first == g->total) {
+        uint64_t i = g->next;
+        while (i < g->total && (g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))))
+            i++;
+        if (!(rc = set_point(t, g->order[i < g->total ? i : 0])))
+            *done = true;
+    }
     return rc;
 }
 

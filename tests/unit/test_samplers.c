@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "knob.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <sys/wait.h>
 
@@ -298,6 +299,58 @@ static void grid_enqueued_takes_point(void **state)
     knob_storage_close(st);
 }
 
+/* Enqueued trials whose values lie off the grid (a baseline beside it) claim no point: the
+ * grid still runs each of its points, and ends with them and the baselines. Each such
+ * trial took a point and left it unrun, and the grid said it was done. */
+static knob_trial_state any_objective(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    double lr;
+    size_t c;
+    const char *opts[] = {"adam", "sgd"};
+    if (knob_trial_suggest_float(t, "lr", 1e-4, 1, 0, KNOB_LOG, &lr) ||
+        knob_trial_suggest_categorical(t, "opt", opts, 2, &c))
+        return KNOB_TRIAL_FAIL;
+    values[0] = lr;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void grid_enqueued_off_grid_claims_no_point(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 0; seed < 3; seed++) {
+        char opts[32];
+        snprintf(opts, sizeof opts, "seed=%" PRIu64, seed);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = study_with(st, "grid", grid3x2(opts));
+        assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.05}"), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.5, \"opt\": \"sgd\"}"), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, any_objective, NULL, 100), KNOB_OK);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 8);
+        int seen[6] = {0}, off = 0;
+        for (size_t i = 0; i < n; i++) {
+            const knob_param *lr = knob_trial_info_param(trials[i], "lr");
+            const knob_param *o = knob_trial_info_param(trials[i], "opt");
+            assert_non_null(lr);
+            assert_non_null(o);
+            double v = lr->internal;
+            int k = v == 0.001 ? 0 : v == 0.01 ? 1 : v == 0.1 ? 2 : -1;
+            if (k < 0)
+                off++;
+            else
+                seen[k * 2 + (int)o->internal]++;
+        }
+        assert_int_equal(off, 2);
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(seen[i], 1);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* Runs the grid of study s (3 x 2 points, trial 0 failed and its retry enqueued) to its
  * end: each point runs once, the study holds 7 trials, trial 1 is the retry of trial 0;
  * returns its trials. */
@@ -492,6 +545,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(grid_runs_every_point_once),
         cmocka_unit_test(grid_errors),
         cmocka_unit_test(grid_enqueued_takes_point),
+        cmocka_unit_test(grid_enqueued_off_grid_claims_no_point),
         cmocka_unit_test(grid_retry_keeps_point),
         cmocka_unit_test(grid_retry_after_an_edit),
         cmocka_unit_test(grid_union_of_products),
