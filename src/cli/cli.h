@@ -112,9 +112,12 @@ typedef enum {
     CLI_ENQUEUE_FAILED
 } cli_enqueue_status;
 /* The stored sweep's warnings are printed unless `warned` (NULL: none) says they were
- * (sweep_load_stored_once). */
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
-                               struct knobx_buf *enqueued, int64_t *number, struct knobx_buf *err);
+ * (sweep_load_stored_once). The trial is added through a handle of study s in st that
+ * holds the study to the sweep's run_cap where the storage numbers the trial, so that
+ * enqueues at once from several processes stop at exactly run_cap. */
+cli_enqueue_status cli_enqueue(knob_storage *st, knob_study *s, const char *given_json,
+                               sweep_warned *warned, struct knobx_buf *enqueued, int64_t *number,
+                               struct knobx_buf *err);
 
 /* Finds "--name value" or "--name=value" in argv[i]; advances *i. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);

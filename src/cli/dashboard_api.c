@@ -641,7 +641,7 @@ static int enqueue(dash *d, knob_study *s, const knobx_json *body, knobx_buf *ou
     knobx_json_add_node_as_written(&j, p); /* 9007199254740992.5 is not 2^53 for an int */
     cli_enqueue_status rc =
         j.oom ? CLI_ENQUEUE_FAILED
-              : cli_enqueue(s, knobx_buf_cstr(&j), &d->warned, &stored, &number, &why);
+              : cli_enqueue(d->st, s, knobx_buf_cstr(&j), &d->warned, &stored, &number, &why);
     knobx_buf_free(&j);
     if (rc == CLI_ENQUEUE_OK) {
         /* the record as knob enqueue prints it (the values as stored, typed: "3" given for

@@ -895,11 +895,13 @@ static int enqueue_trial(knob_study *s, const char *lib_json, const char *shown_
     return knob_study_add_trial(s, &info, number);
 }
 
-cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warned *warned,
-                               knobx_buf *enqueued, int64_t *number, knobx_buf *err)
+cli_enqueue_status cli_enqueue(knob_storage *st, knob_study *s, const char *given_json,
+                               sweep_warned *warned, knobx_buf *enqueued, int64_t *number,
+                               knobx_buf *err)
 {
     sweep sw;
     bool have;
+    int64_t cap = 0;
     knobx_buf lib = {0}, shown = {0};
     knobx_json *given = knobx_json_parse_as_written(given_json, (size_t)-1, NULL, 0);
     cli_enqueue_status rc = CLI_ENQUEUE_OK;
@@ -932,6 +934,7 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
                              n);
             rc = CLI_ENQUEUE_FULL;
         }
+        cap = sw.run_cap;
         sweep_free(&sw);
     } else if (given_twice(given, err)) {
         rc = CLI_ENQUEUE_REFUSED;
@@ -943,9 +946,21 @@ cli_enqueue_status cli_enqueue(knob_study *s, const char *given_json, sweep_warn
         knobx_buf_puts(err, "out of memory\n");
         rc = CLI_ENQUEUE_FAILED;
     }
-    if (!rc && enqueue_trial(s, knobx_buf_cstr(&lib), knobx_buf_cstr(&shown), number)) {
-        knobx_buf_printf(err, "%s\n", knob_errmsg());
-        rc = CLI_ENQUEUE_FAILED;
+    if (!rc) {
+        /* The count above was read before the write: another enqueue may come between. A
+         * handle with max_trials = run_cap has the storage check it where it numbers the
+         * trial, atomically (KNOB_EDONE past it). */
+        knob_study *capped = NULL;
+        knob_study_options o = {.max_trials = cap};
+        int e = cap > 0 && st ? knob_study_load(st, knob_study_name(s), &o, &capped) : KNOB_OK;
+        if (!e)
+            e = enqueue_trial(capped ? capped : s, knobx_buf_cstr(&lib), knobx_buf_cstr(&shown),
+                              number);
+        if (e) {
+            knobx_buf_printf(err, "%s\n", knob_errmsg());
+            rc = e == KNOB_EDONE ? CLI_ENQUEUE_FULL : CLI_ENQUEUE_FAILED;
+        }
+        knob_study_free(capped);
     }
     if (!rc && enqueued)
         knobx_buf_puts(enqueued, knobx_buf_cstr(&shown));
@@ -973,7 +988,8 @@ int cmd_enqueue(int argc, char **argv)
     knobx_buf enqueued = {0};
     if (!cli_open_study(cli_storage(&a, NULL), a.pos[0], &r)) {
         knobx_buf err = {0};
-        cli_enqueue_status st = cli_enqueue(r.s, knobx_buf_cstr(&b), NULL, &enqueued, NULL, &err);
+        cli_enqueue_status st =
+            cli_enqueue(r.st, r.s, knobx_buf_cstr(&b), NULL, &enqueued, NULL, &err);
         rc = st == CLI_ENQUEUE_OK ? 0 : st == CLI_ENQUEUE_REFUSED ? EXIT_USAGE : EXIT_FAIL;
         /* each line of why, as its own message */
         for (const char *line = knobx_buf_cstr(&err), *end; *line; line = end + (*end == '\n')) {

@@ -119,4 +119,17 @@ after=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(l
 [ "$before" = "$after" ] || fail "a refused enqueue left a trial: $before -> $after"
 if "$KNOB" enqueue e lr $S 2> usage.err; then fail "enqueue without '='"; fi
 grep -q "not key=value" usage.err || fail "usage: $(cat usage.err)"
+
+# Enqueues at once stop at exactly run_cap: the count was read before the write, and ten
+# enqueues at once made studies of 4 to 9 trials with run_cap 3 (the rest waiting for good)
+printf 'program: x\nmethod: random\nmetric: {name: loss}\nrun_cap: 3\nparameters: {x: {min: 0.0, max: 1.0}}\n' > cap.yaml
+for rep in 1 2 3 4 5 6; do
+    C="--storage sqlite:///$T/cap$rep.db"
+    "$KNOB" run cap.yaml $C --study c --trials 0 > /dev/null 2>&1 || fail "the capped study"
+    for i in 0 1 2 3 4 5 6 7 8 9; do "$KNOB" enqueue c x=0.$i $C > /dev/null 2>> cap.err & done
+    wait
+    n=$("$KNOB" trials c $C --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    expect_eq "$n" 3 "trials after ten enqueues at once (run_cap 3), round $rep"
+done
+grep -q "holds 3 trials" cap.err || fail "the refusals: $(cat cap.err)"
 echo ok
