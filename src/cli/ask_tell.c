@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,10 @@ int cmd_ask(int argc, char **argv)
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
+    /* A reader that went away (`knob ask S | head -c0`) is an EPIPE, not a SIGPIPE that
+     * kills the process after the trial began: the trial is then failed, not left RUNNING
+     * for good (an asked trial has no heartbeat). */
+    signal(SIGPIPE, SIG_IGN);
     if (a.seed && cli_int(a.seed, &seed)) {
         fprintf(stderr, "knob ask: --seed must be an integer, got '%s'\n", a.seed);
         return EXIT_USAGE;

@@ -129,4 +129,19 @@ if [ -w /dev/full ]; then
         grep -q "cannot write to stdout: No space left on device" err.txt || fail "knob $cmd: $(cat err.txt)"
     done
 fi
+# a reader that goes away before the params come: the trial is failed, not left RUNNING for
+# good (SIGPIPE killed knob ask after the trial began)
+printf 'program: x\nmethod: random\nmetric: {name: loss}\nparameters: {x: {min: 0.0, max: 1.0}}\n' > pipe.yaml
+status=$(python3 -c '
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)  # the reader is gone before knob ask writes
+with open("pipe.err", "w") as err:
+    print(subprocess.run(sys.argv[1:], stdout=w, stderr=err).returncode)
+' "$KNOB" ask pipe --sweep pipe.yaml --storage "sqlite:///$T/pipe.db")
+expect_eq "$status" 1 "knob ask into a closed pipe ($(cat pipe.err))"
+grep -q "cannot write the params of trial 0 to stdout: Broken pipe; the trial is failed" pipe.err ||
+    fail "knob ask into a closed pipe: $(cat pipe.err)"
+"$KNOB" trials pipe --storage "sqlite:///$T/pipe.db" --format json > pipe.json
+expect_eq "$(py '[t["state"] for t in d]' < pipe.json)" '["fail"]' "the trial asked into a closed pipe"
 echo ok
