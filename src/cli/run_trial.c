@@ -858,8 +858,20 @@ void run_finish(runner *r, slot *sl)
      * limit, a Kubernetes pod deleted): the trial is run again as a lost worker's is (Ctrl-C,
      * a user's stop, is not) */
     if (!unsaved && state == KNOB_TRIAL_FAIL && sl->why == WHY_INTERRUPT &&
-        r->stop_signal == SIGTERM)
-        run_saved(r, sl->number, knob_study_retry_trial(r->ref.s, sl->number, NULL), "its retry");
+        r->stop_signal == SIGTERM) {
+        bool again = true;
+        const knob_trial_info *const *tr;
+        size_t n;
+        if (run_saved(r, sl->number, knob_study_retry_trial(r->ref.s, sl->number, &again),
+                      "its retry") &&
+            !again) /* said: a point the study will not run, at its run_cap say */
+            fprintf(stderr, "knob: trial %lld, stopped by SIGTERM, is not run again: %s\n",
+                    (long long)sl->number,
+                    r->sw->run_cap && !knob_study_trials(r->ref.s, &tr, &n) &&
+                            (int64_t)n >= r->sw->run_cap
+                        ? "the study holds its run_cap"
+                        : "its retry was spent (one a trial)");
+    }
     if (unsaved)
         run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last, false);
     else

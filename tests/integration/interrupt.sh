@@ -56,4 +56,22 @@ expect_eq "$(py 'sorted(t["params"]["lr"] for t in d[:2]) == sorted(t["params"][
     < t4.json)" True "a retry's params"
 # Ctrl-C (above) enqueued none
 expect_eq "$(py 'sum("retry_of" in t["system_attrs"] for t in d)' < t2.json)" 0 "no retry after Ctrl-C"
+
+# At run_cap a retry is not enqueued: knob run says which trial will not run again (it was
+# dropped without a word)
+{ cat slow.yaml; echo "run_cap: 3"; } > capped.yaml
+"$KNOB" run capped.yaml --storage "sqlite:///$T/s.db" --study k --parallel 2 > cap.out 2> cap.err &
+pid=$!
+for _ in $(seq 100); do
+    [ -f knob-runs/k/0/pid ] && [ -f knob-runs/k/1/pid ] && break
+    sleep 0.1
+done
+kill -TERM $pid
+status=0
+wait $pid || status=$?
+expect_eq "$status" 130 "exit status after SIGTERM at run_cap"
+"$KNOB" trials k --storage "sqlite:///$T/s.db" --format json > t5.json
+expect_eq "$(py '[t["state"] for t in d]' < t5.json)" '["fail", "fail", "waiting"]' "states at run_cap"
+grep -Eq "knob: trial [01], stopped by SIGTERM, is not run again: the study holds its run_cap" cap.err ||
+    fail "the retry left out: $(cat cap.err)"
 echo ok
