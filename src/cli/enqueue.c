@@ -497,11 +497,17 @@ static bool same_value(const knobx_json *given, const knob_choice *got, bool who
     return same;
 }
 
+static knobx_json *flat(const sweep *sw, knobx_json *given);
+
 void cli_enqueued_taken(const sweep *sw, knob_trial *t, const trial_params *tp)
 {
-    /* kept on the handle of an enqueued trial the ask took (no storage read) */
+    /* kept on the handle of an enqueued trial the ask took (no storage read); nested
+     * params by their dotted names, as the trial's are ({"net": {"width": 128}} is
+     * net.width, which the trial has) */
     const char *text = knob_trial_system_attr(t, "enqueued_params");
-    knobx_json *given = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    knobx_json *given = text ? knobx_json_parse_as_written(text, (size_t)-1, NULL, 0) : NULL;
+    if (given && given->type == KNOBX_JSON_OBJECT)
+        given = flat(sw, given);
     long long n = (long long)knob_trial_number(t);
     for (size_t i = 0; given && given->type == KNOBX_JSON_OBJECT && i < given->n; i++) {
         const knobx_json *v = given->kids[i];

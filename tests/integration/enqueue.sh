@@ -120,6 +120,22 @@ after=$("$KNOB" trials e $S --format json | python3 -c 'import json,sys; print(l
 if "$KNOB" enqueue e lr $S 2> usage.err; then fail "enqueue without '='"; fi
 grep -q "not key=value" usage.err || fail "usage: $(cat usage.err)"
 
+# A nested param enqueued reaches the program, and no warning says it does not: the
+# check looked for 'net' among the trial's params, which are by dotted name (net.width)
+cat > nest.sh <<'SH'
+#!/bin/sh
+echo "$@" > nest-args.txt
+echo loss=1
+SH
+chmod +x nest.sh
+printf 'program: ./nest.sh\nmethod: random\nmetric: {name: loss}\nparameters:\n  net:\n    parameters:\n      width: {values: [64, 128]}\n  lr: {min: 0.1, max: 0.2}\n' > nest.yaml
+N="--storage sqlite:///$T/nest.db"
+"$KNOB" run nest.yaml $N --study nest --trials 0 > /dev/null 2>&1 || fail "the nested study"
+"$KNOB" enqueue nest net.width=128 lr=0.15 $N > /dev/null || fail "enqueue nested"
+"$KNOB" run nest.yaml $N --study nest --trials 1 > nest.out 2> nest.err || fail "run: $(cat nest.err)"
+expect_eq "$(cat nest-args.txt)" "--net.width=128 --lr=0.15" "the nested param enqueued"
+if grep -q "warning" nest.err; then fail "a warning for a nested param: $(cat nest.err)"; fi
+
 # Enqueues at once stop at exactly run_cap: the count was read before the write, and ten
 # enqueues at once made studies of 4 to 9 trials with run_cap 3 (the rest waiting for good)
 printf 'program: x\nmethod: random\nmetric: {name: loss}\nrun_cap: 3\nparameters: {x: {min: 0.0, max: 1.0}}\n' > cap.yaml
