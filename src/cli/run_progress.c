@@ -118,6 +118,19 @@ static void live_line(runner *r)
     r->last_tick = run_now();
 }
 
+/* Up to n bytes of s, control bytes as \xNN: a program's stderr must not drive the
+ * terminal (an escape sequence, a carriage return over the live line). */
+static void add_printable(knobx_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            knobx_buf_printf(b, "\\x%02x", c);
+        else
+            knobx_buf_add(b, s + i, 1);
+    }
+}
+
 /* The first line of a failure's reason and the last line of the stderr tail after it. */
 static void short_reason(knobx_buf *b, const char *reason)
 {
@@ -125,9 +138,12 @@ static void short_reason(knobx_buf *b, const char *reason)
     size_t n = nl ? (size_t)(nl - reason) : strlen(reason);
     if (n >= 9 && !strncmp(reason + n - 9, "; stderr:", 9))
         n -= 9;
-    knobx_buf_add(b, reason, n > 200 ? 200 : n);
-    if (last && last[1])
-        knobx_buf_printf(b, " (stderr: %.200s)", last + 1);
+    add_printable(b, reason, n > 200 ? 200 : n);
+    if (last && last[1]) {
+        knobx_buf_puts(b, " (stderr: ");
+        add_printable(b, last + 1, 200);
+        knobx_buf_puts(b, ")");
+    }
 }
 
 void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const char *reason,

@@ -76,4 +76,20 @@ assert "Fehler: Datei \ufffdber" in r["latin1"], r["latin1"]
 assert "its value '\ufffd' is not a number" in r["byte"], r["byte"]
 assert "[...]\u00fc\u00fc" in r["cut"] and "\ufffd" not in r["cut"], r["cut"][:200]
 PY
+
+# A program's stderr reaches the terminal's line with its control bytes escaped: an escape
+# sequence or a carriage return in it drove the terminal
+cat > esc.sh <<'SH'
+#!/bin/sh
+printf 'bad \033[31mRED\033[0m\r over\n' >&2
+exit 3
+SH
+chmod +x esc.sh
+printf 'program: ./esc.sh\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > esc.yaml
+set +e
+"$KNOB" run esc.yaml --storage "sqlite:///$T/esc.db" --trials 1 > esc.out 2>&1
+set -e
+grep -qF 'trial 0 fail: exit status 3 (stderr: bad \x1b[31mRED\x1b[0m\x0d over)' esc.out ||
+    fail "the live line: $(od -c esc.out | head -20)"
+if grep -q "$(printf '\033')" esc.out; then fail "an escape reached the terminal"; fi
 echo ok
