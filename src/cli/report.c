@@ -134,6 +134,12 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "usage: %s\n", usage_text);
         return EXIT_USAGE;
     }
+    /* `-o --storage=URL`: the value was left out, and the option taken for a file name */
+    if (!*out || !strncmp(out, "--", 2)) {
+        fprintf(stderr, "knob report: -o takes a file name, got '%s'%s%s%s\nusage: %s\n", out,
+                *out ? " (a file of that name: -o ./" : "", out, *out ? ")" : "", usage_text);
+        return EXIT_USAGE;
+    }
     size_t len;
     const char *page = cli_web_page(&len);
     if (!page) {

@@ -57,4 +57,12 @@ is_report from_fifo.html
 "$KNOB" report s $S -o /dev/null 2> err.txt || fail "report -o /dev/null: $(cat err.txt)"
 [ -c /dev/null ] || fail "/dev/null is no longer a device"
 [ -z "$(ls -d ./*.html.* 2> /dev/null)" ] || fail "a temporary file was left: $(ls -d ./*.html.*)"
+# -o without its value took the next option for the file name, and the default storage
+set +e
+"$KNOB" report s -o "--storage=sqlite:///$T/s.db" > /dev/null 2> noval.txt; st1=$?
+"$KNOB" report s -o "" $S > /dev/null 2> empty.txt; st2=$?
+set -e
+expect_eq "$st1 $st2" "2 2" "report -o without a file name"
+grep -qF "knob report: -o takes a file name, got '--storage" noval.txt || fail "-o --storage: $(cat noval.txt)"
+grep -qF "knob report: -o takes a file name, got ''" empty.txt || fail "-o '': $(cat empty.txt)"
 echo ok
