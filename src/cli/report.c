@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,9 @@ int cmd_report(int argc, char **argv)
                 *out ? " (a file of that name: -o ./" : "", out, *out ? ")" : "", usage_text);
         return EXIT_USAGE;
     }
+    /* A file size limit (ulimit -f) is an EFBIG that is said, and the temporary file is
+     * removed: SIGXFSZ killed the process without a word and left it. */
+    signal(SIGXFSZ, SIG_IGN);
     size_t len;
     const char *page = cli_web_page(&len);
     if (!page) {

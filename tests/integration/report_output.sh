@@ -65,4 +65,11 @@ set -e
 expect_eq "$st1 $st2" "2 2" "report -o without a file name"
 grep -qF "knob report: -o takes a file name, got '--storage" noval.txt || fail "-o --storage: $(cat noval.txt)"
 grep -qF "knob report: -o takes a file name, got ''" empty.txt || fail "-o '': $(cat empty.txt)"
+# a file size limit: an error that is said, no temporary file left (SIGXFSZ killed it)
+set +e
+(ulimit -f 100; "$KNOB" report s $S -o big.html > /dev/null 2> big.txt); st=$?
+set -e
+expect_eq "$st" 1 "report past ulimit -f ($(cat big.txt))"
+grep -qF "knob report: cannot write big.html: File too large" big.txt || fail "ulimit -f: $(cat big.txt)"
+[ -z "$(ls -d big.html* 2> /dev/null)" ] || fail "left: $(ls -d big.html*)"
 echo ok
