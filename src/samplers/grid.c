@@ -38,6 +38,13 @@ typedef struct grid_state {
     uint32_t *order; /* a permutation of [0, total), built at the first trial */
     uint8_t *taken;  /* one bit per point known claimed */
     uint64_t total, next;
+    /* An enqueued trial off the grid (queued_point): the point whose values its other
+     * params take, unclaimed, and its fixed params; claimed if one of those is sampled
+     * after all (its value did not fit the param's distribution: the point's runs). */
+    bool pend;
+    int64_t pend_number;
+    uint64_t pend_point;
+    knobx_json *pend_fixed;
 } grid_state;
 
 static void drop_space(grid_state *g)
@@ -56,10 +63,18 @@ static void drop_space(grid_state *g)
     g->n_products = 0;
 }
 
+static void drop_pending(grid_state *g)
+{
+    knobx_json_free(g->pend_fixed);
+    g->pend_fixed = NULL;
+    g->pend = false;
+}
+
 static void fini(void *state)
 {
     grid_state *g = state;
     drop_space(g);
+    drop_pending(g);
     free(g->order);
     free(g->taken);
 }
@@ -515,20 +530,28 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         if (!(rc = claim_point(g, s, t, k, &won)) && won && !(rc = set_point(t, k)))
             *done = true;
     }
-    knobx_json_free(fixed);
     if (!rc && !*done && first < g->total && !(rc = set_point(t, first)))
         *done = true;
     /* Its fixed values lie off the grid (an enqueued baseline, lr 0.9 beside a grid of 0.1
      * to 0.5): it is no point of the grid, and claims none. The params it does not fix
-     * take a point's values, the next one to run, which stays unclaimed: claiming it made
-     * a point that never ran count as run, and the grid ended without it. */
+     * take a point's values, the next one to run, which stays unclaimed (sample_independent
+     * claims it if a fixed value is not used after all): claiming it made a point that
+     * never ran count as run, and the grid ended without it. With every point taken, it
+     * takes none (the grid is done). */
     if (!rc && !*done && first == g->total) {
         uint64_t i = g->next;
         while (i < g->total && (g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))))
             i++;
-        if (!(rc = set_point(t, g->order[i < g->total ? i : 0])))
+        if (i < g->total && !(rc = set_point(t, g->order[i]))) {
             *done = true;
+            g->pend = true;
+            g->pend_number = number;
+            g->pend_point = g->order[i];
+            g->pend_fixed = fixed;
+            fixed = NULL;
+        }
     }
+    knobx_json_free(fixed);
     return rc;
 }
 
@@ -539,6 +562,7 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
     if (rc)
         return rc;
     bool done;
+    drop_pending(g);
     if ((rc = queued_point(g, s, t, &done)) || done)
         return rc;
     while (g->next < g->total) {
@@ -563,6 +587,21 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if (!id || sscanf(id, "%" SCNu64, &k) != 1)
         return knob_set_error(KNOB_EINVAL, "grid: trial %lld has no grid point",
                               (long long)knob_trial_number(t));
+    /* an enqueued value off the grid that its distribution does not take either: the
+     * trial runs the point's value, so it is that point's, claimed */
+    if (g->pend && g->pend_number == knob_trial_number(t) && g->pend_point == k &&
+        knobx_json_get(g->pend_fixed, name)) {
+        bool won;
+        drop_pending(g);
+        int rc = claim_point(g, s, t, k, &won);
+        if (rc)
+            return rc;
+        if (!won)
+            return knob_set_error(KNOB_EDONE,
+                                  "grid: trial %lld's enqueued '%s' is on no point of the grid, "
+                                  "and the point it took instead was taken meanwhile",
+                                  (long long)knob_trial_number(t), name);
+    }
     const grid_product *p = product_of(g, &k);
     size_t j = (size_t)(p - g->products);
     for (size_t i = p->first + p->n; i-- > p->first;) {
