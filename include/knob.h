@@ -971,6 +971,12 @@ KNOB_API int knob_trial_should_prune(knob_trial *t, bool *out);
  * report. */
 KNOB_API size_t knob_trial_intermediate(const knob_trial *t, const knob_step_value **out);
 
+/* The step and value of the trial's latest report for a pruner that judges values against
+ * bounds: its highest stored step, or a later report of an infinity on the winning side (a
+ * loss of -inf, a gain of +inf), which knob_trial_report does not store. false when it
+ * reported neither (NULL arguments too). */
+KNOB_API bool knob_trial_latest_report(const knob_trial *t, int64_t *step, double *value);
+
 /* Trial attributes: a key and a JSON value text ("3", "\"adam\"", "[1,2]"), validated
  * (KNOB_EINVAL naming the key for text that is not JSON). User attributes are the
  * caller's; system attributes belong to knob and its plugins (samplers record their

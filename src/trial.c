@@ -455,6 +455,23 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
     return KNOB_OK;
 }
 
+bool knob_trial_latest_report(const knob_trial *t, int64_t *step, double *value)
+{
+    if (!t || !step || !value)
+        return false;
+    bool any = t->n_inter > 0;
+    if (any) {
+        *step = t->inter[t->n_inter - 1].step;
+        *value = t->inter[t->n_inter - 1].value;
+    }
+    if (t->unbounded && (!any || t->unbounded - 1 > *step)) {
+        *step = t->unbounded - 1;
+        *value = t->unbounded_value;
+        return true;
+    }
+    return any;
+}
+
 size_t knob_trial_intermediate(const knob_trial *t, const knob_step_value **out)
 {
     if (out)

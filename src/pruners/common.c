@@ -1,5 +1,4 @@
 #include "pruners/common.h"
-#include "study.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -16,17 +15,6 @@ bool knob__last_step(const knob_trial *t, int64_t *step, double *value)
     *step = v[n - 1].step;
     *value = v[n - 1].value;
     return true;
-}
-
-bool knob__last_report(const knob_trial *t, int64_t *step, double *value)
-{
-    bool any = knob__last_step(t, step, value);
-    if (t->unbounded && (!any || t->unbounded - 1 > *step)) {
-        *step = t->unbounded - 1;
-        *value = t->unbounded_value;
-        return true;
-    }
-    return any;
 }
 
 bool knob__value_at(const knob_trial_info *info, int64_t step, double *value)

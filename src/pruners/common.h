@@ -8,10 +8,6 @@
 /* The last (largest) step the trial reported and its value; false when none. */
 bool knob__last_step(const knob_trial *t, int64_t *step, double *value);
 
-/* The same, or the latest report when that was an infinity on the winning side (a loss of
- * -inf), which is not stored (knob_trial_report). */
-bool knob__last_report(const knob_trial *t, int64_t *step, double *value);
-
 /* The value `info` reported at `step`; false when none. */
 bool knob__value_at(const knob_trial_info *info, int64_t step, double *value);
 

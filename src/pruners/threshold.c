@@ -25,7 +25,7 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     double v;
     (void)s;
     *out = false;
-    if (!knob__last_report(t, &step, &v) ||
+    if (!knob_trial_latest_report(t, &step, &v) ||
         !knob__check_step(t, step, p->n_warmup_steps, p->interval_steps))
         return KNOB_OK;
     *out = v < p->lower || v > p->upper;
