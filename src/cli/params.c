@@ -358,8 +358,13 @@ static int weighted_fixed(const sweep_param *p, const knobx_json *given, knobx_b
         }
         acc += p->probs[i];
     }
-    knobx_buf_printf(err, "'%s' is not one of the values of '%s'\n",
+    knobx_buf_printf(err, "'%s' is not one of the values of '%s' (",
                      given->type == KNOBX_JSON_STRING ? given->str : "that value", p->name);
+    for (size_t i = 0; i < p->n_choices; i++) {
+        knobx_buf_puts(err, i ? ", " : "");
+        params_value_text(err, &p->choices[i]);
+    }
+    knobx_buf_puts(err, ")\n");
     return -1;
 }
 

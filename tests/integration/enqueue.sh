@@ -61,7 +61,7 @@ refuse() {
     grep -q -- "$want" bad.err || fail "enqueue $*: $(cat bad.err)"
 }
 refuse "'nope' is not a parameter of the sweep" nope=1
-refuse "'purple' is not one of the values of 'p'" p=purple
+refuse "'purple' is not one of the values of 'p' (red, green, blue)" p=purple
 refuse "'name' cannot be rmsprop: the sweep's 'name' is one of \[adam, sgd\]" name=rmsprop
 refuse "'opt.momentum' cannot be 0.5" opt.momentum=0.5
 refuse "'inv' cannot be 2" inv=2
