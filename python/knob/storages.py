@@ -6,6 +6,7 @@ on the studies and trials made from it holds it."""
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import threading
 from typing import Optional
@@ -28,6 +29,7 @@ class BaseStorage:
         _lib.check(_lib.lib.knob_storage_open(_lib.enc(self.url), ctypes.byref(h)))
         self._h = h.value
         self._studies = 0  # open study handles made on this one (Study._init)
+        self._serial = next(_serials)  # this object among the storages (study._study_key)
 
     def __del__(self) -> None:
         # A study handle must be freed before its storage. When a storage and its studies
@@ -199,7 +201,9 @@ def _with_connect_args(url: str, engine_kwargs) -> str:
     return url
 
 
-_HANDLE_FIELDS = ("_h", "_lock", "_studies", "_orphaned")
+_serials = itertools.count()  # BaseStorage._serial
+
+_HANDLE_FIELDS = ("_h", "_lock", "_studies", "_orphaned", "_serial")
 
 
 def _reopened(cls, state: dict) -> BaseStorage:

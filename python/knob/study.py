@@ -199,23 +199,24 @@ class Study:
             opts.grace_period = float(storage.grace_period or 0)
             opts.max_retry = int(storage.max_retry or 0)
         out = ctypes.c_void_p()
-        opts.sampler = sampler._make()
-        try:
-            opts.pruner = pruner._make()
-        except Exception:
-            _lib.lib.knob_sampler_free(opts.sampler)
-            raise
-        fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
-        rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
-        if rc:
-            raise _lib.error(rc)
-        fixed = getattr(sampler, "_fixed_json", None)
-        if fixed is not None:
-            rc = _lib.lib.knob_study_set_fixed_params(out.value, _lib.enc(fixed))
+        with sampler._serving(_study_key(storage, name), created=bool(directions)) as nth:
+            opts.sampler = sampler._make(nth)
+            try:
+                opts.pruner = pruner._make()
+            except Exception:
+                _lib.lib.knob_sampler_free(opts.sampler)
+                raise
+            fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
+            rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
             if rc:
-                e = _lib.error(rc)
-                _lib.lib.knob_study_free(out.value)
-                raise e
+                raise _lib.error(rc)
+            fixed = getattr(sampler, "_fixed_json", None)
+            if fixed is not None:
+                rc = _lib.lib.knob_study_set_fixed_params(out.value, _lib.enc(fixed))
+                if rc:
+                    e = _lib.error(rc)
+                    _lib.lib.knob_study_free(out.value)
+                    raise e
         return out.value
 
     @property
@@ -1259,6 +1260,13 @@ def _optuna_pruned(e: BaseException) -> bool:
     """Whether `e` is Optuna's own TrialPruned (optuna.TrialPruned, or a subclass): a trial
     that raises it is pruned, as under Optuna."""
     return any(c.__name__ == "TrialPruned" and c.__module__.split(".")[0] == "optuna" for c in type(e).__mro__)
+
+
+def _study_key(storage: BaseStorage, name: str) -> tuple:
+    """A study as a sampler tells the studies it serves apart (BaseSampler._serving): a
+    database's by its URL and name, whichever storage object opened it; an in-memory one's
+    by its storage object (its serial: an id could be another's once it is freed)."""
+    return (storage.url if storage.url != "memory:" else storage._serial, name)
 
 
 def _same_param(new: Any, old: Any) -> bool:

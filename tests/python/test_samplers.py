@@ -566,3 +566,58 @@ def test_warm_start_skipped_warns_ask_and_tell_once(tmp_path):
             auto.tell(trial, trial.suggest_float("x", 0, 1))
     got = [str(x.message) for x in said(w)]
     assert len(got) == len(set(got)) >= 1, got
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: samplers.RandomSampler(seed=5),
+        lambda: samplers.TPESampler(seed=5, n_startup_trials=3),
+        lambda: samplers.QMCSampler(seed=5),
+        lambda: samplers.PartialFixedSampler({"c": "a"}, samplers.RandomSampler(seed=5)),
+    ],
+)
+def test_one_sampler_many_studies(make, tmp_db):
+    """One seeded sampler given to several studies (a benchmark loop) draws another, still
+    reproducible, sequence in each, as Optuna's continues its random stream; the first
+    study draws what a fresh sampler with that seed draws."""
+
+    def runs(sampler, n=3):
+        out = []
+        for _ in range(n):
+            study = optuna.create_study(sampler=sampler)
+            study.optimize(objective, n_trials=6)
+            out.append([t.params for t in study.trials])
+        return out
+
+    first = runs(make())
+    assert len({json.dumps(r, sort_keys=True) for r in first}) == 3
+    assert first == runs(make())  # reproducible
+    assert first[0] == runs(make(), 1)[0]  # the first study as before
+    # giving it to the same study again (a worker's load_study, a pruner changed) keeps
+    # that study's seed: workers of one study agree, as each alone would draw
+    sampler = make()
+    study = optuna.create_study(storage=tmp_db, study_name="one", sampler=sampler)
+    study.optimize(objective, n_trials=3)
+    study.pruner = pruners.NopPruner()
+    optuna.load_study(study_name="one", storage=tmp_db, sampler=sampler).optimize(objective, n_trials=3)
+    assert [t.params for t in study.trials] == first[0]
+    # ... and a study made after it is the second
+    other = optuna.create_study(sampler=sampler)
+    other.optimize(objective, n_trials=6)
+    assert [t.params for t in other.trials] == first[1]
+
+
+def test_reseed_rng_unseeds():
+    """reseed_rng drops the seed, as Optuna's draws a new one: the next studies differ."""
+    sampler = samplers.RandomSampler(seed=5)
+    a = optuna.create_study(sampler=sampler)
+    a.optimize(objective, n_trials=4)
+    sampler.reseed_rng()
+    assert "seed" not in repr(sampler)
+    b = optuna.create_study(sampler=sampler)
+    b.optimize(objective, n_trials=4)
+    c = optuna.create_study(sampler=samplers.RandomSampler(seed=5))
+    c.optimize(objective, n_trials=4)
+    assert [t.params for t in a.trials] == [t.params for t in c.trials]
+    assert [t.params for t in b.trials] != [t.params for t in a.trials]

@@ -7,11 +7,13 @@ by its knob name as a keyword argument (TPESampler(startup="sobol"))."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import math
+import threading
 import warnings
-from typing import Any, Dict, Mapping, Optional, Sequence
+from typing import Any, Dict, Hashable, Iterator, Mapping, Optional, Sequence
 
 from .. import _deprecated, _lib
 from .._args import UNSET as _UNSET
@@ -31,8 +33,9 @@ from .nsgaii import (  # noqa: F401: knob.samplers.SBXCrossover ... as before kn
 
 class BaseSampler:
     """A knob sampler: its name and options. A new libknob sampler is made for each study
-    it is given to. (Samplers written in Python are not supported: write them in C, as
-    knob's plugins, docs/plugins.md.)"""
+    it is given to; a seeded one given to several studies draws differently in each, as
+    Optuna's draws on from its random stream (_serving). (Samplers written in Python are
+    not supported: write them in C, as knob's plugins, docs/plugins.md.)"""
 
     _knob_name = ""
     _constraints_func = None
@@ -40,13 +43,18 @@ class BaseSampler:
     def __init__(self, **options: Any) -> None:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
 
-    def _make(self) -> int:
+    def _make(self, nth: int = 0) -> int:
+        """A libknob sampler for the `nth` study (counted from 0) this object serves
+        (_serving): a seed given is that study's (_nth_seed)."""
         if not self._knob_name:
             raise NotImplementedError(
                 "%s: samplers written in Python are not supported by knob: write it in C as a "
                 "plugin (docs/plugins.md), then use KnobSampler(name)" % self.__class__.__name__
             )
-        keys, vals, n = _lib.pairs(self._options)
+        options = self._options
+        if nth and options.get("seed") is not None:
+            options = dict(options, seed=_nth_seed(options["seed"], nth))
+        keys, vals, n = _lib.pairs(options)
         out = ctypes.c_void_p()
         _lib.check(
             _lib.lib.knob_sampler_create_pairs(_lib.enc(self._knob_name), keys, vals, n, ctypes.byref(out)),
@@ -54,11 +62,51 @@ class BaseSampler:
         )
         return out.value
 
+    @contextlib.contextmanager
+    def _serving(self, study: Hashable, created: bool) -> Iterator[int]:
+        """The number of the study `study` (a key naming it: its storage and name) among
+        the studies this object served, for _make; counted when the block opening it ends
+        without an exception. Optuna's sampler, given to a second study, draws on from its
+        random stream: here each study this object is given to takes a seed of its own,
+        derived from the seed and that number, so a benchmark loop that reuses one seeded
+        sampler runs differently in each study, and as reproducibly. A study it served
+        already (a worker's load_study, a new pruner) keeps its number, and so its draws;
+        one `created` (made again after a delete) takes a new one."""
+        with _serving_lock:
+            served = self.__dict__.setdefault("_served", {})
+            nth = None if created else served.get(study)
+            if nth is None:
+                nth = self.__dict__.get("_n_served", 0)
+            yield nth
+            served[study] = nth
+            self._n_served = max(self.__dict__.get("_n_served", 0), nth + 1)
+
     def reseed_rng(self) -> None:
+        """As Optuna's, which seeds its random stream from the OS: the seed is dropped, and
+        each study this object is given to afterwards draws from a seed of the OS's."""
         self._options.pop("seed", None)
 
     def __repr__(self) -> str:
         return "%s(%s)" % (self.__class__.__name__, ", ".join("%s=%r" % kv for kv in self._options.items()))
+
+
+# held while a study is opened with a sampler, so studies opened at once on one sampler
+# (from threads) take numbers of their own (BaseSampler._serving)
+_serving_lock = threading.RLock()
+
+
+def _nth_seed(seed: int, nth: int) -> int:
+    """The seed of the `nth` study a sampler given `seed` serves: `seed` itself for the
+    first (nth 0), so a study with a fresh sampler draws as it always did; for the others,
+    SplitMix64's mix of the seed and nth, as a signed 64-bit integer (libknob's seed)."""
+    if nth == 0:
+        return seed
+    mask = (1 << 64) - 1
+    z = (seed + nth * 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    z ^= z >> 31
+    return z - (1 << 64) if z >> 63 else z
 
 
 def _constraints(cls: str, func) -> Any:
@@ -598,8 +646,12 @@ class PartialFixedSampler(BaseSampler):
         self._options = base_sampler._options
         self._constraints_func = base_sampler._constraints_func
 
-    def _make(self) -> int:
-        return self._base_sampler._make()
+    def _make(self, nth: int = 0) -> int:
+        return self._base_sampler._make(nth)
+
+    def _serving(self, study: Hashable, created: bool):
+        # base_sampler's random stream, as Optuna's PartialFixedSampler draws from it
+        return self._base_sampler._serving(study, created)
 
     def reseed_rng(self) -> None:
         self._base_sampler.reseed_rng()
