@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _own, _stored_otherwise
+from .distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _own, _stored_otherwise
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -1089,12 +1089,16 @@ class Study:
         """Whether a trial has these params, as Optuna's skip_if_exists decides: a trial
         that was enqueued by the params it was enqueued with (whatever else it drew), the
         others by their params; the same keys, values of the same type, numbers within a
-        relative 1e-5 of the stored one."""
+        relative 1e-5 of the stored one. For a param the trial has as a float, an int and a
+        float are one number: libknob writes a waiting trial's params into its fixed_params,
+        a whole float as an int ({"x": 4} for an added 4.0, where Optuna compares with the
+        params), and 4 and 4.0 suggest the same float."""
         for t in self.get_trials(deepcopy=False):
             have = t.system_attrs.get("fixed_params", t.params)
             if not isinstance(have, dict) or have.keys() != params.keys():
                 continue
-            if all(_same_param(v, have[k]) for k, v in params.items()):
+            dists = t.distributions
+            if all(_same_param(v, have[k], dists.get(k)) for k, v in params.items()):
                 return True
         return False
 
@@ -1269,13 +1273,21 @@ def _study_key(storage: BaseStorage, name: str) -> tuple:
     return (storage.url if storage.url != "memory:" else storage._serial, name)
 
 
-def _same_param(new: Any, old: Any) -> bool:
-    if not isinstance(new, type(old)):
-        return False  # an int enqueued for a float param, a string for a number ...
+def _same_param(new: Any, old: Any, dist: Optional[BaseDistribution] = None) -> bool:
+    """Whether enqueued value `new` is `old`, stored for a param of distribution `dist` (None:
+    not known), as Optuna's skip_if_exists compares (Study._params_exist)."""
+    if isinstance(_real(dist), FloatDistribution) and _plain_number(new) and _plain_number(old):
+        pass  # one float: compared as numbers below
+    elif not isinstance(new, type(old)):
+        return False  # an int enqueued for an int param stored 4.0, a string for a number ...
     if isinstance(new, Real):
         a, b = float(new), float(old)
         return a == b or (a != a and b != b) or abs(a - b) <= 1e-5 * abs(b)
     return new == old
+
+
+def _plain_number(v: Any) -> bool:
+    return isinstance(v, Real) and not isinstance(v, bool)
 
 
 def _check_sampler_pruner(sampler: Any, pruner: Any) -> None:

@@ -109,3 +109,31 @@ def test_stepped_floats_enqueued_with_rounding_noise_are_used_without_a_warning(
         warnings.simplefilter("error")
         study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0, step=0.1), n_trials=3)
     assert [t.params["x"] for t in study.trials] == [0.3, 0.6, 0.7]
+
+
+def test_skip_if_exists_takes_a_whole_float_as_the_float_param_it_is():
+    """A waiting trial added with a float param of a whole value (4.0) is stored with
+    fixed_params {"x": 4} (an int in libknob's JSON): enqueuing {"x": 4.0} again is
+    skipped, as Optuna skips it (it compares with that trial's params). For a float param,
+    4 and 4.0 are one value."""
+    dist = optuna.distributions.FloatDistribution(0, 10)
+    study = optuna.create_study()
+    study.add_trial(optuna.create_trial(params={"x": 4.0}, distributions={"x": dist}, state=optuna.trial.TrialState.WAITING))
+    study.enqueue_trial({"x": 4.0}, skip_if_exists=True)
+    assert len(study.trials) == 1
+    study.enqueue_trial({"x": 4}, skip_if_exists=True)
+    assert len(study.trials) == 1
+    study.optimize(lambda t: t.suggest_float("x", 0, 10), n_trials=1)
+    study.enqueue_trial({"x": 4.0}, skip_if_exists=True)
+    assert len(study.trials) == 1
+    # an int param's 4 is not a float's 4.0, as Optuna compares them
+    ints = optuna.create_study()
+    ints.add_trial(
+        optuna.create_trial(
+            params={"n": 4}, distributions={"n": optuna.distributions.IntDistribution(0, 10)}, state=optuna.trial.TrialState.WAITING
+        )
+    )
+    ints.enqueue_trial({"n": 4.0}, skip_if_exists=True)
+    assert len(ints.trials) == 2
+    ints.enqueue_trial({"n": 4}, skip_if_exists=True)
+    assert len(ints.trials) == 2
