@@ -204,6 +204,7 @@ class Trial(BaseTrial):
         return self._params[name]
 
     def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
+        name = _param_name(name, "suggest_float")
         if name in self._params:
             old = self._distributions[name]
             if isinstance(old, _LazyFloat) and old.args == (low, high, step, log):
@@ -242,6 +243,7 @@ class Trial(BaseTrial):
         return v
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
+        name = _param_name(name, "suggest_int")
         if low != int(low) or high != int(high) or step != int(step):
             # not whole (a bound given as len(data) / 10): Optuna's IntDistribution checks the
             # values given, then takes their int() (knob's IntDistribution too)
@@ -277,10 +279,12 @@ class Trial(BaseTrial):
         return v
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        name = _param_name(name, "suggest_categorical")
         dist = CategoricalDistribution(choices)
         return self._suggest(name, dist)
 
     def _suggest(self, name: str, dist: BaseDistribution) -> Any:
+        name = _param_name(name, "ask")  # (a fixed distribution's, Study.ask)
         if name in self._params:
             return self._again(name, dist)
         kind = _kind_of(dist)
@@ -556,6 +560,21 @@ def _fixed_used(fixed: Any, value: Any) -> bool:
         # used): the same number but for the last bits
         return f == v or abs(f - v) <= 1e-12 * max(abs(f), abs(v))
     return fixed == value
+
+
+def _param_name(name: Any, method: str) -> str:
+    """A param's name as libknob takes it, a string. Optuna 5 takes any hashable name: its
+    in-memory storage keeps it as given ({1: ...}), its RDB storages store str(name)
+    ({"1": ...}). libknob's names are strings, so a name that is not one is taken as
+    str(name), as those storages take it; an unhashable one, which Optuna refuses too
+    (TypeError: unhashable type), is refused naming the argument."""
+    if isinstance(name, str):
+        return name
+    try:
+        hash(name)
+    except TypeError:
+        raise TypeError("%s: `name` must be a str (the param's name), got %r" % (method, name)) from None
+    return str(name)
 
 
 def _real(d):

@@ -61,3 +61,27 @@ def test_suggest_int_bounds_that_are_not_whole():
         "d": IntDistribution(1, 1),
     }
     assert all(type(v) is int for v in study.trials[0].params.values())
+
+
+def test_param_name_not_a_string():
+    # Optuna 5 takes any hashable name (its RDB storages store it as str(name)); knob
+    # crashed with AttributeError: 'int' object has no attribute 'encode'. knob's names
+    # are strings: a name that is not one is taken as str(name), as those storages store it
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    t = study.ask()
+    x = t.suggest_float(1, 0, 1)
+    assert t.suggest_float(1, 0, 1) == x == t.suggest_float("1", 0, 1)
+    n = t.suggest_int(2, 0, 3)
+    c = t.suggest_categorical(3, ["a", "b"])
+    assert t.params == {"1": x, "2": n, "3": c}
+    study.tell(t, x)
+    assert study.best_params == {"1": x, "2": n, "3": c}
+    t = study.ask({4.5: FloatDistribution(0, 1)})
+    assert list(t.params) == ["4.5"]
+    # an unhashable name, which Optuna refuses too (TypeError: unhashable type), is
+    # refused naming the argument
+    for suggest in (lambda: t.suggest_float(["x"], 0, 1), lambda: t.suggest_int({}, 0, 1),
+                    lambda: t.suggest_categorical(["c"], ["a"])):
+        with pytest.raises(TypeError, match="name"):
+            suggest()
+    assert "x" not in t.params and len(t.params) == 1
