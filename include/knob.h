@@ -746,8 +746,10 @@ KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx,
 /* Enqueues a WAITING trial whose params are fixed, as a JSON object text
  * ({"lr": 0.01, "optimizer": "adam"}); the next ask takes it. A fixed value is used when
  * the trial suggests that name and the value fits the distribution (numbers given as
- * strings, as a command line gives them, are accepted); otherwise the sampler decides.
- * KNOB_EDONE when the study already holds max_trials trials. */
+ * strings, as a command line gives them, are accepted; true and false fit as 1 and 0, and
+ * a 1 or 0 fits a categorical's true or false when no choice is the value itself, as
+ * Python's == takes them); otherwise the sampler decides. KNOB_EDONE when the study
+ * already holds max_trials trials. */
 KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
 
 /* Runs FAIL trial `number` again as a trial whose worker was lost is run (see max_retry in

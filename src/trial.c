@@ -151,8 +151,29 @@ const knob_param *knob_trial_param(const knob_trial *t, size_t i)
 
 /* ---------------------------------------------------------------- suggest */
 
+/* A fixed value as the other of bool and number, as Python's == takes them (true is 1, 0
+ * is false), into *alt: Optuna, given True for suggest_int, uses 1, and given it for the
+ * choices [1.0, 2.0, "x"], 1.0. False for a value of neither. */
+static bool as_other_kind(const knobx_json *v, const knob_distribution *d, knobx_json *alt)
+{
+    *alt = (knobx_json){.key = v->key};
+    if (v->type == KNOBX_JSON_BOOL) {
+        alt->type = KNOBX_JSON_NUMBER;
+        alt->num = v->b ? 1 : 0;
+        return true;
+    }
+    if (d->kind == KNOB_DIST_CATEGORICAL && v->type == KNOBX_JSON_NUMBER && !v->big &&
+        (v->num == 0 || v->num == 1)) {
+        alt->type = KNOBX_JSON_BOOL;
+        alt->b = v->num == 1;
+        return true;
+    }
+    return false;
+}
+
 /* The value a fixed param gives, if it fits: the trial's own (enqueued), else the study
- * handle's (knob_study_set_fixed_params); a misfit is left to the sampler. */
+ * handle's (knob_study_set_fixed_params); a misfit is left to the sampler. A bool or a
+ * number that fits only as the other (as_other_kind) gives that. */
 static bool from_fixed(knob_trial *t, const char *name, const knob_distribution *d, double *x)
 {
     const knobx_json *v = knobx_json_get(t->fixed, name);
@@ -162,7 +183,9 @@ static bool from_fixed(knob_trial *t, const char *name, const knob_distribution 
         return false;
     knob__kept_error kept;
     knob__error_keep(&kept);
-    bool ok = knob__dist_from_external(d, v, x, name) == KNOB_OK;
+    knobx_json alt;
+    bool ok = knob__dist_from_external(d, v, x, name) == KNOB_OK ||
+              (as_other_kind(v, d, &alt) && knob__dist_from_external(d, &alt, x, name) == KNOB_OK);
     knob__error_put(&kept); /* a misfit is not this call's failure */
     return ok;
 }

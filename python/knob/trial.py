@@ -548,9 +548,12 @@ class _LazyFloat:
 
 def _fixed_used(fixed: Any, value: Any) -> bool:
     """Whether the suggested value is the enqueued one (numbers may be enqueued as text,
-    as libknob accepts them)."""
-    if isinstance(value, bool) or isinstance(fixed, bool) or value is None or fixed is None:
+    as libknob accepts them; a bool for a number, or a number for a bool choice, as
+    Python's == takes them, True for 1, as libknob does too)."""
+    if value is None or fixed is None:
         return fixed is value
+    if isinstance(value, bool) or isinstance(fixed, bool):
+        return isinstance(value, numbers.Real) and isinstance(fixed, numbers.Real) and fixed == value
     if isinstance(value, (int, float)):
         try:
             f, v = float(fixed), float(value)

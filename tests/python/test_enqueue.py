@@ -137,3 +137,37 @@ def test_skip_if_exists_takes_a_whole_float_as_the_float_param_it_is():
     assert len(ints.trials) == 2
     ints.enqueue_trial({"n": 4}, skip_if_exists=True)
     assert len(ints.trials) == 2
+
+
+def test_enqueued_bool_is_the_number_python_takes_it_for():
+    """An enqueued True is 1 for suggest_int and the choice 1.0 of [1.0, 2.0, "x"], and an
+    enqueued 1 the choice True of [False, True], as Optuna uses them (Python's True == 1);
+    knob let the sampler choose, with a warning that the value was out of range."""
+    # (enqueued, suggest, the value suggest returns, the param stored): a number is
+    # returned as enqueued, as Optuna returns it (1, not True); a bool as the number or
+    # choice stored (Optuna returns True itself from suggest_float and for the choice 1.0)
+    cases = [
+        (True, lambda t: t.suggest_int("p", 0, 10), 1, 1),
+        (False, lambda t: t.suggest_int("p", 0, 10), 0, 0),
+        (True, lambda t: t.suggest_float("p", 0, 10), 1.0, 1.0),
+        (True, lambda t: t.suggest_categorical("p", [1.0, 2.0, "x"]), 1.0, 1.0),
+        (False, lambda t: t.suggest_categorical("p", [1, 0]), 0, 0),
+        (1, lambda t: t.suggest_categorical("p", [False, True]), 1, True),
+        (True, lambda t: t.suggest_categorical("p", [1, True]), True, True),  # the value itself first
+    ]
+    for value, suggest, want, param in cases:
+        study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+        study.enqueue_trial({"p": value})
+        got = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            study.optimize(lambda t: (got.append(suggest(t)), 0.0)[1], n_trials=1)
+        assert got == [want] and type(got[0]) is type(want), (value, got)
+        params = study.trials[0].params
+        assert params == {"p": param} and type(params["p"]) is type(param), (value, params)
+        assert study.trials[0].system_attrs["fixed_params"] == {"p": value}
+    # out of range as a number still leaves it to the sampler, with the warning
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.enqueue_trial({"p": True})
+    with pytest.warns(UserWarning, match="out of range"):
+        study.optimize(lambda t: t.suggest_int("p", 2, 10), n_trials=1)

@@ -420,6 +420,49 @@ static void enqueue_fixes_params(void **state)
     }
 }
 
+/* An enqueued true or false is 1 or 0 for a number, and a 1 or 0 true or false for a
+ * categorical without that number, as Python's == takes them (Optuna uses an enqueued True
+ * for suggest_int as 1); a choice that is the value itself comes first; a misfit as a
+ * number is still left to the sampler. */
+static void enqueue_bool_as_number(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "enqb", "random", "seed=4", KNOB_MINIMIZE);
+        assert_int_equal(knob_study_enqueue(s, "{\"n\": true, \"x\": false, \"c\": true, \"b\": 1, "
+                                               "\"e\": true}"),
+                         KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"m\": true}"), KNOB_OK);
+        knob_choice nums[3] = {{KNOB_CHOICE_NUMBER, NULL, 1},
+                               {KNOB_CHOICE_NUMBER, NULL, 2},
+                               {KNOB_CHOICE_STRING, "x", 0}};
+        knob_choice bools[2] = {{KNOB_CHOICE_BOOL, NULL, 0}, {KNOB_CHOICE_BOOL, NULL, 1}};
+        knob_choice both[2] = {{KNOB_CHOICE_NUMBER, NULL, 1}, {KNOB_CHOICE_BOOL, NULL, 1}};
+        knob_trial *t;
+        int64_t n, m;
+        double x, y = 1;
+        size_t c, b, e;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_int(t, "n", 0, 10, 1, 0, &n), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_choice(t, "c", nums, 3, &c), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_choice(t, "b", bools, 2, &b), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_choice(t, "e", both, 2, &e), KNOB_OK);
+        assert_int_equal(n, 1);
+        assert_true(x == 0);
+        assert_int_equal(c, 0);
+        assert_int_equal(b, 1);
+        assert_int_equal(e, 1); /* true itself, not the 1 before it */
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_int(t, "m", 2, 10, 1, 0, &m), KNOB_OK);
+        assert_true(m >= 2 && m <= 10); /* 1 is outside: the sampler decided */
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        knob_study_free(s);
+    }
+}
+
 /* knob_study_set_fixed_params (PartialFixedSampler): every trial asked takes the fixed
  * value, over the sampler's joint proposal too; an enqueued trial's own value comes first;
  * a misfit is left to the sampler; NULL clears. */
@@ -755,6 +798,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(adopt_trial_moves_a_handle),
         cmocka_unit_test(pruned_counts_last_value),
         cmocka_unit_test(enqueue_fixes_params),
+        cmocka_unit_test(enqueue_bool_as_number),
         cmocka_unit_test(fixed_params_in_every_trial),
         cmocka_unit_test(attributes),
         cmocka_unit_test(studies_list_load_delete),
