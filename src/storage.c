@@ -374,7 +374,13 @@ int knob__store_report(knob_study *s, int64_t trial, int64_t step, double value)
 int knob__store_trial_attr(knob_study *s, int64_t trial, bool system, const char *key,
                            const char *json)
 {
-    return s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json);
+    return s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json, false);
+}
+
+int knob__store_unfinished_attr(knob_study *s, int64_t trial, bool system, const char *key,
+                                const char *json)
+{
+    return s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json, true);
 }
 
 int knob__store_finish(knob_study *s, int64_t trial, knob_trial_state state, const double *values,

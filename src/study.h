@@ -303,6 +303,10 @@ int knob__store_finish_params(knob_study *s, int64_t trial, const knob__param_re
 int knob__store_report(knob_study *s, int64_t trial, int64_t step, double value);
 int knob__store_trial_attr(knob_study *s, int64_t trial, bool system, const char *key,
                            const char *json);
+/* knob__store_trial_attr refused (KNOB_ESTATE) for a finished trial, as a report is: the
+ * writes a trial's handle makes on its running trial. */
+int knob__store_unfinished_attr(knob_study *s, int64_t trial, bool system, const char *key,
+                                const char *json);
 int knob__store_finish(knob_study *s, int64_t trial, knob_trial_state state, const double *values,
                        size_t n);
 /* A trial's own start and end times (each unless NaN), for a trial added whole. */

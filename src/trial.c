@@ -584,7 +584,7 @@ static int set_valid_attr(knob_trial *t, bool system, const char *key, const cha
                     * early, and only system ones) */
     if ((rc = knob__trial_flush_params(t)))
         return rc;
-    return knob__store_trial_attr(t->s, t->id, system, key, json);
+    return knob__store_unfinished_attr(t->s, t->id, system, key, json);
 }
 
 static int set_attr(knob_trial *t, bool system, const char *key, const char *json)
@@ -795,7 +795,8 @@ int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double
     char stack[512], *text;
     if ((rc = constraints_json(s, number, values, n, stack, &text)))
         return rc;
-    rc = knob__store_trial_attr(s, id, true, "constraints", text);
+    /* refused by the storage too: the trial may have ended since the view's read */
+    rc = knob__store_unfinished_attr(s, id, true, "constraints", text);
     if (text != stack)
         free(text);
     if (!rc)

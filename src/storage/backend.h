@@ -131,14 +131,20 @@ typedef struct knob__backend {
     int (*trial_id)(void *be, int64_t study, int64_t number, int64_t *id);
 
     /* Adds a param to a trial (a name is set once per trial; setting it again replaces
-     * the value). */
+     * the value). KNOB_ESTATE for a finished trial, as report: a trial's params are
+     * written before its end, and one written after it would change a finished trial that
+     * samplers have already learnt from. */
     int (*set_param)(void *be, int64_t study, int64_t trial, const char *name,
                      const char *dist_json, double internal);
     /* Records an intermediate value; a step already recorded keeps its first value.
      * KNOB_ESTATE for a finished trial (but for a lost one, as finish takes it). */
     int (*report)(void *be, int64_t study, int64_t trial, int64_t step, double value);
+    /* Sets a trial attribute. With `unfinished`, KNOB_ESTATE for a finished trial, as report
+     * (the writes of a trial's own handle, whose trial another caller may have finished:
+     * its constraints would make a best trial infeasible after the fact); without, any
+     * trial takes it (a failer's fail_reason, written once the trial is FAIL). */
     int (*set_trial_attr)(void *be, int64_t study, int64_t trial, bool system, const char *key,
-                          const char *json);
+                          const char *json, bool unfinished);
     /* Finishes a RUNNING trial: sets state, values (n may be 0), end_time now. KNOB_ESTATE
      * when the trial is WAITING or already finished, changing nothing; but for a trial
      * failed for its silent heartbeat (system attribute fail_cause KNOB__LOST_JSON), whose
@@ -158,7 +164,7 @@ typedef struct knob__backend {
     int (*sync)(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq);
 
     /* Optional (NULL: set_param one by one): adds several params to a trial in one
-     * transaction, as set_param does each. */
+     * transaction, as set_param does each (KNOB_ESTATE for a finished trial). */
     int (*set_params)(void *be, int64_t study, int64_t trial, const knob__param_rec *params,
                       size_t n);
     /* Optional (NULL: set_params, then finish): adds params to a RUNNING (or WAITING) trial

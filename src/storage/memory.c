@@ -467,12 +467,37 @@ static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
     return KNOB_OK;
 }
 
+/* Whether t was failed by another worker for its silent heartbeat: its own worker's end,
+ * arriving late (the storage was out longer than the grace), is still taken. */
+static bool lost_by_silence(const mem_trial *t)
+{
+    for (size_t i = 0; i < t->n_attrs[1]; i++)
+        if (!strcmp(t->attrs[1][i].key, "fail_cause"))
+            return !strcmp(t->attrs[1][i].json, KNOB__LOST_JSON);
+    return false;
+}
+
+/* KNOB_ESTATE, saying that `what` (of trial t) needs it unfinished, when t is finished but
+ * for a trial failed for its silence (its worker writes on: backend.h, finish). */
+static int refuse_finished(void *be, int64_t study, const mem_trial *t, const char *what)
+{
+    if (t->state == KNOB_TRIAL_RUNNING || t->state == KNOB_TRIAL_WAITING ||
+        (t->state == KNOB_TRIAL_FAIL && lost_by_silence(t)))
+        return KNOB_OK;
+    return knob__error(KNOB_ESTATE, "cannot %s trial %lld of study '%s': it is already %s", what,
+                       (long long)t->number, study_of(be, study)->name,
+                       knob_trial_state_str(t->state));
+}
+
 static int set_param(void *be, int64_t study, int64_t trial, const char *name,
                      const char *dist_json, double internal)
 {
     mem_trial *t = trial_of(be, study, trial);
     if (!t)
         return no_trial(trial);
+    int rc = refuse_finished(be, study, t, "set a param of");
+    if (rc)
+        return rc;
     const char *dj = text_of(be, dist_json);
     if (!dj)
         return knob__oom("param");
@@ -500,9 +525,12 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
     mem_trial *t = trial_of(be, study, trial);
     if (!t)
         return no_trial(trial);
+    int rc = refuse_finished(be, study, t, "set a param of");
+    if (rc)
+        return rc;
     if (t->n_params) {
         for (size_t i = 0; i < n; i++) {
-            int rc = set_param(be, study, trial, recs[i].name, recs[i].dist_json, recs[i].internal);
+            rc = set_param(be, study, trial, recs[i].name, recs[i].dist_json, recs[i].internal);
             if (rc)
                 return rc;
         }
@@ -520,26 +548,14 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
     return KNOB_OK;
 }
 
-/* Whether t was failed by another worker for its silent heartbeat: its own worker's end,
- * arriving late (the storage was out longer than the grace), is still taken. */
-static bool lost_by_silence(const mem_trial *t)
-{
-    for (size_t i = 0; i < t->n_attrs[1]; i++)
-        if (!strcmp(t->attrs[1][i].key, "fail_cause"))
-            return !strcmp(t->attrs[1][i].json, KNOB__LOST_JSON);
-    return false;
-}
-
 static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)
 {
     mem_trial *t = trial_of(be, study, trial);
     if (!t)
         return no_trial(trial);
-    if (t->state != KNOB_TRIAL_RUNNING && t->state != KNOB_TRIAL_WAITING &&
-        !(t->state == KNOB_TRIAL_FAIL && lost_by_silence(t)))
-        return knob__error(
-            KNOB_ESTATE, "cannot record a value of trial %lld of study '%s': it is already %s",
-            (long long)t->number, study_of(be, study)->name, knob_trial_state_str(t->state));
+    int rc = refuse_finished(be, study, t, "record a value of");
+    if (rc)
+        return rc;
     size_t i = t->n_inter;
     while (i > 0 && t->inter[i - 1].step > step)
         i--;
@@ -555,12 +571,14 @@ static int report(void *be, int64_t study, int64_t trial, int64_t step, double v
 }
 
 static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
-                          const char *json)
+                          const char *json, bool unfinished)
 {
     mem_trial *t = trial_of(be, study, trial);
     if (!t)
         return no_trial(trial);
-    int rc = put_attr(&t->attrs[system], &t->n_attrs[system], &t->cap_attrs[system], key, json);
+    int rc = unfinished ? refuse_finished(be, study, t, "set an attribute of") : KNOB_OK;
+    if (!rc)
+        rc = put_attr(&t->attrs[system], &t->n_attrs[system], &t->cap_attrs[system], key, json);
     if (!rc)
         touch(study_of(be, study), t);
     return rc;

@@ -300,6 +300,10 @@ enum {
 #define LOST_ATTR(T)                                                                               \
     "EXISTS (SELECT 1 FROM knob_trial_attrs c WHERE c.trial = " T " AND c.system AND c.key = "     \
     "'fail_cause' AND c.json = '" KNOB__LOST_JSON "')"
+/* A trial x that takes a param, an intermediate value or a write of its own handle: RUNNING,
+ * WAITING, or failed for its silent heartbeat (its worker writes on, as report's). */
+#define UNFINISHED(X)                                                                              \
+    "(" X ".state IN (0, 4) OR (" X ".state = 3 AND " LOST_ATTR(X ".id") "))"
 /* The late end of a lost trial is COMPLETE or PRUNED ($3): a FAIL is another failer's. */
 #define FINISHABLE "(x.state = 0 OR (x.state = 3 AND $3::int <> 3 AND " LOST_ATTR("x.id") "))"
 /* The CTE after a finish's `t` (the finished trial's id; $3 its state) that keeps the
@@ -500,13 +504,16 @@ static const char *const sql[Q_COUNT] = {
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
      * appended to its own when it has none of those names (the core writes each param once:
      * this is every write but one repeated after a lost connection). No row: no such trial,
-     * or a name it has (then Q_SET_PARAMS_MERGE). */
+     * a finished one, or a name it has (then Q_SET_PARAMS_MERGE). A finisher racing it
+     * holds the row: the condition is checked again on the row it committed. */
     [Q_SET_PARAMS] = "UPDATE knob_trials x SET seq = " STAMP ", " APPEND_PARAMS(
         "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 AND NOT x.param_names && $3::text[] "
-                          "RETURNING x.id",
-    /* Q_SET_PARAMS for a trial that may have some of the names: merged (MERGE_PARAMS). */
+                          "AND " UNFINISHED("x") " RETURNING x.id",
+    /* Q_SET_PARAMS for a trial that may have some of the names: merged (MERGE_PARAMS). No
+     * row: no such trial, or a finished one (Q_TRIAL_STATE tells). */
     [Q_SET_PARAMS_MERGE] = "UPDATE knob_trials x SET seq = " STAMP ", " MERGE_PARAMS(
-        "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 RETURNING x.id",
+        "$3", "$4", "$5") " WHERE x.id = $2 AND x.study = $1 AND " UNFINISHED("x")
+                          " RETURNING x.id",
     /* $1 study, $2 trial, $3 step, $4 value */
     /* No row: no such trial; `open` false: it is finished (but for a lost one: backend.h,
      * finish), and nothing is recorded. FOR NO KEY UPDATE (the lock of the finish's own
@@ -520,12 +527,17 @@ static const char *const sql[Q_COUNT] = {
                  "RETURNING trial), "
                  "u AS (UPDATE knob_trials t SET seq = " STAMP " FROM i WHERE t.id = i.trial "
                  "RETURNING 1) SELECT number, state, open FROM tr",
-    /* $1 study, $2 trial, $3 system, $4 key, $5 json */
-    [Q_SET_TRIAL_ATTR] = "WITH tr AS (SELECT id FROM knob_trials WHERE id = $2 AND study = $1), "
-                         "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT "
-                         "tr.id, $3, $4, $5 FROM tr ON CONFLICT(trial, system, key) DO UPDATE SET "
-                         "json = excluded.json RETURNING 1) UPDATE knob_trials t SET seq = " STAMP
-                         " FROM tr WHERE t.id = tr.id RETURNING t.id",
+    /* $1 study, $2 trial, $3 system, $4 key, $5 json, $6 whether the trial must be
+     * unfinished. No row: no such trial; `open` false: it is finished, and nothing is
+     * written (the row lock as Q_REPORT's, so a finish that holds it is seen) */
+    [Q_SET_TRIAL_ATTR] = "WITH tr AS (SELECT x.id, x.number, x.state, (NOT $6::bool OR "
+                         UNFINISHED("x") ") AS open FROM knob_trials x WHERE x.id = $2 AND "
+                         "x.study = $1 FOR NO KEY UPDATE), a AS (INSERT INTO "
+                         "knob_trial_attrs(trial, system, key, json) SELECT tr.id, $3, $4, $5 "
+                         "FROM tr WHERE tr.open ON CONFLICT(trial, system, key) DO UPDATE SET "
+                         "json = excluded.json RETURNING 1), u AS (UPDATE knob_trials t SET "
+                         "seq = " STAMP " FROM tr WHERE t.id = tr.id AND tr.open RETURNING 1) "
+                         "SELECT number, state, open FROM tr",
     /* $1 study, $2 trial, $3 state, $4 end time, $5 values as an array. A finisher racing
      * another (a worker and the one failing it as stale) waits for the trial's row lock
      * and then finds it finished: the UPDATE's condition is checked again on the row. */
@@ -1905,6 +1917,7 @@ typedef struct id_args {
     int (*cb)(void *ctx, const char *key, const char *json);
     void *ctx;
     bool retried;
+    bool unfinished; /* set_trial_attr: refused for a finished trial */
     const knob__param_rec *params; /* finish_params: written with the finish */
     size_t n_params;
     /* A creation's or a take's token (new_token), the same at every attempt; whether an
@@ -2522,6 +2535,28 @@ static void array_text(knobx_buf *b, const char *text)
     knobx_buf_puts(b, "\"");
 }
 
+/* Why a write that needs its trial unfinished (`what`: "set a param of") wrote nothing: the
+ * trial is gone, or finished. */
+static int not_open(pg *d, int64_t study, int64_t trial, const char *what)
+{
+    char t[32], s[32];
+    const char *p[2] = {num(t, trial), num(s, study)};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
+    if (rc)
+        return rc;
+    if (!PQntuples(r))
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
+                         d->where, (long long)trial);
+    else
+        rc = knob__error(KNOB_ESTATE, "cannot %s trial %lld: it is already %s (in '%s')", what,
+                         (long long)get_i64(r, 0, 1),
+                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 0))),
+                         d->where);
+    PQclear(r);
+    return rc;
+}
+
 typedef struct params_args {
     int64_t study, trial;
     const knob__param_rec *params;
@@ -2556,9 +2591,16 @@ static int op_set_params(pg *d, void *a_)
                         knobx_buf_cstr(&dists), knobx_buf_cstr(&values)};
     PGresult *r = NULL;
     int rc = !ok ? knob__oom("params") : q1(d, Q_SET_PARAMS, 5, p, &r, "set params");
-    if (!rc && !PQntuples(r))
-        rc = trial_write(d, Q_SET_PARAMS_MERGE, 5, p, "set params", a->trial, false);
+    bool set = !rc && PQntuples(r);
+    if (!rc && !set) {
+        PQclear(r);
+        r = NULL;
+        rc = q1(d, Q_SET_PARAMS_MERGE, 5, p, &r, "set params");
+        set = !rc && PQntuples(r);
+    }
     PQclear(r);
+    if (!rc && !set)
+        rc = not_open(d, a->study, a->trial, "set a param of");
     knobx_buf_free(&names);
     knobx_buf_free(&dists);
     knobx_buf_free(&values);
@@ -2611,15 +2653,34 @@ static int op_set_trial_attr(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], t[32];
-    const char *p[5] = {num(s, a->study), num(t, a->trial), a->system ? "true" : "false", a->key,
-                        a->json};
-    return trial_write(d, Q_SET_TRIAL_ATTR, 5, p, "set a trial attribute", a->trial, false);
+    const char *p[6] = {num(s, a->study), num(t, a->trial), a->system ? "true" : "false",
+                        a->key, a->json, a->unfinished ? "true" : "false"};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_SET_TRIAL_ATTR, 6, p, &r, "set a trial attribute");
+    if (rc)
+        return rc;
+    if (!PQntuples(r))
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld", d->where,
+                         (long long)a->trial);
+    else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
+        rc = knob__error(KNOB_ESTATE,
+                         "cannot set an attribute of trial %lld: it is already %s (in '%s')",
+                         (long long)get_i64(r, 0, 0),
+                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 1))),
+                         d->where);
+    PQclear(r);
+    return rc;
 }
 
 static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
-                          const char *json)
+                          const char *json, bool unfinished)
 {
-    id_args a = {.study = study, .trial = trial, .system = system, .key = key, .json = json};
+    id_args a = {.study = study,
+                 .trial = trial,
+                 .system = system,
+                 .key = key,
+                 .json = json,
+                 .unfinished = unfinished};
     return with_retry(be, op_set_trial_attr, &a, false, "set a trial attribute");
 }
 

@@ -1506,7 +1506,8 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
     if (rc)
         return rc;
     /* The stamp first: it finds out whether the study has the trial. */
-    if ((rc = stamp(d, study, trial)) || (rc = upsert_param(d, trial, name, dist_json, internal)))
+    if ((rc = check_trial(d, study, trial, "set a param of", true, NULL, NULL)) ||
+        (rc = stamp(d, study, trial)) || (rc = upsert_param(d, trial, name, dist_json, internal)))
         return rollback(d, rc);
     return commit(d);
 }
@@ -1518,7 +1519,9 @@ static int set_params(void *be, int64_t study, int64_t trial, const knob__param_
     int rc = begin(d);
     if (rc)
         return rc;
-    rc = stamp(d, study, trial);
+    rc = check_trial(d, study, trial, "set a param of", true, NULL, NULL);
+    if (!rc)
+        rc = stamp(d, study, trial);
     for (size_t i = 0; !rc && i < n; i++)
         rc = upsert_param(d, trial, params[i].name, params[i].dist_json, params[i].internal);
     return rc ? rollback(d, rc) : commit(d);
@@ -1583,13 +1586,17 @@ static int report(void *be, int64_t study, int64_t trial, int64_t stp, double va
 }
 
 /* Begins a write of trial `trial`, stamps it and gives statement q to bind; NULL (the write
- * rolled back, *rc its status) when any of that failed. */
-static sqlite3_stmt *begin_trial_write(db *d, int64_t study, int64_t trial, int q, int *rc)
+ * rolled back, *rc its status) when any of that failed. With `what`, the write needs the
+ * trial unfinished (check_trial). */
+static sqlite3_stmt *begin_trial_write(db *d, int64_t study, int64_t trial, const char *what, int q,
+                                       int *rc)
 {
     sqlite3_stmt *s = NULL;
     if ((*rc = begin(d)))
         return NULL;
-    if (!(*rc = stamp(d, study, trial)) && !(s = stmt(d, q)))
+    if (what)
+        *rc = check_trial(d, study, trial, what, true, NULL, NULL);
+    if (!*rc && !(*rc = stamp(d, study, trial)) && !(s = stmt(d, q)))
         *rc = KNOB_ESTORAGE;
     if (*rc)
         rollback(d, *rc);
@@ -1604,11 +1611,12 @@ static int end_trial_write(db *d, sqlite3_stmt *s, const char *what)
 }
 
 static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
-                          const char *json)
+                          const char *json, bool unfinished)
 {
     db *d = be;
     int rc;
-    sqlite3_stmt *s = begin_trial_write(d, study, trial, Q_SET_TRIAL_ATTR, &rc);
+    const char *what = unfinished ? "set an attribute of" : NULL;
+    sqlite3_stmt *s = begin_trial_write(d, study, trial, what, Q_SET_TRIAL_ATTR, &rc);
     if (!s)
         return rc;
     sqlite3_bind_int64(s, 1, trial);
@@ -1628,7 +1636,7 @@ static int set_times(void *be, int64_t study, int64_t trial, double start, doubl
 {
     db *d = be;
     int rc;
-    sqlite3_stmt *s = begin_trial_write(d, study, trial, Q_SET_TIMES, &rc);
+    sqlite3_stmt *s = begin_trial_write(d, study, trial, NULL, Q_SET_TIMES, &rc);
     if (!s)
         return rc;
     sqlite3_bind_int64(s, 1, trial);

@@ -200,6 +200,81 @@ static void tell_checks_states_before_counts(void **state)
     assert_int_equal(stored_state(1), KNOB_TRIAL_PRUNED);
 }
 
+/* A handle left open on a trial that another handle, or a tell by number, finished: its
+ * constraints, attributes and params were stored in the complete trial, and the best trial
+ * read back infeasible. Each write is refused as a report is (KNOB_ESTATE), in every
+ * storage, and the best trial stays the one told. */
+static void finished_elsewhere(const char *url)
+{
+    knob_storage *fst;
+    knob_study *f;
+    knob_trial *t, *t2;
+    double x, y = 5, c = 1;
+    assert_int_equal(knob_storage_open(url, &fst), KNOB_OK);
+    assert_int_equal(knob_study_create(fst, "elsewhere", NULL, &f), KNOB_OK);
+    assert_int_equal(knob_study_ask(f, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(f, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_ask(f, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_flush(t), KNOB_OK);
+    assert_int_equal(knob_study_open_trial(f, 1, &t2), KNOB_OK);
+    /* a running trial takes them all */
+    assert_int_equal(knob_trial_set_user_attr(t2, "early", "1"), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(t2, (double[]){-1}, 1), KNOB_OK);
+    y = 1;
+    assert_int_equal(knob_study_tell_number(f, 1, KNOB_TRIAL_COMPLETE, &y, 1, NULL), KNOB_OK);
+
+    assert_int_equal(knob_trial_set_constraints(t, &c, 1), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already complete"));
+    assert_int_equal(knob_trial_set_constraints(t2, &c, 1), KNOB_ESTATE);
+    assert_int_equal(knob_trial_set_user_attr(t2, "late", "1"), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already complete"));
+    assert_int_equal(knob_trial_set_system_attr(t2, "late", "1"), KNOB_ESTATE);
+    assert_int_equal(knob_trial_suggest_float(t2, "late_param", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_flush(t2), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already complete"));
+    assert_int_equal(knob_study_tell(f, t2, KNOB_TRIAL_FAIL, NULL, 0), KNOB_ESTATE);
+    knob_trial_detach(t);
+
+    knob_study *g; /* a fresh read of the storage, not the handle's view */
+    assert_int_equal(knob_study_load(fst, "elsewhere", NULL, &g), KNOB_OK);
+    const knob_trial_info *b;
+    assert_int_equal(knob_study_best_trial(g, &b), KNOB_OK);
+    assert_int_equal(b->number, 1);
+    assert_true(knob_trial_info_feasible(b));
+    assert_int_equal(b->n_params, 1);
+    assert_string_equal(knob_trial_info_attr(b, "early", false), "1");
+    assert_null(knob_trial_info_attr(b, "late", false));
+    assert_null(knob_trial_info_attr(b, "late", true));
+    assert_int_equal(knob_study_best_trial(f, &b), KNOB_OK);
+    assert_int_equal(b->number, 1);
+    assert_true(knob_trial_info_feasible(b));
+    knob_study_free(g);
+    knob_study_free(f);
+    knob_storage_close(fst);
+}
+
+static void finished_elsewhere_memory(void **state)
+{
+    (void)state;
+    finished_elsewhere("memory:");
+}
+
+static void finished_elsewhere_sqlite(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("elsewhere.db"));
+    finished_elsewhere(url);
+}
+
+static void finished_elsewhere_postgresql(void **state)
+{
+    (void)state;
+    finished_elsewhere(knob_test_pg_url_or_skip());
+}
+
 /* A study freed with a trial still open left the trial pointing at the freed study: the
  * next call on it read freed memory. The trial is let go instead: its params are in the
  * storage, calls on it are refused, and detach frees it. */
@@ -397,6 +472,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
         cmocka_unit_test_setup_teardown(proposals_stay_in_range, open_study, close_study),
+        cmocka_unit_test(finished_elsewhere_memory),
+        cmocka_unit_test(finished_elsewhere_sqlite),
+        cmocka_unit_test(finished_elsewhere_postgresql),
         cmocka_unit_test(free_study_with_open_trials),
         cmocka_unit_test(undx_in_two_threads),
         cmocka_unit_test(corrupt_rows_are_corrupt),

@@ -618,11 +618,59 @@ static void check_intermediate(target *t)
     int64_t b = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
     OK(be->finish(t->h, s, b, KNOB_TRIAL_FAIL, NULL, 0));
     CHECK(be->report(t->h, s, b, 1, 1), KNOB_ESTATE);
-    OK(be->set_trial_attr(t->h, s, b, true, "fail_cause", "\"worker_lost\""));
+    OK(be->set_trial_attr(t->h, s, b, true, "fail_cause", "\"worker_lost\"", false));
     OK(be->report(t->h, s, b, 1, 0.5));
     sync_into(be, t->h, s, 0, &g);
     assert_int_equal(g.n, 2);
     assert_int_equal(g.t[0].n_inter + g.t[1].n_inter, 6);
+    got_clear(&g);
+}
+
+/* A finished trial takes no param, and no attribute of a write that needs it unfinished (a
+ * handle's, whose trial was told elsewhere): before, both were stored, and a constraint
+ * written after the end made a complete best trial infeasible. A RUNNING or WAITING trial,
+ * and one failed for its silent heartbeat, take both; a failer's fail_reason is still
+ * written after its FAIL. */
+static void check_finished_writes(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "finished", KNOB_MINIMIZE), seq;
+    int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    int64_t w = new_trial(t, s, KNOB_TRIAL_WAITING, NULL);
+    knob__param_rec p = {"x", "{\"type\":\"float\",\"low\":0,\"high\":1}", 0.5};
+    OK(be->set_trial_attr(t->h, s, a, true, "constraints", "[-1]", true));
+    OK(be->set_params(t->h, s, a, &p, 1));
+    OK(be->set_trial_attr(t->h, s, w, false, "u", "1", true));
+    OK(be->set_param(t->h, s, w, p.name, p.dist_json, 0.25));
+    double v = 1;
+    OK(be->finish(t->h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
+    got g = {0};
+    seq = sync_into(be, t->h, s, 0, &g);
+    knob__param_rec q = {"y", p.dist_json, 0.5};
+    CHECK(be->set_trial_attr(t->h, s, a, true, "constraints", "[1]", true), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already complete"));
+    CHECK(be->set_trial_attr(t->h, s, a, false, "late", "1", true), KNOB_ESTATE);
+    CHECK(be->set_params(t->h, s, a, &q, 1), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "already complete"));
+    CHECK(be->set_params(t->h, s, a, &p, 1), KNOB_ESTATE);
+    CHECK(be->set_param(t->h, s, a, q.name, q.dist_json, 0.5), KNOB_ESTATE);
+    CHECK(be->set_trial_attr(t->h, s, a + 1000, false, "k", "1", true), KNOB_ENOTFOUND);
+    CHECK(be->set_params(t->h, s, a + 1000, &q, 1), KNOB_ENOTFOUND);
+    expect_nothing_new(t, s, seq);
+    sync_into(be, t->h, s, 0, &g);
+    const seen *x = g.t[0].id == a ? &g.t[0] : &g.t[1];
+    assert_int_equal(x->n_params, 1);
+    assert_int_equal(x->n_attrs[0], 0);
+    assert_int_equal(x->n_attrs[1], 1);
+    assert_string_equal(x->ajson[1][0], "[-1]");
+
+    int64_t b = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
+    OK(be->finish(t->h, s, b, KNOB_TRIAL_FAIL, NULL, 0));
+    OK(be->set_trial_attr(t->h, s, b, true, "fail_reason", "\"why\"", false));
+    CHECK(be->set_params(t->h, s, b, &p, 1), KNOB_ESTATE);
+    OK(be->set_trial_attr(t->h, s, b, true, "fail_cause", KNOB__LOST_JSON, false));
+    OK(be->set_params(t->h, s, b, &p, 1));
+    OK(be->set_trial_attr(t->h, s, b, false, "u", "1", true));
     got_clear(&g);
 }
 
@@ -632,11 +680,11 @@ static void check_trial_attrs(target *t)
     int64_t s = new_study(t, "tattrs", KNOB_MINIMIZE);
     int64_t a = new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
     new_trial(t, s, KNOB_TRIAL_RUNNING, NULL);
-    OK(be->set_trial_attr(t->h, s, a, false, "note", "\"first\""));
-    OK(be->set_trial_attr(t->h, s, a, true, "heartbeat", "1.5"));
-    OK(be->set_trial_attr(t->h, s, a, false, "loss", "[1,2]"));
-    OK(be->set_trial_attr(t->h, s, a, false, "note", "\"second\""));
-    OK(be->set_trial_attr(t->h, s, a, true, "heartbeat", "2.5"));
+    OK(be->set_trial_attr(t->h, s, a, false, "note", "\"first\"", false));
+    OK(be->set_trial_attr(t->h, s, a, true, "heartbeat", "1.5", false));
+    OK(be->set_trial_attr(t->h, s, a, false, "loss", "[1,2]", false));
+    OK(be->set_trial_attr(t->h, s, a, false, "note", "\"second\"", false));
+    OK(be->set_trial_attr(t->h, s, a, true, "heartbeat", "2.5", false));
     got g = {0};
     sync_into(be, t->h, s, 0, &g);
     const seen *x = by_number(&g, 0), *y = by_number(&g, 1);
@@ -812,7 +860,7 @@ static void check_sync(target *t)
     /* The trial's stamp is the write's: past what was read before, not past the study's. */
     assert_true(by_number(&g, 4)->seq > seq1);
     assert_true(by_number(&g, 4)->seq <= seq2);
-    OK(be->set_trial_attr(t->h, s, ids[7], false, "k", "1"));
+    OK(be->set_trial_attr(t->h, s, ids[7], false, "k", "1", false));
     OK(be->finish(t->h, s, ids[2], KNOB_TRIAL_COMPLETE, &v, 1));
     seq3 = sync_into(be, t->h, s, seq2, &g);
     assert_true(seq3 > seq2);
@@ -854,7 +902,7 @@ static void check_delete_then_sync(target *t)
     double v = 1;
     OK(be->set_param(t->h, s, a, "x", "{}", 1));
     OK(be->report(t->h, s, a, 0, 1));
-    OK(be->set_trial_attr(t->h, s, a, true, "a", "1"));
+    OK(be->set_trial_attr(t->h, s, a, true, "a", "1", false));
     OK(be->finish(t->h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
     OK(be->set_study_attr(t->h, s, false, "a", "1"));
     OK(be->claim(t->h, s, "key", a, &won));
@@ -900,7 +948,7 @@ static void check_unknown_ids(target *t)
     CHECK(be->set_study_attr(t->h, missing, false, "k", "1"), KNOB_ENOTFOUND);
     CHECK(be->get_study_attrs(t->h, missing, false, add_attr, NULL), KNOB_ENOTFOUND);
     CHECK(be->set_param(t->h, s, a + 1000, "x", "{}", 1), KNOB_ENOTFOUND);
-    CHECK(be->set_trial_attr(t->h, s, a + 1000, false, "k", "1"), KNOB_ENOTFOUND);
+    CHECK(be->set_trial_attr(t->h, s, a + 1000, false, "k", "1", false), KNOB_ENOTFOUND);
     CHECK(be->finish(t->h, s, a + 1000, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_ENOTFOUND);
     if (t->path[0])
         assert_non_null(strstr(knob_errmsg(), t->path));
@@ -927,7 +975,7 @@ static void check_sync_scale(target *t)
     assert_int_equal(g.n, N);
     for (int r = 0; r < ROUNDS; r++) {
         int i = (r * 7919) % N;
-        OK(be->set_trial_attr(t->h, s, ids[i], false, "round", "1"));
+        OK(be->set_trial_attr(t->h, s, ids[i], false, "round", "1", false));
         int64_t next = sync_into(be, t->h, s, seq, &g);
         assert_true(next > seq);
         assert_int_equal(g.n, 1);
@@ -1318,13 +1366,17 @@ static void check_params_sequence(target *t)
                 memcpy(x->values, v, sizeof v);
             }
         } else if (what == 1) {
-            OK(be->set_param(t->h, s, x->id, p[0].name, p[0].dist_json, p[0].internal));
-            model_set(x, p, 1, which);
+            /* a finished trial takes no param (check_finished_writes) */
+            CHECK(be->set_param(t->h, s, x->id, p[0].name, p[0].dist_json, p[0].internal),
+                  x->finished ? KNOB_ESTATE : KNOB_OK);
+            if (!x->finished)
+                model_set(x, p, 1, which);
         } else if (what == 2) {
             CHECK(be->set_params(t->h, other, x->id, p, n), KNOB_ENOTFOUND);
         } else {
-            OK(be->set_params(t->h, s, x->id, p, n));
-            model_set(x, p, n, which);
+            CHECK(be->set_params(t->h, s, x->id, p, n), x->finished ? KNOB_ESTATE : KNOB_OK);
+            if (!x->finished)
+                model_set(x, p, n, which);
         }
     }
     knobx_buf out = {0}, want = {0};
@@ -1427,6 +1479,7 @@ CONFORMANCE(waiting)
 CONFORMANCE(create_capped)
 CONFORMANCE(params)
 CONFORMANCE(intermediate)
+CONFORMANCE(finished_writes)
 CONFORMANCE(trial_attrs)
 CONFORMANCE(finish)
 CONFORMANCE(claim)
@@ -1474,7 +1527,7 @@ static void sqlite_reopen(void **state)
     double v[] = {2.5};
     OK(sq->set_param(t.h, s, a, "x", "{\"k\":1}", 0.25));
     OK(sq->report(t.h, s, a, 3, 1.25));
-    OK(sq->set_trial_attr(t.h, s, a, false, "u", "\"v\""));
+    OK(sq->set_trial_attr(t.h, s, a, false, "u", "\"v\"", false));
     OK(sq->finish(t.h, s, a, KNOB_TRIAL_COMPLETE, v, 1));
     OK(sq->set_study_attr(t.h, s, true, "sys", "{}"));
     new_trial(&t, s, KNOB_TRIAL_WAITING, NULL);
@@ -1595,7 +1648,7 @@ static void sqlite_batch_undone(void **state)
     OK(sq->batch_begin(t.h));
     OK(sq->finish(t.h, s, a, KNOB_TRIAL_COMPLETE, &v, 1));
     sqlite3_progress_handler(raw, 1, interrupt_writes, raw);
-    CHECK(sq->set_trial_attr(t.h, s, b, false, "u", "1"), KNOB_ESTORAGE);
+    CHECK(sq->set_trial_attr(t.h, s, b, false, "u", "1", false), KNOB_ESTORAGE);
     sqlite3_progress_handler(raw, 0, NULL, NULL);
     assert_true(sqlite3_get_autocommit(raw)); /* the transaction is gone */
     CHECK(sq->report(t.h, s, b, 0, 0.5), KNOB_ESTORAGE);
@@ -2104,6 +2157,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_intermediate),
     cmocka_unit_test(sqlite_intermediate),
     cmocka_unit_test(postgresql_intermediate),
+    cmocka_unit_test(memory_finished_writes),
+    cmocka_unit_test(sqlite_finished_writes),
+    cmocka_unit_test(postgresql_finished_writes),
     cmocka_unit_test(memory_trial_attrs),
     cmocka_unit_test(sqlite_trial_attrs),
     cmocka_unit_test(postgresql_trial_attrs),
