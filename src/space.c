@@ -157,9 +157,12 @@ int knob__dist_check(knob_distribution *d, const char *name)
     case KNOB_DIST_INT:
         return check_int(d, name);
     case KNOB_DIST_CATEGORICAL:
-        if (d->n_choices == 0 || !d->choices)
+        if (d->n_choices == 0)
             return knob__error(KNOB_EINVAL, "param '%s': a categorical needs at least one choice",
                                name);
+        if (!d->choices)
+            return knob__error(KNOB_EINVAL, "param '%s': choices NULL (n_choices is %zu)", name,
+                               d->n_choices);
         for (size_t i = 0; i < d->n_choices; i++) {
             int rc = check_choice(&d->choices[i], name, i);
             if (rc)

@@ -87,6 +87,19 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
     int rc = knob__constraints_check(s, -1, info->constraints, info->n_constraints);
     if (rc)
         return rc;
+    /* each array with a count is read from, so NULL is refused as values' is */
+    const struct {
+        const char *name;
+        size_t n;
+        const void *array;
+    } arrays[] = {{"params", info->n_params, info->params},
+                  {"intermediate", info->n_intermediate, info->intermediate},
+                  {"user_attrs", info->n_user_attrs, info->user_attrs},
+                  {"system_attrs", info->n_system_attrs, info->system_attrs}};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++)
+        if (arrays[i].n && !arrays[i].array)
+            return knob__error(KNOB_EINVAL, "study '%s': added trial: %s NULL (n_%s is %zu)",
+                               s->name, arrays[i].name, arrays[i].name, arrays[i].n);
     for (size_t i = 0; i < info->n_params; i++) {
         const knob_param *p = &info->params[i];
         if (!p->name || !p->name[0] || !p->dist)
@@ -94,6 +107,10 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                "study '%s': added trial: param %zu has no name or "
                                "distribution",
                                s->name, i);
+        /* checked as a suggest checks it, before param_recs copies its choices */
+        knob_distribution d = *p->dist;
+        if ((rc = knob__dist_check(&d, p->name)))
+            return knob__error_prefix(rc, "study '%s': added trial", s->name);
         for (size_t j = 0; j < i; j++)
             if (strcmp(info->params[j].name, p->name) == 0)
                 return knob__error(KNOB_EINVAL, "study '%s': added trial: param '%s' twice",

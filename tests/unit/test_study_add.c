@@ -243,6 +243,51 @@ static void refused(void **state)
     knob_storage_close(st);
 }
 
+/* An array that is NULL with a count, or a categorical param whose choices are NULL (or a
+ * NULL string choice), crashed the add: each is refused naming the field, and nothing is
+ * written. */
+static void null_arrays_refused(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = new_study(st, "nulls", 1);
+    double v = 1;
+    const char *const fields[] = {"params", "intermediate", "user_attrs", "system_attrs"};
+    for (int k = 0; k < 4; k++) {
+        knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE, .values = &v, .n_values = 1};
+        if (k == 0)
+            info.n_params = 1;
+        else if (k == 1)
+            info.n_intermediate = 1;
+        else if (k == 2)
+            info.n_user_attrs = 1;
+        else
+            info.n_system_attrs = 1;
+        assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), fields[k]) || !strstr(knob_errmsg(), "NULL"))
+            fail_msg("%s: %s", fields[k], knob_errmsg());
+    }
+    knob_choice nullstr[1] = {{.type = KNOB_CHOICE_STRING, .str = NULL}};
+    knob_distribution no_choices = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2},
+                      null_choice = {
+                          .kind = KNOB_DIST_CATEGORICAL, .n_choices = 1, .choices = nullstr};
+    knob_param p = {"c", &no_choices, 0};
+    knob_trial_info info = {
+        .state = KNOB_TRIAL_COMPLETE, .values = &v, .n_values = 1, .params = &p, .n_params = 1};
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 'c': choices NULL"));
+    p.dist = &null_choice;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 'c': choice 0 is a NULL string"));
+    const knob_trial_info *const *trials;
+    size_t n = 9;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 typedef struct seen {
     char keys[8][32];
     char json[8][32];
@@ -804,6 +849,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(infinite_sqlite),   cmocka_unit_test(infinite_postgres),
         cmocka_unit_test(constraints_kept),  cmocka_unit_test(constraints_attr_count_kept),
         cmocka_unit_test(pruned_takes_its_highest_step),
+        cmocka_unit_test(null_arrays_refused),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
