@@ -549,10 +549,15 @@ int knob_param_format(const knob_param *p, char *buf, size_t size)
     /* A value no distribution holds would be written as "null", the text of a null
      * choice, or as a number of a kind the caller cannot read. */
     const knob_distribution *d = p->dist;
-    const char *name = p->name ? p->name : "(unnamed)";
+    const char *name = p->name && p->name[0] ? p->name : "(unnamed)";
     if (d->kind != KNOB_DIST_FLOAT && d->kind != KNOB_DIST_INT && d->kind != KNOB_DIST_CATEGORICAL)
         return -knob__error(KNOB_EINVAL, "knob_param_format: param '%s' has an unknown kind %d",
                             name, (int)d->kind);
+    /* the choices as a suggest checks them: a NULL string would be read to write it */
+    knob_distribution copy = *d;
+    int rc = d->kind == KNOB_DIST_CATEGORICAL ? knob__dist_check(&copy, name) : KNOB_OK;
+    if (rc)
+        return -knob__error_prefix(rc, "knob_param_format");
     if (d->kind == KNOB_DIST_CATEGORICAL &&
         !(p->internal >= 0 && p->internal < (double)d->n_choices && d->choices &&
           p->internal == floor(p->internal)))

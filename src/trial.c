@@ -378,6 +378,11 @@ int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution 
         return knob__error(KNOB_EINVAL, "knob_trial_propose: NULL argument");
     if (!t->s)
         return orphan(t, "knob_trial_propose");
+    /* checked as a suggest checks it (choices NULL, a NULL string choice: read below) */
+    knob_distribution d = *dist;
+    int rc = knob__dist_check(&d, name);
+    if (rc)
+        return knob__error_prefix(rc, "knob_trial_propose");
     /* a value outside its distribution is refused here, as a draw of sample_independent
      * is where the trial takes it: the trial would have stored it */
     if (!knob__dist_contains(dist, internal))

@@ -200,6 +200,49 @@ static void tell_checks_states_before_counts(void **state)
     assert_int_equal(stored_state(1), KNOB_TRIAL_PRUNED);
 }
 
+/* A categorical whose choices are NULL (with n_choices > 0), or hold a NULL string, is
+ * refused by a suggest; knob_trial_propose and knob_param_format read them and crashed.
+ * Both refuse it as the suggest does, with the same message. */
+static void null_choices_refused(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_choice nullstr[2] = {{.type = KNOB_CHOICE_STRING, .str = "a"},
+                              {.type = KNOB_CHOICE_STRING, .str = NULL}};
+    const knob_distribution bad[2] = {
+        {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = NULL},
+        {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 2, .choices = nullstr}};
+    const char *const why[2] = {"param 'c': choices NULL", "param 'c': choice 1 is a NULL string"};
+    char buf[32];
+    for (int i = 0; i < 2; i++) {
+        double x;
+        assert_int_equal(knob_trial_suggest(t, "c", &bad[i], &x), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), why[i]));
+        for (double v = 0; v < 2; v++) {
+            assert_int_equal(knob_trial_propose(t, "c", &bad[i], v), KNOB_EINVAL);
+            if (!strstr(knob_errmsg(), why[i]) || !strstr(knob_errmsg(), "knob_trial_propose"))
+                fail_msg("propose %d: %s", i, knob_errmsg());
+            knob_param p = {"c", &bad[i], v};
+            assert_int_equal(knob_param_format(&p, buf, sizeof buf), -KNOB_EINVAL);
+            if (!strstr(knob_errmsg(), why[i]) || !strstr(knob_errmsg(), "knob_param_format"))
+                fail_msg("format %d: %s", i, knob_errmsg());
+            assert_int_equal(knob_param_format(&p, NULL, 0), -KNOB_EINVAL);
+        }
+    }
+    /* the good choice of the same list still formats and is proposed */
+    knob_distribution good = {.kind = KNOB_DIST_CATEGORICAL, .n_choices = 1, .choices = nullstr};
+    knob_param p = {"c", &good, 0};
+    assert_int_equal(knob_param_format(&p, buf, sizeof buf), 3);
+    assert_string_equal(buf, "\"a\"");
+    assert_int_equal(knob_trial_propose(t, "c", &good, 0), KNOB_OK);
+    size_t k;
+    assert_int_equal(knob_trial_suggest_choice(t, "c", nullstr, 1, &k), KNOB_OK);
+    assert_int_equal(k, 0);
+    double v = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+}
+
 /* A handle left open on a trial that another handle, or a tell by number, finished: its
  * constraints, attributes and params were stored in the complete trial, and the best trial
  * read back infeasible. Each write is refused as a report is (KNOB_ESTATE), in every
@@ -472,6 +515,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(report_step_int64_max_is_refused, open_study, close_study),
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
         cmocka_unit_test_setup_teardown(proposals_stay_in_range, open_study, close_study),
+        cmocka_unit_test_setup_teardown(null_choices_refused, open_study, close_study),
         cmocka_unit_test(finished_elsewhere_memory),
         cmocka_unit_test(finished_elsewhere_sqlite),
         cmocka_unit_test(finished_elsewhere_postgresql),
