@@ -176,6 +176,12 @@ static int gain(const double *pts, size_t k, size_t m, const double *p, const do
     *out = 0;
     if (!(box > 0))
         return KNOB_OK;
+    /* A box beyond the largest double: the hypervolume with p is at least the box, inf, and
+     * the inf the front covers in it, taken away, would make the gain NaN. */
+    if (isinf(box)) {
+        *out = INFINITY;
+        return KNOB_OK;
+    }
     size_t c = k;
     for (size_t i = 0; i < k; i++)
         for (size_t j = 0; j < m; j++)

@@ -310,6 +310,38 @@ static void history_against_cells(void **state)
 /* A study opened anew reads only its Pareto front's record for knob_study_best_trials (at
  * 100,000 trials, not the whole study): the history asked after it still covers every
  * finished trial. */
+/* Areas beyond the largest double: the hypervolume is inf, and so is its history from the
+ * trial whose box overflows, never NaN (a box of inf less the inf the front covered in it
+ * was NaN), so its last value is the hypervolume's, as the header says. */
+static void history_overflows_to_inf(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = study(&st, KNOB_MINIMIZE, KNOB_MINIMIZE);
+    add(s, 1e200, 0, NAN);
+    add(s, 0, 1e200, NAN);
+    add(s, 5e199, 5e199, NAN);
+    add(s, 1, 1, NAN);
+    double big[2] = {1.5e200, 1.5e200};
+    const double *refs[2] = {NULL, big};
+    for (int k = 0; k < 2; k++) {
+        double hv = 0;
+        OK(knob_study_hypervolume(s, refs[k], &hv));
+        assert_true(isinf(hv) && hv > 0);
+        const double *h;
+        size_t n;
+        OK(knob_study_hypervolume_history(s, refs[k], &h, &n));
+        assert_int_equal(n, 4);
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(h[i]) || (i && h[i] < h[i - 1]))
+                fail_msg("ref %d: history[%zu] = %g after %g", k, i, h[i], i ? h[i - 1] : 0.0);
+        }
+        assert_true(h[n - 1] == hv);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void history_after_front_record(void **state)
 {
     (void)state;
@@ -360,6 +392,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(history_against_cells),
     cmocka_unit_test(history_after_front_record),
     cmocka_unit_test(history_of_nothing_dominated),
+    cmocka_unit_test(history_overflows_to_inf),
 };
 
 KNOB_TEST_MAIN(tests)
