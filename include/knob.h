@@ -449,7 +449,9 @@ KNOB_API int knob_sampler_set_option(knob_sampler *sampler, const char *key, con
 KNOB_API const char *knob_sampler_name(const knob_sampler *sampler);
 
 /* The sampler's seed: its option `seed`, or the one drawn at creation. Plugins derive
- * their draws from it (knob_rng_derive with the trial number). */
+ * their draws from it (knob_rng_derive with the trial number). Given back in decimal as the
+ * option seed= (which takes 0 to 2^64 - 1, and a negative integer modulo 2^64), it
+ * reproduces the sampler's draws. */
 KNOB_API uint64_t knob_sampler_seed(const knob_sampler *sampler);
 
 /* The sampler's state block, for plugin methods outside a call. */

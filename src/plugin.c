@@ -5,8 +5,11 @@
 #include "study.h"
 #include "util/json.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -49,14 +52,37 @@ int knob__plugin_check(const knob__plugin_kind *k, const void *table)
     return rc;
 }
 
+/* A seed as text: any uint64 in decimal, so that every seed knob_sampler_seed gives (one
+ * drawn at creation is any of them) is taken back; and, as before, any int64 (a negative
+ * one modulo 2^64: -1 is 2^64 - 1). */
+static int parse_seed(const char *text, uint64_t *out)
+{
+    int64_t i;
+    if (!knob__parse_int(text, &i)) {
+        *out = (uint64_t)i;
+        return 0;
+    }
+    size_t digits = strspn(text, "0123456789");
+    if (!digits || text[digits])
+        return -1;
+    errno = 0;
+    unsigned long long u = strtoull(text, NULL, 10);
+    if (errno) /* beyond 2^64 - 1 */
+        return -1;
+    *out = (uint64_t)u;
+    return 0;
+}
+
 int knob__plugin_set_option(knob__plugin *h, const char *key, const char *value)
 {
     if (h->kind->takes_seed && strcmp(key, "seed") == 0) {
-        int64_t seed;
-        if (knob__parse_int(value, &seed))
-            return knob__error(KNOB_EINVAL, "%s: option 'seed' needs an integer, got '%s'", h->who,
-                               value);
-        h->seed = (uint64_t)seed;
+        uint64_t seed;
+        if (parse_seed(value, &seed))
+            return knob__error(KNOB_EINVAL,
+                               "%s: option 'seed' needs an integer (0 to %llu, or a negative "
+                               "one), got '%s'",
+                               h->who, (unsigned long long)UINT64_MAX, value);
+        h->seed = seed;
         return KNOB_OK;
     }
     return knob__option_set(h->head.options, h->state, key, value, h->who,

@@ -150,6 +150,52 @@ static void sampler_options_by_name(void **state)
     knob_pruner_free(NULL);
 }
 
+/* Seeds above INT64_MAX, half of those knob_sampler_seed gives for a drawn seed, were
+ * refused as seed= ("needs an integer"), so a run could not be repeated from the seed it
+ * reported; every uint64 in decimal is taken now, and what was taken before still is. */
+static void seed_takes_every_uint64(void **state)
+{
+    (void)state;
+    knob_sampler *s;
+    assert_int_equal(knob_sampler_create("random", "seed=14284280759686031311", &s), KNOB_OK);
+    assert_true(knob_sampler_seed(s) == 14284280759686031311u);
+    static const struct {
+        const char *text;
+        uint64_t seed;
+    } good[] = {{"9223372036854775807", 9223372036854775807u},
+                {"9223372036854775808", 9223372036854775808u},
+                {"18446744073709551615", UINT64_MAX},
+                {"-1", UINT64_MAX},
+                {"-9223372036854775808", 9223372036854775808u},
+                {"+12", 12},
+                {"0", 0}};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        if (knob_sampler_set_option(s, "seed", good[i].text) != KNOB_OK)
+            fail_msg("seed=%s: %s", good[i].text, knob_errmsg());
+        assert_true(knob_sampler_seed(s) == good[i].seed);
+    }
+    static const char *const bad[] = {"18446744073709551616", "99999999999999999999999",
+                                      "-9223372036854775809", "1e3", "0x10", "", "12 ", "seed"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (knob_sampler_set_option(s, "seed", bad[i]) != KNOB_EINVAL)
+            fail_msg("seed=%s was taken", bad[i]);
+        assert_non_null(strstr(knob_errmsg(), "option 'seed' needs an integer"));
+        assert_true(knob_sampler_seed(s) == 0); /* unchanged */
+    }
+    knob_sampler_free(s);
+    /* a drawn seed, given back, is the same seed */
+    for (int k = 0; k < 8; k++) {
+        knob_sampler *a, *b;
+        char opt[64];
+        assert_int_equal(knob_sampler_create("random", NULL, &a), KNOB_OK);
+        snprintf(opt, sizeof opt, "seed=%llu", (unsigned long long)knob_sampler_seed(a));
+        assert_int_equal(knob_sampler_create("random", opt, &b), KNOB_OK);
+        assert_true(knob_sampler_seed(a) == knob_sampler_seed(b));
+        knob_sampler_free(a);
+        knob_sampler_free(b);
+    }
+}
+
 /* knob__option_get reads an option's current value by name and type: what
  * knob_trial_report reads of a pruner's `objective` (it walked the table itself, and an
  * option of another type was read as absent). */
@@ -195,6 +241,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(defaults_and_parsing),    cmocka_unit_test(errors_name_the_option),
         cmocka_unit_test(enum_takes_its_words),    cmocka_unit_test(tables_are_checked),
         cmocka_unit_test(sampler_options_by_name), cmocka_unit_test(get_by_name_and_type),
+        cmocka_unit_test(seed_takes_every_uint64),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
