@@ -91,6 +91,11 @@ static int check_int(knob_distribution *d, const char *name)
     if (!isfinite(d->low) || !isfinite(d->high))
         return knob__error(KNOB_EINVAL, "param '%s': low and high must be finite, got [%g, %g]",
                            name, d->low, d->high);
+    /* a draw is low plus whole steps: from a bound between integers, no draw is an int */
+    if (d->low != floor(d->low) || d->high != floor(d->high))
+        return knob__error(KNOB_EINVAL,
+                           "param '%s': an int's low and high must be whole numbers, got [%g, %g]",
+                           name, d->low, d->high);
     if (d->low > d->high)
         return knob__error(KNOB_EINVAL, "param '%s': low must be <= high, got low=%.0f high=%.0f",
                            name, d->low, d->high);

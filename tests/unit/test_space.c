@@ -50,6 +50,47 @@ static void rejects_invalid_ranges(void **state)
     assert_int_equal(knob__dist_check(&d, ""), KNOB_EINVAL);
 }
 
+/* An int with a bound between integers ([0.5, 3.5] by 1) was taken, and then every draw
+ * (2.5, low plus whole steps) was refused as outside it, the sampler blamed. It is refused
+ * at the check, naming the bounds, as a non-integer step is; whole bounds are still taken,
+ * -0 and those written as doubles included. */
+static void int_bounds_must_be_whole(void **state)
+{
+    (void)state;
+    const double bad[][2] = {{0.5, 3.5}, {0, 3.5}, {0.5, 3}, {-1.25, 2}, {1e-300, 2}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        knob_distribution d = in(bad[i][0], bad[i][1], 1, 0);
+        assert_int_equal(knob__dist_check(&d, "i"), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), "param 'i': an int's low and high must be whole numbers"))
+            fail_msg("[%g, %g]: %s", bad[i][0], bad[i][1], knob_errmsg());
+    }
+    knob_distribution d = in(0.5, 3.5, 1, 0);
+    assert_int_equal(knob__dist_check(&d, "i"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "got [0.5, 3.5]"));
+    d = in(-0.0, 3, 1, 0);
+    assert_int_equal(knob__dist_check(&d, "i"), KNOB_OK);
+    d = in(-4, 1e15, 3, 0);
+    assert_int_equal(knob__dist_check(&d, "i"), KNOB_OK);
+
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x = -1;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "ints", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    d = in(0.5, 3.5, 1, 0);
+    assert_int_equal(knob_trial_suggest(t, "i", &d, &x), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "whole numbers, got [0.5, 3.5]"));
+    assert_true(x == -1);
+    d = in(0, 3, 1, 0);
+    assert_int_equal(knob_trial_suggest(t, "i", &d, &x), KNOB_OK);
+    assert_true(x == floor(x) && x >= 0 && x <= 3);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* Ranges a double cannot span or step are refused at the check, naming the param (every
  * draw was inf, or off its step, and the sampler was blamed); ints are on their step
  * exactly; a stepped float's top as a user writes it (0.9 of [0, 1] by 0.3) is its top. */
@@ -368,6 +409,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rejects_invalid_ranges),
+        cmocka_unit_test(int_bounds_must_be_whole),
         cmocka_unit_test(ranges_and_steps_a_double_can_hold),
         cmocka_unit_test(rejects_choices_storage_cannot_hold),
         cmocka_unit_test(steps_lower_high),
