@@ -355,6 +355,10 @@ int knob__trial_keep_stored(knob_trial *t, const knob_trial_info *info);
  * study's view: each finite, and as many as the study's trials have (n 0: no count to
  * check). KNOB_OK or KNOB_EINVAL naming the study, the trial and the value. */
 int knob__constraints_check(const knob_study *s, int64_t number, const double *values, size_t n);
+/* Checks the JSON text of the system attribute "constraints" for trial `number` (-1: a
+ * trial being added): an array of numbers, then as knob__constraints_check. KNOB_OK,
+ * KNOB_EINVAL naming the study, the trial and what is wrong, or KNOB_ENOMEM. */
+int knob__constraints_attr_check(const knob_study *s, int64_t number, const char *json);
 /* Constraint values as the JSON array of the system attribute "constraints" (each reads
  * back exactly), in `stack` (512 bytes) or, for more than 16, in a text of its own (*text
  * is then not `stack`, and the caller frees it). KNOB_OK or KNOB_ENOMEM. */

@@ -19,15 +19,20 @@ static bool json_object(const char *json)
 }
 
 /* The system attribute "constraints" (knob's key, as a trial read back holds it): a JSON
- * array of constraint values, checked as info's constraints are. */
-static int check_constraints_attr(const knob_study *s, const char *json)
+ * array of constraint values, checked as values given as numbers are. */
+int knob__constraints_attr_check(const knob_study *s, int64_t number, const char *json)
 {
+    char what[40];
+    if (number >= 0)
+        snprintf(what, sizeof what, "trial %lld", (long long)number);
+    else
+        snprintf(what, sizeof what, "added trial");
     const char *p = json + strspn(json, " \t\r\n");
     if (*p != '[')
         return knob__error(KNOB_EINVAL,
-                           "study '%s': added trial: the system attribute 'constraints' must be "
+                           "study '%s': %s: the system attribute 'constraints' must be "
                            "a JSON array of numbers, got %.80s",
-                           s->name, json);
+                           s->name, what, json);
     /* an element that is no number (a string, null, true) would read as NaN, and the error
      * would say "constraint 0 is nan" of ["a"] */
     knobx_json *j = knobx_json_parse(json, (size_t)-1, NULL, 0);
@@ -39,10 +44,10 @@ static int check_constraints_attr(const knob_study *s, const char *json)
             const char *kind = kinds[x->type];
             knobx_json_free(j);
             return knob__error(KNOB_EINVAL,
-                               "study '%s': added trial: constraint %zu is %s, not a number "
+                               "study '%s': %s: constraint %zu is %s, not a number "
                                "(the system attribute 'constraints' must be a JSON array of "
                                "numbers, got %.80s)",
-                               s->name, i, kind, json);
+                               s->name, what, i, kind, json);
         }
     }
     knobx_json_free(j);
@@ -51,7 +56,7 @@ static int check_constraints_attr(const knob_study *s, const char *json)
     if (!v)
         return knob__oom("constraints");
     knob__constraints_parse(json, v, n);
-    int rc = knob__constraints_check(s, -1, v, n);
+    int rc = knob__constraints_check(s, number, v, n);
     if (v != small)
         free(v);
     return rc;
@@ -139,7 +144,7 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                    "not a JSON object: %.80s",
                                    s->name, a[i].json);
             if (k && !info->n_constraints && strcmp(a[i].key, "constraints") == 0 &&
-                (rc = check_constraints_attr(s, a[i].json)))
+                (rc = knob__constraints_attr_check(s, -1, a[i].json)))
                 return rc;
         }
     }

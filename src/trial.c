@@ -605,7 +605,17 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
     if (bad)
         return knob__error(KNOB_EINVAL, "trial %lld: attribute '%s' is not valid JSON: %.80s",
                            (long long)t->number, key, json);
-    return set_valid_attr(t, system, key, json);
+    /* knob's own key: read as the trial's constraint values, so checked as
+     * knob_trial_set_constraints and knob_study_add_trial check them (a string read as
+     * none, and the trial feasible) */
+    bool cons = system && t->s && strcmp(key, "constraints") == 0;
+    int rc = cons ? knob__constraints_attr_check(t->s, t->number, json) : KNOB_OK;
+    if (!rc)
+        rc = set_valid_attr(t, system, key, json);
+    size_t n = !rc && cons ? knob__constraints_parse(json, NULL, 0) : 0;
+    if (n) /* the study's count from now on, as knob_trial_set_constraints sets it */
+        t->s->view.n_constraints = n;
+    return rc;
 }
 
 int knob__trial_load(knob_trial *t, const knob_trial_info *info)

@@ -243,6 +243,41 @@ static void null_choices_refused(void **state)
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
 }
 
+/* The system attribute "constraints" set by hand as a JSON string was stored, and the trial
+ * read feasible (the text holds no constraint), while knob_study_add_trial refuses it: it is
+ * refused the same way, with the trial named. An array of numbers is taken, and counts as
+ * the trial's constraints. */
+static void constraints_attr_checked(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    const char *const bad[] = {"\"oops\"", "{\"a\":1}", "[\"a\"]", "[1,null]", "1"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(knob_trial_set_system_attr(t, "constraints", bad[i]), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), "trial 0") ||
+            !strstr(knob_errmsg(), "must be a JSON array of numbers"))
+            fail_msg("%s: %s", bad[i], knob_errmsg());
+        assert_null(knob_trial_system_attr(t, "constraints"));
+    }
+    /* another key holds any JSON, and a user attribute of that name too */
+    assert_int_equal(knob_trial_set_system_attr(t, "constraints_note", "\"oops\""), KNOB_OK);
+    assert_int_equal(knob_trial_set_user_attr(t, "constraints", "\"oops\""), KNOB_OK);
+    assert_int_equal(knob_trial_set_system_attr(t, "constraints", "[0.5, -1]"), KNOB_OK);
+    double v = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &ts, &n), KNOB_OK);
+    assert_int_equal(ts[0]->n_constraints, 2);
+    assert_false(knob_trial_info_feasible(ts[0]));
+    /* the study's count is checked as knob_trial_set_constraints checks it */
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_set_system_attr(t, "constraints", "[1]"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "earlier trials have 2"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+}
+
 /* A handle left open on a trial that another handle, or a tell by number, finished: its
  * constraints, attributes and params were stored in the complete trial, and the best trial
  * read back infeasible. Each write is refused as a report is (KNOB_ESTATE), in every
@@ -516,6 +551,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(tell_checks_states_before_counts, open_study, close_study),
         cmocka_unit_test_setup_teardown(proposals_stay_in_range, open_study, close_study),
         cmocka_unit_test_setup_teardown(null_choices_refused, open_study, close_study),
+        cmocka_unit_test_setup_teardown(constraints_attr_checked, open_study, close_study),
         cmocka_unit_test(finished_elsewhere_memory),
         cmocka_unit_test(finished_elsewhere_sqlite),
         cmocka_unit_test(finished_elsewhere_postgresql),

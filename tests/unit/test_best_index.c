@@ -5,7 +5,8 @@
  * maximized, with ties (a -0 among them: the lower number wins), infinities, infeasible
  * trials, pruned trials holding better values, failed and running trials, no feasible trial,
  * no trial, constraint texts the listing's queries judge otherwise ([null], {"a": 1}, 5:
- * knob_trial_set_system_attr takes any JSON); two objectives (the
+ * written to the storage as an older knob or another writer left them, since
+ * knob_trial_set_system_attr refuses them); two objectives (the
  * Pareto front, not by the index); on SQLite trials changed by other writers (a value, a
  * constraint, a trial written by SQL, a constraint that is not JSON), and on PostgreSQL
  * values knob would not take (-inf, NaN). The same process asks again and then lists every
@@ -18,6 +19,7 @@
 #include "testutil_best.h"
 #include "testutil_sqlite.h"
 #include "knob.h"
+#include "study.h"
 #include "storage/postgres.h"
 #include "storage/sqlite.h"
 
@@ -55,6 +57,14 @@ static void add(knob_study *s, knob_trial_state state, const double *v, size_t n
     knob_test_add_trial(s, p, state, v, n, constraints);
 }
 
+/* A constraints text as an older knob or another writer left it in the storage:
+ * knob_trial_set_system_attr refuses one that is not an array of numbers. */
+static void raw_constraints(knob_study *s, knob_trial *t, const char *json)
+{
+    assert_int_equal(knob__store_trial_attr(s, knob_trial_id(t), true, "constraints", json),
+                     KNOB_OK);
+}
+
 /* Studies of every kind, written by knob (add_trial, and ask and tell). */
 static void studies(const char *url)
 {
@@ -82,7 +92,7 @@ static void studies(const char *url)
         assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
         if (k == 3)
-            assert_int_equal(knob_trial_set_system_attr(t, "constraints", "[null]"), KNOB_OK);
+            raw_constraints(s, t, "[null]");
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     }
     knob_study_free(s);
@@ -95,8 +105,7 @@ static void studies(const char *url)
         assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
         if (k == 2 || k == 4)
-            assert_int_equal(
-                knob_trial_set_system_attr(t, "constraints", k == 2 ? "{\"a\": 1}" : "5"), KNOB_OK);
+            raw_constraints(s, t, k == 2 ? "{\"a\": 1}" : "5");
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     }
     knob_study_free(s);
