@@ -864,7 +864,8 @@ void run_finish(runner *r, slot *sl)
         size_t n;
         if (run_saved(r, sl->number, knob_study_retry_trial(r->ref.s, sl->number, &again),
                       "its retry") &&
-            !again) /* said: a point the study will not run, at its run_cap say */
+            !again && !r->sw->pbt) /* said: a point the study will not run, at its run_cap
+                                    * say (PBT runs a stopped interval again itself) */
             fprintf(stderr, "knob: trial %lld, stopped by SIGTERM, is not run again: %s\n",
                     (long long)sl->number,
                     r->sw->run_cap && !knob_study_trials(r->ref.s, &tr, &n) &&

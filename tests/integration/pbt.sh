@@ -175,4 +175,18 @@ bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile_fraction: 0.2}' \
     "unknown key 'quantile_fraction' in pbt; knob's is 'quantile'"
 bad $'method: random\npbt: {interval: 1, max_steps: 4}' "only with method: pbt"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its first population"
+
+# SIGTERM: the stopped intervals are run again by PBT itself when the study resumes, and
+# knob run says nothing of retries (it said each was "not run again: its retry was spent")
+TOY_SLEEP=1 "$KNOB" run sweep.yaml $S --study term --parallel 2 > term.out 2> term.err &
+pid=$!
+for _ in $(seq 100); do
+    [ -f knob-runs/term/0/pid ] && [ -f knob-runs/term/1/pid ] && break
+    sleep 0.1
+done
+kill -TERM $pid
+status=0
+wait $pid || status=$?
+expect_eq "$status" 130 "exit status of a PBT run stopped by SIGTERM"
+if grep -q "is not run again" term.err; then fail "PBT after SIGTERM: $(cat term.err)"; fi
 echo ok
