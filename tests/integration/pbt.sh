@@ -181,7 +181,7 @@ bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its fi
 TOY_SLEEP=1 "$KNOB" run sweep.yaml $S --study term --parallel 2 > term.out 2> term.err &
 pid=$!
 for _ in $(seq 100); do
-    [ -f knob-runs/term/0/pid ] && [ -f knob-runs/term/1/pid ] && break
+    [ -f knob-runs/term/0/from.txt ] && [ -f knob-runs/term/1/from.txt ] && break
     sleep 0.1
 done
 kill -TERM $pid
