@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_BODY 65536
 
@@ -113,6 +114,41 @@ static bool authorized(const dash *d, struct MHD_Connection *c)
     return h && !strncmp(h, "Bearer ", 7) && same_secret(h + 7, d->token);
 }
 
+/* A Host header naming this machine: localhost, 127.x.y.z or [::1], with any port. A
+ * request without one (HTTP/1.0) passes: a browser always sends it. */
+static bool host_is_local(struct MHD_Connection *c)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (!h)
+        return true;
+    size_t n = strlen(h);
+    const char *colon = h[0] == '[' ? strchr(h, ']') : strrchr(h, ':');
+    if (h[0] == '[')
+        return colon && colon - h == 4 && !strncmp(h, "[::1]", 5) && (!colon[1] || colon[1] == ':');
+    if (colon)
+        n = (size_t)(colon - h);
+    if (n == 9 && !strncasecmp(h, "localhost", 9))
+        return true;
+    unsigned a, b, e, f;
+    char end;
+    char ip[16];
+    if (n >= sizeof ip)
+        return false;
+    memcpy(ip, h, n);
+    ip[n] = 0;
+    return sscanf(ip, "%u.%u.%u.%u%c", &a, &b, &e, &f, &end) == 4 && a == 127 && b < 256 &&
+           e < 256 && f < 256;
+}
+
+/* A write's body is JSON, said by its Content-Type: a page of another site can send a
+ * form or text/plain to this address without asking, but not application/json. */
+static bool json_body(struct MHD_Connection *c)
+{
+    const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    return t && !strncasecmp(t, "application/json", 16) &&
+           (t[16] == 0 || t[16] == ';' || t[16] == ' ');
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *data,
                               size_t *data_size, void **state)
@@ -138,9 +174,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         static const char msg[] = "{\"error\":\"GET or POST only\"}";
         return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, json, msg, sizeof msg - 1);
     }
+    if (d->local && !host_is_local(c)) {
+        static const char msg[] =
+            "{\"error\":\"this dashboard listens on a loopback address and answers requests "
+            "for localhost, 127.0.0.1 or [::1] only (the Host header names another machine)\"}";
+        return reply(c, MHD_HTTP_FORBIDDEN, json, msg, sizeof msg - 1);
+    }
     if (!authorized(d, c)) {
         static const char msg[] = "{\"error\":\"a token is needed: open the page with ?token=T\"}";
         return reply(c, MHD_HTTP_UNAUTHORIZED, json, msg, sizeof msg - 1);
+    }
+    if (post && !strncmp(url, "/api/", 5) && !json_body(c)) {
+        static const char msg[] =
+            "{\"error\":\"a POST's body is JSON, sent with Content-Type: application/json\"}";
+        return reply(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, json, msg, sizeof msg - 1);
     }
     if (!strncmp(url, "/api/", 5)) {
         upload *u = *state;
@@ -197,14 +244,17 @@ static struct MHD_Daemon *start(dash *d, const char *host, int port, bool *local
         fprintf(stderr, "knob dashboard: --host %s: %s\n", host, gai_strerror(rc));
         return NULL;
     }
-    *local = loopback(ai->ai_addr);
+    *local = d->local = loopback(ai->ai_addr);
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *m = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, handle, d, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)64, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+        /* a request's headers and query arguments (32 KB by default: 500 short arguments
+         * were no answer for 30 s, then none) */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 << 10), MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!m)
         fprintf(stderr,

@@ -15,6 +15,9 @@ typedef struct dash {
     knob_storage *st;
     const char *url;
     bool writable;
+    /* It listens on a loopback address: only requests naming this machine as their Host
+     * are answered (a page of another site, its name rebound to 127.0.0.1, is not). */
+    bool local;
     const char *token;
     /* --trial-dir: the runs' trial_dir, whose <study> directory alone the log tails are read
      * from (NULL: each study's stored sweep's trial_dir, else knob-runs; relative to the

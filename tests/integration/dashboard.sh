@@ -75,6 +75,34 @@ expect_eq "$(dashboard_status /api/studies "" "$auth")" 200 "token in the header
 expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "look at lr"}' "$auth")" 200 "note"
 expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'd["note"]')" "look at lr" "the note back"
 expect_eq "$(dashboard_status "/api/note?name=w" '{"note": 3}' "$auth")" 400 "note not text"
+# A write whose body is not said to be JSON (a form or text/plain, which a page of another
+# site sends without asking) is refused, and a request whose Host names another machine (a
+# name rebound to 127.0.0.1) is not answered; 500 query arguments are (no answer for 30 s)
+python3 - "$url" <<'PY' || fail "cross-site requests"
+import sys, urllib.request, urllib.error
+url = sys.argv[1]
+def status(path, body=None, headers={}):
+    req = urllib.request.Request(url + path, data=body, headers=headers)
+    try:
+        return urllib.request.urlopen(req, timeout=10).status
+    except urllib.error.HTTPError as e:
+        return e.code
+auth = {"Authorization": "Bearer s3cret"}
+for ctype in ("text/plain", "application/x-www-form-urlencoded", None):
+    h = dict(auth, **({"Content-Type": ctype} if ctype else {}))
+    got = status("/api/note?name=w", b'{"note": "pwned"}', h)
+    assert got == 415, (ctype, got)
+got = status("/api/note?name=w", b'{"note": "look at lr"}', dict(auth, **{"Content-Type": "application/json; charset=utf-8"}))
+assert got == 200, got
+assert status("/api/studies", headers=dict(auth, Host="evil.example")) == 403
+assert status("/api/studies", headers=dict(auth, Host="evil.example:80")) == 403
+assert status("/api/studies", headers=dict(auth, Host="127.0.0.1")) == 200
+assert status("/api/studies", headers=dict(auth, Host="[::1]:8080")) == 200
+args = "&".join("a%d=1" % i for i in range(500))
+assert status("/api/studies?" + args, headers=auth) == 200
+PY
+expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'd["note"]')" "look at lr" \
+    "the note after the refused writes"
 # a lone surrogate: stored as U+FFFD (was a 500)
 expect_eq "$(dashboard_status "/api/note?name=w" '{"note": "a\ud800b"}' "$auth")" 200 "a lone surrogate"
 expect_eq "$(dashboard_body "/api/study?name=w" "" "$auth" | py 'ascii(d["note"])')" "'a\\ufffdb'" \

@@ -46,7 +46,7 @@ python3 - "$url" "$KNOB" "$db" <<'PY' || fail "POST /api/enqueue of integers bey
 import json, subprocess, sys, urllib.error, urllib.request
 url, knob, db = sys.argv[1:4]
 def enqueue(study, body, want):
-    req = urllib.request.Request(f"{url}/api/enqueue?name={study}", data=body.encode())
+    req = urllib.request.Request(f"{url}/api/enqueue?name={study}", headers={"Content-Type": "application/json"}, data=body.encode())
     try:
         r = urllib.request.urlopen(req, timeout=10)
         got = f"{r.status} {r.read().decode()}"
@@ -76,7 +76,7 @@ for text in ("+9007199254740993", "09007199254740993", "9007199254740993.0", "9.
     assert got == """enqueued {"n":9007199254740993} in study 'n'""", (text, got)
 # the dashboard takes such text for the choice as knob enqueue does (it refused it)
 for text in ("+9007199254740993", "09007199254740993", "9007199254740993.0"):
-    req = urllib.request.Request(f"{url}/api/enqueue?name=n", data=('{"params": {"n": "%s"}}' % text).encode())
+    req = urllib.request.Request(f"{url}/api/enqueue?name=n", headers={"Content-Type": "application/json"}, data=('{"params": {"n": "%s"}}' % text).encode())
     got = urllib.request.urlopen(req, timeout=10).read().decode()
     assert json.loads(got)["params"] == {"n": 9007199254740993} and '"n":9007199254740993}' in got, (text, got)
 # Past the range of a double (inf, 1e400) or too long for a number of the library (over 63
@@ -103,10 +103,10 @@ for text in ("9007199254740992.5", "9007199254740991.5", "4503599627370495.5"):
 for text in ("9007199254740992.5", "9007199254740991.5"):
     enqueue("k", '{"params": {"k": %s}}' % text, '400 {"error":"enqueue: \'k\' cannot be %s: %s"}' % (text, k_range))
 for text in ("9007199254740993.0", "9.007199254740993e15"):
-    req = urllib.request.Request(f"{url}/api/enqueue?name=n", data=('{"params": {"n": %s}}' % text).encode())
+    req = urllib.request.Request(f"{url}/api/enqueue?name=n", headers={"Content-Type": "application/json"}, data=('{"params": {"n": %s}}' % text).encode())
     got = urllib.request.urlopen(req, timeout=10).read().decode()
     assert '"params":{"n":9007199254740993}' in got, (text, got)
-req = urllib.request.Request(f"{url}/api/enqueue?name=k", data=b'{"params": {"f": 1.0000000000000001}}')
+req = urllib.request.Request(f"{url}/api/enqueue?name=k", headers={"Content-Type": "application/json"}, data=b'{"params": {"f": 1.0000000000000001}}')
 got = urllib.request.urlopen(req, timeout=10).read().decode()
 assert '"params":{"f":1.0}' in got, got  # a float param: 1.0, as the program gets it
 got = cli_enqueue("n", "n=9007199254740992.5")

@@ -106,6 +106,8 @@ dashboard_request() { # PATH [BODY] [HEADER]
 import sys, urllib.request, urllib.error
 url, body, header = sys.argv[1:4]
 req = urllib.request.Request(url, data=body.encode() if body else None)
+if body:  # as the page sends it (a write must say its body is JSON)
+    req.add_header("Content-Type", "application/json")
 if header:
     k, v = header.split(": ", 1)
     req.add_header(k, v)
