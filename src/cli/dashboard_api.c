@@ -591,6 +591,13 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     int rc = knob_study_tell_number(s, (int64_t)num->num, states[k], n ? v : NULL, n,
                                     states[k] == KNOB_TRIAL_FAIL ? "failed by hand in the dashboard"
                                                                  : NULL);
+    /* a wrong count of values (or values missing) is the request's fault, 400, as knob
+     * tell's usage error; a trial finished or waiting is 409 */
+    if (rc == KNOB_EINVAL)
+        return error(out,
+                     cli_trial_state(s, (int64_t)num->num) == KNOB_TRIAL_RUNNING ? 400
+                                                                                 : tell_status(rc),
+                     knob_errmsg());
     if (rc)
         return error(out, tell_status(rc), knob_errmsg());
     knobx_buf_puts(out, "{\"ok\":true}");

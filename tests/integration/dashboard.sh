@@ -125,6 +125,12 @@ expect_eq "$(dashboard_body "/api/tell?name=w" '{"trial": 3, "state": "complete"
     py '"waiting" in d["error"]')" True "the message of a waiting trial"
 "$KNOB" ask w --sweep s.yaml --storage "$db" > ask.json
 expect_eq "$(py '[d["number"], d["params"]["lr"]]' < ask.json)" "[3, 0.01]" "the enqueued trial asked"
+# another count of values than the study's objectives is the request's fault: 400 (was a
+# 409, said of finished or waiting trials), and the trial goes on running
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "complete", "values": [1, 2]}' "$auth")" \
+    400 "a tell of two values for one objective"
+expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "complete"}' "$auth")" \
+    400 "a complete tell without values"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 200 "fail by hand"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 3, "state": "fail"}' "$auth")" 409 "told twice"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 1.5, "state": "fail"}' "$auth")" 400 "bad number"
