@@ -584,6 +584,24 @@ static size_t params_now(runner *r, const knob_trial_info *src, knob_param *out)
     return n;
 }
 
+/* A param's explored value. q_log_uniform_values: the library holds the unrounded draw (a
+ * log scale takes no step) and the program gets it rounded to q, so the factor multiplies
+ * the value the program got (5, not the 4.6 held), and the result moves by one q at least,
+ * as an int moves by one step. */
+static double explore_one(const runner *r, const knob_param *q, knob_rng *rng)
+{
+    const sweep_param *sp = sweep_find(r->sw, q->name);
+    if (!sp || sp->kind != PK_Q_LOG_UNIFORM_VALUES)
+        return pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
+    double step = sp->has_q && sp->q > 0 ? sp->q : 1, lo = q->dist->low, hi = q->dist->high;
+    double x = fmin(hi, fmax(lo, round(q->internal / step) * step));
+    double y = pbt_explore_value(r->sw->pbt, q->dist, x, rng);
+    double ky = round(y / step), kx = round(x / step);
+    if (ky == kx && y != x)
+        ky += y > x ? 1 : -1;
+    return fmin(hi, fmax(lo, ky * step));
+}
+
 /* The params of the plan's source trial, explored or not, proposed to t. */
 static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
 {
@@ -612,7 +630,7 @@ static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
         if (k < d && dims[k] == q)
             x = chosen[k++];
         else if (p->explore)
-            x = pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
+            x = explore_one(r, q, rng);
         rc = knob_trial_propose(t, q->name, q->dist, x);
     }
     free(cur);

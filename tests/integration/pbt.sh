@@ -176,6 +176,36 @@ bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile_fraction: 0.2}' \
 bad $'method: random\npbt: {interval: 1, max_steps: 4}' "only with method: pbt"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its first population"
 
+# q_log_uniform_values: the factor multiplies the value the program got (5 -> 50 or 1 with
+# [0.1, 10]), not the unrounded draw the library holds (5 -> 46, 465)
+cat > qlog.yaml <<YAML
+program: pbt_toy.sh
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 6, interval: 1, max_steps: 5, quantile: 0.5, perturb: [0.1, 10],
+      resample_probability: 0}
+seed: 5
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+  li: {distribution: q_log_uniform_values, min: 1, max: 1000, q: 1}
+YAML
+"$KNOB" run qlog.yaml $S --study qlog > qlog.out 2>&1 || fail "qlog: $(cat qlog.out)"
+"$KNOB" trials qlog $S --format json > qlog.json
+python3 - "$T" <<'PY' || fail "q_log_uniform_values explored: $(cat $T/qlog.json)"
+import json, math, sys
+d = {t["number"]: t for t in json.load(open(sys.argv[1] + "/qlog.json"))}
+moved = 0
+for t in d.values():
+    donor = t["system_attrs"]["pbt"].get("donor_trial", -1)
+    if donor < 0:
+        continue
+    was, now = d[donor]["params"]["li"], t["params"]["li"]
+    ok = {min(1000, max(1, math.floor(was * f + 0.5))) for f in (0.1, 10)}
+    assert now in ok, (t["number"], was, now, ok)
+    moved += 1
+assert moved >= 3, moved
+PY
+
 # SIGTERM: the stopped intervals are run again by PBT itself when the study resumes, and
 # knob run says nothing of retries (it said each was "not run again: its retry was spent")
 TOY_SLEEP=1 "$KNOB" run sweep.yaml $S --study term --parallel 2 > term.out 2> term.err &
