@@ -140,6 +140,26 @@ int cmd_importance(int argc, char **argv)
         cli_close(&r);
         return rc == KNOB_EINVAL ? EXIT_USAGE : EXIT_FAIL;
     }
+    /* Shares of nothing: said, as they would otherwise read as a measurement (0.000 each,
+     * or no line at all) */
+    const knob_trial_info *const *trials;
+    size_t n_trials = 0, complete = 0;
+    double top = 0;
+    for (size_t i = 0; i < n; i++)
+        top = imp[i].share > top ? imp[i].share : top;
+    if ((n == 0 || top <= 0) && !knob_study_trials(r.s, &trials, &n_trials))
+        for (size_t i = 0; i < n_trials; i++)
+            complete += trials[i]->state == KNOB_TRIAL_COMPLETE;
+    if (n == 0)
+        fprintf(stderr,
+                "knob importance: warning: no param to measure (study '%s' has %zu complete "
+                "trials; a param's importance needs complete trials that hold it)\n",
+                pos[0], complete);
+    else if (top <= 0)
+        fprintf(stderr,
+                "knob importance: warning: every share is 0: the objective %s across the %zu "
+                "complete trials, so no param explains it\n",
+                complete < 2 ? "cannot vary" : "did not vary", complete);
     char text[32];
     snprintf(text, sizeof text, "%lld", (long long)obj);
     if (json)

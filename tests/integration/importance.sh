@@ -96,4 +96,18 @@ expect_eq "$(py '[d["objective"], list(d["importance"])[2], round(sum(d["importa
     fail "pareto in the bars' title"
 if "$KNOB" importance two $S --objective pareto 2> err.txt; then fail "fanova of the fronts accepted"; fi
 grep -q "fanova evaluates one objective of study 'two' (it has 2)" err.txt || fail "fanova: $(cat err.txt)"
+
+# shares of nothing are said: an objective that never varied gave 0.000 for every param, and a
+# study without complete trials "(no params)", without a word
+printf '#!/bin/sh\necho loss=1\n' > flat.sh
+chmod +x flat.sh
+printf 'program: ./flat.sh\nmethod: random\nmetric: {name: loss}\nparameters:\n  a: {min: 0.0, max: 1.0}\n  b: {min: 0.0, max: 1.0}\n' > flat.yaml
+"$KNOB" run flat.yaml $S --study flat --trials 8 > /dev/null 2>&1 || fail "the flat study"
+"$KNOB" run flat.yaml $S --study empty --trials 0 > /dev/null 2>&1 || fail "the empty study"
+"$KNOB" importance flat $S > flat.out 2> flat.err || fail "importance of a flat objective"
+grep -q "every share is 0: the objective did not vary across the 8 complete trials" flat.err ||
+    fail "a flat objective: $(cat flat.out flat.err)"
+"$KNOB" importance empty $S > empty.out 2> empty.err || fail "importance without trials"
+grep -q "no param to measure (study 'empty' has 0 complete trials" empty.err ||
+    fail "no complete trial: $(cat empty.out empty.err)"
 echo ok
