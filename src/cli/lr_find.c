@@ -451,12 +451,26 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
     size_t cap = 0, steps = 0;
     bool done = false;
     feed(c, 0, knob_lr_finder_rate(f));
+    const char *keys[] = {metric, "step"};
     while (!done && getline(&line, &cap, c->out) >= 0) {
         record rec;
-        double loss;
-        /* only the loss is read: it may come after any number of other numbers */
-        if (!record_parse_keys(line, &metric, 1, &rec))
+        double loss, step;
+        /* only the loss and its step are read: they may come after any number of other
+         * numbers */
+        if (!record_parse_keys(line, keys, 2, &rec))
             continue; /* a log line */
+        /* a step out of turn (printed twice, or two swapped) would pair each later loss
+         * with another step's rate: the curve would be wrong without a word */
+        if (record_get(&rec, metric, &loss) && record_get(&rec, "step", &step) &&
+            step != (double)steps) {
+            line[strcspn(line, "\r\n")] = 0;
+            fprintf(stderr,
+                    "knob lr-find: step %zu: the record '%.200s' is of step %.17g: the losses "
+                    "must come once per step, in order; the test ends there\n",
+                    steps, line, step);
+            c->stopped = true;
+            break;
+        }
         if (!record_get(&rec, metric, &loss)) {
             /* a record without the loss: the program waits for no rate from knob */
             line[strcspn(line, "\r\n")] = 0;
@@ -771,6 +785,10 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
                     rc = -1;
             }
             if (a->out && write_curve(f, a->out))
+                rc = -1;
+            /* knob ended the test at a record it could not use: its curve is reported, but a
+             * script must not take it for a whole test */
+            if (c.stopped)
                 rc = -1;
         }
     }

@@ -109,10 +109,29 @@ while read -r step rate; do
 done
 SH
 program_sweep garbage
-"$KNOB" lr-find garbage.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "garbage: $(cat err.txt)"
+# (exit status 1: the test was cut short by knob; it was 0, as for a whole test)
+st=0
+"$KNOB" lr-find garbage.yaml --param lr --steps 20 > out.txt 2> err.txt || st=$?
+expect_eq "$st" 1 "garbage's exit status ($(cat err.txt))"
 grep -q "^steps: *5$" out.txt || fail "garbage: $(cat out.txt)"
 grep -q "step 5: the record 'step=5 loss=abc' has no number 'loss': the test ends there" err.txt ||
     fail "garbage, no word of it: $(cat err.txt)"
+# a step out of turn (printed twice, or two swapped) ends the test there too: each later
+# loss was paired with another step's rate, and the suggestion moved without a word
+cat > twice.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do
+    echo "step=$step loss=$((100 - step))"
+    if [ "$step" = 4 ]; then echo "step=$step loss=$((100 - step))"; fi
+done
+SH
+program_sweep twice
+st=0
+"$KNOB" lr-find twice.yaml --param lr --steps 20 > out.txt 2> err.txt || st=$?
+expect_eq "$st" 1 "a step twice: exit status ($(cat err.txt))"
+grep -q "^steps: *5$" out.txt || fail "a step twice: $(cat out.txt)"
+grep -q "step 5: the record 'step=4 loss=96' is of step 4: the losses must come once per step, in order" err.txt ||
+    fail "a step twice, no word of it: $(cat err.txt)"
 # a program that ends before the last rate, its loss not diverged: the steps it ran are
 # reported, and knob says the curve stops short (said nothing, and exited 0 after a crash)
 cat > early.sh <<'SH'
