@@ -2621,6 +2621,24 @@ static int set_param(void *be, int64_t study, int64_t trial, const char *name,
     return set_params(be, study, trial, &rec, 1);
 }
 
+/* The answer of a write of a trial that must be unfinished (Q_REPORT, Q_SET_TRIAL_ATTR:
+ * its number, its state, and whether it was written), freed: KNOB_ENOTFOUND without the
+ * trial, KNOB_ESTATE ("cannot WHAT trial N: it is already ...") when it was finished. */
+static int trial_written(pg *d, PGresult *r, int64_t trial, const char *what)
+{
+    int rc = KNOB_OK;
+    if (!PQntuples(r))
+        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld", d->where,
+                         (long long)trial);
+    else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
+        rc = knob__error(KNOB_ESTATE, "cannot %s trial %lld: it is already %s (in '%s')", what,
+                         (long long)get_i64(r, 0, 0),
+                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 1))),
+                         d->where);
+    PQclear(r);
+    return rc;
+}
+
 static int op_report(pg *d, void *a_)
 {
     id_args *a = a_;
@@ -2628,19 +2646,7 @@ static int op_report(pg *d, void *a_)
     const char *p[4] = {num(s, a->study), num(t, a->trial), num(step, a->number), dbl(v, a->value)};
     PGresult *r = NULL;
     int rc = q1(d, Q_REPORT, 4, p, &r, "report a value");
-    if (rc)
-        return rc;
-    if (!PQntuples(r))
-        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld", d->where,
-                         (long long)a->trial);
-    else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
-        rc = knob__error(KNOB_ESTATE,
-                         "cannot record a value of trial %lld: it is already %s (in '%s')",
-                         (long long)get_i64(r, 0, 0),
-                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 1))),
-                         d->where);
-    PQclear(r);
-    return rc;
+    return rc ? rc : trial_written(d, r, a->trial, "record a value of");
 }
 
 static int report(void *be, int64_t study, int64_t trial, int64_t step, double value)
@@ -2657,19 +2663,7 @@ static int op_set_trial_attr(pg *d, void *a_)
                         a->key, a->json, a->unfinished ? "true" : "false"};
     PGresult *r = NULL;
     int rc = q1(d, Q_SET_TRIAL_ATTR, 6, p, &r, "set a trial attribute");
-    if (rc)
-        return rc;
-    if (!PQntuples(r))
-        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld", d->where,
-                         (long long)a->trial);
-    else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
-        rc = knob__error(KNOB_ESTATE,
-                         "cannot set an attribute of trial %lld: it is already %s (in '%s')",
-                         (long long)get_i64(r, 0, 0),
-                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 1))),
-                         d->where);
-    PQclear(r);
-    return rc;
+    return rc ? rc : trial_written(d, r, a->trial, "set an attribute of");
 }
 
 static int set_trial_attr(void *be, int64_t study, int64_t trial, bool system, const char *key,
