@@ -452,6 +452,7 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
     bool done = false;
     feed(c, 0, knob_lr_finder_rate(f));
     const char *keys[] = {metric, "step"};
+    double last_step = -INFINITY;
     while (!done && getline(&line, &cap, c->out) >= 0) {
         record rec;
         double loss, step;
@@ -460,16 +461,20 @@ static size_t drive(child *c, knob_lr_finder *f, const char *metric)
         if (!record_parse_keys(line, keys, 2, &rec))
             continue; /* a log line */
         /* a step out of turn (printed twice, or two swapped) would pair each later loss
-         * with another step's rate: the curve would be wrong without a word */
-        if (record_get(&rec, metric, &loss) && record_get(&rec, "step", &step) &&
-            step != (double)steps) {
-            line[strcspn(line, "\r\n")] = 0;
-            fprintf(stderr,
-                    "knob lr-find: step %zu: the record '%.200s' is of step %.17g: the losses "
-                    "must come once per step, in order; the test ends there\n",
-                    steps, line, step);
-            c->stopped = true;
-            break;
+         * with another step's rate: the curve would be wrong without a word. The program's
+         * own count may start at 1 or count samples: only its order is checked. */
+        if (record_get(&rec, metric, &loss) && record_get(&rec, "step", &step)) {
+            if (!(step > last_step)) {
+                line[strcspn(line, "\r\n")] = 0;
+                fprintf(stderr,
+                        "knob lr-find: step %zu: the record '%.200s' is of step %.17g, after "
+                        "step %.17g: the losses must come once per step, in order; the test "
+                        "ends there\n",
+                        steps, line, step, last_step);
+                c->stopped = true;
+                break;
+            }
+            last_step = step;
         }
         if (!record_get(&rec, metric, &loss)) {
             /* a record without the loss: the program waits for no rate from knob */

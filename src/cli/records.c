@@ -108,8 +108,12 @@ static bool key_char(char c)
 }
 
 /* key=value pairs separated by spaces, commas or semicolons; or key: value pairs; spaces
- * may stand around the '=' or before the ':'. */
-static bool parse_pairs(const char *s, record *out, char sep)
+ * may stand around the '=' or before the ':'. True when a pair has a number; with `strict`,
+ * only a pair of a key the record keeps counts, and so is it for the keys found by reading
+ * a word again (below): a line knob did not read as a record before these readings
+ * ("Epoch 1: lr: 0.001", "mode=train lr: 0.1") stays a log line unless it holds a key
+ * asked for. */
+static bool parse_pairs(const char *s, record *out, char sep, bool strict)
 {
     bool any = false;
     while (*s) {
@@ -149,13 +153,15 @@ static bool parse_pairs(const char *s, record *out, char sep)
         double val;
         if (parse_number(v, (size_t)(s - v), &val)) {
             add(out, k, klen, val);
-            any = true;
+            any = any || !strict || kept(out, k, klen);
         } else if (s > v) {
             add_bad(out, k, klen, v, (size_t)(s - v));
             /* "INFO: loss: 0.25", "INFO:root:loss: 0.25" (Python's logging): a key's word
              * that is no number may hold the next key, so it is read again as one */
-            if (sep == ':')
+            if (sep == ':') {
                 s = v;
+                strict = true;
+            }
         }
     }
     return any;
@@ -174,10 +180,10 @@ bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys,
         return parse_json(line, out) && out->n_numbers > 0;
     /* A '=' that makes no pair ("[=====] - loss: 0.25", a progress bar as Keras prints
      * it) leaves the line to the ':' pairs. */
-    if (strchr(line, '=') && parse_pairs(line, out, '='))
+    if (strchr(line, '=') && parse_pairs(line, out, '=', false))
         return true;
     if (strchr(line, ':'))
-        return parse_pairs(line, out, ':');
+        return parse_pairs(line, out, ':', strchr(line, '=') != NULL);
     return false;
 }
 

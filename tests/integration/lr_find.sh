@@ -130,8 +130,20 @@ st=0
 "$KNOB" lr-find twice.yaml --param lr --steps 20 > out.txt 2> err.txt || st=$?
 expect_eq "$st" 1 "a step twice: exit status ($(cat err.txt))"
 grep -q "^steps: *5$" out.txt || fail "a step twice: $(cat out.txt)"
-grep -q "step 5: the record 'step=4 loss=96' is of step 4: the losses must come once per step, in order" err.txt ||
+grep -q "step 5: the record 'step=4 loss=96' is of step 4, after step 4: the losses must come once per step, in order" err.txt ||
     fail "a step twice, no word of it: $(cat err.txt)"
+# a count of the program's own (from 1, or of samples) is no step out of turn, and a log
+# line holding neither the loss nor the step ("Epoch 1: lr: 0.001") is no record
+cat > own.sh <<'SH'
+#!/usr/bin/env bash
+while read -r step rate; do
+    echo "Epoch 1: lr: $rate"
+    echo "step=$(((step + 1) * 32)) loss=$((100 - step))"
+done
+SH
+program_sweep own
+"$KNOB" lr-find own.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "own steps: $(cat err.txt)"
+grep -q "^steps: *20$" out.txt || fail "own steps: $(cat out.txt err.txt)"
 # a program that ends before the last rate, its loss not diverged: the steps it ran are
 # reported, and knob says the curve stops short (said nothing, and exited 0 after a crash)
 cat > early.sh <<'SH'
