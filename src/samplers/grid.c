@@ -393,9 +393,15 @@ static int start(grid_state *g, knob_study *s)
 
 /* A grid value and a fixed one are equal: the same JSON value, or a string spelling the
  * grid's number, boolean or null (as a command line gives them). */
-static bool same_value(const knobx_json *grid, const knobx_json *fixed)
+static bool same_value(const knobx_json *grid, const knobx_json *fixed, bool loose)
 {
     const char *text = fixed->type == KNOBX_JSON_STRING ? fixed->str : NULL;
+    /* loose: a bool and 1 or 0 are one value, as the library fits a fixed value to its
+     * distribution (trial.c's as_other_kind) when no point has the value itself */
+    if (loose && grid->type == KNOBX_JSON_NUMBER && fixed->type == KNOBX_JSON_BOOL)
+        return grid->num == (fixed->b ? 1 : 0);
+    if (loose && grid->type == KNOBX_JSON_BOOL && fixed->type == KNOBX_JSON_NUMBER)
+        return fixed->num == (grid->b ? 1 : 0);
     switch (grid->type) {
     case KNOBX_JSON_NUMBER: {
         if (fixed->type == KNOBX_JSON_NUMBER)
@@ -418,7 +424,7 @@ static bool same_value(const knobx_json *grid, const knobx_json *fixed)
 
 /* Whether point k agrees with the fixed params: its product holds every fixed name that is
  * a param of the grid, each at the fixed value. */
-static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed)
+static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed, bool loose)
 {
     const grid_product *p = product_of(g, &k);
     for (size_t f = 0; f < fixed->n; f++)
@@ -427,7 +433,7 @@ static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed)
     for (size_t i = p->first + p->n; i-- > p->first;) {
         size_t m = g->params[i].values->n;
         const knobx_json *v = knobx_json_get(fixed, g->params[i].name);
-        if (v && !same_value(g->params[i].values->kids[k % m], v))
+        if (v && !same_value(g->params[i].values->kids[k % m], v, loose))
             return false;
         k /= m;
     }
@@ -521,10 +527,16 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         return KNOB_OK;
     }
     uint64_t first = g->total;
+    bool loose = false; /* the values themselves first; then a bool as 1 or 0 */
     for (uint64_t i = 0; !rc && !*done && i < g->total; i++) {
         uint32_t k = g->order[i];
-        if (!agrees(g, k, fixed))
+        if (!agrees(g, k, fixed, loose)) {
+            if (i + 1 == g->total && !loose && first == g->total) {
+                loose = true;
+                i = (uint64_t)-1; /* again from the first, loosely */
+            }
             continue;
+        }
         first = first < g->total ? first : k;
         bool won;
         if (!(rc = claim_point(g, s, t, k, &won)) && won && !(rc = set_point(t, k)))

@@ -339,6 +339,51 @@ static void grid_enqueued_off_grid_claims_no_point(void **state)
     }
 }
 
+/* An enqueued true for a grid param of 0 and 1 is the point of 1, as the library takes the
+ * value (a bool fits a number as 1 or 0): the trial claims that point, and the grid runs
+ * each point once. It ran 1 on an unclaimed point, which then ran again. */
+static knob_trial_state flag_objective(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    int64_t flag, x;
+    if (knob_trial_suggest_int(t, "flag", 0, 1, 1, 0, &flag) ||
+        knob_trial_suggest_int(t, "x", 1, 2, 1, 0, &x))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)(flag * 10 + x);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void grid_enqueued_bool_is_one(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 0; seed < 4; seed++) {
+        char opts[32];
+        snprintf(opts, sizeof opts, "seed=%" PRIu64, seed);
+        knob_sampler *g;
+        assert_int_equal(knob_sampler_create("grid", opts, &g), KNOB_OK);
+        assert_int_equal(knob_sampler_set_option(g, "search_space", "{\"flag\": [0, 1], \"x\": [1, 2]}"),
+                         KNOB_OK);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = study_with(st, "flags", g);
+        assert_int_equal(knob_study_enqueue(s, "{\"flag\": true}"), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, flag_objective, NULL, 100), KNOB_OK);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 4);
+        int seen[4] = {0};
+        for (size_t i = 0; i < n; i++)
+            seen[(int)(trials[i]->values[0] == 1    ? 0
+                       : trials[i]->values[0] == 2  ? 1
+                       : trials[i]->values[0] == 11 ? 2
+                                                    : 3)]++;
+        for (int i = 0; i < 4; i++)
+            assert_int_equal(seen[i], 1);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* Runs the grid of study s (3 x 2 points, trial 0 failed and its retry enqueued) to its
  * end: each point runs once, the study holds 7 trials, trial 1 is the retry of trial 0;
  * returns its trials. */
@@ -534,6 +579,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(grid_errors),
         cmocka_unit_test(grid_enqueued_takes_point),
         cmocka_unit_test(grid_enqueued_off_grid_claims_no_point),
+        cmocka_unit_test(grid_enqueued_bool_is_one),
         cmocka_unit_test(grid_retry_keeps_point),
         cmocka_unit_test(grid_retry_after_an_edit),
         cmocka_unit_test(grid_union_of_products),
