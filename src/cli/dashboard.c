@@ -114,30 +114,40 @@ static bool authorized(const dash *d, struct MHD_Connection *c)
     return h && !strncmp(h, "Bearer ", 7) && same_secret(h + 7, d->token);
 }
 
-/* A Host header naming this machine: localhost, 127.x.y.z or [::1], with any port. A
- * request without one (HTTP/1.0) passes: a browser always sends it. */
-static bool host_is_local(struct MHD_Connection *c)
+/* A Host header naming this machine: the --host given (the name the printed URL has, a
+ * hostname that /etc/hosts maps to 127.0.1.1, say), localhost, 127.x.y.z or an IPv6
+ * loopback in brackets, with any port. A request without one (HTTP/1.0) passes: a
+ * browser always sends it. */
+static bool host_is_local(const dash *d, struct MHD_Connection *c)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     if (!h)
         return true;
-    size_t n = strlen(h);
-    const char *colon = h[0] == '[' ? strchr(h, ']') : strrchr(h, ':');
-    if (h[0] == '[')
-        return colon && colon - h == 4 && !strncmp(h, "[::1]", 5) && (!colon[1] || colon[1] == ':');
-    if (colon)
-        n = (size_t)(colon - h);
-    if (n == 9 && !strncasecmp(h, "localhost", 9))
-        return true;
-    unsigned a, b, e, f;
-    char end;
-    char ip[16];
-    if (n >= sizeof ip)
+    char name[256];
+    size_t n;
+    if (h[0] == '[') { /* [::1]:8080 */
+        const char *close = strchr(h, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            return false;
+        n = (size_t)(close - h - 1);
+        h++;
+    } else {
+        const char *colon = strrchr(h, ':');
+        n = colon ? (size_t)(colon - h) : strlen(h);
+    }
+    if (n == 0 || n >= sizeof name)
         return false;
-    memcpy(ip, h, n);
-    ip[n] = 0;
-    return sscanf(ip, "%u.%u.%u.%u%c", &a, &b, &e, &f, &end) == 4 && a == 127 && b < 256 &&
-           e < 256 && f < 256;
+    memcpy(name, h, n);
+    name[n] = 0;
+    if (n > 1 && name[n - 1] == '.') /* localhost. */
+        name[--n] = 0;
+    if (!strcasecmp(name, "localhost") || (d->host && !strcasecmp(name, d->host)))
+        return true;
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, name, &v4) == 1)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    return inet_pton(AF_INET6, name, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 /* A write's body is JSON, said by its Content-Type: a page of another site can send a
@@ -174,7 +184,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         static const char msg[] = "{\"error\":\"GET or POST only\"}";
         return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, json, msg, sizeof msg - 1);
     }
-    if (d->local && !host_is_local(c)) {
+    if (d->local && !host_is_local(d, c)) {
         static const char msg[] =
             "{\"error\":\"this dashboard listens on a loopback address and answers requests "
             "for localhost, 127.0.0.1 or [::1] only (the Host header names another machine)\"}";
@@ -322,6 +332,7 @@ int cmd_dashboard(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     bool local;
+    d.host = host;
     struct MHD_Daemon *m = start(&d, host, (int)port, &local);
     if (!m) {
         knob_storage_close(d.st);

@@ -18,6 +18,7 @@ typedef struct dash {
     /* It listens on a loopback address: only requests naming this machine as their Host
      * are answered (a page of another site, its name rebound to 127.0.0.1, is not). */
     bool local;
+    const char *host; /* --host as given */
     const char *token;
     /* --trial-dir: the runs' trial_dir, whose <study> directory alone the log tails are read
      * from (NULL: each study's stored sweep's trial_dir, else knob-runs; relative to the

@@ -98,6 +98,13 @@ assert status("/api/studies", headers=dict(auth, Host="evil.example")) == 403
 assert status("/api/studies", headers=dict(auth, Host="evil.example:80")) == 403
 assert status("/api/studies", headers=dict(auth, Host="127.0.0.1")) == 200
 assert status("/api/studies", headers=dict(auth, Host="[::1]:8080")) == 200
+# other spellings of this machine (the review found them refused): the --host given
+# (localhost here), with a dot, 127.0.1.1 (a hostname's address in Debian's /etc/hosts),
+# an IPv6 loopback written out
+for ok in ("localhost.:8080", "LOCALHOST", "127.0.1.1:80", "[0:0:0:0:0:0:0:1]:8080"):
+    assert status("/api/studies", headers=dict(auth, Host=ok)) == 200, ok
+for bad in ("[::2]:80", "127.0.0.1.evil.example", "[::1]x"):
+    assert status("/api/studies", headers=dict(auth, Host=bad)) == 403, bad
 args = "&".join("a%d=1" % i for i in range(500))
 assert status("/api/studies?" + args, headers=auth) == 200
 PY
