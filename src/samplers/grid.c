@@ -440,11 +440,18 @@ static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed, boo
     return true;
 }
 
-static int set_point(knob_trial *t, uint64_t k)
+static int set_point_as(knob_trial *t, uint64_t k, const char *attr)
 {
     char key[32];
     snprintf(key, sizeof key, "%" PRIu64, k);
-    return knob_trial_set_system_attr(t, "grid_id", key);
+    return knob_trial_set_system_attr(t, attr, key);
+}
+
+/* The trial's point: its system attribute grid_id, which says it ran (or runs) that point,
+ * as Optuna's, to whoever counts the grid's points by it. */
+static int set_point(knob_trial *t, uint64_t k)
+{
+    return set_point_as(t, k, "grid_id");
 }
 
 /* Point k for trial t: *won false when this handle saw it taken, or another trial holds
@@ -554,7 +561,9 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         uint64_t i = g->next;
         while (i < g->total && (g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))))
             i++;
-        if (i < g->total && !(rc = set_point(t, g->order[i]))) {
+        /* grid_values, not grid_id: the trial does not run that point (is_exhausted of the
+         * Python package counts grid_id) */
+        if (i < g->total && !(rc = set_point_as(t, g->order[i], "grid_values"))) {
             *done = true;
             g->pend = true;
             g->pend_number = number;
@@ -595,6 +604,8 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
 {
     grid_state *g = state;
     const char *id = knob_trial_system_attr(t, "grid_id");
+    if (!id)
+        id = knob_trial_system_attr(t, "grid_values"); /* an enqueued trial off the grid */
     uint64_t k;
     if (!id || sscanf(id, "%" SCNu64, &k) != 1)
         return knob_set_error(KNOB_EINVAL, "grid: trial %lld has no grid point",
@@ -606,6 +617,8 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
         bool won;
         drop_pending(g);
         int rc = claim_point(g, s, t, k, &won);
+        if (!rc && won)
+            rc = set_point(t, k);
         if (rc)
             return rc;
         if (!won)

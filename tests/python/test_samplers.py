@@ -101,6 +101,25 @@ def test_grid_sampler_is_exhausted(tmp_db):
     assert grid.is_exhausted(optuna.create_study(sampler=grid)) is False
 
 
+def test_grid_sampler_is_exhausted_with_an_enqueued_trial_off_the_grid():
+    # an enqueued baseline off the grid runs no point of it: is_exhausted counted the point
+    # whose values its other params took, and said True with a point never run
+    grid = samplers.GridSampler({"x": [1, 2], "y": [5]}, seed=0)
+    study = optuna.create_study(sampler=grid)
+
+    def objective(trial):
+        return trial.suggest_int("x", 0, 10) + trial.suggest_int("y", 0, 10)
+
+    study.optimize(objective, n_trials=1)
+    study.enqueue_trial({"x": 9})
+    study.optimize(objective, n_trials=1)
+    assert [t.params["x"] for t in study.trials][1] == 9
+    assert grid.is_exhausted(study) is False
+    study.optimize(objective, n_trials=10)
+    assert sorted(t.params["x"] for t in study.trials) == [1, 2, 9]
+    assert grid.is_exhausted(study) is True
+
+
 def test_unsupported_arguments():
     with pytest.raises(NotImplementedError, match="consider_prior"):
         samplers.TPESampler(consider_prior=False)
