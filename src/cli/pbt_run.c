@@ -588,9 +588,15 @@ static size_t params_now(runner *r, const knob_trial_info *src, knob_param *out)
  * log scale takes no step) and the program gets it rounded to q, so the factor multiplies
  * the value the program got (5, not the 4.6 held), and the result moves by one q at least,
  * as an int moves by one step. */
+static double explore_normal(const runner *r, const sweep_param *sp, const knob_param *q,
+                             knob_rng *rng);
+
 static double explore_one(const runner *r, const knob_param *q, knob_rng *rng)
 {
     const sweep_param *sp = sweep_find(r->sw, q->name);
+    if (sp && (sp->kind == PK_NORMAL || sp->kind == PK_Q_NORMAL || sp->kind == PK_LOG_NORMAL ||
+               sp->kind == PK_Q_LOG_NORMAL))
+        return explore_normal(r, sp, q, rng);
     if (!sp || sp->kind != PK_Q_LOG_UNIFORM_VALUES)
         return pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
     double step = sp->has_q && sp->q > 0 ? sp->q : 1, lo = q->dist->low, hi = q->dist->high;
@@ -600,6 +606,34 @@ static double explore_one(const runner *r, const knob_param *q, knob_rng *rng)
     if (ky == kx && y != x)
         ky += y > x ? 1 : -1;
     return fmin(hi, fmax(lo, ky * step));
+}
+
+/* The normal family: the library holds a quantile u, the program gets mu + sigma z(u) (or
+ * e to that). The factor multiplies that value (a log normal's on a log scale), within the
+ * values knob draws (the quantiles' bounds), and u is the new value's quantile: multiplying
+ * u itself was no move by the factor at all. */
+static double explore_normal(const runner *r, const sweep_param *sp, const knob_param *q,
+                             knob_rng *rng)
+{
+    bool lg = sp->kind == PK_LOG_NORMAL || sp->kind == PK_Q_LOG_NORMAL;
+    const knob_distribution *d = q->dist;
+    double lo = sp->mu + sp->sigma * knob_normal_quantile(d->low);
+    double hi = sp->mu + sp->sigma * knob_normal_quantile(d->high);
+    double v = sp->mu + sp->sigma * knob_normal_quantile(fmin(d->high, fmax(d->low, q->internal)));
+    knob_distribution span = {.kind = KNOB_DIST_FLOAT,
+                              .low = lg ? exp(lo) : lo,
+                              .high = lg ? exp(hi) : hi,
+                              .flags = lg ? KNOB_LOG : 0};
+    /* a resample draws the quantile afresh (a normal draw of the value), not a value
+     * uniform over the span */
+    pbt_config c = *r->sw->pbt;
+    bool fresh = knob_rng_uniform(rng) < c.resample_probability;
+    c.resample_probability = fresh ? 1 : 0;
+    if (fresh)
+        return pbt_explore_value(&c, d, q->internal, rng);
+    double y = pbt_explore_value(&c, &span, lg ? exp(v) : v, rng);
+    double z = ((lg ? log(y) : y) - sp->mu) / sp->sigma;
+    return fmin(d->high, fmax(d->low, knob_normal_cdf(z)));
 }
 
 /* The params of the plan's source trial, explored or not, proposed to t. */

@@ -188,11 +188,14 @@ seed: 5
 parameters:
   lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
   li: {distribution: q_log_uniform_values, min: 1, max: 1000, q: 1}
+  ln: {distribution: log_normal, mu: 0, sigma: 1}
+  nm: {distribution: normal, mu: 5, sigma: 1}
 YAML
 "$KNOB" run qlog.yaml $S --study qlog > qlog.out 2>&1 || fail "qlog: $(cat qlog.out)"
 "$KNOB" trials qlog $S --format json > qlog.json
 python3 - "$T" <<'PY' || fail "q_log_uniform_values explored: $(cat $T/qlog.json)"
 import json, math, sys
+from statistics import NormalDist
 d = {t["number"]: t for t in json.load(open(sys.argv[1] + "/qlog.json"))}
 moved = 0
 for t in d.values():
@@ -202,6 +205,13 @@ for t in d.values():
     was, now = d[donor]["params"]["li"], t["params"]["li"]
     ok = {min(1000, max(1, math.floor(was * f + 0.5))) for f in (0.1, 10)}
     assert now in ok, (t["number"], was, now, ok)
+    # the normal family: the value times the factor, within the values knob draws (the
+    # quantile was multiplied, and the value moved by no factor)
+    z = NormalDist().inv_cdf(1 - 1e-6)  # the farthest quantile knob draws
+    for name, lo, hi in (("ln", math.exp(-z), math.exp(z)), ("nm", 5 - z, 5 + z)):
+        was, now = d[donor]["params"][name], t["params"][name]
+        assert any(math.isclose(now, min(hi, max(lo, was * f)), rel_tol=1e-6) for f in (0.1, 10)), \
+            (t["number"], name, was, now)
     moved += 1
 assert moved >= 3, moved
 PY
