@@ -29,7 +29,7 @@ static double tidy(double x)
 
 /* A multiple of q; a negative value that rounds to zero is 0, not -0 (which a program would
  * get as "-0"). */
-static double round_q(double x, const sweep_param *p)
+double params_round_q(double x, const sweep_param *p)
 {
     double r = p->has_q ? tidy(round(x / p->q) * p->q) : x;
     return r == 0 ? 0 : r;
@@ -107,7 +107,8 @@ static int suggest_normal(const sweep_param *p, knob_trial *t, knob_choice *out)
     z = p->mu + p->sigma * knob_normal_quantile(u);
     if (p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL)
         z = exp(z);
-    *out = number(p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL ? round_q(z, p) : tidy(z));
+    *out = number(p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL ? params_round_q(z, p)
+                                                                       : tidy(z));
     return rc;
 }
 
@@ -127,7 +128,7 @@ static int suggest_float_form(const sweep_param *p, knob_trial *t, knob_choice *
         break;
     case PK_Q_LOG_UNIFORM_VALUES:
         rc = knob_trial_suggest_float(t, p->name, p->min, p->max, 0, KNOB_LOG, &x);
-        x = round_q(x, p);
+        x = params_round_q(x, p);
         break;
     case PK_INV_LOG_UNIFORM_VALUES: /* the reciprocal is searched on a log scale */
         rc = knob_trial_suggest_float(t, p->name, 1 / p->max, 1 / p->min, 0, KNOB_LOG, &x);

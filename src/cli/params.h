@@ -42,6 +42,10 @@ void params_free(trial_params *tp);
 /* The value as text for argv ("0.01", "adam", "true"). */
 void params_value_text(knobx_buf *b, const knob_choice *v);
 
+/* x as the program gets a param of a quantized form: a multiple of its q (as is without
+ * one), 0 for a negative value that rounds to zero. */
+double params_round_q(double x, const sweep_param *p);
+
 /* Builds the JSON object of the values: a param nested in `parameters` of "a" as
  * {"a": {"b": ...}}, a name written with dots as it is ({"a.b": ...}). Params nested in
  * one key are contiguous in v (as the sweep lists them). */

@@ -9,6 +9,7 @@
  * for `grace`) or stopped (Ctrl-C) is run again, from the same checkpoint, by whichever
  * worker claims it first. */
 #include "cli/pbt_run.h"
+#include "cli/params.h"
 #include "cli/pbt.h"
 
 #include <dirent.h>
@@ -584,30 +585,6 @@ static size_t params_now(runner *r, const knob_trial_info *src, knob_param *out)
     return n;
 }
 
-/* A param's explored value. q_log_uniform_values: the library holds the unrounded draw (a
- * log scale takes no step) and the program gets it rounded to q, so the factor multiplies
- * the value the program got (5, not the 4.6 held), and the result moves by one q at least,
- * as an int moves by one step. */
-static double explore_normal(const runner *r, const sweep_param *sp, const knob_param *q,
-                             knob_rng *rng);
-
-static double explore_one(const runner *r, const knob_param *q, knob_rng *rng)
-{
-    const sweep_param *sp = sweep_find(r->sw, q->name);
-    if (sp && (sp->kind == PK_NORMAL || sp->kind == PK_Q_NORMAL || sp->kind == PK_LOG_NORMAL ||
-               sp->kind == PK_Q_LOG_NORMAL))
-        return explore_normal(r, sp, q, rng);
-    if (!sp || sp->kind != PK_Q_LOG_UNIFORM_VALUES)
-        return pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
-    double step = sp->has_q && sp->q > 0 ? sp->q : 1, lo = q->dist->low, hi = q->dist->high;
-    double x = fmin(hi, fmax(lo, round(q->internal / step) * step));
-    double y = pbt_explore_value(r->sw->pbt, q->dist, x, rng);
-    double ky = round(y / step), kx = round(x / step);
-    if (ky == kx && y != x)
-        ky += y > x ? 1 : -1;
-    return fmin(hi, fmax(lo, ky * step));
-}
-
 /* The normal family: the library holds a quantile u, the program gets mu + sigma z(u) (or
  * e to that). The factor multiplies that value (a log normal's on a log scale), within the
  * values knob draws (the quantiles' bounds), and u is the new value's quantile: multiplying
@@ -634,6 +611,40 @@ static double explore_normal(const runner *r, const sweep_param *sp, const knob_
     double y = pbt_explore_value(&c, &span, lg ? exp(v) : v, rng);
     double z = ((lg ? log(y) : y) - sp->mu) / sp->sigma;
     return fmin(d->high, fmax(d->low, knob_normal_cdf(z)));
+}
+
+/* q_log_uniform_values: the library holds the unrounded draw (a log scale takes no step)
+ * and the program gets it rounded to q, so the factor multiplies the value the program got
+ * (5, not the 4.6 held), and the result moves by one q at least, as an int moves by one
+ * step. */
+static double explore_q_log(const runner *r, const sweep_param *sp, const knob_param *q,
+                            knob_rng *rng)
+{
+    double step = sp->has_q && sp->q > 0 ? sp->q : 1, lo = q->dist->low, hi = q->dist->high;
+    double x = fmin(hi, fmax(lo, params_round_q(q->internal, sp)));
+    double y = pbt_explore_value(r->sw->pbt, q->dist, x, rng);
+    double ky = round(y / step), kx = round(x / step);
+    if (ky == kx && y != x)
+        ky += y > x ? 1 : -1;
+    return fmin(hi, fmax(lo, ky * step));
+}
+
+/* A param's explored value: the library's value times a factor, or the program's where the
+ * sweep's form converts it. */
+static double explore_one(const runner *r, const knob_param *q, knob_rng *rng)
+{
+    const sweep_param *sp = sweep_find(r->sw, q->name);
+    switch (sp ? sp->kind : PK_UNIFORM) {
+    case PK_NORMAL:
+    case PK_Q_NORMAL:
+    case PK_LOG_NORMAL:
+    case PK_Q_LOG_NORMAL:
+        return explore_normal(r, sp, q, rng);
+    case PK_Q_LOG_UNIFORM_VALUES:
+        return explore_q_log(r, sp, q, rng);
+    default:
+        return pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
+    }
 }
 
 /* The params of the plan's source trial, explored or not, proposed to t. */

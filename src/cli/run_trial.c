@@ -510,6 +510,14 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const 
     return 0;
 }
 
+/* The study holds its run_cap of trials (every process's, as the storage counts them). */
+static bool at_run_cap(runner *r)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    return r->sw->run_cap && !knob_study_trials(r->ref.s, &tr, &n) && (int64_t)n >= r->sw->run_cap;
+}
+
 int run_launch(runner *r, slot *sl)
 {
     if (r->sw->pbt)
@@ -518,9 +526,7 @@ int run_launch(runner *r, slot *sl)
     int rc = knob_study_ask(r->ref.s, &t);
     if (rc == KNOB_EDONE) {
         /* An exhausted grid, or a study at its run_cap (perhaps filled by other workers). */
-        const knob_trial_info *const *tr;
-        size_t n = 0;
-        if (r->sw->run_cap && !knob_study_trials(r->ref.s, &tr, &n) && (int64_t)n >= r->sw->run_cap)
+        if (at_run_cap(r))
             snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
                      (long long)r->sw->run_cap);
         else if (!r->ref.grid) /* the sampler's reason (brute_force: every combination ran) */
@@ -860,18 +866,14 @@ void run_finish(runner *r, slot *sl)
     if (!unsaved && state == KNOB_TRIAL_FAIL && sl->why == WHY_INTERRUPT &&
         r->stop_signal == SIGTERM) {
         bool again = true;
-        const knob_trial_info *const *tr;
-        size_t n;
         if (run_saved(r, sl->number, knob_study_retry_trial(r->ref.s, sl->number, &again),
                       "its retry") &&
             !again && !r->sw->pbt) /* said: a point the study will not run, at its run_cap
                                     * say (PBT runs a stopped interval again itself) */
             fprintf(stderr, "knob: trial %lld, stopped by SIGTERM, is not run again: %s\n",
                     (long long)sl->number,
-                    r->sw->run_cap && !knob_study_trials(r->ref.s, &tr, &n) &&
-                            (int64_t)n >= r->sw->run_cap
-                        ? "the study holds its run_cap"
-                        : "its retry was spent (one a trial)");
+                    at_run_cap(r) ? "the study holds its run_cap"
+                                  : "its retry was spent (one a trial)");
     }
     if (unsaved)
         run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last, false);
