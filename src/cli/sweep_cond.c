@@ -522,7 +522,9 @@ typedef struct grid_values {
     size_t n;
 } grid_values;
 
-/* A product: for each param the indices of its values in it, or none (n 0: absent). */
+/* A product: for each param the indices of its values in it, or none (n 0: absent). The
+ * pointers, the counts and the lists are one block (idx first): a grid refused for too many
+ * products made 2^17 of them, a malloc each param each, and took 1.5 s to say so. */
 typedef struct product {
     size_t **idx;
     size_t *n;
@@ -536,10 +538,10 @@ typedef struct products {
 
 static void product_free(product *p, size_t n_params)
 {
-    for (size_t i = 0; p->idx && i < n_params; i++)
-        free(p->idx[i]);
+    (void)n_params;
     free(p->idx);
-    free(p->n);
+    p->idx = NULL;
+    p->n = NULL;
 }
 
 /* The products and the grid values they index, freed. */
@@ -553,21 +555,30 @@ static void grid_free(products *ps, grid_values *gv, size_t n_params)
     free(gv);
 }
 
-/* A copy of `from` (or an empty product); false when out of memory. */
-static bool product_copy(product *to, const product *from, size_t n_params)
+/* A copy of `from` (or an empty product), with every value of param `add` (absent in
+ * `from`; SIZE_MAX: none) of the `n_add` it has; false when out of memory. */
+static bool product_copy(product *to, const product *from, size_t n_params, size_t add,
+                         size_t n_add)
 {
-    to->idx = calloc(n_params ? n_params : 1, sizeof *to->idx);
-    to->n = calloc(n_params ? n_params : 1, sizeof *to->n);
-    if (!to->idx || !to->n)
+    size_t total = add < n_params ? n_add : 0, np = n_params ? n_params : 1;
+    for (size_t i = 0; from && i < n_params; i++)
+        total += from->n[i];
+    size_t **block = malloc(np * sizeof *block + (np + total) * sizeof **block);
+    to->idx = block;
+    to->n = block ? (size_t *)(block + np) : NULL;
+    if (!block)
         return false;
-    for (size_t i = 0; from && i < n_params; i++) {
-        if (!from->n[i])
-            continue;
-        to->idx[i] = malloc(from->n[i] * sizeof **to->idx);
-        if (!to->idx[i])
-            return false;
-        memcpy(to->idx[i], from->idx[i], from->n[i] * sizeof **to->idx);
-        to->n[i] = from->n[i];
+    size_t *list = to->n + np;
+    for (size_t i = 0; i < n_params; i++) {
+        size_t m = i == add ? n_add : from ? from->n[i] : 0;
+        to->n[i] = m;
+        to->idx[i] = m ? list : NULL;
+        if (i == add)
+            for (size_t v = 0; v < m; v++)
+                list[v] = v;
+        else if (m)
+            memcpy(list, from->idx[i], m * sizeof *list);
+        list += m;
     }
     return true;
 }
@@ -604,17 +615,10 @@ static int split(products *out, const product *base, const sweep *sw, size_t i, 
     const sweep_param *p = &sw->params[i];
     size_t np = out->n_params;
     product q;
-    if (!product_copy(&q, base, np))
+    if (!product_copy(&q, base, np, k == p->n_when ? i : SIZE_MAX, gv[i].n))
         return product_free(&q, np), -1;
-    if (k == p->n_when) {
-        q.idx[i] = malloc(gv[i].n * sizeof **q.idx);
-        if (!q.idx[i])
-            return product_free(&q, np), -1;
-        for (size_t v = 0; v < gv[i].n; v++)
-            q.idx[i][v] = v;
-        q.n[i] = gv[i].n;
+    if (k == p->n_when)
         return push(out, &q) ? 0 : (product_free(&q, np), -1);
-    }
     size_t j = p->when[k].parent;
     if (!base->n[j]) /* the parent is inactive here, and so is i */
         return push(out, &q) ? 0 : (product_free(&q, np), -1);
@@ -623,7 +627,7 @@ static int split(products *out, const product *base, const sweep *sw, size_t i, 
         return product_free(&q, np), -1;
     if (!q.n[j])
         product_free(&q, np);
-    if (!product_copy(&q, base, np))
+    if (!product_copy(&q, base, np, SIZE_MAX, 0))
         return product_free(&q, np), -1;
     filter(&q, j, gv, &p->when[k], true);
     int rc = q.n[j] ? split(out, &q, sw, i, k + 1, gv) : 0;
@@ -636,13 +640,13 @@ static int grid_products(const sweep *sw, const grid_values *gv, products *ps)
 {
     product first;
     ps->n_params = sw->n_params;
-    if (!product_copy(&first, NULL, sw->n_params) || !push(ps, &first))
+    if (!product_copy(&first, NULL, sw->n_params, SIZE_MAX, 0) || !push(ps, &first))
         return product_free(&first, sw->n_params), -1;
     for (size_t o = 0; o < sw->n_params; o++) {
         size_t i = sw->order[o];
         products next = {.n_params = sw->n_params};
         int rc = 0;
-        for (size_t k = 0; !rc && k < ps->n; k++)
+        for (size_t k = 0; !rc && k < ps->n && next.n <= MAX_PRODUCTS; k++)
             rc = split(&next, &ps->p[k], sw, i, 0, gv);
         for (size_t k = 0; k < ps->n; k++)
             product_free(&ps->p[k], sw->n_params);
