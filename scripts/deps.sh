@@ -16,9 +16,9 @@ fi
 # case of tests/integration/progress.sh (bsdutils), clang with libFuzzer and the
 # sanitizers' runtime for tests/fuzz (clang, libclang-rt-14-dev); a one-node Slurm cluster
 # for tests/integration/slurm.sh (slurm-wlm, munge); the manifests' parser of
-# tests/integration/kubernetes.sh (python3-yaml). scripts/test.sh builds with ninja
-# (ninja-build).
-test_pkgs=(ninja-build postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-linux
+# tests/integration/kubernetes.sh (python3-yaml); the requests of the dashboard's tests
+# (curl). scripts/test.sh builds with ninja (ninja-build).
+test_pkgs=(ninja-build curl postgresql-client bsdutils clang libclang-rt-14-dev groff-base util-linux
            slurm-wlm munge python3-yaml)
 # The Python package (python/): pip installs it (python3-pip); its tests run with pytest
 # (python3-pytest), read trials_dataframe() with pandas (python3-pandas) and install it into
