@@ -593,6 +593,7 @@ static double explore_normal(const runner *r, const sweep_param *sp, const knob_
                              knob_rng *rng)
 {
     bool lg = sp->kind == PK_LOG_NORMAL || sp->kind == PK_Q_LOG_NORMAL;
+    bool rounded = sp->kind == PK_Q_NORMAL || sp->kind == PK_Q_LOG_NORMAL;
     const knob_distribution *d = q->dist;
     double lo = sp->mu + sp->sigma * knob_normal_quantile(d->low);
     double hi = sp->mu + sp->sigma * knob_normal_quantile(d->high);
@@ -608,7 +609,24 @@ static double explore_normal(const runner *r, const sweep_param *sp, const knob_
     c.resample_probability = fresh ? 1 : 0;
     if (fresh)
         return pbt_explore_value(&c, d, q->internal, rng);
-    double y = pbt_explore_value(&c, &span, lg ? exp(v) : v, rng);
+    /* q_normal, q_log_normal: the value the program got, rounded to q, is multiplied, and
+     * the result moves by one q at least, as explore_q_log's */
+    double x = lg ? exp(v) : v, y;
+    if (rounded) {
+        double step = sp->has_q && sp->q > 0 ? sp->q : 1;
+        x = params_round_q(x, sp);
+        if (lg && x == 0) /* a value rounded to 0, which no factor moves */
+            return q->internal;
+        y = pbt_explore_value(&c, &span, x, rng);
+        double ky = round(y / step), kx = round(x / step);
+        if (ky == kx && y != x)
+            ky += y > x ? 1 : -1;
+        y = ky * step;
+        if (lg && y <= 0) /* a log scale holds no 0: its lowest value */
+            return d->low;
+    } else {
+        y = pbt_explore_value(&c, &span, x, rng);
+    }
     double z = ((lg ? log(y) : y) - sp->mu) / sp->sigma;
     return fmin(d->high, fmax(d->low, knob_normal_cdf(z)));
 }

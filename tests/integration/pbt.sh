@@ -216,6 +216,52 @@ for t in d.values():
 assert moved >= 3, moved
 PY
 
+# q_normal, q_log_normal: the factor multiplies the value the program got (a multiple of q),
+# and the value moves by one q at least (the unrounded value the library holds was
+# multiplied: 1 with factors [0.8, 1.2] stayed 1)
+cat > qn.yaml <<YAML
+program: pbt_toy.sh
+method: pbt
+metric: {name: score, goal: maximize}
+pbt: {population: 6, interval: 1, max_steps: 6, quantile: 0.5, perturb: [0.8, 1.2],
+      resample_probability: 0}
+seed: 7
+parameters:
+  lr: {distribution: log_uniform_values, min: 0.01, max: 0.45}
+  qn: {distribution: q_normal, mu: 2, sigma: 1, q: 1}
+  qln: {distribution: q_log_normal, mu: 1, sigma: 0.5, q: 1}
+YAML
+"$KNOB" run qn.yaml $S --study qn > qn.out 2>&1 || fail "qn: $(cat qn.out)"
+"$KNOB" trials qn $S --format json > qn.json
+python3 - "$T" <<'PY' || fail "q_normal explored: $(cat $T/qn.json)"
+import json, math, sys
+from statistics import NormalDist
+d = {t["number"]: t for t in json.load(open(sys.argv[1] + "/qn.json"))}
+z = NormalDist().inv_cdf(1 - 1e-6)  # the farthest quantile knob draws
+rnd = lambda v: math.copysign(math.floor(abs(v) + 0.5), v)  # C's round
+def explored(x, f, lo, hi, lg):
+    if lg and x == 0:
+        return {x}
+    y = x * f if lg or x != 0 else (f - 1) * (hi - lo)
+    y = min(hi, max(lo, y))
+    k = rnd(y)
+    if k == x and y != x:
+        k += 1 if y > x else -1
+    return {k, rnd(min(hi, max(lo, k)))}
+moved = 0
+for t in d.values():
+    donor = t["system_attrs"]["pbt"].get("donor_trial", -1)
+    if donor < 0:
+        continue
+    for name, lo, hi, lg in (("qn", 2 - z, 2 + z, False),
+                             ("qln", math.exp(1 - 0.5 * z), math.exp(1 + 0.5 * z), True)):
+        was, now = d[donor]["params"][name], t["params"][name]
+        ok = explored(was, 0.8, lo, hi, lg) | explored(was, 1.2, lo, hi, lg)
+        assert now in ok, (t["number"], name, was, now, ok)
+        moved += now != was
+assert moved >= 6, moved
+PY
+
 # SIGTERM: the stopped intervals are run again by PBT itself when the study resumes, and
 # knob run says nothing of retries (it said each was "not run again: its retry was spent")
 TOY_SLEEP=1 "$KNOB" run sweep.yaml $S --study term --parallel 2 > term.out 2> term.err &
