@@ -671,11 +671,8 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
     for (size_t i = 0; i < sw->n_constraints && !why->len && sl->why != WHY_PRUNE; i++) {
         if (!sl->chave[i])
             knobx_buf_printf(why, "no constraint metric '%s' in stdout", sw->constraints[i].name);
-        else if (!isfinite(sl->clast[i]))
-            knobx_buf_printf(why, "constraint metric '%s' is %s", sw->constraints[i].name,
-                             isnan(sl->clast[i]) ? "nan"
-                             : sl->clast[i] > 0  ? "inf"
-                                                 : "-inf");
+        else if (isnan(sl->clast[i])) /* an infinite one is a bound far passed or kept */
+            knobx_buf_printf(why, "constraint metric '%s' is nan", sw->constraints[i].name);
     }
     if (!why->len && sl->why != WHY_PRUNE && sw->cost && strcmp(sw->cost, "duration")) {
         if (!sl->cost_have)
@@ -687,20 +684,11 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
         run_stderr_tail(sl, why, 20);
 }
 
-/* W&B's metric.target: the run starts no more trials once one reaches it. */
-static void check_target(runner *r, knob_trial_state state, const double *values)
-{
-    const sweep *sw = r->sw;
-    if (state != KNOB_TRIAL_COMPLETE || !sw->has_target || sw->n_objectives != 1)
-        return;
-    if (sw->objectives[0].goal == KNOB_MAXIMIZE ? values[0] >= sw->target : values[0] <= sw->target)
-        r->target_reached = true;
-}
-
 /* The trial's constraint values, each <= 0 when satisfied: metric - max, or min - metric.
  * A difference past the doubles' range (a metric of 1.5e308 against a max of -1e308) is
  * saturated at +-DBL_MAX, which says as much (the stored values stay those of the finite
- * metrics); the metric itself infinite fails the trial. */
+ * metrics), as is the difference of an infinite metric (inf against a max: violated; -inf:
+ * satisfied, as knob tell --constraints takes them); a NaN metric fails the trial. */
 static void constraint_values(const sweep *sw, const slot *sl, double *c)
 {
     for (size_t i = 0; i < sw->n_constraints; i++) {
@@ -721,6 +709,18 @@ static bool violates(const sweep *sw, const slot *sl)
         if (!(c[i] <= 0))
             return true;
     return false;
+}
+
+/* W&B's metric.target: the run starts no more trials once one reaches it, a feasible one
+ * (an infeasible trial is never the study's best, as knob best and knob ask count it). */
+static void check_target(runner *r, const slot *sl, knob_trial_state state, const double *values)
+{
+    const sweep *sw = r->sw;
+    if (state != KNOB_TRIAL_COMPLETE || !sw->has_target || sw->n_objectives != 1 ||
+        violates(sw, sl))
+        return;
+    if (sw->objectives[0].goal == KNOB_MAXIMIZE ? values[0] >= sw->target : values[0] <= sw->target)
+        r->target_reached = true;
 }
 
 /* Why the library refused the trial's constraint values, naming the constraint (or, for a
@@ -857,7 +857,7 @@ void run_finish(runner *r, slot *sl)
     sl->t = NULL;
     r->running--;
     if (!unsaved) {
-        check_target(r, state, values);
+        check_target(r, sl, state, values);
         count_initial(r, sl, state);
     }
     /* SIGTERM is how a cluster takes a worker's place back (Slurm's preemption and time

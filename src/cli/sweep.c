@@ -55,7 +55,7 @@ static int blank_name(sweep_ctx *c, const yaml_node_t *v, const char *key, const
 
 static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where, objective *o)
 {
-    static const char *const keys[] = {"name", "goal", "target", NULL};
+    static const char *const keys[] = {"name", "goal", NULL};
     static const char *const metric_keys[] = {
         "name", "goal", "target", "impute", "impute_while_running", NULL};
     bool is_metric = !strcmp(where, "metric");
@@ -85,6 +85,13 @@ static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where
                    (!strcmp(ks, "impute") || !strcmp(ks, "impute_while_running"))) {
             if (check_impute(c, key, v, !strcmp(ks, "impute_while_running")))
                 return -1;
+        } else if (ks && !is_metric &&
+                   (!strcmp(ks, "target") || !strcmp(ks, "impute") ||
+                    !strcmp(ks, "impute_while_running"))) {
+            return sweep_errorf(c, k,
+                                "key '%s': '%s' is a key of 'metric' (one objective); an "
+                                "objective of several takes name and goal",
+                                key, ks);
         } else {
             return sweep_unknown_key(c, k, where, is_metric ? metric_keys : keys);
         }

@@ -74,6 +74,47 @@ sed 's/^objectives: .*/metric: {name: a, goal: minimize}/' none.yaml > none1.yam
 "$KNOB" run none1.yaml $S --study none1 > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
 grep -q "^no feasible trial yet: each of the 4 complete trials violates a constraint$" run.txt ||
     fail "summary of one objective: $(cat run.txt)"
+# metric.target is reached by a feasible trial only: an infeasible trial at the target
+# stopped the run, which left no feasible result
+cat > tg.py <<'PY'
+import os
+n = int(os.environ["KNOB_TRIAL_NUMBER"])
+print(f"loss={0.1 if n == 0 else 1.0 - 0.8 * (n == 2)} size={50 if n == 0 else 1}")
+PY
+cat > tg.yaml <<'YAML'
+program: tg.py
+command: [python3, "${program}"]
+method: random
+metric: {name: loss, goal: minimize, target: 0.5}
+constraints: [{name: size, max: 10}]
+parameters:
+  x: {min: 0.0, max: 1.0}
+YAML
+"$KNOB" run tg.yaml $S --study tg --trials 5 > run.txt 2> run.err || fail "target: $(cat run.txt run.err)"
+expect_eq "$("$KNOB" trials tg $S --format json | py 'len(d)')" 3 "trials run to the feasible target"
+grep -q "the target 0.5 of 'loss' is reached" run.txt run.err || fail "target: $(cat run.txt run.err)"
+# a constraint metric of -inf keeps its max, inf passes it; nan fails the trial (an
+# infinite one failed it, and its objective was lost)
+cat > inf.py <<'PY'
+import json, os
+m = json.loads(os.environ["KNOB_PARAMS_JSON"])["m"]
+print('{"f": 1, "size": %s}' % m)
+PY
+cat > inf.yaml <<'YAML'
+program: inf.py
+command: [python3, "${program}"]
+method: grid
+metric: {name: f}
+constraints: [{name: size, max: 10}]
+parameters:
+  m: {values: ["-Infinity", "Infinity", "NaN"]}
+YAML
+"$KNOB" run inf.yaml $S --study inf > run.txt 2> run.err || fail "inf: $(cat run.txt run.err)"
+"$KNOB" trials inf $S --format json > inf.json
+expect_eq "$(py 'sorted([t["params"]["m"], t["state"]] + [t["feasible"]] * (t["state"] == "complete") for t in d)' < inf.json)" \
+    '[["-Infinity", "complete", true], ["Infinity", "complete", false], ["NaN", "fail"]]' \
+    "infinite constraint metrics"
+grep -q "constraint metric 'size' is nan" run.txt run.err || fail "nan: $(cat run.txt run.err)"
 # sweep errors name the line
 cat > bad.yaml <<YAML
 method: random

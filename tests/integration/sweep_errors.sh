@@ -125,6 +125,12 @@ printf 'program: x\nmetric: {name: a}\nobjectives: [{name: a}, {name: b}]\nparam
 check both.yaml "both.yaml:3:1: key 'objectives': 'metric' (one objective) and 'objectives' (several) are both given ('metric' at line 2, column 1)"
 printf 'program: x\nobjectives:\n  - {name: a, goal: minimize}\n  - {name: a, goal: maximize}\nparameters:\n  lr: {min: 0, max: 1}\n' > objtwice.yaml
 check objtwice.yaml "objtwice.yaml:4:5: key 'objectives[1]': objective 'a' is given twice (first as objectives[0])"
+# metric's own keys in an objective of several: said so (it was "unknown key 'target' in
+# objectives[0]; did you mean 'target'?")
+printf 'program: x\nobjectives:\n  - {name: a, goal: minimize, target: 0.1}\n  - {name: b}\nparameters:\n  lr: {min: 0, max: 1}\n' > objtarget.yaml
+check objtarget.yaml "objtarget.yaml:3:31: key 'objectives[0].target': 'target' is a key of 'metric' (one objective); an objective of several takes name and goal"
+printf 'program: x\nobjectives:\n  - {name: a, goall: minimize}\n  - {name: b}\nparameters:\n  lr: {min: 0, max: 1}\n' > objgoal.yaml
+check objgoal.yaml "objgoal.yaml:3:15: unknown key 'goall' in objectives[0]; did you mean 'goal'?"
 # a block-style min > max points at max, not at the mapping's first key
 printf '%s\nparameters:\n  lr:\n    distribution: uniform\n    min: 3\n    max: 2\n' "$head" > block.yaml
 check block.yaml "block.yaml:7:10: key 'parameters.lr': min (3) must be <= max (2)"
