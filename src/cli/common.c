@@ -387,6 +387,80 @@ static void store_sweep(const sweep *sw, const char *name, knob_study *s)
     knobx_buf_free(&b);
 }
 
+/* A sweep file edited between runs of a study keeps its objectives in their order, and its
+ * count of constraints while trials hold constraint values: its trials would otherwise be
+ * compared metric against another (a Pareto front of acc against f1), or each refused at
+ * its end (a count of constraint values unlike the earlier trials'), after running. An
+ * objective renamed to no other's name (a program that prints val_loss where it printed
+ * loss) is said, and goes on. -1 (said) when refused. */
+static int check_sweep_change(const sweep *sw, const char *name, knob_study *s)
+{
+    const char *stored = knob_study_system_attr(s, "sweep");
+    knobx_json *j = stored ? knobx_json_parse(stored, (size_t)-1, NULL, 0) : NULL;
+    const char *label = "(the sweep stored with the study)",
+               *file = sw->path ? sw->path : "the sweep";
+    int rc = 0;
+    sweep old;
+    if (!j || j->type != KNOBX_JSON_STRING || !strcmp(j->str, sw->text)) {
+        knobx_json_free(j);
+        return 0;
+    }
+    if (!sweep_load_objectives(label, j->str, &old)) {
+        /* a count or direction unlike the study's is the library's refusal, before this */
+        for (size_t i = 0; !rc && i < sw->n_objectives && old.n_objectives == sw->n_objectives;
+             i++) {
+            const char *was = old.objectives[i].name, *now = sw->objectives[i].name;
+            size_t k = 0;
+            while (k < old.n_objectives && strcmp(old.objectives[k].name, now))
+                k++;
+            if (!strcmp(was, now))
+                continue;
+            if (k < old.n_objectives) {
+                fprintf(stderr,
+                        "knob: study '%s': %s gives objective %zu as '%s', which the study's "
+                        "trials hold as objective %zu (objective %zu is '%s' there): a study "
+                        "keeps its objectives in their order (a new study: --study NAME)\n",
+                        name, file, i, now, k, i, was);
+                rc = -1;
+            } else {
+                fprintf(stderr,
+                        "knob: study '%s': %s names objective %zu '%s', which the study's "
+                        "trials hold as '%s': their values count as one\n",
+                        name, file, i, now, was);
+            }
+        }
+        sweep_free(&old);
+    }
+    if (!rc && !sweep_load_constraints(label, j->str, &old)) {
+        const knob_trial_info *const *tr;
+        size_t n = 0, held = 0, complete = 0;
+        if (old.n_constraints != sw->n_constraints && !knob_study_trials(s, &tr, &n)) {
+            for (size_t i = 0; i < n; i++) {
+                if (!held)
+                    held = tr[i]->n_constraints;
+                complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
+            }
+        }
+        if (held && sw->n_constraints && held != sw->n_constraints) {
+            fprintf(stderr,
+                    "knob: study '%s': %s has %zu constraint%s, and the study's trials hold "
+                    "%zu constraint value%s each: each new trial would be refused at its end; "
+                    "a study keeps its constraints (a new study: --study NAME)\n",
+                    name, file, sw->n_constraints, sw->n_constraints == 1 ? "" : "s", held,
+                    held == 1 ? "" : "s");
+            rc = -1;
+        } else if (!held && complete && sw->n_constraints && !old.n_constraints) {
+            fprintf(stderr,
+                    "knob: warning: study '%s': %s adds constraints; the study's %zu complete "
+                    "trial%s before them hold none, and count as feasible\n",
+                    name, file, complete, complete == 1 ? "" : "s");
+        }
+        sweep_free(&old);
+    }
+    knobx_json_free(j);
+    return rc;
+}
+
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          int64_t seed, bool heartbeats, study_ref *out)
 {
@@ -431,6 +505,10 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     if (knob_study_create(out->st, name, &o, &out->s)) {
         fail("study");
         knob_storage_close(out->st);
+        return -1;
+    }
+    if (check_sweep_change(sw, name, out->s)) {
+        cli_close(out);
         return -1;
     }
     store_sweep(sw, name, out->s);

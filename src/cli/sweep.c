@@ -1326,6 +1326,21 @@ int sweep_load_constraints(const char *label, const char *text, sweep *out)
     return load_key(label, text, "constraints", parse_constraints, out);
 }
 
+static int parse_metric(sweep_ctx *c, const yaml_node_t *m)
+{
+    return add_objective(c, m, "metric");
+}
+
+int sweep_load_objectives(const char *label, const char *text, sweep *out)
+{
+    if (load_key(label, text, "objectives", parse_objectives, out))
+        return -1;
+    if (out->n_objectives)
+        return 0;
+    sweep_free(out);
+    return load_key(label, text, "metric", parse_metric, out);
+}
+
 void sweep_free(sweep *sw)
 {
     for (size_t i = 0; i < sw->n_params; i++)

@@ -172,6 +172,9 @@ int sweep_load_params(const char *label, const char *text, sweep *out);
 /* Only the `constraints` of a sweep's text (none: 0 with n_constraints 0), the same way:
  * for knob tell and the dashboard's tell, which refuse a complete trial without them. */
 int sweep_load_constraints(const char *label, const char *text, sweep *out);
+/* Only the objectives of a sweep's text (`objectives`, else `metric`; neither: 0 with
+ * n_objectives 0), the same way: for knob run, which keeps a study's objectives in order. */
+int sweep_load_objectives(const char *label, const char *text, sweep *out);
 
 /* The stored sweeps whose warnings a long-lived process has printed, by their text: knob
  * dashboard reads a study's stored sweep at each request, and says its warnings once.

@@ -74,6 +74,29 @@ sed 's/^objectives: .*/metric: {name: a, goal: minimize}/' none.yaml > none1.yam
 "$KNOB" run none1.yaml $S --study none1 > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
 grep -q "^no feasible trial yet: each of the 4 complete trials violates a constraint$" run.txt ||
     fail "summary of one objective: $(cat run.txt)"
+# The sweep edited between runs of study mo (4 trials, each with one constraint value):
+# objectives swapped, or a constraint added, are refused before any trial runs (the swap
+# was taken, and its front compared b against a; each trial with two constraints ran, then
+# failed); an objective renamed to a new name is said and goes on.
+count_mo() { "$KNOB" trials mo $S --format json | py 'len(d)'; }
+sed 's/objectives: .*/objectives: [{name: b, goal: minimize}, {name: a, goal: minimize}]/' mo.yaml > swap.yaml
+rc=0
+"$KNOB" run swap.yaml $S --study mo > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 1 "exit status of swapped objectives ($(cat run.err))"
+grep -qF "swap.yaml gives objective 0 as 'b', which the study's trials hold as objective 1 (objective 0 is 'a' there)" run.err ||
+    fail "swapped objectives: $(cat run.err)"
+sed 's/constraints: .*/constraints: [{name: c, min: 2}, {name: a, max: 5}]/' mo.yaml > two.yaml
+rc=0
+"$KNOB" run two.yaml $S --study mo > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 1 "exit status of a constraint added ($(cat run.err))"
+grep -qF "two.yaml has 2 constraints, and the study's trials hold 1 constraint value each" run.err ||
+    fail "a constraint added: $(cat run.err)"
+expect_eq "$(count_mo)" 4 "trials of mo after the refusals"
+sed 's/values: \[1, 2, 4, 8\]/values: [1, 2, 4, 8, 3]/; s/name: b,/name: b2,/; s/b=/b2=/' mo.yaml > renamed.yaml
+"$KNOB" run renamed.yaml $S --study mo > run.txt 2> run.err || fail "renamed: $(cat run.txt run.err)"
+grep -qF "renamed.yaml names objective 1 'b2', which the study's trials hold as 'b': their values count as one" run.err ||
+    fail "an objective renamed: $(cat run.err)"
+expect_eq "$(count_mo)" 5 "trials of mo after the rename"
 # metric.target is reached by a feasible trial only: an infeasible trial at the target
 # stopped the run, which left no feasible result
 cat > tg.py <<'PY'

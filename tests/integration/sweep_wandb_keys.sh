@@ -48,7 +48,7 @@ metric: {name: loss, imput: worst}
 $params" "bad.yaml:2:22: unknown key 'imput' in metric; did you mean 'impute'?"
 refused "method: random
 objectives: [{name: loss, impute: worst}]
-$params" "bad.yaml:2:27: unknown key 'impute' in objectives[0]"
+$params" "bad.yaml:2:27: key 'objectives[0].impute': 'impute' is a key of 'metric' (one objective)"
 # ${program} stood for an empty argument: the trial failed with /usr/bin/env: '': No such file
 refused "method: random
 command: [\"\${env}\", \"\${interpreter}\", \"\${program}\", \"\${args}\"]
