@@ -625,24 +625,33 @@ static int check_popsize(const cma *c)
                                        "or at least 2, got 1");
 }
 
-static int sample_relative(void *state, knob_study *s, knob_trial *t)
+/* One objective, checked before the trial's row exists (a study of two objectives was left
+ * a failed trial without params at each ask). */
+static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
+    (void)t;
     if (knob_study_n_objectives(s) == 0)
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'cmaes': study '%s' has no objective to model "
                               "(give it a metric, or use random, grid or qmc)",
                               knob_study_name(s));
+    int rc = check_popsize(state);
+    if (!rc && knob_study_n_objectives(s) != 1)
+        rc = knob_set_error(KNOB_EUNSUPPORTED,
+                            "sampler 'cmaes' optimizes one objective; study "
+                            "'%s' has %zu",
+                            knob_study_name(s), knob_study_n_objectives(s));
+    return rc;
+}
+
+static int sample_relative(void *state, knob_study *s, knob_trial *t)
+{
     cma *c = state;
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
-    int rc = check_popsize(c);
+    int rc = before_trial(state, s, t);
     if (rc)
         return rc;
-    if (knob_study_n_objectives(s) != 1)
-        return knob_set_error(KNOB_EUNSUPPORTED,
-                              "sampler 'cmaes' optimizes one objective; study "
-                              "'%s' has %zu",
-                              knob_study_name(s), knob_study_n_objectives(s));
     if ((rc = knob__warm_check(s, "cmaes", c->ws_study, c->ws_storage, &c->ws_checked)))
         return rc;
     rc = knob_study_trials(s, &tr, &n);
@@ -770,6 +779,7 @@ const knob_sampler_plugin knob__sampler_cmaes = {
     .options = options,
     .init = init,
     .fini = fini,
+    .before_trial = before_trial,
     .sample_relative = sample_relative,
     .sample_independent = knob__random_independent,
 };

@@ -111,15 +111,13 @@ static bool mutable_in(const knob_param *q, const knobx_json *fixed)
     return changeable(q->dist) && !knobx_json_get(fixed, q->name);
 }
 
-/* Chooses the parent and the param that mutates, once the trial has its number (the draws
- * derive from it). A trial enqueued with every param of its parent fixed has no parent. */
-static int choose_parent(void *state, knob_study *s, knob_trial *t)
+/* As cmaes and smac: a study without objective gives nothing to select by (the caller's
+ * mistake), several objectives are a search this sampler does not do; checked before the
+ * trial's row exists (a study of two objectives was left a failed trial at each ask). */
+static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
-    evo *e = state;
-    const knob_trial_info *const *tr;
-    size_t n;
-    /* as cmaes and smac: a study without objective gives nothing to select by (the
-     * caller's mistake), several objectives are a search this sampler does not do */
+    (void)state;
+    (void)t;
     if (knob_study_n_objectives(s) == 0)
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'evolution': study '%s' has no objective to select by "
@@ -130,7 +128,20 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
                               "sampler 'evolution' optimizes one objective; study '%s' has %zu "
                               "(nsga2 or nsga3 evolve a population for several)",
                               knob_study_name(s), knob_study_n_objectives(s));
-    int rc = knob_study_trials(s, &tr, &n);
+    return KNOB_OK;
+}
+
+/* Chooses the parent and the param that mutates, once the trial has its number (the draws
+ * derive from it). A trial enqueued with every param of its parent fixed has no parent. */
+static int choose_parent(void *state, knob_study *s, knob_trial *t)
+{
+    evo *e = state;
+    const knob_trial_info *const *tr;
+    size_t n;
+    int rc = before_trial(state, s, t);
+    if (rc)
+        return rc;
+    rc = knob_study_trials(s, &tr, &n);
     if (rc)
         return rc;
     size_t *pop = malloc(((size_t)e->population_size + 1) * sizeof *pop);
@@ -280,12 +291,14 @@ const knob_sampler_plugin knob__sampler_evolution = {
     .name = "evolution",
     .help = "Regularized (aging) evolution (Real et al. 2019): the best of sample_size random "
             "members of the population (the population_size completed trials that finished "
-            "last) is the parent, one of its params mutates; strong on architecture search. Define-by-run "
+            "last) is the parent, one of its params mutates; strong on architecture search. "
+            "Define-by-run "
             "and conditional spaces; workers share the population through the storage. Options: "
             "population_size, sample_size, mutation_scale, include_pruned, seed.",
     .state_size = sizeof(evo),
     .options = options,
     .init = init,
+    .before_trial = before_trial,
     .sample_relative = choose_parent,
     .sample_independent = sample_independent,
 };

@@ -1108,14 +1108,25 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     return propose(p, t, xbest);
 }
 
-static int sample_relative(void *state, knob_study *s, knob_trial *t)
+/* One objective, checked before the trial's row exists (a study of two objectives was left
+ * a failed trial without params at each ask). */
+static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
-    smac *p = state;
+    (void)state;
+    (void)t;
     if (knob_study_n_objectives(s) != 1)
         return knob_set_error(knob_study_n_objectives(s) ? KNOB_EUNSUPPORTED : KNOB_EINVAL,
                               "sampler 'smac' optimizes one objective; study '%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
-    int rc = open_source(p, s);
+    return KNOB_OK;
+}
+
+static int sample_relative(void *state, knob_study *s, knob_trial *t)
+{
+    smac *p = state;
+    int rc = before_trial(state, s, t);
+    if (!rc)
+        rc = open_source(p, s);
     if (!rc && p->src && !p->ws_firsts_read) {
         rc = knob__warm_firsts_read(&p->ws_firsts, s, "smac", p->ws_study, p->ws_storage,
                                     (size_t)p->ws_first);
@@ -1205,6 +1216,7 @@ const knob_sampler_plugin knob__sampler_smac = {
     .options = options,
     .init = init,
     .fini = fini,
+    .before_trial = before_trial,
     .sample_relative = sample_relative,
     .sample_independent = knob__random_independent,
 };
