@@ -420,11 +420,26 @@ static int savepoint(db *d)
     return run_retry(d, Q_SAVEPOINT, "begin a write in the batch");
 }
 
+/* KNOB_ESTORAGE when the file this connection writes is no longer at its path (deleted,
+ * or replaced by another file): its writes would go to a file no one can open again, and
+ * a run would report results that are gone. One stat of the path a write transaction. */
+static int still_there(db *d)
+{
+    int moved = 0;
+    if (sqlite3_file_control(d->h, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || !moved)
+        return KNOB_OK;
+    return knob__error(KNOB_ESTORAGE,
+                       "sqlite storage '%s': the file was deleted or replaced while open, so "
+                       "nothing more is written to it (what was written since is lost with it)",
+                       d->path);
+}
+
 static int begin(db *d)
 {
     if (d->batch)
         return savepoint(d);
-    return run_retry(d, Q_BEGIN_WRITE, "begin a write transaction");
+    int rc = still_there(d);
+    return rc ? rc : run_retry(d, Q_BEGIN_WRITE, "begin a write transaction");
 }
 
 /* A deferred transaction: one consistent snapshot for several reads. */
@@ -478,7 +493,9 @@ static int commit(db *d)
 static int batch_begin(void *be)
 {
     db *d = be;
-    int rc = run_retry(d, Q_BEGIN_WRITE, "begin a batch");
+    int rc = still_there(d);
+    if (!rc)
+        rc = run_retry(d, Q_BEGIN_WRITE, "begin a batch");
     d->batch = rc == KNOB_OK;
     return rc;
 }
@@ -2111,6 +2128,8 @@ static int begin_write_briefly(db *d)
 {
     if (d->batch)
         return savepoint(d); /* the batch holds the lock */
+    if (still_there(d))
+        return KNOB_ESTORAGE;
     sqlite3_busy_timeout(d->h, SNAP_BUSY_MS);
     sqlite3_stmt *b = stmt(d, Q_BEGIN_WRITE);
     int rc = !b                               ? KNOB_ESTORAGE

@@ -56,4 +56,18 @@ timeout 60 "$KNOB" run nan.yaml --storage "sqlite:///$T/s.db" --study n > nan.tx
     fail "a NaN stopped the run: $(cat nan.txt)"
 "$KNOB" trials n --storage "sqlite:///$T/s.db" --format json > n.json
 expect_eq "$(py 'sorted(t["state"] for t in d)' < n.json)" '["complete", "fail"]' "states with a NaN"
+# The database deleted while the run writes it: the next write says so and the run exits 1
+# (its results went to the deleted file, and the run said "2 complete" with exit 0)
+rm -f go.*
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/del.db" --study d > del.txt 2>&1 &
+pid=$!
+for _ in $(seq 300); do [ -f knob-runs/d/0/pid ] && break; sleep 0.1; done
+[ -f knob-runs/d/0/pid ] || fail "trial 0 did not start: $(cat del.txt)"
+rm -f del.db del.db-wal del.db-shm
+touch go.0 go.1
+rc=0
+wait $pid || rc=$?
+expect_eq "$rc" 1 "exit status with the database deleted ($(cat del.txt))"
+grep -qF "sqlite storage '$T/del.db': the file was deleted or replaced while open" del.txt ||
+    fail "the database deleted: $(cat del.txt)"
 echo ok
