@@ -475,11 +475,14 @@ static int check_log(sweep_ctx *c, const sweep_param *p, const param_nodes *pn,
                      const yaml_node_t *map)
 {
     const yaml_node_t *at_min = pn->min ? pn->min : map, *at_max = pn->max ? pn->max : map;
-    if (p->kind == PK_LOG_UNIFORM && !isfinite(exp(p->max)))
-        return sweep_errorf(c, at_max,
-                            "key 'parameters.%s.max': log_uniform's bounds are natural logs, "
-                            "and e^%g overflows; at most %.2f",
-                            p->name, p->max, floor(log(DBL_MAX) * 100) / 100);
+    if (p->kind == PK_LOG_UNIFORM && !isfinite(exp(p->max))) {
+        bool both = !isfinite(exp(p->min)); /* named at min, the first */
+        return sweep_errorf(c, both ? at_min : at_max,
+                            "key 'parameters.%s.%s': log_uniform's bounds are natural logs, "
+                            "and e^%g overflows%s; at most %.2f",
+                            p->name, both ? "min" : "max", both ? p->min : p->max,
+                            both ? " (as does max's)" : "", floor(log(DBL_MAX) * 100) / 100);
+    }
     if (p->kind == PK_LOG_UNIFORM && !(exp(p->min) > 0))
         return sweep_errorf(c, at_min,
                             "key 'parameters.%s.min': log_uniform's bounds are natural logs, "
@@ -537,6 +540,8 @@ static int check_numbers(sweep_ctx *c, const sweep_param *p, const param_nodes *
 static void warn_ln_bounds(sweep_ctx *c, const sweep_param *p, const yaml_node_t *at, bool inv)
 {
     double lo = inv ? exp(-p->max) : exp(p->min), hi = inv ? exp(-p->min) : exp(p->max);
+    if (!isfinite(lo) || !isfinite(hi) || !(lo > 0))
+        return;          /* bounds past the doubles: the error that follows says which */
     char hint[160] = ""; /* for bounds that the _values form takes as they are: above 0 */
     if (p->min > 0)
         snprintf(hint, sizeof hint, "; for values from %g to %g write %s_values", p->min, p->max,
@@ -561,11 +566,14 @@ static int from_ln_bounds(sweep_ctx *c, sweep_param *p, const param_nodes *pn,
         return sweep_errorf(c, pn->max ? pn->max : map,
                             "key 'parameters.%s': min (%g) must be <= max (%g)", p->name, p->min,
                             p->max);
-    if (!isfinite(exp(p->max)))
-        return sweep_errorf(c, at_max,
-                            "key 'parameters.%s.max': %s's bounds are natural logs, and e^%g "
-                            "overflows; at most %.2f",
-                            p->name, p->form, p->max, floor(log(DBL_MAX) * 100) / 100);
+    if (!isfinite(exp(p->max))) {
+        bool both = !isfinite(exp(p->min)); /* named at min, the first */
+        return sweep_errorf(c, both ? at_min : at_max,
+                            "key 'parameters.%s.%s': %s's bounds are natural logs, and e^%g "
+                            "overflows%s; at most %.2f",
+                            p->name, both ? "min" : "max", p->form, both ? p->min : p->max,
+                            both ? " (as does max's)" : "", floor(log(DBL_MAX) * 100) / 100);
+    }
     if (inv && !isfinite(exp(-p->min)))
         return sweep_errorf(c, at_min,
                             "key 'parameters.%s.min': inv_log_uniform's bounds are natural logs "

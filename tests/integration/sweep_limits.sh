@@ -130,6 +130,13 @@ bound width '{min: -1e308, max: 1e308}' \
     "width.yaml:5:6: key 'parameters.p': max - min overflows (min -1e+308, max 1e+308)"
 bound logmax '{distribution: log_uniform, min: 0, max: 800}' \
     "logmax.yaml:5:47: key 'parameters.p.max': log_uniform's bounds are natural logs, and e^800 overflows; at most 709.78"
+# both bounds past e^709: said at min, without the warning of the values searched, which
+# read "goes from inf to inf"
+bound logboth '{distribution: log_uniform, min: 800, max: 900}' \
+    "logboth.yaml:5:39: key 'parameters.p.min': log_uniform's bounds are natural logs, and e^800 overflows (as does max's); at most 709.78"
+! grep -q "goes from" err.txt || fail "logboth: $(cat err.txt)"
+bound qlogboth '{distribution: q_log_uniform, min: 800, max: 900, q: 1}' \
+    "qlogboth.yaml:5:41: key 'parameters.p.min': q_log_uniform's bounds are natural logs, and e^800 overflows (as does max's); at most 709.78"
 bound logmin '{distribution: log_uniform, min: -800, max: 0}' \
     "logmin.yaml:5:39: key 'parameters.p.min': log_uniform's bounds are natural logs, and e^-800 is 0"
 bound qsteps '{distribution: q_uniform, min: 0, max: 1, q: 1e-300}' \
