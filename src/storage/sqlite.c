@@ -326,6 +326,27 @@ typedef struct db {
 
 /* ---------------------------------------------------------------- errors and statements */
 
+/* Why SQLite found the database read-only, where the file system says: the file or its
+ * directory not writable (a reader needs the directory too, for the -wal and -shm files
+ * beside the database), or "" when neither. */
+static const char *readonly_why(const db *d, char *buf, size_t size)
+{
+    const char *slash = strrchr(d->path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash == d->path ? 1 : slash - d->path) : 1,
+             slash ? d->path : ".");
+    if (access(d->path, W_OK) != 0)
+        snprintf(buf, size, " (the file is not writable: %s)", strerror(errno));
+    else if (access(dir, W_OK | X_OK) != 0)
+        snprintf(buf, size,
+                 " (the directory '%s' is not writable, and SQLite makes the files -wal and "
+                 "-shm beside the database, to read it too)",
+                 dir);
+    else
+        buf[0] = 0;
+    return buf;
+}
+
 static int fail(db *d, const char *op)
 {
     int code = sqlite3_extended_errcode(d->h);
@@ -333,7 +354,11 @@ static int fail(db *d, const char *op)
                  : (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB
                      ? KNOB_ECORRUPT
                      : KNOB_ESTORAGE;
-    return knob__error(status, "sqlite storage '%s': %s: %s", d->path, op, sqlite3_errmsg(d->h));
+    char why[4200] = "";
+    if ((code & 0xff) == SQLITE_READONLY)
+        readonly_why(d, why, sizeof why);
+    return knob__error(status, "sqlite storage '%s': %s: %s%s", d->path, op, sqlite3_errmsg(d->h),
+                       why);
 }
 
 const char *knob__sqlite_best_sql(bool max)

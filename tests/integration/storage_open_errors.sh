@@ -28,4 +28,30 @@ if [ "$(id -u)" != 0 ]; then
     refused ro/x.db "sqlite storage 'ro/x.db': cannot create it: the directory 'ro' is not writable"
     chmod 755 ro
 fi
+# A database in a directory it cannot write: reading it fails naming the directory (SQLite
+# makes its -wal and -shm files there to read too); it said only "attempt to write a
+# readonly database". As root, the command runs as nobody (setpriv), whom the directory
+# does not let write; the database itself stays writable to all.
+mkdir -p rodir
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/rodir/r.db" --study r --trials 1 > /dev/null 2>&1 ||
+    fail "run in rodir"
+sqlite3 rodir/r.db 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
+rm -f rodir/r.db-wal rodir/r.db-shm
+chmod 666 rodir/r.db
+as_other=()
+if [ "$(id -u)" = 0 ]; then
+    command -v setpriv > /dev/null || skip "setpriv (util-linux) is not installed"
+    chmod 755 rodir "$T"
+    as_other=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+else
+    chmod 555 rodir
+fi
+cp "$KNOB" knob-copy # nobody may not reach the build's directory
+chmod 755 knob-copy
+rc=0
+"${as_other[@]}" ./knob-copy trials r --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err || rc=$?
+chmod 755 rodir
+expect_eq "$rc" 1 "exit status of a read in a directory not writable ($(cat ro.err))"
+grep -qF "attempt to write a readonly database (the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too)" ro.err ||
+    fail "a read in a directory not writable: $(cat ro.err)"
 echo ok
