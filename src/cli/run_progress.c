@@ -260,8 +260,15 @@ void run_summary(runner *r)
     else
         printf("%s\n", r->best ? r->best : "no complete trial yet");
     printf("trial logs: %s/<number>/\n", r->trial_root);
-    if (r->exhausted)
-        printf("%s\n", r->done_why[0] ? r->done_why : "the grid is done: every point has run");
+    if (r->exhausted && r->done_why[0])
+        printf("%s\n", r->done_why);
+    else if (r->exhausted && read && by[KNOB_TRIAL_RUNNING])
+        printf("the grid has no point left to start: %zu of its trials %s RUNNING in other "
+               "processes (one whose\nworker died is failed after its grace, and run again by "
+               "the next knob run or knob worker)\n",
+               by[KNOB_TRIAL_RUNNING], by[KNOB_TRIAL_RUNNING] == 1 ? "is" : "are");
+    else if (r->exhausted)
+        printf("the grid is done: every point has run\n");
     if (r->target_reached)
         printf("the target %g of '%s' is reached\n", r->sw->target, r->sw->objectives[0].name);
     fflush(stdout);

@@ -63,4 +63,16 @@ printf 'program: unused\nmethod: grid\nseed: 4\nmetric: {name: a, goal: maximize
 for i in 1 2 3; do "$KNOB" ask twice --sweep twice.yaml $S > "tw$i.json" || fail "ask $i of twice.yaml"; done
 expect_eq "$(for i in 1 2 3; do py 'd["params"]["a"]' < "tw$i.json"; done | sort | tr '\n' ' ')" "1 1 2 " \
     "the points of twice.yaml"
+# A point running elsewhere at the end (a knob ask not yet told, a worker that may have
+# died): the run says so (it said "every point has run"), and the grid is done once it is told
+printf 'program: %s\nmethod: grid\nmetric: {name: b}\nparameters:\n  b: {values: [1, 2, 3]}\n' \
+    "$PROGS/echo_params.py" > small.yaml
+"$KNOB" ask held --sweep small.yaml $S > held.json || fail "ask held"
+"$KNOB" run small.yaml $S --study held > held.txt 2>&1 || fail "run held: $(cat held.txt)"
+grep -qF "the grid has no point left to start: 1 of its trials is RUNNING in other processes" held.txt ||
+    fail "a point running elsewhere: $(cat held.txt)"
+grep -q "every point has run" held.txt && fail "a point running elsewhere: $(cat held.txt)"
+"$KNOB" tell held "$(py 'd["number"]' < held.json)" 1 $S || fail "tell held"
+"$KNOB" run small.yaml $S --study held > held.txt 2>&1 || fail "run held again: $(cat held.txt)"
+grep -q "the grid is done: every point has run" held.txt || fail "held, told: $(cat held.txt)"
 echo ok
