@@ -182,8 +182,12 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
 {
     const char *nl = memchr(buf, '\n', n);
     size_t k = nl ? (size_t)(nl - buf) : n;
-    if (run_log(sl, false))
-        fwrite(buf, 1, k + (nl != NULL), sl->out_log);
+    if (run_log(sl, false)) {
+        size_t len = k + (nl != NULL);
+        errno = 0;
+        if (fwrite(buf, 1, len, sl->out_log) < len && !sl->out_werr)
+            sl->out_werr = errno ? errno : EIO;
+    }
     if (!sl->line_skip &&
         (sl->line_len + k > RUN_MAX_LINE || !line_room(sl, sl->line_len + k + 1))) {
         sl->line_skip = sl->line_len;
@@ -264,8 +268,10 @@ void run_read_stderr(slot *sl)
         }
         budget -= (size_t)n < budget ? (size_t)n : budget;
         if (run_log(sl, true)) {
-            fwrite(buf, 1, (size_t)n, sl->err_log);
-            fflush(sl->err_log);
+            errno = 0;
+            if ((fwrite(buf, 1, (size_t)n, sl->err_log) < (size_t)n || fflush(sl->err_log)) &&
+                !sl->err_werr)
+                sl->err_werr = errno ? errno : EIO;
         }
         for (ssize_t i = 0; i < n; i++) {
             sl->tail[sl->tail_at] = buf[i];

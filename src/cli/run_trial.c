@@ -391,6 +391,27 @@ FILE *run_log(slot *sl, bool err)
     return *f;
 }
 
+/* Closes the trial's stdout.log or stderr.log, saying when it is cut short (a full disk, a
+ * file size limit): the program's records were read whole all the same. */
+static void close_log(slot *sl, bool err)
+{
+    FILE **f = err ? &sl->err_log : &sl->out_log;
+    int *werr = err ? &sl->err_werr : &sl->out_werr;
+    if (!*f)
+        return;
+    errno = 0;
+    if (fclose(*f) && !*werr)
+        *werr = errno ? errno : EIO;
+    *f = NULL;
+    if (*werr)
+        fprintf(stderr,
+                "knob: trial %lld: %s/%s is cut short: %s (what the program printed was "
+                "read whole all the same)\n",
+                (long long)sl->number, sl->dir ? sl->dir : "?", err ? "stderr.log" : "stdout.log",
+                strerror(*werr));
+    *werr = 0;
+}
+
 /* The trial's log files and directory name, when it does not start. */
 static void drop_files(slot *sl)
 {
@@ -881,10 +902,8 @@ void run_finish(runner *r, slot *sl)
         run_ended(r, sl->number, state, knobx_buf_cstr(&why), sl->last,
                   state == KNOB_TRIAL_COMPLETE && violates(r->sw, sl));
     knobx_buf_free(&why);
-    if (sl->out_log)
-        fclose(sl->out_log);
-    if (sl->err_log)
-        fclose(sl->err_log);
+    close_log(sl, false);
+    close_log(sl, true);
     free(sl->dir);
     sl->dir = NULL;
     free(sl->line);

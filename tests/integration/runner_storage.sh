@@ -70,4 +70,17 @@ wait $pid || rc=$?
 expect_eq "$rc" 1 "exit status with the database deleted ($(cat del.txt))"
 grep -qF "sqlite storage '$T/del.db': the file was deleted or replaced while open" del.txt ||
     fail "the database deleted: $(cat del.txt)"
+# A trial's stdout.log cut short by the file size limit is said (it was cut without a word);
+# the trial's record after it is read all the same
+cat > big.py <<'PY'
+for i in range(5000):
+    print("filler line %d %s" % (i, "x" * 40))
+print("loss=0.5")
+PY
+printf 'program: big.py\ncommand: [python3, "${program}"]\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > big.yaml
+prlimit --fsize=65536 "$KNOB" run big.yaml --storage memory: --study big --trials 1 > big.txt 2>&1 ||
+    fail "big: $(cat big.txt)"
+grep -qF "knob: trial 0: $T/knob-runs/big/0/stdout.log is cut short: File too large" big.txt ||
+    fail "a log cut short: $(cat big.txt)"
+grep -q "trial 0 complete loss=0.5" big.txt || fail "big: $(cat big.txt)"
 echo ok
