@@ -326,7 +326,8 @@ void run_trial_dir_claim(const runner *r, int64_t number)
             continue;
         if (rename(dir, aside) == 0)
             fprintf(stderr,
-                    "knob: trial %lld: its directory held another trial's files (a study of "
+                    "knob: trial %lld: its directory held another trial's files (a trial "
+                    "whose creation the storage lost took this number before, or a study of "
                     "the same name, deleted since or in another storage, ran there); they are "
                     "kept in %s\n",
                     (long long)number, aside);
