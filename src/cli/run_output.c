@@ -185,7 +185,8 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
     if (run_log(sl, false)) {
         size_t len = k + (nl != NULL);
         errno = 0;
-        if (fwrite(buf, 1, len, sl->out_log) < len && !sl->out_werr)
+        /* a failed flush of the stream's buffer may leave the count whole: its error flag */
+        if ((fwrite(buf, 1, len, sl->out_log) < len || ferror(sl->out_log)) && !sl->out_werr)
             sl->out_werr = errno ? errno : EIO;
     }
     if (!sl->line_skip &&
@@ -247,8 +248,9 @@ static void read_stdout(runner *r, slot *sl)
 void run_read_stdout(runner *r, slot *sl)
 {
     read_stdout(r, sl);
-    if (sl->out_log)
-        fflush(sl->out_log);
+    errno = 0;
+    if (sl->out_log && fflush(sl->out_log) && !sl->out_werr)
+        sl->out_werr = errno ? errno : EIO;
 }
 
 void run_read_stderr(slot *sl)

@@ -401,7 +401,8 @@ static void close_log(slot *sl, bool err)
     if (!*f)
         return;
     errno = 0;
-    if (fclose(*f) && !*werr)
+    bool failed = ferror(*f) != 0;
+    if ((fclose(*f) || failed) && !*werr)
         *werr = errno ? errno : EIO;
     *f = NULL;
     if (*werr)
