@@ -222,6 +222,17 @@ static void warm_skipped(runner *r)
     knobx_json_free(j);
 }
 
+/* Whether the run's study is gone from its storage (another process deleted it): what
+ * failed the run's reads and writes then is that, which the storage's own message ("no
+ * study with id 1") does not say. */
+static bool study_deleted(runner *r)
+{
+    knob_study *s = NULL;
+    int rc = knob_study_load(r->ref.st, r->study_name, NULL, &s);
+    knob_study_free(s);
+    return rc == KNOB_ENOTFOUND;
+}
+
 void run_summary(runner *r)
 {
     const knob_trial_info *const *tr;
@@ -249,13 +260,20 @@ void run_summary(runner *r)
     if (r->unsaved)
         printf(", %lld not saved", (long long)r->unsaved);
     printf(") in %s\n", knobx_buf_cstr(&b));
-    if (r->storage_failed)
+    bool deleted = (!read || r->storage_failed) && study_deleted(r);
+    if (deleted)
+        printf("study '%s' was deleted (knob delete) while this run used it: its trials are "
+               "gone with it\n",
+               r->study_name);
+    else if (r->storage_failed)
         printf("the storage failed (at trial %lld), so the run stopped%s\n",
                (long long)r->lost_trial,
                r->unsaved ? "; a trial not saved stays RUNNING until a worker fails it for its "
                             "lost\nheartbeat (and runs it again)"
                           : "");
-    if (knob_study_n_objectives(r->ref.s) == 0)
+    if (deleted)
+        ; /* no best: its trial is gone */
+    else if (knob_study_n_objectives(r->ref.s) == 0)
         printf("the study has no metric: a trial completes when its program exits 0\n");
     else
         printf("%s\n", r->best ? r->best : "no complete trial yet");

@@ -70,6 +70,22 @@ wait $pid || rc=$?
 expect_eq "$rc" 1 "exit status with the database deleted ($(cat del.txt))"
 grep -qF "sqlite storage '$T/del.db': the file was deleted or replaced while open" del.txt ||
     fail "the database deleted: $(cat del.txt)"
+# The study deleted (knob delete) while the run writes it: the summary says so, and promises
+# no retry by a worker (it said only "no study with id 1" and that a worker would run the
+# trial again)
+rm -f go.*
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/gone.db" --study gone > gone.txt 2>&1 &
+pid=$!
+for _ in $(seq 300); do [ -f knob-runs/gone/0/pid ] && break; sleep 0.1; done
+[ -f knob-runs/gone/0/pid ] || fail "trial 0 of gone did not start: $(cat gone.txt)"
+"$KNOB" delete gone --storage "sqlite:///$T/gone.db" > /dev/null || fail "delete gone"
+touch go.0 go.1
+rc=0
+wait $pid || rc=$?
+expect_eq "$rc" 1 "exit status with the study deleted ($(cat gone.txt))"
+grep -qF "study 'gone' was deleted (knob delete) while this run used it: its trials are gone with it" gone.txt ||
+    fail "the study deleted: $(cat gone.txt)"
+grep -q "until a worker fails it" gone.txt && fail "the study deleted: $(cat gone.txt)"
 # A trial's stdout.log cut short by the file size limit is said (it was cut without a word);
 # the trial's record after it is read all the same
 cat > big.py <<'PY'
