@@ -113,9 +113,12 @@ static int next_rate(const knob_hypergrad *h, const double *g, double *rate, dou
     *rate = h->rate;
     *hyper = h->hyper;
     /* Adam's second moment takes g squared: past about 1e154 it is inf, and then every later
-     * direction is 0 and the params never move again */
+     * direction is 0 and the params never move again. The square itself is checked, not
+     * the moment's (1 - beta2) share of it: the step divides that by 1 - beta2^t, which
+     * made a square past DBL_MAX inf again (a gradient up to about 4e155 was taken). A
+     * moment of finite squares stays below the largest, bias correction included. */
     for (size_t i = 0; o->method == KNOB_HYPERGRAD_ADAM && i < h->n; i++)
-        if (!isfinite(o->beta2 * h->v[i] + (1 - o->beta2) * g[i] * g[i]))
+        if (!isfinite(g[i] * g[i]))
             return knob__error(KNOB_EINVAL,
                                "hypergrad: step %lld: gradient %zu is %g, whose square overflows "
                                "Adam's second moment: the gradient is too large (nothing changed)",

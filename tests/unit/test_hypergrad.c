@@ -210,6 +210,17 @@ static void an_overflowing_adam_moment_is_refused(void **state)
     double was = x[1];
     assert_int_equal(knob_hypergrad_step(h, x, ok), KNOB_OK);
     assert_true(x[1] < was);
+    /* a square past DBL_MAX whose (1 - beta2) share fits: it was taken, the bias correction
+     * made the moment inf again, and the param never moved (1.4e154^2 = 1.96e308) */
+    knob_hypergrad_free(h);
+    assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+    double y[2] = {1, -1}, big[2] = {1.4e154, 1};
+    assert_int_equal(knob_hypergrad_step(h, y, big), KNOB_EINVAL);
+    assert_true(y[0] == 1 && y[1] == -1);
+    big[0] = 1.3e154; /* 1.69e308 fits: Adam's first step is the rate, whatever the size */
+    assert_int_equal(knob_hypergrad_step(h, y, big), KNOB_OK);
+    assert_float_equal(y[0], 0.9, 1e-12);
+    assert_float_equal(y[1], -1.1, 1e-12);
     float xf[1] = {0}, gf[1] = {3e38f};
     knob_hypergrad_free(h);
     assert_int_equal(knob_hypergrad_create(&o, 1, &h), KNOB_OK);
