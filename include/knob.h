@@ -1172,8 +1172,8 @@ KNOB_API double knob_normal_quantile(double p);
  * exponentially, step by step, from min_rate to max_rate, while the loss is recorded. The
  * loss is smoothed (an exponential moving average with bias correction); the run stops
  * when the smoothed loss exceeds diverge_factor times its lowest value (a lowest value
- * below 0: when it has risen above it by diverge_factor - 1 times its size), or a loss is
- * not finite. The result gives the rate of steepest descent of the smoothed loss (against
+ * below 0: when it has risen above it by diverge_factor - 1 times its size; 0: when it
+ * rises at all), or a loss is not finite. The result gives the rate of steepest descent of the smoothed loss (against
  * log rate), the rate of the lowest smoothed loss, the rate at which it diverged, and a
  * suggested rate.
  *
@@ -1208,7 +1208,8 @@ typedef struct knob_lr_finder_result {
 } knob_lr_finder_result;
 
 /* Creates a finder (opts NULL: every default). KNOB_EINVAL names an option out of range;
- * KNOB_ENOMEM. *out is freed by knob_lr_finder_free. */
+ * KNOB_ENOMEM. *out is freed by knob_lr_finder_free; on an error it is NULL (so a cleanup
+ * that frees it is safe). */
 KNOB_API int knob_lr_finder_create(const knob_lr_finder_options *opts, knob_lr_finder **out);
 KNOB_API void knob_lr_finder_free(knob_lr_finder *f);
 
@@ -1221,7 +1222,8 @@ KNOB_API double knob_lr_finder_rate(const knob_lr_finder *f);
  * a step after that is KNOB_ESTATE. A NaN or infinite loss counts as divergence. */
 KNOB_API int knob_lr_finder_step(knob_lr_finder *f, double loss, bool *done);
 
-/* The result so far; KNOB_ESTATE before two steps are recorded. */
+/* The result so far; KNOB_ESTATE before two steps are recorded (before one when the next
+ * diverged: its loss is lowest at the first rate, and the suggestion a tenth of it). */
 KNOB_API int knob_lr_finder_result_get(const knob_lr_finder *f, knob_lr_finder_result *out);
 
 /* The recorded curve: rates, raw losses and smoothed losses, n of each, borrowed until
@@ -1255,7 +1257,8 @@ typedef struct knob_hypergrad_options {
 } knob_hypergrad_options;
 
 /* An optimizer for n params (n >= 1). KNOB_EINVAL names a bad option; KNOB_ENOMEM. *out
- * is freed by knob_hypergrad_free. */
+ * is freed by knob_hypergrad_free; on an error it is NULL (so a cleanup that frees it is
+ * safe). */
 KNOB_API int knob_hypergrad_create(const knob_hypergrad_options *opts, size_t n,
                                    knob_hypergrad **out);
 KNOB_API void knob_hypergrad_free(knob_hypergrad *h);

@@ -17,7 +17,10 @@ static int check(const knob_lr_finder_options *o)
 {
     if (!(o->min_rate > 0) || !isfinite(o->min_rate))
         return knob__error(KNOB_EINVAL, "lr finder: min_rate must be > 0, got %g", o->min_rate);
-    if (!(o->max_rate > o->min_rate) || !isfinite(o->max_rate))
+    if (!isfinite(o->max_rate))
+        return knob__error(KNOB_EINVAL, "lr finder: max_rate must be a finite number, got %g",
+                           o->max_rate);
+    if (!(o->max_rate > o->min_rate))
         return knob__error(KNOB_EINVAL, "lr finder: max_rate must be > min_rate (%g), got %g",
                            o->min_rate, o->max_rate);
     if (o->steps < 2 || o->steps > 100000000)
@@ -85,6 +88,8 @@ static double rate_at(const knob_lr_finder_options *o, size_t i)
      * as large, can overflow a double where the rate itself does not */
     if (i == 0)
         return o->min_rate;
+    if (i + 1 == (size_t)o->steps) /* exactly: exp(log(max)) may be an ulp above it */
+        return o->max_rate;
     double t = (double)i / (double)(o->steps - 1), lo = log(o->min_rate);
     return exp(lo + t * (log(o->max_rate) - lo));
 }
@@ -119,7 +124,7 @@ int knob_lr_finder_step(knob_lr_finder *f, double loss, bool *done)
          * its size: the same bound for a loss that has fallen below 0 (a log-likelihood
          * of a density), which a product cannot give (it never stopped) */
         double rise = (f->o.diverge_factor - 1) * fabs(f->best);
-        if (i > 0 && f->best != 0 && s - f->best > rise)
+        if (i > 0 && s - f->best > rise) /* a lowest loss of 0: any rise (it never stopped) */
             f->diverged = f->done = true;
     }
     f->n = i + 1;
@@ -136,12 +141,13 @@ int knob_lr_finder_result_get(const knob_lr_finder *f, knob_lr_finder_result *ou
         return knob__error(KNOB_EINVAL, "knob_lr_finder_result_get: NULL argument");
     /* the curve without its diverged tail */
     size_t n = f->diverged ? f->n - 1 : f->n;
-    if (n < 2 && f->diverged)
+    /* one step before divergence is a loss lowest at the first rate: the suggestion is a
+     * tenth of it, below the range (it was an error) */
+    if (n < 1 && f->diverged)
         return knob__error(KNOB_ESTATE,
-                           "lr finder: %zu steps before divergence; at least 2 "
-                           "are needed (a lower min_rate?)",
-                           n);
-    if (n < 2) /* not a divergence: too few steps were given yet */
+                           "lr finder: the loss diverged at the first step; at least 1 step "
+                           "before divergence is needed (a lower min_rate?)");
+    if (n < 2 && !f->diverged) /* not a divergence: too few steps were given yet */
         return knob__error(KNOB_ESTATE, "lr finder: %zu steps recorded; at least 2 are needed", n);
     memset(out, 0, sizeof *out);
     out->n_steps = f->n;

@@ -239,18 +239,19 @@ if "$KNOB" lr-find sweep.yaml --param lr --set lr=0.5 > out.txt 2> err.txt; then
     fail "--set of the tested param accepted: $(head -1 out.txt)"
 fi
 grep -q "\-\-set lr=0.5: 'lr' is the param under test" err.txt || fail "--set lr: $(cat err.txt)"
-# a loss that diverges at the second step printed each loss: knob asks for a lower --min,
-# not for a loss per step
+# a loss that diverges at the second step was lowest at the first rate: the suggestion is a
+# tenth of it, and knob asks for a lower --min (it printed each loss, then failed with "1
+# steps before divergence"), not for a loss per step
 cat > jump.yaml <<YAML
 command: [sh, -c, 'while read -r s r; do if [ \$s = 0 ]; then echo "step=0 loss=1"; else echo "step=\$s loss=1e9"; fi; done']
 metric: {name: loss, goal: minimize}
 parameters:
   lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}
 YAML
-if "$KNOB" lr-find jump.yaml --param lr --steps 20 > out.txt 2> err.txt; then
-    fail "diverged at once: $(cat out.txt)"
-fi
-grep -q "1 steps before divergence; at least 2 are needed (a lower min_rate?)" err.txt ||
+"$KNOB" lr-find jump.yaml --param lr --steps 20 > out.txt 2> err.txt ||
+    fail "diverged at once: $(cat out.txt err.txt)"
+grep -q "^suggested rate: *1e-08$" out.txt || fail "diverged at once: $(cat out.txt)"
+grep -q "the smoothed loss was lowest at the first rate, 1e-07: it never fell, and the suggested rate 1e-08 lies below the range tried; try a lower --min" err.txt ||
     fail "diverged at once: $(cat err.txt)"
 if grep -q "once per step" err.txt; then fail "diverged at once: $(cat err.txt)"; fi
 echo ok

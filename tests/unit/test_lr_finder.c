@@ -208,6 +208,80 @@ static void early_noise_is_not_the_descent(void **state)
     knob_lr_finder_free(f);
 }
 
+/* A lowest smoothed loss of exactly 0 (a fitted batch, a hinge loss): a rise after it is a
+ * divergence, as 4 x 0 is exceeded (the test never stopped once the loss had been 0). */
+static void a_lowest_loss_of_zero_still_diverges(void **state)
+{
+    (void)state;
+    knob_lr_finder_options o = {.min_rate = 1e-3, .max_rate = 1, .steps = 50, .smoothing = -1};
+    knob_lr_finder *f;
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+    bool done = false;
+    static const double loss[] = {1, 0.75, 0.5, 0.25, 0, 0, 0, 0, 0, 0, 1e6};
+    for (size_t i = 0; i < sizeof loss / sizeof *loss; i++) {
+        assert_false(done);
+        assert_int_equal(knob_lr_finder_step(f, loss[i], &done), KNOB_OK);
+    }
+    assert_true(done);
+    knob_lr_finder_result res;
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_true(res.diverged);
+    assert_int_equal(res.n_steps, 11);
+    knob_lr_finder_free(f);
+}
+
+/* A loss that diverges at the second step was lowest at the first rate: the result says so,
+ * with the suggestion below the range (it was KNOB_ESTATE, "1 steps before divergence"). */
+static void a_divergence_at_the_second_step_has_a_result(void **state)
+{
+    (void)state;
+    knob_lr_finder_options o = {.min_rate = 1e-3, .max_rate = 1, .steps = 10};
+    knob_lr_finder *f;
+    knob_lr_finder_result res;
+    bool done = false;
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+    assert_int_equal(knob_lr_finder_step(f, 1, &done), KNOB_OK);
+    assert_int_equal(knob_lr_finder_step(f, 1000, &done), KNOB_OK);
+    assert_true(done);
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_OK);
+    assert_true(res.diverged);
+    assert_double_equal(res.min_loss_rate, 1e-3, 1e-15);
+    assert_double_equal(res.suggested_rate, 1e-4, 1e-16);
+    assert_double_equal(res.diverge_rate, rate_at(&o, 1), 1e-12);
+    knob_lr_finder_free(f);
+    /* diverged at the first step: nothing to suggest */
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+    assert_int_equal(knob_lr_finder_step(f, NAN, &done), KNOB_OK);
+    assert_int_equal(knob_lr_finder_result_get(f, &res), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "diverged at the first step"));
+    knob_lr_finder_free(f);
+}
+
+/* The last step's rate is max_rate exactly (it was an ulp above in most ranges: 10 became
+ * 10.000000000000011 from 1e-6 in 2 to 6 steps). */
+static void the_last_rate_is_max_rate(void **state)
+{
+    (void)state;
+    static const double mins[] = {1e-6, 1e-7, 1e-5, 3e-4};
+    for (size_t m = 0; m < sizeof mins / sizeof *mins; m++) {
+        for (int64_t steps = 2; steps <= 300; steps++) {
+            knob_lr_finder_options o = {
+                .min_rate = mins[m], .max_rate = 10, .steps = steps, .smoothing = -1};
+            knob_lr_finder *f;
+            assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_OK);
+            bool done = false;
+            double last = 0;
+            while (!done) {
+                last = knob_lr_finder_rate(f);
+                assert_true(last <= 10);
+                assert_int_equal(knob_lr_finder_step(f, 1, &done), KNOB_OK);
+            }
+            assert_true(last == 10);
+            knob_lr_finder_free(f);
+        }
+    }
+}
+
 static void bad_options_are_named(void **state)
 {
     (void)state;
@@ -219,6 +293,9 @@ static void bad_options_are_named(void **state)
     o = (knob_lr_finder_options){.min_rate = 1, .max_rate = 0.5};
     assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "max_rate"));
+    o = (knob_lr_finder_options){.max_rate = INFINITY};
+    assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "max_rate must be a finite number, got inf"));
     o = (knob_lr_finder_options){.steps = 1};
     assert_int_equal(knob_lr_finder_create(&o, &f), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "steps"));
@@ -240,6 +317,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_range_wider_than_a_double_has_every_rate),
         cmocka_unit_test(nan_loss_diverges_at_once),
         cmocka_unit_test(early_noise_is_not_the_descent),
+        cmocka_unit_test(a_lowest_loss_of_zero_still_diverges),
+        cmocka_unit_test(a_divergence_at_the_second_step_has_a_result),
+        cmocka_unit_test(the_last_rate_is_max_rate),
         cmocka_unit_test(bad_options_are_named),
     };
     if (argc > 1)
