@@ -650,13 +650,21 @@ void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
     }
     knobx_buf_puts(b, "{");
     for (size_t i = 0; i < t->n_params; i++) {
-        char v[512];
-        knob_param_format(&t->params[i], v, sizeof v);
+        /* a long choice (600 characters; control bytes, 6 a byte escaped) in a buffer of
+         * its length: a fixed one cut it, and the JSON with it */
+        char v[512], *big = NULL;
+        int len = knob_param_format(&t->params[i], v, sizeof v);
+        if (len >= (int)sizeof v && (big = malloc((size_t)len + 1)))
+            knob_param_format(&t->params[i], big, (size_t)len + 1);
         if (i)
             knobx_buf_puts(b, ",");
         knobx_json_add_string(b, t->params[i].name);
         knobx_buf_puts(b, ":");
-        knobx_buf_puts(b, v);
+        if (len < 0 || (len >= (int)sizeof v && !big))
+            knobx_buf_puts(b, "null"); /* a param the library cannot write, or no memory */
+        else
+            knobx_buf_puts(b, big ? big : v);
+        free(big);
     }
     knobx_buf_puts(b, "}");
 }

@@ -67,3 +67,17 @@ def test_cli_study_read_from_python(knob_cli, tmp_path):
     study.optimize(lambda t: t.suggest_float("lr", 0.001, 0.1, log=True) * t.suggest_categorical("layers", [1, 2, 3]), n_trials=2)
     rows = json.loads(run(knob_cli, "trials", "cli-study", "--storage", url, "--format", "json"))
     assert len(rows) == 5
+
+
+def test_long_choices_reach_the_cli_whole(knob_cli, tmp_db):
+    """A choice longer than 510 characters as JSON (600 letters; 90 control bytes, 6 each
+    escaped) was cut by the CLI, and `knob trials --format json` was not JSON."""
+    study = optuna.create_study(storage=tmp_db, study_name="long")
+    choices = ["x" * 600, "\x01" * 90]
+    study.enqueue_trial({"prompt": choices[0]})
+    study.enqueue_trial({"prompt": choices[1]})
+    study.optimize(lambda t: len(t.suggest_categorical("prompt", choices)), n_trials=2)
+    rows = json.loads(run(knob_cli, "trials", "long", "--storage", tmp_db, "--format", "json"))
+    assert [r["params"]["prompt"] for r in rows] == choices
+    best = json.loads(run(knob_cli, "best", "long", "--storage", tmp_db, "--json"))
+    assert best["params"]["prompt"] == choices[1]
