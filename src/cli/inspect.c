@@ -185,7 +185,7 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t)
 /* A CSV field: quoted when it holds a comma, quote or newline. */
 static void csv_field(knobx_buf *b, const char *s)
 {
-    if (!strpbrk(s, ",\"\n")) {
+    if (!strpbrk(s, ",\"\n\r")) { /* a bare CR ends a row too (RFC 4180) */
         knobx_buf_puts(b, s);
         return;
     }

@@ -81,3 +81,22 @@ def test_long_choices_reach_the_cli_whole(knob_cli, tmp_db):
     assert [r["params"]["prompt"] for r in rows] == choices
     best = json.loads(run(knob_cli, "best", "long", "--storage", tmp_db, "--json"))
     assert best["params"]["prompt"] == choices[1]
+
+
+def test_csv_quotes_a_carriage_return(knob_cli, tmp_db):
+    """A fail reason with a bare CR was written unquoted: csv read 4 rows for 2 trials."""
+    import csv
+    import io
+
+    study = optuna.create_study(storage=tmp_db, study_name="cr")
+
+    def objective(trial):
+        trial.suggest_float("x", 0, 1)
+        raise RuntimeError("loss diverged\rretry")
+
+    study.optimize(objective, n_trials=2, catch=(RuntimeError,))
+    p = subprocess.run([knob_cli, "trials", "cr", "--storage", tmp_db, "--format", "csv"],
+                       capture_output=True)  # bytes: text mode reads a CR as a newline
+    assert p.returncode == 0, p.stderr
+    rows = list(csv.DictReader(io.StringIO(p.stdout.decode(), newline="")))
+    assert [r["fail_reason"] for r in rows] == ["RuntimeError: loss diverged\rretry"] * 2
