@@ -93,6 +93,10 @@ void cli_trial_params_json(struct knobx_buf *b, const knob_trial_info *t);
  * an enqueued trial's given or fixed params), borrowed from t; NULL when it writes the
  * params' external values instead. */
 const char *cli_trial_params_text(const knob_trial_info *t);
+/* The user attribute "params" that knob run and knob ask write (the params as the program
+ * got them, a JSON object), or NULL: one of another kind is the user's own (a Python
+ * objective's set_user_attr("params", 1234567)), not the params. */
+const char *cli_trial_given_params(const knob_trial_info *t);
 
 /* knob enqueue's write, which knob dashboard's POST /api/enqueue shares: a waiting trial in
  * s with the params of given_json (a JSON object of what the program should get). With a

@@ -630,9 +630,17 @@ void cli_close(study_ref *r)
     memset(r, 0, sizeof *r);
 }
 
-const char *cli_trial_params_text(const knob_trial_info *t)
+const char *cli_trial_given_params(const knob_trial_info *t)
 {
     const char *given = knob_trial_info_attr(t, "params", false);
+    while (given && isspace((unsigned char)*given))
+        given++;
+    return given && *given == '{' ? given : NULL;
+}
+
+const char *cli_trial_params_text(const knob_trial_info *t)
+{
+    const char *given = cli_trial_given_params(t);
     if (!given && t->state == KNOB_TRIAL_WAITING) /* as knob enqueue was given them */
         given = knob_trial_info_attr(t, "enqueued_params", true);
     const char *fixed = knob_trial_info_attr(t, "fixed_params", true);

@@ -143,7 +143,7 @@ static void scan(runner *r, const knob_trial_info *const *tr, size_t n)
             continue;
         const knob_trial_info *t = tr[m->last];
         m->since = isnan(t->end_time) ? now : t->end_time;
-        m->started = knob_trial_info_attr(t, "params", false) != NULL;
+        m->started = cli_trial_given_params(t) != NULL;
         switch (t->state) {
         case KNOB_TRIAL_COMPLETE:
             m->st = m->last_rec.end >= c->max_steps ? M_FINISHED : M_NEXT;

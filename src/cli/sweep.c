@@ -863,8 +863,18 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
                                 2 * CLI_HEARTBEAT, CLI_HEARTBEAT, sw->grace);
         return 0;
     }
-    if (!strcmp(ks, "cost")) /* duration, or a metric's name */
-        return sweep_get_string(c, v, ks, SWEEP_MAX_METRIC, &sw->cost);
+    if (!strcmp(ks, "cost")) { /* duration, or a metric's name */
+        if (sweep_get_string(c, v, ks, SWEEP_MAX_METRIC, &sw->cost))
+            return -1;
+        /* the cost is kept as the trial's user attribute of its name, where knob run keeps
+         * the params the program got: one would replace the other */
+        if (!strcmp(sw->cost, "params"))
+            return sweep_errorf(c, v,
+                                "key 'cost': a cost metric named 'params' would replace the "
+                                "params a trial got, which knob keeps under that name; have "
+                                "the program print it under another name");
+        return 0;
+    }
     if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity") ||
         !strcmp(ks, "plugins")) /* plugins: read first, by load_plugins */
         return 0;

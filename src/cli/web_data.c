@@ -401,7 +401,7 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = ts[i];
         bool waiting = t->state == KNOB_TRIAL_WAITING && !t->n_params;
-        if (!waiting && !knob_trial_info_attr(t, "params", false))
+        if (!waiting && !cli_trial_given_params(t))
             continue; /* its params are p's */
         knobx_buf text = {0}, one = {0}, prefix = {0};
         const char *stored = cli_trial_params_text(t);
@@ -635,8 +635,8 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
         size_t m = 0;
         for (size_t a = 0; a < ts[i]->n_user_attrs; a++) {
             const knob_attr *u = &ts[i]->user_attrs[a];
-            if (!strcmp(u->key, "params"))
-                continue;
+            if (!strcmp(u->key, "params") && cli_trial_given_params(ts[i]))
+                continue; /* knob run's own, shown as the params */
             if (m++ == 0)
                 knobx_buf_printf(b, "%s\"%zu\":{", shown++ ? "," : "", i);
             else

@@ -29,4 +29,12 @@ sed -i 's/^cost: .*/cost: energy/' s.yaml
 "$KNOB" trials e $S --format json > t.json
 py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "no cost metric 'energy' in stdout" \
     || fail "reason: $(py 'd[0]["system_attrs"]' < t.json)"
+# a cost metric named params would replace the params a trial got (knob trials and knob
+# best showed the cost as each trial's params): refused at its line
+printf 'command: [/bin/sh, -c, "echo loss=0.5 params=7"]\nmetric: {name: loss}\ncost: params\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > p.yaml
+rc=0
+"$KNOB" run p.yaml $S --study p > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 2 "exit status of cost: params ($(cat run.err))"
+grep -qF "p.yaml:3:7: key 'cost': a cost metric named 'params' would replace the params a trial got" run.err ||
+    fail "cost: params: $(cat run.err)"
 echo ok

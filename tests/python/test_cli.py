@@ -100,3 +100,20 @@ def test_csv_quotes_a_carriage_return(knob_cli, tmp_db):
     assert p.returncode == 0, p.stderr
     rows = list(csv.DictReader(io.StringIO(p.stdout.decode(), newline="")))
     assert [r["fail_reason"] for r in rows] == ["RuntimeError: loss diverged\rretry"] * 2
+
+
+def test_a_user_attribute_named_params_stays_the_users(knob_cli, tmp_db):
+    """set_user_attr("params", 1234567) was shown by the CLI as every trial's params."""
+    study = optuna.create_study(storage=tmp_db, study_name="ua")
+
+    def objective(trial):
+        x = trial.suggest_float("x", 0, 1)
+        trial.set_user_attr("params", 1234567)
+        return x
+
+    study.optimize(objective, n_trials=2)
+    rows = json.loads(run(knob_cli, "trials", "ua", "--storage", tmp_db, "--format", "json"))
+    assert [r["params"] for r in rows] == [t.params for t in study.trials]
+    assert all(r["user_attrs"]["params"] == 1234567 for r in rows)
+    best = json.loads(run(knob_cli, "best", "ua", "--storage", tmp_db, "--json"))
+    assert best["params"] == study.best_trial.params
