@@ -26,7 +26,7 @@ expect_eq "$(py "sorted((t['params']['x'], t['constraints'] == [[$M, 1e308 - 1.5
 "$KNOB" best o $S > best.txt || fail "best: $(cat best.txt)"
 grep -q '"x": *3\|"x":3' best.txt || fail "the best feasible trial is x=3: $(cat best.txt)"
 
-# Two constraints where the study's trials have three: each trial fails, the run goes on.
+# Two constraints where the study's trials have three.
 cat > two.yaml <<'YAML'
 command: [/bin/sh, -c, 'echo "loss=1 a=-1.5e308 b=1.5e308"']
 method: random
@@ -36,6 +36,17 @@ trials: 2
 parameters:
   x: {min: 0.0, max: 1.0}
 YAML
+# The sweep edited to two constraints: refused before any trial runs (knob run checks the
+# stored sweep), the study's trials as they were.
+rc=0
+"$KNOB" run two.yaml $S --study o > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 1 "exit status of the sweep edited to two constraints ($(cat run.err))"
+grep -qF "two.yaml has 2 constraints, and the study's trials hold 3 constraint values each" run.err ||
+    fail "the sweep edited: $(cat run.err)"
+expect_eq "$("$KNOB" trials o $S --format json | py 'len(d)')" 3 "trials after the refusal"
+# A study without a stored sweep (made from C or Python; here its sweep is removed): the
+# library refuses each trial's two values, the trial fails naming them, the run goes on.
+sqlite3 "$T/s.db" "DELETE FROM study_attrs WHERE system = 1 AND key = 'sweep'"
 "$KNOB" run two.yaml $S --study o > run.txt 2> run.err || fail "run: $(cat run.txt run.err)"
 "$KNOB" trials o $S --format json > t.json
 expect_eq "$(py '[t["state"] for t in d if t["number"] >= 3]' < t.json)" '["fail", "fail"]' \
