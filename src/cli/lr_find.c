@@ -566,6 +566,10 @@ static void plot(const knob_lr_finder *f, const knob_lr_finder_result *res)
     const double *rate, *smooth;
     size_t n = knob_lr_finder_curve(f, &rate, NULL, &smooth);
     size_t m = res->diverged ? n - 1 : n;
+    if (m < 2) { /* one step before the divergence: no curve to draw */
+        printf("\n(no plot: one step before the loss diverged)\n");
+        return;
+    }
     double lo = res->min_loss, hi = smooth[0];
     for (size_t i = 0; i < m; i++)
         hi = smooth[i] > hi && smooth[i] < lo + 3 * (smooth[0] - lo) ? smooth[i] : hi;

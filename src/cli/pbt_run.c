@@ -617,13 +617,19 @@ static double explore_normal(const runner *r, const sweep_param *sp, const knob_
         x = params_round_q(x, sp);
         if (lg && x == 0) /* a value rounded to 0, which no factor moves */
             return q->internal;
-        y = pbt_explore_value(&c, &span, x, rng);
+        /* the factor on the value as it is, the span's bounds after the step: a rounded
+         * value just past a bound (-3 below -2.75) was clamped inside it first, and moved
+         * inward whatever the factor. A 0 moves by a share of the span, as the library's. */
+        knob_distribution open = span;
+        if (x != 0) {
+            open.low = lg ? 0 : -INFINITY;
+            open.high = INFINITY;
+        }
+        y = pbt_explore_value(&c, &open, x, rng);
         double ky = round(y / step), kx = round(x / step);
         if (ky == kx && y != x)
             ky += y > x ? 1 : -1;
-        y = ky * step;
-        if (lg && y <= 0) /* a log scale holds no 0: its lowest value */
-            return d->low;
+        y = fmin(span.high, fmax(span.low, ky * step));
     } else {
         y = pbt_explore_value(&c, &span, x, rng);
     }

@@ -83,6 +83,7 @@ typedef struct runner {
     double started, deadline, trial_timeout, last_tick;
     bool exhausted, target_reached, broken, tty;
     bool storage_failed;       /* a write was lost: no new trial, the running ones stopped */
+    bool storage_gone;         /* ... because the database file was deleted or replaced */
     int64_t lost_trial;        /* the first trial a storage failure touched */
     int64_t complete, unsaved; /* this run's trials by outcome (beside failed, pruned) */
     bool setup_only;           /* --trials 0: create the study, run nothing */

@@ -260,8 +260,11 @@ void run_summary(runner *r)
     if (r->unsaved)
         printf(", %lld not saved", (long long)r->unsaved);
     printf(") in %s\n", knobx_buf_cstr(&b));
-    bool deleted = (!read || r->storage_failed) && study_deleted(r);
-    if (deleted)
+    bool deleted = (!read || r->storage_failed) && (r->storage_gone || study_deleted(r));
+    if (r->storage_gone)
+        printf("the storage's file was deleted or replaced during the run: what the run wrote "
+               "to it is lost with it\n");
+    else if (deleted)
         printf("study '%s' was deleted (knob delete) while this run used it: its trials are "
                "gone with it\n",
                r->study_name);

@@ -246,6 +246,9 @@ void run_storage_failed(runner *r, int64_t number)
 {
     if (!r->storage_failed) {
         r->storage_failed = true;
+        /* the SQLite storage's word for its file gone from its path (its writes lost) */
+        r->storage_gone =
+            strstr(knob_errmsg(), "the file was deleted or replaced while open") != NULL;
         r->lost_trial = number;
         fprintf(stderr, "knob: the storage failed: no new trial starts, the running ones are "
                         "stopped\n");

@@ -88,6 +88,11 @@ static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where
         } else if (ks && !is_metric &&
                    (!strcmp(ks, "target") || !strcmp(ks, "impute") ||
                     !strcmp(ks, "impute_while_running"))) {
+            if (c->stored) { /* an older knob took it and ran without it */
+                sweep_warnf(c, k, "key '%s': '%s' is a key of 'metric'; it is not applied", key,
+                            ks);
+                continue;
+            }
             return sweep_errorf(c, k,
                                 "key '%s': '%s' is a key of 'metric' (one objective); an "
                                 "objective of several takes name and goal",
@@ -868,6 +873,12 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
             return -1;
         /* the cost is kept as the trial's user attribute of its name, where knob run keeps
          * the params the program got: one would replace the other */
+        if (!strcmp(sw->cost, "params") && c->stored) { /* stored by an older knob */
+            sweep_warnf(c, v,
+                        "key 'cost': a cost metric named 'params' replaces the params a "
+                        "trial got, which knob keeps under that name");
+            return 0;
+        }
         if (!strcmp(sw->cost, "params"))
             return sweep_errorf(c, v,
                                 "key 'cost': a cost metric named 'params' would replace the "

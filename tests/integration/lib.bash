@@ -105,12 +105,14 @@ dashboard_stop() {
 # tests/integration/dashboard.sh's time.
 dashboard_request() { # PATH [BODY] [HEADER]
     local out="$T/response.$BASHPID" code rc=0
-    local args=(-s -S --max-time 10 -o "$out" -w '%{http_code}')
+    # -g: a path's [] and {} as they are, not curl's globs; the body from stdin, as it is
+    # (an argument beginning with @ would name a file)
+    local args=(-g -s -S --max-time 10 -o "$out" -w '%{http_code}')
     if [ -n "${2:-}" ]; then # as the page sends it (a write must say its body is JSON)
-        args+=(-H "Content-Type: application/json" --data-binary "$2")
+        args+=(-H "Content-Type: application/json" --data-binary @-)
     fi
     [ -n "${3:-}" ] && args+=(-H "$3")
-    code=$(curl "${args[@]}" "$url$1") || rc=$?
+    code=$(printf '%s' "${2:-}" | curl "${args[@]}" "$url$1") || rc=$?
     if [ "$rc" = 0 ]; then
         printf '%s %s\n' "$code" "$(cat "$out")"
     fi

@@ -251,6 +251,7 @@ YAML
 "$KNOB" lr-find jump.yaml --param lr --steps 20 > out.txt 2> err.txt ||
     fail "diverged at once: $(cat out.txt err.txt)"
 grep -q "^suggested rate: *1e-08$" out.txt || fail "diverged at once: $(cat out.txt)"
+grep -q "^(no plot: one step before the loss diverged)$" out.txt || fail "diverged at once: $(cat out.txt)"
 grep -q "the smoothed loss was lowest at the first rate, 1e-07: it never fell, and the suggested rate 1e-08 lies below the range tried; try a lower --min" err.txt ||
     fail "diverged at once: $(cat err.txt)"
 if grep -q "once per step" err.txt; then fail "diverged at once: $(cat err.txt)"; fi

@@ -242,8 +242,7 @@ rnd = lambda v: math.copysign(math.floor(abs(v) + 0.5), v)  # C's round
 def explored(x, f, lo, hi, lg):
     if lg and x == 0:
         return {x}
-    y = x * f if lg or x != 0 else (f - 1) * (hi - lo)
-    y = min(hi, max(lo, y))
+    y = x * f if lg or x != 0 else min(hi, max(lo, (f - 1) * (hi - lo)))
     k = rnd(y)
     if k == x and y != x:
         k += 1 if y > x else -1

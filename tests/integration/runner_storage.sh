@@ -70,6 +70,9 @@ wait $pid || rc=$?
 expect_eq "$rc" 1 "exit status with the database deleted ($(cat del.txt))"
 grep -qF "sqlite storage '$T/del.db': the file was deleted or replaced while open" del.txt ||
     fail "the database deleted: $(cat del.txt)"
+grep -qF "the storage's file was deleted or replaced during the run: what the run wrote to it is lost with it" del.txt ||
+    fail "the database deleted, summary: $(cat del.txt)"
+grep -q "until a worker fails it\|^best " del.txt && fail "the database deleted, summary: $(cat del.txt)"
 # The study deleted (knob delete) while the run writes it: the summary says so, and promises
 # no retry by a worker (it said only "no study with id 1" and that a worker would run the
 # trial again)

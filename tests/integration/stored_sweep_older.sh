@@ -36,4 +36,23 @@ grep -q "warning: key 'early_terminate': .*; it is not applied" err.txt ||
 "$KNOB" ask a $S > a1.json 2> err.txt || fail "ask: $(cat err.txt)"
 expect_eq "$(py 'd["number"]' < a1.json)" 1 "the next trial"
 "$KNOB" enqueue a lr=0.01 $S > /dev/null 2> err.txt || fail "enqueue: $(cat err.txt)"
+# An older knob also took `target` in an objective of several, and `cost: params`, which
+# this knob refuses in a file: from the stored sweep, warnings, and the commands go on.
+printf 'method: random\nobjectives: [{name: a}, {name: b}]\nparameters:\n  lr: {min: 0.001, max: 0.1}\n' > mo.yaml
+"$KNOB" ask m --sweep mo.yaml $S > m0.json 2> err.txt || fail "first ask of m: $(cat err.txt)"
+cat > older_mo.yaml <<'YAML'
+method: random
+objectives: [{name: a, target: 0.1}, {name: b}]
+cost: params
+parameters:
+  lr: {min: 0.001, max: 0.1}
+YAML
+json=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' older_mo.yaml)
+sqlite3 "$T/s.db" "UPDATE study_attrs SET json = '${json//\'/\'\'}' WHERE key = 'sweep' AND study = (SELECT id FROM studies WHERE name = 'm')" ||
+    fail "could not store the older sweep of m"
+"$KNOB" ask m $S > m1.json 2> err.txt || fail "ask m: $(cat err.txt)"
+grep -q "warning: key 'objectives\[0\].target': 'target' is a key of 'metric'; it is not applied" err.txt ||
+    fail "no warning of target: $(cat err.txt)"
+grep -q "warning: key 'cost': a cost metric named 'params'" err.txt || fail "no warning of cost: $(cat err.txt)"
+"$KNOB" tell m "$(py 'd["number"]' < m1.json)" 0.5 0.5 $S 2> err.txt || fail "tell m: $(cat err.txt)"
 echo ok
