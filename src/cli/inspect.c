@@ -203,24 +203,40 @@ static void duration_text(const knob_trial_info *t, char *buf, size_t size)
         snprintf(buf, size, "%.1fs", t->end_time - t->start_time);
 }
 
+/* A trial's values as the table or the CSV writes them: CSV is for programs, every digit,
+ * as JSON has them; the table 8. Several objectives' are joined by ';'. */
+static void values_text(knobx_buf *v, const knob_trial_info *t, bool csv)
+{
+    for (size_t k = 0; k < t->n_values; k++) {
+        knobx_buf_puts(v, k ? ";" : "");
+        if (csv)
+            knobx_json_add_number(v, t->values[k]);
+        else
+            knobx_buf_printf(v, "%.8g", t->values[k]);
+    }
+}
+
 static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t n, bool csv)
 {
+    /* the table's VALUE column as wide as its widest (several objectives' values joined
+     * passed the 16 it had, and shifted that row's DURATION and PARAMS) */
+    int width = 16;
+    for (size_t i = 0; !csv && i < n; i++) {
+        knobx_buf v = {0};
+        values_text(&v, tr[i], false);
+        if (v.len > (size_t)width && v.len < 4096)
+            width = (int)v.len;
+        knobx_buf_free(&v);
+    }
     if (csv)
         knobx_buf_puts(b, "number,state,values,duration_s,params,fail_reason,feasible\n");
     else
-        knobx_buf_printf(b, "%6s  %-10s %-16s %9s  %s\n", "NUMBER", "STATE", "VALUE", "DURATION",
-                         "PARAMS");
+        knobx_buf_printf(b, "%6s  %-10s %-*s %9s  %s\n", "NUMBER", "STATE", width, "VALUE",
+                         "DURATION", "PARAMS");
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = tr[i];
         knobx_buf v = {0}, p = {0};
-        for (size_t k = 0; k < t->n_values; k++) {
-            /* CSV is for programs: every digit, as JSON has them; the table 8 */
-            knobx_buf_puts(&v, k ? ";" : "");
-            if (csv)
-                knobx_json_add_number(&v, t->values[k]);
-            else
-                knobx_buf_printf(&v, "%.8g", t->values[k]);
-        }
+        values_text(&v, t, csv);
         cli_trial_params_json(&p, t);
         char dur[32];
         duration_text(t, dur, sizeof dur);
@@ -241,8 +257,8 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
         } else {
             /* a complete trial that violates a constraint shows as infeasible */
             bool infeasible = t->state == KNOB_TRIAL_COMPLETE && !knob_trial_info_feasible(t);
-            knobx_buf_printf(b, "%6lld  %-10s %-16s %9s  %s\n", (long long)t->number,
-                             infeasible ? "infeasible" : knob_trial_state_str(t->state),
+            knobx_buf_printf(b, "%6lld  %-10s %-*s %9s  %s\n", (long long)t->number,
+                             infeasible ? "infeasible" : knob_trial_state_str(t->state), width,
                              v.len ? knobx_buf_cstr(&v) : "-", dur, knobx_buf_cstr(&p));
         }
         knobx_buf_free(&v);

@@ -22,6 +22,15 @@ S="sqlite:///$T/m.db"
     fail "run: $(cat run.err)"
 "$KNOB" best small --storage "$S" > best.txt || fail "best: $(cat best.txt)"
 grep -q "^Pareto front: 20 feasible trials, hypervolume [0-9]" best.txt || fail "small: $(tail -1 best.txt)"
+# the trials table of 10 objectives: its columns line up in every row (the VALUE column
+# was 16 characters wide whatever the values, and shifted each row's DURATION and PARAMS)
+"$KNOB" trials small --storage "$S" > table.txt || fail "trials small"
+python3 - table.txt <<'PY' || fail "table of 10 objectives: $(head -3 table.txt)"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+at = lines[0].index("PARAMS")
+assert len(lines) == 21 and all(l[at] == "{" and l[at - 2:at] == "  " for l in lines[1:]), lines[:3]
+PY
 "$KNOB" run sweep.yaml --storage "$S" --study big --trials 150 --parallel 2 --seed 2 > /dev/null 2> run.err ||
     fail "run: $(cat run.err)"
 "$KNOB" best big --storage "$S" > best.txt || fail "best: $(cat best.txt)"
