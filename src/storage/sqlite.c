@@ -329,12 +329,21 @@ typedef struct db {
 /* Why SQLite found the database read-only, where the file system says: the file or its
  * directory not writable (a reader needs the directory too, for the -wal and -shm files
  * beside the database), or "" when neither. */
-static const char *readonly_why(const db *d, char *buf, size_t size)
+/* The directory of the database file: "." for a bare name, "/" for a file in it. */
+static const char *dir_of(const db *d, char *dir, size_t size)
 {
     const char *slash = strrchr(d->path, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else
+        snprintf(dir, size, "%.*s", (int)(slash == d->path ? 1 : slash - d->path), d->path);
+    return dir;
+}
+
+static const char *readonly_why(const db *d, char *buf, size_t size)
+{
     char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash == d->path ? 1 : slash - d->path) : 1,
-             slash ? d->path : ".");
+    dir_of(d, dir, sizeof dir);
     if (access(d->path, W_OK) != 0)
         snprintf(buf, size, " (the file is not writable: %s)", strerror(errno));
     else if (access(dir, W_OK | X_OK) != 0)
@@ -883,11 +892,7 @@ static int open_failed(db *d)
         return knob__oom("sqlite storage");
     int err = sqlite3_system_errno(d->h);
     char dir[4096];
-    const char *slash = strrchr(d->path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash == d->path ? 1 : slash - d->path), d->path);
+    dir_of(d, dir, sizeof dir);
     struct stat st;
     const char *p = d->path;
     if (stat(dir, &st) != 0) {

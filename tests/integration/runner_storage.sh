@@ -58,16 +58,22 @@ timeout 60 "$KNOB" run nan.yaml --storage "sqlite:///$T/s.db" --study n > nan.tx
 expect_eq "$(py 'sorted(t["state"] for t in d)' < n.json)" '["complete", "fail"]' "states with a NaN"
 # The database deleted while the run writes it: the next write says so and the run exits 1
 # (its results went to the deleted file, and the run said "2 complete" with exit 0)
-rm -f go.*
-"$KNOB" run sweep.yaml --storage "sqlite:///$T/del.db" --study d > del.txt 2>&1 &
-pid=$!
-for _ in $(seq 300); do [ -f knob-runs/d/0/pid ] && break; sleep 0.1; done
-[ -f knob-runs/d/0/pid ] || fail "trial 0 did not start: $(cat del.txt)"
-rm -f del.db del.db-wal del.db-shm
-touch go.0 go.1
-rc=0
-wait $pid || rc=$?
-expect_eq "$rc" 1 "exit status with the database deleted ($(cat del.txt))"
+# Runs study NAME in sqlite:///$T/NAME.db until trial 0 has started, runs the COMMAND given,
+# then lets both trials end; the run must exit 1. Its output: NAME.txt.
+stop_midway() { # name command...
+    local name=$1 rc=0 pid
+    shift
+    rm -f go.*
+    "$KNOB" run sweep.yaml --storage "sqlite:///$T/$name.db" --study "$name" > "$name.txt" 2>&1 &
+    pid=$!
+    for _ in $(seq 300); do [ -f "knob-runs/$name/0/pid" ] && break; sleep 0.1; done
+    [ -f "knob-runs/$name/0/pid" ] || fail "trial 0 of $name did not start: $(cat "$name.txt")"
+    "$@" || fail "$name: $*"
+    touch go.0 go.1
+    wait $pid || rc=$?
+    expect_eq "$rc" 1 "exit status of $name ($(cat "$name.txt"))"
+}
+stop_midway del rm -f del.db del.db-wal del.db-shm
 grep -qF "sqlite storage '$T/del.db': the file was deleted or replaced while open" del.txt ||
     fail "the database deleted: $(cat del.txt)"
 grep -qF "the storage's file was deleted or replaced during the run: what the run wrote to it is lost with it" del.txt ||
@@ -76,16 +82,7 @@ grep -q "until a worker fails it\|^best " del.txt && fail "the database deleted,
 # The study deleted (knob delete) while the run writes it: the summary says so, and promises
 # no retry by a worker (it said only "no study with id 1" and that a worker would run the
 # trial again)
-rm -f go.*
-"$KNOB" run sweep.yaml --storage "sqlite:///$T/gone.db" --study gone > gone.txt 2>&1 &
-pid=$!
-for _ in $(seq 300); do [ -f knob-runs/gone/0/pid ] && break; sleep 0.1; done
-[ -f knob-runs/gone/0/pid ] || fail "trial 0 of gone did not start: $(cat gone.txt)"
-"$KNOB" delete gone --storage "sqlite:///$T/gone.db" > /dev/null || fail "delete gone"
-touch go.0 go.1
-rc=0
-wait $pid || rc=$?
-expect_eq "$rc" 1 "exit status with the study deleted ($(cat gone.txt))"
+stop_midway gone "$KNOB" delete gone --storage "sqlite:///$T/gone.db" > /dev/null
 grep -qF "study 'gone' was deleted (knob delete) while this run used it: its trials are gone with it" gone.txt ||
     fail "the study deleted: $(cat gone.txt)"
 grep -q "until a worker fails it" gone.txt && fail "the study deleted: $(cat gone.txt)"
