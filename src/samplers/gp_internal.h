@@ -402,7 +402,8 @@ bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D);
 int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined);
 
 /* Warm with warm_start_refine: when xbest (the acquisition's) was asked before, the
- * refinement's point instead, if it has one. */
+ * refinement's point instead, or else a draw near the best observation (a repeat tells a
+ * deterministic objective nothing). */
 int knob__bo_warm_unseen(bo *p, const data *D, double *xbest);
 
 /* This ask's region (option warm_start_region) into p->ws_box_on, ws_lo and ws_hi: in a warm

@@ -814,6 +814,83 @@ static void region_reaches_cold_best_sooner(void **state)
     assert_true(warm <= 0.35 * cold);
 }
 
+/* Hartmann's 6-D function on the unit cube (minimum -3.32237), its optimum moved by
+ * shift in each coordinate. */
+static knob_trial_state hartmann6(knob_trial *t, void *arg, double *values)
+{
+    static const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
+    static const double A[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
+                                   {0.05, 10, 17, 0.1, 8, 14},
+                                   {3, 3.5, 1.7, 10, 17, 8},
+                                   {17, 8, 0.05, 10, 0.1, 14}};
+    static const double P[4][6] = {{1312, 1696, 5569, 124, 8283, 5886},
+                                   {2329, 4135, 8307, 3736, 1004, 9991},
+                                   {2348, 1451, 3522, 2883, 3047, 6650},
+                                   {4047, 8828, 8732, 5743, 1091, 381}};
+    double shift = *(const double *)arg, x[6], sum = 0;
+    for (int j = 0; j < 6; j++) {
+        char name[8];
+        snprintf(name, sizeof name, "x%d", j);
+        if (knob_trial_suggest_float(t, name, 0, 1, 0, 0, &x[j]))
+            return KNOB_TRIAL_FAIL;
+    }
+    for (int i = 0; i < 4; i++) {
+        double inner = 0;
+        for (int j = 0; j < 6; j++) {
+            double e = x[j] - shift - P[i][j] * 1e-4;
+            inner += A[i][j] * e * e;
+        }
+        sum += alpha[i] * exp(-inner);
+    }
+    values[0] = -sum;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* The asks of a warm run on Hartmann-6 that repeat an earlier ask of the run (every param
+ * within 1e-7), seeds 0..1: a source of 100 trials whose optimum moved by 0.1 of the range,
+ * then 100 warm trials. A deterministic objective answers a repeat as before, and three
+ * ties with the best in five trials set off the plateau's explorations. Near the optimum
+ * the acquisition's maximum is the best point itself; such an ask is now a draw near the
+ * best (measured: none of 200 asks; 22 and 16 of 100 before). */
+static void warm_asks_repeat_nothing(void **state)
+{
+    (void)state;
+    int repeats = 0, n = 100;
+    for (int seed = 0; seed < 2; seed++) {
+        knob_storage *st;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        char opts[96];
+        snprintf(opts, sizeof opts, "seed=%d", 1000 + seed);
+        double shift = 0.1, none = 0;
+        knob_study *s = study(st, "source", opts);
+        assert_int_equal(knob_study_optimize(s, hartmann6, &shift, n), KNOB_OK);
+        knob_study_free(s);
+        snprintf(opts, sizeof opts, "seed=%d,warm_start_study=source", seed);
+        s = study(st, "warm", opts);
+        assert_int_equal(knob_study_optimize(s, hartmann6, &none, n), KNOB_OK);
+        const knob_trial_info *const *tr;
+        size_t m;
+        assert_int_equal(knob_study_trials(s, &tr, &m), KNOB_OK);
+        int here = 0;
+        for (size_t i = 1; i < m; i++)
+            for (size_t j = 0; j < i; j++) {
+                size_t k = 0;
+                while (k < tr[i]->n_params && k < tr[j]->n_params &&
+                       fabs(tr[i]->params[k].internal - tr[j]->params[k].internal) <= 1e-7)
+                    k++;
+                if (k == 6) {
+                    here++;
+                    break;
+                }
+            }
+        print_message("seed %d: %d of %zu asks repeat an earlier one\n", seed, here, m);
+        repeats += here;
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    assert_int_equal(repeats, 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -835,6 +912,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(region_only_when_warm),
         cmocka_unit_test(region_keeps_the_asks_near),
         cmocka_unit_test(region_reaches_cold_best_sooner),
+        cmocka_unit_test(warm_asks_repeat_nothing),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
