@@ -275,9 +275,33 @@ bool sweep_enumerates(const sweep *sw)
 }
 
 /* Creates the plugin once, so that a wrong name or option is reported at its line. */
+/* The file has the top-level key `key`. */
+static bool has_top_key(sweep_ctx *c, const char *key)
+{
+    yaml_node_t *root = yaml_document_get_root_node(&c->doc);
+    if (!root || root->type != YAML_MAPPING_NODE)
+        return false;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
+         p++) {
+        const char *k = sweep_scalar(sweep_node(c, p->key));
+        if (k && !strcmp(k, key))
+            return true;
+    }
+    return false;
+}
+
 static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, const plugin_spec *ps)
 {
     int rc;
+    /* an option that the key warm_start sets, beside the key: check_warm_start refuses it at
+     * the key (made here, without the key's study, the sampler would say that
+     * warm_start_first or warm_start_storage lacks one) */
+    for (size_t i = 0; !strcmp(key, "sampler") && i < ps->n; i++)
+        if ((!strcmp(ps->keys[i], "warm_start_study") ||
+             !strcmp(ps->keys[i], "warm_start_storage") ||
+             !strcmp(ps->keys[i], "warm_start_first")) &&
+            has_top_key(c, "warm_start"))
+            return 0;
     if (!strcmp(key, "sampler")) {
         knob_sampler *s = NULL;
         rc = sweep_make_sampler(ps, &s);

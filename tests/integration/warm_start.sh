@@ -244,6 +244,13 @@ sweep "warm_start: src" | sed 's/sampler: .*/sampler: {name: tpe, options: {warm
     fail "the key and warm_start_study both"
 grep -q "both.yaml:7:1: key 'warm_start': the sampler's option 'warm_start_study' is set too" both.txt ||
     fail "the key and the option: $(cat both.txt)"
+# warm_start_first (or warm_start_storage) beside the key: the same, not "set without
+# 'warm_start_study'" at the sampler's line, which the key gives
+sweep "warm_start: src" | sed 's/sampler: .*/sampler: {name: gp, options: {warm_start_first: 1}}/' > first.yaml
+"$KNOB" run first.yaml --storage "sqlite:///$T/src.db" --study first --trials 1 2> first.txt &&
+    fail "the key and warm_start_first both"
+grep -q "first.yaml:7:1: key 'warm_start': the sampler's option 'warm_start_first' is set too" first.txt ||
+    fail "the key and warm_start_first: $(cat first.txt)"
 
 # samplers without a warm start
 { sweep "warm_start: src" | sed 's/sampler: .*/sampler: random/'; } > rnd.yaml
