@@ -30,8 +30,9 @@ the validation set is 180 samples, so val_accuracy ties too often to count trial
                    [--keep DIR] [--rescore R]
 
 --warm-options: variants of the warm study alone, separated by '|' (an empty one: as
---options); the source and cold studies are made once a seed, and each variant prints a
-line, its "options" the two lists joined.
+--options; "warm_start_first: N" goes to the key warm_start as first: N); the source and
+cold studies are made once a seed, and each variant prints a line, its "options" the two
+lists joined.
 
 Each seed's studies (s<seed>/s.db) and trial logs (s<seed>/knob-runs/) go to a temporary
 directory, removed at the end, or to DIR with --keep (created; a seed's old study file is
@@ -55,13 +56,18 @@ SPACE = """parameters:
 
 def sweep(path, a, data, sampler, options, warm):
     opts = options or ""
+    # warm_start_first is set by the key warm_start (first: N), not beside it
+    parts = [o for o in opts.split(",") if o.strip()]
+    first = [o for o in parts if o.split(":")[0].strip() == "warm_start_first"]
+    opts = ", ".join(o.strip() for o in parts if o not in first)
     with open(path, "w") as f:
         f.write(f'command: [{a.train}, "--data={data}", "--epochs=10", "--batch_size=32", '
                 f'"${{args}}"]\n')
         f.write("metric: {name: val_loss, goal: minimize}\n")
         f.write(f"sampler: {{name: {sampler}, options: {{{opts}}}}}\n")
         if warm:
-            f.write(f"warm_start: {{study: {warm}}}\n")
+            n = f", first: {first[-1].split(':')[1].strip()}" if first else ""
+            f.write(f"warm_start: {{study: {warm}{n}}}\n")
         f.write(SPACE)
 
 

@@ -26,9 +26,14 @@
  * to 3e-7 and Hartmann from 9e-5 to 1.5e-6: deterministic objectives interpolate, noisy
  * ones fit their noise above the floor.
  *
- * Stalls: when the last asks all landed next to the incumbent (STALL_TRIALS), the next is
- * the most uncertain point a little way off it, so an overconfident model sees its
- * neighbourhood again instead of asking for one point to the end.
+ * Stalls: when the last asks all landed next to the incumbent (STALL_TRIALS) and none of
+ * them lowered the best, the next is the most uncertain point a little way off it, so an
+ * overconfident model sees its neighbourhood again instead of asking for one point to the
+ * end.
+ *
+ * Repeats: an ask of a point asked before (within 1e-7) is a draw near the best instead (a
+ * warm run's refinement point first, gp_warm.c): near the optimum of a deterministic
+ * objective the acquisition settles on the best point itself (knob__bo_unrepeat).
  *
  * Plateaus: when 3 of the last 5 observations tie exactly with the best loss (a decision
  * tree that predicts one class over most of its space), the next point is the study's
@@ -129,8 +134,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
         knob__bo_warm_box(p, &D); /* warm: the acquisition near the source's best (gp_warm.c) */
         rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
         p->ws_box_on = false;
-        if (!rc) /* warm: not a point asked before (gp_warm.c) */
-            rc = knob__bo_warm_unseen(p, &D, xbest);
+        if (!rc) /* not a point asked before */
+            rc = knob__bo_unrepeat(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
     }
     for (int k = 0; !rc && k < d; k++) {
         xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);

@@ -179,11 +179,11 @@ double knob__bo_cube_dist(const bo *p, const double *a, const double *b)
 /* The model keeps asking for the incumbent's neighbourhood while nothing comes of it: an
  * overconfident model (UCB on Branin settled on the edge x0 = 10, at 1.94, on 13 of 200
  * seeds, asking for the same point to the last trial) or a discrete space where the
- * acquisition's best is a point already seen. Rows in trial order. A warm run that is
- * still lowering its best there is refining a basin the source led it to, not stalled: its
- * incumbent among the last STALL_TRIALS rows keeps it asking near the best (on shifted
- * Hartmann-6 the stall's far asks took every sixth trial of the refinement and turned its
- * refining trials to the acquisition's). */
+ * acquisition's best is a point already seen. Rows in trial order. A run whose best is
+ * among the last STALL_TRIALS rows is still gaining there, not stalled: the stall's asks a
+ * little way off took every sixth trial of a warm run refining shifted Hartmann-6's basin,
+ * and turned its refining trials to the acquisition's (bench/README.md, "warm start,
+ * 2026-12-06"). */
 static void detect_stall(const bo *p, data *D)
 {
     int n = D->n, d = p->n_dims, inc = -1;
@@ -195,7 +195,7 @@ static void detect_stall(const bo *p, data *D)
             inc = i;
     if (inc < 0)
         return;
-    if (p->ws_on && inc >= n - STALL_TRIALS)
+    if (inc >= n - STALL_TRIALS)
         return;
     const double *c = D->X + (size_t)inc * d;
     for (int i = n - STALL_TRIALS; i < n; i++)

@@ -4,7 +4,7 @@
  *   gp_fit.c          the data of an ask: encoding, thinning, stalls and plateaus, the warp,
  *                     standardization, the model's fit, fantasies
  *   gp_acq.c          one objective's acquisition, candidates, local search, the discrete pass,
- *                     the plateau's exploration
+ *                     the plateau's exploration, asks that would repeat a trial
  *   gp_mo.c           several objectives: log EHVI, the reference point, the models' fits
  *   gp_constraints.c  one model per constraint and the log probability of feasibility
  *   gp_cost.c         option cost: the log cost's model and its weight (CArBO)
@@ -277,6 +277,16 @@ double knob__bo_sobol_u(const bo *p, unsigned axis, uint64_t index, uint64_t sal
 /* The point of the cube where the acquisition is highest, into xbest. */
 int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest);
 
+/* Row x is among rows[0, n), or so near one (every coordinate within REPEAT_NEAR of it)
+ * that a deterministic objective would only repeat itself. */
+#define REPEAT_NEAR 1e-7
+bool knob__bo_asked(const bo *p, const double *rows, int n, const double *x);
+
+/* When xbest (the acquisition's) repeats an observation or a pending point: a warm run's
+ * refinement point instead (knob__bo_warm_unseen), else a draw near the best observation
+ * (gp_acq.c, near_best). */
+int knob__bo_unrepeat(bo *p, uint64_t seed, int64_t self, const data *D, double *xbest);
+
 /* On a plateau or an interleaved trial: a Sobol point (the plateau's at the trial's number,
  * the interleaved trials' of a sequence of their own; or, with explore_local, a draw near
  * one of the best observations), unless observed or pending (*explored). */
@@ -401,10 +411,9 @@ bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D);
  * when the global model's point lies in the local model's box (or there is none). */
 int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined);
 
-/* Warm with warm_start_refine: when xbest (the acquisition's) was asked before, the
- * refinement's point instead, or else a draw near the best observation (a repeat tells a
- * deterministic objective nothing). */
-int knob__bo_warm_unseen(bo *p, const data *D, double *xbest);
+/* Warm with warm_start_refine, for an ask xbest that repeats an observation: the
+ * refinement's point instead, when it has one (*replaced). */
+int knob__bo_warm_unseen(bo *p, const data *D, double *xbest, bool *replaced);
 
 /* This ask's region (option warm_start_region) into p->ws_box_on, ws_lo and ws_hi: in a warm
  * run, the box of half side ws_region (unit cube) around the source's best trial until one of

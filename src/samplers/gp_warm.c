@@ -559,22 +559,7 @@ static double refine_from(refine_ctx *c, double *x)
     return start;
 }
 
-/* Row x is among rows[0, n), or so near one (every coordinate within REFINE_SEEN of it)
- * that a deterministic objective would only repeat itself. */
-#define REFINE_SEEN 1e-7
 #define REFINE_SEEN_LOCAL 1e-12
-
-static bool refine_seen(const bo *p, const double *rows, int n, const double *x)
-{
-    for (int i = 0; i < n; i++) {
-        int k = 0;
-        while (k < p->n_dims && fabs(rows[(size_t)i * p->n_dims + k] - x[k]) <= REFINE_SEEN)
-            k++;
-        if (k == p->n_dims)
-            return true;
-    }
-    return false;
-}
 
 /* The refinement can act: a warm run with the option on, best trials to start from. */
 static bool refine_on(const bo *p, const data *D)
@@ -749,7 +734,7 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
                         x[fr[j]] = fmin(fmax(lo[j] + u[j] * (hi[j] - lo[j]), 0), 1);
                     for (int k = 0; k < d; k++)
                         x[k] = knob__dim_round(&p->dims[k], x[k]);
-                    *got = !refine_seen(p, D->X, n_all, x);
+                    *got = !knob__bo_asked(p, D->X, n_all, x);
                 }
             }
         }
@@ -801,7 +786,7 @@ static int global_refine(bo *p, const data *D, double *xbest, bool *refined)
         for (int k = 0; k < d; k++)
             x[k] = knob__dim_round(&p->dims[k], x[k]);
         /* a point asked before tells a deterministic objective nothing new */
-        if (v < vbest && v < D->best && !refine_seen(p, D->X, n_all, x)) {
+        if (v < vbest && v < D->best && !knob__bo_asked(p, D->X, n_all, x)) {
             vbest = v;
             memcpy(xbest, x, (size_t)d * sizeof *x);
             *refined = true;
@@ -811,61 +796,14 @@ static int global_refine(bo *p, const data *D, double *xbest, bool *refined)
     return KNOB_OK;
 }
 
-/* A point near the best observation, for an ask that would repeat one: each continuous
- * coordinate moved by a normal draw of standard deviation NEAR_SHARE x (the distance to the
- * NEAR_K-th nearest other observation) / sqrt(continuous dims), within the cube; categorical
- * ones at the best's choices. Near the optimum of a deterministic objective the model's
- * mean and its acquisition both settle on the best point itself, and asking it again tells
- * nothing: on shifted Hartmann-6 a third of a warm run's trials after the basin was found
- * were such repeats, or the Sobol explorations that the repeats' ties then set off
- * (bench/README.md, "warm start, 2026-12-06"). The neighbours' distance scales the draw to
- * how closely the run has already sampled the best's surroundings. */
-#define NEAR_K 5
-#define NEAR_SHARE 0.5
-
-static int near_best(bo *p, const data *D, double *x)
+int knob__bo_warm_unseen(bo *p, const data *D, double *xbest, bool *replaced)
 {
-    int d = p->n_dims, n_all = D->n + D->n_extra, m = 0, nf = 0;
-    const double *xb = D->X + (size_t)D->top[0] * d;
-    double *dist = malloc((size_t)(n_all ? n_all : 1) * sizeof *dist);
-    if (!dist)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    for (int i = 0; i < n_all; i++) {
-        double r = knob__bo_cube_dist(p, D->X + (size_t)i * d, xb);
-        if (r > REFINE_SEEN)
-            dist[m++] = r;
-    }
-    /* the NEAR_K-th smallest, by partial selection */
-    int k = m < NEAR_K ? m : NEAR_K;
-    for (int a = 0; a < k; a++)
-        for (int b = a + 1; b < m; b++)
-            if (dist[b] < dist[a]) {
-                double t = dist[a];
-                dist[a] = dist[b];
-                dist[b] = t;
-            }
-    double radius = k ? dist[k - 1] : 0.1;
-    free(dist);
-    for (int j = 0; j < d; j++)
-        nf += !p->dims[j].cat;
-    knob_rng r;
-    knob_rng_derive(&r, p->ws_seed, p->ws_self, "gp:warm_near");
-    double sd = NEAR_SHARE * radius / sqrt((double)(nf ? nf : 1));
-    for (int j = 0; j < d; j++)
-        x[j] = p->dims[j].cat ? xb[j] : fmin(fmax(xb[j] + sd * knob_rng_normal(&r), 0), 1);
-    return KNOB_OK;
-}
-
-int knob__bo_warm_unseen(bo *p, const data *D, double *xbest)
-{
-    if (!refine_on(p, D) || !refine_seen(p, D->X, D->n + D->n_extra, xbest))
+    *replaced = false;
+    if (!refine_on(p, D))
         return KNOB_OK;
     double x[MAX_DIMS];
-    bool refined;
-    int rc = knob__bo_warm_refine(p, D, x, &refined);
-    if (!rc && !refined)
-        rc = near_best(p, D, x);
-    if (!rc)
+    int rc = knob__bo_warm_refine(p, D, x, replaced);
+    if (!rc && *replaced)
         memcpy(xbest, x, (size_t)p->n_dims * sizeof *x);
     return rc;
 }

@@ -760,7 +760,10 @@ static knob_trial_state constrained(knob_trial *t, void *ctx, double *values)
 }
 
 /* With the constraint, the model asks mostly where it holds and closes in on the
- * constrained minimum; told nothing of it (ctx NULL), it asks mostly where it fails. */
+ * constrained minimum; told nothing of it (ctx NULL), it asks mostly where it fails.
+ * Counted: the asks after the startup where it holds that repeat no earlier ask (measured:
+ * 37 of 60 told, 2 not told; before asks that would repeat one were drawn near the best,
+ * 44 told, of which 19 repeats of points on the constraint's edge). */
 static void gp_constraints(void **state)
 {
     (void)state;
@@ -778,7 +781,11 @@ static void gp_constraints(void **state)
             double best = HUGE_VAL;
             for (size_t i = 10; i < n; i++) {
                 double x = knob_trial_info_param(tr[i], "x")->internal;
-                feasible[told] += x <= 0.5;
+                bool again = false;
+                for (size_t q = 0; q < i && !again; q++)
+                    again = fabs(tr[q]->params[0].internal - tr[i]->params[0].internal) <= 1e-7 &&
+                            fabs(tr[q]->params[1].internal - tr[i]->params[1].internal) <= 1e-7;
+                feasible[told] += x <= 0.5 && !again;
                 if (x <= 0.5)
                     best = fmin(best, tr[i]->values[0]);
             }
@@ -792,16 +799,17 @@ static void gp_constraints(void **state)
             knob_study_free(s);
             knob_storage_close(st);
         }
-    print_message("feasible asks after the startup: %d of 60 told, %d of 60 not told\n",
+    print_message("feasible asks after the startup, none repeated: %d of 60 told, %d of 60 not "
+                  "told\n",
                   feasible[1], feasible[0]);
-    assert_true(feasible[1] >= 40);
+    assert_true(feasible[1] >= 32);
     assert_true(feasible[0] <= 20);
 }
 
 /* The constrained problem above, its constraint infinite where it fails (a run that ran
  * out of memory: constrained with *ctx 2): the model takes +inf as a step past the finite
- * values, and the asks close in on the constrained minimum as with finite ones (41 of 60
- * feasible, where the told constraints of gp_constraints give 40 or more). Leaving the
+ * values, and the asks close in on the constrained minimum as with finite ones (40 of 60
+ * feasible, repeats counted; 41 before repeated asks were drawn near the best). Leaving the
  * infinities out of the constraint's model (it then sees satisfied values alone) ended
  * seed 0 at 0.184. */
 static void gp_constraints_infinite(void **state)

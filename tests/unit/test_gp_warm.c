@@ -846,13 +846,35 @@ static knob_trial_state hartmann6(knob_trial *t, void *arg, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* The asks of a warm run on Hartmann-6 that repeat an earlier ask of the run (every param
- * within 1e-7), seeds 0..1: a source of 100 trials whose optimum moved by 0.1 of the range,
- * then 100 warm trials. A deterministic objective answers a repeat as before, and three
- * ties with the best in five trials set off the plateau's explorations. Near the optimum
- * the acquisition's maximum is the best point itself; such an ask is now a draw near the
- * best (measured: none of 200 asks; 22 and 16 of 100 before). */
-static void warm_asks_repeat_nothing(void **state)
+/* The asks of a run that repeat an earlier ask of the run (every param within 1e-7). */
+static int repeats_of(knob_study *s)
+{
+    const knob_trial_info *const *tr;
+    size_t m;
+    int here = 0;
+    assert_int_equal(knob_study_trials(s, &tr, &m), KNOB_OK);
+    for (size_t i = 1; i < m; i++)
+        for (size_t j = 0; j < i; j++) {
+            size_t k = 0;
+            while (k < tr[i]->n_params && k < tr[j]->n_params &&
+                   fabs(tr[i]->params[k].internal - tr[j]->params[k].internal) <= 1e-7)
+                k++;
+            if (k == 6) {
+                here++;
+                break;
+            }
+        }
+    return here;
+}
+
+/* Near the optimum of a deterministic objective the model's mean and its acquisition both
+ * settle on the best point itself, and a repeat tells nothing (three ties with the best in
+ * five trials also set off the plateau's explorations); such an ask is now a draw near the
+ * best. Hartmann-6, seeds 0..1: a cold run of 100 trials, a source of 100 trials whose
+ * optimum moved by 0.1 of the range, and 100 trials warm-started from it (measured: no
+ * repeat in the 400 asks; before, 11 and 12 of 100 in the cold runs, 22 and 16 in the warm
+ * ones). */
+static void asks_repeat_nothing(void **state)
 {
     (void)state;
     int repeats = 0, n = 100;
@@ -860,31 +882,23 @@ static void warm_asks_repeat_nothing(void **state)
         knob_storage *st;
         assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
         char opts[96];
-        snprintf(opts, sizeof opts, "seed=%d", 1000 + seed);
         double shift = 0.1, none = 0;
-        knob_study *s = study(st, "source", opts);
+        snprintf(opts, sizeof opts, "seed=%d", seed);
+        knob_study *s = study(st, "cold", opts);
+        assert_int_equal(knob_study_optimize(s, hartmann6, &none, n), KNOB_OK);
+        int cold = repeats_of(s);
+        knob_study_free(s);
+        snprintf(opts, sizeof opts, "seed=%d", 1000 + seed);
+        s = study(st, "source", opts);
         assert_int_equal(knob_study_optimize(s, hartmann6, &shift, n), KNOB_OK);
         knob_study_free(s);
         snprintf(opts, sizeof opts, "seed=%d,warm_start_study=source", seed);
         s = study(st, "warm", opts);
         assert_int_equal(knob_study_optimize(s, hartmann6, &none, n), KNOB_OK);
-        const knob_trial_info *const *tr;
-        size_t m;
-        assert_int_equal(knob_study_trials(s, &tr, &m), KNOB_OK);
-        int here = 0;
-        for (size_t i = 1; i < m; i++)
-            for (size_t j = 0; j < i; j++) {
-                size_t k = 0;
-                while (k < tr[i]->n_params && k < tr[j]->n_params &&
-                       fabs(tr[i]->params[k].internal - tr[j]->params[k].internal) <= 1e-7)
-                    k++;
-                if (k == 6) {
-                    here++;
-                    break;
-                }
-            }
-        print_message("seed %d: %d of %zu asks repeat an earlier one\n", seed, here, m);
-        repeats += here;
+        int warm = repeats_of(s);
+        print_message("seed %d: %d of %d cold asks and %d of %d warm asks repeat an earlier one\n",
+                      seed, cold, n, warm, n);
+        repeats += cold + warm;
         knob_study_free(s);
         knob_storage_close(st);
     }
@@ -912,7 +926,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(region_only_when_warm),
         cmocka_unit_test(region_keeps_the_asks_near),
         cmocka_unit_test(region_reaches_cold_best_sooner),
-        cmocka_unit_test(warm_asks_repeat_nothing),
+        cmocka_unit_test(asks_repeat_nothing),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
