@@ -274,7 +274,6 @@ bool sweep_enumerates(const sweep *sw)
     return sweep_is_grid(sw) || (sw->sampler.name && !strcmp(sw->sampler.name, "brute_force"));
 }
 
-/* Creates the plugin once, so that a wrong name or option is reported at its line. */
 /* The file has the top-level key `key`. */
 static bool has_top_key(sweep_ctx *c, const char *key)
 {
@@ -290,12 +289,14 @@ static bool has_top_key(sweep_ctx *c, const char *key)
     return false;
 }
 
+/* Creates the plugin once, so that a wrong name or option is reported at its line. But
+ * an option that the key warm_start sets, beside the key: check_warm_start refuses it at
+ * the key (made here, without the key's study, the sampler would say that
+ * warm_start_first or warm_start_storage lacks one), and the sampler is checked once that
+ * is mended. */
 static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, const plugin_spec *ps)
 {
     int rc;
-    /* an option that the key warm_start sets, beside the key: check_warm_start refuses it at
-     * the key (made here, without the key's study, the sampler would say that
-     * warm_start_first or warm_start_storage lacks one) */
     for (size_t i = 0; !strcmp(key, "sampler") && i < ps->n; i++)
         if ((!strcmp(ps->keys[i], "warm_start_study") ||
              !strcmp(ps->keys[i], "warm_start_storage") ||

@@ -31,9 +31,10 @@
  * overconfident model sees its neighbourhood again instead of asking for one point to the
  * end.
  *
- * Repeats: an ask of a point asked before (within 1e-7) is a draw near the best instead (a
- * warm run's refinement point first, gp_warm.c): near the optimum of a deterministic
- * objective the acquisition settles on the best point itself (knob__bo_unrepeat).
+ * Repeats (one objective): an ask of a point asked before (within 1e-7) is a draw near the
+ * best instead (a warm run's refinement point first, gp_warm.c): near the optimum of a
+ * deterministic objective the acquisition settles on the best point itself
+ * (knob__bo_unrepeat).
  *
  * Plateaus: when 3 of the last 5 observations tie exactly with the best loss (a decision
  * tree that predicts one class over most of its space), the next point is the study's

@@ -418,8 +418,8 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
         int starts = (int)p->n_local_search < m ? (int)p->n_local_search : m;
         /* Points not to ask again: in a space of discrete dimensions alone every trial's;
          * with a continuous dimension the failed and running ones' only (the local search
-         * may settle on a bound or on the incumbent, which a noisy or constrained
-         * objective may want again, gp_constraints; never twice in one batch). */
+         * may settle on a bound or on the incumbent; never twice in one batch): an ask of
+         * an observed point is replaced after, by knob__bo_unrepeat. */
         bool discrete = true;
         for (int k = 0; k < d; k++)
             discrete &= p->dims[k].cat || p->dims[k].bins > 0;
@@ -499,8 +499,9 @@ bool knob__bo_interleaved(const bo *p, int64_t self, const data *D)
 /* A draw near one of the `top` best observations: each continuous or binned dimension
  * moved by a normal step of standard deviation sd (clamped to the cube), each categorical
  * one drawn anew with probability 1 / d; up to 32 tries for a point not observed or
- * pending. */
-static bool draw_near(const bo *p, knob_rng *r, const data *D, int top, double sd, double *x)
+ * pending (no coordinate farther than `tol` from one: not seen_row's 1e-9 alone). */
+static bool draw_near(const bo *p, knob_rng *r, const data *D, int top, double sd, double tol,
+                      double *x)
 {
     int d = p->n_dims;
     for (int tries = 0; tries < 32; tries++) {
@@ -515,7 +516,8 @@ static bool draw_near(const bo *p, knob_rng *r, const data *D, int top, double s
                 x[k] = knob__dim_round(&p->dims[k],
                                        fmin(fmax(base[k] + sd * knob_rng_normal(r), 0), 1));
         }
-        if (!seen_row(p, D->X, D->n + D->n_extra, x))
+        if (tol > 1e-9 ? !knob__bo_asked(p, D->X, D->n + D->n_extra, x)
+                       : !seen_row(p, D->X, D->n + D->n_extra, x))
             return true;
     }
     return false;
@@ -524,7 +526,7 @@ static bool draw_near(const bo *p, knob_rng *r, const data *D, int top, double s
 /* With explore_local: a draw near one of the best observations, of sd explore_local. */
 static bool explore_near(const bo *p, knob_rng *r, const data *D, double *x)
 {
-    return draw_near(p, r, D, D->n_top, p->explore_local, x);
+    return draw_near(p, r, D, D->n_top, p->explore_local, 1e-9, x);
 }
 
 bool knob__bo_asked(const bo *p, const double *rows, int n, const double *x)
@@ -545,9 +547,11 @@ bool knob__bo_asked(const bo *p, const double *rows, int n, const double *x)
  * the basin was found were such repeats, or the Sobol explorations that the repeats' ties
  * then set off; a cold run on Branin or Hartmann-6 stopped short of the last digits the
  * same way (bench/README.md, "warm start, 2026-12-06"). The draw's standard deviation is
- * NEAR_SHARE x the distance to the best's NEAR_K-th nearest other observation, shared
- * among the continuous dimensions: as close as the run has already sampled the best's
- * surroundings. */
+ * NEAR_SHARE x the distance (over the continuous and binned dimensions, among the
+ * observations of the best's categories) to the best's NEAR_K-th nearest other
+ * observation, shared among those dimensions: as close as the run has already sampled the
+ * best's surroundings. It doubles after each 32 tries that found only points asked before
+ * (a discrete neighbourhood used up), 8 times at most. */
 #define NEAR_K 5
 #define NEAR_SHARE 0.5
 
@@ -559,9 +563,16 @@ static int near_best(bo *p, const data *D, uint64_t seed, int64_t self, double *
     if (!dist)
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     for (int i = 0; i < n_all; i++) {
-        double r = knob__bo_cube_dist(p, D->X + (size_t)i * d, xb);
-        if (r > REPEAT_NEAR)
-            dist[m++] = r;
+        const double *row = D->X + (size_t)i * d;
+        double r2 = 0;
+        bool same = true;
+        for (int j = 0; j < d && same; j++)
+            if (p->dims[j].cat)
+                same = row[j] == xb[j];
+            else
+                r2 += (row[j] - xb[j]) * (row[j] - xb[j]);
+        if (same && sqrt(r2) > REPEAT_NEAR)
+            dist[m++] = sqrt(r2);
     }
     /* the NEAR_K-th smallest, by partial selection */
     int k = m < NEAR_K ? m : NEAR_K;
@@ -578,7 +589,9 @@ static int near_best(bo *p, const data *D, uint64_t seed, int64_t self, double *
         nf += !p->dims[j].cat;
     knob_rng r;
     knob_rng_derive(&r, seed, self, "gp:near");
-    draw_near(p, &r, D, 1, NEAR_SHARE * radius / sqrt((double)(nf ? nf : 1)), x);
+    double sd = NEAR_SHARE * radius / sqrt((double)(nf ? nf : 1));
+    for (int round = 0; round < 8 && !draw_near(p, &r, D, 1, sd, REPEAT_NEAR, x); round++)
+        sd *= 2;
     return KNOB_OK;
 }
 

@@ -177,8 +177,7 @@ void knob__warm_firsts_free(knob__warm_firsts *f);
         "warm_start_refine", KNOB_OPT_INT, offsetof(type, field), "2", 0, 1000,                    \
             "with warm_start_study: every N-th trial, and one whose acquisition maximum was "      \
             "asked before, asks the local minimum of the model's mean near the best trials when "  \
-            "that is a gain and not a point asked before, else (for a repeat) a draw near the "    \
-            "best (0: off)",                                                                       \
+            "that is a gain and not a point asked before (0: off)",                                \
             NULL                                                                                   \
     }
 

@@ -246,11 +246,13 @@ grep -q "both.yaml:7:1: key 'warm_start': the sampler's option 'warm_start_study
     fail "the key and the option: $(cat both.txt)"
 # warm_start_first (or warm_start_storage) beside the key: the same, not "set without
 # 'warm_start_study'" at the sampler's line, which the key gives
-sweep "warm_start: src" | sed 's/sampler: .*/sampler: {name: gp, options: {warm_start_first: 1}}/' > first.yaml
-"$KNOB" run first.yaml --storage "sqlite:///$T/src.db" --study first --trials 1 2> first.txt &&
-    fail "the key and warm_start_first both"
-grep -q "first.yaml:7:1: key 'warm_start': the sampler's option 'warm_start_first' is set too" first.txt ||
-    fail "the key and warm_start_first: $(cat first.txt)"
+for opt in 'warm_start_first: 1' "warm_start_storage: 'sqlite:///$T/src.db'"; do
+    sweep "warm_start: src" | sed "s|sampler: .*|sampler: {name: gp, options: {$opt}}|" > first.yaml
+    "$KNOB" run first.yaml --storage "sqlite:///$T/src.db" --study first --trials 1 2> first.txt &&
+        fail "the key and $opt both"
+    grep -q "first.yaml:7:1: key 'warm_start': the sampler's option '${opt%%:*}' is set too" first.txt ||
+        fail "the key and $opt: $(cat first.txt)"
+done
 
 # samplers without a warm start
 { sweep "warm_start: src" | sed 's/sampler: .*/sampler: random/'; } > rnd.yaml
