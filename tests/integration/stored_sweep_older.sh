@@ -18,9 +18,14 @@ early_terminate: {type: hyperband, min_iter: 3, max_iter: 2000000000000000}
 parameters:
   lr: {min: 0.001, max: 0.1}
 YAML
-json=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' older.yaml)
-sqlite3 "$T/s.db" "UPDATE study_attrs SET json = '${json//\'/\'\'}' WHERE key = 'sweep'" ||
-    fail "could not store the older sweep"
+# store_sweep FILE STUDY: FILE as the sweep STUDY's rows hold, as an older knob stored it
+store_sweep() {
+    local json
+    json=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$1")
+    sqlite3 "$T/s.db" "UPDATE study_attrs SET json = '${json//\'/\'\'}' WHERE key = 'sweep' AND study = (SELECT id FROM studies WHERE name = '$2')" ||
+        fail "could not store the older sweep of $2"
+}
+store_sweep older.yaml a
 # this knob refuses both in a file
 rc=0
 "$KNOB" ask b --sweep older.yaml $S > /dev/null 2> ferr.txt || rc=$?
@@ -47,9 +52,7 @@ cost: params
 parameters:
   lr: {min: 0.001, max: 0.1}
 YAML
-json=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' older_mo.yaml)
-sqlite3 "$T/s.db" "UPDATE study_attrs SET json = '${json//\'/\'\'}' WHERE key = 'sweep' AND study = (SELECT id FROM studies WHERE name = 'm')" ||
-    fail "could not store the older sweep of m"
+store_sweep older_mo.yaml m
 "$KNOB" ask m $S > m1.json 2> err.txt || fail "ask m: $(cat err.txt)"
 grep -q "warning: key 'objectives\[0\].target': 'target' is a key of 'metric'; it is not applied" err.txt ||
     fail "no warning of target: $(cat err.txt)"
