@@ -809,9 +809,9 @@ static void gp_constraints(void **state)
 /* The constrained problem above, its constraint infinite where it fails (a run that ran
  * out of memory: constrained with *ctx 2): the model takes +inf as a step past the finite
  * values, and the asks close in on the constrained minimum as with finite ones (40 of 60
- * feasible, repeats counted; 41 before repeated asks were drawn near the best). Leaving the
- * infinities out of the constraint's model (it then sees satisfied values alone) ended
- * seed 0 at 0.184. */
+ * feasible, repeats counted, before and after repeated asks were drawn near the best).
+ * Leaving the infinities out of the constraint's model (it then sees satisfied values
+ * alone) ended seed 0 at 0.184. */
 static void gp_constraints_infinite(void **state)
 {
     (void)state;
