@@ -179,7 +179,7 @@ typedef struct knob_trial_info {
     knob_trial_state state;
     size_t n_params;
     const knob_param *params;
-    size_t n_values; /* 0 unless COMPLETE (or PRUNED with a last intermediate value) */
+    size_t n_values; /* 0 unless COMPLETE, or PRUNED with values (see knob_study_tell) */
     const double *values;
     size_t n_intermediate;
     const knob_step_value *intermediate;
@@ -674,8 +674,14 @@ KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
  * trial stays RUNNING and `t` stays valid, to be told again. A NaN or infinite value
  * (an infinite one is stored when the study was opened with infinite_values) records the
  * trial as FAIL with the reason in its system attribute "fail_reason", and returns
- * KNOB_EINVAL. PRUNED takes its value from the last intermediate value (values may be
- * NULL). FAIL ignores values. Another state (RUNNING, WAITING) is refused with
+ * KNOB_EINVAL. PRUNED, in a study of one objective, takes its value from the last
+ * intermediate value (values are ignored and may be NULL, as Optuna's tell takes none); in a
+ * study of several objectives (whose intermediate values are those of one objective, the
+ * pruner's), it keeps `values` as the last value of each objective when there is one per
+ * objective and each is one COMPLETE would store, and otherwise has none (values NULL, a
+ * NaN: no values, and no failure); such values are never on the Pareto front, and the
+ * built-in samplers read them as no result. FAIL ignores values.
+ * Another state (RUNNING, WAITING) is refused with
  * KNOB_EINVAL as a wrong count is. Telling a trial that is already finished (by another
  * process, say; but for one failed for its silent heartbeat, see heartbeat_interval) is
  * KNOB_ESTATE and changes nothing, whatever the count of values (the
@@ -735,7 +741,9 @@ KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_st
                                     const double *values, size_t n_values, const char *fail_reason);
 
 /* The objective of knob_study_optimize: returns KNOB_TRIAL_COMPLETE with
- * values[0..n_objectives) set, KNOB_TRIAL_PRUNED, or KNOB_TRIAL_FAIL. */
+ * values[0..n_objectives) set, KNOB_TRIAL_PRUNED, or KNOB_TRIAL_FAIL. values are NaN when
+ * it is called and are told with its state: a pruned trial of several objectives that set
+ * every one keeps them (see knob_study_tell). */
 typedef knob_trial_state (*knob_objective_fn)(knob_trial *t, void *ctx, double *values);
 
 /* Runs n_trials trials (ask, fn, tell), or until the sampler is done (returns KNOB_OK

@@ -646,6 +646,20 @@ static bool all_finite(const double *values, size_t n)
     return true;
 }
 
+/* Whether the values told with a PRUNED trial are kept as its values: in a study of several
+ * objectives, one per objective, each a value a COMPLETE trial would store (its last value
+ * of each objective; the study has no intermediate values of each to take them from). A
+ * study of one objective takes its last intermediate value instead, as Optuna's does. */
+static bool pruned_values_kept(const knob_study *s, const double *values, size_t n)
+{
+    if (s->n_dirs < 2 || n != s->n_dirs || !values)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s->infinite_values ? isnan(values[i]) : !isfinite(values[i]))
+            return false;
+    return true;
+}
+
 /* Checks the values of a COMPLETE trial; records it FAIL with the reason if wrong. */
 static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_trial_state state,
                           const double *values, size_t n, const knob_step_value *inter,
@@ -660,7 +674,10 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
                                  s->infinite_values ? "a number" : "a finite number");
         return knob__store_finish(s, trial, state, values, n);
     case KNOB_TRIAL_PRUNED:
-        /* A pruned trial counts by its last intermediate value (one objective). */
+        /* A pruned trial counts by its last intermediate value (one objective), or by the
+         * last values told of its objectives (several). */
+        if (pruned_values_kept(s, values, n))
+            return knob__store_finish(s, trial, state, values, n);
         if (n_inter && s->n_dirs == 1)
             return knob__store_finish(s, trial, state, &inter[n_inter - 1].value, 1);
         return knob__store_finish(s, trial, state, NULL, 0);
@@ -722,9 +739,9 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
     if (!rc)
         rc = check_count_after_state(s, number, state, values, n_values);
     /* Without the study read (a process that only tells: knob tell), the storage's finish
-     * refuses a finished trial itself; only a pruned trial without values needs its
-     * intermediate values, and so the read. */
-    bool need_view = s->view.loaded || (state == KNOB_TRIAL_PRUNED && n_values == 0);
+     * refuses a finished trial itself; only a pruned trial of one objective needs its
+     * intermediate values (it takes no values told), and so the read. */
+    bool need_view = s->view.loaded || (state == KNOB_TRIAL_PRUNED && s->n_dirs == 1);
     if (!rc && need_view)
         rc = knob__view_sync(s);
     if (rc)

@@ -548,9 +548,13 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
         o->rec = (uint32_t)i;
         o->good = false;
         o->w_good = 1;
+        /* an infeasible observation may be a pruned trial with fewer values (none): its
+         * losses are never read (split_multi leaves it bad), and none is read past them */
         for (size_t j = 0; m > 1 && j < m; j++)
             p->loss[p->n_obs * m + j] =
-                (knob_study_direction(s, j) == KNOB_MAXIMIZE ? -1 : 1) * r->info->values[j];
+                j >= r->info->n_values
+                    ? NAN
+                    : (knob_study_direction(s, j) == KNOB_MAXIMIZE ? -1 : 1) * r->info->values[j];
         p->n_done += o->step_key < INFINITY;
         p->n_obs++;
     }

@@ -385,6 +385,140 @@ static void pruned_counts_last_value(void **state)
     }
 }
 
+/* A pruned trial of several objectives keeps the values told with it, its last value of
+ * each objective (there is no intermediate value of each to take them from), when there is
+ * one per objective and each is a number; else it has none, and is pruned all the same. Its
+ * values are never on the Pareto front. knob_study_tell_number keeps them alike. */
+static void pruned_keeps_values_of_several_objectives(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+        knob_study_options o = {.directions = dirs, .n_objectives = 2};
+        knob_study *s, *other;
+        assert_int_equal(knob_study_create(f->st, "mo", &o, &s), KNOB_OK);
+        double done[2] = {1, 1}, told[][2] = {{0.5, 2}, {NAN, 1}, {0.5, INFINITY}, {3, 0.25}};
+        knob_trial *t;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, done, 2), KNOB_OK);
+        for (size_t i = 0; i < 3; i++) { /* trials 1 to 3 */
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_report(t, 0, told[i][0] + 1), KNOB_OK);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, told[i], 2), KNOB_OK);
+        }
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 4: one value of two */
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, told[0], 1), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 5: none */
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 6: told by number */
+        knob_trial_detach(t);
+        assert_int_equal(knob_study_load(f->st, "mo", NULL, &other), KNOB_OK);
+        assert_int_equal(knob_study_tell_number(other, 6, KNOB_TRIAL_PRUNED, told[3], 2, NULL),
+                         KNOB_OK);
+        knob_study_free(other);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 7);
+        size_t want[] = {2, 2, 0, 0, 0, 0, 2};
+        for (size_t i = 1; i < n; i++) {
+            assert_int_equal(trials[i]->state, KNOB_TRIAL_PRUNED);
+            assert_int_equal(trials[i]->n_values, want[i]);
+        }
+        assert_true(trials[1]->values[0] == 0.5 && trials[1]->values[1] == 2);
+        assert_true(trials[6]->values[0] == 3 && trials[6]->values[1] == 0.25);
+        const knob_trial_info *const *front;
+        assert_int_equal(knob_study_best_trials(s, &front, &n), KNOB_OK);
+        assert_int_equal(n, 1); /* trial 1's (0.5, 2) would dominate it, were it complete */
+        assert_int_equal(front[0]->number, 0);
+        knob_study_free(s);
+    }
+}
+
+/* A pruned trial of one objective takes its last intermediate value, not a value told with
+ * it (as Optuna's), by its handle and by number from a handle that has not read the study. */
+static void pruned_one_objective_takes_no_value_told(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s = new_study(f->st, "one", NULL, NULL, KNOB_MINIMIZE), *other;
+        knob_trial *t;
+        double v = 42;
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_report(t, 0, 5.0 + i), KNOB_OK);
+            if (!i) {
+                assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, &v, 1), KNOB_OK);
+                continue;
+            }
+            knob_trial_detach(t);
+            assert_int_equal(knob_study_load(f->st, "one", NULL, &other), KNOB_OK);
+            assert_int_equal(knob_study_tell_number(other, 1, KNOB_TRIAL_PRUNED, &v, 1, NULL),
+                             KNOB_OK);
+            knob_study_free(other);
+        }
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 2);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(trials[i]->state, KNOB_TRIAL_PRUNED);
+            assert_int_equal(trials[i]->n_values, 1);
+            assert_true(trials[i]->values[0] == 5.0 + (double)i);
+        }
+        knob_study_free(s);
+    }
+}
+
+/* The values a pruned trial of several objectives keeps are no results for the samplers of
+ * several objectives: nsga2, tpe and gp ask the same after pruned trials told with values
+ * (better than any complete trial's) as after the same trials told without. */
+static void pruned_values_move_no_sampler(void **state)
+{
+    (void)state;
+    static const char *const samplers[][2] = {{"nsga2", "seed=3,population_size=4"},
+                                              {"tpe", "seed=3,n_startup_trials=4"},
+                                              {"gp", "seed=3,n_startup_trials=4"}};
+    for (size_t k = 0; k < 3; k++) {
+        double asked[2][4];
+        for (int with = 0; with < 2; with++) {
+            knob_storage *st = knob_test_memory();
+            knob_sampler *sp;
+            assert_int_equal(knob_sampler_create(samplers[k][0], samplers[k][1], &sp), KNOB_OK);
+            knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+            knob_study_options o = {.directions = dirs, .n_objectives = 2, .sampler = sp};
+            knob_study *s;
+            assert_int_equal(knob_study_create(st, "mo", &o, &s), KNOB_OK);
+            for (int i = 0; i < 14; i++) {
+                knob_trial *t;
+                double x, y, v[2], good[2] = {-100, -100};
+                assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+                assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+                assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+                v[0] = x + y;
+                v[1] = 2 - x - y * y;
+                if (i >= 10)
+                    asked[with][i - 10] = x + 10 * y;
+                if (i < 10 && i % 3 == 2)
+                    assert_int_equal(
+                        knob_study_tell(s, t, KNOB_TRIAL_PRUNED, with ? good : NULL, with * 2),
+                        KNOB_OK);
+                else
+                    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
+            }
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+        for (int i = 0; i < 4; i++)
+            if (asked[0][i] != asked[1][i])
+                fail_msg("%s: ask %d after the pruned trials: %.17g without their values, "
+                         "%.17g with",
+                         samplers[k][0], i, asked[0][i], asked[1][i]);
+    }
+}
+
 static void enqueue_fixes_params(void **state)
 {
     (void)state;
@@ -797,6 +931,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(open_trial_by_number),
         cmocka_unit_test(adopt_trial_moves_a_handle),
         cmocka_unit_test(pruned_counts_last_value),
+        cmocka_unit_test(pruned_keeps_values_of_several_objectives),
+        cmocka_unit_test(pruned_one_objective_takes_no_value_told),
+        cmocka_unit_test(pruned_values_move_no_sampler),
         cmocka_unit_test(enqueue_fixes_params),
         cmocka_unit_test(enqueue_bool_as_number),
         cmocka_unit_test(fixed_params_in_every_trial),
