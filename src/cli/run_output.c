@@ -52,7 +52,10 @@ static void on_record(runner *r, slot *sl, const record *rec)
 {
     const sweep *sw = r->sw;
     double v, step = -1;
-    for (size_t i = 0; i < sw->n_objectives; i++) {
+    /* A pruned trial keeps the objectives and constraints it printed up to the record it
+     * was pruned on: what it prints once stopped is not its result. */
+    bool pruned = sl->why == WHY_PRUNE;
+    for (size_t i = 0; i < sw->n_objectives && !pruned; i++) {
         if (record_get(rec, sw->objectives[i].name, &v)) {
             sl->last[i] = v;
             sl->have[i] = true;
@@ -62,7 +65,7 @@ static void on_record(runner *r, slot *sl, const record *rec)
         sl->cost_last = v;
         sl->cost_have = true;
     }
-    for (size_t i = 0; i < sw->n_constraints; i++) {
+    for (size_t i = 0; i < sw->n_constraints && !pruned; i++) {
         if (record_get(rec, sw->constraints[i].name, &v)) {
             sl->clast[i] = v;
             sl->chave[i] = true;

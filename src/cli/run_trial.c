@@ -659,13 +659,19 @@ void run_stop(slot *sl, int why)
 
 /* ---------------------------------------------------------------- finishing */
 
-/* The reason a trial failed, or nothing (why->len 0) when it is complete or pruned. */
+/* The reason a trial failed, or nothing (why->len 0) when it is complete or pruned. A
+ * pruned trial's values are its objectives' last ones (NaN where it printed none): a study
+ * of several objectives keeps them when each is there (knob_study_tell); one of one
+ * objective takes its last intermediate value. */
 static void failure(const runner *r, const slot *sl, knobx_buf *why, double *values)
 {
     const sweep *sw = r->sw;
     int st = sl->status;
-    if (sl->why == WHY_PRUNE)
+    if (sl->why == WHY_PRUNE) {
+        for (size_t i = 0; i < sw->n_objectives; i++)
+            values[i] = sl->have[i] ? sl->last[i] : NAN;
         return;
+    }
     if (sl->why == WHY_INTERRUPT && r->stop_signal == SIGTERM)
         knobx_buf_puts(why, "interrupted (knob run was stopped by SIGTERM)");
     else if (sl->why == WHY_INTERRUPT)
@@ -694,13 +700,13 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
                                                 : "-inf");
         values[i] = sl->last[i];
     }
-    for (size_t i = 0; i < sw->n_constraints && !why->len && sl->why != WHY_PRUNE; i++) {
+    for (size_t i = 0; i < sw->n_constraints && !why->len; i++) {
         if (!sl->chave[i])
             knobx_buf_printf(why, "no constraint metric '%s' in stdout", sw->constraints[i].name);
         else if (isnan(sl->clast[i])) /* an infinite one is a bound far passed or kept */
             knobx_buf_printf(why, "constraint metric '%s' is nan", sw->constraints[i].name);
     }
-    if (!why->len && sl->why != WHY_PRUNE && sw->cost && strcmp(sw->cost, "duration")) {
+    if (!why->len && sw->cost && strcmp(sw->cost, "duration")) {
         if (!sl->cost_have)
             knobx_buf_printf(why, "no cost metric '%s' in stdout", sw->cost);
         else if (!isfinite(sl->cost_last))
@@ -776,6 +782,44 @@ static int set_fail_reason(slot *sl, knobx_buf *why)
     return rc;
 }
 
+/* Whether a pruned trial has constraint values to store: each constraint metric printed
+ * before it was pruned, none NaN. One stopped before it printed them all has none (as knob
+ * tell takes a pruned trial without --constraints): it is not failed for the lack. */
+static bool pruned_constraints(const sweep *sw, const slot *sl)
+{
+    for (size_t i = 0; i < sw->n_constraints; i++)
+        if (!sl->chave[i] || isnan(sl->clast[i]))
+            return false;
+    return sw->n_constraints > 0;
+}
+
+/* Stores the constraint values of a complete or pruned trial. A complete trial whose values
+ * the library refuses (not the storage's failure) fails; a pruned one stays pruned without
+ * them, said on stderr. Returns the storage's status. */
+static int store_constraints(runner *r, slot *sl, knob_trial_state *state, knobx_buf *why)
+{
+    const sweep *sw = r->sw;
+    if (!(*state == KNOB_TRIAL_COMPLETE && sw->n_constraints) &&
+        !(*state == KNOB_TRIAL_PRUNED && pruned_constraints(sw, sl)))
+        return KNOB_OK;
+    double c[SWEEP_MAX_CONSTRAINTS];
+    constraint_values(sw, sl, c);
+    int crc = knob_trial_set_constraints(sl->t, c, sw->n_constraints);
+    if (crc != KNOB_EINVAL)
+        return crc;
+    if (*state == KNOB_TRIAL_PRUNED) {
+        knobx_buf msg = {0};
+        refused_constraints(sw, c, &msg);
+        fprintf(stderr, "knob: trial %lld is pruned without its constraints: %s\n",
+                (long long)sl->number, msg.oom ? knob_errmsg() : knobx_buf_cstr(&msg));
+        knobx_buf_free(&msg);
+        return KNOB_OK;
+    }
+    refused_constraints(sw, c, why);
+    *state = KNOB_TRIAL_FAIL;
+    return set_fail_reason(sl, why);
+}
+
 /* Writes the trial's end; NULL when saved, else why not (the trial is not changed in the
  * storage). A value the library refuses as not finite makes the trial FAIL there, as it
  * does here. */
@@ -807,19 +851,10 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
             return crc == KNOB_ESTATE ? elsewhere : lost;
         }
     }
-    if (*state == KNOB_TRIAL_COMPLETE && sw->n_constraints) {
-        double c[SWEEP_MAX_CONSTRAINTS];
-        constraint_values(sw, sl, c);
-        int crc = knob_trial_set_constraints(sl->t, c, sw->n_constraints);
-        if (crc == KNOB_EINVAL) { /* refused (not the storage's failure): this trial fails */
-            refused_constraints(sw, c, why);
-            *state = KNOB_TRIAL_FAIL;
-            crc = set_fail_reason(sl, why);
-        }
-        if (!run_saved(r, sl->number, crc, "its constraints")) {
-            knob_trial_detach(sl->t);
-            return crc == KNOB_ESTATE ? elsewhere : lost;
-        }
+    int crc = store_constraints(r, sl, state, why);
+    if (!run_saved(r, sl->number, crc, "its constraints")) {
+        knob_trial_detach(sl->t);
+        return crc == KNOB_ESTATE ? elsewhere : lost;
     }
     int rc = knob_study_tell(r->ref.s, sl->t, *state, values, r->sw->n_objectives);
     if (rc == KNOB_EINVAL && *state == KNOB_TRIAL_COMPLETE) {
