@@ -228,6 +228,25 @@ static const grid_product *product_of(const grid_state *g, uint64_t *k)
     return &g->products[j];
 }
 
+/* Value m of param q as an internal value of d. A value listed again is the choice of its
+ * rank among the equal choices: of [1, 1.0], whose choices are both the number 1 to the
+ * library, the second is choice 1, which a caller (the CLI) gives to its program as 1.0; of
+ * [ok, crash, ok], the second ok is choice 2. With fewer equal choices, the first. */
+static int value_internal(const grid_param *q, size_t m, const knob_distribution *d, double *x)
+{
+    int rc = knob__dist_from_external(d, q->values->kids[m], x, q->name);
+    if (rc || d->kind != KNOB_DIST_CATEGORICAL || !q->twice || !q->twice[m])
+        return rc;
+    const knob_choice *first = &d->choices[(size_t)*x];
+    uint32_t rank = q->twice[m];
+    for (size_t i = (size_t)*x + 1; i < d->n_choices; i++)
+        if (knob__choice_same(&d->choices[i], first) && --rank == 0) {
+            *x = (double)i;
+            break;
+        }
+    return KNOB_OK;
+}
+
 /* Whether the trial's value tp of param q (under the trial's distribution) is value m of q's
  * list. A value the distribution cannot hold is not it: the caller's message is kept. */
 static bool value_is(const grid_param *q, size_t m, const knob_param *tp)
@@ -235,8 +254,7 @@ static bool value_is(const grid_param *q, size_t m, const knob_param *tp)
     knob__kept_error kept;
     knob__error_keep(&kept);
     double x;
-    bool is = knob__dist_from_external(tp->dist, q->values->kids[m], &x, q->name) == KNOB_OK &&
-              x == tp->internal;
+    bool is = value_internal(q, m, tp->dist, &x) == KNOB_OK && x == tp->internal;
     knob__error_put(&kept);
     return is;
 }
@@ -632,7 +650,7 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     for (size_t i = p->first + p->n; i-- > p->first;) {
         size_t m = g->params[i].values->n;
         if (strcmp(g->params[i].name, name) == 0)
-            return knob__dist_from_external(d, g->params[i].values->kids[k % m], internal, name);
+            return value_internal(&g->params[i], k % m, d, internal);
         k /= m;
     }
     if (g->n_products > 1)

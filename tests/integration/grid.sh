@@ -63,6 +63,28 @@ printf 'program: unused\nmethod: grid\nseed: 4\nmetric: {name: a, goal: maximize
 for i in 1 2 3; do "$KNOB" ask twice --sweep twice.yaml $S > "tw$i.json" || fail "ask $i of twice.yaml"; done
 expect_eq "$(for i in 1 2 3; do py 'd["params"]["a"]' < "tw$i.json"; done | sort | tr '\n' ' ')" "1 1 2 " \
     "the points of twice.yaml"
+# An int and a float of one value ([1, 1.0]), each its own point, each as written: the
+# program gets 1 for one trial and 1.0 for the other (it got 1 twice: the grid took the first
+# choice equal to the number), in argv and in its JSON; asked from new processes too, with the
+# float and the int listed again
+cat > spelled.yaml <<YAML
+program: $PROGS/argv.py
+method: grid
+metric: {name: score, goal: maximize}
+parameters:
+  a: {values: [1, 1.0]}
+YAML
+"$KNOB" run spelled.yaml $S --study spelled > spelled.txt || fail "run spelled: $(cat spelled.txt)"
+expect_eq "$(for n in 0 1; do py 'd["argv"][0] + " " + d["env"]["KNOB_PARAMS_JSON"]' \
+    < "knob-runs/spelled/$n/argv.json"; done | sort | tr '\n' ' ')" '--a=1 {"a":1} --a=1.0 {"a":1.0} ' \
+    "the argv and JSON of [1, 1.0]"
+"$KNOB" run spelled.yaml $S --study spelled > spelled.txt || fail "rerun spelled"
+grep -q "this run: 0 trials" spelled.txt || fail "[1, 1.0] ran again: $(cat spelled.txt)"
+printf 'program: unused\nmethod: grid\nmetric: {name: a}\nparameters:\n  a: {values: [1.0, 2, 1, 1e0]}\n' \
+    > spelled4.yaml
+for i in 1 2 3 4; do "$KNOB" ask spelled4 --sweep spelled4.yaml $S > "sp$i.json"; done
+expect_eq "$(for i in 1 2 3 4; do py 'json.dumps(d["params"]["a"])' < "sp$i.json"; done | sort | tr '\n' ' ')" \
+    "1 1.0 1.0 2 " "the points of [1.0, 2, 1, 1e0]"
 # A point running elsewhere at the end (a knob ask not yet told, a worker that may have
 # died): the run says so (it said "every point has run"), and the grid is done once it is told
 printf 'program: %s\nmethod: grid\nmetric: {name: b}\nparameters:\n  b: {values: [1, 2, 3]}\n' \
