@@ -388,6 +388,43 @@ static void flat_check(const knob_trial_info *t, const knobx_json *o, knobx_buf 
     }
 }
 
+/* Whether the number v is written as knob trials shows a float the program got whole (3.0,
+ * params_value_text), where its double alone is written 3. */
+static bool whole_float(const knobx_json *v)
+{
+    if (v->type != KNOBX_JSON_NUMBER || !v->str)
+        return false;
+    knobx_buf n = {0};
+    knobx_json_add_number(&n, v->num);
+    knobx_buf_puts(&n, ".0");
+    bool is = !n.oom && !strcmp(knobx_buf_cstr(&n), v->str);
+    knobx_buf_free(&n);
+    return is;
+}
+
+/* The names of o's members (dotted, as flat_params names them) that are whole floats,
+ * each a JSON string after a comma; *count of them. */
+static void whole_floats(knobx_buf *b, const knob_trial_info *t, const knobx_json *o,
+                         knobx_buf *prefix, size_t *count)
+{
+    for (size_t i = 0; i < o->n; i++) {
+        const knobx_json *v = o->kids[i];
+        size_t at = prefix->len;
+        knobx_buf_puts(prefix, v->key);
+        if (v->type == KNOBX_JSON_OBJECT && !knob_trial_info_param(t, knobx_buf_cstr(prefix))) {
+            knobx_buf_puts(prefix, ".");
+            whole_floats(b, t, v, prefix, count);
+        } else if (whole_float(v)) {
+            knobx_buf_puts(b, ",");
+            knobx_json_add_string(b, knobx_buf_cstr(prefix));
+            ++*count;
+        }
+        prefix->len = at;
+        if (prefix->data)
+            prefix->data[at] = '\0';
+    }
+}
+
 /* The params of the trials as knob trials shows them (cli_trial_params_json: what the
  * program got, or an enqueued trial's given values) where p does not: a waiting trial's,
  * which has no params until it is asked, and those the sweep converts (the library holds a
@@ -397,7 +434,8 @@ static void flat_check(const knob_trial_info *t, const knobx_json *o, knobx_buf 
 static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
 {
     knobx_buf_puts(b, ",\"g\":{");
-    size_t shown = 0;
+    knobx_buf wf = {0};
+    size_t shown = 0, n_wf = 0;
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = ts[i];
         bool waiting = t->state == KNOB_TRIAL_WAITING && !t->n_params;
@@ -407,9 +445,10 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
         const char *stored = cli_trial_params_text(t);
         if (!stored)
             cli_trial_params_json(&text, t);
-        knobx_json *j = stored     ? knobx_json_parse(stored, strlen(stored), NULL, 0)
-                        : text.oom ? NULL
-                                   : knobx_json_parse(knobx_buf_cstr(&text), text.len, NULL, 0);
+        knobx_json *j = stored ? knobx_json_parse_as_written(stored, strlen(stored), NULL, 0)
+                        : text.oom
+                            ? NULL
+                            : knobx_json_parse_as_written(knobx_buf_cstr(&text), text.len, NULL, 0);
         bool first = true, any = false, differs = waiting;
         if (j && j->type == KNOBX_JSON_OBJECT)
             flat_check(t, j, &prefix, &any, &differs);
@@ -420,13 +459,28 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
             knobx_buf_add(b, one.data, one.len);
             knobx_buf_puts(b, "}");
         }
+        size_t floats = 0;
+        knobx_buf_reset(&one);
+        if (j && j->type == KNOBX_JSON_OBJECT)
+            whole_floats(&one, t, j, &prefix, &floats);
+        if (floats && !one.oom) { /* one's names, each after a comma: the first is the "[" */
+            knobx_buf_printf(&wf, "%s\"%zu\":[", n_wf++ ? "," : "", i);
+            knobx_buf_add(&wf, one.data + 1, one.len - 1);
+            knobx_buf_puts(&wf, "]");
+        }
         b->oom |= text.oom || one.oom || prefix.oom;
         knobx_json_free(j);
         knobx_buf_free(&text);
         knobx_buf_free(&one);
         knobx_buf_free(&prefix);
     }
+    /* wf: the names of the params knob trials shows as whole floats (3.0), which the page's
+     * numbers cannot say, by position */
+    knobx_buf_puts(b, "},\"wf\":{");
+    knobx_buf_add(b, wf.data, wf.len);
     knobx_buf_puts(b, "}");
+    b->oom |= wf.oom;
+    knobx_buf_free(&wf);
 }
 
 /* The runners' host and pid ("host:pid") as rk, each trial's as an index into it in r
@@ -501,8 +555,9 @@ static const char *state_code(knob_trial_state st)
 /* The trials as columns (see web/src/model.js, decode): one array per field, a trial's
  * position the same in each; sparse fields as {position: value}. Params and values are
  * exact (shortest round-trip, as knob trials prints them; values of inf as "inf" and
- * "-inf"; g the params as knob trials shows them, where p does not); intermediate values, a curve's
- * points, 6 significant digits; times in ms from the earliest start (time0, seconds). */
+ * "-inf"; g the params as knob trials shows them, where p does not; wf the names of those it
+ * shows as whole floats, 3.0); intermediate values, a curve's points, 6 significant digits;
+ * times in ms from the earliest start (time0, seconds). */
 static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
                         const column *cols, size_t n_cols, size_t n_obj)
 {

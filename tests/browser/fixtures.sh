@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes the browser tests' fixture studies in sqlite:///$1: "one" (one objective, learning
 # curves, pruned and failed trials, two workers at once), "two" and "three" (two and three
-# objectives), "conv" (params the sweep converts: a normal one and a weighted choice held as
-# quantiles, inv_log_uniform_values as the reciprocal; and an enqueued trial).
+# objectives; two's k and c are floats the program gets whole, 1.0, beside the int 1),
+# "conv" (params the sweep converts: a normal one and a weighted choice held as quantiles,
+# inv_log_uniform_values as the reciprocal; and an enqueued trial).
 set -euo pipefail
 db=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +26,8 @@ parameters:
   x: {min: 0.0, max: 1.0}
   y: {min: 0.0, max: 1.0}
   mode: {value: two}
+  k: {distribution: q_uniform, min: 0, max: 2, q: 0.5}
+  c: {values: [1, 2.0]}
 YAML
 cat > three.yaml <<YAML
 program: $here/trial.py

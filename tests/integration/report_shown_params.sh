@@ -82,4 +82,13 @@ PY
 expect_eq "$(shown s)" '"g":{"0":{"score":0.8916904102760074,"opt":"adam","flag":true,"layers":4,"big":3,"wide":5239873188291553,"lr":0.006128226103690144,"inv":0.0141992827455628,"q":4,"p":"green","n":3.49472993925808,"net.width":16},"1":{"score":0.005450938784651749,"opt":"sgd","flag":true,"layers":1,"big":3,"wide":782647146674480,"lr":0.0779029084774775,"inv":0.0617846297928758,"q":3,"p":"blue","n":6.05712741176203,"momentum":0.99,"net.width":16},"2":{"score":0.09645477324136009,"opt":"sgd","flag":true,"layers":3,"big":9007199254740993,"wide":3841501820477131,"lr":0.00011616005190118912,"inv":0.028397221044923,"q":9.5,"p":"green","n":6.4768868501561,"momentum":0.9,"net.width":32},"3":{"score":0.3153984966831491,"opt":"adam","flag":true,"layers":3,"big":9007199254740993,"wide":4072680686199492,"lr":0.023948038433783986,"inv":0.0122688315278362,"q":9.5,"p":"green","n":5.34762978694128,"net.width":16},"4":{"score":0.48824481907008543,"opt":"sgd","flag":true,"layers":2,"big":12345678901234567890,"wide":7908655277270689,"lr":0.014792385093643884,"inv":0.0128779486925813,"q":3.5,"p":"blue","n":4.34126479312242,"momentum":0.9,"net.width":16},"5":{"score":0.768680100882771,"opt":"sgd","flag":false,"layers":3,"big":9007199254740993,"wide":7657574059627887,"lr":0.012745679607850833,"inv":0.0413469922409083,"q":6,"p":"red","n":6.54698459250326,"momentum":0.9,"net.width":16},"6":{"opt":"sgd","flag":true,"layers":3,"big":12345678901234567890,"lr":0.01,"inv":0.04,"p":"blue","n":6.5,"momentum":0.99,"net.width":32}}' \
     "the shown params of a sweep with converted params"
 expect_eq "$(shown plain)" '"g":{"1":{"score":0.19665731990239232,"k":"b","big":9007199254740993,"wide":1234995759082066,"momentum":0.9,"net.width":32},"3":{"score":0.9296348615775488,"k":"a","big":12345678901234567890,"wide":546203512382495,"net.width":32}}' "the shown params of a sweep without converted params"
+# The params knob trials shows as whole floats (q's 4.0, where the page's number is 4), by
+# position: trials.wf (the table showed 4)
+"$KNOB" report s --storage "$db" -o - 2> err.txt | report_data > data.json || fail "report: $(cat err.txt)"
+expect_eq "$(py 'json.dumps(d["trials"]["wf"], sort_keys=True)' < data.json)" \
+    '{"0": ["q"], "1": ["q"], "5": ["q"]}' "the whole floats of s"
+expect_eq "$("$KNOB" trials s --storage "$db" --format json | py '[t["params"].get("q") for t in d]')" \
+    "[4.0, 3.0, 9.5, 9.5, 3.5, 6.0, null]" "q as knob trials shows it"
+"$KNOB" report plain --storage "$db" -o - 2> err.txt | report_data > data.json || fail "report: $(cat err.txt)"
+expect_eq "$(py 'd["trials"]["wf"]' < data.json)" "{}" "the whole floats of plain"
 echo ok

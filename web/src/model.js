@@ -6,10 +6,11 @@
 //  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
 //  the dashboard's also writable and created (when the study was made)}
 // Each trial is held as {n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, d,
-// f, u, g: {name: value}, r: {host, pid}, infeasible}: p the library's values, g where they
-// are not what knob trials shows (shown()). A param's `shown` (a param the sweep converts:
-// the library holds a quantile, a reciprocal) is the axis of the program's values, which the
-// plots show (paramView).
+// f, u, g: {name: value}, wf: Set of names, r: {host, pid}, infeasible}: p the library's
+// values, g where they are not what knob trials shows (shown()), wf the params knob trials
+// shows as whole floats (3.0: the program got a float), which a number cannot say. A param's
+// `shown` (a param the sweep converts: the library holds a quantile, a reciprocal) is the axis
+// of the program's values, which the plots show (paramView).
 
 export const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
 const STATE_OF = { c: 'complete', p: 'pruned', f: 'fail', r: 'running', w: 'waiting' };
@@ -25,8 +26,8 @@ export function newStudy() {
 // (duration, s), ik/i0/iv/is (intermediate values of the trials at positions ik: steps from
 // i0, or is[position]), x (infeasible positions), f/u (fail reasons, user attributes by
 // position), g (the params as knob trials shows them, by position, where p is not that: a
-// waiting trial's enqueued values, the program's values of params a sweep converts), rk/r
-// (runners).
+// waiting trial's enqueued values, the program's values of params a sweep converts), wf (the
+// names of the params knob trials shows as whole floats, by position), rk/r (runners).
 export function decode(cols, params) {
     const out = [];
     const m = cols.n.length;
@@ -53,6 +54,8 @@ export function decode(cols, params) {
             t.u = cols.u[j];
         if (cols.g && cols.g[j] !== undefined)
             t.g = Object.assign(Object.create(null), cols.g[j]);
+        if (cols.wf && cols.wf[j] !== undefined)
+            t.wf = new Set(cols.wf[j]);
         if (cols.r && cols.r[j] !== null) {
             const key = cols.rk[cols.r[j]], at = key.lastIndexOf(':');
             t.r = { host: key.slice(0, at), pid: Number(key.slice(at + 1)) };
@@ -393,11 +396,18 @@ export function fmtParam(v) {
     return v === undefined ? '' : choiceLabel(v);
 }
 
-// Param name's value v in the trials table and the tooltips: a categorical's as the plots
-// label it among its other values (categoryLabels), others as fmtParam.
-export function paramText(study, name, v) {
+// The text of trial t's param name (value v, its text so far) as knob trials shows it: a
+// whole float the program got as 3.0 (t.wf), where the number's text is 3.
+export function asGiven(t, name, v, text) {
+    return t && t.wf && t.wf.has(name) && typeof v === 'number' && /^-?\d+$/.test(text) ? `${text}.0` : text;
+}
+
+// Param name's value v (of trial t) in the trials table and the tooltips: a categorical's as
+// the plots label it among its other values (categoryLabels), others as fmtParam; a whole
+// float as knob trials shows it (asGiven).
+export function paramText(study, name, v, t) {
     const p = v === undefined ? null : categoricalParam(study, name);
-    return p ? categoryLabels(study, p).label(v) ?? fmtParam(v) : fmtParam(v);
+    return asGiven(t, name, v, p ? categoryLabels(study, p).label(v) ?? fmtParam(v) : fmtParam(v));
 }
 
 // Other numbers (axes, shares): 6 significant digits are plenty.
@@ -441,7 +451,7 @@ export function tipHtml(study, n) {
     if (t.v.length)
         h += `value: ${t.v.map(fmtValue).join(', ')}<br>`;
     for (const [k, v] of Object.entries(shown(t)))
-        h += `${esc(k)}: ${esc(paramText(study, k, v))}<br>`;
+        h += `${esc(k)}: ${esc(paramText(study, k, v, t))}<br>`;
     if (t.f)
         h += `<i>${esc(String(t.f).slice(0, 200))}</i>`;
     return h;

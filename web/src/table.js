@@ -1,20 +1,22 @@
 // The trials table: sortable by any column (click its header), filtered by state and by
 // text ("lr>0.01" compares a column, other words match any cell), shown 100 rows at a time.
-import { trials, fmt, fmtValue, fmtParam, categoricalParam, categoryLabels, esc, shown, shownNames } from './model.js';
+import { trials, fmt, fmtValue, fmtParam, asGiven, categoricalParam, categoryLabels, esc, shown,
+         shownNames } from './model.js';
 
 const PAGE = 100;
 
 function columns(study) {
-    // Each column's text is what knob trials prints: values %.8g, params exact (a categorical's
-    // value as the plots label it).
+    // Each column's text (of a value and its trial) is what knob trials prints: values %.8g,
+    // params exact (a categorical's value as the plots label it, a whole float as 3.0).
     const cols = [{ name: 'number', get: t => t.n, text: fmt }, { name: 'state', get: t => t.s, text: fmt }];
     study.directions.forEach((d, k) =>
         cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null,
                     text: fmtValue }));
     for (const name of shownNames(study)) {
         const p = categoricalParam(study, name), labels = p && categoryLabels(study, p);
+        const text = labels ? v => (v === undefined ? '' : labels.label(v) ?? fmtParam(v)) : fmtParam;
         cols.push({ name, get: t => (name in shown(t) ? shown(t)[name] : undefined),
-                    text: labels ? v => (v === undefined ? '' : labels.label(v) ?? fmtParam(v)) : fmtParam });
+                    text: (v, t) => asGiven(t, name, v, text(v)) });
     }
     cols.push({ name: 'duration (s)', get: t => t.d ?? null, text: v => (v === null ? '' : v.toFixed(1)) });
     return cols;
@@ -43,7 +45,7 @@ function matcher(word, cols) {
             return t => {
                 const v = col.get(t);
                 const numeric = isNum(v) && !Number.isNaN(num);
-                const a = numeric ? v : String(col.text(v));
+                const a = numeric ? v : String(col.text(v, t));
                 // a BigInt against the typed integer exactly, else against its double
                 const b = numeric ? (typeof v === 'bigint' && whole !== null ? whole : num) : m[3];
                 switch (m[2]) {
@@ -58,7 +60,7 @@ function matcher(word, cols) {
         }
     }
     const w = word.toLowerCase();
-    return t => cols.some(c => String(c.text(c.get(t))).toLowerCase().includes(w));
+    return t => cols.some(c => String(c.text(c.get(t), t)).toLowerCase().includes(w));
 }
 
 export class TrialsTable {
@@ -109,7 +111,7 @@ export class TrialsTable {
             .join('') + '</tr>';
         const shown = rows.slice(0, this.limit);
         this.el.querySelector('tbody').innerHTML = shown.map(t => `<tr data-n="${t.n}" class="st-${t.s}">` +
-            cols.map(c => `<td>${esc(c.text(c.get(t)))}</td>`).join('') + '</tr>').join('');
+            cols.map(c => `<td>${esc(c.text(c.get(t), t))}</td>`).join('') + '</tr>').join('');
         this.el.querySelector('.more').style.display = rows.length > this.limit ? '' : 'none';
     }
 }
