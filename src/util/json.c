@@ -1,6 +1,7 @@
 /* A small JSON reader (one arena per tree) and writer (knobx_buf). */
 #include "util/json.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -889,6 +890,27 @@ static int reads_back(double a, uint64_t digits, int prec, int exp10)
     return (s < 0 ? (double)digits / p10[-s] : (double)digits * p10[s]) == a;
 }
 
+/* A subnormal v (not 0) in its fewest significant digits that read back, 1 to 17: 1e-310,
+ * not the 15 digits 9.99999999999997e-311 (a subnormal holds fewer than a normal double;
+ * 5e-324 holds one), as Python's repr writes it. The doubles near a subnormal are evenly
+ * spaced, so the nearest decimal of more digits is as near and reads back too: the fewest
+ * are found by halving 1..17. */
+static void add_subnormal(knobx_buf *b, double v)
+{
+    char tmp[40];
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(tmp, sizeof tmp, "%.*g", mid, v);
+        if (strtod(tmp, NULL) == v)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    snprintf(tmp, sizeof tmp, "%.*g", lo, v);
+    knobx_buf_puts(b, tmp);
+}
+
 void knobx_json_add_number(knobx_buf *b, double v)
 {
     if (!isfinite(v)) {
@@ -910,6 +932,10 @@ void knobx_json_add_number(knobx_buf *b, double v)
     /* Shortest of %.15g/%.16g/%.17g that reads back exactly. */
     double a = fabs(v);
     digits17 d;
+    if (a < DBL_MIN) { /* a subnormal: fewer digits than 15 may read back */
+        add_subnormal(b, v);
+        return;
+    }
     if (!digits_of(a, &d)) { /* out of the integers' range: printf's */
         for (int prec = 15; prec <= 17; prec++) {
             snprintf(tmp, sizeof tmp, "%.*g", prec, v);

@@ -113,8 +113,9 @@ const char *knobx_buf_cstr(knobx_buf *b);
 /* Appends `s` as a JSON string literal with quotes and escapes; a byte that is not part of
  * valid UTF-8 is written as U+FFFD (JSON text is UTF-8: no reader takes it otherwise). */
 void knobx_json_add_string(knobx_buf *b, const char *s);
-/* Appends a number: integers without a fraction, others with 17 significant digits
- * (round-trip exact); NaN and infinities as null (JSON has none). */
+/* Appends a number: integers without a fraction, others in the fewest of 15, 16 or 17
+ * significant digits that read back exactly (a subnormal in its fewest digits that do, 1e-310
+ * and 5e-324, as Python's repr); NaN and infinities as null (JSON has none). */
 void knobx_json_add_number(knobx_buf *b, double v);
 /* Appends the node as compact JSON text. */
 void knobx_json_add_node(knobx_buf *b, const knobx_json *node);

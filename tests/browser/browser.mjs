@@ -164,7 +164,8 @@ async function checkExact(page, name, study) {
 // The page's number formatting against C's printf (Python's % is glibc's), on tricky values.
 async function checkFormat(page) {
     const vals = [0.1, 1 / 3, 123456785, 1234567.25, 1234567.75, 2.5, 1e-5, 1.804687523184376e-05, 99999999.5,
-                  1e21, 1e22, -3.25, 1e-300, 5e-324, 0.0001, 12345678, 1.5e-7, 3.2699330798372639e18, 0.041386952451282655];
+                  1e21, 1e22, -3.25, 1e-300, 5e-324, 0.0001, 12345678, 1.5e-7, 3.2699330798372639e18, 0.041386952451282655,
+                  1e-310, -2.5e-320, 1.2345678e-312, 2.225073858507201e-308, 2.2250738585072014e-308];
     for (let i = 0; i < 300; i++)
         vals.push((Math.sin(i * 7.1) - 0.3) * 10 ** ((i % 40) - 20), Math.round(Math.abs(Math.cos(i)) * 1e9) / 4);
     const py = spawnSync('python3', ['-c', `
@@ -173,10 +174,12 @@ out = []
 for v in [float(x) for x in json.load(sys.stdin)]:
     s = '%.0f' % v if v == int(v) and abs(v) < 2 ** 53 else None
     if s is None:
-        for p in (15, 16, 17):
+        for p in range(1 if abs(v) < sys.float_info.min else 15, 18):
             s = '%.*g' % (p, v)
             if float(s) == v:
                 break
+        if abs(v) < sys.float_info.min and s != repr(v):  # a subnormal: as Python's repr
+            s = 'repr %s, %%g %s' % (repr(v), s)
     out.append(['%.8g' % v, s])
 print(json.dumps(out))`], { input: JSON.stringify(vals), encoding: 'utf8' });
     const want = JSON.parse(py.stdout);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # knob trials --format json writes a study byte for byte as data/trials_json.expected holds it
-# (written by knob before its numbers were formatted from 128-bit digits): enqueued params and
-# told values of every kind (ties at 15 and 16 digits, tiny, huge, subnormal, negative zero,
-# integers, a pruned and a failed trial), the times set to fixed values.
+# (written by knob before its numbers were formatted from 128-bit digits; the subnormal 5e-324
+# since in its fewest digits, not 4.94065645841247e-324): enqueued params and told values of
+# every kind (ties at 15 and 16 digits, tiny, huge, subnormal, negative zero, integers, a
+# pruned and a failed trial), the times set to fixed values.
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<YAML
 program: unused

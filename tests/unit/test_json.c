@@ -2,6 +2,7 @@
 #include "testutil.h"
 #include "util/json.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -124,7 +125,8 @@ static void numbers_are_exact(void **state)
 }
 
 /* The text knob wrote for a number before the 128-bit digits (json.c): the shortest of
- * %.15g/%.16g/%.17g that reads back exactly. */
+ * %.15g/%.16g/%.17g that reads back exactly; for a subnormal, the shortest of %.1g to %.17g,
+ * each tried. */
 static void reference_number(char *tmp, size_t size, double v)
 {
     if (!isfinite(v)) {
@@ -135,7 +137,7 @@ static void reference_number(char *tmp, size_t size, double v)
         snprintf(tmp, size, "%.0f", v);
         return;
     }
-    for (int prec = 15; prec <= 17; prec++) {
+    for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         snprintf(tmp, size, "%.*g", prec, v);
         if (strtod(tmp, NULL) == v)
             break;
@@ -217,6 +219,49 @@ static void numbers_as_printf_wrote_them(void **state)
         }
     }
     print_message("%zu numbers as printf wrote them\n", n);
+}
+
+/* A subnormal in the fewest digits that read back, as Python's repr writes it (15 digits
+ * wrote 1e-310 as 9.99999999999997e-311): the smallest, the largest, every power of two
+ * among them and their neighbours, and random ones, against each precision tried in turn. */
+static void subnormals_in_fewest_digits(void **state)
+{
+    (void)state;
+    static const struct {
+        double v;
+        const char *text;
+    } cases[] = {
+        {1e-310, "1e-310"},
+        {-1e-310, "-1e-310"},
+        {5e-324, "5e-324"},
+        {1e-323, "1e-323"},
+        {2.5e-320, "2.5e-320"},
+        {1.5e-315, "1.5e-315"},
+        {1.2345678e-312, "1.2345678e-312"},
+        {2.225073858507201e-308, "2.225073858507201e-308"},   /* the largest */
+        {2.2250738585072014e-308, "2.2250738585072014e-308"}, /* DBL_MIN, a normal one */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        knobx_buf b = {0};
+        knobx_json_add_number(&b, cases[i].v);
+        assert_string_equal(knobx_buf_cstr(&b), cases[i].text);
+        knobx_buf_free(&b);
+    }
+    size_t n = 0;
+    for (int k = 0; k < 52; k++)
+        for (int j = -2; j <= 2; j++) {
+            double p = ldexp(1, -1074 + k) + j * 5e-324;
+            if (p > 0)
+                same_as_printf(p, &n);
+        }
+    uint64_t x = 7;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = (rng_next(&x) & ((UINT64_C(1) << 52) - 1)) | (uint64_t)(i % 2) << 63;
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        same_as_printf(v, &n);
+    }
+    print_message("%zu subnormals in their fewest digits\n", n);
 }
 
 static void large_arrays(void **state)
@@ -397,6 +442,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(big_integers_keep_their_digits),
         cmocka_unit_test(whole_doubles_keep_their_text),
         cmocka_unit_test(numbers_as_printf_wrote_them),
+        cmocka_unit_test(subnormals_in_fewest_digits),
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),
         cmocka_unit_test(strings_that_are_not_utf8),

@@ -368,7 +368,8 @@ function place(ds, ex, P) {
 }
 
 // A number as knob's JSON writes it (knob trials' params): whole numbers below 2^53 in
-// full, others the shortest of %.15g, %.16g, %.17g that reads back.
+// full, others the shortest of %.15g, %.16g, %.17g that reads back; a subnormal (below
+// 2^-1022) the shortest of %.1g to %.17g, 1e-310.
 export function fmtJson(v) {
     if (typeof v !== 'number')
         return v === null || v === undefined ? '' : String(v);
@@ -376,7 +377,7 @@ export function fmtJson(v) {
         return 'null';
     if (Number.isInteger(v) && Math.abs(v) < 9007199254740992)
         return Object.is(v, -0) ? '-0' : String(BigInt(v));
-    for (let P = 15; P <= 17; P++) {
+    for (let P = Math.abs(v) < 2.2250738585072014e-308 ? 1 : 15; P <= 17; P++) {
         const s = fmtG(v, P);
         if (Number(s) === v)
             return s;
