@@ -31,27 +31,28 @@ static size_t n_complete(knob_study *s)
     return c;
 }
 
-/* The best value and its params (or the Pareto front's size), read from the storage. */
-static void refresh_best(runner *r)
+/* The best value and its params (or the Pareto front's size) of study s, read from the
+ * storage. */
+static void refresh_best(runner *r, knob_study *s)
 {
     knobx_buf b = {0};
     int rc;
-    if (knob_study_n_objectives(r->ref.s) != 1) {
+    if (knob_study_n_objectives(s) != 1) {
         const knob_trial_info *const *front;
         size_t n;
-        if (!(rc = knob_study_best_trials(r->ref.s, &front, &n)) && n) {
+        if (!(rc = knob_study_best_trials(s, &front, &n)) && n) {
             knobx_buf_printf(&b, "Pareto front: %zu trial%s", n, n == 1 ? "" : "s");
         }
     } else {
         const knob_trial_info *best;
-        if (!(rc = knob_study_best_trial(r->ref.s, &best))) {
+        if (!(rc = knob_study_best_trial(s, &best))) {
             knobx_buf_printf(&b, "best %.6g (trial %lld) ", best->values[0],
                              (long long)best->number);
             cli_trial_params_json(&b, best);
         }
     }
     /* trials complete, none feasible: not "no complete trial yet" */
-    size_t c = rc == KNOB_ENOTFOUND ? n_complete(r->ref.s) : 0;
+    size_t c = rc == KNOB_ENOTFOUND ? n_complete(s) : 0;
     if (c)
         knobx_buf_printf(&b, "no feasible trial yet: %s %zu complete trial%s violates a constraint",
                          c == 1 ? "the" : "each of the", c, c == 1 ? "" : "s");
@@ -97,7 +98,7 @@ static void status_text(runner *r, knobx_buf *b)
         knobx_buf_puts(b, " left");
     }
     knobx_buf_puts(b, "]");
-    if (r->best)
+    if (r->best && !r->storage_failed) /* the study read since may hold writes undone */
         knobx_buf_printf(b, " %s", r->best);
 }
 
@@ -152,9 +153,10 @@ void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const
     knobx_buf b = {0};
     bool saved = state != KNOB_TRIAL_RUNNING;
     if (saved) {
-        /* once for the trials a batch's commit shows together */
-        if (!r->best_fresh)
-            refresh_best(r);
+        /* once for the trials a batch's commit shows together; not after a storage failure,
+         * when the run's study may show writes the storage undid (see run_summary) */
+        if (!r->best_fresh && !r->storage_failed)
+            refresh_best(r, r->ref.s);
         r->best_fresh = true;
         knobx_buf_printf(&b, "trial %lld %s", (long long)number, knob_trial_state_str(state));
     } else {
@@ -239,11 +241,27 @@ void run_summary(runner *r)
     size_t n = 0, by[5] = {0};
     if (r->tty)
         fputs("\r\033[K", stdout);
-    bool read = knob_study_trials(r->ref.s, &tr, &n) == KNOB_OK;
+    /* After a storage failure the run's study may still show writes the storage undid (a
+     * batch whose commit failed, read back by an ask in it: a trial shown complete and best
+     * that the storage holds RUNNING): the study is read again, as another process finds it. */
+    knob_study *fresh = NULL, *s = r->ref.s;
+    int loaded = KNOB_OK;
+    if (r->storage_failed &&
+        (loaded = knob_study_load(r->ref.st, r->study_name, NULL, &fresh)) == KNOB_OK)
+        s = fresh;
+    bool read = loaded == KNOB_OK && knob_study_trials(s, &tr, &n) == KNOB_OK;
+    char unread[512] = "";
+    if (!read)
+        snprintf(unread, sizeof unread, "%s", knob_errmsg());
     for (size_t i = 0; read && i < n; i++)
         by[tr[i]->state <= KNOB_TRIAL_WAITING ? tr[i]->state : 0]++;
     r->study_ran_through = !read || by[KNOB_TRIAL_COMPLETE] || by[KNOB_TRIAL_PRUNED];
-    refresh_best(r);
+    if (r->storage_failed) { /* the best shown so far was of the study before its reading */
+        free(r->best);
+        r->best = NULL;
+    }
+    if (loaded == KNOB_OK)
+        refresh_best(r, s);
     char *where = knobx_redact_url(r->storage);
     knobx_buf b = {0};
     clock_text(&b, run_now() - r->started);
@@ -253,7 +271,7 @@ void run_summary(runner *r)
                by[KNOB_TRIAL_COMPLETE], by[KNOB_TRIAL_PRUNED], by[KNOB_TRIAL_FAIL],
                by[KNOB_TRIAL_RUNNING], by[KNOB_TRIAL_WAITING]);
     else
-        printf("its trials could not be read: %s\n", knob_errmsg());
+        printf("its trials could not be read: %s\n", unread);
     /* every trial this run created, by how it ended (launch failures too) */
     printf("this run: %lld trials (%lld complete, %lld failed, %lld pruned", (long long)r->launched,
            (long long)r->complete, (long long)r->failed, (long long)r->pruned);
@@ -278,7 +296,7 @@ void run_summary(runner *r)
         ; /* no best: its trial is gone */
     else if (knob_study_n_objectives(r->ref.s) == 0)
         printf("the study has no metric: a trial completes when its program exits 0\n");
-    else
+    else if (r->best || read)
         printf("%s\n", r->best ? r->best : "no complete trial yet");
     printf("trial logs: %s/<number>/\n", r->trial_root);
     if (r->exhausted && r->done_why[0])
@@ -294,6 +312,7 @@ void run_summary(runner *r)
         printf("the target %g of '%s' is reached\n", r->sw->target, r->sw->objectives[0].name);
     fflush(stdout);
     warm_skipped(r);
+    knob_study_free(fresh);
     free(where);
     knobx_buf_free(&b);
 }

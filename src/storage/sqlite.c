@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -356,6 +357,25 @@ static const char *readonly_why(const db *d, char *buf, size_t size)
     return buf;
 }
 
+/* Why the system refused a write, which SQLite's "disk I/O error" does not say: its errno
+ * when SQLite kept it (it rarely does for the WAL's writes), else this process's file size
+ * limit when it has one (ulimit -f: the write past it fails with EFBIG), else "". */
+static const char *write_why(const db *d, char *buf, size_t size)
+{
+    int sys = sqlite3_system_errno(d->h);
+    struct rlimit rl;
+    if (sys)
+        snprintf(buf, size, " (%s)", strerror(sys));
+    else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        snprintf(buf, size,
+                 " (the system refused a write to the database or its WAL; this process may "
+                 "write files of at most %llu bytes: ulimit -f)",
+                 (unsigned long long)rl.rlim_cur);
+    else
+        buf[0] = 0;
+    return buf;
+}
+
 static int fail(db *d, const char *op)
 {
     int code = sqlite3_extended_errcode(d->h);
@@ -366,6 +386,8 @@ static int fail(db *d, const char *op)
     char why[4200] = "";
     if ((code & 0xff) == SQLITE_READONLY)
         readonly_why(d, why, sizeof why);
+    else if (code == SQLITE_IOERR_WRITE || (code & 0xff) == SQLITE_FULL)
+        write_why(d, why, sizeof why);
     return knob__error(status, "sqlite storage '%s': %s: %s%s", d->path, op, sqlite3_errmsg(d->h),
                        why);
 }

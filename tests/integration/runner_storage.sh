@@ -44,6 +44,40 @@ expect_dead knob-runs/s/*
 "$KNOB" trials s --storage "sqlite:///$T/s.db" --format json > t.json
 expect_eq "$(py '[t["state"] for t in d]' < t.json)" '["running", "running"]' "states in the storage"
 
+# A trial's end and the next ask in one batch whose commit fails: the ask read the end back
+# before the commit, and the summary said "1 complete" and named the trial best while the
+# storage holds it RUNNING. The summary reads the study again after the failure, and the
+# reason names the file size limit (SQLite says only "disk I/O error").
+cat > view.yaml <<'YAML'
+command: ["/bin/sh", "-c", "echo loss=$KNOB_TRIAL_NUMBER; : > \"$KNOB_TRIAL_DIR/printed\"; while [ ! -f go.v$KNOB_TRIAL_NUMBER ]; do sleep 0.05; done"]
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+YAML
+mkfifo view.fifo
+cat view.fifo > view.txt &
+reader=$!
+"$KNOB" run view.yaml --storage "sqlite:///$T/v.db" --study v > view.fifo 2>&1 &
+pid=$!
+for _ in $(seq 300); do [ -f knob-runs/v/0/printed ] && break; sleep 0.1; done
+[ -f knob-runs/v/0/printed ] || fail "trial 0 of v did not print"
+sleep 0.5 # its value is committed
+prlimit --pid $pid --fsize=1024:1024
+touch go.v0 go.v1
+status=0
+timeout 60 tail --pid=$pid -s 0.1 -f /dev/null || kill -9 $pid
+wait $pid || status=$?
+wait $reader
+expect_eq "$status" 1 "exit status of v ($(cat view.txt))"
+"$KNOB" trials v --storage "sqlite:///$T/v.db" --format json > v.json
+expect_eq "$(py '[t["state"] for t in d]' < v.json)" '["running"]' "states of v in the storage"
+grep -q "^1 trials (0 complete, 0 pruned, 0 failed, 1 running, 0 waiting)$" view.txt ||
+    fail "the summary of v is not the storage's: $(cat view.txt)"
+grep -q "^no complete trial yet$" view.txt || fail "a best of v not saved: $(cat view.txt)"
+grep -q "trial 0: .*not saved: .*disk I/O error (.*at most 1024 bytes: ulimit -f)" view.txt ||
+    fail "the reason of v: $(cat view.txt)"
+
 # a non-finite value: FAIL, and the run goes on to exit 0
 cat > nan.yaml <<YAML
 program: $PROGS/runner_prog.py
