@@ -224,8 +224,9 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  *   "sqlite:////absolute/path.db"  SQLite file at an absolute path; either may end in
  *                                  "?timeout=SECONDS" (SQLAlchemy's pysqlite query): how
  *                                  long a write waits for another process's lock (60 s
- *                                  without it); another query parameter is KNOB_EINVAL,
- *                                  naming it;
+ *                                  without it), in all, signals or not, then fails with
+ *                                  KNOB_EBUSY naming the file and the lock; another query
+ *                                  parameter is KNOB_EINVAL, naming it;
  *   "postgresql://user:password@host:port/database?options"  a PostgreSQL server, for many
  *                                  workers on many machines (libpq's URL; "postgres://"
  *                                  too; what the URL leaves out, libpq takes from PGHOST,

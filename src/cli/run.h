@@ -21,6 +21,10 @@
 /* W&B's agent stops after as many failures when no run has succeeded yet. */
 #define RUN_MAX_INITIAL_FAILURES 5
 
+/* A trial's end not written: once a write found the storage locked past its timeout, none
+ * is tried again (each would wait the whole timeout). */
+#define RUN_LOCKED "not written: another process holds the storage's lock"
+
 /* Why the runner stopped a trial. */
 enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT, WHY_STORAGE, WHY_ELSEWHERE };
 
@@ -84,6 +88,9 @@ typedef struct runner {
     bool exhausted, target_reached, broken, tty;
     bool storage_failed;       /* a write was lost: no new trial, the running ones stopped */
     bool storage_gone;         /* ... because the database file was deleted or replaced */
+    /* ... because another process held the storage's lock past the URL's timeout: nothing
+     * more is written, since each write would wait the whole timeout again */
+    bool storage_locked;
     int64_t lost_trial;        /* the first trial a storage failure touched */
     int64_t complete, unsaved; /* this run's trials by outcome (beside failed, pruned) */
     bool setup_only;           /* --trials 0: create the study, run nothing */

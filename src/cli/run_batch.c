@@ -83,12 +83,20 @@ void run_batch_wrote(runner *r, int64_t number)
 
 void run_batch_open(runner *r)
 {
-    if (!r->batching || r->in_batch)
+    if (!r->batching || r->in_batch || r->storage_locked)
         return;
     /* A batch that cannot begin leaves each write to its own transaction, as without one:
-     * a storage that fails says so at the writes. */
-    r->in_batch = knob_storage_batch_begin(r->ref.st) == KNOB_OK;
+     * a storage that fails says so at the writes. But one that waited the whole timeout for
+     * another process's lock is the storage's failure now: each write would wait as long
+     * again, and the run kept to the timeout at none of them. */
+    int rc = knob_storage_batch_begin(r->ref.st);
+    r->in_batch = rc == KNOB_OK;
     r->batch_opened = run_now();
+    if (rc == KNOB_EBUSY) {
+        fprintf(stderr, "knob: %s\n", knob_errmsg());
+        r->storage_locked = true;
+        run_storage_failed(r, -1);
+    }
 }
 
 bool run_batch_close(runner *r)
@@ -96,8 +104,10 @@ bool run_batch_close(runner *r)
     if (!r->in_batch)
         return true;
     r->in_batch = false;
-    bool committed = knob_storage_batch_end(r->ref.st) == KNOB_OK;
+    int rc = knob_storage_batch_end(r->ref.st);
+    bool committed = rc == KNOB_OK;
     if (!committed) {
+        r->storage_locked |= rc == KNOB_EBUSY;
         for (size_t i = 0; i < r->n_wrote; i++)
             fprintf(stderr, "knob: trial %lld: its last writes were not saved: %s\n",
                     (long long)r->wrote[i], knob_errmsg());

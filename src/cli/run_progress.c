@@ -286,12 +286,18 @@ void run_summary(runner *r)
         printf("study '%s' was deleted (knob delete) while this run used it: its trials are "
                "gone with it\n",
                r->study_name);
-    else if (r->storage_failed)
-        printf("the storage failed (at trial %lld), so the run stopped%s\n",
-               (long long)r->lost_trial,
+    else if (r->storage_failed) {
+        knobx_buf at = {0};
+        if (r->storage_locked)
+            knobx_buf_puts(&at, " (another process held its lock past the timeout)");
+        else if (r->lost_trial >= 0)
+            knobx_buf_printf(&at, " (at trial %lld)", (long long)r->lost_trial);
+        printf("the storage failed%s, so the run stopped%s\n", knobx_buf_cstr(&at),
                r->unsaved ? "; a trial not saved stays RUNNING until a worker fails it for its "
                             "lost\nheartbeat (and runs it again)"
                           : "");
+        knobx_buf_free(&at);
+    }
     if (deleted)
         ; /* no best: its trial is gone */
     else if (knob_study_n_objectives(r->ref.s) == 0)

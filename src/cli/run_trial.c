@@ -271,6 +271,7 @@ bool run_saved(runner *r, int64_t number, int rc, const char *what)
     }
     fprintf(stderr, "knob: trial %lld: %s was not saved: %s\n", (long long)number, what,
             knob_errmsg());
+    r->storage_locked |= rc == KNOB_EBUSY; /* the lock was waited for the whole timeout */
     run_storage_failed(r, number);
     return false;
 }
@@ -282,7 +283,8 @@ static void fail_now(runner *r, slot *sl, const char *why)
 {
     knobx_buf b = {0};
     knobx_json_add_string(&b, why);
-    bool saved = run_saved(r, sl->number,
+    bool saved = !r->storage_locked &&
+                 run_saved(r, sl->number,
                            knob_trial_set_system_attr(sl->t, "fail_reason", knobx_buf_cstr(&b)),
                            "its fail_reason");
     knobx_buf_free(&b);
@@ -294,7 +296,10 @@ static void fail_now(runner *r, slot *sl, const char *why)
     sl->t = NULL;
     r->launched++;
     run_ended(r, sl->number, saved ? KNOB_TRIAL_FAIL : KNOB_TRIAL_RUNNING,
-              saved ? why : "the storage failed", sl->last, false);
+              saved               ? why
+              : r->storage_locked ? RUN_LOCKED
+                                  : "the storage failed",
+              sl->last, false);
     params_free(&sl->tp);
 }
 
@@ -676,6 +681,8 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
         knobx_buf_puts(why, "interrupted (knob run was stopped by SIGTERM)");
     else if (sl->why == WHY_INTERRUPT)
         knobx_buf_puts(why, "interrupted (knob run was stopped)");
+    else if (sl->why == WHY_STORAGE && r->lost_trial < 0) /* no trial's write: a batch's */
+        knobx_buf_puts(why, "stopped: the storage failed");
     else if (sl->why == WHY_STORAGE)
         knobx_buf_printf(why, "stopped: the storage failed (trial %lld was not saved)",
                          (long long)r->lost_trial);
@@ -832,6 +839,10 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
     if (sl->why == WHY_ELSEWHERE) { /* its end is another's: nothing of this run is written */
         knob_trial_detach(sl->t);
         return elsewhere;
+    }
+    if (r->storage_locked) { /* each write would wait the whole timeout again */
+        knob_trial_detach(sl->t);
+        return RUN_LOCKED;
     }
     if (why->len) {
         int rc = set_fail_reason(sl, why);

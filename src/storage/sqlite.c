@@ -388,6 +388,11 @@ static int fail(db *d, const char *op)
         readonly_why(d, why, sizeof why);
     else if (code == SQLITE_IOERR_WRITE || (code & 0xff) == SQLITE_FULL)
         write_why(d, why, sizeof why);
+    else if (status == KNOB_EBUSY)
+        snprintf(why, sizeof why,
+                 " (another process holds the database's lock; a write waits %g s for it: "
+                 "the URL's ?timeout=SECONDS)",
+                 d->busy_ms / 1000.0);
     return knob__error(status, "sqlite storage '%s': %s: %s%s", d->path, op, sqlite3_errmsg(d->h),
                        why);
 }
@@ -421,13 +426,25 @@ static void nap_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Whether to try again after `rc`: busy, and the deadline not passed (then naps). */
-static bool busy_again(int rc, double deadline, int attempt)
+/* Whether to try again after `rc`: busy, and the deadline not passed (then naps). SQLite's
+ * busy handler counts its timeout in the sleeps it means to take, and a signal cuts each one
+ * short (knob run's SIGCHLD at every trial's exit), so its wait may end well before the
+ * timeout. The next try waits only what is left until the deadline, never a whole timeout
+ * again (retries that each waited it made a write wait twice or four times the URL's
+ * timeout); busy_done gives the handler the whole timeout back. */
+static bool busy_again(db *d, int rc, double deadline, int attempt)
 {
     if ((rc & 0xff) != SQLITE_BUSY || knob__now() > deadline)
         return false;
     nap_ms(1 + attempt % 10);
+    double left_ms = (deadline - knob__now()) * 1000;
+    sqlite3_busy_timeout(d->h, left_ms >= 1 ? (int)left_ms : 1);
     return true;
+}
+
+static void busy_done(db *d)
+{
+    sqlite3_busy_timeout(d->h, d->busy_ms);
 }
 
 /* Runs statements without results, retrying while the database is busy. */
@@ -436,8 +453,12 @@ static int exec_retry(db *d, const char *text, const char *op)
     double deadline = knob__now() + d->busy_ms / 1000.0;
     int rc;
     for (int attempt = 0; (rc = sqlite3_exec(d->h, text, NULL, NULL, NULL)) != SQLITE_OK; attempt++)
-        if (!busy_again(rc, deadline, attempt))
-            return fail(d, op);
+        if (!busy_again(d, rc, deadline, attempt)) {
+            rc = fail(d, op);
+            busy_done(d);
+            return rc;
+        }
+    busy_done(d);
     return KNOB_OK;
 }
 
@@ -451,14 +472,16 @@ static int run_retry(db *d, int which, const char *op)
     if (!s)
         return KNOB_ESTORAGE;
     for (int attempt = 0; (rc = sqlite3_step(s)) != SQLITE_DONE; attempt++) {
-        if (!busy_again(rc, deadline, attempt)) {
+        if (!busy_again(d, rc, deadline, attempt)) {
             rc = fail(d, op);
             sqlite3_reset(s);
+            busy_done(d);
             return rc;
         }
         sqlite3_reset(s);
     }
     sqlite3_reset(s);
+    busy_done(d);
     return KNOB_OK;
 }
 
@@ -788,12 +811,11 @@ static int use_wal(db *d)
     if (sqlite3_prepare_v2(d->h, "PRAGMA journal_mode = WAL", -1, &s, NULL) != SQLITE_OK)
         return fail(d, "switch to WAL mode");
     int r;
-    for (int attempt = 0; (r = sqlite3_step(s)) == SQLITE_BUSY && knob__now() < deadline;
-         attempt++) {
+    for (int attempt = 0;
+         (r = sqlite3_step(s)) == SQLITE_BUSY && busy_again(d, r, deadline, attempt); attempt++)
         sqlite3_reset(s);
-        nap_ms(1 + attempt % 10);
-    }
     int rc = r == SQLITE_ROW ? KNOB_OK : fail(d, "switch to WAL mode");
+    busy_done(d);
     const char *mode = rc ? NULL : (const char *)sqlite3_column_text(s, 0);
     if (!rc && (!mode || sqlite3_stricmp(mode, "wal") != 0))
         rc = knob__error(KNOB_ESTORAGE,

@@ -8,6 +8,9 @@
 
 #include "knob.h"
 
+#include <signal.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A study "s" with one finished trial, in a file of its own. */
@@ -229,10 +232,78 @@ static void trial_counts_are_exact(void **state)
     unlink(path);
 }
 
+/* A write waits for another process's lock its URL's timeout in all, even while signals
+ * cut SQLite's sleeps short (knob run gets SIGCHLD at each trial's exit): the busy handler
+ * then gave up early, and each retry waited a whole timeout again (about 4 s of a 2 s
+ * timeout). Here a timer rings three times, 0.3 s apart, early in the wait. */
+static volatile sig_atomic_t rings;
+
+static void on_ring(int sig)
+{
+    (void)sig;
+    if (++rings == 3) {
+        struct itimerval off = {{0, 0}, {0, 0}};
+        setitimer(ITIMER_REAL, &off, NULL);
+    }
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void lock_wait_keeps_timeout(void **state)
+{
+    (void)state;
+    char path[4096], url[4300];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("busy"));
+    snprintf(url, sizeof url, "sqlite:///%s?timeout=2", path);
+    make_study(url);
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE studies SET seq = seq", NULL, NULL, NULL),
+        SQLITE_OK);
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "s", NULL, &s), KNOB_OK);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_ring;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, &old);
+    rings = 0;
+    struct itimerval every = {{0, 300000}, {0, 300000}};
+    setitimer(ITIMER_REAL, &every, NULL);
+    double t0 = seconds_now();
+    int rc = knob_study_enqueue(s, "{}");
+    double waited = seconds_now() - t0;
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    sigaction(SIGALRM, &old, NULL);
+    assert_int_equal(rc, KNOB_EBUSY);
+    if (!strstr(knob_errmsg(), path) || !strstr(knob_errmsg(), "database is locked") ||
+        !strstr(knob_errmsg(), "another process holds the database's lock; a write waits 2 s"))
+        fail_msg("the message: %s", knob_errmsg());
+    if (waited < 1.9 || waited > 2.6)
+        fail_msg("a write with timeout=2 waited %.2f s for the lock (%d signals)", waited,
+                 (int)rings);
+    knob_study_free(s);
+    knob_storage_close(st);
+    assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    unlink(path);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(opens_beside_a_writer),
     cmocka_unit_test(url_query),
     cmocka_unit_test(url_driver),
     cmocka_unit_test(trial_counts_are_exact),
+    cmocka_unit_test(lock_wait_keeps_timeout),
 };
 KNOB_TEST_MAIN(tests)
