@@ -40,7 +40,10 @@ typedef struct slot {
     FILE *out_log, *err_log;     /* opened at the first byte (run_log); NULL before */
     char *dir;                   /* the trial's directory (malloc'd) */
     bool out_failed, err_failed; /* the log could not be opened: not tried again */
-    int out_werr, err_werr;      /* errno of the log's first write that failed, or 0 */
+    int out_werr, err_werr;      /* errno of the log's first write that failed, or 0; -1:
+                                  * one failed without an errno (the stream's error flag) */
+    const char *out_wnote;       /* knob's note in stdout.log whose write failed first, or
+                                  * NULL: the program's bytes (out_werr) */
     char *line; /* the stdout line being read, up to RUN_MAX_LINE bytes (malloc'd) */
     size_t line_len, line_cap;
     size_t line_skip; /* > 0: the bytes of an over-long line being skipped */

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,17 +21,37 @@ static const char *const step_keys[] = {"step", "epoch", "iteration", "iter", NU
 /* The largest step a record may give (SWEEP_EXACT_INT, 2^53; knob intermediate's too). */
 #define MAX_STEP ((double)SWEEP_EXACT_INT)
 
+/* Writes knob's own note (`what` it says) below a line of the trial's stdout.log. Its write
+ * may be the one that meets a failure (a full disk, a file size limit), when it flushes the
+ * stream's buffer; the stream keeps no errno, only its error flag, which the next write of
+ * the program's bytes took for an I/O error: the errno is kept here, with the note, for
+ * close_log to say. */
+__attribute__((format(printf, 3, 4))) static void log_note(slot *sl, const char *what,
+                                                           const char *fmt, ...)
+{
+    if (!run_log(sl, false))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    errno = 0;
+    bool failed = vfprintf(sl->out_log, fmt, ap) < 0 || ferror(sl->out_log);
+    va_end(ap);
+    if (failed && !sl->out_werr) {
+        sl->out_werr = errno ? errno : -1;
+        sl->out_wnote = what;
+    }
+}
+
 /* A record whose step is no step (-1, 2.5, past 2^53): its value is not an intermediate
  * value, since a negative step is refused by the library and a fractional or larger one
  * would be cut to another step, silently taking its place. Said below the line in the
  * trial's stdout.log, and once per trial on stderr, with the line. */
 static void bad_step(slot *sl, double step)
 {
-    if (run_log(sl, false))
-        fprintf(sl->out_log,
-                "knob: the line above has step %.17g, not a whole number from 0 to 2^53: not "
-                "reported as an intermediate value\n",
-                step);
+    log_note(sl, "that a record's step is no step",
+             "knob: the line above has step %.17g, not a whole number from 0 to 2^53: not "
+             "reported as an intermediate value\n",
+             step);
     if (!sl->warned_step)
         fprintf(stderr,
                 "knob: trial %lld: a record has step %.17g, not a whole number from 0 to 2^53: "
@@ -120,11 +141,10 @@ static void on_line(runner *r, slot *sl)
 {
     record rec;
     if (sl->line_skip) {
-        if (run_log(sl, false))
-            fprintf(sl->out_log,
-                    "knob: the line above (%zu bytes) is longer than %d bytes: skipped, not "
-                    "read as a record\n",
-                    sl->line_skip, RUN_MAX_LINE);
+        log_note(sl, "that an over-long line was skipped",
+                 "knob: the line above (%zu bytes) is longer than %d bytes: skipped, not read "
+                 "as a record\n",
+                 sl->line_skip, RUN_MAX_LINE);
         if (!sl->warned_long)
             fprintf(stderr,
                     "knob: trial %lld: a stdout line of more than %d bytes was skipped, not "
@@ -190,7 +210,7 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
         errno = 0;
         /* a failed flush of the stream's buffer may leave the count whole: its error flag */
         if ((fwrite(buf, 1, len, sl->out_log) < len || ferror(sl->out_log)) && !sl->out_werr)
-            sl->out_werr = errno ? errno : EIO;
+            sl->out_werr = errno ? errno : -1;
     }
     if (!sl->line_skip &&
         (sl->line_len + k > RUN_MAX_LINE || !line_room(sl, sl->line_len + k + 1))) {
@@ -253,7 +273,7 @@ void run_read_stdout(runner *r, slot *sl)
     read_stdout(r, sl);
     errno = 0;
     if (sl->out_log && fflush(sl->out_log) && !sl->out_werr)
-        sl->out_werr = errno ? errno : EIO;
+        sl->out_werr = errno ? errno : -1;
 }
 
 void run_read_stderr(slot *sl)
@@ -276,7 +296,7 @@ void run_read_stderr(slot *sl)
             errno = 0;
             if ((fwrite(buf, 1, (size_t)n, sl->err_log) < (size_t)n || fflush(sl->err_log)) &&
                 !sl->err_werr)
-                sl->err_werr = errno ? errno : EIO;
+                sl->err_werr = errno ? errno : -1;
         }
         for (ssize_t i = 0; i < n; i++) {
             sl->tail[sl->tail_at] = buf[i];

@@ -401,7 +401,8 @@ FILE *run_log(slot *sl, bool err)
 }
 
 /* Closes the trial's stdout.log or stderr.log, saying when it is cut short (a full disk, a
- * file size limit): the program's records were read whole all the same. */
+ * file size limit), and at which write: the program's output, or knob's own note in the
+ * log (run_output.c: log_note); the program's records were read whole all the same. */
 static void close_log(slot *sl, bool err)
 {
     FILE **f = err ? &sl->err_log : &sl->out_log;
@@ -411,15 +412,26 @@ static void close_log(slot *sl, bool err)
     errno = 0;
     bool failed = ferror(*f) != 0;
     if ((fclose(*f) || failed) && !*werr)
-        *werr = errno ? errno : EIO;
+        *werr = errno ? errno : -1;
     *f = NULL;
+    const char *note = err ? NULL : sl->out_wnote;
+    knobx_buf why = {0};
+    if (note) /* the stream's buffer, flushed by the note, may have held the program's bytes */
+        knobx_buf_printf(&why, "knob's note in it %s could not be written", note);
+    else if (*werr < 0)
+        knobx_buf_puts(&why, "a write to it failed (the system gave no reason)");
+    if (*werr > 0)
+        knobx_buf_printf(&why, "%s%s", note ? ": " : "", strerror(*werr));
     if (*werr)
         fprintf(stderr,
                 "knob: trial %lld: %s/%s is cut short: %s (what the program printed was "
                 "read whole all the same)\n",
                 (long long)sl->number, sl->dir ? sl->dir : "?", err ? "stderr.log" : "stdout.log",
-                strerror(*werr));
+                knobx_buf_cstr(&why));
+    knobx_buf_free(&why);
     *werr = 0;
+    if (!err)
+        sl->out_wnote = NULL;
 }
 
 /* The trial's log files and directory name, when it does not start. */

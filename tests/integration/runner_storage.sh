@@ -133,4 +133,29 @@ prlimit --fsize=65536 "$KNOB" run big.yaml --storage memory: --study big --trial
 grep -qF "knob: trial 0: $T/knob-runs/big/0/stdout.log is cut short: File too large" big.txt ||
     fail "a log cut short: $(cat big.txt)"
 grep -q "trial 0 complete loss=0.5" big.txt || fail "big: $(cat big.txt)"
+# The log cut short at knob's own note below a line too long (the note's write flushes the
+# stream's buffer and meets the limit): said so, with the errno (it said "Input/output
+# error", the error flag the next write found). The log's buffer is the file system's block
+# (stat %o); a line that leaves it nearly full puts the limit in the note's write.
+cat > long.py <<'PY'
+import os, sys
+sys.stdout.write("loss=0.5\n")
+sys.stdout.write("x" * ((1 << 20) + int(os.environ["LONG_K"])) + "\n")
+PY
+printf 'program: long.py\ncommand: [python3, "${program}"]\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > long.yaml
+block=$(stat -c %o "$T")
+noted=0
+for k in $((block - 92)) $((block - 84)) $((block - 68)) $((block - 4)); do
+    rm -rf knob-runs/long
+    LONG_K=$k prlimit --fsize=$((9 + (1 << 20) + k + 1)) "$KNOB" run long.yaml --storage memory: \
+        --study long --trials 1 > long.txt 2>&1 || fail "long $k: $(cat long.txt)"
+    grep -q "stdout.log is cut short: .*Input/output error" long.txt &&
+        fail "long $k: the note's failure said as an I/O error: $(cat long.txt)"
+    if grep -qF "stdout.log is cut short: knob's note in it that an over-long line was skipped could not be written: File too large" long.txt; then
+        noted=$((noted + 1))
+    else
+        grep -qF "stdout.log is cut short: File too large" long.txt || fail "long $k: $(cat long.txt)"
+    fi
+done
+[ "$noted" -gt 0 ] || fail "no limit met knob's note (block $block)"
 echo ok
