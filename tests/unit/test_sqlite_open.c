@@ -235,7 +235,8 @@ static void trial_counts_are_exact(void **state)
 /* A write waits for another process's lock its URL's timeout in all, even while signals
  * cut SQLite's sleeps short (knob run gets SIGCHLD at each trial's exit): the busy handler
  * then gave up early, and each retry waited a whole timeout again (about 4 s of a 2 s
- * timeout). Here a timer rings three times, 0.3 s apart, early in the wait. */
+ * timeout). Here a timer rings three times, 0.3 s apart, early in the wait. The bound
+ * leaves room for a loaded machine and stays below the old code's 4 s. */
 static volatile sig_atomic_t rings;
 
 static void on_ring(int sig)
@@ -289,7 +290,7 @@ static void lock_wait_keeps_timeout(void **state)
     if (!strstr(knob_errmsg(), path) || !strstr(knob_errmsg(), "database is locked") ||
         !strstr(knob_errmsg(), "another process holds the database's lock; a write waits 2 s"))
         fail_msg("the message: %s", knob_errmsg());
-    if (waited < 1.9 || waited > 2.6)
+    if (waited < 1.9 || waited > 3.4)
         fail_msg("a write with timeout=2 waited %.2f s for the lock (%d signals)", waited,
                  (int)rings);
     knob_study_free(s);
