@@ -4,6 +4,7 @@ threads that run in parallel, the progress line and the log messages."""
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -105,6 +106,14 @@ def _optimize_threads():
     return [th for th in threading.enumerate() if th.name.startswith("knob-optimize-")]
 
 
+def _in_frame(thread_id, name):
+    """Whether the thread's stack holds a call of a function named `name`."""
+    f = sys._current_frames().get(thread_id)
+    while f is not None and f.f_code.co_name != name:
+        f = f.f_back
+    return f is not None
+
+
 def test_keyboard_interrupt_stops_the_threads(tmp_db):
     # Ctrl-C reaches the main thread, which waits for the n_jobs workers: no trial starts
     # after it and the running ones finish, as Optuna's (the workers went on asking new
@@ -135,7 +144,12 @@ def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db):
         trial.suggest_float("x", 0, 1)
         if trial.number == 1:
             os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.3)
+            # the second only once the main thread has taken the first: two signals before
+            # it runs Python code again are one KeyboardInterrupt (a loaded machine)
+            main = threading.main_thread().ident
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not _in_frame(main, "_interrupted"):
+                time.sleep(0.01)
             os.kill(os.getpid(), signal.SIGINT)
         # long enough that no trial ends by itself before the second interrupt, however
         # late a loaded machine starts trial 1 (1.5 s: trial 0 ended first now and then)
