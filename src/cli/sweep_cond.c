@@ -2,6 +2,7 @@
  * are active and take given values. The file is checked whole (unknown parents, values a
  * parent never takes, cycles), the params are ordered parents first, and a grid over the
  * space is written as disjoint products that hold exactly its valid points. */
+#include "cli/params.h"
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
 
@@ -186,6 +187,21 @@ bool sweep_param_active(const sweep *sw, size_t i, const knob_choice *values, co
     return true;
 }
 
+/* The least and the greatest value a q_normal or q_log_normal param p takes: the draws at
+ * the extreme quantiles searched (mu -+ 4.75 sigma, exp'd for the log form), rounded to q as
+ * a trial's value is (params.c); every multiple of q between them is drawn too. */
+static void normal_range(const sweep_param *p, double *lo, double *hi)
+{
+    double a = p->mu + p->sigma * knob_normal_quantile(PARAMS_U_LOW);
+    double b = p->mu + p->sigma * knob_normal_quantile(PARAMS_U_HIGH);
+    if (p->kind == PK_Q_LOG_NORMAL) {
+        a = exp(a);
+        b = exp(b);
+    }
+    *lo = params_round_q(a, p);
+    *hi = params_round_q(b, p);
+}
+
 /* Whether parent p, whose values are `step` apart, can take v (refused: a condition that
  * could never hold). */
 static bool can_take(const sweep_param *p, const knob_choice *v, double step)
@@ -201,10 +217,13 @@ static bool can_take(const sweep_param *p, const knob_choice *v, double step)
     if (p->kind == PK_INT_UNIFORM)
         return v->num == floor(v->num) && v->num >= p->min && v->num <= p->max;
     if (p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL) {
-        /* unbounded: any multiple of q (a log-normal's is not negative) */
-        double q = p->has_q && p->q > 0 ? p->q : 1;
+        /* a multiple of q (a log-normal's is not negative) between the extreme draws */
+        double q = p->has_q && p->q > 0 ? p->q : 1, lo, hi;
+        normal_range(p, &lo, &hi);
         return isfinite(v->num) && same_number(round(v->num / q) * q, v->num, q) &&
-               (p->kind == PK_Q_NORMAL || v->num >= 0);
+               (p->kind == PK_Q_NORMAL || v->num >= 0) &&
+               (v->num >= lo || same_number(v->num, lo, q)) &&
+               (v->num <= hi || same_number(v->num, hi, q));
     }
     double near;
     return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num, step);
@@ -357,7 +376,16 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                                "or an exponent is a float near it)");
         else if (w->allowed[i].type == KNOB_CHOICE_STRING)
             near_value(&h, parent, w->allowed[i].str);
-        else if (w->allowed[i].str && spelled_string(parent, w->allowed[i].str))
+        else if (parent->kind == PK_Q_NORMAL || parent->kind == PK_Q_LOG_NORMAL) {
+            double lo, hi;
+            normal_range(parent, &lo, &hi);
+            knobx_buf_printf(&h,
+                             "; it takes the multiples of %g from %g to %g (its draws, %s, "
+                             "rounded)",
+                             parent->has_q && parent->q > 0 ? parent->q : 1, lo, hi,
+                             parent->kind == PK_Q_NORMAL ? "mu -+ 4.75 sigma at most"
+                                                         : "e^(mu -+ 4.75 sigma) at most");
+        } else if (w->allowed[i].str && spelled_string(parent, w->allowed[i].str))
             /* yes, 1 or null unquoted for a parent whose values are the words */
             knobx_buf_printf(&h, "; did you mean \"%s\", in quotes? (unquoted, it is %s%s)",
                              w->allowed[i].str,

@@ -315,6 +315,36 @@ err "e.yaml:5:27: key 'parameters.c.when.q': 'q' never takes 5000005" \
     "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" "  c: {values: [1], when: {q: 5000005}}"
 err "e.yaml:5:27: key 'parameters.b.when.a': 'a' never takes 0.5" \
     "  a: {distribution: q_normal, mu: 0, sigma: 1, q: 1}" "  b: {values: [1], when: {a: 0.5}}"
+# a multiple of q beyond the draws (mu -+ 4.75 sigma, e^ of it for the log form, rounded to
+# q): refused; the extreme draws themselves taken (5 and -5 are 4.753... rounded to 0.5)
+err "e.yaml:5:27: key 'parameters.m.when.q': 'q' never takes 5.5, so 'm' would never be active there (parent defined at line 4, column 6); it takes the multiples of 0.5 from -5 to 5 (its draws, mu -+ 4.75 sigma at most, rounded)" \
+    "  q: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}" "  m: {values: [M], when: {q: 5.5}}"
+err "e.yaml:5:27: key 'parameters.m.when.q': 'q' never takes 1000" \
+    "  q: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}" "  m: {values: [M], when: {q: 1000}}"
+err "e.yaml:5:27: key 'parameters.m.when.q': 'q' never takes -5.5" \
+    "  q: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}" "  m: {values: [M], when: {q: -5.5}}"
+err "e.yaml:5:27: key 'parameters.m.when.q': 'q' never takes 100000, so 'm' would never be active there (parent defined at line 4, column 6); it takes the multiples of 0.5 from 0 to 116 (its draws, e^(mu -+ 4.75 sigma) at most, rounded)" \
+    "  q: {distribution: q_log_normal, mu: 0, sigma: 1, q: 0.5}" "  m: {values: [M], when: {q: 100000}}"
+err "e.yaml:5:27: key 'parameters.m.when.q': 'q' never takes 4" \
+    "  q: {distribution: q_log_normal, mu: 5, sigma: 0.1, q: 1}" "  m: {values: [M], when: {q: 4}}"
+for v in 5 -5 0 4.5; do
+    printf '%s\n' "program: x" "method: random" "parameters:" \
+        "  q: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}" "  m: {values: [M], when: {q: [$v, 1]}}" > e.yaml
+    "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "q_normal parent's $v refused: $(cat e.txt)"
+done
+for v in 116 0 1; do
+    printf '%s\n' "program: x" "method: random" "parameters:" \
+        "  q: {distribution: q_log_normal, mu: 0, sigma: 1, q: 0.5}" "  m: {values: [M], when: {q: $v}}" > e.yaml
+    "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "q_log_normal parent's $v refused: $(cat e.txt)"
+done
+# the bound is drawn: 5 enqueued is the 1 - 1e-6 quantile, 4.7534, rounded, and m is active
+printf '%s\n' "program: $PROGS/quad.sh" "method: random" "metric: {name: loss}" "parameters:" \
+    "  q: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}" "  m: {values: [M], when: {q: 5}}" > qb.yaml
+"$KNOB" run qb.yaml $S --study qb --trials 0 > /dev/null 2>&1 || fail "q_normal bound: setup"
+"$KNOB" enqueue qb q=5 $S > /dev/null || fail "q_normal bound: enqueue"
+"$KNOB" run qb.yaml $S --study qb --trials 1 > out.txt 2>&1 || fail "q_normal bound: $(cat out.txt)"
+expect_eq "$("$KNOB" trials qb $S --format json | py '[d[0]["params"].get(k) for k in ("q", "m")]')" '[5.0, "M"]' \
+    "q_normal's extreme draw and its child"
 err "e.yaml:5:33: key 'parameters.c.when.o': expected a value or a non-empty list of values, got a mapping (a parent's value that is a mapping is written in a list: {model: [{name: vit}]})" \
     "  o: {value: {a: 1}}" "  c: {values: [1, 2], when: {o: {a: 1}}}"
 err "e.yaml:5:33: key 'parameters.b.when': expected a mapping" \
