@@ -476,9 +476,19 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     int rc = knob__warm_open(s, "cmaes", c->ws_study, c->ws_storage, &src);
     if (!rc)
         rc = source_points(c, src, &pts, &xs, shared, &m, &of, &skipped, &missing, &param);
-    if (!rc)
+    bool any = false; /* a numerical param of this study that the source has */
+    for (int d = 0; !rc && d < c->n_dims; d++)
+        any |= shared[d];
+    /* a source sharing only categorical params (which cmaes leaves to random draws) gives
+     * points without a coordinate: a cold start, said (knob run says it of a source that
+     * shares no param at all) */
+    if (!rc && !any && of > 0)
+        rc = knob__warm_say_unshared(s, "cmaes", c->ws_study, of, "numerical param",
+                                     "cmaes models numbers; categorical params are drawn at "
+                                     "random");
+    else if (!rc)
         rc = knob__warm_say_skipped(s, "cmaes", c->ws_study, of, 0, skipped, missing, param);
-    *used = !rc && m > 0;
+    *used = !rc && m > 0 && any;
     if (*used)
         rc = promising_distribution(c, pts, m, shared, mean, sigma, cov);
     free(pts);

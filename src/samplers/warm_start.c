@@ -224,6 +224,17 @@ int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name,
     return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0, 0);
 }
 
+int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
+                            const char *what, const char *why)
+{
+    char text[768];
+    snprintf(text, sizeof text,
+             "%s: warm_start_study '%s': shares no %s with this study%s%s%s, so none of its "
+             "%zu finished trials is used; starting cold",
+             sampler, name, what, why ? " (" : "", why ? why : "", why ? ")" : "", of);
+    return store(s, text);
+}
+
 int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                                 size_t objectives, size_t good, size_t none, size_t partly,
                                 const char *param)

@@ -88,6 +88,15 @@ int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name,
                            size_t dists, size_t missing, const char *param, size_t few, size_t need,
                            int64_t first);
 
+/* Says that source `name` shares no param with the params `sampler` models (`what`:
+ * "numerical param" for a sampler of numbers alone; `why`, NULL or a reason said in
+ * parentheses), so that none of its `of` finished trials is used and the study starts cold:
+ * a sentence in warm_start_skipped as knob__warm_say_skipped writes ("SAMPLER:
+ * warm_start_study 'NAME': ..."), which knob run shows as a warning. Returns KNOB_OK,
+ * KNOB_ENOMEM or the storage's code. */
+int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
+                            const char *what, const char *why);
+
 /* Whose sentence warm_start_skipped holds: 0 none of `sampler`'s, 1 `sampler`'s of source
  * `name`, 2 `sampler`'s of another source. Read from the attribute's JSON string, so that a
  * name with a quote or a backslash (escaped there) is its own source's. */

@@ -72,6 +72,36 @@ grep -q "warning: warm_start: study 'other' shares no parameter with this sweep 
 expect_eq "$("$KNOB" trials d --storage "sqlite:///$T/b.db" --format json | py 'len([t for t in d if t["state"] == "complete"])')" \
     3 "cold start trials"
 
+# a source sharing only a categorical param with a cmaes sweep, which models numbers alone:
+# a warning, and the trials of a cold start (it was a cold start without a word)
+cat > cats.yaml <<YAML
+program: $PROGS/quad.sh
+method: random
+metric: {name: loss}
+parameters:
+  a: {min: 0, max: 10}
+  x: {min: -5.0, max: 5.0}
+  c: {values: [u, v, w]}
+  y: {min: -5.0, max: 5.0}
+YAML
+"$KNOB" run cats.yaml --storage "sqlite:///$T/src.db" --study cats --trials 5 --seed 1 > /dev/null ||
+    fail "categorical source run"
+cat_sweep() { # warm-start-line
+    printf '%s\n' "program: $PROGS/quad.sh" "sampler: {name: cmaes, options: {popsize: 4}}" \
+        "metric: {name: loss}" "parameters:" "  c: {values: [u, v, w]}" "  zz: {min: 0.0, max: 1.0}" "$1"
+}
+cat_sweep "warm_start: {study: cats, storage: sqlite:///$T/src.db}" > cats_w.yaml
+cat_sweep "" > cats_c.yaml
+"$KNOB" run cats_w.yaml --storage "sqlite:///$T/b.db" --study cw --trials 5 --seed 3 > /dev/null 2> cw.txt ||
+    fail "categorical source, cmaes: $(cat cw.txt)"
+grep -q "warning: warm_start: cmaes: warm_start_study 'cats': shares no numerical param with this study (cmaes models numbers; categorical params are drawn at random), so none of its 5 finished trials is used; starting cold" cw.txt ||
+    fail "categorical source warning: $(cat cw.txt)"
+"$KNOB" run cats_c.yaml --storage "sqlite:///$T/b.db" --study cc --trials 5 --seed 3 > /dev/null ||
+    fail "cold run beside the categorical source's"
+expect_eq "$("$KNOB" trials cw --storage "sqlite:///$T/b.db" --format json | py '[t["params"] for t in d]')" \
+    "$("$KNOB" trials cc --storage "sqlite:///$T/b.db" --format json | py '[t["params"] for t in d]')" \
+    "a categorical source's trials, a cold start's"
+
 # the same storage as the study's, by name alone
 CX=4 CY=4 "$KNOB" run src.yaml --storage "sqlite:///$T/src.db" --study src2 --trials 3 > /dev/null
 sweep "warm_start: src" > same.yaml
