@@ -302,6 +302,24 @@ static double unit_of(const knob_param *q)
     return hi > lo ? (v - lo) / (hi - lo) : 0;
 }
 
+/* Whether x and y, values of one numerical param, are more than KNOB__WARM_APART of its range
+ * apart. A param of steps on a linear scale (an int, a stepped float) counts whole steps,
+ * exactly: on [0, 1] an int 0..10's 3 and 4 were 0.1 apart and more (0.4 - 0.3 > 0.1 in
+ * doubles), its 6 and 7 not (0.7 - 0.6 < 0.1). Others compare on [0, 1] of the range (log
+ * scale for log params), a difference of KNOB__WARM_APART within rounding being none. */
+static bool far_apart(const knob_param *x, const knob_param *y)
+{
+    const knob_distribution *d = x->dist;
+    if ((d->kind == KNOB_DIST_INT || d->step > 0) && !(d->flags & KNOB_LOG) &&
+        knob__dist_equal(d, y->dist)) {
+        double step = d->kind == KNOB_DIST_INT && !(d->step > 0) ? 1 : d->step;
+        double k = round(fabs(x->internal - y->internal) / step);
+        double n = round((d->high - d->low) / step);
+        return KNOB__WARM_APART_PARTS * k > n;
+    }
+    return fabs(unit_of(x) - unit_of(y)) > KNOB__WARM_APART + 1e-9;
+}
+
 /* True when trials a and b differ by more than KNOB__WARM_APART in some param they share
  * (or have a param the other lacks). */
 static bool apart(const knob_trial_info *a, const knob_trial_info *b)
@@ -312,9 +330,7 @@ static bool apart(const knob_trial_info *a, const knob_trial_info *b)
         const knob_param *x = &a->params[i], *y = knob_trial_info_param(b, x->name);
         if (!y || y->dist->kind != x->dist->kind)
             return true;
-        if (x->dist->kind == KNOB_DIST_CATEGORICAL
-                ? x->internal != y->internal
-                : fabs(unit_of(x) - unit_of(y)) > KNOB__WARM_APART)
+        if (x->dist->kind == KNOB_DIST_CATEGORICAL ? x->internal != y->internal : far_apart(x, y))
             return true;
     }
     return false;

@@ -109,8 +109,11 @@ void knob__warm_sort(knob__warm_trial *w, size_t n);
  * per trial number (trial i gets configuration i), so that a warm study evaluates where
  * the source did best before its model takes over, as transfer-learning baselines do.
  * Configurations are distinct: each differs from every one before it by more than
- * KNOB__WARM_APART of some param's range (log scale for log params; another category). */
-#define KNOB__WARM_APART 0.1
+ * KNOB__WARM_APART (1 / KNOB__WARM_APART_PARTS) of some param's range (log scale for log
+ * params; another category); an int's or a stepped float's counted in whole steps, so that
+ * an int from 0 to 10 needs 2 (6 and 7 are as close as 3 and 4). */
+#define KNOB__WARM_APART_PARTS 10
+#define KNOB__WARM_APART (1.0 / KNOB__WARM_APART_PARTS)
 typedef struct knob__warm_firsts {
     knob_param *params; /* copies (name, distribution), owned */
     size_t *start;      /* configuration i is params[start[i] .. start[i + 1]) */

@@ -265,6 +265,86 @@ static void firsts(void **state)
     knob_storage_close(st);
 }
 
+/* A param k of one of these distributions, for firsts_apart_in_steps. */
+typedef enum { K_INT, K_INT_LOG, K_STEP, K_QUARTER, K_FLOAT } k_kind;
+
+/* trial of k (kind `kind`) at x, valued v */
+static void k_point(knob_study *s, k_kind kind, double x, double v)
+{
+    char fixed[64];
+    snprintf(fixed, sizeof fixed, "{\"k\": %.17g}", x);
+    assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+    knob_trial *t;
+    int64_t i;
+    double f;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    int rc = kind == K_INT       ? knob_trial_suggest_int(t, "k", 0, 10, 1, 0, &i)
+             : kind == K_INT_LOG ? knob_trial_suggest_int(t, "k", 1, 1024, 1, KNOB_LOG, &i)
+             : kind == K_STEP    ? knob_trial_suggest_float(t, "k", 0, 1, 0.1, 0, &f)
+             : kind == K_QUARTER ? knob_trial_suggest_float(t, "k", 0, 2, 0.25, 0, &f)
+                                 : knob_trial_suggest_float(t, "k", 0, 1, 0, 0, &f);
+    assert_int_equal(rc, KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+}
+
+/* The distinct configurations of a source whose k is at x[0], x[1], x[2] (best first). */
+static size_t k_firsts(knob_storage *st, int *id, k_kind kind, const double *x, double *got)
+{
+    char name[32];
+    snprintf(name, sizeof name, "k%d", (*id)++);
+    knob_study *src = make(st, name, NULL, 0);
+    for (int i = 0; i < 3; i++)
+        k_point(src, kind, x[i], i);
+    knob__warm_trial *w;
+    size_t n;
+    assert_int_equal(knob__warm_trials(src, false, &w, &n), KNOB_OK);
+    knob__warm_sort(w, n);
+    knob__warm_firsts f = {0};
+    assert_int_equal(knob__warm_firsts_make(&f, w, n, 3), KNOB_OK);
+    free(w);
+    for (size_t i = 0; i < f.n; i++)
+        got[i] = f.params[f.start[i]].internal;
+    size_t m = f.n;
+    knob__warm_firsts_free(&f);
+    knob_study_free(src);
+    return m;
+}
+
+/* Distinct configurations are more than 10% of a param's range apart wherever they lie: an
+ * int 0..10's neighbours never are, those two steps apart always (on [0, 1] of the range, 3
+ * and 4 were apart, 6 and 7 not: 0.4 - 0.3 > 0.1 > 0.7 - 0.6 in doubles); so for a float of
+ * step 0.1 on [0, 1], a log int's doublings on 1..1024 (a tenth of its log range each) and a
+ * continuous float's tenths; a float of step 0.25 on [0, 2] (a step is an eighth) keeps
+ * neighbours. */
+static void firsts_apart_in_steps(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    int id = 0;
+    double got[3];
+    for (int b = 0; b <= 8; b++) {
+        double ints[3] = {b, b + 1, b + 2};
+        assert_int_equal(k_firsts(st, &id, K_INT, ints, got), 2);
+        assert_true(got[0] == b && got[1] == b + 2);
+        double tenths[3] = {b / 10.0, (b + 1) / 10.0, (b + 2) / 10.0};
+        assert_int_equal(k_firsts(st, &id, K_STEP, tenths, got), 2);
+        assert_true(got[1] == (b + 2) / 10.0);
+        assert_int_equal(k_firsts(st, &id, K_FLOAT, tenths, got), 2);
+        assert_true(got[1] == (b + 2) / 10.0);
+        double pow2[3] = {ldexp(1, b), ldexp(1, b + 1), ldexp(1, b + 2)};
+        assert_int_equal(k_firsts(st, &id, K_INT_LOG, pow2, got), 2);
+        assert_true(got[1] == ldexp(1, b + 2));
+        double quarters[3] = {b / 4.0, (b + 1) / 4.0, (b + 2) / 4.0};
+        if (b + 2 <= 8)
+            assert_int_equal(k_firsts(st, &id, K_QUARTER, quarters, got), 3);
+    }
+    /* a continuous float a little more than a tenth apart is apart */
+    double near[3] = {0.6, 0.7001, 0.4999};
+    assert_int_equal(k_firsts(st, &id, K_FLOAT, near, got), 3);
+    knob_storage_close(st);
+}
+
 /* Study "me" in st, its sampler `sampler` warm-started from study "src" with
  * warm_start_first=first. */
 static knob_study *first_from_src(knob_storage *st, const char *sampler, int first)
@@ -1449,6 +1529,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(options_without_study),
         cmocka_unit_test(trials_as_losses),
         cmocka_unit_test(firsts),
+        cmocka_unit_test(firsts_apart_in_steps),
         cmocka_unit_test(first_trials_of_samplers),
         cmocka_unit_test(first_trials_mapped_by_value),
         cmocka_unit_test(first_trials_from_an_infinite_best),
