@@ -13,7 +13,9 @@
  * the parent lacks (newly active after the mutation) is drawn at random. Until the
  * population is full, trials are random (the initial population). The parent and the
  * mutated param are kept in the trial's system attributes (evolution_parent,
- * evolution_mutated), drawn from (seed, trial number): parallel workers reproduce. */
+ * evolution_mutated: the param's name as a JSON string, null when no param of the parent can
+ * change and the child is its copy), drawn from (seed, trial number): parallel workers
+ * reproduce. */
 #include "internal.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
@@ -174,7 +176,7 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     for (size_t i = 0; i < parent->n_params; i++)
         can += mutable_in(&parent->params[i], fixed);
     pick = can ? knob_rng_below(&r, can) : 0;
-    const char *mutated = parent->params[0].name;
+    const char *mutated = NULL; /* none when no param can change: the child is a copy */
     for (size_t i = 0, k = 0; i < parent->n_params; i++)
         if (mutable_in(&parent->params[i], fixed) && k++ == pick)
             mutated = parent->params[i].name;
@@ -185,7 +187,10 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     knobx_buf b = {0};
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)parent->number);
-    knobx_json_add_string(&b, mutated);
+    if (mutated)
+        knobx_json_add_string(&b, mutated);
+    else
+        knobx_buf_puts(&b, "null");
     rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (evolution)")
                : knob_trial_set_system_attr(t, "evolution_mutated", knobx_buf_cstr(&b));
     knobx_buf_free(&b);
@@ -218,6 +223,10 @@ static double mutate(const evo *e, knob_rng *r, const knob_distribution *d, cons
     }
     if (x == from && size != 1 && size > 0) /* a step to the neighbour */
         x = knob__dist_snap(d, from + (from < d->high ? 1 : -1) * (d->step > 0 ? d->step : 1));
+    /* a continuous float at a bound whose every step was clipped back to it (or a step too
+     * small to move it): drawn anew */
+    for (int tries = 0; tries < 32 && x == from && size == 0 && d->high > d->low; tries++)
+        x = knob__random_draw(r, d);
     return x;
 }
 

@@ -289,6 +289,56 @@ static void fixed_float_never_mutates(void **state)
     knob_storage_close(st);
 }
 
+/* Params of a single value each (a choice of one, an int and a float of low = high), and
+ * with ctx an int k of four values after them. */
+static knob_trial_state single_values(knob_trial *t, void *ctx, double *values)
+{
+    static const char *const one[] = {"x"};
+    size_t b;
+    int64_t a, k = 0;
+    double c;
+    if (knob_trial_suggest_categorical(t, "b", one, 1, &b) ||
+        knob_trial_suggest_int(t, "a", 1, 1, 1, 0, &a) ||
+        knob_trial_suggest_float(t, "c", 2, 2, 0, 0, &c) ||
+        (ctx && knob_trial_suggest_int(t, "k", 0, 3, 1, 0, &k)))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)((k - 2) * (k - 2)) + c;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* When no param of the parent can change, the child is a copy of it and records no mutated
+ * param (evolution_mutated null; it named b, the first, which did not change); when one
+ * can, it is always the one that mutates. */
+static void single_values_never_mutate(void **state)
+{
+    (void)state;
+    for (int with_k = 0; with_k < 2; with_k++) {
+        knob_storage *st = knob_test_memory();
+        knob_study *s =
+            knob_test_study(st, "v", "evolution", "seed=5,population_size=3,sample_size=2");
+        assert_int_equal(knob_study_optimize(s, single_values, with_k ? &with_k : NULL, 20),
+                         KNOB_OK);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        assert_int_equal(n, 20);
+        for (size_t i = 3; i < n; i++) {
+            const char *par = knob_trial_info_attr(tr[i], "evolution_parent", true);
+            assert_non_null(par);
+            const knob_trial_info *p = tr[atol(par)];
+            assert_string_equal(knob_trial_info_attr(tr[i], "evolution_mutated", true),
+                                with_k ? "\"k\"" : "null");
+            for (size_t j = 0; j < tr[i]->n_params; j++) {
+                const knob_param *q = &tr[i]->params[j];
+                bool same = q->internal == knob_trial_info_param(p, q->name)->internal;
+                assert_true(same == (strcmp(q->name, "k") != 0));
+            }
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* In a study with infinite_values a trial of -inf (minimized: the best possible) is a
  * member like any other, and wins its tournaments. */
 static void infinite_values_are_members(void **state)
@@ -405,6 +455,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(workers_share_population),
     cmocka_unit_test(options_checked),
     cmocka_unit_test(fixed_float_never_mutates),
+    cmocka_unit_test(single_values_never_mutate),
     cmocka_unit_test(infinite_values_are_members),
     cmocka_unit_test(members_age_from_their_end),
     cmocka_unit_test(enqueued_trials),
