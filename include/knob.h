@@ -409,6 +409,11 @@ typedef struct knob_sampler_plugin {
     int (*load_state)(void *state, knob_study *s, const void *data, size_t len, int64_t stamp);
 } knob_sampler_plugin;
 
+/* The most points the grid sampler enumerates: the sum, over the products of its option
+ * search_space, of each product's points (the product of its lists' lengths, equal values
+ * each counted). A larger grid is KNOB_EINVAL at the first knob_study_ask. */
+#define KNOB_GRID_MAX_POINTS 10000000u
+
 /* Creates a sampler by name: a built-in, "random", "grid" (its option search_space, a
  * JSON object {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}, is the grid: each point runs
  * once, in a seeded random order, across every worker, and then knob_study_ask returns

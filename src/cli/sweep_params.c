@@ -1041,6 +1041,30 @@ int sweep_grid_values(const sweep_param *p, char **json)
     return (int)count;
 }
 
+/* The grid's points as the grid sampler counts them (sweep_grid_space makes its
+ * search_space), at most what it enumerates: refused here, at the key that chose the grid,
+ * rather than at the first ask of a study already created. */
+static int check_grid_points(const sweep_ctx *c)
+{
+    const sweep *sw = c->sw;
+    char *json, count[64];
+    double points;
+    if (sweep_grid_space(sw, &json, &points))
+        return -1;
+    free(json);
+    if (points <= KNOB_GRID_MAX_POINTS)
+        return 0;
+    snprintf(count, sizeof count, points < 1e18 ? "%.0f" : "%.3g", points);
+    bool named = sw->sampler.name != NULL;
+    return sweep_errorf(
+        c, named ? c->sampler : c->method,
+        "key '%s': %s grid enumerates at most %u points, and the parameters "
+        "make %s%s; search them with a sampler that does not enumerate "
+        "(method random or bayes), or give fewer values",
+        named ? "sampler" : "method", named ? "sampler" : "method", KNOB_GRID_MAX_POINTS, count,
+        sw->conditional ? " (the valid combinations of the conditional params)" : "");
+}
+
 int sweep_check_grid(const sweep_ctx *c)
 {
     const sweep *sw = c->sw;
@@ -1079,5 +1103,5 @@ int sweep_check_grid(const sweep_ctx *c)
                                    p->name, how, kind_str(p));
         free(json);
     }
-    return 0;
+    return sweep_is_grid(sw) && !c->stored ? check_grid_points(c) : 0;
 }

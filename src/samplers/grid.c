@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GRID_MAX_POINTS 10000000u
+#define GRID_MAX_POINTS KNOB_GRID_MAX_POINTS
 
 typedef struct grid_param {
     const char *name;         /* in `space` */

@@ -31,6 +31,9 @@ sweep 'method: random' 'metric: {name: loss}' 'paramters:' '  lr: {min: 0, max: 
 sweep 'method: random' 'metric: {name: loss}' 'parameters:' '  lr: {mu: 0.00, q: 1, sigm: 1}'
 sweep 'program: a' 'method: grid' 'metric: {name: loss}' 'parameters:' \
     '  lr: {min: 0.0, max: 1.0}'
+grid=()
+for i in 0 1 2 3 4 5 6 7; do grid+=("  p$i: {values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}"); done
+sweep 'program: a' 'method: grid' 'metric: {name: loss}' 'parameters:' "${grid[@]}"
 sweep 'program: a' 'method: random' 'sampler: rnadom' 'parameters:' \
     '  lr: {min: 0.0, max: 1.0}'
 sweep 'program: a' 'method: random' 'metric: {name: loss}' 'program: b' 'parameters:' \

@@ -184,4 +184,29 @@ printf '%s\nparallel: 1000000\nparameters:\n  a: {min: 0, max: 1}\n' "$head" > p
 refused par.yaml "par.yaml:4:11: key 'parallel': expected a whole number in [1, 256], got 1000000"
 sed -i 's/1000000/256/' par.yaml
 accepted par.yaml
+
+# 21. a grid of more points than the grid sampler enumerates (10,000,000): refused at the key
+# that chose the grid; a conditional grid's points counted as the sampler counts them, the
+# valid combinations (9 * 10^6 with a: x, one with a: y), not the product of every list
+python3 - <<'PY'
+head = "program: x\nmetric: {name: loss}\n"
+v = "{values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}"
+open("grid8.yaml", "w").write(head + "method: grid\nparameters:\n"
+                              + "".join("  p%d: %s\n" % (i, v) for i in range(8)))
+for n in (7, 8):
+    open("gridsampler%d.yaml" % n, "w").write(head + "method: random\nsampler: grid\nparameters:\n"
+                                              + "".join("  p%d: %s\n" % (i, v) for i in range(n)))
+def cond(last):
+    s = head + "method: grid\nparameters:\n  a: {values: [x, y]}\n"
+    s += "".join("  p%d: {values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], when: {a: x}}\n" % i
+                 for i in range(6))
+    return s + "  p6: {values: %s, when: {a: x}}\n" % list(range(last))
+open("gridcond10.yaml", "w").write(cond(10))
+open("gridcond9.yaml", "w").write(cond(9))
+PY
+refused grid8.yaml "grid8.yaml:3:9: key 'method': method grid enumerates at most 10000000 points, and the parameters make 100000000"
+refused gridsampler8.yaml "gridsampler8.yaml:4:1: key 'sampler': sampler grid enumerates at most 10000000 points, and the parameters make 100000000"
+accepted gridsampler7.yaml
+refused gridcond10.yaml "gridcond10.yaml:3:9: key 'method': method grid enumerates at most 10000000 points, and the parameters make 10000001 (the valid combinations"
+accepted gridcond9.yaml
 echo ok
