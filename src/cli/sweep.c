@@ -1044,6 +1044,60 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
     return 0;
 }
 
+/* A sampler named for a sweep of several objectives must search them: asked so, once, in a
+ * study of the sweep's objectives in memory, a sampler that optimizes one says so itself
+ * (KNOB_EUNSUPPORTED: evolution, smac, cmaes, gp with some options), as it would at the
+ * study's first ask, after the study was created. The source of a warm start is not opened
+ * here (the storage it names is left out, and the study's own is empty): a sampler that
+ * refuses several objectives refuses them before it reads one. */
+static int check_sampler_objectives(sweep_ctx *c)
+{
+    const sweep *sw = c->sw;
+    if (!sw->sampler.name || sw->n_objectives < 2 || c->stored)
+        return 0;
+    size_t n = sw->sampler.n, m = 0;
+    const char **keys = calloc(n + 1, sizeof *keys), **values = calloc(n + 1, sizeof *values);
+    knob_direction dirs[SWEEP_MAX_OBJECTIVES];
+    char *name = sw->study        ? sweep_dup(sw->study)
+                 : sw->wandb_name ? sweep_dup(sw->wandb_name)
+                                  : cli_default_study(c->path);
+    knob_storage *st = NULL;
+    knob_study *s = NULL;
+    knob_trial *t = NULL;
+    knob_sampler *smp = NULL;
+    int rc = keys && values && name ? 0 : KNOB_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (strcmp(sw->sampler.keys[i], "warm_start_storage") != 0) {
+            keys[m] = sw->sampler.keys[i];
+            values[m++] = sw->sampler.values[i];
+        }
+    }
+    for (size_t i = 0; i < sw->n_objectives && i < SWEEP_MAX_OBJECTIVES; i++)
+        dirs[i] = sw->objectives[i].goal;
+    if (!rc)
+        rc = knob_sampler_create_pairs(sw->sampler.name, keys, values, m, &smp);
+    if (!rc && !(rc = knob_storage_open("memory:", &st))) {
+        knob_study_options o = {.directions = dirs, .n_objectives = sw->n_objectives};
+        o.sampler = smp;
+        smp = NULL;
+        rc = knob_study_create(st, name, &o, &s);
+    }
+    if (!rc)
+        rc = knob_study_ask(s, &t);
+    if (t)
+        knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
+    if (rc == KNOB_EUNSUPPORTED)
+        sweep_errorf(c, c->sampler, "key 'sampler': %s", knob_errmsg());
+    knob_sampler_free(smp);
+    knob_study_free(s);
+    knob_storage_close(st);
+    free(keys);
+    free(values);
+    free(name);
+    /* any other failure (memory, a source not found) is the first ask's to report */
+    return rc == KNOB_EUNSUPPORTED ? -1 : 0;
+}
+
 /* What the whole file needs once every key is read. */
 static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
 {
@@ -1064,6 +1118,8 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
+    if (check_sampler_objectives(c))
+        return -1;
     /* the records report the metric of the objective the pruner reads */
     size_t k;
     if (sweep_pruner_objective(sw, &k))

@@ -461,10 +461,11 @@ done:
 int knob__bo_mo_refused(const bo *p, knob_study *s)
 {
     size_t no = knob_study_n_objectives(s);
-    const char *what = no > 3           ? NULL
-                       : p->ucb         ? "acquisition 'ucb' (several use log EHVI)"
-                       : p->ws_study[0] ? "option warm_start_study"
-                                        : "";
+    const char *what = no > 3            ? NULL
+                       : p->ucb          ? "acquisition 'ucb' (several use log EHVI)"
+                       : p->trust_region ? "option trust_region"
+                       : p->ws_study[0]  ? "option warm_start_study"
+                                         : "";
     if (!what)
         return knob_set_error(KNOB_EUNSUPPORTED,
                               "sampler 'gp' optimizes one to three objectives; study '%s' has %zu",

@@ -36,6 +36,8 @@ for i in 0 1 2 3 4 5 6 7; do grid+=("  p$i: {values: [0, 1, 2, 3, 4, 5, 6, 7, 8,
 sweep 'program: a' 'method: grid' 'metric: {name: loss}' 'parameters:' "${grid[@]}"
 sweep 'program: a' 'method: random' 'sampler: rnadom' 'parameters:' \
     '  lr: {min: 0.0, max: 1.0}'
+sweep 'program: a' 'objectives: [{name: loss}, {name: size}]' 'sampler: smac' 'parameters:' \
+    '  lr: {min: 0.0, max: 1.0}'
 sweep 'program: a' 'method: random' 'metric: {name: loss}' 'program: b' 'parameters:' \
     '  lr: {min: 0.0, max: 1.0}'
 sweep 'program: a' 'method: random' 'metric: {name: loss}' 'parameters:' \

@@ -161,4 +161,21 @@ printf '%s\nparameters:\n  w: {values: ["[64,64]", [64, 64]]}\n' "$head" > clash
 check clash.yaml "clash.yaml:4:16: key 'parameters.w.values': the string '[64,64]' is the text of another value (line 4, column 27)"
 printf '%s\nparameters:\n  s: {values: [9007199254740993, "9007199254740993"]}\n' "$head" > clashint.yaml
 check clashint.yaml "clashint.yaml:4:34: key 'parameters.s.values': the string '9007199254740993' is the text of another value (line 4, column 16)"
+# a sampler that optimizes one objective, named for a sweep of two, is refused at the key,
+# by the sampler itself, before a study is created (it was at the first ask, after)
+two='program: x
+objectives: [{name: a}, {name: b, goal: maximize}]'
+for smp in evolution smac cmaes '{name: gp, options: {acquisition: ucb}}' \
+    '{name: gp, options: {trust_region: true}}' \
+    '{name: gp, options: {warm_start_study: src, warm_start_storage: "sqlite:///src.db"}}'; do
+    printf '%s\nsampler: %s\nparameters:\n  lr: {min: 0, max: 1}\n' "$two" "$smp" > mo.yaml
+    rm -f "$T/s.db"
+    check mo.yaml "mo.yaml:3:1: key 'sampler': sampler '" "objective; study 'mo' has 2"
+    [ ! -e "$T/s.db" ] && [ ! -e src.db ] || fail "sampler $smp: a storage was opened"
+done
+for smp in tpe nsga2 gp; do
+    printf '%s\nsampler: %s\nparameters:\n  lr: {min: 0, max: 1}\n' "$two" "$smp" > mo.yaml
+    "$KNOB" ask s --sweep mo.yaml --storage "sqlite:///$T/mo-$smp.db" > out.txt 2> err.txt ||
+        fail "sampler $smp with two objectives refused: $(cat err.txt)"
+done
 echo ok
