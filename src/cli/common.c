@@ -178,14 +178,26 @@ static bool is_itself(const char *storage, const char *name, const char *src, co
     return itself;
 }
 
+/* A warm start's source as the sweep gives it: by the key warm_start, or by the sampler's
+ * own options warm_start_study and warm_start_storage. */
+typedef struct warm_source {
+    const char *study, *storage; /* storage NULL: the study's own */
+    int line, col;
+    const char *key; /* as errors name it */
+    bool warn;       /* the key's: a source that teaches nothing is a warning, and cold */
+} warm_source;
+
 /* The study a warm start reads must exist, have one objective and not be the study
- * itself (study `name` in `storage`); one whose complete trials share no searched param
- * with the sweep (or that has none) can teach the sampler nothing: a warning, and a cold
- * start (*use false), as in a sweep of several objectives (the samplers learn from a
- * source of one objective, for one). */
-static int check_warm_source(const sweep *sw, const char *storage, const char *name, bool *use)
+ * itself (study `name` in `storage`), or the sampler would fail at its first ask, after the
+ * study was created. For the key, one whose complete trials share no searched param with
+ * the sweep (or that has none) can teach the sampler nothing: a warning, and a cold start
+ * (*use false), as in a sweep of several objectives (the samplers learn from a source of
+ * one objective, for one); the sampler's own options are the sampler's to read as it
+ * does. */
+static int check_warm_source(const sweep *sw, const warm_source *w, const char *storage,
+                             const char *name, bool *use)
 {
-    const char *url = sw->warm_storage ? sw->warm_storage : storage;
+    const char *url = w->storage ? w->storage : storage;
     knob_storage *st = NULL;
     knob_study *src = NULL;
     const knob_trial_info *const *tr;
@@ -198,28 +210,28 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
     struct stat info;
     if (knobx_sqlite_path(url, why, sizeof why) && stat(why, &info) != 0 && errno == ENOENT) {
         /* read, never made: the storage would create the file */
-        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: no file '%s'\n", sw->path,
-                sw->warm_line, sw->warm_col, sw->warm_study, where, why);
+        fprintf(stderr, "%s:%d:%d: key '%s': study '%s' in %s: no file '%s'\n", sw->path, w->line,
+                w->col, w->key, w->study, where, why);
         free(shown);
         return -1;
     }
-    if (is_itself(storage, name, sw->warm_study, url)) {
+    if (is_itself(storage, name, w->study, url)) {
         fprintf(stderr,
-                "%s:%d:%d: key 'warm_start': study '%s' in %s is this study itself; name "
-                "another study, or another storage with 'storage'\n",
-                sw->path, sw->warm_line, sw->warm_col, sw->warm_study, where);
+                "%s:%d:%d: key '%s': study '%s' in %s is this study itself; name another "
+                "study, or another storage with '%s'\n",
+                sw->path, w->line, w->col, w->key, w->study, where,
+                w->warn ? "storage" : "warm_start_storage");
         free(shown);
         return -1;
     }
     rc = knob_storage_open(url, &st);
     if (!rc)
-        rc = knob_study_load(st, sw->warm_study, NULL, &src);
+        rc = knob_study_load(st, w->study, NULL, &src);
     if (!rc && knob_study_n_objectives(src) != 1) {
         fprintf(stderr,
-                "%s:%d:%d: key 'warm_start': study '%s' in %s has %zu objectives; a warm "
-                "start learns from a study of one\n",
-                sw->path, sw->warm_line, sw->warm_col, sw->warm_study, where,
-                knob_study_n_objectives(src));
+                "%s:%d:%d: key '%s': study '%s' in %s has %zu objectives; a warm start "
+                "learns from a study of one\n",
+                sw->path, w->line, w->col, w->key, w->study, where, knob_study_n_objectives(src));
         knob_study_free(src);
         knob_storage_close(st);
         free(shown);
@@ -242,23 +254,25 @@ static int check_warm_source(const sweep *sw, const char *storage, const char *n
         shared += found;
     }
     if (rc) {
-        fprintf(stderr, "%s:%d:%d: key 'warm_start': study '%s' in %s: %s\n", sw->path,
-                sw->warm_line, sw->warm_col, sw->warm_study, where, knob_errmsg());
+        fprintf(stderr, "%s:%d:%d: key '%s': study '%s' in %s: %s\n", sw->path, w->line, w->col,
+                w->key, w->study, where, knob_errmsg());
+    } else if (!w->warn) {
+        /* the sampler's own options: it reads its source as it does */
     } else if (!complete) {
         fprintf(stderr,
                 "knob: warning: warm_start: study '%s' in %s has no complete trial with a "
                 "value (%zu trials); starting cold\n",
-                sw->warm_study, where, n);
+                w->study, where, n);
     } else if (!shared) {
         fprintf(stderr,
                 "knob: warning: warm_start: study '%s' shares no parameter with this sweep "
                 "(%zu trials); starting cold\n",
-                sw->warm_study, n);
+                w->study, n);
     } else if (sw->n_objectives > 1) {
         fprintf(stderr,
                 "knob: warning: warm_start: this sweep has %zu objectives, and study '%s' "
                 "one; starting cold\n",
-                sw->n_objectives, sw->warm_study);
+                sw->n_objectives, w->study);
     }
     *use = !rc && complete && shared && sw->n_objectives <= 1;
     knob_study_free(src);
@@ -321,11 +335,31 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
     return 0;
 }
 
+/* The sampler's own options warm_start_study (not empty) and warm_start_storage (empty:
+ * the study's own, as the samplers read it), checked as the key's source is. */
+static int check_option_source(const sweep *sw, const char *storage, const char *name)
+{
+    warm_source opt = {
+        NULL, NULL, sw->opt_warm_line, sw->opt_warm_col, "sampler.options.warm_start_study", false};
+    for (size_t i = 0; i < sw->sampler.n; i++) {
+        if (!strcmp(sw->sampler.keys[i], "warm_start_study"))
+            opt.study = sw->sampler.values[i];
+        else if (!strcmp(sw->sampler.keys[i], "warm_start_storage") && sw->sampler.values[i][0])
+            opt.storage = sw->sampler.values[i];
+    }
+    bool use;
+    return opt.study && opt.study[0] ? check_warm_source(sw, &opt, storage, name, &use) : 0;
+}
+
 static int make_sampler(const sweep *sw, const char *storage, const char *name, bool has_seed,
                         int64_t seed, knob_sampler **out, bool *grid)
 {
     bool warm = false;
-    if (sw->warm_study && check_warm_source(sw, storage, name, &warm))
+    warm_source key = {sw->warm_study, sw->warm_storage, sw->warm_line,
+                       sw->warm_col,   "warm_start",     true};
+    if (sw->warm_study && check_warm_source(sw, &key, storage, name, &warm))
+        return -1;
+    if (sw->opt_warm_line && check_option_source(sw, storage, name))
         return -1;
     if (create_sampler(sw, out) || (warm && add_warm_start(sw, out)))
         return -1;

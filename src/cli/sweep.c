@@ -358,6 +358,10 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
                                     "objective (a whole number from 0), got %s",
                                     sweep_scalar(ov) ? sweep_scalar(ov) : sweep_kind_name(ov));
         }
+        if (!strcmp(key, "sampler") && !strcmp(ok, "warm_start_study")) {
+            c->sw->opt_warm_line = (int)sweep_node(c, o->key)->start_mark.line + 1;
+            c->sw->opt_warm_col = (int)sweep_node(c, o->key)->start_mark.column + 1;
+        }
         if (sweep_scalar(ov))
             knobx_buf_puts(&b, sweep_scalar(ov));
         else

@@ -147,6 +147,9 @@ typedef struct sweep {
     int warm_line, warm_col;
     bool has_warm_first;
     int64_t warm_first;
+    /* where the sampler's own option warm_start_study stands (0: not given), whose source
+     * is checked as the key's is */
+    int opt_warm_line, opt_warm_col;
     /* constraints: [{name, max} | {name, min}], read from the records like the metric */
     sweep_constraint *constraints;
     size_t n_constraints;

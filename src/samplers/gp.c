@@ -185,8 +185,12 @@ static int trust_region(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
     return rc;
 }
 
-static int sample_relative(void *state, knob_study *s, knob_trial *t)
+/* The study's objectives against the options, before the trial's row exists (a study gp
+ * cannot search was left a failed trial without params at each ask); sample_relative checks
+ * them too, for auto, which calls it alone. */
+static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
+    (void)t;
     if (knob_study_n_objectives(s) == 0)
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'gp': study '%s' has no objective to model "
@@ -200,6 +204,13 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                             "sampler 'gp': option 'reference_point' is for several objectives; "
                             "study '%s' has one",
                             knob_study_name(s));
+    return rc;
+}
+
+static int sample_relative(void *state, knob_study *s, knob_trial *t)
+{
+    bo *p = state;
+    int rc = before_trial(state, s, t);
     if (rc)
         return rc;
     if ((rc = knob__warm_check(s, "gp", p->ws_study, p->ws_storage, &p->ws_checked)))
@@ -504,6 +515,7 @@ const knob_sampler_plugin knob__sampler_gp = {
     .options = options,
     .init = init,
     .fini = fini,
+    .before_trial = before_trial,
     .sample_relative = sample_relative,
     .sample_independent = sample_independent,
 };

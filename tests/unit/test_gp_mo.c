@@ -297,15 +297,16 @@ static void gp_mo_reference_point_errors(void **state)
     }
 }
 
-/* Four objectives, UCB and warm starts are refused at the first ask, named (cost works:
- * test_cost_mo.c). */
+/* Four objectives, UCB, a trust region and warm starts are refused at the first ask, named
+ * (cost works: test_cost_mo.c), before the trial is made: no failed trial is left (the
+ * trust region refused only once the startup trials had run). */
 static void gp_mo_refusals(void **state)
 {
     (void)state;
-    const char *opts[] = {"", "acquisition=ucb", "warm_start_study=x"};
+    const char *opts[] = {"", "acquisition=ucb", "warm_start_study=x", "trust_region=true"};
     const char *says[] = {"one to three objectives", "acquisition 'ucb'",
-                          "option warm_start_study"};
-    for (int k = 0; k < 3; k++) {
+                          "option warm_start_study", "option trust_region"};
+    for (int k = 0; k < 4; k++) {
         knob_storage *st;
         knob_study *s = study(&st, "gp", opts[k], k ? 2 : 4, false);
         knob_trial *t;
@@ -316,6 +317,10 @@ static void gp_mo_refusals(void **state)
         assert_int_equal(rc, KNOB_EUNSUPPORTED);
         assert_non_null(strstr(knob_errmsg(), says[k]));
         assert_non_null(strstr(knob_errmsg(), "'mo'"));
+        const knob_trial_info *const *tr;
+        size_t n = 1;
+        OK(knob_study_trials(s, &tr, &n));
+        assert_int_equal(n, 0);
         knob_study_free(s);
         knob_storage_close(st);
     }

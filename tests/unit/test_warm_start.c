@@ -532,7 +532,8 @@ static void tpe_source_infinities_are_bad(void **state)
 
 /* A source that cannot be opened (a misspelt study, the study itself) fails the first ask
  * of every warm-starting sampler, naming it: gp, cmaes and auto failed only once their
- * startup trials had run, the first model's. */
+ * startup trials had run, the first model's. It fails before the trial is made: each ask
+ * left a failed trial without params, which ate a max_trials (run_cap) budget. */
 static void missing_source_fails_first_ask(void **state)
 {
     (void)state;
@@ -553,6 +554,11 @@ static void missing_source_fails_first_ask(void **state)
             assert_int_equal(knob_study_ask(s, &t), self ? KNOB_EINVAL : KNOB_ENOTFOUND);
             assert_null(t);
             assert_non_null(strstr(knob_errmsg(), self ? "it is this study itself" : "'nope'"));
+            assert_int_equal(knob_study_ask(s, &t), self ? KNOB_EINVAL : KNOB_ENOTFOUND);
+            const knob_trial_info *const *tr;
+            size_t n = 1;
+            assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+            assert_int_equal(n, 0);
             knob_study_free(s);
         }
     }
