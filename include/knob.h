@@ -671,12 +671,12 @@ KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
  * its own status (the trial it was asked for is then FAIL, with the message as its
  * reason): a sampler of one objective (cmaes, evolution, smac) in a study of several,
  * KNOB_EUNSUPPORTED; tpe, gp, cmaes, smac or evolution in a study without objective,
- * KNOB_EINVAL. A sampler's warm-start source (its string option warm_start_study, from its
- * warm_start_storage, "" or none: the study's storage) is opened once per handle before a
- * trial is made: one that cannot be (KNOB_ENOTFOUND for a missing study or SQLite file, the
- * storage's code), or has several objectives or is the study itself (KNOB_EINVAL), fails
- * the ask with the sampler's name, and no trial is made. *out is finished (and freed) by
- * knob_study_tell; on an error *out is NULL. */
+ * KNOB_EINVAL. A built-in sampler's warm-start source (its option warm_start_study, from
+ * its warm_start_storage, "" or none: the study's storage) is opened once per handle before
+ * a trial is made (its before_trial): one that cannot be (KNOB_ENOTFOUND for a missing study
+ * or SQLite file, the storage's code), or has several objectives or is the study itself
+ * (KNOB_EINVAL), fails the ask with the sampler's name, and no trial is made. *out is finished (and
+ * freed) by knob_study_tell; on an error *out is NULL. */
 KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 
 /* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it. COMPLETE needs

@@ -1,6 +1,4 @@
 /* Studies: create or load, ask and tell, the best trials, attributes. */
-#include "options.h"
-#include "samplers/warm_start.h"
 #include "space.h"
 #include "study.h"
 #include "util/url.h"
@@ -356,36 +354,6 @@ static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued)
     }
 }
 
-/* The string option `key` of the study's sampler, or NULL when it declares none. */
-static const char *sampler_string(knob_study *s, const char *key)
-{
-    const knob_sampler_plugin *sp = s->sampler->plugin;
-    const knob_option *o = knob__option_find(sp->options, key);
-    const char *v = NULL;
-    if (!o || o->type != KNOB_OPT_STRING ||
-        knob__option_get(sp->options, s->sampler->state, key, KNOB_OPT_STRING, &v, sp->name))
-        return NULL;
-    return v;
-}
-
-/* The source of a sampler's warm start (its option warm_start_study, in warm_start_storage)
- * is opened and checked once per handle before an ask makes a trial: a source the
- * sampler cannot read (a misspelt study, a missing file, several objectives) is an error of
- * the sampler's configuration, which the sampler would meet only in sample_relative, once
- * the trial's row exists, and each ask would leave a failed trial without params. */
-static int check_warm(knob_study *s)
-{
-    if (s->warm_checked)
-        return KNOB_OK;
-    const char *name = sampler_string(s, "warm_start_study");
-    if (!name || !name[0]) {
-        s->warm_checked = true;
-        return KNOB_OK;
-    }
-    return knob__warm_check(s, s->sampler->plugin->name, name,
-                            sampler_string(s, "warm_start_storage"), &s->warm_checked);
-}
-
 /* knob_study_ask, and with a key knob_study_ask_claimed: the new trial's row is created
  * with the claim of `claim`, its system attributes and its first heartbeat in one write. */
 static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t n_attrs,
@@ -435,10 +403,6 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
         if (rc == KNOB_EDONE && queued)
             rc = KNOB_OK;
     }
-    /* after the sampler's own checks, whose refusal says more (gp takes no warm start
-     * with several objectives) */
-    if (!rc)
-        rc = check_warm(s);
     if (!rc && claim) {
         /* the caller's attributes join the sampler's, and the first heartbeat, in the
          * trial's handle and in its creation */

@@ -110,7 +110,6 @@ struct knob_study {
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
     bool asked;          /* knob_study_ask ran once on this handle */
-    bool warm_checked;   /* the sampler's warm-start source could be opened (check_warm) */
     bool state_save;     /* the sampler's state is saved when the first asked trial leaves */
     int64_t state_stamp; /* the stamp of the sampler state record read and given; 0: none */
     knobx_json *fixed;   /* params fixed in every trial asked (knob_study_set_fixed_params) */

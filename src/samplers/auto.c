@@ -59,6 +59,7 @@ typedef struct auto_state {
     int64_t ws_first;
     char *ws_had_study, *ws_had_storage; /* as the delegates have them (NULL: not given yet) */
     int64_t ws_had_first;
+    bool ws_checked; /* the source could be opened (before_trial) */
 } auto_state;
 
 /* gp fits the study as it stands (see the comment at the top). */
@@ -178,6 +179,15 @@ static const knob_sampler_plugin *delegate(const auto_state *a, void **state)
     return a->use_gp ? &knob__sampler_gp : &knob__sampler_tpe;
 }
 
+/* The warm start's source opened before the trial's row exists (knob__warm_check): a
+ * misspelt study or a missing file fails the ask without leaving a failed trial. */
+static int before_trial(void *state, knob_study *s, knob_trial *t)
+{
+    auto_state *a = state;
+    (void)t;
+    return knob__warm_check(s, "auto", a->ws_study, a->ws_storage, &a->ws_checked);
+}
+
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     auto_state *a = state;
@@ -272,6 +282,7 @@ const knob_sampler_plugin knob__sampler_auto = {
     .options = options,
     .init = init,
     .fini = fini,
+    .before_trial = before_trial,
     .sample_relative = sample_relative,
     .sample_independent = sample_independent,
 };

@@ -635,10 +635,12 @@ static int check_popsize(const cma *c)
                                        "or at least 2, got 1");
 }
 
-/* One objective, checked before the trial's row exists (a study of two objectives was left
- * a failed trial without params at each ask). */
+/* One objective, and the warm start's source opened (knob__warm_check), checked before the
+ * trial's row exists (a study of two objectives, or a misspelt source, was left a failed
+ * trial without params at each ask). */
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
+    cma *c = state;
     (void)t;
     if (knob_study_n_objectives(s) == 0)
         return knob_set_error(KNOB_EINVAL,
@@ -651,6 +653,8 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
                             "sampler 'cmaes' optimizes one objective; study "
                             "'%s' has %zu",
                             knob_study_name(s), knob_study_n_objectives(s));
+    if (!rc)
+        rc = knob__warm_check(s, "cmaes", c->ws_study, c->ws_storage, &c->ws_checked);
     return rc;
 }
 
@@ -661,8 +665,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     size_t n, n_complete = 0;
     int rc = before_trial(state, s, t);
     if (rc)
-        return rc;
-    if ((rc = knob__warm_check(s, "cmaes", c->ws_study, c->ws_storage, &c->ws_checked)))
         return rc;
     rc = knob_study_trials(s, &tr, &n);
     for (size_t i = 0; !rc && i < n; i++)

@@ -185,9 +185,10 @@ static int trust_region(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
     return rc;
 }
 
-/* The study's objectives against the options, before the trial's row exists (a study gp
- * cannot search was left a failed trial without params at each ask); sample_relative checks
- * them too, for auto, which calls it alone. */
+/* The study's objectives against the options, and the warm start's source opened
+ * (knob__warm_check), before the trial's row exists (a study gp cannot search, or a
+ * misspelt source, was left a failed trial without params at each ask); sample_relative
+ * checks them too, for auto, which calls it alone. */
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
     (void)t;
@@ -204,6 +205,8 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
                             "sampler 'gp': option 'reference_point' is for several objectives; "
                             "study '%s' has one",
                             knob_study_name(s));
+    if (!rc)
+        rc = knob__warm_check(s, "gp", p->ws_study, p->ws_storage, &p->ws_checked);
     return rc;
 }
 
@@ -212,8 +215,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     bo *p = state;
     int rc = before_trial(state, s, t);
     if (rc)
-        return rc;
-    if ((rc = knob__warm_check(s, "gp", p->ws_study, p->ws_storage, &p->ws_checked)))
         return rc;
     if (p->ws_study[0] && p->ws_first > 0 && !p->ws_firsts_read &&
         (rc = knob__bo_read_firsts(p, s)))

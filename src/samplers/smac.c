@@ -83,6 +83,7 @@ typedef struct smac {
     size_t n_ws;
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     bool ws_firsts_read;
+    bool ws_checked; /* the source could be opened (before_trial) */
     knob__dim *dims;
     int n_dims;
     size_t cap_dims;
@@ -1108,17 +1109,18 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     return propose(p, t, xbest);
 }
 
-/* One objective, checked before the trial's row exists (a study of two objectives was left
- * a failed trial without params at each ask). */
+/* One objective, and the warm start's source opened (knob__warm_check), checked before the
+ * trial's row exists (a study of two objectives, or a misspelt source, was left a failed
+ * trial without params at each ask). */
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
-    (void)state;
+    smac *p = state;
     (void)t;
     if (knob_study_n_objectives(s) != 1)
         return knob_set_error(knob_study_n_objectives(s) ? KNOB_EUNSUPPORTED : KNOB_EINVAL,
                               "sampler 'smac' optimizes one objective; study '%s' has %zu",
                               knob_study_name(s), knob_study_n_objectives(s));
-    return KNOB_OK;
+    return knob__warm_check(s, "smac", p->ws_study, p->ws_storage, &p->ws_checked);
 }
 
 static int sample_relative(void *state, knob_study *s, knob_trial *t)

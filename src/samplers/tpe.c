@@ -183,6 +183,7 @@ typedef struct tpe {
     /* warm start: the good trials of warm_start_study, read at the first ask */
     char *ws_study, *ws_storage;
     bool ws_read;
+    bool ws_checked; /* the source could be opened (before_trial) */
     knob_param *ws; /* their params (names and distributions owned) */
     size_t *ws_of;  /* the good trial (0 .. ws_k) each of ws[] is of */
     size_t n_ws;
@@ -2132,6 +2133,15 @@ static int sample_group(tpe *p, knob_study *s, knob_trial *t, const size_t *mem,
     return rc;
 }
 
+/* The warm start's source opened before the trial's row exists (knob__warm_check): a
+ * misspelt study or a missing file fails the ask without leaving a failed trial. */
+static int before_trial(void *state, knob_study *s, knob_trial *t)
+{
+    (void)t;
+    tpe *p = state;
+    return knob__warm_check(s, "tpe", p->ws_study, p->ws_storage, &p->ws_checked);
+}
+
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     if (knob_study_n_objectives(s) == 0)
@@ -2316,6 +2326,7 @@ const knob_sampler_plugin knob__sampler_tpe = {
     .options = options,
     .init = init,
     .fini = fini,
+    .before_trial = before_trial,
     .sample_relative = sample_relative,
     .sample_independent = sample_independent,
     .save_state = save_state,
