@@ -8,6 +8,7 @@
 #include "util/json.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,7 +232,9 @@ static const grid_product *product_of(const grid_state *g, uint64_t *k)
 /* Value m of param q as an internal value of d. A value listed again is the choice of its
  * rank among the equal choices: of [1, 1.0], whose choices are both the number 1 to the
  * library, the second is choice 1, which a caller (the CLI) gives to its program as 1.0; of
- * [ok, crash, ok], the second ok is choice 2. With fewer equal choices, the first. */
+ * [ok, crash, ok], the second ok is choice 2. With fewer equal choices in d (a trial's
+ * distribution from before the sweep was edited: [2, 1], then [1, 1.0]), NaN: no value of d
+ * is that one, so that the trial's 1 is not taken for the 1.0 point. */
 static int value_internal(const grid_param *q, size_t m, const knob_distribution *d, double *x)
 {
     int rc = knob__dist_from_external(d, q->values->kids[m], x, q->name);
@@ -242,8 +245,9 @@ static int value_internal(const grid_param *q, size_t m, const knob_distribution
     for (size_t i = (size_t)*x + 1; i < d->n_choices; i++)
         if (knob__choice_same(&d->choices[i], first) && --rank == 0) {
             *x = (double)i;
-            break;
+            return KNOB_OK;
         }
+    *x = NAN;
     return KNOB_OK;
 }
 

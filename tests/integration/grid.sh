@@ -80,6 +80,14 @@ expect_eq "$(for n in 0 1; do py 'd["argv"][0] + " " + d["env"]["KNOB_PARAMS_JSO
     "the argv and JSON of [1, 1.0]"
 "$KNOB" run spelled.yaml $S --study spelled > spelled.txt || fail "rerun spelled"
 grep -q "this run: 0 trials" spelled.txt || fail "[1, 1.0] ran again: $(cat spelled.txt)"
+# The sweep edited from [2, 1] to [1, 1.0]: the 1 that ran is the first point of the new
+# list, and 1.0 runs (the old trial's grid_id 1, now the 1.0 point, was taken for it, and the
+# grid said it was done)
+sed 's/\[1, 1.0\]/[2, 1]/' spelled.yaml > respelled.yaml
+"$KNOB" run respelled.yaml $S --study respelled > respelled.txt || fail "run respelled: $(cat respelled.txt)"
+"$KNOB" run spelled.yaml $S --study respelled > respelled.txt || fail "rerun respelled: $(cat respelled.txt)"
+expect_eq "$(for n in 0 1 2; do py 'd["argv"][0]' < "knob-runs/respelled/$n/argv.json"; done | sort |
+    tr '\n' ' ')" '--a=1 --a=1.0 --a=2 ' "the points of [2, 1], then [1, 1.0]"
 printf 'program: unused\nmethod: grid\nmetric: {name: a}\nparameters:\n  a: {values: [1.0, 2, 1, 1e0]}\n' \
     > spelled4.yaml
 for i in 1 2 3 4; do "$KNOB" ask spelled4 --sweep spelled4.yaml $S > "sp$i.json"; done
