@@ -73,8 +73,8 @@ static void on_record(runner *r, slot *sl, const record *rec)
 {
     const sweep *sw = r->sw;
     double v, step = -1;
-    /* A pruned trial keeps the objectives and constraints it printed up to the record it
-     * was pruned on: what it prints once stopped is not its result. */
+    /* A pruned trial keeps the objectives, constraints and cost it printed up to the record
+     * it was pruned on: what it prints once stopped is not its result. */
     bool pruned = sl->why == WHY_PRUNE;
     for (size_t i = 0; i < sw->n_objectives && !pruned; i++) {
         if (record_get(rec, sw->objectives[i].name, &v)) {
@@ -82,7 +82,7 @@ static void on_record(runner *r, slot *sl, const record *rec)
             sl->have[i] = true;
         }
     }
-    if (sw->cost && strcmp(sw->cost, "duration") && record_get(rec, sw->cost, &v)) {
+    if (sw->cost && strcmp(sw->cost, "duration") && !pruned && record_get(rec, sw->cost, &v)) {
         sl->cost_last = v;
         sl->cost_have = true;
     }

@@ -3,15 +3,16 @@
 # constraint values its program printed up to the record it was pruned on (what it prints
 # once stopped is not kept); one stopped before it printed each keeps none of those, and is
 # pruned all the same. Its values are shown by knob trials, but it is never on the Pareto
-# front (knob best). With one objective, a pruned trial keeps its constraints too.
+# front (knob best). With one objective, a pruned trial keeps its constraints too. Its cost
+# metric is the last it printed before it was stopped, as its values are.
 source "$(dirname "$0")/lib.bash"
 cat > mo.sh <<'SH'
 #!/bin/sh
-trap 'echo "step=9 loss=0 acc=1 mem=0"; exit 0' TERM
+trap 'echo "step=9 loss=0 acc=1 mem=0 gpu=999"; exit 0' TERM
 for s in 0 1 2 3; do
     case "$1" in
-    mode=good) echo "step=$s loss=1 acc=0.9 mem=10" ;;
-    mode=poor) echo "step=$s loss=0.5 acc=0.2 mem=30" ;;
+    mode=good) echo "step=$s loss=1 acc=0.9 mem=10 gpu=1" ;;
+    mode=poor) echo "step=$s loss=0.5 acc=0.2 mem=30 gpu=2" ;;
     *) echo "step=$s acc=0.1" ;;
     esac
     [ "$1" = mode=good ] || sleep 0.3
@@ -32,7 +33,8 @@ pruner: {name: median, options: {n_startup_trials: 1, objective: 1}}
 parameters:
   mode: {value: $mode}
 YAML
-    sed -e '/name: loss/d' -e 's/objective: 1}/objective: 0}/' $mode.yaml > one_$mode.yaml
+    sed -e '/name: loss/d' -e 's/objective: 1}/objective: 0}/' -e 's/^method: random/cost: gpu\nmethod: random/' \
+        $mode.yaml > one_$mode.yaml
 done
 S="sqlite:///$T/s.db"
 for mode in good poor partial; do
@@ -60,4 +62,5 @@ done
 "$KNOB" trials one --storage "$S1" --format json > t1.json
 expect_eq "$(py '[[t["state"], t["values"], t["constraints"]] for t in d]' < t1.json)" \
     '[["complete", [0.9], [-10]], ["pruned", [0.2], [10]]]' "the trials of one objective"
+expect_eq "$(py 'd[1]["user_attrs"].get("gpu")' < t1.json)" 2 "the pruned trial's cost"
 echo ok
