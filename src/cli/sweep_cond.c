@@ -203,8 +203,10 @@ static void normal_range(const sweep_param *p, double *lo, double *hi)
 }
 
 /* Whether parent p, whose values are `step` apart, can take v (refused: a condition that
- * could never hold). */
-static bool can_take(const sweep_param *p, const knob_choice *v, double step)
+ * could never hold). `bounded`: a q_normal's or q_log_normal's value beyond its extreme
+ * draws is not taken; a sweep stored by an older knob, which did not check it, is read
+ * without that check (its study stays readable; the condition never holds). */
+static bool can_take(const sweep_param *p, const knob_choice *v, double step, bool bounded)
 {
     if (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT) {
         for (size_t i = 0; i < p->n_choices; i++)
@@ -222,8 +224,8 @@ static bool can_take(const sweep_param *p, const knob_choice *v, double step)
         normal_range(p, &lo, &hi);
         return isfinite(v->num) && same_number(round(v->num / q) * q, v->num, q) &&
                (p->kind == PK_Q_NORMAL || v->num >= 0) &&
-               (v->num >= lo || same_number(v->num, lo, q)) &&
-               (v->num <= hi || same_number(v->num, hi, q));
+               (!bounded || ((v->num >= lo || same_number(v->num, lo, q)) &&
+                             (v->num <= hi || same_number(v->num, hi, q))));
     }
     double near;
     return sweep_grid_nearest(p, v->num, &near) && same_number(near, v->num, step);
@@ -257,7 +259,7 @@ static void near_value(knobx_buf *h, const sweep_param *parent, const char *text
     char *end;
     knob_choice number = {KNOB_CHOICE_NUMBER, NULL, strtod(text, &end)};
     if (end != text && !*end && parent->kind != PK_CATEGORICAL && parent->kind != PK_CONSTANT &&
-        can_take(parent, &number, step_of(parent))) {
+        can_take(parent, &number, step_of(parent), true)) {
         knobx_buf_printf(h, "; did you mean %s, unquoted?", text);
         return;
     }
@@ -348,7 +350,8 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                                "q_normal, q_log_normal)%s",
                                w->owner, w->parent_name, w->parent_name, hint);
     for (size_t i = 0; i < w->n_allowed; i++) {
-        if (can_take(parent, &w->allowed[i], w->step) || as_parent_json(parent, &w->allowed[i]))
+        if (can_take(parent, &w->allowed[i], w->step, !c->stored) ||
+            as_parent_json(parent, &w->allowed[i]))
             continue;
         knobx_buf b = {0}, h = {0};
         /* a number as written: 12345678901234567891.0, not 1.23456789012346e+19 */

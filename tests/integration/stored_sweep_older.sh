@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A sweep an older knob stored with its study, which this knob refuses in a file (a
 # ${program} without program; an early_terminate whose max_iter is beyond the pruner's
-# bounds, which the older knob ran without): the study's knob ask, intermediate and
-# enqueue go on, each such key said once as a warning. They failed, every command that
+# bounds, which the older knob ran without; a condition beyond a q_normal parent's draws):
+# the study's knob ask, intermediate and enqueue go on, each such key said once as a warning
+# (the condition, which never holds, without one). They failed, every command that
 # read the stored sweep, and knob intermediate inside a running training loop.
 source "$(dirname "$0")/lib.bash"
 command -v sqlite3 > /dev/null || fail "sqlite3 is needed (scripts/deps.sh installs it)"
@@ -58,4 +59,17 @@ grep -q "warning: key 'objectives\[0\].target': 'target' is a key of 'metric'; i
     fail "no warning of target: $(cat err.txt)"
 grep -q "warning: key 'cost': a cost metric named 'params'" err.txt || fail "no warning of cost: $(cat err.txt)"
 "$KNOB" tell m "$(py 'd["number"]' < m1.json)" 0.5 0.5 $S 2> err.txt || fail "tell m: $(cat err.txt)"
+# An older knob took a condition on a q_normal parent beyond its draws (5.5, where q takes
+# -5 to 5), which this knob refuses in a file: from the stored sweep, the study's asks go
+# on, the condition never holding (they failed at the stored sweep's line).
+printf 'method: random\nmetric: {name: loss}\nparameters:\n  q: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}\n' > qn.yaml
+"$KNOB" ask q --sweep qn.yaml $S > q0.json 2> err.txt || fail "first ask of q: $(cat err.txt)"
+cp qn.yaml older_qn.yaml
+printf '  extra: {values: [1, 2], when: {q: 5.5}}\n' >> older_qn.yaml
+rc=0
+"$KNOB" ask r --sweep older_qn.yaml $S > /dev/null 2> ferr.txt || rc=$?
+[ $rc != 0 ] || fail "the file's condition beyond the draws was taken: $(cat ferr.txt)"
+store_sweep older_qn.yaml q
+"$KNOB" ask q $S > q1.json 2> err.txt || fail "ask q: $(cat err.txt)"
+expect_eq "$(py '"extra" in d["params"]' < q1.json)" False "the condition beyond the draws"
 echo ok
