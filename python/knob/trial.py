@@ -831,7 +831,9 @@ def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, choose=None) -> Fr
         dists[name] = d
     state = TrialState(info.state)
     values = None
-    # a PRUNED trial's value is its last intermediate value (one objective), as Optuna's
+    # a PRUNED trial's value is its last intermediate value (one objective), as Optuna's; one
+    # of several objectives that knob run pruned keeps each objective's last value (Optuna's
+    # has none), which no front or best trial counts
     if state in (TrialState.COMPLETE, TrialState.PRUNED) and info.n_values:
         values = [info.values[i] for i in range(info.n_values)]
     inter = {}

@@ -248,7 +248,9 @@ int cmd_tell(int argc, char **argv)
     if (n && state != KNOB_TRIAL_COMPLETE) { /* as Optuna's tell refuses them */
         fprintf(stderr, "knob tell: a %s trial takes no values, got %zu%s\nusage: %s\n",
                 state == KNOB_TRIAL_PRUNED ? "pruned" : "failed", n,
-                state == KNOB_TRIAL_PRUNED ? " (its value is its last intermediate value)" : "",
+                state == KNOB_TRIAL_PRUNED ? " (with one objective its value is its last "
+                                             "intermediate value; with several it has none)"
+                                           : "",
                 usage);
         return EXIT_USAGE;
     }

@@ -566,9 +566,10 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     if (bad)
         return bad;
     if (n && states[k] != KNOB_TRIAL_COMPLETE) { /* as knob tell (and Optuna's tell) */
-        char msg[160];
+        char msg[200];
         snprintf(msg, sizeof msg, "tell: a %s trial takes no values, got %zu%s", names[k], n,
-                 states[k] == KNOB_TRIAL_PRUNED ? " (its value is its last intermediate value)"
+                 states[k] == KNOB_TRIAL_PRUNED ? " (with one objective its value is its last "
+                                                  "intermediate value; with several it has none)"
                                                 : "");
         return error(out, 400, msg);
     }
