@@ -110,8 +110,8 @@ void knob__warm_sort(knob__warm_trial *w, size_t n);
  * the source did best before its model takes over, as transfer-learning baselines do.
  * Configurations are distinct: each differs from every one before it by more than
  * KNOB__WARM_APART (1 / KNOB__WARM_APART_PARTS) of some param's range (log scale for log
- * params; another category); an int's or a stepped float's counted in whole steps, so that
- * an int from 0 to 10 needs 2 (6 and 7 are as close as 3 and 4). */
+ * params; another category); an int's or a stepped float's on a linear scale counted in
+ * whole steps, so that an int from 0 to 10 needs 2 (6 and 7 are as close as 3 and 4). */
 #define KNOB__WARM_APART_PARTS 10
 #define KNOB__WARM_APART (1.0 / KNOB__WARM_APART_PARTS)
 typedef struct knob__warm_firsts {
