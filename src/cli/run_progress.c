@@ -56,6 +56,8 @@ static void refresh_best(runner *r, knob_study *s)
     if (c)
         knobx_buf_printf(&b, "no feasible trial yet: %s %zu complete trial%s violates a constraint",
                          c == 1 ? "the" : "each of the", c, c == 1 ? "" : "s");
+    else if (rc && rc != KNOB_ENOTFOUND && !r->best) /* not "no complete trial yet" either */
+        knobx_buf_printf(&b, "the best trial could not be read: %s", knob_errmsg());
     if (b.len && !b.oom) {
         free(r->best);
         r->best = strdup(knobx_buf_cstr(&b));
@@ -250,7 +252,7 @@ void run_summary(runner *r)
         (loaded = knob_study_load(r->ref.st, r->study_name, NULL, &fresh)) == KNOB_OK)
         s = fresh;
     bool read = loaded == KNOB_OK && knob_study_trials(s, &tr, &n) == KNOB_OK;
-    char unread[512] = "";
+    char unread[4608] = ""; /* a message naming a path of up to 4096 bytes */
     if (!read)
         snprintf(unread, sizeof unread, "%s", knob_errmsg());
     for (size_t i = 0; read && i < n; i++)
@@ -278,7 +280,10 @@ void run_summary(runner *r)
     if (r->unsaved)
         printf(", %lld not saved", (long long)r->unsaved);
     printf(") in %s\n", knobx_buf_cstr(&b));
-    bool deleted = (!read || r->storage_failed) && (r->storage_gone || study_deleted(r));
+    /* after a storage failure the study was just loaded: its absence is known */
+    bool deleted =
+        (!read || r->storage_failed) &&
+        (r->storage_gone || (r->storage_failed ? loaded == KNOB_ENOTFOUND : study_deleted(r)));
     if (r->storage_gone)
         printf("the storage's file was deleted or replaced during the run: what the run wrote "
                "to it is lost with it\n");
