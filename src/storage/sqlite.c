@@ -359,8 +359,9 @@ static const char *readonly_why(const db *d, char *buf, size_t size)
 
 /* Why the system refused a write, which SQLite's "disk I/O error" does not say: its errno
  * when SQLite kept it (it rarely does for the WAL's writes), else this process's file size
- * limit when it has one (ulimit -f: the write past it fails with EFBIG), else "". */
-static const char *write_why(const db *d, char *buf, size_t size)
+ * limit when it has one (ulimit -f: the write past it fails with EFBIG), else "". `full`:
+ * SQLite said the disk is full, which a file size limit also makes it say. */
+static const char *write_why(const db *d, bool full, char *buf, size_t size)
 {
     int sys = sqlite3_system_errno(d->h);
     struct rlimit rl;
@@ -368,8 +369,9 @@ static const char *write_why(const db *d, char *buf, size_t size)
         snprintf(buf, size, " (%s)", strerror(sys));
     else if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
         snprintf(buf, size,
-                 " (the system refused a write to the database or its WAL; this process may "
+                 " (the system refused a write to the database or its WAL%s; this process may "
                  "write files of at most %llu bytes: ulimit -f)",
+                 full ? ": the disk is full, or the file reached that limit" : "",
                  (unsigned long long)rl.rlim_cur);
     else
         buf[0] = 0;
@@ -387,8 +389,8 @@ static int fail(db *d, const char *op)
     if ((code & 0xff) == SQLITE_READONLY)
         readonly_why(d, why, sizeof why);
     else if (code == SQLITE_IOERR_WRITE || (code & 0xff) == SQLITE_FULL)
-        write_why(d, why, sizeof why);
-    else if (status == KNOB_EBUSY)
+        write_why(d, (code & 0xff) == SQLITE_FULL, why, sizeof why);
+    else if ((code & 0xff) == SQLITE_BUSY) /* SQLITE_LOCKED: this connection's own */
         snprintf(why, sizeof why,
                  " (another process holds the database's lock; a write waits %g s for it: "
                  "the URL's ?timeout=SECONDS)",
