@@ -106,10 +106,11 @@ def _optimize_threads():
     return [th for th in threading.enumerate() if th.name.startswith("knob-optimize-")]
 
 
-def _in_frame(thread_id, name):
-    """Whether the thread's stack holds a call of a function named `name`."""
+def _in_call(thread_id, inner, outer):
+    """Whether the thread is inside a call of `inner` made by `outer` (function names)."""
     f = sys._current_frames().get(thread_id)
-    while f is not None and f.f_code.co_name != name:
+    while f is not None and not (f.f_code.co_name == inner and f.f_back is not None and
+                                 f.f_back.f_code.co_name == outer):
         f = f.f_back
     return f is not None
 
@@ -139,17 +140,20 @@ def test_keyboard_interrupt_stops_the_threads(tmp_db):
 def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db):
     # interrupted again while the running trials finish: they are failed at once
     study = optuna.create_study(storage=tmp_db, study_name="kij2")
+    waited = []
 
     def objective(trial):
         trial.suggest_float("x", 0, 1)
         if trial.number == 1:
             os.kill(os.getpid(), signal.SIGINT)
-            # the second only once the main thread has taken the first: two signals before
-            # it runs Python code again are one KeyboardInterrupt (a loaded machine)
+            # the second only once the main thread waits for the workers after the first:
+            # two signals before it runs Python code again are one KeyboardInterrupt (a
+            # loaded machine), and one before it waits is not caught as the second
             main = threading.main_thread().ident
             deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not _in_frame(main, "_interrupted"):
+            while time.monotonic() < deadline and not _in_call(main, "_wait_workers", "_interrupted"):
                 time.sleep(0.01)
+            waited.append(_in_call(main, "_wait_workers", "_interrupted"))
             os.kill(os.getpid(), signal.SIGINT)
         # long enough that no trial ends by itself before the second interrupt, however
         # late a loaded machine starts trial 1 (1.5 s: trial 0 ended first now and then)
@@ -158,6 +162,7 @@ def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db):
 
     with pytest.raises(KeyboardInterrupt):
         study.optimize(objective, n_trials=100, n_jobs=3)
+    assert waited == [True], "the main thread never waited for the workers after the first"
     states = [t.state for t in optuna.load_study(study_name="kij2", storage=tmp_db).trials]
     assert 2 <= len(states) <= 3 and set(states) == {TrialState.FAIL}, states
     assert all(t.system_attrs["fail_reason"].startswith("KeyboardInterrupt") for t in study.trials)
