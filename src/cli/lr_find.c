@@ -381,7 +381,9 @@ typedef struct child {
     bool stopped; /* knob ended the test at a record without the loss */
 } child;
 
-static int spawn(char **argv, char **env, child *c)
+/* Starts the program in a process group of its own, its stdin and stdout piped to knob;
+ * `mask`: the signal mask it starts with (knob blocks its stop signals meanwhile). */
+static int spawn(char **argv, char **env, child *c, const sigset_t *mask)
 {
     int in[2], out[2];
     if (pipe(in))
@@ -394,6 +396,7 @@ static int spawn(char **argv, char **env, child *c)
     fflush(NULL);
     c->pid = fork();
     if (c->pid == 0) {
+        sigprocmask(SIG_SETMASK, mask, NULL);
         setpgid(0, 0);
         dup2(in[0], STDIN_FILENO);
         dup2(out[1], STDOUT_FILENO);
@@ -719,10 +722,21 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
     /* too long for the environment: the program reads its rates from stdin */
     char *envp[] = {env[0].data, env[1].data, env[2].data, env[3].data, sched, NULL};
     child c = {.in = -1};
-    if (!rc && ((!sched && !too_long) || spawn(argv, envp, &c))) {
+    /* the stop signals wait from the program's start until the handler knows its group: one
+     * in between killed knob alone and left the program running */
+    sigset_t stops, mask;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    sigaddset(&stops, SIGALRM);
+    sigprocmask(SIG_BLOCK, &stops, &mask);
+    if (!rc && ((!sched && !too_long) || spawn(argv, envp, &c, &mask))) {
         fprintf(stderr, "knob lr-find: cannot start the program: %s\n", strerror(errno));
         rc = -1;
     }
+    if (rc)
+        sigprocmask(SIG_SETMASK, &mask, NULL);
     if (!rc) {
         const char *metric = a->metric ? a->metric
                              : sw->n_objectives == 1 && sw->objectives[0].goal == KNOB_MINIMIZE
@@ -733,6 +747,7 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
                    a->param, o->min_rate, o->max_rate, (long long)o->steps, tp.json, metric);
         fflush(stdout);
         catch_stops(c.pid, sw->trial_timeout);
+        sigprocmask(SIG_SETMASK, &mask, NULL);
         size_t steps = drive(&c, f, metric);
         alarm(0);
         int st = reap(&c);
