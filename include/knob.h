@@ -668,15 +668,16 @@ KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
  * the next number, and lets the sampler prepare it. Returns KNOB_EDONE when the sampler
  * has nothing left (an exhausted grid) or the study holds max_trials trials
  * (knob_errmsg() says which). A sampler that cannot search the study fails the ask with
- * its own status (the trial it was asked for is then FAIL, with the message as its
- * reason): a sampler of one objective (cmaes, evolution, smac) in a study of several,
- * KNOB_EUNSUPPORTED; tpe, gp, cmaes, smac or evolution in a study without objective,
- * KNOB_EINVAL. A built-in sampler's warm-start source (its option warm_start_study, from
- * its warm_start_storage, "" or none: the study's storage) is opened once per handle before
- * a trial is made (its before_trial): one that cannot be (KNOB_ENOTFOUND for a missing study
- * or SQLite file, the storage's code), or has several objectives or is the study itself
- * (KNOB_EINVAL), fails the ask with the sampler's name, and no trial is made. *out is finished (and
- * freed) by knob_study_tell; on an error *out is NULL. */
+ * its own status: a sampler of one objective (cmaes, evolution, smac) in a study of
+ * several, KNOB_EUNSUPPORTED; tpe, gp, cmaes, smac or evolution in a study without
+ * objective, KNOB_EINVAL. So does a built-in sampler's warm-start source (its option
+ * warm_start_study, from its warm_start_storage, "" or none: the study's storage), checked
+ * once per handle, that cannot be opened (KNOB_ENOTFOUND for a missing study or SQLite
+ * file, the storage's code), has several objectives or is the study itself (KNOB_EINVAL),
+ * with the sampler's name. These are found before a new trial's row is made, and none is
+ * made; an enqueued trial the ask took is FAIL, with the message as its reason (as is a
+ * trial whose sampler finds the mistake only once it exists). *out is finished (and freed)
+ * by knob_study_tell; on an error *out is NULL. */
 KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 
 /* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it. COMPLETE needs

@@ -237,7 +237,7 @@ static int check_warm_source(const sweep *sw, const warm_source *w, const char *
         free(shown);
         return -1;
     }
-    if (!rc)
+    if (!rc && w->warn) /* the key's warnings read the trials; the options' have none */
         rc = knob_study_trials(src, &tr, &n);
     /* the trials a sampler learns from: complete, with a value that is not NaN (a source's
      * -inf, with infinite_values, is its best: warm_start_first and tpe take it) */

@@ -1054,6 +1054,7 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
  * study's first ask, after the study was created. The source of a warm start is not opened
  * here (the storage it names is left out, and the study's own is empty): a sampler that
  * refuses several objectives refuses them before it reads one. */
+#define SCRATCH "sweep objectives check"
 static int check_sampler_objectives(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
@@ -1062,14 +1063,11 @@ static int check_sampler_objectives(sweep_ctx *c)
     size_t n = sw->sampler.n, m = 0;
     const char **keys = calloc(n + 1, sizeof *keys), **values = calloc(n + 1, sizeof *values);
     knob_direction dirs[SWEEP_MAX_OBJECTIVES];
-    char *name = sw->study        ? sweep_dup(sw->study)
-                 : sw->wandb_name ? sweep_dup(sw->wandb_name)
-                                  : cli_default_study(c->path);
     knob_storage *st = NULL;
     knob_study *s = NULL;
     knob_trial *t = NULL;
     knob_sampler *smp = NULL;
-    int rc = keys && values && name ? 0 : KNOB_ENOMEM;
+    int rc = keys && values ? 0 : KNOB_ENOMEM;
     for (size_t i = 0; !rc && i < n; i++) {
         if (strcmp(sw->sampler.keys[i], "warm_start_storage") != 0) {
             keys[m] = sw->sampler.keys[i];
@@ -1084,20 +1082,27 @@ static int check_sampler_objectives(sweep_ctx *c)
         knob_study_options o = {.directions = dirs, .n_objectives = sw->n_objectives};
         o.sampler = smp;
         smp = NULL;
-        rc = knob_study_create(st, name, &o, &s);
+        rc = knob_study_create(st, SCRATCH, &o, &s);
     }
     if (!rc)
         rc = knob_study_ask(s, &t);
     if (t)
         knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
-    if (rc == KNOB_EUNSUPPORTED)
-        sweep_errorf(c, c->sampler, "key 'sampler': %s", knob_errmsg());
+    if (rc == KNOB_EUNSUPPORTED) {
+        /* the sampler names the scratch study: the one the command uses (--study, knob ask
+         * STUDY) is not known here, so the message says "the sweep" */
+        const char *msg = knob_errmsg(), *at = strstr(msg, "study '" SCRATCH "'");
+        if (at)
+            sweep_errorf(c, c->sampler, "key 'sampler': %.*sthe sweep%s", (int)(at - msg), msg,
+                         at + strlen("study '" SCRATCH "'"));
+        else
+            sweep_errorf(c, c->sampler, "key 'sampler': %s", msg);
+    }
     knob_sampler_free(smp);
     knob_study_free(s);
     knob_storage_close(st);
     free(keys);
     free(values);
-    free(name);
     /* any other failure (memory, a source not found) is the first ask's to report */
     return rc == KNOB_EUNSUPPORTED ? -1 : 0;
 }

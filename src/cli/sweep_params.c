@@ -1059,10 +1059,11 @@ static int check_grid_points(const sweep_ctx *c)
     return sweep_errorf(
         c, named ? c->sampler : c->method,
         "key '%s': %s grid enumerates at most %u points, and the parameters "
-        "make %s%s; search them with a sampler that does not enumerate "
-        "(method random or bayes), or give fewer values",
+        "make %s%s; search them with a sampler that does not enumerate (%s), or give fewer "
+        "values",
         named ? "sampler" : "method", named ? "sampler" : "method", KNOB_GRID_MAX_POINTS, count,
-        sw->conditional ? " (the valid combinations of the conditional params)" : "");
+        sw->conditional ? " (the valid combinations of the conditional params)" : "",
+        named ? "sampler random, tpe or qmc" : "method random or bayes");
 }
 
 int sweep_check_grid(const sweep_ctx *c)

@@ -653,8 +653,17 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     size_t j = (size_t)(p - g->products);
     for (size_t i = p->first + p->n; i-- > p->first;) {
         size_t m = g->params[i].values->n;
-        if (strcmp(g->params[i].name, name) == 0)
-            return value_internal(&g->params[i], k % m, d, internal);
+        if (strcmp(g->params[i].name, name) == 0) {
+            size_t v = k % m;
+            int rc = value_internal(&g->params[i], v, d, internal);
+            if (!rc && isnan(*internal)) /* the choices given lack one of that rank */
+                rc = knob_set_error(KNOB_EINVAL,
+                                    "param '%s': the grid's value at position %zu is number %u "
+                                    "of its equal values, and the choices it is suggested with "
+                                    "hold fewer; suggest it with the grid's own values",
+                                    name, v, (unsigned)(1 + g->params[i].twice[v]));
+            return rc;
+        }
         k /= m;
     }
     if (g->n_products > 1)

@@ -67,7 +67,7 @@ for smp in cmaes smac evolution; do
     "$KNOB" run "two-$smp.yaml" --storage "sqlite:///$T/two.db" --study "two-$smp" --trials 2 \
         > /dev/null 2> two.err || rc=$?
     expect_eq "$rc" 2 "exit status of $smp on two objectives ($(cat two.err))"
-    grep -qF "two-$smp.yaml:2:1: key 'sampler': sampler '$smp' optimizes one objective; study 'two-$smp' has 2" two.err ||
+    grep -qF "two-$smp.yaml:2:1: key 'sampler': sampler '$smp' optimizes one objective; the sweep has 2" two.err ||
         fail "$smp on two objectives: $(cat two.err)"
     [ ! -e "$T/two.db" ] || fail "$smp on two objectives: the storage was opened"
 done

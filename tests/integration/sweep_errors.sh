@@ -170,7 +170,7 @@ for smp in evolution smac cmaes '{name: gp, options: {acquisition: ucb}}' \
     '{name: gp, options: {warm_start_study: src, warm_start_storage: "sqlite:///src.db"}}'; do
     printf '%s\nsampler: %s\nparameters:\n  lr: {min: 0, max: 1}\n' "$two" "$smp" > mo.yaml
     rm -f "$T/s.db"
-    check mo.yaml "mo.yaml:3:1: key 'sampler': sampler '" "objective; study 'mo' has 2"
+    check mo.yaml "mo.yaml:3:1: key 'sampler': sampler '" "objective; the sweep has 2"
     [ ! -e "$T/s.db" ] && [ ! -e src.db ] || fail "sampler $smp: a storage was opened"
 done
 for smp in tpe nsga2 gp; do
