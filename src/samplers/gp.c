@@ -214,8 +214,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     bo *p = state;
     int rc = before_trial(state, s, t);
-    if (!rc && !p->ws_judged && knob_study_n_objectives(s) == 1)
-        rc = knob__warm_say_disjoint(s, "gp", p->ws_study, p->ws_storage, &p->ws_judged);
     if (rc)
         return rc;
     if (p->ws_study[0] && p->ws_first > 0 && !p->ws_firsts_read &&

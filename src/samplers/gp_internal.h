@@ -103,7 +103,6 @@ typedef struct knob__bo {
     /* warm start: the source study's model, as this study's prior mean */
     bool ws_loaded, ws_on;      /* looked for; found with shared params */
     bool ws_checked;            /* the source opened at the first ask (knob__warm_check) */
-    bool ws_judged;             /* whether it shares a param was judged (knob__warm_say_disjoint) */
     knob__gp sgp;               /* the source's model over the shared dimensions */
     int s_dims[MAX_DIMS], ns;   /* this space's dimension of each of the source model's */
     char s_names[MAX_DIMS][64]; /* their names, to find them again if the space changes */

@@ -84,7 +84,6 @@ typedef struct smac {
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     bool ws_firsts_read;
     bool ws_checked; /* the source could be opened (before_trial) */
-    bool ws_judged;  /* whether it shares a param was judged (knob__warm_say_disjoint) */
     knob__dim *dims;
     int n_dims;
     size_t cap_dims;
@@ -1130,8 +1129,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     int rc = before_trial(state, s, t);
     if (!rc)
         rc = open_source(p, s);
-    if (!rc && !p->ws_judged)
-        rc = knob__warm_say_disjoint(s, "smac", p->ws_study, p->ws_storage, &p->ws_judged);
     if (!rc && p->src && !p->ws_firsts_read) {
         rc = knob__warm_firsts_read(&p->ws_firsts, s, "smac", p->ws_study, p->ws_storage,
                                     (size_t)p->ws_first);

@@ -184,7 +184,6 @@ typedef struct tpe {
     char *ws_study, *ws_storage;
     bool ws_read;
     bool ws_checked; /* the source could be opened (before_trial) */
-    bool ws_judged;  /* whether it shares a param was judged (knob__warm_say_disjoint) */
     knob_param *ws; /* their params (names and distributions owned) */
     size_t *ws_of;  /* the good trial (0 .. ws_k) each of ws[] is of */
     size_t n_ws;
@@ -2138,8 +2137,8 @@ static int sample_group(tpe *p, knob_study *s, knob_trial *t, const size_t *mem,
  * misspelt study or a missing file fails the ask without leaving a failed trial. */
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
-    tpe *p = state;
     (void)t;
+    tpe *p = state;
     return knob__warm_check(s, "tpe", p->ws_study, p->ws_storage, &p->ws_checked);
 }
 
@@ -2154,8 +2153,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     int rc = read_source(p, s);
     if (!rc)
         say_unfit(p, s, t);
-    if (!rc && !p->ws_judged)
-        rc = knob__warm_say_disjoint(s, "tpe", p->ws_study, p->ws_storage, &p->ws_judged);
     if (!rc && p->ws_firsts.n)
         rc = knob__warm_firsts_propose(&p->ws_firsts, t);
     bool local = false; /* warm: around the best trial (warm_start.h) */

@@ -128,22 +128,14 @@ bool knob__warm_fits(const knob_param *q, const knob_distribution *d)
 
 /* Sets this sampler's sentence in warm_start_skipped to null (nothing is left out any
  * more: another source, another space); another sampler's (auto's delegates share the
- * attribute) stays, and so does this sampler's that source `name` shares no param with the
- * study (knob__warm_say_disjoint, judged once per handle: what fits of a source that shares
- * nothing leaves nothing out, and would take it back). */
-static int unsay(knob_study *s, const char *sampler, const char *name)
+ * attribute) stays. */
+static int unsay(knob_study *s, const char *sampler)
 {
     const char *was = knob_study_system_attr(s, "warm_start_skipped");
     size_t n = strlen(sampler);
-    if (!was || was[0] != '"' || strncmp(was + 1, sampler, n) != 0 || was[n + 1] != ':')
-        return KNOB_OK;
-    knobx_json *j = knobx_json_parse(was, (size_t)-1, NULL, 0);
-    char head[600];
-    int k = snprintf(head, sizeof head, "%s: warm_start_study '%s': shares no ", sampler, name);
-    bool keep = j && j->type == KNOBX_JSON_STRING && k > 0 && (size_t)k < sizeof head &&
-                strncmp(j->str, head, (size_t)k) == 0;
-    knobx_json_free(j);
-    return keep ? KNOB_OK : knob_study_set_system_attr(s, "warm_start_skipped", "null");
+    if (was && was[0] == '"' && strncmp(was + 1, sampler, n) == 0 && was[n + 1] == ':')
+        return knob_study_set_system_attr(s, "warm_start_skipped", "null");
+    return KNOB_OK;
 }
 
 /* Writes text (its last ';' cut) to warm_start_skipped as a JSON string, unless the
@@ -177,7 +169,7 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
     if (objectives + dists + missing + few == 0)
         /* this sampler's sentence from an earlier read (another source, another space) is
          * no longer true: it goes (null), so that no stale warning is shown */
-        return unsay(s, sampler, name);
+        return unsay(s, sampler);
     char text[768];
     int k = snprintf(text, sizeof text,
                      "%s: warm_start_study '%s': %zu of its %zu finished trials "
@@ -243,77 +235,12 @@ int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name
     return store(s, text);
 }
 
-/* Whether `name` is among names[0 .. n). */
-static bool named(const char *const *names, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
-            return true;
-    return false;
-}
-
-int knob__warm_say_disjoint(knob_study *s, const char *sampler, const char *name, const char *url,
-                            bool *done)
-{
-    if (*done || !name || !name[0]) {
-        *done = true;
-        return KNOB_OK;
-    }
-    const knob_trial_info *const *tr;
-    size_t n, n_names = 0, cap = 0;
-    int rc = knob_study_trials(s, &tr, &n);
-    const char **names = NULL; /* this study's param names, of its complete trials */
-    for (size_t i = 0; !rc && i < n; i++) {
-        if (tr[i]->state != KNOB_TRIAL_COMPLETE)
-            continue;
-        for (size_t j = 0; !rc && j < tr[i]->n_params; j++) {
-            const char *pn = tr[i]->params[j].name;
-            if (named(names, n_names, pn))
-                continue;
-            if (n_names == cap) {
-                cap = cap ? 2 * cap : 16;
-                const char **more = realloc(names, cap * sizeof *more);
-                if (!more) {
-                    rc = knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
-                    break;
-                }
-                names = more;
-            }
-            names[n_names++] = pn;
-        }
-    }
-    bool complete = false;
-    for (size_t i = 0; !rc && i < n && !complete; i++)
-        complete = tr[i]->state == KNOB_TRIAL_COMPLETE;
-    if (rc || !complete) {
-        free(names);
-        return rc;
-    }
-    knob_study *src = NULL;
-    knob__warm_trial *w = NULL;
-    size_t m = 0;
-    if (!(rc = knob__warm_open(s, sampler, name, url, &src)))
-        rc = knob__warm_trials(src, false, &w, &m);
-    bool shares = false;
-    for (size_t i = 0; !rc && i < m && !shares; i++)
-        for (size_t j = 0; j < w[i].trial->n_params && !shares; j++)
-            shares = named(names, n_names, w[i].trial->params[j].name);
-    /* a source without a complete trial is said otherwise (nothing to learn from) */
-    if (!rc && m && !shares)
-        rc = knob__warm_say_unshared(s, sampler, name, m, "param", NULL);
-    *done = !rc;
-    free(w);
-    knob_study_free(src);
-    free(names);
-    return rc;
-}
-
 int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                                 size_t objectives, size_t good, size_t none, size_t partly,
                                 const char *param)
 {
     if (objectives + none + partly == 0)
-        return unsay(s, sampler, name);
+        return unsay(s, sampler);
     char text[768];
     int k = snprintf(text, sizeof text, "%s: warm_start_study '%s':", sampler, name);
     if (objectives && k > 0 && (size_t)k < sizeof text)

@@ -97,16 +97,6 @@ int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name,
 int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
                             const char *what, const char *why);
 
-/* Once this study has a complete trial: when source `name` (from `url`, as knob__warm_open
- * takes it) shares no param name with this study's complete trials, says so
- * (knob__warm_say_unshared: none of its complete trials used, a cold start), so that a warm
- * start from a disjoint study is never silent, from C and Python as from knob run (whose
- * sweep check drops such a source at once). *done true once it was judged (said or not:
- * the source is read once), or at once when `name` is empty. Returns KNOB_OK, KNOB_ENOMEM,
- * or knob__warm_open's or the storage's code. */
-int knob__warm_say_disjoint(knob_study *s, const char *sampler, const char *name, const char *url,
-                            bool *done);
-
 /* Whose sentence warm_start_skipped holds: 0 none of `sampler`'s, 1 `sampler`'s of source
  * `name`, 2 `sampler`'s of another source. Read from the attribute's JSON string, so that a
  * name with a quote or a backslash (escaped there) is its own source's. */

@@ -3,8 +3,7 @@
 # checked as the key warm_start's is, when the storage is known and before a study is
 # created: a missing one is an error at the option's line and column. They were read only
 # at the first ask, which failed and left a failed trial without params each time, until
-# run_cap was used up. A source that shares no parameter with the study is said at the end
-# of the run.
+# run_cap was used up.
 source "$(dirname "$0")/lib.bash"
 cat > g.py <<'PY'
 print('{"loss": 1.0}')
@@ -51,17 +50,4 @@ if "$KNOB" run own.yaml --storage "sqlite:///$T/own.db" --trials 1 > out.txt 2> 
 fi
 grep -qF "own.yaml:3:32: key 'sampler.options.warm_start_study': study 'own' in sqlite:///$T/own.db is this study itself; name another study, or another storage with 'warm_start_storage'" err.txt ||
     fail "itself: $(cat err.txt)"
-# a source through the options that shares no parameter with the study: said at the end of
-# the run by the sampler, as for the key (which drops such a source at the start); a cold
-# start (it said nothing)
-printf 'program: g.py\nmethod: random\nmetric: {name: loss}\nparameters:\n  z: {min: 0, max: 1}\n' > zsrc.yaml
-"$KNOB" run zsrc.yaml --storage "sqlite:///$T/own.db" --study zsrc --trials 4 > /dev/null
-for smp in gp tpe smac; do
-    printf 'program: g.py\nmetric: {name: loss}\nsampler: {name: %s, options: {warm_start_study: zsrc}}\n%s\n' \
-        "$smp" "$space" > "dis-$smp.yaml"
-    "$KNOB" run "dis-$smp.yaml" --storage "sqlite:///$T/own.db" --study "dis-$smp" --trials 3 \
-        > out.txt 2> err.txt || fail "$smp with a disjoint source: $(cat err.txt)"
-    grep -qF "knob: warning: warm_start: $smp: warm_start_study 'zsrc': shares no param with this study, so none of its 4 finished trials is used; starting cold" err.txt ||
-        fail "$smp, a disjoint source not said: $(cat err.txt)"
-done
 echo ok

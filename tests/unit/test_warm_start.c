@@ -565,63 +565,6 @@ static void missing_source_fails_first_ask(void **state)
     knob_storage_close(st);
 }
 
-static knob_trial_state x_only(knob_trial *t, void *ctx, double *values)
-{
-    (void)ctx;
-    double x;
-    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
-    values[0] = (x - 0.3) * (x - 0.3);
-    return KNOB_TRIAL_COMPLETE;
-}
-
-static knob_trial_state z_only(knob_trial *t, void *ctx, double *values)
-{
-    (void)ctx;
-    double z;
-    assert_int_equal(knob_trial_suggest_float(t, "z", 0, 1, 0, 0, &z), KNOB_OK);
-    values[0] = z;
-    return KNOB_TRIAL_COMPLETE;
-}
-
-/* A source that shares no param with the study's complete trials is said, from the library
- * (knob run's sweep check drops such a source, but C and Python read it): "shares no param
- * ... starting cold" in warm_start_skipped, for each sampler that models the source (auto by
- * its delegates); a source that shares one is not. The asks are a cold run's either way. */
-static void disjoint_source_said(void **state)
-{
-    (void)state;
-    const char *names[] = {"tpe", "gp", "smac", "cmaes", "auto"};
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    knob_study *src = make(st, "zsrc", NULL, 0);
-    assert_int_equal(knob_study_optimize(src, z_only, NULL, 8), KNOB_OK);
-    knob_study_free(src);
-    src = make(st, "xsrc", NULL, 0);
-    assert_int_equal(knob_study_optimize(src, x_only, NULL, 8), KNOB_OK);
-    knob_study_free(src);
-    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-        for (int shared = 0; shared < 2; shared++) {
-            char opts[96], name[32];
-            snprintf(opts, sizeof opts, "seed=3,warm_start_study=%s", shared ? "xsrc" : "zsrc");
-            snprintf(name, sizeof name, "d_%s_%d", names[k], shared);
-            knob_sampler *sp;
-            assert_int_equal(knob_sampler_create(names[k], opts, &sp), KNOB_OK);
-            knob_study_options o = {.sampler = sp};
-            knob_study *s;
-            assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
-            assert_int_equal(knob_study_optimize(s, x_only, NULL, 12), KNOB_OK);
-            const char *said = knob_study_system_attr(s, "warm_start_skipped");
-            bool disjoint = said && strstr(said, "warm_start_study 'zsrc': shares no") &&
-                            strstr(said, "8 finished trials is used; starting cold");
-            if (disjoint == shared)
-                fail_msg("%s, a source %s: warm_start_skipped %s", names[k],
-                         shared ? "sharing x" : "of z alone", said ? said : "(none)");
-            knob_study_free(s);
-        }
-    }
-    knob_storage_close(st);
-}
-
 /* knob__warm_firsts_read: the source's best distinct configurations from a study in
  * another storage; a missing one is an error naming the sampler; k == 0 reads nothing. */
 static void firsts_read(void **state)
@@ -1598,7 +1541,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(first_trials_from_an_infinite_best),
         cmocka_unit_test(tpe_source_infinities_are_bad),
         cmocka_unit_test(missing_source_fails_first_ask),
-        cmocka_unit_test(disjoint_source_said),
         cmocka_unit_test(firsts_read),
         cmocka_unit_test(sources_alike_and_opposite),
         cmocka_unit_test(tpe_moved_and_negated_sources),
