@@ -425,7 +425,17 @@ static int spawn(char **argv, char **env, child *c, const sigset_t *mask)
     c->in = in[1];
     fcntl(c->in, F_SETFL, fcntl(c->in, F_GETFL) | O_NONBLOCK);
     c->out = fdopen(out[0], "r");
-    return c->out ? 0 : -1;
+    if (!c->out) { /* the program is not left running, nor unreaped */
+        int e = errno;
+        close(out[0]);
+        close(c->in);
+        c->in = -1;
+        kill(-c->pid, SIGKILL);
+        waitpid(c->pid, NULL, 0);
+        errno = e;
+        return -1;
+    }
+    return 0;
 }
 
 /* Writes "STEP RATE" to the program's stdin, unless it has shown it does not read it: a
@@ -742,12 +752,12 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
                              : sw->n_objectives == 1 && sw->objectives[0].goal == KNOB_MINIMIZE
                                  ? sw->objectives[0].name
                                  : "loss";
+        catch_stops(c.pid, sw->trial_timeout);
+        sigprocmask(SIG_SETMASK, &mask, NULL); /* before a write that may block */
         if (!a->json)
             printf("knob lr-find: '%s' from %g to %g in %lld steps; params %s; metric '%s'\n",
                    a->param, o->min_rate, o->max_rate, (long long)o->steps, tp.json, metric);
         fflush(stdout);
-        catch_stops(c.pid, sw->trial_timeout);
-        sigprocmask(SIG_SETMASK, &mask, NULL);
         size_t steps = drive(&c, f, metric);
         alarm(0);
         int st = reap(&c);

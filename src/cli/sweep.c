@@ -1048,13 +1048,15 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
     return 0;
 }
 
+/* The name of the scratch study check_sampler_objectives asks in. */
+#define SCRATCH "sweep objectives check"
+
 /* A sampler named for a sweep of several objectives must search them: asked so, once, in a
  * study of the sweep's objectives in memory, a sampler that optimizes one says so itself
  * (KNOB_EUNSUPPORTED: evolution, smac, cmaes, gp with some options), as it would at the
  * study's first ask, after the study was created. The source of a warm start is not opened
  * here (the storage it names is left out, and the study's own is empty): a sampler that
  * refuses several objectives refuses them before it reads one. */
-#define SCRATCH "sweep objectives check"
 static int check_sampler_objectives(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
@@ -1106,6 +1108,7 @@ static int check_sampler_objectives(sweep_ctx *c)
     /* any other failure (memory, a source not found) is the first ask's to report */
     return rc == KNOB_EUNSUPPORTED ? -1 : 0;
 }
+#undef SCRATCH
 
 /* What the whole file needs once every key is read. */
 static int check_sweep(sweep_ctx *c, const yaml_node_t *root)

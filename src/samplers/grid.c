@@ -658,10 +658,10 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
             int rc = value_internal(&g->params[i], v, d, internal);
             if (!rc && isnan(*internal)) /* the choices given lack one of that rank */
                 rc = knob_set_error(KNOB_EINVAL,
-                                    "param '%s': the grid's value at position %zu is number %u "
+                                    "param '%s': the grid's value %zu of its list is number %u "
                                     "of its equal values, and the choices it is suggested with "
                                     "hold fewer; suggest it with the grid's own values",
-                                    name, v, (unsigned)(1 + g->params[i].twice[v]));
+                                    name, v + 1, (unsigned)(1 + g->params[i].twice[v]));
             return rc;
         }
         k /= m;

@@ -2137,8 +2137,8 @@ static int sample_group(tpe *p, knob_study *s, knob_trial *t, const size_t *mem,
  * misspelt study or a missing file fails the ask without leaving a failed trial. */
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
-    (void)t;
     tpe *p = state;
+    (void)t;
     return knob__warm_check(s, "tpe", p->ws_study, p->ws_storage, &p->ws_checked);
 }
 

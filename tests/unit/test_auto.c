@@ -233,26 +233,31 @@ static double noisy_regret(const char *name, uint64_t seed, int trials)
     return f;
 }
 
-/* Of seeds 0..9, how many end (40 trials, noise sd 1) with a best trial whose noise-free
- * value is within 0.5 of the minimum. */
+/* Of seeds 0 .. NOISY_SEEDS-1, how many end (40 trials, noise sd 1) with a best trial whose
+ * noise-free value is within 0.5 of the minimum. */
+#define NOISY_SEEDS 30
 static int noisy_good(const char *name)
 {
     int good = 0;
-    for (uint64_t seed = 0; seed < 10; seed++)
+    for (uint64_t seed = 0; seed < NOISY_SEEDS; seed++)
         good += noisy_regret(name, seed, 40) < 0.5;
     return good;
 }
 
-/* knob's default against random search on a noisy 2-D function, seeds 0..9: the default
- * gets within 1 of the minimum (its best noisy trial, judged noise-free) on at least 8;
- * random search does not reach 8 (the same check fails for it). */
+/* knob's default against random search on a noisy 2-D function, seeds 0..29: the default
+ * gets within 0.5 of the minimum (its best noisy trial, judged noise-free) on at least 14;
+ * random search does not (the same check fails for it: 8). Each run's path hangs on the
+ * last bits of its floating-point sums, so the count moves with the build: 24 in the
+ * Release and plain builds, 23 under valgrind, 18 with the sanitizers; over seeds 0..9 it
+ * was 10 in one and 6 in another, which a bound of 8 of 10 could not hold. */
 static void default_beats_random_on_noisy_branin(void **state)
 {
     (void)state;
     int a = noisy_good("auto"), r = noisy_good("random");
-    print_message("within 0.5 of the minimum: auto %d of 10, random %d of 10\n", a, r);
-    assert_true(a >= 8);
-    assert_true(r < 8);
+    print_message("within 0.5 of the minimum: auto %d of %d, random %d of %d\n", a, NOISY_SEEDS, r,
+                  NOISY_SEEDS);
+    assert_true(a >= 14);
+    assert_true(r < 14);
 }
 
 /* Of seeds 0..9, how many runs of `trials` trials of `name` leave the plateau (reach the
