@@ -13,6 +13,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Another connection to the file at `path` that holds its write lock, its transaction open
+ * (ROLLBACK and sqlite3_close end it). */
+static sqlite3 *hold_write_lock(const char *path)
+{
+    sqlite3 *other;
+    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE studies SET seq = seq", NULL, NULL, NULL),
+        SQLITE_OK);
+    return other;
+}
+
 /* A study "s" with one finished trial, in a file of its own. */
 static void make_study(const char *url)
 {
@@ -40,11 +52,7 @@ static void opens_beside_a_writer(void **state)
     snprintf(url, sizeof url, "sqlite:///%s", path);
     make_study(url);
     /* Another connection holds the write lock, its transaction open. */
-    sqlite3 *other;
-    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE studies SET seq = seq", NULL, NULL, NULL),
-        SQLITE_OK);
+    sqlite3 *other = hold_write_lock(path);
     knob_storage *st;
     knob_study *s;
     const knob_trial_info *const *t;
@@ -77,11 +85,7 @@ static void url_query(void **state)
     snprintf(url, sizeof url, "sqlite:///%s?timeout=0", path);
     make_study(url);
     assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM trials"), 1);
-    sqlite3 *other;
-    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE studies SET seq = seq", NULL, NULL, NULL),
-        SQLITE_OK);
+    sqlite3 *other = hold_write_lock(path);
     knob_storage *st;
     knob_study *s;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
@@ -262,11 +266,7 @@ static void lock_wait_keeps_timeout(void **state)
     snprintf(path, sizeof path, "%s.db", knob_test_path("busy"));
     snprintf(url, sizeof url, "sqlite:///%s?timeout=2", path);
     make_study(url);
-    sqlite3 *other;
-    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(other, "BEGIN IMMEDIATE; UPDATE studies SET seq = seq", NULL, NULL, NULL),
-        SQLITE_OK);
+    sqlite3 *other = hold_write_lock(path);
     knob_storage *st;
     knob_study *s;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
