@@ -363,8 +363,9 @@ static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipp
  * kind, other choices, a value outside the range), are left out, and said
  * (knob__warm_say_skipped), as in cmaes's warm start, rather than the param left out of the
  * model for every trial, without a word, because one trial lacks it. A param fewer than half
- * carry is not modelled (its trials would be too few). A source sharing no param leaves a
- * cold start. */
+ * carry is not modelled (its trials would be too few). A source none of whose trials has a
+ * param of this space leaves a cold start, said (knob__warm_say_unshared): from C and Python
+ * it was silent. */
 static int source_model(bo *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
@@ -373,6 +374,16 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
     if (rc)
         return rc;
     int d = p->n_dims;
+    bool any = false; /* a source trial with a param of this space */
+    for (int k = 0; k < d && !any; k++)
+        for (size_t i = 0; i < nt && !any; i++)
+            any = knob_trial_info_param(w[i].trial, p->dims[k].name) != NULL;
+    if (nt && !any) {
+        p->ns = 0;
+        rc = knob__warm_say_unshared(s, "gp", p->ws_study, nt, "param", NULL);
+        free(w);
+        return rc;
+    }
     p->ns = 0;
     for (int k = 0; k < d && nt; k++) {
         size_t with = 0;

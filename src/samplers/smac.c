@@ -1013,6 +1013,27 @@ static int say_skipped(const smac *p, knob_study *s, size_t *n_used)
     return knob__warm_say_skipped(s, "smac", p->ws_study, p->n_ws, 0, skipped, 0, param);
 }
 
+/* Whether the source shares no param with this study: a trial of this study has params, and
+ * none of the source's trials has one of them (the source's own params, which the space also
+ * holds, are inactive in every candidate: the model learns nothing this study asks). Judged
+ * at each ask, as the study's define-by-run space grows. */
+static bool disjoint(const smac *p, const knob_trial_info *const *tr, size_t n)
+{
+    bool any_own = false;
+    for (int k = 0; k < p->n_dims; k++) {
+        const char *name = p->dims[k].name;
+        bool own = false, src = false;
+        for (size_t i = 0; i < n && !own; i++)
+            own = knob_trial_info_param(tr[i], name) != NULL;
+        for (size_t i = 0; own && i < p->n_ws && !src; i++)
+            src = knob_trial_info_param(p->ws_tr[i], name) != NULL;
+        if (own && src)
+            return false;
+        any_own |= own;
+    }
+    return any_own && p->n_ws > 0;
+}
+
 /* ---------------------------------------------------------------- the sampler */
 
 /* The params of x proposed to t (a NaN: left to sample_independent), and kept in
@@ -1147,8 +1168,13 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         n_complete += usable(tr[i]);
     if ((rc = infer_space(p, tr, n, src, n_src)) || p->n_dims == 0)
         return rc;
-    /* the source's trials that share a param with this study's space start the model */
-    if (p->src && (rc = say_skipped(p, s, &n_src_complete)))
+    /* the source's trials that share a param with this study's space start the model; a
+     * source that shares none is said (from C and Python it was a silent cold start) */
+    if (p->src && disjoint(p, tr, n))
+        rc = knob__warm_say_unshared(s, "smac", p->ws_study, p->n_ws, "param", NULL);
+    else if (p->src)
+        rc = say_skipped(p, s, &n_src_complete);
+    if (rc)
         return rc;
     if ((int64_t)n_complete < p->n_startup_trials && n_src_complete < 2)
         return KNOB_OK;
