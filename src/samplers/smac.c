@@ -1013,10 +1013,11 @@ static int say_skipped(const smac *p, knob_study *s, size_t *n_used)
     return knob__warm_say_skipped(s, "smac", p->ws_study, p->n_ws, 0, skipped, 0, param);
 }
 
-/* Whether the source shares no param with this study: a trial of this study has params, and
- * none of the source's trials has one of them (the source's own params, which the space also
- * holds, are inactive in every candidate: the model learns nothing this study asks). Judged
- * at each ask, as the study's define-by-run space grows. */
+/* Whether the source shares no param with this study: the space is this study's (infer_space
+ * takes the source's only while this study has no usable trial, and then nothing is said),
+ * a trial of this study has its params, and none of the source's trials has one of them (the
+ * model would learn nothing this study asks). Judged at each ask, as the study's
+ * define-by-run space grows. */
 static bool disjoint(const smac *p, const knob_trial_info *const *tr, size_t n)
 {
     bool any_own = false;

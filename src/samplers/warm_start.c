@@ -224,9 +224,33 @@ int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name,
     return say(s, sampler, name, of, objectives, dists, missing, param, 0, 0, 0);
 }
 
+/* Whether warm_start_skipped holds a sentence, of any sampler, that source `name` shares no
+ * `what` with this study. */
+static bool said_unshared(knob_study *s, const char *name, const char *what)
+{
+    const char *was = knob_study_system_attr(s, "warm_start_skipped");
+    knobx_json *j = was ? knobx_json_parse(was, (size_t)-1, NULL, 0) : NULL;
+    char fact[600];
+    int k = snprintf(fact, sizeof fact, ": warm_start_study '%s': shares no %s with this study",
+                     name, what);
+    bool said = j && j->type == KNOBX_JSON_STRING && k > 0 && (size_t)k < sizeof fact &&
+                strstr(j->str, fact) != NULL;
+    knobx_json_free(j);
+    return said;
+}
+
+int knob__warm_unsay_unshared(knob_study *s, const char *name)
+{
+    return name && name[0] && said_unshared(s, name, "param")
+               ? knob_study_set_system_attr(s, "warm_start_skipped", "null")
+               : KNOB_OK;
+}
+
 int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
                             const char *what, const char *why)
 {
+    if (said_unshared(s, name, what)) /* by another sampler of auto's, or by this one */
+        return KNOB_OK;
     char text[768];
     snprintf(text, sizeof text,
              "%s: warm_start_study '%s': shares no %s with this study%s%s%s, so none of its "

@@ -97,6 +97,13 @@ int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name,
 int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
                             const char *what, const char *why);
 
+/* Takes back a sentence of any sampler that source `name` shares no param with this study
+ * (knob__warm_say_unshared), when warm_start_skipped holds one: auto says it when it hands
+ * the study to tpe, which reads the source by each param as it is suggested and says no such
+ * thing, so that gp's or smac's sentence does not outlive their turns. Returns KNOB_OK or the
+ * storage's code. */
+int knob__warm_unsay_unshared(knob_study *s, const char *name);
+
 /* Whose sentence warm_start_skipped holds: 0 none of `sampler`'s, 1 `sampler`'s of source
  * `name`, 2 `sampler`'s of another source. Read from the attribute's JSON string, so that a
  * name with a quote or a backslash (escaped there) is its own source's. */

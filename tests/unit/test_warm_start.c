@@ -646,6 +646,21 @@ static void disjoint_source_said(void **state)
     if (said && strstr(said, "shares no param"))
         fail_msg("smac, the study's space took z: warm_start_skipped %s", said);
     knob_study_free(s);
+    /* auto: gp's or smac's sentence, while the space is x alone; once z comes, tpe takes the
+     * study over (the space is no longer fixed), and the sentence goes with their turns */
+    assert_int_equal(knob_sampler_create("auto", "seed=3,warm_start_study=zsrc", &sp), KNOB_OK);
+    o.sampler = sp;
+    assert_int_equal(knob_study_create(st, "auto_grows", &o, &s), KNOB_OK);
+    from = 9;
+    assert_int_equal(knob_study_optimize(s, x_then_z, &from, 9), KNOB_OK);
+    said = knob_study_system_attr(s, "warm_start_skipped");
+    assert_non_null(said);
+    assert_non_null(strstr(said, "shares no param"));
+    assert_int_equal(knob_study_optimize(s, x_then_z, &from, 5), KNOB_OK);
+    said = knob_study_system_attr(s, "warm_start_skipped");
+    if (said && strstr(said, "shares no param"))
+        fail_msg("auto, tpe took the study over: warm_start_skipped %s", said);
+    knob_study_free(s);
     knob_storage_close(st);
 }
 
