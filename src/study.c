@@ -646,6 +646,13 @@ static bool all_finite(const double *values, size_t n)
     return true;
 }
 
+/* Whether v is an objective value the study stores: finite, or infinite too with
+ * infinite_values; never NaN. */
+static bool storable(const knob_study *s, double v)
+{
+    return s->infinite_values ? !isnan(v) : isfinite(v);
+}
+
 /* Whether the values told with a PRUNED trial are kept as its values: in a study of several
  * objectives, one per objective, each a value a COMPLETE trial would store (its last value
  * of each objective; the study has no intermediate values of each to take them from). A
@@ -655,7 +662,7 @@ static bool pruned_values_kept(const knob_study *s, const double *values, size_t
     if (s->n_dirs < 2 || n != s->n_dirs || !values)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (s->infinite_values ? isnan(values[i]) : !isfinite(values[i]))
+        if (!storable(s, values[i]))
             return false;
     return true;
 }
@@ -668,7 +675,7 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
     switch (state) {
     case KNOB_TRIAL_COMPLETE:
         for (size_t i = 0; i < n; i++)
-            if (s->infinite_values ? isnan(values[i]) : !isfinite(values[i]))
+            if (!storable(s, values[i]))
                 return fail_with(s, trial, KNOB_EINVAL, "trial %lld: objective %zu is %g, not %s",
                                  (long long)number, i, values[i],
                                  s->infinite_values ? "a number" : "a finite number");

@@ -375,26 +375,23 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
         return rc;
     int d = p->n_dims;
     bool any = false; /* a source trial with a param of this space */
-    for (int k = 0; k < d && !any; k++)
-        for (size_t i = 0; i < nt && !any; i++)
-            any = knob_trial_info_param(w[i].trial, p->dims[k].name) != NULL;
-    if (nt && !any) {
-        p->ns = 0;
-        rc = knob__warm_say_unshared(s, "gp", p->ws_study, nt, "param", NULL);
-        free(w);
-        return rc;
-    }
     p->ns = 0;
     for (int k = 0; k < d && nt; k++) {
         size_t with = 0;
         for (size_t i = 0; i < nt; i++)
             with += knob_trial_info_param(w[i].trial, p->dims[k].name) != NULL;
+        any |= with > 0;
         if (2 * with >= nt && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
             snprintf(p->s_names[p->ns], sizeof p->s_names[0], "%s", p->dims[k].name);
             p->s_dims[p->ns++] = k;
         }
     }
     all = nt;
+    if (all && !any) { /* p->ns is 0: a cold start, said */
+        rc = knob__warm_say_unshared(s, "gp", p->ws_study, all, "param", NULL);
+        free(w);
+        return rc;
+    }
     const char *param = NULL;
     nt = p->ns ? fitting(p, w, nt, &skipped, &missing, &param) : 0;
     /* one trial is no model (no scale, no length scales): a cold start, said */

@@ -328,10 +328,10 @@ static double unit_of(const knob_param *q)
 
 /* Whether x and y, values of one numerical param, are more than KNOB__WARM_APART of its range
  * apart. A param of steps on a linear scale (an int, a stepped float; not a log int) counts
- * whole steps (knob__dist_steps: those from low that lie within high),
- * exactly: on [0, 1] an int 0..10's 3 and 4 were 0.1 apart and more (0.4 - 0.3 > 0.1 in
- * doubles), its 6 and 7 not (0.7 - 0.6 < 0.1). Others compare on [0, 1] of the range (log
- * scale for log params), a difference of KNOB__WARM_APART within rounding being none. */
+ * whole steps (knob__dist_steps: those from low that lie within high), exactly: on [0, 1]
+ * an int 0..10's 3 and 4 were 0.1 apart and more (0.4 - 0.3 > 0.1 in doubles), its 6 and 7
+ * not (0.7 - 0.6 < 0.1). Others compare on [0, 1] of the range (log scale for log params),
+ * a difference of KNOB__WARM_APART within rounding being none. */
 static bool far_apart(const knob_param *x, const knob_param *y)
 {
     const knob_distribution *d = x->dist;
