@@ -208,20 +208,32 @@ static bool warm_said_here(const char *said, const char *sampler, const char *st
     return strlen(sampler) == n && strncmp(said, sampler, n) == 0;
 }
 
+/* The study the sampler warm-starts from: the key warm_start's, else the sampler's own
+ * option warm_start_study (NULL: none). */
+static const char *warm_source(const sweep *sw)
+{
+    if (sw->warm_study)
+        return sw->warm_study;
+    for (size_t i = 0; sw->sampler.name && i < sw->sampler.n; i++)
+        if (!strcmp(sw->sampler.keys[i], "warm_start_study") && sw->sampler.values[i][0])
+            return sw->sampler.values[i];
+    return NULL;
+}
+
 /* What the sampler's warm start left out of its source (the library prints nothing: it
  * says so in the study's system attribute warm_start_skipped), as a warning: by a run that
- * asked trials, and only a sentence of its own sampler and source. (The attribute is not
+ * asked trials, and only a sentence of its own sampler and source, given by the key
+ * warm_start or by the sampler's options (those were not said). (The attribute is not
  * cleared when a run starts: a run beside this one, or one that asks nothing, would take
  * away what this run's sampler said once.) */
 static void warm_skipped(runner *r)
 {
-    const char *said = r->sw->warm_study && r->launched
-                           ? knob_study_system_attr(r->ref.s, "warm_start_skipped")
-                           : NULL;
+    const char *source = warm_source(r->sw);
+    const char *said =
+        source && r->launched ? knob_study_system_attr(r->ref.s, "warm_start_skipped") : NULL;
     knobx_json *j = said ? knobx_json_parse(said, (size_t)-1, NULL, 0) : NULL;
     const char *sampler = knob_sampler_name(knob_study_sampler(r->ref.s));
-    if (j && j->type == KNOBX_JSON_STRING && sampler &&
-        warm_said_here(j->str, sampler, r->sw->warm_study))
+    if (j && j->type == KNOBX_JSON_STRING && sampler && warm_said_here(j->str, sampler, source))
         fprintf(stderr, "knob: warning: warm_start: %s\n", j->str);
     knobx_json_free(j);
 }

@@ -196,11 +196,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return rc;
     void *ds;
     const knob_sampler_plugin *d = delegate(a, &ds);
-    /* tpe reads the source by each param as it is suggested: a sentence of gp's or smac's
-     * that the source shares no param (their space was this study's before it changed) is
-     * taken back, not left to outlive their turns */
-    if (d == &knob__sampler_tpe && (rc = knob__warm_unsay_unshared(s, a->ws_study)))
-        return rc;
     return d->sample_relative(ds, s, t);
 }
 

@@ -364,8 +364,9 @@ static size_t fitting(const bo *p, knob__warm_trial *w, size_t nt, size_t *skipp
  * (knob__warm_say_skipped), as in cmaes's warm start, rather than the param left out of the
  * model for every trial, without a word, because one trial lacks it. A param fewer than half
  * carry is not modelled (its trials would be too few). A source none of whose trials has a
- * param of this space leaves a cold start, said (knob__warm_say_unshared): from C and Python
- * it was silent. */
+ * param of this space (knob__warm_say_unshared), or whose params of this space are each in
+ * fewer than half of its trials (knob__warm_say_sparse), leaves a cold start, said: from C
+ * and Python it was silent. */
 static int source_model(bo *p, knob_study *s, knob_study *src)
 {
     knob__warm_trial *w;
@@ -375,20 +376,25 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
         return rc;
     int d = p->n_dims;
     bool any = false; /* a source trial with a param of this space */
+    size_t most = 0;  /* the most source trials with one param of this space */
+    const char *first = NULL;
     p->ns = 0;
     for (int k = 0; k < d && nt; k++) {
         size_t with = 0;
         for (size_t i = 0; i < nt; i++)
             with += knob_trial_info_param(w[i].trial, p->dims[k].name) != NULL;
         any |= with > 0;
+        if (with > most)
+            most = with, first = p->dims[k].name;
         if (2 * with >= nt && strlen(p->dims[k].name) < sizeof p->s_names[0]) {
             snprintf(p->s_names[p->ns], sizeof p->s_names[0], "%s", p->dims[k].name);
             p->s_dims[p->ns++] = k;
         }
     }
     all = nt;
-    if (all && !any) { /* p->ns is 0: a cold start, said */
-        rc = knob__warm_say_unshared(s, "gp", p->ws_study, all, "param", NULL);
+    if (all && (!any || (p->ns == 0 && 2 * most < all))) { /* a cold start, said */
+        rc = !any ? knob__warm_say_unshared(s, "gp", p->ws_study, all, "param", NULL)
+                  : knob__warm_say_sparse(s, "gp", p->ws_study, all, most, first);
         free(w);
         return rc;
     }

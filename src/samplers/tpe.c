@@ -204,6 +204,14 @@ typedef struct tpe {
     const char *ws_unfit_param;
     bool ws_tell, ws_said;
     int64_t ws_last;
+    /* Whether this study shares a param with the source (a source that shares none is said,
+     * knob__warm_say_unshared): ws_names, the params of the source's finished trials
+     * (sorted, owned); ws_shared, once a finished trial of this study has one of them
+     * (judged from ws_scan on, the first trial not finished at the last look); ws_own, once
+     * one has a param; ws_unshared, the verdict at the last suggestion. */
+    char **ws_names;
+    size_t n_ws_names, ws_scan;
+    bool ws_shared, ws_own, ws_unshared, ws_unsay; /* ws_unsay: take back a sentence of that */
     int64_t ws_first;            /* option warm_start_first */
     int64_t ws_local;            /* option warm_start_local: every N-th trial near the best */
     bool ws_model;               /* option warm_start_model: every second of them a model's */
@@ -986,7 +994,50 @@ static void free_ws(tpe *p)
     p->n_ws = p->ws_k = p->n_none = p->n_partly = 0;
     p->ws_unfit_param = NULL;
     p->ws_tell = false;
+    for (size_t i = 0; i < p->n_ws_names; i++)
+        free(p->ws_names[i]);
+    free(p->ws_names);
+    p->ws_names = NULL;
+    p->n_ws_names = p->ws_scan = 0;
+    p->ws_shared = p->ws_own = p->ws_unshared = p->ws_unsay = false;
     knob__warm_firsts_free(&p->ws_firsts);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the params of the source's trials w[0 .. n) with `values` objective values,
+ * sorted, each once, in ws_names. */
+static int source_names(tpe *p, const knob__warm_trial *w, size_t n, size_t values)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        total += w[i].trial->n_values == values ? w[i].trial->n_params : 0;
+    if (total == 0)
+        return KNOB_OK;
+    const char **all = malloc(total * sizeof *all);
+    if (!all)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; w[i].trial->n_values == values && j < w[i].trial->n_params; j++)
+            all[k++] = w[i].trial->params[j].name;
+    qsort(all, total, sizeof *all, cmp_name);
+    size_t u = 0;
+    for (size_t i = 0; i < total; i++)
+        u += i == 0 || strcmp(all[i], all[i - 1]) != 0;
+    p->ws_names = malloc(u * sizeof *p->ws_names);
+    for (size_t i = 0; p->ws_names && i < total; i++)
+        if (i == 0 || strcmp(all[i], all[i - 1]) != 0) {
+            if (!(p->ws_names[p->n_ws_names] = strdup(all[i])))
+                break;
+            p->n_ws_names++;
+        }
+    free(all);
+    return p->ws_names && p->n_ws_names == u
+               ? KNOB_OK
+               : knob_set_error(KNOB_ENOMEM, "out of memory (tpe: warm start)");
 }
 
 /* How many of the source's m trials (sorted, best first) are good, k of them by gamma: the
@@ -1021,8 +1072,12 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
     knob__warm_trial *w;
     size_t n, m = 0, k, total = 0, others = 0;
     int rc = knob__warm_trials(src, true, &w, &n); /* params only: -inf is the best */
-    if (rc)
+    if (!rc)
+        rc = source_names(p, w, n, knob_study_n_objectives(s));
+    if (rc) {
+        free(w);
         return rc;
+    }
     for (size_t i = 0; i < n; i++) {
         bool same = w[i].trial->n_values == knob_study_n_objectives(s);
         others += !same;
@@ -1163,6 +1218,41 @@ static void judge_known(tpe *p, const knob_trial *t)
         count_unfit(p);
 }
 
+/* Whether the source shares no param with this study: a finished trial of this study has a
+ * param, and none has one the source's finished trials have (the source then tells the
+ * model nothing). Judged at each suggestion from the trials finished since the last look
+ * (their params are final); once one shares a param, the verdict stays. */
+static int judge_unshared(tpe *p, knob_study *s, bool *unshared)
+{
+    *unshared = false;
+    if (!p->n_ws_names || p->ws_shared)
+        return KNOB_OK;
+    const knob_trial_info *const *tr;
+    size_t n;
+    int rc = knob_study_trials(s, &tr, &n);
+    if (rc)
+        return rc;
+    size_t scan = p->ws_scan;
+    bool waiting = false;
+    for (size_t i = scan; i < n && !p->ws_shared; i++) {
+        knob_trial_state st = tr[i]->state;
+        if (st == KNOB_TRIAL_RUNNING || st == KNOB_TRIAL_WAITING) {
+            waiting = true; /* read again at the next look */
+            continue;
+        }
+        if (!waiting)
+            p->ws_scan = i + 1;
+        for (size_t j = 0; j < tr[i]->n_params && !p->ws_shared; j++) {
+            const char *name = tr[i]->params[j].name;
+            p->ws_own = true;
+            p->ws_shared =
+                bsearch(&name, p->ws_names, p->n_ws_names, sizeof *p->ws_names, cmp_name) != NULL;
+        }
+    }
+    *unshared = p->ws_own && !p->ws_shared;
+    return KNOB_OK;
+}
+
 /* Says the good trials of the source with a param this study reads under another
  * distribution (source_values noted them), in warm_start_skipped as gp, smac and cmaes say
  * theirs, at the suggestion of trial `number`: when the verdict changed, and when another
@@ -1174,9 +1264,23 @@ static void judge_known(tpe *p, const knob_trial *t)
 static void say_unfit(tpe *p, knob_study *s, const knob_trial *t)
 {
     int64_t number = knob_trial_number(t);
+    knob__kept_error kept;
+    knob__error_keep(&kept);
+    bool unshared = p->ws_unshared, was_shared = p->ws_shared;
+    if (judge_unshared(p, s, &unshared) == KNOB_OK && unshared != p->ws_unshared) {
+        p->ws_tell = true;
+        p->ws_unshared = unshared;
+    }
+    /* the study came to share a param: a sentence that it shares none goes, this sampler's
+     * or another's (gp's and smac's, auto's turns before tpe took the study over) */
+    if (p->ws_shared && !was_shared)
+        p->ws_unsay = true;
+    if (p->ws_unsay && knob__warm_unsay_unshared(s, p->ws_study) == KNOB_OK)
+        p->ws_unsay = false;
+    knob__error_put(&kept);
     if (p->ws_tell && p->n_none)
         judge_known(p, t);
-    bool has = p->n_none + p->n_partly + p->ws_others > 0;
+    bool has = unshared || p->n_none + p->n_partly + p->ws_others > 0;
     if (has && p->ws_last > 0 && number != p->ws_last - 1 && number != p->ws_last)
         p->ws_tell = true;
     p->ws_last = number + 1;
@@ -1186,10 +1290,11 @@ static void say_unfit(tpe *p, knob_study *s, const knob_trial *t)
         p->ws_tell = false;
         return;
     }
-    knob__kept_error kept;
     knob__error_keep(&kept);
-    int rc = knob__warm_say_good_skipped(s, "tpe", p->ws_study, p->ws_total, p->ws_others, p->ws_k,
-                                         p->n_none, p->n_partly, p->ws_unfit_param);
+    int rc = unshared
+                 ? knob__warm_say_unshared(s, "tpe", p->ws_study, p->ws_total, "param", NULL)
+                 : knob__warm_say_good_skipped(s, "tpe", p->ws_study, p->ws_total, p->ws_others,
+                                               p->ws_k, p->n_none, p->n_partly, p->ws_unfit_param);
     knob__error_put(&kept);
     if (rc == KNOB_OK) {
         p->ws_tell = false;

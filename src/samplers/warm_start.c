@@ -259,6 +259,18 @@ int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name
     return store(s, text);
 }
 
+int knob__warm_say_sparse(knob_study *s, const char *sampler, const char *name, size_t of,
+                          size_t most, const char *param)
+{
+    char text[768];
+    snprintf(text, sizeof text,
+             "%s: warm_start_study '%s': none of its %zu finished trials used: each param of "
+             "this study it has is in fewer than half of them (at most %zu; the first: "
+             "'%.200s'), too few to model; starting cold",
+             sampler, name, of, most, param);
+    return store(s, text);
+}
+
 int knob__warm_say_good_skipped(knob_study *s, const char *sampler, const char *name, size_t of,
                                 size_t objectives, size_t good, size_t none, size_t partly,
                                 const char *param)

@@ -97,11 +97,16 @@ int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name,
 int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
                             const char *what, const char *why);
 
+/* Says that source `name` has params of this study, but each in fewer than half of its `of`
+ * finished trials (`most` at most; `param`, the first), too few for a model of them: a cold
+ * start (gp). Returns KNOB_OK, KNOB_ENOMEM or the storage's code. */
+int knob__warm_say_sparse(knob_study *s, const char *sampler, const char *name, size_t of,
+                          size_t most, const char *param);
+
 /* Takes back a sentence of any sampler that source `name` shares no param with this study
- * (knob__warm_say_unshared), when warm_start_skipped holds one: auto says it when it hands
- * the study to tpe, which reads the source by each param as it is suggested and says no such
- * thing, so that gp's or smac's sentence does not outlive their turns. Returns KNOB_OK or the
- * storage's code. */
+ * (knob__warm_say_unshared), when warm_start_skipped holds one: tpe calls it once the study
+ * comes to share a param, so that gp's or smac's sentence (auto's turns before tpe took the
+ * study over) does not outlive their turns. Returns KNOB_OK or the storage's code. */
 int knob__warm_unsay_unshared(knob_study *s, const char *name);
 
 /* Whose sentence warm_start_skipped holds: 0 none of `sampler`'s, 1 `sampler`'s of source

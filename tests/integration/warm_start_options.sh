@@ -50,4 +50,18 @@ if "$KNOB" run own.yaml --storage "sqlite:///$T/own.db" --trials 1 > out.txt 2> 
 fi
 grep -qF "own.yaml:3:32: key 'sampler.options.warm_start_study': study 'own' in sqlite:///$T/own.db is this study itself; name another study, or another storage with 'warm_start_storage'" err.txt ||
     fail "itself: $(cat err.txt)"
+
+# a source given by the options that shares no param: the sampler's warning, by knob run (it
+# was said to the study's attribute, and knob run printed only the key warm_start's)
+printf 'program: g.py\nmethod: random\nmetric: {name: loss}\nparameters:\n  b: {min: 0, max: 1}\n' \
+    > bsrc.yaml
+"$KNOB" run bsrc.yaml --storage "sqlite:///$T/own.db" --study bsrc --trials 3 > /dev/null
+for smp in gp tpe smac; do
+    printf 'program: g.py\nmetric: {name: loss}\nsampler: {name: %s, options: {warm_start_study: bsrc}}\n%s\n' \
+        "$smp" "$space" > "b-$smp.yaml"
+    "$KNOB" run "b-$smp.yaml" --storage "sqlite:///$T/own.db" --study "b-$smp" --trials 3 \
+        > out.txt 2> err.txt || fail "$smp, a disjoint source: $(cat err.txt)"
+    grep -qF "knob: warning: warm_start: $smp: warm_start_study 'bsrc': shares no param with this study, so none of its 3 finished trials is used; starting cold" err.txt ||
+        fail "$smp, a disjoint source given by the options: $(cat err.txt)"
+done
 echo ok

@@ -594,15 +594,26 @@ static knob_trial_state x_then_z(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
+/* x, and w too from trial `*from` on: a space that grows by a param no source here has. */
+static knob_trial_state x_then_w(knob_trial *t, void *ctx, double *values)
+{
+    double x, w = 0;
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    if (knob_trial_number(t) >= *(const int64_t *)ctx)
+        assert_int_equal(knob_trial_suggest_float(t, "w", 0, 1, 0, 0, &w), KNOB_OK);
+    values[0] = x + w;
+    return KNOB_TRIAL_COMPLETE;
+}
+
 /* A source that shares no param with the study is said, from the library (knob run's sweep
  * check drops such a source; C and Python read it and said nothing): "shares no ... param
- * ... starting cold" in warm_start_skipped, by gp, smac and cmaes (tpe says nothing yet); a
- * source that shares one is not said so. smac judges at each ask: once the study's space
- * takes the source's param, the sentence goes. */
+ * ... starting cold" in warm_start_skipped, by gp, smac, cmaes and tpe; a source that shares
+ * one is not said so. smac and tpe judge at each ask: once the study's space takes the
+ * source's param, the sentence goes. */
 static void disjoint_source_said(void **state)
 {
     (void)state;
-    const char *names[] = {"gp", "smac", "cmaes"};
+    const char *names[] = {"gp", "smac", "cmaes", "tpe"};
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     knob_study *src = make(st, "zsrc", NULL, 0);
@@ -632,19 +643,39 @@ static void disjoint_source_said(void **state)
         }
     }
     knob_sampler *sp;
-    assert_int_equal(knob_sampler_create("smac", "seed=3,warm_start_study=zsrc", &sp), KNOB_OK);
-    knob_study_options o = {.sampler = sp};
+    knob_study_options o = {0};
     knob_study *s;
-    assert_int_equal(knob_study_create(st, "grows", &o, &s), KNOB_OK);
-    int64_t from = 12;
-    assert_int_equal(knob_study_optimize(s, x_then_z, &from, 12), KNOB_OK);
-    const char *said = knob_study_system_attr(s, "warm_start_skipped");
-    assert_non_null(said);
-    assert_non_null(strstr(said, "shares no param"));
-    assert_int_equal(knob_study_optimize(s, x_then_z, &from, 3), KNOB_OK);
+    const char *said;
+    int64_t from;
+    for (int k = 0; k < 2; k++) {
+        const char *name = k ? "tpe" : "smac";
+        assert_int_equal(knob_sampler_create(name, "seed=3,warm_start_study=zsrc", &sp), KNOB_OK);
+        o.sampler = sp;
+        char study[32];
+        snprintf(study, sizeof study, "grows_%s", name);
+        assert_int_equal(knob_study_create(st, study, &o, &s), KNOB_OK);
+        from = 12;
+        assert_int_equal(knob_study_optimize(s, x_then_z, &from, 12), KNOB_OK);
+        said = knob_study_system_attr(s, "warm_start_skipped");
+        if (!said || !strstr(said, "shares no param"))
+            fail_msg("%s, a space of x: warm_start_skipped %s", name, said ? said : "(none)");
+        assert_int_equal(knob_study_optimize(s, x_then_z, &from, 3), KNOB_OK);
+        said = knob_study_system_attr(s, "warm_start_skipped");
+        if (said && strstr(said, "shares no param"))
+            fail_msg("%s, the study's space took z: warm_start_skipped %s", name, said);
+        knob_study_free(s);
+    }
+    /* auto over a space that grows by a param the source does not have either: tpe takes
+     * the study over (the space is no longer fixed), and the sentence stays true */
+    assert_int_equal(knob_sampler_create("auto", "seed=3,warm_start_study=zsrc", &sp), KNOB_OK);
+    o.sampler = sp;
+    assert_int_equal(knob_study_create(st, "auto_grows_w", &o, &s), KNOB_OK);
+    from = 9;
+    assert_int_equal(knob_study_optimize(s, x_then_w, &from, 14), KNOB_OK);
     said = knob_study_system_attr(s, "warm_start_skipped");
-    if (said && strstr(said, "shares no param"))
-        fail_msg("smac, the study's space took z: warm_start_skipped %s", said);
+    if (!said || !strstr(said, "warm_start_study 'zsrc': shares no param"))
+        fail_msg("auto, tpe's turns, no shared param: warm_start_skipped %s",
+                 said ? said : "(none)");
     knob_study_free(s);
     /* auto: gp's or smac's sentence, while the space is x alone; once z comes, tpe takes the
      * study over (the space is no longer fixed), and the sentence goes with their turns */
@@ -1479,7 +1510,8 @@ static void smac_reads_source_once(void **state)
 /* gp from a source whose param y one trial lacks (a conditional param, an enqueued trial
  * without it): that trial is left out and said, and the source's model has y (y was left
  * out of it for every trial, without a word); a param fewer than half the trials have is
- * not modelled, and nothing is left out for it. */
+ * not modelled, and nothing is left out for it; a source whose params of the study are all
+ * so rare leaves a cold start, said. */
 static void gp_source_param_most_trials_have(void **state)
 {
     (void)state;
@@ -1497,7 +1529,9 @@ static void gp_source_param_most_trials_have(void **state)
     point(src, 5, NAN, 4, NAN); /* without y */
     knob_study_free(src);
     knob_study_free(rare);
-    for (int k = 0; k < 2; k++) {
+    /* k 2: a study of y alone, which fewer than half of rare's trials have: a cold start,
+     * said (it was silent) */
+    for (int k = 0; k < 3; k++) {
         knob_sampler *sp;
         assert_int_equal(
             knob_sampler_create(
@@ -1505,19 +1539,27 @@ static void gp_source_param_most_trials_have(void **state)
             KNOB_OK);
         knob_study_options o = {.sampler = sp};
         knob_study *s;
-        assert_int_equal(knob_study_create(st, k ? "g_rare" : "g_holey", &o, &s), KNOB_OK);
+        const char *study[] = {"g_holey", "g_rare", "g_rare_y"};
+        assert_int_equal(knob_study_create(st, study[k], &o, &s), KNOB_OK);
         for (int i = 0; i < 3; i++) {
             knob_trial *t;
-            double x, y;
+            double x = 3, y;
             assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+            if (k < 2)
+                assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
             assert_int_equal(knob_trial_suggest_float(t, "y", 1, 100, 0, KNOB_LOG, &y), KNOB_OK);
             double v = (x - 3) * (x - 3) + log10(y) * log10(y);
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         }
         const char *said = knob_study_system_attr(s, "warm_start_skipped");
-        if (k) {
+        if (k == 1) {
             assert_null(said);
+        } else if (k == 2) {
+            assert_non_null(said);
+            assert_string_equal(said, "\"gp: warm_start_study 'rare': none of its 12 finished "
+                                      "trials used: each param of this study it has is in fewer "
+                                      "than half of them (at most 5; the first: 'y'), too few "
+                                      "to model; starting cold\"");
         } else {
             assert_non_null(said);
             assert_string_equal(said, "\"gp: warm_start_study 'holey': 1 of its 13 finished "
