@@ -15,7 +15,9 @@
  * mutated param are kept in the trial's system attributes (evolution_parent,
  * evolution_mutated: the param's name as a JSON string, null when no param of the parent can
  * change and the child is its copy), drawn from (seed, trial number): parallel workers
- * reproduce. */
+ * reproduce. A child some trial already has (finished, or running: asked in the same batch)
+ * is drawn again, up to TRIES times (its value then kept in evolution_value), so a batch
+ * does not evaluate one configuration twice where a new one is left. */
 #include "internal.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
@@ -133,8 +135,86 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
     return KNOB_OK;
 }
 
+static double mutate(const evo *e, knob_rng *r, const knob_distribution *d, const char *name,
+                     double from);
+
+/* Whether a trial of tr other than `self` has the child's params already: the parent's
+ * (the same names under the same distributions), with `mutated` (NULL: none) at `value`.
+ * Running trials count: asked in a batch, their params are in the storage (the ask writes
+ * them first). */
+static bool taken(const knob_trial_info *const *tr, size_t n, int64_t self,
+                  const knob_trial_info *parent, const char *mutated, double value)
+{
+    for (size_t i = 0; i < n; i++) {
+        const knob_trial_info *o = tr[i];
+        if (o->number == self || o->n_params != parent->n_params)
+            continue;
+        bool same = true;
+        for (size_t j = 0; j < parent->n_params && same; j++) {
+            const knob_param *q = &parent->params[j];
+            const knob_param *x = knob_trial_info_param(o, q->name);
+            double want = mutated && !strcmp(q->name, mutated) ? value : q->internal;
+            same = x && x->internal == want &&
+                   (x->dist == q->dist || knob__dist_equal(x->dist, q->dist));
+        }
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+/* One try at a child: a tournament of sample_size members drawn with replacement (the
+ * paper's S) gives the parent, one of its params that can change (*mutated, NULL when none
+ * can) and, for a try after the first, its new value (*value; the first try's is drawn at
+ * the suggestion, from the param's name, as before tries were made). */
+typedef struct child {
+    const knob_trial_info *parent;
+    const char *mutated;
+    double value;
+    size_t can;
+} child;
+
+static child try_child(const evo *e, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
+                       const size_t *pop, size_t m, const knobx_json *fixed, int attempt)
+{
+    knob_rng r;
+    char salt[32] = "evolution";
+    if (attempt)
+        snprintf(salt, sizeof salt, "evolution#%d", attempt);
+    uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
+    knob_rng_derive(&r, seed, knob_trial_number(t), salt);
+    size_t best = pop[knob_rng_below(&r, m)];
+    for (int64_t k = 1; k < e->sample_size; k++) {
+        size_t c = pop[knob_rng_below(&r, m)];
+        if (score(e, s, tr[c]) < score(e, s, tr[best]))
+            best = c;
+    }
+    child c = {tr[best], NULL, NAN, 0};
+    for (size_t i = 0; i < c.parent->n_params; i++)
+        c.can += mutable_in(&c.parent->params[i], fixed);
+    size_t pick = c.can ? knob_rng_below(&r, c.can) : 0;
+    const knob_param *q = NULL;
+    for (size_t i = 0, k = 0; i < c.parent->n_params && !q; i++)
+        if (mutable_in(&c.parent->params[i], fixed) && k++ == pick)
+            q = &c.parent->params[i];
+    if (!q)
+        return c;
+    c.mutated = q->name;
+    knob_rng v;
+    knob_rng_derive(&v, seed, knob_trial_number(t), q->name);
+    c.value = mutate(e, attempt ? &r : &v, q->dist, q->name, q->internal);
+    return c;
+}
+
+/* Tries for a child that no trial has (TRIES; then the first try's, the space being
+ * nearly spent): a categorical of two choices makes a parent's child on it one
+ * configuration, asked again and again by a batch. */
+#define TRIES 32
+
 /* Chooses the parent and the param that mutates, once the trial has its number (the draws
- * derive from it). A trial enqueued with every param of its parent fixed has no parent. */
+ * derive from it). A trial enqueued with every param of its parent fixed has no parent. A
+ * child that some trial (finished, running) already has is tried again (no repeat where
+ * there is a new one). */
 static int choose_parent(void *state, knob_study *s, knob_trial *t)
 {
     evo *e = state;
@@ -158,42 +238,40 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
         free(pop);
         return KNOB_OK;
     }
-    /* Tournament: sample_size members drawn with replacement, as the paper's S. */
-    knob_rng r;
-    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t),
-                    "evolution");
-    size_t best = pop[knob_rng_below(&r, m)];
-    for (int64_t k = 1; k < e->sample_size; k++) {
-        size_t c = pop[knob_rng_below(&r, m)];
-        if (score(e, s, tr[c]) < score(e, s, tr[best]))
-            best = c;
+    knobx_json *fixed = fixed_params(tr, n, knob_trial_number(t));
+    child c = try_child(e, s, t, tr, pop, m, fixed, 0);
+    int used = 0;
+    /* an enqueued child runs what it was given; a child that cannot change is its parent */
+    for (int k = 1; !fixed && c.can && k < TRIES &&
+                    taken(tr, n, knob_trial_number(t), c.parent, c.mutated, c.value);
+         k++) {
+        child other = try_child(e, s, t, tr, pop, m, fixed, k);
+        if (other.can &&
+            !taken(tr, n, knob_trial_number(t), other.parent, other.mutated, other.value)) {
+            c = other;
+            used = k;
+        }
     }
     free(pop);
-    const knob_trial_info *parent = tr[best];
-    knobx_json *fixed = fixed_params(tr, n, knob_trial_number(t));
-    /* The param that changes: one that can (a distribution of one value cannot). */
-    size_t can = 0, pick;
-    for (size_t i = 0; i < parent->n_params; i++)
-        can += mutable_in(&parent->params[i], fixed);
-    pick = can ? knob_rng_below(&r, can) : 0;
-    const char *mutated = NULL; /* none when no param can change: the child is a copy */
-    for (size_t i = 0, k = 0; i < parent->n_params; i++)
-        if (mutable_in(&parent->params[i], fixed) && k++ == pick)
-            mutated = parent->params[i].name;
-    bool whole = fixed && can == 0; /* the queue gave it all: no descent to record */
+    bool whole = fixed && c.can == 0; /* the queue gave it all: no descent to record */
     knobx_json_free(fixed);
     if (whole)
         return KNOB_OK;
     knobx_buf b = {0};
     char num[32];
-    snprintf(num, sizeof num, "%lld", (long long)parent->number);
-    if (mutated)
-        knobx_json_add_string(&b, mutated);
+    snprintf(num, sizeof num, "%lld", (long long)c.parent->number);
+    if (c.mutated)
+        knobx_json_add_string(&b, c.mutated);
     else
         knobx_buf_puts(&b, "null");
     rc = b.oom ? knob_set_error(KNOB_ENOMEM, "out of memory (evolution)")
                : knob_trial_set_system_attr(t, "evolution_mutated", knobx_buf_cstr(&b));
     knobx_buf_free(&b);
+    if (!rc && used && c.mutated) { /* a later try's value: the suggestion takes it */
+        char v[40];
+        snprintf(v, sizeof v, "%.17g", c.value);
+        rc = knob_trial_set_system_attr(t, "evolution_value", v);
+    }
     return rc ? rc : knob_trial_set_system_attr(t, "evolution_parent", num);
 }
 
@@ -260,6 +338,13 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     knobx_buf_free(&b);
     if (!is_mutated) {
         *internal = p->internal;
+        return KNOB_OK;
+    }
+    const char *tried = knob_trial_system_attr(t, "evolution_value");
+    char *end;
+    double v = tried ? strtod(tried, &end) : NAN;
+    if (tried && *end == 0 && knob__dist_contains(d, v)) {
+        *internal = v;
         return KNOB_OK;
     }
     knob_rng r;
