@@ -1053,14 +1053,17 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
 
 /* A sampler named for a sweep of several objectives must search them: asked so, once, in a
  * study of the sweep's objectives in memory, a sampler that optimizes one says so itself
- * (KNOB_EUNSUPPORTED: evolution, smac, cmaes, gp with some options), as it would at the
- * study's first ask, after the study was created. The source of a warm start is not opened
- * here (the storage it names is left out, and the study's own is empty): a sampler that
- * refuses several objectives refuses them before it reads one. */
+ * (KNOB_EUNSUPPORTED: evolution, smac, cmaes, gp with some options), and one whose option
+ * does not fit them (KNOB_EINVAL: gp's reference_point, nsga3's reference_points of another
+ * count), as it would at the study's first ask, after the study was created. The source of a
+ * warm start is not opened here (the storage it names is left out, and the study's own is
+ * empty): a sampler that refuses several objectives refuses them before it reads one. grid
+ * is not asked: knob run gives it its points after it is made (without them it says it has
+ * no grid), and it searches any number of objectives. */
 static int check_sampler_objectives(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
-    if (!sw->sampler.name || sw->n_objectives < 2 || c->stored)
+    if (!sw->sampler.name || sw->n_objectives < 2 || c->stored || sweep_is_grid(sw))
         return 0;
     size_t n = sw->sampler.n, m = 0;
     const char **keys = calloc(n + 1, sizeof *keys), **values = calloc(n + 1, sizeof *values);
@@ -1090,7 +1093,8 @@ static int check_sampler_objectives(sweep_ctx *c)
         rc = knob_study_ask(s, &t);
     if (t)
         knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
-    if (rc == KNOB_EUNSUPPORTED) {
+    bool refused = rc == KNOB_EUNSUPPORTED || rc == KNOB_EINVAL;
+    if (refused) {
         /* the sampler names the scratch study: the one the command uses (--study, knob ask
          * STUDY) is not known here, so the message says "the sweep" */
         const char *msg = knob_errmsg(), *at = strstr(msg, "study '" SCRATCH "'");
@@ -1106,7 +1110,7 @@ static int check_sampler_objectives(sweep_ctx *c)
     free(keys);
     free(values);
     /* any other failure (memory, a source not found) is the first ask's to report */
-    return rc == KNOB_EUNSUPPORTED ? -1 : 0;
+    return refused ? -1 : 0;
 }
 #undef SCRATCH
 

@@ -173,9 +173,21 @@ for smp in evolution smac cmaes '{name: gp, options: {acquisition: ucb}}' \
     check mo.yaml "mo.yaml:3:1: key 'sampler': sampler '" "objective; the sweep has 2"
     [ ! -e "$T/s.db" ] && [ ! -e src.db ] || fail "sampler $smp: a storage was opened"
 done
-for smp in tpe nsga2 gp; do
+# so is an option that does not fit the sweep's objectives (a reference point of another
+# count: gp refused it at the first ask, after the study was created), the sweep named
+for smp in '{name: gp, options: {reference_point: [1, 2, 3]}}|has 3 coordinates; the sweep has 2' \
+    '{name: nsga3, options: {reference_points: [[1, 0, 0], [0, 1, 0]]}}|has points of 3 objectives'; do
+    printf '%s\nsampler: %s\nparameters:\n  lr: {min: 0, max: 1}\n' "$two" "${smp%|*}" > mo.yaml
+    rm -f "$T/s.db"
+    check mo.yaml "mo.yaml:3:1: key 'sampler': sampler '" "option 'reference_point" "${smp#*|}"
+    [ ! -e "$T/s.db" ] || fail "sampler ${smp%|*}: a storage was opened"
+done
+# a sampler that fits, and grid (given its points only once it is made), are not refused
+k=0
+for smp in tpe nsga2 gp grid '{name: gp, options: {reference_point: [1, 2]}}'; do
     printf '%s\nsampler: %s\nparameters:\n  lr: {min: 0, max: 1}\n' "$two" "$smp" > mo.yaml
-    "$KNOB" ask s --sweep mo.yaml --storage "sqlite:///$T/mo-$smp.db" > out.txt 2> err.txt ||
+    k=$((k + 1))
+    "$KNOB" ask s --sweep mo.yaml --storage "sqlite:///$T/mo-$k.db" > out.txt 2> err.txt ||
         fail "sampler $smp with two objectives refused: $(cat err.txt)"
 done
 echo ok

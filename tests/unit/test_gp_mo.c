@@ -297,9 +297,20 @@ static void gp_mo_reference_point_errors(void **state)
     }
 }
 
+/* No trial of the study (none left failed by a refused ask). */
+static void no_trial(knob_study *s)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 1;
+    OK(knob_study_trials(s, &tr, &n));
+    assert_int_equal(n, 0);
+}
+
 /* Four objectives, UCB, a trust region and warm starts are refused at the first ask, named
  * (cost works: test_cost_mo.c), before the trial is made: no failed trial is left (the
- * trust region refused only once the startup trials had run). */
+ * trust region refused only once the startup trials had run). So is a reference point of
+ * another count than the objectives (KNOB_EINVAL: the option, the count given, the study's),
+ * which knob run's sweep check asks for as gp's first ask does. */
 static void gp_mo_refusals(void **state)
 {
     (void)state;
@@ -317,10 +328,23 @@ static void gp_mo_refusals(void **state)
         assert_int_equal(rc, KNOB_EUNSUPPORTED);
         assert_non_null(strstr(knob_errmsg(), says[k]));
         assert_non_null(strstr(knob_errmsg(), "'mo'"));
-        const knob_trial_info *const *tr;
-        size_t n = 1;
-        OK(knob_study_trials(s, &tr, &n));
-        assert_int_equal(n, 0);
+        no_trial(s);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    const char *keys[] = {"reference_point"}, *refs[] = {"[1, 2, 3]", "[1, 2]"};
+    const char *ref_says[] = {"option 'reference_point' has 3 coordinates; study 'mo' has 2 "
+                              "objectives",
+                              "option 'reference_point' has 2 coordinates; study 'mo' has 3 "
+                              "objectives"};
+    for (int k = 0; k < 2; k++) {
+        knob_storage *st;
+        knob_study *s = study_pairs(&st, "gp", keys, &refs[k], 1, k ? 3 : 2, false);
+        knob_trial *t = NULL;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+        assert_null(t);
+        assert_non_null(strstr(knob_errmsg(), ref_says[k]));
+        no_trial(s);
         knob_study_free(s);
         knob_storage_close(st);
     }
