@@ -205,7 +205,8 @@ static void normal_range(const sweep_param *p, double *lo, double *hi)
 /* Whether parent p, whose values are `step` apart, can take v (refused: a condition that
  * could never hold). `bounded`: a q_normal's or q_log_normal's value beyond its extreme
  * draws is not taken; a sweep stored by an older knob, which did not check it, is read
- * without that check (its study stays readable; the condition never holds). */
+ * without that check (its study stays readable; check_value warns that the condition never
+ * holds). */
 static bool can_take(const sweep_param *p, const knob_choice *v, double step, bool bounded)
 {
     if (p->kind == PK_CATEGORICAL || p->kind == PK_CONSTANT) {
@@ -331,6 +332,48 @@ static bool as_parent_json(const sweep_param *parent, knob_choice *v)
     return false;
 }
 
+/* A condition's value as written: 12345678901234567891.0, not 1.23456789012346e+19. */
+static void written_value(knobx_buf *b, const knob_choice *v)
+{
+    if (v->type == KNOB_CHOICE_NUMBER && v->str)
+        knobx_buf_puts(b, v->str);
+    else
+        describe_value(b, v);
+}
+
+/* What a q_normal or q_log_normal parent takes, after "; ". */
+static void draws_hint(knobx_buf *h, const sweep_param *parent)
+{
+    double lo, hi;
+    normal_range(parent, &lo, &hi);
+    knobx_buf_printf(h, "; it takes the multiples of %g from %g to %g (its draws, %s, rounded)",
+                     parent->has_q && parent->q > 0 ? parent->q : 1, lo, hi,
+                     parent->kind == PK_Q_NORMAL ? "mu -+ 4.75 sigma at most"
+                                                 : "e^(mu -+ 4.75 sigma) at most");
+}
+
+/* The values (`never`, n of them) beyond a q_normal or q_log_normal parent's draws that a
+ * stored sweep's condition names: read, as an older knob stored them, and said once, since
+ * the condition never holds there (a sweep file with them is refused). */
+static void warn_beyond_draws(const sweep_ctx *c, const sweep_param *p, const sweep_cond *w,
+                              const char *never, size_t n)
+{
+    const sweep_param *parent = &c->sw->params[w->parent];
+    knobx_buf h = {0};
+    draws_hint(&h, parent);
+    /* the param is never active when none of the values holds; else the others may */
+    bool all = n == w->n_allowed;
+    const char *at = n > 1 ? "those values" : "that value";
+    sweep_warnf_at(c, w->line, w->col,
+                   "key 'parameters.%s.when.%s': '%s' never takes %s, so the condition never "
+                   "holds%s%s%s (refused in a sweep file; parent defined at line %d, column "
+                   "%d)%s",
+                   w->owner, w->parent_name, w->parent_name, never, all ? ", and '" : " at ",
+                   all ? p->name : at, all ? "' is never active" : "", parent->line, parent->col,
+                   knobx_buf_cstr(&h));
+    knobx_buf_free(&h);
+}
+
 static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
@@ -349,16 +392,20 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                                "int_uniform, q_uniform, q_log_uniform, q_log_uniform_values, "
                                "q_normal, q_log_normal)%s",
                                w->owner, w->parent_name, w->parent_name, hint);
+    knobx_buf never = {0}; /* a stored sweep's values beyond a q_normal parent's draws */
+    size_t n_never = 0;
     for (size_t i = 0; i < w->n_allowed; i++) {
-        if (can_take(parent, &w->allowed[i], w->step, !c->stored) ||
+        if (can_take(parent, &w->allowed[i], w->step, true) ||
             as_parent_json(parent, &w->allowed[i]))
             continue;
+        if (c->stored && can_take(parent, &w->allowed[i], w->step, false)) {
+            knobx_buf_puts(&never, n_never++ ? ", " : "");
+            written_value(&never, &w->allowed[i]);
+            continue;
+        }
+        knobx_buf_free(&never);
         knobx_buf b = {0}, h = {0};
-        /* a number as written: 12345678901234567891.0, not 1.23456789012346e+19 */
-        if (w->allowed[i].type == KNOB_CHOICE_NUMBER && w->allowed[i].str)
-            knobx_buf_puts(&b, w->allowed[i].str);
-        else
-            describe_value(&b, &w->allowed[i]);
+        written_value(&b, &w->allowed[i]);
         /* a list value written as a list of scalars ({layers: [128]} for the list [128]);
          * an integer beyond 2^53 (held as its text too) written with a fraction */
         bool lists = false, big = false;
@@ -379,16 +426,9 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
                                "or an exponent is a float near it)");
         else if (w->allowed[i].type == KNOB_CHOICE_STRING)
             near_value(&h, parent, w->allowed[i].str);
-        else if (parent->kind == PK_Q_NORMAL || parent->kind == PK_Q_LOG_NORMAL) {
-            double lo, hi;
-            normal_range(parent, &lo, &hi);
-            knobx_buf_printf(&h,
-                             "; it takes the multiples of %g from %g to %g (its draws, %s, "
-                             "rounded)",
-                             parent->has_q && parent->q > 0 ? parent->q : 1, lo, hi,
-                             parent->kind == PK_Q_NORMAL ? "mu -+ 4.75 sigma at most"
-                                                         : "e^(mu -+ 4.75 sigma) at most");
-        } else if (w->allowed[i].str && spelled_string(parent, w->allowed[i].str))
+        else if (parent->kind == PK_Q_NORMAL || parent->kind == PK_Q_LOG_NORMAL)
+            draws_hint(&h, parent);
+        else if (w->allowed[i].str && spelled_string(parent, w->allowed[i].str))
             /* yes, 1 or null unquoted for a parent whose values are the words */
             knobx_buf_printf(&h, "; did you mean \"%s\", in quotes? (unquoted, it is %s%s)",
                              w->allowed[i].str,
@@ -405,6 +445,9 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
         knobx_buf_free(&h);
         return -1;
     }
+    if (n_never)
+        warn_beyond_draws(c, p, w, never.oom ? "some values" : knobx_buf_cstr(&never), n_never);
+    knobx_buf_free(&never);
     return 0;
 }
 

@@ -39,16 +39,28 @@ int sweep_errorf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
     return -1;
 }
 
-void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+static void vwarnf(const sweep_ctx *c, int line, int col, const char *fmt, va_list ap)
 {
     if (c->quiet || c->quiet_warnings)
         return;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "%s:%d:%d: warning: ", c->path, n ? (int)n->start_mark.line + 1 : 1,
-            n ? (int)n->start_mark.column + 1 : 1);
+    fprintf(stderr, "%s:%d:%d: warning: ", c->path, line, col);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+}
+
+void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarnf(c, n ? (int)n->start_mark.line + 1 : 1, n ? (int)n->start_mark.column + 1 : 1, fmt, ap);
+    va_end(ap);
+}
+
+void sweep_warnf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarnf(c, line, col, fmt, ap);
     va_end(ap);
 }
 

@@ -47,6 +47,13 @@ void sweep_warnf(const sweep_ctx *c, const yaml_node_t *n, const char *fmt, ...)
 #endif
     ;
 
+/* The same at a line and column (1-based) of the file. */
+void sweep_warnf_at(const sweep_ctx *c, int line, int col, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 yaml_node_t *sweep_node(const sweep_ctx *c, int id);
 
 /* The text of a scalar node, or NULL for anything else. */

@@ -61,7 +61,8 @@ grep -q "warning: key 'cost': a cost metric named 'params'" err.txt || fail "no 
 "$KNOB" tell m "$(py 'd["number"]' < m1.json)" 0.5 0.5 $S 2> err.txt || fail "tell m: $(cat err.txt)"
 # An older knob took a condition on a q_normal parent beyond its draws (5.5, where q takes
 # -5 to 5), which this knob refuses in a file: from the stored sweep, the study's asks go
-# on, the condition never holding (they failed at the stored sweep's line).
+# on, the condition never holding (they failed at the stored sweep's line), and a warning
+# says so once, naming the param, the parent and the value (it was silent).
 printf 'method: random\nmetric: {name: loss}\nparameters:\n  q: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}\n' > qn.yaml
 "$KNOB" ask q --sweep qn.yaml $S > q0.json 2> err.txt || fail "first ask of q: $(cat err.txt)"
 cp qn.yaml older_qn.yaml
@@ -72,4 +73,16 @@ rc=0
 store_sweep older_qn.yaml q
 "$KNOB" ask q $S > q1.json 2> err.txt || fail "ask q: $(cat err.txt)"
 expect_eq "$(py '"extra" in d["params"]' < q1.json)" False "the condition beyond the draws"
+said="warning: key 'parameters.extra.when.q': 'q' never takes 5.5, so the condition never holds, and 'extra' is never active"
+grep -qF "$said" err.txt || fail "no warning of the condition beyond the draws: $(cat err.txt)"
+grep -qF "takes the multiples of 0.5 from -5 to 5" err.txt || fail "the draws unsaid: $(cat err.txt)"
+[ "$(grep -c "when.q'" err.txt)" = 1 ] || fail "said more than once: $(cat err.txt)"
+# beside a value the parent takes, the condition holds there: the warning names the other
+cp qn.yaml older_qn2.yaml
+printf '  extra: {values: [1, 2], when: {q: [0.5, -6, 7]}}\n' >> older_qn2.yaml
+"$KNOB" ask q2 --sweep qn.yaml $S > /dev/null 2> err.txt || fail "first ask of q2: $(cat err.txt)"
+store_sweep older_qn2.yaml q2
+"$KNOB" ask q2 $S > /dev/null 2> err.txt || fail "ask q2: $(cat err.txt)"
+grep -qF "'q' never takes -6, 7, so the condition never holds at those values" err.txt ||
+    fail "no warning of the values beyond the draws: $(cat err.txt)"
 echo ok
