@@ -602,6 +602,70 @@ static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size
     return rc;
 }
 
+/* Whether x0 (option text) is a JSON object. */
+static bool x0_object(const char *text)
+{
+    knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
+    bool ok = j && j->type == KNOBX_JSON_OBJECT;
+    knobx_json_free(j);
+    return ok;
+}
+
+/* x0 against the space a run starts in (d: the numerical params every completed trial
+ * has): a name no trial has (misspelt), a categorical param (drawn at random) and a value
+ * that does not fit its param are errors naming it; they were left out, and the run
+ * started from the centre without a word. A numerical param only some trials have (a
+ * conditional one, outside the space cmaes models) is left out, as before. */
+static int check_x0(const cma *c, const knob_trial_info *const *tr, size_t n, const knob__dim *d,
+                    int nd)
+{
+    if (!c->x0 || !c->x0[0])
+        return KNOB_OK;
+    knobx_json *x0 = knobx_json_parse(c->x0, (size_t)-1, NULL, 0);
+    int rc = KNOB_OK;
+    if (!x0 || x0->type != KNOBX_JSON_OBJECT)
+        rc = knob_set_error(KNOB_EINVAL,
+                            "sampler 'cmaes': x0 must be a JSON object of param values, got "
+                            "'%.200s'",
+                            c->x0);
+    for (size_t i = 0; !rc && i < x0->n; i++) {
+        const knobx_json *v = x0->kids[i];
+        int k = 0;
+        while (k < nd && strcmp(d[k].name, v->key) != 0)
+            k++;
+        double internal;
+        if (k < nd) {
+            if (knob__dist_from_external(d[k].dist, v, &internal, v->key)) {
+                char why[600];
+                snprintf(why, sizeof why, "%s", knob_errmsg());
+                rc = knob_set_error(KNOB_EINVAL, "sampler 'cmaes': option 'x0': %s", why);
+            }
+            continue;
+        }
+        const knob_param *q = NULL;
+        for (size_t t = 0; t < n && !q; t++)
+            q = knob_trial_info_param(tr[t], v->key);
+        if (q && q->dist->kind == KNOB_DIST_CATEGORICAL)
+            rc = knob_set_error(KNOB_EINVAL,
+                                "sampler 'cmaes': option 'x0': param '%.200s' is categorical; "
+                                "cmaes draws categorical params at random, and x0 sets where "
+                                "it starts on the numerical ones",
+                                v->key);
+        else if (!q) {
+            knobx_buf b = {0};
+            for (int j = 0; j < nd; j++)
+                knobx_buf_printf(&b, "%s'%s'", j ? ", " : "", d[j].name);
+            rc = knob_set_error(KNOB_EINVAL,
+                                "sampler 'cmaes': option 'x0': no trial of this study has a "
+                                "param '%.200s' (the numerical params it searches: %.400s)",
+                                v->key, nd && !b.oom ? knobx_buf_cstr(&b) : "none");
+            knobx_buf_free(&b);
+        }
+    }
+    knobx_json_free(x0);
+    return rc;
+}
+
 /* Rebuilds the state from scratch when the space changes (or the first time). */
 static int reset(cma *c, knob_study *s, knob__dim *d, int nd)
 {
@@ -678,10 +742,14 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     size_t nd;
     if ((rc = knob__intersection(tr, n, KNOB__NUMERICAL, &d, &nd)))
         return rc;
-    if (same_space(c, d, nd))
+    if (same_space(c, d, nd)) {
         free(d);
-    else if ((rc = reset(c, s, d, (int)nd)))
+    } else if ((rc = check_x0(c, tr, n, d, (int)nd))) {
+        free(d); /* the space is not kept: the next ask refuses again */
         return rc;
+    } else if ((rc = reset(c, s, d, (int)nd))) {
+        return rc;
+    }
     if (c->n_dims == 0)
         return KNOB_OK;
     double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
@@ -724,7 +792,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 static int init(void *state)
 {
     cma *c = state;
-    if (c->x0 && c->x0[0] && !knobx_json_valid(c->x0))
+    if (c->x0 && c->x0[0] && !x0_object(c->x0))
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'cmaes': x0 must be a JSON object of param "
                               "values, got '%s'",

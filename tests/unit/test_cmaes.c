@@ -550,6 +550,59 @@ static void too_many_params_refused_every_ask(void **state)
     knob_storage_close(st);
 }
 
+/* x0 with a value outside its param's range, a name no trial has, a categorical param or
+ * a value that is not a number: the first ask of the run fails naming it (each was left
+ * out, and the run started from the centre without a word), and so does the next; a good
+ * x0 starts there. x0 that is JSON but no object is refused when the sampler is made. */
+static void x0_checked(void **state)
+{
+    (void)state;
+    static const char *const ab[] = {"a", "b"};
+    const struct {
+        const char *x0, *says;
+    } cases[] = {
+        {"{\"x\": 5}", "option 'x0': param 'x': 5 is outside its distribution [0, 1]"},
+        {"{\"X\": 0.9}", "option 'x0': no trial of this study has a param 'X' (the numerical "
+                         "params it searches: 'x', 'y')"},
+        {"{\"c\": \"a\"}", "option 'x0': param 'c' is categorical"},
+        {"{\"x\": \"a\"}", "option 'x0': param 'x': expected a number, got \"a\""},
+        {"{\"x\": 0.9, \"y\": 0.1}", NULL},
+    };
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char opts[128], name[16];
+        snprintf(opts, sizeof opts, "seed=1,sigma0=0.01,x0=%s", cases[i].x0);
+        snprintf(name, sizeof name, "x0_%zu", i);
+        knob_study *s = named_study(st, name, "cmaes", opts, KNOB_MINIMIZE);
+        for (int k = 0; k < 3; k++) {
+            knob_trial *t;
+            int rc = knob_study_ask(s, &t);
+            if (k > 0 && cases[i].says) {
+                assert_int_equal(rc, KNOB_EINVAL);
+                if (!strstr(knob_errmsg(), cases[i].says))
+                    fail_msg("x0 %s: %s", cases[i].x0, knob_errmsg());
+                continue;
+            }
+            assert_int_equal(rc, KNOB_OK);
+            double x, y;
+            size_t c;
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c", ab, 2, &c), KNOB_OK);
+            if (k > 0) /* sigma0 0.01 around (0.9, 0.1) */
+                assert_true(fabs(x - 0.9) < 0.1 && fabs(y - 0.1) < 0.1);
+            double v = x + y;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+    knob_sampler *bad = NULL;
+    assert_int_equal(knob_sampler_create("cmaes", "x0=[0.5]", &bad), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "x0 must be a JSON object"));
+}
+
 /* A population of one has no parent to recombine (mu = lambda / 2 = 0): the weights were
  * 0 / 0 and every ask after the first generation failed with "eigendecomposition failed
  * (LAPACK info -5)". Refused when the sampler is made, naming the option; 2 works. */
@@ -638,6 +691,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(warm_start_errors),
         cmocka_unit_test(too_many_params_refused_every_ask),
         cmocka_unit_test(popsize_one_refused),
+        cmocka_unit_test(x0_checked),
         cmocka_unit_test(bipop_small_runs_after_the_cap),
     };
     if (argc > 1)
