@@ -482,7 +482,9 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     /* a source sharing only categorical params (which cmaes leaves to random draws) gives
      * points without a coordinate: a cold start, said (knob run says it of a source that
      * shares no param at all) */
-    if (!rc && !any && of > 0)
+    if (!rc && of == 0)
+        rc = knob__warm_say_empty(s, "cmaes", c->ws_study, src);
+    else if (!rc && !any)
         rc = knob__warm_say_unshared(s, "cmaes", c->ws_study, of, "numerical param",
                                      "cmaes models numbers; categorical params are drawn at "
                                      "random");

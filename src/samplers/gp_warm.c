@@ -374,6 +374,10 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
     int rc = knob__warm_trials(src, false, &w, &nt);
     if (rc)
         return rc;
+    if (nt == 0) { /* p->ns is 0: a cold start, said */
+        p->ns = 0;
+        return knob__warm_say_empty(s, "gp", p->ws_study, src);
+    }
     int d = p->n_dims;
     bool any = false; /* a source trial with a param of this space */
     size_t most = 0;  /* the most source trials with one param of this space */

@@ -1171,7 +1171,9 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return rc;
     /* the source's trials that share a param with this study's space start the model; a
      * source that shares none is said (from C and Python it was a silent cold start) */
-    if (p->src && disjoint(p, tr, n))
+    if (p->src && p->n_ws == 0)
+        rc = knob__warm_say_empty(s, "smac", p->ws_study, p->src);
+    else if (p->src && disjoint(p, tr, n))
         rc = knob__warm_say_unshared(s, "smac", p->ws_study, p->n_ws, "param", NULL);
     else if (p->src)
         rc = say_skipped(p, s, &n_src_complete);

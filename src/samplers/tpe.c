@@ -1084,8 +1084,13 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
         if (same && w[i].feasible)
             w[m++] = w[i];
     }
-    if (knob__warm_said_of(s, "tpe", p->ws_study) == 2)
+    if (knob__warm_said_of(s, "tpe", p->ws_study) == 2 ||
+        (n && knob__warm_said_empty(s, "tpe", p->ws_study)))
         p->ws_said = p->ws_tell = true; /* taken back (or replaced) at the next suggestion */
+    if (n == 0 && (rc = knob__warm_say_empty(s, "tpe", p->ws_study, src))) {
+        free(w);
+        return rc;
+    }
     p->ws_tell |= others > 0;
     knob__warm_sort(w, m);
     if ((rc = knob__warm_firsts_make(&p->ws_firsts, w, m, (size_t)p->ws_first))) {

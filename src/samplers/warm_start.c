@@ -259,6 +259,39 @@ int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name
     return store(s, text);
 }
 
+/* The sentence of knob__warm_say_empty, up to its count. */
+static int empty_fact(char *text, size_t size, const char *sampler, const char *name)
+{
+    return snprintf(text, size, "%s: warm_start_study '%s' has no complete trial with a value",
+                    sampler, name);
+}
+
+int knob__warm_say_empty(knob_study *s, const char *sampler, const char *name, knob_study *src)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    int rc = knob_study_trials(src, &tr, &n);
+    if (rc)
+        return rc;
+    char text[768];
+    int k = empty_fact(text, sizeof text, sampler, name);
+    if (k > 0 && (size_t)k < sizeof text)
+        snprintf(text + k, sizeof text - (size_t)k, " (%zu trials); starting cold", n);
+    return store(s, text);
+}
+
+bool knob__warm_said_empty(knob_study *s, const char *sampler, const char *name)
+{
+    const char *was = knob_study_system_attr(s, "warm_start_skipped");
+    knobx_json *j = was ? knobx_json_parse(was, (size_t)-1, NULL, 0) : NULL;
+    char fact[600];
+    int k = empty_fact(fact, sizeof fact, sampler, name);
+    bool said = j && j->type == KNOBX_JSON_STRING && k > 0 && (size_t)k < sizeof fact &&
+                strncmp(j->str, fact, (size_t)k) == 0;
+    knobx_json_free(j);
+    return said;
+}
+
 int knob__warm_say_sparse(knob_study *s, const char *sampler, const char *name, size_t of,
                           size_t most, const char *param)
 {

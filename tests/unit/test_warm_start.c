@@ -695,6 +695,67 @@ static void disjoint_source_said(void **state)
     knob_storage_close(st);
 }
 
+static knob_trial_state x_fails(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    (void)values;
+    double x;
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    return KNOB_TRIAL_FAIL;
+}
+
+/* A source without a complete trial (empty, or every trial failed) is a cold start, said by
+ * each sampler that takes a warm start (it was silent; knob run's key warm_start says it of
+ * such a source); tpe takes its sentence back once the source has trials. */
+static void empty_source_said(void **state)
+{
+    (void)state;
+    const char *names[] = {"gp", "smac", "cmaes", "tpe", "auto"};
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "empty", NULL, 0);
+    knob_study_free(src);
+    src = make(st, "failed", NULL, 0);
+    assert_int_equal(knob_study_optimize(src, x_fails, NULL, 3), KNOB_OK);
+    knob_study_free(src);
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        for (int f = 0; f < 2; f++) {
+            char opts[96], name[32], want[128];
+            snprintf(opts, sizeof opts, "seed=3,warm_start_study=%s", f ? "failed" : "empty");
+            snprintf(name, sizeof name, "e_%s_%d", names[k], f);
+            snprintf(want, sizeof want,
+                     "warm_start_study '%s' has no complete trial with a value (%d trials); "
+                     "starting cold",
+                     f ? "failed" : "empty", f ? 3 : 0);
+            knob_sampler *sp;
+            assert_int_equal(knob_sampler_create(names[k], opts, &sp), KNOB_OK);
+            knob_study_options o = {.sampler = sp};
+            knob_study *s;
+            assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+            assert_int_equal(knob_study_optimize(s, x_only, NULL, 12), KNOB_OK);
+            const char *said = knob_study_system_attr(s, "warm_start_skipped");
+            if (!said || !strstr(said, want))
+                fail_msg("%s, source '%s': warm_start_skipped %s", names[k], f ? "failed" : "empty",
+                         said ? said : "(none)");
+            knob_study_free(s);
+        }
+    /* the source gets trials: tpe's next handle takes the sentence back */
+    assert_int_equal(knob_study_load(st, "empty", NULL, &src), KNOB_OK);
+    assert_int_equal(knob_study_optimize(src, x_only, NULL, 8), KNOB_OK);
+    knob_study_free(src);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("tpe", "seed=3,warm_start_study=empty", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_load(st, "e_tpe_0", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_optimize(s, x_only, NULL, 2), KNOB_OK);
+    const char *said = knob_study_system_attr(s, "warm_start_skipped");
+    if (said && strstr(said, "no complete trial"))
+        fail_msg("tpe, the source has trials now: warm_start_skipped %s", said);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* knob__warm_firsts_read: the source's best distinct configurations from a study in
  * another storage; a missing one is an error naming the sampler; k == 0 reads nothing. */
 static void firsts_read(void **state)
@@ -1683,6 +1744,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_source_infinities_are_bad),
         cmocka_unit_test(missing_source_fails_first_ask),
         cmocka_unit_test(disjoint_source_said),
+        cmocka_unit_test(empty_source_said),
         cmocka_unit_test(firsts_read),
         cmocka_unit_test(sources_alike_and_opposite),
         cmocka_unit_test(tpe_moved_and_negated_sources),
