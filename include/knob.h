@@ -926,12 +926,14 @@ KNOB_API int knob_study_attrs(knob_study *s, bool system,
 
 /* Suggests a float in [low, high]: step 0 is continuous, step > 0 gives low + k*step
  * (high is lowered to the last step; where low and step are decimals, the double nearest
- * that decimal: 3 steps of 0.1 are 0.3, not 0.30000000000000004); KNOB_LOG samples on a log scale (low > 0, step 0).
- * Suggesting the same name again in a trial returns the same value; another
+ * that decimal: 3 steps of 0.1 are 0.3, not 0.30000000000000004); KNOB_LOG samples on a log scale
+ * (low > 0, step 0). Suggesting the same name again in a trial returns the same value; another
  * distribution under that name is KNOB_EINVAL. A trial's params reach the storage
  * together, with its next write (report, attribute, heartbeat, tell, detach) or the
  * study's next ask, whichever comes first: one transaction, not one per param. With
- * heartbeats on (knob_study_options), each param is written at once instead. */
+ * heartbeats on (knob_study_options), each param is written at once instead, and so it is
+ * once an ask of this handle has seen a running trial that is not its own (another worker's:
+ * its sampler then sees this trial's params while it runs). */
 KNOB_API int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high,
                                       double step, unsigned flags, double *out);
 

@@ -48,6 +48,7 @@ typedef struct knob__view {
     int64_t best;         /* number of the best COMPLETE trial (one objective), -1 */
     size_t n_finished[5]; /* by state */
     size_t n_waiting;     /* WAITING trials as of the last sync */
+    size_t n_running;     /* RUNNING trials as of the last sync */
     size_t n_constraints; /* constraints per trial, as the first such trial has them; 0 */
     int64_t *stamps;      /* by number: the storage's change stamp of the trial's last write */
     size_t cap_stamps;
@@ -110,6 +111,10 @@ struct knob_study {
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
     bool asked;          /* knob_study_ask ran once on this handle */
+    /* Another handle (a worker in another process, say) runs trials of this study, as the
+     * last sync showed: a trial's params are written as they are suggested, so that the
+     * samplers of the others see them (they waited for the trial's next write) */
+    bool params_at_once;
     bool state_save;     /* the sampler's state is saved when the first asked trial leaves */
     int64_t state_stamp; /* the stamp of the sampler state record read and given; 0: none */
     knobx_json *fixed;   /* params fixed in every trial asked (knob_study_set_fixed_params) */

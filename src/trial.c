@@ -307,8 +307,11 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
     (void)json; /* written with the trial's next write: knob__trial_flush_params */
     t->params[t->n_params++] = (knob_param){.name = iname, .dist = id, .internal = x};
     /* A study that expects workers to die writes each param at once, so a retry of this
-     * trial has all of them. */
-    if (t->s->heartbeat_interval > 0 && (rc = knob__trial_flush_params(t)))
+     * trial has all of them; so does one with other workers, so that their samplers see the
+     * params (a constant liar, gp's believer, smac's and evolution's running configurations)
+     * while the trial runs. */
+    if ((t->s->heartbeat_interval > 0 || t->s->params_at_once) &&
+        (rc = knob__trial_flush_params(t)))
         return rc;
     *internal = x;
     return KNOB_OK;

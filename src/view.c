@@ -328,6 +328,10 @@ int knob__view_put(knob_study *s, const knob__trial_rec *r, knob_trial_info *inf
         v->n_waiting--;
     if (info->state == KNOB_TRIAL_WAITING)
         v->n_waiting++;
+    if (old && old->state == KNOB_TRIAL_RUNNING)
+        v->n_running--;
+    if (info->state == KNOB_TRIAL_RUNNING)
+        v->n_running++;
     if (old && old->state != KNOB_TRIAL_RUNNING && old->state != KNOB_TRIAL_WAITING)
         v->n_finished[old->state]--;
     if (info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING &&
@@ -389,7 +393,7 @@ void knob__view_drop(knob__view *v)
         release_info(v, v->by_number[i]);
     for (size_t i = 0; i < v->n_arenas; i++)
         free(v->arenas[i].lo);
-    v->n = v->n_arenas = v->n_dense = v->n_waiting = v->n_constraints = v->lo = 0;
+    v->n = v->n_arenas = v->n_dense = v->n_waiting = v->n_running = v->n_constraints = v->lo = 0;
     memset(v->n_finished, 0, sizeof v->n_finished);
     v->best = -1;
     v->seq = v->snap_seq = 0;

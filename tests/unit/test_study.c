@@ -270,6 +270,74 @@ static void tell_refuses_waiting_trial(void **state)
     }
 }
 
+/* The params trial `number` holds in the storage, as a new handle reads them. */
+static size_t stored_params(knob_storage *st, const char *name, int64_t number)
+{
+    knob_study *r;
+    const knob_trial_info *const *tr;
+    size_t n, k = SIZE_MAX;
+    assert_int_equal(knob_study_load(st, name, NULL, &r), KNOB_OK);
+    assert_int_equal(knob_study_trials(r, &tr, &n), KNOB_OK);
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->number == number)
+            k = tr[i]->n_params;
+    knob_study_free(r);
+    return k;
+}
+
+/* A handle whose ask sees running trials that are not its own (another worker's) writes
+ * each param as it is suggested, so that the others' samplers see it while the trial runs
+ * (they waited for its tell: two workers' samplers proposed the same point); a handle
+ * alone, with several trials open, keeps writing them at its next write. (A handle's first
+ * ask reads no trials before it asks: it judges at its next.) */
+static void params_seen_by_other_workers(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *a = new_study(f->st, "workers", "tpe", "seed=1", KNOB_MINIMIZE), *b;
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create("tpe", "seed=2", &sp), KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        assert_int_equal(knob_study_load(f->st, "workers", &o, &b), KNOB_OK);
+        knob_trial *ta, *tb, *ta2, *tb2;
+        double x, v = 1;
+        assert_int_equal(knob_study_ask(a, &ta), KNOB_OK); /* trial 0, told */
+        assert_int_equal(knob_trial_suggest_float(ta, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(a, ta, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(knob_study_ask(b, &tb), KNOB_OK); /* trial 1: b's first ask */
+        assert_int_equal(knob_trial_suggest_float(tb, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "workers", 1), 0);
+        assert_int_equal(knob_study_ask(a, &ta2), KNOB_OK); /* trial 2: a sees trial 1 run */
+        assert_int_equal(knob_trial_suggest_float(ta2, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "workers", 2), 1);
+        assert_int_equal(knob_study_ask(b, &tb2), KNOB_OK); /* trial 3: b sees trial 2 run */
+        assert_int_equal(knob_trial_suggest_float(tb2, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "workers", 1), 1); /* written by b's ask */
+        assert_int_equal(stored_params(f->st, "workers", 3), 1);
+        assert_int_equal(knob_study_tell(a, ta2, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(knob_study_tell(b, tb, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(knob_study_tell(b, tb2, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        knob_study_free(a);
+        knob_study_free(b);
+        /* one handle, two trials open: the second's param waits for its next write */
+        knob_study *c = new_study(f->st, "alone", "tpe", "seed=1", KNOB_MINIMIZE);
+        knob_trial *t0, *t1, *t2;
+        assert_int_equal(knob_study_ask(c, &t0), KNOB_OK); /* told: the asks below sync */
+        assert_int_equal(knob_trial_suggest_float(t0, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(c, t0, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(knob_study_ask(c, &t1), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t1, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_ask(c, &t2), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t2, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "alone", 1), 1); /* written by the next ask */
+        assert_int_equal(stored_params(f->st, "alone", 2), 0);
+        assert_int_equal(knob_study_tell(c, t1, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(knob_study_tell(c, t2, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        knob_study_free(c);
+    }
+}
+
 /* A trial asked and detached (knob ask) is opened again by number in another handle
  * (knob intermediate): its params, intermediate values and attributes as stored; reports
  * and the pruner through it, then a tell. Waiting, finished and unknown trials are refused. */
@@ -929,6 +997,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(bad_values_fail_the_trial),
         cmocka_unit_test(tell_refuses_waiting_trial),
         cmocka_unit_test(open_trial_by_number),
+        cmocka_unit_test(params_seen_by_other_workers),
         cmocka_unit_test(adopt_trial_moves_a_handle),
         cmocka_unit_test(pruned_counts_last_value),
         cmocka_unit_test(pruned_keeps_values_of_several_objectives),
