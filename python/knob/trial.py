@@ -9,10 +9,11 @@ import enum
 import json
 import math
 import numbers
+import operator
 import warnings
 from typing import Any, Dict, Optional, Sequence
 
-from . import _deprecated, _lib
+from . import _args, _deprecated, _lib
 from .distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -111,6 +112,24 @@ def _constraint_set(attrs: Dict[str, Any], key: str) -> bool:
         warnings.warn("The constraint value is ignored because this constraint `key=%r` is already set." % key, stacklevel=3)
         return True
     return False
+
+
+def _step(step: Any) -> int:
+    """report's step as an int: an int, a NumPy integer, or a float that is whole (2.0).
+    A fraction is a ValueError and a string, a bool or None a TypeError, each naming the
+    step. Optuna takes int(step): 1.5 is step 1 (its value then dropped as a repeat of
+    step 1, with a warning naming a step never given) and "2" step 2."""
+    if not _args._is_bool(step):
+        try:
+            return operator.index(step)
+        except TypeError:
+            pass
+        if isinstance(step, numbers.Real):
+            f = float(step)
+            if math.isfinite(f) and f.is_integer():
+                return int(step)
+            raise ValueError("The `step` argument is %r but supposed to be an int (a whole number)." % step)
+    raise TypeError("The `step` argument %r is of type '%s' but supposed to be an int." % (step, type(step).__name__))
 
 
 class BaseTrial:
@@ -343,10 +362,7 @@ class Trial(BaseTrial):
             value = float(value)
         except (TypeError, ValueError):
             raise TypeError("The `value` argument is of type '%s' but supposed to be a float." % type(value).__name__) from None
-        try:
-            step = int(step)  # as Optuna 5: a step of 2.5 is step 2, "3" step 3
-        except (TypeError, ValueError):
-            raise TypeError("The `step` argument is of type '%s' but supposed to be an int." % type(step).__name__) from None
+        step = _step(step)
         if step < 0:
             raise ValueError("The `step` argument is %d but cannot be negative." % step)
         if step >= 2**63 - 1:  # libknob's steps are 64-bit: 2**64 + 7 was step 7

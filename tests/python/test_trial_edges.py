@@ -1,6 +1,7 @@
 """A Trial used as Optuna's scripts use one: after its tell, a step reported twice or not
 an int, and FixedTrial asked a name again under another kind of distribution."""
 
+import re
 import warnings
 
 import pytest
@@ -48,20 +49,34 @@ def test_a_step_past_64_bits_is_refused():
     assert study.trials[0].intermediate_values == {5: 1.0, 2**63 - 2: 3.0}
 
 
-def test_a_step_is_taken_as_int_as_optuna():
-    # Optuna 5's report takes int(step): a fractional epoch (2.5) is step 2, "3" step 3;
-    # knob raised TypeError for 2.5. What int() refuses is Optuna's TypeError.
+def test_a_step_is_a_whole_number_never_truncated():
+    # Optuna takes int(step): knob did too, so a fractional epoch 1.5 was step 1 (its
+    # value dropped with a warning naming step=1, a step never given) and "3" was step 3.
+    # A whole number (int, NumPy integer, whole float) is that step; a fraction, an
+    # infinity or NaN is a ValueError, a string, bool or None a TypeError, each naming
+    # the step given; nothing is stored for them
+    import fractions
+
+    import numpy as np
+
     study = optuna.create_study()
     t = study.ask()
-    t.report(1.0, 2.5)
-    t.report(2.0, "3")
-    with pytest.warns(UserWarning, match="step=2. is already reported"):
-        t.report(3.0, 2.9)
-    for bad in ("x", None, [1]):
-        with pytest.raises(TypeError, match="The `step` argument is of type '%s' but supposed to be an int" % type(bad).__name__):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step in (2, np.int64(3), 4.0, np.float32(5.0), fractions.Fraction(12, 2)):
+            t.report(float(step), step)
+    for bad in (1.5, 2.9, np.float64(0.5), float("inf"), float("nan")):
+        with pytest.raises(ValueError, match=r"The `step` argument is %s but supposed to be an int \(a whole number\)" % bad):
             t.report(1.0, bad)
+    for bad in ("3", "x", b"3", True, np.bool_(False), None, [1]):
+        with pytest.raises(TypeError, match="The `step` argument %s is of type '%s' but supposed to be an int" % (re.escape(repr(bad)), type(bad).__name__)):
+            t.report(1.0, bad)
+    with pytest.raises(ValueError, match="is -1 but cannot be negative"):
+        t.report(1.0, -1.0)
     study.tell(t, 1.0)
-    assert study.trials[0].intermediate_values == {2: 1.0, 3: 2.0}
+    iv = study.trials[0].intermediate_values
+    assert iv == {2: 2.0, 3: 3.0, 4: 4.0, 5: 5.0, 6: 6.0}
+    assert all(type(k) is int for k in iv)
 
 
 def test_fixed_trial_refuses_another_kind_for_a_name():
