@@ -34,6 +34,7 @@ from .trial import (
     TrialState,
     _attr_json,
     _constraints_list,
+    _constraints_read,
     _deprecated_attrs,
     _frozen_from_info,
     _json,
@@ -568,6 +569,7 @@ class Study:
             _lib.check(_lib.lib.knob_trial_attrs(out.value, False, _lib.ATTRS_INTO, id(trial._user_attrs)))
             _lib.check(_lib.lib.knob_trial_attrs(out.value, True, _lib.ATTRS_INTO, id(trial._system_attrs)))
             trial._system_attrs.pop("heartbeat", None)  # libknob's, as Optuna's trial has none
+            _constraints_read(trial._system_attrs)
             partial = getattr(self.sampler, "_fixed_params", None)
             if self._enqueued_waiting or partial:
                 self._apply_enqueued(trial, partial)
@@ -749,7 +751,7 @@ class Study:
             if why:  # the trial fails; the caller warns or logs why
                 state, reason = TrialState.FAIL, self._infeasible(values) or why
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
-        cons, cons_error = None, None
+        cons, cons_error, no_cons = None, None, False
         if state in (TrialState.COMPLETE, TrialState.PRUNED):
             # a trial asked by another Study or process: as the storage has it
             src = t if t is not None else frozen if frozen is not None else self._trial_frozen(number)
@@ -764,7 +766,9 @@ class Study:
             elif named:
                 cons = named
             if cons is not None and not cons:
-                cons = None  # no constraint at all (constraints_func gave []): feasible, as Optuna's
+                # no constraint at all (constraints_func gave []): feasible, as Optuna's,
+                # whose trial holds the empty tuple (written below, for a trial in hand)
+                cons, no_cons = None, True
         with self._lock:
             if t is not None and t._h is not None:
                 h = t._h
@@ -778,6 +782,8 @@ class Study:
                         _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(str(e))))
                         _lib.lib.knob_study_tell(self._h, h, int(TrialState.FAIL), None, 0)
                         raise e
+                elif no_cons:
+                    _lib.lib.knob_trial_set_system_attr(h, b"constraints", b"[]")  # a storage failing here fails the tell below
                 finished = t._keep_for_pruning()
                 if finished is not None:
                     raise finished  # told elsewhere already: its handle is kept, not told

@@ -86,25 +86,43 @@ def _named_constraints(attrs: Dict[str, Any]) -> list:
 
 
 def _constraints_list(listed, attrs: Dict[str, Any]) -> list:
-    """The list of constraint values libknob stores: `listed` (constraints_func's, or a
-    stored list), then the named ones unless the list ends with them already."""
-    listed = list(listed)
-    named = [v for _, v in _named_constraints(attrs)]
-    if named and listed[-len(named) :] == named:
-        return listed
-    return listed + named
+    """The list of constraint values libknob stores: `listed` (constraints_func's, or the
+    list a trial holds as Optuna holds it), then the named ones."""
+    return list(listed) + [v for _, v in _named_constraints(attrs)]
 
 
 def _constraints_dict(attrs: Dict[str, Any]) -> Dict[str, float]:
     """Optuna's trial.constraints: constraints_func's values by index ("0", "1" ...), then
     those set by name."""
-    listed = list(attrs.get("constraints") or [])
-    named = _named_constraints(attrs)
-    if named and listed[-len(named) :] == [v for _, v in named]:
-        listed = listed[: -len(named)]  # the named ones, as knob stored them for libknob
-    out = {str(i): v for i, v in enumerate(listed)}
-    out.update(named)
+    out = {str(i): v for i, v in enumerate(attrs.get("constraints") or ())}
+    out.update(_named_constraints(attrs))
     return out
+
+
+def _as_float(v: Any) -> Any:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
+def _constraints_read(attrs: Dict[str, Any]) -> Dict[str, Any]:
+    """System attributes read back from libknob (`attrs`, changed in place and returned)
+    as Optuna's trial holds them: constraints_func's values the tuple of floats Optuna
+    stores ("constraints"; JSON gave -1 for -1.0), without the named ones knob appended
+    for libknob (the key gone when nothing else is left), and each named value a float."""
+    for k, v in attrs.items():
+        if k.startswith(_NAMED):
+            attrs[k] = _as_float(v)
+    listed = attrs.get("constraints")
+    if not isinstance(listed, list):
+        return attrs
+    listed = [_as_float(v) for v in listed]
+    named = [v for _, v in _named_constraints(attrs)]
+    if named and listed[-len(named) :] == named:
+        listed = listed[: -len(named)]
+        if not listed:  # set_constraint's alone (a constraints_func's [] with them reads so too)
+            del attrs["constraints"]
+            return attrs
+    attrs["constraints"] = tuple(listed)
+    return attrs
 
 
 def _constraint_set(attrs: Dict[str, Any], key: str) -> bool:
@@ -864,6 +882,7 @@ def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, choose=None) -> Fr
     for i in range(info.n_system_attrs):
         a = info.system_attrs[i]
         system[a.key.decode("utf-8")] = _json(a.json)
+    _constraints_read(system)
     return FrozenTrial(
         number=info.number,
         state=state,

@@ -37,3 +37,75 @@ def test_constraints_func_of_no_constraint(sampler):
     t = study.ask()
     study.tell(t, (0.0, 1.0))  # a tell outside optimize too
     assert study.trials[-1].state == optuna.trial.TrialState.COMPLETE
+
+
+def _types(values):
+    return [type(v) for v in values]
+
+
+@pytest.mark.parametrize("storage", [None, "sqlite"])
+def test_constraints_read_back_as_optunas_floats(storage, tmp_db):
+    # constraints_func's values are the tuple of floats Optuna's trial holds; knob read the
+    # stored JSON back, so -1.0 and 0.0 were the ints -1 and 0, in a list. A [] reads back
+    # as Optuna's (), not as no constraints at all
+    url = tmp_db if storage else None
+    s = optuna.samplers.TPESampler(seed=0, constraints_func=lambda t: [-1.0, 0.0, 2.5] if t.number != 1 else [])
+    study = optuna.create_study(storage=url, study_name="c", sampler=s)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    t = study.ask()
+    study.tell(t, 0.5)  # ask and tell: the same
+    trials = study.trials if url is None else optuna.load_study(study_name="c", storage=url).trials
+    for ft in (trials[0], trials[2]):
+        assert ft.system_attrs["constraints"] == (-1.0, 0.0, 2.5)
+        assert _types(ft.system_attrs["constraints"]) == [float] * 3
+        assert ft.constraints == {"0": -1.0, "1": 0.0, "2": 2.5}
+        assert _types(ft.constraints.values()) == [float] * 3
+    assert trials[1].system_attrs["constraints"] == () and trials[1].constraints == {}
+    copy = optuna.create_study()
+    copy.add_trials(trials)
+    assert [t.system_attrs["constraints"] for t in copy.trials] == [(-1.0, 0.0, 2.5), (), (-1.0, 0.0, 2.5)]
+    assert _types(copy.trials[0].system_attrs["constraints"]) == [float] * 3
+    assert study.best_trial.number == 1  # the one feasible trial
+
+
+def test_named_constraints_read_back_apart_and_as_floats(tmp_db):
+    # set_constraint's values: floats, each its own "constraints:<name>" only, as Optuna
+    # 5's; knob's trial read back also held them in "constraints" (the list libknob reads:
+    # [-1, 3] for -1.0 and 3.0), which Optuna would count again as constraints "0" and "1"
+    study = optuna.create_study(storage=tmp_db, study_name="n")
+    t = study.ask()
+    t.set_constraint("c", 3)
+    t.set_constraint("a", -1.0)
+    study.tell(t, 1.0)
+    ft = optuna.load_study(study_name="n", storage=tmp_db).trials[0]
+    assert ft.system_attrs == {"constraints:c": 3.0, "constraints:a": -1.0}
+    assert _types(ft.system_attrs.values()) == [float, float]
+    assert ft.constraints == {"a": -1.0, "c": 3.0}
+
+
+def test_listed_constraints_equal_to_named_ones_are_both_kept():
+    # a list that ends with the named values: knob took them for the named ones, stored
+    # once, and the trial added lost constraint "0"
+    both = optuna.trial.create_trial(value=1.0, system_attrs={"constraints": [3.0]}, constraints={"c": 3.0})
+    assert both.constraints == {"0": 3.0, "c": 3.0}
+    study = optuna.create_study()
+    study.add_trial(both)
+    assert study.trials[0].constraints == {"0": 3.0, "c": 3.0}
+    assert study.trials[0].system_attrs == {"constraints": (3.0,), "constraints:c": 3.0}
+    assert study.best_trials == []  # infeasible
+
+
+def test_values_stored_as_json_read_back_as_optunas():
+    # what Optuna gives as floats stays a float when whole; user attributes stay as given
+    study = optuna.create_study()
+    t = study.ask()
+    t.suggest_float("x", 0, 1)
+    t.report(2, 1)
+    t.set_user_attr("f", 1.0)
+    t.set_user_attr("i", 1)
+    study.tell(t, 3)
+    ft = study.trials[0]
+    assert ft.intermediate_values == {1: 2.0} and type(ft.intermediate_values[1]) is float
+    assert ft.values == [3.0] and type(ft.value) is float
+    assert (type(ft.distributions["x"].low), type(ft.distributions["x"].high)) == (float, float)
+    assert ft.user_attrs == {"f": 1.0, "i": 1} and _types(ft.user_attrs.values()) == [float, int]

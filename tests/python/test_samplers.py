@@ -232,7 +232,7 @@ def test_constraints_func():
     study = optuna.create_study(sampler=sampler)
     study.optimize(lambda t: -t.suggest_float("x", 0, 1), n_trials=20)
     for t in study.trials:
-        assert t.system_attrs["constraints"] == [pytest.approx(t.params["x"] - 0.5)]
+        assert t.system_attrs["constraints"] == (pytest.approx(t.params["x"] - 0.5),)
     feasible = [t for t in study.trials if t.params["x"] <= 0.5]
     assert feasible and study.best_trial.number == min(feasible, key=lambda t: t.value).number
 
@@ -399,8 +399,8 @@ def test_constraints_func_on_tell_by_number(tmp_db):
     teller.tell(numbers[0], 0.0)  # constraint x - 1 <= 0: feasible
     teller.tell(numbers[1], -1.0)  # x + 1 > 0: infeasible, though better
     trials = teller.trials
-    assert trials[0].system_attrs["constraints"] == [trials[0].params["x"] - 1.0]
-    assert trials[1].system_attrs["constraints"] == [trials[1].params["x"] + 1.0]
+    assert trials[0].system_attrs["constraints"] == (trials[0].params["x"] - 1.0,)
+    assert trials[1].system_attrs["constraints"] == (trials[1].params["x"] + 1.0,)
     assert teller.best_trial.number == numbers[0]
 
 
