@@ -289,30 +289,99 @@ static bool has_top_key(sweep_ctx *c, const char *key)
     return false;
 }
 
+/* Makes the sampler (key "sampler") or pruner of ps with the n options from `first`;
+ * returns the library's status. */
+static int make_plugin(const char *key, const plugin_spec *ps, size_t first, size_t n)
+{
+    int rc;
+    const char *const *keys = (const char *const *)ps->keys + first;
+    const char *const *values = (const char *const *)ps->values + first;
+    if (!strcmp(key, "sampler")) {
+        knob_sampler *s = NULL;
+        rc = knob_sampler_create_pairs(ps->name, keys, values, n, &s);
+        knob_sampler_free(s);
+    } else {
+        knob_pruner *p = NULL;
+        rc = knob_pruner_create_pairs(ps->name, keys, values, n, &p);
+        knob_pruner_free(p);
+    }
+    return rc;
+}
+
+/* True when the sampler (key "sampler") or pruner `name` declares the option `option`. */
+static bool plugin_declares(const char *key, const char *name, const char *option)
+{
+    if (!strcmp(key, "sampler"))
+        return !strcmp(option, "seed") || sweep_sampler_has_option(name, option);
+    const knob_pruner_plugin *list[256];
+    size_t n = knob_pruner_list(list, 256);
+    for (size_t i = 0; i < n && i < 256; i++)
+        for (const knob_option *o = list[i]->options; !strcmp(list[i]->name, name) && o && o->name;
+             o++)
+            if (!strcmp(o->name, option))
+                return true;
+    return false;
+}
+
+/* The key and value nodes of the i-th option of the mapping v's `options` (read_options
+ * keeps them in the file's order); false when there is none. */
+static bool option_nodes(sweep_ctx *c, const yaml_node_t *v, size_t i, const yaml_node_t **k,
+                         const yaml_node_t **val)
+{
+    if (v->type != YAML_MAPPING_NODE)
+        return false;
+    for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++) {
+        const char *ks = sweep_scalar(sweep_node(c, kv->key));
+        const yaml_node_t *o = sweep_node(c, kv->value);
+        if (!ks || strcmp(ks, "options") || o->type != YAML_MAPPING_NODE ||
+            i >= (size_t)(o->data.mapping.pairs.top - o->data.mapping.pairs.start))
+            continue;
+        *k = sweep_node(c, o->data.mapping.pairs.start[i].key);
+        *val = sweep_node(c, o->data.mapping.pairs.start[i].value);
+        return true;
+    }
+    return false;
+}
+
 /* Creates the plugin once, so that a wrong name or option is reported at its line. But
  * an option that the key warm_start sets, beside the key: check_warm_start refuses it at
  * the key (made here, without the key's study, the sampler would say that
  * warm_start_first or warm_start_storage lacks one), and the sampler is checked once that
- * is mended. */
+ * is mended. When the plugin is refused, the option that makes it refuse so, alone or
+ * after the options before it, is the one at fault, and the error points at it (an unknown
+ * option at its name, a wrong value at the value); a refusal that the plugin without
+ * options gives (a wrong name) or that no option gives so points at the key. */
 static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, const plugin_spec *ps)
 {
-    int rc;
     for (size_t i = 0; !strcmp(key, "sampler") && i < ps->n; i++)
         if ((!strcmp(ps->keys[i], "warm_start_study") ||
              !strcmp(ps->keys[i], "warm_start_storage") ||
              !strcmp(ps->keys[i], "warm_start_first")) &&
             has_top_key(c, "warm_start"))
             return 0;
-    if (!strcmp(key, "sampler")) {
-        knob_sampler *s = NULL;
-        rc = sweep_make_sampler(ps, &s);
-        knob_sampler_free(s);
-    } else {
-        knob_pruner *p = NULL;
-        rc = sweep_make_pruner(ps, &p);
-        knob_pruner_free(p);
+    if (!make_plugin(key, ps, 0, ps->n))
+        return 0;
+    char *msg = sweep_dup(knob_errmsg());
+    if (!msg)
+        return sweep_errorf(c, v, "out of memory");
+    /* the plugin without options refusing so: the name's fault, or the defaults' */
+    bool base = make_plugin(key, ps, 0, 0) && !strcmp(knob_errmsg(), msg);
+    const yaml_node_t *k, *val;
+    /* an option alone, then the first options up to one (a value read beside those
+     * before it: patient's wrapped_options by its wrapped pruner) */
+    for (size_t j = 0; !base && j < 2 * ps->n; j++) {
+        size_t i = j % ps->n;
+        int rc = j < ps->n ? make_plugin(key, ps, i, 1) : make_plugin(key, ps, 0, i + 1);
+        if (!rc || strcmp(knob_errmsg(), msg) || !option_nodes(c, v, i, &k, &val))
+            continue;
+        rc = sweep_errorf(c, plugin_declares(key, ps->name, ps->keys[i]) ? val : k,
+                          "key '%s.options.%s': %s", key, ps->keys[i], msg);
+        free(msg);
+        return rc;
     }
-    return rc ? sweep_errorf(c, v, "key '%s': %s", key, knob_errmsg()) : 0;
+    int rc = sweep_errorf(c, v, "key '%s': %s", key, msg);
+    free(msg);
+    return rc;
 }
 
 static int add_option(plugin_spec *ps, const char *key, const char *value)

@@ -38,6 +38,8 @@ sweep 'program: a' 'method: random' 'sampler: rnadom' 'parameters:' \
     '  lr: {min: 0.0, max: 1.0}'
 sweep 'program: a' 'objectives: [{name: loss}, {name: size}]' 'sampler: smac' 'parameters:' \
     '  lr: {min: 0.0, max: 1.0}'
+sweep 'program: a' 'metric: {name: loss}' 'sampler:' '  name: tpe' '  options:' \
+    '    consider_endpoints: maybe' 'parameters:' '  lr: {min: 0.0, max: 1.0}'
 sweep 'program: a' 'method: random' 'metric: {name: loss}' 'program: b' 'parameters:' \
     '  lr: {min: 0.0, max: 1.0}'
 sweep 'program: a' 'method: random' 'metric: {name: loss}' 'parameters:' \

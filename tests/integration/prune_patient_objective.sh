@@ -3,7 +3,7 @@
 # (acc, maximized) set on patient, the wrapped median read its own objective 0 (loss,
 # minimized) and let a trial whose acc fell below the median's run to its end; it is now
 # pruned. An objective set on the wrapped pruner other than patient's is an error at the
-# pruner's line, naming both.
+# value of wrapped_options, naming both.
 source "$(dirname "$0")/lib.bash"
 S="--storage sqlite:///$T/s.db"
 cat > mo.sh <<'SH'
@@ -45,7 +45,7 @@ for k in 0 1; do
     rc=0
     "$KNOB" run c$k.yaml $S --study c$k --trials 1 > out.txt 2> err.txt || rc=$?
     expect_eq "$rc" 2 "conflict $k: exit status ($(cat out.txt err.txt))"
-    grep -qF "c$k.yaml:8:3: key 'pruner': pruner 'patient': its objective is $k and wrapped_options gives the wrapped pruner 'median' objective=$((1 - k)): the wrapped pruner judges the objective patient reads, so give objective to patient alone" err.txt ||
+    grep -qF "c$k.yaml:9:$((60 + 14 * k)): key 'pruner.options.wrapped_options': pruner 'patient': its objective is $k and wrapped_options gives the wrapped pruner 'median' objective=$((1 - k)): the wrapped pruner judges the objective patient reads, so give objective to patient alone" err.txt ||
         fail "conflict $k: $(cat err.txt)"
 done
 # the same objective on both is no conflict

@@ -2,7 +2,7 @@
 # A sweep's patient pruner with the wrapped pruner's options: the sweep gives each option's
 # value whole, so wrapped_options with or without brackets reaches the wrapped pruner with
 # all its options (an option string's comma would cut it: tests/unit/test_pruners.c), and
-# a wrong one among them is the wrapped pruner's error, at the pruner's line.
+# a wrong one among them is the wrapped pruner's error, at wrapped_options' value.
 source "$(dirname "$0")/lib.bash"
 S="--storage sqlite:///$T/s.db"
 sweep() { # file wrapped_options-value
@@ -35,7 +35,7 @@ for v in '"n_startup_trials=1,n_warmup=1"' '"[n_startup_trials=1,n_warmup=1]"'; 
     rc=0
     "$KNOB" ask b --sweep bad.yaml $S > out.txt 2> err.txt || rc=$?
     expect_eq "$rc" 2 "wrapped_options $v: exit status ($(cat err.txt))"
-    grep -qF "bad.yaml:5:3: key 'pruner': pruner 'patient': wrapped=median: pruner 'median': unknown option 'n_warmup'" err.txt ||
+    grep -qF "bad.yaml:6:60: key 'pruner.options.wrapped_options': pruner 'patient': wrapped=median: pruner 'median': unknown option 'n_warmup'" err.txt ||
         fail "wrapped_options $v: $(cat err.txt)"
 done
 echo ok

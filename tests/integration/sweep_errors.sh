@@ -92,7 +92,17 @@ check dur.yaml "dur.yaml:3:16: key 'trial_timeout': expected a duration"
 printf '%s\nsampler: {name: rnadom}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > sampler.yaml
 check sampler.yaml "sampler.yaml:3:10: key 'sampler':" "rnadom"
 printf '%s\npruner: {name: median, options: {n_startup: 3}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > pruner.yaml
-check pruner.yaml "pruner.yaml:3:9: key 'pruner':" "n_startup"
+check pruner.yaml "pruner.yaml:3:34: key 'pruner.options.n_startup': pruner 'median': unknown option 'n_startup'"
+# an option's wrong value is said at the value, in block and flow style alike (it was at the
+# key 'sampler' or 'pruner', lines above it); a refusal no option gives alone stays there
+printf '%s\nsampler:\n  name: tpe\n  options:\n    n_startup_trials: 10\n    consider_endpoints: maybe\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > sopt.yaml
+check sopt.yaml "sopt.yaml:7:25: key 'sampler.options.consider_endpoints': sampler 'tpe': option 'consider_endpoints' needs true or false, got 'maybe'"
+printf '%s\npruner:\n  name: median\n  options:\n    n_startup_trials: 2\n    n_warmup_steps: -4\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > popt.yaml
+check popt.yaml "popt.yaml:7:21: key 'pruner.options.n_warmup_steps': pruner 'median': option 'n_warmup_steps' must be in"
+printf '%s\nsampler: {name: tpe, options: {seed: 1, multivariate: maybe}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > sflow.yaml
+check sflow.yaml "sflow.yaml:3:55: key 'sampler.options.multivariate': sampler 'tpe': option 'multivariate' needs true or false"
+printf '%s\nsampler: {name: rnadom, options: {seed: 1}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > sname.yaml
+check sname.yaml "sname.yaml:3:10: key 'sampler': unknown sampler 'rnadom'"
 printf '%s\nmethod: grdi\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > method.yaml
 check method.yaml "key 'method': expected grid, random, bayes, pbt, nsga2 or nsga3, got grdi; did you mean 'grid'?"
 printf '%s\ncommand: [python3, {args}]\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > cmd.yaml
