@@ -405,6 +405,37 @@ static double q_steps(double lo, double hi, double q)
     return floor(k + 1e-9 + 4 * DBL_EPSILON * ((fabs(lo) + fabs(hi)) / q + fabs(k)));
 }
 
+/* q_log_uniform(_values) rounds its draw x in [lo, hi] to a multiple of q, as W&B does
+ * (round(x / q) q): a q that leaves a single value, or takes the values past lo or hi (0
+ * among them, which a log scale never gives), said in what; false when it does neither. The
+ * values outside are said when the file is read, not for the sweep stored with a study
+ * (`stored`), which each of its commands reads. */
+static bool log_q_what(const sweep_param *p, const char *dflt, bool stored, char *what, size_t n)
+{
+    double lo = p->min, hi = p->max, q = p->q;
+    double a = round(lo / q) * q, b = round(hi / q) * q, tol = 1e-9 * fmax(fabs(hi), q);
+    bool below = a<lo - tol, above = b> hi + tol;
+    const char *zero = a == 0 ? " (which no log scale gives)" : "";
+    if (a == b)
+        snprintf(what, n, "q (%g%s) rounds every value in [%g, %g] to %g%s, the only value", q,
+                 dflt, lo, hi, a, zero);
+    else if (stored)
+        return false;
+    else if (below && above)
+        snprintf(what, n,
+                 "q (%g%s) rounds the values in [%g, %g] to the multiples of q from %g%s to %g, "
+                 "both outside [%g, %g]",
+                 q, dflt, lo, hi, a, zero, b, lo, hi);
+    else if (below || above)
+        snprintf(what, n,
+                 "q (%g%s) rounds the values in [%g, %g] to the multiples of q from %g to %g: "
+                 "%g%s is outside [%g, %g]",
+                 q, dflt, lo, hi, a, b, below ? a : b, below ? zero : "", lo, hi);
+    else
+        return false;
+    return true;
+}
+
 /* A q that leaves fewer values than the range suggests is allowed (W&B runs it), and said:
  * Optuna warns the same of a step that does not divide its range. */
 static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *q_node,
@@ -437,12 +468,8 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
             snprintf(what, sizeof what,
                      "q (%g%s) does not divide max - min (%g): the values are min + k q up to %g",
                      q, dflt, hi - lo, lo + k * q);
-    } else {
-        if (round(lo / q) != round(hi / q))
-            return;
-        snprintf(what, sizeof what, "q (%g%s) rounds every value in [%g, %g] to %g, the only value",
-                 q, dflt, lo, hi, round(lo / q) * q);
-    }
+    } else if (!log_q_what(p, dflt, c->stored, what, sizeof what))
+        return;
     fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
             (unsigned long)at->start_mark.line + 1, (unsigned long)at->start_mark.column + 1,
             p->name, what);

@@ -126,9 +126,22 @@ grep -qF "q.yaml:4:51: warning: key 'parameters.a.q': q (0.3) does not divide ma
     fail "q.yaml: $(cat err.txt)"
 grep -qF "q.yaml:5:51: warning: key 'parameters.b.q': q (2) is more than max - min (1): min, 0, is the only value" err.txt ||
     fail "q.yaml: $(cat err.txt)"
-grep -qF "warning: key 'parameters.d.q': q (20) rounds every value in [1, 3] to 0, the only value" err.txt ||
+grep -qF "warning: key 'parameters.d.q': q (20) rounds every value in [1, 3] to 0 (which no log scale gives), the only value" err.txt ||
     fail "q.yaml: $(cat err.txt)"
 if grep -q "parameters.c" err.txt; then fail "q.yaml: a q that divides warned: $(cat err.txt)"; fi
+# q_log_uniform(_values) keeps W&B's rounding, round(x / q) q, and says a q that takes the
+# values outside [min, max] (0 among them) at its line: {min: 1, max: 10, q: 20} gave 0 to
+# every trial without a word
+printf '%s\nparameters:\n  a: {distribution: q_log_uniform_values, min: 1, max: 10, q: 20}\n  b: {distribution: q_log_uniform_values, min: 1, max: 100, q: 8}\n  c: {distribution: q_log_uniform_values, min: 10, max: 16, q: 8}\n  d: {distribution: q_log_uniform_values, min: 0.001, max: 0.1}\n  e: {distribution: q_log_uniform, min: 0, max: 1, q: 2}\n  f: {distribution: q_log_uniform_values, min: 16, max: 512, q: 16}\n' "$head" > qlog.yaml
+"$KNOB" run qlog.yaml --storage memory: --trials 0 > out.txt 2> err.txt || fail "qlog.yaml: $(cat err.txt)"
+for want in "qlog.yaml:4:63: warning: key 'parameters.a.q': q (20) rounds the values in [1, 10] to the multiples of q from 0 (which no log scale gives) to 20, both outside [1, 10]" \
+    "qlog.yaml:5:64: warning: key 'parameters.b.q': q (8) rounds the values in [1, 100] to the multiples of q from 0 (which no log scale gives) to 104, both outside [1, 100]" \
+    "qlog.yaml:6:64: warning: key 'parameters.c.q': q (8) rounds the values in [10, 16] to the multiples of q from 8 to 16: 8 is outside [10, 16]" \
+    "qlog.yaml:7:6: warning: key 'parameters.d.q': q (1 by default) rounds every value in [0.001, 0.1] to 0 (which no log scale gives), the only value" \
+    "qlog.yaml:8:55: warning: key 'parameters.e.q': q (2) rounds every value in [1, 2.71828] to 2, the only value"; do
+    grep -qF "$want" err.txt || fail "qlog.yaml: expected '$want' in: $(cat err.txt)"
+done
+if grep -q "parameters.f" err.txt; then fail "qlog.yaml: a q within the range warned: $(cat err.txt)"; fi
 # one objective or several, never both, and none twice: each made a study of more
 # objectives than the file meant (a metric beside objectives was objective 0 of them)
 printf 'program: x\nmetric: {name: a}\nobjectives: [{name: a}, {name: b}]\nparameters:\n  lr: {min: 0, max: 1}\n' > both.yaml
