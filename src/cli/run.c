@@ -239,12 +239,14 @@ static int run(runner *r, const run_args *a, char *dflt_study)
         return EXIT_USAGE;
     }
     char env[256];
-    const char *missing = r->setup_only ? NULL : sweep_env_missing(sw, env, sizeof env);
+    size_t elem = 0;
+    const char *missing = r->setup_only ? NULL : sweep_env_missing(sw, env, sizeof env, &elem);
     if (missing) {
+        /* at the element, as the sweep's other errors of the command are */
         fprintf(stderr,
-                "knob run: %s: the command's ${envvar:%s} names an environment variable that is "
-                "not set (it takes its value, as W&B's macro does)\n",
-                sw->path, missing);
+                "%s:%d:%d: key 'command[%zu]': ${envvar:%s} names an environment variable that "
+                "is not set (the element takes its value, as W&B's macro does)\n",
+                sw->path, sw->command_at[elem][0], sw->command_at[elem][1], elem, missing);
         return EXIT_USAGE;
     }
     if (cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref))

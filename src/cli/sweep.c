@@ -606,13 +606,15 @@ size_t sweep_envvar_at(const char *m, char *name, size_t n)
     return sweep_env_name(name) ? len + 10 : 0;
 }
 
-const char *sweep_env_missing(const sweep *sw, char *buf, size_t n)
+const char *sweep_env_missing(const sweep *sw, char *buf, size_t n, size_t *elem)
 {
     for (size_t i = 0; i < sw->n_command; i++)
         for (const char *m = strstr(sw->command[i], "${envvar:"); m;
              m = strstr(m + 2, "${envvar:"))
-            if (sweep_envvar_at(m, buf, n) && !getenv(buf))
+            if (sweep_envvar_at(m, buf, n) && !getenv(buf)) {
+                *elem = i;
                 return buf;
+            }
     return NULL;
 }
 
@@ -689,7 +691,8 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
         return sweep_errorf(c, v, "key 'command': expected a non-empty list of arguments, got %s",
                             sweep_kind_name(v));
     sw->command = calloc(n + 1, sizeof *sw->command);
-    if (!sw->command)
+    sw->command_at = calloc(n, sizeof *sw->command_at);
+    if (!sw->command || !sw->command_at)
         return sweep_errorf(c, v, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item = sweep_node(c, v->data.sequence.items.start[i]);
@@ -705,6 +708,8 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
             return -1;
         if (!had && c->program_macro)
             c->program_macro_i = i;
+        sw->command_at[sw->n_command][0] = (int)item->start_mark.line + 1;
+        sw->command_at[sw->n_command][1] = (int)item->start_mark.column + 1;
         sw->command[sw->n_command++] = sweep_dup(sweep_scalar(item));
     }
     return 0;
@@ -1542,6 +1547,7 @@ void sweep_free(sweep *sw)
     free(sw->constraints);
     free(sw->cost);
     free(sw->command);
+    free(sw->command_at);
     free(sw->params);
     free(sw->path);
     free(sw->text);

@@ -112,6 +112,7 @@ typedef struct sweep {
     char *program;
     char **command; /* NULL: the W&B default */
     size_t n_command;
+    int (*command_at)[2]; /* each element's line and column in the file (1-based) */
     char *method;
     /* n_objectives == 0 (objectives NULL, no target): the sweep has no metric. Only a
      * search that needs no values parses so: method random or grid (or a sampler random,
@@ -217,8 +218,8 @@ bool sweep_env_name(const char *s);
  * copied into name; 0 for anything else. */
 size_t sweep_envvar_at(const char *m, char *name, size_t n);
 /* The first NAME of a ${envvar:NAME} in the command that the environment does not set, in
- * buf (size n); NULL when every one is set. */
-const char *sweep_env_missing(const sweep *sw, char *buf, size_t n);
+ * buf (size n), and the index of its element in *elem; NULL when every one is set. */
+const char *sweep_env_missing(const sweep *sw, char *buf, size_t n, size_t *elem);
 
 /* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
 bool sweep_is_grid(const sweep *sw);

@@ -51,7 +51,9 @@ PY
 rc=0
 env -u KNOB_TEST_DIR "$KNOB" run env.yaml $S --study env2 --trials 1 > /dev/null 2> env.err || rc=$?
 [ $rc = 2 ] || fail "unset variable: exit $rc, not 2: $(cat env.err)"
-grep -qF "the command's \${envvar:KNOB_TEST_DIR} names an environment variable that is not set" env.err ||
+# at the element, as the command's other errors are (it was "knob run: env.yaml: the
+# command's ${envvar:...}", without line, column or key)
+grep -qF "env.yaml:9:5: key 'command[3]': \${envvar:KNOB_TEST_DIR} names an environment variable that is not set" env.err ||
     fail "unset variable: $(cat env.err)"
 [ ! -e knob-runs/env2 ] || fail "a run with an unset variable ran a trial"
 check '${envvar:2x}' "bad.yaml:9:5: key 'command[3]': \${envvar:2x}: expected \${envvar:NAME}"
