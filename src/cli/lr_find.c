@@ -208,6 +208,9 @@ static bool choice_of(const sweep_param *p, const char *text, knob_choice *out)
     return false;
 }
 
+/* What the params' functions return for a mistake of the command line (exit status 2). */
+#define LR_USAGE (-2)
+
 /* Keeps in tp the params active with the values chosen (vals, in the sweep's order), as a
  * trial would get them: a conditional param (its `when`) whose parents' values rule it out
  * is not passed. The tested param, or one given by --set, that is not active is an error
@@ -265,12 +268,14 @@ static int keep_active(const sweep *sw, const lr_args *a, const knob_choice *val
                     knobx_buf_cstr(&want), knobx_buf_cstr(&v), w->parent_name);
         knobx_buf_free(&v);
         knobx_buf_free(&want);
-        rc = -1;
+        rc = LR_USAGE;
     }
     free(act);
     return rc;
 }
 
+/* The params of the test in tp: 0, -1 on OOM, or LR_USAGE after saying what of --param or
+ * --set the sweep does not take. */
 static int make_params(const sweep *sw, const lr_args *a, double first_rate, trial_params *tp)
 {
     memset(tp, 0, sizeof *tp);
@@ -280,7 +285,7 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
     const sweep_param *tested = sweep_find(sw, a->param);
     if (!tested) {
         fprintf(stderr, "knob lr-find: %s has no parameter '%s'\n", sw->path, a->param);
-        return -1;
+        return LR_USAGE;
     }
     /* the rates are positive reals: a list of values, an int or a word would be given
      * numbers it never takes (a constant number is a rate fixed so far) */
@@ -295,7 +300,7 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
                 "knob lr-find: --param %s: %s in %s, not a float: the test gives it rates "
                 "from --min to --max\n",
                 a->param, not_rate, sw->path);
-        return -1;
+        return LR_USAGE;
     }
     for (int k = 0; k < a->n_sets; k++) {
         const char *eq = strchr(a->sets[k], '=');
@@ -307,7 +312,7 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
         if (!found) {
             fprintf(stderr, "knob lr-find: --set %s: expected NAME=VALUE with a parameter of %s\n",
                     a->sets[k], sw->path);
-            return -1;
+            return LR_USAGE;
         }
         /* the tested param's value is the schedule's: a --set of it would be what the
          * program's params say (KNOB_PARAMS_JSON, its argv) against the rates it is fed */
@@ -316,7 +321,7 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
                     "knob lr-find: --set %s: '%s' is the param under test (--param); its "
                     "rates go from --min to --max\n",
                     a->sets[k], a->param);
-            return -1;
+            return LR_USAGE;
         }
     }
     knob_choice *vals = calloc(sw->n_params ? sw->n_params : 1, sizeof *vals);
@@ -343,7 +348,7 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
                     p->name, p->n_choices > 1 ? "one of " : "", b.oom ? "" : knobx_buf_cstr(&b),
                     sw->path);
             knobx_buf_free(&b);
-            rc = -1;
+            rc = LR_USAGE;
         }
         /* a number param given a word (or an int param a fraction) is a typo: the program
          * would get a value its sweep never gives it */
@@ -353,7 +358,7 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
              (is_int && c.num != floor(c.num)))) {
             fprintf(stderr, "knob lr-find: --set %s=%s: '%s' is %s in %s\n", p->name, text, p->name,
                     is_int ? "a whole number" : "a finite number", sw->path);
-            rc = -1;
+            rc = LR_USAGE;
         }
         vals[i] = c;
         set[i] = text != NULL;
@@ -363,7 +368,7 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
     free(vals);
     free(set);
     if (rc)
-        return -1;
+        return rc;
     knobx_buf b = {0};
     params_json(&b, tp->v, tp->n);
     tp->json = b.oom ? NULL : strdup(knobx_buf_cstr(&b));
@@ -703,6 +708,8 @@ static char *schedule_env(const knob_lr_finder_options *o, bool *too_long)
     return s;
 }
 
+/* The test: 0, -1 when it failed or was cut short, LR_USAGE for a mistake of --param or
+ * --set. */
 static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_options *o,
                     knob_lr_finder *f)
 {
@@ -846,7 +853,7 @@ int cmd_lr_find(int argc, char **argv)
     if (number(a.min, "--min", &o.min_rate) || number(a.max, "--max", &o.max_rate) ||
         number(a.steps, "--steps", &steps) || number(a.smoothing, "--smoothing", &o.smoothing))
         return EXIT_USAGE;
-    if (steps != floor(steps) || steps < 0 || steps > 1e8) {
+    if (steps != floor(steps) || steps < 0 || steps == 1 || steps > 1e8) {
         fprintf(stderr, "knob lr-find: --steps must be a whole number from 2 to 10^8, got '%s'\n",
                 a.steps);
         return EXIT_USAGE;
@@ -869,6 +876,17 @@ int cmd_lr_find(int argc, char **argv)
     }
     if (a.smoothing && o.smoothing == 0)
         o.smoothing = -1; /* --smoothing 0: none */
+    /* the library's own checks, in the command's terms (it names min_rate and max_rate) */
+    double lo = o.min_rate ? o.min_rate : 1e-7, hi = o.max_rate ? o.max_rate : 10;
+    if (!(lo > 0)) {
+        fprintf(stderr, "knob lr-find: --min must be > 0, got '%s'\n", a.min);
+        return EXIT_USAGE;
+    }
+    if (!(hi > lo)) {
+        fprintf(stderr, "knob lr-find: --max (%g%s) must be > --min (%g%s)\n", hi,
+                a.max ? "" : ", the default", lo, a.min ? "" : ", the default");
+        return EXIT_USAGE;
+    }
     knob_lr_finder *f;
     if (knob_lr_finder_create(&o, &f)) {
         fprintf(stderr, "knob lr-find: %s\n", knob_errmsg());
@@ -886,8 +904,8 @@ int cmd_lr_find(int argc, char **argv)
     if (!sw.program && !sw.command) {
         fprintf(stderr, "knob lr-find: %s has no program or command\n", sw.path);
         rc = EXIT_USAGE;
-    } else if (run_test(&sw, &a, &eff, f)) {
-        rc = EXIT_FAIL;
+    } else if ((rc = run_test(&sw, &a, &eff, f))) {
+        rc = rc == LR_USAGE ? EXIT_USAGE : EXIT_FAIL;
     }
     sweep_free(&sw);
     knob_lr_finder_free(f);

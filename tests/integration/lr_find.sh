@@ -168,15 +168,26 @@ for code in 3 0; do
 done
 grep -q "diverged (exit status 3)" <(sed "s|command: .*|command: [$T/early.sh, \"3\"]|" sweep.yaml > e3.yaml
     "$KNOB" lr-find e3.yaml --param lr --steps 100 2>&1 > /dev/null) || fail "exit status not named"
-# errors
-if "$KNOB" lr-find sweep.yaml --param nope 2> err.txt; then fail "unknown param"; fi
-grep -q "has no parameter 'nope'" err.txt || fail "error: $(cat err.txt)"
-if "$KNOB" lr-find sweep.yaml --param lr --set bogus=1 2> err.txt; then fail "unknown --set"; fi
-grep -q "\-\-set bogus=1" err.txt || fail "error: $(cat err.txt)"
-if "$KNOB" lr-find sweep.yaml --param lr --min 1 --max 0.5 2> err.txt; then fail "bad range"; fi
-grep -q "max_rate must be > min_rate" err.txt || fail "error: $(cat err.txt)"
-if "$KNOB" lr-find sweep.yaml --param lr --min -1 2> err.txt; then fail "negative --min"; fi
-grep -q "min_rate must be > 0, got -1" err.txt || fail "error: $(cat err.txt)"
+# errors of the command line: exit status 2, in its terms (--param, --set, --min, --max,
+# --steps: the range said the library's "max_rate must be > min_rate", and a --param or
+# --set the sweep does not take exited 1, as a failed test does)
+usage() { # expected-message args...
+    local want=$1 rc=0
+    shift
+    "$KNOB" lr-find "$@" > out.txt 2> err.txt || rc=$?
+    expect_eq "$rc" 2 "lr-find $*: exit status ($(cat err.txt))"
+    grep -qF -- "$want" err.txt || fail "lr-find $*: expected '$want' in: $(cat err.txt)"
+}
+usage "knob lr-find: sweep.yaml has no parameter 'nope'" sweep.yaml --param nope
+usage "knob lr-find: --set bogus=1: expected NAME=VALUE" sweep.yaml --param lr --set bogus=1
+usage "knob lr-find: --set opt=x: 'opt' takes one of \"sgd\", \"adam\"" sweep.yaml --param lr --set opt=x
+usage "knob lr-find: --param opt: a list of values in sweep.yaml, not a float" sweep.yaml --param opt
+usage "knob lr-find: --max (0.5) must be > --min (1)" sweep.yaml --param lr --min 1 --max 0.5
+usage "knob lr-find: --max (1) must be > --min (1)" sweep.yaml --param lr --min 1 --max 1
+usage "knob lr-find: --max (10, the default) must be > --min (100)" sweep.yaml --param lr --min 100
+usage "knob lr-find: --max (1e-08) must be > --min (1e-07, the default)" sweep.yaml --param lr --max 1e-8
+usage "knob lr-find: --min must be > 0, got '-1'" sweep.yaml --param lr --min -1
+if grep -q "rate" err.txt; then fail "the library's names: $(cat err.txt)"; fi
 # a 0 given is refused, not read as the default (1e-7, 10, 200)
 for opt in "--min 0:--min must be > 0" "--max 0:--max must be > --min" \
     "--steps 0:--steps must be at least 2" "--min -0:--min must be > 0"; do
@@ -185,11 +196,8 @@ for opt in "--min 0:--min must be > 0" "--max 0:--max must be > --min" \
     fi
     grep -q -- "${opt#*:}, got 0" err.txt || fail "${opt%%:*}: $(cat err.txt)"
 done
-if "$KNOB" lr-find sweep.yaml --param lr --steps 1e9 2> err.txt; then fail "--steps 1e9"; fi
-grep -q "\-\-steps must be a whole number from 2 to 10^8, got '1e9'" err.txt ||
-    fail "error: $(cat err.txt)"
-if "$KNOB" lr-find sweep.yaml --param lr --steps 1 2> err.txt; then fail "--steps 1"; fi
-grep -q "steps must be in \[2, 1e8\], got 1" err.txt || fail "error: $(cat err.txt)"
+usage "--steps must be a whole number from 2 to 10^8, got '1e9'" sweep.yaml --param lr --steps 1e9
+usage "--steps must be a whole number from 2 to 10^8, got '1'" sweep.yaml --param lr --steps 1
 if "$KNOB" lr-find sweep.yaml --param lr --metric other 2> err.txt; then fail "no metric"; fi
 grep -q "must print its 'other' once per step" err.txt || fail "error: $(cat err.txt)"
 # a negative --smoothing is refused (the library's "none" is --smoothing 0), as is 1
