@@ -130,6 +130,15 @@ int cmd_importance(int argc, char **argv)
     study_ref r;
     if (cli_open_study(storage ? storage : KNOB_DEFAULT_STORAGE, pos[0], &r))
         return EXIT_FAIL;
+    /* a study of knob ask over a grid without a metric: its trials have no value */
+    if (knob_study_n_objectives(r.s) == 0) {
+        fprintf(stderr,
+                "knob: study '%s' has no metric, so no objective values for a param to explain "
+                "(see knob trials)\n",
+                knob_study_name(r.s));
+        cli_close(&r);
+        return EXIT_FAIL;
+    }
     knob_importance *imp = NULL;
     size_t n = 0;
     size_t which = pareto ? KNOB_IMPORTANCE_PARETO : (size_t)obj;

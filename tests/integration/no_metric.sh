@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A sweep without a metric (W&B runs grid and random sweeps so): its study has no objective,
 # trials complete on exit status 0 and keep what they print, a crash still fails; knob best
-# says there is no best, knob tell completes a trial without values and refuses a value.
+# says there is no best, and knob importance no values to explain; knob tell completes a
+# trial without values and refuses a value.
 source "$(dirname "$0")/lib.bash"
 cat > s.yaml <<YAML
 command: [/bin/sh, -c, 'echo "got \$*"; case "\$*" in *mode=crash*) exit 3;; esac', sh, "\${args_no_hyphens}"]
@@ -28,6 +29,19 @@ expect_eq "$rc" 1 "exit status of knob best without a metric"
 grep -q "has no metric, so no best trial" best.err || fail "best: $(cat best.err)"
 "$KNOB" studies $S > studies.txt
 grep -q "(no metric)" studies.txt || fail "studies: $(cat studies.txt)"
+# knob importance says the study has no metric, as knob best does (it said "objective 0 is
+# out of range (study 'plain' has 0)", exit 2); knob trials and knob report show the trials
+for m in fanova ped-anova; do
+    rc=0
+    "$KNOB" importance plain $S --method $m > imp.txt 2> imp.err || rc=$?
+    expect_eq "$rc" 1 "exit status of knob importance --method $m without a metric"
+    grep -qF "knob: study 'plain' has no metric, so no objective values for a param to explain (see knob trials)" \
+        imp.err || fail "importance --method $m: $(cat imp.err)"
+done
+"$KNOB" trials plain $S > trials.txt || fail "trials: $(cat trials.txt)"
+expect_eq "$(grep -c '^ *[0-9]' trials.txt)" 6 "knob trials' rows"
+"$KNOB" report plain $S -o report.html > report.txt 2>&1 || fail "report: $(cat report.txt)"
+[ -s report.html ] || fail "report: no page"
 
 # ask/tell: complete without values; a value is refused and the trial runs on.
 cat > a.yaml <<YAML
