@@ -323,6 +323,30 @@ static bool plugin_declares(const char *key, const char *name, const char *optio
     return false;
 }
 
+/* For a name that no sampler (key "sampler") or pruner has, the one it is a typo of, as
+ * for unknown keys; NULL for a registered name or none near it. */
+static const char *plugin_closest(const char *key, const char *name)
+{
+    const char *names[257];
+    size_t n;
+    if (!strcmp(key, "sampler")) {
+        const knob_sampler_plugin *list[256];
+        n = knob_sampler_list(list, 256);
+        for (size_t i = 0; i < n && i < 256; i++)
+            names[i] = list[i]->name;
+    } else {
+        const knob_pruner_plugin *list[256];
+        n = knob_pruner_list(list, 256);
+        for (size_t i = 0; i < n && i < 256; i++)
+            names[i] = list[i]->name;
+    }
+    names[n < 256 ? n : 256] = NULL;
+    for (size_t i = 0; names[i]; i++)
+        if (!strcmp(names[i], name))
+            return NULL;
+    return sweep_closest(name, names);
+}
+
 /* The key and value nodes of the i-th option of the mapping v's `options` (read_options
  * keeps them in the file's order); false when there is none. */
 static bool option_nodes(sweep_ctx *c, const yaml_node_t *v, size_t i, const yaml_node_t **k,
@@ -379,7 +403,9 @@ static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, con
         free(msg);
         return rc;
     }
-    int rc = sweep_errorf(c, v, "key '%s': %s", key, msg);
+    const char *near = plugin_closest(key, ps->name);
+    int rc = sweep_errorf(c, v, "key '%s': %s%s%s%s", key, msg, near ? "; did you mean '" : "",
+                          near ? near : "", near ? "'?" : "");
     free(msg);
     return rc;
 }

@@ -103,6 +103,15 @@ printf '%s\nsampler: {name: tpe, options: {seed: 1, multivariate: maybe}}\nparam
 check sflow.yaml "sflow.yaml:3:55: key 'sampler.options.multivariate': sampler 'tpe': option 'multivariate' needs true or false"
 printf '%s\nsampler: {name: rnadom, options: {seed: 1}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > sname.yaml
 check sname.yaml "sname.yaml:3:10: key 'sampler': unknown sampler 'rnadom'"
+# an unknown sampler or pruner name gets the hint unknown keys get
+check sampler.yaml "; did you mean 'random'?"
+printf '%s\npruner: medain\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > pname.yaml
+check pname.yaml "pname.yaml:3:9: key 'pruner': unknown pruner 'medain' (pruners: " "); did you mean 'median'?"
+printf '%s\npruner: {name: hyprband, options: {min_resource: 1}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > pname2.yaml
+check pname2.yaml "pname2.yaml:3:9: key 'pruner': unknown pruner 'hyprband'" "); did you mean 'hyperband'?"
+printf '%s\nsampler: zzzzzz\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > sname2.yaml
+check sname2.yaml "sname2.yaml:3:10: key 'sampler': unknown sampler 'zzzzzz'"
+if grep -q "did you mean" err.txt; then fail "a hint for a name near none: $(cat err.txt)"; fi
 printf '%s\nmethod: grdi\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > method.yaml
 check method.yaml "key 'method': expected grid, random, bayes, pbt, nsga2 or nsga3, got grdi; did you mean 'grid'?"
 printf '%s\ncommand: [python3, {args}]\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > cmd.yaml
