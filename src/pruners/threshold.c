@@ -9,9 +9,24 @@ typedef struct thr {
     int64_t n_warmup_steps, interval_steps;
 } thr;
 
+/* Neither bound given (both left infinite, their defaults): a pruner that prunes no finite
+ * value, which Optuna refuses ("Either lower or upper must be specified"). Refused when
+ * made, and at its first use for bounds set infinite after that. */
+static int check_bounds(const thr *p)
+{
+    if (p->lower == -INFINITY && p->upper == INFINITY)
+        return knob_set_error(KNOB_EINVAL,
+                              "pruner 'threshold': neither option lower nor option upper is "
+                              "given (both infinite), so it would prune no finite value: give "
+                              "lower, upper or both");
+    return KNOB_OK;
+}
+
 static int init(void *state)
 {
     const thr *p = state;
+    if (check_bounds(p))
+        return KNOB_EINVAL;
     if (p->lower > p->upper)
         return knob_set_error(KNOB_EINVAL, "pruner 'threshold': lower (%g) must be <= upper (%g)",
                               p->lower, p->upper);
@@ -25,6 +40,8 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     double v;
     (void)s;
     *out = false;
+    if (check_bounds(p))
+        return KNOB_EINVAL;
     if (!knob_trial_latest_report(t, &step, &v) ||
         !knob__check_step(t, step, p->n_warmup_steps, p->interval_steps))
         return KNOB_OK;
@@ -45,7 +62,8 @@ static const knob_option options[] = {
 const knob_pruner_plugin knob__pruner_threshold = {
     .version = KNOB_PRUNER_PLUGIN_VERSION,
     .name = "threshold",
-    .help = "Stops a trial whose latest intermediate value is below lower or above upper.",
+    .help = "Stops a trial whose latest intermediate value is below lower or above upper "
+            "(one of them at least is given).",
     .state_size = sizeof(thr),
     .options = options,
     .init = init,

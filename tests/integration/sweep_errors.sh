@@ -103,6 +103,14 @@ printf '%s\nsampler: {name: tpe, options: {seed: 1, multivariate: maybe}}\nparam
 check sflow.yaml "sflow.yaml:3:55: key 'sampler.options.multivariate': sampler 'tpe': option 'multivariate' needs true or false"
 printf '%s\nsampler: {name: rnadom, options: {seed: 1}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > sname.yaml
 check sname.yaml "sname.yaml:3:10: key 'sampler': unknown sampler 'rnadom'"
+# a threshold pruner without lower or upper prunes no finite value: refused, as Optuna does
+# (it was run, and never pruned)
+printf '%s\npruner: {name: threshold, options: {}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > thr.yaml
+check thr.yaml "thr.yaml:3:9: key 'pruner': pruner 'threshold': neither option lower nor option upper is given (both infinite), so it would prune no finite value: give lower, upper or both"
+printf '%s\npruner: {name: threshold, options: {n_warmup_steps: 2}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > thr2.yaml
+check thr2.yaml "thr2.yaml:3:9: key 'pruner': pruner 'threshold': neither option lower nor option upper"
+printf '%s\npruner: {name: threshold, options: {upper: 2}}\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > thr3.yaml
+"$KNOB" ask t --sweep thr3.yaml --storage memory: > out.txt 2>&1 || fail "thr3.yaml: $(cat out.txt)"
 # an unknown sampler or pruner name gets the hint unknown keys get
 check sampler.yaml "; did you mean 'random'?"
 printf '%s\npruner: medain\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > pname.yaml

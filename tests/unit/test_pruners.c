@@ -221,6 +221,43 @@ static void threshold_bounds(void **state)
     assert_int_equal(knob_pruner_create("threshold", "lower=2,upper=1", &p), KNOB_EINVAL);
 }
 
+/* Neither lower nor upper: a pruner that prunes no finite value, refused when made, as
+ * Optuna's ThresholdPruner refuses it (it was made, and never pruned); bounds set infinite
+ * after that are refused at its first use. */
+static void threshold_needs_a_bound(void **state)
+{
+    (void)state;
+    knob_pruner *p = NULL;
+    const char *none[] = {NULL, "", "n_warmup_steps=2", "lower=-inf,upper=inf"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        assert_int_equal(knob_pruner_create("threshold", none[i], &p), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), "pruner 'threshold': neither option lower nor "
+                                              "option upper is given"));
+        assert_non_null(strstr(knob_errmsg(), "give lower, upper or both"));
+    }
+    assert_int_equal(knob_pruner_create_pairs("threshold", NULL, NULL, 0, &p), KNOB_EINVAL);
+    assert_int_equal(knob_pruner_create("threshold", "lower=0", &p), KNOB_OK);
+    knob_pruner_free(p);
+    /* made with a bound, then set infinite: refused at the first report's question */
+    env e = make("memory:", "t", "threshold", "upper=1", KNOB_MINIMIZE);
+    knob_pruner *q;
+    assert_int_equal(knob_pruner_create("threshold", "upper=1", &q), KNOB_OK);
+    assert_int_equal(knob_pruner_set_option(q, "upper", "inf"), KNOB_OK);
+    knob_trial *t;
+    bool stop = true;
+    assert_int_equal(knob_study_ask(e.s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 5), KNOB_OK);
+    assert_int_equal(knob_pruner_prune(q, e.s, t, &stop), KNOB_EINVAL);
+    assert_false(stop);
+    assert_non_null(strstr(knob_errmsg(), "neither option lower nor option upper"));
+    assert_int_equal(knob_pruner_set_option(q, "upper", "4"), KNOB_OK);
+    assert_int_equal(knob_pruner_prune(q, e.s, t, &stop), KNOB_OK);
+    assert_true(stop);
+    knob_pruner_free(q);
+    assert_int_equal(knob_study_tell(e.s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    done(&e);
+}
+
 static void patient_waits(void **state)
 {
     (void)state;
@@ -945,6 +982,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(percentile_infinite_values),
         cmocka_unit_test(interval_steps_skip),
         cmocka_unit_test(threshold_bounds),
+        cmocka_unit_test(threshold_needs_a_bound),
         cmocka_unit_test(patient_waits),
         cmocka_unit_test(patient_messages),
         cmocka_unit_test(patient_wrapped_objective),
