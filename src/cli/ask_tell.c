@@ -112,11 +112,13 @@ int cmd_ask(int argc, char **argv)
     study_ref r;
     if (a.sweep ? sweep_load(a.sweep, &sw) : load_stored(&a, &sw))
         return a.sweep ? EXIT_USAGE : EXIT_FAIL;
-    int rc = EXIT_FAIL;
-    if (!cli_open_sweep_study(&sw, cli_storage(&a, &sw), a.pos[0], a.seed != NULL, seed, false,
-                              &r)) {
+    int rc =
+        cli_open_sweep_study(&sw, cli_storage(&a, &sw), a.pos[0], a.seed != NULL, seed, false, &r);
+    if (!rc) {
         rc = ask_one(&sw, &r);
         cli_close(&r);
+    } else {
+        rc = rc == CLI_SWEEP_MISMATCH ? EXIT_USAGE : EXIT_FAIL;
     }
     sweep_free(&sw);
     return rc;

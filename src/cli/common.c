@@ -495,6 +495,55 @@ static int check_sweep_change(const sweep *sw, const char *name, knob_study *s)
     return rc;
 }
 
+static void dirs_text(knobx_buf *b, const knob_direction *dirs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        knobx_buf_printf(b, "%s%s", i ? ", " : "",
+                         dirs[i] == KNOB_MAXIMIZE ? "maximize" : "minimize");
+}
+
+/* After the study's creation failed: when the study exists with other directions than the
+ * sweep's, says so in the sweep's terms (the library says "study 'x' exists with
+ * directions [minimize], not [maximize]", which names neither the file nor its key), and
+ * returns true. */
+static bool dirs_mismatch(const sweep *sw, knob_storage *st, const char *name,
+                          const knob_direction *dirs)
+{
+    knob_study *s;
+    if (knob_study_load(st, name, NULL, &s))
+        return false;
+    size_t n = knob_study_n_objectives(s);
+    bool same = n == sw->n_objectives;
+    for (size_t i = 0; same && i < n; i++)
+        same = knob_study_direction(s, i) == dirs[i];
+    if (!same) {
+        knobx_buf have = {0}, want = {0};
+        knob_direction had[SWEEP_MAX_OBJECTIVES];
+        for (size_t i = 0; i < n && i < SWEEP_MAX_OBJECTIVES; i++)
+            had[i] = knob_study_direction(s, i);
+        dirs_text(&have, had, n < SWEEP_MAX_OBJECTIVES ? n : SWEEP_MAX_OBJECTIVES);
+        dirs_text(&want, dirs, sw->n_objectives);
+        const char *file = sw->path ? sw->path : "the sweep";
+        if (n)
+            fprintf(stderr, "knob: study '%s' exists with directions [%s], and ", name,
+                    knobx_buf_cstr(&have));
+        else
+            fprintf(stderr, "knob: study '%s' exists without a metric, and ", name);
+        if (!sw->n_objectives)
+            fprintf(stderr, "%s has no metric", file);
+        else if (sw->objectives_key)
+            fprintf(stderr, "%s's objectives give [%s]", file, knobx_buf_cstr(&want));
+        else
+            fprintf(stderr, "%s's metric.goal is %s", file, knobx_buf_cstr(&want));
+        fprintf(stderr, ": a study keeps its directions (mend the sweep, or give another "
+                        "study's name)\n");
+        knobx_buf_free(&have);
+        knobx_buf_free(&want);
+    }
+    knob_study_free(s);
+    return !same;
+}
+
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          int64_t seed, bool heartbeats, study_ref *out)
 {
@@ -537,9 +586,13 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         return fail("storage");
     }
     if (knob_study_create(out->st, name, &o, &out->s)) {
-        fail("study");
+        char *msg = strdup(knob_errmsg());
+        bool mismatch = dirs_mismatch(sw, out->st, name, dirs);
+        if (!mismatch)
+            fprintf(stderr, "knob: study: %s\n", msg ? msg : "out of memory");
+        free(msg);
         knob_storage_close(out->st);
-        return -1;
+        return mismatch ? CLI_SWEEP_MISMATCH : -1;
     }
     if (check_sweep_change(sw, name, out->s)) {
         cli_close(out);

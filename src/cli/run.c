@@ -249,8 +249,9 @@ static int run(runner *r, const run_args *a, char *dflt_study)
                 sw->path, sw->command_at[elem][0], sw->command_at[elem][1], elem, missing);
         return EXIT_USAGE;
     }
-    if (cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref))
-        return EXIT_FAIL;
+    int opened = cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref);
+    if (opened)
+        return opened == CLI_SWEEP_MISMATCH ? EXIT_USAGE : EXIT_FAIL;
     if (r->setup_only) {
         char *where = knobx_redact_url(r->storage);
         if (strncmp(r->storage, "memory:", 7) == 0)

@@ -143,6 +143,7 @@ static int parse_objectives(sweep_ctx *c, const yaml_node_t *list)
         if (add_objective(c, sweep_node(c, list->data.sequence.items.start[i]), where))
             return -1;
     }
+    c->sw->objectives_key = true;
     return 0;
 }
 

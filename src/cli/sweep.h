@@ -119,6 +119,7 @@ typedef struct sweep {
      * grid or qmc), no early_terminate, no pruner. A trial then has no value. */
     objective *objectives;
     size_t n_objectives;
+    bool objectives_key; /* given by the key `objectives`, not `metric` */
     double target;
     bool has_target;
     sweep_param *params;
