@@ -536,7 +536,8 @@ typedef struct knob_pruner_plugin {
  * also takes `objective` (which objective's intermediate values it reads, 0 by
  * default), so studies of several objectives can be pruned. "patient" gives its
  * `objective` to the pruner it wraps (`wrapped`); an `objective` in its `wrapped_options`
- * that is not patient's is KNOB_EINVAL, naming both. The rest as for samplers:
+ * that is not patient's is KNOB_EINVAL, naming both. "threshold" needs `lower` or
+ * `upper` (KNOB_EINVAL without either, as Optuna's ThresholdPruner). The rest as for samplers:
  * knob_sampler_create, _create_pairs, _create_plugin, _free and _set_option. */
 KNOB_API int knob_pruner_create(const char *name, const char *options, knob_pruner **out);
 KNOB_API int knob_pruner_create_pairs(const char *name, const char *const *keys,
