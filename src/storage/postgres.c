@@ -905,8 +905,10 @@ static void nap(double s)
 
 static int fail_msg(pg *d, const char *op, const char *detail)
 {
-    char msg[600];
-    snprintf(msg, sizeof msg, "%s", detail ? detail : "");
+    char all[4096], msg[600];
+    snprintf(all, sizeof all, "%s", detail ? detail : "");
+    knobx_redact_secret(all, sizeof all, d->conninfo); /* libpq may quote the URL */
+    snprintf(msg, sizeof msg, "%s", all);
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = 0;
@@ -1564,11 +1566,14 @@ static char *with_connect_timeout(const char *url)
 }
 
 /* Why the connection failed, on one line: libpq's message names the host and port (and
- * says "Connection refused" or "timeout expired") over several lines. */
+ * says "Connection refused" or "timeout expired") over several lines. A URL libpq cannot
+ * read is quoted in it, whole or in part: the password is taken out before it is cut. */
 static int cannot_connect(pg *d)
 {
-    char msg[600];
-    snprintf(msg, sizeof msg, "%s", d->c ? PQerrorMessage(d->c) : "out of memory");
+    char all[4096], msg[600];
+    snprintf(all, sizeof all, "%s", d->c ? PQerrorMessage(d->c) : "out of memory");
+    knobx_redact_secret(all, sizeof all, d->conninfo);
+    snprintf(msg, sizeof msg, "%s", all);
     char *w = msg;
     for (const char *r = msg; *r; r++)
         if (!isspace((unsigned char)*r))

@@ -1,5 +1,6 @@
 #include "util/url.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,83 @@ char *knobx_redact_url(const char *url)
         for (pw += 9; *pw && *pw != ' ' && *pw != '&'; pw++)
             *pw = '*';
     return r;
+}
+
+/* Writes "***" for each occurrence of secret (n bytes, n > 0) in text (size bytes), cut to
+ * size; out of memory, each of its bytes a '*' instead. */
+static void mask(char *text, size_t size, const char *secret, size_t n)
+{
+    if (!strstr(text, secret))
+        return;
+    char *out = malloc(size);
+    if (!out) {
+        for (char *at = strstr(text, secret); at; at = strstr(at + n, secret))
+            memset(at, '*', n);
+        return;
+    }
+    size_t k = 0;
+    for (const char *r = text; *r;) {
+        bool hit = strncmp(r, secret, n) == 0;
+        for (const char *w = hit ? "***" : r; *w && (hit || w == r) && k + 1 < size; w++)
+            out[k++] = *w;
+        r += hit ? n : 1;
+    }
+    out[k] = 0;
+    memcpy(text, out, k + 1);
+    free(out);
+}
+
+/* secret (n bytes) percent-decoded into out (out_size), or false when it has no %XX or
+ * does not fit. */
+static bool decoded(const char *secret, size_t n, char *out, size_t out_size)
+{
+    size_t k = 0;
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (k + 1 >= out_size)
+            return false;
+        if (secret[i] == '%' && i + 2 < n && isxdigit((unsigned char)secret[i + 1]) &&
+            isxdigit((unsigned char)secret[i + 2])) {
+            char hex[3] = {secret[i + 1], secret[i + 2], 0};
+            out[k++] = (char)strtol(hex, NULL, 16);
+            i += 2;
+            any = true;
+        } else {
+            out[k++] = secret[i];
+        }
+    }
+    out[k] = 0;
+    return any && k > 0;
+}
+
+/* Masks secret (n bytes) in text, as written and percent-decoded. */
+static void mask_both(char *text, size_t size, const char *secret, size_t n)
+{
+    char raw[1024], dec[1024];
+    if (!n || n >= sizeof raw)
+        return;
+    memcpy(raw, secret, n);
+    raw[n] = 0;
+    mask(text, size, raw, n);
+    if (decoded(raw, n, dec, sizeof dec))
+        mask(text, size, dec, strlen(dec));
+}
+
+void knobx_redact_secret(char *text, size_t size, const char *url)
+{
+    if (!text || !size || !url)
+        return;
+    const char *scheme = strstr(url, "://");
+    if (scheme) {
+        const char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+        const char *slash = strchr(auth, '/');
+        if (at && colon && colon < at && (!slash || at < slash))
+            mask_both(text, size, colon + 1, (size_t)(at - colon - 1));
+    }
+    for (const char *pw = strstr(url, "password="); pw; pw = strstr(pw, "password=")) {
+        pw += 9;
+        mask_both(text, size, pw, strcspn(pw, " &"));
+    }
 }
 
 bool knobx_sqlite_path(const char *url, char *path, size_t size)

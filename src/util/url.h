@@ -10,6 +10,12 @@
  * free(). */
 char *knobx_redact_url(const char *url);
 
+/* Takes the password of storage URL `url` (that of "scheme://user:pw@host", and of
+ * "password=..."), as written and percent-decoded, out of `text` (size bytes, a message
+ * that may quote the URL or a piece of it: libpq's own messages on a URL it cannot read
+ * do), writing "***" for each; in place, cut to size. */
+void knobx_redact_secret(char *text, size_t size, const char *url);
+
 /* The file of a SQLite storage URL ("sqlite:///x.db", "sqlite+pysqlite:////abs/x.db?timeout=5":
  * a SQLAlchemy driver and the query dropped) into path; false for another scheme, or a file
  * name empty or longer than size - 1 (the storage says what else is wrong). */

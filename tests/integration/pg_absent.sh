@@ -14,4 +14,11 @@ python3 -c "import sys; sys.exit($took > 2)" || fail "knob studies failed after 
 grep -q "127.0.0.1:$PORT" err.txt || fail "the message names no host and port: $(cat err.txt)"
 grep -q "Connection refused" err.txt || fail "the message says nothing of the refusal: $(cat err.txt)"
 grep -q s3cret err.txt && fail "the password is shown: $(cat err.txt)"
+# a URL libpq cannot read (a '%' in the password not written %25, an unclosed '['): its
+# message quotes the URL or the piece it stopped at, the password taken out
+for url in "postgresql://knob:s3cret%pw@127.0.0.1:$PORT/knob" "postgresql://knob:s3cret@[::1:$PORT/knob"; do
+    "$KNOB" studies --storage "$url" > out.txt 2> err.txt && fail "knob studies succeeded: $url"
+    grep -q "cannot connect" err.txt || fail "no word of the connection: $(cat err.txt)"
+    grep -q s3cret err.txt && fail "the password is shown: $(cat err.txt)"
+done
 exit 0
