@@ -68,9 +68,11 @@ static int load_stored(const cli_args *a, sweep *sw)
     study_ref r;
     char label[300];
     memset(sw, 0, sizeof *sw);
-    if (cli_open_study(cli_storage(a, NULL), a->pos[0], &r)) {
-        fprintf(stderr, "knob ask: a new study needs its sweep: knob ask %s --sweep FILE\n",
-                a->pos[0]);
+    int open = cli_open_study(cli_storage(a, NULL), a->pos[0], &r);
+    if (open) {
+        if (open == CLI_NO_STUDY) /* not when the storage failed: the study may be there */
+            fprintf(stderr, "knob ask: a new study needs its sweep: knob ask %s --sweep FILE\n",
+                    a->pos[0]);
         return -1;
     }
     const char *json = knob_study_system_attr(r.s, "sweep");

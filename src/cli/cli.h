@@ -39,9 +39,11 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
  * the sweep's target (<= when minimizing, >= when maximizing), then *best holds it. */
 bool cli_target_reached(const sweep *sw, knob_study *s, double *best);
 
-/* Opens the storage and loads an existing study. Prints errors; -1 on failure. A SQLite
- * file that does not exist is that failure, and is not created (a mistyped path, or the
- * wrong directory, would leave an empty database behind). */
+/* Opens the storage and loads an existing study. Prints errors; -1 on failure,
+ * CLI_NO_STUDY when the study is not there (no study of that name, or no SQLite file: that
+ * file is not created, as a mistyped path, or the wrong directory, would leave an empty
+ * database behind). */
+#define CLI_NO_STUDY (-2)
 int cli_open_study(const char *storage, const char *name, study_ref *out);
 
 /* cli_open_study, with the pruner of the sweep stored with the study (by knob run or

@@ -610,11 +610,18 @@ bool cli_sqlite_missing(const char *url, char *msg, size_t size)
         return false; /* the storage says what else is wrong */
     if (stat(path, &st) == 0 || errno != ENOENT)
         return false;
-    char cwd[4096];
+    /* knob run creates the file, not its directory */
+    char dir[4096], cwd[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = 0;
+    bool no_dir = slash && stat(dir, &st) != 0 && errno == ENOENT;
+    const char *why = no_dir ? "its directory does not exist" : "knob run creates it";
     if (*path != '/' && getcwd(cwd, sizeof cwd))
-        snprintf(msg, size, "no file '%s' in %s (knob run creates it)", path, cwd);
+        snprintf(msg, size, "no file '%s' in %s (%s)", path, cwd, why);
     else
-        snprintf(msg, size, "no file '%s' (knob run creates it)", path);
+        snprintf(msg, size, "no file '%s' (%s)", path, why);
     return true;
 }
 
@@ -634,13 +641,14 @@ int cli_open_study(const char *storage, const char *name, study_ref *out)
 {
     memset(out, 0, sizeof *out);
     if (cli_refuse_missing(storage, name))
-        return -1;
+        return CLI_NO_STUDY;
     if (knob_storage_open(storage, &out->st))
         return fail("storage");
-    if (knob_study_load(out->st, name, NULL, &out->s)) {
+    int rc = knob_study_load(out->st, name, NULL, &out->s);
+    if (rc) {
         fprintf(stderr, "knob: %s\n", knob_errmsg()); /* it names the study and the storage */
         knob_storage_close(out->st);
-        return -1;
+        return rc == KNOB_ENOTFOUND ? CLI_NO_STUDY : -1;
     }
     return 0;
 }

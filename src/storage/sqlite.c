@@ -670,8 +670,10 @@ static int unreadable(db *d)
 static int schema_version(db *d)
 {
     int64_t version = 0;
+    /* a whole number: '1.5' was read as 1 */
     if (int_query(d,
-                  "SELECT CAST(value AS INTEGER) FROM knob_meta WHERE key = "
+                  "SELECT CASE WHEN value GLOB '[1-9]*' AND value NOT GLOB '*[^0-9]*' THEN "
+                  "CAST(value AS INTEGER) ELSE 0 END FROM knob_meta WHERE key = "
                   "'schema_version'",
                   &version) ||
         version < 1)
@@ -862,9 +864,14 @@ static int parse_url(const char *url, const char *where, db *d)
                            "or sqlite:////absolute/path.db",
                            url);
     d->busy_ms = BUSY_TIMEOUT_MS;
+    bool timeout = false;
     for (const char *q = where + n; *q;) {
         q++; /* the '?' or '&' */
         size_t len = strcspn(q, "&");
+        if (len >= 8 && strncmp(q, "timeout=", 8) == 0 && timeout)
+            return knob__error(KNOB_EINVAL,
+                               "storage URL '%s': timeout is given twice; give it once", url);
+        timeout |= len >= 8 && strncmp(q, "timeout=", 8) == 0;
         int rc = len ? parse_param(url, q, len, d) : KNOB_OK;
         if (rc)
             return rc;

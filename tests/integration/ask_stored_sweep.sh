@@ -10,6 +10,13 @@ rc=0
 [ $rc = 1 ] || fail "a new study without --sweep: exit $rc, not 1: $(cat out.txt err.txt)"
 grep -qF "knob ask: a new study needs its sweep: knob ask s --sweep FILE" err.txt ||
     fail "new study: $(cat err.txt)"
+# a storage that cannot be opened (not a database): its error alone, no word of a new study
+printf 'not a database, not at all, long enough to be read as a header' > junk.db
+rc=0
+"$KNOB" ask s --storage "sqlite:///$T/junk.db" > out.txt 2> err.txt || rc=$?
+[ $rc = 1 ] || fail "a storage that cannot be opened: exit $rc: $(cat out.txt err.txt)"
+grep -q "junk.db" err.txt || fail "the storage's error: $(cat err.txt)"
+grep -q "a new study needs its sweep" err.txt && fail "a new study said of a storage error: $(cat err.txt)"
 "$KNOB" ask s --sweep sw.yaml $S > a0.json 2> err.txt || fail "first ask: $(cat err.txt)"
 "$KNOB" ask s $S > a1.json 2> err.txt || fail "ask without --sweep: $(cat err.txt)"
 expect_eq "$(py 'd["number"]' < a1.json)" 1 "the second trial"

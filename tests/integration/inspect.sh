@@ -74,6 +74,12 @@ for c in "studies" "trials insp" "best insp" "delete insp" "tell insp 0 1" "enqu
     grep -q "no file 'knob.db' in .*/elsewhere (knob run creates it)" err.txt || fail "knob $c: $(cat err.txt)"
     [ -z "$(ls -A elsewhere)" ] || fail "knob $c created $(ls -A elsewhere)"
 done
+# a file in a directory that does not exist: said so (knob run does not create the directory)
+set +e
+"$KNOB" trials s --storage sqlite:///nodir/x.db > /dev/null 2> err.txt
+set -e
+grep -qF "no file 'nodir/x.db' in $PWD (its directory does not exist)" err.txt ||
+    fail "a file in a missing directory: $(cat err.txt)"
 # an option of another command is refused, naming it (it was ignored: best --state fail)
 for c in "best insp --state fail" "studies --seed 3" "trials insp --sweep x.yaml" \
     "delete insp --json" "enqueue insp x=1 --constraints 1" "samplers --storage memory:" \

@@ -95,10 +95,18 @@ static void url_query(void **state)
     knob_storage_close(st);
     assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(other);
-    const char *bad[] = {"?timeout=x", "?timeout=-1", "?timeout=", "?timeout=1&mode=ro",
-                         "?check_same_thread=False"};
-    const char *why[] = {"got 'x'", "got '-1'", "got ''", "unknown query parameter 'mode'",
-                         "unknown query parameter 'check_same_thread'"};
+    const char *bad[] = {"?timeout=x",
+                         "?timeout=-1",
+                         "?timeout=",
+                         "?timeout=1&mode=ro",
+                         "?check_same_thread=False",
+                         "?timeout=5&timeout=6"};
+    const char *why[] = {"got 'x'",
+                         "got '-1'",
+                         "got ''",
+                         "unknown query parameter 'mode'",
+                         "unknown query parameter 'check_same_thread'",
+                         "timeout is given twice"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(url, sizeof url, "sqlite:///%s%s", path, bad[i]);
         st = NULL;
@@ -108,6 +116,35 @@ static void url_query(void **state)
             fail_msg("%s: %s", url, knob_errmsg());
     }
     snprintf(url, sizeof url, "sqlite:///%s?timeout=2.5&", path);
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_storage_close(st);
+    unlink(path);
+}
+
+/* A schema version that is no whole number from 1 is a damaged file, named so: '1.5' was
+ * read as version 1, and the file opened. */
+static void schema_version_whole(void **state)
+{
+    (void)state;
+    char path[4096], url[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("schema_version.db"));
+    unlink(path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    make_study(url);
+    const char *bad[] = {"1.5", "0", "-1", "abc", "", "01"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "UPDATE knob_meta SET value = '%s' WHERE key = 'schema_version'",
+                 bad[i]);
+        knob_test_sql_exec(path, sql);
+        knob_storage *st = NULL;
+        int rc = knob_storage_open(url, &st);
+        if (rc != KNOB_ECORRUPT || !strstr(knob_errmsg(), "without its schema version"))
+            fail_msg("schema version '%s': %d, %s", bad[i], rc, rc ? knob_errmsg() : "opened");
+        assert_null(st);
+    }
+    knob_test_sql_exec(path, "UPDATE knob_meta SET value = '1' WHERE key = 'schema_version'");
+    knob_storage *st = NULL;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     knob_storage_close(st);
     unlink(path);
@@ -304,6 +341,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(opens_beside_a_writer),
     cmocka_unit_test(url_query),
     cmocka_unit_test(url_driver),
+    cmocka_unit_test(schema_version_whole),
     cmocka_unit_test(trial_counts_are_exact),
     cmocka_unit_test(lock_wait_keeps_timeout),
 };
