@@ -172,6 +172,81 @@ async function infPage() {
     await release(page);
 }
 
+// Complete trials valued inf and -inf (odd_fixtures.py: neginf, posinf, allinf, moinf) at url:
+// every plot draws, and the points of those on a grid (history, slices, contours, Pareto
+// front, distribution function) inside it, the history, slices and Pareto front one for each
+// of the three trials; an objective's axis says +inf or -inf at the edge where
+// such a value is (neginf and posinf: with ticks of the finite values too, which infinities
+// in the axis's range left out), and the best-so-far line of neginf (minimized) ends at the
+// bottom edge, at -inf.
+async function infinitePage(url, name, study) {
+    const page = await open(url, name);
+    await page.locator('table.trials tbody tr').first().waitFor();
+    const plots = await page.evaluate(() => {
+        const out = {};
+        for (const id of window.knob.plots()) {
+            try {
+                window.knob.draw(id);
+            } catch (e) {
+                out[id] = { error: String(e.message || e).split('\n')[0] };
+                continue;
+            }
+            const m = window.knobChart(id).getModel(), grid = m.getComponent('grid');
+            if (!grid)
+                continue;
+            const r = grid.coordinateSystem.getRect();
+            // the points of the trials (scatters; the distribution function's lines), and
+            // those drawn inside the grid (a pixel of slack)
+            let points = 0, inside = 0;
+            m.eachSeries(s => {
+                if (s.subType !== 'scatter' && !(id === 'edf' && s.subType === 'line'))
+                    return;
+                const d = s.getData();
+                points += d.count();
+                const line = s.subType === 'line' && d.getLayout('points'); // x, y, x, y...
+                for (let i = 0; i < d.count(); i++) {
+                    const [x, y] = line ? [line[2 * i], line[2 * i + 1]] : d.getItemLayout(i) || [];
+                    if (x >= r.x - 1 && x <= r.x + r.width + 1 && y >= r.y - 1 && y <= r.y + r.height + 1)
+                        inside++;
+                }
+            });
+            const axis = (kind, i) => m.getComponent(kind, i)?.axis;
+            const labels = a => (a && a.type === 'value' ? a.getViewLabels().map(l => l.formattedLabel) : []);
+            const best = m.getSeriesByName('best so far')[0];
+            out[id] = { points, inside, x: labels(axis('xAxis', 0)), y: labels(axis('yAxis', 0)),
+                        bottom: axis('yAxis', 0)?.scale.getExtent()[0],
+                        best: best ? best.getData().get('y', best.getData().count() - 1) : null };
+        }
+        return out;
+    });
+    const want = study === 'allinf' ? ['+inf', '-inf'] : study === 'posinf' ? ['+inf'] : ['-inf'];
+    for (const [id, p] of Object.entries(plots)) {
+        if (p.error) {
+            fail(`${name}: plot ${id} is not drawn: ${p.error}`);
+            continue;
+        }
+        if (p.inside !== p.points)
+            fail(`${name}: plot ${id} draws ${p.inside} of its ${p.points} points inside its grid`);
+    }
+    for (const id of study === 'moinf' ? ['pareto-0-1'] : ['history', 'slice-a', 'slice-b']) {
+        const p = plots[id];
+        if (!p) {
+            fail(`${name}: no plot ${id} among ${Object.keys(plots).join(', ')}`);
+            continue;
+        }
+        if (p.points !== 3)
+            fail(`${name}: plot ${id} has ${p.points} points, not one for each of the 3 trials`);
+        const labels = study === 'moinf' ? [...p.x, ...p.y] : p.y;
+        const numbers = labels.filter(l => /^-?[0-9.]+(e[+-]?[0-9]+)?$/.test(l));
+        if (!want.every(w => labels.includes(w)) || (study !== 'allinf' && numbers.length < 2))
+            fail(`${name}: plot ${id}'s objective axis is labelled ${JSON.stringify(labels)}`);
+    }
+    if (study === 'neginf' && plots.history && !(plots.history.best === plots.history.bottom))
+        fail(`${name}: the best so far ends at ${plots.history.best}, not at -inf (the bottom edge, ` +
+             `${plots.history.bottom})`);
+    await closePage(page, `${artifacts}/odd-${name}.png`);
+}
+
 // The study shown (two objectives, the second picked) deleted and made again (other trials,
 // another param, one objective) under its name: the page shows the new study alone.
 async function remadePage() {
@@ -294,6 +369,10 @@ await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
 await protoPage();
 await multiPage();
 await infPage();
+for (const study of ['neginf', 'posinf', 'allinf', 'moinf']) {
+    await infinitePage(pathToFileURL(`${dir}/${study}.html`).href, `report-${study}`, study);
+    await infinitePage(`${dashUrl}/study?name=${study}`, `dashboard-${study}`, study);
+}
 // Several objectives, no complete trial: every plot listed has marks (no empty Pareto front).
 for (const name of ['mfail', 'mrun']) {
     const page = await open(pathToFileURL(`${dir}/${name}.html`).href, `report-${name}`);

@@ -3,7 +3,9 @@
 # values that are HTML or script must stay text, whatever is shown and hovered; params named
 # as JavaScript's own members draw like any other; the plots of one objective stay right
 # after those of another are drawn; a study deleted and made again under the same name while
-# the dashboard shows it is shown anew; values of inf show as knob trials prints them; a
+# the dashboard shows it is shown anew; values of inf show as knob trials prints them, and
+# the plots of complete trials valued inf or -inf draw every trial, the infinities at the
+# edge of an axis scaled on the finite values (in the report and in the dashboard); a
 # study of several objectives without a complete trial has no empty plot; the plots made
 # again (another objective picked) while a chart's progressive paint is left for a later
 # frame throw nothing. Screenshots of failed pages (all: KNOB_SCREENSHOTS=1):
@@ -21,6 +23,9 @@ evil=$(python3 "$KNOB_SRC/tests/browser/odd_fixtures.py" "$db" 2> fixtures.err |
 "$KNOB" report mfail --storage "$db" -o mfail.html
 "$KNOB" report mrun --storage "$db" -o mrun.html
 "$KNOB" report big --storage "$db" -o big.html
+for name in neginf posinf allinf moinf; do
+    "$KNOB" report $name --storage "$db" -o $name.html
+done
 start_dashboard "$db"
 page_test odd.mjs "$artifacts" "$T" "$url" "$evil" "$web" "$db"
 echo ok

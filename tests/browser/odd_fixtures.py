@@ -10,6 +10,9 @@ Python package over this build's libknob (KNOB_LIBRARY):
   "inf"   pruned trials whose last intermediate value, their value, is inf, -inf, 2.5
           (add_trial takes them, as Optuna's storages hold them);
   "mfail" two and "mrun" three objectives, the trials failed or still running;
+  "neginf", "posinf", "allinf" trials of params a and b valued -inf, 1, 2; inf, 1, 2; inf,
+          -inf, inf (Optuna's infinite values, as the Python package takes them);
+  "moinf" two objectives, the trials valued (-inf, 1), (1, inf), (2, 2);
   "big"   two objectives, 3,100 trials: past 3,000 the parallel coordinates draw
           progressively.
 With "remake" after the storage: deletes "re" and makes it again, with two trials of a param y
@@ -69,6 +72,15 @@ for name, n_obj, state in (("mfail", 2, knob.trial.TrialState.FAIL), ("mrun", 3,
         t.suggest_float("x", 0, 1)
         if state is not None:
             s.tell(t, state=state)
+inf = float("inf")
+for name, values in (("neginf", [-inf, 1.0, 2.0]), ("posinf", [inf, 1.0, 2.0]), ("allinf", [inf, -inf, inf]),
+                     ("moinf", [(-inf, 1.0), (1.0, inf), (2.0, 2.0)])):
+    s = study(name, directions=["minimize"] * (2 if name == "moinf" else 1))
+    for v in values:
+        t = s.ask()
+        t.suggest_float("a", 0, 1)
+        t.suggest_float("b", 0, 1)
+        s.tell(t, v)
 knob.logging.set_verbosity(knob.logging.WARNING)  # a line per trial otherwise
 study("big", directions=["minimize", "minimize"]).optimize(
     lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=3100)

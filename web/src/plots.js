@@ -44,10 +44,72 @@ function scatter(name, data, color, extra) {
                            largeThreshold: LARGE, itemStyle: { color } }, extra);
 }
 
+// An objective's axis where some values are infinite (a study of infinite_values, as
+// Optuna's storages hold them): scaled on the finite values, in ticks of a round step, each
+// infinity one step beyond them at the edge of the axis, whose tick says +inf or -inf; the
+// points there drawn as arrows (edgeMarks). {at(v): v's place on the axis, axis: ECharts'
+// options of the axis, top, bottom: the places of inf and -inf (null: no such value)}; null
+// when no value is infinite (the axis as ECharts scales it).
+// NaN is never a stored value: the page gets null, no point.
+function edgeScale(values) {
+    let lo = Infinity, hi = -Infinity, neg = false, pos = false;
+    for (const v of values) {
+        if (v === Infinity)
+            pos = true;
+        else if (v === -Infinity)
+            neg = true;
+        else if (Number.isFinite(v)) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+    }
+    if (!pos && !neg)
+        return null;
+    const finite = lo <= hi;
+    const [a, b] = finite ? [lo, hi] : [0, 0];
+    const step = roundStep(b > a ? (b - a) / 5 : Math.abs(a) / 2 || 1);
+    let min = Math.floor(a / step) * step, max = Math.ceil(b / step) * step;
+    if (finite && min === max) { // one finite value: in the middle
+        min -= step;
+        max += step;
+    }
+    const bottom = neg ? min - step : min, top = pos ? max + step : max;
+    const near = (v, e) => Math.abs(v - e) < step * 1e-6;
+    const formatter = v => pos && near(v, top) ? '+inf' : neg && near(v, bottom) ? '-inf' : finite ? fmt(v) : '';
+    return { at: v => (v === Infinity ? top : v === -Infinity ? bottom : v),
+             top: pos ? top : null, bottom: neg ? bottom : null,
+             axis: { scale: false, min: bottom, max: top, interval: step, axisLabel: { formatter } } };
+}
+
+// 1, 2 or 5 times a power of ten, the least not below x (> 0).
+function roundStep(x) {
+    const mag = 10 ** Math.floor(Math.log10(x)), f = x / mag;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+// The symbol options of a scatter whose data items hold, at dimension dim, the places of
+// edgeScale s ({x: [dim, s], y: [dim, s]}, either null): a point at an infinity's edge is an
+// arrow pointing off the axis that way, the others circles of size `size`.
+function edgeMarks({ x = null, y = null }, size) {
+    const at = (a, v) => a && (v[a[0]] === a[1].top || v[a[0]] === a[1].bottom);
+    const edge = v => (at(y, v) ? (v[y[0]] === y[1].top ? 0 : 180)
+        : at(x, v) ? (v[x[0]] === x[1].top ? -90 : 90) : null);
+    return { symbol: v => (edge(v) === null ? 'circle' : 'triangle'),
+             symbolRotate: v => edge(v) ?? 0,
+             symbolSize: v => (edge(v) === null ? size : size + 4) };
+}
+
+// An objective's value axis: that of edgeScale s where a value is infinite.
+function objectiveAxis(name, s, extra) {
+    return valueAxis(name, Object.assign({}, s ? s.axis : {}, extra));
+}
+
 function history(study, k) {
     const done = complete(study, k);
-    const pts = done.filter(t => !t.infeasible).map(t => [t.n, t.v[k], t.n]);
-    const bad = done.filter(t => t.infeasible).map(t => [t.n, t.v[k], t.n]);
+    const s = edgeScale(done.map(t => t.v[k])), at = s ? s.at : v => v;
+    const pts = done.filter(t => !t.infeasible).map(t => [t.n, at(t.v[k]), t.n]);
+    const bad = done.filter(t => t.infeasible).map(t => [t.n, at(t.v[k]), t.n]);
+    const marks = s ? edgeMarks({ y: [1, s] }, 5) : {};
     // The best so far, as a step line through the trials that improved it (and the last
     // trial): the same line as one point per trial, with far fewer points.
     const best = [];
@@ -55,16 +117,16 @@ function history(study, k) {
     for (const t of feasible(study, k)) {
         if (b === null || better(study, k, t.v[k], b)) {
             b = t.v[k];
-            best.push([t.n, b, t.n]);
+            best.push([t.n, at(b), t.n]);
         }
         last = t;
     }
     if (last && best[best.length - 1][0] !== last.n)
-        best.push([last.n, b, last.n]);
+        best.push([last.n, at(b), last.n]);
     return base(study, {
-        xAxis: valueAxis('trial'), yAxis: valueAxis(objectiveName(study, k)),
-        series: [scatter('value', pts, STATE_COLOR.complete),
-                 ...(bad.length ? [scatter('infeasible', bad, '#bbbbbb')] : []),
+        xAxis: valueAxis('trial'), yAxis: objectiveAxis(objectiveName(study, k), s),
+        series: [scatter('value', pts, STATE_COLOR.complete, marks),
+                 ...(bad.length ? [scatter('infeasible', bad, '#bbbbbb', marks)] : []),
                  // Under the points and deaf to the mouse: the best trial's own point tells it.
                  { type: 'line', name: 'best so far', data: best, step: 'end', showSymbol: false,
                    silent: true, z: 1,
@@ -78,16 +140,18 @@ const LARGE_STEPS = 8;
 function slice(study, k, param) {
     const p = paramView(param, complete(study, k), study);
     const pts = [];
+    const s = edgeScale(complete(study, k).map(t => t.v[k])), at = s ? s.at : v => v;
     for (const t of complete(study, k)) {
         if (!p.has(t))
             continue;
         const v = p.get(t);
-        pts.push([p.kind === 'categorical' ? p.label(v) : v, t.v[k], t.n, t.n]);
+        pts.push([p.kind === 'categorical' ? p.label(v) : v, at(t.v[k]), t.n, t.n]);
     }
     const last = Math.max(1, study.trials.length - 1);
     let series, visualMap;
     if (pts.length <= LARGE) {
-        series = [scatter(p.name, pts, undefined, { large: false, symbolSize: 6 })];
+        series = [scatter(p.name, pts, undefined, Object.assign({ large: false, symbolSize: 6 },
+                                                                s ? edgeMarks({ y: [1, s] }, 6) : {}))];
         visualMap = { show: false, dimension: 2, min: 0, max: last, inRange: { color: ['#9ecae1', '#08306b'] } };
     } else {
         const bins = Array.from({ length: LARGE_STEPS }, () => []);
@@ -100,7 +164,7 @@ function slice(study, k, param) {
             return scatter(p.name, data, color, { large: true, largeThreshold: 1, symbolSize: 5 });
         });
     }
-    const o = base(study, { xAxis: paramAxis(p), yAxis: valueAxis(objectiveName(study, k)), series });
+    const o = base(study, { xAxis: paramAxis(p), yAxis: objectiveAxis(objectiveName(study, k), s), series });
     if (visualMap)
         o.visualMap = visualMap;
     o.legend = { show: false };
@@ -287,33 +351,39 @@ function filledGrid(study, z, nx, ny) {
     return f.z;
 }
 
+// The surface of the trials' finite values; the axes span every trial's point, those of
+// infinite values too (no colour says them: they are points of their own).
 function surface(study, k, px, py) {
-    const done = complete(study, k).filter(t => px.has(t) && py.has(t) && Number.isFinite(t.v[k]));
+    const done = complete(study, k).filter(t => px.has(t) && py.has(t));
     const tr = p => v => {
         const a = paramAxisValue(p, v);
         return a === null ? null : p.log ? Math.log10(a) : a;
     };
     const fx = tr(px), fy = tr(py);
-    const pts = done.map(t => [fx(px.get(t)), fy(py.get(t)), t.v[k]]).filter(q => q[0] !== null && q[1] !== null);
-    if (!pts.length)
+    const all = done.map(t => [fx(px.get(t)), fy(py.get(t)), t.v[k]]).filter(q => q[0] !== null && q[1] !== null);
+    const pts = all.filter(q => Number.isFinite(q[2]));
+    if (!all.length)
         return { done, cells: [], x0: -0.5, x1: 0.5, y0: -0.5, y1: 0.5 };
-    const ax = gridAxis(px, pts.map(q => q[0])), ay = gridAxis(py, pts.map(q => q[1]));
-    const nx = ax.grid.length, ny = ay.grid.length;
+    const ex = gridAxis(px, all.map(q => q[0])), ey = gridAxis(py, all.map(q => q[1]));
     let cells = [];
-    if (nx >= 2 && ny >= 2) {
-        const z = new Float64Array(nx * ny).fill(NaN);
-        for (const [x, y, v] of pts)
-            z[ay.at(y) * nx + ax.at(x)] = v;
-        cells = raster(ax.grid, ay.grid, filledGrid(study, z, nx, ny), ax.lo, ax.hi, ay.lo, ay.hi);
+    if (pts.length) {
+        const ax = gridAxis(px, pts.map(q => q[0])), ay = gridAxis(py, pts.map(q => q[1]));
+        const nx = ax.grid.length, ny = ay.grid.length;
+        if (nx >= 2 && ny >= 2) {
+            const z = new Float64Array(nx * ny).fill(NaN);
+            for (const [x, y, v] of pts)
+                z[ay.at(y) * nx + ax.at(x)] = v;
+            cells = raster(ax.grid, ay.grid, filledGrid(study, z, nx, ny), ex.lo, ex.hi, ey.lo, ey.hi);
+        }
     }
-    return { done, cells, x0: ax.lo, x1: ax.hi, y0: ay.lo, y1: ay.hi };
+    return { done, cells, x0: ex.lo, x1: ex.hi, y0: ey.lo, y1: ey.hi };
 }
 
 function contour(study, k, paramX, paramY) {
     const px = paramView(paramX, complete(study, k), study), py = paramView(paramY, complete(study, k), study);
     const { done, cells, x0, x1, y0, y1 } = surface(study, k, px, py);
-    const vals = cells.length ? cells.map(c => c[2]) : done.map(t => t.v[k]);
-    const lo = Math.min(...vals), hi = Math.max(...vals);
+    const vals = cells.length ? cells.map(c => c[2]) : done.map(t => t.v[k]).filter(Number.isFinite);
+    const [lo, hi] = vals.length ? [Math.min(...vals), Math.max(...vals)] : [0, 1];
     const bins = (a, b) => Array.from({ length: RASTER }, (_, i) => fmt(a + (b - a) * (i + 0.5) / RASTER));
     // Axis labels in the param's terms: 10^v on a log scale, the choice at a whole index.
     const label = p => v => p.log ? fmt(10 ** v) : p.kind === 'categorical'
@@ -325,6 +395,8 @@ function contour(study, k, paramX, paramY) {
         const x = paramAxisValue(px, px.get(t)), y = paramAxisValue(py, py.get(t));
         return [px.log ? Math.log10(x) : x, py.log ? Math.log10(y) : y, t.v[k], t.n];
     });
+    // a trial of an infinite value: an arrow, up for inf, down for -inf
+    const inf = v => v[2] === Infinity || v[2] === -Infinity;
     const o = base(study, {
         xAxis: [{ type: 'category', data: bins(x0, x1), show: false },
                 { type: 'value', min: x0, max: x1, name: px.name, nameLocation: 'middle', nameGap: 28,
@@ -340,7 +412,9 @@ function contour(study, k, paramX, paramY) {
         // made again meanwhile (another objective picked) found its painter gone
         series: [{ type: 'heatmap', data: cells, silent: true, xAxisIndex: 0, yAxisIndex: 0,
                    progressive: 0, itemStyle: { opacity: 0.85 } },
-                 scatter('trials', pts, '#ffffff', { xAxisIndex: 1, yAxisIndex: 1, symbolSize: 4,
+                 scatter('trials', pts, '#ffffff', { xAxisIndex: 1, yAxisIndex: 1,
+                         symbol: v => (inf(v) ? 'triangle' : 'circle'), symbolSize: v => (inf(v) ? 9 : 4),
+                         symbolRotate: v => (v[2] === -Infinity ? 180 : 0),
                          itemStyle: { color: '#ffffff', borderColor: '#222', borderWidth: 0.5 } })],
     });
     o.grid.right = 72;
@@ -354,15 +428,18 @@ function parallel(study, k) {
     const axes = ps.map((p, i) => p.kind === 'categorical'
         ? { dim: i, name: p.name, type: 'category', data: p.labels }
         : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
-    axes.push({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true });
+    const s = edgeScale(done.map(t => t.v[k])), at = s ? s.at : v => v;
+    axes.push(Object.assign({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true },
+                            s ? s.axis : {}));
     const data = done.map(t => ({
         // a trial without the param (or a numeric null) is missing on its axis, not at a choice
         value: ps.map(p => !p.has(t) ? null : p.kind === 'categorical' ? p.label(p.get(t)) : p.get(t))
-            .concat([t.v[k]]),
+            .concat([at(t.v[k])]),
         n: t.n,
     }));
-    const vals = done.map(t => t.v[k]);
-    const lo = Math.min(...vals), hi = Math.max(...vals);
+    // the colours span the finite values; an infinity's (beyond them) is that of its end
+    const vals = done.map(t => t.v[k]).filter(Number.isFinite);
+    const [lo, hi] = vals.length ? [Math.min(...vals), Math.max(...vals)] : [0, 1];
     return {
         animation: false,
         tooltip: { trigger: 'item', confine: true, formatter: p => study.tip(p.data.n) },
@@ -433,13 +510,16 @@ function intermediate(study) {
 function pareto(study, a, b) {
     const front = new Set(study.pareto || []);
     const done = trials(study).filter(t => t.s === 'complete' && t.v.length > Math.max(a, b));
-    const pt = t => [t.v[a], t.v[b], t.n];
+    const sx = edgeScale(done.map(t => t.v[a])), sy = edgeScale(done.map(t => t.v[b]));
+    const ax = sx ? sx.at : v => v, ay = sy ? sy.at : v => v;
+    const pt = t => [ax(t.v[a]), ay(t.v[b]), t.n];
+    const marks = size => (sx || sy ? edgeMarks({ x: sx && [0, sx], y: sy && [1, sy] }, size) : {});
     return base(study, {
-        xAxis: valueAxis(objectiveName(study, a) + ` (${study.directions[a]})`),
-        yAxis: valueAxis(objectiveName(study, b) + ` (${study.directions[b]})`, { nameGap: 44 }),
-        series: [scatter('dominated', done.filter(t => !front.has(t.n)).map(pt), '#9bb7dd'),
+        xAxis: objectiveAxis(objectiveName(study, a) + ` (${study.directions[a]})`, sx),
+        yAxis: objectiveAxis(objectiveName(study, b) + ` (${study.directions[b]})`, sy, { nameGap: 44 }),
+        series: [scatter('dominated', done.filter(t => !front.has(t.n)).map(pt), '#9bb7dd', marks(5)),
                  scatter('Pareto front', done.filter(t => front.has(t.n)).map(pt), '#c23b3b',
-                         { symbolSize: 7, large: false })],
+                         Object.assign({ symbolSize: 7, large: false }, marks(7)))],
     });
 }
 
@@ -457,9 +537,11 @@ function pareto3d(study, view) {
     const front = new Set(study.pareto || []);
     const done = trials(study).filter(t => t.s === 'complete' && t.v.length >= 3 &&
                                            t.v.slice(0, 3).every(v => v !== null));
-    const lo = [0, 1, 2].map(k => Math.min(...done.map(t => t.v[k])));
-    const hi = [0, 1, 2].map(k => Math.max(...done.map(t => t.v[k])));
-    const unit = (v, k) => (hi[k] > lo[k] ? 2 * (v - lo[k]) / (hi[k] - lo[k]) - 1 : 0);
+    // each scaled on its finite values, an infinity just beyond the box (the tooltip says it)
+    const finite = [0, 1, 2].map(k => done.map(t => t.v[k]).filter(Number.isFinite));
+    const lo = finite.map(vs => Math.min(...vs)), hi = finite.map(vs => Math.max(...vs));
+    const unit = (v, k) => (v === Infinity ? 1.1 : v === -Infinity ? -1.1
+        : hi[k] > lo[k] ? 2 * (v - lo[k]) / (hi[k] - lo[k]) - 1 : 0);
     const pt = t => [...project3d(view, [unit(t.v[0], 0), unit(t.v[1], 1), unit(t.v[2], 2)]), t.n];
     const corner = [-1, -1, -1];
     const axes = [], labels = [];
@@ -494,14 +576,17 @@ function hypervolume(study) {
 }
 
 function edf(study) {
+    const s = edgeScale(study.directions.flatMap((d, k) => complete(study, k).map(t => t.v[k])));
+    const at = s ? s.at : v => v;
     const series = study.directions.map((d, k) => {
-        // a copy: complete() is the cached list in trial order that the other plots read
-        const done = [...complete(study, k)].sort((x, y) => x.v[k] - y.v[k]);
+        // a copy: complete() is the cached list in trial order that the other plots read; no
+        // difference of values (inf - inf is NaN)
+        const done = [...complete(study, k)].sort((x, y) => (x.v[k] < y.v[k] ? -1 : x.v[k] > y.v[k] ? 1 : 0));
         return { type: 'line', name: objectiveName(study, k), step: 'end', showSymbol: done.length < 500,
-                 symbolSize: 3, data: done.map((t, i) => [t.v[k], (i + 1) / done.length, t.n]) };
+                 symbolSize: 3, data: done.map((t, i) => [at(t.v[k]), (i + 1) / done.length, t.n]) };
     });
     return base(study, {
-        xAxis: valueAxis('objective value'), yAxis: valueAxis('fraction of trials', { min: 0, max: 1 }),
+        xAxis: objectiveAxis('objective value', s), yAxis: valueAxis('fraction of trials', { min: 0, max: 1 }),
         series,
     });
 }
