@@ -19,6 +19,8 @@
 #include <strings.h>
 
 #define MAX_BODY 65536
+#define CONNECTIONS 512 /* served at once; more wait to be accepted (docs/cli.md) */
+#define IDLE_S 10       /* a connection idle this long is closed */
 
 static const char *usage_text =
     "knob dashboard [--storage URL] [--host 127.0.0.1] [--port 8080] [--token T] [--allow-write]\n"
@@ -260,8 +262,11 @@ static struct MHD_Daemon *start(dash *d, const char *host, int port, bool *local
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *m = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, handle, d, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        /* With 64 connections and 30 s, 64 idle connections (a few stuck tabs, a script)
+         * locked every client out for 30 s. A tab polls each second: its connection stays. */
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_S, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)CONNECTIONS,
         /* a request's headers and query arguments (32 KB by default: 500 short arguments
          * were no answer for 30 s, then none) */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 << 10), MHD_OPTION_END);
