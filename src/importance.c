@@ -11,6 +11,19 @@
 #include <math.h>
 #include <string.h>
 
+/* One param's distributions across the trials made one, for a param whose range, step or
+ * choices were changed between runs (a sweep resumed with an edited range): its numbers (floats
+ * and ints) as one range, the union of theirs, and its categories as one list of choices, the
+ * union of theirs by value. The numbers' range is a log scale when every trial's is, an int's
+ * when every trial's is (a float's otherwise), and keeps the trials' step when they share one
+ * that fits it (else continuous, or step 1 for ints). A param that is a number in some trials
+ * and a categorical in others has both; fanova cannot make one feature of it. */
+typedef struct view {
+    knob_distribution num, cat;
+    knob_choice *choices; /* cat's; the strings are the trials' */
+    size_t n_num, n_cat;  /* trials that hold it as a number, as a categorical */
+} view;
+
 /* What one evaluation works on: the usable trials, their objective values, the params. */
 typedef struct job {
     const knob_trial_info **trials;
@@ -18,6 +31,7 @@ typedef struct job {
     size_t n;
     const char **names;
     size_t n_names;
+    view *views;   /* per name */
     double *share; /* per name */
     double *loss;  /* PED-ANOVA of the Pareto fronts: n x m losses (maximized negated) */
     size_t m;
@@ -25,6 +39,9 @@ typedef struct job {
 
 static void job_free(job *j)
 {
+    for (size_t p = 0; j->views && p < j->n_names; p++)
+        free(j->views[p].choices);
+    free(j->views);
     free(j->trials);
     free(j->y);
     free(j->names);
@@ -58,7 +75,7 @@ static int add_name(job *j, const char *name)
 }
 
 /* The params to evaluate: the caller's, or those of the trials (all of them, or those every
- * trial holds with one distribution). */
+ * trial holds). */
 static int pick_names(job *j, const char *const *params, size_t n_params, bool intersection)
 {
     for (size_t p = 0; p < n_params; p++) {
@@ -83,10 +100,8 @@ static int pick_names(job *j, const char *const *params, size_t n_params, bool i
                 continue;
             if (intersection) {
                 bool everywhere = t == 0;
-                for (size_t u = 0; u < j->n && everywhere; u++) {
-                    const knob_param *q = knob_trial_info_param(j->trials[u], name);
-                    everywhere = q && knob__dist_equal(q->dist, ti->params[p].dist);
-                }
+                for (size_t u = 0; u < j->n && everywhere; u++)
+                    everywhere = knob_trial_info_param(j->trials[u], name) != NULL;
                 if (!everywhere)
                     continue;
             }
@@ -94,6 +109,124 @@ static int pick_names(job *j, const char *const *params, size_t n_params, bool i
                 return KNOB_ENOMEM;
         }
     }
+    return KNOB_OK;
+}
+
+static bool num_aligned(const knob_distribution *d, double low, double step)
+{
+    double k = (d->low - low) / step;
+    return fabs(k - round(k)) <= 1e-9 * fmax(1, fabs(k));
+}
+
+/* The numbers' range of view v, once v->num holds the first and d is another. */
+static void merge_num(view *v, const knob_distribution *d, bool *same_step)
+{
+    knob_distribution *m = &v->num;
+    *same_step = *same_step && d->kind == m->kind && d->step == m->step;
+    m->low = fmin(m->low, d->low);
+    m->high = fmax(m->high, d->high);
+    if (!(d->flags & KNOB_LOG))
+        m->flags &= ~KNOB_LOG;
+    if (d->kind == KNOB_DIST_FLOAT)
+        m->kind = KNOB_DIST_FLOAT;
+}
+
+static int add_choice(view *v, const knob_choice *c)
+{
+    for (size_t i = 0; i < v->cat.n_choices; i++)
+        if (knob__choice_same(&v->choices[i], c))
+            return KNOB_OK;
+    knob_choice *choices = realloc(v->choices, (v->cat.n_choices + 1) * sizeof *choices);
+    if (!choices)
+        return knob__oom("importance: choices");
+    v->choices = choices;
+    v->choices[v->cat.n_choices++] = *c;
+    v->cat.choices = v->choices;
+    return KNOB_OK;
+}
+
+/* Makes view v of param `name` over the job's trials. */
+static int make_view(const job *j, const char *name, view *v)
+{
+    bool same_step = true;
+    const knob_distribution *last = NULL; /* the categorical whose choices were added last */
+    v->cat.kind = KNOB_DIST_CATEGORICAL;
+    for (size_t t = 0; t < j->n; t++) {
+        const knob_param *q = knob_trial_info_param(j->trials[t], name);
+        if (!q)
+            continue;
+        const knob_distribution *d = q->dist;
+        if (d->kind == KNOB_DIST_CATEGORICAL) {
+            v->n_cat++;
+            if (last && (d == last || knob__dist_equal(d, last)))
+                continue;
+            last = d;
+            for (size_t c = 0; c < d->n_choices; c++)
+                if (add_choice(v, &d->choices[c]) != KNOB_OK)
+                    return KNOB_ENOMEM;
+        } else if (v->n_num++ == 0) {
+            v->num = *d;
+        } else {
+            merge_num(v, d, &same_step);
+        }
+    }
+    knob_distribution *m = &v->num;
+    if (v->n_num == 0)
+        return KNOB_OK;
+    for (size_t t = 0; t < j->n && same_step && m->step > 0; t++) {
+        const knob_param *q = knob_trial_info_param(j->trials[t], name);
+        same_step =
+            !q || q->dist->kind == KNOB_DIST_CATEGORICAL || num_aligned(q->dist, m->low, m->step);
+    }
+    if (!same_step)
+        m->step = m->kind == KNOB_DIST_INT ? 1 : 0;
+    if (m->flags & KNOB_LOG) /* a log scale: an int's step is 1, a float's continuous */
+        m->step = m->kind == KNOB_DIST_INT ? 1 : 0;
+    return KNOB_OK;
+}
+
+/* The value of trial param q on its view: the number, or the index of its choice among the
+ * view's. */
+static double view_value(const view *v, const knob_param *q)
+{
+    if (q->dist->kind != KNOB_DIST_CATEGORICAL)
+        return q->internal;
+    const knob_choice *c = &q->dist->choices[(size_t)q->internal];
+    for (size_t i = 0; i < v->cat.n_choices; i++)
+        if (knob__choice_same(&v->choices[i], c))
+            return (double)i;
+    return 0; /* not reached: the view holds every trial's choices */
+}
+
+/* The views of the job's params. fanova makes one feature of a param: one that is a number
+ * in some trials and a categorical in others is refused when the caller names it, and left
+ * out otherwise (knob importance says which and why). */
+static int make_views(job *j, bool fan, size_t n_params)
+{
+    j->views = calloc(j->n_names + 1, sizeof *j->views);
+    if (!j->views)
+        return knob__oom("importance: distributions");
+    size_t kept = 0;
+    for (size_t p = 0; p < j->n_names; p++) {
+        view v = {0};
+        if (make_view(j, j->names[p], &v) != KNOB_OK) {
+            free(v.choices);
+            return KNOB_ENOMEM;
+        }
+        if (fan && v.n_num > 0 && v.n_cat > 0) {
+            free(v.choices);
+            if (n_params == 0)
+                continue;
+            return knob__error(KNOB_EUNSUPPORTED,
+                               "importance: param '%s' is a number in %zu trials and a "
+                               "categorical in %zu: fanova cannot evaluate it as one "
+                               "(ped-anova judges each apart)",
+                               j->names[p], v.n_num, v.n_cat);
+        }
+        j->names[kept] = j->names[p];
+        j->views[kept++] = v;
+    }
+    j->n_names = kept;
     return KNOB_OK;
 }
 
@@ -129,18 +262,19 @@ static void standardize(double *y, size_t n)
 
 static int fanova(job *j)
 {
-    /* the distributions: those of the first trial holding every param */
+    /* the distributions: each param's over the trials (its numbers', or its categories') */
     const knob_distribution **dist = calloc(j->n_names + 1, sizeof *dist);
     if (!dist)
         return knob__oom("importance: distributions");
-    for (size_t t = 0; t < j->n && (j->n_names == 0 || !dist[0]); t++) {
-        bool all = true;
-        for (size_t p = 0; p < j->n_names && all; p++)
-            all = knob_trial_info_param(j->trials[t], j->names[p]) != NULL;
-        for (size_t p = 0; all && p < j->n_names; p++)
-            dist[p] = knob_trial_info_param(j->trials[t], j->names[p])->dist;
+    bool together = j->n_names == 0;
+    for (size_t t = 0; t < j->n && !together; t++) {
+        together = true;
+        for (size_t p = 0; p < j->n_names && together; p++)
+            together = knob_trial_info_param(j->trials[t], j->names[p]) != NULL;
     }
-    if (j->n_names > 0 && !dist[0]) { /* the caller's params, each in some trial, never together */
+    for (size_t p = 0; p < j->n_names && together; p++)
+        dist[p] = j->views[p].n_cat > 0 ? &j->views[p].cat : &j->views[p].num;
+    if (!together) { /* the caller's params, each in some trial, never together */
         free(dist);
         knobx_buf b = {0};
         for (size_t p = 0; p < j->n_names; p++)
@@ -186,15 +320,13 @@ static int fanova(job *j)
     }
     for (size_t t = 0; t < j->n && d > 0; t++) {
         bool ok = true;
-        for (size_t p = 0; p < j->n_names && ok; p++) {
-            const knob_param *q = knob_trial_info_param(j->trials[t], j->names[p]);
-            ok = q && dist[p] && knob__dist_equal(q->dist, dist[p]);
-        }
+        for (size_t p = 0; p < j->n_names && ok; p++)
+            ok = knob_trial_info_param(j->trials[t], j->names[p]) != NULL;
         if (!ok)
             continue;
         for (int k = 0; k < d; k++)
-            X[(size_t)rows * d + k] =
-                knob_trial_info_param(j->trials[t], j->names[feat[k]])->internal;
+            X[(size_t)rows * d + k] = view_value(
+                &j->views[feat[k]], knob_trial_info_param(j->trials[t], j->names[feat[k]]));
         y[rows++] = j->y[t];
     }
     if (rows <= 1 || d == 0)
@@ -263,7 +395,8 @@ static int grid_index(const knob_distribution *d, double internal, int size)
     return knob__ped_grid_index(internal, d->low, d->high, size);
 }
 
-/* Adds the importance of param p over the trials whose distribution of it is `regime`. */
+/* The importance of param p over the trials that hold it as a categorical, or as a number
+ * (regime: the view's distribution of those). */
 static int ped_regime(job *j, size_t p, const knob_distribution *regime, const bool *top,
                       size_t n_top, double *out)
 {
@@ -275,9 +408,10 @@ static int ped_regime(job *j, size_t p, const knob_distribution *regime, const b
     size_t n_reg = 0, n_reg_top = 0;
     for (size_t t = 0; t < j->n; t++) {
         const knob_param *q = knob_trial_info_param(j->trials[t], j->names[p]);
-        if (!q || !knob__dist_equal(q->dist, regime))
+        bool cat = regime->kind == KNOB_DIST_CATEGORICAL;
+        if (!q || (q->dist->kind == KNOB_DIST_CATEGORICAL) != cat)
             continue;
-        int g = grid_index(regime, q->internal, size);
+        int g = grid_index(regime, view_value(&j->views[p], q), size);
         all_c[g]++;
         n_reg++;
         if (top[t]) {
@@ -343,18 +477,13 @@ static int ped_anova(job *j, knob_direction dir)
     }
     double quantile = (double)n_top / j->n;
     for (size_t p = 0; p < j->n_names && rc == KNOB_OK; p++) {
-        /* each distinct distribution of the param is a regime; inactive trials are none */
-        for (size_t t = 0; t < j->n && rc == KNOB_OK; t++) {
-            const knob_param *q = knob_trial_info_param(j->trials[t], j->names[p]);
-            bool first = q != NULL;
-            for (size_t u = 0; u < t && first; u++) {
-                const knob_param *r = knob_trial_info_param(j->trials[u], j->names[p]);
-                first = !(r && knob__dist_equal(r->dist, q->dist));
-            }
-            if (!first)
+        /* the param's numbers are one regime, its categories another; inactive trials none */
+        const view *w = &j->views[p];
+        for (int r = 0; r < 2 && rc == KNOB_OK; r++) {
+            if ((r == 0 ? w->n_num : w->n_cat) == 0)
                 continue;
             double v = 0;
-            rc = ped_regime(j, p, q->dist, top, n_top, &v);
+            rc = ped_regime(j, p, r == 0 ? &w->num : &w->cat, top, n_top, &v);
             j->share[p] += v * quantile * quantile;
         }
     }
@@ -465,6 +594,8 @@ int knob_study_importance_v2(knob_study *s, const char *method, size_t objective
         j.y[j.n++] = pareto ? 0 : ti->values[objective];
     }
     rc = pick_names(&j, params, n_params, fan);
+    if (rc == KNOB_OK)
+        rc = make_views(&j, fan, n_params);
     if (rc == KNOB_OK && !(j.share = calloc(j.n_names + 1, sizeof *j.share)))
         rc = knob__oom("importance: shares");
     if (rc == KNOB_OK)

@@ -2,7 +2,9 @@
 #include "cli/cli.h"
 #include "util/json.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BAR_WIDTH 40
@@ -72,6 +74,117 @@ static void print_json(const char *study, const char *method, const char *obj, b
     knobx_buf_puts(&b, "}}");
     puts(knobx_buf_cstr(&b));
     knobx_buf_free(&b);
+}
+
+/* Whether trial t counts for the evaluation: complete, with a finite value of the objective
+ * (of every one for the Pareto fronts), as the library takes them. */
+static bool usable(const knob_trial_info *t, size_t n_obj, bool pareto, size_t obj)
+{
+    if (t->state != KNOB_TRIAL_COMPLETE || t->n_values < n_obj)
+        return false;
+    for (size_t k = pareto ? 0 : obj; k < (pareto ? n_obj : obj + 1); k++)
+        if (!isfinite(t->values[k]))
+            return false;
+    return true;
+}
+
+static bool listed(const knob_importance *imp, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(imp[i].name, name))
+            return true;
+    return false;
+}
+
+/* Says each param of the usable trials that the evaluation left out, and why (fanova makes one
+ * feature of a param, over the trials that hold every param evaluated); returns how many. */
+static size_t say_left_out(const char *study, const knob_trial_info *const *trials, size_t n_trials,
+                           const bool *use, size_t n_use, const char *obj,
+                           const knob_importance *imp, size_t n)
+{
+    size_t left = 0;
+    for (size_t t = 0; t < n_trials; t++) {
+        for (size_t p = 0; use[t] && p < trials[t]->n_params; p++) {
+            const char *name = trials[t]->params[p].name;
+            bool first = !listed(imp, n, name); /* said once, at the first trial holding it */
+            for (size_t u = 0; u < t && first; u++)
+                first = !use[u] || !knob_trial_info_param(trials[u], name);
+            if (!first)
+                continue;
+            size_t held = 0, cat = 0;
+            for (size_t u = t; u < n_trials; u++) {
+                const knob_param *q = use[u] ? knob_trial_info_param(trials[u], name) : NULL;
+                held += q != NULL;
+                cat += q && q->dist->kind == KNOB_DIST_CATEGORICAL;
+            }
+            if (cat > 0 && cat < held)
+                fprintf(stderr,
+                        "knob importance: warning: param '%s' left out: it is a number in %zu "
+                        "trials and a categorical in %zu, and fanova cannot evaluate it as one "
+                        "(--method ped-anova judges each apart)\n",
+                        name, held - cat, cat);
+            else
+                fprintf(stderr,
+                        "knob importance: warning: param '%s' left out: it is in %zu of the %zu "
+                        "complete trials with a value of %s of study '%s', and fanova "
+                        "evaluates the params every one of them holds (name the params to "
+                        "compare, it among them, to evaluate the trials that hold them all; or "
+                        "--method ped-anova)\n",
+                        name, held, n_use, obj, study);
+            left++;
+        }
+    }
+    return left;
+}
+
+/* Says what makes the shares tell nothing (no param, or every share 0), and the params left
+ * out: they would otherwise read as a measurement (0.000 each, or no line at all), or a param
+ * would be missing without a word. */
+static void say_gaps(knob_study *s, const char *study, bool pareto, size_t obj, bool named,
+                     const knob_importance *imp, size_t n)
+{
+    const knob_trial_info *const *trials;
+    size_t n_trials = 0, complete = 0, n_use = 0, left = 0;
+    if (knob_study_trials(s, &trials, &n_trials) != KNOB_OK)
+        return;
+    bool *use = calloc(n_trials + 1, sizeof *use);
+    if (!use)
+        return;
+    size_t n_obj = knob_study_n_objectives(s);
+    for (size_t i = 0; i < n_trials; i++) {
+        complete += trials[i]->state == KNOB_TRIAL_COMPLETE;
+        n_use += use[i] = usable(trials[i], n_obj, pareto, obj);
+    }
+    char what[48]; /* the values the evaluation reads */
+    if (pareto)
+        snprintf(what, sizeof what, "every objective");
+    else
+        snprintf(what, sizeof what, "objective %zu", obj);
+    if (!named)
+        left = say_left_out(study, trials, n_trials, use, n_use, what, imp, n);
+    double top = 0;
+    for (size_t i = 0; i < n; i++)
+        top = imp[i].share > top ? imp[i].share : top;
+    if (n == 0 && left > 0)
+        fprintf(stderr, "knob importance: warning: no param to measure: each was left out\n");
+    else if (n == 0 && n_use == complete)
+        fprintf(stderr,
+                "knob importance: warning: no param to measure (study '%s' has %zu complete "
+                "trials; a param's importance needs complete trials that hold it)\n",
+                study, complete);
+    else if (n == 0)
+        fprintf(stderr,
+                "knob importance: warning: no param to measure (study '%s' has %zu complete "
+                "trials, %zu with a finite value of %s; a param's importance needs such trials "
+                "that hold it)\n",
+                study, complete, n_use, what);
+    else if (top <= 0)
+        fprintf(stderr,
+                "knob importance: warning: every share is 0: the objective %s across the %zu "
+                "complete trials%s, so no param explains it\n",
+                n_use < 2 ? "cannot vary" : "did not vary", n_use,
+                n_use < complete ? " with a finite value" : "");
+    free(use);
 }
 
 int cmd_importance(int argc, char **argv)
@@ -149,26 +262,7 @@ int cmd_importance(int argc, char **argv)
         cli_close(&r);
         return rc == KNOB_EINVAL ? EXIT_USAGE : EXIT_FAIL;
     }
-    /* Shares of nothing: said, as they would otherwise read as a measurement (0.000 each,
-     * or no line at all) */
-    const knob_trial_info *const *trials;
-    size_t n_trials = 0, complete = 0;
-    double top = 0;
-    for (size_t i = 0; i < n; i++)
-        top = imp[i].share > top ? imp[i].share : top;
-    if ((n == 0 || top <= 0) && !knob_study_trials(r.s, &trials, &n_trials))
-        for (size_t i = 0; i < n_trials; i++)
-            complete += trials[i]->state == KNOB_TRIAL_COMPLETE;
-    if (n == 0)
-        fprintf(stderr,
-                "knob importance: warning: no param to measure (study '%s' has %zu complete "
-                "trials; a param's importance needs complete trials that hold it)\n",
-                pos[0], complete);
-    else if (top <= 0)
-        fprintf(stderr,
-                "knob importance: warning: every share is 0: the objective %s across the %zu "
-                "complete trials, so no param explains it\n",
-                complete < 2 ? "cannot vary" : "did not vary", complete);
+    say_gaps(r.s, pos[0], pareto, (size_t)obj, n_pos > 1, imp, n);
     char text[32];
     snprintf(text, sizeof text, "%lld", (long long)obj);
     if (json)

@@ -322,6 +322,109 @@ static void conditional_params(void **state)
     knob_storage_close(st);
 }
 
+/* Trial i of edited_distributions: fixed values, enqueued, suggested under the run's
+ * distributions (edited: i >= 40), or under their union (union_dists). Returns the objective. */
+static double edited_trial(knob_study *s, int i, bool union_dists)
+{
+    static const char *first[] = {"x", "y"}, *second[] = {"y", "z", "x"}, *all[] = {"x", "y", "z"};
+    bool edited = i >= 40;
+    unsigned h = (unsigned)i * 2654435761u;
+    double a = (h % 1000) / (edited ? 500.0 : 1000.0), b = (h / 1000 % 4) * 0.25;
+    int64_t n = 1 + (int64_t)(h / 4000 % 10);
+    const char *o = edited ? second[h / 40000 % 3] : first[h / 40000 % 2];
+    char json[160];
+    snprintf(json, sizeof json, "{\"a\": %.17g, \"b\": %.17g, \"n\": %lld, \"o\": \"%s\"}", a, b,
+             (long long)n, o);
+    assert_int_equal(knob_study_enqueue(s, json), KNOB_OK);
+    knob_trial *t;
+    double x;
+    int64_t k;
+    size_t c;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    bool u = union_dists;
+    assert_int_equal(knob_trial_suggest_float(t, "a", 0, edited || u ? 2 : 1, 0, 0, &x), 0);
+    assert_true(x == a);
+    assert_int_equal(knob_trial_suggest_float(t, "b", 0, 1, edited && !u ? 0.25 : 0, 0, &x), 0);
+    assert_true(x == b);
+    if (u)
+        assert_int_equal(knob_trial_suggest_float(t, "n", 1, 100, 0, 0, &x), KNOB_OK);
+    else if (edited)
+        assert_int_equal(knob_trial_suggest_float(t, "n", 1, 100, 0, KNOB_LOG, &x), KNOB_OK);
+    else
+        assert_int_equal(knob_trial_suggest_int(t, "n", 1, 10, 1, 0, &k), KNOB_OK);
+    const char **choices = u ? all : edited ? second : first;
+    assert_int_equal(knob_trial_suggest_categorical(t, "o", choices, u || edited ? 3 : 2, &c), 0);
+    assert_string_equal(choices[c], o);
+    double y = 2 * a * a + (strcmp(o, "x") == 0 ? 4 : 0) + 0.01 * b + 0 * (double)n;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    return y;
+}
+
+/* A study resumed with its params edited (a range widened, a step given, an int made a float
+ * on a log scale, a categorical's choices reordered and extended) is evaluated as the study of
+ * the same values under the union of the distributions (a float over both ranges, the choices
+ * by value): fanova left a, b, n and o out (not one distribution in every trial) and, with
+ * them named, read the first run alone; PED-ANOVA judged each run apart. */
+static void edited_distributions(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s, *u;
+    assert_int_equal(knob_study_create(st, "e", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "u", NULL, &u), KNOB_OK);
+    for (int i = 0; i < 120; i++)
+        edited_trial(s, i, false), edited_trial(u, i, true);
+    const char *named[] = {"a", "b", "n", "o"};
+    for (int m = 0; m < 2; m++) {
+        knob_importance *imp, *sub, *ref;
+        size_t n, n_sub, n_ref;
+        assert_int_equal(knob_study_importance(s, methods[m], 0, NULL, 0, &imp, &n), KNOB_OK);
+        assert_int_equal(knob_study_importance(u, methods[m], 0, NULL, 0, &ref, &n_ref), 0);
+        assert_int_equal(knob_study_importance(s, methods[m], 0, named, 4, &sub, &n_sub), 0);
+        assert_int_equal(n, 4);
+        assert_int_equal(n_sub, 4);
+        assert_int_equal(n_ref, 4);
+        assert_string_equal(imp[0].name, "a");
+        if (m == 0) /* fanova: o, by its values; x costs 4 */
+            assert_string_equal(imp[1].name, "o");
+        for (size_t i = 0; i < n; i++) {
+            assert_true(fabs(share_of(ref, n_ref, imp[i].name) - imp[i].share) < 1e-12);
+            assert_true(fabs(share_of(sub, n_sub, imp[i].name) - imp[i].share) < 1e-12);
+        }
+        knob_importance_free(ref);
+        knob_importance_free(sub);
+        knob_importance_free(imp);
+    }
+    /* a param that is a categorical in some trials and a number in others: PED-ANOVA judges
+     * each apart; fanova leaves it out, and refuses it named, saying why */
+    for (int i = 0; i < 4; i++) {
+        knob_trial *t;
+        double x, y = i;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "a", 0, 2, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "b", 0, 1, 0.25, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "n", 1, 100, 0, KNOB_LOG, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "o", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_importance *imp;
+    size_t n;
+    assert_int_equal(knob_study_importance(s, "ped-anova", 0, NULL, 0, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 4);
+    knob_importance_free(imp);
+    assert_int_equal(knob_study_importance(s, "fanova", 0, NULL, 0, &imp, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(imp[0].name, "a");
+    knob_importance_free(imp);
+    assert_int_equal(knob_study_importance(s, "fanova", 0, named, 4, &imp, &n), KNOB_EUNSUPPORTED);
+    assert_non_null(strstr(knob_errmsg(), "param 'o' is a number in 4 trials and a categorical "
+                                          "in 120"));
+    knob_study_free(u);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* Two objectives: the first moved by x0 alone, the second (maximized) by x1 alone; each
  * objective's importance names its own param, by both methods. */
 static void per_objective(void **state)
@@ -499,6 +602,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(fixture_ranks_as_optuna), cmocka_unit_test(subsets_and_errors),
         cmocka_unit_test(conditional_params),      cmocka_unit_test(per_objective),
         cmocka_unit_test(fanova_scale_free),       cmocka_unit_test(raw_importances),
+        cmocka_unit_test(edited_distributions),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
