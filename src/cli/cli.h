@@ -87,6 +87,12 @@ double cli_duration(const char *text);
  * exponentially with the objectives. */
 bool cli_hv_affordable(size_t m, size_t n_front);
 
+/* An objective's value, an intermediate or a best value as JSON: an infinity as 1e999 or
+ * -1e999 (as constraints are written: JSON numbers that Python's json and JavaScript's
+ * JSON.parse read as infinities), NaN (no value) as null, others exactly. */
+struct knobx_buf;
+void cli_json_value(struct knobx_buf *b, double v);
+
 /* The params of a trial as JSON for people: its "params" user attribute (what the
  * program got), else its params' external values, else (an enqueued trial) its fixed
  * params. Appends to b. */

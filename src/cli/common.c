@@ -744,6 +744,14 @@ const char *cli_trial_params_text(const knob_trial_info *t)
     return NULL;
 }
 
+void cli_json_value(knobx_buf *b, double v)
+{
+    if (isinf(v))
+        knobx_buf_puts(b, v > 0 ? "1e999" : "-1e999");
+    else
+        knobx_json_add_number(b, v);
+}
+
 void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
 {
     const char *text = cli_trial_params_text(t);

@@ -219,7 +219,7 @@ static int studies(dash *d, knobx_buf *out)
                              list[i].directions[k] == KNOB_MAXIMIZE ? "maximize" : "minimize");
         knobx_buf_printf(out, "],\"n_trials\":%lld,\"n_complete\":%lld,\"best_value\":",
                          (long long)list[i].n_trials, (long long)list[i].n_complete);
-        knobx_json_add_number(out, list[i].best_value);
+        cli_json_value(out, list[i].best_value);
         knobx_buf_printf(out, ",\"created\":%.3f}", list[i].created);
     }
     knobx_buf_puts(out, "]");

@@ -41,7 +41,7 @@ static void study_json(knobx_buf *b, const knob_study_summary *st)
                          st->directions[k] == KNOB_MAXIMIZE ? "maximize" : "minimize");
     knobx_buf_printf(b, "],\"n_trials\":%lld,\"n_complete\":%lld,\"best_value\":",
                      (long long)st->n_trials, (long long)st->n_complete);
-    knobx_json_add_number(b, st->best_value);
+    cli_json_value(b, st->best_value); /* null: no complete trial with a value */
     knobx_buf_printf(b, ",\"created\":%.3f}", st->created);
 }
 
@@ -126,7 +126,7 @@ static void values_json(knobx_buf *b, const knob_trial_info *t)
     for (size_t i = 0; i < t->n_values; i++) {
         if (i)
             knobx_buf_puts(b, ",");
-        knobx_json_add_number(b, t->values[i]);
+        cli_json_value(b, t->values[i]);
     }
     knobx_buf_puts(b, "]");
 }
@@ -159,7 +159,7 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t)
     knobx_buf_puts(b, ",\"intermediate\":{");
     for (size_t i = 0; i < t->n_intermediate; i++) {
         knobx_buf_printf(b, "%s\"%lld\":", i ? "," : "", (long long)t->intermediate[i].step);
-        knobx_json_add_number(b, t->intermediate[i].value);
+        cli_json_value(b, t->intermediate[i].value);
     }
     knobx_buf_puts(b, "},\"user_attrs\":");
     attrs_json(b, t->user_attrs, t->n_user_attrs);
@@ -173,10 +173,7 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t)
     for (size_t i = 0; i < t->n_constraints; i++) {
         if (i)
             knobx_buf_puts(b, ",");
-        if (isinf(t->constraints[i])) /* as stored: a JSON number that reads back as one */
-            knobx_buf_puts(b, t->constraints[i] > 0 ? "1e999" : "-1e999");
-        else
-            knobx_json_add_number(b, t->constraints[i]);
+        cli_json_value(b, t->constraints[i]); /* as stored: 1e999 reads back as inf */
     }
     knobx_buf_puts(b,
                    knob_trial_info_feasible(t) ? "],\"feasible\":true}" : "],\"feasible\":false}");
@@ -204,12 +201,15 @@ static void duration_text(const knob_trial_info *t, char *buf, size_t size)
 }
 
 /* A trial's values as the table or the CSV writes them: CSV is for programs, every digit,
- * as JSON has them; the table 8. Several objectives' are joined by ';'. */
+ * as JSON has them, an infinity as inf or -inf (as Python's float() reads it); the table 8.
+ * Several objectives' are joined by ';'. */
 static void values_text(knobx_buf *v, const knob_trial_info *t, bool csv)
 {
     for (size_t k = 0; k < t->n_values; k++) {
         knobx_buf_puts(v, k ? ";" : "");
-        if (csv)
+        if (csv && isinf(t->values[k]))
+            knobx_buf_puts(v, t->values[k] > 0 ? "inf" : "-inf");
+        else if (csv)
             knobx_json_add_number(v, t->values[k]);
         else
             knobx_buf_printf(v, "%.8g", t->values[k]);

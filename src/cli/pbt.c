@@ -148,7 +148,7 @@ void pbt_schedule_json(knobx_buf *b, knob_study *s, int64_t t)
         cli_trial_params_json(b, chain[i]);
         knobx_buf_puts(b, ",\"value\":");
         if (chain[i]->n_values)
-            knobx_json_add_number(b, chain[i]->values[0]);
+            cli_json_value(b, chain[i]->values[0]);
         else
             knobx_buf_puts(b, "null");
         knobx_buf_puts(b, "}");

@@ -20,16 +20,6 @@ static void num(knobx_buf *b, double v)
         knobx_buf_puts(b, "null");
 }
 
-/* An objective's value exactly; inf and -inf (a pruned trial's last intermediate value may
- * be) as the strings "inf" and "-inf", which JSON has no numbers for (web/src/model.js). */
-static void value_json(knobx_buf *b, double v)
-{
-    if (isinf(v))
-        knobx_buf_puts(b, v > 0 ? "\"inf\"" : "\"-inf\"");
-    else
-        knobx_json_add_number(b, v);
-}
-
 /* A choice as JSON; a number exactly, as knob trials prints it: with %.10g two choices
  * 0.12345678901 and 0.12345678902 (or 9007199254740992 and 9007199254741000) were one
  * number on the page, and one category of its plots. */
@@ -554,8 +544,8 @@ static const char *state_code(knob_trial_state st)
 
 /* The trials as columns (see web/src/model.js, decode): one array per field, a trial's
  * position the same in each; sparse fields as {position: value}. Params and values are
- * exact (shortest round-trip, as knob trials prints them; values of inf as "inf" and
- * "-inf"; g the params as knob trials shows them, where p does not; wf the names of those it
+ * exact (shortest round-trip, as knob trials prints them; values of inf as 1e999 and
+ * -1e999; g the params as knob trials shows them, where p does not; wf the names of those it
  * shows as whole floats, 3.0); intermediate values, a curve's points, 6 significant digits;
  * times in ms from the earliest start (time0, seconds). */
 static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
@@ -579,7 +569,7 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
         for (size_t i = 0; i < n; i++) {
             knobx_buf_puts(b, i ? "," : "");
             if (k < ts[i]->n_values)
-                value_json(b, ts[i]->values[k]);
+                cli_json_value(b, ts[i]->values[k]); /* inf: 1e999, as JSON.parse reads it */
             else
                 knobx_buf_puts(b, "null");
         }

@@ -141,7 +141,7 @@ grep -q "warning: warm_start: study 'empty' in sqlite:///$T/src.db has no comple
 "$KNOB" run src.yaml --storage "sqlite:///$T/ninf.db" --study ninf --trials 1 > /dev/null ||
     fail "ninf source"
 python3 -c "import sqlite3; c = sqlite3.connect('$T/ninf.db'); c.execute('UPDATE trial_values SET value = ?', (float('-inf'),)); [c.execute('DELETE FROM ' + t) for (t,) in c.execute(\"SELECT name FROM sqlite_master WHERE name = 'knob_snapshots'\").fetchall()]; c.commit()"
-expect_eq "$("$KNOB" trials ninf --storage "sqlite:///$T/ninf.db" --format json | py 'd[0]["values"]')" "[null]" "ninf value (not finite)"
+expect_eq "$("$KNOB" trials ninf --storage "sqlite:///$T/ninf.db" --format json | py 'd[0]["values"]')" "[-Infinity]" "ninf value (-1e999, read as -inf)"
 sweep "warm_start: {study: ninf, storage: sqlite:///$T/ninf.db}" > ninf_w.yaml
 "$KNOB" run ninf_w.yaml --storage "sqlite:///$T/ninf.db" --study ni --trials 1 > /dev/null 2> ni.txt ||
     fail "-inf source: $(cat ni.txt)"
