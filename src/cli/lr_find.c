@@ -384,6 +384,7 @@ typedef struct child {
     FILE *out;
     bool deaf;    /* its stdin filled up: it reads no rates from knob */
     bool stopped; /* knob ended the test at a record without the loss */
+    bool killed;  /* knob signalled it (reap): a signal it died of is knob's, not its own */
 } child;
 
 /* Starts the program in a process group of its own, its stdin and stdout piped to knob;
@@ -565,10 +566,13 @@ static int reap(child *c)
     for (int i = 0; i < 50; i++) {
         if (waitpid(c->pid, &st, WNOHANG) == c->pid)
             return st;
-        if (i == 10)
+        if (i == 10) {
+            c->killed = true;
             kill(-c->pid, SIGTERM);
+        }
         usleep(100000);
     }
+    c->killed = true;
     kill(-c->pid, SIGKILL);
     waitpid(c->pid, &st, 0);
     return st;
@@ -667,6 +671,35 @@ static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bo
         printf("diverged at:      - (not up to the last rate)\n");
     printf("suggested rate:   %.4g\n", res->suggested_rate);
     plot(f, res);
+}
+
+/* Whether --out can be written, checked before the test runs (it took the whole test to
+ * learn that /nonexistent/x.csv cannot be): a file that exists is writable and no directory,
+ * or the directory it would go in is. Nothing is written. */
+static int check_out(const char *path)
+{
+    struct stat sb;
+    int err = 0;
+    if (stat(path, &sb) == 0) {
+        err = S_ISDIR(sb.st_mode) ? EISDIR : access(path, W_OK) ? errno : 0;
+    } else if (errno != ENOENT) {
+        err = errno;
+    } else {
+        knobx_buf dir = {0};
+        const char *slash = strrchr(path, '/');
+        if (!slash)
+            knobx_buf_puts(&dir, ".");
+        else if (slash == path)
+            knobx_buf_puts(&dir, "/");
+        else
+            knobx_buf_add(&dir, path, (size_t)(slash - path));
+        err = dir.oom ? ENOMEM : access(knobx_buf_cstr(&dir), W_OK | X_OK) ? errno : 0;
+        knobx_buf_free(&dir);
+    }
+    if (err)
+        fprintf(stderr, "knob lr-find: --out %s cannot be written: %s (nothing was run)\n", path,
+                strerror(err));
+    return err ? -1 : 0;
 }
 
 static int write_curve(const knob_lr_finder *f, const char *path)
@@ -782,10 +815,14 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
         knob_lr_finder_result res;
         if (knob_lr_finder_result_get(f, &res)) {
             fprintf(stderr, "knob lr-find: %s", knob_errmsg());
+            bool crashed = WIFSIGNALED(st) && !why && !c.killed; /* SIGSEGV, SIGKILL */
             if (WIFEXITED(st) && WEXITSTATUS(st))
                 fprintf(stderr, " (the program exited with status %d)", WEXITSTATUS(st));
+            else if (crashed)
+                fprintf(stderr, " (the program was killed by signal %d, %s)", WTERMSIG(st),
+                        strsignal(WTERMSIG(st)));
             /* a loss that diverged at once came back each step: it needs a lower --min */
-            if (knob_lr_finder_curve(f, NULL, NULL, NULL) < 2)
+            if (knob_lr_finder_curve(f, NULL, NULL, NULL) < 2 && !crashed)
                 fprintf(stderr, "; it must print its '%s' once per step", metric);
             fputc('\n', stderr);
             rc = -1;
@@ -903,6 +940,8 @@ int cmd_lr_find(int argc, char **argv)
     int rc = 0;
     if (!sw.program && !sw.command) {
         fprintf(stderr, "knob lr-find: %s has no program or command\n", sw.path);
+        rc = EXIT_USAGE;
+    } else if (a.out && check_out(a.out)) {
         rc = EXIT_USAGE;
     } else if ((rc = run_test(&sw, &a, &eff, f))) {
         rc = rc == LR_USAGE ? EXIT_USAGE : EXIT_FAIL;
