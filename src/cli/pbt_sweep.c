@@ -74,8 +74,14 @@ static int parse_key(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v, p
         return parse_perturb(c, v, p);
     if (!strcmp(ks, "explore"))
         return parse_explore(c, v, p);
-    if (!strcmp(ks, "grace"))
-        return sweep_get_duration(c, v, "pbt.grace", &p->grace);
+    if (!strcmp(ks, "grace")) { /* said at its value, as the other keys' are */
+        if (sweep_get_duration(c, v, "pbt.grace", &p->grace))
+            return -1;
+        if (p->grace < 1)
+            return sweep_errorf(c, v, "key 'pbt.grace': at least 1 second, got %s",
+                                sweep_scalar(v));
+        return 0;
+    }
     if (!strcmp(ks, "keep_checkpoints")) {
         const char *s = sweep_scalar(v);
         if (!s || (strcmp(s, "true") && strcmp(s, "false")))
@@ -121,8 +127,6 @@ int sweep_parse_pbt(sweep_ctx *c, const yaml_node_t *v)
         return sweep_errorf(c, v,
                             "key 'pbt': needs interval and max_steps (in the steps the "
                             "program counts: epochs, batches, ...)");
-    if (p->grace < 1)
-        return sweep_errorf(c, v, "key 'pbt.grace': at least 1 second, got %g", p->grace);
     return 0;
 }
 

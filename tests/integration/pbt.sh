@@ -168,6 +168,11 @@ bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile: .nan}' "key 'pbt.q
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, resample_probability: x}' \
     "key 'pbt.resample_probability': expected a number"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, populaton: 3}' "did you mean 'population'"
+# a grace under a second is said at its value (it was said at the key 'pbt', column 1)
+bad $'method: pbt\npbt: {interval: 1, max_steps: 4, grace: 0s}' \
+    "bad.yaml:6:41: key 'pbt.grace': at least 1 second, got 0s"
+bad $'method: pbt\npbt:\n  interval: 1\n  max_steps: 4\n  grace: 0.5' \
+    "bad.yaml:9:10: key 'pbt.grace': at least 1 second, got 0.5"
 # Ray Tune's names are answered with knob's
 bad $'method: pbt\npbt: {perturbation_interval: 2, max_steps: 4}' \
     "unknown key 'perturbation_interval' in pbt; knob's is 'interval'"
