@@ -1083,8 +1083,12 @@ typedef struct knob_importance {
  *       regression trees of depth at most 64 fitted to the trials, as Optuna's
  *       FanovaImportanceEvaluator: a param's share is the variance of its main effect over
  *       the total variance, averaged over the trees. It reads the trials that hold every
- *       evaluated param with the same distribution; numbers on their own scale (log params
- *       too), categories as categories. The objective's unit and offset change nothing
+ *       evaluated param; numbers on their own scale (log params too), categories as
+ *       categories. A param whose distribution changed between trials (a sweep resumed with
+ *       an edited range) is read over the union: ranges merged (log only if every trial's
+ *       was, int only if every trial's was), choices merged by value; a param that is a
+ *       number in some trials and a choice in others is left out (KNOB_EUNSUPPORTED when
+ *       named). The objective's unit and offset change nothing
  *       (values of 1e-9 or 1e200 give the shares of the same values near 1). The forest's
  *       seed is fixed: the same trials give the same shares.
  *   "ped-anova": PED-ANOVA (Watanabe et al. 2023) as Optuna's PedAnovaImportanceEvaluator:
@@ -1092,7 +1096,7 @@ typedef struct knob_importance {
  *       objective's direction) differs from its distribution among all of them. Fast; a
  *       conditional param is judged over the trials where it is active.
  * `params` (n_params names) restricts the evaluation to those params; NULL (n_params 0)
- * evaluates, for fanova, the params every such trial holds with one distribution, and for
+ * evaluates, for fanova, the params every such trial holds (of one kind), and for
  * ped-anova every param of any such trial. The shares sum to 1, or are all 0 when nothing
  * can be told (fewer than two trials, an objective that never varies, params that take one
  * value). A param whose distribution holds one value has share 0.
@@ -1103,7 +1107,8 @@ typedef struct knob_importance {
  * objective index past the study's objectives (a study without objective included),
  * KNOB_IMPORTANCE_PARETO with fanova for a study of several objectives, or NULL
  * arguments; KNOB_ENOTFOUND when a named param is in no such trial (naming it), or for
- * fanova when no such trial holds every named param (naming them); KNOB_ENOMEM;
+ * fanova when no such trial holds every named param (naming them); KNOB_EUNSUPPORTED for
+ * fanova and a named param of two kinds (naming it); KNOB_ENOMEM;
  * the storage's codes of knob_study_trials. */
 KNOB_API int knob_study_importance(knob_study *s, const char *method, size_t objective,
                                    const char *const *params, size_t n_params,
