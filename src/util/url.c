@@ -23,28 +23,40 @@ char *knobx_redact_url(const char *url)
     return r;
 }
 
-/* Writes "***" for each occurrence of secret (n bytes, n > 0) in text (size bytes), cut to
- * size; out of memory, each of its bytes a '*' instead. */
+/* Whether secret's occurrence at text + i (n bytes) stands where a message quotes a
+ * password: in a URL's user info (":pw@"), after "password=", or alone in quotes (libpq's
+ * "invalid percent-encoded token: \"pw\""). Elsewhere the same letters are another word: a
+ * password "knob" is not taken out of "knob_trials". */
+static bool quoted_secret(const char *text, size_t i, size_t n)
+{
+    char before = i ? text[i - 1] : 0, after = text[i + n];
+    return (before == ':' && after == '@') || (before == '"' && after == '"') ||
+           (i >= 9 && strncmp(text + i - 9, "password=", 9) == 0);
+}
+
+/* Writes "***" for each occurrence of secret (n bytes, n > 0) in text (size bytes) where a
+ * message quotes a password (quoted_secret), cut to size; out of memory, each of its bytes a
+ * '*' instead. */
 static void mask(char *text, size_t size, const char *secret, size_t n)
 {
     if (!strstr(text, secret))
         return;
     char *out = malloc(size);
-    if (!out) {
-        for (char *at = strstr(text, secret); at; at = strstr(at + n, secret))
-            memset(at, '*', n);
-        return;
-    }
     size_t k = 0;
-    for (const char *r = text; *r;) {
-        bool hit = strncmp(r, secret, n) == 0;
-        for (const char *w = hit ? "***" : r; *w && (hit || w == r) && k + 1 < size; w++)
+    for (size_t i = 0; text[i];) {
+        bool hit = strncmp(text + i, secret, n) == 0 && quoted_secret(text, i, n);
+        if (hit && !out)
+            memset(text + i, '*', n);
+        for (const char *w = hit ? "***" : text + i;
+             out && *w && (hit || w == text + i) && k + 1 < size; w++)
             out[k++] = *w;
-        r += hit ? n : 1;
+        i += hit ? n : 1;
     }
-    out[k] = 0;
-    memcpy(text, out, k + 1);
-    free(out);
+    if (out) {
+        out[k] = 0;
+        memcpy(text, out, k + 1);
+        free(out);
+    }
 }
 
 /* secret (n bytes) percent-decoded into out (out_size), or false when it has no %XX or
