@@ -594,9 +594,9 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         knob_storage_close(out->st);
         return mismatch ? CLI_SWEEP_MISMATCH : -1;
     }
-    if (check_sweep_change(sw, name, out->s)) {
+    if (check_sweep_change(sw, name, out->s)) { /* the sweep's mistake: exit status 2 */
         cli_close(out);
-        return -1;
+        return CLI_SWEEP_MISMATCH;
     }
     store_sweep(sw, name, out->s);
     return 0;

@@ -82,13 +82,13 @@ count_mo() { "$KNOB" trials mo $S --format json | py 'len(d)'; }
 sed 's/objectives: .*/objectives: [{name: b, goal: minimize}, {name: a, goal: minimize}]/' mo.yaml > swap.yaml
 rc=0
 "$KNOB" run swap.yaml $S --study mo > run.txt 2> run.err || rc=$?
-expect_eq "$rc" 1 "exit status of swapped objectives ($(cat run.err))"
+expect_eq "$rc" 2 "exit status of swapped objectives ($(cat run.err))"
 grep -qF "swap.yaml gives objective 0 as 'b', which the study's trials hold as objective 1 (objective 0 is 'a' there)" run.err ||
     fail "swapped objectives: $(cat run.err)"
 sed 's/constraints: .*/constraints: [{name: c, min: 2}, {name: a, max: 5}]/' mo.yaml > two.yaml
 rc=0
 "$KNOB" run two.yaml $S --study mo > run.txt 2> run.err || rc=$?
-expect_eq "$rc" 1 "exit status of a constraint added ($(cat run.err))"
+expect_eq "$rc" 2 "exit status of a constraint added ($(cat run.err))"
 grep -qF "two.yaml has 2 constraints, and the study's trials hold 1 constraint value each" run.err ||
     fail "a constraint added: $(cat run.err)"
 expect_eq "$(count_mo)" 4 "trials of mo after the refusals"

@@ -40,7 +40,7 @@ YAML
 # stored sweep), the study's trials as they were.
 rc=0
 "$KNOB" run two.yaml $S --study o > run.txt 2> run.err || rc=$?
-expect_eq "$rc" 1 "exit status of the sweep edited to two constraints ($(cat run.err))"
+expect_eq "$rc" 2 "exit status of the sweep edited to two constraints ($(cat run.err))"
 grep -qF "two.yaml has 2 constraints, and the study's trials hold 3 constraint values each" run.err ||
     fail "the sweep edited: $(cat run.err)"
 expect_eq "$("$KNOB" trials o $S --format json | py 'len(d)')" 3 "trials after the refusal"
