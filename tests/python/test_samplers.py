@@ -78,6 +78,36 @@ def test_grid_sampler():
         samplers.GridSampler({"x": 3})
 
 
+def test_grid_sampler_values_are_checked_by_param():
+    # each value is checked before libknob reads the grid: a NaN or an infinity was
+    # libknob's JSON error ("unexpected character at byte 7", no param named), a list was
+    # named by its index alone ("value 1 is not a string ..."), bytes were json.dumps's
+    # error, and a param named 1 became "1" (with a param "1" beside it, one param)
+    np = pytest.importorskip("numpy")
+    for bad in (float("nan"), float("inf"), -float("inf"), np.float32("nan")):
+        with pytest.raises(ValueError, match=r"GridSampler: param 's' contains -?(nan|inf) at index 1\b"):
+            samplers.GridSampler({"s": [0.5, bad]})
+    with pytest.raises(TypeError, match=re.escape("param 's' contains [1, 2] (list) at index 1")):
+        samplers.GridSampler({"s": [0.1, [1, 2]]})
+    for bad in (b"x", {"a": 1}, 1j):
+        with pytest.raises(TypeError, match="param 's' contains .* at index 0: a grid's values must be None, bool"):
+            samplers.GridSampler({"s": [bad]})
+    with pytest.raises(TypeError, match="param names must be strings, got 1"):
+        samplers.GridSampler({1: [1], "1": [2]})
+    with pytest.raises(ValueError, match="param 's' has no values"):
+        samplers.GridSampler({"s": []})
+    # what Optuna's takes runs: None, bools, ints (past 2**53 too), finite floats, strings,
+    # NumPy's scalars, from any iterable
+    space = {"s": (None, True, 2**60, 0.5, "a", np.float32(1.5), np.int64(3), np.bool_(False)), "g": (i for i in [7])}
+    grid = samplers.GridSampler(space, seed=0)
+    study = optuna.create_study(sampler=grid)
+    assert grid.is_exhausted(study) is False  # the generator's values read once
+    study.optimize(lambda t: t.suggest_int("g", 0, 9) + len(str(t.suggest_categorical("s", space["s"]))), n_trials=20)
+    assert sorted(map(repr, (t.params["s"] for t in study.trials))) == sorted(map(repr, [None, True, 2**60, 0.5, "a", 1.5, 3, False]))
+    assert {t.params["g"] for t in study.trials} == {7}
+    assert grid.is_exhausted(study) is True
+
+
 def test_grid_sampler_is_exhausted(tmp_db):
     # Optuna 5's GridSampler.is_exhausted(study): True once every point has a finished
     # trial (a running one does not count); knob's GridSampler had no such method

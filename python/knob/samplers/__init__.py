@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import json
 import math
+import numbers
 import threading
 import warnings
 from typing import Any, Dict, Hashable, Iterator, Mapping, Optional, Sequence
@@ -20,6 +21,7 @@ from .._args import UNSET as _UNSET
 from .._args import arg as _arg
 from .._args import choice as _choice
 from .._args import seed as _seed
+from ..distributions import _is_bool
 from . import nsgaii
 from .nsgaii import (  # noqa: F401: knob.samplers.SBXCrossover ... as before knob.samplers.nsgaii
     BLXAlphaCrossover,
@@ -141,11 +143,20 @@ class GridSampler(BaseSampler):
         if not isinstance(search_space, Mapping):
             raise TypeError("GridSampler: `search_space` must be a dict of param names to lists of values, got %r" % (search_space,))
         seed = _seed("GridSampler", seed)
+        space = {}
         for name, values in search_space.items():
+            if not isinstance(name, str):
+                # json.dumps would make 1 the param "1", and {1: ..., "1": ...} one param
+                raise TypeError("GridSampler: param names must be strings, got %r (%s)" % (name, type(name).__name__))
             if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
                 raise ValueError("GridSampler: the values of %r must be a list" % name)
-        text = json.dumps({k: list(v) for k, v in search_space.items()}, default=_lib.json_default)
-        self._search_space = {k: list(v) for k, v in search_space.items()}
+            space[name] = list(values)
+            if not space[name]:
+                raise ValueError("GridSampler: param %r has no values" % name)
+            for i, v in enumerate(space[name]):
+                _check_grid_value(name, i, v)
+        text = json.dumps(space, default=_lib.json_default)
+        self._search_space = space
         super().__init__(search_space=text, seed=seed, **options)
 
     def is_exhausted(self, study: Any) -> bool:
@@ -159,6 +170,29 @@ class GridSampler(BaseSampler):
             if t.state.is_finished() and isinstance(gid, int) and not isinstance(gid, bool) and 0 <= gid < total:
                 done.add(gid)
         return len(done) == total
+
+
+def _check_grid_value(name: str, i: int, v: Any) -> None:
+    """Optuna's GridSampler takes None, bool, int, float and str. Each is checked here,
+    before libknob reads the grid as JSON, so that a refusal names the param, the value and
+    its index: libknob's JSON reader stopped at a NaN or an infinity ("unexpected character
+    at byte 7") and named a list or dict by its index alone ("value 1 is not a string ...").
+    A NaN or infinite value is refused as suggest_categorical refuses one: knob stores
+    params as JSON, which holds neither. NumPy's scalars count as the values they hold."""
+    if v is None or isinstance(v, str) or _is_bool(v):
+        return
+    numpy = type(v).__module__ == "numpy"
+    if isinstance(v, (int, float)) or (numpy and isinstance(v, numbers.Real)):
+        if isinstance(v, numbers.Integral) or math.isfinite(v):
+            return
+        raise ValueError(
+            "GridSampler: param %r contains %r at index %d: knob's grid holds None, bool, int, "
+            "str and finite floats (it is stored as JSON, which holds no NaN or infinity)" % (name, v, i)
+        )
+    raise TypeError(
+        "GridSampler: param %r contains %r (%s) at index %d: a grid's values must be None, "
+        "bool, int, float or str" % (name, v, type(v).__name__, i)
+    )
 
 
 def default_gamma(x: int) -> int:
