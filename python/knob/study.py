@@ -414,8 +414,9 @@ class Study:
         with self._lock:
             rc = _lib.lib.knob_study_best_trial(self._h, ctypes.byref(out))
             if rc == _lib.ENOTFOUND:
-                if "no feasible trial" in _lib.errmsg():  # complete trials, each infeasible
-                    raise ValueError("No feasible trials are completed yet (%s)." % _lib.errmsg())
+                msg = self._no_best()
+                if "no feasible trial" in msg:  # complete trials, each infeasible
+                    raise ValueError("No feasible trials are completed yet (%s)." % msg)
                 raise ValueError("No trials are completed yet.")
             if rc:
                 raise _lib.error(rc)
@@ -436,9 +437,19 @@ class Study:
         with self._lock:
             rc = _lib.lib.knob_study_best_trials(self._h, ctypes.byref(arr), ctypes.byref(n))
             if rc == _lib.ENOTFOUND:
+                self._no_best()
                 return []  # no feasible trial: an empty front, as Optuna's
             _lib.check(rc)
             return [_copy.deepcopy(self._frozen_of(arr[i].contents)) for i in range(n.value)]
+
+    def _no_best(self) -> str:
+        """libknob's message for a KNOB_ENOTFOUND of knob_study_best_trial(s), which means
+        no complete or no feasible trial, or a study deleted since this object opened it (the
+        storage has no study of its id): that raises KnobNotFoundError, as trials does (a
+        KeyError, as Optuna's storages raise). Called holding the lock."""
+        msg = _lib.errmsg()
+        self._infos()
+        return msg
 
     # ------------------------------------------------------------ attributes
 

@@ -42,6 +42,27 @@ def test_create_load_delete(storage, name):
         optuna.delete_study(study_name=name, storage=storage)
 
 
+@pytest.mark.parametrize("directions", [["minimize"], ["minimize", "maximize"]])
+def test_best_of_a_deleted_study_raises_as_trials_does(storage, name, directions):
+    # a Study object whose study was deleted: trials raised KeyError (KnobNotFoundError, as
+    # Optuna's storage's KeyError), best_trials returned [] and best_trial, best_value and
+    # best_params said "No trials are completed yet."; each raises as trials does now
+    study = optuna.create_study(storage=storage, study_name=name, directions=directions)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0)[: len(directions)], n_trials=3)
+    empty = optuna.create_study(storage=storage, study_name=name + "-e", directions=directions)
+    optuna.delete_study(study_name=name, storage=storage)
+    optuna.delete_study(study_name=name + "-e", storage=storage)
+    for s in (study, empty):
+        with pytest.raises(optuna.exceptions.KnobNotFoundError) as trials_error:
+            s.trials
+        accessors = ["best_trials"] + (["best_trial", "best_value", "best_params"] if len(directions) == 1 else [])
+        for attr in accessors:
+            with pytest.raises(KeyError) as e:
+                getattr(s, attr)
+            assert type(e.value) is optuna.exceptions.KnobNotFoundError, attr
+            assert str(e.value) == str(trials_error.value), attr
+
+
 def test_study_constructor_loads(tmp_db):
     optuna.create_study(storage=tmp_db, study_name="s").optimize(quadratic, n_trials=2)
     s = optuna.Study(study_name="s", storage=tmp_db)
