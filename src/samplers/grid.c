@@ -103,9 +103,10 @@ static int check_product(const knobx_json *j, const char *err)
         for (size_t k = 0; k < v->n; k++)
             if (!scalar(v->kids[k]))
                 return knob__error(KNOB_EINVAL,
-                                   "sampler 'grid': param '%s': value %zu is not a string, "
-                                   "number, boolean or null",
-                                   v->key, k);
+                                   "sampler 'grid': param '%s': its value at index %zu is a "
+                                   "JSON %s, not a string, number, boolean or null",
+                                   v->key, k,
+                                   v->kids[k]->type == KNOBX_JSON_ARRAY ? "array" : "object");
     }
     return KNOB_OK;
 }
@@ -166,10 +167,17 @@ static int parse_space(grid_state *g)
     drop_space(g);
     if (!text[0])
         return KNOB_OK;
-    char err[128];
+    char err[256];
     knobx_json *j = knobx_json_parse(text, (size_t)-1, err, sizeof err);
     if (!j && knobx_json_check(text) <= 0)
         return knob__oom("grid search space");
+    /* NaN and the infinities, as Python's json writes them, are no JSON values */
+    if (!j && (strstr(text, "NaN") || strstr(text, "Infinity"))) {
+        size_t k = strlen(err);
+        snprintf(err + k, sizeof err - k,
+                 " (NaN and infinities are not JSON values: a grid's values are strings, "
+                 "finite numbers, booleans or null)");
+    }
     /* The message is made before the tree (and the keys in it) is freed. */
     int rc = check_space(j, err);
     if (!rc)

@@ -207,11 +207,13 @@ static void grid_errors(void **state)
     knob_sampler *g, *r;
     /* A bad search space given at creation is refused there, naming what is wrong. */
     const char *key = "search_space";
-    const char *bad[][2] = {{"{\"x\": []}", "non-empty"},
-                            {"{\"x\": [[1]]}", "value 0 is not a string"},
-                            {"oops", "must be a JSON object"},
-                            {"[1, 2]", "must be a JSON object"}};
-    for (size_t i = 0; i < 4; i++) {
+    const char *bad[][2] = {
+        {"{\"x\": []}", "non-empty"},
+        {"{\"x\": [0.1, [1]]}", "param 'x': its value at index 1 is a JSON array, not a string"},
+        {"oops", "must be a JSON object"},
+        {"[1, 2]", "must be a JSON object"},
+        {"{\"x\": [0, NaN]}", "NaN and infinities are not JSON values"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(knob_sampler_create_pairs("grid", &key, &bad[i][0], 1, &r), KNOB_EINVAL);
         assert_non_null(strstr(knob_errmsg(), bad[i][1]));
     }

@@ -175,9 +175,7 @@ class GridSampler(BaseSampler):
 def _check_grid_value(name: str, i: int, v: Any) -> None:
     """Optuna's GridSampler takes None, bool, int, float and str. Each is checked here,
     before libknob reads the grid as JSON, so that a refusal names the param, the value and
-    its index: libknob's JSON reader stopped at a NaN or an infinity ("unexpected character
-    at byte 7") and named a list or dict by its index alone ("value 1 is not a string ...").
-    A NaN or infinite value is refused as suggest_categorical refuses one: knob stores
+    its index (libknob names the param and the index, and says a NaN is no JSON value). A NaN or infinite value is refused as suggest_categorical refuses one: knob stores
     params as JSON, which holds neither. NumPy's scalars count as the values they hold."""
     if v is None or isinstance(v, str) or _is_bool(v):
         return
