@@ -393,8 +393,8 @@ typedef struct knob_sampler_plugin {
     int (*sample_independent)(void *state, knob_study *s, knob_trial *t, const char *name,
                               const knob_distribution *dist, double *internal);
     int (*after_trial)(void *state, knob_study *s, knob_trial *t, knob_trial_state st);
-    /* A persisted state, on storages that keep one per study and sampler (SQLite; not
-     * memory or PostgreSQL). It is a cache: the suggestions must be the same with it and
+    /* A persisted state, on storages that keep one per study and sampler (SQLite and
+     * PostgreSQL; not memory). It is a cache: the suggestions must be the same with it and
      * without it. load_state runs at a handle's first ask that has read no trials yet
      * (before sample_relative), with the record the last save_state of a sampler of the
      * same name and options wrote for this study, as the library checked it (study, name,

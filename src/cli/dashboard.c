@@ -189,7 +189,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (d->local && !host_is_local(d, c)) {
         static const char msg[] =
             "{\"error\":\"this dashboard listens on a loopback address and answers requests "
-            "for localhost, 127.0.0.1 or [::1] only (the Host header names another machine)\"}";
+            "for localhost, 127.x.y.z or [::1] only (the Host header names another machine)\"}";
         return reply(c, MHD_HTTP_FORBIDDEN, json, msg, sizeof msg - 1);
     }
     if (!authorized(d, c)) {
