@@ -614,10 +614,11 @@ static bool x0_object(const char *text)
 }
 
 /* x0 against the space a run starts in (d: the numerical params every completed trial
- * has): a name no trial has (misspelt), a categorical param (drawn at random) and a value
- * that does not fit its param are errors naming it; they were left out, and the run
- * started from the centre without a word. A numerical param only some trials have (a
- * conditional one, outside the space cmaes models) is left out, as before. */
+ * has): a categorical param (drawn at random), a value that does not fit its param and a
+ * name no trial has while x0 leaves out a searched param (misspelt) are errors naming it;
+ * they were left out, and the run started from the centre without a word. A numerical param
+ * only some trials have, or none yet (a conditional one, outside the space cmaes models),
+ * is left out, as before. */
 static int check_x0(const cma *c, const knob_trial_info *const *tr, size_t n, const knob__dim *d,
                     int nd)
 {
@@ -625,6 +626,7 @@ static int check_x0(const cma *c, const knob_trial_info *const *tr, size_t n, co
         return KNOB_OK;
     knobx_json *x0 = knobx_json_parse(c->x0, (size_t)-1, NULL, 0);
     int rc = KNOB_OK;
+    const char *unknown = NULL; /* the first name no trial has */
     if (!x0 || x0->type != KNOBX_JSON_OBJECT)
         rc = knob_set_error(KNOB_EINVAL,
                             "sampler 'cmaes': x0 must be a JSON object of param values, got "
@@ -653,17 +655,22 @@ static int check_x0(const cma *c, const knob_trial_info *const *tr, size_t n, co
                                 "cmaes draws categorical params at random, and x0 sets where "
                                 "it starts on the numerical ones",
                                 v->key);
-        else if (!q) {
-            knobx_buf b = {0};
-            for (int j = 0; j < nd; j++)
-                knobx_buf_printf(&b, "%s'%s'", j ? ", " : "", d[j].name);
-            rc = knob_set_error(KNOB_EINVAL,
-                                "sampler 'cmaes': option 'x0': no trial of this study has a "
-                                "param '%.200s' (the numerical params it searches: %.400s)",
-                                v->key, nd && !b.oom ? knobx_buf_cstr(&b) : "none");
-            knobx_buf_free(&b);
-        }
+        else if (!q) /* a conditional param no trial has yet, or a misspelt one: below */
+            unknown = unknown ? unknown : v->key;
     }
+    /* a name no trial has, while x0 leaves out a param the run searches: a misspelt name (x0
+     * {"X": 0.9} for x), which left x at the middle without a word; a name beside an x0 that
+     * holds every searched param is a conditional param's, not suggested yet */
+    const char *left = NULL;
+    for (int k = 0; !rc && unknown && k < nd && !left; k++)
+        if (!knobx_json_get(x0, d[k].name))
+            left = d[k].name;
+    if (!rc && left)
+        rc = knob_set_error(KNOB_EINVAL,
+                            "sampler 'cmaes': option 'x0': no trial of this study has a param "
+                            "'%.200s', and x0 gives no value of '%.200s', which it searches "
+                            "(misspelt?)",
+                            unknown, left);
     knobx_json_free(x0);
     return rc;
 }

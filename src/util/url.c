@@ -24,13 +24,15 @@ char *knobx_redact_url(const char *url)
 }
 
 /* Whether secret's occurrence at text + i (n bytes) stands where a message quotes a
- * password: in a URL's user info (":pw@"), after "password=", or alone in quotes (libpq's
- * "invalid percent-encoded token: \"pw\""). Elsewhere the same letters are another word: a
- * password "knob" is not taken out of "knob_trials". */
-static bool quoted_secret(const char *text, size_t i, size_t n)
+ * password: in a URL's user info (":pw@"), after "password=", or, for a secret with a '%',
+ * alone in quotes (libpq's "invalid percent-encoded token: \"pw\""). Elsewhere the same
+ * letters are another word: a password "knob" is not taken out of "knob_trials", nor out of
+ * 'for user "knob"' or 'database "knob"'. */
+static bool quoted_secret(const char *text, size_t i, const char *secret, size_t n)
 {
     char before = i ? text[i - 1] : 0, after = text[i + n];
-    return (before == ':' && after == '@') || (before == '"' && after == '"') ||
+    return (before == ':' && after == '@') ||
+           (before == '"' && after == '"' && memchr(secret, '%', n)) ||
            (i >= 9 && strncmp(text + i - 9, "password=", 9) == 0);
 }
 
@@ -39,12 +41,12 @@ static bool quoted_secret(const char *text, size_t i, size_t n)
  * '*' instead. */
 static void mask(char *text, size_t size, const char *secret, size_t n)
 {
-    if (!strstr(text, secret))
+    if (n == 0 || !strstr(text, secret))
         return;
     char *out = malloc(size);
     size_t k = 0;
     for (size_t i = 0; text[i];) {
-        bool hit = strncmp(text + i, secret, n) == 0 && quoted_secret(text, i, n);
+        bool hit = strncmp(text + i, secret, n) == 0 && quoted_secret(text, i, secret, n);
         if (hit && !out)
             memset(text + i, '*', n);
         for (const char *w = hit ? "***" : text + i;
@@ -91,7 +93,7 @@ static void mask_both(char *text, size_t size, const char *secret, size_t n)
     memcpy(raw, secret, n);
     raw[n] = 0;
     mask(text, size, raw, n);
-    if (decoded(raw, n, dec, sizeof dec))
+    if (decoded(raw, n, dec, sizeof dec) && dec[0]) /* "%00x" decodes to "" */
         mask(text, size, dec, strlen(dec));
 }
 

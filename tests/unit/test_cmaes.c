@@ -550,10 +550,12 @@ static void too_many_params_refused_every_ask(void **state)
     knob_storage_close(st);
 }
 
-/* x0 with a value outside its param's range, a name no trial has, a categorical param or
- * a value that is not a number: the first ask of the run fails naming it (each was left
- * out, and the run started from the centre without a word), and so does the next; a good
- * x0 starts there. x0 that is JSON but no object is refused when the sampler is made. */
+/* x0 with a value outside its param's range, a name no trial has beside a searched param
+ * it leaves out (misspelt), a categorical param or a value that is not a number: the first
+ * ask of the run fails naming it (each was left out, and the run started from the centre
+ * without a word), and so does the next; a good x0 starts there, with a name no trial has
+ * yet (a conditional param's) too. x0 that is JSON but no object is refused when the sampler is
+ * made. */
 static void x0_checked(void **state)
 {
     (void)state;
@@ -562,11 +564,13 @@ static void x0_checked(void **state)
         const char *x0, *says;
     } cases[] = {
         {"{\"x\": 5}", "option 'x0': param 'x': 5 is outside its distribution [0, 1]"},
-        {"{\"X\": 0.9}", "option 'x0': no trial of this study has a param 'X' (the numerical "
-                         "params it searches: 'x', 'y')"},
+        {"{\"X\": 0.9}", "option 'x0': no trial of this study has a param 'X', and x0 gives "
+                         "no value of 'x', which it searches (misspelt?)"},
         {"{\"c\": \"a\"}", "option 'x0': param 'c' is categorical"},
         {"{\"x\": \"a\"}", "option 'x0': param 'x': expected a number, got \"a\""},
         {"{\"x\": 0.9, \"y\": 0.1}", NULL},
+        /* a param no trial has yet beside every searched one: a conditional param's value */
+        {"{\"x\": 0.9, \"y\": 0.1, \"z\": 2}", NULL},
     };
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);

@@ -499,6 +499,14 @@ static void secrets_stay_out_of_messages(void **state)
     if (strstr(knob_errmsg(), ":knob@") ||
         !strstr(knob_errmsg(), "\"postgresql://knob:***@[::1:1/knob"))
         fail_msg("%s", knob_errmsg());
+    /* a password that decodes to nothing ("%00x": the text before a NUL) is taken out as
+     * written, and the message made (it looped for ever) */
+    assert_int_equal(setenv("KNOB_PG_RETRY_SECONDS", "1", 1), 0);
+    rc = knob_storage_open("postgresql://u@[::1:1/db?password=%00x", &st);
+    unsetenv("KNOB_PG_RETRY_SECONDS");
+    assert_int_equal(rc, KNOB_ESTORAGE);
+    if (strstr(knob_errmsg(), "%00x"))
+        fail_msg("%s", knob_errmsg());
 }
 
 static double seconds(void)
