@@ -430,7 +430,7 @@ int knob__bo_suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
     if (!rc && p->parego) {
         rc = mo_parego(p, knob_sampler_seed(knob_study_sampler(s)), tr, n_tr, self, cat, &D, Y,
                        xbest);
-        goto propose;
+        goto unrepeat;
     }
     if (!rc)
         rc = mo_fit(p, &D, Y, cat);
@@ -442,7 +442,13 @@ int knob__bo_suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
         rc = mo_fantasies(p, tr, n_tr, self, cat, &D, Y);
     if (!rc)
         rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
-propose:
+unrepeat:
+    /* A point asked before (within 1e-7: a flat objective's corners, an end of the front
+     * asked again) tells nothing of a deterministic objective: a draw near a point of the
+     * front instead, as one objective's repeat is a draw near its best (D.top[0]: the
+     * front's point best in objective 0; ParEGO's, best in this ask's scalarization). */
+    if (!rc)
+        rc = knob__bo_unrepeat(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
     for (int k = 0; !rc && k < d; k++) {
         xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
         rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,

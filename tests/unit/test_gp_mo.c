@@ -378,6 +378,52 @@ static int dtlz2_inside(const char *opts, int dims, int trials, double *hv)
  * trials reach the front's neighbourhood than with log EHVI, whose models of the objectives
  * see no distance param where an objective is near 0 (bench/README.md, "multiobjective"):
  * 10 against 5 of 60 on seed 0 (4 with Optuna's reference point). Same seed, same asks. */
+/* Two params, two objectives: flat (1, 1) everywhere, or x and 1 - sqrt(x) + y. */
+static knob_trial_state flat_or_zdt(knob_trial *t, void *arg, double *v)
+{
+    double x, y;
+    if (knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x) ||
+        knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y))
+        return KNOB_TRIAL_FAIL;
+    bool flat = *(const bool *)arg;
+    v[0] = flat ? 1 : x;
+    v[1] = flat ? 1 : 1 - sqrt(x) + y;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* No point is asked twice (every coordinate within 1e-7 of an earlier trial's), with log
+ * EHVI and ParEGO: a repeat is a draw near a point of the front, as with one objective.
+ * Log EHVI asked the four corners twice on the flat objective and (0, 0) twice on the
+ * other, in 40 trials of seed 0. */
+static void gp_mo_no_repeats(void **state)
+{
+    (void)state;
+    static const char *const opts[2] = {"seed=0", "seed=0,mo_acquisition=parego"};
+    for (int o = 0; o < 2; o++)
+        for (int flat = 0; flat < 2; flat++) {
+            knob_storage *st;
+            knob_study *s = study(&st, "gp", opts[o], 2, false);
+            bool arg = flat;
+            OK(knob_study_optimize(s, flat_or_zdt, &arg, 40));
+            const knob_trial_info *const *tr;
+            size_t n;
+            OK(knob_study_trials(s, &tr, &n));
+            assert_int_equal(n, 40);
+            int repeats = 0;
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < i; j++) {
+                    bool same = true;
+                    for (int k = 0; k < 2; k++)
+                        same &= fabs(tr[i]->params[k].internal - tr[j]->params[k].internal) <= 1e-7;
+                    repeats += same;
+                }
+            print_message("%s, %s: %d repeats\n", opts[o], flat ? "flat" : "zdt", repeats);
+            assert_int_equal(repeats, 0);
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+}
+
 static void gp_mo_parego(void **state)
 {
     (void)state;
@@ -492,6 +538,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(gp_mo_reference_point),
     cmocka_unit_test(gp_mo_reference_point_errors),
     cmocka_unit_test(gp_mo_parego),
+    cmocka_unit_test(gp_mo_no_repeats),
     cmocka_unit_test(gp_mo_parego_reference_point),
     cmocka_unit_test(gp_mo_default_reference),
     cmocka_unit_test(gp_mo_default_reference_rule),
