@@ -1,7 +1,11 @@
 /* Quasi-Monte Carlo search: scrambled Sobol (Owen) or Halton points over the search
- * space of the first completed trial. Trial n takes point n + 1 of one sequence, so
- * workers in any number of processes draw distinct points of it; params outside that
- * space are drawn at random. */
+ * space of the first completed trial, trial f. Trial n > f takes point n - f of one
+ * sequence, so workers in any number of processes draw distinct points of it, and the
+ * first trial that takes one takes point 1: point 0 is left out, as unscrambled it is the
+ * corner (0, ..., 0), and then points 1, 2, 3 ... follow in order (unscrambled: 0.5, 0.75,
+ * 0.25, ...; with point n + 1, as before, the centre 0.5 was never asked). Trial f and the
+ * trials before it (the space unknown when they were asked, or one enqueued earlier and
+ * run later) and params outside that space are drawn at random. */
 #include "math/sobol.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
@@ -89,7 +93,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     qmc *q = state;
     const knob_trial_info *first = first_complete(s);
-    if (!first || !first->n_params)
+    int64_t self = knob_trial_number(t);
+    if (!first || !first->n_params || self <= first->number)
         return KNOB_OK;
     unsigned d = (unsigned)first->n_params;
     const knob_param **order = malloc(d * sizeof *order);
@@ -100,7 +105,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     qsort(order, d, sizeof *order, cmp_param);
     int rc = ensure_dirs(q, d);
     uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
-    uint64_t index = (uint64_t)knob_trial_number(t) + 1;
+    uint64_t index = (uint64_t)(self - first->number);
     for (unsigned i = 0; !rc && i < d; i++)
         rc = knob_trial_propose(t, order[i]->name, order[i]->dist,
                                 from_unit(order[i], coordinate(q, i, index, seed)));

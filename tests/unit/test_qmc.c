@@ -105,7 +105,7 @@ static void sampler_spreads_and_reproduces(void **state)
         knob_storage_close(st);
     }
     assert_memory_equal(a, b, sizeof a);
-    /* Trials 1..32 take points 2..33: x covers 32 intervals of 1/32 with at most 2 points
+    /* Trials 1..32 take points 1..32: x covers 32 intervals of 1/32 with at most 2 points
      * in any (a shifted block of a net), and k hits every value. */
     int cells[32] = {0}, ks[16] = {0};
     for (int i = 1; i < 33; i++) {
@@ -119,19 +119,21 @@ static void sampler_spreads_and_reproduces(void **state)
 }
 
 /* The points of trials 1..4 for seed 11, frozen: they were printed by this implementation
- * (KNOB_PRINT_GOLDEN=1) and pasted here. Bit operations only, so they are exact. */
+ * (KNOB_PRINT_GOLDEN=1) and pasted here. Bit operations only, so they are exact. Trial n
+ * takes point n since the first trial is the first completed one (point n + 1 before: the
+ * last three here were trials 1..3's). */
 static void golden_sequence(void **state)
 {
     (void)state;
     static const double golden[2][4][2] = {
-        {{0.90855943143833429, 5},
+        {{0.31543392676394433, 0},
+         {0.90855943143833429, 5},
          {0.16457854572217911, 10},
-         {0.77168742183130234, 8},
-         {0.093598856008611619, 7}},
-        {{0.45733492063692766, 14},
+         {0.77168742183130234, 8}},
+        {{0.12400158730359442, 2},
+         {0.45733492063692766, 14},
          {0.67955714285914981, 6},
-         {0.012890476192483295, 8},
-         {0.34622380952581655, 0}},
+         {0.012890476192483295, 8}},
     };
     static const char *const opts[2] = {"seed=11", "seed=11,qmc_type=halton"};
     bool print = getenv("KNOB_PRINT_GOLDEN") != NULL;
@@ -150,6 +152,45 @@ static void golden_sequence(void **state)
                 printf("%d {%.17g, %.17g},\n", v, pts[i][0], pts[i][1]);
             else
                 assert_true(pts[i][0] == golden[v][i - 1][0] && pts[i][1] == golden[v][i - 1][1]);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* Unscrambled, the first trial that takes a point takes point 1, the centre, and the next
+ * ones follow the sequence in order (point n + 1 for trial n never asked 0.5); a failed
+ * first trial moves the start to the trial after the first completed one. */
+static void unscrambled_starts_at_the_centre(void **state)
+{
+    (void)state;
+    static const double sobol_1d[] = {0.5, 0.75, 0.25, 0.375, 0.875};
+    for (int failed_first = 0; failed_first < 2; failed_first++) {
+        knob_storage *st;
+        knob_sampler *q;
+        knob_study *s;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        assert_int_equal(knob_sampler_create("qmc", "seed=4,scramble=false", &q), KNOB_OK);
+        knob_study_options o = {.sampler = q};
+        assert_int_equal(knob_study_create(st, "c", &o, &s), KNOB_OK);
+        int n = 0;
+        if (failed_first) {
+            knob_trial *t;
+            double x;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+            n++;
+        }
+        for (int i = 0; i < 6; i++, n++) {
+            knob_trial *t;
+            double x;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_number(t), n);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            if (i > 0) /* the first is drawn at random: the space is not known yet */
+                assert_true(fabs(x - sobol_1d[i - 1]) < 1e-9);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
         }
         knob_study_free(s);
         knob_storage_close(st);
@@ -189,9 +230,13 @@ static void parallel_asks_differ(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sobol_matches_published), cmocka_unit_test(owen_keeps_stratification),
-        cmocka_unit_test(halton_points),           cmocka_unit_test(sampler_spreads_and_reproduces),
-        cmocka_unit_test(parallel_asks_differ),    cmocka_unit_test(golden_sequence),
+        cmocka_unit_test(sobol_matches_published),
+        cmocka_unit_test(owen_keeps_stratification),
+        cmocka_unit_test(halton_points),
+        cmocka_unit_test(sampler_spreads_and_reproduces),
+        cmocka_unit_test(parallel_asks_differ),
+        cmocka_unit_test(golden_sequence),
+        cmocka_unit_test(unscrambled_starts_at_the_centre),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
