@@ -933,8 +933,9 @@ KNOB_API int knob_study_attrs(knob_study *s, bool system,
  * together, with its next write (report, attribute, heartbeat, tell, detach) or the
  * study's next ask, whichever comes first: one transaction, not one per param. With
  * heartbeats on (knob_study_options), each param is written at once instead, and so it is
- * once an ask of this handle has seen a running trial that is not its own (another worker's:
- * its sampler then sees this trial's params while it runs). */
+ * after an ask of this handle that saw running trials that are not its own (another
+ * worker's, or a dead one's), or another trial of this handle open (threads, a batch): the
+ * samplers then see this trial's params while it runs. */
 KNOB_API int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high,
                                       double step, unsigned flags, double *out);
 

@@ -390,10 +390,11 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     int rc = unread ? KNOB_OK : knob__view_sync(s);
     if (!rc && s->heartbeat_interval > 0 && !(rc = knob__fail_stale(s)))
         rc = knob__view_sync(s);
-    /* running trials that are not this handle's: another worker's, whose samplers read
-     * this handle's trials too */
-    if (!rc && !unread && s->view.n_running > s->n_open)
-        s->params_at_once = true;
+    /* running trials that are not this handle's (another worker's, whose samplers read this
+     * handle's trials too), or another trial of this handle open: judged at each ask */
+    if (!rc)
+        s->params_at_once =
+            s->n_open > 0 || (!unread && s->view.n_running > s->n_open + s->n_detached);
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. A
      * claimed trial is always a new one. */
     if (!rc && !claim && !fused && (unread || s->view.n_waiting))

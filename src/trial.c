@@ -70,6 +70,8 @@ void knob_trial_detach(knob_trial *t)
 {
     if (t && t->s)
         knob__trial_flush_params(t); /* a failure leaves them unwritten; nothing to report */
+    if (t && t->s && t->id >= 0)
+        t->s->n_detached++; /* running, and this handle's: no other worker's */
     knob__trial_free(t);
 }
 
@@ -307,9 +309,10 @@ int knob_trial_suggest(knob_trial *t, const char *name, const knob_distribution 
     (void)json; /* written with the trial's next write: knob__trial_flush_params */
     t->params[t->n_params++] = (knob_param){.name = iname, .dist = id, .internal = x};
     /* A study that expects workers to die writes each param at once, so a retry of this
-     * trial has all of them; so does one with other workers, so that their samplers see the
-     * params (a constant liar, gp's believer, smac's and evolution's running configurations)
-     * while the trial runs. */
+     * trial has all of them; so does a handle whose last ask saw other workers' running
+     * trials, or another of its own open, so that the samplers see the params (a constant
+     * liar, gp's believer, smac's and evolution's running configurations) while the trial
+     * runs. */
     if ((t->s->heartbeat_interval > 0 || t->s->params_at_once) &&
         (rc = knob__trial_flush_params(t)))
         return rc;

@@ -285,11 +285,12 @@ static size_t stored_params(knob_storage *st, const char *name, int64_t number)
     return k;
 }
 
-/* A handle whose ask sees running trials that are not its own (another worker's) writes
- * each param as it is suggested, so that the others' samplers see it while the trial runs
- * (they waited for its tell: two workers' samplers proposed the same point); a handle
- * alone, with several trials open, keeps writing them at its next write. (A handle's first
- * ask reads no trials before it asks: it judges at its next.) */
+/* A handle whose ask sees running trials that are not its own (another worker's), or
+ * another of its trials open (threads, a batch), writes each param as it is suggested, so
+ * that the samplers see it while the trial runs (they waited for its tell: two workers'
+ * samplers proposed the same point); judged at each ask. A handle alone, asking and telling
+ * in turn, or whose only other running trial it let go itself, writes them at its next
+ * write. (A handle's first ask reads no trials before it asks: it judges at its next.) */
 static void params_seen_by_other_workers(void **state)
 {
     (void)state;
@@ -318,22 +319,37 @@ static void params_seen_by_other_workers(void **state)
         assert_int_equal(knob_study_tell(a, ta2, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         assert_int_equal(knob_study_tell(b, tb, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         assert_int_equal(knob_study_tell(b, tb2, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        /* the other worker's trials finished: judged again at the next ask, a's wait */
+        assert_int_equal(knob_study_ask(a, &ta), KNOB_OK); /* trial 4 */
+        assert_int_equal(knob_trial_suggest_float(ta, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "workers", 4), 0);
+        assert_int_equal(knob_study_tell(a, ta, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         knob_study_free(a);
         knob_study_free(b);
-        /* one handle, two trials open: the second's param waits for its next write */
+        /* one handle asking and telling in turn: a trial's param waits for its next write */
         knob_study *c = new_study(f->st, "alone", "tpe", "seed=1", KNOB_MINIMIZE);
-        knob_trial *t0, *t1, *t2;
-        assert_int_equal(knob_study_ask(c, &t0), KNOB_OK); /* told: the asks below sync */
-        assert_int_equal(knob_trial_suggest_float(t0, "x", 0, 1, 0, 0, &x), KNOB_OK);
-        assert_int_equal(knob_study_tell(c, t0, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
-        assert_int_equal(knob_study_ask(c, &t1), KNOB_OK);
-        assert_int_equal(knob_trial_suggest_float(t1, "x", 0, 1, 0, 0, &x), KNOB_OK);
-        assert_int_equal(knob_study_ask(c, &t2), KNOB_OK);
-        assert_int_equal(knob_trial_suggest_float(t2, "x", 0, 1, 0, 0, &x), KNOB_OK);
-        assert_int_equal(stored_params(f->st, "alone", 1), 1); /* written by the next ask */
-        assert_int_equal(stored_params(f->st, "alone", 2), 0);
-        assert_int_equal(knob_study_tell(c, t1, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
-        assert_int_equal(knob_study_tell(c, t2, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        knob_trial *t[5];
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(knob_study_ask(c, &t[i]), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t[i], "x", 0, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(stored_params(f->st, "alone", i), 0);
+            assert_int_equal(knob_study_tell(c, t[i], KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        /* two trials open (a batch, threads): the second's param is written as suggested */
+        assert_int_equal(knob_study_ask(c, &t[2]), KNOB_OK);
+        assert_int_equal(knob_study_ask(c, &t[3]), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t[3], "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "alone", 3), 1);
+        assert_int_equal(knob_study_tell(c, t[2], KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        assert_int_equal(knob_study_tell(c, t[3], KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        /* a trial this handle let go running is its own, not another worker's */
+        assert_int_equal(knob_study_ask(c, &t[4]), KNOB_OK); /* trial 4, detached */
+        assert_int_equal(knob_trial_suggest_float(t[4], "x", 0, 1, 0, 0, &x), KNOB_OK);
+        knob_trial_detach(t[4]);
+        assert_int_equal(knob_study_ask(c, &t[0]), KNOB_OK); /* trial 5 */
+        assert_int_equal(knob_trial_suggest_float(t[0], "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "alone", 5), 0);
+        assert_int_equal(knob_study_tell(c, t[0], KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         knob_study_free(c);
     }
 }
