@@ -483,7 +483,7 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
      * points without a coordinate: a cold start, said (knob run says it of a source that
      * shares no param at all) */
     if (!rc && of == 0)
-        rc = knob__warm_say_empty(s, "cmaes", c->ws_study, src);
+        rc = knob__warm_say_empty(s, "cmaes", c->ws_study, knob__warm_n_trials(src));
     else if (!rc && !any)
         rc = knob__warm_say_unshared(s, "cmaes", c->ws_study, of, "numerical param",
                                      "cmaes models numbers; categorical params are drawn at "

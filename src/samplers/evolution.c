@@ -242,14 +242,15 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     child c = try_child(e, s, t, tr, pop, m, fixed, 0);
     int used = 0;
     /* an enqueued child runs what it was given; a child that cannot change is its parent */
-    for (int k = 1; !fixed && c.can && k < TRIES &&
-                    taken(tr, n, knob_trial_number(t), c.parent, c.mutated, c.value);
-         k++) {
+    bool repeat =
+        !fixed && c.can && taken(tr, n, knob_trial_number(t), c.parent, c.mutated, c.value);
+    for (int k = 1; repeat && k < TRIES; k++) {
         child other = try_child(e, s, t, tr, pop, m, fixed, k);
         if (other.can &&
             !taken(tr, n, knob_trial_number(t), other.parent, other.mutated, other.value)) {
             c = other;
             used = k;
+            repeat = false;
         }
     }
     free(pop);

@@ -376,7 +376,7 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
         return rc;
     if (nt == 0) { /* p->ns is 0: a cold start, said */
         p->ns = 0;
-        return knob__warm_say_empty(s, "gp", p->ws_study, src);
+        return knob__warm_say_empty(s, "gp", p->ws_study, knob__warm_n_trials(src));
     }
     int d = p->n_dims;
     bool any = false; /* a source trial with a param of this space */

@@ -81,6 +81,7 @@ typedef struct smac {
     knob__warm_trial *ws_w;      /* its usable trials, read once then (borrowed from src) */
     const knob_trial_info **ws_tr; /* the same trials, as the model's data takes them */
     size_t n_ws;
+    size_t src_trials;           /* the source's trials, of any state, as read */
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     bool ws_firsts_read;
     bool ws_checked; /* the source could be opened (before_trial) */
@@ -972,6 +973,8 @@ static int open_source(smac *p, knob_study *s)
     int rc = knob__warm_open(s, "smac", p->ws_study, p->ws_storage, &p->src);
     if (!rc)
         rc = knob__warm_trials(p->src, true, &p->ws_w, &p->n_ws);
+    if (!rc)
+        p->src_trials = knob__warm_n_trials(p->src); /* read once, as the trials are */
     if (!rc && p->n_ws && !(p->ws_tr = malloc(p->n_ws * sizeof *p->ws_tr)))
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: warm start)");
     for (size_t i = 0; !rc && i < p->n_ws; i++)
@@ -1172,7 +1175,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     /* the source's trials that share a param with this study's space start the model; a
      * source that shares none is said (from C and Python it was a silent cold start) */
     if (p->src && p->n_ws == 0)
-        rc = knob__warm_say_empty(s, "smac", p->ws_study, p->src);
+        rc = knob__warm_say_empty(s, "smac", p->ws_study, p->src_trials);
     else if (p->src && disjoint(p, tr, n))
         rc = knob__warm_say_unshared(s, "smac", p->ws_study, p->n_ws, "param", NULL);
     else if (p->src)

@@ -212,6 +212,7 @@ typedef struct tpe {
     char **ws_names;
     size_t n_ws_names, ws_scan;
     bool ws_shared, ws_own, ws_unshared, ws_unsay; /* ws_unsay: take back a sentence of that */
+    int64_t ws_judged;           /* 1 + the trial whose suggestions judged it last, 0: none */
     int64_t ws_first;            /* option warm_start_first */
     int64_t ws_local;            /* option warm_start_local: every N-th trial near the best */
     bool ws_model;               /* option warm_start_model: every second of them a model's */
@@ -1000,6 +1001,7 @@ static void free_ws(tpe *p)
     p->ws_names = NULL;
     p->n_ws_names = p->ws_scan = 0;
     p->ws_shared = p->ws_own = p->ws_unshared = p->ws_unsay = false;
+    p->ws_judged = 0;
     knob__warm_firsts_free(&p->ws_firsts);
 }
 
@@ -1087,7 +1089,7 @@ static int copy_source(tpe *p, knob_study *s, knob_study *src)
     if (knob__warm_said_of(s, "tpe", p->ws_study) == 2 ||
         (n && knob__warm_said_empty(s, "tpe", p->ws_study)))
         p->ws_said = p->ws_tell = true; /* taken back (or replaced) at the next suggestion */
-    if (n == 0 && (rc = knob__warm_say_empty(s, "tpe", p->ws_study, src))) {
+    if (n == 0 && (rc = knob__warm_say_empty(s, "tpe", p->ws_study, knob__warm_n_trials(src)))) {
         free(w);
         return rc;
     }
@@ -1272,9 +1274,14 @@ static void say_unfit(tpe *p, knob_study *s, const knob_trial *t)
     knob__kept_error kept;
     knob__error_keep(&kept);
     bool unshared = p->ws_unshared, was_shared = p->ws_shared;
-    if (judge_unshared(p, s, &unshared) == KNOB_OK && unshared != p->ws_unshared) {
-        p->ws_tell = true;
-        p->ws_unshared = unshared;
+    /* once a trial (at its first param), not at each: an O(n) scan while nothing is shared
+     * and a trial still running holds ws_scan back */
+    if (number + 1 != p->ws_judged && judge_unshared(p, s, &unshared) == KNOB_OK) {
+        p->ws_judged = number + 1;
+        if (unshared != p->ws_unshared) {
+            p->ws_tell = true;
+            p->ws_unshared = unshared;
+        }
     }
     /* the study came to share a param: a sentence that it shares none goes, this sampler's
      * or another's (gp's and smac's, auto's turns before tpe took the study over) */

@@ -266,13 +266,15 @@ static int empty_fact(char *text, size_t size, const char *sampler, const char *
                     sampler, name);
 }
 
-int knob__warm_say_empty(knob_study *s, const char *sampler, const char *name, knob_study *src)
+size_t knob__warm_n_trials(knob_study *src)
 {
     const knob_trial_info *const *tr;
     size_t n = 0;
-    int rc = knob_study_trials(src, &tr, &n);
-    if (rc)
-        return rc;
+    return knob_study_trials(src, &tr, &n) == KNOB_OK ? n : 0;
+}
+
+int knob__warm_say_empty(knob_study *s, const char *sampler, const char *name, size_t n)
+{
     char text[768];
     int k = empty_fact(text, sizeof text, sampler, name);
     if (k > 0 && (size_t)k < sizeof text)

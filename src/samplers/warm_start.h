@@ -97,11 +97,14 @@ int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name,
 int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
                             const char *what, const char *why);
 
-/* Says that source `name` (src, opened) has no complete trial with a value the sampler
+/* Says that source `name`, of n trials, has no complete trial with a value the sampler
  * reads (empty, or every trial failed): a cold start ("... has no complete trial with a
  * value (N trials); starting cold"), as knob run's key warm_start says of such a source.
  * Returns KNOB_OK, KNOB_ENOMEM or the storage's code. */
-int knob__warm_say_empty(knob_study *s, const char *sampler, const char *name, knob_study *src);
+int knob__warm_say_empty(knob_study *s, const char *sampler, const char *name, size_t n);
+
+/* The trials of source src (opened) as it reads them now; 0 when they cannot be read. */
+size_t knob__warm_n_trials(knob_study *src);
 
 /* Whether warm_start_skipped holds `sampler`'s sentence that source `name` is empty
  * (knob__warm_say_empty), for a sampler that takes it back once the source has trials. */

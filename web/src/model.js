@@ -21,7 +21,8 @@ export function newStudy() {
 }
 
 // The trials of a response, from its columns: n (numbers), s (one letter per state), v (per
-// objective; "inf" and "-inf" for those values), p (per param: numbers, or a categorical's
+// objective; 1e999 and -1e999 for inf and -inf, which JSON.parse reads as the infinities; the
+// strings "inf" and "-inf" of an older knob too), p (per param: numbers, or a categorical's
 // index into its choices), time0 (s) with t0 (ms after it) and t1 (ms after t0), d
 // (duration, s), ik/i0/iv/is (intermediate values of the trials at positions ik: steps from
 // i0, or is[position]), x (infeasible positions), f/u (fail reasons, user attributes by
@@ -33,7 +34,7 @@ export function decode(cols, params) {
     const m = cols.n.length;
     for (let j = 0; j < m; j++) {
         const v = [];
-        for (const col of cols.v) // inf and -inf come as strings: JSON has no such numbers
+        for (const col of cols.v) // inf and -inf: 1e999, read as such, or an older knob's strings
             v.push(col[j] === 'inf' ? Infinity : col[j] === '-inf' ? -Infinity : col[j]);
         while (v.length && (v[v.length - 1] === null || v[v.length - 1] === undefined))
             v.pop();
