@@ -295,8 +295,9 @@ static bool has_top_key(sweep_ctx *c, const char *key)
 static int make_plugin(const char *key, const plugin_spec *ps, size_t first, size_t n)
 {
     int rc;
-    const char *const *keys = (const char *const *)ps->keys + first;
-    const char *const *values = (const char *const *)ps->values + first;
+    /* no options: no arrays (NULL + 0 is undefined) */
+    const char *const *keys = ps->keys ? (const char *const *)ps->keys + first : NULL;
+    const char *const *values = ps->values ? (const char *const *)ps->values + first : NULL;
     if (!strcmp(key, "sampler")) {
         knob_sampler *s = NULL;
         rc = knob_sampler_create_pairs(ps->name, keys, values, n, &s);
