@@ -68,14 +68,26 @@ static void name_cell(knobx_buf *b, const char *name, int width)
         knobx_buf_puts(b, " ");
 }
 
-static void study_row(knobx_buf *b, const knob_study_summary *st)
+/* The characters name_cell shows of a name (unpadded). */
+static int name_shown(const char *name)
+{
+    knobx_buf t = {0};
+    name_cell(&t, name, 0);
+    int n = 0;
+    for (const char *c = knobx_buf_cstr(&t); *c; c++)
+        n += (*c & 0xc0) != 0x80;
+    knobx_buf_free(&t);
+    return n;
+}
+
+static void study_row(knobx_buf *b, const knob_study_summary *st, int width)
 {
     char d[256], created[64], best[32] = "-";
     dirs_text(st->directions, st->n_objectives, d, sizeof d);
     time_text(st->created, created, sizeof created);
     if (!isnan(st->best_value))
         snprintf(best, sizeof best, "%.6g", st->best_value);
-    name_cell(b, st->name, 24);
+    name_cell(b, st->name, width);
     knobx_buf_printf(b, " %-20s %8lld %9lld %14s  %s\n", d, (long long)st->n_trials,
                      (long long)st->n_complete, best, created);
 }
@@ -99,17 +111,24 @@ int cmd_studies(int argc, char **argv)
         return EXIT_FAIL;
     }
     knobx_buf b = {0};
+    /* the names' column as wide as the longest (up to 80; 24 at least), so that the rows
+     * stay aligned */
+    int width = 24;
+    for (size_t i = 0; !a.json && i < n; i++) {
+        int w = name_shown(list[i].name);
+        width = w > width ? (w < 80 ? w : 80) : width;
+    }
     if (a.json)
         knobx_buf_puts(&b, "[");
     else
-        knobx_buf_printf(&b, "%-24s %-20s %8s %9s %14s  %s\n", "STUDY", "DIRECTIONS", "TRIALS",
-                         "COMPLETE", "BEST", "CREATED");
+        knobx_buf_printf(&b, "%-*s %-20s %8s %9s %14s  %s\n", width, "STUDY", "DIRECTIONS",
+                         "TRIALS", "COMPLETE", "BEST", "CREATED");
     for (size_t i = 0; i < n; i++) {
         if (a.json) {
             knobx_buf_puts(&b, i ? ",\n" : "");
             study_json(&b, &list[i]);
         } else {
-            study_row(&b, &list[i]);
+            study_row(&b, &list[i], width);
         }
     }
     if (a.json)

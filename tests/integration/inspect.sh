@@ -31,6 +31,15 @@ PY
 "$KNOB" best insp $S --json | py 'd["number"]' | grep -q 3 || fail "best --json"
 "$KNOB" best insp $S | grep -q "trial 3: value 0.3333" || fail "best"
 "$KNOB" studies $S | grep -q "^insp " || fail "studies"
+# a name longer than the column's 24 characters widens it: the rows stay aligned (the long
+# one pushed its row's cells out of line)
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/wide.db" --trials 0 --study a_study_name_of_forty_characters_long_x > /dev/null
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/wide.db" --trials 0 --study short > /dev/null
+"$KNOB" studies --storage "sqlite:///$T/wide.db" > wide.txt
+[ "$(awk '{ print index($0, "minimize") }' wide.txt | tail -n +2 | sort -u | wc -l)" = 1 ] ||
+    fail "studies: the rows are not aligned: $(cat wide.txt)"
+[ "$(awk 'NR == 1 { print index($0, "DIRECTIONS") } NR == 2 { print index($0, "minimize") }' wide.txt | sort -u | wc -l)" = 1 ] ||
+    fail "studies: the header is not aligned with the rows: $(cat wide.txt)"
 "$KNOB" trials insp $S --json | py 'len(d)' | grep -qx 4 || fail "trials --json"
 "$KNOB" studies $S --json | py 'd[0]["n_trials"]' | grep -q 4 || fail "studies --json"
 # SQLAlchemy's query on the URL: the same file, its timeout taken; another parameter refused
