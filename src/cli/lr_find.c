@@ -649,9 +649,9 @@ static void report(const knob_lr_finder *f, const knob_lr_finder_result *res, bo
             knobx_buf_puts(&b, i ? ",[" : "[");
             knobx_json_add_number(&b, rate[i]);
             knobx_buf_puts(&b, ",");
-            knobx_json_add_number(&b, loss[i]);
+            cli_json_value(&b, loss[i]); /* a diverged step's inf as 1e999, not null */
             knobx_buf_puts(&b, ",");
-            knobx_json_add_number(&b, smooth[i]);
+            cli_json_value(&b, smooth[i]);
             knobx_buf_puts(&b, "]");
         }
         knobx_buf_puts(&b, "]}\n");

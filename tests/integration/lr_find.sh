@@ -101,6 +101,12 @@ SH
 program_sweep nan
 "$KNOB" lr-find nan.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "nan: $(cat err.txt)"
 grep -q "step 3: the loss 'loss' is nan: the test ends there" err.txt || fail "nan, no word of it: $(cat err.txt)"
+# an infinite loss: --json writes it 1e999 (read back as inf), as knob trials writes values;
+# it was null, as no value
+sed 's/loss=nan/loss=inf/' nan.sh > inf.sh && chmod +x inf.sh
+program_sweep inf
+"$KNOB" lr-find inf.yaml --param lr --steps 20 --json > inf.json 2> err.txt || fail "inf: $(cat err.txt)"
+expect_eq "$(py 'd["curve"][-1][1]' < inf.json)" inf "the infinite loss in --json"
 # a loss that is not a number ends the test there, and knob says so
 cat > garbage.sh <<'SH'
 #!/usr/bin/env bash
