@@ -275,102 +275,6 @@ static void changing_space(void **state)
     knob_storage_close(st);
 }
 
-/* o in {sgd, adam}; m in {0, 1} under sgd, b in {1, 2, 3} under adam: 5 combinations.
- * The key of one: 10 + m for sgd, 20 + b for adam. */
-static int64_t suggest_rest(knob_trial *t, size_t o)
-{
-    int64_t v;
-    if (o == 0)
-        assert_int_equal(knob_trial_suggest_int(t, "m", 0, 1, 1, 0, &v), KNOB_OK);
-    else
-        assert_int_equal(knob_trial_suggest_int(t, "b", 1, 3, 1, 0, &v), KNOB_OK);
-    return (int64_t)(10 * (o + 1)) + v;
-}
-
-/* Asks before the trials asked earlier suggest (a batch of asks, threads on one handle):
- * a second ask on a fresh study is not refused (it was KNOB_EDONE: the first trial,
- * without params, was counted as running every combination), nor five asks that each
- * suggest o alone before any conditional param (refused at the third); every combination
- * runs, each once but where an ask chose o before the others' params were known. */
-static void asks_before_params(void **state)
-{
-    (void)state;
-    static const char *const os[] = {"sgd", "adam"};
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    for (int seed = 0; seed < 5; seed++) {
-        char name[16], opts[16];
-        snprintf(name, sizeof name, "b%d", seed);
-        snprintf(opts, sizeof opts, "seed=%d", seed);
-        knob_study *s = study_with(st, name, opts);
-        knob_trial *t[5];
-        size_t o[5];
-        for (int i = 0; i < 5; i++) {
-            assert_int_equal(knob_study_ask(s, &t[i]), KNOB_OK);
-            assert_int_equal(knob_trial_suggest_categorical(t[i], "o", os, 2, &o[i]), KNOB_OK);
-        }
-        bool seen[40] = {false};
-        int distinct = 0;
-        for (int i = 0; i < 5; i++) {
-            int64_t k = suggest_rest(t[i], o[i]);
-            distinct += !seen[k];
-            seen[k] = true;
-            double y = (double)k;
-            assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
-        }
-        assert_true(distinct >= 3);
-        /* then the rest, and done */
-        for (;;) {
-            knob_trial *u;
-            size_t c;
-            int rc = knob_study_ask(s, &u);
-            if (rc == KNOB_EDONE)
-                break;
-            assert_int_equal(rc, KNOB_OK);
-            assert_int_equal(knob_trial_suggest_categorical(u, "o", os, 2, &c), KNOB_OK);
-            int64_t k = suggest_rest(u, c);
-            assert_false(seen[k]);
-            seen[k] = true;
-            distinct++;
-            double y = (double)k;
-            assert_int_equal(knob_study_tell(s, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
-        }
-        assert_int_equal(distinct, 5);
-        knob_study_free(s);
-    }
-    knob_storage_close(st);
-}
-
-/* Trials of one handle whose params are suggested between its asks (threads sharing a
- * study): each sees the params the others were given, written to the storage or not yet,
- * and takes another combination while one is left. Two trials of one param of 3 values,
- * asked, then suggested in turn, took the same value when the second draw did not see the
- * first's (written with the trial's next write). */
-static void unwritten_params_are_seen(void **state)
-{
-    (void)state;
-    knob_storage *st;
-    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    for (int seed = 0; seed < 20; seed++) {
-        char name[16], opts[16];
-        snprintf(name, sizeof name, "u%d", seed);
-        snprintf(opts, sizeof opts, "seed=%d", seed);
-        knob_study *s = study_with(st, name, opts);
-        knob_trial *a, *b;
-        int64_t x, y;
-        assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
-        assert_int_equal(knob_study_ask(s, &b), KNOB_OK);
-        assert_int_equal(knob_trial_suggest_int(a, "n", 0, 2, 1, 0, &x), KNOB_OK);
-        assert_int_equal(knob_trial_suggest_int(b, "n", 0, 2, 1, 0, &y), KNOB_OK);
-        assert_true(x != y);
-        double v = 0;
-        assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
-        assert_int_equal(knob_study_tell(s, b, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
-        knob_study_free(s);
-    }
-    knob_storage_close(st);
-}
-
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_combination_once),
     cmocka_unit_test(running_trials),
@@ -378,7 +282,5 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(one_value_float_enumerated),
     cmocka_unit_test(changing_space),
     cmocka_unit_test(older_stepped_floats_are_the_same_points),
-    cmocka_unit_test(asks_before_params),
-    cmocka_unit_test(unwritten_params_are_seen),
 };
 KNOB_TEST_MAIN(tests)
