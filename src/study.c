@@ -190,6 +190,7 @@ void knob_study_free(knob_study *s)
     free(s->front);
     free(s->hv_history);
     free(s->open);
+    free(s->detached);
     knobx_json_free(s->fixed);
     free(s);
     knob_storage_close(own);
@@ -354,6 +355,19 @@ static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued)
     }
 }
 
+/* How many of the trials this handle let go (knob_trial_detach) are running, as the view
+ * has them; those that are not any more are forgotten. */
+static size_t detached_running(knob_study *s)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_detached; i++) {
+        const knob_trial_info *info = knob__view_trial(&s->view, s->detached[i]);
+        if (info && info->state == KNOB_TRIAL_RUNNING)
+            s->detached[k++] = s->detached[i];
+    }
+    return s->n_detached = k;
+}
+
 /* knob_study_ask, and with a key knob_study_ask_claimed: the new trial's row is created
  * with the claim of `claim`, its system attributes and its first heartbeat in one write. */
 static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t n_attrs,
@@ -390,11 +404,11 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     int rc = unread ? KNOB_OK : knob__view_sync(s);
     if (!rc && s->heartbeat_interval > 0 && !(rc = knob__fail_stale(s)))
         rc = knob__view_sync(s);
-    /* running trials that are not this handle's (another worker's, whose samplers read this
-     * handle's trials too), or another trial of this handle open: judged at each ask */
+    /* a running trial but those this handle let go (another worker's, whose samplers read
+     * this handle's trials too; another of this handle's open: threads, a batch): judged at
+     * each ask, from the trials as the sync read them */
     if (!rc)
-        s->params_at_once =
-            s->n_open > 0 || (!unread && s->view.n_running > s->n_open + s->n_detached);
+        s->params_at_once = !unread && s->view.n_running > detached_running(s);
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. A
      * claimed trial is always a new one. */
     if (!rc && !claim && !fused && (unread || s->view.n_waiting))

@@ -111,13 +111,13 @@ struct knob_study {
     struct knob_trial **open; /* asked, not yet told or detached */
     size_t n_open, cap_open;
     bool asked;          /* knob_study_ask ran once on this handle */
-    /* At the last ask, another handle (a worker in another process, say) ran trials of this
-     * study, as its sync showed, or another trial of this handle was open (threads, a
-     * batch): a trial's params are written as they are suggested, so that the samplers see
-     * them (they waited for the trial's next write). n_detached: trials this handle let go
-     * running (knob_trial_detach), not another worker's. */
+    /* At the last ask, its sync showed a running trial (another worker's, or another of this
+     * handle's: threads, a batch) that is not one this handle let go (detached, the numbers
+     * of those still running when last seen): a trial's params are written as they are
+     * suggested, so that the samplers see them (they waited for the trial's next write). */
     bool params_at_once;
-    size_t n_detached;
+    int64_t *detached;
+    size_t n_detached, cap_detached;
     bool state_save;     /* the sampler's state is saved when the first asked trial leaves */
     int64_t state_stamp; /* the stamp of the sampler state record read and given; 0: none */
     knobx_json *fixed;   /* params fixed in every trial asked (knob_study_set_fixed_params) */

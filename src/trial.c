@@ -70,8 +70,12 @@ void knob_trial_detach(knob_trial *t)
 {
     if (t && t->s)
         knob__trial_flush_params(t); /* a failure leaves them unwritten; nothing to report */
-    if (t && t->s && t->id >= 0)
-        t->s->n_detached++; /* running, and this handle's: no other worker's */
+    knob_study *s = t ? t->s : NULL;
+    /* this handle's, not another worker's, while it runs (a finished one is forgotten at
+     * the next ask); out of memory, it counts as another's */
+    if (s && t->id >= 0 &&
+        !knob__grow(&s->detached, &s->cap_detached, s->n_detached + 1, sizeof *s->detached))
+        s->detached[s->n_detached++] = t->number;
     knob__trial_free(t);
 }
 

@@ -350,6 +350,27 @@ static void params_seen_by_other_workers(void **state)
         assert_int_equal(knob_trial_suggest_float(t[0], "x", 0, 1, 0, 0, &x), KNOB_OK);
         assert_int_equal(stored_params(f->st, "alone", 5), 0);
         assert_int_equal(knob_study_tell(c, t[0], KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        /* a second handle on a trial let go once its trial is told (as the Python package
+         * keeps one for should_prune), and trial 4 finished by number: none of them hides
+         * another worker's running trial (each was counted for good) */
+        for (int k = 0; k < 2; k++) { /* trials 6 and 7 */
+            knob_trial *u;
+            assert_int_equal(knob_study_ask(c, &t[0]), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t[0], "x", 0, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_study_open_trial(c, knob_trial_number(t[0]), &u), KNOB_OK);
+            assert_int_equal(knob_study_tell(c, t[0], KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+            knob_trial_detach(u);
+        }
+        assert_int_equal(knob_study_tell_number(c, 4, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_OK);
+        knob_study *d;
+        assert_int_equal(knob_study_load(f->st, "alone", NULL, &d), KNOB_OK);
+        assert_int_equal(knob_study_ask(d, &t[1]), KNOB_OK); /* trial 8, another worker's */
+        assert_int_equal(knob_study_ask(c, &t[0]), KNOB_OK); /* trial 9 */
+        assert_int_equal(knob_trial_suggest_float(t[0], "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(stored_params(f->st, "alone", 9), 1);
+        assert_int_equal(knob_study_tell(c, t[0], KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(knob_study_tell(d, t[1], KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        knob_study_free(d);
         knob_study_free(c);
     }
 }
