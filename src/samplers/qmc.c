@@ -1,8 +1,8 @@
 /* Quasi-Monte Carlo search: scrambled Sobol (Owen) or Halton points over the search
- * space of the first completed trial, trial f. Trial n > f takes point n - f of one
- * sequence, so workers in any number of processes draw distinct points of it, and the
- * first trial that takes one takes point 1: point 0 is left out, as unscrambled it is the
- * corner (0, ..., 0), and then points 1, 2, 3 ... follow in order (unscrambled: 0.5, 0.75,
+ * space of the first completed trial, trial f. Trial n > f takes point n of one sequence,
+ * whatever the history, so workers in any number of processes draw distinct points of it;
+ * point 0, unscrambled the corner (0, ..., 0), is never taken (trial 0 is drawn at random),
+ * and when trial 0 completes, points 1, 2, 3 ... follow in order (unscrambled: 0.5, 0.75,
  * 0.25, ...; with point n + 1, as before, the centre 0.5 was never asked). Trial f and the
  * trials before it (the space unknown when they were asked, or one enqueued earlier and
  * run later) and params outside that space are drawn at random. */
@@ -105,7 +105,10 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     qsort(order, d, sizeof *order, cmp_param);
     int rc = ensure_dirs(q, d);
     uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
-    uint64_t index = (uint64_t)(self - first->number);
+    /* the trial's number, not its distance from trial f: f is the first completed trial in
+     * this process's view, which another process may see finish later (two workers then
+     * took one point) */
+    uint64_t index = (uint64_t)self;
     for (unsigned i = 0; !rc && i < d; i++)
         rc = knob_trial_propose(t, order[i]->name, order[i]->dist,
                                 from_unit(order[i], coordinate(q, i, index, seed)));

@@ -158,13 +158,14 @@ static void golden_sequence(void **state)
     }
 }
 
-/* Unscrambled, the first trial that takes a point takes point 1, the centre, and the next
- * ones follow the sequence in order (point n + 1 for trial n never asked 0.5); a failed
- * first trial moves the start to the trial after the first completed one. */
+/* Unscrambled, trial n takes point n: with trial 0 complete, trial 1 takes point 1, the
+ * centre, and the next ones follow the sequence in order (point n + 1 for trial n never
+ * asked 0.5); after a failed trial 0, trial 1 is drawn at random (the space is not known)
+ * and trial 2 takes point 2. */
 static void unscrambled_starts_at_the_centre(void **state)
 {
     (void)state;
-    static const double sobol_1d[] = {0.5, 0.75, 0.25, 0.375, 0.875};
+    static const double sobol_1d[] = {0.5, 0.75, 0.25, 0.375, 0.875, 0.625}; /* points 1.. */
     for (int failed_first = 0; failed_first < 2; failed_first++) {
         knob_storage *st;
         knob_sampler *q;
@@ -189,7 +190,7 @@ static void unscrambled_starts_at_the_centre(void **state)
             assert_int_equal(knob_trial_number(t), n);
             assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
             if (i > 0) /* the first is drawn at random: the space is not known yet */
-                assert_true(fabs(x - sobol_1d[i - 1]) < 1e-9);
+                assert_true(fabs(x - sobol_1d[n - 1]) < 1e-9);
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
         }
         knob_study_free(s);
