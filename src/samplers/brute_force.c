@@ -140,7 +140,10 @@ static int unexplored(const path *paths, size_t *ids, size_t n, size_t pos, bool
             ids[m++] = ids[i];
     }
     if (!head) {
-        *out = leaf || !avoid ? 0 : 1;
+        /* at the root, running trials without a param (asked together, before any
+         * suggested one) and none finished: nothing is known of the space yet, so it is
+         * not spent (the second of two asks said every combination had been tried) */
+        *out = leaf || (!avoid && pos > 0) ? 0 : 1;
         return KNOB_OK;
     }
     return by_value(paths, ids, m, pos, head, avoid, NULL, out);

@@ -89,6 +89,42 @@ static void every_combination_once(void **state)
     knob_storage_close(st);
 }
 
+/* Asks made together before any trial suggested a param (a batch, Python's ask and ask
+ * again): nothing is known of the space, and the second ask goes on (it said every
+ * combination had been tried); once the trials hold their params and end, the space of
+ * two is spent. */
+static void asks_before_any_param(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = study_with(st, "together", "seed=2");
+    knob_trial *t[2];
+    int64_t v[2];
+    assert_int_equal(knob_study_ask(s, &t[0]), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t[1]), KNOB_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(knob_trial_suggest_int(t[i], "n", 0, 1, 1, 0, &v[i]), KNOB_OK);
+    for (int i = 0; i < 2; i++) {
+        double y = (double)v[i];
+        assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    }
+    knob_trial *u = NULL;
+    int rc = knob_study_ask(s, &u);
+    if (v[0] == v[1]) { /* asked blind, the two may meet: the other value is left */
+        assert_int_equal(rc, KNOB_OK);
+        int64_t w;
+        assert_int_equal(knob_trial_suggest_int(u, "n", 0, 1, 1, 0, &w), KNOB_OK);
+        assert_true(w != v[0]);
+        double y = 0;
+        assert_int_equal(knob_study_tell(s, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        rc = knob_study_ask(s, &u);
+    }
+    assert_int_equal(rc, KNOB_EDONE);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A combination a running trial is on: the study is done without it by default (another
  * worker runs it), and not with avoid_premature_stop. */
 static void running_trials(void **state)
@@ -278,6 +314,7 @@ static void changing_space(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_combination_once),
     cmocka_unit_test(running_trials),
+    cmocka_unit_test(asks_before_any_param),
     cmocka_unit_test(infinite_space_refused),
     cmocka_unit_test(one_value_float_enumerated),
     cmocka_unit_test(changing_space),
