@@ -94,6 +94,10 @@ bool cli_hv_affordable(size_t m, size_t n_front);
 struct knobx_buf;
 void cli_json_value(struct knobx_buf *b, double v);
 
+/* Says a ${envvar:NAME} of the sweep's command whose variable is not set, at its element
+ * (the program would get an empty value); -1 then, else 0. */
+int cli_refuse_unset_env(const sweep *sw);
+
 /* The params of a trial as JSON for people: its "params" user attribute (what the
  * program got), else its params' external values, else (an enqueued trial) its fixed
  * params. Appends to b. */

@@ -744,6 +744,19 @@ const char *cli_trial_params_text(const knob_trial_info *t)
     return NULL;
 }
 
+int cli_refuse_unset_env(const sweep *sw)
+{
+    char env[256];
+    size_t elem = 0;
+    const char *missing = sweep_env_missing(sw, env, sizeof env, &elem);
+    if (missing) /* at the element, as the sweep's other errors of the command are */
+        fprintf(stderr,
+                "%s:%d:%d: key 'command[%zu]': ${envvar:%s} names an environment variable that "
+                "is not set (the element takes its value, as W&B's macro does)\n",
+                sw->path, sw->command_at[elem][0], sw->command_at[elem][1], elem, missing);
+    return missing ? -1 : 0;
+}
+
 void cli_json_value(knobx_buf *b, double v)
 {
     if (isinf(v))

@@ -941,6 +941,8 @@ int cmd_lr_find(int argc, char **argv)
     if (!sw.program && !sw.command) {
         fprintf(stderr, "knob lr-find: %s has no program or command\n", sw.path);
         rc = EXIT_USAGE;
+    } else if (cli_refuse_unset_env(&sw)) { /* as knob run refuses it */
+        rc = EXIT_USAGE;
     } else if (a.out && check_out(a.out)) {
         rc = EXIT_USAGE;
     } else if ((rc = run_test(&sw, &a, &eff, f))) {

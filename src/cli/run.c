@@ -238,17 +238,8 @@ static int run(runner *r, const run_args *a, char *dflt_study)
                 sw->path);
         return EXIT_USAGE;
     }
-    char env[256];
-    size_t elem = 0;
-    const char *missing = r->setup_only ? NULL : sweep_env_missing(sw, env, sizeof env, &elem);
-    if (missing) {
-        /* at the element, as the sweep's other errors of the command are */
-        fprintf(stderr,
-                "%s:%d:%d: key 'command[%zu]': ${envvar:%s} names an environment variable that "
-                "is not set (the element takes its value, as W&B's macro does)\n",
-                sw->path, sw->command_at[elem][0], sw->command_at[elem][1], elem, missing);
+    if (!r->setup_only && cli_refuse_unset_env(sw))
         return EXIT_USAGE;
-    }
     int opened = cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref);
     if (opened)
         return opened == CLI_SWEEP_MISMATCH ? EXIT_USAGE : EXIT_FAIL;

@@ -101,6 +101,15 @@ SH
 program_sweep nan
 "$KNOB" lr-find nan.yaml --param lr --steps 20 > out.txt 2> err.txt || fail "nan: $(cat err.txt)"
 grep -q "step 3: the loss 'loss' is nan: the test ends there" err.txt || fail "nan, no word of it: $(cat err.txt)"
+# a ${envvar:NAME} of the command whose variable is not set: refused at its element, as knob
+# run refuses it, before the program runs (it got the macro's text)
+sed "s|command: .*|command: [$T/nan.sh, \"--tag=\${envvar:KNOB_LR_UNSET_X}\"]|" sweep.yaml > env_unset.yaml
+unset KNOB_LR_UNSET_X
+rc=0
+"$KNOB" lr-find env_unset.yaml --param lr --steps 20 > out.txt 2> err.txt || rc=$?
+expect_eq "$rc" 2 "exit status of an unset \${envvar} ($(cat err.txt))"
+grep -q "env_unset.yaml:[0-9]*:[0-9]*: key 'command\[1\]': \${envvar:KNOB_LR_UNSET_X} names an environment variable that is not set" err.txt ||
+    fail "an unset envvar: $(cat err.txt)"
 # an infinite loss: --json writes it 1e999 (read back as inf), as knob trials writes values;
 # it was null, as no value
 sed 's/loss=nan/loss=inf/' nan.sh > inf.sh && chmod +x inf.sh
