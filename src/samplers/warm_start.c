@@ -203,13 +203,24 @@ static int say(knob_study *s, const char *sampler, const char *name, size_t of, 
     return store(s, text);
 }
 
-int knob__warm_said_of(knob_study *s, const char *sampler, const char *name)
+/* The sentence warm_start_skipped holds, parsed (NULL: none); the caller frees it. */
+static knobx_json *sentence(knob_study *s)
 {
     const char *was = knob_study_system_attr(s, "warm_start_skipped");
     knobx_json *j = was ? knobx_json_parse(was, (size_t)-1, NULL, 0) : NULL;
+    if (j && j->type != KNOBX_JSON_STRING) {
+        knobx_json_free(j);
+        j = NULL;
+    }
+    return j;
+}
+
+int knob__warm_said_of(knob_study *s, const char *sampler, const char *name)
+{
+    knobx_json *j = sentence(s);
     size_t n = strlen(sampler), k = strlen(name);
     int of = 0;
-    if (j && j->type == KNOBX_JSON_STRING && strncmp(j->str, sampler, n) == 0 &&
+    if (j && strncmp(j->str, sampler, n) == 0 &&
         strncmp(j->str + n, ": warm_start_study '", 20) == 0)
         of = strncmp(j->str + n + 20, name, k) == 0 && strncmp(j->str + n + 20 + k, "':", 2) == 0
                  ? 1
@@ -228,13 +239,11 @@ int knob__warm_say_skipped(knob_study *s, const char *sampler, const char *name,
  * `what` with this study. */
 static bool said_unshared(knob_study *s, const char *name, const char *what)
 {
-    const char *was = knob_study_system_attr(s, "warm_start_skipped");
-    knobx_json *j = was ? knobx_json_parse(was, (size_t)-1, NULL, 0) : NULL;
+    knobx_json *j = sentence(s);
     char fact[600];
     int k = snprintf(fact, sizeof fact, ": warm_start_study '%s': shares no %s with this study",
                      name, what);
-    bool said = j && j->type == KNOBX_JSON_STRING && k > 0 && (size_t)k < sizeof fact &&
-                strstr(j->str, fact) != NULL;
+    bool said = j && k > 0 && (size_t)k < sizeof fact && strstr(j->str, fact) != NULL;
     knobx_json_free(j);
     return said;
 }
@@ -284,12 +293,10 @@ int knob__warm_say_empty(knob_study *s, const char *sampler, const char *name, s
 
 bool knob__warm_said_empty(knob_study *s, const char *sampler, const char *name)
 {
-    const char *was = knob_study_system_attr(s, "warm_start_skipped");
-    knobx_json *j = was ? knobx_json_parse(was, (size_t)-1, NULL, 0) : NULL;
+    knobx_json *j = sentence(s);
     char fact[600];
     int k = empty_fact(fact, sizeof fact, sampler, name);
-    bool said = j && j->type == KNOBX_JSON_STRING && k > 0 && (size_t)k < sizeof fact &&
-                strncmp(j->str, fact, (size_t)k) == 0;
+    bool said = j && k > 0 && (size_t)k < sizeof fact && strncmp(j->str, fact, (size_t)k) == 0;
     knobx_json_free(j);
     return said;
 }

@@ -7,16 +7,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The password of "scheme://user:pw@host..." in url: its offset (after the ':') and its
+ * length; false when the URL has none. */
+static bool userinfo_password(const char *url, size_t *at, size_t *n)
+{
+    const char *scheme = strstr(url, "://");
+    if (!scheme)
+        return false;
+    const char *auth = scheme + 3, *end = strchr(auth, '@'), *colon = strchr(auth, ':');
+    const char *slash = strchr(auth, '/');
+    if (!end || !colon || colon > end || (slash && slash < end))
+        return false;
+    *at = (size_t)(colon + 1 - url);
+    *n = (size_t)(end - colon - 1);
+    return true;
+}
+
 char *knobx_redact_url(const char *url)
 {
     char *r = url ? strdup(url) : NULL;
-    char *scheme = r ? strstr(r, "://") : NULL;
-    if (scheme) {
-        char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-        char *slash = strchr(auth, '/');
-        if (at && colon && colon < at && (!slash || at < slash))
-            memmove(colon, at, strlen(at) + 1);
-    }
+    size_t at, n;
+    if (r && userinfo_password(r, &at, &n)) /* ":pw@" goes, "user@" stays */
+        memmove(r + at - 1, r + at + n, strlen(r + at + n) + 1);
     for (char *pw = r ? strstr(r, "password=") : NULL; pw; pw = strstr(pw, "password="))
         for (pw += 9; *pw && *pw != ' ' && *pw != '&'; pw++)
             *pw = '*';
@@ -47,11 +59,15 @@ static void mask(char *text, size_t size, const char *secret, size_t n)
     size_t k = 0;
     for (size_t i = 0; text[i];) {
         bool hit = strncmp(text + i, secret, n) == 0 && quoted_secret(text, i, secret, n);
-        if (hit && !out)
-            memset(text + i, '*', n);
-        for (const char *w = hit ? "***" : text + i;
-             out && *w && (hit || w == text + i) && k + 1 < size; w++)
-            out[k++] = *w;
+        if (!out) { /* in place, as long as it was */
+            if (hit)
+                memset(text + i, '*', n);
+        } else if (hit) {
+            for (const char *w = "***"; *w && k + 1 < size; w++)
+                out[k++] = *w;
+        } else if (k + 1 < size) {
+            out[k++] = text[i];
+        }
         i += hit ? n : 1;
     }
     if (out) {
@@ -101,13 +117,9 @@ void knobx_redact_secret(char *text, size_t size, const char *url)
 {
     if (!text || !size || !url)
         return;
-    const char *scheme = strstr(url, "://");
-    if (scheme) {
-        const char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-        const char *slash = strchr(auth, '/');
-        if (at && colon && colon < at && (!slash || at < slash))
-            mask_both(text, size, colon + 1, (size_t)(at - colon - 1));
-    }
+    size_t at, n;
+    if (userinfo_password(url, &at, &n))
+        mask_both(text, size, url + at, n);
     for (const char *pw = strstr(url, "password="); pw; pw = strstr(pw, "password=")) {
         pw += 9;
         mask_both(text, size, pw, strcspn(pw, " &"));
