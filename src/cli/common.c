@@ -339,16 +339,14 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
  * the study's own, as the samplers read it), checked as the key's source is. */
 static int check_option_source(const sweep *sw, const char *storage, const char *name)
 {
-    warm_source opt = {
-        NULL, NULL, sw->opt_warm_line, sw->opt_warm_col, "sampler.options.warm_start_study", false};
-    for (size_t i = 0; i < sw->sampler.n; i++) {
-        if (!strcmp(sw->sampler.keys[i], "warm_start_study"))
-            opt.study = sw->sampler.values[i];
-        else if (!strcmp(sw->sampler.keys[i], "warm_start_storage") && sw->sampler.values[i][0])
-            opt.storage = sw->sampler.values[i];
-    }
+    warm_source opt = {sweep_sampler_option(sw, "warm_start_study"),
+                       sweep_sampler_option(sw, "warm_start_storage"),
+                       sw->opt_warm_line,
+                       sw->opt_warm_col,
+                       "sampler.options.warm_start_study",
+                       false};
     bool use;
-    return opt.study && opt.study[0] ? check_warm_source(sw, &opt, storage, name, &use) : 0;
+    return opt.study ? check_warm_source(sw, &opt, storage, name, &use) : 0;
 }
 
 static int make_sampler(const sweep *sw, const char *storage, const char *name, bool has_seed,

@@ -77,7 +77,8 @@ static void print_json(const char *study, const char *method, const char *obj, b
 }
 
 /* Whether trial t counts for the evaluation: complete, with a finite value of the objective
- * (of every one for the Pareto fronts), as the library takes them. */
+ * (of every one for the Pareto fronts), as the library takes them (knob_study_importance_v2's
+ * filter in src/importance.c: the two change together). */
 static bool usable(const knob_trial_info *t, size_t n_obj, bool pareto, size_t obj)
 {
     if (t->state != KNOB_TRIAL_COMPLETE || t->n_values < n_obj)
@@ -96,45 +97,63 @@ static bool listed(const knob_importance *imp, size_t n, const char *name)
     return false;
 }
 
+/* A param of the usable trials that the evaluation left out: its name, the trials that
+ * hold it and those that hold it as a categorical. */
+typedef struct left_out {
+    const char *name;
+    size_t held, cat;
+} left_out;
+
 /* Says each param of the usable trials that the evaluation left out, and why (fanova makes one
- * feature of a param, over the trials that hold every param evaluated); returns how many. */
+ * feature of a param, over the trials that hold every param evaluated), in the order the
+ * trials first hold them; returns how many. One pass over the trials: a table of the names
+ * left out (few), not a scan of the trials for each. */
 static size_t say_left_out(const char *study, const knob_trial_info *const *trials, size_t n_trials,
                            const bool *use, size_t n_use, const char *obj,
                            const knob_importance *imp, size_t n)
 {
-    size_t left = 0;
+    left_out *tab = NULL;
+    size_t n_tab = 0, cap = 0;
     for (size_t t = 0; t < n_trials; t++) {
         for (size_t p = 0; use[t] && p < trials[t]->n_params; p++) {
-            const char *name = trials[t]->params[p].name;
-            bool first = !listed(imp, n, name); /* said once, at the first trial holding it */
-            for (size_t u = 0; u < t && first; u++)
-                first = !use[u] || !knob_trial_info_param(trials[u], name);
-            if (!first)
-                continue;
-            size_t held = 0, cat = 0;
-            for (size_t u = t; u < n_trials; u++) {
-                const knob_param *q = use[u] ? knob_trial_info_param(trials[u], name) : NULL;
-                held += q != NULL;
-                cat += q && q->dist->kind == KNOB_DIST_CATEGORICAL;
+            const knob_param *q = &trials[t]->params[p];
+            size_t k = 0;
+            while (k < n_tab && strcmp(tab[k].name, q->name))
+                k++;
+            if (k == n_tab) {
+                if (listed(imp, n, q->name))
+                    continue;
+                if (n_tab == cap) {
+                    left_out *more = realloc(tab, (cap ? 2 * cap : 8) * sizeof *tab);
+                    if (!more)
+                        break; /* out of memory: the names found so far are said */
+                    tab = more;
+                    cap = cap ? 2 * cap : 8;
+                }
+                tab[n_tab++] = (left_out){q->name, 0, 0};
             }
-            if (cat > 0 && cat < held)
-                fprintf(stderr,
-                        "knob importance: warning: param '%s' left out: it is a number in %zu "
-                        "trials and a categorical in %zu, and fanova cannot evaluate it as one "
-                        "(--method ped-anova judges each apart)\n",
-                        name, held - cat, cat);
-            else
-                fprintf(stderr,
-                        "knob importance: warning: param '%s' left out: it is in %zu of the %zu "
-                        "complete trials with a value of %s of study '%s', and fanova "
-                        "evaluates the params every one of them holds (name the params to "
-                        "compare, it among them, to evaluate the trials that hold them all; or "
-                        "--method ped-anova)\n",
-                        name, held, n_use, obj, study);
-            left++;
+            tab[k].held++;
+            tab[k].cat += q->dist->kind == KNOB_DIST_CATEGORICAL;
         }
     }
-    return left;
+    for (size_t k = 0; k < n_tab; k++) {
+        if (tab[k].cat > 0 && tab[k].cat < tab[k].held)
+            fprintf(stderr,
+                    "knob importance: warning: param '%s' left out: it is a number in %zu "
+                    "trials and a categorical in %zu, and fanova cannot evaluate it as one "
+                    "(--method ped-anova judges each apart)\n",
+                    tab[k].name, tab[k].held - tab[k].cat, tab[k].cat);
+        else
+            fprintf(stderr,
+                    "knob importance: warning: param '%s' left out: it is in %zu of the %zu "
+                    "complete trials with a value of %s of study '%s', and fanova "
+                    "evaluates the params every one of them holds (name the params to "
+                    "compare, it among them, to evaluate the trials that hold them all; or "
+                    "--method ped-anova)\n",
+                    tab[k].name, tab[k].held, n_use, obj, study);
+    }
+    free(tab);
+    return n_tab;
 }
 
 /* Says what makes the shares tell nothing (no param, or every share 0), and the params left

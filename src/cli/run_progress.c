@@ -212,12 +212,7 @@ static bool warm_said_here(const char *said, const char *sampler, const char *st
  * option warm_start_study (NULL: none). */
 static const char *warm_source(const sweep *sw)
 {
-    if (sw->warm_study)
-        return sw->warm_study;
-    for (size_t i = 0; sw->sampler.name && i < sw->sampler.n; i++)
-        if (!strcmp(sw->sampler.keys[i], "warm_start_study") && sw->sampler.values[i][0])
-            return sw->sampler.values[i];
-    return NULL;
+    return sw->warm_study ? sw->warm_study : sweep_sampler_option(sw, "warm_start_study");
 }
 
 /* What the sampler's warm start left out of its source (the library prints nothing: it

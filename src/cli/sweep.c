@@ -766,6 +766,14 @@ static int parse_method(sweep_ctx *c, const yaml_node_t *v)
 
 /* ---------------------------------------------------------------- warm_start */
 
+const char *sweep_sampler_option(const sweep *sw, const char *key)
+{
+    for (size_t i = 0; sw->sampler.name && i < sw->sampler.n; i++)
+        if (!strcmp(sw->sampler.keys[i], key))
+            return sw->sampler.values[i][0] ? sw->sampler.values[i] : NULL;
+    return NULL;
+}
+
 bool sweep_sampler_has_option(const char *name, const char *option)
 {
     const knob_sampler_plugin *list[256];

@@ -256,6 +256,10 @@ bool sweep_grid_nearest(const sweep_param *p, double x, double *near);
 
 /* True when the sampler named `name` declares the option `option` (warm_start_study). */
 bool sweep_sampler_has_option(const char *name, const char *option);
+
+/* The value the sweep's `sampler` gives its option `key`, NULL when it gives none or an empty
+ * one (warm_start_storage "": the study's own storage). */
+const char *sweep_sampler_option(const sweep *sw, const char *key);
 /* The names of the registered samplers that have `option`, joined by ", " into buf (those
  * that fit); returns buf. */
 const char *sweep_samplers_with_option(const char *option, char buf[256]);

@@ -208,10 +208,10 @@ typedef struct tpe {
      * knob__warm_say_unshared): ws_names, the params of the source's finished trials
      * (sorted, owned); ws_shared, once a finished trial of this study has one of them
      * (judged from ws_scan on, the first trial not finished at the last look); ws_own, once
-     * one has a param; ws_unshared, the verdict at the last suggestion. */
+     * one has a param (the verdict, none shared: ws_own && !ws_shared). */
     char **ws_names;
     size_t n_ws_names, ws_scan;
-    bool ws_shared, ws_own, ws_unshared, ws_unsay; /* ws_unsay: take back a sentence of that */
+    bool ws_shared, ws_own, ws_unsay; /* ws_unsay: take back a sentence of that */
     int64_t ws_judged;           /* 1 + the trial whose suggestions judged it last, 0: none */
     int64_t ws_first;            /* option warm_start_first */
     int64_t ws_local;            /* option warm_start_local: every N-th trial near the best */
@@ -1000,7 +1000,7 @@ static void free_ws(tpe *p)
     free(p->ws_names);
     p->ws_names = NULL;
     p->n_ws_names = p->ws_scan = 0;
-    p->ws_shared = p->ws_own = p->ws_unshared = p->ws_unsay = false;
+    p->ws_shared = p->ws_own = p->ws_unsay = false;
     p->ws_judged = 0;
     knob__warm_firsts_free(&p->ws_firsts);
 }
@@ -1225,13 +1225,12 @@ static void judge_known(tpe *p, const knob_trial *t)
         count_unfit(p);
 }
 
-/* Whether the source shares no param with this study: a finished trial of this study has a
- * param, and none has one the source's finished trials have (the source then tells the
- * model nothing). Judged at each suggestion from the trials finished since the last look
- * (their params are final); once one shares a param, the verdict stays. */
-static int judge_unshared(tpe *p, knob_study *s, bool *unshared)
+/* Judges whether the source shares no param with this study (ws_own && !ws_shared): a
+ * finished trial of this study has a param, and none has one the source's finished trials
+ * have (the source then tells the model nothing). From the trials finished since the last
+ * look (their params are final); once one shares a param, the verdict stays. */
+static int judge_unshared(tpe *p, knob_study *s)
 {
-    *unshared = false;
     if (!p->n_ws_names || p->ws_shared)
         return KNOB_OK;
     const knob_trial_info *const *tr;
@@ -1256,7 +1255,6 @@ static int judge_unshared(tpe *p, knob_study *s, bool *unshared)
                 bsearch(&name, p->ws_names, p->n_ws_names, sizeof *p->ws_names, cmp_name) != NULL;
         }
     }
-    *unshared = p->ws_own && !p->ws_shared;
     return KNOB_OK;
 }
 
@@ -1273,16 +1271,13 @@ static void say_unfit(tpe *p, knob_study *s, const knob_trial *t)
     int64_t number = knob_trial_number(t);
     knob__kept_error kept;
     knob__error_keep(&kept);
-    bool unshared = p->ws_unshared, was_shared = p->ws_shared;
+    bool was_shared = p->ws_shared, was_unshared = p->ws_own && !p->ws_shared;
     /* once a trial (at its first param), not at each: an O(n) scan while nothing is shared
      * and a trial still running holds ws_scan back */
-    if (number + 1 != p->ws_judged && judge_unshared(p, s, &unshared) == KNOB_OK) {
+    if (number + 1 != p->ws_judged && judge_unshared(p, s) == KNOB_OK)
         p->ws_judged = number + 1;
-        if (unshared != p->ws_unshared) {
-            p->ws_tell = true;
-            p->ws_unshared = unshared;
-        }
-    }
+    bool unshared = p->ws_own && !p->ws_shared;
+    p->ws_tell |= unshared != was_unshared;
     /* the study came to share a param: a sentence that it shares none goes, this sampler's
      * or another's (gp's and smac's, auto's turns before tpe took the study over) */
     if (p->ws_shared && !was_shared)
