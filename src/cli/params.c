@@ -222,23 +222,29 @@ static int suggest_active(const sweep *sw, knob_trial *t, bool grid, knob_choice
     for (size_t o = 0; o < sw->n_params; o++) {
         size_t i = sw->order ? sw->order[o] : o;
         active[i] = sweep_param_active(sw, i, values, active);
-        if (active[i] && suggest_one(&sw->params[i], t, grid, &values[i])) {
-            fprintf(stderr, "knob: trial %lld: %s\n", (long long)knob_trial_number(t),
-                    knob_errmsg());
-            return -1;
-        }
+        int rc = active[i] ? suggest_one(&sw->params[i], t, grid, &values[i]) : KNOB_OK;
+        if (rc)
+            return rc;
     }
-    return 0;
+    return KNOB_OK;
 }
 
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
+{
+    int rc = params_suggest_status(sw, t, grid, out);
+    if (rc && rc != KNOB_ENOMEM)
+        fprintf(stderr, "knob: trial %lld: %s\n", (long long)knob_trial_number(t), knob_errmsg());
+    return rc ? -1 : 0;
+}
+
+int params_suggest_status(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
 {
     size_t n = sw->n_params ? sw->n_params : 1;
     memset(out, 0, sizeof *out);
     out->v = calloc(n, sizeof *out->v);
     knob_choice *values = calloc(n, sizeof *values);
     bool *active = calloc(n, sizeof *active);
-    int rc = out->v && values && active ? suggest_active(sw, t, grid, values, active) : -1;
+    int rc = out->v && values && active ? suggest_active(sw, t, grid, values, active) : KNOB_ENOMEM;
     /* The program gets them in the file's order, which keeps nested params together. */
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];
@@ -249,12 +255,12 @@ int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
     free(values);
     free(active);
     if (rc)
-        return -1;
+        return rc;
     knobx_buf b = {0};
     params_json(&b, out->v, out->n);
     out->json = b.oom ? NULL : strdup(knobx_buf_cstr(&b));
     knobx_buf_free(&b);
-    return out->json ? 0 : -1;
+    return out->json ? KNOB_OK : KNOB_ENOMEM;
 }
 
 void params_free(trial_params *tp)

@@ -37,6 +37,9 @@ typedef struct trial_params {
  * grid's points, a categorical with probabilities as its choices. On failure prints the library's message and
  * returns -1. *out is freed by params_free, also after a failure. */
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out);
+/* params_suggest without a word: the library's status (KNOB_ENOMEM when out of memory),
+ * its message in knob_errmsg. */
+int params_suggest_status(const sweep *sw, knob_trial *t, bool grid, trial_params *out);
 void params_free(trial_params *tp);
 
 /* The value as text for argv ("0.01", "adam", "true"). */

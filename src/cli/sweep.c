@@ -1,5 +1,6 @@
 /* Reading sweep files with libyaml: W&B's keys and knob's own. Every error names the file,
  * line, column, the key path and what was expected. */
+#include "cli/params.h"
 #include "cli/records.h"
 #include "cli/run.h"
 #include "cli/sweep_yaml.h"
@@ -276,18 +277,24 @@ bool sweep_enumerates(const sweep *sw)
 }
 
 /* The file has the top-level key `key`. */
-static bool has_top_key(sweep_ctx *c, const char *key)
+/* The value of the top-level key, or NULL when the file has none. */
+static const yaml_node_t *top_value(sweep_ctx *c, const char *key)
 {
     yaml_node_t *root = yaml_document_get_root_node(&c->doc);
     if (!root || root->type != YAML_MAPPING_NODE)
-        return false;
+        return NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
         const char *k = sweep_scalar(sweep_node(c, p->key));
         if (k && !strcmp(k, key))
-            return true;
+            return sweep_node(c, p->value);
     }
-    return false;
+    return NULL;
+}
+
+static bool has_top_key(sweep_ctx *c, const char *key)
+{
+    return top_value(c, key) != NULL;
 }
 
 /* Makes the sampler (key "sampler") or pruner of ps with the n options from `first`;
@@ -1158,29 +1165,60 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
     return 0;
 }
 
-/* The name of the scratch study check_sampler_objectives asks in. */
-#define SCRATCH "sweep objectives check"
+/* The name of the scratch study check_sampler_asks asks in. */
+#define SCRATCH "sweep sampler check"
 
-/* A sampler named for a sweep of several objectives must search them: asked so, once, in a
- * study of the sweep's objectives in memory, a sampler that optimizes one says so itself
- * (KNOB_EUNSUPPORTED: evolution, smac, cmaes, gp with some options), and one whose option
- * does not fit them (KNOB_EINVAL: gp's reference_point, nsga3's reference_points of another
- * count), as it would at the study's first ask, after the study was created. The source of a
- * warm start is not opened here (the storage it names is left out, and the study's own is
- * empty): a sampler that refuses several objectives refuses them before it reads one. grid
- * is not asked: knob run gives it its points after it is made (without them it says it has
- * no grid), and it searches any number of objectives. */
-static int check_sampler_objectives(sweep_ctx *c)
+/* The error of a sampler's dry ask, at the option the message names ("option 'x0': ...")
+ * when the sweep gives it, else at the key. The sampler names the scratch study: the one
+ * the command uses (--study, knob ask STUDY) is not known here, so the message says "the
+ * sweep". */
+static int dry_ask_error(sweep_ctx *c)
+{
+    const char *msg = knob_errmsg(), *at = strstr(msg, "study '" SCRATCH "'");
+    knobx_buf b = {0};
+    if (at) {
+        knobx_buf_printf(&b, "%.*sthe sweep%s", (int)(at - msg), msg,
+                         at + strlen("study '" SCRATCH "'"));
+        msg = b.oom ? "out of memory" : knobx_buf_cstr(&b);
+    }
+    const sweep *sw = c->sw;
+    const yaml_node_t *v = top_value(c, "sampler"), *k, *val;
+    int rc = 0;
+    for (size_t i = 0; !rc && v && i < sw->sampler.n; i++) {
+        char named[160];
+        snprintf(named, sizeof named, "option '%s'", sw->sampler.keys[i]);
+        if (strstr(msg, named) && option_nodes(c, v, i, &k, &val))
+            rc = sweep_errorf(c, val, "key 'sampler.options.%s': %s", sw->sampler.keys[i], msg);
+    }
+    if (!rc)
+        rc = sweep_errorf(c, c->sampler, "key 'sampler': %s", msg);
+    knobx_buf_free(&b);
+    return rc;
+}
+
+/* A sampler the sweep names is asked twice in a study of the sweep's objectives in memory:
+ * a first trial with the sweep's params (its value 0), then a second. An option that does
+ * not fit the sweep is so refused at load (KNOB_EINVAL), with the error the study's first
+ * asks would give after the study was created and a trial had run: cmaes's x0 naming a
+ * param the sweep lacks or a value outside its range, gp's reference_point or nsga3's
+ * reference_points of another count than the objectives. So is a sampler that optimizes one
+ * objective named for several (KNOB_EUNSUPPORTED: evolution, smac, cmaes, gp with some
+ * options). The source of a warm start is not opened here (the storage it names is left
+ * out, and the study's own is empty): any failure but those two (a source not found) is the
+ * first ask's to report. grid is not asked: knob run gives it its points after it is made
+ * (without them it says it has no grid), and it searches any number of objectives. A sweep
+ * without a metric is asked once: its sampler searches without values. */
+static int check_sampler_asks(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
-    if (!sw->sampler.name || sw->n_objectives < 2 || c->stored || sweep_is_grid(sw))
+    if (!sw->sampler.name || c->stored || sweep_is_grid(sw) || sw->pbt)
         return 0;
     size_t n = sw->sampler.n, m = 0;
     const char **keys = calloc(n + 1, sizeof *keys), **values = calloc(n + 1, sizeof *values);
     knob_direction dirs[SWEEP_MAX_OBJECTIVES];
+    double zeros[SWEEP_MAX_OBJECTIVES] = {0};
     knob_storage *st = NULL;
     knob_study *s = NULL;
-    knob_trial *t = NULL;
     knob_sampler *smp = NULL;
     int rc = keys && values ? 0 : KNOB_ENOMEM;
     for (size_t i = 0; !rc && i < n; i++) {
@@ -1189,37 +1227,37 @@ static int check_sampler_objectives(sweep_ctx *c)
             values[m++] = sw->sampler.values[i];
         }
     }
-    for (size_t i = 0; i < sw->n_objectives && i < SWEEP_MAX_OBJECTIVES; i++)
+    size_t n_obj =
+        sw->n_objectives < SWEEP_MAX_OBJECTIVES ? sw->n_objectives : SWEEP_MAX_OBJECTIVES;
+    for (size_t i = 0; i < n_obj; i++)
         dirs[i] = sw->objectives[i].goal;
     if (!rc)
         rc = knob_sampler_create_pairs(sw->sampler.name, keys, values, m, &smp);
     if (!rc && !(rc = knob_storage_open("memory:", &st))) {
-        knob_study_options o = {.directions = dirs, .n_objectives = sw->n_objectives};
+        knob_study_options o = {.directions = n_obj ? dirs : NULL, .n_objectives = n_obj};
         o.sampler = smp;
         smp = NULL;
         rc = knob_study_create(st, SCRATCH, &o, &s);
     }
-    if (!rc)
+    for (int round = 0; !rc && round < (n_obj ? 2 : 1); round++) {
+        knob_trial *t = NULL;
+        trial_params tp = {0};
         rc = knob_study_ask(s, &t);
-    if (t)
-        knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
-    bool refused = rc == KNOB_EUNSUPPORTED || rc == KNOB_EINVAL;
-    if (refused) {
-        /* the sampler names the scratch study: the one the command uses (--study, knob ask
-         * STUDY) is not known here, so the message says "the sweep" */
-        const char *msg = knob_errmsg(), *at = strstr(msg, "study '" SCRATCH "'");
-        if (at)
-            sweep_errorf(c, c->sampler, "key 'sampler': %.*sthe sweep%s", (int)(at - msg), msg,
-                         at + strlen("study '" SCRATCH "'"));
-        else
-            sweep_errorf(c, c->sampler, "key 'sampler': %s", msg);
+        if (!rc)
+            rc = params_suggest_status(sw, t, sweep_enumerates(sw), &tp);
+        params_free(&tp);
+        if (t)
+            knob_study_tell(s, t, rc || round ? KNOB_TRIAL_FAIL : KNOB_TRIAL_COMPLETE,
+                            rc || round ? NULL : zeros, rc || round ? 0 : n_obj);
     }
+    bool refused = rc == KNOB_EUNSUPPORTED || rc == KNOB_EINVAL;
+    if (refused)
+        dry_ask_error(c);
     knob_sampler_free(smp);
     knob_study_free(s);
     knob_storage_close(st);
     free(keys);
     free(values);
-    /* any other failure (memory, a source not found) is the first ask's to report */
     return refused ? -1 : 0;
 }
 #undef SCRATCH
@@ -1244,8 +1282,6 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
-    if (check_sampler_objectives(c))
-        return -1;
     /* the records report the metric of the objective the pruner reads */
     size_t k;
     if (sweep_pruner_objective(sw, &k))
@@ -1255,7 +1291,9 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
                             sweep_scalar(c->pruner_objective) ? sweep_scalar(c->pruner_objective)
                                                               : "?",
                             sw->n_objectives);
-    return sweep_enumerates(sw) ? sweep_check_grid(c) : 0;
+    if (sweep_enumerates(sw) && sweep_check_grid(c))
+        return -1;
+    return check_sampler_asks(c);
 }
 
 static const char *file_kind(mode_t m)

@@ -219,9 +219,25 @@ for smp in '{name: gp, options: {reference_point: [1, 2, 3]}}|has 3 coordinates;
     '{name: nsga3, options: {reference_points: [[1, 0, 0], [0, 1, 0]]}}|has points of 3 objectives'; do
     printf '%s\nsampler: %s\nparameters:\n  lr: {min: 0, max: 1}\n' "$two" "${smp%|*}" > mo.yaml
     rm -f "$T/s.db"
-    check mo.yaml "mo.yaml:3:1: key 'sampler': sampler '" "option 'reference_point" "${smp#*|}"
+    check mo.yaml "mo.yaml:3:" ": key 'sampler.options.reference_point" "sampler '" \
+        "option 'reference_point" "${smp#*|}"
     [ ! -e "$T/s.db" ] || fail "sampler ${smp%|*}: a storage was opened"
 done
+# so, with one objective, is an option that a sampler refuses only once it knows the space
+# (cmaes's x0: at the ask after the first trial, when that trial had run), at the option
+for x0 in '{y: 0.5}|no trial of this study has a param '"'y'"', and x0 gives no value of '"'lr'"'' \
+    '{lr: 5}|param '"'lr'"': 5 is outside its distribution [0, 1]'; do
+    printf '%s\nsampler:\n  name: cmaes\n  options: {x0: %s}\nparameters:\n  lr: {min: 0.0, max: 1.0}\n' \
+        "$head" "${x0%|*}" > x0.yaml
+    rm -f "$T/s.db"
+    check x0.yaml "x0.yaml:5:17: key 'sampler.options.x0': sampler 'cmaes': option 'x0': " \
+        "${x0#*|}"
+    [ ! -e "$T/s.db" ] || fail "cmaes x0 ${x0%|*}: a storage was opened"
+done
+printf '%s\ncommand: [echo, a=1]\nsampler:\n  name: cmaes\n  options: {x0: {lr: 0.25}}
+parameters:\n  lr: {min: 0.0, max: 1.0}\n' "$head" > x0.yaml
+"$KNOB" run x0.yaml --storage "sqlite:///$T/x0.db" --trials 3 > x0.txt 2>&1 ||
+    fail "cmaes x0 that fits: $(cat x0.txt)"
 # a sampler that fits, and grid (given its points only once it is made), are not refused
 k=0
 for smp in tpe nsga2 gp grid '{name: gp, options: {reference_point: [1, 2]}}'; do
