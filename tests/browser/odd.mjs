@@ -219,7 +219,7 @@ async function infinitePage(url, name, study) {
         }
         return out;
     });
-    const want = study === 'allinf' ? ['+inf', '-inf'] : study === 'posinf' ? ['+inf'] : ['-inf'];
+    const want = ['allinf', 'hugemo'].includes(study) ? ['+inf', '-inf'] : study === 'posinf' ? ['+inf'] : ['-inf'];
     for (const [id, p] of Object.entries(plots)) {
         if (p.error) {
             fail(`${name}: plot ${id} is not drawn: ${p.error}`);
@@ -228,7 +228,7 @@ async function infinitePage(url, name, study) {
         if (p.inside !== p.points)
             fail(`${name}: plot ${id} draws ${p.inside} of its ${p.points} points inside its grid`);
     }
-    for (const id of study === 'moinf' ? ['pareto-0-1'] : ['history', 'slice-a', 'slice-b']) {
+    for (const id of ['moinf', 'hugemo'].includes(study) ? ['pareto-0-1'] : ['history', 'slice-a', 'slice-b']) {
         const p = plots[id];
         if (!p) {
             fail(`${name}: no plot ${id} among ${Object.keys(plots).join(', ')}`);
@@ -236,12 +236,12 @@ async function infinitePage(url, name, study) {
         }
         if (p.points !== 3)
             fail(`${name}: plot ${id} has ${p.points} points, not one for each of the 3 trials`);
-        const labels = study === 'moinf' ? [...p.x, ...p.y] : p.y;
+        const labels = ['moinf', 'hugemo'].includes(study) ? [...p.x, ...p.y] : p.y;
         const numbers = labels.filter(l => /^-?[0-9.]+(e[+-]?[0-9]+)?$/.test(l));
         if (!want.every(w => labels.includes(w)) || (study !== 'allinf' && numbers.length < 2))
             fail(`${name}: plot ${id}'s objective axis is labelled ${JSON.stringify(labels)}`);
     }
-    if (study === 'neginf' && plots.history && !(plots.history.best === plots.history.bottom))
+    if (['neginf', 'hugeinf'].includes(study) && plots.history && !(plots.history.best === plots.history.bottom))
         fail(`${name}: the best so far ends at ${plots.history.best}, not at -inf (the bottom edge, ` +
              `${plots.history.bottom})`);
     await closePage(page, `${artifacts}/odd-${name}.png`);
@@ -369,7 +369,7 @@ await evilPage(pathToFileURL(`${dir}/evil.html`).href, 'report-evil');
 await protoPage();
 await multiPage();
 await infPage();
-for (const study of ['neginf', 'posinf', 'allinf', 'moinf']) {
+for (const study of ['neginf', 'posinf', 'allinf', 'moinf', 'hugeinf', 'hugemo']) {
     await infinitePage(pathToFileURL(`${dir}/${study}.html`).href, `report-${study}`, study);
     await infinitePage(`${dashUrl}/study?name=${study}`, `dashboard-${study}`, study);
 }

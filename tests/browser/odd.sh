@@ -23,7 +23,7 @@ evil=$(python3 "$KNOB_SRC/tests/browser/odd_fixtures.py" "$db" 2> fixtures.err |
 "$KNOB" report mfail --storage "$db" -o mfail.html
 "$KNOB" report mrun --storage "$db" -o mrun.html
 "$KNOB" report big --storage "$db" -o big.html
-for name in neginf posinf allinf moinf; do
+for name in neginf posinf allinf moinf hugeinf hugemo; do
     "$KNOB" report $name --storage "$db" -o $name.html
 done
 start_dashboard "$db"

@@ -13,6 +13,8 @@ Python package over this build's libknob (KNOB_LIBRARY):
   "neginf", "posinf", "allinf" trials of params a and b valued -inf, 1, 2; inf, 1, 2; inf,
           -inf, inf (Optuna's infinite values, as the Python package takes them);
   "moinf" two objectives, the trials valued (-inf, 1), (1, inf), (2, 2);
+  "hugeinf" -inf, 1.7e308 and -1.7e308, finite values near the largest double beside an
+          infinity; "hugemo" two objectives, (inf, 1.7e308), (-1.7e308, -inf), (1e308, 0);
   "big"   two objectives, 3,100 trials: past 3,000 the parallel coordinates draw
           progressively.
 With "remake" after the storage: deletes "re" and makes it again, with two trials of a param y
@@ -74,8 +76,10 @@ for name, n_obj, state in (("mfail", 2, knob.trial.TrialState.FAIL), ("mrun", 3,
             s.tell(t, state=state)
 inf = float("inf")
 for name, values in (("neginf", [-inf, 1.0, 2.0]), ("posinf", [inf, 1.0, 2.0]), ("allinf", [inf, -inf, inf]),
-                     ("moinf", [(-inf, 1.0), (1.0, inf), (2.0, 2.0)])):
-    s = study(name, directions=["minimize"] * (2 if name == "moinf" else 1))
+                     ("moinf", [(-inf, 1.0), (1.0, inf), (2.0, 2.0)]),
+                     ("hugeinf", [-inf, 1.7e308, -1.7e308]),
+                     ("hugemo", [(inf, 1.7e308), (-1.7e308, -inf), (1e308, 0.0)])):
+    s = study(name, directions=["minimize"] * (2 if name in ("moinf", "hugemo") else 1))
     for v in values:
         t = s.ask()
         t.suggest_float("a", 0, 1)

@@ -44,12 +44,30 @@ function scatter(name, data, color, extra) {
                            largeThreshold: LARGE, itemStyle: { color } }, extra);
 }
 
+// Values beyond HUGE in size are placed on their axis scaled by HUGE_SCALE (a power of ten,
+// so that round ticks stay round): ECharts' arithmetic on such an axis (its span, its ticks
+// past the values) overflows to infinity, which drew no point and no colour.
+const HUGE = 1e300, HUGE_SCALE = 1e-10;
+function hugeScale(lo, hi) {
+    return Math.max(Math.abs(lo), Math.abs(hi)) > HUGE ? HUGE_SCALE : 1;
+}
+
+// A colour scale's ends for values from lo to hi (finite, placed as drawn): a single value
+// in the middle of a span ECharts can divide by (lo + 1 is lo past 2^53).
+function colourRange(lo, hi) {
+    if (hi > lo)
+        return [lo, hi];
+    const d = Math.max(1, Math.abs(lo) * 1e-6);
+    return [lo - d, lo + d];
+}
+
 // An objective's axis where some values are infinite (a study of infinite_values, as
-// Optuna's storages hold them): scaled on the finite values, in ticks of a round step, each
-// infinity one step beyond them at the edge of the axis, whose tick says +inf or -inf; the
-// points there drawn as arrows (edgeMarks). {at(v): v's place on the axis, axis: ECharts'
-// options of the axis, top, bottom: the places of inf and -inf (null: no such value)}; null
-// when no value is infinite (the axis as ECharts scales it).
+// Optuna's storages hold them) or huge (hugeScale): scaled on the finite values, in ticks
+// of a round step, each infinity one step beyond them at the edge of the axis, whose tick
+// says +inf or -inf; the points there drawn as arrows (edgeMarks). {at(v): v's place on the
+// axis, of(x): the value at place x, axis: ECharts' options of the axis, top, bottom: the
+// places of inf and -inf (null: no such value)}; null when no value is infinite or huge (the
+// axis as ECharts scales it).
 // NaN is never a stored value: the page gets null, no point.
 function edgeScale(values) {
     let lo = Infinity, hi = -Infinity, neg = false, pos = false;
@@ -63,10 +81,10 @@ function edgeScale(values) {
             hi = Math.max(hi, v);
         }
     }
-    if (!pos && !neg)
+    const finite = lo <= hi, k = finite ? hugeScale(lo, hi) : 1;
+    if (!pos && !neg && k === 1)
         return null;
-    const finite = lo <= hi;
-    const [a, b] = finite ? [lo, hi] : [0, 0];
+    const [a, b] = finite ? [lo * k, hi * k] : [0, 0];
     const step = roundStep(b > a ? (b - a) / 5 : Math.abs(a) / 2 || 1);
     let min = Math.floor(a / step) * step, max = Math.ceil(b / step) * step;
     if (finite && min === max) { // one finite value: in the middle
@@ -75,8 +93,8 @@ function edgeScale(values) {
     }
     const bottom = neg ? min - step : min, top = pos ? max + step : max;
     const near = (v, e) => Math.abs(v - e) < step * 1e-6;
-    const formatter = v => pos && near(v, top) ? '+inf' : neg && near(v, bottom) ? '-inf' : finite ? fmt(v) : '';
-    return { at: v => (v === Infinity ? top : v === -Infinity ? bottom : v),
+    const formatter = v => pos && near(v, top) ? '+inf' : neg && near(v, bottom) ? '-inf' : finite ? fmt(v / k) : '';
+    return { at: v => (v === Infinity ? top : v === -Infinity ? bottom : v * k), of: x => x / k,
              top: pos ? top : null, bottom: neg ? bottom : null,
              axis: { scale: false, min: bottom, max: top, interval: step, axisLabel: { formatter } } };
 }
@@ -361,9 +379,12 @@ function surface(study, k, px, py) {
     };
     const fx = tr(px), fy = tr(py);
     const all = done.map(t => [fx(px.get(t)), fy(py.get(t)), t.v[k]]).filter(q => q[0] !== null && q[1] !== null);
-    const pts = all.filter(q => Number.isFinite(q[2]));
+    // the values placed as hugeScale says: the surface is filled and blended in those units
+    const finite = all.filter(q => Number.isFinite(q[2]));
+    const sc = finite.length ? hugeScale(Math.min(...finite.map(q => q[2])), Math.max(...finite.map(q => q[2]))) : 1;
+    const pts = finite.map(([x, y, v]) => [x, y, v * sc]);
     if (!all.length)
-        return { done, cells: [], x0: -0.5, x1: 0.5, y0: -0.5, y1: 0.5 };
+        return { done, cells: [], x0: -0.5, x1: 0.5, y0: -0.5, y1: 0.5, k: sc };
     const ex = gridAxis(px, all.map(q => q[0])), ey = gridAxis(py, all.map(q => q[1]));
     let cells = [];
     if (pts.length) {
@@ -376,14 +397,15 @@ function surface(study, k, px, py) {
             cells = raster(ax.grid, ay.grid, filledGrid(study, z, nx, ny), ex.lo, ex.hi, ey.lo, ey.hi);
         }
     }
-    return { done, cells, x0: ex.lo, x1: ex.hi, y0: ey.lo, y1: ey.hi };
+    return { done, cells, x0: ex.lo, x1: ex.hi, y0: ey.lo, y1: ey.hi, k: sc };
 }
 
 function contour(study, k, paramX, paramY) {
     const px = paramView(paramX, complete(study, k), study), py = paramView(paramY, complete(study, k), study);
-    const { done, cells, x0, x1, y0, y1 } = surface(study, k, px, py);
-    const vals = cells.length ? cells.map(c => c[2]) : done.map(t => t.v[k]).filter(Number.isFinite);
-    const [lo, hi] = vals.length ? [Math.min(...vals), Math.max(...vals)] : [0, 1];
+    const { done, cells, x0, x1, y0, y1, k: scale } = surface(study, k, px, py);
+    const vals = cells.length ? cells.map(c => c[2])
+        : done.map(t => t.v[k]).filter(Number.isFinite).map(v => v * scale);
+    const [lo, hi] = colourRange(...(vals.length ? [Math.min(...vals), Math.max(...vals)] : [0, 1]));
     const bins = (a, b) => Array.from({ length: RASTER }, (_, i) => fmt(a + (b - a) * (i + 0.5) / RASTER));
     // Axis labels in the param's terms: 10^v on a log scale, the choice at a whole index.
     const label = p => v => p.log ? fmt(10 ** v) : p.kind === 'categorical'
@@ -404,10 +426,10 @@ function contour(study, k, paramX, paramY) {
         yAxis: [{ type: 'category', data: bins(y0, y1), show: false },
                 { type: 'value', min: y0, max: y1, name: py.name, nameLocation: 'middle', nameGap: 44,
                   position: 'left', splitLine: { show: false }, axisLabel: { formatter: label(py), ...ends } }],
-        visualMap: { type: 'continuous', seriesIndex: 0, min: lo, max: hi > lo ? hi : lo + 1,
+        visualMap: { type: 'continuous', seriesIndex: 0, min: lo, max: hi,
                      calculable: false, orient: 'vertical', right: 0, top: 'middle', itemHeight: 120,
                      inRange: { color: ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] },
-                     text: ['', ''], formatter: v => fmt(v) },
+                     text: ['', ''], formatter: v => fmt(v / scale) },
         // drawn at once: ECharts draws more than 3000 cells over several frames, and a chart
         // made again meanwhile (another objective picked) found its painter gone
         series: [{ type: 'heatmap', data: cells, silent: true, xAxisIndex: 0, yAxisIndex: 0,
@@ -438,18 +460,19 @@ function parallel(study, k) {
         n: t.n,
     }));
     // the colours span the finite values; an infinity's (beyond them) is that of its end
-    const vals = done.map(t => t.v[k]).filter(Number.isFinite);
-    const [lo, hi] = vals.length ? [Math.min(...vals), Math.max(...vals)] : [0, 1];
+    const vals = done.map(t => t.v[k]).filter(Number.isFinite).map(at);
+    const [lo, hi] = colourRange(...(vals.length ? [Math.min(...vals), Math.max(...vals)] : [0, 1]));
+    const of = s ? s.of : v => v;
     return {
         animation: false,
         tooltip: { trigger: 'item', confine: true, formatter: p => study.tip(p.data.n) },
         parallel: { left: 48, right: 64, top: 48, bottom: 28 },
         parallelAxis: axes,
-        visualMap: { type: 'continuous', dimension: ps.length, min: lo, max: hi > lo ? hi : lo + 1,
+        visualMap: { type: 'continuous', dimension: ps.length, min: lo, max: hi,
                      show: true, orient: 'horizontal', top: 0, left: 'center', itemWidth: 10,
                      inRange: { color: study.directions[k] === 'maximize'
                          ? ['#c6dbef', '#08306b'] : ['#08306b', '#c6dbef'] },
-                     formatter: v => fmt(v) },
+                     formatter: v => fmt(of(v)) },
         series: [{ type: 'parallel', data, lineStyle: { width: 1, opacity: done.length > 500 ? 0.25 : 0.6 },
                    progressive: 1000, smooth: false }],
     };
@@ -498,8 +521,16 @@ function intermediate(study) {
         type: 'line', name, data, connectNulls: false, showSymbol: sym, symbolSize: 3,
         lineStyle: { width: 1, opacity: 0.5, color }, itemStyle: { color }, large: !sym,
     });
+    // huge values placed as hugeScale says (a stored intermediate value is finite)
+    const lines = [groups.complete, groups.pruned, groups.other];
+    const sy = edgeScale(lines.flatMap(g => g.filter(q => q !== '-').map(q => q[1])));
+    if (sy)
+        for (const list of [...lines, ends])
+            for (const q of list)
+                if (q !== '-')
+                    q[1] = sy.at(q[1]);
     return base(study, {
-        xAxis: valueAxis('step'), yAxis: valueAxis('intermediate value'),
+        xAxis: valueAxis('step'), yAxis: objectiveAxis('intermediate value', sy),
         series: [line('complete', groups.complete, STATE_COLOR.complete),
                  line('pruned', groups.pruned, STATE_COLOR.pruned),
                  line('running, failed', groups.other, STATE_COLOR.running),
@@ -538,10 +569,12 @@ function pareto3d(study, view) {
     const done = trials(study).filter(t => t.s === 'complete' && t.v.length >= 3 &&
                                            t.v.slice(0, 3).every(v => v !== null));
     // each scaled on its finite values, an infinity just beyond the box (the tooltip says it)
+    // (in the units of hugeScale: the span of huge values is no number)
     const finite = [0, 1, 2].map(k => done.map(t => t.v[k]).filter(Number.isFinite));
-    const lo = finite.map(vs => Math.min(...vs)), hi = finite.map(vs => Math.max(...vs));
+    const sc = finite.map(vs => (vs.length ? hugeScale(Math.min(...vs), Math.max(...vs)) : 1));
+    const lo = finite.map((vs, k) => Math.min(...vs) * sc[k]), hi = finite.map((vs, k) => Math.max(...vs) * sc[k]);
     const unit = (v, k) => (v === Infinity ? 1.1 : v === -Infinity ? -1.1
-        : hi[k] > lo[k] ? 2 * (v - lo[k]) / (hi[k] - lo[k]) - 1 : 0);
+        : hi[k] > lo[k] ? 2 * (v * sc[k] - lo[k]) / (hi[k] - lo[k]) - 1 : 0);
     const pt = t => [...project3d(view, [unit(t.v[0], 0), unit(t.v[1], 1), unit(t.v[2], 2)]), t.n];
     const corner = [-1, -1, -1];
     const axes = [], labels = [];
