@@ -188,7 +188,7 @@ int knob__sh_prune(const knob__sh *p, knob_study *s, knob_trial *t, bool *out)
     for (int64_t rung = current_rung(t);; rung++) {
         double at = (double)p->min_resource *
                     pow((double)p->reduction_factor, (double)(p->min_early_stopping_rate + rung));
-        if ((double)step < at)
+        if ((double)step < at || (p->max_resource > 0 && at >= (double)p->max_resource))
             return KNOB_OK;
         char key[48], json[40];
         rung_key(key, sizeof key, rung);

@@ -29,13 +29,15 @@ int knob__prune_direction(knob_study *s, int64_t i, const char *pruner, knob_dir
 /* Successive halving (asynchronous, ASHA): rungs at min_resource * eta^(rate + k). A
  * trial reaching a rung records its value there and goes on only while it is in the top
  * 1/eta of the values recorded at that rung. `same` filters the competing trials (NULL:
- * all). */
+ * all). With max_resource (> 0), a rung at or past it is none: a trial there ran in full,
+ * and pruning it would save nothing (Hyperband's top rung). */
 typedef struct knob__sh {
     int64_t min_resource, reduction_factor, min_early_stopping_rate, bootstrap_count;
     knob_direction dir;
     int64_t bracket; /* -1 for none */
     bool (*same)(const void *ctx, knob_study *s, const knob_trial_info *other);
     const void *ctx;
+    int64_t max_resource; /* 0: none */
 } knob__sh;
 int knob__sh_prune(const knob__sh *p, knob_study *s, knob_trial *t, bool *out);
 

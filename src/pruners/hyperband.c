@@ -93,7 +93,8 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
         return init(o);
     same_ctx ctx = {o, bracket_of(o, s, knob_trial_number(t))};
     knob__sh p = {o->min_resource, o->reduction_factor, ctx.bracket,  o->bootstrap_count,
-                  KNOB_MINIMIZE,   ctx.bracket,         same_bracket, &ctx};
+                  KNOB_MINIMIZE,   ctx.bracket,         same_bracket, &ctx,
+                  o->max_resource};
     int rc = knob__prune_direction(s, o->objective, "hyperband", &p.dir);
     return rc ? rc : knob__sh_prune(&p, s, t, out);
 }
@@ -102,7 +103,7 @@ static const knob_option options[] = {
     {"min_resource", KNOB_OPT_INT, offsetof(hb, min_resource), "1", 1, 1e15,
      "steps every trial gets before its first rung", NULL},
     {"max_resource", KNOB_OPT_INT, offsetof(hb, max_resource), "81", 1, 1e15,
-     "the most steps a trial runs (its last epoch)", NULL},
+     "the most steps a trial runs (its last epoch); no rung at or past it", NULL},
     {"reduction_factor", KNOB_OPT_INT, offsetof(hb, reduction_factor), "3", 2, 1000,
      "eta: rungs at min_resource * eta^k; the top 1/eta go on", NULL},
     {"bootstrap_count", KNOB_OPT_INT, offsetof(hb, bootstrap_count), "0", 0, 1e9,

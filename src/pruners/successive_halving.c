@@ -10,8 +10,15 @@ typedef struct sh {
 static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 {
     const sh *o = state;
-    knob__sh p = {o->min_resource, o->reduction_factor, o->min_early_stopping_rate,
-                  o->bootstrap_count, KNOB_MINIMIZE, -1, NULL, NULL};
+    knob__sh p = {o->min_resource,
+                  o->reduction_factor,
+                  o->min_early_stopping_rate,
+                  o->bootstrap_count,
+                  KNOB_MINIMIZE,
+                  -1,
+                  NULL,
+                  NULL,
+                  0};
     *out = false;
     int rc = knob__prune_direction(s, o->objective, "successive_halving", &p.dir);
     return rc ? rc : knob__sh_prune(&p, s, t, out);

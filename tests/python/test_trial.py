@@ -458,9 +458,9 @@ def test_pruners_that_record_in_the_trial_after_the_tell(tmp_db):
     Trial. Nothing is recorded."""
     finished = r"^Trial#%d has already finished and can not be updated\.$"
     hb = optuna.create_study(
-        pruner=optuna.pruners.HyperbandPruner(min_resource=1, max_resource=4, reduction_factor=2)
+        pruner=optuna.pruners.HyperbandPruner(min_resource=1, max_resource=5, reduction_factor=2)
     )
-    for i in range(3):  # step 4 reaches the first rung of every bracket
+    for i in range(3):  # step 4 reaches the first rung of every bracket (1, 2, 4: below 5)
         t = hb.ask()
         t.report(1.0, 4)
         hb.tell(t, 1.0)

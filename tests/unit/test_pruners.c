@@ -453,6 +453,33 @@ static void hyperband_brackets(void **state)
                      KNOB_EINVAL);
 }
 
+/* A trial at max_resource ran in full: no rung there prunes it (both brackets of 1..3 with
+ * eta 3 have a rung at 3), as W&B's early_terminate checks only the bands below max_iter;
+ * it pruned trials at their last step, worse there than the others. */
+static void hyperband_top_rung_prunes_nothing(void **state)
+{
+    (void)state;
+    env e = make("memory:", "hbtop", "hyperband",
+                 "min_resource=1,max_resource=3,reduction_factor=3", KNOB_MINIMIZE);
+    const double good[] = {5, 5, 5, 1}, worst[] = {5, 5, 5, 100};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(run(e.s, good, 4), -1);
+    assert_int_equal(run(e.s, worst, 4), -1);
+    assert_int_equal(run(e.s, worst, 4), -1);
+    done(&e);
+    /* below max_resource the rung prunes as before */
+    e = make("memory:", "hbtop", "hyperband", "min_resource=1,max_resource=9,reduction_factor=3",
+             KNOB_MINIMIZE);
+    const double good9[] = {5, 5, 5, 1, 1}, worst9[] = {5, 5, 5, 100, 100};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(run(e.s, good9, 5), -1);
+    int64_t pruned = 0;
+    for (int i = 0; i < 4; i++)
+        pruned += run(e.s, worst9, 5) == 3;
+    assert_true(pruned > 0);
+    done(&e);
+}
+
 /* Brackets where the budgets add up past 2^32 (max_resource 2^31 with eta 2), for trial
  * numbers past 2^32 too, and for a study name longer than any fixed key buffer: Python's
  * zlib.crc32(f"{name}_{number}") % total, as Optuna computes them. */
@@ -990,6 +1017,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(asha_finished_trial_records_no_rung),
         cmocka_unit_test(hyperband_brackets),
         cmocka_unit_test(hyperband_brackets_past_2_32),
+        cmocka_unit_test(hyperband_top_rung_prunes_nothing),
         cmocka_unit_test(hyperband_brackets_by_one_rule),
         cmocka_unit_test(hyperband_options_set_later),
         cmocka_unit_test(hyperband_prunes_within_bracket),
