@@ -926,8 +926,10 @@ KNOB_API int knob_study_attrs(knob_study *s, bool system,
 /* ---------------------------------------------------------------- trials */
 
 /* Suggests a float in [low, high]: step 0 is continuous, step > 0 gives low + k*step
- * (high is lowered to the last step; where low and step are decimals, the double nearest
- * that decimal: 3 steps of 0.1 are 0.3, not 0.30000000000000004); KNOB_LOG samples on a log scale
+ * (high is lowered to the last step; where low and step are decimals of at most 22 places,
+ * the double nearest that decimal: 3 steps of 0.1 are 0.3, not 0.30000000000000004; a value
+ * given back, enqueued or added, is on a step within the rounding of low + k*step, however far
+ * from 0 the range lies: 1e8 + 0.1 by 0.1); KNOB_LOG samples on a log scale
  * (low > 0, step 0). Suggesting the same name again in a trial returns the same value; another
  * distribution under that name is KNOB_EINVAL. A trial's params reach the storage
  * together, with its next write (report, attribute, heartbeat, tell, detach) or the

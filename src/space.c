@@ -4,6 +4,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The count of whole steps from low to high: (high - low) / step, rounded down unless it
@@ -22,14 +23,16 @@ double knob__dist_steps(const knob_distribution *d)
     return step_count(d->low, d->high, d->step);
 }
 
-/* low + k * step. Where low and step are decimals of at most 12 places (0.05 by 0.1), the
- * point is the double nearest the decimal sum, (L + k S) / 10^p over the integers L and S,
- * exact below 2^53: 3 steps of 0.1 are 0.3, not 0.30000000000000004 (Optuna's and numpy's
- * low + k * step). Other steps (1/3, 1e-15) keep the plain sum. */
+/* low + k * step. Where low and step are decimals of at most 22 places (0.05 by 0.1, 0 by
+ * 1e-16), the point is the double nearest the decimal sum, (L + k S) / 10^p over the integers
+ * L and S, exact below 2^53 (as is 10^p up to 10^22): 3 steps of 0.1 are 0.3, not
+ * 0.30000000000000004 (Optuna's and numpy's low + k * step). Other steps (1/3, 1e-30) keep
+ * the plain sum. */
 static double step_point(double low, double step, double k)
 {
-    static const double pow10[] = {1e0, 1e1, 1e2, 1e3,  1e4,  1e5, 1e6,
-                                   1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     for (size_t p = 0; p < sizeof pow10 / sizeof *pow10; p++) {
         double s = step * pow10[p], l = low * pow10[p];
         double S = round(s), L = round(l);
@@ -372,6 +375,16 @@ bool knob__choice_same(const knob_choice *a, const knob_choice *b)
     return a->type == KNOB_CHOICE_NULL || a->num == b->num;
 }
 
+const char *knob__num_text(double x, char out[32])
+{
+    for (int p = 15; p <= 17; p++) {
+        snprintf(out, 32, "%.*g", p, x);
+        if (strtod(out, NULL) == x || !isfinite(x))
+            break;
+    }
+    return out;
+}
+
 bool knob__dist_contains(const knob_distribution *d, double x)
 {
     if (!isfinite(x))
@@ -385,9 +398,12 @@ bool knob__dist_contains(const knob_distribution *d, double x)
     case KNOB_DIST_FLOAT:
         if (d->step > 0) {
             /* On a step, within rounding: 0.8999999999999999 (an older knob's top of [0, 1]
-             * by 0.3) and a user's 0.9 are both that point (knob__dist_snap gives 0.9). */
+             * by 0.3) and a user's 0.9 are both that point (knob__dist_snap gives 0.9); so
+             * is low + k * step far from 0, where x - low is off by the rounding of x and of
+             * low (1e8 + 0.1 by 0.1: 1.5e-8, 1.5e-7 of a step). */
             double k = (x - d->low) / d->step, top = knob__dist_steps(d);
-            double tol = 1e-8 * (1 + fabs(k));
+            double tol =
+                1e-8 * (1 + fabs(k)) + 4 * DBL_EPSILON * (fabs(x) + fabs(d->low)) / d->step;
             return k > -tol && k < top + tol && fabs(k - round(k)) < tol;
         }
         return x >= d->low && x <= d->high;
@@ -523,10 +539,11 @@ int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, do
     } else {
         return knob__error(KNOB_EINVAL, "param '%s': expected a number", name);
     }
+    char text[3][32];
     if (!knob__dist_contains(d, x))
-        return knob__error(KNOB_EINVAL, "param '%s': %g is outside its distribution [%g, %g]%s",
-                           name, x, d->low, d->high,
-                           d->step > 0 ? " or off its step" : "");
+        return knob__error(KNOB_EINVAL, "param '%s': %s is outside its distribution [%s, %s]%s",
+                           name, knob__num_text(x, text[0]), knob__num_text(d->low, text[1]),
+                           knob__num_text(d->high, text[2]), d->step > 0 ? " or off its step" : "");
     *internal = d->step > 0 && d->kind == KNOB_DIST_FLOAT ? knob__dist_snap(d, x) : x;
     return KNOB_OK;
 }

@@ -25,6 +25,9 @@ knob_distribution *knob__dist_parse(const char *json);
  * strings or numbers, or both null. */
 bool knob__choice_same(const knob_choice *a, const knob_choice *b);
 
+/* x as text, the fewest digits (15 to 17) that read back as x: 100000000.09999999, 0.1. */
+const char *knob__num_text(double x, char out[32]);
+
 /* True when `internal` is a value the distribution can take. */
 bool knob__dist_contains(const knob_distribution *d, double internal);
 

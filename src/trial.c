@@ -251,11 +251,13 @@ static int sample(knob_trial *t, const char *name, const knob_distribution *d, d
     int rc = sp->sample_independent(s->sampler->state, s, t, name, d, x);
     if (rc)
         return rc;
+    char text[32];
     if (!knob__dist_contains(d, *x))
         return knob__error(KNOB_EINVAL,
-                           "sampler '%s' gave param '%s' the value %g, outside "
-                           "its distribution",
-                           sp->name, name, *x);
+                           "sampler '%s' gave param '%s' the value %s, outside "
+                           "its distribution%s",
+                           sp->name, name, knob__num_text(*x, text),
+                           d->step > 0 ? " or off its step" : "");
     /* on its step, as the space makes the points: 0.3, not a sampler's 0.30000000000000004 */
     if (d->kind == KNOB_DIST_FLOAT && d->step > 0)
         *x = knob__dist_snap(d, *x);
@@ -395,11 +397,13 @@ int knob_trial_propose(knob_trial *t, const char *name, const knob_distribution 
         return knob__error_prefix(rc, "knob_trial_propose");
     /* a value outside its distribution is refused here, as a draw of sample_independent
      * is where the trial takes it: the trial would have stored it */
+    char text[32];
     if (!knob__dist_contains(dist, internal))
         return knob__error(KNOB_EINVAL,
-                           "knob_trial_propose: param '%s': the value %g is outside its "
-                           "distribution",
-                           name, internal);
+                           "knob_trial_propose: param '%s': the value %s is outside its "
+                           "distribution%s",
+                           name, knob__num_text(internal, text),
+                           dist->step > 0 ? " or off its step" : "");
     if (dist->kind == KNOB_DIST_FLOAT && dist->step > 0)
         internal = knob__dist_snap(dist, internal);
     knob__view *v = &t->s->view;

@@ -293,6 +293,38 @@ static void step_points_are_decimals(void **state)
     assert_false(knob__dist_equal(&now, &coarser));
 }
 
+/* Steps far from 0: low + k * step, x - low off by the rounding of both (1e8 + 0.1 by 0.1:
+ * 1.5e-7 of a step), is still on its step, and snaps to the decimal; a step of up to 22
+ * decimal places is the double nearest the decimal (7 steps of 1e-16: 7e-16). */
+static void steps_far_from_zero(void **state)
+{
+    (void)state;
+    const double cases[][3] = {{1e7, 1e7 + 0.2, 0.01},
+                               {1e8, 1e8 + 2, 0.1},
+                               {123456789.123, 123456789.323, 0.001},
+                               {1e12, 1e12 + 5, 0.1}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        knob_distribution d = fl(cases[c][0], cases[c][1], cases[c][2], 0);
+        assert_int_equal(knob__dist_check(&d, "x"), KNOB_OK);
+        for (int k = 0; k <= 20; k++) {
+            double plain = d.low + k * d.step, point = knob__dist_step_at(&d, k);
+            if (plain > d.high)
+                break;
+            assert_true(knob__dist_contains(&d, plain));
+            assert_true(knob__dist_contains(&d, point));
+            assert_true(knob__dist_snap(&d, plain) == point);
+        }
+        /* half a step off is not on a step */
+        assert_false(knob__dist_contains(&d, d.low + 0.5 * d.step));
+    }
+    knob_distribution d = fl(1e8, 1e8 + 2, 0.1, 0);
+    assert_int_equal(knob__dist_check(&d, "x"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 1) == 100000000.1);
+    d = fl(0, 1e-15, 1e-16, 0);
+    assert_int_equal(knob__dist_check(&d, "tiny"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 7) == 7e-16);
+}
+
 static void json_round_trips(void **state)
 {
     (void)state;
@@ -415,6 +447,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(steps_lower_high),
         cmocka_unit_test(step_points_stay_in_range),
         cmocka_unit_test(step_points_are_decimals),
+        cmocka_unit_test(steps_far_from_zero),
         cmocka_unit_test(json_round_trips),
         cmocka_unit_test(membership),
         cmocka_unit_test(external_values),
