@@ -676,9 +676,13 @@ KNOB_API knob_pruner *knob_study_pruner(knob_study *s);
  * once per handle, that cannot be opened (KNOB_ENOTFOUND for a missing study or SQLite
  * file, the storage's code), has several objectives or is the study itself (KNOB_EINVAL),
  * with the sampler's name. These are found before a new trial's row is made, and none is
- * made; an enqueued trial the ask took is FAIL, with the message as its reason (as is a
- * trial whose sampler finds the mistake only once it exists). *out is finished (and freed)
- * by knob_study_tell; on an error *out is NULL. */
+ * made; a trial whose sampler finds the mistake only once it exists is FAIL, with the
+ * message as its reason. An enqueued trial the ask took, when its sampler (before_trial,
+ * sample_relative) or the ask fails, goes back to the queue as it was (WAITING, no start
+ * time, its enqueued params and attributes, nothing of the failed ask's), so the next ask
+ * that works runs it, here or in another worker; on a storage that is out, it is put back
+ * when the storage takes the write, else left RUNNING as a new trial is. *out is finished
+ * (and freed) by knob_study_tell; on an error *out is NULL. */
 KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
 
 /* Finishes `t` with `state` (COMPLETE, PRUNED or FAIL) and frees it. COMPLETE needs
@@ -771,8 +775,9 @@ KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx,
  * the trial suggests that name and the value fits the distribution (numbers given as
  * strings, as a command line gives them, are accepted; true and false fit as 1 and 0, and
  * a 1 or 0 fits a categorical's true or false when no choice is the value itself, as
- * Python's == takes them); otherwise the sampler decides. KNOB_EDONE when the study
- * already holds max_trials trials. */
+ * Python's == takes them); otherwise the sampler decides. An ask that takes it and fails
+ * puts it back (knob_study_ask). KNOB_EDONE when the study already holds max_trials
+ * trials. */
 KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
 
 /* Runs FAIL trial `number` again as a trial whose worker was lost is run (see max_retry in

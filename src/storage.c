@@ -1,4 +1,5 @@
 /* Opening storages by URL, and the storage-wide calls. */
+#include "space.h"
 #include "study.h"
 #include "util/url.h"
 
@@ -323,6 +324,98 @@ int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *
 int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found)
 {
     return s->st->be->pop_waiting(s->st->h, s->id, id, number, found);
+}
+
+static bool copy_attrs(const knob_attr *from, size_t n, knob_attr **to)
+{
+    *to = calloc(n ? n : 1, sizeof **to);
+    for (size_t i = 0; *to && i < n; i++) {
+        (*to)[i].key = knob__strdup(from[i].key);
+        (*to)[i].json = knob__strdup(from[i].json);
+        if (!(*to)[i].key || !(*to)[i].json)
+            return false;
+    }
+    return *to != NULL;
+}
+
+static void free_attrs(knob_attr *a, size_t n)
+{
+    for (size_t i = 0; a && i < n; i++) {
+        free((char *)a[i].key);
+        free((char *)a[i].json);
+    }
+    free(a);
+}
+
+void knob__taken_free(knob__taken *k)
+{
+    if (!k)
+        return;
+    knob__param_rec *p = (knob__param_rec *)k->w.params;
+    for (size_t i = 0; p && i < k->w.n_params; i++) {
+        free((char *)p[i].name);
+        free((char *)p[i].dist_json);
+    }
+    free(p);
+    free((knob_step_value *)k->w.intermediate);
+    free_attrs((knob_attr *)k->w.user_attrs, k->w.n_user_attrs);
+    free_attrs((knob_attr *)k->w.system_attrs, k->w.n_system_attrs);
+    free(k);
+}
+
+int knob__taken_copy(const knob_trial_info *info, knob__taken **out)
+{
+    knob__taken *k = calloc(1, sizeof *k);
+    *out = NULL;
+    if (!k)
+        return knob__oom("taken trial");
+    k->start = info->start_time;
+    knob__param_rec *p = calloc(info->n_params ? info->n_params : 1, sizeof *p);
+    knob_step_value *inter =
+        malloc((info->n_intermediate ? info->n_intermediate : 1) * sizeof *inter);
+    knob_attr *ua = NULL, *sa = NULL;
+    k->w.params = p;
+    k->w.n_params = info->n_params;
+    k->w.intermediate = inter;
+    k->w.n_intermediate = inter ? info->n_intermediate : 0;
+    bool ok = p && inter;
+    for (size_t i = 0; ok && i < info->n_params; i++) {
+        knobx_buf b = {0};
+        knob__dist_json(&b, info->params[i].dist);
+        p[i].name = knob__strdup(info->params[i].name);
+        p[i].dist_json = b.oom ? NULL : knob__strdup(knobx_buf_cstr(&b));
+        p[i].internal = info->params[i].internal;
+        knobx_buf_free(&b);
+        ok = p[i].name && p[i].dist_json;
+    }
+    if (ok && info->n_intermediate)
+        memcpy(inter, info->intermediate, info->n_intermediate * sizeof *inter);
+    if (ok) {
+        ok = copy_attrs(info->user_attrs, info->n_user_attrs, &ua);
+        k->w.user_attrs = ua;
+        k->w.n_user_attrs = ua ? info->n_user_attrs : 0;
+    }
+    if (ok) {
+        ok = copy_attrs(info->system_attrs, info->n_system_attrs, &sa);
+        k->w.system_attrs = sa;
+        k->w.n_system_attrs = sa ? info->n_system_attrs : 0;
+    }
+    if (!ok) {
+        knob__taken_free(k);
+        return knob__oom("taken trial");
+    }
+    *out = k;
+    return KNOB_OK;
+}
+
+int knob__store_requeue(knob_study *s, int64_t trial, const knob__taken *k)
+{
+    const knob__backend *be = s->st->be;
+    if (!be->requeue)
+        return knob__error(KNOB_EUNSUPPORTED,
+                           "study '%s': the storage cannot put a taken trial back in the queue",
+                           s->name);
+    return be->requeue(s->st->h, s->id, trial, k->start, &k->w);
 }
 
 bool knob__store_has_pop_or_create(const knob_study *s)

@@ -329,10 +329,11 @@ static bool reads_no_trials(const knob_sampler_plugin *sp)
 }
 
 /* Takes the oldest enqueued trial into t (*queued), or with `or_create` a new one when none
- * waits, and reads it. A retry that need not run (knob__retry_unneeded: the trial it runs
- * again was finished by its worker after all, late) is failed, saying so, and the next is
- * taken. */
-static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued)
+ * waits, and reads it; *taken: what a trial taken from the queue held, to put it back as it
+ * was should the ask fail after this. A retry that need not run (knob__retry_unneeded: the
+ * trial it runs again was finished by its worker after all, late) is failed, saying so, and
+ * the next is taken. */
+static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued, knob__taken **taken)
 {
     for (;;) {
         int rc = or_create ? knob__store_pop_or_create(s, &t->id, &t->number, queued)
@@ -341,8 +342,10 @@ static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued)
             return rc;
         const knob_trial_info *info = knob__view_trial(&s->view, t->number);
         int64_t of;
-        if (!info || !knob__retry_unneeded(s, info, &of))
-            return load_fixed(t, true);
+        if (!info || !knob__retry_unneeded(s, info, &of)) {
+            rc = load_fixed(t, true);
+            return rc || !info ? rc : knob__taken_copy(info, taken);
+        }
         char why[160];
         snprintf(why, sizeof why,
                  "not run: trial %lld, which it was to run again, was finished by its own "
@@ -368,6 +371,28 @@ static size_t detached_running(knob_study *s)
     return s->n_detached = k;
 }
 
+/* After an ask that failed with rc once its trial's row existed (t->id): a trial it took from
+ * the queue (taken) goes back there as it was, so that the configuration enqueued runs at the
+ * next ask that works (a sampler's options set right); one it made is failed with the reason,
+ * so no trial is left RUNNING. Either keeps the ask's message. Frees t. */
+static void ask_failed(knob_study *s, knob_trial *t, const knob__taken *taken, int rc)
+{
+    char why[512];
+    snprintf(why, sizeof why, "%s", knob_errmsg());
+    /* A storage error too may put the trial back: the write changes nothing unless the trial
+     * is still this take's (RUNNING, with its start time), and undoes whatever the ask wrote,
+     * even a write that failed without telling whether it was done. A storage still out
+     * refuses it as well, and the trial is left RUNNING, as one the ask made is (not failed:
+     * the storage is what failed, and a failer of stale trials takes it, where heartbeats
+     * are on); not trying left the enqueued trial RUNNING with no one to run it, for good. */
+    int back = t->id >= 0 && taken ? knob__store_requeue(s, t->id, taken) : KNOB_EUNSUPPORTED;
+    /* KNOB_ESTATE: no longer this take's (a failer found it stale, or it was told by number) */
+    if (t->id >= 0 && back && back != KNOB_ESTATE && rc != KNOB_ESTORAGE)
+        knob__store_fail(s, t->id, why, NULL);
+    knob__error(rc, "%s", why);
+    knob__trial_free(t);
+}
+
 /* knob_study_ask, and with a key knob_study_ask_claimed: the new trial's row is created
  * with the claim of `claim`, its system attributes and its first heartbeat in one write. */
 static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t n_attrs,
@@ -386,6 +411,7 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     if (!t)
         return knob__oom("trial");
     bool queued = false;
+    knob__taken *taken = NULL;
     /* A handle's first ask without heartbeats (knob ask: one trial per process) reads no
      * trials unless its sampler does: it looks for an enqueued trial in the storage
      * instead of in the study's trials, so it costs the same at 100,000 trials as at 10. */
@@ -412,9 +438,9 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     /* Enqueued trials are seen by the sync; one enqueued since then waits a turn. A
      * claimed trial is always a new one. */
     if (!rc && !claim && !fused && (unread || s->view.n_waiting))
-        rc = pop(s, t, false, &queued);
+        rc = pop(s, t, false, &queued, &taken);
     if (!rc && fused) /* no before_trial: the trial can be made now */
-        rc = pop(s, t, true, &queued);
+        rc = pop(s, t, true, &queued, &taken);
     /* The sampler prepares the trial before its row exists, so an exhausted search
      * space leaves no empty trial behind. A queued trial runs whatever it says. */
     if (!rc && sp->before_trial) {
@@ -457,19 +483,12 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
         rc = knob_trial_heartbeat(t);
     if (!rc)
         rc = remember(s, t);
-    if (rc) {
-        /* The row exists: it is failed with the reason, so no trial is left RUNNING. */
-        if (t->id >= 0 && rc != KNOB_ESTORAGE) {
-            char why[512];
-            snprintf(why, sizeof why, "%s", knob_errmsg());
-            knob__store_fail(s, t->id, why, NULL);
-            knob__error(rc, "%s", why);
-        }
-        knob__trial_free(t);
-        return rc;
-    }
-    *out = t;
-    return KNOB_OK;
+    if (rc)
+        ask_failed(s, t, taken, rc);
+    else
+        *out = t;
+    knob__taken_free(taken);
+    return rc;
 }
 
 int knob_study_ask(knob_study *s, knob_trial **out)

@@ -298,6 +298,20 @@ int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *
 int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *id,
                             int64_t *number);
 int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found);
+/* What a trial taken from the queue held when it was taken (its start time, the take's, and
+ * its params, intermediate values and attributes, every string its own), to put it back so
+ * (knob__store_requeue). knob__taken_copy: from the trial as the view read it after the
+ * take; *out NULL and KNOB_ENOMEM when out of memory. knob__taken_free(NULL) does nothing. */
+typedef struct knob__taken {
+    double start;
+    knob__waiting_rec w;
+} knob__taken;
+int knob__taken_copy(const knob_trial_info *info, knob__taken **out);
+void knob__taken_free(knob__taken *k);
+/* Puts a trial taken from the queue back, WAITING as k has it (backend requeue): KNOB_ESTATE
+ * when it is no longer this take's (finished, or taken again), KNOB_EUNSUPPORTED when the
+ * backend cannot. */
+int knob__store_requeue(knob_study *s, int64_t trial, const knob__taken *k);
 /* A waiting trial taken (*popped), or else a new RUNNING one, in one round trip, where the
  * backend has pop_or_create (backend.h); the cap as knob__store_new_trial. */
 bool knob__store_has_pop_or_create(const knob_study *s);

@@ -265,6 +265,19 @@ typedef struct knob__backend {
      * scheme, options), into out[0, size); "" when the backend cannot tell. The core
      * compares two storages of one backend with it (a study is no warm start of itself). */
     int (*identity)(void *be, char *out, size_t size);
+
+    /* Optional (NULL: the core fails the trial instead): puts back a trial an ask took from
+     * the queue (pop_waiting, pop_or_create) and could not go on with (its sampler failed).
+     * Only while the trial is RUNNING with start_time `start`, the take's own: a trial
+     * finished since, or put back and taken again by another worker, is left as it is
+     * (KNOB_ESTATE), so a write repeated after a lost connection changes nothing. In one
+     * transaction it is WAITING again with no start time (nor end time, values or take), and
+     * its params, intermediate values and attributes are those of w, what it held when it
+     * was taken, whatever the ask wrote since (a sampler's attributes, a heartbeat); stamped
+     * as any write. It is taken again as it was before: the oldest waiting trial first.
+     * KNOB_ENOTFOUND when the study has no such trial. */
+    int (*requeue)(void *be, int64_t study, int64_t trial, double start,
+                   const knob__waiting_rec *w);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

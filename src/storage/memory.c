@@ -455,6 +455,71 @@ static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bo
     return KNOB_OK;
 }
 
+/* Puts number back in the study's queue of waiting trials, in number order (the queue is
+ * ascending: trials are made in number order, and one put back goes where it was). */
+static void queue_again(mem_study *s, int64_t number)
+{
+    size_t i = --s->waiting_head;
+    for (; i + 1 < s->n_waiting && s->waiting[i + 1] < number; i++)
+        s->waiting[i] = s->waiting[i + 1];
+    s->waiting[i] = number;
+}
+
+/* Everything the trial held replaced by w's, made before the trial is changed: a failure
+ * leaves it as it was. */
+static int requeue(void *be, int64_t study, int64_t trial, double start, const knob__waiting_rec *w)
+{
+    mem *m = be;
+    mem_trial *t = trial_of(m, study, trial);
+    if (!t)
+        return no_trial(trial);
+    mem_study *s = study_of(m, study);
+    if (t->state != KNOB_TRIAL_RUNNING || !(t->start == start))
+        return knob__error(KNOB_ESTATE,
+                           "memory storage: trial %lld of study '%s' is not the take's to put "
+                           "back: it is %s",
+                           (long long)t->number, s->name, knob_trial_state_str(t->state));
+    mem_trial fresh = {0};
+    int rc = fill_waiting(m, &fresh, w);
+    for (size_t i = 0; !rc && i < w->n_system_attrs; i++)
+        rc = put_attr(&fresh.attrs[1], &fresh.n_attrs[1], &fresh.cap_attrs[1],
+                      w->system_attrs[i].key, w->system_attrs[i].json);
+    /* a trial taken by pop_waiting left room below the queue's head; any other, one more */
+    if (!rc && s->waiting_head == 0) {
+        if (knob__grow(&s->waiting, &s->cap_waiting, s->n_waiting + 1, sizeof *s->waiting)) {
+            rc = knob__oom("waiting trial");
+        } else {
+            memmove(s->waiting + 1, s->waiting, s->n_waiting++ * sizeof *s->waiting);
+            s->waiting_head = 1;
+        }
+    }
+    if (rc) {
+        free(fresh.params);
+        free(fresh.inter);
+        for (int k = 0; k < 2; k++)
+            free_attrs(fresh.attrs[k], fresh.n_attrs[k]);
+        return rc;
+    }
+    free(t->params);
+    free(t->values);
+    free(t->inter);
+    for (int k = 0; k < 2; k++)
+        free_attrs(t->attrs[k], t->n_attrs[k]);
+    t->params = fresh.params, t->n_params = fresh.n_params, t->cap_params = fresh.cap_params;
+    t->values = NULL, t->n_values = 0;
+    t->inter = fresh.inter, t->n_inter = fresh.n_inter, t->cap_inter = fresh.cap_inter;
+    for (int k = 0; k < 2; k++) {
+        t->attrs[k] = fresh.attrs[k];
+        t->n_attrs[k] = fresh.n_attrs[k];
+        t->cap_attrs[k] = fresh.cap_attrs[k];
+    }
+    t->state = KNOB_TRIAL_WAITING;
+    t->start = t->end = NAN;
+    queue_again(s, t->number);
+    touch(s, t);
+    return KNOB_OK;
+}
+
 static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
 {
     mem_study *s = study_of(be, study);
@@ -743,4 +808,5 @@ const knob__backend knob__backend_memory = {
     .claim = claim,
     .sync = sync_mem,
     .create_claimed = create_claimed,
+    .requeue = requeue,
 };

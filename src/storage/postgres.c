@@ -289,6 +289,8 @@ enum {
     Q_TOKEN_WAIT,
     Q_GIVE_BACK,
     Q_CLAIM_OF,
+    Q_REQUEUE,
+    Q_REQUEUE_ROWS,
     Q_COUNT
 };
 
@@ -806,6 +808,24 @@ static const char *const sql[Q_COUNT] = {
     /* $1 study, $2 trial, $3 a take's token: the trial it took waits again (spare_token) */
     [Q_GIVE_BACK] = "UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq "
                     "= " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND taken_by = $3",
+    /* $1 study, $2 trial, $3 the take's start time, $4 names, $5 dists, $6 internals: a taken
+     * trial waits again (requeue), with those params and without its attributes and
+     * intermediate values (then Q_REQUEUE_ROWS), while it is RUNNING from that take. No row:
+     * it is not (Q_TRIAL_STATE tells), and nothing is changed. */
+    [Q_REQUEUE] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, end_time = "
+                  "NULL, taken_by = NULL, seq = " STAMP ", param_names = $4::text[], param_dists "
+                  "= $5::text[], param_internals = $6::float8[], vals = '{}' WHERE id = $2 AND "
+                  "study = $1 AND state = 0 AND start_time = $3::float8 RETURNING id), a AS "
+                  "(DELETE FROM knob_trial_attrs WHERE trial IN (SELECT id FROM u)), i AS (DELETE "
+                  "FROM knob_intermediate WHERE trial IN (SELECT id FROM u)) SELECT id FROM u",
+    /* $1 trial, $2 steps, $3 values, $4 system flags, $5 keys, $6 jsons: the rows of a trial
+     * put back (after Q_REQUEUE, in its transaction), attributes in the order given */
+    [Q_REQUEUE_ROWS] = "WITH i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT $1, "
+                       "u.s, u.v FROM unnest($2::bigint[], $3::float8[]) AS u(s, v) RETURNING 1), "
+                       "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT $1, "
+                       "u.s, u.k, u.j FROM unnest($4::bool[], $5::text[], $6::text[]) WITH "
+                       "ORDINALITY AS u(s, k, j, o) ORDER BY u.o RETURNING 1) SELECT (SELECT "
+                       "count(*) FROM i), (SELECT count(*) FROM a)",
 };
 
 typedef struct pg {
@@ -2754,6 +2774,116 @@ static int create_waiting(void *be, int64_t study, int64_t cap, const knob__wait
     return rc;
 }
 
+typedef struct requeue_args {
+    int64_t study, trial;
+    double start;
+    const knob__waiting_rec *w;
+    bool retried; /* an attempt was cut off by a lost connection: it may have committed */
+} requeue_args;
+
+/* Why Q_REQUEUE changed nothing: the trial is gone, or not the take's any more; or, after a
+ * lost connection, it waits already: the earlier attempt's commit, whose reply was lost. */
+static int not_requeued(pg *d, const requeue_args *a)
+{
+    char t[32], s[32];
+    const char *p[2] = {num(t, a->trial), num(s, a->study)};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
+    if (rc)
+        return rc;
+    if (!PQntuples(r)) {
+        PQclear(r);
+        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
+                           d->where, (long long)a->trial);
+    }
+    int state = atoi(PQgetvalue(r, 0, 0));
+    int64_t number = get_i64(r, 0, 1);
+    PQclear(r);
+    if (a->retried && state == KNOB_TRIAL_WAITING)
+        return KNOB_OK;
+    return knob__error(KNOB_ESTATE,
+                       "cannot put trial %lld back in the queue: it is %s, and not the take's "
+                       "(in '%s')",
+                       (long long)number, knob_trial_state_str((knob_trial_state)state), d->where);
+}
+
+/* The arrays of Q_REQUEUE_ROWS: steps and values, then the attributes (user, then system) as
+ * flags, keys and jsons; false when out of memory. */
+static bool requeue_arrays(const knob__waiting_rec *w, knobx_buf b[5])
+{
+    for (int i = 0; i < 5; i++)
+        knobx_buf_puts(&b[i], "{");
+    for (size_t i = 0; i < w->n_intermediate; i++) {
+        knobx_buf_printf(&b[0], "%s%lld", i ? "," : "", (long long)w->intermediate[i].step);
+        knobx_buf_printf(&b[1], "%s%.17g", i ? "," : "", w->intermediate[i].value);
+    }
+    for (size_t i = 0; i < w->n_user_attrs + w->n_system_attrs; i++) {
+        bool system = i >= w->n_user_attrs;
+        const knob_attr *at = system ? &w->system_attrs[i - w->n_user_attrs] : &w->user_attrs[i];
+        knobx_buf_puts(&b[2], i ? (system ? ",t" : ",f") : (system ? "t" : "f"));
+        array_text(&b[3], at->key);
+        array_text(&b[4], at->json);
+    }
+    bool ok = true;
+    for (int i = 0; i < 5; i++) {
+        knobx_buf_puts(&b[i], "}");
+        ok = ok && !b[i].oom;
+    }
+    return ok;
+}
+
+/* Q_REQUEUE and Q_REQUEUE_ROWS between BEGIN and COMMIT: the trial waits again whole, as it
+ * was taken, or is left as it is. */
+static int op_requeue(pg *d, void *a_)
+{
+    requeue_args *a = a_;
+    const knob__waiting_rec *w = a->w;
+    knobx_buf names = {0}, dists = {0}, internals = {0}, rows[5] = {{0}};
+    bool ok = params_arrays(w->params, w->n_params, &names, &dists, &internals) &&
+              requeue_arrays(w, rows);
+    char s[32], t[32], start[32];
+    const char *p[6] = {num(s, a->study),         num(t, a->trial),
+                        dbl(start, a->start),     knobx_buf_cstr(&names),
+                        knobx_buf_cstr(&dists),   knobx_buf_cstr(&internals)};
+    const char *q[6] = {p[1],
+                        knobx_buf_cstr(&rows[0]), knobx_buf_cstr(&rows[1]),
+                        knobx_buf_cstr(&rows[2]), knobx_buf_cstr(&rows[3]),
+                        knobx_buf_cstr(&rows[4])};
+    PGresult *r = NULL;
+    int rc = ok ? exec_plain(d, "BEGIN") : knob__oom("trial put back");
+    bool open = ok && !rc;
+    if (!rc)
+        rc = q1(d, Q_REQUEUE, 6, p, &r, "put a trial back in the queue");
+    bool put = !rc && PQntuples(r) == 1;
+    PQclear(r);
+    r = NULL;
+    if (!rc && put)
+        rc = q1(d, Q_REQUEUE_ROWS, 6, q, &r, "put a trial back in the queue");
+    PQclear(r);
+    knobx_buf_free(&names);
+    knobx_buf_free(&dists);
+    knobx_buf_free(&internals);
+    for (int i = 0; i < 5; i++)
+        knobx_buf_free(&rows[i]);
+    if (!rc && put && !(rc = exec_plain(d, "COMMIT")))
+        return KNOB_OK;
+    if (open && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    if (rc) {
+        if (open && connection_lost(d))
+            a->retried = true;
+        return rc;
+    }
+    return not_requeued(d, a);
+}
+
+static int requeue(void *be, int64_t study, int64_t trial, double start,
+                   const knob__waiting_rec *w)
+{
+    requeue_args a = {.study = study, .trial = trial, .start = start, .w = w};
+    return with_retry(be, op_requeue, &a, false, "put a trial back in the queue");
+}
+
 static int op_set_times(pg *d, void *a_)
 {
     id_args *a = a_;
@@ -3358,4 +3488,5 @@ const knob__backend knob__backend_postgres = {
     .interrupt = interrupt_pg,
     .best_trial = best_trial,
     .identity = identity_pg,
+    .requeue = requeue,
 };

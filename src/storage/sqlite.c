@@ -194,6 +194,11 @@ enum {
     Q_ONE_VALUES,
     Q_ONE_INTER,
     Q_ONE_ATTRS,
+    Q_REQUEUE,
+    Q_CLEAR_PARAMS,
+    Q_CLEAR_VALUES,
+    Q_CLEAR_INTER,
+    Q_CLEAR_ATTRS,
     Q_COUNT
 };
 
@@ -314,6 +319,14 @@ static const char *const sql[Q_COUNT] = {
     [Q_ONE_INTER] = "SELECT trial, step, value FROM intermediate WHERE trial = ?1 ORDER BY step",
     [Q_ONE_ATTRS] = "SELECT trial, system, key, json FROM trial_attrs WHERE trial = ?1 "
                     "ORDER BY rowid",
+    /* a taken trial put back (requeue): only while it is RUNNING with its take's start time */
+    [Q_REQUEUE] = "UPDATE trials SET state = 4, start_time = NULL, end_time = NULL, seq = ?3, "
+                  "best = NULL, best_seq = NULL WHERE id = ?1 AND study = ?2 AND state = 0 AND "
+                  "start_time = ?4",
+    [Q_CLEAR_PARAMS] = "DELETE FROM params WHERE trial = ?1",
+    [Q_CLEAR_VALUES] = "DELETE FROM trial_values WHERE trial = ?1",
+    [Q_CLEAR_INTER] = "DELETE FROM intermediate WHERE trial = ?1",
+    [Q_CLEAR_ATTRS] = "DELETE FROM trial_attrs WHERE trial = ?1",
 };
 
 typedef struct db {
@@ -1669,6 +1682,67 @@ static int create_waiting(void *be, int64_t study, int64_t cap, const knob__wait
     return KNOB_OK;
 }
 
+/* Within a write transaction: the rows of `trial` in table q's (Q_CLEAR_*) removed. */
+static int clear_rows(db *d, int q, int64_t trial)
+{
+    sqlite3_stmt *s = stmt(d, q);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    return step(d, s, "clear a trial's rows", NULL);
+}
+
+/* Within a write transaction: why Q_REQUEUE changed nothing. */
+static int not_taken(db *d, int64_t study, int64_t trial)
+{
+    int rc = check_trial(d, study, trial, NULL, false, NULL, NULL);
+    return rc ? rc
+              : knob__error(KNOB_ESTATE,
+                            "sqlite storage '%s': trial with id %lld is not the take's to put "
+                            "back (finished, or taken again)",
+                            d->path, (long long)trial);
+}
+
+/* The trial WAITING again, its rows replaced by w's, in one transaction (as create_waiting
+ * writes them). */
+static int requeue(void *be, int64_t study, int64_t trial, double start, const knob__waiting_rec *w)
+{
+    db *d = be;
+    int64_t seq;
+    int rc = begin(d);
+    if (rc)
+        return rc;
+    rc = bump(d, study, &seq);
+    if (!rc)
+        rc = count_leave(d, study, trial);
+    sqlite3_stmt *s = rc ? NULL : stmt(d, Q_REQUEUE);
+    if (!rc && !s)
+        rc = KNOB_ESTORAGE;
+    if (!rc) {
+        sqlite3_bind_int64(s, 1, trial);
+        sqlite3_bind_int64(s, 2, study);
+        sqlite3_bind_int64(s, 3, seq);
+        sqlite3_bind_double(s, 4, start);
+        if (!(rc = step(d, s, "put a trial back in the queue", NULL)) && sqlite3_changes(d->h) != 1)
+            rc = not_taken(d, study, trial);
+    }
+    static const int tables[] = {Q_CLEAR_PARAMS, Q_CLEAR_VALUES, Q_CLEAR_INTER, Q_CLEAR_ATTRS};
+    for (size_t i = 0; !rc && i < sizeof tables / sizeof *tables; i++)
+        rc = clear_rows(d, tables[i], trial);
+    for (size_t i = 0; !rc && i < w->n_params; i++)
+        rc = upsert_param(d, trial, w->params[i].name, w->params[i].dist_json,
+                          w->params[i].internal);
+    for (size_t i = 0; !rc && i < w->n_intermediate; i++)
+        rc = insert_report(d, trial, w->intermediate[i].step, w->intermediate[i].value);
+    for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
+        rc = insert_trial_attr(d, trial, false, &w->user_attrs[i]);
+    for (size_t i = 0; !rc && i < w->n_system_attrs; i++)
+        rc = insert_trial_attr(d, trial, true, &w->system_attrs[i]);
+    if (!rc)
+        rc = count_enter(d, study, KNOB_TRIAL_WAITING);
+    return rc ? rollback(d, rc) : commit(d);
+}
+
 static int report(void *be, int64_t study, int64_t trial, int64_t stp, double value)
 {
     db *d = be;
@@ -2369,4 +2443,5 @@ const knob__backend knob__backend_sqlite = {
     .batch_begin = batch_begin,
     .batch_end = batch_end,
     .best_trial = best_trial,
+    .requeue = requeue,
 };

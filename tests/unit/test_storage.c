@@ -1440,6 +1440,78 @@ static void check_wide_params(target *t)
     knobx_buf_free(&want);
 }
 
+/* A trial taken from the queue and written to (as a failed ask writes) is put back as it was
+ * taken: WAITING, with no start time, its rows those given; only while it is RUNNING from that
+ * take (its start time), so a second put back, or one of a trial finished since, changes
+ * nothing. It is the oldest waiting trial again. */
+static void check_requeue(target *t)
+{
+    const knob__backend *be = t->be;
+    int64_t s = new_study(t, "requeue", KNOB_MINIMIZE), a, b, num, id;
+    const knob__param_rec p[1] = {{"x", "{\"type\":\"float\",\"low\":0,\"high\":1}", 0.5}};
+    const knob_step_value inter[1] = {{2, 0.25}};
+    const knob_attr user[1] = {{"u", "1"}}, sys[1] = {{"fixed_params", "{\"x\":0.5}"}};
+    const knob__waiting_rec w = {.params = p,
+                                 .n_params = 1,
+                                 .intermediate = inter,
+                                 .n_intermediate = 1,
+                                 .user_attrs = user,
+                                 .n_user_attrs = 1,
+                                 .system_attrs = sys,
+                                 .n_system_attrs = 1};
+    OK(be->create_waiting(t->h, s, 0, &w, &a, &num));
+    OK(be->create_waiting(t->h, s, 0, &w, &b, &num));
+    bool found = false;
+    OK(be->pop_waiting(t->h, s, &id, &num, &found));
+    assert_true(found && id == a && num == 0);
+    got g = {0};
+    sync_into(be, t->h, s, 0, &g);
+    double start = by_number(&g, 0)->start;
+    assert_true(start > 0);
+    OK(be->set_trial_attr(t->h, s, a, true, "heartbeat", "1.5", true));
+    OK(be->set_trial_attr(t->h, s, a, false, "u", "2", true));
+    OK(be->set_trial_attr(t->h, s, a, true, "fixed_params", "{}", true));
+    OK(be->set_param(t->h, s, a, "y", p[0].dist_json, 0.75));
+    OK(be->report(t->h, s, a, 9, 3.0));
+
+    CHECK(be->requeue(t->h, s, a, start + 1, &w), KNOB_ESTATE); /* not this take */
+    CHECK(be->requeue(t->h, s, b, NAN, &w), KNOB_ESTATE);       /* waiting */
+    CHECK(be->requeue(t->h, s, a + b + 1000, start, &w), KNOB_ENOTFOUND);
+    sync_into(be, t->h, s, 0, &g);
+    assert_int_equal(by_number(&g, 0)->state, KNOB_TRIAL_RUNNING);
+    OK(be->requeue(t->h, s, a, start, &w));
+    CHECK(be->requeue(t->h, s, a, start, &w), KNOB_ESTATE); /* once */
+
+    sync_into(be, t->h, s, 0, &g);
+    const seen *x = by_number(&g, 0);
+    assert_int_equal(x->state, KNOB_TRIAL_WAITING);
+    assert_true(isnan(x->start) && isnan(x->end));
+    assert_int_equal(x->n_values, 0);
+    assert_int_equal(x->n_params, 1);
+    assert_string_equal(x->pname[0], "x");
+    assert_string_equal(x->pdist[0], p[0].dist_json);
+    assert_true(x->pval[0] == 0.5);
+    assert_int_equal(x->n_inter, 1);
+    assert_true(x->inter[0].step == 2 && x->inter[0].value == 0.25);
+    assert_int_equal(x->n_attrs[0], 1);
+    assert_string_equal(x->akey[0][0], "u");
+    assert_string_equal(x->ajson[0][0], "1");
+    assert_int_equal(x->n_attrs[1], 1);
+    assert_string_equal(x->akey[1][0], "fixed_params");
+    assert_string_equal(x->ajson[1][0], "{\"x\":0.5}");
+
+    /* taken again first; once finished, not put back */
+    OK(be->pop_waiting(t->h, s, &id, &num, &found));
+    assert_true(found && id == a && num == 0);
+    sync_into(be, t->h, s, 0, &g);
+    start = by_number(&g, 0)->start;
+    OK(be->finish(t->h, s, a, KNOB_TRIAL_FAIL, NULL, 0));
+    CHECK(be->requeue(t->h, s, a, start, &w), KNOB_ESTATE);
+    OK(be->pop_waiting(t->h, s, &id, &num, &found));
+    assert_true(found && id == b && num == 1);
+    got_clear(&g);
+}
+
 /* <backend>_<name>: one check on one backend, in a fresh storage. PostgreSQL runs when
  * KNOB_TEST_PG_URL names a server (scripts/test.sh starts one). */
 static void run_on(const kind *k, void (*check)(target *t))
@@ -1493,6 +1565,7 @@ CONFORMANCE(batch)
 CONFORMANCE(awkward_params)
 CONFORMANCE(params_sequence)
 CONFORMANCE(wide_params)
+CONFORMANCE(requeue)
 
 /* ---------------------------------------------------------------- SQLite files */
 
@@ -2154,6 +2227,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(memory_wide_params),
     cmocka_unit_test(sqlite_wide_params),
     cmocka_unit_test(postgresql_wide_params),
+    cmocka_unit_test(memory_requeue),
+    cmocka_unit_test(sqlite_requeue),
+    cmocka_unit_test(postgresql_requeue),
     cmocka_unit_test(memory_intermediate),
     cmocka_unit_test(sqlite_intermediate),
     cmocka_unit_test(postgresql_intermediate),

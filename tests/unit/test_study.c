@@ -1025,6 +1025,185 @@ static void adopt_trial_moves_a_handle(void **state)
     }
 }
 
+static knob_study *load_study(knob_storage *st, const char *name, const char *sampler,
+                              const char *opts)
+{
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create(sampler, opts, &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    if (knob_study_load(st, name, &o, &s))
+        fail_msg("load %s: %s", name, knob_errmsg());
+    return s;
+}
+
+/* A system attribute of info, or NULL. */
+static const char *sys_attr(const knob_trial_info *info, const char *key)
+{
+    return knob_trial_info_attr(info, key, true);
+}
+
+/* An enqueued trial taken by an ask whose sampler then fails (cmaes's first ask, its warm
+ * start study missing) waits again, as it was: the next ask that works (the study loaded
+ * with its options set right) runs it, with its params, and makes no trial of its own. It
+ * had been failed with the ask's reason, and the configuration was lost. */
+static void enqueued_trial_waits_again_after_a_failed_ask(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s =
+            new_study(f->st, "requeue", "cmaes", "seed=1,warm_start_study=nope", KNOB_MINIMIZE);
+        assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.25}"), KNOB_OK);
+        knob_trial *t = NULL;
+        for (int k = 0; k < 2; k++) { /* taken and put back each time */
+            assert_int_equal(knob_study_ask(s, &t), KNOB_ENOTFOUND);
+            assert_null(t);
+            assert_non_null(strstr(knob_errmsg(), "'nope'"));
+        }
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(tr[0]->state, KNOB_TRIAL_WAITING);
+        assert_true(isnan(tr[0]->start_time) && isnan(tr[0]->end_time));
+        assert_int_equal(tr[0]->n_params, 0);
+        assert_int_equal(tr[0]->n_system_attrs, 1);
+        assert_non_null(strstr(sys_attr(tr[0], "fixed_params"), "0.25"));
+        knob_study_free(s);
+
+        s = load_study(f->st, "requeue", "cmaes", "seed=1");
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_number(t), 0);
+        double x, y;
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_true(x == 0.25);
+        y = x;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+        assert_null(sys_attr(tr[0], "fail_reason"));
+        knob_study_free(s);
+    }
+}
+
+/* A sampler that writes on the trial before it fails: attributes at before_trial (stored
+ * with the trial's row) and at sample_relative (stored at once), one of them over the
+ * trial's own. */
+static int scribble_before(void *state, knob_study *s, knob_trial *t)
+{
+    (void)state;
+    (void)s;
+    return knob_trial_set_system_attr(t, "mark", "1");
+}
+
+static int scribble_and_fail(void *state, knob_study *s, knob_trial *t)
+{
+    (void)state;
+    (void)s;
+    int rc = knob_trial_set_user_attr(t, "note", "\"scribbled\"");
+    if (!rc)
+        rc = knob_trial_set_system_attr(t, "origin", "\"scribbled\"");
+    if (!rc)
+        rc = knob_trial_set_user_attr(t, "more", "2");
+    return rc ? rc : knob_set_error(KNOB_EINVAL, "scribbler: refused");
+}
+
+static const knob_sampler_plugin scribbler = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "scribbler",
+    .before_trial = scribble_before,
+    .sample_relative = scribble_and_fail,
+};
+
+/* A trial added WAITING (params, an intermediate value, attributes) and taken by an ask that
+ * fails after its row was written to (a sampler's attributes, a heartbeat) waits again with
+ * what it was added with and nothing of the ask's; a trial the ask made itself is failed with
+ * the reason, as before. */
+static void taken_trial_put_back_as_it_was(void **state)
+{
+    (void)state;
+    static const knob_distribution lr = {.kind = KNOB_DIST_FLOAT, .low = 1e-5, .high = 1};
+    knob_param params[1] = {{.name = "lr", .dist = &lr, .internal = 0.125}};
+    knob_step_value inter[1] = {{.step = 3, .value = 1.5}};
+    knob_attr user[1] = {{"note", "\"mine\""}}, sys[1] = {{"origin", "[1,2]"}};
+    knob_trial_info added = {.state = KNOB_TRIAL_WAITING,
+                             .n_params = 1,
+                             .params = params,
+                             .n_intermediate = 1,
+                             .intermediate = inter,
+                             .n_user_attrs = 1,
+                             .user_attrs = user,
+                             .n_system_attrs = 1,
+                             .system_attrs = sys};
+    EACH_STORAGE(f)
+    {
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create_plugin(&scribbler, NULL, &sp), KNOB_OK);
+        knob_direction dir = KNOB_MINIMIZE;
+        knob_study_options o = {
+            .directions = &dir, .n_objectives = 1, .sampler = sp, .heartbeat_interval = 60};
+        knob_study *s;
+        assert_int_equal(knob_study_create(f->st, "put-back", &o, &s), KNOB_OK);
+        int64_t number = -1;
+        assert_int_equal(knob_study_add_trial(s, &added, &number), KNOB_OK);
+        assert_int_equal(number, 0);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        char fixed[256];
+        snprintf(fixed, sizeof fixed, "%s", sys_attr(tr[0], "fixed_params"));
+        size_t n_sys = tr[0]->n_system_attrs;
+        knob_trial *t = NULL;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+        assert_null(t);
+        assert_non_null(strstr(knob_errmsg(), "scribbler: refused"));
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        assert_int_equal(n, 1);
+        const knob_trial_info *w = tr[0];
+        assert_int_equal(w->state, KNOB_TRIAL_WAITING);
+        assert_true(isnan(w->start_time) && isnan(w->end_time));
+        assert_int_equal(w->n_values, 0);
+        assert_int_equal(w->n_params, 1);
+        assert_string_equal(w->params[0].name, "lr");
+        assert_true(w->params[0].internal == 0.125);
+        assert_int_equal(w->n_intermediate, 1);
+        assert_true(w->intermediate[0].step == 3 && w->intermediate[0].value == 1.5);
+        assert_int_equal(w->n_user_attrs, 1);
+        assert_string_equal(knob_trial_info_attr(w, "note", false), "\"mine\"");
+        assert_int_equal(w->n_system_attrs, n_sys);
+        assert_string_equal(sys_attr(w, "origin"), "[1,2]");
+        assert_string_equal(sys_attr(w, "fixed_params"), fixed);
+        assert_null(sys_attr(w, "mark"));
+        assert_null(sys_attr(w, "heartbeat"));
+        assert_null(sys_attr(w, "fail_reason"));
+        knob_study_free(s);
+
+        /* another worker, its sampler working, runs it */
+        s = load_study(f->st, "put-back", "random", "seed=3");
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_number(t), 0);
+        double x, y = 1;
+        assert_int_equal(knob_trial_suggest_float(t, "lr", 1e-5, 1, 0, 0, &x), KNOB_OK);
+        assert_true(x == 0.125);
+        assert_string_equal(knob_trial_user_attr(t, "note"), "\"mine\"");
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        knob_study_free(s);
+
+        /* with nothing enqueued, the failed ask's own trial is failed, saying why */
+        assert_int_equal(knob_sampler_create_plugin(&scribbler, NULL, &sp), KNOB_OK);
+        o.sampler = sp;
+        assert_int_equal(knob_study_load(f->st, "put-back", &o, &s), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EINVAL);
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        assert_int_equal(n, 2);
+        assert_int_equal(tr[1]->state, KNOB_TRIAL_FAIL);
+        assert_non_null(strstr(sys_attr(tr[1], "fail_reason"), "scribbler: refused"));
+        knob_study_free(s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1049,6 +1228,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(trials_since_reads_what_changed),
         cmocka_unit_test(optimize_goes_on_after_failures),
         cmocka_unit_test(bad_urls_and_files),
+        cmocka_unit_test(enqueued_trial_waits_again_after_a_failed_ask),
+        cmocka_unit_test(taken_trial_put_back_as_it_was),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
