@@ -7,7 +7,9 @@
  * kernel. Losses (the objective, negated when maximized) are warped by a Yeo-Johnson
  * transform fitted to them, then standardized. Trials still running elsewhere enter as
  * fantasies: at the model's own mean (kriging believer) or at the worst loss seen
- * (constant liar), so K parallel workers get K different points.
+ * (constant liar), so K parallel workers get K different points; so do this process's
+ * trials asked before their params were suggested, at the points proposed to them
+ * (gp_pending.c), so a batch of K asks gets K different points too.
  *
  * The acquisition is maximized over n_candidates scrambled Sobol points plus a quarter as
  * many around the best trials, then by L-BFGS (NLopt, in units of the length scales) over
@@ -138,11 +140,8 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
         if (!rc) /* not a point asked before */
             rc = knob__bo_unrepeat(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
     }
-    for (int k = 0; !rc && k < d; k++) {
-        xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
-        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
-                                knob__dim_from_unit(&p->dims[k], xbest[k]));
-    }
+    if (!rc)
+        rc = knob__bo_propose(p, t, xbest);
     free(D.y);
     free(D.C);
     free(D.feas);
@@ -224,6 +223,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
     rc = knob_study_trials(s, &tr, &n);
+    if (!rc) /* what the trials show now counts by itself */
+        knob__bo_proposals_prune(p, tr, n);
     p->nc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         bool done = tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
@@ -341,6 +342,7 @@ static void fini(void *state)
     knob__ehvi_free(&p->ehvi);
     knob__turbo_free(&p->turbo);
     knob__gp_free(&p->tgp);
+    knob__bo_proposals_free(p);
     free(p->cthr);
     free(p->cok);
 }

@@ -529,7 +529,8 @@ int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
 
 /* The rows fantasies add after the n observed ones of X: failed trials (newest first, while
  * max_observations allows, when failed_worst is on), then the other running trials (when a
- * pending mode is on). */
+ * pending mode is on): by their params, or by the point proposed to them (gp_pending.c).
+ * Each trial is one row at most, so n_tr rows hold them all. */
 void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
                            double *X, int n, int *n_fail, int *n_pend)
 {
@@ -543,6 +544,9 @@ void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr,
         if (tr[i]->state == KNOB_TRIAL_RUNNING && tr[i]->number != self &&
             knob__bo_encode(p, tr[i], X + (size_t)(n + *n_fail + *n_pend) * d))
             (*n_pend)++;
+    /* this process's trials asked before their params were suggested: at their points */
+    if (p->pending_mode)
+        knob__bo_encode_proposals(p, tr, n_tr, self, X + (size_t)(n + *n_fail) * d, n_pend);
 }
 
 /* Failed trials at the worst loss seen, so the model learns where trials fail (else the

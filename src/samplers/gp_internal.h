@@ -10,6 +10,7 @@
  *   gp_cost.c         option cost: the log cost's model and its weight (CArBO)
  *   gp_terrace.c      option terrace: the model of the step the best's ties lie on
  *   gp_warm.c         warm start: the source study's model as the prior mean
+ *   gp_pending.c      the points proposed to this process's trials that do not show them yet
  *
  * The state of one sampler (bo), of one maximization (ctx) and of one ask's data (data). */
 #ifndef KNOB_SAMPLERS_GP_INTERNAL_H
@@ -49,6 +50,13 @@ typedef struct knob__bo_scale {
     bool yj;
     double m0, s0, lambda, m1, s1;
 } knob__bo_scale;
+
+/* The point proposed to a trial of this process (gp_pending.c). */
+typedef struct knob__bo_proposal {
+    int64_t number;     /* the trial's */
+    knob_param *params; /* n of them: the space's names and distributions, the values */
+    size_t n;
+} knob__bo_proposal;
 
 typedef struct knob__bo {
     /* options */
@@ -141,6 +149,9 @@ typedef struct knob__bo {
     knob__gp tgp; /* the terrace model (gp_terrace.c) */
     bool tok;     /* it acts this ask */
     double tthr;  /* the indicator's 1/2, standardized as its model's data */
+    /* the points proposed to trials still running without them in the trials read */
+    knob__bo_proposal *prop;
+    int n_prop;
 } bo;
 
 typedef struct knob__bo_ctx {
@@ -265,6 +276,24 @@ void knob__bo_encode_extra(bo *p, const knob_trial_info *const *tr, size_t n_tr,
 /* Failed and running trials as fantasies in the model (one objective). */
 int knob__bo_add_fantasies(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
                            const bool *cat, data *D);
+
+/* ---------------------------------------------------------------- gp_pending.c */
+
+/* Proposes xbest (rounded, in place) to trial t, and remembers it as the trial's point
+ * while the trial runs without showing it (knob__bo_encode_proposals). */
+int knob__bo_propose(bo *p, knob_trial *t, double *xbest);
+
+/* Forgets the points of trials that are not running any more, or not among tr[0, n_tr),
+ * or that show every param of their point. */
+void knob__bo_proposals_prune(bo *p, const knob_trial_info *const *tr, size_t n_tr);
+
+/* The remembered points of the running trials of tr[0, n_tr) (but self) that lack a param
+ * of the space, as rows X[*n_rows], X[*n_rows + 1] ... (*n_rows counts them on). */
+void knob__bo_encode_proposals(const bo *p, const knob_trial_info *const *tr, size_t n_tr,
+                               int64_t self, double *X, int *n_rows);
+
+/* Frees the remembered points. */
+void knob__bo_proposals_free(bo *p);
 
 /* ---------------------------------------------------------------- gp_acq.c */
 

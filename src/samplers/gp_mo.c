@@ -449,11 +449,8 @@ unrepeat:
      * front's point best in objective 0; ParEGO's, best in this ask's scalarization). */
     if (!rc)
         rc = knob__bo_unrepeat(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
-    for (int k = 0; !rc && k < d; k++) {
-        xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
-        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist,
-                                knob__dim_from_unit(&p->dims[k], xbest[k]));
-    }
+    if (!rc)
+        rc = knob__bo_propose(p, t, xbest);
 done:
     free(D.y);
     free(D.C);
