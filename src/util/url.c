@@ -7,20 +7,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The password of "scheme://user:pw@host..." in url: its offset (after the ':') and its
- * length; false when the URL has none. */
-static bool userinfo_password(const char *url, size_t *at, size_t *n)
+/* The user info of "scheme://userinfo@host...": up to the last '@' before the query (a
+ * password with an unescaped '@' or '/' is still all of it); false when the URL has none. */
+static bool userinfo(const char *url, const char **start, const char **end)
 {
     const char *scheme = strstr(url, "://");
     if (!scheme)
         return false;
-    const char *auth = scheme + 3, *end = strchr(auth, '@'), *colon = strchr(auth, ':');
-    const char *slash = strchr(auth, '/');
-    if (!end || !colon || colon > end || (slash && slash < end))
+    const char *auth = scheme + 3, *stop = auth + strcspn(auth, "?#"), *at = NULL;
+    for (const char *c = auth; c < stop; c++)
+        if (*c == '@')
+            at = c;
+    if (!at)
+        return false;
+    *start = auth;
+    *end = at;
+    return true;
+}
+
+/* The password of "scheme://user:pw@host..." in url: its offset (after the ':') and its
+ * length; false when the URL has none. */
+static bool userinfo_password(const char *url, size_t *at, size_t *n)
+{
+    const char *start, *end;
+    if (!userinfo(url, &start, &end))
+        return false;
+    const char *colon = memchr(start, ':', (size_t)(end - start));
+    if (!colon)
         return false;
     *at = (size_t)(colon + 1 - url);
     *n = (size_t)(end - colon - 1);
     return true;
+}
+
+char knobx_url_userinfo_unescaped(const char *url)
+{
+    const char *start, *end;
+    if (!url || !userinfo(url, &start, &end))
+        return 0;
+    for (const char *c = start; c < end; c++)
+        if (*c == '@' || *c == '/')
+            return *c;
+    return 0;
 }
 
 char *knobx_redact_url(const char *url)

@@ -21,4 +21,13 @@ for url in "postgresql://knob:s3cret%pw@127.0.0.1:$PORT/knob" "postgresql://knob
     grep -q "cannot connect" err.txt || fail "no word of the connection: $(cat err.txt)"
     grep -q s3cret err.txt && fail "the password is shown: $(cat err.txt)"
 done
+# a password with an unescaped '/' or '@' (libpq read its rest as the port or the host and
+# quoted it): refused before libpq sees it, saying how to write it, the password not shown
+for pw in s3cret/pw s3cret@pw; do
+    "$KNOB" studies --storage "postgresql://knob:$pw@127.0.0.1:$PORT/knob" > out.txt 2> err.txt &&
+        fail "knob studies succeeded: $pw"
+    grep -q "the user name or password holds '${pw:6:1}'" err.txt || fail "$pw: $(cat err.txt)"
+    grep -q "postgresql://knob@127.0.0.1:$PORT/knob" err.txt || fail "$pw: $(cat err.txt)"
+    grep -q s3cret err.txt && fail "the password is shown: $(cat err.txt)"
+done
 exit 0

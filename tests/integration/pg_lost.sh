@@ -86,7 +86,11 @@ while read -r line; do
     expect_eq "$(grep -o "postgresql storage '" <<< "$line" | wc -l)" 1 "the storage named once in: $line"
 done < lines.txt
 grep -q "; the connection was lost and did not come back in 1 s" gone.out || fail "why: $(cat gone.out)"
-
+# the later writes (the trial's failure, the summary's read) each tried once, not a second
+# and a third whole wait
+expect_eq "$(grep -c "did not come back in 1 s" gone.out)" 1 "one whole wait in: $(cat gone.out)"
+grep -q "did not come back (tried once: an earlier wait of 1 s ran out)" gone.out ||
+    fail "the later writes: $(cat gone.out)"
 # 2. The same, stopped by one SIGTERM while it waits for the server (600 s).
 rm -f go.0
 relay

@@ -1,0 +1,44 @@
+/* Storage URLs in messages: passwords taken out, user info read up to its last '@'. */
+#include "testutil.h"
+#include "util/url.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A password with an unescaped '/' or '@' is user info still, up to the last '@' before the
+ * query: taken out of the URL whole, and said (libpq read it as the port or the host, and
+ * quoted it). */
+static void userinfo_to_its_last_at(void **state)
+{
+    (void)state;
+    char *r = knobx_redact_url("postgresql://knob:Secret/PW@127.0.0.1:5432/knob");
+    assert_string_equal(r, "postgresql://knob@127.0.0.1:5432/knob");
+    free(r);
+    r = knobx_redact_url("postgresql://knob:p@ssw0rd@127.0.0.1/knob?options=-c%20a@b");
+    assert_string_equal(r, "postgresql://knob@127.0.0.1/knob?options=-c%20a@b");
+    free(r);
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://knob:Secret/PW@h/knob"), '/');
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://knob:p@ss@h/knob"), '@');
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://knob:p%40ss%2F@h/knob"), 0);
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://h/knob?sslrootcert=/a@b"), 0);
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://knob@h:1/knob"), 0);
+    assert_int_equal(knobx_url_userinfo_unescaped("sqlite:///x.db"), 0);
+    char msg[200] = "could not connect: invalid value 'postgresql://knob:Secret/PW@h' here";
+    knobx_redact_secret(msg, sizeof msg, "postgresql://knob:Secret/PW@h/knob");
+    assert_null(strstr(msg, "Secret"));
+    /* as before: user info without a password, and a URL without user info */
+    r = knobx_redact_url("postgresql://knob:pw@h/db");
+    assert_string_equal(r, "postgresql://knob@h/db");
+    free(r);
+    r = knobx_redact_url("postgresql://h/db?password=pw&x=1");
+    assert_string_equal(r, "postgresql://h/db?password=**&x=1");
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(userinfo_to_its_last_at),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
