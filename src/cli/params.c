@@ -416,6 +416,15 @@ int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, 
         knobx_json_add_number(b, 1 / x);
         return 0;
     }
+    /* q_log_uniform_values rounds a draw in [min, max] to a multiple of q, which may lie
+     * outside (0 for min 1, q 8): the library holds a draw, so a value is held as the
+     * nearest draw, whose rounding check_fits compares with it */
+    if (p->kind == PK_Q_LOG_UNIFORM_VALUES && !grid) {
+        if (number_of(p, given, &x, err))
+            return -1;
+        knobx_json_add_number(b, fmin(p->max, fmax(p->min, x)));
+        return 0;
+    }
     char *end;
     double d = given->type == KNOBX_JSON_STRING ? strtod(given->str, &end) : 0;
     if (given->type == KNOBX_JSON_STRING && p->kind != PK_CATEGORICAL && p->kind != PK_CONSTANT &&

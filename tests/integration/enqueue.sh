@@ -99,6 +99,34 @@ grep -q "on steps of 0.25" bad.err || fail "grid q: $(cat bad.err)"
 grep -qF "'lr' cannot be 0.1: the sweep's 'lr' is a number in [0, 0.09] on steps of 0.03 (min 0.01 and max 0.1 rounded to steps of 0.03)" bad.err ||
     fail "grid lr: $(cat bad.err)"
 "$KNOB" enqueue g k=2 q=0.75 lr=0.09 $S > /dev/null || fail "grid: a point of the grid was refused"
+# q_log_uniform_values and q_log_uniform round their draw to a multiple of q, which may lie
+# outside [min, max]: 0 and 32 here, which the sampler gives, were refused ("'qlu' cannot
+# be 0: the sweep's 'qlu' is a number in [0, 32] on steps of 8"); a value off the steps or
+# past the rounded ends still is
+cat > qlog.yaml <<YAML
+program: $PROGS/echo_params.py
+method: random
+metric: {name: score, goal: maximize}
+parameters:
+  score: {value: 1}
+  qlu: {distribution: q_log_uniform_values, min: 1, max: 32, q: 8}
+  ql: {distribution: q_log_uniform, min: 0, max: 3.4657359, q: 8}
+YAML
+"$KNOB" run qlog.yaml $S --study ql --trials 0 > /dev/null 2>&1 || fail "the q_log study"
+"$KNOB" enqueue ql qlu=0 ql=32 $S > /dev/null 2> bad.err || fail "qlu=0 ql=32: $(cat bad.err)"
+"$KNOB" enqueue ql qlu=32 ql=0 $S > /dev/null 2> bad.err || fail "qlu=32 ql=0: $(cat bad.err)"
+"$KNOB" enqueue ql qlu=16 ql=8 $S > /dev/null 2> bad.err || fail "qlu=16 ql=8: $(cat bad.err)"
+R=ql
+refuse "'qlu' cannot be 5: the sweep's 'qlu' is a number in \[0, 32\] on steps of 8" qlu=5
+refuse "'qlu' cannot be 40: " qlu=40
+refuse "'ql' cannot be -8: " ql=-8
+refuse "'qlu' needs a number" qlu=abc
+R=
+"$KNOB" run qlog.yaml $S --study ql --trials 3 > ql.out 2> ql.err || fail "ql run: $(cat ql.err)"
+if grep -q "enqueued" ql.err; then fail "a warning for an enqueued q_log value: $(cat ql.err)"; fi
+"$KNOB" trials ql $S --format json |
+    py '[[t["params"]["qlu"], t["params"]["ql"]] for t in d]' > ql.txt
+expect_eq "$(cat ql.txt)" "[[0, 32], [32, 0], [16, 8]]" "the q_log values enqueued"
 # A param active only for some values of others names the params to give, down through
 # constants (k follows from o), with the values that make it active.
 printf '%s\n' 'metric: {name: score}' 'parameters:' '  o: {values: [a, b, c]}' \
