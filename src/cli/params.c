@@ -353,6 +353,26 @@ static bool same_choice(const knob_choice *c, const knobx_json *j)
     return false;
 }
 
+/* Why choice i, whose share of [0, 1) begins at acc, is never drawn: a probability of 0,
+ * or a share outside the quantiles searched; false when it is drawn. */
+static bool never_drawn(const sweep_param *p, size_t i, double acc, knobx_buf *err)
+{
+    double u = fmin(U_HIGH, fmax(U_LOW, acc + p->probs[i] / 2));
+    bool last = i + 1 == p->n_choices; /* it takes the rest (weighted_choice) */
+    if (p->probs[i] > 0 && u >= acc && (last || u < acc + p->probs[i]))
+        return false;
+    knobx_buf_printf(err, "'%s' cannot be ", p->name);
+    params_value_text(err, &p->choices[i]);
+    if (p->probs[i] > 0)
+        knobx_buf_printf(err,
+                         ": its probability in the sweep (%g) puts it outside the quantiles "
+                         "searched, [%g, 1 - %g], so no trial gets it\n",
+                         p->probs[i], U_LOW, U_LOW);
+    else
+        knobx_buf_puts(err, ": its probability in the sweep is 0, so no trial gets it\n");
+    return true;
+}
+
 /* The middle of choice `given`'s share of [0, 1). */
 static int weighted_fixed(const sweep_param *p, const knobx_json *given, knobx_buf *b,
                           knobx_buf *err)
@@ -360,6 +380,8 @@ static int weighted_fixed(const sweep_param *p, const knobx_json *given, knobx_b
     double acc = 0;
     for (size_t i = 0; i < p->n_choices; i++) {
         if (same_choice(&p->choices[i], given)) {
+            if (never_drawn(p, i, acc, err))
+                return -1;
             knobx_json_add_number(b, fmin(U_HIGH, fmax(U_LOW, acc + p->probs[i] / 2)));
             return 0;
         }

@@ -127,6 +127,16 @@ if grep -q "enqueued" ql.err; then fail "a warning for an enqueued q_log value: 
 "$KNOB" trials ql $S --format json |
     py '[[t["params"]["qlu"], t["params"]["ql"]] for t in d]' > ql.txt
 expect_eq "$(cat ql.txt)" "[[0, 32], [32, 0], [16, 8]]" "the q_log values enqueued"
+# a value of probability 0 is never drawn: refused saying so (it said "'a' cannot be x: the
+# sweep's 'a' is one of [x, y, z]", x among them)
+printf 'command: [/bin/true]\nmethod: random\nparameters:\n  a: {values: [x, y, z], probabilities: [0.0, 1.0, 0.0]}\n  b: {values: [u, v, w], probabilities: [0.0000001, 0.9999998, 0.0000001]}\n' > zero.yaml
+"$KNOB" run zero.yaml $S --study zp --trials 0 > /dev/null 2>&1 || fail "the zero-probability study"
+R=zp
+refuse "^knob enqueue: 'a' cannot be x: its probability in the sweep is 0, so no trial gets it$" a=x
+refuse "^knob enqueue: 'a' cannot be z: its probability in the sweep is 0, so no trial gets it$" a=z
+refuse "'b' cannot be w: its probability in the sweep (1e-07) puts it outside the quantiles searched" b=w
+R=
+"$KNOB" enqueue zp a=y b=v $S > /dev/null 2> bad.err || fail "a=y b=v: $(cat bad.err)"
 # A param active only for some values of others names the params to give, down through
 # constants (k follows from o), with the values that make it active.
 printf '%s\n' 'metric: {name: score}' 'parameters:' '  o: {values: [a, b, c]}' \
