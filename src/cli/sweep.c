@@ -718,6 +718,30 @@ static int check_macros(sweep_ctx *c, const yaml_node_t *item, const char *key)
     return 0;
 }
 
+/* The program to run, empty or blank, is no file: every trial would fail to start (exit
+ * 127). In the sweep stored with a study, which an older knob took, a warning: knob ask and
+ * knob tell run no program. */
+static int blank_program(sweep_ctx *c, const yaml_node_t *v, const char *key, const char *s)
+{
+    static const char why[] = "key '%s': empty (the script or executable to run)%s";
+    if (s[strspn(s, " \t")])
+        return 0;
+    if (!c->stored)
+        return sweep_errorf(c, v, why, key, "");
+    sweep_warnf(c, v, why, key, ": the command cannot run (knob ask and knob tell can)");
+    return 0;
+}
+
+/* Whether command element i is what runs: the first but ${env} and ${interpreter}, which
+ * run the element after them (or vanish). */
+static bool runs_element(const sweep *sw, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(sw->command[k], "${env}") && strcmp(sw->command[k], "${interpreter}"))
+            return false;
+    return true;
+}
+
 static int parse_command(sweep_ctx *c, const yaml_node_t *v)
 {
     sweep *sw = c->sw;
@@ -743,6 +767,8 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
             return -1;
         if (!had && c->program_macro)
             c->program_macro_i = i;
+        if (runs_element(sw, i) && blank_program(c, item, key, sweep_scalar(item)))
+            return -1;
         sw->command_at[sw->n_command][0] = (int)item->start_mark.line + 1;
         sw->command_at[sw->n_command][1] = (int)item->start_mark.column + 1;
         sw->command[sw->n_command++] = sweep_dup(sweep_scalar(item));
@@ -985,7 +1011,10 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     sweep *sw = c->sw;
     *done = true;
     if (!strcmp(ks, "program"))
-        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->program);
+        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->program) ||
+                       blank_program(c, v, ks, sw->program)
+                   ? -1
+                   : 0;
     if (!strcmp(ks, "run_cap"))
         return sweep_get_int(c, v, ks, &sw->run_cap, 1, EXACT_INT);
     if (!strcmp(ks, "storage"))

@@ -124,6 +124,20 @@ printf '%s\nmethod: grdi\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > metho
 check method.yaml "key 'method': expected grid, random, bayes, pbt, nsga2 or nsga3, got grdi; did you mean 'grid'?"
 printf '%s\ncommand: [python3, {args}]\nparameters:\n  lr: {min: 0, max: 1}\n' "$head" > cmd.yaml
 check cmd.yaml "key 'command[1]': expected a string, got a mapping"
+# an empty or blank program, or an empty element where the command's program is, names no
+# file: every trial failed with exit status 127 (an empty command was refused)
+printf 'program: ""\nmethod: random\nparameters:\n  a: {values: [1, 2]}\n' > prog0.yaml
+check prog0.yaml "prog0.yaml:1:10: key 'program': empty (the script or executable to run)"
+printf 'program: "   "\nmethod: random\nparameters:\n  a: {values: [1, 2]}\n' > prog1.yaml
+check prog1.yaml "prog1.yaml:1:10: key 'program': empty (the script or executable to run)"
+printf 'command: ["", "${args}"]\nmethod: random\nparameters:\n  a: {values: [1, 2]}\n' > cmd0.yaml
+check cmd0.yaml "cmd0.yaml:1:11: key 'command[0]': empty (the script or executable to run)"
+printf 'command: ["${env}", "${interpreter}", " ", x]\nmethod: random\nparameters:\n  a: {values: [1]}\n' > cmd1.yaml
+check cmd1.yaml "cmd1.yaml:1:39: key 'command[2]': empty (the script or executable to run)"
+# an empty argument after the program is an argument
+printf 'command: [/bin/true, "", "${args}"]\nmethod: random\nparameters:\n  a: {values: [1]}\n' > cmdarg.yaml
+"$KNOB" run cmdarg.yaml --storage "sqlite:///$T/arg.db" --trials 1 > out.txt 2> err.txt ||
+    fail "an empty argument refused: $(cat err.txt)"
 # an empty list or mapping is named so (the message said "expected a non-empty list ...,
 # got a list")
 printf '%s\nparameters:\n  opt: {values: []}\n' "$head" > emptyvalues.yaml
