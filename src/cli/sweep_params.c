@@ -1116,6 +1116,13 @@ int sweep_check_grid(const sweep_ctx *c)
         if (!sweep_is_grid(sw) && p->min == p->max &&
             (p->kind == PK_UNIFORM || p->kind == PK_LOG_UNIFORM || p->kind == PK_LOG_UNIFORM_VALUES))
             continue;
+        /* a list of values counts as a range does (the sweep stored with a study, which
+         * an older knob ran, keeps its list) */
+        if (p->kind == PK_CATEGORICAL && p->n_choices > MAX_GRID_POINTS && !c->stored)
+            return sweep_errorf_at(c, p->line, p->col,
+                                   "key 'parameters.%s': %s enumerates at most %d "
+                                   "values, got %zu",
+                                   p->name, how, MAX_GRID_POINTS, p->n_choices);
         double lo, step;
         long long k0, k1;
         if (grid_range(p, &lo, &step, &k0, &k1) && k1 - k0 + 1 > MAX_GRID_POINTS)

@@ -152,6 +152,18 @@ bound lognormal '{distribution: log_normal, mu: 0, sigma: 200}' \
 printf '%s\nparameters:\n  p: {distribution: q_uniform, min: 0, max: 1000000, q: 1}\n' \
     "$(printf 'program: x\nmethod: grid\nmetric: {name: loss}')" > gridq.yaml
 refused gridq.yaml "gridq.yaml:5:6: key 'parameters.p': method grid enumerates at most 100000 values, got 1000001"
+# a list of values is held to the same limit, at the parameter, as a range (300,000 ran);
+# the 10,000,000 points in all are the product's, refused at method
+python3 - <<'PY'
+head = "program: x\nmethod: grid\nmetric: {name: loss}\nparameters:\n"
+open("gridv.yaml", "w").write(head + "  p: {values: [" + ", ".join(map(str, range(100001))) + "]}\n")
+open("gridv100k.yaml", "w").write(head + "  p: {values: [" + ", ".join(map(str, range(100000))) + "]}\n")
+open("gridall.yaml", "w").write(head + "  p: {values: [" + ", ".join(map(str, range(10000))) + "]}\n"
+                                + "  q: {distribution: int_uniform, min: 1, max: 1001}\n")
+PY
+refused gridv.yaml "gridv.yaml:5:6: key 'parameters.p': method grid enumerates at most 100000 values, got 100001"
+accepted gridv100k.yaml
+refused gridall.yaml "gridall.yaml:2:9: key 'method': method grid enumerates at most 10000000 points, and the parameters make 10010000"
 # the largest that are held, and hyperband brackets that fit
 cat > edges.yaml <<YAML
 $head
