@@ -624,15 +624,9 @@ static int from_ln_bounds(sweep_ctx *c, sweep_param *p, const param_nodes *pn,
 static int read_bound(sweep_ctx *c, const yaml_node_t *v, const char *key, double *out, bool *has,
                       bool *is_int)
 {
-    if (sweep_get_number(c, v, key, out))
+    if (sweep_get_number(c, v, key, out)) /* which says a bound in quotes */
         return -1;
     const char *s = sweep_scalar(v);
-    if (v->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
-        v->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
-        sweep_warnf(c, v,
-                    "key '%s': \"%s\" is a string (in quotes), read as the number %g (W&B "
-                    "refuses a string here)",
-                    key, s, *out);
     *has = true;
     *is_int = !strpbrk(s, ".eEnN");
     return 0;

@@ -166,6 +166,14 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
                             sweep_nonfinite_word(n));
     if (!read_number(s, out, true))
         return sweep_errorf(c, n, "key '%s': expected a number, got \"%s\"", key, s);
+    /* a string in YAML (quoted, or a block scalar) is read as the number, and said: W&B's
+     * schema refuses one at its keys (run_cap, metric.target, a parameter's numbers) */
+    if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+        bool wandb = !strcmp(key, "run_cap") || !strcmp(key, "metric.target") ||
+                     !strncmp(key, "parameters.", 11);
+        sweep_warnf(c, n, "key '%s': \"%s\" is a string (in quotes), read as the number %.15g%s",
+                    key, s, *out, wandb ? " (W&B refuses a string here)" : "");
+    }
     return 0;
 }
 

@@ -201,6 +201,33 @@ for want in "wb.yaml:4:20: warning: key 'parameters.a': min equals max (1): the 
     grep -qF -- "$want" err.txt || fail "wb.yaml: expected '$want' in: $(cat err.txt)"
 done
 if grep -q "parameters.d" err.txt; then fail "wb.yaml: a plain range warned: $(cat err.txt)"; fi
+# so is every other number in quotes, as the bound is (they were read without a word); a
+# key W&B does not have is said without W&B's word, and a plain number says nothing
+cat > wbq.yaml <<'YAML'
+command: [sh, -c, "echo acc=0.95 size=1"]
+method: random
+run_cap: "2"
+trials: '2'
+metric: {name: acc, goal: maximize, target: "0.9"}
+constraints: [{name: size, max: "3"}]
+parameters:
+  a: {distribution: q_uniform, min: 0, max: 10, q: "2"}
+  b: {distribution: normal, mu: "1", sigma: "2"}
+  p: {values: [x, y], probabilities: ["0.5", 0.5]}
+  c: {min: 0, max: 1.5}
+YAML
+"$KNOB" run wbq.yaml --storage memory: --trials 0 > out.txt 2> err.txt || fail "wbq.yaml: $(cat err.txt)"
+for want in "wbq.yaml:3:10: warning: key 'run_cap': \"2\" is a string (in quotes), read as the number 2 (W&B refuses a string here)" \
+    "wbq.yaml:4:9: warning: key 'trials': \"2\" is a string (in quotes), read as the number 2$" \
+    "wbq.yaml:5:45: warning: key 'metric.target': \"0.9\" is a string (in quotes), read as the number 0.9 (W&B refuses a string here)" \
+    "wbq.yaml:6:33: warning: key 'constraints\[0\].max': \"3\" is a string (in quotes), read as the number 3$" \
+    "wbq.yaml:8:52: warning: key 'parameters.a.q': \"2\" is a string" \
+    "wbq.yaml:9:33: warning: key 'parameters.b.mu': \"1\" is a string" \
+    "wbq.yaml:9:45: warning: key 'parameters.b.sigma': \"2\" is a string" \
+    "wbq.yaml:10:39: warning: key 'parameters.p.probabilities': \"0.5\" is a string"; do
+    grep -q -- "$want" err.txt || fail "wbq.yaml: expected '$want' in: $(cat err.txt)"
+done
+expect_eq "$(grep -c warning err.txt)" 8 "warnings of wbq.yaml ($(cat err.txt))"
 # usage errors are status 2 as well
 set +e
 "$KNOB" run > /dev/null 2>&1; s1=$?
