@@ -25,9 +25,21 @@ static bool parse_number(const char *s, size_t n, double *out)
      * ("0x7ffd" of a printed pointer is no loss) */
     if (strpbrk(tmp, "xX"))
         return false;
+    /* digits grouped by underscores, as Python's float() reads them ("1_000.5", which
+     * f"{x:_}" prints): an underscore only between two digits */
+    char plain[sizeof tmp];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (tmp[i] == '_' && !(i > 0 && isdigit((unsigned char)tmp[i - 1]) && i + 1 < n &&
+                               isdigit((unsigned char)tmp[i + 1])))
+            return false;
+        if (tmp[i] != '_')
+            plain[k++] = tmp[i];
+    }
+    plain[k] = 0;
     char *end;
-    double v = strtod(tmp, &end);
-    if (end == tmp || *end)
+    double v = strtod(plain, &end);
+    if (end == plain || *end)
         return false;
     *out = v;
     return true;
