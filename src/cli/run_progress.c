@@ -37,6 +37,8 @@ static void refresh_best(runner *r, knob_study *s)
 {
     knobx_buf b = {0};
     int rc;
+    if (knob_study_n_objectives(s) == 0)
+        return; /* a study without a metric has no best (the summary says why) */
     if (knob_study_n_objectives(s) != 1) {
         const knob_trial_info *const *front;
         size_t n;

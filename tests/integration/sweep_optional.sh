@@ -57,4 +57,17 @@ sweep noprog.yaml 'metric: {name: loss, goal: minimize}' 'method: bayes'
 asks noprog.yaml
 "$KNOB" tell s$n 0 0.5 --storage "sqlite:///$T/s.db" || fail "tell after an ask without program"
 asks noprog.yaml
+
+# 9. knob run without a metric: its progress lines say nothing of a best (each said "the
+# best trial could not be read: study 'r' has no objective, so no Pareto front")
+printf 'command: [/bin/true]\nmethod: grid\nparameters:\n  a: {values: [1, 2]}\n' > run.yaml
+"$KNOB" run run.yaml --storage "sqlite:///$T/run.db" > out.txt 2> err.txt ||
+    fail "run without a metric: $(cat out.txt err.txt)"
+expect_eq "$(grep -c '^trial [01] complete  \[[12]/2 done, 0 failed, 0 pruned, [01] running, [^]]*\]$' out.txt)" 2 \
+    "the progress lines ($(cat out.txt))"
+if grep -qi "best\|pareto\|could not be read" out.txt err.txt; then
+    fail "a best without a metric: $(cat out.txt err.txt)"
+fi
+grep -qx "the study has no metric: a trial completes when its program exits 0" out.txt ||
+    fail "the summary: $(cat out.txt)"
 echo ok
