@@ -99,16 +99,33 @@ static int suggest_q_uniform(const sweep_param *p, knob_trial *t, knob_choice *o
     return rc;
 }
 
+/* The value of quantile u under a normal family form, before q: the shortest decimal of at
+ * most 15 digits whose quantile (normal_fixed's) is u itself, else u's value to 15 digits.
+ * So an enqueued value comes back as given: 13.6 under N(5, 2), held as its quantile
+ * 1 - 8.5e-6, came back as 13.5999999999993 through Phi^{-1} (and log-normal 100 as
+ * 100.000000000542), the tail's few bits of u not holding 15 digits of it. */
+static double normal_value(const sweep_param *p, double u)
+{
+    bool lognormal = p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
+    double z = p->mu + p->sigma * knob_normal_quantile(u), x = lognormal ? exp(z) : z;
+    char text[40];
+    for (int digits = 1; digits <= 15 && isfinite(x); digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, x);
+        double c = strtod(text, NULL);
+        if ((!lognormal || c > 0) &&
+            knob_normal_cdf(((lognormal ? log(c) : c) - p->mu) / p->sigma) == u)
+            return c;
+    }
+    return tidy(x);
+}
+
 /* The normal family: a quantile through Phi^{-1}, then exp and q as the form says. */
 static int suggest_normal(const sweep_param *p, knob_trial *t, knob_choice *out)
 {
-    double u, z;
+    double u;
     int rc = quantile(t, p->name, &u);
-    z = p->mu + p->sigma * knob_normal_quantile(u);
-    if (p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL)
-        z = exp(z);
-    *out = number(p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL ? params_round_q(z, p)
-                                                                       : tidy(z));
+    double x = rc ? 0 : normal_value(p, u);
+    *out = number(p->kind == PK_Q_NORMAL || p->kind == PK_Q_LOG_NORMAL ? params_round_q(x, p) : x);
     return rc;
 }
 

@@ -49,6 +49,18 @@ e = open(sys.argv[1] + "/enq.txt").read().split("enqueued ", 1)[1].rsplit(" in s
 e = json.loads(e)
 assert set(e) == set(want) - {"score"} and e == {k: p[k] for k in e}, (e, p)
 PY
+# values in the normal family's tails come back exactly as given (the quantile the library
+# holds of 13.6 under N(5, 2) gave 13.5999999999993 back, log-normal 100 100.000000000542)
+"$KNOB" enqueue e n=13.6 ln=100 qn=-1.5 $S > tail.txt 2> tail.err || fail "enqueue: $(cat tail.err)"
+grep -q 'enqueued {"n":13.6,"ln":100.0,' tail.txt || grep -q 'enqueued {"n":13.6,"ln":100,' tail.txt ||
+    fail "enqueued tails: $(cat tail.txt)"
+"$KNOB" run sweep.yaml $S --study e --trials 1 > /dev/null
+"$KNOB" trials e $S --format json > t.json
+python3 - "$T" <<'PY' || fail "tail params: $(cat $T/t.json)"
+import json, sys
+p = json.load(open(sys.argv[1] + "/t.json"))[2]["params"]
+assert p["n"] == 13.6 and p["ln"] == 100, p
+PY
 # Values the space cannot hold are refused with exit 2, naming the param and its space,
 # and nothing is enqueued: a name the sweep does not know, a value outside the choices or
 # the range, a whole number that is not whole, a value off the steps, a constant changed.
