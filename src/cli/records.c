@@ -85,6 +85,36 @@ static void add_bad(record *r, const char *key, size_t klen, const char *text, s
     }
 }
 
+/* A member k of a record's JSON object, its key `key` (klen bytes): a nested object's
+ * members under "key.member", as W&B names a nested metric ({"val": {"loss": 0.25}} is
+ * val.loss), to depth 8. */
+static void add_member(record *out, const knobx_json *k, const char *key, size_t klen, int depth)
+{
+    double v;
+    if (k->type == KNOBX_JSON_NUMBER)
+        add(out, key, klen, k->num);
+    else if (k->type == KNOBX_JSON_STRING && parse_number(k->str, strlen(k->str), &v))
+        add(out, key, klen, v); /* "nan", "inf", "0.5" */
+    else if (k->type == KNOBX_JSON_NULL)
+        add(out, key, klen, NAN); /* a value that is not a number */
+    else if (k->type == KNOBX_JSON_STRING)
+        add_bad(out, key, klen, k->str, strlen(k->str));
+    else if (k->type == KNOBX_JSON_OBJECT && k->n && depth < 8) {
+        char inner[sizeof out->f[0].key];
+        for (size_t i = 0; i < k->n; i++) {
+            int n = snprintf(inner, sizeof inner, "%.*s.%s", (int)klen, key, k->kids[i]->key);
+            if (n > 0 && (size_t)n < sizeof inner)
+                add_member(out, k->kids[i], inner, (size_t)n, depth + 1);
+        }
+        add_bad(out, key, klen, "an object", strlen("an object")); /* the key itself */
+    } else {
+        const char *what = k->type == KNOBX_JSON_BOOL    ? (k->b ? "true" : "false")
+                           : k->type == KNOBX_JSON_ARRAY ? "a list"
+                                                         : "an object";
+        add_bad(out, key, klen, what, strlen(what));
+    }
+}
+
 static bool parse_json(const char *line, record *out)
 {
     knobx_json *j = knobx_json_parse_nonfinite(line, (size_t)-1, NULL, 0);
@@ -92,24 +122,8 @@ static bool parse_json(const char *line, record *out)
         knobx_json_free(j);
         return false;
     }
-    for (size_t i = 0; i < j->n; i++) {
-        const knobx_json *k = j->kids[i];
-        double v;
-        if (k->type == KNOBX_JSON_NUMBER)
-            add(out, k->key, strlen(k->key), k->num);
-        else if (k->type == KNOBX_JSON_STRING && parse_number(k->str, strlen(k->str), &v))
-            add(out, k->key, strlen(k->key), v); /* "nan", "inf", "0.5" */
-        else if (k->type == KNOBX_JSON_NULL)
-            add(out, k->key, strlen(k->key), NAN); /* a value that is not a number */
-        else if (k->type == KNOBX_JSON_STRING)
-            add_bad(out, k->key, strlen(k->key), k->str, strlen(k->str));
-        else {
-            const char *what = k->type == KNOBX_JSON_BOOL    ? (k->b ? "true" : "false")
-                               : k->type == KNOBX_JSON_ARRAY ? "a list"
-                                                             : "an object";
-            add_bad(out, k->key, strlen(k->key), what, strlen(what));
-        }
-    }
+    for (size_t i = 0; i < j->n; i++)
+        add_member(out, j->kids[i], j->kids[i]->key, strlen(j->kids[i]->key), 0);
     knobx_json_free(j);
     return true;
 }
