@@ -1664,6 +1664,16 @@ static int cannot_connect(pg *d)
     return fail_msg(d, "cannot connect", msg);
 }
 
+/* libpq's notices go nowhere: its default printed them on stderr, among them the server's
+ * "FATAL:  terminating connection due to administrator command" of a restart, without a
+ * word of which storage or operation; knob says what a lost connection did (with_retry). A
+ * NULL processor leaves the default in place. */
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 static int open_pg(const char *url, const char *where, void **be)
 {
     (void)where;
@@ -1701,7 +1711,7 @@ static int open_pg(const char *url, const char *where, void **be)
             break;
         }
         rc = KNOB_OK;
-        PQsetNoticeProcessor(d->c, NULL, NULL);
+        PQsetNoticeProcessor(d->c, quiet_notice, NULL);
         rc = create_schema(d);
         if (!rc)
             rc = start_session(d);
