@@ -1303,7 +1303,9 @@ KNOB_API void knob_hypergrad_free(knob_hypergrad *h);
  * last step's direction, then params in place. KNOB_EINVAL for NULL arguments; a gradient
  * that is not finite is KNOB_EINVAL and changes nothing, and so is one so large that the
  * hypergradient or the new rate is not (hyper_rate > 0), or (Adam) that its square is not
- * (a value past about 1e154). The _f form takes floats. */
+ * (a value past about 1e154), or that the new velocity, direction or any new param is not
+ * (a float past FLT_MAX for the _f form); so is a param that is not finite. Nothing is
+ * changed before all of the new state is known to be finite. The _f form takes floats. */
 KNOB_API int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad);
 KNOB_API int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad);
 

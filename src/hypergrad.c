@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 struct knob_hypergrad {
@@ -10,6 +11,7 @@ struct knob_hypergrad {
     size_t n;
     double *dir;   /* the last step's direction d_t: theta_t = theta_{t-1} - rate * d_t */
     double *m, *v; /* momentum's velocity, or Adam's moments */
+    double *next;  /* 3n: this step's m, v and direction, taken only once all are finite */
     double rate, hyper;
     int64_t t;
 };
@@ -70,8 +72,9 @@ int knob_hypergrad_create(const knob_hypergrad_options *opts, size_t n, knob_hyp
         h->dir = calloc(n, sizeof *h->dir);
         h->m = calloc(n, sizeof *h->m);
         h->v = calloc(n, sizeof *h->v);
+        h->next = n <= SIZE_MAX / 3 ? calloc(3 * n, sizeof *h->next) : NULL;
     }
-    if (!h || !h->dir || !h->m || !h->v) {
+    if (!h || !h->dir || !h->m || !h->v || !h->next) {
         knob_hypergrad_free(h);
         return knob__oom("hypergrad");
     }
@@ -89,6 +92,7 @@ void knob_hypergrad_free(knob_hypergrad *h)
     free(h->dir);
     free(h->m);
     free(h->v);
+    free(h->next);
     free(h);
 }
 
@@ -145,26 +149,71 @@ static int next_rate(const knob_hypergrad *h, const double *g, double *rate, dou
     return KNOB_OK;
 }
 
-/* Takes the rate, then this step's direction. */
-static void advance(knob_hypergrad *h, const double *g, double rate, double hyper)
+/* This step's velocity (or moments) and direction into h->next, from the gradient; changes
+ * nothing else. A velocity of finite gradients still overflows (momentum 0.9, two gradients
+ * of 1e308): it was taken, the params became -inf and stayed so with every later gradient.
+ * Such a step is KNOB_EINVAL. */
+static int next_state(knob_hypergrad *h, const double *g)
 {
     const knob_hypergrad_options *o = &h->o;
+    size_t n = h->n;
+    double *m = h->next, *v = h->next + n, *dir = h->next + 2 * n;
+    double t = (double)(h->t + 1);
+    double c1 = 1 - pow(o->beta1, t), c2 = 1 - pow(o->beta2, t);
+    for (size_t i = 0; i < n; i++) {
+        if (o->method == KNOB_HYPERGRAD_SGD) {
+            m[i] = o->momentum * h->m[i] + g[i];
+            v[i] = 0;
+            dir[i] = m[i];
+        } else {
+            m[i] = o->beta1 * h->m[i] + (1 - o->beta1) * g[i];
+            v[i] = o->beta2 * h->v[i] + (1 - o->beta2) * g[i] * g[i];
+            dir[i] = (m[i] / c1) / (sqrt(v[i] / c2) + o->eps);
+        }
+        if (!isfinite(m[i]) || !isfinite(v[i]) || !isfinite(dir[i]))
+            return knob__error(KNOB_EINVAL,
+                               "hypergrad: step %lld: gradient %zu (%g) makes the %s %g and the "
+                               "direction %g: the gradient is too large (nothing changed)",
+                               (long long)h->t + 1, i, g[i],
+                               o->method == KNOB_HYPERGRAD_SGD ? "velocity" : "first moment", m[i],
+                               dir[i]);
+    }
+    return KNOB_OK;
+}
+
+/* A param the step would make infinite (a large rate times a large direction: SGD with
+ * rate 1e278 and gradient 1e300 went to -inf and returned KNOB_OK), or one that is not
+ * finite before it. */
+static int check_param(const knob_hypergrad *h, size_t i, double rate, double before, double after)
+{
+    if (isfinite(after))
+        return KNOB_OK;
+    if (!isfinite(before))
+        return knob__error(KNOB_EINVAL, "hypergrad: step %lld: param %zu is %g (nothing changed)",
+                           (long long)h->t + 1, i, before);
+    return knob__error(KNOB_EINVAL,
+                       "hypergrad: step %lld: param %zu would go from %g to %g (the rate %g "
+                       "times the direction %g): the step is too large (nothing changed)",
+                       (long long)h->t + 1, i, before, after, rate, h->next[2 * h->n + i]);
+}
+
+/* Takes the rate and the state next_state made. */
+static void advance(knob_hypergrad *h, double rate, double hyper)
+{
+    size_t n = h->n;
     h->rate = rate;
     h->hyper = hyper;
     h->t++;
-    if (o->method == KNOB_HYPERGRAD_SGD) {
-        for (size_t i = 0; i < h->n; i++) {
-            h->m[i] = o->momentum * h->m[i] + g[i];
-            h->dir[i] = h->m[i];
-        }
-        return;
-    }
-    double c1 = 1 - pow(o->beta1, (double)h->t), c2 = 1 - pow(o->beta2, (double)h->t);
-    for (size_t i = 0; i < h->n; i++) {
-        h->m[i] = o->beta1 * h->m[i] + (1 - o->beta1) * g[i];
-        h->v[i] = o->beta2 * h->v[i] + (1 - o->beta2) * g[i] * g[i];
-        h->dir[i] = (h->m[i] / c1) / (sqrt(h->v[i] / c2) + o->eps);
-    }
+    memcpy(h->m, h->next, n * sizeof *h->m);
+    memcpy(h->v, h->next + n, n * sizeof *h->v);
+    memcpy(h->dir, h->next + 2 * n, n * sizeof *h->dir);
+}
+
+/* The rate and the new state of a step from a finite gradient, all checked, none taken. */
+static int prepare(knob_hypergrad *h, const double *g, double *rate, double *hyper)
+{
+    int rc = next_rate(h, g, rate, hyper);
+    return rc ? rc : next_state(h, g);
 }
 
 int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad)
@@ -175,9 +224,13 @@ int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad)
         if (!isfinite(grad[i]))
             return knob__error(KNOB_EINVAL, "hypergrad: gradient %zu is %g", i, grad[i]);
     double rate = 0, hyper = 0;
-    if (next_rate(h, grad, &rate, &hyper))
-        return KNOB_EINVAL;
-    advance(h, grad, rate, hyper);
+    int rc = prepare(h, grad, &rate, &hyper);
+    const double *dir = h->next + 2 * h->n;
+    for (size_t i = 0; i < h->n && !rc; i++)
+        rc = check_param(h, i, rate, params[i], params[i] - rate * dir[i]);
+    if (rc)
+        return rc;
+    advance(h, rate, hyper);
     for (size_t i = 0; i < h->n; i++)
         params[i] -= h->rate * h->dir[i];
     return KNOB_OK;
@@ -198,9 +251,13 @@ int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad)
     }
     double rate = 0, hyper = 0;
     if (!rc)
-        rc = next_rate(h, g, &rate, &hyper);
+        rc = prepare(h, g, &rate, &hyper);
+    /* the float the param becomes: a double past FLT_MAX is inf there */
+    const double *dir = h->next + 2 * h->n;
+    for (size_t i = 0; i < h->n && !rc; i++)
+        rc = check_param(h, i, rate, params[i], (float)(params[i] - rate * dir[i]));
     if (!rc) {
-        advance(h, g, rate, hyper);
+        advance(h, rate, hyper);
         for (size_t i = 0; i < h->n; i++)
             params[i] = (float)(params[i] - h->rate * h->dir[i]);
     }

@@ -228,6 +228,71 @@ static void an_overflowing_adam_moment_is_refused(void **state)
     knob_hypergrad_free(h);
 }
 
+/* A step whose gradient, rate and hypergradient are finite but whose new velocity or params
+ * are not: SGD whose rate grew to 1e278 meeting a gradient of 1e300, a momentum velocity of
+ * two gradients of 1e308, Adam with a rate near DBL_MAX, a float param past FLT_MAX. Each
+ * returned KNOB_OK with an infinite param (the velocity stayed infinite for good); each is
+ * refused, changes nothing, and the next usable gradient steps. */
+static void an_overflowing_new_state_is_refused(void **state)
+{
+    (void)state;
+    knob_hypergrad *h;
+    knob_hypergrad_options o = {.method = KNOB_HYPERGRAD_SGD, .rate = 0.1, .hyper_rate = 0.01};
+    double x[1] = {1}, g[1] = {1e-20};
+    assert_int_equal(knob_hypergrad_create(&o, 1, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    g[0] = 1e300; /* the new rate 1e278 is finite; the param would be -inf */
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 0"));
+    assert_non_null(strstr(knob_errmsg(), "step 2"));
+    assert_true(x[0] == 1 && knob_hypergrad_rate(h) == 0.1);
+    assert_true(knob_hypergrad_hypergradient(h) == 0);
+    g[0] = 1;
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    assert_true(isfinite(x[0]) && x[0] < 1);
+    knob_hypergrad_free(h);
+
+    o = (knob_hypergrad_options){.method = KNOB_HYPERGRAD_SGD, .rate = 1e-300, .momentum = 0.9};
+    assert_int_equal(knob_hypergrad_create(&o, 1, &h), KNOB_OK);
+    x[0] = 1;
+    g[0] = 1e308;
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    double was = x[0];
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_EINVAL); /* 0.9e308 + 1e308 */
+    assert_non_null(strstr(knob_errmsg(), "velocity"));
+    assert_true(x[0] == was);
+    g[0] = 1; /* the velocity is still the first step's: 0.9e308 + 1 */
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    assert_true(isfinite(x[0]) && x[0] < was);
+    knob_hypergrad_free(h);
+
+    o = (knob_hypergrad_options){.method = KNOB_HYPERGRAD_ADAM, .rate = 1e308};
+    double y[2] = {1e308, 0}, gy[2] = {-1, 1}; /* Adam's first direction: -1 and 1 */
+    assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step(h, y, gy), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 0"));
+    assert_true(y[0] == 1e308 && y[1] == 0);
+    y[0] = 0;
+    assert_int_equal(knob_hypergrad_step(h, y, gy), KNOB_OK); /* the first step, taken now */
+    assert_float_equal(y[0], 1e308, 1e296);
+    knob_hypergrad_free(h);
+
+    o = (knob_hypergrad_options){.method = KNOB_HYPERGRAD_SGD, .rate = 1e30};
+    float xf[2] = {0, 0}, gf[2] = {1, 1e10f}; /* 1e40 is no float */
+    assert_int_equal(knob_hypergrad_create(&o, 2, &h), KNOB_OK);
+    assert_int_equal(knob_hypergrad_step_f(h, xf, gf), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 1"));
+    assert_true(xf[0] == 0 && xf[1] == 0);
+    gf[1] = 1;
+    assert_int_equal(knob_hypergrad_step_f(h, xf, gf), KNOB_OK);
+    assert_true(xf[0] == -1e30f && xf[1] == -1e30f);
+    /* a param that is not finite before the step is refused as well */
+    double z[2] = {0, INFINITY}, gz[2] = {1, 1};
+    assert_int_equal(knob_hypergrad_step(h, z, gz), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "param 1 is inf"));
+    knob_hypergrad_free(h);
+}
+
 static void bad_options_are_named(void **state)
 {
     (void)state;
@@ -266,6 +331,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(float_form_follows_double),
         cmocka_unit_test(an_overflowing_hypergradient_is_refused),
         cmocka_unit_test(an_overflowing_adam_moment_is_refused),
+        cmocka_unit_test(an_overflowing_new_state_is_refused),
         cmocka_unit_test(bad_options_are_named),
     };
     if (argc > 1)
