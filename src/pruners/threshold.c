@@ -1,4 +1,6 @@
-/* Stops a trial whose latest value leaves [lower, upper]. */
+/* Stops a trial whose latest value leaves [lower, upper]. Its option `objective` says which
+ * objective the reported values are: their direction decides which infinity is a diverged run
+ * (pruned before the pruner is asked) and which one the bounds judge. */
 #include "pruners/common.h"
 
 #include <math.h>
@@ -6,7 +8,7 @@
 
 typedef struct thr {
     double lower, upper;
-    int64_t n_warmup_steps, interval_steps;
+    int64_t n_warmup_steps, interval_steps, objective;
 } thr;
 
 /* Neither bound given (both left infinite, their defaults): a pruner that prunes no finite
@@ -38,10 +40,14 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     const thr *p = state;
     int64_t step;
     double v;
-    (void)s;
+    knob_direction dir;
     *out = false;
     if (check_bounds(p))
         return KNOB_EINVAL;
+    /* the bounds hold whatever the direction, but an objective the study lacks is an error */
+    int rc = knob__prune_direction(s, p->objective, "threshold", &dir);
+    if (rc)
+        return rc;
     if (!knob_trial_latest_report(t, &step, &v) ||
         !knob__check_step(t, step, p->n_warmup_steps, p->interval_steps))
         return KNOB_OK;
@@ -56,6 +62,8 @@ static const knob_option options[] = {
      "no pruning of a trial before this step", NULL},
     {"interval_steps", KNOB_OPT_INT, offsetof(thr, interval_steps), "1", 1, 1e18,
      "check every this many steps after the warmup", NULL},
+    {"objective", KNOB_OPT_INT, offsetof(thr, objective), "0", 0, 1000,
+     "which objective's intermediate values to read", NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 

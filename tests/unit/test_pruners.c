@@ -969,6 +969,62 @@ static void diverged_by_the_pruned_objective(void **state)
     knob_storage_close(st);
 }
 
+/* The threshold pruner takes `objective` as every other built-in does (it was refused as an
+ * unknown option): with objective 1 maximized, +inf is a gain its bounds judge (kept above
+ * lower, stopped above upper) and -inf a diverged run, although objective 0 is minimized; an
+ * objective the study lacks is an error when it is asked. */
+static void threshold_reads_the_objective(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    static const struct {
+        const char *opts;
+        double last;
+        bool pruned;
+    } cases[] = {
+        {"lower=0,objective=1", INFINITY, false}, {"lower=0,objective=1", -INFINITY, true},
+        {"upper=1,objective=1", INFINITY, true},  {"lower=0,objective=1", 0.5, false},
+        {"lower=0,objective=1", -0.5, true},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        knob_pruner *p = NULL;
+        knob_study *s;
+        knob_trial *t;
+        char name[16];
+        bool stop = !cases[k].pruned;
+        if (knob_pruner_create("threshold", cases[k].opts, &p))
+            fail_msg("%s: %s", cases[k].opts, knob_errmsg());
+        knob_study_options o = {.directions = dirs, .n_objectives = 2, .pruner = p};
+        snprintf(name, sizeof name, "thr%zu", k);
+        assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 0, 0.5), KNOB_OK);
+        assert_int_equal(knob_trial_report(t, 1, cases[k].last), KNOB_OK);
+        assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+        if (stop != cases[k].pruned)
+            fail_msg("%s, a report of %g: pruned %d", cases[k].opts, cases[k].last, stop);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        knob_study_free(s);
+    }
+    knob_pruner *p = NULL;
+    knob_study *s;
+    knob_trial *t;
+    bool stop = true;
+    assert_int_equal(knob_pruner_create("threshold", "upper=1,objective=2", &p), KNOB_OK);
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .pruner = p};
+    assert_int_equal(knob_study_create(st, "thr_bad", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 5), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'threshold': option objective=2"));
+    assert_false(stop);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* One process finishes trials; another, on its own connection, is pruned by them. */
 static void across_processes(void **state)
 {
@@ -1029,6 +1085,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(curve_jackknife_keeps_a_noisy_curve),
         cmocka_unit_test(several_objectives),
         cmocka_unit_test(diverged_by_the_pruned_objective),
+        cmocka_unit_test(threshold_reads_the_objective),
         cmocka_unit_test(across_processes),
     };
     if (argc > 1)
