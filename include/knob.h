@@ -912,12 +912,14 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * after the study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
- * a state, a count of values, values where the state has none, a non-finite
- * value (an infinite one is taken with the study's option infinite_values), a NaN
- * constraint value, a "constraints" system attribute that is not a JSON array of numbers, a count
- * of constraint values other than the study's trials have (as this handle's view knows them),
- * fixed_params not a JSON object, a param outside its distribution or given twice, an attribute
- * that is not JSON), and then nothing is written; KNOB_EDONE (max_trials), KNOB_ESTORAGE,
+ * a state, a count of values, values where the state has none (RUNNING, WAITING, FAIL), a
+ * non-finite value (an infinite one is taken with the study's option infinite_values), an
+ * intermediate value at a negative step (as knob_trial_report refuses it; a NaN one is left
+ * out, as a report does not store it), a NaN constraint value, a "constraints" system
+ * attribute that is not a JSON array of numbers, a count of constraint values other than the
+ * study's trials have (as this handle's view knows them), fixed_params not a JSON object, a
+ * param outside its distribution or given twice, an attribute that is not JSON), and then
+ * nothing is written; KNOB_EDONE (max_trials), KNOB_ESTORAGE,
  * KNOB_ENOMEM. The study's thread. */
 KNOB_API int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *number);
 

@@ -75,6 +75,12 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                            "study '%s': an added %s trial has %zu values; it has none "
                            "until it is told",
                            s->name, info_states[info->state], info->n_values);
+    /* a failed trial stores none: values given with one were dropped without a word */
+    if (info->state == KNOB_TRIAL_FAIL && info->n_values)
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': an added fail trial has %zu values; a failed trial "
+                           "has none",
+                           s->name, info->n_values);
     if (info->state == KNOB_TRIAL_COMPLETE && info->n_values != s->n_dirs)
         return knob__error(KNOB_EINVAL,
                            "study '%s': an added complete trial has %zu values; the study "
@@ -105,6 +111,13 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
         if (arrays[i].n && !arrays[i].array)
             return knob__error(KNOB_EINVAL, "study '%s': added trial: %s NULL (n_%s is %zu)",
                                s->name, arrays[i].name, arrays[i].name, arrays[i].n);
+    /* a step knob_trial_report refuses: it was left out without a word */
+    for (size_t i = 0; i < info->n_intermediate; i++)
+        if (info->intermediate[i].step < 0)
+            return knob__error(KNOB_EINVAL,
+                               "study '%s': added trial: intermediate value %zu is at step "
+                               "%lld; steps must be >= 0",
+                               s->name, i, (long long)info->intermediate[i].step);
     for (size_t i = 0; i < info->n_params; i++) {
         const knob_param *p = &info->params[i];
         if (!p->name || !p->name[0] || !p->dist)
@@ -210,7 +223,7 @@ static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
 {
     int rc = info->n_params ? knob__store_params(s, id, recs, info->n_params) : KNOB_OK;
     for (size_t i = 0; i < info->n_intermediate && !rc; i++)
-        if (info->intermediate[i].step >= 0 && !isnan(info->intermediate[i].value))
+        if (!isnan(info->intermediate[i].value))
             rc = knob__store_report(s, id, info->intermediate[i].step, info->intermediate[i].value);
     for (size_t i = 0; i < info->n_user_attrs && !rc; i++)
         rc =
@@ -274,7 +287,7 @@ static int by_step_then_place(const void *a, const void *b)
 }
 
 /* The intermediate values of an added trial in step order, each step once with its first
- * value (as knob__store_report keeps it); negative steps and NaN values left out. Sorted,
+ * value (as knob__store_report keeps it); NaN values left out (steps are checked >= 0). Sorted,
  * not searched value by value: a trial of 100,000 values is added in n log n. */
 static int first_per_step(const knob_step_value *in, size_t n, knob_step_value *out, size_t *n_out)
 {
@@ -286,7 +299,7 @@ static int first_per_step(const knob_step_value *in, size_t n, knob_step_value *
         return knob__oom("intermediate values");
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (in[i].step >= 0 && !isnan(in[i].value))
+        if (!isnan(in[i].value))
             p[m++] = (placed_value){in[i], i};
     qsort(p, m, sizeof *p, by_step_then_place);
     for (size_t i = 0; i < m; i++)
@@ -368,22 +381,20 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         rc = write_rows(s, id, info, recs);
     if (!rc && finished) {
         /* A pruned trial keeps the value it was given, else its last intermediate value:
-         * that of its highest step, as written (write_rows: the first at a step, no negative
-         * step, no NaN), whatever the order the entries came in. */
+         * that of its highest step, as written (write_rows: the first at a step, no NaN),
+         * whatever the order the entries came in. */
         const double *v = info->values;
         size_t n = info->n_values;
         if (info->state == KNOB_TRIAL_PRUNED && !n && s->n_dirs == 1) {
             const knob_step_value *last = NULL;
             for (size_t i = 0; i < info->n_intermediate; i++) {
                 const knob_step_value *e = &info->intermediate[i];
-                if (e->step >= 0 && !isnan(e->value) && (!last || e->step > last->step))
+                if (!isnan(e->value) && (!last || e->step > last->step))
                     last = e;
             }
             v = last ? &last->value : NULL;
             n = last ? 1 : 0;
         }
-        if (info->state == KNOB_TRIAL_FAIL)
-            n = 0;
         rc = knob__store_finish(s, id, info->state, n ? v : NULL, n);
     }
     /* its own times, as Optuna's add_trial keeps them (copy_study); none given (NaN, or 0

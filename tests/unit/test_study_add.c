@@ -107,7 +107,6 @@ static void add_and_read(const char *url)
     info.n_values = 0;
     assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
     info.state = KNOB_TRIAL_FAIL;
-    info.n_values = 1;
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
     assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
     assert_int_equal(n, 4);
@@ -808,8 +807,8 @@ static void infinite_postgres(void **state)
 }
 
 /* A pruned trial added without values takes the value of its highest step, as a pruned
- * trial that reported them: not the last entry's (entries in any order; a negative step and
- * a NaN are not reported values), and none when it has none to take. */
+ * trial that reported them: not the last entry's (entries in any order; a NaN is not a
+ * reported value), and none when it has none to take. */
 static void pruned_takes_its_highest_step(void **state)
 {
     (void)state;
@@ -817,14 +816,12 @@ static void pruned_takes_its_highest_step(void **state)
     knob_study *s;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     assert_int_equal(knob_study_create(st, "pruned", NULL, &s), KNOB_OK);
-    knob_step_value inter[4] = {{.step = 7, .value = 0.7},
-                                {.step = 2, .value = 0.2},
-                                {.step = 9, .value = NAN},
-                                {.step = -1, .value = 0.9}};
-    knob_trial_info info = {.state = KNOB_TRIAL_PRUNED, .n_intermediate = 4, .intermediate = inter};
+    knob_step_value inter[3] = {
+        {.step = 7, .value = 0.7}, {.step = 2, .value = 0.2}, {.step = 9, .value = NAN}};
+    knob_trial_info info = {.state = KNOB_TRIAL_PRUNED, .n_intermediate = 3, .intermediate = inter};
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
     info.n_intermediate = 1;
-    info.intermediate = &inter[3]; /* a negative step alone: no value */
+    info.intermediate = &inter[2]; /* a NaN alone: no value */
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
     const knob_trial_info *const *trials;
     size_t n;
@@ -837,18 +834,85 @@ static void pruned_takes_its_highest_step(void **state)
     knob_storage_close(st);
 }
 
+/* Values with a failed trial, and an intermediate value at a negative step, were dropped
+ * without a word (the trial stored without them, KNOB_OK): each is refused with KNOB_EINVAL,
+ * naming it, and nothing is written, on every state that carries intermediate values. */
+static void dropped_data_refused(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "drop", NULL, &s), KNOB_OK);
+    knob_distribution d = {.kind = KNOB_DIST_FLOAT, .low = 0, .high = 1};
+    knob_param p = {"x", &d, 0.5};
+    double v = 0.25;
+    knob_trial_info info = {.state = KNOB_TRIAL_FAIL,
+                            .n_params = 1,
+                            .params = &p,
+                            .n_values = 1,
+                            .values = &v,
+                            .start_time = NAN,
+                            .end_time = NAN};
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "an added fail trial has 1 values"));
+    knob_step_value iv[2] = {{.step = 0, .value = 0.5}, {.step = -5, .value = 0.9}};
+    const knob_trial_state states[] = {KNOB_TRIAL_PRUNED, KNOB_TRIAL_COMPLETE, KNOB_TRIAL_FAIL,
+                                       KNOB_TRIAL_RUNNING, KNOB_TRIAL_WAITING};
+    for (size_t k = 0; k < sizeof states / sizeof *states; k++) {
+        info = (knob_trial_info){.state = states[k],
+                                 .n_params = 1,
+                                 .params = &p,
+                                 .n_values = states[k] == KNOB_TRIAL_COMPLETE,
+                                 .values = &v,
+                                 .n_intermediate = 2,
+                                 .intermediate = iv,
+                                 .start_time = NAN,
+                                 .end_time = NAN};
+        if (knob_study_add_trial(s, &info, NULL) != KNOB_EINVAL)
+            fail_msg("%s trial with a step of -5 taken", knob_trial_state_str(states[k]));
+        assert_non_null(strstr(knob_errmsg(), "intermediate value 1 is at step -5"));
+    }
+    const knob_trial_info *const *trials;
+    size_t n = 9;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 0);
+    /* without them, both are added */
+    info.state = KNOB_TRIAL_PRUNED;
+    info.n_values = 0;
+    info.n_intermediate = 1;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    info.state = KNOB_TRIAL_FAIL;
+    assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_true(trials[0]->n_values == 1 && trials[0]->values[0] == 0.5);
+    assert_int_equal(trials[1]->n_values, 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(add_memory),        cmocka_unit_test(add_sqlite),
-        cmocka_unit_test(add_postgres),      cmocka_unit_test(refused),
-        cmocka_unit_test(attrs_listed),      cmocka_unit_test(unfinished_memory),
-        cmocka_unit_test(unfinished_sqlite), cmocka_unit_test(unfinished_postgres),
-        cmocka_unit_test(waiting_memory),    cmocka_unit_test(waiting_sqlite),
-        cmocka_unit_test(waiting_postgres),  cmocka_unit_test(infinite_memory),
-        cmocka_unit_test(infinite_sqlite),   cmocka_unit_test(infinite_postgres),
-        cmocka_unit_test(constraints_kept),  cmocka_unit_test(constraints_attr_count_kept),
+        cmocka_unit_test(add_memory),
+        cmocka_unit_test(add_sqlite),
+        cmocka_unit_test(add_postgres),
+        cmocka_unit_test(refused),
+        cmocka_unit_test(attrs_listed),
+        cmocka_unit_test(unfinished_memory),
+        cmocka_unit_test(unfinished_sqlite),
+        cmocka_unit_test(unfinished_postgres),
+        cmocka_unit_test(waiting_memory),
+        cmocka_unit_test(waiting_sqlite),
+        cmocka_unit_test(waiting_postgres),
+        cmocka_unit_test(infinite_memory),
+        cmocka_unit_test(infinite_sqlite),
+        cmocka_unit_test(infinite_postgres),
+        cmocka_unit_test(constraints_kept),
+        cmocka_unit_test(constraints_attr_count_kept),
         cmocka_unit_test(pruned_takes_its_highest_step),
+        cmocka_unit_test(dropped_data_refused),
         cmocka_unit_test(null_arrays_refused),
     };
     if (argc > 1)
