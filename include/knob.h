@@ -473,9 +473,11 @@ KNOB_API void *knob_sampler_state(knob_sampler *sampler);
  * sampler (the same table registered twice included); KNOB_EUNSUPPORTED when
  * plugin->version is not KNOB_SAMPLER_PLUGIN_VERSION (a plugin built against another
  * knob.h); KNOB_EINVAL for NULL, a name that is empty or not made of letters, digits,
- * '_', '-' and '.', or an option table that cannot work (an unknown type, a field past
- * state_size, an enum without choices or whose default is not one of them, a name
- * twice, or an option named `seed`, which every sampler has already), naming it.
+ * '_', '-' and '.', a table without sample_independent or with only one of save_state and
+ * load_state, or an option table that cannot work (an unknown type, a field past
+ * state_size, an enum without choices or whose default is not one of them, a default its
+ * type does not parse or outside [min, max], min > max or a NaN bound, a name twice, or an
+ * option named `seed`, which every sampler has already), naming it.
  *
  * The registry of samplers and pruners is the one piece of process-wide state in
  * libknob; everything else hangs off a handle. It exists because a plugin is named by
@@ -522,7 +524,8 @@ typedef struct knob_pruner_plugin {
     const knob_option *options;
     int (*init)(void *state);
     void (*fini)(void *state);
-    /* Decides whether the running trial `t` should stop, reading the study's history. */
+    /* Decides whether the running trial `t` should stop, reading the study's history.
+     * Required. */
     int (*prune)(void *state, knob_study *s, knob_trial *t, bool *out);
     /* The bracket of trial `number` (Hyperband), or -1 for none. Samplers that model the
      * history compare a trial only with trials of its bracket (BOHB). May be NULL. */
@@ -549,7 +552,8 @@ KNOB_API int knob_pruner_set_option(knob_pruner *pruner, const char *key, const 
 
 /* Registers a user-written pruner for the whole process, in the registry samplers use,
  * with the same rules and codes as knob_sampler_register (names of pruners and of
- * samplers are apart: a pruner may share a sampler's name). */
+ * samplers are apart: a pruner may share a sampler's name); a table without prune is
+ * KNOB_EINVAL. */
 KNOB_API int knob_pruner_register(const knob_pruner_plugin *plugin);
 
 /* The pruners knob_pruner_create finds by name, as knob_sampler_list lists samplers. */

@@ -248,6 +248,24 @@ static size_t field_size(knob_opt_type type)
     return 0;
 }
 
+/* The default of a number or boolean option, parsed and bounded as set_one takes it, into
+ * scratch: a default it refuses made every create fail, after the table was registered. */
+static int check_default(const knob_option *o, const char *who)
+{
+    union {
+        int64_t i;
+        double d;
+        bool b;
+    } scratch;
+    knob_option at = *o;
+    at.offset = 0;
+    if (!set_one(&at, &scratch, o->def, who))
+        return KNOB_OK;
+    char why[512];
+    snprintf(why, sizeof why, "%s", knob_errmsg());
+    return knob__error(KNOB_EINVAL, "%s (the table's default)", why);
+}
+
 /* A table is read by set_one at face value, so what would write outside the state or
  * could never be set is refused before any state exists. */
 static int check_one(const knob_option *table, const knob_option *o, size_t state_size,
@@ -269,6 +287,16 @@ static int check_one(const knob_option *table, const knob_option *o, size_t stat
                            "%s: option '%s' (%zu bytes at offset %zu) lies past "
                            "the state's %zu bytes",
                            who, o->name, size, o->offset, state_size);
+    /* out_of_range reads [min, max] as a bound unless both are 0: a NaN or an empty range
+     * refused every value, the default's included, at every create */
+    if (isnan(o->min) || isnan(o->max) || o->min > o->max)
+        return knob__error(KNOB_EINVAL,
+                           "%s: option '%s' has the range [%g, %g], which holds no value", who,
+                           o->name, o->min, o->max);
+    if (o->def &&
+        (o->type == KNOB_OPT_INT || o->type == KNOB_OPT_DOUBLE || o->type == KNOB_OPT_BOOL) &&
+        check_default(o, who))
+        return KNOB_EINVAL;
     if (o->type == KNOB_OPT_ENUM && (!o->choices || !o->choices[0]))
         return knob__error(KNOB_EINVAL, "%s: enum option '%s' has no choices", who, o->name);
     if (o->type == KNOB_OPT_ENUM && o->def && !is_choice(o, o->def)) {

@@ -41,7 +41,9 @@ int knob__plugin_check(const knob__plugin_kind *k, const void *table)
         return knob__error(KNOB_EINVAL, "%s plugin: the table has no name", k->noun);
     char who[96];
     snprintf(who, sizeof who, "%s '%s'", k->noun, h.name);
-    int rc = knob__options_check(h.options, h.state_size, k->takes_seed ? "seed" : NULL, who);
+    int rc = k->methods(table, who);
+    if (!rc)
+        rc = knob__options_check(h.options, h.state_size, k->takes_seed ? "seed" : NULL, who);
     const knob_option *o = k->int_option ? knob__option_find(h.options, k->int_option) : NULL;
     if (!rc && o && o->type != KNOB_OPT_INT)
         rc = knob__error(KNOB_EINVAL,
@@ -413,7 +415,7 @@ int knob_pruner_prune(knob_pruner *p, knob_study *s, knob_trial *t, bool *out)
     if (!p || !s || !t || !out)
         return knob__error(KNOB_EINVAL, "knob_pruner_prune: NULL argument");
     *out = false;
-    if (!p->plugin->prune)
+    if (p->plugin == &knob__pruner_none)
         return KNOB_OK;
     /* The latest report was NaN or an infinite loss (knob_trial_report): a diverged run. */
     if (t->diverged && (!t->n_inter || t->diverged - 1 > t->inter[t->n_inter - 1].step) &&

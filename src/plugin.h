@@ -35,12 +35,18 @@ typedef struct knob__plugin_kind {
     const char *int_option;
     size_t view_size; /* sizeof(struct knob_sampler), the typed view of a handle */
     knob__plugin_head (*head)(const void *table);
+    /* KNOB_EINVAL, naming `who`, for a table whose methods cannot work (one required is
+     * NULL, or one of a pair is): checked with the options, at register and at create. */
+    int (*methods)(const void *table, const char *who);
     const void *(*builtin)(size_t i); /* the i-th built-in table; NULL past the last */
     knob__registered *registered;
 } knob__plugin_kind;
 
 extern const knob__plugin_kind knob__sampler_kind;
 extern const knob__plugin_kind knob__pruner_kind;
+
+/* The built-in pruner "none", which stops no trial, a diverged one included. */
+extern const knob_pruner_plugin knob__pruner_none;
 
 /* A plugin handle: a table's state block with its options and seed. The public handle
  * of its kind (knob_sampler, knob_pruner) is a view that lives in view[], so
@@ -66,7 +72,8 @@ static inline knob__plugin *knob__plugin_of(const void *view)
 }
 
 /* Checks a table of kind k before it is used or registered: KNOB_EINVAL (NULL, no
- * name, a bad option table), KNOB_EUNSUPPORTED (another version). */
+ * name, a required method missing, a bad option table), KNOB_EUNSUPPORTED (another
+ * version). */
 int knob__plugin_check(const knob__plugin_kind *k, const void *table);
 
 /* Makes a handle of table: defaults, then the options string (may be NULL), then the

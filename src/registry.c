@@ -18,7 +18,6 @@ extern const knob_sampler_plugin knob__sampler_nsga2;
 extern const knob_sampler_plugin knob__sampler_nsga3;
 extern const knob_sampler_plugin knob__sampler_auto;
 extern const knob_sampler_plugin knob__sampler_brute_force;
-extern const knob_pruner_plugin knob__pruner_none;
 extern const knob_pruner_plugin knob__pruner_median;
 extern const knob_pruner_plugin knob__pruner_percentile;
 extern const knob_pruner_plugin knob__pruner_threshold;
@@ -78,6 +77,33 @@ static knob__plugin_head pruner_head(const void *table)
                                p->options, p->init, p->fini};
 }
 
+/* sample_independent is what a suggest falls back on, so a sampler without it could
+ * suggest nothing; a state saved with no load_state (or loaded with no save_state) is a
+ * record written for nothing, or read from nothing. */
+static int sampler_methods(const void *table, const char *who)
+{
+    const knob_sampler_plugin *p = table;
+    if (!p->sample_independent)
+        return knob__error(KNOB_EINVAL,
+                           "%s: the table has no sample_independent (required: a param "
+                           "the sampler does not propose is asked of it)",
+                           who);
+    if (!p->save_state != !p->load_state)
+        return knob__error(KNOB_EINVAL, "%s: the table has %s but no %s: give both or neither", who,
+                           p->save_state ? "save_state" : "load_state",
+                           p->save_state ? "load_state" : "save_state");
+    return KNOB_OK;
+}
+
+static int pruner_methods(const void *table, const char *who)
+{
+    const knob_pruner_plugin *p = table;
+    if (!p->prune)
+        return knob__error(KNOB_EINVAL,
+                           "%s: the table has no prune (required: it is what a pruner does)", who);
+    return KNOB_OK;
+}
+
 static const void *sampler_builtin(size_t i)
 {
     return i < sizeof sampler_builtins / sizeof *sampler_builtins ? sampler_builtins[i] : NULL;
@@ -96,6 +122,7 @@ const knob__plugin_kind knob__sampler_kind = {
     .takes_seed = true,
     .view_size = sizeof(struct knob_sampler),
     .head = sampler_head,
+    .methods = sampler_methods,
     .builtin = sampler_builtin,
     .registered = &sampler_registered,
 };
@@ -107,6 +134,7 @@ const knob__plugin_kind knob__pruner_kind = {
     .int_option = "objective",
     .view_size = sizeof(struct knob_pruner),
     .head = pruner_head,
+    .methods = pruner_methods,
     .builtin = pruner_builtin,
     .registered = &pruner_registered,
 };

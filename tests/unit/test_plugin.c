@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "knob.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 
@@ -314,6 +315,138 @@ static void register_refuses_bad_tables(void **state)
     knob_sampler *sp = NULL;
     assert_int_equal(knob_sampler_create_plugin(&sampler_objective, "objective=1.5", &sp), KNOB_OK);
     knob_sampler_free(sp);
+}
+
+static int half_save(void *state, knob_study *s, void **data, size_t *len, int64_t *stamp)
+{
+    (void)state;
+    (void)s;
+    (void)data;
+    (void)len;
+    (void)stamp;
+    return KNOB_EDONE;
+}
+
+static int half_load(void *state, knob_study *s, const void *data, size_t len, int64_t stamp)
+{
+    (void)state;
+    (void)s;
+    (void)data;
+    (void)len;
+    (void)stamp;
+    return KNOB_OK;
+}
+
+/* Tables that were registered and could not work: a sampler without sample_independent
+ * (every suggest failed), one with save_state but no load_state (or the other way: a state
+ * written for nothing), a pruner without prune (it never pruned, a diverged run included);
+ * options whose default their type refuses ("abc" for an int, so every create failed), whose
+ * range is empty (min > max) or NaN. Each is refused by register and by create_plugin, naming
+ * it; every built-in table passes the same checks (registering it again is only a taken
+ * name), and the built-in "none" still prunes nothing, a diverged run included. */
+static void register_refuses_tables_that_cannot_work(void **state)
+{
+    (void)state;
+    static knob_sampler_plugin no_si, only_save, only_load;
+    no_si = konst_named("test-no-si");
+    no_si.sample_independent = NULL;
+    only_save = konst_named("test-only-save");
+    only_save.save_state = half_save;
+    only_load = konst_named("test-only-load");
+    only_load.load_state = half_load;
+    static const struct {
+        knob_sampler_plugin *table;
+        const char *says;
+    } methods[] = {
+        {&no_si, "sampler 'test-no-si': the table has no sample_independent"},
+        {&only_save, "sampler 'test-only-save': the table has save_state but no load_state"},
+        {&only_load, "sampler 'test-only-load': the table has load_state but no save_state"},
+    };
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
+        assert_int_equal(knob_sampler_register(methods[i].table), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), methods[i].says))
+            fail_msg("case %zu: %s", i, knob_errmsg());
+        knob_sampler *sp = NULL;
+        assert_int_equal(knob_sampler_create_plugin(methods[i].table, NULL, &sp), KNOB_EINVAL);
+        assert_null(sp);
+        assert_false(listed(methods[i].table->name));
+    }
+    static knob_sampler_plugin both;
+    both = konst_named("test-save-and-load");
+    both.save_state = half_save;
+    both.load_state = half_load;
+    assert_int_equal(knob_sampler_register(&both), KNOB_OK);
+
+    static knob_pruner_plugin no_prune;
+    no_prune = stop_pruner;
+    no_prune.name = "test-no-prune";
+    no_prune.prune = NULL;
+    assert_int_equal(knob_pruner_register(&no_prune), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'test-no-prune': the table has no prune"));
+    knob_pruner *p = NULL;
+    assert_int_equal(knob_pruner_create_plugin(&no_prune, NULL, &p), KNOB_EINVAL);
+    assert_null(p);
+    assert_int_equal(knob_pruner_create("test-no-prune", NULL, &p), KNOB_EINVAL);
+
+    static const knob_option abc_int[] = {
+        {.name = "n", .type = KNOB_OPT_INT, .offset = 0, .def = "abc"}, {0}};
+    static const knob_option abc_double[] = {
+        {.name = "x", .type = KNOB_OPT_DOUBLE, .offset = 0, .def = "1.5x"}, {0}};
+    static const knob_option maybe_bool[] = {
+        {.name = "b", .type = KNOB_OPT_BOOL, .offset = 0, .def = "maybe"}, {0}};
+    static const knob_option out_of_range[] = {
+        {.name = "n", .type = KNOB_OPT_INT, .offset = 0, .def = "0", .min = 1, .max = 9}, {0}};
+    static const knob_option min_over_max[] = {
+        {.name = "n", .type = KNOB_OPT_INT, .offset = 0, .def = "5", .min = 9, .max = 1}, {0}};
+    static const knob_option nan_bound[] = {
+        {.name = "x", .type = KNOB_OPT_DOUBLE, .offset = 0, .min = 0, .max = NAN}, {0}};
+    static const struct {
+        const knob_option *options;
+        const char *says;
+    } options[] = {
+        {abc_int, "option 'n' needs an integer, got 'abc' (the table's default)"},
+        {abc_double, "option 'x' needs a number, got '1.5x'"},
+        {maybe_bool, "option 'b' needs true or false, got 'maybe'"},
+        {out_of_range, "option 'n' must be in [1, 9], got 0"},
+        {min_over_max, "option 'n' has the range [9, 1], which holds no value"},
+        {nan_bound, "option 'x' has the range [0, nan], which holds no value"},
+    };
+    static knob_pruner_plugin tables[sizeof options / sizeof *options];
+    for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
+        tables[i] = stop_pruner;
+        tables[i].name = "test-bad-option";
+        tables[i].options = options[i].options;
+        assert_int_equal(knob_pruner_register(&tables[i]), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), options[i].says) ||
+            !strstr(knob_errmsg(), "pruner 'test-bad-option'"))
+            fail_msg("case %zu: %s", i, knob_errmsg());
+        p = NULL;
+        assert_int_equal(knob_pruner_create_plugin(&tables[i], NULL, &p), KNOB_EINVAL);
+        assert_null(p);
+    }
+
+    for (const knob_sampler_plugin *const *b = knob_sampler_builtins(); *b; b++)
+        if (knob_sampler_register(*b) != KNOB_EEXIST)
+            fail_msg("built-in sampler '%s': %s", (*b)->name, knob_errmsg());
+    for (const knob_pruner_plugin *const *b = knob_pruner_builtins(); *b; b++)
+        if (knob_pruner_register(*b) != KNOB_EEXIST)
+            fail_msg("built-in pruner '%s': %s", (*b)->name, knob_errmsg());
+
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    bool stop = true;
+    assert_int_equal(knob_pruner_create("none", NULL, &p), KNOB_OK);
+    knob_study_options o = {.pruner = p};
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "none", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, NAN), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_OK);
+    assert_false(stop);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
 }
 
 /* The list: the built-ins in their order, then the registered ones in theirs. */
@@ -734,6 +867,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(register_refuses_taken_names),
         cmocka_unit_test(register_refuses_wrong_version),
         cmocka_unit_test(register_refuses_bad_tables),
+        cmocka_unit_test(register_refuses_tables_that_cannot_work),
         cmocka_unit_test(list_covers_builtins_and_registered),
         cmocka_unit_test(list_into_null_gives_the_count),
         cmocka_unit_test(builtin_enum_options),
