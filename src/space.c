@@ -36,6 +36,10 @@ static double step_point(double low, double step, double k)
     for (size_t p = 0; p < sizeof pow10 / sizeof *pow10; p++) {
         double s = step * pow10[p], l = low * pow10[p];
         double S = round(s), L = round(l);
+        /* past 2^40 every double lies within 4 ulps of an integer, and the test says nothing
+         * (1/7 by 10^16 would pass): a larger p only makes them larger */
+        if (fabs(s) > 1099511627776.0 || fabs(l) > 1099511627776.0)
+            break;
         if (fabs(s - S) > 4 * DBL_EPSILON * fabs(s) || fabs(l - L) > 4 * DBL_EPSILON * fabs(l))
             continue;
         double n = L + k * S;
@@ -84,6 +88,14 @@ static int check_float(knob_distribution *d, const char *name)
                            "param '%s': [%g, %g] by %g holds 2^53 steps or more; a double cannot "
                            "tell them apart",
                            name, d->low, d->high, d->step);
+    /* a step within a few doubles of each other near the range: its points cannot be held
+     * apart (1e15 + 0.1 is 1e15 + 0.125), and draws fell on no step */
+    double edge = fmax(fabs(d->low), fabs(d->high)), spacing = nextafter(edge, INFINITY) - edge;
+    if (d->step > 0 && d->step < 4 * spacing)
+        return knob__error(KNOB_EINVAL,
+                           "param '%s': step %g is finer than doubles near %g can hold apart "
+                           "(they are %g apart there); give a step of %g or more",
+                           name, d->step, edge, spacing, 4 * spacing);
     if (d->step > 0) /* the last step, never above the given high ([0, 0.3] by 0.1: 0.3) */
         d->high = fmin(step_point(d->low, d->step, step_count(d->low, d->high, d->step)), d->high);
     return KNOB_OK;
@@ -403,7 +415,8 @@ bool knob__dist_contains(const knob_distribution *d, double x)
              * low (1e8 + 0.1 by 0.1: 1.5e-8, 1.5e-7 of a step). */
             double k = (x - d->low) / d->step, top = knob__dist_steps(d);
             double tol =
-                1e-8 * (1 + fabs(k)) + 4 * DBL_EPSILON * (fabs(x) + fabs(d->low)) / d->step;
+                fmin(1e-8 * (1 + fabs(k)) + DBL_EPSILON * (fabs(x) + fabs(d->low)) / d->step,
+                     0.49); /* never half a step: a value between two steps is on neither */
             return k > -tol && k < top + tol && fabs(k - round(k)) < tol;
         }
         return x >= d->low && x <= d->high;

@@ -197,6 +197,8 @@ class HyperbandPruner(BasePruner):
         bootstrap_count = _arg(cls, "bootstrap_count", bootstrap_count, int, 0)
         if bootstrap_count > 0 and max_resource == "auto":
             raise ValueError("bootstrap_count > 0 and max_resource == 'auto' are mutually incompatible, bootstrap_count is %d" % bootstrap_count)
+        if max_resource == "auto":  # knob's 81 counts the brackets; rungs go on past it
+            options.setdefault("rungs_past_max", True)
         super().__init__(
             min_resource=min_resource,
             max_resource=None if max_resource == "auto" else max_resource,

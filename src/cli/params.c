@@ -233,12 +233,12 @@ static knob_choice json_marked(const sweep_param *p, knob_choice v)
 
 /* Suggests the active params in dependency order (a parent before its children), as a
  * define-by-run objective written in C would; inactive ones are never suggested. */
-static int suggest_active(const sweep *sw, knob_trial *t, bool grid, knob_choice *values,
-                          bool *active)
+static int suggest_active(const sweep *sw, knob_trial *t, bool grid, bool every,
+                          knob_choice *values, bool *active)
 {
     for (size_t o = 0; o < sw->n_params; o++) {
         size_t i = sw->order ? sw->order[o] : o;
-        active[i] = sweep_param_active(sw, i, values, active);
+        active[i] = every || sweep_param_active(sw, i, values, active);
         int rc = active[i] ? suggest_one(&sw->params[i], t, grid, &values[i]) : KNOB_OK;
         if (rc)
             return rc;
@@ -248,20 +248,21 @@ static int suggest_active(const sweep *sw, knob_trial *t, bool grid, knob_choice
 
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
 {
-    int rc = params_suggest_status(sw, t, grid, out);
+    int rc = params_suggest_status(sw, t, grid, false, out);
     if (rc && rc != KNOB_ENOMEM)
         fprintf(stderr, "knob: trial %lld: %s\n", (long long)knob_trial_number(t), knob_errmsg());
     return rc ? -1 : 0;
 }
 
-int params_suggest_status(const sweep *sw, knob_trial *t, bool grid, trial_params *out)
+int params_suggest_status(const sweep *sw, knob_trial *t, bool grid, bool every, trial_params *out)
 {
     size_t n = sw->n_params ? sw->n_params : 1;
     memset(out, 0, sizeof *out);
     out->v = calloc(n, sizeof *out->v);
     knob_choice *values = calloc(n, sizeof *values);
     bool *active = calloc(n, sizeof *active);
-    int rc = out->v && values && active ? suggest_active(sw, t, grid, values, active) : KNOB_ENOMEM;
+    int rc = out->v && values && active ? suggest_active(sw, t, grid, every, values, active)
+                                        : KNOB_ENOMEM;
     /* The program gets them in the file's order, which keeps nested params together. */
     for (size_t i = 0; !rc && i < sw->n_params; i++) {
         const sweep_param *p = &sw->params[i];

@@ -38,8 +38,9 @@ typedef struct trial_params {
  * returns -1. *out is freed by params_free, also after a failure. */
 int params_suggest(const sweep *sw, knob_trial *t, bool grid, trial_params *out);
 /* params_suggest without a word: the library's status (KNOB_ENOMEM when out of memory),
- * its message in knob_errmsg. */
-int params_suggest_status(const sweep *sw, knob_trial *t, bool grid, trial_params *out);
+ * its message in knob_errmsg. With `every`, every param is suggested, whether its `when`
+ * holds or not (a scratch trial that shows the sampler the whole space). */
+int params_suggest_status(const sweep *sw, knob_trial *t, bool grid, bool every, trial_params *out);
 void params_free(trial_params *tp);
 
 /* The value as text for argv ("0.01", "adam", "true"). */

@@ -615,8 +615,12 @@ int sweep_early_pruner(const sweep *sw, knob_pruner **out)
     if (knobx_hyperband_wandb(sw->early_min_iter, sw->early_max_iter, eta, s, EXACT_INT, &lo, &hi))
         return knob_set_error(KNOB_EINVAL, "min_iter * eta^s is beyond 2^53; give max_iter, or "
                                            "a smaller s or eta");
-    snprintf(opts, sizeof opts, "min_resource=%lld,max_resource=%lld,reduction_factor=%lld",
-             (long long)lo, (long long)hi, (long long)eta);
+    /* W&B's bands: below max_iter when it is given (max_iter / eta^k, k = 1 .. s); from
+     * min_iter alone, min_iter * eta^k for every k, with no top (max_resource then only
+     * counts the brackets) */
+    snprintf(opts, sizeof opts,
+             "min_resource=%lld,max_resource=%lld,reduction_factor=%lld,rungs_past_max=%s",
+             (long long)lo, (long long)hi, (long long)eta, sw->early_max_iter ? "false" : "true");
     return knob_pruner_create("hyperband", opts, out);
 }
 
@@ -1226,7 +1230,8 @@ static int dry_ask_error(sweep_ctx *c)
 }
 
 /* A sampler the sweep names is asked twice in a study of the sweep's objectives in memory:
- * a first trial with the sweep's params (its value 0), then a second. An option that does
+ * a first trial with every param of the sweep, a conditional one too (its value 0: so the
+ * verdict is the same whichever branch a draw takes), then a second. An option that does
  * not fit the sweep is so refused at load (KNOB_EINVAL), with the error the study's first
  * asks would give after the study was created and a trial had run: cmaes's x0 naming a
  * param the sweep lacks or a value outside its range, gp's reference_point or nsga3's
@@ -1273,7 +1278,7 @@ static int check_sampler_asks(sweep_ctx *c)
         trial_params tp = {0};
         rc = knob_study_ask(s, &t);
         if (!rc)
-            rc = params_suggest_status(sw, t, sweep_enumerates(sw), &tp);
+            rc = params_suggest_status(sw, t, sweep_enumerates(sw), true, &tp);
         params_free(&tp);
         if (t)
             knob_study_tell(s, t, rc || round ? KNOB_TRIAL_FAIL : KNOB_TRIAL_COMPLETE,

@@ -168,7 +168,7 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
         return sweep_errorf(c, n, "key '%s': expected a number, got \"%s\"", key, s);
     /* a string in YAML (quoted, or a block scalar) is read as the number, and said: W&B's
      * schema refuses one at its keys (run_cap, metric.target, a parameter's numbers) */
-    if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+    if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE && !c->stored) { /* said when run */
         bool wandb = !strcmp(key, "run_cap") || !strcmp(key, "metric.target") ||
                      !strncmp(key, "parameters.", 11);
         sweep_warnf(c, n, "key '%s': \"%s\" is a string (in quotes), read as the number %.15g%s",

@@ -5,11 +5,13 @@
 #include "util/hyperband.h"
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef struct hb {
     int64_t min_resource, max_resource, reduction_factor, bootstrap_count, objective;
+    bool rungs_past_max;
 } hb;
 
 /* CRC-32 of s appended to a running CRC: begin with 0xFFFFFFFF, end with ~. */
@@ -92,9 +94,15 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     if (!valid(o))
         return init(o);
     same_ctx ctx = {o, bracket_of(o, s, knob_trial_number(t))};
-    knob__sh p = {o->min_resource, o->reduction_factor, ctx.bracket,  o->bootstrap_count,
-                  KNOB_MINIMIZE,   ctx.bracket,         same_bracket, &ctx,
-                  o->max_resource};
+    knob__sh p = {o->min_resource,
+                  o->reduction_factor,
+                  ctx.bracket,
+                  o->bootstrap_count,
+                  KNOB_MINIMIZE,
+                  ctx.bracket,
+                  same_bracket,
+                  &ctx,
+                  o->rungs_past_max ? 0 : o->max_resource};
     int rc = knob__prune_direction(s, o->objective, "hyperband", &p.dir);
     return rc ? rc : knob__sh_prune(&p, s, t, out);
 }
@@ -110,6 +118,8 @@ static const knob_option options[] = {
      "trials a rung needs before any goes on", NULL},
     {"objective", KNOB_OPT_INT, offsetof(hb, objective), "0", 0, 1000,
      "which objective's intermediate values to read", NULL},
+    {"rungs_past_max", KNOB_OPT_BOOL, offsetof(hb, rungs_past_max), "false", 0, 0,
+     "rungs at and past max_resource too (a bound only for the brackets; as Optuna's)", NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 

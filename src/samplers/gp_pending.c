@@ -86,6 +86,11 @@ int knob__bo_propose(bo *p, knob_trial *t, double *xbest)
     for (int j = p->n_prop; j-- > 0;)
         if (p->prop[j].number == number)
             forget(p, j);
+    /* an enqueued trial runs its fixed params, not this point: it counts once it shows them */
+    if (knob_trial_system_attr(t, "fixed_params")) {
+        free(q);
+        return KNOB_OK;
+    }
     if (p->n_prop == PROPOSALS_MAX)
         forget(p, 0);
     p->prop[p->n_prop++] = (knob__bo_proposal){number, q, (size_t)d};

@@ -1034,21 +1034,30 @@ static void nap_unless_interrupted(pg *d, double s)
 /* Waits for the server to come back, with backoff, unless interrupted; re-prepares the
  * statements. On failure the message says why the waiting ended (without the storage's
  * name: with_retry adds it, once). */
-/* The servers (by where) whose last wait for a lost connection ran out in this process:
- * a later wait, on any connection to one of them, tries once. A run's trial writes, each
- * running trial's failure and its summary go through connections of their own, and each
- * waited KNOB_PG_RETRY_SECONDS again: a worker of --parallel 4 took 8 times that to stop in
- * an outage, 40 minutes by default. A connection that comes back takes its server off. */
+/* The servers (by where) whose wait for a lost connection ran out in this process, and when:
+ * for retry_for seconds after, a wait on any connection to one of them tries once. A run's
+ * trial writes, each running trial's failure and its summary go through connections of their
+ * own, and each waited KNOB_PG_RETRY_SECONDS again: a worker of --parallel 4 took 8 times
+ * that to stop in an outage, 40 minutes by default. A connection that comes back (a reconnect
+ * or an open) takes its server off, and an entry past retry_for is none, so a long-lived
+ * process (the dashboard, a Python loop that catches the error) waits in full again at a
+ * later outage. Process-wide state, but only of whether a server answers: no result depends
+ * on it. */
 #define GONE_MAX 8
 static pthread_mutex_t gone_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *gone[GONE_MAX];
+static struct {
+    char *where;
+    double at;
+} gone[GONE_MAX];
 
 static bool is_gone(const pg *d)
 {
     bool found = false;
+    double now = knob__now();
     pthread_mutex_lock(&gone_lock);
     for (int i = 0; i < GONE_MAX && !found; i++)
-        found = gone[i] && !strcmp(gone[i], d->where);
+        found = gone[i].where && !strcmp(gone[i].where, d->where) &&
+                now - gone[i].at < d->retry_for;
     pthread_mutex_unlock(&gone_lock);
     return found;
 }
@@ -1056,20 +1065,23 @@ static bool is_gone(const pg *d)
 static void set_gone(const pg *d, bool on)
 {
     pthread_mutex_lock(&gone_lock);
-    int at = -1, free_at = -1;
+    int at = -1, oldest = 0;
     for (int i = 0; i < GONE_MAX; i++) {
-        if (gone[i] && !strcmp(gone[i], d->where))
+        if (gone[i].where && !strcmp(gone[i].where, d->where))
             at = i;
-        else if (!gone[i] && free_at < 0)
-            free_at = i;
+        if (!gone[i].where || (gone[oldest].where && gone[i].at < gone[oldest].at))
+            oldest = i;
     }
     if (!on && at >= 0) {
-        free(gone[at]);
-        gone[at] = NULL;
-    } else if (on && at < 0) {
-        at = free_at >= 0 ? free_at : 0; /* full: the first goes */
-        free(gone[at]);
-        gone[at] = knob__strdup(d->where);
+        free(gone[at].where);
+        gone[at].where = NULL;
+    } else if (on) {
+        if (at < 0) { /* a free slot, else the oldest goes */
+            at = oldest;
+            free(gone[at].where);
+            gone[at].where = knob__strdup(d->where);
+        }
+        gone[at].at = knob__now();
     }
     pthread_mutex_unlock(&gone_lock);
 }
@@ -1088,8 +1100,7 @@ static int reconnect(pg *d)
             /* A server going down again (a restart's stop after the start's first
              * connection) takes this connection too: try again. */
             if (start_session(d) == KNOB_OK || !connection_lost(d)) {
-                if (once)
-                    set_gone(d, false);
+                set_gone(d, false);
                 return d->prepared ? KNOB_OK : KNOB_ESTORAGE;
             }
         }
@@ -1711,6 +1722,7 @@ static int open_pg(const char *url, const char *where, void **be)
             break;
         }
         rc = KNOB_OK;
+        set_gone(d, false); /* it answers */
         PQsetNoticeProcessor(d->c, quiet_notice, NULL);
         rc = create_schema(d);
         if (!rc)

@@ -7,17 +7,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The user info of "scheme://userinfo@host...": up to the last '@' before the query (a
- * password with an unescaped '@' or '/' is still all of it); false when the URL has none. */
+/* The user info of "scheme://userinfo@host/...": up to the last '@' before the first '/'
+ * (a password with an unescaped '@', '?' or '#' is still all of it). With no '@' there, a
+ * password with an unescaped '/' ("user:a/b@host/db"): up to the last '@' before the query,
+ * when a host and path follow it, or when what stands before the first '/' is "name:" and
+ * no port ("user:a/b@host"); not a database "host:5432/a@b". None in "sqlite:///a@b.db" (no
+ * authority). False when the URL has none. */
 static bool userinfo(const char *url, const char **start, const char **end)
 {
     const char *scheme = strstr(url, "://");
-    if (!scheme)
+    if (!scheme || scheme[3] == '/')
         return false;
-    const char *auth = scheme + 3, *stop = auth + strcspn(auth, "?#"), *at = NULL;
-    for (const char *c = auth; c < stop; c++)
+    const char *auth = scheme + 3, *slash = auth + strcspn(auth, "/"), *at = NULL;
+    for (const char *c = auth; c < slash; c++)
         if (*c == '@')
             at = c;
+    if (!at && *slash) {
+        const char *stop = slash + strcspn(slash, "?#");
+        for (const char *c = slash; c < stop; c++)
+            if (*c == '@')
+                at = c;
+        const char *colon = memchr(auth, ':', (size_t)(slash - auth));
+        bool port = colon && colon + 1 < slash;
+        for (const char *c = colon ? colon + 1 : slash; port && c < slash; c++)
+            port = isdigit((unsigned char)*c);
+        if (at && !memchr(at, '/', (size_t)(stop - at)) && (!colon || port))
+            at = NULL;
+    }
     if (!at)
         return false;
     *start = auth;

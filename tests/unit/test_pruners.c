@@ -478,6 +478,17 @@ static void hyperband_top_rung_prunes_nothing(void **state)
         pruned += run(e.s, worst9, 5) == 3;
     assert_true(pruned > 0);
     done(&e);
+    /* rungs_past_max: max_resource counts the brackets alone, and the rung at it prunes (W&B's
+     * bands from min_iter, which have no top; Python's max_resource "auto") */
+    e = make("memory:", "hbtop", "hyperband",
+             "min_resource=1,max_resource=3,reduction_factor=3,rungs_past_max=true", KNOB_MINIMIZE);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(run(e.s, good, 4), -1);
+    pruned = 0;
+    for (int i = 0; i < 4; i++)
+        pruned += run(e.s, worst, 4) == 3;
+    assert_true(pruned > 0);
+    done(&e);
 }
 
 /* Brackets where the budgets add up past 2^32 (max_resource 2^31 with eta 2), for trial

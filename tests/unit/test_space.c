@@ -323,6 +323,28 @@ static void steps_far_from_zero(void **state)
     d = fl(0, 1e-15, 1e-16, 0);
     assert_int_equal(knob__dist_check(&d, "tiny"), KNOB_OK);
     assert_true(knob__dist_step_at(&d, 7) == 7e-16);
+    /* a step that is no decimal keeps the plain sum at every point */
+    d = fl(1.0 / 3, 2, 1.0 / 7, 0);
+    assert_int_equal(knob__dist_check(&d, "seventh"), KNOB_OK);
+    for (int k = 0; k <= 10; k++)
+        assert_true(knob__dist_step_at(&d, k) == d.low + k * d.step);
+    /* off its step by a fraction of one, or below low, far from 0 too */
+    d = fl(1e12, 1e12 + 1, 1e-3, 0);
+    assert_int_equal(knob__dist_check(&d, "far"), KNOB_OK);
+    assert_false(knob__dist_contains(&d, 1e12 - 0.0015));
+    assert_false(knob__dist_contains(&d, 1e12 + 0.0005));
+    d = fl(1e6, 1e6 + 1e-6, 1e-9, 0);
+    assert_int_equal(knob__dist_check(&d, "fine"), KNOB_OK);
+    assert_false(knob__dist_contains(&d, 1e6 - 1.5e-9));
+    for (int k = 0; k <= 1000; k += 37)
+        assert_true(knob__dist_contains(&d, 1e6 + k * 1e-9));
+    d = fl(0, 1e8, 1, 0);
+    assert_int_equal(knob__dist_check(&d, "wide"), KNOB_OK);
+    assert_false(knob__dist_contains(&d, 50000000.5));
+    /* a step finer than doubles can hold apart there is refused, naming the least step */
+    d = fl(1e15, 1e15 + 1, 0.1, 0);
+    assert_int_equal(knob__dist_check(&d, "crowded"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "finer than doubles near 1e+15 can hold apart"));
 }
 
 static void json_round_trips(void **state)

@@ -1110,11 +1110,24 @@ static int scribble_and_fail(void *state, knob_study *s, knob_trial *t)
     return rc ? rc : knob_set_error(KNOB_EINVAL, "scribbler: refused");
 }
 
+/* every sampler samples a param alone (knob_sampler_register refuses one that cannot) */
+static int scribble_alone(void *state, knob_study *s, knob_trial *t, const char *name,
+                          const knob_distribution *d, double *out)
+{
+    (void)state;
+    (void)s;
+    (void)t;
+    (void)name;
+    *out = d->low;
+    return KNOB_OK;
+}
+
 static const knob_sampler_plugin scribbler = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "scribbler",
     .before_trial = scribble_before,
     .sample_relative = scribble_and_fail,
+    .sample_independent = scribble_alone,
 };
 
 /* A trial added WAITING (params, an intermediate value, attributes) and taken by an ask that

@@ -26,6 +26,27 @@ static void userinfo_to_its_last_at(void **state)
     char msg[200] = "could not connect: invalid value 'postgresql://knob:Secret/PW@h' here";
     knobx_redact_secret(msg, sizeof msg, "postgresql://knob:Secret/PW@h/knob");
     assert_null(strstr(msg, "Secret"));
+    /* a '?' or '#' in a password is user info too (libpq reads it so) */
+    r = knobx_redact_url("postgresql://knob:s3cr?etpw@127.0.0.1/knob");
+    assert_string_equal(r, "postgresql://knob@127.0.0.1/knob");
+    free(r);
+    r = knobx_redact_url("postgresql://knob:s3cr#etpw@127.0.0.1/knob?x=1");
+    assert_string_equal(r, "postgresql://knob@127.0.0.1/knob?x=1");
+    free(r);
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://knob:s3cr?etpw@h/knob"), 0);
+    /* a '/' in a password without a database after the host */
+    r = knobx_redact_url("postgresql://knob:Se/cret@127.0.0.1");
+    assert_string_equal(r, "postgresql://knob@127.0.0.1");
+    free(r);
+    /* an '@' in a database name, or in a SQLite file's path, is no user info */
+    r = knobx_redact_url("postgresql://127.0.0.1:54391/kn@b");
+    assert_string_equal(r, "postgresql://127.0.0.1:54391/kn@b");
+    free(r);
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://127.0.0.1:54391/kn@b"), 0);
+    assert_int_equal(knobx_url_userinfo_unescaped("postgresql://h/kn@b"), 0);
+    r = knobx_redact_url("sqlite:///tmp/a:b@c.db");
+    assert_string_equal(r, "sqlite:///tmp/a:b@c.db");
+    free(r);
     /* as before: user info without a password, and a URL without user info */
     r = knobx_redact_url("postgresql://knob:pw@h/db");
     assert_string_equal(r, "postgresql://knob@h/db");
