@@ -229,14 +229,16 @@ class CategoricalDistribution(BaseDistribution):
     def to_external_repr(self, v: float) -> Any:
         return self.choices[int(v)]
 
-    def to_internal_repr(self, v: Any) -> float:
+    def to_internal_repr(self, v: Any) -> int:
+        """The index of `v` in choices, an int as Optuna's (to_external_repr takes it, or the
+        float libknob stores)."""
         try:
-            return float(self.choices.index(v))
+            return self.choices.index(v)
         except ValueError as e:
             if _is_nan(v):  # a NaN is no NaN's equal: found as Optuna finds it
                 for i, c in enumerate(self.choices):
                     if _is_nan(c):
-                        return float(i)
+                        return i
             raise ValueError("%r not in %r." % (v, self.choices)) from e
 
     def single(self) -> bool:

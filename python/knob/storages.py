@@ -9,7 +9,7 @@ import ctypes
 import itertools
 import re
 import threading
-from typing import Optional
+from typing import List, Optional
 
 from . import _deprecated, _lib
 
@@ -151,6 +151,19 @@ class RetryHeartbeatStaleTrialCallback:
     @staticmethod
     def retried_trial_number(trial) -> Optional[int]:
         return trial.system_attrs.get("retry_of", None)
+
+    @staticmethod
+    def retry_history(trial) -> List[int]:
+        """The numbers of the trials `trial` retries, in order: its original first, the
+        retry just before it last; [] if it retries none. As Optuna's, read from the
+        system attribute "retry_history", which knob's study gives a retry from its
+        "retry_of" and "retry_count"."""
+        attrs = trial.system_attrs
+        history = attrs.get("retry_history")
+        if history is None:
+            origin = attrs.get("retry_of")
+            return [] if origin is None else [origin]
+        return list(history)
 
 
 class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):

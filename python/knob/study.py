@@ -33,6 +33,7 @@ from .trial import (
     Trial,
     TrialState,
     _attr_json,
+    _attr_key,
     _constraints_list,
     _constraints_read,
     _deprecated_attrs,
@@ -72,12 +73,12 @@ def _lost(frozen: FrozenTrial) -> bool:
 
 
 class StudyDirection(enum.IntEnum):
+    """As Optuna's: an IntEnum with its own str and format (str(MINIMIZE) is "1" on Python
+    3.11 and later; TrialState's str is its name)."""
+
     NOT_SET = 0
     MINIMIZE = 1
     MAXIMIZE = 2
-
-    def __str__(self) -> str:
-        return "StudyDirection." + self.name
 
 
 def _directions(direction, directions) -> List[StudyDirection]:
@@ -188,6 +189,7 @@ class Study:
     def _open_handle(self, name: str, sampler, pruner, directions) -> int:
         """A knob_study handle with this sampler and pruner: the study created when
         `directions` is given, else loaded. Called with the lock held."""
+        name = _name_text(name)
         storage = self._storage
         opts = _lib.StudyOptions()
         opts.infinite_values = True  # +-inf complete a trial, as in Optuna (NaN fails it)
@@ -344,6 +346,8 @@ class Study:
                 if states is not None and TrialState(info.state) not in states:
                     continue
                 out.append(self._frozen_of(info))
+            for f in out:
+                self._retry_history(f._system_attrs, arr, n)
         return _copy.deepcopy(out) if deepcopy else list(out)
 
     @property
@@ -356,7 +360,33 @@ class Study:
             # a negative number would index before the array (libknob's memory)
             if not 0 <= number < n or not arr[number]:
                 raise KeyError("study '%s' has no trial %d" % (self.study_name, number))
-            return self._frozen_of(arr[number].contents)
+            f = self._frozen_of(arr[number].contents)
+            self._retry_history(f._system_attrs, arr, n)
+            return f
+
+    def _retry_history(self, system: Dict[str, Any], arr=None, n: int = 0) -> None:
+        """Gives a retry's system attributes Optuna's "retry_history": the numbers of the
+        trials it retries, its original first, then the retries before it along its chain.
+        libknob links a retry to its original by "retry_of" and numbers it by "retry_count"
+        (1 for the first), so the chain is read from the study's trials (`arr`, `n`: as
+        _infos gives them, read here when None). Called with the lock held."""
+        origin = system.get("retry_of")
+        if not isinstance(origin, int) or "retry_history" in system:
+            return
+        count = system.get("retry_count", 1)
+        before: Dict[int, int] = {}
+        if isinstance(count, int) and count > 1:
+            if arr is None:
+                arr, n = self._infos()
+            for i in range(n):
+                if not arr[i]:
+                    continue
+                info = arr[i].contents
+                if _info_attr(info, b"retry_of") == origin:
+                    c = _info_attr(info, b"retry_count")
+                    if isinstance(c, int) and 0 < c < count:
+                        before[c] = info.number
+        system["retry_history"] = [origin] + [before[c] for c in sorted(before)]
 
     def _param_kind(self, name: str, kind: tuple, number: int) -> None:
         """Optuna's rule across a study's trials, which its storages check as each param is
@@ -420,7 +450,9 @@ class Study:
                 raise ValueError("No trials are completed yet.")
             if rc:
                 raise _lib.error(rc)
-            return _copy.deepcopy(self._frozen_of(out.contents))
+            f = self._frozen_of(out.contents)
+            self._retry_history(f._system_attrs)
+            return _copy.deepcopy(f)
 
     @property
     def best_value(self) -> float:
@@ -440,7 +472,10 @@ class Study:
                 self._no_best()
                 return []  # no feasible trial: an empty front, as Optuna's
             _lib.check(rc)
-            return [_copy.deepcopy(self._frozen_of(arr[i].contents)) for i in range(n.value)]
+            out = [self._frozen_of(arr[i].contents) for i in range(n.value)]
+            for f in out:
+                self._retry_history(f._system_attrs)
+            return _copy.deepcopy(out)
 
     def _no_best(self) -> str:
         """libknob's message for a KNOB_ENOTFOUND of knob_study_best_trial(s), which means
@@ -522,6 +557,7 @@ class Study:
         return self._whole_named.get((name, key)) or self._whole_unnamed.get(key) or ()
 
     def set_user_attr(self, key: str, value: Any) -> None:
+        key = _attr_key(key, "set_user_attr")
         j = _attr_json(key, value)
         with self._lock:
             _lib.check(_lib.lib.knob_study_set_user_attr(self._h, _lib.enc(key), j))
@@ -531,6 +567,7 @@ class Study:
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:
+        key = _attr_key(key, "set_system_attr")
         j = _attr_json(key, value)
         with self._lock:
             _lib.check(_lib.lib.knob_study_set_system_attr(self._h, _lib.enc(key), j))
@@ -580,6 +617,7 @@ class Study:
             _lib.check(_lib.lib.knob_trial_attrs(out.value, False, _lib.ATTRS_INTO, id(trial._user_attrs)))
             _lib.check(_lib.lib.knob_trial_attrs(out.value, True, _lib.ATTRS_INTO, id(trial._system_attrs)))
             trial._system_attrs.pop("heartbeat", None)  # libknob's, as Optuna's trial has none
+            self._retry_history(trial._system_attrs)
             _constraints_read(trial._system_attrs)
             partial = getattr(self.sampler, "_fixed_params", None)
             if self._enqueued_waiting or partial:
@@ -1351,6 +1389,29 @@ class _Progress:
 # ---------------------------------------------------------------- module functions
 
 
+def _info_attr(info: _lib.TrialInfo, key: bytes) -> Any:
+    """A system attribute of a borrowed knob_trial_info, read from its JSON (None if absent)."""
+    for i in range(info.n_system_attrs):
+        a = info.system_attrs[i]
+        if a.key == key:
+            return _json(a.json)
+    return None
+
+
+def _name_text(name: Any) -> str:
+    """A study's name as libknob takes it, a string. Optuna takes any name (create_study(
+    study_name=123) is a study whose study_name is 123, stored by its RDB storages as
+    "123"): knob stores str(name) and its Study keeps study_name as given, as Optuna's."""
+    if isinstance(name, str):
+        return name
+    try:
+        hash(name)
+    except TypeError:
+        raise TypeError("`study_name` must be a str, got %r" % (name,)) from None
+    return str(name)
+
+
+
 def create_study(
     *,
     storage: Union[str, BaseStorage, None] = None,
@@ -1364,8 +1425,11 @@ def create_study(
     dirs = _directions(direction, directions)
     st = get_storage(storage)
     name = study_name if study_name is not None else "no-name-" + str(uuid.uuid4())
+    if _name_text(name) == "":
+        # libknob's storages key a study by a non-empty name (Optuna's take "")
+        raise ValueError("create_study: `study_name` must not be empty: knob's storages cannot hold a study named ''")
     study = Study.__new__(Study)
-    exists = name in st.get_all_study_names()
+    exists = _name_text(name) in st.get_all_study_names()
     if exists and not load_if_exists:
         raise DuplicatedStudyError(
             "Another study with name '%s' already exists. Please specify a different name, or "
@@ -1402,7 +1466,7 @@ def load_study(
 def delete_study(*, study_name: str, storage: Union[str, BaseStorage]) -> None:
     st = get_storage(storage)
     with st._lock:
-        _lib.check(_lib.lib.knob_storage_delete_study(st._h, _lib.enc(study_name)))
+        _lib.check(_lib.lib.knob_storage_delete_study(st._h, _lib.enc(_name_text(study_name))))
 
 
 def get_all_study_names(storage: Union[str, BaseStorage]) -> List[str]:

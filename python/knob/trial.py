@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import decimal
 import enum
 import json
 import math
@@ -52,6 +53,20 @@ def _constraint_json(value: Any) -> str:
     if isinstance(value, float) and math.isinf(value):
         return "1e999" if value > 0 else "-1e999"
     return json.dumps(value, allow_nan=False, default=_lib.json_default)
+
+
+def _attr_key(key: Any, method: str) -> str:
+    """An attribute's key as libknob takes it, a string. Optuna 5 takes any hashable key: its
+    in-memory storage keeps it as given ({1: 2}), its RDB storages store str(key)
+    ({"1": 2}); knob takes str(key), as those do (as _param_name takes a name). An
+    unhashable key, which Optuna refuses too, is refused naming the argument."""
+    if isinstance(key, str):
+        return key
+    try:
+        hash(key)
+    except TypeError:
+        raise TypeError("%s: `key` must be a str, got %r" % (method, key)) from None
+    return str(key)
 
 
 def _attr_json(key: str, value: Any) -> bytes:
@@ -150,6 +165,49 @@ def _step(step: Any) -> int:
     raise TypeError("The `step` argument %r is of type '%s' but supposed to be an int." % (step, type(step).__name__))
 
 
+def _numbers(method: str, name: Any, **args: Any) -> None:
+    """The bounds and step of a suggest_* call, checked to be numbers (an int, a float, a
+    NumPy number, a Decimal; step=None of suggest_float too): anything else is a TypeError
+    naming the param and the argument, where Optuna raises one from comparing it (and
+    ctypes would raise its ArgumentError, no TypeError)."""
+    for arg, v in args.items():
+        if isinstance(v, (numbers.Real, decimal.Decimal)) or (v is None and arg == "step" and method == "suggest_float"):
+            continue
+        raise TypeError(
+            "%s: param %r: `%s` must be a number (int or float), got %r (%s)" % (method, name, arg, v, type(v).__name__)
+        )
+
+
+def _choices(name: Any, choices: Any) -> None:
+    """suggest_categorical's choices, checked to be a sequence (a list or a tuple), as Optuna
+    takes len() of them: anything else is a TypeError naming the param."""
+    try:
+        len(choices)
+        iter(choices)
+    except TypeError:
+        raise TypeError(
+            "suggest_categorical: param %r: `choices` must be a sequence of choices (a list or a tuple), got %r (%s)"
+            % (name, choices, type(choices).__name__)
+        ) from None
+
+
+def _inconsistent(name: str, old: BaseDistribution, new: BaseDistribution, stacklevel: int) -> None:
+    """Optuna's warning when a trial suggests a name again with other bounds (or step):
+    the first value stays."""
+    if old != new:
+        warnings.warn(
+            'Inconsistent parameter values for distribution with name "%s"! '
+            "This might be a configuration mistake. "
+            "Optuna allows to call the same distribution with the same "
+            "name more than once in a trial. "
+            "When the parameter values are inconsistent optuna only "
+            "uses the values of the first call and ignores all following. "
+            "Using these values: %s" % (name, old._asdict()),
+            RuntimeWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
 class BaseTrial:
     """The base of every kind of trial (Trial, FrozenTrial, FixedTrial), as Optuna's: it
     holds Optuna 2's suggest_* names, kept by Optuna (with a FutureWarning) on each."""
@@ -172,12 +230,15 @@ class _FixedSuggest(BaseTrial):
     distribution and hands it to the class's _suggest, which checks the given value against it."""
 
     def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
+        _numbers("suggest_float", name, low=low, high=high, step=step)
         return self._suggest(name, FloatDistribution(low, high, log=log, step=step))
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
+        _numbers("suggest_int", name, low=low, high=high, step=step)
         return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
+        _choices(name, choices)
         return self._suggest(name, CategoricalDistribution(choices))
 
 
@@ -227,10 +288,11 @@ class Trial(BaseTrial):
             raise UpdateFinishedTrialError("trial %d is finished: it takes no more suggestions or reports" % self._number)
         return self._h
 
-    def _again(self, name: str, dist: BaseDistribution) -> Any:
+    def _again(self, name: str, dist: BaseDistribution, warn: bool = False) -> Any:
         """A name this trial has suggested already gives its value, as Optuna's does for any
         distribution of the same kind and log scale (a categorical: the same choices), even
-        another range; another kind, log scale or choices raise ValueError, as Optuna's."""
+        another range; another kind, log scale or choices raise ValueError, as Optuna's.
+        `warn` (suggest_float and suggest_int, as Optuna's): another range or step warns."""
         old = self._distributions[name]
         if isinstance(old, _LazyFloat):
             old = old.real()
@@ -238,15 +300,18 @@ class Trial(BaseTrial):
             check_distribution_compatibility(old, dist)
         except ValueError as e:
             raise ValueError("param '%s': %s (trial %d has %r)" % (name, e, self._number, old)) from None
+        if warn:
+            _inconsistent(name, old, dist, 3)
         return self._params[name]
 
     def suggest_float(self, name: str, low: float, high: float, *, step: Optional[float] = None, log: bool = False) -> float:
         name = _param_name(name, "suggest_float")
+        _numbers("suggest_float", name, low=low, high=high, step=step)
         if name in self._params:
             old = self._distributions[name]
             if isinstance(old, _LazyFloat) and old.args == (low, high, step, log):
                 return self._params[name]  # the same again: no new warning of its step
-            return self._again(name, FloatDistribution(low, high, log=log, step=step))
+            return self._again(name, FloatDistribution(low, high, log=log, step=step), warn=True)
         if step is not None and not step > 0:
             # libknob reads step 0 as no step: refused here, as Optuna refuses it
             raise ValueError("param '%s': `step > 0` must hold, but got step=%s." % (name, step))
@@ -281,6 +346,7 @@ class Trial(BaseTrial):
 
     def suggest_int(self, name: str, low: int, high: int, step: int = 1, log: bool = False) -> int:
         name = _param_name(name, "suggest_int")
+        _numbers("suggest_int", name, low=low, high=high, step=step)
         if low != int(low) or high != int(high) or step != int(step):
             # not whole (a bound given as len(data) / 10): Optuna's IntDistribution checks the
             # values given, then takes their int() (knob's IntDistribution too)
@@ -292,7 +358,7 @@ class Trial(BaseTrial):
                 raise ValueError("param '%s': %s" % (name, e)) from None
             low, high, step = int(low), int(high), int(step)
         if name in self._params:
-            return self._again(name, IntDistribution(low, high, log=log, step=step))
+            return self._again(name, IntDistribution(low, high, log=log, step=step), warn=True)
         kind = _LOG_INT if log else _INT
         kinds = self.study._kinds
         if kinds.get(name) != kind:
@@ -317,6 +383,7 @@ class Trial(BaseTrial):
 
     def suggest_categorical(self, name: str, choices: Sequence[Any]) -> Any:
         name = _param_name(name, "suggest_categorical")
+        _choices(name, choices)
         dist = CategoricalDistribution(choices)
         return self._suggest(name, dist)
 
@@ -474,6 +541,7 @@ class Trial(BaseTrial):
     # ------------------------------------------------------------ attributes
 
     def set_user_attr(self, key: str, value: Any) -> None:
+        key = _attr_key(key, "set_user_attr")
         j = _attr_json(key, value)
         with self._lock:
             _lib.check(_lib.lib.knob_trial_set_user_attr(self._handle(), _lib.enc(key), j))
@@ -484,6 +552,7 @@ class Trial(BaseTrial):
         self._set_system_attr(key, value)
 
     def _set_system_attr(self, key: str, value: Any) -> None:
+        key = _attr_key(key, "set_system_attr")
         j = _attr_json(key, value)
         with self._lock:
             _lib.check(_lib.lib.knob_trial_set_system_attr(self._handle(), _lib.enc(key), j))
@@ -530,6 +599,17 @@ class Trial(BaseTrial):
     @property
     def relative_params(self) -> Dict[str, Any]:
         return {}
+
+    @property
+    def relative_search_space(self) -> Dict[str, BaseDistribution]:
+        """Optuna's search space of the sampler's relative sampling: empty, as
+        relative_params; knob's samplers propose their params in libknob."""
+        return {}
+
+    @property
+    def storage(self):
+        """The study's storage object, as Optuna's Trial.storage."""
+        return self.study._storage
 
     def __repr__(self) -> str:
         return "Trial(number=%d, params=%r)" % (self._number, self._params)

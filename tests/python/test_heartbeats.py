@@ -105,7 +105,7 @@ study.optimize(objective, n_trials=1)
 
 def test_a_retry_knows_its_original(tmp_db):
     """The worker of trial 0 dies; the retry (trial 1) asked 3 s later gives
-    retried_trial_number 0 inside the objective (it gave None), has the user attributes of
+    retried_trial_number 0 and retry_history [0] inside the objective (it gave None), has the user attributes of
     trial 0 (it had none), as Optuna's retries, and the same lr."""
     subprocess.run([sys.executable, "-c", _CRASH, tmp_db], check=False, timeout=60)
     time.sleep(3)
@@ -117,11 +117,12 @@ def test_a_retry_knows_its_original(tmp_db):
         got = []
 
         def objective(trial):
-            got.append((optuna.storages.RetryFailedTrialCallback.retried_trial_number(trial), trial.user_attrs))
+            R = optuna.storages.RetryFailedTrialCallback
+            got.append((R.retried_trial_number(trial), R.retry_history(trial), trial.user_attrs))
             return trial.suggest_float("lr", 1e-4, 1e-1, log=True)
 
         study.optimize(objective, n_trials=1)
-    assert got == [(0, {"checkpoint_dir": "/ckpt/run-0"})]
+    assert got == [(0, [0], {"checkpoint_dir": "/ckpt/run-0"})]
     trials = study.trials
     assert [t.state.name for t in trials] == ["FAIL", "COMPLETE"]
     assert trials[1].params == trials[0].params

@@ -435,6 +435,17 @@ class CmaEsSampler(BaseSampler):
         inc_popsize = _arg(cls, "inc_popsize", inc_popsize, int, 1)
         use_separable_cma = _arg(cls, "use_separable_cma", use_separable_cma, bool)
         with_margin = _arg(cls, "with_margin", with_margin, bool)
+        # the arguments Optuna's refuses together, refused as it refuses them (before those
+        # knob does not support: the same ValueError as Optuna's)
+        separable, margin = use_separable_cma is True, with_margin is True
+        if source_trials is not None and (x0 is not None or sigma0 is not None):
+            raise ValueError("It is prohibited to pass `source_trials` argument when x0 or sigma0 is specified.")
+        if source_trials is not None and separable:
+            raise ValueError("It is prohibited to pass `source_trials` argument when using separable CMA-ES.")
+        if lr_adapt and (separable or margin):
+            raise ValueError("It is prohibited to pass `use_separable_cma` or `with_margin` argument when using `lr_adapt`.")
+        if separable and margin:
+            raise ValueError("Currently, we do not support `use_separable_cma=True` and `with_margin=True`.")
         if independent_sampler is not None:
             raise _unsupported("CmaEsSampler", "independent_sampler", "categoricals are drawn at random")
         if consider_pruned_trials:
@@ -577,6 +588,17 @@ class NSGAIISampler(BaseSampler):
             seed=seed,
             **options,
         )
+
+    @property
+    def population_size(self) -> int:
+        """The trials per generation, as Optuna's attribute: the argument, or knob's
+        default, which is Optuna's (50). Set, it holds for the studies made with the
+        sampler from then on."""
+        return self._options.get("population_size", 50)
+
+    @population_size.setter
+    def population_size(self, value: int) -> None:
+        self._options["population_size"] = _arg(type(self).__name__, "population_size", value, int, 2)
 
 
 def _operator(cls: str, arg: str, op: Any, base: type, swapping_prob: Any) -> Dict[str, Any]:
