@@ -58,7 +58,7 @@ double knob__dist_step_at(const knob_distribution *d, double k)
     return x > d->high ? d->high : x < d->low ? d->low : x;
 }
 
-static int check_float(knob_distribution *d, const char *name)
+static int check_float(knob_distribution *d, const char *name, bool stored)
 {
     if (!isfinite(d->low) || !isfinite(d->high))
         return knob__error(KNOB_EINVAL, "param '%s': low and high must be finite, got [%g, %g]",
@@ -89,9 +89,10 @@ static int check_float(knob_distribution *d, const char *name)
                            "tell them apart",
                            name, d->low, d->high, d->step);
     /* a step within a few doubles of each other near the range: its points cannot be held
-     * apart (1e15 + 0.1 is 1e15 + 0.125), and draws fell on no step */
-    double edge = fmax(fabs(d->low), fabs(d->high)), spacing = nextafter(edge, INFINITY) - edge;
-    if (d->step > 0 && d->step < 4 * spacing)
+     * apart (1e15 + 0.1 is 1e15 + 0.125), and draws fell on no step. A stored one (an older
+     * knob took it) is read as it is: its study must open. */
+    double edge = fmax(fabs(d->low), fabs(d->high)), spacing = edge - nextafter(edge, 0);
+    if (!stored && d->step > 0 && d->step < 4 * spacing)
         return knob__error(KNOB_EINVAL,
                            "param '%s': step %g is finer than doubles near %g can hold apart "
                            "(they are %g apart there); give a step of %g or more",
@@ -163,7 +164,14 @@ static int check_choice(const knob_choice *c, const char *name, size_t i)
                        name, i, (int)c->type);
 }
 
+static int dist_check(knob_distribution *d, const char *name, bool stored);
+
 int knob__dist_check(knob_distribution *d, const char *name)
+{
+    return dist_check(d, name, false);
+}
+
+static int dist_check(knob_distribution *d, const char *name, bool stored)
 {
     if (!name || !name[0])
         return knob__error(KNOB_EINVAL, "a param needs a non-empty name");
@@ -173,7 +181,7 @@ int knob__dist_check(knob_distribution *d, const char *name)
         return knob__error(KNOB_EINVAL, "param '%s': unknown flags 0x%x", name, d->flags);
     switch (d->kind) {
     case KNOB_DIST_FLOAT:
-        return check_float(d, name);
+        return check_float(d, name, stored);
     case KNOB_DIST_INT:
         return check_int(d, name);
     case KNOB_DIST_CATEGORICAL:
@@ -340,7 +348,7 @@ static knob_distribution *checked(knob_distribution *d)
     knob__kept_error kept;
     knob__error_keep(&kept);
     knob_distribution c = *d;
-    int rc = knob__dist_check(&c, "stored");
+    int rc = dist_check(&c, "stored", true);
     knob__error_put(&kept);
     if (rc) {
         free(d);
@@ -415,8 +423,8 @@ bool knob__dist_contains(const knob_distribution *d, double x)
              * low (1e8 + 0.1 by 0.1: 1.5e-8, 1.5e-7 of a step). */
             double k = (x - d->low) / d->step, top = knob__dist_steps(d);
             double tol =
-                fmin(1e-8 * (1 + fabs(k)) + DBL_EPSILON * (fabs(x) + fabs(d->low)) / d->step,
-                     0.49); /* never half a step: a value between two steps is on neither */
+                1e-9 + 8 * DBL_EPSILON * fabs(k) + DBL_EPSILON * (fabs(x) + fabs(d->low)) / d->step;
+            tol = fmin(tol, 0.49); /* never half a step: a value between two is on neither */
             return k > -tol && k < top + tol && fabs(k - round(k)) < tol;
         }
         return x >= d->low && x <= d->high;

@@ -173,6 +173,12 @@ def _numbers(method: str, name: Any, **args: Any) -> None:
     for arg, v in args.items():
         if isinstance(v, (numbers.Real, decimal.Decimal)) or (v is None and arg == "step" and method == "suggest_float"):
             continue
+        if v is not None and not isinstance(v, (str, bytes, complex)):
+            try:  # a 0-d array (NumPy, a tensor) or another object float() takes, as Optuna does
+                float(v)
+                continue
+            except (TypeError, ValueError):
+                pass
         raise TypeError(
             "%s: param %r: `%s` must be a number (int or float), got %r (%s)" % (method, name, arg, v, type(v).__name__)
         )

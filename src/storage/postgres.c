@@ -1050,10 +1050,18 @@ static struct {
     double at;
 } gone[GONE_MAX];
 
+/* Seconds on a clock that no setting of the time moves. */
+static double monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static bool is_gone(const pg *d)
 {
     bool found = false;
-    double now = knob__now();
+    double now = monotonic();
     pthread_mutex_lock(&gone_lock);
     for (int i = 0; i < GONE_MAX && !found; i++)
         found = gone[i].where && !strcmp(gone[i].where, d->where) &&
@@ -1081,7 +1089,7 @@ static void set_gone(const pg *d, bool on)
             free(gone[at].where);
             gone[at].where = knob__strdup(d->where);
         }
-        gone[at].at = knob__now();
+        gone[at].at = monotonic();
     }
     pthread_mutex_unlock(&gone_lock);
 }
@@ -1702,7 +1710,11 @@ static int open_pg(const char *url, const char *where, void **be)
         int rc = knob__error(KNOB_EINVAL,
                              "postgresql storage '%s': the user name or password holds '%c', "
                              "which a URL reads as the end of them; write it %s",
-                             d->where, bad, bad == '@' ? "%40" : "%2F");
+                             d->where, bad,
+                             bad == '@'   ? "%40"
+                             : bad == '/' ? "%2F"
+                             : bad == '?' ? "%3F"
+                                          : "%23");
         close_pg(d);
         return rc;
     }

@@ -7,32 +7,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The user info of "scheme://userinfo@host/...": up to the last '@' before the first '/'
- * (a password with an unescaped '@', '?' or '#' is still all of it). With no '@' there, a
- * password with an unescaped '/' ("user:a/b@host/db"): up to the last '@' before the query,
- * when a host and path follow it, or when what stands before the first '/' is "name:" and
- * no port ("user:a/b@host"); not a database "host:5432/a@b". None in "sqlite:///a@b.db" (no
+/* The user info of "scheme://userinfo@host...", as far as a message must hide it: up to the
+ * last '@' before the authority ends (the first '/', '?' or '#': a password with an
+ * unescaped '@' is all of it). With no '@' there, a password with an unescaped '/', '?' or
+ * '#' ("user:a/b@host"): up to the first '@' after, when the authority reads "name:..." (not
+ * an IPv6 host "[::1]", nor a name without ':'). Such a one is *sure unless what follows the
+ * ':' is a port's digits ("host:5432/kn@b" is a database's '@', "user:1234/5@host" a
+ * password: hidden either way, refused only when sure). None in "sqlite:///a@b.db" (no
  * authority). False when the URL has none. */
-static bool userinfo(const char *url, const char **start, const char **end)
+static bool userinfo(const char *url, const char **start, const char **end, bool *sure)
 {
     const char *scheme = strstr(url, "://");
     if (!scheme || scheme[3] == '/')
         return false;
-    const char *auth = scheme + 3, *slash = auth + strcspn(auth, "/"), *at = NULL;
-    for (const char *c = auth; c < slash; c++)
+    const char *auth = scheme + 3, *stop = auth + strcspn(auth, "/?#"), *at = NULL;
+    for (const char *c = auth; c < stop; c++)
         if (*c == '@')
             at = c;
-    if (!at && *slash) {
-        const char *stop = slash + strcspn(slash, "?#");
-        for (const char *c = slash; c < stop; c++)
-            if (*c == '@')
-                at = c;
-        const char *colon = memchr(auth, ':', (size_t)(slash - auth));
-        bool port = colon && colon + 1 < slash;
-        for (const char *c = colon ? colon + 1 : slash; port && c < slash; c++)
+    *sure = true;
+    if (!at && *stop && *auth != '[') {
+        const char *colon = memchr(auth, ':', (size_t)(stop - auth));
+        at = colon ? strchr(stop, '@') : NULL;
+        bool port = colon && colon + 1 < stop;
+        for (const char *c = colon ? colon + 1 : stop; port && c < stop; c++)
             port = isdigit((unsigned char)*c);
-        if (at && !memchr(at, '/', (size_t)(stop - at)) && (!colon || port))
-            at = NULL;
+        *sure = !port;
     }
     if (!at)
         return false;
@@ -46,7 +45,8 @@ static bool userinfo(const char *url, const char **start, const char **end)
 static bool userinfo_password(const char *url, size_t *at, size_t *n)
 {
     const char *start, *end;
-    if (!userinfo(url, &start, &end))
+    bool sure;
+    if (!userinfo(url, &start, &end, &sure))
         return false;
     const char *colon = memchr(start, ':', (size_t)(end - start));
     if (!colon)
@@ -59,10 +59,11 @@ static bool userinfo_password(const char *url, size_t *at, size_t *n)
 char knobx_url_userinfo_unescaped(const char *url)
 {
     const char *start, *end;
-    if (!url || !userinfo(url, &start, &end))
+    bool sure;
+    if (!url || !userinfo(url, &start, &end, &sure) || !sure)
         return 0;
     for (const char *c = start; c < end; c++)
-        if (*c == '@' || *c == '/')
+        if (*c == '@' || *c == '/' || *c == '?' || *c == '#')
             return *c;
     return 0;
 }

@@ -10,9 +10,10 @@
  * free(). */
 char *knobx_redact_url(const char *url);
 
-/* '@' or '/' when the user info of "scheme://user:pw@host" (up to its last '@': see
- * userinfo in url.c) holds one unescaped (a password "p@ss" or "a/b" not written p%40ss, a%2Fb),
- * which a URL parser reads as part of the host or path; else 0. */
+/* '@', '/', '?' or '#' when the user info of "scheme://user:pw@host" holds one unescaped (a
+ * password "p@ss" or "a/b" not written p%40ss, a%2Fb), which a URL parser reads as the end of
+ * it, the rest as the host, port, database or query; else 0 (also where a database's '@'
+ * and a password's cannot be told apart: "host:5432/kn@b"). */
 char knobx_url_userinfo_unescaped(const char *url);
 
 /* Takes the password of storage URL `url` (that of "scheme://user:pw@host", and of

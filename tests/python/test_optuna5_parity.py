@@ -57,6 +57,7 @@ def test_numbers_of_other_types_are_bounds():
     assert t.suggest_int("b", False, True) in (0, 1)
     np = pytest.importorskip("numpy")
     assert 0 <= t.suggest_float("n", np.float32(0), np.int64(1)) <= 1
+    assert 0 <= t.suggest_float("n0", np.array(0.0), np.array(1.0)) <= 1  # 0-d arrays
 
 
 def test_an_attribute_key_that_is_no_str(tmp_db):

@@ -341,10 +341,23 @@ static void steps_far_from_zero(void **state)
     d = fl(0, 1e8, 1, 0);
     assert_int_equal(knob__dist_check(&d, "wide"), KNOB_OK);
     assert_false(knob__dist_contains(&d, 50000000.5));
+    assert_false(knob__dist_contains(&d, 50000000.4));
+    assert_false(knob__dist_contains(&d, 100000000.4));
+    assert_false(knob__dist_contains(&d, 1e6 + 0.01));
+    assert_true(knob__dist_contains(&d, 99999999));
     /* a step finer than doubles can hold apart there is refused, naming the least step */
     d = fl(1e15, 1e15 + 1, 0.1, 0);
     assert_int_equal(knob__dist_check(&d, "crowded"), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "finer than doubles near 1e+15 can hold apart"));
+    /* the spacing below the edge: [0, 1] by 8e-16 is 7 doubles a step */
+    d = fl(0, 1, 8e-16, 0);
+    assert_int_equal(knob__dist_check(&d, "fine"), KNOB_OK);
+    /* a stored one, which an older knob took, is read as it is (its study must open) */
+    knob_distribution *stored =
+        knob__dist_parse("{\"type\":\"float\",\"low\":1e15,\"high\":1000000000000001,"
+                         "\"step\":0.1,\"log\":false}");
+    assert_non_null(stored);
+    free(stored);
 }
 
 static void json_round_trips(void **state)
