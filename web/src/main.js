@@ -28,6 +28,19 @@ function token() {
     return sessionStorage.getItem('knob-token');
 }
 
+// A page of this dashboard, the token kept for the session (token()) in its URL: the server
+// answers a page only with it (a link opened in another tab, a reload too). The page asks
+// browsers for no Referer (page.html), and links only to its own pages: the token goes
+// nowhere else.
+function pageUrl(path, args = {}) {
+    const q = new URLSearchParams(args);
+    const t = token();
+    if (t)
+        q.set('token', t);
+    const s = q.toString();
+    return s ? `${path}?${s}` : path;
+}
+
 async function api(path, body) {
     const headers = {};
     const t = token();
@@ -436,7 +449,7 @@ async function studies() {
     const list = await api('/api/studies');
     app.innerHTML = '<table class="studies"><thead><tr><th>study</th><th>directions</th><th>trials</th>' +
         '<th>complete</th><th>best</th><th>created</th></tr></thead><tbody>' + list.map(s =>
-        `<tr><td><a href="/study?name=${encodeURIComponent(s.name)}">${esc(s.name)}</a></td>` +
+        `<tr><td><a href="${esc(pageUrl('/study', { name: s.name }))}">${esc(s.name)}</a></td>` +
         `<td>${esc(s.directions.join(', ') || '(no objective)')}</td><td>${s.n_trials}</td><td>${s.n_complete}</td>` +
         `<td>${esc(fmt(s.best_value))}</td><td>${new Date(s.created * 1000).toLocaleString()}</td></tr>`).join('') +
         '</tbody></table>' + (list.length ? '' : '<p>no studies in this storage yet</p>');
@@ -449,7 +462,9 @@ if (inline) {
     performance.mark('knob-parsed');
     report(doc);
 } else if (location.pathname === '/study') {
+    document.getElementById('home').href = pageUrl('/');
     live(new URLSearchParams(location.search).get('name') || '');
 } else {
+    document.getElementById('home').href = pageUrl('/');
     studies().catch(err => { app.innerHTML = `<p class="err">${esc(err.message)}</p>`; });
 }

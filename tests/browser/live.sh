@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# knob dashboard clicked through in headless Chromium (live.mjs): with --token, the studies
+# page opened once with ?token=T leads to a study and back by its links.
+# Screenshots of failed pages: $KNOB_BUILD/browser-artifacts/live-*.
+source "$KNOB_SRC/tests/integration/lib.bash"
+source "$KNOB_SRC/tests/browser/lib.bash"
+db="sqlite:///$T/live.db"
+trial_program <<PY
+import json, os, sys, time
+args = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+k = 0
+while not os.path.exists("$T/go"):
+    k += 1
+    print("tick %d" % k, flush=True)
+    time.sleep(0.2)
+print(json.dumps({"loss": float(args.get("x", 0.5))}), flush=True)
+PY
+sweep quick random <<'YAML'
+  x: {min: 0.0, max: 1.0}
+YAML
+touch go
+run_study quick --trials 3
+rm go
+start_dashboard "$db" --token s3cret
+page_test live.mjs token "$artifacts" "$url" "$web"
+echo ok
