@@ -1,7 +1,9 @@
-// knob dashboard clicked through (live.sh): node live.mjs PART ARTIFACTS URL WEB_DIR
+// knob dashboard clicked through (live.sh): node live.mjs PART ARTIFACTS URL WEB_DIR [DIR]
+// (DIR: live.sh's directory, where the file go ends the running trial)
+import fs from 'node:fs';
 import { launch, tab, closePage, fail, finish } from './lib.mjs';
 
-const [part, artifacts, url, web] = process.argv.slice(2);
+const [part, artifacts, url, web, dir] = process.argv.slice(2);
 const browser = await launch(web);
 
 // --token s3cret: the studies page opened once with the token; its links carry it (a click
@@ -25,6 +27,35 @@ async function token() {
     await closePage(page, `${artifacts}/live-token.png`);
 }
 
-const parts = { token };
+// The panel of the running trial of study slow, opened: its stdout's lines follow, and as
+// the trial ends it says complete, with no form to finish it by hand.
+async function live() {
+    const page = await tab(browser, 'live');
+    await page.goto(`${url}/study?name=slow`);
+    await page.waitForSelector('table.trials tbody tr.st-running', { timeout: 30000 });
+    await page.click('table.trials tbody tr.st-running');
+    const ticks = () => page.evaluate(() => {
+        const m = (document.querySelector('#trial .logs pre')?.textContent || '').match(/tick (\d+)\s*$/);
+        return m ? Number(m[1]) : 0;
+    });
+    await page.waitForFunction(() => /tick \d/.test(document.querySelector('#trial .logs')?.textContent),
+                               null, { timeout: 20000 }).catch(() => fail('live: no stdout lines shown'));
+    const first = await ticks();
+    await page.waitForFunction(k => {
+        const m = (document.querySelector('#trial .logs pre')?.textContent || '').match(/tick (\d+)\s*$/);
+        return m && Number(m[1]) > k + 2;
+    }, first, { timeout: 15000 }).catch(() => fail(`live: the stdout lines stay at tick ${first}`));
+    if (!await page.$('#trial form.tell'))
+        fail('live: a running trial has no form to finish it');
+    fs.writeFileSync(`${dir}/go`, '');
+    await page.waitForFunction(() => /\(complete/.test(document.querySelector('#trial .tip')?.textContent) &&
+                               !document.querySelector('#trial form.tell'), null, { timeout: 20000 })
+        .catch(() => fail('live: the panel did not follow the trial to its end'));
+    await page.waitForFunction(() => /"loss"/.test(document.querySelector('#trial .logs')?.textContent),
+                               null, { timeout: 10000 }).catch(() => fail('live: the last line is not shown'));
+    await closePage(page, `${artifacts}/live-live.png`);
+}
+
+const parts = { token, live };
 await parts[part]();
 await finish(browser, artifacts, `${part}: ok`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # knob dashboard clicked through in headless Chromium (live.mjs): with --token, the studies
-# page opened once with ?token=T leads to a study and back by its links.
+# page opened once with ?token=T leads to a study and back by its links; the panel of a running
+# trial follows it (its stdout's latest lines, its end, the form to finish it gone).
 # Screenshots of failed pages: $KNOB_BUILD/browser-artifacts/live-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
@@ -23,4 +24,14 @@ run_study quick --trials 3
 rm go
 start_dashboard "$db" --token s3cret
 page_test live.mjs token "$artifacts" "$url" "$web"
+# a trial that runs until $T/go exists (live.mjs makes it)
+sweep slow random <<'YAML'
+  x: {min: 0.0, max: 1.0}
+YAML
+"$KNOB" run slow.yaml --storage "$db" --study slow --trials 1 > slow.log 2> slow.err &
+slow_pid=$!
+start_dashboard "$db" --allow-write
+page_test live.mjs live "$artifacts" "$url" "$web" "$T"
+touch go
+wait "$slow_pid" || fail "knob run slow: $(cat slow.err)"
 echo ok

@@ -319,47 +319,84 @@ function bestOf(study) {
     return best;
 }
 
-async function showTrial(study, n, live) {
-    const t = study.trials[n];
+// The trial panel follows its trial at each poll of the dashboard (followTrial): its state and
+// values, the form that finishes it by hand only while it runs, the latest lines of its logs
+// while it runs (and once more as it ends: the lines it wrote last).
+let panel = null; // {study, n, live, el, s: the state shown, logs: the logs wanted, loading}
+
+function showTrial(study, n, live) {
     const el = app.querySelector('#trial');
+    if (!study.trials[n])
+        return;
+    el.innerHTML = `<h2>Trial ${n}</h2><div class="tip"></div><pre class="attrs"></pre>` +
+        (live ? '<div class="logs">loading the logs...</div>' : '') + '<div class="tell-slot"></div>';
+    panel = { study, n, live, el, s: null, logs: false, loading: false };
+    followTrial();
+    el.scrollIntoView({ block: 'nearest' });
+}
+
+function followTrial() {
+    if (!panel || !panel.el.isConnected)
+        return;
+    const { study, n, live, el } = panel;
+    const t = study.trials[n];
     if (!t)
         return;
-    let h = `<h2>Trial ${t.n}</h2><div class="tip">${tipHtml(study, n)}</div>`;
-    if (t.u && Object.keys(t.u).length)
-        h += `<pre>${esc(toJson(t.u, 1))}</pre>`;
-    if (live)
-        h += '<div class="logs">loading the logs...</div>';
-    // a waiting (enqueued) trial has no params until it is asked: the storage refuses its tell
-    if (live && study.writable && t.s === 'running')
-        h += `<form class="tell">finish by hand: <select name="state"><option>complete</option><option>fail</option>
+    const tip = tipHtml(study, n);
+    if (el.querySelector('.tip').innerHTML !== tip)
+        el.querySelector('.tip').innerHTML = tip;
+    const attrs = el.querySelector('pre.attrs');
+    attrs.textContent = t.u && Object.keys(t.u).length ? toJson(t.u, 1) : '';
+    attrs.hidden = !attrs.textContent;
+    if (panel.s !== t.s) {
+        panel.s = t.s;
+        panel.logs = live;
+        const slot = el.querySelector('.tell-slot');
+        const said = slot.querySelector('.msg')?.textContent; // "told": kept as the form goes
+        slot.innerHTML = said ? `<span class="msg">${esc(said)}</span>` : '';
+        // a waiting (enqueued) trial has no params until it is asked: the storage refuses its tell
+        if (live && study.writable && t.s === 'running')
+            tellForm(slot, study, n);
+    }
+    if (live && (t.s === 'running' || panel.logs))
+        readLogs(panel);
+}
+
+async function readLogs(p) {
+    if (p.loading)
+        return;
+    p.loading = true;
+    p.logs = false;
+    const logs = p.el.querySelector('.logs');
+    try {
+        const log = await api(`/api/log?name=${encodeURIComponent(p.study.name)}&trial=${p.n}`);
+        logs.innerHTML = log.dir
+            ? `<div>${esc(log.dir)}</div><h3>stdout (end)</h3><pre>${esc(log.stdout ?? '(none)')}</pre>` +
+              `<h3>stderr (end)</h3><pre>${esc(log.stderr ?? '(none)')}</pre>`
+            : 'no trial directory is recorded for this trial (it was not run by knob run or knob worker)';
+    } catch (err) {
+        logs.textContent = err.message;
+    } finally {
+        p.loading = false;
+    }
+}
+
+function tellForm(slot, study, n) {
+    slot.innerHTML = `<form class="tell">finish by hand: <select name="state"><option>complete</option><option>fail</option>
               <option>pruned</option></select> values <input name="values" placeholder="0.5, 1.2">
               <button>tell</button> <span class="msg"></span></form>`;
-    el.innerHTML = h;
-    el.scrollIntoView({ block: 'nearest' });
-    const form = el.querySelector('form.tell');
-    if (form)
-        form.addEventListener('submit', async e => {
-            e.preventDefault();
-            const values = form.values.value.split(/[\s,]+/).filter(Boolean).map(Number);
-            try {
-                await api(`/api/tell?name=${encodeURIComponent(study.name)}`,
-                          { trial: n, state: form.state.value, values });
-                form.querySelector('.msg').textContent = 'told';
-            } catch (err) {
-                form.querySelector('.msg').textContent = err.message;
-            }
-        });
-    if (live) {
+    const form = slot.querySelector('form.tell');
+    form.addEventListener('submit', async e => {
+        e.preventDefault();
+        const values = form.values.value.split(/[\s,]+/).filter(Boolean).map(Number);
         try {
-            const log = await api(`/api/log?name=${encodeURIComponent(study.name)}&trial=${n}`);
-            el.querySelector('.logs').innerHTML = log.dir
-                ? `<div>${esc(log.dir)}</div><h3>stdout (end)</h3><pre>${esc(log.stdout ?? '(none)')}</pre>` +
-                  `<h3>stderr (end)</h3><pre>${esc(log.stderr ?? '(none)')}</pre>`
-                : 'no trial directory is recorded for this trial (it was not run by knob run or knob worker)';
+            await api(`/api/tell?name=${encodeURIComponent(study.name)}`,
+                      { trial: n, state: form.state.value, values });
+            form.querySelector('.msg').textContent = 'told';
         } catch (err) {
-            el.querySelector('.logs').textContent = err.message;
+            form.querySelector('.msg').textContent = err.message;
         }
-    }
+    });
 }
 
 function writeForms(study) {
@@ -431,6 +468,7 @@ async function live(name) {
                 }
                 refresh();
             }
+            followTrial();
             statusEl.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
             statusEl.className = 'ok';
         } catch (err) {
