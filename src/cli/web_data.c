@@ -754,6 +754,7 @@ typedef struct web_sweep {
     char *text; /* the stored attribute's text, the key */
     bool have;  /* it held a sweep whose params could be read: sw */
     sweep sw;
+    knobx_buf cons; /* its constraints as a JSON list of "name <= bound" (empty: none) */
 } web_sweep;
 
 struct cli_web_sweeps {
@@ -767,6 +768,7 @@ static void web_sweep_free(web_sweep *w)
         return;
     if (w->have)
         sweep_free(&w->sw);
+    knobx_buf_free(&w->cons);
     free(w->text);
     free(w);
 }
@@ -788,13 +790,28 @@ static void web_sweep_read(web_sweep *w, const char *text)
     knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
     w->have = j && j->type == KNOBX_JSON_STRING &&
               !sweep_load_params("(the sweep stored with the study)", j->str, &w->sw);
+    /* the constraints a complete trial is told with (the dashboard's form asks for them) */
+    sweep c;
+    if (j && j->type == KNOBX_JSON_STRING &&
+        !sweep_load_constraints("(the sweep stored with the study)", j->str, &c)) {
+        for (size_t i = 0; i < c.n_constraints; i++) {
+            char one[256];
+            snprintf(one, sizeof one, "%s %s %g", c.constraints[i].name,
+                     c.constraints[i].is_min ? ">=" : "<=", c.constraints[i].bound);
+            knobx_buf_puts(&w->cons, i ? "," : "[");
+            knobx_json_add_string(&w->cons, one);
+        }
+        if (c.n_constraints)
+            knobx_buf_puts(&w->cons, "]");
+        sweep_free(&c);
+    }
     knobx_json_free(j);
 }
 
 /* The sweep of the stored text (NULL: none), from the cache c when it holds that text, else
  * read and put first in it (the least recently used one out when it is full); without a
  * cache (or memory for an entry), read into *own, whose sweep the caller frees (own->have). */
-static const sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_sweep *own)
+static const web_sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_sweep *own)
 {
     if (!text)
         return NULL;
@@ -808,7 +825,7 @@ static const sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_sweep
             (*c)->e[0] = w;
         }
     if (w)
-        return w->have ? &w->sw : NULL;
+        return w;
     if (c && *c && (w = calloc(1, sizeof *w)) && (w->text = strdup(text))) {
         web_sweep_read(w, text);
         cli_web_sweeps *cs = *c;
@@ -817,11 +834,11 @@ static const sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_sweep
         memmove(&cs->e[1], &cs->e[0], cs->n * sizeof w);
         cs->e[0] = w;
         cs->n++;
-        return w->have ? &w->sw : NULL;
+        return w;
     }
     free(w);
     web_sweep_read(own, text);
-    return own->have ? &own->sw : NULL;
+    return own;
 }
 
 int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra,
@@ -873,9 +890,13 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     knobx_buf_printf(b, ",\"stamp\":%lld,\"params\":", (long long)stamp);
     /* the stored sweep says which params it converts, and how the program gets them */
     web_sweep own = {0};
-    params_json(b, cols, n_cols, stored_sweep(sweeps, knob_study_system_attr(s, "sweep"), &own));
+    const web_sweep *w = stored_sweep(sweeps, knob_study_system_attr(s, "sweep"), &own);
+    params_json(b, cols, n_cols, w && w->have ? &w->sw : NULL);
+    knobx_buf_puts(b, ",\"constraints\":");
+    knobx_buf_puts(b, w && w->cons.len && !w->cons.oom ? w->cons.data : "[]");
     if (own.have)
         sweep_free(&own.sw);
+    knobx_buf_free(&own.cons);
     knobx_buf_puts(b, ",\"trials\":");
     trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s));
     free(ts);

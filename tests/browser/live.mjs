@@ -56,6 +56,28 @@ async function live() {
     await closePage(page, `${artifacts}/live-live.png`);
 }
 
-const parts = { token, live };
-await parts[part]();
+// The running trial of study cons (its sweep has a constraint size <= 10) finished by hand as
+// complete, with a constraint value the form asks for.
+async function cons() {
+    const page = await tab(browser, 'cons');
+    await page.goto(`${url}/study?name=cons`);
+    await page.waitForSelector('table.trials tbody tr.st-running', { timeout: 30000 });
+    await page.click('table.trials tbody tr.st-running');
+    await page.waitForSelector('#trial form.tell');
+    if (!await page.$('#trial form.tell input[name=constraints]'))
+        fail('cons: the form to finish a trial has no constraints field');
+    else {
+        await page.fill('#trial form.tell input[name=values]', '0.5');
+        await page.fill('#trial form.tell input[name=constraints]', '2');
+        await page.click('#trial form.tell button');
+        await page.waitForFunction(() => /\(complete, infeasible/.test(document.querySelector('#trial .tip')?.textContent),
+                                   null, { timeout: 10000 })
+            .catch(async () => fail(`cons: not told: ${await page.textContent('#trial')}`));
+    }
+    await closePage(page, `${artifacts}/live-cons.png`);
+}
+
+const parts = { token, live, cons };
+for (const p of part.split(','))
+    await parts[p]();
 await finish(browser, artifacts, `${part}: ok`);

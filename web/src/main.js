@@ -382,16 +382,22 @@ async function readLogs(p) {
 }
 
 function tellForm(slot, study, n) {
+    // a study whose sweep has constraints: a complete trial is told with one value for each
+    const cons = study.constraints || [];
     slot.innerHTML = `<form class="tell">finish by hand: <select name="state"><option>complete</option><option>fail</option>
-              <option>pruned</option></select> values <input name="values" placeholder="0.5, 1.2">
-              <button>tell</button> <span class="msg"></span></form>`;
+              <option>pruned</option></select> values <input name="values" placeholder="0.5, 1.2">` +
+        (cons.length ? ` constraints <input name="constraints" placeholder="${esc(cons.join(', '))}"
+              title="${esc(`one for each of ${cons.join(', ')}: metric - max, or min - metric (<= 0 satisfied)`)}">` : '') +
+        ' <button>tell</button> <span class="msg"></span></form>';
     const form = slot.querySelector('form.tell');
+    const numbers = text => text.split(/[\s,]+/).filter(Boolean).map(Number);
     form.addEventListener('submit', async e => {
         e.preventDefault();
-        const values = form.values.value.split(/[\s,]+/).filter(Boolean).map(Number);
+        const body = { trial: n, state: form.state.value, values: numbers(form.values.value) };
+        if (form.constraints && form.constraints.value.trim())
+            body.constraints = numbers(form.constraints.value);
         try {
-            await api(`/api/tell?name=${encodeURIComponent(study.name)}`,
-                      { trial: n, state: form.state.value, values });
+            await api(`/api/tell?name=${encodeURIComponent(study.name)}`, body);
             form.querySelector('.msg').textContent = 'told';
         } catch (err) {
             form.querySelector('.msg').textContent = err.message;

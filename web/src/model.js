@@ -2,6 +2,7 @@
 // dashboard serves it by /api/study; src/cli/web_data.c writes it), merged poll after poll.
 //
 // {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices, shown}],
+//  constraints: the sweep's, as text ["size_mb <= 10", ...],
 //  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
 //  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
 //  the dashboard's also writable and created (when the study was made)}
@@ -102,7 +103,7 @@ export function toJson(v, space) {
 export function merge(study, doc) {
     let changed = false;
     for (const k of ['name', 'directions', 'params', 'pareto', 'importance', 'hypervolume',
-                     'note', 'writable']) {
+                     'note', 'writable', 'constraints']) {
         if (k in doc && toJson(doc[k]) !== toJson(study[k])) {
             study[k] = doc[k];
             changed = true;
