@@ -1,7 +1,7 @@
 // knob dashboard clicked through (live.sh): node live.mjs PART ARTIFACTS URL WEB_DIR [DIR]
 // (DIR: live.sh's directory, where the file go ends the running trial)
 import fs from 'node:fs';
-import { launch, tab, closePage, fail, finish } from './lib.mjs';
+import { launch, tab, closePage, fail, finish, failures } from './lib.mjs';
 
 const [part, artifacts, url, web, dir] = process.argv.slice(2);
 const browser = await launch(web);
@@ -77,7 +77,32 @@ async function cons() {
     await closePage(page, `${artifacts}/live-cons.png`);
 }
 
-const parts = { token, live, cons };
+// The report of study cons made while its trial ran, read a week later (the page's clock set
+// on): the running trial's bar ends at the time the report was made.
+async function report() {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = [];
+    page.on('pageerror', e => errors.push(`report: ${e.message}`));
+    await page.addInitScript(() => {
+        const real = Date.now;
+        Date.now = () => real() + 7 * 86400e3;
+    });
+    await page.goto(`file://${dir}/cons.html`);
+    await page.waitForFunction(() => window.knob && window.knob.plots().includes('timeline'), null, { timeout: 20000 });
+    const bar = await page.evaluate(() => {
+        window.knob.draw('timeline');
+        return window.knobChart('timeline').getOption().series[0].data[0].value;
+    });
+    if (!(bar[2] - bar[1] < 3600))
+        fail(`report: the running trial's bar runs ${bar[2] - bar[1]} s, to when the report is read`);
+    for (const e of errors)
+        fail(e);
+    if (failures.length)
+        await page.screenshot({ path: `${artifacts}/live-report.png`, fullPage: true });
+    await page.close();
+}
+
+const parts = { token, live, cons, report };
 for (const p of part.split(','))
     await parts[p]();
 await finish(browser, artifacts, `${part}: ok`);

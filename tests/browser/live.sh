@@ -2,7 +2,8 @@
 # knob dashboard clicked through in headless Chromium (live.mjs): with --token, the studies
 # page opened once with ?token=T leads to a study and back by its links; the panel of a running
 # trial follows it (its stdout's latest lines, its end, the form to finish it gone); a trial of
-# a sweep with constraints is finished by hand with them.
+# a sweep with constraints is finished by hand with them; the report of a running trial, read
+# a week later, draws its bar to the time the report was made.
 # Screenshots of failed pages: $KNOB_BUILD/browser-artifacts/live-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
@@ -34,8 +35,9 @@ slow_pid=$!
 printf 'command: [/bin/true]\nmetric: {name: loss, goal: minimize}\nconstraints: [{name: size, max: 10}]\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > cons.yaml
 "$KNOB" run cons.yaml --storage "$db" --study cons --trials 0 > cons.log
 "$KNOB" ask cons --storage "$db" > cons.ask
+"$KNOB" report cons --storage "$db" -o cons.html
 start_dashboard "$db" --allow-write
-page_test live.mjs live,cons "$artifacts" "$url" "$web" "$T"
+page_test live.mjs live,cons,report "$artifacts" "$url" "$web" "$T"
 expect_eq "$("$KNOB" trials cons --storage "$db" | grep -c infeasible)" 1 "the trial told infeasible by hand"
 touch go
 wait "$slow_pid" || fail "knob run slow: $(cat slow.err)"

@@ -441,6 +441,7 @@ function report(doc) {
     merge(study, doc);
     performance.mark('knob-decoded');
     study.best = bestOf(study);
+    study.now = doc.generated; // running trials drawn as they were then, not as the page is read
     document.getElementById('home').removeAttribute('href');
     statusEl.textContent = `report made ${new Date(doc.generated * 1000).toLocaleString()}`;
     studyPage(study, false)();

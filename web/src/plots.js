@@ -624,6 +624,12 @@ function edf(study) {
     });
 }
 
+// The time a running trial's bar reaches: now in the dashboard; in a report, the time it was
+// made (study.now), the study drawn as it was then.
+function nowOf(study) {
+    return study.now ?? Date.now() / 1000;
+}
+
 // Lanes: each runner (host and pid, from the trial's "runner" attribute) gets as many as it
 // ran trials at once; trials without a runner share lanes of their own. Within a runner,
 // a trial takes the first lane free when it starts.
@@ -631,7 +637,7 @@ function lanes(study) {
     const ts = trials(study).filter(t => t.t0 !== null && t.t0 !== undefined)
         .sort((x, y) => x.t0 - y.t0 || x.n - y.n);
     const groups = new Map(), names = [];
-    const now = Date.now() / 1000;
+    const now = nowOf(study);
     for (const t of ts) {
         const key = t.r && t.r.host ? `${t.r.host}:${t.r.pid}` : 'in process';
         if (!groups.has(key))
@@ -657,7 +663,7 @@ function lanes(study) {
 
 function timeline(study) {
     const { ts, names } = lanes(study);
-    const now = Date.now() / 1000;
+    const now = nowOf(study);
     const t00 = Math.min(...ts.map(t => t.t0));
     const data = ts.map(t => ({ value: [t._lane, t.t0 - t00, (t.t1 ?? now) - t00, t.n],
                                 itemStyle: { color: STATE_COLOR[t.s] } }));
