@@ -742,7 +742,12 @@ static void hypervolume_json(knobx_buf *b, knob_study *s, size_t n_front)
     knobx_buf_puts(b, "[");
     for (size_t k = 0; k < n; k++) {
         knobx_buf_puts(b, k ? "," : "");
-        num(b, hv[k]);
+        /* an infinite hypervolume (a point at an infinity) is a value the page draws at the
+         * edge of its axis, written 1e999 as the objectives' values: null would end the line */
+        if (isinf(hv[k]))
+            cli_json_value(b, hv[k]);
+        else
+            num(b, hv[k]);
     }
     knobx_buf_puts(b, "]");
 }

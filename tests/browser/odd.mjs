@@ -178,7 +178,7 @@ async function infPage() {
 // of the three trials; an objective's axis says +inf or -inf at the edge where
 // such a value is (neginf and posinf: with ticks of the finite values too, which infinities
 // in the axis's range left out), and the best-so-far line of neginf (minimized) ends at the
-// bottom edge, at -inf.
+// bottom edge, at -inf; moinf's infinite hypervolume is drawn at +inf.
 async function infinitePage(url, name, study) {
     const page = await open(url, name);
     await page.locator('table.trials tbody tr').first().waitFor();
@@ -213,7 +213,10 @@ async function infinitePage(url, name, study) {
             const axis = (kind, i) => m.getComponent(kind, i)?.axis;
             const labels = a => (a && a.type === 'value' ? a.getViewLabels().map(l => l.formattedLabel) : []);
             const best = m.getSeriesByName('best so far')[0];
-            out[id] = { points, inside, x: labels(axis('xAxis', 0)), y: labels(axis('yAxis', 0)),
+            // the hypervolume history's points of no place (null: an infinity sent as null)
+            const lost = id === 'hypervolume'
+                ? window.knobChart(id).getOption().series[0].data.filter(d => !Number.isFinite(d[1])).length : 0;
+            out[id] = { points, inside, lost, x: labels(axis('xAxis', 0)), y: labels(axis('yAxis', 0)),
                         bottom: axis('yAxis', 0)?.scale.getExtent()[0],
                         best: best ? best.getData().get('y', best.getData().count() - 1) : null };
         }
@@ -241,6 +244,9 @@ async function infinitePage(url, name, study) {
         if (!want.every(w => labels.includes(w)) || (study !== 'allinf' && numbers.length < 2))
             fail(`${name}: plot ${id}'s objective axis is labelled ${JSON.stringify(labels)}`);
     }
+    // moinf's hypervolume is infinite from its first trial (-inf, 1) on: a line at +inf
+    if (study === 'moinf' && (!plots.hypervolume || plots.hypervolume.lost || !plots.hypervolume.y.includes('+inf')))
+        fail(`${name}: the hypervolume history does not draw its infinities: ${JSON.stringify(plots.hypervolume)}`);
     if (['neginf', 'hugeinf'].includes(study) && plots.history && !(plots.history.best === plots.history.bottom))
         fail(`${name}: the best so far ends at ${plots.history.best}, not at -inf (the bottom edge, ` +
              `${plots.history.bottom})`);

@@ -1,7 +1,7 @@
 // The plots, each an ECharts option made from the study. plotList() says which plots a
 // study has (slices per param, contours per top pair, Pareto per pair of objectives...);
 // each entry's option() is called when its chart is drawn.
-import { complete, feasible, trials, better, objectiveName, paramAxisValue, paramView, fmt, esc, STATES }
+import { complete, feasible, trials, better, objectiveName, paramAxisValue, paramView, fmt, fmtValue, esc, STATES }
     from './model.js';
 
 const STATE_COLOR = { complete: '#3b6fb6', pruned: '#e08a1e', fail: '#c23b3b', running: '#2f9e6e',
@@ -599,12 +599,16 @@ function pareto3d(study, view) {
     });
 }
 
+// An infinite hypervolume (a point at an infinity; 1e999 in the data) one tick beyond the
+// finite ones, as the objectives' infinities (edgeScale).
 function hypervolume(study) {
+    const s = edgeScale(study.hypervolume), at = s ? s.at : v => v;
     return base(study, {
-        xAxis: valueAxis('trials finished'), yAxis: valueAxis('hypervolume'),
-        tooltip: { trigger: 'item', formatter: p => `after ${p.data[0]} trials: ${fmt(p.data[1])}` },
+        xAxis: valueAxis('trials finished'), yAxis: objectiveAxis('hypervolume', s),
+        tooltip: { trigger: 'item', formatter: p => `after ${p.data[0]} trials: ${fmtValue(p.data[2])}` },
         series: [{ type: 'line', name: 'hypervolume', step: 'end', showSymbol: study.hypervolume.length < 500,
-                   data: study.hypervolume.map((hv, i) => [i + 1, hv]), itemStyle: { color: '#3b6fb6' } }],
+                   data: study.hypervolume.map((hv, i) => [i + 1, hv === null ? null : at(hv), hv]),
+                   itemStyle: { color: '#3b6fb6' } }],
     });
 }
 
