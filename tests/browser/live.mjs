@@ -73,6 +73,15 @@ async function cons() {
         await page.waitForFunction(() => /\(complete, infeasible/.test(document.querySelector('#trial .tip')?.textContent),
                                    null, { timeout: 10000 })
             .catch(async () => fail(`cons: not told: ${await page.textContent('#trial')}`));
+        // the table says infeasible, as knob trials does, and its state menu picks it
+        await page.waitForFunction(() => document.querySelector('table.trials tbody tr td:nth-child(2)')
+            ?.textContent === 'infeasible', null, { timeout: 10000 })
+            .catch(async () => fail(`cons: the table shows the trial as ${
+                await page.textContent('table.trials tbody tr td:nth-child(2)')}, not infeasible`));
+        await page.selectOption('select.state', 'infeasible').catch(e => fail(`cons: ${e.message}`));
+        const rows = await page.$$eval('table.trials tbody tr', rs => rs.length);
+        if (rows !== 1)
+            fail(`cons: the state filter infeasible shows ${rows} rows, not 1`);
     }
     await closePage(page, `${artifacts}/live-cons.png`);
 }

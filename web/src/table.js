@@ -5,10 +5,14 @@ import { trials, fmt, fmtValue, fmtParam, asGiven, categoricalParam, categoryLab
 
 const PAGE = 100;
 
+// A trial's state as knob trials prints it: a complete trial that violates a constraint is
+// infeasible.
+const stateOf = t => (t.s === 'complete' && t.infeasible ? 'infeasible' : t.s);
+
 function columns(study) {
     // Each column's text (of a value and its trial) is what knob trials prints: values %.8g,
     // params exact (a categorical's value as the plots label it, a whole float as 3.0).
-    const cols = [{ name: 'number', get: t => t.n, text: fmt }, { name: 'state', get: t => t.s, text: fmt }];
+    const cols = [{ name: 'number', get: t => t.n, text: fmt }, { name: 'state', get: stateOf, text: fmt }];
     study.directions.forEach((d, k) =>
         cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null,
                     text: fmtValue }));
@@ -72,7 +76,7 @@ export class TrialsTable {
         this.sortDir = 1;
         this.limit = PAGE;
         el.innerHTML = `<div class="table-tools"><input type="search" class="filter" placeholder="filter: words, or lr>0.01 state=complete">
-            <select class="state"><option value="">every state</option>${['complete', 'pruned', 'fail', 'running', 'waiting']
+            <select class="state"><option value="">every state</option>${['complete', 'infeasible', 'pruned', 'fail', 'running', 'waiting']
             .map(s => `<option>${s}</option>`).join('')}</select> <span class="count"></span></div>
             <div class="table-wrap"><table class="trials"><thead></thead><tbody></tbody></table></div>
             <button class="more">show more</button>`;
@@ -102,7 +106,7 @@ export class TrialsTable {
         const cols = columns(this.study);
         const words = this.filterEl.value.trim().split(/\s+/).filter(Boolean).map(w => matcher(w, cols));
         const state = this.stateEl.value;
-        let rows = trials(this.study).filter(t => (!state || t.s === state) && words.every(f => f(t)));
+        let rows = trials(this.study).filter(t => (!state || stateOf(t) === state) && words.every(f => f(t)));
         const col = cols.find(c => c.name === this.sortCol) || cols[0];
         rows.sort((a, b) => this.sortDir * cmp(col.get(a), col.get(b)) || a.n - b.n);
         this.el.querySelector('.count').textContent = `${rows.length} of ${trials(this.study).length} trials`;
