@@ -109,6 +109,12 @@ async function checkTable(page, name) {
     });
     if (String(best) !== first)
         fail(`${name}: sorting by value does not put the best first`);
+    // reversed: the trials without a value (failed ones) still last
+    await page.locator('table.trials th[data-col="value"]').click();
+    const values = await page.locator('table.trials tbody tr td:nth-child(3)').allTextContents();
+    const blank = values.indexOf('');
+    if (values[0] === '' || (blank >= 0 && values.slice(blank).some(v => v !== '')))
+        fail(`${name}: sorted by value descending, the empty cells are not last: ${values.join(',')}`);
     await page.locator('select.state').selectOption('pruned');
     const pruned = await page.locator('table.trials tbody tr').count();
     const states = await page.locator('table.trials tbody tr td:nth-child(2)').allTextContents();

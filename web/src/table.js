@@ -108,7 +108,12 @@ export class TrialsTable {
         const state = this.stateEl.value;
         let rows = trials(this.study).filter(t => (!state || stateOf(t) === state) && words.every(f => f(t)));
         const col = cols.find(c => c.name === this.sortCol) || cols[0];
-        rows.sort((a, b) => this.sortDir * cmp(col.get(a), col.get(b)) || a.n - b.n);
+        // empty cells last whichever way the column is sorted
+        const empty = v => v === null || v === undefined;
+        rows.sort((a, b) => {
+            const x = col.get(a), y = col.get(b);
+            return (empty(x) || empty(y) ? cmp(x, y) : this.sortDir * cmp(x, y)) || a.n - b.n;
+        });
         this.el.querySelector('.count').textContent = `${rows.length} of ${trials(this.study).length} trials`;
         this.el.querySelector('thead').innerHTML = '<tr>' + cols.map(c =>
             `<th data-col="${esc(c.name)}">${esc(c.name)}${c.name === col.name ? (this.sortDir > 0 ? ' ▲' : ' ▼') : ''}</th>`)
