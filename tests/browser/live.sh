@@ -3,7 +3,8 @@
 # page opened once with ?token=T leads to a study and back by its links; the panel of a running
 # trial follows it (its stdout's latest lines, its end, the form to finish it gone); a trial of
 # a sweep with constraints is finished by hand with them; the report of a running trial, read
-# a week later, draws its bar to the time the report was made.
+# a week later, draws its bar to the time the report was made; trials of one runner back to
+# back share a lane of the timeline, whatever their times' rounding.
 # Screenshots of failed pages: $KNOB_BUILD/browser-artifacts/live-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
@@ -23,6 +24,7 @@ sweep quick random <<'YAML'
 YAML
 touch go
 run_study quick --trials 3
+"$KNOB" report quick --storage "$db" -o quick.html
 rm go
 start_dashboard "$db" --token s3cret
 page_test live.mjs token "$artifacts" "$url" "$web"
@@ -37,7 +39,7 @@ printf 'command: [/bin/true]\nmetric: {name: loss, goal: minimize}\nconstraints:
 "$KNOB" ask cons --storage "$db" > cons.ask
 "$KNOB" report cons --storage "$db" -o cons.html
 start_dashboard "$db" --allow-write
-page_test live.mjs live,cons,report "$artifacts" "$url" "$web" "$T"
+page_test live.mjs live,cons,report,lanes "$artifacts" "$url" "$web" "$T"
 expect_eq "$("$KNOB" trials cons --storage "$db" | grep -c infeasible)" 1 "the trial told infeasible by hand"
 touch go
 wait "$slow_pid" || fail "knob run slow: $(cat slow.err)"

@@ -647,7 +647,10 @@ function lanes(study) {
         if (!groups.has(key))
             groups.set(key, []);
         const free = groups.get(key);
-        let i = free.findIndex(l => l.end <= t.t0);
+        // free when the lane's trial ended by then, within a millisecond: the times are sums
+        // of doubles (time0 + t0, + t1), and one that started the instant another ended
+        // could come out a rounding before its end, a lane of its own
+        let i = free.findIndex(l => l.end <= t.t0 + 1e-3);
         if (i < 0) {
             i = free.length;
             free.push({ end: 0, index: -1 });
