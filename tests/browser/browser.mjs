@@ -126,6 +126,14 @@ async function checkTable(page, name) {
     if (!opts.length || opts.some(s => s !== 'sgd'))
         fail(`${name}: the filter opt=sgd shows ${opts.join(',')}`);
     await page.locator('input.filter').fill('');
+    // a column whose name has a space, quoted: every trial with a duration
+    const timed = (await page.locator('table.trials tbody tr td:last-child').allTextContents())
+        .filter(Boolean).length;
+    await page.locator('input.filter').fill('"duration (s)">=0');
+    const quoted = await page.locator('table.trials tbody tr').count();
+    if (!timed || quoted !== timed)
+        fail(`${name}: the filter "duration (s)">=0 shows ${quoted} rows, not the ${timed} with a duration`);
+    await page.locator('input.filter').fill('');
 }
 
 // The table shows values and params as knob trials prints them (values %.8g, params as

@@ -1,5 +1,6 @@
 // The trials table: sortable by any column (click its header), filtered by state and by
-// text ("lr>0.01" compares a column, other words match any cell), shown 100 rows at a time.
+// text ("lr>0.01" compares a column, '"duration (s)">5' one whose name has a space, other
+// words match any cell), shown 100 rows at a time.
 import { trials, fmt, fmtValue, fmtParam, asGiven, categoricalParam, categoryLabels, esc, shown,
          shownNames } from './model.js';
 
@@ -38,10 +39,22 @@ function cmp(a, b) {
     return String(a).localeCompare(String(b));
 }
 
-// One word of the filter: "col<op>value" or a plain substring.
+// The words of the filter's text, split at blanks outside quotes: "duration (s)">5 and
+// 'value 0'<0 are one word each (a column's name with a space, quoted).
+export function filterWords(text) {
+    return text.match(/(?:"[^"]*"?|'[^']*'?|[^\s"']+)+/g) || [];
+}
+
+// A part of a word without its quotes: "a b" and 'a b' are a b.
+const unquote = s => s.replace(/"([^"]*)"?|'([^']*)'?/g, (q, a, b) => a ?? b ?? '');
+
+// One word of the filter: "col<op>value" or a plain substring; the column, the value or the
+// substring may be quoted (a name with a space or an operator in it).
 function matcher(word, cols) {
-    const m = /^([^<>=!]+)(<=|>=|!=|=|<|>)(.*)$/.exec(word);
+    const m = /^((?:"[^"]*"|'[^']*'|[^<>=!"'])+)(<=|>=|!=|=|<|>)(.*)$/.exec(word);
     if (m) {
+        m[1] = unquote(m[1]);
+        m[3] = unquote(m[3]);
         const col = cols.find(c => c.name === m[1]);
         if (col) {
             const num = m[3].trim() === '' ? NaN : Number(m[3]);
@@ -63,7 +76,7 @@ function matcher(word, cols) {
             };
         }
     }
-    const w = word.toLowerCase();
+    const w = unquote(word).toLowerCase();
     return t => cols.some(c => String(c.text(c.get(t), t)).toLowerCase().includes(w));
 }
 
@@ -104,7 +117,7 @@ export class TrialsTable {
 
     render() {
         const cols = columns(this.study);
-        const words = this.filterEl.value.trim().split(/\s+/).filter(Boolean).map(w => matcher(w, cols));
+        const words = filterWords(this.filterEl.value).map(w => matcher(w, cols));
         const state = this.stateEl.value;
         let rows = trials(this.study).filter(t => (!state || stateOf(t) === state) && words.every(f => f(t)));
         const col = cols.find(c => c.name === this.sortCol) || cols[0];
