@@ -2,7 +2,8 @@
 # knob dashboard clicked through in headless Chromium (live.mjs): with --token, the studies
 # page opened once with ?token=T leads to a study and back by its links; the panel of a running
 # trial follows it (its stdout's latest lines, its end, the form to finish it gone); a trial of
-# a sweep with constraints is finished by hand with them; the report of a running trial, read
+# a sweep with constraints is finished by hand with them (a value of 1e400 refused in the
+# server's words, by the form to finish it and the one to enqueue); the report of a running trial, read
 # a week later, draws its bar to the time the report was made; trials of one runner back to
 # back share a lane of the timeline, whatever their times' rounding.
 # Screenshots of failed pages: $KNOB_BUILD/browser-artifacts/live-*.

@@ -49,7 +49,9 @@ async function api(path, body) {
     const init = { headers };
     if (body !== undefined) {
         init.method = 'POST';
-        init.body = toJson(body); // a BigInt (parseJson) as its digits
+        // a string: JSON text as typed (1e400 stays itself, which the server refuses in its
+        // words; JSON.stringify would make it null); else a BigInt (parseJson) as its digits
+        init.body = typeof body === 'string' ? body : toJson(body);
         headers['Content-Type'] = 'application/json';
     }
     const r = await fetch(path, init);
@@ -381,6 +383,20 @@ async function readLogs(p) {
     }
 }
 
+// The numbers of a form's field (split at commas and blanks) as a JSON list, each as typed
+// when it is a JSON number (1e400 then reaches the server, which says it is beyond a double's
+// range), else as the number it reads as (.5, +1); a word that is no number is refused here.
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+function numbers(text) {
+    return '[' + text.split(/[\s,]+/).filter(Boolean).map(w => {
+        if (JSON_NUMBER.test(w))
+            return w;
+        if (!Number.isFinite(Number(w)))
+            throw new Error(`'${w}' is not a number`);
+        return toJson(Number(w));
+    }).join(',') + ']';
+}
+
 function tellForm(slot, study, n) {
     // a study whose sweep has constraints: a complete trial is told with one value for each
     const cons = study.constraints || [];
@@ -390,14 +406,13 @@ function tellForm(slot, study, n) {
               title="${esc(`one for each of ${cons.join(', ')}: metric - max, or min - metric (<= 0 satisfied)`)}">` : '') +
         ' <button>tell</button> <span class="msg"></span></form>';
     const form = slot.querySelector('form.tell');
-    const numbers = text => text.split(/[\s,]+/).filter(Boolean).map(Number);
     form.addEventListener('submit', async e => {
         e.preventDefault();
-        const body = { trial: n, state: form.state.value, values: numbers(form.values.value) };
-        if (form.constraints && form.constraints.value.trim())
-            body.constraints = numbers(form.constraints.value);
         try {
-            await api(`/api/tell?name=${encodeURIComponent(study.name)}`, body);
+            let body = `{"trial":${n},"state":${toJson(form.state.value)},"values":${numbers(form.values.value)}`;
+            if (form.constraints && form.constraints.value.trim())
+                body += `,"constraints":${numbers(form.constraints.value)}`;
+            await api(`/api/tell?name=${encodeURIComponent(study.name)}`, body + '}');
             form.querySelector('.msg').textContent = 'told';
         } catch (err) {
             form.querySelector('.msg').textContent = err.message;
@@ -426,8 +441,9 @@ function writeForms(study) {
     };
     wire('form.note', '/api/note', f => ({ note: f.note.value }));
     wire('form.enqueue', '/api/enqueue', f => {
-        try { // an integer beyond 2^53 by its digits, which JSON.parse would round
-            return { params: parseJson(f.params.value) };
+        try { // JSON: sent as typed (an integer beyond 2^53 by its digits, 1e400 as itself)
+            parseJson(f.params.value);
+            return `{"params":${f.params.value}}`;
         } catch (err) {
             return { params: f.params.value };
         }
