@@ -1,9 +1,16 @@
-// knob dashboard clicked through (live.sh): node live.mjs PART ARTIFACTS URL WEB_DIR [DIR]
-// (DIR: live.sh's directory, where the file go ends the running trial)
+// knob dashboard clicked through (live.sh): node live.mjs PART ARTIFACTS URL WEB_DIR [DIR KNOB
+// STORAGE] (DIR: live.sh's directory, where the file go ends the running trial)
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { launch, tab, closePage, fail, finish, failures } from './lib.mjs';
 
-const [part, artifacts, url, web, dir] = process.argv.slice(2);
+const [part, artifacts, url, web, dir, knob, storage] = process.argv.slice(2);
+
+function run(...args) {
+    const r = spawnSync(knob, [...args, '--storage', storage], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0)
+        fail(`knob ${args.join(' ')}: ${r.stderr}`);
+}
 const browser = await launch(web);
 
 // --token s3cret: the studies page opened once with the token; its links carry it (a click
@@ -158,7 +165,31 @@ async function lanes() {
     await closePage(page, `${artifacts}/live-lanes.png`);
 }
 
-const parts = { token, live, cons, report, lanes };
+// The studies page follows the storage: a study made shows, and goes when deleted; the page
+// of a study deleted says it is gone, not that the dashboard cannot be reached.
+async function studies() {
+    const page = await tab(browser, 'studies', { ignore: /status of 404/ });
+    await page.goto(`${url}/`);
+    await page.waitForSelector('table.studies a');
+    run('run', 'cons.yaml', '--study', 'added', '--trials', '0');
+    await page.waitForSelector('table.studies a:text-is("added")', { timeout: 10000 })
+        .catch(() => fail('studies: a study made does not show'));
+    const study = await browser.newPage();
+    study.on('console', m => { if (m.type() === 'error' && !/status of 404/.test(m.text())) fail(`studies: ${m.text()}`); });
+    await study.goto(`${url}/study?name=added`);
+    await study.waitForFunction(() => document.getElementById('status').className === 'ok', null, { timeout: 10000 });
+    run('delete', 'added');
+    await page.waitForFunction(() => ![...document.querySelectorAll('table.studies a')].some(a => a.textContent === 'added'),
+                               null, { timeout: 10000 })
+        .catch(() => fail('studies: a study deleted still shows'));
+    await study.waitForFunction(() => /is gone/.test(document.getElementById('status').textContent), null,
+                                { timeout: 10000 })
+        .catch(async () => fail(`studies: the page of a study deleted says ${await study.textContent('#status')}`));
+    await study.close();
+    await closePage(page, `${artifacts}/live-studies.png`);
+}
+
+const parts = { token, live, cons, report, lanes, studies };
 for (const p of part.split(','))
     await parts[p]();
 await finish(browser, artifacts, `${part}: ok`);

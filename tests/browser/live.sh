@@ -5,7 +5,8 @@
 # a sweep with constraints is finished by hand with them (a value of 1e400 refused in the
 # server's words, by the form to finish it and the one to enqueue); the report of a running trial, read
 # a week later, draws its bar to the time the report was made; trials of one runner back to
-# back share a lane of the timeline, whatever their times' rounding.
+# back share a lane of the timeline, whatever their times' rounding; the studies page shows a
+# study made and deleted, and the page of a study deleted says it is gone.
 # Screenshots of failed pages: $KNOB_BUILD/browser-artifacts/live-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
 source "$KNOB_SRC/tests/browser/lib.bash"
@@ -40,7 +41,7 @@ printf 'command: [/bin/true]\nmetric: {name: loss, goal: minimize}\nconstraints:
 "$KNOB" ask cons --storage "$db" > cons.ask
 "$KNOB" report cons --storage "$db" -o cons.html
 start_dashboard "$db" --allow-write
-page_test live.mjs live,cons,report,lanes "$artifacts" "$url" "$web" "$T"
+page_test live.mjs live,cons,report,lanes,studies "$artifacts" "$url" "$web" "$T" "$KNOB" "$db"
 expect_eq "$("$KNOB" trials cons --storage "$db" | grep -c infeasible)" 1 "the trial told infeasible by hand"
 touch go
 wait "$slow_pid" || fail "knob run slow: $(cat slow.err)"

@@ -57,7 +57,7 @@ async function api(path, body) {
     const r = await fetch(path, init);
     const doc = await r.text().then(parseJson).catch(() => ({ error: `HTTP ${r.status}` }));
     if (!r.ok)
-        throw new Error(doc.error || `HTTP ${r.status}`);
+        throw Object.assign(new Error(doc.error || `HTTP ${r.status}`), { status: r.status });
     return doc;
 }
 
@@ -495,19 +495,43 @@ async function live(name) {
             statusEl.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
             statusEl.className = 'ok';
         } catch (err) {
-            statusEl.textContent = `cannot reach knob dashboard: ${err.message}`;
+            // 404: the server answered, and has no such study (deleted): not unreachable
+            const gone = err.status === 404;
+            statusEl.textContent = gone
+                ? `study '${name}' is gone: it is not in this storage (deleted?)${refresh ? '; shown as it was' : ''}`
+                : `cannot reach knob dashboard: ${err.message}`;
             statusEl.className = 'err';
             if (!refresh)
-                app.innerHTML = `<p class="err">${esc(err.message)}</p>`;
+                app.innerHTML = `<p class="err">${esc(gone ? statusEl.textContent : err.message)}</p>`;
         }
         setTimeout(poll, POLL_MS);
     };
     await poll();
 }
 
+// The studies page, polled as the study page is: studies made or deleted show.
+let studiesShown = null;
 async function studies() {
     document.getElementById('title').textContent = 'studies';
-    const list = await api('/api/studies');
+    try {
+        const list = await api('/api/studies');
+        const text = toJson(list);
+        if (text !== studiesShown) {
+            studiesShown = text;
+            showStudies(list);
+        }
+        statusEl.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+        statusEl.className = 'ok';
+    } catch (err) {
+        statusEl.textContent = `cannot reach knob dashboard: ${err.message}`;
+        statusEl.className = 'err';
+        if (studiesShown === null)
+            app.innerHTML = `<p class="err">${esc(err.message)}</p>`;
+    }
+    setTimeout(studies, POLL_MS);
+}
+
+function showStudies(list) {
     app.innerHTML = '<table class="studies"><thead><tr><th>study</th><th>directions</th><th>trials</th>' +
         '<th>complete</th><th>best</th><th>created</th></tr></thead><tbody>' + list.map(s =>
         `<tr><td><a href="${esc(pageUrl('/study', { name: s.name }))}">${esc(s.name)}</a></td>` +
@@ -527,5 +551,5 @@ if (inline) {
     live(new URLSearchParams(location.search).get('name') || '');
 } else {
     document.getElementById('home').href = pageUrl('/');
-    studies().catch(err => { app.innerHTML = `<p class="err">${esc(err.message)}</p>`; });
+    studies();
 }
