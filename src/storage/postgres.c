@@ -2886,12 +2886,12 @@ typedef struct requeue_args {
     bool retried; /* an attempt was cut off by a lost connection: it may have committed */
 } requeue_args;
 
-/* Why Q_REQUEUE changed nothing: the trial is gone, or not the take's any more; or, after a
- * lost connection, it waits already: the earlier attempt's commit, whose reply was lost. */
-static int not_requeued(pg *d, const requeue_args *a)
+/* The state and number of trial `trial` of `study` (Q_TRIAL_STATE); KNOB_ENOTFOUND when the
+ * study has no such trial. */
+static int trial_state(pg *d, int64_t study, int64_t trial, int *state, int64_t *number)
 {
     char t[32], s[32];
-    const char *p[2] = {num(t, a->trial), num(s, a->study)};
+    const char *p[2] = {num(t, trial), num(s, study)};
     PGresult *r = NULL;
     int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
     if (rc)
@@ -2899,11 +2899,23 @@ static int not_requeued(pg *d, const requeue_args *a)
     if (!PQntuples(r)) {
         PQclear(r);
         return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
-                           d->where, (long long)a->trial);
+                           d->where, (long long)trial);
     }
-    int state = atoi(PQgetvalue(r, 0, 0));
-    int64_t number = get_i64(r, 0, 1);
+    *state = atoi(PQgetvalue(r, 0, 0));
+    *number = get_i64(r, 0, 1);
     PQclear(r);
+    return KNOB_OK;
+}
+
+/* Why Q_REQUEUE changed nothing: the trial is gone, or not the take's any more; or, after a
+ * lost connection, it waits already: the earlier attempt's commit, whose reply was lost. */
+static int not_requeued(pg *d, const requeue_args *a)
+{
+    int state;
+    int64_t number;
+    int rc = trial_state(d, a->study, a->trial, &state, &number);
+    if (rc)
+        return rc;
     if (a->retried && state == KNOB_TRIAL_WAITING)
         return KNOB_OK;
     return knob__error(KNOB_ESTATE,
@@ -3009,20 +3021,11 @@ static int set_times(void *be, int64_t study, int64_t trial, double start, doubl
 /* Why a finish changed nothing: the trial is gone, already finished, or WAITING. */
 static int not_finished(pg *d, id_args *a)
 {
-    char t[32], s[32];
-    const char *p[2] = {num(t, a->trial), num(s, a->study)};
-    PGresult *r = NULL;
-    int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
+    int old;
+    int64_t number;
+    int rc = trial_state(d, a->study, a->trial, &old, &number);
     if (rc)
         return rc;
-    if (!PQntuples(r)) {
-        PQclear(r);
-        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
-                           d->where, (long long)a->trial);
-    }
-    int old = atoi(PQgetvalue(r, 0, 0));
-    int64_t number = get_i64(r, 0, 1);
-    PQclear(r);
     /* After a lost connection the first attempt may have committed: same state, done. */
     if (a->retried && old == (int)a->state)
         return KNOB_OK;

@@ -1653,6 +1653,23 @@ static int insert_report(db *d, int64_t trial, int64_t stp, double value)
     return step(d, s, "report a value", NULL);
 }
 
+/* Within a write transaction: the rows of a waiting trial `trial` as w has them (its params,
+ * intermediate values and attributes). */
+static int write_waiting_rows(db *d, int64_t trial, const knob__waiting_rec *w)
+{
+    int rc = KNOB_OK;
+    for (size_t i = 0; !rc && i < w->n_params; i++)
+        rc = upsert_param(d, trial, w->params[i].name, w->params[i].dist_json,
+                          w->params[i].internal);
+    for (size_t i = 0; !rc && i < w->n_intermediate; i++)
+        rc = insert_report(d, trial, w->intermediate[i].step, w->intermediate[i].value);
+    for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
+        rc = insert_trial_attr(d, trial, false, &w->user_attrs[i]);
+    for (size_t i = 0; !rc && i < w->n_system_attrs; i++)
+        rc = insert_trial_attr(d, trial, true, &w->system_attrs[i]);
+    return rc;
+}
+
 /* A waiting trial with its params, intermediate values and attributes, in one transaction
  * stamped once (insert_trial's): a failure rolls it all back, number included. */
 static int create_waiting(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
@@ -1664,15 +1681,8 @@ static int create_waiting(void *be, int64_t study, int64_t cap, const knob__wait
     if (rc)
         return rc;
     rc = insert_trial(d, study, KNOB_TRIAL_WAITING, cap, &new_id, &num);
-    for (size_t i = 0; !rc && i < w->n_params; i++)
-        rc = upsert_param(d, new_id, w->params[i].name, w->params[i].dist_json,
-                          w->params[i].internal);
-    for (size_t i = 0; !rc && i < w->n_intermediate; i++)
-        rc = insert_report(d, new_id, w->intermediate[i].step, w->intermediate[i].value);
-    for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
-        rc = insert_trial_attr(d, new_id, false, &w->user_attrs[i]);
-    for (size_t i = 0; !rc && i < w->n_system_attrs; i++)
-        rc = insert_trial_attr(d, new_id, true, &w->system_attrs[i]);
+    if (!rc)
+        rc = write_waiting_rows(d, new_id, w);
     if (rc)
         return rollback(d, rc);
     if ((rc = commit(d)))
@@ -1729,15 +1739,8 @@ static int requeue(void *be, int64_t study, int64_t trial, double start, const k
     static const int tables[] = {Q_CLEAR_PARAMS, Q_CLEAR_VALUES, Q_CLEAR_INTER, Q_CLEAR_ATTRS};
     for (size_t i = 0; !rc && i < sizeof tables / sizeof *tables; i++)
         rc = clear_rows(d, tables[i], trial);
-    for (size_t i = 0; !rc && i < w->n_params; i++)
-        rc = upsert_param(d, trial, w->params[i].name, w->params[i].dist_json,
-                          w->params[i].internal);
-    for (size_t i = 0; !rc && i < w->n_intermediate; i++)
-        rc = insert_report(d, trial, w->intermediate[i].step, w->intermediate[i].value);
-    for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
-        rc = insert_trial_attr(d, trial, false, &w->user_attrs[i]);
-    for (size_t i = 0; !rc && i < w->n_system_attrs; i++)
-        rc = insert_trial_attr(d, trial, true, &w->system_attrs[i]);
+    if (!rc)
+        rc = write_waiting_rows(d, trial, w);
     if (!rc)
         rc = count_enter(d, study, KNOB_TRIAL_WAITING);
     return rc ? rollback(d, rc) : commit(d);
