@@ -342,8 +342,7 @@ static void flat_params(knobx_buf *b, const knob_trial_info *t, const knobx_json
                 knobx_buf_free(&text);
                 *differs = true;
             } else {
-                /* no param: a constant (W&B's value:), shown but not held by the library */
-                *differs |= !p || !same_value(p, v);
+                *differs |= p && !same_value(p, v);
                 knobx_json_add_node(b, v);
             }
         }
@@ -370,8 +369,8 @@ static void flat_check(const knob_trial_info *t, const knobx_json *o, knobx_buf 
             flat_check(t, v, prefix, any, differs);
         } else {
             *any = true;
-            *differs |= v->type == KNOBX_JSON_OBJECT || v->type == KNOBX_JSON_ARRAY || !p ||
-                        !same_value(p, v);
+            *differs |= v->type == KNOBX_JSON_OBJECT || v->type == KNOBX_JSON_ARRAY ||
+                        (p && !same_value(p, v));
         }
         prefix->len = at;
         if (prefix->data)
