@@ -800,11 +800,13 @@ static void web_sweep_read(web_sweep *w, const char *text)
     if (j && j->type == KNOBX_JSON_STRING &&
         !sweep_load_constraints("(the sweep stored with the study)", j->str, &c)) {
         for (size_t i = 0; i < c.n_constraints; i++) {
-            char one[256];
-            snprintf(one, sizeof one, "%s %s %g", c.constraints[i].name,
-                     c.constraints[i].is_min ? ">=" : "<=", c.constraints[i].bound);
+            knobx_buf one = {0}; /* the bound written whole: 12345678, not 1.23457e+07 */
+            knobx_buf_printf(&one, "%s %s ", c.constraints[i].name,
+                             c.constraints[i].is_min ? ">=" : "<=");
+            knobx_json_add_number(&one, c.constraints[i].bound);
             knobx_buf_puts(&w->cons, i ? "," : "[");
-            knobx_json_add_string(&w->cons, one);
+            knobx_json_add_string(&w->cons, one.oom ? "" : knobx_buf_cstr(&one));
+            knobx_buf_free(&one);
         }
         if (c.n_constraints)
             knobx_buf_puts(&w->cons, "]");

@@ -133,6 +133,14 @@ async function checkTable(page, name) {
     const quoted = await page.locator('table.trials tbody tr').count();
     if (!timed || quoted !== timed)
         fail(`${name}: the filter "duration (s)">=0 shows ${quoted} rows, not the ${timed} with a duration`);
+    // a quote inside a word is a letter: opt=sgd' finds no trial (an open quote swallowed the
+    // rest), and "sgd" as a whole word is the value sgd
+    await page.locator('input.filter').fill("opt=sgd'");
+    const inner = await page.locator('table.trials tbody tr').count();
+    await page.locator('input.filter').fill('opt="sgd"');
+    const whole = await page.locator('table.trials tbody tr td:nth-child(6)').allTextContents();
+    if (inner !== 0 || !whole.length || whole.some(s => s !== 'sgd'))
+        fail(`${name}: opt=sgd' shows ${inner} rows, opt="sgd" ${whole.join(',')}`);
     await page.locator('input.filter').fill('');
 }
 

@@ -347,8 +347,9 @@ function followTrial() {
     const tip = tipHtml(study, n);
     if (el.querySelector('.tip').innerHTML !== tip)
         el.querySelector('.tip').innerHTML = tip;
-    const attrs = el.querySelector('pre.attrs');
-    attrs.textContent = t.u && Object.keys(t.u).length ? toJson(t.u, 1) : '';
+    const attrs = el.querySelector('pre.attrs'), text = t.u && Object.keys(t.u).length ? toJson(t.u, 1) : '';
+    if (attrs.textContent !== text) // set only when it changed: a selection in it stays
+        attrs.textContent = text;
     attrs.hidden = !attrs.textContent;
     if (panel.s !== t.s) {
         panel.s = t.s;
@@ -372,10 +373,24 @@ async function readLogs(p) {
     const logs = p.el.querySelector('.logs');
     try {
         const log = await api(`/api/log?name=${encodeURIComponent(p.study.name)}&trial=${p.n}`);
-        logs.innerHTML = log.dir
-            ? `<div>${esc(log.dir)}</div><h3>stdout (end)</h3><pre>${esc(log.stdout ?? '(none)')}</pre>` +
-              `<h3>stderr (end)</h3><pre>${esc(log.stderr ?? '(none)')}</pre>`
-            : 'no trial directory is recorded for this trial (it was not run by knob run or knob worker)';
+        const pres = logs.querySelectorAll('pre');
+        if (log.dir && pres.length === 2) { // the lines only, each kept where it is scrolled
+            [log.stdout, log.stderr].forEach((text, i) => {
+                const pre = pres[i], now = text ?? '(none)';
+                if (pre.textContent === now)
+                    return;
+                const bottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 2;
+                pre.textContent = now;
+                if (bottom) // following the latest lines
+                    pre.scrollTop = pre.scrollHeight;
+            });
+        } else {
+            logs.innerHTML = log.dir
+                ? `<div>${esc(log.dir)}</div><h3>stdout (end)</h3><pre>${esc(log.stdout ?? '(none)')}</pre>` +
+                  `<h3>stderr (end)</h3><pre>${esc(log.stderr ?? '(none)')}</pre>`
+                : 'no trial directory is recorded for this trial (it was not run by knob run or knob worker)';
+            logs.querySelectorAll('pre').forEach(pre => { pre.scrollTop = pre.scrollHeight; });
+        }
     } catch (err) {
         logs.textContent = err.message;
     } finally {
@@ -397,13 +412,20 @@ function numbers(text) {
     }).join(',') + ']';
 }
 
+// A constraint "size <= 10" as the violation a tell takes: "size - 10" (">= m": "m - size").
+function violation(c) {
+    const m = /^(.*) (<=|>=) (.*)$/.exec(c);
+    return !m ? c : m[2] === '<=' ? `${m[1]} - ${m[3]}` : `${m[3]} - ${m[1]}`;
+}
+
 function tellForm(slot, study, n) {
     // a study whose sweep has constraints: a complete trial is told with one value for each
     const cons = study.constraints || [];
     slot.innerHTML = `<form class="tell">finish by hand: <select name="state"><option>complete</option><option>fail</option>
               <option>pruned</option></select> values <input name="values" placeholder="0.5, 1.2">` +
-        (cons.length ? ` constraints <input name="constraints" placeholder="${esc(cons.join(', '))}"
-              title="${esc(`one for each of ${cons.join(', ')}: metric - max, or min - metric (<= 0 satisfied)`)}">` : '') +
+        (cons.length ? ` constraint violations (&lt;= 0 met) <input name="constraints"
+              placeholder="${esc(cons.map(violation).join(', '))}"
+              title="${esc(`one for each of ${cons.join(', ')}: ${cons.map(violation).join(', ')}, as knob tell --constraints takes them (<= 0 met), not the metric`)}">` : '') +
         ' <button>tell</button> <span class="msg"></span></form>';
     const form = slot.querySelector('form.tell');
     form.addEventListener('submit', async e => {

@@ -40,18 +40,41 @@ function cmp(a, b) {
 }
 
 // The words of the filter's text, split at blanks outside quotes: "duration (s)">5 and
-// 'value 0'<0 are one word each (a column's name with a space, quoted).
+// 'value 0'<0 are one word each (a column's name with a space, quoted). A quote opens only at
+// the start of a word or right after its operator, and only when it is closed; elsewhere it
+// is a letter (it's, a mapping's JSON text {"a":1}).
 export function filterWords(text) {
-    return text.match(/(?:"[^"]*"?|'[^']*'?|[^\s"']+)+/g) || [];
+    const words = [];
+    for (let i = 0; i < text.length;) {
+        while (i < text.length && /\s/.test(text[i]))
+            i++;
+        let w = '', opens = true;
+        while (i < text.length && !/\s/.test(text[i])) {
+            const c = text[i], end = opens && (c === '"' || c === "'") ? text.indexOf(c, i + 1) : -1;
+            if (end > i) {
+                w += text.slice(i, end + 1);
+                i = end + 1;
+                opens = false;
+                continue;
+            }
+            w += c;
+            i++;
+            opens = '<>=!'.includes(c);
+        }
+        if (w)
+            words.push(w);
+    }
+    return words;
 }
 
-// A part of a word without its quotes: "a b" and 'a b' are a b.
-const unquote = s => s.replace(/"([^"]*)"?|'([^']*)'?/g, (q, a, b) => a ?? b ?? '');
+// A name or value without its quotes, when it is quoted whole: "a b" and 'a b' are a b.
+const unquote = s => (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]
+    ? s.slice(1, -1) : s);
 
 // One word of the filter: "col<op>value" or a plain substring; the column, the value or the
-// substring may be quoted (a name with a space or an operator in it).
+// substring may be quoted whole (a name with a space or an operator in it).
 function matcher(word, cols) {
-    const m = /^((?:"[^"]*"|'[^']*'|[^<>=!"'])+)(<=|>=|!=|=|<|>)(.*)$/.exec(word);
+    const m = /^("[^"]*"|'[^']*'|[^<>=!]+)(<=|>=|!=|=|<|>)(.*)$/.exec(word);
     if (m) {
         m[1] = unquote(m[1]);
         m[3] = unquote(m[3]);
