@@ -23,22 +23,6 @@
 
 #define PROPOSALS_MAX 256
 
-/* The trial of that number in tr[0, n) (number order), or NULL. */
-static const knob_trial_info *trial_of(const knob_trial_info *const *tr, size_t n, int64_t number)
-{
-    if (number >= 0 && (uint64_t)number < n && tr[number]->number == number)
-        return tr[number];
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr[mid]->number < number)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && tr[lo]->number == number ? tr[lo] : NULL;
-}
-
 /* The trial shows every param of the proposal, under any distribution. */
 static bool shows_all(const knob_trial_info *ti, const knob__bo_proposal *q)
 {
@@ -58,7 +42,7 @@ static void forget(bo *p, int j)
 void knob__bo_proposals_prune(bo *p, const knob_trial_info *const *tr, size_t n_tr)
 {
     for (int j = p->n_prop; j-- > 0;) {
-        const knob_trial_info *ti = trial_of(tr, n_tr, p->prop[j].number);
+        const knob_trial_info *ti = knob__trial_numbered(tr, n_tr, p->prop[j].number);
         if (!ti || ti->state != KNOB_TRIAL_RUNNING || shows_all(ti, &p->prop[j]))
             forget(p, j);
     }
@@ -103,7 +87,7 @@ void knob__bo_encode_proposals(const bo *p, const knob_trial_info *const *tr, si
     int d = p->n_dims;
     for (int j = 0; j < p->n_prop; j++) {
         const knob__bo_proposal *q = &p->prop[j];
-        const knob_trial_info *ti = trial_of(tr, n_tr, q->number);
+        const knob_trial_info *ti = knob__trial_numbered(tr, n_tr, q->number);
         double *row = X + (size_t)*n_rows * d;
         /* a trial that shows the params of this space counts by them (encode_extra) */
         if (!ti || ti->state != KNOB_TRIAL_RUNNING || ti->number == self ||

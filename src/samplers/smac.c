@@ -229,25 +229,13 @@ static int encode(const smac *p, const knob_trial_info *t, bool source, double *
 
 /* ---------------------------------------------------------------- the data */
 
-/* The trial numbered `number` of tr[0..n) (numbered 0, 1, ... as a study's are), or NULL. */
-static const knob_trial_info *trial_numbered(const knob_trial_info *const *tr, size_t n,
-                                             int64_t number)
-{
-    if (number >= 0 && (uint64_t)number < n && tr[number]->number == number)
-        return tr[number];
-    for (size_t i = 0; i < n; i++)
-        if (tr[i]->number == number)
-            return tr[i];
-    return NULL;
-}
-
 /* Forgets the proposals to trials that finished, or whose params reached the storage (the
  * trial's row tells then what it runs). */
 static void forget_proposed(smac *p, const knob_trial_info *const *tr, size_t n)
 {
     size_t kept = 0;
     for (size_t i = 0; i < p->n_proposed; i++) {
-        const knob_trial_info *t = trial_numbered(tr, n, p->proposed[i].number);
+        const knob_trial_info *t = knob__trial_numbered(tr, n, p->proposed[i].number);
         if (t && t->state == KNOB_TRIAL_RUNNING && t->n_params == 0)
             p->proposed[kept++] = p->proposed[i];
     }

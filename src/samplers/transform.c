@@ -114,3 +114,19 @@ int knob__intersection(const knob_trial_info *const *tr, size_t n, unsigned flag
     *n_out = count;
     return KNOB_OK;
 }
+
+const knob_trial_info *knob__trial_numbered(const knob_trial_info *const *tr, size_t n,
+                                            int64_t number)
+{
+    if (number >= 0 && (uint64_t)number < n && tr[number]->number == number)
+        return tr[number];
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr[mid]->number < number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && tr[lo]->number == number ? tr[lo] : NULL;
+}

@@ -2665,9 +2665,9 @@ static void array_text(knobx_buf *b, const char *text)
     knobx_buf_puts(b, "\"");
 }
 
-/* Why a write that needs its trial unfinished (`what`: "set a param of") wrote nothing: the
- * trial is gone, or finished. */
-static int not_open(pg *d, int64_t study, int64_t trial, const char *what)
+/* The state and number of trial `trial` of `study` (Q_TRIAL_STATE); KNOB_ENOTFOUND when the
+ * study has no such trial. */
+static int trial_state(pg *d, int64_t study, int64_t trial, int *state, int64_t *number)
 {
     char t[32], s[32];
     const char *p[2] = {num(t, trial), num(s, study)};
@@ -2675,16 +2675,28 @@ static int not_open(pg *d, int64_t study, int64_t trial, const char *what)
     int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
     if (rc)
         return rc;
-    if (!PQntuples(r))
-        rc = knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
-                         d->where, (long long)trial);
-    else
-        rc = knob__error(KNOB_ESTATE, "cannot %s trial %lld: it is already %s (in '%s')", what,
-                         (long long)get_i64(r, 0, 1),
-                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 0))),
-                         d->where);
+    if (!PQntuples(r)) {
+        PQclear(r);
+        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
+                           d->where, (long long)trial);
+    }
+    *state = atoi(PQgetvalue(r, 0, 0));
+    *number = get_i64(r, 0, 1);
     PQclear(r);
-    return rc;
+    return KNOB_OK;
+}
+
+/* Why a write that needs its trial unfinished (`what`: "set a param of") wrote nothing: the
+ * trial is gone, or finished. */
+static int not_open(pg *d, int64_t study, int64_t trial, const char *what)
+{
+    int state;
+    int64_t number;
+    int rc = trial_state(d, study, trial, &state, &number);
+    return rc ? rc
+              : knob__error(KNOB_ESTATE, "cannot %s trial %lld: it is already %s (in '%s')", what,
+                            (long long)number, knob_trial_state_str((knob_trial_state)state),
+                            d->where);
 }
 
 typedef struct params_args {
@@ -2885,27 +2897,6 @@ typedef struct requeue_args {
     const knob__waiting_rec *w;
     bool retried; /* an attempt was cut off by a lost connection: it may have committed */
 } requeue_args;
-
-/* The state and number of trial `trial` of `study` (Q_TRIAL_STATE); KNOB_ENOTFOUND when the
- * study has no such trial. */
-static int trial_state(pg *d, int64_t study, int64_t trial, int *state, int64_t *number)
-{
-    char t[32], s[32];
-    const char *p[2] = {num(t, trial), num(s, study)};
-    PGresult *r = NULL;
-    int rc = q1(d, Q_TRIAL_STATE, 2, p, &r, "read a trial's state");
-    if (rc)
-        return rc;
-    if (!PQntuples(r)) {
-        PQclear(r);
-        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
-                           d->where, (long long)trial);
-    }
-    *state = atoi(PQgetvalue(r, 0, 0));
-    *number = get_i64(r, 0, 1);
-    PQclear(r);
-    return KNOB_OK;
-}
 
 /* Why Q_REQUEUE changed nothing: the trial is gone, or not the take's any more; or, after a
  * lost connection, it waits already: the earlier attempt's commit, whose reply was lost. */
