@@ -182,6 +182,13 @@ class Study:
         self._kinds_read = 0  # the trials read into _kinds: those numbered below this
         self._kinds_unfinished: List[int] = []  # of those, the ones that may take params yet
         self._optimize_trials: set = set()  # the trials optimize() runs now
+        # Guards _optimize_trials and _failing_reason: set when optimize is interrupted a
+        # second time, the reason every trial of it still running, or asked later by a
+        # worker that was inside its ask then, is failed with
+        self._optimize_lock = threading.Lock()
+        self._failing_reason: Optional[str] = None
+        self._asking = 0  # optimize's workers inside an ask (a trial not yet in the set)
+        self._asked = threading.Condition(self._optimize_lock)
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
         self._stop_flag = False
         self._optimizing = False
@@ -912,6 +919,7 @@ class Study:
             raise ValueError("n_jobs must be a positive integer or -1, got %r." % n_jobs)
         self._stop_flag = False
         self._optimizing = True
+        self._failing_reason = None
         deadline = None if timeout is None else time.monotonic() + timeout
         state = {"started": 0, "done": 0, "error": None, "live": 0}
         slot_lock = threading.Lock()
@@ -1016,30 +1024,57 @@ class Study:
         try:
             _wait_workers(ended, state, threads)
         except BaseException as again:
-            for trial in list(self._optimize_trials):
-                try:
-                    self._tell(trial.number, trial, TrialState.FAIL, None, "%s: %s" % (type(again).__name__, again))
-                except Exception:  # its worker told it meanwhile
-                    pass
+            reason = "%s: %s" % (type(again).__name__, again)
+            with self._optimize_lock:
+                self._failing_reason = reason  # a trial asked from now on is failed by its worker
+                running = list(self._optimize_trials)
+            for trial in running:
+                self._fail_interrupted(trial, reason)
+            # a worker inside its ask fails the trial it gets: waited for, in short waits
+            # that let a third Ctrl-C through
+            with self._asked:
+                while self._asking > 0:
+                    self._asked.wait(0.25)
             raise
 
-    def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
+    def _fail_interrupted(self, trial, reason: str) -> None:
         try:
-            trial = self._ask()
-        except KnobDoneError:
-            # The sampler has nothing left to start now (an exhausted grid, a brute-force
-            # search whose last combinations the other threads are running): this worker
-            # ends; the others ask again when their trials end, and a brute-force search
-            # may find more below what they ran, so they are not stopped.
-            return None
-        self._optimize_trials.add(trial)
+            self._tell(trial.number, trial, TrialState.FAIL, None, reason)
+        except Exception:  # its worker told it meanwhile
+            pass
+
+    def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
+        with self._asked:
+            self._asking += 1
+        try:
+            try:
+                trial = self._ask()
+            except KnobDoneError:
+                # The sampler has nothing left to start now (an exhausted grid, a brute-force
+                # search whose last combinations the other threads are running): this worker
+                # ends; the others ask again when their trials end, and a brute-force search
+                # may find more below what they ran, so they are not stopped.
+                return None
+            with self._asked:
+                reason = self._failing_reason
+                if reason is None:
+                    self._optimize_trials.add(trial)
+            if reason is not None:
+                # asked while optimize was interrupted a second time: failed, not run
+                self._fail_interrupted(trial, reason)
+                return None
+        finally:
+            with self._asked:
+                self._asking -= 1
+                self._asked.notify_all()
         beats = _Beats(self, trial) if self._storage.heartbeat_interval else None
         try:
             return self._run_asked(trial, func, catch, frozen_needed, callbacks, gc_after_trial)
         finally:
             if beats is not None:
                 beats.stop()
-            self._optimize_trials.discard(trial)
+            with self._optimize_lock:
+                self._optimize_trials.discard(trial)
 
     def _run_asked(self, trial, func, catch, frozen_needed, callbacks, gc_after_trial) -> int:
         number = trial.number

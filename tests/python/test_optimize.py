@@ -172,6 +172,50 @@ def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db):
     assert [t.state for t in optuna.load_study(study_name="kij2", storage=tmp_db).trials] == states
 
 
+def test_a_trial_asked_during_the_second_interrupt_is_failed_too(tmp_db):
+    # a worker inside its ask when the second Ctrl-C fails the running trials: the trial it
+    # gets is failed as well, before optimize raises (it ran in full after, RUNNING meanwhile)
+    study = optuna.create_study(storage=tmp_db, study_name="kij3")
+    main = threading.main_thread().ident
+    lock, calls, third_in = threading.Lock(), [0], threading.Event()
+    ask = study._ask
+
+    def slow_ask(*args, **kwargs):
+        with lock:
+            calls[0] += 1
+            mine = calls[0]
+        if mine == 3:
+            third_in.set()
+            # until the main thread has failed the running trials after the second interrupt
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not _in_call(main, "wait", "_interrupted"):
+                time.sleep(0.01)
+        return ask(*args, **kwargs)
+
+    study._ask = slow_ask
+
+    def objective(trial):
+        trial.suggest_float("x", 0, 1)
+        if trial.number == 1:
+            third_in.wait(30)
+            os.kill(os.getpid(), signal.SIGINT)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not _in_call(main, "_wait_workers", "_interrupted"):
+                time.sleep(0.01)
+            os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(3)
+        return 1.0
+
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(objective, n_trials=100, n_jobs=3)
+    states = [t.state for t in optuna.load_study(study_name="kij3", storage=tmp_db).trials]
+    assert len(states) == 3 and set(states) == {TrialState.FAIL}, states
+    deadline = time.monotonic() + 30
+    while _optimize_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [t.state for t in optuna.load_study(study_name="kij3", storage=tmp_db).trials] == states
+
+
 def test_callbacks_and_stop():
     seen = []
 
