@@ -415,22 +415,127 @@ static void whole_floats(knobx_buf *b, const knob_trial_info *t, const knobx_jso
     }
 }
 
+/* Where the sweep's constants (W&B's value:, which the library does not hold) show: per
+ * constant, the runs of positions whose shown params have it, as [start, end) pairs. A
+ * constant shows in every trial of knob run, or where its conditions held: a few runs, sent
+ * instead of its value in each trial. */
+typedef struct constant_spans {
+    const sweep *sw;
+    size_t n;        /* constants */
+    size_t *param;   /* each one's index in sw->params */
+    ptrdiff_t *open; /* the start of its run in progress, or -1 */
+    knobx_buf *runs;
+    bool oom;
+} constant_spans;
+
+static void spans_init(constant_spans *c, const sweep *sw)
+{
+    *c = (constant_spans){.sw = sw};
+    size_t n = 0;
+    for (size_t i = 0; sw && i < sw->n_params; i++)
+        n += sw->params[i].kind == PK_CONSTANT;
+    if (!n)
+        return;
+    c->param = malloc(n * sizeof *c->param);
+    c->open = malloc(n * sizeof *c->open);
+    c->runs = calloc(n, sizeof *c->runs);
+    if (!c->param || !c->open || !c->runs) {
+        c->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < sw->n_params; i++)
+        if (sw->params[i].kind == PK_CONSTANT) {
+            c->open[c->n] = -1;
+            c->param[c->n++] = i;
+        }
+}
+
+static void span_close(constant_spans *c, size_t k, size_t end)
+{
+    if (c->open[k] < 0)
+        return;
+    knobx_buf_printf(&c->runs[k], "%s%td,%zu", c->runs[k].len ? "," : "", c->open[k], end);
+    c->open[k] = -1;
+}
+
+/* The trial at position i shows the params o (NULL: none of the constants). */
+static void spans_add(constant_spans *c, size_t i, const knobx_json *o)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        const sweep_param *sp = &c->sw->params[c->param[k]];
+        const knobx_json *v = o;
+        for (size_t d = 0; v && d < sp->n_path; d++)
+            v = v->type == KNOBX_JSON_OBJECT ? knobx_json_get(v, sp->path[d]) : NULL;
+        if (!v)
+            span_close(c, k, i);
+        else if (c->open[k] < 0)
+            c->open[k] = (ptrdiff_t)i;
+    }
+}
+
+/* kc: one list of runs per constant of the study's constants (constants_json), in order. */
+static void spans_json(knobx_buf *b, constant_spans *c, size_t n)
+{
+    knobx_buf_puts(b, ",\"kc\":[");
+    for (size_t k = 0; k < c->n; k++) {
+        span_close(c, k, n);
+        knobx_buf_puts(b, k ? ",[" : "[");
+        knobx_buf_add(b, c->runs[k].data, c->runs[k].len);
+        knobx_buf_puts(b, "]");
+        b->oom |= c->runs[k].oom;
+        knobx_buf_free(&c->runs[k]);
+    }
+    knobx_buf_puts(b, "]");
+    b->oom |= c->oom;
+    free(c->param);
+    free(c->open);
+    free(c->runs);
+}
+
+/* The sweep's constants, their values as the program gets them (as shown_choices_json
+ * writes a choice), "float" for a whole float knob trials shows as 3.0: {name, value}. */
+static void constants_json(knobx_buf *b, const sweep *sw)
+{
+    knobx_buf_puts(b, ",\"constants\":[");
+    size_t n = 0;
+    for (size_t i = 0; sw && i < sw->n_params; i++) {
+        const sweep_param *sp = &sw->params[i];
+        if (sp->kind != PK_CONSTANT || sp->n_choices != 1)
+            continue;
+        knobx_buf_puts(b, n++ ? ",{\"name\":" : "{\"name\":");
+        knobx_json_add_string(b, sp->name);
+        knobx_buf_puts(b, ",\"value\":");
+        if (sp->is_json && sp->is_json[0] && sp->choices[0].type == KNOB_CHOICE_STRING)
+            json_text_choice(b, sp->choices[0].str);
+        else
+            choice_json(b, &sp->choices[0]);
+        if (sp->is_float && sp->is_float[0])
+            knobx_buf_puts(b, ",\"float\":true");
+        knobx_buf_puts(b, "}");
+    }
+    knobx_buf_puts(b, "]");
+}
+
 /* The params of the trials as knob trials shows them (cli_trial_params_json: what the
  * program got, or an enqueued trial's given values) where p does not: a waiting trial's,
  * which has no params until it is asked, and those the sweep converts (the library holds a
  * quantile, a reciprocal). g: {position: {name: value}}, nested names dotted. The stored
  * text is parsed where it is (cli_trial_params_text), not copied first, and a trial's
  * members are written only when they are shown. */
-static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
+static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n, const sweep *sw)
 {
     knobx_buf_puts(b, ",\"g\":{");
     knobx_buf wf = {0};
     size_t shown = 0, n_wf = 0;
+    constant_spans spans;
+    spans_init(&spans, sw);
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = ts[i];
         bool waiting = t->state == KNOB_TRIAL_WAITING && !t->n_params;
-        if (!waiting && !cli_trial_given_params(t))
+        if (!waiting && !cli_trial_given_params(t)) {
+            spans_add(&spans, i, NULL);
             continue; /* its params are p's */
+        }
         knobx_buf text = {0}, one = {0}, prefix = {0};
         const char *stored = cli_trial_params_text(t);
         if (!stored)
@@ -440,6 +545,7 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
                             ? NULL
                             : knobx_json_parse_as_written(knobx_buf_cstr(&text), text.len, NULL, 0);
         bool first = true, any = false, differs = waiting;
+        spans_add(&spans, i, j && j->type == KNOBX_JSON_OBJECT ? j : NULL);
         if (j && j->type == KNOBX_JSON_OBJECT)
             flat_check(t, j, &prefix, &any, &differs);
         if (j && differs && any)
@@ -471,6 +577,7 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n)
     knobx_buf_puts(b, "}");
     b->oom |= wf.oom;
     knobx_buf_free(&wf);
+    spans_json(b, &spans, n);
 }
 
 /* The runners' host and pid ("host:pid") as rk, each trial's as an index into it in r
@@ -549,7 +656,7 @@ static const char *state_code(knob_trial_state st)
  * shows as whole floats, 3.0); intermediate values, a curve's points, 6 significant digits;
  * times in ms from the earliest start (time0, seconds). */
 static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
-                        const column *cols, size_t n_cols, size_t n_obj)
+                        const column *cols, size_t n_cols, size_t n_obj, const sweep *sw)
 {
     double time0 = INFINITY;
     for (size_t i = 0; i < n; i++)
@@ -693,7 +800,7 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
             knobx_buf_puts(b, "}");
     }
     knobx_buf_puts(b, "}");
-    shown_json(b, ts, n);
+    shown_json(b, ts, n, sw);
     runners_json(b, ts, n);
     knobx_buf_puts(b, "}");
 }
@@ -898,14 +1005,16 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     /* the stored sweep says which params it converts, and how the program gets them */
     web_sweep own = {0};
     const web_sweep *w = stored_sweep(sweeps, knob_study_system_attr(s, "sweep"), &own);
-    params_json(b, cols, n_cols, w && w->have ? &w->sw : NULL);
+    const sweep *sw = w && w->have ? &w->sw : NULL;
+    params_json(b, cols, n_cols, sw);
+    constants_json(b, sw);
     knobx_buf_puts(b, ",\"constraints\":");
     knobx_buf_puts(b, w && w->cons.len && !w->cons.oom ? w->cons.data : "[]");
+    knobx_buf_puts(b, ",\"trials\":");
+    trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s), sw);
     if (own.have)
         sweep_free(&own.sw);
     knobx_buf_free(&own.cons);
-    knobx_buf_puts(b, ",\"trials\":");
-    trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s));
     free(ts);
     columns_free(cols, n_cols);
     knobx_buf_puts(b, ",\"pareto\":");

@@ -161,16 +161,25 @@ async function checkExact(page, name, study) {
     if (rows.length < 2 || rows.length !== want.size)
         fail(`${name}: the table has ${rows.length} rows, knob trials ${want.size}`);
     let checked = 0;
+    const names = (o, at = '') => Object.entries(o).flatMap(([k, v]) =>
+        (v && typeof v === 'object' && !Array.isArray(v) ? names(v, `${at}${k}.`) : [`${at}${k}`]));
     for (const [n, cells, cols] of rows) {
         const w = want.get(n);
         if (!w)
             continue;
+        // every param knob trials prints is a column (a constant, W&B's value:, too)
+        const missing = names(JSON.parse(w.params)).filter(k => !cols.includes(k));
+        if (missing.length)
+            fail(`${name}: trial ${n}: no column for ${missing.join(', ')}, which knob trials prints`);
         const value = cols.map((c, i) => (/^value( \d+)?$/.test(c) ? cells[i] : null)).filter(v => v !== null)
             .join(';').replace(/^;+$/, '');
         if (value !== w.value)
             fail(`${name}: trial ${n}: value '${value}', knob trials '${w.value}'`);
         for (const [i, col] of cols.entries()) {
             const m = new RegExp(`"${col}":("[^"]*"|[^,}]+)`).exec(w.params);
+            // a conditional constant (one's momentum, when opt is sgd) only where it holds
+            if (!m && col === 'momentum' && cells[i] !== '')
+                fail(`${name}: trial ${n}: momentum '${cells[i]}', which knob trials does not print`);
             if (!m)
                 continue;
             const text = m[1].startsWith('"') ? JSON.parse(m[1]) : m[1];

@@ -17,6 +17,7 @@ parameters:
   x: {min: 0.0, max: 1.0}
   y: {distribution: log_uniform_values, min: 0.01, max: 10}
   opt: {values: [adam, sgd]}
+  momentum: {value: 0.9, when: {opt: sgd}}
 YAML
 cat > two.yaml <<YAML
 program: $here/trial.py

@@ -2,6 +2,7 @@
 // dashboard serves it by /api/study; src/cli/web_data.c writes it), merged poll after poll.
 //
 // {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices, shown}],
+//  constants: the sweep's (W&B's value:) [{name, value, float}] (trials.kc: where each shows),
 //  constraints: the sweep's, as text ["size_mb <= 10", ...],
 //  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
 //  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
@@ -17,8 +18,8 @@ export const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
 const STATE_OF = { c: 'complete', p: 'pruned', f: 'fail', r: 'running', w: 'waiting' };
 
 export function newStudy() {
-    return { name: '', directions: [], params: [], trials: [], pareto: [], importance: null,
-             hypervolume: null, stamp: 0, version: 0 };
+    return { name: '', directions: [], params: [], constants: [], trials: [], pareto: [],
+             importance: null, hypervolume: null, stamp: 0, version: 0 };
 }
 
 // The trials of a response, from its columns: n (numbers), s (one letter per state), v (per
@@ -29,8 +30,9 @@ export function newStudy() {
 // i0, or is[position]), x (infeasible positions), f/u (fail reasons, user attributes by
 // position), g (the params as knob trials shows them, by position, where p is not that: a
 // waiting trial's enqueued values, the program's values of params a sweep converts), wf (the
-// names of the params knob trials shows as whole floats, by position), rk/r (runners).
-export function decode(cols, params) {
+// names of the params knob trials shows as whole floats, by position), rk/r (runners), kc
+// (per constant of the study, the runs of positions that show it: [start, end, ...]).
+export function decode(cols, params, constants) {
     const out = [];
     const m = cols.n.length;
     for (let j = 0; j < m; j++) {
@@ -64,6 +66,17 @@ export function decode(cols, params) {
         }
         out.push(t);
     }
+    // the sweep's constants (W&B's value:), which the library does not hold: in p, at the
+    // runs of positions kc gives per constant, as knob trials shows them
+    (constants || []).forEach((c, k) => {
+        const runs = (cols.kc && cols.kc[k]) || [];
+        for (let r = 0; r + 1 < runs.length; r += 2)
+            for (let j = runs[r]; j < runs[r + 1] && j < m; j++) {
+                out[j].p[c.name] = c.value;
+                if (c.float)
+                    (out[j].wf = out[j].wf || new Set()).add(c.name);
+            }
+    });
     for (const j of cols.x)
         out[j].infeasible = true;
     cols.ik.forEach((j, k) => {
@@ -102,15 +115,15 @@ export function toJson(v, space) {
 // Takes a response (or the report's data) into `study`; returns true when anything changed.
 export function merge(study, doc) {
     let changed = false;
-    for (const k of ['name', 'directions', 'params', 'pareto', 'importance', 'hypervolume',
-                     'note', 'writable', 'constraints']) {
+    for (const k of ['name', 'directions', 'params', 'constants', 'pareto', 'importance',
+                     'hypervolume', 'note', 'writable', 'constraints']) {
         if (k in doc && toJson(doc[k]) !== toJson(study[k])) {
             study[k] = doc[k];
             changed = true;
         }
     }
     if (doc.trials && doc.trials.n.length) {
-        for (const t of decode(doc.trials, doc.params))
+        for (const t of decode(doc.trials, doc.params, study.constants))
             study.trials[t.n] = t;
         changed = true;
     }
@@ -432,10 +445,11 @@ export function shown(t) {
     return t.g || t.p || {};
 }
 
-// The names of the params the table shows: the study's, then those only enqueued trials
-// (or converted ones) have.
+// The names of the params the table shows: the study's, its sweep's constants, then those
+// only enqueued trials (or converted ones) have.
 export function shownNames(study) {
-    const names = study.params.map(p => p.name), seen = new Set(names);
+    const names = study.params.map(p => p.name).concat((study.constants || []).map(c => c.name));
+    const seen = new Set(names);
     for (const t of trials(study))
         for (const k of Object.keys(t.g || {}))
             if (!seen.has(k)) {
