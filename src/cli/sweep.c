@@ -736,6 +736,23 @@ static int blank_program(sweep_ctx *c, const yaml_node_t *v, const char *key, co
     return 0;
 }
 
+/* A macro of the params' arguments (${args}, ${args_json}, ...) where the program to run is:
+ * every trial would run its first argument. Refused; in the sweep stored with a study, which
+ * an older knob took, a warning, as blank_program's. */
+static int args_macro(sweep_ctx *c, const yaml_node_t *v, const char *key)
+{
+    static const char why[] = "key '%s': %s stands where the program to run is (the first "
+                              "element, or the first after ${env} and ${interpreter}): every "
+                              "trial would run its first argument as a program";
+    const char *s = sweep_scalar(v), *end = strchr(s, '}');
+    if (strncmp(s, "${args", 6) || !end || end[1])
+        return 0;
+    if (!c->stored)
+        return sweep_errorf(c, v, why, key, s);
+    sweep_warnf(c, v, why, key, s);
+    return 0;
+}
+
 /* Whether command element i is what runs: the first but ${env} and ${interpreter}, which
  * run the element after them (or vanish). */
 static bool runs_element(const sweep *sw, size_t i)
@@ -772,6 +789,8 @@ static int parse_command(sweep_ctx *c, const yaml_node_t *v)
         if (!had && c->program_macro)
             c->program_macro_i = i;
         if (runs_element(sw, i) && blank_program(c, item, key, sweep_scalar(item)))
+            return -1;
+        if (runs_element(sw, i) && args_macro(c, item, key))
             return -1;
         sw->command_at[sw->n_command][0] = (int)item->start_mark.line + 1;
         sw->command_at[sw->n_command][1] = (int)item->start_mark.column + 1;

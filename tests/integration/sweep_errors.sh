@@ -134,6 +134,11 @@ printf 'command: ["", "${args}"]\nmethod: random\nparameters:\n  a: {values: [1,
 check cmd0.yaml "cmd0.yaml:1:11: key 'command[0]': empty (the script or executable to run)"
 printf 'command: ["${env}", "${interpreter}", " ", x]\nmethod: random\nparameters:\n  a: {values: [1]}\n' > cmd1.yaml
 check cmd1.yaml "cmd1.yaml:1:39: key 'command[2]': empty (the script or executable to run)"
+# the params' arguments where the program is: every trial ran "--a=1" as its program
+printf 'command: ["${args}", python3, t.py]\nmethod: random\nparameters:\n  a: {values: [1, 2]}\n' > cmd2.yaml
+check cmd2.yaml "cmd2.yaml:1:11: key 'command[0]': \${args} stands where the program to run is"
+printf 'command: ["${env}", "${args_json}"]\nmethod: random\nparameters:\n  a: {values: [1]}\n' > cmd3.yaml
+check cmd3.yaml "cmd3.yaml:1:21: key 'command[1]': \${args_json} stands where the program to run is"
 # an empty argument after the program is an argument
 printf 'command: [/bin/true, "", "${args}"]\nmethod: random\nparameters:\n  a: {values: [1]}\n' > cmdarg.yaml
 "$KNOB" run cmdarg.yaml --storage "sqlite:///$T/arg.db" --trials 1 > out.txt 2> err.txt ||
