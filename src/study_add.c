@@ -113,11 +113,12 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
                                s->name, arrays[i].name, arrays[i].name, arrays[i].n);
     /* a step knob_trial_report refuses: it was left out without a word */
     for (size_t i = 0; i < info->n_intermediate; i++)
-        if (info->intermediate[i].step < 0)
+        if (info->intermediate[i].step < 0 || info->intermediate[i].step == INT64_MAX)
             return knob__error(KNOB_EINVAL,
                                "study '%s': added trial: intermediate value %zu is at step "
-                               "%lld; steps must be >= 0",
-                               s->name, i, (long long)info->intermediate[i].step);
+                               "%lld; steps must be in [0, %lld], as knob_trial_report's",
+                               s->name, i, (long long)info->intermediate[i].step,
+                               (long long)(INT64_MAX - 1));
     for (size_t i = 0; i < info->n_params; i++) {
         const knob_param *p = &info->params[i];
         if (!p->name || !p->name[0] || !p->dist)

@@ -872,6 +872,13 @@ static void dropped_data_refused(void **state)
         if (knob_study_add_trial(s, &info, NULL) != KNOB_EINVAL)
             fail_msg("%s trial with a step of -5 taken", knob_trial_state_str(states[k]));
         assert_non_null(strstr(knob_errmsg(), "intermediate value 1 is at step -5"));
+        /* INT64_MAX, which knob_trial_report refuses too (a diverged run is marked at step + 1) */
+        iv[1].step = INT64_MAX;
+        if (knob_study_add_trial(s, &info, NULL) != KNOB_EINVAL)
+            fail_msg("%s trial with a step of INT64_MAX taken", knob_trial_state_str(states[k]));
+        assert_non_null(
+            strstr(knob_errmsg(), "intermediate value 1 is at step 9223372036854775807"));
+        iv[1].step = -5;
     }
     const knob_trial_info *const *trials;
     size_t n = 9;
