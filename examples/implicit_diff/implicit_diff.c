@@ -21,6 +21,8 @@
 #include "../digits/digits_data.h"
 #include "knob.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,17 +314,36 @@ static void free_data(dataset *all, problem *p)
     free(p->va.y);
 }
 
+/* Whether text is a whole decimal number (nothing after it), in *out. */
+static int whole(const char *text, long long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtoll(text, &end, 10);
+    return end != text && !*end && errno == 0 && (*text == '-' || isdigit((unsigned char)*text));
+}
+
 int main(int argc, char **argv)
 {
     int fits = 30, do_check = 0;
     unsigned long long seed = 0;
     const char *data = DIGITS_DATA_DEFAULT;
     for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "--fits=", 7))
-            fits = atoi(argv[i] + 7);
-        else if (!strncmp(argv[i], "--seed=", 7))
-            seed = strtoull(argv[i] + 7, NULL, 10);
-        else if (!strncmp(argv[i], "--data=", 7))
+        if (!strncmp(argv[i], "--fits=", 7)) {
+            long long n;
+            if (!whole(argv[i] + 7, &n) || n < 1 || n > 100000) {
+                fprintf(stderr, "implicit_diff: %s: expected a whole number 1..100000\n", argv[i]);
+                return 2;
+            }
+            fits = (int)n;
+        } else if (!strncmp(argv[i], "--seed=", 7)) {
+            long long n;
+            if (!whole(argv[i] + 7, &n) || n < 0) {
+                fprintf(stderr, "implicit_diff: %s: expected a whole number >= 0\n", argv[i]);
+                return 2;
+            }
+            seed = (unsigned long long)n;
+        } else if (!strncmp(argv[i], "--data=", 7))
             data = argv[i] + 7;
         else if (!strcmp(argv[i], "--check"))
             do_check = 1;
@@ -330,10 +351,6 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: implicit_diff [--fits=N] [--seed=N] [--data=PATH] [--check]\n");
             return 2;
         }
-    }
-    if (fits < 1 || fits > 100000) {
-        fprintf(stderr, "implicit_diff: --fits=%d: expected 1..100000\n", fits);
-        return 2;
     }
     dataset all;
     problem p = {0};

@@ -1,6 +1,7 @@
 /* knob intermediate: an intermediate value of a trial driven by knob ask / knob tell, and
  * the pruner's answer, as Optuna's trial.report and trial.should_prune. */
 #include "cli/cli.h"
+#include "util/json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -48,11 +49,18 @@ static int report(study_ref *r, const char *study, int64_t number, int64_t step,
     const knob_step_value *v;
     size_t n = knob_trial_intermediate(t, &v);
     for (size_t i = 0; i < n; i++)
-        if (v[i].step == step) /* as Optuna warns: the first value stays */
+        if (v[i].step == step) {              /* as Optuna warns: the first value stays */
+            knobx_buf had = {0}, given = {0}; /* in their fewest digits: 0.6, as typed */
+            knobx_json_add_number(&had, v[i].value);
+            knobx_json_add_number(&given, value);
             fprintf(stderr,
                     "knob intermediate: trial %lld of study '%s' has a value at step %lld "
-                    "already (%.17g): %.17g is ignored\n",
-                    (long long)number, study, (long long)step, v[i].value, value);
+                    "already (%s): %s is ignored\n",
+                    (long long)number, study, (long long)step, had.oom ? "?" : knobx_buf_cstr(&had),
+                    given.oom ? "?" : knobx_buf_cstr(&given));
+            knobx_buf_free(&had);
+            knobx_buf_free(&given);
+        }
     bool prune = false;
     if (!(rc = knob_trial_report(t, step, value)))
         rc = knob_trial_should_prune(t, &prune);

@@ -77,7 +77,13 @@ bool knob__check_step(const knob_trial *t, int64_t step, int64_t n_warmup, int64
     const knob_step_value *v;
     size_t n = knob_trial_intermediate(t, &v);
     int64_t nearest = (step - n_warmup) / interval * interval + n_warmup;
-    int64_t second_last = n >= 2 ? v[n - 2].step : -1;
+    /* the largest step reported before this one (Optuna's second last step): this one may
+     * not be stored (the threshold pruner's infinity), nor be the last (an earlier step
+     * reported late) */
+    int64_t second_last = -1;
+    for (size_t i = n; i-- > 0 && second_last < 0;)
+        if (v[i].step < step)
+            second_last = v[i].step;
     return second_last < nearest;
 }
 

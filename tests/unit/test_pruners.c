@@ -212,6 +212,15 @@ static void threshold_bounds(void **state)
     const double to_minus_inf[] = {1, 1, -INFINITY};
     assert_int_equal(run(e.s, to_minus_inf, 3), 2);
     done(&e);
+    /* ... but only at a step it checks: with interval_steps 2, step 1 and step 3 are not (a
+     * value was reported at 0 and at 2), as a finite value below lower there is not */
+    e = make("memory:", "ti", "threshold", "lower=0,interval_steps=2", KNOB_MINIMIZE);
+    const double at_1[] = {1, -INFINITY, 0.5, 0.4}, at_3[] = {1, 0.9, 0.8, -INFINITY, 0.5},
+                 finite_1[] = {1, -1, 0.5};
+    assert_int_equal(run(e.s, at_1, 4), -1);
+    assert_int_equal(run(e.s, at_3, 5), -1);
+    assert_int_equal(run(e.s, finite_1, 3), -1);
+    done(&e);
     e = make("memory:", "tx", "threshold", "upper=1", KNOB_MAXIMIZE);
     const double to_inf[] = {0.5, INFINITY}, fine[] = {0.5, 0.9};
     assert_int_equal(run(e.s, to_inf, 2), 1);
