@@ -26,6 +26,7 @@ extern const knob_pruner_plugin knob__pruner_successive_halving;
 extern const knob_pruner_plugin knob__pruner_hyperband;
 extern const knob_pruner_plugin knob__pruner_wilcoxon;
 extern const knob_pruner_plugin knob__pruner_curve;
+extern const knob_pruner_plugin knob__pruner_wandb_hyperband;
 
 static const knob_sampler_plugin *const sampler_builtins[] = {
     &knob__sampler_random,
@@ -44,11 +45,17 @@ static const knob_sampler_plugin *const sampler_builtins[] = {
 };
 
 static const knob_pruner_plugin *const pruner_builtins[] = {
-    &knob__pruner_none,       &knob__pruner_median,
-    &knob__pruner_percentile, &knob__pruner_threshold,
-    &knob__pruner_patient,    &knob__pruner_successive_halving,
-    &knob__pruner_hyperband,  &knob__pruner_wilcoxon,
-    &knob__pruner_curve,      NULL,
+    &knob__pruner_none,
+    &knob__pruner_median,
+    &knob__pruner_percentile,
+    &knob__pruner_threshold,
+    &knob__pruner_patient,
+    &knob__pruner_successive_halving,
+    &knob__pruner_hyperband,
+    &knob__pruner_wilcoxon,
+    &knob__pruner_curve,
+    &knob__pruner_wandb_hyperband,
+    NULL,
 };
 
 const knob_sampler_plugin *const *knob_sampler_builtins(void)

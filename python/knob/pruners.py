@@ -226,6 +226,16 @@ class CurvePruner(BasePruner):
         super().__init__(**options)
 
 
+class WandbHyperbandPruner(BasePruner):
+    """knob's wandb_hyperband: W&B's early termination (a sweep's early_terminate), bands
+    at max_iter / eta^k or min_iter * eta^k without brackets; not in Optuna."""
+
+    _knob_name = "wandb_hyperband"
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+
+
 class KnobPruner(BasePruner):
     """Any pruner libknob knows by name, with options by their knob names."""
 
@@ -247,5 +257,6 @@ __all__ = [
     "HyperbandPruner",
     "WilcoxonPruner",
     "CurvePruner",
+    "WandbHyperbandPruner",
     "KnobPruner",
 ]

@@ -4,7 +4,6 @@
 #include "cli/records.h"
 #include "cli/run.h"
 #include "cli/sweep_yaml.h"
-#include "util/hyperband.h"
 #include "util/json.h"
 
 #include <ctype.h>
@@ -599,29 +598,20 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
         sweep_warnf(c, v, "key 'early_terminate': %s; it is not applied", knob_errmsg());
         return 0;
     }
-    if (rc && at.max_iter) /* the pruner names its max_resource: say it is max_iter */
-        return sweep_errorf(c, at.max_iter,
-                            "key 'early_terminate.max_iter': max_iter (%lld), the hyperband "
-                            "pruner's max_resource: %s",
-                            (long long)sw->early_max_iter, knob_errmsg());
-    return rc ? sweep_errorf(c, v, "key 'early_terminate': %s", knob_errmsg()) : 0;
+    return rc ? sweep_errorf(c, at.max_iter ? at.max_iter : v, "key 'early_terminate%s': %s",
+                             at.max_iter ? ".max_iter" : "", knob_errmsg())
+              : 0;
 }
 
 int sweep_early_pruner(const sweep *sw, knob_pruner **out)
 {
-    int64_t eta = sw->early_eta ? sw->early_eta : 3, s = sw->early_s ? sw->early_s : 3, lo, hi;
     char opts[160];
     *out = NULL;
-    if (knobx_hyperband_wandb(sw->early_min_iter, sw->early_max_iter, eta, s, EXACT_INT, &lo, &hi))
-        return knob_set_error(KNOB_EINVAL, "min_iter * eta^s is beyond 2^53; give max_iter, or "
-                                           "a smaller s or eta");
-    /* W&B's bands: below max_iter when it is given (max_iter / eta^k, k = 1 .. s); from
-     * min_iter alone, min_iter * eta^k for every k, with no top (max_resource then only
-     * counts the brackets) */
-    snprintf(opts, sizeof opts,
-             "min_resource=%lld,max_resource=%lld,reduction_factor=%lld,rungs_past_max=%s",
-             (long long)lo, (long long)hi, (long long)eta, sw->early_max_iter ? "false" : "true");
-    return knob_pruner_create("hyperband", opts, out);
+    snprintf(opts, sizeof opts, "min_iter=%lld,max_iter=%lld,s=%lld,eta=%lld",
+             (long long)sw->early_min_iter, (long long)sw->early_max_iter,
+             (long long)(sw->early_s ? sw->early_s : 3),
+             (long long)(sw->early_eta ? sw->early_eta : 3));
+    return knob_pruner_create("wandb_hyperband", opts, out);
 }
 
 bool sweep_env_name(const char *s)

@@ -206,10 +206,10 @@ int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out);
  * sweep at the option's value. */
 int sweep_pruner_objective(const sweep *sw, size_t *out);
 
-/* The hyperband pruner of W&B's early_terminate (early_type "hyperband"): min_resource,
- * max_resource and reduction_factor from min_iter, max_iter, s and eta as
- * knobx_hyperband_wandb (util/hyperband.h) reads them. A library status (message in
- * knob_errmsg) on failure, *out NULL then; sweep_load refuses a sweep that fails here. */
+/* The pruner of W&B's early_terminate (early_type "hyperband"): wandb_hyperband, which
+ * stops trials as W&B's sweeps do, with min_iter, max_iter, s and eta. A library status
+ * (message in knob_errmsg) on failure, *out NULL then; sweep_load refuses a sweep that
+ * fails here. */
 int sweep_early_pruner(const sweep *sw, knob_pruner **out);
 
 /* True when s is an environment variable's name (a letter or _, then letters, digits, _):

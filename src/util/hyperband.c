@@ -28,25 +28,3 @@ int64_t knobx_hyperband_budget(int64_t n, int64_t eta, int64_t b)
         return 0;
     return (n * p + s) / (s + 1);
 }
-
-int knobx_hyperband_wandb(int64_t min_iter, int64_t max_iter, int64_t eta, int64_t s, int64_t limit,
-                          int64_t *min, int64_t *max)
-{
-    int64_t lo = min_iter, hi = max_iter;
-    if (!lo) {
-        lo = hi;
-        for (int64_t k = 0; k < s && lo > 1; k++)
-            lo = lo / eta > 1 ? lo / eta : 1;
-    }
-    if (!hi) {
-        hi = lo;
-        for (int64_t k = 0; k < s; k++) {
-            if (hi > limit / eta)
-                return -1;
-            hi *= eta;
-        }
-    }
-    *min = lo;
-    *max = hi;
-    return 0;
-}

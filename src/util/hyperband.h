@@ -1,7 +1,5 @@
 /* Hyperband's brackets in whole numbers (Li et al. 2018, as Optuna's HyperbandPruner has
- * them), written once: the hyperband pruner (src/pruners/hyperband.c) spreads trials by
- * them, and knob's reading of W&B's early_terminate (src/cli/sweep.c) makes its
- * min_resource and max_resource with them. */
+ * them): the hyperband pruner (src/pruners/hyperband.c) spreads trials by them. */
 #ifndef KNOB_UTIL_HYPERBAND_H
 #define KNOB_UTIL_HYPERBAND_H
 
@@ -17,12 +15,5 @@ int64_t knobx_hyperband_brackets(int64_t min, int64_t max, int64_t eta);
  * weight of the bracket among a study's trials (Optuna's trial allocation budget). 0 when
  * b is not a bracket of n, or the budget would pass INT64_MAX. */
 int64_t knobx_hyperband_budget(int64_t n, int64_t eta, int64_t b);
-
-/* W&B's early_terminate hyperband as knob's resources: *min is min_iter, or (min_iter 0)
- * max_iter divided by eta s times, stopping at 1; *max is max_iter, or (max_iter 0)
- * min_iter * eta^s. One of min_iter, max_iter is given (> 0); eta >= 2, s >= 1. Returns 0,
- * or -1 when min_iter * eta^s would pass `limit`. */
-int knobx_hyperband_wandb(int64_t min_iter, int64_t max_iter, int64_t eta, int64_t s, int64_t limit,
-                          int64_t *min, int64_t *max);
 
 #endif

@@ -20,7 +20,7 @@ grep -q "act is relu, tanh or elu" e.txt || fail "message: $(cat e.txt)"
 
 # the sweep, shortened: 3 epochs, Hyperband from 1; its study is named nas, as the README
 # says (knob best nas)
-sed -e "s|build/examples/nas/nas_train|$N|" -e 's/min_iter: 3, max_iter: 27/min_iter: 1, max_iter: 3/' \
+sed -e "s|build/examples/nas/nas_train|$N|" -e 's/min_resource: 3, max_resource: 27/min_resource: 1, max_resource: 3/' \
     -e 's/^sampler: .*/sampler: {name: evolution, options: {population_size: 3, sample_size: 2, include_pruned: true}}/' \
     "$KNOB_SRC/examples/nas/sweep.yaml" > sweep.yaml
 echo "  epochs: {value: 3}" >> sweep.yaml

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A sweep an older knob stored with its study, which this knob refuses in a file (a
-# ${program} without program; an early_terminate whose max_iter is beyond the pruner's
-# bounds, which the older knob ran without; a condition beyond a q_normal parent's draws):
+# ${program} without program; an early_terminate whose max_iter below eta leaves no band,
+# which the older knob ran (with one bracket from 1); a condition beyond a q_normal parent's draws):
 # the study's knob ask, intermediate and enqueue go on, each such key said once as a warning
 # (the condition, which never holds, without one). They failed, every command that
 # read the stored sweep, and knob intermediate inside a running training loop.
@@ -15,7 +15,7 @@ cat > older.yaml <<'YAML'
 command: ["${env}", python3, "${program}", "${args}"]
 method: random
 metric: {name: loss, goal: minimize}
-early_terminate: {type: hyperband, min_iter: 3, max_iter: 2000000000000000}
+early_terminate: {type: hyperband, max_iter: 2}
 parameters:
   lr: {min: 0.001, max: 0.1}
 YAML

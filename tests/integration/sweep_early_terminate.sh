@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# early_terminate values that make no Hyperband, or one that never prunes: each refused at
-# its line and column with exit status 2 (s: 0 was read as "not given", a max_iter under
-# min_iter, or a max_resource past the pruner's 10^15, left the run without a pruner and a
-# warning, a quoted number passed for a count); the values docs/sweep.md allows run (a
-# max_iter below eta^s: brackets from 1).
+# early_terminate values that make no bands, or none to judge at: each refused at its line
+# and column with exit status 2 (s: 0 was read as "not given", a max_iter under min_iter
+# left the run without a pruner and a warning, a quoted number passed for a count); the
+# values docs/sweep.md allows run.
 source "$(dirname "$0")/lib.bash"
 head='program: x
 metric: {name: loss, goal: minimize}
@@ -50,14 +49,17 @@ refused '{type: hyperband, max_iter: 27, strict: maybe}' \
     "5:58: key 'early_terminate.strict': expected true or false, got maybe"
 refused '{type: hyperband, max_iter: 27, strict: "true"}' \
     "5:58: key 'early_terminate.strict': expected true or false, got the string \"true\""
-# the pruner's max_resource is at most 10^15: knob run warned and ran without a pruner
-refused '{type: hyperband, max_iter: 2000000000000000}' \
-    "5:46: key 'early_terminate.max_iter': max_iter (2000000000000000), the hyperband pruner's max_resource: pruner 'hyperband': option 'max_resource' must be in [1, 1000000000000000], got 2000000000000000"
-refused '{type: hyperband, min_iter: 100000000000000}' \
-    "5:18: key 'early_terminate': pruner 'hyperband': option 'max_resource' must be in [1, 1000000000000000], got 2700000000000000"
+# no band: max_iter below eta (W&B refuses such a config: "Bands must be an array of length at
+# least 1"), or every band of max_iter below min_iter
+refused '{type: hyperband, max_iter: 2, s: 3}' \
+    "5:46: key 'early_terminate.max_iter': pruner 'wandb_hyperband': no band: max_iter / eta^k (k = 1 .. s) is below 1"
+refused '{type: hyperband, min_iter: 3, max_iter: 3}' \
+    "5:59: key 'early_terminate.max_iter': pruner 'wandb_hyperband': no band: max_iter / eta^k (k = 1 .. s) is below min_iter"
+accepted '{type: hyperband, max_iter: 2000000000000000}'
+accepted '{type: hyperband, min_iter: 100000000000000}'
 accepted '{type: hyperband, min_iter: 1, s: 1, eta: 2}'
 accepted '{type: hyperband, max_iter: 27, s: 3, eta: 3, strict: true}'
 accepted '{type: hyperband, max_iter: 10, s: 3}'
-accepted '{type: hyperband, max_iter: 2, s: 3}' # brackets from 1 to 2
-accepted '{type: hyperband, min_iter: 3, max_iter: 3}'
+accepted '{type: hyperband, max_iter: 3, s: 3}' # one band, at 1
+accepted '{type: hyperband, min_iter: 3, max_iter: 27}' # bands 3 and 9
 echo ok

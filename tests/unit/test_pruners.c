@@ -613,31 +613,62 @@ static void hyperband_brackets_by_one_rule(void **state)
     assert_int_equal(knobx_hyperband_brackets(1, 9, 1), 0);
     assert_int_equal(knobx_hyperband_brackets(1, INT64_MAX, 2), 63);
     assert_int_equal(knobx_hyperband_brackets(1, INT64_MAX, 1000), 7);
+}
 
-    /* W&B's early_terminate as knob run makes the pruner (sweep_early_pruner): with
-     * min_iter alone, s + 1 brackets (rungs min_iter .. min_iter * eta^s); with max_iter
-     * alone, the brackets start at max_iter / eta^s, whole divisions, at least 1. */
-    static const struct {
-        int64_t min_iter, max_iter, eta, s, lo, hi, n;
-    } wandb[] = {
-        {1, 0, 3, 3, 1, 27, 4},    {3, 0, 2, 1, 3, 6, 2},   {1, 0, 2, 32, 1, 1LL << 32, 33},
-        {0, 81, 3, 3, 3, 81, 4},   {0, 10, 3, 3, 1, 10, 3}, {0, 2, 3, 3, 1, 2, 1},
-        {0, 100, 4, 2, 6, 100, 3}, {3, 3, 3, 3, 3, 3, 1},   {2, 100, 4, 3, 2, 100, 3},
-    };
-    for (size_t i = 0; i < sizeof wandb / sizeof *wandb; i++) {
-        int64_t lo = -1, hi = -1;
-        assert_int_equal(knobx_hyperband_wandb(wandb[i].min_iter, wandb[i].max_iter, wandb[i].eta,
-                                               wandb[i].s, 1LL << 53, &lo, &hi),
-                         0);
-        assert_int_equal(lo, wandb[i].lo);
-        assert_int_equal(hi, wandb[i].hi);
-        assert_int_equal(knobx_hyperband_brackets(lo, hi, wandb[i].eta), wandb[i].n);
-    }
-    int64_t lo = -1, hi = -1;
-    assert_int_equal(knobx_hyperband_wandb(1000000, 0, 1000, 32, 1LL << 53, &lo, &hi), -1);
-    assert_int_equal(knobx_hyperband_wandb(1, 0, 2, 53, 1LL << 53, &lo, &hi), 0);
-    assert_int_equal(hi, 1LL << 53);
-    assert_int_equal(knobx_hyperband_wandb(1, 0, 2, 54, 1LL << 53, &lo, &hi), -1);
+/* W&B's early termination (wandb_hyperband), on the runs of the example in W&B's sweeps
+ * library (hyperband_stopping.py: max_iter 5, eta 2, s 2: bands 1 and 2): b stops at band 1,
+ * c passes band 1 and stops at band 2, d goes on. Every trial that reached a band counts,
+ * whatever its state, and so does the judged one: with eta 2 it goes on while in the top
+ * half. Before, early_terminate made Optuna's bracketed Hyperband, where a trial is judged
+ * only at its bracket's rungs, among that bracket's trials: with min_iter 3 and eta 3, a
+ * trial worse at every step than ten others ran to its end. */
+static void wandb_hyperband_stops_as_wandb(void **state)
+{
+    (void)state;
+    env e = make("memory:", "wb", "wandb_hyperband", "max_iter=5,eta=2,s=2", KNOB_MINIMIZE);
+    const double a[] = {10, 9}, d[] = {10, 7, 7}, ee[] = {10, 6, 6};
+    const double b[] = {10, 10}, c[] = {10, 8, 8};
+    complete(e.s, a, 2);
+    complete(e.s, d, 3);
+    complete(e.s, ee, 3);
+    /* band 1: 6, 7, 9 and b's 10: the top half ends at 9 */
+    assert_int_equal(run(e.s, b, 2), 1);
+    /* band 1: 6, 7, 8, 9, 10: c's 8 is in; band 2: 6, 7, 8: it is not */
+    assert_int_equal(run(e.s, c, 3), 2);
+    done(&e);
+    /* the probe's case: min_iter 3, eta 3 (bands 3, 9, 27, ...), ten trials at 1.0 then ten
+     * at 5.0 at every step of 30: every one of the ten stops at step 3 */
+    e = make("memory:", "wb3", "wandb_hyperband", "min_iter=3,eta=3", KNOB_MINIMIZE);
+    double good[30], bad[30];
+    for (int i = 0; i < 30; i++)
+        good[i] = 1, bad[i] = 5;
+    for (int k = 0; k < 10; k++)
+        assert_int_equal(run(e.s, good, 30), -1);
+    for (int k = 0; k < 10; k++)
+        assert_int_equal(run(e.s, bad, 30), 3);
+    done(&e);
+    /* maximizing; a trial that has not reached the band does not count */
+    e = make("memory:", "wbx", "wandb_hyperband", "min_iter=1,eta=2", KNOB_MAXIMIZE);
+    const double hi[] = {0, 0.9, 0.9}, hi2[] = {0, 0.8}, lo[] = {0, 0.1, 0.1};
+    const double best[] = {0, 0.95, 0.95}, short_run[] = {0};
+    complete(e.s, hi, 3);
+    complete(e.s, hi2, 2);
+    complete(e.s, short_run, 1);
+    /* band 1: 0.9, 0.8 and 0.1: the value ranked 3 / 2 = 1 is 0.8 (of 2 values, both go on,
+     * as W&B's int(n / eta) keeps them) */
+    assert_int_equal(run(e.s, lo, 3), 1);
+    assert_int_equal(run(e.s, best, 3), -1);
+    done(&e);
+    /* bands: none from max_iter below eta (nothing to judge), or all below min_iter */
+    knob_pruner *p;
+    assert_int_equal(knob_pruner_create("wandb_hyperband", "max_iter=2,eta=3", &p), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "no band"));
+    assert_int_equal(knob_pruner_create("wandb_hyperband", "min_iter=20,max_iter=27", &p),
+                     KNOB_EINVAL);
+    assert_int_equal(knob_pruner_create("wandb_hyperband", "", &p), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "give min_iter, max_iter or both"));
+    assert_int_equal(knob_pruner_create("wandb_hyperband", "min_iter=3,max_iter=27", &p), KNOB_OK);
+    knob_pruner_free(p);
 }
 
 /* Bounds changed after the study was made (knob_pruner_set_option takes each option on
@@ -1084,6 +1115,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(percentile_maximize),
         cmocka_unit_test(percentile_infinite_values),
         cmocka_unit_test(interval_steps_skip),
+        cmocka_unit_test(wandb_hyperband_stops_as_wandb),
         cmocka_unit_test(threshold_bounds),
         cmocka_unit_test(threshold_needs_a_bound),
         cmocka_unit_test(patient_waits),
