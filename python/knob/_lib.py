@@ -301,6 +301,8 @@ def json_default(v):
 
 
 def enc(s: str) -> bytes:
+    if "\0" in s:  # libknob holds C strings: it would keep the text up to the NUL alone
+        raise ValueError("%r holds a NUL character ('\\0'), which a name or text libknob holds cannot" % (s[:200],))
     return s.encode("utf-8")
 
 

@@ -763,7 +763,7 @@ class Study:
                     vals = [float(values)]
                 except (TypeError, ValueError):
                     vals = [float(v) for v in values]  # a 1-d array of values
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int past a double's range
             return None, "The value %r could not be cast to float." % (values,)
         if len(vals) != len(self._directions):
             return None, (
@@ -784,8 +784,9 @@ class Study:
         for v in seq:
             try:
                 x = float(v)
-            except (ValueError, TypeError):
-                errors.append("The value %r could not be cast to float" % (v,))
+            except (ValueError, TypeError, OverflowError):  # OverflowError: an int past a double's
+                text = repr(v)
+                errors.append("The value %s could not be cast to float" % (text if len(text) <= 200 else text[:200] + "..."))
                 continue
             if math.isnan(x):
                 errors.append("The value %s is not acceptable" % (v,))

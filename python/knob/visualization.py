@@ -144,6 +144,11 @@ def _figure(go, traces: list, title: str, **layout: Any):
     return fig
 
 
+def _feasible(t: FrozenTrial) -> bool:
+    """Whether the trial meets its constraints (none: it does), as Optuna's plots judge it."""
+    return all(c <= 0 for c in t.constraints.values())
+
+
 def _optimization_history(go, study, *, target=None, target_name: str = "Objective Value", error_bar: bool = False):
     studies = _studies(study)
     traces = []
@@ -152,15 +157,22 @@ def _optimization_history(go, study, *, target=None, target_name: str = "Objecti
         if not trials:  # as Optuna: no trace of a study without complete trials
             continue
         label = target_name if len(studies) == 1 else "%s of %s" % (target_name, s.study_name)
+        feasible = [_feasible(t) for t in trials]
         xs = [t.number for t in trials]
-        traces.append(go.Scatter(x=xs, y=values, mode="markers", name=label))
-        if target is None and values:
+        # as Optuna 5: the feasible trials' values, the best among them alone (study.best_value),
+        # and the infeasible trials apart, in grey
+        traces.append(go.Scatter(x=[x for x, ok in zip(xs, feasible) if ok], y=[v for v, ok in zip(values, feasible) if ok],
+                                 mode="markers", name=label))
+        if target is None:
             pick = min if s.direction.name == "MINIMIZE" else max
-            best, run = [], values[0]
-            for v in values:
-                run = pick(run, v)
-                best.append(run)
+            best, run = [], None
+            for v, ok in zip(values, feasible):
+                if ok:
+                    run = v if run is None else pick(run, v)
+                best.append(run)  # None until a feasible trial: a gap in the line
             traces.append(go.Scatter(x=xs, y=best, mode="lines", name="Best Value" if len(studies) == 1 else "Best Value of %s" % s.study_name))
+        traces.append(go.Scatter(x=[x for x, ok in zip(xs, feasible) if not ok], y=[v for v, ok in zip(values, feasible) if not ok],
+                                 mode="markers", name="Infeasible Trial", marker={"color": "#cccccc"}, showlegend=False))
     return _figure(go, traces, "Optimization History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": target_name}})
 
 
@@ -259,6 +271,7 @@ def _slice(go, study, params=None, *, target=None, target_name: str = "Objective
     trials, values = _complete(study, target)
     names = _params(trials, params)
     traces, layout = [], {}
+    feasible = {t.number: _feasible(t) for t in trials}
     for i, p in enumerate(names):
         pts = [(t.params[p], v, t.number) for t, v in zip(trials, values) if p in t.params]
         dist = _first_distribution(trials, p)
@@ -279,10 +292,15 @@ def _slice(go, study, params=None, *, target=None, target_name: str = "Objective
             layout["xaxis" + xa[1:]].update(categoryorder="array", categoryarray=labels)
         else:
             xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "", "log" if _is_log(trials, p) else None)
+        ok = [q for q in pts if feasible[q[2]]]
         traces.append(go.Scatter(
-            x=[a for a, _, _ in pts], y=[b for _, b, _ in pts], mode="markers", name=p, xaxis=xa, yaxis=ya,
-            marker={"color": [n for _, _, n in pts], "colorscale": "Blues", "showscale": i == 0, "colorbar": {"title": {"text": "Trial"}}},
+            x=[a for a, _, _ in ok], y=[b for _, b, _ in ok], mode="markers", name=p, xaxis=xa, yaxis=ya,
+            marker={"color": [n for _, _, n in ok], "colorscale": "Blues", "showscale": i == 0, "colorbar": {"title": {"text": "Trial"}}},
         ))
+        bad = [q for q in pts if not feasible[q[2]]]
+        if bad:  # as Optuna 5: the infeasible trials apart, in grey
+            traces.append(go.Scatter(x=[a for a, _, _ in bad], y=[b for _, b, _ in bad], mode="markers", name="Infeasible Trial",
+                                     xaxis=xa, yaxis=ya, marker={"color": "#cccccc"}))
     return _figure(go, traces, "Slice Plot", showlegend=False, **layout)
 
 
@@ -398,11 +416,13 @@ def _parallel_coordinate(go, study, params=None, *, target=None, target_name: st
     return _figure(go, [trace], "Parallel Coordinate Plot")
 
 
-def _pairs(go, study, params, target, target_name, title: str, cell: Callable):
+def _pairs(go, study, params, target, target_name, title: str, cell: Callable, min_params: int = 2):
     """A matrix of the params' pairs (one plot for two params), each cell made by `cell`."""
     trials, values = _complete(study, target)
     names = _params(trials, params)
-    if not trials or len(names) < 2:  # as Optuna: an empty figure (Optuna warns)
+    # as Optuna: an empty figure (Optuna warns) without trials, and for contour with one param;
+    # Optuna 5's rank draws one param against itself
+    if not trials or len(names) < min_params:
         return _figure(go, [], title)
     n = len(names)
     pairs = [(names[0], names[1])] if n == 2 else [(x, y) for y in names for x in names]
@@ -414,7 +434,7 @@ def _pairs(go, study, params, target, target_name, title: str, cell: Callable):
                             px if n == 2 or row == n - 1 else "", py if n == 2 or col == 0 else "",
                             _axis_type(trials, px), _axis_type(trials, py))
         # a diagonal cell (px == py) too, as Optuna 5's: the param against itself, on x = y
-        pts = [(t.params[px], t.params[py], v) for t, v in zip(trials, values) if px in t.params and py in t.params]
+        pts = [(t.params[px], t.params[py], v, _feasible(t)) for t, v in zip(trials, values) if px in t.params and py in t.params]
         traces.extend(cell(go, pts, xa, ya, k == 0))
     return _figure(go, traces, title, showlegend=False, **layout)
 
@@ -491,29 +511,41 @@ def _contour(go, study, params=None, *, target=None, target_name: str = "Objecti
         layout["xaxis" + sx]["range"], layout["yaxis" + sy]["range"] = ax["range"], ay["range"]
         if px == py or len(ax["grid"]) < 2 or len(ay["grid"]) < 2:
             continue
-        both = [(x, y) for x, y in zip(ax["values"], ay["values"]) if x is not None and y is not None]
+        both = [(x, y, _feasible(t)) for x, y, t in zip(ax["values"], ay["values"], trials) if x is not None and y is not None]
         traces.append(go.Contour(
             x=ax["grid"], y=ay["grid"], z=_contour_z(trials, values, ax, ay, best), xaxis=xa, yaxis=ya, colorbar={"title": {"text": target_name}},
             colorscale="Blues", connectgaps=True, contours_coloring="heatmap", hoverinfo="none", line_smoothing=1.3,
             reversescale=reverse, showscale=first))
         first = False
-        traces.append(go.Scatter(x=[x for x, _ in both], y=[y for _, y in both], mode="markers", xaxis=xa, yaxis=ya, showlegend=False,
-                                 marker={"line": {"width": 2.0, "color": "Grey"}, "color": "black"}))
+        traces.append(go.Scatter(x=[x for x, _, ok in both if ok], y=[y for _, y, ok in both if ok], mode="markers", xaxis=xa, yaxis=ya,
+                                 showlegend=False, marker={"line": {"width": 2.0, "color": "Grey"}, "color": "black"}))
+        if not all(ok for _, _, ok in both):  # as Optuna 5: the infeasible trials in grey
+            traces.append(go.Scatter(x=[x for x, _, ok in both if not ok], y=[y for _, y, ok in both if not ok], mode="markers",
+                                     xaxis=xa, yaxis=ya, showlegend=False, name="Infeasible Trial",
+                                     marker={"line": {"width": 2.0, "color": "Grey"}, "color": "#cccccc"}))
     return _figure(go, traces, title, showlegend=False, **layout)
 
 
 def _rank_cell(go, pts, xa, ya, first):
-    zs = [c for _, _, c in pts]
+    zs = [c for _, _, c, _ in pts]
     order = sorted(range(len(zs)), key=lambda i: zs[i])
     rank = [0.0] * len(zs)
     for r, i in enumerate(order):
         rank[i] = r / max(1, len(zs) - 1)
-    return [go.Scatter(x=[a for a, _, _ in pts], y=[b for _, b, _ in pts], mode="markers", xaxis=xa, yaxis=ya, text=["%g" % z for z in zs],
-                       marker={"color": rank, "colorscale": "RdYlBu_r", "showscale": first, "colorbar": {"title": {"text": "Rank"}}})]
+    ok = [i for i, q in enumerate(pts) if q[3]]
+    out = [go.Scatter(x=[pts[i][0] for i in ok], y=[pts[i][1] for i in ok], mode="markers", xaxis=xa, yaxis=ya,
+                      text=["%g" % zs[i] for i in ok],
+                      marker={"color": [rank[i] for i in ok], "colorscale": "RdYlBu_r", "cmin": 0, "cmax": 1, "showscale": first,
+                              "colorbar": {"title": {"text": "Rank"}}})]
+    bad = [i for i, q in enumerate(pts) if not q[3]]
+    if bad:  # as Optuna 5: the infeasible trials in grey (ranked among all the same)
+        out.append(go.Scatter(x=[pts[i][0] for i in bad], y=[pts[i][1] for i in bad], mode="markers", xaxis=xa, yaxis=ya,
+                              text=["%g" % zs[i] for i in bad], name="Infeasible Trial", marker={"color": "#cccccc"}))
+    return out
 
 
 def _rank(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
-    return _pairs(go, study, params, target, target_name, "Rank (%s)" % target_name, _rank_cell)
+    return _pairs(go, study, params, target, target_name, "Rank (%s)" % target_name, _rank_cell, 1)
 
 
 def _pareto_front(go, study, *, target_names=None, include_dominated_trials: bool = True, constraints_func=None, targets=None):

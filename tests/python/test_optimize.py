@@ -84,6 +84,37 @@ def test_returns_that_convert_to_float():
     assert two.trials[0].values == [1.0, 2.0]
 
 
+def test_a_value_past_a_double_fails_the_trial(tmp_db):
+    # an int float() cannot take (10**400) raised OverflowError out of optimize and left the
+    # trial RUNNING in the storage; it fails, as any value that is not a number
+    study = optuna.create_study(storage=tmp_db, study_name="big")
+    study.optimize(lambda t: 10**400, n_trials=1)
+    study.optimize(lambda t: [10**400], n_trials=1)
+    assert study.trials[0].system_attrs["fail_reason"].startswith("The value 1000")
+    again = optuna.load_study(study_name="big", storage=tmp_db)
+    assert [t.state for t in again.trials] == [TrialState.FAIL, TrialState.FAIL]
+    trial = study.ask()
+    study.tell(trial, 10**400)
+    assert optuna.load_study(study_name="big", storage=tmp_db).trials[2].state == TrialState.FAIL
+
+
+def test_a_nul_in_a_name_is_refused():
+    # libknob holds C strings: "lr\0enc" and "lr\0dec" were one param "lr" (the second
+    # suggest gave the first's value), a choice "x\0a" was stored as "x", a study was named
+    # up to the NUL
+    study = optuna.create_study()
+    trial = study.ask()
+    for call in (
+        lambda: trial.suggest_float("lr\0enc", 0, 1),
+        lambda: trial.suggest_categorical("c", ["x\0a", "x\0b"]),
+        lambda: study.set_user_attr("k\0a", 1),
+        lambda: optuna.create_study(study_name="run\0A"),
+    ):
+        with pytest.raises(ValueError, match="NUL"):
+            call()
+    assert trial.params == {}
+
+
 def test_keyboard_interrupt_leaves_the_study_consistent(tmp_db):
     study = optuna.create_study(storage=tmp_db, study_name="ki")
 

@@ -250,7 +250,9 @@ def test_empty_figures_of_an_empty_study():
         assert isinstance(fig, go.Figure) and len(fig.data) == 0, (name, fig.data)
     one = optuna.create_study()
     one.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
-    assert len(visualization.plot_contour(one).data) == 0 and len(visualization.plot_rank(one).data) == 0
+    # one param: no contour, as Optuna's; Optuna 5's rank draws the param against itself
+    assert len(visualization.plot_contour(one).data) == 0
+    assert [(d.type, len(d.x)) for d in visualization.plot_rank(one).data] == [("scatter", 3)]
     with pytest.raises(ValueError, match="nope"):
         visualization.plot_contour(one, params=["x", "nope"])
 
@@ -258,7 +260,7 @@ def test_empty_figures_of_an_empty_study():
 def test_plotly_figures_of_studies():
     a, b = _two_param_study("a", 0), _two_param_study("b", 1)
     histories = visualization.plot_optimization_history([a, b])
-    assert len(histories.data) == 4  # values and best values of each study
+    assert len(histories.data) == 6  # values, best values and infeasible trials of each study
     best = visualization.plot_optimization_history(a).data[1].y
     assert list(best) == sorted(best, reverse=True) and best[-1] == a.best_value
     edf = visualization.plot_edf([a, b])
@@ -558,3 +560,32 @@ def test_timeline_of_waiting_and_live_running_trials_as_optuna_5():
     assert (before - running.datetime_start).total_seconds() + 1 <= width / 1000 <= (after - running.datetime_start).total_seconds() + 1
     (number,), (base,), (width,) = bars["WAITING"]
     assert number == 2 and before <= datetime.datetime.fromisoformat(base) <= after and width == 1000.0
+
+
+def test_infeasible_trials_apart_as_optuna_5():
+    """A constrained study's history: the best value is the feasible trials' best (it was
+    the best of all, an infeasible -4.66 where study.best_value was 0.92), the infeasible
+    trials are a grey trace of their own; slice, contour and rank draw them apart in grey."""
+    def objective(trial):
+        x = trial.suggest_float("x", -5, 5)
+        y = trial.suggest_float("y", -5, 5)
+        trial.set_constraint("c", -x)  # feasible when x >= 0
+        return x + y
+
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=30)
+    ok = [t for t in study.trials if t.params["x"] >= 0]
+    bad = [t for t in study.trials if t.params["x"] < 0]
+    assert ok and bad
+    fig = visualization.plot_optimization_history(study)
+    assert [d.name for d in fig.data] == ["Objective Value", "Best Value", "Infeasible Trial"]
+    assert list(fig.data[0].x) == [t.number for t in ok] and list(fig.data[2].x) == [t.number for t in bad]
+    assert fig.data[1].y[-1] == study.best_value == min(t.value for t in ok)
+    first = ok[0].number
+    assert all(v is None for v in fig.data[1].y[:first])
+    sl = visualization.plot_slice(study)
+    assert [d.name for d in sl.data] == ["x", "Infeasible Trial", "y", "Infeasible Trial"]
+    assert len(sl.data[0].x) == len(ok) and len(sl.data[1].x) == len(bad)
+    for plot in (visualization.plot_contour, visualization.plot_rank):
+        grey = [d for d in plot(study).data if d.name == "Infeasible Trial"]
+        assert grey and all(len(d.x) == len(bad) for d in grey), plot
