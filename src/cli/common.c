@@ -187,6 +187,88 @@ typedef struct warm_source {
     bool warn;       /* the key's: a source that teaches nothing is a warning, and cold */
 } warm_source;
 
+/* Whether the library holds p's values as something else than the program's: a quantile
+ * (the normal family, weighted values) or a reciprocal (inv_log_uniform_values). */
+static bool held_otherwise(const sweep_param *p)
+{
+    return p->kind == PK_INV_LOG_UNIFORM_VALUES || p->kind == PK_NORMAL || p->kind == PK_Q_NORMAL ||
+           p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL ||
+           (p->kind == PK_CATEGORICAL && p->probs);
+}
+
+static bool log_normal(const sweep_param *p)
+{
+    return p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
+}
+
+/* Whether a source's held value of param a means the same program value for param b: both
+ * plain, both reciprocals, quantiles of one normal (log-normal) law, or of the same weighted
+ * values. */
+static bool held_alike(const sweep_param *a, const sweep_param *b)
+{
+    if (!held_otherwise(a) && !held_otherwise(b))
+        return true;
+    if (!held_otherwise(a) || !held_otherwise(b))
+        return false;
+    if (a->kind == PK_INV_LOG_UNIFORM_VALUES || b->kind == PK_INV_LOG_UNIFORM_VALUES)
+        return a->kind == b->kind;
+    if (a->kind == PK_CATEGORICAL || b->kind == PK_CATEGORICAL) {
+        if (a->kind != b->kind || a->n_choices != b->n_choices)
+            return false;
+        for (size_t k = 0; k < a->n_choices; k++)
+            if (a->probs[k] != b->probs[k] || !sweep_choice_same(&a->choices[k], &b->choices[k]))
+                return false;
+        return true;
+    }
+    return log_normal(a) == log_normal(b) && a->mu == b->mu && a->sigma == b->sigma;
+}
+
+static const char *form_of(const sweep_param *p)
+{
+    if (p->form)
+        return p->form;
+    return p->kind == PK_CATEGORICAL ? (p->probs ? "values with probabilities" : "values")
+                                     : "a range";
+}
+
+/* The source's sweep (stored with it by knob run) against this one: a param both search
+ * that one of them holds as a quantile or a reciprocal must be held alike in both, or the
+ * source's values of it are not this sweep's (a source's quantile 0.49 of N(0.7, 0.05) was
+ * taken for x = 0.49 of [0, 1]). -1 (said) when one is not. */
+static int check_warm_forms(const sweep *sw, const warm_source *w, knob_study *src)
+{
+    const char *text = knob_study_system_attr(src, "sweep");
+    knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    sweep theirs;
+    int rc = 0;
+    if (j && j->type == KNOBX_JSON_STRING &&
+        !sweep_load_params("(the sweep stored with the source)", j->str, &theirs)) {
+        for (size_t i = 0; i < sw->n_params && !rc; i++) {
+            const sweep_param *mine = &sw->params[i], *other = sweep_find(&theirs, mine->name);
+            if (!other || mine->kind == PK_CONSTANT || other->kind == PK_CONSTANT ||
+                held_alike(other, mine))
+                continue;
+            fprintf(stderr,
+                    "%s:%d:%d: key '%s': param '%s' is %s in study '%s' and %s here; knob "
+                    "holds %s '%s' as %s, not the value the program got, so the source's "
+                    "values of it cannot be read as this sweep's: give '%s' the same "
+                    "distribution in both (the same mu and sigma; the same values and "
+                    "probabilities)\n",
+                    sw->path, w->line, w->col, w->key, mine->name, form_of(other), w->study,
+                    form_of(mine), held_otherwise(other) ? "the source's" : "this sweep's",
+                    mine->name,
+                    (held_otherwise(other) ? other : mine)->kind == PK_INV_LOG_UNIFORM_VALUES
+                        ? "its reciprocal"
+                        : "its quantile",
+                    mine->name);
+            rc = -1;
+        }
+        sweep_free(&theirs);
+    }
+    knobx_json_free(j);
+    return rc;
+}
+
 /* The study a warm start reads must exist, have one objective and not be the study
  * itself (study `name` in `storage`), or the sampler would fail at its first ask, after the
  * study was created. For the key, one whose complete trials share no searched param with
@@ -232,6 +314,12 @@ static int check_warm_source(const sweep *sw, const warm_source *w, const char *
                 "%s:%d:%d: key '%s': study '%s' in %s has %zu objectives; a warm start "
                 "learns from a study of one\n",
                 sw->path, w->line, w->col, w->key, w->study, where, knob_study_n_objectives(src));
+        knob_study_free(src);
+        knob_storage_close(st);
+        free(shown);
+        return -1;
+    }
+    if (!rc && check_warm_forms(sw, w, src)) {
         knob_study_free(src);
         knob_storage_close(st);
         free(shown);

@@ -519,20 +519,13 @@ static const knob_distribution *dist_now(runner *r, const char *name)
     return NULL;
 }
 
-static bool same_choice(const knob_choice *a, const knob_choice *b)
-{
-    if (a->type != b->type)
-        return false;
-    return a->type == KNOB_CHOICE_STRING ? !strcmp(a->str, b->str) : a->num == b->num;
-}
-
 static bool same_dist(const knob_distribution *a, const knob_distribution *b)
 {
     if (a->kind != b->kind || a->low != b->low || a->high != b->high || a->step != b->step ||
         a->flags != b->flags || a->n_choices != b->n_choices)
         return false;
     for (size_t i = 0; i < a->n_choices; i++)
-        if (!same_choice(&a->choices[i], &b->choices[i]))
+        if (!sweep_choice_same(&a->choices[i], &b->choices[i]))
             return false;
     return true;
 }
@@ -549,7 +542,7 @@ static bool carry(const knob_distribution *from, const knob_distribution *to, do
     if (cat) {
         size_t at = (size_t)x;
         for (size_t i = 0; at < from->n_choices && i < to->n_choices; i++)
-            if (same_choice(&from->choices[at], &to->choices[i])) {
+            if (sweep_choice_same(&from->choices[at], &to->choices[i])) {
                 *out = (double)i;
                 return true;
             }

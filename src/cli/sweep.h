@@ -233,6 +233,8 @@ bool sweep_enumerates(const sweep *sw);
 /* True when p is searched as an integer: int_uniform, and q_uniform with whole min, max
  * and q. */
 bool sweep_param_is_int(const sweep_param *p);
+/* Whether two choices are the same value exactly: type, text or number. */
+bool sweep_choice_same(const knob_choice *a, const knob_choice *b);
 
 /* The parameter named `name` ("outer.inner"), or NULL. */
 const sweep_param *sweep_find(const sweep *sw, const char *name);

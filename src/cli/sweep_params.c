@@ -82,6 +82,13 @@ bool sweep_param_is_int(const sweep_param *p)
            (!p->has_q || p->q == floor(p->q));
 }
 
+bool sweep_choice_same(const knob_choice *a, const knob_choice *b)
+{
+    if (a->type != b->type)
+        return false;
+    return a->type == KNOB_CHOICE_STRING ? !strcmp(a->str, b->str) : a->num == b->num;
+}
+
 /* The first scalar in n (a list or mapping, at any depth) that is YAML's infinity or NaN;
  * NULL when there is none. */
 static const yaml_node_t *nonfinite_in(sweep_ctx *c, const yaml_node_t *n)

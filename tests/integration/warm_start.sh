@@ -304,6 +304,35 @@ expect_eq "$?" 2 "exit status of method random with a missing warm_start study"
 grep -q "meth_nope.yaml:7:1: key 'warm_start': sampler 'random' (chosen by method random) takes no warm start" r3.txt ||
     fail "method message, missing source: $(cat r3.txt)"
 
+# a param the source searched as a normal number (held as its quantile) or by its reciprocal
+# (inv_log_uniform_values) and this sweep otherwise: refused at the key (the quantile 0.49 of
+# the source's best x = 0.698 was run as x = 0.49); the same distribution in both is read
+printf 'program: %s\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {distribution: normal, mu: 4, sigma: 0.5}\n  y: {distribution: inv_log_uniform_values, min: 1, max: 5}\n' \
+    "$PROGS/quad.sh" > conv.yaml
+CX=4 CY=4 "$KNOB" run conv.yaml --storage "sqlite:///$T/conv.db" --study conv --trials 8 --seed 1 > /dev/null ||
+    fail "the converted source's run"
+conv_sweep() { # x y
+    printf 'program: %s\nsampler: tpe\nmetric: {name: loss}\nwarm_start: {study: conv, storage: sqlite:///%s/conv.db, first: 1}\nparameters:\n  x: %s\n  y: %s\n' \
+        "$PROGS/quad.sh" "$T" "$1" "$2"
+}
+conv_sweep '{min: 0.0, max: 5.0}' '{distribution: inv_log_uniform_values, min: 1, max: 5}' > conv1.yaml
+"$KNOB" run conv1.yaml --storage "sqlite:///$T/b.db" --study cv1 --trials 1 > /dev/null 2> cv1.txt &&
+    fail "a normal source param read as a range"
+grep -q "conv1.yaml:4:1: key 'warm_start': param 'x' is normal in study 'conv' and a range here; knob holds the source's 'x' as its quantile" cv1.txt ||
+    fail "normal against a range: $(cat cv1.txt)"
+conv_sweep '{distribution: normal, mu: 4, sigma: 0.5}' '{min: 1.0, max: 5.0}' > conv2.yaml
+"$KNOB" run conv2.yaml --storage "sqlite:///$T/b.db" --study cv2 --trials 1 > /dev/null 2> cv2.txt &&
+    fail "a reciprocal source param read as a range"
+grep -q "param 'y' is inv_log_uniform_values in study 'conv' and a range here; knob holds the source's 'y' as its reciprocal" cv2.txt ||
+    fail "inv_log against a range: $(cat cv2.txt)"
+conv_sweep '{distribution: normal, mu: 4, sigma: 0.5}' '{distribution: inv_log_uniform_values, min: 1, max: 9}' > conv3.yaml
+CX=4 CY=4 "$KNOB" run conv3.yaml --storage "sqlite:///$T/b.db" --study cv3 --trials 1 > /dev/null 2> cv3.txt ||
+    fail "the same forms: $(cat cv3.txt)"
+# its first trial is the source's best, as the program got it
+best=$("$KNOB" best conv --storage "sqlite:///$T/conv.db" --json | py 'd["params"]')
+expect_eq "$("$KNOB" trials cv3 --storage "sqlite:///$T/b.db" --format json | py 'd[0]["params"]')" "$best" \
+    "the warm first trial"
+
 # a PostgreSQL source where nothing listens: an error at the key naming the server, at once
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sweep "warm_start: {study: src, storage: postgresql://knob:s3cret@127.0.0.1:$PORT/knob}" > down.yaml
