@@ -279,9 +279,14 @@ int cmd_tell(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* The constraints first (a trial is feasible or not when it finishes), unless the
-     * count of values is wrong: then the tell below refuses, and nothing is written. */
+     * count of values is wrong: then the tell below refuses, and nothing is written; or a
+     * value is not finite: the tell records the trial failed, and a failed trial takes no
+     * constraints (the study is open without infinite_values). */
     size_t want = knob_study_n_objectives(r.s);
-    if (n_cons && !(state == KNOB_TRIAL_COMPLETE && n != want)) {
+    bool finite = true;
+    for (size_t i = 0; i < n; i++)
+        finite = finite && isfinite(values[i]);
+    if (n_cons && !(state == KNOB_TRIAL_COMPLETE && (n != want || !finite))) {
         int crc = knob_study_set_trial_constraints(r.s, number, cons, n_cons);
         if ((crc == KNOB_ESTATE || crc == KNOB_EINVAL) && cli_trial_waiting(&r, number)) {
             cli_close(&r);

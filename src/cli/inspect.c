@@ -367,7 +367,10 @@ static int print_best(study_ref *r, bool json)
     int rc = knob_study_n_objectives(r->s) == 1 ? knob_study_best_trial(r->s, &one)
                                                 : knob_study_best_trials(r->s, &front, &n);
     if (rc || (!one && !n)) {
-        fprintf(stderr, "knob: %s\n", rc ? knob_errmsg() : "no complete trial yet");
+        if (rc)
+            fprintf(stderr, "knob: %s\n", knob_errmsg());
+        else /* as the library says it for one objective */
+            fprintf(stderr, "knob: study '%s' has no complete trial yet\n", knob_study_name(r->s));
         return EXIT_FAIL;
     }
     knobx_buf b = {0};
