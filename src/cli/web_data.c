@@ -48,6 +48,14 @@ typedef struct column {
     const knob_distribution *dist;
     const knob_choice **choices; /* NULL: the distribution's own */
     size_t n_choices;
+    /* A param that is categorical in some trials and a number in others (a sweep edited
+     * between runs, values: [10, 20, 30] then min: 0, max: 2): MIXED_NUMBER when every value
+     * is a number, the column then numeric over [lo, hi]; MIXED_CHOICES else, the column
+     * categorical over every value seen, the numbers among them held in own. */
+    enum { MIXED_NONE, MIXED_NUMBER, MIXED_CHOICES } mixed;
+    double lo, hi;
+    knob_choice *own;
+    size_t n_own;
 } column;
 
 static bool same_choice(const knob_choice *a, const knob_choice *b)
@@ -62,7 +70,7 @@ static bool same_choice(const knob_choice *a, const knob_choice *b)
 /* The index of v among the column's choices, or -1. */
 static ptrdiff_t choice_index(const column *c, const knob_choice *v)
 {
-    if (c->dist->kind != KNOB_DIST_CATEGORICAL)
+    if (c->dist->kind != KNOB_DIST_CATEGORICAL && c->mixed != MIXED_CHOICES)
         return -1;
     if (!c->choices) {
         for (size_t i = 0; i < c->dist->n_choices; i++)
@@ -78,8 +86,10 @@ static ptrdiff_t choice_index(const column *c, const knob_choice *v)
 
 static void columns_free(column *cols, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(cols[i].choices);
+        free(cols[i].own);
+    }
     free(cols);
 }
 
@@ -99,6 +109,69 @@ static int add_choice(column *c, const knob_choice *v)
         c->choices = g;
     }
     c->choices[c->n_choices++] = v;
+    return 0;
+}
+
+/* Decides a mixed column (one marked in columns_of): numeric over every value when all are
+ * numbers, else categorical over every value seen. -1 when out of memory. */
+static int mixed_column(column *c, const knob_trial_info *const *all, size_t n)
+{
+    bool numbers = true;
+    c->lo = INFINITY;
+    c->hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        const knob_param *p = knob_trial_info_param(all[i], c->name);
+        if (!p)
+            continue;
+        double x = p->internal;
+        if (p->dist->kind == KNOB_DIST_CATEGORICAL) {
+            size_t v = (size_t)p->internal;
+            numbers =
+                numbers && v < p->dist->n_choices && p->dist->choices[v].type == KNOB_CHOICE_NUMBER;
+            x = numbers ? p->dist->choices[v].num : NAN;
+        }
+        if (isfinite(x)) {
+            c->lo = fmin(c->lo, x);
+            c->hi = fmax(c->hi, x);
+        }
+    }
+    free(c->choices);
+    c->choices = NULL;
+    c->n_choices = 0;
+    if (numbers) {
+        c->mixed = MIXED_NUMBER;
+        return 0;
+    }
+    c->mixed = MIXED_CHOICES;
+    c->own = malloc((n ? n : 1) * sizeof *c->own);
+    c->choices = malloc((n ? n : 1) * sizeof *c->choices);
+    if (!c->own || !c->choices)
+        return -1;
+    /* every choice of the categoricals and every number, once each, in the order seen */
+    size_t cap = n;
+    for (size_t i = 0; i < n; i++) {
+        const knob_param *p = knob_trial_info_param(all[i], c->name);
+        if (!p)
+            continue;
+        if (p->dist->kind != KNOB_DIST_CATEGORICAL) {
+            c->own[c->n_own] = (knob_choice){KNOB_CHOICE_NUMBER, NULL, p->internal};
+            if (choice_index(c, &c->own[c->n_own]) < 0)
+                c->choices[c->n_choices++] = &c->own[c->n_own++];
+            continue;
+        }
+        for (size_t k = 0; k < p->dist->n_choices; k++) {
+            if (choice_index(c, &p->dist->choices[k]) >= 0)
+                continue;
+            if (c->n_choices == cap) {
+                const knob_choice **g = realloc(c->choices, 2 * cap * sizeof *g);
+                if (!g)
+                    return -1;
+                c->choices = g;
+                cap *= 2;
+            }
+            c->choices[c->n_choices++] = &p->dist->choices[k];
+        }
+    }
     return 0;
 }
 
@@ -127,6 +200,9 @@ static int columns_of(const knob_trial_info *const *all, size_t n, column **out,
                 *c = (column){.name = p->name, .dist = p->dist};
                 continue;
             }
+            if ((p->dist->kind == KNOB_DIST_CATEGORICAL) !=
+                (c->dist->kind == KNOB_DIST_CATEGORICAL))
+                c->mixed = MIXED_NUMBER; /* for now: mixed_column decides */
             if (p->dist == c->dist || p->dist->kind != KNOB_DIST_CATEGORICAL ||
                 c->dist->kind != KNOB_DIST_CATEGORICAL)
                 continue;
@@ -136,6 +212,9 @@ static int columns_of(const knob_trial_info *const *all, size_t n, column **out,
                 goto oom;
         }
     }
+    for (size_t k = 0; k < n_cols; k++)
+        if (cols[k].mixed && mixed_column(&cols[k], all, n))
+            goto oom;
     *out = cols;
     *n_out = n_cols;
     return 0;
@@ -243,15 +322,23 @@ static void params_json(knobx_buf *b, const column *cols, size_t n, const sweep 
         knobx_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
         knobx_json_add_string(b, cols[i].name);
         const knob_distribution *d = cols[i].dist;
-        if (d->kind == KNOB_DIST_CATEGORICAL) {
+        if (cols[i].mixed == MIXED_NUMBER) { /* a number in every trial, whatever its kind */
+            knobx_buf_puts(b, ",\"kind\":\"float\",\"log\":false,\"low\":");
+            num(b, cols[i].lo);
+            knobx_buf_puts(b, ",\"high\":");
+            num(b, cols[i].hi);
+            knobx_buf_puts(b, "}");
+            continue;
+        }
+        if (d->kind == KNOB_DIST_CATEGORICAL || cols[i].mixed == MIXED_CHOICES) {
             knobx_buf_puts(b, ",\"kind\":\"categorical\",\"choices\":[");
-            size_t nc = cols[i].choices ? cols[i].n_choices : d->n_choices;
+            size_t nc = cols[i].choices || cols[i].mixed ? cols[i].n_choices : d->n_choices;
             for (size_t k = 0; k < nc; k++) {
                 knobx_buf_puts(b, k ? "," : "");
                 choice_json(b, cols[i].choices ? cols[i].choices[k] : &d->choices[k]);
             }
             knobx_buf_puts(b, "]");
-            const sweep_param *sp = sw ? sweep_find(sw, cols[i].name) : NULL;
+            const sweep_param *sp = sw && !cols[i].mixed ? sweep_find(sw, cols[i].name) : NULL;
             if (sp && sp->kind == PK_CATEGORICAL && !sp->probs && has_text_number(sp))
                 shown_choices_json(b, sp);
             knobx_buf_puts(b, "}");
@@ -278,6 +365,25 @@ static void cell_json(knobx_buf *b, const column *c, const knob_trial_info *t)
         knobx_buf_puts(b, "null");
         return;
     }
+    if (c->mixed == MIXED_NUMBER) { /* every value a number: a choice's too */
+        size_t v = (size_t)p->internal;
+        if (p->dist->kind != KNOB_DIST_CATEGORICAL)
+            knobx_json_add_number(b, p->internal);
+        else if (v < p->dist->n_choices && p->dist->choices[v].type == KNOB_CHOICE_NUMBER)
+            knobx_json_add_number(b, p->dist->choices[v].num);
+        else
+            knobx_buf_puts(b, "null");
+        return;
+    }
+    if (c->mixed == MIXED_CHOICES && p->dist->kind != KNOB_DIST_CATEGORICAL) {
+        knob_choice x = {KNOB_CHOICE_NUMBER, NULL, p->internal};
+        ptrdiff_t i = choice_index(c, &x);
+        if (i >= 0)
+            knobx_buf_printf(b, "%td", i);
+        else
+            knobx_buf_puts(b, "null");
+        return;
+    }
     if (p->dist->kind != KNOB_DIST_CATEGORICAL) {
         knobx_json_add_number(b, p->internal);
         return;
@@ -285,7 +391,7 @@ static void cell_json(knobx_buf *b, const column *c, const knob_trial_info *t)
     size_t v = (size_t)p->internal;
     ptrdiff_t i = -1;
     if (v < p->dist->n_choices)
-        i = p->dist == c->dist ? (ptrdiff_t)v : choice_index(c, &p->dist->choices[v]);
+        i = p->dist == c->dist && !c->mixed ? (ptrdiff_t)v : choice_index(c, &p->dist->choices[v]);
     if (i >= 0)
         knobx_buf_printf(b, "%td", i);
     else

@@ -91,4 +91,28 @@ expect_eq "$("$KNOB" trials s --storage "$db" --format json | py '[t["params"].g
     "[4.0, 3.0, 9.5, 9.5, 3.5, 6.0, null]" "q as knob trials shows it"
 "$KNOB" report plain --storage "$db" -o - 2> err.txt | report_data > data.json || fail "report: $(cat err.txt)"
 expect_eq "$(py 'd["trials"]["wf"]' < data.json)" "{}" "the whole floats of plain"
+
+# A param whose kind a sweep edit changed between runs (values: then min/max, and back): the
+# page's values are knob trials' (the numbers were read as indices into the first run's
+# choices, n = 10 for n = 0, and a choice in a numeric column was left out)
+kinds() { # study first-form second-form
+    printf 'program: %s\nmethod: random\nmetric: {name: score, goal: maximize}\nparameters:\n  score: {min: 0.0, max: 1.0}\n  n: %s\n' \
+        "$PROGS/echo_params.py" "$2" > k1.yaml
+    printf 'program: %s\nmethod: random\nmetric: {name: score, goal: maximize}\nparameters:\n  score: {min: 0.0, max: 1.0}\n  n: %s\n' \
+        "$PROGS/echo_params.py" "$3" > k2.yaml
+    "$KNOB" run k1.yaml --storage "$db" --study "$1" --trials 3 --seed 1 > /dev/null 2>&1
+    "$KNOB" run k2.yaml --storage "$db" --study "$1" --trials 4 --seed 1 > /dev/null 2>&1
+    "$KNOB" report "$1" --storage "$db" -o - 2> err.txt | report_data > data.json || fail "report $1: $(cat err.txt)"
+    # as web/src/model.js decodes a column: a categorical's index into its choices
+    page=$(python3 -c 'import json, sys
+d = json.load(sys.stdin)
+k = [x["name"] for x in d["params"]].index("n")
+q, col = d["params"][k], d["trials"]["p"][k]
+print(json.dumps([q["choices"][x] if q["kind"] == "categorical" else x for x in col]))' < data.json)
+    expect_eq "$page" "$("$KNOB" trials "$1" --storage "$db" --format json | py '[t["params"]["n"] for t in d]')" \
+        "$1: the page's n against knob trials'"
+}
+kinds to_range '{values: [10, 20, 30]}' '{min: 0, max: 2}'
+kinds to_words '{values: [a, 20, 30]}' '{min: 0, max: 2}'
+kinds to_values '{min: 1, max: 8}' '{values: [1, 2, 3]}'
 echo ok
