@@ -571,6 +571,8 @@ static void describe(knobx_buf *b, const sweep_param *p)
                          p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL ? "log-normal"
                                                                                 : "normal",
                          p->mu, p->sigma);
+        if (p->has_q) /* a q form's values are its multiples: 0.25 is none of 0.5's */
+            knobx_buf_printf(b, ", on steps of %.15g", p->q);
         return;
     default: {
         /* a grid's values: round(x / q) * q for x in [min, max], which need not lie inside

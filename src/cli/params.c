@@ -430,6 +430,13 @@ static int number_of(const sweep_param *p, const knobx_json *given, double *x, k
 static int normal_fixed(const sweep_param *p, double x, knobx_buf *b, knobx_buf *err)
 {
     bool lognormal = p->kind == PK_LOG_NORMAL || p->kind == PK_Q_LOG_NORMAL;
+    if (p->kind == PK_Q_LOG_NORMAL && p->has_q && x == 0) {
+        /* 0 is what every draw below q / 2 rounds to: held as a quantile halfway below that
+         * one (the check of the held value says when no quantile knob draws gives it) */
+        double u0 = knob_normal_cdf((log(p->q / 2) - p->mu) / p->sigma);
+        knobx_json_add_number(b, fmin(U_HIGH, fmax(U_LOW, u0 / 2)));
+        return 0;
+    }
     if (lognormal && !(x > 0)) {
         knobx_buf_printf(err, "'%s' is log-normal: it needs a value > 0\n", p->name);
         return -1;

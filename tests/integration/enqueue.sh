@@ -139,6 +139,19 @@ if grep -q "enqueued" ql.err; then fail "a warning for an enqueued q_log value: 
 "$KNOB" trials ql $S --format json |
     py '[[t["params"]["qlu"], t["params"]["ql"]] for t in d]' > ql.txt
 expect_eq "$(cat ql.txt)" "[[0, 32], [32, 0], [16, 8]]" "the q_log values enqueued"
+# q_log_normal gives 0 (every draw below q / 2): taken, as a q_log_uniform's (it was refused:
+# "it needs a value > 0"), where no quantile knob draws gives it, refused; a q_normal value
+# off its steps is refused naming the steps (the message spoke of the quantiles alone)
+printf 'program: %s\nmethod: random\nmetric: {name: score}\nparameters:\n  score: {value: 1}\n  qn: {distribution: q_log_normal, mu: 0, sigma: 2, q: 1}\n  far: {distribution: q_log_normal, mu: 20, sigma: 1, q: 1}\n  qs: {distribution: q_normal, mu: 0, sigma: 1, q: 0.5}\n' \
+    "$PROGS/echo_params.py" > qnorm.yaml
+"$KNOB" run qnorm.yaml $S --study qn --trials 0 > /dev/null 2>&1 || fail "the q normal study"
+R=qn
+refuse "'far' cannot be 0: the sweep's 'far' is a log-normal number with mu 20 and sigma 1, within its 1e-6 and 1 - 1e-6 quantiles, on steps of 1" far=0
+refuse "'qs' cannot be 0.25: .* on steps of 0.5$" qs=0.25
+R=
+"$KNOB" enqueue qn qn=0 $S > /dev/null 2> bad.err || fail "qn=0: $(cat bad.err)"
+"$KNOB" run qnorm.yaml $S --study qn --trials 1 > /dev/null 2>&1 || fail "the q normal run"
+expect_eq "$("$KNOB" trials qn $S --format json | py 'd[0]["params"]["qn"]')" 0 "q_log_normal 0 enqueued"
 # a value of probability 0 is never drawn: refused saying so (it said "'a' cannot be x: the
 # sweep's 'a' is one of [x, y, z]", x among them)
 printf 'command: [/bin/true]\nmethod: random\nparameters:\n  a: {values: [x, y, z], probabilities: [0.0, 1.0, 0.0]}\n  b: {values: [u, v, w], probabilities: [0.0000001, 0.9999998, 0.0000001]}\n' > zero.yaml
