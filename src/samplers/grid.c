@@ -111,6 +111,67 @@ static int check_product(const knobx_json *j, const char *err)
     return KNOB_OK;
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The values of list v as JSON texts, sorted (one buffer: texts[i] point into *buf), for
+ * comparing two lists' values in O(n log n); false when out of memory. */
+static bool sorted_texts(const knobx_json *v, knobx_buf *buf, char ***texts)
+{
+    size_t *at = malloc((v->n ? v->n : 1) * sizeof *at);
+    *texts = malloc((v->n ? v->n : 1) * sizeof **texts);
+    for (size_t i = 0; at && *texts && i < v->n; i++) {
+        at[i] = buf->len;
+        knobx_json_add_node(buf, v->kids[i]);
+        knobx_buf_add(buf, "", 1);
+    }
+    bool ok = at && *texts && !buf->oom;
+    for (size_t i = 0; ok && i < v->n; i++)
+        (*texts)[i] = buf->data + at[i];
+    if (ok)
+        qsort(*texts, v->n, sizeof **texts, cmp_text);
+    free(at);
+    return ok;
+}
+
+/* Whether lists a and b share a value (1, 1.0 and 1e0 alike: JSON's numbers are read as
+ * doubles and written back); -1 when out of memory. */
+static int lists_meet(const knobx_json *a, const knobx_json *b)
+{
+    knobx_buf ba = {0}, bb = {0};
+    char **ta = NULL, **tb = NULL;
+    int meet = sorted_texts(a, &ba, &ta) && sorted_texts(b, &bb, &tb) ? 0 : -1;
+    for (size_t i = 0, k = 0; !meet && i < a->n && k < b->n;) {
+        int c = strcmp(ta[i], tb[k]);
+        meet = c == 0;
+        i += c <= 0;
+        k += c >= 0;
+    }
+    free(ta);
+    free(tb);
+    knobx_buf_free(&ba);
+    knobx_buf_free(&bb);
+    return meet;
+}
+
+/* Whether products x and y (objects of value lists) share a point: the same params, and a
+ * value in common in each; -1 when out of memory. A point in two products ran twice, and
+ * the grid counted it twice. */
+static int products_meet(const knobx_json *x, const knobx_json *y)
+{
+    if (x->n != y->n)
+        return 0;
+    for (size_t i = 0; i < x->n; i++) {
+        const knobx_json *other = knobx_json_get(y, x->kids[i]->key);
+        int meet = other ? lists_meet(x->kids[i], other) : 0;
+        if (meet <= 0)
+            return meet;
+    }
+    return 1;
+}
+
 /* The products of a parsed space: the object itself, or each object of the array. */
 static int check_space(const knobx_json *j, const char *err)
 {
@@ -128,6 +189,18 @@ static int check_space(const knobx_json *j, const char *err)
         if (rc)
             return rc;
     }
+    for (size_t i = 0; i < j->n; i++)
+        for (size_t k = i + 1; k < j->n; k++) {
+            int meet = products_meet(j->kids[i], j->kids[k]);
+            if (meet < 0)
+                return knob__oom("grid search space");
+            if (meet)
+                return knob__error(KNOB_EINVAL,
+                                   "sampler 'grid': option 'search_space': products %zu and "
+                                   "%zu (from 0) share points: they have the same params and a "
+                                   "value in common in each; the products must be disjoint",
+                                   i, k);
+        }
     return KNOB_OK;
 }
 
@@ -522,6 +595,45 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
     return knob_study_claim(s, key, t, won);
 }
 
+/* The points that enqueued trials waiting to run (but trial `number`) name in full: each
+ * one whose fixed params agree with one point of the grid alone. */
+static int reserved_points(const grid_state *g, const knob_trial_info *const *trials, size_t n,
+                           int64_t number, uint64_t **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    for (size_t j = 0; j < n; j++) {
+        const knob_trial_info *w = trials[j];
+        const char *json = w->state == KNOB_TRIAL_WAITING && w->number != number
+                               ? knob_trial_info_attr(w, "fixed_params", true)
+                               : NULL;
+        knobx_json *fixed = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
+        if (!fixed || fixed->type != KNOBX_JSON_OBJECT) {
+            knobx_json_free(fixed);
+            continue;
+        }
+        uint64_t one = 0, count = 0;
+        for (uint64_t k = 0; k < g->total && count < 2; k++)
+            if (agrees(g, k, fixed, false)) {
+                one = k;
+                count++;
+            }
+        knobx_json_free(fixed);
+        if (count != 1)
+            continue;
+        uint64_t *grown = realloc(*out, (*n_out + 1) * sizeof *grown);
+        if (!grown) {
+            free(*out);
+            *out = NULL;
+            *n_out = 0;
+            return knob__oom("grid: the points of waiting trials");
+        }
+        *out = grown;
+        (*out)[(*n_out)++] = one;
+    }
+    return KNOB_OK;
+}
+
 /* A retry takes the point of the trial it retries. Else an enqueued trial whose fixed
  * params agree with points of the grid takes one of them:
  * the first one not yet claimed, in the grid's order, which it claims (so no other trial
@@ -563,21 +675,34 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         knobx_json_free(fixed);
         return KNOB_OK;
     }
+    /* the points other enqueued trials waiting to run name in full: a trial that gives some
+     * of the values takes another point first (it took (x, 1) where a waiting trial gave
+     * x and 1, and that one ran it again) */
+    uint64_t *reserved = NULL;
+    size_t n_reserved = 0;
+    if ((rc = reserved_points(g, trials, n, number, &reserved, &n_reserved))) {
+        knobx_json_free(fixed);
+        return rc;
+    }
+    /* the values themselves first (strict), then a bool as 1 or 0 (loose, only when no
+     * point agrees strictly); each way the points not reserved first, then any */
     uint64_t first = g->total;
-    bool loose = false; /* the values themselves first; then a bool as 1 or 0 */
-    for (uint64_t i = 0; !rc && !*done && i < g->total; i++) {
-        uint32_t k = g->order[i];
-        if (!agrees(g, k, fixed, loose)) {
-            if (i + 1 == g->total && !loose && first == g->total) {
-                loose = true;
-                i = (uint64_t)-1; /* again from the first, loosely */
-            }
+    for (int pass = 0; pass < 4 && !rc && !*done; pass++) {
+        bool loose = pass >= 2, spare = pass % 2 == 0;
+        if ((spare && !n_reserved) || (loose && first < g->total))
             continue;
+        for (uint64_t i = 0; !rc && !*done && i < g->total; i++) {
+            uint32_t k = g->order[i];
+            bool skip = false;
+            for (size_t r = 0; spare && r < n_reserved && !skip; r++)
+                skip = reserved[r] == k;
+            if (skip || !agrees(g, k, fixed, loose))
+                continue;
+            first = first < g->total ? first : k;
+            bool won;
+            if (!(rc = claim_point(g, s, t, k, &won)) && won && !(rc = set_point(t, k)))
+                *done = true;
         }
-        first = first < g->total ? first : k;
-        bool won;
-        if (!(rc = claim_point(g, s, t, k, &won)) && won && !(rc = set_point(t, k)))
-            *done = true;
     }
     if (!rc && !*done && first < g->total && !(rc = set_point(t, first)))
         *done = true;
@@ -603,6 +728,7 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         }
     }
     knobx_json_free(fixed);
+    free(reserved);
     return rc;
 }
 

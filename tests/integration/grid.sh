@@ -105,4 +105,17 @@ grep -q "every point has run" held.txt && fail "a point running elsewhere: $(cat
 "$KNOB" tell held "$(py 'd["number"]' < held.json)" 1 $S || fail "tell held"
 "$KNOB" run small.yaml $S --study held > held.txt 2>&1 || fail "run held again: $(cat held.txt)"
 grep -q "the grid is done: every point has run" held.txt || fail "held, told: $(cat held.txt)"
+
+# An enqueued trial that gives some of the values takes a point no waiting enqueued trial
+# names in full: a=x took (x, 1), which the next enqueued trial gave in full and ran again
+# (5 trials for a grid of 4)
+printf 'method: grid\nparameters:\n  a: {values: [x, y]}\n  b: {values: [1, 2]}\n' > g4.yaml
+"$KNOB" ask g4 --sweep g4.yaml $S --seed 1 > /dev/null
+"$KNOB" enqueue g4 $S a=x > /dev/null
+"$KNOB" enqueue g4 $S a=x b=1 > /dev/null
+for i in 1 2 3 4; do "$KNOB" ask g4 $S > /dev/null 2>&1 || true; done
+"$KNOB" trials g4 $S --format json > g4.json
+expect_eq "$(py 'len(d)' < g4.json)" 4 "trials of a grid of 4"
+expect_eq "$(py 'sorted((t["params"]["a"], t["params"]["b"]) for t in d)' < g4.json)" \
+    '[["x", 1], ["x", 2], ["y", 1], ["y", 2]]' "each point once"
 echo ok

@@ -212,10 +212,21 @@ static void grid_errors(void **state)
         {"{\"x\": [0.1, [1]]}", "param 'x': its value at index 1 is a JSON array, not a string"},
         {"oops", "must be a JSON object"},
         {"[1, 2]", "must be a JSON object"},
-        {"{\"x\": [0, NaN]}", "NaN and infinities are not JSON values"}};
+        {"{\"x\": [0, NaN]}", "NaN and infinities are not JSON values"},
+        /* products that share a point ran it twice and counted it twice */
+        {"[{\"opt\": [\"sgd\"], \"m\": [0.5, 0.9], \"l\": [1, 2]}, {\"l\": [2.0], \"opt\": "
+         "[\"sgd\"], \"m\": [0.9]}]",
+         "products 0 and 1 (from 0) share points"}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(knob_sampler_create_pairs("grid", &key, &bad[i][0], 1, &r), KNOB_EINVAL);
         assert_non_null(strstr(knob_errmsg(), bad[i][1]));
+    }
+    /* disjoint: another param set, or no value in common in one param */
+    const char *fine[] = {"[{\"a\": [1, 2]}, {\"a\": [3], \"b\": [1]}]",
+                          "[{\"a\": [1, 2], \"b\": [1]}, {\"a\": [2], \"b\": [2]}]"};
+    for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+        assert_int_equal(knob_sampler_create_pairs("grid", &key, &fine[i], 1, &r), KNOB_OK);
+        knob_sampler_free(r);
     }
     /* Set later, it is read at the first ask. */
     assert_int_equal(knob_sampler_create("grid", NULL, &r), KNOB_OK);
