@@ -374,6 +374,32 @@ static void warn_beyond_draws(const sweep_ctx *c, const sweep_param *p, const sw
     knobx_buf_free(&h);
 }
 
+/* Every value a condition allows has probability 0 among its parent's weighted values: no
+ * trial drawn gets them (knob enqueue refuses them), so p is active only under a grid, which
+ * runs every value. Said when the file is read (not again for a stored sweep). */
+static void warn_zero_probability(sweep_ctx *c, const sweep_param *p, const sweep_cond *w)
+{
+    const sweep_param *parent = &c->sw->params[w->parent];
+    if (c->stored || parent->kind != PK_CATEGORICAL || !parent->probs)
+        return;
+    for (size_t i = 0; i < w->n_allowed; i++)
+        for (size_t k = 0; k < parent->n_choices; k++)
+            if (same_at(&parent->choices[k], &w->allowed[i], w->step) && parent->probs[k] > 0)
+                return;
+    knobx_buf v = {0};
+    for (size_t i = 0; i < w->n_allowed; i++) {
+        knobx_buf_puts(&v, i ? ", " : "");
+        written_value(&v, &w->allowed[i]);
+    }
+    sweep_warnf_at(c, w->line, w->col,
+                   "key 'parameters.%s.when.%s': '%s' takes %s with probability 0, so no "
+                   "trial drawn gets %s and '%s' is active only under method grid, which runs "
+                   "every value",
+                   w->owner, w->parent_name, w->parent_name, v.oom ? "them" : knobx_buf_cstr(&v),
+                   w->n_allowed > 1 ? "them" : "it", p->name);
+    knobx_buf_free(&v);
+}
+
 static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
@@ -448,6 +474,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
     if (n_never)
         warn_beyond_draws(c, p, w, never.oom ? "some values" : knobx_buf_cstr(&never), n_never);
     knobx_buf_free(&never);
+    warn_zero_probability(c, p, w);
     return 0;
 }
 

@@ -301,6 +301,14 @@ err "key 'parameters.x.when': 'x' can never be active" "${chain[@]}" "  x: {valu
 printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y]}" \
     "  b: {values: [1, 2], when: {a: x}}" "  c: {values: [1, 2], when: {b: 2, a: [x, y]}}" > e.yaml
 "$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "conditions that can hold: $(cat e.txt)"
+# a condition on values of probability 0 alone: no trial drawn gets them, said at the
+# condition (it loaded without a word, and c was never active)
+printf '%s\n' "program: x" "method: random" "parameters:" "  a: {values: [x, y, z], probabilities: [1.0, 0.0, 0.0]}" \
+    "  c: {min: 0.0, max: 1.0, when: {a: [y, z]}}" "  d: {min: 0.0, max: 1.0, when: {a: [x, y]}}" > e.yaml
+"$KNOB" run e.yaml --storage memory: --trials 0 2> e.txt || fail "a condition of probability 0: $(cat e.txt)"
+grep -q "e.yaml:5:34: warning: key 'parameters.c.when.a': 'a' takes \"y\" (a string), \"z\" (a string) with probability 0, so no trial drawn gets them and 'c' is active only under method grid" e.txt ||
+    fail "a condition of probability 0: $(cat e.txt)"
+[ "$(grep -c warning e.txt)" = 1 ] || fail "d, whose x has probability 1, warned: $(cat e.txt)"
 # a parent with more values than a grid enumerates takes each multiple of its q all the same
 printf '%s\n' "program: x" "method: random" "parameters:" \
     "  q: {distribution: q_uniform, min: 0, max: 100000000, q: 10}" \
