@@ -2,6 +2,7 @@
 Optuna script on knob's C core. See python/README.md for what maps to what."""
 
 from . import distributions, exceptions, importance, logging, pruners, samplers, storages, study, terminator, trial, visualization  # noqa: F401
+from ._lib import load_plugin  # noqa: F401
 from ._lib import path as _library_path  # noqa: F401
 from .exceptions import TrialPruned
 from .study import (

@@ -258,6 +258,44 @@ def _load():
 
 lib, path = _load()
 
+_plugins: set = set()  # the real paths of the plugins loaded: each is initialised once
+
+
+def load_plugin(file: str) -> None:
+    """Loads a plugin (a shared object whose knob_plugin_init() registers samplers and
+    pruners, docs/plugins.md) into this libknob: its samplers are then KnobSampler("name").
+    libknob is loaded first, so the plugin's own libknob.so.0 is this one (loaded before
+    the package, a plugin registered in a libknob of its own, and said nothing)."""
+    real = os.path.realpath(file)
+    if real in _plugins:
+        return
+    if not os.path.isfile(real):
+        raise FileNotFoundError("knob: plugin %r: no such file" % (file,))
+    try:
+        # RTLD_LOCAL, as the knob command loads them: a plugin's names stay its own
+        so = ctypes.CDLL(real, mode=os.RTLD_NOW | os.RTLD_LOCAL)
+    except OSError as e:
+        raise _exc.KnobValueError("knob: plugin %r: %s" % (file, e)) from None
+    init = getattr(so, "knob_plugin_init", None)
+    if init is None:
+        raise _exc.KnobValueError("knob: plugin %r: no function knob_plugin_init() in it (docs/plugins.md)" % (file,))
+    init.restype = c_int
+    init.argtypes = []
+    rc = init()
+    if rc:
+        raise error(rc, "knob: plugin %r: knob_plugin_init() failed" % (file,))
+    _plugins.add(real)
+
+
+def _env_plugins() -> None:
+    """KNOB_PLUGINS=a.so:b.so, as the knob command reads it: loaded at import."""
+    for file in os.environ.get("KNOB_PLUGINS", "").split(":"):
+        if file:
+            try:
+                load_plugin(file)
+            except (OSError, _exc.KnobError) as e:
+                raise ImportError("KNOB_PLUGINS: %s" % (e,)) from e
+
 
 def errmsg() -> str:
     return lib.knob_errmsg().decode("utf-8", "replace")
@@ -329,3 +367,6 @@ def _option_text(v) -> str:
             return "inf" if v > 0 else "-inf"
         return repr(v)
     return str(v)
+
+
+_env_plugins()  # last: it uses error() above

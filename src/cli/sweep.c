@@ -562,6 +562,7 @@ static int early_key(sweep_ctx *c, const char *ks, const yaml_node_t *k, const y
             return sweep_errorf(
                 c, val, "key 'early_terminate.strict': expected true or false, got %s%s%s",
                 quoted ? "the string \"" : "", b ? b : sweep_kind_name(val), quoted ? "\"" : "");
+        sw->early_lenient = sweep_bool_word(b) == 0;
         return 0;
     }
     return sweep_unknown_key(c, k, "early_terminate", keys);
@@ -607,10 +608,10 @@ int sweep_early_pruner(const sweep *sw, knob_pruner **out)
 {
     char opts[160];
     *out = NULL;
-    snprintf(opts, sizeof opts, "min_iter=%lld,max_iter=%lld,s=%lld,eta=%lld",
+    snprintf(opts, sizeof opts, "min_iter=%lld,max_iter=%lld,s=%lld,eta=%lld,strict=%s",
              (long long)sw->early_min_iter, (long long)sw->early_max_iter,
              (long long)(sw->early_s ? sw->early_s : 3),
-             (long long)(sw->early_eta ? sw->early_eta : 3));
+             (long long)(sw->early_eta ? sw->early_eta : 3), sw->early_lenient ? "false" : "true");
     return knob_pruner_create("wandb_hyperband", opts, out);
 }
 

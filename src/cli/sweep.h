@@ -137,6 +137,7 @@ typedef struct sweep {
     double grace;         /* seconds of heartbeat silence before a trial is failed; 0: 60 */
     char *early_type;     /* early_terminate.type, or NULL */
     int64_t early_min_iter, early_max_iter, early_s, early_eta;
+    bool early_lenient;     /* early_terminate.strict: false (W&B's default is true) */
     struct pbt_config *pbt; /* method pbt: its `pbt` block (cli/pbt.h); NULL otherwise */
     /* The params in dependency order (every parent before its children, else in the
      * file's order): n_params indices. conditional: some param has a `when`. */

@@ -1,12 +1,14 @@
 /* W&B's early termination, `early_terminate: {type: hyperband}` of a sweep file, as W&B's
  * sweeps library (hyperband_stopping.py) stops runs: no brackets. Bands at max_iter / eta^k
- * (k = 1 .. s, while >= 1) or, from min_iter alone, min_iter * eta^k (k = 0, 1, ...). At
- * each report a trial is judged at the last band it has reached, against every trial that
- * has reached that band (running, complete, pruned or failed, and itself): it stops when its
- * value there is worse than the value ranked floor(n / eta) (from 0, best first) among
- * those n values, that is when it is not in the top 1/eta of them. A trial's value at a band
- * is its first value at a step >= the band; NaN values are left out, as W&B's filter leaves
- * them. Judged again at each later report, against values that come in meanwhile. */
+ * (k = 1 .. s, while >= 1; min_iter is then ignored, as W&B ignores it) or, from min_iter
+ * alone, min_iter * eta^k (k = 0, 1, ...), counted in records: band b is a trial's b-th
+ * intermediate value in step order (NaN values left out, as W&B's filter leaves them). At
+ * each report a trial is judged at the last band it has reached, against the b-th values of
+ * every trial that has reached it (running, complete, pruned or failed, itself among them):
+ * it stops when its own value is worse than the one ranked floor(n / eta) (from 0, best
+ * first) among those n. The value judged is its b-th (strict, W&B's default), or its best so
+ * far (strict false). Judged again at each later report, against values that come in
+ * meanwhile. */
 #include "pruners/common.h"
 
 #include <math.h>
@@ -18,6 +20,7 @@
 
 typedef struct wbh {
     int64_t min_iter, max_iter, s, eta, objective;
+    bool strict;
 } wbh;
 
 /* The bands in increasing order; their count (0: none). */
@@ -30,8 +33,7 @@ static size_t bands_of(const wbh *p, int64_t *band)
             b /= (double)p->eta;
             if (b < 1)
                 break;
-            if ((int64_t)b >= p->min_iter) /* min_iter beside max_iter: no band below it */
-                band[n++] = (int64_t)b;
+            band[n++] = (int64_t)b;
         }
         for (size_t i = 0; i < n / 2; i++) { /* found from the top down */
             int64_t x = band[i];
@@ -57,33 +59,33 @@ static int init(void *state)
                               "pruner 'wandb_hyperband': max_iter (%lld) must be >= min_iter "
                               "(%lld)",
                               (long long)p->max_iter, (long long)p->min_iter);
-    if (!bands_of(p, band))
+    if (!bands_of(p, band)) /* W&B refuses it too ("Bands must be an array of length at least 1") */
         return knob_set_error(KNOB_EINVAL,
-                              "pruner 'wandb_hyperband': no band: max_iter / eta^k (k = 1 .. s) "
-                              "is below %s (max_iter %lld, eta %lld, s %lld); give a larger "
-                              "max_iter or s, or a smaller eta",
-                              p->min_iter > 0 ? "min_iter" : "1", (long long)p->max_iter,
-                              (long long)p->eta, (long long)p->s);
+                              "pruner 'wandb_hyperband': no band: max_iter / eta (%lld / %lld) "
+                              "is below 1; give a larger max_iter or a smaller eta",
+                              (long long)p->max_iter, (long long)p->eta);
     return KNOB_OK;
 }
 
-/* The first value not NaN at a step >= band of the sorted v[0..n); false when none. */
-static bool value_from(const knob_step_value *v, size_t n, int64_t band, double *out)
+/* The b-th value (from 1) not NaN of the step-sorted v[0..n); false when there are fewer. */
+static bool nth_value(const knob_step_value *v, size_t n, int64_t b, double *out)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid].step < band)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < n; lo++)
-        if (!isnan(v[lo].value)) {
-            *out = v[lo].value;
+    int64_t seen = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i].value) && ++seen == b) {
+            *out = v[i].value;
             return true;
         }
     return false;
+}
+
+/* How many values not NaN v[0..n) holds. */
+static int64_t count_values(const knob_step_value *v, size_t n)
+{
+    int64_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += !isnan(v[i].value);
+    return c;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -96,23 +98,28 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
 {
     const wbh *p = state;
     knob_direction dir;
-    int64_t step, band[MAX_BANDS];
-    double last;
+    int64_t band[MAX_BANDS];
     *out = false;
     int rc = knob__prune_direction(s, p->objective, "wandb_hyperband", &dir);
-    if (rc || !knob__last_step(t, &step, &last))
+    if (rc)
         return rc;
+    const knob_step_value *iv;
+    size_t ni = knob_trial_intermediate(t, &iv);
+    int64_t records = count_values(iv, ni);
     size_t nb = bands_of(p, band), at = nb;
-    while (at > 0 && band[at - 1] > step)
+    while (at > 0 && band[at - 1] > records)
         at--;
     if (!at)
         return KNOB_OK; /* no band reached yet */
     int64_t b = band[at - 1];
-    const knob_step_value *iv;
-    size_t ni = knob_trial_intermediate(t, &iv);
-    double mine;
-    if (!value_from(iv, ni, b, &mine))
+    double sign = dir == KNOB_MAXIMIZE ? -1 : 1, mine, judged;
+    if (!nth_value(iv, ni, b, &mine))
         return KNOB_OK;
+    judged = mine;
+    if (!p->strict) /* the best so far, W&B's min(history) */
+        for (size_t i = 0; i < ni; i++)
+            if (!isnan(iv[i].value) && sign * iv[i].value < sign * judged)
+                judged = iv[i].value;
     const knob_trial_info *const *trials;
     size_t n, count = 0;
     if ((rc = knob_study_trials(s, &trials, &n)))
@@ -120,30 +127,31 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     double *v = malloc((n + 1) * sizeof *v);
     if (!v)
         return knob_set_error(KNOB_ENOMEM, "out of memory (wandb_hyperband pruner)");
-    double sign = dir == KNOB_MAXIMIZE ? -1 : 1;
     v[count++] = sign * mine;
     int64_t number = knob_trial_number(t);
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *o = trials[i];
         if (o->number == number || o->state == KNOB_TRIAL_WAITING)
             continue;
-        if (value_from(o->intermediate, o->n_intermediate, b, &v[count]))
+        if (nth_value(o->intermediate, o->n_intermediate, b, &v[count]))
             v[count++] *= sign;
     }
     qsort(v, count, sizeof *v, cmp_double);
-    *out = sign * mine > v[count / (size_t)p->eta];
+    *out = sign * judged > v[count / (size_t)p->eta];
     free(v);
     return KNOB_OK;
 }
 
 static const knob_option options[] = {
     {"min_iter", KNOB_OPT_INT, offsetof(wbh, min_iter), "0", 0, 9007199254740992.0,
-     "the first band (0: none; then max_iter's bands), bands at min_iter * eta^k", NULL},
+     "bands at min_iter * eta^k, in records (ignored beside max_iter, as by W&B)", NULL},
     {"max_iter", KNOB_OPT_INT, offsetof(wbh, max_iter), "0", 0, 9007199254740992.0,
-     "bands at max_iter / eta^k, k = 1 .. s (0: none; then min_iter's)", NULL},
+     "bands at max_iter / eta^k, k = 1 .. s, in records (0: none; then min_iter's)", NULL},
     {"s", KNOB_OPT_INT, offsetof(wbh, s), "3", 1, 32, "how many bands below max_iter", NULL},
     {"eta", KNOB_OPT_INT, offsetof(wbh, eta), "3", 2, 1000,
      "a trial at a band goes on while in the top 1/eta of the values there", NULL},
+    {"strict", KNOB_OPT_BOOL, offsetof(wbh, strict), "true", 0, 0,
+     "judge a trial's value at the band (W&B's default), else its best so far", NULL},
     {"objective", KNOB_OPT_INT, offsetof(wbh, objective), "0", 0, 1000,
      "which objective's intermediate values to read", NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},

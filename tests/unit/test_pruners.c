@@ -615,11 +615,12 @@ static void hyperband_brackets_by_one_rule(void **state)
     assert_int_equal(knobx_hyperband_brackets(1, INT64_MAX, 1000), 7);
 }
 
-/* W&B's early termination (wandb_hyperband), on the runs of the example in W&B's sweeps
- * library (hyperband_stopping.py: max_iter 5, eta 2, s 2: bands 1 and 2): b stops at band 1,
- * c passes band 1 and stops at band 2, d goes on. Every trial that reached a band counts,
- * whatever its state, and so does the judged one: with eta 2 it goes on while in the top
- * half. Before, early_terminate made Optuna's bracketed Hyperband, where a trial is judged
+/* W&B's early termination (wandb_hyperband) as W&B's sweeps library stops runs today
+ * (hyperband_stopping.py): band b is a trial's b-th value; a trial is judged at the last
+ * band it reached, against every trial's b-th value (itself among them), and stops when
+ * worse than the value ranked n / eta (from 0). On the runs of the library's example (max_iter
+ * 5, eta 2, s 2: bands 1 and 2): b stops at its 2nd value, c (8 against 6, 7, 8, 9, 10) goes
+ * on. Before, early_terminate made Optuna's bracketed Hyperband, where a trial is judged
  * only at its bracket's rungs, among that bracket's trials: with min_iter 3 and eta 3, a
  * trial worse at every step than ten others ran to its end. */
 static void wandb_hyperband_stops_as_wandb(void **state)
@@ -631,13 +632,13 @@ static void wandb_hyperband_stops_as_wandb(void **state)
     complete(e.s, a, 2);
     complete(e.s, d, 3);
     complete(e.s, ee, 3);
-    /* band 1: 6, 7, 9 and b's 10: the top half ends at 9 */
+    /* band 2: 6, 7, 9 and b's 10: the value ranked 4 / 2 = 2 is 9 */
     assert_int_equal(run(e.s, b, 2), 1);
-    /* band 1: 6, 7, 8, 9, 10: c's 8 is in; band 2: 6, 7, 8: it is not */
-    assert_int_equal(run(e.s, c, 3), 2);
+    /* band 2: 6, 7, 8, 9, 10: c's 8 is no worse than the value ranked 2, 8 */
+    assert_int_equal(run(e.s, c, 3), -1);
     done(&e);
     /* the probe's case: min_iter 3, eta 3 (bands 3, 9, 27, ...), ten trials at 1.0 then ten
-     * at 5.0 at every step of 30: every one of the ten stops at step 3 */
+     * at 5.0 at every step of 30: every one of the ten stops at its 3rd value */
     e = make("memory:", "wb3", "wandb_hyperband", "min_iter=3,eta=3", KNOB_MINIMIZE);
     double good[30], bad[30];
     for (int i = 0; i < 30; i++)
@@ -645,8 +646,21 @@ static void wandb_hyperband_stops_as_wandb(void **state)
     for (int k = 0; k < 10; k++)
         assert_int_equal(run(e.s, good, 30), -1);
     for (int k = 0; k < 10; k++)
-        assert_int_equal(run(e.s, bad, 30), 3);
+        assert_int_equal(run(e.s, bad, 30), 2);
     done(&e);
+    /* strict (the default) judges the value at the band; strict false the best so far, as
+     * W&B's min(history): a trial good at band 1 and bad at band 2 goes on there */
+    const double r1[] = {1, 5}, r2[] = {2, 6}, r3[] = {3, 7}, turn[] = {0.5, 9};
+    for (int strict = 1; strict >= 0; strict--) {
+        e = make("memory:", strict ? "ws" : "wl", "wandb_hyperband",
+                 strict ? "max_iter=5,eta=2,s=2" : "max_iter=5,eta=2,s=2,strict=false",
+                 KNOB_MINIMIZE);
+        complete(e.s, r1, 2);
+        complete(e.s, r2, 2);
+        complete(e.s, r3, 2);
+        assert_int_equal(run(e.s, turn, 2), strict ? 1 : -1);
+        done(&e);
+    }
     /* maximizing; a trial that has not reached the band does not count */
     e = make("memory:", "wbx", "wandb_hyperband", "min_iter=1,eta=2", KNOB_MAXIMIZE);
     const double hi[] = {0, 0.9, 0.9}, hi2[] = {0, 0.8}, lo[] = {0, 0.1, 0.1};
@@ -663,8 +677,9 @@ static void wandb_hyperband_stops_as_wandb(void **state)
     knob_pruner *p;
     assert_int_equal(knob_pruner_create("wandb_hyperband", "max_iter=2,eta=3", &p), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "no band"));
-    assert_int_equal(knob_pruner_create("wandb_hyperband", "min_iter=20,max_iter=27", &p),
-                     KNOB_EINVAL);
+    /* min_iter beside max_iter is ignored, as W&B ignores it: bands 1 (27 / 27), 3 and 9 */
+    assert_int_equal(knob_pruner_create("wandb_hyperband", "min_iter=20,max_iter=27", &p), KNOB_OK);
+    knob_pruner_free(p);
     assert_int_equal(knob_pruner_create("wandb_hyperband", "", &p), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "give min_iter, max_iter or both"));
     assert_int_equal(knob_pruner_create("wandb_hyperband", "min_iter=3,max_iter=27", &p), KNOB_OK);
